@@ -1,0 +1,87 @@
+# Shared by every sockstep bats file: load with `load test_helper`.
+#
+# Conventions (see DEVELOPERS.md): no fixed ports (servers get --port 0 and
+# we read the port from their ready line), background servers start with
+# fd 3 closed and are killed and reaped in teardown, every wait is bounded.
+
+ROOT="$(cd "$(dirname "${BATS_TEST_FILENAME}")/.." && pwd)"
+# The binaries under test: build/ by default; the sanitizer run points
+# SOCKSTEP_BIN at build/sanitize.
+BIN="${SOCKSTEP_BIN:-$ROOT/build}"
+export NO_COLOR=1
+: "${BATS_TEST_TIMEOUT:=60}"
+export BATS_TEST_TIMEOUT
+
+bats_load_library bats-support
+bats_load_library bats-assert
+
+# PIDs of background processes this test started.
+SS_PIDS=()
+
+# start_bg OUTFILE CMD ARGS...: run CMD in the background, fd 3 closed,
+# stdin from /dev/null, stdout+stderr to OUTFILE. Sets BG_PID.
+start_bg() {
+    local out="$1"
+    shift
+    "$@" </dev/null >"$out" 2>&1 3>&- &
+    BG_PID=$!
+    SS_PIDS+=("$BG_PID")
+}
+
+# wait_ready OUTFILE [SECONDS]: wait until OUTFILE has a line
+# "listening on ADDR:PORT" or "receiving on ADDR:PORT"; sets PORT.
+wait_ready() {
+    local out="$1" limit="${2:-10}" i line
+    for ((i = 0; i < limit * 20; i++)); do
+        line=$(grep -E '^(listening|receiving) on [0-9.]+:[0-9]+$' "$out" 2>/dev/null | head -n 1)
+        if [[ -n "$line" ]]; then
+            PORT="${line##*:}"
+            return 0
+        fi
+        sleep 0.05
+    done
+    echo "no ready line in $out after ${limit}s:" >&2
+    cat "$out" >&2
+    return 1
+}
+
+# start_server OUTFILE BINARY ARGS...: start a lesson server on --port 0
+# and wait for its ready line; sets PORT and BG_PID.
+start_server() {
+    local out="$1" bin="$2"
+    shift 2
+    start_bg "$out" "$BIN/$bin" --port 0 "$@"
+    wait_ready "$out"
+}
+
+# wait_exit PID [SECONDS]: wait for a background process to end, bounded;
+# sets EXIT_STATUS. Fails if it is still running after SECONDS.
+wait_exit() {
+    local pid="$1" limit="${2:-10}" i
+    for ((i = 0; i < limit * 20; i++)); do
+        if ! kill -0 "$pid" 2>/dev/null; then
+            EXIT_STATUS=0
+            wait "$pid" || EXIT_STATUS=$?
+            return 0
+        fi
+        sleep 0.05
+    done
+    echo "process $pid still running after ${limit}s" >&2
+    return 1
+}
+
+# Kill and reap everything this test started in the background.
+kill_all_bg() {
+    local pid
+    for pid in "${SS_PIDS[@]}"; do
+        kill -TERM "$pid" 2>/dev/null || true
+    done
+    for pid in "${SS_PIDS[@]}"; do
+        wait "$pid" 2>/dev/null || true
+    done
+    SS_PIDS=()
+}
+
+teardown() {
+    kill_all_bg
+}
