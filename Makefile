@@ -43,8 +43,9 @@ $(BUILD)/%: $$(SRC_%) $(HEADER) | $(BUILD)
 $(BUILD):
 	mkdir -p $@
 
+# make test TESTS=tests/04-accept.bats runs one file.
 test: all
-	bats tests/
+	tests/run $(TESTS)
 
 clean:
 	rm -rf $(BUILD)
