@@ -115,12 +115,11 @@ static inline struct ss_text ss_bytes(const void *buf, long len)
 static struct {
     const char *prog;  /* "04-accept", for messages */
     int color;         /* ANSI colour on */
-    int step;          /* --step and stdin is a terminal */
-    int tty;           /* fd of /dev/tty for --step, or -1 */
+    int step;          /* --step, and stdin is a terminal */
     int stamps;        /* SOCKSTEP_TIMESTAMPS set: time every call */
     char call[160];    /* the call announced by ss_next() */
     struct timespec t0; /* when ss_next() let the call go */
-} ss_narrator = {"sockstep", 0, 0, -1, 0, "", {0, 0}};
+} ss_narrator = {"sockstep", 0, 0, 0, "", {0, 0}};
 
 /* Sockets that are open now: the signal handler closes these. */
 static volatile sig_atomic_t ss_open_fds[SS_MAX_FDS];
@@ -341,7 +340,7 @@ static inline void ss_next(const char *fmt, ...)
         printf("%s>>> press Enter to run it (Ctrl-C to stop)%s ",
                ss_c(SS_BOLD), ss_c(SS_RESET));
         fflush(stdout);
-        while (read(ss_narrator.tty, &c, 1) == 1 && c != '\n')
+        while (read(STDIN_FILENO, &c, 1) == 1 && c != '\n')
             ;
     }
     clock_gettime(CLOCK_REALTIME, &ss_narrator.t0);
@@ -660,14 +659,6 @@ static void ss_on_signal(int sig)
     _exit(128 + sig);
 }
 
-/* At exit: the terminal opened for --step is closed like everything else. */
-static void ss_close_tty(void)
-{
-    if (ss_narrator.tty >= 0)
-        close(ss_narrator.tty);
-    ss_narrator.tty = -1;
-}
-
 /* ------------------------------------------------------------------ */
 /* Command-line options.                                               */
 /* ------------------------------------------------------------------ */
@@ -837,12 +828,9 @@ static inline void ss_start(const struct ss_lesson *l, struct ss_options *o,
     setvbuf(stdout, NULL, _IOLBF, 0);
     ss_narrator.color = color;
     ss_narrator.stamps = getenv("SOCKSTEP_TIMESTAMPS") != NULL;
-    if (o->step && isatty(STDIN_FILENO)) {
-        ss_narrator.tty = open("/dev/tty", O_RDONLY);
-        ss_narrator.step = ss_narrator.tty >= 0;
-        if (ss_narrator.step)
-            atexit(ss_close_tty);
-    }
+    /* --step reads Enter from standard input, and only from a terminal:
+       no extra descriptor is opened, so fd numbers match a normal run. */
+    ss_narrator.step = o->step && isatty(STDIN_FILENO);
 
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = ss_on_signal;
