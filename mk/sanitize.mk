@@ -1,0 +1,32 @@
+# make sanitize       every lesson built with AddressSanitizer and
+#                     UndefinedBehaviorSanitizer into build/sanitize/
+#                     (same binary names as build/)
+# make test-sanitize  the whole bats suite against those builds
+#
+# Uses the Makefile's LESSONS, SRC_* and CFLAGS; only the sanitizer flags
+# are added here. A sanitizer report makes the program exit with its own
+# status (86 ASan, 87 UBSan, 88 LeakSanitizer), so a test that expects the
+# lesson's exit status 1 cannot mistake a sanitizer error for it.
+
+SAN_BUILD  := $(BUILD)/sanitize
+SAN_FLAGS  := -fsanitize=address,undefined -fno-sanitize-recover=all \
+              -fno-omit-frame-pointer -g
+SAN_BINS   := $(addprefix $(SAN_BUILD)/,$(LESSONS))
+SAN_ENV    := ASAN_OPTIONS=exitcode=86:detect_leaks=1:strict_string_checks=1 \
+              UBSAN_OPTIONS=exitcode=87:print_stacktrace=1:halt_on_error=1 \
+              LSAN_OPTIONS=exitcode=88
+
+.PHONY: sanitize test-sanitize
+
+sanitize: $(SAN_BINS)
+
+# A static pattern rule: explicit, so the Makefile's $(BUILD)/% rule never
+# claims build/sanitize/NAME.
+$(SAN_BINS): $(SAN_BUILD)/%: $$(SRC_%) $(HEADER) | $(SAN_BUILD)
+	$(CC) $(CFLAGS) $(SAN_FLAGS) $(SRC_$*) -o $@
+
+$(SAN_BUILD):
+	mkdir -p $@
+
+test-sanitize: sanitize
+	$(SAN_ENV) SOCKSTEP_BIN=$(CURDIR)/$(SAN_BUILD) tests/run $(TESTS)

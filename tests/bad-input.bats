@@ -1,0 +1,172 @@
+#!/usr/bin/env bats
+# Bad command lines, for every lesson binary: each must exit 2 with exactly
+# one line on stderr naming the option (and what it accepts), nothing on
+# stdout, and no socket made. Each test runs one case over every lesson and
+# names the lesson and the case that failed.
+
+load test_helper
+load hostile/common
+
+setup() {
+    read -r -a LESSON_LIST <<<"$(all_lessons)"
+    need_bin "${LESSON_LIST[@]}"
+    FAILS=()
+}
+
+# bad OPT ACCEPTS LESSON ARGS...: run LESSON with ARGS; it must exit 2,
+# print nothing on stdout and one line on stderr that names OPT and matches
+# the extended regex ACCEPTS (what OPT takes). Failures go to FAILS.
+bad() {
+    local opt="$1" accepts="$2" lesson="$3"
+    shift 3
+    local out err status=0 nlines
+    out="$BATS_TEST_TMPDIR/out" err="$BATS_TEST_TMPDIR/err"
+    "$HOSTILE/run-clean" timeout 10 "$BIN/$lesson" "$@" \
+        </dev/null >"$out" 2>"$err" 3>&- 4>&- || status=$?
+    local case="$lesson $(printf '%q ' "$@")"
+    nlines=$(wc -l <"$err")
+    if ((status != 2)); then
+        FAILS+=("$case: exit status $status, expected 2")
+    fi
+    if [[ -s "$out" ]]; then
+        FAILS+=("$case: stdout not empty: $(head -c 300 "$out")")
+    fi
+    if ((nlines != 1)); then
+        FAILS+=("$case: $nlines lines on stderr, expected 1: $(head -c 300 "$err")")
+    elif ! grep -qF -- "$opt" "$err"; then
+        FAILS+=("$case: stderr does not name $opt: $(cat "$err")")
+    elif ! grep -qE -- "$accepts" "$err"; then
+        FAILS+=("$case: stderr does not say what $opt accepts (/$accepts/): $(cat "$err")")
+    fi
+}
+
+# Print every failure and fail the test if there was one.
+report() {
+    local f
+    for f in "${FAILS[@]}"; do
+        echo "FAIL $f" >&2
+    done
+    ((${#FAILS[@]} == 0))
+}
+
+PORT_OK='0 (to|\.\.) 65535'
+HOST_OK='IPv4'
+TIMEOUT_OK='second'
+COUNT_OK='[0-9]+ (to|\.\.) [0-9]+|number'
+
+@test "bad input: --port -1 / 70000 / abc / '' / 65536 / huge, every lesson" {
+    local l
+    for l in "${LESSON_LIST[@]}"; do
+        bad --port "$PORT_OK" "$l" --port -1
+        bad --port "$PORT_OK" "$l" --port 70000
+        bad --port "$PORT_OK" "$l" --port 65536
+        bad --port "$PORT_OK" "$l" --port abc
+        bad --port "$PORT_OK" "$l" --port ''
+        bad --port "$PORT_OK" "$l" --port 99999999999999999999999
+        bad --port "$PORT_OK" "$l" --port 80x
+        bad --port "$PORT_OK" "$l" --port=
+    done
+    report
+}
+
+@test "bad input: --host 300.1.2.3 / localhost.invalid / '', every lesson" {
+    local l
+    for l in "${LESSON_LIST[@]}"; do
+        bad --host "$HOST_OK" "$l" --host 300.1.2.3
+        bad --host "$HOST_OK" "$l" --host localhost.invalid
+        bad --host "$HOST_OK" "$l" --host 1.2.3
+        bad --host "$HOST_OK" "$l" --host ''
+    done
+    report
+}
+
+@test "bad input: --timeout 0 / -5 / x, every lesson" {
+    local l
+    for l in "${LESSON_LIST[@]}"; do
+        bad --timeout "$TIMEOUT_OK" "$l" --timeout 0
+        bad --timeout "$TIMEOUT_OK" "$l" --timeout -5
+        bad --timeout "$TIMEOUT_OK" "$l" --timeout x
+        bad --timeout "$TIMEOUT_OK" "$l" --timeout 1.5
+    done
+    report
+}
+
+@test "bad input: --count 0 / x / -1 (and --count, --message where not taken), every lesson" {
+    local l n=0
+    for l in "${LESSON_LIST[@]}"; do
+        if takes_option "$l" --count; then
+            n=$((n + 1))
+            bad --count "$COUNT_OK" "$l" --count 0
+            bad --count "$COUNT_OK" "$l" --count x
+            bad --count "$COUNT_OK" "$l" --count -1
+        else
+            # A lesson without --count must refuse it as unknown.
+            bad --count 'unknown' "$l" --count 1
+            bad --count 'unknown' "$l" --count=1
+        fi
+        if ! takes_option "$l" --message; then
+            bad --message 'unknown' "$l" --message hi
+        fi
+    done
+    report
+    # the servers and the UDP receiver take it: a test that finds none
+    # has tested nothing
+    ((n >= 3))
+}
+
+@test "bad input: an unknown option, a stray word, a value on a flag, every lesson" {
+    local l
+    for l in "${LESSON_LIST[@]}"; do
+        bad --bogus 'unknown' "$l" --bogus
+        bad -x 'unknown' "$l" -x
+        bad stray 'unknown' "$l" stray
+        bad --step 'no value' "$l" --step=yes
+        bad --no-color 'no value' "$l" --no-color=1
+    done
+    report
+}
+
+@test "bad input: a missing value (--port, --host, --timeout last), every lesson" {
+    local l
+    for l in "${LESSON_LIST[@]}"; do
+        bad --port "$PORT_OK" "$l" --port
+        bad --port "$PORT_OK" "$l" --no-color --port
+        bad --host "$HOST_OK" "$l" --host
+        bad --timeout "$TIMEOUT_OK" "$l" --timeout
+        if takes_option "$l" --count; then
+            bad --count "$COUNT_OK" "$l" --count
+        fi
+    done
+    report
+}
+
+@test "bad input: the first bad option wins, and a good one before it does not run anything" {
+    local l
+    for l in "${LESSON_LIST[@]}"; do
+        bad --port "$PORT_OK" "$l" --host 127.0.0.1 --timeout 1 --port 70000
+        bad --timeout "$TIMEOUT_OK" "$l" --timeout 0 --port 70000
+    done
+    report
+}
+
+@test "bad input: 09 --message longer than one UDP datagram can carry" {
+    local long
+    long=$(head -c 65508 /dev/zero | tr '\0' a)
+    bad --message '65507' 09-udp-sender --message "$long"
+    report
+}
+
+@test "bad input: --help still exits 0 with usage on stdout, every lesson" {
+    local l status
+    for l in "${LESSON_LIST[@]}"; do
+        status=0
+        "$HOSTILE/run-clean" timeout 10 "$BIN/$l" --help </dev/null \
+            >"$BATS_TEST_TMPDIR/out" 2>"$BATS_TEST_TMPDIR/err" 3>&- 4>&- ||
+            status=$?
+        ((status == 0)) || FAILS+=("$l --help: exit status $status")
+        [[ ! -s "$BATS_TEST_TMPDIR/err" ]] || FAILS+=("$l --help: stderr not empty")
+        grep -q -- '--port' "$BATS_TEST_TMPDIR/out" ||
+            FAILS+=("$l --help: no --port in the usage")
+    done
+    report
+}

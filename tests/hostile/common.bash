@@ -1,0 +1,72 @@
+# Shared by the hardening tests (bad-input, valgrind, hostile, signals).
+# Load after test_helper:  load test_helper; load hostile/common
+
+HOSTILE="$ROOT/tests/hostile"
+
+# Every lesson binary, from the Makefile's LESSONS (one list, not two).
+all_lessons() {
+    make -s --no-print-directory -C "$ROOT" \
+        --eval 'ss-print-lessons: ; @echo $(LESSONS)' ss-print-lessons
+}
+
+# need_bin NAME...: fail (not skip) naming any lesson binary that is missing.
+need_bin() {
+    local b missing=()
+    for b in "$@"; do
+        [[ -x "$BIN/$b" ]] || missing+=("$BIN/$b")
+    done
+    if ((${#missing[@]} > 0)); then
+        echo "not built: ${missing[*]} (make, or make sanitize)" >&2
+        return 1
+    fi
+}
+
+# takes_option NAME OPTION: does lesson NAME list OPTION in its --help?
+takes_option() {
+    "$HOSTILE/run-clean" timeout 10 "$BIN/$1" --help </dev/null 2>/dev/null |
+        grep -qE -- "^ +$2 "
+}
+
+# start_clean OUTFILE CMD ARGS...: like start_bg, but the child has only
+# fds 0, 1 and 2 (bats holds 3 and 4 open in tests). Sets BG_PID.
+start_clean() {
+    local out="$1"
+    shift
+    "$HOSTILE/run-clean" "$@" </dev/null >"$out" 2>&1 3>&- 4>&- &
+    BG_PID=$!
+    SS_PIDS+=("$BG_PID")
+}
+
+# start_lesson OUTFILE NAME ARGS...: a lesson server on --port 0, only
+# fds 0-2 open; waits for its ready line; sets PORT and BG_PID.
+start_lesson() {
+    local out="$1" name="$2"
+    shift 2
+    start_clean "$out" "$BIN/$name" --port 0 "$@"
+    wait_ready "$out"
+}
+
+# wait_for OUTFILE REGEX [SECONDS]: poll until a line of OUTFILE matches.
+wait_for() {
+    local out="$1" re="$2" limit="${3:-10}" i
+    for ((i = 0; i < limit * 20; i++)); do
+        grep -qE -- "$re" "$out" 2>/dev/null && return 0
+        sleep 0.05
+    done
+    echo "no line matching '$re' in $out after ${limit}s:" >&2
+    cat "$out" >&2
+    return 1
+}
+
+# wait_blocked PID [SECONDS]: poll until PID sleeps in the kernel (state S),
+# i.e. it has reached the blocking call the test is about.
+wait_blocked() {
+    local pid="$1" limit="${2:-10}" i state
+    for ((i = 0; i < limit * 20; i++)); do
+        state=$(awk '{print $3}' "/proc/$pid/stat" 2>/dev/null) || true
+        [[ "$state" == S ]] && return 0
+        sleep 0.05
+    done
+    echo "process $pid never blocked (state '$state') after ${limit}s" >&2
+    return 1
+}
