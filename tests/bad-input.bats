@@ -23,7 +23,8 @@ bad() {
     out="$BATS_TEST_TMPDIR/out" err="$BATS_TEST_TMPDIR/err"
     "$HOSTILE/run-clean" timeout 10 "$BIN/$lesson" "$@" \
         </dev/null >"$out" 2>"$err" 3>&- 4>&- || status=$?
-    local case="$lesson $(printf '%q ' "$@")"
+    local case
+    case="$lesson $(printf '%q ' "$@")"
     nlines=$(wc -l <"$err")
     if ((status != 2)); then
         FAILS+=("$case: exit status $status, expected 2")

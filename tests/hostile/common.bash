@@ -5,6 +5,7 @@ HOSTILE="$ROOT/tests/hostile"
 
 # Every lesson binary, from the Makefile's LESSONS (one list, not two).
 all_lessons() {
+    # shellcheck disable=SC2016 # $(LESSONS) is for make, not the shell
     make -s --no-print-directory -C "$ROOT" \
         --eval 'ss-print-lessons: ; @echo $(LESSONS)' ss-print-lessons
 }

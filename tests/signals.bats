@@ -1,0 +1,214 @@
+#!/usr/bin/env bats
+# Signals during a wait.
+#  - SIGINT / SIGTERM while a lesson waits (accept, recv, recvfrom, connect):
+#    the header closes what is open, says so in one line, exits 130 / 143.
+#  - SIGSTOP then SIGCONT while a lesson waits in a call that has a socket
+#    timeout: on Linux the call fails with EINTR although no handler ran.
+#    That is not a failure: the lesson must make the call again and finish
+#    normally (exit 0).
+# A test knows the lesson is inside the call when the lesson has printed the
+# line before it and the process sleeps in the kernel (state S).
+
+load test_helper
+load hostile/common
+
+PEER="$HOSTILE/peer.py"
+
+# stop_cont PID: SIGSTOP, wait until stopped (state T), then SIGCONT.
+stop_cont() {
+    local pid="$1" i state
+    kill -STOP "$pid"
+    for ((i = 0; i < 200; i++)); do
+        state=$(awk '{print $3}' "/proc/$pid/stat")
+        [[ "$state" == T ]] && break
+        sleep 0.05
+    done
+    [[ "$state" == T ]]
+    kill -CONT "$pid"
+}
+
+# killed OUT PID SIG FDS: send SIG to PID, which must exit 128+SIG saying
+# it closed FDS (e.g. "close(4) = 0, close(3) = 0").
+killed() {
+    local out="$1" pid="$2" sig="$3" fds="$4" want caught
+    case "$sig" in
+    INT) want=130 caught="^C: caught SIGINT" ;;
+    TERM) want=143 caught="caught SIGTERM" ;;
+    esac
+    kill -"$sig" "$pid"
+    wait_exit "$pid" 10
+    run cat "$out"
+    if [[ "$EXIT_STATUS" -ne "$want" ]]; then
+        echo "SIG$sig: exit status $EXIT_STATUS, expected $want" >&2
+        echo "$output" >&2
+        return 1
+    fi
+    assert_line "$caught, closing what is open: $fds; exit status $want"
+}
+
+# ---- SIGINT / SIGTERM during a wait -------------------------------------
+
+@test "signals: 04-accept in accept(): SIGINT exits 130, SIGTERM 143, closing fd 3" {
+    need_bin 04-accept
+    local sig out
+    for sig in INT TERM; do
+        out="$BATS_TEST_TMPDIR/$sig"
+        start_lesson "$out" 04-accept --timeout 30
+        wait_for "$out" '^    accept\(\) blocks'
+        wait_blocked "$BG_PID"
+        killed "$out" "$BG_PID" "$sig" "close(3) = 0"
+    done
+}
+
+@test "signals: 06 server in accept(): SIGINT 130, SIGTERM 143, closing fd 3" {
+    need_bin 06-send-recv-server
+    local sig out
+    for sig in INT TERM; do
+        out="$BATS_TEST_TMPDIR/$sig"
+        start_lesson "$out" 06-send-recv-server --timeout 30
+        wait_for "$out" '^listening on '
+        wait_blocked "$BG_PID"
+        killed "$out" "$BG_PID" "$sig" "close(3) = 0"
+    done
+}
+
+@test "signals: 06 server in recv() from a silent client: closes fds 4 and 3" {
+    need_bin 06-send-recv-server
+    local sig out server
+    for sig in INT TERM; do
+        out="$BATS_TEST_TMPDIR/$sig"
+        start_lesson "$out" 06-send-recv-server --timeout 30
+        server="$BG_PID"
+        start_bg "$BATS_TEST_TMPDIR/peer-$sig" python3 "$PEER" silent "$PORT" 20
+        wait_for "$out" '^accept\(3, 127\.0\.0\.1:[0-9]+, 16\) = 4$'
+        wait_blocked "$server"
+        killed "$out" "$server" "$sig" "close(4) = 0, close(3) = 0"
+    done
+}
+
+@test "signals: 08-udp-receiver in recvfrom(): SIGINT 130, SIGTERM 143, closing fd 3" {
+    need_bin 08-udp-receiver
+    local sig out
+    for sig in INT TERM; do
+        out="$BATS_TEST_TMPDIR/$sig"
+        start_lesson "$out" 08-udp-receiver --timeout 30
+        wait_for "$out" '^    recvfrom\(\) blocks'
+        wait_blocked "$BG_PID"
+        killed "$out" "$BG_PID" "$sig" "close(3) = 0"
+    done
+}
+
+@test "signals: 05-connect in connect() to a server whose queue is full: closes fd 3" {
+    need_bin 05-connect
+    local sig out
+    start_bg "$BATS_TEST_TMPDIR/full" python3 "$PEER" full-server 30
+    wait_ready "$BATS_TEST_TMPDIR/full"
+    for sig in INT TERM; do
+        out="$BATS_TEST_TMPDIR/$sig"
+        start_clean "$out" "$BIN/05-connect" --port "$PORT" --timeout 30
+        wait_for "$out" '^== connecting to '
+        wait_blocked "$BG_PID"
+        # still in connect(): no result line printed yet
+        run grep -c '^connect(' "$out"
+        assert_output 0
+        killed "$out" "$BG_PID" "$sig" "close(3) = 0"
+    done
+}
+
+@test "signals: 05-connect in recv() from a silent server: closes fd 3" {
+    need_bin 05-connect
+    local sig out
+    for sig in INT TERM; do
+        out="$BATS_TEST_TMPDIR/$sig"
+        start_bg "$BATS_TEST_TMPDIR/silent-$sig" python3 "$PEER" silent-server 20
+        wait_ready "$BATS_TEST_TMPDIR/silent-$sig"
+        start_clean "$out" "$BIN/05-connect" --port "$PORT" --timeout 30
+        wait_for "$out" '^connect\(3, 127\.0\.0\.1:[0-9]+, 16\) = 0$'
+        wait_blocked "$BG_PID"
+        killed "$out" "$BG_PID" "$sig" "close(3) = 0"
+    done
+}
+
+# ---- SIGSTOP + SIGCONT: EINTR is handled, not a failure ------------------
+
+@test "signals: 04-accept: SIGSTOP+SIGCONT in accept() gives EINTR; it waits again and serves (exit 0)" {
+    need_bin 04-accept
+    local out="$BATS_TEST_TMPDIR/server"
+    start_lesson "$out" 04-accept --timeout 30 --count 1
+    wait_for "$out" '^    accept\(\) blocks'
+    wait_blocked "$BG_PID"
+    stop_cont "$BG_PID"
+    wait_for "$out" '^accept\(3, &client, &len\) = -1 EINTR '
+    wait_blocked "$BG_PID"
+    run python3 "$PEER" halfclose "$PORT" ""
+    assert_success
+    assert_output --regexp '^hello 127\.0\.0\.1:[0-9]+, you are client 1$'
+    wait_exit "$BG_PID" 10
+    run cat "$out"
+    [ "$EXIT_STATUS" -eq 0 ] || { echo "$output"; false; }
+    assert_line --regexp '^accept\(3, 127\.0\.0\.1:[0-9]+, 16\) = 4$'
+    refute_output --partial "timed out"
+}
+
+@test "signals: 06 server: SIGSTOP+SIGCONT in accept() and in recv(): EINTR handled, client served (exit 0)" {
+    need_bin 06-send-recv-server
+    local out="$BATS_TEST_TMPDIR/server" flag="$BATS_TEST_TMPDIR/go"
+    start_lesson "$out" 06-send-recv-server --timeout 30 --count 1
+    local server="$BG_PID"
+    wait_for "$out" '^listening on '
+    wait_blocked "$server"
+    stop_cont "$server"
+    wait_for "$out" '^accept\(3, .*\) = -1 EINTR '
+    wait_blocked "$server"
+    # a client that connects, then waits: the server sits in recv()
+    start_bg "$BATS_TEST_TMPDIR/client" python3 "$PEER" late "$PORT" "$flag" "after the stop"
+    local client="$BG_PID"
+    wait_for "$out" '^accept\(3, 127\.0\.0\.1:[0-9]+, 16\) = 4$'
+    wait_blocked "$server"
+    stop_cont "$server"
+    wait_for "$out" '^recv\(4, .*\) = -1 EINTR '
+    touch "$flag"
+    wait_exit "$client" 15
+    [ "$EXIT_STATUS" -eq 0 ]
+    run cat "$BATS_TEST_TMPDIR/client"
+    assert_output "after the stop"
+    wait_exit "$server" 10
+    run cat "$out"
+    [ "$EXIT_STATUS" -eq 0 ] || { echo "$output"; false; }
+    refute_output --partial "timed out"
+}
+
+@test "signals: 08-udp-receiver: SIGSTOP+SIGCONT in recvfrom() gives EINTR; it waits again (exit 0)" {
+    need_bin 08-udp-receiver
+    local out="$BATS_TEST_TMPDIR/receiver"
+    start_lesson "$out" 08-udp-receiver --timeout 30 --count 1
+    wait_for "$out" '^    recvfrom\(\) blocks'
+    wait_blocked "$BG_PID"
+    stop_cont "$BG_PID"
+    wait_for "$out" '^recvfrom\(3, .*\) = -1 EINTR '
+    wait_blocked "$BG_PID"
+    run python3 "$PEER" udp "$PORT" 5
+    assert_success
+    wait_exit "$BG_PID" 10
+    run cat "$out"
+    [ "$EXIT_STATUS" -eq 0 ] || { echo "$output"; false; }
+    assert_line --regexp '^datagram 1 from 127\.0\.0\.1:[0-9]+: uuuuu$'
+}
+
+@test "signals: 05-connect: SIGSTOP+SIGCONT in recv() gives EINTR; it reads on (exit 0)" {
+    need_bin 05-connect
+    local out="$BATS_TEST_TMPDIR/client" flag="$BATS_TEST_TMPDIR/go"
+    start_bg "$BATS_TEST_TMPDIR/server" python3 "$PEER" late-server "$flag"
+    wait_ready "$BATS_TEST_TMPDIR/server"
+    start_clean "$out" "$BIN/05-connect" --port "$PORT" --timeout 30
+    local client="$BG_PID"
+    wait_for "$out" '^connect\(3, 127\.0\.0\.1:[0-9]+, 16\) = 0$'
+    wait_blocked "$client"
+    stop_cont "$client"
+    wait_for "$out" '^recv\(3, .*\) = -1 EINTR '
+    touch "$flag"
+    wait_exit "$client" 10
+    run cat "$out"
+    [ "$EXIT_STATUS" -eq 0 ] || { echo "$output"; false; }
+    assert_line --regexp '^recv\(3, "late\\n", [0-9]+, 0\) = 5$'
+}
