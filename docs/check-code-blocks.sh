@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# check-code-blocks.sh - no C is pasted into the handout's sources.
+#
+#   docs/check-code-blocks.sh [DOCS_DIR [ROOT]]
+#
+# Fails (exit 1, one line per problem on stderr) if any Markdown file under
+# DOCS_DIR (default: the docs/ this script is in) has a C code block that
+# is not an include from lessons/ (```c, ~~~c, ```{.c} ... without
+# include=), a code block of no language that looks like C, or an include=
+# whose file or region= does not exist (any more) under ROOT (default: the
+# directory above DOCS_DIR). The Markdown is parsed by pandoc itself, so
+# every fence style counts; the rules are in check-code-blocks.lua.
+
+set -euo pipefail
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+docs=${1:-$here}
+root=${2:-$docs/..}
+filter=$here/check-code-blocks.lua
+
+if [[ ! -d "$docs" ]]; then
+    echo "check-code-blocks.sh: no directory $docs" >&2
+    exit 2
+fi
+
+status=0
+count=0
+while IFS= read -r -d '' md; do
+    count=$((count + 1))
+    if ! CHECK_ROOT=$root CHECK_FILE=$md pandoc --from markdown --to plain \
+        --lua-filter "$filter" "$md" -o /dev/null; then
+        status=1
+    fi
+done < <(find "$docs" -name '*.md' -print0 | sort -z)
+
+if ((count == 0)); then
+    echo "check-code-blocks.sh: no Markdown files under $docs" >&2
+    exit 2
+fi
+if ((status != 0)); then
+    echo "check-code-blocks.sh: C code in the docs must be included from lessons/" \
+        "(\`\`\`{.c include=\"lessons/...\" region=\"...\"}), not pasted" >&2
+fi
+exit "$status"
