@@ -12,7 +12,7 @@ load test_helper
 
 @test "04-accept: serves 05-connect on a kernel-chosen port, narrating real values" {
     start_server "$BATS_TEST_TMPDIR/server" 04-accept --count 1
-    run "$BIN/05-connect" --port "$PORT"
+    run_lesson "$BIN/05-connect" --port "$PORT"
     assert_success
     assert_output --partial "hello 127.0.0.1:"
     wait_exit "$BG_PID"
@@ -56,7 +56,7 @@ print(s.recv(200).decode(), end="")
 
 @test "04-accept: the port already in use fails with EADDRINUSE, explained" {
     start_server "$BATS_TEST_TMPDIR/first" 04-accept --count 1
-    run "$BIN/04-accept" --port "$PORT"
+    run_lesson "$BIN/04-accept" --port "$PORT"
     assert_failure 1
     assert_line "bind(3, 127.0.0.1:$PORT, 16) = -1 EADDRINUSE (Address already in use)"
     assert_output --partial "likely cause:"
@@ -64,7 +64,7 @@ print(s.recv(200).decode(), end="")
 }
 
 @test "04-accept: no client within --timeout: clear message and exit 1" {
-    run timeout 10 "$BIN/04-accept" --port 0 --timeout 1
+    run_lesson timeout 10 "$BIN/04-accept" --port 0 --timeout 1
     assert_failure 1
     assert_line --regexp "^accept\(3, &client, &len\) = -1 EAGAIN \(.*\)$"
     assert_output --partial "timed out: no client connected within --timeout 1 s"

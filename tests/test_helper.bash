@@ -18,14 +18,21 @@ bats_load_library bats-assert
 # PIDs of background processes this test started.
 SS_PIDS=()
 
-# start_bg OUTFILE CMD ARGS...: run CMD in the background, fd 3 closed,
-# stdin from /dev/null, stdout+stderr to OUTFILE. Sets BG_PID.
+# start_bg OUTFILE CMD ARGS...: run CMD in the background, stdin from
+# /dev/null, stdout+stderr to OUTFILE. Sets BG_PID. Bats keeps fds 3 and 4
+# open; closing them means the process sees only 0, 1 and 2, as in a
+# terminal (so its first socket is fd 3, and bats cannot hang on it).
 start_bg() {
     local out="$1"
     shift
-    "$@" </dev/null >"$out" 2>&1 3>&- &
+    "$@" </dev/null >"$out" 2>&1 3>&- 4>&- &
     BG_PID=$!
     SS_PIDS+=("$BG_PID")
+}
+
+# run_lesson CMD ARGS...: bats' run, with fds 3 and 4 closed as above.
+run_lesson() {
+    run "$@" 3>&- 4>&-
 }
 
 # wait_ready OUTFILE [SECONDS]: wait until OUTFILE has a line

@@ -490,7 +490,11 @@ static inline void ss_proc_say(const char *proto, const struct ss_procsock *s)
     if (!udp && s->state == 10)
         n += snprintf(text + n, sizeof text - (size_t)n,
                       ", %lu waiting for accept()", s->rxq);
-    else if ((udp || s->state == 1) && (s->rxq > 0 || s->txq > 0))
+    else if (udp && s->rxq > 0)
+        n += snprintf(text + n, sizeof text - (size_t)n,
+                      ", %lu bytes of receive buffer hold unread datagrams",
+                      s->rxq);
+    else if (s->state == 1 && (s->rxq > 0 || s->txq > 0))
         n += snprintf(text + n, sizeof text - (size_t)n,
                       ", %lu bytes unread, %lu unsent", s->rxq, s->txq);
     if (s->inode == 0)
@@ -805,10 +809,12 @@ static inline void ss_start(const struct ss_lesson *l, struct ss_options *o,
         } else if (strcmp(name, "--timeout") == 0) {
             o->timeout = (int)ss_number(l, "--timeout", val, 1, 86400,
                                         "whole seconds from 1 to 86400");
-        } else if (strcmp(name, "--count") == 0) {
+        } else if (strcmp(name, "--count") == 0 &&
+                   (l->options & SS_OPT_COUNT)) {
             o->count = ss_number(l, "--count", val, 1, 1000000,
                                  "a whole number from 1 to 1000000");
-        } else if (strcmp(name, "--message") == 0) {
+        } else if (strcmp(name, "--message") == 0 &&
+                   (l->options & SS_OPT_MESSAGE)) {
             if (strlen(val) > 65507)
                 ss_bad(l, "--message", "at most 65507 bytes", NULL);
             o->message = val;
