@@ -1,0 +1,134 @@
+#!/usr/bin/env bats
+# shellcheck disable=SC2153 # ROOT comes from test_helper
+# scripts/capture: a lesson pair's calls and its packets on one timeline
+
+load test_helper
+
+CAPTURE="$ROOT/scripts/capture"
+
+setup_file() {
+    local root
+    root="$(cd "$(dirname "$BATS_TEST_FILENAME")/.." && pwd)"
+    make -s -C "$root" build/04-accept build/05-connect \
+        build/06-send-recv-server build/06-send-recv-client \
+        build/08-udp-receiver build/09-udp-sender >&2
+}
+
+need_capture() {
+    [[ $EUID -eq 0 ]] || skip "capturing packets needs root (tcpdump -i lo)"
+    command -v tcpdump >/dev/null || skip "tcpdump is not installed"
+}
+
+# line_of REGEX [FROM]: index of the first line of $output (after FROM)
+# matching REGEX; fails if there is none.
+line_of() {
+    local i
+    for ((i = ${2:--1} + 1; i < ${#lines[@]}; i++)); do
+        if [[ "${lines[$i]}" =~ $1 ]]; then
+            echo "$i"
+            return 0
+        fi
+    done
+    echo "no line matches /$1/ after line ${2:--1}" >&2
+    return 1
+}
+
+@test "capture: scripts/capture passes shellcheck" {
+    command -v shellcheck >/dev/null || skip "shellcheck is not installed"
+    run shellcheck "$CAPTURE"
+    assert_success
+    assert_output ""
+}
+
+@test "capture: 04: handshake before accept returns, FIN after close" {
+    need_capture
+    run timeout 60 "$CAPTURE" 04
+    assert_success
+    [[ "$output" =~ tcp\ port\ ([0-9]+) ]]
+    local port="${BASH_REMATCH[1]}"
+
+    local syn synack ack accepted
+    syn=$(line_of '^ +[0-9.]+ +client -> server  SYN$')
+    synack=$(line_of '^ +[0-9.]+ +server -> client  SYN-ACK$' "$syn")
+    ack=$(line_of '^ +[0-9.]+ +client -> server  ACK$' "$synack")
+    accepted=$(line_of '^ +[0-9.]+  server    accept returned [0-9]+$')
+    local conn="${lines[$accepted]##* }" # the connection's fd
+    [ "$ack" -lt "$accepted" ]
+    # The handshake happens inside connect(), between its two lines.
+    local connect connected
+    connect=$(line_of '^ +[0-9.]+  client    connect\(3, 127\.0\.0\.1:'"$port"', 16\) called$')
+    connected=$(line_of '^ +[0-9.]+  client    connect returned 0$')
+    [ "$connect" -lt "$syn" ]
+    [ "$ack" -lt "$connected" ]
+
+    # The greeting is a data segment; the server's close sends its FIN.
+    line_of '^ +[0-9.]+ +server -> client  PSH-ACK, 40 bytes of data$'
+    local close fin
+    close=$(line_of '^ +[0-9.]+  server    close\('"$conn"'\)( = 0| called)$')
+    fin=$(line_of '^ +[0-9.]+ +server -> client  FIN-ACK$')
+    [ "$close" -lt "$fin" ]
+    # And the client's close sends the client's FIN.
+    close=$(line_of '^ +[0-9.]+  client    close\(3\)( = 0| called)$')
+    fin=$(line_of '^ +[0-9.]+ +client -> server  FIN-ACK$')
+    [ "$close" -lt "$fin" ]
+
+    # Nothing wider than 80 columns; tcpdump and the server are gone.
+    local line
+    for line in "${lines[@]}"; do
+        [ "${#line}" -le 80 ]
+    done
+    run pgrep -f "tcpdump .*tcp port $port\$"
+    assert_failure
+}
+
+@test "capture: 06: each line is a data segment under its send()" {
+    need_capture
+    run timeout 60 "$CAPTURE" 06
+    assert_success
+    local send seg
+    send=$(line_of '^ +[0-9.]+  client    send\(3, "hello\\n", 6, MSG_NOSIGNAL\)')
+    seg=$(line_of '^ +[0-9.]+ +client -> server  PSH-ACK, 6 bytes of data$' "$send")
+    send=$(line_of '^ +[0-9.]+  client    send\(3, "world\\n", 6, MSG_NOSIGNAL\)' "$seg")
+    line_of '^ +[0-9.]+ +client -> server  PSH-ACK, 6 bytes of data$' "$send"
+    # shutdown(SHUT_WR) sends the client's FIN.
+    local shut fin
+    shut=$(line_of '^ +[0-9.]+  client    shutdown\(3, SHUT_WR\)')
+    fin=$(line_of '^ +[0-9.]+ +client -> server  FIN-ACK$')
+    [ "$shut" -lt "$fin" ]
+}
+
+@test "capture: 08: only datagrams, one under each sendto()" {
+    need_capture
+    run timeout 60 "$CAPTURE" 08
+    assert_success
+    local send dgram
+    send=$(line_of '^ +[0-9.]+  sender    sendto\(3, "one", 3, 0, ')
+    dgram=$(line_of '^ +[0-9.]+ +sender -> receiver  datagram, 3 bytes$' "$send")
+    send=$(line_of '^ +[0-9.]+  sender    sendto\(3, "two", 3, 0, ' "$dgram")
+    line_of '^ +[0-9.]+ +sender -> receiver  datagram, 3 bytes$' "$send"
+    assert_output --partial "2 packets"
+    refute_output --partial "SYN"
+    refute_output --partial "ACK"
+}
+
+@test "capture: without root it says so and exits 1" {
+    [[ $EUID -eq 0 ]] || {
+        run "$CAPTURE" 04
+        assert_failure 1
+        assert_output --partial "needs root"
+        return
+    }
+    command -v setpriv >/dev/null || skip "setpriv is not installed"
+    run setpriv --reuid=65534 --regid=65534 --clear-groups "$CAPTURE" 04
+    assert_failure 1
+    assert_output --partial "capturing packets needs root"
+}
+
+@test "capture: an unknown lesson or option exits 2" {
+    run "$CAPTURE" 01
+    assert_failure 2
+    assert_output --partial "'01' is not one of 04, 06, 08"
+    run "$CAPTURE" --nope 04
+    assert_failure 2
+    assert_output "scripts/capture: --nope: unknown option (see --help)"
+}
