@@ -1,0 +1,102 @@
+# make handout               build/handout.pdf (A4) and build/handout.html
+# make handout PAPER=letter  the PDF on US letter
+#
+# Generated from the lessons: docs/include.lua puts the lesson code (whole
+# files or named regions, with their real line numbers) and the transcripts
+# of real runs (docs/runs.sh, into build/runs/) into the Markdown of docs/;
+# docs/*.dot diagrams are rendered here, PDF for LaTeX and SVG for HTML.
+# Every lesson source, binary and doc file is a prerequisite, so changing
+# one line of a lesson changes the handout on the next `make handout`.
+#
+# Needs: pandoc, pdflatex (texlive-latex-recommended, texlive-latex-extra,
+# texlive-fonts-recommended, lmodern), graphviz; poppler-utils for the tests.
+
+PAPER         ?= a4
+HANDOUT_DIR   := $(BUILD)/handout
+RUNS_DIR      := $(BUILD)/runs
+
+# The chapters, in order.
+HANDOUT_MD := docs/introduction.md docs/call-sequence.md \
+              $(sort $(wildcard docs/lessons/*.md)) \
+              docs/pitfalls.md docs/reference-card.md docs/troubleshooting.md
+
+HANDOUT_DOT := $(wildcard docs/*.dot)
+HANDOUT_PDF_FIGS := $(patsubst docs/%.dot,$(HANDOUT_DIR)/%.pdf,$(HANDOUT_DOT))
+HANDOUT_SVG_FIGS := $(patsubst docs/%.dot,$(HANDOUT_DIR)/%.svg,$(HANDOUT_DOT))
+
+# Every lesson file the handout may include, whatever its name.
+HANDOUT_LESSON_SRC := $(wildcard lessons/*/*.c lessons/*/*.h)
+
+HANDOUT_COMMON := $(HANDOUT_MD) docs/metadata.yaml docs/include.lua \
+                  docs/check-code-blocks.sh $(HANDOUT_LESSON_SRC) \
+                  $(RUNS_DIR)/.done mk/handout.mk
+
+HANDOUT_PANDOC := pandoc $(HANDOUT_MD) docs/metadata.yaml \
+    --from markdown --lua-filter docs/include.lua \
+    -M runs-dir=$(RUNS_DIR) -M diagram-dir=$(HANDOUT_DIR) \
+    -M date="$(shell date +%Y-%m-%d)" \
+    --top-level-division=chapter --number-sections \
+    --toc --toc-depth=1 --highlight-style=tango
+
+.PHONY: handout
+
+handout: $(BUILD)/handout.pdf $(BUILD)/handout.html
+
+$(HANDOUT_DIR):
+	mkdir -p $@
+
+# The transcripts: rerun whenever a lesson binary or the script changes.
+$(RUNS_DIR)/.done: docs/runs.sh $(BINS)
+	docs/runs.sh $(BUILD) $(RUNS_DIR)
+	touch $@
+
+$(HANDOUT_DIR)/%.pdf: docs/%.dot | $(HANDOUT_DIR)
+	dot -Tpdf $< -o $@
+
+$(HANDOUT_DIR)/%.svg: docs/%.dot | $(HANDOUT_DIR)
+	dot -Tsvg $< -o $@
+
+# The paper size the PDF was last built for: a stamp named after it.
+$(HANDOUT_DIR)/paper.$(PAPER): | $(HANDOUT_DIR)
+	@case "$(PAPER)" in a4|letter) ;; \
+	  *) echo "PAPER must be a4 or letter, not '$(PAPER)'" >&2; exit 2;; esac
+	rm -f $(HANDOUT_DIR)/paper.*
+	touch $@
+
+# pdflatex runs until the table of contents and "page N of M" settle (at
+# most four runs). A line that would run past the margin (an overfull box
+# of more than 1pt) fails the build, naming the line of handout.tex.
+$(BUILD)/handout.pdf: $(HANDOUT_COMMON) $(HANDOUT_PDF_FIGS) \
+                      docs/preamble.tex $(HANDOUT_DIR)/paper.$(PAPER)
+	docs/check-code-blocks.sh docs
+	$(HANDOUT_PANDOC) --standalone --to latex \
+	    --include-in-header docs/preamble.tex \
+	    -V documentclass=report -V classoption=oneside -V fontsize=11pt \
+	    -V papersize=$(PAPER) \
+	    -V geometry=top=25mm,bottom=25mm,left=25mm,right=25mm,headheight=14pt \
+	    -o $(HANDOUT_DIR)/handout.tex
+	@set -e; cd $(HANDOUT_DIR); rm -f handout.aux handout.toc; \
+	for run in 1 2 3 4; do \
+	  echo "pdflatex $(HANDOUT_DIR)/handout.tex (run $$run)"; \
+	  if ! TEXINPUTS="$(CURDIR):" max_print_line=200 pdflatex \
+	      -interaction=nonstopmode -halt-on-error -file-line-error \
+	      handout.tex >handout.out 2>&1; then \
+	    grep -A 8 -E '^(!|.*:[0-9]+:)' handout.log >&2 || tail -n 30 handout.out >&2; \
+	    echo "pdflatex failed: see $(HANDOUT_DIR)/handout.log" >&2; exit 1; \
+	  fi; \
+	  grep -q -E 'Rerun to get|Label\(s\) may have changed|undefined references' \
+	    handout.log || break; \
+	done; \
+	if grep -E '^Overfull \\hbox \(([1-9]|[0-9]{2,})[0-9.]*pt too wide\)' \
+	    handout.log >&2; then \
+	  echo "handout.pdf: text runs past the margin (see $(HANDOUT_DIR)/handout.log)" >&2; \
+	  exit 1; \
+	fi
+	cp $(HANDOUT_DIR)/handout.pdf $@
+
+# One self-contained file: CSS, highlighting and the SVG diagrams inside.
+$(BUILD)/handout.html: $(HANDOUT_COMMON) $(HANDOUT_SVG_FIGS) docs/handout.css
+	docs/check-code-blocks.sh docs
+	$(HANDOUT_PANDOC) --standalone --to html5 --self-contained \
+	    --css docs/handout.css --section-divs -o $@.tmp
+	mv $@.tmp $@
