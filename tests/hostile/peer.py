@@ -15,6 +15,9 @@
                                     data unread: the server's send() fails
     peer.py many PORT N             N clients one after another, each sends
                                     one line and reads its echo
+    peer.py binary PORT             send every byte value 0..255 four times,
+                                    SHUT_WR, check the echo; print "same N"
+    peer.py udp-binary PORT         one datagram of every byte value 0..255
     peer.py udp PORT SIZE...        one datagram of each SIZE bytes
     peer.py burst PORT N SIZE       N datagrams of SIZE bytes, as fast as can
     peer.py silent-server SECONDS   listen on 127.0.0.1:0, print "listening on
@@ -111,13 +114,53 @@ def halfclose_on(s, text):
     return 0
 
 
+def binary(port):
+    data = bytes(range(256)) * 4
+    s = connect(port)
+    s.sendall(data)
+    s.shutdown(socket.SHUT_WR)
+    back = b""
+    while True:
+        chunk = s.recv(4096)
+        if not chunk:
+            break
+        back += chunk
+    s.close()
+    if back != data:
+        print("echo differs: %d bytes back, %r..." % (len(back), back[:32]),
+              file=sys.stderr)
+        return 1
+    print("same", len(back))
+    return 0
+
+
+def udp_binary(port):
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.sendto(bytes(range(256)), (HOST, port))
+    s.close()
+    return 0
+
+
 def reset(port, nbytes):
     s = connect(port)
-    data = os.urandom(nbytes)
-    s.sendall(data[: nbytes // 2])
-    s.recv(1024)  # the echo has started: the server is mid-stream
-    s.sendall(data[nbytes // 2:])
+    chunk = os.urandom(1 << 14)
+    sent = got = 0
+    while sent < nbytes:
+        sent += s.send(chunk)
+        # read what has come back so far, so that neither side blocks
+        s.setblocking(False)
+        try:
+            while True:
+                back = s.recv(1 << 16)
+                if not back:
+                    break
+                got += len(back)
+        except BlockingIOError:
+            pass
+        s.settimeout(TIMEOUT)
+    # The server is still echoing the last chunk: reset it mid-stream.
     rst_close(s)
+    print("sent", sent, "got", got, "then RST")
     return 0
 
 
@@ -288,6 +331,10 @@ def main(argv):
         return noread(int(args[0]), int(args[1]))
     if cmd == "many":
         return many(int(args[0]), int(args[1]))
+    if cmd == "binary":
+        return binary(int(args[0]))
+    if cmd == "udp-binary":
+        return udp_binary(int(args[0]))
     if cmd == "udp":
         return udp(int(args[0]), [int(a) for a in args[1:]])
     if cmd == "burst":
