@@ -1,0 +1,156 @@
+#!/usr/bin/env bats
+# Every lesson once under valgrind (memcheck), with a peer where it needs
+# one, over loopback on a kernel-chosen port. Each run must show no invalid
+# access, no leak of any kind (still-reachable counts), and no open file
+# descriptor at exit but 0, 1 and 2. The lesson runs with only those three
+# open (run-clean closes the ones bats holds), so valgrind's list is the
+# lesson's own. Valgrind's report goes to stderr (--log-fd 2 is its
+# default), which the test keeps in a file apart from the lesson's stdout.
+#
+# Valgrind cannot run AddressSanitizer builds: under SOCKSTEP_BIN pointing
+# at build/sanitize these tests are skipped (the plain run covers them).
+
+load test_helper
+load hostile/common
+
+PEER="$HOSTILE/peer.py"
+VG=(valgrind --error-exitcode=99 --leak-check=full
+    --errors-for-leak-kinds=all --track-fds=yes --show-leak-kinds=all)
+
+setup() {
+    if grep -q __asan_init "$BIN/04-accept" 2>/dev/null; then
+        skip "$BIN holds sanitizer builds, which valgrind cannot run"
+    fi
+    command -v valgrind >/dev/null || {
+        echo "valgrind is not installed (./install-deps)" >&2
+        return 1
+    }
+    VLOG="$BATS_TEST_TMPDIR/valgrind"
+    VOUT="$BATS_TEST_TMPDIR/out"
+}
+
+# vg_bg NAME ARGS...: lesson NAME under valgrind in the background, only
+# fds 0-2 open, stdin /dev/null. Sets BG_PID; waits for nothing.
+vg_bg() {
+    local name="$1"
+    shift
+    need_bin "$name"
+    "$HOSTILE/run-clean" "${VG[@]}" "$BIN/$name" "$@" \
+        </dev/null >"$VOUT" 2>"$VLOG" 3>&- 4>&- &
+    BG_PID=$!
+    SS_PIDS+=("$BG_PID")
+}
+
+# vg_fg NAME ARGS...: lesson NAME under valgrind in the foreground, stdin
+# from the caller; sets VG_STATUS.
+vg_fg() {
+    local name="$1"
+    shift
+    need_bin "$name"
+    VG_STATUS=0
+    timeout 120 "$HOSTILE/run-clean" "${VG[@]}" "$BIN/$name" "$@" \
+        >"$VOUT" 2>"$VLOG" 3>&- 4>&- || VG_STATUS=$?
+}
+
+# vg_check STATUS: the lesson exited STATUS (its own, expected 0, so not
+# valgrind's 99) and valgrind found nothing.
+vg_check() {
+    local status="$1" bad=0
+    if [[ "$status" -ne 0 ]]; then
+        echo "exit status $status (99 = valgrind found errors)" >&2
+        bad=1
+    fi
+    if grep -E 'Open file descriptor|Invalid (read|write|free)|uninitialised|Mismatched free|overlap|definitely lost|indirectly lost|possibly lost|still reachable' "$VLOG" >&2; then
+        bad=1
+    fi
+    grep -q 'ERROR SUMMARY: 0 errors' "$VLOG" || bad=1
+    grep -q 'FILE DESCRIPTORS: 3 open (3 std) at exit' "$VLOG" || bad=1
+    grep -qE 'in use at exit: 0 bytes|All heap blocks were freed' "$VLOG" || bad=1
+    if ((bad)); then
+        echo "---- valgrind:" >&2
+        cat "$VLOG" >&2
+        echo "---- the lesson's output ends:" >&2
+        tail -n 20 "$VOUT" >&2
+        return 1
+    fi
+}
+
+# vg_wait [PID]: wait for the background valgrind run (default BG_PID) to
+# end, then check it.
+vg_wait() {
+    wait_exit "${1:-$BG_PID}" 60
+    vg_check "$EXIT_STATUS"
+}
+
+@test "valgrind: 01-socket" {
+    vg_fg 01-socket </dev/null
+    vg_check "$VG_STATUS"
+}
+
+@test "valgrind: 02-bind --port 0" {
+    vg_fg 02-bind --port 0 </dev/null
+    vg_check "$VG_STATUS"
+}
+
+@test "valgrind: 03-listen --count 1, with one client waiting in the backlog" {
+    vg_bg 03-listen --port 0 --count 1 --timeout 30
+    local lesson="$BG_PID"
+    wait_ready "$VOUT" 30
+    start_bg "$BATS_TEST_TMPDIR/client" python3 "$PEER" silent "$PORT" 30
+    vg_wait "$lesson"
+}
+
+@test "valgrind: 04-accept --count 1, with a client" {
+    vg_bg 04-accept --port 0 --count 1 --timeout 30
+    wait_ready "$VOUT" 30
+    run python3 "$PEER" halfclose "$PORT" ""
+    assert_success
+    assert_output --partial "you are client 1"
+    vg_wait
+}
+
+@test "valgrind: 05-connect, against 04-accept" {
+    start_lesson "$BATS_TEST_TMPDIR/server" 04-accept --count 1 --timeout 30
+    vg_fg 05-connect --port "$PORT" --timeout 30 </dev/null
+    vg_check "$VG_STATUS"
+    grep -q "hello 127.0.0.1:" "$VOUT"
+}
+
+@test "valgrind: 06-send-recv-server --count 1, echoing binary bytes" {
+    vg_bg 06-send-recv-server --port 0 --count 1 --timeout 30
+    wait_ready "$VOUT" 30
+    run python3 "$PEER" binary "$PORT"
+    vg_wait
+    assert_success
+    assert_output "same 1024"
+}
+
+@test "valgrind: 06-send-recv-client, lines from stdin, against the 06 server" {
+    start_lesson "$BATS_TEST_TMPDIR/server" 06-send-recv-server --count 1 --timeout 30
+    printf 'one\ntwo\nthree and a longer line\n' >"$BATS_TEST_TMPDIR/in"
+    vg_fg 06-send-recv-client --port "$PORT" --timeout 30 <"$BATS_TEST_TMPDIR/in"
+    vg_check "$VG_STATUS"
+    grep -q "three and a longer line" "$VOUT"
+}
+
+@test "valgrind: 07-close --port 0" {
+    vg_fg 07-close --port 0 --timeout 30 </dev/null
+    vg_check "$VG_STATUS"
+}
+
+@test "valgrind: 08-udp-receiver --count 3, an empty, a short and a 65507-byte datagram" {
+    vg_bg 08-udp-receiver --port 0 --count 3 --timeout 30
+    wait_ready "$VOUT" 30
+    python3 "$PEER" udp "$PORT" 0 5 65507
+    vg_wait
+    grep -q "^truncated: 65507 bytes sent" "$VOUT"
+}
+
+@test "valgrind: 09-udp-sender, lines from stdin, to 08-udp-receiver" {
+    start_lesson "$BATS_TEST_TMPDIR/receiver" 08-udp-receiver --count 2 --timeout 30
+    printf 'one\ntwo\n' >"$BATS_TEST_TMPDIR/in"
+    vg_fg 09-udp-sender --port "$PORT" --timeout 30 <"$BATS_TEST_TMPDIR/in"
+    vg_check "$VG_STATUS"
+    wait_exit "$BG_PID" 10
+    grep -q ': two$' "$BATS_TEST_TMPDIR/receiver"
+}
