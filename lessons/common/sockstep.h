@@ -497,10 +497,15 @@ static inline void ss_proc_say(const char *proto, const struct ss_procsock *s)
     else if (s->state == 1 && (s->rxq > 0 || s->txq > 0))
         n += snprintf(text + n, sizeof text - (size_t)n,
                       ", %lu bytes unread, %lu unsent", s->rxq, s->txq);
-    if (s->inode == 0)
-        n += snprintf(text + n, sizeof text - (size_t)n,
-                      s->state == 6 ? ", owned by no process now"
-                                    : ", not accept()ed yet");
+    if (s->inode == 0 && !udp) {
+        const char *why = ", closed by its program; the kernel finishes the "
+                          "goodbye alone";
+        if (s->state == 1 || s->state == 3)
+            why = ", not accept()ed yet";
+        else if (s->state == 6)
+            why = ", owned by no process now";
+        n += snprintf(text + n, sizeof text - (size_t)n, "%s", why);
+    }
     snprintf(text + n, sizeof text - (size_t)n, " (from /proc/net/%s)", proto);
     printf("%s", ss_c(SS_CYAN));
     ss_wrap(4, "kernel: ", text);
