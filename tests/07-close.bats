@@ -3,11 +3,6 @@
 
 load test_helper
 
-# Run a command with fds 3 to 9 closed: bats keeps some of them open, and
-# the lesson's sockets should get the numbers a shell gives them (3, 4, 5).
-bare() {
-    "$@" 3>&- 4>&- 5>&- 6>&- 7>&- 8>&- 9>&-
-}
 
 # From $output: PORT (the server's) and CPORT1, CPORT2 (the two clients').
 read_ports() {

@@ -19,20 +19,25 @@ bats_load_library bats-assert
 SS_PIDS=()
 
 # start_bg OUTFILE CMD ARGS...: run CMD in the background, stdin from
-# /dev/null, stdout+stderr to OUTFILE. Sets BG_PID. Bats keeps fds 3 and 4
-# open; closing them means the process sees only 0, 1 and 2, as in a
-# terminal (so its first socket is fd 3, and bats cannot hang on it).
+# /dev/null, stdout+stderr to OUTFILE, through bare. Sets BG_PID.
 start_bg() {
     local out="$1"
     shift
-    "$@" </dev/null >"$out" 2>&1 3>&- 4>&- &
+    bare "$@" </dev/null >"$out" 2>&1 &
     BG_PID=$!
     SS_PIDS+=("$BG_PID")
 }
 
-# run_lesson CMD ARGS...: bats' run, with fds 3 and 4 closed as above.
+# bare CMD ARGS...: run CMD with bats' extra descriptors (3 to 9) closed,
+# so it starts with only 0, 1 and 2 open, as in a terminal: its first
+# socket is fd 3, and no background process holds bats' fd 3 open.
+bare() {
+    "$@" 3>&- 4>&- 5>&- 6>&- 7>&- 8>&- 9>&-
+}
+
+# run_lesson CMD ARGS...: bats' run, through bare.
 run_lesson() {
-    run "$@" 3>&- 4>&-
+    run bare "$@"
 }
 
 # wait_ready OUTFILE [SECONDS]: wait until OUTFILE has a line
