@@ -46,18 +46,28 @@ int main(int argc, char **argv)
     struct timeval wait;
     char buf[4096];
     char *line = NULL, *back = NULL;
-    size_t cap = 0, back_cap = 0;
+    size_t cap = 0, back_cap;
     ssize_t n, got, sent, off;
     long lines = 0;
     int fd, rc;
 
     ss_start(&lesson, &opt, argc, argv);
 
+    /* Where each echoed line is collected; it grows for longer lines. */
+    back_cap = sizeof buf;
+    back = malloc(back_cap);
+    if (back == NULL) {
+        perror("06-send-recv-client: malloc");
+        return 1;
+    }
+
     ss_next("socket(AF_INET, SOCK_STREAM, 0)");
     fd = socket(AF_INET, SOCK_STREAM, 0);
     ss_ret(fd);
-    if (fd == -1)
+    if (fd == -1) {
+        free(back);
         return 1;
+    }
 
     /* Lesson 05: limit every wait, then connect. */
     wait.tv_sec = opt.timeout;
@@ -74,8 +84,7 @@ int main(int argc, char **argv)
     ss_ret(rc);
     if (rc == -1)
         goto fail;
-    ss_say("connect(), send() and recv() each wait at most %d s",
-           opt.timeout);
+    ss_say("connect(), send() and recv() each wait at most %d s", opt.timeout);
 
     memset(&server, 0, sizeof server);
     server.sin_family = AF_INET;
@@ -130,14 +139,14 @@ int main(int argc, char **argv)
 
         /* region: recv */
         /* A byte stream: call recv() until as many bytes came back. */
-        if (back_cap < cap) {
-            char *bigger = realloc(back, cap);
+        if (back_cap < (size_t)n) {
+            char *bigger = realloc(back, (size_t)n);
             if (bigger == NULL) {
                 perror("06-send-recv-client: realloc");
                 goto fail;
             }
             back = bigger;
-            back_cap = cap;
+            back_cap = (size_t)n;
         }
         for (off = 0; off < n; off += got) {
             ss_next("recv(%d, back, %ld, 0)", fd, (long)(n - off));

@@ -137,10 +137,9 @@ int main(int argc, char **argv)
         rc = setsockopt(conn, SOL_SOCKET, SO_RCVTIMEO, &wait, sizeof wait);
         ss_ret(rc);
         if (rc == 0) {
-            ss_next("setsockopt(%d, SOL_SOCKET, SO_SNDTIMEO, {%d s}, %u)",
-                    conn, opt.timeout, (unsigned)sizeof wait);
-            rc = setsockopt(conn, SOL_SOCKET, SO_SNDTIMEO, &wait,
-                            sizeof wait);
+            ss_next("setsockopt(%d, SOL_SOCKET, SO_SNDTIMEO, {%d s}, %u)", conn,
+                    opt.timeout, (unsigned)sizeof wait);
+            rc = setsockopt(conn, SOL_SOCKET, SO_SNDTIMEO, &wait, sizeof wait);
             ss_ret(rc);
         }
         talking = rc == 0;
@@ -192,8 +191,7 @@ int main(int argc, char **argv)
             for (off = 0; off < got; off += sent) {
                 ss_next("send(%d, %s, %ld, MSG_NOSIGNAL)", conn,
                         ss_bytes(buf + off, got - off).s, (long)(got - off));
-                sent = send(conn, buf + off, (size_t)(got - off),
-                            MSG_NOSIGNAL);
+                sent = send(conn, buf + off, (size_t)(got - off), MSG_NOSIGNAL);
                 ss_ret(sent);
                 if (sent == -1 && errno == EINTR) {
                     sent = 0; /* a signal, not an error: send again */
