@@ -1,6 +1,8 @@
 #!/usr/bin/env bats
 # Lesson 05: connect
 
+# PORT, BG_PID and EXIT_STATUS are set by test_helper (wait_ready, wait_exit).
+# shellcheck disable=SC2153
 load test_helper
 load hostile/common
 
