@@ -1,6 +1,8 @@
 #!/usr/bin/env bats
 # Lesson 06: send and recv (an echo server and its client)
 
+# PORT, BG_PID and EXIT_STATUS are set by test_helper (wait_ready, wait_exit).
+# shellcheck disable=SC2153
 load test_helper
 load hostile/common
 
@@ -154,6 +156,22 @@ echoed() {
         awk '{s += $NF} END {print s}')
     [ "$got" -eq "$(wc -c <"$BATS_TEST_TMPDIR/in")" ]
     [ "$sent" -eq "$got" ]
+}
+
+@test "06-send-recv: binary data (every byte value, NULs too) comes back intact" {
+    python3 -c 'import sys; sys.stdout.buffer.write(bytes(range(256)) * 64)' \
+        >"$BATS_TEST_TMPDIR/in"
+    start_server "$BATS_TEST_TMPDIR/server" 06-send-recv-server --count 1
+    timeout 20 python3 -c "$PY_CLIENT" "$PORT" "$BATS_TEST_TMPDIR/in" \
+        >"$BATS_TEST_TMPDIR/out"
+    cmp "$BATS_TEST_TMPDIR/in" "$BATS_TEST_TMPDIR/out"
+    wait_exit "$BG_PID"
+    [ "$EXIT_STATUS" -eq 0 ]
+    run cat "$BATS_TEST_TMPDIR/server"
+    # the preview escapes what is not printable
+    assert_line --regexp '^recv\(4, "\\x00\\x01\\x02.*"\.\.\., 4096, 0\) = [0-9]+$'
+    assert_line "close(4) = 0"
+    assert_line "close(3) = 0"
 }
 
 @test "06-send-recv: nc as the client" {
