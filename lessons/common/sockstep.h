@@ -73,34 +73,44 @@ static inline struct ss_text ss_addr(const struct sockaddr_in *a)
     return t;
 }
 
-/* "\"hello\\n\"" for data, cut with "..." after 24 bytes. Leaves errno. */
+/*
+ * "\"hello\\n\"" for data: a preview of at most 24 characters between the
+ * quotes (escapes count), then "..." if there was more. Leaves errno.
+ */
 static inline struct ss_text ss_bytes(const void *buf, long len)
 {
     struct ss_text t;
     const unsigned char *p = buf;
+    char one[8];
     size_t o = 0;
     long i;
     int saved = errno;
 
     t.s[o++] = '"';
-    for (i = 0; i < len && i < 24; i++) {
+    for (i = 0; i < len; i++) {
         unsigned char c = p[i];
+        size_t w;
         if (c == '\n')
-            o += (size_t)snprintf(t.s + o, sizeof t.s - o, "\\n");
+            snprintf(one, sizeof one, "\\n");
         else if (c == '\r')
-            o += (size_t)snprintf(t.s + o, sizeof t.s - o, "\\r");
+            snprintf(one, sizeof one, "\\r");
         else if (c == '\t')
-            o += (size_t)snprintf(t.s + o, sizeof t.s - o, "\\t");
+            snprintf(one, sizeof one, "\\t");
         else if (c == '"' || c == '\\')
-            o += (size_t)snprintf(t.s + o, sizeof t.s - o, "\\%c", c);
+            snprintf(one, sizeof one, "\\%c", c);
         else if (c < 32 || c > 126)
-            o += (size_t)snprintf(t.s + o, sizeof t.s - o, "\\x%02x", c);
+            snprintf(one, sizeof one, "\\x%02x", c);
         else
-            t.s[o++] = (char)c;
+            snprintf(one, sizeof one, "%c", c);
+        w = strlen(one);
+        if (o - 1 + w > 24)
+            break;
+        memcpy(t.s + o, one, w);
+        o += w;
     }
     t.s[o++] = '"';
     t.s[o] = '\0';
-    if (len > 24)
+    if (i < len)
         snprintf(t.s + o, sizeof t.s - o, "...");
     errno = saved;
     return t;
@@ -231,6 +241,17 @@ static const struct ss_errinfo ss_errors[] = {
      "the handshake did not finish within --timeout (SO_SNDTIMEO ran out): "
      "the server may be too busy to answer, or packets are being dropped",
      "check the server is running and accepting, or raise --timeout"},
+    {EALREADY, "connect", "EALREADY",
+     "connect() was made again after a signal interrupted it, and the "
+     "handshake still did not finish within --timeout (SO_SNDTIMEO)",
+     "check the server is running and accepting, or raise --timeout"},
+    {EAGAIN, "send", "EAGAIN",
+     "the peer has not read what was sent for --timeout seconds: the "
+     "buffers are full and the wait set with SO_SNDTIMEO ran out",
+     "the peer must read what it is sent; or raise --timeout"},
+    {EAGAIN, "sendto", "EAGAIN",
+     "the send buffer stayed full for --timeout seconds (SO_SNDTIMEO)",
+     "send less at a time, or raise --timeout"},
     {EAGAIN, NULL, "EAGAIN",
      "nothing arrived within --timeout: the wait set with SO_RCVTIMEO ran "
      "out",
@@ -310,12 +331,15 @@ static inline const struct ss_errinfo *ss_errinfo(int err, const char *call)
 static inline struct ss_text ss_errname(int err)
 {
     struct ss_text t;
-    const struct ss_errinfo *e = ss_errinfo(err, "");
+    size_t i, n = sizeof ss_errors / sizeof ss_errors[0];
 
-    if (e != NULL)
-        snprintf(t.s, sizeof t.s, "%s", e->name);
-    else
-        snprintf(t.s, sizeof t.s, "errno %d", err);
+    for (i = 0; i < n; i++) {
+        if (ss_errors[i].num == err) {
+            snprintf(t.s, sizeof t.s, "%s", ss_errors[i].name);
+            return t;
+        }
+    }
+    snprintf(t.s, sizeof t.s, "errno %d", err);
     return t;
 }
 
@@ -745,6 +769,8 @@ static inline long ss_number(const struct ss_lesson *l, const char *opt,
     char *end;
     long v;
 
+    if (text == NULL)
+        ss_bad(l, opt, wants, NULL);
     errno = 0;
     v = strtol(text, &end, 10);
     if (text[0] == '\0' || *end != '\0' || errno != 0 || v < lo || v > hi ||
