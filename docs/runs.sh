@@ -28,6 +28,17 @@ LIMIT=20 # seconds any one program may take, at most
 export NO_COLOR=1
 unset SOCKSTEP_TIMESTAMPS
 
+# The numbers socket() and accept() return are part of what a transcript
+# shows, so every lesson starts with only 0, 1 and 2 open, whoever runs
+# this script (bats keeps fds 3 and 4 open; make may pass a jobserver
+# pipe). Bash keeps this script on fd 255, close-on-exec: left alone.
+for fd in "/proc/$$/fd"/*; do
+    fd=${fd##*/}
+    if [[ "$fd" =~ ^[0-9]+$ ]] && ((fd > 2 && fd != 255)); then
+        exec {fd}>&-
+    fi
+done
+
 for bin in 01-socket 02-bind 03-listen 04-accept 05-connect \
     06-send-recv-server 06-send-recv-client 07-close 08-udp-receiver \
     09-udp-sender; do
@@ -82,8 +93,7 @@ start() {
     local name=$1 want=$2 bin=$3
     shift 3
     printf '$ build/%s%s\n' "$bin" "$(words "$@")" >"$WORK/$name.txt"
-    timeout "$LIMIT" "$BIN_DIR/$bin" "$@" </dev/null >>"$WORK/$name.txt" \
-        2>&1 3>&- &
+    timeout "$LIMIT" "$BIN_DIR/$bin" "$@" </dev/null >>"$WORK/$name.txt" 2>&1 &
     PID=$!
     PIDS+=("$PID")
     EXPECT[$name]=$want
@@ -120,7 +130,7 @@ run() {
         printf '$ build/%s%s\n' "$bin" "$(words "$@")" >"$WORK/$name.txt"
     fi
     printf '%b' "$input" |
-        timeout "$LIMIT" "$BIN_DIR/$bin" "$@" >>"$WORK/$name.txt" 2>&1 3>&- ||
+        timeout "$LIMIT" "$BIN_DIR/$bin" "$@" >>"$WORK/$name.txt" 2>&1 ||
         status=$?
     if [[ "$status" != "$want" ]]; then
         show "$name"

@@ -161,6 +161,34 @@ EOF
     done < <(lesson_dirs)
 }
 
+@test "handout: the runs start with only fds 0-2 open, whoever runs the build" {
+    # bats itself holds fds 3 and 4 while it runs make: runs.sh must not
+    # pass them on, or the first socket() in print would return 5.
+    local f first n=0
+    for f in "$ROOT"/build/runs/*.txt; do
+        first=$(grep -m 1 -E '^socket\(' "$f" || true)
+        [ -n "$first" ] || continue
+        n=$((n + 1))
+        [[ "$first" == *") = 3" ]] || { echo "$f: $first" >&2; return 1; }
+    done
+    ((n >= 9))
+}
+
+@test "handout: the reference card fits on one page" {
+    # The pages that show its title as a heading or as the running header,
+    # the table of contents aside: exactly one.
+    run python3 -c '
+import re, sys
+pages = open(sys.argv[1]).read().split("\f")
+card = [i + 1 for i, p in enumerate(pages)
+        if re.search(r"^\d+\.? Reference card$", p, re.M)
+        and not re.search(r"^Contents$", p, re.M)]
+print("pages:", card)
+sys.exit(0 if len(card) == 1 else 1)
+' "$BATS_FILE_TMPDIR/handout.txt"
+    assert_success
+}
+
 @test "handout: check-code-blocks.sh passes on the real docs" {
     run "$ROOT/docs/check-code-blocks.sh"
     assert_success
