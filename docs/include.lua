@@ -16,10 +16,12 @@ transcripts and the rendered diagrams into the handout.
   ```{.output run="04-accept"}
   ```
       build/runs/04-accept.txt as written by docs/runs.sh
-  ```{.output run="04-accept" from="^listen%(" to="^listening on"}
+  ```{.output run="04-accept" from="^listen%(" to="^getsockname"}
   ```
-      only its lines from the first that matches the Lua pattern `from` to
-      the first one after it that matches `to` (both included)
+      an excerpt: from the first line that matches the Lua pattern `from`
+      to the first line after it that matches `to` (or, without `to`, the
+      `from` line alone), each with the indented lines of narration that
+      follow it
 
   ![caption](tcp-sequence.dot)
       the diagram rendered by the build (PDF for LaTeX, SVG otherwise)
@@ -190,14 +192,22 @@ local function include_code(el)
   return pandoc.Div(blocks, pandoc.Attr(el.identifier, { "listing" }))
 end
 
+-- For a title in typewriter type: the characters TeX treats specially,
+-- and those a font would turn into ligatures or curly quotes.
 local function latex_escape(s)
-  return (s:gsub("[\\{}$&#^_%%~]", function(c)
+  return (s:gsub("[\\{}$&#^_%%~%-'`]", function(c)
     if c == "\\" then
       return "\\textbackslash{}"
     elseif c == "^" then
       return "\\textasciicircum{}"
     elseif c == "~" then
       return "\\textasciitilde{}"
+    elseif c == "-" then
+      return "-{}"
+    elseif c == "'" then
+      return "\\textquotesingle{}"
+    elseif c == "`" then
+      return "\\textasciigrave{}"
     end
     return "\\" .. c
   end))
@@ -226,13 +236,17 @@ local function include_run(el)
       if not first and line:match(from or "^") then
         first = i
         if not to then
-          last = #lines
+          last = i
           break
         end
       elseif first and line:match(to) then
         last = i
         break
       end
+    end
+    -- The notes of the last line: the indented lines right after it.
+    while last and last < #lines and lines[last + 1]:match("^%s+%S") do
+      last = last + 1
     end
     if not first then
       fail('run="' .. name .. '": no line of ' .. path .. ' matches from="' ..
@@ -241,6 +255,10 @@ local function include_run(el)
     if not last then
       fail('run="' .. name .. '": no line of ' .. path .. ' after line ' .. first ..
         ' matches to="' .. tostring(to) .. '"')
+    end
+    if not el.attributes["title"] then
+      -- Name the run by its command line, the transcript's first line.
+      title = (lines[1]:match("^%$ (.*)") or title)
     end
     lines = table.move(lines, first, last, 1, {})
     title = title .. " (excerpt)"

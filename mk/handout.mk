@@ -31,10 +31,15 @@ HANDOUT_COMMON := $(HANDOUT_MD) docs/metadata.yaml docs/include.lua \
                   docs/check-code-blocks.sh $(HANDOUT_LESSON_SRC) \
                   $(RUNS_DIR)/.done mk/handout.mk
 
+# The title page says when, and from which commit, it was built.
+HANDOUT_COMMA := ,
+HANDOUT_COMMIT := $(shell git describe --always --dirty 2>/dev/null)
+HANDOUT_DATE   := $(shell date +%Y-%m-%d)$(if $(HANDOUT_COMMIT),$(HANDOUT_COMMA) commit $(HANDOUT_COMMIT))
+
 HANDOUT_PANDOC := pandoc $(HANDOUT_MD) docs/metadata.yaml \
     --from markdown --lua-filter docs/include.lua \
     -M runs-dir=$(RUNS_DIR) -M diagram-dir=$(HANDOUT_DIR) \
-    -M date="$(shell date +%Y-%m-%d)" \
+    -M date="built $(HANDOUT_DATE)" \
     --top-level-division=chapter --number-sections \
     --toc --toc-depth=1 --highlight-style=tango
 
