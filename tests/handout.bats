@@ -246,28 +246,30 @@ copy_docs() {
 }
 
 @test "handout: the filter stops the build on a missing file, region or transcript" {
-    local md="$BATS_TEST_TMPDIR/t.md" src
+    local md="$BATS_TEST_TMPDIR/t.md" src F
+    F=$(printf '\140\140\140') # a code fence
     src=$(grep -ho 'include="lessons/[^"]*"' "$ROOT"/docs/lessons/*.md | head -n 1 |
         sed -E 's/include="([^"]*)"/\1/')
     cd "$ROOT"
-    printf '```{.c include="lessons/nope/nope.c"}\n```\n' >"$md"
+    printf '%s{.c include="lessons/nope/nope.c"}\n%s\n' "$F" "$F" >"$md"
     run pandoc "$md" --lua-filter docs/include.lua -t native
     assert_failure
     assert_output --partial 'lessons/nope/nope.c'
-    printf '```{.c include="%s" region="not-there"}\n```\n' "$src" >"$md"
+    printf '%s{.c include="%s" region="not-there"}\n%s\n' "$F" "$src" "$F" >"$md"
     run pandoc "$md" --lua-filter docs/include.lua -t native
     assert_failure
     assert_output --partial 'region: not-there */'
-    printf '```{.output run="99-nothing"}\n```\n' >"$md"
+    printf '%s{.output run="99-nothing"}\n%s\n' "$F" "$F" >"$md"
     run pandoc "$md" --lua-filter docs/include.lua -t native
     assert_failure
     assert_output --partial 'build/runs/99-nothing.txt'
-    printf '```c\nint x;\n```\n' >"$md"
+    printf '%sc\nint x;\n%s\n' "$F" "$F" >"$md"
     run pandoc "$md" --lua-filter docs/include.lua -t native
     assert_failure
     assert_output --partial 'C code block without include='
     # And a region comes out with its real first line number.
-    printf '```{.c include="lessons/04-accept/accept.c" region="accept"}\n```\n' >"$md"
+    printf '%s{.c include="lessons/04-accept/accept.c" region="accept"}\n%s\n' \
+        "$F" "$F" >"$md"
     run pandoc "$md" --lua-filter docs/include.lua -t native
     assert_success
     local first
