@@ -1,0 +1,167 @@
+#!/usr/bin/env bats
+# shellcheck disable=SC2153 # ROOT comes from test_helper
+# scripts/lab: two network namespaces joined by a veth pair, with loss
+
+load test_helper
+
+LAB="$ROOT/scripts/lab"
+# TCP over a lossy link backs off exponentially: --loss may take minutes.
+export BATS_TEST_TIMEOUT=400
+
+# The tests' own namespaces: a lecturer's ss-lab is never touched.
+export SOCKSTEP_LAB="sslt$$"
+
+setup_file() {
+    local root
+    root="$(cd "$(dirname "$BATS_TEST_FILENAME")/.." && pwd)"
+    make -s -C "$root" build/04-accept build/05-connect \
+        build/06-send-recv-server build/06-send-recv-client \
+        build/08-udp-receiver build/09-udp-sender >&2
+}
+
+teardown_file() {
+    local root
+    root="$(cd "$(dirname "$BATS_TEST_FILENAME")/.." && pwd)"
+    if [[ $EUID -eq 0 ]]; then
+        "$root/scripts/lab" down >/dev/null 2>&1 || true
+    fi
+}
+
+need_root() {
+    [[ $EUID -eq 0 ]] || skip "network namespaces need root"
+    command -v ip >/dev/null || skip "ip (iproute2) is not installed"
+}
+
+@test "lab: scripts/lab passes shellcheck" {
+    command -v shellcheck >/dev/null || skip "shellcheck is not installed"
+    run shellcheck "$LAB"
+    assert_success
+    assert_output ""
+}
+
+@test "lab: bad usage exits 2 naming the problem" {
+    run "$LAB" --loss 101
+    assert_failure 2
+    assert_output --partial "--loss: expected a percentage from 0 to 100"
+    run "$LAB" shell c
+    assert_failure 2
+    assert_output --partial "shell: expected a or b, got 'c'"
+    run "$LAB" sideways
+    assert_failure 2
+}
+
+@test "lab: without root it says so and exits 1" {
+    if [[ $EUID -ne 0 ]]; then
+        run "$LAB"
+    else
+        command -v setpriv >/dev/null || skip "setpriv is not installed"
+        run setpriv --reuid=65534 --regid=65534 --clear-groups "$LAB"
+    fi
+    assert_failure 1
+    assert_output --partial "needs root"
+}
+
+@test "lab: up makes two namespaces on one link; a datagram crosses it" {
+    need_root
+    local before
+    before="$(nft list ruleset 2>/dev/null | sha1sum)"
+    run "$LAB" up
+    assert_success
+    assert_output --partial "$SOCKSTEP_LAB-a (10.10.0.1) and $SOCKSTEP_LAB-b (10.10.0.2)"
+    run ip netns list
+    assert_line --regexp "^$SOCKSTEP_LAB-a( |$)"
+    assert_line --regexp "^$SOCKSTEP_LAB-b( |$)"
+    run ip -n "$SOCKSTEP_LAB-a" -4 -br addr show dev veth-a
+    assert_output --regexp "10\.10\.0\.1/24"
+    # The host sees no new interface, and its ruleset is as it was.
+    run ip -br link
+    refute_output --partial "veth-a"
+    refute_output --partial "veth-b"
+    [ "$(nft list ruleset 2>/dev/null | sha1sum)" = "$before" ]
+
+    # Up again is harmless; then one datagram from a to b.
+    run "$LAB" up
+    assert_success
+    assert_output --partial "already up"
+    start_bg "$BATS_TEST_TMPDIR/receiver" ip netns exec "$SOCKSTEP_LAB-b" \
+        "$BIN/08-udp-receiver" --host 10.10.0.2 --port 0 --count 1 \
+        --timeout 10
+    wait_ready "$BATS_TEST_TMPDIR/receiver"
+    [ "$(grep -c '^receiving on 10\.10\.0\.2:' "$BATS_TEST_TMPDIR/receiver")" -eq 1 ]
+    run timeout 20 ip netns exec "$SOCKSTEP_LAB-a" "$BIN/09-udp-sender" \
+        --host 10.10.0.2 --port "$PORT" --message "across the link"
+    assert_success
+    wait_exit "$BG_PID"
+    [ "$EXIT_STATUS" -eq 0 ]
+    run cat "$BATS_TEST_TMPDIR/receiver"
+    assert_line --regexp '^datagram 1 from 10\.10\.0\.1:[0-9]+: across the link$'
+}
+
+@test "lab: shell a runs commands inside namespace a" {
+    need_root
+    "$LAB" up >/dev/null
+    run timeout 20 "$LAB" shell a < <(printf 'ip -4 -br addr show dev veth-a\nexit\n')
+    assert_success
+    assert_output --partial "a shell in $SOCKSTEP_LAB-a: this machine is 10.10.0.1"
+    assert_output --regexp "veth-a@[a-z0-9]+ +UP +10\.10\.0\.1/24"
+}
+
+@test "lab: --loss 20: UDP datagrams go missing, every TCP line arrives" {
+    need_root
+    run timeout 380 "$LAB" --loss 20 --timeout 100
+    assert_success
+    # Which way the loss was made is said out loud.
+    assert_output --regexp "lab: loss: (tc netem drops 20%|this kernel has no tc netem, so nftables drops 20%)"
+    local n=${#lines[@]}
+    [[ "${lines[n - 2]}" =~ ^udp:\ ([0-9]+)\ of\ 100\ datagrams\ arrived$ ]]
+    local udp="${BASH_REMATCH[1]}"
+    [ "$udp" -lt 100 ] # P(no loss of 100 at 20%) = 0.8^100, about 2e-10
+    [ "$udp" -gt 0 ]
+    [ "${lines[n - 1]}" = "tcp: 100 of 100 lines arrived in order" ]
+    # The numbers reported are what the lessons printed: as many missing
+    # numbers as the count says.
+    local missing
+    missing="$(awk '/^lab:   missing: / { f = 1; sub(/^lab:   missing: /, "")
+                                          print; next }
+        f && /^lab:   [0-9]/ { sub(/^lab:   /, ""); print; next }
+        { f = 0 }' <<<"$output" | tr ' ' '\n' |
+        awk -F- 'NF == 2 { n += $2 - $1 + 1 } NF == 1 && $1 != "" { n++ }
+            END { print n + 0 }')"
+    [ "$missing" -eq $((100 - udp)) ]
+}
+
+@test "lab: --loss 0 removes the loss: all 100 datagrams arrive" {
+    need_root
+    run timeout 120 "$LAB" --loss 0 --timeout 20
+    assert_success
+    assert_output --partial "lab: loss: none"
+    assert_line "udp: 100 of 100 datagrams arrived"
+    assert_line "tcp: 100 of 100 lines arrived in order"
+    run "$LAB" status
+    assert_line "lab: loss: none"
+}
+
+@test "lab: down leaves no namespace, no veth and no rule behind" {
+    need_root
+    "$LAB" up >/dev/null
+    # Something still running inside is ended with the lab.
+    start_bg "$BATS_TEST_TMPDIR/sleeper" ip netns exec "$SOCKSTEP_LAB-b" \
+        sleep 60
+    local i
+    for ((i = 0; i < 100; i++)); do
+        [[ -n "$(ip netns pids "$SOCKSTEP_LAB-b")" ]] && break
+        sleep 0.05
+    done
+    run "$LAB" down
+    assert_success
+    assert_output --partial "removed $SOCKSTEP_LAB-a and $SOCKSTEP_LAB-b"
+    run ip netns list
+    refute_output --partial "$SOCKSTEP_LAB"
+    run ip -br link
+    refute_output --partial "veth-a"
+    refute_output --partial "veth-b"
+    wait_exit "$BG_PID"
+    run "$LAB" down
+    assert_success
+    assert_output --partial "nothing to remove"
+}
