@@ -44,6 +44,7 @@ static const char *type_name(int type)
                                 : "?";
 }
 
+#ifdef SO_DOMAIN /* not on every system: macOS has none */
 static const char *domain_name(int domain)
 {
     return domain == AF_INET ? "AF_INET" : "?";
@@ -55,6 +56,7 @@ static const char *protocol_name(int protocol)
            : protocol == IPPROTO_UDP ? "IPPROTO_UDP"
                                      : "?";
 }
+#endif
 
 int main(int argc, char **argv)
 {
@@ -101,7 +103,7 @@ int main(int argc, char **argv)
     fds[0] = tcp;
     fds[1] = udp;
     for (i = 0; i < 2; i++) {
-        int type, domain, protocol;
+        int type;
         socklen_t len = sizeof type;
 
         ss_next("getsockopt(%d, SOL_SOCKET, SO_TYPE, &type, &len)", fds[i]);
@@ -113,6 +115,8 @@ int main(int argc, char **argv)
             break;
         }
 #ifdef SO_DOMAIN
+        int domain, protocol;
+
         len = sizeof domain;
         ss_next("getsockopt(%d, SOL_SOCKET, SO_DOMAIN, &domain, &len)", fds[i]);
         rc = getsockopt(fds[i], SOL_SOCKET, SO_DOMAIN, &domain, &len);
@@ -139,8 +143,6 @@ int main(int argc, char **argv)
                fds[i], domain_name(domain), domain, type_name(type), type,
                protocol_name(protocol), protocol, protocol_name(protocol));
 #else
-        (void)domain;
-        (void)protocol;
         ss_say("fd %d: type %s (%d); this system has no SO_DOMAIN or "
                "SO_PROTOCOL to read the rest back",
                fds[i], type_name(type), type);

@@ -541,7 +541,7 @@ static inline void ss_kernel(int fd)
 {
 #ifdef __linux__
     static const char *const protos[] = {"tcp", "udp"};
-    char path[64], link[64], text[256];
+    char path[64], link[64], text[512];
     unsigned long inode = 0;
     ssize_t len;
     int saved = errno;
@@ -580,8 +580,9 @@ static inline void ss_kernel(int fd)
     snprintf(text, sizeof text,
              "fd %d is %s (from /proc/self/fd/%d); it is not in "
              "/proc/net/tcp or /proc/net/udp, which list a TCP socket only "
-             "once it listens or connects, and a UDP socket once it has "
-             "an address",
+             "while it listens or has a live connection (a finished one "
+             "may linger there in TIME_WAIT, owned by no fd), and a UDP "
+             "socket once it has an address",
              fd, link, fd);
     printf("%s", ss_c(SS_CYAN));
     ss_wrap(4, "kernel: ", text);
@@ -761,11 +762,25 @@ static inline SS_NORETURN void ss_bad(const struct ss_lesson *l,
     exit(2);
 }
 
+/* What an option that takes a value accepts: said when it is wrong. */
+static inline const char *ss_wants(const char *name)
+{
+    if (strcmp(name, "--host") == 0)
+        return "an IPv4 address such as 127.0.0.1 (names are not looked up)";
+    if (strcmp(name, "--port") == 0)
+        return "a port from 0 to 65535";
+    if (strcmp(name, "--timeout") == 0)
+        return "whole seconds from 1 to 86400";
+    if (strcmp(name, "--count") == 0)
+        return "a whole number from 1 to 1000000";
+    return "a text";
+}
+
 /* A whole decimal number from lo to hi, or exit 2 naming the option. */
 static inline long ss_number(const struct ss_lesson *l, const char *opt,
-                             const char *text, long lo, long hi,
-                             const char *wants)
+                             const char *text, long lo, long hi)
 {
+    const char *wants = ss_wants(opt);
     char *end;
     long v;
 
@@ -777,6 +792,14 @@ static inline long ss_number(const struct ss_lesson *l, const char *opt,
         text[0] == ' ' || text[0] == '+')
         ss_bad(l, opt, wants, text);
     return v;
+}
+
+/* The options that take no value: "--step=1" is "no value", but
+ * "--count=1" where there is no --count is an unknown option. */
+static inline int ss_is_flag(const char *name)
+{
+    return strcmp(name, "--step") == 0 || strcmp(name, "--no-color") == 0 ||
+           strcmp(name, "--help") == 0 || strcmp(name, "-h") == 0;
 }
 
 /*
@@ -803,7 +826,7 @@ static inline void ss_start(const struct ss_lesson *l, struct ss_options *o,
         const char *arg = argv[i];
         const char *val = NULL;
         const char *eq = strchr(arg, '=');
-        char name[32];
+        char name[64];
         int takes;
 
         if (strncmp(arg, "--", 2) == 0 && eq != NULL) {
@@ -818,11 +841,14 @@ static inline void ss_start(const struct ss_lesson *l, struct ss_options *o,
                 (strcmp(name, "--message") == 0 &&
                  (l->options & SS_OPT_MESSAGE));
         if (takes && val == NULL) {
-            if (i + 1 >= argc)
-                ss_bad(l, name, "a value after it", NULL);
+            if (i + 1 >= argc) {
+                char wants[96];
+                snprintf(wants, sizeof wants, "%s after it", ss_wants(name));
+                ss_bad(l, name, wants, NULL);
+            }
             val = argv[++i];
         }
-        if (!takes && val != NULL)
+        if (!takes && val != NULL && ss_is_flag(name))
             ss_bad(l, name, "no value", val);
 
         if (strcmp(name, "-h") == 0 || strcmp(name, "--help") == 0) {
@@ -830,23 +856,17 @@ static inline void ss_start(const struct ss_lesson *l, struct ss_options *o,
             exit(0);
         } else if (strcmp(name, "--host") == 0) {
             if (inet_pton(AF_INET, val, &o->host) != 1)
-                ss_bad(l, "--host",
-                       "an IPv4 address such as 127.0.0.1 (names are "
-                       "not looked up)",
-                       val);
+                ss_bad(l, name, ss_wants(name), val);
         } else if (strcmp(name, "--port") == 0) {
-            o->port = (unsigned short)ss_number(l, "--port", val, 0, 65535,
-                                                "a port from 0 to 65535");
+            o->port = (unsigned short)ss_number(l, name, val, 0, 65535);
         } else if (strcmp(name, "--timeout") == 0) {
-            o->timeout = (int)ss_number(l, "--timeout", val, 1, 86400,
-                                        "whole seconds from 1 to 86400");
+            o->timeout = (int)ss_number(l, name, val, 1, 86400);
         } else if (strcmp(name, "--count") == 0 &&
                    (l->options & SS_OPT_COUNT)) {
-            o->count = ss_number(l, "--count", val, 1, 1000000,
-                                 "a whole number from 1 to 1000000");
+            o->count = ss_number(l, name, val, 1, 1000000);
         } else if (strcmp(name, "--message") == 0 &&
                    (l->options & SS_OPT_MESSAGE)) {
-            if (strlen(val) > 65507)
+            if (val == NULL || strlen(val) > 65507)
                 ss_bad(l, "--message", "at most 65507 bytes", NULL);
             o->message = val;
         } else if (strcmp(name, "--step") == 0) {
