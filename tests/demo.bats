@@ -29,6 +29,18 @@ teardown() {
 
 bats_require_minimum_version 1.5.0
 
+# free_port tcp|udp: a port the kernel says is free now, so that the demo
+# (which takes a fixed port, like a lecturer would) never meets another
+# test's server on 8888.
+free_port() {
+    python3 -c '
+import socket, sys
+kind = socket.SOCK_DGRAM if sys.argv[1] == "udp" else socket.SOCK_STREAM
+s = socket.socket(socket.AF_INET, kind)
+s.bind(("127.0.0.1", 0))
+print(s.getsockname()[1])' "$1"
+}
+
 # The commands `scripts/demo --print PAIR` prints (comment lines dropped):
 # CMDS[0] the server, CMDS[1] the client, CMDS[2] the ss view.
 print_commands() {
@@ -69,7 +81,7 @@ print_commands() {
 }
 
 @test "demo: 04 printed commands, run as printed, exchange the greeting" {
-    print_commands 04
+    print_commands --port "$(free_port tcp)" 04
     assert_line --regexp -- "--step$"
     start_bg "$BATS_TEST_TMPDIR/server" bash -c "exec ${CMDS[0]}"
     wait_ready "$BATS_TEST_TMPDIR/server"
@@ -86,7 +98,7 @@ print_commands() {
 }
 
 @test "demo: 06 printed commands, run as printed, echo two lines" {
-    print_commands 06
+    print_commands --port "$(free_port tcp)" 06
     start_bg "$BATS_TEST_TMPDIR/server" bash -c "exec ${CMDS[0]}"
     wait_ready "$BATS_TEST_TMPDIR/server"
     run timeout 20 bash -c "${CMDS[1]}" < <(printf 'first\nsecond\n')
@@ -96,7 +108,7 @@ print_commands() {
 }
 
 @test "demo: 08 printed commands, run as printed, carry two datagrams" {
-    print_commands 08
+    print_commands --port "$(free_port udp)" 08
     [[ "${CMDS[2]}" == *"ss -uan"* ]]
     start_bg "$BATS_TEST_TMPDIR/receiver" bash -c "exec ${CMDS[0]}"
     wait_ready "$BATS_TEST_TMPDIR/receiver"
@@ -113,7 +125,7 @@ print_commands() {
 }
 
 @test "demo: the printed ss command runs and shows a listening server" {
-    print_commands 04
+    print_commands --port "$(free_port tcp)" 04
     start_bg "$BATS_TEST_TMPDIR/server" bash -c "exec ${CMDS[0]}"
     wait_ready "$BATS_TEST_TMPDIR/server"
     # watch needs a terminal; run the ss command inside it once.
@@ -178,7 +190,7 @@ wait_pane() {
 }
 
 @test "demo: under tmux, 3 panes; Enter in a pane runs one step" {
-    run "$DEMO" --detach 04
+    run "$DEMO" --detach --port "$(free_port tcp)" 04
     assert_success
     assert_output --partial "tmux session sockstep-04"
     [[ "$output" =~ on\ tcp\ port\ ([0-9]+) ]]
