@@ -8,11 +8,12 @@ LAB="$ROOT/scripts/lab"
 # TCP over a lossy link backs off exponentially: --loss may take minutes.
 export BATS_TEST_TIMEOUT=400
 
-# The tests' own namespaces: a lecturer's ss-lab is never touched.
-export SOCKSTEP_LAB="sslt$$"
-
 setup_file() {
     local root
+    # The tests' own namespaces, one name for the whole file (setup_file
+    # exports reach every test and teardown_file): a lecturer's ss-lab is
+    # never touched.
+    export SOCKSTEP_LAB="sslt$$"
     root="$(cd "$(dirname "$BATS_TEST_FILENAME")/.." && pwd)"
     make -s -C "$root" build/04-accept build/05-connect \
         build/06-send-recv-server build/06-send-recv-client \
@@ -28,8 +29,14 @@ teardown_file() {
 }
 
 need_root() {
+    # Never the lecturer's lab: only the name setup_file chose.
+    [[ "${SOCKSTEP_LAB:-}" =~ ^sslt[0-9]+$ ]] || fail "SOCKSTEP_LAB not set"
     [[ $EUID -eq 0 ]] || skip "network namespaces need root"
     command -v ip >/dev/null || skip "ip (iproute2) is not installed"
+}
+
+@test "lab: the tests' lab has its own name" {
+    [[ "$SOCKSTEP_LAB" =~ ^sslt[0-9]+$ ]]
 }
 
 @test "lab: scripts/lab passes shellcheck" {
