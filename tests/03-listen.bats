@@ -150,5 +150,5 @@ except OSError:
     assert_output "03-listen: --count: expected a whole number from 1 to 1000000, got '0' (see --help)"
     run bash -c '"$1" --timeout 2>&1 >/dev/null' _ "$BIN/03-listen"
     assert_failure 2
-    assert_output "03-listen: --timeout: expected a value after it (see --help)"
+    assert_output "03-listen: --timeout: expected whole seconds from 1 to 86400 after it (see --help)"
 }
