@@ -55,7 +55,8 @@ print(s.getsockname()[1])' "$1"
 # The commands `scripts/demo --print PAIR` prints (comment lines dropped):
 # CMDS[0] the server, CMDS[1] the client, CMDS[2] the ss view.
 print_commands() {
-    run --separate-stderr "$DEMO" --print "$@"
+    # --timeout 20: whatever happens, no lesson outlives the test long.
+    run --separate-stderr "$DEMO" --print --timeout 20 "$@"
     assert_success
     mapfile -t CMDS < <(grep -v '^#' <<<"$output")
     [ "${#CMDS[@]}" -eq 3 ]
@@ -203,7 +204,7 @@ wait_pane() {
 }
 
 @test "demo: under tmux, 3 panes; Enter in a pane runs one step" {
-    run "$DEMO" --detach --port "$(free_port tcp)" 04
+    run "$DEMO" --detach --timeout 20 --port "$(free_port tcp)" 04
     assert_success
     assert_output --partial "tmux session sockstep-04"
     [[ "$output" =~ on\ tcp\ port\ ([0-9]+) ]]
