@@ -38,11 +38,10 @@ CLANG_TIDY_CONFIG := {CheckOptions: [{key: bugprone-reserved-identifier.AllowedI
 # callers (PORT, BG_PID, EXIT_STATUS), which shellcheck cannot see being
 # used: SC2034 is off for them alone.
 SHELLCHECK     ?= shellcheck
-SH_SCRIPTS     := $(wildcard scripts/* docs/*.sh tests/run install-deps \
-                    .ci/run tests/hostile/run-clean)
+SH_SCRIPTS     := $(filter-out %.md,$(wildcard scripts/* docs/*.sh tests/run install-deps \
+                    .ci/run tests/hostile/run-clean))
 SH_LIBS        := $(wildcard tests/*.bash tests/hostile/*.bash)
-SH_BATS        := $(wildcard tests/bad-input.bats tests/hostile.bats \
-                    tests/signals.bats tests/valgrind.bats)
+SH_BATS        := $(wildcard tests/*.bats)
 
 .PHONY: lint lint-cppcheck lint-clang-tidy lint-shellcheck
 
