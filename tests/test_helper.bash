@@ -23,7 +23,9 @@ SS_PIDS=()
 start_bg() {
     local out="$1"
     shift
-    bare "$@" </dev/null >"$out" 2>&1 &
+    # exec: BG_PID is the lesson itself, not a subshell waiting for it,
+    # so teardown's kill reaches the lesson.
+    (exec "$@" 3>&- 4>&- 5>&- 6>&- 7>&- 8>&- 9>&-) </dev/null >"$out" 2>&1 &
     BG_PID=$!
     SS_PIDS+=("$BG_PID")
 }
