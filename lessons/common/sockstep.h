@@ -28,7 +28,6 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <limits.h>
 #include <netinet/in.h>
 #include <signal.h>
@@ -37,6 +36,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <termios.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -359,13 +359,20 @@ static inline void ss_next(const char *fmt, ...)
     va_end(ap);
     if (ss_narrator.step) {
         char c = 0;
+        int typed = 0;
+        /* Forget keys pressed early: one Enter runs exactly one call. */
+        tcflush(STDIN_FILENO, TCIFLUSH);
         printf("\n%s>>> next: %s %s\n", ss_c(SS_REVERSE), ss_narrator.call,
                ss_c(SS_RESET));
         printf("%s>>> press Enter to run it (Ctrl-C to stop)%s ",
                ss_c(SS_BOLD), ss_c(SS_RESET));
         fflush(stdout);
         while (read(STDIN_FILENO, &c, 1) == 1 && c != '\n')
-            ;
+            typed++;
+        if (typed > 0)
+            printf("    (only Enter runs the call: the %d character%s typed "
+                   "here were not used)\n",
+                   typed, typed == 1 ? "" : "s");
     }
     clock_gettime(CLOCK_REALTIME, &ss_narrator.t0);
     errno = saved;
@@ -685,7 +692,7 @@ static void ss_on_signal(int sig)
     }
     if (ss_open_count == 0)
         o = ss_put_str(msg, o, cap, " nothing;");
-    o = ss_put_str(msg, o, cap, " exit status ");
+    o = ss_put_str(msg, o, cap, "\n    exit status ");
     o = ss_put_num(msg, o, cap, 128 + sig);
     msg[o++] = '\n';
     if (write(STDOUT_FILENO, msg, o) < 0)
