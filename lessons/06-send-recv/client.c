@@ -104,10 +104,9 @@ int main(int argc, char **argv)
         goto fail;
     }
     ss_kernel(fd);
-    if (isatty(STDIN_FILENO))
-        ss_say("type a line and press Enter; Ctrl-D ends the input");
 
     /* region: lines */
+    ss_ask("type a line and press Enter (Ctrl-D ends)");
     while ((n = getline(&line, &cap, stdin)) != -1) {
         lines++;
         ss_title("line %ld: %ld byte%s", lines, (long)n, n == 1 ? "" : "s");
@@ -177,6 +176,7 @@ int main(int argc, char **argv)
         fputs("echo: ", stdout);
         fwrite(back, 1, (size_t)(back[n - 1] == '\n' ? n - 1 : n), stdout);
         putchar('\n');
+        ss_ask("type a line and press Enter (Ctrl-D ends)");
     }
     /* endregion: lines */
     if (ferror(stdin)) {

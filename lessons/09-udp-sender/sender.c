@@ -89,8 +89,8 @@ int main(int argc, char **argv)
     if (opt.message != NULL)
         ss_say("sending --message as one datagram to %s", ss_addr(&to).s);
     else if (isatty(STDIN_FILENO))
-        ss_say("type a line and press Enter: it goes as one datagram, "
-               "without its newline, to %s; Ctrl-D ends",
+        ss_say("each line you type goes as one datagram, without its "
+               "newline, to %s",
                ss_addr(&to).s);
     else
         ss_say("reading standard input: each line goes as one datagram, "
@@ -110,7 +110,9 @@ int main(int argc, char **argv)
             data = opt.message;
             size = strlen(opt.message);
         } else {
-            ssize_t got = getline(&line, &cap, stdin);
+            ssize_t got;
+            ss_ask("type a line and press Enter (Ctrl-D ends)");
+            got = getline(&line, &cap, stdin);
             if (got == -1) {
                 if (ferror(stdin)) {
                     ss_say("could not read standard input: %s",

@@ -200,6 +200,18 @@ static inline void ss_title(const char *fmt, ...)
     printf("\n%s== %s ==%s\n", ss_c(SS_BOLD), text, ss_c(SS_RESET));
 }
 
+/*
+ * Ask the person at the terminal for input, as visibly as a --step prompt:
+ *     >>> type a line and press Enter (Ctrl-D ends)
+ * Prints nothing when standard input is not a terminal.
+ */
+static inline void ss_ask(const char *text)
+{
+    if (!isatty(STDIN_FILENO))
+        return;
+    printf("\n%s>>> %s%s\n", ss_c(SS_BOLD), text, ss_c(SS_RESET));
+}
+
 /* ------------------------------------------------------------------ */
 /* errno: its name, and what usually causes it in a socket program.    */
 /* ------------------------------------------------------------------ */
