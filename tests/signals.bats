@@ -43,7 +43,9 @@ killed() {
         echo "$output" >&2
         return 1
     fi
-    assert_line "$caught, closing what is open: $fds; exit status $want"
+    # Two lines, so that the message fits 80 columns on a projector.
+    assert_line "$caught, closing what is open: $fds;"
+    assert_line "    exit status $want"
 }
 
 # ---- SIGINT / SIGTERM during a wait -------------------------------------
