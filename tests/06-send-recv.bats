@@ -57,6 +57,24 @@ c, peer = l.accept()
 time.sleep(10)
 '
 
+# An echo server that is not ours: one client, echoes until it closes.
+PY_ECHO='
+import socket
+l = socket.socket()
+l.bind(("127.0.0.1", 0))
+l.listen(1)
+l.settimeout(10)
+print("listening on 127.0.0.1:%d" % l.getsockname()[1], flush=True)
+c, peer = l.accept()
+c.settimeout(10)
+while True:
+    b = c.recv(4096)
+    if not b:
+        break
+    c.sendall(b)
+c.close()
+'
+
 # assert_said TEXT: the narration says TEXT (lines are wrapped at 78
 # columns, so compare with runs of spaces and newlines made one space).
 assert_said() {
@@ -265,6 +283,20 @@ s.close()
     assert_line "connect(3, 127.0.0.1:$port, 16) = -1 ECONNREFUSED (Connection refused)"
     assert_line "close(3) = 0"
     refute_line --regexp '^send\('
+}
+
+@test "06-send-recv: the client with a Python echo server that is not ours" {
+    start_bg "$BATS_TEST_TMPDIR/echo" python3 -c "$PY_ECHO"
+    wait_ready "$BATS_TEST_TMPDIR/echo"
+    printf 'one\ntwo words\n' >"$BATS_TEST_TMPDIR/in"
+    client "$BATS_TEST_TMPDIR/in" --port "$PORT" --timeout 5
+    assert_success
+    assert_line "connect(3, 127.0.0.1:$PORT, 16) = 0"
+    assert_line 'recv(3, "two words\n", 10, 0) = 10'
+    run echoed
+    assert_output $'one\ntwo words'
+    wait_exit "$BG_PID"
+    [ "$EXIT_STATUS" -eq 0 ]
 }
 
 @test "06-send-recv: the client and a server that never echoes: timeout, exit 1" {
