@@ -21,39 +21,6 @@ c.sendall(b"greetings from python\nsecond line\n")
 c.close()
 '
 
-# Accepts one client and says nothing for 10 s.
-PY_SILENT='
-import socket, time
-l = socket.socket()
-l.bind(("127.0.0.1", 0))
-l.listen(1)
-l.settimeout(10)
-print("listening on 127.0.0.1:%d" % l.getsockname()[1], flush=True)
-c, peer = l.accept()
-time.sleep(10)
-'
-
-# Listens with backlog 0 and never accepts; once the queue is full (a
-# further connect times out) the kernel drops every new SYN.
-PY_FULL='
-import socket, time
-l = socket.socket()
-l.bind(("127.0.0.1", 0))
-l.listen(0)
-held = []
-for i in range(8):
-    c = socket.socket()
-    c.settimeout(0.3)
-    try:
-        c.connect(l.getsockname())
-        held.append(c)
-    except socket.timeout:
-        c.close()
-        print("listening on 127.0.0.1:%d" % l.getsockname()[1], flush=True)
-        time.sleep(20)
-        break
-'
-
 # A port that is surely closed: the kernel picks a free one, we let it go.
 closed_port() {
     python3 -c '
@@ -183,7 +150,7 @@ wait_listening() {
 }
 
 @test "05-connect: a server that says nothing: recv times out, exit 1" {
-    start_bg "$BATS_TEST_TMPDIR/py" python3 -c "$PY_SILENT"
+    start_bg "$BATS_TEST_TMPDIR/py" python3 "$PEER" silent-server 10
     wait_ready "$BATS_TEST_TMPDIR/py"
     run_lesson timeout 10 "$BIN/05-connect" --port "$PORT" \
         --timeout 1
@@ -195,7 +162,7 @@ wait_listening() {
 }
 
 @test "05-connect: a full accept queue: connect times out (SO_SNDTIMEO), exit 1" {
-    start_bg "$BATS_TEST_TMPDIR/py" python3 -c "$PY_FULL"
+    start_bg "$BATS_TEST_TMPDIR/py" python3 "$PEER" full-server 10
     wait_ready "$BATS_TEST_TMPDIR/py"
     local t0=$SECONDS
     run_lesson timeout 10 "$BIN/05-connect" --port "$PORT" \

@@ -29,32 +29,12 @@ t.join(15)
 sys.stdout.buffer.write(b"".join(got))
 '
 
-# Connects and says nothing for 5 s.
-PY_SILENT='
-import socket, sys, time
-s = socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=10)
-print("connected", flush=True)
-time.sleep(5)
-'
-
 # Sends 40000 bytes and closes at once, reading nothing back.
 PY_CLOSER='
 import socket, sys
 s = socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=10)
 s.sendall(b"never read\n" * 4000)
 s.close()
-'
-
-# A server that accepts one client and never answers (no echo).
-PY_MUTE='
-import socket, time
-l = socket.socket()
-l.bind(("127.0.0.1", 0))
-l.listen(1)
-l.settimeout(10)
-print("listening on 127.0.0.1:%d" % l.getsockname()[1], flush=True)
-c, peer = l.accept()
-time.sleep(10)
 '
 
 # An echo server that is not ours: one client, echoes until it closes.
@@ -224,7 +204,7 @@ echoed() {
 @test "06-send-recv: a silent client is timed out and the next one is served" {
     start_server "$BATS_TEST_TMPDIR/server" 06-send-recv-server --count 2 \
         --timeout 1
-    start_bg "$BATS_TEST_TMPDIR/silent" python3 -c "$PY_SILENT" "$PORT"
+    start_bg "$BATS_TEST_TMPDIR/silent" python3 "$PEER" silent "$PORT" 5
     wait_for "$BATS_TEST_TMPDIR/server" '^accept\(3, '
     # the next client waits in the backlog while the first is timed out
     echo "after the silent one" >"$BATS_TEST_TMPDIR/in"
@@ -300,7 +280,7 @@ s.close()
 }
 
 @test "06-send-recv: the client and a server that never echoes: timeout, exit 1" {
-    start_bg "$BATS_TEST_TMPDIR/mute" python3 -c "$PY_MUTE"
+    start_bg "$BATS_TEST_TMPDIR/mute" python3 "$PEER" silent-server 10
     wait_ready "$BATS_TEST_TMPDIR/mute"
     echo "anyone there?" >"$BATS_TEST_TMPDIR/in"
     client "$BATS_TEST_TMPDIR/in" --port "$PORT" --timeout 1

@@ -6,7 +6,6 @@
 load test_helper
 load hostile/common
 
-PEER="$HOSTILE/peer.py"
 
 # serve_one_more PORT: a normal client; its echo must come back whole.
 echo_one() {

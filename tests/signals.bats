@@ -12,7 +12,6 @@
 load test_helper
 load hostile/common
 
-PEER="$HOSTILE/peer.py"
 
 # stop_cont PID: SIGSTOP, wait until stopped (state T), then SIGCONT.
 stop_cont() {

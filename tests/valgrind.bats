@@ -13,7 +13,6 @@
 load test_helper
 load hostile/common
 
-PEER="$HOSTILE/peer.py"
 VG=(valgrind --error-exitcode=99 --leak-check=full
     --errors-for-leak-kinds=all --track-fds=yes --show-leak-kinds=all)
 

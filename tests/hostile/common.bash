@@ -2,6 +2,8 @@
 # Load after test_helper:  load test_helper; load hostile/common
 
 HOSTILE="$ROOT/tests/hostile"
+# The python peers (servers and clients that are not ours).
+PEER="$HOSTILE/peer.py"
 
 # Every lesson binary, from the Makefile's LESSONS (one list, not two).
 all_lessons() {
