@@ -755,8 +755,9 @@ static inline void ss_usage(const struct ss_lesson *l, FILE *to)
             fprintf(to, "  --count N     how many to handle (default %ld)\n",
                     l->count);
         else
-            fprintf(to, "  --count N     how many to handle (default: until "
-                        "Ctrl-C)\n");
+            fprintf(to, "  --count N     how many to handle (default: no "
+                        "limit; it stops at Ctrl-C\n"
+                        "                or when a wait reaches --timeout)\n");
     }
     if (l->options & SS_OPT_MESSAGE)
         fprintf(to, "  --message T   send T as one datagram instead of "
