@@ -6,17 +6,6 @@ load test_helper
 
 DEMO="$ROOT/scripts/demo"
 
-# start_own OUTFILE CMD ARGS...: test_helper's start_bg, except that BG_PID
-# is CMD itself and not a subshell around it, so teardown's kill reaches
-# the process (start_bg's subshell dies and leaves CMD running).
-start_own() {
-    local out="$1"
-    shift
-    "$@" </dev/null >"$out" 2>&1 3>&- 4>&- 5>&- 6>&- 7>&- 8>&- 9>&- &
-    BG_PID=$!
-    SS_PIDS+=("$BG_PID")
-}
-
 setup_file() {
     local root
     root="$(cd "$(dirname "$BATS_TEST_FILENAME")/.." && pwd)"
@@ -95,7 +84,7 @@ print_commands() {
 @test "demo: 04 printed commands, run as printed, exchange the greeting" {
     print_commands --port "$(free_port tcp)" 04
     assert_line --regexp -- "--step$"
-    start_own "$BATS_TEST_TMPDIR/server" bash -c "exec ${CMDS[0]}"
+    start_bg "$BATS_TEST_TMPDIR/server" bash -c "exec ${CMDS[0]}"
     wait_ready "$BATS_TEST_TMPDIR/server"
     # The client's --port is the one the server listens on.
     [[ "${CMDS[1]}" == *"--port $PORT "* ]]
@@ -111,7 +100,7 @@ print_commands() {
 
 @test "demo: 06 printed commands, run as printed, echo two lines" {
     print_commands --port "$(free_port tcp)" 06
-    start_own "$BATS_TEST_TMPDIR/server" bash -c "exec ${CMDS[0]}"
+    start_bg "$BATS_TEST_TMPDIR/server" bash -c "exec ${CMDS[0]}"
     wait_ready "$BATS_TEST_TMPDIR/server"
     run timeout 20 bash -c "${CMDS[1]}" < <(printf 'first\nsecond\n')
     assert_success
@@ -122,7 +111,7 @@ print_commands() {
 @test "demo: 08 printed commands, run as printed, carry two datagrams" {
     print_commands --port "$(free_port udp)" 08
     [[ "${CMDS[2]}" == *"ss -uan"* ]]
-    start_own "$BATS_TEST_TMPDIR/receiver" bash -c "exec ${CMDS[0]}"
+    start_bg "$BATS_TEST_TMPDIR/receiver" bash -c "exec ${CMDS[0]}"
     wait_ready "$BATS_TEST_TMPDIR/receiver"
     run timeout 20 bash -c "${CMDS[1]}" < <(printf 'first\nsecond\n')
     assert_success
@@ -138,7 +127,7 @@ print_commands() {
 
 @test "demo: the printed ss command runs and shows a listening server" {
     print_commands --port "$(free_port tcp)" 04
-    start_own "$BATS_TEST_TMPDIR/server" bash -c "exec ${CMDS[0]}"
+    start_bg "$BATS_TEST_TMPDIR/server" bash -c "exec ${CMDS[0]}"
     wait_ready "$BATS_TEST_TMPDIR/server"
     # watch needs a terminal; run the ss command inside it once.
     local ss_cmd="${CMDS[2]#watch -n 0.5 }"
@@ -148,7 +137,7 @@ print_commands() {
 }
 
 @test "demo: --port N that is taken is refused, naming the port" {
-    start_own "$BATS_TEST_TMPDIR/server" "$BIN/04-accept" --port 0 \
+    start_bg "$BATS_TEST_TMPDIR/server" "$BIN/04-accept" --port 0 \
         --timeout 20
     wait_ready "$BATS_TEST_TMPDIR/server"
     run "$DEMO" --print --port "$PORT" 04
@@ -158,7 +147,7 @@ print_commands() {
 
 @test "demo: when the default port is taken it picks the next free one" {
     # Hold 8888 (if someone else holds it already, that does as well).
-    start_own "$BATS_TEST_TMPDIR/holder" "$BIN/04-accept" --port 8888 \
+    start_bg "$BATS_TEST_TMPDIR/holder" "$BIN/04-accept" --port 8888 \
         --timeout 20
     local i
     for ((i = 0; i < 100; i++)); do

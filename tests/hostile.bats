@@ -29,7 +29,7 @@ server_done() {
 @test "hostile 06: 8 MiB of random bytes echoed back byte for byte (sha256)" {
     need_bin 06-send-recv-server
     local out="$BATS_TEST_TMPDIR/server"
-    start_lesson "$out" 06-send-recv-server --count 2 --timeout 30
+    start_server "$out" 06-send-recv-server --count 2 --timeout 30
     local server="$BG_PID"
     run timeout 120 python3 "$PEER" echo "$PORT" $((8 << 20))
     assert_success
@@ -46,7 +46,7 @@ server_done() {
 @test "hostile 06: every byte value 0..255 echoed back exactly (the narration escapes them)" {
     need_bin 06-send-recv-server
     local out="$BATS_TEST_TMPDIR/server"
-    start_lesson "$out" 06-send-recv-server --count 2 --timeout 30
+    start_server "$out" 06-send-recv-server --count 2 --timeout 30
     local server="$BG_PID"
     run timeout 30 python3 "$PEER" binary "$PORT"
     assert_success
@@ -61,7 +61,7 @@ server_done() {
 @test "hostile 06: a client that resets the connection mid-stream (SO_LINGER 0)" {
     need_bin 06-send-recv-server
     local out="$BATS_TEST_TMPDIR/server"
-    start_lesson "$out" 06-send-recv-server --count 2 --timeout 30
+    start_server "$out" 06-send-recv-server --count 2 --timeout 30
     local server="$BG_PID"
     run timeout 30 python3 "$PEER" reset "$PORT" $((1 << 20))
     assert_success
@@ -76,7 +76,7 @@ server_done() {
 @test "hostile 06: a client that says nothing is timed out (--timeout 1) and the next is served" {
     need_bin 06-send-recv-server
     local out="$BATS_TEST_TMPDIR/server"
-    start_lesson "$out" 06-send-recv-server --count 2 --timeout 1
+    start_server "$out" 06-send-recv-server --count 2 --timeout 1
     local server="$BG_PID"
     start_bg "$BATS_TEST_TMPDIR/silent" python3 "$PEER" silent "$PORT" 20
     wait_for "$out" '^accept\(3, 127\.0\.0\.1:[0-9]+, 16\) = 4$'
@@ -91,7 +91,7 @@ server_done() {
 @test "hostile 06: a client that half-closes (SHUT_WR) still receives the whole echo" {
     need_bin 06-send-recv-server
     local out="$BATS_TEST_TMPDIR/server"
-    start_lesson "$out" 06-send-recv-server --count 1 --timeout 30
+    start_server "$out" 06-send-recv-server --count 1 --timeout 30
     local server="$BG_PID"
     local text
     text=$(head -c 20000 /dev/zero | tr '\0' h)
@@ -107,7 +107,7 @@ server_done() {
 @test "hostile 06: 200 clients one after another, then one more" {
     need_bin 06-send-recv-server
     local out="$BATS_TEST_TMPDIR/server"
-    start_lesson "$out" 06-send-recv-server --count 201 --timeout 30
+    start_server "$out" 06-send-recv-server --count 201 --timeout 30
     local server="$BG_PID"
     run timeout 120 python3 "$PEER" many "$PORT" 200
     assert_success
@@ -121,7 +121,7 @@ server_done() {
 @test "hostile 06: a client that sends a lot, never reads, and closes: EPIPE/ECONNRESET in words, no SIGPIPE" {
     need_bin 06-send-recv-server
     local out="$BATS_TEST_TMPDIR/server"
-    start_lesson "$out" 06-send-recv-server --count 2 --timeout 30
+    start_server "$out" 06-send-recv-server --count 2 --timeout 30
     local server="$BG_PID"
     run timeout 60 python3 "$PEER" noread "$PORT" $((64 << 20))
     assert_success
@@ -139,7 +139,7 @@ server_done() {
 @test "hostile 04: a client that resets at once, and a port-scan connect-and-close; it keeps serving" {
     need_bin 04-accept
     local out="$BATS_TEST_TMPDIR/server"
-    start_lesson "$out" 04-accept --count 3 --timeout 30
+    start_server "$out" 04-accept --count 3 --timeout 30
     local server="$BG_PID"
     wait_for "$out" '^    accept\(\) blocks'
     wait_blocked "$server"
@@ -165,7 +165,7 @@ server_done() {
 @test "hostile 08: an empty datagram is a datagram, not an end" {
     need_bin 08-udp-receiver
     local out="$BATS_TEST_TMPDIR/receiver"
-    start_lesson "$out" 08-udp-receiver --count 2 --timeout 10
+    start_server "$out" 08-udp-receiver --count 2 --timeout 10
     local rcv="$BG_PID"
     python3 "$PEER" udp "$PORT" 0 3
     server_done "$rcv" "$out"
@@ -177,7 +177,7 @@ server_done() {
 @test "hostile 08: a 65507-byte datagram into its small buffer: truncation reported with the real length" {
     need_bin 08-udp-receiver
     local out="$BATS_TEST_TMPDIR/receiver"
-    start_lesson "$out" 08-udp-receiver --count 2 --timeout 10
+    start_server "$out" 08-udp-receiver --count 2 --timeout 10
     local rcv="$BG_PID"
     python3 "$PEER" udp "$PORT" 65507 4
     server_done "$rcv" "$out"
@@ -191,7 +191,7 @@ server_done() {
 @test "hostile 08: a datagram of every byte value 0..255, narrated on one line" {
     need_bin 08-udp-receiver
     local out="$BATS_TEST_TMPDIR/receiver"
-    start_lesson "$out" 08-udp-receiver --count 2 --timeout 10
+    start_server "$out" 08-udp-receiver --count 2 --timeout 10
     local rcv="$BG_PID"
     python3 "$PEER" udp-binary "$PORT"
     python3 "$PEER" udp "$PORT" 2
@@ -206,7 +206,7 @@ server_done() {
     local out="$BATS_TEST_TMPDIR/receiver"
     # no --count: it stops after 2 s without a datagram, exit 0 (the first
     # must come within 2 s of the ready line too: python starts in time)
-    start_lesson "$out" 08-udp-receiver --timeout 2
+    start_server "$out" 08-udp-receiver --timeout 2
     local rcv="$BG_PID"
     run python3 "$PEER" burst "$PORT" 1000 100
     assert_success

@@ -8,17 +8,6 @@ LAB="$ROOT/scripts/lab"
 # TCP over a lossy link backs off exponentially: --loss may take minutes.
 export BATS_TEST_TIMEOUT=400
 
-# start_own OUTFILE CMD ARGS...: test_helper's start_bg, except that BG_PID
-# is CMD itself and not a subshell around it, so teardown's kill reaches
-# the process (start_bg's subshell dies and leaves CMD running).
-start_own() {
-    local out="$1"
-    shift
-    "$@" </dev/null >"$out" 2>&1 3>&- 4>&- 5>&- 6>&- 7>&- 8>&- 9>&- &
-    BG_PID=$!
-    SS_PIDS+=("$BG_PID")
-}
-
 setup_file() {
     local root
     # The tests' own namespaces, one name for the whole file (setup_file
@@ -101,7 +90,7 @@ need_root() {
     run "$LAB" up
     assert_success
     assert_output --partial "already up"
-    start_own "$BATS_TEST_TMPDIR/receiver" ip netns exec "$SOCKSTEP_LAB-b" \
+    start_bg "$BATS_TEST_TMPDIR/receiver" ip netns exec "$SOCKSTEP_LAB-b" \
         "$BIN/08-udp-receiver" --host 10.10.0.2 --port 0 --count 1 \
         --timeout 10
     wait_ready "$BATS_TEST_TMPDIR/receiver"
@@ -163,7 +152,7 @@ need_root() {
     need_root
     "$LAB" up >/dev/null
     # Something still running inside is ended with the lab.
-    start_own "$BATS_TEST_TMPDIR/sleeper" ip netns exec "$SOCKSTEP_LAB-b" \
+    start_bg "$BATS_TEST_TMPDIR/sleeper" ip netns exec "$SOCKSTEP_LAB-b" \
         sleep 60
     local i
     for ((i = 0; i < 100; i++)); do

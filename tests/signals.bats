@@ -54,7 +54,7 @@ killed() {
     local sig out
     for sig in INT TERM; do
         out="$BATS_TEST_TMPDIR/$sig"
-        start_lesson "$out" 04-accept --timeout 30
+        start_server "$out" 04-accept --timeout 30
         wait_for "$out" '^    accept\(\) blocks'
         wait_blocked "$BG_PID"
         killed "$out" "$BG_PID" "$sig" "close(3) = 0"
@@ -66,7 +66,7 @@ killed() {
     local sig out
     for sig in INT TERM; do
         out="$BATS_TEST_TMPDIR/$sig"
-        start_lesson "$out" 06-send-recv-server --timeout 30
+        start_server "$out" 06-send-recv-server --timeout 30
         wait_for "$out" '^listening on '
         wait_blocked "$BG_PID"
         killed "$out" "$BG_PID" "$sig" "close(3) = 0"
@@ -78,7 +78,7 @@ killed() {
     local sig out server
     for sig in INT TERM; do
         out="$BATS_TEST_TMPDIR/$sig"
-        start_lesson "$out" 06-send-recv-server --timeout 30
+        start_server "$out" 06-send-recv-server --timeout 30
         server="$BG_PID"
         start_bg "$BATS_TEST_TMPDIR/peer-$sig" python3 "$PEER" silent "$PORT" 20
         wait_for "$out" '^accept\(3, 127\.0\.0\.1:[0-9]+, 16\) = 4$'
@@ -92,7 +92,7 @@ killed() {
     local sig out
     for sig in INT TERM; do
         out="$BATS_TEST_TMPDIR/$sig"
-        start_lesson "$out" 08-udp-receiver --timeout 30
+        start_server "$out" 08-udp-receiver --timeout 30
         wait_for "$out" '^    recvfrom\(\) blocks'
         wait_blocked "$BG_PID"
         killed "$out" "$BG_PID" "$sig" "close(3) = 0"
@@ -106,7 +106,7 @@ killed() {
     wait_ready "$BATS_TEST_TMPDIR/full"
     for sig in INT TERM; do
         out="$BATS_TEST_TMPDIR/$sig"
-        start_clean "$out" "$BIN/05-connect" --port "$PORT" --timeout 30
+        start_bg "$out" "$BIN/05-connect" --port "$PORT" --timeout 30
         wait_for "$out" '^== connecting to '
         wait_blocked "$BG_PID"
         # still in connect(): no result line printed yet
@@ -123,7 +123,7 @@ killed() {
         out="$BATS_TEST_TMPDIR/$sig"
         start_bg "$BATS_TEST_TMPDIR/silent-$sig" python3 "$PEER" silent-server 20
         wait_ready "$BATS_TEST_TMPDIR/silent-$sig"
-        start_clean "$out" "$BIN/05-connect" --port "$PORT" --timeout 30
+        start_bg "$out" "$BIN/05-connect" --port "$PORT" --timeout 30
         wait_for "$out" '^connect\(3, 127\.0\.0\.1:[0-9]+, 16\) = 0$'
         wait_blocked "$BG_PID"
         killed "$out" "$BG_PID" "$sig" "close(3) = 0"
@@ -135,7 +135,7 @@ killed() {
 @test "signals: 04-accept: SIGSTOP+SIGCONT in accept() gives EINTR; it waits again and serves (exit 0)" {
     need_bin 04-accept
     local out="$BATS_TEST_TMPDIR/server"
-    start_lesson "$out" 04-accept --timeout 30 --count 1
+    start_server "$out" 04-accept --timeout 30 --count 1
     wait_for "$out" '^    accept\(\) blocks'
     wait_blocked "$BG_PID"
     stop_cont "$BG_PID"
@@ -154,7 +154,7 @@ killed() {
 @test "signals: 06 server: SIGSTOP+SIGCONT in accept() and in recv(): EINTR handled, client served (exit 0)" {
     need_bin 06-send-recv-server
     local out="$BATS_TEST_TMPDIR/server" flag="$BATS_TEST_TMPDIR/go"
-    start_lesson "$out" 06-send-recv-server --timeout 30 --count 1
+    start_server "$out" 06-send-recv-server --timeout 30 --count 1
     local server="$BG_PID"
     wait_for "$out" '^listening on '
     wait_blocked "$server"
@@ -182,7 +182,7 @@ killed() {
 @test "signals: 08-udp-receiver: SIGSTOP+SIGCONT in recvfrom() gives EINTR; it waits again (exit 0)" {
     need_bin 08-udp-receiver
     local out="$BATS_TEST_TMPDIR/receiver"
-    start_lesson "$out" 08-udp-receiver --timeout 30 --count 1
+    start_server "$out" 08-udp-receiver --timeout 30 --count 1
     wait_for "$out" '^    recvfrom\(\) blocks'
     wait_blocked "$BG_PID"
     stop_cont "$BG_PID"
@@ -201,7 +201,7 @@ killed() {
     local out="$BATS_TEST_TMPDIR/client" flag="$BATS_TEST_TMPDIR/go"
     start_bg "$BATS_TEST_TMPDIR/server" python3 "$PEER" late-server "$flag"
     wait_ready "$BATS_TEST_TMPDIR/server"
-    start_clean "$out" "$BIN/05-connect" --port "$PORT" --timeout 30
+    start_bg "$out" "$BIN/05-connect" --port "$PORT" --timeout 30
     local client="$BG_PID"
     wait_for "$out" '^connect\(3, 127\.0\.0\.1:[0-9]+, 16\) = 0$'
     wait_blocked "$client"

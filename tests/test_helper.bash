@@ -18,28 +18,28 @@ bats_load_library bats-assert
 # PIDs of background processes this test started.
 SS_PIDS=()
 
-# start_bg OUTFILE CMD ARGS...: run CMD in the background, stdin from
-# /dev/null, stdout+stderr to OUTFILE, through bare. Sets BG_PID.
-start_bg() {
-    local out="$1"
-    shift
-    # exec: BG_PID is the lesson itself, not a subshell waiting for it,
-    # so teardown's kill reaches the lesson.
-    (exec "$@" 3>&- 4>&- 5>&- 6>&- 7>&- 8>&- 9>&-) </dev/null >"$out" 2>&1 &
-    BG_PID=$!
-    SS_PIDS+=("$BG_PID")
-}
-
-# bare CMD ARGS...: run CMD with bats' extra descriptors (3 to 9) closed,
-# so it starts with only 0, 1 and 2 open, as in a terminal: its first
-# socket is fd 3, and no background process holds bats' fd 3 open.
+# bare CMD ARGS...: run CMD with only fds 0, 1 and 2 open, as in a
+# terminal: bats keeps 3 and 4 open (and a harness may pass more), and a
+# lesson's first socket should be fd 3, with no background process holding
+# bats' fd 3. tests/hostile/run-clean closes them all and execs CMD.
 bare() {
-    "$@" 3>&- 4>&- 5>&- 6>&- 7>&- 8>&- 9>&-
+    "$ROOT/tests/hostile/run-clean" "$@"
 }
 
 # run_lesson CMD ARGS...: bats' run, through bare.
 run_lesson() {
     run bare "$@"
+}
+
+# start_bg OUTFILE CMD ARGS...: run CMD in the background through bare,
+# stdin from /dev/null, stdout+stderr to OUTFILE. Sets BG_PID: run-clean
+# execs CMD, so BG_PID is CMD itself and teardown's kill reaches it.
+start_bg() {
+    local out="$1"
+    shift
+    "$ROOT/tests/hostile/run-clean" "$@" </dev/null >"$out" 2>&1 3>&- 4>&- &
+    BG_PID=$!
+    SS_PIDS+=("$BG_PID")
 }
 
 # wait_ready OUTFILE [SECONDS]: wait until OUTFILE has a line

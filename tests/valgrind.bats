@@ -109,7 +109,7 @@ vg_wait() {
 }
 
 @test "valgrind: 05-connect, against 04-accept" {
-    start_lesson "$BATS_TEST_TMPDIR/server" 04-accept --count 1 --timeout 30
+    start_server "$BATS_TEST_TMPDIR/server" 04-accept --count 1 --timeout 30
     vg_fg 05-connect --port "$PORT" --timeout 30 </dev/null
     vg_check "$VG_STATUS"
     grep -q "hello 127.0.0.1:" "$VOUT"
@@ -125,7 +125,7 @@ vg_wait() {
 }
 
 @test "valgrind: 06-send-recv-client, lines from stdin, against the 06 server" {
-    start_lesson "$BATS_TEST_TMPDIR/server" 06-send-recv-server --count 1 --timeout 30
+    start_server "$BATS_TEST_TMPDIR/server" 06-send-recv-server --count 1 --timeout 30
     printf 'one\ntwo\nthree and a longer line\n' >"$BATS_TEST_TMPDIR/in"
     vg_fg 06-send-recv-client --port "$PORT" --timeout 30 <"$BATS_TEST_TMPDIR/in"
     vg_check "$VG_STATUS"
@@ -146,7 +146,7 @@ vg_wait() {
 }
 
 @test "valgrind: 09-udp-sender, lines from stdin, to 08-udp-receiver" {
-    start_lesson "$BATS_TEST_TMPDIR/receiver" 08-udp-receiver --count 2 --timeout 30
+    start_server "$BATS_TEST_TMPDIR/receiver" 08-udp-receiver --count 2 --timeout 30
     printf 'one\ntwo\n' >"$BATS_TEST_TMPDIR/in"
     vg_fg 09-udp-sender --port "$PORT" --timeout 30 <"$BATS_TEST_TMPDIR/in"
     vg_check "$VG_STATUS"

@@ -30,25 +30,6 @@ takes_option() {
         grep -qE -- "^ +$2 "
 }
 
-# start_clean OUTFILE CMD ARGS...: like start_bg, but the child has only
-# fds 0, 1 and 2 (bats holds 3 and 4 open in tests). Sets BG_PID.
-start_clean() {
-    local out="$1"
-    shift
-    "$HOSTILE/run-clean" "$@" </dev/null >"$out" 2>&1 3>&- 4>&- &
-    BG_PID=$!
-    SS_PIDS+=("$BG_PID")
-}
-
-# start_lesson OUTFILE NAME ARGS...: a lesson server on --port 0, only
-# fds 0-2 open; waits for its ready line; sets PORT and BG_PID.
-start_lesson() {
-    local out="$1" name="$2"
-    shift 2
-    start_clean "$out" "$BIN/$name" --port 0 "$@"
-    wait_ready "$out"
-}
-
 # wait_for OUTFILE REGEX [SECONDS]: poll until a line of OUTFILE matches.
 wait_for() {
     local out="$1" re="$2" limit="${3:-10}" i
