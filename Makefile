@@ -2,6 +2,8 @@
 #   make              every lesson, warning-free (-Werror)
 #   make CC=clang     the same with clang
 #   make 04-accept    one lesson
+#   make plain        every lesson without narration (-DSOCKSTEP_PLAIN)
+#                     into build/plain/
 #   make test         the whole bats suite
 #   make handout      build/handout.pdf and build/handout.html
 #   make clean        remove build/
@@ -9,7 +11,7 @@
 CC      ?= cc
 CFLAGS  ?= -std=c11 -Wall -Wextra -Werror -pedantic -O2 -g
 BUILD   := build
-HEADER  := lessons/common/sockstep.h
+HEADER  := $(wildcard lessons/common/*.h)
 
 # binary name = source file
 LESSONS := 01-socket 02-bind 03-listen 04-accept 05-connect \
@@ -29,7 +31,7 @@ SRC_09-udp-sender       := lessons/09-udp-sender/sender.c
 
 BINS := $(addprefix $(BUILD)/,$(LESSONS))
 
-.PHONY: all clean test $(LESSONS) 06-send-recv
+.PHONY: all plain clean test $(LESSONS) 06-send-recv
 
 all: $(BINS)
 
@@ -42,6 +44,14 @@ $(BUILD)/%: $$(SRC_%) $(HEADER) | $(BUILD)
 
 $(BUILD):
 	mkdir -p $@
+
+# The same programs with the narration compiled out: same options, same
+# ready lines and results, one perror() line per failed call.
+PLAIN_BINS := $(addprefix $(BUILD)/plain/,$(LESSONS))
+plain: $(PLAIN_BINS)
+$(PLAIN_BINS): $(BUILD)/plain/%: $$(SRC_%) $(HEADER)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -DSOCKSTEP_PLAIN $(SRC_$*) -o $@
 
 # make test TESTS=tests/04-accept.bats runs one file.
 test: all

@@ -99,3 +99,28 @@ kill_all_bg() {
 teardown() {
     kill_all_bg
 }
+
+# TRACE: strace's command line for a lesson whose calls are compared with
+# its narration (tests/strace-match). Use as: start_bg OUT "${TRACE[@]}"
+# "$BATS_TEST_TMPDIR/trace" "$BIN/04-accept" ...; then strace_matches OUT.
+TRACE=(strace -f -yy -e trace=network,close -o)
+
+# need_strace: skip where strace is missing or may not trace (containers
+# without ptrace); fail nowhere else.
+need_strace() {
+    command -v strace >/dev/null || skip "no strace"
+    strace -o /dev/null true 2>/dev/null || skip "strace cannot trace here"
+}
+
+# strace_matches NARRATION TRACEFILE [--subset]: every narrated call is the
+# call strace saw, in order, with the same fd and result.
+strace_matches() {
+    run "$ROOT/tests/strace-match" "$@"
+    assert_success
+}
+
+# plain: true when the binaries under test are the -DSOCKSTEP_PLAIN build,
+# which narrates nothing (tests of narration skip there).
+plain() {
+    [[ "$BIN" == */plain ]]
+}

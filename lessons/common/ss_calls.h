@@ -1,0 +1,1056 @@
+/*
+ * ss_calls.h - the wrappers: each socket call a lesson makes, narrated.
+ *
+ * For every call there is a function ss_NAME() that
+ *   1. in --step mode shows the call and waits for Enter,
+ *   2. makes the real call (the macros are defined only at the end of this
+ *      file, so inside these functions NAME() is the C library's),
+ *   3. prints it as strace would: "bind(3, 127.0.0.1:8888, 16) = 0", with
+ *      output arguments (accept's peer address) filled in after the call,
+ *      and for a failure the errno's name and message, its likely cause
+ *      and what to try,
+ *   4. says once per run what the result means, and shows the kernel's
+ *      view after a call that changes a socket's state,
+ *   5. returns what the call returned, with errno as the call left it.
+ * Then "#define bind(...) ss_bind(...)" makes the lesson's own bind() line
+ * narrate itself. With -DSOCKSTEP_PLAIN none of this exists.
+ *
+ * Part of sockstep.h; include that, not this.
+ */
+#ifndef SS_CALLS_H
+#define SS_CALLS_H
+#ifndef SOCKSTEP_PLAIN
+
+/* The call being narrated. */
+struct ss_call {
+    const char *name;
+    char args[400];
+    char addr[160], port[16]; /* for {addr} and {port} in the advice */
+    struct timespec t0;
+};
+
+static inline void ss_args(struct ss_call *c, const char *fmt, ...)
+    SS_PRINTF(2, 3);
+static inline void ss_args(struct ss_call *c, const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(c->args, sizeof c->args, fmt, ap);
+    va_end(ap);
+}
+
+/* Remember the address a call is about, for {addr} and {port}. */
+static inline void ss_ctx(struct ss_call *c, const void *sa, socklen_t len)
+{
+    struct sockaddr_storage a;
+
+    snprintf(c->addr, sizeof c->addr, "%s", ss_addr_len(sa, len).s);
+    memset(&a, 0, sizeof a);
+    if (sa != NULL)
+        memcpy(&a, sa, len < sizeof a ? len : sizeof a);
+    snprintf(c->port, sizeof c->port, "%u", ss_port_of(&a));
+}
+
+/* Before the call: in --step mode show it and wait. */
+static inline void ss_pre(struct ss_call *c, const char *name)
+{
+    char shown[420];
+    int saved = errno;
+
+    c->name = name;
+    if (ss_nar.step) {
+        snprintf(shown, sizeof shown, "%s(%s)", name, c->args);
+        ss_step_wait(shown);
+    }
+    clock_gettime(CLOCK_REALTIME, &c->t0);
+    errno = saved;
+}
+
+/* The cause and advice for a failure, with the call's real values. */
+static inline void ss_advise(const struct ss_call *c, int err)
+{
+    const struct ss_errinfo *e = ss_errinfo(err, c->name);
+    char text[600];
+
+    if (e == NULL)
+        return;
+    ss_fill(text, sizeof text, e->cause, c->addr, c->port);
+    if (ss_nar.expect == err) {
+        ss_wrap(4, 4, "expected: the lesson set out to show this; the "
+                      "usual cause: ",
+                text, "");
+        return;
+    }
+    ss_wrap(4, 4, "likely cause: ", text, "");
+    ss_fill(text, sizeof text, e->fix, c->addr, c->port);
+    ss_wrap(4, 4, "try: ", text, "");
+}
+
+/*
+ * After the call: "name(args) = ret", or "= -1 ENAME (message)" and the
+ * advice. Leaves errno as err.
+ */
+static inline void ss_post(const struct ss_call *c, long ret, int err)
+{
+    char line[700], stamp[64] = "";
+    struct timespec t1;
+
+    ss_step_done();
+    if (ss_nar.stamps) {
+        clock_gettime(CLOCK_REALTIME, &t1);
+        snprintf(stamp, sizeof stamp, "[%ld.%06ld %ld.%06ld] ",
+                 (long)c->t0.tv_sec, c->t0.tv_nsec / 1000, (long)t1.tv_sec,
+                 t1.tv_nsec / 1000);
+    }
+    if (ret != -1) {
+        snprintf(line, sizeof line, "%s%s(%s)%c=%c%ld", stamp, c->name,
+                 c->args, SS_NBSP, SS_NBSP, ret);
+        ss_wrap(0, 4, "", line, SS_BOLD);
+    } else {
+        char tail[100];
+        size_t k;
+        /* "= -1 EAGAIN (Resource temporarily unavailable)" stays whole */
+        snprintf(tail, sizeof tail, "= -1 %.20s (%.60s)", ss_errname(err).s,
+                 strerror(err));
+        for (k = 0; tail[k] != '\0'; k++)
+            if (tail[k] == ' ')
+                tail[k] = SS_NBSP;
+        snprintf(line, sizeof line, "%s%s(%s) %s", stamp, c->name, c->args,
+                 tail);
+        ss_wrap(0, 4, "", line, SS_RED);
+        ss_advise(c, err);
+    }
+    ss_nar.expect = 0;
+    errno = err;
+}
+
+/* A generic explanation, once per run (key k). */
+static inline void ss_tell(unsigned k, const char *fmt, ...) SS_PRINTF(2, 3);
+static inline void ss_tell(unsigned k, const char *fmt, ...)
+{
+    char text[600];
+    va_list ap;
+
+    if (!ss_once(k))
+        return;
+    va_start(ap, fmt);
+    vsnprintf(text, sizeof text, fmt, ap);
+    va_end(ap);
+    ss_wrap(4, 0, "", text, "");
+}
+
+/* Keys for ss_tell(): one per explanation. */
+enum {
+    SS_K_SOCKET = 32, SS_K_BIND, SS_K_BIND0, SS_K_LISTEN, SS_K_ACCEPT,
+    SS_K_CONNECT, SS_K_CONNECT_UDP, SS_K_SEND, SS_K_NOSIGNAL, SS_K_RECV,
+    SS_K_RECVFROM, SS_K_SENDTO, SS_K_SENDTO_BIND, SS_K_CLOSE, SS_K_CLOSE_L,
+    SS_K_REUSE, SS_K_RCVTIMEO, SS_K_SNDTIMEO, SS_K_NODELAY, SS_K_V6ONLY,
+    SS_K_LINGER, SS_K_BUF, SS_K_SHUT, SS_K_GAI, SS_K_POLL, SS_K_NONBLOCK,
+    SS_K_FORK, SS_K_WAIT, SS_K_NOTLISTED, SS_K_GETSOCKNAME, SS_K_BROADCAST,
+    SS_K_TRUNC
+};
+
+/* A socket's kind, for the narrator's table. */
+static inline int ss_type_of(int fd)
+{
+    struct ss_sock *s = ss_sock_find(fd);
+    return s != NULL ? s->type : 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* Creating, naming and listening.                                     */
+/* ------------------------------------------------------------------ */
+
+static inline int ss_socket(int domain, int type, int protocol)
+{
+    struct ss_call c;
+    int fd, err;
+
+    ss_args(&c, "%s, %s, %d", ss_family_name(domain).s,
+            ss_socktype_name(type).s, protocol);
+    ss_pre(&c, "socket");
+    fd = socket(domain, type, protocol);
+    err = errno;
+    ss_post(&c, fd, err);
+    if (fd >= 0) {
+#ifdef SOCK_NONBLOCK
+        ss_sock_add(fd, type & ~(SOCK_NONBLOCK | SOCK_CLOEXEC));
+#else
+        ss_sock_add(fd, type);
+#endif
+        ss_tell(SS_K_SOCKET, "a new socket: fd %d, the lowest descriptor "
+                "number not in use. It has no address and no peer yet",
+                fd);
+        ss_kernel(fd);
+    }
+    errno = err;
+    return fd;
+}
+
+static inline int ss_bind(int fd, const struct sockaddr *addr,
+                          socklen_t len)
+{
+    struct ss_call c;
+    struct ss_sock *s = ss_sock_find(fd);
+    int rc, err;
+
+    ss_args(&c, "%d, %s, %u", fd, ss_addr_len(addr, len).s, (unsigned)len);
+    ss_ctx(&c, addr, len);
+    ss_pre(&c, "bind");
+    rc = bind(fd, addr, len);
+    err = errno;
+    ss_post(&c, rc, err);
+    if (rc == 0) {
+        if (s != NULL && len <= sizeof s->local) {
+            memcpy(&s->local, addr, len);
+            s->llen = len;
+        }
+        if (strcmp(c.port, "0") == 0 && addr->sa_family != AF_UNIX)
+            ss_tell(SS_K_BIND0, "port 0 asks the kernel to choose a free "
+                    "port; getsockname() tells which it chose");
+        else
+            ss_tell(SS_K_BIND, "fd %d now owns %s: what arrives for that "
+                    "address comes to this socket",
+                    fd, c.addr);
+        ss_kernel(fd);
+    }
+    errno = err;
+    return rc;
+}
+
+/* net.core.somaxconn: the cap on any backlog (Linux), or -1. */
+static inline long ss_somaxconn(void)
+{
+    long v = -1;
+#ifdef __linux__
+    FILE *f = fopen("/proc/sys/net/core/somaxconn", "r");
+    if (f != NULL) {
+        if (fscanf(f, "%ld", &v) != 1)
+            v = -1;
+        fclose(f);
+    }
+#endif
+    return v;
+}
+
+static inline int ss_listen(int fd, int backlog)
+{
+    struct ss_call c;
+    int rc, err;
+    long cap;
+
+    ss_args(&c, "%d, %d", fd, backlog);
+    ss_pre(&c, "listen");
+    rc = listen(fd, backlog);
+    err = errno;
+    ss_post(&c, rc, err);
+    if (rc == 0) {
+        int saved = errno;
+        struct ss_sock *s = ss_sock_find(fd);
+        if (s != NULL)
+            s->listening = 1;
+        cap = ss_somaxconn();
+        errno = saved;
+        if (cap > 0)
+            ss_tell(SS_K_LISTEN, "fd %d now listens: the kernel completes "
+                    "each client's handshake by itself and queues the "
+                    "connection until accept() takes it. The backlog, %d, "
+                    "limits that queue (Linux lets backlog+1 wait, and caps "
+                    "the backlog at net.core.somaxconn, %ld here); past it, "
+                    "new clients' handshakes are not answered and they "
+                    "retry",
+                    fd, backlog, cap);
+        else
+            ss_tell(SS_K_LISTEN, "fd %d now listens: the kernel completes "
+                    "each client's handshake and queues the connection "
+                    "until accept() takes it; the backlog, %d, limits that "
+                    "queue",
+                    fd, backlog);
+        ss_kernel(fd);
+    }
+    errno = err;
+    return rc;
+}
+
+/* ------------------------------------------------------------------ */
+/* Connections.                                                        */
+/* ------------------------------------------------------------------ */
+
+static inline int ss_accept(int fd, struct sockaddr *addr, socklen_t *len)
+{
+    struct ss_call c;
+    struct ss_sock *l = ss_sock_find(fd), *s;
+    int conn, err;
+
+    ss_args(&c, "%d, %s, %s", fd, addr ? "&addr" : "NULL",
+            len ? "&len" : "NULL");
+    ss_pre(&c, "accept");
+    conn = accept(fd, addr, len);
+    err = errno;
+    if (conn >= 0 && addr != NULL && len != NULL)
+        ss_args(&c, "%d, %s, %u", fd, ss_addr_len(addr, *len).s,
+                (unsigned)*len);
+    ss_post(&c, conn, err);
+    if (conn >= 0) {
+        s = ss_sock_add(conn, SOCK_STREAM);
+        if (s != NULL && l != NULL) {
+            s->local = l->local;
+            s->llen = l->llen;
+        }
+        if (s != NULL && addr != NULL && len != NULL &&
+            *len <= sizeof s->peer) {
+            memcpy(&s->peer, addr, *len);
+            s->plen = *len;
+        }
+        ss_tell(SS_K_ACCEPT, "accept() took the first connection off fd "
+                "%d's queue and returned a new socket, fd %d, for this "
+                "client only; fd %d goes on listening",
+                fd, conn, fd);
+        ss_kernel(conn);
+    }
+    errno = err;
+    return conn;
+}
+
+static inline int ss_connect(int fd, const struct sockaddr *addr,
+                             socklen_t len)
+{
+    struct ss_call c;
+    struct ss_sock *s = ss_sock_find(fd);
+    int rc, err;
+
+    ss_args(&c, "%d, %s, %u", fd, ss_addr_len(addr, len).s, (unsigned)len);
+    ss_ctx(&c, addr, len);
+    ss_pre(&c, "connect");
+    rc = connect(fd, addr, len);
+    err = errno;
+    ss_post(&c, rc, err);
+    if (s != NULL && len <= sizeof s->peer) {
+        memcpy(&s->peer, addr, len);
+        s->plen = len;
+    }
+    if (rc == 0 && ss_type_of(fd) == SOCK_DGRAM)
+        ss_tell(SS_K_CONNECT_UDP, "connect() on a UDP socket sends "
+                "nothing: it fixes the peer, so send() needs no address "
+                "and only that peer's datagrams are received");
+    else if (rc == 0)
+        ss_tell(SS_K_CONNECT, "the three-way handshake is done (SYN, "
+                "SYN-ACK, ACK): fd %d is connected, and the kernel gave it "
+                "a local port of its own",
+                fd);
+    else if (err == EINTR)
+        ss_wrap(4, 0, "",
+                "the handshake goes on in the kernel. On Linux, calling "
+                "connect() again waits for it; on BSD and macOS that fails "
+                "at once with EALREADY, so portable code polls for POLLOUT "
+                "and reads SO_ERROR (lesson 14)",
+                "");
+    if (rc == 0 || err == EINPROGRESS)
+        ss_kernel(fd);
+    errno = err;
+    return rc;
+}
+
+static inline int ss_shutdown(int fd, int how)
+{
+    struct ss_call c;
+    int rc, err;
+
+    ss_args(&c, "%d, %s", fd, ss_name_of(ss_hows, SS_COUNT(ss_hows), how).s);
+    ss_pre(&c, "shutdown");
+    rc = shutdown(fd, how);
+    err = errno;
+    ss_post(&c, rc, err);
+    if (rc == 0 && how != SHUT_RD) {
+        ss_tell(SS_K_SHUT, "shutdown(%s) sends a FIN once the data already "
+                "sent is out: the peer's recv() returns 0 after it has read "
+                "everything. This side can still receive, and fd %d stays "
+                "open",
+                how == SHUT_WR ? "SHUT_WR" : "SHUT_RDWR", fd);
+        ss_kernel(fd);
+    }
+    errno = err;
+    return rc;
+}
+
+static inline int ss_close(int fd)
+{
+    struct ss_call c;
+    struct ss_sock was, *s = ss_sock_find(fd);
+    int rc, err, unread = -1, listening = 0;
+
+    if (s != NULL) {
+        was = *s;
+#ifdef FIONREAD
+        if (was.type == SOCK_STREAM && was.plen > 0 &&
+            ioctl(fd, FIONREAD, &unread) == -1)
+            unread = -1;
+#endif
+        listening = was.listening;
+    }
+    ss_args(&c, "%d", fd);
+    ss_pre(&c, "close");
+    rc = close(fd);
+    err = errno;
+    ss_post(&c, rc, err);
+    if (rc == 0 && s != NULL) {
+        ss_sock_drop(fd);
+        if (listening)
+            ss_wrap(4, 0, "",
+                    "the listening socket is gone: new clients are refused "
+                    "(RST), and connections still in its queue are reset",
+                    "");
+        else if (was.type == SOCK_STREAM && was.plen > 0) {
+            ss_tell(SS_K_CLOSE, "close() gives up this descriptor. The "
+                    "connection ends (FIN) only when no descriptor refers "
+                    "to the socket any more: fork() and dup() make more "
+                    "than one");
+            if (unread > 0)
+                ss_wrap(4, 0, "",
+                        "close() found received data nobody had read, so "
+                        "the kernel ends the connection with RST, not FIN",
+                        "");
+            ss_kernel_after_close(&was);
+        }
+    }
+    errno = err;
+    return rc;
+}
+
+static inline int ss_getsockname(int fd, struct sockaddr *addr,
+                                 socklen_t *len)
+{
+    struct ss_call c;
+    struct ss_sock *s = ss_sock_find(fd);
+    int rc, err;
+
+    ss_args(&c, "%d, &addr, &len", fd);
+    ss_pre(&c, "getsockname");
+    rc = getsockname(fd, addr, len);
+    err = errno;
+    if (rc == 0) {
+        ss_args(&c, "%d, %s, %u", fd, ss_addr_len(addr, *len).s,
+                (unsigned)*len);
+        if (s != NULL && *len <= sizeof s->local) {
+            memcpy(&s->local, addr, *len);
+            s->llen = *len;
+        }
+    }
+    ss_post(&c, rc, err);
+    if (rc == 0)
+        ss_tell(SS_K_GETSOCKNAME, "getsockname() asks the kernel which "
+                "address fd %d has: %s",
+                fd, ss_addr_len(addr, *len).s);
+    errno = err;
+    return rc;
+}
+
+static inline int ss_getpeername(int fd, struct sockaddr *addr,
+                                 socklen_t *len)
+{
+    struct ss_call c;
+    int rc, err;
+
+    ss_args(&c, "%d, &addr, &len", fd);
+    ss_pre(&c, "getpeername");
+    rc = getpeername(fd, addr, len);
+    err = errno;
+    if (rc == 0)
+        ss_args(&c, "%d, %s, %u", fd, ss_addr_len(addr, *len).s,
+                (unsigned)*len);
+    ss_post(&c, rc, err);
+    errno = err;
+    return rc;
+}
+
+/* ------------------------------------------------------------------ */
+/* Data.                                                               */
+/* ------------------------------------------------------------------ */
+
+static inline ssize_t ss_send(int fd, const void *buf, size_t len,
+                              int flags)
+{
+    struct ss_call c;
+    ssize_t n;
+    int err;
+
+    ss_args(&c, "%d, %s, %zu, %s", fd, ss_bytes(buf, (long)len).s, len,
+            ss_flags_of(ss_msgflags, SS_COUNT(ss_msgflags), flags).s);
+    ss_pre(&c, "send");
+    n = send(fd, buf, len, flags);
+    err = errno;
+    ss_post(&c, (long)n, err);
+    if (n >= 0) {
+        ss_tell(SS_K_SEND, "send() copied %ld bytes into the kernel's send "
+                "buffer and returned; TCP delivers them later. A return "
+                "says nothing about whether the peer has them",
+                (long)n);
+#ifdef MSG_NOSIGNAL
+        if (flags & MSG_NOSIGNAL)
+            ss_tell(SS_K_NOSIGNAL, "MSG_NOSIGNAL: if a send fails with "
+                    "EPIPE, the kernel does not also send SIGPIPE, which "
+                    "would end the program");
+#endif
+        if ((size_t)n < len)
+            ss_wrap(4, 0, "",
+                    "a short send: only part of the buffer was taken; the "
+                    "rest must be sent with another send()",
+                    "");
+    }
+    errno = err;
+    return n;
+}
+
+static inline ssize_t ss_recv(int fd, void *buf, size_t len, int flags)
+{
+    struct ss_call c;
+    ssize_t n;
+    int err;
+
+    ss_args(&c, "%d, buf, %zu, %s", fd, len,
+            ss_flags_of(ss_msgflags, SS_COUNT(ss_msgflags), flags).s);
+    ss_pre(&c, "recv");
+    n = recv(fd, buf, len, flags);
+    err = errno;
+    if (n >= 0)
+        ss_args(&c, "%d, %s, %zu, %s", fd,
+                ss_bytes(buf, n > (ssize_t)len ? (long)len : (long)n).s, len,
+                ss_flags_of(ss_msgflags, SS_COUNT(ss_msgflags), flags).s);
+    ss_post(&c, (long)n, err);
+    if (n > 0 && ss_type_of(fd) != SOCK_DGRAM)
+        ss_tell(SS_K_RECV, "recv() returns whatever has arrived, up to "
+                "%zu bytes: TCP is a stream of bytes, and how the peer "
+                "split it into send()s is not kept",
+                len);
+    if (n == 0 && len > 0 && ss_type_of(fd) != SOCK_DGRAM) {
+        ss_wrap(4, 0, "",
+                "recv() returned 0: the peer has closed its side (its FIN "
+                "arrived). No more bytes will come, and every later recv() "
+                "returns 0 at once: a loop must stop here",
+                "");
+        ss_kernel(fd);
+    }
+    errno = err;
+    return n;
+}
+
+static inline ssize_t ss_sendto(int fd, const void *buf, size_t len,
+                                int flags, const struct sockaddr *to,
+                                socklen_t tolen)
+{
+    struct ss_call c;
+    struct ss_sock *s = ss_sock_find(fd);
+    int unbound = s != NULL && s->llen == 0, err;
+    ssize_t n;
+
+    ss_args(&c, "%d, %s, %zu, %s, %s, %u", fd, ss_bytes(buf, (long)len).s,
+            len, ss_flags_of(ss_msgflags, SS_COUNT(ss_msgflags), flags).s,
+            ss_addr_len(to, tolen).s, (unsigned)tolen);
+    ss_ctx(&c, to, tolen);
+    ss_pre(&c, "sendto");
+    n = sendto(fd, buf, len, flags, to, tolen);
+    err = errno;
+    ss_post(&c, (long)n, err);
+    if (n >= 0) {
+        ss_tell(SS_K_SENDTO, "one datagram of %ld bytes handed to the "
+                "kernel for %s. UDP never says whether it arrives",
+                (long)n, c.addr);
+        if (unbound) {
+            s->llen = 1; /* bound now, by the kernel */
+            ss_tell(SS_K_SENDTO_BIND, "the socket had no address, so the "
+                    "kernel bound it to a free port first");
+            ss_kernel(fd);
+        }
+    }
+    errno = err;
+    return n;
+}
+
+static inline ssize_t ss_recvfrom(int fd, void *buf, size_t len, int flags,
+                                  struct sockaddr *from, socklen_t *fromlen)
+{
+    struct ss_call c;
+    ssize_t n;
+    int err;
+
+    ss_args(&c, "%d, buf, %zu, %s, %s, %s", fd, len,
+            ss_flags_of(ss_msgflags, SS_COUNT(ss_msgflags), flags).s,
+            from ? "&from" : "NULL", fromlen ? "&fromlen" : "NULL");
+    ss_pre(&c, "recvfrom");
+    n = recvfrom(fd, buf, len, flags, from, fromlen);
+    err = errno;
+    if (n >= 0)
+        ss_args(&c, "%d, %s, %zu, %s, %s, %u", fd,
+                ss_bytes(buf, n > (ssize_t)len ? (long)len : (long)n).s, len,
+                ss_flags_of(ss_msgflags, SS_COUNT(ss_msgflags), flags).s,
+                from && fromlen ? ss_addr_len(from, *fromlen).s : "NULL",
+                fromlen ? (unsigned)*fromlen : 0U);
+    ss_post(&c, (long)n, err);
+    if (n >= 0 && ss_type_of(fd) == SOCK_DGRAM) {
+        ss_tell(SS_K_RECVFROM, "one recvfrom() returns one whole datagram "
+                "(here %ld bytes) and says who sent it: UDP keeps the "
+                "boundaries of what was sent",
+                (long)n);
+        if ((size_t)n > len)
+            ss_wrap(4, 0, "",
+                    "the datagram was longer than the buffer: only the "
+                    "first bytes were kept and the rest is lost "
+                    "(MSG_TRUNC made recvfrom() return the real length)",
+                    "");
+    }
+    errno = err;
+    return n;
+}
+
+/* ------------------------------------------------------------------ */
+/* Options.                                                            */
+/* ------------------------------------------------------------------ */
+
+/* An option's value as text: [1], {30 s}, {l_onoff=1, l_linger=0} ... */
+static inline struct ss_text ss_optval(int level, int name, const void *v,
+                                       socklen_t len)
+{
+    struct ss_text t;
+    int i;
+
+    if (v == NULL) {
+        snprintf(t.s, sizeof t.s, "NULL");
+    } else if (level == SOL_SOCKET &&
+               (name == SO_RCVTIMEO || name == SO_SNDTIMEO) &&
+               len >= sizeof(struct timeval)) {
+        struct timeval tv;
+        memcpy(&tv, v, sizeof tv);
+        if (tv.tv_usec == 0)
+            snprintf(t.s, sizeof t.s, "{%ld s}", (long)tv.tv_sec);
+        else
+            snprintf(t.s, sizeof t.s, "{%ld.%06ld s}", (long)tv.tv_sec,
+                     (long)tv.tv_usec);
+    } else if (level == SOL_SOCKET && name == SO_LINGER &&
+               len >= sizeof(struct linger)) {
+        struct linger lg;
+        memcpy(&lg, v, sizeof lg);
+        snprintf(t.s, sizeof t.s, "{l_onoff=%d, l_linger=%d}", lg.l_onoff,
+                 lg.l_linger);
+    } else if (len == sizeof(int)) {
+        memcpy(&i, v, sizeof i);
+        if (level == SOL_SOCKET && name == SO_TYPE)
+            snprintf(t.s, sizeof t.s, "[%.60s]", ss_socktype_name(i).s);
+#ifdef SO_DOMAIN
+        else if (level == SOL_SOCKET && name == SO_DOMAIN)
+            snprintf(t.s, sizeof t.s, "[%.60s]", ss_family_name(i).s);
+#endif
+        else if (level == SOL_SOCKET && name == SO_ERROR && i != 0)
+            snprintf(t.s, sizeof t.s, "[%.60s]", ss_errname(i).s);
+        else
+            snprintf(t.s, sizeof t.s, "[%d]", i);
+    } else if (len == sizeof(unsigned char)) {
+        snprintf(t.s, sizeof t.s, "[%u]", *(const unsigned char *)v);
+    } else {
+        snprintf(t.s, sizeof t.s, "<%u bytes>", (unsigned)len);
+    }
+    return t;
+}
+
+static inline int ss_setsockopt(int fd, int level, int name, const void *v,
+                                socklen_t len)
+{
+    struct ss_call c;
+    struct ss_sock *s = ss_sock_find(fd);
+    int rc, err, on = 0;
+
+    ss_args(&c, "%d, %s, %s, %s, %u", fd,
+            ss_name_of(ss_levels, SS_COUNT(ss_levels), level).s,
+            ss_optname(level, name).s, ss_optval(level, name, v, len).s,
+            (unsigned)len);
+    ss_pre(&c, "setsockopt");
+    rc = setsockopt(fd, level, name, v, len);
+    err = errno;
+    ss_post(&c, rc, err);
+    if (rc == 0 && v != NULL && len == sizeof(int))
+        memcpy(&on, v, sizeof on);
+    if (rc == 0 && level == SOL_SOCKET && name == SO_REUSEADDR) {
+        if (s != NULL)
+            s->reuseaddr = on;
+        ss_tell(SS_K_REUSE, "SO_REUSEADDR: bind() may take this address "
+                "even while connections that used it wait in TIME_WAIT "
+                "(lesson 07)");
+    } else if (rc == 0 && level == SOL_SOCKET &&
+               (name == SO_RCVTIMEO || name == SO_SNDTIMEO)) {
+        if (name == SO_RCVTIMEO)
+            ss_tell(SS_K_RCVTIMEO, "SO_RCVTIMEO: a recv() or accept() on "
+                    "fd %d that waits longer than this fails with EAGAIN",
+                    fd);
+        else
+            ss_tell(SS_K_SNDTIMEO, "SO_SNDTIMEO: a send() on fd %d that "
+                    "waits longer than this fails with EAGAIN; on Linux "
+                    "connect() is bounded too, and fails with EINPROGRESS",
+                    fd);
+    } else if (rc == 0 && level == IPPROTO_TCP && name == TCP_NODELAY) {
+        ss_tell(SS_K_NODELAY, "TCP_NODELAY %s: %s", on ? "on" : "off",
+                on ? "small writes go out at once, without waiting for "
+                     "the peer to acknowledge earlier ones (Nagle's "
+                     "algorithm is off)"
+                   : "Nagle's algorithm holds small writes back while "
+                     "earlier data is unacknowledged");
+    } else if (rc == 0 && level == IPPROTO_IPV6 && name == IPV6_V6ONLY) {
+        ss_tell(SS_K_V6ONLY, "IPV6_V6ONLY %d: %s", on,
+                on ? "this socket takes IPv6 only"
+                   : "this IPv6 socket also takes IPv4, which it sees as "
+                     "::ffff:a.b.c.d");
+    } else if (rc == 0 && level == SOL_SOCKET && name == SO_LINGER) {
+        ss_tell(SS_K_LINGER, "SO_LINGER with l_onoff=1 and l_linger=0: "
+                "close() will reset the connection (RST) at once, with no "
+                "FIN and no TIME_WAIT");
+    } else if (rc == 0 && level == SOL_SOCKET &&
+               (name == SO_SNDBUF || name == SO_RCVBUF)) {
+        ss_tell(SS_K_BUF, "on Linux the kernel doubles the size asked for "
+                "(room for its own bookkeeping); getsockopt() shows it");
+    } else if (rc == 0 && level == SOL_SOCKET && name == SO_BROADCAST) {
+        ss_tell(SS_K_BROADCAST, "SO_BROADCAST: sendto() may now use a "
+                "broadcast address (without it: EACCES)");
+    }
+    errno = err;
+    return rc;
+}
+
+static inline int ss_getsockopt(int fd, int level, int name, void *v,
+                                socklen_t *len)
+{
+    struct ss_call c;
+    int rc, err;
+
+    ss_args(&c, "%d, %s, %s, &val, &len", fd,
+            ss_name_of(ss_levels, SS_COUNT(ss_levels), level).s,
+            ss_optname(level, name).s);
+    ss_pre(&c, "getsockopt");
+    rc = getsockopt(fd, level, name, v, len);
+    err = errno;
+    if (rc == 0)
+        ss_args(&c, "%d, %s, %s, %s, [%u]", fd,
+                ss_name_of(ss_levels, SS_COUNT(ss_levels), level).s,
+                ss_optname(level, name).s, ss_optval(level, name, v, *len).s,
+                (unsigned)*len);
+    ss_post(&c, rc, err);
+    errno = err;
+    return rc;
+}
+
+/* ------------------------------------------------------------------ */
+/* Names, waiting, processes (Part II).                                */
+/* ------------------------------------------------------------------ */
+
+/* clang-format off */
+static const struct ss_name ss_eai[] = {
+    SS_N(EAI_AGAIN), SS_N(EAI_BADFLAGS), SS_N(EAI_FAIL), SS_N(EAI_FAMILY),
+    SS_N(EAI_MEMORY), SS_N(EAI_NONAME), SS_N(EAI_SERVICE),
+    SS_N(EAI_SOCKTYPE), SS_N(EAI_SYSTEM)};
+static const struct ss_name ss_aiflags[] = {
+    SS_N(AI_PASSIVE), SS_N(AI_CANONNAME), SS_N(AI_NUMERICHOST),
+    SS_N(AI_NUMERICSERV), SS_N(AI_ADDRCONFIG), SS_N(AI_V4MAPPED),
+    SS_N(AI_ALL)};
+/* clang-format on */
+
+static inline const char *ss_eai_advice(int rc)
+{
+    switch (rc) {
+    case EAI_NONAME:
+        return "likely cause: the name is not in /etc/hosts and DNS does "
+               "not know it (or, with AI_ADDRCONFIG, no address of a family "
+               "this machine has); try: check the spelling, or give an "
+               "address such as 127.0.0.1 or ::1";
+    case EAI_AGAIN:
+        return "likely cause: the name server did not answer in time; "
+               "try: again, or check the network and /etc/resolv.conf";
+    case EAI_SERVICE:
+        return "likely cause: the service name is not in /etc/services "
+               "for this socket type; try: a port number";
+    case EAI_FAMILY:
+        return "likely cause: the address family asked for is not "
+               "supported; try: AF_UNSPEC";
+    default:
+        return NULL;
+    }
+}
+
+static inline int ss_getaddrinfo(const char *node, const char *service,
+                                 const struct addrinfo *hints,
+                                 struct addrinfo **res)
+{
+    struct ss_call c;
+    struct addrinfo *ai;
+    char hint[200] = "NULL", shown_node[80], shown_serv[40];
+    int rc, err, i;
+
+    ss_escape(shown_node, sizeof shown_node, node ? node : "", 
+              node ? strlen(node) : 0, 1);
+    ss_escape(shown_serv, sizeof shown_serv, service ? service : "",
+              service ? strlen(service) : 0, 1);
+    if (hints != NULL)
+        snprintf(hint, sizeof hint, "{%s, %s, %s}",
+                 ss_flags_of(ss_aiflags, SS_COUNT(ss_aiflags),
+                             hints->ai_flags).s,
+                 ss_family_name(hints->ai_family).s,
+                 hints->ai_socktype ? ss_socktype_name(hints->ai_socktype).s
+                                    : "0");
+    snprintf(c.args, sizeof c.args, "%s%s%s, %s%s%s, %s, &res",
+             node ? "\"" : "", node ? shown_node : "NULL", node ? "\"" : "",
+             service ? "\"" : "", service ? shown_serv : "NULL",
+             service ? "\"" : "", hint);
+    ss_pre(&c, "getaddrinfo");
+    rc = getaddrinfo(node, service, hints, res);
+    err = errno;
+    if (rc == 0) {
+        char line[600];
+        snprintf(line, sizeof line, "getaddrinfo(%s) = 0", c.args);
+        ss_step_done();
+        ss_wrap(0, 4, "", line, SS_BOLD);
+        for (ai = *res, i = 1; ai != NULL; ai = ai->ai_next, i++) {
+            snprintf(line, sizeof line, "[%d] %s %s %s", i,
+                     ss_family_name(ai->ai_family).s,
+                     ss_socktype_name(ai->ai_socktype).s,
+                     ss_addr_len(ai->ai_addr, ai->ai_addrlen).s);
+            ss_wrap(4, 4, "", line, "");
+        }
+        ss_tell(SS_K_GAI, "getaddrinfo() made a list of addresses to try, "
+                "in the order this machine prefers (see /etc/gai.conf); it "
+                "belongs to the program until freeaddrinfo()");
+    } else {
+        char line[600];
+        const char *advice = ss_eai_advice(rc);
+        ss_step_done();
+        snprintf(line, sizeof line, "getaddrinfo(%s) = %s (%s)", c.args,
+                 ss_name_of(ss_eai, SS_COUNT(ss_eai), rc).s,
+                 gai_strerror(rc));
+        ss_wrap(0, 4, "", line, SS_RED);
+        if (advice != NULL)
+            ss_wrap(4, 4, "", advice, "");
+        if (rc == EAI_SYSTEM)
+            ss_wrap(4, 4, "EAI_SYSTEM: errno says why: ", strerror(err), "");
+    }
+    errno = err;
+    return rc;
+}
+
+static inline void ss_freeaddrinfo(struct addrinfo *res)
+{
+    struct ss_call c;
+    int err = errno;
+
+    snprintf(c.args, sizeof c.args, "res");
+    ss_pre(&c, "freeaddrinfo");
+    freeaddrinfo(res);
+    ss_step_done();
+    ss_wrap(0, 4, "", "freeaddrinfo(res)", SS_BOLD);
+    errno = err;
+}
+
+static inline int ss_poll(struct pollfd *fds, nfds_t n, int timeout)
+{
+    struct ss_call c;
+    char list[300];
+    size_t o = 0, i;
+    int rc, err;
+
+    list[0] = '\0';
+    for (i = 0; i < n && o < sizeof list - 40; i++) {
+        if (i == 4) {
+            o += (size_t)snprintf(list + o, sizeof list - o, ", ...");
+            break;
+        }
+        o += (size_t)snprintf(
+            list + o, sizeof list - o, "%s{fd=%d, events=%s}", i ? ", " : "",
+            fds[i].fd,
+            ss_flags_of(ss_pollbits, SS_COUNT(ss_pollbits), fds[i].events).s);
+    }
+    ss_args(&c, "[%s], %lu, %d", list, (unsigned long)n, timeout);
+    ss_pre(&c, "poll");
+    rc = poll(fds, n, timeout);
+    err = errno;
+    ss_post(&c, rc, err);
+    if (rc > 0) {
+        char line[400];
+        int shown = 0;
+        o = 0;
+        line[0] = '\0';
+        for (i = 0; i < n && o < sizeof line - 50; i++) {
+            if (fds[i].revents == 0)
+                continue;
+            if (shown++ == 6) {
+                o += (size_t)snprintf(line + o, sizeof line - o, " ...");
+                break;
+            }
+            o += (size_t)snprintf(line + o, sizeof line - o,
+                                  "%s{fd=%d, revents=%s}", shown > 1 ? ", " : "",
+                                  fds[i].fd,
+                                  ss_flags_of(ss_pollbits,
+                                              SS_COUNT(ss_pollbits),
+                                              fds[i].revents).s);
+        }
+        ss_wrap(4, 4, "ready: ", line, "");
+        ss_tell(SS_K_POLL, "poll() returns how many descriptors have "
+                "something to report (revents): POLLIN means a recv() or "
+                "accept() will not wait, POLLOUT a send(), POLLHUP that the "
+                "peer hung up, POLLERR an error to read with SO_ERROR");
+    } else if (rc == 0) {
+        ss_wrap(4, 4, "", "nothing was ready before the timeout", "");
+    }
+    errno = err;
+    return rc;
+}
+
+static inline int ss_fcntl(int fd, int cmd, ...)
+{
+    struct ss_call c;
+    int rc, err, arg = 0, has_arg = cmd == F_SETFL || cmd == F_SETFD ||
+                                    cmd == F_DUPFD;
+    va_list ap;
+
+    if (has_arg) {
+        va_start(ap, cmd);
+        arg = va_arg(ap, int);
+        va_end(ap);
+    }
+    if (cmd == F_SETFL)
+        ss_args(&c, "%d, F_SETFL, %s", fd,
+                ss_flags_of(ss_oflags, SS_COUNT(ss_oflags), arg).s);
+    else if (has_arg)
+        ss_args(&c, "%d, %s, %d", fd,
+                ss_name_of(ss_fcntlcmds, SS_COUNT(ss_fcntlcmds), cmd).s, arg);
+    else
+        ss_args(&c, "%d, %s", fd,
+                ss_name_of(ss_fcntlcmds, SS_COUNT(ss_fcntlcmds), cmd).s);
+    ss_pre(&c, "fcntl");
+    rc = has_arg ? fcntl(fd, cmd, arg) : fcntl(fd, cmd);
+    err = errno;
+    if (cmd == F_GETFL && rc >= 0) {
+        char line[500];
+        ss_step_done();
+        snprintf(line, sizeof line, "fcntl(%s) = %#x (%s)", c.args,
+                 (unsigned)rc,
+                 ss_flags_of(ss_oflags, SS_COUNT(ss_oflags), rc).s);
+        ss_wrap(0, 4, "", line, SS_BOLD);
+    } else {
+        ss_post(&c, rc, err);
+    }
+    if (cmd == F_SETFL && rc == 0 && (arg & O_NONBLOCK))
+        ss_tell(SS_K_NONBLOCK, "O_NONBLOCK: from now on no call on fd %d "
+                "waits; one that would have to fails with EAGAIN (connect: "
+                "EINPROGRESS) and the program waits in poll() instead",
+                fd);
+    errno = err;
+    return rc;
+}
+
+static inline pid_t ss_fork(void)
+{
+    struct ss_call c;
+    pid_t pid;
+    int err;
+
+    c.args[0] = '\0';
+    ss_pre(&c, "fork");
+    fflush(stdout); /* or the child would print the parent's buffer too */
+    pid = fork();
+    err = errno;
+    ss_post(&c, (long)pid, err);
+    if (pid == 0) {
+        char line[120];
+        snprintf(line, sizeof line, "(in the child, pid %ld: fork() "
+                 "returned 0 here)", (long)getpid());
+        ss_wrap(4, 4, "", line, "");
+    } else if (pid > 0) {
+        ss_tell(SS_K_FORK, "fork() made a child process, pid %ld: a copy "
+                "of this one, with copies of all its descriptors, so each "
+                "socket now has two. In the parent fork() returns the "
+                "child's pid, in the child 0",
+                (long)pid);
+    }
+    errno = err;
+    return pid;
+}
+
+static inline pid_t ss_waitpid(pid_t pid, int *status, int options)
+{
+    struct ss_call c;
+    pid_t rc;
+    int err;
+
+    ss_args(&c, "%ld, &status, %s", (long)pid,
+            options == WNOHANG ? "WNOHANG" : options == 0 ? "0" : "?");
+    ss_pre(&c, "waitpid");
+    rc = waitpid(pid, status, options);
+    err = errno;
+    if (rc > 0 && status != NULL) {
+        char st[64];
+        if (WIFEXITED(*status))
+            snprintf(st, sizeof st, "[exited %d]", WEXITSTATUS(*status));
+        else if (WIFSIGNALED(*status))
+            snprintf(st, sizeof st, "[killed by signal %d]",
+                     WTERMSIG(*status));
+        else
+            snprintf(st, sizeof st, "[%#x]", (unsigned)*status);
+        ss_args(&c, "%ld, %s, %s", (long)pid, st,
+                options == WNOHANG ? "WNOHANG" : options == 0 ? "0" : "?");
+    }
+    ss_post(&c, (long)rc, err);
+    if (rc > 0)
+        ss_tell(SS_K_WAIT, "waitpid() collected child %ld's exit status; "
+                "until a parent does that, a child that has ended stays in "
+                "the process table as a zombie (state Z)",
+                (long)rc);
+    errno = err;
+    return rc;
+}
+
+/*
+ * fgets() on stdin hands out first what was typed at a --step prompt (a
+ * pasted line, say), so that nothing typed for the program is lost.
+ */
+static inline char *ss_fgets(char *buf, int size, FILE *f)
+{
+    size_t n, i;
+
+    if (f != stdin || ss_nar.npending == 0 || size < 2)
+        return fgets(buf, size, f);
+    for (i = 0; i < ss_nar.npending && ss_nar.pending[i] != '\n'; i++)
+        ;
+    n = i < ss_nar.npending ? i + 1 : ss_nar.npending;
+    if (n > (size_t)size - 1)
+        n = (size_t)size - 1;
+    memcpy(buf, ss_nar.pending, n);
+    buf[n] = '\0';
+    memmove(ss_nar.pending, ss_nar.pending + n, ss_nar.npending - n);
+    ss_nar.npending -= n;
+    return buf;
+}
+
+/* ------------------------------------------------------------------ */
+/* From here on, a lesson's calls are the narrated ones.               */
+/* ------------------------------------------------------------------ */
+
+#define socket(d, t, p) ss_socket(d, t, p)
+#define bind(f, a, l) ss_bind(f, a, l)
+#define listen(f, b) ss_listen(f, b)
+#define accept(f, a, l) ss_accept(f, a, l)
+#define connect(f, a, l) ss_connect(f, a, l)
+#define shutdown(f, h) ss_shutdown(f, h)
+#define close(f) ss_close(f)
+#define getsockname(f, a, l) ss_getsockname(f, a, l)
+#define getpeername(f, a, l) ss_getpeername(f, a, l)
+#define send(f, b, n, fl) ss_send(f, b, n, fl)
+#define recv(f, b, n, fl) ss_recv(f, b, n, fl)
+#define sendto(f, b, n, fl, a, l) ss_sendto(f, b, n, fl, a, l)
+#define recvfrom(f, b, n, fl, a, l) ss_recvfrom(f, b, n, fl, a, l)
+#define setsockopt(f, l, n, v, s) ss_setsockopt(f, l, n, v, s)
+#define getsockopt(f, l, n, v, s) ss_getsockopt(f, l, n, v, s)
+#define getaddrinfo(n, s, h, r) ss_getaddrinfo(n, s, h, r)
+#define freeaddrinfo(r) ss_freeaddrinfo(r)
+#define poll(f, n, t) ss_poll(f, n, t)
+#define fcntl ss_fcntl
+#define fork() ss_fork()
+#define waitpid(p, s, o) ss_waitpid(p, s, o)
+#define fgets(b, n, f) ss_fgets(b, n, f)
+
+#endif /* SOCKSTEP_PLAIN */
+#endif /* SS_CALLS_H */

@@ -1,0 +1,228 @@
+/*
+ * ss_errors.h - what an errno means in a socket program: its name, its
+ * likely cause and what to try, keyed by the call that returned it.
+ *
+ * The texts may hold {port}, {addr} and {timeout}: the narrator fills in
+ * the real values of the call that failed. Every sentence here is said by
+ * every lesson alike, so a lesson never explains an errno itself.
+ *
+ * Part of sockstep.h; include that, not this.
+ */
+#ifndef SS_ERRORS_H
+#define SS_ERRORS_H
+
+struct ss_errinfo {
+    int num;
+    const char *call;  /* only for this call, or NULL for any */
+    const char *name;  /* "EADDRINUSE" */
+    const char *cause; /* likely cause */
+    const char *fix;   /* what to try */
+};
+
+/* clang-format off */
+static const struct ss_errinfo ss_errors[] = {
+    {EADDRINUSE, "bind", "EADDRINUSE",
+     "another socket already has {addr}: a program still running (an "
+     "earlier run of this one?), or, for a socket without SO_REUSEADDR, a "
+     "connection on this port that closed less than 60 s ago and waits "
+     "in TIME_WAIT (on Linux)",
+     "see who holds it: ss -tanp 'sport = :{port}' (or ss -uanp for UDP); "
+     "or use another --port, or --port 0 to let the kernel choose"},
+    {EADDRINUSE, NULL, "EADDRINUSE",
+     "the address is taken by another socket",
+     "see who holds it: ss -tanp 'sport = :{port}'"},
+    {EADDRNOTAVAIL, NULL, "EADDRNOTAVAIL",
+     "{addr} is not an address of this machine (or no local port is left)",
+     "use 127.0.0.1 or ::1, or an address that 'ip addr' lists"},
+    {EACCES, "bind", "EACCES",
+     "ports below 1024 are reserved for privileged programs (on Linux, "
+     "see net.ipv4.ip_unprivileged_port_start), or the path's directory "
+     "may not be written",
+     "use a port of 1024 or above, or --port 0"},
+    {EACCES, "sendto", "EACCES",
+     "sending to a broadcast address needs SO_BROADCAST first",
+     "set SO_BROADCAST on the socket, or send to a single address"},
+    {EACCES, NULL, "EACCES",
+     "permission denied (a file's permissions, or a firewall rule)",
+     "check the permissions of the path, or the firewall rules"},
+    {ECONNREFUSED, "connect", "ECONNREFUSED",
+     "nothing is listening on {addr}: its kernel answered the SYN with a "
+     "RST",
+     "start the server first, and check --host and --port against its "
+     "'listening on' line"},
+    {ECONNREFUSED, NULL, "ECONNREFUSED",
+     "an earlier datagram reached a port where nothing was listening: "
+     "the ICMP 'port unreachable' it drew is reported on this later call",
+     "start the receiver first, and check --host and --port"},
+    {EINPROGRESS, "connect", "EINPROGRESS",
+     "on a blocking socket with SO_SNDTIMEO, the handshake did not finish "
+     "within --timeout {timeout} s; on a non-blocking one it has only "
+     "begun",
+     "check the server is running and accepting, or raise --timeout"},
+    {EALREADY, "connect", "EALREADY",
+     "a handshake for this socket is already under way (connect() was "
+     "called again before it finished)",
+     "wait for it: poll() for POLLOUT, then read SO_ERROR"},
+    {EAGAIN, "send", "EAGAIN",
+     "the send buffer stayed full for --timeout {timeout} s (SO_SNDTIMEO): "
+     "the peer is not reading what it is sent",
+     "the peer must read as it is sent to; or raise --timeout"},
+    {EAGAIN, "accept", "EAGAIN",
+     "no client connected within --timeout {timeout} s (SO_RCVTIMEO ran "
+     "out), or, on a non-blocking socket, none is waiting now",
+     "start the client sooner, or raise --timeout"},
+    {EAGAIN, "recv", "EAGAIN",
+     "nothing arrived within --timeout {timeout} s (SO_RCVTIMEO ran out), "
+     "or, on a non-blocking socket, nothing is there now",
+     "make the peer send sooner, or raise --timeout"},
+    {EAGAIN, "recvfrom", "EAGAIN",
+     "no datagram arrived within --timeout {timeout} s (SO_RCVTIMEO)",
+     "start the sender sooner, or raise --timeout"},
+    {EAGAIN, NULL, "EAGAIN",
+     "the call would have to wait, and may not: the socket is "
+     "non-blocking, or its timeout ran out",
+     "wait with poll() and call again, or raise --timeout"},
+    {ETIMEDOUT, NULL, "ETIMEDOUT",
+     "the peer never answered: it is down, unreachable, or packets are "
+     "dropped",
+     "check the address and that the peer is reachable"},
+    {ECONNRESET, NULL, "ECONNRESET",
+     "the peer reset the connection: it closed with data it had not read, "
+     "closed with SO_LINGER 0, received data after it had closed, or its "
+     "machine rebooted (a program that crashes is closed normally by its "
+     "kernel: FIN, not RST)",
+     "nothing to fix on this side: close this socket and go on"},
+    {EPIPE, NULL, "EPIPE",
+     "this side cannot send any more: the peer has reset the connection "
+     "(often its answer to an earlier send after it had closed), or this "
+     "side shut down its writing half",
+     "stop sending on this socket and close it; MSG_NOSIGNAL (or ignoring "
+     "SIGPIPE) keeps the SIGPIPE that comes with EPIPE from killing the "
+     "program"},
+    {ENETUNREACH, NULL, "ENETUNREACH",
+     "no route to that network from this machine",
+     "check --host; on one machine use 127.0.0.1 or ::1"},
+    {EHOSTUNREACH, NULL, "EHOSTUNREACH",
+     "the host cannot be reached",
+     "check --host and that the other machine is up"},
+    {EINTR, NULL, "EINTR",
+     "a signal interrupted the call before it finished",
+     "nothing is wrong: the lesson makes the call again"},
+    {EMFILE, NULL, "EMFILE",
+     "this process has as many files open as it may: sockets are not "
+     "being closed, or the limit is low",
+     "close every socket when done with it (ulimit -n shows the limit)"},
+    {ENFILE, NULL, "ENFILE", "the whole system has too many files open",
+     "close programs, or raise the system's limit"},
+    {EBADF, NULL, "EBADF", "the number is not an open file descriptor",
+     "check the socket was created and not closed already"},
+    {ENOTSOCK, NULL, "ENOTSOCK", "the descriptor is not a socket",
+     "pass the number socket() or accept() returned"},
+    {ENOTCONN, NULL, "ENOTCONN", "the socket is not connected",
+     "connect() a TCP socket (or accept()) before sending on it"},
+    {EISCONN, NULL, "EISCONN", "the socket is already connected",
+     "connect() each socket once"},
+    {EINVAL, "bind", "EINVAL",
+     "the socket already has an address (a socket is bound once; sending "
+     "on a UDP socket binds it), or the address length is wrong",
+     "bind() before any other use of the socket, once"},
+    {EINVAL, NULL, "EINVAL",
+     "an argument is not valid for this socket in its current state",
+     "check the order of the calls and their arguments"},
+    {EAFNOSUPPORT, NULL, "EAFNOSUPPORT",
+     "this address family is not supported here (IPv6 disabled?)",
+     "use an address of a family the socket was made for"},
+    {EPROTONOSUPPORT, NULL, "EPROTONOSUPPORT",
+     "this protocol is not supported for this socket type",
+     "pass 0 as the protocol to get the default"},
+    {EMSGSIZE, NULL, "EMSGSIZE",
+     "the datagram is too large to send in one piece",
+     "send at most 65507 bytes per UDP datagram over IPv4"},
+    {ENOBUFS, NULL, "ENOBUFS", "the kernel ran out of buffer space",
+     "slow down, or try again"},
+    {ENOMEM, NULL, "ENOMEM", "the kernel ran out of memory",
+     "close something and try again"},
+    {EOPNOTSUPP, NULL, "EOPNOTSUPP",
+     "this operation is not supported on this kind of socket",
+     "listen() and accept() are for SOCK_STREAM sockets only"},
+    {ENOPROTOOPT, NULL, "ENOPROTOOPT",
+     "this option does not exist at this level for this socket",
+     "check the level (SOL_SOCKET, IPPROTO_TCP ...) and the option"},
+    {EPERM, NULL, "EPERM", "the operation is not permitted",
+     "a firewall rule may block it, or it needs privileges"},
+    {ENOENT, NULL, "ENOENT", "no such file or directory",
+     "check the path: start the server first, which creates it"},
+    {ECHILD, NULL, "ECHILD", "there is no child left to wait for",
+     "nothing is wrong: every child has been reaped"},
+};
+/* clang-format on */
+
+/* The entry for this errno and call (a call's own entry comes first). */
+static inline const struct ss_errinfo *ss_errinfo(int err, const char *call)
+{
+    size_t i;
+
+    for (i = 0; i < SS_COUNT(ss_errors); i++) {
+        const struct ss_errinfo *e = &ss_errors[i];
+        if (e->num == err && (e->call == NULL || strcmp(e->call, call) == 0))
+            return e;
+    }
+    return NULL;
+}
+
+/* "EADDRINUSE", or "errno 123" for one the table does not know. */
+static inline struct ss_text ss_errname(int err)
+{
+    struct ss_text t;
+    size_t i;
+
+#if EWOULDBLOCK != EAGAIN
+    if (err == EWOULDBLOCK)
+        err = EAGAIN;
+#endif
+    for (i = 0; i < SS_COUNT(ss_errors); i++) {
+        if (ss_errors[i].num == err) {
+            snprintf(t.s, sizeof t.s, "%s", ss_errors[i].name);
+            return t;
+        }
+    }
+    snprintf(t.s, sizeof t.s, "errno %d", err);
+    return t;
+}
+
+/*
+ * Copy text to out, with {port}, {addr} and {timeout} replaced by the
+ * real values of the call that failed.
+ */
+static inline void ss_fill(char *out, size_t cap, const char *text,
+                           const char *addr, const char *port)
+{
+    size_t o = 0;
+    char num[16];
+
+    snprintf(num, sizeof num, "%d", ss_nar.timeout);
+    while (*text != '\0' && o + 1 < cap) {
+        const char *v = NULL;
+        size_t skip = 0;
+        if (strncmp(text, "{port}", 6) == 0) {
+            v = port;
+            skip = 6;
+        } else if (strncmp(text, "{addr}", 6) == 0) {
+            v = addr;
+            skip = 6;
+        } else if (strncmp(text, "{timeout}", 9) == 0) {
+            v = num;
+            skip = 9;
+        }
+        if (v != NULL) {
+            int n = snprintf(out + o, cap - o, "%s", v);
+            o = n > 0 && o + (size_t)n < cap ? o + (size_t)n : cap - 1;
+            text += skip;
+        } else {
+            out[o++] = *text++;
+        }
+    }
+    out[o] = '\0';
+}
+
+#endif /* SS_ERRORS_H */

@@ -1,0 +1,459 @@
+/*
+ * ss_kernel.h - what the kernel reports about a socket. On Linux it reads
+ * /proc/self/fd and /proc/net/{tcp,tcp6,udp,udp6,unix}; elsewhere these
+ * functions print nothing and find nothing.
+ *
+ * A socket is found by its inode (the number in "socket:[12345]"). Some
+ * entries have no inode, because no descriptor owns them: a connection
+ * waiting in a listening socket's queue, one whose program has closed it
+ * while the kernel finishes the goodbye, and every TIME_WAIT entry. Those
+ * are found by their addresses.
+ *
+ * When a /proc file cannot be read, the narration says so, with the errno,
+ * and concludes nothing from it.
+ *
+ * Part of sockstep.h; include that, not this.
+ */
+#ifndef SS_KERNEL_H
+#define SS_KERNEL_H
+
+/* ss_once() keys of this room (ss_calls.h numbers its own from 32). */
+enum { SS_K_UNLISTED = 0 };
+
+/* One line of /proc/net/tcp, tcp6, udp or udp6. */
+struct ss_procsock {
+    const char *proto; /* "tcp", "udp" (also for tcp6, udp6) */
+    struct sockaddr_storage local, remote;
+    int state;
+    unsigned long txq, rxq, inode;
+};
+
+enum {
+    SS_TCP_ESTABLISHED = 1, SS_TCP_SYN_SENT, SS_TCP_SYN_RECV,
+    SS_TCP_FIN_WAIT1, SS_TCP_FIN_WAIT2, SS_TCP_TIME_WAIT, SS_TCP_CLOSE,
+    SS_TCP_CLOSE_WAIT, SS_TCP_LAST_ACK, SS_TCP_LISTEN, SS_TCP_CLOSING
+};
+
+/* The state's name as /proc's numbers mean it (ss prints FIN-WAIT-2 for
+   FIN_WAIT2: the same state). */
+static inline const char *ss_tcp_state(int st)
+{
+    static const char *const names[] = {
+        "?",         "ESTABLISHED", "SYN_SENT",  "SYN_RECV",
+        "FIN_WAIT1", "FIN_WAIT2",   "TIME_WAIT", "CLOSE",
+        "CLOSE_WAIT", "LAST_ACK",   "LISTEN",    "CLOSING"};
+    return st > 0 && st < 12 ? names[st] : "?";
+}
+
+/* Parse "0100007F:22B8" (v4) or 32 hex digits ":port" (v6). */
+static inline int ss_proc_addr(const char *text, struct sockaddr_storage *ss)
+{
+    unsigned w[4], port;
+
+    memset(ss, 0, sizeof *ss);
+    if (sscanf(text, "%8x%8x%8x%8x:%x", &w[0], &w[1], &w[2], &w[3],
+               &port) == 5) {
+        struct sockaddr_in6 *a = (struct sockaddr_in6 *)ss;
+        uint32_t words[4];
+        int i;
+        for (i = 0; i < 4; i++)
+            words[i] = (uint32_t)w[i]; /* each word in memory order */
+        a->sin6_family = AF_INET6;
+        memcpy(&a->sin6_addr, words, sizeof words);
+        a->sin6_port = htons((unsigned short)port);
+        return 0;
+    }
+    if (sscanf(text, "%8x:%x", &w[0], &port) == 2) {
+        struct sockaddr_in *a = (struct sockaddr_in *)ss;
+        uint32_t word = (uint32_t)w[0];
+        a->sin_family = AF_INET;
+        memcpy(&a->sin_addr, &word, sizeof word);
+        a->sin_port = htons((unsigned short)port);
+        return 0;
+    }
+    return -1;
+}
+
+/* Read the next entry of an open /proc/net/{tcp,udp}[6]; 1 if one was. */
+static inline int ss_proc_next(FILE *f, struct ss_procsock *s)
+{
+    char line[512], la[64], ra[64];
+    unsigned st;
+
+    while (fgets(line, sizeof line, f) != NULL) {
+        if (sscanf(line, " %*d: %63s %63s %x %lx:%lx %*x:%*x %*x %*u %*d %lu",
+                   la, ra, &st, &s->txq, &s->rxq, &s->inode) != 6)
+            continue; /* the header line */
+        if (ss_proc_addr(la, &s->local) != 0 ||
+            ss_proc_addr(ra, &s->remote) != 0)
+            continue;
+        s->state = (int)st;
+        return 1;
+    }
+    return 0;
+}
+
+static inline unsigned ss_port_of(const struct sockaddr_storage *a)
+{
+    if (a->ss_family == AF_INET)
+        return ntohs(((const struct sockaddr_in *)a)->sin_port);
+    if (a->ss_family == AF_INET6)
+        return ntohs(((const struct sockaddr_in6 *)a)->sin6_port);
+    return 0;
+}
+
+/* Same address and port? An IPv4 address also matches its ::ffff: form. */
+static inline int ss_same_addr(const struct sockaddr_storage *a,
+                               const struct sockaddr_storage *b)
+{
+    unsigned char x[16], y[16];
+    const struct sockaddr_storage *p[2] = {a, b};
+    unsigned char *out[2] = {x, y};
+    int i;
+
+    if (ss_port_of(a) != ss_port_of(b))
+        return 0;
+    for (i = 0; i < 2; i++) {
+        memset(out[i], 0, 16);
+        if (p[i]->ss_family == AF_INET) {
+            out[i][10] = out[i][11] = 0xff;
+            memcpy(out[i] + 12,
+                   &((const struct sockaddr_in *)p[i])->sin_addr, 4);
+        } else if (p[i]->ss_family == AF_INET6) {
+            memcpy(out[i], &((const struct sockaddr_in6 *)p[i])->sin6_addr,
+                   16);
+        } else {
+            return 0;
+        }
+    }
+    return memcmp(x, y, 16) == 0;
+}
+
+static inline void ss_kernel_line(const char *text)
+{
+    ss_wrap(4, 4, "kernel: ", text, SS_CYAN);
+}
+
+/* "could not read /proc/net/tcp: EMFILE (Too many open files)" */
+static inline void ss_proc_failed(const char *path, int err)
+{
+    char text[400];
+
+    snprintf(text, sizeof text, "could not read %s: %s (%s); nothing is "
+             "concluded from it", path, ss_errname(err).s, strerror(err));
+    ss_kernel_line(text);
+}
+
+/* Describe one entry, as truthfully as /proc allows. */
+static inline void ss_proc_say(const struct ss_procsock *s, const char *file)
+{
+    char text[400];
+    size_t n;
+    int udp = strcmp(s->proto, "udp") == 0;
+    int connected = ss_port_of(&s->remote) != 0;
+
+    n = (size_t)snprintf(text, sizeof text, "%s %s", s->proto,
+                         ss_addr(&s->local).s);
+    if (connected)
+        n += (size_t)snprintf(text + n, sizeof text - n, " -> %s",
+                              ss_addr(&s->remote).s);
+    if (udp) {
+        if (connected)
+            n += (size_t)snprintf(text + n, sizeof text - n, " (connected)");
+        if (s->rxq > 0)
+            n += (size_t)snprintf(text + n, sizeof text - n,
+                                  ", %lu bytes of receive-buffer memory hold "
+                                  "unread datagrams (the kernel counts its "
+                                  "own overhead per datagram too)",
+                                  s->rxq);
+    } else {
+        n += (size_t)snprintf(text + n, sizeof text - n, " %s",
+                              ss_tcp_state(s->state));
+        if (s->state == SS_TCP_LISTEN)
+            n += (size_t)snprintf(text + n, sizeof text - n,
+                                  ", %lu waiting for accept()", s->rxq);
+        else if (s->rxq > 0 || s->txq > 0)
+            n += (size_t)snprintf(text + n, sizeof text - n,
+                                  ", %lu received and unread, %lu not yet "
+                                  "acknowledged by the peer (a FIN counts "
+                                  "as 1)",
+                                  s->rxq, s->txq);
+        if (s->inode == 0) {
+            const char *why = "";
+            switch (s->state) {
+            case SS_TCP_ESTABLISHED:
+            case SS_TCP_SYN_RECV:
+                why = ", in a listening socket's queue: nobody has "
+                      "accept()ed it yet";
+                break;
+            case SS_TCP_CLOSE_WAIT:
+                why = ", in a listening socket's queue, not accept()ed; "
+                      "its client has already closed its side";
+                break;
+            case SS_TCP_TIME_WAIT:
+                why = ", a record no descriptor owns (TIME_WAIT entries "
+                      "have no inode); it lasts 60 s on Linux";
+                break;
+            default:
+                why = ", closed by its program: no descriptor owns it, and "
+                      "the kernel finishes the goodbye alone";
+                break;
+            }
+            n += (size_t)snprintf(text + n, sizeof text - n, "%s", why);
+        }
+    }
+    snprintf(text + n, sizeof text - n, " (from %s)", file);
+    ss_kernel_line(text);
+}
+
+/*
+ * Call each(entry, arg) for every entry of /proc/net/tcp and tcp6 (or udp
+ * and udp6) until it returns nonzero. Returns that value, 0, or -1 after
+ * saying which file could not be read.
+ */
+static inline int ss_proc_walk(const char *proto,
+                               int (*each)(const struct ss_procsock *,
+                                           const char *, void *),
+                               void *arg)
+{
+#ifdef __linux__
+    int v6, found = 0;
+
+    for (v6 = 0; v6 < 2 && found == 0; v6++) {
+        char path[32];
+        struct ss_procsock s;
+        FILE *f;
+        snprintf(path, sizeof path, "/proc/net/%s%s", proto, v6 ? "6" : "");
+        f = fopen(path, "r");
+        if (f == NULL) {
+            if (errno == ENOENT && v6)
+                continue; /* no IPv6 in this kernel */
+            ss_proc_failed(path, errno);
+            return -1;
+        }
+        s.proto = proto;
+        while (found == 0 && ss_proc_next(f, &s))
+            found = each(&s, path, arg);
+        fclose(f);
+    }
+    return found;
+#else
+    (void)proto;
+    (void)each;
+    (void)arg;
+    return 0;
+#endif
+}
+
+/* The entry ss_kernel() found last: its addresses, as the kernel has them
+   (an accepted socket's local address, a client's ephemeral port). */
+static struct ss_procsock ss_found;
+
+static inline int ss_by_inode(const struct ss_procsock *s, const char *file,
+                              void *arg)
+{
+    if (s->inode != *(unsigned long *)arg)
+        return 0;
+    ss_found = *s;
+    ss_proc_say(s, file);
+    return 1;
+}
+
+/* The entry with these two addresses (a connection no fd owns). */
+struct ss_pair {
+    const struct sockaddr_storage *local, *peer;
+};
+
+static inline int ss_by_pair(const struct ss_procsock *s, const char *file,
+                             void *arg)
+{
+    const struct ss_pair *p = arg;
+
+    if (!ss_same_addr(&s->local, p->local) ||
+        !ss_same_addr(&s->remote, p->peer))
+        return 0;
+    ss_proc_say(s, file);
+    return 1;
+}
+
+/* An AF_UNIX socket's line of /proc/net/unix. */
+static inline int ss_kernel_unix(unsigned long inode)
+{
+#ifdef __linux__
+    char line[512], path[300];
+    unsigned long num, ref, proto, flags, ino;
+    unsigned type, st;
+    FILE *f = fopen("/proc/net/unix", "r");
+
+    if (f == NULL) {
+        ss_proc_failed("/proc/net/unix", errno);
+        return -1;
+    }
+    while (fgets(line, sizeof line, f) != NULL) {
+        char text[400];
+        int k;
+        path[0] = '\0';
+        k = sscanf(line, "%lx: %lx %lx %lx %x %x %lu %299s", &num, &ref,
+                   &proto, &flags, &type, &st, &ino, path);
+        if (k < 7 || ino != inode)
+            continue;
+        snprintf(text, sizeof text, "unix %s %s%s%s (from /proc/net/unix)",
+                 type == 1 ? "stream" : type == 2 ? "dgram" : "seqpacket",
+                 (flags & 0x10000) ? "LISTEN"
+                 : st == 3         ? "CONNECTED"
+                 : st == 2         ? "CONNECTING"
+                                   : "UNCONNECTED",
+                 path[0] ? " at " : "", path);
+        ss_kernel_line(text);
+        fclose(f);
+        return 1;
+    }
+    fclose(f);
+    return 0;
+#else
+    (void)inode;
+    return 0;
+#endif
+}
+
+/* What the kernel says about the socket behind fd, in one line or two. */
+static inline void ss_kernel(int fd)
+{
+#ifdef __linux__
+    char path[64], link[64], text[400];
+    unsigned long inode = 0;
+    struct ss_sock *me = ss_sock_find(fd);
+    ssize_t len;
+    int saved = errno, found;
+
+    snprintf(path, sizeof path, "/proc/self/fd/%d", fd);
+    len = readlink(path, link, sizeof link - 1);
+    if (len < 0) {
+        ss_proc_failed(path, errno);
+        errno = saved;
+        return;
+    }
+    link[len] = '\0';
+    if (sscanf(link, "socket:[%lu]", &inode) != 1) {
+        snprintf(text, sizeof text, "fd %d is %s (from %s)", fd, link, path);
+        ss_kernel_line(text);
+        errno = saved;
+        return;
+    }
+    found = ss_proc_walk("tcp", ss_by_inode, &inode);
+    if (found > 0 && me != NULL && ss_port_of(&ss_found.remote) != 0) {
+        me->local = ss_found.local;
+        me->llen = sizeof me->local;
+        me->peer = ss_found.remote;
+        me->plen = sizeof me->peer;
+    }
+    if (found == 0)
+        found = ss_proc_walk("udp", ss_by_inode, &inode);
+    if (found == 0)
+        found = ss_kernel_unix(inode);
+    if (found == 0 && me != NULL && me->type == SOCK_STREAM && me->plen > 0) {
+        /* A TIME_WAIT entry has no inode: look for its addresses. */
+        struct ss_pair p;
+        p.local = &me->local;
+        p.peer = &me->peer;
+        found = ss_proc_walk("tcp", ss_by_pair, &p);
+        if (found > 0) {
+            snprintf(text, sizeof text, "fd %d is still open, but its "
+                     "connection is over: the line above is matched by "
+                     "its addresses",
+                     fd);
+            ss_kernel_line(text);
+        }
+    }
+    if (found == 0) {
+        if (ss_once(SS_K_UNLISTED))
+            snprintf(text, sizeof text,
+                     "fd %d is %s (from /proc/self/fd), and it is not in "
+                     "/proc/net: a TCP socket is listed there only once it "
+                     "listens or has a connection (bound is not enough), a "
+                     "UDP socket once it has an address",
+                     fd, link);
+        else
+            snprintf(text, sizeof text, "fd %d is %s, not in /proc/net yet",
+                     fd, link);
+        ss_kernel_line(text);
+    }
+    errno = saved;
+#else
+    (void)fd;
+#endif
+}
+
+/* After close(): what became of the connection the descriptor had. */
+static inline void ss_kernel_after_close(const struct ss_sock *was)
+{
+#ifdef __linux__
+    char text[400];
+    int found = 0;
+
+    if (was == NULL || was->type != SOCK_STREAM || was->llen == 0)
+        return;
+    if (was->plen > 0) {
+        struct ss_pair p;
+        p.local = &was->local;
+        p.peer = &was->peer;
+        found = ss_proc_walk("tcp", ss_by_pair, &p);
+        if (found == 0) {
+            snprintf(text, sizeof text,
+                     "the connection %s -> %s is gone from /proc/net/tcp",
+                     ss_addr(&was->local).s, ss_addr(&was->peer).s);
+            ss_kernel_line(text);
+        }
+    }
+#else
+    (void)was;
+#endif
+}
+
+struct ss_portq {
+    unsigned port;
+    int quiet, count;
+};
+
+static inline int ss_by_port(const struct ss_procsock *s, const char *file,
+                             void *arg)
+{
+    struct ss_portq *q = arg;
+
+    if (ss_port_of(&s->local) != q->port && ss_port_of(&s->remote) != q->port)
+        return 0;
+    q->count++;
+    if (!q->quiet)
+        ss_proc_say(s, file);
+    return 0;
+}
+
+/*
+ * Every entry of /proc/net/PROTO (and PROTO6) with this local or remote
+ * port, printed unless quiet. Returns how many, or -1 when a file could
+ * not be read (said on the spot).
+ */
+static inline int ss_kernel_port(const char *proto, unsigned port, int quiet)
+{
+#ifdef __linux__
+    struct ss_portq q;
+    int saved = errno;
+
+    q.port = port;
+    q.quiet = quiet;
+    q.count = 0;
+    if (ss_proc_walk(proto, ss_by_port, &q) < 0) {
+        errno = saved;
+        return -1;
+    }
+    errno = saved;
+    return q.count;
+#else
+    (void)proto;
+    (void)port;
+    (void)quiet;
+    return -1;
+#endif
+}
+
+#endif /* SS_KERNEL_H */

@@ -1,0 +1,382 @@
+/*
+ * ss_narrate.h - the narrator: where its lines go and how they look.
+ *
+ * Holds the narrator's state (colour, wrap width, --step), the guard that
+ * keeps standard output from killing or freezing a lesson, say() and
+ * heading() for the few sentences a lesson adds, the --step prompt, and
+ * the table of sockets that are open (for Ctrl-C and for the kernel view).
+ *
+ * Part of sockstep.h; include that, not this.
+ */
+#ifndef SS_NARRATE_H
+#define SS_NARRATE_H
+
+#define SS_MAX_FDS 64
+
+/* What the narrator knows about one open socket. */
+struct ss_sock {
+    int fd;
+    int type;           /* SOCK_STREAM, SOCK_DGRAM */
+    int reuseaddr;      /* SO_REUSEADDR was set to 1 */
+    int listening;      /* listen() succeeded */
+    socklen_t llen, plen;
+    struct sockaddr_storage local, peer; /* last seen (bind, connect ...) */
+};
+
+static struct {
+    const char *prog;    /* "04-accept", for messages */
+    int color;           /* ANSI colour on */
+    int step;            /* --step, and stdin is a terminal */
+    int stamps;          /* SOCKSTEP_TIMESTAMPS set: time every call */
+    int width;           /* wrap narration at this column */
+    int timeout;         /* --timeout: how long stdout may stay stuck */
+    int out_dead;        /* stdout failed: no more narration */
+    int out_errno;       /* and why; not EPIPE: exit status 1 at the end */
+    int expect;          /* an errno the lesson's next call should return */
+    unsigned long told[4]; /* generic explanations already given */
+    struct ss_sock socks[SS_MAX_FDS];
+    char pending[4096];  /* text typed at a --step prompt, for the program */
+    size_t npending;
+} ss_nar = {"sockstep", 0, 0, 0, 78, 30, 0, 0, 0, {0}, {{0}}, "", 0};
+
+/* Descriptors the signal handler closes: only what it may read safely. */
+static volatile sig_atomic_t ss_sig_fds[SS_MAX_FDS];
+static volatile sig_atomic_t ss_sig_nfds;
+static volatile sig_atomic_t ss_sig_quiet; /* stdout is dead */
+
+#define SS_BOLD "\033[1m"
+#define SS_RED "\033[1;31m"
+#define SS_GREEN "\033[32m"
+#define SS_CYAN "\033[36m"
+#define SS_REVERSE "\033[1;7m"
+#define SS_RESET "\033[0m"
+
+static inline const char *ss_c(const char *code)
+{
+    return ss_nar.color ? code : "";
+}
+
+/* ------------------------------------------------------------------ */
+/* The guard: standard output never kills, freezes or silently fails.  */
+/* ------------------------------------------------------------------ */
+
+/*
+ * Stop writing to stdout for good: say why on stderr once, and point fd 1
+ * at /dev/null so that no later printf can block or fail.
+ */
+static inline void ss_out_gone(int err, const char *why)
+{
+    int null;
+
+    if (ss_nar.out_dead)
+        return;
+    ss_nar.out_dead = 1;
+    ss_sig_quiet = 1;
+    if (err != EPIPE && err != 0)
+        ss_nar.out_errno = err;
+    fprintf(stderr, "%s: %s; narration stops, the program goes on\n",
+            ss_nar.prog, why);
+    clearerr(stdout);
+    null = open("/dev/null", O_WRONLY);
+    if (null >= 0 && null != STDOUT_FILENO) {
+        dup2(null, STDOUT_FILENO);
+        close(null);
+    }
+}
+
+/* Flush stdout; note a failure. Returns 0 if stdout still works. */
+static inline int ss_out_check(void)
+{
+    char why[160];
+
+    if (ss_nar.out_dead)
+        return -1;
+    if (fflush(stdout) == 0 && !ferror(stdout))
+        return 0;
+    snprintf(why, sizeof why, "could not write to standard output (%s)",
+             strerror(errno));
+    ss_out_gone(errno == 0 ? EIO : errno, why);
+    return -1;
+}
+
+/*
+ * Wait until stdout can take a line, at most --timeout seconds: a reader
+ * that went away, or a terminal stopped with Ctrl-S, cannot freeze us.
+ */
+static inline int ss_out_ready(void)
+{
+    struct pollfd p;
+    int rc;
+
+    if (ss_nar.out_dead || ss_out_check() != 0)
+        return 0;
+    p.fd = STDOUT_FILENO;
+    p.events = POLLOUT;
+    p.revents = 0;
+    do
+        rc = poll(&p, 1, ss_nar.timeout * 1000);
+    while (rc == -1 && errno == EINTR);
+    if (rc == 0) {
+        char why[96];
+        snprintf(why, sizeof why,
+                 "standard output has not been read for %d s (--timeout)",
+                 ss_nar.timeout);
+        ss_out_gone(0, why);
+        return 0;
+    }
+    if (rc > 0 && (p.revents & POLLERR)) {
+        ss_out_gone(EPIPE, "the reader of standard output has gone");
+        return 0;
+    }
+    return 1;
+}
+
+/* Print one finished line of narration (text already ends in \n). */
+static inline void ss_emit(const char *text)
+{
+    if (!ss_out_ready())
+        return;
+    fputs(text, stdout);
+    if (ss_out_check() != 0 && ss_nar.out_errno == 0)
+        ss_out_gone(EPIPE, "the reader of standard output has gone");
+}
+
+/* At exit: output that could not be written is an error (exit 1). */
+static void ss_out_at_exit(void)
+{
+    if (!ss_nar.out_dead)
+        ss_out_check();
+    if (ss_nar.out_errno != 0)
+        _exit(1);
+}
+
+/* ------------------------------------------------------------------ */
+/* Lines: wrapped to the width, with a hanging indent.                 */
+/* ------------------------------------------------------------------ */
+
+/* A space that ss_wrap() never breaks a line at (printed as a space). */
+#define SS_NBSP '\001'
+
+/*
+ * Print text starting `indent` columns in, after `prefix`, wrapped at
+ * spaces so no line is wider than ss_nar.width; later lines are indented
+ * by `indent` + `hang`. color wraps each line (colour codes take no
+ * columns).
+ */
+static inline void ss_wrap(int indent, int hang, const char *prefix,
+                           const char *text, const char *color)
+{
+    const char *p = text;
+    int first = 1;
+    size_t k;
+    char line[256];
+
+    while (*p != '\0' || first) {
+        int lead = first ? indent : indent + hang;
+        int room = ss_nar.width - lead - (first ? (int)strlen(prefix) : 0);
+        int n = (int)strlen(p);
+        if (room < 20)
+            room = 20;
+        if (n > room) {
+            int cut = room;
+            while (cut > 0 && p[cut] != ' ')
+                cut--;
+            n = cut > 0 ? cut : room;
+        }
+        snprintf(line, sizeof line, "%*s%s%s%.*s%s\n", lead, "", ss_c(color),
+                 first ? prefix : "", n, p, ss_c(SS_RESET));
+        for (k = 0; line[k] != '\0'; k++)
+            if (line[k] == SS_NBSP)
+                line[k] = ' ';
+        ss_emit(line);
+        p += n;
+        while (*p == ' ')
+            p++;
+        first = 0;
+    }
+}
+
+#ifndef SOCKSTEP_PLAIN
+/* A sentence of the lesson's own, under the call just printed. */
+static inline void say(const char *fmt, ...) SS_PRINTF(1, 2);
+static inline void say(const char *fmt, ...)
+{
+    char text[600];
+    va_list ap;
+    int saved = errno;
+
+    va_start(ap, fmt);
+    vsnprintf(text, sizeof text, fmt, ap);
+    va_end(ap);
+    ss_wrap(4, 0, "", text, "");
+    errno = saved;
+}
+
+/* A heading between the stages of a lesson: "== waiting for client 1 ==" */
+static inline void heading(const char *fmt, ...) SS_PRINTF(1, 2);
+static inline void heading(const char *fmt, ...)
+{
+    char text[200], line[260];
+    va_list ap;
+    int saved = errno;
+
+    va_start(ap, fmt);
+    vsnprintf(text, sizeof text, fmt, ap);
+    va_end(ap);
+    snprintf(line, sizeof line, "\n%s== %s ==%s\n", ss_c(SS_BOLD), text,
+             ss_c(SS_RESET));
+    ss_emit(line);
+    errno = saved;
+}
+
+/*
+ * The lesson's next call is meant to fail with err: its failure is then
+ * narrated as expected, with no "try:" advice.
+ */
+static inline void expect_error(int err)
+{
+    ss_nar.expect = err;
+}
+#else
+static inline void say(const char *fmt, ...) SS_PRINTF(1, 2);
+static inline void say(const char *fmt, ...)
+{
+    (void)fmt;
+}
+static inline void heading(const char *fmt, ...) SS_PRINTF(1, 2);
+static inline void heading(const char *fmt, ...)
+{
+    (void)fmt;
+}
+static inline void expect_error(int err)
+{
+    (void)err;
+}
+#endif
+
+/* A generic explanation is given once per run: has key k been told? */
+static inline int ss_once(unsigned k)
+{
+    unsigned long bit = 1UL << (k % (8 * sizeof(unsigned long)));
+    unsigned long *w = &ss_nar.told[(k / (8 * sizeof(unsigned long))) % 4];
+
+    if (*w & bit)
+        return 0;
+    *w |= bit;
+    return 1;
+}
+
+/*
+ * Ask the person at the terminal for input, as visibly as a --step
+ * prompt. Prints nothing when standard input is not a terminal.
+ */
+static inline void ss_ask(const char *text)
+{
+    char line[200];
+
+    if (!isatty(STDIN_FILENO))
+        return;
+    snprintf(line, sizeof line, "%s>>> %s%s\n", ss_c(SS_BOLD), text,
+             ss_c(SS_RESET));
+    ss_emit(line);
+}
+
+/* ------------------------------------------------------------------ */
+/* The table of open sockets.                                          */
+/* ------------------------------------------------------------------ */
+
+static inline struct ss_sock *ss_sock_find(int fd)
+{
+    int i;
+
+    for (i = 0; i < SS_MAX_FDS; i++)
+        if (ss_nar.socks[i].fd == fd + 1) /* 0 marks a free slot */
+            return &ss_nar.socks[i];
+    return NULL;
+}
+
+/* A new socket (from socket, accept): remember it, for Ctrl-C too. */
+static inline struct ss_sock *ss_sock_add(int fd, int type)
+{
+    struct ss_sock *s = ss_sock_find(fd);
+    int i;
+
+    for (i = 0; s == NULL && i < SS_MAX_FDS; i++)
+        if (ss_nar.socks[i].fd == 0)
+            s = &ss_nar.socks[i];
+    if (s == NULL)
+        return NULL;
+    memset(s, 0, sizeof *s);
+    s->fd = fd + 1;
+    s->type = type;
+    if (ss_sig_nfds < SS_MAX_FDS)
+        ss_sig_fds[ss_sig_nfds++] = fd;
+    return s;
+}
+
+static inline void ss_sock_drop(int fd)
+{
+    struct ss_sock *s = ss_sock_find(fd);
+    int i;
+
+    if (s != NULL)
+        s->fd = 0;
+    for (i = 0; i < ss_sig_nfds; i++)
+        if (ss_sig_fds[i] == fd) {
+            ss_sig_fds[i] = ss_sig_fds[ss_sig_nfds - 1];
+            ss_sig_nfds--;
+            break;
+        }
+}
+
+/* ------------------------------------------------------------------ */
+/* --step: show the call, wait for Enter.                              */
+/* ------------------------------------------------------------------ */
+
+/*
+ * Show the next call and wait for Enter on the terminal. A line with text
+ * on it was typed for the program, not for the prompt (a pasted line,
+ * say): it is kept, and the program's next read of stdin gets it first.
+ */
+static inline void ss_step_wait(const char *call)
+{
+    char line[512], in[256];
+    ssize_t n;
+
+    snprintf(line, sizeof line, "%s>>> next: %s%s  [Enter runs it]",
+             ss_c(SS_REVERSE), call, ss_c(SS_RESET));
+    if (!ss_out_ready())
+        return;
+    fputs(line, stdout);
+    ss_out_check();
+    for (;;) {
+        n = read(STDIN_FILENO, in, sizeof in);
+        if (n == -1 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            break; /* end of input: run the rest without waiting */
+        if (n == 1 && in[0] == '\n')
+            break;
+        if (ss_nar.npending + (size_t)n <= sizeof ss_nar.pending) {
+            memcpy(ss_nar.pending + ss_nar.npending, in, (size_t)n);
+            ss_nar.npending += (size_t)n;
+        }
+        fputs("    (that line is kept for the program; Enter alone runs "
+              "the call) ",
+              stdout);
+        ss_out_check();
+    }
+    /* Say the call is running until it returns (it may block). */
+    snprintf(line, sizeof line, "%s\033[1A\r\033[2K%s... running: %s%s\n",
+             "", ss_c(SS_BOLD), call, ss_c(SS_RESET));
+    ss_emit(ss_nar.color ? line : "");
+}
+
+/* After the call: take the "running" line away before its result. */
+static inline void ss_step_done(void)
+{
+    if (ss_nar.step && ss_nar.color)
+        ss_emit("\033[1A\r\033[2K");
+}
+
+#endif /* SS_NARRATE_H */
