@@ -3,117 +3,183 @@
 
 load test_helper
 
-
-# The first line "getsockname(3, ADDR:PORT, 16) = 0" of $output: sets PORT.
-port_from_getsockname() {
+# bound_port: the port of the line "bound to 127.0.0.x:PORT" in $output.
+bound_port() {
     local line
-    line=$(grep -E '^getsockname\(3, [0-9.]+:[0-9]+, 16\) = 0$' <<<"$output" | head -n 1)
+    line=$(grep -E '^bound to [0-9.]+:[0-9]+$' <<<"$output" | head -n 1)
     [ -n "$line" ]
     PORT="${line##*:}"
-    PORT="${PORT%%,*}"
 }
 
-@test "02-bind: builds alone with one plain cc command (gcc, and clang if present)" {
-    run gcc -std=c11 -Wall -Wextra -Werror -pedantic \
-        "$ROOT/lessons/02-bind/bind.c" -o "$BATS_TEST_TMPDIR/bind"
-    assert_success
-    assert_output ""
-    if command -v clang >/dev/null; then
-        run clang -std=c11 -Wall -Wextra -Werror -pedantic \
-            "$ROOT/lessons/02-bind/bind.c" -o "$BATS_TEST_TMPDIR/bind-clang"
+# free_port: a TCP port that is free now (the kernel's choice, let go).
+free_port() {
+    python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+# hold PROTO ADDR: a Python socket (TCP listening, or UDP) bound to ADDR
+# port 0 in the background; sets PORT to its port.
+hold() {
+    start_bg "$BATS_TEST_TMPDIR/holder" python3 -c '
+import socket, sys, time
+tcp = sys.argv[1] == "tcp"
+s = socket.socket(socket.AF_INET, socket.SOCK_STREAM if tcp else socket.SOCK_DGRAM)
+s.bind((sys.argv[2], 0))
+if tcp:
+    s.listen()
+print("receiving on %s:%d" % s.getsockname(), flush=True)
+time.sleep(30)
+' "$1" "$2"
+    wait_ready "$BATS_TEST_TMPDIR/holder"
+}
+
+@test "02-bind: builds alone with one plain cc command, narrated and plain" {
+    local cc flags=(-std=c11 -Wall -Wextra -Werror -pedantic)
+    for cc in gcc clang; do
+        run "$cc" "${flags[@]}" "$ROOT/lessons/02-bind/bind.c" \
+            -o "$BATS_TEST_TMPDIR/bind"
         assert_success
         assert_output ""
-    fi
+        run "$cc" "${flags[@]}" -DSOCKSTEP_PLAIN \
+            "$ROOT/lessons/02-bind/bind.c" -o "$BATS_TEST_TMPDIR/plain"
+        assert_success
+        assert_output ""
+    done
 }
 
-@test "02-bind: --port 0: the kernel chooses, getsockname shows it, a second bind gets EADDRINUSE" {
-    run bare "$BIN/02-bind" --port 0
+@test "02-bind: --port 0: the kernel chooses, getsockname tells, the port's bytes come back high byte first" {
+    run_lesson "$BIN/02-bind" --port 0
     assert_success
-    assert_line "bind(3, 127.0.0.1:0, 16) = 0"
-    port_from_getsockname
+    bound_port
     [ "$PORT" -gt 0 ]
-    assert_output --partial "port 0 is not a real port: it asks the kernel to choose"
-    assert_output --partial "the kernel chose port $PORT; ntohs() turned the bytes"
-    assert_output --partial "$(printf '%02x %02x' $((PORT >> 8)) $((PORT & 255))) back into"
+    assert_line "  sin_port   00 00                    port 0, high byte first"
+    assert_line "  sin_port   $(printf '%02x %02x' $((PORT >> 8)) $((PORT & 255)))                    port $PORT, the kernel's choice"
+    assert_line "the second bind() failed with EADDRINUSE, as it must"
+    plain && return 0
+    assert_line "bind(3, 127.0.0.1:0, 16) = 0"
+    assert_line "    port 0 asks the kernel to choose a free port; getsockname() tells which it"
+    assert_line "getsockname(3, 127.0.0.1:$PORT, 16) = 0"
     assert_line "bind(4, 127.0.0.1:$PORT, 16) = -1 EADDRINUSE (Address already in use)"
-    assert_output --partial "this failure is the lesson: fd 3 already owns 127.0.0.1:$PORT"
     assert_line "close(4) = 0"
     assert_line "close(3) = 0"
 }
 
 @test "02-bind: htons and the bytes of struct sockaddr_in, in network order" {
-    # a port that is free now: ask the kernel for one, then let it go
-    local port hi lo value
-    port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+    local port hi lo
+    port=$(free_port)
     hi=$(printf '%02x' $((port >> 8)))
     lo=$(printf '%02x' $((port & 255)))
-    if [ "$(python3 -c 'import sys; print(sys.byteorder)')" = little ]; then
-        value="0x$lo$hi"
-    else
-        value="0x$hi$lo"
-    fi
-    run bare "$BIN/02-bind" --host 127.0.0.2 --port "$port"
+    run_lesson "$BIN/02-bind" --host 127.0.0.2 --port "$port"
     assert_success
-    assert_output --partial "htons($port) = $value: $port is $(printf '0x%04x' "$port"),"
-    assert_line --regexp "^    sin_family (02 00|00 02) +AF_INET, in this machine's order$"
-    assert_line --regexp "^    sin_port   $hi $lo +port $port, high byte first$"
-    assert_line --regexp "^    sin_addr   7f 00 00 02 +127\.0\.0\.2$"
-    assert_line --regexp "^    sin_zero   00 00 00 00 00 00 00 00 +padding, zero$"
+    assert_line "struct sockaddr_in, 16 bytes, as bind() gets them:"
+    assert_line --regexp "^  sin_family (02 00|00 02) +AF_INET, in this machine's byte order$"
+    assert_line "  sin_port   $hi $lo                    port $port, high byte first"
+    assert_line "  sin_addr   7f 00 00 02              127.0.0.2, in network byte order"
+    assert_line "  sin_zero   00 00 00 00 00 00 00 00  zero"
+    assert_line "bound to 127.0.0.2:$port"
+    # a fixed port is not dumped a second time
+    [ "$(grep -c '^  sin_port ' <<<"$output")" -eq 1 ]
+    plain && return 0
+    local said order
+    said=$(tr -s ' \n' '  ' <<<"$output") # narration unwrapped
+    order=$(python3 -c 'import sys; print(sys.byteorder)')
+    if [ "$order" = little ]; then
+        [[ "$said" == *"htons($port) put the high byte first; on this little-endian machine it swaps the two bytes"* ]]
+    else
+        [[ "$said" == *"htons($port) put the high byte first; on this big-endian machine it changes nothing"* ]]
+    fi
     assert_line "bind(3, 127.0.0.2:$port, 16) = 0"
     assert_line "getsockname(3, 127.0.0.2:$port, 16) = 0"
-    assert_line "bind(4, 127.0.0.2:$port, 16) = -1 EADDRINUSE (Address already in use)"
 }
 
-@test "02-bind: the kernel line: a bound, not listening socket is not in /proc/net/tcp" {
-    [ -r /proc/net/tcp ] || skip "no /proc/net/tcp"
-    run bare "$BIN/02-bind" --port 0
+@test "02-bind: the deliberate EADDRINUSE is narrated as expected, with no advice" {
+    run_lesson "$BIN/02-bind" --port 0
     assert_success
-    assert_line --regexp "^    kernel: fd 3 is socket:\[[0-9]+\] \(from /proc/self/fd/3\); it is not in$"
+    bound_port
+    assert_line "the second bind() failed with EADDRINUSE, as it must"
+    plain && return 0
+    assert_line "bind(4, 127.0.0.1:$PORT, 16) = -1 EADDRINUSE (Address already in use)"
+    assert_line --regexp "^    fd 3 has 127\.0\.0\.1:$PORT, and neither socket set SO_REUSEADDR: this bind\(\)$"
+    assert_line --regexp "^    expected: the lesson set out to show this; the usual cause: another socket$"
+    assert_output --partial "already has 127.0.0.1:$PORT"
+    refute_output --partial "try:"
+    refute_output --partial "likely cause:"
 }
 
-@test "02-bind: the first bind failing (port taken by another program) exits 1, explained" {
-    start_bg "$BATS_TEST_TMPDIR/holder" python3 -c '
-import socket, sys, time
-s = socket.socket()
-s.bind(("127.0.0.1", 0))
-s.listen()
-print("listening on 127.0.0.1:%d" % s.getsockname()[1], flush=True)
-time.sleep(30)
-'
-    wait_ready "$BATS_TEST_TMPDIR/holder"
-    run bare "$BIN/02-bind" --port "$PORT"
+@test "02-bind: a real EADDRINUSE (a Python socket holds the port) exits 1, with advice naming the real port" {
+    hold tcp 127.0.0.1
+    run_lesson "$BIN/02-bind" --port "$PORT"
     assert_failure 1
+    assert_line "bind: Address already in use"
+    refute_output --partial "bound to"
+    refute_output --partial "second bind()"
+    plain && return 0
     assert_line "bind(3, 127.0.0.1:$PORT, 16) = -1 EADDRINUSE (Address already in use)"
-    assert_output --partial "likely cause: another socket already has this address and port"
-    assert_output --partial "try: use another --port, or --port 0"
-    refute_output --partial "this failure is the lesson"
+    assert_output --partial "likely cause: another socket already has 127.0.0.1:$PORT"
+    assert_line --regexp "^    try: see who holds it: ss -tanp 'sport = :$PORT' "
+    refute_output --partial "expected:"
     assert_line "close(3) = 0"
 }
 
-@test "02-bind: the narrated return values match strace" {
-    command -v strace >/dev/null || skip "no strace"
-    # LeakSanitizer cannot run under ptrace: off for a sanitizer build
-    ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" \
-        run bare strace -o "$BATS_TEST_TMPDIR/trace" -e trace=bind,getsockname \
-        "$BIN/02-bind" --port 0
-    if grep -q 'Operation not permitted' <<<"$output"; then
-        skip "strace not permitted here"
-    fi
+@test "02-bind: a port is per protocol and per address: a UDP socket or 127.0.0.2 on it does not stop the bind" {
+    hold udp 127.0.0.1
+    run_lesson "$BIN/02-bind" --port "$PORT"
     assert_success
-    port_from_getsockname
-    run grep -E '^(bind|getsockname)' "$BATS_TEST_TMPDIR/trace"
-    assert_line --regexp "^bind\(3, \{sa_family=AF_INET, sin_port=htons\(0\), sin_addr=inet_addr\(\"127\.0\.0\.1\"\)\}, 16\) = 0$"
-    assert_line --regexp "^getsockname\(3, \{sa_family=AF_INET, sin_port=htons\($PORT\), .*\) = 0$"
-    assert_line --regexp "^bind\(4, \{sa_family=AF_INET, sin_port=htons\($PORT\), .*\) = -1 EADDRINUSE \(Address already in use\)$"
+    assert_line "bound to 127.0.0.1:$PORT"
+    kill_all_bg
+    hold tcp 127.0.0.2
+    run_lesson "$BIN/02-bind" --port "$PORT"
+    assert_success
+    assert_line "bound to 127.0.0.1:$PORT"
 }
 
-@test "02-bind: --help exits 0; a bad option exits 2 with one line naming it" {
-    run "$BIN/02-bind" --help
+@test "02-bind: the kernel line: a bound TCP socket that does not listen is not in /proc/net/tcp" {
+    plain && skip "the plain build narrates nothing"
+    [ -r /proc/net/tcp ] || skip "no /proc/net/tcp"
+    run_lesson "$BIN/02-bind" --port 0
+    assert_success
+    assert_line --regexp '^    kernel: fd 3 is socket:\[[0-9]+\], not in /proc/net yet$'
+    # with a port of its own (not 0), the bind line says what that means
+    run_lesson "$BIN/02-bind" --port "$(free_port)"
+    assert_success
+    assert_line --regexp '^    fd 3 now has the address 127\.0\.0\.1:[0-9]+\. It takes no connections until it$'
+}
+
+@test "02-bind: each narrated call and its result match strace, the deliberate failure too" {
+    plain && skip "the plain build narrates nothing"
+    need_strace
+    # LeakSanitizer cannot run under ptrace: off for a sanitizer build
+    export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0"
+    run_lesson "${TRACE[@]}" "$BATS_TEST_TMPDIR/trace" "$BIN/02-bind" --port 0
+    assert_success
+    bound_port
+    printf '%s\n' "$output" >"$BATS_TEST_TMPDIR/out"
+    strace_matches "$BATS_TEST_TMPDIR/out" "$BATS_TEST_TMPDIR/trace"
+    run grep -E "^[0-9]+ +bind\(4<TCP:\[[0-9]+\]>, \{sa_family=AF_INET, sin_port=htons\($PORT\), sin_addr=inet_addr\(\"127\.0\.0\.1\"\)\}, 16\) = -1 EADDRINUSE" \
+        "$BATS_TEST_TMPDIR/trace"
+    assert_success
+    # the real failure: the first bind() fails, and fd 3 is closed
+    hold tcp 127.0.0.1
+    run_lesson "${TRACE[@]}" "$BATS_TEST_TMPDIR/trace2" "$BIN/02-bind" \
+        --port "$PORT"
+    assert_failure 1
+    printf '%s\n' "$output" >"$BATS_TEST_TMPDIR/out2"
+    strace_matches "$BATS_TEST_TMPDIR/out2" "$BATS_TEST_TMPDIR/trace2"
+}
+
+@test "02-bind: --help lists --host and --port, not --timeout; a bad option exits 2 with one line" {
+    run_lesson "$BIN/02-bind" --help
     assert_success
     assert_output --partial "usage: build/02-bind"
+    assert_output --partial "--host ADDR    the address to bind to"
+    assert_output --partial "--port N"
+    refute_output --partial "--timeout"
+    refute_output --partial "--count"
+    run bash -c '"$1" --timeout 5 2>&1 >/dev/null' _ "$BIN/02-bind"
+    assert_failure 2
+    assert_output "02-bind: --timeout: unknown option (see --help)"
     run bash -c '"$1" --host localhost 2>&1 >/dev/null' _ "$BIN/02-bind"
     assert_failure 2
-    assert_output "02-bind: --host: expected an IPv4 address such as 127.0.0.1 (names are not looked up), got 'localhost' (see --help)"
+    assert_output --regexp "^02-bind: --host: expected an IPv4 address such as 127\.0\.0\.1.*, got 'localhost' \(see --help\)$"
     run bash -c '"$1" --port=-1 2>&1 >/dev/null' _ "$BIN/02-bind"
     assert_failure 2
     assert_output "02-bind: --port: expected a port from 0 to 65535, got '-1' (see --help)"

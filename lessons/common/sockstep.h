@@ -9,7 +9,7 @@
  *     cc -DSOCKSTEP_PLAIN lessons/04-accept/accept.c -o accept
  *
  * How it works: for each call (socket, bind, listen, accept, connect, send,
- * recv, sendto, recvfrom, shutdown, close, getsockname, getpeername,
+ * recv, sendto, recvfrom, shutdown, close, dup, getsockname, getpeername,
  * setsockopt, getsockopt, getaddrinfo, freeaddrinfo, poll, fcntl, fork,
  * waitpid) ss_calls.h defines a function that makes the real call and
  * narrates it, then a macro of the same name, so the lesson's own line

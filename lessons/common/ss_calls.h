@@ -77,9 +77,11 @@ static inline void ss_advise(const struct ss_call *c, int err)
         return;
     ss_fill(text, sizeof text, e->cause, c->addr, c->port);
     if (ss_nar.expect == err) {
-        ss_wrap(4, 4, "expected: the lesson set out to show this; the "
-                      "usual cause: ",
-                text, "");
+        /* One text, so that the long prefix wraps too (80 columns). */
+        char both[700];
+        snprintf(both, sizeof both, "expected: the lesson set out to show "
+                 "this; the usual cause: %s", text);
+        ss_wrap(4, 4, "", both, "");
         return;
     }
     ss_wrap(4, 4, "likely cause: ", text, "");
@@ -148,7 +150,7 @@ enum {
     SS_K_REUSE, SS_K_RCVTIMEO, SS_K_SNDTIMEO, SS_K_NODELAY, SS_K_V6ONLY,
     SS_K_LINGER, SS_K_BUF, SS_K_SHUT, SS_K_GAI, SS_K_POLL, SS_K_NONBLOCK,
     SS_K_FORK, SS_K_WAIT, SS_K_NOTLISTED, SS_K_GETSOCKNAME, SS_K_BROADCAST,
-    SS_K_TRUNC
+    SS_K_TRUNC, SS_K_DUP
 };
 
 /* A socket's kind, for the narrator's table. */
@@ -209,10 +211,17 @@ static inline int ss_bind(int fd, const struct sockaddr *addr,
         if (strcmp(c.port, "0") == 0 && addr->sa_family != AF_UNIX)
             ss_tell(SS_K_BIND0, "port 0 asks the kernel to choose a free "
                     "port; getsockname() tells which it chose");
-        else
-            ss_tell(SS_K_BIND, "fd %d now owns %s: what arrives for that "
-                    "address comes to this socket",
+        else if (s != NULL && s->type == SOCK_STREAM)
+            ss_tell(SS_K_BIND, "fd %d now has the address %s. It takes no "
+                    "connections until it listens: till then a client's "
+                    "connect() to it is refused",
                     fd, c.addr);
+        else if (s != NULL && s->type == SOCK_DGRAM)
+            ss_tell(SS_K_BIND, "fd %d now has the address %s: datagrams "
+                    "sent to it come to this socket",
+                    fd, c.addr);
+        else
+            ss_tell(SS_K_BIND, "fd %d now has the address %s", fd, c.addr);
         ss_kernel(fd);
     }
     errno = err;
@@ -326,7 +335,9 @@ static inline int ss_connect(int fd, const struct sockaddr *addr,
     rc = connect(fd, addr, len);
     err = errno;
     ss_post(&c, rc, err);
-    if (s != NULL && len <= sizeof s->peer) {
+    /* A refused or timed-out connect() leaves no peer (and no FIN). */
+    if (s != NULL && len <= sizeof s->peer &&
+        (rc == 0 || err == EINPROGRESS || err == EINTR || err == EALREADY)) {
         memcpy(&s->peer, addr, len);
         s->plen = len;
     }
@@ -379,9 +390,11 @@ static inline int ss_close(int fd)
     struct ss_call c;
     struct ss_sock was, *s = ss_sock_find(fd);
     int rc, err, unread = -1, listening = 0;
+    unsigned long inode = 0;
 
     if (s != NULL) {
         was = *s;
+        inode = ss_inode_of(fd);
 #ifdef FIONREAD
         if (was.type == SOCK_STREAM && was.plen > 0 &&
             ioctl(fd, FIONREAD, &unread) == -1)
@@ -395,8 +408,15 @@ static inline int ss_close(int fd)
     err = errno;
     ss_post(&c, rc, err);
     if (rc == 0 && s != NULL) {
+        int shared = (listening || was.plen > 0) && ss_still_open(inode);
         ss_sock_drop(fd);
-        if (listening)
+        if (listening && shared)
+            ss_wrap(4, 0, "",
+                    "another descriptor still refers to this listening "
+                    "socket (dup() or fork() made it): it goes on "
+                    "listening",
+                    "");
+        else if (listening)
             ss_wrap(4, 0, "",
                     "the listening socket is gone: new clients are refused "
                     "(RST), and connections still in its queue are reset",
@@ -406,16 +426,53 @@ static inline int ss_close(int fd)
                     "connection ends (FIN) only when no descriptor refers "
                     "to the socket any more: fork() and dup() make more "
                     "than one");
-            if (unread > 0)
+            if (shared)
                 ss_wrap(4, 0, "",
-                        "close() found received data nobody had read, so "
-                        "the kernel ends the connection with RST, not FIN",
+                        "another descriptor still refers to this socket "
+                        "(dup() or fork() made it), so this close() sent "
+                        "nothing: the connection goes on",
                         "");
+            else if (unread > 0) {
+                char text[200];
+                snprintf(text, sizeof text,
+                         "close() found %d received byte%s nobody had "
+                         "read, so the kernel ended the connection with "
+                         "RST, not FIN",
+                         unread, unread == 1 ? "" : "s");
+                ss_wrap(4, 0, "", text, "");
+            }
             ss_kernel_after_close(&was);
         }
     }
     errno = err;
     return rc;
+}
+
+static inline int ss_dup(int fd)
+{
+    struct ss_call c;
+    struct ss_sock *s = ss_sock_find(fd), *d;
+    int nfd, err;
+
+    ss_args(&c, "%d", fd);
+    ss_pre(&c, "dup");
+    nfd = dup(fd);
+    err = errno;
+    ss_post(&c, nfd, err);
+    if (nfd >= 0 && s != NULL) {
+        struct ss_sock copy = *s;
+        d = ss_sock_add(nfd, copy.type);
+        if (d != NULL) {
+            *d = copy;
+            d->fd = nfd + 1;
+        }
+        ss_tell(SS_K_DUP, "dup() made fd %d a second descriptor for the "
+                "socket of fd %d: one socket, two numbers, and it stays "
+                "open until both are closed",
+                nfd, fd);
+    }
+    errno = err;
+    return nfd;
 }
 
 static inline int ss_getsockname(int fd, struct sockaddr *addr,
@@ -740,11 +797,22 @@ static inline int ss_getsockopt(int fd, int level, int name, void *v,
 /* Names, waiting, processes (Part II).                                */
 /* ------------------------------------------------------------------ */
 
+/* glibc's EAI_ADDRFAMILY is declared only with _GNU_SOURCE. */
+#if defined(EAI_ADDRFAMILY)
+#define SS_EAI_ADDRFAMILY EAI_ADDRFAMILY
+#elif defined(__GLIBC__)
+#define SS_EAI_ADDRFAMILY (-9)
+#endif
+
 /* clang-format off */
 static const struct ss_name ss_eai[] = {
     SS_N(EAI_AGAIN), SS_N(EAI_BADFLAGS), SS_N(EAI_FAIL), SS_N(EAI_FAMILY),
     SS_N(EAI_MEMORY), SS_N(EAI_NONAME), SS_N(EAI_SERVICE),
-    SS_N(EAI_SOCKTYPE), SS_N(EAI_SYSTEM)};
+    SS_N(EAI_SOCKTYPE), SS_N(EAI_SYSTEM),
+#ifdef SS_EAI_ADDRFAMILY
+    {SS_EAI_ADDRFAMILY, "EAI_ADDRFAMILY"},
+#endif
+};
 static const struct ss_name ss_aiflags[] = {
     SS_N(AI_PASSIVE), SS_N(AI_CANONNAME), SS_N(AI_NUMERICHOST),
     SS_N(AI_NUMERICSERV), SS_N(AI_ADDRCONFIG), SS_N(AI_V4MAPPED),
@@ -760,14 +828,22 @@ static inline const char *ss_eai_advice(int rc)
                "this machine has); try: check the spelling, or give an "
                "address such as 127.0.0.1 or ::1";
     case EAI_AGAIN:
-        return "likely cause: the name server did not answer in time; "
-               "try: again, or check the network and /etc/resolv.conf";
+        return "likely cause: the name server could not be reached, or "
+               "did not answer in time; try: again, or check the network "
+               "and /etc/resolv.conf";
     case EAI_SERVICE:
         return "likely cause: the service name is not in /etc/services "
                "for this socket type; try: a port number";
     case EAI_FAMILY:
         return "likely cause: the address family asked for is not "
                "supported; try: AF_UNSPEC";
+#ifdef SS_EAI_ADDRFAMILY
+    case SS_EAI_ADDRFAMILY:
+        return "likely cause: the address is of a family the hints leave "
+               "out: another ai_family, or, with AI_ADDRCONFIG, a family "
+               "no interface but lo has an address of; try: an address of "
+               "the other family";
+#endif
     default:
         return NULL;
     }
@@ -782,12 +858,12 @@ static inline int ss_getaddrinfo(const char *node, const char *service,
     char hint[200] = "NULL", shown_node[80], shown_serv[40];
     int rc, err, i;
 
-    ss_escape(shown_node, sizeof shown_node, node ? node : "", 
+    ss_escape(shown_node, sizeof shown_node, node ? node : "",
               node ? strlen(node) : 0, 1);
     ss_escape(shown_serv, sizeof shown_serv, service ? service : "",
               service ? strlen(service) : 0, 1);
     if (hints != NULL)
-        snprintf(hint, sizeof hint, "{%s, %s, %s}",
+        snprintf(hint, sizeof hint, "{%.100s, %.30s, %.50s}",
                  ss_flags_of(ss_aiflags, SS_COUNT(ss_aiflags),
                              hints->ai_flags).s,
                  ss_family_name(hints->ai_family).s,
@@ -849,9 +925,16 @@ static inline int ss_poll(struct pollfd *fds, nfds_t n, int timeout)
 {
     struct ss_call c;
     char list[300];
-    size_t o = 0, i;
+    size_t o = 0, i, typed = n;
     int rc, err;
 
+    /* A line typed at a --step prompt is stdin's next input (ss_fgets):
+       fd 0 is ready without waiting for the keyboard. */
+    for (i = 0; i < n && ss_nar.npending > 0; i++)
+        if (fds[i].fd == STDIN_FILENO && (fds[i].events & POLLIN))
+            typed = i;
+    if (typed < n)
+        timeout = 0;
     list[0] = '\0';
     for (i = 0; i < n && o < sizeof list - 40; i++) {
         if (i == 4) {
@@ -868,6 +951,13 @@ static inline int ss_poll(struct pollfd *fds, nfds_t n, int timeout)
     rc = poll(fds, n, timeout);
     err = errno;
     ss_post(&c, rc, err);
+    if (typed < n && rc >= 0) {
+        rc += fds[typed].revents == 0;
+        fds[typed].revents |= POLLIN;
+        ss_wrap(4, 0, "", "fd 0 counts as ready: a line typed at a --step "
+                "prompt waits for the program, and fgets() reads it first",
+                "");
+    }
     if (rc > 0) {
         char line[400];
         int shown = 0;
@@ -1036,6 +1126,7 @@ static inline char *ss_fgets(char *buf, int size, FILE *f)
 #define connect(f, a, l) ss_connect(f, a, l)
 #define shutdown(f, h) ss_shutdown(f, h)
 #define close(f) ss_close(f)
+#define dup(f) ss_dup(f)
 #define getsockname(f, a, l) ss_getsockname(f, a, l)
 #define getpeername(f, a, l) ss_getpeername(f, a, l)
 #define send(f, b, n, fl) ss_send(f, b, n, fl)

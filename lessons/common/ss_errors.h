@@ -26,8 +26,9 @@ static const struct ss_errinfo ss_errors[] = {
      "earlier run of this one?), or, for a socket without SO_REUSEADDR, a "
      "connection on this port that closed less than 60 s ago and waits "
      "in TIME_WAIT (on Linux)",
-     "see who holds it: ss -tanp 'sport = :{port}' (or ss -uanp for UDP); "
-     "or use another --port, or --port 0 to let the kernel choose"},
+     "see who holds it: ss -tanp 'sport = :{port}' (ss -uanp for UDP; a "
+     "TCP socket that is only bound shows in no list of ss); or use "
+     "another --port, or --port 0 to let the kernel choose"},
     {EADDRINUSE, NULL, "EADDRINUSE",
      "the address is taken by another socket",
      "see who holds it: ss -tanp 'sport = :{port}'"},
@@ -61,11 +62,14 @@ static const struct ss_errinfo ss_errors[] = {
      "check the server is running and accepting, or raise --timeout"},
     {EALREADY, "connect", "EALREADY",
      "a handshake for this socket is already under way (connect() was "
-     "called again before it finished)",
-     "wait for it: poll() for POLLOUT, then read SO_ERROR"},
+     "called again before it finished); on Linux a blocking connect() "
+     "made again waits for it, and says EALREADY when SO_SNDTIMEO runs out",
+     "wait for it: poll() for POLLOUT, then read SO_ERROR; or raise "
+     "--timeout"},
     {EAGAIN, "send", "EAGAIN",
      "the send buffer stayed full for --timeout {timeout} s (SO_SNDTIMEO): "
-     "the peer is not reading what it is sent",
+     "the peer is not reading what it is sent; or, with MSG_DONTWAIT or on "
+     "a non-blocking socket, the buffer is full now",
      "the peer must read as it is sent to; or raise --timeout"},
     {EAGAIN, "accept", "EAGAIN",
      "no client connected within --timeout {timeout} s (SO_RCVTIMEO ran "
@@ -124,8 +128,11 @@ static const struct ss_errinfo ss_errors[] = {
      "connect() each socket once"},
     {EINVAL, "bind", "EINVAL",
      "the socket already has an address (a socket is bound once; sending "
-     "on a UDP socket binds it), or the address length is wrong",
-     "bind() before any other use of the socket, once"},
+     "on a UDP socket binds it), or the address length is wrong, or an "
+     "IPv4-mapped address (::ffff:a.b.c.d) was given to a socket with "
+     "IPV6_V6ONLY 1",
+     "bind() before any other use of the socket, once; an IPv4 address "
+     "needs IPV6_V6ONLY 0, or an AF_INET socket"},
     {EINVAL, NULL, "EINVAL",
      "an argument is not valid for this socket in its current state",
      "check the order of the calls and their arguments"},

@@ -147,6 +147,7 @@ static inline void ss_proc_failed(const char *path, int err)
 /* Describe one entry, as truthfully as /proc allows. */
 static inline void ss_proc_say(const struct ss_procsock *s, const char *file)
 {
+#ifndef SOCKSTEP_PLAIN /* the kernel's view is narration */
     char text[400];
     size_t n;
     int udp = strcmp(s->proto, "udp") == 0;
@@ -175,8 +176,8 @@ static inline void ss_proc_say(const struct ss_procsock *s, const char *file)
         else if (s->rxq > 0 || s->txq > 0)
             n += (size_t)snprintf(text + n, sizeof text - n,
                                   ", %lu received and unread, %lu not yet "
-                                  "acknowledged by the peer (a FIN counts "
-                                  "as 1)",
+                                  "acknowledged by the peer (a SYN or FIN "
+                                  "counts as 1)",
                                   s->rxq, s->txq);
         if (s->inode == 0) {
             const char *why = "";
@@ -204,6 +205,10 @@ static inline void ss_proc_say(const struct ss_procsock *s, const char *file)
     }
     snprintf(text + n, sizeof text - n, " (from %s)", file);
     ss_kernel_line(text);
+#else
+    (void)s;
+    (void)file;
+#endif
 }
 
 /*
@@ -403,11 +408,54 @@ static inline void ss_kernel_after_close(const struct ss_sock *was)
                      "the connection %s -> %s is gone from /proc/net/tcp",
                      ss_addr(&was->local).s, ss_addr(&was->peer).s);
             ss_kernel_line(text);
+            /* Its other end, when that is on this machine too. */
+            p.local = &was->peer;
+            p.peer = &was->local;
+            ss_proc_walk("tcp", ss_by_pair, &p);
         }
     }
 #else
     (void)was;
 #endif
+}
+
+/* The inode of the socket behind fd ("socket:[12345]"), or 0. */
+static inline unsigned long ss_inode_of(int fd)
+{
+    unsigned long inode = 0;
+#ifdef __linux__
+    char path[64], link[64];
+    ssize_t len;
+    int saved = errno;
+
+    snprintf(path, sizeof path, "/proc/self/fd/%d", fd);
+    len = readlink(path, link, sizeof link - 1);
+    if (len > 0) {
+        link[len] = '\0';
+        if (sscanf(link, "socket:[%lu]", &inode) != 1)
+            inode = 0;
+    }
+    errno = saved;
+#else
+    (void)fd;
+#endif
+    return inode;
+}
+
+static inline int ss_has_inode(const struct ss_procsock *s, const char *file,
+                               void *arg)
+{
+    (void)file;
+    return s->inode == *(unsigned long *)arg;
+}
+
+/*
+ * After close(): does a descriptor still refer to this TCP socket (one
+ * made by dup() or fork())? Then /proc/net/tcp still lists its inode.
+ */
+static inline int ss_still_open(unsigned long inode)
+{
+    return inode != 0 && ss_proc_walk("tcp", ss_has_inode, &inode) > 0;
 }
 
 struct ss_portq {
@@ -452,6 +500,61 @@ static inline int ss_kernel_port(const char *proto, unsigned port, int quiet)
     (void)proto;
     (void)port;
     (void)quiet;
+    return -1;
+#endif
+}
+
+/*
+ * Some of the kernel's TCP counters, such as ListenOverflows, from the
+ * "TcpExt:" rows of /proc/net/netstat (a row of names, then a row of
+ * values): value[k] for name[k], or -1 if there is no such counter. They
+ * count for the whole machine (its network namespace), not for one
+ * socket. Returns 0, or -1 when the file cannot be read (said on the
+ * spot) and on systems without it.
+ */
+static inline int ss_tcpext(int n, const char *const name[], long value[])
+{
+#ifdef __linux__
+    char tok[128];
+    int i = 0, k, in = 0, rows = 0, at[16], saved = errno;
+    FILE *f = fopen("/proc/net/netstat", "r");
+
+    if (n > 16)
+        n = 16; /* at most 16 counters at a time */
+    for (k = 0; k < n; k++) {
+        value[k] = -1;
+        at[k] = -1;
+    }
+    if (f == NULL) {
+        ss_proc_failed("/proc/net/netstat", errno);
+        errno = saved;
+        return -1;
+    }
+    while (fscanf(f, "%127s", tok) == 1) {
+        if (tok[strlen(tok) - 1] == ':') { /* a row starts: "TcpExt:" */
+            if (rows == 2)
+                break; /* past the row of values */
+            in = strcmp(tok, "TcpExt:") == 0;
+            rows += in;
+            i = 0;
+            continue;
+        }
+        for (k = 0; in && k < n; k++) {
+            if (rows == 1 && strcmp(tok, name[k]) == 0)
+                at[k] = i;
+            else if (rows == 2 && i == at[k])
+                value[k] = strtol(tok, NULL, 10);
+        }
+        i++;
+    }
+    fclose(f);
+    errno = saved;
+    return 0;
+#else
+    int k;
+    (void)name;
+    for (k = 0; k < n; k++)
+        value[k] = -1;
     return -1;
 #endif
 }

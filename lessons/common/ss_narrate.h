@@ -27,6 +27,7 @@ static struct {
     const char *prog;    /* "04-accept", for messages */
     int color;           /* ANSI colour on */
     int step;            /* --step, and stdin is a terminal */
+    int cursor;          /* stdout is a terminal that moves its cursor */
     int stamps;          /* SOCKSTEP_TIMESTAMPS set: time every call */
     int width;           /* wrap narration at this column */
     int timeout;         /* --timeout: how long stdout may stay stuck */
@@ -37,7 +38,7 @@ static struct {
     struct ss_sock socks[SS_MAX_FDS];
     char pending[4096];  /* text typed at a --step prompt, for the program */
     size_t npending;
-} ss_nar = {"sockstep", 0, 0, 0, 78, 30, 0, 0, 0, {0}, {{0}}, "", 0};
+} ss_nar = {"sockstep", 0, 0, 0, 0, 78, 30, 0, 0, 0, {0}, {{0}}, "", 0};
 
 /* Descriptors the signal handler closes: only what it may read safely. */
 static volatile sig_atomic_t ss_sig_fds[SS_MAX_FDS];
@@ -334,19 +335,24 @@ static inline void ss_sock_drop(int fd)
 /* ------------------------------------------------------------------ */
 
 /*
- * Show the next call and wait for Enter on the terminal. A line with text
- * on it was typed for the program, not for the prompt (a pasted line,
- * say): it is kept, and the program's next read of stdin gets it first.
+ * Show the next call on one line and wait for Enter on the terminal. A
+ * line with text on it was typed for the program, not for the prompt (a
+ * pasted line, say): it is kept, and the program's next fgets() on stdin
+ * gets it first (ss_fgets in ss_calls.h). Once Enter is pressed the prompt
+ * becomes "... running: CALL" until the call returns, since a call such
+ * as accept() may block.
  */
 static inline void ss_step_wait(const char *call)
 {
     char line[512], in[256];
+    int room = ss_nar.width - 30;
     ssize_t n;
 
-    snprintf(line, sizeof line, "%s>>> next: %s%s  [Enter runs it]",
-             ss_c(SS_REVERSE), call, ss_c(SS_RESET));
     if (!ss_out_ready())
         return;
+    snprintf(line, sizeof line, "%s>>> next: %.*s%s%s  [Enter runs it] ",
+             ss_c(SS_REVERSE), room, call,
+             (int)strlen(call) > room ? "..." : "", ss_c(SS_RESET));
     fputs(line, stdout);
     ss_out_check();
     for (;;) {
@@ -361,21 +367,24 @@ static inline void ss_step_wait(const char *call)
             memcpy(ss_nar.pending + ss_nar.npending, in, (size_t)n);
             ss_nar.npending += (size_t)n;
         }
-        fputs("    (that line is kept for the program; Enter alone runs "
-              "the call) ",
+        fputs("    (kept for the program; Enter alone runs the call) ",
               stdout);
         ss_out_check();
     }
-    /* Say the call is running until it returns (it may block). */
-    snprintf(line, sizeof line, "%s\033[1A\r\033[2K%s... running: %s%s\n",
-             "", ss_c(SS_BOLD), call, ss_c(SS_RESET));
-    ss_emit(ss_nar.color ? line : "");
+    if (ss_nar.cursor) /* the prompt line becomes the running line */
+        snprintf(line, sizeof line, "\033[1A\r\033[2K%s... running: %.*s%s%s\n",
+                 ss_c(SS_BOLD), room, call,
+                 (int)strlen(call) > room ? "..." : "", ss_c(SS_RESET));
+    else
+        snprintf(line, sizeof line, "... running: %.*s%s\n", room, call,
+                 (int)strlen(call) > room ? "..." : "");
+    ss_emit(line);
 }
 
-/* After the call: take the "running" line away before its result. */
+/* After the call: on a terminal, the running line gives way to the result. */
 static inline void ss_step_done(void)
 {
-    if (ss_nar.step && ss_nar.color)
+    if (ss_nar.step && ss_nar.cursor)
         ss_emit("\033[1A\r\033[2K");
 }
 

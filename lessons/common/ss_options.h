@@ -81,7 +81,7 @@ static inline void ss_usage(const struct ss_lesson *l, FILE *to)
         fprintf(to, "  --host %-7s %s (default %s%s)\n",
                 o & SS_OPT_NAMES ? "NAME" : "ADDR",
                 client ? "the server's address"
-                       : "the address to listen on",
+                       : "the address to bind to",
                 host, client ? "" : ": this machine only");
     if (o & SS_OPT_PORT) {
         if (client)
@@ -163,6 +163,34 @@ static inline long ss_number(const struct ss_lesson *l, const char *opt,
     if (v < lo || v > hi)
         ss_bad(l, opt, wants, text);
     return v;
+}
+
+/* What an option that takes a value accepts: said when it is wrong. */
+static inline const char *ss_wants(const struct ss_lesson *l,
+                                   const char *name)
+{
+    int names = (l->options & SS_OPT_NAMES) != 0, k;
+
+    if (strcmp(name, "--host") == 0)
+        return names ? "a host name, or an IPv4 or IPv6 address"
+                     : "an IPv4 address such as 127.0.0.1 (names come in "
+                       "lesson 10)";
+    if (strcmp(name, "--port") == 0)
+        return names ? "a port from 0 to 65535, or a service name"
+                     : "a port from 0 to 65535";
+    if (strcmp(name, "--timeout") == 0)
+        return "whole seconds from 1 to 86400";
+    if (strcmp(name, "--count") == 0)
+        return "a whole number from 1 to 1000000";
+    if (strcmp(name, "--message") == 0)
+        return "a text of at most 65507 bytes";
+    if (strcmp(name, "--color") == 0)
+        return "auto, always or never";
+    for (k = 0; k < SS_MAX_EXTRA && l->extra[k].name != NULL; k++)
+        if (strcmp(name, l->extra[k].name) == 0 && l->extra[k].arg != NULL)
+            return l->extra[k].lo <= l->extra[k].hi ? "a whole number"
+                                                    : l->extra[k].arg;
+    return "a value";
 }
 
 /* Only async-signal-safe calls below: close(), poll(), write(), _exit(). */
@@ -311,12 +339,25 @@ static inline void ss_start(const struct ss_lesson *l, struct ss_options *o,
             (extra >= 0 && l->extra[extra].arg != NULL))
             takes = 1;
         if (takes && val == NULL) {
-            if (i + 1 >= argc)
-                ss_bad(l, name, "a value after it", NULL);
+            if (i + 1 >= argc) {
+                char wants[120];
+                snprintf(wants, sizeof wants, "%s after it",
+                         ss_wants(l, name));
+                ss_bad(l, name, wants, NULL);
+            }
             val = argv[++i];
         }
-        if (!takes && val != NULL)
+        if (!takes && val != NULL &&
+            (strcmp(name, "--step") == 0 || strcmp(name, "--no-color") == 0 ||
+             strcmp(name, "--help") == 0 || extra >= 0))
             ss_bad(l, name, "no value", val);
+        if (!takes && val != NULL) {
+            char shown[80];
+            ss_escape(shown, sizeof shown, name, strlen(name), 0);
+            fprintf(stderr, "%s: %s: unknown option (see --help)\n", l->name,
+                    shown);
+            exit(2);
+        }
 
         if (strcmp(name, "-h") == 0 || strcmp(name, "--help") == 0) {
             ss_usage(l, stdout);
@@ -331,12 +372,7 @@ static inline void ss_start(const struct ss_lesson *l, struct ss_options *o,
                                  "0123456789.-:%_") == n;
             }
             if (!ok)
-                ss_bad(l, name,
-                       opts & SS_OPT_NAMES
-                           ? "a host name, or an IPv4 or IPv6 address"
-                           : "an IPv4 address such as 127.0.0.1 (names "
-                             "come in lesson 10)",
-                       val);
+                ss_bad(l, name, ss_wants(l, name), val);
             o->host_text = val;
         } else if (takes && strcmp(name, "--port") == 0) {
             size_t n = strlen(val);
@@ -344,22 +380,18 @@ static inline void ss_start(const struct ss_lesson *l, struct ss_options *o,
                 strspn(val, "abcdefghijklmnopqrstuvwxyz-") == n) {
                 o->port = 0; /* a service name, for getaddrinfo */
             } else {
-                o->port = (unsigned short)ss_number(
-                    l, name, val, 0, 65535,
-                    opts & SS_OPT_NAMES
-                        ? "a port from 0 to 65535, or a service name"
-                        : "a port from 0 to 65535");
+                o->port = (unsigned short)ss_number(l, name, val, 0, 65535,
+                                                    ss_wants(l, name));
             }
             snprintf(o->port_text, sizeof o->port_text, "%s", val);
         } else if (takes && strcmp(name, "--timeout") == 0) {
-            o->timeout = (int)ss_number(l, name, val, 1, 86400,
-                                        "whole seconds from 1 to 86400");
+            o->timeout =
+                (int)ss_number(l, name, val, 1, 86400, ss_wants(l, name));
         } else if (takes && strcmp(name, "--count") == 0) {
-            o->count = ss_number(l, name, val, 1, 1000000,
-                                 "a whole number from 1 to 1000000");
+            o->count = ss_number(l, name, val, 1, 1000000, ss_wants(l, name));
         } else if (takes && strcmp(name, "--message") == 0) {
             if (strlen(val) > 65507)
-                ss_bad(l, name, "at most 65507 bytes", NULL);
+                ss_bad(l, name, ss_wants(l, name), NULL);
             o->message = val;
         } else if (strcmp(name, "--color") == 0) {
             if (strcmp(val, "always") == 0)
@@ -369,7 +401,7 @@ static inline void ss_start(const struct ss_lesson *l, struct ss_options *o,
             else if (strcmp(val, "auto") == 0)
                 color = -1;
             else
-                ss_bad(l, name, "auto, always or never", val);
+                ss_bad(l, name, ss_wants(l, name), val);
         } else if (strcmp(name, "--no-color") == 0) {
             color = 0;
         } else if (strcmp(name, "--step") == 0) {
@@ -402,6 +434,8 @@ static inline void ss_start(const struct ss_lesson *l, struct ss_options *o,
     setvbuf(stdout, NULL, _IOLBF, 0);
     atexit(ss_out_at_exit);
     ss_nar.color = color;
+    ss_nar.cursor = isatty(STDOUT_FILENO) &&
+                    (term == NULL || strcmp(term, "dumb") != 0);
     ss_nar.width = ss_width();
     ss_nar.timeout = o->timeout;
     ss_nar.stamps = getenv("SOCKSTEP_TIMESTAMPS") != NULL;
