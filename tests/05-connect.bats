@@ -7,9 +7,11 @@ load test_helper
 load hostile/common
 
 # A TCP server in Python that is not ours: it prints the ready line the
-# lessons print, the port of the client it accepted, and sends two lines.
-PY_GREETER='
-import socket
+# lessons print, then the port of the client it accepted, sends the bytes
+# given in argv[1] (a Python bytes literal) and closes.
+PY_SERVER='
+import ast, socket, sys
+data = ast.literal_eval(sys.argv[1])
 l = socket.socket()
 l.bind(("127.0.0.1", 0))
 l.listen(1)
@@ -17,7 +19,7 @@ l.settimeout(10)
 print("listening on 127.0.0.1:%d" % l.getsockname()[1], flush=True)
 c, peer = l.accept()
 print("peer port %d" % peer[1], flush=True)
-c.sendall(b"greetings from python\nsecond line\n")
+c.sendall(data)
 c.close()
 '
 
@@ -56,66 +58,130 @@ wait_listening() {
     return 1
 }
 
-@test "05-connect: builds alone with one plain cc command (gcc, and clang)" {
-    run cc -std=c11 -Wall -Wextra -Werror -pedantic \
-        "$ROOT/lessons/05-connect/connect.c" -o "$BATS_TEST_TMPDIR/connect"
-    assert_success
-    assert_output ""
-    if command -v clang >/dev/null; then
-        run clang -std=c11 -Wall -Wextra -Werror -pedantic \
-            "$ROOT/lessons/05-connect/connect.c" -o "$BATS_TEST_TMPDIR/c2"
+# now_ms: a monotonic-enough clock for the timing tests, in milliseconds.
+now_ms() {
+    echo $(($(date +%s%N) / 1000000))
+}
+
+@test "05-connect: builds alone with one plain cc command, narrated and plain" {
+    local cc flags=(-std=c11 -Wall -Wextra -Werror -pedantic)
+    for cc in gcc clang; do
+        run "$cc" "${flags[@]}" "$ROOT/lessons/05-connect/connect.c" \
+            -o "$BATS_TEST_TMPDIR/connect"
         assert_success
         assert_output ""
-    fi
+        run "$cc" "${flags[@]}" -DSOCKSTEP_PLAIN \
+            "$ROOT/lessons/05-connect/connect.c" -o "$BATS_TEST_TMPDIR/plain"
+        assert_success
+        assert_output ""
+        run "$cc" "${flags[@]}" -O2 "$ROOT/lessons/05-connect/connect.c" \
+            -o "$BATS_TEST_TMPDIR/o2"
+        assert_success
+        assert_output ""
+    done
 }
 
 @test "05-connect: connects to 04-accept; its ephemeral port is the one the server saw" {
     start_server "$BATS_TEST_TMPDIR/server" 04-accept --count 1
     run_lesson timeout 10 "$BIN/05-connect" --port "$PORT"
     assert_success
+    assert_line --regexp "^connected to 127\.0\.0\.1:$PORT from 127\.0\.0\.1:[0-9]+$"
+    local line cport lo hi
+    line=$(grep -E '^connected to ' <<<"$output")
+    cport=${line##*:}
+    # a real ephemeral port, inside the kernel's range
+    read -r lo hi </proc/sys/net/ipv4/ip_local_port_range
+    ((cport >= lo && cport <= hi))
+    # the greeting, escaped: its newline shows as \n
+    local greeting="hello 127.0.0.1:$cport, you are client 1"
+    assert_line "$greeting\\n"
+    assert_line "the server closed the connection: $((${#greeting} + 1)) bytes in all"
+    printf '%s\n' "$output" >"$BATS_TEST_TMPDIR/client"
+    wait_exit "$BG_PID"
+    [ "$EXIT_STATUS" -eq 0 ]
+    run cat "$BATS_TEST_TMPDIR/server"
+    plain && return 0
+    assert_line "accept(3, 127.0.0.1:$cport, 16) = 4"
+    run cat "$BATS_TEST_TMPDIR/client"
     assert_line "socket(AF_INET, SOCK_STREAM, 0) = 3"
     assert_line "setsockopt(3, SOL_SOCKET, SO_SNDTIMEO, {30 s}, 16) = 0"
     assert_line "setsockopt(3, SOL_SOCKET, SO_RCVTIMEO, {30 s}, 16) = 0"
     assert_line "connect(3, 127.0.0.1:$PORT, 16) = 0"
-    assert_line --regexp "^getsockname\(3, 127\.0\.0\.1:[0-9]+, 16\) = 0$"
-    local line cport
-    line=$(grep -E '^getsockname\(3, ' <<<"$output")
-    cport=${line#*127.0.0.1:}
-    cport=${cport%%,*}
-    # a real ephemeral port, inside the kernel's range
-    local lo hi
-    read -r lo hi </proc/sys/net/ipv4/ip_local_port_range
-    ((cport >= lo && cport <= hi))
-    assert_said "the kernel chose the free port $cport for our end"
-    # the greeting, on its own plain line, and the end of the stream
-    local greeting="hello 127.0.0.1:$cport, you are client 1"
-    assert_line "$greeting"
-    assert_line "recv(3, \"${greeting:0:24}\"..., 4096, 0) = $((${#greeting} + 1))"
+    assert_line "getsockname(3, 127.0.0.1:$cport, 16) = 0"
+    assert_said "we never called bind(): connect() bound the socket to port $cport"
+    assert_line "recv(3, \"${greeting:0:32}\"..., 4096, 0) = $((${#greeting} + 1))"
     assert_line 'recv(3, "", 4096, 0) = 0'
-    assert_said "recv() returned 0: the server closed the connection"
     assert_line "close(3) = 0"
+}
+
+@test "05-connect: each narrated call matches strace, connected and refused" {
+    plain && skip "the plain build narrates nothing"
+    need_strace
+    # LeakSanitizer cannot work under ptrace (the sanitize build's run)
+    export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0"
+    start_bg "$BATS_TEST_TMPDIR/py" python3 -c "$PY_SERVER" 'b"traced\n"'
+    wait_ready "$BATS_TEST_TMPDIR/py"
+    start_bg "$BATS_TEST_TMPDIR/client" "${TRACE[@]}" "$BATS_TEST_TMPDIR/trace" \
+        "$BIN/05-connect" --port "$PORT" --timeout 5
     wait_exit "$BG_PID"
     [ "$EXIT_STATUS" -eq 0 ]
-    run cat "$BATS_TEST_TMPDIR/server"
-    assert_line "accept(3, 127.0.0.1:$cport, 16) = 4"
+    run grep -c '^connect(3, .*) = 0$' "$BATS_TEST_TMPDIR/client"
+    assert_output 1
+    strace_matches "$BATS_TEST_TMPDIR/client" "$BATS_TEST_TMPDIR/trace"
+
+    # ECONNREFUSED: strace sees the same failed connect() and the close.
+    local port
+    port=$(closed_port)
+    start_bg "$BATS_TEST_TMPDIR/refused" "${TRACE[@]}" "$BATS_TEST_TMPDIR/trace2" \
+        "$BIN/05-connect" --port "$port" --timeout 5
+    wait_exit "$BG_PID"
+    [ "$EXIT_STATUS" -eq 1 ]
+    run grep -c '^connect(3, .*) = -1 ECONNREFUSED ' "$BATS_TEST_TMPDIR/refused"
+    assert_output 1
+    run grep -c 'ECONNREFUSED' "$BATS_TEST_TMPDIR/trace2"
+    assert_output 1
+    strace_matches "$BATS_TEST_TMPDIR/refused" "$BATS_TEST_TMPDIR/trace2"
 }
 
 @test "05-connect: talks to a Python server that is not ours" {
-    start_bg "$BATS_TEST_TMPDIR/py" python3 -c "$PY_GREETER"
+    start_bg "$BATS_TEST_TMPDIR/py" python3 -c "$PY_SERVER" \
+        'b"greetings from python\nsecond line\n"'
     wait_ready "$BATS_TEST_TMPDIR/py"
-    run_lesson timeout 10 "$BIN/05-connect" --port "$PORT" \
-        --timeout 5
+    run_lesson timeout 10 "$BIN/05-connect" --port "$PORT" --timeout 5
     assert_success
-    assert_line "connect(3, 127.0.0.1:$PORT, 16) = 0"
-    assert_line "greetings from python"
-    assert_line "second line"
-    assert_line 'recv(3, "", 4096, 0) = 0'
-    local gs
-    gs=$(grep -E '^getsockname\(3, ' <<<"$output")
+    assert_line 'greetings from python\nsecond line\n'
+    assert_line "the server closed the connection: 34 bytes in all"
+    local connected
+    connected=$(grep -E '^connected to ' <<<"$output")
     wait_for "$BATS_TEST_TMPDIR/py" '^peer port [0-9]+$'
     run cat "$BATS_TEST_TMPDIR/py"
     local peer="${lines[1]#peer port }"
-    [ "$gs" = "getsockname(3, 127.0.0.1:$peer, 16) = 0" ]
+    [ "$connected" = "connected to 127.0.0.1:$PORT from 127.0.0.1:$peer" ]
+}
+
+@test "05-connect: what the server sends is printed escaped, never raw" {
+    start_bg "$BATS_TEST_TMPDIR/py" python3 -c "$PY_SERVER" \
+        'b"\x1b]0;PWNED\x07\x1b[2J\r\x9b31m hi\xff\n"'
+    wait_ready "$BATS_TEST_TMPDIR/py"
+    bare timeout 10 "$BIN/05-connect" --port "$PORT" --timeout 5 \
+        >"$BATS_TEST_TMPDIR/out" 2>&1
+    # not one of the bytes that could act on a terminal, anywhere
+    run python3 -c '
+import sys
+data = open(sys.argv[1], "rb").read()
+bad = [hex(b) for b in b"\x1b\x07\r\x9b\xff" if bytes([b]) in data]
+print("raw bytes:", " ".join(bad) if bad else "none")
+' "$BATS_TEST_TMPDIR/out"
+    assert_output "raw bytes: none"
+    run od -An -c "$BATS_TEST_TMPDIR/out"
+    refute_output --partial '033'
+    refute_output --partial '\a'
+    refute_output --partial '\r'
+    refute_output --partial '233' # 0x9b
+    refute_output --partial '377' # 0xff
+    run cat "$BATS_TEST_TMPDIR/out"
+    assert_line '\x1b]0;PWNED\x07\x1b[2J\r\x9b31m hi\xff\n'
+    assert_line "the server closed the connection: 24 bytes in all"
 }
 
 @test "05-connect: talks to nc -l" {
@@ -126,69 +192,128 @@ wait_listening() {
         <"$BATS_TEST_TMPDIR/in" >"$BATS_TEST_TMPDIR/nc" 2>&1 3>&- 4>&- &
     SS_PIDS+=("$!")
     wait_listening "$port"
-    run_lesson timeout 10 "$BIN/05-connect" --port "$port" \
-        --timeout 5
+    run_lesson timeout 10 "$BIN/05-connect" --port "$port" --timeout 5
     assert_success
+    assert_line --regexp "^connected to 127\.0\.0\.1:$port from 127\.0\.0\.1:[0-9]+$"
+    assert_line 'hello from nc\n'
+    assert_line "the server closed the connection: 14 bytes in all"
+    plain && return 0
     assert_line "connect(3, 127.0.0.1:$port, 16) = 0"
     assert_line 'recv(3, "hello from nc\n", 4096, 0) = 14'
-    assert_line "hello from nc"
     assert_line 'recv(3, "", 4096, 0) = 0'
 }
 
-@test "05-connect: nothing listening: ECONNREFUSED explained, exit 1" {
-    local port
+@test "05-connect: nothing listening: ECONNREFUSED at once, exit 1" {
+    local port t0
     port=$(closed_port)
+    t0=$(now_ms)
     run_lesson timeout 10 "$BIN/05-connect" --port "$port"
     assert_failure 1
+    (($(now_ms) - t0 < 2000)) # at once, not after the 30 s --timeout
+    assert_line "connect: Connection refused"
+    refute_line --partial "connected to"
+    plain && return 0
     assert_line "connect(3, 127.0.0.1:$port, 16) = -1 ECONNREFUSED (Connection refused)"
-    assert_output --partial "likely cause: nothing is listening"
+    assert_said "likely cause: nothing is listening on 127.0.0.1:$port"
     assert_output --partial "try: "
-    assert_said "the refusal came at once, not after --timeout"
-    assert_said "/proc/net/tcp has no socket at all with port $port"
+    assert_said "a refusal is an answer: connect() returned as soon as the RST came"
     assert_line "close(3) = 0"
     refute_line --regexp '^recv\('
 }
 
-@test "05-connect: a server that says nothing: recv times out, exit 1" {
+@test "05-connect: a server that says nothing: recv times out, the message names the server and --timeout, exit 1" {
     start_bg "$BATS_TEST_TMPDIR/py" python3 "$PEER" silent-server 10
     wait_ready "$BATS_TEST_TMPDIR/py"
-    run_lesson timeout 10 "$BIN/05-connect" --port "$PORT" \
-        --timeout 1
+    run_lesson timeout 10 "$BIN/05-connect" --port "$PORT" --timeout 1
     assert_failure 1
-    assert_line "connect(3, 127.0.0.1:$PORT, 16) = 0"
+    assert_line --regexp "^connected to 127\.0\.0\.1:$PORT from "
+    assert_line "the server sent nothing more and did not close within --timeout 1 s (raise it with --timeout)"
+    plain && return 0
     assert_line "recv(3, buf, 4096, 0) = -1 EAGAIN (Resource temporarily unavailable)"
-    assert_line "!! timed out: the server neither sent more nor closed within --timeout 1 s; giving up"
     assert_line "close(3) = 0"
 }
 
-@test "05-connect: a full accept queue: connect times out (SO_SNDTIMEO), exit 1" {
+@test "05-connect: a full accept queue: connect gives up after --timeout, the message names the server and --timeout, exit 1" {
     start_bg "$BATS_TEST_TMPDIR/py" python3 "$PEER" full-server 10
     wait_ready "$BATS_TEST_TMPDIR/py"
-    local t0=$SECONDS
-    run_lesson timeout 10 "$BIN/05-connect" --port "$PORT" \
-        --timeout 1
+    local t0 took
+    t0=$(now_ms)
+    run_lesson timeout 10 "$BIN/05-connect" --port "$PORT" --timeout 1
+    took=$(($(now_ms) - t0))
     assert_failure 1
-    ((SECONDS - t0 < 5))
+    ((took >= 1000 && took < 2000)) || { echo "took $took ms"; false; }
+    assert_line "the server did not answer within --timeout 1 s (raise it with --timeout)"
+    refute_line --partial "connected to"
+    plain && return 0
     assert_line "setsockopt(3, SOL_SOCKET, SO_SNDTIMEO, {1 s}, 16) = 0"
-    assert_line --regexp "^connect\(3, 127\.0\.0\.1:$PORT, 16\) = -1 .*\(Operation now in progress\)$"
-    assert_line "!! timed out: the server did not answer the handshake within --timeout 1 s; giving up"
+    assert_line "connect(3, 127.0.0.1:$PORT, 16) = -1 EINPROGRESS (Operation now in progress)"
     assert_line "close(3) = 0"
+}
+
+@test "05-connect: SIGSTOP+SIGCONT again and again in connect(): it still gives up within --timeout" {
+    start_bg "$BATS_TEST_TMPDIR/py" python3 "$PEER" full-server 20
+    wait_ready "$BATS_TEST_TMPDIR/py"
+    local out="$BATS_TEST_TMPDIR/client" t0 took i client stops=0
+    t0=$(now_ms)
+    start_bg "$out" "$BIN/05-connect" --port "$PORT" --timeout 2
+    client=$BG_PID
+    # Stop and continue it every 0.2 s for up to 8 s. Each time, connect()
+    # fails with EINTR; a lesson that waited a whole --timeout again after
+    # each would still be waiting when this loop ends.
+    for ((i = 0; i < 40; i++)); do
+        kill -STOP "$client" 2>/dev/null || break
+        sleep 0.1
+        kill -CONT "$client" 2>/dev/null || break
+        stops=$((stops + 1))
+        sleep 0.1
+    done
+    wait_exit "$client" 5
+    took=$(($(now_ms) - t0))
+    ((stops >= 5)) || { echo "only $stops stops"; false; }
+    ((took >= 2000 && took < 3000)) || { echo "took $took ms"; false; }
+    [ "$EXIT_STATUS" -eq 1 ]
+    run cat "$out"
+    assert_line "the server did not answer within --timeout 2 s (raise it with --timeout)"
+    plain && return 0
+    # Each retry waited only for what was left of the 2 s.
+    local n
+    n=$(grep -c '^connect(3, .*) = -1 EINTR ' "$out")
+    ((n >= 2)) || { echo "only $n EINTR"; false; }
+    assert_line --regexp '^setsockopt\(3, SOL_SOCKET, SO_SNDTIMEO, \{[01]\.[0-9]{6} s\}, 16\) = 0$'
+    refute_line --regexp '^setsockopt\(3, SOL_SOCKET, SO_SNDTIMEO, \{[2-9]\.'
+    assert_line --regexp '^connect\(3, .*\) = -1 (EALREADY|EINTR|EINPROGRESS) '
+    assert_output --partial "on BSD and macOS that fails"
 }
 
 @test "05-connect: bad options exit 2 with one line naming the option" {
     run "$BIN/05-connect" --port 70000
     assert_failure 2
     assert_output --partial "--port"
+    run "$BIN/05-connect" --host example.org
+    assert_failure 2
+    assert_output --partial "--host"
+    run "$BIN/05-connect" --timeout 0
+    assert_failure 2
+    assert_output --partial "--timeout"
     run "$BIN/05-connect" --bogus
     assert_failure 2
     assert_output "05-connect: --bogus: unknown option (see --help)"
-    run "$BIN/05-connect" --help
-    assert_success
-    assert_output --partial "usage: build/05-connect"
 }
 
 @test "05-connect: --count is not an option of a client: exit 2" {
     run "$BIN/05-connect" --count 3
     assert_failure 2
     assert_output "05-connect: --count: unknown option (see --help)"
+}
+
+@test "05-connect: --help says --host and --port are the server's, and what --timeout bounds" {
+    run_lesson "$BIN/05-connect" --help
+    assert_success
+    assert_output --partial "usage: build/05-connect"
+    assert_line --regexp "^  --host ADDR +the server's address \(default 127\.0\.0\.1\)$"
+    assert_line --regexp "^  --port N +the server's port \(default 8888\)$"
+    assert_line --regexp "^  --timeout S +seconds connect\(\) and each recv\(\) wait for the server \(default 30\)$"
+    refute_output --partial "the kernel"
+    refute_output --partial "--count"
+    refute_output --partial "--message"
 }

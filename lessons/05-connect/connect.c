@@ -8,19 +8,23 @@
  * sends until the server closes the connection.
  *
  * Build: make 05-connect    (or: cc lessons/05-connect/connect.c -o connect)
- * Run:   build/04-accept --port 8888
- *        and in a second terminal: build/05-connect --port 8888
+ * Run:   build/04-accept
+ *        and in a second terminal: build/05-connect
  *        (any server works too: nc -l 127.0.0.1 8888)
+ *
+ * Every socket call below narrates itself: sockstep.h wraps each one in a
+ * macro of the same name that prints it as strace would. Build with
+ * -DSOCKSTEP_PLAIN for the same program without the narration.
  */
 #define _POSIX_C_SOURCE 200809L
 
-#include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/time.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "../common/sockstep.h"
@@ -28,24 +32,33 @@
 static const struct ss_lesson lesson = {
     .name = "05-connect",
     .summary = "a client: connect to a server, read what it sends, close",
-    .example = "  build/04-accept --port 8888\n"
-               "  then in a second terminal: build/05-connect --port 8888",
+    .example = "  build/04-accept\n"
+               "  then in a second terminal: build/05-connect",
+    .options = SS_OPT_NET | SS_OPT_CLIENT,
     .port = 8888,
-    .options = 0,
-    .count = 0,
+    .timeout_help = "seconds connect() and each recv() wait for the server",
 };
 
-/* Where Linux picks ephemeral ports from; 1 if the file could be read. */
-static int port_range(long *lo, long *hi)
+/*
+ * What is left of timeout seconds since start, in *left; 0 if nothing is.
+ * (A timeout of 0 s in SO_SNDTIMEO would mean: wait for ever.)
+ */
+static int time_left(const struct timespec *start, int timeout,
+                     struct timeval *left)
 {
-    FILE *f = fopen("/proc/sys/net/ipv4/ip_local_port_range", "r");
-    int n = 0;
+    struct timespec now;
+    long long us;
 
-    if (f != NULL) {
-        n = fscanf(f, "%ld %ld", lo, hi);
-        fclose(f);
-    }
-    return n == 2;
+    if (clock_gettime(CLOCK_MONOTONIC, &now) == -1)
+        return 0;
+    us = (long long)timeout * 1000000 -
+         ((long long)(now.tv_sec - start->tv_sec) * 1000000 +
+          (now.tv_nsec - start->tv_nsec) / 1000);
+    if (us <= 0)
+        return 0;
+    left->tv_sec = us / 1000000;
+    left->tv_usec = us % 1000000;
+    return 1;
 }
 
 int main(int argc, char **argv)
@@ -54,137 +67,115 @@ int main(int argc, char **argv)
     struct sockaddr_in server, local;
     socklen_t len;
     struct timeval wait;
+    struct timespec start;
     char buf[4096];
     ssize_t got;
-    long total = 0, lo, hi;
-    int fd, rc, status = 0;
+    long total = 0;
+    int fd, rc;
 
     ss_start(&lesson, &opt, argc, argv);
 
-    ss_next("socket(AF_INET, SOCK_STREAM, 0)");
     fd = socket(AF_INET, SOCK_STREAM, 0);
-    ss_ret(fd);
-    if (fd == -1)
+    if (fd == -1) {
+        perror("socket");
         return 1;
-
-    /* region: timeouts */
-    /* Set the limits first: connect() and recv() may both wait. */
+    }
+    /* The limits first: connect() and recv() may both wait. On Linux the
+       send timeout limits connect() too. */
     wait.tv_sec = opt.timeout;
     wait.tv_usec = 0;
-    ss_next("setsockopt(%d, SOL_SOCKET, SO_SNDTIMEO, {%d s}, %u)", fd,
-            opt.timeout, (unsigned)sizeof wait);
-    rc = setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &wait, sizeof wait);
-    ss_ret(rc);
-    if (rc == -1)
+    if (setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &wait, sizeof wait) == -1) {
+        perror("setsockopt");
         goto fail;
-    ss_say("connect() waits at most %d s for the server to answer: on "
-           "Linux the send timeout also limits connect()",
-           opt.timeout);
-
-    ss_next("setsockopt(%d, SOL_SOCKET, SO_RCVTIMEO, {%d s}, %u)", fd,
-            opt.timeout, (unsigned)sizeof wait);
-    rc = setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &wait, sizeof wait);
-    ss_ret(rc);
-    if (rc == -1)
+    }
+    if (setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &wait, sizeof wait) == -1) {
+        perror("setsockopt");
         goto fail;
-    ss_say("recv() waits at most %d s for data", opt.timeout);
-    /* endregion: timeouts */
+    }
 
-    /* region: connect */
     memset(&server, 0, sizeof server);
     server.sin_family = AF_INET;
     server.sin_addr = opt.host;
     server.sin_port = htons(opt.port);
-    ss_title("connecting to %s", ss_addr(&server).s);
-    do {
-        ss_next("connect(%d, %s, %u)", fd, ss_addr(&server).s,
-                (unsigned)sizeof server);
-        rc = connect(fd, (struct sockaddr *)&server, sizeof server);
-        ss_ret(rc);
-        /* EINTR: the handshake goes on in the kernel; wait for it again. */
-    } while (rc == -1 && errno == EINTR);
-    if (rc == -1) {
-        /* EALREADY: the wait ran out on a call made again after EINTR. */
-        if (errno == EINPROGRESS || errno == EALREADY)
-            ss_timed_out("the server did not answer the handshake",
-                         opt.timeout);
-        if (errno == ECONNREFUSED) {
-            ss_say("the refusal came at once, not after --timeout: %s "
-                   "answered our SYN with a RST. A client can only connect "
-                   "to a port where a server has called listen() (lesson 03)",
-                   opt.host_text);
-            if (ntohl(opt.host.s_addr) >> 24 == 127 &&
-                ss_kernel_port("tcp", opt.port, 1) == 0)
-                ss_say("this machine's /proc/net/tcp has no socket at all "
-                       "with port %u",
-                       (unsigned)opt.port);
-        }
+    heading("connecting to %s", ss_addr(&server).s);
+    if (clock_gettime(CLOCK_MONOTONIC, &start) == -1) {
+        perror("clock_gettime");
         goto fail;
     }
-    ss_say("the three-way handshake is done (our SYN, the server's "
-           "SYN-ACK, our ACK): fd %d is connected to %s",
-           fd, ss_addr(&server).s);
-    ss_kernel(fd);
-    /* endregion: connect */
-
-    /* region: getsockname */
-    len = sizeof local;
-    ss_next("getsockname(%d, &addr, &len)", fd);
-    rc = getsockname(fd, (struct sockaddr *)&local, &len);
-    ss_ret_as(rc, "getsockname(%d, %s, %u)", fd, ss_addr(&local).s,
-              (unsigned)len);
-    if (rc == -1)
-        goto fail;
-    ss_say("we never called bind(): connect() bound the socket for us, "
-           "and the kernel chose the free port %u for our end",
-           (unsigned)ntohs(local.sin_port));
-    if (port_range(&lo, &hi))
-        ss_say("Linux takes these ephemeral ports from %ld-%ld "
-               "(/proc/sys/net/ipv4/ip_local_port_range)",
-               lo, hi);
-    /* endregion: getsockname */
-
-    /* region: recv */
-    ss_title("reading what the server sends");
-    ss_say("recv() returns whatever has arrived (waiting if nothing has), "
-           "and 0 once the server has closed the connection");
     for (;;) {
-        ss_next("recv(%d, buf, %u, 0)", fd, (unsigned)sizeof buf);
-        got = recv(fd, buf, sizeof buf, 0);
-        if (got == -1) {
-            ss_ret(got);
-            if (errno == EINTR)
-                continue; /* a signal, not an error: wait again */
-            if (errno == EAGAIN || errno == EWOULDBLOCK)
-                ss_timed_out("the server neither sent more nor closed",
-                             opt.timeout);
-            status = 1;
+        rc = connect(fd, (struct sockaddr *)&server, sizeof server);
+        if (rc == 0 || errno != EINTR)
             break;
-        }
-        ss_ret_as(got, "recv(%d, %s, %u, 0)", fd, ss_bytes(buf, got).s,
-                  (unsigned)sizeof buf);
-        if (got == 0) {
-            ss_say("recv() returned 0: the server closed the connection; "
-                   "%ld byte%s arrived in all",
-                   total, total == 1 ? "" : "s");
+        /* A signal (Ctrl-Z, then fg) ended the wait, not the handshake.
+           On Linux connect() again waits for it (lesson 14 shows the
+           portable way), but only for what is left of --timeout. */
+        if (!time_left(&start, opt.timeout, &wait))
             break;
+        if (setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &wait, sizeof wait) == -1) {
+            perror("setsockopt");
+            goto fail;
         }
-        total += got;
-        ss_say("%ld byte%s arrived; the server sent:", (long)got,
-               got == 1 ? "" : "s");
-        fwrite(buf, 1, (size_t)got, stdout);
-        if (buf[got - 1] != '\n')
-            putchar('\n');
     }
-    /* endregion: recv */
+    /* EINPROGRESS: SO_SNDTIMEO ran out; EALREADY: it ran out in a call
+       made again after EINTR; EINTR: no time was left to make one. */
+    if (rc == -1 &&
+        (errno == EINPROGRESS || errno == EALREADY || errno == EINTR)) {
+        printf("the server did not answer within --timeout %d s "
+               "(raise it with --timeout)\n",
+               opt.timeout);
+        goto fail;
+    }
+    if (rc == -1 && errno == ECONNREFUSED)
+        say("a refusal is an answer: connect() returned as soon as the "
+            "RST came, without waiting for --timeout. Only silence (a "
+            "full queue, a firewall that drops the SYN) makes it wait");
+    if (rc == -1) {
+        perror("connect");
+        goto fail;
+    }
+    len = sizeof local;
+    if (getsockname(fd, (struct sockaddr *)&local, &len) == -1) {
+        perror("getsockname");
+        goto fail;
+    }
+    printf("connected to %s from %s\n", ss_addr(&server).s, ss_addr(&local).s);
+    say("we never called bind(): connect() bound the socket to port %u, "
+        "which Linux takes from /proc/sys/net/ipv4/ip_local_port_range",
+        (unsigned)ntohs(local.sin_port));
 
-    ss_next("close(%d)", fd);
-    ss_ret(close(fd));
-    ss_say("the connection is closed");
-    return status;
+    heading("reading what the server sends");
+    say("each piece is printed escaped: \\n is a newline the server sent, "
+        "\\xNN a byte that is not text, so none can act on this terminal");
+    for (;;) {
+        got = recv(fd, buf, sizeof buf, 0);
+        if (got == -1 && errno == EINTR)
+            continue; /* a signal (Ctrl-Z, then fg): wait again */
+        if (got == -1 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+            printf("the server sent nothing more and did not close within "
+                   "--timeout %d s (raise it with --timeout)\n",
+                   opt.timeout);
+            goto fail;
+        }
+        if (got == -1) {
+            perror("recv");
+            goto fail;
+        }
+        if (got == 0)
+            break;
+        total += got;
+        ss_put_data(stdout, buf, (size_t)got);
+        putchar('\n');
+    }
+    printf("the server closed the connection: %ld byte%s in all\n", total,
+           total == 1 ? "" : "s");
+
+    if (close(fd) == -1) {
+        perror("close");
+        return 1;
+    }
+    return 0;
 
 fail:
-    ss_next("close(%d)", fd);
-    ss_ret(close(fd));
+    close(fd);
     return 1;
 }

@@ -19,6 +19,7 @@ struct ss_sock {
     int type;           /* SOCK_STREAM, SOCK_DGRAM */
     int reuseaddr;      /* SO_REUSEADDR was set to 1 */
     int listening;      /* listen() succeeded */
+    int connected;      /* connect() or accept() succeeded */
     socklen_t llen, plen;
     struct sockaddr_storage local, peer; /* last seen (bind, connect ...) */
 };
