@@ -5,6 +5,7 @@
 #   make plain        every lesson without narration (-DSOCKSTEP_PLAIN)
 #                     into build/plain/
 #   make test         the whole bats suite
+#   make test-plain   the lessons' tests against build/plain/
 #   make handout      build/handout.pdf and build/handout.html
 #   make clean        remove build/
 
@@ -29,9 +30,32 @@ SRC_07-close            := lessons/07-close/close.c
 SRC_08-udp-receiver     := lessons/08-udp-receiver/receiver.c
 SRC_09-udp-sender       := lessons/09-udp-sender/sender.c
 
+# Part II: a lesson joins LESSONS once its source file exists.
+PART2 := 10-getaddrinfo 11-dual-stack-server 12-fork-server 13-poll-chat \
+         14-nonblocking-connect 15-framing-server 15-framing-client \
+         16-http-client 16-http-server 17-unix-server 17-unix-client \
+         18-multicast-sender 18-multicast-receiver 19-throughput \
+         20-epoll-server
+SRC_10-getaddrinfo          := lessons/10-getaddrinfo/getaddrinfo.c
+SRC_11-dual-stack-server    := lessons/11-dual-stack/server.c
+SRC_12-fork-server          := lessons/12-fork-server/server.c
+SRC_13-poll-chat            := lessons/13-poll-chat/chat.c
+SRC_14-nonblocking-connect  := lessons/14-nonblocking/connect.c
+SRC_15-framing-server       := lessons/15-framing/server.c
+SRC_15-framing-client       := lessons/15-framing/client.c
+SRC_16-http-client          := lessons/16-http/client.c
+SRC_16-http-server          := lessons/16-http/server.c
+SRC_17-unix-server          := lessons/17-unix/server.c
+SRC_17-unix-client          := lessons/17-unix/client.c
+SRC_18-multicast-sender     := lessons/18-multicast/sender.c
+SRC_18-multicast-receiver   := lessons/18-multicast/receiver.c
+SRC_19-throughput           := lessons/19-throughput/throughput.c
+SRC_20-epoll-server         := lessons/20-epoll/server.c
+LESSONS += $(foreach l,$(PART2),$(if $(wildcard $(SRC_$(l))),$(l)))
+
 BINS := $(addprefix $(BUILD)/,$(LESSONS))
 
-.PHONY: all plain clean test $(LESSONS) 06-send-recv
+.PHONY: all plain clean test test-plain $(LESSONS) 06-send-recv
 
 all: $(BINS)
 
@@ -56,6 +80,14 @@ $(PLAIN_BINS): $(BUILD)/plain/%: $$(SRC_%) $(HEADER)
 # make test TESTS=tests/04-accept.bats runs one file.
 test: all
 	tests/run $(TESTS)
+
+# The lessons' own tests and the hostile, signal and bad-input ones, against
+# the plain build: narration never changes what a lesson does. (Tests that
+# check narration itself skip there.)
+PLAIN_TESTS ?= $(wildcard tests/[0-9]*.bats) tests/bad-input.bats \
+               tests/hostile.bats tests/signals.bats
+test-plain: all plain
+	SOCKSTEP_BIN=$(CURDIR)/$(BUILD)/plain tests/run $(PLAIN_TESTS)
 
 clean:
 	rm -rf $(BUILD)

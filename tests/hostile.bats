@@ -220,3 +220,156 @@ server_done() {
     run tail -n 20 "$out"
     assert_output --partial "done: received $got datagram"
 }
+
+# ---- the terminal side: closed descriptors, stdout that fails ----------
+
+# port_of PID: the TCP port PID listens on, from ss (for a server whose
+# stdout is closed, so it cannot print its ready line to us).
+port_of() {
+    local i p
+    for ((i = 0; i < 100; i++)); do
+        p=$(ss -Htlnp 2>/dev/null | awk -v pid="pid=$1," '
+            index($0, pid) { n = split($4, a, ":"); print a[n]; exit }')
+        [[ -n "$p" ]] && { echo "$p"; return 0; }
+        sleep 0.05
+    done
+    return 1
+}
+
+@test "hardening: stdin and stdout closed at start: the 06 server's narration never reaches its client" {
+    need_bin 06-send-recv-server
+    "$ROOT/tests/hostile/run-clean" "$BIN/06-send-recv-server" --port 0 \
+        --count 1 --timeout 10 <&- >&- 2>"$BATS_TEST_TMPDIR/err" 3>&- 4>&- &
+    BG_PID=$!
+    # shellcheck disable=SC2030,SC2031 # teardown runs in the same subshell
+    SS_PIDS+=("$BG_PID")
+    local lport
+    lport=$(port_of "$BG_PID")
+    run python3 "$PEER" halfclose "$lport" "just the echo"
+    assert_success
+    # Only the echo: no "accept(", "send(" or any narration came back.
+    assert_output "just the echo"
+    wait_exit "$BG_PID"
+    [ "$EXIT_STATUS" -eq 0 ]
+    # The listening socket was fd 3, not 0: /dev/null took 0 and 1.
+}
+
+@test "hardening: stdout closed at start: every lesson's --help and a short run do not die of SIGPIPE" {
+    local l status fails=()
+    read -r -a LESSON_LIST <<<"$(all_lessons)"
+    for l in "${LESSON_LIST[@]}"; do
+        status=0
+        "$HOSTILE/run-clean" timeout 10 "$BIN/$l" --help >&- 2>/dev/null \
+            </dev/null 3>&- 4>&- || status=$?
+        ((status == 0)) || fails+=("$l --help >&-: exit $status")
+    done
+    status=0
+    "$HOSTILE/run-clean" timeout 10 "$BIN/01-socket" >&- 2>/dev/null \
+        </dev/null 3>&- 4>&- || status=$?
+    ((status == 0)) || fails+=("01-socket >&-: exit $status")
+    status=0
+    "$HOSTILE/run-clean" timeout 10 "$BIN/04-accept" --port 0 --timeout 1 \
+        >&- 2>/dev/null </dev/null 3>&- 4>&- || status=$?
+    ((status == 1)) || fails+=("04-accept --timeout 1 >&-: exit $status, expected 1")
+    printf '%s\n' "${fails[@]}" >&2
+    ((${#fails[@]} == 0))
+}
+
+@test "hardening: stdin closed: 09 reads end of input at once instead of its own socket" {
+    need_bin 09-udp-sender
+    run timeout 10 "$HOSTILE/run-clean" "$BIN/09-udp-sender" --port 9 <&-
+    [ "$status" -ne 124 ] # not stuck until timeout killed it
+    [ "$status" -eq 0 ]
+}
+
+@test "hardening: a reader of stdout that stops after the ready line does not kill the server" {
+    need_bin 04-accept
+    local line="$BATS_TEST_TMPDIR/line" st="$BATS_TEST_TMPDIR/status"
+    local err="$BATS_TEST_TMPDIR/err"
+    # The natural way to read a kernel-chosen port in a script.
+    {
+        {
+            "$HOSTILE/run-clean" "$BIN/04-accept" --port 0 --count 2 \
+                --timeout 10 2>"$err" </dev/null
+            echo $? >"$st"
+        } | grep -m1 'listening on' >"$line"
+    } 3>&- 4>&- &
+    # shellcheck disable=SC2030,SC2031 # teardown runs in the same subshell
+    SS_PIDS+=("$!")
+    wait_for "$line" 'listening on'
+    local lport
+    lport=$(sed 's/.*://' "$line")
+    [ -n "$lport" ]
+    run timeout 5 nc -N 127.0.0.1 "$lport" </dev/null
+    assert_output --regexp "^hello 127\.0\.0\.1:[0-9]+, you are client 1$"
+    run timeout 5 nc -N 127.0.0.1 "$lport" </dev/null
+    assert_output --regexp "you are client 2$"
+    local i
+    for ((i = 0; i < 100; i++)); do [[ -s "$st" ]] && break; sleep 0.05; done
+    [ "$(cat "$st")" -eq 0 ] # not 141 (SIGPIPE)
+    run cat "$err"
+    assert_output --partial "narration stops, the program goes on"
+}
+
+@test "hardening: stdout on /dev/full: the error is said on stderr and the exit status is 1" {
+    need_bin 01-socket
+    run bash -c '"$0" 2>&1 >/dev/full' "$BIN/01-socket"
+    assert_failure 1
+    assert_output --partial "could not write to standard output"
+}
+
+@test "hardening: stdout to a pipe nobody reads: the server neither blocks past --timeout nor in its signal handler" {
+    need_bin 08-udp-receiver
+    run timeout 60 python3 - "$HOSTILE/run-clean" "$BIN/08-udp-receiver" <<'PY'
+import os, signal, socket, subprocess, sys, time
+clean, binary = sys.argv[1], sys.argv[2]
+# stdout is a pipe this script never reads: it fills after ~64 KiB.
+p = subprocess.Popen([clean, binary, "--port", "0", "--timeout", "2"],
+                     stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                     stderr=subprocess.PIPE)
+port = None
+for _ in range(100):  # the port from /proc, since stdout is not read
+    out = subprocess.run(["ss", "-Hulnp"], capture_output=True, text=True).stdout
+    for line in out.splitlines():
+        if "pid=%d," % p.pid in line:
+            port = int(line.split()[3].rsplit(":", 1)[1])
+    if port:
+        break
+    time.sleep(0.05)
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+for i in range(3000):  # far more narration than a pipe holds
+    s.sendto(b"x" * 50, ("127.0.0.1", port))
+    if i % 200 == 0:
+        time.sleep(0.01)
+t0 = time.monotonic()
+try:
+    p.wait(timeout=20)
+    print("ended by itself after %.1f s, status %d" % (time.monotonic() - t0, p.returncode))
+except subprocess.TimeoutExpired:
+    p.send_signal(signal.SIGTERM)  # its handler must not block on stdout
+    try:
+        p.wait(timeout=5)
+        print("stuck, but SIGTERM ended it: status %d" % p.returncode)
+    except subprocess.TimeoutExpired:
+        p.kill()
+        p.wait()
+        print("stuck even after SIGTERM")
+        sys.exit(1)
+print(p.stderr.read().decode(errors="replace"))
+PY
+    assert_success
+    assert_line --regexp "^ended by itself after [0-9.]+ s, status [01]$"
+    assert_output --partial "standard output has not been read for 2 s"
+}
+
+@test "hardening: at ulimit -n 4 the kernel view says it could not read /proc, and concludes nothing" {
+    need_bin 04-accept
+    plain && skip "the plain build reads no /proc"
+    # shellcheck disable=SC2016 # $0 is for the inner bash
+    run "$HOSTILE/run-clean" bash -c \
+        'ulimit -n 4; exec "$0" --port 0 --timeout 1' "$BIN/04-accept"
+    assert_failure 1
+    assert_output --partial "could not read /proc/net/tcp: EMFILE"
+    refute_output --partial "not in /proc/net"
+    refute_output --regexp "kernel: tcp "
+}

@@ -1,13 +1,15 @@
 #!/usr/bin/env bats
 # Signals during a wait.
-#  - SIGINT / SIGTERM while a lesson waits (accept, recv, recvfrom, connect):
-#    the header closes what is open, says so in one line, exits 130 / 143.
+#  - SIGINT / SIGTERM / SIGHUP while a lesson waits (accept, recv, recvfrom,
+#    connect): the header closes what is open, says so, and exits 130 / 143 /
+#    129 (the plain build exits the same, silently).
 #  - SIGSTOP then SIGCONT while a lesson waits in a call that has a socket
 #    timeout: on Linux the call fails with EINTR although no handler ran.
 #    That is not a failure: the lesson must make the call again and finish
 #    normally (exit 0).
-# A test knows the lesson is inside the call when the lesson has printed the
-# line before it and the process sleeps in the kernel (state S).
+# A test knows the lesson is inside the call when the lesson has printed its
+# ready line (or the peer sees the connection) and the process sleeps in the
+# kernel (state S).
 
 load test_helper
 load hostile/common
@@ -26,6 +28,18 @@ stop_cont() {
     kill -CONT "$pid"
 }
 
+# wait_conn PORT: poll until a TCP connection to PORT is ESTABLISHED.
+wait_conn() {
+    local i
+    for ((i = 0; i < 200; i++)); do
+        [[ -n "$(ss -Htn state established "( dport = :$1 )" 2>/dev/null)" ]] &&
+            return 0
+        sleep 0.05
+    done
+    echo "no connection to port $1 after 10 s" >&2
+    return 1
+}
+
 # killed OUT PID SIG FDS: send SIG to PID, which must exit 128+SIG saying
 # it closed FDS (e.g. "close(4) = 0, close(3) = 0").
 killed() {
@@ -33,6 +47,7 @@ killed() {
     case "$sig" in
     INT) want=130 caught="^C: caught SIGINT" ;;
     TERM) want=143 caught="caught SIGTERM" ;;
+    HUP) want=129 caught="caught SIGHUP (the terminal closed)" ;;
     esac
     kill -"$sig" "$pid"
     wait_exit "$pid" 10
@@ -42,6 +57,7 @@ killed() {
         echo "$output" >&2
         return 1
     fi
+    plain && return 0
     # Two lines, so that the message fits 80 columns on a projector.
     assert_line "$caught, closing what is open: $fds;"
     assert_line "    exit status $want"
@@ -49,13 +65,12 @@ killed() {
 
 # ---- SIGINT / SIGTERM during a wait -------------------------------------
 
-@test "signals: 04-accept in accept(): SIGINT exits 130, SIGTERM 143, closing fd 3" {
+@test "signals: 04-accept in accept(): SIGINT 130, SIGTERM 143, SIGHUP 129, closing fd 3" {
     need_bin 04-accept
     local sig out
-    for sig in INT TERM; do
+    for sig in INT TERM HUP; do
         out="$BATS_TEST_TMPDIR/$sig"
         start_server "$out" 04-accept --timeout 30
-        wait_for "$out" '^    accept\(\) blocks'
         wait_blocked "$BG_PID"
         killed "$out" "$BG_PID" "$sig" "close(3) = 0"
     done
@@ -81,7 +96,8 @@ killed() {
         start_server "$out" 06-send-recv-server --timeout 30
         server="$BG_PID"
         start_bg "$BATS_TEST_TMPDIR/peer-$sig" python3 "$PEER" silent "$PORT" 20
-        wait_for "$out" '^accept\(3, 127\.0\.0\.1:[0-9]+, 16\) = 4$'
+        wait_conn "$PORT"
+        plain || wait_for "$out" '^accept\(3, 127\.0\.0\.1:[0-9]+, 16\) = 4$'
         wait_blocked "$server"
         killed "$out" "$server" "$sig" "close(4) = 0, close(3) = 0"
     done
@@ -93,7 +109,6 @@ killed() {
     for sig in INT TERM; do
         out="$BATS_TEST_TMPDIR/$sig"
         start_server "$out" 08-udp-receiver --timeout 30
-        wait_for "$out" '^    recvfrom\(\) blocks'
         wait_blocked "$BG_PID"
         killed "$out" "$BG_PID" "$sig" "close(3) = 0"
     done
@@ -107,7 +122,6 @@ killed() {
     for sig in INT TERM; do
         out="$BATS_TEST_TMPDIR/$sig"
         start_bg "$out" "$BIN/05-connect" --port "$PORT" --timeout 30
-        wait_for "$out" '^== connecting to '
         wait_blocked "$BG_PID"
         # still in connect(): no result line printed yet
         run grep -c '^connect(' "$out"
@@ -124,7 +138,7 @@ killed() {
         start_bg "$BATS_TEST_TMPDIR/silent-$sig" python3 "$PEER" silent-server 20
         wait_ready "$BATS_TEST_TMPDIR/silent-$sig"
         start_bg "$out" "$BIN/05-connect" --port "$PORT" --timeout 30
-        wait_for "$out" '^connect\(3, 127\.0\.0\.1:[0-9]+, 16\) = 0$'
+        wait_conn "$PORT"
         wait_blocked "$BG_PID"
         killed "$out" "$BG_PID" "$sig" "close(3) = 0"
     done
@@ -136,10 +150,9 @@ killed() {
     need_bin 04-accept
     local out="$BATS_TEST_TMPDIR/server"
     start_server "$out" 04-accept --timeout 30 --count 1
-    wait_for "$out" '^    accept\(\) blocks'
     wait_blocked "$BG_PID"
     stop_cont "$BG_PID"
-    wait_for "$out" '^accept\(3, &client, &len\) = -1 EINTR '
+    plain || wait_for "$out" '^accept\(3, &addr, &len\) = -1 EINTR '
     wait_blocked "$BG_PID"
     run python3 "$PEER" halfclose "$PORT" ""
     assert_success
@@ -147,8 +160,9 @@ killed() {
     wait_exit "$BG_PID" 10
     run cat "$out"
     [ "$EXIT_STATUS" -eq 0 ] || { echo "$output"; false; }
+    refute_output --partial "within --timeout"
+    plain && return 0
     assert_line --regexp '^accept\(3, 127\.0\.0\.1:[0-9]+, 16\) = 4$'
-    refute_output --partial "timed out"
 }
 
 @test "signals: 06 server: SIGSTOP+SIGCONT in accept() and in recv(): EINTR handled, client served (exit 0)" {
@@ -159,15 +173,16 @@ killed() {
     wait_for "$out" '^listening on '
     wait_blocked "$server"
     stop_cont "$server"
-    wait_for "$out" '^accept\(3, .*\) = -1 EINTR '
+    plain || wait_for "$out" '^accept\(3, .*\) = -1 EINTR '
     wait_blocked "$server"
     # a client that connects, then waits: the server sits in recv()
     start_bg "$BATS_TEST_TMPDIR/client" python3 "$PEER" late "$PORT" "$flag" "after the stop"
     local client="$BG_PID"
-    wait_for "$out" '^accept\(3, 127\.0\.0\.1:[0-9]+, 16\) = 4$'
+    wait_conn "$PORT"
     wait_blocked "$server"
     stop_cont "$server"
-    wait_for "$out" '^recv\(4, .*\) = -1 EINTR '
+    plain || wait_for "$out" '^recv\(4, .*\) = -1 EINTR '
+    wait_blocked "$server"
     touch "$flag"
     wait_exit "$client" 15
     [ "$EXIT_STATUS" -eq 0 ]
@@ -176,24 +191,23 @@ killed() {
     wait_exit "$server" 10
     run cat "$out"
     [ "$EXIT_STATUS" -eq 0 ] || { echo "$output"; false; }
-    refute_output --partial "timed out"
+    refute_output --partial "within --timeout"
 }
 
 @test "signals: 08-udp-receiver: SIGSTOP+SIGCONT in recvfrom() gives EINTR; it waits again (exit 0)" {
     need_bin 08-udp-receiver
     local out="$BATS_TEST_TMPDIR/receiver"
     start_server "$out" 08-udp-receiver --timeout 30 --count 1
-    wait_for "$out" '^    recvfrom\(\) blocks'
     wait_blocked "$BG_PID"
     stop_cont "$BG_PID"
-    wait_for "$out" '^recvfrom\(3, .*\) = -1 EINTR '
+    plain || wait_for "$out" '^recvfrom\(3, .*\) = -1 EINTR '
     wait_blocked "$BG_PID"
     run python3 "$PEER" udp "$PORT" 5
     assert_success
     wait_exit "$BG_PID" 10
     run cat "$out"
     [ "$EXIT_STATUS" -eq 0 ] || { echo "$output"; false; }
-    assert_line --regexp '^datagram 1 from 127\.0\.0\.1:[0-9]+: uuuuu$'
+    assert_output --partial "uuuuu"
 }
 
 @test "signals: 05-connect: SIGSTOP+SIGCONT in recv() gives EINTR; it reads on (exit 0)" {
@@ -203,13 +217,16 @@ killed() {
     wait_ready "$BATS_TEST_TMPDIR/server"
     start_bg "$out" "$BIN/05-connect" --port "$PORT" --timeout 30
     local client="$BG_PID"
-    wait_for "$out" '^connect\(3, 127\.0\.0\.1:[0-9]+, 16\) = 0$'
+    wait_conn "$PORT"
     wait_blocked "$client"
     stop_cont "$client"
-    wait_for "$out" '^recv\(3, .*\) = -1 EINTR '
+    plain || wait_for "$out" '^recv\(3, .*\) = -1 EINTR '
+    wait_blocked "$client"
     touch "$flag"
     wait_exit "$client" 10
     run cat "$out"
     [ "$EXIT_STATUS" -eq 0 ] || { echo "$output"; false; }
+    assert_output --partial "late"
+    plain && return 0
     assert_line --regexp '^recv\(3, "late\\n", [0-9]+, 0\) = 5$'
 }
