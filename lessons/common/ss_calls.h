@@ -64,6 +64,15 @@ static inline void ss_pre(struct ss_call *c, const char *name)
         ss_step_wait(shown);
     }
     clock_gettime(CLOCK_REALTIME, &c->t0);
+    if (ss_nar.stamps) {
+        /* With SOCKSTEP_TIMESTAMPS (scripts/capture), the call as it is
+           made, with only what is known before it: "[T -] accept(3, ...)".
+           Its result line follows when it returns: "[T T1] ... = 4". */
+        char line[500];
+        snprintf(line, sizeof line, "[%ld.%06ld -] %s(%s)\n",
+                 (long)c->t0.tv_sec, c->t0.tv_nsec / 1000, name, c->args);
+        ss_emit(line);
+    }
     errno = saved;
 }
 
@@ -150,7 +159,7 @@ enum {
     SS_K_REUSE, SS_K_RCVTIMEO, SS_K_SNDTIMEO, SS_K_NODELAY, SS_K_V6ONLY,
     SS_K_LINGER, SS_K_BUF, SS_K_SHUT, SS_K_GAI, SS_K_POLL, SS_K_NONBLOCK,
     SS_K_FORK, SS_K_WAIT, SS_K_NOTLISTED, SS_K_GETSOCKNAME, SS_K_BROADCAST,
-    SS_K_TRUNC, SS_K_DUP
+    SS_K_TRUNC, SS_K_DUP, SS_K_CONNECT_EINTR
 };
 
 /* A socket's kind, for the narrator's table. */
@@ -307,6 +316,8 @@ static inline int ss_accept(int fd, struct sockaddr *addr, socklen_t *len)
             s->local = l->local;
             s->llen = l->llen;
         }
+        if (s != NULL)
+            s->connected = 1;
         if (s != NULL && addr != NULL && len != NULL &&
             *len <= sizeof s->peer) {
             memcpy(&s->peer, addr, *len);
@@ -341,6 +352,8 @@ static inline int ss_connect(int fd, const struct sockaddr *addr,
         memcpy(&s->peer, addr, len);
         s->plen = len;
     }
+    if (s != NULL)
+        s->connected = rc == 0;
     if (rc == 0 && ss_type_of(fd) == SOCK_DGRAM)
         ss_tell(SS_K_CONNECT_UDP, "connect() on a UDP socket sends "
                 "nothing: it fixes the peer, so send() needs no address "
@@ -351,12 +364,10 @@ static inline int ss_connect(int fd, const struct sockaddr *addr,
                 "a local port of its own",
                 fd);
     else if (err == EINTR)
-        ss_wrap(4, 0, "",
-                "the handshake goes on in the kernel. On Linux, calling "
-                "connect() again waits for it; on BSD and macOS that fails "
-                "at once with EALREADY, so portable code polls for POLLOUT "
-                "and reads SO_ERROR (lesson 14)",
-                "");
+        ss_tell(SS_K_CONNECT_EINTR, "the handshake goes on in the kernel. "
+                "On Linux, calling connect() again waits for it; on BSD and "
+                "macOS that fails at once with EALREADY, so portable code "
+                "polls for POLLOUT and reads SO_ERROR (lesson 14)");
     if (rc == 0 || err == EINPROGRESS)
         ss_kernel(fd);
     errno = err;
@@ -392,6 +403,7 @@ static inline int ss_close(int fd)
     int rc, err, unread = -1, listening = 0;
     unsigned long inode = 0;
 
+    memset(&was, 0, sizeof was);
     if (s != NULL) {
         was = *s;
         inode = ss_inode_of(fd);
@@ -421,7 +433,7 @@ static inline int ss_close(int fd)
                     "the listening socket is gone: new clients are refused "
                     "(RST), and connections still in its queue are reset",
                     "");
-        else if (was.type == SOCK_STREAM && was.plen > 0) {
+        else if (was.type == SOCK_STREAM && was.connected) {
             ss_tell(SS_K_CLOSE, "close() gives up this descriptor. The "
                     "connection ends (FIN) only when no descriptor refers "
                     "to the socket any more: fork() and dup() make more "
@@ -451,7 +463,7 @@ static inline int ss_close(int fd)
 static inline int ss_dup(int fd)
 {
     struct ss_call c;
-    struct ss_sock *s = ss_sock_find(fd), *d;
+    struct ss_sock *s = ss_sock_find(fd);
     int nfd, err;
 
     ss_args(&c, "%d", fd);
@@ -460,8 +472,7 @@ static inline int ss_dup(int fd)
     err = errno;
     ss_post(&c, nfd, err);
     if (nfd >= 0 && s != NULL) {
-        struct ss_sock copy = *s;
-        d = ss_sock_add(nfd, copy.type);
+        struct ss_sock copy = *s, *d = ss_sock_add(nfd, s->type);
         if (d != NULL) {
             *d = copy;
             d->fd = nfd + 1;

@@ -171,7 +171,7 @@ static inline void ss_wrap(int indent, int hang, const char *prefix,
     const char *p = text;
     int first = 1;
     size_t k;
-    char line[256];
+    char line[1024];
 
     while (*p != '\0' || first) {
         int lead = first ? indent : indent + hang;
