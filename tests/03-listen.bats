@@ -16,29 +16,24 @@ except ConnectionResetError:
     print("reset", flush=True)
 '
 
-# wait_line FILE REGEX [SECONDS]: wait until FILE has a line matching REGEX.
-wait_line() {
-    local i
-    for ((i = 0; i < ${3:-10} * 20; i++)); do
-        grep -qE "$2" "$1" 2>/dev/null && return 0
-        sleep 0.05
-    done
-    echo "no line matching '$2' in $1:" >&2
-    cat "$1" >&2
-    return 1
+# flatten: join the narration's wrapped lines in $output, so that a
+# sentence is found whole wherever the wrap fell.
+flatten() {
+    output=$(tr -s ' \n' ' ' <<<"$output")
 }
 
-@test "03-listen: builds alone with one plain cc command (gcc, and clang if present)" {
-    run gcc -std=c11 -Wall -Wextra -Werror -pedantic \
-        "$ROOT/lessons/03-listen/listen.c" -o "$BATS_TEST_TMPDIR/listen"
-    assert_success
-    assert_output ""
-    if command -v clang >/dev/null; then
-        run clang -std=c11 -Wall -Wextra -Werror -pedantic \
-            "$ROOT/lessons/03-listen/listen.c" -o "$BATS_TEST_TMPDIR/listen-clang"
+@test "03-listen: builds alone with one plain cc command, narrated and plain" {
+    local cc flags=(-std=c11 -Wall -Wextra -Werror -pedantic)
+    for cc in gcc clang; do
+        run "$cc" "${flags[@]}" "$ROOT/lessons/03-listen/listen.c" \
+            -o "$BATS_TEST_TMPDIR/listen"
         assert_success
         assert_output ""
-    fi
+        run "$cc" "${flags[@]}" -DSOCKSTEP_PLAIN \
+            "$ROOT/lessons/03-listen/listen.c" -o "$BATS_TEST_TMPDIR/plain"
+        assert_success
+        assert_output ""
+    done
 }
 
 @test "03-listen: clients connect without accept(); the lesson reports them waiting, then they are reset" {
@@ -63,19 +58,67 @@ wait_line() {
     p2=${lines[2]#connected }
 
     run cat "$out"
+    assert_line "listening on 127.0.0.1:$PORT"
+    assert_line "client 127.0.0.1:$p1: handshake complete, waiting for accept()"
+    assert_line "client 127.0.0.1:$p2: handshake complete, waiting for accept()"
+    assert_line "2 connections waiting for accept()"
+    refute_line --partial "SYN_SENT"
+    plain && return 0
     assert_line "bind(3, 127.0.0.1:0, 16) = 0"
     assert_line "listen(3, 5) = 0"
     assert_line "getsockname(3, 127.0.0.1:$PORT, 16) = 0"
-    assert_line "listening on 127.0.0.1:$PORT"
     refute_line --regexp "^accept\("
-    assert_output --partial "client 127.0.0.1:$p1: its handshake is complete"
-    assert_output --partial "client 127.0.0.1:$p2: its handshake is complete"
-    assert_output --partial "kernel: tcp 127.0.0.1:$PORT -> 127.0.0.1:$p1 ESTABLISHED,"
-    assert_output --partial "kernel: tcp 127.0.0.1:$PORT -> 127.0.0.1:$p2 ESTABLISHED,"
-    assert_line "    2 connections waiting for accept() (the Recv-Q of the LISTEN socket)"
-    assert_line "== done: 2 connections waiting, none accept()ed =="
+    assert_output --partial "kernel: tcp 127.0.0.1:$PORT -> 127.0.0.1:$p1 ESTABLISHED, in a listening"
+    assert_output --partial "kernel: tcp 127.0.0.1:$PORT -> 127.0.0.1:$p2 ESTABLISHED, in a listening"
+    assert_line "== done: nothing was accept()ed =="
     assert_line "close(3) = 0"
-    assert_output --partial "the listening socket is gone, and with it its queue"
+    assert_output --partial "connections still in its queue are reset"
+}
+
+@test "03-listen: two 05-connect clients wait in the queue, and are reset at close" {
+    start_server "$BATS_TEST_TMPDIR/server" 03-listen --count 2 --timeout 20
+    local server=$BG_PID c1 c2
+    start_bg "$BATS_TEST_TMPDIR/c1" "$BIN/05-connect" --port "$PORT" --timeout 20
+    c1=$BG_PID
+    start_bg "$BATS_TEST_TMPDIR/c2" "$BIN/05-connect" --port "$PORT" --timeout 20
+    c2=$BG_PID
+    wait_exit "$server" 20
+    [ "$EXIT_STATUS" -eq 0 ]
+    wait_exit "$c1"
+    [ "$EXIT_STATUS" -eq 1 ]
+    wait_exit "$c2"
+    [ "$EXIT_STATUS" -eq 1 ]
+    run cat "$BATS_TEST_TMPDIR/c1"
+    assert_output --partial "recv: Connection reset by peer"
+    run cat "$BATS_TEST_TMPDIR/server"
+    assert_line "2 connections waiting for accept()"
+    run grep -c ": handshake complete, waiting for accept()$" "$BATS_TEST_TMPDIR/server"
+    assert_output 2
+}
+
+@test "03-listen: each narrated call and its result match strace, also when bind fails" {
+    plain && skip "the plain build narrates nothing"
+    need_strace
+    # (a sanitizer build: LeakSanitizer cannot work under ptrace)
+    export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0"
+    start_bg "$BATS_TEST_TMPDIR/server" "${TRACE[@]}" "$BATS_TEST_TMPDIR/trace" \
+        "$BIN/03-listen" --port 0 --count 2 --timeout 10
+    wait_ready "$BATS_TEST_TMPDIR/server"
+    local server=$BG_PID
+    # a foreign client (nc -N sends its FIN at once: CLOSE_WAIT) and python
+    start_bg "$BATS_TEST_TMPDIR/nc" timeout 10 nc -N 127.0.0.1 "$PORT"
+    start_bg "$BATS_TEST_TMPDIR/py" python3 -c "$CLIENT" "$PORT"
+    # the port is taken: the second lesson's bind() fails
+    run_lesson "${TRACE[@]}" "$BATS_TEST_TMPDIR/trace2" "$BIN/03-listen" \
+        --port "$PORT" --timeout 1
+    assert_failure 1
+    assert_line "bind(3, 127.0.0.1:$PORT, 16) = -1 EADDRINUSE (Address already in use)"
+    assert_line --partial "bind: Address already in use"
+    printf '%s\n' "$output" >"$BATS_TEST_TMPDIR/second"
+    strace_matches "$BATS_TEST_TMPDIR/second" "$BATS_TEST_TMPDIR/trace2"
+    wait_exit "$server" 10
+    [ "$EXIT_STATUS" -eq 0 ]
+    strace_matches "$BATS_TEST_TMPDIR/server" "$BATS_TEST_TMPDIR/trace"
 }
 
 @test "03-listen: the LISTEN socket shows in /proc before any client" {
@@ -90,61 +133,151 @@ wait_line() {
     wait_exit "$BG_PID" 20
     [ "$EXIT_STATUS" -eq 0 ]
     run cat "$BATS_TEST_TMPDIR/server"
+    assert_line "1 connection waiting for accept()"
+    plain && return 0
     assert_output --partial "kernel: tcp 127.0.0.1:$PORT LISTEN, 0 waiting for accept()"
-    assert_line "    1 connection waiting for accept() (the Recv-Q of the LISTEN socket)"
 }
 
-@test "03-listen: the backlog of 5 lets 6 wait; the 7th client's connect() times out" {
-    local out="$BATS_TEST_TMPDIR/server"
-    start_server "$out" 03-listen --count 7 --timeout 4
-    run timeout 15 python3 -c '
+@test "03-listen: a client that hung up while queued is CLOSE_WAIT, still in the queue, not 'closed by its program'" {
+    local out="$BATS_TEST_TMPDIR/server" gone server
+    start_server "$out" 03-listen --count 2 --timeout 20
+    server=$BG_PID
+    # the first client connects and closes at once, before anyone looks
+    run python3 -c '
 import socket, sys
-held, ok, late = [], 0, 0
-for i in range(7):
-    s = socket.socket()
-    s.settimeout(1)
-    try:
-        s.connect(("127.0.0.1", int(sys.argv[1])))
-        ok += 1
-    except (socket.timeout, OSError):
-        late += 1
-    held.append(s)
-print(ok, "connected,", late, "timed out")
-s.settimeout(10)
-try:
-    held[0].recv(1)
-except OSError:
-    pass
+s = socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=5)
+print(s.getsockname()[1])
+s.close()
 ' "$PORT"
     assert_success
-    assert_output "6 connected, 1 timed out"
-    wait_exit "$BG_PID" 10
+    gone=$output
+    # the second stays, until the lesson closes the queue (nc -N: a FIN)
+    start_bg "$BATS_TEST_TMPDIR/nc" timeout 20 nc -N 127.0.0.1 "$PORT"
+    wait_exit "$server" 20
+    [ "$EXIT_STATUS" -eq 0 ]
+    run cat "$out"
+    assert_line "client 127.0.0.1:$gone: has closed its side, still in the queue"
+    assert_line "2 connections waiting for accept()"
+    plain && return 0
+    flatten
+    assert_output --partial "kernel: tcp 127.0.0.1:$PORT -> 127.0.0.1:$gone CLOSE_WAIT,"
+    assert_output --partial "in a listening socket's queue, not accept()ed; its client has already closed its side"
+    refute_output --partial "closed by its program"
+}
+
+@test "03-listen: the backlog is capped by net.core.somaxconn, and a full queue drops SYNs" {
+    plain && skip "the plain build narrates nothing"
+    [ -r /proc/sys/net/core/somaxconn ] || skip "no net.core.somaxconn"
+    local cap
+    cap=$(cat /proc/sys/net/core/somaxconn)
+    run_lesson timeout 10 "$BIN/03-listen" --port 0 --timeout 1
+    assert_success
+    flatten
+    assert_output --partial "caps the backlog at net.core.somaxconn, $cap here"
+    assert_output --partial "on Linux 6 connections fit in this queue"
+    assert_output --partial "kernel drops each new SYN unanswered"
+}
+
+@test "03-listen: 10 clients at once against backlog 5: 6 wait, 4 get no answer, ListenOverflows rises" {
+    [ -r /proc/net/netstat ] || skip "no /proc/net/netstat"
+    local out="$BATS_TEST_TMPDIR/server" p n ok late
+    start_server "$out" 03-listen --count 7 --timeout 3
+    local server=$BG_PID
+    run timeout 20 python3 - "$PORT" "$out" <<'PY'
+import os, socket, sys, threading, time
+port, out, n = int(sys.argv[1]), sys.argv[2], 10
+go, res, held = threading.Barrier(n), [None] * n, []
+def client(i):
+    s = socket.socket()
+    s.settimeout(1.5)
+    held.append(s)
+    go.wait()
+    try:
+        s.connect(("127.0.0.1", port))
+        res[i] = "connected %d" % s.getsockname()[1]
+    except socket.timeout:
+        res[i] = "timed out %d" % s.getsockname()[1]
+threads = [threading.Thread(target=client, args=(i,)) for i in range(n)]
+for t in threads: t.start()
+for t in threads: t.join()
+for r in sorted(res): print(r)
+# hold every socket until the lesson has counted
+for _ in range(200):
+    if "SyncookiesSent:" in open(out).read():
+        break
+    time.sleep(0.05)
+PY
+    assert_success
+    [ "$(grep -c '^connected ' <<<"$output")" -eq 6 ]
+    [ "$(grep -c '^timed out ' <<<"$output")" -eq 4 ]
+    local clients=$output
+    wait_exit "$server" 10
     [ "$EXIT_STATUS" -eq 1 ]
     run cat "$out"
-    assert_line "    6 connections waiting for accept() (the Recv-Q of the LISTEN socket)"
-    assert_output --partial "timed out: only 6 of 7 connections arrived within --timeout 4 s"
+    assert_line "6 connections waiting for accept()"
+    refute_line "7 connections waiting for accept()"
+    assert_line "only 6 of 7 connections waited within --timeout 3 s"
+    # every client that connected is in the queue; the others knock in vain
+    mapfile -t ok < <(awk '/^connected /{print $2}' <<<"$clients")
+    mapfile -t late < <(awk '/^timed out /{print $3}' <<<"$clients")
+    for p in "${ok[@]}"; do
+        assert_line "client 127.0.0.1:$p: handshake complete, waiting for accept()"
+    done
+    for p in "${late[@]}"; do
+        assert_line "client 127.0.0.1:$p: SYN_SENT, its SYN has had no answer"
+        refute_line "client 127.0.0.1:$p: handshake complete, waiting for accept()"
+    done
+    # the kernel's counters rose by at least one dropped SYN per client
+    n=$(sed -n 's/^ListenOverflows: +\([0-9]*\) since listen().*/\1/p' <<<"$output")
+    [ "$n" -ge 4 ]
+    n=$(sed -n 's/^ListenDrops: +\([0-9]*\) since listen().*/\1/p' <<<"$output")
+    [ "$n" -ge 4 ]
+    assert_line --regexp "^SyncookiesSent: \+[0-9]+ since listen\(\)"
+    plain && return 0
+    flatten
+    assert_output --partial "-> 127.0.0.1:$PORT SYN_SENT, 0 received and unread"
+    assert_output --partial "ListenOverflows and ListenDrops count each SYN"
+}
+
+@test "03-listen: when /proc cannot be read, it says so and concludes nothing" {
+    run_lesson bash -c 'ulimit -n 4 && exec "$@"' _ timeout 10 \
+        "$BIN/03-listen" --port 0 --count 1 --timeout 1
+    assert_failure 1
+    assert_line --regexp "^listening on 127\.0\.0\.1:[0-9]+$"
+    flatten
+    assert_output --partial "could not read /proc/net/tcp: EMFILE (Too many open files); nothing is concluded from it"
+    assert_output --partial "could not read /proc/net/netstat: EMFILE"
+    refute_output --partial "waiting for accept()"
+    refute_output --partial "only 0 of 1"
+    refute_output --partial "since listen()"
 }
 
 @test "03-listen: no --count: watches for --timeout seconds, then exits 0" {
-    run timeout 10 "$BIN/03-listen" --port 0 --timeout 1
+    run_lesson timeout 10 "$BIN/03-listen" --port 0 --timeout 1
     assert_success
     assert_line --regexp "^listening on 127\.0\.0\.1:[0-9]+$"
-    assert_output --partial "watching /proc/net/tcp for 1 s"
-    assert_line "== done: 0 connections waiting, none accept()ed =="
-    assert_output --partial "the listening socket is gone: new clients are now refused"
+    refute_output --partial "connections waited"
+    assert_line --regexp "^ListenOverflows: \+[0-9]+ since listen\(\)"
+    plain && return 0
+    assert_line "== done: nothing was accept()ed =="
+    assert_line "close(3) = 0"
+    assert_output --partial "the listening socket is gone: new clients are refused"
 }
 
-@test "03-listen: --count 1 and no client within --timeout: clear message and exit 1" {
-    run timeout 10 "$BIN/03-listen" --port 0 --count 1 --timeout 1
+@test "03-listen: --count 1 and no client within --timeout: says so and exits 1" {
+    run_lesson timeout 10 "$BIN/03-listen" --port 0 --count 1 --timeout 1
     assert_failure 1
-    assert_output --partial "timed out: only 0 of 1 connection arrived within --timeout 1 s; giving up"
-    assert_line --regexp "^close\([0-9]+\) = 0$"
+    assert_line "only 0 of 1 connections waited within --timeout 1 s"
+    plain && return 0
+    assert_line "close(3) = 0"
 }
 
-@test "03-listen: --help exits 0; a bad option exits 2 with one line naming it" {
+@test "03-listen: --help lists only the options it takes; a bad option exits 2 with one line naming it" {
     run "$BIN/03-listen" --help
     assert_success
-    assert_output --partial "--count N"
+    assert_output --partial "--count N      stop as soon as N connections wait"
+    assert_output --partial "seconds to watch the queue (with --count: at most) (default 300)"
+    refute_output --partial "--message"
     run bash -c '"$1" --count 0 2>&1 >/dev/null' _ "$BIN/03-listen"
     assert_failure 2
     assert_output "03-listen: --count: expected a whole number from 1 to 1000000, got '0' (see --help)"
