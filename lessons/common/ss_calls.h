@@ -159,7 +159,7 @@ enum {
     SS_K_REUSE, SS_K_RCVTIMEO, SS_K_SNDTIMEO, SS_K_NODELAY, SS_K_V6ONLY,
     SS_K_LINGER, SS_K_BUF, SS_K_SHUT, SS_K_GAI, SS_K_POLL, SS_K_NONBLOCK,
     SS_K_FORK, SS_K_WAIT, SS_K_NOTLISTED, SS_K_GETSOCKNAME, SS_K_BROADCAST,
-    SS_K_TRUNC, SS_K_DUP, SS_K_CONNECT_EINTR
+    SS_K_TRUNC, SS_K_DUP, SS_K_CONNECT_EINTR, SS_K_SOERROR
 };
 
 /* A socket's kind, for the narrator's table. */
@@ -800,6 +800,26 @@ static inline int ss_getsockopt(int fd, int level, int name, void *v,
                 ss_optname(level, name).s, ss_optval(level, name, v, *len).s,
                 (unsigned)*len);
     ss_post(&c, rc, err);
+    if (rc == 0 && level == SOL_SOCKET && name == SO_ERROR &&
+        *len == sizeof(int)) {
+        struct ss_sock *s = ss_sock_find(fd);
+        int pending;
+        memcpy(&pending, v, sizeof pending);
+        ss_tell(SS_K_SOERROR, "SO_ERROR: the socket's pending error, "
+                "cleared by reading it. Once a non-blocking connect() has "
+                "ended (poll() said POLLOUT), 0 means the handshake "
+                "succeeded, and anything else is why it failed");
+        if (pending != 0 && s != NULL && s->plen > 0) {
+            struct ss_call was; /* the connect() that failed */
+            was.name = "connect";
+            ss_ctx(&was, &s->peer, s->plen);
+            ss_advise(&was, pending);
+            s->plen = 0; /* it never had a peer */
+        } else if (pending == 0 && s != NULL && s->plen > 0) {
+            s->connected = 1; /* the handshake connect() began is done */
+            ss_kernel(fd);
+        }
+    }
     errno = err;
     return rc;
 }
@@ -939,13 +959,6 @@ static inline int ss_poll(struct pollfd *fds, nfds_t n, int timeout)
     size_t o = 0, i, typed = n;
     int rc, err;
 
-    /* A line typed at a --step prompt is stdin's next input (ss_fgets):
-       fd 0 is ready without waiting for the keyboard. */
-    for (i = 0; i < n && ss_nar.npending > 0; i++)
-        if (fds[i].fd == STDIN_FILENO && (fds[i].events & POLLIN))
-            typed = i;
-    if (typed < n)
-        timeout = 0;
     list[0] = '\0';
     for (i = 0; i < n && o < sizeof list - 40; i++) {
         if (i == 4) {
@@ -959,6 +972,15 @@ static inline int ss_poll(struct pollfd *fds, nfds_t n, int timeout)
     }
     ss_args(&c, "[%s], %lu, %d", list, (unsigned long)n, timeout);
     ss_pre(&c, "poll");
+    /* A line typed at a --step prompt (this one too) is stdin's next
+       input (ss_fgets): fd 0 is ready without waiting for the keyboard. */
+    for (i = 0; i < n && ss_nar.npending > 0; i++)
+        if (fds[i].fd == STDIN_FILENO && (fds[i].events & POLLIN))
+            typed = i;
+    if (typed < n) {
+        timeout = 0;
+        ss_args(&c, "[%s], %lu, %d", list, (unsigned long)n, timeout);
+    }
     rc = poll(fds, n, timeout);
     err = errno;
     ss_post(&c, rc, err);
@@ -990,9 +1012,10 @@ static inline int ss_poll(struct pollfd *fds, nfds_t n, int timeout)
         }
         ss_wrap(4, 4, "ready: ", line, "");
         ss_tell(SS_K_POLL, "poll() returns how many descriptors have "
-                "something to report (revents): POLLIN means a recv() or "
-                "accept() will not wait, POLLOUT a send(), POLLHUP that the "
-                "peer hung up, POLLERR an error to read with SO_ERROR");
+                "something to report (revents): POLLIN means a recv(), "
+                "accept() or read() will not wait, POLLOUT a send(), POLLHUP "
+                "that the peer hung up, POLLERR an error to read with "
+                "SO_ERROR");
     } else if (rc == 0) {
         ss_wrap(4, 4, "", "nothing was ready before the timeout", "");
     }
@@ -1027,7 +1050,7 @@ static inline int ss_fcntl(int fd, int cmd, ...)
     if (cmd == F_GETFL && rc >= 0) {
         char line[500];
         ss_step_done();
-        snprintf(line, sizeof line, "fcntl(%s) = %#x (%s)", c.args,
+        snprintf(line, sizeof line, "fcntl(%.300s) = %#x (%.100s)", c.args,
                  (unsigned)rc,
                  ss_flags_of(ss_oflags, SS_COUNT(ss_oflags), rc).s);
         ss_wrap(0, 4, "", line, SS_BOLD);
