@@ -196,8 +196,12 @@ takes_names() {
     local l
     for l in "${LESSON_LIST[@]}"; do
         takes_option "$l" --port || continue
-        bad --port "$PORT_OK" "$l" --timeout 1 --port 70000
-        bad --timeout "$TIMEOUT_OK" "$l" --timeout 0 --port 70000
+        bad --port "$PORT_OK" "$l" --no-color --port 70000
+        bad --port "$PORT_OK" "$l" --port 70000 --bogus
+        if takes_option "$l" --timeout; then
+            bad --port "$PORT_OK" "$l" --timeout 1 --port 70000
+            bad --timeout "$TIMEOUT_OK" "$l" --timeout 0 --port 70000
+        fi
     done
     report
 }
