@@ -127,8 +127,8 @@ static inline void ss_post(const struct ss_call *c, long ret, int err)
         for (k = 0; tail[k] != '\0'; k++)
             if (tail[k] == ' ')
                 tail[k] = SS_NBSP;
-        snprintf(line, sizeof line, "%s%s(%s) %s", stamp, c->name, c->args,
-                 tail);
+        snprintf(line, sizeof line, "%s%s(%s)%c%s", stamp, c->name, c->args,
+                 SS_NBSP, tail);
         ss_wrap(0, 4, "", line, SS_RED);
         ss_advise(c, err);
     }

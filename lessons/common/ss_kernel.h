@@ -176,8 +176,8 @@ static inline void ss_proc_say(const struct ss_procsock *s, const char *file)
         else if (s->rxq > 0 || s->txq > 0)
             n += (size_t)snprintf(text + n, sizeof text - n,
                                   ", %lu received and unread, %lu not yet "
-                                  "acknowledged by the peer (a SYN or FIN "
-                                  "counts as 1)",
+                                  "acknowledged by the peer (counting a SYN "
+                                  "or FIN as 1)",
                                   s->rxq, s->txq);
         if (s->inode == 0) {
             const char *why = "";
@@ -370,7 +370,14 @@ static inline void ss_kernel(int fd)
             ss_kernel_line(text);
         }
     }
-    if (found == 0) {
+    if (found == 0 && me != NULL && me->connected) {
+        snprintf(text, sizeof text,
+                 "fd %d is %s, but /proc/net lists no connection for it: "
+                 "the connection is over (reset, or closed by both ends) "
+                 "though this descriptor is still open",
+                 fd, link);
+        ss_kernel_line(text);
+    } else if (found == 0) {
         if (ss_once(SS_K_UNLISTED))
             snprintf(text, sizeof text,
                      "fd %d is %s (from /proc/self/fd), and it is not in "
