@@ -5,23 +5,22 @@
 # shellcheck disable=SC2153
 load test_helper
 
-# Lessons run in the foreground with fds 3 and 4 (bats' own) closed, so
-# their socket is fd 3, as in a terminal.
-
 # start_py_receiver OUTFILE N: a python3 UDP receiver on a kernel-chosen
 # loopback port that prints "receiving on 127.0.0.1:PORT", then for each of
-# N datagrams one line "PORT REPR" (sender's port, the bytes as Python
-# shows them), and exits; every wait is bounded. Sets PORT and BG_PID.
+# N datagrams one line "PORT LENGTH REPR" (the sender's port, the length,
+# the bytes as Python shows them, cut at 40), and exits; every wait is
+# bounded. Sets PORT and BG_PID.
 start_py_receiver() {
     start_bg "$1" python3 -u -c '
 import socket, sys
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 1 << 20)
 s.bind(("127.0.0.1", 0))
 s.settimeout(10)
 print("receiving on 127.0.0.1:%d" % s.getsockname()[1])
 for _ in range(int(sys.argv[1])):
     data, addr = s.recvfrom(70000)
-    print(addr[1], repr(data))
+    print(addr[1], len(data), repr(data[:40]))
 ' "$2"
     wait_ready "$1"
 }
@@ -37,114 +36,308 @@ s.close()
 '
 }
 
-@test "09-udp-sender: builds alone with one plain cc command (gcc, clang)" {
-    local c
-    for c in gcc clang; do
-        command -v "$c" >/dev/null || continue
-        run "$c" -std=c11 -Wall -Wextra -Werror -pedantic \
-            "$ROOT/lessons/09-udp-sender/sender.c" \
-            -o "$BATS_TEST_TMPDIR/sender-$c"
+# unwrap FILE: the lesson's output with each call line whole again (the
+# narrator wraps a long one, its continuation indented by 4).
+unwrap() {
+    awk '
+        /^[a-z_0-9]+\(/ { if (call != "") print call; call = $0; next }
+        call != "" && /^    / && call !~ /\) = -?[0-9]+/ {
+            sub(/^ +/, ""); call = call " " $0; next
+        }
+        { if (call != "") { print call; call = "" } print }
+        END { if (call != "") print call }
+    ' "$1"
+}
+
+# sent_from OUTPUT: the port of the "sent N datagrams from 0.0.0.0:PORT"
+# line.
+sent_from() {
+    sed -nE 's/^sent [0-9]+ datagrams? from 0\.0\.0\.0:([0-9]+)$/\1/p' <<<"$1"
+}
+
+@test "09-udp-sender: builds alone with one plain cc command, narrated and plain" {
+    local cc flags=(-std=c11 -Wall -Wextra -Werror -pedantic)
+    for cc in gcc clang; do
+        run "$cc" "${flags[@]}" "$ROOT/lessons/09-udp-sender/sender.c" \
+            -o "$BATS_TEST_TMPDIR/sender"
+        assert_success
+        assert_output ""
+        run "$cc" "${flags[@]}" -DSOCKSTEP_PLAIN \
+            "$ROOT/lessons/09-udp-sender/sender.c" -o "$BATS_TEST_TMPDIR/plain"
         assert_success
         assert_output ""
     done
 }
 
-@test "09-udp-sender: each line is one datagram without its newline; a python3 receiver sees the getsockname port" {
+@test "09-udp-sender: each line is one datagram without its newline; a python3 receiver sees the port getsockname names" {
     start_py_receiver "$BATS_TEST_TMPDIR/recv" 3
     printf 'one\n\ntwo three\n' >"$BATS_TEST_TMPDIR/lines"
-    run "$BIN/09-udp-sender" --port "$PORT" \
-        <"$BATS_TEST_TMPDIR/lines" 3>&- 4>&-
+    run bare "$BIN/09-udp-sender" --port "$PORT" <"$BATS_TEST_TMPDIR/lines"
     assert_success
+    local out="$output"
+    assert_line "sending each line of input to 127.0.0.1:$PORT as one datagram"
+    assert_line "datagram 1: 3 bytes to 127.0.0.1:$PORT"
+    assert_line "datagram 2: 0 bytes to 127.0.0.1:$PORT"
+    assert_line "datagram 3: 9 bytes to 127.0.0.1:$PORT"
+    local sport
+    sport=$(sent_from "$output")
+    [ "$sport" -gt 0 ]
+    wait_exit "$BG_PID"
+    [ "$EXIT_STATUS" -eq 0 ]
+    run cat "$BATS_TEST_TMPDIR/recv"
+    assert_line --index 1 "$sport 3 b'one'"
+    assert_line --index 2 "$sport 0 b''"
+    assert_line --index 3 "$sport 9 b'two three'"
+    plain && return 0
+    run unwrap <(printf '%s\n' "$out")
     assert_line "socket(AF_INET, SOCK_DGRAM, 0) = 3"
     assert_line "sendto(3, \"one\", 3, 0, 127.0.0.1:$PORT, 16) = 3"
     assert_line "sendto(3, \"\", 0, 0, 127.0.0.1:$PORT, 16) = 0"
     assert_line "sendto(3, \"two three\", 9, 0, 127.0.0.1:$PORT, 16) = 9"
     refute_line --regexp '^(connect|bind|listen|accept)\('
-    assert_line --regexp '^getsockname\(3, 0\.0\.0\.0:[0-9]+, 16\) = 0$'
-    local sport
-    sport=$(grep -oE '^getsockname\(3, 0\.0\.0\.0:[0-9]+' <<<"$output")
-    sport="${sport##*:}"
+    assert_line "getsockname(3, 0.0.0.0:$sport, 16) = 0"
     # The kernel chose the port at the first sendto(), not before.
+    assert_line "    kernel: udp 0.0.0.0:$sport (from /proc/net/udp)"
     local first
-    first=$(grep -m 1 -E '^(sendto|getsockname)\(' <<<"$output")
+    first=$(grep -m 1 -E '^(sendto|getsockname)\(|kernel: udp' <<<"$output")
     [[ "$first" == sendto* ]]
-    assert_line "== done: sent 3 of 3 datagrams =="
+}
+
+@test "09-udp-sender: each narrated call and its result match strace, a failing sendto included" {
+    plain && skip "the plain build narrates nothing"
+    need_strace
+    # LeakSanitizer cannot work under ptrace (the sanitizer build).
+    export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0"
+    start_py_receiver "$BATS_TEST_TMPDIR/recv" 2
+    printf 'hello\n\n' >"$BATS_TEST_TMPDIR/lines"
+    run bare "${TRACE[@]}" "$BATS_TEST_TMPDIR/trace" "$BIN/09-udp-sender" \
+        --port "$PORT" <"$BATS_TEST_TMPDIR/lines"
+    assert_success
+    printf '%s\n' "$output" >"$BATS_TEST_TMPDIR/out"
+    strace_matches "$BATS_TEST_TMPDIR/out" "$BATS_TEST_TMPDIR/trace"
     wait_exit "$BG_PID"
     [ "$EXIT_STATUS" -eq 0 ]
-    run cat "$BATS_TEST_TMPDIR/recv"
-    assert_line --index 1 "$sport b'one'"
-    assert_line --index 2 "$sport b''"
-    assert_line --index 3 "$sport b'two three'"
+    # Port 0 is no destination: sendto() fails with EINVAL on Linux.
+    run bare "${TRACE[@]}" "$BATS_TEST_TMPDIR/trace2" "$BIN/09-udp-sender" \
+        --port 0 --message x
+    assert_failure 1
+    printf '%s\n' "$output" >"$BATS_TEST_TMPDIR/out2"
+    strace_matches "$BATS_TEST_TMPDIR/out2" "$BATS_TEST_TMPDIR/trace2"
+    run grep -c 'sendto(3<.*) = -1 EINVAL' "$BATS_TEST_TMPDIR/trace2"
+    assert_output 1
+}
+
+@test "09-udp-sender: to port 0 sendto() fails with EINVAL: perror, exit 1" {
+    run_lesson timeout 10 "$BIN/09-udp-sender" --port 0 --message x
+    assert_failure 1
+    assert_line "sendto: Invalid argument"
+    refute_line --regexp '^datagram 1:'
+    plain && return 0
+    run unwrap <(printf '%s\n' "$output")
+    assert_line "sendto(3, \"x\", 1, 0, 127.0.0.1:0, 16) = -1 EINVAL (Invalid argument)"
 }
 
 @test "09-udp-sender: --message is sent as it is, as one datagram" {
     start_py_receiver "$BATS_TEST_TMPDIR/recv" 1
-    run "$BIN/09-udp-sender" --port "$PORT" \
-        --message $'two\nlines' 3>&- 4>&-
+    run_lesson "$BIN/09-udp-sender" --port "$PORT" --message $'two\nlines'
     assert_success
-    assert_line "sendto(3, \"two\\nlines\", 9, 0, 127.0.0.1:$PORT, 16) = 9"
-    assert_line "== done: sent 1 of 1 datagram =="
+    local out="$output"
+    assert_line "datagram 1: 9 bytes to 127.0.0.1:$PORT"
+    assert_line --regexp '^sent 1 datagram from 0\.0\.0\.0:[0-9]+$'
+    refute_line --partial "sending each line"
     wait_exit "$BG_PID"
     [ "$EXIT_STATUS" -eq 0 ]
     run cat "$BATS_TEST_TMPDIR/recv"
-    assert_line --index 1 --regexp "^[0-9]+ b'two\\\\nlines'$"
+    assert_line --index 1 --regexp "^[0-9]+ 9 b'two\\\\nlines'$"
+    plain && return 0
+    run unwrap <(printf '%s\n' "$out")
+    assert_line "sendto(3, \"two\\nlines\", 9, 0, 127.0.0.1:$PORT, 16) = 9"
 }
 
-@test "09-udp-sender: sending with nobody listening succeeds, and no error is recorded" {
+@test "09-udp-sender: a NUL byte inside a line is sent too" {
+    start_py_receiver "$BATS_TEST_TMPDIR/recv" 1
+    printf 'a\0b\n' >"$BATS_TEST_TMPDIR/lines"
+    run bare "$BIN/09-udp-sender" --port "$PORT" <"$BATS_TEST_TMPDIR/lines"
+    assert_success
+    assert_line "datagram 1: 3 bytes to 127.0.0.1:$PORT"
+    wait_exit "$BG_PID"
+    run cat "$BATS_TEST_TMPDIR/recv"
+    assert_line --index 1 --regexp "^[0-9]+ 3 b'a\\\\x00b'$"
+}
+
+@test "09-udp-sender: sending with nobody receiving succeeds, and no error is recorded" {
     local port
     port=$(closed_port)
     printf 'a\nb\nc\n' >"$BATS_TEST_TMPDIR/lines"
-    run timeout 10 "$BIN/09-udp-sender" --port "$port" \
-        <"$BATS_TEST_TMPDIR/lines" 3>&- 4>&-
+    run bare timeout 10 "$BIN/09-udp-sender" --port "$port" \
+        <"$BATS_TEST_TMPDIR/lines"
     assert_success
-    assert_line "sendto(3, \"a\", 1, 0, 127.0.0.1:$port, 16) = 1"
-    assert_line "sendto(3, \"b\", 1, 0, 127.0.0.1:$port, 16) = 1"
+    assert_line "datagram 3: 1 byte to 127.0.0.1:$port"
+    assert_line --regexp '^sent 3 datagrams from 0\.0\.0\.0:[0-9]+$'
+    plain && return 0
+    run unwrap <(printf '%s\n' "$output")
     assert_line "sendto(3, \"c\", 1, 0, 127.0.0.1:$port, 16) = 1"
-    assert_line "getsockopt(3, SOL_SOCKET, SO_ERROR, [0], 4) = 0"
+    assert_line "getsockopt(3, SOL_SOCKET, SO_ERROR, [0], [4]) = 0"
     refute_output --partial "ECONNREFUSED ("
-    assert_line "== done: sent 3 of 3 datagrams =="
+    assert_output --partial "an unconnected UDP socket"
 }
 
-@test "09-udp-sender: a line over 65507 bytes fails with EMSGSIZE, the next is still sent, exit 1" {
-    start_py_receiver "$BATS_TEST_TMPDIR/recv" 1
+@test "09-udp-sender: a line of exactly 65507 bytes goes whole; a longer one stops it with the limit named, exit 1" {
+    start_py_receiver "$BATS_TEST_TMPDIR/recv" 2
     {
-        head -c 70000 /dev/zero | tr '\0' z
+        printf 'first\n'
+        head -c 65507 /dev/zero | tr '\0' y
+        printf '\n'
+        head -c 65508 /dev/zero | tr '\0' z
         printf '\nafter\n'
     } >"$BATS_TEST_TMPDIR/lines"
-    run timeout 10 "$BIN/09-udp-sender" --port "$PORT" \
-        <"$BATS_TEST_TMPDIR/lines" 3>&- 4>&-
+    run bare timeout 10 "$BIN/09-udp-sender" --port "$PORT" \
+        <"$BATS_TEST_TMPDIR/lines"
     assert_failure 1
-    assert_line --regexp '^sendto\(3, "z+"\.\.\., 70000, 0, 127\.0\.0\.1:[0-9]+, 16\) = -1 EMSGSIZE \(.*\)$'
-    assert_line "sendto(3, \"after\", 5, 0, 127.0.0.1:$PORT, 16) = 5"
-    assert_line "== done: sent 1 of 2 datagrams =="
+    assert_line "datagram 2: 65507 bytes to 127.0.0.1:$PORT"
+    assert_line "line 3 is longer than 65507 bytes, the most a UDP datagram over IPv4 carries"
+    refute_line --regexp '^datagram 3'
     wait_exit "$BG_PID"
     run cat "$BATS_TEST_TMPDIR/recv"
-    assert_line --index 1 --regexp "^[0-9]+ b'after'$"
+    assert_line --index 1 --regexp "^[0-9]+ 5 b'first'$"
+    assert_line --index 2 --regexp "^[0-9]+ 65507 b'y+'$"
+    refute_output --partial "after"
+    plain && return 0
+    run unwrap <(printf '%s\n' "$output")
+    refute_line --regexp '^sendto\(3, "z'
+}
+
+@test "09-udp-sender: endless input with no newline (/dev/zero): memory stays small, the limit is named, exit 1" {
+    # The sanitizers reserve terabytes of address space: no ulimit -v there.
+    local limit=""
+    [[ "$BIN" == */sanitize ]] || limit="ulimit -v 32768;"
+    # shellcheck disable=SC2016 # expanded by the inner bash
+    run timeout 10 bash -c "$limit"' exec "$0" "$1" --port 9 </dev/zero' \
+        "$ROOT/tests/hostile/run-clean" "$BIN/09-udp-sender"
+    [ "$status" -ne 124 ] # it ended by itself, not killed by timeout
+    assert_failure 1
+    assert_line "line 1 is longer than 65507 bytes, the most a UDP datagram over IPv4 carries"
+    refute_line --partial "datagram 1:"
+}
+
+@test "09-udp-sender: stdin closed at start: end of input at once, nothing sent, exit 0" {
+    local t0=$SECONDS
+    # Closed inside bash -c: closed around `run` itself, fd 0 would be the
+    # read end of the pipe bats captures the output with.
+    # shellcheck disable=SC2016 # expanded by the inner bash
+    run timeout 10 bash -c '"$0" "$@" <&-' "$ROOT/tests/hostile/run-clean" \
+        "$BIN/09-udp-sender" --port 9
+    [ "$status" -ne 124 ]
+    assert_success
+    ((SECONDS - t0 < 5))
+    assert_line "sent 0 datagrams from 0.0.0.0:0"
+    plain && return 0
+    # fd 0 was /dev/null, not the socket: the socket is still fd 3
+    assert_line "socket(AF_INET, SOCK_DGRAM, 0) = 3"
+    refute_line --regexp '^sendto\('
 }
 
 @test "09-udp-sender: empty input sends nothing and exits 0" {
-    run timeout 10 "$BIN/09-udp-sender" --port "$(closed_port)" \
-        </dev/null 3>&- 4>&-
+    run bare timeout 10 "$BIN/09-udp-sender" --port "$(closed_port)" \
+        </dev/null
     assert_success
+    assert_line "sent 0 datagrams from 0.0.0.0:0"
+    plain && return 0
     refute_line --regexp '^sendto\('
-    assert_line "== done: sent 0 of 0 datagrams =="
     assert_line "close(3) = 0"
+}
+
+@test "09-udp-sender: no line within --timeout: says so, exit 1; after a line: no more lines, exit 0" {
+    local port
+    port=$(closed_port)
+    # stdin: a pipe whose writer stays silent for 3 s; the test does not
+    # wait for it (a process substitution, holding no fd of bats').
+    # shellcheck disable=SC2016 # expanded by the inner bash
+    run timeout 10 bash -c '"$0" "$1" --port "$2" --timeout 1 \
+        < <(exec sleep 3 2>/dev/null 3>&- 4>&-)' \
+        "$ROOT/tests/hostile/run-clean" "$BIN/09-udp-sender" "$port"
+    assert_failure 1
+    assert_line "no line within --timeout 1 s"
+    # shellcheck disable=SC2016 # expanded by the inner bash
+    run timeout 10 bash -c '"$0" "$1" --port "$2" --timeout 1 \
+        < <(echo one; exec sleep 3 2>/dev/null 3>&- 4>&-)' \
+        "$ROOT/tests/hostile/run-clean" "$BIN/09-udp-sender" "$port"
+    assert_success
+    assert_line "datagram 1: 3 bytes to 127.0.0.1:$port"
+    assert_line "no more lines within --timeout 1 s"
+    assert_line --regexp '^sent 1 datagram from 0\.0\.0\.0:[0-9]+$'
+}
+
+@test "09-udp-sender: at a terminal, lines typed at a --step prompt are sent, none lost" {
+    start_py_receiver "$BATS_TEST_TMPDIR/recv" 2
+    run timeout 30 python3 - "$BIN/09-udp-sender" "$PORT" <<'PY'
+import os, pty, select, sys, time
+binary, port = sys.argv[1], sys.argv[2]
+pid, fd = pty.fork()
+if pid == 0:
+    os.execv(binary, [binary, "--step", "--port", port, "--timeout", "2"])
+out = b""
+def more(wait):
+    """Read what the lesson printed; None once the terminal is gone."""
+    global out
+    if not select.select([fd], [], [], wait)[0]:
+        return b""
+    try:
+        return os.read(fd, 4096) or None
+    except OSError:
+        return None
+# Type two lines at the first prompt (without --step: once it waits).
+deadline = time.time() + 20
+while b"Enter runs it" not in out and time.time() < deadline:
+    d = more(1.0)
+    if not d:
+        break
+    out += d
+os.write(fd, b"first\nsecond\n")
+# Then Enter at every prompt; the end is 2 s without input (--timeout).
+answered = 0
+while time.time() < deadline:
+    d = more(0.2)
+    if d is None:
+        break
+    out += d
+    while answered < out.count(b"Enter runs it"):
+        os.write(fd, b"\n")
+        answered += 1
+_, status = os.waitpid(pid, 0)
+print("exit", os.WEXITSTATUS(status))
+print("kept" if b"kept for the program" in out else "no prompt")
+print(out.decode(errors="replace"))
+PY
+    assert_success
+    assert_line "exit 0"
+    assert_line --partial "no more lines within --timeout 2 s"
+    assert_line --regexp '^datagram 2: 6 bytes to 127\.0\.0\.1:[0-9]+'
+    refute_line --regexp '^datagram 3'
+    plain || assert_line "kept"
+    wait_exit "$BG_PID"
+    run cat "$BATS_TEST_TMPDIR/recv"
+    assert_line --index 1 --regexp "^[0-9]+ 5 b'first'$"
+    assert_line --index 2 --regexp "^[0-9]+ 6 b'second'$"
 }
 
 @test "09-udp-sender: bad options exit 2 with one line naming the option" {
     local args
     for args in "--port 65536" "--port -1" "--timeout x" "--host 1.2.3" \
-        "--message" "--bogus"; do
+        "--message" "--count 2" "--bogus"; do
         # shellcheck disable=SC2086 # split the option from its value
-        run timeout 5 "$BIN/09-udp-sender" $args </dev/null 3>&- 4>&-
+        run bare timeout 5 "$BIN/09-udp-sender" $args </dev/null
         assert_failure 2
         [ "${#lines[@]}" -eq 1 ]
         assert_output --partial "${args%% *}"
     done
 }
 
-@test "09-udp-sender: --help exits 0 and shows --message" {
-    run "$BIN/09-udp-sender" --help 3>&- 4>&-
+@test "09-udp-sender: --help shows --message, the 65507-byte limit, and what --timeout bounds" {
+    run_lesson "$BIN/09-udp-sender" --help
     assert_success
     assert_output --partial "--message T"
+    assert_output --partial "65507 bytes"
+    assert_output --partial "seconds to wait for each line, and for sendto() (default 300)"
+    refute_output --partial "--count"
 }

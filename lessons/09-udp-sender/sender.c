@@ -2,31 +2,32 @@
  * Lesson 09: a UDP sender, sendto()
  *
  * A UDP sender needs no connection: no connect(), no accept(), not even a
- * bind(). Each sendto() names its destination and sends one datagram; the
- * kernel gives the socket a port at the first one. sendto() returning N
- * only means the kernel took the N bytes: nothing says they arrived, and
- * sending to a port where nobody listens succeeds too.
+ * bind(). Each sendto() names its destination and sends one datagram, and
+ * the kernel gives the socket a port at the first one. sendto() returning
+ * N only means the kernel took the N bytes: nothing says they arrived, and
+ * sending to a port where nobody receives succeeds too.
+ *
+ * Each line of input goes as one datagram, without its newline (an empty
+ * line is an empty datagram); --message TEXT sends TEXT alone. A line
+ * longer than 65507 bytes, the most a UDP datagram over IPv4 carries, ends
+ * the program with exit status 1.
  *
  * Build: make 09-udp-sender
  *        (or: cc lessons/09-udp-sender/sender.c -o sender)
- * Run:   first, in another terminal: build/08-udp-receiver --port 9999
- *        then: build/09-udp-sender --port 9999     (type lines, Ctrl-D ends)
- *        or:   build/09-udp-sender --port 9999 --message hello
- *        or:   seq 1 100 | build/09-udp-sender --port 9999
+ * Run:   first, in another terminal: build/08-udp-receiver
+ *        then: build/09-udp-sender            (type lines, Ctrl-D ends)
+ *        or:   build/09-udp-sender --message hello
  *
- * Each line of standard input is sent as one datagram, without its
- * newline: the datagram's own boundary marks where the message ends. An
- * empty line is sent as an empty datagram (0 bytes). --message TEXT sends
- * TEXT, as it is, as a single datagram instead. At most 65507 bytes fit in
- * one UDP datagram over IPv4. Exit 0 if every sendto() succeeded, else 1.
+ * Every socket call below narrates itself: sockstep.h wraps each one in a
+ * macro of the same name that prints it as strace would. Build with
+ * -DSOCKSTEP_PLAIN for the same program without the narration.
  */
 #define _POSIX_C_SOURCE 200809L
 
-#include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/time.h>
@@ -34,17 +35,66 @@
 
 #include "../common/sockstep.h"
 
+/* 65535 (IPv4's largest packet) - 20 (IP header) - 8 (UDP header). */
+#define MAX_DATAGRAM 65507
+
 static const struct ss_lesson lesson = {
     .name = "09-udp-sender",
-    .summary = "a UDP sender: sendto() each line of input as one datagram",
-    .example = "  first, in another terminal: build/08-udp-receiver "
-               "--port 9999\n"
-               "  then: printf 'one\\ntwo\\n' | build/09-udp-sender "
-               "--port 9999",
+    .summary = "send each line of input as one UDP datagram (at most 65507 "
+               "bytes)",
+    .example = "  first, in another terminal: build/08-udp-receiver\n"
+               "  then: printf 'one\\ntwo\\n' | build/09-udp-sender\n"
+               "  (a line longer than 65507 bytes ends it with exit status 1)",
+    .options = SS_OPT_NET | SS_OPT_CLIENT | SS_OPT_MESSAGE,
     .port = 9999,
-    .options = SS_OPT_MESSAGE,
-    .count = 0,
+    .timeout = 300,
+    .timeout_help = "seconds to wait for each line, and for sendto()",
 };
+
+/* What read_line() returns besides a line's length. */
+enum { END = -1, QUIET = -2, TOO_LONG = -3, FAILED = -4 };
+
+/*
+ * The next line of standard input, waiting at most timeout seconds for it,
+ * into line (cap bytes). Returns its length without the newline, or END,
+ * QUIET (nothing within timeout), TOO_LONG or FAILED (already reported).
+ */
+static long read_line(char *line, size_t cap, int timeout)
+{
+    struct pollfd in;
+    size_t n;
+    int rc;
+
+    in.fd = STDIN_FILENO;
+    in.events = POLLIN;
+    do
+        rc = poll(&in, 1, timeout * 1000);
+    while (rc == -1 && errno == EINTR); /* a signal: wait again */
+    if (rc == -1) {
+        perror("poll");
+        return FAILED;
+    }
+    if (rc == 0)
+        return QUIET;
+    /* fgets() does not say how many bytes it stored, and a NUL byte in
+       the input would fool strlen(): fill line with '\n' first, and the
+       last '\0' is then the one fgets() put after the text. */
+    memset(line, '\n', cap);
+    if (fgets(line, (int)cap, stdin) == NULL) {
+        if (ferror(stdin)) {
+            perror("fgets"); /* an error, not the end of the input */
+            return FAILED;
+        }
+        return END;
+    }
+    for (n = cap - 1; line[n] != '\0'; n--)
+        ;
+    if (n == cap - 1 && line[n - 1] != '\n')
+        return TOO_LONG; /* the buffer is full and the line goes on */
+    if (n > 0 && line[n - 1] == '\n')
+        n--;
+    return (long)n;
+}
 
 int main(int argc, char **argv)
 {
@@ -52,169 +102,110 @@ int main(int argc, char **argv)
     struct sockaddr_in to, local;
     socklen_t len;
     struct timeval wait;
-    char *line = NULL; /* grown by getline() to fit the longest line */
-    size_t cap = 0;
-    int fd, rc, err = 0, bound = 0, status = 0;
-    long number = 0, sent_ok = 0;
+    char line[MAX_DATAGRAM + 2]; /* the text, its '\n', fgets()'s '\0' */
+    long size, sent_ok = 0;
+    ssize_t sent;
+    int fd, err = 0;
 
     ss_start(&lesson, &opt, argc, argv);
-
-    /* region: setup */
-    ss_next("socket(AF_INET, SOCK_DGRAM, 0)");
-    fd = socket(AF_INET, SOCK_DGRAM, 0);
-    ss_ret(fd);
-    if (fd == -1)
+    /* Unbuffered: poll() on fd 0 then sees every byte not yet read, and
+       no line can wait unseen in stdio's buffer. */
+    if (setvbuf(stdin, NULL, _IONBF, 0) != 0) {
+        perror("setvbuf");
         return 1;
-    ss_say("a UDP socket: no connect(), no accept(), no bind(); it has no "
-           "address yet and no peer");
-    ss_kernel(fd);
+    }
 
-    /* sendto() waits at most --timeout seconds: a send timeout. */
+    fd = socket(AF_INET, SOCK_DGRAM, 0);
+    if (fd == -1) {
+        perror("socket");
+        return 1;
+    }
+    /* sendto() waits only while the send buffer is full: at most
+       --timeout seconds. */
     wait.tv_sec = opt.timeout;
     wait.tv_usec = 0;
-    ss_next("setsockopt(%d, SOL_SOCKET, SO_SNDTIMEO, {%d s}, %u)", fd,
-            opt.timeout, (unsigned)sizeof wait);
-    rc = setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &wait, sizeof wait);
-    ss_ret(rc);
-    if (rc == -1)
+    if (setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &wait, sizeof wait) == -1) {
+        perror("setsockopt");
         goto fail;
-    ss_say("sendto() normally returns at once; it would wait only while "
-           "the socket's send buffer is full, and then at most %d s",
-           opt.timeout);
+    }
 
     memset(&to, 0, sizeof to);
     to.sin_family = AF_INET;
     to.sin_addr = opt.host;
     to.sin_port = htons(opt.port);
-    if (opt.message != NULL)
-        ss_say("sending --message as one datagram to %s", ss_addr(&to).s);
-    else if (isatty(STDIN_FILENO))
-        ss_say("each line you type goes as one datagram, without its "
-               "newline, to %s",
-               ss_addr(&to).s);
-    else
-        ss_say("reading standard input: each line goes as one datagram, "
-               "without its newline, to %s",
-               ss_addr(&to).s);
-    /* endregion: setup */
+    if (opt.message == NULL)
+        printf("sending each line of input to %s as one datagram%s\n",
+               ss_addr(&to).s, isatty(STDIN_FILENO) ? " (Ctrl-D ends)" : "");
 
-    /* region: sendto */
     for (;;) {
-        const char *data;
-        size_t size;
-        ssize_t sent;
-
+        if (opt.message != NULL && sent_ok == 1)
+            break;
         if (opt.message != NULL) {
-            if (number == 1)
-                break;
-            data = opt.message;
-            size = strlen(opt.message);
+            size = (long)strlen(opt.message); /* at most MAX_DATAGRAM */
+            memcpy(line, opt.message, (size_t)size);
         } else {
-            ssize_t got;
-            ss_ask("type a line and press Enter (Ctrl-D ends)");
-            got = getline(&line, &cap, stdin);
-            if (got == -1) {
-                if (ferror(stdin)) {
-                    ss_say("could not read standard input: %s",
-                           strerror(errno));
-                    status = 1;
-                }
-                break;
-            }
-            if (got > 0 && line[got - 1] == '\n')
-                got--; /* the datagram is the line's text */
-            data = line;
-            size = (size_t)got;
+            size = read_line(line, sizeof line, opt.timeout);
         }
-        number++;
+        if (size == QUIET)
+            printf("no %s within --timeout %d s\n",
+                   sent_ok > 0 ? "more lines" : "line", opt.timeout);
+        if (size == TOO_LONG)
+            printf("line %ld is longer than %d bytes, the most a UDP "
+                   "datagram over IPv4 carries\n",
+                   sent_ok + 1, MAX_DATAGRAM);
+        if (size == END || (size == QUIET && sent_ok > 0))
+            break;
+        if (size < 0)
+            goto fail;
 
-        ss_title("datagram %ld", number);
-        do {
-            ss_next("sendto(%d, %s, %lu, 0, %s, %u)", fd,
-                    ss_bytes(data, (long)size).s, (unsigned long)size,
-                    ss_addr(&to).s, (unsigned)sizeof to);
-            sent = sendto(fd, data, size, 0, (struct sockaddr *)&to, sizeof to);
-            ss_ret(sent);
-        } while (sent == -1 && errno == EINTR); /* a signal: send again */
+        heading("datagram %ld", sent_ok + 1);
+        do
+            sent = sendto(fd, line, (size_t)size, 0, (struct sockaddr *)&to,
+                          sizeof to);
+        while (sent == -1 && errno == EINTR); /* a signal: send again */
         if (sent == -1) {
-            status = 1;
-            if (errno == EAGAIN || errno == EWOULDBLOCK) {
-                ss_timed_out("the kernel did not take the datagram",
-                             opt.timeout);
-                break;
-            }
-            continue; /* this datagram is not sent; try the next one */
+            perror("sendto");
+            goto fail;
         }
         sent_ok++;
-        if (size == 0)
-            ss_say("an empty datagram, 0 bytes: still a datagram; the "
-                   "receiver's recvfrom() returns 0 for it");
-        if (sent_ok == 1)
-            ss_say("sendto() returned %ld: the kernel took the %ld "
-                   "byte%s as one datagram and sent it to %s. That is all "
-                   "it means: UDP has no acknowledgement, so nothing here "
-                   "says whether anyone received it, or even listens",
-                   (long)sent, (long)sent, sent == 1 ? "" : "s",
-                   ss_addr(&to).s);
-        else
-            ss_say("the kernel took datagram %ld; whether it arrives, "
-                   "the sender cannot know",
-                   number);
-
-        if (!bound) {
-            /* The socket had no address: what did the kernel pick? */
-            len = sizeof local;
-            ss_next("getsockname(%d, &local, &len)", fd);
-            rc = getsockname(fd, (struct sockaddr *)&local, &len);
-            ss_ret_as(rc, "getsockname(%d, %s, %u)", fd, ss_addr(&local).s,
-                      (unsigned)len);
-            if (rc == -1)
-                goto fail;
-            bound = 1;
-            ss_say("no bind() was called: at the first sendto() the kernel "
-                   "gave the socket port %u (0.0.0.0 means any local "
-                   "address). Every datagram leaves from this port, and "
-                   "the receiver sees it as the sender's port",
-                   (unsigned)ntohs(local.sin_port));
-            ss_kernel(fd);
-        }
+        printf("datagram %ld: %ld byte%s to %s\n", sent_ok, (long)sent,
+               sent == 1 ? "" : "s", ss_addr(&to).s);
     }
-    /* endregion: sendto */
-    free(line);
-    line = NULL;
 
-    /* region: error */
-    if (sent_ok > 0) {
-        /* Did the kernel record an error for this socket since? */
-        len = sizeof err;
-        ss_next("getsockopt(%d, SOL_SOCKET, SO_ERROR, &err, &len)", fd);
-        rc = getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len);
-        ss_ret_as(rc, "getsockopt(%d, SOL_SOCKET, SO_ERROR, [%d], %u)", fd, err,
-                  (unsigned)len);
-        if (rc == 0 && err == 0)
-            ss_say("no error is pending. Had nobody listened at %s, the "
-                   "kernel there would normally have answered with an "
-                   "ICMP 'port unreachable'; Linux does not report that to "
-                   "an unconnected UDP socket like this one, so every "
-                   "sendto() succeeds. A UDP socket that called connect() "
-                   "would get ECONNREFUSED from its next call instead",
-                   ss_addr(&to).s);
-        else if (rc == 0)
-            ss_say("pending error %s (%s): the kernel recorded it for "
-                   "this socket after an earlier datagram",
-                   ss_errname(err).s, strerror(err));
+    heading("done");
+    /* No bind(): which address did the kernel give the socket? */
+    len = sizeof local;
+    if (getsockname(fd, (struct sockaddr *)&local, &len) == -1) {
+        perror("getsockname");
+        goto fail;
     }
-    /* endregion: error */
-
-    ss_title("done: sent %ld of %ld datagram%s", sent_ok, number,
-             number == 1 ? "" : "s");
-    ss_next("close(%d)", fd);
-    ss_ret(close(fd));
-    return status;
+    printf("sent %ld datagram%s from %s\n", sent_ok, sent_ok == 1 ? "" : "s",
+           ss_addr(&local).s);
+    say("no bind() was called: the kernel chose this port at the first "
+        "sendto() (it is 0 if nothing was sent). 0.0.0.0 fixes no address: "
+        "each datagram leaves from its route's, 127.0.0.1 over loopback");
+    /* Has the kernel recorded an error for this socket since? */
+    len = sizeof err;
+    if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) == -1) {
+        perror("getsockopt");
+        goto fail;
+    }
+    if (err != 0) {
+        printf("the kernel recorded an error: %s\n", strerror(err));
+        goto fail;
+    }
+    if (sent_ok > 0)
+        say("no error is recorded, even if nobody receives at %s: Linux "
+            "does not report an ICMP 'port unreachable' to an unconnected "
+            "UDP socket (a connected one gets ECONNREFUSED)",
+            ss_addr(&to).s);
+    if (close(fd) == -1) {
+        perror("close");
+        return 1;
+    }
+    return 0;
 
 fail:
-    free(line);
-    ss_next("close(%d)", fd);
-    ss_ret(close(fd));
+    close(fd);
     return 1;
 }
