@@ -175,7 +175,7 @@ static inline int ss_type_of(int fd)
 
 static inline int ss_socket(int domain, int type, int protocol)
 {
-    struct ss_call c;
+    struct ss_call c = {0};
     int fd, err;
 
     ss_args(&c, "%s, %s, %d", ss_family_name(domain).s,
@@ -202,7 +202,7 @@ static inline int ss_socket(int domain, int type, int protocol)
 static inline int ss_bind(int fd, const struct sockaddr *addr,
                           socklen_t len)
 {
-    struct ss_call c;
+    struct ss_call c = {0};
     struct ss_sock *s = ss_sock_find(fd);
     int rc, err;
 
@@ -254,7 +254,7 @@ static inline long ss_somaxconn(void)
 
 static inline int ss_listen(int fd, int backlog)
 {
-    struct ss_call c;
+    struct ss_call c = {0};
     int rc, err;
     long cap;
 
@@ -297,7 +297,7 @@ static inline int ss_listen(int fd, int backlog)
 
 static inline int ss_accept(int fd, struct sockaddr *addr, socklen_t *len)
 {
-    struct ss_call c;
+    struct ss_call c = {0};
     struct ss_sock *l = ss_sock_find(fd), *s;
     int conn, err;
 
@@ -336,7 +336,7 @@ static inline int ss_accept(int fd, struct sockaddr *addr, socklen_t *len)
 static inline int ss_connect(int fd, const struct sockaddr *addr,
                              socklen_t len)
 {
-    struct ss_call c;
+    struct ss_call c = {0};
     struct ss_sock *s = ss_sock_find(fd);
     int rc, err;
 
@@ -376,7 +376,7 @@ static inline int ss_connect(int fd, const struct sockaddr *addr,
 
 static inline int ss_shutdown(int fd, int how)
 {
-    struct ss_call c;
+    struct ss_call c = {0};
     int rc, err;
 
     ss_args(&c, "%d, %s", fd, ss_name_of(ss_hows, SS_COUNT(ss_hows), how).s);
@@ -398,7 +398,7 @@ static inline int ss_shutdown(int fd, int how)
 
 static inline int ss_close(int fd)
 {
-    struct ss_call c;
+    struct ss_call c = {0};
     struct ss_sock was, *s = ss_sock_find(fd);
     int rc, err, unread = -1, listening = 0;
     unsigned long inode = 0;
@@ -462,7 +462,7 @@ static inline int ss_close(int fd)
 
 static inline int ss_dup(int fd)
 {
-    struct ss_call c;
+    struct ss_call c = {0};
     struct ss_sock *s = ss_sock_find(fd);
     int nfd, err;
 
@@ -489,7 +489,7 @@ static inline int ss_dup(int fd)
 static inline int ss_getsockname(int fd, struct sockaddr *addr,
                                  socklen_t *len)
 {
-    struct ss_call c;
+    struct ss_call c = {0};
     struct ss_sock *s = ss_sock_find(fd);
     int rc, err;
 
@@ -517,7 +517,7 @@ static inline int ss_getsockname(int fd, struct sockaddr *addr,
 static inline int ss_getpeername(int fd, struct sockaddr *addr,
                                  socklen_t *len)
 {
-    struct ss_call c;
+    struct ss_call c = {0};
     int rc, err;
 
     ss_args(&c, "%d, &addr, &len", fd);
@@ -539,7 +539,7 @@ static inline int ss_getpeername(int fd, struct sockaddr *addr,
 static inline ssize_t ss_send(int fd, const void *buf, size_t len,
                               int flags)
 {
-    struct ss_call c;
+    struct ss_call c = {0};
     ssize_t n;
     int err;
 
@@ -572,7 +572,7 @@ static inline ssize_t ss_send(int fd, const void *buf, size_t len,
 
 static inline ssize_t ss_recv(int fd, void *buf, size_t len, int flags)
 {
-    struct ss_call c;
+    struct ss_call c = {0};
     ssize_t n;
     int err;
 
@@ -607,7 +607,7 @@ static inline ssize_t ss_sendto(int fd, const void *buf, size_t len,
                                 int flags, const struct sockaddr *to,
                                 socklen_t tolen)
 {
-    struct ss_call c;
+    struct ss_call c = {0};
     struct ss_sock *s = ss_sock_find(fd);
     int unbound = s != NULL && s->llen == 0, err;
     ssize_t n;
@@ -638,7 +638,7 @@ static inline ssize_t ss_sendto(int fd, const void *buf, size_t len,
 static inline ssize_t ss_recvfrom(int fd, void *buf, size_t len, int flags,
                                   struct sockaddr *from, socklen_t *fromlen)
 {
-    struct ss_call c;
+    struct ss_call c = {0};
     ssize_t n;
     int err;
 
@@ -723,7 +723,7 @@ static inline struct ss_text ss_optval(int level, int name, const void *v,
 static inline int ss_setsockopt(int fd, int level, int name, const void *v,
                                 socklen_t len)
 {
-    struct ss_call c;
+    struct ss_call c = {0};
     struct ss_sock *s = ss_sock_find(fd);
     int rc, err, on = 0;
 
@@ -785,7 +785,7 @@ static inline int ss_setsockopt(int fd, int level, int name, const void *v,
 static inline int ss_getsockopt(int fd, int level, int name, void *v,
                                 socklen_t *len)
 {
-    struct ss_call c;
+    struct ss_call c = {0};
     int rc, err;
 
     ss_args(&c, "%d, %s, %s, &val, &len", fd,
@@ -872,8 +872,8 @@ static inline const char *ss_eai_advice(int rc)
     case SS_EAI_ADDRFAMILY:
         return "likely cause: the address is of a family the hints leave "
                "out: another ai_family, or, with AI_ADDRCONFIG, a family "
-               "no interface but lo has an address of; try: an address of "
-               "the other family";
+               "this machine has no address of (127.0.0.1 and ::1 do not "
+               "count); try: an address of the other family";
 #endif
     default:
         return NULL;
@@ -884,7 +884,7 @@ static inline int ss_getaddrinfo(const char *node, const char *service,
                                  const struct addrinfo *hints,
                                  struct addrinfo **res)
 {
-    struct ss_call c;
+    struct ss_call c = {0};
     struct addrinfo *ai;
     char hint[200] = "NULL", shown_node[80], shown_serv[40];
     int rc, err, i;
@@ -941,7 +941,7 @@ static inline int ss_getaddrinfo(const char *node, const char *service,
 
 static inline void ss_freeaddrinfo(struct addrinfo *res)
 {
-    struct ss_call c;
+    struct ss_call c = {0};
     int err = errno;
 
     snprintf(c.args, sizeof c.args, "res");
@@ -954,7 +954,7 @@ static inline void ss_freeaddrinfo(struct addrinfo *res)
 
 static inline int ss_poll(struct pollfd *fds, nfds_t n, int timeout)
 {
-    struct ss_call c;
+    struct ss_call c = {0};
     char list[300];
     size_t o = 0, i, typed = n;
     int rc, err;
@@ -1025,7 +1025,7 @@ static inline int ss_poll(struct pollfd *fds, nfds_t n, int timeout)
 
 static inline int ss_fcntl(int fd, int cmd, ...)
 {
-    struct ss_call c;
+    struct ss_call c = {0};
     int rc, err, arg = 0, has_arg = cmd == F_SETFL || cmd == F_SETFD ||
                                     cmd == F_DUPFD;
     va_list ap;
@@ -1068,7 +1068,7 @@ static inline int ss_fcntl(int fd, int cmd, ...)
 
 static inline pid_t ss_fork(void)
 {
-    struct ss_call c;
+    struct ss_call c = {0};
     pid_t pid;
     int err;
 
@@ -1087,7 +1087,8 @@ static inline pid_t ss_fork(void)
         ss_tell(SS_K_FORK, "fork() made a child process, pid %ld: a copy "
                 "of this one, with copies of all its descriptors, so each "
                 "socket now has two. In the parent fork() returns the "
-                "child's pid, in the child 0",
+                "child's pid, in the child 0. When the child ends, the "
+                "kernel sends the parent SIGCHLD",
                 (long)pid);
     }
     errno = err;
@@ -1096,7 +1097,7 @@ static inline pid_t ss_fork(void)
 
 static inline pid_t ss_waitpid(pid_t pid, int *status, int options)
 {
-    struct ss_call c;
+    struct ss_call c = {0};
     pid_t rc;
     int err;
 
