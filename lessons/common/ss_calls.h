@@ -159,7 +159,8 @@ enum {
     SS_K_REUSE, SS_K_RCVTIMEO, SS_K_SNDTIMEO, SS_K_NODELAY, SS_K_V6ONLY,
     SS_K_LINGER, SS_K_BUF, SS_K_SHUT, SS_K_GAI, SS_K_POLL, SS_K_NONBLOCK,
     SS_K_FORK, SS_K_WAIT, SS_K_NOTLISTED, SS_K_GETSOCKNAME, SS_K_BROADCAST,
-    SS_K_TRUNC, SS_K_DUP, SS_K_CONNECT_EINTR, SS_K_SOERROR
+    SS_K_TRUNC, SS_K_DUP, SS_K_CONNECT_EINTR, SS_K_SOERROR,
+    SS_K_RLIMIT, SS_K_EPOLL, SS_K_EPOLL_ET, SS_K_EPOLL_WAIT, SS_K_SENDFILE
 };
 
 /* A socket's kind, for the narrator's table. */
@@ -1151,6 +1152,227 @@ static inline char *ss_fgets(char *buf, int size, FILE *f)
 }
 
 /* ------------------------------------------------------------------ */
+/* Limits, epoll and sendfile (Part II; epoll and sendfile: Linux).    */
+/* ------------------------------------------------------------------ */
+
+static const struct ss_name ss_rlimits[] = {
+    SS_N(RLIMIT_NOFILE), SS_N(RLIMIT_CORE), SS_N(RLIMIT_CPU),
+    SS_N(RLIMIT_DATA), SS_N(RLIMIT_FSIZE), SS_N(RLIMIT_STACK),
+    SS_N(RLIMIT_AS)};
+
+/* "{rlim_cur=1024, rlim_max=RLIM_INFINITY}" */
+static inline struct ss_text ss_rlim_text(const struct rlimit *r)
+{
+    struct ss_text t;
+    size_t o = 0;
+
+    t.s[0] = '\0';
+    if (r == NULL) {
+        ss_tcat(&t, &o, "NULL");
+        return t;
+    }
+    if (r->rlim_cur == RLIM_INFINITY)
+        ss_tcat(&t, &o, "{rlim_cur=RLIM_INFINITY, ");
+    else
+        ss_tcat(&t, &o, "{rlim_cur=%llu, ", (unsigned long long)r->rlim_cur);
+    if (r->rlim_max == RLIM_INFINITY)
+        ss_tcat(&t, &o, "rlim_max=RLIM_INFINITY}");
+    else
+        ss_tcat(&t, &o, "rlim_max=%llu}", (unsigned long long)r->rlim_max);
+    return t;
+}
+
+static inline int ss_getrlimit(int resource, struct rlimit *r)
+{
+    struct ss_call c;
+    int rc, err;
+
+    ss_args(&c, "%s, &rlim",
+            ss_name_of(ss_rlimits, SS_COUNT(ss_rlimits), resource).s);
+    ss_pre(&c, "getrlimit");
+    rc = getrlimit(resource, r);
+    err = errno;
+    if (rc == 0)
+        ss_args(&c, "%s, %s",
+                ss_name_of(ss_rlimits, SS_COUNT(ss_rlimits), resource).s,
+                ss_rlim_text(r).s);
+    ss_post(&c, rc, err);
+    if (rc == 0 && resource == RLIMIT_NOFILE)
+        ss_tell(SS_K_RLIMIT, "RLIMIT_NOFILE: a descriptor number must stay "
+                "below the soft limit (rlim_cur), or socket(), accept() and "
+                "open() fail with EMFILE. A process may raise its soft limit "
+                "up to the hard limit (rlim_max) by itself; only root may "
+                "raise the hard limit");
+    errno = err;
+    return rc;
+}
+
+static inline int ss_setrlimit(int resource, const struct rlimit *r)
+{
+    struct ss_call c;
+    int rc, err;
+
+    ss_args(&c, "%s, %s",
+            ss_name_of(ss_rlimits, SS_COUNT(ss_rlimits), resource).s,
+            ss_rlim_text(r).s);
+    ss_pre(&c, "setrlimit");
+    rc = setrlimit(resource, r);
+    err = errno;
+    ss_post(&c, rc, err);
+    if (rc == 0 && resource == RLIMIT_NOFILE)
+        ss_tell(SS_K_RLIMIT, "RLIMIT_NOFILE: a descriptor number must stay "
+                "below the soft limit (rlim_cur), or socket(), accept() and "
+                "open() fail with EMFILE. A process may raise its soft limit "
+                "up to the hard limit (rlim_max) by itself; only root may "
+                "raise the hard limit");
+    errno = err;
+    return rc;
+}
+
+#ifdef __linux__
+#include <sys/epoll.h>
+#include <sys/sendfile.h>
+
+static const struct ss_name ss_epollbits[] = {
+    SS_N(EPOLLIN), SS_N(EPOLLOUT), SS_N(EPOLLRDHUP), SS_N(EPOLLPRI),
+    SS_N(EPOLLERR), SS_N(EPOLLHUP), SS_N(EPOLLET), SS_N(EPOLLONESHOT)};
+static const struct ss_name ss_epollops[] = {
+    SS_N(EPOLL_CTL_ADD), SS_N(EPOLL_CTL_MOD), SS_N(EPOLL_CTL_DEL)};
+
+/* "{events=EPOLLIN|EPOLLET, data.fd=5}": a program keeps the fd in data. */
+static inline struct ss_text ss_epoll_event_text(const struct epoll_event *e)
+{
+    struct ss_text t;
+
+    if (e == NULL)
+        snprintf(t.s, sizeof t.s, "NULL");
+    else
+        snprintf(t.s, sizeof t.s, "{events=%.100s, data.fd=%d}",
+                 ss_flags_of(ss_epollbits, SS_COUNT(ss_epollbits),
+                             (long)e->events).s,
+                 e->data.fd);
+    return t;
+}
+
+static inline int ss_epoll_create1(int flags)
+{
+    struct ss_call c;
+    int fd, err;
+
+    ss_args(&c, "%s", flags == EPOLL_CLOEXEC ? "EPOLL_CLOEXEC"
+                      : flags == 0           ? "0"
+                                             : "?");
+    ss_pre(&c, "epoll_create1");
+    fd = epoll_create1(flags);
+    err = errno;
+    ss_post(&c, fd, err);
+    if (fd >= 0)
+        ss_tell(SS_K_EPOLL, "fd %d is an epoll instance: a list of "
+                "descriptors that the kernel keeps and watches for the "
+                "program. epoll_ctl() adds, changes and removes entries; "
+                "epoll_wait() returns the ready ones only, so a wait costs "
+                "the same with 10 descriptors or 10,000 (poll() passes and "
+                "checks the whole list each time)",
+                fd);
+    errno = err;
+    return fd;
+}
+
+static inline int ss_epoll_ctl(int ep, int op, int fd, struct epoll_event *e)
+{
+    struct ss_call c;
+    int rc, err;
+
+    ss_args(&c, "%d, %s, %d, %s", ep,
+            ss_name_of(ss_epollops, SS_COUNT(ss_epollops), op).s, fd,
+            ss_epoll_event_text(e).s);
+    ss_pre(&c, "epoll_ctl");
+    rc = epoll_ctl(ep, op, fd, e);
+    err = errno;
+    ss_post(&c, rc, err);
+    if (rc == 0 && e != NULL && (e->events & EPOLLET))
+        ss_tell(SS_K_EPOLL_ET, "EPOLLET, edge-triggered: epoll_wait() "
+                "reports fd %d when something new happens to it (data or a "
+                "connection arrives, room appears in the send buffer), not "
+                "as long as its state lasts. What is left unread is not "
+                "reported again, so on each event the program reads (or "
+                "accepts, or sends) until the call fails with EAGAIN",
+                fd);
+    errno = err;
+    return rc;
+}
+
+static inline int ss_epoll_wait(int ep, struct epoll_event *ev, int max,
+                                int timeout)
+{
+    struct ss_call c;
+    int rc, err, i;
+
+    ss_args(&c, "%d, events, %d, %d", ep, max, timeout);
+    ss_pre(&c, "epoll_wait");
+    rc = epoll_wait(ep, ev, max, timeout);
+    err = errno;
+    ss_post(&c, rc, err);
+    if (rc > 0) {
+        char line[400];
+        size_t o = 0;
+        line[0] = '\0';
+        for (i = 0; i < rc && o < sizeof line - 60; i++) {
+            if (i == 6) {
+                o += (size_t)snprintf(line + o, sizeof line - o, " ...");
+                break;
+            }
+            o += (size_t)snprintf(
+                line + o, sizeof line - o, "%s{fd=%d, events=%s}",
+                i ? ", " : "", ev[i].data.fd,
+                ss_flags_of(ss_epollbits, SS_COUNT(ss_epollbits),
+                            (long)ev[i].events).s);
+        }
+        ss_wrap(4, 4, "ready: ", line, "");
+        ss_tell(SS_K_EPOLL_WAIT, "epoll_wait() filled the first %d entries "
+                "of the array with the descriptors that are ready and what "
+                "each has (data.fd is whatever the program stored with "
+                "epoll_ctl()): EPOLLIN means a recv() or accept() will not "
+                "wait, EPOLLOUT a send(), EPOLLHUP or EPOLLERR that the "
+                "connection is over or failed",
+                rc);
+    } else if (rc == 0) {
+        ss_wrap(4, 4, "", "nothing was ready before the timeout", "");
+    }
+    errno = err;
+    return rc;
+}
+
+static inline ssize_t ss_sendfile(int out, int in, off_t *offset,
+                                  size_t count)
+{
+    struct ss_call c;
+    char before[40] = "NULL";
+    ssize_t n;
+    int err;
+
+    if (offset != NULL)
+        snprintf(before, sizeof before, "[%lld]", (long long)*offset);
+    ss_args(&c, "%d, %d, %s, %zu", out, in, before, count);
+    ss_pre(&c, "sendfile");
+    n = sendfile(out, in, offset, count);
+    err = errno;
+    if (n >= 0 && offset != NULL)
+        ss_args(&c, "%d, %d, %s => [%lld], %zu", out, in, before,
+                (long long)*offset, count);
+    ss_post(&c, (long)n, err);
+    if (n >= 0)
+        ss_tell(SS_K_SENDFILE, "sendfile() had the kernel copy %ld bytes "
+                "from fd %d (a file) into fd %d's send buffer: they never "
+                "passed through the program's memory, and no read() was "
+                "needed",
+                (long)n, in, out);
+    errno = err;
+    return n;
+}
+#endif /* __linux__ */
+
+/* ------------------------------------------------------------------ */
 /* From here on, a lesson's calls are the narrated ones.               */
 /* ------------------------------------------------------------------ */
 
@@ -1177,6 +1399,14 @@ static inline char *ss_fgets(char *buf, int size, FILE *f)
 #define fork() ss_fork()
 #define waitpid(p, s, o) ss_waitpid(p, s, o)
 #define fgets(b, n, f) ss_fgets(b, n, f)
+#define getrlimit(r, l) ss_getrlimit(r, l)
+#define setrlimit(r, l) ss_setrlimit(r, l)
+#ifdef __linux__
+#define epoll_create1(f) ss_epoll_create1(f)
+#define epoll_ctl(e, o, f, ev) ss_epoll_ctl(e, o, f, ev)
+#define epoll_wait(e, ev, n, t) ss_epoll_wait(e, ev, n, t)
+#define sendfile(o, i, off, n) ss_sendfile(o, i, off, n)
+#endif
 
 #endif /* SOCKSTEP_PLAIN */
 #endif /* SS_CALLS_H */

@@ -331,6 +331,8 @@ static inline void ss_kernel(int fd)
     ssize_t len;
     int saved = errno, found;
 
+    if (ss_muted)
+        return;
     snprintf(path, sizeof path, "/proc/self/fd/%d", fd);
     len = readlink(path, link, sizeof link - 1);
     if (len < 0) {
@@ -403,7 +405,8 @@ static inline void ss_kernel_after_close(const struct ss_sock *was)
     char text[400];
     int found = 0;
 
-    if (was == NULL || was->type != SOCK_STREAM || was->llen == 0)
+    if (ss_muted || was == NULL || was->type != SOCK_STREAM ||
+        was->llen == 0)
         return;
     if (was->plen > 0) {
         struct ss_pair p;
@@ -462,7 +465,8 @@ static inline int ss_has_inode(const struct ss_procsock *s, const char *file,
  */
 static inline int ss_still_open(unsigned long inode)
 {
-    return inode != 0 && ss_proc_walk("tcp", ss_has_inode, &inode) > 0;
+    return !ss_muted && inode != 0 &&
+           ss_proc_walk("tcp", ss_has_inode, &inode) > 0;
 }
 
 struct ss_portq {
