@@ -69,8 +69,11 @@ server_done() {
     server_done "$server" "$out"
     run cat "$out"
     # the reset is reported as an error on this client only, in words
-    assert_line --regexp '^(recv|send)\(4, .*\) = -1 (ECONNRESET|EPIPE) \(.*\)$'
-    assert_output --partial "the server closes"
+    assert_line --regexp '^(recv|send): (Connection reset by peer|Broken pipe)$'
+    plain && return 0
+    # (a long call line wraps inside its arguments)
+    assert_output --regexp '(recv|send)\(4, [^=]*\) = -1 (ECONNRESET|EPIPE) \('
+    assert_output --partial "likely cause: "
 }
 
 @test "hostile 06: a client that says nothing is timed out (--timeout 1) and the next is served" {
@@ -129,9 +132,10 @@ server_done() {
     echo_one "$PORT"
     server_done "$server" "$out"
     run cat "$out"
-    assert_line --regexp '^send\(4, .*, MSG_NOSIGNAL\) = -1 (EPIPE|ECONNRESET) \(.*\)$'
-    assert_output --regexp "has closed its end|reset the connection"
-    refute_output --partial "SIGPIPE killed"
+    assert_line --regexp '^send: (Broken pipe|Connection reset by peer)$'
+    plain && return 0
+    assert_output --regexp 'send\(4, [^=]*MSG_NOSIGNAL\) = -1 (EPIPE|ECONNRESET) \('
+    assert_output --partial "likely cause: "
 }
 
 # ---- 04 accept server ---------------------------------------------------

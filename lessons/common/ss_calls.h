@@ -551,10 +551,10 @@ static inline ssize_t ss_send(int fd, const void *buf, size_t len,
     err = errno;
     ss_post(&c, (long)n, err);
     if (n >= 0) {
-        ss_tell(SS_K_SEND, "send() copied %ld bytes into the kernel's send "
+        ss_tell(SS_K_SEND, "send() copied %ld byte%s into the kernel's send "
                 "buffer and returned; TCP delivers them later. A return "
                 "says nothing about whether the peer has them",
-                (long)n);
+                (long)n, n == 1 ? "" : "s");
 #ifdef MSG_NOSIGNAL
         if (flags & MSG_NOSIGNAL)
             ss_tell(SS_K_NOSIGNAL, "MSG_NOSIGNAL: if a send fails with "
@@ -622,9 +622,9 @@ static inline ssize_t ss_sendto(int fd, const void *buf, size_t len,
     err = errno;
     ss_post(&c, (long)n, err);
     if (n >= 0) {
-        ss_tell(SS_K_SENDTO, "one datagram of %ld bytes handed to the "
+        ss_tell(SS_K_SENDTO, "one datagram of %ld byte%s handed to the "
                 "kernel for %s. UDP never says whether it arrives",
-                (long)n, c.addr);
+                (long)n, n == 1 ? "" : "s", c.addr);
         if (unbound) {
             s->llen = 1; /* bound now, by the kernel */
             ss_tell(SS_K_SENDTO_BIND, "the socket had no address, so the "
@@ -658,9 +658,9 @@ static inline ssize_t ss_recvfrom(int fd, void *buf, size_t len, int flags,
     ss_post(&c, (long)n, err);
     if (n >= 0 && ss_type_of(fd) == SOCK_DGRAM) {
         ss_tell(SS_K_RECVFROM, "one recvfrom() returns one whole datagram "
-                "(here %ld bytes) and says who sent it: UDP keeps the "
+                "(here %ld byte%s) and says who sent it: UDP keeps the "
                 "boundaries of what was sent",
-                (long)n);
+                (long)n, n == 1 ? "" : "s");
         if ((size_t)n > len)
             ss_wrap(4, 0, "",
                     "the datagram was longer than the buffer: only the "
@@ -975,7 +975,7 @@ static inline int ss_poll(struct pollfd *fds, nfds_t n, int timeout)
     ss_pre(&c, "poll");
     /* A line typed at a --step prompt (this one too) is stdin's next
        input (ss_fgets): fd 0 is ready without waiting for the keyboard. */
-    for (i = 0; i < n && ss_nar.npending > 0; i++)
+    for (i = 0; i < n && (ss_nar.npending > 0 || ss_nar.stdin_eof); i++)
         if (fds[i].fd == STDIN_FILENO && (fds[i].events & POLLIN))
             typed = i;
     if (typed < n) {
@@ -1137,6 +1137,8 @@ static inline char *ss_fgets(char *buf, int size, FILE *f)
 {
     size_t n, i;
 
+    if (f == stdin && ss_nar.npending == 0 && ss_nar.stdin_eof)
+        return NULL; /* Ctrl-D was typed at a --step prompt */
     if (f != stdin || ss_nar.npending == 0 || size < 2)
         return fgets(buf, size, f);
     for (i = 0; i < ss_nar.npending && ss_nar.pending[i] != '\n'; i++)

@@ -39,7 +39,8 @@ static struct {
     struct ss_sock socks[SS_MAX_FDS];
     char pending[4096];  /* text typed at a --step prompt, for the program */
     size_t npending;
-} ss_nar = {"sockstep", 0, 0, 0, 0, 78, 30, 0, 0, 0, {0}, {{0}}, "", 0};
+    int stdin_eof;       /* Ctrl-D was typed at a --step prompt */
+} ss_nar = {"sockstep", 0, 0, 0, 0, 78, 30, 0, 0, 0, {0}, {{0}}, "", 0, 0};
 
 /* Descriptors the signal handler closes: only what it may read safely. */
 static volatile sig_atomic_t ss_sig_fds[SS_MAX_FDS];
@@ -375,8 +376,15 @@ static inline void ss_step_wait(const char *call)
         n = read(STDIN_FILENO, in, sizeof in);
         if (n == -1 && errno == EINTR)
             continue;
-        if (n <= 0)
-            break; /* end of input: run the rest without waiting */
+        if (n == 0) {
+            /* Ctrl-D: the end of input is the program's, like a line
+               typed here; the prompt takes it as Enter too. */
+            ss_nar.stdin_eof = 1;
+            fputs("    (end of input kept for the program) ", stdout);
+            break;
+        }
+        if (n < 0)
+            break; /* stdin is gone: run the rest without waiting */
         if (n == 1 && in[0] == '\n')
             break;
         if (ss_nar.npending + (size_t)n <= sizeof ss_nar.pending) {

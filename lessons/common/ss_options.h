@@ -35,7 +35,7 @@ struct ss_extra {
     long lo, hi;      /* a number from lo to hi; lo > hi: any text */
 };
 
-#define SS_MAX_EXTRA 8
+#define SS_MAX_EXTRA 12
 
 /* What a lesson tells ss_start() about itself. */
 struct ss_lesson {
