@@ -41,7 +41,8 @@ done
 
 for bin in 01-socket 02-bind 03-listen 04-accept 05-connect \
     06-send-recv-server 06-send-recv-client 07-close 08-udp-receiver \
-    09-udp-sender; do
+    09-udp-sender 10-getaddrinfo 11-dual-stack-server \
+    14-nonblocking-connect; do
     if [[ ! -x "$BIN_DIR/$bin" ]]; then
         echo "runs.sh: $BIN_DIR/$bin is missing: build the lessons first" >&2
         exit 1
@@ -142,7 +143,8 @@ run() {
 ready() {
     local name=$1 i line
     for ((i = 0; i < 200; i++)); do
-        line=$(grep -m 1 -E '^(listening|receiving) on [0-9.]+:[0-9]+$' \
+        line=$(grep -m 1 -E \
+            '^(listening|receiving) on ([0-9.]+|\[[0-9a-f:.]+\]):[0-9]+$' \
             "$WORK/$name.txt" || true)
         if [[ -n "$line" ]]; then
             PORT=${line##*:}
@@ -217,6 +219,64 @@ run 09-udp-sender 0 'hello\n\nthree datagrams\n' -- \
 finish 08-udp-receiver
 run 09-udp-sender.nobody 0 -- \
     09-udp-sender --port "$PORT" --message "anyone there?" "${T[@]}"
+
+# Part II
+# Lesson 10: the client looks up localhost (one address or two, as this
+# machine's /etc/hosts says) and tries each in turn; the server, lesson 04,
+# listens on 127.0.0.1 only.
+start 10-getaddrinfo.server 0 04-accept --port 0 --count 1 "${T[@]}"
+ready 10-getaddrinfo.server
+run 10-getaddrinfo 0 -- 10-getaddrinfo --port "$PORT" "${T[@]}"
+finish 10-getaddrinfo.server
+rm "$WORK/10-getaddrinfo.server.txt" # lesson 04's chapter shows it
+
+# Lesson 11: the server on its default ::1 and lesson 10 as an IPv6
+# client; then the server on 127.0.0.1, which becomes ::ffff:127.0.0.1,
+# and lesson 10 as an IPv4 client (its own transcript is lesson 10's again).
+start 11-dual-stack-server 0 11-dual-stack-server --port 0 --count 1 "${T[@]}"
+ready 11-dual-stack-server
+run 11-dual-stack.client 0 -- 10-getaddrinfo --host ::1 --port "$PORT" "${T[@]}"
+finish 11-dual-stack-server
+start 11-dual-stack-server.mapped 0 11-dual-stack-server --host 127.0.0.1 \
+    --port 0 --count 1 "${T[@]}"
+ready 11-dual-stack-server.mapped
+run 11-dual-stack.client4 0 -- \
+    10-getaddrinfo --host 127.0.0.1 --port "$PORT" "${T[@]}"
+finish 11-dual-stack-server.mapped
+rm "$WORK/11-dual-stack.client4.txt"
+
+# Lesson 14: a non-blocking connect() to a server that sends its line only
+# when told to (the tests' Python peer, late-server), so that the first
+# recv() finds nothing and poll() waits; then a connect() that is refused:
+# that server has gone, and nothing listens on its port any more.
+FLAG="$WORK/late.flag"
+: >"$WORK/late.txt"
+python3 "$(dirname "${BASH_SOURCE[0]}")/../tests/hostile/peer.py" \
+    late-server "$FLAG" </dev/null >"$WORK/late.txt" 2>&1 &
+BG[late]=$!
+PIDS+=("${BG[late]}")
+ready late
+start 14-nonblocking-connect 0 14-nonblocking-connect --host 127.0.0.1 \
+    --port "$PORT" "${T[@]}"
+waiting 14-nonblocking-connect '= -1 EAGAIN'
+touch "$FLAG"
+finish 14-nonblocking-connect
+wait "${BG[late]}" || die "the late server failed: $(cat "$WORK/late.txt")"
+rm "$WORK/late.txt" "$FLAG"
+run 14-nonblocking-connect.refused 1 -- 14-nonblocking-connect \
+    --host 127.0.0.1 --port "$PORT" "${T[@]}"
+
+# Part II: 15 to 18
+# Lesson 15: the framing server takes two clients: one sends its two lines
+# a byte at a time (the second line is empty), one sends both its messages
+# in one send().
+start 15-framing-server 0 15-framing-server --port 0 --count 2 "${T[@]}"
+ready 15-framing-server
+run 15-framing-client 0 'hi\n\n' -- \
+    15-framing-client --port "$PORT" --bytewise "${T[@]}"
+run 15-framing-client.together 0 'one\ntwo\n' -- \
+    15-framing-client --port "$PORT" --together "${T[@]}"
+finish 15-framing-server
 
 mkdir -p "$OUT_DIR"
 rm -f "$OUT_DIR"/*.txt

@@ -811,7 +811,7 @@ static inline int ss_getsockopt(int fd, int level, int name, void *v,
                 "ended (poll() said POLLOUT), 0 means the handshake "
                 "succeeded, and anything else is why it failed");
         if (pending != 0 && s != NULL && s->plen > 0) {
-            struct ss_call was; /* the connect() that failed */
+            struct ss_call was = {0}; /* the connect() that failed */
             was.name = "connect";
             ss_ctx(&was, &s->peer, s->plen);
             ss_advise(&was, pending);

@@ -362,9 +362,13 @@ static inline void ss_sock_drop(int fd)
 static inline void ss_step_wait(const char *call)
 {
     char line[512], in[256];
-    int room = ss_nar.width - 30;
+    /* ">>> next: " (10) + call + "  [Enter runs it] " (18) fit the width;
+       a longer call is cut, with "...". */
+    int room = ss_nar.width - 28;
     ssize_t n;
 
+    if ((int)strlen(call) > room)
+        room -= 3;
     if (!ss_out_ready())
         return;
     snprintf(line, sizeof line, "%s>>> next: %.*s%s%s  [Enter runs it] ",

@@ -1,0 +1,191 @@
+/*
+ * Lesson 14: a non-blocking connect()
+ *
+ * On a socket marked O_NONBLOCK no call waits: connect() starts the
+ * handshake and fails at once with EINPROGRESS, the program waits in
+ * poll() for the socket to become writable, as long as it chooses, and
+ * getsockopt(SO_ERROR) says how the handshake ended. This bounds a
+ * connect() on every system (lesson 05's SO_SNDTIMEO does only on Linux).
+ * Then recv() on the same socket fails with EAGAIN until data has come,
+ * and poll() waits for POLLIN.
+ *
+ * Build: make 14-nonblocking-connect
+ *        (or: cc lessons/14-nonblocking/connect.c -o connect)
+ * Run:   build/04-accept
+ *        and in a second terminal: build/14-nonblocking-connect
+ *
+ * Every socket call below narrates itself: sockstep.h wraps each one in a
+ * macro of the same name that prints it as strace would. Build with
+ * -DSOCKSTEP_PLAIN for the same program without the narration.
+ */
+#define _POSIX_C_SOURCE 200809L
+
+#include <errno.h>
+#include <fcntl.h>
+#include <netdb.h>
+#include <poll.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "../common/sockstep.h"
+
+static const struct ss_lesson lesson = {
+    .name = "14-nonblocking-connect",
+    .summary = "a client: connect without blocking, wait in poll() with a "
+               "timeout, read what the server sends",
+    .example = "  build/04-accept\n"
+               "  then in a second terminal: build/14-nonblocking-connect",
+    .options = SS_OPT_NET | SS_OPT_NAMES | SS_OPT_CLIENT,
+    .port = 8888,
+    .host = "localhost",
+    .timeout_help = "seconds poll() waits for the handshake, and then for "
+                    "each piece of data",
+};
+
+/* Connect to one address within ms milliseconds: returns the socket,
+   connected and non-blocking, or -1 (the socket closed again). */
+static int connect_within(const struct addrinfo *ai, int ms)
+{
+    struct pollfd p;
+    socklen_t len;
+    int fd, flags, rc, err;
+
+    fd = socket(ai->ai_family, ai->ai_socktype, ai->ai_protocol);
+    if (fd == -1) {
+        perror("socket");
+        return -1;
+    }
+    flags = fcntl(fd, F_GETFL);
+    if (flags == -1) {
+        perror("fcntl");
+        goto fail;
+    }
+    if (fcntl(fd, F_SETFL, flags | O_NONBLOCK) == -1) {
+        perror("fcntl");
+        goto fail;
+    }
+    expect_error(EINPROGRESS);
+    rc = connect(fd, ai->ai_addr, ai->ai_addrlen);
+    if (rc == 0)
+        return fd; /* done at once: allowed, though rare */
+    if (errno != EINPROGRESS) {
+        perror("connect");
+        goto fail;
+    }
+    say("the SYN is sent and connect() has returned. When the handshake "
+        "ends, either way, the socket becomes writable: poll() waits for "
+        "that, at most --timeout");
+
+    p.fd = fd;
+    p.events = POLLOUT;
+    do
+        rc = poll(&p, 1, ms);
+    while (rc == -1 && errno == EINTR);
+    if (rc == -1) {
+        perror("poll");
+        goto fail;
+    }
+    if (rc == 0) {
+        printf("no answer within --timeout %d s\n", ms / 1000);
+        goto fail;
+    }
+    len = sizeof err;
+    if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) == -1) {
+        perror("getsockopt");
+        goto fail;
+    }
+    if (err != 0) {
+        /* How the handshake failed: what connect() would have said. */
+        fprintf(stderr, "connect: %s\n", strerror(err));
+        goto fail;
+    }
+    return fd;
+
+fail:
+    close(fd);
+    return -1;
+}
+
+int main(int argc, char **argv)
+{
+    struct ss_options opt;
+    struct addrinfo hints, *list, *ai;
+    struct pollfd p;
+    char buf[4096];
+    int fd = -1, rc, status = 0;
+
+    ss_start(&lesson, &opt, argc, argv);
+
+    /* As in lesson 10: every address --host has, tried in turn. */
+    memset(&hints, 0, sizeof hints);
+    hints.ai_family = AF_UNSPEC;
+    hints.ai_socktype = SOCK_STREAM;
+    hints.ai_flags = AI_ADDRCONFIG;
+    rc = getaddrinfo(opt.host_text, opt.port_text, &hints, &list);
+    if (rc != 0) {
+        fprintf(stderr, "getaddrinfo: %s\n", gai_strerror(rc));
+        return 1;
+    }
+    for (ai = list; ai != NULL; ai = ai->ai_next) {
+        heading("trying %s", ss_addr_len(ai->ai_addr, ai->ai_addrlen).s);
+        fd = connect_within(ai, opt.timeout * 1000);
+        if (fd != -1)
+            break;
+    }
+    if (fd == -1) {
+        printf("could not connect to %s port %s\n", opt.host_text,
+               opt.port_text);
+        freeaddrinfo(list);
+        return 1;
+    }
+    printf("connected to %s\n", ss_addr_len(ai->ai_addr, ai->ai_addrlen).s);
+    freeaddrinfo(list);
+
+    heading("reading what the server sends");
+    p.fd = fd;
+    p.events = POLLIN;
+    for (;;) {
+        ssize_t got;
+
+        expect_error(EAGAIN);
+        got = recv(fd, buf, sizeof buf, 0);
+        if (got > 0) {
+            ss_put_data(stdout, buf, (size_t)got);
+            putchar('\n');
+            continue;
+        }
+        if (got == 0)
+            break; /* the server closed the connection */
+        if (errno == EINTR)
+            continue;
+        if (errno != EAGAIN && errno != EWOULDBLOCK) {
+            perror("recv");
+            status = 1;
+            break;
+        }
+        say("nothing to read yet, and recv() on a non-blocking socket does "
+            "not wait: poll() waits, until there is");
+        rc = poll(&p, 1, opt.timeout * 1000);
+        if (rc == -1 && errno == EINTR)
+            continue;
+        if (rc == -1) {
+            perror("poll");
+            status = 1;
+            break;
+        }
+        if (rc == 0) {
+            printf("the server neither sent nor closed within --timeout "
+                   "%d s\n",
+                   opt.timeout);
+            status = 1;
+            break;
+        }
+    }
+    if (close(fd) == -1) {
+        perror("close");
+        return 1;
+    }
+    return status;
+}

@@ -1,0 +1,428 @@
+#!/usr/bin/env bats
+# Lesson 10: getaddrinfo
+#
+# No test here makes a DNS query, and none relies on this machine's
+# /etc/hosts: a test that looks up a name runs in a private world (its own
+# user, network and mount namespaces, lo only), where /etc/hosts is a file
+# of the test's own and /etc/nsswitch.conf says "hosts: files", so a name
+# that is not in the file fails on the spot.
+
+# PORT, BG_PID and EXIT_STATUS are set by test_helper and by ready6; the
+# code given to world is single-quoted on purpose: it expands in the world.
+# shellcheck disable=SC2153,SC2016
+load test_helper
+load hostile/common
+
+# ready6 OUTFILE: wait for a ready line with an IPv4 or [IPv6] address
+# (test_helper's wait_ready knows IPv4 only); sets PORT.
+ready6() {
+    wait_for "$1" '^listening on (\[[0-9a-f:.]+\]|[0-9.]+):[0-9]+$' || return 1
+    PORT=$(grep -m 1 -E '^listening on ' "$1")
+    PORT=${PORT##*:}
+}
+
+# assert_said TEXT: the narration says TEXT (it wraps lines at 78 columns:
+# runs of spaces and newlines count as one space).
+assert_said() {
+    local flat
+    flat=$(tr -s ' \n' '  ' <<<"$output")
+    if [[ "$flat" != *"$1"* ]]; then
+        echo "the output does not say: $1" >&2
+        echo "$output" >&2
+        return 1
+    fi
+}
+
+# untraceable_leaks: LeakSanitizer cannot work under ptrace (strace): a
+# sanitizer build under strace checks everything else but leaks.
+untraceable_leaks() {
+    export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0"
+}
+
+# need_world: skip where unprivileged namespaces are not allowed.
+need_world() {
+    command -v unshare >/dev/null || skip "no unshare"
+    command -v ip >/dev/null || skip "no ip (iproute2)"
+    unshare -rnm true 2>/dev/null || skip "unshare -rnm is not permitted here"
+}
+
+# world BODY: run the bash code BODY in a private world: new user, network
+# and mount namespaces; lo up and nothing else; /etc/hosts is
+# $BATS_TEST_TMPDIR/hosts (by default "::1 localhost both" and
+# "127.0.0.1 localhost both"); /etc/nsswitch.conf is "hosts: files". BODY
+# sees $T (the test's tmpdir), $BIN, $ROOT, $TRACE_CMD and two functions:
+#   serve OUT CMD ARGS...  start a server in the background, wait for its
+#                          ready line; sets PORT and SERVER
+#   reap                   wait for that server, print "server exit N"
+# Everything is bounded by timeout; the output is bats' $output.
+world() {
+    local t="$BATS_TEST_TMPDIR"
+    [[ -f "$t/hosts" ]] ||
+        printf '::1 localhost both\n127.0.0.1 localhost both\n' >"$t/hosts"
+    printf 'hosts: files\n' >"$t/nsswitch.conf"
+    cat >"$t/world.sh" <<'SH'
+set -u
+mount --bind "$T/hosts" /etc/hosts || exit 90
+mount --bind "$T/nsswitch.conf" /etc/nsswitch.conf || exit 90
+ip link set lo up || exit 90
+SERVER=
+trap '[[ -n $SERVER ]] && kill $SERVER 2>/dev/null' EXIT
+serve() {
+    local out=$1 i line
+    shift
+    "$ROOT/tests/hostile/run-clean" "$@" </dev/null >"$out" 2>&1 &
+    SERVER=$!
+    for ((i = 0; i < 200; i++)); do
+        line=$(grep -m 1 -E '^listening on ' "$out" 2>/dev/null)
+        if [[ -n $line ]]; then
+            PORT=${line##*:}
+            return 0
+        fi
+        sleep 0.05
+    done
+    echo "no ready line in $out" >&2
+    return 1
+}
+reap() {
+    local st=0
+    wait "$SERVER" || st=$?
+    SERVER=
+    echo "server exit $st"
+}
+SH
+    printf '%s\n' "$1" >>"$t/world.sh"
+    run env T="$t" BIN="$BIN" ROOT="$ROOT" TRACE_CMD="${TRACE[*]}" \
+        timeout 25 unshare -rnm bash "$t/world.sh"
+}
+
+@test "10-getaddrinfo: builds alone with one plain cc command, narrated and plain" {
+    local cc flags=(-std=c11 -Wall -Wextra -Werror -pedantic)
+    local src="$ROOT/lessons/10-getaddrinfo/getaddrinfo.c"
+    for cc in gcc clang; do
+        run "$cc" "${flags[@]}" "$src" -o "$BATS_TEST_TMPDIR/a"
+        assert_success
+        assert_output ""
+        run "$cc" "${flags[@]}" -DSOCKSTEP_PLAIN "$src" -o "$BATS_TEST_TMPDIR/p"
+        assert_success
+        assert_output ""
+        run "$cc" "${flags[@]}" -O2 "$src" -o "$BATS_TEST_TMPDIR/o"
+        assert_success
+        assert_output ""
+        run "$cc" "${flags[@]}" -O2 -DSOCKSTEP_PLAIN "$src" \
+            -o "$BATS_TEST_TMPDIR/op"
+        assert_success
+        assert_output ""
+    done
+}
+
+@test "10-getaddrinfo: an IPv4 literal gives one entry; connects to 04-accept and prints the greeting" {
+    start_server "$BATS_TEST_TMPDIR/server" 04-accept --count 1
+    run_lesson "$BIN/10-getaddrinfo" --host 127.0.0.1 --port "$PORT"
+    assert_success
+    assert_line "connected to 127.0.0.1:$PORT"
+    assert_line --regexp '^hello 127\.0\.0\.1:[0-9]+, you are client 1\\n$'
+    wait_exit "$BG_PID"
+    [ "$EXIT_STATUS" -eq 0 ]
+    plain && return 0
+    assert_line "getaddrinfo(\"127.0.0.1\", \"$PORT\", {AI_ADDRCONFIG, AF_UNSPEC, SOCK_STREAM},"
+    assert_line "    [1] AF_INET SOCK_STREAM 127.0.0.1:$PORT"
+    refute_line --partial "    [2] "
+    assert_line "connect(3, 127.0.0.1:$PORT, 16) = 0"
+    assert_line "freeaddrinfo(res)"
+    assert_line "close(3) = 0"
+    # freeaddrinfo() comes after the last use of the list: the connect.
+    local c f
+    c=$(grep -n '^connect(3' <<<"$output" | cut -d: -f1)
+    f=$(grep -n '^freeaddrinfo' <<<"$output" | cut -d: -f1)
+    [ "$f" -gt "$c" ]
+}
+
+@test "10-getaddrinfo: an IPv6 literal reaches 11-dual-stack-server on ::1" {
+    start_bg "$BATS_TEST_TMPDIR/server" "$BIN/11-dual-stack-server" \
+        --port 0 --count 1 --timeout 10
+    ready6 "$BATS_TEST_TMPDIR/server"
+    run_lesson "$BIN/10-getaddrinfo" --host ::1 --port "$PORT"
+    assert_success
+    assert_line "connected to [::1]:$PORT"
+    assert_line --regexp '^hello \[::1\]:[0-9]+, you are client 1\\n$'
+    wait_exit "$BG_PID"
+    [ "$EXIT_STATUS" -eq 0 ]
+    plain && return 0
+    assert_line "    [1] AF_INET6 SOCK_STREAM [::1]:$PORT"
+    assert_line "connect(3, [::1]:$PORT, 28) = 0"
+}
+
+@test "10-getaddrinfo: localhost with two addresses: ::1 refused, then 127.0.0.1 accepted" {
+    need_world
+    world '
+serve "$T/server" "$BIN/04-accept" --port 0 --count 1 --timeout 10 || exit 1
+"$ROOT/tests/hostile/run-clean" "$BIN/10-getaddrinfo" --port "$PORT"
+echo "client exit $?"
+reap'
+    assert_success
+    assert_line "client exit 0"
+    assert_line "server exit 0"
+    assert_line --partial "connect: Connection refused"
+    assert_line --regexp '^connected to 127\.0\.0\.1:[0-9]+$'
+    assert_line --regexp '^hello 127\.0\.0\.1:[0-9]+, you are client 1\\n$'
+    plain && return 0
+    local port
+    port=$(grep -m 1 '^connected to' <<<"$output")
+    port=${port##*:}
+    assert_line "    [1] AF_INET6 SOCK_STREAM [::1]:$port"
+    assert_line "    [2] AF_INET SOCK_STREAM 127.0.0.1:$port"
+    assert_line "== trying [::1]:$port =="
+    assert_line "connect(3, [::1]:$port, 28) = -1 ECONNREFUSED (Connection refused)"
+    assert_line "== trying 127.0.0.1:$port =="
+    assert_line "connect(3, 127.0.0.1:$port, 16) = 0"
+    assert_said "one address failing says nothing about the others"
+    assert_said "with only those two, nothing"
+}
+
+@test "10-getaddrinfo: localhost whose first address works tries no other" {
+    need_world
+    world '
+serve "$T/server" "$BIN/11-dual-stack-server" --port 0 --count 1 --timeout 10 || exit 1
+"$ROOT/tests/hostile/run-clean" "$BIN/10-getaddrinfo" --port "$PORT"
+echo "client exit $?"
+reap'
+    assert_success
+    assert_line "client exit 0"
+    assert_line --regexp '^connected to \[::1\]:[0-9]+$'
+    assert_line --regexp '^hello \[::1\]:[0-9]+, you are client 1\\n$'
+    refute_line --partial "Connection refused"
+    plain && return 0
+    run grep -c '^connect(' <<<"$output"
+    assert_output 1
+}
+
+@test "10-getaddrinfo: every address refused: says so, frees the list, exits 1" {
+    need_world
+    world '
+"$ROOT/tests/hostile/run-clean" "$BIN/10-getaddrinfo" --host both --port 9
+echo "client exit $?"'
+    assert_success
+    assert_line "client exit 1"
+    assert_line "could not connect to both port 9"
+    run grep -c "connect: Connection refused" <<<"$output"
+    assert_output 2
+    plain && return 0
+    world '"$ROOT/tests/hostile/run-clean" "$BIN/10-getaddrinfo" --host both --port 9'
+    assert_line "connect(3, [::1]:9, 28) = -1 ECONNREFUSED (Connection refused)"
+    assert_line "connect(3, 127.0.0.1:9, 16) = -1 ECONNREFUSED (Connection refused)"
+    assert_line "freeaddrinfo(res)"
+}
+
+@test "10-getaddrinfo: a name not in /etc/hosts: EAI_NONAME at once, no DNS query, exit 1" {
+    need_strace
+    need_world
+    world '
+"$ROOT/tests/hostile/run-clean" "$BIN/10-getaddrinfo" --host nosuch --port 8888
+echo "client exit $?"
+ASAN_OPTIONS=${ASAN_OPTIONS:-}:detect_leaks=0 timeout 5 \
+    strace -f -e trace=network -o "$T/dns" "$BIN/10-getaddrinfo" --host nosuch >/dev/null 2>&1
+echo "traced exit $?"
+grep -c "htons(53)" "$T/dns" || true'
+    assert_success
+    assert_line "client exit 1"
+    assert_line "traced exit 1"
+    assert_line "getaddrinfo: Name or service not known"
+    assert_line 0 # no packet for port 53 was even addressed
+    refute_line --partial "trying"
+    plain && return 0
+    assert_line --regexp '^getaddrinfo\("nosuch", "8888", .*'
+    assert_said "= EAI_NONAME (Name or service not known)"
+    assert_said "likely cause: the name is not in /etc/hosts"
+}
+
+@test "10-getaddrinfo: --port takes a service name (http is port 80)" {
+    need_world
+    world '
+serve "$T/server" "$BIN/04-accept" --port 80 --count 1 --timeout 10 || exit 1
+"$ROOT/tests/hostile/run-clean" "$BIN/10-getaddrinfo" --host localhost --port http
+echo "client exit $?"
+"$ROOT/tests/hostile/run-clean" "$BIN/10-getaddrinfo" --port nosuchservice
+echo "client exit $?"
+reap'
+    assert_success
+    assert_line "connected to 127.0.0.1:80"
+    assert_line --regexp '^hello 127\.0\.0\.1:[0-9]+, you are client 1\\n$'
+    assert_line "client exit 0"
+    assert_line "getaddrinfo: Servname not supported for ai_socktype"
+    assert_line "client exit 1"
+    plain && return 0
+    assert_line --regexp '^getaddrinfo\("localhost", "http", .*'
+    assert_said "= EAI_SERVICE (Servname not supported for ai_socktype)"
+}
+
+@test "10-getaddrinfo: AI_ADDRCONFIG on a machine whose only other interface is IPv4: no ::1, and a ::1 literal fails" {
+    need_world
+    world '
+ip link add sst0 type veth peer name sst1 || exit 77
+ip link set sst0 up && ip addr add 10.99.99.1/24 dev sst0 || exit 1
+serve "$T/server" "$BIN/04-accept" --port 0 --count 1 --timeout 10 || exit 1
+"$ROOT/tests/hostile/run-clean" "$BIN/10-getaddrinfo" --port "$PORT"
+echo "client exit $?"
+"$ROOT/tests/hostile/run-clean" "$BIN/10-getaddrinfo" --host ::1 --port "$PORT"
+echo "client exit $?"
+reap'
+    [ "$status" -ne 77 ] || skip "no veth interfaces here"
+    assert_success
+    assert_line --regexp '^connected to 127\.0\.0\.1:[0-9]+$'
+    refute_line --partial "Connection refused"
+    assert_line "client exit 0"
+    assert_line "getaddrinfo: Address family for hostname not supported"
+    assert_line "client exit 1"
+    plain && return 0
+    refute_line --partial "AF_INET6 SOCK_STREAM"
+    assert_said "= EAI_ADDRFAMILY (Address family for hostname not supported)"
+    assert_said "with AI_ADDRCONFIG, a family this machine has no address of (127.0.0.1 and ::1 do not count)"
+}
+
+@test "10-getaddrinfo: bytes from a Python server print escaped, never raw" {
+    local py='
+import socket
+l = socket.socket(socket.AF_INET6)
+l.bind(("::1", 0))
+l.listen(1)
+l.settimeout(10)
+print("listening on [::1]:%d" % l.getsockname()[1], flush=True)
+c, _ = l.accept()
+c.sendall(b"hi\x1b[2J\x07 caf\xc3\xa9 \xff\r\n")
+c.close()
+'
+    start_bg "$BATS_TEST_TMPDIR/server" python3 -c "$py"
+    ready6 "$BATS_TEST_TMPDIR/server"
+    run_lesson "$BIN/10-getaddrinfo" --host ::1 --port "$PORT"
+    assert_success
+    assert_line 'hi\x1b[2J\x07 café \xff\r\n'
+    [[ "$output" != *$'\e'* ]]
+    wait_exit "$BG_PID"
+}
+
+@test "10-getaddrinfo: a socat server over IPv4 sends two lines" {
+    command -v socat >/dev/null || skip "no socat (apt-get install socat)"
+    local port i
+    port=$(python3 -c '
+import socket
+s = socket.socket()
+s.bind(("127.0.0.1", 0))
+print(s.getsockname()[1])
+s.close()
+')
+    printf 'one\ntwo\n' >"$BATS_TEST_TMPDIR/lines"
+    start_bg "$BATS_TEST_TMPDIR/socat" timeout 10 socat -u \
+        "OPEN:$BATS_TEST_TMPDIR/lines" \
+        "TCP4-LISTEN:$port,bind=127.0.0.1,reuseaddr"
+    for ((i = 0; i < 100; i++)); do
+        [[ -n "$(ss -Htln "sport = :$port")" ]] && break
+        sleep 0.05
+    done
+    run_lesson "$BIN/10-getaddrinfo" --host 127.0.0.1 --port "$port"
+    assert_success
+    assert_line "connected to 127.0.0.1:$port"
+    assert_output --partial 'one\ntwo\n'
+}
+
+@test "10-getaddrinfo: a server that neither sends nor closes: --timeout, exit 1" {
+    start_bg "$BATS_TEST_TMPDIR/server" python3 "$PEER" silent-server 5
+    wait_ready "$BATS_TEST_TMPDIR/server"
+    run_lesson timeout 10 "$BIN/10-getaddrinfo" --host 127.0.0.1 \
+        --port "$PORT" --timeout 1
+    assert_failure 1
+    assert_line "connected to 127.0.0.1:$PORT"
+    assert_line "the server neither sent nor closed within --timeout 1 s"
+    plain && return 0
+    assert_line --regexp '^recv\(3, buf, 4096, 0\) = -1 EAGAIN .*'
+}
+
+@test "10-getaddrinfo: a server whose queue is full: connect() gives up after --timeout" {
+    start_bg "$BATS_TEST_TMPDIR/server" python3 "$PEER" full-server 8
+    wait_ready "$BATS_TEST_TMPDIR/server"
+    run_lesson timeout 10 "$BIN/10-getaddrinfo" --host 127.0.0.1 \
+        --port "$PORT" --timeout 1
+    assert_failure 1
+    assert_line "no answer within --timeout 1 s"
+    assert_line "could not connect to 127.0.0.1 port $PORT"
+    plain && return 0
+    assert_line --regexp "^connect\(3, 127\.0\.0\.1:$PORT, 16\) = -1 EINPROGRESS .*"
+}
+
+@test "10-getaddrinfo: each narrated call and its result match strace" {
+    plain && skip "the plain build narrates nothing"
+    need_strace
+    untraceable_leaks
+    start_server "$BATS_TEST_TMPDIR/server" 04-accept --count 1
+    run_lesson "${TRACE[@]}" "$BATS_TEST_TMPDIR/trace" \
+        "$BIN/10-getaddrinfo" --host 127.0.0.1 --port "$PORT"
+    assert_success
+    printf '%s\n' "$output" >"$BATS_TEST_TMPDIR/client"
+    strace_matches "$BATS_TEST_TMPDIR/client" "$BATS_TEST_TMPDIR/trace" --subset
+}
+
+@test "10-getaddrinfo: the refused-then-accepted loop matches strace too" {
+    plain && skip "the plain build narrates nothing"
+    need_strace
+    need_world
+    untraceable_leaks
+    world '
+serve "$T/server" "$BIN/04-accept" --port 0 --count 1 --timeout 10 || exit 1
+"$ROOT/tests/hostile/run-clean" $TRACE_CMD "$T/trace" \
+    "$BIN/10-getaddrinfo" --port "$PORT" >"$T/client" 2>&1
+echo "client exit $?"
+reap'
+    assert_success
+    assert_line "client exit 0"
+    run grep -c '^connect(' "$BATS_TEST_TMPDIR/client"
+    assert_output 2
+    strace_matches "$BATS_TEST_TMPDIR/client" "$BATS_TEST_TMPDIR/trace" --subset
+}
+
+@test "10-getaddrinfo: the Python equivalent does the same against 04-accept and 11" {
+    local py="$ROOT/docs/python/10_getaddrinfo.py"
+    start_server "$BATS_TEST_TMPDIR/server" 04-accept --count 1
+    run timeout 10 python3 "$py" --host 127.0.0.1 --port "$PORT"
+    assert_success
+    assert_line "connected to 127.0.0.1:$PORT"
+    assert_line --regexp '^hello 127\.0\.0\.1:[0-9]+, you are client 1\\n$'
+    wait_exit "$BG_PID"
+    start_bg "$BATS_TEST_TMPDIR/server6" "$BIN/11-dual-stack-server" \
+        --port 0 --count 1 --timeout 10
+    ready6 "$BATS_TEST_TMPDIR/server6"
+    run timeout 10 python3 "$py" --host ::1 --port "$PORT"
+    assert_success
+    assert_line "connected to [::1]:$PORT"
+    assert_line --regexp '^hello \[::1\]:[0-9]+, you are client 1\\n$'
+    wait_exit "$BG_PID"
+}
+
+@test "10-getaddrinfo: the Python equivalent walks the list the same way" {
+    need_world
+    world '
+serve "$T/server" "$BIN/04-accept" --port 0 --count 1 --timeout 10 || exit 1
+timeout 10 python3 "$ROOT/docs/python/10_getaddrinfo.py" --port "$PORT"
+echo "client exit $?"
+timeout 10 python3 "$ROOT/docs/python/10_getaddrinfo.py" --host nosuch
+echo "client exit $?"
+reap'
+    assert_success
+    assert_line --regexp '^trying \[::1\]:[0-9]+$'
+    assert_line "connect: Connection refused"
+    assert_line --regexp '^connected to 127\.0\.0\.1:[0-9]+$'
+    assert_line "client exit 0"
+    assert_line "getaddrinfo: Name or service not known"
+    assert_line "client exit 1"
+}
+
+@test "10-getaddrinfo: --help says what --host takes and what --timeout bounds" {
+    run_lesson "$BIN/10-getaddrinfo" --help
+    assert_success
+    assert_output --partial "--host NAME"
+    assert_output --partial "(default localhost)"
+    assert_output --partial "seconds each connect() and each recv() may wait"
+    refute_output --partial "--count"
+    run_lesson "$BIN/10-getaddrinfo" --host 'bad name'
+    assert_failure 2
+    run_lesson "$BIN/10-getaddrinfo" --port 70000
+    assert_failure 2
+}

@@ -1,0 +1,391 @@
+#!/usr/bin/env bats
+# Lesson 11: one AF_INET6 socket for IPv6 and IPv4 clients
+#
+# The default --host ::1 is loopback: those tests run on this machine's lo.
+# A test that needs --host :: (every address) runs in a private world (its
+# own user, network and mount namespaces, lo only), never on this
+# machine's real interfaces; so does a test that looks up a name, with an
+# /etc/hosts of its own and "hosts: files" (no DNS query).
+
+# PORT, BG_PID and EXIT_STATUS are set by test_helper and by ready6; the
+# code given to world is single-quoted on purpose: it expands in the world.
+# shellcheck disable=SC2153,SC2016
+load test_helper
+load hostile/common
+
+# ready6 OUTFILE: wait for a ready line with an IPv4 or [IPv6] address
+# (test_helper's wait_ready knows IPv4 only); sets PORT.
+ready6() {
+    wait_for "$1" '^listening on (\[[0-9a-f:.]+\]|[0-9.]+):[0-9]+$' || return 1
+    PORT=$(grep -m 1 -E '^listening on ' "$1")
+    PORT=${PORT##*:}
+}
+
+# start6 OUTFILE ARGS...: start 11-dual-stack-server --port 0 ARGS in the
+# background and wait for its ready line; sets PORT and BG_PID.
+start6() {
+    local out="$1"
+    shift
+    start_bg "$out" "$BIN/11-dual-stack-server" --port 0 "$@"
+    ready6 "$out"
+}
+
+# assert_said TEXT: the narration says TEXT (it wraps lines at 78 columns:
+# runs of spaces and newlines count as one space).
+assert_said() {
+    local flat
+    flat=$(tr -s ' \n' '  ' <<<"$output")
+    if [[ "$flat" != *"$1"* ]]; then
+        echo "the output does not say: $1" >&2
+        echo "$output" >&2
+        return 1
+    fi
+}
+
+# untraceable_leaks: LeakSanitizer cannot work under ptrace (strace): a
+# sanitizer build under strace checks everything else but leaks.
+untraceable_leaks() {
+    export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0"
+}
+
+# A Python client: connect to HOST PORT, print "port N" (its own port)
+# and what the server sent, or "refused".
+PY_CLIENT='
+import socket, sys
+try:
+    s = socket.create_connection((sys.argv[1], int(sys.argv[2])), timeout=5)
+except ConnectionRefusedError:
+    print("refused")
+    sys.exit(0)
+print("port %d" % s.getsockname()[1])
+data = b""
+while True:
+    chunk = s.recv(200)
+    if not chunk:
+        break
+    data += chunk
+print(data.decode(), end="")
+'
+
+# need_world: skip where unprivileged namespaces are not allowed.
+need_world() {
+    command -v unshare >/dev/null || skip "no unshare"
+    command -v ip >/dev/null || skip "no ip (iproute2)"
+    unshare -rnm true 2>/dev/null || skip "unshare -rnm is not permitted here"
+}
+
+# world BODY: run the bash code BODY in a private world: new user, network
+# and mount namespaces; lo up and nothing else; /etc/hosts is
+# $BATS_TEST_TMPDIR/hosts (by default "::1 localhost both" and
+# "127.0.0.1 localhost both"); /etc/nsswitch.conf is "hosts: files". BODY
+# sees $T (the test's tmpdir), $BIN, $ROOT, $PY_CLIENT and two functions:
+#   serve OUT CMD ARGS...  start a server in the background, wait for its
+#                          ready line; sets PORT and SERVER
+#   reap                   wait for that server, print "server exit N"
+# Everything is bounded by timeout; the output is bats' $output.
+world() {
+    local t="$BATS_TEST_TMPDIR"
+    [[ -f "$t/hosts" ]] ||
+        printf '::1 localhost both\n127.0.0.1 localhost both\n' >"$t/hosts"
+    printf 'hosts: files\n' >"$t/nsswitch.conf"
+    cat >"$t/world.sh" <<'SH'
+set -u
+mount --bind "$T/hosts" /etc/hosts || exit 90
+mount --bind "$T/nsswitch.conf" /etc/nsswitch.conf || exit 90
+ip link set lo up || exit 90
+SERVER=
+trap '[[ -n $SERVER ]] && kill $SERVER 2>/dev/null' EXIT
+serve() {
+    local out=$1 i line
+    shift
+    "$ROOT/tests/hostile/run-clean" "$@" </dev/null >"$out" 2>&1 &
+    SERVER=$!
+    for ((i = 0; i < 200; i++)); do
+        line=$(grep -m 1 -E '^listening on ' "$out" 2>/dev/null)
+        if [[ -n $line ]]; then
+            PORT=${line##*:}
+            return 0
+        fi
+        sleep 0.05
+    done
+    echo "no ready line in $out" >&2
+    return 1
+}
+reap() {
+    local st=0
+    wait "$SERVER" || st=$?
+    SERVER=
+    echo "server exit $st"
+}
+SH
+    printf '%s\n' "$1" >>"$t/world.sh"
+    run env T="$t" BIN="$BIN" ROOT="$ROOT" PY_CLIENT="$PY_CLIENT" \
+        timeout 25 unshare -rnm bash "$t/world.sh"
+}
+
+@test "11-dual-stack: builds alone with one plain cc command, narrated and plain" {
+    local cc flags=(-std=c11 -Wall -Wextra -Werror -pedantic)
+    local src="$ROOT/lessons/11-dual-stack/server.c"
+    for cc in gcc clang; do
+        run "$cc" "${flags[@]}" "$src" -o "$BATS_TEST_TMPDIR/a"
+        assert_success
+        assert_output ""
+        run "$cc" "${flags[@]}" -DSOCKSTEP_PLAIN "$src" -o "$BATS_TEST_TMPDIR/p"
+        assert_success
+        assert_output ""
+        run "$cc" "${flags[@]}" -O2 "$src" -o "$BATS_TEST_TMPDIR/o"
+        assert_success
+        assert_output ""
+        run "$cc" "${flags[@]}" -O2 -DSOCKSTEP_PLAIN "$src" \
+            -o "$BATS_TEST_TMPDIR/op"
+        assert_success
+        assert_output ""
+    done
+}
+
+@test "11-dual-stack: listens on [::1] by default and greets a Python IPv6 client with its real port" {
+    start6 "$BATS_TEST_TMPDIR/server" --count 1 --timeout 10
+    run grep -m 1 '^listening on ' "$BATS_TEST_TMPDIR/server"
+    assert_output "listening on [::1]:$PORT"
+    run timeout 10 python3 -c "$PY_CLIENT" ::1 "$PORT"
+    assert_success
+    local cport="${lines[0]#port }"
+    assert_line --index 1 "hello [::1]:$cport, you are client 1"
+    wait_exit "$BG_PID"
+    [ "$EXIT_STATUS" -eq 0 ]
+    plain && return 0
+    run cat "$BATS_TEST_TMPDIR/server"
+    assert_line "socket(AF_INET6, SOCK_STREAM, 0) = 3"
+    assert_line "getsockopt(3, IPPROTO_IPV6, IPV6_V6ONLY, [0], [4]) = 0"
+    assert_line "setsockopt(3, IPPROTO_IPV6, IPV6_V6ONLY, [0], 4) = 0"
+    assert_line "bind(3, [::1]:0, 28) = 0"
+    assert_line "getsockname(3, [::1]:$PORT, 28) = 0"
+    assert_line "accept(3, [::1]:$cport, 28) = 4"
+    assert_line "freeaddrinfo(res)"
+    assert_said "A portable server sets it, before bind()"
+    # The list is freed once bind() has copied the address, before listen().
+    local b f l
+    b=$(grep -n '^bind(3' "$BATS_TEST_TMPDIR/server" | cut -d: -f1)
+    f=$(grep -n '^freeaddrinfo' "$BATS_TEST_TMPDIR/server" | cut -d: -f1)
+    l=$(grep -n '^listen(3' "$BATS_TEST_TMPDIR/server" | cut -d: -f1)
+    [ "$b" -lt "$f" ] && [ "$f" -lt "$l" ]
+}
+
+@test "11-dual-stack: on ::1 an IPv4 client is refused whatever IPV6_V6ONLY says" {
+    start6 "$BATS_TEST_TMPDIR/server" --count 1 --timeout 2
+    run timeout 10 python3 -c "$PY_CLIENT" 127.0.0.1 "$PORT"
+    assert_success
+    assert_output "refused"
+    wait_exit "$BG_PID"
+    [ "$EXIT_STATUS" -eq 1 ]
+    run cat "$BATS_TEST_TMPDIR/server"
+    assert_line "no client connected within --timeout 2 s"
+    plain && return 0
+    assert_said "::1 is IPv6's loopback address only: an IPv4 client comes to 127.0.0.1"
+}
+
+@test "11-dual-stack: --host :: takes IPv4 clients too, seen as ::ffff:127.0.0.1 (Python, socat, nc -6)" {
+    need_world
+    command -v socat >/dev/null || skip "no socat (apt-get install socat)"
+    world '
+serve "$T/server" "$BIN/11-dual-stack-server" --host :: --port 0 --count 3 --timeout 10 || exit 1
+timeout 10 python3 -c "$PY_CLIENT" 127.0.0.1 "$PORT"
+timeout 10 socat -T 5 - "TCP4:127.0.0.1:$PORT" </dev/null
+timeout 10 nc -6 -N ::1 "$PORT" </dev/null
+reap'
+    assert_success
+    local cport="${lines[0]#port }"
+    assert_line --index 1 "hello [::ffff:127.0.0.1]:$cport, you are client 1"
+    assert_line --index 2 --regexp '^hello \[::ffff:127\.0\.0\.1\]:[0-9]+, you are client 2$'
+    assert_line --index 3 --regexp '^hello \[::1\]:[0-9]+, you are client 3$'
+    assert_line "server exit 0"
+    run cat "$BATS_TEST_TMPDIR/server"
+    assert_line --regexp '^listening on \[::\]:[0-9]+$'
+    plain && return 0
+    assert_line "bind(3, [::]:0, 28) = 0"
+    assert_line "accept(3, [::ffff:127.0.0.1]:$cport, 28) = 4"
+    assert_said "an IPv4 client: the kernel shows its address as an IPv6 one"
+    refute_output --partial "::1 is IPv6's loopback address only"
+}
+
+@test "11-dual-stack: --host :: --v6only refuses the same IPv4 client, serves IPv6" {
+    need_world
+    world '
+serve "$T/server" "$BIN/11-dual-stack-server" --host :: --v6only --port 0 --count 1 --timeout 10 || exit 1
+timeout 10 python3 -c "$PY_CLIENT" 127.0.0.1 "$PORT"
+timeout 10 python3 -c "$PY_CLIENT" ::1 "$PORT"
+reap'
+    assert_success
+    assert_line --index 0 "refused"
+    local cport="${lines[1]#port }"
+    assert_line --index 2 "hello [::1]:$cport, you are client 1"
+    assert_line "server exit 0"
+    plain && return 0
+    run cat "$BATS_TEST_TMPDIR/server"
+    assert_line "getsockopt(3, IPPROTO_IPV6, IPV6_V6ONLY, [0], [4]) = 0"
+    assert_line "setsockopt(3, IPPROTO_IPV6, IPV6_V6ONLY, [1], 4) = 0"
+    refute_output --partial "::ffff:"
+}
+
+@test "11-dual-stack: an IPv4 --host becomes ::ffff:127.0.0.1: IPv4 clients only" {
+    start6 "$BATS_TEST_TMPDIR/server" --host 127.0.0.1 --count 1 --timeout 10
+    run grep -m 1 '^listening on ' "$BATS_TEST_TMPDIR/server"
+    assert_output "listening on [::ffff:127.0.0.1]:$PORT"
+    run timeout 10 python3 -c "$PY_CLIENT" ::1 "$PORT"
+    assert_output "refused"
+    run timeout 10 python3 -c "$PY_CLIENT" 127.0.0.1 "$PORT"
+    local cport="${lines[0]#port }"
+    assert_line --index 1 "hello [::ffff:127.0.0.1]:$cport, you are client 1"
+    wait_exit "$BG_PID"
+    [ "$EXIT_STATUS" -eq 0 ]
+    plain && return 0
+    run cat "$BATS_TEST_TMPDIR/server"
+    assert_line "bind(3, [::ffff:127.0.0.1]:0, 28) = 0"
+}
+
+@test "11-dual-stack: an IPv4 --host with --v6only: bind() fails with EINVAL, exit 1" {
+    run_lesson timeout 10 "$BIN/11-dual-stack-server" --host 127.0.0.1 \
+        --v6only --port 0 --timeout 1
+    assert_failure 1
+    assert_line "bind: Invalid argument"
+    refute_line --partial "listening on"
+    plain && return 0
+    assert_line "bind(3, [::ffff:127.0.0.1]:0, 28) = -1 EINVAL (Invalid argument)"
+    assert_said "an IPv4-mapped address (::ffff:a.b.c.d) was given to a socket with IPV6_V6ONLY 1"
+    assert_line "freeaddrinfo(res)"
+}
+
+@test "11-dual-stack: --count 3 serves 10-getaddrinfo, nc -6 and socat one after another" {
+    start6 "$BATS_TEST_TMPDIR/server" --count 3 --timeout 10
+    run_lesson "$BIN/10-getaddrinfo" --host ::1 --port "$PORT"
+    assert_success
+    assert_line --regexp '^hello \[::1\]:[0-9]+, you are client 1\\n$'
+    run timeout 5 nc -6 -N ::1 "$PORT" </dev/null
+    assert_success
+    assert_output --regexp '^hello \[::1\]:[0-9]+, you are client 2$'
+    if command -v socat >/dev/null; then
+        run timeout 5 socat -T 5 - "TCP6:[::1]:$PORT" </dev/null
+        assert_success
+        assert_output --regexp '^hello \[::1\]:[0-9]+, you are client 3$'
+    else
+        echo "# no socat: the third client is nc -6" >&3
+        run timeout 5 nc -6 -N ::1 "$PORT" </dev/null
+    fi
+    wait_exit "$BG_PID"
+    [ "$EXIT_STATUS" -eq 0 ]
+}
+
+@test "11-dual-stack: 10-getaddrinfo over IPv4 reaches it through --host ::" {
+    need_world
+    world '
+serve "$T/server" "$BIN/11-dual-stack-server" --host :: --port 0 --count 1 --timeout 10 || exit 1
+"$ROOT/tests/hostile/run-clean" "$BIN/10-getaddrinfo" --host 127.0.0.1 --port "$PORT"
+echo "client exit $?"
+reap'
+    assert_success
+    assert_line --regexp '^connected to 127\.0\.0\.1:[0-9]+$'
+    assert_line --regexp '^hello \[::ffff:127\.0\.0\.1\]:[0-9]+, you are client 1\\n$'
+    assert_line "client exit 0"
+    assert_line "server exit 0"
+}
+
+@test "11-dual-stack: names: --host localhost is ::1 here; a name not in /etc/hosts fails with EAI_NONAME" {
+    need_world
+    printf '::1 localhost\n127.0.0.1 four\n' >"$BATS_TEST_TMPDIR/hosts"
+    world '
+serve "$T/server" "$BIN/11-dual-stack-server" --host localhost --port 0 --count 1 --timeout 10 || exit 1
+grep "^listening on" "$T/server"
+timeout 10 python3 -c "$PY_CLIENT" ::1 "$PORT" | tail -n 1
+reap
+serve "$T/server4" "$BIN/11-dual-stack-server" --host four --port 0 --count 1 --timeout 10 || exit 1
+grep "^listening on" "$T/server4"
+timeout 10 python3 -c "$PY_CLIENT" 127.0.0.1 "$PORT" | tail -n 1
+reap
+"$ROOT/tests/hostile/run-clean" "$BIN/11-dual-stack-server" --host nosuch --port 0 --timeout 1
+echo "exit $?"'
+    assert_success
+    assert_line --regexp '^listening on \[::1\]:[0-9]+$'
+    assert_line --regexp '^hello \[::1\]:[0-9]+, you are client 1$'
+    assert_line --regexp '^listening on \[::ffff:127\.0\.0\.1\]:[0-9]+$'
+    assert_line --regexp '^hello \[::ffff:127\.0\.0\.1\]:[0-9]+, you are client 1$'
+    assert_line "getaddrinfo: Name or service not known"
+    assert_line "exit 1"
+    plain && return 0
+    assert_said "= EAI_NONAME (Name or service not known)"
+}
+
+@test "11-dual-stack: served clients, then none within --timeout: exits 0" {
+    start6 "$BATS_TEST_TMPDIR/server" --count 5 --timeout 1
+    run timeout 5 nc -6 -N ::1 "$PORT" </dev/null
+    assert_success
+    wait_exit "$BG_PID"
+    [ "$EXIT_STATUS" -eq 0 ]
+    run cat "$BATS_TEST_TMPDIR/server"
+    assert_line "no more clients within --timeout 1 s"
+}
+
+@test "11-dual-stack: the port already in use fails with EADDRINUSE, with the real port in the advice" {
+    start6 "$BATS_TEST_TMPDIR/first" --count 1 --timeout 10
+    run_lesson "$BIN/11-dual-stack-server" --port "$PORT" --timeout 1
+    assert_failure 1
+    assert_line "bind: Address already in use"
+    plain && return 0
+    assert_line "bind(3, [::1]:$PORT, 28) = -1 EADDRINUSE (Address already in use)"
+    assert_said "ss -tanp 'sport = :$PORT'"
+    assert_line "freeaddrinfo(res)"
+}
+
+@test "11-dual-stack: each narrated call and its result match strace" {
+    plain && skip "the plain build narrates nothing"
+    need_strace
+    untraceable_leaks
+    start_bg "$BATS_TEST_TMPDIR/server" "${TRACE[@]}" "$BATS_TEST_TMPDIR/trace" \
+        "$BIN/11-dual-stack-server" --port 0 --count 2 --timeout 10
+    ready6 "$BATS_TEST_TMPDIR/server"
+    run timeout 5 nc -6 -N ::1 "$PORT" </dev/null
+    assert_success
+    run timeout 5 python3 -c '
+import socket, struct, sys
+s = socket.create_connection(("::1", int(sys.argv[1])), timeout=5)
+s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+s.close()
+' "$PORT"
+    wait_exit "$BG_PID"
+    strace_matches "$BATS_TEST_TMPDIR/server" "$BATS_TEST_TMPDIR/trace"
+}
+
+@test "11-dual-stack: the Python equivalent serves 10-getaddrinfo, and IPv4 with --host ::" {
+    local py="$ROOT/docs/python/11_dual_stack.py"
+    start_bg "$BATS_TEST_TMPDIR/server" python3 "$py" --port 0 --timeout 10
+    ready6 "$BATS_TEST_TMPDIR/server"
+    run_lesson "$BIN/10-getaddrinfo" --host ::1 --port "$PORT"
+    assert_success
+    assert_line --regexp '^hello \[::1\]:[0-9]+, you are client 1\\n$'
+    wait_exit "$BG_PID"
+    [ "$EXIT_STATUS" -eq 0 ]
+    need_world
+    world '
+serve "$T/py" python3 "$ROOT/docs/python/11_dual_stack.py" --host :: --port 0 --timeout 10 || exit 1
+"$ROOT/tests/hostile/run-clean" "$BIN/10-getaddrinfo" --host 127.0.0.1 --port "$PORT" | grep "^hello"
+reap
+serve "$T/py6" python3 "$ROOT/docs/python/11_dual_stack.py" --host :: --v6only --port 0 --timeout 1 || exit 1
+"$ROOT/tests/hostile/run-clean" "$BIN/10-getaddrinfo" --host 127.0.0.1 --port "$PORT"
+echo "client exit $?"
+reap'
+    assert_success
+    assert_line --regexp '^hello \[::ffff:127\.0\.0\.1\]:[0-9]+, you are client 1\\n$'
+    assert_line "connect: Connection refused"
+    assert_line "client exit 1"
+    assert_line "server exit 1"
+}
+
+@test "11-dual-stack: --help lists --v6only and says the default host is ::1" {
+    run_lesson "$BIN/11-dual-stack-server" --help
+    assert_success
+    assert_output --partial "--v6only"
+    assert_output --partial "IPV6_V6ONLY 1: refuse IPv4 clients"
+    assert_output --partial "(default ::1: this machine only)"
+    assert_output --partial "seconds accept() waits for each client"
+    run_lesson "$BIN/11-dual-stack-server" --v6only=1
+    assert_failure 2
+}

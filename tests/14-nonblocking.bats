@@ -1,0 +1,271 @@
+#!/usr/bin/env bats
+# Lesson 14: a non-blocking connect(), bounded by poll()
+
+# PORT, BG_PID and EXIT_STATUS are set by test_helper and by ready6.
+# shellcheck disable=SC2153
+load test_helper
+load hostile/common
+
+# ready6 OUTFILE: wait for a ready line with an IPv4 or [IPv6] address
+# (test_helper's wait_ready knows IPv4 only); sets PORT.
+ready6() {
+    wait_for "$1" '^listening on (\[[0-9a-f:.]+\]|[0-9.]+):[0-9]+$' || return 1
+    PORT=$(grep -m 1 -E '^listening on ' "$1")
+    PORT=${PORT##*:}
+}
+
+# assert_said TEXT: the narration says TEXT (it wraps lines at 78 columns:
+# runs of spaces and newlines count as one space).
+assert_said() {
+    local flat
+    flat=$(tr -s ' \n' '  ' <<<"$output")
+    if [[ "$flat" != *"$1"* ]]; then
+        echo "the output does not say: $1" >&2
+        echo "$output" >&2
+        return 1
+    fi
+}
+
+# untraceable_leaks: LeakSanitizer cannot work under ptrace (strace): a
+# sanitizer build under strace checks everything else but leaks.
+untraceable_leaks() {
+    export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0"
+}
+
+# hold_port OUTFILE: a socket bound to 127.0.0.1 that does not listen, in
+# the background: a SYN to its port is answered with a RST. Sets PORT.
+hold_port() {
+    start_bg "$1" python3 -c '
+import socket, time
+s = socket.socket()
+s.bind(("127.0.0.1", 0))
+print("port %d" % s.getsockname()[1], flush=True)
+time.sleep(20)
+'
+    wait_for "$1" '^port [0-9]+$'
+    PORT=$(sed -n 's/^port //p' "$1")
+}
+
+# now_ms: the time in milliseconds.
+now_ms() {
+    echo $(($(date +%s%N) / 1000000))
+}
+
+@test "14-nonblocking: builds alone with one plain cc command, narrated and plain" {
+    local cc flags=(-std=c11 -Wall -Wextra -Werror -pedantic)
+    local src="$ROOT/lessons/14-nonblocking/connect.c"
+    for cc in gcc clang; do
+        run "$cc" "${flags[@]}" "$src" -o "$BATS_TEST_TMPDIR/a"
+        assert_success
+        assert_output ""
+        run "$cc" "${flags[@]}" -DSOCKSTEP_PLAIN "$src" -o "$BATS_TEST_TMPDIR/p"
+        assert_success
+        assert_output ""
+        run "$cc" "${flags[@]}" -O2 "$src" -o "$BATS_TEST_TMPDIR/o"
+        assert_success
+        assert_output ""
+        run "$cc" "${flags[@]}" -O2 -DSOCKSTEP_PLAIN "$src" \
+            -o "$BATS_TEST_TMPDIR/op"
+        assert_success
+        assert_output ""
+    done
+}
+
+@test "14-nonblocking: connect() says EINPROGRESS, poll() waits for POLLOUT, SO_ERROR is 0; 04-accept greets it" {
+    start_server "$BATS_TEST_TMPDIR/server" 04-accept --count 1
+    run_lesson "$BIN/14-nonblocking-connect" --host 127.0.0.1 --port "$PORT"
+    assert_success
+    assert_line "connected to 127.0.0.1:$PORT"
+    assert_line --regexp '^hello 127\.0\.0\.1:[0-9]+, you are client 1\\n$'
+    wait_exit "$BG_PID"
+    [ "$EXIT_STATUS" -eq 0 ]
+    plain && return 0
+    assert_line --regexp '^fcntl\(3, F_GETFL\) = 0x[0-9a-f]+ \(.*O_RDWR.*\)$'
+    assert_line --regexp '^fcntl\(3, F_SETFL, O_NONBLOCK\|.*\) = 0$'
+    assert_line "connect(3, 127.0.0.1:$PORT, 16) = -1 EINPROGRESS (Operation now in progress)"
+    assert_said "expected: the lesson set out to show this"
+    assert_line "poll([{fd=3, events=POLLOUT}], 1, 30000) = 1"
+    assert_line "    ready: {fd=3, revents=POLLOUT}"
+    assert_line "getsockopt(3, SOL_SOCKET, SO_ERROR, [0], [4]) = 0"
+    assert_said "0 means the handshake succeeded"
+    # The order: O_NONBLOCK, then connect(), poll() and SO_ERROR.
+    local f c p g
+    f=$(grep -n '^fcntl(3, F_SETFL' <<<"$output" | cut -d: -f1)
+    c=$(grep -n '^connect(3' <<<"$output" | cut -d: -f1)
+    p=$(grep -n '^poll(\[{fd=3, events=POLLOUT' <<<"$output" | cut -d: -f1)
+    g=$(grep -n '^getsockopt(3, SOL_SOCKET, SO_ERROR' <<<"$output" | cut -d: -f1)
+    [ "$f" -lt "$c" ] && [ "$c" -lt "$p" ] && [ "$p" -lt "$g" ]
+}
+
+@test "14-nonblocking: over IPv6 to 11-dual-stack-server on ::1" {
+    start_bg "$BATS_TEST_TMPDIR/server" "$BIN/11-dual-stack-server" \
+        --port 0 --count 1 --timeout 10
+    ready6 "$BATS_TEST_TMPDIR/server"
+    run_lesson "$BIN/14-nonblocking-connect" --host ::1 --port "$PORT"
+    assert_success
+    assert_line "connected to [::1]:$PORT"
+    assert_line --regexp '^hello \[::1\]:[0-9]+, you are client 1\\n$'
+    wait_exit "$BG_PID"
+    [ "$EXIT_STATUS" -eq 0 ]
+    plain && return 0
+    assert_line "connect(3, [::1]:$PORT, 28) = -1 EINPROGRESS (Operation now in progress)"
+}
+
+@test "14-nonblocking: nothing listens: SO_ERROR says ECONNREFUSED, exit 1" {
+    hold_port "$BATS_TEST_TMPDIR/holder"
+    run_lesson timeout 10 "$BIN/14-nonblocking-connect" --host 127.0.0.1 \
+        --port "$PORT" --timeout 5
+    assert_failure 1
+    assert_line "connect: Connection refused"
+    assert_line "could not connect to 127.0.0.1 port $PORT"
+    refute_line --partial "connected to"
+    plain && return 0
+    assert_line "connect(3, 127.0.0.1:$PORT, 16) = -1 EINPROGRESS (Operation now in progress)"
+    assert_line "    ready: {fd=3, revents=POLLOUT|POLLERR|POLLHUP}"
+    assert_line "getsockopt(3, SOL_SOCKET, SO_ERROR, [ECONNREFUSED], [4]) = 0"
+    assert_said "likely cause: nothing is listening on 127.0.0.1:$PORT"
+    assert_line "freeaddrinfo(res)"
+    # No connection existed: closing the socket ends none.
+    refute_output --partial "The connection ends (FIN)"
+}
+
+@test "14-nonblocking: a server whose queue is full: poll() gives up after --timeout" {
+    start_bg "$BATS_TEST_TMPDIR/server" python3 "$PEER" full-server 8
+    wait_ready "$BATS_TEST_TMPDIR/server"
+    local t0 t1
+    t0=$(now_ms)
+    run_lesson timeout 10 "$BIN/14-nonblocking-connect" --host 127.0.0.1 \
+        --port "$PORT" --timeout 1
+    t1=$(now_ms)
+    assert_failure 1
+    assert_line "no answer within --timeout 1 s"
+    assert_line "could not connect to 127.0.0.1 port $PORT"
+    echo "took $((t1 - t0)) ms"
+    ((t1 - t0 >= 900 && t1 - t0 < 4000))
+    plain && return 0
+    assert_line "poll([{fd=3, events=POLLOUT}], 1, 1000) = 0"
+    assert_line "    nothing was ready before the timeout"
+}
+
+@test "14-nonblocking: recv() fails with EAGAIN until data comes; poll() waits for POLLIN" {
+    local flag="$BATS_TEST_TMPDIR/flag" out="$BATS_TEST_TMPDIR/client"
+    start_bg "$BATS_TEST_TMPDIR/server" python3 "$PEER" late-server "$flag"
+    wait_ready "$BATS_TEST_TMPDIR/server"
+    start_bg "$out" "$BIN/14-nonblocking-connect" --host 127.0.0.1 \
+        --port "$PORT" --timeout 10
+    local client=$BG_PID
+    wait_for "$out" '^connected to '
+    plain || wait_for "$out" '^recv\(3, buf, 4096, 0\) = -1 EAGAIN'
+    wait_blocked "$client" # in poll(), waiting for POLLIN
+    run grep -c '^late' "$out"
+    assert_output 0 # nothing has come yet
+    touch "$flag"
+    wait_exit "$client"
+    [ "$EXIT_STATUS" -eq 0 ]
+    run cat "$out"
+    assert_line 'late\n'
+    plain && return 0
+    assert_line "recv(3, buf, 4096, 0) = -1 EAGAIN (Resource temporarily unavailable)"
+    assert_said "recv() on a non-blocking socket does not wait"
+    assert_line "    ready: {fd=3, revents=POLLIN}"
+    assert_line 'recv(3, "late\n", 4096, 0) = 5'
+    local a d
+    a=$(grep -n '= -1 EAGAIN' "$out" | head -n 1 | cut -d: -f1)
+    d=$(grep -n '^late' "$out" | cut -d: -f1)
+    [ "$a" -lt "$d" ]
+}
+
+@test "14-nonblocking: a server that neither sends nor closes: poll() for POLLIN times out, exit 1" {
+    start_bg "$BATS_TEST_TMPDIR/server" python3 "$PEER" silent-server 5
+    wait_ready "$BATS_TEST_TMPDIR/server"
+    run_lesson timeout 10 "$BIN/14-nonblocking-connect" --host 127.0.0.1 \
+        --port "$PORT" --timeout 1
+    assert_failure 1
+    assert_line "connected to 127.0.0.1:$PORT"
+    assert_line "the server neither sent nor closed within --timeout 1 s"
+    plain && return 0
+    assert_line "poll([{fd=3, events=POLLIN}], 1, 1000) = 0"
+}
+
+@test "14-nonblocking: a socat server over IPv6 sends two lines" {
+    command -v socat >/dev/null || skip "no socat (apt-get install socat)"
+    local port
+    port=$(python3 -c '
+import socket
+s = socket.socket(socket.AF_INET6)
+s.bind(("::1", 0))
+print(s.getsockname()[1])
+s.close()
+')
+    printf 'one\ntwo\n' >"$BATS_TEST_TMPDIR/lines"
+    start_bg "$BATS_TEST_TMPDIR/socat" timeout 10 socat -u \
+        "OPEN:$BATS_TEST_TMPDIR/lines" "TCP6-LISTEN:$port,bind=[::1],reuseaddr"
+    local i
+    for ((i = 0; i < 100; i++)); do
+        [[ -n "$(ss -Htln "sport = :$port")" ]] && break
+        sleep 0.05
+    done
+    run_lesson "$BIN/14-nonblocking-connect" --host ::1 --port "$port"
+    assert_success
+    assert_output --partial 'one\ntwo\n'
+}
+
+@test "14-nonblocking: each narrated call and its result match strace, refused and connected" {
+    plain && skip "the plain build narrates nothing"
+    need_strace
+    untraceable_leaks
+    hold_port "$BATS_TEST_TMPDIR/holder"
+    run_lesson "${TRACE[@]}" "$BATS_TEST_TMPDIR/trace1" \
+        "$BIN/14-nonblocking-connect" --host 127.0.0.1 --port "$PORT"
+    assert_failure 1
+    printf '%s\n' "$output" >"$BATS_TEST_TMPDIR/refused"
+    strace_matches "$BATS_TEST_TMPDIR/refused" "$BATS_TEST_TMPDIR/trace1" --subset
+    start_server "$BATS_TEST_TMPDIR/server" 04-accept --count 1
+    run_lesson "${TRACE[@]}" "$BATS_TEST_TMPDIR/trace2" \
+        "$BIN/14-nonblocking-connect" --host 127.0.0.1 --port "$PORT"
+    assert_success
+    printf '%s\n' "$output" >"$BATS_TEST_TMPDIR/client"
+    strace_matches "$BATS_TEST_TMPDIR/client" "$BATS_TEST_TMPDIR/trace2" --subset
+    run grep -c 'SO_ERROR' "$BATS_TEST_TMPDIR/trace2"
+    assert_output 1
+}
+
+@test "14-nonblocking: the Python equivalent does the same against 04-accept, 11 and a late server" {
+    local py="$ROOT/docs/python/14_nonblocking.py"
+    start_server "$BATS_TEST_TMPDIR/server" 04-accept --count 1
+    run timeout 10 python3 "$py" --host 127.0.0.1 --port "$PORT"
+    assert_success
+    assert_line "connected to 127.0.0.1:$PORT"
+    assert_line --regexp '^hello 127\.0\.0\.1:[0-9]+, you are client 1\\n$'
+    wait_exit "$BG_PID"
+    start_bg "$BATS_TEST_TMPDIR/server6" "$BIN/11-dual-stack-server" \
+        --port 0 --count 1 --timeout 10
+    ready6 "$BATS_TEST_TMPDIR/server6"
+    run timeout 10 python3 "$py" --host ::1 --port "$PORT"
+    assert_success
+    assert_line --regexp '^hello \[::1\]:[0-9]+, you are client 1\\n$'
+    hold_port "$BATS_TEST_TMPDIR/holder"
+    run timeout 10 python3 "$py" --host 127.0.0.1 --port "$PORT"
+    assert_failure 1
+    assert_line "connect: Connection refused"
+    local flag="$BATS_TEST_TMPDIR/flag"
+    start_bg "$BATS_TEST_TMPDIR/late" python3 "$PEER" late-server "$flag"
+    wait_ready "$BATS_TEST_TMPDIR/late"
+    start_bg "$BATS_TEST_TMPDIR/pyclient" python3 "$py" --host 127.0.0.1 \
+        --port "$PORT" --timeout 10
+    local client=$BG_PID
+    wait_for "$BATS_TEST_TMPDIR/pyclient" '^recv: nothing yet \(EAGAIN\)'
+    touch "$flag"
+    wait_exit "$client"
+    [ "$EXIT_STATUS" -eq 0 ]
+    run cat "$BATS_TEST_TMPDIR/pyclient"
+    assert_line 'late\n'
+}
+
+@test "14-nonblocking: --help says what --timeout bounds" {
+    run_lesson "$BIN/14-nonblocking-connect" --help
+    assert_success
+    assert_output --partial "--host NAME"
+    assert_output --partial "seconds poll() waits for the handshake, and then for"
+    refute_output --partial "--count"
+}
