@@ -61,9 +61,11 @@
 #if defined(__GNUC__) || defined(__clang__)
 #define SS_PRINTF(f, a) __attribute__((format(printf, f, a)))
 #define SS_NORETURN __attribute__((noreturn))
+#define SS_NOINLINE __attribute__((noinline, unused))
 #else
 #define SS_PRINTF(f, a)
 #define SS_NORETURN
+#define SS_NOINLINE
 #endif
 
 #include "ss_text.h"

@@ -1061,7 +1061,8 @@ static inline int ss_fcntl(int fd, int cmd, ...)
     if (cmd == F_SETFL && rc == 0 && (arg & O_NONBLOCK))
         ss_tell(SS_K_NONBLOCK, "O_NONBLOCK: from now on no call on fd %d "
                 "waits; one that would have to fails with EAGAIN (connect: "
-                "EINPROGRESS) and the program waits in poll() instead",
+                "EINPROGRESS) and the program waits in poll() (or "
+                "epoll_wait()) instead",
                 fd);
     errno = err;
     return rc;
@@ -1331,13 +1332,12 @@ static inline int ss_epoll_wait(int ep, struct epoll_event *ev, int max,
                             (long)ev[i].events).s);
         }
         ss_wrap(4, 4, "ready: ", line, "");
-        ss_tell(SS_K_EPOLL_WAIT, "epoll_wait() filled the first %d entries "
-                "of the array with the descriptors that are ready and what "
-                "each has (data.fd is whatever the program stored with "
-                "epoll_ctl()): EPOLLIN means a recv() or accept() will not "
-                "wait, EPOLLOUT a send(), EPOLLHUP or EPOLLERR that the "
-                "connection is over or failed",
-                rc);
+        ss_tell(SS_K_EPOLL_WAIT, "epoll_wait() returns how many "
+                "descriptors are ready and puts each one's events at the "
+                "start of the array, with the data the program gave "
+                "epoll_ctl() for it: EPOLLIN means a recv() or accept() "
+                "will not wait, EPOLLOUT a send(), EPOLLHUP or EPOLLERR "
+                "that the connection is over or has failed");
     } else if (rc == 0) {
         ss_wrap(4, 4, "", "nothing was ready before the timeout", "");
     }

@@ -69,63 +69,104 @@ struct ss_options {
     } extra[SS_MAX_EXTRA];
 };
 
+/* One option in --help: its name in 15 columns, then its text wrapped
+   within 78 columns, later lines indented to line up. */
+static inline void ss_usage_opt(FILE *to, const char *left, const char *fmt,
+                                ...) SS_PRINTF(3, 4);
+static inline void ss_usage_opt(FILE *to, const char *left, const char *fmt,
+                                ...)
+{
+    char text[400];
+    const char *p = text;
+    int first = 1;
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(text, sizeof text, fmt, ap);
+    va_end(ap);
+    while (*p != '\0') {
+        int n = (int)strlen(p), room = 78 - 17;
+        if (n > room) {
+            int cut = room;
+            while (cut > 0 && p[cut] != ' ')
+                cut--;
+            n = cut > 0 ? cut : room;
+        }
+        fprintf(to, "  %-14s %.*s\n", first ? left : "", n, p);
+        p += n;
+        while (*p == ' ')
+            p++;
+        first = 0;
+    }
+}
+
 static inline void ss_usage(const struct ss_lesson *l, FILE *to)
 {
     unsigned o = l->options;
     int client = (o & SS_OPT_CLIENT) != 0, i;
     const char *host = l->host != NULL ? l->host : "127.0.0.1";
+    char head[300];
+    const char *p = head;
 
-    fprintf(to, "%s: %s\n\nusage: build/%s [options]\n\noptions:\n", l->name,
-            l->summary, l->name);
-    if (o & SS_OPT_HOST)
-        fprintf(to, "  --host %-7s %s (default %s%s)\n",
-                o & SS_OPT_NAMES ? "NAME" : "ADDR",
-                client ? "the server's address"
-                       : "the address to bind to",
-                host, client ? "" : ": this machine only");
-    if (o & SS_OPT_PORT) {
-        if (client)
-            fprintf(to, "  --port N       the server's port (default %u)\n",
-                    (unsigned)l->port);
-        else
-            fprintf(to, "  --port N       the port to use, 0..65535 "
-                        "(default %u; 0: the kernel\n"
-                        "                 chooses a free one and the ready "
-                        "line says which)\n",
-                    (unsigned)l->port);
+    /* "NAME: summary", wrapped within 78 columns */
+    snprintf(head, sizeof head, "%s: %s", l->name, l->summary);
+    while (*p != '\0') {
+        int n = (int)strlen(p), room = p == head ? 78 : 74;
+        if (n > room) {
+            int cut = room;
+            while (cut > 0 && p[cut] != ' ')
+                cut--;
+            n = cut > 0 ? cut : room;
+        }
+        fprintf(to, "%s%.*s\n", p == head ? "" : "    ", n, p);
+        p += n;
+        while (*p == ' ')
+            p++;
     }
+    fprintf(to, "\nusage: build/%s [options]\n\noptions:\n", l->name);
+    if (o & SS_OPT_HOST)
+        ss_usage_opt(to, o & SS_OPT_NAMES ? "--host NAME" : "--host ADDR",
+                     "%s (default %s%s)",
+                     client ? "the server's address" : "the address to bind to",
+                     host, client ? "" : ": this machine only");
+    if ((o & SS_OPT_PORT) && client)
+        ss_usage_opt(to, "--port N", "the server's port (default %u)",
+                     (unsigned)l->port);
+    else if (o & SS_OPT_PORT)
+        ss_usage_opt(to, "--port N",
+                     "the port to use, 0..65535 (default %u; 0: the kernel "
+                     "chooses a free one and the ready line says which)",
+                     (unsigned)l->port);
     if (o & SS_OPT_TIMEOUT)
-        fprintf(to, "  --timeout S    %s (default %d)\n",
-                l->timeout_help != NULL ? l->timeout_help
-                                        : "seconds each wait may last",
-                l->timeout > 0 ? l->timeout : 30);
+        ss_usage_opt(to, "--timeout S", "%s (default %d)",
+                     l->timeout_help != NULL ? l->timeout_help
+                                             : "seconds each wait may last",
+                     l->timeout > 0 ? l->timeout : 30);
     if (o & SS_OPT_COUNT) {
         const char *what = l->count_help != NULL ? l->count_help
                                                  : "how many to handle";
         if (l->count > 0)
-            fprintf(to, "  --count N      %s (default %ld)\n", what,
-                    l->count);
+            ss_usage_opt(to, "--count N", "%s (default %ld)", what, l->count);
         else
-            fprintf(to, "  --count N      %s (default: no limit)\n", what);
+            ss_usage_opt(to, "--count N", "%s (default: no limit)", what);
     }
     if (o & SS_OPT_MESSAGE)
-        fprintf(to, "  --message T    send T as one datagram instead of "
-                    "reading lines\n");
+        ss_usage_opt(to, "--message T",
+                     "send T as one datagram instead of reading lines");
     for (i = 0; i < SS_MAX_EXTRA && l->extra[i].name != NULL; i++) {
         char left[40];
         snprintf(left, sizeof left, "%s%s%s", l->extra[i].name,
                  l->extra[i].arg ? " " : "",
                  l->extra[i].arg ? l->extra[i].arg : "");
-        fprintf(to, "  %-14s %s\n", left, l->extra[i].help);
+        ss_usage_opt(to, left, "%s", l->extra[i].help);
     }
-    fprintf(to, "  --step         show each socket call and wait for Enter "
-                "before making it\n"
-                "  --color WHEN   auto, always or never (auto: on a "
-                "terminal, unless\n"
-                "                 NO_COLOR is set or TERM=dumb); --no-color "
-                "is --color never\n"
-                "  -h, --help     this help\n\nexample:\n%s\n",
-            l->example);
+    ss_usage_opt(to, "--step",
+                 "show each socket call and wait for Enter before making it");
+    ss_usage_opt(to, "--color WHEN",
+                 "auto, always or never (auto: on a terminal, unless "
+                 "NO_COLOR is set or TERM=dumb); --no-color is --color never");
+    ss_usage_opt(to, "-h, --help", "this help");
+    fprintf(to, "\nexample:\n%s\n", l->example);
 }
 
 /* Bad command line: one line naming the option, then exit status 2. */

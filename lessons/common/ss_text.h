@@ -141,8 +141,10 @@ static inline void ss_put_data(FILE *f, const void *buf, size_t len)
  * Any socket address as text: "127.0.0.1:8888", "[::1]:8888",
  * "/tmp/x.sock", "@name" (abstract), "(unnamed)". len is the address's
  * length as the call saw it (sizeof for the lessons' own structs).
+ * Never inlined: inlined into a caller that has a sockaddr_in, GCC 12
+ * warns (-Warray-bounds) about the IPv6 branch, which never runs there.
  */
-static inline struct ss_text ss_addr_len(const void *sa, socklen_t len)
+static SS_NOINLINE struct ss_text ss_addr_len(const void *sa, socklen_t len)
 {
     struct ss_text t;
     size_t o = 0;
