@@ -153,3 +153,39 @@ vg_wait() {
     wait_exit "$BG_PID" 10
     grep -q ': two$' "$BATS_TEST_TMPDIR/receiver"
 }
+
+@test "valgrind: 10-getaddrinfo --host 127.0.0.1, against 04-accept" {
+    need_bin 10-getaddrinfo
+    start_server "$BATS_TEST_TMPDIR/server" 04-accept --count 1 --timeout 30
+    vg_fg 10-getaddrinfo --host 127.0.0.1 --port "$PORT" --timeout 30 </dev/null
+    vg_check "$VG_STATUS"
+    grep -q "hello 127.0.0.1:" "$VOUT"
+}
+
+@test "valgrind: 10-getaddrinfo, a service name that does not exist (EAI_SERVICE path)" {
+    need_bin 10-getaddrinfo
+    vg_fg 10-getaddrinfo --host 127.0.0.1 --port no-such-service --timeout 5 </dev/null
+    # its own exit status 1, and nothing from valgrind
+    [[ "$VG_STATUS" -eq 1 ]]
+    vg_check 0
+}
+
+@test "valgrind: 11-dual-stack-server --count 1, an IPv6 client" {
+    need_bin 11-dual-stack-server
+    vg_bg 11-dual-stack-server --port 0 --count 1 --timeout 30
+    wait_ready "$VOUT" 30
+    run python3 -c '
+import socket, sys
+s = socket.create_connection(("::1", int(sys.argv[1])), timeout=20)
+print(s.recv(200).decode(), end="")' "$PORT"
+    assert_success
+    vg_wait
+}
+
+@test "valgrind: 14-nonblocking-connect --host 127.0.0.1, against 04-accept" {
+    need_bin 14-nonblocking-connect
+    start_server "$BATS_TEST_TMPDIR/server" 04-accept --count 1 --timeout 30
+    vg_fg 14-nonblocking-connect --host 127.0.0.1 --port "$PORT" --timeout 30 </dev/null
+    vg_check "$VG_STATUS"
+    grep -q "hello 127.0.0.1:" "$VOUT"
+}
