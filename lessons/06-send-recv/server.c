@@ -75,8 +75,8 @@ static long long echo(int conn, const struct sockaddr_in *client, int timeout)
             return echoed;
         }
         /* send() may take fewer bytes than asked: send the rest.
-           MSG_NOSIGNAL: if the client has gone, send() fails with EPIPE
-           instead of SIGPIPE killing the server. */
+           MSG_NOSIGNAL: a send() that fails with EPIPE (the client has
+           gone) does not also raise SIGPIPE, which would end the server. */
         for (off = 0; off < got; off += sent) {
             sent = send(conn, buf + off, (size_t)(got - off), MSG_NOSIGNAL);
             if (sent == -1 && errno == EINTR) {
