@@ -1,0 +1,297 @@
+#!/usr/bin/env bats
+# scripts/check, the checker for students' own programs (issue 15): run
+# against sockstep's own programs (every check passes) and against the
+# sample programs in tests/check/ (each fails the check it must, and says
+# why in words a student can act on).
+#
+# The checker starts and kills the programs itself (each in a session of
+# its own, on ports it chose), so no test here has a background process;
+# every run is bounded by timeout(1), below bats' own per-test limit, and
+# goes through bare (only fds 0, 1 and 2 open: nothing holds bats' fd 3).
+
+load test_helper
+load hostile/common
+
+CHECK="$ROOT/scripts/check"
+SAMPLES="$ROOT/tests/check"
+
+# check ARGS...: bats' run of the checker, bounded.
+check() {
+    run bare timeout 50 "$CHECK" "$@"
+}
+
+# says TEXT: the output, with its wrapped lines joined (every run of white
+# space as one space), contains TEXT.
+says() {
+    local flat
+    flat=$(printf '%s' "$output" | tr '\n' ' ' | tr -s ' ')
+    if [[ "$flat" != *"$1"* ]]; then
+        printf 'the output does not say: %s\n--\n%s\n' "$1" "$output" >&2
+        return 1
+    fi
+}
+
+# A free TCP port on loopback, chosen by the kernel (bind port 0).
+free_port() {
+    python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+# ---- sockstep's own programs pass -------------------------------------------
+
+@test "check: lesson 06's server passes every echo-server check" {
+    need_bin 06-send-recv-server
+    check echo-server -- "$BIN/06-send-recv-server" --port '{port}'
+    assert_success
+    assert_line --regexp '^PASS half-close '
+    assert_line --regexp '^PASS descriptors '
+    assert_line --regexp '^PASS sigpipe '
+    assert_line "10 checks: 10 passed, 0 failed"
+    refute_line --regexp '^FAIL'
+}
+
+@test "check: lesson 06's client passes every echo-client check" {
+    need_bin 06-send-recv-client
+    check echo-client -- "$BIN/06-send-recv-client" --port '{port}'
+    assert_success
+    assert_line "4 checks: 4 passed, 0 failed"
+    # what it said when the server closed early is quoted
+    says 'said "the server closed the connection'
+}
+
+@test "check: lesson 09's sender and a receiver with room for any datagram pass" {
+    need_bin 09-udp-sender
+    check udp-sender -- "$BIN/09-udp-sender" --port '{port}'
+    assert_success
+    assert_line "3 checks: 3 passed, 0 failed"
+    check udp-receiver -- python3 "$SAMPLES/good-receiver.py" '{port}'
+    assert_success
+    assert_line "5 checks: 5 passed, 0 failed"
+}
+
+# ---- the sample programs fail where they must ---------------------------------
+
+@test "check: the seeds' server (no exit at recv() == 0) fails half-close and the spin is named" {
+    check --only one-line,half-close,twenty-clients echo-server -- \
+        python3 "$SAMPLES/spin-server.py" '{port}'
+    assert_failure 1
+    assert_line --regexp '^PASS one-line '
+    assert_line --regexp "^FAIL half-close .*: spins after the client's shutdown: [0-9.]+ s of CPU in [0-9.]+ s"
+    says "it spins, calling recv() again and again"
+    says "see lesson 06: recv() == 0"
+    # it serves one client only, and the next check says so
+    assert_line --regexp '^FAIL twenty-clients .*: served 1 of 20 clients'
+    says "The program served only the first client"
+    # its own output, as evidence
+    says "| Data received:"
+}
+
+@test "check: a server that never closes its client sockets fails the descriptor check" {
+    check --only one-line,descriptors echo-server -- \
+        python3 "$SAMPLES/leak-server.py" '{port}'
+    assert_failure 1
+    assert_line --regexp '^PASS one-line '
+    assert_line --regexp '^FAIL descriptors .*: (19|20|21) more descriptors after 20 clients'
+    says "about one left open per client"
+    says "close() it when that client is done"
+}
+
+@test "check: a server that dies of SIGPIPE is caught, with the fix" {
+    check --only one-line,sigpipe echo-server -- \
+        python3 "$SAMPLES/sigpipe-server.py" '{port}'
+    assert_failure 1
+    assert_line --regexp '^PASS one-line '
+    assert_line --regexp '^FAIL sigpipe .*: killed by SIGPIPE'
+    says "The program was killed by SIGPIPE"
+    says "MSG_NOSIGNAL"
+}
+
+@test "check: a UDP receiver with a 1024-byte buffer fails truncated, and the check explains" {
+    check udp-receiver -- python3 "$SAMPLES/small-buffer-receiver.py" '{port}'
+    assert_failure 1
+    assert_line --regexp '^FAIL truncated .*: cut to 1024 of 2000 bytes'
+    says "printed only the first 1024 of them, so its buffer is probably 1024 bytes"
+    says "use a buffer of 65536 bytes"
+    assert_line "5 checks: 4 passed, 1 failed"
+}
+
+@test "check: a server listening on 0.0.0.0 is reported, and still checked over loopback" {
+    check --only loopback,one-line echo-server -- \
+        python3 "$SAMPLES/any-address-server.py" '{port}'
+    assert_failure 1
+    assert_line --regexp '^FAIL loopback .*: bound to 0\.0\.0\.0:[0-9]+'
+    says "bind 127.0.0.1"
+    assert_line --regexp '^PASS one-line '
+}
+
+@test "check: the seeds' client fails each client check with its cause" {
+    check echo-client -- python3 "$SAMPLES/seed-client.py" '{port}'
+    assert_failure 1
+    assert_line --regexp '^FAIL one-line .*: did not finish cleanly at the end of its input'
+    says "input() raises EOFError"
+    assert_line --regexp '^FAIL pieces .*: printed a line in pieces'
+    says "it printed \"Enter message to send: Received b'hello'\""
+    assert_line --regexp '^FAIL refused .*: Python traceback \(ConnectionRefusedError\)'
+    assert_line "4 checks: 0 passed, 4 failed"
+}
+
+@test "check: a program on another port than {port} is told so, and --port N checks it" {
+    local port
+    port=$(free_port)
+    # The port is in the command, not in {port}: the checker's port is not used.
+    check --only one-line echo-server -- \
+        python3 "$SAMPLES/leak-server.py" "$port" '{port}'
+    assert_failure 1
+    says "The program listened on 127.0.0.1:$port, not port"
+    says "run the checker with --port $port"
+    check --port "$port" --only one-line echo-server -- \
+        python3 "$SAMPLES/leak-server.py" "$port"
+    assert_success
+    assert_line --regexp '^PASS one-line '
+}
+
+@test "check: a program that never starts fails the first check; the rest are not run" {
+    check --only one-line,reset echo-server -- python3 -c 'import sys; sys.exit(3)' '{port}'
+    assert_failure 1
+    says "The program exited with status 3 before it listened on port"
+    says "Not run: the program could not be started in check one-line"
+}
+
+# ---- the program is always ended ----------------------------------------------
+
+@test "check: the program and its children are killed after each check" {
+    local copy="$BATS_TEST_TMPDIR/spin-server.py"
+    cp "$SAMPLES/spin-server.py" "$copy"
+    # A wrapper shell whose child holds the port: the whole session goes.
+    # shellcheck disable=SC2016 # $1 and $2 are the inner shell's
+    check --only half-close echo-server -- \
+        sh -c 'python3 "$1" "$2" & wait' sh "$copy" '{port}'
+    assert_failure 1
+    says "it spins"
+    local pid left=()
+    for pid in /proc/[0-9]*; do
+        if tr '\0' ' ' <"$pid/cmdline" 2>/dev/null | grep -qF "$copy"; then
+            left+=("${pid#/proc/}")
+        fi
+    done
+    if ((${#left[@]} > 0)); then
+        echo "still running: ${left[*]}" >&2
+        return 1
+    fi
+}
+
+# ---- the command line ---------------------------------------------------------------
+
+@test "check: bad usage exits 2 with one line naming the option" {
+    local args
+    while IFS= read -r args; do
+        # shellcheck disable=SC2086 # each line is split into words on purpose
+        check $args
+        assert_failure 2
+        [[ "${#lines[@]}" -eq 1 ]] || {
+            echo "more than one line for '$args': $output" >&2
+            return 1
+        }
+        assert_output --regexp "^scripts/check: "
+    done <<'EOF'
+--format xml echo-server -- true {port}
+--port 0 echo-server -- true
+--port 70000 echo-server -- true
+--wait x echo-server -- true {port}
+--only nope echo-server -- true {port}
+--bogus echo-server -- true {port}
+frob -- true {port}
+echo-server
+echo-server -- true
+echo-server -- ./no-such-program {port}
+--csv out.csv echo-server -- true {port}
+--batch /nonexistent-dir
+EOF
+    check --format xml echo-server -- true '{port}'
+    assert_output "scripts/check: --format: expected text, json or tap, got 'xml'"
+    check echo-server -- true
+    says "no {port} in it, and no --port N"
+}
+
+@test "check: --help and --list name the kinds, the checks and the run file" {
+    check --help
+    assert_success
+    says "usage: scripts/check [options] KIND -- COMMAND"
+    says "a file named run holding one line"
+    check --list
+    assert_success
+    local kind
+    for kind in echo-server echo-client udp-receiver udp-sender; do
+        assert_line "$kind"
+    done
+    assert_line --regexp '^  half-close +the client half-closes$'
+}
+
+@test "check: --format json parses, and tap has a plan line and one result per check" {
+    check --format json --only one-line,half-close echo-server -- \
+        python3 "$SAMPLES/spin-server.py" '{port}'
+    assert_failure 1
+    printf '%s\n' "$output" >"$BATS_TEST_TMPDIR/out.json"
+    run python3 -m json.tool "$BATS_TEST_TMPDIR/out.json"
+    assert_success
+    run python3 -c '
+import json, sys
+r = json.load(open(sys.argv[1]))
+print(r["kind"], r["passed"], r["failed"])
+for c in r["checks"]:
+    print(c["name"], c["result"], c["reason"])
+' "$BATS_TEST_TMPDIR/out.json"
+    assert_success
+    assert_line "echo-server 1 1"
+    assert_line "one-line PASS "
+    assert_line --regexp "^half-close FAIL spins after the client's shutdown"
+
+    need_bin 06-send-recv-server
+    check --format tap --only one-line,split-line echo-server -- \
+        "$BIN/06-send-recv-server" --port '{port}'
+    assert_success
+    assert_line --index 0 "1..2"
+    assert_line "ok 1 - one-line: one line echoed"
+    assert_line "ok 2 - split-line: a line split across several segments"
+}
+
+@test "check: --batch writes a CSV, one row per submission, one column per check" {
+    need_bin 06-send-recv-server
+    local dir="$BATS_TEST_TMPDIR/subs"
+    mkdir -p "$dir/alice" "$dir/bob" "$dir/carol" "$dir/dave"
+    printf 'echo-server --only one-line,half-close -- %s --port {port}\n' \
+        "$BIN/06-send-recv-server" >"$dir/alice/run"
+    cp "$SAMPLES/spin-server.py" "$dir/bob/server.py"
+    echo 'echo-server --only one-line,half-close -- python3 server.py {port}' \
+        >"$dir/bob/run"
+    cp "$SAMPLES/small-buffer-receiver.py" "$dir/carol/recv.py"
+    echo 'udp-receiver --only truncated -- python3 recv.py {port}' >"$dir/carol/run"
+    echo 'echo-server -- ./no-such-server {port}' >"$dir/dave/run"
+
+    check --batch "$dir" --csv "$BATS_TEST_TMPDIR/out.csv"
+    assert_failure 1
+    assert_line --regexp '^scripts/check: alice: echo-server: 2 passed, 0 failed'
+    run python3 -c '
+import csv, sys
+rows = list(csv.DictReader(open(sys.argv[1])))
+for r in rows:
+    print(r["submission"], r["kind"], r["passed"], r["failed"],
+          r["one-line"] or "-", r["half-close"] or "-", r["truncated"] or "-",
+          "|", r["notes"])
+' "$BATS_TEST_TMPDIR/out.csv"
+    assert_success
+    assert_line --index 0 "alice echo-server 2 0 PASS PASS - | "
+    assert_line --index 1 --regexp "^bob echo-server 1 1 PASS FAIL - \| half-close: spins after the client's shutdown"
+    assert_line --index 2 "carol udp-receiver 0 1 - - FAIL | truncated: cut to 1024 of 2000 bytes"
+    assert_line --index 3 --regexp "^dave  0 1 - - - \| run file: COMMAND: './no-such-server' is not an executable file"
+    [[ "${#lines[@]}" -eq 4 ]]
+}
+
+@test "check: --strace shows the system calls around a failure" {
+    need_strace
+    check --strace --only sigpipe echo-server -- \
+        python3 "$SAMPLES/sigpipe-server.py" '{port}'
+    assert_failure 1
+    assert_line "     last system calls (strace):"
+    assert_output --regexp 'EPIPE \(Broken pipe\)'
+    says "+++ killed by SIGPIPE +++"
+}
