@@ -1,5 +1,8 @@
 # make lint             cppcheck, clang-tidy and shellcheck; all three run,
-#                       and any finding fails the target
+#                       and any finding fails the target. It prints the
+#                       findings only (no command lines, no clang-tidy
+#                       "N warnings generated." counts), then one line
+#                       saying what it checked and whether it is clean
 # make lint-cppcheck    one of them
 # make lint-clang-tidy
 # make lint-shellcheck
@@ -13,9 +16,11 @@ LINT_SRCS := $(sort $(foreach l,$(LESSONS),$(SRC_$(l))))
 # missingIncludeSystem: cppcheck does not read the system headers (it
 # would need a whole libc model); every other finding fails.
 CPPCHECK       ?= cppcheck
+# toomanyconfigs: an "information" note that cppcheck checked only 12 of
+# the #ifdef combinations, not a finding.
 CPPCHECK_FLAGS := --enable=warning,style,performance,portability \
                   --error-exitcode=1 --inline-suppr --std=c11 --quiet \
-                  --suppress=missingIncludeSystem
+                  --suppress=missingIncludeSystem --suppress=toomanyconfigs
 
 # Left out, as noise for these programs:
 #  - clang-analyzer-security.insecureAPI.DeprecatedOrUnsafeBufferHandling:
@@ -38,31 +43,55 @@ CLANG_TIDY_CONFIG := {CheckOptions: [{key: bugprone-reserved-identifier.AllowedI
 # callers (PORT, BG_PID, EXIT_STATUS), which shellcheck cannot see being
 # used: SC2034 is off for them alone.
 SHELLCHECK     ?= shellcheck
-SH_SCRIPTS     := $(filter-out %.md,$(wildcard scripts/* docs/*.sh tests/run install-deps \
-                    .ci/run tests/hostile/run-clean))
+# (Files only: a directory such as scripts/__pycache__ is not a script.)
+SH_SCRIPTS     := $(filter-out %.md,$(foreach f,$(wildcard scripts/* docs/*.sh \
+                    tests/run install-deps .ci/run tests/hostile/run-clean),$(if \
+                    $(wildcard $(f)/.),,$(f))))
 SH_LIBS        := $(wildcard tests/*.bash tests/hostile/*.bash)
 SH_BATS        := $(wildcard tests/*.bats)
 
+# What make lint checked, for its last line.
+LINT_WHAT := cppcheck and clang-tidy on $(words $(LINT_SRCS)) lesson sources \
+             (with lessons/common/*.h), shellcheck on \
+             $(words $(SH_SCRIPTS) $(SH_LIBS) $(SH_BATS)) shell files
+
+# clang-tidy's counts of the warnings it did not show (system headers):
+# noise, one line per file. Its findings and its exit status are kept.
+CLANG_TIDY_NOISE := ^[0-9]+ warnings?( and [0-9]+ errors?)? generated\.$$
+
 .PHONY: lint lint-cppcheck lint-clang-tidy lint-shellcheck
 
+# Each check runs in a sub-make whose own "make[1]: *** ... Error 1" line is
+# dropped: the last line says which checks had findings.
 lint:
-	@status=0; \
-	for t in lint-cppcheck lint-clang-tidy lint-shellcheck; do \
-	    $(MAKE) --no-print-directory $$t || { status=1; failed="$$failed $$t"; }; \
+	@status=0; failed=""; \
+	for t in cppcheck clang-tidy shellcheck; do \
+	    out=$$($(MAKE) -s --no-print-directory lint-$$t 2>&1) || \
+	        { status=1; failed="$$failed $$t"; }; \
+	    if [ -n "$$out" ]; then \
+	        printf '%s\n' "$$out" | grep -v '^make\[[0-9]*\]: \*\*\* '; \
+	    fi; \
 	done; \
-	if [ $$status -ne 0 ]; then echo "make lint: failed:$$failed"; \
-	else echo "make lint: cppcheck, clang-tidy and shellcheck are clean"; fi; \
+	if [ $$status -ne 0 ]; then \
+	    echo "make lint: findings from$$failed; checked $(LINT_WHAT)"; \
+	else echo "make lint: clean: $(LINT_WHAT)"; fi; \
 	exit $$status
 
 lint-cppcheck: $(LINT_SRCS) $(HEADER)
-	$(CPPCHECK) $(CPPCHECK_FLAGS) $(LINT_SRCS)
+	@$(CPPCHECK) $(CPPCHECK_FLAGS) $(LINT_SRCS)
 
 lint-clang-tidy: $(LINT_SRCS) $(HEADER)
-	$(CLANG_TIDY) --quiet -checks='$(CLANG_TIDY_CHECKS)' \
+	@out=$$($(CLANG_TIDY) --quiet -checks='$(CLANG_TIDY_CHECKS)' \
 	    -config='$(CLANG_TIDY_CONFIG)' -warnings-as-errors='*' \
-	    $(LINT_SRCS) -- -std=c11
+	    $(LINT_SRCS) -- -std=c11 2>&1); status=$$?; \
+	if [ -n "$$out" ]; then \
+	    printf '%s\n' "$$out" | grep -Ev '$(CLANG_TIDY_NOISE)'; \
+	fi; \
+	exit $$status
 
 lint-shellcheck:
-	$(SHELLCHECK) -x $(SH_SCRIPTS)
-	$(SHELLCHECK) -x -e SC2034 $(SH_LIBS)
-	$(SHELLCHECK) -x $(SH_BATS)
+	@status=0; \
+	$(SHELLCHECK) -x $(SH_SCRIPTS) || status=1; \
+	$(SHELLCHECK) -x -e SC2034 $(SH_LIBS) || status=1; \
+	$(SHELLCHECK) -x $(SH_BATS) || status=1; \
+	exit $$status

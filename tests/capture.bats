@@ -86,9 +86,9 @@ line_of() {
     run timeout 60 "$CAPTURE" 06
     assert_success
     local send seg
-    send=$(line_of '^ +[0-9.]+  client    send\(3, "hello\\n", 6, MSG_NOSIGNAL\)')
+    send=$(line_of '^ +[0-9.]+  client    send\(3, "hello\\n", 6, MSG_NOSIGNAL[|A-Z_]*\)')
     seg=$(line_of '^ +[0-9.]+ +client -> server  PSH-ACK, 6 bytes of data$' "$send")
-    send=$(line_of '^ +[0-9.]+  client    send\(3, "world\\n", 6, MSG_NOSIGNAL\)' "$seg")
+    send=$(line_of '^ +[0-9.]+  client    send\(3, "world\\n", 6, MSG_NOSIGNAL[|A-Z_]*\)' "$seg")
     line_of '^ +[0-9.]+ +client -> server  PSH-ACK, 6 bytes of data$' "$send"
     # shutdown(SHUT_WR) sends the client's FIN.
     local shut fin
@@ -131,4 +131,66 @@ line_of() {
     run "$CAPTURE" --nope 04
     assert_failure 2
     assert_output "scripts/capture: --nope: unknown option (see --help)"
+}
+
+# in_order PAIR TEXT: TEXT, the output of scripts/capture PAIR, shows no
+# result before it existed (tests/capture-order says what that means).
+in_order() {
+    printf '%s\n' "$2" >"$BATS_TEST_TMPDIR/timeline"
+    run "$ROOT/tests/capture-order" "$1" "$BATS_TEST_TMPDIR/timeline"
+    assert_success
+    assert_output --regexp 'calls checked: ok$'
+}
+
+@test "capture: every result is after its call started and after the peer's action it needs" {
+    need_capture
+    local pair
+    for pair in 04 06 08; do
+        run timeout 60 "$CAPTURE" "$pair"
+        assert_success
+        in_order "$pair" "$output"
+    done
+}
+
+@test "capture: the order check finds a result shown before its cause" {
+    # The timeline as it was before the fix: accept() and recv() printed
+    # whole at the time they were called, results and all.
+    cat >"$BATS_TEST_TMPDIR/accept" <<'TIMELINE'
+    0.000  server    socket(AF_INET, SOCK_STREAM, 0) = 3
+    0.471  server    accept(3, 127.0.0.1:44588, 16) = 4
+  114.292  client    socket(AF_INET, SOCK_STREAM, 0) = 3
+  114.400  client    connect(3, 127.0.0.1:8888, 16) called
+  114.500              client -> server  SYN
+  114.510              server -> client  SYN-ACK
+  114.520              client -> server  ACK
+  114.600  client    connect returned 0
+  115.000  client    close(3) = 0
+  116.000  server    close(4) = 0
+TIMELINE
+    run "$ROOT/tests/capture-order" 04 "$BATS_TEST_TMPDIR/accept"
+    assert_failure 1
+    assert_output --partial "accept() returned at"
+    assert_output --partial "before the client's connect() started"
+    cat >"$BATS_TEST_TMPDIR/recv" <<'TIMELINE'
+    0.100  server    accept(3, &addr, &len) called
+    1.000  client    connect(3, 127.0.0.1:8888, 16) called
+    1.100  client    connect returned 0
+    1.200  server    accept returned 4
+    1.300  server    recv(4, "hello\n", 4096, 0) = 6
+    2.000  client    send(3, "hello\n", 6, MSG_NOSIGNAL) called
+    2.050              client -> server  PSH-ACK, 6 bytes of data
+    2.100  client    send returned 6
+TIMELINE
+    run "$ROOT/tests/capture-order" 06 "$BATS_TEST_TMPDIR/recv"
+    assert_failure 1
+    assert_output --partial "6 bytes received in all by"
+    # And a call whose result comes after another line of the same program.
+    cat >"$BATS_TEST_TMPDIR/interleaved" <<'TIMELINE'
+    0.100  sender    sendto(3, "one", 3, 0, 127.0.0.1:9999, 16) called
+    0.200  sender    close(3) = 0
+    0.300  sender    sendto returned 3
+TIMELINE
+    run "$ROOT/tests/capture-order" 08 "$BATS_TEST_TMPDIR/interleaved"
+    assert_failure 1
+    assert_output --partial "sender: sendto() was called"
 }

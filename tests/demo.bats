@@ -90,7 +90,8 @@ print_commands() {
     [[ "${CMDS[1]}" == *"--port $PORT "* ]]
     run timeout 20 bash -c "${CMDS[1]}" </dev/null
     assert_success
-    assert_line --regexp '^hello 127\.0\.0\.1:[0-9]+, you are client 1$'
+    # The greeting as the client prints it: escaped, its newline as \n.
+    assert_line --regexp '^hello 127\.0\.0\.1:[0-9]+, you are client 1\\n$'
     refute_output --partial ">>> next:" # stdin is no tty: no pausing
     wait_exit "$BG_PID"
     [ "$EXIT_STATUS" -eq 0 ]
@@ -104,8 +105,8 @@ print_commands() {
     wait_ready "$BATS_TEST_TMPDIR/server"
     run timeout 20 bash -c "${CMDS[1]}" < <(printf 'first\nsecond\n')
     assert_success
-    assert_line "echo: first"
-    assert_line "echo: second"
+    assert_line 'echo: first\n'
+    assert_line 'echo: second\n'
 }
 
 @test "demo: 08 printed commands, run as printed, carry two datagrams" {
@@ -229,7 +230,7 @@ wait_pane() {
         '^setsockopt\(3, SOL_SOCKET, SO_REUSEADDR, .*\) = 0$'
         '^setsockopt\(3, SOL_SOCKET, SO_RCVTIMEO, .*\) = 0$'
         "^bind\\(3, 127\\.0\\.0\\.1:$port, 16\\) = 0$"
-        '^listen\(3, 5\) = 0$'
+        '^listen\(3, [0-9]+\) = 0$'
         "^getsockname\\(3, 127\\.0\\.0\\.1:$port, 16\\) = 0$"
     )
     local step
@@ -239,4 +240,181 @@ wait_pane() {
     done
     wait_pane 0 "^listening on 127\.0\.0\.1:$port$"
     wait_pane 2 "^LISTEN .* 127\.0\.0\.1:$port "
+
+    # accept() is next; after Enter it blocks (no client yet), and the
+    # prompt line says so: "... running: accept(...)" until it returns.
+    wait_pane 0 '^>>> next: accept\(3, .*\[Enter runs it\]'
+    tmux -L "$SOCKSTEP_TMUX_SOCKET" send-keys -t sockstep-04:0.0 Enter
+    wait_pane 0 '^\.\.\. running: accept\(3, '
+    run capture_pane 0
+    refute_output --partial ">>> next: accept"
+}
+
+# tm ARGS...: tmux on the tests' private server.
+tm() {
+    tmux -L "$SOCKSTEP_TMUX_SOCKET" "$@"
+}
+
+# lecture_session COLS ROWS: a session "lecture" on the private server, of
+# COLS x ROWS, in which the lecturer "works" (a pane running sleep).
+lecture_session() {
+    tm new-session -d -s lecture -x "$1" -y "$2" "sleep 120"
+}
+
+# demo_in_pane ARGS...: run scripts/demo ARGS from inside tmux, in a new
+# window of the session "lecture" (TMUX and TMUX_PANE set, as for a
+# lecturer who types it in a tmux pane). Waits for it to end (at most
+# 30 s); sets output (what it printed, stdout and stderr) and status.
+demo_in_pane() {
+    local out="$BATS_TEST_TMPDIR/demo.out" rc="$BATS_TEST_TMPDIR/demo.rc" i
+    rm -f "$rc"
+    tm new-window -d -t lecture: \
+        "$(printf '%q ' "$DEMO" "$@") >$(printf '%q' "$out") 2>&1; \
+echo \$? >$(printf '%q' "$rc.tmp"); mv $(printf '%q' "$rc.tmp") \
+$(printf '%q' "$rc"); sleep 60"
+    for ((i = 0; i < 600; i++)); do
+        [[ -f "$rc" ]] && break
+        sleep 0.05
+    done
+    [[ -f "$rc" ]] || {
+        echo "scripts/demo did not end within 30 s; it printed:" >&2
+        cat "$out" >&2
+        return 1
+    }
+    output="$(cat "$out")"
+    mapfile -t lines <"$out"
+    status="$(cat "$rc")"
+    printf '%s\n' "$output" >&2 # shown if the test fails
+}
+
+# pane_geometry SESSION: "INDEX LEFT TOP WIDTH HEIGHT" for each pane.
+pane_geometry() {
+    tm list-panes -t "=$1:" \
+        -F '#{pane_index} #{pane_left} #{pane_top} #{pane_width} #{pane_height}'
+}
+
+@test "demo: inside tmux with no terminal attached: session made, switch-client hint, exit 0" {
+    lecture_session 100 30
+    demo_in_pane --timeout 20 --port "$(free_port tcp)" 04
+    [ "$status" -eq 0 ]
+    refute_output --partial "no current client"
+    assert_output --partial "tmux session sockstep-04"
+    assert_line "scripts/demo: no terminal is attached to this tmux session, so nothing was switched"
+    # The hint inside tmux is switch-client: attach would be refused there
+    # as nested. (attach is offered for a terminal outside tmux only.)
+    assert_line "scripts/demo: show it with: tmux -L $SOCKSTEP_TMUX_SOCKET switch-client -t sockstep-04"
+    assert_line --regexp "^scripts/demo: \(or, from a terminal outside tmux: tmux -L $SOCKSTEP_TMUX_SOCKET attach -t sockstep-04\)$"
+    run tm list-panes -t =sockstep-04: -F '#{pane_title}'
+    [ "${#lines[@]}" -eq 3 ]
+}
+
+# attach_terminal SESSION COLS ROWS: attach a client to SESSION from a
+# pseudo-terminal of COLS x ROWS (script gives tmux one), as a lecturer's
+# terminal would be; waits until the server lists it.
+attach_terminal() {
+    command -v script >/dev/null || skip "script (util-linux) is not installed"
+    start_bg "$BATS_TEST_TMPDIR/terminal" script -qfec \
+        "stty cols $2 rows $3; TERM=xterm exec tmux -L $SOCKSTEP_TMUX_SOCKET attach -t $1" \
+        /dev/null
+    local i
+    for ((i = 0; i < 200; i++)); do
+        [[ -n "$(tm list-clients -t "=$1" 2>/dev/null)" ]] && return 0
+        sleep 0.05
+    done
+    echo "no client attached to $1 after 10 s:" >&2
+    cat "$BATS_TEST_TMPDIR/terminal" >&2
+    return 1
+}
+
+# client_session: the session the (one) attached terminal shows.
+client_session() {
+    tm list-clients -F '#{client_session}'
+}
+
+@test "demo: inside tmux with a terminal attached, that terminal is switched to the demo" {
+    lecture_session 100 30
+    attach_terminal lecture 130 40
+    [ "$(client_session)" = lecture ]
+    demo_in_pane --timeout 20 --port "$(free_port tcp)" 04
+    [ "$status" -eq 0 ]
+    refute_output --partial "no current client"
+    refute_output --partial "nested"
+    [ "$(client_session)" = sockstep-04 ]
+    # Made for that terminal's 130 columns: server and client side by side.
+    run pane_geometry sockstep-04
+    [[ "${lines[0]}" =~ ^0\ 0\ ([0-9]+)\  ]]
+    [[ "${lines[1]}" =~ ^1\ ([0-9]+)\ ${BASH_REMATCH[1]}\  ]]
+    [ "${BASH_REMATCH[1]}" -gt 60 ]
+}
+
+@test "demo: inside tmux, --detach prints switch-client; typed in a pane there, it shows the demo" {
+    lecture_session 100 30
+    attach_terminal lecture 100 30
+    demo_in_pane --detach --timeout 20 --port "$(free_port tcp)" 04
+    [ "$status" -eq 0 ]
+    [ "$(client_session)" = lecture ] # --detach: not switched
+    local hint
+    hint="$(sed -n 's/^scripts\/demo: show it with: //p' <<<"$output")"
+    [[ "$hint" == "tmux -L $SOCKSTEP_TMUX_SOCKET switch-client -t sockstep-04" ]]
+    # The hint, typed in a pane of the session the terminal shows.
+    tm new-window -t lecture: "$hint; sleep 60"
+    local i
+    for ((i = 0; i < 200; i++)); do
+        [ "$(client_session)" = sockstep-04 ] && break
+        sleep 0.05
+    done
+    [ "$(client_session)" = sockstep-04 ]
+}
+
+@test "demo: at 120x35, server and client side by side, the kernel pane below" {
+    lecture_session 120 35
+    demo_in_pane --timeout 20 --port "$(free_port tcp)" 04
+    [ "$status" -eq 0 ]
+    run pane_geometry sockstep-04
+    [ "${#lines[@]}" -eq 3 ]
+    local idx left top width height
+    local -A L T W H
+    for line in "${lines[@]}"; do
+        read -r idx left top width height <<<"$line"
+        L[$idx]=$left T[$idx]=$top W[$idx]=$width H[$idx]=$height
+    done
+    # 0 (server) and 1 (client) share a top row, side by side, each about
+    # half of the 120 columns.
+    [ "${T[0]}" -eq "${T[1]}" ]
+    [ "${L[0]}" -eq 0 ]
+    [ "${L[1]}" -eq $((W[0] + 1)) ]
+    [ "${W[0]}" -ge 59 ] && [ "${W[1]}" -ge 59 ]
+    # 2 (kernel) under both, the whole width.
+    [ "${T[2]}" -gt $((T[0] + H[0])) ] || [ "${T[2]}" -eq $((T[0] + H[0] + 1)) ]
+    [ "${L[2]}" -eq 0 ]
+    [ "${W[2]}" -eq 120 ]
+}
+
+@test "demo: below 120 columns the three panes are stacked" {
+    lecture_session 100 40
+    demo_in_pane --timeout 20 --port "$(free_port tcp)" 04
+    [ "$status" -eq 0 ]
+    run pane_geometry sockstep-04
+    [ "${#lines[@]}" -eq 3 ]
+    local line
+    for line in "${lines[@]}"; do
+        [[ "$line" =~ ^[0-2]\ 0\ [0-9]+\ 100\  ]]
+    done
+}
+
+@test "demo: run in its own session it refuses, naming the session" {
+    tm new-session -d -s sockstep-04 -x 100 -y 30 "sleep 120"
+    tm new-window -d -t sockstep-04: \
+        "$(printf '%q ' "$DEMO") --port $(free_port tcp) 04 >$BATS_TEST_TMPDIR/out 2>&1; echo \$? >$BATS_TEST_TMPDIR/rc.tmp; mv $BATS_TEST_TMPDIR/rc.tmp $BATS_TEST_TMPDIR/rc"
+    local i
+    for ((i = 0; i < 200; i++)); do
+        [[ -f "$BATS_TEST_TMPDIR/rc" ]] && break
+        sleep 0.05
+    done
+    [ "$(cat "$BATS_TEST_TMPDIR/rc")" -eq 1 ]
+    run cat "$BATS_TEST_TMPDIR/out"
+    assert_output --partial "inside sockstep-04"
+    # It is still there: nothing was replaced.
+    run tm has-session -t =sockstep-04
+    assert_success
 }

@@ -172,3 +172,73 @@ need_root() {
     assert_success
     assert_output --partial "nothing to remove"
 }
+
+# parses COMMANDLINE: a command line scripts/lab suggested, run as typed
+# (sudo and env left out) with --help added: it exits 0 only if the
+# script's parser took every word before --help (an unknown command such as
+# "loss", or "shell" with no namespace, exits 2).
+parses() {
+    local cmd="$1"
+    cmd="${cmd#sudo }"
+    cmd="${cmd#env }"
+    [[ "$cmd" =~ ^(SOCKSTEP_LAB=[A-Za-z0-9_-]+\ )?[^\ ]*scripts/lab(\ |$) ]] || {
+        echo "not a scripts/lab command line: $1" >&2
+        return 1
+    }
+    local out rc=0
+    out="$(bash -c "$cmd --help" 2>&1)" || rc=$?
+    if ((rc != 0)) || [[ "$out" != "usage: scripts/lab"* ]]; then
+        echo "suggested, but does not parse (exit status $rc): $1" >&2
+        printf '%s\n' "$out" >&2
+        return 1
+    fi
+}
+
+@test "lab: as a normal user, the sudo command it suggests is the one given, and parses" {
+    command -v setpriv >/dev/null || [[ $EUID -ne 0 ]] ||
+        skip "setpriv is not installed"
+    local args suggested as_user=()
+    [[ $EUID -ne 0 ]] ||
+        as_user=(setpriv --reuid=65534 --regid=65534 --clear-groups)
+    for args in "" "up" "--loss 20" "--loss 20 --timeout 50" "shell a" \
+        "shell b" "status" "down"; do
+        # shellcheck disable=SC2086 # the words of $args, split on purpose
+        run "${as_user[@]}" "$LAB" $args
+        assert_failure 1
+        [[ "$output" =~ try:\ (.*)$ ]]
+        suggested="${BASH_REMATCH[1]}"
+        # sudo, the lab's own name (sudo would not pass it on), the script
+        # as it was run, and the same arguments.
+        [ "$suggested" = "sudo env SOCKSTEP_LAB=$SOCKSTEP_LAB $LAB${args:+ $args}" ]
+        parses "$suggested"
+    done
+}
+
+@test "lab: every scripts/lab command that up suggests parses" {
+    need_root
+    run "$LAB" up
+    assert_success
+    local cmds=() line
+    mapfile -t cmds < <(grep -oE "(SOCKSTEP_LAB=[^ ]+ )?[^ ]*scripts/lab( +(shell [ab]|--loss [0-9]+|up|down|status|[a-z-]+))*" <<<"$output")
+    [ "${#cmds[@]}" -ge 4 ]
+    for line in "${cmds[@]}"; do
+        # The tests' lab, not the lecturer's: each names SOCKSTEP_LAB.
+        [[ "$line" == "SOCKSTEP_LAB=$SOCKSTEP_LAB "* ]]
+        parses "$line"
+    done
+    # The lesson commands name namespaces and programs that exist.
+    local ns prog n=0
+    while read -r line; do
+        [[ "$line" =~ ^ip\ netns\ exec\ ([^\ ]+)\ ([^\ ]+) ]] || continue
+        ns="${BASH_REMATCH[1]}" prog="${BASH_REMATCH[2]}"
+        ip netns list | grep -q "^$ns\( \|$\)"
+        if [[ "$prog" == */* ]]; then
+            [[ "$prog" == /* ]] || prog="$PWD/$prog"
+            [ -x "$prog" ]
+        else
+            command -v "$prog" >/dev/null
+        fi
+        n=$((n + 1))
+    done < <(sed 's/^ *//; s/^[A-Z][a-z ]*: *//' <<<"$output")
+    [ "$n" -ge 3 ]
+}

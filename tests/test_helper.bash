@@ -43,18 +43,22 @@ start_bg() {
 }
 
 # wait_ready OUTFILE [SECONDS]: wait until OUTFILE has a line
-# "listening on ADDR:PORT" or "receiving on ADDR:PORT"; sets PORT.
+# "listening on ADDR:PORT" or "receiving on ADDR:PORT", ADDR an IPv4
+# address or an IPv6 one in brackets ([::1]); sets PORT. On failure it
+# names the pattern and shows what OUTFILE holds.
 wait_ready() {
     local out="$1" limit="${2:-10}" i line
+    local re='^(listening|receiving) on ([0-9.]+|\[[0-9A-Fa-f:.]+(%[A-Za-z0-9_.-]+)?\]):[0-9]+$'
     for ((i = 0; i < limit * 20; i++)); do
-        line=$(grep -E '^(listening|receiving) on [0-9.]+:[0-9]+$' "$out" 2>/dev/null | head -n 1)
+        line=$(grep -E "$re" "$out" 2>/dev/null | head -n 1)
         if [[ -n "$line" ]]; then
             PORT="${line##*:}"
             return 0
         fi
         sleep 0.05
     done
-    echo "no ready line in $out after ${limit}s:" >&2
+    echo "no ready line in $out after ${limit}s: no line matched /$re/;" \
+        "it holds:" >&2
     cat "$out" >&2
     return 1
 }

@@ -55,11 +55,11 @@ static inline void ss_ctx(struct ss_call *c, const void *sa, socklen_t len)
 /* Before the call: in --step mode show it and wait. */
 static inline void ss_pre(struct ss_call *c, const char *name)
 {
-    char shown[420];
     int saved = errno;
 
     c->name = name;
     if (ss_nar.step) {
+        char shown[420];
         snprintf(shown, sizeof shown, "%s(%s)", name, c->args);
         ss_step_wait(shown);
     }
@@ -79,9 +79,14 @@ static inline void ss_pre(struct ss_call *c, const char *name)
 /* The cause and advice for a failure, with the call's real values. */
 static inline void ss_advise(const struct ss_call *c, int err)
 {
-    const struct ss_errinfo *e = ss_errinfo(err, c->name);
-    char text[600];
+    const struct ss_errinfo *e;
+    char text[600] = ""; /* zeroed: clang-analyzer cannot see ss_fill end it */
+    char key[32];
 
+    /* A Unix socket's path has causes of its own: "bind:unix". */
+    snprintf(key, sizeof key, "%s%s", c->name,
+             c->addr[0] == '/' || c->addr[0] == '@' ? ":unix" : "");
+    e = ss_errinfo(err, key);
     if (e == NULL)
         return;
     ss_fill(text, sizeof text, e->cause, c->addr, c->port);
@@ -160,7 +165,11 @@ enum {
     SS_K_LINGER, SS_K_BUF, SS_K_SHUT, SS_K_GAI, SS_K_POLL, SS_K_NONBLOCK,
     SS_K_FORK, SS_K_WAIT, SS_K_NOTLISTED, SS_K_GETSOCKNAME, SS_K_BROADCAST,
     SS_K_TRUNC, SS_K_DUP, SS_K_CONNECT_EINTR, SS_K_SOERROR,
-    SS_K_RLIMIT, SS_K_EPOLL, SS_K_EPOLL_ET, SS_K_EPOLL_WAIT, SS_K_SENDFILE
+    SS_K_RLIMIT, SS_K_EPOLL, SS_K_EPOLL_ET, SS_K_EPOLL_WAIT, SS_K_SENDFILE,
+    SS_K_SOCKETPAIR, SS_K_SENDMSG, SS_K_RECVMSG, SS_K_PEERCRED, SS_K_BIND_UNIX,
+    SS_K_MCAST_JOIN, SS_K_MCAST_TTL, SS_K_MCAST_LOOP, SS_K_MCAST_IF,
+    SS_K_MCAST_ALL, SS_K_CONNECT_UNIX, SS_K_SEND_UNIX, SS_K_RECV_UNIX,
+    SS_K_CLOSE_UNIX
 };
 
 /* A socket's kind, for the narrator's table. */
@@ -168,6 +177,13 @@ static inline int ss_type_of(int fd)
 {
     struct ss_sock *s = ss_sock_find(fd);
     return s != NULL ? s->type : 0;
+}
+
+/* Is fd a Unix domain socket (no network: no handshake, no FIN)? */
+static inline int ss_is_unix(int fd)
+{
+    struct ss_sock *s = ss_sock_find(fd);
+    return s != NULL && s->family == AF_UNIX;
 }
 
 /* ------------------------------------------------------------------ */
@@ -187,10 +203,13 @@ static inline int ss_socket(int domain, int type, int protocol)
     ss_post(&c, fd, err);
     if (fd >= 0) {
 #ifdef SOCK_NONBLOCK
-        ss_sock_add(fd, type & ~(SOCK_NONBLOCK | SOCK_CLOEXEC));
+        struct ss_sock *s =
+            ss_sock_add(fd, type & ~(SOCK_NONBLOCK | SOCK_CLOEXEC));
 #else
-        ss_sock_add(fd, type);
+        struct ss_sock *s = ss_sock_add(fd, type);
 #endif
+        if (s != NULL)
+            s->family = domain;
         ss_tell(SS_K_SOCKET, "a new socket: fd %d, the lowest descriptor "
                 "number not in use. It has no address and no peer yet",
                 fd);
@@ -218,7 +237,15 @@ static inline int ss_bind(int fd, const struct sockaddr *addr,
             memcpy(&s->local, addr, len);
             s->llen = len;
         }
-        if (strcmp(c.port, "0") == 0 && addr->sa_family != AF_UNIX)
+        if (addr->sa_family == AF_UNIX && c.addr[0] == '/')
+            ss_tell(SS_K_BIND_UNIX, "bind() made the file %s, of type "
+                    "socket (an s in ls -l). It is only a name: the data "
+                    "never goes through the disk. The file stays when the "
+                    "socket is closed, until unlink() removes it, and its "
+                    "permissions decide who may connect (on Linux, write "
+                    "permission)",
+                    c.addr);
+        else if (strcmp(c.port, "0") == 0 && addr->sa_family != AF_UNIX)
             ss_tell(SS_K_BIND0, "port 0 asks the kernel to choose a free "
                     "port; getsockname() tells which it chose");
         else if (s != NULL && s->type == SOCK_STREAM)
@@ -257,7 +284,6 @@ static inline int ss_listen(int fd, int backlog)
 {
     struct ss_call c = {0};
     int rc, err;
-    long cap;
 
     ss_args(&c, "%d, %d", fd, backlog);
     ss_pre(&c, "listen");
@@ -267,11 +293,19 @@ static inline int ss_listen(int fd, int backlog)
     if (rc == 0) {
         int saved = errno;
         struct ss_sock *s = ss_sock_find(fd);
+        long cap;
         if (s != NULL)
             s->listening = 1;
         cap = ss_somaxconn();
         errno = saved;
-        if (cap > 0)
+        if (ss_is_unix(fd))
+            ss_tell(SS_K_LISTEN, "fd %d now listens: the kernel queues "
+                    "each client's connection until accept() takes it. The "
+                    "backlog, %d, limits that queue; while it is full, a "
+                    "Unix socket client's connect() waits (a non-blocking "
+                    "one fails with EAGAIN)",
+                    fd, backlog);
+        else if (cap > 0)
             ss_tell(SS_K_LISTEN, "fd %d now listens: the kernel completes "
                     "each client's handshake by itself and queues the "
                     "connection until accept() takes it. The backlog, %d, "
@@ -316,6 +350,7 @@ static inline int ss_accept(int fd, struct sockaddr *addr, socklen_t *len)
         if (s != NULL && l != NULL) {
             s->local = l->local;
             s->llen = l->llen;
+            s->family = l->family;
         }
         if (s != NULL)
             s->connected = 1;
@@ -359,6 +394,12 @@ static inline int ss_connect(int fd, const struct sockaddr *addr,
         ss_tell(SS_K_CONNECT_UDP, "connect() on a UDP socket sends "
                 "nothing: it fixes the peer, so send() needs no address "
                 "and only that peer's datagrams are received");
+    else if (rc == 0 && ss_is_unix(fd))
+        ss_tell(SS_K_CONNECT_UNIX, "fd %d is connected: the kernel joined "
+                "it to a new socket in the server's accept() queue, with no "
+                "packet and no handshake. This end has no name of its own "
+                "(unnamed): none is needed",
+                fd);
     else if (rc == 0)
         ss_tell(SS_K_CONNECT, "the three-way handshake is done (SYN, "
                 "SYN-ACK, ACK): fd %d is connected, and the kernel gave it "
@@ -429,12 +470,35 @@ static inline int ss_close(int fd)
                     "socket (dup() or fork() made it): it goes on "
                     "listening",
                     "");
+        else if (listening && was.family == AF_UNIX)
+            ss_wrap(4, 0, "",
+                    "the listening socket is gone: a client's connect() to "
+                    "its file now fails with ECONNREFUSED, and the file "
+                    "stays until unlink() removes it",
+                    "");
         else if (listening)
             ss_wrap(4, 0, "",
                     "the listening socket is gone: new clients are refused "
                     "(RST), and connections still in its queue are reset",
                     "");
-        else if (was.type == SOCK_STREAM && was.connected) {
+        else if (was.type == SOCK_STREAM && was.connected &&
+                 was.family == AF_UNIX) {
+            ss_tell(SS_K_CLOSE_UNIX, "close() gives up this descriptor. "
+                    "The connection ends when no descriptor refers to the "
+                    "socket any more (fork(), dup() and SCM_RIGHTS make "
+                    "more than one): then the peer's recv() returns 0");
+            /* cppcheck sees no system header, so no FIONREAD: */
+            /* cppcheck-suppress knownConditionTrueFalse */
+            if (unread > 0) {
+                char text[200];
+                snprintf(text, sizeof text,
+                         "close() found %d received byte%s nobody had "
+                         "read: the peer's next recv() fails with "
+                         "ECONNRESET",
+                         unread, unread == 1 ? "" : "s");
+                ss_wrap(4, 0, "", text, "");
+            }
+        } else if (was.type == SOCK_STREAM && was.connected) {
             ss_tell(SS_K_CLOSE, "close() gives up this descriptor. The "
                     "connection ends (FIN) only when no descriptor refers "
                     "to the socket any more: fork() and dup() make more "
@@ -445,6 +509,8 @@ static inline int ss_close(int fd)
                         "(dup() or fork() made it), so this close() sent "
                         "nothing: the connection goes on",
                         "");
+            /* cppcheck sees no system header, so no FIONREAD: */
+            /* cppcheck-suppress knownConditionTrueFalse */
             else if (unread > 0) {
                 char text[200];
                 snprintf(text, sizeof text,
@@ -551,10 +617,17 @@ static inline ssize_t ss_send(int fd, const void *buf, size_t len,
     err = errno;
     ss_post(&c, (long)n, err);
     if (n >= 0) {
-        ss_tell(SS_K_SEND, "send() copied %ld byte%s into the kernel's send "
-                "buffer and returned; TCP delivers them later. A return "
-                "says nothing about whether the peer has them",
-                (long)n, n == 1 ? "" : "s");
+        if (ss_is_unix(fd))
+            ss_tell(SS_K_SEND_UNIX, "send() put %ld byte%s straight into "
+                    "the receiving socket's queue: a Unix socket needs no "
+                    "network, so no segments and no acknowledgements; the "
+                    "peer has them as soon as its recv() takes them",
+                    (long)n, n == 1 ? "" : "s");
+        else
+            ss_tell(SS_K_SEND, "send() copied %ld byte%s into the kernel's "
+                    "send buffer and returned; TCP delivers them later. A "
+                    "return says nothing about whether the peer has them",
+                    (long)n, n == 1 ? "" : "s");
 #ifdef MSG_NOSIGNAL
         if (flags & MSG_NOSIGNAL)
             ss_tell(SS_K_NOSIGNAL, "MSG_NOSIGNAL: if a send fails with "
@@ -587,16 +660,27 @@ static inline ssize_t ss_recv(int fd, void *buf, size_t len, int flags)
                 ss_bytes(buf, n > (ssize_t)len ? (long)len : (long)n).s, len,
                 ss_flags_of(ss_msgflags, SS_COUNT(ss_msgflags), flags).s);
     ss_post(&c, (long)n, err);
-    if (n > 0 && ss_type_of(fd) != SOCK_DGRAM)
+    if (n > 0 && ss_type_of(fd) != SOCK_DGRAM && ss_is_unix(fd))
+        ss_tell(SS_K_RECV_UNIX, "recv() returns whatever has arrived, up "
+                "to %zu bytes: a stream socket keeps no boundaries between "
+                "the peer's send()s",
+                len);
+    else if (n > 0 && ss_type_of(fd) != SOCK_DGRAM)
         ss_tell(SS_K_RECV, "recv() returns whatever has arrived, up to "
                 "%zu bytes: TCP is a stream of bytes, and how the peer "
                 "split it into send()s is not kept",
                 len);
     if (n == 0 && len > 0 && ss_type_of(fd) != SOCK_DGRAM) {
         ss_wrap(4, 0, "",
-                "recv() returned 0: the peer has closed its side (its FIN "
-                "arrived). No more bytes will come, and every later recv() "
-                "returns 0 at once: a loop must stop here",
+                ss_is_unix(fd)
+                    ? "recv() returned 0: the peer has closed its end, or "
+                      "shut down its sending side. No more bytes will come, "
+                      "and every later recv() returns 0 at once: a loop "
+                      "must stop here"
+                    : "recv() returned 0: the peer has closed its side (its "
+                      "FIN arrived). No more bytes will come, and every "
+                      "later recv() returns 0 at once: a loop must stop "
+                      "here",
                 "");
         ss_kernel(fd);
     }
@@ -701,6 +785,29 @@ static inline struct ss_text ss_optval(int level, int name, const void *v,
         memcpy(&lg, v, sizeof lg);
         snprintf(t.s, sizeof t.s, "{l_onoff=%d, l_linger=%d}", lg.l_onoff,
                  lg.l_linger);
+#ifdef SO_PEERCRED
+    } else if (level == SOL_SOCKET && name == SO_PEERCRED &&
+               len >= 3 * sizeof(int)) {
+        int cred[3]; /* struct ucred: pid, uid, gid (Linux) */
+        memcpy(cred, v, sizeof cred);
+        snprintf(t.s, sizeof t.s, "{pid=%d, uid=%u, gid=%u}", cred[0],
+                 (unsigned)cred[1], (unsigned)cred[2]);
+#endif
+    } else if (level == IPPROTO_IP &&
+               (name == IP_ADD_MEMBERSHIP || name == IP_DROP_MEMBERSHIP) &&
+               len >= 2 * sizeof(struct in_addr)) {
+        struct in_addr a[2]; /* struct ip_mreq: the group, the interface */
+        char g[INET_ADDRSTRLEN], f[INET_ADDRSTRLEN];
+        memcpy(a, v, sizeof a);
+        inet_ntop(AF_INET, &a[0], g, sizeof g);
+        inet_ntop(AF_INET, &a[1], f, sizeof f);
+        snprintf(t.s, sizeof t.s, "{imr_multiaddr=%s, imr_interface=%s}", g,
+                 f);
+    } else if (level == IPPROTO_IP && name == IP_MULTICAST_IF &&
+               len == sizeof(struct in_addr)) {
+        char ip[INET_ADDRSTRLEN];
+        inet_ntop(AF_INET, v, ip, sizeof ip);
+        snprintf(t.s, sizeof t.s, "[%s]", ip);
     } else if (len == sizeof(int)) {
         memcpy(&i, v, sizeof i);
         if (level == SOL_SOCKET && name == SO_TYPE)
@@ -753,8 +860,10 @@ static inline int ss_setsockopt(int fd, int level, int name, const void *v,
         else
             ss_tell(SS_K_SNDTIMEO, "SO_SNDTIMEO: a send() on fd %d that "
                     "waits longer than this fails with EAGAIN; on Linux "
-                    "connect() is bounded too, and fails with EINPROGRESS",
-                    fd);
+                    "connect() is bounded too, and fails with %s",
+                    fd, ss_is_unix(fd) ? "EAGAIN (a Unix socket's waits "
+                                         "while the server's queue is full)"
+                                       : "EINPROGRESS");
     } else if (rc == 0 && level == IPPROTO_TCP && name == TCP_NODELAY) {
         ss_tell(SS_K_NODELAY, "TCP_NODELAY %s: %s", on ? "on" : "off",
                 on ? "small writes go out at once, without waiting for "
@@ -778,6 +887,40 @@ static inline int ss_setsockopt(int fd, int level, int name, const void *v,
     } else if (rc == 0 && level == SOL_SOCKET && name == SO_BROADCAST) {
         ss_tell(SS_K_BROADCAST, "SO_BROADCAST: sendto() may now use a "
                 "broadcast address (without it: EACCES)");
+    } else if (rc == 0 && level == IPPROTO_IP &&
+               (name == IP_ADD_MEMBERSHIP || name == IP_DROP_MEMBERSHIP) &&
+               len >= 2 * sizeof(struct in_addr)) {
+        struct in_addr group;
+        memcpy(&group, v, sizeof group);
+        if (name == IP_ADD_MEMBERSHIP)
+            ss_tell(SS_K_MCAST_JOIN, "the socket joined the group on the "
+                    "interface with that address: the kernel takes in "
+                    "datagrams sent to the group there and, on a network, "
+                    "tells its routers so (IGMP). The membership lasts "
+                    "until IP_DROP_MEMBERSHIP or close()");
+        ss_kernel_igmp(group);
+    } else if (rc == 0 && level == IPPROTO_IP && name == IP_MULTICAST_TTL) {
+        ss_tell(SS_K_MCAST_TTL, "IP_MULTICAST_TTL: the TTL of the "
+                "datagrams this socket sends to a group. Each router that "
+                "forwards one lowers it by 1, and drops it at 0: 1, the "
+                "default, keeps them on the local network");
+    } else if (rc == 0 && level == IPPROTO_IP && name == IP_MULTICAST_LOOP) {
+        ss_tell(SS_K_MCAST_LOOP, "IP_MULTICAST_LOOP: 1 (the default) "
+                "delivers a copy of each datagram this socket sends to a "
+                "group to the members on this machine too; 0 sends it "
+                "only out of the interface (out of lo, that is back in)");
+    } else if (rc == 0 && level == IPPROTO_IP && name == IP_MULTICAST_IF) {
+        ss_tell(SS_K_MCAST_IF, "IP_MULTICAST_IF: datagrams this socket "
+                "sends to a group leave by the interface that has this "
+                "address, not by the one the routing table would choose");
+#ifdef IP_MULTICAST_ALL
+    } else if (rc == 0 && level == IPPROTO_IP && name == IP_MULTICAST_ALL) {
+        ss_tell(SS_K_MCAST_ALL, "IP_MULTICAST_ALL (Linux): 1, the default, "
+                "gives a socket bound to 0.0.0.0 the datagrams of every "
+                "group that any socket of this machine has joined, if "
+                "their port is its port; 0 gives it only those of the "
+                "groups it joined itself");
+#endif
     }
     errno = err;
     return rc;
@@ -801,6 +944,14 @@ static inline int ss_getsockopt(int fd, int level, int name, void *v,
                 ss_optname(level, name).s, ss_optval(level, name, v, *len).s,
                 (unsigned)*len);
     ss_post(&c, rc, err);
+#ifdef SO_PEERCRED
+    if (rc == 0 && level == SOL_SOCKET && name == SO_PEERCRED)
+        ss_tell(SS_K_PEERCRED, "SO_PEERCRED (Linux): who is at the other "
+                "end of a Unix socket, as the kernel recorded it when the "
+                "connection was made: the peer's process id, user id and "
+                "group id. The peer cannot forge them; a server can decide "
+                "by them what a client may do");
+#endif
     if (rc == 0 && level == SOL_SOCKET && name == SO_ERROR &&
         *len == sizeof(int)) {
         struct ss_sock *s = ss_sock_find(fd);
@@ -888,7 +1039,7 @@ static inline int ss_getaddrinfo(const char *node, const char *service,
     struct ss_call c = {0};
     struct addrinfo *ai;
     char hint[200] = "NULL", shown_node[80], shown_serv[40];
-    int rc, err, i;
+    int rc, err;
 
     ss_escape(shown_node, sizeof shown_node, node ? node : "",
               node ? strlen(node) : 0, 1);
@@ -910,6 +1061,7 @@ static inline int ss_getaddrinfo(const char *node, const char *service,
     err = errno;
     if (rc == 0) {
         char line[600];
+        int i;
         snprintf(line, sizeof line, "getaddrinfo(%s) = 0", c.args);
         ss_step_done();
         ss_wrap(0, 4, "", line, SS_BOLD);
@@ -963,7 +1115,7 @@ static inline int ss_poll(struct pollfd *fds, nfds_t n, int timeout)
     list[0] = '\0';
     for (i = 0; i < n && o < sizeof list - 40; i++) {
         if (i == 4) {
-            o += (size_t)snprintf(list + o, sizeof list - o, ", ...");
+            snprintf(list + o, sizeof list - o, ", ...");
             break;
         }
         o += (size_t)snprintf(
@@ -1001,7 +1153,7 @@ static inline int ss_poll(struct pollfd *fds, nfds_t n, int timeout)
             if (fds[i].revents == 0)
                 continue;
             if (shown++ == 6) {
-                o += (size_t)snprintf(line + o, sizeof line - o, " ...");
+                snprintf(line + o, sizeof line - o, " ...");
                 break;
             }
             o += (size_t)snprintf(line + o, sizeof line - o,
@@ -1029,9 +1181,9 @@ static inline int ss_fcntl(int fd, int cmd, ...)
     struct ss_call c = {0};
     int rc, err, arg = 0, has_arg = cmd == F_SETFL || cmd == F_SETFD ||
                                     cmd == F_DUPFD;
-    va_list ap;
 
     if (has_arg) {
+        va_list ap;
         va_start(ap, cmd);
         arg = va_arg(ap, int);
         va_end(ap);
@@ -1072,19 +1224,27 @@ static inline pid_t ss_fork(void)
 {
     struct ss_call c = {0};
     pid_t pid;
-    int err;
+    int err, stepped;
 
     c.args[0] = '\0';
     ss_pre(&c, "fork");
     fflush(stdout); /* or the child would print the parent's buffer too */
     pid = fork();
     err = errno;
+    /* One process at a time reads the terminal: --step stays with the
+       parent, which also clears its own "running" line. */
+    stepped = pid == 0 && ss_nar.step;
+    if (stepped)
+        ss_nar.step = 0;
     ss_post(&c, (long)pid, err);
     if (pid == 0) {
         char line[120];
         snprintf(line, sizeof line, "(in the child, pid %ld: fork() "
                  "returned 0 here)", (long)getpid());
         ss_wrap(4, 4, "", line, "");
+        if (stepped)
+            ss_wrap(4, 4, "", "--step goes on in the parent only: the "
+                    "child runs without stopping", "");
     } else if (pid > 0) {
         ss_tell(SS_K_FORK, "fork() made a child process, pid %ld: a copy "
                 "of this one, with copies of all its descriptors, so each "
@@ -1187,7 +1347,7 @@ static inline struct ss_text ss_rlim_text(const struct rlimit *r)
 
 static inline int ss_getrlimit(int resource, struct rlimit *r)
 {
-    struct ss_call c;
+    struct ss_call c = {0};
     int rc, err;
 
     ss_args(&c, "%s, &rlim",
@@ -1212,7 +1372,7 @@ static inline int ss_getrlimit(int resource, struct rlimit *r)
 
 static inline int ss_setrlimit(int resource, const struct rlimit *r)
 {
-    struct ss_call c;
+    struct ss_call c = {0};
     int rc, err;
 
     ss_args(&c, "%s, %s",
@@ -1259,7 +1419,7 @@ static inline struct ss_text ss_epoll_event_text(const struct epoll_event *e)
 
 static inline int ss_epoll_create1(int flags)
 {
-    struct ss_call c;
+    struct ss_call c = {0};
     int fd, err;
 
     ss_args(&c, "%s", flags == EPOLL_CLOEXEC ? "EPOLL_CLOEXEC"
@@ -1283,7 +1443,7 @@ static inline int ss_epoll_create1(int flags)
 
 static inline int ss_epoll_ctl(int ep, int op, int fd, struct epoll_event *e)
 {
-    struct ss_call c;
+    struct ss_call c = {0};
     int rc, err;
 
     ss_args(&c, "%d, %s, %d, %s", ep,
@@ -1308,7 +1468,7 @@ static inline int ss_epoll_ctl(int ep, int op, int fd, struct epoll_event *e)
 static inline int ss_epoll_wait(int ep, struct epoll_event *ev, int max,
                                 int timeout)
 {
-    struct ss_call c;
+    struct ss_call c = {0};
     int rc, err, i;
 
     ss_args(&c, "%d, events, %d, %d", ep, max, timeout);
@@ -1348,7 +1508,7 @@ static inline int ss_epoll_wait(int ep, struct epoll_event *ev, int max,
 static inline ssize_t ss_sendfile(int out, int in, off_t *offset,
                                   size_t count)
 {
-    struct ss_call c;
+    struct ss_call c = {0};
     char before[40] = "NULL";
     ssize_t n;
     int err;
@@ -1373,6 +1533,161 @@ static inline ssize_t ss_sendfile(int out, int in, off_t *offset,
     return n;
 }
 #endif /* __linux__ */
+
+/* ------------------------------------------------------------------ */
+/* Socket pairs, and messages that carry descriptors (Part II).        */
+/* ------------------------------------------------------------------ */
+
+static inline int ss_socketpair(int domain, int type, int protocol,
+                                int sv[2])
+{
+    struct ss_call c = {0};
+    int rc, err;
+
+    ss_args(&c, "%s, %s, %d, sv", ss_family_name(domain).s,
+            ss_socktype_name(type).s, protocol);
+    ss_pre(&c, "socketpair");
+    rc = socketpair(domain, type, protocol, sv);
+    err = errno;
+    if (rc == 0)
+        ss_args(&c, "%s, %s, %d, [%d, %d]", ss_family_name(domain).s,
+                ss_socktype_name(type).s, protocol, sv[0], sv[1]);
+    ss_post(&c, rc, err);
+    if (rc == 0) {
+        int i;
+        for (i = 0; i < 2; i++) {
+#ifdef SOCK_NONBLOCK
+            struct ss_sock *s =
+                ss_sock_add(sv[i], type & ~(SOCK_NONBLOCK | SOCK_CLOEXEC));
+#else
+            struct ss_sock *s = ss_sock_add(sv[i], type);
+#endif
+            if (s != NULL) {
+                s->connected = 1;
+                s->family = domain;
+            }
+        }
+        ss_tell(SS_K_SOCKETPAIR, "socketpair() made two sockets already "
+                "connected to each other, fd %d and fd %d: what is sent on "
+                "one is received on the other. They have no address, so no "
+                "other process can connect to them; one end reaches another "
+                "process through fork() or in a message (SCM_RIGHTS)",
+                sv[0], sv[1]);
+        ss_kernel(sv[0]);
+        ss_kernel(sv[1]);
+    }
+    errno = err;
+    return rc;
+}
+
+/* A message as text: its first buffer's bytes (len of them, or all when
+   len < 0) and the descriptors its control data carries. */
+static inline struct ss_text ss_msg_text(const struct msghdr *m, long len)
+{
+    struct ss_text t;
+    size_t o = 0, iov0 = m->msg_iovlen > 0 ? m->msg_iov[0].iov_len : 0;
+    long shown = len < 0 || (size_t)len > iov0 ? (long)iov0 : len;
+
+    t.s[0] = '\0';
+    ss_tcat(&t, &o, "{msg_iov=[{%s, %zu}%s]",
+            m->msg_iovlen > 0 ? ss_bytes(m->msg_iov[0].iov_base, shown).s
+                              : "NULL",
+            iov0, m->msg_iovlen > 1 ? ", ..." : "");
+    if (m->msg_controllen > 0 && m->msg_control != NULL) {
+        struct cmsghdr *cm;
+        ss_tcat(&t, &o, ", msg_control=[");
+        for (cm = CMSG_FIRSTHDR(m); cm != NULL;
+             cm = CMSG_NXTHDR((struct msghdr *)m, cm)) {
+            if (cm->cmsg_level == SOL_SOCKET && cm->cmsg_type == SCM_RIGHTS) {
+                size_t k, n = (cm->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+                ss_tcat(&t, &o, "{SCM_RIGHTS, [");
+                for (k = 0; k < n; k++) {
+                    int fd;
+                    memcpy(&fd, CMSG_DATA(cm) + k * sizeof fd, sizeof fd);
+                    ss_tcat(&t, &o, "%s%d", k ? ", " : "", fd);
+                }
+                ss_tcat(&t, &o, "]}");
+            } else {
+                ss_tcat(&t, &o, "{level %d, type %d}", cm->cmsg_level,
+                        cm->cmsg_type);
+            }
+        }
+        ss_tcat(&t, &o, "]");
+    }
+    ss_tcat(&t, &o, "}");
+    return t;
+}
+
+static inline ssize_t ss_sendmsg(int fd, const struct msghdr *m, int flags)
+{
+    struct ss_call c = {0};
+    ssize_t n;
+    int err;
+
+    ss_args(&c, "%d, %s, %s", fd, ss_msg_text(m, -1).s,
+            ss_flags_of(ss_msgflags, SS_COUNT(ss_msgflags), flags).s);
+    ss_pre(&c, "sendmsg");
+    n = sendmsg(fd, m, flags);
+    err = errno;
+    ss_post(&c, (long)n, err);
+    if (n >= 0 && m->msg_controllen > 0)
+        ss_tell(SS_K_SENDMSG, "sendmsg() sent the bytes and, as control "
+                "data, descriptors (SCM_RIGHTS): the kernel passes the open "
+                "files themselves, not their numbers. The receiver gets "
+                "descriptors of its own for them, numbered in its own "
+                "table; each file stays open while either side has one");
+    errno = err;
+    return n;
+}
+
+static inline ssize_t ss_recvmsg(int fd, struct msghdr *m, int flags)
+{
+    struct ss_call c = {0};
+    ssize_t n;
+    int err;
+
+    ss_args(&c, "%d, msg, %s", fd,
+            ss_flags_of(ss_msgflags, SS_COUNT(ss_msgflags), flags).s);
+    ss_pre(&c, "recvmsg");
+    n = recvmsg(fd, m, flags);
+    err = errno;
+    if (n >= 0)
+        ss_args(&c, "%d, %s, %s", fd, ss_msg_text(m, (long)n).s,
+                ss_flags_of(ss_msgflags, SS_COUNT(ss_msgflags), flags).s);
+    ss_post(&c, (long)n, err);
+    if (n >= 0 && m->msg_controllen > 0) {
+        struct cmsghdr *cm;
+        ss_tell(SS_K_RECVMSG, "the descriptors in msg_control are new in "
+                "this process, each the lowest number free here: they refer "
+                "to the files the sender had open, whatever numbers the "
+                "sender used");
+        /* A Unix socket among them: the narrator's table learns of it. */
+        for (cm = CMSG_FIRSTHDR(m); cm != NULL; cm = CMSG_NXTHDR(m, cm)) {
+            size_t k, nfd = cm->cmsg_level == SOL_SOCKET &&
+                                    cm->cmsg_type == SCM_RIGHTS
+                                ? (cm->cmsg_len - CMSG_LEN(0)) / sizeof(int)
+                                : 0;
+            for (k = 0; k < nfd; k++) {
+                int got, type, connected = 0;
+                struct ss_sock *s;
+                memcpy(&got, CMSG_DATA(cm) + k * sizeof got, sizeof got);
+                type = ss_unix_kind(ss_inode_of(got), &connected);
+                s = type != 0 ? ss_sock_add(got, type) : NULL;
+                if (s != NULL) {
+                    s->family = AF_UNIX;
+                    s->connected = connected;
+                    ss_kernel(got);
+                }
+            }
+        }
+    }
+    if (n >= 0 && (m->msg_flags & MSG_CTRUNC))
+        ss_wrap(4, 0, "", "MSG_CTRUNC: the control data did not fit in "
+                "msg_control; descriptors that did not fit were closed by "
+                "the kernel", "");
+    errno = err;
+    return n;
+}
 
 /* ------------------------------------------------------------------ */
 /* From here on, a lesson's calls are the narrated ones.               */
@@ -1401,6 +1716,9 @@ static inline ssize_t ss_sendfile(int out, int in, off_t *offset,
 #define fork() ss_fork()
 #define waitpid(p, s, o) ss_waitpid(p, s, o)
 #define fgets(b, n, f) ss_fgets(b, n, f)
+#define socketpair(d, t, p, v) ss_socketpair(d, t, p, v)
+#define sendmsg(f, m, fl) ss_sendmsg(f, m, fl)
+#define recvmsg(f, m, fl) ss_recvmsg(f, m, fl)
 #define getrlimit(r, l) ss_getrlimit(r, l)
 #define setrlimit(r, l) ss_setrlimit(r, l)
 #ifdef __linux__

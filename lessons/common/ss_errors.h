@@ -21,6 +21,31 @@ struct ss_errinfo {
 
 /* clang-format off */
 static const struct ss_errinfo ss_errors[] = {
+    /* A Unix socket's path ("bind:unix", "connect:unix"), first. */
+    {EADDRINUSE, "bind:unix", "EADDRINUSE",
+     "a file named {addr} exists: a server is running there, or one ended "
+     "without unlink() and left its socket file behind",
+     "if no server is running there, remove the file (rm {addr}), or use "
+     "another --path"},
+    {ENOENT, "bind:unix", "ENOENT",
+     "a directory on the path {addr} does not exist",
+     "create the directory first, or use another --path"},
+    {EACCES, "bind:unix", "EACCES",
+     "this user may not create a file in the directory of {addr}",
+     "use a directory of your own, such as one under $TMPDIR"},
+    {ENOENT, "connect:unix", "ENOENT",
+     "no file {addr}: the server is not running, or uses another path",
+     "start the server first, and give both the same --path"},
+    {ECONNREFUSED, "connect:unix", "ECONNREFUSED",
+     "the socket file {addr} exists, but no socket listens on it: its "
+     "server has ended and left the file behind",
+     "start the server (it replaces the stale file)"},
+    {EACCES, "connect:unix", "EACCES",
+     "this user may not connect: on Linux connect() needs write "
+     "permission on the socket file {addr}, and search permission on "
+     "every directory of its path",
+     "see ls -l of the file and its directory; the server decides who may "
+     "connect by their permissions"},
     {EADDRINUSE, "bind", "EADDRINUSE",
      "another socket already has {addr}: a program still running (an "
      "earlier run of this one?), or, for a socket without SO_REUSEADDR, a "

@@ -106,7 +106,7 @@ static inline unsigned ss_port_of(const struct sockaddr_storage *a)
 static inline int ss_same_addr(const struct sockaddr_storage *a,
                                const struct sockaddr_storage *b)
 {
-    unsigned char x[16], y[16];
+    unsigned char x[16] = {0}, y[16] = {0};
     const struct sockaddr_storage *p[2] = {a, b};
     unsigned char *out[2] = {x, y};
     int i;
@@ -406,8 +406,8 @@ static inline void ss_kernel_after_close(const struct ss_sock *was)
     int found = 0;
 
     if (ss_muted || was == NULL || was->type != SOCK_STREAM ||
-        was->llen == 0)
-        return;
+        was->llen == 0 || was->family == AF_UNIX)
+        return; /* a Unix socket is not in /proc/net/tcp */
     if (was->plen > 0) {
         struct ss_pair p;
         p.local = &was->local;
@@ -567,6 +567,86 @@ static inline int ss_tcpext(int n, const char *const name[], long value[])
     for (k = 0; k < n; k++)
         value[k] = -1;
     return -1;
+#endif
+}
+
+/* A Unix socket's type (SOCK_STREAM ...) and whether it is connected, from
+   /proc/net/unix; 0 when inode is not a Unix socket (or not on Linux). */
+static inline int ss_unix_kind(unsigned long inode, int *connected)
+{
+    int type = 0;
+#ifdef __linux__
+    char line[512];
+    unsigned long ino, flags;
+    unsigned t, st;
+    int saved = errno;
+    FILE *f = fopen("/proc/net/unix", "r");
+
+    while (f != NULL && type == 0 && fgets(line, sizeof line, f) != NULL)
+        if (sscanf(line, "%*x: %*x %*x %lx %x %x %lu", &flags, &t, &st,
+                   &ino) == 4 &&
+            ino == inode) {
+            type = t == 1 ? SOCK_STREAM : t == 2 ? SOCK_DGRAM : SOCK_SEQPACKET;
+            *connected = st == 3;
+        }
+    if (f != NULL)
+        fclose(f);
+    errno = saved;
+#else
+    (void)inode;
+    (void)connected;
+#endif
+    return type;
+}
+
+/*
+ * The interfaces that are members of an IPv4 multicast group, from
+ * /proc/net/igmp (Linux): a line per interface, with how many sockets
+ * have joined the group there ("Users").
+ */
+static inline void ss_kernel_igmp(struct in_addr group)
+{
+#ifdef __linux__
+    char line[256], dev[32] = "?", text[200], ip[INET_ADDRSTRLEN];
+    unsigned long hex;
+    int users, found = 0, saved = errno;
+    FILE *f = fopen("/proc/net/igmp", "r");
+
+    inet_ntop(AF_INET, &group, ip, sizeof ip);
+    if (f == NULL) {
+        ss_proc_failed("/proc/net/igmp", errno);
+        errno = saved;
+        return;
+    }
+    while (fgets(line, sizeof line, f) != NULL) {
+        uint32_t word;
+        if (line[0] >= '0' && line[0] <= '9') { /* "1  lo  :  2  V3" */
+            if (sscanf(line, "%*d %31s", dev) != 1)
+                snprintf(dev, sizeof dev, "?");
+            continue;
+        }
+        /* "  0100FFEF  1 0:00000000  0": the group as the kernel holds
+           it (network order), read as a number in this machine's. */
+        if (sscanf(line, " %8lx %d", &hex, &users) != 2)
+            continue;
+        word = (uint32_t)hex;
+        if (memcmp(&word, &group, sizeof word) != 0)
+            continue;
+        found = 1;
+        snprintf(text, sizeof text, "%s is in group %s, for %d socket%s "
+                 "(from /proc/net/igmp)", dev, ip, users,
+                 users == 1 ? "" : "s");
+        ss_kernel_line(text);
+    }
+    fclose(f);
+    if (!found) {
+        snprintf(text, sizeof text, "no interface of this machine is in "
+                 "group %s (from /proc/net/igmp)", ip);
+        ss_kernel_line(text);
+    }
+    errno = saved;
+#else
+    (void)group;
 #endif
 }
 

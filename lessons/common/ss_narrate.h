@@ -22,6 +22,7 @@ struct ss_sock {
     int connected;      /* connect() or accept() succeeded */
     socklen_t llen, plen;
     struct sockaddr_storage local, peer; /* last seen (bind, connect ...) */
+    int family;         /* AF_INET, AF_INET6, AF_UNIX; 0: not known */
 };
 
 static struct {
@@ -365,7 +366,6 @@ static inline void ss_step_wait(const char *call)
     /* ">>> next: " (10) + call + "  [Enter runs it] " (18) fit the width;
        a longer call is cut, with "...". */
     int room = ss_nar.width - 28;
-    ssize_t n;
 
     if ((int)strlen(call) > room)
         room -= 3;
@@ -377,7 +377,7 @@ static inline void ss_step_wait(const char *call)
     fputs(line, stdout);
     ss_out_check();
     for (;;) {
-        n = read(STDIN_FILENO, in, sizeof in);
+        ssize_t n = read(STDIN_FILENO, in, sizeof in);
         if (n == -1 && errno == EINTR)
             continue;
         if (n == 0) {

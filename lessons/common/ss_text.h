@@ -297,7 +297,11 @@ static const struct ss_name ss_sockopts[] = {
 static const struct ss_name ss_tcpopts[] = {SS_N(TCP_NODELAY)};
 static const struct ss_name ss_ipopts[] = {
     SS_N(IP_MULTICAST_TTL), SS_N(IP_MULTICAST_LOOP), SS_N(IP_ADD_MEMBERSHIP),
-    SS_N(IP_DROP_MEMBERSHIP), SS_N(IP_TTL)};
+    SS_N(IP_DROP_MEMBERSHIP), SS_N(IP_TTL), SS_N(IP_MULTICAST_IF),
+#ifdef IP_MULTICAST_ALL
+    SS_N(IP_MULTICAST_ALL),
+#endif
+};
 static const struct ss_name ss_ip6opts[] = {SS_N(IPV6_V6ONLY)};
 static const struct ss_name ss_hows[] = {
     SS_N(SHUT_RD), SS_N(SHUT_WR), SS_N(SHUT_RDWR)};
@@ -328,6 +332,8 @@ static inline struct ss_text ss_socktype_name(long v)
 #endif
     base = ss_name_of(ss_socktypes, SS_COUNT(ss_socktypes), v & ~extra);
     t = base;
+    /* read below where SOCK_NONBLOCK exists (cppcheck sees no header): */
+    /* cppcheck-suppress unreadVariable */
     o = strlen(t.s);
 #ifdef SOCK_NONBLOCK
     if (extra & SOCK_NONBLOCK)
