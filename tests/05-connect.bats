@@ -227,7 +227,8 @@ print("raw bytes:", " ".join(bad) if bad else "none")
     run_lesson timeout 10 "$BIN/05-connect" --port "$PORT" --timeout 1
     assert_failure 1
     assert_line --regexp "^connected to 127\.0\.0\.1:$PORT from "
-    assert_line "the server sent nothing more and did not close within --timeout 1 s (raise it with --timeout)"
+    assert_line "the server sent nothing more and did not close"
+    assert_line "within --timeout 1 s (raise it with --timeout)"
     plain && return 0
     assert_line "recv(3, buf, 4096, 0) = -1 EAGAIN (Resource temporarily unavailable)"
     assert_line "close(3) = 0"
@@ -312,7 +313,8 @@ print("raw bytes:", " ".join(bad) if bad else "none")
     assert_output --partial "usage: build/05-connect"
     assert_line --regexp "^  --host ADDR +the server's address \(default 127\.0\.0\.1\)$"
     assert_line --regexp "^  --port N +the server's port \(default 8888\)$"
-    assert_line --regexp "^  --timeout S +seconds connect\(\) and each recv\(\) wait for the server \(default 30\)$"
+    # (--help wraps each option's text at 78 columns)
+    [[ "$(tr -s ' \n' ' ' <<<"$output")" == *"--timeout S seconds connect() and each recv() wait for the server (default 30)"* ]]
     refute_output --partial "the kernel"
     refute_output --partial "--count"
     refute_output --partial "--message"

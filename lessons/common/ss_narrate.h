@@ -384,7 +384,7 @@ static inline void ss_step_wait(const char *call)
             /* Ctrl-D: the end of input is the program's, like a line
                typed here; the prompt takes it as Enter too. */
             ss_nar.stdin_eof = 1;
-            fputs("    (end of input kept for the program) ", stdout);
+            fputs("    (end of input kept for the program)\n", stdout);
             break;
         }
         if (n < 0)
