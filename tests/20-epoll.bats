@@ -1,0 +1,306 @@
+#!/usr/bin/env bats
+# Lesson 20: an epoll echo server, level- and edge-triggered, for 10,000
+# clients at once. Correctness only (every byte echoed to its own client,
+# the stall without the drain shown in the kernel's own counters); speed
+# is measured by `make bench`, never here.
+
+# PORT, BG_PID and EXIT_STATUS are set by test_helper.
+# shellcheck disable=SC2153
+load test_helper
+
+SRC="$ROOT/lessons/20-epoll/server.c"
+
+# The load generator of `make bench` (C, epoll): thousands of clients
+# from one process. Built once for this file.
+setup_file() {
+    cc -std=c11 -O2 "$ROOT/bench/load.c" -o "$BATS_FILE_TMPDIR/load"
+}
+
+# LeakSanitizer cannot work under ptrace: a sanitizer build under strace
+# checks everything else but leaks.
+untraceable_leaks() {
+    export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0"
+}
+
+# clients PORT SPEC...: Python clients, all connected at once; each SPEC
+# is the bytes one client sends (N copies of a letter: "a:5000"). Prints
+# "LETTER ok" for a client that got exactly its own bytes back.
+clients() {
+    timeout 20 python3 - "$@" <<'PY'
+import socket, sys
+port, specs = int(sys.argv[1]), sys.argv[2:]
+socks = [socket.create_connection(("127.0.0.1", port), timeout=10)
+         for _ in specs]
+want = []
+for s, spec in zip(socks, specs):
+    letter, n = spec.split(":")
+    want.append(letter.encode() * int(n))
+for s, w in zip(socks, want):    # all of them send before any reads
+    s.sendall(w)
+for s, w, spec in zip(socks, want, specs):
+    got = b""
+    while len(got) < len(w):
+        chunk = s.recv(65536)
+        if not chunk:
+            break
+        got += chunk
+    print(spec[0], "ok" if got == w else "got %d bytes" % len(got))
+for s in socks:
+    s.close()
+PY
+}
+
+@test "20-epoll: builds alone with one plain cc command, narrated and plain" {
+    local cc flags=(-std=c11 -Wall -Wextra -Werror -pedantic) o
+    for cc in gcc clang; do
+        for o in -O0 -O2; do
+            run "$cc" "${flags[@]}" "$o" "$SRC" -o "$BATS_TEST_TMPDIR/a"
+            assert_success
+            assert_output ""
+            run "$cc" "${flags[@]}" "$o" -DSOCKSTEP_PLAIN "$SRC" \
+                -o "$BATS_TEST_TMPDIR/p"
+            assert_success
+            assert_output ""
+        done
+    done
+}
+
+@test "20-epoll: echoes 06-send-recv-client's lines, then ends after --count 1" {
+    [[ -x "$BIN/06-send-recv-client" ]] || skip "06-send-recv-client not built"
+    start_server "$BATS_TEST_TMPDIR/server" 20-epoll-server --count 1 --timeout 10
+    run bash -c 'printf "hello\nepoll world\n" | "$0" --port "$1" --timeout 5' \
+        "$BIN/06-send-recv-client" "$PORT"
+    assert_success
+    assert_output --partial 'hello'
+    assert_output --partial 'epoll world'
+    wait_exit "$BG_PID"
+    [ "$EXIT_STATUS" -eq 0 ]
+    run cat "$BATS_TEST_TMPDIR/server"
+    assert_line "served 1 client, at most 1 at once, 18 bytes echoed"
+    assert_line "level-triggered"
+    plain && return 0
+    assert_line --regexp '^epoll_create1\(0\) = 4$'
+    assert_line "epoll_ctl(4, EPOLL_CTL_ADD, 3, {events=EPOLLIN, data.fd=3}) = 0"
+    assert_line "    ready: {fd=3, events=EPOLLIN}"
+    assert_line --regexp '^accept\(3, 127\.0\.0\.1:[0-9]+, 16\) = 5$'
+    assert_line "fcntl(5, F_SETFL, O_NONBLOCK|O_RDWR) = 0"
+    assert_line "epoll_ctl(4, EPOLL_CTL_ADD, 5, {events=EPOLLIN, data.fd=5}) = 0"
+    assert_line 'recv(5, "hello\n", 4096, 0) = 6'
+    assert_line 'send(5, "hello\n", 6, MSG_NOSIGNAL) = 6'
+}
+
+@test "20-epoll: each narrated call and its result match strace" {
+    plain && skip "the plain build narrates nothing"
+    need_strace
+    untraceable_leaks
+    start_bg "$BATS_TEST_TMPDIR/server" "${TRACE[@]}" "$BATS_TEST_TMPDIR/trace" \
+        "$BIN/20-epoll-server" --port 0 --count 2 --timeout 10 --edge
+    wait_ready "$BATS_TEST_TMPDIR/server"
+    run clients "$PORT" a:10 b:20000
+    assert_success
+    assert_output $'a ok\nb ok'
+    wait_exit "$BG_PID"
+    [ "$EXIT_STATUS" -eq 0 ]
+    # up to the last line before close() of the epoll instance, which is
+    # not a socket: tests/strace-match counts only sockets' closes
+    sed '/^served /q' "$BATS_TEST_TMPDIR/server" >"$BATS_TEST_TMPDIR/calls"
+    strace_matches "$BATS_TEST_TMPDIR/calls" "$BATS_TEST_TMPDIR/trace"
+    run grep -c -E '^(accept|recv|send|close)\(' "$BATS_TEST_TMPDIR/server"
+    ((output >= 12)) # every call is narrated: two clients, a drain each
+    run cat "$BATS_TEST_TMPDIR/server"
+    # edge-triggered: the drain ends with EAGAIN, said to be expected
+    assert_line --regexp '^recv\([56], buf, 4096, 0\) = -1 EAGAIN \(Resource temporarily unavailable\)$'
+    assert_output --partial "expected: the lesson set out to show this"
+    assert_output --partial "EPOLLET, edge-triggered: epoll_wait() reports fd 3"
+}
+
+@test "20-epoll: clients talking at once each get their own bytes back, level- and edge-triggered" {
+    local mode
+    for mode in "" --edge; do
+        # shellcheck disable=SC2086 # $mode: one option or none
+        start_server "$BATS_TEST_TMPDIR/server$mode" 20-epoll-server \
+            --count 4 --timeout 10 $mode
+        run clients "$PORT" a:1 b:70000 c:300000 d:4096
+        assert_success
+        assert_output $'a ok\nb ok\nc ok\nd ok'
+        wait_exit "$BG_PID"
+        [ "$EXIT_STATUS" -eq 0 ]
+        run cat "$BATS_TEST_TMPDIR/server$mode"
+        assert_line "served 4 clients, at most 4 at once, 374097 bytes echoed"
+    done
+}
+
+@test "20-epoll: a client that does not read is echoed all the same once it does (EAGAIN on send)" {
+    local mode
+    for mode in "" --edge; do
+        # shellcheck disable=SC2086
+        start_server "$BATS_TEST_TMPDIR/server$mode" 20-epoll-server \
+            --count 1 --timeout 10 $mode
+        # 8 MB sent before reading a byte: the server's send() must stop
+        # with EAGAIN when the client's buffers fill, and wait
+        run timeout 20 python3 -c '
+import socket, sys, threading, time
+s = socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=10)
+data = bytes(range(256)) * 32768
+t = threading.Thread(target=s.sendall, args=(data,))
+t.start()
+time.sleep(1)
+got = bytearray()
+while len(got) < len(data):
+    chunk = s.recv(1 << 20)
+    if not chunk:
+        break
+    got += chunk
+t.join()
+print("echoed", len(got), got == data)' "$PORT"
+        assert_success
+        assert_output "echoed 8388608 True"
+        wait_exit "$BG_PID"
+        [ "$EXIT_STATUS" -eq 0 ]
+    done
+}
+
+@test "20-epoll: --edge --no-drain stalls: the rest waits unread in the kernel, and draining echoes it all" {
+    local mode
+    for mode in "--edge --no-drain" "--edge" ""; do
+        # shellcheck disable=SC2086
+        start_server "$BATS_TEST_TMPDIR/server${mode// /}" 20-epoll-server \
+            --timeout 10 $mode
+        # 100000 bytes at once, then wait 1.5 s for the echo; then look
+        # at the server's socket in /proc/net/tcp: its unread bytes
+        run timeout 20 python3 -c '
+import socket, sys, time
+port = int(sys.argv[1])
+s = socket.create_connection(("127.0.0.1", port), timeout=5)
+s.sendall(b"x" * 100000)
+s.settimeout(1.5)
+got = 0
+try:
+    while got < 100000:
+        chunk = s.recv(65536)
+        if not chunk:
+            break
+        got += len(chunk)
+except socket.timeout:
+    pass
+me = s.getsockname()[1]
+unread = None
+for line in open("/proc/net/tcp").read().splitlines()[1:]:
+    f = line.split()
+    if int(f[1].split(":")[1], 16) == port and \
+       int(f[2].split(":")[1], 16) == me:
+        unread = int(f[4].split(":")[1], 16)
+print(got, unread)' "$PORT"
+        assert_success
+        local got unread
+        read -r got unread <<<"$output"
+        if [[ $mode == *no-drain* ]]; then
+            # stalled: some was echoed, the rest still sits in the server's
+            # receive queue, and nothing new will come to report it
+            ((got > 0 && got < 100000))
+            [ $((got + unread)) -eq 100000 ]
+        else
+            [ "$got" -eq 100000 ]
+            [ "$unread" -eq 0 ]
+        fi
+        kill_all_bg
+    done
+    run cat "$BATS_TEST_TMPDIR/server"
+    assert_line "level-triggered"
+    run cat "$BATS_TEST_TMPDIR/server--edge--no-drain"
+    assert_line "edge-triggered, reading once per event"
+}
+
+@test "20-epoll: 10,000 concurrent connections on loopback, every one echoed (up to the hard fd limit)" {
+    local n=10000 hard mode
+    hard=$(ulimit -Hn)
+    if [[ $hard != unlimited ]] && ((hard < n + 100)); then
+        n=$((hard - 100))
+        echo "# the hard limit on open files is $hard: $n connections" >&3
+    fi
+    for mode in "" --edge; do
+        # shellcheck disable=SC2086
+        start_server "$BATS_TEST_TMPDIR/server$mode" 20-epoll-server \
+            --count "$n" --quiet-after 5 --timeout 20 $mode
+        run timeout 60 "$BATS_FILE_TMPDIR/load" --port "$PORT" --clients "$n" \
+            --check --seconds 30
+        assert_success
+        assert_output --regexp "^clients=$n connected=$n answered=$n .* failed=0 echoed=$n mismatched=0 open_at_once=$n$"
+        wait_exit "$BG_PID" 30
+        [ "$EXIT_STATUS" -eq 0 ]
+        run cat "$BATS_TEST_TMPDIR/server$mode"
+        assert_line "served $n clients, at most $n at once, $((n * 64)) bytes echoed"
+        assert_line --regexp "^descriptor limit: $hard \(the hard limit is $hard\)$"
+    done
+    plain && return 0
+    assert_output --partial "that was 5 events and clients: from here on"
+}
+
+@test "20-epoll: the soft fd limit is raised to the hard one, and the narration says so" {
+    local hard
+    hard=$(ulimit -Hn)
+    [[ $hard != unlimited ]] || skip "no hard limit on open files here"
+    run_lesson bash -c 'ulimit -Sn 256 && exec "$@"' _ timeout 10 \
+        "$BIN/20-epoll-server" --port 0 --timeout 1
+    assert_failure 1
+    assert_line "descriptor limit: $hard (the hard limit is $hard)"
+    assert_line "no client connected within --timeout 1 s"
+    plain && return 0
+    assert_line "getrlimit(RLIMIT_NOFILE, {rlim_cur=256, rlim_max=$hard}) = 0"
+    assert_line "setrlimit(RLIMIT_NOFILE, {rlim_cur=$hard, rlim_max=$hard}) = 0"
+}
+
+@test "20-epoll: --timeout: an idle client is closed, a served server exits 0" {
+    start_server "$BATS_TEST_TMPDIR/server" 20-epoll-server --timeout 1
+    run timeout 10 python3 -c '
+import socket, sys
+s = socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=5)
+s.sendall(b"ping")
+print(s.recv(10).decode())
+print(repr(s.recv(10)))' "$PORT"
+    assert_success
+    assert_output $'ping\nb\'\''
+    wait_exit "$BG_PID"
+    [ "$EXIT_STATUS" -eq 0 ]
+    run cat "$BATS_TEST_TMPDIR/server"
+    assert_line "nothing happened within --timeout 1 s: closing 1 idle client"
+    assert_line "served 1 client, at most 1 at once, 4 bytes echoed"
+}
+
+@test "20-epoll: --no-drain needs --edge; --quiet-after takes a number" {
+    run_lesson "$BIN/20-epoll-server" --no-drain
+    assert_failure 2
+    assert_output "20-epoll-server: --no-drain: expected --edge with it (see --help)"
+    run_lesson "$BIN/20-epoll-server" --quiet-after x
+    assert_failure 2
+    assert_output --partial "--quiet-after: expected a whole number from 0 to 1000000"
+}
+
+@test "20-epoll: --help lists its own options and says what --timeout bounds" {
+    run_lesson "$BIN/20-epoll-server" --help
+    assert_success
+    assert_output --partial "  --edge "
+    assert_output --partial "  --no-drain "
+    assert_output --partial "  --quiet-after N "
+    assert_output --partial "  --count N "
+    assert_output --partial "seconds epoll_wait() waits for anything to happen"
+    refute_output --partial "--message"
+}
+
+@test "20-epoll: the Python version serves the C load generator, level- and edge-triggered" {
+    local mode py="$ROOT/docs/python/20_epoll.py"
+    for mode in "" --edge; do
+        # shellcheck disable=SC2086
+        start_bg "$BATS_TEST_TMPDIR/py$mode" python3 "$py" --port 0 \
+            --count 500 --timeout 10 $mode
+        wait_ready "$BATS_TEST_TMPDIR/py$mode"
+        run timeout 30 "$BATS_FILE_TMPDIR/load" --port "$PORT" --clients 500 \
+            --check --size 3000 --seconds 20
+        assert_success
+        assert_output --regexp ' echoed=500 mismatched=0 open_at_once=500$'
+        wait_exit "$BG_PID"
+        [ "$EXIT_STATUS" -eq 0 ]
+        run cat "$BATS_TEST_TMPDIR/py$mode"
+        assert_line "served 500 clients, at most 500 at once"
+    done
+}
