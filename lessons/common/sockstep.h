@@ -11,9 +11,10 @@
  * How it works: for each call (socket, bind, listen, accept, connect, send,
  * recv, sendto, recvfrom, shutdown, close, dup, getsockname, getpeername,
  * setsockopt, getsockopt, getaddrinfo, freeaddrinfo, poll, fcntl, fork,
- * waitpid, getrlimit, setrlimit; on Linux epoll_create1, epoll_ctl,
- * epoll_wait, sendfile) ss_calls.h defines a function that makes the real
- * call and narrates it, then a macro of the same name, so the lesson's line
+ * waitpid, getrlimit, setrlimit, socketpair, sendmsg, recvmsg; on Linux
+ * epoll_create1, epoll_ctl, epoll_wait, sendfile) ss_calls.h defines a
+ * function that makes the real call and narrates it, then a macro of the
+ * same name, so the lesson's line
  *     fd = socket(AF_INET, SOCK_STREAM, 0);
  * calls that function. Include this file after every system header.
  *

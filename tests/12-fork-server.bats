@@ -1,0 +1,450 @@
+#!/usr/bin/env bats
+# Lesson 12: a server that forks a child per client
+
+# PORT, BG_PID and EXIT_STATUS are set by test_helper (wait_ready, wait_exit).
+# shellcheck disable=SC2153
+load test_helper
+
+PY_SERVER="$ROOT/docs/python/12_fork_server.py"
+
+# N clients at once (a barrier lets them go together): each sends one line,
+# reads its echo, holds the connection HOLD seconds, closes. Prints
+# "K of N echoed" and "elapsed S" (from the first connect to the last close).
+PY_HOLD='
+import socket, sys, threading, time
+port, n, hold = int(sys.argv[1]), int(sys.argv[2]), float(sys.argv[3])
+go, res, took = threading.Barrier(n), [None] * n, [0.0] * n
+def client(i):
+    go.wait()
+    t0 = time.monotonic()
+    try:
+        s = socket.create_connection(("127.0.0.1", port), timeout=10)
+        msg = b"client %d\n" % i
+        s.sendall(msg)
+        got = b""
+        while len(got) < len(msg):
+            b = s.recv(100)
+            if not b:
+                break
+            got += b
+        took[i] = time.monotonic() - t0
+        time.sleep(hold)
+        s.close()
+        res[i] = got == msg or got
+    except OSError as e:
+        res[i] = str(e)
+t0 = time.monotonic()
+ts = [threading.Thread(target=client, args=(i,)) for i in range(n)]
+for t in ts:
+    t.start()
+for t in ts:
+    t.join()
+print("%d of %d echoed" % (sum(r is True for r in res), n))
+print("elapsed %.2f" % (time.monotonic() - t0))
+print("echo waits " + " ".join("%.2f" % t for t in sorted(took)))
+for r in res:
+    if r is not True:
+        print(repr(r))
+'
+
+# Runs CMD... as a child subreaper (Linux): its orphans come to this script,
+# which reaps them when CMD has ended and says how many there were.
+PY_SUBREAPER='
+import ctypes, os, subprocess, sys
+ctypes.CDLL(None).prctl(36, 1, 0, 0, 0)  # PR_SET_CHILD_SUBREAPER
+rc = subprocess.call(sys.argv[1:])
+n = 0
+while True:
+    try:
+        os.waitpid(-1, 0)
+    except ChildProcessError:
+        break
+    n += 1
+print("subreaper: reaped %d orphans" % n, flush=True)
+sys.exit(rc)
+'
+
+# children PID: "CHILDPID STATE" for each child of PID, from /proc.
+children() {
+    local f rest state ppid pid
+    for f in /proc/[0-9]*/stat; do
+        rest=$(sed 's/^.*) //' "$f" 2>/dev/null) || continue
+        read -r state ppid _ <<<"$rest"
+        if [[ "$ppid" == "$1" ]]; then
+            pid=${f#/proc/}
+            echo "${pid%/stat} $state"
+        fi
+    done
+}
+
+# no_children PID [SECONDS]: wait until PID has no child at all (none
+# running, none a zombie); fail naming those left.
+no_children() {
+    local i left
+    for ((i = 0; i < ${2:-3} * 10; i++)); do
+        left=$(children "$1")
+        [[ -z "$left" ]] && return 0
+        sleep 0.1
+    done
+    echo "children of $1 still there after ${2:-3} s: $left" >&2
+    return 1
+}
+
+# zombies PID N: wait (at most 5 s) until N children of PID are zombies.
+zombies() {
+    local i z
+    for ((i = 0; i < 50; i++)); do
+        z=$(children "$1" | grep -c ' Z$' || true)
+        ((z == $2)) && return 0
+        sleep 0.1
+    done
+    echo "$z zombie children of $1, expected $2:" >&2
+    children "$1" >&2
+    return 1
+}
+
+# twenty OUT CMD...: start the server CMD on a free port with --count 21;
+# 20 clients hold their connection 1 s each, all at once: all are served
+# within 3 s, and once they have gone the server has no child left (no
+# zombie) while it still waits for the 21st, which then ends it (exit 0).
+twenty() {
+    local out="$1" pid
+    shift
+    start_bg "$out" "$@" --port 0 --count 21 --timeout 10
+    wait_ready "$out"
+    pid=$BG_PID
+    run timeout 20 python3 -c "$PY_HOLD" "$PORT" 20 1
+    [ "${lines[0]}" = "20 of 20 echoed" ] ||
+        fail "$output; the server said: $(grep -E '^(child|client) ' "$out")"
+    local took=${lines[1]#elapsed }
+    python3 -c "import sys; sys.exit(not float(sys.argv[1]) < 3.0)" "$took" ||
+        fail "20 clients holding 1 s each took $took s"
+    no_children "$pid" 3
+    kill -0 "$pid" || fail "the server has ended: $(grep -vE '^ ' "$out" | tail -n 30)"
+    run timeout 5 nc -N 127.0.0.1 "$PORT" <<<"last"
+    assert_output "last"
+    wait_exit "$pid" 10
+    [ "$EXIT_STATUS" -eq 0 ]
+    run cat "$out"
+    [ "$(grep -c ' exited with status 0$' "$out")" -eq 21 ] || { cat "$out" >&2; false; }
+}
+
+@test "12-fork-server: builds alone with one plain cc command, narrated and plain" {
+    local cc flags=(-std=c11 -Wall -Wextra -Werror -pedantic)
+    for cc in gcc clang; do
+        run "$cc" "${flags[@]}" "$ROOT/lessons/12-fork-server/server.c" \
+            -o "$BATS_TEST_TMPDIR/server"
+        assert_success
+        assert_output ""
+        run "$cc" "${flags[@]}" -DSOCKSTEP_PLAIN \
+            "$ROOT/lessons/12-fork-server/server.c" -o "$BATS_TEST_TMPDIR/plain"
+        assert_success
+        assert_output ""
+    done
+}
+
+@test "12-fork-server: 20 clients holding 1 s each are served at once, and no zombie is left" {
+    twenty "$BATS_TEST_TMPDIR/server" "$BIN/12-fork-server"
+}
+
+@test "12-fork-server: the Python version serves the same 20 clients, no zombie left" {
+    twenty "$BATS_TEST_TMPDIR/server" python3 "$PY_SERVER"
+}
+
+@test "12-fork-server: a slow client holds up nobody: nc -N and socat are echoed meanwhile" {
+    start_server "$BATS_TEST_TMPDIR/server" 12-fork-server --count 3 --timeout 10
+    local server=$BG_PID i
+    # The first client connects and says nothing for 2 s.
+    start_bg "$BATS_TEST_TMPDIR/slow" python3 "$ROOT/tests/hostile/peer.py" \
+        silent "$PORT" 2
+    for ((i = 0; i < 100; i++)); do
+        grep -q "served by child" "$BATS_TEST_TMPDIR/server" && break
+        sleep 0.05
+    done
+    run timeout 5 nc -N 127.0.0.1 "$PORT" <<<"from nc"
+    assert_output "from nc"
+    if command -v socat >/dev/null; then
+        run timeout 5 socat -t 2 - "TCP:127.0.0.1:$PORT" <<<"from socat"
+        assert_output "from socat"
+    else
+        echo "# socat is not installed: its part is skipped" >&3
+        run timeout 5 nc -N 127.0.0.1 "$PORT" </dev/null
+    fi
+    kill -0 "$server" # still waiting for the silent client's child
+    wait_exit "$server" 10
+    [ "$EXIT_STATUS" -eq 0 ]
+    run cat "$BATS_TEST_TMPDIR/server"
+    assert_line --regexp "^client 127\.0\.0\.1:[0-9]+: 8 bytes echoed$"
+    assert_line --regexp "^child [0-9]+ \(client 127\.0\.0\.1:[0-9]+\) exited with status 0$"
+    [ "$(grep -c 'exited with status 0$' "$BATS_TEST_TMPDIR/server")" -eq 3 ]
+}
+
+@test "12-fork-server: the parent's close() of a client's socket sends nothing: the child still holds it" {
+    start_server "$BATS_TEST_TMPDIR/server" 12-fork-server --count 1 --timeout 10
+    run timeout 10 python3 -c "$PY_HOLD" "$PORT" 1 1
+    assert_line --index 0 "1 of 1 echoed"
+    wait_exit "$BG_PID"
+    [ "$EXIT_STATUS" -eq 0 ]
+    run cat "$BATS_TEST_TMPDIR/server"
+    assert_line --regexp "^client 127\.0\.0\.1:[0-9]+: served by child [0-9]+$"
+    local kid
+    kid=$(sed -n 's/^client .*: served by child \([0-9]*\)$/\1/p' \
+        "$BATS_TEST_TMPDIR/server")
+    assert_line --regexp "^child $kid \(client 127\.0\.0\.1:[0-9]+\) exited with status 0$"
+    plain && return 0
+    assert_line "fork() = $kid"
+    assert_line "fork() = 0"
+    assert_line "    (in the child, pid $kid: fork() returned 0 here)"
+    # The parent closes fd 4 while the child serves on it; the child closes
+    # the listening socket, which the parent keeps.
+    assert_output --partial "so this close() sent nothing: the connection goes on"
+    assert_output --partial "another descriptor still refers to this listening socket"
+    assert_output --partial "sends the parent SIGCHLD"
+    assert_line "waitpid(-1, [exited 0], 0) = $kid"
+}
+
+@test "12-fork-server: --no-reap leaves the children zombies (state Z in /proc), shown by the server" {
+    start_bg "$BATS_TEST_TMPDIR/server" python3 -c "$PY_SUBREAPER" \
+        "$BIN/12-fork-server" --port 0 --no-reap --count 4 --timeout 10
+    wait_ready "$BATS_TEST_TMPDIR/server"
+    local server
+    server=$(children "$BG_PID" | cut -d' ' -f1)
+    [ -n "$server" ]
+    for i in 1 2 3; do
+        run timeout 5 nc -N 127.0.0.1 "$PORT" <<<"client $i"
+        assert_output "client $i"
+    done
+    zombies "$server" 3
+    run timeout 5 nc -N 127.0.0.1 "$PORT" <<<"client 4"
+    assert_output "client 4"
+    wait_exit "$BG_PID" 10
+    [ "$EXIT_STATUS" -eq 0 ]
+    run cat "$BATS_TEST_TMPDIR/server"
+    # Said once when each ended, and again at the end (the fourth child
+    # may not have ended by then).
+    local z
+    z=$(grep -cE '^child [0-9]+: state Z in /proc/[0-9]+/stat \(ended: a zombie\)$' \
+        "$BATS_TEST_TMPDIR/server")
+    ((z >= 6)) || fail "$z zombie lines"
+    refute_output --partial "exited with status"
+    assert_line "subreaper: reaped 4 orphans"
+    plain && return 0
+    refute_output --partial "waitpid("
+}
+
+@test "12-fork-server: the Python version's --no-reap leaves zombies too" {
+    start_bg "$BATS_TEST_TMPDIR/server" python3 -c "$PY_SUBREAPER" \
+        python3 "$PY_SERVER" --port 0 --no-reap --count 3 --timeout 10
+    wait_ready "$BATS_TEST_TMPDIR/server"
+    local server
+    server=$(children "$BG_PID" | cut -d' ' -f1)
+    for i in 1 2; do
+        run timeout 5 nc -N 127.0.0.1 "$PORT" <<<"client $i"
+        assert_output "client $i"
+    done
+    zombies "$server" 2
+    run timeout 5 nc -N 127.0.0.1 "$PORT" <<<"client 3"
+    wait_exit "$BG_PID" 10
+    [ "$EXIT_STATUS" -eq 0 ]
+    run cat "$BATS_TEST_TMPDIR/server"
+    assert_line "subreaper: reaped 3 orphans"
+    assert_line --regexp '^child [0-9]+: state Z in /proc/[0-9]+/stat \(ended: a zombie\)$'
+}
+
+@test "12-fork-server: --max-children 2: the third client waits until a child ends, and the server says so" {
+    start_server "$BATS_TEST_TMPDIR/server" 12-fork-server --max-children 2 \
+        --count 3 --timeout 10
+    run timeout 10 python3 -c "$PY_HOLD" "$PORT" 3 1
+    assert_line --index 0 "3 of 3 echoed"
+    # Two echoes come at once, the third only after a first client left.
+    local waits
+    read -ra waits <<<"${lines[2]#echo waits }"
+    python3 -c "import sys; a = list(map(float, sys.argv[1:]))
+sys.exit(not (a[1] < 0.7 and a[2] >= 0.8))" "${waits[@]}" ||
+        fail "echo waits: ${waits[*]}"
+    wait_exit "$BG_PID"
+    [ "$EXIT_STATUS" -eq 0 ]
+    run cat "$BATS_TEST_TMPDIR/server"
+    assert_line "2 children at once (--max-children): new clients wait in the listen queue until one ends"
+}
+
+@test "12-fork-server: --no-reap with --max-children 2: the cap is reached for good, and the server ends" {
+    start_bg "$BATS_TEST_TMPDIR/server" python3 -c "$PY_SUBREAPER" \
+        "$BIN/12-fork-server" --port 0 --no-reap --max-children 2 --timeout 5
+    wait_ready "$BATS_TEST_TMPDIR/server"
+    for i in 1 2; do
+        run timeout 5 nc -N 127.0.0.1 "$PORT" <<<"client $i"
+        assert_output "client $i"
+    done
+    wait_exit "$BG_PID" 10
+    [ "$EXIT_STATUS" -eq 0 ]
+    run cat "$BATS_TEST_TMPDIR/server"
+    assert_line "--max-children 2 reached, and without waitpid() no child ever frees its place"
+    assert_line "subreaper: reaped 2 orphans"
+}
+
+@test "12-fork-server: a client that resets, and a silent one timed out: their children exit 1, the server goes on" {
+    start_server "$BATS_TEST_TMPDIR/server" 12-fork-server --count 3 --timeout 2
+    local server=$BG_PID
+    start_bg "$BATS_TEST_TMPDIR/silent" python3 "$ROOT/tests/hostile/peer.py" \
+        silent "$PORT" 5
+    run python3 "$ROOT/tests/hostile/peer.py" rst-at-once "$PORT"
+    run timeout 5 nc -N 127.0.0.1 "$PORT" <<<"still here"
+    assert_output "still here"
+    wait_exit "$server" 10
+    [ "$EXIT_STATUS" -eq 0 ]
+    run cat "$BATS_TEST_TMPDIR/server"
+    assert_line --regexp "^client 127\.0\.0\.1:[0-9]+ sent nothing for 2 s \(--timeout\)$"
+    assert_line "recv: Connection reset by peer"
+    [ "$(grep -c 'exited with status 1$' "$BATS_TEST_TMPDIR/server")" -eq 2 ]
+    [ "$(grep -c 'exited with status 0$' "$BATS_TEST_TMPDIR/server")" -eq 1 ]
+}
+
+@test "12-fork-server: --count reached: the listening socket closes at once, and the parent waits for its children" {
+    start_server "$BATS_TEST_TMPDIR/server" 12-fork-server --count 1 --timeout 10
+    start_bg "$BATS_TEST_TMPDIR/client" python3 -c "$PY_HOLD" "$PORT" 1 1
+    local server=${SS_PIDS[0]} i
+    for ((i = 0; i < 100; i++)); do
+        grep -q "served by child" "$BATS_TEST_TMPDIR/server" && break
+        sleep 0.05
+    done
+    # No new client is taken: the port is closed at once.
+    for ((i = 0; i < 100; i++)); do
+        [[ -z "$(ss -Htln "sport = :$PORT")" ]] && break
+        sleep 0.05
+    done
+    [[ -z "$(ss -Htln "sport = :$PORT")" ]]
+    kill -0 "$server" # but the server is still there, waiting for its child
+    run timeout 5 nc -N 127.0.0.1 "$PORT" </dev/null
+    assert_failure
+    kill -0 "$server" # waiting for its child
+    wait_exit "$server" 10
+    [ "$EXIT_STATUS" -eq 0 ]
+    run cat "$BATS_TEST_TMPDIR/client"
+    assert_line "1 of 1 echoed"
+    run tail -n 1 "$BATS_TEST_TMPDIR/server"
+    assert_output --regexp "^child [0-9]+ \(client 127\.0\.0\.1:[0-9]+\) exited with status 0$"
+}
+
+@test "12-fork-server: no client within --timeout: says so and exits 1; served, then none: exits 0" {
+    run_lesson timeout 10 "$BIN/12-fork-server" --port 0 --timeout 1
+    assert_failure 1
+    assert_output --partial "no client connected within --timeout 1 s"
+    start_server "$BATS_TEST_TMPDIR/server" 12-fork-server --timeout 1
+    run timeout 5 nc -N 127.0.0.1 "$PORT" <<<"one"
+    assert_output "one"
+    wait_exit "$BG_PID" 10
+    [ "$EXIT_STATUS" -eq 0 ]
+    run cat "$BATS_TEST_TMPDIR/server"
+    assert_line "no more clients within --timeout 1 s"
+}
+
+# strace -f writes one line per call with the pid first; parent and children
+# interleave, in the trace and on stdout alike. This rebuilds what each
+# process wrote (its write() calls on fds 1 and 2, traced too), checks that
+# together they are exactly the server's output, and writes per pid DIR/narr.PID
+# and DIR/trace.PID for strace_matches. Prints the pids, the parent first.
+split_by_pid() {
+    python3 - "$1" "$2" "$3" <<'PY'
+import codecs, re, sys
+out, trace, dest = sys.argv[1:4]
+order, calls, text = [], {}, {}
+write = re.compile(r'write\([12](?:<[^>]*>)?, "((?:[^"\\]|\\.)*)"(?:\.\.\.)?, \d+')
+for raw in open(trace, encoding="utf-8", errors="replace"):
+    m = re.match(r"^(\d+)\s+(.*)$", raw.rstrip("\n"))
+    if not m:
+        continue
+    pid, line = m.groups()
+    if pid not in calls:
+        order.append(pid)
+        calls[pid], text[pid] = [], []
+    calls[pid].append(raw)
+    w = write.match(line)
+    if w:
+        text[pid].append(codecs.escape_decode(w.group(1).encode())[0])
+said = sorted(b"".join(b"".join(t) for t in text.values()).splitlines())
+printed = sorted(open(out, "rb").read().splitlines())
+if said != printed:
+    sys.exit("the writes in the trace are not what the server printed")
+for pid in order:
+    open("%s/trace.%s" % (dest, pid), "w").writelines(calls[pid])
+    open("%s/narr.%s" % (dest, pid), "wb").write(b"".join(text[pid]))
+    print(pid)
+PY
+}
+
+@test "12-fork-server: each process's narrated calls match strace, parent and children alike" {
+    plain && skip "the plain build narrates nothing"
+    need_strace
+    local t="$BATS_TEST_TMPDIR"
+    # A sanitizer's leak check cannot run under strace: off for this test.
+    start_bg "$t/server" env ASAN_OPTIONS="${ASAN_OPTIONS:-}:detect_leaks=0" \
+        "${TRACE[@]}" "$t/trace" -e trace=network,close,write -s 4096 \
+        "$BIN/12-fork-server" --port 0 --count 3 --timeout 2
+    wait_ready "$t/server"
+    run timeout 5 nc -N 127.0.0.1 "$PORT" <<<"one"
+    assert_output "one"
+    run python3 "$ROOT/tests/hostile/peer.py" rst-at-once "$PORT"
+    run timeout 10 python3 -c "$PY_HOLD" "$PORT" 1 0.5
+    assert_line --index 0 "1 of 1 echoed"
+    wait_exit "$BG_PID" 15
+    [ "$EXIT_STATUS" -eq 0 ]
+    run split_by_pid "$t/server" "$t/trace" "$t"
+    assert_success
+    local pids=("${lines[@]}") pid
+    [ "${#pids[@]}" -eq 4 ] # the server and its three children
+    for pid in "${pids[@]}"; do
+        strace_matches "$t/narr.$pid" "$t/trace.$pid"
+    done
+    # The children's own calls: each closes the listening socket first.
+    for pid in "${pids[@]:1}"; do
+        run grep -m 1 -E '^[a-z]+\(' <(grep -v '^fork(' "$t/narr.$pid")
+        assert_output "close(3) = 0"
+    done
+}
+
+@test "12-fork-server: --step steps the parent only; the child serves its client without stopping" {
+    plain && skip "the plain build has no --step prompts"
+    run timeout 30 python3 - "$BIN/12-fork-server" <<'PY'
+import os, pty, re, select, socket, subprocess, sys, time
+m, s = pty.openpty()
+p = subprocess.Popen([sys.argv[1], "--port", "0", "--count", "1",
+                      "--timeout", "5", "--step", "--no-color"],
+                     stdin=s, stdout=s, stderr=s)
+os.close(s)
+buf, answered, c, echo, end = b"", 0, None, b"", time.monotonic() + 20
+while p.poll() is None and time.monotonic() < end:
+    if select.select([m], [], [], 0.05)[0]:
+        try:
+            buf += os.read(m, 65536)
+        except OSError:
+            break
+    if buf.count(b"[Enter runs it]") > answered:
+        answered += 1
+        os.write(m, b"\n")
+    port = re.search(rb"listening on 127\.0\.0\.1:(\d+)", buf)
+    if port and c is None:
+        c = socket.create_connection(("127.0.0.1", int(port.group(1))), timeout=5)
+        c.sendall(b"hi\n")
+        c.shutdown(socket.SHUT_WR)
+        c.setblocking(False)
+    if c is not None and select.select([c], [], [], 0)[0]:
+        echo += c.recv(100)
+print("echo %r, exit %s" % (echo, p.wait(5)))
+print("child stepped: %s" % (b"--step goes on in the parent only" in buf))
+PY
+    assert_line "echo b'hi\\n', exit 0"
+    assert_line "child stepped: True"
+}
+
+@test "12-fork-server: --help lists --max-children and --no-reap, and what --timeout bounds" {
+    run_lesson "$BIN/12-fork-server" --help
+    assert_success
+    assert_output --partial "--max-children N"
+    assert_output --partial "--no-reap"
+    assert_output --partial "seconds the server waits for the next client"
+    refute_output --partial "--message"
+    run_lesson "$BIN/12-fork-server" --max-children 0
+    assert_failure 2
+    assert_output --partial "--max-children: expected a whole number from 1 to 1000"
+}
