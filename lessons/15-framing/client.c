@@ -1,0 +1,241 @@
+/*
+ * Lesson 15: message framing, the client
+ *
+ * The client sends each line of its input (without its newline) as one
+ * message: a 4-byte big-endian length, then the bytes. It receives each
+ * echo the same way: exactly 4 bytes, then exactly as many as they say.
+ * Two options change only how the bytes are cut, never what the server
+ * receives: --bytewise sends one byte per send() with TCP_NODELAY, 20 ms
+ * apart; --together sends all the messages in one send() at the end.
+ *
+ * Build: make 15-framing-client
+ *        (or: cc lessons/15-framing/client.c -o client)
+ * Run:   build/15-framing-server
+ *        and in a second terminal: build/15-framing-client
+ *        then type lines, and Ctrl-D to finish (or pipe lines in)
+ *
+ * Every socket call below narrates itself: sockstep.h wraps each one in a
+ * macro of the same name that prints it as strace would. Build with
+ * -DSOCKSTEP_PLAIN for the same program without the narration.
+ */
+#define _POSIX_C_SOURCE 200809L
+
+#include <errno.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../common/sockstep.h"
+
+static const struct ss_lesson lesson = {
+    .name = "15-framing-client",
+    .summary = "send each line of input as one length-prefixed message, "
+               "print the echo",
+    .example = "  build/15-framing-server\n"
+               "  then in a second terminal:\n"
+               "  printf 'hello\\nworld\\n' | build/15-framing-client "
+               "--bytewise",
+    .options = SS_OPT_NET | SS_OPT_NAMES | SS_OPT_CLIENT,
+    .port = 8888,
+    .timeout = 300,
+    .timeout_help = "seconds for each wait: connect, typing, an echo",
+    .extra = {{"--bytewise", NULL, "send one byte per send(), 20 ms apart", 0,
+               0},
+              {"--together", NULL,
+               "send all messages in one send(), at the end of input", 0, 0}},
+};
+
+/* The longest line sent as one message; the messages waiting to go. */
+enum { LINE = 4096, OUT = 65536 };
+
+/* Receive exactly n bytes (lesson 15's server explains): 1 when all came,
+   0 when the peer closed first, -1 on an error. */
+static int recv_exactly(int fd, char *buf, size_t n)
+{
+    size_t got;
+    ssize_t k;
+
+    for (got = 0; got < n; got += (size_t)k) {
+        k = recv(fd, buf + got, n - got, 0);
+        if (k == -1 && errno == EINTR)
+            k = 0;
+        else if (k == -1)
+            return -1;
+        else if (k == 0)
+            return 0;
+    }
+    return 1;
+}
+
+/* Send n bytes, at most `piece` per send() (--bytewise: 1). */
+static int send_all(int fd, const char *buf, size_t n, size_t piece)
+{
+    struct timespec pause = {0, 20000000}; /* 20 ms */
+    ssize_t k;
+    size_t off;
+
+    for (off = 0; off < n; off += (size_t)k) {
+        if (off > 0 && piece == 1)
+            nanosleep(&pause, NULL);
+        k = send(fd, buf + off, n - off < piece ? n - off : piece,
+                 MSG_NOSIGNAL);
+        if (k == -1 && errno == EINTR)
+            k = 0;
+        else if (k == -1)
+            return -1;
+    }
+    return 0;
+}
+
+/* Send the waiting messages, then receive and print one echo each. */
+static int exchange(int fd, const char *out, size_t used, long waiting,
+                    int bytewise, int timeout)
+{
+    char back[4 + LINE];
+    uint32_t len;
+
+    if (send_all(fd, out, used, bytewise ? 1 : used) == -1) {
+        perror("send");
+        return -1;
+    }
+    for (; waiting > 0; waiting--) {
+        int rc = recv_exactly(fd, back, 4);
+        if (rc == 1) {
+            memcpy(&len, back, 4);
+            len = ntohl(len);
+            if (len > LINE) {
+                printf("the server's echo would be %lu bytes: more than "
+                       "any line sent\n",
+                       (unsigned long)len);
+                return -1;
+            }
+            rc = recv_exactly(fd, back + 4, len);
+        }
+        if (rc == 0)
+            printf("the server closed the connection before the echo "
+                   "was whole\n");
+        else if (rc == -1 && (errno == EAGAIN || errno == EWOULDBLOCK))
+            printf("no whole echo within --timeout %d s\n", timeout);
+        else if (rc == -1)
+            perror("recv");
+        if (rc != 1)
+            return -1;
+        printf("echo, %lu byte%s: ", (unsigned long)len, len == 1 ? "" : "s");
+        ss_put_data(stdout, back + 4, len);
+        putchar('\n');
+    }
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    struct ss_options opt;
+    struct addrinfo hints, *list, *ai;
+    struct timeval wait;
+    struct pollfd in = {STDIN_FILENO, POLLIN, 0};
+    char line[LINE + 1], out[OUT];
+    size_t n, used = 0;
+    uint32_t len;
+    long waiting = 0, sent = 0;
+    int fd = -1, rc, more, full, bytewise, together, one = 1;
+    int tty = isatty(STDIN_FILENO);
+
+    ss_start(&lesson, &opt, argc, argv);
+    bytewise = opt.extra[0].set;
+    together = opt.extra[1].set;
+
+    /* Lesson 10: every address of --host in turn, until one connects. */
+    memset(&hints, 0, sizeof hints);
+    hints.ai_family = AF_UNSPEC;
+    hints.ai_socktype = SOCK_STREAM;
+    rc = getaddrinfo(opt.host_text, opt.port_text, &hints, &list);
+    if (rc != 0) {
+        fprintf(stderr, "getaddrinfo: %s\n", gai_strerror(rc));
+        return 1;
+    }
+    wait.tv_sec = opt.timeout;
+    wait.tv_usec = 0;
+    for (ai = list; ai != NULL; ai = ai->ai_next) {
+        fd = socket(ai->ai_family, ai->ai_socktype, ai->ai_protocol);
+        if (fd == -1) {
+            perror("socket");
+            continue;
+        }
+        if (setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &wait, sizeof wait) == -1 ||
+            setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &wait, sizeof wait) == -1)
+            perror("setsockopt");
+        do
+            rc = connect(fd, ai->ai_addr, ai->ai_addrlen);
+        while (rc == -1 && errno == EINTR);
+        if (rc == 0)
+            break;
+        perror("connect");
+        close(fd);
+        fd = -1;
+    }
+    freeaddrinfo(list);
+    if (fd == -1) {
+        printf("could not connect to %s port %s\n", opt.host_text,
+               opt.port_text);
+        return 1;
+    }
+    /* --bytewise: each byte its own segment, not held back by Nagle. */
+    if (bytewise &&
+        setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one) == -1) {
+        perror("setsockopt");
+        goto fail;
+    }
+
+    do {
+        ss_ask("type a line and press Enter (Ctrl-D ends)");
+        do /* a person typing waits at most --timeout too */
+            rc = tty ? poll(&in, 1, opt.timeout * 1000) : 1;
+        while (rc == -1 && errno == EINTR);
+        if (rc == 0)
+            printf("no typing for %d s (--timeout)\n", opt.timeout);
+        more = rc != 0 && fgets(line, sizeof line, stdin) != NULL;
+        if (more) {
+            /* The frame: the length in network byte order, the bytes. */
+            n = strcspn(line, "\n");
+            len = htonl((uint32_t)n);
+            memcpy(out + used, &len, 4);
+            memcpy(out + used + 4, line, n);
+            used += 4 + n;
+            waiting++;
+            sent++;
+            heading("message %ld: %zu byte%s", sent, n, n == 1 ? "" : "s");
+        }
+        /* Send what waits: each message at once, or with --together at
+           the end of input (or when out has no room for another line). */
+        full = used + 4 + LINE > sizeof out;
+        if (waiting > 0 && (!together || !more || full)) {
+            if (exchange(fd, out, used, waiting, bytewise, opt.timeout) == -1)
+                goto fail;
+            used = 0;
+            waiting = 0;
+        }
+    } while (more);
+    if (ferror(stdin)) {
+        perror("fgets");
+        goto fail;
+    }
+
+    heading("end of input after %ld message%s", sent, sent == 1 ? "" : "s");
+    if (close(fd) == -1) {
+        perror("close");
+        return 1;
+    }
+    return 0;
+
+fail:
+    close(fd);
+    return 1;
+}

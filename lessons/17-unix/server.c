@@ -1,0 +1,278 @@
+/*
+ * Lesson 17: Unix domain sockets, the server
+ *
+ * An AF_UNIX socket connects processes on one machine. Its address is a
+ * file name: bind() makes a socket file, its permissions decide who may
+ * connect, and it outlives the server until unlink() removes it. The
+ * kernel tells the server who each client is (SO_PEERCRED: pid, uid,
+ * gid), and a message can carry open descriptors (SCM_RIGHTS). This
+ * server greets each client with its pid and hands it one end of a new
+ * socketpair(), over which it then sends one more line.
+ *
+ * Build: make 17-unix-server  (or: cc lessons/17-unix/server.c -o server)
+ * Run:   build/17-unix-server
+ *        and in a second terminal: build/17-unix-client
+ *        (any client works too: socat - UNIX-CONNECT:PATH, with the path
+ *        the server prints)
+ *
+ * Every socket call below narrates itself: sockstep.h wraps each one in a
+ * macro of the same name that prints it as strace would. Build with
+ * -DSOCKSTEP_PLAIN for the same program without the narration.
+ */
+#define _POSIX_C_SOURCE 200809L
+#define _GNU_SOURCE     /* struct ucred, for SO_PEERCRED: Linux's own */
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/time.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "../common/sockstep.h"
+
+static const struct ss_lesson lesson = {
+    .name = "17-unix-server",
+    .summary = "a Unix socket server: tell who each client is, and pass it "
+               "a socket",
+    .example = "  build/17-unix-server --count 2\n"
+               "  then in a second terminal: build/17-unix-client",
+    .options = SS_OPT_TIMEOUT | SS_OPT_COUNT,
+    .timeout = 300,
+    .timeout_help = "seconds accept() waits for each client",
+    .count = 1,
+    .count_help = "how many clients to serve",
+    .extra = {{"--path", "PATH",
+               "the socket file (default: $TMPDIR or /tmp, "
+               "then sockstep-17-UID/server.sock)",
+               1, 0},
+              {"--mode", "OCTAL",
+               "the socket file's permissions (default "
+               "600: its owner only)",
+               1, 0}},
+};
+
+/* The default path, in a directory of this user's own. */
+static int default_path(char *path, size_t cap)
+{
+    const char *tmp = getenv("TMPDIR");
+    struct stat st;
+    int n;
+
+    n = snprintf(path, cap, "%s/sockstep-17-%ld",
+                 tmp != NULL && tmp[0] == '/' ? tmp : "/tmp", (long)getuid());
+    if (n < 0 || (size_t)n >= cap)
+        return -1;
+    /* Mode 0700: nobody else may even reach the socket file inside. If
+       the name is taken, it must be such a directory, and this user's. */
+    if (mkdir(path, 0700) == -1 && errno != EEXIST) {
+        perror(path);
+        return -1;
+    }
+    if (lstat(path, &st) == -1 || !S_ISDIR(st.st_mode) ||
+        st.st_uid != getuid() || (st.st_mode & 077) != 0) {
+        fprintf(stderr, "%s: %s is not a directory of yours with mode 700\n",
+                lesson.name, path);
+        return -1;
+    }
+    n = snprintf(path + n, cap - (size_t)n, "/server.sock");
+    return n < 0 ? -1 : 0;
+}
+
+/* bind() failed with EADDRINUSE: the file exists. A server still behind
+   it answers connect(); a file left by one that ended does not. */
+static int stale(const struct sockaddr_un *addr)
+{
+    int probe, rc;
+
+    probe = socket(AF_UNIX, SOCK_STREAM, 0);
+    if (probe == -1) {
+        perror("socket");
+        return 0;
+    }
+    expect_error(ECONNREFUSED);
+    rc = connect(probe, (const struct sockaddr *)addr, sizeof *addr);
+    if (rc == -1 && errno != ECONNREFUSED)
+        perror("connect");
+    close(probe);
+    return rc == -1 && errno == ECONNREFUSED;
+}
+
+/* One client: who it is, then a greeting that carries one end of a new
+   socket pair, and a line sent over the other end. */
+static void serve(int conn, long n)
+{
+    struct ucred cred;
+    struct msghdr msg;
+    struct iovec iov;
+    union { /* room for one descriptor, aligned for a cmsghdr */
+        char buf[CMSG_SPACE(sizeof(int))];
+        struct cmsghdr align;
+    } control;
+    struct cmsghdr *cm;
+    socklen_t len = sizeof cred;
+    char hello[128], line[128];
+    int pair[2], k;
+
+    if (getsockopt(conn, SOL_SOCKET, SO_PEERCRED, &cred, &len) == -1) {
+        perror("getsockopt");
+        return;
+    }
+    printf("client %ld: pid %ld, uid %ld, gid %ld\n", n, (long)cred.pid,
+           (long)cred.uid, (long)cred.gid);
+
+    if (socketpair(AF_UNIX, SOCK_STREAM, 0, pair) == -1) {
+        perror("socketpair");
+        return;
+    }
+    /* The greeting's bytes, and pair[1] as control data (SCM_RIGHTS). */
+    k = snprintf(hello, sizeof hello, "hello pid %ld, here is a socket\n",
+                 (long)cred.pid);
+    iov.iov_base = hello;
+    iov.iov_len = (size_t)k;
+    memset(&msg, 0, sizeof msg);
+    memset(&control, 0, sizeof control);
+    msg.msg_iov = &iov;
+    msg.msg_iovlen = 1;
+    msg.msg_control = control.buf;
+    msg.msg_controllen = sizeof control.buf;
+    cm = CMSG_FIRSTHDR(&msg);
+    cm->cmsg_level = SOL_SOCKET;
+    cm->cmsg_type = SCM_RIGHTS;
+    cm->cmsg_len = CMSG_LEN(sizeof(int));
+    memcpy(CMSG_DATA(cm), &pair[1], sizeof(int));
+    if (sendmsg(conn, &msg, MSG_NOSIGNAL) == -1)
+        perror("sendmsg");
+    /* The client has a descriptor of its own for pair[1] now (or, if it
+       took no control data, the kernel closed it): ours can go. */
+    if (close(pair[1]) == -1)
+        perror("close");
+    k = snprintf(line, sizeof line,
+                 "this line came over the socket pair, "
+                 "which has no name\n");
+    if (send(pair[0], line, (size_t)k, MSG_NOSIGNAL) == -1)
+        perror("send");
+    if (close(pair[0]) == -1)
+        perror("close");
+}
+
+int main(int argc, char **argv)
+{
+    struct ss_options opt;
+    struct sockaddr_un addr, client;
+    socklen_t len;
+    struct timeval wait;
+    char path[sizeof addr.sun_path + 1];
+    long mode = 0600, served = 0;
+    int fd, conn, rc;
+
+    ss_start(&lesson, &opt, argc, argv);
+    if (opt.extra[1].set) {
+        char *end;
+        mode = strtol(opt.extra[1].text, &end, 8);
+        if (*end != '\0' || opt.extra[1].text[0] < '0' ||
+            opt.extra[1].text[0] > '7' || mode > 0777) {
+            fprintf(stderr,
+                    "%s: --mode: expected an octal mode such as 600 "
+                    "(see --help)\n",
+                    lesson.name);
+            return 2;
+        }
+    }
+    if (opt.extra[0].set) {
+        if (strlen(opt.extra[0].text) >= sizeof addr.sun_path) {
+            fprintf(stderr, "%s: --path: at most %zu bytes (sun_path)\n",
+                    lesson.name, sizeof addr.sun_path - 1);
+            return 2;
+        }
+        snprintf(path, sizeof path, "%s", opt.extra[0].text);
+    } else if (default_path(path, sizeof addr.sun_path) == -1) {
+        return 1;
+    }
+
+    memset(&addr, 0, sizeof addr);
+    addr.sun_family = AF_UNIX;
+    memcpy(addr.sun_path, path, strlen(path)); /* sun_path: no NUL needed */
+
+    fd = socket(AF_UNIX, SOCK_STREAM, 0);
+    if (fd == -1) {
+        perror("socket");
+        return 1;
+    }
+    wait.tv_sec = opt.timeout;
+    wait.tv_usec = 0;
+    if (setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &wait, sizeof wait) == -1) {
+        perror("setsockopt");
+        goto fail;
+    }
+    rc = bind(fd, (struct sockaddr *)&addr, sizeof addr);
+    if (rc == -1 && errno == EADDRINUSE) {
+        if (!stale(&addr)) {
+            printf("another server is listening at %s\n", path);
+            goto fail;
+        }
+        say("nobody listens there: the file is left over from a server "
+            "that ended without unlink(). Remove it, and bind() again");
+        if (unlink(path) == -1)
+            perror(path);
+        rc = bind(fd, (struct sockaddr *)&addr, sizeof addr);
+    }
+    if (rc == -1) {
+        perror("bind");
+        goto fail;
+    }
+    /* Who may connect: on Linux, whoever may write the file. */
+    if (chmod(path, (mode_t)mode) == -1) {
+        perror(path);
+        goto unlink;
+    }
+    if (listen(fd, SOMAXCONN) == -1) {
+        perror("listen");
+        goto unlink;
+    }
+    printf("listening on %s\n", path);
+
+    while (opt.count == 0 || served < opt.count) {
+        heading("waiting for client %ld", served + 1);
+        len = sizeof client;
+        conn = accept(fd, (struct sockaddr *)&client, &len);
+        if (conn == -1 && (errno == EINTR || errno == ECONNABORTED))
+            continue;
+        if (conn == -1 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+            if (served == 0) {
+                printf("no client connected within --timeout %d s\n",
+                       opt.timeout);
+                goto unlink;
+            }
+            printf("no more clients within --timeout %d s\n", opt.timeout);
+            break;
+        }
+        if (conn == -1) {
+            perror("accept");
+            goto unlink;
+        }
+        served++;
+        serve(conn, served);
+        if (close(conn) == -1)
+            perror("close");
+    }
+
+    heading("done: served %ld client%s", served, served == 1 ? "" : "s");
+    if (close(fd) == -1)
+        perror("close");
+    /* The file is not removed by close(): a server removes its own. */
+    if (unlink(path) == -1) {
+        perror(path);
+        return 1;
+    }
+    return 0;
+
+unlink:
+    unlink(path);
+fail:
+    close(fd);
+    return 1;
+}

@@ -1,0 +1,166 @@
+/*
+ * Lesson 18: multicast and broadcast
+ *
+ * The sender. One sendto() to a multicast group reaches every member;
+ * three options decide where the datagram goes: IP_MULTICAST_IF (out of
+ * which interface), IP_MULTICAST_TTL (how many routers it may cross) and
+ * IP_MULTICAST_LOOP (whether members on this machine get a copy). By
+ * default it sends out of the loopback interface, which keeps everything
+ * on this machine. With --broadcast it sends to the loopback network's
+ * broadcast address instead, which needs SO_BROADCAST first.
+ *
+ * Build: make 18-multicast-sender
+ *        (or: cc lessons/18-multicast/sender.c -o sender)
+ * Run:   build/18-multicast-receiver, in two terminals
+ *        and in a third terminal: build/18-multicast-sender
+ *        then type lines, and Ctrl-D to finish
+ *
+ * Every socket call below narrates itself: sockstep.h wraps each one in a
+ * macro of the same name that prints it as strace would. Build with
+ * -DSOCKSTEP_PLAIN for the same program without the narration.
+ */
+#define _POSIX_C_SOURCE 200809L
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "../common/sockstep.h"
+
+static const struct ss_lesson lesson = {
+    .name = "18-multicast-sender",
+    .summary = "send each line of input as one datagram to a multicast "
+               "group (or a broadcast)",
+    .example = "  build/18-multicast-receiver, in two terminals\n"
+               "  then in a third terminal:\n"
+               "  build/18-multicast-sender --message 'hello, group'",
+    .options = SS_OPT_PORT | SS_OPT_CLIENT | SS_OPT_TIMEOUT | SS_OPT_MESSAGE,
+    .port = 8888,
+    .timeout = 300,
+    .timeout_help = "seconds to wait for each line typed",
+    .extra = {{"--group", "ADDR", "the group (default 239.255.0.1)", 1, 0},
+              {"--iface", "ADDR",
+               "send out of the interface with this "
+               "address (default 127.0.0.1, lo)",
+               1, 0},
+              {"--ttl", "N", "IP_MULTICAST_TTL (default 1)", 0, 255},
+              {"--no-loop", NULL, "IP_MULTICAST_LOOP 0", 0, 0},
+              {"--broadcast", NULL, "send to 127.255.255.255 instead", 0, 0},
+              {"--show-eacces", NULL,
+               "with --broadcast: leave SO_BROADCAST off "
+               "(EACCES)",
+               0, 0}},
+};
+
+/* One line of input, or --message: -1 at the end of input. */
+static long next_line(const struct ss_options *o, char *buf, size_t cap,
+                      long sent)
+{
+    struct pollfd in = {STDIN_FILENO, POLLIN, 0};
+    int rc;
+
+    if (o->message != NULL) {
+        if (sent > 0)
+            return -1;
+        snprintf(buf, cap, "%s", o->message);
+        return (long)strlen(buf);
+    }
+    do /* a person typing: wait at most --timeout */
+        rc = isatty(STDIN_FILENO) ? poll(&in, 1, o->timeout * 1000) : 1;
+    while (rc == -1 && errno == EINTR);
+    if (rc == 0)
+        printf("no typing for %d s (--timeout)\n", o->timeout);
+    if (rc <= 0 || fgets(buf, (int)cap, stdin) == NULL)
+        return -1;
+    return (long)strcspn(buf, "\n");
+}
+
+int main(int argc, char **argv)
+{
+    struct ss_options opt;
+    struct sockaddr_in to;
+    struct in_addr iface;
+    char line[1024];
+    const char *group = "239.255.0.1";
+    unsigned char ttl = 1, loop = 1;
+    long n, sent = 0;
+    int fd, one = 1, status = 0;
+    int broadcast;
+
+    ss_start(&lesson, &opt, argc, argv);
+    group = opt.extra[0].set ? opt.extra[0].text : group;
+    broadcast = opt.extra[4].set;
+    ttl = opt.extra[2].set ? (unsigned char)opt.extra[2].num : ttl;
+    loop = opt.extra[3].set ? 0 : loop;
+    memset(&to, 0, sizeof to);
+    to.sin_family = AF_INET;
+    to.sin_port = htons(opt.port);
+    if (broadcast) {
+        to.sin_addr.s_addr = htonl(0x7fffffff); /* 127.255.255.255 */
+    } else if (inet_pton(AF_INET, group, &to.sin_addr) != 1 ||
+               (ntohl(to.sin_addr.s_addr) & 0xf0000000) != 0xe0000000) {
+        fprintf(stderr,
+                "%s: --group: expected a multicast address, "
+                "224.0.0.0 to 239.255.255.255 (see --help)\n",
+                lesson.name);
+        return 2;
+    }
+    if (inet_pton(AF_INET, opt.extra[1].set ? opt.extra[1].text : "127.0.0.1",
+                  &iface) != 1) {
+        fprintf(stderr,
+                "%s: --iface: expected an IPv4 address of this "
+                "machine, such as 127.0.0.1 (see --help)\n",
+                lesson.name);
+        return 2;
+    }
+
+    fd = socket(AF_INET, SOCK_DGRAM, 0);
+    if (fd == -1) {
+        perror("socket");
+        return 1;
+    }
+    if (broadcast && !opt.extra[5].set &&
+        setsockopt(fd, SOL_SOCKET, SO_BROADCAST, &one, sizeof one) == -1) {
+        perror("setsockopt");
+        goto fail;
+    }
+    /* Out of which interface, how far, and a copy for this machine:
+       options of the sending socket (a char each, as the BSDs want). */
+    if (!broadcast &&
+        (setsockopt(fd, IPPROTO_IP, IP_MULTICAST_IF, &iface, sizeof iface) ==
+             -1 ||
+         setsockopt(fd, IPPROTO_IP, IP_MULTICAST_TTL, &ttl, sizeof ttl) == -1 ||
+         setsockopt(fd, IPPROTO_IP, IP_MULTICAST_LOOP, &loop, sizeof loop) ==
+             -1)) {
+        perror("setsockopt");
+        goto fail;
+    }
+    printf("sending to %s\n", ss_addr(&to).s);
+
+    while ((n = next_line(&opt, line, sizeof line, sent)) >= 0) {
+        heading("datagram %ld: %ld bytes", sent + 1, n);
+        if (broadcast && opt.extra[5].set)
+            expect_error(EACCES);
+        if (sendto(fd, line, (size_t)n, 0, (struct sockaddr *)&to, sizeof to) ==
+            -1) {
+            perror("sendto");
+            status = 1;
+            break;
+        }
+        sent++;
+    }
+    heading("sent %ld datagram%s", sent, sent == 1 ? "" : "s");
+    if (close(fd) == -1) {
+        perror("close");
+        return 1;
+    }
+    return status;
+
+fail:
+    close(fd);
+    return 1;
+}

@@ -1,0 +1,342 @@
+#!/usr/bin/env bats
+# Lesson 15: message framing (a 4-byte big-endian length, then the bytes)
+
+# PORT, BG_PID and EXIT_STATUS are set by test_helper.
+# shellcheck disable=SC2153
+load test_helper
+
+# untraceable_leaks: LeakSanitizer cannot work under ptrace (strace).
+untraceable_leaks() {
+    export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0"
+}
+
+# assert_said TEXT: the output says TEXT (narration wraps at 78 columns:
+# runs of spaces and newlines count as one space).
+assert_said() {
+    local flat
+    flat=$(tr -s ' \n' '  ' <<<"$output")
+    if [[ "$flat" != *"$1"* ]]; then
+        echo "the output does not say: $1" >&2
+        echo "$output" >&2
+        return 1
+    fi
+}
+
+# client TEXT ARGS...: run the client (through bare) with TEXT as its
+# input (backslash escapes such as \n interpreted).
+client() {
+    local text="$1"
+    shift
+    run bare "$BIN/15-framing-client" "$@" < <(printf '%b' "$text")
+}
+
+# peer PORT MODE: a Python client speaking the framing protocol badly or
+# oddly on purpose; prints what it got back.
+peer() {
+    python3 - "$@" <<'PY'
+import socket, struct, sys, time
+port, mode = int(sys.argv[1]), sys.argv[2]
+s = socket.create_connection(("127.0.0.1", port), timeout=10)
+s.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+frame = lambda b: struct.pack("!I", len(b)) + b
+
+def last():  # what the server sends before it closes: b"" or a reset
+    try:
+        return repr(s.recv(100))
+    except ConnectionResetError:
+        return "reset"
+
+def recv_exactly(n):
+    buf = b""
+    while len(buf) < n:
+        c = s.recv(n - len(buf))
+        if not c:
+            break
+        buf += c
+    return buf
+
+if mode == "cuts":
+    # "hello" framed is 9 bytes: cut it after byte 1, 2, ... 8 in turn,
+    # the two pieces 30 ms apart, and read each echo back whole.
+    f = frame(b"hello")
+    for k in range(1, len(f)):
+        s.sendall(f[:k])
+        time.sleep(0.03)
+        s.sendall(f[k:])
+        if recv_exactly(9) != f:
+            sys.exit("echo %d differs" % k)
+    print("8 cuts echoed")
+elif mode == "ten":
+    msgs = [b"m%d" % i * (i + 1) for i in range(10)]
+    s.sendall(b"".join(frame(m) for m in msgs))  # ten messages, one send
+    got = recv_exactly(sum(4 + len(m) for m in msgs))
+    print("same" if got == b"".join(frame(m) for m in msgs) else "differs")
+elif mode == "huge":
+    s.sendall(struct.pack("!I", 0xFFFFFFFF) + b"x" * 100)
+    print("got", last())
+elif mode == "over":  # one byte over --max 8, after one that fits exactly
+    s.sendall(frame(b"12345678"))
+    print("echo %r" % recv_exactly(12))
+    s.sendall(frame(b"123456789"))
+    print("then", last())
+elif mode in ("midlength", "midbody"):
+    s.sendall(frame(b"ok"))
+    recv_exactly(6)  # read the echo: nothing is left unread at close
+    s.sendall(b"\0\0" if mode == "midlength" else struct.pack("!I", 10) + b"abc")
+elif mode == "stall":  # then wait for the server to give up
+    s.sendall(struct.pack("!I", 5) + b"hel")
+    s.recv(1)
+elif mode == "escape":
+    s.sendall(frame(b"a\x1b]0;pwned\x07b\xff"))
+    print("echo %r" % recv_exactly(17))
+PY
+}
+
+@test "15-framing: builds alone with one plain cc command, narrated and plain" {
+    # All eight builds at once (gcc and clang, narrated and plain -O2, both
+    # files), then each checked: it succeeded and printed nothing.
+    local cc src plain pids=() logs=() i
+    for src in server client; do
+        for cc in gcc clang; do
+            for plain in "" -DSOCKSTEP_PLAIN; do
+                local log="$BATS_TEST_TMPDIR/$src-$cc$plain.log"
+                "$cc" -std=c11 -Wall -Wextra -Werror -pedantic ${plain:+-O2} \
+                    $plain "$ROOT/lessons/15-framing/$src.c" \
+                    -o "$BATS_TEST_TMPDIR/$src-$cc$plain" >"$log" 2>&1 3>&- 4>&- &
+                pids+=($!)
+                logs+=("$log")
+            done
+        done
+    done
+    for i in "${!pids[@]}"; do
+        wait "${pids[$i]}" || { cat "${logs[$i]}" >&2; return 1; }
+        [ ! -s "${logs[$i]}" ] || { cat "${logs[$i]}" >&2; return 1; }
+    done
+}
+
+@test "15-framing: the client's lines come back whole, the empty one too" {
+    start_server "$BATS_TEST_TMPDIR/server" 15-framing-server --count 1
+    client "hello\n\nsocket world\n" --port "$PORT"
+    assert_success
+    assert_line "echo, 5 bytes: hello"
+    assert_line "echo, 0 bytes: "
+    assert_line "echo, 12 bytes: socket world"
+    wait_exit "$BG_PID"
+    [ "$EXIT_STATUS" -eq 0 ]
+    run cat "$BATS_TEST_TMPDIR/server"
+    assert_line "message 1, 5 bytes: hello"
+    assert_line "message 2, 0 bytes: "
+    assert_line "message 3, 12 bytes: socket world"
+    assert_line "the client closed the connection after 3 messages"
+    plain && return 0
+    assert_line 'recv(4, "\x00\x00\x00\x05", 4, 0) = 4'
+    assert_line 'recv(4, "hello", 5, 0) = 5'
+    assert_line 'send(4, "\x00\x00\x00\x05hello", 9, MSG_NOSIGNAL) = 9'
+}
+
+@test "15-framing: the server's narrated calls match strace (a --bytewise client, then one that stops mid-message)" {
+    plain && skip "the plain build narrates nothing"
+    need_strace
+    untraceable_leaks
+    start_bg "$BATS_TEST_TMPDIR/server" "${TRACE[@]}" "$BATS_TEST_TMPDIR/trace" \
+        "$BIN/15-framing-server" --port 0 --count 2 --timeout 10
+    wait_ready "$BATS_TEST_TMPDIR/server"
+    client "ab\n" --port "$PORT" --bytewise
+    assert_success
+    peer "$PORT" midbody
+    wait_exit "$BG_PID"
+    [ "$EXIT_STATUS" -eq 0 ]
+    strace_matches "$BATS_TEST_TMPDIR/server" "$BATS_TEST_TMPDIR/trace"
+}
+
+@test "15-framing: the client's narrated calls match strace, --bytewise and --together" {
+    plain && skip "the plain build narrates nothing"
+    need_strace
+    untraceable_leaks
+    start_server "$BATS_TEST_TMPDIR/server" 15-framing-server --count 2
+    bare "${TRACE[@]}" "$BATS_TEST_TMPDIR/trace" "$BIN/15-framing-client" \
+        --port "$PORT" --bytewise <<<"hi" >"$BATS_TEST_TMPDIR/client"
+    strace_matches "$BATS_TEST_TMPDIR/client" "$BATS_TEST_TMPDIR/trace"
+    printf 'a\nb\n' | bare "${TRACE[@]}" "$BATS_TEST_TMPDIR/trace2" \
+        "$BIN/15-framing-client" --port "$PORT" --together \
+        >"$BATS_TEST_TMPDIR/client2"
+    strace_matches "$BATS_TEST_TMPDIR/client2" "$BATS_TEST_TMPDIR/trace2"
+}
+
+@test "15-framing: --bytewise sends one byte per send(), and the server's recv() loop puts them together" {
+    start_server "$BATS_TEST_TMPDIR/server" 15-framing-server --count 1
+    client "hey\n" --port "$PORT" --bytewise
+    assert_success
+    assert_line "echo, 3 bytes: hey"
+    if ! plain; then # 7 one-byte send()s: a 4-byte length and 3 bytes
+        assert_line "setsockopt(3, IPPROTO_TCP, TCP_NODELAY, [1], 4) = 0"
+        [ "$(grep -cE '^send\(3, ".+", 1, MSG_NOSIGNAL\) = 1$' <<<"$output")" -eq 7 ]
+    fi
+    wait_exit "$BG_PID"
+    run cat "$BATS_TEST_TMPDIR/server"
+    assert_line "message 1, 3 bytes: hey"
+    plain && return 0
+    # 20 ms apart: the first recv() of the length gets its first byte only.
+    assert_line 'recv(4, "\x00", 4, 0) = 1'
+}
+
+@test "15-framing: --together sends every message in one send(), and each echo still comes back whole" {
+    start_server "$BATS_TEST_TMPDIR/server" 15-framing-server --count 1
+    client "one\ntwo\nthree\n" --port "$PORT" --together
+    assert_success
+    assert_line "echo, 3 bytes: one"
+    if ! plain; then # one send() of three frames, 23 bytes
+        assert_line 'send(3, "\x00\x00\x00\x03one\x00\x00\x00"..., 23, MSG_NOSIGNAL) = 23'
+        [ "$(grep -c '^send(' <<<"$output")" -eq 1 ]
+    fi
+    assert_line "echo, 3 bytes: two"
+    assert_line "echo, 5 bytes: three"
+    wait_exit "$BG_PID"
+    run cat "$BATS_TEST_TMPDIR/server"
+    assert_line "message 3, 5 bytes: three"
+}
+
+@test "15-framing: a Python peer that cuts a message at every byte boundary gets every echo whole" {
+    start_server "$BATS_TEST_TMPDIR/server" 15-framing-server --count 1
+    run peer "$PORT" cuts
+    assert_success
+    assert_output "8 cuts echoed"
+    wait_exit "$BG_PID"
+    run cat "$BATS_TEST_TMPDIR/server"
+    [ "$(grep -c '^message [1-8], 5 bytes: hello$' <<<"$output")" -eq 8 ]
+    assert_line "the client closed the connection after 8 messages"
+}
+
+@test "15-framing: ten messages in one send() from Python are ten messages" {
+    start_server "$BATS_TEST_TMPDIR/server" 15-framing-server --count 1
+    run peer "$PORT" ten
+    assert_success
+    assert_output "same"
+    wait_exit "$BG_PID"
+    run cat "$BATS_TEST_TMPDIR/server"
+    assert_line "message 1, 2 bytes: m0"
+    assert_line "message 10, 20 bytes: m9m9m9m9m9m9m9m9m9m9"
+    assert_line "the client closed the connection after 10 messages"
+}
+
+@test "15-framing: a length of 0xFFFFFFFF is refused unread, and the server serves the next client" {
+    start_server "$BATS_TEST_TMPDIR/server" 15-framing-server --count 2
+    run peer "$PORT" huge
+    assert_success
+    # the server closed with 100 bytes unread: a RST, or an orderly end
+    assert_output --regexp "^got (b''|reset)$"
+    client "still here\n" --port "$PORT"
+    assert_success
+    assert_line "echo, 10 bytes: still here"
+    wait_exit "$BG_PID"
+    [ "$EXIT_STATUS" -eq 0 ]
+    run cat "$BATS_TEST_TMPDIR/server"
+    assert_line "message 1 would be 4294967295 bytes, over --max 65536: refused unread, and the connection closed"
+    assert_line --regexp '^client 127\.0\.0\.1:[0-9]+: 0 messages$'
+    plain && return 0
+    assert_said "nothing was allocated for it"
+    # only the 4 length bytes were read, never the 100 after them
+    refute_line --regexp '^recv\(4, "x'
+}
+
+@test "15-framing: --max 8 takes 8 bytes and refuses 9" {
+    start_server "$BATS_TEST_TMPDIR/server" 15-framing-server --count 1 --max 8
+    run peer "$PORT" over
+    assert_success
+    assert_line "echo b'\\x00\\x00\\x00\\x0812345678'"
+    wait_exit "$BG_PID"
+    run cat "$BATS_TEST_TMPDIR/server"
+    assert_line "message 1, 8 bytes: 12345678"
+    assert_line "message 2 would be 9 bytes, over --max 8: refused unread, and the connection closed"
+}
+
+@test "15-framing: a peer that closes mid-message is reported as such, not as a short message" {
+    start_server "$BATS_TEST_TMPDIR/server" 15-framing-server --count 2
+    peer "$PORT" midlength
+    peer "$PORT" midbody
+    wait_exit "$BG_PID"
+    [ "$EXIT_STATUS" -eq 0 ]
+    run cat "$BATS_TEST_TMPDIR/server"
+    assert_line "the client closed in the middle of message 2, after 2 of its 4 length bytes"
+    assert_line "the client closed in the middle of message 2, after 3 of its 10 message bytes"
+    refute_line --regexp '^message 2,'
+    [ "$(grep -c '^message 1, 2 bytes: ok$' <<<"$output")" -eq 2 ]
+}
+
+@test "15-framing: a peer that stops sending mid-message is closed after --timeout" {
+    start_server "$BATS_TEST_TMPDIR/server" 15-framing-server --count 1 --timeout 1
+    peer "$PORT" stall
+    wait_exit "$BG_PID"
+    [ "$EXIT_STATUS" -eq 0 ]
+    run cat "$BATS_TEST_TMPDIR/server"
+    assert_line "the client sent nothing for --timeout 1 s, 3 of 5 bytes into message 1: the server closes it"
+    plain && return 0
+    assert_line --regexp '^recv\(4, buf, 2, 0\) = -1 EAGAIN \(.*\)$'
+}
+
+@test "15-framing: what a peer sent is printed escaped" {
+    start_server "$BATS_TEST_TMPDIR/server" 15-framing-server --count 1
+    run peer "$PORT" escape
+    assert_success
+    wait_exit "$BG_PID"
+    run cat "$BATS_TEST_TMPDIR/server"
+    assert_line 'message 1, 13 bytes: a\x1b]0;pwned\x07b\xff'
+    refute_output --partial $'\e'
+}
+
+@test "15-framing: the client refuses an echo longer than any line it sent" {
+    start_bg "$BATS_TEST_TMPDIR/liar" python3 -c '
+import socket, struct
+srv = socket.create_server(("127.0.0.1", 0))
+srv.settimeout(10)
+print("listening on 127.0.0.1:%d" % srv.getsockname()[1], flush=True)
+c, _ = srv.accept()
+c.settimeout(10)
+c.recv(100)
+c.sendall(struct.pack("!I", 1 << 20))
+c.recv(100)
+'
+    wait_ready "$BATS_TEST_TMPDIR/liar"
+    client "hi\n" --port "$PORT"
+    assert_failure 1
+    assert_line "the server's echo would be 1048576 bytes: more than any line sent"
+}
+
+@test "15-framing: no client within --timeout: says so and exits 1" {
+    run_lesson timeout 10 "$BIN/15-framing-server" --port 0 --timeout 1
+    assert_failure 1
+    assert_line "no client connected within --timeout 1 s"
+}
+
+@test "15-framing: the Python version speaks the same protocol, as client and as server" {
+    local py="$ROOT/docs/python/15_framing.py"
+    start_server "$BATS_TEST_TMPDIR/server" 15-framing-server --count 1
+    run timeout 10 python3 "$py" --port "$PORT" <<<$'one\n\nthree'
+    assert_success
+    assert_output $'echo, 3 bytes: one\necho, 0 bytes: \necho, 5 bytes: three'
+    wait_exit "$BG_PID"
+    run cat "$BATS_TEST_TMPDIR/server"
+    assert_line "message 3, 5 bytes: three"
+
+    start_bg "$BATS_TEST_TMPDIR/py" timeout 10 python3 "$py" --serve --port 0
+    wait_ready "$BATS_TEST_TMPDIR/py"
+    client "x\nyz\n" --port "$PORT" --bytewise
+    assert_success
+    assert_line "echo, 1 byte: x"
+    assert_line "echo, 2 bytes: yz"
+    wait_exit "$BG_PID"
+    run cat "$BATS_TEST_TMPDIR/py"
+    assert_line "message, 2 bytes: yz"
+}
+
+@test "15-framing: --help lists --max, --bytewise and --together" {
+    run_lesson "$BIN/15-framing-server" --help
+    assert_success
+    assert_output --partial "--max N"
+    assert_output --partial "--count N"
+    run_lesson "$BIN/15-framing-client" --help
+    assert_success
+    assert_output --partial "--bytewise"
+    assert_output --partial "--together"
+    refute_output --partial "--count"
+}

@@ -1,0 +1,528 @@
+#!/usr/bin/env bats
+# Lesson 16: HTTP, a server that curl and Chromium use, and a client
+
+# PORT, BG_PID and EXIT_STATUS are set by test_helper.
+# SC2016: the scripts given to in_netns are expanded by the bash inside it.
+# shellcheck disable=SC2153,SC2016
+load test_helper
+
+SITE="$ROOT/tests/16-http"
+
+# untraceable_leaks: LeakSanitizer cannot work under ptrace (strace).
+untraceable_leaks() {
+    export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0"
+}
+
+# assert_said TEXT: the output says TEXT (narration wraps at 78 columns).
+assert_said() {
+    local flat
+    flat=$(tr -s ' \n' '  ' <<<"$output")
+    if [[ "$flat" != *"$1"* ]]; then
+        echo "the output does not say: $1" >&2
+        echo "$output" >&2
+        return 1
+    fi
+}
+
+# serve [ARGS...]: the lesson's server on the test site (or --root ARGS);
+# sets PORT and BG_PID; its output goes to $BATS_TEST_TMPDIR/server.
+serve() {
+    start_server "$BATS_TEST_TMPDIR/server" 16-http-server --root "$SITE" \
+        --timeout 10 "$@"
+}
+
+# need_netns: skip where a user and network namespace cannot be made.
+need_netns() {
+    unshare -rn true 2>/dev/null || skip "unshare -rn is not allowed here"
+}
+
+# in_netns SCRIPT ARGS...: bats' run of bash SCRIPT in a new user and
+# network namespace whose only interface, lo, is up: nothing in it can
+# reach another machine, and a name lookup cannot leave it.
+in_netns() {
+    local script="$1"
+    shift
+    run timeout 60 unshare -rn bash -c "ip link set lo up && $script" \
+        in_netns "$@"
+}
+
+# odd_server MODE: a Python HTTP server that answers one request oddly on
+# purpose (no Content-Length, a wrong one, a close mid-way ...); sets PORT.
+odd_server() {
+    cat >"$BATS_TEST_TMPDIR/odd.py" <<'PY'
+import socket, sys, time
+mode = sys.argv[1]
+srv = socket.create_server(("127.0.0.1", 0))
+srv.settimeout(10)
+print("listening on 127.0.0.1:%d" % srv.getsockname()[1], flush=True)
+c, _ = srv.accept()
+c.settimeout(10)
+req = b""
+while b"\r\n\r\n" not in req:
+    req += c.recv(4096)
+print(req.split(b"\r\n")[0].decode(), flush=True)
+head = b"HTTP/1.0 200 OK\r\nContent-Type: text/plain\r\n"
+if mode == "nolength":
+    c.sendall(head + b"\r\nno length\nends at the close\n")
+elif mode == "longer":  # says 10, sends 3, closes
+    c.sendall(head + b"Content-Length: 10\r\n\r\nabc")
+elif mode == "shorter":  # says 3, sends 9
+    c.sendall(head + b"Content-Length: 3\r\n\r\nabcdefghi")
+elif mode == "headclose":
+    c.sendall(b"HTTP/1.0 200 OK\r\nContent-Ty")
+elif mode == "silent":
+    time.sleep(3)
+elif mode == "escape":
+    c.sendall(head + b"X-Evil: a\x1b]0;t\x07\r\nContent-Length: 8\r\n\r\n\x1b[31mred")
+elif mode == "notdigits":
+    c.sendall(head + b"Content-Length: 12abc\r\n\r\nabc")
+c.close()
+PY
+    start_bg "$BATS_TEST_TMPDIR/odd" python3 "$BATS_TEST_TMPDIR/odd.py" "$1"
+    wait_ready "$BATS_TEST_TMPDIR/odd"
+}
+
+@test "16-http: builds alone with one plain cc command, narrated and plain" {
+    # All eight builds at once (gcc and clang, narrated and plain -O2, both
+    # files), then each checked: it succeeded and printed nothing.
+    local cc src plain pids=() logs=() i
+    for src in server client; do
+        for cc in gcc clang; do
+            for plain in "" -DSOCKSTEP_PLAIN; do
+                local log="$BATS_TEST_TMPDIR/$src-$cc$plain.log"
+                "$cc" -std=c11 -Wall -Wextra -Werror -pedantic ${plain:+-O2} \
+                    $plain "$ROOT/lessons/16-http/$src.c" \
+                    -o "$BATS_TEST_TMPDIR/$src-$cc$plain" >"$log" 2>&1 3>&- 4>&- &
+                pids+=($!)
+                logs+=("$log")
+            done
+        done
+    done
+    for i in "${!pids[@]}"; do
+        wait "${pids[$i]}" || { cat "${logs[$i]}" >&2; return 1; }
+        [ ! -s "${logs[$i]}" ] || { cat "${logs[$i]}" >&2; return 1; }
+    done
+}
+
+@test "16-http: curl GET gets the page whole, with Content-Length and Content-Type" {
+    serve --count 1
+    run curl -sS -D "$BATS_TEST_TMPDIR/head" -o "$BATS_TEST_TMPDIR/body" \
+        "http://127.0.0.1:$PORT/"
+    assert_success
+    cmp "$SITE/index.html" "$BATS_TEST_TMPDIR/body"
+    run cat "$BATS_TEST_TMPDIR/head"
+    assert_line $'HTTP/1.0 200 OK\r'
+    assert_line $'Content-Type: text/html; charset=utf-8\r'
+    assert_line "Content-Length: $(stat -c %s "$SITE/index.html")"$'\r'
+    assert_line $'Connection: close\r'
+    wait_exit "$BG_PID"
+    [ "$EXIT_STATUS" -eq 0 ]
+    run cat "$BATS_TEST_TMPDIR/server"
+    assert_line --regexp '^127\.0\.0\.1:[0-9]+ "GET / HTTP/1\.1" 200 719$'
+    plain && return 0
+    assert_line --regexp '^recv\(4, "GET / HTTP/1\.1\\r\\nHost: 127\.0\.0\."\.\.\., 8191, 0\) = [0-9]+$'
+    assert_line "shutdown(4, SHUT_WR) = 0"
+    assert_line 'recv(4, "", 65536, 0) = 0'
+}
+
+@test "16-http: curl HEAD gets the headers and no body" {
+    serve --count 1
+    run curl -sS -I "http://127.0.0.1:$PORT/style.css"
+    assert_success
+    assert_line $'HTTP/1.0 200 OK\r'
+    assert_line $'Content-Type: text/css\r'
+    assert_line $'Content-Length: 105\r'
+    refute_output --partial "rgb("
+    wait_exit "$BG_PID"
+    run cat "$BATS_TEST_TMPDIR/server"
+    assert_line --regexp '"HEAD /style\.css HTTP/1\.1" 200 105$'
+}
+
+@test "16-http: Content-Type for html, css, svg, png, pdf, txt, and anything else" {
+    local d="$BATS_TEST_TMPDIR/site" f
+    mkdir "$d"
+    for f in a.html a.css a.svg a.png a.pdf a.txt a.bin noext; do
+        echo "$f" >"$d/$f"
+    done
+    start_server "$BATS_TEST_TMPDIR/server" 16-http-server --root "$d" \
+        --count 8 --timeout 10
+    local args=()
+    for f in a.html a.css a.svg a.png a.pdf a.txt a.bin noext; do
+        args+=(-o /dev/null "http://127.0.0.1:$PORT/$f")
+    done
+    run curl -sS -w '%{url_effective}: %{http_code} %{content_type} %{size_download}\n' \
+        "${args[@]}"
+    assert_success
+    local u="http://127.0.0.1:$PORT"
+    assert_line "$u/a.html: 200 text/html; charset=utf-8 7"
+    assert_line "$u/a.css: 200 text/css 6"
+    assert_line "$u/a.svg: 200 image/svg+xml 6"
+    assert_line "$u/a.png: 200 image/png 6"
+    assert_line "$u/a.pdf: 200 application/pdf 6"
+    assert_line "$u/a.txt: 200 text/plain; charset=utf-8 6"
+    assert_line "$u/a.bin: 200 application/octet-stream 6"
+    assert_line "$u/noext: 200 application/octet-stream 6"
+}
+
+@test "16-http: curl --path-as-is with ../ and %2e%2e is refused with 403, and nothing outside the root is sent" {
+    serve --count 4
+    local p
+    for p in /../../../../etc/passwd /%2e%2e/%2e%2e/%2e%2e/etc/passwd \
+        /.%2E/16-http.bats /sub/%2e%2e; do
+        run curl -sS --path-as-is -w '\n%{http_code}\n' "http://127.0.0.1:$PORT$p"
+        assert_success
+        assert_output $'403 Forbidden\n\n403'
+    done
+    wait_exit "$BG_PID"
+    run cat "$BATS_TEST_TMPDIR/server"
+    assert_line --regexp '"GET /%2e%2e/%2e%2e/%2e%2e/etc/passwd HTTP/1\.1" 403 14$'
+    plain && return 0
+    assert_said 'the path has a ".." segment, which could climb out of the root: refused before the file system is asked'
+}
+
+@test "16-http: a symbolic link that leads out of the root is refused; one inside it is followed" {
+    local d="$BATS_TEST_TMPDIR/site"
+    mkdir "$d" "$BATS_TEST_TMPDIR/outside"
+    echo secret >"$BATS_TEST_TMPDIR/outside/secret.txt"
+    echo inside >"$d/real.txt"
+    ln -s ../outside/secret.txt "$d/out.txt"
+    ln -s ../outside "$d/outdir"
+    ln -s real.txt "$d/in.txt"
+    start_server "$BATS_TEST_TMPDIR/server" 16-http-server --root "$d" \
+        --count 3 --timeout 10
+    run curl -sS -w ' %{http_code}' "http://127.0.0.1:$PORT/out.txt"
+    assert_output "403 Forbidden
+ 403"
+    run curl -sS -w ' %{http_code}' "http://127.0.0.1:$PORT/outdir/secret.txt"
+    assert_output "403 Forbidden
+ 403"
+    run curl -sS -w ' %{http_code}' "http://127.0.0.1:$PORT/in.txt"
+    assert_output "inside
+ 200"
+    plain && return 0
+    run cat "$BATS_TEST_TMPDIR/server"
+    assert_said "a symbolic link leads out of the root: refused"
+}
+
+@test "16-http: 404 for a missing file, 405 with Allow for POST, 400 for a malformed request" {
+    serve --count 6
+    run curl -sS -w ' %{http_code}' "http://127.0.0.1:$PORT/missing.html"
+    assert_output "404 Not Found
+ 404"
+    run curl -sS -i -d 'a=1' "http://127.0.0.1:$PORT/"
+    assert_line $'HTTP/1.0 405 Method Not Allowed\r'
+    assert_line $'Allow: GET, HEAD\r'
+    run curl -sS -w ' %{http_code}' --path-as-is "http://127.0.0.1:$PORT/%zz"
+    assert_output "400 Bad Request
+ 400"
+    run python3 - "$PORT" <<'PY'
+import socket, sys
+for req in (b"GET / HTTP/2.0\r\n\r\n", b"GET /a\x00b HTTP/1.0\r\n\r\n",
+            b"GET index.html HTTP/1.0\r\n\r\n"):
+    s = socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=5)
+    s.sendall(req)
+    print(s.recv(100).split(b"\r\n")[0].decode())
+    s.close()
+PY
+    assert_output $'HTTP/1.0 400 Bad Request\nHTTP/1.0 400 Bad Request\nHTTP/1.0 400 Bad Request'
+    wait_exit "$BG_PID"
+    [ "$EXIT_STATUS" -eq 0 ]
+}
+
+@test "16-http: a 100 kB request line gets 414, and curl reads it (no reset)" {
+    serve --count 1
+    local long
+    long=$(head -c 100000 /dev/zero | tr '\0' a)
+    run curl -sS -w ' %{http_code}' "http://127.0.0.1:$PORT/$long"
+    assert_success
+    assert_output "414 URI Too Long
+ 414"
+    wait_exit "$BG_PID"
+    run cat "$BATS_TEST_TMPDIR/server"
+    assert_line --regexp '^127\.0\.0\.1:[0-9]+ "GET /a{95}\.\.\." 414 17$'
+    plain && return 0
+    assert_said "the request was not read to its end: the answer goes first"
+}
+
+@test "16-http: headers larger than 8 KiB get 431" {
+    serve --count 1
+    run curl -sS -w ' %{http_code}' -H "X-Big: $(head -c 9000 /dev/zero | tr '\0' b)" \
+        "http://127.0.0.1:$PORT/"
+    assert_success
+    assert_output "431 Request Header Fields Too Large
+ 431"
+}
+
+@test "16-http: a request that never ends (curl telnet://) gets 408 after the deadline" {
+    serve --count 1 --timeout 1
+    run bash -c '(printf "GET / HTTP/1.1\r\nHost: x\r\n"; sleep 1.5) |
+        timeout 10 curl -sS telnet://127.0.0.1:"$1"' _ "$PORT"
+    assert_output --partial "HTTP/1.0 408 Request Timeout"
+    wait_exit "$BG_PID"
+    run cat "$BATS_TEST_TMPDIR/server"
+    assert_line --regexp '^127\.0\.0\.1:[0-9]+ "GET / HTTP/1\.1" 408 20$'
+}
+
+@test "16-http: a slow client (a byte every 0.3 s) is cut off by the deadline for the whole request (1 s here)" {
+    serve --count 1 --timeout 1
+    run timeout 15 python3 - "$PORT" <<'PY'
+import select, socket, sys, time
+s = socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=10)
+start = time.time()
+for b in b"GET / HTTP/1.1\r\n" + b"X-Slow: " + b"z" * 100:
+    if select.select([s], [], [], 0.3)[0]:  # the answer came
+        break
+    s.send(bytes([b]))
+print(s.recv(100).split(b"\r\n")[0].decode())
+took = time.time() - start  # the deadline is 1 s: not sooner, not much later
+print("in time" if 0.9 <= took < 2.5 else "after %.1f s" % took)
+PY
+    assert_line "HTTP/1.0 408 Request Timeout"
+    assert_line "in time"
+}
+
+@test "16-http: the request line is printed escaped" {
+    serve --count 1
+    run python3 - "$PORT" <<'PY'
+import socket, sys
+s = socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=5)
+s.sendall(b"GET /\x1b]0;owned\x07\xff HTTP/1.0\r\n\r\n")
+got = b""
+while chunk := s.recv(100):
+    got += chunk
+print(got.split(b"\r\n")[0].decode())
+PY
+    assert_output "HTTP/1.0 404 Not Found"
+    wait_exit "$BG_PID"
+    run cat "$BATS_TEST_TMPDIR/server"
+    assert_line --regexp '"GET /\\x1b\]0;owned\\x07\\xff HTTP/1\.0" 404 14$'
+    refute_output --partial $'\e'
+}
+
+@test "16-http: headless Chromium renders the page, with its stylesheet and its image" {
+    command -v chromium >/dev/null || skip "chromium is not installed"
+    need_netns
+    # Chromium and the server in a namespace of their own: the browser's
+    # background requests cannot reach anything.
+    in_netns '
+        "$1" --port 0 --root "$2" --timeout 20 >"$3/server" 2>&1 &
+        sp=$!
+        for i in $(seq 100); do
+            port=$(sed -n "s/^listening on 127\.0\.0\.1://p" "$3/server")
+            [ -n "$port" ] && break
+            sleep 0.1
+        done
+        HOME=$3 chromium --headless=new --no-sandbox --disable-gpu \
+            --no-first-run --disable-background-networking \
+            --user-data-dir="$3/chrome" --virtual-time-budget=5000 \
+            --dump-dom "http://127.0.0.1:$port/" 2>/dev/null
+        kill $sp' "$BIN/16-http-server" "$SITE" "$BATS_TEST_TMPDIR"
+    assert_success
+    assert_output --partial "<title>image 3x2, heading rgb(0, 128, 0)</title>"
+    run cat "$BATS_TEST_TMPDIR/server"
+    assert_line --regexp '"GET / HTTP/1\.1" 200 719$'
+    assert_line --regexp '"GET /style\.css HTTP/1\.1" 200 105$'
+    assert_line --regexp '"GET /pic\.png HTTP/1\.1" 200 73$'
+}
+
+@test "16-http: the server's narrated calls match strace (a GET, a 403, a 414)" {
+    plain && skip "the plain build narrates nothing"
+    need_strace
+    untraceable_leaks
+    start_bg "$BATS_TEST_TMPDIR/server" "${TRACE[@]}" "$BATS_TEST_TMPDIR/trace" \
+        "$BIN/16-http-server" --port 0 --root "$SITE" --count 3 --timeout 10
+    wait_ready "$BATS_TEST_TMPDIR/server"
+    curl -sS -o /dev/null "http://127.0.0.1:$PORT/pic.png"
+    curl -sS -o /dev/null --path-as-is "http://127.0.0.1:$PORT/../x"
+    curl -sS -o /dev/null "http://127.0.0.1:$PORT/$(head -c 20000 /dev/zero | tr '\0' a)"
+    wait_exit "$BG_PID"
+    [ "$EXIT_STATUS" -eq 0 ]
+    strace_matches "$BATS_TEST_TMPDIR/server" "$BATS_TEST_TMPDIR/trace"
+}
+
+@test "16-http: --root that does not exist: says so and exits 1; the default root is build" {
+    cd "$BATS_TEST_TMPDIR"
+    run_lesson "$BIN/16-http-server" --port 0 --root nowhere
+    assert_failure 1
+    assert_output "16-http-server: --root nowhere: No such file or directory"
+    run_lesson "$BIN/16-http-server" --port 0
+    assert_failure 1
+    assert_output "16-http-server: --root build: No such file or directory"
+    mkdir build
+    echo hi >build/handout.html
+    start_server "$BATS_TEST_TMPDIR/server" 16-http-server --count 1 --timeout 10
+    run curl -sS "http://127.0.0.1:$PORT/handout.html"
+    assert_output "hi"
+    run cat "$BATS_TEST_TMPDIR/server"
+    assert_line "serving build"
+}
+
+@test "16-http: no client within --timeout: exits 1; served, then none: exits 0" {
+    run_lesson timeout 10 "$BIN/16-http-server" --port 0 --root "$SITE" --timeout 1
+    assert_failure 1
+    assert_line "no client connected within --timeout 1 s"
+    serve --timeout 1
+    curl -sS -o /dev/null "http://127.0.0.1:$PORT/"
+    wait_exit "$BG_PID"
+    [ "$EXIT_STATUS" -eq 0 ]
+    run cat "$BATS_TEST_TMPDIR/server"
+    assert_line "no more clients within --timeout 1 s"
+}
+
+@test "16-http: the client fetches from python3 -m http.server (IPv4 and IPv6), body and length exact" {
+    need_netns
+    in_netns '
+        cd "$3" && printf "one\ntwo\n" >t.txt
+        python3 -u -m http.server --bind "$2" 0 >hs.log 2>&1 &
+        sp=$!
+        for i in $(seq 100); do
+            port=$(sed -n "s/^Serving HTTP on .* port \([0-9]*\) .*/\1/p" hs.log)
+            [ -n "$port" ] && break
+            sleep 0.1
+        done
+        host=$2; [ "$host" = ::1 ] && host="[::1]"
+        "$1" --url "http://$host:$port/t.txt" --timeout 5
+        echo "status $?"
+        kill $sp' "$BIN/16-http-client" 127.0.0.1 "$BATS_TEST_TMPDIR"
+    assert_success
+    assert_line "< HTTP/1.0 200 OK"
+    assert_line "< Content-Length: 8"
+    assert_line "one"
+    assert_line "two"
+    assert_line "status 200, body 8 bytes"
+    assert_line "status 0"
+    in_netns '
+        cd "$3" && printf "six\n" >t.txt && rm hs.log
+        python3 -u -m http.server --bind "$2" 0 >hs.log 2>&1 &
+        sp=$!
+        for i in $(seq 100); do
+            port=$(sed -n "s/^Serving HTTP on .* port \([0-9]*\) .*/\1/p" hs.log)
+            [ -n "$port" ] && break
+            sleep 0.1
+        done
+        "$1" --url "http://[::1]:$port/t.txt" --timeout 5 --output "$3/got"
+        echo "status $?"
+        kill $sp' "$BIN/16-http-client" ::1 "$BATS_TEST_TMPDIR"
+    assert_line "status 200, body 4 bytes"
+    assert_line "status 0"
+    [ "$(cat "$BATS_TEST_TMPDIR/got")" = six ]
+}
+
+@test "16-http: the client against the lesson's server: --output keeps the image's bytes exactly" {
+    serve --count 2
+    run_lesson "$BIN/16-http-client" --url "http://127.0.0.1:$PORT/pic.png" \
+        --output "$BATS_TEST_TMPDIR/pic.png"
+    assert_success
+    assert_line "< Content-Type: image/png"
+    assert_line "status 200, body 73 bytes"
+    cmp "$SITE/pic.png" "$BATS_TEST_TMPDIR/pic.png"
+    run_lesson "$BIN/16-http-client" --url "http://127.0.0.1:$PORT/nope"
+    assert_success
+    assert_line "< HTTP/1.0 404 Not Found"
+    assert_line "status 404, body 14 bytes"
+}
+
+@test "16-http: the client's narrated calls match strace" {
+    plain && skip "the plain build narrates nothing"
+    need_strace
+    untraceable_leaks
+    serve --count 1
+    bare "${TRACE[@]}" "$BATS_TEST_TMPDIR/trace" "$BIN/16-http-client" \
+        --url "http://127.0.0.1:$PORT/style.css" >"$BATS_TEST_TMPDIR/client"
+    strace_matches "$BATS_TEST_TMPDIR/client" "$BATS_TEST_TMPDIR/trace"
+    run cat "$BATS_TEST_TMPDIR/client"
+    assert_line --regexp '^send\(3, "GET /style\.css HTTP/1\.0\\r\\nHost:"\.\.\., [0-9]+, MSG_NOSIGNAL\) = [0-9]+$'
+}
+
+@test "16-http: a response without Content-Length: the body ends at the close" {
+    odd_server nolength
+    run_lesson "$BIN/16-http-client" --url "http://127.0.0.1:$PORT/x" --timeout 5
+    assert_success
+    assert_line "no length"
+    assert_line "ends at the close"
+    assert_line "status 200, body 28 bytes"
+    if ! plain; then
+        assert_said "no Content-Length: the body ends when the server closes the connection"
+    fi
+    run cat "$BATS_TEST_TMPDIR/odd"
+    assert_line "GET /x HTTP/1.0"
+}
+
+@test "16-http: a Content-Length larger than what came before the close: reported, exit 1" {
+    odd_server longer
+    run_lesson "$BIN/16-http-client" --url "http://127.0.0.1:$PORT/" --timeout 5
+    assert_failure 1
+    assert_line "abc"
+    assert_line "the server closed the connection after 3 of the 10 bytes of its Content-Length"
+}
+
+@test "16-http: bytes past the Content-Length are not part of the body" {
+    odd_server shorter
+    run_lesson "$BIN/16-http-client" --url "http://127.0.0.1:$PORT/" --timeout 5
+    assert_success
+    assert_line "abc"
+    refute_output --partial "defghi"
+    assert_line "the server sent 6 bytes more than its Content-Length (3): not part of the body"
+    assert_line "status 200, body 3 bytes"
+}
+
+@test "16-http: a server that closes in the middle of the headers, or never answers" {
+    odd_server headclose
+    run_lesson "$BIN/16-http-client" --url "http://127.0.0.1:$PORT/" --timeout 5
+    assert_failure 1
+    assert_line "the server closed the connection before the end of the headers"
+    odd_server silent
+    run_lesson "$BIN/16-http-client" --url "http://127.0.0.1:$PORT/" --timeout 1
+    assert_failure 1
+    assert_line "no whole answer within --timeout 1 s"
+    odd_server notdigits
+    run_lesson "$BIN/16-http-client" --url "http://127.0.0.1:$PORT/" --timeout 5
+    assert_failure 1
+    assert_line "a Content-Length that is not one number"
+}
+
+@test "16-http: what the server sent is printed escaped, headers and body" {
+    odd_server escape
+    run_lesson "$BIN/16-http-client" --url "http://127.0.0.1:$PORT/" --timeout 5
+    assert_success
+    assert_line '< X-Evil: a\x1b]0;t\x07'
+    assert_line '\x1b[31mred'
+    refute_output --partial $'\e'
+}
+
+@test "16-http: a bad --url is refused with exit 2, a CR LF in it too" {
+    local u
+    for u in ftp://x/ http:// 'http://h:99999/' 'http://h:8x/' \
+        $'http://127.0.0.1/a\r\nX-Injected: 1' 'http://[::1/'; do
+        run_lesson "$BIN/16-http-client" --url "$u"
+        assert_failure 2
+        assert_output --regexp "^16-http-client: --url: expected http://HOST\[:PORT\]/PATH, got '.*' \(see --help\)$"
+    done
+    refute_output --partial $'\r'
+}
+
+@test "16-http: the Python client gets the same page from the C server" {
+    serve --count 2
+    run timeout 10 python3 "$ROOT/docs/python/16_http.py" \
+        --url "http://127.0.0.1:$PORT/style.css"
+    assert_success
+    assert_line "< HTTP/1.0 200 OK"
+    assert_line "h1 { color: rgb(0, 128, 0); }"
+    assert_line "body 105 bytes"
+    run timeout 10 python3 "$ROOT/docs/python/16_http.py" \
+        --url "http://127.0.0.1:$PORT/pic.png" --output "$BATS_TEST_TMPDIR/p"
+    assert_success
+    cmp "$SITE/pic.png" "$BATS_TEST_TMPDIR/p"
+}
+
+@test "16-http: --help lists --root, --url and --output" {
+    run_lesson "$BIN/16-http-server" --help
+    assert_success
+    assert_output --partial "--root DIR"
+    assert_output --partial "within 10 s"
+    run_lesson "$BIN/16-http-client" --help
+    assert_success
+    assert_output --partial "--url URL"
+    assert_output --partial "--output FILE"
+    refute_output --partial "--port"
+}

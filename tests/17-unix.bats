@@ -1,0 +1,289 @@
+#!/usr/bin/env bats
+# Lesson 17: Unix domain sockets (a path, SO_PEERCRED, socketpair, SCM_RIGHTS)
+
+# BG_PID and EXIT_STATUS are set by test_helper.
+# shellcheck disable=SC2153
+load test_helper
+
+# untraceable_leaks: LeakSanitizer cannot work under ptrace (strace).
+untraceable_leaks() {
+    export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0"
+}
+
+# assert_said TEXT: the output says TEXT (narration wraps at 78 columns).
+assert_said() {
+    local flat
+    flat=$(tr -s ' \n' '  ' <<<"$output")
+    if [[ "$flat" != *"$1"* ]]; then
+        echo "the output does not say: $1" >&2
+        echo "$output" >&2
+        return 1
+    fi
+}
+
+setup() {
+    SOCK="$BATS_TEST_TMPDIR/s.sock"
+}
+
+teardown() {
+    kill_all_bg
+    if [[ -n "${SHARED:-}" ]]; then
+        rm -rf "$SHARED"
+    fi
+}
+
+# unix_server OUT ARGS...: the lesson's server in the background; waits for
+# its ready line "listening on PATH". Sets BG_PID.
+unix_server() {
+    local out="$1" i
+    shift
+    start_bg "$out" "$BIN/17-unix-server" "$@"
+    for ((i = 0; i < 200; i++)); do
+        grep -q '^listening on /' "$out" 2>/dev/null && return 0
+        sleep 0.05
+    done
+    echo "no ready line in $out:" >&2
+    cat "$out" >&2
+    return 1
+}
+
+@test "17-unix: builds alone with one plain cc command, narrated and plain" {
+    # All eight builds at once (gcc and clang, narrated and plain -O2, both
+    # files), then each checked: it succeeded and printed nothing.
+    local cc src plain pids=() logs=() i
+    for src in server client; do
+        for cc in gcc clang; do
+            for plain in "" -DSOCKSTEP_PLAIN; do
+                local log="$BATS_TEST_TMPDIR/$src-$cc$plain.log"
+                "$cc" -std=c11 -Wall -Wextra -Werror -pedantic ${plain:+-O2} \
+                    $plain "$ROOT/lessons/17-unix/$src.c" \
+                    -o "$BATS_TEST_TMPDIR/$src-$cc$plain" >"$log" 2>&1 3>&- 4>&- &
+                pids+=($!)
+                logs+=("$log")
+            done
+        done
+    done
+    for i in "${!pids[@]}"; do
+        wait "${pids[$i]}" || { cat "${logs[$i]}" >&2; return 1; }
+        [ ! -s "${logs[$i]}" ] || { cat "${logs[$i]}" >&2; return 1; }
+    done
+}
+
+@test "17-unix: server and client: each learns the other's real pid; a socket comes with the greeting" {
+    unix_server "$BATS_TEST_TMPDIR/server" --path "$SOCK" --timeout 10
+    local spid="$BG_PID"
+    start_bg "$BATS_TEST_TMPDIR/client" "$BIN/17-unix-client" --path "$SOCK"
+    local cpid="$BG_PID"
+    wait_exit "$cpid"
+    [ "$EXIT_STATUS" -eq 0 ]
+    wait_exit "$spid"
+    [ "$EXIT_STATUS" -eq 0 ]
+    [ ! -e "$SOCK" ] # the server removed its file
+    run cat "$BATS_TEST_TMPDIR/client"
+    assert_line --regexp "^the server: pid $spid, uid $(id -u), gid $(id -g)$"
+    assert_line "greeting: hello pid $cpid, here is a socket\\n"
+    assert_line 'this line came over the socket pair, which has no name\n'
+    if ! plain; then
+        assert_said 'recvmsg(3, {msg_iov=[{"hello pid '
+        assert_said ', 512}], msg_control=[{SCM_RIGHTS, [4]}]}, 0) = '
+        assert_line "close(4) = 0"
+    fi
+    run cat "$BATS_TEST_TMPDIR/server"
+    assert_line "listening on $SOCK"
+    assert_line "client 1: pid $cpid, uid $(id -u), gid $(id -g)"
+    plain && return 0
+    assert_line "bind(3, $SOCK, 110) = 0"
+    assert_line "socketpair(AF_UNIX, SOCK_STREAM, 0, [5, 6]) = 0"
+    assert_said 'msg_control=[{SCM_RIGHTS, [6]}]}, MSG_NOSIGNAL) = '
+    assert_line --regexp "^getsockopt\(4, SOL_SOCKET, SO_PEERCRED, \{pid=$cpid, uid=[0-9]+, gid=[0-9]+\}, \[12\]\) = 0$"
+    assert_output --partial "kernel: unix stream LISTEN at $SOCK (from"
+}
+
+@test "17-unix: the narrated calls of the server and the client match strace" {
+    plain && skip "the plain build narrates nothing"
+    need_strace
+    untraceable_leaks
+    start_bg "$BATS_TEST_TMPDIR/server" "${TRACE[@]}" "$BATS_TEST_TMPDIR/strace" \
+        "$BIN/17-unix-server" --path "$SOCK" --timeout 10
+    local i
+    for ((i = 0; i < 200; i++)); do
+        grep -q '^listening on /' "$BATS_TEST_TMPDIR/server" && break
+        sleep 0.05
+    done
+    local spid="$BG_PID"
+    bare "${TRACE[@]}" "$BATS_TEST_TMPDIR/ctrace" "$BIN/17-unix-client" \
+        --path "$SOCK" >"$BATS_TEST_TMPDIR/client"
+    wait_exit "$spid"
+    strace_matches "$BATS_TEST_TMPDIR/server" "$BATS_TEST_TMPDIR/strace"
+    strace_matches "$BATS_TEST_TMPDIR/client" "$BATS_TEST_TMPDIR/ctrace"
+}
+
+@test "17-unix: a Python AF_UNIX client (the handout's) receives the passed socket" {
+    unix_server "$BATS_TEST_TMPDIR/server" --path "$SOCK" --timeout 10
+    local spid="$BG_PID"
+    run timeout 10 python3 "$ROOT/docs/python/17_unix.py" --path "$SOCK"
+    assert_success
+    assert_line "the server: pid $spid, uid $(id -u), gid $(id -g)"
+    assert_line --regexp '^greeting: hello pid [0-9]+, here is a socket\\n$'
+    assert_line 'this line came over the socket pair, which has no name\n'
+}
+
+@test "17-unix: socat as a client gets the greeting; the descriptor it did not take is closed" {
+    command -v socat >/dev/null || skip "socat is not installed"
+    unix_server "$BATS_TEST_TMPDIR/server" --path "$SOCK" --timeout 10
+    local spid="$BG_PID"
+    run timeout 10 socat -t 2 - "UNIX-CONNECT:$SOCK" </dev/null
+    assert_success
+    assert_output --regexp '^hello pid [0-9]+, here is a socket$'
+    wait_exit "$spid"
+    [ "$EXIT_STATUS" -eq 0 ]
+    run cat "$BATS_TEST_TMPDIR/server"
+    assert_line --regexp '^client 1: pid [0-9]+, uid [0-9]+, gid [0-9]+$'
+}
+
+@test "17-unix: the C client against a Python AF_UNIX server: its pid, its greeting, its socket" {
+    start_bg "$BATS_TEST_TMPDIR/py" python3 -c '
+import os, socket, sys
+srv = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+srv.bind(sys.argv[1])
+srv.listen(1)
+srv.settimeout(10)
+print("listening on", sys.argv[1], flush=True)
+c, _ = srv.accept()
+a, b = socket.socketpair()
+socket.send_fds(c, [b"from python %d\n" % os.getpid()], [b.fileno()])
+b.close()
+a.sendall(b"over the pair\n")
+a.close()
+c.close()
+os.unlink(sys.argv[1])
+' "$SOCK"
+    local ppid="$BG_PID" i
+    for ((i = 0; i < 200; i++)); do
+        [ -S "$SOCK" ] && break
+        sleep 0.05
+    done
+    run_lesson "$BIN/17-unix-client" --path "$SOCK" --timeout 5
+    assert_success
+    assert_line "the server: pid $ppid, uid $(id -u), gid $(id -g)"
+    assert_line "greeting: from python $ppid\\n"
+    assert_line 'over the pair\n'
+}
+
+@test "17-unix: a socket file left by a killed server: EADDRINUSE, nobody answers, unlink, bind again" {
+    unix_server "$BATS_TEST_TMPDIR/first" --path "$SOCK" --timeout 10
+    kill -KILL "$BG_PID"
+    wait_exit "$BG_PID"
+    [ -S "$SOCK" ] # the file outlives its server
+    unix_server "$BATS_TEST_TMPDIR/second" --path "$SOCK" --timeout 10
+    run_lesson "$BIN/17-unix-client" --path "$SOCK"
+    assert_success
+    run cat "$BATS_TEST_TMPDIR/second"
+    assert_line "listening on $SOCK"
+    assert_line --regexp '^client 1: pid [0-9]+'
+    plain && return 0
+    assert_said "bind(3, $SOCK, 110) = -1 EADDRINUSE (Address already in use)"
+    assert_said "likely cause: a file named $SOCK exists: a server is running there, or one ended without unlink() and left its socket file behind"
+    assert_said "connect(4, $SOCK, 110) = -1 ECONNREFUSED (Connection refused)"
+    assert_said "nobody listens there: the file is left over from a server that ended without unlink()"
+    assert_line "bind(3, $SOCK, 110) = 0"
+}
+
+@test "17-unix: a second server while the first listens: refused, and the first's file is left alone" {
+    unix_server "$BATS_TEST_TMPDIR/first" --path "$SOCK" --timeout 10 --count 2
+    local first="$BG_PID"
+    run_lesson "$BIN/17-unix-server" --path "$SOCK" --timeout 10
+    assert_failure 1
+    assert_line "another server is listening at $SOCK"
+    [ -S "$SOCK" ]
+    # the first one saw the probe come and go, and still serves
+    run_lesson "$BIN/17-unix-client" --path "$SOCK"
+    assert_success
+    assert_line --regexp "^the server: pid $first,"
+    wait_exit "$first"
+    [ "$EXIT_STATUS" -eq 0 ]
+}
+
+@test "17-unix: the file's permissions decide who may connect (--mode 600, then 666)" {
+    [ "$(id -u)" -eq 0 ] || skip "needs root, to run the client as another user"
+    command -v setpriv >/dev/null || skip "no setpriv"
+    SHARED=$(mktemp -d /tmp/sockstep17.XXXXXX)
+    chmod 711 "$SHARED"
+    local sock="$SHARED/s.sock" other=(setpriv --reuid=65534 --regid=65534 --clear-groups)
+    unix_server "$BATS_TEST_TMPDIR/server" --path "$sock" --timeout 10 --count 1
+    run ls -l "$sock"
+    assert_output --regexp '^srw------- '
+    run_lesson "${other[@]}" "$BIN/17-unix-client" --path "$sock"
+    assert_failure 1
+    assert_line --partial "connect: Permission denied"
+    if ! plain; then
+        assert_said "likely cause: this user may not connect: on Linux connect() needs write permission on the socket file $sock"
+    fi
+    kill_all_bg
+    rm -f "$sock"
+    unix_server "$BATS_TEST_TMPDIR/server2" --path "$sock" --timeout 10 --mode 666
+    run_lesson "${other[@]}" "$BIN/17-unix-client" --path "$sock"
+    assert_success
+    run cat "$BATS_TEST_TMPDIR/server2"
+    assert_line --regexp '^client 1: pid [0-9]+, uid 65534, gid 65534$'
+}
+
+@test "17-unix: the default path is in a directory of the user's own, mode 700" {
+    export TMPDIR="$BATS_TEST_TMPDIR"
+    local dir
+    dir="$BATS_TEST_TMPDIR/sockstep-17-$(id -u)"
+    unix_server "$BATS_TEST_TMPDIR/server" --timeout 10
+    run stat -c %a "$dir"
+    assert_output "700"
+    run_lesson "$BIN/17-unix-client"
+    assert_success
+    assert_line --regexp '^greeting: hello pid [0-9]+'
+    wait_exit "$BG_PID"
+    # a directory of that name that others may enter is refused
+    chmod 777 "$dir"
+    run_lesson "$BIN/17-unix-server" --timeout 1
+    assert_failure 1
+    assert_output "17-unix-server: $dir is not a directory of yours with mode 700"
+}
+
+@test "17-unix: the kernel's view: /proc/net/unix and ss -x list the socket file" {
+    unix_server "$BATS_TEST_TMPDIR/server" --path "$SOCK" --timeout 10
+    local spid="$BG_PID"
+    run grep -c " $SOCK\$" /proc/net/unix
+    assert_output "1"
+    command -v ss >/dev/null || skip "no ss"
+    run ss -xlp
+    assert_output --regexp "$SOCK .*pid=$spid,"
+}
+
+@test "17-unix: nobody within --timeout: exits 1 and removes its file; bad --path and --mode exit 2" {
+    run_lesson "$BIN/17-unix-server" --path "$SOCK" --timeout 1
+    assert_failure 1
+    assert_line "no client connected within --timeout 1 s"
+    [ ! -e "$SOCK" ]
+    run_lesson "$BIN/17-unix-server" --path "/tmp/$(head -c 120 /dev/zero | tr '\0' x)"
+    assert_failure 2
+    assert_output "17-unix-server: --path: at most 107 bytes (sun_path)"
+    run_lesson "$BIN/17-unix-server" --path "$SOCK" --mode 9
+    assert_failure 2
+    assert_output "17-unix-server: --mode: expected an octal mode such as 600 (see --help)"
+}
+
+@test "17-unix: a client with no server: ENOENT, explained" {
+    run_lesson "$BIN/17-unix-client" --path "$SOCK"
+    assert_failure 1
+    assert_line "connect: No such file or directory"
+    plain && return 0
+    assert_said "likely cause: no file $SOCK: the server is not running, or uses another path"
+}
+
+@test "17-unix: --help lists --path and --mode" {
+    run_lesson "$BIN/17-unix-server" --help
+    assert_success
+    assert_output --partial "--path PATH"
+    assert_output --partial "--mode OCTAL"
+    refute_output --partial "--port"
+    run_lesson "$BIN/17-unix-client" --help
+    assert_success
+    assert_output --partial "--path PATH"
+}

@@ -1,0 +1,326 @@
+#!/usr/bin/env bats
+# Lesson 18: multicast and broadcast. Every test runs in a user and network
+# namespace of its own (unshare -rn), whose interfaces are lo and, for one
+# test, a veth pair made there: never the machine's real interfaces.
+
+# SC2016: the scripts given to in_netns are expanded by the bash inside it.
+# shellcheck disable=SC2016
+load test_helper
+
+# untraceable_leaks: LeakSanitizer cannot work under ptrace (strace).
+untraceable_leaks() {
+    export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0"
+}
+
+# assert_said TEXT: the output says TEXT (narration wraps at 78 columns).
+assert_said() {
+    local flat
+    flat=$(tr -s ' \n' '  ' <<<"$output")
+    if [[ "$flat" != *"$1"* ]]; then
+        echo "the output does not say: $1" >&2
+        echo "$output" >&2
+        return 1
+    fi
+}
+
+setup() {
+    unshare -rn true 2>/dev/null || skip "unshare -rn is not allowed here"
+}
+
+# What every script in the namespace starts with: lo up, the lesson
+# binaries in $B, the test's directory in $T, and
+#   ready FILE: wait until FILE has its "receiving on" line (printed
+#   after the join); sets PORT
+PRELUDE='
+set -u
+pids=()
+for fd in /proc/$$/fd/*; do # the lessons start with fds 0, 1 and 2 only
+    fd=${fd##*/}
+    if ((fd > 2 && fd != 255)); then
+        eval "exec $fd>&-"
+    fi
+done
+ip link set lo up
+ready() {
+    local i
+    for ((i = 0; i < 200; i++)); do
+        PORT=$(sed -n "s/^receiving on 0\.0\.0\.0://p" "$1" 2>/dev/null)
+        [ -n "$PORT" ] && return 0
+        sleep 0.05
+    done
+    echo "no ready line in $1:" >&2
+    cat "$1" >&2
+    return 1
+}
+'
+
+# in_netns SCRIPT: bats' run of bash SCRIPT in a new user and network
+# namespace, after PRELUDE.
+in_netns() {
+    run timeout 60 unshare -rn env B="$BIN" T="$BATS_TEST_TMPDIR" \
+        ROOT="$ROOT" bash -c "$PRELUDE
+$1"
+}
+
+@test "18-multicast: builds alone with one plain cc command, narrated and plain" {
+    # All eight builds at once (gcc and clang, narrated and plain -O2, both
+    # files), then each checked: it succeeded and printed nothing.
+    local cc src plain pids=() logs=() i
+    for src in sender receiver; do
+        for cc in gcc clang; do
+            for plain in "" -DSOCKSTEP_PLAIN; do
+                local log="$BATS_TEST_TMPDIR/$src-$cc$plain.log"
+                "$cc" -std=c11 -Wall -Wextra -Werror -pedantic ${plain:+-O2} \
+                    $plain "$ROOT/lessons/18-multicast/$src.c" \
+                    -o "$BATS_TEST_TMPDIR/$src-$cc$plain" >"$log" 2>&1 3>&- 4>&- &
+                pids+=($!)
+                logs+=("$log")
+            done
+        done
+    done
+    for i in "${!pids[@]}"; do
+        wait "${pids[$i]}" || { cat "${logs[$i]}" >&2; return 1; }
+        [ ! -s "${logs[$i]}" ] || { cat "${logs[$i]}" >&2; return 1; }
+    done
+}
+
+@test "18-multicast: two receivers in the group both get each datagram; one not in it gets none" {
+    in_netns '
+        "$B/18-multicast-receiver" --port 0 --count 3 --timeout 5 >"$T/r1" 2>&1 &
+        pids+=($!)
+        ready "$T/r1"
+        "$B/18-multicast-receiver" --port "$PORT" --count 3 --timeout 5 >"$T/r2" 2>&1 &
+        pids+=($!)
+        "$B/18-multicast-receiver" --port "$PORT" --no-join --timeout 2 >"$T/r3" 2>&1 &
+        pids+=($!)
+        ready "$T/r2"
+        ready "$T/r3"
+        grep -E "^\s+0100FFEF" /proc/net/igmp
+        printf "one\ntwo\nthree\n" | "$B/18-multicast-sender" --port "$PORT" >"$T/s" 2>&1
+        echo "sender $?"
+        wait "${pids[0]}"; echo "r1 $?"
+        wait "${pids[1]}"; echo "r2 $?"
+        wait "${pids[2]}"; echo "r3 $?"'
+    assert_success
+    # /proc/net/igmp: lo is in the group for two sockets
+    assert_line --regexp '^\s+0100FFEF\s+2\s'
+    assert_line "sender 0"
+    assert_line "r1 0"
+    assert_line "r2 0"
+    assert_line "r3 1"
+    local r
+    for r in r1 r2; do
+        run cat "$BATS_TEST_TMPDIR/$r"
+        assert_line "member of 239.255.0.1 on the interface with address 127.0.0.1"
+        assert_line --regexp '^from 127\.0\.0\.1:[0-9]+: one$'
+        assert_line --regexp '^from 127\.0\.0\.1:[0-9]+: two$'
+        assert_line --regexp '^from 127\.0\.0\.1:[0-9]+: three$'
+    done
+    run cat "$BATS_TEST_TMPDIR/r3"
+    assert_line "a member of no group (--no-join)"
+    assert_line "no datagram within --timeout 2 s"
+    refute_line --regexp '^from '
+    run cat "$BATS_TEST_TMPDIR/s"
+    assert_line --regexp '^sending to 239\.255\.0\.1:[0-9]+$'
+    plain && return 0
+    run cat "$BATS_TEST_TMPDIR/r1"
+    assert_line "setsockopt(3, IPPROTO_IP, IP_MULTICAST_ALL, [0], 4) = 0"
+    assert_line "setsockopt(3, IPPROTO_IP, IP_ADD_MEMBERSHIP, {imr_multiaddr=239.255.0.1,"
+    assert_output --partial "kernel: lo is in group 239.255.0.1, for 1 socket (from /proc/net/igmp)"
+    assert_line "setsockopt(3, IPPROTO_IP, IP_DROP_MEMBERSHIP, {imr_multiaddr=239.255.0.1,"
+    run cat "$BATS_TEST_TMPDIR/s"
+    assert_line "setsockopt(3, IPPROTO_IP, IP_MULTICAST_IF, [127.0.0.1], 4) = 0"
+    assert_line "setsockopt(3, IPPROTO_IP, IP_MULTICAST_TTL, [1], 1) = 0"
+    assert_line "setsockopt(3, IPPROTO_IP, IP_MULTICAST_LOOP, [1], 1) = 0"
+    assert_line --regexp '^sendto\(3, "one", 3, 0, 239\.255\.0\.1:[0-9]+, 16\) = 3$'
+}
+
+@test "18-multicast: Python receivers joined to the group get what the C sender sends" {
+    in_netns '
+        python3 "$ROOT/docs/python/18_multicast.py" --port 0 --count 2 --timeout 5 >"$T/p1" 2>&1 &
+        pids+=($!)
+        for ((i = 0; i < 100; i++)); do
+            PORT=$(sed -n "s/^receiving on 0\.0\.0\.0://p" "$T/p1")
+            [ -n "$PORT" ] && break
+            sleep 0.05
+        done
+        python3 - "$PORT" >"$T/p2" 2>&1 <<PY &
+import socket, struct, sys
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("239.255.0.1", int(sys.argv[1])))
+s.setsockopt(socket.IPPROTO_IP, socket.IP_ADD_MEMBERSHIP,
+             struct.pack("4s4s", socket.inet_aton("239.255.0.1"),
+                         socket.inet_aton("127.0.0.1")))
+s.settimeout(5)
+print("joined", flush=True)
+for _ in range(2):
+    print(s.recv(100).decode(), flush=True)
+PY
+        pids+=($!)
+        for ((i = 0; i < 100; i++)); do
+            grep -q joined "$T/p2" && break
+            sleep 0.05
+        done
+        "$B/18-multicast-sender" --port "$PORT" --message "to the group" >/dev/null
+        "$B/18-multicast-sender" --port "$PORT" --message "again" >/dev/null
+        wait "${pids[0]}"; echo "p1 $?"
+        wait "${pids[1]}"; echo "p2 $?"'
+    assert_success
+    assert_line "p1 0"
+    assert_line "p2 0"
+    run cat "$BATS_TEST_TMPDIR/p1"
+    assert_line --regexp '^from 127\.0\.0\.1:[0-9]+: to the group$'
+    assert_line --regexp '^from 127\.0\.0\.1:[0-9]+: again$'
+    run cat "$BATS_TEST_TMPDIR/p2"
+    assert_line "to the group"
+    assert_line "again"
+}
+
+@test "18-multicast: Linux gives a socket that did not join the group's datagrams anyway, unless IP_MULTICAST_ALL is 0" {
+    in_netns '
+        "$B/18-multicast-receiver" --port 0 --count 1 --timeout 5 >"$T/member" 2>&1 &
+        pids+=($!)
+        ready "$T/member"
+        python3 - "$PORT" >"$T/py" 2>&1 <<PY &
+import socket, sys
+socks = []
+for all_groups in (1, 0):
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    s.setsockopt(socket.IPPROTO_IP, 49, all_groups)  # IP_MULTICAST_ALL
+    s.bind(("", int(sys.argv[1])))
+    s.settimeout(1.5)
+    socks.append((all_groups, s))
+print("ready", flush=True)
+for all_groups, s in socks:
+    try:
+        print("IP_MULTICAST_ALL %d: got %s" % (all_groups, s.recv(100).decode()))
+    except socket.timeout:
+        print("IP_MULTICAST_ALL %d: nothing" % all_groups)
+PY
+        pids+=($!)
+        for ((i = 0; i < 100; i++)); do
+            grep -q ready "$T/py" && break
+            sleep 0.05
+        done
+        "$B/18-multicast-sender" --port "$PORT" --message "hi" >/dev/null
+        wait "${pids[0]}"; wait "${pids[1]}"
+        cat "$T/py"'
+    assert_success
+    assert_line "IP_MULTICAST_ALL 1: got hi"
+    assert_line "IP_MULTICAST_ALL 0: nothing"
+}
+
+@test "18-multicast: --broadcast reaches every receiver on the port, member or not; --show-eacces shows EACCES" {
+    in_netns '
+        "$B/18-multicast-receiver" --port 0 --count 1 --timeout 5 >"$T/r1" 2>&1 &
+        pids+=($!)
+        ready "$T/r1"
+        "$B/18-multicast-receiver" --port "$PORT" --no-join --count 1 --timeout 5 >"$T/r2" 2>&1 &
+        pids+=($!)
+        ready "$T/r2"
+        "$B/18-multicast-sender" --port "$PORT" --broadcast --show-eacces \
+            --message "not allowed" >"$T/s1" 2>&1
+        echo "eacces $?"
+        "$B/18-multicast-sender" --port "$PORT" --broadcast --message "to all" >"$T/s2" 2>&1
+        echo "broadcast $?"
+        wait "${pids[0]}"; echo "r1 $?"
+        wait "${pids[1]}"; echo "r2 $?"'
+    assert_success
+    assert_line "eacces 1"
+    assert_line "broadcast 0"
+    assert_line "r1 0"
+    assert_line "r2 0"
+    run cat "$BATS_TEST_TMPDIR/r2"
+    assert_line --regexp '^from 127\.0\.0\.1:[0-9]+: to all$'
+    refute_output --partial "not allowed"
+    run cat "$BATS_TEST_TMPDIR/s1"
+    assert_line --partial "sendto: Permission denied"
+    plain && return 0
+    assert_said 'sendto(3, "not allowed", 11, 0, 127.255.255.255:'
+    assert_said "= -1 EACCES (Permission denied) expected: the lesson set out to show this; the usual cause: sending to a broadcast address needs SO_BROADCAST first"
+    run cat "$BATS_TEST_TMPDIR/s2"
+    assert_line "setsockopt(3, SOL_SOCKET, SO_BROADCAST, [1], 4) = 0"
+}
+
+@test "18-multicast: IP_MULTICAST_LOOP 0 keeps this machine's members from a copy on a veth interface, not on lo" {
+    in_netns '
+        ip link add v0 type veth peer name v1 || exit 77
+        ip addr add 10.9.9.1/24 dev v0
+        ip link set v0 up
+        ip link set v1 up
+        "$B/18-multicast-receiver" --port 0 --iface 10.9.9.1 --count 2 --timeout 2 >"$T/r" 2>&1 &
+        pids+=($!)
+        ready "$T/r"
+        "$B/18-multicast-sender" --port "$PORT" --iface 10.9.9.1 --message "looped" >/dev/null
+        "$B/18-multicast-sender" --port "$PORT" --iface 10.9.9.1 --no-loop --message "not looped" >/dev/null
+        wait "${pids[0]}"; echo "veth receiver $?"
+        "$B/18-multicast-receiver" --port "$PORT" --count 1 --timeout 2 >"$T/lo" 2>&1 &
+        pids+=($!)
+        ready "$T/lo"
+        "$B/18-multicast-sender" --port "$PORT" --no-loop --message "out of lo is back in" >/dev/null
+        wait "${pids[1]}"; echo "lo receiver $?"'
+    [ "$status" -ne 77 ] || skip "no veth in this kernel"
+    assert_success
+    assert_line "veth receiver 0"
+    assert_line "lo receiver 0"
+    run cat "$BATS_TEST_TMPDIR/r"
+    assert_line "member of 239.255.0.1 on the interface with address 10.9.9.1"
+    assert_line --regexp '^from 10\.9\.9\.1:[0-9]+: looped$'
+    refute_output --partial "not looped"
+    run cat "$BATS_TEST_TMPDIR/lo"
+    assert_line --regexp '^from 127\.0\.0\.1:[0-9]+: out of lo is back in$'
+}
+
+@test "18-multicast: the receiver's and the sender's narrated calls match strace" {
+    plain && skip "the plain build narrates nothing"
+    need_strace
+    untraceable_leaks
+    in_netns '
+        strace -f -yy -e trace=network,close -o "$T/rtrace" \
+            "$B/18-multicast-receiver" --port 0 --count 1 --timeout 5 >"$T/r" 2>&1 &
+        pids+=($!)
+        ready "$T/r"
+        strace -f -yy -e trace=network,close -o "$T/strace" \
+            "$B/18-multicast-sender" --port "$PORT" --message "traced" >"$T/s" 2>&1
+        strace -f -yy -e trace=network,close -o "$T/btrace" \
+            "$B/18-multicast-sender" --port "$PORT" --broadcast --show-eacces \
+            --message "x" >"$T/b" 2>&1
+        wait "${pids[0]}"'
+    assert_success
+    strace_matches "$BATS_TEST_TMPDIR/r" "$BATS_TEST_TMPDIR/rtrace"
+    strace_matches "$BATS_TEST_TMPDIR/s" "$BATS_TEST_TMPDIR/strace"
+    strace_matches "$BATS_TEST_TMPDIR/b" "$BATS_TEST_TMPDIR/btrace"
+}
+
+@test "18-multicast: the Python receiver (the handout's) against the C sender" {
+    in_netns '
+        python3 "$ROOT/docs/python/18_multicast.py" --port 0 --count 1 --timeout 5 >"$T/p" 2>&1 &
+        pids+=($!)
+        for ((i = 0; i < 100; i++)); do
+            PORT=$(sed -n "s/^receiving on 0\.0\.0\.0://p" "$T/p")
+            [ -n "$PORT" ] && break
+            sleep 0.05
+        done
+        printf "from C\n" | "$B/18-multicast-sender" --port "$PORT" >/dev/null
+        wait "${pids[0]}"; echo "python $?"
+        cat "$T/p"'
+    assert_success
+    assert_line "python 0"
+    assert_line --regexp '^from 127\.0\.0\.1:[0-9]+: from C$'
+}
+
+@test "18-multicast: bad --group or --iface exit 2; nothing within --timeout exits 1" {
+    run_lesson "$BIN/18-multicast-receiver" --group 10.0.0.1
+    assert_failure 2
+    assert_output "18-multicast-receiver: --group: expected a multicast address, 224.0.0.0 to 239.255.255.255 (see --help)"
+    run_lesson "$BIN/18-multicast-sender" --group 240.0.0.1 --message x
+    assert_failure 2
+    run_lesson "$BIN/18-multicast-sender" --iface nowhere --message x
+    assert_failure 2
+    assert_output --partial "--iface: expected an IPv4 address"
+    in_netns '"$B/18-multicast-receiver" --port 0 --timeout 1; echo "status $?"'
+    assert_line "no datagram within --timeout 1 s"
+    assert_line "status 1"
+}
