@@ -6,10 +6,22 @@
 #
 # Each transcript OUT_DIR/NAME.txt starts with the command line, as typed in
 # a terminal, and goes on with the program's output (stdout and stderr) as it
-# came: ports, file descriptors and inodes are whatever this run got. Servers
-# get --port 0 and their clients the port read from the ready line; every
-# program gets --no-color, a small --timeout, and an outer `timeout`. Nothing
-# binds or sends anywhere but 127.0.0.1.
+# came: ports, file descriptors and inodes are whatever this run got. The
+# Part I runs are the commands a reader types: the lesson's default port
+# (8888 TCP, 9999 UDP) when ss shows it free (else --port 0, and the
+# command line says why), the default --timeout, and no --no-color (NO_COLOR
+# is set instead). Other runs: servers get --port 0 and their clients the
+# port read from the ready line, and --no-color and a small --timeout.
+# Every program gets an outer `timeout`.
+#
+# Where the system allows it, the whole script runs in a private network
+# namespace of its own (unshare -rn: a user namespace and a network one,
+# with only its own loopback interface, brought up here). Nothing it does
+# can reach this machine's real interfaces or another program's ports, so
+# the default ports are free, lesson 18's multicast and broadcast stay in
+# the namespace, and a name lookup cannot leave it. Without unshare (or
+# where it is not permitted) the runs use this machine's loopback, and
+# lesson 18's runs are left out of the transcripts with a note saying so.
 #
 # A run whose exit status is not the one expected stops the script (exit 1)
 # with the transcript on stderr, so a broken lesson cannot slip into print.
@@ -17,6 +29,14 @@
 # OUT_DIR only when every run has succeeded.
 
 set -euo pipefail
+
+if [[ -z "${SOCKSTEP_RUNS_NETNS:-}" ]] &&
+    unshare -rn true 2>/dev/null; then
+    SOCKSTEP_RUNS_NETNS=1 exec unshare -rn "$0" "$@"
+fi
+if [[ -n "${SOCKSTEP_RUNS_NETNS:-}" ]]; then
+    ip link set lo up
+fi
 
 if [[ $# -ne 2 ]]; then
     echo "usage: $0 BIN_DIR OUT_DIR" >&2
@@ -175,50 +195,211 @@ waiting() {
 
 T=(--no-color --timeout 5)
 
+# Part I: the commands as a reader types them (see the top). No run here
+# needs a timeout to end, so none is given: each uses the lesson's default.
+#
+# default_port KIND PORT: is PORT free for the next server? Sets SRV, its
+# port options (none: the default; or --port 0), and NOTE (why --port 0).
+# KIND says what stops its bind(): tcp, a socket on PORT in any state (the
+# lesson sets no SO_REUSEADDR, so TIME_WAIT counts); listen, a listening
+# socket only (the lesson sets SO_REUSEADDR, so TIME_WAIT left by an
+# earlier run does not); udp, a UDP socket.
+default_port() {
+    local held="unknown"
+    if command -v ss >/dev/null 2>&1; then
+        case $1 in
+        tcp) held=$(ss -Htan "sport = :$2") ;;
+        listen) held=$(ss -Htln "sport = :$2") ;;
+        udp) held=$(ss -Huan "sport = :$2") ;;
+        esac
+    fi
+    if [[ -z "$held" ]]; then
+        SRV=() NOTE=""
+    elif [[ "$held" == unknown ]]; then
+        SRV=(--port 0) NOTE="no ss to check that port $2 was free"
+    else
+        SRV=(--port 0) NOTE="port $2 was in use"
+    fi
+}
+
+# client_port: CLI, the client's port options: none when its server has
+# the default port, else --port and the port from the server's ready line.
+client_port() {
+    if ((${#SRV[@]} == 0)); then CLI=(); else CLI=(--port "$PORT"); fi
+}
+
+# note NAME...: when the default port was taken, say so on the command
+# line, the transcript's first line (after the program has ended).
+note() {
+    local name
+    [[ -n "$NOTE" ]] || return 0
+    for name in "$@"; do
+        sed -i "1s|\$|   # $NOTE|" "$WORK/$name.txt"
+    done
+}
+
 # Lesson 01 and 02 run alone.
-run 01-socket 0 -- 01-socket "${T[@]}"
-run 02-bind 0 -- 02-bind --port 0 "${T[@]}"
+run 01-socket 0 -- 01-socket
+default_port tcp 8888
+run 02-bind 0 -- 02-bind "${SRV[@]}"
+note 02-bind
 
 # Lesson 03: a listening socket that never accepts; two 05-connect clients
 # wait in its backlog until it closes, which resets them.
-start 03-listen 0 03-listen --port 0 --count 2 "${T[@]}"
+default_port tcp 8888
+start 03-listen 0 03-listen "${SRV[@]}" --count 2
 ready 03-listen
-start 03-listen.client 1 05-connect --port "$PORT" "${T[@]}"
+client_port
+start 03-listen.client 1 05-connect "${CLI[@]}"
 waiting 03-listen.client '^connect\('
-start 03-listen.client2 1 05-connect --port "$PORT" "${T[@]}"
+start 03-listen.client2 1 05-connect "${CLI[@]}"
 finish 03-listen
 finish 03-listen.client
 finish 03-listen.client2
+note 03-listen 03-listen.client
 rm "$WORK/03-listen.client2.txt" # the same story twice: one is printed
 
 # Lessons 04 and 05: one server, one client; the chapter on 05 shows the
 # same pair from the client's side, and then a connect() that is refused:
 # the server has gone and nothing listens on its port any more.
-start 04-accept 0 04-accept --port 0 --count 1 "${T[@]}"
+default_port listen 8888
+start 04-accept 0 04-accept "${SRV[@]}"
 ready 04-accept
-run 05-connect 0 -- 05-connect --port "$PORT" "${T[@]}"
+client_port
+run 05-connect 0 -- 05-connect "${CLI[@]}"
 finish 04-accept
-run 05-connect.refused 1 -- 05-connect --port "$PORT" "${T[@]}"
+run 05-connect.refused 1 -- 05-connect "${CLI[@]}"
+note 04-accept 05-connect 05-connect.refused
 
 # Lesson 06: the echo server and its client, two lines of input.
-start 06-send-recv-server 0 06-send-recv-server --port 0 --count 1 "${T[@]}"
+default_port listen 8888
+start 06-send-recv-server 0 06-send-recv-server "${SRV[@]}" --count 1
 ready 06-send-recv-server
+client_port
 run 06-send-recv-client 0 'hello\nsocket world\n' -- \
-    06-send-recv-client --port "$PORT" "${T[@]}"
+    06-send-recv-client "${CLI[@]}"
 finish 06-send-recv-server
+note 06-send-recv-server 06-send-recv-client
 
 # Lesson 07 is its own server and client.
-run 07-close 0 -- 07-close --port 0 "${T[@]}"
+default_port listen 8888
+run 07-close 0 -- 07-close "${SRV[@]}"
+note 07-close
 
 # Lessons 08 and 09: a receiver that takes three datagrams, a sender that
 # sends three lines; then a datagram sent where nobody receives any more.
-start 08-udp-receiver 0 08-udp-receiver --port 0 --count 3 "${T[@]}"
+default_port udp 9999
+start 08-udp-receiver 0 08-udp-receiver "${SRV[@]}" --count 3
 ready 08-udp-receiver
+client_port
 run 09-udp-sender 0 'hello\n\nthree datagrams\n' -- \
-    09-udp-sender --port "$PORT" "${T[@]}"
+    09-udp-sender "${CLI[@]}"
 finish 08-udp-receiver
 run 09-udp-sender.nobody 0 -- \
-    09-udp-sender --port "$PORT" --message "anyone there?" "${T[@]}"
+    09-udp-sender "${CLI[@]}" --message "anyone there?"
+note 08-udp-receiver 09-udp-sender 09-udp-sender.nobody
+
+# key points: what the Part I chapters say happens, shown happening.
+
+# pipe_run NAME STATUS PRODUCER -- BIN ARGS...: like run, with standard
+# input from the shell command PRODUCER, shown as the reader would type it.
+pipe_run() {
+    local name=$1 want=$2 producer=$3 status=0
+    shift 4
+    local bin=$1
+    shift
+    printf '$ %s | build/%s%s\n' "$producer" "$bin" "$(words "$@")" \
+        >"$WORK/$name.txt"
+    bash -c "$producer" |
+        timeout "$LIMIT" "$BIN_DIR/$bin" "$@" >>"$WORK/$name.txt" 2>&1 ||
+        status=$?
+    if [[ "$status" != "$want" ]]; then
+        show "$name"
+        die "$name: exit status $status, expected $want"
+    fi
+}
+
+# shows NAME PATTERN WHAT: the transcript must show WHAT (a line matching
+# PATTERN), or the chapter that cites it would be wrong.
+shows() {
+    if ! grep -q -E "$2" "$WORK/$1.txt"; then
+        show "$1"
+        die "$1: does not show $3 (no line matching $2)"
+    fi
+}
+
+# Lesson 03: ten clients connect at the same moment to a backlog of 5 that
+# is never accepted: six wait in the queue, the others' SYNs go unanswered
+# (SYN_SENT) and ListenOverflows rises. Each client gives up after 2 s and
+# closes 2 s after it started.
+start 03-listen.overflow 1 03-listen --port 0 --count 7 --timeout 4 --no-color
+ready 03-listen.overflow
+python3 - "$PORT" <<'EOF' >/dev/null 2>&1 || die "03-listen.overflow: the clients failed"
+import socket, sys, threading
+def client():
+    s = socket.socket()
+    s.settimeout(2)
+    try:
+        s.connect(("127.0.0.1", int(sys.argv[1])))
+    except OSError:
+        pass
+    threading.Event().wait(2)
+    s.close()
+ts = [threading.Thread(target=client) for _ in range(10)]
+for t in ts: t.start()
+for t in ts: t.join()
+EOF
+finish 03-listen.overflow
+shows 03-listen.overflow 'SYN_SENT, its SYN has had no answer' "a client left out"
+shows 03-listen.overflow '^ListenOverflows: \+[1-9]' "ListenOverflows rising"
+
+# Lesson 06: one line of 10 000 bytes, sent with one send(), arrives in
+# several recv() calls of at most 4096 bytes.
+start 06-send-recv-server.longline 0 06-send-recv-server --port 0 --count 1 \
+    "${T[@]}"
+ready 06-send-recv-server.longline
+pipe_run 06-send-recv-client.longline 0 \
+    "{ head -c 10000 /dev/zero | tr '\\0' x; echo; }" -- \
+    06-send-recv-client --port "$PORT" "${T[@]}"
+finish 06-send-recv-server.longline
+shows 06-send-recv-server.longline '^recv\(4, .*, 4096, 0\) = 1809$' \
+    "the last piece of the line"
+
+# Lesson 06: a client that sends and never reads, with a small receive
+# buffer (SO_RCVBUF 2048). The server's send() waits for room; when
+# SO_SNDTIMEO (--timeout 1) runs out after it has taken part of its 4096
+# bytes, it returns that part: a short send. The next send() can take
+# nothing, fails with EAGAIN, and the server gives up on that client.
+# (Measured: 24 runs of 24 showed one short send, the last send() but
+# one; without the small buffer, 4 of 16.)
+start 06-send-recv-server.short 0 06-send-recv-server --port 0 --count 1 \
+    --timeout 1 --no-color
+ready 06-send-recv-server.short
+python3 - "$PORT" <<'EOF' >/dev/null 2>&1 || true
+import socket, sys
+s = socket.socket()
+s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 2048)
+s.settimeout(10)
+s.connect(("127.0.0.1", int(sys.argv[1])))
+try:
+    while True:
+        s.send(b"x" * 65536)  # and never a recv()
+except OSError:
+    pass  # the server has given up: reset, or the timeout
+EOF
+finish 06-send-recv-server.short
+shows 06-send-recv-server.short 'a short send' "a short send"
+
+# Lesson 08: a datagram of 2000 bytes into the receiver's 512-byte buffer:
+# MSG_TRUNC gives its real length, and the rest is gone.
+start 08-udp-receiver.truncated 0 08-udp-receiver --port 0 --count 1 "${T[@]}"
+ready 08-udp-receiver.truncated
+pipe_run 09-udp-sender.truncated 0 \
+    "{ printf 'byte %04d ' \$(seq 0 10 1990); echo; }" -- \
+    09-udp-sender --port "$PORT" "${T[@]}"
+finish 08-udp-receiver.truncated
+shows 08-udp-receiver.truncated 'datagram of 2000 bytes .*, only 512 kept' \
+    "the cut datagram"
 
 # Part II
 # Lesson 10: the client looks up localhost (one address or two, as this
@@ -277,6 +458,202 @@ run 15-framing-client 0 'hi\n\n' -- \
 run 15-framing-client.together 0 'one\ntwo\n' -- \
     15-framing-client --port "$PORT" --together "${T[@]}"
 finish 15-framing-server
+
+# Lesson 16: the server serves the tests' small site (run from the top of
+# the tree, as make does); the client fetches its page, then asks for a
+# path that climbs out of the root.
+start 16-http-server 0 16-http-server --root tests/16-http --port 0 \
+    --count 2 "${T[@]}"
+ready 16-http-server
+run 16-http-client 0 -- 16-http-client \
+    --url "http://127.0.0.1:$PORT/" "${T[@]}"
+run 16-http-client.forbidden 0 -- 16-http-client \
+    --url "http://127.0.0.1:$PORT/../../etc/passwd" "${T[@]}"
+finish 16-http-server
+
+# Lesson 17: a server stopped by SIGTERM leaves its socket file behind; the
+# next one finds nobody listening there, removes the file, and serves the
+# client. The socket file is in this script's own temporary directory.
+SOCK17="$WORK/server.sock"
+start 17-unix-server.stopped 143 17-unix-server --path "$SOCK17" "${T[@]}"
+waiting 17-unix-server.stopped '^listening on '
+kill -TERM "${BG[17-unix-server.stopped]}"
+finish 17-unix-server.stopped
+start 17-unix-server 0 17-unix-server --path "$SOCK17" "${T[@]}"
+waiting 17-unix-server '^listening on '
+run 17-unix-client 0 -- 17-unix-client --path "$SOCK17" "${T[@]}"
+finish 17-unix-server
+
+if [[ -n "${SOCKSTEP_RUNS_NETNS:-}" ]]; then
+    # Lesson 18, on the loopback interface only (the lesson's defaults): two
+    # receivers join the group, a third does not; the sender sends two lines
+    # to the group, then a broadcast without SO_BROADCAST (EACCES) and one
+    # with it, which the third receiver gets too.
+    start 18-multicast-receiver 0 18-multicast-receiver --port 0 --count 3 \
+        "${T[@]}"
+    ready 18-multicast-receiver
+    start 18-multicast-receiver.second 0 18-multicast-receiver --port "$PORT" \
+        --count 3 "${T[@]}"
+    start 18-multicast-receiver.nonmember 0 18-multicast-receiver \
+        --port "$PORT" --no-join --count 1 "${T[@]}"
+    waiting 18-multicast-receiver.second '^member of'
+    waiting 18-multicast-receiver.nonmember '^a member of no group'
+    run 18-multicast-sender 0 'hello, group\nsecond line\n' -- \
+        18-multicast-sender --port "$PORT" "${T[@]}"
+    run 18-multicast-sender.eacces 1 -- 18-multicast-sender --port "$PORT" \
+        --broadcast --show-eacces --message "no permission" "${T[@]}"
+    run 18-multicast-sender.broadcast 0 -- 18-multicast-sender --port "$PORT" \
+        --broadcast --message "to every socket on the port" "${T[@]}"
+    finish 18-multicast-receiver
+    finish 18-multicast-receiver.second
+    finish 18-multicast-receiver.nonmember
+else
+    for n in 18-multicast-receiver 18-multicast-receiver.second \
+        18-multicast-receiver.nonmember 18-multicast-sender \
+        18-multicast-sender.eacces 18-multicast-sender.broadcast; do
+        echo "(not run: lesson 18 runs only in a private network namespace," \
+            "and unshare -rn was not permitted where this was built)" \
+            >"$WORK/$n.txt"
+    done
+fi
+
+# Part II: 19 and 20
+# Lesson 19: one transfer narrated whole, 16 MiB hashed on both sides
+# (--verify); then 64 MiB 1 KiB, 128 KiB and 1 MiB at a time, with
+# SO_SNDBUF/SO_RCVBUF set to 64 KiB, and a file sent with sendfile(); then
+# 20 request/reply exchanges with Nagle's algorithm, and 20 with
+# TCP_NODELAY. Of these the chapter shows the senders: their receivers'
+# transcripts are removed. Small sizes, so that the handout builds in
+# seconds; `make bench` measures at length.
+pair19() { # NAME RECEIVER_ARGS... -- SENDER_ARGS...
+    local name=$1 r=() s
+    shift
+    while [[ $1 != "--" ]]; do
+        r+=("$1")
+        shift
+    done
+    shift
+    start "$name.receiver" 0 19-throughput --receive --port 0 "${r[@]}" \
+        "${T[@]}"
+    ready "$name.receiver"
+    s=("$@")
+    run "$name" 0 -- 19-throughput --send --port "$PORT" "${s[@]}" "${T[@]}"
+    finish "$name.receiver"
+}
+pair19 19-throughput --verify -- --bytes 16M --verify
+pair19 19-throughput.1k --buffer 1K -- --bytes 64M --buffer 1K
+pair19 19-throughput.128k -- --bytes 64M
+pair19 19-throughput.1m --buffer 1M -- --bytes 64M --buffer 1M
+pair19 19-throughput.sockbuf --sockbuf 64K -- --bytes 64M --sockbuf 64K
+DATA19="$BIN_DIR/sendfile-64M.data"
+head -c $((64 << 20)) /dev/urandom >"$DATA19"
+pair19 19-throughput.sendfile -- --sendfile "$DATA19"
+rm -f "$DATA19"
+pair19 19-throughput.nagle --exchanges 1 -- --exchanges 20
+pair19 19-throughput.nodelay --exchanges 1 -- --exchanges 20 --nodelay
+for name in 1k 128k 1m sockbuf sendfile nagle nodelay; do
+    rm "$WORK/19-throughput.$name.receiver.txt"
+done
+
+# Lesson 20: level-triggered, two clients (lesson 06's) one after another;
+# edge-triggered, one line of 10000 bytes, read until EAGAIN; the same
+# without the drain: the client waits 2 s for the rest of its echo, in
+# vain, and gives up. Then 2000 Python clients at once.
+LINE20=$(printf '%10000s' '' | tr ' ' x)
+start 20-epoll-server 0 20-epoll-server --port 0 --count 2 "${T[@]}"
+ready 20-epoll-server
+run 20-epoll.client 0 'hello\n' -- 06-send-recv-client --port "$PORT" "${T[@]}"
+run 20-epoll.client2 0 'epoll\n' -- 06-send-recv-client --port "$PORT" \
+    "${T[@]}"
+finish 20-epoll-server
+rm "$WORK/20-epoll.client2.txt" # the same story as the first client
+start 20-epoll-server.edge 0 20-epoll-server --port 0 --edge --count 1 \
+    "${T[@]}"
+ready 20-epoll-server.edge
+run 20-epoll.edge-client 0 "$LINE20\n" -- 06-send-recv-client \
+    --port "$PORT" "${T[@]}"
+finish 20-epoll-server.edge
+rm "$WORK/20-epoll.edge-client.txt" # its echo came whole
+start 20-epoll-server.no-drain 0 20-epoll-server --port 0 --edge --no-drain \
+    --count 1 "${T[@]}"
+ready 20-epoll-server.no-drain
+run 20-epoll.no-drain-client 1 "$LINE20\n" -- 06-send-recv-client \
+    --port "$PORT" --no-color --timeout 2
+finish 20-epoll-server.no-drain
+start 20-epoll-server.many 0 20-epoll-server --port 0 --count 2000 \
+    --quiet-after 12 "${T[@]}"
+ready 20-epoll-server.many
+python3 -c '
+import socket, sys
+port, n = int(sys.argv[1]), 2000
+socks = [socket.create_connection(("127.0.0.1", port), timeout=10)
+         for _ in range(n)]
+for i, s in enumerate(socks):
+    s.sendall(b"client %d\n" % i)
+ok = sum(s.recv(100) == b"client %d\n" % i for i, s in enumerate(socks))
+for s in socks:
+    s.close()
+sys.exit(ok != n)' "$PORT" || die "20-epoll-server.many: not every client echoed"
+finish 20-epoll-server.many
+
+# Part II: 12 and 13
+# Lesson 12: a first client connects (bash's /dev/tcp) and holds its
+# connection while a second, lesson 06's, is served by a child of its own;
+# --count 2 is then reached, and the server waits for the first child. Then
+# --no-reap: two clients, and the server lists its zombie children when no
+# third comes within --timeout.
+start 12-fork-server 0 12-fork-server --port 0 --count 2 "${T[@]}"
+ready 12-fork-server
+exec {hold12}<>"/dev/tcp/127.0.0.1/$PORT"
+waiting 12-fork-server '^client 127\.0\.0\.1:[0-9]+: served by child'
+run 12-fork-server.client 0 'hello\n' -- \
+    06-send-recv-client --port "$PORT" "${T[@]}"
+printf 'still here\n' >&"$hold12"
+IFS= read -r -t 5 _ <&"$hold12" || die "12-fork-server: no echo for client 1"
+exec {hold12}>&-
+finish 12-fork-server
+rm "$WORK/12-fork-server.client.txt" # lesson 06's chapter shows the client
+start 12-fork-server.no-reap 0 12-fork-server --port 0 --no-reap --count 3 \
+    --no-color --timeout 2
+ready 12-fork-server.no-reap
+for line12 in one two; do
+    run 12-fork-server.no-reap-client 0 "$line12\n" -- \
+        06-send-recv-client --port "$PORT" "${T[@]}"
+done
+finish 12-fork-server.no-reap
+rm "$WORK/12-fork-server.no-reap-client.txt"
+
+# Lesson 13: two members chat (Python clients): one line each, the second
+# sent in two pieces; then the second leaves in the middle of a line, and
+# the first leaves too, which ends the chat (--count 2).
+start 13-poll-chat 0 13-poll-chat --port 0 --count 2 "${T[@]}"
+ready 13-poll-chat
+python3 -c '
+import socket, sys, time
+port = int(sys.argv[1])
+def join():
+    s = socket.create_connection(("127.0.0.1", port), timeout=5)
+    s.recv(100)  # the welcome
+    time.sleep(0.2)
+    return s
+def say(s, text):
+    s.sendall(text)
+    time.sleep(0.2)
+def leave(s):
+    s.shutdown(socket.SHUT_WR)
+    while s.recv(4096):
+        pass
+    s.close()
+    time.sleep(0.2)
+a = join()
+b = join()
+say(a, b"hello, who is there?\n")
+say(b, b"me, in two pie")
+say(b, b"ces\n")
+say(b, b"and a line I never fin")
+leave(b)
+leave(a)' "$PORT" || die "13-poll-chat: the chat clients failed"
+finish 13-poll-chat
 
 mkdir -p "$OUT_DIR"
 rm -f "$OUT_DIR"/*.txt
