@@ -36,7 +36,7 @@ CPPCHECK_FLAGS := --enable=warning,style,performance,portability \
 # is not a narrowing that loses anything here.
 CLANG_TIDY        ?= clang-tidy
 CLANG_TIDY_CHECKS := -*,clang-analyzer-*,bugprone-*,performance-*,portability-*,misc-*,cert-*,-clang-analyzer-security.insecureAPI.DeprecatedOrUnsafeBufferHandling,-bugprone-easily-swappable-parameters,-cert-err33-c,-cert-err34-c,-cert-dcl37-c,-cert-dcl51-cpp
-CLANG_TIDY_CONFIG := {CheckOptions: [{key: bugprone-reserved-identifier.AllowedIdentifiers, value: _POSIX_C_SOURCE}, {key: bugprone-narrowing-conversions.WarnOnIntegerToFloatingPointNarrowingConversion, value: false}]}
+CLANG_TIDY_CONFIG := {CheckOptions: [{key: bugprone-reserved-identifier.AllowedIdentifiers, value: "_POSIX_C_SOURCE;_XOPEN_SOURCE;_DEFAULT_SOURCE;_GNU_SOURCE"}, {key: bugprone-narrowing-conversions.WarnOnIntegerToFloatingPointNarrowingConversion, value: false}]}
 
 # Shell: the scripts, the test helpers and the CI and install scripts.
 # Libraries that tests source (tests/*.bash) set variables for their
