@@ -107,6 +107,7 @@ teardown() {
 # TRACE: strace's command line for a lesson whose calls are compared with
 # its narration (tests/strace-match). Use as: start_bg OUT "${TRACE[@]}"
 # "$BATS_TEST_TMPDIR/trace" "$BIN/04-accept" ...; then strace_matches OUT.
+# shellcheck disable=SC2054 # the commas belong to strace's -e list
 TRACE=(strace -f -yy -e trace=network,close -o)
 
 # need_strace: skip where strace is missing or may not trace (containers
