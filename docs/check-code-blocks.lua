@@ -8,9 +8,16 @@ Reports, one line each on stderr, then exits 1 if there was any:
     non-C one, whose text looks like C (#include, a statement ending in ';',
     a declaration)
   - a raw HTML or LaTeX block that carries code (<pre>, verbatim, listings)
-  - include= naming a file that does not exist, or region= naming a region
-    whose "/* region: NAME */" or "/* endregion: NAME */" line is not there
-  - run= or region= on a block where it means nothing
+  - include= of C from anywhere but lessons/, of Python from anywhere but
+    docs/python/, of a file that does not exist (any more), or in a block
+    of another language
+  - region= naming a region whose markers are not there, lines= outside
+    the file, function= naming no function of the file, contains= naming
+    a string that is not in the included lines
+  - run=, region=, lines=, function= or contains= where they mean nothing
+  - a shell or Python line in a code block longer than 80 characters, or
+    a command in running text (`build/...`, `nc ...`) longer than 60: a
+    command the reader copies must not wrap on paper
 
 Environment: CHECK_ROOT, the directory include= paths are relative to;
 CHECK_FILE, the Markdown file's name for the messages.
@@ -76,17 +83,55 @@ local function has_marker(text, kind, name)
   return false
 end
 
+local function lines_of(text)
+  local lines = {}
+  for line in (text .. "\n"):gmatch("([^\n]*)\n") do
+    lines[#lines + 1] = line
+  end
+  if lines[#lines] == "" then
+    lines[#lines] = nil
+  end
+  return lines
+end
+
+-- The first and last line of function NAME's definition (see include.lua).
+local function function_range(lines, name)
+  local pat = "[%s%*]" .. name:gsub("[%^%$%(%)%%%.%[%]%*%+%-%?]", "%%%0") .. "%("
+  local first
+  for i, line in ipairs(lines) do
+    if not first and line:match("^[%a_]") and (" " .. line):match(pat)
+      and not line:match(";%s*$") then
+      first = i
+    elseif first and line:match("^}") then
+      return first, i
+    end
+  end
+  return nil
+end
+
 local function check_include(el)
   local path = el.attributes["include"]
-  local region = el.attributes["region"]
-  if not path:match("^lessons/") then
-    report('include="' .. path .. '": only files under lessons/ are included')
+  local ext = path:match("%.(%w+)$")
+  local c_file = ext == "c" or ext == "h"
+  if c_file and not path:match("^lessons/") then
+    report('include="' .. path .. '": C is included only from lessons/')
+  elseif ext == "py" and not path:match("^docs/python/") then
+    report('include="' .. path .. '": Python is included only from docs/python/')
+  elseif not c_file and ext ~= "py" then
+    report('include="' .. path .. '": only C from lessons/ and Python from ' ..
+      "docs/python/ are included")
+  end
+  for _, c in ipairs(el.classes) do
+    if (C_CLASSES[c] and not c_file) or (c == "python" and ext ~= "py") then
+      report('include="' .. path .. '" in a {.' .. c .. '} block')
+    end
   end
   local text = read_file(path)
   if not text then
     report('include="' .. path .. '": no such file')
     return
   end
+  local region = el.attributes["region"]
   if region then
     if not has_marker(text, "region", region) then
       report('include="' .. path .. '" region="' .. region .. '": no "/* region: '
@@ -97,6 +142,56 @@ local function check_include(el)
         .. region .. ' */" line in ' .. path)
     end
   end
+  local lines = lines_of(text)
+  local first, last = 1, #lines
+  local spec = el.attributes["lines"]
+  if spec then
+    local a, b = spec:match("^%s*(%d+)%s*%-%s*(%d+)%s*$")
+    a, b = tonumber(a), tonumber(b)
+    if not a or a < 1 or b < a or b > #lines then
+      report('include="' .. path .. '" lines="' .. spec .. '": not a range of ' ..
+        "the file's " .. #lines .. " lines")
+      return
+    end
+    first, last = a, b
+  end
+  local fn = el.attributes["function"]
+  if fn then
+    first, last = function_range(lines, fn)
+    if not first then
+      report('include="' .. path .. '" function="' .. fn .. '": no such function')
+      return
+    end
+  end
+  local must = el.attributes["contains"]
+  if must then
+    local part = table.concat(lines, "\n", first, last)
+    for want in (must .. "|"):gmatch("([^|]*)|") do
+      if want ~= "" and not part:find(want, 1, true) then
+        report('include="' .. path .. '" contains="' .. must .. '": "' .. want ..
+          '" is not in the included lines any more')
+      end
+    end
+  end
+end
+
+-- Commands and Python the reader may copy: no line wider than the page.
+local WIDE = { sh = true, bash = true, shell = true, console = true,
+  python = true, py = true }
+local MAX_COLUMNS = 80
+
+local function check_width(el)
+  for _, c in ipairs(el.classes) do
+    if WIDE[c] then
+      for i, line in ipairs(lines_of(el.text)) do
+        if utf8.len(line) and utf8.len(line) > MAX_COLUMNS then
+          report("a " .. c .. " line of " .. utf8.len(line) .. " characters (at most " ..
+            MAX_COLUMNS .. " fit on paper without wrapping): " .. first_line(line))
+        end
+      end
+      return
+    end
+  end
 end
 
 function CodeBlock(el)
@@ -104,9 +199,12 @@ function CodeBlock(el)
     check_include(el)
     return nil
   end
-  if el.attributes["region"] then
-    report('region="' .. el.attributes["region"] .. '" without include=')
+  for _, a in ipairs({ "region", "lines", "function", "contains" }) do
+    if el.attributes[a] then
+      report(a .. '="' .. el.attributes[a] .. '" without include=')
+    end
   end
+  check_width(el)
   if el.attributes["run"] then
     if not el.classes:includes("output") then
       report('run= on a block that is not {.output}')
@@ -129,6 +227,29 @@ function CodeBlock(el)
     if c then
       report("a code block that looks like C but is not an include from " ..
         "lessons/: " .. line)
+    end
+  end
+  return nil
+end
+
+-- A command in running text that is too long to stay on one line on
+-- paper: the reader would copy it broken in two.
+local COMMAND_WORDS = { "build/", "nc ", "ss ", "python3 ", "sudo ", "make ",
+  "scripts/", "./", "grep ", "ip ", "head ", "seq ", "printf ", "cc ",
+  "git ", "ls ", "sysctl ", "nstat ", "netstat " }
+local LONGEST_COMMAND = 60 -- include.lua keeps these on one line
+
+function Code(el)
+  local t = el.text
+  if utf8.len(t) and utf8.len(t) > LONGEST_COMMAND then
+    for _, w in ipairs(COMMAND_WORDS) do
+      if t:sub(1, #w) == w then
+        report("a command of " .. utf8.len(t) .. " characters in running text " ..
+          "(at most " .. LONGEST_COMMAND .. " stay on one line): put it in a " ..
+          "```sh block: " ..
+          first_line(t))
+        return nil
+      end
     end
   end
   return nil

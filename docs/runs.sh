@@ -368,10 +368,11 @@ shows 06-send-recv-server.longline '^recv\(4, .*, 4096, 0\) = 1809$' \
 # Lesson 06: a client that sends and never reads, with a small receive
 # buffer (SO_RCVBUF 2048). The server's send() waits for room; when
 # SO_SNDTIMEO (--timeout 1) runs out after it has taken part of its 4096
-# bytes, it returns that part: a short send. The next send() can take
+# bytes, it returns that part: a short send. In the end a send() can take
 # nothing, fails with EAGAIN, and the server gives up on that client.
-# (Measured: 24 runs of 24 showed one short send, the last send() but
-# one; without the small buffer, 4 of 16.)
+# (Measured: 24 runs of 24 showed a short send, the last send() but one
+# on an idle machine, earlier on a busy one; without the small buffer,
+# 4 of 16 runs did.)
 start 06-send-recv-server.short 0 06-send-recv-server --port 0 --count 1 \
     --timeout 1 --no-color
 ready 06-send-recv-server.short

@@ -1,24 +1,32 @@
-# make handout               build/handout.pdf (A4) and build/handout.html
+# make handout               build/handout.pdf (A4), build/handout.html and
+#                            build/handout.epub
 # make handout PAPER=letter  the PDF on US letter
 #
 # Generated from the lessons: docs/include.lua puts the lesson code (whole
-# files or named regions, with their real line numbers) and the transcripts
-# of real runs (docs/runs.sh, into build/runs/) into the Markdown of docs/;
-# docs/*.dot diagrams are rendered here, PDF for LaTeX and SVG for HTML.
-# Every lesson source, binary and doc file is a prerequisite, so changing
-# one line of a lesson changes the handout on the next `make handout`.
+# files, with their real line numbers), the Python equivalents in
+# docs/python/ and the transcripts of real runs (docs/runs.sh, into
+# build/runs/) into the Markdown of docs/, and numbers the chapters so
+# that lesson N is chapter N; docs/*.dot diagrams are rendered here, PDF
+# for LaTeX and SVG for HTML and EPUB. Every lesson source, binary and doc
+# file is a prerequisite, so changing one line of a lesson changes the
+# handout on the next `make handout`.
 #
 # Needs: pandoc, pdflatex (texlive-latex-recommended, texlive-latex-extra,
-# texlive-fonts-recommended, lmodern), graphviz; poppler-utils for the tests.
+# texlive-fonts-recommended, lmodern), graphviz; poppler-utils, epubcheck
+# and chromium for the tests.
 
 PAPER         ?= a4
 HANDOUT_DIR   := $(BUILD)/handout
 RUNS_DIR      := $(BUILD)/runs
 
-# The chapters, in order.
-HANDOUT_MD := docs/introduction.md docs/call-sequence.md \
-              $(sort $(wildcard docs/lessons/*.md)) \
-              docs/pitfalls.md docs/reference-card.md docs/troubleshooting.md
+# The chapters, in order: front matter (unnumbered), one chapter per
+# lesson (lesson N is chapter N, whichever lessons exist), back matter
+# (appendices A, B, ...).
+HANDOUT_FRONT := docs/introduction.md docs/getting-started.md docs/call-sequence.md
+HANDOUT_BACK  := docs/pitfalls.md docs/troubleshooting.md $(wildcard docs/check.md) \
+                 docs/reference-card.md docs/glossary.md docs/further-reading.md \
+                 docs/hints.md docs/lecturers.md
+HANDOUT_MD := $(HANDOUT_FRONT) $(sort $(wildcard docs/lessons/*.md)) $(HANDOUT_BACK)
 
 HANDOUT_DOT := $(wildcard docs/*.dot)
 HANDOUT_PDF_FIGS := $(patsubst docs/%.dot,$(HANDOUT_DIR)/%.pdf,$(HANDOUT_DOT))
@@ -28,24 +36,31 @@ HANDOUT_SVG_FIGS := $(patsubst docs/%.dot,$(HANDOUT_DIR)/%.svg,$(HANDOUT_DOT))
 HANDOUT_LESSON_SRC := $(wildcard lessons/*/*.c lessons/*/*.h)
 
 HANDOUT_COMMON := $(HANDOUT_MD) docs/metadata.yaml docs/include.lua \
-                  docs/check-code-blocks.sh $(HANDOUT_LESSON_SRC) \
+                  docs/check-code-blocks.sh docs/check-code-blocks.lua \
+                  $(HANDOUT_LESSON_SRC) $(wildcard docs/python/*.py) \
                   $(RUNS_DIR)/.done mk/handout.mk
 
 # The title page says when, and from which commit, it was built.
 HANDOUT_COMMA := ,
 HANDOUT_COMMIT := $(shell git describe --always --dirty 2>/dev/null)
-HANDOUT_DATE   := $(shell date +%Y-%m-%d)$(if $(HANDOUT_COMMIT),$(HANDOUT_COMMA) commit $(HANDOUT_COMMIT))
+HANDOUT_DAY    := $(shell date +%Y-%m-%d)
+HANDOUT_DATE   := $(HANDOUT_DAY)$(if $(HANDOUT_COMMIT),$(HANDOUT_COMMA) commit $(HANDOUT_COMMIT))
+
+# Where the reader clones the lessons from: this checkout's origin, if it
+# has one (a user name or password in it is dropped by include.lua);
+# without one the getting-started chapter says it is a local checkout.
+HANDOUT_REPO := $(shell git remote get-url origin 2>/dev/null)
 
 HANDOUT_PANDOC := pandoc $(HANDOUT_MD) docs/metadata.yaml \
     --from markdown --lua-filter docs/include.lua \
     -M runs-dir=$(RUNS_DIR) -M diagram-dir=$(HANDOUT_DIR) \
-    -M date="built $(HANDOUT_DATE)" \
+    -M repo-url='$(subst ','"'"',$(HANDOUT_REPO))' \
     --top-level-division=chapter --number-sections \
-    --toc --toc-depth=1 --highlight-style=tango
+    --toc --toc-depth=2 --highlight-style=tango
 
 .PHONY: handout
 
-handout: $(BUILD)/handout.pdf $(BUILD)/handout.html
+handout: $(BUILD)/handout.pdf $(BUILD)/handout.html $(BUILD)/handout.epub
 
 $(HANDOUT_DIR):
 	mkdir -p $@
@@ -58,8 +73,10 @@ $(RUNS_DIR)/.done: docs/runs.sh $(BINS)
 $(HANDOUT_DIR)/%.pdf: docs/%.dot | $(HANDOUT_DIR)
 	dot -Tpdf $< -o $@
 
+# The SVG without graphviz's DOCTYPE: an EPUB may not name an external DTD.
 $(HANDOUT_DIR)/%.svg: docs/%.dot | $(HANDOUT_DIR)
-	dot -Tsvg $< -o $@
+	dot -Tsvg $< | sed -e '/^<!DOCTYPE/,/dtd">$$/d' >$@.tmp
+	mv $@.tmp $@
 
 # The paper size the PDF was last built for: a stamp named after it.
 $(HANDOUT_DIR)/paper.$(PAPER): | $(HANDOUT_DIR)
@@ -74,7 +91,7 @@ $(HANDOUT_DIR)/paper.$(PAPER): | $(HANDOUT_DIR)
 $(BUILD)/handout.pdf: $(HANDOUT_COMMON) $(HANDOUT_PDF_FIGS) \
                       docs/preamble.tex $(HANDOUT_DIR)/paper.$(PAPER)
 	docs/check-code-blocks.sh docs
-	$(HANDOUT_PANDOC) --standalone --to latex \
+	$(HANDOUT_PANDOC) -M date="built $(HANDOUT_DATE)" --standalone --to latex \
 	    --include-in-header docs/preamble.tex \
 	    -V documentclass=report -V classoption=oneside -V fontsize=11pt \
 	    -V papersize=$(PAPER) \
@@ -102,6 +119,15 @@ $(BUILD)/handout.pdf: $(HANDOUT_COMMON) $(HANDOUT_PDF_FIGS) \
 # One self-contained file: CSS, highlighting and the SVG diagrams inside.
 $(BUILD)/handout.html: $(HANDOUT_COMMON) $(HANDOUT_SVG_FIGS) docs/handout.css
 	docs/check-code-blocks.sh docs
-	$(HANDOUT_PANDOC) --standalone --to html5 --self-contained \
+	$(HANDOUT_PANDOC) -M date="built $(HANDOUT_DATE)" --standalone --to html5 \
+	    --self-contained \
 	    --css docs/handout.css --section-divs -o $@.tmp
+	mv $@.tmp $@
+
+# The EPUB: one XHTML file per chapter, the SVG diagrams inside, the same
+# stylesheet as the HTML.
+$(BUILD)/handout.epub: $(HANDOUT_COMMON) $(HANDOUT_SVG_FIGS) docs/handout.css
+	docs/check-code-blocks.sh docs
+	$(HANDOUT_PANDOC) -M date=$(HANDOUT_DAY) -M description="built $(HANDOUT_DATE)" \
+	    --to epub3 --epub-chapter-level=1 --css docs/handout.css -o $@.tmp
 	mv $@.tmp $@

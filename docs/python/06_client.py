@@ -1,0 +1,50 @@
+#!/usr/bin/env python3
+"""Lesson 06 in Python, the client: send each line of standard input,
+read its echo back and compare; a long line goes in pieces of 64 KiB,
+each echoed before the next. At the end, shutdown(SHUT_WR) and read
+until the server closes too.
+
+    printf 'hello\\nworld\\n' | python3 docs/python/06_client.py --port 8888
+"""
+import argparse
+import socket
+import sys
+
+PIECE = 65536   # the most sent before its echo is read: never a stall
+
+ap = argparse.ArgumentParser()
+ap.add_argument("--host", default="127.0.0.1")
+ap.add_argument("--port", type=int, default=8888)
+ap.add_argument("--timeout", type=float, default=300)
+args = ap.parse_args()
+
+
+def recv_exactly(s, n):
+    """A stream has no boundaries: recv() until n bytes have come."""
+    data = b""
+    while len(data) < n:
+        chunk = s.recv(n - len(data))
+        if not chunk:
+            sys.exit("the server closed the connection early")
+        data += chunk
+    return data
+
+
+def shown(data):
+    """Escaped for the terminal, as the C lessons print it."""
+    return (data.decode("utf-8", "backslashreplace").replace("\\", "\\\\")
+            .replace("\n", "\\n").replace("\r", "\\r").replace("\t", "\\t"))
+
+
+s = socket.create_connection((args.host, args.port), timeout=args.timeout)
+for line in iter(lambda: sys.stdin.buffer.readline(PIECE), b""):
+    s.sendall(line)               # send() in a loop until all is taken
+    back = recv_exactly(s, len(line))
+    if back != line:
+        sys.exit("the echo differs from what was sent")
+    print("echo:", shown(back), flush=True)
+s.shutdown(socket.SHUT_WR)        # our FIN: "nothing more from me"
+rest = s.recv(4096)               # b"": the server has closed its side too
+if rest:
+    print("unasked:", shown(rest))
+s.close()
