@@ -85,7 +85,7 @@ test: all
 # the plain build: narration never changes what a lesson does. (Tests that
 # check narration itself skip there.)
 PLAIN_TESTS ?= $(wildcard tests/[0-9]*.bats) tests/bad-input.bats \
-               tests/hostile.bats tests/signals.bats
+               tests/hostile.bats tests/signals.bats tests/python.bats
 test-plain: all plain
 	SOCKSTEP_BIN=$(CURDIR)/$(BUILD)/plain tests/run $(PLAIN_TESTS)
 
