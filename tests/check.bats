@@ -54,8 +54,14 @@ free_port() {
     check echo-client -- "$BIN/06-send-recv-client" --port '{port}'
     assert_success
     assert_line "4 checks: 4 passed, 0 failed"
-    # what it said when the server closed early is quoted
-    says 'said "the server closed the connection'
+    # What it said when the server closed early is quoted. Which of the
+    # two it is depends on a race the checker does not control: a line the
+    # client sent just before the close was never read, so the server's
+    # kernel may answer with a RST that arrives before the client's recv()
+    # sees the FIN.
+    if ! says 'said "the server closed the connection' 2>/dev/null; then
+        says 'said "recv: Connection reset by peer"'
+    fi
 }
 
 @test "check: lesson 09's sender and a receiver with room for any datagram pass" {
