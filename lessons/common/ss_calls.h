@@ -509,9 +509,13 @@ static inline int ss_close(int fd)
                         "(dup() or fork() made it), so this close() sent "
                         "nothing: the connection goes on",
                         "");
+            /* The bytes were unread just before close(); another
+             * process sharing the socket may read them meanwhile and
+             * close it with a FIN, so the RST is said only when this
+             * side is gone from /proc/net/tcp, as a reset leaves it. */
             /* cppcheck sees no system header, so no FIONREAD: */
             /* cppcheck-suppress knownConditionTrueFalse */
-            else if (unread > 0) {
+            else if (unread > 0 && ss_pair_gone(&was)) {
                 char text[200];
                 snprintf(text, sizeof text,
                          "close() found %d received byte%s nobody had "

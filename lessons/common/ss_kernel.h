@@ -281,6 +281,37 @@ static inline int ss_by_pair(const struct ss_procsock *s, const char *file,
     return 1;
 }
 
+static inline int ss_by_pair_quiet(const struct ss_procsock *s,
+                                   const char *file, void *arg)
+{
+    const struct ss_pair *p = arg;
+
+    (void)file;
+    return ss_same_addr(&s->local, p->local) &&
+           ss_same_addr(&s->remote, p->peer);
+}
+
+/*
+ * Whether this side of a closed connection is gone from /proc/net/tcp, as
+ * it is at once after a close() that reset it; a FIN leaves FIN_WAIT or
+ * TIME_WAIT behind. 0 when it cannot tell (not Linux, narration off).
+ */
+static inline int ss_pair_gone(const struct ss_sock *was)
+{
+#ifdef __linux__
+    struct ss_pair p;
+
+    if (ss_muted || was->plen == 0)
+        return 0;
+    p.local = &was->local;
+    p.peer = &was->peer;
+    return ss_proc_walk("tcp", ss_by_pair_quiet, &p) == 0;
+#else
+    (void)was;
+    return 0;
+#endif
+}
+
 /* An AF_UNIX socket's line of /proc/net/unix. */
 static inline int ss_kernel_unix(unsigned long inode)
 {
