@@ -65,7 +65,8 @@ int main(int argc, char **argv)
     }
     say("AI_ADDRCONFIG: glibc leaves out IPv6 addresses unless this "
         "machine has an IPv6 address other than ::1, and IPv4 ones unless "
-        "it has one other than 127.0.0.1; with only those two, nothing");
+        "it has one other than 127.0.0.1; a machine with only those two "
+        "gets every address, none left out");
 
     wait.tv_sec = opt.timeout;
     wait.tv_usec = 0;
