@@ -561,7 +561,7 @@ local function include_run(el)
     end
     return pandoc.RawBlock("latex",
       "\\begin{terminal}{" .. latex_escape(heading) .. "}\\phantomsection\\label{" ..
-      id .. "}%\n" ..
+      id .. "}\\hypertarget{" .. id .. "}{}%\n" ..
       "\\begin{Verbatim}[breaklines,breakanywhere,fontsize=\\footnotesize]\n" ..
       text .. "\n\\end{Verbatim}\n\\end{terminal}")
   end
@@ -853,10 +853,28 @@ local function is_lead_in(b)
   return last and last.t == "Str" and last.text:match(":$") ~= nil
 end
 
+-- About how many lines a short table takes on paper (a row may wrap to
+-- two lines): the room it asks for, so that it is not cut a row or two
+-- from its end. A long table still breaks, its head repeated.
+local function table_lines(t)
+  local rows = 0
+  for _, body in ipairs(t.bodies or {}) do
+    rows = rows + #body.body
+  end
+  return math.min(2 * rows + 4, 20)
+end
+
+-- A label in bold alone in its paragraph ("**echo-client**") before a
+-- table or a box names it, as a lead-in does.
+local function is_label(b)
+  return b ~= nil and b.t == "Para" and #b.content == 1 and b.content[1].t == "Strong"
+end
+
 local function paper_blocks(blocks)
   local out = pandoc.List()
   for i, b in ipairs(blocks) do
     local nxt = blocks[i + 1]
+    local prev = blocks[i - 1]
     if b.t == "Header" and b.level == 1 then
       local num = b.attributes["number"]
       if b.attributes["first-appendix"] then
@@ -876,8 +894,16 @@ local function paper_blocks(blocks)
       local room = 7
       if is_box(nxt) then
         room = 12
+        if nxt.t == "Table" then
+          room = math.max(room, 2 + table_lines(nxt))
+        end
       elseif is_lead_in(nxt) and is_box(blocks[i + 2]) then
         room = 8 + para_lines(nxt)
+      end
+      -- A heading, one paragraph and a short table: kept together.
+      local third = blocks[i + 2]
+      if nxt and nxt.t == "Para" and third and third.t == "Table" then
+        room = math.max(room, 3 + para_lines(nxt) + table_lines(third))
       end
       -- A diagram right after the heading and its first paragraph cannot
       -- break: the heading goes where the diagram goes.
@@ -886,13 +912,21 @@ local function paper_blocks(blocks)
       end
       out:insert(pandoc.RawBlock("latex", "\\Needspace{" .. room .. "\\baselineskip}"))
       out:insert(b)
-    elseif is_lead_in(b) and is_box(nxt) then
+    elseif (is_lead_in(b) or is_label(b)) and is_box(nxt) then
       -- "Then read until the server closes:" stays with its box: room for
-      -- the whole paragraph and the first lines of the box.
-      out:insert(pandoc.RawBlock("latex", "\\Needspace{" .. (para_lines(b) + 5) ..
+      -- the whole paragraph and the first lines of the box (or the whole
+      -- of a short table).
+      local box_lines = nxt.t == "Table" and table_lines(nxt) or 5
+      out:insert(pandoc.RawBlock("latex", "\\Needspace{" .. (para_lines(b) + box_lines) ..
         "\\baselineskip}"))
       out:insert(b)
       out:insert(pandoc.RawBlock("latex", "\\nopagebreak[4]"))
+    elseif b.t == "Table" and not (prev and (prev.t == "Header" or
+      ((is_lead_in(prev) or is_label(prev)) and is_box(b)))) then
+      -- A short table on its own stays whole.
+      out:insert(pandoc.RawBlock("latex", "\\Needspace{" .. table_lines(b) ..
+        "\\baselineskip}"))
+      out:insert(b)
     else
       out:insert(b)
     end
