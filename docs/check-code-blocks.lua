@@ -23,6 +23,9 @@ Environment: CHECK_ROOT, the directory include= paths are relative to;
 CHECK_FILE, the Markdown file's name for the messages.
 ]]
 
+-- Shared with the other filter: docs/listing.lua, next to this file.
+local listing = dofile((PANDOC_SCRIPT_FILE:match("^(.*/)") or "./") .. "listing.lua")
+
 local root = os.getenv("CHECK_ROOT") or "."
 local file = os.getenv("CHECK_FILE") or "?"
 local problems = 0
@@ -94,21 +97,6 @@ local function lines_of(text)
   return lines
 end
 
--- The first and last line of function NAME's definition (see include.lua).
-local function function_range(lines, name)
-  local pat = "[%s%*]" .. name:gsub("[%^%$%(%)%%%.%[%]%*%+%-%?]", "%%%0") .. "%("
-  local first
-  for i, line in ipairs(lines) do
-    if not first and line:match("^[%a_]") and (" " .. line):match(pat)
-      and not line:match(";%s*$") then
-      first = i
-    elseif first and line:match("^}") then
-      return first, i
-    end
-  end
-  return nil
-end
-
 local function check_include(el)
   local path = el.attributes["include"]
   local ext = path:match("%.(%w+)$")
@@ -157,7 +145,7 @@ local function check_include(el)
   end
   local fn = el.attributes["function"]
   if fn then
-    first, last = function_range(lines, fn)
+    first, last = listing.function_range(lines, fn)
     if not first then
       report('include="' .. path .. '" function="' .. fn .. '": no such function')
       return

@@ -78,6 +78,9 @@ build with a message naming it. A C code block that is not an include
 stops it too: no C is pasted into docs/.
 ]]
 
+-- Shared with the other filter: docs/listing.lua, next to this file.
+local listing = dofile((PANDOC_SCRIPT_FILE:match("^(.*/)") or "./") .. "listing.lua")
+
 local runs_dir = "build/runs"
 local diagram_dir = "build/handout"
 local repo_url = ""
@@ -179,31 +182,15 @@ local function find_region(lines, path, name)
   return first, last
 end
 
--- The [first, last] lines of the definition of function NAME: from the
--- line at the left margin that has "NAME(" (and is not a prototype or a
--- call) to the first later line that is "}" at the left margin.
+-- The [first, last] lines of the definition of function NAME, with its
+-- comment (docs/listing.lua); the build stops when there is none.
 local function find_function(lines, path, name)
-  local pat = "[%s%*]" .. name:gsub("[%^%$%(%)%%%.%[%]%*%+%-%?]", "%%%0") .. "%("
-  local first
-  for i, line in ipairs(lines) do
-    if not first and line:match("^[%a_]") and (" " .. line):match(pat)
-      and not line:match(";%s*$") then
-      first = i
-    elseif first and line:match("^}") then
-      -- The comment right above the definition belongs to it.
-      local top = first
-      if top > 1 and lines[top - 1]:match("%*/%s*$") then
-        local j = top - 1
-        while j > 1 and not lines[j]:match("^%s*/%*") do
-          j = j - 1
-        end
-        top = j
-      end
-      return top, i
-    end
+  local first, last = listing.function_range(lines, name)
+  if not first then
+    fail('include="' .. path .. '" function="' .. name .. '": no definition of ' ..
+      name .. "() at the left margin of " .. path)
   end
-  fail('include="' .. path .. '" function="' .. name .. '": no definition of ' ..
-    name .. "() at the left margin of " .. path)
+  return first, last
 end
 
 local function language_of(path)

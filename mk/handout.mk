@@ -36,7 +36,7 @@ HANDOUT_SVG_FIGS := $(patsubst docs/%.dot,$(HANDOUT_DIR)/%.svg,$(HANDOUT_DOT))
 HANDOUT_LESSON_SRC := $(wildcard lessons/*/*.c lessons/*/*.h)
 
 HANDOUT_COMMON := $(HANDOUT_MD) docs/metadata.yaml docs/include.lua \
-                  docs/check-code-blocks.sh docs/check-code-blocks.lua \
+                  docs/check-code-blocks.sh docs/check-code-blocks.lua docs/listing.lua \
                   $(HANDOUT_LESSON_SRC) $(wildcard docs/python/*.py) \
                   $(RUNS_DIR)/.done mk/handout.mk
 
