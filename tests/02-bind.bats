@@ -17,13 +17,28 @@ free_port() {
 }
 
 # hold PROTO ADDR: a Python socket (TCP listening, or UDP) bound to ADDR
-# port 0 in the background; sets PORT to its port.
+# in the background; sets PORT to its port. The port is one that TCP on
+# 127.0.0.1 has free too, and below the kernel's ephemeral range (32768 on
+# up on Linux), so that no other test's socket, given a port by the kernel,
+# can take it on 127.0.0.1 before the lesson binds it there.
 hold() {
     start_bg "$BATS_TEST_TMPDIR/holder" python3 -c '
-import socket, sys, time
+import random, socket, sys, time
 tcp = sys.argv[1] == "tcp"
-s = socket.socket(socket.AF_INET, socket.SOCK_STREAM if tcp else socket.SOCK_DGRAM)
-s.bind((sys.argv[2], 0))
+for _ in range(1000):
+    port = random.randrange(10000, 32000)
+    probe = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    s = socket.socket(socket.AF_INET, socket.SOCK_STREAM if tcp else socket.SOCK_DGRAM)
+    try:
+        probe.bind(("127.0.0.1", port))
+        probe.close()
+        s.bind((sys.argv[2], port))
+        break
+    except OSError:
+        probe.close()
+        s.close()
+else:
+    sys.exit("no free port below 32000")
 if tcp:
     s.listen()
 print("receiving on %s:%d" % s.getsockname(), flush=True)
