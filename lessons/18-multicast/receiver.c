@@ -116,7 +116,9 @@ int main(int argc, char **argv)
         goto fail;
     }
     /* Every address of this machine, so that datagrams to the group and
-       broadcasts to the port both come in: joining picks the group. */
+       broadcasts to the port both come in: joining picks the group. The
+       one lesson not bound to loopback: on a real network, a datagram
+       from another machine to this port comes in too. */
     memset(&addr, 0, sizeof addr);
     addr.sin_family = AF_INET;
     addr.sin_addr.s_addr = htonl(INADDR_ANY);
