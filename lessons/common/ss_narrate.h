@@ -169,6 +169,41 @@ static void ss_out_at_exit(void)
         _exit(1);
 }
 
+/* Narration's width: the terminal's, else $COLUMNS, else 78; at most 100.
+   $COLUMNS is a guess, so it counts from 60 up. A real terminal counts
+   from 40 up: a side-by-side pane of a 120-column projector is 59 wide,
+   and a line wider than the pane would wrap in the middle of a word.
+   On a terminal it is asked again before each line (ss_follow_width), so
+   narration follows a window that is resized, or split after the program
+   started. */
+static inline int ss_width(void)
+{
+    int w = 0, least = 60;
+    const char *cols = getenv("COLUMNS");
+#ifdef TIOCGWINSZ
+    struct winsize ws;
+    if (isatty(STDOUT_FILENO) && ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 &&
+        ws.ws_col > 0) {
+        w = ws.ws_col;
+        least = 40;
+    }
+#endif
+    /* cppcheck sees no system header, so no TIOCGWINSZ: */
+    /* cppcheck-suppress knownConditionTrueFalse */
+    if (w == 0 && cols != NULL)
+        w = atoi(cols);
+    if (w <= 0)
+        return 78;
+    return w < least ? least : w > 100 ? 100 : w;
+}
+
+/* On a terminal, take its width now (it may have changed). */
+static inline void ss_follow_width(void)
+{
+    if (ss_nar.cursor && !ss_nar.stamps)
+        ss_nar.width = ss_width();
+}
+
 /* ------------------------------------------------------------------ */
 /* Lines: wrapped to the width, with a hanging indent.                 */
 /* ------------------------------------------------------------------ */
@@ -190,6 +225,7 @@ static inline void ss_wrap(int indent, int hang, const char *prefix,
     size_t k;
     char line[1024];
 
+    ss_follow_width();
     while (*p != '\0' || first) {
         int lead = first ? indent : indent + hang;
         int room = ss_nar.width - lead - (first ? (int)strlen(prefix) : 0);
@@ -365,8 +401,10 @@ static inline void ss_step_wait(const char *call)
     char line[512], in[256];
     /* ">>> next: " (10) + call + "  [Enter runs it] " (18) fit the width;
        a longer call is cut, with "...". */
-    int room = ss_nar.width - 28;
+    int room;
 
+    ss_follow_width();
+    room = ss_nar.width - 28;
     if ((int)strlen(call) > room)
         room -= 3;
     if (!ss_out_ready())

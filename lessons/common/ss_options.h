@@ -316,26 +316,6 @@ static inline void ss_std_fds(void)
     }
 }
 
-/* Narration's width: the terminal's, else $COLUMNS, between 60 and 100;
-   78 when neither is known. */
-static inline int ss_width(void)
-{
-    int w = 0;
-    const char *cols = getenv("COLUMNS");
-#ifdef TIOCGWINSZ
-    struct winsize ws;
-    if (isatty(STDOUT_FILENO) && ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0)
-        w = ws.ws_col;
-#endif
-    /* cppcheck sees no system header, so no TIOCGWINSZ: */
-    /* cppcheck-suppress knownConditionTrueFalse */
-    if (w == 0 && cols != NULL)
-        w = atoi(cols);
-    if (w == 0)
-        return 78;
-    return w < 60 ? 60 : w > 100 ? 100 : w;
-}
-
 /*
  * Parse the command line and set up output and signals. Exits 0 after
  * --help and 2 on a bad option, with one line on stderr naming it.
