@@ -388,6 +388,35 @@ client_session() {
     [ "${T[2]}" -gt $((T[0] + H[0])) ] || [ "${T[2]}" -eq $((T[0] + H[0] + 1)) ]
     [ "${L[2]}" -eq 0 ]
     [ "${W[2]}" -eq 120 ]
+
+    # The narration wraps at each pane's own width (one of them is 59
+    # columns), so tmux never wraps a line: the server up to accept(), the
+    # client through connect().
+    step_until 0 '^listening on 127\.0\.0\.1:'
+    step_until 1 '^connect\(3, .*\) = 0$'
+    local p longest
+    for p in 0 1; do
+        longest=$(capture_pane "$p" | sed 's/ *$//' | awk '
+            length($0) > n { n = length($0) } END { print n + 0 }')
+        echo "pane $p: ${W[$p]} columns, longest line $longest" >&2
+        ((longest <= ${W[$p]})) || {
+            capture_pane "$p" | awk -v w="${W[$p]}" 'length($0) > w' >&2
+            false
+        }
+        ((longest >= ${W[$p]} - 12)) # it did fill the pane
+    done
+}
+
+# step_until PANE REGEX: press Enter in the pane (at most 12 times) until
+# it shows REGEX.
+step_until() {
+    local k
+    for ((k = 0; k < 12; k++)); do
+        capture_pane "$1" | grep -Eq -- "$2" && return 0
+        tm send-keys -t "sockstep-04:0.$1" Enter
+        wait_pane "$1" '(\[Enter runs it\] *$)|'"$2"
+    done
+    wait_pane "$1" "$2"
 }
 
 @test "demo: below 120 columns the three panes are stacked" {
