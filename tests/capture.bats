@@ -148,6 +148,11 @@ in_order() {
     for pair in 04 06 08; do
         run timeout 60 "$CAPTURE" "$pair"
         assert_success
+        # (On an 80-column terminal, every line fits.)
+        local line
+        for line in "${lines[@]}"; do
+            ((${#line} <= 79)) || fail "$pair: wider than 79 columns: $line"
+        done
         in_order "$pair" "$output"
     done
 }
@@ -193,4 +198,48 @@ TIMELINE
     run "$ROOT/tests/capture-order" 08 "$BATS_TEST_TMPDIR/interleaved"
     assert_failure 1
     assert_output --partial "sender: sendto() was called"
+}
+
+@test "capture: a line too long for 79 columns goes on below it, and nothing is cut" {
+    local long x63
+    long='recvfrom(3, "an eighty-character line of text sent in one datagram, to see it wrap", 512, MSG_TRUNC, 127.0.0.1:40000, 16) = 70'
+    x63=$(printf 'x%.0s' {1..63})
+    {
+        printf 'call\t1.000\t1.500\tsender\t%s = 63\t%s\n' \
+            "sendto(3, \"$x63\", 63, 0, 127.0.0.1:40000, 16)" \
+            "sendto(3, \"$x63\", 63, 0, 127.0.0.1:40000, 16)"
+        printf 'packet\t1.100\t1.100\tpacket\t%s\t\n' \
+            "sender -> receiver  datagram, 63 bytes"
+        printf 'call\t2.000\t2.001\treceiver\t%s\t\n' "$long"
+    } >"$BATS_TEST_TMPDIR/events"
+    run bash -c "awk -F '\t' -f '$ROOT/scripts/lib/timeline.awk' \
+        '$BATS_TEST_TMPDIR/events' | sort -t \"\$(printf '\t')\" -k1,1n -k2,2n |
+        cut -f3- | tr '\001' '\n'"
+    assert_success
+    local line i=0 r=-1
+    for line in "${lines[@]}"; do
+        ((${#line} <= 79)) || fail "wider than 79 columns: $line"
+        [[ "$line" == *"  receiver  "* ]] && r=$i
+        i=$((i + 1))
+    done
+    refute_output --partial "..."
+    # The sender's call, with the packet sent inside it, then its result.
+    assert_line --index 0 --regexp '^ +0\.000  sender    sendto\(3, "x+$'
+    assert_line --regexp '^ +100\.000 +sender -> receiver  datagram, 63 bytes$'
+    assert_line --regexp '^ +500\.000  sender    sendto returned 63$'
+    # The receiver's line in pieces; put together, they are the whole line.
+    [[ "${lines[$r]}" =~ ^\ +1000\.000\ \ receiver\ \ (.*)$ ]]
+    local joined=${BASH_REMATCH[1]}
+    i=$((r + 1))
+    while ((i < ${#lines[@]})) && [[ "${lines[$i]}" =~ ^\ {23}([^ ].*)$ ]]; do
+        joined+=${BASH_REMATCH[1]}
+        i=$((i + 1))
+    done
+    ((i >= r + 2))
+    [ "$joined" = "$long" ]
+    # And the order check reads the pieces as one line.
+    printf '%s\n' "$output" >"$BATS_TEST_TMPDIR/timeline"
+    run "$ROOT/tests/capture-order" 08 "$BATS_TEST_TMPDIR/timeline"
+    assert_success
+    assert_output --regexp '^4 lines, 2 calls checked: ok$'
 }
