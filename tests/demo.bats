@@ -419,6 +419,34 @@ step_until() {
     wait_pane "$1" "$2"
 }
 
+@test "demo: a pane's command line too long for the pane breaks between words, and pastes as one command" {
+    # The pane runner, as a 34-column pane would run it (no tmux needed:
+    # the width comes from tput, which reads COLUMNS without a terminal).
+    local -a cmd=(printf '[%s]' build/06-send-recv-client --port 8888
+        --timeout 300 --step 'two words')
+    run env COLUMNS=34 "$DEMO" --run-in-pane "${cmd[@]}" </dev/null
+    assert_success
+    # The command's own output is the line after the shown command.
+    local -a shown=()
+    local l
+    for l in "${lines[@]}"; do
+        shown+=("$l")
+        [[ "$l" == *" \\" ]] || break
+    done
+    echo "shown as: ${shown[*]}" >&2
+    ((${#shown[@]} > 1))
+    [[ "${shown[0]}" == '$ printf '* ]]
+    for l in "${shown[@]}"; do
+        ((${#l} <= 34))
+    done
+    # Pasted into a shell (without the prompt), the lines are the command.
+    local pasted
+    pasted=$(printf '%s\n' "${shown[@]}")
+    run bash -c "${pasted#\$ }"
+    assert_success
+    assert_output "$(printf '[%s]' "${cmd[@]:2}")"
+}
+
 @test "demo: below 120 columns the three panes are stacked" {
     lecture_session 100 40
     demo_in_pane --timeout 20 --port "$(free_port tcp)" 04
