@@ -129,6 +129,14 @@ twenty() {
     [ "$(grep -c ' exited with status 0$' "$out")" -eq 21 ] || { cat "$out" >&2; false; }
 }
 
+# no_reset_said OUT: no close() in OUT says it reset a connection.
+no_reset_said() {
+    if tr '\n' ' ' <"$1" | tr -s ' ' | grep -q 'RST, not FIN'; then
+        grep -n -B6 -A3 'RST' "$1" >&2
+        return 1
+    fi
+}
+
 @test "12-fork-server: builds alone with one plain cc command, narrated and plain" {
     local cc flags=(-std=c11 -Wall -Wextra -Werror -pedantic)
     for cc in gcc clang; do
@@ -201,6 +209,22 @@ twenty() {
     assert_output --partial "another descriptor still refers to this listening socket"
     assert_output --partial "sends the parent SIGCHLD"
     assert_line "waitpid(-1, [exited 0], 0) = $kid"
+}
+
+@test "12-fork-server: clients that send, read the echo and close at once: no close() claims a reset" {
+    plain && skip "the plain build narrates nothing"
+    # Each child reads its client's line before closing, and the parent's
+    # close() comes while its child holds the socket, so no close() here
+    # resets a connection. The parent once said it did: its child had read
+    # and closed between the parent's look at the unread bytes and the
+    # parent's own check, and a transcript said RST for a FIN.
+    local out="$BATS_TEST_TMPDIR/server"
+    start_server "$out" 12-fork-server --count 30 --timeout 10
+    run timeout 20 python3 -c "$PY_HOLD" "$PORT" 30 0
+    assert_line --index 0 "30 of 30 echoed"
+    wait_exit "$BG_PID" 20
+    [ "$EXIT_STATUS" -eq 0 ]
+    no_reset_said "$out"
 }
 
 @test "12-fork-server: --no-reap leaves the children zombies (state Z in /proc), shown by the server" {

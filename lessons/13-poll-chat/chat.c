@@ -31,7 +31,7 @@
 #include "../common/sockstep.h"
 
 #define MAX_CLIENTS 100
-#define MAX_LINE    512   /* a longer line is relayed in pieces this long */
+#define MAX_LINE    512   /* a line and its newline: longer goes in pieces */
 #define QUEUE_MAX   65536 /* bytes that may wait for one client */
 #define DROPPED     (-1)  /* why a client goes: its queue was full */
 #define LEFT        (-2)  /* it closed its side (recv() returned 0) */
@@ -241,8 +241,9 @@ int main(int argc, char **argv)
         goto fail;
     }
     printf("listening on %s\n", ss_addr(&addr).s);
-    say("lines longer than %d bytes are relayed in pieces; a client may "
-        "fall %d bytes behind before it is dropped",
+    say("a line that does not fit in %d bytes with its newline is relayed "
+        "in pieces; the server keeps at most %d bytes waiting for a client "
+        "(besides what the kernel's buffers hold) before it drops it",
         MAX_LINE, QUEUE_MAX);
 
     while (fd != -1 || n > 0) {

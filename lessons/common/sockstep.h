@@ -35,6 +35,7 @@
 #define SOCKSTEP_H
 
 #include <arpa/inet.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>

@@ -442,7 +442,7 @@ static inline int ss_close(int fd)
 {
     struct ss_call c = {0};
     struct ss_sock was, *s = ss_sock_find(fd);
-    int rc, err, unread = -1, listening = 0;
+    int rc, err, unread = -1, listening = 0, reset = 0;
     unsigned long inode = 0;
 
     memset(&was, 0, sizeof was);
@@ -455,6 +455,22 @@ static inline int ss_close(int fd)
             unread = -1;
 #endif
         listening = was.listening;
+        /* On Linux, closing the last descriptor of a TCP connection with
+         * received bytes unread resets it. Said only when known: no other
+         * descriptor (a forked child's) refers to the socket, so nobody
+         * else can read the bytes; then they are counted again, since
+         * another holder may have read them and closed before the look;
+         * and the connection is still listed, so not already reset. */
+        /* cppcheck sees no system header, so no FIONREAD: */
+        /* cppcheck-suppress knownConditionTrueFalse */
+        if (unread > 0 && was.family != AF_UNIX &&
+            ss_held_elsewhere(fd, inode) == 0) {
+#ifdef FIONREAD
+            if (ioctl(fd, FIONREAD, &unread) == -1)
+                unread = -1;
+#endif
+            reset = unread > 0 && ss_pair_listed(&was) == 1;
+        }
     }
     ss_args(&c, "%d", fd);
     ss_pre(&c, "close");
@@ -509,18 +525,15 @@ static inline int ss_close(int fd)
                         "(dup() or fork() made it), so this close() sent "
                         "nothing: the connection goes on",
                         "");
-            /* The bytes were unread just before close(); another
-             * process sharing the socket may read them meanwhile and
-             * close it with a FIN, so the RST is said only when this
-             * side is gone from /proc/net/tcp, as a reset leaves it. */
-            /* cppcheck sees no system header, so no FIONREAD: */
-            /* cppcheck-suppress knownConditionTrueFalse */
-            else if (unread > 0 && ss_pair_gone(&was)) {
+            else if (reset) {
                 char text[200];
                 snprintf(text, sizeof text,
                          "close() found %d received byte%s nobody had "
-                         "read, so the kernel ended the connection with "
-                         "RST, not FIN",
+                         "read, and this was the last descriptor: on "
+                         "Linux the kernel ends the connection with RST, "
+                         "not FIN",
+                         /* cppcheck sees no FIONREAD (no system header) */
+                         /* cppcheck-suppress knownConditionTrueFalse */
                          unread, unread == 1 ? "" : "s");
                 ss_wrap(4, 0, "", text, "");
             }
@@ -858,12 +871,14 @@ static inline int ss_setsockopt(int fd, int level, int name, const void *v,
     } else if (rc == 0 && level == SOL_SOCKET &&
                (name == SO_RCVTIMEO || name == SO_SNDTIMEO)) {
         if (name == SO_RCVTIMEO)
-            ss_tell(SS_K_RCVTIMEO, "SO_RCVTIMEO: a recv() or accept() on "
-                    "fd %d that waits longer than this fails with EAGAIN",
+            ss_tell(SS_K_RCVTIMEO, "SO_RCVTIMEO: a recv() on fd %d (on "
+                    "Linux, an accept() too) that waits longer than this "
+                    "fails with EAGAIN",
                     fd);
         else
             ss_tell(SS_K_SNDTIMEO, "SO_SNDTIMEO: a send() on fd %d that "
-                    "waits longer than this fails with EAGAIN; on Linux "
+                    "waits longer than this fails with EAGAIN, or returns "
+                    "the bytes it did send if there were some; on Linux "
                     "connect() is bounded too, and fails with %s",
                     fd, ss_is_unix(fd) ? "EAGAIN (a Unix socket's waits "
                                          "while the server's queue is full)"
@@ -951,10 +966,11 @@ static inline int ss_getsockopt(int fd, int level, int name, void *v,
 #ifdef SO_PEERCRED
     if (rc == 0 && level == SOL_SOCKET && name == SO_PEERCRED)
         ss_tell(SS_K_PEERCRED, "SO_PEERCRED (Linux): who is at the other "
-                "end of a Unix socket, as the kernel recorded it when the "
-                "connection was made: the peer's process id, user id and "
-                "group id. The peer cannot forge them; a server can decide "
-                "by them what a client may do");
+                "end of a Unix socket: the peer's process id, user id and "
+                "group id, as the kernel recorded them, a client's at its "
+                "connect(), a server's at its listen() (or at "
+                "socketpair()). The peer cannot forge them; a server can "
+                "decide by them what a client may do");
 #endif
     if (rc == 0 && level == SOL_SOCKET && name == SO_ERROR &&
         *len == sizeof(int)) {
@@ -1170,9 +1186,11 @@ static inline int ss_poll(struct pollfd *fds, nfds_t n, int timeout)
         ss_wrap(4, 4, "ready: ", line, "");
         ss_tell(SS_K_POLL, "poll() returns how many descriptors have "
                 "something to report (revents): POLLIN means a recv(), "
-                "accept() or read() will not wait, POLLOUT a send(), POLLHUP "
-                "that the peer hung up, POLLERR an error to read with "
-                "SO_ERROR");
+                "accept() or read() will not wait, POLLOUT a send(), POLLERR "
+                "an error to read with SO_ERROR, and POLLHUP that the "
+                "connection is closed both ways (on Linux: a reset, a "
+                "failed connect(), or both sides shut down; the peer's FIN "
+                "alone shows as POLLIN, and recv() returns 0)");
     } else if (rc == 0) {
         ss_wrap(4, 4, "", "nothing was ready before the timeout", "");
     }
@@ -1462,8 +1480,9 @@ static inline int ss_epoll_ctl(int ep, int op, int fd, struct epoll_event *e)
                 "reports fd %d when something new happens to it (data or a "
                 "connection arrives, room appears in the send buffer), not "
                 "as long as its state lasts. What is left unread is not "
-                "reported again, so on each event the program reads (or "
-                "accepts, or sends) until the call fails with EAGAIN",
+                "reported again until something new arrives, so on each "
+                "event the program reads (or accepts, or sends) until the "
+                "call fails with EAGAIN",
                 fd);
     errno = err;
     return rc;
@@ -1500,8 +1519,9 @@ static inline int ss_epoll_wait(int ep, struct epoll_event *ev, int max,
                 "descriptors are ready and puts each one's events at the "
                 "start of the array, with the data the program gave "
                 "epoll_ctl() for it: EPOLLIN means a recv() or accept() "
-                "will not wait, EPOLLOUT a send(), EPOLLHUP or EPOLLERR "
-                "that the connection is over or has failed");
+                "will not wait, EPOLLOUT a send(), EPOLLERR that it has "
+                "failed, EPOLLHUP that it is closed both ways (the peer's "
+                "FIN alone shows as EPOLLIN)");
     } else if (rc == 0) {
         ss_wrap(4, 4, "", "nothing was ready before the timeout", "");
     }

@@ -52,8 +52,8 @@ static const struct ss_errinfo ss_errors[] = {
      "connection on this port that closed less than 60 s ago and waits "
      "in TIME_WAIT (on Linux)",
      "see who holds it: ss -tanp 'sport = :{port}' (ss -uanp for UDP; a "
-     "TCP socket that is only bound shows in no list of ss); or use "
-     "another --port, or --port 0 to let the kernel choose"},
+     "TCP socket that is only bound is not listed by ss by default); or "
+     "use another --port, or --port 0 to let the kernel choose"},
     {EADDRINUSE, NULL, "EADDRINUSE",
      "the address is taken by another socket",
      "see who holds it: ss -tanp 'sport = :{port}'"},

@@ -292,23 +292,94 @@ static inline int ss_by_pair_quiet(const struct ss_procsock *s,
 }
 
 /*
- * Whether this side of a closed connection is gone from /proc/net/tcp, as
- * it is at once after a close() that reset it; a FIN leaves FIN_WAIT or
- * TIME_WAIT behind. 0 when it cannot tell (not Linux, narration off).
+ * Whether this connection is listed in /proc/net/tcp (or tcp6) now: 1 or
+ * 0, -1 when it cannot tell (not Linux, narration off, a failed read). A
+ * connection already ended by a reset is no longer listed.
  */
-static inline int ss_pair_gone(const struct ss_sock *was)
+static inline int ss_pair_listed(const struct ss_sock *was)
 {
 #ifdef __linux__
     struct ss_pair p;
+    int n;
 
     if (ss_muted || was->plen == 0)
-        return 0;
+        return -1;
     p.local = &was->local;
     p.peer = &was->peer;
-    return ss_proc_walk("tcp", ss_by_pair_quiet, &p) == 0;
+    n = ss_proc_walk("tcp", ss_by_pair_quiet, &p);
+    return n < 0 ? -1 : n > 0;
 #else
     (void)was;
-    return 0;
+    return -1;
+#endif
+}
+
+/* Whether directory DIR (a /proc/PID/fd) has a link to socket:[inode],
+   other than SKIP (-1: none): 1 or 0. */
+static inline int ss_fd_dir_has(const char *dir, unsigned long inode, int skip)
+{
+    char path[384], link[64], want[64];
+    struct dirent *e;
+    DIR *d = opendir(dir);
+    int found = 0;
+    ssize_t len;
+
+    if (d == NULL)
+        return 0; /* gone, or another user's: cannot hold our socket */
+    snprintf(want, sizeof want, "socket:[%lu]", inode);
+    while (!found && (e = readdir(d)) != NULL) {
+        if (e->d_name[0] == '.' || (skip >= 0 && atoi(e->d_name) == skip))
+            continue;
+        snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+        len = readlink(path, link, sizeof link - 1);
+        if (len > 0) {
+            link[len] = '\0';
+            found = strcmp(link, want) == 0;
+        }
+    }
+    closedir(d);
+    return found;
+}
+
+/*
+ * Before close(fd): does another descriptor refer to the same socket, in
+ * this process (dup()) or in another one (fork(), SCM_RIGHTS)? 1 or 0, -1
+ * when it cannot tell (not Linux, narration off, no inode). Processes of
+ * other users cannot be read and are not counted.
+ */
+static inline int ss_held_elsewhere(int fd, unsigned long inode)
+{
+#ifdef __linux__
+    char dir[64];
+    struct dirent *e;
+    DIR *proc;
+    long self = (long)getpid();
+    int found, saved = errno;
+
+    if (ss_muted || inode == 0)
+        return -1;
+    found = ss_fd_dir_has("/proc/self/fd", inode, fd);
+    proc = found ? NULL : opendir("/proc");
+    if (!found && proc == NULL) {
+        errno = saved;
+        return -1;
+    }
+    while (!found && (e = readdir(proc)) != NULL) {
+        char *end;
+        long pid = strtol(e->d_name, &end, 10);
+        if (pid <= 0 || *end != '\0' || pid == self)
+            continue;
+        snprintf(dir, sizeof dir, "/proc/%ld/fd", pid);
+        found = ss_fd_dir_has(dir, inode, -1);
+    }
+    if (proc != NULL)
+        closedir(proc);
+    errno = saved;
+    return found;
+#else
+    (void)fd;
+    (void)inode;
+    return -1;
 #endif
 }
 
@@ -446,8 +517,9 @@ static inline void ss_kernel_after_close(const struct ss_sock *was)
         found = ss_proc_walk("tcp", ss_by_pair, &p);
         if (found == 0) {
             snprintf(text, sizeof text,
-                     "the connection %s -> %s is gone from /proc/net/tcp",
-                     ss_addr(&was->local).s, ss_addr(&was->peer).s);
+                     "the connection %s -> %s is gone from /proc/net/%s",
+                     ss_addr(&was->local).s, ss_addr(&was->peer).s,
+                     was->family == AF_INET6 ? "tcp6" : "tcp");
             ss_kernel_line(text);
             /* Its other end, when that is on this machine too. */
             p.local = &was->peer;
