@@ -12,7 +12,7 @@ import select
 import socket
 import sys
 
-MAX_LINE = 512  # a longer line is relayed in pieces this long
+MAX_LINE = 512  # a line and its newline: longer goes in pieces
 QUEUE_MAX = 65536  # bytes that may wait for one client
 
 ap = argparse.ArgumentParser()

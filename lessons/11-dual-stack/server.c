@@ -11,8 +11,9 @@
  *        (or: cc lessons/11-dual-stack/server.c -o server)
  * Run:   build/11-dual-stack-server
  *        and in a second terminal: build/10-getaddrinfo --host ::1
- *        (IPv4 clients need --host ::, every address of this machine:
- *        then build/10-getaddrinfo --host 127.0.0.1 connects too)
+ *        (for IPv4 clients, give the server --host :: (every address)
+ *        or --host 127.0.0.1 (it becomes ::ffff:127.0.0.1): then
+ *        build/10-getaddrinfo --host 127.0.0.1 connects too)
  *
  * Every socket call below narrates itself: sockstep.h wraps each one in a
  * macro of the same name that prints it as strace would. Build with

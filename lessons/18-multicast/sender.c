@@ -3,11 +3,12 @@
  *
  * The sender. One sendto() to a multicast group reaches every member;
  * three options decide where the datagram goes: IP_MULTICAST_IF (out of
- * which interface), IP_MULTICAST_TTL (how many routers it may cross) and
- * IP_MULTICAST_LOOP (whether members on this machine get a copy). By
- * default it sends out of the loopback interface, which keeps everything
- * on this machine. With --broadcast it sends to the loopback network's
- * broadcast address instead, which needs SO_BROADCAST first.
+ * which interface), IP_MULTICAST_TTL (one more than the number of routers
+ * it may cross: 1 keeps it on the local network) and IP_MULTICAST_LOOP
+ * (whether members on this machine get a copy). By default it sends out
+ * of the loopback interface, which keeps everything on this machine.
+ * With --broadcast it sends to the loopback network's broadcast address
+ * instead, which needs SO_BROADCAST first.
  *
  * Build: make 18-multicast-sender
  *        (or: cc lessons/18-multicast/sender.c -o sender)

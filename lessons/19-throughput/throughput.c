@@ -8,7 +8,8 @@
  * --sockbuf sets the socket buffers, --exchanges times small request/reply
  * exchanges (Nagle's algorithm meets delayed ACKs; --nodelay), and
  * --sendfile sends a file without copying it through the program.
- * Linux only: sendfile() is Linux's own call.
+ * Linux only: this sendfile(), from <sys/sendfile.h>, is Linux's own
+ * (FreeBSD and macOS have a sendfile() with other arguments).
  *
  * Build: make 19-throughput  (or: cc lessons/19-throughput/throughput.c)
  * Run:   build/19-throughput --receive
