@@ -45,51 +45,131 @@ static inline const char *ss_tcp_state(int st)
     return st > 0 && st < 12 ? names[st] : "?";
 }
 
-/* Parse "0100007F:22B8" (v4) or 32 hex digits ":port" (v6). */
-static inline int ss_proc_addr(const char *text, struct sockaddr_storage *ss)
+/*
+ * The parsing below is written out by hand, not with sscanf(): a busy
+ * machine lists tens of thousands of connections (TIME_WAIT ones among
+ * them), each narrated call may read the whole list, and sscanf() made
+ * that slow enough to be felt.
+ */
+
+/* The value of hex digit C, or -1. */
+static inline int ss_hexval(char c)
 {
-    unsigned w[4], port;
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    return -1;
+}
+
+/* Read up to MAX hex digits at *P into *V (at least one); 0 if there were
+   none. *P moves past them. */
+static inline int ss_hexnum(const char **p, int max, unsigned long *v)
+{
+    int d, n = 0;
+
+    *v = 0;
+    while (n < max && (d = ss_hexval(**p)) >= 0) {
+        *v = *v * 16 + (unsigned long)d;
+        ++*p;
+        n++;
+    }
+    return n > 0;
+}
+
+static inline void ss_skip_blanks(const char **p)
+{
+    while (**p == ' ' || **p == '\t')
+        ++*p;
+}
+
+/* Parse "0100007F:22B8" (v4) or 32 hex digits ":port" (v6) at *P. Each
+   group of 8 digits is one 32-bit word in memory order. */
+static inline int ss_proc_addr(const char **p, struct sockaddr_storage *ss)
+{
+    const char *q;
+    unsigned long port, w;
+    uint32_t words[4];
+    int n = 0, i;
 
     memset(ss, 0, sizeof *ss);
-    if (sscanf(text, "%8x%8x%8x%8x:%x", &w[0], &w[1], &w[2], &w[3],
-               &port) == 5) {
+    ss_skip_blanks(p);
+    for (q = *p; ss_hexval(*q) >= 0; q++)
+        n++;
+    if ((n != 8 && n != 32) || *q != ':')
+        return -1;
+    for (i = 0; i < n / 8; i++) {
+        ss_hexnum(p, 8, &w);
+        words[i] = (uint32_t)w;
+    }
+    ++*p; /* the ':' */
+    if (!ss_hexnum(p, 4, &port))
+        return -1;
+    if (n == 32) {
         struct sockaddr_in6 *a = (struct sockaddr_in6 *)ss;
-        uint32_t words[4];
-        int i;
-        for (i = 0; i < 4; i++)
-            words[i] = (uint32_t)w[i]; /* each word in memory order */
         a->sin6_family = AF_INET6;
         memcpy(&a->sin6_addr, words, sizeof words);
         a->sin6_port = htons((unsigned short)port);
-        return 0;
-    }
-    if (sscanf(text, "%8x:%x", &w[0], &port) == 2) {
+    } else {
         struct sockaddr_in *a = (struct sockaddr_in *)ss;
-        uint32_t word = (uint32_t)w[0];
         a->sin_family = AF_INET;
-        memcpy(&a->sin_addr, &word, sizeof word);
+        memcpy(&a->sin_addr, &words[0], sizeof words[0]);
         a->sin_port = htons((unsigned short)port);
-        return 0;
     }
-    return -1;
+    return 0;
+}
+
+/* Skip one field of blanks and non-blanks. */
+static inline void ss_skip_field(const char **p)
+{
+    ss_skip_blanks(p);
+    while (**p != '\0' && **p != ' ' && **p != '\t')
+        ++*p;
+}
+
+/* Parse one line of /proc/net/{tcp,udp}[6]:
+   "  sl  local_address rem_address   st tx_queue:rx_queue tr:tm->when
+   retrnsmt   uid  timeout inode ..."; 0 if it is one (not the header). */
+static inline int ss_proc_line(const char *p, struct ss_procsock *s)
+{
+    unsigned long st;
+    int i;
+
+    ss_skip_blanks(&p);
+    while (*p >= '0' && *p <= '9')
+        p++;
+    if (*p++ != ':')
+        return -1; /* the header line */
+    if (ss_proc_addr(&p, &s->local) != 0 ||
+        ss_proc_addr(&p, &s->remote) != 0)
+        return -1;
+    ss_skip_blanks(&p);
+    if (!ss_hexnum(&p, 2, &st))
+        return -1;
+    ss_skip_blanks(&p);
+    if (!ss_hexnum(&p, 8, &s->txq) || *p++ != ':' ||
+        !ss_hexnum(&p, 8, &s->rxq))
+        return -1;
+    for (i = 0; i < 4; i++) /* tr:tm->when, retrnsmt, uid, timeout */
+        ss_skip_field(&p);
+    ss_skip_blanks(&p);
+    if (*p < '0' || *p > '9')
+        return -1;
+    s->inode = strtoul(p, NULL, 10);
+    s->state = (int)st;
+    return 0;
 }
 
 /* Read the next entry of an open /proc/net/{tcp,udp}[6]; 1 if one was. */
 static inline int ss_proc_next(FILE *f, struct ss_procsock *s)
 {
-    char line[512], la[64], ra[64];
-    unsigned st;
+    char line[512];
 
-    while (fgets(line, sizeof line, f) != NULL) {
-        if (sscanf(line, " %*d: %63s %63s %x %lx:%lx %*x:%*x %*x %*u %*d %lu",
-                   la, ra, &st, &s->txq, &s->rxq, &s->inode) != 6)
-            continue; /* the header line */
-        if (ss_proc_addr(la, &s->local) != 0 ||
-            ss_proc_addr(ra, &s->remote) != 0)
-            continue;
-        s->state = (int)st;
-        return 1;
-    }
+    while (fgets(line, sizeof line, f) != NULL)
+        if (ss_proc_line(line, s) == 0)
+            return 1;
     return 0;
 }
 
