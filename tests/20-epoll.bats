@@ -211,6 +211,55 @@ print(got, unread)' "$PORT"
     assert_line "edge-triggered, reading once per event"
 }
 
+# ten_thousand N MODE: in a network namespace of its own where one can be
+# made, start the server, run N load clients against it and wait for the
+# server to end; the outputs land in $BATS_TEST_TMPDIR/{server,load}MODE
+# and the script prints "load_status=S" and "server_status=S". In its own
+# namespace, the 20,000 sockets and the TIME_WAIT entries they leave
+# behind for 60 s stay out of the /proc/net/tcp that the tests running
+# beside this one read on every narrated call.
+ten_thousand() {
+    local n="$1" mode="$2" wrap=() netns=no
+    cat >"$BATS_TEST_TMPDIR/tenk.sh" <<'SH'
+set -u
+bin=$1 load=$2 n=$3 mode=$4 out=$5 netns=$6
+if [[ $netns == yes ]]; then
+    ip link set lo up || exit 97
+fi
+# shellcheck disable=SC2086
+"$bin" --port 0 --count "$n" --quiet-after 5 --timeout 20 $mode \
+    >"$out/server$mode" 2>&1 &
+pid=$!
+trap 'kill "$pid" 2>/dev/null' EXIT
+port=
+for ((i = 0; i < 200; i++)); do
+    port=$(sed -nE 's/^listening on 127\.0\.0\.1:([0-9]+)$/\1/p' \
+        "$out/server$mode")
+    [[ -n $port ]] && break
+    sleep 0.05
+done
+[[ -n $port ]] || { echo "no listening line"; exit 98; }
+status=0
+timeout 60 "$load" --port "$port" --clients "$n" --check --seconds 30 \
+    >"$out/load$mode" 2>&1 || status=$?
+echo "load_status=$status"
+for ((i = 0; i < 600; i++)); do
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.05
+done
+kill -0 "$pid" 2>/dev/null && { echo "server still running"; exit 99; }
+status=0
+wait "$pid" || status=$?
+echo "server_status=$status"
+SH
+    if unshare -rn true 2>/dev/null; then
+        wrap=(unshare -rn) netns=yes
+    fi
+    run timeout 55 "${wrap[@]}" bash "$BATS_TEST_TMPDIR/tenk.sh" \
+        "$BIN/20-epoll-server" "$BATS_FILE_TMPDIR/load" "$n" "$mode" \
+        "$BATS_TEST_TMPDIR" "$netns" 3>&-
+}
+
 @test "20-epoll: 10,000 concurrent connections on loopback, every one echoed (up to the hard fd limit)" {
     local n=10000 hard mode
     hard=$(ulimit -Hn)
@@ -218,16 +267,15 @@ print(got, unread)' "$PORT"
         n=$((hard - 100))
         echo "# the hard limit on open files is $hard: $n connections" >&3
     fi
+    unshare -rn true 2>/dev/null ||
+        echo "# no network namespace here: on this machine's loopback" >&3
     for mode in "" --edge; do
-        # shellcheck disable=SC2086
-        start_server "$BATS_TEST_TMPDIR/server$mode" 20-epoll-server \
-            --count "$n" --quiet-after 5 --timeout 20 $mode
-        run timeout 60 "$BATS_FILE_TMPDIR/load" --port "$PORT" --clients "$n" \
-            --check --seconds 30
+        ten_thousand "$n" "$mode"
         assert_success
+        assert_output "load_status=0
+server_status=0"
+        run cat "$BATS_TEST_TMPDIR/load$mode"
         assert_output --regexp "^clients=$n connected=$n answered=$n .* failed=0 echoed=$n mismatched=0 open_at_once=$n$"
-        wait_exit "$BG_PID" 30
-        [ "$EXIT_STATUS" -eq 0 ]
         run cat "$BATS_TEST_TMPDIR/server$mode"
         assert_line "served $n clients, at most $n at once, $((n * 64)) bytes echoed"
         assert_line --regexp "^descriptor limit: $hard \(the hard limit is $hard\)$"
