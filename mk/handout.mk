@@ -65,9 +65,21 @@ handout: $(BUILD)/handout.pdf $(BUILD)/handout.html $(BUILD)/handout.epub
 $(HANDOUT_DIR):
 	mkdir -p $@
 
-# The transcripts: rerun whenever a lesson binary or the script changes.
-$(RUNS_DIR)/.done: docs/runs.sh $(BINS)
-	docs/runs.sh $(BUILD) $(RUNS_DIR)
+# The transcripts: rerun whenever the script, the peer it uses or a lesson
+# binary changes in content. A binary rebuilt byte for byte the same (after
+# a change to a comment, say) keeps them: they are the output of that very
+# program. $(RUNS_SUMS) holds the checksums of the last run's inputs.
+RUNS_INPUTS := docs/runs.sh tests/hostile/peer.py $(BINS)
+RUNS_SUMS   := $(BUILD)/runs.sha256
+$(RUNS_DIR)/.done: $(RUNS_INPUTS)
+	@sha256sum $(RUNS_INPUTS) >$(RUNS_SUMS).new
+	@if [ -e $@ ] && cmp -s $(RUNS_SUMS).new $(RUNS_SUMS); then \
+	  echo "$(RUNS_DIR): the runs' programs are the same, byte for byte: transcripts kept"; \
+	else \
+	  echo "docs/runs.sh $(BUILD) $(RUNS_DIR)"; \
+	  docs/runs.sh $(BUILD) $(RUNS_DIR) || { rm -f $(RUNS_SUMS).new; exit 1; }; \
+	fi
+	@mv $(RUNS_SUMS).new $(RUNS_SUMS)
 	touch $@
 
 $(HANDOUT_DIR)/%.pdf: docs/%.dot | $(HANDOUT_DIR)
@@ -85,9 +97,13 @@ $(HANDOUT_DIR)/paper.$(PAPER): | $(HANDOUT_DIR)
 	rm -f $(HANDOUT_DIR)/paper.*
 	touch $@
 
-# pdflatex runs until the table of contents and "page N of M" settle (at
-# most four runs). A line that would run past the margin (an overfull box
-# of more than 1pt) fails the build, naming the line of handout.tex.
+# pdflatex runs until the table of contents and "page N of M" settle: until
+# a run leaves handout.aux and handout.toc as it found them and its log asks
+# for no rerun (at most four runs). The last build's .aux and .toc are kept,
+# so a small change needs one or two runs, not three; if the first run
+# fails with them, they are removed and the runs start again without them.
+# A line that would run past the margin (an overfull box of more than 1pt)
+# fails the build, naming the line of handout.tex.
 $(BUILD)/handout.pdf: $(HANDOUT_COMMON) $(HANDOUT_PDF_FIGS) \
                       docs/preamble.tex $(HANDOUT_DIR)/paper.$(PAPER)
 	docs/check-code-blocks.sh docs
@@ -97,18 +113,27 @@ $(BUILD)/handout.pdf: $(HANDOUT_COMMON) $(HANDOUT_PDF_FIGS) \
 	    -V papersize=$(PAPER) \
 	    -V geometry=top=25mm,bottom=25mm,left=25mm,right=25mm,headheight=14pt \
 	    -o $(HANDOUT_DIR)/handout.tex
-	@set -e; cd $(HANDOUT_DIR); rm -f handout.aux handout.toc; \
-	for run in 1 2 3 4; do \
+	@set -e; cd $(HANDOUT_DIR); kept=$$([ -e handout.aux ] && echo yes || true); \
+	run=0; while [ $$run -lt 4 ]; do \
+	  run=$$((run + 1)); \
+	  for f in aux toc; do cp handout.$$f handout.$$f.before 2>/dev/null || : >handout.$$f.before; done; \
 	  echo "pdflatex $(HANDOUT_DIR)/handout.tex (run $$run)"; \
 	  if ! TEXINPUTS="$(CURDIR):" max_print_line=200 pdflatex \
 	      -interaction=nonstopmode -halt-on-error -file-line-error \
 	      handout.tex >handout.out 2>&1; then \
+	    if [ "$$kept" = yes ]; then \
+	      echo "pdflatex failed with the last build's handout.aux: again without it"; \
+	      rm -f handout.aux handout.toc; kept=; run=0; continue; \
+	    fi; \
 	    grep -A 8 -E '^(!|.*:[0-9]+:)' handout.log >&2 || tail -n 30 handout.out >&2; \
 	    echo "pdflatex failed: see $(HANDOUT_DIR)/handout.log" >&2; exit 1; \
 	  fi; \
-	  grep -q -E 'Rerun to get|Label\(s\) may have changed|undefined references' \
-	    handout.log || break; \
+	  kept=; \
+	  if cmp -s handout.aux handout.aux.before && cmp -s handout.toc handout.toc.before && \
+	     ! grep -q -E 'Rerun to get|Label\(s\) may have changed|undefined references' \
+	       handout.log; then break; fi; \
 	done; \
+	rm -f handout.aux.before handout.toc.before; \
 	if grep -E '^Overfull \\hbox \(([1-9]|[0-9]{2,})[0-9.]*pt too wide\)' \
 	    handout.log >&2; then \
 	  echo "handout.pdf: text runs past the margin (see $(HANDOUT_DIR)/handout.log)" >&2; \
