@@ -4,10 +4,9 @@
 # docs/runs.sh. (The Python equivalents it includes are run against the
 # lessons by tests/python.bats.)
 #
-# setup_file builds it once in the tree, and once more in a copy of the
-# tree without build/ (a build from a clean tree); the tests read what was
-# built. The tests that rebuild (a changed lesson line, US letter) do so in
-# that copy, so the real build/ is never touched by them.
+# setup_file builds it once in the tree; the tests read what was built.
+# The builds in a copy of the tree (from scratch, after a lesson edit, on
+# US letter) are in handout-rebuild.bats, which runs beside this file.
 
 # A whole handout build (lessons, runs, three pdflatex passes) in one test.
 : "${BATS_TEST_TIMEOUT:=300}"
@@ -20,29 +19,15 @@ BUILD_LIMIT=600
 
 setup_file() {
     local log="$BATS_FILE_TMPDIR/make.log"
-    if ! timeout "$BUILD_LIMIT" make -C "$ROOT" handout >"$log" 2>&1; then
+    mkdir -p "$ROOT/build"
+    # handout-rebuild.bats may build it too, at the same time: one at once.
+    if ! flock "$ROOT/build/.handout.lock" \
+        timeout "$BUILD_LIMIT" make -C "$ROOT" handout >"$log" 2>&1; then
         echo "make handout failed:" >&2
         tail -n 40 "$log" >&2
         return 1
     fi
     pdftotext "$ROOT/build/handout.pdf" "$BATS_FILE_TMPDIR/handout.txt"
-
-    # The sanitizer run (SOCKSTEP_BIN set) checks the lessons, not this.
-    if [[ -z "${SOCKSTEP_BIN:-}" ]]; then
-        copy_tree "$BATS_FILE_TMPDIR/tree"
-        if ! timeout "$BUILD_LIMIT" make -C "$BATS_FILE_TMPDIR/tree" handout \
-            >"$log" 2>&1; then
-            echo "make handout in a copy of the tree without build/ failed:" >&2
-            tail -n 40 "$log" >&2
-            return 1
-        fi
-    fi
-}
-
-# copy_tree DIR: the working tree without build/ and .git, to build in.
-copy_tree() {
-    mkdir -p "$1"
-    tar -C "$ROOT" --exclude=./build --exclude=./.git -cf - . | tar -C "$1" -xf -
 }
 
 # squash FILE: the text with all white space (and fvextra's wrap arrow)
@@ -448,61 +433,6 @@ copy_docs() {
     # Readable on a phone: the viewport meta and scrolling code blocks.
     grep -q 'name="viewport" content="width=device-width' "$html"
     grep -q 'overflow-x: auto' "$html"
-}
-
-@test "handout: a copy of the tree without build/ builds the same handout" {
-    if [[ -n "${SOCKSTEP_BIN:-}" ]]; then
-        skip "the handout is built from build/, not from SOCKSTEP_BIN"
-    fi
-    local dir="$BATS_FILE_TMPDIR/tree"
-    [ -s "$dir/build/handout.pdf" ]
-    [ -s "$dir/build/handout.html" ]
-    # The same contents, chapter by chapter and section by section (page
-    # numbers aside: the transcripts are real runs, and a run with other
-    # ports or timings may wrap a line differently).
-    local a b
-    a=$(pdftotext -l 8 "$ROOT/build/handout.pdf" - | grep -v '^built ' | tr -d '[:digit:][:space:]')
-    b=$(pdftotext -l 8 "$dir/build/handout.pdf" - | grep -v '^built ' | tr -d '[:digit:][:space:]')
-    [ "${#a}" -gt 2000 ]
-    [ "$a" = "$b" ]
-    # And about as many pages: a few lines more or less in a transcript.
-    local pa pb
-    pa=$(pdfinfo "$ROOT/build/handout.pdf" | awk '/^Pages:/ { print $2 }')
-    pb=$(pdfinfo "$dir/build/handout.pdf" | awk '/^Pages:/ { print $2 }')
-    echo "pages: $pa here, $pb in the copy"
-    ((pa - pb <= 3 && pb - pa <= 3))
-}
-
-@test "handout: changing a line of a lesson changes the handout on the next build" {
-    if [[ -n "${SOCKSTEP_BIN:-}" ]]; then
-        skip "the handout is built from build/, not from SOCKSTEP_BIN"
-    fi
-    local dir="$BATS_FILE_TMPDIR/tree" file mark
-    file="$dir/lessons/01-socket/socket.c"
-    mark="handout check $$ $RANDOM"
-    printf '/* %s */\n' "$mark" >>"$file"
-    run timeout "$BUILD_LIMIT" make -C "$dir" handout
-    assert_success
-    pdftotext "$dir/build/handout.pdf" "$BATS_TEST_TMPDIR/new.txt"
-    contains "$BATS_TEST_TMPDIR/new.txt" "/* $mark */"
-    grep -q -F "$mark" "$dir/build/handout.html"
-    # Only there: the real handout does not have it.
-    run grep -c -F "$mark" "$ROOT/build/handout.html"
-    assert_output 0
-}
-
-@test "handout: PAPER=letter makes a US-letter PDF; another PAPER is refused" {
-    if [[ -n "${SOCKSTEP_BIN:-}" ]]; then
-        skip "the handout is built from build/, not from SOCKSTEP_BIN"
-    fi
-    local dir="$BATS_FILE_TMPDIR/tree"
-    run timeout "$BUILD_LIMIT" make -C "$dir" handout PAPER=letter
-    assert_success
-    run pdfinfo "$dir/build/handout.pdf"
-    assert_output --regexp 'Page size: +612 x 792 pts \(letter\)'
-    run timeout "$BUILD_LIMIT" make -C "$dir" handout PAPER=tabloid
-    assert_failure
-    assert_output --partial "PAPER must be a4 or letter"
 }
 
 # The measuring script for the phone test: at the page's viewport, no
