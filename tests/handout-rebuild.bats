@@ -7,14 +7,7 @@
 # files may run side by side). The sanitizer run (SOCKSTEP_BIN set) checks
 # the lessons, not this: it skips.
 
-# A whole handout build (lessons, runs, pdflatex passes) in one test.
-: "${BATS_TEST_TIMEOUT:=300}"
-export BATS_TEST_TIMEOUT
-
-load test_helper
-
-# The longest one build may take, in seconds.
-BUILD_LIMIT=600
+load handout_helper
 
 setup_file() {
     local log="$BATS_FILE_TMPDIR/make.log"
@@ -28,13 +21,7 @@ setup_file() {
     fi
     # The real tree's handout, to compare with: built by handout.bats,
     # or being built (then this waits for it), or built here.
-    mkdir -p "$ROOT/build"
-    if ! flock "$ROOT/build/.handout.lock" \
-        timeout "$BUILD_LIMIT" make -C "$ROOT" handout >"$log" 2>&1; then
-        echo "make handout failed:" >&2
-        tail -n 40 "$log" >&2
-        return 1
-    fi
+    build_real_handout "$log"
 }
 
 setup() {
@@ -47,16 +34,6 @@ setup() {
 copy_tree() {
     mkdir -p "$1"
     tar -C "$ROOT" --exclude=./build --exclude=./.git -cf - . | tar -C "$1" -xf -
-}
-
-# contains HAYSTACK_FILE NEEDLE: the file contains the needle, white space
-# (and fvextra's wrap arrow) aside, so that a line wrapped in the PDF still
-# matches.
-contains() {
-    local hay needle
-    hay=$(sed 's/↪//g' "$1" | tr -d '[:space:]')
-    needle=$(printf '%s' "$2" | tr -d '[:space:]')
-    [[ "$hay" == *"$needle"* ]]
 }
 
 @test "handout: a copy of the tree without build/ builds the same handout" {

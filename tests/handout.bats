@@ -8,41 +8,11 @@
 # The builds in a copy of the tree (from scratch, after a lesson edit, on
 # US letter) are in handout-rebuild.bats, which runs beside this file.
 
-# A whole handout build (lessons, runs, three pdflatex passes) in one test.
-: "${BATS_TEST_TIMEOUT:=300}"
-export BATS_TEST_TIMEOUT
-
-load test_helper
-
-# The longest one build may take, in seconds.
-BUILD_LIMIT=600
+load handout_helper
 
 setup_file() {
-    local log="$BATS_FILE_TMPDIR/make.log"
-    mkdir -p "$ROOT/build"
-    # handout-rebuild.bats may build it too, at the same time: one at once.
-    if ! flock "$ROOT/build/.handout.lock" \
-        timeout "$BUILD_LIMIT" make -C "$ROOT" handout >"$log" 2>&1; then
-        echo "make handout failed:" >&2
-        tail -n 40 "$log" >&2
-        return 1
-    fi
+    build_real_handout "$BATS_FILE_TMPDIR/make.log" || return 1
     pdftotext "$ROOT/build/handout.pdf" "$BATS_FILE_TMPDIR/handout.txt"
-}
-
-# squash FILE: the text with all white space (and fvextra's wrap arrow)
-# removed, so that a line wrapped in the PDF still matches.
-squash() {
-    sed 's/↪//g' "$1" | tr -d '[:space:]'
-}
-
-# contains HAYSTACK_FILE NEEDLE: the squashed file contains the squashed
-# needle.
-contains() {
-    local hay needle
-    hay=$(squash "$1")
-    needle=$(printf '%s' "$2" | tr -d '[:space:]')
-    [[ "$hay" == *"$needle"* ]]
 }
 
 # The lesson directories: lessons/NN-name/, not lessons/common/.

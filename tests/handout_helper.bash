@@ -1,0 +1,43 @@
+# What handout.bats and handout-rebuild.bats share: the time a build may
+# take, the one build of the real tree (under a lock, since both files may
+# run at once), and text matching that ignores how the PDF wrapped a line.
+# Load it instead of test_helper: it loads test_helper after raising the
+# per-test limit.
+
+# A whole handout build (lessons, runs, pdflatex passes) in one test.
+: "${BATS_TEST_TIMEOUT:=300}"
+export BATS_TEST_TIMEOUT
+
+load test_helper
+
+# The longest one build may take, in seconds.
+BUILD_LIMIT=600
+
+# build_real_handout LOG: make handout in the real tree, one build at a
+# time (the other file may be building it: then this waits, and finds it
+# up to date). On failure, says so with the end of LOG, and returns 1.
+build_real_handout() {
+    local log="$1"
+    mkdir -p "$ROOT/build"
+    if ! flock "$ROOT/build/.handout.lock" \
+        timeout "$BUILD_LIMIT" make -C "$ROOT" handout >"$log" 2>&1; then
+        echo "make handout failed:" >&2
+        tail -n 40 "$log" >&2
+        return 1
+    fi
+}
+
+# squash FILE: the text with all white space (and fvextra's wrap arrow)
+# removed, so that a line wrapped in the PDF still matches.
+squash() {
+    sed 's/↪//g' "$1" | tr -d '[:space:]'
+}
+
+# contains HAYSTACK_FILE NEEDLE: the squashed file contains the squashed
+# needle.
+contains() {
+    local hay needle
+    hay=$(squash "$1")
+    needle=$(printf '%s' "$2" | tr -d '[:space:]')
+    [[ "$hay" == *"$needle"* ]]
+}
