@@ -226,6 +226,9 @@ bin=$1 load=$2 n=$3 mode=$4 out=$5 netns=$6
 if [[ $netns == yes ]]; then
     ip link set lo up || exit 97
 fi
+# The file exists before the server starts, so the first read below
+# cannot come before the background shell has made it.
+: >"$out/server$mode"
 # shellcheck disable=SC2086
 "$bin" --port 0 --count "$n" --quiet-after 5 --timeout 20 $mode \
     >"$out/server$mode" 2>&1 &
