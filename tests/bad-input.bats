@@ -65,7 +65,7 @@ takes_names() {
     local l n=0
     for l in "${LESSON_LIST[@]}"; do
         if ! takes_option "$l" --port; then
-            bad --port 'unknown' "$l" --port 1
+            bad --port 'unknown' "$l" --port 0
             continue
         fi
         n=$((n + 1))
@@ -73,7 +73,7 @@ takes_names() {
         bad --port "$PORT_OK" "$l" --port 70000
         bad --port "$PORT_OK" "$l" --port 65536
         bad --port "$PORT_OK" "$l" --port 99999999999999999999999
-        bad --port "$PORT_OK" "$l" --port 80x
+        bad --port "$PORT_OK" "$l" --port 0x
         bad --port "$PORT_OK" "$l" --port=
         bad --port "$PORT_OK" "$l" --port ''
         takes_names "$l" || bad --port "$PORT_OK" "$l" --port abc

@@ -312,7 +312,7 @@ copy_docs() {
     dir="$BATS_TEST_TMPDIR/d"
     copy_docs "$dir"
     # shellcheck disable=SC2016 # Markdown, not an expansion
-    printf '\nRun `build/06-send-recv-client --host 127.0.0.1 --port 8888 --timeout 300 --step`.\n' \
+    printf '\nRun `build/06-send-recv-client --host 127.0.0.1 --port 0 --timeout 3000 --step`.\n' \
         >>"$dir/docs/pitfalls.md"
     run "$ROOT/docs/check-code-blocks.sh" "$dir/docs"
     assert_failure 1
