@@ -422,7 +422,7 @@ step_until() {
 @test "demo: a pane's command line too long for the pane breaks between words, and pastes as one command" {
     # The pane runner, as a 34-column pane would run it (no tmux needed:
     # the width comes from tput, which reads COLUMNS without a terminal).
-    local -a cmd=(printf '[%s]' build/06-send-recv-client --port 8888
+    local -a cmd=(printf '[%s]' build/06-send-recv-client --port 0
         --timeout 300 --step 'two words')
     run env COLUMNS=34 "$DEMO" --run-in-pane "${cmd[@]}" </dev/null
     assert_success
