@@ -12,6 +12,11 @@
 CC      ?= cc
 CFLAGS  ?= -std=c11 -Wall -Wextra -Werror -pedantic -O2 -g
 BUILD   := build
+# Debug information names the source files relative to the tree, so a
+# lesson builds to the same bytes wherever the tree is (the handout keeps
+# its transcripts while the binaries stay the same, byte for byte). gdb,
+# started at the top of the tree, still finds the sources.
+REPRO   := -ffile-prefix-map=$(CURDIR)=.
 HEADER  := $(wildcard lessons/common/*.h)
 
 # binary name = source file
@@ -64,7 +69,7 @@ $(LESSONS): %: $(BUILD)/%
 
 .SECONDEXPANSION:
 $(BUILD)/%: $$(SRC_%) $(HEADER) | $(BUILD)
-	$(CC) $(CFLAGS) $(SRC_$*) -o $@
+	$(CC) $(CFLAGS) $(REPRO) $(SRC_$*) -o $@
 
 $(BUILD):
 	mkdir -p $@
@@ -75,7 +80,7 @@ PLAIN_BINS := $(addprefix $(BUILD)/plain/,$(LESSONS))
 plain: $(PLAIN_BINS)
 $(PLAIN_BINS): $(BUILD)/plain/%: $$(SRC_%) $(HEADER)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) -DSOCKSTEP_PLAIN $(SRC_$*) -o $@
+	$(CC) $(CFLAGS) $(REPRO) -DSOCKSTEP_PLAIN $(SRC_$*) -o $@
 
 # make test TESTS=tests/04-accept.bats runs one file.
 test: all
