@@ -35,8 +35,14 @@ HANDOUT_SVG_FIGS := $(patsubst docs/%.dot,$(HANDOUT_DIR)/%.svg,$(HANDOUT_DOT))
 # Every lesson file the handout may include, whatever its name.
 HANDOUT_LESSON_SRC := $(wildcard lessons/*/*.c lessons/*/*.h)
 
+# No C pasted into the docs, no part that drifted: checked once per change
+# (a stamp), not once for each of the three formats. The formats wait for
+# the check (order-only), but a change the check reads and the handout
+# does not (docs/README.md) rebuilds none of them.
+CODE_BLOCKS_OK := $(HANDOUT_DIR)/code-blocks.ok
+
 HANDOUT_COMMON := $(HANDOUT_MD) docs/metadata.yaml docs/include.lua \
-                  docs/check-code-blocks.sh docs/check-code-blocks.lua docs/listing.lua \
+                  docs/listing.lua \
                   $(HANDOUT_LESSON_SRC) $(wildcard docs/python/*.py) \
                   $(RUNS_DIR)/.done mk/handout.mk
 
@@ -82,6 +88,14 @@ $(RUNS_DIR)/.done: $(RUNS_INPUTS)
 	@mv $(RUNS_SUMS).new $(RUNS_SUMS)
 	touch $@
 
+# Every Markdown file under docs/ (what the check reads), the check itself
+# and what the docs include.
+$(CODE_BLOCKS_OK): $(shell find docs -name '*.md') docs/check-code-blocks.sh \
+                   docs/check-code-blocks.lua $(HANDOUT_LESSON_SRC) \
+                   $(wildcard docs/python/*.py) | $(HANDOUT_DIR)
+	docs/check-code-blocks.sh docs
+	touch $@
+
 $(HANDOUT_DIR)/%.pdf: docs/%.dot | $(HANDOUT_DIR)
 	dot -Tpdf $< -o $@
 
@@ -105,8 +119,8 @@ $(HANDOUT_DIR)/paper.$(PAPER): | $(HANDOUT_DIR)
 # A line that would run past the margin (an overfull box of more than 1pt)
 # fails the build, naming the line of handout.tex.
 $(BUILD)/handout.pdf: $(HANDOUT_COMMON) $(HANDOUT_PDF_FIGS) \
-                      docs/preamble.tex $(HANDOUT_DIR)/paper.$(PAPER)
-	docs/check-code-blocks.sh docs
+                      docs/preamble.tex $(HANDOUT_DIR)/paper.$(PAPER) \
+                      | $(CODE_BLOCKS_OK)
 	$(HANDOUT_PANDOC) -M date="built $(HANDOUT_DATE)" --standalone --to latex \
 	    --include-in-header docs/preamble.tex \
 	    -V documentclass=report -V classoption=oneside -V fontsize=11pt \
@@ -142,8 +156,8 @@ $(BUILD)/handout.pdf: $(HANDOUT_COMMON) $(HANDOUT_PDF_FIGS) \
 	cp $(HANDOUT_DIR)/handout.pdf $@
 
 # One self-contained file: CSS, highlighting and the SVG diagrams inside.
-$(BUILD)/handout.html: $(HANDOUT_COMMON) $(HANDOUT_SVG_FIGS) docs/handout.css
-	docs/check-code-blocks.sh docs
+$(BUILD)/handout.html: $(HANDOUT_COMMON) $(HANDOUT_SVG_FIGS) docs/handout.css \
+                       | $(CODE_BLOCKS_OK)
 	$(HANDOUT_PANDOC) -M date="built $(HANDOUT_DATE)" --standalone --to html5 \
 	    --self-contained \
 	    --css docs/handout.css --section-divs -o $@.tmp
@@ -151,8 +165,8 @@ $(BUILD)/handout.html: $(HANDOUT_COMMON) $(HANDOUT_SVG_FIGS) docs/handout.css
 
 # The EPUB: one XHTML file per chapter, the SVG diagrams inside, the same
 # stylesheet as the HTML.
-$(BUILD)/handout.epub: $(HANDOUT_COMMON) $(HANDOUT_SVG_FIGS) docs/handout.css
-	docs/check-code-blocks.sh docs
+$(BUILD)/handout.epub: $(HANDOUT_COMMON) $(HANDOUT_SVG_FIGS) docs/handout.css \
+                       | $(CODE_BLOCKS_OK)
 	$(HANDOUT_PANDOC) -M date=$(HANDOUT_DAY) -M description="built $(HANDOUT_DATE)" \
 	    --to epub3 --epub-chapter-level=1 --css docs/handout.css -o $@.tmp
 	mv $@.tmp $@

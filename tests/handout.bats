@@ -5,8 +5,9 @@
 # lessons by tests/python.bats.)
 #
 # setup_file builds it once in the tree; the tests read what was built.
-# The builds in a copy of the tree (from scratch, after a lesson edit, on
-# US letter) are in handout-rebuild.bats, which runs beside this file.
+# In a fresh clone that build starts from nothing, as CI's does. The
+# rebuilds in a copy of the tree (after a lesson edit, on US letter) are in
+# handout-rebuild.bats, which runs beside this file.
 
 load handout_helper
 
@@ -259,32 +260,49 @@ sys.exit(0 if len(card) == 1 else 1)
     assert_success
 }
 
-# copy_docs DIR: docs/ and lessons/ copied to DIR, to be spoiled there.
-copy_docs() {
-    mkdir -p "$1"
-    cp -r "$ROOT/docs" "$ROOT/lessons" "$1/"
+# spoil DIR MD...: DIR/docs holding only the given Markdown files of docs/
+# (paths relative to docs/), and DIR/lessons, DIR/docs/python as in the
+# tree, for the check to read with DIR as its root. A test spoils one of
+# them; the check then reads a few files, not all of docs/.
+spoil() {
+    local dir="$1" md
+    shift
+    mkdir -p "$dir/docs"
+    cp -r "$ROOT/lessons" "$dir/"
+    cp -r "$ROOT/docs/python" "$dir/docs/"
+    for md in "$@"; do
+        mkdir -p "$dir/docs/$(dirname "$md")"
+        cp "$ROOT/docs/$md" "$dir/docs/$md"
+    done
 }
 
 @test "handout: check-code-blocks.sh fails on a pasted C block, whatever the fence" {
-    local i=0 fence
+    local dir="$BATS_TEST_TMPDIR/docs" i=0 fence
+    mkdir -p "$dir"
+    # One file per fence, and one with a shell block that must pass.
     for fence in '```c' '~~~c' '```{.c}' '``` C' '```{.c .numberLines}' '```cpp' '```'; do
         i=$((i + 1))
-        copy_docs "$BATS_TEST_TMPDIR/$i"
-        printf '\n%s\n#include <stdio.h>\nint main(void) { return puts("hi"); }\n%s\n' \
-            "$fence" "${fence:0:3}" >>"$BATS_TEST_TMPDIR/$i/docs/pitfalls.md"
-        run "$ROOT/docs/check-code-blocks.sh" "$BATS_TEST_TMPDIR/$i/docs"
-        echo "fence $fence: $output"
-        assert_failure 1
-        assert_output --partial "pitfalls.md"
+        printf 'Some text.\n\n%s\n#include <stdio.h>\nint main(void) { return puts("hi"); }\n%s\n' \
+            "$fence" "${fence:0:3}" >"$dir/fence-$i.md"
     done
+    # shellcheck disable=SC2016 # Markdown, not an expansion
+    printf 'Some text.\n\n```sh\ncc lessons/01-socket/socket.c -o socket\n```\n' >"$dir/fence-sh.md"
+    run "$ROOT/docs/check-code-blocks.sh" "$dir" "$ROOT"
+    assert_failure 1
+    for ((i = 1; i <= 7; i++)); do
+        assert_line --regexp "^$dir/fence-$i\.md: .*not an include from lessons/"
+    done
+    refute_output --partial "fence-sh.md"
 }
 
 @test "handout: check-code-blocks.sh fails on a part that drifted, a missing file, a long command" {
     local dir="$BATS_TEST_TMPDIR/a" md
     # A part (lines=) whose contains= is no longer in those lines: the
     # lesson changed under the pitfall that quotes it.
-    copy_docs "$dir"
+    spoil "$dir" pitfalls.md
     md="$dir/docs/pitfalls.md"
+    run "$ROOT/docs/check-code-blocks.sh" "$dir/docs"
+    assert_success
     grep -q 'lines="[0-9]*-[0-9]*" contains=' "$md"
     sed -i -E '0,/lines="[0-9]+-[0-9]+"/s//lines="1-5"/' "$md"
     run "$ROOT/docs/check-code-blocks.sh" "$dir/docs"
@@ -293,7 +311,9 @@ copy_docs() {
 
     # An include of a file that is not there.
     dir="$BATS_TEST_TMPDIR/b"
-    copy_docs "$dir"
+    spoil "$dir" lessons/05-connect.md
+    run "$ROOT/docs/check-code-blocks.sh" "$dir/docs"
+    assert_success
     rm "$dir/docs/python/05_connect.py"
     run "$ROOT/docs/check-code-blocks.sh" "$dir/docs"
     assert_failure 1
@@ -302,15 +322,16 @@ copy_docs() {
     # C included from anywhere but lessons/, Python from anywhere but
     # docs/python/.
     dir="$BATS_TEST_TMPDIR/c"
-    copy_docs "$dir"
+    spoil "$dir" pitfalls.md
     # shellcheck disable=SC2016 # Markdown, not an expansion
     printf '\n```{.c include="docs/include.lua"}\n```\n' >>"$dir/docs/pitfalls.md"
     run "$ROOT/docs/check-code-blocks.sh" "$dir/docs"
     assert_failure 1
+    assert_output --partial 'include="docs/include.lua": only C from lessons/ and Python from docs/python/'
 
     # A command that would wrap on paper.
     dir="$BATS_TEST_TMPDIR/d"
-    copy_docs "$dir"
+    spoil "$dir" pitfalls.md
     # shellcheck disable=SC2016 # Markdown, not an expansion
     printf '\nRun `build/06-send-recv-client --host 127.0.0.1 --port 0 --timeout 3000 --step`.\n' \
         >>"$dir/docs/pitfalls.md"
