@@ -83,7 +83,14 @@ $(PLAIN_BINS): $(BUILD)/plain/%: $$(SRC_%) $(HEADER)
 	$(CC) $(CFLAGS) $(REPRO) -DSOCKSTEP_PLAIN $(SRC_$*) -o $@
 
 # make test TESTS=tests/04-accept.bats runs one file.
-test: all
+# The test targets build what they test on every core (unless make was
+# given -j itself), a compiler's messages kept together per file.
+NPROC      := $(shell nproc 2>/dev/null || echo 1)
+BUILD_JOBS  = $(if $(filter -j% --jobserver%,$(MAKEFLAGS)),,-j$(NPROC)) \
+              --output-sync=target --no-print-directory
+
+test:
+	@$(MAKE) $(BUILD_JOBS) all
 	tests/run $(TESTS)
 
 # The lessons' own tests and the hostile, signal and bad-input ones, against
@@ -91,7 +98,8 @@ test: all
 # check narration itself skip there.)
 PLAIN_TESTS ?= $(wildcard tests/[0-9]*.bats) tests/bad-input.bats \
                tests/hostile.bats tests/signals.bats tests/python.bats
-test-plain: all plain
+test-plain:
+	@$(MAKE) $(BUILD_JOBS) all plain
 	SOCKSTEP_BIN=$(CURDIR)/$(BUILD)/plain tests/run $(PLAIN_TESTS)
 
 clean:

@@ -28,5 +28,6 @@ $(SAN_BINS): $(SAN_BUILD)/%: $$(SRC_%) $(HEADER) | $(SAN_BUILD)
 $(SAN_BUILD):
 	mkdir -p $@
 
-test-sanitize: sanitize
+test-sanitize:
+	@$(MAKE) $(BUILD_JOBS) sanitize
 	$(SAN_ENV) SOCKSTEP_BIN=$(CURDIR)/$(SAN_BUILD) tests/run $(TESTS)
