@@ -208,8 +208,16 @@ for _ in range(200):
     time.sleep(0.05)
 PY
     assert_success
-    [ "$(grep -c '^connected ' <<<"$output")" -eq 6 ]
-    [ "$(grep -c '^timed out ' <<<"$output")" -eq 4 ]
+    echo "the clients: $output"
+    # Six fit. A SYN that came while the queue still had room is answered
+    # even if the queue is full when its ACK arrives (two handshakes at
+    # once): that client is connected too, but the server's
+    # kernel dropped its ACK and holds it half-open, outside the queue.
+    local connected timed_out
+    connected=$(grep -c '^connected ' <<<"$output")
+    timed_out=$(grep -c '^timed out ' <<<"$output")
+    [ "$connected" -ge 6 ]
+    [ $((connected + timed_out)) -eq 10 ]
     local clients=$output
     wait_exit "$server" 10
     [ "$EXIT_STATUS" -eq 1 ]
@@ -217,12 +225,19 @@ PY
     assert_line "6 connections waiting for accept()"
     refute_line "7 connections waiting for accept()"
     assert_line "only 6 of 7 connections waited within --timeout 3 s"
-    # every client that connected is in the queue; the others knock in vain
+    # Every client that connected is in the queue or half-open; exactly six
+    # are in the queue. The others knock in vain.
     mapfile -t ok < <(awk '/^connected /{print $2}' <<<"$clients")
     mapfile -t late < <(awk '/^timed out /{print $3}' <<<"$clients")
+    local queued=0
     for p in "${ok[@]}"; do
-        assert_line "client 127.0.0.1:$p: handshake complete, waiting for accept()"
+        if grep -qxF "client 127.0.0.1:$p: handshake complete, waiting for accept()" <<<"$output"; then
+            queued=$((queued + 1))
+        else
+            assert_line "client 127.0.0.1:$p: SYN_RECV, its SYN answered, not in the queue"
+        fi
     done
+    [ "$queued" -eq 6 ]
     for p in "${late[@]}"; do
         assert_line "client 127.0.0.1:$p: SYN_SENT, its SYN has had no answer"
         refute_line "client 127.0.0.1:$p: handshake complete, waiting for accept()"

@@ -45,6 +45,7 @@ struct watch {
     struct sockaddr_storage me; /* the listening socket's address */
     long waiting;               /* its Recv-Q: connections in the queue */
     int nseen;
+    int half_said; /* the SYN_RECV case has been explained */
     struct {
         struct sockaddr_storage addr;
         int state;
@@ -77,7 +78,8 @@ static int look(const struct ss_procsock *s, const char *file, void *arg)
     }
     /* A queued connection has no inode: no process owns it yet. */
     if (ours && s->inode == 0 &&
-        (s->state == SS_TCP_ESTABLISHED || s->state == SS_TCP_CLOSE_WAIT))
+        (s->state == SS_TCP_ESTABLISHED || s->state == SS_TCP_CLOSE_WAIT ||
+         s->state == SS_TCP_SYN_RECV))
         client = &s->remote;
     else if (is_me(w, &s->remote) && s->state == SS_TCP_SYN_SENT)
         client = &s->local; /* a client on this machine, still knocking */
@@ -99,10 +101,22 @@ static int look(const struct ss_procsock *s, const char *file, void *arg)
     else if (s->state == SS_TCP_CLOSE_WAIT)
         printf("client %s: has closed its side, still in the queue\n",
                ss_addr(client).s);
+    else if (s->state == SS_TCP_SYN_RECV)
+        printf("client %s: SYN_RECV, its SYN answered, not in the queue\n",
+               ss_addr(client).s);
     else
         printf("client %s: SYN_SENT, its SYN has had no answer\n",
                ss_addr(client).s);
     ss_proc_say(s, file);
+    if (s->state == SS_TCP_SYN_RECV && !w->half_said) {
+        w->half_said = 1;
+        say("its SYN came while the queue had room. An ACK that arrives "
+            "while the queue is full is dropped (on Linux, with "
+            "net.ipv4.tcp_abort_on_overflow 0) and counted in "
+            "ListenOverflows: the client's connect() has returned, but the "
+            "server's kernel holds the connection half-open and sends its "
+            "SYN-ACK again later");
+    }
     return 0;
 }
 
@@ -191,9 +205,9 @@ int main(int argc, char **argv)
                 printf("%s: +%ld since listen() (kernel counter, all "
                        "sockets)\n",
                        counter[i], after[i] - before[i]);
-        say("ListenOverflows and ListenDrops count each SYN (retries too) "
-            "dropped because an accept queue was full, for every socket on "
-            "this machine");
+        say("ListenOverflows and ListenDrops count each SYN (retries too), "
+            "and each last ACK of a handshake, dropped because an accept "
+            "queue was full, for every socket on this machine");
     }
     if (close(fd) == -1) {
         perror("close");

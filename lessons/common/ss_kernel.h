@@ -263,9 +263,13 @@ static inline void ss_proc_say(const struct ss_procsock *s, const char *file)
             const char *why = "";
             switch (s->state) {
             case SS_TCP_ESTABLISHED:
-            case SS_TCP_SYN_RECV:
                 why = ", in a listening socket's queue: nobody has "
                       "accept()ed it yet";
+                break;
+            case SS_TCP_SYN_RECV:
+                why = ", half-open: the SYN was answered, and no ACK of "
+                      "the client's has been taken yet: not in the accept "
+                      "queue";
                 break;
             case SS_TCP_CLOSE_WAIT:
                 why = ", in a listening socket's queue, not accept()ed; "
