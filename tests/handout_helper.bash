@@ -34,10 +34,14 @@ squash() {
 }
 
 # contains HAYSTACK_FILE NEEDLE: the squashed file contains the squashed
-# needle.
+# needle. The squashed file is kept beside it (HAYSTACK_FILE.squashed) and
+# made again only when the file is newer: a test may ask hundreds of times.
 contains() {
-    local hay needle
-    hay=$(squash "$1")
-    needle=$(printf '%s' "$2" | tr -d '[:space:]')
-    [[ "$hay" == *"$needle"* ]]
+    local needle
+    if [[ ! -e "$1.squashed" || "$1" -nt "$1.squashed" ]]; then
+        squash "$1" >"$1.squashed.tmp" && mv "$1.squashed.tmp" "$1.squashed"
+    fi
+    needle="${2//[[:space:]]/}"
+    [[ -n "$needle" ]] || return 1
+    grep -qF -- "$needle" "$1.squashed"
 }
