@@ -17,10 +17,7 @@ setup_file() {
     # this waits for it), or built here.
     build_real_handout "$log" || return 1
     # Copied under the same lock, so no build writes while it is read.
-    {
-        flock 9
-        copy_tree "$BATS_FILE_TMPDIR/tree"
-    } 9>"$ROOT/build/.handout.lock"
+    with_handout_lock copy_tree "$BATS_FILE_TMPDIR/tree"
     # Up to date as copied: a build with nothing changed does nothing.
     if ! make -C "$BATS_FILE_TMPDIR/tree" -q handout; then
         echo "the copy's handout is not up to date as copied:" >&2

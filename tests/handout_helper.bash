@@ -13,14 +13,23 @@ load test_helper
 # The longest one build may take, in seconds.
 BUILD_LIMIT=600
 
+# with_handout_lock CMD...: run CMD (a command or a function) holding the
+# lock on the real tree's handout build, which both files may want at once.
+with_handout_lock() {
+    mkdir -p "$ROOT/build"
+    {
+        flock 9 || return 1
+        "$@"
+    } 9>"$ROOT/build/.handout.lock"
+}
+
 # build_real_handout LOG: make handout in the real tree, one build at a
 # time (the other file may be building it: then this waits, and finds it
 # up to date). On failure, says so with the end of LOG, and returns 1.
 build_real_handout() {
     local log="$1"
-    mkdir -p "$ROOT/build"
-    if ! flock "$ROOT/build/.handout.lock" \
-        timeout "$BUILD_LIMIT" make -C "$ROOT" handout >"$log" 2>&1; then
+    if ! with_handout_lock timeout "$BUILD_LIMIT" make -C "$ROOT" handout \
+        >"$log" 2>&1; then
         echo "make handout failed:" >&2
         tail -n 40 "$log" >&2
         return 1
