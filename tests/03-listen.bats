@@ -181,7 +181,9 @@ s.close()
 @test "03-listen: 10 clients at once against backlog 5: 6 wait, 4 get no answer, ListenOverflows rises" {
     [ -r /proc/net/netstat ] || skip "no /proc/net/netstat"
     local out="$BATS_TEST_TMPDIR/server" p n ok late
-    start_server "$out" 03-listen --count 7 --timeout 3
+    # --count 8: even when a 7th gets in (see below), the lesson keeps its
+    # queue open for the whole 3 s, so no client's retry meets a closed port
+    start_server "$out" 03-listen --count 8 --timeout 3
     local server=$BG_PID
     run timeout 20 python3 - "$PORT" "$out" <<'PY'
 import os, socket, sys, threading, time
@@ -197,6 +199,8 @@ def client(i):
         res[i] = "connected %d" % s.getsockname()[1]
     except socket.timeout:
         res[i] = "timed out %d" % s.getsockname()[1]
+    except OSError as e:
+        res[i] = "failed %d: %s" % (s.getsockname()[1], e)
 threads = [threading.Thread(target=client, args=(i,)) for i in range(n)]
 for t in threads: t.start()
 for t in threads: t.join()
@@ -223,10 +227,19 @@ PY
     [ "$EXIT_STATUS" -eq 1 ]
     run cat "$out"
     assert_line "6 connections waiting for accept()"
-    refute_line "7 connections waiting for accept()"
-    assert_line "only 6 of 7 connections waited within --timeout 3 s"
+    refute_line "8 connections waiting for accept()"
+    # Six fit; rarely (1 run in 60 of a two-CPU test here) a 7th gets in:
+    # two handshakes that end at once both find room. The lesson says so.
+    local most=6
+    if grep -qx "7 connections waiting for accept()" <<<"$output"; then
+        most=7
+        plain || assert_output --partial "7 waiting, more than the 6 that fit"
+    else
+        refute_output --partial "more than the 6 that fit"
+    fi
+    assert_line "only $most of 8 connections waited within --timeout 3 s"
     # Every client that connected is in the queue or half-open; exactly six
-    # are in the queue. The others knock in vain.
+    # (or seven, as above) are in the queue. The others knock in vain.
     mapfile -t ok < <(awk '/^connected /{print $2}' <<<"$clients")
     mapfile -t late < <(awk '/^timed out /{print $3}' <<<"$clients")
     local queued=0
@@ -237,7 +250,7 @@ PY
             assert_line "client 127.0.0.1:$p: SYN_RECV, its SYN answered, not in the queue"
         fi
     done
-    [ "$queued" -eq 6 ]
+    [ "$queued" -eq "$most" ]
     for p in "${late[@]}"; do
         assert_line "client 127.0.0.1:$p: SYN_SENT, its SYN has had no answer"
         refute_line "client 127.0.0.1:$p: handshake complete, waiting for accept()"

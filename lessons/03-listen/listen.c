@@ -130,7 +130,7 @@ int main(int argc, char **argv)
     struct timespec t0, now, pause = {0, 100000000L}; /* 0.1 s */
     socklen_t len;
     long before[3], after[3], last = 0;
-    int fd, i, counted, blind = 0, status = 0;
+    int fd, i, counted, blind = 0, crowded = 0, status = 0;
 
     ss_start(&lesson, &opt, argc, argv);
 
@@ -182,6 +182,14 @@ int main(int argc, char **argv)
             printf("%ld connection%s waiting for accept()\n", w.waiting,
                    w.waiting == 1 ? "" : "s");
         last = w.waiting;
+        if (!blind && w.waiting > 6 && !crowded) {
+            crowded = 1;
+            say("%ld waiting, more than the 6 that fit: the kernel checks "
+                "that the queue has room and adds the connection to it in "
+                "two steps, so two handshakes ending at the same moment on "
+                "two CPUs can both find room (on Linux)",
+                w.waiting);
+        }
         if (!blind && opt.count > 0 && w.waiting >= opt.count)
             break;
         clock_gettime(CLOCK_MONOTONIC, &now);
