@@ -5,6 +5,7 @@
 #   make plain        every lesson without narration (-DSOCKSTEP_PLAIN)
 #                     into build/plain/
 #   make test         the whole bats suite
+#   make test-busy    the same, one busy loop per core running beside it
 #   make test-plain   the lessons' tests against build/plain/
 #   make handout      build/handout.pdf and build/handout.html
 #   make clean        remove build/
@@ -60,7 +61,7 @@ LESSONS += $(foreach l,$(PART2),$(if $(wildcard $(SRC_$(l))),$(l)))
 
 BINS := $(addprefix $(BUILD)/,$(LESSONS))
 
-.PHONY: all plain clean test test-plain $(LESSONS) 06-send-recv
+.PHONY: all plain clean test test-busy test-plain $(LESSONS) 06-send-recv
 
 all: $(BINS)
 
@@ -92,6 +93,12 @@ BUILD_JOBS  = $(if $(filter -j% --jobserver%,$(MAKEFLAGS)),,-j$(NPROC)) \
 test:
 	@$(MAKE) $(BUILD_JOBS) all
 	tests/run $(TESTS)
+
+# The same suite with one busy-loop process per core beside it the whole
+# time (tests/busy): it must pass so too.
+test-busy:
+	@$(MAKE) $(BUILD_JOBS) all
+	tests/busy tests/run $(TESTS)
 
 # The lessons' own tests and the hostile, signal and bad-input ones, against
 # the plain build: narration never changes what a lesson does. (Tests that

@@ -30,6 +30,14 @@
 
 set -euo pipefail
 
+# The Python peers start through one interpreter, found once and passed on
+# (a python3 on PATH may be a version manager's shim that looks the
+# interpreter up on every start, slowly on a busy machine).
+if [[ -z "${PYTHON:-}" ]]; then
+    PYTHON=$(python3 -c 'import sys; print(sys.executable)')
+fi
+export PYTHON
+
 if [[ -z "${SOCKSTEP_RUNS_NETNS:-}" ]] &&
     unshare -rn true 2>/dev/null; then
     SOCKSTEP_RUNS_NETNS=1 exec unshare -rn "$0" "$@"
@@ -334,7 +342,7 @@ shows() {
 # closes 2 s after it started.
 start 03-listen.overflow 1 03-listen --port 0 --count 7 --timeout 4 --no-color
 ready 03-listen.overflow
-python3 - "$PORT" <<'EOF' >/dev/null 2>&1 || die "03-listen.overflow: the clients failed"
+"$PYTHON" - "$PORT" <<'EOF' >/dev/null 2>&1 || die "03-listen.overflow: the clients failed"
 import socket, sys, threading
 def client():
     s = socket.socket()
@@ -376,7 +384,7 @@ shows 06-send-recv-server.longline '^recv\(4, .*, 4096, 0\) = 1809$' \
 start 06-send-recv-server.short 0 06-send-recv-server --port 0 --count 1 \
     --timeout 1 --no-color
 ready 06-send-recv-server.short
-python3 - "$PORT" <<'EOF' >/dev/null 2>&1 || true
+"$PYTHON" - "$PORT" <<'EOF' >/dev/null 2>&1 || true
 import socket, sys
 s = socket.socket()
 s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 2048)
@@ -433,7 +441,7 @@ rm "$WORK/11-dual-stack.client4.txt"
 # that server has gone, and nothing listens on its port any more.
 FLAG="$WORK/late.flag"
 : >"$WORK/late.txt"
-python3 "$(dirname "${BASH_SOURCE[0]}")/../tests/hostile/peer.py" \
+"$PYTHON" "$(dirname "${BASH_SOURCE[0]}")/../tests/hostile/peer.py" \
     late-server "$FLAG" </dev/null >"$WORK/late.txt" 2>&1 &
 BG[late]=$!
 PIDS+=("${BG[late]}")
@@ -584,7 +592,7 @@ finish 20-epoll-server.no-drain
 start 20-epoll-server.many 0 20-epoll-server --port 0 --count 2000 \
     --quiet-after 12 "${T[@]}"
 ready 20-epoll-server.many
-python3 -c '
+"$PYTHON" -c '
 import socket, sys
 port, n = int(sys.argv[1]), 2000
 socks = [socket.create_connection(("127.0.0.1", port), timeout=10)
@@ -629,7 +637,7 @@ rm "$WORK/12-fork-server.no-reap-client.txt"
 # the first leaves too, which ends the chat (--count 2).
 start 13-poll-chat 0 13-poll-chat --port 0 --count 2 "${T[@]}"
 ready 13-poll-chat
-python3 -c '
+"$PYTHON" -c '
 import socket, sys, time
 port = int(sys.argv[1])
 def join():

@@ -42,7 +42,7 @@ load test_helper
 
 @test "01-socket: the kernel's answers agree with Python's socket module" {
     # The same questions asked by a program that is not ours.
-    run python3 -c '
+    run "$PYTHON" -c '
 import socket
 for t in (socket.SOCK_STREAM, socket.SOCK_DGRAM):
     s = socket.socket(socket.AF_INET, t)

@@ -13,7 +13,7 @@ bound_port() {
 
 # free_port: a TCP port that is free now (the kernel's choice, let go).
 free_port() {
-    python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+    "$PYTHON" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
 }
 
 # hold PROTO ADDR: a Python socket (TCP listening, or UDP) bound to ADDR
@@ -22,7 +22,7 @@ free_port() {
 # up on Linux), so that no other test's socket, given a port by the kernel,
 # can take it on 127.0.0.1 before the lesson binds it there.
 hold() {
-    start_bg "$BATS_TEST_TMPDIR/holder" python3 -c '
+    start_bg "$BATS_TEST_TMPDIR/holder" "$PYTHON" -c '
 import random, socket, sys, time
 tcp = sys.argv[1] == "tcp"
 for _ in range(1000):
@@ -96,7 +96,7 @@ time.sleep(30)
     plain && return 0
     local said order
     said=$(tr -s ' \n' '  ' <<<"$output") # narration unwrapped
-    order=$(python3 -c 'import sys; print(sys.byteorder)')
+    order=$("$PYTHON" -c 'import sys; print(sys.byteorder)')
     if [ "$order" = little ]; then
         [[ "$said" == *"htons($port) put the high byte first; on this little-endian machine it swaps the two bytes"* ]]
     else

@@ -40,9 +40,9 @@ flatten() {
     local out="$BATS_TEST_TMPDIR/server" server c1 c2 p1 p2
     start_server "$out" 03-listen --count 2 --timeout 20
     server=$BG_PID
-    start_bg "$BATS_TEST_TMPDIR/c1" python3 -c "$CLIENT" "$PORT"
+    start_bg "$BATS_TEST_TMPDIR/c1" "$PYTHON" -c "$CLIENT" "$PORT"
     c1=$BG_PID
-    start_bg "$BATS_TEST_TMPDIR/c2" python3 -c "$CLIENT" "$PORT"
+    start_bg "$BATS_TEST_TMPDIR/c2" "$PYTHON" -c "$CLIENT" "$PORT"
     c2=$BG_PID
     wait_exit "$server" 20
     [ "$EXIT_STATUS" -eq 0 ]
@@ -107,7 +107,7 @@ flatten() {
     local server=$BG_PID
     # a foreign client (nc -N sends its FIN at once: CLOSE_WAIT) and python
     start_bg "$BATS_TEST_TMPDIR/nc" timeout 10 nc -N 127.0.0.1 "$PORT"
-    start_bg "$BATS_TEST_TMPDIR/py" python3 -c "$CLIENT" "$PORT"
+    start_bg "$BATS_TEST_TMPDIR/py" "$PYTHON" -c "$CLIENT" "$PORT"
     # the port is taken: the second lesson's bind() fails
     run_lesson "${TRACE[@]}" "$BATS_TEST_TMPDIR/trace2" "$BIN/03-listen" \
         --port "$PORT" --timeout 1
@@ -143,7 +143,7 @@ flatten() {
     start_server "$out" 03-listen --count 2 --timeout 20
     server=$BG_PID
     # the first client connects and closes at once, before anyone looks
-    run python3 -c '
+    run "$PYTHON" -c '
 import socket, sys
 s = socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=5)
 print(s.getsockname()[1])
@@ -185,7 +185,7 @@ s.close()
     # queue open for the whole 3 s, so no client's retry meets a closed port
     start_server "$out" 03-listen --count 8 --timeout 3
     local server=$BG_PID
-    run timeout 20 python3 - "$PORT" "$out" <<'PY'
+    run timeout 20 "$PYTHON" - "$PORT" "$out" <<'PY'
 import os, socket, sys, threading, time
 port, out, n = int(sys.argv[1]), sys.argv[2], 10
 go, res, held = threading.Barrier(n), [None] * n, []

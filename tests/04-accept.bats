@@ -43,14 +43,14 @@ load test_helper
     wait_ready "$BATS_TEST_TMPDIR/server"
     run timeout 5 nc -N 127.0.0.1 "$PORT" </dev/null
     assert_success
-    run python3 "$ROOT/tests/hostile/peer.py" rst-at-once "$PORT"
+    run "$PYTHON" "$ROOT/tests/hostile/peer.py" rst-at-once "$PORT"
     wait_exit "$BG_PID"
     strace_matches "$BATS_TEST_TMPDIR/server" "$BATS_TEST_TMPDIR/trace"
 }
 
 @test "04-accept: the client address printed by accept is the client's real port" {
     start_server "$BATS_TEST_TMPDIR/server" 04-accept --count 1
-    run python3 -c '
+    run "$PYTHON" -c '
 import socket, sys
 s = socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=5)
 print(s.getsockname()[1])
@@ -78,7 +78,7 @@ print(s.recv(200).decode(), end="")
 
 @test "04-accept: a lecture hall of 30 clients connecting at once all get their greeting" {
     start_server "$BATS_TEST_TMPDIR/server" 04-accept --count 30 --timeout 20
-    run python3 - "$PORT" <<'PY'
+    run "$PYTHON" - "$PORT" <<'PY'
 import socket, sys, threading
 port, n = int(sys.argv[1]), 30
 go, got = threading.Barrier(n), [None] * n

@@ -25,7 +25,7 @@ c.close()
 
 # A port that is surely closed: the kernel picks a free one, we let it go.
 closed_port() {
-    python3 -c '
+    "$PYTHON" -c '
 import socket
 s = socket.socket()
 s.bind(("127.0.0.1", 0))
@@ -119,7 +119,7 @@ now_ms() {
     need_strace
     # LeakSanitizer cannot work under ptrace (the sanitize build's run)
     export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0"
-    start_bg "$BATS_TEST_TMPDIR/py" python3 -c "$PY_SERVER" 'b"traced\n"'
+    start_bg "$BATS_TEST_TMPDIR/py" "$PYTHON" -c "$PY_SERVER" 'b"traced\n"'
     wait_ready "$BATS_TEST_TMPDIR/py"
     start_bg "$BATS_TEST_TMPDIR/client" "${TRACE[@]}" "$BATS_TEST_TMPDIR/trace" \
         "$BIN/05-connect" --port "$PORT" --timeout 5
@@ -144,7 +144,7 @@ now_ms() {
 }
 
 @test "05-connect: talks to a Python server that is not ours" {
-    start_bg "$BATS_TEST_TMPDIR/py" python3 -c "$PY_SERVER" \
+    start_bg "$BATS_TEST_TMPDIR/py" "$PYTHON" -c "$PY_SERVER" \
         'b"greetings from python\nsecond line\n"'
     wait_ready "$BATS_TEST_TMPDIR/py"
     run_lesson timeout 10 "$BIN/05-connect" --port "$PORT" --timeout 5
@@ -160,13 +160,13 @@ now_ms() {
 }
 
 @test "05-connect: what the server sends is printed escaped, never raw" {
-    start_bg "$BATS_TEST_TMPDIR/py" python3 -c "$PY_SERVER" \
+    start_bg "$BATS_TEST_TMPDIR/py" "$PYTHON" -c "$PY_SERVER" \
         'b"\x1b]0;PWNED\x07\x1b[2J\r\x9b31m hi\xff\n"'
     wait_ready "$BATS_TEST_TMPDIR/py"
     bare timeout 10 "$BIN/05-connect" --port "$PORT" --timeout 5 \
         >"$BATS_TEST_TMPDIR/out" 2>&1
     # not one of the bytes that could act on a terminal, anywhere
-    run python3 -c '
+    run "$PYTHON" -c '
 import sys
 data = open(sys.argv[1], "rb").read()
 bad = [hex(b) for b in b"\x1b\x07\r\x9b\xff" if bytes([b]) in data]
@@ -222,7 +222,7 @@ print("raw bytes:", " ".join(bad) if bad else "none")
 }
 
 @test "05-connect: a server that says nothing: recv times out, the message names the server and --timeout, exit 1" {
-    start_bg "$BATS_TEST_TMPDIR/py" python3 "$PEER" silent-server 10
+    start_bg "$BATS_TEST_TMPDIR/py" "$PYTHON" "$PEER" silent-server 10
     wait_ready "$BATS_TEST_TMPDIR/py"
     run_lesson timeout 10 "$BIN/05-connect" --port "$PORT" --timeout 1
     assert_failure 1
@@ -235,7 +235,7 @@ print("raw bytes:", " ".join(bad) if bad else "none")
 }
 
 @test "05-connect: a full accept queue: connect gives up after --timeout, the message names the server and --timeout, exit 1" {
-    start_bg "$BATS_TEST_TMPDIR/py" python3 "$PEER" full-server 10
+    start_bg "$BATS_TEST_TMPDIR/py" "$PYTHON" "$PEER" full-server 10
     wait_ready "$BATS_TEST_TMPDIR/py"
     local t0 took
     t0=$(now_ms)
@@ -252,7 +252,7 @@ print("raw bytes:", " ".join(bad) if bad else "none")
 }
 
 @test "05-connect: SIGSTOP+SIGCONT again and again in connect(): it still gives up within --timeout" {
-    start_bg "$BATS_TEST_TMPDIR/py" python3 "$PEER" full-server 20
+    start_bg "$BATS_TEST_TMPDIR/py" "$PYTHON" "$PEER" full-server 20
     wait_ready "$BATS_TEST_TMPDIR/py"
     local out="$BATS_TEST_TMPDIR/client" t0 took i client stops=0
     t0=$(now_ms)

@@ -238,7 +238,7 @@ echoed() {
     start_server "$BATS_TEST_TMPDIR/server" 06-send-recv-server --count 1 \
         --timeout 10
     # 0.5 s of an endless line of x (no newline), then end of input
-    run python3 - "$BIN/06-send-recv-client" "$PORT" <<'PY'
+    run "$PYTHON" - "$BIN/06-send-recv-client" "$PORT" <<'PY'
 import subprocess, sys, threading, time
 p = subprocess.Popen([sys.argv[1], "--port", sys.argv[2], "--timeout", "10"],
                      stdin=subprocess.PIPE, stdout=subprocess.DEVNULL)
@@ -283,7 +283,7 @@ PY
 }
 
 @test "06-send-recv: the client prints what comes back escaped, says when the echo differs, exit 1" {
-    start_bg "$BATS_TEST_TMPDIR/evil" python3 -c "$PY_SERVER" evil
+    start_bg "$BATS_TEST_TMPDIR/evil" "$PYTHON" -c "$PY_SERVER" evil
     wait_ready "$BATS_TEST_TMPDIR/evil"
     printf 'hello\n' >"$BATS_TEST_TMPDIR/in"
     status=0
@@ -296,7 +296,7 @@ PY
     assert_line "the echo differs from what was sent"
     assert_line 'unasked: NED\x07\x1b[2J\r\x9b'
     # and not one of those bytes reached the terminal raw
-    run python3 -c '
+    run "$PYTHON" -c '
 import sys
 out = open(sys.argv[1], "rb").read()
 print([hex(b) for b in b"\x1b\x07\r\x9b" if b in out])' "$BATS_TEST_TMPDIR/out"
@@ -304,7 +304,7 @@ print([hex(b) for b in b"\x1b\x07\r\x9b" if b in out])' "$BATS_TEST_TMPDIR/out"
 }
 
 @test "06-send-recv: a server that changes the bytes: the client says the echo differs" {
-    start_bg "$BATS_TEST_TMPDIR/upper" python3 -c "$PY_SERVER" upper
+    start_bg "$BATS_TEST_TMPDIR/upper" "$PYTHON" -c "$PY_SERVER" upper
     wait_ready "$BATS_TEST_TMPDIR/upper"
     printf 'same 123\nloud\n' >"$BATS_TEST_TMPDIR/in"
     client "$BATS_TEST_TMPDIR/in" --port "$PORT" --timeout 5
@@ -315,7 +315,7 @@ print([hex(b) for b in b"\x1b\x07\r\x9b" if b in out])' "$BATS_TEST_TMPDIR/out"
 }
 
 @test "06-send-recv: the client with a Python echo server that is not ours" {
-    start_bg "$BATS_TEST_TMPDIR/echo" python3 -c "$PY_SERVER" echo
+    start_bg "$BATS_TEST_TMPDIR/echo" "$PYTHON" -c "$PY_SERVER" echo
     wait_ready "$BATS_TEST_TMPDIR/echo"
     printf 'one\ntwo words\n' >"$BATS_TEST_TMPDIR/in"
     client "$BATS_TEST_TMPDIR/in" --port "$PORT" --timeout 5
@@ -329,7 +329,7 @@ print([hex(b) for b in b"\x1b\x07\r\x9b" if b in out])' "$BATS_TEST_TMPDIR/out"
 @test "06-send-recv: a Python client gets 100 kB back byte for byte" {
     seq 1 20000 >"$BATS_TEST_TMPDIR/in"
     start_server "$BATS_TEST_TMPDIR/server" 06-send-recv-server --count 1
-    timeout 20 python3 -c "$PY_CLIENT" "$PORT" \
+    timeout 20 "$PYTHON" -c "$PY_CLIENT" "$PORT" \
         "$BATS_TEST_TMPDIR/in" >"$BATS_TEST_TMPDIR/out"
     cmp "$BATS_TEST_TMPDIR/in" "$BATS_TEST_TMPDIR/out"
     wait_exit "$BG_PID"
@@ -348,10 +348,10 @@ print([hex(b) for b in b"\x1b\x07\r\x9b" if b in out])' "$BATS_TEST_TMPDIR/out"
 }
 
 @test "06-send-recv: binary data (every byte value, NULs too) comes back intact" {
-    python3 -c 'import sys; sys.stdout.buffer.write(bytes(range(256)) * 64)' \
+    "$PYTHON" -c 'import sys; sys.stdout.buffer.write(bytes(range(256)) * 64)' \
         >"$BATS_TEST_TMPDIR/in"
     start_server "$BATS_TEST_TMPDIR/server" 06-send-recv-server --count 1
-    timeout 20 python3 -c "$PY_CLIENT" "$PORT" "$BATS_TEST_TMPDIR/in" \
+    timeout 20 "$PYTHON" -c "$PY_CLIENT" "$PORT" "$BATS_TEST_TMPDIR/in" \
         >"$BATS_TEST_TMPDIR/out"
     cmp "$BATS_TEST_TMPDIR/in" "$BATS_TEST_TMPDIR/out"
     wait_exit "$BG_PID"
@@ -393,7 +393,7 @@ print([hex(b) for b in b"\x1b\x07\r\x9b" if b in out])' "$BATS_TEST_TMPDIR/out"
 
 @test "06-send-recv: one client at a time: the second waits in the queue until the first has gone" {
     start_server "$BATS_TEST_TMPDIR/server" 06-send-recv-server --count 2
-    run timeout 20 python3 - "$PORT" <<'PY'
+    run timeout 20 "$PYTHON" - "$PORT" <<'PY'
 import socket, sys
 port = int(sys.argv[1])
 a = socket.create_connection(("127.0.0.1", port), timeout=5)
@@ -425,7 +425,7 @@ PY
     plain && n=500
     start_server "$BATS_TEST_TMPDIR/server" 06-send-recv-server --count "$n" \
         --timeout 20
-    run timeout 25 python3 - "$PORT" "$n" <<'PY'
+    run timeout 25 "$PYTHON" - "$PORT" "$n" <<'PY'
 import socket, sys, threading
 port, n = int(sys.argv[1]), int(sys.argv[2])
 go, got = threading.Barrier(n), [None] * n
@@ -464,7 +464,7 @@ PY
     start_server "$BATS_TEST_TMPDIR/server" 06-send-recv-server --count 2 \
         --timeout 1
     local server="$BG_PID"
-    start_bg "$BATS_TEST_TMPDIR/silent" python3 -c '
+    start_bg "$BATS_TEST_TMPDIR/silent" "$PYTHON" -c '
 import socket, sys, time
 s = socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=5)
 print("connected", flush=True)
@@ -487,7 +487,7 @@ time.sleep(5)' "$PORT"
 
 @test "06-send-recv: a client that closes without reading does not kill the server" {
     start_server "$BATS_TEST_TMPDIR/server" 06-send-recv-server --count 2
-    run timeout 10 python3 -c "$PY_CLOSER" "$PORT"
+    run timeout 10 "$PYTHON" -c "$PY_CLOSER" "$PORT"
     assert_success
     echo "still here" >"$BATS_TEST_TMPDIR/in"
     client "$BATS_TEST_TMPDIR/in" --port "$PORT"
@@ -534,7 +534,7 @@ time.sleep(5)' "$PORT"
 @test "06-send-recv: a person who does not type: the client gives up after its --timeout, and says so" {
     start_server "$BATS_TEST_TMPDIR/server" 06-send-recv-server --count 1 \
         --timeout 10
-    run_lesson timeout 25 python3 -c "$PY_TTY" "" "$BIN/06-send-recv-client" \
+    run_lesson timeout 25 "$PYTHON" -c "$PY_TTY" "" "$BIN/06-send-recv-client" \
         --port "$PORT" --timeout 1
     assert_line "no typing for 1 s (--timeout): the client gives up"
     assert_line "exit 1"
@@ -549,7 +549,7 @@ time.sleep(5)' "$PORT"
 @test "06-send-recv: a person who does not type: the server gives up after its --timeout, the client says the server closed" {
     start_server "$BATS_TEST_TMPDIR/server" 06-send-recv-server --count 1 \
         --timeout 1
-    run_lesson timeout 25 python3 -c "$PY_TTY" "" "$BIN/06-send-recv-client" \
+    run_lesson timeout 25 "$PYTHON" -c "$PY_TTY" "" "$BIN/06-send-recv-client" \
         --port "$PORT" --timeout 10
     assert_line "the server closed the connection (its --timeout for typing may have run out)"
     assert_line "exit 1"
@@ -561,7 +561,7 @@ time.sleep(5)' "$PORT"
 
 @test "06-send-recv: typing on a terminal: lines echo, Ctrl-D ends, and a pause is not the end by default" {
     start_server "$BATS_TEST_TMPDIR/server" 06-send-recv-server --count 1
-    run_lesson timeout 25 python3 -c "$PY_TTY" "hello|wörld|~" \
+    run_lesson timeout 25 "$PYTHON" -c "$PY_TTY" "hello|wörld|~" \
         "$BIN/06-send-recv-client" --port "$PORT"
     assert_line 'echo: hello\n'
     assert_line 'echo: wörld\n'
@@ -576,7 +576,7 @@ time.sleep(5)' "$PORT"
 
 @test "06-send-recv: the client with no server: ECONNREFUSED, exit 1" {
     local port
-    port=$(python3 -c '
+    port=$("$PYTHON" -c '
 import socket
 s = socket.socket()
 s.bind(("127.0.0.1", 0))
@@ -594,7 +594,7 @@ s.close()
 }
 
 @test "06-send-recv: the client and a server that never echoes: timeout, exit 1" {
-    start_bg "$BATS_TEST_TMPDIR/mute" python3 "$PEER" silent-server 10
+    start_bg "$BATS_TEST_TMPDIR/mute" "$PYTHON" "$PEER" silent-server 10
     wait_ready "$BATS_TEST_TMPDIR/mute"
     echo "anyone there?" >"$BATS_TEST_TMPDIR/in"
     client "$BATS_TEST_TMPDIR/in" --port "$PORT" --timeout 1
@@ -618,9 +618,9 @@ s.close()
     run timeout 5 nc -N 127.0.0.1 "$PORT" <<<"hello strace"
     assert_success
     assert_output "hello strace"
-    run timeout 10 python3 -c "$PY_CLOSER" "$PORT"
+    run timeout 10 "$PYTHON" -c "$PY_CLOSER" "$PORT"
     local server="$BG_PID"
-    start_bg "$BATS_TEST_TMPDIR/silent" python3 "$PEER" silent "$PORT" 3
+    start_bg "$BATS_TEST_TMPDIR/silent" "$PYTHON" "$PEER" silent "$PORT" 3
     wait_exit "$server"
     [ "$EXIT_STATUS" -eq 0 ]
     run cat "$BATS_TEST_TMPDIR/server"

@@ -139,7 +139,7 @@ has() {
 }
 
 @test "07-close: what the lesson says about dup() and unread data is true, seen from Python" {
-    run python3 - <<'PY'
+    run "$PYTHON" - <<'PY'
 import errno, os, socket
 lst = socket.socket()
 lst.bind(("127.0.0.1", 0))
@@ -201,7 +201,7 @@ PY
     read_ports
     # The TIME_WAIT is still there (60 s): without SO_REUSEADDR no bind,
     # with it, yes.
-    run python3 -c '
+    run "$PYTHON" -c '
 import socket, sys
 for reuse in (0, 1):
     s = socket.socket()
@@ -222,7 +222,7 @@ for reuse in (0, 1):
     start_bg "$BATS_TEST_TMPDIR/out" "$BIN/07-close" --port 0 --pause 2 --timeout 5
     wait_ready "$BATS_TEST_TMPDIR/out"
     # 07 is pausing after its ready line, before its own client connects
-    run python3 - "$PORT" <<'PY'
+    run "$PYTHON" - "$PORT" <<'PY'
 import socket, sys
 s = socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=10)
 print(s.getsockname()[1])
@@ -279,7 +279,7 @@ PY
 }
 
 @test "07-close: the port taken by another program: the first bind fails, exit 1" {
-    start_bg "$BATS_TEST_TMPDIR/holder" python3 -c '
+    start_bg "$BATS_TEST_TMPDIR/holder" "$PYTHON" -c '
 import socket, time
 s = socket.socket()
 s.bind(("127.0.0.1", 0))

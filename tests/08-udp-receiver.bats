@@ -9,7 +9,7 @@ load test_helper
 # escapes such as \x00 allowed; "" is an empty datagram) from one socket
 # bound to a kernel-chosen port on 127.0.0.1; prints that port.
 send_py() {
-    python3 -c '
+    "$PYTHON" -c '
 import socket, sys
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
 s.bind(("127.0.0.1", 0))
@@ -154,7 +154,7 @@ sent_from() {
 @test "08-udp-receiver: a datagram of exactly 512 bytes is whole, not cut" {
     start_server "$BATS_TEST_TMPDIR/recv" 08-udp-receiver --count 1 \
         --timeout 5
-    run python3 "$ROOT/tests/hostile/peer.py" udp "$PORT" 512
+    run "$PYTHON" "$ROOT/tests/hostile/peer.py" udp "$PORT" 512
     assert_success
     wait_exit "$BG_PID"
     run cat "$BATS_TEST_TMPDIR/recv"
@@ -181,7 +181,7 @@ sent_from() {
 @test "08-udp-receiver: every byte value and escape sequences never reach stdout raw" {
     start_server "$BATS_TEST_TMPDIR/recv" 08-udp-receiver --count 3 \
         --timeout 5
-    run python3 - "$PORT" <<'PY'
+    run "$PYTHON" - "$PORT" <<'PY'
 import socket, sys
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
 port = int(sys.argv[1])
@@ -192,7 +192,7 @@ PY
     assert_success
     wait_exit "$BG_PID"
     [ "$EXIT_STATUS" -eq 0 ]
-    run python3 - "$BATS_TEST_TMPDIR/recv" <<'PY'
+    run "$PYTHON" - "$BATS_TEST_TMPDIR/recv" <<'PY'
 import sys
 raw = open(sys.argv[1], "rb").read()
 text = raw.decode("utf-8")  # strict: invalid UTF-8 fails here

@@ -11,7 +11,7 @@ load test_helper
 # the bytes as Python shows them, cut at 40), and exits; every wait is
 # bounded. Sets PORT and BG_PID.
 start_py_receiver() {
-    start_bg "$1" python3 -u -c '
+    start_bg "$1" "$PYTHON" -u -c '
 import socket, sys
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
 s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 1 << 20)
@@ -27,7 +27,7 @@ for _ in range(int(sys.argv[1])):
 
 # closed_port: a UDP port on 127.0.0.1 that surely nobody holds now.
 closed_port() {
-    python3 -c '
+    "$PYTHON" -c '
 import socket
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
 s.bind(("127.0.0.1", 0))
@@ -270,7 +270,7 @@ sent_from() {
 
 @test "09-udp-sender: at a terminal, lines typed at a --step prompt are sent, none lost" {
     start_py_receiver "$BATS_TEST_TMPDIR/recv" 2
-    run timeout 30 python3 - "$BIN/09-udp-sender" "$PORT" <<'PY'
+    run timeout 30 "$PYTHON" - "$BIN/09-udp-sender" "$PORT" <<'PY'
 import os, pty, select, sys, time
 binary, port = sys.argv[1], sys.argv[2]
 pid, fd = pty.fork()

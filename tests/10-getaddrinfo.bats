@@ -291,7 +291,7 @@ c, _ = l.accept()
 c.sendall(b"hi\x1b[2J\x07 caf\xc3\xa9 \xff\r\n")
 c.close()
 '
-    start_bg "$BATS_TEST_TMPDIR/server" python3 -c "$py"
+    start_bg "$BATS_TEST_TMPDIR/server" "$PYTHON" -c "$py"
     ready6 "$BATS_TEST_TMPDIR/server"
     run_lesson "$BIN/10-getaddrinfo" --host ::1 --port "$PORT"
     assert_success
@@ -303,7 +303,7 @@ c.close()
 @test "10-getaddrinfo: a socat server over IPv4 sends two lines" {
     command -v socat >/dev/null || skip "no socat (apt-get install socat)"
     local port i
-    port=$(python3 -c '
+    port=$("$PYTHON" -c '
 import socket
 s = socket.socket()
 s.bind(("127.0.0.1", 0))
@@ -325,7 +325,7 @@ s.close()
 }
 
 @test "10-getaddrinfo: a server that neither sends nor closes: --timeout, exit 1" {
-    start_bg "$BATS_TEST_TMPDIR/server" python3 "$PEER" silent-server 5
+    start_bg "$BATS_TEST_TMPDIR/server" "$PYTHON" "$PEER" silent-server 5
     wait_ready "$BATS_TEST_TMPDIR/server"
     run_lesson timeout 10 "$BIN/10-getaddrinfo" --host 127.0.0.1 \
         --port "$PORT" --timeout 1
@@ -337,7 +337,7 @@ s.close()
 }
 
 @test "10-getaddrinfo: a server whose queue is full: connect() gives up after --timeout" {
-    start_bg "$BATS_TEST_TMPDIR/server" python3 "$PEER" full-server 8
+    start_bg "$BATS_TEST_TMPDIR/server" "$PYTHON" "$PEER" full-server 8
     wait_ready "$BATS_TEST_TMPDIR/server"
     run_lesson timeout 10 "$BIN/10-getaddrinfo" --host 127.0.0.1 \
         --port "$PORT" --timeout 1
@@ -381,7 +381,7 @@ reap'
 @test "10-getaddrinfo: the Python equivalent does the same against 04-accept and 11" {
     local py="$ROOT/docs/python/10_getaddrinfo.py"
     start_server "$BATS_TEST_TMPDIR/server" 04-accept --count 1
-    run timeout 10 python3 "$py" --host 127.0.0.1 --port "$PORT"
+    run timeout 10 "$PYTHON" "$py" --host 127.0.0.1 --port "$PORT"
     assert_success
     assert_line "connected to 127.0.0.1:$PORT"
     assert_line --regexp '^hello 127\.0\.0\.1:[0-9]+, you are client 1\\n$'
@@ -389,7 +389,7 @@ reap'
     start_bg "$BATS_TEST_TMPDIR/server6" "$BIN/11-dual-stack-server" \
         --port 0 --count 1 --timeout 10
     ready6 "$BATS_TEST_TMPDIR/server6"
-    run timeout 10 python3 "$py" --host ::1 --port "$PORT"
+    run timeout 10 "$PYTHON" "$py" --host ::1 --port "$PORT"
     assert_success
     assert_line "connected to [::1]:$PORT"
     assert_line --regexp '^hello \[::1\]:[0-9]+, you are client 1\\n$'
@@ -400,9 +400,9 @@ reap'
     need_world
     world '
 serve "$T/server" "$BIN/04-accept" --port 0 --count 1 --timeout 10 || exit 1
-timeout 10 python3 "$ROOT/docs/python/10_getaddrinfo.py" --port "$PORT"
+timeout 10 "$PYTHON" "$ROOT/docs/python/10_getaddrinfo.py" --port "$PORT"
 echo "client exit $?"
-timeout 10 python3 "$ROOT/docs/python/10_getaddrinfo.py" --host nosuch
+timeout 10 "$PYTHON" "$ROOT/docs/python/10_getaddrinfo.py" --host nosuch
 echo "client exit $?"
 reap'
     assert_success

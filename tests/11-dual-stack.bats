@@ -147,7 +147,7 @@ SH
     start6 "$BATS_TEST_TMPDIR/server" --count 1 --timeout 10
     run grep -m 1 '^listening on ' "$BATS_TEST_TMPDIR/server"
     assert_output "listening on [::1]:$PORT"
-    run timeout 10 python3 -c "$PY_CLIENT" ::1 "$PORT"
+    run timeout 10 "$PYTHON" -c "$PY_CLIENT" ::1 "$PORT"
     assert_success
     local cport="${lines[0]#port }"
     assert_line --index 1 "hello [::1]:$cport, you are client 1"
@@ -173,7 +173,7 @@ SH
 
 @test "11-dual-stack: on ::1 an IPv4 client is refused whatever IPV6_V6ONLY says" {
     start6 "$BATS_TEST_TMPDIR/server" --count 1 --timeout 2
-    run timeout 10 python3 -c "$PY_CLIENT" 127.0.0.1 "$PORT"
+    run timeout 10 "$PYTHON" -c "$PY_CLIENT" 127.0.0.1 "$PORT"
     assert_success
     assert_output "refused"
     wait_exit "$BG_PID"
@@ -189,7 +189,7 @@ SH
     command -v socat >/dev/null || skip "no socat (apt-get install socat)"
     world '
 serve "$T/server" "$BIN/11-dual-stack-server" --host :: --port 0 --count 3 --timeout 10 || exit 1
-timeout 10 python3 -c "$PY_CLIENT" 127.0.0.1 "$PORT"
+timeout 10 "$PYTHON" -c "$PY_CLIENT" 127.0.0.1 "$PORT"
 timeout 10 socat -T 5 - "TCP4:127.0.0.1:$PORT" </dev/null
 timeout 10 nc -6 -N ::1 "$PORT" </dev/null
 reap'
@@ -212,8 +212,8 @@ reap'
     need_world
     world '
 serve "$T/server" "$BIN/11-dual-stack-server" --host :: --v6only --port 0 --count 1 --timeout 10 || exit 1
-timeout 10 python3 -c "$PY_CLIENT" 127.0.0.1 "$PORT"
-timeout 10 python3 -c "$PY_CLIENT" ::1 "$PORT"
+timeout 10 "$PYTHON" -c "$PY_CLIENT" 127.0.0.1 "$PORT"
+timeout 10 "$PYTHON" -c "$PY_CLIENT" ::1 "$PORT"
 reap'
     assert_success
     assert_line --index 0 "refused"
@@ -231,9 +231,9 @@ reap'
     start6 "$BATS_TEST_TMPDIR/server" --host 127.0.0.1 --count 1 --timeout 10
     run grep -m 1 '^listening on ' "$BATS_TEST_TMPDIR/server"
     assert_output "listening on [::ffff:127.0.0.1]:$PORT"
-    run timeout 10 python3 -c "$PY_CLIENT" ::1 "$PORT"
+    run timeout 10 "$PYTHON" -c "$PY_CLIENT" ::1 "$PORT"
     assert_output "refused"
-    run timeout 10 python3 -c "$PY_CLIENT" 127.0.0.1 "$PORT"
+    run timeout 10 "$PYTHON" -c "$PY_CLIENT" 127.0.0.1 "$PORT"
     local cport="${lines[0]#port }"
     assert_line --index 1 "hello [::ffff:127.0.0.1]:$cport, you are client 1"
     wait_exit "$BG_PID"
@@ -295,11 +295,11 @@ reap'
     world '
 serve "$T/server" "$BIN/11-dual-stack-server" --host localhost --port 0 --count 1 --timeout 10 || exit 1
 grep "^listening on" "$T/server"
-timeout 10 python3 -c "$PY_CLIENT" ::1 "$PORT" | tail -n 1
+timeout 10 "$PYTHON" -c "$PY_CLIENT" ::1 "$PORT" | tail -n 1
 reap
 serve "$T/server4" "$BIN/11-dual-stack-server" --host four --port 0 --count 1 --timeout 10 || exit 1
 grep "^listening on" "$T/server4"
-timeout 10 python3 -c "$PY_CLIENT" 127.0.0.1 "$PORT" | tail -n 1
+timeout 10 "$PYTHON" -c "$PY_CLIENT" 127.0.0.1 "$PORT" | tail -n 1
 reap
 "$ROOT/tests/hostile/run-clean" "$BIN/11-dual-stack-server" --host nosuch --port 0 --timeout 1
 echo "exit $?"'
@@ -344,7 +344,7 @@ echo "exit $?"'
     ready6 "$BATS_TEST_TMPDIR/server"
     run timeout 5 nc -6 -N ::1 "$PORT" </dev/null
     assert_success
-    run timeout 5 python3 -c '
+    run timeout 5 "$PYTHON" -c '
 import socket, struct, sys
 s = socket.create_connection(("::1", int(sys.argv[1])), timeout=5)
 s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
@@ -356,7 +356,7 @@ s.close()
 
 @test "11-dual-stack: the Python equivalent serves 10-getaddrinfo, and IPv4 with --host ::" {
     local py="$ROOT/docs/python/11_dual_stack.py"
-    start_bg "$BATS_TEST_TMPDIR/server" python3 "$py" --port 0 --timeout 10
+    start_bg "$BATS_TEST_TMPDIR/server" "$PYTHON" "$py" --port 0 --timeout 10
     ready6 "$BATS_TEST_TMPDIR/server"
     run_lesson "$BIN/10-getaddrinfo" --host ::1 --port "$PORT"
     assert_success
@@ -365,10 +365,10 @@ s.close()
     [ "$EXIT_STATUS" -eq 0 ]
     need_world
     world '
-serve "$T/py" python3 "$ROOT/docs/python/11_dual_stack.py" --host :: --port 0 --timeout 10 || exit 1
+serve "$T/py" "$PYTHON" "$ROOT/docs/python/11_dual_stack.py" --host :: --port 0 --timeout 10 || exit 1
 "$ROOT/tests/hostile/run-clean" "$BIN/10-getaddrinfo" --host 127.0.0.1 --port "$PORT" | grep "^hello"
 reap
-serve "$T/py6" python3 "$ROOT/docs/python/11_dual_stack.py" --host :: --v6only --port 0 --timeout 1 || exit 1
+serve "$T/py6" "$PYTHON" "$ROOT/docs/python/11_dual_stack.py" --host :: --v6only --port 0 --timeout 1 || exit 1
 "$ROOT/tests/hostile/run-clean" "$BIN/10-getaddrinfo" --host 127.0.0.1 --port "$PORT"
 echo "client exit $?"
 reap'

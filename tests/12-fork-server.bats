@@ -113,11 +113,11 @@ twenty() {
     start_bg "$out" "$@" --port 0 --count 21 --timeout 10
     wait_ready "$out"
     pid=$BG_PID
-    run timeout 20 python3 -c "$PY_HOLD" "$PORT" 20 1
+    run timeout 20 "$PYTHON" -c "$PY_HOLD" "$PORT" 20 1
     [ "${lines[0]}" = "20 of 20 echoed" ] ||
         fail "$output; the server said: $(grep -E '^(child|client) ' "$out")"
     local took=${lines[1]#elapsed }
-    python3 -c "import sys; sys.exit(not float(sys.argv[1]) < 3.0)" "$took" ||
+    "$PYTHON" -c "import sys; sys.exit(not float(sys.argv[1]) < 3.0)" "$took" ||
         fail "20 clients holding 1 s each took $took s"
     no_children "$pid" 3
     kill -0 "$pid" || fail "the server has ended: $(grep -vE '^ ' "$out" | tail -n 30)"
@@ -156,14 +156,14 @@ no_reset_said() {
 }
 
 @test "12-fork-server: the Python version serves the same 20 clients, no zombie left" {
-    twenty "$BATS_TEST_TMPDIR/server" python3 "$PY_SERVER"
+    twenty "$BATS_TEST_TMPDIR/server" "$PYTHON" "$PY_SERVER"
 }
 
 @test "12-fork-server: a slow client holds up nobody: nc -N and socat are echoed meanwhile" {
     start_server "$BATS_TEST_TMPDIR/server" 12-fork-server --count 3 --timeout 10
     local server=$BG_PID i
     # The first client connects and says nothing for 2 s.
-    start_bg "$BATS_TEST_TMPDIR/slow" python3 "$ROOT/tests/hostile/peer.py" \
+    start_bg "$BATS_TEST_TMPDIR/slow" "$PYTHON" "$ROOT/tests/hostile/peer.py" \
         silent "$PORT" 2
     for ((i = 0; i < 100; i++)); do
         grep -q "served by child" "$BATS_TEST_TMPDIR/server" && break
@@ -189,7 +189,7 @@ no_reset_said() {
 
 @test "12-fork-server: the parent's close() of a client's socket sends nothing: the child still holds it" {
     start_server "$BATS_TEST_TMPDIR/server" 12-fork-server --count 1 --timeout 10
-    run timeout 10 python3 -c "$PY_HOLD" "$PORT" 1 1
+    run timeout 10 "$PYTHON" -c "$PY_HOLD" "$PORT" 1 1
     assert_line --index 0 "1 of 1 echoed"
     wait_exit "$BG_PID"
     [ "$EXIT_STATUS" -eq 0 ]
@@ -220,7 +220,7 @@ no_reset_said() {
     # parent's own check, and a transcript said RST for a FIN.
     local out="$BATS_TEST_TMPDIR/server"
     start_server "$out" 12-fork-server --count 30 --timeout 10
-    run timeout 20 python3 -c "$PY_HOLD" "$PORT" 30 0
+    run timeout 20 "$PYTHON" -c "$PY_HOLD" "$PORT" 30 0
     assert_line --index 0 "30 of 30 echoed"
     wait_exit "$BG_PID" 20
     [ "$EXIT_STATUS" -eq 0 ]
@@ -228,7 +228,7 @@ no_reset_said() {
 }
 
 @test "12-fork-server: --no-reap leaves the children zombies (state Z in /proc), shown by the server" {
-    start_bg "$BATS_TEST_TMPDIR/server" python3 -c "$PY_SUBREAPER" \
+    start_bg "$BATS_TEST_TMPDIR/server" "$PYTHON" -c "$PY_SUBREAPER" \
         "$BIN/12-fork-server" --port 0 --no-reap --count 4 --timeout 10
     wait_ready "$BATS_TEST_TMPDIR/server"
     local server
@@ -257,8 +257,8 @@ no_reset_said() {
 }
 
 @test "12-fork-server: the Python version's --no-reap leaves zombies too" {
-    start_bg "$BATS_TEST_TMPDIR/server" python3 -c "$PY_SUBREAPER" \
-        python3 "$PY_SERVER" --port 0 --no-reap --count 3 --timeout 10
+    start_bg "$BATS_TEST_TMPDIR/server" "$PYTHON" -c "$PY_SUBREAPER" \
+        "$PYTHON" "$PY_SERVER" --port 0 --no-reap --count 3 --timeout 10
     wait_ready "$BATS_TEST_TMPDIR/server"
     local server
     server=$(children "$BG_PID" | cut -d' ' -f1)
@@ -278,12 +278,12 @@ no_reset_said() {
 @test "12-fork-server: --max-children 2: the third client waits until a child ends, and the server says so" {
     start_server "$BATS_TEST_TMPDIR/server" 12-fork-server --max-children 2 \
         --count 3 --timeout 10
-    run timeout 10 python3 -c "$PY_HOLD" "$PORT" 3 1
+    run timeout 10 "$PYTHON" -c "$PY_HOLD" "$PORT" 3 1
     assert_line --index 0 "3 of 3 echoed"
     # Two echoes come at once, the third only after a first client left.
     local waits
     read -ra waits <<<"${lines[2]#echo waits }"
-    python3 -c "import sys; a = list(map(float, sys.argv[1:]))
+    "$PYTHON" -c "import sys; a = list(map(float, sys.argv[1:]))
 sys.exit(not (a[1] < 0.7 and a[2] >= 0.8))" "${waits[@]}" ||
         fail "echo waits: ${waits[*]}"
     wait_exit "$BG_PID"
@@ -293,7 +293,7 @@ sys.exit(not (a[1] < 0.7 and a[2] >= 0.8))" "${waits[@]}" ||
 }
 
 @test "12-fork-server: --no-reap with --max-children 2: the cap is reached for good, and the server ends" {
-    start_bg "$BATS_TEST_TMPDIR/server" python3 -c "$PY_SUBREAPER" \
+    start_bg "$BATS_TEST_TMPDIR/server" "$PYTHON" -c "$PY_SUBREAPER" \
         "$BIN/12-fork-server" --port 0 --no-reap --max-children 2 --timeout 5
     wait_ready "$BATS_TEST_TMPDIR/server"
     for i in 1 2; do
@@ -310,9 +310,9 @@ sys.exit(not (a[1] < 0.7 and a[2] >= 0.8))" "${waits[@]}" ||
 @test "12-fork-server: a client that resets, and a silent one timed out: their children exit 1, the server goes on" {
     start_server "$BATS_TEST_TMPDIR/server" 12-fork-server --count 3 --timeout 2
     local server=$BG_PID
-    start_bg "$BATS_TEST_TMPDIR/silent" python3 "$ROOT/tests/hostile/peer.py" \
+    start_bg "$BATS_TEST_TMPDIR/silent" "$PYTHON" "$ROOT/tests/hostile/peer.py" \
         silent "$PORT" 5
-    run python3 "$ROOT/tests/hostile/peer.py" rst-at-once "$PORT"
+    run "$PYTHON" "$ROOT/tests/hostile/peer.py" rst-at-once "$PORT"
     run timeout 5 nc -N 127.0.0.1 "$PORT" <<<"still here"
     assert_output "still here"
     wait_exit "$server" 10
@@ -326,7 +326,7 @@ sys.exit(not (a[1] < 0.7 and a[2] >= 0.8))" "${waits[@]}" ||
 
 @test "12-fork-server: --count reached: the listening socket closes at once, and the parent waits for its children" {
     start_server "$BATS_TEST_TMPDIR/server" 12-fork-server --count 1 --timeout 10
-    start_bg "$BATS_TEST_TMPDIR/client" python3 -c "$PY_HOLD" "$PORT" 1 1
+    start_bg "$BATS_TEST_TMPDIR/client" "$PYTHON" -c "$PY_HOLD" "$PORT" 1 1
     local server=${SS_PIDS[0]} i
     for ((i = 0; i < 100; i++)); do
         grep -q "served by child" "$BATS_TEST_TMPDIR/server" && break
@@ -369,7 +369,7 @@ sys.exit(not (a[1] < 0.7 and a[2] >= 0.8))" "${waits[@]}" ||
 # together they are exactly the server's output, and writes per pid DIR/narr.PID
 # and DIR/trace.PID for strace_matches. Prints the pids, the parent first.
 split_by_pid() {
-    python3 - "$1" "$2" "$3" <<'PY'
+    "$PYTHON" - "$1" "$2" "$3" <<'PY'
 import codecs, re, sys
 out, trace, dest = sys.argv[1:4]
 order, calls, text = [], {}, {}
@@ -408,8 +408,8 @@ PY
     wait_ready "$t/server"
     run timeout 5 nc -N 127.0.0.1 "$PORT" <<<"one"
     assert_output "one"
-    run python3 "$ROOT/tests/hostile/peer.py" rst-at-once "$PORT"
-    run timeout 10 python3 -c "$PY_HOLD" "$PORT" 1 0.5
+    run "$PYTHON" "$ROOT/tests/hostile/peer.py" rst-at-once "$PORT"
+    run timeout 10 "$PYTHON" -c "$PY_HOLD" "$PORT" 1 0.5
     assert_line --index 0 "1 of 1 echoed"
     wait_exit "$BG_PID" 15
     [ "$EXIT_STATUS" -eq 0 ]
@@ -429,7 +429,7 @@ PY
 
 @test "12-fork-server: --step steps the parent only; the child serves its client without stopping" {
     plain && skip "the plain build has no --step prompts"
-    run timeout 30 python3 - "$BIN/12-fork-server" <<'PY'
+    run timeout 30 "$PYTHON" - "$BIN/12-fork-server" <<'PY'
 import os, pty, re, select, socket, subprocess, sys, time
 m, s = pty.openpty()
 p = subprocess.Popen([sys.argv[1], "--port", "0", "--count", "1",

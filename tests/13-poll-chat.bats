@@ -178,7 +178,7 @@ chat() {
 # clients TEST ARGS...: run PY_CLIENTS against the server on PORT; its
 # output in GOT (it must succeed).
 clients() {
-    GOT=$(timeout 60 python3 -c "$PY_CLIENTS" "$PORT" "$@") ||
+    GOT=$(timeout 60 "$PYTHON" -c "$PY_CLIENTS" "$PORT" "$@") ||
         fail "clients $*: $GOT"
 }
 
@@ -221,7 +221,7 @@ fifty() {
 }
 
 @test "13-poll-chat: the Python version passes the same 50-client test" {
-    fifty "$BATS_TEST_TMPDIR/server" python3 "$PY_SERVER"
+    fifty "$BATS_TEST_TMPDIR/server" "$PYTHON" "$PY_SERVER"
 }
 
 # leavers OUT CMD...: one leaves mid-line, one resets; the one who stays is
@@ -256,7 +256,7 @@ leavers() {
 }
 
 @test "13-poll-chat: the Python version: the same leavers" {
-    leavers "$BATS_TEST_TMPDIR/server" python3 "$PY_SERVER"
+    leavers "$BATS_TEST_TMPDIR/server" "$PYTHON" "$PY_SERVER"
 }
 
 # noread OUT CMD...: a client that never reads stalls nobody, and is
@@ -268,7 +268,7 @@ noread() {
     clients noread
     local slowest
     slowest=$(sed -n 's/^pings [0-9]*, slowest \([0-9.]*\) s$/\1/p' <<<"$GOT")
-    python3 -c "import sys; sys.exit(not float(sys.argv[1]) < 2.0)" "$slowest" ||
+    "$PYTHON" -c "import sys; sys.exit(not float(sys.argv[1]) < 2.0)" "$slowest" ||
         fail "a ping took $slowest s: $GOT"
     grep -qxE "bulk lines [0-9]+, in order True" <<<"$GOT" || fail "$GOT"
     said "dropped: * client 1 was dropped: it was not reading"
@@ -283,7 +283,7 @@ noread() {
 }
 
 @test "13-poll-chat: the Python version: the same client that never reads" {
-    noread "$BATS_TEST_TMPDIR/server" python3 "$PY_SERVER"
+    noread "$BATS_TEST_TMPDIR/server" "$PYTHON" "$PY_SERVER"
 }
 
 @test "13-poll-chat: escapes and CR become '?' or go; a long line goes in 512-byte pieces; the server prints them escaped" {
@@ -334,7 +334,7 @@ client 2: hello from nc
     plain && skip "the plain build narrates nothing"
     chat "$BATS_TEST_TMPDIR/server" "$BIN/13-poll-chat" --count 3 --timeout 10
     local server=$BG_PID
-    python3 - "$PORT" "$server" <<'PY' >"$BATS_TEST_TMPDIR/py" 2>&1
+    "$PYTHON" - "$PORT" "$server" <<'PY' >"$BATS_TEST_TMPDIR/py" 2>&1
 import os, signal, socket, sys, time
 port, server = int(sys.argv[1]), int(sys.argv[2])
 a, b, c = (socket.create_connection(("127.0.0.1", port), timeout=5) for _ in range(3))
@@ -376,7 +376,7 @@ PY
     wait_ready "$BATS_TEST_TMPDIR/server"
     clients leavers
     run timeout 5 nc -N 127.0.0.1 "$PORT" <<<"from nc"
-    run python3 "$ROOT/tests/hostile/peer.py" rst-at-once "$PORT"
+    run "$PYTHON" "$ROOT/tests/hostile/peer.py" rst-at-once "$PORT"
     wait_exit "$BG_PID" 10
     [ "$EXIT_STATUS" -eq 0 ]
     strace_matches "$BATS_TEST_TMPDIR/server" "$BATS_TEST_TMPDIR/trace"

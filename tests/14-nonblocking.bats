@@ -35,7 +35,7 @@ untraceable_leaks() {
 # hold_port OUTFILE: a socket bound to 127.0.0.1 that does not listen, in
 # the background: a SYN to its port is answered with a RST. Sets PORT.
 hold_port() {
-    start_bg "$1" python3 -c '
+    start_bg "$1" "$PYTHON" -c '
 import socket, time
 s = socket.socket()
 s.bind(("127.0.0.1", 0))
@@ -130,7 +130,7 @@ now_ms() {
 }
 
 @test "14-nonblocking: a server whose queue is full: poll() gives up after --timeout" {
-    start_bg "$BATS_TEST_TMPDIR/server" python3 "$PEER" full-server 8
+    start_bg "$BATS_TEST_TMPDIR/server" "$PYTHON" "$PEER" full-server 8
     wait_ready "$BATS_TEST_TMPDIR/server"
     local t0 t1
     t0=$(now_ms)
@@ -149,7 +149,7 @@ now_ms() {
 
 @test "14-nonblocking: recv() fails with EAGAIN until data comes; poll() waits for POLLIN" {
     local flag="$BATS_TEST_TMPDIR/flag" out="$BATS_TEST_TMPDIR/client"
-    start_bg "$BATS_TEST_TMPDIR/server" python3 "$PEER" late-server "$flag"
+    start_bg "$BATS_TEST_TMPDIR/server" "$PYTHON" "$PEER" late-server "$flag"
     wait_ready "$BATS_TEST_TMPDIR/server"
     start_bg "$out" "$BIN/14-nonblocking-connect" --host 127.0.0.1 \
         --port "$PORT" --timeout 10
@@ -176,7 +176,7 @@ now_ms() {
 }
 
 @test "14-nonblocking: a server that neither sends nor closes: poll() for POLLIN times out, exit 1" {
-    start_bg "$BATS_TEST_TMPDIR/server" python3 "$PEER" silent-server 5
+    start_bg "$BATS_TEST_TMPDIR/server" "$PYTHON" "$PEER" silent-server 5
     wait_ready "$BATS_TEST_TMPDIR/server"
     run_lesson timeout 10 "$BIN/14-nonblocking-connect" --host 127.0.0.1 \
         --port "$PORT" --timeout 1
@@ -190,7 +190,7 @@ now_ms() {
 @test "14-nonblocking: a socat server over IPv6 sends two lines" {
     command -v socat >/dev/null || skip "no socat (apt-get install socat)"
     local port
-    port=$(python3 -c '
+    port=$("$PYTHON" -c '
 import socket
 s = socket.socket(socket.AF_INET6)
 s.bind(("::1", 0))
@@ -233,7 +233,7 @@ s.close()
 @test "14-nonblocking: the Python equivalent does the same against 04-accept, 11 and a late server" {
     local py="$ROOT/docs/python/14_nonblocking.py"
     start_server "$BATS_TEST_TMPDIR/server" 04-accept --count 1
-    run timeout 10 python3 "$py" --host 127.0.0.1 --port "$PORT"
+    run timeout 10 "$PYTHON" "$py" --host 127.0.0.1 --port "$PORT"
     assert_success
     assert_line "connected to 127.0.0.1:$PORT"
     assert_line --regexp '^hello 127\.0\.0\.1:[0-9]+, you are client 1\\n$'
@@ -241,17 +241,17 @@ s.close()
     start_bg "$BATS_TEST_TMPDIR/server6" "$BIN/11-dual-stack-server" \
         --port 0 --count 1 --timeout 10
     ready6 "$BATS_TEST_TMPDIR/server6"
-    run timeout 10 python3 "$py" --host ::1 --port "$PORT"
+    run timeout 10 "$PYTHON" "$py" --host ::1 --port "$PORT"
     assert_success
     assert_line --regexp '^hello \[::1\]:[0-9]+, you are client 1\\n$'
     hold_port "$BATS_TEST_TMPDIR/holder"
-    run timeout 10 python3 "$py" --host 127.0.0.1 --port "$PORT"
+    run timeout 10 "$PYTHON" "$py" --host 127.0.0.1 --port "$PORT"
     assert_failure 1
     assert_line "connect: Connection refused"
     local flag="$BATS_TEST_TMPDIR/flag"
-    start_bg "$BATS_TEST_TMPDIR/late" python3 "$PEER" late-server "$flag"
+    start_bg "$BATS_TEST_TMPDIR/late" "$PYTHON" "$PEER" late-server "$flag"
     wait_ready "$BATS_TEST_TMPDIR/late"
-    start_bg "$BATS_TEST_TMPDIR/pyclient" python3 "$py" --host 127.0.0.1 \
+    start_bg "$BATS_TEST_TMPDIR/pyclient" "$PYTHON" "$py" --host 127.0.0.1 \
         --port "$PORT" --timeout 10
     local client=$BG_PID
     wait_for "$BATS_TEST_TMPDIR/pyclient" '^recv: nothing yet \(EAGAIN\)'

@@ -33,7 +33,7 @@ client() {
 # peer PORT MODE: a Python client speaking the framing protocol badly or
 # oddly on purpose; prints what it got back.
 peer() {
-    python3 - "$@" <<'PY'
+    "$PYTHON" - "$@" <<'PY'
 import socket, struct, sys, time
 port, mode = int(sys.argv[1]), sys.argv[2]
 s = socket.create_connection(("127.0.0.1", port), timeout=10)
@@ -285,7 +285,7 @@ PY
 }
 
 @test "15-framing: the client refuses an echo longer than any line it sent" {
-    start_bg "$BATS_TEST_TMPDIR/liar" python3 -c '
+    start_bg "$BATS_TEST_TMPDIR/liar" "$PYTHON" -c '
 import socket, struct
 srv = socket.create_server(("127.0.0.1", 0))
 srv.settimeout(10)
@@ -311,14 +311,14 @@ c.recv(100)
 @test "15-framing: the Python version speaks the same protocol, as client and as server" {
     local py="$ROOT/docs/python/15_framing.py"
     start_server "$BATS_TEST_TMPDIR/server" 15-framing-server --count 1
-    run timeout 10 python3 "$py" --port "$PORT" <<<$'one\n\nthree'
+    run timeout 10 "$PYTHON" "$py" --port "$PORT" <<<$'one\n\nthree'
     assert_success
     assert_output $'echo, 3 bytes: one\necho, 0 bytes: \necho, 5 bytes: three'
     wait_exit "$BG_PID"
     run cat "$BATS_TEST_TMPDIR/server"
     assert_line "message 3, 5 bytes: three"
 
-    start_bg "$BATS_TEST_TMPDIR/py" timeout 10 python3 "$py" --serve --port 0
+    start_bg "$BATS_TEST_TMPDIR/py" timeout 10 "$PYTHON" "$py" --serve --port 0
     wait_ready "$BATS_TEST_TMPDIR/py"
     client "x\nyz\n" --port "$PORT" --bytewise
     assert_success

@@ -78,7 +78,7 @@ elif mode == "notdigits":
     c.sendall(head + b"Content-Length: 12abc\r\n\r\nabc")
 c.close()
 PY
-    start_bg "$BATS_TEST_TMPDIR/odd" python3 "$BATS_TEST_TMPDIR/odd.py" "$1"
+    start_bg "$BATS_TEST_TMPDIR/odd" "$PYTHON" "$BATS_TEST_TMPDIR/odd.py" "$1"
     wait_ready "$BATS_TEST_TMPDIR/odd"
 }
 
@@ -215,7 +215,7 @@ PY
     run curl -sS -w ' %{http_code}' --path-as-is "http://127.0.0.1:$PORT/%zz"
     assert_output "400 Bad Request
  400"
-    run python3 - "$PORT" <<'PY'
+    run "$PYTHON" - "$PORT" <<'PY'
 import socket, sys
 for req in (b"GET / HTTP/2.0\r\n\r\n", b"GET /a\x00b HTTP/1.0\r\n\r\n",
             b"GET index.html HTTP/1.0\r\n\r\n"):
@@ -265,7 +265,7 @@ PY
 
 @test "16-http: a slow client (a byte every 0.3 s) is cut off by the deadline for the whole request (1 s here)" {
     serve --count 1 --timeout 1
-    run timeout 15 python3 - "$PORT" <<'PY'
+    run timeout 15 "$PYTHON" - "$PORT" <<'PY'
 import select, socket, sys, time
 s = socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=10)
 start = time.time()
@@ -283,7 +283,7 @@ PY
 
 @test "16-http: the request line is printed escaped" {
     serve --count 1
-    run python3 - "$PORT" <<'PY'
+    run "$PYTHON" - "$PORT" <<'PY'
 import socket, sys
 s = socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=5)
 s.sendall(b"GET /\x1b]0;owned\x07\xff HTTP/1.0\r\n\r\n")
@@ -373,7 +373,7 @@ PY
     need_netns
     in_netns '
         cd "$3" && printf "one\ntwo\n" >t.txt
-        python3 -u -m http.server --bind "$2" 0 >hs.log 2>&1 &
+        "$PYTHON" -u -m http.server --bind "$2" 0 >hs.log 2>&1 &
         sp=$!
         for i in $(seq 100); do
             port=$(sed -n "s/^Serving HTTP on .* port \([0-9]*\) .*/\1/p" hs.log)
@@ -393,7 +393,7 @@ PY
     assert_line "status 0"
     in_netns '
         cd "$3" && printf "six\n" >t.txt && rm hs.log
-        python3 -u -m http.server --bind "$2" 0 >hs.log 2>&1 &
+        "$PYTHON" -u -m http.server --bind "$2" 0 >hs.log 2>&1 &
         sp=$!
         for i in $(seq 100); do
             port=$(sed -n "s/^Serving HTTP on .* port \([0-9]*\) .*/\1/p" hs.log)
@@ -503,13 +503,13 @@ PY
 
 @test "16-http: the Python client gets the same page from the C server" {
     serve --count 2
-    run timeout 10 python3 "$ROOT/docs/python/16_http.py" \
+    run timeout 10 "$PYTHON" "$ROOT/docs/python/16_http.py" \
         --url "http://127.0.0.1:$PORT/style.css"
     assert_success
     assert_line "< HTTP/1.0 200 OK"
     assert_line "h1 { color: rgb(0, 128, 0); }"
     assert_line "body 105 bytes"
-    run timeout 10 python3 "$ROOT/docs/python/16_http.py" \
+    run timeout 10 "$PYTHON" "$ROOT/docs/python/16_http.py" \
         --url "http://127.0.0.1:$PORT/pic.png" --output "$BATS_TEST_TMPDIR/p"
     assert_success
     cmp "$SITE/pic.png" "$BATS_TEST_TMPDIR/p"

@@ -121,7 +121,7 @@ unix_server() {
 @test "17-unix: a Python AF_UNIX client (the handout's) receives the passed socket" {
     unix_server "$BATS_TEST_TMPDIR/server" --path "$SOCK" --timeout 10
     local spid="$BG_PID"
-    run timeout 10 python3 "$ROOT/docs/python/17_unix.py" --path "$SOCK"
+    run timeout 10 "$PYTHON" "$ROOT/docs/python/17_unix.py" --path "$SOCK"
     assert_success
     assert_line "the server: pid $spid, uid $(id -u), gid $(id -g)"
     assert_line --regexp '^greeting: hello pid [0-9]+, here is a socket\\n$'
@@ -142,7 +142,7 @@ unix_server() {
 }
 
 @test "17-unix: the C client against a Python AF_UNIX server: its pid, its greeting, its socket" {
-    start_bg "$BATS_TEST_TMPDIR/py" python3 -c '
+    start_bg "$BATS_TEST_TMPDIR/py" "$PYTHON" -c '
 import os, socket, sys
 srv = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
 srv.bind(sys.argv[1])

@@ -137,14 +137,14 @@ $1"
 
 @test "18-multicast: Python receivers joined to the group get what the C sender sends" {
     in_netns '
-        python3 "$ROOT/docs/python/18_multicast.py" --port 0 --count 2 --timeout 5 >"$T/p1" 2>&1 &
+        "$PYTHON" "$ROOT/docs/python/18_multicast.py" --port 0 --count 2 --timeout 5 >"$T/p1" 2>&1 &
         pids+=($!)
         for ((i = 0; i < 100; i++)); do
             PORT=$(sed -n "s/^receiving on 0\.0\.0\.0://p" "$T/p1")
             [ -n "$PORT" ] && break
             sleep 0.05
         done
-        python3 - "$PORT" >"$T/p2" 2>&1 <<PY &
+        "$PYTHON" - "$PORT" >"$T/p2" 2>&1 <<PY &
 import socket, struct, sys
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
 s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -182,7 +182,7 @@ PY
         "$B/18-multicast-receiver" --port 0 --count 1 --timeout 5 >"$T/member" 2>&1 &
         pids+=($!)
         ready "$T/member"
-        python3 - "$PORT" >"$T/py" 2>&1 <<PY &
+        "$PYTHON" - "$PORT" >"$T/py" 2>&1 <<PY &
 import socket, sys
 socks = []
 for all_groups in (1, 0):
@@ -296,7 +296,7 @@ PY
 
 @test "18-multicast: the Python receiver (the handout's) against the C sender" {
     in_netns '
-        python3 "$ROOT/docs/python/18_multicast.py" --port 0 --count 1 --timeout 5 >"$T/p" 2>&1 &
+        "$PYTHON" "$ROOT/docs/python/18_multicast.py" --port 0 --count 1 --timeout 5 >"$T/p" 2>&1 &
         pids+=($!)
         for ((i = 0; i < 100; i++)); do
             PORT=$(sed -n "s/^receiving on 0\.0\.0\.0://p" "$T/p")

@@ -11,7 +11,7 @@ SRC="$ROOT/lessons/19-throughput/throughput.c"
 
 # fnv FILE: the FNV-1a 64-bit hash of FILE, as the lesson prints it.
 fnv() {
-    python3 -c '
+    "$PYTHON" -c '
 import sys
 h = 0xcbf29ce484222325
 for b in open(sys.argv[1], "rb").read():
@@ -115,7 +115,7 @@ hash_in() {
 }
 
 @test "19-throughput: a Python receiver gets the sender's bytes (foreign peer)" {
-    start_bg "$BATS_TEST_TMPDIR/py" python3 -c '
+    start_bg "$BATS_TEST_TMPDIR/py" "$PYTHON" -c '
 import socket
 srv = socket.socket()
 srv.bind(("127.0.0.1", 0))
@@ -146,7 +146,7 @@ conn.close()' "$BATS_TEST_TMPDIR/data"
 @test "19-throughput: a Python sender's random bytes arrive intact (foreign peer)" {
     head -c 300007 /dev/urandom >"$BATS_TEST_TMPDIR/data"
     receiver "$BATS_TEST_TMPDIR/recv" --verify --buffer 4K
-    run timeout 10 python3 -c '
+    run timeout 10 "$PYTHON" -c '
 import socket, sys
 data = open(sys.argv[2], "rb").read()
 s = socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=5)
@@ -211,7 +211,7 @@ print("closed" if s.recv(1) == b"" else "data?")' "$PORT" "$BATS_TEST_TMPDIR/dat
 @test "19-throughput: --exchanges against a Python echo server, and one that answers wrong" {
     local mode
     for mode in echo corrupt; do
-        start_bg "$BATS_TEST_TMPDIR/py$mode" python3 -c '
+        start_bg "$BATS_TEST_TMPDIR/py$mode" "$PYTHON" -c '
 import socket, sys
 srv = socket.socket()
 srv.bind(("127.0.0.1", 0))
@@ -283,7 +283,7 @@ conn.close()' "$mode"
 
 @test "19-throughput: a sender with no receiver fails with ECONNREFUSED" {
     local port
-    port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+    port=$("$PYTHON" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
     run_lesson "$BIN/19-throughput" --send --port "$port" --bytes 1K --timeout 5
     assert_failure 1
     assert_line "connect: Connection refused"
@@ -325,7 +325,7 @@ conn.close()' "$mode"
 @test "19-throughput: the Python version talks to the C lesson, both ways" {
     local py="$ROOT/docs/python/19_throughput.py"
     receiver "$BATS_TEST_TMPDIR/recv" --verify
-    run timeout 20 python3 "$py" --send --port "$PORT" --bytes 100003 \
+    run timeout 20 "$PYTHON" "$py" --send --port "$PORT" --bytes 100003 \
         --buffer 1K --verify
     assert_success
     assert_line --regexp '^sent 100003 bytes in '
@@ -337,7 +337,7 @@ conn.close()' "$mode"
     run cat "$BATS_TEST_TMPDIR/recv"
     assert_line "  fnv1a64 $h"
 
-    start_bg "$BATS_TEST_TMPDIR/py" python3 "$py" --receive --port 0 --verify \
+    start_bg "$BATS_TEST_TMPDIR/py" "$PYTHON" "$py" --receive --port 0 --verify \
         --timeout 10
     wait_ready "$BATS_TEST_TMPDIR/py"
     run_lesson "$BIN/19-throughput" --send --port "$PORT" --bytes 100003 \

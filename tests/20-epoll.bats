@@ -26,7 +26,7 @@ untraceable_leaks() {
 # is the bytes one client sends (N copies of a letter: "a:5000"). Prints
 # "LETTER ok" for a client that got exactly its own bytes back.
 clients() {
-    timeout 20 python3 - "$@" <<'PY'
+    timeout 20 "$PYTHON" - "$@" <<'PY'
 import socket, sys
 port, specs = int(sys.argv[1]), sys.argv[2:]
 socks = [socket.create_connection(("127.0.0.1", port), timeout=10)
@@ -138,7 +138,7 @@ PY
             --count 1 --timeout 10 $mode
         # 8 MB sent before reading a byte: the server's send() must stop
         # with EAGAIN when the client's buffers fill, and wait
-        run timeout 20 python3 -c '
+        run timeout 20 "$PYTHON" -c '
 import socket, sys, threading, time
 s = socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=10)
 data = bytes(range(256)) * 32768
@@ -168,7 +168,7 @@ print("echoed", len(got), got == data)' "$PORT"
             --timeout 10 $mode
         # 100000 bytes at once, then wait 1.5 s for the echo; then look
         # at the server's socket in /proc/net/tcp: its unread bytes
-        run timeout 20 python3 -c '
+        run timeout 20 "$PYTHON" -c '
 import socket, sys, time
 port = int(sys.argv[1])
 s = socket.create_connection(("127.0.0.1", port), timeout=5)
@@ -303,7 +303,7 @@ server_status=0"
 
 @test "20-epoll: --timeout: an idle client is closed, a served server exits 0" {
     start_server "$BATS_TEST_TMPDIR/server" 20-epoll-server --timeout 1
-    run timeout 10 python3 -c '
+    run timeout 10 "$PYTHON" -c '
 import socket, sys
 s = socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=5)
 s.sendall(b"ping")
@@ -342,7 +342,7 @@ print(repr(s.recv(10)))' "$PORT"
     local mode py="$ROOT/docs/python/20_epoll.py"
     for mode in "" --edge; do
         # shellcheck disable=SC2086
-        start_bg "$BATS_TEST_TMPDIR/py$mode" python3 "$py" --port 0 \
+        start_bg "$BATS_TEST_TMPDIR/py$mode" "$PYTHON" "$py" --port 0 \
             --count 500 --timeout 10 $mode
         wait_ready "$BATS_TEST_TMPDIR/py$mode"
         run timeout 30 "$BATS_FILE_TMPDIR/load" --port "$PORT" --clients 500 \

@@ -137,7 +137,7 @@ line_of() {
 # result before it existed (tests/capture-order says what that means).
 in_order() {
     printf '%s\n' "$2" >"$BATS_TEST_TMPDIR/timeline"
-    run "$ROOT/tests/capture-order" "$1" "$BATS_TEST_TMPDIR/timeline"
+    run "$PYTHON" "$ROOT/tests/capture-order" "$1" "$BATS_TEST_TMPDIR/timeline"
     assert_success
     assert_output --regexp 'calls checked: ok$'
 }
@@ -172,7 +172,7 @@ in_order() {
   115.000  client    close(3) = 0
   116.000  server    close(4) = 0
 TIMELINE
-    run "$ROOT/tests/capture-order" 04 "$BATS_TEST_TMPDIR/accept"
+    run "$PYTHON" "$ROOT/tests/capture-order" 04 "$BATS_TEST_TMPDIR/accept"
     assert_failure 1
     assert_output --partial "accept() returned at"
     assert_output --partial "before the client's connect() started"
@@ -186,7 +186,7 @@ TIMELINE
     2.050              client -> server  PSH-ACK, 6 bytes of data
     2.100  client    send returned 6
 TIMELINE
-    run "$ROOT/tests/capture-order" 06 "$BATS_TEST_TMPDIR/recv"
+    run "$PYTHON" "$ROOT/tests/capture-order" 06 "$BATS_TEST_TMPDIR/recv"
     assert_failure 1
     assert_output --partial "6 bytes received in all by"
     # And a call whose result comes after another line of the same program.
@@ -195,7 +195,7 @@ TIMELINE
     0.200  sender    close(3) = 0
     0.300  sender    sendto returned 3
 TIMELINE
-    run "$ROOT/tests/capture-order" 08 "$BATS_TEST_TMPDIR/interleaved"
+    run "$PYTHON" "$ROOT/tests/capture-order" 08 "$BATS_TEST_TMPDIR/interleaved"
     assert_failure 1
     assert_output --partial "sender: sendto() was called"
 }
@@ -239,7 +239,7 @@ TIMELINE
     [ "$joined" = "$long" ]
     # And the order check reads the pieces as one line.
     printf '%s\n' "$output" >"$BATS_TEST_TMPDIR/timeline"
-    run "$ROOT/tests/capture-order" 08 "$BATS_TEST_TMPDIR/timeline"
+    run "$PYTHON" "$ROOT/tests/capture-order" 08 "$BATS_TEST_TMPDIR/timeline"
     assert_success
     assert_output --regexp '^4 lines, 2 calls checked: ok$'
 }

@@ -17,7 +17,7 @@ SAMPLES="$ROOT/tests/check"
 
 # check ARGS...: bats' run of the checker, bounded.
 check() {
-    run bare timeout 50 "$CHECK" "$@"
+    run bare timeout 50 "$PYTHON" "$CHECK" "$@"
 }
 
 # says TEXT: the output, with its wrapped lines joined (every run of white
@@ -33,7 +33,7 @@ says() {
 
 # A free TCP port on loopback, chosen by the kernel (bind port 0).
 free_port() {
-    python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+    "$PYTHON" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
 }
 
 # ---- sockstep's own programs pass -------------------------------------------
@@ -69,7 +69,7 @@ free_port() {
     check udp-sender -- "$BIN/09-udp-sender" --port '{port}'
     assert_success
     assert_line "3 checks: 3 passed, 0 failed"
-    check udp-receiver -- python3 "$SAMPLES/good-receiver.py" '{port}'
+    check udp-receiver -- "$PYTHON" "$SAMPLES/good-receiver.py" '{port}'
     assert_success
     assert_line "5 checks: 5 passed, 0 failed"
 }
@@ -78,7 +78,7 @@ free_port() {
 
 @test "check: the seeds' server (no exit at recv() == 0) fails half-close and the spin is named" {
     check --only one-line,half-close,twenty-clients echo-server -- \
-        python3 "$SAMPLES/spin-server.py" '{port}'
+        "$PYTHON" "$SAMPLES/spin-server.py" '{port}'
     assert_failure 1
     assert_line --regexp '^PASS one-line '
     assert_line --regexp "^FAIL half-close .*: spins after the client's shutdown: [0-9.]+ s of CPU in [0-9.]+ s"
@@ -93,7 +93,7 @@ free_port() {
 
 @test "check: a server that never closes its client sockets fails the descriptor check" {
     check --only one-line,descriptors echo-server -- \
-        python3 "$SAMPLES/leak-server.py" '{port}'
+        "$PYTHON" "$SAMPLES/leak-server.py" '{port}'
     assert_failure 1
     assert_line --regexp '^PASS one-line '
     assert_line --regexp '^FAIL descriptors .*: (19|20|21) more descriptors after 20 clients'
@@ -103,7 +103,7 @@ free_port() {
 
 @test "check: a server that dies of SIGPIPE is caught, with the fix" {
     check --only one-line,sigpipe echo-server -- \
-        python3 "$SAMPLES/sigpipe-server.py" '{port}'
+        "$PYTHON" "$SAMPLES/sigpipe-server.py" '{port}'
     assert_failure 1
     assert_line --regexp '^PASS one-line '
     assert_line --regexp '^FAIL sigpipe .*: killed by SIGPIPE'
@@ -116,7 +116,7 @@ free_port() {
 }
 
 @test "check: a UDP receiver with a 1024-byte buffer fails truncated, and the check explains" {
-    check udp-receiver -- python3 "$SAMPLES/small-buffer-receiver.py" '{port}'
+    check udp-receiver -- "$PYTHON" "$SAMPLES/small-buffer-receiver.py" '{port}'
     assert_failure 1
     assert_line --regexp '^FAIL truncated .*: cut to 1024 of 2000 bytes'
     says "printed only the first 1024 of them, so its buffer is probably 1024 bytes"
@@ -126,7 +126,7 @@ free_port() {
 
 @test "check: a server listening on 0.0.0.0 is reported, and still checked over loopback" {
     check --only loopback,one-line echo-server -- \
-        python3 "$SAMPLES/any-address-server.py" '{port}'
+        "$PYTHON" "$SAMPLES/any-address-server.py" '{port}'
     assert_failure 1
     assert_line --regexp '^FAIL loopback .*: bound to 0\.0\.0\.0:[0-9]+'
     says "bind 127.0.0.1"
@@ -134,7 +134,7 @@ free_port() {
 }
 
 @test "check: the seeds' client fails each client check with its cause" {
-    check echo-client -- python3 "$SAMPLES/seed-client.py" '{port}'
+    check echo-client -- "$PYTHON" "$SAMPLES/seed-client.py" '{port}'
     assert_failure 1
     assert_line --regexp '^FAIL one-line .*: did not finish cleanly at the end of its input'
     says "input() raises EOFError"
@@ -149,18 +149,18 @@ free_port() {
     port=$(free_port)
     # The port is in the command, not in {port}: the checker's port is not used.
     check --only one-line echo-server -- \
-        python3 "$SAMPLES/leak-server.py" "$port" '{port}'
+        "$PYTHON" "$SAMPLES/leak-server.py" "$port" '{port}'
     assert_failure 1
     says "The program listened on 127.0.0.1:$port, not port"
     says "run the checker with --port $port"
     check --port "$port" --only one-line echo-server -- \
-        python3 "$SAMPLES/leak-server.py" "$port"
+        "$PYTHON" "$SAMPLES/leak-server.py" "$port"
     assert_success
     assert_line --regexp '^PASS one-line '
 }
 
 @test "check: a program that never starts fails the first check; the rest are not run" {
-    check --only one-line,reset echo-server -- python3 -c 'import sys; sys.exit(3)' '{port}'
+    check --only one-line,reset echo-server -- "$PYTHON" -c 'import sys; sys.exit(3)' '{port}'
     assert_failure 1
     says "The program exited with status 3 before it listened on port"
     says "Not run: the program could not be started in check one-line"
@@ -238,12 +238,12 @@ EOF
 
 @test "check: --format json parses, and tap has a plan line and one result per check" {
     check --format json --only one-line,half-close echo-server -- \
-        python3 "$SAMPLES/spin-server.py" '{port}'
+        "$PYTHON" "$SAMPLES/spin-server.py" '{port}'
     assert_failure 1
     printf '%s\n' "$output" >"$BATS_TEST_TMPDIR/out.json"
-    run python3 -m json.tool "$BATS_TEST_TMPDIR/out.json"
+    run "$PYTHON" -m json.tool "$BATS_TEST_TMPDIR/out.json"
     assert_success
-    run python3 -c '
+    run "$PYTHON" -c '
 import json, sys
 r = json.load(open(sys.argv[1]))
 print(r["kind"], r["passed"], r["failed"])
@@ -280,7 +280,7 @@ for c in r["checks"]:
     check --batch "$dir" --csv "$BATS_TEST_TMPDIR/out.csv"
     assert_failure 1
     assert_line --regexp '^scripts/check: alice: echo-server: 2 passed, 0 failed'
-    run python3 -c '
+    run "$PYTHON" -c '
 import csv, sys
 rows = list(csv.DictReader(open(sys.argv[1])))
 for r in rows:
@@ -299,7 +299,7 @@ for r in rows:
 @test "check: --strace shows the system calls around a failure" {
     need_strace
     check --strace --only sigpipe echo-server -- \
-        python3 "$SAMPLES/sigpipe-server.py" '{port}'
+        "$PYTHON" "$SAMPLES/sigpipe-server.py" '{port}'
     assert_failure 1
     assert_line "     last system calls (strace):"
     assert_output --regexp 'EPIPE \(Broken pipe\)'

@@ -33,7 +33,7 @@ bats_require_minimum_version 1.5.0
 # (which takes a fixed port, like a lecturer would) never meets another
 # test's server on 8888.
 free_port() {
-    python3 -c '
+    "$PYTHON" -c '
 import socket, sys
 kind = socket.SOCK_DGRAM if sys.argv[1] == "udp" else socket.SOCK_STREAM
 s = socket.socket(socket.AF_INET, kind)

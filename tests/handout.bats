@@ -40,7 +40,7 @@ chapter_text() {
     while IFS= read -r l; do
         all+=("$(lesson_title "$l" | tr -d '[:space:]')")
     done < <(lesson_dirs)
-    python3 - "$BATS_FILE_TMPDIR/handout.txt" "$title" "${all[@]}" >"$out" <<'EOF'
+    "$PYTHON" - "$BATS_FILE_TMPDIR/handout.txt" "$title" "${all[@]}" >"$out" <<'EOF'
 import re, sys
 text, title, titles = open(sys.argv[1]).read(), sys.argv[2], sys.argv[3:]
 sq = lambda s: re.sub(r"\s+", "", s.replace("\u21aa", ""))
@@ -86,7 +86,7 @@ epubcheck_run() {
     assert_output --partial 'No errors or warnings detected'
     # Diagrams (SVG), listings and transcripts are in it (python3 reads
     # the zip: unzip is not among the dependencies).
-    run python3 - "$ROOT/build/handout.epub" <<'EOF'
+    run "$PYTHON" - "$ROOT/build/handout.epub" <<'EOF'
 import sys, zipfile
 z = zipfile.ZipFile(sys.argv[1])
 names = z.namelist()
@@ -104,7 +104,7 @@ EOF
 
 @test "handout: the contents number lesson N as chapter N, to two levels" {
     # The table of contents pages: "N Lesson NN: title ... page" lines.
-    python3 - "$BATS_FILE_TMPDIR/handout.txt" <<'EOF'
+    "$PYTHON" - "$BATS_FILE_TMPDIR/handout.txt" <<'EOF'
 import re, sys
 pages = open(sys.argv[1]).read().split("\f")
 toc = "\n".join(p for p in pages if re.search(r"^Contents", p, re.M))
@@ -152,7 +152,7 @@ EOF
 # have (long enough, not a comment's bare punctuation): its first long
 # line, and the long lines at a quarter, half, three quarters and the end.
 distinctive_lines() {
-    python3 - "$1" <<'EOF'
+    "$PYTHON" - "$1" <<'EOF'
 import sys
 lines = [l.strip() for l in open(sys.argv[1])]
 long = [l for l in lines if len(l) >= 30 and lines.count(l) == 1]
@@ -198,7 +198,7 @@ EOF
     refute_output --regexp ':[[:space:]]*[0-9]+[[:space:]]*\* Lesson 01'
     # Nor on lines of their own: the 40 lines of text after the caption
     # of that listing have no line that is only a number.
-    run python3 - "$BATS_FILE_TMPDIR/handout.txt" <<'EOF'
+    run "$PYTHON" - "$BATS_FILE_TMPDIR/handout.txt" <<'EOF'
 import re, sys
 text = open(sys.argv[1]).read().splitlines()
 at = next(i for i, l in enumerate(text) if l.startswith("lessons/01-socket/socket.c, lines 1"))
@@ -243,7 +243,7 @@ EOF
 @test "handout: the reference card fits on one page" {
     # The pages that show its title as a heading or as the running header,
     # the table of contents aside: exactly one.
-    run python3 -c '
+    run "$PYTHON" -c '
 import re, sys
 pages = open(sys.argv[1]).read().split("\f")
 card = [i + 1 for i, p in enumerate(pages)
@@ -480,7 +480,7 @@ window.addEventListener("load", function () {
 phone_measure() {
     local dir="$BATS_TEST_TMPDIR/phone" html=$1 css=$2
     mkdir -p "$dir"
-    python3 - "$html" "$dir/page.html" "$css" "$PHONE_JS" <<'EOF'
+    "$PYTHON" - "$html" "$dir/page.html" "$css" "$PHONE_JS" <<'EOF'
 import sys
 h = open(sys.argv[1]).read()
 i = h.rindex("</body>")
@@ -499,7 +499,7 @@ EOF
     timeout 120 chromium --headless=new --no-sandbox --disable-gpu \
         --window-size=500,900 --virtual-time-budget=20000 \
         --dump-dom "file://$dir/frame.html" 2>/dev/null |
-        python3 -c '
+        "$PYTHON" -c '
 import html, re, sys
 m = re.search(r"<pre id=\"result\">(.*?)</pre>", sys.stdin.read(), re.S)
 print(html.unescape(m.group(1)) if m else "no result")'
@@ -523,7 +523,7 @@ print(html.unescape(m.group(1)) if m else "no result")'
 @test "handout: on screen, the contents list sections, every section has a way back, diagrams scale" {
     local html="$ROOT/build/handout.html"
     # The contents: chapters and their sections (6.1 under lesson 06).
-    python3 - "$html" <<'EOF'
+    "$PYTHON" - "$html" <<'EOF'
 import re, sys
 h = open(sys.argv[1]).read()
 toc = re.search(r'<nav id="TOC".*?</nav>', h, re.S).group(0)
@@ -553,7 +553,7 @@ EOF
 @test "handout: no page is more than half empty, except at the end of a chapter" {
     # A chapter's first page has no running header; the page before it may
     # end where its chapter ends.
-    run python3 - "$ROOT/build/handout.pdf" <<'EOF'
+    run "$PYTHON" - "$ROOT/build/handout.pdf" <<'EOF'
 import html, re, subprocess, sys
 out = subprocess.run(["pdftotext", "-bbox", sys.argv[1], "-"],
                      capture_output=True, text=True).stdout

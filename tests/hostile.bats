@@ -9,7 +9,7 @@ load hostile/common
 
 # serve_one_more PORT: a normal client; its echo must come back whole.
 echo_one() {
-    run python3 "$PEER" halfclose "$1" "one more client"
+    run "$PYTHON" "$PEER" halfclose "$1" "one more client"
     assert_success
     assert_output "one more client"
 }
@@ -31,7 +31,7 @@ server_done() {
     local out="$BATS_TEST_TMPDIR/server"
     start_server "$out" 06-send-recv-server --count 2 --timeout 30
     local server="$BG_PID"
-    run timeout 120 python3 "$PEER" echo "$PORT" $((8 << 20))
+    run timeout 120 "$PYTHON" "$PEER" echo "$PORT" $((8 << 20))
     assert_success
     local sent_sha got_sha
     sent_sha=$(awk '$1 == "sent" {print $2 " " $3}' <<<"$output")
@@ -48,7 +48,7 @@ server_done() {
     local out="$BATS_TEST_TMPDIR/server"
     start_server "$out" 06-send-recv-server --count 2 --timeout 30
     local server="$BG_PID"
-    run timeout 30 python3 "$PEER" binary "$PORT"
+    run timeout 30 "$PYTHON" "$PEER" binary "$PORT"
     assert_success
     assert_output "same 1024"
     echo_one "$PORT"
@@ -65,7 +65,7 @@ server_done() {
     local out="$BATS_TEST_TMPDIR/server"
     start_server "$out" 06-send-recv-server --count 2 --timeout 30
     local server="$BG_PID"
-    run timeout 30 python3 "$PEER" reset "$PORT" $((1 << 20))
+    run timeout 30 "$PYTHON" "$PEER" reset "$PORT" $((1 << 20))
     assert_success
     echo_one "$PORT"
     server_done "$server" "$out"
@@ -94,7 +94,7 @@ server_done() {
     local out="$BATS_TEST_TMPDIR/server"
     start_server "$out" 06-send-recv-server --count 2 --timeout 1
     local server="$BG_PID"
-    start_bg "$BATS_TEST_TMPDIR/silent" python3 "$PEER" silent "$PORT" 20
+    start_bg "$BATS_TEST_TMPDIR/silent" "$PYTHON" "$PEER" silent "$PORT" 20
     if plain; then
         # no accept() line to wait for: wait until it has given up on it
         wait_for "$out" 'sent nothing for 1 s'
@@ -118,7 +118,7 @@ server_done() {
     local server="$BG_PID"
     local text
     text=$(head -c 20000 /dev/zero | tr '\0' h)
-    run python3 "$PEER" halfclose "$PORT" "$text"
+    run "$PYTHON" "$PEER" halfclose "$PORT" "$text"
     assert_success
     [ "${#output}" -eq 20000 ]
     [ "$output" = "$text" ]
@@ -134,7 +134,7 @@ server_done() {
     local out="$BATS_TEST_TMPDIR/server"
     start_server "$out" 06-send-recv-server --count 201 --timeout 30
     local server="$BG_PID"
-    run timeout 120 python3 "$PEER" many "$PORT" 200
+    run timeout 120 "$PYTHON" "$PEER" many "$PORT" 200
     assert_success
     assert_output "served 200"
     echo_one "$PORT"
@@ -151,7 +151,7 @@ server_done() {
     local out="$BATS_TEST_TMPDIR/server"
     start_server "$out" 06-send-recv-server --count 2 --timeout 30
     local server="$BG_PID"
-    run timeout 60 python3 "$PEER" noread "$PORT" $((64 << 20))
+    run timeout 60 "$PYTHON" "$PEER" noread "$PORT" $((64 << 20))
     assert_success
     echo "$output"
     echo_one "$PORT"
@@ -175,10 +175,10 @@ server_done() {
     # before it accept()s them. (Its accept() then fails with EINTR, which
     # it must shrug off: see signals.bats.)
     kill -STOP "$server"
-    python3 "$PEER" rst-at-once "$PORT"
-    python3 "$PEER" scan "$PORT"
+    "$PYTHON" "$PEER" rst-at-once "$PORT"
+    "$PYTHON" "$PEER" scan "$PORT"
     kill -CONT "$server"
-    run timeout 10 python3 "$PEER" halfclose "$PORT" ""
+    run timeout 10 "$PYTHON" "$PEER" halfclose "$PORT" ""
     assert_success
     assert_output --regexp '^hello 127\.0\.0\.1:[0-9]+, you are client 3$'
     server_done "$server" "$out"
@@ -198,7 +198,7 @@ server_done() {
     local out="$BATS_TEST_TMPDIR/receiver"
     start_server "$out" 08-udp-receiver --count 2 --timeout 10
     local rcv="$BG_PID"
-    python3 "$PEER" udp "$PORT" 0 3
+    "$PYTHON" "$PEER" udp "$PORT" 0 3
     server_done "$rcv" "$out"
     run cat "$out"
     assert_line --regexp '^datagram 1 from 127\.0\.0\.1:[0-9]+ is empty: 0 bytes$'
@@ -210,7 +210,7 @@ server_done() {
     local out="$BATS_TEST_TMPDIR/receiver"
     start_server "$out" 08-udp-receiver --count 2 --timeout 10
     local rcv="$BG_PID"
-    python3 "$PEER" udp "$PORT" 65507 4
+    "$PYTHON" "$PEER" udp "$PORT" 65507 4
     server_done "$rcv" "$out"
     run cat "$out"
     assert_line --regexp '^datagram of 65507 bytes from 127\.0\.0\.1:[0-9]+, only [0-9]+ kept$'
@@ -227,15 +227,15 @@ server_done() {
     local out="$BATS_TEST_TMPDIR/receiver"
     start_server "$out" 08-udp-receiver --count 2 --timeout 10
     local rcv="$BG_PID"
-    python3 "$PEER" udp-binary "$PORT"
-    python3 "$PEER" udp "$PORT" 2
+    "$PYTHON" "$PEER" udp-binary "$PORT"
+    "$PYTHON" "$PEER" udp "$PORT" 2
     server_done "$rcv" "$out"
     run cat "$out"
     assert_line --regexp '^datagram 2 from 127\.0\.0\.1:[0-9]+: uu$'
     # the datagram itself, escaped: no raw control byte reached stdout
     assert_output --partial '\x00\x01\x02\x03'
     plain || assert_output --regexp 'recvfrom\(3, "\\x00\\x01[^=]*\) = 256'
-    run python3 -c 'import sys; d = open(sys.argv[1], "rb").read(); sys.exit(any(b < 32 and b != 10 or 0x7f <= b < 0xa0 for b in d))' "$out"
+    run "$PYTHON" -c 'import sys; d = open(sys.argv[1], "rb").read(); sys.exit(any(b < 32 and b != 10 or 0x7f <= b < 0xa0 for b in d))' "$out"
     assert_success
 }
 
@@ -246,7 +246,7 @@ server_done() {
     # must come within 2 s of the ready line too: python starts in time)
     start_server "$out" 08-udp-receiver --timeout 2
     local rcv="$BG_PID"
-    run python3 "$PEER" burst "$PORT" 1000 100
+    run "$PYTHON" "$PEER" burst "$PORT" 1000 100
     assert_success
     server_done "$rcv" "$out"
     local got
@@ -284,7 +284,7 @@ port_of() {
     SS_PIDS+=("$BG_PID")
     local lport
     lport=$(port_of "$BG_PID")
-    run python3 "$PEER" halfclose "$lport" "just the echo"
+    run "$PYTHON" "$PEER" halfclose "$lport" "just the echo"
     assert_success
     # Only the echo: no "accept(", "send(" or any narration came back.
     assert_output "just the echo"
@@ -366,7 +366,7 @@ port_of() {
     # The guard on stdout is the narration's: the plain program writes its
     # lines with printf, and blocks on a full pipe as any program would.
     plain && skip "the plain build has no narration, and no guard on stdout"
-    run timeout 60 python3 - "$HOSTILE/run-clean" "$BIN/08-udp-receiver" <<'PY'
+    run timeout 60 "$PYTHON" - "$HOSTILE/run-clean" "$BIN/08-udp-receiver" <<'PY'
 import os, signal, socket, subprocess, sys, time
 clean, binary = sys.argv[1], sys.argv[2]
 # stdout is a pipe this script never reads: it fills after ~64 KiB.

@@ -95,7 +95,7 @@ killed() {
         out="$BATS_TEST_TMPDIR/$sig"
         start_server "$out" 06-send-recv-server --timeout 30
         server="$BG_PID"
-        start_bg "$BATS_TEST_TMPDIR/peer-$sig" python3 "$PEER" silent "$PORT" 20
+        start_bg "$BATS_TEST_TMPDIR/peer-$sig" "$PYTHON" "$PEER" silent "$PORT" 20
         wait_conn "$PORT"
         plain || wait_for "$out" '^accept\(3, 127\.0\.0\.1:[0-9]+, 16\) = 4$'
         wait_blocked "$server"
@@ -117,7 +117,7 @@ killed() {
 @test "signals: 05-connect in connect() to a server whose queue is full: closes fd 3" {
     need_bin 05-connect
     local sig out
-    start_bg "$BATS_TEST_TMPDIR/full" python3 "$PEER" full-server 30
+    start_bg "$BATS_TEST_TMPDIR/full" "$PYTHON" "$PEER" full-server 30
     wait_ready "$BATS_TEST_TMPDIR/full"
     for sig in INT TERM; do
         out="$BATS_TEST_TMPDIR/$sig"
@@ -135,7 +135,7 @@ killed() {
     local sig out
     for sig in INT TERM; do
         out="$BATS_TEST_TMPDIR/$sig"
-        start_bg "$BATS_TEST_TMPDIR/silent-$sig" python3 "$PEER" silent-server 20
+        start_bg "$BATS_TEST_TMPDIR/silent-$sig" "$PYTHON" "$PEER" silent-server 20
         wait_ready "$BATS_TEST_TMPDIR/silent-$sig"
         start_bg "$out" "$BIN/05-connect" --port "$PORT" --timeout 30
         wait_conn "$PORT"
@@ -154,7 +154,7 @@ killed() {
     stop_cont "$BG_PID"
     plain || wait_for "$out" '^accept\(3, &addr, &len\) = -1 EINTR '
     wait_blocked "$BG_PID"
-    run python3 "$PEER" halfclose "$PORT" ""
+    run "$PYTHON" "$PEER" halfclose "$PORT" ""
     assert_success
     assert_output --regexp '^hello 127\.0\.0\.1:[0-9]+, you are client 1$'
     wait_exit "$BG_PID" 10
@@ -176,7 +176,7 @@ killed() {
     plain || wait_for "$out" '^accept\(3, .*\) = -1 EINTR '
     wait_blocked "$server"
     # a client that connects, then waits: the server sits in recv()
-    start_bg "$BATS_TEST_TMPDIR/client" python3 "$PEER" late "$PORT" "$flag" "after the stop"
+    start_bg "$BATS_TEST_TMPDIR/client" "$PYTHON" "$PEER" late "$PORT" "$flag" "after the stop"
     local client="$BG_PID"
     wait_conn "$PORT"
     wait_blocked "$server"
@@ -202,7 +202,7 @@ killed() {
     stop_cont "$BG_PID"
     plain || wait_for "$out" '\) = -1 EINTR '
     wait_blocked "$BG_PID"
-    run python3 "$PEER" udp "$PORT" 5
+    run "$PYTHON" "$PEER" udp "$PORT" 5
     assert_success
     wait_exit "$BG_PID" 10
     run cat "$out"
@@ -213,7 +213,7 @@ killed() {
 @test "signals: 05-connect: SIGSTOP+SIGCONT in recv() gives EINTR; it reads on (exit 0)" {
     need_bin 05-connect
     local out="$BATS_TEST_TMPDIR/client" flag="$BATS_TEST_TMPDIR/go"
-    start_bg "$BATS_TEST_TMPDIR/server" python3 "$PEER" late-server "$flag"
+    start_bg "$BATS_TEST_TMPDIR/server" "$PYTHON" "$PEER" late-server "$flag"
     wait_ready "$BATS_TEST_TMPDIR/server"
     start_bg "$out" "$BIN/05-connect" --port "$PORT" --timeout 30
     local client="$BG_PID"

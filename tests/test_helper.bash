@@ -9,6 +9,35 @@ ROOT="$(cd "$(dirname "${BATS_TEST_FILENAME}")/.." && pwd)"
 # SOCKSTEP_BIN at build/sanitize.
 BIN="${SOCKSTEP_BIN:-$ROOT/build}"
 export NO_COLOR=1
+
+# PYTHON: the one Python interpreter every test starts, as an absolute
+# path. A `python3` on PATH may be a version manager's shim (a shell script
+# that looks up the interpreter each time: 0.4 s a start here, 2 to 3 s on
+# a busy machine), and a peer that slow to start loses races the test never
+# meant to run. tests/run resolves it once per run and exports it; a bats
+# run started by hand resolves it in the first test and keeps it in
+# BATS_RUN_TMPDIR for the rest. The same directory holds a python3 link to
+# it, first on PATH, for the scripts that start Python by their #! line
+# (scripts/check, tests/strace-match) and for the command lines that
+# scripts/check runs.
+if [[ -z "${PYTHON:-}" ]]; then
+    if [[ -s "$BATS_RUN_TMPDIR/python" ]]; then
+        PYTHON=$(<"$BATS_RUN_TMPDIR/python")
+    else
+        PYTHON=$(python3 -c 'import sys; print(sys.executable)') || PYTHON=python3
+        printf '%s\n' "$PYTHON" >"$BATS_RUN_TMPDIR/python.$$"
+        mv "$BATS_RUN_TMPDIR/python.$$" "$BATS_RUN_TMPDIR/python"
+    fi
+fi
+export PYTHON
+if [[ "$PYTHON" == /* && ! -e "$BATS_RUN_TMPDIR/pybin/python3" ]]; then
+    mkdir -p "$BATS_RUN_TMPDIR/pybin"
+    ln -sf "$PYTHON" "$BATS_RUN_TMPDIR/pybin/python3"
+fi
+case ":$PATH:" in
+*":$BATS_RUN_TMPDIR/pybin:"*) ;;
+*) PATH="$BATS_RUN_TMPDIR/pybin:$PATH" ;;
+esac
 : "${BATS_TEST_TIMEOUT:=60}"
 export BATS_TEST_TIMEOUT
 
@@ -120,7 +149,7 @@ need_strace() {
 # strace_matches NARRATION TRACEFILE [--subset]: every narrated call is the
 # call strace saw, in order, with the same fd and result.
 strace_matches() {
-    run "$ROOT/tests/strace-match" "$@"
+    run "$PYTHON" "$ROOT/tests/strace-match" "$@"
     assert_success
 }
 

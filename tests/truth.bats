@@ -10,8 +10,8 @@ load hostile/common
     local out="$BATS_TEST_TMPDIR/server"
     start_server "$out" 06-send-recv-server --count 2 --timeout 10
     local server="$BG_PID"
-    run timeout 30 python3 "$PEER" reset "$PORT" $((1 << 20))
-    run python3 "$PEER" halfclose "$PORT" "next"
+    run timeout 30 "$PYTHON" "$PEER" reset "$PORT" $((1 << 20))
+    run "$PYTHON" "$PEER" halfclose "$PORT" "next"
     assert_output "next"
     wait_exit "$server" 20
     run cat "$out"
@@ -36,7 +36,7 @@ load hostile/common
     start_server "$out" 06-send-recv-server --count 1 --timeout 10
     # Send a line and close at once, reading nothing: the server's echo
     # goes to a socket whose peer has closed.
-    run python3 -c '
+    run "$PYTHON" -c '
 import socket, sys
 s = socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=5)
 s.sendall(b"ab\n")
@@ -52,7 +52,7 @@ s.close()' "$PORT"
     plain && skip "the plain build narrates nothing"
     local out="$BATS_TEST_TMPDIR/listen"
     start_server "$out" 03-listen --count 1 --timeout 10
-    run python3 -c '
+    run "$PYTHON" -c '
 import socket, sys, time
 s = socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=5)
 s.close()

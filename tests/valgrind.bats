@@ -95,14 +95,14 @@ vg_wait() {
     vg_bg 03-listen --port 0 --count 1 --timeout 30
     local lesson="$BG_PID"
     wait_ready "$VOUT" 30
-    start_bg "$BATS_TEST_TMPDIR/client" python3 "$PEER" silent "$PORT" 30
+    start_bg "$BATS_TEST_TMPDIR/client" "$PYTHON" "$PEER" silent "$PORT" 30
     vg_wait "$lesson"
 }
 
 @test "valgrind: 04-accept --count 1, with a client" {
     vg_bg 04-accept --port 0 --count 1 --timeout 30
     wait_ready "$VOUT" 30
-    run python3 "$PEER" halfclose "$PORT" ""
+    run "$PYTHON" "$PEER" halfclose "$PORT" ""
     assert_success
     assert_output --partial "you are client 1"
     vg_wait
@@ -118,7 +118,7 @@ vg_wait() {
 @test "valgrind: 06-send-recv-server --count 1, echoing binary bytes" {
     vg_bg 06-send-recv-server --port 0 --count 1 --timeout 30
     wait_ready "$VOUT" 30
-    run python3 "$PEER" binary "$PORT"
+    run "$PYTHON" "$PEER" binary "$PORT"
     vg_wait
     assert_success
     assert_output "same 1024"
@@ -140,7 +140,7 @@ vg_wait() {
 @test "valgrind: 08-udp-receiver --count 3, an empty, a short and a 65507-byte datagram" {
     vg_bg 08-udp-receiver --port 0 --count 3 --timeout 30
     wait_ready "$VOUT" 30
-    python3 "$PEER" udp "$PORT" 0 5 65507
+    "$PYTHON" "$PEER" udp "$PORT" 0 5 65507
     vg_wait
     grep -qE "^datagram of 65507 bytes from .*, only [0-9]+ kept$" "$VOUT"
 }
@@ -174,7 +174,7 @@ vg_wait() {
     need_bin 11-dual-stack-server
     vg_bg 11-dual-stack-server --port 0 --count 1 --timeout 30
     wait_ready "$VOUT" 30
-    run python3 -c '
+    run "$PYTHON" -c '
 import socket, sys
 s = socket.create_connection(("::1", int(sys.argv[1])), timeout=20)
 print(s.recv(200).decode(), end="")' "$PORT"

@@ -50,7 +50,7 @@ lesson_bg() {
 # free_port tcp|udp: a port nothing uses now (bound and closed again), for
 # a connect() that is refused or a datagram nobody receives.
 free_port() {
-    python3 -c '
+    "$PYTHON" -c '
 import socket, sys
 kind = socket.SOCK_DGRAM if sys.argv[1] == "udp" else socket.SOCK_STREAM
 s = socket.socket(socket.AF_INET, kind)
@@ -77,7 +77,7 @@ bad_options() {
 # fits: every line of every $OUT/*.out at most 80 columns. Names each one
 # that is wider: FILE:LINE: COLUMNS columns: TEXT.
 fits() {
-    run python3 - "$OUT"/*.out <<'EOF'
+    run "$PYTHON" - "$OUT"/*.out <<'EOF'
 import re, sys
 ansi = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 bad = 0
