@@ -11,7 +11,9 @@
 # (8888 TCP, 9999 UDP) when ss shows it free (else --port 0, and the
 # command line says why), the default --timeout, and no --no-color (NO_COLOR
 # is set instead). Other runs: servers get --port 0 and their clients the
-# port read from the ready line, and --no-color and a small --timeout.
+# port read from the ready line, --no-color, and --timeout 10 (a short one
+# where the run shows a timeout running out). Python peers start before the
+# server they talk to, so a server's clock never runs while Python starts.
 # Every program gets an outer `timeout`.
 #
 # Where the system allows it, the whole script runs in a private network
@@ -52,7 +54,7 @@ if [[ $# -ne 2 ]]; then
 fi
 BIN_DIR=$1
 OUT_DIR=$2
-LIMIT=20 # seconds any one program may take, at most
+LIMIT=60 # seconds any one program may take, at most (a safety net)
 export NO_COLOR=1
 unset SOCKSTEP_TIMESTAMPS
 
@@ -201,7 +203,51 @@ waiting() {
     die "$name: never printed a line matching $want"
 }
 
-T=(--no-color --timeout 5)
+# peer SERVER SCRIPT: start a Python peer (SCRIPT, given to python -c)
+# BEFORE the server SERVER, so that starting Python (slow on a busy
+# machine) never eats into the server's --timeout. SCRIPT may use what
+# PY_READY defines: ready_port() waits for the ready line in the server's
+# transcript and returns its port, as soon as it is there. Start the server
+# next; peer_done SERVER waits for the peer, and fails (showing what it
+# printed) if the peer did.
+PY_READY='
+import re, sys, time
+def ready_port(limit=60):
+    path, end = sys.argv[1], time.monotonic() + limit
+    while time.monotonic() < end:
+        try:
+            with open(path) as f:
+                for line in f:
+                    m = re.match(r"(listening|receiving) on .*:([0-9]+)$", line)
+                    if m:
+                        return int(m.group(2))
+        except FileNotFoundError:
+            pass
+        time.sleep(0.01)
+    sys.exit("no ready line in %s after %d s" % (path, limit))
+'
+declare -A PEER
+peer() {
+    local server=$1 script=$2
+    rm -f "$WORK/$server.txt"
+    "$PYTHON" -c "$PY_READY$script" "$WORK/$server.txt" \
+        </dev/null >"$WORK/$server.peer" 2>&1 &
+    PEER[$server]=$!
+    PIDS+=("${PEER[$server]}")
+}
+peer_done() {
+    local status=0
+    wait "${PEER[$1]}" || status=$?
+    if ((status != 0)); then
+        sed 's/^/    | /' "$WORK/$1.peer" >&2
+    fi
+    rm -f "$WORK/$1.peer"
+    return "$status"
+}
+
+# The timeout of runs whose story does not end with one running out:
+# generous, so that a busy machine never ends one early.
+T=(--no-color --timeout 10)
 
 # Part I: the commands as a reader types them (see the top). No run here
 # needs a timeout to end, so none is given: each uses the lesson's default.
@@ -340,23 +386,24 @@ shows() {
 # is never accepted: six wait in the queue, the others' SYNs go unanswered
 # (SYN_SENT) and ListenOverflows rises. Each client gives up after 2 s and
 # closes 2 s after it started.
-start 03-listen.overflow 1 03-listen --port 0 --count 7 --timeout 4 --no-color
-ready 03-listen.overflow
-"$PYTHON" - "$PORT" <<'EOF' >/dev/null 2>&1 || die "03-listen.overflow: the clients failed"
-import socket, sys, threading
+peer 03-listen.overflow '
+import socket, threading
+port = ready_port()
 def client():
     s = socket.socket()
     s.settimeout(2)
     try:
-        s.connect(("127.0.0.1", int(sys.argv[1])))
+        s.connect(("127.0.0.1", port))
     except OSError:
         pass
     threading.Event().wait(2)
     s.close()
 ts = [threading.Thread(target=client) for _ in range(10)]
 for t in ts: t.start()
-for t in ts: t.join()
-EOF
+for t in ts: t.join()'
+start 03-listen.overflow 1 03-listen --port 0 --count 7 --timeout 4 --no-color
+ready 03-listen.overflow
+peer_done 03-listen.overflow || die "03-listen.overflow: the clients failed"
 finish 03-listen.overflow
 shows 03-listen.overflow 'SYN_SENT, its SYN has had no answer' "a client left out"
 shows 03-listen.overflow '^ListenOverflows: \+[1-9]' "ListenOverflows rising"
@@ -381,21 +428,22 @@ shows 06-send-recv-server.longline '^recv\(4, .*, 4096, 0\) = 1809$' \
 # (Measured: 24 runs of 24 showed a short send, the last send() but one
 # on an idle machine, earlier on a busy one; without the small buffer,
 # 4 of 16 runs did.)
-start 06-send-recv-server.short 0 06-send-recv-server --port 0 --count 1 \
-    --timeout 1 --no-color
-ready 06-send-recv-server.short
-"$PYTHON" - "$PORT" <<'EOF' >/dev/null 2>&1 || true
-import socket, sys
+peer 06-send-recv-server.short '
+import socket
 s = socket.socket()
 s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 2048)
 s.settimeout(10)
-s.connect(("127.0.0.1", int(sys.argv[1])))
+s.connect(("127.0.0.1", ready_port()))
 try:
     while True:
         s.send(b"x" * 65536)  # and never a recv()
 except OSError:
-    pass  # the server has given up: reset, or the timeout
-EOF
+    pass  # the server has given up: reset, or the timeout'
+start 06-send-recv-server.short 0 06-send-recv-server --port 0 --count 1 \
+    --timeout 1 --no-color
+ready 06-send-recv-server.short
+peer_done 06-send-recv-server.short ||
+    die "06-send-recv-server.short: the client failed"
 finish 06-send-recv-server.short
 shows 06-send-recv-server.short 'a short send' "a short send"
 
@@ -589,12 +637,9 @@ ready 20-epoll-server.no-drain
 run 20-epoll.no-drain-client 1 "$LINE20\n" -- 06-send-recv-client \
     --port "$PORT" --no-color --timeout 2
 finish 20-epoll-server.no-drain
-start 20-epoll-server.many 0 20-epoll-server --port 0 --count 2000 \
-    --quiet-after 12 "${T[@]}"
-ready 20-epoll-server.many
-"$PYTHON" -c '
-import socket, sys
-port, n = int(sys.argv[1]), 2000
+peer 20-epoll-server.many '
+import socket
+port, n = ready_port(), 2000
 socks = [socket.create_connection(("127.0.0.1", port), timeout=10)
          for _ in range(n)]
 for i, s in enumerate(socks):
@@ -602,7 +647,12 @@ for i, s in enumerate(socks):
 ok = sum(s.recv(100) == b"client %d\n" % i for i, s in enumerate(socks))
 for s in socks:
     s.close()
-sys.exit(ok != n)' "$PORT" || die "20-epoll-server.many: not every client echoed"
+sys.exit(ok != n)'
+start 20-epoll-server.many 0 20-epoll-server --port 0 --count 2000 \
+    --quiet-after 12 "${T[@]}"
+ready 20-epoll-server.many
+peer_done 20-epoll-server.many ||
+    die "20-epoll-server.many: not every client echoed"
 finish 20-epoll-server.many
 
 # Part II: 12 and 13
@@ -635,11 +685,9 @@ rm "$WORK/12-fork-server.no-reap-client.txt"
 # Lesson 13: two members chat (Python clients): one line each, the second
 # sent in two pieces; then the second leaves in the middle of a line, and
 # the first leaves too, which ends the chat (--count 2).
-start 13-poll-chat 0 13-poll-chat --port 0 --count 2 "${T[@]}"
-ready 13-poll-chat
-"$PYTHON" -c '
-import socket, sys, time
-port = int(sys.argv[1])
+peer 13-poll-chat '
+import socket, time
+port = ready_port()
 def join():
     s = socket.create_connection(("127.0.0.1", port), timeout=5)
     s.recv(100)  # the welcome
@@ -661,7 +709,10 @@ say(b, b"me, in two pie")
 say(b, b"ces\n")
 say(b, b"and a line I never fin")
 leave(b)
-leave(a)' "$PORT" || die "13-poll-chat: the chat clients failed"
+leave(a)'
+start 13-poll-chat 0 13-poll-chat --port 0 --count 2 "${T[@]}"
+ready 13-poll-chat
+peer_done 13-poll-chat || die "13-poll-chat: the chat clients failed"
 finish 13-poll-chat
 
 mkdir -p "$OUT_DIR"
