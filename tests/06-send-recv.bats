@@ -461,20 +461,34 @@ PY
 }
 
 @test "06-send-recv: a silent client is timed out and the next one is served" {
+    # One peer, started before the server, connects twice at once: the
+    # silent client, then the next one, which waits in the backlog while
+    # the first is timed out. So the server's one second starts after both
+    # are connected, however busy the machine.
+    before_server "$BATS_TEST_TMPDIR/server" "$BATS_TEST_TMPDIR/peer" -c '
+import socket, sys
+port = int(sys.argv[1])
+silent = socket.create_connection(("127.0.0.1", port), timeout=30)
+nxt = socket.create_connection(("127.0.0.1", port), timeout=30)
+nxt.sendall(b"after the silent one\n")
+got = b""
+while not got.endswith(b"\n"):
+    b = nxt.recv(100)
+    if not b:
+        break
+    got += b
+print("next got %r" % got)
+print("silent got %r" % silent.recv(100))' '{port}'
+    local peer="$PEER_PID"
     start_server "$BATS_TEST_TMPDIR/server" 06-send-recv-server --count 2 \
         --timeout 1
     local server="$BG_PID"
-    start_bg "$BATS_TEST_TMPDIR/silent" "$PYTHON" -c '
-import socket, sys, time
-s = socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=5)
-print("connected", flush=True)
-time.sleep(5)' "$PORT"
-    wait_for "$BATS_TEST_TMPDIR/silent" '^connected$'
-    # the next client waits in the backlog while the first is timed out
-    echo "after the silent one" >"$BATS_TEST_TMPDIR/in"
-    client "$BATS_TEST_TMPDIR/in" --port "$PORT" --timeout 5
-    assert_success
-    assert_line 'echo: after the silent one\n'
+    wait_exit "$peer" 30
+    [ "$EXIT_STATUS" -eq 0 ]
+    run cat "$BATS_TEST_TMPDIR/peer"
+    assert_line "next got b'after the silent one\\n'"
+    # the server closed the silent one without a word
+    assert_line "silent got b''"
     wait_exit "$server"
     [ "$EXIT_STATUS" -eq 0 ]
     run cat "$BATS_TEST_TMPDIR/server"
@@ -522,9 +536,12 @@ time.sleep(5)' "$PORT"
 }
 
 @test "06-send-recv: served a client, then none within --timeout: exits 0" {
+    before_server "$BATS_TEST_TMPDIR/server" "$BATS_TEST_TMPDIR/nc" \
+        timeout 20 nc -N 127.0.0.1 '{port}'
+    local nc="$PEER_PID"
     start_server "$BATS_TEST_TMPDIR/server" 06-send-recv-server --timeout 1
-    run timeout 5 nc -N 127.0.0.1 "$PORT" </dev/null
-    assert_success
+    wait_exit "$nc" 30
+    [ "$EXIT_STATUS" -eq 0 ]
     wait_exit "$BG_PID"
     [ "$EXIT_STATUS" -eq 0 ]
     run cat "$BATS_TEST_TMPDIR/server"
@@ -547,10 +564,15 @@ time.sleep(5)' "$PORT"
 }
 
 @test "06-send-recv: a person who does not type: the server gives up after its --timeout, the client says the server closed" {
+    # The terminal (Python) starts first and starts the client as soon as
+    # the server is ready: the server's one second is not spent on it.
+    before_server "$BATS_TEST_TMPDIR/server" "$BATS_TEST_TMPDIR/tty" \
+        -c "$PY_TTY" "" "$BIN/06-send-recv-client" --port '{port}' --timeout 10
+    local tty="$PEER_PID"
     start_server "$BATS_TEST_TMPDIR/server" 06-send-recv-server --count 1 \
         --timeout 1
-    run_lesson timeout 25 "$PYTHON" -c "$PY_TTY" "" "$BIN/06-send-recv-client" \
-        --port "$PORT" --timeout 10
+    wait_exit "$tty" 30
+    run cat "$BATS_TEST_TMPDIR/tty"
     assert_line "the server closed the connection (its --timeout for typing may have run out)"
     assert_line "exit 1"
     wait_exit "$BG_PID"
@@ -612,16 +634,38 @@ s.close()
     # LeakSanitizer cannot run under ptrace (the sanitizer build)
     # shellcheck disable=SC2030,SC2031 # for this test only, as meant
     export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0"
+    # Three clients, one after another, from one peer started before the
+    # server: each next one connects at once, within the server's second.
+    before_server "$BATS_TEST_TMPDIR/server" "$BATS_TEST_TMPDIR/peer" -c '
+import socket, sys, time
+port = int(sys.argv[1])
+c = socket.create_connection(("127.0.0.1", port), timeout=30)
+c.sendall(b"hello strace\n")
+c.shutdown(socket.SHUT_WR)
+got = b""
+while True:
+    b = c.recv(100)
+    if not b:
+        break
+    got += b
+print("echo %r" % got, flush=True)
+c.close()
+c = socket.create_connection(("127.0.0.1", port), timeout=30)
+c.sendall(b"never read\n" * 4000)  # and close without reading
+c.close()
+c = socket.create_connection(("127.0.0.1", port), timeout=30)
+time.sleep(3)  # silent
+c.close()' '{port}'
+    local peer="$PEER_PID"
     start_bg "$BATS_TEST_TMPDIR/server" "${TRACE[@]}" "$BATS_TEST_TMPDIR/trace" \
         "$BIN/06-send-recv-server" --port 0 --count 3 --timeout 1
-    wait_ready "$BATS_TEST_TMPDIR/server"
-    run timeout 5 nc -N 127.0.0.1 "$PORT" <<<"hello strace"
-    assert_success
-    assert_output "hello strace"
-    run timeout 10 "$PYTHON" -c "$PY_CLOSER" "$PORT"
     local server="$BG_PID"
-    start_bg "$BATS_TEST_TMPDIR/silent" "$PYTHON" "$PEER" silent "$PORT" 3
-    wait_exit "$server"
+    wait_ready "$BATS_TEST_TMPDIR/server"
+    wait_exit "$peer" 30
+    [ "$EXIT_STATUS" -eq 0 ]
+    run cat "$BATS_TEST_TMPDIR/peer"
+    assert_output "echo b'hello strace\\n'"
+    wait_exit "$server" 20
     [ "$EXIT_STATUS" -eq 0 ]
     run cat "$BATS_TEST_TMPDIR/server"
     assert_line --regexp '^recv\(4, buf, 4096, 0\) = -1 EAGAIN'

@@ -8,8 +8,7 @@ load test_helper
 # send_py PORT DATAGRAM...: send each argument as one datagram (Python
 # escapes such as \x00 allowed; "" is an empty datagram) from one socket
 # bound to a kernel-chosen port on 127.0.0.1; prints that port.
-send_py() {
-    "$PYTHON" -c '
+SEND_PY='
 import socket, sys
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
 s.bind(("127.0.0.1", 0))
@@ -17,7 +16,9 @@ print(s.getsockname()[1])
 for d in sys.argv[2:]:
     data = d.encode().decode("unicode_escape").encode("latin-1")
     s.sendto(data, ("127.0.0.1", int(sys.argv[1])))
-' "$@"
+'
+send_py() {
+    "$PYTHON" -c "$SEND_PY" "$@"
 }
 
 # unwrap FILE: the lesson's output with each call line whole again (the
@@ -253,11 +254,16 @@ PY
 
 @test "08-udp-receiver: without --count it ends after a quiet --timeout, exit 0, end lines within 80 columns" {
     # COLUMNS unset: narration wraps at its default width.
+    # The sender starts first and sends once the receiver is ready: the
+    # receiver's one second starts after both datagrams.
+    before_server "$BATS_TEST_TMPDIR/recv" "$BATS_TEST_TMPDIR/sender" \
+        -c "$SEND_PY" '{port}' x y
+    local sender="$PEER_PID"
     start_bg "$BATS_TEST_TMPDIR/recv" env -u COLUMNS \
         "$BIN/08-udp-receiver" --port 0 --timeout 1
     wait_ready "$BATS_TEST_TMPDIR/recv"
-    run send_py "$PORT" x y
-    assert_success
+    wait_exit "$sender" 20
+    [ "$EXIT_STATUS" -eq 0 ]
     wait_exit "$BG_PID" 10
     [ "$EXIT_STATUS" -eq 0 ]
     run cat "$BATS_TEST_TMPDIR/recv"
@@ -284,10 +290,13 @@ PY
 }
 
 @test "08-udp-receiver: --count 3 with only one datagram: no more within --timeout, exit 0 (as 04)" {
+    before_server "$BATS_TEST_TMPDIR/recv" "$BATS_TEST_TMPDIR/sender" \
+        -c "$SEND_PY" '{port}' only
+    local sender="$PEER_PID"
     start_server "$BATS_TEST_TMPDIR/recv" 08-udp-receiver --count 3 \
         --timeout 1
-    run send_py "$PORT" only
-    assert_success
+    wait_exit "$sender" 20
+    [ "$EXIT_STATUS" -eq 0 ]
     wait_exit "$BG_PID" 10
     [ "$EXIT_STATUS" -eq 0 ]
     run cat "$BATS_TEST_TMPDIR/recv"

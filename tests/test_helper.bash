@@ -92,6 +92,20 @@ wait_ready() {
     return 1
 }
 
+# before_server SERVER_OUT OUTFILE PROGRAM ARGS...: start a peer now, in
+# the background (output in OUTFILE), that waits for the ready line of the
+# server the test starts next with SERVER_OUT as its output file, and only
+# then runs PROGRAM ARGS with {port} replaced by the server's port (see
+# tests/after-ready: PROGRAM is -c CODE, a .py file, or a command). Python
+# has started before the server's clock does, so a short --timeout in the
+# server never races the peer's start. Sets PEER_PID.
+before_server() {
+    local server_out="$1" out="$2"
+    shift 2
+    start_bg "$out" "$PYTHON" "$ROOT/tests/after-ready" "$server_out" "$@"
+    PEER_PID=$BG_PID
+}
+
 # start_server OUTFILE BINARY ARGS...: start a lesson server on --port 0
 # and wait for its ready line; sets PORT and BG_PID.
 start_server() {
