@@ -396,6 +396,7 @@ silent.close()' '{port}'
     assert_failure 1
     assert_output --partial "no client connected within --timeout 1 s"
     echo one >"$BATS_TEST_TMPDIR/one"
+    # shellcheck disable=SC2016 # expanded by sh
     before_server "$BATS_TEST_TMPDIR/server" "$BATS_TEST_TMPDIR/nc" \
         sh -c 'exec timeout 20 nc -N 127.0.0.1 "$1" <"$2"' sh '{port}' \
         "$BATS_TEST_TMPDIR/one"
