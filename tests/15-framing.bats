@@ -32,8 +32,7 @@ client() {
 
 # peer PORT MODE: a Python client speaking the framing protocol badly or
 # oddly on purpose; prints what it got back.
-peer() {
-    "$PYTHON" - "$@" <<'PY'
+PY_PEER='
 import socket, struct, sys, time
 port, mode = int(sys.argv[1]), sys.argv[2]
 s = socket.create_connection(("127.0.0.1", port), timeout=10)
@@ -89,7 +88,9 @@ elif mode == "stall":  # then wait for the server to give up
 elif mode == "escape":
     s.sendall(frame(b"a\x1b]0;pwned\x07b\xff"))
     print("echo %r" % recv_exactly(17))
-PY
+'
+peer() {
+    "$PYTHON" -c "$PY_PEER" "$@"
 }
 
 @test "15-framing: builds alone with one plain cc command, narrated and plain" {
@@ -264,8 +265,13 @@ PY
 }
 
 @test "15-framing: a peer that stops sending mid-message is closed after --timeout" {
+    # The peer starts before the server (tests/after-ready): the server's
+    # one second is not spent on starting Python.
+    before_server "$BATS_TEST_TMPDIR/server" "$BATS_TEST_TMPDIR/peer" \
+        -c "$PY_PEER" '{port}' stall
+    local peer=$PEER_PID
     start_server "$BATS_TEST_TMPDIR/server" 15-framing-server --count 1 --timeout 1
-    peer "$PORT" stall
+    wait_exit "$peer" 30
     wait_exit "$BG_PID"
     [ "$EXIT_STATUS" -eq 0 ]
     run cat "$BATS_TEST_TMPDIR/server"
