@@ -92,17 +92,32 @@ server_done() {
 @test "hostile 06: a client that says nothing is timed out (--timeout 1) and the next is served" {
     need_bin 06-send-recv-server
     local out="$BATS_TEST_TMPDIR/server"
+    # One peer, started before the server: the silent client, and at once
+    # the next one, which queues; the server gets to it after 1 s. Nothing
+    # has to start while the server's second runs.
+    before_server "$out" "$BATS_TEST_TMPDIR/peer" -c '
+import socket, sys, time
+port = int(sys.argv[1])
+silent = socket.create_connection(("127.0.0.1", port), timeout=30)
+c = socket.create_connection(("127.0.0.1", port), timeout=30)
+c.sendall(b"one more client")
+c.shutdown(socket.SHUT_WR)
+got = b""
+while True:
+    b = c.recv(100)
+    if not b:
+        break
+    got += b
+print(got.decode(errors="replace"))
+time.sleep(1)
+silent.close()' '{port}'
+    local clients="$PEER_PID"
     start_server "$out" 06-send-recv-server --count 2 --timeout 1
     local server="$BG_PID"
-    start_bg "$BATS_TEST_TMPDIR/silent" "$PYTHON" "$PEER" silent "$PORT" 20
-    if plain; then
-        # no accept() line to wait for: wait until it has given up on it
-        wait_for "$out" 'sent nothing for 1 s'
-    else
-        wait_for "$out" '^accept\(3, 127\.0\.0\.1:[0-9]+, 16\) = 4$'
-    fi
-    # the next client queues at once; the server gets to it after 1 s
-    echo_one "$PORT"
+    wait_exit "$clients" 30
+    [ "$EXIT_STATUS" -eq 0 ]
+    run cat "$BATS_TEST_TMPDIR/peer"
+    assert_output "one more client"
     server_done "$server" "$out"
     run cat "$out"
     assert_output --partial "sent nothing for 1 s"
@@ -242,12 +257,16 @@ server_done() {
 @test "hostile 08: 1000 datagrams in a burst: it keeps going (loss allowed) and exits 0" {
     need_bin 08-udp-receiver
     local out="$BATS_TEST_TMPDIR/receiver"
-    # no --count: it stops after 2 s without a datagram, exit 0 (the first
-    # must come within 2 s of the ready line too: python starts in time)
+    # no --count: it stops after 2 s without a datagram, exit 0. The first
+    # must come within 2 s of the ready line too: the sender starts before
+    # the receiver (tests/after-ready) and sends once it is ready.
+    before_server "$out" "$BATS_TEST_TMPDIR/burst" "$PEER" burst '{port}' \
+        1000 100
+    local burst="$PEER_PID"
     start_server "$out" 08-udp-receiver --timeout 2
     local rcv="$BG_PID"
-    run "$PYTHON" "$PEER" burst "$PORT" 1000 100
-    assert_success
+    wait_exit "$burst" 30
+    [ "$EXIT_STATUS" -eq 0 ]
     server_done "$rcv" "$out"
     local got
     got=$(grep -cE '^datagram [0-9]+ from 127\.0\.0\.1:[0-9]+: ' "$out")
