@@ -207,9 +207,10 @@ print("raw bytes:", " ".join(bad) if bad else "none")
     local port t0
     port=$(closed_port)
     t0=$(now_ms)
-    run_lesson timeout 10 "$BIN/05-connect" --port "$port"
+    run_lesson timeout 60 "$BIN/05-connect" --port "$port" --timeout 30
     assert_failure 1
-    (($(now_ms) - t0 < 2000)) # at once, not after the 30 s --timeout
+    # at once, not after the 30 s --timeout (with room for a busy machine)
+    (($(now_ms) - t0 < 15000))
     assert_line "connect: Connection refused"
     refute_line --partial "connected to"
     plain && return 0
@@ -242,7 +243,9 @@ print("raw bytes:", " ".join(bad) if bad else "none")
     run_lesson timeout 10 "$BIN/05-connect" --port "$PORT" --timeout 1
     took=$(($(now_ms) - t0))
     assert_failure 1
-    ((took >= 1000 && took < 2000)) || { echo "took $took ms"; false; }
+    # Not before its second; that it gave up by itself at all is the exit
+    # status 1 (a lesson that waited on would be killed by timeout: 124).
+    ((took >= 1000)) || { echo "took $took ms"; false; }
     assert_line "the server did not answer within --timeout 1 s (raise it with --timeout)"
     refute_line --partial "connected to"
     plain && return 0
@@ -258,9 +261,10 @@ print("raw bytes:", " ".join(bad) if bad else "none")
     t0=$(now_ms)
     start_bg "$out" "$BIN/05-connect" --port "$PORT" --timeout 2
     client=$BG_PID
-    # Stop and continue it every 0.2 s for up to 8 s. Each time, connect()
-    # fails with EINTR; a lesson that waited a whole --timeout again after
-    # each would still be waiting when this loop ends.
+    # Stop and continue it every 0.2 s, 40 times: at least 8 s. Each time,
+    # connect() fails with EINTR; a lesson that waited a whole --timeout
+    # again after each would still be waiting when this loop ends. (No upper
+    # bound in seconds: on a busy machine the lesson may get the CPU late.)
     for ((i = 0; i < 40; i++)); do
         kill -STOP "$client" 2>/dev/null || break
         sleep 0.1
@@ -268,10 +272,11 @@ print("raw bytes:", " ".join(bad) if bad else "none")
         stops=$((stops + 1))
         sleep 0.1
     done
+    ((i < 40)) || { echo "still running after 40 stops"; false; }
     wait_exit "$client" 5
     took=$(($(now_ms) - t0))
-    ((stops >= 5)) || { echo "only $stops stops"; false; }
-    ((took >= 2000 && took < 3000)) || { echo "took $took ms"; false; }
+    ((stops >= 2)) || { echo "only $stops stops"; false; }
+    ((took >= 2000)) || { echo "gave up after $took ms, before its --timeout"; false; }
     [ "$EXIT_STATUS" -eq 1 ]
     run cat "$out"
     assert_line "the server did not answer within --timeout 2 s (raise it with --timeout)"

@@ -141,7 +141,9 @@ now_ms() {
     assert_line "no answer within --timeout 1 s"
     assert_line "could not connect to 127.0.0.1 port $PORT"
     echo "took $((t1 - t0)) ms"
-    ((t1 - t0 >= 900 && t1 - t0 < 4000))
+    # Not before its second; that it gave up by itself at all is the exit
+    # status 1 (a lesson that waited on would be killed by timeout: 124).
+    ((t1 - t0 >= 900))
     plain && return 0
     assert_line "poll([{fd=3, events=POLLOUT}], 1, 1000) = 0"
     assert_line "    nothing was ready before the timeout"
