@@ -221,15 +221,13 @@ sent_from() {
 }
 
 @test "09-udp-sender: stdin closed at start: end of input at once, nothing sent, exit 0" {
-    local t0=$SECONDS
     # Closed inside bash -c: closed around `run` itself, fd 0 would be the
     # read end of the pipe bats captures the output with.
     # shellcheck disable=SC2016 # expanded by the inner bash
     run timeout 10 bash -c '"$0" "$@" <&-' "$ROOT/tests/hostile/run-clean" \
         "$BIN/09-udp-sender" --port 9
-    [ "$status" -ne 124 ]
+    [ "$status" -ne 124 ] # it ended by itself, not killed by timeout
     assert_success
-    ((SECONDS - t0 < 5))
     assert_line "sent 0 datagrams from 0.0.0.0:0"
     plain && return 0
     # fd 0 was /dev/null, not the socket: the socket is still fd 3

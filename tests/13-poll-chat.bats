@@ -266,10 +266,14 @@ noread() {
     shift
     chat "$out" "$@" --count 3 --timeout 10
     clients noread
-    local slowest
-    slowest=$(sed -n 's/^pings [0-9]*, slowest \([0-9.]*\) s$/\1/p' <<<"$GOT")
-    "$PYTHON" -c "import sys; sys.exit(not float(sys.argv[1]) < 2.0)" "$slowest" ||
-        fail "a ping took $slowest s: $GOT"
+    # Stalls nobody: every ping came back (each within 5 s, or the clients
+    # fail), and more than one before the silent reader was dropped, so
+    # the others were served while its queue filled. (How fast each ping
+    # was depends on the machine: printed, not asserted.)
+    local pings
+    pings=$(sed -n 's/^pings \([0-9]*\), slowest [0-9.]* s$/\1/p' <<<"$GOT")
+    echo "# $(grep '^pings ' <<<"$GOT")" >&3
+    ((pings >= 2)) || fail "only $pings ping(s) before the drop: $GOT"
     grep -qxE "bulk lines [0-9]+, in order True" <<<"$GOT" || fail "$GOT"
     said "dropped: * client 1 was dropped: it was not reading"
     said "the talker was told too: True"
