@@ -7,7 +7,9 @@
 # setup_file builds it once in the tree; the tests read what was built.
 # In a fresh clone that build starts from nothing, as CI's does. The
 # rebuilds in a copy of the tree (after a lesson edit, on US letter) are in
-# handout-rebuild.bats, which runs beside this file.
+# handout-rebuild.bats, and the checks of the EPUB and of the HTML on a
+# screen in handout-screen.bats: both run beside this file, on the same
+# build.
 
 load handout_helper
 
@@ -64,42 +66,6 @@ EOF
     # A4 by default.
     run pdfinfo "$ROOT/build/handout.pdf"
     assert_output --regexp 'Page size: +595\.[0-9]+ x 841\.[0-9]+ pts \(A4\)'
-}
-
-# epubcheck: Debian installs it as a symbolic link to the jar, which runs
-# directly only where binfmt_misc knows jars; otherwise through java.
-epubcheck_run() {
-    local jar
-    if epubcheck --version >/dev/null 2>&1; then
-        epubcheck "$@"
-    else
-        jar=$(readlink -f "$(command -v epubcheck)")
-        java -jar "$jar" "$@"
-    fi
-}
-
-@test "handout: the EPUB passes epubcheck, with the diagrams and the listings inside" {
-    command -v epubcheck >/dev/null || skip "no epubcheck (./install-deps installs it)"
-    run epubcheck_run "$ROOT/build/handout.epub"
-    echo "$output" | tail -n 20
-    assert_success
-    assert_output --partial 'No errors or warnings detected'
-    # Diagrams (SVG), listings and transcripts are in it (python3 reads
-    # the zip: unzip is not among the dependencies).
-    run "$PYTHON" - "$ROOT/build/handout.epub" <<'EOF'
-import sys, zipfile
-z = zipfile.ZipFile(sys.argv[1])
-names = z.namelist()
-text = "".join(z.read(n).decode() for n in names if n.endswith(".xhtml"))
-svgs = [n for n in names if n.endswith(".svg")]
-print("svg:", svgs)
-assert len(svgs) >= 2, "no diagrams"
-assert "lessons/04-accept/accept.c</code>, lines 1" in text, "no listing of lesson 04"
-assert 'class="sourceCode numberSource c numberLines"' in text, "no numbered C listing"
-assert 'class="terminal"' in text, "no transcript"
-EOF
-    echo "$output"
-    assert_success
 }
 
 @test "handout: the contents number lesson N as chapter N, to two levels" {
@@ -402,152 +368,6 @@ spoil() {
     done < <(tail -n +3 <<<"$output")
     echo "$rows fonts"
     ((rows > 0))
-}
-
-@test "handout: every internal link of the HTML resolves, and it loads nothing from outside" {
-    local html="$ROOT/build/handout.html" ids hrefs missing n
-    ids=$(grep -o ' id="[^"]*"' "$html" | sed -E 's/^ id="(.*)"$/\1/' | LC_ALL=C sort -u)
-    hrefs=$(grep -o 'href="#[^"]*"' "$html" | sed -E 's/^href="#(.*)"$/\1/' | LC_ALL=C sort -u)
-    n=$(grep -c . <<<"$hrefs")
-    echo "$n distinct internal links"
-    ((n > 20))
-    # The targets no id names (both lists sorted the same way for comm).
-    missing=$(LC_ALL=C comm -23 <(echo "$hrefs") <(echo "$ids"))
-    if [[ -n "$missing" ]]; then
-        local m
-        while IFS= read -r m; do
-            echo "href=\"#$m\": no such id" >&2
-        done <<<"$missing"
-        return 1
-    fi
-    # Nothing fetched from elsewhere: no external src, stylesheet or import.
-    run grep -n -i -E 'src="(https?:)?//|src="https?:|<link[^>]*rel="?stylesheet|@import|url\((["'"'"']?)(https?:)?//' "$html"
-    assert_failure 1
-    run grep -c -i -E '<link[^>]*href=' "$html"
-    assert_output 0
-    # The diagrams are inside: inline SVG or data: URIs.
-    run grep -c -E 'src="data:image/svg\+xml|<svg' "$html"
-    ((output >= 2))
-    # Readable on a phone: the viewport meta and scrolling code blocks.
-    grep -q 'name="viewport" content="width=device-width' "$html"
-    grep -q 'overflow-x: auto' "$html"
-}
-
-# The measuring script for the phone test: at the page's viewport, no
-# element of prose (anything outside a listing or a code block) may reach
-# past either edge, no transcript may scroll sideways inside its box, and
-# no listing's box may be wider than the viewport (its code may scroll
-# inside it). The result goes into the page and, when it is in a frame,
-# to the page around it.
-PHONE_JS='
-window.addEventListener("load", function () {
-  var vw = document.documentElement.clientWidth, bad = [], n = 0;
-  function name(el) {
-    var s = el.tagName.toLowerCase(), sec = el.closest("section[id]");
-    if (el.className && typeof el.className === "string")
-      s += "." + el.className.trim().split(/\s+/).join(".");
-    return s + (sec ? " in #" + sec.id : "") + " (" +
-      (el.textContent || "").replace(/\s+/g, " ").slice(0, 40) + ")";
-  }
-  var els = document.querySelectorAll("body *");
-  for (var i = 0; i < els.length; i++) {
-    var el = els[i];
-    if (el.closest("div.sourceCode") || el.closest("script") || el.closest("svg") ||
-        (el.parentElement && el.parentElement.closest("pre"))) continue;
-    var r = el.getBoundingClientRect();
-    if (r.width === 0 && r.height === 0) continue;
-    n++;
-    if (r.right > vw + 0.5 || r.left < -0.5)
-      bad.push(name(el) + " spans " + Math.round(r.left) + ".." + Math.round(r.right));
-  }
-  var pres = document.querySelectorAll("div.terminal pre");
-  for (var j = 0; j < pres.length; j++)
-    if (pres[j].scrollWidth > pres[j].clientWidth + 1)
-      bad.push(name(pres[j]) + " scrolls: " + pres[j].scrollWidth + " > " + pres[j].clientWidth);
-  var boxes = document.querySelectorAll("div.sourceCode, pre");
-  for (var k = 0; k < boxes.length; k++)
-    if (boxes[k].getBoundingClientRect().right > vw + 0.5)
-      bad.push(name(boxes[k]) + " box reaches " + Math.round(boxes[k].getBoundingClientRect().right));
-  var out = "viewport " + vw + " elements " + n + " transcripts " + pres.length +
-    " boxes " + boxes.length + "\n" + bad.join("\n");
-  if (window.parent !== window) window.parent.postMessage(out, "*");
-});'
-
-# phone_measure HTML EXTRA_CSS: the measurement of HTML in a frame 390 px
-# wide and 844 high (a phone; Chromium will not make a window that narrow,
-# but a frame is a viewport of its own). EXTRA_CSS is added to the page.
-# Scroll bars take no room, as on a phone.
-phone_measure() {
-    local dir="$BATS_TEST_TMPDIR/phone" html=$1 css=$2
-    mkdir -p "$dir"
-    "$PYTHON" - "$html" "$dir/page.html" "$css" "$PHONE_JS" <<'EOF'
-import sys
-h = open(sys.argv[1]).read()
-i = h.rindex("</body>")
-open(sys.argv[2], "w").write(h[:i] + "<style>html { scrollbar-width: none }" +
-    sys.argv[3] + "</style><script>" + sys.argv[4] + "</script>" + h[i:])
-EOF
-    cat >"$dir/frame.html" <<'EOF'
-<!DOCTYPE html>
-<html><head><meta charset="utf-8"><style>body { margin: 0 }
-iframe { border: 0; width: 390px; height: 844px; display: block }</style></head>
-<body><iframe src="page.html"></iframe><pre id="result">no result</pre>
-<script>window.addEventListener("message", function (e) {
-  document.getElementById("result").textContent = e.data; });</script>
-</body></html>
-EOF
-    timeout 120 chromium --headless=new --no-sandbox --disable-gpu \
-        --window-size=500,900 --virtual-time-budget=20000 \
-        --dump-dom "file://$dir/frame.html" 2>/dev/null |
-        "$PYTHON" -c '
-import html, re, sys
-m = re.search(r"<pre id=\"result\">(.*?)</pre>", sys.stdin.read(), re.S)
-print(html.unescape(m.group(1)) if m else "no result")'
-}
-
-@test "handout: on a phone (390 px) no prose or transcript is wider than the screen" {
-    command -v chromium >/dev/null || skip "no chromium (./install-deps installs it)"
-    run phone_measure "$ROOT/build/handout.html" ""
-    echo "$output" | head -n 30
-    assert_line --regexp '^viewport 390 elements [0-9]+ transcripts [1-9][0-9]* boxes [1-9][0-9]*$'
-    [ "${#lines[@]}" -eq 1 ]
-    # The measurement can fail: transcripts that do not wrap, and a diagram
-    # with a minimum width, are caught.
-    run phone_measure "$ROOT/build/handout.html" \
-        "div.terminal pre, div.terminal pre code { white-space: pre !important }
-         figure img { min-width: 34em }"
-    assert_line --regexp 'pre\.output in #l01-run .* scrolls: '
-    assert_line --regexp '^img.* in #sequence-tcp .* spans '
-}
-
-@test "handout: on screen, the contents list sections, every section has a way back, diagrams scale" {
-    local html="$ROOT/build/handout.html"
-    # The contents: chapters and their sections (6.1 under lesson 06).
-    "$PYTHON" - "$html" <<'EOF'
-import re, sys
-h = open(sys.argv[1]).read()
-toc = re.search(r'<nav id="TOC".*?</nav>', h, re.S).group(0)
-assert 'href="#lesson-06"' in toc and 'href="#l06-call"' in toc, "no sections"
-# Every chapter and section (h1, h2) is followed by a link back to it.
-# (the title block and the contents' own heading aside)
-heads = re.findall(r"<h[12] (?!class=\"title\"|id=\"toc-title\").*?</h[12]>\s*(<div class=\"back\">)?", h, re.S)
-missing = [x for x in heads if not x]
-print(len(heads), "headings,", len(missing), "without a way back")
-assert heads and not missing
-EOF
-    grep -q 'href="#TOC"' "$html"
-    # Diagrams are no wider than the page, and their fonts fall back to
-    # generic families.
-    grep -q 'figure img, img { max-width: 100%; height: auto; }' "$html"
-    local svg
-    for svg in "$ROOT"/build/handout/*.svg; do
-        run grep -o 'font-family="[^"]*"' "$svg"
-        assert_success
-        refute_output --regexp 'font-family="[^",]*"$'
-        refute_output --partial 'DejaVu Sans Bold'
-        assert_output --partial 'sans-serif"'
-        assert_output --partial 'monospace"'
-    done
 }
 
 @test "handout: no page is more than half empty, except at the end of a chapter" {

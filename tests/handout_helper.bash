@@ -23,12 +23,14 @@ with_handout_lock() {
     } 9>"$ROOT/build/.handout.lock"
 }
 
-# build_real_handout LOG: make handout in the real tree, one build at a
+# build_real_handout LOG: make handout in the real tree (on every core:
+# the transcripts' runs, which mostly wait, beside the check of the docs
+# and the diagrams; then the PDF, HTML and EPUB at once), one build at a
 # time (the other file may be building it: then this waits, and finds it
 # up to date). On failure, says so with the end of LOG, and returns 1.
 build_real_handout() {
     local log="$1"
-    if ! with_handout_lock timeout "$BUILD_LIMIT" make -C "$ROOT" handout \
+    if ! with_handout_lock timeout "$BUILD_LIMIT" make -j"$(nproc)" -C "$ROOT" handout \
         >"$log" 2>&1; then
         echo "make handout failed:" >&2
         tail -n 40 "$log" >&2
