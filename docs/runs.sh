@@ -529,8 +529,9 @@ run 16-http-client.forbidden 0 -- 16-http-client \
 finish 16-http-server
 
 # Lesson 17: a server stopped by SIGTERM leaves its socket file behind; the
-# next one finds nobody listening there, removes the file, and serves the
-# client. The socket file is in this script's own temporary directory.
+# next one finds the lock beside it free (nobody runs there), removes the
+# socket file, and serves the client. Both files are in this script's own
+# temporary directory.
 SOCK17="$WORK/server.sock"
 start 17-unix-server.stopped 143 17-unix-server --path "$SOCK17" "${T[@]}"
 waiting 17-unix-server.stopped '^listening on '

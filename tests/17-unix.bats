@@ -93,9 +93,10 @@ unix_server() {
     assert_line "client 1: pid $cpid, uid $(id -u), gid $(id -g)"
     plain && return 0
     assert_line "bind(3, $SOCK, 110) = 0"
-    assert_line "socketpair(AF_UNIX, SOCK_STREAM, 0, [5, 6]) = 0"
-    assert_said 'msg_control=[{SCM_RIGHTS, [6]}]}, MSG_NOSIGNAL) = '
-    assert_line --regexp "^getsockopt\(4, SOL_SOCKET, SO_PEERCRED, \{pid=$cpid, uid=[0-9]+, gid=[0-9]+\}, \[12\]\) = 0$"
+    # fd 4 is the lock (PATH.lock), 5 the client's socket, 6 and 7 the pair
+    assert_line "socketpair(AF_UNIX, SOCK_STREAM, 0, [6, 7]) = 0"
+    assert_said 'msg_control=[{SCM_RIGHTS, [7]}]}, MSG_NOSIGNAL) = '
+    assert_line --regexp "^getsockopt\(5, SOL_SOCKET, SO_PEERCRED, \{pid=$cpid, uid=[0-9]+, gid=[0-9]+\}, \[12\]\) = 0$"
     assert_output --partial "kernel: unix stream LISTEN at $SOCK (from"
 }
 
@@ -170,11 +171,12 @@ os.unlink(sys.argv[1])
     assert_line 'over the pair\n'
 }
 
-@test "17-unix: a socket file left by a killed server: EADDRINUSE, nobody answers, unlink, bind again" {
+@test "17-unix: a socket file left by a killed server: EADDRINUSE, its lock is free, unlink, bind again" {
     unix_server "$BATS_TEST_TMPDIR/first" --path "$SOCK" --timeout 10
     kill -KILL "$BG_PID"
     wait_exit "$BG_PID"
     [ -S "$SOCK" ] # the file outlives its server
+    [ -f "$SOCK.lock" ] # and so does its lock file, but not the lock
     unix_server "$BATS_TEST_TMPDIR/second" --path "$SOCK" --timeout 10
     run_lesson "$BIN/17-unix-client" --path "$SOCK"
     assert_success
@@ -183,25 +185,70 @@ os.unlink(sys.argv[1])
     assert_line --regexp '^client 1: pid [0-9]+'
     plain && return 0
     assert_said "bind(3, $SOCK, 110) = -1 EADDRINUSE (Address already in use)"
-    assert_said "likely cause: a file named $SOCK exists: a server is running there, or one ended without unlink() and left its socket file behind"
-    assert_said "connect(4, $SOCK, 110) = -1 ECONNREFUSED (Connection refused)"
-    assert_said "nobody listens there: the file is left over from a server that ended without unlink()"
+    assert_said "we hold $SOCK.lock, so no server of this lesson runs there: the socket file is left over from one that ended without unlink()"
+    # no probe: it never connects to what may be a live server
+    refute_output --regexp '^connect\('
     assert_line "bind(3, $SOCK, 110) = 0"
 }
 
-@test "17-unix: a second server while the first listens: refused, and the first's file is left alone" {
+@test "17-unix: a second server while the first listens: refused without connecting, and the first serves on" {
     unix_server "$BATS_TEST_TMPDIR/first" --path "$SOCK" --timeout 10 --count 2
     local first="$BG_PID"
     run_lesson "$BIN/17-unix-server" --path "$SOCK" --timeout 10
     assert_failure 1
-    assert_line "another server is listening at $SOCK"
+    assert_line "another server is running at $SOCK (it holds $SOCK.lock)"
+    refute_output --regexp '^connect\('
     [ -S "$SOCK" ]
-    # the first one saw the probe come and go, and still serves
+    [ -f "$SOCK.lock" ]
+    # The first one saw nobody: its first client is the real one, and its
+    # second, which ends it (--count 2), too.
     run_lesson "$BIN/17-unix-client" --path "$SOCK"
     assert_success
     assert_line --regexp "^the server: pid $first,"
+    run_lesson "$BIN/17-unix-client" --path "$SOCK"
+    assert_success
     wait_exit "$first"
     [ "$EXIT_STATUS" -eq 0 ]
+    run cat "$BATS_TEST_TMPDIR/first"
+    assert_line --regexp "^client 1: pid [0-9]+"
+    assert_line --regexp "^client 2: pid [0-9]+"
+    # It removed what it made, lock file included.
+    [ ! -e "$SOCK" ]
+    [ ! -e "$SOCK.lock" ]
+}
+
+@test "17-unix: --path naming a regular file or a directory: refused, left as it was, exit 1" {
+    local f="$BATS_TEST_TMPDIR/notes.txt" d="$BATS_TEST_TMPDIR/dir"
+    printf 'precious\n' >"$f"
+    mkdir "$d"
+    touch "$d/inside"
+    run_lesson "$BIN/17-unix-server" --path "$f" --timeout 1
+    assert_failure 1
+    assert_line "$f exists and is not a socket: it is left alone. Choose another --path"
+    run cat "$f"
+    assert_output "precious"
+    run_lesson "$BIN/17-unix-server" --path "$d" --timeout 1
+    assert_failure 1
+    assert_line "$d exists and is not a socket: it is left alone. Choose another --path"
+    [ -e "$d/inside" ]
+    # and no lock file left behind by the refused runs
+    [ ! -e "$f.lock" ]
+    [ ! -e "$d.lock" ]
+}
+
+@test "17-unix: a file of the user's where the lock goes (PATH.lock) is left alone" {
+    printf 'mine\n' >"$SOCK.lock"
+    run_lesson timeout 10 "$BIN/17-unix-server" --path "$SOCK" --timeout 1
+    assert_failure 1 # nobody came within --timeout
+    assert_line "no client connected within --timeout 1 s"
+    run cat "$SOCK.lock"
+    assert_output "mine" # not removed, not changed: it was not the lesson's
+    [ ! -e "$SOCK" ]
+    mkdir "$BATS_TEST_TMPDIR/d.sock.lock"
+    run_lesson "$BIN/17-unix-server" --path "$BATS_TEST_TMPDIR/d.sock" --timeout 1
+    assert_failure 1
+    assert_line "$BATS_TEST_TMPDIR/d.sock.lock exists and is not a lock file: it is left alone. Choose another --path"
+    [ -d "$BATS_TEST_TMPDIR/d.sock.lock" ]
 }
 
 @test "17-unix: the file's permissions decide who may connect (--mode 600, then 666)" {

@@ -7,7 +7,9 @@
  * kernel tells the server who each client is (SO_PEERCRED: pid, uid,
  * gid), and a message can carry open descriptors (SCM_RIGHTS). This
  * server greets each client with its pid and hands it one end of a new
- * socketpair(), over which it then sends one more line.
+ * socketpair(), over which it then sends one more line. A lock file beside
+ * the socket (PATH.lock, held with flock() while the server runs) tells a
+ * second server whether the socket file is still in use.
  *
  * Build: make 17-unix-server  (or: cc lessons/17-unix/server.c -o server)
  * Run:   build/17-unix-server
@@ -23,9 +25,11 @@
 #define _GNU_SOURCE     /* struct ucred, for SO_PEERCRED: Linux's own */
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h> /* flock(): BSD's and Linux's, not POSIX */
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/time.h>
@@ -82,23 +86,48 @@ static int default_path(char *path, size_t cap)
     return n < 0 ? -1 : 0;
 }
 
-/* bind() failed with EADDRINUSE: the file exists. A server still behind
-   it answers connect(); a file left by one that ended does not. */
-static int stale(const struct sockaddr_un *addr)
+/* The lock beside the socket file (PATH.lock): a server holds flock() on
+   it for as long as it runs, and the kernel lets go when the process ends,
+   however it ends. So a second server can tell a live server from a file
+   left behind without connecting to it. Returns the lock's descriptor
+   (*made: 1 if this call created the file), or -1: another server holds
+   it (errno EWOULDBLOCK), or an error. */
+static int take_lock(const char *lockpath, int *made)
 {
-    int probe, rc;
+    struct stat held, named;
+    int lk;
 
-    probe = socket(AF_UNIX, SOCK_STREAM, 0);
-    if (probe == -1) {
-        perror("socket");
-        return 0;
+    for (;;) {
+        *made = 1;
+        lk = open(lockpath, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+        if (lk == -1 && errno == EEXIST) {
+            *made = 0; /* left by a server that ended, or in use now */
+            lk = open(lockpath, O_RDWR | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+            if (lk == -1 && errno == ENOENT)
+                continue; /* just removed: try again */
+            if (lk == -1 && (errno == EISDIR || errno == ELOOP))
+                errno = EINVAL; /* a directory, a symbolic link */
+        }
+        if (lk == -1)
+            return -1;
+        if (fstat(lk, &held) == -1 || !S_ISREG(held.st_mode)) {
+            close(lk);
+            errno = EINVAL; /* not a regular file: not a lock of ours */
+            return -1;
+        }
+        if (flock(lk, LOCK_EX | LOCK_NB) == -1) {
+            int saved = errno; /* EWOULDBLOCK: another server holds it */
+            close(lk);
+            errno = saved;
+            return -1;
+        }
+        /* A server that was ending may have removed the name meanwhile:
+           then this lock is on a file nobody else can find. Again. */
+        if (stat(lockpath, &named) == 0 && held.st_ino == named.st_ino &&
+            held.st_dev == named.st_dev)
+            return lk;
+        close(lk);
     }
-    expect_error(ECONNREFUSED);
-    rc = connect(probe, (const struct sockaddr *)addr, sizeof *addr);
-    if (rc == -1 && errno != ECONNREFUSED)
-        perror("connect");
-    close(probe);
-    return rc == -1 && errno == ECONNREFUSED;
 }
 
 /* One client: who it is, then a greeting that carries one end of a new
@@ -165,9 +194,10 @@ int main(int argc, char **argv)
     struct sockaddr_un addr, client;
     socklen_t len;
     struct timeval wait;
-    char path[sizeof addr.sun_path + 1];
+    struct stat st;
+    char path[sizeof addr.sun_path + 1], lockpath[sizeof path + 5];
     long mode = 0600, served = 0;
-    int fd, conn, rc;
+    int fd, conn, rc, lk, made;
 
     ss_start(&lesson, &opt, argc, argv);
     if (opt.extra[1].set) {
@@ -202,6 +232,22 @@ int main(int argc, char **argv)
         perror("socket");
         return 1;
     }
+    /* One server per path: its lock, before the socket file. */
+    snprintf(lockpath, sizeof lockpath, "%s.lock", path);
+    lk = take_lock(lockpath, &made);
+    if (lk == -1) {
+        if (errno == EWOULDBLOCK)
+            printf("another server is running at %s (it holds %s)\n", path,
+                   lockpath);
+        else if (errno == EINVAL)
+            printf("%s exists and is not a lock file: it is left alone. "
+                   "Choose another --path\n",
+                   lockpath);
+        else
+            perror(lockpath);
+        close(fd);
+        return 1;
+    }
     wait.tv_sec = opt.timeout;
     wait.tv_usec = 0;
     if (setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &wait, sizeof wait) == -1) {
@@ -210,12 +256,18 @@ int main(int argc, char **argv)
     }
     rc = bind(fd, (struct sockaddr *)&addr, sizeof addr);
     if (rc == -1 && errno == EADDRINUSE) {
-        if (!stale(&addr)) {
-            printf("another server is listening at %s\n", path);
+        /* Something has that name. Only a socket file is ours to remove:
+           we hold the lock, so no server of this lesson is behind it. */
+        if (lstat(path, &st) == -1 || !S_ISSOCK(st.st_mode)) {
+            printf("%s exists and is not a socket: it is left alone. "
+                   "Choose another --path\n",
+                   path);
             goto fail;
         }
-        say("nobody listens there: the file is left over from a server "
-            "that ended without unlink(). Remove it, and bind() again");
+        say("we hold %s, so no server of this lesson runs there: the "
+            "socket file is left over from one that ended without "
+            "unlink(). Remove it, and bind() again",
+            lockpath);
         if (unlink(path) == -1)
             perror(path);
         rc = bind(fd, (struct sockaddr *)&addr, sizeof addr);
@@ -263,16 +315,21 @@ int main(int argc, char **argv)
     heading("done: served %ld client%s", served, served == 1 ? "" : "s");
     if (close(fd) == -1)
         perror("close");
-    /* The file is not removed by close(): a server removes its own. */
-    if (unlink(path) == -1) {
+    /* The file is not removed by close(): a server removes its own, and
+       its lock last, while it still holds it. */
+    rc = unlink(path);
+    if (rc == -1)
         perror(path);
-        return 1;
-    }
-    return 0;
+    if (made)
+        unlink(lockpath);
+    /* The lock (lk) goes when the process ends, as it would on a crash. */
+    return rc == -1 ? 1 : 0;
 
 unlink:
     unlink(path);
 fail:
     close(fd);
+    if (made)
+        unlink(lockpath);
     return 1;
 }
