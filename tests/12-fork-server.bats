@@ -331,22 +331,11 @@ no_reset_said() {
     # The three clients come from one peer started before the server, one
     # right after another: none waits for a program to start.
     before_server "$BATS_TEST_TMPDIR/server" "$BATS_TEST_TMPDIR/peer" -c '
-import socket, struct, sys, time
+import peer, sys, time
 port = int(sys.argv[1])
-silent = socket.create_connection(("127.0.0.1", port), timeout=30)
-r = socket.create_connection(("127.0.0.1", port), timeout=30)
-r.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
-r.close()  # a reset at once
-c = socket.create_connection(("127.0.0.1", port), timeout=30)
-c.sendall(b"still here\n")
-c.shutdown(socket.SHUT_WR)
-got = b""
-while True:
-    b = c.recv(100)
-    if not b:
-        break
-    got += b
-print("echo %r" % got, flush=True)
+silent = peer.connect(port)
+peer.rst_close(peer.connect(port))  # a reset at once
+peer.halfclose(port, "still here\n")
 time.sleep(5)  # the silent one, still silent
 silent.close()' '{port}'
     local peer=$PEER_PID
@@ -357,7 +346,7 @@ silent.close()' '{port}'
     wait_exit "$peer" 20
     [ "$EXIT_STATUS" -eq 0 ]
     run cat "$BATS_TEST_TMPDIR/peer"
-    assert_output "echo b'still here\\n'"
+    assert_output "still here"
     run cat "$BATS_TEST_TMPDIR/server"
     assert_line --regexp "^client 127\.0\.0\.1:[0-9]+ sent nothing for 2 s \(--timeout\)$"
     assert_line "recv: Connection reset by peer"

@@ -96,19 +96,10 @@ server_done() {
     # the next one, which queues; the server gets to it after 1 s. Nothing
     # has to start while the server's second runs.
     before_server "$out" "$BATS_TEST_TMPDIR/peer" -c '
-import socket, sys, time
+import peer, sys, time
 port = int(sys.argv[1])
-silent = socket.create_connection(("127.0.0.1", port), timeout=30)
-c = socket.create_connection(("127.0.0.1", port), timeout=30)
-c.sendall(b"one more client")
-c.shutdown(socket.SHUT_WR)
-got = b""
-while True:
-    b = c.recv(100)
-    if not b:
-        break
-    got += b
-print(got.decode(errors="replace"))
+silent = peer.connect(port)
+peer.halfclose(port, "one more client")
 time.sleep(1)
 silent.close()' '{port}'
     local clients="$PEER_PID"
