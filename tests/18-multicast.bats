@@ -324,3 +324,14 @@ PY
     assert_line "no datagram within --timeout 1 s"
     assert_line "status 1"
 }
+
+@test "18-multicast: an --iface address no interface has: ENODEV from the join, explained, exit 1" {
+    # In the namespace only lo exists, with 127.0.0.1: 10.1.1.1 is nobody's.
+    in_netns '"$B/18-multicast-receiver" --port 0 --iface 10.1.1.1 --timeout 5
+echo "status $?"'
+    assert_line "status 1"
+    plain && return 0
+    assert_said "imr_interface=10.1.1.1}, 8) = -1 ENODEV (No such device)"
+    assert_said "likely cause: no network interface of this machine has the address given for it (for a multicast group: --iface)"
+    assert_said "try: give --iface an address that 'ip -4 addr' lists: 127.0.0.1 is always there"
+}

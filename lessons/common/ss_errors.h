@@ -128,6 +128,11 @@ static const struct ss_errinfo ss_errors[] = {
      "stop sending on this socket and close it; MSG_NOSIGNAL (or ignoring "
      "SIGPIPE) keeps the SIGPIPE that comes with EPIPE from killing the "
      "program"},
+    {ENODEV, "setsockopt", "ENODEV",
+     "no network interface of this machine has the address given for it "
+     "(for a multicast group: --iface)",
+     "give --iface an address that 'ip -4 addr' lists: 127.0.0.1 is "
+     "always there"},
     {ENETUNREACH, NULL, "ENETUNREACH",
      "no route to that network from this machine",
      "check --host; on one machine use 127.0.0.1 or ::1"},
