@@ -66,6 +66,10 @@ run_lesson() {
 start_bg() {
     local out="$1"
     shift
+    # Emptied here, before the background job starts: its own redirection
+    # happens later, and until then wait_ready could read the ready line an
+    # earlier server left in the same file (and take that server's port).
+    : >"$out"
     "$ROOT/tests/hostile/run-clean" "$@" </dev/null >"$out" 2>&1 3>&- 4>&- &
     BG_PID=$!
     SS_PIDS+=("$BG_PID")
@@ -102,6 +106,7 @@ wait_ready() {
 before_server() {
     local server_out="$1" out="$2"
     shift 2
+    rm -f "$server_out" # a ready line left there is not the next server's
     start_bg "$out" "$PYTHON" "$ROOT/tests/after-ready" "$server_out" "$@"
     PEER_PID=$BG_PID
 }
