@@ -12,9 +12,9 @@ export NO_COLOR=1
 
 # PYTHON: the one Python interpreter every test starts, as an absolute
 # path. A `python3` on PATH may be a version manager's shim (a shell script
-# that looks up the interpreter each time: 0.4 s a start here, 2 to 3 s on
-# a busy machine), and a peer that slow to start loses races the test never
-# meant to run. tests/run resolves it once per run and exports it; a bats
+# that looks up the interpreter each time: 0.09 s a start on one machine of
+# ours, 0.4 s on another and 2 to 3 s when it was busy), and a peer that
+# slow to start loses races the test never meant to run. tests/run resolves it once per run and exports it; a bats
 # run started by hand resolves it in the first test and keeps it in
 # BATS_RUN_TMPDIR for the rest. The same directory holds a python3 link to
 # it, first on PATH, for the scripts that start Python by their #! line
