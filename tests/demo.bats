@@ -164,11 +164,13 @@ print_commands() {
 
 @test "demo: without tmux on PATH it prints the commands instead" {
     # A PATH with everything in /usr/bin except tmux.
-    local bin="$BATS_TEST_TMPDIR/bin" f
+    # An ln for each directory, not for each file (1,800 processes).
+    local bin="$BATS_TEST_TMPDIR/bin"
     mkdir "$bin"
-    for f in /usr/bin/* /usr/sbin/*; do
-        [[ "${f##*/}" == tmux ]] || ln -sf "$f" "$bin/${f##*/}"
-    done
+    ln -s /usr/sbin/* "$bin/"
+    ln -sf /usr/bin/* "$bin/"
+    rm -f "$bin/tmux"
+    [[ ! -e "$bin/tmux" && -e "$bin/bash" ]]
     PATH="$bin" run "$DEMO" 04
     assert_success
     assert_output --partial "tmux is not installed"

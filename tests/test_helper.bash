@@ -4,7 +4,8 @@
 # we read the port from their ready line), background servers start with
 # fd 3 closed and are killed and reaped in teardown, every wait is bounded.
 
-ROOT="$(cd "$(dirname "${BATS_TEST_FILENAME}")/.." && pwd)"
+# BATS_TEST_DIRNAME is absolute: no process is started to find the tree.
+ROOT="${BATS_TEST_DIRNAME%/*}"
 # The binaries under test: build/ by default; the sanitizer run points
 # SOCKSTEP_BIN at build/sanitize.
 BIN="${SOCKSTEP_BIN:-$ROOT/build}"
@@ -41,8 +42,24 @@ esac
 : "${BATS_TEST_TIMEOUT:=60}"
 export BATS_TEST_TIMEOUT
 
-bats_load_library bats-support
-bats_load_library bats-assert
+# bats-support and bats-assert: their src/*.bash files, sourced here. Their
+# load.bash starts a dirname process per file it sources, 16 a test, and
+# every test loads this file afresh.
+ss_load_library() {
+    local dir f paths
+    IFS=: read -r -a paths <<<"${BATS_LIB_PATH:-/usr/lib/bats}"
+    for dir in "${paths[@]}"; do
+        [[ -d "$dir/$1/src" ]] || continue
+        for f in "$dir/$1"/src/*.bash; do
+            # shellcheck disable=SC1090
+            source "$f"
+        done
+        return 0
+    done
+    bats_load_library "$1"
+}
+ss_load_library bats-support
+ss_load_library bats-assert
 
 # PIDs of background processes this test started.
 SS_PIDS=()
