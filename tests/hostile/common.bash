@@ -6,10 +6,19 @@ HOSTILE="$ROOT/tests/hostile"
 PEER="$HOSTILE/peer.py"
 
 # Every lesson binary, from the Makefile's LESSONS (one list, not two).
+# Asked of make once per run (it reads every mk/ file, and runs git) and
+# kept in BATS_RUN_TMPDIR.
 all_lessons() {
-    # shellcheck disable=SC2016 # $(LESSONS) is for make, not the shell
-    make -s --no-print-directory -C "$ROOT" \
-        --eval 'ss-print-lessons: ; @echo $(LESSONS)' ss-print-lessons
+    local f="$BATS_RUN_TMPDIR/lessons" list
+    if [[ ! -s "$f" ]]; then
+        # shellcheck disable=SC2016 # $(LESSONS) is for make, not the shell
+        list=$(make -s --no-print-directory -C "$ROOT" \
+            --eval 'ss-print-lessons: ; @echo $(LESSONS)' ss-print-lessons) ||
+            return 1
+        printf '%s\n' "$list" >"$f.$$"
+        mv "$f.$$" "$f"
+    fi
+    cat "$f"
 }
 
 # need_bin NAME...: fail (not skip) naming any lesson binary that is missing.
@@ -25,9 +34,19 @@ need_bin() {
 }
 
 # takes_option NAME OPTION: does lesson NAME list OPTION in its --help?
+# (A line of the help that starts with spaces, OPTION and a space.) The
+# help is asked once per test file and kept in BATS_FILE_TMPDIR: the sweeps
+# ask it hundreds of times.
 takes_option() {
-    "$HOSTILE/run-clean" timeout 10 "$BIN/$1" --help </dev/null 2>/dev/null |
-        grep -qE -- "^ +$2 "
+    local f="$BATS_FILE_TMPDIR/help.$1" help="" re
+    if [[ ! -e "$f" ]]; then
+        "$HOSTILE/run-clean" timeout 10 "$BIN/$1" --help </dev/null \
+            >"$f.$$" 2>/dev/null
+        mv "$f.$$" "$f"
+    fi
+    IFS= read -r -d '' help <"$f" || true
+    re=$'\n'" +$2 "
+    [[ $'\n'"$help" =~ $re ]]
 }
 
 # wait_for OUTFILE REGEX [SECONDS]: poll until a line of OUTFILE matches.
