@@ -113,7 +113,11 @@ $(HANDOUT_DIR)/paper.$(PAPER): | $(HANDOUT_DIR)
 
 # pdflatex runs until the table of contents and "page N of M" settle: until
 # a run leaves handout.aux and handout.toc as it found them and its log asks
-# for no rerun (at most four runs). The last build's .aux and .toc are kept,
+# for no rerun (at most four runs). The total of physical pages LaTeX notes
+# in handout.aux (\@abspage@last) is left out of the comparison: nothing in
+# the handout prints it, and the first run, with no contents yet, counts
+# fewer pages (the preamble numbers the contents apart, so no other page
+# number moves and a build from nothing takes two runs, not three). The last build's .aux and .toc are kept,
 # so a small change needs one or two runs, not three; if the first run
 # fails with them, they are removed and the runs start again without them.
 # A line that would run past the margin (an overfull box of more than 1pt)
@@ -130,7 +134,8 @@ $(BUILD)/handout.pdf: $(HANDOUT_COMMON) $(HANDOUT_PDF_FIGS) \
 	@set -e; cd $(HANDOUT_DIR); kept=$$([ -e handout.aux ] && echo yes || true); \
 	run=0; while [ $$run -lt 4 ]; do \
 	  run=$$((run + 1)); \
-	  for f in aux toc; do cp handout.$$f handout.$$f.before 2>/dev/null || : >handout.$$f.before; done; \
+	  grep -v '@abspage@last' handout.aux >handout.aux.before 2>/dev/null || :; \
+	  cp handout.toc handout.toc.before 2>/dev/null || : >handout.toc.before; \
 	  echo "pdflatex $(HANDOUT_DIR)/handout.tex (run $$run)"; \
 	  if ! TEXINPUTS="$(CURDIR):" max_print_line=200 pdflatex \
 	      -interaction=nonstopmode -halt-on-error -file-line-error \
@@ -143,11 +148,13 @@ $(BUILD)/handout.pdf: $(HANDOUT_COMMON) $(HANDOUT_PDF_FIGS) \
 	    echo "pdflatex failed: see $(HANDOUT_DIR)/handout.log" >&2; exit 1; \
 	  fi; \
 	  kept=; \
-	  if cmp -s handout.aux handout.aux.before && cmp -s handout.toc handout.toc.before && \
+	  grep -v '@abspage@last' handout.aux >handout.aux.after || :; \
+	  if cmp -s handout.aux.after handout.aux.before && \
+	     cmp -s handout.toc handout.toc.before && \
 	     ! grep -q -E 'Rerun to get|Label\(s\) may have changed|undefined references' \
 	       handout.log; then break; fi; \
 	done; \
-	rm -f handout.aux.before handout.toc.before; \
+	rm -f handout.aux.before handout.aux.after handout.toc.before; \
 	if grep -E '^Overfull \\hbox \(([1-9]|[0-9]{2,})[0-9.]*pt too wide\)' \
 	    handout.log >&2; then \
 	  echo "handout.pdf: text runs past the margin (see $(HANDOUT_DIR)/handout.log)" >&2; \
