@@ -1,6 +1,10 @@
 --[[
-check-code-blocks.lua - used by docs/check-code-blocks.sh on one Markdown
-file at a time (pandoc has parsed the fences, whatever their style).
+check-code-blocks.lua - used by docs/check-code-blocks.sh: pandoc runs it
+once, on an empty document, and it reads and checks each Markdown file
+named in CHECK_FILES itself, parsed by pandoc.read as `pandoc --from
+markdown` would parse it alone (so every fence style counts). One pandoc
+for all the files, not one each: it starts three times in every build and
+test run.
 
 Reports, one line each on stderr, then exits 1 if there was any:
   - a C code block (```c, ~~~c, ```{.c}, ``` C, ```cpp ...) without include=
@@ -20,14 +24,14 @@ Reports, one line each on stderr, then exits 1 if there was any:
     command the reader copies must not wrap on paper
 
 Environment: CHECK_ROOT, the directory include= paths are relative to;
-CHECK_FILE, the Markdown file's name for the messages.
+CHECK_FILES, the Markdown files to check, one per line.
 ]]
 
 -- Shared with the other filter: docs/listing.lua, next to this file.
 local listing = dofile((PANDOC_SCRIPT_FILE:match("^(.*/)") or "./") .. "listing.lua")
 
 local root = os.getenv("CHECK_ROOT") or "."
-local file = os.getenv("CHECK_FILE") or "?"
+local file = "?" -- the file being checked, for the messages
 local problems = 0
 
 local C_CLASSES = { c = true, C = true, h = true, cpp = true, ["c++"] = true,
@@ -255,6 +259,19 @@ function RawBlock(el)
 end
 
 function Pandoc(doc)
+  local list = os.getenv("CHECK_FILES") or ""
+  for name in list:gmatch("[^\n]+") do
+    file = name
+    local f = io.open(name, "r")
+    if not f then
+      report("cannot be read")
+    else
+      local text = f:read("a")
+      f:close()
+      pandoc.read(text, "markdown"):walk({ CodeBlock = CodeBlock, Code = Code,
+        RawBlock = RawBlock })
+    end
+  end
   if problems > 0 then
     os.exit(1)
   end

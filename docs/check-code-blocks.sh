@@ -23,15 +23,21 @@ if [[ ! -d "$docs" ]]; then
     exit 2
 fi
 
-status=0
-count=0
+files=()
 while IFS= read -r -d '' md; do
-    count=$((count + 1))
-    if ! CHECK_ROOT=$root CHECK_FILE=$md pandoc --from markdown --to plain \
-        --lua-filter "$filter" "$md" -o /dev/null; then
-        status=1
+    if [[ "$md" == *$'\n'* ]]; then
+        echo "check-code-blocks.sh: a file name with a newline in it: $md" >&2
+        exit 2
     fi
+    files+=("$md")
 done < <(find "$docs" -name '*.md' -print0 | sort -z)
+count=${#files[@]}
+status=0
+if ((count > 0)); then
+    list=$(printf '%s\n' "${files[@]}")
+    CHECK_ROOT=$root CHECK_FILES=$list pandoc --from markdown --to plain \
+        --lua-filter "$filter" /dev/null -o /dev/null || status=1
+fi
 
 if ((count == 0)); then
     echo "check-code-blocks.sh: no Markdown files under $docs" >&2
