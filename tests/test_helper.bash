@@ -92,6 +92,22 @@ start_bg() {
     SS_PIDS+=("$BG_PID")
 }
 
+# ss_first_line FILE REGEX: the first line of FILE (a last one without its
+# newline included) that matches the extended REGEX, in SS_LINE; fails if
+# none does or FILE cannot be read. Read in bash: the waits call it twenty
+# times a second, and a grep each time was thousands of processes a run.
+ss_first_line() {
+    local line
+    [[ -r "$1" ]] || return 1
+    while IFS= read -r line || [[ -n "$line" ]]; do
+        if [[ "$line" =~ $2 ]]; then
+            SS_LINE=$line
+            return 0
+        fi
+    done <"$1"
+    return 1
+}
+
 # wait_ready OUTFILE [SECONDS]: wait until OUTFILE has a line
 # "listening on ADDR:PORT" or "receiving on ADDR:PORT", ADDR an IPv4
 # address or an IPv6 one in brackets ([::1]); sets PORT. On failure it
@@ -100,9 +116,8 @@ wait_ready() {
     local out="$1" limit="${2:-10}" i line
     local re='^(listening|receiving) on ([0-9.]+|\[[0-9A-Fa-f:.]+(%[A-Za-z0-9_.-]+)?\]):[0-9]+$'
     for ((i = 0; i < limit * 20; i++)); do
-        line=$(grep -E "$re" "$out" 2>/dev/null | head -n 1)
-        if [[ -n "$line" ]]; then
-            PORT="${line##*:}"
+        if ss_first_line "$out" "$re"; then
+            PORT="${SS_LINE##*:}"
             return 0
         fi
         sleep 0.05

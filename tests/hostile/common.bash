@@ -53,7 +53,7 @@ takes_option() {
 wait_for() {
     local out="$1" re="$2" limit="${3:-10}" i
     for ((i = 0; i < limit * 20; i++)); do
-        grep -qE -- "$re" "$out" 2>/dev/null && return 0
+        ss_first_line "$out" "$re" && return 0
         sleep 0.05
     done
     echo "no line matching '$re' in $out after ${limit}s:" >&2
@@ -64,9 +64,13 @@ wait_for() {
 # wait_blocked PID [SECONDS]: poll until PID sleeps in the kernel (state S),
 # i.e. it has reached the blocking call the test is about.
 wait_blocked() {
-    local pid="$1" limit="${2:-10}" i state
+    local pid="$1" limit="${2:-10}" i state="" stat
     for ((i = 0; i < limit * 20; i++)); do
-        state=$(awk '{print $3}' "/proc/$pid/stat" 2>/dev/null) || true
+        # The third field; the second, (comm), may hold spaces.
+        stat=""
+        IFS= read -r stat <"/proc/$pid/stat" 2>/dev/null || true
+        stat=${stat##*) }
+        state=${stat%% *}
         [[ "$state" == S ]] && return 0
         sleep 0.05
     done
