@@ -47,7 +47,7 @@ static const struct ss_lesson lesson = {
                "http://127.0.0.1:8888/)",
                1, 0},
               {"--output", "FILE",
-               "write the body to FILE as it came "
+               "write the body to FILE, a new file, as it came "
                "(default: print it, escaped)",
                1, 0}},
 };
@@ -238,8 +238,14 @@ int main(int argc, char **argv)
         }
     }
 
-    if (opt.extra[1].set && (out = fopen(opt.extra[1].text, "wb")) == NULL) {
-        perror(opt.extra[1].text);
+    /* "x": a new file only (C11). A file that is there is left alone. */
+    if (opt.extra[1].set && (out = fopen(opt.extra[1].text, "wbx")) == NULL) {
+        if (errno == EEXIST)
+            printf("--output %s: it exists, and is left as it is: give a "
+                   "name no file has yet\n",
+                   opt.extra[1].text);
+        else
+            perror(opt.extra[1].text);
         goto fail;
     }
     if (length == -1)
