@@ -126,7 +126,7 @@ now_ms() {
     assert_said "likely cause: nothing is listening on 127.0.0.1:$PORT"
     assert_line "freeaddrinfo(res)"
     # No connection existed: closing the socket ends none.
-    refute_output --partial "The connection ends (FIN)"
+    refute_output --partial "end the connection: with a FIN"
 }
 
 @test "14-nonblocking: a server whose queue is full: poll() gives up after --timeout" {

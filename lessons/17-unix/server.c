@@ -175,8 +175,8 @@ static void serve(int conn, long n)
     memcpy(CMSG_DATA(cm), &pair[1], sizeof(int));
     if (sendmsg(conn, &msg, MSG_NOSIGNAL) == -1)
         perror("sendmsg");
-    /* The client has a descriptor of its own for pair[1] now (or, if it
-       took no control data, the kernel closed it): ours can go. */
+    /* The message holds pair[1] open until the client's recvmsg() takes
+       it (the client then has a descriptor of its own): ours can go. */
     if (close(pair[1]) == -1)
         perror("close");
     k = snprintf(line, sizeof line,

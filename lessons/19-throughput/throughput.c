@@ -487,8 +487,9 @@ static int receiver(const struct ss_options *opt, const struct run *r)
         perror("setsockopt");
         goto fail;
     }
-    /* Before listen(): the window TCP offers is agreed in the handshake,
-       and an accepted socket starts with its listener's buffer size. */
+    /* Before listen(): the window scale is fixed in the handshake, from
+       the buffer size, and an accepted socket starts with its listener's
+       buffer size. */
     if (r->sockbuf > 0 && setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &r->sockbuf,
                                      sizeof r->sockbuf) == -1) {
         perror("setsockopt");

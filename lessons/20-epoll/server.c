@@ -262,8 +262,9 @@ int main(int argc, char **argv)
         return 1;
     }
 
-    /* Lessons 01 to 04, with the listening socket non-blocking too: a
-       client that gives up before accept() must not leave it waiting. */
+    /* Lessons 01 to 04, with the listening socket non-blocking too: on
+       an edge the loop accepts until EAGAIN, and the last accept() must
+       not wait. */
     s.listener = socket(AF_INET, SOCK_STREAM, 0);
     if (s.listener == -1) {
         perror("socket");

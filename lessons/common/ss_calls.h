@@ -289,6 +289,13 @@ static inline int ss_listen(int fd, int backlog)
     ss_pre(&c, "listen");
     rc = listen(fd, backlog);
     err = errno;
+    if (rc != 0) {
+        /* The advice names the port the socket is bound to. */
+        struct sockaddr_storage a;
+        socklen_t alen = sizeof a;
+        if (getsockname(fd, (struct sockaddr *)&a, &alen) == 0)
+            ss_ctx(&c, &a, alen);
+    }
     ss_post(&c, rc, err);
     if (rc == 0) {
         int saved = errno;
@@ -426,12 +433,22 @@ static inline int ss_shutdown(int fd, int how)
     rc = shutdown(fd, how);
     err = errno;
     ss_post(&c, rc, err);
-    if (rc == 0 && how != SHUT_RD) {
-        ss_tell(SS_K_SHUT, "shutdown(%s) sends a FIN once the data already "
-                "sent is out: the peer's recv() returns 0 after it has read "
-                "everything. This side can still receive, and fd %d stays "
-                "open",
-                how == SHUT_WR ? "SHUT_WR" : "SHUT_RDWR", fd);
+    if (rc == 0 && how == SHUT_WR) {
+        ss_tell(SS_K_SHUT, "shutdown(SHUT_WR) sends a FIN once the data "
+                "already sent is out: the peer's recv() returns 0 after it "
+                "has read everything. This side can still receive, and fd "
+                "%d stays open. shutdown() acts on the connection, "
+                "whatever other descriptors (fork(), dup()) refer to it",
+                fd);
+        ss_kernel(fd);
+    } else if (rc == 0 && how == SHUT_RDWR) {
+        ss_tell(SS_K_SHUT, "shutdown(SHUT_RDWR) sends a FIN once the data "
+                "already sent is out, and stops receiving: what has "
+                "arrived can still be read, but on Linux more data "
+                "arriving makes the kernel reset the connection. fd %d "
+                "stays open. shutdown() acts on the connection, whatever "
+                "other descriptors (fork(), dup()) refer to it",
+                fd);
         ss_kernel(fd);
     }
     errno = err;
@@ -509,16 +526,18 @@ static inline int ss_close(int fd)
                 char text[200];
                 snprintf(text, sizeof text,
                          "close() found %d received byte%s nobody had "
-                         "read: the peer's next recv() fails with "
-                         "ECONNRESET",
+                         "read: the peer still reads what it was sent, "
+                         "then its next recv() fails with ECONNRESET, and "
+                         "a send() with EPIPE",
                          unread, unread == 1 ? "" : "s");
                 ss_wrap(4, 0, "", text, "");
             }
         } else if (was.type == SOCK_STREAM && was.connected) {
-            ss_tell(SS_K_CLOSE, "close() gives up this descriptor. The "
-                    "connection ends (FIN) only when no descriptor refers "
-                    "to the socket any more: fork() and dup() make more "
-                    "than one");
+            ss_tell(SS_K_CLOSE, "close() gives up this descriptor. Only "
+                    "when no descriptor refers to the socket any more "
+                    "(fork() and dup() make more than one) does the kernel "
+                    "end the connection: with a FIN, unless shutdown() or "
+                    "a reset has ended it already");
             if (shared)
                 ss_wrap(4, 0, "",
                         "another descriptor still refers to this socket "
@@ -865,9 +884,31 @@ static inline int ss_setsockopt(int fd, int level, int name, const void *v,
     if (rc == 0 && level == SOL_SOCKET && name == SO_REUSEADDR) {
         if (s != NULL)
             s->reuseaddr = on;
-        ss_tell(SS_K_REUSE, "SO_REUSEADDR: bind() may take this address "
-                "even while connections that used it wait in TIME_WAIT "
-                "(lesson 07)");
+        if (!on)
+            ss_tell(SS_K_REUSE, "SO_REUSEADDR 0: bind() takes only an "
+                    "address no other socket holds (the default)");
+        else if (s != NULL && s->type == SOCK_DGRAM)
+            ss_tell(SS_K_REUSE, "SO_REUSEADDR on a UDP socket: on Linux "
+                    "other sockets that set it too may bind the same port "
+                    "(several receivers of a group, lesson 18). Each gets "
+                    "a copy of what is sent to a group or a broadcast "
+                    "address; a datagram to one address reaches one only");
+        else
+            ss_tell(SS_K_REUSE, "SO_REUSEADDR: on Linux bind() may take "
+                    "this address while sockets that do not listen still "
+                    "hold it, if they set it too: connections in "
+                    "TIME_WAIT (lesson 07), or open in a child (lesson "
+                    "12). It never lets two sockets listen on one port");
+    } else if (rc == 0 && level == SOL_SOCKET &&
+               (name == SO_RCVTIMEO || name == SO_SNDTIMEO) &&
+               len >= sizeof(struct timeval) &&
+               ((const struct timeval *)v)->tv_sec == 0 &&
+               ((const struct timeval *)v)->tv_usec == 0) {
+        ss_tell(name == SO_RCVTIMEO ? SS_K_RCVTIMEO : SS_K_SNDTIMEO,
+                "%s 0: no time limit: a %s on fd %d waits as long as it "
+                "takes (the default)",
+                name == SO_RCVTIMEO ? "SO_RCVTIMEO" : "SO_SNDTIMEO",
+                name == SO_RCVTIMEO ? "recv()" : "send()", fd);
     } else if (rc == 0 && level == SOL_SOCKET &&
                (name == SO_RCVTIMEO || name == SO_SNDTIMEO)) {
         if (name == SO_RCVTIMEO)
@@ -895,14 +936,34 @@ static inline int ss_setsockopt(int fd, int level, int name, const void *v,
                 on ? "this socket takes IPv6 only"
                    : "this IPv6 socket also takes IPv4, which it sees as "
                      "::ffff:a.b.c.d");
-    } else if (rc == 0 && level == SOL_SOCKET && name == SO_LINGER) {
-        ss_tell(SS_K_LINGER, "SO_LINGER with l_onoff=1 and l_linger=0: "
-                "close() will reset the connection (RST) at once, with no "
-                "FIN and no TIME_WAIT");
+    } else if (rc == 0 && level == SOL_SOCKET && name == SO_LINGER &&
+               len >= sizeof(struct linger)) {
+        struct linger lg;
+        memcpy(&lg, v, sizeof lg);
+        if (!lg.l_onoff)
+            ss_tell(SS_K_LINGER, "SO_LINGER with l_onoff=0: close() "
+                    "returns at once, and the kernel still sends what is "
+                    "left, then the FIN (the default)");
+        else if (lg.l_linger == 0)
+            ss_tell(SS_K_LINGER, "SO_LINGER with l_onoff=1 and "
+                    "l_linger=0: close() will reset the connection (RST) "
+                    "at once, with no FIN and no TIME_WAIT");
+        else
+            ss_tell(SS_K_LINGER, "SO_LINGER with l_onoff=1 and "
+                    "l_linger=%d: close() sends the FIN as usual, then "
+                    "waits up to %d s for the other side to acknowledge "
+                    "everything (on Linux)",
+                    lg.l_linger, lg.l_linger);
     } else if (rc == 0 && level == SOL_SOCKET &&
                (name == SO_SNDBUF || name == SO_RCVBUF)) {
-        ss_tell(SS_K_BUF, "on Linux the kernel doubles the size asked for "
-                "(room for its own bookkeeping); getsockopt() shows it");
+        int kept = 0;
+        socklen_t klen = sizeof kept;
+        if (getsockopt(fd, level, name, &kept, &klen) == 0)
+            ss_tell(SS_K_BUF, "on Linux the kernel keeps %d bytes for the "
+                    "%d asked: it first holds the size within its limits "
+                    "(net.core.%cmem_max at most), then doubles it for its "
+                    "own bookkeeping",
+                    kept, on, name == SO_SNDBUF ? 'w' : 'r');
     } else if (rc == 0 && level == SOL_SOCKET && name == SO_BROADCAST) {
         ss_tell(SS_K_BROADCAST, "SO_BROADCAST: sendto() may now use a "
                 "broadcast address (without it: EACCES)");
@@ -1657,9 +1718,10 @@ static inline ssize_t ss_sendmsg(int fd, const struct msghdr *m, int flags)
     if (n >= 0 && m->msg_controllen > 0)
         ss_tell(SS_K_SENDMSG, "sendmsg() sent the bytes and, as control "
                 "data, descriptors (SCM_RIGHTS): the kernel passes the open "
-                "files themselves, not their numbers. The receiver gets "
-                "descriptors of its own for them, numbered in its own "
-                "table; each file stays open while either side has one");
+                "files themselves, not their numbers. Until the "
+                "receiver's recvmsg() takes the message, the message "
+                "holds them open; then the receiver has descriptors of "
+                "its own for them, numbered in its own table");
     errno = err;
     return n;
 }

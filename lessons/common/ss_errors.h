@@ -48,15 +48,21 @@ static const struct ss_errinfo ss_errors[] = {
      "connect by their permissions"},
     {EADDRINUSE, "bind", "EADDRINUSE",
      "another socket already has {addr}: a program still running (an "
-     "earlier run of this one?), or, for a socket without SO_REUSEADDR, a "
-     "connection on this port that closed less than 60 s ago and waits "
-     "in TIME_WAIT (on Linux)",
+     "earlier run of this one?), or a connection on this port that closed "
+     "less than 60 s ago and waits in TIME_WAIT (on Linux that one blocks "
+     "bind() unless both its socket and this one set SO_REUSEADDR)",
      "see who holds it: ss -tanp 'sport = :{port}' (ss -uanp for UDP; a "
      "TCP socket that is only bound is not listed by ss by default); or "
      "use another --port, or --port 0 to let the kernel choose"},
     {EADDRINUSE, NULL, "EADDRINUSE",
      "the address is taken by another socket",
      "see who holds it: ss -tanp 'sport = :{port}'"},
+    {EADDRNOTAVAIL, "setsockopt", "EADDRNOTAVAIL",
+     "no interface of this machine has the interface address given (an "
+     "--iface that 'ip addr' does not list?); or, for IP_DROP_MEMBERSHIP, "
+     "the socket is not a member of that group there",
+     "give an address that 'ip addr' lists, such as 127.0.0.1, or leave "
+     "--iface out"},
     {EADDRNOTAVAIL, NULL, "EADDRNOTAVAIL",
      "{addr} is not an address of this machine (or no local port is left)",
      "use 127.0.0.1 or ::1, or an address that 'ip addr' lists"},
@@ -116,15 +122,16 @@ static const struct ss_errinfo ss_errors[] = {
      "dropped",
      "check the address and that the peer is reachable"},
     {ECONNRESET, NULL, "ECONNRESET",
-     "the peer reset the connection: it closed with data it had not read, "
-     "closed with SO_LINGER 0, received data after it had closed, or its "
-     "machine rebooted (a program that crashes is closed normally by its "
-     "kernel: FIN, not RST)",
+     "the peer's end was torn down: it was closed with data it had "
+     "received still unread (by the program, or by its kernel when the "
+     "program ended or crashed), closed with SO_LINGER 0, or sent data "
+     "after it had closed; or its machine rebooted. On Linux, what had "
+     "already arrived here is still read first",
      "nothing to fix on this side: close this socket and go on"},
     {EPIPE, NULL, "EPIPE",
-     "this side cannot send any more: the peer has reset the connection "
-     "(often its answer to an earlier send after it had closed), or this "
-     "side shut down its writing half",
+     "this side cannot send any more: the other end is gone (the peer "
+     "closed its socket; over TCP its kernel answered an earlier send with "
+     "a reset), or this side shut down its writing half",
      "stop sending on this socket and close it; MSG_NOSIGNAL (or ignoring "
      "SIGPIPE) keeps the SIGPIPE that comes with EPIPE from killing the "
      "program"},
@@ -181,7 +188,8 @@ static const struct ss_errinfo ss_errors[] = {
      "close something and try again"},
     {EOPNOTSUPP, NULL, "EOPNOTSUPP",
      "this operation is not supported on this kind of socket",
-     "listen() and accept() are for SOCK_STREAM sockets only"},
+     "listen() and accept() are for sockets with connections only: "
+     "SOCK_STREAM (and SOCK_SEQPACKET), not SOCK_DGRAM"},
     {ENOPROTOOPT, NULL, "ENOPROTOOPT",
      "this option does not exist at this level for this socket",
      "check the level (SOL_SOCKET, IPPROTO_TCP ...) and the option"},
@@ -191,6 +199,68 @@ static const struct ss_errinfo ss_errors[] = {
      "check the path: start the server first, which creates it"},
     {ECHILD, NULL, "ECHILD", "there is no child left to wait for",
      "nothing is wrong: every child has been reaped"},
+    {EPROTOTYPE, NULL, "EPROTOTYPE",
+     "the socket's type does not fit: socket() was given a protocol of "
+     "another type, or connect() a Unix socket of another type (a "
+     "SOCK_STREAM client and a SOCK_DGRAM server, say)",
+     "pair SOCK_STREAM with TCP and SOCK_DGRAM with UDP (or give 0), and "
+     "give the client the server's type"},
+#ifdef ESOCKTNOSUPPORT /* not in POSIX */
+    {ESOCKTNOSUPPORT, NULL, "ESOCKTNOSUPPORT",
+     "this address family has no sockets of that type",
+     "use SOCK_STREAM or SOCK_DGRAM"},
+#endif
+    {EFAULT, NULL, "EFAULT",
+     "a pointer given to the call points outside the program's memory: a "
+     "bug in the program, not in the network",
+     "check the address and length arguments: sizeof the struct the "
+     "pointer points to"},
+    {ENAMETOOLONG, NULL, "ENAMETOOLONG",
+     "the path {addr} is too long (a Unix socket's path has room for 107 "
+     "bytes on Linux)",
+     "use a shorter path, such as one directly under /tmp"},
+    {ENOTDIR, NULL, "ENOTDIR",
+     "a part of the path {addr} that should be a directory is not one",
+     "check each directory of the path with ls -ld"},
+    {ELOOP, NULL, "ELOOP",
+     "too many symbolic links on the path {addr}; or, from epoll_ctl(), "
+     "the epoll set would end up watching itself",
+     "check the path with ls -l; add only sockets to an epoll set"},
+    {EROFS, NULL, "EROFS",
+     "the directory of {addr} is on a read-only file system",
+     "use a directory on a writable file system, such as /tmp"},
+    {ECONNABORTED, NULL, "ECONNABORTED",
+     "a client gave up (its connection was reset) while it waited in the "
+     "queue, before accept() took it",
+     "nothing is wrong with the server: call accept() again for the next "
+     "client"},
+    {EPROTO, NULL, "EPROTO",
+     "a protocol error on the connection accept() was about to return",
+     "call accept() again: the next client is not affected"},
+    {EDESTADDRREQ, NULL, "EDESTADDRREQ",
+     "send() on a datagram socket that has no destination: it was never "
+     "connect()ed",
+     "use sendto() with the address, or connect() the socket first"},
+#ifdef ETOOMANYREFS /* not in POSIX */
+    {ETOOMANYREFS, NULL, "ETOOMANYREFS",
+     "too many descriptors are already on their way in messages "
+     "(SCM_RIGHTS) that nobody has received yet",
+     "let the receiver take the messages (recvmsg()) before sending more"},
+#endif
+    {EDOM, NULL, "EDOM",
+     "the time given is out of range: a struct timeval's tv_usec must be "
+     "below 1000000",
+     "give whole seconds in tv_sec and the rest in tv_usec"},
+    {EEXIST, NULL, "EEXIST",
+     "the descriptor is already in this epoll set (EPOLL_CTL_ADD twice)",
+     "use EPOLL_CTL_MOD to change what it is watched for"},
+    {ENOSPC, NULL, "ENOSPC",
+     "this user watches as many descriptors with epoll as the kernel "
+     "allows (/proc/sys/fs/epoll/max_user_watches)",
+     "close the sockets that are done with, or raise the limit"},
+    {ENOLCK, NULL, "ENOLCK",
+     "the kernel had no room for another lock",
+     "try again; close files the program no longer needs"},
 };
 /* clang-format on */
 
@@ -229,7 +299,9 @@ static inline struct ss_text ss_errname(int err)
 
 /*
  * Copy text to out, with {port}, {addr} and {timeout} replaced by the
- * real values of the call that failed.
+ * real values of the call that failed. A call with no address gives
+ * "the address asked for" and "PORT" instead: a whole sentence, and a
+ * command the reader completes.
  */
 static inline void ss_fill(char *out, size_t cap, const char *text,
                            const char *addr, const char *port)
@@ -242,10 +314,11 @@ static inline void ss_fill(char *out, size_t cap, const char *text,
         const char *v = NULL;
         size_t skip = 0;
         if (strncmp(text, "{port}", 6) == 0) {
-            v = port;
+            v = port != NULL && port[0] != '\0' ? port : "PORT";
             skip = 6;
         } else if (strncmp(text, "{addr}", 6) == 0) {
-            v = addr;
+            v = addr != NULL && addr[0] != '\0' ? addr
+                                                : "the address asked for";
             skip = 6;
         } else if (strncmp(text, "{timeout}", 9) == 0) {
             v = num;
@@ -253,7 +326,7 @@ static inline void ss_fill(char *out, size_t cap, const char *text,
         }
         if (v != NULL) {
             int n = snprintf(out + o, cap - o, "%s", v);
-            o = n > 0 && o + (size_t)n < cap ? o + (size_t)n : cap - 1;
+            o = n >= 0 && o + (size_t)n < cap ? o + (size_t)n : cap - 1;
             text += skip;
         } else {
             out[o++] = *text++;
