@@ -19,7 +19,8 @@ epubcheck_run() {
     local jar
     jar=$(readlink -f "$(command -v epubcheck)")
     if [[ "$jar" == *.jar ]] && command -v java >/dev/null; then
-        java -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -jar "$jar" "$@"
+        "${HANDOUT_FIRST[@]}" java -XX:TieredStopAtLevel=1 -XX:+UseSerialGC \
+            -jar "$jar" "$@"
     else
         epubcheck "$@"
     fi
@@ -141,7 +142,7 @@ iframe { border: 0; width: 390px; height: 844px; display: block }</style></head>
   document.getElementById("result").textContent = e.data; });</script>
 </body></html>
 EOF
-    timeout 120 chromium --headless=new --no-sandbox --disable-gpu \
+    "${HANDOUT_FIRST[@]}" timeout 120 chromium --headless=new --no-sandbox --disable-gpu \
         --window-size=500,900 --virtual-time-budget=20000 \
         --dump-dom "file://$dir/frame.html" 2>/dev/null |
         "$PYTHON" -c '
