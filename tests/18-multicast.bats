@@ -335,3 +335,15 @@ echo "status $?"'
     assert_said "likely cause: no network interface of this machine has the address given for it (for a multicast group: --iface)"
     assert_said "try: give --iface an address that 'ip -4 addr' lists: 127.0.0.1 is always there"
 }
+
+@test "18-multicast: the sender with an --iface address no interface has: EADDRNOTAVAIL, explained whole, exit 1" {
+    # No datagram leaves: the setsockopt() fails before any sendto().
+    in_netns 'echo hi | "$B/18-multicast-sender" --port 9999 --iface 10.1.1.1 --timeout 5
+echo "status $?"'
+    assert_line "status 1"
+    plain && return 0
+    assert_said "IP_MULTICAST_IF, [10.1.1.1], 4) = -1 EADDRNOTAVAIL"
+    assert_said "likely cause: no interface of this machine has the interface address given (an --iface that 'ip addr' does not list?)"
+    assert_said "try: give an address that 'ip addr' lists, such as 127.0.0.1, or leave --iface out"
+    refute_line --regexp '^ *likely cause: *$'
+}
