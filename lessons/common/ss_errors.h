@@ -63,6 +63,12 @@ static const struct ss_errinfo ss_errors[] = {
      "the socket is not a member of that group there",
      "give an address that 'ip addr' lists, such as 127.0.0.1, or leave "
      "--iface out"},
+    {EADDRNOTAVAIL, "connect", "EADDRNOTAVAIL",
+     "no local port was left for another connection to {addr}: every "
+     "port of net.ipv4.ip_local_port_range is in use (many, perhaps, in "
+     "TIME_WAIT)",
+     "wait a minute for TIME_WAIT to end, close connections sooner, or "
+     "widen the range"},
     {EADDRNOTAVAIL, NULL, "EADDRNOTAVAIL",
      "{addr} is not an address of this machine (or no local port is left)",
      "use 127.0.0.1 or ::1, or an address that 'ip addr' lists"},
@@ -131,7 +137,8 @@ static const struct ss_errinfo ss_errors[] = {
     {EPIPE, NULL, "EPIPE",
      "this side cannot send any more: the other end is gone (the peer "
      "closed its socket; over TCP its kernel answered an earlier send with "
-     "a reset), or this side shut down its writing half",
+     "a reset), this side shut down its writing half, or, on Linux, the "
+     "TCP socket was never connected (a listening socket, say)",
      "stop sending on this socket and close it; MSG_NOSIGNAL (or ignoring "
      "SIGPIPE) keeps the SIGPIPE that comes with EPIPE from killing the "
      "program"},
@@ -160,7 +167,8 @@ static const struct ss_errinfo ss_errors[] = {
     {ENOTSOCK, NULL, "ENOTSOCK", "the descriptor is not a socket",
      "pass the number socket() or accept() returned"},
     {ENOTCONN, NULL, "ENOTCONN", "the socket is not connected",
-     "connect() a TCP socket (or accept()) before sending on it"},
+     "receive on a socket connect() or accept() returned, not on a "
+     "listening or new one"},
     {EISCONN, NULL, "EISCONN", "the socket is already connected",
      "connect() each socket once"},
     {EINVAL, "bind", "EINVAL",
@@ -200,10 +208,8 @@ static const struct ss_errinfo ss_errors[] = {
     {ECHILD, NULL, "ECHILD", "there is no child left to wait for",
      "nothing is wrong: every child has been reaped"},
     {EPROTOTYPE, NULL, "EPROTOTYPE",
-     "the socket's type does not fit: socket() was given a protocol of "
-     "another type, or connect() a Unix socket of another type (a "
-     "SOCK_STREAM client and a SOCK_DGRAM server, say)",
-     "pair SOCK_STREAM with TCP and SOCK_DGRAM with UDP (or give 0), and "
+     "the socket's type does not fit: connect() to a Unix socket of "
+     "another type (a SOCK_STREAM client and a SOCK_DGRAM server, say)",
      "give the client the server's type"},
 #ifdef ESOCKTNOSUPPORT /* not in POSIX */
     {ESOCKTNOSUPPORT, NULL, "ESOCKTNOSUPPORT",
@@ -230,8 +236,10 @@ static const struct ss_errinfo ss_errors[] = {
      "the directory of {addr} is on a read-only file system",
      "use a directory on a writable file system, such as /tmp"},
     {ECONNABORTED, NULL, "ECONNABORTED",
-     "a client gave up (its connection was reset) while it waited in the "
-     "queue, before accept() took it",
+     "a connection was aborted before accept() could return it (on BSD "
+     "systems, a client that reset while it waited in the queue; Linux "
+     "returns such a connection, and its first recv() fails with "
+     "ECONNRESET)",
      "nothing is wrong with the server: call accept() again for the next "
      "client"},
     {EPROTO, NULL, "EPROTO",
