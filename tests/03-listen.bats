@@ -105,10 +105,8 @@ flatten() {
         "$BIN/03-listen" --port 0 --count 2 --timeout 10
     wait_ready "$BATS_TEST_TMPDIR/server"
     local server=$BG_PID
-    # a foreign client (nc -N sends its FIN at once: CLOSE_WAIT) and python
-    start_bg "$BATS_TEST_TMPDIR/nc" timeout 10 nc -N 127.0.0.1 "$PORT"
-    start_bg "$BATS_TEST_TMPDIR/py" "$PYTHON" -c "$CLIENT" "$PORT"
-    # the port is taken: the second lesson's bind() fails
+    # the port is taken: the second lesson's bind() fails. Before any
+    # client: once its two have come, the first server ends and frees it.
     run_lesson "${TRACE[@]}" "$BATS_TEST_TMPDIR/trace2" "$BIN/03-listen" \
         --port "$PORT" --timeout 1
     assert_failure 1
@@ -116,6 +114,9 @@ flatten() {
     assert_line --partial "bind: Address already in use"
     printf '%s\n' "$output" >"$BATS_TEST_TMPDIR/second"
     strace_matches "$BATS_TEST_TMPDIR/second" "$BATS_TEST_TMPDIR/trace2"
+    # a foreign client (nc -N sends its FIN at once: CLOSE_WAIT) and python
+    start_bg "$BATS_TEST_TMPDIR/nc" timeout 10 nc -N 127.0.0.1 "$PORT"
+    start_bg "$BATS_TEST_TMPDIR/py" "$PYTHON" -c "$CLIENT" "$PORT"
     wait_exit "$server" 10
     [ "$EXIT_STATUS" -eq 0 ]
     strace_matches "$BATS_TEST_TMPDIR/server" "$BATS_TEST_TMPDIR/trace"
