@@ -33,12 +33,10 @@
 set -euo pipefail
 
 # The Python peers start through one interpreter, found once and passed on
-# (a python3 on PATH may be a version manager's shim that looks the
-# interpreter up on every start, slowly on a busy machine).
-if [[ -z "${PYTHON:-}" ]]; then
-    PYTHON=$(python3 -c 'import sys; print(sys.executable)')
-fi
-export PYTHON
+# (scripts/lib/python.bash says which, and why).
+# shellcheck source=scripts/lib/python.bash
+. "$(dirname "$0")/../scripts/lib/python.bash"
+ss_find_python
 
 if [[ -z "${SOCKSTEP_RUNS_NETNS:-}" ]] &&
     unshare -rn true 2>/dev/null; then

@@ -12,20 +12,19 @@ BIN="${SOCKSTEP_BIN:-$ROOT/build}"
 export NO_COLOR=1
 
 # PYTHON: the one Python interpreter every test starts, as an absolute
-# path. A `python3` on PATH may be a version manager's shim (a shell script
-# that looks up the interpreter each time: 0.09 s a start on one machine of
-# ours, 0.4 s on another and 2 to 3 s when it was busy), and a peer that
-# slow to start loses races the test never meant to run. tests/run resolves it once per run and exports it; a bats
-# run started by hand resolves it in the first test and keeps it in
-# BATS_RUN_TMPDIR for the rest. The same directory holds a python3 link to
-# it, first on PATH, for the scripts that start Python by their #! line
-# (scripts/check, tests/strace-match) and for the command lines that
-# scripts/check runs.
+# path (scripts/lib/python.bash says which, and why). tests/run finds it
+# once per run and exports it; a bats run started by hand finds it in the
+# first test and keeps it in BATS_RUN_TMPDIR for the rest. The same
+# directory holds a python3 link to it, first on PATH, for the scripts that
+# start Python by their #! line (scripts/check, tests/strace-match) and for
+# the command lines that scripts/check runs.
 if [[ -z "${PYTHON:-}" ]]; then
     if [[ -s "$BATS_RUN_TMPDIR/python" ]]; then
         PYTHON=$(<"$BATS_RUN_TMPDIR/python")
     else
-        PYTHON=$(python3 -c 'import sys; print(sys.executable)') || PYTHON=python3
+        # shellcheck source=scripts/lib/python.bash
+        . "$ROOT/scripts/lib/python.bash"
+        ss_find_python || PYTHON=python3
         printf '%s\n' "$PYTHON" >"$BATS_RUN_TMPDIR/python.$$"
         mv "$BATS_RUN_TMPDIR/python.$$" "$BATS_RUN_TMPDIR/python"
     fi
