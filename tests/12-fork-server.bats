@@ -224,8 +224,9 @@ no_reset_said() {
     assert_line --regexp "^child $kid \(client 127\.0\.0\.1:[0-9]+\) exited with status 0$"
     plain && return 0
     assert_line "fork() = $kid"
-    assert_line "fork() = 0"
-    assert_line "    (in the child, pid $kid: fork() returned 0 here)"
+    # the child's lines say whose they are
+    assert_line "[child $kid] fork() = 0"
+    assert_line "[child $kid]     (in the child, pid $kid: fork() returned 0 here)"
     # The parent closes fd 4 while the child serves on it; the child closes
     # the listening socket, which the parent keeps.
     assert_output --partial "so this close() sent nothing: the connection goes on"
@@ -482,10 +483,20 @@ echo(b"client 0\n", 0.5)' '{port}'
         strace_matches "$t/narr.$pid" "$t/trace.$pid"
     done
     # The children's own calls: each closes the listening socket first.
+    # Each line a child narrates starts with its own tag; only the lesson's
+    # own lines do not (about its client, and perror()'s "recv: ...").
+    # The parent's lines have no tag.
     for pid in "${pids[@]:1}"; do
-        run grep -m 1 -E '^[a-z]+\(' <(grep -v '^fork(' "$t/narr.$pid")
-        assert_output "close(3) = 0"
+        run grep -m 1 -E "^\[child $pid\] [a-z]+\(" \
+            <(grep -v "^\[child $pid\] fork(" "$t/narr.$pid")
+        assert_output "[child $pid] close(3) = 0"
+        run grep -v -E \
+            "^(\[child $pid\] .|client 127\.0\.0\.1:[0-9]+[ :]|[a-z]+: [A-Z]|$)" \
+            "$t/narr.$pid"
+        assert_output ""
     done
+    run grep -c '^\[child' "$t/narr.${pids[0]}"
+    assert_output 0
 }
 
 @test "12-fork-server: --step steps the parent only; the child serves its client without stopping" {

@@ -1319,6 +1319,8 @@ static inline pid_t ss_fork(void)
     stepped = pid == 0 && ss_nar.step;
     if (stepped)
         ss_nar.step = 0;
+    if (pid == 0) /* from here on, each line the child prints says so */
+        snprintf(ss_tag, sizeof ss_tag, "[child %ld] ", (long)getpid());
     ss_post(&c, (long)pid, err);
     if (pid == 0) {
         char line[120];

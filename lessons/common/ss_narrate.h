@@ -150,12 +150,30 @@ static inline void narration_off(void)
     ss_nar.step = 0;
 }
 
-/* Print one finished line of narration (text already ends in \n). */
+/*
+ * In a forked child, "[child 4242] ": put in front of every line it
+ * narrates. Parent and children write to one terminal, and their lines
+ * interleave; the tag says whose each line is. Empty in the parent.
+ */
+static char ss_tag[24];
+
+/* Print finished lines of narration (text already ends in \n), each but
+   an empty one after the child's tag. stdout is line-buffered: a tag and
+   its line go out in one write. */
 static inline void ss_emit(const char *text)
 {
+    const char *p;
+
     if (ss_muted || !ss_out_ready())
         return;
-    fputs(text, stdout);
+    for (p = text; *p != '\0';) {
+        const char *nl = strchr(p, '\n');
+        size_t n = nl != NULL ? (size_t)(nl - p) + 1 : strlen(p);
+        if (ss_tag[0] != '\0' && *p != '\n')
+            fputs(ss_tag, stdout);
+        fwrite(p, 1, n, stdout);
+        p += n;
+    }
     if (ss_out_check() != 0 && ss_nar.out_errno == 0)
         ss_out_gone(EPIPE, "the reader of standard output has gone");
 }
@@ -228,7 +246,8 @@ static inline void ss_wrap(int indent, int hang, const char *prefix,
     ss_follow_width();
     while (*p != '\0' || first) {
         int lead = first ? indent : indent + hang;
-        int room = ss_nar.width - lead - (first ? (int)strlen(prefix) : 0);
+        int room = ss_nar.width - (int)strlen(ss_tag) - lead -
+                   (first ? (int)strlen(prefix) : 0);
         int n = (int)strlen(p);
         if (room < 20)
             room = 20;
