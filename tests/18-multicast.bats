@@ -135,6 +135,38 @@ $1"
     assert_line --regexp '^sendto\(3, "one", 3, 0, 239\.255\.0\.1:[0-9]+, 16\) = 3$'
 }
 
+@test "18-multicast: two receivers on one port: a datagram to 127.0.0.1 reaches one of them, a group one both" {
+    # As chapter 18 says: each member gets its copy of a datagram to the
+    # group, but one sent to the port at 127.0.0.1 goes to one socket only.
+    # Each receiver takes two datagrams: the one that gets "uni" ends after
+    # "g1", the other after "g2".
+    in_netns '
+        "$B/18-multicast-receiver" --port 0 --count 2 --timeout 10 >"$T/r1" 2>&1 &
+        pids+=($!)
+        ready "$T/r1"
+        "$B/18-multicast-receiver" --port "$PORT" --count 2 --timeout 10 >"$T/r2" 2>&1 &
+        pids+=($!)
+        ready "$T/r2"
+        "$PYTHON" -c "
+import socket, sys
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.sendto(b\"uni\", (\"127.0.0.1\", int(sys.argv[1])))" "$PORT"
+        printf "g1\ng2\n" | "$B/18-multicast-sender" --port "$PORT" >"$T/s" 2>&1
+        echo "sender $?"
+        wait "${pids[0]}"; echo "r1 $?"
+        wait "${pids[1]}"; echo "r2 $?"'
+    assert_success
+    assert_line "sender 0"
+    assert_line "r1 0"
+    assert_line "r2 0"
+    run grep -l -E '^from 127\.0\.0\.1:[0-9]+: uni$' \
+        "$BATS_TEST_TMPDIR/r1" "$BATS_TEST_TMPDIR/r2"
+    [ "${#lines[@]}" -eq 1 ] # one receiver, not both
+    run grep -l -E '^from 127\.0\.0\.1:[0-9]+: g1$' \
+        "$BATS_TEST_TMPDIR/r1" "$BATS_TEST_TMPDIR/r2"
+    [ "${#lines[@]}" -eq 2 ] # both
+}
+
 @test "18-multicast: Python receivers joined to the group get what the C sender sends" {
     in_netns '
         "$PYTHON" "$ROOT/docs/python/18_multicast.py" --port 0 --count 2 --timeout 5 >"$T/p1" 2>&1 &

@@ -214,3 +214,42 @@ sys.exit(bad)
     [ "$(sha256sum <"$f")" = "$sum" ] || fail "19-throughput changed $f"
     wait_exit "$BG_PID" 20
 }
+
+# HOLD: a listener (with SO_REUSEADDR if argv[1] is 1) takes one client,
+# then closes, keeping the connection: as lesson 12's child does when its
+# parent ends. Its line in wait_ready's form gives the port that the
+# connection still holds.
+HOLD='
+import socket, sys, time
+l = socket.socket()
+if sys.argv[1] == "1":
+    l.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+l.bind(("127.0.0.1", 0))
+l.listen()
+port = l.getsockname()[1]
+c = socket.create_connection(("127.0.0.1", port))
+a, _ = l.accept()
+l.close()
+print("listening on 127.0.0.1:%d" % port, flush=True)
+time.sleep(60)'
+
+@test "truth: a connection left on the port blocks bind() unless both sockets set SO_REUSEADDR, as the advice says" {
+    # 04-accept sets SO_REUSEADDR. The old socket without it: EADDRINUSE.
+    start_bg "$BATS_TEST_TMPDIR/hold0" "$PYTHON" -c "$HOLD" 0
+    wait_ready "$BATS_TEST_TMPDIR/hold0"
+    run_lesson "$BIN/04-accept" --port "$PORT" --timeout 1
+    assert_failure 1
+    assert_output --partial "bind: Address already in use"
+    if ! plain; then
+        assert_line "bind(3, 127.0.0.1:$PORT, 16) = -1 EADDRINUSE (Address already in use)"
+        local flat
+        flat=$(tr -s ' \n' '  ' <<<"$output")
+        [[ "$flat" == *"unless both its socket and this one set SO_REUSEADDR"* ]]
+    fi
+    # The old socket with it: the same bind() succeeds.
+    start_bg "$BATS_TEST_TMPDIR/hold1" "$PYTHON" -c "$HOLD" 1
+    wait_ready "$BATS_TEST_TMPDIR/hold1"
+    run_lesson "$BIN/04-accept" --port "$PORT" --timeout 1
+    assert_line "listening on 127.0.0.1:$PORT"
+    refute_output --partial "Address already in use"
+}
