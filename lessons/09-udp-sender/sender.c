@@ -26,7 +26,6 @@
 
 #include <errno.h>
 #include <netinet/in.h>
-#include <poll.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -47,35 +46,23 @@ static const struct ss_lesson lesson = {
                "  (a line longer than 65507 bytes ends it with exit status 1)",
     .options = SS_OPT_NET | SS_OPT_CLIENT | SS_OPT_MESSAGE,
     .port = 9999,
-    .timeout = 300,
-    .timeout_help = "seconds to wait for each line, and for sendto()",
+    .timeout = 30,
+    .timeout_help = "seconds sendto() may wait (a line of input is waited "
+                    "for as long as it takes, as nc does)",
 };
 
 /* What read_line() returns besides a line's length. */
-enum { END = -1, QUIET = -2, TOO_LONG = -3, FAILED = -4 };
+enum { END = -1, TOO_LONG = -3, FAILED = -4 };
 
 /*
- * The next line of standard input, waiting at most timeout seconds for it,
- * into line (cap bytes). Returns its length without the newline, or END,
- * QUIET (nothing within timeout), TOO_LONG or FAILED (already reported).
+ * The next line of standard input, into line (cap bytes), waiting for it
+ * as long as it takes: a person at the keyboard may think. Returns its
+ * length without the newline, or END, TOO_LONG or FAILED (reported).
  */
-static long read_line(char *line, size_t cap, int timeout)
+static long read_line(char *line, size_t cap)
 {
-    struct pollfd in;
     size_t n;
-    int rc;
 
-    in.fd = STDIN_FILENO;
-    in.events = POLLIN;
-    do
-        rc = poll(&in, 1, timeout * 1000);
-    while (rc == -1 && errno == EINTR); /* a signal: wait again */
-    if (rc == -1) {
-        perror("poll");
-        return FAILED;
-    }
-    if (rc == 0)
-        return QUIET;
     /* fgets() does not say how many bytes it stored, and a NUL byte in
        the input would fool strlen(): fill line with '\n' first, and the
        last '\0' is then the one fgets() put after the text. */
@@ -108,12 +95,6 @@ int main(int argc, char **argv)
     int fd, err = 0;
 
     ss_start(&lesson, &opt, argc, argv);
-    /* Unbuffered: poll() on fd 0 then sees every byte not yet read, and
-       no line can wait unseen in stdio's buffer. */
-    if (setvbuf(stdin, NULL, _IONBF, 0) != 0) {
-        perror("setvbuf");
-        return 1;
-    }
 
     fd = socket(AF_INET, SOCK_DGRAM, 0);
     if (fd == -1) {
@@ -144,16 +125,13 @@ int main(int argc, char **argv)
             size = (long)strlen(opt.message); /* at most MAX_DATAGRAM */
             memcpy(line, opt.message, (size_t)size);
         } else {
-            size = read_line(line, sizeof line, opt.timeout);
+            size = read_line(line, sizeof line);
         }
-        if (size == QUIET)
-            printf("no %s within --timeout %d s\n",
-                   sent_ok > 0 ? "more lines" : "line", opt.timeout);
         if (size == TOO_LONG)
             printf("line %ld is longer than %d bytes, the most a UDP "
                    "datagram over IPv4 carries\n",
                    sent_ok + 1, MAX_DATAGRAM);
-        if (size == END || (size == QUIET && sent_ok > 0))
+        if (size == END)
             break;
         if (size < 0)
             goto fail;
