@@ -99,6 +99,8 @@ int main(int argc, char **argv)
         conn = accept(fd, (struct sockaddr *)&client, &len);
         if (conn == -1 && errno == EINTR)
             continue; /* a signal (Ctrl-Z, then fg): wait again */
+        if (conn == -1 && errno == ECONNABORTED)
+            continue; /* that client left before accept(): take the next */
         if (conn == -1 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
             if (served == 0) {
                 printf("no client connected within --timeout %d s\n",

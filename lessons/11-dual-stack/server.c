@@ -132,8 +132,8 @@ int main(int argc, char **argv)
         heading("waiting for client %ld", served + 1);
         len = sizeof client;
         conn = accept(fd, (struct sockaddr *)&client, &len);
-        if (conn == -1 && errno == EINTR)
-            continue;
+        if (conn == -1 && (errno == EINTR || errno == ECONNABORTED))
+            continue; /* a signal, or a client gone before accept() */
         if (conn == -1 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
             if (served == 0) {
                 printf("no client connected within --timeout %d s\n",
