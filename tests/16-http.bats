@@ -441,6 +441,23 @@ PY
     assert_line "status 404, body 14 bytes"
 }
 
+@test "16-http: --output on a full file system: the write error is said, exit 1" {
+    unshare -rm true 2>/dev/null || skip "unshare -rm is not allowed here"
+    # A 16 KiB tmpfs in a mount namespace of the test's own, and 200 kB to
+    # keep: a write fails with ENOSPC (in fwrite() or at fclose()).
+    mkdir -p "$BATS_TEST_TMPDIR/site" "$BATS_TEST_TMPDIR/small"
+    head -c 200000 /dev/zero >"$BATS_TEST_TMPDIR/site/big.bin"
+    start_server "$BATS_TEST_TMPDIR/server" 16-http-server \
+        --root "$BATS_TEST_TMPDIR/site" --count 1 --timeout 10
+    # shellcheck disable=SC2016 # expanded by the inner sh
+    run timeout 30 unshare -rm sh -c \
+        'mount -t tmpfs -o size=16k tmpfs "$1" && exec "$2" --url "$3" --output "$1/out" --timeout 10' \
+        sh "$BATS_TEST_TMPDIR/small" "$BIN/16-http-client" \
+        "http://127.0.0.1:$PORT/big.bin"
+    assert_failure 1
+    assert_output --partial "$BATS_TEST_TMPDIR/small/out: No space left on device"
+}
+
 @test "16-http: the client's narrated calls match strace" {
     plain && skip "the plain build narrates nothing"
     need_strace

@@ -118,7 +118,7 @@ int main(int argc, char **argv)
     size_t have = 0;
     ssize_t k;
     long long length = -1, got = 0, extra = 0;
-    int fd = -1, rc, n, status = 0;
+    int fd = -1, rc, n, status = 0, lost = 0;
 
     ss_start(&lesson, &opt, argc, argv);
     url = opt.extra[0].set ? opt.extra[0].text : "http://127.0.0.1:8888/";
@@ -267,9 +267,12 @@ int main(int argc, char **argv)
             extra += got + k - length;
             k = (ssize_t)(length - got);
         }
-        if (out != NULL)
-            fwrite(buf, 1, (size_t)k, out);
-        else if (got < SHOWN)
+        if (out != NULL && fwrite(buf, 1, (size_t)k, out) != (size_t)k) {
+            perror(opt.extra[1].text); /* a full disk, say */
+            lost = 1;
+            break;
+        }
+        if (out == NULL && got < SHOWN)
             memcpy(shown + got, buf,
                    (size_t)(got + k > SHOWN ? SHOWN - got : k));
         got += k;
@@ -294,10 +297,12 @@ int main(int argc, char **argv)
         printf("the server sent %lld byte%s more than its Content-Length "
                "(%lld): not part of the body\n",
                extra, extra == 1 ? "" : "s", length);
-    if (out != NULL && fclose(out) != 0)
+    if (out != NULL && fclose(out) != 0) {
         perror(opt.extra[1].text);
+        lost = 1;
+    }
     printf("status %d, body %lld bytes\n", status, got);
-    if (length >= 0 ? got < length : k == -1) {
+    if (lost || (length >= 0 ? got < length : k == -1)) {
         close(fd);
         return 1;
     }

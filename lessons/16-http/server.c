@@ -270,6 +270,10 @@ static long long answer(int fd, int status, const char *path, FILE *file,
             perror("send");
             return -1;
         }
+    if (file != NULL && !head_only && ferror(file)) {
+        perror("fread"); /* the client gets less than Content-Length */
+        return -1;
+    }
     return size;
 }
 

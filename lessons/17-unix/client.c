@@ -154,9 +154,12 @@ int main(int argc, char **argv)
     }
 
     heading("reading from the socket that came with it, fd %d", passed);
-    if (setsockopt(passed, SOL_SOCKET, SO_RCVTIMEO, &wait, sizeof wait) == -1 ||
-        read_all(passed, opt.timeout) == -1)
+    if (setsockopt(passed, SOL_SOCKET, SO_RCVTIMEO, &wait, sizeof wait) == -1) {
+        perror("setsockopt");
         status = 1;
+    } else if (read_all(passed, opt.timeout) == -1) {
+        status = 1;
+    }
     if (close(passed) == -1)
         perror("close");
     if (read_all(fd, opt.timeout) == -1) /* until the server closes */
