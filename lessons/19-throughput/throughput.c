@@ -252,12 +252,19 @@ static int stream(int fd, const struct run *r, struct phase *p)
         file = open(r->path, O_RDONLY);
         if (file == -1 || fstat(file, &st) == -1) {
             perror(r->path);
+            if (file != -1)
+                close(file);
             return 1;
         }
         total = (long long)st.st_size;
         /* With --verify the file's hash is taken before the clock runs. */
         while (r->verify && (n = read(file, r->buf, (size_t)r->size)) > 0)
             h = fnv1a(h, r->buf, (size_t)n);
+        if (r->verify && n == -1) {
+            perror(r->path);
+            close(file);
+            return 1;
+        }
     }
     heading("sending %lld bytes with %s", total,
             file >= 0 ? "sendfile()" : "send()");
@@ -366,7 +373,7 @@ static int sender(const struct ss_options *opt, const struct run *r)
     struct sockaddr_in addr;
     struct timeval tv;
     struct phase p;
-    int fd, one = 1, start, status;
+    int fd, one = 1, start, status, rc;
 
     fd = socket(AF_INET, SOCK_STREAM, 0);
     if (fd == -1) {
@@ -398,7 +405,12 @@ static int sender(const struct ss_options *opt, const struct run *r)
     addr.sin_family = AF_INET;
     addr.sin_addr = opt->host;
     addr.sin_port = htons(opt->port);
-    if (connect(fd, (struct sockaddr *)&addr, sizeof addr) == -1) {
+    /* A signal ends connect()'s wait, not the handshake: on Linux
+       connect() again waits for the same one (lesson 05). */
+    do
+        rc = connect(fd, (struct sockaddr *)&addr, sizeof addr);
+    while (rc == -1 && errno == EINTR);
+    if (rc == -1) {
         perror("connect");
         goto fail;
     }
