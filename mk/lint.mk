@@ -6,6 +6,8 @@
 # make lint-cppcheck    one of them
 # make lint-clang-tidy
 # make lint-shellcheck
+# make lint-includes    each lesson includes the system headers it uses
+#                       itself (tests/own-includes), not through sockstep.h
 #
 # The lessons are the Makefile's LESSONS and SRC_* (the header comes in
 # through them). Checks that fire only on noise are switched off below, each
@@ -54,21 +56,21 @@ SH_LIBS        := $(wildcard tests/*.bash tests/hostile/*.bash)
 SH_BATS        := $(wildcard tests/*.bats)
 
 # What make lint checked, for its last line.
-LINT_WHAT := cppcheck and clang-tidy on $(words $(LINT_SRCS)) lesson sources \
-             (with lessons/common/*.h), shellcheck on \
+LINT_WHAT := cppcheck, clang-tidy and own includes on $(words $(LINT_SRCS)) \
+             lesson sources (with lessons/common/*.h), shellcheck on \
              $(words $(SH_SCRIPTS) $(SH_LIBS) $(SH_BATS)) shell files
 
 # clang-tidy's counts of the warnings it did not show (system headers):
 # noise, one line per file. Its findings and its exit status are kept.
 CLANG_TIDY_NOISE := ^[0-9]+ warnings?( and [0-9]+ errors?)? generated\.$$
 
-.PHONY: lint lint-cppcheck lint-clang-tidy lint-shellcheck
+.PHONY: lint lint-cppcheck lint-clang-tidy lint-shellcheck lint-includes
 
 # Each check runs in a sub-make whose own "make[1]: *** ... Error 1" line is
 # dropped: the last line says which checks had findings.
 lint:
 	@status=0; failed=""; \
-	for t in cppcheck clang-tidy shellcheck; do \
+	for t in cppcheck clang-tidy shellcheck includes; do \
 	    out=$$($(MAKE) -s --no-print-directory lint-$$t 2>&1) || \
 	        { status=1; failed="$$failed $$t"; }; \
 	    if [ -n "$$out" ]; then \
@@ -98,3 +100,8 @@ lint-shellcheck:
 	$(SHELLCHECK) -x -e SC2034 $(SH_LIBS) || status=1; \
 	$(SHELLCHECK) -x $(SH_BATS) || status=1; \
 	exit $$status
+
+# A lesson that uses waitpid() without <sys/wait.h> compiles only because
+# sockstep.h includes it: tests/own-includes names each such use.
+lint-includes: $(LINT_SRCS) $(HEADER) tests/own-includes
+	@tests/own-includes $(LINT_SRCS)
