@@ -83,7 +83,7 @@ now_ms() {
     assert_line --regexp '^fcntl\(3, F_GETFL\) = 0x[0-9a-f]+ \(.*O_RDWR.*\)$'
     assert_line --regexp '^fcntl\(3, F_SETFL, O_NONBLOCK\|.*\) = 0$'
     assert_line "connect(3, 127.0.0.1:$PORT, 16) = -1 EINPROGRESS (Operation now in progress)"
-    assert_said "expected: the lesson set out to show this"
+    assert_said "expected: fd 3 is non-blocking (O_NONBLOCK), so connect() only began the handshake"
     assert_line "poll([{fd=3, events=POLLOUT}], 1, 30000) = 1"
     assert_line "    ready: {fd=3, revents=POLLOUT}"
     assert_line "getsockopt(3, SOL_SOCKET, SO_ERROR, [0], [4]) = 0"

@@ -121,7 +121,6 @@ static void take_clients(struct server *s, long count)
         int fd, flags;
 
         len = sizeof addr;
-        expect_error(EAGAIN);
         fd = accept(s->listener, (struct sockaddr *)&addr, &len);
         if (fd == -1 && (errno == EINTR || errno == ECONNABORTED))
             continue;
@@ -172,7 +171,6 @@ static int serve(struct server *s, struct client *c)
     for (;;) {
         /* First what is still to be sent back, then read more. */
         while (c->off < c->len) {
-            expect_error(EAGAIN);
             n = send(c->fd, c->buf + c->off, c->len - c->off, MSG_NOSIGNAL);
             if (n == -1 && errno == EINTR)
                 continue;
@@ -186,7 +184,6 @@ static int serve(struct server *s, struct client *c)
         c->off = c->len = 0;
         if (reads == 1 && !s->drain)
             return watch(s, c, EPOLLIN); /* once per event */
-        expect_error(EAGAIN);
         n = recv(c->fd, c->buf, sizeof c->buf, 0);
         reads++;
         if (n == -1 && errno == EINTR)

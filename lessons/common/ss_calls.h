@@ -76,12 +76,49 @@ static inline void ss_pre(struct ss_call *c, const char *name)
     errno = saved;
 }
 
+/*
+ * A call on a non-blocking socket (the kernel's O_NONBLOCK flag, asked
+ * with F_GETFL) that would have had to wait fails with EAGAIN, and a
+ * connect() with EINPROGRESS: that is how it says "not now", and a lesson
+ * that made the socket non-blocking expects it. Says so and returns 1.
+ */
+static inline int ss_not_now(const struct ss_call *c, int err)
+{
+    char *end, text[300];
+    long fd = strtol(c->args, &end, 10);
+    int fl;
+
+    if (end == c->args || fd < 0 || fd > INT_MAX)
+        return 0;
+    if (err == EINPROGRESS ? strcmp(c->name, "connect") != 0
+                           : err != EAGAIN && err != EWOULDBLOCK)
+        return 0;
+    fl = fcntl((int)fd, F_GETFL);
+    if (fl == -1 || !(fl & O_NONBLOCK))
+        return 0;
+    if (err == EINPROGRESS)
+        snprintf(text, sizeof text, "expected: fd %ld is non-blocking "
+                 "(O_NONBLOCK), so connect() only began the handshake; "
+                 "poll() for POLLOUT says when it has ended, and SO_ERROR "
+                 "how", fd);
+    else
+        snprintf(text, sizeof text, "expected: fd %ld is non-blocking "
+                 "(O_NONBLOCK), so %s() returned at once instead of "
+                 "waiting; poll() (or epoll_wait()) says when to call it "
+                 "again", fd, c->name);
+    ss_wrap(4, 4, "", text, "");
+    return 1;
+}
+
 /* The cause and advice for a failure, with the call's real values. */
 static inline void ss_advise(const struct ss_call *c, int err)
 {
     const struct ss_errinfo *e;
     char text[600] = ""; /* zeroed: clang-analyzer cannot see ss_fill end it */
     char key[32];
+
+    if (ss_not_now(c, err))
+        return;
 
     /* A Unix socket's path has causes of its own: "bind:unix". */
     snprintf(key, sizeof key, "%s%s", c->name,
