@@ -18,9 +18,9 @@
  * Every socket call below narrates itself: sockstep.h wraps each one in a
  * macro of the same name that prints it as strace would. Build with
  * -DSOCKSTEP_PLAIN for the same program without the narration. The calls
- * that move the data are not narrated (libc_send() and the like, below),
- * so that a timed run measures the socket and not the terminal; each
- * phase says how many calls it made.
+ * that move the data are made with narration_off() (from the header), so
+ * that a timed run measures the socket and not the terminal; each phase
+ * says how many calls it made.
  */
 #define _POSIX_C_SOURCE 200809L
 
@@ -44,13 +44,6 @@
 
 #define REQUEST 100 /* an exchange: a 100-byte request, written in two */
 #define HEAD    10  /* parts (10 bytes, then 90), and a 100-byte reply */
-
-/* The C library's own calls, which the timed loops make: a name not
-   followed by "(" is the function itself, not the narrating macro. */
-static ssize_t (*const libc_send)(int, const void *, size_t, int) = send;
-static ssize_t (*const libc_recv)(int, void *, size_t, int) = recv;
-static ssize_t (*const libc_sendfile)(int, int, off_t *, size_t) = sendfile;
-static int (*const libc_shutdown)(int, int) = shutdown;
 
 /* The lesson's own options, in the order of .extra below. */
 /* clang-format off */
@@ -168,8 +161,10 @@ static double since(long s0, long frac0, long s1, long frac1, double unit)
     return (double)(s1 - s0) + (double)(frac1 - frac0) / unit;
 }
 
+/* A timed phase: its calls are made with the narration off. */
 static void phase_start(struct phase *p)
 {
+    narration_off();
     memset(p, 0, sizeof *p);
     p->hash = FNV_START;
     clock_gettime(CLOCK_MONOTONIC, &p->t0);
@@ -188,6 +183,7 @@ static void phase_stop(struct phase *p)
                     r1.ru_utime.tv_sec, r1.ru_utime.tv_usec, 1e6);
     p->sys = since(p->r0.ru_stime.tv_sec, p->r0.ru_stime.tv_usec,
                    r1.ru_stime.tv_sec, r1.ru_stime.tv_usec, 1e6);
+    narration_on();
 }
 
 /* The rate (unless verb is NULL), the calls, the CPU time, the hash. */
@@ -225,12 +221,12 @@ static int wait_close(int fd)
     char c;
     ssize_t n;
 
-    if (libc_shutdown(fd, SHUT_WR) == -1) {
+    if (shutdown(fd, SHUT_WR) == -1) {
         perror("shutdown");
         return 1;
     }
     do
-        n = libc_recv(fd, &c, 1, 0);
+        n = recv(fd, &c, 1, 0);
     while (n == -1 && errno == EINTR);
     if (n == 0)
         return 0;
@@ -276,9 +272,9 @@ static int stream(int fd, const struct run *r, struct phase *p)
         if ((long long)want > total - p->bytes)
             want = (size_t)(total - p->bytes);
         if (file >= 0)
-            n = libc_sendfile(fd, file, &off, (size_t)(total - p->bytes));
+            n = sendfile(fd, file, &off, (size_t)(total - p->bytes));
         else
-            n = libc_send(fd, r->buf + at, want, MSG_NOSIGNAL);
+            n = send(fd, r->buf + at, want, MSG_NOSIGNAL);
         p->calls++;
         if (n == -1 && errno == EINTR)
             continue;
@@ -335,14 +331,14 @@ static int exchanges(int fd, const struct run *r, struct phase *p)
         clock_gettime(CLOCK_MONOTONIC, &a);
         /* Two small writes: unless TCP_NODELAY is set, the second waits
            until the first is acknowledged (Nagle's algorithm). */
-        if (libc_send(fd, req, HEAD, MSG_NOSIGNAL) != HEAD ||
-            libc_send(fd, req + HEAD, REQUEST - HEAD, MSG_NOSIGNAL) !=
+        if (send(fd, req, HEAD, MSG_NOSIGNAL) != HEAD ||
+            send(fd, req + HEAD, REQUEST - HEAD, MSG_NOSIGNAL) !=
                 REQUEST - HEAD) {
             perror("send");
             break;
         }
         do
-            n = libc_recv(fd, reply, sizeof reply, MSG_WAITALL);
+            n = recv(fd, reply, sizeof reply, MSG_WAITALL);
         while (n == -1 && errno == EINTR);
         p->calls += 3;
         if (n != REQUEST || memcmp(req, reply, sizeof req) != 0) {
@@ -420,6 +416,7 @@ static int sender(const struct ss_options *opt, const struct run *r)
         status = exchanges(fd, r, &p);
     else
         status = stream(fd, r, &p);
+    narration_on(); /* also after a phase that failed */
     if (status == 0) {
         report(r->exchanges > 0 ? NULL : "sent", &p,
                r->exchanges > 0  ? "(send, send, recv each time)"
@@ -450,7 +447,7 @@ static int take(int conn, const struct run *r, struct phase *p)
     phase_start(p);
     for (;;) {
         ssize_t n =
-            libc_recv(conn, r->buf, size, r->exchanges > 0 ? MSG_WAITALL : 0);
+            recv(conn, r->buf, size, r->exchanges > 0 ? MSG_WAITALL : 0);
         p->calls++;
         if (n == 0)
             break; /* the sender has closed its side: all is here */
@@ -468,7 +465,7 @@ static int take(int conn, const struct run *r, struct phase *p)
             p->hash = fnv1a(p->hash, r->buf, (size_t)n);
         p->bytes += n;
         if (r->exchanges > 0 &&
-            libc_send(conn, r->buf, (size_t)n, MSG_NOSIGNAL) != n) {
+            send(conn, r->buf, (size_t)n, MSG_NOSIGNAL) != n) {
             perror("send");
             return 1;
         }
@@ -551,6 +548,7 @@ static int receiver(const struct ss_options *opt, const struct run *r)
             perror("setsockopt");
         start = bufsize(conn, SO_RCVBUF);
         if (take(conn, r, &p) != 0) {
+            narration_on(); /* the phase failed before its end */
             status = 1;
             close(conn);
             continue;

@@ -465,6 +465,8 @@ static inline int ss_shutdown(int fd, int how)
     struct ss_call c = {0};
     int rc, err;
 
+    if (ss_muted)
+        return shutdown(fd, how);
     ss_args(&c, "%d, %s", fd, ss_name_of(ss_hows, SS_COUNT(ss_hows), how).s);
     ss_pre(&c, "shutdown");
     rc = shutdown(fd, how);
@@ -683,6 +685,8 @@ static inline ssize_t ss_send(int fd, const void *buf, size_t len,
     ssize_t n;
     int err;
 
+    if (ss_muted)
+        return send(fd, buf, len, flags);
     ss_args(&c, "%d, %s, %zu, %s", fd, ss_bytes(buf, (long)len).s, len,
             ss_flags_of(ss_msgflags, SS_COUNT(ss_msgflags), flags).s);
     ss_pre(&c, "send");
@@ -723,6 +727,8 @@ static inline ssize_t ss_recv(int fd, void *buf, size_t len, int flags)
     ssize_t n;
     int err;
 
+    if (ss_muted)
+        return recv(fd, buf, len, flags);
     ss_args(&c, "%d, buf, %zu, %s", fd, len,
             ss_flags_of(ss_msgflags, SS_COUNT(ss_msgflags), flags).s);
     ss_pre(&c, "recv");
@@ -1637,6 +1643,8 @@ static inline ssize_t ss_sendfile(int out, int in, off_t *offset,
     ssize_t n;
     int err;
 
+    if (ss_muted)
+        return sendfile(out, in, offset, count);
     if (offset != NULL)
         snprintf(before, sizeof before, "[%lld]", (long long)*offset);
     ss_args(&c, "%d, %d, %s, %zu", out, in, before, count);

@@ -137,17 +137,28 @@ static inline int ss_out_ready(void)
 
 /*
  * narration_off(): from here on the header prints nothing and reads
- * nothing from /proc, while every call is still made as written. For a
- * program whose calls come by the thousand (lesson 20's 10,000 clients),
- * where one line per call would scroll past unread and the /proc reads
- * would slow it down. The program's own printf() lines go on.
+ * nothing from /proc, while every call is still made as written; the
+ * calls that move data (send, recv, sendfile, shutdown) go straight to
+ * the C library. For a program whose calls come by the thousand (lesson
+ * 20's 10,000 clients, lesson 19's timed loops), where one line per call
+ * would scroll past unread and slow the program down. The program's own
+ * printf() lines go on. narration_on() turns it back on (and --step).
  */
-static int ss_muted;
+static int ss_muted, ss_muted_step;
 
 static inline void narration_off(void)
 {
+    if (!ss_muted)
+        ss_muted_step = ss_nar.step;
     ss_muted = 1;
     ss_nar.step = 0;
+}
+
+static inline void narration_on(void)
+{
+    if (ss_muted)
+        ss_nar.step = ss_muted_step;
+    ss_muted = 0;
 }
 
 /*
