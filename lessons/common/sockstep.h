@@ -28,7 +28,8 @@
  *
  * What a lesson uses: ss_start() once; say() and heading() for its own
  * sentences; ss_addr() to print an address; ss_put_data() to print what a
- * peer sent (escaped). With SOCKSTEP_PLAIN say() and heading() print
+ * peer sent (escaped); narration_off() and narration_on() around calls
+ * made by the thousand. With SOCKSTEP_PLAIN say() and heading() print
  * nothing, and the program is otherwise the same.
  */
 #ifndef SOCKSTEP_H
