@@ -554,12 +554,13 @@ if [[ -n "${SOCKSTEP_RUNS_NETNS:-}" ]]; then
         --port "$PORT" --no-join --count 1 "${T[@]}"
     waiting 18-multicast-receiver.second '^member of'
     waiting 18-multicast-receiver.nonmember '^a member of no group'
+    # (the sender has no --timeout: it never waits on the network)
     run 18-multicast-sender 0 'hello, group\nsecond line\n' -- \
-        18-multicast-sender --port "$PORT" "${T[@]}"
+        18-multicast-sender --port "$PORT" --no-color
     run 18-multicast-sender.eacces 1 -- 18-multicast-sender --port "$PORT" \
-        --broadcast --show-eacces --message "no permission" "${T[@]}"
+        --broadcast --show-eacces --message "no permission" --no-color
     run 18-multicast-sender.broadcast 0 -- 18-multicast-sender --port "$PORT" \
-        --broadcast --message "to every socket on the port" "${T[@]}"
+        --broadcast --message "to every socket on the port" --no-color
     finish 18-multicast-receiver
     finish 18-multicast-receiver.second
     finish 18-multicast-receiver.nonmember

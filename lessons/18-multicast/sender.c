@@ -25,7 +25,6 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
-#include <poll.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -40,10 +39,8 @@ static const struct ss_lesson lesson = {
     .example = "  build/18-multicast-receiver, in two terminals\n"
                "  then in a third terminal:\n"
                "  build/18-multicast-sender --message 'hello, group'",
-    .options = SS_OPT_PORT | SS_OPT_CLIENT | SS_OPT_TIMEOUT | SS_OPT_MESSAGE,
+    .options = SS_OPT_PORT | SS_OPT_CLIENT | SS_OPT_MESSAGE,
     .port = 8888,
-    .timeout = 300,
-    .timeout_help = "seconds to wait for each line typed",
     .extra = {{"--group", "ADDR", "the group (default 239.255.0.1)", 1, 0},
               {"--iface", "ADDR",
                "send out of the interface with this "
@@ -58,25 +55,18 @@ static const struct ss_lesson lesson = {
                0, 0}},
 };
 
-/* One line of input, or --message: -1 at the end of input. */
+/* One line of input, or --message: -1 at the end of input. A person
+   typing is waited for as long as it takes, as nc does. */
 static long next_line(const struct ss_options *o, char *buf, size_t cap,
                       long sent)
 {
-    struct pollfd in = {STDIN_FILENO, POLLIN, 0};
-    int rc;
-
     if (o->message != NULL) {
         if (sent > 0)
             return -1;
         snprintf(buf, cap, "%s", o->message);
         return (long)strlen(buf);
     }
-    do /* a person typing: wait at most --timeout */
-        rc = isatty(STDIN_FILENO) ? poll(&in, 1, o->timeout * 1000) : 1;
-    while (rc == -1 && errno == EINTR);
-    if (rc == 0)
-        printf("no typing for %d s (--timeout)\n", o->timeout);
-    if (rc <= 0 || fgets(buf, (int)cap, stdin) == NULL)
+    if (fgets(buf, (int)cap, stdin) == NULL)
         return -1;
     return (long)strcspn(buf, "\n");
 }
