@@ -7,6 +7,7 @@
 #   make test         the whole bats suite
 #   make test-busy    the same, one busy loop per core running beside it
 #   make test-plain   the lessons' tests against build/plain/
+#   make test-volume  06's client echoes 100 MB of base64 lines (minutes)
 #   make handout      build/handout.pdf and build/handout.html
 #   make clean        remove build/
 
@@ -61,7 +62,7 @@ LESSONS += $(foreach l,$(PART2),$(if $(wildcard $(SRC_$(l))),$(l)))
 
 BINS := $(addprefix $(BUILD)/,$(LESSONS))
 
-.PHONY: all plain clean test test-busy test-plain $(LESSONS) 06-send-recv
+.PHONY: test-volume all plain clean test test-busy test-plain $(LESSONS) 06-send-recv
 
 all: $(BINS)
 
@@ -108,6 +109,14 @@ PLAIN_TESTS ?= $(wildcard tests/[0-9]*.bats) tests/bad-input.bats \
 test-plain:
 	@$(MAKE) $(BUILD_JOBS) all plain
 	SOCKSTEP_BIN=$(CURDIR)/$(BUILD)/plain tests/run $(PLAIN_TESTS)
+
+# 06's client with 100 MB of base64 text (1.8 million lines, each sent
+# and echoed before the next) through the 06 server and through socat:
+# minutes, not seconds, so not part of make test (which sends 1 MB).
+test-volume:
+	@$(MAKE) $(BUILD_JOBS) all
+	SOCKSTEP_ECHO_MB=100 BATS_TEST_TIMEOUT=3600 \
+	    tests/run tests/06-send-recv.bats -f 'base64 lines'
 
 clean:
 	rm -rf $(BUILD)

@@ -186,7 +186,7 @@ results() {
     run bare sh -c 'head -c 200000 /dev/zero | tr "\0" x | timeout 20 "$PYTHON" "$1" --port "$2" --timeout 10 | wc -l' \
         sh "$PY/06_client.py" "$PORT"
     assert_success
-    assert_output 4 # 64 KiB pieces: 65536 * 3 + 3392
+    assert_output 49 # 4 KiB pieces: 4096 * 48 + 3392
     wait_exit "$server" 10
     [ "$EXIT_STATUS" -eq 0 ]
     grep -q -E '^client 127\.0\.0\.1:[0-9]+: 10 bytes echoed$' "$s"

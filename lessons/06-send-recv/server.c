@@ -20,7 +20,6 @@
 
 #include <errno.h>
 #include <netinet/in.h>
-#include <netinet/tcp.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -177,15 +176,10 @@ int main(int argc, char **argv)
         served++;
 
         /* This client's own limits: one that sends nothing, or reads
-           nothing, holds the server for at most --timeout per wait.
-           TCP_NODELAY: each echo goes out at once. Without it the kernel
-           holds a small send back until the client acknowledges the last
-           one, and a client waiting for its echo acknowledges late
-           (Nagle's algorithm meets delayed ACKs: 40 ms each time). */
+           nothing, holds the server for at most --timeout per wait. */
         echoed = 0;
         if (setsockopt(conn, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv) == -1 ||
-            setsockopt(conn, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv) == -1 ||
-            setsockopt(conn, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one) == -1)
+            setsockopt(conn, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv) == -1)
             perror("setsockopt");
         else
             echoed = echo(conn, &client, opt.timeout);
