@@ -52,11 +52,80 @@ static inline void ss_ctx(struct ss_call *c, const void *sa, socklen_t len)
     snprintf(c->port, sizeof c->port, "%u", ss_port_of(&a));
 }
 
+/*
+ * Signal handlers. sigaction() installs a lesson's handler inside the
+ * header's trampoline, which marks the time the handler runs. A handler
+ * may call only async-signal-safe functions, and narration uses stdio, so
+ * a call made there (waitpid() in a SIGCHLD handler) is made and kept,
+ * not printed; it is told before the next call the program narrates (so
+ * after a call it interrupted, EINTR), or at exit, marked with the
+ * signal: "[SIGCHLD handler] waitpid(...)".
+ */
+enum { SS_NSIG = 65, SS_MAX_LATE = 64 };
+static void (*ss_handler[SS_NSIG])(int);
+static volatile sig_atomic_t ss_in_handler; /* the signal, or 0 */
+static struct {
+    int sig, options, status, has_status, err;
+    long pid, rc;
+} ss_late[SS_MAX_LATE];
+static volatile sig_atomic_t ss_nlate, ss_late_lost;
+
+static void ss_trampoline(int sig)
+{
+    int saved = errno;
+    sig_atomic_t outer = ss_in_handler;
+
+    ss_in_handler = sig;
+    if (sig > 0 && sig < SS_NSIG && ss_handler[sig] != NULL)
+        ss_handler[sig](sig);
+    ss_in_handler = outer;
+    errno = saved;
+}
+
+static inline const char *ss_signame(int sig)
+{
+    switch (sig) {
+    case SIGCHLD: return "SIGCHLD";
+    case SIGINT: return "SIGINT";
+    case SIGTERM: return "SIGTERM";
+    case SIGHUP: return "SIGHUP";
+    case SIGPIPE: return "SIGPIPE";
+    case SIGALRM: return "SIGALRM";
+    case SIGUSR1: return "SIGUSR1";
+    case SIGUSR2: return "SIGUSR2";
+    default: return "a signal";
+    }
+}
+
+/* "-1, [exited 0], WNOHANG": waitpid()'s arguments as strace shows them. */
+static inline void ss_wait_args(char *out, size_t size, long pid,
+                                int has_status, int status, int options,
+                                long rc)
+{
+    char st[64];
+
+    if (!has_status)
+        snprintf(st, sizeof st, "NULL");
+    else if (rc <= 0)
+        snprintf(st, sizeof st, "&status");
+    else if (WIFEXITED(status))
+        snprintf(st, sizeof st, "[exited %d]", WEXITSTATUS(status));
+    else if (WIFSIGNALED(status))
+        snprintf(st, sizeof st, "[killed by signal %d]", WTERMSIG(status));
+    else
+        snprintf(st, sizeof st, "[%#x]", (unsigned)status);
+    snprintf(out, size, "%ld, %s, %s", pid, st,
+             options == WNOHANG ? "WNOHANG" : options == 0 ? "0" : "?");
+}
+
+static void ss_late_flush(void);
+
 /* Before the call: in --step mode show it and wait. */
 static inline void ss_pre(struct ss_call *c, const char *name)
 {
     int saved = errno;
 
+    ss_late_flush();
     c->name = name;
     if (ss_nar.step) {
         char shown[420];
@@ -206,8 +275,64 @@ enum {
     SS_K_SOCKETPAIR, SS_K_SENDMSG, SS_K_RECVMSG, SS_K_PEERCRED, SS_K_BIND_UNIX,
     SS_K_MCAST_JOIN, SS_K_MCAST_TTL, SS_K_MCAST_LOOP, SS_K_MCAST_IF,
     SS_K_MCAST_ALL, SS_K_CONNECT_UNIX, SS_K_SEND_UNIX, SS_K_RECV_UNIX,
-    SS_K_CLOSE_UNIX
+    SS_K_CLOSE_UNIX, SS_K_LATE, SS_K_LATE_REAP, SS_K_LATE_NONE,
+    SS_K_LATE_ECHILD, SS_K_SIGACTION
 };
+
+/* Tell the calls a signal handler made since the last narrated call. */
+static void ss_late_flush(void)
+{
+    sigset_t all, old;
+    int i, n, lost;
+    char line[500], args[120];
+
+    if (ss_nlate == 0 && ss_late_lost == 0)
+        return;
+    /* A copy taken with signals blocked: a handler may add to the list. */
+    sigfillset(&all);
+    sigprocmask(SIG_BLOCK, &all, &old);
+    n = ss_nlate;
+    lost = ss_late_lost;
+    if (n > SS_MAX_LATE)
+        n = SS_MAX_LATE;
+    ss_nlate = 0;
+    ss_late_lost = 0;
+    sigprocmask(SIG_SETMASK, &old, NULL);
+    for (i = 0; i < n; i++) {
+        ss_wait_args(args, sizeof args, ss_late[i].pid, ss_late[i].has_status,
+                     ss_late[i].status, ss_late[i].options, ss_late[i].rc);
+        if (ss_late[i].rc == -1)
+            snprintf(line, sizeof line,
+                     "[%s handler] waitpid(%s)%c=%c-1 %.40s (%.60s)",
+                     ss_signame(ss_late[i].sig), args, SS_NBSP, SS_NBSP,
+                     ss_errname(ss_late[i].err).s,
+                     strerror(ss_late[i].err));
+        else
+            snprintf(line, sizeof line, "[%s handler] waitpid(%s)%c=%c%ld",
+                     ss_signame(ss_late[i].sig), args, SS_NBSP, SS_NBSP,
+                     ss_late[i].rc);
+        ss_wrap(0, 4, "", line, SS_BOLD);
+        ss_tell(SS_K_LATE, "a signal handler runs when its signal comes, "
+                "between two steps of the program or while a call waits. "
+                "It may use only async-signal-safe functions (waitpid() is "
+                "one, printf() is not), so its calls are told here, after "
+                "it returned");
+        if (ss_late[i].rc > 0)
+            ss_tell(SS_K_LATE_REAP, "a child's exit status collected: it "
+                    "is gone from the process table");
+        else if (ss_late[i].rc == 0)
+            ss_tell(SS_K_LATE_NONE, "0: children are left, but none has "
+                    "ended (WNOHANG: do not wait)");
+        else if (ss_late[i].err == ECHILD)
+            ss_tell(SS_K_LATE_ECHILD, "ECHILD: no child is left");
+    }
+    if (lost > 0) {
+        snprintf(line, sizeof line, "(and %d more calls in a signal handler, "
+                 "not kept)", lost);
+        ss_wrap(0, 4, "", line, "");
+    }
+}
+
 
 /* A socket's kind, for the narrator's table. */
 static inline int ss_type_of(int fd)
@@ -1364,6 +1489,8 @@ static inline pid_t ss_fork(void)
         ss_nar.step = 0;
     if (pid == 0) /* from here on, each line the child prints says so */
         snprintf(ss_tag, sizeof ss_tag, "[child %ld] ", (long)getpid());
+    if (pid == 0) /* the parent tells its own handlers' calls */
+        ss_nlate = ss_late_lost = 0;
     ss_post(&c, (long)pid, err);
     if (pid == 0) {
         char line[120];
@@ -1391,29 +1518,99 @@ static inline pid_t ss_waitpid(pid_t pid, int *status, int options)
     pid_t rc;
     int err;
 
-    ss_args(&c, "%ld, &status, %s", (long)pid,
-            options == WNOHANG ? "WNOHANG" : options == 0 ? "0" : "?");
+    if (ss_in_handler) { /* made now, told later (see ss_trampoline) */
+        rc = waitpid(pid, status, options);
+        err = errno;
+        if (ss_nlate < SS_MAX_LATE) {
+            int i = ss_nlate;
+            ss_late[i].sig = ss_in_handler;
+            ss_late[i].pid = (long)pid;
+            ss_late[i].options = options;
+            ss_late[i].has_status = status != NULL;
+            ss_late[i].status = status != NULL && rc > 0 ? *status : 0;
+            ss_late[i].rc = (long)rc;
+            ss_late[i].err = err;
+            ss_nlate = i + 1;
+        } else {
+            ss_late_lost++;
+        }
+        errno = err;
+        return rc;
+    }
+    ss_wait_args(c.args, sizeof c.args, (long)pid, status != NULL, 0,
+                 options, 0);
     ss_pre(&c, "waitpid");
     rc = waitpid(pid, status, options);
     err = errno;
-    if (rc > 0 && status != NULL) {
-        char st[64];
-        if (WIFEXITED(*status))
-            snprintf(st, sizeof st, "[exited %d]", WEXITSTATUS(*status));
-        else if (WIFSIGNALED(*status))
-            snprintf(st, sizeof st, "[killed by signal %d]",
-                     WTERMSIG(*status));
-        else
-            snprintf(st, sizeof st, "[%#x]", (unsigned)*status);
-        ss_args(&c, "%ld, %s, %s", (long)pid, st,
-                options == WNOHANG ? "WNOHANG" : options == 0 ? "0" : "?");
-    }
+    ss_wait_args(c.args, sizeof c.args, (long)pid, status != NULL,
+                 status != NULL && rc > 0 ? *status : 0, options, (long)rc);
     ss_post(&c, (long)rc, err);
     if (rc > 0)
         ss_tell(SS_K_WAIT, "waitpid() collected child %ld's exit status; "
                 "until a parent does that, a child that has ended stays in "
                 "the process table as a zombie (state Z)",
                 (long)rc);
+    errno = err;
+    return rc;
+}
+
+/*
+ * sigaction(): the lesson's handler runs inside ss_trampoline, so that
+ * the calls it makes are told safely (see above). The kernel is given the
+ * lesson's mask and flags as they are.
+ */
+static inline int ss_sigaction(int sig, const struct sigaction *act,
+                               struct sigaction *old)
+{
+    struct ss_call c = {0};
+    struct sigaction mine;
+    const struct sigaction *use = act;
+    void (*before)(int) = NULL;
+    char what[120];
+    int rc, err, wrapped = 0;
+
+    if (act == NULL)
+        snprintf(what, sizeof what, "NULL");
+    else if (act->sa_handler == SIG_IGN)
+        snprintf(what, sizeof what, "{SIG_IGN}");
+    else if (act->sa_handler == SIG_DFL)
+        snprintf(what, sizeof what, "{SIG_DFL}");
+    else
+        snprintf(what, sizeof what, "{handler%s%s}",
+                 act->sa_flags & SA_RESTART ? ", SA_RESTART" : "",
+                 act->sa_flags & SA_SIGINFO ? ", SA_SIGINFO" : "");
+    ss_args(&c, "%s, %s, %s", ss_signame(sig), what,
+            old != NULL ? "&old" : "NULL");
+    if (act != NULL && !(act->sa_flags & SA_SIGINFO) &&
+        act->sa_handler != SIG_IGN && act->sa_handler != SIG_DFL &&
+        sig > 0 && sig < SS_NSIG) {
+        mine = *act;
+        mine.sa_handler = ss_trampoline;
+        use = &mine;
+        before = ss_handler[sig];
+        ss_handler[sig] = act->sa_handler; /* before a signal can come */
+        wrapped = 1;
+    }
+    ss_pre(&c, "sigaction");
+    rc = sigaction(sig, use, old);
+    err = errno;
+    if (rc == -1 && wrapped)
+        ss_handler[sig] = before;
+    if (rc == 0 && old != NULL && old->sa_handler == ss_trampoline)
+        old->sa_handler = before;
+    if (rc == 0 && wrapped)
+        ss_exit_hook = ss_late_flush;
+    ss_post(&c, (long)rc, err);
+    if (rc == 0 && wrapped)
+        ss_tell(SS_K_SIGACTION, "from now on, when %s comes, the kernel "
+                "stops the program wherever it is and runs the handler. %s",
+                ss_signame(sig),
+                act->sa_flags & SA_RESTART
+                    ? "A call the handler interrupts is made again "
+                      "(SA_RESTART), except, on Linux, a socket call with "
+                      "a timeout (SO_RCVTIMEO, SO_SNDTIMEO): it fails with "
+                      "EINTR"
+                    : "A call it interrupts fails with EINTR");
     errno = err;
     return rc;
 }
@@ -1848,6 +2045,7 @@ static inline ssize_t ss_recvmsg(int fd, struct msghdr *m, int flags)
 #define fcntl ss_fcntl
 #define fork() ss_fork()
 #define waitpid(p, s, o) ss_waitpid(p, s, o)
+#define sigaction(s, a, o) ss_sigaction(s, a, o)
 #define fgets(b, n, f) ss_fgets(b, n, f)
 #define socketpair(d, t, p, v) ss_socketpair(d, t, p, v)
 #define sendmsg(f, m, fl) ss_sendmsg(f, m, fl)

@@ -189,9 +189,14 @@ static inline void ss_emit(const char *text)
         ss_out_gone(EPIPE, "the reader of standard output has gone");
 }
 
+/* Set by ss_calls.h: narration still owed at exit (a signal handler's). */
+static void (*ss_exit_hook)(void);
+
 /* At exit: output that could not be written is an error (exit 1). */
 static void ss_out_at_exit(void)
 {
+    if (ss_exit_hook != NULL)
+        ss_exit_hook();
     if (!ss_nar.out_dead)
         ss_out_check();
     if (ss_nar.out_errno != 0)

@@ -27,12 +27,17 @@ enum {
     SS_OPT_NET = SS_OPT_HOST | SS_OPT_PORT | SS_OPT_TIMEOUT
 };
 
-/* One option of a lesson's own: a flag (arg NULL) or one with a value. */
+/* One option of a lesson's own: a flag (arg NULL) or one with a value,
+   and the lesson's variable it sets: given on the command line, a flag
+   sets *flag to 1, a number is stored in *num, a text in *text. */
 struct ss_extra {
     const char *name; /* "--v6only" */
     const char *arg;  /* "N", "PATH"; NULL for a flag */
     const char *help; /* one line */
     long lo, hi;      /* a number from lo to hi; lo > hi: any text */
+    int *flag;
+    long *num;
+    const char **text;
 };
 
 #define SS_MAX_EXTRA 12
@@ -440,6 +445,12 @@ static inline void ss_start(const struct ss_lesson *l, struct ss_options *o,
                 o->extra[extra].num = ss_number(l, name, val, e->lo, e->hi,
                                                 wants);
             }
+            if (e->flag != NULL)
+                *e->flag = 1;
+            if (e->num != NULL)
+                *e->num = o->extra[extra].num;
+            if (e->text != NULL)
+                *e->text = val;
         } else {
             char shown[80];
             ss_escape(shown, sizeof shown, name, strlen(name), 0);
