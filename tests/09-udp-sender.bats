@@ -179,7 +179,8 @@ sent_from() {
     assert_line "sendto(3, \"c\", 1, 0, 127.0.0.1:$port, 16) = 1"
     assert_line "getsockopt(3, SOL_SOCKET, SO_ERROR, [0], [4]) = 0"
     refute_output --partial "ECONNREFUSED ("
-    assert_output --partial "an unconnected UDP socket"
+    # (the explanation is wrapped: compared with its lines joined)
+    [[ "$(tr -s ' \n' '  ' <<<"$output")" == *"does not report an ICMP \"port unreachable\" to an unconnected UDP socket"* ]]
 }
 
 @test "09-udp-sender: a line of exactly 65507 bytes goes whole; a longer one stops it with the limit named, exit 1" {
@@ -195,7 +196,7 @@ sent_from() {
         <"$BATS_TEST_TMPDIR/lines"
     assert_failure 1
     assert_line "datagram 2: 65507 bytes to 127.0.0.1:$PORT"
-    assert_line "line 3 is longer than 65507 bytes, the most a UDP datagram over IPv4 carries"
+    assert_line "line 3 is longer than a datagram can be (65507 bytes)"
     refute_line --regexp '^datagram 3'
     wait_exit "$BG_PID"
     run cat "$BATS_TEST_TMPDIR/recv"
@@ -216,7 +217,7 @@ sent_from() {
         "$ROOT/tests/hostile/run-clean" "$BIN/09-udp-sender"
     [ "$status" -ne 124 ] # it ended by itself, not killed by timeout
     assert_failure 1
-    assert_line "line 1 is longer than 65507 bytes, the most a UDP datagram over IPv4 carries"
+    assert_line "line 1 is longer than a datagram can be (65507 bytes)"
     refute_line --partial "datagram 1:"
 }
 

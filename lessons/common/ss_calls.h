@@ -276,7 +276,7 @@ enum {
     SS_K_MCAST_JOIN, SS_K_MCAST_TTL, SS_K_MCAST_LOOP, SS_K_MCAST_IF,
     SS_K_MCAST_ALL, SS_K_CONNECT_UNIX, SS_K_SEND_UNIX, SS_K_RECV_UNIX,
     SS_K_CLOSE_UNIX, SS_K_LATE, SS_K_LATE_REAP, SS_K_LATE_NONE,
-    SS_K_LATE_ECHILD, SS_K_SIGACTION
+    SS_K_LATE_ECHILD, SS_K_SIGACTION, SS_K_SOERROR_UDP
 };
 
 /* Tell the calls a signal handler made since the last narrated call. */
@@ -1206,10 +1206,18 @@ static inline int ss_getsockopt(int fd, int level, int name, void *v,
         struct ss_sock *s = ss_sock_find(fd);
         int pending;
         memcpy(&pending, v, sizeof pending);
-        ss_tell(SS_K_SOERROR, "SO_ERROR: the socket's pending error, "
-                "cleared by reading it. Once a non-blocking connect() has "
-                "ended (poll() said POLLOUT), 0 means the handshake "
-                "succeeded, and anything else is why it failed");
+        if (ss_type_of(fd) == SOCK_DGRAM && (s == NULL || s->plen == 0) &&
+            pending == 0)
+            ss_tell(SS_K_SOERROR_UDP, "SO_ERROR: the socket's pending "
+                    "error, cleared by reading it. None, even if nobody "
+                    "received: Linux does not report an ICMP \"port "
+                    "unreachable\" to an unconnected UDP socket (a "
+                    "connected one gets ECONNREFUSED)");
+        else
+            ss_tell(SS_K_SOERROR, "SO_ERROR: the socket's pending error, "
+                    "cleared by reading it. Once a non-blocking connect() "
+                    "has ended (poll() said POLLOUT), 0 means the handshake "
+                    "succeeded, and anything else is why it failed");
         if (pending != 0 && s != NULL && s->plen > 0) {
             struct ss_call was = {0}; /* the connect() that failed */
             was.name = "connect";
