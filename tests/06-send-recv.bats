@@ -254,6 +254,23 @@ echo_volume() {
     [ "$EXIT_STATUS" -eq 0 ]
 }
 
+@test "06-send-recv: a client that sends 64 MiB before it reads stalls with the server (lesson 13's chapter)" {
+    start_server "$BATS_TEST_TMPDIR/server" 06-send-recv-server --count 1 \
+        --timeout 30
+    run timeout 30 "$PYTHON" "$ROOT/docs/python/13_stall.py" --port "$PORT" \
+        --wait 2
+    assert_success
+    # both waited in send(): some was sent, far from all, and none read
+    assert_output --regexp '^send\(\) waited 2 s: [0-9]+ of 67108864 bytes sent, none read back$'
+    local sent
+    sent=$(awk '{print $5}' <<<"$output")
+    ((sent > 0 && sent < 67108864))
+    wait_exit "$BG_PID" 30
+    [ "$EXIT_STATUS" -eq 0 ]
+    # the client's close() reset the connection: the server's call failed
+    grep -Eq '^(send|recv): (Connection reset by peer|Broken pipe)$' "$BATS_TEST_TMPDIR/server"
+}
+
 @test "06-send-recv: an endless line streams through in 4 KiB pieces, and the client's memory stays small" {
     start_server "$BATS_TEST_TMPDIR/server" 06-send-recv-server --count 1 \
         --timeout 10
