@@ -2,19 +2,13 @@
  * Lesson 01: socket()
  *
  * socket() asks the kernel for a new socket and returns a file descriptor:
- * a small number that names the socket in every later call, just as it
- * names an open file. This lesson makes a TCP socket and a UDP socket,
- * asks the kernel what each one is (getsockopt with SO_TYPE, SO_DOMAIN and
- * SO_PROTOCOL), and closes both.
+ * a small number that names the socket in every later call, as it names
+ * an open file. You make a TCP socket and a UDP socket, ask the kernel
+ * what each one is (getsockopt() with SO_TYPE, SO_DOMAIN and SO_PROTOCOL),
+ * and close both.
  *
- * Build: make 01-socket      (or: cc lessons/01-socket/socket.c -o socket)
- * Run:   build/01-socket
- *        (it runs alone: a new socket has no address and talks to nobody;
- *        lesson 02 gives one an address)
- *
- * Every socket call below narrates itself: sockstep.h wraps each one in a
- * macro of the same name that prints it as strace would. Build with
- * -DSOCKSTEP_PLAIN for the same program without the narration.
+ * Build: make 01-socket  (or: cc lessons/01-socket/socket.c -o socket)
+ * Run:   build/01-socket  (alone: a new socket has no address; see lesson 02)
  */
 #define _POSIX_C_SOURCE 200809L
 

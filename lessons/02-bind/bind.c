@@ -1,21 +1,14 @@
 /*
  * Lesson 02: bind()
  *
- * bind() gives a socket its own address: an IP address and a port. The
- * address goes in a struct sockaddr_in, with the port and the IP address
- * in network byte order (high byte first): htons() puts the port in that
- * order, and this lesson prints the bytes. With --port 0 the kernel
- * chooses a free port, and getsockname() tells which. Then a second TCP
- * socket asks for the same address and port and gets EADDRINUSE, on
- * purpose.
+ * bind() gives a socket its own address: an IP address and a port. Both go
+ * in a struct sockaddr_in in network byte order (high byte first); htons()
+ * puts the port in that order, and the lesson prints the bytes. With
+ * --port 0 the kernel chooses a free port, and getsockname() tells which.
+ * A second TCP socket then binds the same address: EADDRINUSE, on purpose.
  *
- * Build: make 02-bind        (or: cc lessons/02-bind/bind.c -o bind)
- * Run:   build/02-bind
- *        (it runs alone; lesson 03 goes on from here with listen())
- *
- * Every socket call below narrates itself: sockstep.h wraps each one in a
- * macro of the same name that prints it as strace would. Build with
- * -DSOCKSTEP_PLAIN for the same program without the narration.
+ * Build: make 02-bind  (or: cc lessons/02-bind/bind.c -o bind)
+ * Run:   build/02-bind  (alone; lesson 03 goes on from here with listen())
  */
 #define _POSIX_C_SOURCE 200809L
 

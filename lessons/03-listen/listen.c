@@ -1,20 +1,14 @@
 /*
  * Lesson 03: listen()
  *
- * listen() turns a bound TCP socket into one that clients can connect to:
- * from then on the kernel completes each client's handshake by itself and
- * queues the connection until accept() (lesson 04) takes it. This lesson
- * never calls accept(): it watches the queue in /proc/net/tcp, with a
- * backlog of 5, and shows what becomes of clients who find it full.
+ * listen() lets clients connect to a bound TCP socket: the kernel completes
+ * each handshake itself and queues the connection for accept() (lesson 04).
+ * This lesson never calls accept(). It watches the queue (backlog 5) in
+ * /proc/net/tcp and shows what becomes of clients that find it full.
  *
- * Build: make 03-listen      (or: cc lessons/03-listen/listen.c -o listen)
- * Run:   build/03-listen --count 2
- *        and in two more terminals, clients that stay connected:
- *        nc 127.0.0.1 8888   (or build/05-connect)
- *
- * Every socket call below narrates itself: sockstep.h wraps each one in a
- * macro of the same name that prints it as strace would. Build with
- * -DSOCKSTEP_PLAIN for the same program without the narration.
+ * Build: make 03-listen  (or: cc lessons/03-listen/listen.c -o listen)
+ * Run:   build/03-listen --count 2, then in two more terminals, clients that
+ *        stay connected: nc 127.0.0.1 8888  (or build/05-connect)
  */
 #define _POSIX_C_SOURCE 200809L
 

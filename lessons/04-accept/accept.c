@@ -1,20 +1,14 @@
 /*
  * Lesson 04: accept()
  *
- * A listening socket only queues connections; accept() takes one off the
- * queue and returns a NEW socket for talking to that one client, with the
- * client's address and port. The listening socket stays open for the next
- * client. This server greets each client with one line and closes that
- * client's socket; it serves one client, or --count N.
+ * A listening socket only queues connections. accept() takes one off the
+ * queue and returns a NEW socket for that one client, with its address.
+ * The listening socket stays open for the next client. This server greets
+ * each client with one line and closes its socket: one client, or --count N.
  *
- * Build: make 04-accept      (or: cc lessons/04-accept/accept.c -o accept)
- * Run:   build/04-accept
- *        and in a second terminal: build/05-connect
- *        (any client works too: nc 127.0.0.1 8888)
- *
- * Every socket call below narrates itself: sockstep.h wraps each one in a
- * macro of the same name that prints it as strace would. Build with
- * -DSOCKSTEP_PLAIN for the same program without the narration.
+ * Build: make 04-accept  (or: cc lessons/04-accept/accept.c -o accept)
+ * Run:   build/04-accept, then in a second terminal build/05-connect
+ *        (or any client: nc 127.0.0.1 8888)
  */
 #define _POSIX_C_SOURCE 200809L
 

@@ -1,20 +1,14 @@
 /*
  * Lesson 05: connect()
  *
- * A client does not bind or listen: it creates a socket and connect()s it
- * to the server's address and port, and connect() performs TCP's
- * three-way handshake. The kernel gives the client's end a free
- * "ephemeral" port on its own. This client then reads what the server
- * sends until the server closes the connection.
+ * A client needs no bind() or listen(): it connect()s a socket to the
+ * server's address and port, and connect() performs TCP's three-way
+ * handshake. The kernel gives the client's end a free "ephemeral" port.
+ * The client then reads what the server sends until the server closes.
  *
- * Build: make 05-connect    (or: cc lessons/05-connect/connect.c -o connect)
- * Run:   build/04-accept
- *        and in a second terminal: build/05-connect
- *        (any server works too: nc -l 127.0.0.1 8888)
- *
- * Every socket call below narrates itself: sockstep.h wraps each one in a
- * macro of the same name that prints it as strace would. Build with
- * -DSOCKSTEP_PLAIN for the same program without the narration.
+ * Build: make 05-connect  (or: cc lessons/05-connect/connect.c -o connect)
+ * Run:   build/04-accept, then in a second terminal build/05-connect
+ *        (or any server: nc -l 127.0.0.1 8888)
  */
 #define _POSIX_C_SOURCE 200809L
 

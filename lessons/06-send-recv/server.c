@@ -1,20 +1,14 @@
 /*
  * Lesson 06: send() and recv(), the server
  *
- * A connected socket carries a stream of bytes, not messages: recv()
- * returns whatever has arrived, and send() may take fewer bytes than it
- * was given, so both are called in loops; recv() returning 0 means the
- * peer has closed its side. This echo server sends every byte back, and
- * serves one client at a time (lessons 12 and 13 serve many at once).
+ * A connected socket carries a stream of bytes, not messages. recv()
+ * returns what has arrived and send() may take fewer bytes than it is
+ * given, so both go in loops; recv() returning 0 means the peer has closed.
+ * This echo server sends every byte back, one client at a time.
  *
  * Build: make 06-send-recv  (or: cc lessons/06-send-recv/server.c -o server)
- * Run:   build/06-send-recv-server
- *        and in a second terminal: build/06-send-recv-client
- *        (any client works too: nc -N 127.0.0.1 8888)
- *
- * Every socket call below narrates itself: sockstep.h wraps each one in a
- * macro of the same name that prints it as strace would. Build with
- * -DSOCKSTEP_PLAIN for the same program without the narration.
+ * Run:   build/06-send-recv-server, then in a second terminal
+ *        build/06-send-recv-client  (or any client: nc -N 127.0.0.1 8888)
  */
 #define _POSIX_C_SOURCE 200809L
 

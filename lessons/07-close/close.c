@@ -1,21 +1,14 @@
 /*
  * Lesson 07: shutdown() and close()
  *
- * A TCP connection has two directions: shutdown(fd, SHUT_WR) ends this
- * side's sending (the peer's recv() returns 0) while data still flows
- * back, and the close() of a socket's last descriptor ends both, with a
- * FIN, or with a RST if received data was left unread. The side whose FIN
- * goes first keeps the connection in TIME_WAIT (60 s on Linux); on a
- * server, that holds its port, and a restart needs SO_REUSEADDR.
+ * shutdown(fd, SHUT_WR) ends one direction of a TCP connection: the peer's
+ * recv() returns 0, and data still flows back. The last close() sends a
+ * FIN, or a RST if received data was left unread. The side whose FIN goes
+ * first keeps TIME_WAIT (60 s on Linux): a server restart needs SO_REUSEADDR.
  *
- * Build: make 07-close       (or: cc lessons/07-close/close.c -o close)
- * Run:   build/07-close
- *        (it plays both ends of three connections; with --pause 10 it
- *        stops at each stage: watch with ss -tan | grep 8888)
- *
- * Every socket call below narrates itself: sockstep.h wraps each one in a
- * macro of the same name that prints it as strace would. Build with
- * -DSOCKSTEP_PLAIN for the same program without the narration.
+ * Build: make 07-close  (or: cc lessons/07-close/close.c -o close)
+ * Run:   build/07-close  (it plays both ends of three connections); with
+ *        --pause 10 it stops at each stage: watch with ss -tan | grep 8888
  */
 #define _POSIX_C_SOURCE 200809L
 
@@ -30,6 +23,8 @@
 
 #include "../common/sockstep.h"
 
+static long pause_s; /* --pause */
+
 static const struct ss_lesson lesson = {
     .name = "07-close",
     .summary = "shutdown and close: half-close, TIME_WAIT, SO_REUSEADDR",
@@ -38,10 +33,13 @@ static const struct ss_lesson lesson = {
     .options = SS_OPT_NET,
     .port = 8888,
     .timeout_help = "seconds each accept() and recv() may wait",
-    .extra = {{"--pause", "S",
-               "stop S seconds at each stage, to watch with ss -tan "
-               "(default 0)",
-               0, 3600}},
+    .extra = {{.name = "--pause",
+               .arg = "S",
+               .lo = 0,
+               .hi = 3600,
+               .help = "stop S seconds at each stage, to watch with ss -tan "
+                       "(default 0)",
+               .num = &pause_s}},
 };
 
 /* --pause S: time to look at the connections from another terminal. */
@@ -115,10 +113,9 @@ int main(int argc, char **argv)
     char buf[64];
     ssize_t n;
     unsigned port;
-    int lfd, cfd = -1, sfd = -1, dfd, pause_s, one = 1;
+    int lfd, cfd = -1, sfd = -1, dfd, one = 1;
 
     ss_start(&lesson, &opt, argc, argv);
-    pause_s = (int)opt.extra[0].num;
 
     heading("the server: socket, bind, listen (lessons 01 to 03)");
     lfd = socket(AF_INET, SOCK_STREAM, 0);
@@ -158,7 +155,7 @@ int main(int argc, char **argv)
     }
     port = ntohs(addr.sin_port);
     printf("listening on %s\n", ss_addr(&addr).s);
-    pause_here(pause_s);
+    pause_here((int)pause_s);
 
     heading("connection 1: the client closes first");
     if (connect_to_self(lfd, &addr, &wait, &cfd, &sfd) == -1)
@@ -174,7 +171,7 @@ int main(int argc, char **argv)
     }
     say("FIN_WAIT1 lasts until the server's kernel acknowledges the FIN; "
         "then the client's end is in FIN_WAIT2, waiting for the server's");
-    pause_here(pause_s);
+    pause_here((int)pause_s);
     /* The server reads the request up to its end: recv() returns 0. */
     do
         n = recv(sfd, buf, sizeof buf, 0);
@@ -220,7 +217,7 @@ int main(int argc, char **argv)
     if (close(sfd) == -1) /* the last: now the FIN goes */
         perror("close");
     sfd = -1;
-    pause_here(pause_s);
+    pause_here((int)pause_s);
     if (recv(cfd, buf, sizeof buf, 0) == -1) {
         perror("recv");
         goto fail;

@@ -1,21 +1,14 @@
 /*
  * Lesson 08: a UDP receiver, recvfrom()
  *
- * UDP has no connection: a receiver only bind()s an address, and each
- * recvfrom() then hands it one whole datagram with the address and port of
- * whoever sent it. One sendto() is one recvfrom(); a datagram longer than
- * the buffer is cut and the rest is lost; an empty datagram is a datagram,
- * not an end of file.
+ * UDP has no connection: the receiver only bind()s. Each recvfrom() returns
+ * one whole datagram, with the sender's address and port. A datagram longer
+ * than the buffer is cut, the rest lost; an empty one is not an end of file.
  *
  * Build: make 08-udp-receiver
  *        (or: cc lessons/08-udp-receiver/receiver.c -o receiver)
- * Run:   build/08-udp-receiver
- *        and in a second terminal: build/09-udp-sender
- *        (any sender works too: nc -u 127.0.0.1 9999)
- *
- * Every socket call below narrates itself: sockstep.h wraps each one in a
- * macro of the same name that prints it as strace would. Build with
- * -DSOCKSTEP_PLAIN for the same program without the narration.
+ * Run:   build/08-udp-receiver, then build/09-udp-sender in a second terminal
+ *        (or any sender: nc -u 127.0.0.1 9999)
  */
 #define _POSIX_C_SOURCE 200809L
 

@@ -1,22 +1,14 @@
 /*
  * Lesson 10: getaddrinfo()
  *
- * A client should not care whether it was given a name or an address,
- * IPv4 or IPv6: getaddrinfo() turns --host and --port into a list of
- * addresses, each ready for socket() and connect(), and the client tries
- * them in order until one connects. Then it reads what the server sends
- * until the server closes, as lesson 05 does.
+ * getaddrinfo() turns --host and --port (a name or an address, IPv4 or
+ * IPv6) into a list of addresses ready for socket() and connect(). The
+ * client tries each in turn until one connects, then reads as lesson 05 does.
  *
  * Build: make 10-getaddrinfo
  *        (or: cc lessons/10-getaddrinfo/getaddrinfo.c -o getaddrinfo)
- * Run:   build/04-accept
- *        and in a second terminal: build/10-getaddrinfo
- *        (an IPv6 server: build/11-dual-stack-server, then
- *        build/10-getaddrinfo --host ::1)
- *
- * Every socket call below narrates itself: sockstep.h wraps each one in a
- * macro of the same name that prints it as strace would. Build with
- * -DSOCKSTEP_PLAIN for the same program without the narration.
+ * Run:   build/04-accept, then in a second terminal build/10-getaddrinfo
+ *        (IPv6: build/11-dual-stack-server; build/10-getaddrinfo --host ::1)
  */
 #define _POSIX_C_SOURCE 200809L
 

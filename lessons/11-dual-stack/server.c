@@ -1,23 +1,14 @@
 /*
  * Lesson 11: one socket for IPv6 and IPv4
  *
- * An AF_INET6 socket can serve IPv4 clients too: while its option
- * IPV6_V6ONLY is 0, the kernel hands it IPv4 connections and shows each
- * client's address as ::ffff:a.b.c.d, an "IPv4-mapped" IPv6 address. This
- * server reads the option, sets it (0, or 1 with --v6only), and greets
- * each client with its address, as lesson 04 does.
+ * An AF_INET6 socket serves IPv4 clients too while its IPV6_V6ONLY is 0;
+ * their addresses show as ::ffff:a.b.c.d ("IPv4-mapped"). This server sets
+ * the option (0, or 1 with --v6only) and greets each client with its address.
  *
  * Build: make 11-dual-stack-server
  *        (or: cc lessons/11-dual-stack/server.c -o server)
- * Run:   build/11-dual-stack-server
- *        and in a second terminal: build/10-getaddrinfo --host ::1
- *        (for IPv4 clients, give the server --host :: (every address)
- *        or --host 127.0.0.1 (it becomes ::ffff:127.0.0.1): then
- *        build/10-getaddrinfo --host 127.0.0.1 connects too)
- *
- * Every socket call below narrates itself: sockstep.h wraps each one in a
- * macro of the same name that prints it as strace would. Build with
- * -DSOCKSTEP_PLAIN for the same program without the narration.
+ * Run:   build/11-dual-stack-server, then build/10-getaddrinfo --host ::1
+ *        (IPv4: --host :: here, then build/10-getaddrinfo --host 127.0.0.1)
  */
 #define _POSIX_C_SOURCE 200809L
 
@@ -31,6 +22,8 @@
 #include <unistd.h>
 
 #include "../common/sockstep.h"
+
+static int want_v6only; /* --v6only */
 
 static const struct ss_lesson lesson = {
     .name = "11-dual-stack-server",
@@ -46,7 +39,9 @@ static const struct ss_lesson lesson = {
     .timeout_help = "seconds accept() waits for each client",
     .count = 1,
     .count_help = "how many clients to serve",
-    .extra = {{"--v6only", NULL, "IPV6_V6ONLY 1: refuse IPv4 clients", 1, 0}},
+    .extra = {{.name = "--v6only",
+               .help = "IPV6_V6ONLY 1: refuse IPv4 clients",
+               .flag = &want_v6only}},
 };
 
 int main(int argc, char **argv)
@@ -89,7 +84,7 @@ int main(int argc, char **argv)
         "net.ipv6.bindv6only; Windows and FreeBSD start at 1. A portable "
         "server sets it, before bind()",
         v6only);
-    v6only = opt.extra[0].set;
+    v6only = want_v6only;
     if (setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &v6only, sizeof v6only) ==
         -1) {
         perror("setsockopt");

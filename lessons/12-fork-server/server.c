@@ -2,10 +2,9 @@
  * Lesson 12: a server that forks a child per client
  *
  * fork() copies the process and its descriptors: the child serves one
- * client (lesson 06's echo) while the parent accepts the next. When a
- * child ends, the kernel sends the parent SIGCHLD, and a handler collects
- * its exit status with waitpid(). Until then the child is a zombie, as
- * --no-reap shows.
+ * client (lesson 06's echo) while the parent accepts the next. A child
+ * that ends is a zombie until the parent collects its exit status with
+ * waitpid(), here in a SIGCHLD handler; --no-reap shows the zombies.
  *
  * Build: make 12-fork-server (or: cc lessons/12-fork-server/server.c -o server)
  * Run:   build/12-fork-server, then build/06-send-recv-client in two more

@@ -3,19 +3,12 @@
  *
  * One process serves every client at once: poll() waits on all the
  * sockets together and says which can be read or written without waiting.
- * Each line a client sends goes to every other client; joins and leaves
- * are announced. A line that arrives in pieces waits in its client's
- * buffer until its newline comes, and what waits to be sent to a client
- * that does not read is bounded: when it is full, that client is dropped,
- * so one stuck reader cannot stall the others.
+ * Each line a client sends goes to every other client. A line that comes
+ * in pieces waits for its newline. A client that does not read is dropped
+ * when its queue is full, so one stuck reader cannot stall the others.
  *
  * Build: make 13-poll-chat  (or: cc lessons/13-poll-chat/chat.c -o chat)
- * Run:   build/13-poll-chat
- *        and in two or more terminals: nc 127.0.0.1 8888
- *
- * Every socket call below narrates itself: sockstep.h wraps each one in a
- * macro of the same name that prints it as strace would. Build with
- * -DSOCKSTEP_PLAIN for the same program without the narration.
+ * Run:   build/13-poll-chat, then in two or more terminals: nc 127.0.0.1 8888
  */
 #define _POSIX_C_SOURCE 200809L
 

@@ -1,22 +1,14 @@
 /*
  * Lesson 14: a non-blocking connect()
  *
- * On a socket marked O_NONBLOCK no call waits: connect() starts the
- * handshake and fails at once with EINPROGRESS, the program waits in
- * poll() for the socket to become writable, as long as it chooses, and
- * getsockopt(SO_ERROR) says how the handshake ended. This bounds a
- * connect() on every system (lesson 05's SO_SNDTIMEO does only on Linux).
- * Then recv() on the same socket fails with EAGAIN until data has come,
- * and poll() waits for POLLIN.
+ * On an O_NONBLOCK socket no call waits. connect() fails with EINPROGRESS;
+ * poll() waits, as long as you choose, until the socket is writable; then
+ * getsockopt(SO_ERROR) says how the handshake ended. This bounds connect()
+ * on every system, unlike lesson 05's SO_SNDTIMEO. Reading waits in poll() too.
  *
  * Build: make 14-nonblocking-connect
  *        (or: cc lessons/14-nonblocking/connect.c -o connect)
- * Run:   build/04-accept
- *        and in a second terminal: build/14-nonblocking-connect
- *
- * Every socket call below narrates itself: sockstep.h wraps each one in a
- * macro of the same name that prints it as strace would. Build with
- * -DSOCKSTEP_PLAIN for the same program without the narration.
+ * Run:   build/04-accept, then this client in a second terminal
  */
 #define _POSIX_C_SOURCE 200809L
 

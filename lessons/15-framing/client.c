@@ -1,22 +1,14 @@
 /*
  * Lesson 15: message framing, the client
  *
- * The client sends each line of its input (without its newline) as one
- * message: a 4-byte big-endian length, then the bytes. It receives each
- * echo the same way: exactly 4 bytes, then exactly as many as they say.
- * Two options change only how the bytes are cut, never what the server
- * receives: --bytewise sends one byte per send() with TCP_NODELAY, 20 ms
- * apart; --together sends all the messages in one send() at the end.
+ * Each line of input, without its newline, goes as one message: a 4-byte
+ * big-endian length, then the bytes. Each echo is read back the same way:
+ * exactly 4 bytes, then exactly as many as they say. --bytewise and
+ * --together change only how the bytes are cut, never what the server gets.
  *
- * Build: make 15-framing-client
- *        (or: cc lessons/15-framing/client.c -o client)
- * Run:   build/15-framing-server
- *        and in a second terminal: build/15-framing-client
- *        then type lines, and Ctrl-D to finish (or pipe lines in)
- *
- * Every socket call below narrates itself: sockstep.h wraps each one in a
- * macro of the same name that prints it as strace would. Build with
- * -DSOCKSTEP_PLAIN for the same program without the narration.
+ * Build: make 15-framing-client  (or: cc lessons/15-framing/client.c -o client)
+ * Run:   build/15-framing-server, then this client in a second terminal:
+ *        type lines, and Ctrl-D to finish (or pipe lines in)
  */
 #define _POSIX_C_SOURCE 200809L
 
@@ -24,7 +16,6 @@
 #include <netdb.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
-#include <poll.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -34,6 +25,8 @@
 #include <unistd.h>
 
 #include "../common/sockstep.h"
+
+static int bytewise, together; /* --bytewise, --together */
 
 static const struct ss_lesson lesson = {
     .name = "15-framing-client",
@@ -46,11 +39,14 @@ static const struct ss_lesson lesson = {
     .options = SS_OPT_NET | SS_OPT_NAMES | SS_OPT_CLIENT,
     .port = 8888,
     .timeout = 300,
-    .timeout_help = "seconds for each wait: connect, typing, an echo",
-    .extra = {{"--bytewise", NULL, "send one byte per send(), 20 ms apart", 0,
-               0},
-              {"--together", NULL,
-               "send all messages in one send(), at the end of input", 0, 0}},
+    .timeout_help = "seconds for each network wait (connect, an echo); "
+                    "your typing is not timed",
+    .extra = {{.name = "--bytewise",
+               .help = "send one byte per send(), 20 ms apart",
+               .flag = &bytewise},
+              {.name = "--together",
+               .help = "send all messages in one send(), at the end of input",
+               .flag = &together}},
 };
 
 /* The longest line sent as one message; the messages waiting to go. */
@@ -97,7 +93,7 @@ static int send_all(int fd, const char *buf, size_t n, size_t piece)
 
 /* Send the waiting messages, then receive and print one echo each. */
 static int exchange(int fd, const char *out, size_t used, long waiting,
-                    int bytewise, int timeout)
+                    int timeout)
 {
     char back[4 + LINE];
     uint32_t len;
@@ -140,17 +136,13 @@ int main(int argc, char **argv)
     struct ss_options opt;
     struct addrinfo hints, *list, *ai;
     struct timeval wait;
-    struct pollfd in = {STDIN_FILENO, POLLIN, 0};
     char line[LINE + 1], out[OUT];
     size_t n, used = 0;
     uint32_t len;
     long waiting = 0, sent = 0;
-    int fd = -1, rc, more, full, bytewise, together, one = 1;
-    int tty = isatty(STDIN_FILENO);
+    int fd = -1, rc, more, full, one = 1;
 
     ss_start(&lesson, &opt, argc, argv);
-    bytewise = opt.extra[0].set;
-    together = opt.extra[1].set;
 
     /* Lesson 10: every address of --host in turn, until one connects. */
     memset(&hints, 0, sizeof hints);
@@ -195,13 +187,10 @@ int main(int argc, char **argv)
     }
 
     do {
+        /* Your typing is waited for as long as it takes: only the
+           waits on the network end after --timeout. */
         ss_ask("type a line and press Enter (Ctrl-D ends)");
-        do /* a person typing waits at most --timeout too */
-            rc = tty ? poll(&in, 1, opt.timeout * 1000) : 1;
-        while (rc == -1 && errno == EINTR);
-        if (rc == 0)
-            printf("no typing for %d s (--timeout)\n", opt.timeout);
-        more = rc != 0 && fgets(line, sizeof line, stdin) != NULL;
+        more = fgets(line, sizeof line, stdin) != NULL;
         if (more) {
             /* The frame: the length in network byte order, the bytes. */
             n = strcspn(line, "\n");
@@ -217,7 +206,7 @@ int main(int argc, char **argv)
            the end of input (or when out has no room for another line). */
         full = used + 4 + LINE > sizeof out;
         if (waiting > 0 && (!together || !more || full)) {
-            if (exchange(fd, out, used, waiting, bytewise, opt.timeout) == -1)
+            if (exchange(fd, out, used, waiting, opt.timeout) == -1)
                 goto fail;
             used = 0;
             waiting = 0;

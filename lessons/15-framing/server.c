@@ -1,22 +1,14 @@
 /*
  * Lesson 15: message framing, the server
  *
- * TCP keeps no message boundaries, so a protocol must say where each
- * message ends. Here every message is a 4-byte length (big-endian, network
- * byte order) and then that many bytes. The server receives exactly 4
- * bytes, then exactly that many, however the bytes are cut on the way;
- * refuses a length over --max before reading or allocating anything; tells
- * a client that closed mid-message from one that closed between messages;
- * and sends each message back, framed the same way.
+ * TCP keeps no message boundaries: here each message is a 4-byte length
+ * (big-endian) and then that many bytes. The server receives exactly 4
+ * bytes, then exactly that many, however they are cut; it refuses a length
+ * over --max before reading it, and sends each message back, framed alike.
  *
- * Build: make 15-framing-server
- *        (or: cc lessons/15-framing/server.c -o server)
- * Run:   build/15-framing-server
- *        and in a second terminal: build/15-framing-client
- *
- * Every socket call below narrates itself: sockstep.h wraps each one in a
- * macro of the same name that prints it as strace would. Build with
- * -DSOCKSTEP_PLAIN for the same program without the narration.
+ * Build: make 15-framing-server  (or: cc lessons/15-framing/server.c -o server)
+ * Run:   build/15-framing-server, and in a second terminal
+ *        build/15-framing-client
  */
 #define _POSIX_C_SOURCE 200809L
 
@@ -32,6 +24,8 @@
 
 #include "../common/sockstep.h"
 
+static long max_len = 65536; /* --max */
+
 static const struct ss_lesson lesson = {
     .name = "15-framing-server",
     .summary = "receive length-prefixed messages whole, however they are "
@@ -45,10 +39,12 @@ static const struct ss_lesson lesson = {
                     "                 for a client's next bytes",
     .count = 0,
     .count_help = "clients to serve, one after another",
-    .extra = {{"--max", "N",
-               "the longest message taken, in bytes "
-               "(default 65536)",
-               0, 16777216}},
+    .extra = {{.name = "--max",
+               .arg = "N",
+               .lo = 0,
+               .hi = 16777216,
+               .help = "the longest message taken, in bytes (default 65536)",
+               .num = &max_len}},
 };
 
 /*
@@ -156,14 +152,13 @@ int main(int argc, char **argv)
     struct sockaddr_storage addr, client;
     socklen_t len;
     struct timeval wait;
-    uint32_t max = 65536;
+    uint32_t max;
     char *buf;
     int fd, conn, rc, one = 1;
     long served = 0, msgs;
 
     ss_start(&lesson, &opt, argc, argv);
-    if (opt.extra[0].set)
-        max = (uint32_t)opt.extra[0].num;
+    max = (uint32_t)max_len;
     /* One buffer for the longest message allowed, made once: what a
        client's length says is checked against it, never allocated. */
     buf = malloc(4 + (size_t)max);

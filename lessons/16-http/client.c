@@ -1,23 +1,14 @@
 /*
  * Lesson 16: HTTP, the client
  *
- * A web client is lesson 10's client with a protocol on top: it looks up
- * the URL's host, connects to its port, sends a request of a few text
- * lines ("GET /path HTTP/1.0", headers, an empty line), and reads the
- * answer: a status line, headers up to an empty line, then the body. The
- * body ends after Content-Length bytes or, without that header, when the
- * server closes the connection. A response cut short, or longer than it
- * said, is reported as such.
+ * Lesson 10's client with a protocol on top: it sends a request of a few
+ * text lines ("GET /path HTTP/1.0", headers, an empty line) to the URL's
+ * host and reads a status line, headers up to an empty line, and the body.
+ * The body ends after Content-Length bytes or, without it, at the close.
  *
  * Build: make 16-http-client  (or: cc lessons/16-http/client.c -o client)
- * Run:   build/16-http-server --root tests/16-http
- *        and in a second terminal: build/16-http-client
- *        (any web server: python3 -m http.server, then
- *        build/16-http-client --url http://127.0.0.1:8000/)
- *
- * Every socket call below narrates itself: sockstep.h wraps each one in a
- * macro of the same name that prints it as strace would. Build with
- * -DSOCKSTEP_PLAIN for the same program without the narration.
+ * Run:   build/16-http-server --root tests/16-http, then this client
+ *        (any web server: python3 -m http.server; --url http://127.0.0.1:8000/)
  */
 #define _POSIX_C_SOURCE 200809L
 
@@ -33,6 +24,9 @@
 
 #include "../common/sockstep.h"
 
+/* --url and --output: set by ss_start() when given. */
+static const char *url_opt = "http://127.0.0.1:8888/", *output;
+
 static const struct ss_lesson lesson = {
     .name = "16-http-client",
     .summary = "fetch one URL with HTTP/1.0: print the status line and "
@@ -42,14 +36,20 @@ static const struct ss_lesson lesson = {
                "  build/16-http-client --url http://127.0.0.1:8888/",
     .options = SS_OPT_TIMEOUT,
     .timeout_help = "seconds each connect() and each recv() may wait",
-    .extra = {{"--url", "URL",
-               "http://HOST[:PORT]/PATH to fetch (default "
-               "http://127.0.0.1:8888/)",
-               1, 0},
-              {"--output", "FILE",
-               "write the body to FILE, a new file, as it came "
-               "(default: print it, escaped)",
-               1, 0}},
+    .extra = {{.name = "--url",
+               .arg = "URL",
+               .lo = 1,
+               .hi = 0,
+               .help = "http://HOST[:PORT]/PATH to fetch (default "
+                       "http://127.0.0.1:8888/)",
+               .text = &url_opt},
+              {.name = "--output",
+               .arg = "FILE",
+               .lo = 1,
+               .hi = 0,
+               .help = "write the body to FILE, a new file, as it came "
+                       "(default: print it, escaped)",
+               .text = &output}},
 };
 
 /* The longest response head (status line and headers) taken; the most
@@ -121,7 +121,7 @@ int main(int argc, char **argv)
     int fd = -1, rc, n, status = 0, lost = 0;
 
     ss_start(&lesson, &opt, argc, argv);
-    url = opt.extra[0].set ? opt.extra[0].text : "http://127.0.0.1:8888/";
+    url = url_opt;
     if (parse_url(url, host, port, &path) == -1 ||
         strlen(path) > sizeof req - 600) {
         fprintf(stderr, "%s: --url: expected http://HOST[:PORT]/PATH, got '",
@@ -239,13 +239,13 @@ int main(int argc, char **argv)
     }
 
     /* "x": a new file only (C11). A file that is there is left alone. */
-    if (opt.extra[1].set && (out = fopen(opt.extra[1].text, "wbx")) == NULL) {
+    if (output != NULL && (out = fopen(output, "wbx")) == NULL) {
         if (errno == EEXIST)
             printf("--output %s: it exists, and is left as it is: give a "
                    "name no file has yet\n",
-                   opt.extra[1].text);
+                   output);
         else
-            perror(opt.extra[1].text);
+            perror(output);
         goto fail;
     }
     if (length == -1)
@@ -268,7 +268,7 @@ int main(int argc, char **argv)
             k = (ssize_t)(length - got);
         }
         if (out != NULL && fwrite(buf, 1, (size_t)k, out) != (size_t)k) {
-            perror(opt.extra[1].text); /* a full disk, say */
+            perror(output); /* a full disk, say */
             lost = 1;
             break;
         }
@@ -298,7 +298,7 @@ int main(int argc, char **argv)
                "(%lld): not part of the body\n",
                extra, extra == 1 ? "" : "s", length);
     if (out != NULL && fclose(out) != 0) {
-        perror(opt.extra[1].text);
+        perror(output);
         lost = 1;
     }
     printf("status %d, body %lld bytes\n", status, got);

@@ -1,24 +1,14 @@
 /*
  * Lesson 16: HTTP, the server
  *
- * HTTP/1 is text over TCP: a request line ("GET /index.html HTTP/1.1"),
- * header lines and an empty line; then the answer: a status line, headers,
- * an empty line and the body, whose size Content-Length gives. This server
- * serves the files under one directory, read-only, to curl or a browser:
- * GET and HEAD, one request per connection, closed after each answer (as
- * HTTP/1.0 does). It reads each request with a size limit and a deadline,
- * and refuses every path that would lead out of the directory.
+ * HTTP/1 is text over TCP: request line, headers, empty line; then status
+ * line, headers, empty line, body. This server answers GET and HEAD with
+ * files under --root (default build/), one request per connection. Each
+ * request has a size limit and a deadline; no path may leave the directory.
  *
  * Build: make 16-http-server  (or: cc lessons/16-http/server.c -o server)
- * Run:   build/16-http-server --root tests/16-http
- *        then open http://127.0.0.1:8888/ in a browser, or in a second
- *        terminal: build/16-http-client (or: curl -v 127.0.0.1:8888)
- *        Without --root it serves build/, where make handout puts
- *        handout.html: http://127.0.0.1:8888/handout.html
- *
- * Every socket call below narrates itself: sockstep.h wraps each one in a
- * macro of the same name that prints it as strace would. Build with
- * -DSOCKSTEP_PLAIN for the same program without the narration.
+ * Run:   build/16-http-server --root tests/16-http, then build/16-http-client
+ *        (or: curl -v 127.0.0.1:8888, or http://127.0.0.1:8888/ in a browser)
  */
 #define _POSIX_C_SOURCE 200809L
 #define _XOPEN_SOURCE   700 /* for realpath(), an X/Open function in glibc */
@@ -38,6 +28,8 @@
 
 #include "../common/sockstep.h"
 
+static const char *dir = "build"; /* --root */
+
 static const struct ss_lesson lesson = {
     .name = "16-http-server",
     .summary = "serve the files of one directory over HTTP: GET and HEAD, "
@@ -52,8 +44,12 @@ static const struct ss_lesson lesson = {
                     "less",
     .count = 0,
     .count_help = "connections to serve, one after another",
-    .extra = {{"--root", "DIR", "the directory to serve (default build)", 1,
-               0}},
+    .extra = {{.name = "--root",
+               .arg = "DIR",
+               .lo = 1,
+               .hi = 0,
+               .help = "the directory to serve (default build)",
+               .text = &dir}},
 };
 
 /* A request's head (request line and headers) may be 8 KiB at most, and
@@ -366,12 +362,10 @@ int main(int argc, char **argv)
     socklen_t len;
     struct timeval wait;
     char root[PATH_MAX];
-    const char *dir;
     int fd, conn, rc, one = 1;
     long served = 0;
 
     ss_start(&lesson, &opt, argc, argv);
-    dir = opt.extra[0].set ? opt.extra[0].text : "build";
     /* The root as an absolute path with no symbolic links in it: every
        file served must have its real path under this one. */
     if (realpath(dir, root) == NULL) {

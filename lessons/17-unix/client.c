@@ -3,17 +3,12 @@
  *
  * The client connects to the server's socket file, asks the kernel who
  * the server is (SO_PEERCRED), and receives with recvmsg() the greeting
- * and the descriptor that came with it (SCM_RIGHTS): one end of a socket
+ * and a descriptor that came with it (SCM_RIGHTS): one end of a socket
  * pair the server made. It reads the server's next line from that socket,
  * which has no name at all.
  *
  * Build: make 17-unix-client  (or: cc lessons/17-unix/client.c -o client)
- * Run:   build/17-unix-server
- *        and in a second terminal: build/17-unix-client
- *
- * Every socket call below narrates itself: sockstep.h wraps each one in a
- * macro of the same name that prints it as strace would. Build with
- * -DSOCKSTEP_PLAIN for the same program without the narration.
+ * Run:   build/17-unix-server, then this client in a second terminal
  */
 #define _POSIX_C_SOURCE 200809L
 #define _GNU_SOURCE     /* struct ucred, for SO_PEERCRED: Linux's own */
@@ -29,6 +24,8 @@
 
 #include "../common/sockstep.h"
 
+static const char *path_opt; /* --path, or NULL */
+
 static const struct ss_lesson lesson = {
     .name = "17-unix-client",
     .summary = "a Unix socket client: who is the server, and what did it "
@@ -37,10 +34,13 @@ static const struct ss_lesson lesson = {
                "  then in a second terminal: build/17-unix-client",
     .options = SS_OPT_TIMEOUT,
     .timeout_help = "seconds each connect() and each recv() may wait",
-    .extra = {{"--path", "PATH",
-               "the server's socket file (default: $TMPDIR "
-               "or /tmp, then sockstep-17-UID/server.sock)",
-               1, 0}},
+    .extra = {{.name = "--path",
+               .arg = "PATH",
+               .lo = 1,
+               .hi = 0,
+               .help = "the server's socket file (default: $TMPDIR "
+                       "or /tmp, then sockstep-17-UID/server.sock)",
+               .text = &path_opt}},
 };
 
 /* Print what arrives on fd until the peer closes. */
@@ -86,9 +86,8 @@ int main(int argc, char **argv)
     ss_start(&lesson, &opt, argc, argv);
     memset(&addr, 0, sizeof addr);
     addr.sun_family = AF_UNIX;
-    if (opt.extra[0].set)
-        rc = snprintf(addr.sun_path, sizeof addr.sun_path, "%s",
-                      opt.extra[0].text);
+    if (path_opt != NULL)
+        rc = snprintf(addr.sun_path, sizeof addr.sun_path, "%s", path_opt);
     else
         rc = snprintf(addr.sun_path, sizeof addr.sun_path,
                       "%s/sockstep-17-%ld/server.sock",

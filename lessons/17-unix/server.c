@@ -1,25 +1,14 @@
 /*
  * Lesson 17: Unix domain sockets, the server
  *
- * An AF_UNIX socket connects processes on one machine. Its address is a
- * file name: bind() makes a socket file, its permissions decide who may
- * connect, and it outlives the server until unlink() removes it. The
- * kernel tells the server who each client is (SO_PEERCRED: pid, uid,
- * gid), and a message can carry open descriptors (SCM_RIGHTS). This
- * server greets each client with its pid and hands it one end of a new
- * socketpair(), over which it then sends one more line. A lock file beside
- * the socket (PATH.lock, held with flock() while the server runs) tells a
- * second server whether the socket file is still in use.
+ * An AF_UNIX socket's address is a file: its permissions decide who may
+ * connect, and it stays until unlink(). The kernel says who each client is
+ * (SO_PEERCRED); the greeting carries one end of a new socketpair()
+ * (SCM_RIGHTS). PATH.lock, held with flock(), keeps out a second server.
  *
  * Build: make 17-unix-server  (or: cc lessons/17-unix/server.c -o server)
- * Run:   build/17-unix-server
- *        and in a second terminal: build/17-unix-client
- *        (any client works too: socat - UNIX-CONNECT:PATH, with the path
- *        the server prints)
- *
- * Every socket call below narrates itself: sockstep.h wraps each one in a
- * macro of the same name that prints it as strace would. Build with
- * -DSOCKSTEP_PLAIN for the same program without the narration.
+ * Run:   build/17-unix-server, then build/17-unix-client in a second terminal
+ *        (or any client: socat - UNIX-CONNECT:PATH, with the path it prints)
  */
 #define _POSIX_C_SOURCE 200809L
 #define _GNU_SOURCE     /* struct ucred, for SO_PEERCRED: Linux's own */
@@ -38,6 +27,9 @@
 
 #include "../common/sockstep.h"
 
+/* --path and --mode: set by ss_start() when given, or NULL. */
+static const char *path_opt, *mode_opt;
+
 static const struct ss_lesson lesson = {
     .name = "17-unix-server",
     .summary = "a Unix socket server: tell who each client is, and pass it "
@@ -49,14 +41,20 @@ static const struct ss_lesson lesson = {
     .timeout_help = "seconds accept() waits for each client",
     .count = 1,
     .count_help = "how many clients to serve",
-    .extra = {{"--path", "PATH",
-               "the socket file (default: $TMPDIR or /tmp, "
-               "then sockstep-17-UID/server.sock)",
-               1, 0},
-              {"--mode", "OCTAL",
-               "the socket file's permissions (default "
-               "600: its owner only)",
-               1, 0}},
+    .extra = {{.name = "--path",
+               .arg = "PATH",
+               .lo = 1,
+               .hi = 0,
+               .help = "the socket file (default: $TMPDIR or /tmp, "
+                       "then sockstep-17-UID/server.sock)",
+               .text = &path_opt},
+              {.name = "--mode",
+               .arg = "OCTAL",
+               .lo = 1,
+               .hi = 0,
+               .help = "the socket file's permissions (default "
+                       "600: its owner only)",
+               .text = &mode_opt}},
 };
 
 /* The default path, in a directory of this user's own. */
@@ -200,11 +198,11 @@ int main(int argc, char **argv)
     int fd, conn, rc, lk, made;
 
     ss_start(&lesson, &opt, argc, argv);
-    if (opt.extra[1].set) {
+    if (mode_opt != NULL) {
         char *end;
-        mode = strtol(opt.extra[1].text, &end, 8);
-        if (*end != '\0' || opt.extra[1].text[0] < '0' ||
-            opt.extra[1].text[0] > '7' || mode > 0777) {
+        mode = strtol(mode_opt, &end, 8);
+        if (*end != '\0' || mode_opt[0] < '0' || mode_opt[0] > '7' ||
+            mode > 0777) {
             fprintf(stderr,
                     "%s: --mode: expected an octal mode such as 600 "
                     "(see --help)\n",
@@ -212,13 +210,13 @@ int main(int argc, char **argv)
             return 2;
         }
     }
-    if (opt.extra[0].set) {
-        if (strlen(opt.extra[0].text) >= sizeof addr.sun_path) {
+    if (path_opt != NULL) {
+        if (strlen(path_opt) >= sizeof addr.sun_path) {
             fprintf(stderr, "%s: --path: at most %zu bytes (sun_path)\n",
                     lesson.name, sizeof addr.sun_path - 1);
             return 2;
         }
-        snprintf(path, sizeof path, "%s", opt.extra[0].text);
+        snprintf(path, sizeof path, "%s", path_opt);
     } else if (default_path(path, sizeof addr.sun_path) == -1) {
         return 1;
     }

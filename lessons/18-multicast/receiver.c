@@ -1,21 +1,14 @@
 /*
  * Lesson 18: multicast and broadcast
  *
- * The receiver. A datagram sent to a multicast group (an address from
- * 224.0.0.0 to 239.255.255.255) reaches every socket that joined the group
- * with IP_ADD_MEMBERSHIP, on the interface it joined on, and whose port
- * matches: one sendto(), any number of receivers. This receiver joins
- * --group on the loopback interface by default, so that nothing it does
- * involves a real network, and also takes broadcasts to its port.
+ * The receiver. A datagram sent to a multicast group (224.0.0.0 to
+ * 239.255.255.255) reaches every socket that joined it (IP_ADD_MEMBERSHIP)
+ * on the interface it joined on, and whose port matches. This one joins
+ * --group on loopback by default, and also takes broadcasts to its port.
  *
  * Build: make 18-multicast-receiver
  *        (or: cc lessons/18-multicast/receiver.c -o receiver)
- * Run:   build/18-multicast-receiver, in two terminals
- *        and in a third terminal: build/18-multicast-sender
- *
- * Every socket call below narrates itself: sockstep.h wraps each one in a
- * macro of the same name that prints it as strace would. Build with
- * -DSOCKSTEP_PLAIN for the same program without the narration.
+ * Run:   this receiver in two terminals, build/18-multicast-sender in a third
  */
 #define _POSIX_C_SOURCE 200809L
 #define _DEFAULT_SOURCE /* struct ip_mreq: not in POSIX */
@@ -31,6 +24,10 @@
 
 #include "../common/sockstep.h"
 
+/* Set by ss_start() when given: --group, --iface, --no-join. */
+static const char *group = "239.255.0.1", *iface = "127.0.0.1";
+static int no_join;
+
 static const struct ss_lesson lesson = {
     .name = "18-multicast-receiver",
     .summary = "join a multicast group on an interface and print the "
@@ -43,12 +40,22 @@ static const struct ss_lesson lesson = {
     .timeout_help = "seconds recvfrom() waits for each datagram",
     .count = 0,
     .count_help = "datagrams to receive, then leave the group",
-    .extra = {{"--group", "ADDR", "the group (default 239.255.0.1)", 1, 0},
-              {"--iface", "ADDR",
-               "join on the interface with this "
-               "address (default 127.0.0.1, lo)",
-               1, 0},
-              {"--no-join", NULL, "do not join the group", 0, 0}},
+    .extra = {{.name = "--group",
+               .arg = "ADDR",
+               .lo = 1,
+               .hi = 0,
+               .help = "the group (default 239.255.0.1)",
+               .text = &group},
+              {.name = "--iface",
+               .arg = "ADDR",
+               .lo = 1,
+               .hi = 0,
+               .help = "join on the interface with this address "
+                       "(default 127.0.0.1, lo)",
+               .text = &iface},
+              {.name = "--no-join",
+               .help = "do not join the group",
+               .flag = &no_join}},
 };
 
 int main(int argc, char **argv)
@@ -59,15 +66,11 @@ int main(int argc, char **argv)
     struct timeval wait;
     socklen_t len;
     char buf[65536];
-    const char *group = "239.255.0.1", *iface = "127.0.0.1";
     ssize_t got;
     long received = 0;
-    int fd, one = 1, join;
+    int fd, one = 1;
 
     ss_start(&lesson, &opt, argc, argv);
-    group = opt.extra[0].set ? opt.extra[0].text : group;
-    iface = opt.extra[1].set ? opt.extra[1].text : iface;
-    join = !opt.extra[2].set;
     memset(&mreq, 0, sizeof mreq);
     /* 224.0.0.0/4: the first four bits of a multicast address are 1110. */
     if (inet_pton(AF_INET, group, &mreq.imr_multiaddr) != 1 ||
@@ -132,13 +135,13 @@ int main(int argc, char **argv)
         perror("getsockname");
         goto fail;
     }
-    if (join && setsockopt(fd, IPPROTO_IP, IP_ADD_MEMBERSHIP, &mreq,
-                           sizeof mreq) == -1) {
+    if (!no_join && setsockopt(fd, IPPROTO_IP, IP_ADD_MEMBERSHIP, &mreq,
+                               sizeof mreq) == -1) {
         perror("setsockopt");
         goto fail;
     }
     printf("receiving on %s\n", ss_addr(&addr).s);
-    if (join)
+    if (!no_join)
         printf("member of %s on the interface with address %s\n", group, iface);
     else
         printf("a member of no group (--no-join)\n");
@@ -164,8 +167,8 @@ int main(int argc, char **argv)
     }
 
     /* close() would leave the group too; said here, it is seen. */
-    if (join && setsockopt(fd, IPPROTO_IP, IP_DROP_MEMBERSHIP, &mreq,
-                           sizeof mreq) == -1)
+    if (!no_join && setsockopt(fd, IPPROTO_IP, IP_DROP_MEMBERSHIP, &mreq,
+                               sizeof mreq) == -1)
         perror("setsockopt");
     heading("received %ld datagram%s", received, received == 1 ? "" : "s");
     if (close(fd) == -1) {

@@ -1,24 +1,14 @@
 /*
  * Lesson 18: multicast and broadcast
  *
- * The sender. One sendto() to a multicast group reaches every member;
- * three options decide where the datagram goes: IP_MULTICAST_IF (out of
- * which interface), IP_MULTICAST_TTL (one more than the number of routers
- * it may cross: 1 keeps it on the local network) and IP_MULTICAST_LOOP
- * (whether members on this machine get a copy). By default it sends out
- * of the loopback interface, which keeps everything on this machine.
- * With --broadcast it sends to the loopback network's broadcast address
- * instead, which needs SO_BROADCAST first.
+ * The sender. One sendto() to a group reaches every member. IP_MULTICAST_IF
+ * picks the interface (loopback by default), IP_MULTICAST_TTL how far it
+ * goes (1: the local network), IP_MULTICAST_LOOP whether this machine gets
+ * a copy. --broadcast sends to 127.255.255.255 instead, after SO_BROADCAST.
  *
  * Build: make 18-multicast-sender
  *        (or: cc lessons/18-multicast/sender.c -o sender)
- * Run:   build/18-multicast-receiver, in two terminals
- *        and in a third terminal: build/18-multicast-sender
- *        then type lines, and Ctrl-D to finish
- *
- * Every socket call below narrates itself: sockstep.h wraps each one in a
- * macro of the same name that prints it as strace would. Build with
- * -DSOCKSTEP_PLAIN for the same program without the narration.
+ * Run:   build/18-multicast-receiver in two terminals, this sender in a third
  */
 #define _POSIX_C_SOURCE 200809L
 
@@ -32,6 +22,12 @@
 
 #include "../common/sockstep.h"
 
+/* Set by ss_start() when given: --group, --iface, --ttl, --no-loop,
+   --broadcast, --show-eacces. */
+static const char *group = "239.255.0.1", *iface_opt = "127.0.0.1";
+static long ttl_opt = 1;
+static int no_loop, broadcast, show_eacces;
+
 static const struct ss_lesson lesson = {
     .name = "18-multicast-sender",
     .summary = "send each line of input as one datagram to a multicast "
@@ -41,18 +37,34 @@ static const struct ss_lesson lesson = {
                "  build/18-multicast-sender --message 'hello, group'",
     .options = SS_OPT_PORT | SS_OPT_CLIENT | SS_OPT_MESSAGE,
     .port = 8888,
-    .extra = {{"--group", "ADDR", "the group (default 239.255.0.1)", 1, 0},
-              {"--iface", "ADDR",
-               "send out of the interface with this "
-               "address (default 127.0.0.1, lo)",
-               1, 0},
-              {"--ttl", "N", "IP_MULTICAST_TTL (default 1)", 0, 255},
-              {"--no-loop", NULL, "IP_MULTICAST_LOOP 0", 0, 0},
-              {"--broadcast", NULL, "send to 127.255.255.255 instead", 0, 0},
-              {"--show-eacces", NULL,
-               "with --broadcast: leave SO_BROADCAST off "
-               "(EACCES)",
-               0, 0}},
+    .extra = {{.name = "--group",
+               .arg = "ADDR",
+               .lo = 1,
+               .hi = 0,
+               .help = "the group (default 239.255.0.1)",
+               .text = &group},
+              {.name = "--iface",
+               .arg = "ADDR",
+               .lo = 1,
+               .hi = 0,
+               .help = "send out of the interface with this address "
+                       "(default 127.0.0.1, lo)",
+               .text = &iface_opt},
+              {.name = "--ttl",
+               .arg = "N",
+               .lo = 0,
+               .hi = 255,
+               .help = "IP_MULTICAST_TTL (default 1)",
+               .num = &ttl_opt},
+              {.name = "--no-loop",
+               .help = "IP_MULTICAST_LOOP 0",
+               .flag = &no_loop},
+              {.name = "--broadcast",
+               .help = "send to 127.255.255.255 instead",
+               .flag = &broadcast},
+              {.name = "--show-eacces",
+               .help = "with --broadcast: leave SO_BROADCAST off (EACCES)",
+               .flag = &show_eacces}},
 };
 
 /* One line of input, or --message: -1 at the end of input. A person
@@ -77,17 +89,13 @@ int main(int argc, char **argv)
     struct sockaddr_in to;
     struct in_addr iface;
     char line[1024];
-    const char *group = "239.255.0.1";
-    unsigned char ttl = 1, loop = 1;
+    unsigned char ttl, loop;
     long n, sent = 0;
     int fd, one = 1, status = 0;
-    int broadcast;
 
     ss_start(&lesson, &opt, argc, argv);
-    group = opt.extra[0].set ? opt.extra[0].text : group;
-    broadcast = opt.extra[4].set;
-    ttl = opt.extra[2].set ? (unsigned char)opt.extra[2].num : ttl;
-    loop = opt.extra[3].set ? 0 : loop;
+    ttl = (unsigned char)ttl_opt;
+    loop = no_loop ? 0 : 1;
     memset(&to, 0, sizeof to);
     to.sin_family = AF_INET;
     to.sin_port = htons(opt.port);
@@ -101,8 +109,7 @@ int main(int argc, char **argv)
                 lesson.name);
         return 2;
     }
-    if (inet_pton(AF_INET, opt.extra[1].set ? opt.extra[1].text : "127.0.0.1",
-                  &iface) != 1) {
+    if (inet_pton(AF_INET, iface_opt, &iface) != 1) {
         fprintf(stderr,
                 "%s: --iface: expected an IPv4 address of this "
                 "machine, such as 127.0.0.1 (see --help)\n",
@@ -115,7 +122,7 @@ int main(int argc, char **argv)
         perror("socket");
         return 1;
     }
-    if (broadcast && !opt.extra[5].set &&
+    if (broadcast && !show_eacces &&
         setsockopt(fd, SOL_SOCKET, SO_BROADCAST, &one, sizeof one) == -1) {
         perror("setsockopt");
         goto fail;
@@ -135,7 +142,7 @@ int main(int argc, char **argv)
 
     while ((n = next_line(&opt, line, sizeof line, sent)) >= 0) {
         heading("datagram %ld: %ld bytes", sent + 1, n);
-        if (broadcast && opt.extra[5].set)
+        if (broadcast && show_eacces)
             expect_error(EACCES);
         if (sendto(fd, line, (size_t)n, 0, (struct sockaddr *)&to, sizeof to) ==
             -1) {

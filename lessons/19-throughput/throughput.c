@@ -3,24 +3,12 @@
  *
  * One program, two sides: --receive listens and reads, --send connects and
  * writes --bytes (1 GiB unless told). Each run prints the rate, the system
- * calls that moved the data and the CPU time they cost, so the price of
- * recv(1024) shows: 1 KiB pieces take 128 times the calls of 128 KiB ones.
- * --sockbuf sets the socket buffers, --exchanges times small request/reply
- * exchanges (Nagle's algorithm meets delayed ACKs; --nodelay), and
- * --sendfile sends a file without copying it through the program.
- * Linux only: this sendfile(), from <sys/sendfile.h>, is Linux's own
- * (FreeBSD and macOS have a sendfile() with other arguments).
+ * calls that moved the data and their CPU time: --buffer 1K takes 128 times
+ * the calls of the default 128K. Linux only, for sendfile() (--sendfile).
  *
  * Build: make 19-throughput  (or: cc lessons/19-throughput/throughput.c)
  * Run:   build/19-throughput --receive
  *        and in a second terminal: build/19-throughput --send
- *
- * Every socket call below narrates itself: sockstep.h wraps each one in a
- * macro of the same name that prints it as strace would. Build with
- * -DSOCKSTEP_PLAIN for the same program without the narration. The calls
- * that move the data are made with narration_off() (from the header), so
- * that a timed run measures the socket and not the terminal; each phase
- * says how many calls it made.
  */
 #define _POSIX_C_SOURCE 200809L
 
@@ -45,11 +33,10 @@
 #define REQUEST 100 /* an exchange: a 100-byte request, written in two */
 #define HEAD    10  /* parts (10 bytes, then 90), and a 100-byte reply */
 
-/* The lesson's own options, in the order of .extra below. */
-/* clang-format off */
-enum { SEND, RECEIVE, BYTES, BUFFER, SOCKBUF, NODELAY, EXCHANGES, SENDFILE,
-       VERIFY };
-/* clang-format on */
+/* The lesson's own options, set by ss_start() when given. */
+static int send_opt, receive_opt, nodelay_opt, verify_opt;
+static long exchanges_opt;
+static const char *bytes_opt, *buffer_opt, *sockbuf_opt, *sendfile_opt;
 
 static const struct ss_lesson lesson = {
     .name = "19-throughput",
@@ -66,24 +53,49 @@ static const struct ss_lesson lesson = {
                     "progress",
     .count = 1,
     .count_help = "transfers to receive, one after another",
-    .extra = {{"--send", NULL, "send: connect to --host and --port", 1, 0},
-              {"--receive", NULL, "receive: listen on --host and --port", 1, 0},
-              {"--bytes", "N",
-               "bytes to send; K, M, G multiply by 1024 (default 1G)", 1, 0},
-              {"--buffer", "N",
-               "bytes per send() or recv(), 1K to 1M (default 128K)", 1, 0},
-              {"--sockbuf", "N",
-               "set SO_SNDBUF (--send) or SO_RCVBUF (--receive)", 1, 0},
-              {"--nodelay", NULL, "set TCP_NODELAY: no Nagle's algorithm", 1,
-               0},
-              {"--exchanges", "N",
-               "N request/reply exchanges of 100 bytes, not a stream\n"
-               "                 (give it to both sides)",
-               1, 1000000},
-              {"--sendfile", "PATH", "send the file PATH with sendfile()", 1,
-               0},
-              {"--verify", NULL,
-               "print an FNV-1a hash of the bytes (costs CPU time)", 1, 0}},
+    .extra = {{.name = "--send",
+               .help = "send: connect to --host and --port",
+               .flag = &send_opt},
+              {.name = "--receive",
+               .help = "receive: listen on --host and --port",
+               .flag = &receive_opt},
+              {.name = "--bytes",
+               .arg = "N",
+               .lo = 1,
+               .hi = 0,
+               .help = "bytes to send; K, M, G multiply by 1024 (default 1G)",
+               .text = &bytes_opt},
+              {.name = "--buffer",
+               .arg = "N",
+               .lo = 1,
+               .hi = 0,
+               .help = "bytes per send() or recv(), 1K to 1M (default 128K)",
+               .text = &buffer_opt},
+              {.name = "--sockbuf",
+               .arg = "N",
+               .lo = 1,
+               .hi = 0,
+               .help = "set SO_SNDBUF (--send) or SO_RCVBUF (--receive)",
+               .text = &sockbuf_opt},
+              {.name = "--nodelay",
+               .help = "set TCP_NODELAY: no Nagle's algorithm",
+               .flag = &nodelay_opt},
+              {.name = "--exchanges",
+               .arg = "N",
+               .lo = 1,
+               .hi = 1000000,
+               .help = "N request/reply exchanges of 100 bytes, not a "
+                       "stream\n                 (give it to both sides)",
+               .num = &exchanges_opt},
+              {.name = "--sendfile",
+               .arg = "PATH",
+               .lo = 1,
+               .hi = 0,
+               .help = "send the file PATH with sendfile()",
+               .text = &sendfile_opt},
+              {.name = "--verify",
+               .help = "print an FNV-1a hash of the bytes (costs CPU time)",
+               .flag = &verify_opt}},
 };
 
 /* What the options asked for. */
@@ -105,15 +117,14 @@ struct phase {
 };
 
 /* "64K", "1M", "1G" or a number of bytes, from lo to hi; or exit 2. */
-static long long size_arg(const struct ss_options *o, int k, long long dflt,
+static long long size_arg(const char *name, const char *t, long long dflt,
                           long long lo, long long hi, const char *range)
 {
-    const char *t = o->extra[k].text;
     char *end;
     long long v = -1;
     int shift = 0;
 
-    if (!o->extra[k].set)
+    if (t == NULL)
         return dflt;
     errno = 0;
     if (t[0] >= '0' && t[0] <= '9')
@@ -126,7 +137,7 @@ static long long size_arg(const struct ss_options *o, int k, long long dflt,
     if (errno != 0 || v < 0 || v << shift < lo || v << shift > hi) {
         char wants[80];
         snprintf(wants, sizeof wants, "a size from %s", range);
-        ss_bad(&lesson, lesson.extra[k].name, wants, t);
+        ss_bad(&lesson, name, wants, t);
     }
     return v << shift;
 }
@@ -584,15 +595,18 @@ int main(int argc, char **argv)
     int status;
 
     ss_start(&lesson, &opt, argc, argv);
-    if (opt.extra[SEND].set == opt.extra[RECEIVE].set)
+    if (send_opt == receive_opt)
         ss_bad(&lesson, "--send", "one of --send and --receive", NULL);
-    r.bytes = size_arg(&opt, BYTES, 1LL << 30, 1, 1LL << 40, "1 to 1024G");
-    r.size = size_arg(&opt, BUFFER, 128 << 10, 1 << 10, 1 << 20, "1K to 1M");
-    r.sockbuf = (int)size_arg(&opt, SOCKBUF, 0, 1 << 10, 1 << 30, "1K to 1G");
-    r.nodelay = opt.extra[NODELAY].set;
-    r.exchanges = (int)opt.extra[EXCHANGES].num;
-    r.path = opt.extra[SENDFILE].text;
-    r.verify = opt.extra[VERIFY].set;
+    r.bytes =
+        size_arg("--bytes", bytes_opt, 1LL << 30, 1, 1LL << 40, "1 to 1024G");
+    r.size = size_arg("--buffer", buffer_opt, 128 << 10, 1 << 10, 1 << 20,
+                      "1K to 1M");
+    r.sockbuf = (int)size_arg("--sockbuf", sockbuf_opt, 0, 1 << 10, 1 << 30,
+                              "1K to 1G");
+    r.nodelay = nodelay_opt;
+    r.exchanges = (int)exchanges_opt;
+    r.path = sendfile_opt;
+    r.verify = verify_opt;
     r.timeout = opt.timeout;
     r.buf = malloc((size_t)r.size);
     if (r.buf == NULL) {
@@ -600,7 +614,7 @@ int main(int argc, char **argv)
         return 1;
     }
     fill(r.buf, (size_t)r.size);
-    status = opt.extra[SEND].set ? sender(&opt, &r) : receiver(&opt, &r);
+    status = send_opt ? sender(&opt, &r) : receiver(&opt, &r);
     free(r.buf);
     return status;
 }

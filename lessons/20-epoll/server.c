@@ -1,26 +1,14 @@
 /*
  * Lesson 20: epoll, ten thousand clients in one process
  *
- * poll() (lesson 13) hands the kernel the whole list of descriptors on
- * every call; an epoll instance keeps the list in the kernel, and
- * epoll_wait() returns only the ones that are ready. This echo server makes
- * every socket non-blocking and serves them all from one epoll_wait() loop,
- * level-triggered (the default) or, with --edge, edge-triggered, where
- * each event must be drained: read until EAGAIN. --edge --no-drain reads
- * once per event and shows what goes wrong. The server raises its limit
- * on open descriptors to the hard limit, to hold 10,000 clients.
- * Linux only: epoll is Linux's own.
+ * poll() (lesson 13) passes every descriptor on each call; epoll keeps the
+ * list in the kernel, and epoll_wait() returns only the ready ones. This
+ * echo server's sockets are non-blocking. With --edge (edge-triggered) each
+ * event must be drained: read until EAGAIN; --no-drain shows why. Linux only.
  *
  * Build: make 20-epoll-server   (or: cc lessons/20-epoll/server.c)
- * Run:   build/20-epoll-server
- *        and in two more terminals: build/06-send-recv-client
- *        (any client works too: nc -N 127.0.0.1 8888)
- *
- * Every socket call below narrates itself: sockstep.h wraps each one in a
- * macro of the same name that prints it as strace would. Build with
- * -DSOCKSTEP_PLAIN for the same program without the narration. After the
- * first --quiet-after events the narration stops (one line per call for
- * 10,000 clients would scroll past unread) and one line a second sums up.
+ * Run:   build/20-epoll-server, then build/06-send-recv-client in two more
+ *        terminals (or any client: nc -N 127.0.0.1 8888)
  */
 #define _POSIX_C_SOURCE 200809L
 
@@ -40,7 +28,9 @@
 
 #define MAX_EVENTS 256 /* events one epoll_wait() may return */
 
-enum { EDGE, NO_DRAIN, QUIET_AFTER };
+/* The lesson's own options, set by ss_start() when given. */
+static int edge_opt, no_drain_opt;
+static long quiet_after_opt = 30;
 
 static const struct ss_lesson lesson = {
     .name = "20-epoll-server",
@@ -54,14 +44,20 @@ static const struct ss_lesson lesson = {
     .timeout_help = "seconds epoll_wait() waits for anything to happen",
     .count = 0,
     .count_help = "clients to serve; the server ends when they have gone",
-    .extra = {{"--edge", NULL,
-               "edge-triggered (EPOLLET): read until EAGAIN each time", 1, 0},
-              {"--no-drain", NULL,
-               "with --edge: read once per event (and see the stall)", 1, 0},
-              {"--quiet-after", "N",
-               "narrate the calls of the first N events and clients\n"
-               "                 (default 30), then print a line a second",
-               0, 1000000}},
+    .extra = {{.name = "--edge",
+               .help = "edge-triggered (EPOLLET): read until EAGAIN each time",
+               .flag = &edge_opt},
+              {.name = "--no-drain",
+               .help = "with --edge: read once per event (and see the stall)",
+               .flag = &no_drain_opt},
+              {.name = "--quiet-after",
+               .arg = "N",
+               .lo = 0,
+               .hi = 1000000,
+               .help = "narrate the calls of the first N events and "
+                       "clients\n                 (default 30), then print a "
+                       "line a second",
+               .num = &quiet_after_opt}},
 };
 
 /* One client: its socket and what is still to be sent back to it. */
@@ -227,14 +223,13 @@ int main(int argc, char **argv)
     int n, one = 1, flags, status = 0;
 
     ss_start(&lesson, &opt, argc, argv);
-    if (opt.extra[NO_DRAIN].set && !opt.extra[EDGE].set)
+    if (no_drain_opt && !edge_opt)
         ss_bad(&lesson, "--no-drain", "--edge with it", NULL);
     memset(&s, 0, sizeof s);
     s.ep = -1;
-    s.edge = opt.extra[EDGE].set;
-    s.drain = s.edge && !opt.extra[NO_DRAIN].set;
-    s.quiet_after =
-        opt.extra[QUIET_AFTER].set ? opt.extra[QUIET_AFTER].num : 30;
+    s.edge = edge_opt;
+    s.drain = s.edge && !no_drain_opt;
+    s.quiet_after = quiet_after_opt;
 
     /* One descriptor per client: raise the soft limit to the hard one,
        which a process may do by itself. */
