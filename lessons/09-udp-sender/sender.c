@@ -92,7 +92,7 @@ int main(int argc, char **argv)
         if (opt.message == NULL)
             size = read_line(line, sizeof line);
         else if (sent_ok == 0) /* --message is at most MAX_DATAGRAM */
-            size = (long)strlen(strcpy(line, opt.message));
+            size = (long)snprintf(line, sizeof line, "%s", opt.message);
         else
             size = END;
         if (size == END)

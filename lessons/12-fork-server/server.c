@@ -58,7 +58,7 @@ static void on_sigchld(int sig)
 
     (void)sig;
     while (waitpid(-1, NULL, WNOHANG) > 0)
-        continue;
+        ; /* one more child collected */
     errno = saved;
 }
 
@@ -233,7 +233,7 @@ int main(int argc, char **argv)
     }
     /* Wait for the children still serving, until none is left (ECHILD). */
     while (waitpid(-1, NULL, 0) != -1 || errno == EINTR)
-        continue;
+        ; /* one more child collected */
     return 0;
 
 fail:

@@ -1138,15 +1138,15 @@ static inline int ss_setsockopt(int fd, int level, int name, const void *v,
     } else if (rc == 0 && level == IPPROTO_IP &&
                (name == IP_ADD_MEMBERSHIP || name == IP_DROP_MEMBERSHIP) &&
                len >= 2 * sizeof(struct in_addr)) {
-        struct in_addr group;
-        memcpy(&group, v, sizeof group);
+        struct in_addr joined;
+        memcpy(&joined, v, sizeof joined);
         if (name == IP_ADD_MEMBERSHIP)
             ss_tell(SS_K_MCAST_JOIN, "the socket joined the group on the "
                     "interface with that address: the kernel takes in "
                     "datagrams sent to the group there and, on a network, "
                     "tells its routers so (IGMP). The membership lasts "
                     "until IP_DROP_MEMBERSHIP or close()");
-        ss_kernel_igmp(group);
+        ss_kernel_igmp(joined);
     } else if (rc == 0 && level == IPPROTO_IP && name == IP_MULTICAST_TTL) {
         ss_tell(SS_K_MCAST_TTL, "IP_MULTICAST_TTL: the TTL of the "
                 "datagrams this socket sends to a group. Each router that "
@@ -1495,10 +1495,11 @@ static inline pid_t ss_fork(void)
     stepped = pid == 0 && ss_nar.step;
     if (stepped)
         ss_nar.step = 0;
-    if (pid == 0) /* from here on, each line the child prints says so */
+    if (pid == 0) {
+        /* from here on, each line the child prints says so */
         snprintf(ss_tag, sizeof ss_tag, "[child %ld] ", (long)getpid());
-    if (pid == 0) /* the parent tells its own handlers' calls */
-        ss_nlate = ss_late_lost = 0;
+        ss_nlate = ss_late_lost = 0; /* the parent tells its handlers' */
+    }
     ss_post(&c, (long)pid, err);
     if (pid == 0) {
         char line[120];
