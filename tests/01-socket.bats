@@ -3,20 +3,6 @@
 
 load test_helper
 
-@test "01-socket: builds alone with one plain cc command, narrated and plain" {
-    local cc flags=(-std=c11 -Wall -Wextra -Werror -pedantic)
-    for cc in gcc clang; do
-        run "$cc" "${flags[@]}" "$ROOT/lessons/01-socket/socket.c" \
-            -o "$BATS_TEST_TMPDIR/socket"
-        assert_success
-        assert_output ""
-        run "$cc" "${flags[@]}" -DSOCKSTEP_PLAIN \
-            "$ROOT/lessons/01-socket/socket.c" -o "$BATS_TEST_TMPDIR/plain"
-        assert_success
-        assert_output ""
-    done
-}
-
 @test "01-socket: a TCP and a UDP socket, what the kernel says they are, both closed" {
     run_lesson "$BIN/01-socket"
     assert_success

@@ -47,20 +47,6 @@ time.sleep(30)
     wait_ready "$BATS_TEST_TMPDIR/holder"
 }
 
-@test "02-bind: builds alone with one plain cc command, narrated and plain" {
-    local cc flags=(-std=c11 -Wall -Wextra -Werror -pedantic)
-    for cc in gcc clang; do
-        run "$cc" "${flags[@]}" "$ROOT/lessons/02-bind/bind.c" \
-            -o "$BATS_TEST_TMPDIR/bind"
-        assert_success
-        assert_output ""
-        run "$cc" "${flags[@]}" -DSOCKSTEP_PLAIN \
-            "$ROOT/lessons/02-bind/bind.c" -o "$BATS_TEST_TMPDIR/plain"
-        assert_success
-        assert_output ""
-    done
-}
-
 @test "02-bind: --port 0: the kernel chooses, getsockname tells, the port's bytes come back high byte first" {
     run_lesson "$BIN/02-bind" --port 0
     assert_success

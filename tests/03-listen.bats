@@ -22,20 +22,6 @@ flatten() {
     output=$(tr -s ' \n' ' ' <<<"$output")
 }
 
-@test "03-listen: builds alone with one plain cc command, narrated and plain" {
-    local cc flags=(-std=c11 -Wall -Wextra -Werror -pedantic)
-    for cc in gcc clang; do
-        run "$cc" "${flags[@]}" "$ROOT/lessons/03-listen/listen.c" \
-            -o "$BATS_TEST_TMPDIR/listen"
-        assert_success
-        assert_output ""
-        run "$cc" "${flags[@]}" -DSOCKSTEP_PLAIN \
-            "$ROOT/lessons/03-listen/listen.c" -o "$BATS_TEST_TMPDIR/plain"
-        assert_success
-        assert_output ""
-    done
-}
-
 @test "03-listen: clients connect without accept(); the lesson reports them waiting, then they are reset" {
     local out="$BATS_TEST_TMPDIR/server" server c1 c2 p1 p2
     start_server "$out" 03-listen --count 2 --timeout 20

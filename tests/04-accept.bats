@@ -3,20 +3,6 @@
 
 load test_helper
 
-@test "04-accept: builds alone with one plain cc command, narrated and plain" {
-    local cc flags=(-std=c11 -Wall -Wextra -Werror -pedantic)
-    for cc in gcc clang; do
-        run "$cc" "${flags[@]}" "$ROOT/lessons/04-accept/accept.c" \
-            -o "$BATS_TEST_TMPDIR/accept"
-        assert_success
-        assert_output ""
-        run "$cc" "${flags[@]}" -DSOCKSTEP_PLAIN \
-            "$ROOT/lessons/04-accept/accept.c" -o "$BATS_TEST_TMPDIR/plain"
-        assert_success
-        assert_output ""
-    done
-}
-
 @test "04-accept: serves 05-connect on a kernel-chosen port" {
     start_server "$BATS_TEST_TMPDIR/server" 04-accept --count 1
     run_lesson "$BIN/05-connect" --port "$PORT"

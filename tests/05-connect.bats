@@ -63,24 +63,6 @@ now_ms() {
     echo $(($(date +%s%N) / 1000000))
 }
 
-@test "05-connect: builds alone with one plain cc command, narrated and plain" {
-    local cc flags=(-std=c11 -Wall -Wextra -Werror -pedantic)
-    for cc in gcc clang; do
-        run "$cc" "${flags[@]}" "$ROOT/lessons/05-connect/connect.c" \
-            -o "$BATS_TEST_TMPDIR/connect"
-        assert_success
-        assert_output ""
-        run "$cc" "${flags[@]}" -DSOCKSTEP_PLAIN \
-            "$ROOT/lessons/05-connect/connect.c" -o "$BATS_TEST_TMPDIR/plain"
-        assert_success
-        assert_output ""
-        run "$cc" "${flags[@]}" -O2 "$ROOT/lessons/05-connect/connect.c" \
-            -o "$BATS_TEST_TMPDIR/o2"
-        assert_success
-        assert_output ""
-    done
-}
-
 @test "05-connect: connects to 04-accept; its ephemeral port is the one the server saw" {
     start_server "$BATS_TEST_TMPDIR/server" 04-accept --count 1
     run_lesson timeout 10 "$BIN/05-connect" --port "$PORT"

@@ -93,22 +93,6 @@ echoed() {
     sed -n 's/^echo: //p' <<<"$output" | sed 's/\\n$//'
 }
 
-@test "06-send-recv: server and client build alone with plain cc, narrated and plain" {
-    local cc f flags=(-std=c11 -Wall -Wextra -Werror -pedantic)
-    for cc in gcc clang; do
-        for f in server client; do
-            run "$cc" "${flags[@]}" "$ROOT/lessons/06-send-recv/$f.c" \
-                -o "$BATS_TEST_TMPDIR/$f"
-            assert_success
-            assert_output ""
-            run "$cc" "${flags[@]}" -DSOCKSTEP_PLAIN -O2 \
-                "$ROOT/lessons/06-send-recv/$f.c" -o "$BATS_TEST_TMPDIR/$f"
-            assert_success
-            assert_output ""
-        done
-    done
-}
-
 @test "06-send-recv: the pair echoes lines back in order, byte for byte" {
     printf '%s\n' one 'two  words' 'x' $'tab\there' 'quote " and \ back' \
         $'caf\xc3\xa9 na\xc3\xafve' 'last' >"$BATS_TEST_TMPDIR/in"

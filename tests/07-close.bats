@@ -40,20 +40,6 @@ has() {
     done
 }
 
-@test "07-close: builds alone with one plain cc command, narrated and plain" {
-    local cc flags=(-std=c11 -Wall -Wextra -Werror -pedantic -O2)
-    for cc in gcc clang; do
-        run "$cc" "${flags[@]}" "$ROOT/lessons/07-close/close.c" \
-            -o "$BATS_TEST_TMPDIR/close"
-        assert_success
-        assert_output ""
-        run "$cc" "${flags[@]}" -DSOCKSTEP_PLAIN \
-            "$ROOT/lessons/07-close/close.c" -o "$BATS_TEST_TMPDIR/plain"
-        assert_success
-        assert_output ""
-    done
-}
-
 @test "07-close: half-close: recv() = 0 on the server, data still flows to the client" {
     run_lesson timeout 20 "$BIN/07-close" --port 0 --timeout 5
     assert_success

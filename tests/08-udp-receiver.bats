@@ -40,21 +40,6 @@ sent_from() {
     sed -nE 's/^sent [0-9]+ datagrams? from 0\.0\.0\.0:([0-9]+)$/\1/p' <<<"$1"
 }
 
-@test "08-udp-receiver: builds alone with one plain cc command, narrated and plain" {
-    local cc flags=(-std=c11 -Wall -Wextra -Werror -pedantic)
-    for cc in gcc clang; do
-        run "$cc" "${flags[@]}" "$ROOT/lessons/08-udp-receiver/receiver.c" \
-            -o "$BATS_TEST_TMPDIR/receiver"
-        assert_success
-        assert_output ""
-        run "$cc" "${flags[@]}" -DSOCKSTEP_PLAIN \
-            "$ROOT/lessons/08-udp-receiver/receiver.c" \
-            -o "$BATS_TEST_TMPDIR/plain"
-        assert_success
-        assert_output ""
-    done
-}
-
 @test "08-udp-receiver: three lines from 09-udp-sender arrive as three datagrams, with the sender's real port" {
     start_server "$BATS_TEST_TMPDIR/recv" 08-udp-receiver --count 3 \
         --timeout 5

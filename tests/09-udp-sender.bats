@@ -55,20 +55,6 @@ sent_from() {
     sed -nE 's/^sent [0-9]+ datagrams? from 0\.0\.0\.0:([0-9]+)$/\1/p' <<<"$1"
 }
 
-@test "09-udp-sender: builds alone with one plain cc command, narrated and plain" {
-    local cc flags=(-std=c11 -Wall -Wextra -Werror -pedantic)
-    for cc in gcc clang; do
-        run "$cc" "${flags[@]}" "$ROOT/lessons/09-udp-sender/sender.c" \
-            -o "$BATS_TEST_TMPDIR/sender"
-        assert_success
-        assert_output ""
-        run "$cc" "${flags[@]}" -DSOCKSTEP_PLAIN \
-            "$ROOT/lessons/09-udp-sender/sender.c" -o "$BATS_TEST_TMPDIR/plain"
-        assert_success
-        assert_output ""
-    done
-}
-
 @test "09-udp-sender: each line is one datagram without its newline; a python3 receiver sees the port getsockname names" {
     start_py_receiver "$BATS_TEST_TMPDIR/recv" 3
     printf 'one\n\ntwo three\n' >"$BATS_TEST_TMPDIR/lines"

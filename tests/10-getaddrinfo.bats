@@ -95,26 +95,6 @@ SH
         timeout 25 unshare -rnm bash "$t/world.sh"
 }
 
-@test "10-getaddrinfo: builds alone with one plain cc command, narrated and plain" {
-    local cc flags=(-std=c11 -Wall -Wextra -Werror -pedantic)
-    local src="$ROOT/lessons/10-getaddrinfo/getaddrinfo.c"
-    for cc in gcc clang; do
-        run "$cc" "${flags[@]}" "$src" -o "$BATS_TEST_TMPDIR/a"
-        assert_success
-        assert_output ""
-        run "$cc" "${flags[@]}" -DSOCKSTEP_PLAIN "$src" -o "$BATS_TEST_TMPDIR/p"
-        assert_success
-        assert_output ""
-        run "$cc" "${flags[@]}" -O2 "$src" -o "$BATS_TEST_TMPDIR/o"
-        assert_success
-        assert_output ""
-        run "$cc" "${flags[@]}" -O2 -DSOCKSTEP_PLAIN "$src" \
-            -o "$BATS_TEST_TMPDIR/op"
-        assert_success
-        assert_output ""
-    done
-}
-
 @test "10-getaddrinfo: an IPv4 literal gives one entry; connects to 04-accept and prints the greeting" {
     start_server "$BATS_TEST_TMPDIR/server" 04-accept --count 1
     run_lesson "$BIN/10-getaddrinfo" --host 127.0.0.1 --port "$PORT"

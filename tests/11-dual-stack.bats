@@ -123,26 +123,6 @@ SH
         timeout 25 unshare -rnm bash "$t/world.sh"
 }
 
-@test "11-dual-stack: builds alone with one plain cc command, narrated and plain" {
-    local cc flags=(-std=c11 -Wall -Wextra -Werror -pedantic)
-    local src="$ROOT/lessons/11-dual-stack/server.c"
-    for cc in gcc clang; do
-        run "$cc" "${flags[@]}" "$src" -o "$BATS_TEST_TMPDIR/a"
-        assert_success
-        assert_output ""
-        run "$cc" "${flags[@]}" -DSOCKSTEP_PLAIN "$src" -o "$BATS_TEST_TMPDIR/p"
-        assert_success
-        assert_output ""
-        run "$cc" "${flags[@]}" -O2 "$src" -o "$BATS_TEST_TMPDIR/o"
-        assert_success
-        assert_output ""
-        run "$cc" "${flags[@]}" -O2 -DSOCKSTEP_PLAIN "$src" \
-            -o "$BATS_TEST_TMPDIR/op"
-        assert_success
-        assert_output ""
-    done
-}
-
 @test "11-dual-stack: listens on [::1] by default and greets a Python IPv6 client with its real port" {
     start6 "$BATS_TEST_TMPDIR/server" --count 1 --timeout 10
     run grep -m 1 '^listening on ' "$BATS_TEST_TMPDIR/server"

@@ -174,20 +174,6 @@ no_reset_said() {
     fi
 }
 
-@test "12-fork-server: builds alone with one plain cc command, narrated and plain" {
-    local cc flags=(-std=c11 -Wall -Wextra -Werror -pedantic)
-    for cc in gcc clang; do
-        run "$cc" "${flags[@]}" "$ROOT/lessons/12-fork-server/server.c" \
-            -o "$BATS_TEST_TMPDIR/server"
-        assert_success
-        assert_output ""
-        run "$cc" "${flags[@]}" -DSOCKSTEP_PLAIN \
-            "$ROOT/lessons/12-fork-server/server.c" -o "$BATS_TEST_TMPDIR/plain"
-        assert_success
-        assert_output ""
-    done
-}
-
 @test "12-fork-server: 20 clients holding 1 s each are served at once, and no zombie is left" {
     twenty "$BATS_TEST_TMPDIR/server" "$BIN/12-fork-server"
 }

@@ -187,20 +187,6 @@ said() {
     grep -qxF -- "$1" <<<"$GOT" || fail "the clients did not print '$1': $GOT"
 }
 
-@test "13-poll-chat: builds alone with one plain cc command, narrated and plain" {
-    local cc flags=(-std=c11 -Wall -Wextra -Werror -pedantic)
-    for cc in gcc clang; do
-        run "$cc" "${flags[@]}" "$ROOT/lessons/13-poll-chat/chat.c" \
-            -o "$BATS_TEST_TMPDIR/chat"
-        assert_success
-        assert_output ""
-        run "$cc" "${flags[@]}" -DSOCKSTEP_PLAIN \
-            "$ROOT/lessons/13-poll-chat/chat.c" -o "$BATS_TEST_TMPDIR/plain"
-        assert_success
-        assert_output ""
-    done
-}
-
 # fifty OUT CMD...: 50 clients at once, 5 lines each, against server CMD.
 fifty() {
     local out="$1"

@@ -51,26 +51,6 @@ now_ms() {
     echo $(($(date +%s%N) / 1000000))
 }
 
-@test "14-nonblocking: builds alone with one plain cc command, narrated and plain" {
-    local cc flags=(-std=c11 -Wall -Wextra -Werror -pedantic)
-    local src="$ROOT/lessons/14-nonblocking/connect.c"
-    for cc in gcc clang; do
-        run "$cc" "${flags[@]}" "$src" -o "$BATS_TEST_TMPDIR/a"
-        assert_success
-        assert_output ""
-        run "$cc" "${flags[@]}" -DSOCKSTEP_PLAIN "$src" -o "$BATS_TEST_TMPDIR/p"
-        assert_success
-        assert_output ""
-        run "$cc" "${flags[@]}" -O2 "$src" -o "$BATS_TEST_TMPDIR/o"
-        assert_success
-        assert_output ""
-        run "$cc" "${flags[@]}" -O2 -DSOCKSTEP_PLAIN "$src" \
-            -o "$BATS_TEST_TMPDIR/op"
-        assert_success
-        assert_output ""
-    done
-}
-
 @test "14-nonblocking: connect() says EINPROGRESS, poll() waits for POLLOUT, SO_ERROR is 0; 04-accept greets it" {
     start_server "$BATS_TEST_TMPDIR/server" 04-accept --count 1
     run_lesson "$BIN/14-nonblocking-connect" --host 127.0.0.1 --port "$PORT"

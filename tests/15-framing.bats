@@ -93,28 +93,6 @@ peer() {
     "$PYTHON" -c "$PY_PEER" "$@"
 }
 
-@test "15-framing: builds alone with one plain cc command, narrated and plain" {
-    # All eight builds at once (gcc and clang, narrated and plain -O2, both
-    # files), then each checked: it succeeded and printed nothing.
-    local cc src plain pids=() logs=() i
-    for src in server client; do
-        for cc in gcc clang; do
-            for plain in "" -DSOCKSTEP_PLAIN; do
-                local log="$BATS_TEST_TMPDIR/$src-$cc$plain.log"
-                "$cc" -std=c11 -Wall -Wextra -Werror -pedantic ${plain:+-O2} \
-                    $plain "$ROOT/lessons/15-framing/$src.c" \
-                    -o "$BATS_TEST_TMPDIR/$src-$cc$plain" >"$log" 2>&1 3>&- 4>&- &
-                pids+=($!)
-                logs+=("$log")
-            done
-        done
-    done
-    for i in "${!pids[@]}"; do
-        wait "${pids[$i]}" || { cat "${logs[$i]}" >&2; return 1; }
-        [ ! -s "${logs[$i]}" ] || { cat "${logs[$i]}" >&2; return 1; }
-    done
-}
-
 @test "15-framing: the client's lines come back whole, the empty one too" {
     start_server "$BATS_TEST_TMPDIR/server" 15-framing-server --count 1
     client "hello\n\nsocket world\n" --port "$PORT"

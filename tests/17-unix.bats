@@ -47,28 +47,6 @@ unix_server() {
     return 1
 }
 
-@test "17-unix: builds alone with one plain cc command, narrated and plain" {
-    # All eight builds at once (gcc and clang, narrated and plain -O2, both
-    # files), then each checked: it succeeded and printed nothing.
-    local cc src plain pids=() logs=() i
-    for src in server client; do
-        for cc in gcc clang; do
-            for plain in "" -DSOCKSTEP_PLAIN; do
-                local log="$BATS_TEST_TMPDIR/$src-$cc$plain.log"
-                "$cc" -std=c11 -Wall -Wextra -Werror -pedantic ${plain:+-O2} \
-                    $plain "$ROOT/lessons/17-unix/$src.c" \
-                    -o "$BATS_TEST_TMPDIR/$src-$cc$plain" >"$log" 2>&1 3>&- 4>&- &
-                pids+=($!)
-                logs+=("$log")
-            done
-        done
-    done
-    for i in "${!pids[@]}"; do
-        wait "${pids[$i]}" || { cat "${logs[$i]}" >&2; return 1; }
-        [ ! -s "${logs[$i]}" ] || { cat "${logs[$i]}" >&2; return 1; }
-    done
-}
-
 @test "17-unix: server and client: each learns the other's real pid; a socket comes with the greeting" {
     unix_server "$BATS_TEST_TMPDIR/server" --path "$SOCK" --timeout 10
     local spid="$BG_PID"

@@ -62,28 +62,6 @@ in_netns() {
 $1"
 }
 
-@test "18-multicast: builds alone with one plain cc command, narrated and plain" {
-    # All eight builds at once (gcc and clang, narrated and plain -O2, both
-    # files), then each checked: it succeeded and printed nothing.
-    local cc src plain pids=() logs=() i
-    for src in sender receiver; do
-        for cc in gcc clang; do
-            for plain in "" -DSOCKSTEP_PLAIN; do
-                local log="$BATS_TEST_TMPDIR/$src-$cc$plain.log"
-                "$cc" -std=c11 -Wall -Wextra -Werror -pedantic ${plain:+-O2} \
-                    $plain "$ROOT/lessons/18-multicast/$src.c" \
-                    -o "$BATS_TEST_TMPDIR/$src-$cc$plain" >"$log" 2>&1 3>&- 4>&- &
-                pids+=($!)
-                logs+=("$log")
-            done
-        done
-    done
-    for i in "${!pids[@]}"; do
-        wait "${pids[$i]}" || { cat "${logs[$i]}" >&2; return 1; }
-        [ ! -s "${logs[$i]}" ] || { cat "${logs[$i]}" >&2; return 1; }
-    done
-}
-
 @test "18-multicast: two receivers in the group both get each datagram; one not in it gets none" {
     in_netns '
         "$B/18-multicast-receiver" --port 0 --count 3 --timeout 5 >"$T/r1" 2>&1 &

@@ -7,8 +7,6 @@
 # shellcheck disable=SC2153
 load test_helper
 
-SRC="$ROOT/lessons/19-throughput/throughput.c"
-
 # fnv FILE: the FNV-1a 64-bit hash of FILE, as the lesson prints it.
 fnv() {
     "$PYTHON" -c '
@@ -35,21 +33,6 @@ untraceable_leaks() {
 # hash_in OUTFILE: the fnv1a64 line's value in a transcript.
 hash_in() {
     sed -n 's/^  fnv1a64 \([0-9a-f]\{16\}\)$/\1/p' "$1"
-}
-
-@test "19-throughput: builds alone with one plain cc command, narrated and plain" {
-    local cc flags=(-std=c11 -Wall -Wextra -Werror -pedantic) o
-    for cc in gcc clang; do
-        for o in -O0 -O2; do
-            run "$cc" "${flags[@]}" "$o" "$SRC" -o "$BATS_TEST_TMPDIR/a"
-            assert_success
-            assert_output ""
-            run "$cc" "${flags[@]}" "$o" -DSOCKSTEP_PLAIN "$SRC" \
-                -o "$BATS_TEST_TMPDIR/p"
-            assert_success
-            assert_output ""
-        done
-    done
 }
 
 @test "19-throughput: every byte arrives: the receiver's count and hash are the sender's" {

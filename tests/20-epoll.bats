@@ -8,8 +8,6 @@
 # shellcheck disable=SC2153
 load test_helper
 
-SRC="$ROOT/lessons/20-epoll/server.c"
-
 # The load generator of `make bench` (C, epoll): thousands of clients
 # from one process. Built once for this file.
 setup_file() {
@@ -48,21 +46,6 @@ for s, w, spec in zip(socks, want, specs):
 for s in socks:
     s.close()
 PY
-}
-
-@test "20-epoll: builds alone with one plain cc command, narrated and plain" {
-    local cc flags=(-std=c11 -Wall -Wextra -Werror -pedantic) o
-    for cc in gcc clang; do
-        for o in -O0 -O2; do
-            run "$cc" "${flags[@]}" "$o" "$SRC" -o "$BATS_TEST_TMPDIR/a"
-            assert_success
-            assert_output ""
-            run "$cc" "${flags[@]}" "$o" -DSOCKSTEP_PLAIN "$SRC" \
-                -o "$BATS_TEST_TMPDIR/p"
-            assert_success
-            assert_output ""
-        done
-    done
 }
 
 @test "20-epoll: echoes 06-send-recv-client's lines, then ends after --count 1" {
