@@ -8,6 +8,8 @@
 # make lint-shellcheck
 # make lint-includes    each lesson includes the system headers it uses
 #                       itself (tests/own-includes), not through sockstep.h
+# make lint-format      lessons and header as clang-format lays them out
+#                       (.clang-format); `clang-format -i FILE` fixes one
 #
 # The lessons are the Makefile's LESSONS and SRC_* (the header comes in
 # through them). Checks that fire only on noise are switched off below, each
@@ -56,7 +58,7 @@ SH_LIBS        := $(wildcard tests/*.bash tests/hostile/*.bash)
 SH_BATS        := $(wildcard tests/*.bats)
 
 # What make lint checked, for its last line.
-LINT_WHAT := cppcheck, clang-tidy and own includes on $(words $(LINT_SRCS)) \
+LINT_WHAT := cppcheck, clang-tidy, clang-format and own includes on $(words $(LINT_SRCS)) \
              lesson sources (with lessons/common/*.h), shellcheck on \
              $(words $(SH_SCRIPTS) $(SH_LIBS) $(SH_BATS)) shell files
 
@@ -64,13 +66,14 @@ LINT_WHAT := cppcheck, clang-tidy and own includes on $(words $(LINT_SRCS)) \
 # noise, one line per file. Its findings and its exit status are kept.
 CLANG_TIDY_NOISE := ^[0-9]+ warnings?( and [0-9]+ errors?)? generated\.$$
 
-.PHONY: lint lint-cppcheck lint-clang-tidy lint-shellcheck lint-includes
+.PHONY: lint lint-cppcheck lint-clang-tidy lint-shellcheck lint-includes \
+        lint-format
 
 # Each check runs in a sub-make whose own "make[1]: *** ... Error 1" line is
 # dropped: the last line says which checks had findings.
 lint:
 	@status=0; failed=""; \
-	for t in cppcheck clang-tidy shellcheck includes; do \
+	for t in cppcheck clang-tidy shellcheck includes format; do \
 	    out=$$($(MAKE) -s --no-print-directory lint-$$t 2>&1) || \
 	        { status=1; failed="$$failed $$t"; }; \
 	    if [ -n "$$out" ]; then \
@@ -105,3 +108,7 @@ lint-shellcheck:
 # sockstep.h includes it: tests/own-includes names each such use.
 lint-includes: $(LINT_SRCS) $(HEADER) tests/own-includes
 	@tests/own-includes $(LINT_SRCS)
+
+CLANG_FORMAT ?= clang-format
+lint-format: $(LINT_SRCS) $(HEADER)
+	@$(CLANG_FORMAT) --dry-run --Werror $(LINT_SRCS) $(HEADER)

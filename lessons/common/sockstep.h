@@ -64,8 +64,8 @@
 
 #if defined(__GNUC__) || defined(__clang__)
 #define SS_PRINTF(f, a) __attribute__((format(printf, f, a)))
-#define SS_NORETURN __attribute__((noreturn))
-#define SS_NOINLINE __attribute__((noinline, unused))
+#define SS_NORETURN     __attribute__((noreturn))
+#define SS_NOINLINE     __attribute__((noinline, unused))
 #else
 #define SS_PRINTF(f, a)
 #define SS_NORETURN

@@ -85,15 +85,24 @@ static void ss_trampoline(int sig)
 static inline const char *ss_signame(int sig)
 {
     switch (sig) {
-    case SIGCHLD: return "SIGCHLD";
-    case SIGINT: return "SIGINT";
-    case SIGTERM: return "SIGTERM";
-    case SIGHUP: return "SIGHUP";
-    case SIGPIPE: return "SIGPIPE";
-    case SIGALRM: return "SIGALRM";
-    case SIGUSR1: return "SIGUSR1";
-    case SIGUSR2: return "SIGUSR2";
-    default: return "a signal";
+    case SIGCHLD:
+        return "SIGCHLD";
+    case SIGINT:
+        return "SIGINT";
+    case SIGTERM:
+        return "SIGTERM";
+    case SIGHUP:
+        return "SIGHUP";
+    case SIGPIPE:
+        return "SIGPIPE";
+    case SIGALRM:
+        return "SIGALRM";
+    case SIGUSR1:
+        return "SIGUSR1";
+    case SIGUSR2:
+        return "SIGUSR2";
+    default:
+        return "a signal";
     }
 }
 
@@ -115,7 +124,9 @@ static inline void ss_wait_args(char *out, size_t size, long pid,
     else
         snprintf(st, sizeof st, "[%#x]", (unsigned)status);
     snprintf(out, size, "%ld, %s, %s", pid, st,
-             options == WNOHANG ? "WNOHANG" : options == 0 ? "0" : "?");
+             options == WNOHANG ? "WNOHANG"
+             : options == 0     ? "0"
+                                : "?");
 }
 
 static void ss_late_flush(void);
@@ -166,15 +177,19 @@ static inline int ss_not_now(const struct ss_call *c, int err)
     if (fl == -1 || !(fl & O_NONBLOCK))
         return 0;
     if (err == EINPROGRESS)
-        snprintf(text, sizeof text, "expected: fd %ld is non-blocking "
+        snprintf(text, sizeof text,
+                 "expected: fd %ld is non-blocking "
                  "(O_NONBLOCK), so connect() only began the handshake; "
                  "poll() for POLLOUT says when it has ended, and SO_ERROR "
-                 "how", fd);
+                 "how",
+                 fd);
     else
-        snprintf(text, sizeof text, "expected: fd %ld is non-blocking "
+        snprintf(text, sizeof text,
+                 "expected: fd %ld is non-blocking "
                  "(O_NONBLOCK), so %s() returned at once instead of "
                  "waiting; poll() (or epoll_wait()) says when to call it "
-                 "again", fd, c->name);
+                 "again",
+                 fd, c->name);
     ss_wrap(4, 4, "", text, "");
     return 1;
 }
@@ -199,8 +214,10 @@ static inline void ss_advise(const struct ss_call *c, int err)
     if (ss_nar.expect == err) {
         /* One text, so that the long prefix wraps too (80 columns). */
         char both[700];
-        snprintf(both, sizeof both, "expected: the lesson set out to show "
-                 "this; the usual cause: %s", text);
+        snprintf(both, sizeof both,
+                 "expected: the lesson set out to show "
+                 "this; the usual cause: %s",
+                 text);
         ss_wrap(4, 4, "", both, "");
         return;
     }
@@ -226,8 +243,8 @@ static inline void ss_post(const struct ss_call *c, long ret, int err)
                  t1.tv_nsec / 1000);
     }
     if (ret != -1) {
-        snprintf(line, sizeof line, "%s%s(%s)%c=%c%ld", stamp, c->name,
-                 c->args, SS_NBSP, SS_NBSP, ret);
+        snprintf(line, sizeof line, "%s%s(%s)%c=%c%ld", stamp, c->name, c->args,
+                 SS_NBSP, SS_NBSP, ret);
         ss_wrap(0, 4, "", line, SS_BOLD);
     } else {
         char tail[100];
@@ -264,19 +281,66 @@ static inline void ss_tell(unsigned k, const char *fmt, ...)
 
 /* Keys for ss_tell(): one per explanation. */
 enum {
-    SS_K_SOCKET = 32, SS_K_BIND, SS_K_BIND0, SS_K_LISTEN, SS_K_ACCEPT,
-    SS_K_CONNECT, SS_K_CONNECT_UDP, SS_K_SEND, SS_K_NOSIGNAL, SS_K_RECV,
-    SS_K_RECVFROM, SS_K_SENDTO, SS_K_SENDTO_BIND, SS_K_CLOSE, SS_K_CLOSE_L,
-    SS_K_REUSE, SS_K_RCVTIMEO, SS_K_SNDTIMEO, SS_K_NODELAY, SS_K_V6ONLY,
-    SS_K_LINGER, SS_K_BUF, SS_K_SHUT, SS_K_GAI, SS_K_POLL, SS_K_NONBLOCK,
-    SS_K_FORK, SS_K_WAIT, SS_K_NOTLISTED, SS_K_GETSOCKNAME, SS_K_BROADCAST,
-    SS_K_TRUNC, SS_K_DUP, SS_K_CONNECT_EINTR, SS_K_SOERROR,
-    SS_K_RLIMIT, SS_K_EPOLL, SS_K_EPOLL_ET, SS_K_EPOLL_WAIT, SS_K_SENDFILE,
-    SS_K_SOCKETPAIR, SS_K_SENDMSG, SS_K_RECVMSG, SS_K_PEERCRED, SS_K_BIND_UNIX,
-    SS_K_MCAST_JOIN, SS_K_MCAST_TTL, SS_K_MCAST_LOOP, SS_K_MCAST_IF,
-    SS_K_MCAST_ALL, SS_K_CONNECT_UNIX, SS_K_SEND_UNIX, SS_K_RECV_UNIX,
-    SS_K_CLOSE_UNIX, SS_K_LATE, SS_K_LATE_REAP, SS_K_LATE_NONE,
-    SS_K_LATE_ECHILD, SS_K_SIGACTION, SS_K_SOERROR_UDP
+    SS_K_SOCKET = 32,
+    SS_K_BIND,
+    SS_K_BIND0,
+    SS_K_LISTEN,
+    SS_K_ACCEPT,
+    SS_K_CONNECT,
+    SS_K_CONNECT_UDP,
+    SS_K_SEND,
+    SS_K_NOSIGNAL,
+    SS_K_RECV,
+    SS_K_RECVFROM,
+    SS_K_SENDTO,
+    SS_K_SENDTO_BIND,
+    SS_K_CLOSE,
+    SS_K_CLOSE_L,
+    SS_K_REUSE,
+    SS_K_RCVTIMEO,
+    SS_K_SNDTIMEO,
+    SS_K_NODELAY,
+    SS_K_V6ONLY,
+    SS_K_LINGER,
+    SS_K_BUF,
+    SS_K_SHUT,
+    SS_K_GAI,
+    SS_K_POLL,
+    SS_K_NONBLOCK,
+    SS_K_FORK,
+    SS_K_WAIT,
+    SS_K_NOTLISTED,
+    SS_K_GETSOCKNAME,
+    SS_K_BROADCAST,
+    SS_K_TRUNC,
+    SS_K_DUP,
+    SS_K_CONNECT_EINTR,
+    SS_K_SOERROR,
+    SS_K_RLIMIT,
+    SS_K_EPOLL,
+    SS_K_EPOLL_ET,
+    SS_K_EPOLL_WAIT,
+    SS_K_SENDFILE,
+    SS_K_SOCKETPAIR,
+    SS_K_SENDMSG,
+    SS_K_RECVMSG,
+    SS_K_PEERCRED,
+    SS_K_BIND_UNIX,
+    SS_K_MCAST_JOIN,
+    SS_K_MCAST_TTL,
+    SS_K_MCAST_LOOP,
+    SS_K_MCAST_IF,
+    SS_K_MCAST_ALL,
+    SS_K_CONNECT_UNIX,
+    SS_K_SEND_UNIX,
+    SS_K_RECV_UNIX,
+    SS_K_CLOSE_UNIX,
+    SS_K_LATE,
+    SS_K_LATE_REAP,
+    SS_K_LATE_NONE,
+    SS_K_LATE_ECHILD,
+    SS_K_SIGACTION,
+    SS_K_SOERROR_UDP
 };
 
 /* Tell the calls a signal handler made since the last narrated call. */
@@ -305,34 +369,35 @@ static void ss_late_flush(void)
             snprintf(line, sizeof line,
                      "[%s handler] waitpid(%s)%c=%c-1 %.40s (%.60s)",
                      ss_signame(ss_late[i].sig), args, SS_NBSP, SS_NBSP,
-                     ss_errname(ss_late[i].err).s,
-                     strerror(ss_late[i].err));
+                     ss_errname(ss_late[i].err).s, strerror(ss_late[i].err));
         else
             snprintf(line, sizeof line, "[%s handler] waitpid(%s)%c=%c%ld",
                      ss_signame(ss_late[i].sig), args, SS_NBSP, SS_NBSP,
                      ss_late[i].rc);
         ss_wrap(0, 4, "", line, SS_BOLD);
-        ss_tell(SS_K_LATE, "a signal handler runs when its signal comes, "
+        ss_tell(SS_K_LATE,
+                "a signal handler runs when its signal comes, "
                 "between two steps of the program or while a call waits. "
                 "It may use only async-signal-safe functions (waitpid() is "
                 "one, printf() is not), so its calls are told here, after "
                 "it returned");
         if (ss_late[i].rc > 0)
             ss_tell(SS_K_LATE_REAP, "a child's exit status collected: it "
-                    "is gone from the process table");
+                                    "is gone from the process table");
         else if (ss_late[i].rc == 0)
             ss_tell(SS_K_LATE_NONE, "0: children are left, but none has "
-                    "ended (WNOHANG: do not wait)");
+                                    "ended (WNOHANG: do not wait)");
         else if (ss_late[i].err == ECHILD)
             ss_tell(SS_K_LATE_ECHILD, "ECHILD: no child is left");
     }
     if (lost > 0) {
-        snprintf(line, sizeof line, "(and %d more calls in a signal handler, "
-                 "not kept)", lost);
+        snprintf(line, sizeof line,
+                 "(and %d more calls in a signal handler, "
+                 "not kept)",
+                 lost);
         ss_wrap(0, 4, "", line, "");
     }
 }
-
 
 /* A socket's kind, for the narrator's table. */
 static inline int ss_type_of(int fd)
@@ -372,7 +437,8 @@ static inline int ss_socket(int domain, int type, int protocol)
 #endif
         if (s != NULL)
             s->family = domain;
-        ss_tell(SS_K_SOCKET, "a new socket: fd %d, the lowest descriptor "
+        ss_tell(SS_K_SOCKET,
+                "a new socket: fd %d, the lowest descriptor "
                 "number not in use. It has no address and no peer yet",
                 fd);
         ss_kernel(fd);
@@ -381,8 +447,7 @@ static inline int ss_socket(int domain, int type, int protocol)
     return fd;
 }
 
-static inline int ss_bind(int fd, const struct sockaddr *addr,
-                          socklen_t len)
+static inline int ss_bind(int fd, const struct sockaddr *addr, socklen_t len)
 {
     struct ss_call c = {0};
     struct ss_sock *s = ss_sock_find(fd);
@@ -400,7 +465,8 @@ static inline int ss_bind(int fd, const struct sockaddr *addr,
             s->llen = len;
         }
         if (addr->sa_family == AF_UNIX && c.addr[0] == '/')
-            ss_tell(SS_K_BIND_UNIX, "bind() made the file %s, of type "
+            ss_tell(SS_K_BIND_UNIX,
+                    "bind() made the file %s, of type "
                     "socket (an s in ls -l). It is only a name: the data "
                     "never goes through the disk. The file stays when the "
                     "socket is closed, until unlink() removes it, and its "
@@ -409,14 +475,16 @@ static inline int ss_bind(int fd, const struct sockaddr *addr,
                     c.addr);
         else if (strcmp(c.port, "0") == 0 && addr->sa_family != AF_UNIX)
             ss_tell(SS_K_BIND0, "port 0 asks the kernel to choose a free "
-                    "port; getsockname() tells which it chose");
+                                "port; getsockname() tells which it chose");
         else if (s != NULL && s->type == SOCK_STREAM)
-            ss_tell(SS_K_BIND, "fd %d now has the address %s. It takes no "
+            ss_tell(SS_K_BIND,
+                    "fd %d now has the address %s. It takes no "
                     "connections until it listens: till then a client's "
                     "connect() to it is refused",
                     fd, c.addr);
         else if (s != NULL && s->type == SOCK_DGRAM)
-            ss_tell(SS_K_BIND, "fd %d now has the address %s: datagrams "
+            ss_tell(SS_K_BIND,
+                    "fd %d now has the address %s: datagrams "
                     "sent to it come to this socket",
                     fd, c.addr);
         else
@@ -468,14 +536,16 @@ static inline int ss_listen(int fd, int backlog)
         cap = ss_somaxconn();
         errno = saved;
         if (ss_is_unix(fd))
-            ss_tell(SS_K_LISTEN, "fd %d now listens: the kernel queues "
+            ss_tell(SS_K_LISTEN,
+                    "fd %d now listens: the kernel queues "
                     "each client's connection until accept() takes it. The "
                     "backlog, %d, limits that queue; while it is full, a "
                     "Unix socket client's connect() waits (a non-blocking "
                     "one fails with EAGAIN)",
                     fd, backlog);
         else if (cap > 0)
-            ss_tell(SS_K_LISTEN, "fd %d now listens: the kernel completes "
+            ss_tell(SS_K_LISTEN,
+                    "fd %d now listens: the kernel completes "
                     "each client's handshake by itself and queues the "
                     "connection until accept() takes it. The backlog, %d, "
                     "limits that queue (Linux lets backlog+1 wait, and caps "
@@ -484,7 +554,8 @@ static inline int ss_listen(int fd, int backlog)
                     "retry",
                     fd, backlog, cap);
         else
-            ss_tell(SS_K_LISTEN, "fd %d now listens: the kernel completes "
+            ss_tell(SS_K_LISTEN,
+                    "fd %d now listens: the kernel completes "
                     "each client's handshake and queues the connection "
                     "until accept() takes it; the backlog, %d, limits that "
                     "queue",
@@ -528,7 +599,8 @@ static inline int ss_accept(int fd, struct sockaddr *addr, socklen_t *len)
             memcpy(&s->peer, addr, *len);
             s->plen = *len;
         }
-        ss_tell(SS_K_ACCEPT, "accept() took the first connection off fd "
+        ss_tell(SS_K_ACCEPT,
+                "accept() took the first connection off fd "
                 "%d's queue and returned a new socket, fd %d, for this "
                 "client only; fd %d goes on listening",
                 fd, conn, fd);
@@ -538,8 +610,7 @@ static inline int ss_accept(int fd, struct sockaddr *addr, socklen_t *len)
     return conn;
 }
 
-static inline int ss_connect(int fd, const struct sockaddr *addr,
-                             socklen_t len)
+static inline int ss_connect(int fd, const struct sockaddr *addr, socklen_t len)
 {
     struct ss_call c = {0};
     struct ss_sock *s = ss_sock_find(fd);
@@ -560,22 +631,26 @@ static inline int ss_connect(int fd, const struct sockaddr *addr,
     if (s != NULL)
         s->connected = rc == 0;
     if (rc == 0 && ss_type_of(fd) == SOCK_DGRAM)
-        ss_tell(SS_K_CONNECT_UDP, "connect() on a UDP socket sends "
+        ss_tell(SS_K_CONNECT_UDP,
+                "connect() on a UDP socket sends "
                 "nothing: it fixes the peer, so send() needs no address "
                 "and only that peer's datagrams are received");
     else if (rc == 0 && ss_is_unix(fd))
-        ss_tell(SS_K_CONNECT_UNIX, "fd %d is connected: the kernel joined "
+        ss_tell(SS_K_CONNECT_UNIX,
+                "fd %d is connected: the kernel joined "
                 "it to a new socket in the server's accept() queue, with no "
                 "packet and no handshake. This end has no name of its own "
                 "(unnamed): none is needed",
                 fd);
     else if (rc == 0)
-        ss_tell(SS_K_CONNECT, "the three-way handshake is done (SYN, "
+        ss_tell(SS_K_CONNECT,
+                "the three-way handshake is done (SYN, "
                 "SYN-ACK, ACK): fd %d is connected, and the kernel gave it "
                 "a local port of its own",
                 fd);
     else if (err == EINTR)
-        ss_tell(SS_K_CONNECT_EINTR, "the handshake goes on in the kernel. "
+        ss_tell(SS_K_CONNECT_EINTR,
+                "the handshake goes on in the kernel. "
                 "On Linux, calling connect() again waits for it; on BSD and "
                 "macOS that fails at once with EALREADY, so portable code "
                 "polls for POLLOUT and reads SO_ERROR (lesson 14)");
@@ -598,7 +673,8 @@ static inline int ss_shutdown(int fd, int how)
     err = errno;
     ss_post(&c, rc, err);
     if (rc == 0 && how == SHUT_WR) {
-        ss_tell(SS_K_SHUT, "shutdown(SHUT_WR) sends a FIN once the data "
+        ss_tell(SS_K_SHUT,
+                "shutdown(SHUT_WR) sends a FIN once the data "
                 "already sent is out: the peer's recv() returns 0 after it "
                 "has read everything. This side can still receive, and fd "
                 "%d stays open. shutdown() acts on the connection, "
@@ -606,7 +682,8 @@ static inline int ss_shutdown(int fd, int how)
                 fd);
         ss_kernel(fd);
     } else if (rc == 0 && how == SHUT_RDWR) {
-        ss_tell(SS_K_SHUT, "shutdown(SHUT_RDWR) sends a FIN once the data "
+        ss_tell(SS_K_SHUT,
+                "shutdown(SHUT_RDWR) sends a FIN once the data "
                 "already sent is out, and stops receiving: what has "
                 "arrived can still be read, but on Linux more data "
                 "arriving makes the kernel reset the connection. fd %d "
@@ -680,7 +757,8 @@ static inline int ss_close(int fd)
                     "");
         else if (was.type == SOCK_STREAM && was.connected &&
                  was.family == AF_UNIX) {
-            ss_tell(SS_K_CLOSE_UNIX, "close() gives up this descriptor. "
+            ss_tell(SS_K_CLOSE_UNIX,
+                    "close() gives up this descriptor. "
                     "The connection ends when no descriptor refers to the "
                     "socket any more (fork(), dup() and SCM_RIGHTS make "
                     "more than one): then the peer's recv() returns 0");
@@ -697,7 +775,8 @@ static inline int ss_close(int fd)
                 ss_wrap(4, 0, "", text, "");
             }
         } else if (was.type == SOCK_STREAM && was.connected) {
-            ss_tell(SS_K_CLOSE, "close() gives up this descriptor. Only "
+            ss_tell(SS_K_CLOSE,
+                    "close() gives up this descriptor. Only "
                     "when no descriptor refers to the socket any more "
                     "(fork() and dup() make more than one) does the kernel "
                     "end the connection: with a FIN, unless shutdown() or "
@@ -744,7 +823,8 @@ static inline int ss_dup(int fd)
             *d = copy;
             d->fd = nfd + 1;
         }
-        ss_tell(SS_K_DUP, "dup() made fd %d a second descriptor for the "
+        ss_tell(SS_K_DUP,
+                "dup() made fd %d a second descriptor for the "
                 "socket of fd %d: one socket, two numbers, and it stays "
                 "open until both are closed",
                 nfd, fd);
@@ -753,8 +833,7 @@ static inline int ss_dup(int fd)
     return nfd;
 }
 
-static inline int ss_getsockname(int fd, struct sockaddr *addr,
-                                 socklen_t *len)
+static inline int ss_getsockname(int fd, struct sockaddr *addr, socklen_t *len)
 {
     struct ss_call c = {0};
     struct ss_sock *s = ss_sock_find(fd);
@@ -774,15 +853,15 @@ static inline int ss_getsockname(int fd, struct sockaddr *addr,
     }
     ss_post(&c, rc, err);
     if (rc == 0)
-        ss_tell(SS_K_GETSOCKNAME, "getsockname() asks the kernel which "
+        ss_tell(SS_K_GETSOCKNAME,
+                "getsockname() asks the kernel which "
                 "address fd %d has: %s",
                 fd, ss_addr_len(addr, *len).s);
     errno = err;
     return rc;
 }
 
-static inline int ss_getpeername(int fd, struct sockaddr *addr,
-                                 socklen_t *len)
+static inline int ss_getpeername(int fd, struct sockaddr *addr, socklen_t *len)
 {
     struct ss_call c = {0};
     int rc, err;
@@ -803,8 +882,7 @@ static inline int ss_getpeername(int fd, struct sockaddr *addr,
 /* Data.                                                               */
 /* ------------------------------------------------------------------ */
 
-static inline ssize_t ss_send(int fd, const void *buf, size_t len,
-                              int flags)
+static inline ssize_t ss_send(int fd, const void *buf, size_t len, int flags)
 {
     struct ss_call c = {0};
     ssize_t n;
@@ -820,19 +898,22 @@ static inline ssize_t ss_send(int fd, const void *buf, size_t len,
     ss_post(&c, (long)n, err);
     if (n >= 0) {
         if (ss_is_unix(fd))
-            ss_tell(SS_K_SEND_UNIX, "send() put %ld byte%s straight into "
+            ss_tell(SS_K_SEND_UNIX,
+                    "send() put %ld byte%s straight into "
                     "the receiving socket's queue: a Unix socket needs no "
                     "network, so no segments and no acknowledgements; the "
                     "peer has them as soon as its recv() takes them",
                     (long)n, n == 1 ? "" : "s");
         else
-            ss_tell(SS_K_SEND, "send() copied %ld byte%s into the kernel's "
+            ss_tell(SS_K_SEND,
+                    "send() copied %ld byte%s into the kernel's "
                     "send buffer and returned; TCP delivers them later. A "
                     "return says nothing about whether the peer has them",
                     (long)n, n == 1 ? "" : "s");
 #ifdef MSG_NOSIGNAL
         if (flags & MSG_NOSIGNAL)
-            ss_tell(SS_K_NOSIGNAL, "MSG_NOSIGNAL: if a send fails with "
+            ss_tell(SS_K_NOSIGNAL,
+                    "MSG_NOSIGNAL: if a send fails with "
                     "EPIPE, the kernel does not also send SIGPIPE, which "
                     "would end the program");
 #endif
@@ -865,12 +946,14 @@ static inline ssize_t ss_recv(int fd, void *buf, size_t len, int flags)
                 ss_flags_of(ss_msgflags, SS_COUNT(ss_msgflags), flags).s);
     ss_post(&c, (long)n, err);
     if (n > 0 && ss_type_of(fd) != SOCK_DGRAM && ss_is_unix(fd))
-        ss_tell(SS_K_RECV_UNIX, "recv() returns whatever has arrived, up "
+        ss_tell(SS_K_RECV_UNIX,
+                "recv() returns whatever has arrived, up "
                 "to %zu bytes: a stream socket keeps no boundaries between "
                 "the peer's send()s",
                 len);
     else if (n > 0 && ss_type_of(fd) != SOCK_DGRAM)
-        ss_tell(SS_K_RECV, "recv() returns whatever has arrived, up to "
+        ss_tell(SS_K_RECV,
+                "recv() returns whatever has arrived, up to "
                 "%zu bytes: TCP is a stream of bytes, and how the peer "
                 "split it into send()s is not kept",
                 len);
@@ -892,17 +975,16 @@ static inline ssize_t ss_recv(int fd, void *buf, size_t len, int flags)
     return n;
 }
 
-static inline ssize_t ss_sendto(int fd, const void *buf, size_t len,
-                                int flags, const struct sockaddr *to,
-                                socklen_t tolen)
+static inline ssize_t ss_sendto(int fd, const void *buf, size_t len, int flags,
+                                const struct sockaddr *to, socklen_t tolen)
 {
     struct ss_call c = {0};
     struct ss_sock *s = ss_sock_find(fd);
     int unbound = s != NULL && s->llen == 0, err;
     ssize_t n;
 
-    ss_args(&c, "%d, %s, %zu, %s, %s, %u", fd, ss_bytes(buf, (long)len).s,
-            len, ss_flags_of(ss_msgflags, SS_COUNT(ss_msgflags), flags).s,
+    ss_args(&c, "%d, %s, %zu, %s, %s, %u", fd, ss_bytes(buf, (long)len).s, len,
+            ss_flags_of(ss_msgflags, SS_COUNT(ss_msgflags), flags).s,
             ss_addr_len(to, tolen).s, (unsigned)tolen);
     ss_ctx(&c, to, tolen);
     ss_pre(&c, "sendto");
@@ -910,13 +992,14 @@ static inline ssize_t ss_sendto(int fd, const void *buf, size_t len,
     err = errno;
     ss_post(&c, (long)n, err);
     if (n >= 0) {
-        ss_tell(SS_K_SENDTO, "one datagram of %ld byte%s handed to the "
+        ss_tell(SS_K_SENDTO,
+                "one datagram of %ld byte%s handed to the "
                 "kernel for %s. UDP never says whether it arrives",
                 (long)n, n == 1 ? "" : "s", c.addr);
         if (unbound) {
             s->llen = 1; /* bound now, by the kernel */
             ss_tell(SS_K_SENDTO_BIND, "the socket had no address, so the "
-                    "kernel bound it to a free port first");
+                                      "kernel bound it to a free port first");
             ss_kernel(fd);
         }
     }
@@ -945,7 +1028,8 @@ static inline ssize_t ss_recvfrom(int fd, void *buf, size_t len, int flags,
                 fromlen ? (unsigned)*fromlen : 0U);
     ss_post(&c, (long)n, err);
     if (n >= 0 && ss_type_of(fd) == SOCK_DGRAM) {
-        ss_tell(SS_K_RECVFROM, "one recvfrom() returns one whole datagram "
+        ss_tell(SS_K_RECVFROM,
+                "one recvfrom() returns one whole datagram "
                 "(here %ld byte%s) and says who sent it: UDP keeps the "
                 "boundaries of what was sent",
                 (long)n, n == 1 ? "" : "s");
@@ -1005,8 +1089,7 @@ static inline struct ss_text ss_optval(int level, int name, const void *v,
         memcpy(a, v, sizeof a);
         inet_ntop(AF_INET, &a[0], g, sizeof g);
         inet_ntop(AF_INET, &a[1], f, sizeof f);
-        snprintf(t.s, sizeof t.s, "{imr_multiaddr=%s, imr_interface=%s}", g,
-                 f);
+        snprintf(t.s, sizeof t.s, "{imr_multiaddr=%s, imr_interface=%s}", g, f);
     } else if (level == IPPROTO_IP && name == IP_MULTICAST_IF &&
                len == sizeof(struct in_addr)) {
         char ip[INET_ADDRSTRLEN];
@@ -1054,15 +1137,17 @@ static inline int ss_setsockopt(int fd, int level, int name, const void *v,
             s->reuseaddr = on;
         if (!on)
             ss_tell(SS_K_REUSE, "SO_REUSEADDR 0: bind() takes only an "
-                    "address no other socket holds (the default)");
+                                "address no other socket holds (the default)");
         else if (s != NULL && s->type == SOCK_DGRAM)
-            ss_tell(SS_K_REUSE, "SO_REUSEADDR on a UDP socket: on Linux "
+            ss_tell(SS_K_REUSE,
+                    "SO_REUSEADDR on a UDP socket: on Linux "
                     "other sockets that set it too may bind the same port "
                     "(several receivers of a group, lesson 18). Each gets "
                     "a copy of what is sent to a group or a broadcast "
                     "address; a datagram to one address reaches one only");
         else
-            ss_tell(SS_K_REUSE, "SO_REUSEADDR: on Linux bind() may take "
+            ss_tell(SS_K_REUSE,
+                    "SO_REUSEADDR: on Linux bind() may take "
                     "this address while sockets that do not listen still "
                     "hold it, if they set it too: connections in "
                     "TIME_WAIT (lesson 07), or open in a child (lesson "
@@ -1080,18 +1165,21 @@ static inline int ss_setsockopt(int fd, int level, int name, const void *v,
     } else if (rc == 0 && level == SOL_SOCKET &&
                (name == SO_RCVTIMEO || name == SO_SNDTIMEO)) {
         if (name == SO_RCVTIMEO)
-            ss_tell(SS_K_RCVTIMEO, "SO_RCVTIMEO: a recv() on fd %d (on "
+            ss_tell(SS_K_RCVTIMEO,
+                    "SO_RCVTIMEO: a recv() on fd %d (on "
                     "Linux, an accept() too) that waits longer than this "
                     "fails with EAGAIN",
                     fd);
         else
-            ss_tell(SS_K_SNDTIMEO, "SO_SNDTIMEO: a send() on fd %d that "
+            ss_tell(SS_K_SNDTIMEO,
+                    "SO_SNDTIMEO: a send() on fd %d that "
                     "waits longer than this fails with EAGAIN, or returns "
                     "the bytes it did send if there were some; on Linux "
                     "connect() is bounded too, and fails with %s",
-                    fd, ss_is_unix(fd) ? "EAGAIN (a Unix socket's waits "
-                                         "while the server's queue is full)"
-                                       : "EINPROGRESS");
+                    fd,
+                    ss_is_unix(fd) ? "EAGAIN (a Unix socket's waits "
+                                     "while the server's queue is full)"
+                                   : "EINPROGRESS");
     } else if (rc == 0 && level == IPPROTO_TCP && name == TCP_NODELAY) {
         ss_tell(SS_K_NODELAY, "TCP_NODELAY %s: %s", on ? "on" : "off",
                 on ? "small writes go out at once, without waiting for "
@@ -1109,15 +1197,18 @@ static inline int ss_setsockopt(int fd, int level, int name, const void *v,
         struct linger lg;
         memcpy(&lg, v, sizeof lg);
         if (!lg.l_onoff)
-            ss_tell(SS_K_LINGER, "SO_LINGER with l_onoff=0: close() "
+            ss_tell(SS_K_LINGER,
+                    "SO_LINGER with l_onoff=0: close() "
                     "returns at once, and the kernel still sends what is "
                     "left, then the FIN (the default)");
         else if (lg.l_linger == 0)
-            ss_tell(SS_K_LINGER, "SO_LINGER with l_onoff=1 and "
+            ss_tell(SS_K_LINGER,
+                    "SO_LINGER with l_onoff=1 and "
                     "l_linger=0: close() will reset the connection (RST) "
                     "at once, with no FIN and no TIME_WAIT");
         else
-            ss_tell(SS_K_LINGER, "SO_LINGER with l_onoff=1 and "
+            ss_tell(SS_K_LINGER,
+                    "SO_LINGER with l_onoff=1 and "
                     "l_linger=%d: close() sends the FIN as usual, then "
                     "waits up to %d s for the other side to acknowledge "
                     "everything (on Linux)",
@@ -1127,43 +1218,49 @@ static inline int ss_setsockopt(int fd, int level, int name, const void *v,
         int kept = 0;
         socklen_t klen = sizeof kept;
         if (getsockopt(fd, level, name, &kept, &klen) == 0)
-            ss_tell(SS_K_BUF, "on Linux the kernel keeps %d bytes for the "
+            ss_tell(SS_K_BUF,
+                    "on Linux the kernel keeps %d bytes for the "
                     "%d asked: it first holds the size within its limits "
                     "(net.core.%cmem_max at most), then doubles it for its "
                     "own bookkeeping",
                     kept, on, name == SO_SNDBUF ? 'w' : 'r');
     } else if (rc == 0 && level == SOL_SOCKET && name == SO_BROADCAST) {
         ss_tell(SS_K_BROADCAST, "SO_BROADCAST: sendto() may now use a "
-                "broadcast address (without it: EACCES)");
+                                "broadcast address (without it: EACCES)");
     } else if (rc == 0 && level == IPPROTO_IP &&
                (name == IP_ADD_MEMBERSHIP || name == IP_DROP_MEMBERSHIP) &&
                len >= 2 * sizeof(struct in_addr)) {
         struct in_addr joined;
         memcpy(&joined, v, sizeof joined);
         if (name == IP_ADD_MEMBERSHIP)
-            ss_tell(SS_K_MCAST_JOIN, "the socket joined the group on the "
+            ss_tell(SS_K_MCAST_JOIN,
+                    "the socket joined the group on the "
                     "interface with that address: the kernel takes in "
                     "datagrams sent to the group there and, on a network, "
                     "tells its routers so (IGMP). The membership lasts "
                     "until IP_DROP_MEMBERSHIP or close()");
         ss_kernel_igmp(joined);
     } else if (rc == 0 && level == IPPROTO_IP && name == IP_MULTICAST_TTL) {
-        ss_tell(SS_K_MCAST_TTL, "IP_MULTICAST_TTL: the TTL of the "
+        ss_tell(SS_K_MCAST_TTL,
+                "IP_MULTICAST_TTL: the TTL of the "
                 "datagrams this socket sends to a group. Each router that "
                 "forwards one lowers it by 1, and drops it at 0: 1, the "
                 "default, keeps them on the local network");
     } else if (rc == 0 && level == IPPROTO_IP && name == IP_MULTICAST_LOOP) {
-        ss_tell(SS_K_MCAST_LOOP, "IP_MULTICAST_LOOP: 1 (the default) "
+        ss_tell(SS_K_MCAST_LOOP,
+                "IP_MULTICAST_LOOP: 1 (the default) "
                 "delivers a copy of each datagram this socket sends to a "
                 "group to the members on this machine too; 0 sends it "
                 "only out of the interface (out of lo, that is back in)");
     } else if (rc == 0 && level == IPPROTO_IP && name == IP_MULTICAST_IF) {
-        ss_tell(SS_K_MCAST_IF, "IP_MULTICAST_IF: datagrams this socket "
+        ss_tell(SS_K_MCAST_IF,
+                "IP_MULTICAST_IF: datagrams this socket "
                 "sends to a group leave by the interface that has this "
                 "address, not by the one the routing table would choose");
 #ifdef IP_MULTICAST_ALL
     } else if (rc == 0 && level == IPPROTO_IP && name == IP_MULTICAST_ALL) {
-        ss_tell(SS_K_MCAST_ALL, "IP_MULTICAST_ALL (Linux): 1, the default, "
+        ss_tell(SS_K_MCAST_ALL,
+                "IP_MULTICAST_ALL (Linux): 1, the default, "
                 "gives a socket bound to 0.0.0.0 the datagrams of every "
                 "group that any socket of this machine has joined, if "
                 "their port is its port; 0 gives it only those of the "
@@ -1194,7 +1291,8 @@ static inline int ss_getsockopt(int fd, int level, int name, void *v,
     ss_post(&c, rc, err);
 #ifdef SO_PEERCRED
     if (rc == 0 && level == SOL_SOCKET && name == SO_PEERCRED)
-        ss_tell(SS_K_PEERCRED, "SO_PEERCRED (Linux): who is at the other "
+        ss_tell(SS_K_PEERCRED,
+                "SO_PEERCRED (Linux): who is at the other "
                 "end of a Unix socket: the peer's process id, user id and "
                 "group id, as the kernel recorded them, a client's at its "
                 "connect(), a server's at its listen() (or at "
@@ -1208,13 +1306,15 @@ static inline int ss_getsockopt(int fd, int level, int name, void *v,
         memcpy(&pending, v, sizeof pending);
         if (ss_type_of(fd) == SOCK_DGRAM && (s == NULL || s->plen == 0) &&
             pending == 0)
-            ss_tell(SS_K_SOERROR_UDP, "SO_ERROR: the socket's pending "
+            ss_tell(SS_K_SOERROR_UDP,
+                    "SO_ERROR: the socket's pending "
                     "error, cleared by reading it. None, even if nobody "
                     "received: Linux does not report an ICMP \"port "
                     "unreachable\" to an unconnected UDP socket (a "
                     "connected one gets ECONNREFUSED)");
         else
-            ss_tell(SS_K_SOERROR, "SO_ERROR: the socket's pending error, "
+            ss_tell(SS_K_SOERROR,
+                    "SO_ERROR: the socket's pending error, "
                     "cleared by reading it. Once a non-blocking connect() "
                     "has ended (poll() said POLLOUT), 0 means the handshake "
                     "succeeded, and anything else is why it failed");
@@ -1303,12 +1403,11 @@ static inline int ss_getaddrinfo(const char *node, const char *service,
     ss_escape(shown_serv, sizeof shown_serv, service ? service : "",
               service ? strlen(service) : 0, 1);
     if (hints != NULL)
-        snprintf(hint, sizeof hint, "{%.100s, %.30s, %.50s}",
-                 ss_flags_of(ss_aiflags, SS_COUNT(ss_aiflags),
-                             hints->ai_flags).s,
-                 ss_family_name(hints->ai_family).s,
-                 hints->ai_socktype ? ss_socktype_name(hints->ai_socktype).s
-                                    : "0");
+        snprintf(
+            hint, sizeof hint, "{%.100s, %.30s, %.50s}",
+            ss_flags_of(ss_aiflags, SS_COUNT(ss_aiflags), hints->ai_flags).s,
+            ss_family_name(hints->ai_family).s,
+            hints->ai_socktype ? ss_socktype_name(hints->ai_socktype).s : "0");
     snprintf(c.args, sizeof c.args, "%s%s%s, %s%s%s, %s, &res",
              node ? "\"" : "", node ? shown_node : "NULL", node ? "\"" : "",
              service ? "\"" : "", service ? shown_serv : "NULL",
@@ -1329,7 +1428,8 @@ static inline int ss_getaddrinfo(const char *node, const char *service,
                      ss_addr_len(ai->ai_addr, ai->ai_addrlen).s);
             ss_wrap(4, 4, "", line, "");
         }
-        ss_tell(SS_K_GAI, "getaddrinfo() made a list of addresses to try, "
+        ss_tell(SS_K_GAI,
+                "getaddrinfo() made a list of addresses to try, "
                 "in the order this machine prefers (see /etc/gai.conf); it "
                 "belongs to the program until freeaddrinfo()");
     } else {
@@ -1337,8 +1437,7 @@ static inline int ss_getaddrinfo(const char *node, const char *service,
         const char *advice = ss_eai_advice(rc);
         ss_step_done();
         snprintf(line, sizeof line, "getaddrinfo(%s) = %s (%s)", c.args,
-                 ss_name_of(ss_eai, SS_COUNT(ss_eai), rc).s,
-                 gai_strerror(rc));
+                 ss_name_of(ss_eai, SS_COUNT(ss_eai), rc).s, gai_strerror(rc));
         ss_wrap(0, 4, "", line, SS_RED);
         if (advice != NULL)
             ss_wrap(4, 4, "", advice, "");
@@ -1397,7 +1496,8 @@ static inline int ss_poll(struct pollfd *fds, nfds_t n, int timeout)
     if (typed < n && rc >= 0) {
         rc += fds[typed].revents == 0;
         fds[typed].revents |= POLLIN;
-        ss_wrap(4, 0, "", "fd 0 counts as ready: a line typed at a --step "
+        ss_wrap(4, 0, "",
+                "fd 0 counts as ready: a line typed at a --step "
                 "prompt waits for the program, and fgets() reads it first",
                 "");
     }
@@ -1413,15 +1513,15 @@ static inline int ss_poll(struct pollfd *fds, nfds_t n, int timeout)
                 snprintf(line + o, sizeof line - o, " ...");
                 break;
             }
-            o += (size_t)snprintf(line + o, sizeof line - o,
-                                  "%s{fd=%d, revents=%s}", shown > 1 ? ", " : "",
-                                  fds[i].fd,
-                                  ss_flags_of(ss_pollbits,
-                                              SS_COUNT(ss_pollbits),
-                                              fds[i].revents).s);
+            o += (size_t)snprintf(
+                line + o, sizeof line - o, "%s{fd=%d, revents=%s}",
+                shown > 1 ? ", " : "", fds[i].fd,
+                ss_flags_of(ss_pollbits, SS_COUNT(ss_pollbits), fds[i].revents)
+                    .s);
         }
         ss_wrap(4, 4, "ready: ", line, "");
-        ss_tell(SS_K_POLL, "poll() returns how many descriptors have "
+        ss_tell(SS_K_POLL,
+                "poll() returns how many descriptors have "
                 "something to report (revents): POLLIN means a recv(), "
                 "accept() or read() will not wait, POLLOUT a send(), POLLERR "
                 "an error to read with SO_ERROR, and POLLHUP that the "
@@ -1438,8 +1538,8 @@ static inline int ss_poll(struct pollfd *fds, nfds_t n, int timeout)
 static inline int ss_fcntl(int fd, int cmd, ...)
 {
     struct ss_call c = {0};
-    int rc, err, arg = 0, has_arg = cmd == F_SETFL || cmd == F_SETFD ||
-                                    cmd == F_DUPFD;
+    int rc, err, arg = 0,
+                 has_arg = cmd == F_SETFL || cmd == F_SETFD || cmd == F_DUPFD;
 
     if (has_arg) {
         va_list ap;
@@ -1470,7 +1570,8 @@ static inline int ss_fcntl(int fd, int cmd, ...)
         ss_post(&c, rc, err);
     }
     if (cmd == F_SETFL && rc == 0 && (arg & O_NONBLOCK))
-        ss_tell(SS_K_NONBLOCK, "O_NONBLOCK: from now on no call on fd %d "
+        ss_tell(SS_K_NONBLOCK,
+                "O_NONBLOCK: from now on no call on fd %d "
                 "waits; one that would have to fails with EAGAIN (connect: "
                 "EINPROGRESS) and the program waits in poll() (or "
                 "epoll_wait()) instead",
@@ -1503,14 +1604,19 @@ static inline pid_t ss_fork(void)
     ss_post(&c, (long)pid, err);
     if (pid == 0) {
         char line[120];
-        snprintf(line, sizeof line, "(in the child, pid %ld: fork() "
-                 "returned 0 here)", (long)getpid());
+        snprintf(line, sizeof line,
+                 "(in the child, pid %ld: fork() "
+                 "returned 0 here)",
+                 (long)getpid());
         ss_wrap(4, 4, "", line, "");
         if (stepped)
-            ss_wrap(4, 4, "", "--step goes on in the parent only: the "
-                    "child runs without stopping", "");
+            ss_wrap(4, 4, "",
+                    "--step goes on in the parent only: the "
+                    "child runs without stopping",
+                    "");
     } else if (pid > 0) {
-        ss_tell(SS_K_FORK, "fork() made a child process, pid %ld: a copy "
+        ss_tell(SS_K_FORK,
+                "fork() made a child process, pid %ld: a copy "
                 "of this one, with copies of all its descriptors, so each "
                 "socket now has two. In the parent fork() returns the "
                 "child's pid, in the child 0. When the child ends, the "
@@ -1546,8 +1652,8 @@ static inline pid_t ss_waitpid(pid_t pid, int *status, int options)
         errno = err;
         return rc;
     }
-    ss_wait_args(c.args, sizeof c.args, (long)pid, status != NULL, 0,
-                 options, 0);
+    ss_wait_args(c.args, sizeof c.args, (long)pid, status != NULL, 0, options,
+                 0);
     ss_pre(&c, "waitpid");
     rc = waitpid(pid, status, options);
     err = errno;
@@ -1555,7 +1661,8 @@ static inline pid_t ss_waitpid(pid_t pid, int *status, int options)
                  status != NULL && rc > 0 ? *status : 0, options, (long)rc);
     ss_post(&c, (long)rc, err);
     if (rc > 0)
-        ss_tell(SS_K_WAIT, "waitpid() collected child %ld's exit status; "
+        ss_tell(SS_K_WAIT,
+                "waitpid() collected child %ld's exit status; "
                 "until a parent does that, a child that has ended stays in "
                 "the process table as a zombie (state Z)",
                 (long)rc);
@@ -1591,8 +1698,8 @@ static inline int ss_sigaction(int sig, const struct sigaction *act,
     ss_args(&c, "%s, %s, %s", ss_signame(sig), what,
             old != NULL ? "&old" : "NULL");
     if (act != NULL && !(act->sa_flags & SA_SIGINFO) &&
-        act->sa_handler != SIG_IGN && act->sa_handler != SIG_DFL &&
-        sig > 0 && sig < SS_NSIG) {
+        act->sa_handler != SIG_IGN && act->sa_handler != SIG_DFL && sig > 0 &&
+        sig < SS_NSIG) {
         mine = *act;
         mine.sa_handler = ss_trampoline;
         use = &mine;
@@ -1611,7 +1718,8 @@ static inline int ss_sigaction(int sig, const struct sigaction *act,
         ss_exit_hook = ss_late_flush;
     ss_post(&c, (long)rc, err);
     if (rc == 0 && wrapped)
-        ss_tell(SS_K_SIGACTION, "from now on, when %s comes, the kernel "
+        ss_tell(SS_K_SIGACTION,
+                "from now on, when %s comes, the kernel "
                 "stops the program wherever it is and runs the handler. %s",
                 ss_signame(sig),
                 act->sa_flags & SA_RESTART
@@ -1653,8 +1761,8 @@ static inline char *ss_fgets(char *buf, int size, FILE *f)
 /* ------------------------------------------------------------------ */
 
 static const struct ss_name ss_rlimits[] = {
-    SS_N(RLIMIT_NOFILE), SS_N(RLIMIT_CORE), SS_N(RLIMIT_CPU),
-    SS_N(RLIMIT_DATA), SS_N(RLIMIT_FSIZE), SS_N(RLIMIT_STACK),
+    SS_N(RLIMIT_NOFILE), SS_N(RLIMIT_CORE),  SS_N(RLIMIT_CPU),
+    SS_N(RLIMIT_DATA),   SS_N(RLIMIT_FSIZE), SS_N(RLIMIT_STACK),
     SS_N(RLIMIT_AS)};
 
 /* "{rlim_cur=1024, rlim_max=RLIM_INFINITY}" */
@@ -1695,7 +1803,8 @@ static inline int ss_getrlimit(int resource, struct rlimit *r)
                 ss_rlim_text(r).s);
     ss_post(&c, rc, err);
     if (rc == 0 && resource == RLIMIT_NOFILE)
-        ss_tell(SS_K_RLIMIT, "RLIMIT_NOFILE: a descriptor number must stay "
+        ss_tell(SS_K_RLIMIT,
+                "RLIMIT_NOFILE: a descriptor number must stay "
                 "below the soft limit (rlim_cur), or socket(), accept() and "
                 "open() fail with EMFILE. A process may raise its soft limit "
                 "up to the hard limit (rlim_max) by itself; only root may "
@@ -1717,7 +1826,8 @@ static inline int ss_setrlimit(int resource, const struct rlimit *r)
     err = errno;
     ss_post(&c, rc, err);
     if (rc == 0 && resource == RLIMIT_NOFILE)
-        ss_tell(SS_K_RLIMIT, "RLIMIT_NOFILE: a descriptor number must stay "
+        ss_tell(SS_K_RLIMIT,
+                "RLIMIT_NOFILE: a descriptor number must stay "
                 "below the soft limit (rlim_cur), or socket(), accept() and "
                 "open() fail with EMFILE. A process may raise its soft limit "
                 "up to the hard limit (rlim_max) by itself; only root may "
@@ -1731,8 +1841,8 @@ static inline int ss_setrlimit(int resource, const struct rlimit *r)
 #include <sys/sendfile.h>
 
 static const struct ss_name ss_epollbits[] = {
-    SS_N(EPOLLIN), SS_N(EPOLLOUT), SS_N(EPOLLRDHUP), SS_N(EPOLLPRI),
-    SS_N(EPOLLERR), SS_N(EPOLLHUP), SS_N(EPOLLET), SS_N(EPOLLONESHOT)};
+    SS_N(EPOLLIN),  SS_N(EPOLLOUT), SS_N(EPOLLRDHUP), SS_N(EPOLLPRI),
+    SS_N(EPOLLERR), SS_N(EPOLLHUP), SS_N(EPOLLET),    SS_N(EPOLLONESHOT)};
 static const struct ss_name ss_epollops[] = {
     SS_N(EPOLL_CTL_ADD), SS_N(EPOLL_CTL_MOD), SS_N(EPOLL_CTL_DEL)};
 
@@ -1744,10 +1854,11 @@ static inline struct ss_text ss_epoll_event_text(const struct epoll_event *e)
     if (e == NULL)
         snprintf(t.s, sizeof t.s, "NULL");
     else
-        snprintf(t.s, sizeof t.s, "{events=%.100s, data.fd=%d}",
-                 ss_flags_of(ss_epollbits, SS_COUNT(ss_epollbits),
-                             (long)e->events).s,
-                 e->data.fd);
+        snprintf(
+            t.s, sizeof t.s, "{events=%.100s, data.fd=%d}",
+            ss_flags_of(ss_epollbits, SS_COUNT(ss_epollbits), (long)e->events)
+                .s,
+            e->data.fd);
     return t;
 }
 
@@ -1756,15 +1867,17 @@ static inline int ss_epoll_create1(int flags)
     struct ss_call c = {0};
     int fd, err;
 
-    ss_args(&c, "%s", flags == EPOLL_CLOEXEC ? "EPOLL_CLOEXEC"
-                      : flags == 0           ? "0"
-                                             : "?");
+    ss_args(&c, "%s",
+            flags == EPOLL_CLOEXEC ? "EPOLL_CLOEXEC"
+            : flags == 0           ? "0"
+                                   : "?");
     ss_pre(&c, "epoll_create1");
     fd = epoll_create1(flags);
     err = errno;
     ss_post(&c, fd, err);
     if (fd >= 0)
-        ss_tell(SS_K_EPOLL, "fd %d is an epoll instance: a list of "
+        ss_tell(SS_K_EPOLL,
+                "fd %d is an epoll instance: a list of "
                 "descriptors that the kernel keeps and watches for the "
                 "program. epoll_ctl() adds, changes and removes entries; "
                 "epoll_wait() returns the ready ones only, so a wait costs "
@@ -1788,7 +1901,8 @@ static inline int ss_epoll_ctl(int ep, int op, int fd, struct epoll_event *e)
     err = errno;
     ss_post(&c, rc, err);
     if (rc == 0 && e != NULL && (e->events & EPOLLET))
-        ss_tell(SS_K_EPOLL_ET, "EPOLLET, edge-triggered: epoll_wait() "
+        ss_tell(SS_K_EPOLL_ET,
+                "EPOLLET, edge-triggered: epoll_wait() "
                 "reports fd %d when something new happens to it (data or a "
                 "connection arrives, room appears in the send buffer), not "
                 "as long as its state lasts. What is left unread is not "
@@ -1824,10 +1938,12 @@ static inline int ss_epoll_wait(int ep, struct epoll_event *ev, int max,
                 line + o, sizeof line - o, "%s{fd=%d, events=%s}",
                 i ? ", " : "", ev[i].data.fd,
                 ss_flags_of(ss_epollbits, SS_COUNT(ss_epollbits),
-                            (long)ev[i].events).s);
+                            (long)ev[i].events)
+                    .s);
         }
         ss_wrap(4, 4, "ready: ", line, "");
-        ss_tell(SS_K_EPOLL_WAIT, "epoll_wait() returns how many "
+        ss_tell(SS_K_EPOLL_WAIT,
+                "epoll_wait() returns how many "
                 "descriptors are ready and puts each one's events at the "
                 "start of the array, with the data the program gave "
                 "epoll_ctl() for it: EPOLLIN means a recv() or accept() "
@@ -1841,8 +1957,7 @@ static inline int ss_epoll_wait(int ep, struct epoll_event *ev, int max,
     return rc;
 }
 
-static inline ssize_t ss_sendfile(int out, int in, off_t *offset,
-                                  size_t count)
+static inline ssize_t ss_sendfile(int out, int in, off_t *offset, size_t count)
 {
     struct ss_call c = {0};
     char before[40] = "NULL";
@@ -1862,7 +1977,8 @@ static inline ssize_t ss_sendfile(int out, int in, off_t *offset,
                 (long long)*offset, count);
     ss_post(&c, (long)n, err);
     if (n >= 0)
-        ss_tell(SS_K_SENDFILE, "sendfile() had the kernel copy %ld bytes "
+        ss_tell(SS_K_SENDFILE,
+                "sendfile() had the kernel copy %ld bytes "
                 "from fd %d (a file) into fd %d's send buffer: they never "
                 "passed through the program's memory, and no read() was "
                 "needed",
@@ -1876,8 +1992,7 @@ static inline ssize_t ss_sendfile(int out, int in, off_t *offset,
 /* Socket pairs, and messages that carry descriptors (Part II).        */
 /* ------------------------------------------------------------------ */
 
-static inline int ss_socketpair(int domain, int type, int protocol,
-                                int sv[2])
+static inline int ss_socketpair(int domain, int type, int protocol, int sv[2])
 {
     struct ss_call c = {0};
     int rc, err;
@@ -1905,7 +2020,8 @@ static inline int ss_socketpair(int domain, int type, int protocol,
                 s->family = domain;
             }
         }
-        ss_tell(SS_K_SOCKETPAIR, "socketpair() made two sockets already "
+        ss_tell(SS_K_SOCKETPAIR,
+                "socketpair() made two sockets already "
                 "connected to each other, fd %d and fd %d: what is sent on "
                 "one is received on the other. They have no address, so no "
                 "other process can connect to them; one end reaches another "
@@ -1969,7 +2085,8 @@ static inline ssize_t ss_sendmsg(int fd, const struct msghdr *m, int flags)
     err = errno;
     ss_post(&c, (long)n, err);
     if (n >= 0 && m->msg_controllen > 0)
-        ss_tell(SS_K_SENDMSG, "sendmsg() sent the bytes and, as control "
+        ss_tell(SS_K_SENDMSG,
+                "sendmsg() sent the bytes and, as control "
                 "data, descriptors (SCM_RIGHTS): the kernel passes the open "
                 "files themselves, not their numbers. Until the "
                 "receiver's recvmsg() takes the message, the message "
@@ -1996,7 +2113,8 @@ static inline ssize_t ss_recvmsg(int fd, struct msghdr *m, int flags)
     ss_post(&c, (long)n, err);
     if (n >= 0 && m->msg_controllen > 0) {
         struct cmsghdr *cm;
-        ss_tell(SS_K_RECVMSG, "the descriptors in msg_control are new in "
+        ss_tell(SS_K_RECVMSG,
+                "the descriptors in msg_control are new in "
                 "this process, each the lowest number free here: they refer "
                 "to the files the sender had open, whatever numbers the "
                 "sender used");
@@ -2021,9 +2139,11 @@ static inline ssize_t ss_recvmsg(int fd, struct msghdr *m, int flags)
         }
     }
     if (n >= 0 && (m->msg_flags & MSG_CTRUNC))
-        ss_wrap(4, 0, "", "MSG_CTRUNC: the control data did not fit in "
+        ss_wrap(4, 0, "",
+                "MSG_CTRUNC: the control data did not fit in "
                 "msg_control; descriptors that did not fit were closed by "
-                "the kernel", "");
+                "the kernel",
+                "");
     errno = err;
     return n;
 }
@@ -2032,40 +2152,40 @@ static inline ssize_t ss_recvmsg(int fd, struct msghdr *m, int flags)
 /* From here on, a lesson's calls are the narrated ones.               */
 /* ------------------------------------------------------------------ */
 
-#define socket(d, t, p) ss_socket(d, t, p)
-#define bind(f, a, l) ss_bind(f, a, l)
-#define listen(f, b) ss_listen(f, b)
-#define accept(f, a, l) ss_accept(f, a, l)
-#define connect(f, a, l) ss_connect(f, a, l)
-#define shutdown(f, h) ss_shutdown(f, h)
-#define close(f) ss_close(f)
-#define dup(f) ss_dup(f)
-#define getsockname(f, a, l) ss_getsockname(f, a, l)
-#define getpeername(f, a, l) ss_getpeername(f, a, l)
-#define send(f, b, n, fl) ss_send(f, b, n, fl)
-#define recv(f, b, n, fl) ss_recv(f, b, n, fl)
-#define sendto(f, b, n, fl, a, l) ss_sendto(f, b, n, fl, a, l)
+#define socket(d, t, p)             ss_socket(d, t, p)
+#define bind(f, a, l)               ss_bind(f, a, l)
+#define listen(f, b)                ss_listen(f, b)
+#define accept(f, a, l)             ss_accept(f, a, l)
+#define connect(f, a, l)            ss_connect(f, a, l)
+#define shutdown(f, h)              ss_shutdown(f, h)
+#define close(f)                    ss_close(f)
+#define dup(f)                      ss_dup(f)
+#define getsockname(f, a, l)        ss_getsockname(f, a, l)
+#define getpeername(f, a, l)        ss_getpeername(f, a, l)
+#define send(f, b, n, fl)           ss_send(f, b, n, fl)
+#define recv(f, b, n, fl)           ss_recv(f, b, n, fl)
+#define sendto(f, b, n, fl, a, l)   ss_sendto(f, b, n, fl, a, l)
 #define recvfrom(f, b, n, fl, a, l) ss_recvfrom(f, b, n, fl, a, l)
-#define setsockopt(f, l, n, v, s) ss_setsockopt(f, l, n, v, s)
-#define getsockopt(f, l, n, v, s) ss_getsockopt(f, l, n, v, s)
-#define getaddrinfo(n, s, h, r) ss_getaddrinfo(n, s, h, r)
-#define freeaddrinfo(r) ss_freeaddrinfo(r)
-#define poll(f, n, t) ss_poll(f, n, t)
-#define fcntl ss_fcntl
-#define fork() ss_fork()
-#define waitpid(p, s, o) ss_waitpid(p, s, o)
-#define sigaction(s, a, o) ss_sigaction(s, a, o)
-#define fgets(b, n, f) ss_fgets(b, n, f)
-#define socketpair(d, t, p, v) ss_socketpair(d, t, p, v)
-#define sendmsg(f, m, fl) ss_sendmsg(f, m, fl)
-#define recvmsg(f, m, fl) ss_recvmsg(f, m, fl)
-#define getrlimit(r, l) ss_getrlimit(r, l)
-#define setrlimit(r, l) ss_setrlimit(r, l)
+#define setsockopt(f, l, n, v, s)   ss_setsockopt(f, l, n, v, s)
+#define getsockopt(f, l, n, v, s)   ss_getsockopt(f, l, n, v, s)
+#define getaddrinfo(n, s, h, r)     ss_getaddrinfo(n, s, h, r)
+#define freeaddrinfo(r)             ss_freeaddrinfo(r)
+#define poll(f, n, t)               ss_poll(f, n, t)
+#define fcntl                       ss_fcntl
+#define fork()                      ss_fork()
+#define waitpid(p, s, o)            ss_waitpid(p, s, o)
+#define sigaction(s, a, o)          ss_sigaction(s, a, o)
+#define fgets(b, n, f)              ss_fgets(b, n, f)
+#define socketpair(d, t, p, v)      ss_socketpair(d, t, p, v)
+#define sendmsg(f, m, fl)           ss_sendmsg(f, m, fl)
+#define recvmsg(f, m, fl)           ss_recvmsg(f, m, fl)
+#define getrlimit(r, l)             ss_getrlimit(r, l)
+#define setrlimit(r, l)             ss_setrlimit(r, l)
 #ifdef __linux__
-#define epoll_create1(f) ss_epoll_create1(f)
-#define epoll_ctl(e, o, f, ev) ss_epoll_ctl(e, o, f, ev)
+#define epoll_create1(f)        ss_epoll_create1(f)
+#define epoll_ctl(e, o, f, ev)  ss_epoll_ctl(e, o, f, ev)
 #define epoll_wait(e, ev, n, t) ss_epoll_wait(e, ev, n, t)
-#define sendfile(o, i, off, n) ss_sendfile(o, i, off, n)
+#define sendfile(o, i, off, n)  ss_sendfile(o, i, off, n)
 #endif
 
 #endif /* SOCKSTEP_PLAIN */

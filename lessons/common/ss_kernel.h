@@ -29,9 +29,17 @@ struct ss_procsock {
 };
 
 enum {
-    SS_TCP_ESTABLISHED = 1, SS_TCP_SYN_SENT, SS_TCP_SYN_RECV,
-    SS_TCP_FIN_WAIT1, SS_TCP_FIN_WAIT2, SS_TCP_TIME_WAIT, SS_TCP_CLOSE,
-    SS_TCP_CLOSE_WAIT, SS_TCP_LAST_ACK, SS_TCP_LISTEN, SS_TCP_CLOSING
+    SS_TCP_ESTABLISHED = 1,
+    SS_TCP_SYN_SENT,
+    SS_TCP_SYN_RECV,
+    SS_TCP_FIN_WAIT1,
+    SS_TCP_FIN_WAIT2,
+    SS_TCP_TIME_WAIT,
+    SS_TCP_CLOSE,
+    SS_TCP_CLOSE_WAIT,
+    SS_TCP_LAST_ACK,
+    SS_TCP_LISTEN,
+    SS_TCP_CLOSING
 };
 
 /* The state's name as /proc's numbers mean it (ss prints FIN-WAIT-2 for
@@ -39,9 +47,9 @@ enum {
 static inline const char *ss_tcp_state(int st)
 {
     static const char *const names[] = {
-        "?",         "ESTABLISHED", "SYN_SENT",  "SYN_RECV",
-        "FIN_WAIT1", "FIN_WAIT2",   "TIME_WAIT", "CLOSE",
-        "CLOSE_WAIT", "LAST_ACK",   "LISTEN",    "CLOSING"};
+        "?",          "ESTABLISHED", "SYN_SENT",  "SYN_RECV",
+        "FIN_WAIT1",  "FIN_WAIT2",   "TIME_WAIT", "CLOSE",
+        "CLOSE_WAIT", "LAST_ACK",    "LISTEN",    "CLOSING"};
     return st > 0 && st < 12 ? names[st] : "?";
 }
 
@@ -142,15 +150,13 @@ static inline int ss_proc_line(const char *p, struct ss_procsock *s)
         p++;
     if (*p++ != ':')
         return -1; /* the header line */
-    if (ss_proc_addr(&p, &s->local) != 0 ||
-        ss_proc_addr(&p, &s->remote) != 0)
+    if (ss_proc_addr(&p, &s->local) != 0 || ss_proc_addr(&p, &s->remote) != 0)
         return -1;
     ss_skip_blanks(&p);
     if (!ss_hexnum(&p, 2, &st))
         return -1;
     ss_skip_blanks(&p);
-    if (!ss_hexnum(&p, 8, &s->txq) || *p++ != ':' ||
-        !ss_hexnum(&p, 8, &s->rxq))
+    if (!ss_hexnum(&p, 8, &s->txq) || *p++ != ':' || !ss_hexnum(&p, 8, &s->rxq))
         return -1;
     for (i = 0; i < 4; i++) /* tr:tm->when, retrnsmt, uid, timeout */
         ss_skip_field(&p);
@@ -197,11 +203,10 @@ static inline int ss_same_addr(const struct sockaddr_storage *a,
         memset(out[i], 0, 16);
         if (p[i]->ss_family == AF_INET) {
             out[i][10] = out[i][11] = 0xff;
-            memcpy(out[i] + 12,
-                   &((const struct sockaddr_in *)p[i])->sin_addr, 4);
+            memcpy(out[i] + 12, &((const struct sockaddr_in *)p[i])->sin_addr,
+                   4);
         } else if (p[i]->ss_family == AF_INET6) {
-            memcpy(out[i], &((const struct sockaddr_in6 *)p[i])->sin6_addr,
-                   16);
+            memcpy(out[i], &((const struct sockaddr_in6 *)p[i])->sin6_addr, 16);
         } else {
             return 0;
         }
@@ -219,8 +224,10 @@ static inline void ss_proc_failed(const char *path, int err)
 {
     char text[400];
 
-    snprintf(text, sizeof text, "could not read %s: %s (%s); nothing is "
-             "concluded from it", path, ss_errname(err).s, strerror(err));
+    snprintf(text, sizeof text,
+             "could not read %s: %s (%s); nothing is "
+             "concluded from it",
+             path, ss_errname(err).s, strerror(err));
     ss_kernel_line(text);
 }
 
@@ -484,12 +491,14 @@ static inline int ss_kernel_unix(unsigned long inode)
         char text[400];
         int k;
         path[0] = '\0';
-        k = sscanf(line, "%lx: %lx %lx %lx %x %x %lu %299s", &num, &ref,
-                   &proto, &flags, &type, &st, &ino, path);
+        k = sscanf(line, "%lx: %lx %lx %lx %x %x %lu %299s", &num, &ref, &proto,
+                   &flags, &type, &st, &ino, path);
         if (k < 7 || ino != inode)
             continue;
         snprintf(text, sizeof text, "unix %s %s%s%s (from /proc/net/unix)",
-                 type == 1 ? "stream" : type == 2 ? "dgram" : "seqpacket",
+                 type == 1   ? "stream"
+                 : type == 2 ? "dgram"
+                             : "seqpacket",
                  (flags & 0x10000) ? "LISTEN"
                  : st == 3         ? "CONNECTED"
                  : st == 2         ? "CONNECTING"
@@ -551,7 +560,8 @@ static inline void ss_kernel(int fd)
         p.peer = &me->peer;
         found = ss_proc_walk("tcp", ss_by_pair, &p);
         if (found > 0) {
-            snprintf(text, sizeof text, "fd %d is still open, but its "
+            snprintf(text, sizeof text,
+                     "fd %d is still open, but its "
                      "connection is over: the line above is matched by "
                      "its addresses",
                      fd);
@@ -574,8 +584,8 @@ static inline void ss_kernel(int fd)
                      "UDP socket once it has an address",
                      fd, link);
         else
-            snprintf(text, sizeof text, "fd %d is %s, not in /proc/net yet",
-                     fd, link);
+            snprintf(text, sizeof text, "fd %d is %s, not in /proc/net yet", fd,
+                     link);
         ss_kernel_line(text);
     }
     errno = saved;
@@ -591,8 +601,8 @@ static inline void ss_kernel_after_close(const struct ss_sock *was)
     char text[400];
     int found = 0;
 
-    if (ss_muted || was == NULL || was->type != SOCK_STREAM ||
-        was->llen == 0 || was->family == AF_UNIX)
+    if (ss_muted || was == NULL || was->type != SOCK_STREAM || was->llen == 0 ||
+        was->family == AF_UNIX)
         return; /* a Unix socket is not in /proc/net/tcp */
     if (was->plen > 0) {
         struct ss_pair p;
@@ -770,8 +780,8 @@ static inline int ss_unix_kind(unsigned long inode, int *connected)
     FILE *f = fopen("/proc/net/unix", "r");
 
     while (f != NULL && type == 0 && fgets(line, sizeof line, f) != NULL)
-        if (sscanf(line, "%*x: %*x %*x %lx %x %x %lu", &flags, &t, &st,
-                   &ino) == 4 &&
+        if (sscanf(line, "%*x: %*x %*x %lx %x %x %lu", &flags, &t, &st, &ino) ==
+                4 &&
             ino == inode) {
             type = t == 1 ? SOCK_STREAM : t == 2 ? SOCK_DGRAM : SOCK_SEQPACKET;
             *connected = st == 3;
@@ -820,15 +830,18 @@ static inline void ss_kernel_igmp(struct in_addr group)
         if (memcmp(&word, &group, sizeof word) != 0)
             continue;
         found = 1;
-        snprintf(text, sizeof text, "%s is in group %s, for %d socket%s "
-                 "(from /proc/net/igmp)", dev, ip, users,
-                 users == 1 ? "" : "s");
+        snprintf(text, sizeof text,
+                 "%s is in group %s, for %d socket%s "
+                 "(from /proc/net/igmp)",
+                 dev, ip, users, users == 1 ? "" : "s");
         ss_kernel_line(text);
     }
     fclose(f);
     if (!found) {
-        snprintf(text, sizeof text, "no interface of this machine is in "
-                 "group %s (from /proc/net/igmp)", ip);
+        snprintf(text, sizeof text,
+                 "no interface of this machine is in "
+                 "group %s (from /proc/net/igmp)",
+                 ip);
         ss_kernel_line(text);
     }
     errno = saved;

@@ -16,31 +16,31 @@
 /* What the narrator knows about one open socket. */
 struct ss_sock {
     int fd;
-    int type;           /* SOCK_STREAM, SOCK_DGRAM */
-    int reuseaddr;      /* SO_REUSEADDR was set to 1 */
-    int listening;      /* listen() succeeded */
-    int connected;      /* connect() or accept() succeeded */
+    int type;      /* SOCK_STREAM, SOCK_DGRAM */
+    int reuseaddr; /* SO_REUSEADDR was set to 1 */
+    int listening; /* listen() succeeded */
+    int connected; /* connect() or accept() succeeded */
     socklen_t llen, plen;
     struct sockaddr_storage local, peer; /* last seen (bind, connect ...) */
-    int family;         /* AF_INET, AF_INET6, AF_UNIX; 0: not known */
+    int family; /* AF_INET, AF_INET6, AF_UNIX; 0: not known */
 };
 
 static struct {
-    const char *prog;    /* "04-accept", for messages */
-    int color;           /* ANSI colour on */
-    int step;            /* --step, and stdin is a terminal */
-    int cursor;          /* stdout is a terminal that moves its cursor */
-    int stamps;          /* SOCKSTEP_TIMESTAMPS set: time every call */
-    int width;           /* wrap narration at this column */
-    int timeout;         /* --timeout: how long stdout may stay stuck */
-    int out_dead;        /* stdout failed: no more narration */
-    int out_errno;       /* and why; not EPIPE: exit status 1 at the end */
-    int expect;          /* an errno the lesson's next call should return */
+    const char *prog;      /* "04-accept", for messages */
+    int color;             /* ANSI colour on */
+    int step;              /* --step, and stdin is a terminal */
+    int cursor;            /* stdout is a terminal that moves its cursor */
+    int stamps;            /* SOCKSTEP_TIMESTAMPS set: time every call */
+    int width;             /* wrap narration at this column */
+    int timeout;           /* --timeout: how long stdout may stay stuck */
+    int out_dead;          /* stdout failed: no more narration */
+    int out_errno;         /* and why; not EPIPE: exit status 1 at the end */
+    int expect;            /* an errno the lesson's next call should return */
     unsigned long told[4]; /* generic explanations already given */
     struct ss_sock socks[SS_MAX_FDS];
-    char pending[4096];  /* text typed at a --step prompt, for the program */
+    char pending[4096]; /* text typed at a --step prompt, for the program */
     size_t npending;
-    int stdin_eof;       /* Ctrl-D was typed at a --step prompt */
+    int stdin_eof; /* Ctrl-D was typed at a --step prompt */
 } ss_nar = {"sockstep", 0, 0, 0, 0, 78, 30, 0, 0, 0, {0}, {{0}}, "", 0, 0};
 
 /* Descriptors the signal handler closes: only what it may read safely. */
@@ -48,12 +48,12 @@ static volatile sig_atomic_t ss_sig_fds[SS_MAX_FDS];
 static volatile sig_atomic_t ss_sig_nfds;
 static volatile sig_atomic_t ss_sig_quiet; /* stdout is dead */
 
-#define SS_BOLD "\033[1m"
-#define SS_RED "\033[1;31m"
-#define SS_GREEN "\033[32m"
-#define SS_CYAN "\033[36m"
+#define SS_BOLD    "\033[1m"
+#define SS_RED     "\033[1;31m"
+#define SS_GREEN   "\033[32m"
+#define SS_CYAN    "\033[36m"
 #define SS_REVERSE "\033[1;7m"
-#define SS_RESET "\033[0m"
+#define SS_RESET   "\033[0m"
 
 static inline const char *ss_c(const char *code)
 {
@@ -468,8 +468,7 @@ static inline void ss_step_wait(const char *call)
             memcpy(ss_nar.pending + ss_nar.npending, in, (size_t)n);
             ss_nar.npending += (size_t)n;
         }
-        fputs("    (kept for the program; Enter alone runs the call) ",
-              stdout);
+        fputs("    (kept for the program; Enter alone runs the call) ", stdout);
         ss_out_check();
     }
     if (ss_nar.cursor) /* the prompt line becomes the running line */

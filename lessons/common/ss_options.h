@@ -44,33 +44,33 @@ struct ss_extra {
 
 /* What a lesson tells ss_start() about itself. */
 struct ss_lesson {
-    const char *name;       /* "04-accept" */
-    const char *summary;    /* one line: what it does */
-    const char *example;    /* usage example line(s) */
-    unsigned options;       /* SS_OPT_... */
-    unsigned short port;    /* default --port */
-    const char *host;       /* default --host; NULL: 127.0.0.1 */
-    int timeout;            /* default --timeout; 0: 30 */
+    const char *name;         /* "04-accept" */
+    const char *summary;      /* one line: what it does */
+    const char *example;      /* usage example line(s) */
+    unsigned options;         /* SS_OPT_... */
+    unsigned short port;      /* default --port */
+    const char *host;         /* default --host; NULL: 127.0.0.1 */
+    int timeout;              /* default --timeout; 0: 30 */
     const char *timeout_help; /* what --timeout bounds here */
-    long count;             /* default --count; 0: no limit */
-    const char *count_help; /* what --count counts */
+    long count;               /* default --count; 0: no limit */
+    const char *count_help;   /* what --count counts */
     struct ss_extra extra[SS_MAX_EXTRA];
 };
 
 /* The options, as parsed. */
 struct ss_options {
-    const char *host_text;   /* --host as given (or the default) */
-    struct in_addr host;     /* --host as IPv4, when it is one */
-    char port_text[32];      /* --port as given (a number or a service) */
-    unsigned short port;     /* --port as a number (0 for a service name) */
-    int timeout;             /* --timeout, in seconds */
-    long count;              /* --count; 0: no limit */
-    const char *message;     /* --message, or NULL */
-    int step;                /* --step */
+    const char *host_text; /* --host as given (or the default) */
+    struct in_addr host;   /* --host as IPv4, when it is one */
+    char port_text[32];    /* --port as given (a number or a service) */
+    unsigned short port;   /* --port as a number (0 for a service name) */
+    int timeout;           /* --timeout, in seconds */
+    long count;            /* --count; 0: no limit */
+    const char *message;   /* --message, or NULL */
+    int step;              /* --step */
     struct {
-        int set;             /* given on the command line */
-        long num;            /* its number */
-        const char *text;    /* its text */
+        int set;          /* given on the command line */
+        long num;         /* its number */
+        const char *text; /* its text */
     } extra[SS_MAX_EXTRA];
 };
 
@@ -148,8 +148,8 @@ static inline void ss_usage(const struct ss_lesson *l, FILE *to)
                                              : "seconds each wait may last",
                      l->timeout > 0 ? l->timeout : 30);
     if (o & SS_OPT_COUNT) {
-        const char *what = l->count_help != NULL ? l->count_help
-                                                 : "how many to handle";
+        const char *what =
+            l->count_help != NULL ? l->count_help : "how many to handle";
         if (l->count > 0)
             ss_usage_opt(to, "--count N", "%s (default %ld)", what, l->count);
         else
@@ -182,8 +182,8 @@ static inline SS_NORETURN void ss_bad(const struct ss_lesson *l,
     if (got != NULL) {
         char shown[80];
         ss_escape(shown, sizeof shown, got, strlen(got), 0);
-        fprintf(stderr, "%s: %s: expected %s, got '%s' (see --help)\n",
-                l->name, opt, wants, shown);
+        fprintf(stderr, "%s: %s: expected %s, got '%s' (see --help)\n", l->name,
+                opt, wants, shown);
     } else {
         fprintf(stderr, "%s: %s: expected %s (see --help)\n", l->name, opt,
                 wants);
@@ -212,8 +212,7 @@ static inline long ss_number(const struct ss_lesson *l, const char *opt,
 }
 
 /* What an option that takes a value accepts: said when it is wrong. */
-static inline const char *ss_wants(const struct ss_lesson *l,
-                                   const char *name)
+static inline const char *ss_wants(const struct ss_lesson *l, const char *name)
 {
     int names = (l->options & SS_OPT_NAMES) != 0, k;
 
@@ -240,8 +239,7 @@ static inline const char *ss_wants(const struct ss_lesson *l,
 }
 
 /* Only async-signal-safe calls below: close(), poll(), write(), _exit(). */
-static inline size_t ss_put_str(char *buf, size_t o, size_t cap,
-                                const char *s)
+static inline size_t ss_put_str(char *buf, size_t o, size_t cap, const char *s)
 {
     while (*s != '\0' && o < cap)
         buf[o++] = *s++;
@@ -275,9 +273,9 @@ static void ss_on_signal(int sig)
     int i;
 
     o = ss_put_str(msg, o, cap,
-                   sig == SIGINT    ? "\n^C: caught SIGINT"
-                   : sig == SIGHUP  ? "\ncaught SIGHUP (the terminal closed)"
-                                    : "\ncaught SIGTERM");
+                   sig == SIGINT   ? "\n^C: caught SIGINT"
+                   : sig == SIGHUP ? "\ncaught SIGHUP (the terminal closed)"
+                                   : "\ncaught SIGTERM");
     o = ss_put_str(msg, o, cap, ", closing what is open:");
     for (i = ss_sig_nfds - 1; i >= 0; i--) {
         int rc = close(ss_sig_fds[i]);
@@ -369,8 +367,7 @@ static inline void ss_start(const struct ss_lesson *l, struct ss_options *o,
         if (takes && val == NULL) {
             if (i + 1 >= argc) {
                 char wants[120];
-                snprintf(wants, sizeof wants, "%s after it",
-                         ss_wants(l, name));
+                snprintf(wants, sizeof wants, "%s after it", ss_wants(l, name));
                 ss_bad(l, name, wants, NULL);
             }
             val = argv[++i];
@@ -442,8 +439,8 @@ static inline void ss_start(const struct ss_lesson *l, struct ss_options *o,
                 char wants[64];
                 snprintf(wants, sizeof wants, "a whole number from %ld to %ld",
                          e->lo, e->hi);
-                o->extra[extra].num = ss_number(l, name, val, e->lo, e->hi,
-                                                wants);
+                o->extra[extra].num =
+                    ss_number(l, name, val, e->lo, e->hi, wants);
             }
             if (e->flag != NULL)
                 *e->flag = 1;
@@ -468,8 +465,8 @@ static inline void ss_start(const struct ss_lesson *l, struct ss_options *o,
     setvbuf(stdout, NULL, _IOLBF, 0);
     atexit(ss_out_at_exit);
     ss_nar.color = color;
-    ss_nar.cursor = isatty(STDOUT_FILENO) &&
-                    (term == NULL || strcmp(term, "dumb") != 0);
+    ss_nar.cursor =
+        isatty(STDOUT_FILENO) && (term == NULL || strcmp(term, "dumb") != 0);
     ss_nar.width = ss_width();
     ss_nar.timeout = o->timeout;
     ss_nar.stamps = getenv("SOCKSTEP_TIMESTAMPS") != NULL;

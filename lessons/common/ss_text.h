@@ -192,8 +192,7 @@ static SS_NOINLINE struct ss_text ss_addr_len(const void *sa, socklen_t len)
             ss_escape(path, sizeof path, a.sun_path + 1, n - 1, 0);
             ss_tcat(&t, &o, "@%s", path);
         } else {
-            ss_escape(path, sizeof path, a.sun_path,
-                      strnlen(a.sun_path, n), 0);
+            ss_escape(path, sizeof path, a.sun_path, strnlen(a.sun_path, n), 0);
             ss_tcat(&t, &o, "%s", path);
         }
     } else {
@@ -222,7 +221,10 @@ struct ss_name {
     long value;
     const char *name;
 };
-#define SS_N(x) {(long)(x), #x}
+#define SS_N(x)                                                                \
+    {                                                                          \
+        (long)(x), #x                                                          \
+    }
 #define SS_COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
 /* The name of v in the table, or the number itself. */
@@ -259,11 +261,10 @@ static inline struct ss_text ss_flags_of(const struct ss_name *tab, size_t n,
     return t;
 }
 
-static const struct ss_name ss_families[] = {
-    SS_N(AF_INET), SS_N(AF_INET6), SS_N(AF_UNIX), SS_N(AF_UNSPEC)};
+static const struct ss_name ss_families[] = {SS_N(AF_INET), SS_N(AF_INET6),
+                                             SS_N(AF_UNIX), SS_N(AF_UNSPEC)};
 static const struct ss_name ss_socktypes[] = {
-    SS_N(SOCK_STREAM), SS_N(SOCK_DGRAM), SS_N(SOCK_SEQPACKET),
-    SS_N(SOCK_RAW)};
+    SS_N(SOCK_STREAM), SS_N(SOCK_DGRAM), SS_N(SOCK_SEQPACKET), SS_N(SOCK_RAW)};
 static const struct ss_name ss_msgflags[] = {
 #ifdef MSG_NOSIGNAL
     SS_N(MSG_NOSIGNAL),
@@ -271,16 +272,16 @@ static const struct ss_name ss_msgflags[] = {
 #ifdef MSG_DONTWAIT
     SS_N(MSG_DONTWAIT),
 #endif
-    SS_N(MSG_PEEK), SS_N(MSG_WAITALL), SS_N(MSG_OOB), SS_N(MSG_TRUNC),
-    SS_N(MSG_CTRUNC), SS_N(MSG_EOR)};
-static const struct ss_name ss_levels[] = {
-    SS_N(SOL_SOCKET), SS_N(IPPROTO_TCP), SS_N(IPPROTO_IP),
-    SS_N(IPPROTO_IPV6), SS_N(IPPROTO_UDP)};
+    SS_N(MSG_PEEK),     SS_N(MSG_WAITALL), SS_N(MSG_OOB),
+    SS_N(MSG_TRUNC),    SS_N(MSG_CTRUNC),  SS_N(MSG_EOR)};
+static const struct ss_name ss_levels[] = {SS_N(SOL_SOCKET), SS_N(IPPROTO_TCP),
+                                           SS_N(IPPROTO_IP), SS_N(IPPROTO_IPV6),
+                                           SS_N(IPPROTO_UDP)};
 static const struct ss_name ss_sockopts[] = {
-    SS_N(SO_REUSEADDR), SS_N(SO_RCVTIMEO), SS_N(SO_SNDTIMEO),
-    SS_N(SO_TYPE), SS_N(SO_ERROR), SS_N(SO_KEEPALIVE), SS_N(SO_LINGER),
-    SS_N(SO_SNDBUF), SS_N(SO_RCVBUF), SS_N(SO_BROADCAST),
-    SS_N(SO_ACCEPTCONN),
+    SS_N(SO_REUSEADDR), SS_N(SO_RCVTIMEO),   SS_N(SO_SNDTIMEO),
+    SS_N(SO_TYPE),      SS_N(SO_ERROR),      SS_N(SO_KEEPALIVE),
+    SS_N(SO_LINGER),    SS_N(SO_SNDBUF),     SS_N(SO_RCVBUF),
+    SS_N(SO_BROADCAST), SS_N(SO_ACCEPTCONN),
 #ifdef SO_REUSEPORT
     SS_N(SO_REUSEPORT),
 #endif
@@ -296,23 +297,26 @@ static const struct ss_name ss_sockopts[] = {
 };
 static const struct ss_name ss_tcpopts[] = {SS_N(TCP_NODELAY)};
 static const struct ss_name ss_ipopts[] = {
-    SS_N(IP_MULTICAST_TTL), SS_N(IP_MULTICAST_LOOP), SS_N(IP_ADD_MEMBERSHIP),
-    SS_N(IP_DROP_MEMBERSHIP), SS_N(IP_TTL), SS_N(IP_MULTICAST_IF),
+    SS_N(IP_MULTICAST_TTL),
+    SS_N(IP_MULTICAST_LOOP),
+    SS_N(IP_ADD_MEMBERSHIP),
+    SS_N(IP_DROP_MEMBERSHIP),
+    SS_N(IP_TTL),
+    SS_N(IP_MULTICAST_IF),
 #ifdef IP_MULTICAST_ALL
     SS_N(IP_MULTICAST_ALL),
 #endif
 };
 static const struct ss_name ss_ip6opts[] = {SS_N(IPV6_V6ONLY)};
-static const struct ss_name ss_hows[] = {
-    SS_N(SHUT_RD), SS_N(SHUT_WR), SS_N(SHUT_RDWR)};
-static const struct ss_name ss_pollbits[] = {
-    SS_N(POLLIN), SS_N(POLLPRI), SS_N(POLLOUT), SS_N(POLLERR),
-    SS_N(POLLHUP), SS_N(POLLNVAL)};
+static const struct ss_name ss_hows[] = {SS_N(SHUT_RD), SS_N(SHUT_WR),
+                                         SS_N(SHUT_RDWR)};
+static const struct ss_name ss_pollbits[] = {SS_N(POLLIN),  SS_N(POLLPRI),
+                                             SS_N(POLLOUT), SS_N(POLLERR),
+                                             SS_N(POLLHUP), SS_N(POLLNVAL)};
 static const struct ss_name ss_fcntlcmds[] = {
-    SS_N(F_GETFL), SS_N(F_SETFL), SS_N(F_GETFD), SS_N(F_SETFD),
-    SS_N(F_DUPFD)};
-static const struct ss_name ss_oflags[] = {
-    SS_N(O_NONBLOCK), SS_N(O_RDWR), SS_N(O_WRONLY), SS_N(O_APPEND)};
+    SS_N(F_GETFL), SS_N(F_SETFL), SS_N(F_GETFD), SS_N(F_SETFD), SS_N(F_DUPFD)};
+static const struct ss_name ss_oflags[] = {SS_N(O_NONBLOCK), SS_N(O_RDWR),
+                                           SS_N(O_WRONLY), SS_N(O_APPEND)};
 
 /* "AF_INET" */
 static inline struct ss_text ss_family_name(long v)
