@@ -34,18 +34,6 @@ s.close()
 '
 }
 
-# assert_said TEXT: the narration says TEXT (lines are wrapped at 78
-# columns, so compare with runs of spaces and newlines made one space).
-assert_said() {
-    local flat
-    flat=$(tr -s ' \n' '  ' <<<"$output")
-    if [[ "$flat" != *"$1"* ]]; then
-        echo "the output does not say: $1" >&2
-        echo "$output" >&2
-        return 1
-    fi
-}
-
 # wait_listening PORT: poll /proc/net/tcp until 127.0.0.1:PORT is LISTEN.
 wait_listening() {
     local entry i

@@ -67,18 +67,6 @@ c.close()
 # A terminal for the client: "$PYTHON" "$TTY" SCRIPT CMD... (see the file)
 TTY="$BATS_TEST_DIRNAME/hostile/typist.py"
 
-# assert_said TEXT: the narration says TEXT (lines are wrapped at 78
-# columns, so compare with runs of spaces and newlines made one space).
-assert_said() {
-    local flat
-    flat=$(tr -s ' \n' '  ' <<<"$output")
-    if [[ "$flat" != *"$1"* ]]; then
-        echo "the output does not say: $1" >&2
-        echo "$output" >&2
-        return 1
-    fi
-}
-
 # client IN ARGS...: run 06-send-recv-client with IN as stdin, only fds
 # 0-2 open, bounded.
 client() {

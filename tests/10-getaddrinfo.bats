@@ -21,24 +21,6 @@ ready6() {
     PORT=${PORT##*:}
 }
 
-# assert_said TEXT: the narration says TEXT (it wraps lines at 78 columns:
-# runs of spaces and newlines count as one space).
-assert_said() {
-    local flat
-    flat=$(tr -s ' \n' '  ' <<<"$output")
-    if [[ "$flat" != *"$1"* ]]; then
-        echo "the output does not say: $1" >&2
-        echo "$output" >&2
-        return 1
-    fi
-}
-
-# untraceable_leaks: LeakSanitizer cannot work under ptrace (strace): a
-# sanitizer build under strace checks everything else but leaks.
-untraceable_leaks() {
-    export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0"
-}
-
 # need_world: skip where unprivileged namespaces are not allowed.
 need_world() {
     command -v unshare >/dev/null || skip "no unshare"

@@ -5,23 +5,6 @@
 # shellcheck disable=SC2153
 load test_helper
 
-# untraceable_leaks: LeakSanitizer cannot work under ptrace (strace).
-untraceable_leaks() {
-    export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0"
-}
-
-# assert_said TEXT: the output says TEXT (narration wraps at 78 columns:
-# runs of spaces and newlines count as one space).
-assert_said() {
-    local flat
-    flat=$(tr -s ' \n' '  ' <<<"$output")
-    if [[ "$flat" != *"$1"* ]]; then
-        echo "the output does not say: $1" >&2
-        echo "$output" >&2
-        return 1
-    fi
-}
-
 # client TEXT ARGS...: run the client (through bare) with TEXT as its
 # input (backslash escapes such as \n interpreted).
 client() {

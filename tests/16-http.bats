@@ -8,22 +8,6 @@ load test_helper
 
 SITE="$ROOT/tests/16-http"
 
-# untraceable_leaks: LeakSanitizer cannot work under ptrace (strace).
-untraceable_leaks() {
-    export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0"
-}
-
-# assert_said TEXT: the output says TEXT (narration wraps at 78 columns).
-assert_said() {
-    local flat
-    flat=$(tr -s ' \n' '  ' <<<"$output")
-    if [[ "$flat" != *"$1"* ]]; then
-        echo "the output does not say: $1" >&2
-        echo "$output" >&2
-        return 1
-    fi
-}
-
 # serve [ARGS...]: the lesson's server on the test site (or --root ARGS);
 # sets PORT and BG_PID; its output goes to $BATS_TEST_TMPDIR/server.
 serve() {

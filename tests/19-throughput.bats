@@ -24,12 +24,6 @@ receiver() {
     start_server "$out" 19-throughput --receive --timeout 10 "$@"
 }
 
-# LeakSanitizer cannot work under ptrace: a sanitizer build under strace
-# checks everything else but leaks.
-untraceable_leaks() {
-    export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0"
-}
-
 # hash_in OUTFILE: the fnv1a64 line's value in a transcript.
 hash_in() {
     sed -n 's/^  fnv1a64 \([0-9a-f]\{16\}\)$/\1/p' "$1"

@@ -14,12 +14,6 @@ setup_file() {
     cc -std=c11 -O2 "$ROOT/bench/load.c" -o "$BATS_FILE_TMPDIR/load"
 }
 
-# LeakSanitizer cannot work under ptrace: a sanitizer build under strace
-# checks everything else but leaks.
-untraceable_leaks() {
-    export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0"
-}
-
 # clients PORT SPEC...: Python clients, all connected at once; each SPEC
 # is the bytes one client sends (N copies of a letter: "a:5000"). Prints
 # "LETTER ok" for a client that got exactly its own bytes back.

@@ -208,3 +208,22 @@ strace_matches() {
 plain() {
     [[ "$BIN" == */plain ]]
 }
+
+# assert_said TEXT: the narration says TEXT (it wraps lines at 78 columns:
+# runs of spaces and newlines count as one space).
+assert_said() {
+    local flat
+    # shellcheck disable=SC2154 # output: set by bats' run
+    flat=$(tr -s ' \n' '  ' <<<"$output")
+    if [[ "$flat" != *"$1"* ]]; then
+        echo "the output does not say: $1" >&2
+        echo "$output" >&2
+        return 1
+    fi
+}
+
+# untraceable_leaks: LeakSanitizer cannot work under ptrace (strace): a
+# sanitizer build under strace checks everything else but leaks.
+untraceable_leaks() {
+    export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0"
+}
