@@ -11,11 +11,6 @@ bound_port() {
     PORT="${line##*:}"
 }
 
-# free_port: a TCP port that is free now (the kernel's choice, let go).
-free_port() {
-    "$PYTHON" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
-
 # hold PROTO ADDR: a Python socket (TCP listening, or UDP) bound to ADDR
 # in the background; sets PORT to its port. The port is one that TCP on
 # 127.0.0.1 has free too, and below the kernel's ephemeral range (32768 on

@@ -23,17 +23,6 @@ c.sendall(data)
 c.close()
 '
 
-# A port that is surely closed: the kernel picks a free one, we let it go.
-closed_port() {
-    "$PYTHON" -c '
-import socket
-s = socket.socket()
-s.bind(("127.0.0.1", 0))
-print(s.getsockname()[1])
-s.close()
-'
-}
-
 # wait_listening PORT: poll /proc/net/tcp until 127.0.0.1:PORT is LISTEN.
 wait_listening() {
     local entry i
@@ -101,7 +90,7 @@ now_ms() {
 
     # ECONNREFUSED: strace sees the same failed connect() and the close.
     local port
-    port=$(closed_port)
+    port=$(free_port)
     start_bg "$BATS_TEST_TMPDIR/refused" "${TRACE[@]}" "$BATS_TEST_TMPDIR/trace2" \
         "$BIN/05-connect" --port "$port" --timeout 5
     wait_exit "$BG_PID"
@@ -156,7 +145,7 @@ print("raw bytes:", " ".join(bad) if bad else "none")
 
 @test "05-connect: talks to nc -l" {
     local port
-    port=$(closed_port)
+    port=$(free_port)
     printf 'hello from nc\n' >"$BATS_TEST_TMPDIR/in"
     timeout 10 nc -N -l 127.0.0.1 "$port" \
         <"$BATS_TEST_TMPDIR/in" >"$BATS_TEST_TMPDIR/nc" 2>&1 3>&- 4>&- &
@@ -175,7 +164,7 @@ print("raw bytes:", " ".join(bad) if bad else "none")
 
 @test "05-connect: nothing listening: ECONNREFUSED at once, exit 1" {
     local port t0
-    port=$(closed_port)
+    port=$(free_port)
     t0=$(now_ms)
     run_lesson timeout 60 "$BIN/05-connect" --port "$port" --timeout 30
     assert_failure 1

@@ -25,17 +25,6 @@ for _ in range(int(sys.argv[1])):
     wait_ready "$1"
 }
 
-# closed_port: a UDP port on 127.0.0.1 that surely nobody holds now.
-closed_port() {
-    "$PYTHON" -c '
-import socket
-s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-s.bind(("127.0.0.1", 0))
-print(s.getsockname()[1])
-s.close()
-'
-}
-
 # unwrap FILE: the lesson's output with each call line whole again (the
 # narrator wraps a long one, its continuation indented by 4).
 unwrap() {
@@ -153,7 +142,7 @@ sent_from() {
 
 @test "09-udp-sender: sending with nobody receiving succeeds, and no error is recorded" {
     local port
-    port=$(closed_port)
+    port=$(free_port udp)
     printf 'a\nb\nc\n' >"$BATS_TEST_TMPDIR/lines"
     run bare timeout 10 "$BIN/09-udp-sender" --port "$port" \
         <"$BATS_TEST_TMPDIR/lines"
@@ -223,7 +212,7 @@ sent_from() {
 }
 
 @test "09-udp-sender: empty input sends nothing and exits 0" {
-    run bare timeout 10 "$BIN/09-udp-sender" --port "$(closed_port)" \
+    run bare timeout 10 "$BIN/09-udp-sender" --port "$(free_port udp)" \
         </dev/null
     assert_success
     assert_line "sent 0 datagrams from 0.0.0.0:0"
@@ -234,7 +223,7 @@ sent_from() {
 
 @test "09-udp-sender: a line of input is waited for past --timeout, as nc does, then sent" {
     local port
-    port=$(closed_port)
+    port=$(free_port udp)
     # stdin: a pipe whose writer is silent for 3 s, three times --timeout,
     # then writes a line and ends. The sender's clock would have run out
     # long before: it waits for the line and sends it.

@@ -35,11 +35,6 @@ says() {
     fi
 }
 
-# A free TCP port on loopback, chosen by the kernel (bind port 0).
-free_port() {
-    "$PYTHON" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
-
 # ---- sockstep's own programs pass -------------------------------------------
 
 @test "check: lesson 06's server passes every echo-server check" {

@@ -29,18 +29,6 @@ teardown() {
 
 bats_require_minimum_version 1.5.0
 
-# free_port tcp|udp: a port the kernel says is free now, so that the demo
-# (which takes a fixed port, like a lecturer would) never meets another
-# test's server on 8888.
-free_port() {
-    "$PYTHON" -c '
-import socket, sys
-kind = socket.SOCK_DGRAM if sys.argv[1] == "udp" else socket.SOCK_STREAM
-s = socket.socket(socket.AF_INET, kind)
-s.bind(("127.0.0.1", 0))
-print(s.getsockname()[1])' "$1"
-}
-
 # The commands `scripts/demo --print PAIR` prints (comment lines dropped):
 # CMDS[0] the server, CMDS[1] the client, CMDS[2] the ss view.
 print_commands() {

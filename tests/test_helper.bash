@@ -227,3 +227,16 @@ assert_said() {
 untraceable_leaks() {
     export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0"
 }
+
+# free_port [udp]: a port of 127.0.0.1 that was free a moment ago: the
+# kernel chose it for a TCP (or UDP) socket, which then closed. Nothing
+# listens or receives there, unless another program takes it since.
+free_port() {
+    "$PYTHON" -c '
+import socket, sys
+kind = socket.SOCK_DGRAM if sys.argv[1:] == ["udp"] else socket.SOCK_STREAM
+s = socket.socket(socket.AF_INET, kind)
+s.bind(("127.0.0.1", 0))
+print(s.getsockname()[1])
+s.close()' "$@"
+}

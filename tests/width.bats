@@ -47,17 +47,6 @@ lesson_bg() {
     start_bg "$OUT/$name.out" "$BIN/$bin" "$@"
 }
 
-# free_port tcp|udp: a port nothing uses now (bound and closed again), for
-# a connect() that is refused or a datagram nobody receives.
-free_port() {
-    "$PYTHON" -c '
-import socket, sys
-kind = socket.SOCK_DGRAM if sys.argv[1] == "udp" else socket.SOCK_STREAM
-s = socket.socket(socket.AF_INET, kind)
-s.bind(("127.0.0.1", 0))
-print(s.getsockname()[1])' "$1"
-}
-
 # bad_options BIN: the bad-input runs every lesson gets.
 bad_options() {
     lesson "$1.bad-option" "$1" --frobnicate
