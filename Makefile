@@ -8,7 +8,10 @@
 #   make test-busy    the same, one busy loop per core running beside it
 #   make test-plain   the lessons' tests against build/plain/
 #   make test-volume  06's client echoes 100 MB of base64 lines (minutes)
-#   make handout      build/handout.pdf and build/handout.html
+#   make handout      build/handout.pdf, build/handout.html and .epub
+#   make lint         cppcheck, clang-tidy, clang-format, shellcheck
+#   make sanitize     every lesson with ASan and UBSan (test-sanitize)
+#   make bench        the servers of 06, 12, 13 and 20 under load
 #   make clean        remove build/
 
 CC      ?= cc
