@@ -11,7 +11,7 @@
 #   make handout      build/handout.pdf, build/handout.html and .epub
 #   make lint         cppcheck, clang-tidy, clang-format, shellcheck
 #   make sanitize     every lesson with ASan and UBSan (test-sanitize)
-#   make bench        the servers of 06, 12, 13 and 20 under load
+#   make bench        the servers of 06, 12 and 20 under load
 #   make clean        remove build/
 
 CC      ?= cc
