@@ -182,6 +182,19 @@ print(s.recv(200).decode(), end="")' "$PORT"
     vg_wait
 }
 
+@test "valgrind: 12-fork-server --count 2: the parent and each child close all and free all" {
+    vg_bg 12-fork-server --port 0 --count 2 --timeout 30
+    wait_ready "$VOUT" 30
+    local i
+    for i in 1 2; do
+        run timeout 30 nc -N 127.0.0.1 "$PORT" <<<"client $i"
+        assert_output "client $i"
+    done
+    vg_wait
+    # valgrind follows fork(): three processes each summed up their fds
+    [ "$(grep -c 'FILE DESCRIPTORS: 3 open (3 std) at exit' "$VLOG")" -eq 3 ]
+}
+
 @test "valgrind: 14-nonblocking-connect --host 127.0.0.1, against 04-accept" {
     need_bin 14-nonblocking-connect
     start_server "$BATS_TEST_TMPDIR/server" 04-accept --count 1 --timeout 30
