@@ -524,7 +524,7 @@ finish 15-framing-server
 # Lesson 16: the server serves the tests' small site (run from the top of
 # the tree, as make does); the client fetches its page, then asks for a
 # path that climbs out of the root.
-start 16-http-server 0 16-http-server --root tests/16-http --port 0 \
+start 16-http-server 0 16-http-server --root lessons/16-http/site --port 0 \
     --count 2 "${T[@]}"
 ready 16-http-server
 run 16-http-client 0 -- 16-http-client \

@@ -6,7 +6,7 @@
 # shellcheck disable=SC2153,SC2016
 load test_helper
 
-SITE="$ROOT/tests/16-http"
+SITE="$ROOT/lessons/16-http/site"
 
 # serve [ARGS...]: the lesson's server on the test site (or --root ARGS);
 # sets PORT and BG_PID; its output goes to $BATS_TEST_TMPDIR/server.

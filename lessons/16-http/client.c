@@ -7,7 +7,7 @@
  * The body ends after Content-Length bytes or, without it, at the close.
  *
  * Build: make 16-http-client  (or: cc lessons/16-http/client.c -o client)
- * Run:   build/16-http-server --root tests/16-http, then this client
+ * Run:   build/16-http-server --root lessons/16-http/site, then this client
  *        (any web server: python3 -m http.server; --url http://127.0.0.1:8000/)
  */
 #define _POSIX_C_SOURCE 200809L
@@ -31,7 +31,7 @@ static const struct ss_lesson lesson = {
     .name = "16-http-client",
     .summary = "fetch one URL with HTTP/1.0: print the status line and "
                "headers, and the body",
-    .example = "  build/16-http-server --root tests/16-http\n"
+    .example = "  build/16-http-server --root lessons/16-http/site\n"
                "  then in a second terminal:\n"
                "  build/16-http-client --url http://127.0.0.1:8888/",
     .options = SS_OPT_TIMEOUT,

@@ -7,8 +7,8 @@
  * request has a size limit and a deadline; no path may leave the directory.
  *
  * Build: make 16-http-server  (or: cc lessons/16-http/server.c -o server)
- * Run:   build/16-http-server --root tests/16-http, then build/16-http-client
- *        (or: curl -v 127.0.0.1:8888, or http://127.0.0.1:8888/ in a browser)
+ * Run:   build/16-http-server --root lessons/16-http/site, then the client
+ *        build/16-http-client (or curl -v 127.0.0.1:8888, or a browser)
  */
 #define _POSIX_C_SOURCE 200809L
 #define _XOPEN_SOURCE   700 /* for realpath(), an X/Open function in glibc */
@@ -34,7 +34,7 @@ static const struct ss_lesson lesson = {
     .name = "16-http-server",
     .summary = "serve the files of one directory over HTTP: GET and HEAD, "
                "one request per connection",
-    .example = "  build/16-http-server --root tests/16-http\n"
+    .example = "  build/16-http-server --root lessons/16-http/site\n"
                "  then: curl -v http://127.0.0.1:8888/style.css",
     .options = SS_OPT_NET | SS_OPT_NAMES | SS_OPT_COUNT,
     .port = 8888,
