@@ -156,13 +156,20 @@ twenty() {
 }
 
 # reaped OUT: the pids that waitpid() returned, in the SIGCHLD handler or
-# in the parent's last wait, are exactly the children it forked.
+# in the parent's last wait, are exactly the children it forked. (If more
+# handler calls came between two narrated calls than the narrator keeps,
+# it says how many it did not keep: then each pid told is one forked.)
 reaped() {
     local forked got
     forked=$(sed -n 's/^fork() = \([0-9]*\)$/\1/p' "$1" | sort)
     got=$(sed -nE 's/^(\[SIGCHLD handler\] )?waitpid\(-1, NULL, (WNOHANG|0)\) = ([0-9]+)$/\3/p' "$1" |
         grep -v '^0$' | sort)
     [ -n "$forked" ]
+    if grep -q 'more calls in a signal handler, not kept' "$1"; then
+        [ -z "$(comm -13 <(echo "$forked") <(echo "$got"))" ] ||
+            fail "reaped pids that were not forked: $got"
+        return 0
+    fi
     [ "$forked" = "$got" ] || fail "forked: $forked; reaped: $got"
 }
 

@@ -61,7 +61,7 @@ static inline void ss_ctx(struct ss_call *c, const void *sa, socklen_t len)
  * after a call it interrupted, EINTR), or at exit, marked with the
  * signal: "[SIGCHLD handler] waitpid(...)".
  */
-enum { SS_NSIG = 65, SS_MAX_LATE = 64 };
+enum { SS_NSIG = 65, SS_MAX_LATE = 1024 };
 static void (*ss_handler[SS_NSIG])(int);
 static volatile sig_atomic_t ss_in_handler; /* the signal, or 0 */
 static struct {
