@@ -64,10 +64,11 @@ static inline void ss_ctx(struct ss_call *c, const void *sa, socklen_t len)
 enum { SS_NSIG = 65, SS_MAX_LATE = 1024 };
 static void (*ss_handler[SS_NSIG])(int);
 static volatile sig_atomic_t ss_in_handler; /* the signal, or 0 */
-static struct {
+struct ss_late_call {
     int sig, options, status, has_status, err;
     long pid, rc;
-} ss_late[SS_MAX_LATE];
+};
+static struct ss_late_call ss_late[SS_MAX_LATE];
 static volatile sig_atomic_t ss_nlate, ss_late_lost;
 
 static void ss_trampoline(int sig)
@@ -346,6 +347,7 @@ enum {
 /* Tell the calls a signal handler made since the last narrated call. */
 static void ss_late_flush(void)
 {
+    static struct ss_late_call told[SS_MAX_LATE];
     sigset_t all, old;
     int i, n, lost;
     char line[500], args[120];
@@ -353,27 +355,30 @@ static void ss_late_flush(void)
     if (ss_nlate == 0 && ss_late_lost == 0)
         return;
     /* A copy taken with signals blocked: a handler may add to the list. */
+    /* The list is copied out: a handler that runs while the copy is
+       told writes from the start of ss_late again. */
     sigfillset(&all);
     sigprocmask(SIG_BLOCK, &all, &old);
     n = ss_nlate;
     lost = ss_late_lost;
     if (n > SS_MAX_LATE)
         n = SS_MAX_LATE;
+    memcpy(told, ss_late, (size_t)n * sizeof told[0]);
     ss_nlate = 0;
     ss_late_lost = 0;
     sigprocmask(SIG_SETMASK, &old, NULL);
     for (i = 0; i < n; i++) {
-        ss_wait_args(args, sizeof args, ss_late[i].pid, ss_late[i].has_status,
-                     ss_late[i].status, ss_late[i].options, ss_late[i].rc);
-        if (ss_late[i].rc == -1)
+        ss_wait_args(args, sizeof args, told[i].pid, told[i].has_status,
+                     told[i].status, told[i].options, told[i].rc);
+        if (told[i].rc == -1)
             snprintf(line, sizeof line,
                      "[%s handler] waitpid(%s)%c=%c-1 %.40s (%.60s)",
-                     ss_signame(ss_late[i].sig), args, SS_NBSP, SS_NBSP,
-                     ss_errname(ss_late[i].err).s, strerror(ss_late[i].err));
+                     ss_signame(told[i].sig), args, SS_NBSP, SS_NBSP,
+                     ss_errname(told[i].err).s, strerror(told[i].err));
         else
             snprintf(line, sizeof line, "[%s handler] waitpid(%s)%c=%c%ld",
-                     ss_signame(ss_late[i].sig), args, SS_NBSP, SS_NBSP,
-                     ss_late[i].rc);
+                     ss_signame(told[i].sig), args, SS_NBSP, SS_NBSP,
+                     told[i].rc);
         ss_wrap(0, 4, "", line, SS_BOLD);
         ss_tell(SS_K_LATE,
                 "a signal handler runs when its signal comes, "
@@ -381,13 +386,13 @@ static void ss_late_flush(void)
                 "It may use only async-signal-safe functions (waitpid() is "
                 "one, printf() is not), so its calls are told here, after "
                 "it returned");
-        if (ss_late[i].rc > 0)
+        if (told[i].rc > 0)
             ss_tell(SS_K_LATE_REAP, "a child's exit status collected: it "
                                     "is gone from the process table");
-        else if (ss_late[i].rc == 0)
+        else if (told[i].rc == 0)
             ss_tell(SS_K_LATE_NONE, "0: children are left, but none has "
                                     "ended (WNOHANG: do not wait)");
-        else if (ss_late[i].err == ECHILD)
+        else if (told[i].err == ECHILD)
             ss_tell(SS_K_LATE_ECHILD, "ECHILD: no child is left");
     }
     if (lost > 0) {
