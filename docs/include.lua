@@ -449,6 +449,127 @@ end
 -- Transcripts
 ------------------------------------------------------------------------
 
+-- Transcripts are made unwrapped (runs.sh sets SOCKSTEP_NOWRAP): each
+-- note of the narration is one line. So the build can tell one note from
+-- the next, and wrap each for paper as the narrator does at 78 columns.
+
+-- "[child 123] " before a child's lines, and the rest of the line.
+local function split_tag(line)
+  local tag, rest = line:match("^(%[child %d+%] )(.*)$")
+  if tag then
+    return tag, rest
+  end
+  return "", line
+end
+
+-- A note a transcript may leave out once shown: a line of narration four
+-- columns in (not a kernel line: what the kernel holds is never generic),
+-- of six words or more. Its key ignores numbers (fds, ports, counts): "a
+-- new socket: fd 4, ..." is the note "a new socket: fd 3, ..." again.
+local NOTE_SHOWN = 2 -- a note is shown this many times in the book
+local notes_seen = {} -- notes_seen[key] = times shown so far
+
+local function note_key(line)
+  local _, rest = split_tag(line)
+  if #rest:match("^ *") ~= 4 then
+    return nil
+  end
+  local text = rest:sub(5)
+  if text:match("^kernel: ") then
+    return nil
+  end
+  local _, words = text:gsub("%S+", "")
+  if words < 6 then
+    return nil
+  end
+  return (text:gsub("%d+", "#"))
+end
+
+-- The lines first..last of a run as the book shows them: a note shown
+-- NOTE_SHOWN times already is left out, and each stretch of notes left
+-- out becomes one line that says how many ("left" holds their text).
+local function drop_seen_notes(lines, first, last)
+  local out = {}
+  local left = {}
+  local function mark()
+    if #left > 0 then
+      local tag = split_tag(left[1])
+      out[#out + 1] = { text = tag .. "    [" .. (#left == 1 and "a note" or
+        (#left .. " notes")) .. " shown before]", left = left }
+      left = {}
+    end
+  end
+  for i = first, last do
+    local key = note_key(lines[i])
+    local times = key and (notes_seen[key] or 0) or 0
+    if key and times >= NOTE_SHOWN then
+      left[#left + 1] = lines[i]
+    else
+      mark()
+      if key then
+        notes_seen[key] = times + 1
+      end
+      out[#out + 1] = { text = lines[i] }
+    end
+  end
+  mark()
+  return out
+end
+
+-- One line wrapped for paper at 78 columns as the narrator's ss_wrap()
+-- does: at the last space that fits, a child's tag on every line, later
+-- lines indented further for a call, a kernel line and advice (4), not
+-- for a note. A call's " = result" ("= -1 ENAME (message)") stays whole.
+local PAPER_COLUMNS = 78
+
+local function wrap_paper(line)
+  local tag, rest = split_tag(line)
+  local lead = #rest:match("^ *")
+  local text = rest:sub(lead + 1)
+  local hang = 0
+  if lead == 0 or text:match("^kernel: ") or text:match("^likely cause: ")
+      or text:match("^try: ") or text:match("^ready: ") then
+    hang = 4
+  end
+  if lead == 0 and text:match("^[%w_]+%(") then
+    local at, pos = nil, 1
+    while true do
+      local i = text:find(") = ", pos, true)
+      if not i then
+        break
+      end
+      at, pos = i, i + 1
+    end
+    if at then
+      local tail = text:sub(at + 1)
+      if tail:match("^ = %-1 ") then
+        tail = tail:gsub(" ", "\1")
+      else
+        tail = tail:gsub(" ", "\1", 2)
+      end
+      text = text:sub(1, at) .. tail
+    end
+  end
+  local out, first = {}, true
+  while text ~= "" or first do
+    local indent = first and lead or lead + hang
+    local room = math.max(PAPER_COLUMNS - #tag - indent, 20)
+    local n = #text
+    if n > room then
+      local cut = room
+      while cut > 0 and text:sub(cut + 1, cut + 1) ~= " " do
+        cut = cut - 1
+      end
+      n = cut > 0 and cut or room
+    end
+    out[#out + 1] = tag .. string.rep(" ", indent) ..
+      text:sub(1, n):gsub("\1", " ")
+    text = text:sub(n + 1):gsub("^ +", "")
+    first = false
+  end
+  return table.concat(out, "\n")
+end
+
 local function include_run(el)
   local name = el.attributes["run"]
   local path = runs_dir .. "/" .. name .. ".txt"
@@ -540,9 +661,14 @@ local function include_run(el)
   end
 
   local heading = label and ("Transcript " .. label .. ": " .. title) or title
-  local text = table.concat(lines, "\n", first, last)
+  local shown_lines = drop_seen_notes(lines, first, last)
 
   if latex() then
+    local wrapped = {}
+    for _, l in ipairs(shown_lines) do
+      wrapped[#wrapped + 1] = wrap_paper(l.text)
+    end
+    local text = table.concat(wrapped, "\n")
     if text:find("\\end{Verbatim}", 1, true) then
       fail(path .. ' contains "\\end{Verbatim}"')
     end
@@ -559,11 +685,25 @@ local function include_run(el)
     return (t:gsub("[&<>\"]", { ["&"] = "&amp;", ["<"] = "&lt;", [">"] = "&gt;",
       ['"'] = "&quot;" }))
   end
+  -- A mark for notes left out carries them in its title (a tooltip).
   local out = {}
-  for i = first, last do
-    local lead = #lines[i]:match("^ *")
-    out[#out + 1] = '<span class="tl" style="padding-left: ' .. (lead + 2) ..
-      'ch">' .. esc(lines[i]:sub(lead + 1)) .. "\n</span>"
+  for _, l in ipairs(shown_lines) do
+    local tag, rest = split_tag(l.text)
+    local lead = #tag + #rest:match("^ *")
+    local body = esc(tag .. rest:sub(#rest:match("^ *") + 1))
+    if l.left then
+      local notes = {}
+      for _, n in ipairs(l.left) do
+        local _, r = split_tag(n)
+        notes[#notes + 1] = esc(r:gsub("^ +", ""))
+      end
+      out[#out + 1] = '<span class="tl omitted" style="padding-left: ' ..
+        (lead + 2) .. 'ch" title="' .. table.concat(notes, "&#10;") .. '">' ..
+        body .. "\n</span>"
+    else
+      out[#out + 1] = '<span class="tl" style="padding-left: ' .. (lead + 2) ..
+        'ch">' .. body .. "\n</span>"
+    end
   end
   return pandoc.RawBlock("html",
     '<div id="' .. esc(id) .. '" class="terminal">\n<div class="terminal-title">' ..

@@ -55,6 +55,10 @@ OUT_DIR=$2
 LIMIT=60 # seconds any one program may take, at most (a safety net)
 export NO_COLOR=1
 unset SOCKSTEP_TIMESTAMPS
+# Narration unwrapped, each note on one line: docs/include.lua wraps it for
+# paper as the program would at 78 columns, and leaves a browser to wrap
+# it for the screen; it also tells one note from the next.
+export SOCKSTEP_NOWRAP=1
 
 # The numbers socket() and accept() return are part of what a transcript
 # shows, so every lesson starts with only 0, 1 and 2 open, whoever runs

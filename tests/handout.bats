@@ -193,6 +193,48 @@ EOF
     done < <(lesson_dirs)
 }
 
+@test "handout: a note of the narration is shown at most twice; later ones are marked" {
+    # In the HTML each line of a transcript is one span: a note is one
+    # line four columns in (padding 6ch, a child's tag aside), not a
+    # kernel line, of six words or more; numbers do not make it another
+    # note. Every note left out must have been shown twice before.
+    run "$PYTHON" - "$ROOT/build/handout.html" <<'EOF'
+import html, re, sys
+page = open(sys.argv[1]).read()
+spans = re.findall(r'<span class="tl( omitted)?" style="padding-left: (\d+)ch"'
+                   r'(?: title="([^"]*)")?>(.*?)\n</span>', page, re.S)
+def key(text, lead):
+    tag = re.match(r"\[child \d+\] ", text)
+    if tag:
+        lead -= len(tag.group(0))
+        text = text[len(tag.group(0)):]
+    if lead != 4 or text.startswith("kernel: ") or len(text.split()) < 6:
+        return None
+    return re.sub(r"\d+", "#", text)
+seen, marks, bad = {}, 0, 0
+for omitted, pad, title, body in spans:
+    body = html.unescape(body)
+    if omitted:
+        marks += 1
+        for note in html.unescape(title).split("\n"):
+            if seen.get(key(note, 4), 0) < 2:
+                print("left out but not shown twice:", note[:70])
+                bad = 1
+        continue
+    k = key(body, int(pad) - 2)
+    if k:
+        seen[k] = seen.get(k, 0) + 1
+        if seen[k] > 2:
+            print("shown a third time:", body[:70])
+            bad = 1
+print("lines", len(spans), "notes", len(seen), "marks", marks)
+sys.exit(1 if bad or marks == 0 or len(spans) < 1000 else 0)
+EOF
+    assert_success
+    # On paper too: the marks are there.
+    grep -qE '^ *\[(a note|[0-9]+ notes) shown before\]' "$BATS_FILE_TMPDIR/handout.txt"
+}
+
 @test "handout: the runs start with only fds 0-2 open, whoever runs the build" {
     # bats itself holds fds 3 and 4 while it runs make: runs.sh must not
     # pass them on, or the first socket() in print would return 5.

@@ -264,3 +264,17 @@ printed() {
     echo "# Part II lessons measured: $n; a run without a peer: ${ran[*]}" >&3
     fits
 }
+
+@test "width: SOCKSTEP_NOWRAP prints each note on one line, whatever COLUMNS says" {
+    # For a reader that wraps lines itself: docs/runs.sh sets it, and the
+    # handout's build tells one note from the next by its line.
+    SOCKSTEP_NOWRAP=1 lesson 01.nowrap 01-socket
+    grep -qx '    a new socket: fd 3, the lowest descriptor number not in use. It has no address and no peer yet' \
+        "$OUT/01.nowrap.out"
+    run fits
+    assert_failure
+    # Unset (or empty), the same run fits 80 columns.
+    rm "$OUT/01.nowrap.out"
+    SOCKSTEP_NOWRAP= lesson 01.wrap 01-socket
+    fits
+}

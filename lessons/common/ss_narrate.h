@@ -209,11 +209,16 @@ static void ss_out_at_exit(void)
    and a line wider than the pane would wrap in the middle of a word.
    On a terminal it is asked again before each line (ss_follow_width), so
    narration follows a window that is resized, or split after the program
-   started. */
+   started. SOCKSTEP_NOWRAP set: each line whole, for a reader that wraps
+   lines itself (the handout's build, a browser). */
 static inline int ss_width(void)
 {
     int w = 0, least = 60;
     const char *cols = getenv("COLUMNS");
+    const char *nowrap = getenv("SOCKSTEP_NOWRAP");
+
+    if (nowrap != NULL && nowrap[0] != '\0')
+        return 900;
 #ifdef TIOCGWINSZ
     struct winsize ws;
     if (isatty(STDOUT_FILENO) && ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 &&
