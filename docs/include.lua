@@ -10,6 +10,10 @@ from docs/python/):
   ```{.c include="lessons/04-accept/accept.c"}
   ```
       the whole file, numbered with its own line numbers
+      (a whole lesson file leaves out, marked, the comment at the top,
+      the #includes and the options table, which every lesson has; on
+      screen the whole file follows, folded; {.c .whole include=...}
+      shows every line, as the first lesson does)
   ```{.c include="lessons/06-send-recv/server.c" lines="85-110" contains="send("}
   ```
       a part: lines 85 to 110, each omitted stretch marked by an ellipsis
@@ -226,9 +230,13 @@ end
 
 -- The caption above a listing: "lessons/04-accept/accept.c, lines 1-140
 -- (the whole file)" or "..., lines 85-110 of 207".
-local function listing_caption(path, first, last, total)
+local function listing_caption(path, first, last, total, whole)
   local where = range_text(first, last)
-  if first == 1 and last == total then
+  if whole and latex() then
+    where = total .. " lines (the whole file is in the repository)"
+  elseif whole then
+    where = total .. " lines (the whole file is under the listing)"
+  elseif first == 1 and last == total then
     where = where .. " (the whole file)"
   else
     where = where .. " of " .. total
@@ -246,11 +254,13 @@ local function listing_caption(path, first, last, total)
 end
 
 -- The visible mark of lines left out of a listing.
-local function omission(first, last)
-  local text = "\u{22EE} " .. range_text(first, last) .. " not shown"
+local function omission(first, last, what)
+  local said = range_text(first, last) .. (what and (" (" .. what .. ")") or "") ..
+    " not shown"
+  local text = "\u{22EE} " .. said
   if latex() then
     return pandoc.RawBlock("latex", "\\listingomission{" ..
-      range_text(first, last):gsub("\u{2013}", "--") .. " not shown}")
+      latex_escape(said):gsub("\u{2013}", "--") .. "}")
   end
   return pandoc.Div({ pandoc.Plain(words(text)) },
     pandoc.Attr("", { "listing-omission" }))
@@ -271,6 +281,69 @@ local function parse_lines(spec, path, total)
       " lines")
   end
   return a, b
+end
+
+-- The lines of a whole lesson file that a chapter does not reprint, as
+-- { first, last, what } in order: the comment at the top, the
+-- #define/#include block under it, and each option table (a declaration
+-- at the left margin that starts "static const struct ss_lesson" or
+-- "static struct ... opt", to its "};" and the empty line after it). They
+-- are the same in every lesson; the whole file is one click away in the
+-- HTML and EPUB, and in the repository.
+local function boilerplate(lines)
+  local parts, i = {}, 1
+  if lines[1] and lines[1]:match("^/%*") then
+    while lines[i] and not lines[i]:find("*/", 1, true) do
+      i = i + 1
+    end
+    i = i + 1
+  end
+  local top = i - 1
+  while lines[i] and (lines[i]:match("^#") or lines[i]:match("^%s*$")) do
+    i = i + 1
+  end
+  if i - 1 >= 1 then
+    local what = top >= 1 and (i - 1 > top and "the comment at the top and the #includes"
+      or "the comment at the top") or "the #includes"
+    parts[#parts + 1] = { 1, i - 1, what }
+  end
+  while i <= #lines do
+    if lines[i]:match("^static const struct ss_lesson ") or
+        lines[i]:match("^static struct [%w_]+ opt") then
+      local j = i
+      while lines[j] and not lines[j]:match("^};") do
+        j = j + 1
+      end
+      if not lines[j] then
+        break
+      end
+      if lines[j + 1] and lines[j + 1]:match("^%s*$") then
+        j = j + 1
+      end
+      parts[#parts + 1] = { i, j, "the name and the options table" }
+      i = j
+    end
+    i = i + 1
+  end
+  -- Two parts with only comments or empty lines between them are one.
+  local merged = {}
+  for _, part in ipairs(parts) do
+    local prev = merged[#merged]
+    local between = prev and prev[2] + 1
+    while between and between < part[1] and
+        (lines[between]:match("^%s*$") or lines[between]:match("^%s*/?%*") or
+          lines[between]:match("^%s*//")) do
+      between = between + 1
+    end
+    if prev and between == part[1] then
+      prev[2] = part[2]
+      prev[3] = prev[3]:gsub(" and the #includes", ", the #includes") ..
+        " and " .. part[3]:gsub("^the name and ", "")
+    else
+      merged[#merged + 1] = part
+    end
+  end
+  return merged
 end
 
 local function include_code(el)
@@ -319,13 +392,30 @@ local function include_code(el)
     classes[#classes + 1] = lang
   end
   for _, c in ipairs(el.classes) do
-    if not C_CLASSES[c] and c ~= lang and c ~= "numberLines" and c ~= "python" then
+    if not C_CLASSES[c] and c ~= lang and c ~= "numberLines" and c ~= "python" and
+        c ~= "whole" then
       classes[#classes + 1] = c
     end
   end
   classes[#classes + 1] = "numberLines"
 
-  local blocks = { listing_caption(path, first, last, total) }
+  -- A whole lesson file: its boilerplate is left out of the reading flow;
+  -- on screen the whole file follows, folded.
+  -- (A {.whole} block shows it all: the first lesson's listing does.)
+  local show_all = false
+  for _, c in ipairs(el.classes) do
+    show_all = show_all or c == "whole"
+  end
+  local whole = lang == "c" and first == 1 and last == total and not region and
+    not show_all
+  local skip = {}
+  if whole then
+    for _, part in ipairs(boilerplate(lines)) do
+      skip[part[1]] = part
+    end
+  end
+
+  local blocks = { listing_caption(path, first, last, total, whole) }
   if first > 1 then
     blocks[#blocks + 1] = omission(1, first - 1)
   end
@@ -339,8 +429,13 @@ local function include_code(el)
     end
     chunk, start = {}, nil
   end
-  for i = first, last do
-    if marker(lines[i]) then
+  local i = first
+  while i <= last do
+    if skip[i] then
+      flush()
+      blocks[#blocks + 1] = omission(skip[i][1], skip[i][2], skip[i][3])
+      i = skip[i][2]
+    elseif marker(lines[i]) then
       flush()
       blocks[#blocks + 1] = omission(i, i)
     else
@@ -349,10 +444,19 @@ local function include_code(el)
       end
       chunk[#chunk + 1] = lines[i]
     end
+    i = i + 1
   end
   flush()
   if last < total then
     blocks[#blocks + 1] = omission(last + 1, total)
+  end
+  if whole and not latex() then
+    blocks[#blocks + 1] = pandoc.RawBlock("html",
+      '<details class="whole-program"><summary>The whole program: ' .. path ..
+      " (" .. total .. " lines)</summary>")
+    blocks[#blocks + 1] = pandoc.CodeBlock(table.concat(lines, "\n"),
+      pandoc.Attr("", classes, { startFrom = "1" }))
+    blocks[#blocks + 1] = pandoc.RawBlock("html", "</details>")
   end
   return pandoc.Div(blocks, pandoc.Attr(el.identifier, { "listing" }))
 end

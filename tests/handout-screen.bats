@@ -42,7 +42,8 @@ text = "".join(z.read(n).decode() for n in names if n.endswith(".xhtml"))
 svgs = [n for n in names if n.endswith(".svg")]
 print("svg:", svgs)
 assert len(svgs) >= 2, "no diagrams"
-assert "lessons/04-accept/accept.c</code>, lines 1" in text, "no listing of lesson 04"
+assert "lessons/04-accept/accept.c</code>, " in text, "no listing of lesson 04"
+assert "The whole program: lessons/04-accept/accept.c" in text, "no whole program"
 assert 'class="sourceCode numberSource c numberLines"' in text, "no numbered C listing"
 assert 'class="terminal"' in text, "no transcript"
 EOF
