@@ -8,7 +8,7 @@
 # its own, on ports it chose), so no test here has a background process;
 # every run is bounded by timeout(1), below bats' own per-test limit, and
 # goes through bare (only fds 0, 1 and 2 open: nothing holds bats' fd 3).
-# The sample that spins runs under nice -n 10: beside the other test files
+# The sample that spins runs under nice -n 19: beside the other test files
 # it yields the CPU it would burn for seconds, and the checker must still
 # see that it spins (it is ready to run at each look, however little CPU
 # it gets), which is how a spinning program looks on a loaded machine.
@@ -77,7 +77,7 @@ says() {
 
 @test "check: the seeds' server (no exit at recv() == 0) fails half-close and the spin is named" {
     check --only one-line,half-close,twenty-clients echo-server -- \
-        nice -n 10 "$PYTHON" "$SAMPLES/spin-server.py" '{port}'
+        nice -n 19 "$PYTHON" "$SAMPLES/spin-server.py" '{port}'
     assert_failure 1
     assert_line --regexp '^PASS one-line '
     assert_line --regexp "^FAIL half-close .*: spins after the client's shutdown: [0-9.]+ s of CPU in [0-9.]+ s"
@@ -173,7 +173,7 @@ says() {
     # A wrapper shell whose child holds the port: the whole session goes.
     # shellcheck disable=SC2016 # $1 and $2 are the inner shell's
     check --only half-close echo-server -- \
-        nice -n 10 sh -c 'python3 "$1" "$2" & wait' sh "$copy" '{port}'
+        nice -n 19 sh -c '"$1" "$2" "$3" & wait' sh "$PYTHON" "$copy" '{port}'
     assert_failure 1
     says "it spins"
     local pid left=()
@@ -237,7 +237,7 @@ EOF
 
 @test "check: --format json parses, and tap has a plan line and one result per check" {
     check --format json --only one-line,half-close echo-server -- \
-        nice -n 10 "$PYTHON" "$SAMPLES/spin-server.py" '{port}'
+        nice -n 19 "$PYTHON" "$SAMPLES/spin-server.py" '{port}'
     assert_failure 1
     printf '%s\n' "$output" >"$BATS_TEST_TMPDIR/out.json"
     run "$PYTHON" -m json.tool "$BATS_TEST_TMPDIR/out.json"
@@ -270,10 +270,11 @@ for c in r["checks"]:
     printf 'echo-server --only one-line,half-close -- %s --port {port}\n' \
         "$BIN/06-send-recv-server" >"$dir/alice/run"
     cp "$SAMPLES/spin-server.py" "$dir/bob/server.py"
-    echo 'echo-server --only one-line,half-close -- nice -n 10 python3 server.py {port}' \
-        >"$dir/bob/run"
+    printf 'echo-server --only one-line,half-close -- nice -n 19 %s server.py {port}\n' \
+        "$PYTHON" >"$dir/bob/run"
     cp "$SAMPLES/small-buffer-receiver.py" "$dir/carol/recv.py"
-    echo 'udp-receiver --only truncated -- python3 recv.py {port}' >"$dir/carol/run"
+    printf 'udp-receiver --only truncated -- %s recv.py {port}\n' "$PYTHON" \
+        >"$dir/carol/run"
     echo 'echo-server -- ./no-such-server {port}' >"$dir/dave/run"
 
     check --batch "$dir" --csv "$BATS_TEST_TMPDIR/out.csv"
