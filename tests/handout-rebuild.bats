@@ -1,32 +1,35 @@
 #!/usr/bin/env bats
 # The handout rebuilt where it is not rebuilt every day: after a line of a
-# lesson changes, and on US letter. One rebuild does both (a line of a
-# lesson changed, then make handout PAPER=letter: pandoc and pdflatex run
-# once, not twice), and each test checks its own part of it. It is in a
-# copy of the tree made from the real tree's finished build (build/ with its binaries,
-# transcripts and LaTeX files, times kept), so the real build/ is never
-# touched and neither test starts from nothing. The build from nothing is
-# the real tree's own in a fresh clone, as CI runs it: handout.bats checks
-# that one. The sanitizer run (SOCKSTEP_BIN set) checks the lessons, not
-# this: it skips.
+# lesson changes, and on US letter. It is in a copy of the tree made from
+# the real tree's lessons and transcripts (build/ with its binaries and
+# build/runs, times kept), so the real build/ is never touched, no run is
+# made twice, and the copy's build runs while the real tree builds its own
+# A4 handout (the longest chain of the suite: the two no longer wait one
+# for the other). One build in the copy does both: a comment added to a
+# lesson, then make handout PAPER=letter (pandoc and pdflatex run once,
+# not twice); each test checks its own part of it. Once it is built, a
+# second comment must make the handout out of date again. The build from
+# nothing is the real tree's own in a fresh clone, as CI runs it:
+# handout.bats checks that one. The sanitizer run (SOCKSTEP_BIN set) checks
+# the lessons, not this: it skips.
 
 load handout_helper
 
 setup_file() {
     local log="$BATS_FILE_TMPDIR/make.log"
     [[ -z "${SOCKSTEP_BIN:-}" ]] || return 0
-    # The real tree's handout: built by handout.bats, or being built (then
-    # this waits for it), or built here.
-    build_real_handout "$log" || return 1
-    # Copied under the same lock, so no build writes while it is read.
-    with_handout_lock copy_tree "$BATS_FILE_TMPDIR/tree"
-    # Up to date as copied: a build with nothing changed does nothing.
-    if ! make -C "$BATS_FILE_TMPDIR/tree" -q handout; then
-        echo "the copy's handout is not up to date as copied:" >&2
-        make -C "$BATS_FILE_TMPDIR/tree" -n handout 2>&1 | head -n 20 >&2
+    # The real tree's runs: made by another file, or being made (then this
+    # waits for them), or made here; copied under the same lock, so no
+    # build writes them while they are read.
+    build_real_runs "$log" || return 1
+    with_runs_lock copy_tree "$BATS_FILE_TMPDIR/tree"
+    # Up to date as copied: the runs are not made again.
+    if ! make -C "$BATS_FILE_TMPDIR/tree" -q build/runs/.done; then
+        echo "the copy's runs are not up to date as copied:" >&2
+        make -C "$BATS_FILE_TMPDIR/tree" -n build/runs/.done 2>&1 | head -n 20 >&2
         return 1
     fi
-    # The rebuild both tests read: a comment added to a lesson, on letter.
+    # The build both tests read: a comment added to a lesson, on letter.
     local mark="handout check $$ $RANDOM"
     printf '%s\n' "$mark" >"$BATS_FILE_TMPDIR/mark"
     printf '/* %s */\n' "$mark" >>"$BATS_FILE_TMPDIR/tree/lessons/01-socket/socket.c"
@@ -44,7 +47,8 @@ setup() {
 }
 
 # copy_tree DIR: the working tree without .git, and of build/ what the
-# handout is made from and of (not the plain and sanitizer builds), with
+# handout is made from (the lessons' binaries and build/runs; not the
+# handout being built beside it, nor the plain and sanitizer builds), with
 # every file's time kept to the nanosecond so make sees it up to date.
 copy_tree() {
     local f
@@ -54,7 +58,7 @@ copy_tree() {
         cp -a "$f" "$1/"
     done
     for f in "$ROOT"/build/*; do
-        case "${f##*/}" in plain | sanitize) continue ;; esac
+        case "${f##*/}" in plain | sanitize | handout | handout.*) continue ;; esac
         cp -a "$f" "$1/build/"
     done
 }
@@ -74,8 +78,21 @@ copy_tree() {
     contains "$BATS_TEST_TMPDIR/new.txt" "/* $mark */"
     grep -q -F "$mark" "$dir/build/handout.html"
     # Only there: the real handout does not have it.
-    run grep -c -F "$mark" "$ROOT/build/handout.html"
-    assert_output 0
+    if [[ -e "$ROOT/build/handout.html" ]]; then
+        run grep -c -F "$mark" "$ROOT/build/handout.html"
+        assert_output 0
+    fi
+    # Built, the copy's handout is up to date; one more comment in a
+    # lesson, and the next build would make the PDF and the HTML again
+    # (make -q: it says so without building).
+    make -C "$dir" -q build/handout.pdf build/handout.html PAPER=letter ||
+        fail "the copy's handout is not up to date once built"
+    printf '/* and one more */\n' >>"$dir/lessons/04-accept/accept.c"
+    local target
+    for target in build/handout.pdf build/handout.html; do
+        run make -C "$dir" -q "$target" PAPER=letter
+        [ "$status" -eq 1 ] || fail "$target: not out of date after a lesson changed"
+    done
 }
 
 @test "handout: PAPER=letter makes a US-letter PDF; another PAPER is refused" {

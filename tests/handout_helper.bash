@@ -14,13 +14,22 @@ load test_helper
 BUILD_LIMIT=600
 
 # with_handout_lock CMD...: run CMD (a command or a function) holding the
-# lock on the real tree's handout build, which both files may want at once.
+# lock on the real tree's handout build, which three files may want at
+# once. with_runs_lock: the same for the stage before it, the lessons and
+# their transcripts (build/runs), which the rebuild's copy starts from.
 with_handout_lock() {
     mkdir -p "$ROOT/build"
     {
         flock 9 || return 1
         "$@"
     } 9>"$ROOT/build/.handout.lock"
+}
+with_runs_lock() {
+    mkdir -p "$ROOT/build"
+    {
+        flock 8 || return 1
+        "$@"
+    } 8>"$ROOT/build/.runs.lock"
 }
 
 # HANDOUT_FIRST: the command prefix for the handout's builds, the longest
@@ -34,16 +43,30 @@ else
     HANDOUT_FIRST=()
 fi
 
-# build_real_handout LOG: make handout in the real tree (on every core:
-# the transcripts' runs, which mostly wait, beside the check of the docs
-# and the diagrams; then the PDF, HTML and EPUB at once), one build at a
-# time (the other file may be building it: then this waits, and finds it
-# up to date). On failure, says so with the end of LOG, and returns 1.
+# build_real_runs LOG: make the real tree's lessons and transcripts
+# (build/runs), one build at a time; another file may be making them: then
+# this waits, and finds them up to date. On failure, says so with the end
+# of LOG, and returns 1.
+build_real_runs() {
+    local log="$1"
+    if ! with_runs_lock "${HANDOUT_FIRST[@]}" timeout "$BUILD_LIMIT" \
+        make -j"$(nproc)" -C "$ROOT" build/runs/.done >"$log" 2>&1; then
+        echo "make build/runs/.done failed:" >&2
+        tail -n 40 "$log" >&2
+        return 1
+    fi
+}
+
+# build_real_handout LOG: then the handout itself (on every core: the
+# check of the docs and the diagrams, then the PDF, HTML and EPUB at once),
+# one build at a time, as above. The runs are made first, under their own
+# lock, so that the rebuild's copy can start from them while this builds:
+# this stage writes nothing the copy takes (build/handout* aside).
 build_real_handout() {
     local log="$1"
+    build_real_runs "$log" || return 1
     if ! with_handout_lock "${HANDOUT_FIRST[@]}" timeout "$BUILD_LIMIT" \
-        make -j"$(nproc)" -C "$ROOT" handout \
-        >"$log" 2>&1; then
+        make -j"$(nproc)" -C "$ROOT" handout >>"$log" 2>&1; then
         echo "make handout failed:" >&2
         tail -n 40 "$log" >&2
         return 1
