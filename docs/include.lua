@@ -840,6 +840,16 @@ local function diagram(el)
     fail("diagram " .. el.src .. ": " .. path .. " has not been rendered " ..
       "(mk/handout.mk renders docs/*.dot)")
   end
+  -- The single-file HTML carries the SVG in the image's address (a data:
+  -- URL), so it needs no --self-contained pass over the whole page; the
+  -- EPUB packs the file itself.
+  if FORMAT:match("^html") then
+    local svg = f:read("a")
+    f:close()
+    el.src = "data:image/svg+xml," .. svg:gsub("[^%w%-%._~/:=;,()!*' ]",
+      function(c) return string.format("%%%02X", c:byte()) end):gsub(" ", "%%20")
+    return el
+  end
   f:close()
   el.src = path
   return el
