@@ -116,7 +116,7 @@ flatten() {
     hexport=$(printf '%04X' "$PORT")
     run grep -E "^ *[0-9]+: (0100007F|7F000001):$hexport 00000000:0000 0A " /proc/net/tcp
     assert_success
-    run timeout 5 nc -z 127.0.0.1 "$PORT"
+    run timeout 20 nc -z 127.0.0.1 "$PORT"
     wait_exit "$BG_PID" 20
     [ "$EXIT_STATUS" -eq 0 ]
     run cat "$BATS_TEST_TMPDIR/server"

@@ -27,7 +27,7 @@ load test_helper
     start_bg "$BATS_TEST_TMPDIR/server" "${TRACE[@]}" "$BATS_TEST_TMPDIR/trace" \
         "$BIN/04-accept" --port 0 --count 2 --timeout 10
     wait_ready "$BATS_TEST_TMPDIR/server"
-    run timeout 5 nc -N 127.0.0.1 "$PORT" </dev/null
+    run timeout 20 nc -N 127.0.0.1 "$PORT" </dev/null
     assert_success
     run "$PYTHON" "$ROOT/tests/hostile/peer.py" rst-at-once "$PORT"
     wait_exit "$BG_PID"
@@ -54,7 +54,7 @@ print(s.recv(200).decode(), end="")
 @test "04-accept: --count 3 serves three nc clients one after another" {
     start_server "$BATS_TEST_TMPDIR/server" 04-accept --count 3
     for i in 1 2 3; do
-        run timeout 5 nc -N 127.0.0.1 "$PORT" </dev/null
+        run timeout 20 nc -N 127.0.0.1 "$PORT" </dev/null
         assert_success
         assert_output --regexp "^hello 127\.0\.0\.1:[0-9]+, you are client $i$"
     done
@@ -116,7 +116,7 @@ PY
 
 @test "04-accept: served clients, then none within --timeout: exits 0" {
     start_server "$BATS_TEST_TMPDIR/server" 04-accept --count 5 --timeout 1
-    run timeout 5 nc -N 127.0.0.1 "$PORT" </dev/null
+    run timeout 20 nc -N 127.0.0.1 "$PORT" </dev/null
     assert_success
     wait_exit "$BG_PID"
     [ "$EXIT_STATUS" -eq 0 ]

@@ -107,7 +107,7 @@ sent_from() {
 @test "08-udp-receiver: a datagram from nc -u arrives with the newline nc sent, shown as \\n" {
     start_server "$BATS_TEST_TMPDIR/recv" 08-udp-receiver --count 1 \
         --timeout 5
-    run timeout 5 nc -u -q 1 127.0.0.1 "$PORT" <<<"hello from nc"
+    run timeout 20 nc -u -q 1 127.0.0.1 "$PORT" <<<"hello from nc"
     wait_exit "$BG_PID"
     [ "$EXIT_STATUS" -eq 0 ]
     run cat "$BATS_TEST_TMPDIR/recv"

@@ -222,16 +222,16 @@ reap'
     run_lesson "$BIN/10-getaddrinfo" --host ::1 --port "$PORT"
     assert_success
     assert_line --regexp '^hello \[::1\]:[0-9]+, you are client 1\\n$'
-    run timeout 5 nc -6 -N ::1 "$PORT" </dev/null
+    run timeout 20 nc -6 -N ::1 "$PORT" </dev/null
     assert_success
     assert_output --regexp '^hello \[::1\]:[0-9]+, you are client 2$'
     if command -v socat >/dev/null; then
-        run timeout 5 socat -T 5 - "TCP6:[::1]:$PORT" </dev/null
+        run timeout 20 socat -T 5 - "TCP6:[::1]:$PORT" </dev/null
         assert_success
         assert_output --regexp '^hello \[::1\]:[0-9]+, you are client 3$'
     else
         echo "# no socat: the third client is nc -6" >&3
-        run timeout 5 nc -6 -N ::1 "$PORT" </dev/null
+        run timeout 20 nc -6 -N ::1 "$PORT" </dev/null
     fi
     wait_exit "$BG_PID"
     [ "$EXIT_STATUS" -eq 0 ]
@@ -278,7 +278,7 @@ echo "exit $?"'
 
 @test "11-dual-stack: served clients, then none within --timeout: exits 0" {
     start6 "$BATS_TEST_TMPDIR/server" --count 5 --timeout 1
-    run timeout 5 nc -6 -N ::1 "$PORT" </dev/null
+    run timeout 20 nc -6 -N ::1 "$PORT" </dev/null
     assert_success
     wait_exit "$BG_PID"
     [ "$EXIT_STATUS" -eq 0 ]
@@ -304,7 +304,7 @@ echo "exit $?"'
     start_bg "$BATS_TEST_TMPDIR/server" "${TRACE[@]}" "$BATS_TEST_TMPDIR/trace" \
         "$BIN/11-dual-stack-server" --port 0 --count 2 --timeout 10
     ready6 "$BATS_TEST_TMPDIR/server"
-    run timeout 5 nc -6 -N ::1 "$PORT" </dev/null
+    run timeout 20 nc -6 -N ::1 "$PORT" </dev/null
     assert_success
     run timeout 5 "$PYTHON" -c '
 import socket, struct, sys

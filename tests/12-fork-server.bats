@@ -16,8 +16,8 @@ PY_SERVER="$ROOT/docs/python/12_fork_server.py"
 # clients served at once, shown without a clock. It also says whether any
 # client got its echo only after another had closed.
 PY_HOLD='
-import socket, sys, threading, time
-port, n, hold = int(sys.argv[1]), int(sys.argv[2]), float(sys.argv[3])
+import os, socket, sys, threading, time
+port, n, hold = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
 k = int(sys.argv[4]) if len(sys.argv) > 4 else 0
 go, res, took = threading.Barrier(n), [None] * n, [0.0] * n
 together, lock, echoed, closed = threading.Barrier(max(k, 1)), threading.Lock(), [], []
@@ -45,7 +45,12 @@ def client(i):
                 met.append(i)
             except threading.BrokenBarrierError:
                 pass
-        time.sleep(hold)
+        if hold.startswith("@"):  # until the test creates that file
+            end = time.monotonic() + 60
+            while not os.path.exists(hold[1:]) and time.monotonic() < end:
+                time.sleep(0.05)
+        else:
+            time.sleep(float(hold))
         with lock:
             closed.append(time.monotonic())
             s.close()
@@ -113,10 +118,10 @@ no_children() {
     return 1
 }
 
-# zombies PID N: wait (at most 5 s) until N children of PID are zombies.
+# zombies PID N: wait (at most 10 s) until N children of PID are zombies.
 zombies() {
     local i z
-    for ((i = 0; i < 50; i++)); do
+    for ((i = 0; i < 100; i++)); do
         z=$(children "$1" | grep -c ' Z$' || true)
         ((z == $2)) && return 0
         sleep 0.1
@@ -133,7 +138,7 @@ zombies() {
 twenty() {
     local out="$1" pid
     shift
-    start_bg "$out" "$@" --port 0 --count 21 --timeout 10
+    start_bg "$out" "$@" --port 0 --count 21 --timeout 30
     wait_ready "$out"
     pid=$BG_PID
     run timeout 60 "$PYTHON" -c "$PY_HOLD" "$PORT" 20 1 20
@@ -142,9 +147,9 @@ twenty() {
     # At once: every client had its echo while all 20 were connected (one
     # served after another, the second would wait for the first to close).
     assert_line "20 echoed while all 20 were connected: yes"
-    no_children "$pid" 3
+    no_children "$pid" 10
     kill -0 "$pid" || fail "the server has ended: $(grep -vE '^ ' "$out" | tail -n 30)"
-    run timeout 5 nc -N 127.0.0.1 "$PORT" <<<"last"
+    run timeout 20 nc -N 127.0.0.1 "$PORT" <<<"last"
     assert_output "last"
     wait_exit "$pid" 10
     [ "$EXIT_STATUS" -eq 0 ]
@@ -202,7 +207,7 @@ no_reset_said() {
     done
     [[ -z "$left" ]] || fail "children of the server left: $left"
     kill -0 "$server" # still waiting for client 201
-    run timeout 5 nc -N 127.0.0.1 "$PORT" <<<"last"
+    run timeout 20 nc -N 127.0.0.1 "$PORT" <<<"last"
     assert_output "last"
     wait_exit "$server" 30
     [ "$EXIT_STATUS" -eq 0 ]
@@ -225,14 +230,14 @@ no_reset_said() {
         grep -q "served by child" "$BATS_TEST_TMPDIR/server" && break
         sleep 0.05
     done
-    run timeout 5 nc -N 127.0.0.1 "$PORT" <<<"from nc"
+    run timeout 20 nc -N 127.0.0.1 "$PORT" <<<"from nc"
     assert_output "from nc"
     if command -v socat >/dev/null; then
-        run timeout 5 socat -t 2 - "TCP:127.0.0.1:$PORT" <<<"from socat"
+        run timeout 20 socat -t 2 - "TCP:127.0.0.1:$PORT" <<<"from socat"
         assert_output "from socat"
     else
         echo "# socat is not installed: its part is skipped" >&3
-        run timeout 5 nc -N 127.0.0.1 "$PORT" </dev/null
+        run timeout 20 nc -N 127.0.0.1 "$PORT" </dev/null
     fi
     kill -0 "$server" # still waiting for the silent client's child
     wait_exit "$server" 10
@@ -293,11 +298,11 @@ no_reset_said() {
     server=$(children "$BG_PID" | cut -d' ' -f1)
     [ -n "$server" ]
     for i in 1 2 3; do
-        run timeout 5 nc -N 127.0.0.1 "$PORT" <<<"client $i"
+        run timeout 20 nc -N 127.0.0.1 "$PORT" <<<"client $i"
         assert_output "client $i"
     done
     zombies "$server" 3
-    run timeout 5 nc -N 127.0.0.1 "$PORT" <<<"client 4"
+    run timeout 20 nc -N 127.0.0.1 "$PORT" <<<"client 4"
     assert_output "client 4"
     wait_exit "$BG_PID" 10
     [ "$EXIT_STATUS" -eq 0 ]
@@ -322,11 +327,11 @@ no_reset_said() {
     local server
     server=$(children "$BG_PID" | cut -d' ' -f1)
     for i in 1 2; do
-        run timeout 5 nc -N 127.0.0.1 "$PORT" <<<"client $i"
+        run timeout 20 nc -N 127.0.0.1 "$PORT" <<<"client $i"
         assert_output "client $i"
     done
     zombies "$server" 2
-    run timeout 5 nc -N 127.0.0.1 "$PORT" <<<"client 3"
+    run timeout 20 nc -N 127.0.0.1 "$PORT" <<<"client 3"
     wait_exit "$BG_PID" 10
     [ "$EXIT_STATUS" -eq 0 ]
     run cat "$BATS_TEST_TMPDIR/server"
@@ -364,7 +369,10 @@ silent.close()' '{port}'
 
 @test "12-fork-server: --count reached: the listening socket closes at once, and the parent waits for its children" {
     start_server "$BATS_TEST_TMPDIR/server" 12-fork-server --count 1 --timeout 10
-    start_bg "$BATS_TEST_TMPDIR/client" "$PYTHON" -c "$PY_HOLD" "$PORT" 1 1
+    # The client holds its connection until the checks below are done (a
+    # fixed second was over before them on a loaded machine).
+    start_bg "$BATS_TEST_TMPDIR/client" "$PYTHON" -c "$PY_HOLD" "$PORT" 1 \
+        "@$BATS_TEST_TMPDIR/go"
     local server=${SS_PIDS[0]} i
     for ((i = 0; i < 100; i++)); do
         grep -q "served by child" "$BATS_TEST_TMPDIR/server" && break
@@ -377,10 +385,11 @@ silent.close()' '{port}'
     done
     [[ -z "$(ss -Htln "sport = :$PORT")" ]]
     kill -0 "$server" # but the server is still there, waiting for its child
-    run timeout 5 nc -N 127.0.0.1 "$PORT" </dev/null
+    run timeout 20 nc -N 127.0.0.1 "$PORT" </dev/null
     assert_failure
     kill -0 "$server" # waiting for its child
-    wait_exit "$server" 10
+    touch "$BATS_TEST_TMPDIR/go"
+    wait_exit "$server" 30
     [ "$EXIT_STATUS" -eq 0 ]
     run cat "$BATS_TEST_TMPDIR/client"
     assert_line "1 of 1 echoed"

@@ -303,7 +303,7 @@ noread() {
         grep -q "you are client 1" "$BATS_TEST_TMPDIR/socat" && break
         sleep 0.05
     done
-    run timeout 5 nc -N 127.0.0.1 "$PORT" <<<"hello from nc"
+    run timeout 20 nc -N 127.0.0.1 "$PORT" <<<"hello from nc"
     assert_success
     assert_line --index 0 "* you are client 2, with 1 other"
     for ((i = 0; i < 100; i++)); do
@@ -365,7 +365,7 @@ PY
         "$BIN/13-poll-chat" --port 0 --count 5 --timeout 10
     wait_ready "$BATS_TEST_TMPDIR/server"
     clients leavers
-    run timeout 5 nc -N 127.0.0.1 "$PORT" <<<"from nc"
+    run timeout 20 nc -N 127.0.0.1 "$PORT" <<<"from nc"
     run "$PYTHON" "$ROOT/tests/hostile/peer.py" rst-at-once "$PORT"
     wait_exit "$BG_PID" 10
     [ "$EXIT_STATUS" -eq 0 ]
@@ -377,7 +377,7 @@ PY
     assert_failure 1
     assert_output --partial "no client connected within --timeout 1 s"
     chat "$BATS_TEST_TMPDIR/server" "$BIN/13-poll-chat" --timeout 1
-    run timeout 5 nc -N 127.0.0.1 "$PORT" <<<"anyone?"
+    run timeout 20 nc -N 127.0.0.1 "$PORT" <<<"anyone?"
     assert_output "* you are client 1, with 0 others"
     wait_exit "$BG_PID" 10
     [ "$EXIT_STATUS" -eq 0 ]

@@ -352,9 +352,9 @@ port_of() {
     local lport
     lport=$(sed 's/.*://' "$line")
     [ -n "$lport" ]
-    run timeout 5 nc -N 127.0.0.1 "$lport" </dev/null
+    run timeout 20 nc -N 127.0.0.1 "$lport" </dev/null
     assert_output --regexp "^hello 127\.0\.0\.1:[0-9]+, you are client 1$"
-    run timeout 5 nc -N 127.0.0.1 "$lport" </dev/null
+    run timeout 20 nc -N 127.0.0.1 "$lport" </dev/null
     assert_output --regexp "you are client 2$"
     local i
     for ((i = 0; i < 100; i++)); do [[ -s "$st" ]] && break; sleep 0.05; done
