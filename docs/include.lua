@@ -13,7 +13,9 @@ from docs/python/):
       (a whole lesson file leaves out, marked, the comment at the top,
       the #includes and the options table, which every lesson has; on
       screen the whole file follows, folded; {.c .whole include=...}
-      shows every line, as the first lesson does)
+      shows every line, as the first lesson does; {.python .folded ...}
+      leaves a whole file out of the reading flow: named in print, folded
+      on screen, as Part II's Python versions are)
   ```{.c include="lessons/06-send-recv/server.c" lines="85-110" contains="send("}
   ```
       a part: lines 85 to 110, each omitted stretch marked by an ellipsis
@@ -393,7 +395,7 @@ local function include_code(el)
   end
   for _, c in ipairs(el.classes) do
     if not C_CLASSES[c] and c ~= lang and c ~= "numberLines" and c ~= "python" and
-        c ~= "whole" then
+        c ~= "whole" and c ~= "folded" then
       classes[#classes + 1] = c
     end
   end
@@ -401,10 +403,36 @@ local function include_code(el)
 
   -- A whole lesson file: its boilerplate is left out of the reading flow;
   -- on screen the whole file follows, folded.
-  -- (A {.whole} block shows it all: the first lesson's listing does.)
-  local show_all = false
+  -- (A {.whole} block shows it all: the first lesson's listing does. A
+  -- {.folded} one is not in the reading flow at all: on paper its caption
+  -- says where it is, on screen it is folded under that caption.)
+  local show_all, folded = false, false
   for _, c in ipairs(el.classes) do
     show_all = show_all or c == "whole"
+    folded = folded or c == "folded"
+  end
+  if folded then
+    if first ~= 1 or last ~= total then
+      fail('include="' .. path .. '": {.folded} takes a whole file')
+    end
+    local what = lang == "python" and "The Python version: " or "The whole file: "
+    if latex() then
+      return pandoc.Div({ pandoc.Plain({
+        pandoc.RawInline("latex", "\\listingcaption{"), pandoc.Str(what),
+        pandoc.Code(path), pandoc.Str(","), pandoc.Space(),
+        pandoc.Str(tostring(total)), pandoc.Space(),
+        pandoc.Str("lines,"), pandoc.Space(), pandoc.Str("in"), pandoc.Space(),
+        pandoc.Str("the"), pandoc.Space(), pandoc.Str("repository"),
+        pandoc.Space(), pandoc.Str("and"), pandoc.Space(), pandoc.Str("the"),
+        pandoc.Space(), pandoc.Str("HTML"), pandoc.Space(), pandoc.Str("handout"),
+        pandoc.RawInline("latex", "}") }) }, pandoc.Attr(el.identifier, { "listing" }))
+    end
+    return pandoc.Div({
+      pandoc.RawBlock("html", '<details class="whole-program"><summary>' .. what ..
+        path .. " (" .. total .. " lines)</summary>"),
+      pandoc.CodeBlock(table.concat(lines, "\n"),
+        pandoc.Attr("", { lang or "", "numberLines" }, { startFrom = "1" })),
+      pandoc.RawBlock("html", "</details>") }, pandoc.Attr(el.identifier, { "listing" }))
   end
   local whole = lang == "c" and first == 1 and last == total and not region and
     not show_all

@@ -157,14 +157,16 @@ EOF
     run grep -c -E 'region: |endregion' "$BATS_FILE_TMPDIR/handout.txt"
     assert_output 0
     # On screen every line of every lesson file but 01's is in a folded
-    # "whole program", exactly as in the file (01's is in the flow).
+    # "whole program", exactly as in the file (01's is in the flow); so is
+    # each Python version of Part II.
     run "$PYTHON" - "$ROOT" "$ROOT/build/handout.html" <<'EOF'
 import glob, html, os, re, sys
 root, page = sys.argv[1], open(sys.argv[2]).read()
 found = {}
 for path, n, body in re.findall(
-        r'<details class="whole-program"><summary>The whole program: (\S+) '
-        r'\((\d+) lines\)</summary>(.*?)</details>', page, re.S):
+        r'<details class="whole-program"><summary>(?:The whole program|'
+        r'The Python version): (\S+) \((\d+) lines\)</summary>(.*?)</details>',
+        page, re.S):
     code = re.search(r"<code[^>]*>(.*?)</code>", body, re.S).group(1)
     found[path] = html.unescape(re.sub(r"<[^>]+>", "", code))
 bad = 0
@@ -176,8 +178,14 @@ for f in sorted(glob.glob(os.path.join(root, "lessons/[0-9]*/*.c"))):
     if found.get(rel) != want:
         print("not whole in the HTML:", rel)
         bad = 1
-print(len(found), "whole programs")
-sys.exit(bad)
+# Part II's Python versions are folded too, each whole.
+folded = [p for p in found if p.startswith("docs/python/")]
+for rel in folded:
+    if found[rel] != open(os.path.join(root, rel)).read().rstrip("\n"):
+        print("not whole in the HTML:", rel)
+        bad = 1
+print(len(found), "whole programs,", len(folded), "of them Python")
+sys.exit(bad or len(folded) < 11)
 EOF
     assert_success
 }
