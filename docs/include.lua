@@ -73,8 +73,9 @@ Other blocks:
   ::: small          a group set in a smaller font on paper
   ::: {.box title="How to read a listing"}   a framed box with a title
   ::: clone          replaced by how to get the repository: its address
-                     (metadata repo-url, from `git remote get-url origin`)
-                     or, with none, a note that this is a local checkout
+                     (metadata repo-url: REPO_URL, else the origin
+                     remote) when it is a network address, or, with
+                     none, the address in words (the lecturer's)
   ::: keep           on paper, kept on one page (short groups only)
 
 Metadata (set by mk/handout.mk): runs-dir (default build/runs),
@@ -917,8 +918,19 @@ local function clean_url(url)
   return (url:gsub("^(%a[%w+.-]*://)[^/@]*@", "%1"))
 end
 
+-- An address someone else can clone: scheme://host/... (not file://) or
+-- user@host:path. A path on the machine that built the handout is not.
+local function network_url(url)
+  if url:match("^file:") then
+    return false
+  end
+  return url:match("^%a[%w+.-]*://[^/]") ~= nil or
+    url:match("^[%w._-]+@[%w.-]+:[^/]") ~= nil or
+    url:match("^[%w._-]+@[%w.-]+:/") ~= nil
+end
+
 local function clone_blocks()
-  if repo_url ~= "" then
+  if repo_url ~= "" and network_url(repo_url) then
     local url = clean_url(repo_url)
     return {
       pandoc.Para({ pandoc.Str("The"), pandoc.Space(), pandoc.Str("lessons"),
@@ -936,12 +948,12 @@ local function clone_blocks()
     }
   end
   return pandoc.read(
-    "This copy of the handout was built from a local checkout that names " ..
-    "no remote repository (`git remote get-url origin` found none), so it " ..
-    "cannot give you an address to clone. Get the `sockstep` directory " ..
-    "from whoever gave you the handout (a copy of the directory, or the " ..
-    "address of their repository for `git clone`), and go into it:\n\n" ..
-    "```sh\ncd sockstep\n```\n", "markdown").blocks
+    "Your lecturer, or whoever gave you this handout, gives you the " ..
+    "address of the sockstep repository. Clone it (put that address in " ..
+    "place of ADDRESS) and go into it:\n\n" ..
+    "```sh\ngit clone ADDRESS sockstep\ncd sockstep\n```\n\n" ..
+    "If you were given the directory itself, just go into it.\n",
+    "markdown").blocks
 end
 
 local function box(el)

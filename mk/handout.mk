@@ -55,7 +55,12 @@ HANDOUT_DATE   := $(HANDOUT_DAY)$(if $(HANDOUT_COMMIT),$(HANDOUT_COMMA) commit $
 # Where the reader clones the lessons from: this checkout's origin, if it
 # has one (a user name or password in it is dropped by include.lua);
 # without one the getting-started chapter says it is a local checkout.
-HANDOUT_REPO := $(shell git remote get-url origin 2>/dev/null)
+# The address a reader clones (getting-started.md): REPO_URL when given
+# (make handout REPO_URL=https://...), else the origin remote's. Only a
+# network address is printed (include.lua): a path on this machine is no
+# use to a reader holding the PDF.
+REPO_URL ?= $(shell git remote get-url origin 2>/dev/null)
+HANDOUT_REPO := $(REPO_URL)
 
 HANDOUT_PANDOC := pandoc $(HANDOUT_MD) docs/metadata.yaml \
     --from markdown --lua-filter docs/include.lua \

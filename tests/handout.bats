@@ -281,6 +281,24 @@ EOF
     grep -qE '^ *\[(a note|[0-9]+ notes) shown before\]' "$BATS_FILE_TMPDIR/handout.txt"
 }
 
+@test "handout: getting started gives a network address to clone, never a path here" {
+    # The ::: clone block with each kind of origin (make handout passes
+    # REPO_URL, else git remote get-url origin, as repo-url).
+    local md="$BATS_TEST_TMPDIR/t.md" url
+    printf '# Getting started {.unnumbered}\n\n::: clone\n:::\n' >"$md"
+    for url in https://example.org/sockstep.git git@example.org:sockstep.git; do
+        run pandoc "$md" --lua-filter "$ROOT/docs/include.lua" -M repo-url="$url" -t plain
+        assert_success
+        assert_output --partial "git clone $url sockstep"
+    done
+    for url in "" /work/sockstep ./sockstep file:///srv/sockstep.git; do
+        run pandoc "$md" --lua-filter "$ROOT/docs/include.lua" -M repo-url="$url" -t plain
+        assert_success
+        assert_output --partial "git clone ADDRESS sockstep"
+        [[ -z "$url" ]] || refute_output --partial "$url"
+    done
+}
+
 @test "handout: the runs start with only fds 0-2 open, whoever runs the build" {
     # bats itself holds fds 3 and 4 while it runs make: runs.sh must not
     # pass them on, or the first socket() in print would return 5.
