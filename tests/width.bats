@@ -275,6 +275,6 @@ printed() {
     assert_failure
     # Unset (or empty), the same run fits 80 columns.
     rm "$OUT/01.nowrap.out"
-    SOCKSTEP_NOWRAP= lesson 01.wrap 01-socket
+    SOCKSTEP_NOWRAP='' lesson 01.wrap 01-socket
     fits
 }
