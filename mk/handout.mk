@@ -16,6 +16,7 @@
 # and chromium for the tests.
 
 PAPER         ?= a4
+HANDOUT_RUNS  ?= 4
 HANDOUT_DIR   := $(BUILD)/handout
 RUNS_DIR      := $(BUILD)/runs
 
@@ -118,7 +119,9 @@ $(HANDOUT_DIR)/paper.$(PAPER): | $(HANDOUT_DIR)
 
 # pdflatex runs until the table of contents and "page N of M" settle: until
 # a run leaves handout.aux and handout.toc as it found them and its log asks
-# for no rerun (at most four runs). The total of physical pages LaTeX notes
+# for no rerun (at most HANDOUT_RUNS runs, 4 unless set: HANDOUT_RUNS=1
+# makes a draft whose contents and page references may be out of date,
+# enough to look at a change). The total of physical pages LaTeX notes
 # in handout.aux (\@abspage@last) is left out of the comparison: nothing in
 # the handout prints it, and the first run, with no contents yet, counts
 # fewer pages (the preamble numbers the contents apart, so no other page
@@ -130,6 +133,7 @@ $(HANDOUT_DIR)/paper.$(PAPER): | $(HANDOUT_DIR)
 $(BUILD)/handout.pdf: $(HANDOUT_COMMON) $(HANDOUT_PDF_FIGS) \
                       docs/preamble.tex $(HANDOUT_DIR)/paper.$(PAPER) \
                       | $(CODE_BLOCKS_OK)
+	@case "$(HANDOUT_RUNS)" in [1-9]|[1-9][0-9]) ;; *) echo "HANDOUT_RUNS must be a number of pdflatex runs, 1 or more, not '$(HANDOUT_RUNS)'" >&2; exit 2;; esac
 	$(HANDOUT_PANDOC) -M date="built $(HANDOUT_DATE)" --standalone --to latex \
 	    --include-in-header docs/preamble.tex \
 	    -V documentclass=report -V classoption=oneside -V fontsize=11pt \
@@ -137,7 +141,7 @@ $(BUILD)/handout.pdf: $(HANDOUT_COMMON) $(HANDOUT_PDF_FIGS) \
 	    -V geometry=top=25mm,bottom=25mm,left=25mm,right=25mm,headheight=14pt \
 	    -o $(HANDOUT_DIR)/handout.tex
 	@set -e; cd $(HANDOUT_DIR); kept=$$([ -e handout.aux ] && echo yes || true); \
-	run=0; while [ $$run -lt 4 ]; do \
+	run=0; while [ $$run -lt $(HANDOUT_RUNS) ]; do \
 	  run=$$((run + 1)); \
 	  grep -v '@abspage@last' handout.aux >handout.aux.before 2>/dev/null || :; \
 	  cp handout.toc handout.toc.before 2>/dev/null || : >handout.toc.before; \

@@ -37,9 +37,12 @@ setup_file() {
     # the same filter and files: handout.bats finds every line of every
     # lesson in the real tree's HTML, and the test below checks that a
     # change makes the HTML out of date.)
+    # One pdflatex run (HANDOUT_RUNS=1, a draft): the text and the paper
+    # size are all the tests read; the runs until the contents settle are
+    # the real build's, which handout.bats checks.
     "${HANDOUT_FIRST[@]}" timeout "$BUILD_LIMIT" make -j"$(nproc)" \
         -C "$BATS_FILE_TMPDIR/tree" build/handout.pdf \
-        PAPER=letter >"$BATS_FILE_TMPDIR/rebuild.log" 2>&1
+        PAPER=letter HANDOUT_RUNS=1 >"$BATS_FILE_TMPDIR/rebuild.log" 2>&1
     echo $? >"$BATS_FILE_TMPDIR/rebuild.status"
 }
 
@@ -87,12 +90,12 @@ copy_tree() {
     # Built, the copy's PDF is up to date; one more comment in a lesson,
     # and the next build would make the PDF and the HTML again (make -q:
     # it says so without building).
-    make -C "$dir" -q build/handout.pdf PAPER=letter ||
+    make -C "$dir" -q build/handout.pdf PAPER=letter HANDOUT_RUNS=1 ||
         fail "the copy's handout is not up to date once built"
     printf '/* and one more */\n' >>"$dir/lessons/04-accept/accept.c"
     local target
     for target in build/handout.pdf build/handout.html; do
-        run make -C "$dir" -q "$target" PAPER=letter
+        run make -C "$dir" -q "$target" PAPER=letter HANDOUT_RUNS=1
         [ "$status" -eq 1 ] || fail "$target: not out of date after a lesson changed"
     done
 }
@@ -106,4 +109,13 @@ copy_tree() {
     run timeout "$BUILD_LIMIT" make -C "$dir" handout PAPER=tabloid
     assert_failure
     assert_output --partial "PAPER must be a4 or letter"
+    # The draft was one run, and its log says so; a count of runs that is
+    # not a number is refused.
+    grep -q "pdflatex build/handout/handout.tex (run 1)" "$BATS_FILE_TMPDIR/rebuild.log"
+    run grep -c "pdflatex build/handout/handout.tex (run" "$BATS_FILE_TMPDIR/rebuild.log"
+    assert_output 1
+    touch "$dir/docs/introduction.md"
+    run timeout "$BUILD_LIMIT" make -C "$dir" build/handout.pdf PAPER=letter HANDOUT_RUNS=x
+    assert_failure
+    assert_output --partial "HANDOUT_RUNS must be a number of pdflatex runs"
 }
