@@ -349,6 +349,18 @@ local function boilerplate(lines)
   return merged
 end
 
+-- On screen: a whole file folded under a summary that names it, "WHAT
+-- PATH (N lines)", numbered from 1.
+local function folded_file(what, path, lines, lang)
+  return {
+    pandoc.RawBlock("html", '<details class="whole-program"><summary>' .. what ..
+      path .. " (" .. #lines .. " lines)</summary>"),
+    pandoc.CodeBlock(table.concat(lines, "\n"),
+      pandoc.Attr("", { lang or "", "numberLines" }, { startFrom = "1" })),
+    pandoc.RawBlock("html", "</details>"),
+  }
+end
+
 local function include_code(el)
   local path = el.attributes["include"]
   local lang = language_of(path)
@@ -418,22 +430,16 @@ local function include_code(el)
     end
     local what = lang == "python" and "The Python version: " or "The whole file: "
     if latex() then
-      return pandoc.Div({ pandoc.Plain({
-        pandoc.RawInline("latex", "\\listingcaption{"), pandoc.Str(what),
-        pandoc.Code(path), pandoc.Str(","), pandoc.Space(),
-        pandoc.Str(tostring(total)), pandoc.Space(),
-        pandoc.Str("lines,"), pandoc.Space(), pandoc.Str("in"), pandoc.Space(),
-        pandoc.Str("the"), pandoc.Space(), pandoc.Str("repository"),
-        pandoc.Space(), pandoc.Str("and"), pandoc.Space(), pandoc.Str("the"),
-        pandoc.Space(), pandoc.Str("HTML"), pandoc.Space(), pandoc.Str("handout"),
-        pandoc.RawInline("latex", "}") }) }, pandoc.Attr(el.identifier, { "listing" }))
+      local inlines = { pandoc.RawInline("latex", "\\listingcaption{"),
+        pandoc.Str(what), pandoc.Code(path), pandoc.Str(","), pandoc.Space() }
+      for _, w in ipairs(words(total .. " lines, in the repository and the HTML handout")) do
+        inlines[#inlines + 1] = w
+      end
+      inlines[#inlines + 1] = pandoc.RawInline("latex", "}")
+      return pandoc.Div({ pandoc.Plain(inlines) }, pandoc.Attr(el.identifier, { "listing" }))
     end
-    return pandoc.Div({
-      pandoc.RawBlock("html", '<details class="whole-program"><summary>' .. what ..
-        path .. " (" .. total .. " lines)</summary>"),
-      pandoc.CodeBlock(table.concat(lines, "\n"),
-        pandoc.Attr("", { lang or "", "numberLines" }, { startFrom = "1" })),
-      pandoc.RawBlock("html", "</details>") }, pandoc.Attr(el.identifier, { "listing" }))
+    return pandoc.Div(folded_file(what, path, lines, lang), pandoc.Attr(el.identifier,
+      { "listing" }))
   end
   local whole = lang == "c" and first == 1 and last == total and not region and
     not show_all
@@ -480,12 +486,9 @@ local function include_code(el)
     blocks[#blocks + 1] = omission(last + 1, total)
   end
   if whole and not latex() then
-    blocks[#blocks + 1] = pandoc.RawBlock("html",
-      '<details class="whole-program"><summary>The whole program: ' .. path ..
-      " (" .. total .. " lines)</summary>")
-    blocks[#blocks + 1] = pandoc.CodeBlock(table.concat(lines, "\n"),
-      pandoc.Attr("", classes, { startFrom = "1" }))
-    blocks[#blocks + 1] = pandoc.RawBlock("html", "</details>")
+    for _, b in ipairs(folded_file("The whole program: ", path, lines, lang)) do
+      blocks[#blocks + 1] = b
+    end
   end
   return pandoc.Div(blocks, pandoc.Attr(el.identifier, { "listing" }))
 end
