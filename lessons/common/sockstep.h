@@ -12,19 +12,34 @@
  * recv, sendto, recvfrom, shutdown, close, dup, getsockname, getpeername,
  * setsockopt, getsockopt, getaddrinfo, freeaddrinfo, poll, fcntl, fork,
  * waitpid, getrlimit, setrlimit, socketpair, sendmsg, recvmsg; on Linux
- * epoll_create1, epoll_ctl, epoll_wait, sendfile) ss_calls.h defines a
- * function that makes the real call and narrates it, then a macro of the
- * same name, so the lesson's line
+ * epoll_create1, epoll_ctl, epoll_wait, sendfile) a room of wrappers
+ * defines a function that makes the real call and narrates it, and
+ * ss_macros.h a macro of the same name, so the lesson's line
  *     fd = socket(AF_INET, SOCK_STREAM, 0);
  * calls that function. Include this file after every system header.
+ * Inside the header the C library's function is always written
+ * SS_REAL(NAME)(...): the parentheses keep the macro NAME(...) from
+ * expanding, wherever the macros are defined.
  *
  * The rooms, in the order they build on each other:
  *     ss_text.h     values as text: addresses, escaped bytes, names
+ *     ss_state.h    all the narrator remembers: one struct, the socket
+ *                   table, what a signal handler touches, said-once keys
  *     ss_narrate.h  the narrator: output guard, say(), heading(), --step
  *     ss_errors.h   errno names, likely causes and what to try
- *     ss_kernel.h   what the kernel reports (Linux: /proc)
+ *     ss_proc.h     the kernel's tables of sockets, read (Linux: /proc)
+ *     ss_kernel.h   what the kernel reports about a socket after a call
  *     ss_options.h  options, start-up, signals
- *     ss_calls.h    the wrappers, then the macros (not with SOCKSTEP_PLAIN)
+ *   not with SOCKSTEP_PLAIN:
+ *     ss_call.h     the call machinery: before and after a call, advice
+ *     ss_conn.h     wrappers: socket, bind, listen, accept, connect, close
+ *     ss_names.h    wrappers: getaddrinfo
+ *     ss_data.h     wrappers: send, recv, sendto, recvfrom, messages
+ *     ss_sockopt.h  wrappers: setsockopt, getsockopt, fcntl
+ *     ss_wait.h     wrappers: poll, the keyboard, epoll
+ *     ss_process.h  wrappers: fork, waitpid, sigaction, limits
+ *     ss_macros.h   last, and only: #define NAME(...) ss_NAME(...)
+ * Each room's comment names the rooms it needs (tests/rooms checks it).
  *
  * What a lesson uses: ss_start() once; say() and heading() for its own
  * sentences; ss_addr() to print an address; ss_put_data() to print what a
@@ -72,11 +87,26 @@
 #define SS_NOINLINE
 #endif
 
+/* The C library's function NAME, never the macro of the same name; a
+   build that reaches libc another way may define it before this file. */
+#ifndef SS_REAL
+#define SS_REAL(name) (name)
+#endif
+
 #include "ss_text.h"
+#include "ss_state.h"
 #include "ss_narrate.h"
 #include "ss_errors.h"
+#include "ss_proc.h"
 #include "ss_kernel.h"
 #include "ss_options.h"
-#include "ss_calls.h"
+#include "ss_call.h"
+#include "ss_conn.h"
+#include "ss_names.h"
+#include "ss_data.h"
+#include "ss_sockopt.h"
+#include "ss_wait.h"
+#include "ss_process.h"
+#include "ss_macros.h"
 
 #endif /* SOCKSTEP_H */

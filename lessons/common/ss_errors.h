@@ -6,6 +6,7 @@
  * the real values of the call that failed. Every sentence here is said by
  * every lesson alike, so a lesson never explains an errno itself.
  *
+ * Needs: ss_text.h ss_state.h
  * Part of sockstep.h; include that, not this.
  */
 #ifndef SS_ERRORS_H

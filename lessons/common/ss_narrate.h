@@ -6,47 +6,11 @@
  * heading() for the few sentences a lesson adds, the --step prompt, and
  * the table of sockets that are open (for Ctrl-C and for the kernel view).
  *
+ * Needs: ss_state.h
  * Part of sockstep.h; include that, not this.
  */
 #ifndef SS_NARRATE_H
 #define SS_NARRATE_H
-
-#define SS_MAX_FDS 64
-
-/* What the narrator knows about one open socket. */
-struct ss_sock {
-    int fd;
-    int type;      /* SOCK_STREAM, SOCK_DGRAM */
-    int reuseaddr; /* SO_REUSEADDR was set to 1 */
-    int listening; /* listen() succeeded */
-    int connected; /* connect() or accept() succeeded */
-    socklen_t llen, plen;
-    struct sockaddr_storage local, peer; /* last seen (bind, connect ...) */
-    int family; /* AF_INET, AF_INET6, AF_UNIX; 0: not known */
-};
-
-static struct {
-    const char *prog;      /* "04-accept", for messages */
-    int color;             /* ANSI colour on */
-    int step;              /* --step, and stdin is a terminal */
-    int cursor;            /* stdout is a terminal that moves its cursor */
-    int stamps;            /* SOCKSTEP_TIMESTAMPS set: time every call */
-    int width;             /* wrap narration at this column */
-    int timeout;           /* --timeout: how long stdout may stay stuck */
-    int out_dead;          /* stdout failed: no more narration */
-    int out_errno;         /* and why; not EPIPE: exit status 1 at the end */
-    int expect;            /* an errno the lesson's next call should return */
-    unsigned long told[4]; /* generic explanations already given */
-    struct ss_sock socks[SS_MAX_FDS];
-    char pending[4096]; /* text typed at a --step prompt, for the program */
-    size_t npending;
-    int stdin_eof; /* Ctrl-D was typed at a --step prompt */
-} ss_nar = {"sockstep", 0, 0, 0, 0, 78, 30, 0, 0, 0, {0}, {{0}}, "", 0, 0};
-
-/* Descriptors the signal handler closes: only what it may read safely. */
-static volatile sig_atomic_t ss_sig_fds[SS_MAX_FDS];
-static volatile sig_atomic_t ss_sig_nfds;
-static volatile sig_atomic_t ss_sig_quiet; /* stdout is dead */
 
 #define SS_BOLD    "\033[1m"
 #define SS_RED     "\033[1;31m"
@@ -84,7 +48,7 @@ static inline void ss_out_gone(int err, const char *why)
     null = open("/dev/null", O_WRONLY);
     if (null >= 0 && null != STDOUT_FILENO) {
         dup2(null, STDOUT_FILENO);
-        close(null);
+        SS_REAL(close)(null);
     }
 }
 
@@ -118,7 +82,7 @@ static inline int ss_out_ready(void)
     p.events = POLLOUT;
     p.revents = 0;
     do
-        rc = poll(&p, 1, ss_nar.timeout * 1000);
+        rc = SS_REAL(poll)(&p, 1, ss_nar.timeout * 1000);
     while (rc == -1 && errno == EINTR);
     if (rc == 0) {
         char why[96];
@@ -128,6 +92,8 @@ static inline int ss_out_ready(void)
         ss_out_gone(0, why);
         return 0;
     }
+    /* cppcheck does not know that SS_REAL(poll)(...) fills in revents */
+    /* cppcheck-suppress knownConditionTrueFalse */
     if (rc > 0 && (p.revents & POLLERR)) {
         ss_out_gone(EPIPE, "the reader of standard output has gone");
         return 0;
@@ -144,29 +110,20 @@ static inline int ss_out_ready(void)
  * would scroll past unread and slow the program down. The program's own
  * printf() lines go on. narration_on() turns it back on (and --step).
  */
-static int ss_muted, ss_muted_step;
-
 static inline void narration_off(void)
 {
-    if (!ss_muted)
-        ss_muted_step = ss_nar.step;
-    ss_muted = 1;
+    if (!ss_nar.muted)
+        ss_nar.muted_step = ss_nar.step;
+    ss_nar.muted = 1;
     ss_nar.step = 0;
 }
 
 static inline void narration_on(void)
 {
-    if (ss_muted)
-        ss_nar.step = ss_muted_step;
-    ss_muted = 0;
+    if (ss_nar.muted)
+        ss_nar.step = ss_nar.muted_step;
+    ss_nar.muted = 0;
 }
-
-/*
- * In a forked child, "[child 4242] ": put in front of every line it
- * narrates. Parent and children write to one terminal, and their lines
- * interleave; the tag says whose each line is. Empty in the parent.
- */
-static char ss_tag[24];
 
 /* Print finished lines of narration (text already ends in \n), each but
    an empty one after the child's tag. stdout is line-buffered: a tag and
@@ -175,13 +132,13 @@ static inline void ss_emit(const char *text)
 {
     const char *p;
 
-    if (ss_muted || !ss_out_ready())
+    if (ss_nar.muted || !ss_out_ready())
         return;
     for (p = text; *p != '\0';) {
         const char *nl = strchr(p, '\n');
         size_t n = nl != NULL ? (size_t)(nl - p) + 1 : strlen(p);
-        if (ss_tag[0] != '\0' && *p != '\n')
-            fputs(ss_tag, stdout);
+        if (ss_nar.tag[0] != '\0' && *p != '\n')
+            fputs(ss_nar.tag, stdout);
         fwrite(p, 1, n, stdout);
         p += n;
     }
@@ -189,14 +146,11 @@ static inline void ss_emit(const char *text)
         ss_out_gone(EPIPE, "the reader of standard output has gone");
 }
 
-/* Set by ss_calls.h: narration still owed at exit (a signal handler's). */
-static void (*ss_exit_hook)(void);
-
 /* At exit: output that could not be written is an error (exit 1). */
 static void ss_out_at_exit(void)
 {
-    if (ss_exit_hook != NULL)
-        ss_exit_hook();
+    if (ss_nar.exit_hook != NULL)
+        ss_nar.exit_hook();
     if (!ss_nar.out_dead)
         ss_out_check();
     if (ss_nar.out_errno != 0)
@@ -267,7 +221,7 @@ static inline void ss_wrap(int indent, int hang, const char *prefix,
     ss_follow_width();
     while (*p != '\0' || first) {
         int lead = first ? indent : indent + hang;
-        int room = ss_nar.width - (int)strlen(ss_tag) - lead -
+        int room = ss_nar.width - (int)strlen(ss_nar.tag) - lead -
                    (first ? (int)strlen(prefix) : 0);
         int n = (int)strlen(p);
         if (room < 20)
@@ -349,18 +303,6 @@ static inline void expect_error(int err)
 }
 #endif
 
-/* A generic explanation is given once per run: has key k been told? */
-static inline int ss_once(unsigned k)
-{
-    unsigned long bit = 1UL << (k % (8 * sizeof(unsigned long)));
-    unsigned long *w = &ss_nar.told[(k / (8 * sizeof(unsigned long))) % 4];
-
-    if (*w & bit)
-        return 0;
-    *w |= bit;
-    return 1;
-}
-
 /*
  * Ask the person at the terminal for input, as visibly as a --step
  * prompt. Prints nothing when standard input is not a terminal.
@@ -377,54 +319,6 @@ static inline void ss_ask(const char *text)
 }
 
 /* ------------------------------------------------------------------ */
-/* The table of open sockets.                                          */
-/* ------------------------------------------------------------------ */
-
-static inline struct ss_sock *ss_sock_find(int fd)
-{
-    int i;
-
-    for (i = 0; i < SS_MAX_FDS; i++)
-        if (ss_nar.socks[i].fd == fd + 1) /* 0 marks a free slot */
-            return &ss_nar.socks[i];
-    return NULL;
-}
-
-/* A new socket (from socket, accept): remember it, for Ctrl-C too. */
-static inline struct ss_sock *ss_sock_add(int fd, int type)
-{
-    struct ss_sock *s = ss_sock_find(fd);
-    int i;
-
-    for (i = 0; s == NULL && i < SS_MAX_FDS; i++)
-        if (ss_nar.socks[i].fd == 0)
-            s = &ss_nar.socks[i];
-    if (s == NULL)
-        return NULL;
-    memset(s, 0, sizeof *s);
-    s->fd = fd + 1;
-    s->type = type;
-    if (ss_sig_nfds < SS_MAX_FDS)
-        ss_sig_fds[ss_sig_nfds++] = fd;
-    return s;
-}
-
-static inline void ss_sock_drop(int fd)
-{
-    struct ss_sock *s = ss_sock_find(fd);
-    int i;
-
-    if (s != NULL)
-        s->fd = 0;
-    for (i = 0; i < ss_sig_nfds; i++)
-        if (ss_sig_fds[i] == fd) {
-            ss_sig_fds[i] = ss_sig_fds[ss_sig_nfds - 1];
-            ss_sig_nfds--;
-            break;
-        }
-}
-
-/* ------------------------------------------------------------------ */
 /* --step: show the call, wait for Enter.                              */
 /* ------------------------------------------------------------------ */
 
@@ -432,7 +326,7 @@ static inline void ss_sock_drop(int fd)
  * Show the next call on one line and wait for Enter on the terminal. A
  * line with text on it was typed for the program, not for the prompt (a
  * pasted line, say): it is kept, and the program's next fgets() on stdin
- * gets it first (ss_fgets in ss_calls.h). Once Enter is pressed the prompt
+ * gets it first (ss_fgets in ss_wait.h). Once Enter is pressed the prompt
  * becomes "... running: CALL" until the call returns, since a call such
  * as accept() may block.
  */

@@ -10,6 +10,7 @@
  *
  * Bad input gets one line on stderr naming the option, and exit status 2.
  *
+ * Needs: ss_text.h ss_state.h ss_narrate.h
  * Part of sockstep.h; include that, not this.
  */
 #ifndef SS_OPTIONS_H
@@ -278,7 +279,7 @@ static void ss_on_signal(int sig)
                                    : "\ncaught SIGTERM");
     o = ss_put_str(msg, o, cap, ", closing what is open:");
     for (i = ss_sig_nfds - 1; i >= 0; i--) {
-        int rc = close(ss_sig_fds[i]);
+        int rc = SS_REAL(close)(ss_sig_fds[i]);
         o = ss_put_str(msg, o, cap, " close(");
         o = ss_put_num(msg, o, cap, ss_sig_fds[i]);
         o = ss_put_str(msg, o, cap, ") = ");
@@ -294,8 +295,8 @@ static void ss_on_signal(int sig)
     p.fd = STDOUT_FILENO;
     p.events = POLLOUT;
     p.revents = 0;
-    if (!ss_sig_quiet && poll(&p, 1, 0) == 1 && (p.revents & POLLOUT) &&
-        write(STDOUT_FILENO, msg, o) < 0)
+    if (!ss_sig_quiet && SS_REAL(poll)(&p, 1, 0) == 1 &&
+        (p.revents & POLLOUT) && write(STDOUT_FILENO, msg, o) < 0)
         _exit(128 + sig);
 #endif
     _exit(128 + sig);
@@ -308,11 +309,11 @@ static inline void ss_std_fds(void)
     int fd;
 
     for (fd = 0; fd <= 2; fd++) {
-        if (fcntl(fd, F_GETFD) == -1 && errno == EBADF) {
+        if (SS_REAL(fcntl)(fd, F_GETFD) == -1 && errno == EBADF) {
             int null = open("/dev/null", fd == 0 ? O_RDONLY : O_WRONLY);
             if (null != fd) { /* the lowest free number is fd */
                 if (null >= 0)
-                    close(null);
+                    SS_REAL(close)(null);
                 _exit(1);
             }
         }
@@ -481,11 +482,11 @@ static inline void ss_start(const struct ss_lesson *l, struct ss_options *o,
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = ss_on_signal;
     sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
-    sigaction(SIGHUP, &sa, NULL);
+    SS_REAL(sigaction)(SIGINT, &sa, NULL);
+    SS_REAL(sigaction)(SIGTERM, &sa, NULL);
+    SS_REAL(sigaction)(SIGHUP, &sa, NULL);
     sa.sa_handler = SIG_IGN;
-    sigaction(SIGPIPE, &sa, NULL);
+    SS_REAL(sigaction)(SIGPIPE, &sa, NULL);
 }
 
 #endif /* SS_OPTIONS_H */

@@ -3,6 +3,7 @@
  * bytes a peer sent (always escaped), and the names of constants (AF_INET,
  * SOCK_STREAM, MSG_NOSIGNAL, SO_REUSEADDR, POLLIN, O_NONBLOCK ...).
  *
+ * Needs: nothing
  * Part of sockstep.h; include that, not this. Every function here returns
  * its text by value (no static buffers) and leaves errno alone.
  */

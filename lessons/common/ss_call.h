@@ -1,0 +1,354 @@
+/*
+ * ss_call.h - the call machinery every wrapper uses.
+ * For every call there is a function ss_NAME() that
+ *   1. in --step mode shows the call and waits for Enter,
+ *   2. makes the real call, SS_REAL(NAME)(...), the C library's
+ *      whatever macros are defined,
+ *   3. prints it as strace would: "bind(3, 127.0.0.1:8888, 16) = 0", with
+ *      output arguments (accept's peer address) filled in after the call,
+ *      and for a failure the errno's name and message, its likely cause
+ *      and what to try,
+ *   4. says once per run what the result means, and shows the kernel's
+ *      view after a call that changes a socket's state,
+ *   5. returns what the call returned, with errno as the call left it.
+ * This room holds what steps 1 to 4 share: the call being narrated,
+ * before and after it (ss_pre, ss_post), the advice for an errno, the
+ * once-per-run explanations (ss_tell) and the calls a signal handler
+ * made (told later). The wrappers are in ss_conn.h, ss_names.h,
+ * ss_data.h, ss_sockopt.h, ss_wait.h and ss_process.h; ss_macros.h,
+ * last, makes the lesson's own calls theirs. With -DSOCKSTEP_PLAIN
+ * none of this exists.
+ *
+ * Needs: ss_text.h ss_state.h ss_narrate.h ss_errors.h ss_proc.h
+ * Part of sockstep.h; include that, not this.
+ */
+#ifndef SS_CALL_H
+#define SS_CALL_H
+#ifndef SOCKSTEP_PLAIN
+
+/* The call being narrated. */
+struct ss_call {
+    const char *name;
+    char args[400];
+    char addr[160], port[16]; /* for {addr} and {port} in the advice */
+    struct timespec t0;
+};
+
+static inline void ss_args(struct ss_call *c, const char *fmt, ...)
+    SS_PRINTF(2, 3);
+static inline void ss_args(struct ss_call *c, const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(c->args, sizeof c->args, fmt, ap);
+    va_end(ap);
+}
+
+/* Remember the address a call is about, for {addr} and {port}. */
+static inline void ss_ctx(struct ss_call *c, const void *sa, socklen_t len)
+{
+    struct sockaddr_storage a;
+
+    snprintf(c->addr, sizeof c->addr, "%s", ss_addr_len(sa, len).s);
+    memset(&a, 0, sizeof a);
+    if (sa != NULL)
+        memcpy(&a, sa, len < sizeof a ? len : sizeof a);
+    snprintf(c->port, sizeof c->port, "%u", ss_port_of(&a));
+}
+
+/*
+ * Signal handlers. sigaction() installs a lesson's handler inside the
+ * header's trampoline, which marks the time the handler runs. A handler
+ * may call only async-signal-safe functions, and narration uses stdio, so
+ * a call made there (waitpid() in a SIGCHLD handler) is made and kept,
+ * not printed; it is told before the next call the program narrates (so
+ * after a call it interrupted, EINTR), or at exit, marked with the
+ * signal: "[SIGCHLD handler] waitpid(...)".
+ */
+
+static void ss_trampoline(int sig)
+{
+    int saved = errno;
+    sig_atomic_t outer = ss_in_handler;
+
+    ss_in_handler = sig;
+    if (sig > 0 && sig < SS_NSIG && ss_handler[sig] != NULL)
+        ss_handler[sig](sig);
+    ss_in_handler = outer;
+    errno = saved;
+}
+
+static inline const char *ss_signame(int sig)
+{
+    switch (sig) {
+    case SIGCHLD:
+        return "SIGCHLD";
+    case SIGINT:
+        return "SIGINT";
+    case SIGTERM:
+        return "SIGTERM";
+    case SIGHUP:
+        return "SIGHUP";
+    case SIGPIPE:
+        return "SIGPIPE";
+    case SIGALRM:
+        return "SIGALRM";
+    case SIGUSR1:
+        return "SIGUSR1";
+    case SIGUSR2:
+        return "SIGUSR2";
+    default:
+        return "a signal";
+    }
+}
+
+/* "-1, [exited 0], WNOHANG": waitpid()'s arguments as strace shows them. */
+static inline void ss_wait_args(char *out, size_t size, long pid,
+                                int has_status, int status, int options,
+                                long rc)
+{
+    char st[64];
+
+    if (!has_status)
+        snprintf(st, sizeof st, "NULL");
+    else if (rc <= 0)
+        snprintf(st, sizeof st, "&status");
+    else if (WIFEXITED(status))
+        snprintf(st, sizeof st, "[exited %d]", WEXITSTATUS(status));
+    else if (WIFSIGNALED(status))
+        snprintf(st, sizeof st, "[killed by signal %d]", WTERMSIG(status));
+    else
+        snprintf(st, sizeof st, "[%#x]", (unsigned)status);
+    snprintf(out, size, "%ld, %s, %s", pid, st,
+             options == WNOHANG ? "WNOHANG"
+             : options == 0     ? "0"
+                                : "?");
+}
+
+static void ss_late_flush(void);
+
+/* Before the call: in --step mode show it and wait. */
+static inline void ss_pre(struct ss_call *c, const char *name)
+{
+    int saved = errno;
+
+    ss_late_flush();
+    c->name = name;
+    if (ss_nar.step) {
+        char shown[420];
+        snprintf(shown, sizeof shown, "%s(%s)", name, c->args);
+        ss_step_wait(shown);
+    }
+    clock_gettime(CLOCK_REALTIME, &c->t0);
+    if (ss_nar.stamps) {
+        /* With SOCKSTEP_TIMESTAMPS (scripts/capture), the call as it is
+           made, with only what is known before it: "[T -] accept(3, ...)".
+           Its result line follows when it returns: "[T T1] ... = 4". */
+        char line[500];
+        snprintf(line, sizeof line, "[%ld.%06ld -] %s(%s)\n",
+                 (long)c->t0.tv_sec, c->t0.tv_nsec / 1000, name, c->args);
+        ss_emit(line);
+    }
+    errno = saved;
+}
+
+/*
+ * A call on a non-blocking socket (the kernel's O_NONBLOCK flag, asked
+ * with F_GETFL) that would have had to wait fails with EAGAIN, and a
+ * connect() with EINPROGRESS: that is how it says "not now", and a lesson
+ * that made the socket non-blocking expects it. Says so and returns 1.
+ */
+static inline int ss_not_now(const struct ss_call *c, int err)
+{
+    char *end, text[300];
+    long fd = strtol(c->args, &end, 10);
+    int fl;
+
+    if (end == c->args || fd < 0 || fd > INT_MAX)
+        return 0;
+    if (err == EINPROGRESS ? strcmp(c->name, "connect") != 0
+                           : err != EAGAIN && err != EWOULDBLOCK)
+        return 0;
+    fl = SS_REAL(fcntl)((int)fd, F_GETFL);
+    if (fl == -1 || !(fl & O_NONBLOCK))
+        return 0;
+    if (err == EINPROGRESS)
+        snprintf(text, sizeof text,
+                 "expected: fd %ld is non-blocking "
+                 "(O_NONBLOCK), so connect() only began the handshake; "
+                 "poll() for POLLOUT says when it has ended, and SO_ERROR "
+                 "how",
+                 fd);
+    else
+        snprintf(text, sizeof text,
+                 "expected: fd %ld is non-blocking "
+                 "(O_NONBLOCK), so %s() returned at once instead of "
+                 "waiting; poll() (or epoll_wait()) says when to call it "
+                 "again",
+                 fd, c->name);
+    ss_wrap(4, 4, "", text, "");
+    return 1;
+}
+
+/* The cause and advice for a failure, with the call's real values. */
+static inline void ss_advise(const struct ss_call *c, int err)
+{
+    const struct ss_errinfo *e;
+    char text[600] = ""; /* zeroed: clang-analyzer cannot see ss_fill end it */
+    char key[32];
+
+    if (ss_not_now(c, err))
+        return;
+
+    /* A Unix socket's path has causes of its own: "bind:unix". */
+    snprintf(key, sizeof key, "%s%s", c->name,
+             c->addr[0] == '/' || c->addr[0] == '@' ? ":unix" : "");
+    e = ss_errinfo(err, key);
+    if (e == NULL)
+        return;
+    ss_fill(text, sizeof text, e->cause, c->addr, c->port);
+    if (ss_nar.expect == err) {
+        /* One text, so that the long prefix wraps too (80 columns). */
+        char both[700];
+        snprintf(both, sizeof both,
+                 "expected: the lesson set out to show "
+                 "this; the usual cause: %s",
+                 text);
+        ss_wrap(4, 4, "", both, "");
+        return;
+    }
+    ss_wrap(4, 4, "likely cause: ", text, "");
+    ss_fill(text, sizeof text, e->fix, c->addr, c->port);
+    ss_wrap(4, 4, "try: ", text, "");
+}
+
+/*
+ * After the call: "name(args) = ret", or "= -1 ENAME (message)" and the
+ * advice. Leaves errno as err.
+ */
+static inline void ss_post(const struct ss_call *c, long ret, int err)
+{
+    char line[700], stamp[64] = "";
+    struct timespec t1;
+
+    ss_step_done();
+    if (ss_nar.stamps) {
+        clock_gettime(CLOCK_REALTIME, &t1);
+        snprintf(stamp, sizeof stamp, "[%ld.%06ld %ld.%06ld] ",
+                 (long)c->t0.tv_sec, c->t0.tv_nsec / 1000, (long)t1.tv_sec,
+                 t1.tv_nsec / 1000);
+    }
+    if (ret != -1) {
+        snprintf(line, sizeof line, "%s%s(%s)%c=%c%ld", stamp, c->name, c->args,
+                 SS_NBSP, SS_NBSP, ret);
+        ss_wrap(0, 4, "", line, SS_BOLD);
+    } else {
+        char tail[100];
+        size_t k;
+        /* "= -1 EAGAIN (Resource temporarily unavailable)" stays whole */
+        snprintf(tail, sizeof tail, "= -1 %.20s (%.60s)", ss_errname(err).s,
+                 strerror(err));
+        for (k = 0; tail[k] != '\0'; k++)
+            if (tail[k] == ' ')
+                tail[k] = SS_NBSP;
+        snprintf(line, sizeof line, "%s%s(%s)%c%s", stamp, c->name, c->args,
+                 SS_NBSP, tail);
+        ss_wrap(0, 4, "", line, SS_RED);
+        ss_advise(c, err);
+    }
+    ss_nar.expect = 0;
+    errno = err;
+}
+
+/* A generic explanation, once per run (key k). */
+static inline void ss_tell(unsigned k, const char *fmt, ...) SS_PRINTF(2, 3);
+static inline void ss_tell(unsigned k, const char *fmt, ...)
+{
+    char text[600];
+    va_list ap;
+
+    if (!ss_once(k))
+        return;
+    va_start(ap, fmt);
+    vsnprintf(text, sizeof text, fmt, ap);
+    va_end(ap);
+    ss_wrap(4, 0, "", text, "");
+}
+
+/* Tell the calls a signal handler made since the last narrated call. */
+static void ss_late_flush(void)
+{
+    static struct ss_late_call told[SS_MAX_LATE];
+    sigset_t all, old;
+    int i, n, lost;
+    char line[500], args[120];
+
+    if (ss_nlate == 0 && ss_late_lost == 0)
+        return;
+    /* A copy taken with signals blocked: a handler may add to the list. */
+    /* The list is copied out: a handler that runs while the copy is
+       told writes from the start of ss_late again. */
+    sigfillset(&all);
+    sigprocmask(SIG_BLOCK, &all, &old);
+    n = ss_nlate;
+    lost = ss_late_lost;
+    if (n > SS_MAX_LATE)
+        n = SS_MAX_LATE;
+    memcpy(told, ss_late, (size_t)n * sizeof told[0]);
+    ss_nlate = 0;
+    ss_late_lost = 0;
+    sigprocmask(SIG_SETMASK, &old, NULL);
+    for (i = 0; i < n; i++) {
+        ss_wait_args(args, sizeof args, told[i].pid, told[i].has_status,
+                     told[i].status, told[i].options, told[i].rc);
+        if (told[i].rc == -1)
+            snprintf(line, sizeof line,
+                     "[%s handler] waitpid(%s)%c=%c-1 %.40s (%.60s)",
+                     ss_signame(told[i].sig), args, SS_NBSP, SS_NBSP,
+                     ss_errname(told[i].err).s, strerror(told[i].err));
+        else
+            snprintf(line, sizeof line, "[%s handler] waitpid(%s)%c=%c%ld",
+                     ss_signame(told[i].sig), args, SS_NBSP, SS_NBSP,
+                     told[i].rc);
+        ss_wrap(0, 4, "", line, SS_BOLD);
+        ss_tell(SS_K_LATE,
+                "a signal handler runs when its signal comes, "
+                "between two steps of the program or while a call waits. "
+                "It may use only async-signal-safe functions (waitpid() is "
+                "one, printf() is not), so its calls are told here, after "
+                "it returned");
+        if (told[i].rc > 0)
+            ss_tell(SS_K_LATE_REAP, "a child's exit status collected: it "
+                                    "is gone from the process table");
+        else if (told[i].rc == 0)
+            ss_tell(SS_K_LATE_NONE, "0: children are left, but none has "
+                                    "ended (WNOHANG: do not wait)");
+        else if (told[i].err == ECHILD)
+            ss_tell(SS_K_LATE_ECHILD, "ECHILD: no child is left");
+    }
+    if (lost > 0) {
+        snprintf(line, sizeof line,
+                 "(and %d more calls in a signal handler, "
+                 "not kept)",
+                 lost);
+        ss_wrap(0, 4, "", line, "");
+    }
+}
+
+/* A socket's kind, for the narrator's table. */
+static inline int ss_type_of(int fd)
+{
+    struct ss_sock *s = ss_sock_find(fd);
+    return s != NULL ? s->type : 0;
+}
+
+/* Is fd a Unix domain socket (no network: no handshake, no FIN)? */
+static inline int ss_is_unix(int fd)
+{
+    struct ss_sock *s = ss_sock_find(fd);
+    return s != NULL && s->family == AF_UNIX;
+}
+
+#endif /* SOCKSTEP_PLAIN */
+#endif /* SS_CALL_H */

@@ -1,0 +1,476 @@
+/*
+ * ss_conn.h - the wrappers for making and ending connections:
+ * socket, bind, listen, accept, connect, shutdown, close, dup,
+ * getsockname, getpeername.
+ *
+ * Needs: ss_text.h ss_state.h ss_narrate.h ss_errors.h ss_proc.h ss_kernel.h
+ *        ss_call.h
+ * Part of sockstep.h; include that, not this.
+ */
+#ifndef SS_CONN_H
+#define SS_CONN_H
+#ifndef SOCKSTEP_PLAIN
+
+static inline int ss_socket(int domain, int type, int protocol)
+{
+    struct ss_call c = {0};
+    int fd, err;
+
+    ss_args(&c, "%s, %s, %d", ss_family_name(domain).s,
+            ss_socktype_name(type).s, protocol);
+    ss_pre(&c, "socket");
+    fd = SS_REAL(socket)(domain, type, protocol);
+    err = errno;
+    ss_post(&c, fd, err);
+    if (fd >= 0) {
+#ifdef SOCK_NONBLOCK
+        struct ss_sock *s =
+            ss_sock_add(fd, type & ~(SOCK_NONBLOCK | SOCK_CLOEXEC));
+#else
+        struct ss_sock *s = ss_sock_add(fd, type);
+#endif
+        if (s != NULL)
+            s->family = domain;
+        ss_tell(SS_K_SOCKET,
+                "a new socket: fd %d, the lowest descriptor "
+                "number not in use. It has no address and no peer yet",
+                fd);
+        ss_kernel(fd);
+    }
+    errno = err;
+    return fd;
+}
+
+static inline int ss_bind(int fd, const struct sockaddr *addr, socklen_t len)
+{
+    struct ss_call c = {0};
+    struct ss_sock *s = ss_sock_find(fd);
+    int rc, err;
+
+    ss_args(&c, "%d, %s, %u", fd, ss_addr_len(addr, len).s, (unsigned)len);
+    ss_ctx(&c, addr, len);
+    ss_pre(&c, "bind");
+    rc = SS_REAL(bind)(fd, addr, len);
+    err = errno;
+    ss_post(&c, rc, err);
+    if (rc == 0) {
+        if (s != NULL && len <= sizeof s->local) {
+            memcpy(&s->local, addr, len);
+            s->llen = len;
+        }
+        if (addr->sa_family == AF_UNIX && c.addr[0] == '/')
+            ss_tell(SS_K_BIND_UNIX,
+                    "bind() made the file %s, of type "
+                    "socket (an s in ls -l). It is only a name: the data "
+                    "never goes through the disk. The file stays when the "
+                    "socket is closed, until unlink() removes it, and its "
+                    "permissions decide who may connect (on Linux, write "
+                    "permission)",
+                    c.addr);
+        else if (strcmp(c.port, "0") == 0 && addr->sa_family != AF_UNIX)
+            ss_tell(SS_K_BIND0, "port 0 asks the kernel to choose a free "
+                                "port; getsockname() tells which it chose");
+        else if (s != NULL && s->type == SOCK_STREAM)
+            ss_tell(SS_K_BIND,
+                    "fd %d now has the address %s. It takes no "
+                    "connections until it listens: till then a client's "
+                    "connect() to it is refused",
+                    fd, c.addr);
+        else if (s != NULL && s->type == SOCK_DGRAM)
+            ss_tell(SS_K_BIND,
+                    "fd %d now has the address %s: datagrams "
+                    "sent to it come to this socket",
+                    fd, c.addr);
+        else
+            ss_tell(SS_K_BIND, "fd %d now has the address %s", fd, c.addr);
+        ss_kernel(fd);
+    }
+    errno = err;
+    return rc;
+}
+
+/* net.core.somaxconn: the cap on any backlog (Linux), or -1. */
+static inline long ss_somaxconn(void)
+{
+    long v = -1;
+#ifdef __linux__
+    FILE *f = fopen("/proc/sys/net/core/somaxconn", "r");
+    if (f != NULL) {
+        if (fscanf(f, "%ld", &v) != 1)
+            v = -1;
+        fclose(f);
+    }
+#endif
+    return v;
+}
+
+static inline int ss_listen(int fd, int backlog)
+{
+    struct ss_call c = {0};
+    int rc, err;
+
+    ss_args(&c, "%d, %d", fd, backlog);
+    ss_pre(&c, "listen");
+    rc = SS_REAL(listen)(fd, backlog);
+    err = errno;
+    if (rc != 0) {
+        /* The advice names the port the socket is bound to. */
+        struct sockaddr_storage a;
+        socklen_t alen = sizeof a;
+        if (SS_REAL(getsockname)(fd, (struct sockaddr *)&a, &alen) == 0)
+            ss_ctx(&c, &a, alen);
+    }
+    ss_post(&c, rc, err);
+    if (rc == 0) {
+        int saved = errno;
+        struct ss_sock *s = ss_sock_find(fd);
+        long cap;
+        if (s != NULL)
+            s->listening = 1;
+        cap = ss_somaxconn();
+        errno = saved;
+        if (ss_is_unix(fd))
+            ss_tell(SS_K_LISTEN,
+                    "fd %d now listens: the kernel queues "
+                    "each client's connection until accept() takes it. The "
+                    "backlog, %d, limits that queue; while it is full, a "
+                    "Unix socket client's connect() waits (a non-blocking "
+                    "one fails with EAGAIN)",
+                    fd, backlog);
+        else if (cap > 0)
+            ss_tell(SS_K_LISTEN,
+                    "fd %d now listens: the kernel completes "
+                    "each client's handshake by itself and queues the "
+                    "connection until accept() takes it. The backlog, %d, "
+                    "limits that queue (Linux lets backlog+1 wait, and caps "
+                    "the backlog at net.core.somaxconn, %ld here); past it, "
+                    "new clients' handshakes are not answered and they "
+                    "retry",
+                    fd, backlog, cap);
+        else
+            ss_tell(SS_K_LISTEN,
+                    "fd %d now listens: the kernel completes "
+                    "each client's handshake and queues the connection "
+                    "until accept() takes it; the backlog, %d, limits that "
+                    "queue",
+                    fd, backlog);
+        ss_kernel(fd);
+    }
+    errno = err;
+    return rc;
+}
+
+/* ------------------------------------------------------------------ */
+/* Connections.                                                        */
+/* ------------------------------------------------------------------ */
+
+static inline int ss_accept(int fd, struct sockaddr *addr, socklen_t *len)
+{
+    struct ss_call c = {0};
+    struct ss_sock *l = ss_sock_find(fd), *s;
+    int conn, err;
+
+    ss_args(&c, "%d, %s, %s", fd, addr ? "&addr" : "NULL",
+            len ? "&len" : "NULL");
+    ss_pre(&c, "accept");
+    conn = SS_REAL(accept)(fd, addr, len);
+    err = errno;
+    if (conn >= 0 && addr != NULL && len != NULL)
+        ss_args(&c, "%d, %s, %u", fd, ss_addr_len(addr, *len).s,
+                (unsigned)*len);
+    ss_post(&c, conn, err);
+    if (conn >= 0) {
+        s = ss_sock_add(conn, SOCK_STREAM);
+        if (s != NULL && l != NULL) {
+            s->local = l->local;
+            s->llen = l->llen;
+            s->family = l->family;
+        }
+        if (s != NULL)
+            s->connected = 1;
+        if (s != NULL && addr != NULL && len != NULL &&
+            *len <= sizeof s->peer) {
+            memcpy(&s->peer, addr, *len);
+            s->plen = *len;
+        }
+        ss_tell(SS_K_ACCEPT,
+                "accept() took the first connection off fd "
+                "%d's queue and returned a new socket, fd %d, for this "
+                "client only; fd %d goes on listening",
+                fd, conn, fd);
+        ss_kernel(conn);
+    }
+    errno = err;
+    return conn;
+}
+
+static inline int ss_connect(int fd, const struct sockaddr *addr, socklen_t len)
+{
+    struct ss_call c = {0};
+    struct ss_sock *s = ss_sock_find(fd);
+    int rc, err;
+
+    ss_args(&c, "%d, %s, %u", fd, ss_addr_len(addr, len).s, (unsigned)len);
+    ss_ctx(&c, addr, len);
+    ss_pre(&c, "connect");
+    rc = SS_REAL(connect)(fd, addr, len);
+    err = errno;
+    ss_post(&c, rc, err);
+    /* A refused or timed-out connect() leaves no peer (and no FIN). */
+    if (s != NULL && len <= sizeof s->peer &&
+        (rc == 0 || err == EINPROGRESS || err == EINTR || err == EALREADY)) {
+        memcpy(&s->peer, addr, len);
+        s->plen = len;
+    }
+    if (s != NULL)
+        s->connected = rc == 0;
+    if (rc == 0 && ss_type_of(fd) == SOCK_DGRAM)
+        ss_tell(SS_K_CONNECT_UDP,
+                "connect() on a UDP socket sends "
+                "nothing: it fixes the peer, so send() needs no address "
+                "and only that peer's datagrams are received");
+    else if (rc == 0 && ss_is_unix(fd))
+        ss_tell(SS_K_CONNECT_UNIX,
+                "fd %d is connected: the kernel joined "
+                "it to a new socket in the server's accept() queue, with no "
+                "packet and no handshake. This end has no name of its own "
+                "(unnamed): none is needed",
+                fd);
+    else if (rc == 0)
+        ss_tell(SS_K_CONNECT,
+                "the three-way handshake is done (SYN, "
+                "SYN-ACK, ACK): fd %d is connected, and the kernel gave it "
+                "a local port of its own",
+                fd);
+    else if (err == EINTR)
+        ss_tell(SS_K_CONNECT_EINTR,
+                "the handshake goes on in the kernel. "
+                "On Linux, calling connect() again waits for it; on BSD and "
+                "macOS that fails at once with EALREADY, so portable code "
+                "polls for POLLOUT and reads SO_ERROR (lesson 14)");
+    if (rc == 0 || err == EINPROGRESS)
+        ss_kernel(fd);
+    errno = err;
+    return rc;
+}
+
+static inline int ss_shutdown(int fd, int how)
+{
+    struct ss_call c = {0};
+    int rc, err;
+
+    if (ss_nar.muted)
+        return SS_REAL(shutdown)(fd, how);
+    ss_args(&c, "%d, %s", fd, ss_name_of(ss_hows, SS_COUNT(ss_hows), how).s);
+    ss_pre(&c, "shutdown");
+    rc = SS_REAL(shutdown)(fd, how);
+    err = errno;
+    ss_post(&c, rc, err);
+    if (rc == 0 && how == SHUT_WR) {
+        ss_tell(SS_K_SHUT,
+                "shutdown(SHUT_WR) sends a FIN once the data "
+                "already sent is out: the peer's recv() returns 0 after it "
+                "has read everything. This side can still receive, and fd "
+                "%d stays open. shutdown() acts on the connection, "
+                "whatever other descriptors (fork(), dup()) refer to it",
+                fd);
+        ss_kernel(fd);
+    } else if (rc == 0 && how == SHUT_RDWR) {
+        ss_tell(SS_K_SHUT,
+                "shutdown(SHUT_RDWR) sends a FIN once the data "
+                "already sent is out, and stops receiving: what has "
+                "arrived can still be read, but on Linux more data "
+                "arriving makes the kernel reset the connection. fd %d "
+                "stays open. shutdown() acts on the connection, whatever "
+                "other descriptors (fork(), dup()) refer to it",
+                fd);
+        ss_kernel(fd);
+    }
+    errno = err;
+    return rc;
+}
+
+static inline int ss_close(int fd)
+{
+    struct ss_call c = {0};
+    struct ss_sock was, *s = ss_sock_find(fd);
+    int rc, err, unread = -1, listening = 0, reset = 0;
+    unsigned long inode = 0;
+
+    memset(&was, 0, sizeof was);
+    if (s != NULL) {
+        was = *s;
+        inode = ss_inode_of(fd);
+#ifdef FIONREAD
+        if (was.type == SOCK_STREAM && was.plen > 0 &&
+            ioctl(fd, FIONREAD, &unread) == -1)
+            unread = -1;
+#endif
+        listening = was.listening;
+        /* On Linux, closing the last descriptor of a TCP connection with
+         * received bytes unread resets it. Said only when known: no other
+         * descriptor (a forked child's) refers to the socket, so nobody
+         * else can read the bytes; then they are counted again, since
+         * another holder may have read them and closed before the look;
+         * and the connection is still listed, so not already reset. */
+        /* cppcheck sees no system header, so no FIONREAD: */
+        /* cppcheck-suppress knownConditionTrueFalse */
+        if (unread > 0 && was.family != AF_UNIX &&
+            ss_held_elsewhere(fd, inode) == 0) {
+#ifdef FIONREAD
+            if (ioctl(fd, FIONREAD, &unread) == -1)
+                unread = -1;
+#endif
+            reset = unread > 0 && ss_pair_listed(&was) == 1;
+        }
+    }
+    ss_args(&c, "%d", fd);
+    ss_pre(&c, "close");
+    rc = SS_REAL(close)(fd);
+    err = errno;
+    ss_post(&c, rc, err);
+    if (rc == 0 && s != NULL) {
+        int shared = (listening || was.plen > 0) && ss_still_open(inode);
+        ss_sock_drop(fd);
+        if (listening && shared)
+            ss_wrap(4, 0, "",
+                    "another descriptor still refers to this listening "
+                    "socket (dup() or fork() made it): it goes on "
+                    "listening",
+                    "");
+        else if (listening && was.family == AF_UNIX)
+            ss_wrap(4, 0, "",
+                    "the listening socket is gone: a client's connect() to "
+                    "its file now fails with ECONNREFUSED, and the file "
+                    "stays until unlink() removes it",
+                    "");
+        else if (listening)
+            ss_wrap(4, 0, "",
+                    "the listening socket is gone: new clients are refused "
+                    "(RST), and connections still in its queue are reset",
+                    "");
+        else if (was.type == SOCK_STREAM && was.connected &&
+                 was.family == AF_UNIX) {
+            ss_tell(SS_K_CLOSE_UNIX,
+                    "close() gives up this descriptor. "
+                    "The connection ends when no descriptor refers to the "
+                    "socket any more (fork(), dup() and SCM_RIGHTS make "
+                    "more than one): then the peer's recv() returns 0");
+            /* cppcheck sees no system header, so no FIONREAD: */
+            /* cppcheck-suppress knownConditionTrueFalse */
+            if (unread > 0) {
+                char text[200];
+                snprintf(text, sizeof text,
+                         "close() found %d received byte%s nobody had "
+                         "read: the peer still reads what it was sent, "
+                         "then its next recv() fails with ECONNRESET, and "
+                         "a send() with EPIPE",
+                         unread, unread == 1 ? "" : "s");
+                ss_wrap(4, 0, "", text, "");
+            }
+        } else if (was.type == SOCK_STREAM && was.connected) {
+            ss_tell(SS_K_CLOSE,
+                    "close() gives up this descriptor. Only "
+                    "when no descriptor refers to the socket any more "
+                    "(fork() and dup() make more than one) does the kernel "
+                    "end the connection: with a FIN, unless shutdown() or "
+                    "a reset has ended it already");
+            if (shared)
+                ss_wrap(4, 0, "",
+                        "another descriptor still refers to this socket "
+                        "(dup() or fork() made it), so this close() sent "
+                        "nothing: the connection goes on",
+                        "");
+            else if (reset) {
+                char text[200];
+                snprintf(text, sizeof text,
+                         "close() found %d received byte%s nobody had "
+                         "read, and this was the last descriptor: on "
+                         "Linux the kernel ends the connection with RST, "
+                         "not FIN",
+                         /* cppcheck sees no FIONREAD (no system header) */
+                         /* cppcheck-suppress knownConditionTrueFalse */
+                         unread, unread == 1 ? "" : "s");
+                ss_wrap(4, 0, "", text, "");
+            }
+            ss_kernel_after_close(&was);
+        }
+    }
+    errno = err;
+    return rc;
+}
+
+static inline int ss_dup(int fd)
+{
+    struct ss_call c = {0};
+    struct ss_sock *s = ss_sock_find(fd);
+    int nfd, err;
+
+    ss_args(&c, "%d", fd);
+    ss_pre(&c, "dup");
+    nfd = SS_REAL(dup)(fd);
+    err = errno;
+    ss_post(&c, nfd, err);
+    if (nfd >= 0 && s != NULL) {
+        struct ss_sock copy = *s, *d = ss_sock_add(nfd, s->type);
+        if (d != NULL) {
+            *d = copy;
+            d->fd = nfd + 1;
+        }
+        ss_tell(SS_K_DUP,
+                "dup() made fd %d a second descriptor for the "
+                "socket of fd %d: one socket, two numbers, and it stays "
+                "open until both are closed",
+                nfd, fd);
+    }
+    errno = err;
+    return nfd;
+}
+
+static inline int ss_getsockname(int fd, struct sockaddr *addr, socklen_t *len)
+{
+    struct ss_call c = {0};
+    struct ss_sock *s = ss_sock_find(fd);
+    int rc, err;
+
+    ss_args(&c, "%d, &addr, &len", fd);
+    ss_pre(&c, "getsockname");
+    rc = SS_REAL(getsockname)(fd, addr, len);
+    err = errno;
+    if (rc == 0) {
+        ss_args(&c, "%d, %s, %u", fd, ss_addr_len(addr, *len).s,
+                (unsigned)*len);
+        if (s != NULL && *len <= sizeof s->local) {
+            memcpy(&s->local, addr, *len);
+            s->llen = *len;
+        }
+    }
+    ss_post(&c, rc, err);
+    if (rc == 0)
+        ss_tell(SS_K_GETSOCKNAME,
+                "getsockname() asks the kernel which "
+                "address fd %d has: %s",
+                fd, ss_addr_len(addr, *len).s);
+    errno = err;
+    return rc;
+}
+
+static inline int ss_getpeername(int fd, struct sockaddr *addr, socklen_t *len)
+{
+    struct ss_call c = {0};
+    int rc, err;
+
+    ss_args(&c, "%d, &addr, &len", fd);
+    ss_pre(&c, "getpeername");
+    rc = SS_REAL(getpeername)(fd, addr, len);
+    err = errno;
+    if (rc == 0)
+        ss_args(&c, "%d, %s, %u", fd, ss_addr_len(addr, *len).s,
+                (unsigned)*len);
+    ss_post(&c, rc, err);
+    errno = err;
+    return rc;
+}
+
+#endif /* SOCKSTEP_PLAIN */
+#endif /* SS_CONN_H */

@@ -1,0 +1,366 @@
+/*
+ * ss_data.h - the wrappers that move data: send, recv, sendto,
+ * recvfrom, socketpair, sendmsg, recvmsg; on Linux, sendfile.
+ *
+ * Needs: ss_text.h ss_state.h ss_narrate.h ss_errors.h ss_proc.h ss_kernel.h
+ *        ss_call.h
+ * Part of sockstep.h; include that, not this.
+ */
+#ifndef SS_DATA_H
+#define SS_DATA_H
+#ifndef SOCKSTEP_PLAIN
+
+static inline ssize_t ss_send(int fd, const void *buf, size_t len, int flags)
+{
+    struct ss_call c = {0};
+    ssize_t n;
+    int err;
+
+    if (ss_nar.muted)
+        return SS_REAL(send)(fd, buf, len, flags);
+    ss_args(&c, "%d, %s, %zu, %s", fd, ss_bytes(buf, (long)len).s, len,
+            ss_flags_of(ss_msgflags, SS_COUNT(ss_msgflags), flags).s);
+    ss_pre(&c, "send");
+    n = SS_REAL(send)(fd, buf, len, flags);
+    err = errno;
+    ss_post(&c, (long)n, err);
+    if (n >= 0) {
+        if (ss_is_unix(fd))
+            ss_tell(SS_K_SEND_UNIX,
+                    "send() put %ld byte%s straight into "
+                    "the receiving socket's queue: a Unix socket needs no "
+                    "network, so no segments and no acknowledgements; the "
+                    "peer has them as soon as its recv() takes them",
+                    (long)n, n == 1 ? "" : "s");
+        else
+            ss_tell(SS_K_SEND,
+                    "send() copied %ld byte%s into the kernel's "
+                    "send buffer and returned; TCP delivers them later. A "
+                    "return says nothing about whether the peer has them",
+                    (long)n, n == 1 ? "" : "s");
+#ifdef MSG_NOSIGNAL
+        if (flags & MSG_NOSIGNAL)
+            ss_tell(SS_K_NOSIGNAL,
+                    "MSG_NOSIGNAL: if a send fails with "
+                    "EPIPE, the kernel does not also send SIGPIPE, which "
+                    "would end the program");
+#endif
+        if ((size_t)n < len)
+            ss_wrap(4, 0, "",
+                    "a short send: only part of the buffer was taken; the "
+                    "rest must be sent with another send()",
+                    "");
+    }
+    errno = err;
+    return n;
+}
+
+static inline ssize_t ss_recv(int fd, void *buf, size_t len, int flags)
+{
+    struct ss_call c = {0};
+    ssize_t n;
+    int err;
+
+    if (ss_nar.muted)
+        return SS_REAL(recv)(fd, buf, len, flags);
+    ss_args(&c, "%d, buf, %zu, %s", fd, len,
+            ss_flags_of(ss_msgflags, SS_COUNT(ss_msgflags), flags).s);
+    ss_pre(&c, "recv");
+    n = SS_REAL(recv)(fd, buf, len, flags);
+    err = errno;
+    if (n >= 0)
+        ss_args(&c, "%d, %s, %zu, %s", fd,
+                ss_bytes(buf, n > (ssize_t)len ? (long)len : (long)n).s, len,
+                ss_flags_of(ss_msgflags, SS_COUNT(ss_msgflags), flags).s);
+    ss_post(&c, (long)n, err);
+    if (n > 0 && ss_type_of(fd) != SOCK_DGRAM && ss_is_unix(fd))
+        ss_tell(SS_K_RECV_UNIX,
+                "recv() returns whatever has arrived, up "
+                "to %zu bytes: a stream socket keeps no boundaries between "
+                "the peer's send()s",
+                len);
+    else if (n > 0 && ss_type_of(fd) != SOCK_DGRAM)
+        ss_tell(SS_K_RECV,
+                "recv() returns whatever has arrived, up to "
+                "%zu bytes: TCP is a stream of bytes, and how the peer "
+                "split it into send()s is not kept",
+                len);
+    if (n == 0 && len > 0 && ss_type_of(fd) != SOCK_DGRAM) {
+        ss_wrap(4, 0, "",
+                ss_is_unix(fd)
+                    ? "recv() returned 0: the peer has closed its end, or "
+                      "shut down its sending side. No more bytes will come, "
+                      "and every later recv() returns 0 at once: a loop "
+                      "must stop here"
+                    : "recv() returned 0: the peer has closed its side (its "
+                      "FIN arrived). No more bytes will come, and every "
+                      "later recv() returns 0 at once: a loop must stop "
+                      "here",
+                "");
+        ss_kernel(fd);
+    }
+    errno = err;
+    return n;
+}
+
+static inline ssize_t ss_sendto(int fd, const void *buf, size_t len, int flags,
+                                const struct sockaddr *to, socklen_t tolen)
+{
+    struct ss_call c = {0};
+    struct ss_sock *s = ss_sock_find(fd);
+    int unbound = s != NULL && s->llen == 0, err;
+    ssize_t n;
+
+    ss_args(&c, "%d, %s, %zu, %s, %s, %u", fd, ss_bytes(buf, (long)len).s, len,
+            ss_flags_of(ss_msgflags, SS_COUNT(ss_msgflags), flags).s,
+            ss_addr_len(to, tolen).s, (unsigned)tolen);
+    ss_ctx(&c, to, tolen);
+    ss_pre(&c, "sendto");
+    n = SS_REAL(sendto)(fd, buf, len, flags, to, tolen);
+    err = errno;
+    ss_post(&c, (long)n, err);
+    if (n >= 0) {
+        ss_tell(SS_K_SENDTO,
+                "one datagram of %ld byte%s handed to the "
+                "kernel for %s. UDP never says whether it arrives",
+                (long)n, n == 1 ? "" : "s", c.addr);
+        if (unbound) {
+            s->llen = 1; /* bound now, by the kernel */
+            ss_tell(SS_K_SENDTO_BIND, "the socket had no address, so the "
+                                      "kernel bound it to a free port first");
+            ss_kernel(fd);
+        }
+    }
+    errno = err;
+    return n;
+}
+
+static inline ssize_t ss_recvfrom(int fd, void *buf, size_t len, int flags,
+                                  struct sockaddr *from, socklen_t *fromlen)
+{
+    struct ss_call c = {0};
+    ssize_t n;
+    int err;
+
+    ss_args(&c, "%d, buf, %zu, %s, %s, %s", fd, len,
+            ss_flags_of(ss_msgflags, SS_COUNT(ss_msgflags), flags).s,
+            from ? "&from" : "NULL", fromlen ? "&fromlen" : "NULL");
+    ss_pre(&c, "recvfrom");
+    n = SS_REAL(recvfrom)(fd, buf, len, flags, from, fromlen);
+    err = errno;
+    if (n >= 0)
+        ss_args(&c, "%d, %s, %zu, %s, %s, %u", fd,
+                ss_bytes(buf, n > (ssize_t)len ? (long)len : (long)n).s, len,
+                ss_flags_of(ss_msgflags, SS_COUNT(ss_msgflags), flags).s,
+                from && fromlen ? ss_addr_len(from, *fromlen).s : "NULL",
+                fromlen ? (unsigned)*fromlen : 0U);
+    ss_post(&c, (long)n, err);
+    if (n >= 0 && ss_type_of(fd) == SOCK_DGRAM) {
+        ss_tell(SS_K_RECVFROM,
+                "one recvfrom() returns one whole datagram "
+                "(here %ld byte%s) and says who sent it: UDP keeps the "
+                "boundaries of what was sent",
+                (long)n, n == 1 ? "" : "s");
+        if ((size_t)n > len)
+            ss_wrap(4, 0, "",
+                    "the datagram was longer than the buffer: only the "
+                    "first bytes were kept and the rest is lost "
+                    "(MSG_TRUNC made recvfrom() return the real length)",
+                    "");
+    }
+    errno = err;
+    return n;
+}
+
+#ifdef __linux__
+#include <sys/sendfile.h>
+
+static inline ssize_t ss_sendfile(int out, int in, off_t *offset, size_t count)
+{
+    struct ss_call c = {0};
+    char before[40] = "NULL";
+    ssize_t n;
+    int err;
+
+    if (ss_nar.muted)
+        return SS_REAL(sendfile)(out, in, offset, count);
+    if (offset != NULL)
+        snprintf(before, sizeof before, "[%lld]", (long long)*offset);
+    ss_args(&c, "%d, %d, %s, %zu", out, in, before, count);
+    ss_pre(&c, "sendfile");
+    n = SS_REAL(sendfile)(out, in, offset, count);
+    err = errno;
+    if (n >= 0 && offset != NULL)
+        ss_args(&c, "%d, %d, %s => [%lld], %zu", out, in, before,
+                (long long)*offset, count);
+    ss_post(&c, (long)n, err);
+    if (n >= 0)
+        ss_tell(SS_K_SENDFILE,
+                "sendfile() had the kernel copy %ld bytes "
+                "from fd %d (a file) into fd %d's send buffer: they never "
+                "passed through the program's memory, and no read() was "
+                "needed",
+                (long)n, in, out);
+    errno = err;
+    return n;
+}
+#endif /* __linux__ */
+
+static inline int ss_socketpair(int domain, int type, int protocol, int sv[2])
+{
+    struct ss_call c = {0};
+    int rc, err;
+
+    ss_args(&c, "%s, %s, %d, sv", ss_family_name(domain).s,
+            ss_socktype_name(type).s, protocol);
+    ss_pre(&c, "socketpair");
+    rc = SS_REAL(socketpair)(domain, type, protocol, sv);
+    err = errno;
+    if (rc == 0)
+        ss_args(&c, "%s, %s, %d, [%d, %d]", ss_family_name(domain).s,
+                ss_socktype_name(type).s, protocol, sv[0], sv[1]);
+    ss_post(&c, rc, err);
+    if (rc == 0) {
+        int i;
+        for (i = 0; i < 2; i++) {
+#ifdef SOCK_NONBLOCK
+            struct ss_sock *s =
+                ss_sock_add(sv[i], type & ~(SOCK_NONBLOCK | SOCK_CLOEXEC));
+#else
+            struct ss_sock *s = ss_sock_add(sv[i], type);
+#endif
+            if (s != NULL) {
+                s->connected = 1;
+                s->family = domain;
+            }
+        }
+        ss_tell(SS_K_SOCKETPAIR,
+                "socketpair() made two sockets already "
+                "connected to each other, fd %d and fd %d: what is sent on "
+                "one is received on the other. They have no address, so no "
+                "other process can connect to them; one end reaches another "
+                "process through fork() or in a message (SCM_RIGHTS)",
+                sv[0], sv[1]);
+        ss_kernel(sv[0]);
+        ss_kernel(sv[1]);
+    }
+    errno = err;
+    return rc;
+}
+
+/* A message as text: its first buffer's bytes (len of them, or all when
+   len < 0) and the descriptors its control data carries. */
+static inline struct ss_text ss_msg_text(const struct msghdr *m, long len)
+{
+    struct ss_text t;
+    size_t o = 0, iov0 = m->msg_iovlen > 0 ? m->msg_iov[0].iov_len : 0;
+    long shown = len < 0 || (size_t)len > iov0 ? (long)iov0 : len;
+
+    t.s[0] = '\0';
+    ss_tcat(&t, &o, "{msg_iov=[{%s, %zu}%s]",
+            m->msg_iovlen > 0 ? ss_bytes(m->msg_iov[0].iov_base, shown).s
+                              : "NULL",
+            iov0, m->msg_iovlen > 1 ? ", ..." : "");
+    if (m->msg_controllen > 0 && m->msg_control != NULL) {
+        struct cmsghdr *cm;
+        ss_tcat(&t, &o, ", msg_control=[");
+        for (cm = CMSG_FIRSTHDR(m); cm != NULL;
+             cm = CMSG_NXTHDR((struct msghdr *)m, cm)) {
+            if (cm->cmsg_level == SOL_SOCKET && cm->cmsg_type == SCM_RIGHTS) {
+                size_t k, n = (cm->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+                ss_tcat(&t, &o, "{SCM_RIGHTS, [");
+                for (k = 0; k < n; k++) {
+                    int fd;
+                    memcpy(&fd, CMSG_DATA(cm) + k * sizeof fd, sizeof fd);
+                    ss_tcat(&t, &o, "%s%d", k ? ", " : "", fd);
+                }
+                ss_tcat(&t, &o, "]}");
+            } else {
+                ss_tcat(&t, &o, "{level %d, type %d}", cm->cmsg_level,
+                        cm->cmsg_type);
+            }
+        }
+        ss_tcat(&t, &o, "]");
+    }
+    ss_tcat(&t, &o, "}");
+    return t;
+}
+
+static inline ssize_t ss_sendmsg(int fd, const struct msghdr *m, int flags)
+{
+    struct ss_call c = {0};
+    ssize_t n;
+    int err;
+
+    ss_args(&c, "%d, %s, %s", fd, ss_msg_text(m, -1).s,
+            ss_flags_of(ss_msgflags, SS_COUNT(ss_msgflags), flags).s);
+    ss_pre(&c, "sendmsg");
+    n = SS_REAL(sendmsg)(fd, m, flags);
+    err = errno;
+    ss_post(&c, (long)n, err);
+    if (n >= 0 && m->msg_controllen > 0)
+        ss_tell(SS_K_SENDMSG,
+                "sendmsg() sent the bytes and, as control "
+                "data, descriptors (SCM_RIGHTS): the kernel passes the open "
+                "files themselves, not their numbers. Until the "
+                "receiver's recvmsg() takes the message, the message "
+                "holds them open; then the receiver has descriptors of "
+                "its own for them, numbered in its own table");
+    errno = err;
+    return n;
+}
+
+static inline ssize_t ss_recvmsg(int fd, struct msghdr *m, int flags)
+{
+    struct ss_call c = {0};
+    ssize_t n;
+    int err;
+
+    ss_args(&c, "%d, msg, %s", fd,
+            ss_flags_of(ss_msgflags, SS_COUNT(ss_msgflags), flags).s);
+    ss_pre(&c, "recvmsg");
+    n = SS_REAL(recvmsg)(fd, m, flags);
+    err = errno;
+    if (n >= 0)
+        ss_args(&c, "%d, %s, %s", fd, ss_msg_text(m, (long)n).s,
+                ss_flags_of(ss_msgflags, SS_COUNT(ss_msgflags), flags).s);
+    ss_post(&c, (long)n, err);
+    if (n >= 0 && m->msg_controllen > 0) {
+        struct cmsghdr *cm;
+        ss_tell(SS_K_RECVMSG,
+                "the descriptors in msg_control are new in "
+                "this process, each the lowest number free here: they refer "
+                "to the files the sender had open, whatever numbers the "
+                "sender used");
+        /* A Unix socket among them: the narrator's table learns of it. */
+        for (cm = CMSG_FIRSTHDR(m); cm != NULL; cm = CMSG_NXTHDR(m, cm)) {
+            size_t k, nfd = cm->cmsg_level == SOL_SOCKET &&
+                                    cm->cmsg_type == SCM_RIGHTS
+                                ? (cm->cmsg_len - CMSG_LEN(0)) / sizeof(int)
+                                : 0;
+            for (k = 0; k < nfd; k++) {
+                int got, type, connected = 0;
+                struct ss_sock *s;
+                memcpy(&got, CMSG_DATA(cm) + k * sizeof got, sizeof got);
+                type = ss_unix_kind(ss_inode_of(got), &connected);
+                s = type != 0 ? ss_sock_add(got, type) : NULL;
+                if (s != NULL) {
+                    s->family = AF_UNIX;
+                    s->connected = connected;
+                    ss_kernel(got);
+                }
+            }
+        }
+    }
+    if (n >= 0 && (m->msg_flags & MSG_CTRUNC))
+        ss_wrap(4, 0, "",
+                "MSG_CTRUNC: the control data did not fit in "
+                "msg_control; descriptors that did not fit were closed by "
+                "the kernel",
+                "");
+    errno = err;
+    return n;
+}
+
+#endif /* SOCKSTEP_PLAIN */
+#endif /* SS_DATA_H */

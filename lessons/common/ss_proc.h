@@ -1,0 +1,337 @@
+/*
+ * ss_proc.h - reading the kernel's tables of sockets: one line of
+ * /proc/net/tcp, tcp6, udp or udp6 parsed into a struct ss_procsock, a
+ * walk over every line, and one entry described in words ("kernel: ...").
+ * On Linux only; elsewhere a walk finds nothing.
+ *
+ * When a /proc file cannot be read, the narration says so, with the errno,
+ * and concludes nothing from it.
+ *
+ * Needs: ss_text.h ss_state.h ss_narrate.h ss_errors.h
+ * Part of sockstep.h; include that, not this.
+ */
+#ifndef SS_PROC_H
+#define SS_PROC_H
+
+/* One line of /proc/net/tcp, tcp6, udp or udp6. */
+struct ss_procsock {
+    const char *proto; /* "tcp", "udp" (also for tcp6, udp6) */
+    struct sockaddr_storage local, remote;
+    int state;
+    unsigned long txq, rxq, inode;
+};
+
+enum {
+    SS_TCP_ESTABLISHED = 1,
+    SS_TCP_SYN_SENT,
+    SS_TCP_SYN_RECV,
+    SS_TCP_FIN_WAIT1,
+    SS_TCP_FIN_WAIT2,
+    SS_TCP_TIME_WAIT,
+    SS_TCP_CLOSE,
+    SS_TCP_CLOSE_WAIT,
+    SS_TCP_LAST_ACK,
+    SS_TCP_LISTEN,
+    SS_TCP_CLOSING
+};
+
+/* The state's name as /proc's numbers mean it (ss prints FIN-WAIT-2 for
+   FIN_WAIT2: the same state). */
+static inline const char *ss_tcp_state(int st)
+{
+    static const char *const names[] = {
+        "?",          "ESTABLISHED", "SYN_SENT",  "SYN_RECV",
+        "FIN_WAIT1",  "FIN_WAIT2",   "TIME_WAIT", "CLOSE",
+        "CLOSE_WAIT", "LAST_ACK",    "LISTEN",    "CLOSING"};
+    return st > 0 && st < 12 ? names[st] : "?";
+}
+
+/*
+ * The parsing below is written out by hand, not with sscanf(): a busy
+ * machine lists tens of thousands of connections (TIME_WAIT ones among
+ * them), each narrated call may read the whole list, and sscanf() made
+ * that slow enough to be felt.
+ */
+
+/* The value of hex digit C, or -1. */
+static inline int ss_hexval(char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    return -1;
+}
+
+/* Read up to MAX hex digits at *P into *V (at least one); 0 if there were
+   none. *P moves past them. */
+static inline int ss_hexnum(const char **p, int max, unsigned long *v)
+{
+    int d, n = 0;
+
+    *v = 0;
+    while (n < max && (d = ss_hexval(**p)) >= 0) {
+        *v = *v * 16 + (unsigned long)d;
+        ++*p;
+        n++;
+    }
+    return n > 0;
+}
+
+static inline void ss_skip_blanks(const char **p)
+{
+    while (**p == ' ' || **p == '\t')
+        ++*p;
+}
+
+/* Parse "0100007F:22B8" (v4) or 32 hex digits ":port" (v6) at *P. Each
+   group of 8 digits is one 32-bit word in memory order. */
+static inline int ss_proc_addr(const char **p, struct sockaddr_storage *ss)
+{
+    const char *q;
+    unsigned long port, w;
+    uint32_t words[4];
+    int n = 0, i;
+
+    memset(ss, 0, sizeof *ss);
+    ss_skip_blanks(p);
+    for (q = *p; ss_hexval(*q) >= 0; q++)
+        n++;
+    if ((n != 8 && n != 32) || *q != ':')
+        return -1;
+    for (i = 0; i < n / 8; i++) {
+        ss_hexnum(p, 8, &w);
+        words[i] = (uint32_t)w;
+    }
+    ++*p; /* the ':' */
+    if (!ss_hexnum(p, 4, &port))
+        return -1;
+    if (n == 32) {
+        struct sockaddr_in6 *a = (struct sockaddr_in6 *)ss;
+        a->sin6_family = AF_INET6;
+        memcpy(&a->sin6_addr, words, sizeof words);
+        a->sin6_port = htons((unsigned short)port);
+    } else {
+        struct sockaddr_in *a = (struct sockaddr_in *)ss;
+        a->sin_family = AF_INET;
+        memcpy(&a->sin_addr, &words[0], sizeof words[0]);
+        a->sin_port = htons((unsigned short)port);
+    }
+    return 0;
+}
+
+/* Skip one field of blanks and non-blanks. */
+static inline void ss_skip_field(const char **p)
+{
+    ss_skip_blanks(p);
+    while (**p != '\0' && **p != ' ' && **p != '\t')
+        ++*p;
+}
+
+/* Parse one line of /proc/net/{tcp,udp}[6]:
+   "  sl  local_address rem_address   st tx_queue:rx_queue tr:tm->when
+   retrnsmt   uid  timeout inode ..."; 0 if it is one (not the header). */
+static inline int ss_proc_line(const char *p, struct ss_procsock *s)
+{
+    unsigned long st;
+    int i;
+
+    ss_skip_blanks(&p);
+    while (*p >= '0' && *p <= '9')
+        p++;
+    if (*p++ != ':')
+        return -1; /* the header line */
+    if (ss_proc_addr(&p, &s->local) != 0 || ss_proc_addr(&p, &s->remote) != 0)
+        return -1;
+    ss_skip_blanks(&p);
+    if (!ss_hexnum(&p, 2, &st))
+        return -1;
+    ss_skip_blanks(&p);
+    if (!ss_hexnum(&p, 8, &s->txq) || *p++ != ':' || !ss_hexnum(&p, 8, &s->rxq))
+        return -1;
+    for (i = 0; i < 4; i++) /* tr:tm->when, retrnsmt, uid, timeout */
+        ss_skip_field(&p);
+    ss_skip_blanks(&p);
+    if (*p < '0' || *p > '9')
+        return -1;
+    s->inode = strtoul(p, NULL, 10);
+    s->state = (int)st;
+    return 0;
+}
+
+/* Read the next entry of an open /proc/net/{tcp,udp}[6]; 1 if one was. */
+static inline int ss_proc_next(FILE *f, struct ss_procsock *s)
+{
+    char line[512];
+
+    while (SS_REAL(fgets)(line, sizeof line, f) != NULL)
+        if (ss_proc_line(line, s) == 0)
+            return 1;
+    return 0;
+}
+
+static inline unsigned ss_port_of(const struct sockaddr_storage *a)
+{
+    if (a->ss_family == AF_INET)
+        return ntohs(((const struct sockaddr_in *)a)->sin_port);
+    if (a->ss_family == AF_INET6)
+        return ntohs(((const struct sockaddr_in6 *)a)->sin6_port);
+    return 0;
+}
+
+/* Same address and port? An IPv4 address also matches its ::ffff: form. */
+static inline int ss_same_addr(const struct sockaddr_storage *a,
+                               const struct sockaddr_storage *b)
+{
+    unsigned char x[16] = {0}, y[16] = {0};
+    const struct sockaddr_storage *p[2] = {a, b};
+    unsigned char *out[2] = {x, y};
+    int i;
+
+    if (ss_port_of(a) != ss_port_of(b))
+        return 0;
+    for (i = 0; i < 2; i++) {
+        memset(out[i], 0, 16);
+        if (p[i]->ss_family == AF_INET) {
+            out[i][10] = out[i][11] = 0xff;
+            memcpy(out[i] + 12, &((const struct sockaddr_in *)p[i])->sin_addr,
+                   4);
+        } else if (p[i]->ss_family == AF_INET6) {
+            memcpy(out[i], &((const struct sockaddr_in6 *)p[i])->sin6_addr, 16);
+        } else {
+            return 0;
+        }
+    }
+    return memcmp(x, y, 16) == 0;
+}
+
+static inline void ss_kernel_line(const char *text)
+{
+    ss_wrap(4, 4, "kernel: ", text, SS_CYAN);
+}
+
+/* "could not read /proc/net/tcp: EMFILE (Too many open files)" */
+static inline void ss_proc_failed(const char *path, int err)
+{
+    char text[400];
+
+    snprintf(text, sizeof text,
+             "could not read %s: %s (%s); nothing is "
+             "concluded from it",
+             path, ss_errname(err).s, strerror(err));
+    ss_kernel_line(text);
+}
+
+/* Describe one entry, as truthfully as /proc allows. */
+static inline void ss_proc_say(const struct ss_procsock *s, const char *file)
+{
+#ifndef SOCKSTEP_PLAIN /* the kernel's view is narration */
+    char text[400];
+    size_t n;
+    int udp = strcmp(s->proto, "udp") == 0;
+    int connected = ss_port_of(&s->remote) != 0;
+
+    n = (size_t)snprintf(text, sizeof text, "%s %s", s->proto,
+                         ss_addr(&s->local).s);
+    if (connected)
+        n += (size_t)snprintf(text + n, sizeof text - n, " -> %s",
+                              ss_addr(&s->remote).s);
+    if (udp) {
+        if (connected)
+            n += (size_t)snprintf(text + n, sizeof text - n, " (connected)");
+        if (s->rxq > 0)
+            n += (size_t)snprintf(text + n, sizeof text - n,
+                                  ", %lu bytes of receive-buffer memory hold "
+                                  "unread datagrams (the kernel counts its "
+                                  "own overhead per datagram too)",
+                                  s->rxq);
+    } else {
+        n += (size_t)snprintf(text + n, sizeof text - n, " %s",
+                              ss_tcp_state(s->state));
+        if (s->state == SS_TCP_LISTEN)
+            n += (size_t)snprintf(text + n, sizeof text - n,
+                                  ", %lu waiting for accept()", s->rxq);
+        else if (s->rxq > 0 || s->txq > 0)
+            n += (size_t)snprintf(text + n, sizeof text - n,
+                                  ", %lu received and unread, %lu not yet "
+                                  "acknowledged by the peer (in both, a SYN "
+                                  "or a FIN counts as 1)",
+                                  s->rxq, s->txq);
+        if (s->inode == 0) {
+            const char *why = "";
+            switch (s->state) {
+            case SS_TCP_ESTABLISHED:
+                why = ", in a listening socket's queue: nobody has "
+                      "accept()ed it yet";
+                break;
+            case SS_TCP_SYN_RECV:
+                why = ", half-open: the SYN was answered, and no ACK of "
+                      "the client's has been taken yet: not in the accept "
+                      "queue";
+                break;
+            case SS_TCP_CLOSE_WAIT:
+                why = ", in a listening socket's queue, not accept()ed; "
+                      "its client has already closed its side";
+                break;
+            case SS_TCP_TIME_WAIT:
+                why = ", a record no descriptor owns (TIME_WAIT entries "
+                      "have no inode); it lasts 60 s on Linux";
+                break;
+            default:
+                why = ", closed by its program: no descriptor owns it, and "
+                      "the kernel finishes the goodbye alone";
+                break;
+            }
+            n += (size_t)snprintf(text + n, sizeof text - n, "%s", why);
+        }
+    }
+    snprintf(text + n, sizeof text - n, " (from %s)", file);
+    ss_kernel_line(text);
+#else
+    (void)s;
+    (void)file;
+#endif
+}
+
+/*
+ * Call each(entry, arg) for every entry of /proc/net/tcp and tcp6 (or udp
+ * and udp6) until it returns nonzero. Returns that value, 0, or -1 after
+ * saying which file could not be read.
+ */
+static inline int ss_proc_walk(const char *proto,
+                               int (*each)(const struct ss_procsock *,
+                                           const char *, void *),
+                               void *arg)
+{
+#ifdef __linux__
+    int v6, found = 0;
+
+    for (v6 = 0; v6 < 2 && found == 0; v6++) {
+        char path[32];
+        struct ss_procsock s;
+        FILE *f;
+        snprintf(path, sizeof path, "/proc/net/%s%s", proto, v6 ? "6" : "");
+        f = fopen(path, "r");
+        if (f == NULL) {
+            if (errno == ENOENT && v6)
+                continue; /* no IPv6 in this kernel */
+            ss_proc_failed(path, errno);
+            return -1;
+        }
+        s.proto = proto;
+        while (found == 0 && ss_proc_next(f, &s))
+            found = each(&s, path, arg);
+        fclose(f);
+    }
+    return found;
+#else
+    (void)proto;
+    (void)each;
+    (void)arg;
+    return 0;
+#endif
+}
+
+#endif /* SS_PROC_H */
