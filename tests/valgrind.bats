@@ -28,6 +28,15 @@ setup() {
     VOUT="$BATS_TEST_TMPDIR/out"
 }
 
+# vg_files NAME: the next valgrind run writes its report to NAME.vg and
+# the lesson's output to NAME.out in the test's directory (VLOG, VOUT), for
+# a test that runs two lessons under valgrind; vg_check reads the pair set
+# last.
+vg_files() {
+    VLOG="$BATS_TEST_TMPDIR/$1.vg"
+    VOUT="$BATS_TEST_TMPDIR/$1.out"
+}
+
 # vg_bg NAME ARGS...: lesson NAME under valgrind in the background, only
 # fds 0-2 open, stdin /dev/null. Sets BG_PID; waits for nothing.
 vg_bg() {
@@ -212,4 +221,171 @@ print(s.recv(200).decode(), end="")' "$PORT"
     vg_fg 14-nonblocking-connect --host 127.0.0.1 --port "$PORT" --timeout 30 </dev/null
     vg_check "$VG_STATUS"
     grep -q "hello 127.0.0.1:" "$VOUT"
+}
+
+@test "valgrind: 13-poll-chat --count 3: they chat, one leaves mid-line, one resets" {
+    vg_bg 13-poll-chat --port 0 --count 3 --timeout 30
+    wait_ready "$VOUT" 30
+    # A, B and C join; A and B each say a line the two others get; B
+    # sends a 1200-byte line (three pieces of at most 512); A leaves in
+    # the middle of a line, C says bye and resets; B, the last, leaves.
+    run timeout 120 "$PYTHON" - "$PORT" <<'PY'
+import re, selectors, socket, struct, sys, time
+port = int(sys.argv[1])
+
+class Peer:
+    def __init__(self):
+        self.s = socket.create_connection(("127.0.0.1", port), timeout=60)
+        self.s.setblocking(False)
+        self.buf, self.lines, self.closed, self.id = b"", [], False, None
+
+    def read(self):
+        try:
+            data = self.s.recv(65536)
+        except BlockingIOError:
+            return
+        except OSError:
+            data = b""
+        if not data:
+            self.closed = True
+            return
+        self.buf += data
+        *done, self.buf = self.buf.split(b"\n")
+        self.lines += done
+        if self.id is None and self.lines:
+            m = re.match(rb"\* you are client (\d+), with", self.lines[0])
+            self.id = int(m.group(1)) if m else -1
+
+    def send(self, data):
+        self.s.setblocking(True)
+        self.s.sendall(data)
+        self.s.setblocking(False)
+
+    def has(self, line):
+        return line in self.lines
+
+def pump(peers, until, limit=60):
+    sel = selectors.DefaultSelector()
+    for p in peers:
+        if not p.closed:
+            sel.register(p.s, selectors.EVENT_READ, p)
+    end = time.monotonic() + limit
+    try:
+        while not until():
+            if time.monotonic() > end:
+                sys.exit("timed out; lines: %r" % [p.lines for p in peers])
+            for key, _ in sel.select(0.1):
+                key.data.read()
+                if key.data.closed:
+                    sel.unregister(key.fileobj)
+    finally:
+        sel.close()
+
+a, b, c = Peer(), Peer(), Peer()
+pump([a, b, c], lambda: a.id and b.id and c.id)
+a.send(b"hello from a\n")
+b.send(b"hello from b\n")
+pump([a, b, c], lambda: b.has(b"client %d: hello from a" % a.id)
+     and c.has(b"client %d: hello from a" % a.id)
+     and a.has(b"client %d: hello from b" % b.id)
+     and c.has(b"client %d: hello from b" % b.id))
+b.send(b"y" * 1200 + b"\n")
+pump([a, c], lambda: all(len([l for l in p.lines if l.startswith(b"client %d: y" % b.id)]) == 3
+                         for p in (a, c)))
+a.send(b"half a li")
+time.sleep(0.3)
+a.s.close()
+pump([b, c], lambda: b.has(b"* client %d left" % a.id) and c.has(b"* client %d left" % a.id))
+c.send(b"bye\n")
+pump([b], lambda: b.has(b"client %d: bye" % c.id))
+c.s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+c.s.close()
+pump([b], lambda: any(l.startswith(b"* client %d is gone" % c.id) for l in b.lines))
+b.s.shutdown(socket.SHUT_WR)
+pump([b], lambda: b.closed)
+b.s.close()
+if any(b"half" in l for l in b.lines):
+    sys.exit("half a line was relayed")
+print("chatted")
+PY
+    assert_success
+    assert_output "chatted"
+    vg_wait
+    grep -qE '^client [0-9]+ left in the middle of a line' "$VOUT"
+    grep -qE '^client [0-9]+ is gone: Connection reset by peer' "$VOUT"
+}
+
+@test "valgrind: 15-framing-server --count 3: the C client, ten frames in one send, one cut off mid-message" {
+    need_bin 15-framing-client
+    vg_bg 15-framing-server --port 0 --count 3 --timeout 30
+    wait_ready "$VOUT" 30
+    run bare "$BIN/15-framing-client" --port "$PORT" --timeout 60 \
+        < <(printf 'hello\n\nsocket world\n')
+    assert_success
+    assert_line "echo, 12 bytes: socket world"
+    run timeout 120 "$PYTHON" -c '
+import socket, struct, sys
+port = int(sys.argv[1])
+frame = lambda b: struct.pack("!I", len(b)) + b
+def exactly(s, n):
+    buf = b""
+    while len(buf) < n:
+        c = s.recv(n - len(buf))
+        if not c:
+            break
+        buf += c
+    return buf
+s = socket.create_connection(("127.0.0.1", port), timeout=60)
+msgs = [b"m%d" % i * (i + 1) for i in range(10)]
+s.sendall(b"".join(frame(m) for m in msgs))
+want = b"".join(frame(m) for m in msgs)
+print("same" if exactly(s, len(want)) == want else "differs")
+s.close()
+s = socket.create_connection(("127.0.0.1", port), timeout=60)
+s.sendall(frame(b"ok"))
+exactly(s, 6)
+s.sendall(struct.pack("!I", 10) + b"abc")  # then it goes
+s.close()' "$PORT"
+    assert_success
+    assert_output "same"
+    vg_wait
+    grep -q "the client closed the connection after 3 messages" "$VOUT"
+}
+
+@test "valgrind: 15-framing-client, lines from stdin, against the 15 server" {
+    start_server "$BATS_TEST_TMPDIR/server" 15-framing-server --count 1 --timeout 30
+    printf 'hello\n\nsocket world\n' >"$BATS_TEST_TMPDIR/in"
+    vg_fg 15-framing-client --port "$PORT" --timeout 60 <"$BATS_TEST_TMPDIR/in"
+    vg_check "$VG_STATUS"
+    grep -qx "echo, 0 bytes: " "$VOUT"
+    grep -qx "echo, 12 bytes: socket world" "$VOUT"
+}
+
+@test "valgrind: 16-http-server --count 4: curl GET, HEAD, a 404 and a 403" {
+    local site="$ROOT/lessons/16-http/site"
+    vg_bg 16-http-server --port 0 --root "$site" --count 4 --timeout 30
+    wait_ready "$VOUT" 30
+    local url="http://127.0.0.1:$PORT"
+    run curl -sS --max-time 60 -o "$BATS_TEST_TMPDIR/body" -w '%{http_code}' "$url/"
+    assert_output 200
+    cmp "$site/index.html" "$BATS_TEST_TMPDIR/body"
+    run curl -sS --max-time 60 -I -o /dev/null -w '%{http_code}' "$url/style.css"
+    assert_output 200
+    run curl -sS --max-time 60 -o /dev/null -w '%{http_code}' "$url/nope"
+    assert_output 404
+    run curl -sS --max-time 60 --path-as-is -o /dev/null -w '%{http_code}' "$url/../../Makefile"
+    assert_output 403
+    vg_wait
+}
+
+@test "valgrind: 16-http-client against the 16 server: --output a file, then a page printed" {
+    start_server "$BATS_TEST_TMPDIR/server" 16-http-server \
+        --root "$ROOT/lessons/16-http/site" --count 2 --timeout 60
+    vg_fg 16-http-client --url "http://127.0.0.1:$PORT/pic.png" \
+        --output "$BATS_TEST_TMPDIR/pic.png" --timeout 60 </dev/null
+    vg_check "$VG_STATUS"
+    cmp "$ROOT/lessons/16-http/site/pic.png" "$BATS_TEST_TMPDIR/pic.png"
+    vg_fg 16-http-client --url "http://127.0.0.1:$PORT/" --timeout 60 </dev/null
+    vg_check "$VG_STATUS"
+    grep -q "status 200, body 719 bytes" "$VOUT"
 }
