@@ -389,3 +389,38 @@ s.close()' "$PORT"
     vg_check "$VG_STATUS"
     grep -q "status 200, body 719 bytes" "$VOUT"
 }
+
+# unix_ready FILE: wait for lesson 17's ready line, "listening on PATH".
+unix_ready() {
+    wait_for "$1" '^listening on /' 30
+}
+
+# FAILS, on purpose, until lesson 17's server closes its lock: it ends
+# with PATH.lock still open (lessons/17-unix/server.c, main: "The lock (lk)
+# goes when the process ends"), and valgrind lists it as "Open file
+# descriptor 4: .../s.sock.lock". Every other lesson closes all it opened;
+# this test holds 17 to the same rule (reported to the lead engineer).
+@test "valgrind: 17-unix-server --count 2: the C client, then socat, which leaves the passed socket" {
+    need_bin 17-unix-client
+    local sock="$BATS_TEST_TMPDIR/s.sock"
+    vg_bg 17-unix-server --path "$sock" --count 2 --timeout 30
+    unix_ready "$VOUT"
+    run bare "$BIN/17-unix-client" --path "$sock" --timeout 60
+    assert_success
+    assert_line 'this line came over the socket pair, which has no name\n'
+    run timeout 60 socat -u "UNIX-CONNECT:$sock" STDOUT
+    assert_success
+    assert_output --partial "here is a socket"
+    vg_wait
+    [ ! -e "$sock" ]
+}
+
+@test "valgrind: 17-unix-client against the 17 server: the greeting and the passed socket" {
+    local sock="$BATS_TEST_TMPDIR/s.sock"
+    start_bg "$BATS_TEST_TMPDIR/server" "$BIN/17-unix-server" --path "$sock" \
+        --timeout 60
+    unix_ready "$BATS_TEST_TMPDIR/server"
+    vg_fg 17-unix-client --path "$sock" --timeout 60 </dev/null
+    vg_check "$VG_STATUS"
+    grep -qF 'this line came over the socket pair, which has no name\n' "$VOUT"
+}
