@@ -10,6 +10,13 @@
 # Valgrind cannot run AddressSanitizer builds: under SOCKSTEP_BIN pointing
 # at build/sanitize these tests are skipped (the plain run covers them).
 
+# SC2016: the scripts given to vg_netns are expanded by the bash inside it.
+# shellcheck disable=SC2016
+
+# Valgrind is slow, the more so on a loaded machine: a test may take this
+# long (test_helper's 60 s otherwise), unless the caller says otherwise.
+: "${BATS_TEST_TIMEOUT:=300}"
+
 load test_helper
 load hostile/common
 
@@ -349,7 +356,9 @@ s.close()' "$PORT"
     assert_success
     assert_output "same"
     vg_wait
-    grep -q "the client closed the connection after 3 messages" "$VOUT"
+    grep -qx "the client closed the connection after 3 messages" "$VOUT"
+    grep -qx "the client closed the connection after 10 messages" "$VOUT"
+    grep -qx "the client closed in the middle of message 2, after 3 of its 10 message bytes" "$VOUT"
 }
 
 @test "valgrind: 15-framing-client, lines from stdin, against the 15 server" {
@@ -423,4 +432,160 @@ unix_ready() {
     vg_fg 17-unix-client --path "$sock" --timeout 60 </dev/null
     vg_check "$VG_STATUS"
     grep -qF 'this line came over the socket pair, which has no name\n' "$VOUT"
+}
+
+# vg_netns SCRIPT: bats' run of bash SCRIPT in a user and network namespace
+# of its own (unshare -rn) with lo up, as tests/18-multicast.bats does:
+# multicast on lo, never on the machine's real interfaces. In SCRIPT, $B
+# is the lesson binaries, $T the test's directory, $RC run-clean, "$@"
+# valgrind's command line, and
+#   ready FILE: wait for lesson 18's "receiving on 0.0.0.0:PORT" (printed
+#   once it has joined); sets PORT
+vg_netns() {
+    unshare -rn true 2>/dev/null || skip "unshare -rn is not allowed here"
+    run timeout 120 unshare -rn env B="$BIN" T="$BATS_TEST_TMPDIR" \
+        RC="$HOSTILE/run-clean" bash -c '
+set -u
+ip link set lo up || exit 1
+ready() {
+    local i
+    for ((i = 0; i < 1200; i++)); do
+        PORT=$(sed -n "s/^receiving on 0\.0\.0\.0://p" "$1" 2>/dev/null)
+        [ -n "$PORT" ] && return 0
+        sleep 0.05
+    done
+    echo "no ready line in $1:" >&2
+    cat "$1" >&2
+    return 1
+}
+'"$1" vg_netns "${VG[@]}"
+}
+
+@test "valgrind: 18-multicast-receiver --count 2, in the group, from 18-multicast-sender (in a namespace)" {
+    need_bin 18-multicast-receiver 18-multicast-sender
+    vg_files receiver
+    vg_netns '
+        "$RC" "$@" "$B/18-multicast-receiver" --port 0 --count 2 --timeout 30 \
+            </dev/null >"$T/receiver.out" 2>"$T/receiver.vg" &
+        pid=$!
+        ready "$T/receiver.out" || { kill "$pid"; exit 1; }
+        printf "one\ntwo\n" | "$RC" "$B/18-multicast-sender" --port "$PORT" >"$T/sender" 2>&1
+        echo "sender $?"
+        wait "$pid"
+        echo "receiver $?"'
+    assert_line "sender 0"
+    assert_line --regexp '^receiver [0-9]+$'
+    vg_check "${lines[-1]#receiver }"
+    grep -qE '^from 127\.0\.0\.1:[0-9]+: two$' "$VOUT"
+}
+
+@test "valgrind: 18-multicast-sender, lines from stdin, to 18-multicast-receiver (in a namespace)" {
+    need_bin 18-multicast-receiver 18-multicast-sender
+    vg_files sender
+    vg_netns '
+        "$RC" "$B/18-multicast-receiver" --port 0 --count 2 --timeout 30 \
+            </dev/null >"$T/receiver" 2>&1 &
+        pid=$!
+        ready "$T/receiver" || { kill "$pid"; exit 1; }
+        printf "one\ntwo\n" >"$T/in"
+        "$RC" "$@" "$B/18-multicast-sender" --port "$PORT" \
+            <"$T/in" >"$T/sender.out" 2>"$T/sender.vg"
+        echo "sender $?"
+        wait "$pid"
+        echo "receiver $?"'
+    assert_line "receiver 0"
+    assert_line --regexp '^sender [0-9]+$'
+    local status
+    status=$(sed -n 's/^sender //p' <<<"$output")
+    vg_check "$status"
+    grep -qE '^from 127\.0\.0\.1:[0-9]+: two$' "$BATS_TEST_TMPDIR/receiver"
+}
+
+@test "valgrind: 19-throughput, both ends: a 1 MB transfer with --verify, then --exchanges" {
+    vg_files receiver
+    vg_bg 19-throughput --receive --port 0 --count 2 --verify --timeout 60
+    local receiver="$BG_PID"
+    wait_ready "$VOUT" 30
+    vg_files sender
+    vg_fg 19-throughput --send --port "$PORT" --verify --bytes 1000001 \
+        --buffer 64K --timeout 60 </dev/null
+    vg_check "$VG_STATUS"
+    grep -q '^sent 1000001 bytes in ' "$VOUT"
+    local hash
+    hash=$(sed -n 's/^  fnv1a64 \([0-9a-f]\{16\}\)$/\1/p' "$VOUT")
+    [[ -n "$hash" ]]
+    vg_files receiver
+    wait_for "$VOUT" '^received 1000001 bytes in ' 60
+    grep -qx "  fnv1a64 $hash" "$VOUT"
+    # the second transfer takes the receiver's second --count; --exchanges
+    # is a mode of its own on both sides, so a receiver of its own
+    vg_files sender
+    vg_fg 19-throughput --send --port "$PORT" --bytes 300K --timeout 60 </dev/null
+    vg_check "$VG_STATUS"
+    vg_files receiver
+    vg_wait "$receiver"
+    vg_files xreceiver
+    vg_bg 19-throughput --receive --port 0 --exchanges 1 --timeout 60
+    wait_ready "$VOUT" 30
+    vg_files xsender
+    vg_fg 19-throughput --send --port "$PORT" --exchanges 20 --nodelay --timeout 60 </dev/null
+    vg_check "$VG_STATUS"
+    grep -qE '^20 exchanges in ' "$VOUT"
+    vg_files xreceiver
+    vg_wait
+    grep -qE '^answered 20 requests in ' "$VOUT"
+}
+
+@test "valgrind: 19-throughput --send --sendfile, to a plain receiver" {
+    head -c 500003 /dev/urandom >"$BATS_TEST_TMPDIR/file"
+    start_server "$BATS_TEST_TMPDIR/receiver" 19-throughput --receive --timeout 60
+    vg_fg 19-throughput --send --port "$PORT" --sendfile "$BATS_TEST_TMPDIR/file" \
+        --timeout 60 </dev/null
+    vg_check "$VG_STATUS"
+    grep -q '^sent 500003 bytes in ' "$VOUT"
+    wait_exit "$BG_PID" 60
+    grep -q '^received 500003 bytes in ' "$BATS_TEST_TMPDIR/receiver"
+}
+
+# epoll_clients PORT SPEC...: Python clients, all connected at once; each
+# SPEC is what one sends (N copies of a letter: "a:5000"), all before any
+# reads; prints "LETTER ok" for one that got its own bytes back.
+epoll_clients() {
+    timeout 120 "$PYTHON" - "$@" <<'PY'
+import socket, sys
+port, specs = int(sys.argv[1]), sys.argv[2:]
+socks = [socket.create_connection(("127.0.0.1", port), timeout=60)
+         for _ in specs]
+want = [spec[0].encode() * int(spec.split(":")[1]) for spec in specs]
+for s, w in zip(socks, want):
+    s.sendall(w)
+for s, w, spec in zip(socks, want, specs):
+    got = b""
+    while len(got) < len(w):
+        chunk = s.recv(65536)
+        if not chunk:
+            break
+        got += chunk
+    print(spec[0], "ok" if got == w else "got %d bytes" % len(got))
+for s in socks:
+    s.close()
+PY
+}
+
+@test "valgrind: 20-epoll-server --count 3, level- and edge-triggered, one client with 300 kB" {
+    local mode
+    for mode in level edge; do
+        vg_files "$mode"
+        if [[ "$mode" == edge ]]; then
+            vg_bg 20-epoll-server --port 0 --count 3 --timeout 60 --edge
+        else
+            vg_bg 20-epoll-server --port 0 --count 3 --timeout 60
+        fi
+        wait_ready "$VOUT" 30
+        run epoll_clients "$PORT" a:1 b:300000 c:4096
+        assert_success
+        assert_output $'a ok\nb ok\nc ok'
+        vg_wait
+        grep -qx "served 3 clients, at most 3 at once, 304097 bytes echoed" "$VOUT"
+    done
 }
