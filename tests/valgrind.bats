@@ -10,6 +10,13 @@
 # Valgrind cannot run AddressSanitizer builds: under SOCKSTEP_BIN pointing
 # at build/sanitize these tests are skipped (the plain run covers them).
 
+# SC2016: the scripts given to vg_netns are expanded by the bash inside it.
+# shellcheck disable=SC2016
+
+# Valgrind is slow, the more so on a loaded machine: a test may take this
+# long (test_helper's 60 s otherwise), unless the caller says otherwise.
+: "${BATS_TEST_TIMEOUT:=300}"
+
 load test_helper
 load hostile/common
 
@@ -26,6 +33,15 @@ setup() {
     }
     VLOG="$BATS_TEST_TMPDIR/valgrind"
     VOUT="$BATS_TEST_TMPDIR/out"
+}
+
+# vg_files NAME: the next valgrind run writes its report to NAME.vg and
+# the lesson's output to NAME.out in the test's directory (VLOG, VOUT), for
+# a test that runs two lessons under valgrind; vg_check reads the pair set
+# last.
+vg_files() {
+    VLOG="$BATS_TEST_TMPDIR/$1.vg"
+    VOUT="$BATS_TEST_TMPDIR/$1.out"
 }
 
 # vg_bg NAME ARGS...: lesson NAME under valgrind in the background, only
@@ -52,21 +68,32 @@ vg_fg() {
 }
 
 # vg_check STATUS: the lesson exited STATUS (its own, expected 0, so not
-# valgrind's 99) and valgrind found nothing.
+# valgrind's 99) and valgrind found nothing, in every process it followed
+# (a forked child sums up its own): each ERROR SUMMARY says 0 errors, each
+# has its FILE DESCRIPTORS line with 0, 1 and 2 alone open and its heap
+# summary with nothing in use. An open socket is listed as "Open AF_INET
+# socket 4: ...", any other descriptor as "Open file descriptor 4: ...";
+# valgrind's exit status does not count either (only memory errors and
+# leaks do), so the lines are read.
 vg_check() {
-    local status="$1" bad=0
+    local status="$1" bad=0 procs
     if [[ "$status" -ne 0 ]]; then
         echo "exit status $status (99 = valgrind found errors)" >&2
         bad=1
     fi
-    if grep -E 'Open file descriptor|Invalid (read|write|free)|uninitialised|Mismatched free|overlap|definitely lost|indirectly lost|possibly lost|still reachable' "$VLOG" >&2; then
+    if grep -E 'Open (file descriptor|AF_[A-Z0-9]+ socket)|Invalid (read|write|free)|uninitialised|Mismatched free|overlap|definitely lost|indirectly lost|possibly lost|still reachable' "$VLOG" >&2; then
         bad=1
     fi
-    grep -q 'ERROR SUMMARY: 0 errors' "$VLOG" || bad=1
-    grep -q 'FILE DESCRIPTORS: 3 open (3 std) at exit' "$VLOG" || bad=1
-    grep -qE 'in use at exit: 0 bytes|All heap blocks were freed' "$VLOG" || bad=1
+    procs=$(grep -c 'ERROR SUMMARY: ' "$VLOG")
+    if ((procs == 0)); then
+        echo "no ERROR SUMMARY: valgrind did not finish" >&2
+        bad=1
+    fi
+    [[ $(grep -c 'ERROR SUMMARY: 0 errors' "$VLOG") -eq "$procs" ]] || bad=1
+    [[ $(grep -c 'FILE DESCRIPTORS: 3 open (3 std) at exit' "$VLOG") -eq "$procs" ]] || bad=1
+    [[ $(grep -c 'in use at exit: 0 bytes in 0 blocks' "$VLOG") -eq "$procs" ]] || bad=1
     if ((bad)); then
-        echo "---- valgrind:" >&2
+        echo "---- valgrind ($VLOG):" >&2
         cat "$VLOG" >&2
         echo "---- the lesson's output ends:" >&2
         tail -n 20 "$VOUT" >&2
@@ -201,4 +228,364 @@ print(s.recv(200).decode(), end="")' "$PORT"
     vg_fg 14-nonblocking-connect --host 127.0.0.1 --port "$PORT" --timeout 30 </dev/null
     vg_check "$VG_STATUS"
     grep -q "hello 127.0.0.1:" "$VOUT"
+}
+
+@test "valgrind: 13-poll-chat --count 3: they chat, one leaves mid-line, one resets" {
+    vg_bg 13-poll-chat --port 0 --count 3 --timeout 30
+    wait_ready "$VOUT" 30
+    # A, B and C join; A and B each say a line the two others get; B
+    # sends a 1200-byte line (three pieces of at most 512); A leaves in
+    # the middle of a line, C says bye and resets; B, the last, leaves.
+    run timeout 120 "$PYTHON" - "$PORT" <<'PY'
+import re, selectors, socket, struct, sys, time
+port = int(sys.argv[1])
+
+class Peer:
+    def __init__(self):
+        self.s = socket.create_connection(("127.0.0.1", port), timeout=60)
+        self.s.setblocking(False)
+        self.buf, self.lines, self.closed, self.id = b"", [], False, None
+
+    def read(self):
+        try:
+            data = self.s.recv(65536)
+        except BlockingIOError:
+            return
+        except OSError:
+            data = b""
+        if not data:
+            self.closed = True
+            return
+        self.buf += data
+        *done, self.buf = self.buf.split(b"\n")
+        self.lines += done
+        if self.id is None and self.lines:
+            m = re.match(rb"\* you are client (\d+), with", self.lines[0])
+            self.id = int(m.group(1)) if m else -1
+
+    def send(self, data):
+        self.s.setblocking(True)
+        self.s.sendall(data)
+        self.s.setblocking(False)
+
+    def has(self, line):
+        return line in self.lines
+
+def pump(peers, until, limit=60):
+    sel = selectors.DefaultSelector()
+    for p in peers:
+        if not p.closed:
+            sel.register(p.s, selectors.EVENT_READ, p)
+    end = time.monotonic() + limit
+    try:
+        while not until():
+            if time.monotonic() > end:
+                sys.exit("timed out; lines: %r" % [p.lines for p in peers])
+            for key, _ in sel.select(0.1):
+                key.data.read()
+                if key.data.closed:
+                    sel.unregister(key.fileobj)
+    finally:
+        sel.close()
+
+a, b, c = Peer(), Peer(), Peer()
+pump([a, b, c], lambda: a.id and b.id and c.id)
+a.send(b"hello from a\n")
+b.send(b"hello from b\n")
+pump([a, b, c], lambda: b.has(b"client %d: hello from a" % a.id)
+     and c.has(b"client %d: hello from a" % a.id)
+     and a.has(b"client %d: hello from b" % b.id)
+     and c.has(b"client %d: hello from b" % b.id))
+b.send(b"y" * 1200 + b"\n")
+pump([a, c], lambda: all(len([l for l in p.lines if l.startswith(b"client %d: y" % b.id)]) == 3
+                         for p in (a, c)))
+a.send(b"half a li")
+time.sleep(0.3)
+a.s.close()
+pump([b, c], lambda: b.has(b"* client %d left" % a.id) and c.has(b"* client %d left" % a.id))
+c.send(b"bye\n")
+pump([b], lambda: b.has(b"client %d: bye" % c.id))
+c.s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+c.s.close()
+pump([b], lambda: any(l.startswith(b"* client %d is gone" % c.id) for l in b.lines))
+b.s.shutdown(socket.SHUT_WR)
+pump([b], lambda: b.closed)
+b.s.close()
+if any(b"half" in l for l in b.lines):
+    sys.exit("half a line was relayed")
+print("chatted")
+PY
+    assert_success
+    assert_output "chatted"
+    vg_wait
+    grep -qE '^client [0-9]+ left in the middle of a line' "$VOUT"
+    grep -qE '^client [0-9]+ is gone: Connection reset by peer' "$VOUT"
+}
+
+@test "valgrind: 15-framing-server --count 3: the C client, ten frames in one send, one cut off mid-message" {
+    need_bin 15-framing-client
+    vg_bg 15-framing-server --port 0 --count 3 --timeout 30
+    wait_ready "$VOUT" 30
+    run bare "$BIN/15-framing-client" --port "$PORT" --timeout 60 \
+        < <(printf 'hello\n\nsocket world\n')
+    assert_success
+    assert_line "echo, 12 bytes: socket world"
+    run timeout 120 "$PYTHON" -c '
+import socket, struct, sys
+port = int(sys.argv[1])
+frame = lambda b: struct.pack("!I", len(b)) + b
+def exactly(s, n):
+    buf = b""
+    while len(buf) < n:
+        c = s.recv(n - len(buf))
+        if not c:
+            break
+        buf += c
+    return buf
+s = socket.create_connection(("127.0.0.1", port), timeout=60)
+msgs = [b"m%d" % i * (i + 1) for i in range(10)]
+s.sendall(b"".join(frame(m) for m in msgs))
+want = b"".join(frame(m) for m in msgs)
+print("same" if exactly(s, len(want)) == want else "differs")
+s.close()
+s = socket.create_connection(("127.0.0.1", port), timeout=60)
+s.sendall(frame(b"ok"))
+exactly(s, 6)
+s.sendall(struct.pack("!I", 10) + b"abc")  # then it goes
+s.close()' "$PORT"
+    assert_success
+    assert_output "same"
+    vg_wait
+    grep -qx "the client closed the connection after 3 messages" "$VOUT"
+    grep -qx "the client closed the connection after 10 messages" "$VOUT"
+    grep -qx "the client closed in the middle of message 2, after 3 of its 10 message bytes" "$VOUT"
+}
+
+@test "valgrind: 15-framing-client, lines from stdin, against the 15 server" {
+    start_server "$BATS_TEST_TMPDIR/server" 15-framing-server --count 1 --timeout 30
+    printf 'hello\n\nsocket world\n' >"$BATS_TEST_TMPDIR/in"
+    vg_fg 15-framing-client --port "$PORT" --timeout 60 <"$BATS_TEST_TMPDIR/in"
+    vg_check "$VG_STATUS"
+    grep -qx "echo, 0 bytes: " "$VOUT"
+    grep -qx "echo, 12 bytes: socket world" "$VOUT"
+}
+
+@test "valgrind: 16-http-server --count 4: curl GET, HEAD, a 404 and a 403" {
+    local site="$ROOT/lessons/16-http/site"
+    vg_bg 16-http-server --port 0 --root "$site" --count 4 --timeout 30
+    wait_ready "$VOUT" 30
+    local url="http://127.0.0.1:$PORT"
+    run curl -sS --max-time 60 -o "$BATS_TEST_TMPDIR/body" -w '%{http_code}' "$url/"
+    assert_output 200
+    cmp "$site/index.html" "$BATS_TEST_TMPDIR/body"
+    run curl -sS --max-time 60 -I -o /dev/null -w '%{http_code}' "$url/style.css"
+    assert_output 200
+    run curl -sS --max-time 60 -o /dev/null -w '%{http_code}' "$url/nope"
+    assert_output 404
+    run curl -sS --max-time 60 --path-as-is -o /dev/null -w '%{http_code}' "$url/../../Makefile"
+    assert_output 403
+    vg_wait
+}
+
+@test "valgrind: 16-http-client against the 16 server: --output a file, then a page printed" {
+    start_server "$BATS_TEST_TMPDIR/server" 16-http-server \
+        --root "$ROOT/lessons/16-http/site" --count 2 --timeout 60
+    vg_fg 16-http-client --url "http://127.0.0.1:$PORT/pic.png" \
+        --output "$BATS_TEST_TMPDIR/pic.png" --timeout 60 </dev/null
+    vg_check "$VG_STATUS"
+    cmp "$ROOT/lessons/16-http/site/pic.png" "$BATS_TEST_TMPDIR/pic.png"
+    vg_fg 16-http-client --url "http://127.0.0.1:$PORT/" --timeout 60 </dev/null
+    vg_check "$VG_STATUS"
+    grep -q "status 200, body 719 bytes" "$VOUT"
+}
+
+# unix_ready FILE: wait for lesson 17's ready line, "listening on PATH".
+unix_ready() {
+    wait_for "$1" '^listening on /' 30
+}
+
+# FAILS, on purpose, until lesson 17's server closes its lock: it ends
+# with PATH.lock still open (lessons/17-unix/server.c, main: "The lock (lk)
+# goes when the process ends"), and valgrind lists it as "Open file
+# descriptor 4: .../s.sock.lock". Every other lesson closes all it opened;
+# this test holds 17 to the same rule (reported to the lead engineer).
+@test "valgrind: 17-unix-server --count 2: the C client, then socat, which leaves the passed socket" {
+    need_bin 17-unix-client
+    local sock="$BATS_TEST_TMPDIR/s.sock"
+    vg_bg 17-unix-server --path "$sock" --count 2 --timeout 30
+    unix_ready "$VOUT"
+    run bare "$BIN/17-unix-client" --path "$sock" --timeout 60
+    assert_success
+    assert_line 'this line came over the socket pair, which has no name\n'
+    run timeout 60 socat -u "UNIX-CONNECT:$sock" STDOUT
+    assert_success
+    assert_output --partial "here is a socket"
+    vg_wait
+    [ ! -e "$sock" ]
+}
+
+@test "valgrind: 17-unix-client against the 17 server: the greeting and the passed socket" {
+    local sock="$BATS_TEST_TMPDIR/s.sock"
+    start_bg "$BATS_TEST_TMPDIR/server" "$BIN/17-unix-server" --path "$sock" \
+        --timeout 60
+    unix_ready "$BATS_TEST_TMPDIR/server"
+    vg_fg 17-unix-client --path "$sock" --timeout 60 </dev/null
+    vg_check "$VG_STATUS"
+    grep -qF 'this line came over the socket pair, which has no name\n' "$VOUT"
+}
+
+# vg_netns SCRIPT: bats' run of bash SCRIPT in a user and network namespace
+# of its own (unshare -rn) with lo up, as tests/18-multicast.bats does:
+# multicast on lo, never on the machine's real interfaces. In SCRIPT, $B
+# is the lesson binaries, $T the test's directory, $RC run-clean, "$@"
+# valgrind's command line, and
+#   ready FILE: wait for lesson 18's "receiving on 0.0.0.0:PORT" (printed
+#   once it has joined); sets PORT
+vg_netns() {
+    unshare -rn true 2>/dev/null || skip "unshare -rn is not allowed here"
+    run timeout 120 unshare -rn env B="$BIN" T="$BATS_TEST_TMPDIR" \
+        RC="$HOSTILE/run-clean" bash -c '
+set -u
+ip link set lo up || exit 1
+ready() {
+    local i
+    for ((i = 0; i < 1200; i++)); do
+        PORT=$(sed -n "s/^receiving on 0\.0\.0\.0://p" "$1" 2>/dev/null)
+        [ -n "$PORT" ] && return 0
+        sleep 0.05
+    done
+    echo "no ready line in $1:" >&2
+    cat "$1" >&2
+    return 1
+}
+'"$1" vg_netns "${VG[@]}"
+}
+
+@test "valgrind: 18-multicast-receiver --count 2, in the group, from 18-multicast-sender (in a namespace)" {
+    need_bin 18-multicast-receiver 18-multicast-sender
+    vg_files receiver
+    vg_netns '
+        "$RC" "$@" "$B/18-multicast-receiver" --port 0 --count 2 --timeout 30 \
+            </dev/null >"$T/receiver.out" 2>"$T/receiver.vg" &
+        pid=$!
+        ready "$T/receiver.out" || { kill "$pid"; exit 1; }
+        printf "one\ntwo\n" | "$RC" "$B/18-multicast-sender" --port "$PORT" >"$T/sender" 2>&1
+        echo "sender $?"
+        wait "$pid"
+        echo "receiver $?"'
+    assert_line "sender 0"
+    assert_line --regexp '^receiver [0-9]+$'
+    vg_check "${lines[-1]#receiver }"
+    grep -qE '^from 127\.0\.0\.1:[0-9]+: two$' "$VOUT"
+}
+
+@test "valgrind: 18-multicast-sender, lines from stdin, to 18-multicast-receiver (in a namespace)" {
+    need_bin 18-multicast-receiver 18-multicast-sender
+    vg_files sender
+    vg_netns '
+        "$RC" "$B/18-multicast-receiver" --port 0 --count 2 --timeout 30 \
+            </dev/null >"$T/receiver" 2>&1 &
+        pid=$!
+        ready "$T/receiver" || { kill "$pid"; exit 1; }
+        printf "one\ntwo\n" >"$T/in"
+        "$RC" "$@" "$B/18-multicast-sender" --port "$PORT" \
+            <"$T/in" >"$T/sender.out" 2>"$T/sender.vg"
+        echo "sender $?"
+        wait "$pid"
+        echo "receiver $?"'
+    assert_line "receiver 0"
+    assert_line --regexp '^sender [0-9]+$'
+    local status
+    status=$(sed -n 's/^sender //p' <<<"$output")
+    vg_check "$status"
+    grep -qE '^from 127\.0\.0\.1:[0-9]+: two$' "$BATS_TEST_TMPDIR/receiver"
+}
+
+@test "valgrind: 19-throughput, both ends: a 1 MB transfer with --verify, then --exchanges" {
+    vg_files receiver
+    vg_bg 19-throughput --receive --port 0 --count 2 --verify --timeout 60
+    local receiver="$BG_PID"
+    wait_ready "$VOUT" 30
+    vg_files sender
+    vg_fg 19-throughput --send --port "$PORT" --verify --bytes 1000001 \
+        --buffer 64K --timeout 60 </dev/null
+    vg_check "$VG_STATUS"
+    grep -q '^sent 1000001 bytes in ' "$VOUT"
+    local hash
+    hash=$(sed -n 's/^  fnv1a64 \([0-9a-f]\{16\}\)$/\1/p' "$VOUT")
+    [[ -n "$hash" ]]
+    vg_files receiver
+    wait_for "$VOUT" '^received 1000001 bytes in ' 60
+    grep -qx "  fnv1a64 $hash" "$VOUT"
+    # the second transfer takes the receiver's second --count; --exchanges
+    # is a mode of its own on both sides, so a receiver of its own
+    vg_files sender
+    vg_fg 19-throughput --send --port "$PORT" --bytes 300K --timeout 60 </dev/null
+    vg_check "$VG_STATUS"
+    vg_files receiver
+    vg_wait "$receiver"
+    vg_files xreceiver
+    vg_bg 19-throughput --receive --port 0 --exchanges 1 --timeout 60
+    wait_ready "$VOUT" 30
+    vg_files xsender
+    vg_fg 19-throughput --send --port "$PORT" --exchanges 20 --nodelay --timeout 60 </dev/null
+    vg_check "$VG_STATUS"
+    grep -qE '^20 exchanges in ' "$VOUT"
+    vg_files xreceiver
+    vg_wait
+    grep -qE '^answered 20 requests in ' "$VOUT"
+}
+
+@test "valgrind: 19-throughput --send --sendfile, to a plain receiver" {
+    head -c 500003 /dev/urandom >"$BATS_TEST_TMPDIR/file"
+    start_server "$BATS_TEST_TMPDIR/receiver" 19-throughput --receive --timeout 60
+    vg_fg 19-throughput --send --port "$PORT" --sendfile "$BATS_TEST_TMPDIR/file" \
+        --timeout 60 </dev/null
+    vg_check "$VG_STATUS"
+    grep -q '^sent 500003 bytes in ' "$VOUT"
+    wait_exit "$BG_PID" 60
+    grep -q '^received 500003 bytes in ' "$BATS_TEST_TMPDIR/receiver"
+}
+
+# epoll_clients PORT SPEC...: Python clients, all connected at once; each
+# SPEC is what one sends (N copies of a letter: "a:5000"), all before any
+# reads; prints "LETTER ok" for one that got its own bytes back.
+epoll_clients() {
+    timeout 120 "$PYTHON" - "$@" <<'PY'
+import socket, sys
+port, specs = int(sys.argv[1]), sys.argv[2:]
+socks = [socket.create_connection(("127.0.0.1", port), timeout=60)
+         for _ in specs]
+want = [spec[0].encode() * int(spec.split(":")[1]) for spec in specs]
+for s, w in zip(socks, want):
+    s.sendall(w)
+for s, w, spec in zip(socks, want, specs):
+    got = b""
+    while len(got) < len(w):
+        chunk = s.recv(65536)
+        if not chunk:
+            break
+        got += chunk
+    print(spec[0], "ok" if got == w else "got %d bytes" % len(got))
+for s in socks:
+    s.close()
+PY
+}
+
+@test "valgrind: 20-epoll-server --count 3, level- and edge-triggered, one client with 300 kB" {
+    local mode
+    for mode in level edge; do
+        vg_files "$mode"
+        if [[ "$mode" == edge ]]; then
+            vg_bg 20-epoll-server --port 0 --count 3 --timeout 60 --edge
+        else
+            vg_bg 20-epoll-server --port 0 --count 3 --timeout 60
+        fi
+        wait_ready "$VOUT" 30
+        run epoll_clients "$PORT" a:1 b:300000 c:4096
+        assert_success
+        assert_output $'a ok\nb ok\nc ok'
+        vg_wait
+        grep -qx "served 3 clients, at most 3 at once, 304097 bytes echoed" "$VOUT"
+    done
 }
