@@ -320,7 +320,7 @@ int main(int argc, char **argv)
         perror(path);
     if (made)
         unlink(lockpath);
-    /* The lock (lk) goes when the process ends, as it would on a crash. */
+    close(lk); /* the lock goes with it (and with the process, on a crash) */
     return rc == -1 ? 1 : 0;
 
 unlink:
@@ -329,5 +329,6 @@ fail:
     close(fd);
     if (made)
         unlink(lockpath);
+    close(lk);
     return 1;
 }
