@@ -108,7 +108,7 @@ int main(int argc, char **argv)
     say("fd %d has %s, and neither socket set SO_REUSEADDR: this bind() is "
         "meant to fail, as a server started twice on one port does",
         fd, ss_addr(&addr).s);
-    expect_error(EADDRINUSE);
+    ss_expect_error(EADDRINUSE);
     if (bind(fd2, (struct sockaddr *)&addr, sizeof addr) == 0) {
         printf("the second bind() succeeded: not what this lesson expects\n");
         status = 1;

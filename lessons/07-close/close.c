@@ -244,7 +244,7 @@ int main(int argc, char **argv)
     if (close(sfd) == -1)
         perror("close");
     sfd = -1;
-    expect_error(ECONNRESET);
+    ss_expect_error(ECONNRESET);
     if (recv(cfd, buf, sizeof buf, 0) == -1)
         perror("recv"); /* the server's RST: ECONNRESET */
     if (close(cfd) == -1)
@@ -259,7 +259,7 @@ int main(int argc, char **argv)
         perror("socket");
         return 1;
     }
-    expect_error(EADDRINUSE);
+    ss_expect_error(EADDRINUSE);
     if (bind(lfd, (struct sockaddr *)&addr, sizeof addr) == -1) {
         perror("bind"); /* connection 2's TIME_WAIT holds the port */
         if (setsockopt(lfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) == -1) {

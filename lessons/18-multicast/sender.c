@@ -143,7 +143,7 @@ int main(int argc, char **argv)
     while ((n = next_line(&opt, line, sizeof line, sent)) >= 0) {
         heading("datagram %ld: %ld bytes", sent + 1, n);
         if (broadcast && show_eacces)
-            expect_error(EACCES);
+            ss_expect_error(EACCES);
         if (sendto(fd, line, (size_t)n, 0, (struct sockaddr *)&to, sizeof to) ==
             -1) {
             perror("sendto");

@@ -175,7 +175,7 @@ static double since(long s0, long frac0, long s1, long frac1, double unit)
 /* A timed phase: its calls are made with the narration off. */
 static void phase_start(struct phase *p)
 {
-    narration_off();
+    ss_narration_off();
     memset(p, 0, sizeof *p);
     p->hash = FNV_START;
     clock_gettime(CLOCK_MONOTONIC, &p->t0);
@@ -194,7 +194,7 @@ static void phase_stop(struct phase *p)
                     r1.ru_utime.tv_sec, r1.ru_utime.tv_usec, 1e6);
     p->sys = since(p->r0.ru_stime.tv_sec, p->r0.ru_stime.tv_usec,
                    r1.ru_stime.tv_sec, r1.ru_stime.tv_usec, 1e6);
-    narration_on();
+    ss_narration_on();
 }
 
 /* The rate (unless verb is NULL), the calls, the CPU time, the hash. */
@@ -427,7 +427,7 @@ static int sender(const struct ss_options *opt, const struct run *r)
         status = exchanges(fd, r, &p);
     else
         status = stream(fd, r, &p);
-    narration_on(); /* also after a phase that failed */
+    ss_narration_on(); /* also after a phase that failed */
     if (status == 0) {
         report(r->exchanges > 0 ? NULL : "sent", &p,
                r->exchanges > 0  ? "(send, send, recv each time)"
@@ -559,7 +559,7 @@ static int receiver(const struct ss_options *opt, const struct run *r)
             perror("setsockopt");
         start = bufsize(conn, SO_RCVBUF);
         if (take(conn, r, &p) != 0) {
-            narration_on(); /* the phase failed before its end */
+            ss_narration_on(); /* the phase failed before its end */
             status = 1;
             close(conn);
             continue;

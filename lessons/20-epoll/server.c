@@ -84,7 +84,7 @@ static void tally(struct server *s)
     say("that was %ld events and clients: from here on the calls are not "
         "narrated, and a line a second sums up",
         s->seen);
-    narration_off();
+    ss_narration_off();
 }
 
 /* Level-triggered: watch the client for events (EPOLLIN or EPOLLOUT). */
@@ -310,7 +310,7 @@ int main(int argc, char **argv)
 
     start = last = now();
     if (s.quiet_after == 0)
-        narration_off();
+        ss_narration_off();
     while (s.listener != -1 || s.open > 0) {
         n = epoll_wait(s.ep, events, MAX_EVENTS, opt.timeout * 1000);
         if (n == -1 && errno == EINTR)

@@ -41,11 +41,37 @@
  *     ss_macros.h   last, and only: #define NAME(...) ss_NAME(...)
  * Each room's comment names the rooms it needs (tests/rooms checks it).
  *
- * What a lesson uses: ss_start() once; say() and heading() for its own
- * sentences; ss_addr() to print an address; ss_put_data() to print what a
- * peer sent (escaped); narration_off() and narration_on() around calls
- * made by the thousand. With SOCKSTEP_PLAIN say() and heading() print
- * nothing, and the program is otherwise the same.
+ * The lesson API: every name a lesson may use, written down here once.
+ * All but say() and heading() begin with ss_ or SS_. "Plain" is what the
+ * name does with -DSOCKSTEP_PLAIN.
+ *   ss_start(&lesson, &opt, argc, argv)  once, first: parses the options
+ *       the lesson declares (struct ss_lesson: name, summary, SS_OPT_*
+ *       bits, defaults, and its own options, struct ss_extra, each
+ *       filling the lesson's variable) into struct ss_options; opens fds
+ *       0 to 2; Ctrl-C, SIGTERM and SIGHUP close what is open and exit.
+ *       Plain: the same, without --step and colour.
+ *   ss_bad(&lesson, "--name", "what it wants", got)  a bad option value:
+ *       one line on stderr, exit 2. Plain: the same.
+ *   say(fmt, ...), heading(fmt, ...)  the lesson's own sentences in the
+ *       narration. Plain: nothing.
+ *   ss_ask("text")  asks the person at a terminal for input. Plain:
+ *       nothing.
+ *   ss_addr(sa), ss_addr_len(sa, len)  an address as text, in .s
+ *       ("127.0.0.1:8888", "[::1]:80", a Unix path). Plain: the same.
+ *   ss_put_data(stdout, buf, n)  prints what a peer sent, escaped (no
+ *       byte of it reaches the terminal as a control). Plain: the same.
+ *   ss_expect_error(ERR)  the next call is meant to fail with ERR: it is
+ *       told as expected, without advice. Plain: nothing.
+ *   ss_narration_off(), ss_narration_on()  around calls made by the
+ *       thousand: they run unnarrated. Plain: nothing.
+ *   The kernel's view, for lesson 03's look at its queue (Linux):
+ *       ss_proc_walk("tcp", fn, arg) calls fn for every entry of
+ *       /proc/net/tcp and tcp6 (struct ss_procsock, states SS_TCP_*),
+ *       ss_proc_say() tells one entry, ss_same_addr() and ss_port_of()
+ *       compare addresses, ss_tcpext() reads a counter of
+ *       /proc/net/netstat. Plain: the same, except that ss_proc_say()
+ *       prints nothing.
+ * Everything else in these files is the header's own.
  */
 #ifndef SOCKSTEP_H
 #define SOCKSTEP_H

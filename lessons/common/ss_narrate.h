@@ -102,15 +102,15 @@ static inline int ss_out_ready(void)
 }
 
 /*
- * narration_off(): from here on the header prints nothing and reads
+ * ss_narration_off(): from here on the header prints nothing and reads
  * nothing from /proc, while every call is still made as written; the
  * calls that move data (send, recv, sendfile, shutdown) go straight to
  * the C library. For a program whose calls come by the thousand (lesson
  * 20's 10,000 clients, lesson 19's timed loops), where one line per call
  * would scroll past unread and slow the program down. The program's own
- * printf() lines go on. narration_on() turns it back on (and --step).
+ * printf() lines go on. ss_narration_on() turns it back on (and --step).
  */
-static inline void narration_off(void)
+static inline void ss_narration_off(void)
 {
     if (!ss_nar.muted)
         ss_nar.muted_step = ss_nar.step;
@@ -118,7 +118,7 @@ static inline void narration_off(void)
     ss_nar.step = 0;
 }
 
-static inline void narration_on(void)
+static inline void ss_narration_on(void)
 {
     if (ss_nar.muted)
         ss_nar.step = ss_nar.muted_step;
@@ -282,7 +282,7 @@ static inline void heading(const char *fmt, ...)
  * The lesson's next call is meant to fail with err: its failure is then
  * narrated as expected, with no "try:" advice.
  */
-static inline void expect_error(int err)
+static inline void ss_expect_error(int err)
 {
     ss_nar.expect = err;
 }
@@ -297,7 +297,7 @@ static inline void heading(const char *fmt, ...)
 {
     (void)fmt;
 }
-static inline void expect_error(int err)
+static inline void ss_expect_error(int err)
 {
     (void)err;
 }

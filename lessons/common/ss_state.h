@@ -41,7 +41,7 @@ static struct {
     char pending[4096]; /* text typed at a --step prompt, for the program */
     size_t npending;
     int stdin_eof;         /* Ctrl-D was typed at a --step prompt */
-    int muted, muted_step; /* narration_off(), and --step before it */
+    int muted, muted_step; /* ss_narration_off(), and --step before it */
     /* In a forked child, "[child 4242] ": put in front of every line it
        narrates. Parent and children write to one terminal, and their
        lines interleave; the tag says whose each line is. */
