@@ -98,7 +98,7 @@ build_tool() {
     assert_success
     # Two runs of each entry, two lines each.
     local entries
-    entries=$(grep -c '^ *{E[A-Z0-9]*, ' "$ROOT/lessons/common/ss_errors.h")
+    entries=$(grep -c '^ *SS_E(E[A-Z0-9]*, ' "$ROOT/lessons/common/ss_errors.h")
     [ "${#lines[@]}" -eq $((entries * 4)) ]
     # No text cut off or left empty, no placeholder left, every quote
     # that opens a command closed (a possessive's apostrophe aside).

@@ -21,255 +21,258 @@ struct ss_errinfo {
 };
 
 /* clang-format off */
+/* One entry: the errno's name is written once, and made a string here. */
+#define SS_E(num, call, cause, fix) {num, call, #num, cause, fix}
+
 static const struct ss_errinfo ss_errors[] = {
     /* A Unix socket's path ("bind:unix", "connect:unix"), first. */
-    {EADDRINUSE, "bind:unix", "EADDRINUSE",
+    SS_E(EADDRINUSE, "bind:unix",
      "a file named {addr} exists: a server is running there, or one ended "
      "without unlink() and left its socket file behind",
      "if no server is running there, remove the file (rm {addr}), or use "
-     "another --path"},
-    {ENOENT, "bind:unix", "ENOENT",
+     "another --path"),
+    SS_E(ENOENT, "bind:unix",
      "a directory on the path {addr} does not exist",
-     "create the directory first, or use another --path"},
-    {EACCES, "bind:unix", "EACCES",
+     "create the directory first, or use another --path"),
+    SS_E(EACCES, "bind:unix",
      "this user may not create a file in the directory of {addr}",
-     "use a directory of your own, such as one under $TMPDIR"},
-    {ENOENT, "connect:unix", "ENOENT",
+     "use a directory of your own, such as one under $TMPDIR"),
+    SS_E(ENOENT, "connect:unix",
      "no file {addr}: the server is not running, or uses another path",
-     "start the server first, and give both the same --path"},
-    {ECONNREFUSED, "connect:unix", "ECONNREFUSED",
+     "start the server first, and give both the same --path"),
+    SS_E(ECONNREFUSED, "connect:unix",
      "the socket file {addr} exists, but no socket listens on it: its "
      "server has ended and left the file behind",
-     "start the server (it replaces the stale file)"},
-    {EACCES, "connect:unix", "EACCES",
+     "start the server (it replaces the stale file)"),
+    SS_E(EACCES, "connect:unix",
      "this user may not connect: on Linux connect() needs write "
      "permission on the socket file {addr}, and search permission on "
      "every directory of its path",
      "see ls -l of the file and its directory; the server decides who may "
-     "connect by their permissions"},
-    {EADDRINUSE, "bind", "EADDRINUSE",
+     "connect by their permissions"),
+    SS_E(EADDRINUSE, "bind",
      "another socket already has {addr}: a program still running (an "
      "earlier run of this one?), or a connection on this port that closed "
      "less than 60 s ago and waits in TIME_WAIT (on Linux that one blocks "
      "bind() unless both its socket and this one set SO_REUSEADDR)",
      "see who holds it: ss -tanp 'sport = :{port}' (ss -uanp for UDP; a "
      "TCP socket that is only bound is not listed by ss by default); or "
-     "use another --port, or --port 0 to let the kernel choose"},
-    {EADDRINUSE, NULL, "EADDRINUSE",
+     "use another --port, or --port 0 to let the kernel choose"),
+    SS_E(EADDRINUSE, NULL,
      "the address is taken by another socket",
-     "see who holds it: ss -tanp 'sport = :{port}'"},
-    {EADDRNOTAVAIL, "setsockopt", "EADDRNOTAVAIL",
+     "see who holds it: ss -tanp 'sport = :{port}'"),
+    SS_E(EADDRNOTAVAIL, "setsockopt",
      "no interface of this machine has the interface address given (an "
      "--iface that 'ip addr' does not list?); or, for IP_DROP_MEMBERSHIP, "
      "the socket is not a member of that group there",
      "give an address that 'ip addr' lists, such as 127.0.0.1, or leave "
-     "--iface out"},
-    {EADDRNOTAVAIL, "connect", "EADDRNOTAVAIL",
+     "--iface out"),
+    SS_E(EADDRNOTAVAIL, "connect",
      "no local port was left for another connection to {addr}: every "
      "port of net.ipv4.ip_local_port_range is in use (many, perhaps, in "
      "TIME_WAIT)",
      "wait a minute for TIME_WAIT to end, close connections sooner, or "
-     "widen the range"},
-    {EADDRNOTAVAIL, NULL, "EADDRNOTAVAIL",
+     "widen the range"),
+    SS_E(EADDRNOTAVAIL, NULL,
      "{addr} is not an address of this machine (or no local port is left)",
-     "use 127.0.0.1 or ::1, or an address that 'ip addr' lists"},
-    {EACCES, "bind", "EACCES",
+     "use 127.0.0.1 or ::1, or an address that 'ip addr' lists"),
+    SS_E(EACCES, "bind",
      "ports below 1024 are reserved for privileged programs (on Linux, "
      "see net.ipv4.ip_unprivileged_port_start), or the path's directory "
      "may not be written",
-     "use a port of 1024 or above, or --port 0"},
-    {EACCES, "sendto", "EACCES",
+     "use a port of 1024 or above, or --port 0"),
+    SS_E(EACCES, "sendto",
      "sending to a broadcast address needs SO_BROADCAST first",
-     "set SO_BROADCAST on the socket, or send to a single address"},
-    {EACCES, NULL, "EACCES",
+     "set SO_BROADCAST on the socket, or send to a single address"),
+    SS_E(EACCES, NULL,
      "permission denied (a file's permissions, or a firewall rule)",
-     "check the permissions of the path, or the firewall rules"},
-    {ECONNREFUSED, "connect", "ECONNREFUSED",
+     "check the permissions of the path, or the firewall rules"),
+    SS_E(ECONNREFUSED, "connect",
      "nothing is listening on {addr}: its kernel answered the SYN with a "
      "RST",
      "start the server first, and check --host and --port against its "
-     "'listening on' line"},
-    {ECONNREFUSED, NULL, "ECONNREFUSED",
+     "'listening on' line"),
+    SS_E(ECONNREFUSED, NULL,
      "an earlier datagram reached a port where nothing was listening: "
      "the ICMP 'port unreachable' it drew is reported on this later call",
-     "start the receiver first, and check --host and --port"},
-    {EINPROGRESS, "connect", "EINPROGRESS",
+     "start the receiver first, and check --host and --port"),
+    SS_E(EINPROGRESS, "connect",
      "on a blocking socket with SO_SNDTIMEO, the handshake did not finish "
      "within --timeout {timeout} s; on a non-blocking one it has only "
      "begun",
-     "check the server is running and accepting, or raise --timeout"},
-    {EALREADY, "connect", "EALREADY",
+     "check the server is running and accepting, or raise --timeout"),
+    SS_E(EALREADY, "connect",
      "a handshake for this socket is already under way (connect() was "
      "called again before it finished); on Linux a blocking connect() "
      "made again waits for it, and says EALREADY when SO_SNDTIMEO runs out",
      "wait for it: poll() for POLLOUT, then read SO_ERROR; or raise "
-     "--timeout"},
-    {EAGAIN, "send", "EAGAIN",
+     "--timeout"),
+    SS_E(EAGAIN, "send",
      "the send buffer stayed full for --timeout {timeout} s (SO_SNDTIMEO): "
      "the peer is not reading what it is sent; or, with MSG_DONTWAIT or on "
      "a non-blocking socket, the buffer is full now",
-     "the peer must read as it is sent to; or raise --timeout"},
-    {EAGAIN, "accept", "EAGAIN",
+     "the peer must read as it is sent to; or raise --timeout"),
+    SS_E(EAGAIN, "accept",
      "no client connected within --timeout {timeout} s (SO_RCVTIMEO ran "
      "out), or, on a non-blocking socket, none is waiting now",
-     "start the client sooner, or raise --timeout"},
-    {EAGAIN, "recv", "EAGAIN",
+     "start the client sooner, or raise --timeout"),
+    SS_E(EAGAIN, "recv",
      "nothing arrived within --timeout {timeout} s (SO_RCVTIMEO ran out), "
      "or, on a non-blocking socket, nothing is there now",
-     "make the peer send sooner, or raise --timeout"},
-    {EAGAIN, "recvfrom", "EAGAIN",
+     "make the peer send sooner, or raise --timeout"),
+    SS_E(EAGAIN, "recvfrom",
      "no datagram arrived within --timeout {timeout} s (SO_RCVTIMEO)",
-     "start the sender sooner, or raise --timeout"},
-    {EAGAIN, NULL, "EAGAIN",
+     "start the sender sooner, or raise --timeout"),
+    SS_E(EAGAIN, NULL,
      "the call would have to wait, and may not: the socket is "
      "non-blocking, or its timeout ran out",
-     "wait with poll() and call again, or raise --timeout"},
-    {ETIMEDOUT, NULL, "ETIMEDOUT",
+     "wait with poll() and call again, or raise --timeout"),
+    SS_E(ETIMEDOUT, NULL,
      "the peer never answered: it is down, unreachable, or packets are "
      "dropped",
-     "check the address and that the peer is reachable"},
-    {ECONNRESET, NULL, "ECONNRESET",
+     "check the address and that the peer is reachable"),
+    SS_E(ECONNRESET, NULL,
      "the peer's end was torn down: it was closed with data it had "
      "received still unread (by the program, or by its kernel when the "
      "program ended or crashed), closed with SO_LINGER 0, or sent data "
      "after it had closed; or its machine rebooted. On Linux, what had "
      "already arrived here is still read first",
-     "nothing to fix on this side: close this socket and go on"},
-    {EPIPE, NULL, "EPIPE",
+     "nothing to fix on this side: close this socket and go on"),
+    SS_E(EPIPE, NULL,
      "this side cannot send any more: the other end is gone (the peer "
      "closed its socket; over TCP its kernel answered an earlier send with "
      "a reset), this side shut down its writing half, or, on Linux, the "
      "TCP socket was never connected (a listening socket, say)",
      "stop sending on this socket and close it; MSG_NOSIGNAL (or ignoring "
      "SIGPIPE) keeps the SIGPIPE that comes with EPIPE from killing the "
-     "program"},
-    {ENODEV, "setsockopt", "ENODEV",
+     "program"),
+    SS_E(ENODEV, "setsockopt",
      "no network interface of this machine has the address given for it "
      "(for a multicast group: --iface)",
      "give --iface an address that 'ip -4 addr' lists: 127.0.0.1 is "
-     "always there"},
-    {ENETUNREACH, NULL, "ENETUNREACH",
+     "always there"),
+    SS_E(ENETUNREACH, NULL,
      "no route to that network from this machine",
-     "check --host; on one machine use 127.0.0.1 or ::1"},
-    {EHOSTUNREACH, NULL, "EHOSTUNREACH",
+     "check --host; on one machine use 127.0.0.1 or ::1"),
+    SS_E(EHOSTUNREACH, NULL,
      "the host cannot be reached",
-     "check --host and that the other machine is up"},
-    {EINTR, NULL, "EINTR",
+     "check --host and that the other machine is up"),
+    SS_E(EINTR, NULL,
      "a signal interrupted the call before it finished",
-     "nothing is wrong: the lesson makes the call again"},
-    {EMFILE, NULL, "EMFILE",
+     "nothing is wrong: the lesson makes the call again"),
+    SS_E(EMFILE, NULL,
      "this process has as many files open as it may: sockets are not "
      "being closed, or the limit is low",
-     "close every socket when done with it (ulimit -n shows the limit)"},
-    {ENFILE, NULL, "ENFILE", "the whole system has too many files open",
-     "close programs, or raise the system's limit"},
-    {EBADF, NULL, "EBADF", "the number is not an open file descriptor",
-     "check the socket was created and not closed already"},
-    {ENOTSOCK, NULL, "ENOTSOCK", "the descriptor is not a socket",
-     "pass the number socket() or accept() returned"},
-    {ENOTCONN, NULL, "ENOTCONN", "the socket is not connected",
+     "close every socket when done with it (ulimit -n shows the limit)"),
+    SS_E(ENFILE, NULL, "the whole system has too many files open",
+     "close programs, or raise the system's limit"),
+    SS_E(EBADF, NULL, "the number is not an open file descriptor",
+     "check the socket was created and not closed already"),
+    SS_E(ENOTSOCK, NULL, "the descriptor is not a socket",
+     "pass the number socket() or accept() returned"),
+    SS_E(ENOTCONN, NULL, "the socket is not connected",
      "receive on a socket connect() or accept() returned, not on a "
-     "listening or new one"},
-    {EISCONN, NULL, "EISCONN", "the socket is already connected",
-     "connect() each socket once"},
-    {EINVAL, "bind", "EINVAL",
+     "listening or new one"),
+    SS_E(EISCONN, NULL, "the socket is already connected",
+     "connect() each socket once"),
+    SS_E(EINVAL, "bind",
      "the socket already has an address (a socket is bound once; sending "
      "on a UDP socket binds it), or the address length is wrong, or an "
      "IPv4-mapped address (::ffff:a.b.c.d) was given to a socket with "
      "IPV6_V6ONLY 1",
      "bind() before any other use of the socket, once; an IPv4 address "
-     "needs IPV6_V6ONLY 0, or an AF_INET socket"},
-    {EINVAL, NULL, "EINVAL",
+     "needs IPV6_V6ONLY 0, or an AF_INET socket"),
+    SS_E(EINVAL, NULL,
      "an argument is not valid for this socket in its current state",
-     "check the order of the calls and their arguments"},
-    {EAFNOSUPPORT, NULL, "EAFNOSUPPORT",
+     "check the order of the calls and their arguments"),
+    SS_E(EAFNOSUPPORT, NULL,
      "this address family is not supported here (IPv6 disabled?)",
-     "use an address of a family the socket was made for"},
-    {EPROTONOSUPPORT, NULL, "EPROTONOSUPPORT",
+     "use an address of a family the socket was made for"),
+    SS_E(EPROTONOSUPPORT, NULL,
      "this protocol is not supported for this socket type",
-     "pass 0 as the protocol to get the default"},
-    {EMSGSIZE, NULL, "EMSGSIZE",
+     "pass 0 as the protocol to get the default"),
+    SS_E(EMSGSIZE, NULL,
      "the datagram is too large to send in one piece",
-     "send at most 65507 bytes per UDP datagram over IPv4"},
-    {ENOBUFS, NULL, "ENOBUFS", "the kernel ran out of buffer space",
-     "slow down, or try again"},
-    {ENOMEM, NULL, "ENOMEM", "the kernel ran out of memory",
-     "close something and try again"},
-    {EOPNOTSUPP, NULL, "EOPNOTSUPP",
+     "send at most 65507 bytes per UDP datagram over IPv4"),
+    SS_E(ENOBUFS, NULL, "the kernel ran out of buffer space",
+     "slow down, or try again"),
+    SS_E(ENOMEM, NULL, "the kernel ran out of memory",
+     "close something and try again"),
+    SS_E(EOPNOTSUPP, NULL,
      "this operation is not supported on this kind of socket",
      "listen() and accept() are for sockets with connections only: "
-     "SOCK_STREAM (and SOCK_SEQPACKET), not SOCK_DGRAM"},
-    {ENOPROTOOPT, NULL, "ENOPROTOOPT",
+     "SOCK_STREAM (and SOCK_SEQPACKET), not SOCK_DGRAM"),
+    SS_E(ENOPROTOOPT, NULL,
      "this option does not exist at this level for this socket",
-     "check the level (SOL_SOCKET, IPPROTO_TCP ...) and the option"},
-    {EPERM, NULL, "EPERM", "the operation is not permitted",
-     "a firewall rule may block it, or it needs privileges"},
-    {ENOENT, NULL, "ENOENT", "no such file or directory",
-     "check the path: start the server first, which creates it"},
-    {ECHILD, NULL, "ECHILD", "there is no child left to wait for",
-     "nothing is wrong: every child has been reaped"},
-    {EPROTOTYPE, NULL, "EPROTOTYPE",
+     "check the level (SOL_SOCKET, IPPROTO_TCP ...) and the option"),
+    SS_E(EPERM, NULL, "the operation is not permitted",
+     "a firewall rule may block it, or it needs privileges"),
+    SS_E(ENOENT, NULL, "no such file or directory",
+     "check the path: start the server first, which creates it"),
+    SS_E(ECHILD, NULL, "there is no child left to wait for",
+     "nothing is wrong: every child has been reaped"),
+    SS_E(EPROTOTYPE, NULL,
      "the socket's type does not fit: connect() to a Unix socket of "
      "another type (a SOCK_STREAM client and a SOCK_DGRAM server, say)",
-     "give the client the server's type"},
+     "give the client the server's type"),
 #ifdef ESOCKTNOSUPPORT /* not in POSIX */
-    {ESOCKTNOSUPPORT, NULL, "ESOCKTNOSUPPORT",
+    SS_E(ESOCKTNOSUPPORT, NULL,
      "this address family has no sockets of that type",
-     "use SOCK_STREAM or SOCK_DGRAM"},
+     "use SOCK_STREAM or SOCK_DGRAM"),
 #endif
-    {EFAULT, NULL, "EFAULT",
+    SS_E(EFAULT, NULL,
      "a pointer given to the call points outside the program's memory: a "
      "bug in the program, not in the network",
      "check the address and length arguments: sizeof the struct the "
-     "pointer points to"},
-    {ENAMETOOLONG, NULL, "ENAMETOOLONG",
+     "pointer points to"),
+    SS_E(ENAMETOOLONG, NULL,
      "the path {addr} is too long (a Unix socket's path has room for 107 "
      "bytes on Linux)",
-     "use a shorter path, such as one directly under /tmp"},
-    {ENOTDIR, NULL, "ENOTDIR",
+     "use a shorter path, such as one directly under /tmp"),
+    SS_E(ENOTDIR, NULL,
      "a part of the path {addr} that should be a directory is not one",
-     "check each directory of the path with ls -ld"},
-    {ELOOP, NULL, "ELOOP",
+     "check each directory of the path with ls -ld"),
+    SS_E(ELOOP, NULL,
      "too many symbolic links on the path {addr}; or, from epoll_ctl(), "
      "the epoll set would end up watching itself",
-     "check the path with ls -l; add only sockets to an epoll set"},
-    {EROFS, NULL, "EROFS",
+     "check the path with ls -l; add only sockets to an epoll set"),
+    SS_E(EROFS, NULL,
      "the directory of {addr} is on a read-only file system",
-     "use a directory on a writable file system, such as /tmp"},
-    {ECONNABORTED, NULL, "ECONNABORTED",
+     "use a directory on a writable file system, such as /tmp"),
+    SS_E(ECONNABORTED, NULL,
      "a connection was aborted before accept() could return it (on BSD "
      "systems, a client that reset while it waited in the queue; Linux "
      "returns such a connection, and its first recv() fails with "
      "ECONNRESET)",
      "nothing is wrong with the server: call accept() again for the next "
-     "client"},
-    {EPROTO, NULL, "EPROTO",
+     "client"),
+    SS_E(EPROTO, NULL,
      "a protocol error on the connection accept() was about to return",
-     "call accept() again: the next client is not affected"},
-    {EDESTADDRREQ, NULL, "EDESTADDRREQ",
+     "call accept() again: the next client is not affected"),
+    SS_E(EDESTADDRREQ, NULL,
      "send() on a datagram socket that has no destination: it was never "
      "connect()ed",
-     "use sendto() with the address, or connect() the socket first"},
+     "use sendto() with the address, or connect() the socket first"),
 #ifdef ETOOMANYREFS /* not in POSIX */
-    {ETOOMANYREFS, NULL, "ETOOMANYREFS",
+    SS_E(ETOOMANYREFS, NULL,
      "too many descriptors are already on their way in messages "
      "(SCM_RIGHTS) that nobody has received yet",
-     "let the receiver take the messages (recvmsg()) before sending more"},
+     "let the receiver take the messages (recvmsg()) before sending more"),
 #endif
-    {EDOM, NULL, "EDOM",
+    SS_E(EDOM, NULL,
      "the time given is out of range: a struct timeval's tv_usec must be "
      "below 1000000",
-     "give whole seconds in tv_sec and the rest in tv_usec"},
-    {EEXIST, NULL, "EEXIST",
+     "give whole seconds in tv_sec and the rest in tv_usec"),
+    SS_E(EEXIST, NULL,
      "the descriptor is already in this epoll set (EPOLL_CTL_ADD twice)",
-     "use EPOLL_CTL_MOD to change what it is watched for"},
-    {ENOSPC, NULL, "ENOSPC",
+     "use EPOLL_CTL_MOD to change what it is watched for"),
+    SS_E(ENOSPC, NULL,
      "this user watches as many descriptors with epoll as the kernel "
      "allows (/proc/sys/fs/epoll/max_user_watches)",
-     "close the sockets that are done with, or raise the limit"},
-    {ENOLCK, NULL, "ENOLCK",
+     "close the sockets that are done with, or raise the limit"),
+    SS_E(ENOLCK, NULL,
      "the kernel had no room for another lock",
-     "try again; close files the program no longer needs"},
+     "try again; close files the program no longer needs"),
 };
 /* clang-format on */
 
