@@ -6,7 +6,7 @@
  * heading() for the few sentences a lesson adds, the --step prompt, and
  * the table of sockets that are open (for Ctrl-C and for the kernel view).
  *
- * Needs: ss_state.h
+ * Needs: ss_text.h ss_state.h
  * Part of sockstep.h; include that, not this.
  */
 #ifndef SS_NARRATE_H
@@ -223,15 +223,10 @@ static inline void ss_wrap(int indent, int hang, const char *prefix,
         int lead = first ? indent : indent + hang;
         int room = ss_nar.width - (int)strlen(ss_nar.tag) - lead -
                    (first ? (int)strlen(prefix) : 0);
-        int n = (int)strlen(p);
+        int n;
         if (room < 20)
             room = 20;
-        if (n > room) {
-            int cut = room;
-            while (cut > 0 && p[cut] != ' ')
-                cut--;
-            n = cut > 0 ? cut : room;
-        }
+        n = ss_piece(p, room);
         snprintf(line, sizeof line, "%*s%s%s%.*s%s\n", lead, "", ss_c(color),
                  first ? prefix : "", n, p, ss_c(SS_RESET));
         for (k = 0; line[k] != '\0'; k++)

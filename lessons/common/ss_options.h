@@ -91,13 +91,7 @@ static inline void ss_usage_opt(FILE *to, const char *left, const char *fmt,
     vsnprintf(text, sizeof text, fmt, ap);
     va_end(ap);
     while (*p != '\0') {
-        int n = (int)strlen(p), room = 78 - 17;
-        if (n > room) {
-            int cut = room;
-            while (cut > 0 && p[cut] != ' ')
-                cut--;
-            n = cut > 0 ? cut : room;
-        }
+        int n = ss_piece(p, 78 - 17);
         fprintf(to, "  %-14s %.*s\n", first ? left : "", n, p);
         p += n;
         while (*p == ' ')
@@ -117,13 +111,7 @@ static inline void ss_usage(const struct ss_lesson *l, FILE *to)
     /* "NAME: summary", wrapped within 78 columns */
     snprintf(head, sizeof head, "%s: %s", l->name, l->summary);
     while (*p != '\0') {
-        int n = (int)strlen(p), room = p == head ? 78 : 74;
-        if (n > room) {
-            int cut = room;
-            while (cut > 0 && p[cut] != ' ')
-                cut--;
-            n = cut > 0 ? cut : room;
-        }
+        int n = ss_piece(p, p == head ? 78 : 74);
         fprintf(to, "%s%.*s\n", p == head ? "" : "    ", n, p);
         p += n;
         while (*p == ' ')

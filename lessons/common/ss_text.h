@@ -363,4 +363,19 @@ static inline struct ss_text ss_optname(int level, int name)
     return ss_name_of(NULL, 0, name);
 }
 
+/* Word wrap, the one loop every wrapped text uses: how much of p goes on
+   a line `room` columns wide (cut at the last space that fits, or at
+   room when no space does). The caller prints that much, then skips the
+   spaces that follow it. */
+static inline int ss_piece(const char *p, int room)
+{
+    int n = (int)strlen(p), cut = room;
+
+    if (n <= room)
+        return n;
+    while (cut > 0 && p[cut] != ' ')
+        cut--;
+    return cut > 0 ? cut : room;
+}
+
 #endif /* SS_TEXT_H */
