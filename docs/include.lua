@@ -30,9 +30,6 @@ from docs/python/):
   ```
       a Python equivalent (tests/python.bats runs it against the lessons)
 
-  region= (lines between "/* region: NAME */" and "/* endregion: NAME */")
-  still works, but no lesson has markers any more: prefer a whole file.
-
 Transcripts (docs/runs.sh writes build/runs/NAME.txt):
 
   ```{.output run="04-accept" title="terminal 1: the server"}
@@ -148,46 +145,6 @@ end
 ------------------------------------------------------------------------
 -- Code
 ------------------------------------------------------------------------
-
--- "region" or "endregion" and the name, if the line is a marker.
-local function marker(line)
-  local kind, name = line:match("^%s*/%*%s*(e?n?d?region):%s*([%w_%-]+)%s*%*/%s*$")
-  if kind == "region" or kind == "endregion" then
-    return kind, name
-  end
-  return nil
-end
-
--- The [first, last] line range of a region, both markers excluded.
-local function find_region(lines, path, name)
-  local first, last
-  for i, line in ipairs(lines) do
-    local kind, n = marker(line)
-    if n == name then
-      if kind == "region" then
-        if first then
-          fail(path .. ': region "' .. name .. '" begins twice')
-        end
-        first = i + 1
-      elseif kind == "endregion" then
-        if not first then
-          fail(path .. ': "endregion: ' .. name .. '" on line ' .. i ..
-            ' comes before its "region: ' .. name .. '"')
-        end
-        last = i - 1
-      end
-    end
-  end
-  if not first then
-    fail('include="' .. path .. '" region="' .. name .. '": no line "/* region: '
-      .. name .. ' */" in ' .. path)
-  end
-  if not last then
-    fail('include="' .. path .. '" region="' .. name .. '": no line "/* endregion: '
-      .. name .. ' */" in ' .. path)
-  end
-  return first, last
-end
 
 -- The [first, last] lines of the definition of function NAME, with its
 -- comment (docs/listing.lua); the build stops when there is none.
@@ -378,11 +335,12 @@ local function include_code(el)
   local lines = read_lines(path, 'include="' .. path .. '"')
   local total = #lines
   local first, last = 1, total
-  local region, spec, fn = el.attributes["region"], el.attributes["lines"],
-    el.attributes["function"]
-  if region then
-    first, last = find_region(lines, path, region)
-  elseif spec then
+  local spec, fn = el.attributes["lines"], el.attributes["function"]
+  if el.attributes["region"] then
+    fail('include="' .. path .. '" region=: regions are gone (no lesson has ' ..
+      "markers): use lines= or function=")
+  end
+  if spec then
     first, last = parse_lines(spec, path, total)
   elseif fn then
     first, last = find_function(lines, path, fn)
@@ -441,8 +399,7 @@ local function include_code(el)
     return pandoc.Div(folded_file(what, path, lines, lang), pandoc.Attr(el.identifier,
       { "listing" }))
   end
-  local whole = lang == "c" and first == 1 and last == total and not region and
-    not show_all
+  local whole = lang == "c" and first == 1 and last == total and not show_all
   local skip = {}
   if whole then
     for _, part in ipairs(boilerplate(lines)) do
@@ -454,8 +411,8 @@ local function include_code(el)
   if first > 1 then
     blocks[#blocks + 1] = omission(1, first - 1)
   end
-  -- Region markers inside the part are dropped; the listing is split there
-  -- (with an omission mark) so that every number stays the file's own.
+  -- The listing is split where boilerplate is left out (with an omission
+  -- mark) so that every number stays the file's own.
   local chunk, start = {}, nil
   local function flush()
     if start then
@@ -470,9 +427,6 @@ local function include_code(el)
       flush()
       blocks[#blocks + 1] = omission(skip[i][1], skip[i][2], skip[i][3])
       i = skip[i][2]
-    elseif marker(lines[i]) then
-      flush()
-      blocks[#blocks + 1] = omission(i, i)
     else
       if not start then
         start = i
@@ -1271,9 +1225,8 @@ return {
       if el.attributes["include"] then
         return include_code(el), false
       end
-      if el.attributes["region"] or el.attributes["lines"] or
-        el.attributes["function"] then
-        fail("region=, lines= or function= without include=")
+      if el.attributes["lines"] or el.attributes["function"] then
+        fail("lines= or function= without include=")
       end
       if el.attributes["run"] then
         return include_run(el), false
