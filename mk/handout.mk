@@ -2,14 +2,15 @@
 #                            build/handout.epub
 # make handout PAPER=letter  the PDF on US letter
 #
-# Generated from the lessons: docs/include.lua puts the lesson code (whole
-# files, with their real line numbers), the Python equivalents in
-# docs/python/ and the transcripts of real runs (docs/runs.sh, into
-# build/runs/) into the Markdown of docs/, and numbers the chapters so
-# that lesson N is chapter N; docs/*.dot diagrams are rendered here, PDF
-# for LaTeX and SVG for HTML and EPUB. Every lesson source, binary and doc
-# file is a prerequisite, so changing one line of a lesson changes the
-# handout on the next `make handout`.
+# Generated from the lessons: the filter docs/include.lua (its parts in
+# docs/filters/) puts the lesson code (whole files, with their real line
+# numbers), the Python equivalents in docs/python/ and the transcripts of
+# real runs (docs/runs.sh, into build/runs/) into the Markdown of docs/,
+# and numbers the chapters so that lesson N is chapter N; docs/*.dot
+# diagrams are rendered here, PDF for LaTeX and SVG for HTML and EPUB.
+# Every lesson source, binary, doc file and filter file is a prerequisite,
+# so changing one line of a lesson changes the handout on the next
+# `make handout`.
 #
 # Needs: pandoc, pdflatex (texlive-latex-recommended, texlive-latex-extra,
 # texlive-fonts-recommended, lmodern), graphviz; poppler-utils, epubcheck
@@ -43,7 +44,7 @@ HANDOUT_LESSON_SRC := $(wildcard lessons/*/*.c lessons/*/*.h)
 CODE_BLOCKS_OK := $(HANDOUT_DIR)/code-blocks.ok
 
 HANDOUT_COMMON := $(HANDOUT_MD) docs/metadata.yaml docs/include.lua \
-                  docs/listing.lua \
+                  $(wildcard docs/filters/*.lua) docs/listing.lua \
                   $(HANDOUT_LESSON_SRC) $(wildcard docs/python/*.py) \
                   $(RUNS_DIR)/.done mk/handout.mk
 
@@ -97,7 +98,8 @@ $(RUNS_DIR)/.done: $(RUNS_INPUTS)
 # Every Markdown file under docs/ (what the check reads), the check itself
 # and what the docs include.
 $(CODE_BLOCKS_OK): $(shell find docs -name '*.md') docs/check-code-blocks.sh \
-                   docs/check-code-blocks.lua $(HANDOUT_LESSON_SRC) \
+                   docs/check-code-blocks.lua docs/listing.lua \
+                   $(HANDOUT_LESSON_SRC) \
                    $(wildcard docs/python/*.py) | $(HANDOUT_DIR)
 	docs/check-code-blocks.sh docs
 	touch $@
