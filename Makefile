@@ -10,9 +10,11 @@
 #   make test-plain   the lessons' tests against build/plain/
 #   make test-volume  06's client echoes 100 MB of base64 lines (minutes)
 #   make handout      build/handout.pdf, build/handout.html and .epub
-#   make lint         cppcheck, clang-tidy, clang-format, shellcheck
+#   make lint         cppcheck, clang-tidy, clang-format, own includes,
+#                     shellcheck, pyflakes
 #   make sanitize     every lesson with ASan and UBSan (test-sanitize)
-#   make bench        the servers of 06, 12 and 20 under load
+#   make bench        lesson 19 beside iperf3, the echo servers of 06, 12,
+#                     13 and 20 under load
 #   make clean        remove build/
 
 CC      ?= cc
@@ -29,8 +31,8 @@ HEADER  := $(wildcard lessons/common/*.h)
 # lessons/NN-dir/file.c is one program, build/NN-dir when the directory's
 # name ends in -file (01-socket/socket.c, 13-poll-chat/chat.c), else
 # build/NN-dir-file (06-send-recv/client.c, 14-nonblocking/connect.c).
-# LESSONS holds the names and SRC_name each one's source (mk/ and
-# tests/hostile/common.bash use both). A lesson directory without a .c file
+# LESSONS holds the names and SRC_name each one's source (mk/ uses both;
+# tests/hostile/common.bash asks make for LESSONS). A lesson directory without a .c file
 # stops make here: a lesson that disappears fails the build, it does not
 # drop out of the build and the tests unseen.
 LESSON_DIRS := $(patsubst %/,%,$(sort $(wildcard lessons/[0-9]*/)))
@@ -96,9 +98,9 @@ test-busy:
 	@$(MAKE) $(BUILD_JOBS) all
 	tests/busy tests/run $(TESTS)
 
-# The lessons' own tests and the hostile, signal and bad-input ones, against
-# the plain build: narration never changes what a lesson does. (Tests that
-# check narration itself skip there.)
+# The lessons' own tests and the hostile, signal, bad-input and Python ones,
+# against the plain build: narration never changes what a lesson does.
+# (Tests that check narration itself skip there.)
 PLAIN_TESTS ?= $(wildcard tests/[0-9]*.bats) tests/bad-input.bats \
                tests/hostile.bats tests/signals.bats tests/python.bats
 test-plain:

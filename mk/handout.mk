@@ -54,13 +54,11 @@ HANDOUT_COMMIT := $(shell git describe --always --dirty 2>/dev/null)
 HANDOUT_DAY    := $(shell date +%Y-%m-%d)
 HANDOUT_DATE   := $(HANDOUT_DAY)$(if $(HANDOUT_COMMIT),$(HANDOUT_COMMA) commit $(HANDOUT_COMMIT))
 
-# Where the reader clones the lessons from: this checkout's origin, if it
-# has one (a user name or password in it is dropped by include.lua);
-# without one the getting-started chapter says it is a local checkout.
-# The address a reader clones (getting-started.md): REPO_URL when given
-# (make handout REPO_URL=https://...), else the origin remote's. Only a
-# network address is printed (include.lua): a path on this machine is no
-# use to a reader holding the PDF.
+# The address a reader clones (getting-started.md, ::: clone): REPO_URL
+# when given (make handout REPO_URL=https://...), else the origin remote's.
+# Only a network address is printed, without a user name or password in
+# it (docs/filters/divs.lua): a path on this machine is no use to a reader
+# holding the PDF. Without one, the chapter says to ask the lecturer.
 REPO_URL ?= $(shell git remote get-url origin 2>/dev/null)
 HANDOUT_REPO := $(REPO_URL)
 
@@ -139,7 +137,8 @@ $(BUILD)/handout.pdf: $(HANDOUT_COMMON) $(HANDOUT_PDF_FIGS) \
 	cp $(HANDOUT_DIR)/handout.pdf $@
 
 # One self-contained file: the stylesheet in a <style> element, the
-# highlighting's own, and the SVG diagrams as data: URLs (include.lua).
+# highlighting's own, and the SVG diagrams as data: URLs
+# (docs/filters/diagrams.lua).
 # Nothing is left for pandoc's --self-contained to fetch, and that pass
 # over the whole page took half the time of this build.
 $(HANDOUT_DIR)/style.html: docs/handout.css | $(HANDOUT_DIR)
