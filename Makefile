@@ -1,7 +1,8 @@
 # sockstep: build every lesson into build/, run the tests, make the handout.
 #   make              every lesson, warning-free (-Werror)
 #   make CC=clang     the same with clang
-#   make 04-accept    one lesson
+#   make 04-accept    one lesson's program
+#   make 06-send-recv every program of one lesson (server and client)
 #   make plain        every lesson without narration (-DSOCKSTEP_PLAIN)
 #                     into build/plain/
 #   make test         the whole bats suite
@@ -9,9 +10,11 @@
 #   make test-plain   the lessons' tests against build/plain/
 #   make test-volume  06's client echoes 100 MB of base64 lines (minutes)
 #   make handout      build/handout.pdf, build/handout.html and .epub
-#   make lint         cppcheck, clang-tidy, clang-format, shellcheck
+#   make lint         cppcheck, clang-tidy, clang-format, own includes,
+#                     shellcheck, pyflakes
 #   make sanitize     every lesson with ASan and UBSan (test-sanitize)
-#   make bench        the servers of 06, 12 and 20 under load
+#   make bench        lesson 19 beside iperf3, the echo servers of 06, 12,
+#                     13 and 20 under load
 #   make clean        remove build/
 
 CC      ?= cc
@@ -24,53 +27,44 @@ BUILD   := build
 REPRO   := -ffile-prefix-map=$(CURDIR)=.
 HEADER  := $(wildcard lessons/common/*.h)
 
-# binary name = source file
-LESSONS := 01-socket 02-bind 03-listen 04-accept 05-connect \
-           06-send-recv-server 06-send-recv-client 07-close \
-           08-udp-receiver 09-udp-sender
-
-SRC_01-socket           := lessons/01-socket/socket.c
-SRC_02-bind             := lessons/02-bind/bind.c
-SRC_03-listen           := lessons/03-listen/listen.c
-SRC_04-accept           := lessons/04-accept/accept.c
-SRC_05-connect          := lessons/05-connect/connect.c
-SRC_06-send-recv-server := lessons/06-send-recv/server.c
-SRC_06-send-recv-client := lessons/06-send-recv/client.c
-SRC_07-close            := lessons/07-close/close.c
-SRC_08-udp-receiver     := lessons/08-udp-receiver/receiver.c
-SRC_09-udp-sender       := lessons/09-udp-sender/sender.c
-
-# Part II: a lesson joins LESSONS once its source file exists.
-PART2 := 10-getaddrinfo 11-dual-stack-server 12-fork-server 13-poll-chat \
-         14-nonblocking-connect 15-framing-server 15-framing-client \
-         16-http-client 16-http-server 17-unix-server 17-unix-client \
-         18-multicast-sender 18-multicast-receiver 19-throughput \
-         20-epoll-server
-SRC_10-getaddrinfo          := lessons/10-getaddrinfo/getaddrinfo.c
-SRC_11-dual-stack-server    := lessons/11-dual-stack/server.c
-SRC_12-fork-server          := lessons/12-fork-server/server.c
-SRC_13-poll-chat            := lessons/13-poll-chat/chat.c
-SRC_14-nonblocking-connect  := lessons/14-nonblocking/connect.c
-SRC_15-framing-server       := lessons/15-framing/server.c
-SRC_15-framing-client       := lessons/15-framing/client.c
-SRC_16-http-client          := lessons/16-http/client.c
-SRC_16-http-server          := lessons/16-http/server.c
-SRC_17-unix-server          := lessons/17-unix/server.c
-SRC_17-unix-client          := lessons/17-unix/client.c
-SRC_18-multicast-sender     := lessons/18-multicast/sender.c
-SRC_18-multicast-receiver   := lessons/18-multicast/receiver.c
-SRC_19-throughput           := lessons/19-throughput/throughput.c
-SRC_20-epoll-server         := lessons/20-epoll/server.c
-LESSONS += $(foreach l,$(PART2),$(if $(wildcard $(SRC_$(l))),$(l)))
+# The lessons are the tree, so there is no list to keep: every
+# lessons/NN-dir/file.c is one program, build/NN-dir when the directory's
+# name ends in -file (01-socket/socket.c, 13-poll-chat/chat.c), else
+# build/NN-dir-file (06-send-recv/client.c, 14-nonblocking/connect.c).
+# LESSONS holds the names and SRC_name each one's source (mk/ uses both;
+# tests/hostile/common.bash asks make for LESSONS). A lesson directory without a .c file
+# stops make here: a lesson that disappears fails the build, it does not
+# drop out of the build and the tests unseen.
+LESSON_DIRS := $(patsubst %/,%,$(sort $(wildcard lessons/[0-9]*/)))
+LESSON_SRCS := $(sort $(wildcard lessons/[0-9]*/*.c))
+$(foreach d,$(LESSON_DIRS),$(if $(wildcard $(d)/*.c),,$(error $(d) has no \
+    .c file: a lesson directory holds at least one program)))
+# lesson_name lessons/NN-dir/file.c: NN-dir or NN-dir-file, as above.
+lesson_dir  = $(notdir $(patsubst %/,%,$(dir $(1))))
+lesson_file = $(basename $(notdir $(1)))
+lesson_name = $(call lesson_dir,$(1))$(if $(filter %-$(call \
+    lesson_file,$(1)),$(call lesson_dir,$(1))),,-$(call lesson_file,$(1)))
+LESSONS := $(foreach s,$(LESSON_SRCS),$(call lesson_name,$(s)))
+$(foreach s,$(LESSON_SRCS),$(eval SRC_$(call lesson_name,$(s)) := $(s)))
+LESSON_TWICE := $(strip $(foreach n,$(sort $(LESSONS)),$(if $(word 2,$(filter \
+    $(n),$(LESSONS))),$(n))))
+$(if $(LESSON_TWICE),$(error two lesson sources give one binary name: \
+    $(LESSON_TWICE)))
 
 BINS := $(addprefix $(BUILD)/,$(LESSONS))
 
-.PHONY: test-volume all plain clean test test-busy test-plain $(LESSONS) 06-send-recv
+# make 06-send-recv: every program of a lesson directory whose name is
+# not itself a program's.
+LESSON_GROUPS := $(filter-out $(LESSONS),$(notdir $(LESSON_DIRS)))
+$(foreach d,$(LESSON_GROUPS),$(eval $(d): $(addprefix $(BUILD)/,$(foreach \
+    s,$(filter lessons/$(d)/%,$(LESSON_SRCS)),$(call lesson_name,$(s))))))
+
+.PHONY: test-volume all plain clean test test-busy test-plain $(LESSONS) \
+        $(LESSON_GROUPS)
 
 all: $(BINS)
 
 $(LESSONS): %: $(BUILD)/%
-06-send-recv: $(BUILD)/06-send-recv-server $(BUILD)/06-send-recv-client
 
 .SECONDEXPANSION:
 $(BUILD)/%: $$(SRC_%) $(HEADER) | $(BUILD)
@@ -104,9 +98,9 @@ test-busy:
 	@$(MAKE) $(BUILD_JOBS) all
 	tests/busy tests/run $(TESTS)
 
-# The lessons' own tests and the hostile, signal and bad-input ones, against
-# the plain build: narration never changes what a lesson does. (Tests that
-# check narration itself skip there.)
+# The lessons' own tests and the hostile, signal, bad-input and Python ones,
+# against the plain build: narration never changes what a lesson does.
+# (Tests that check narration itself skip there.)
 PLAIN_TESTS ?= $(wildcard tests/[0-9]*.bats) tests/bad-input.bats \
                tests/hostile.bats tests/signals.bats tests/python.bats
 test-plain:

@@ -2,14 +2,15 @@
 #                            build/handout.epub
 # make handout PAPER=letter  the PDF on US letter
 #
-# Generated from the lessons: docs/include.lua puts the lesson code (whole
-# files, with their real line numbers), the Python equivalents in
-# docs/python/ and the transcripts of real runs (docs/runs.sh, into
-# build/runs/) into the Markdown of docs/, and numbers the chapters so
-# that lesson N is chapter N; docs/*.dot diagrams are rendered here, PDF
-# for LaTeX and SVG for HTML and EPUB. Every lesson source, binary and doc
-# file is a prerequisite, so changing one line of a lesson changes the
-# handout on the next `make handout`.
+# Generated from the lessons: the filter docs/include.lua (its parts in
+# docs/filters/) puts the lesson code (whole files, with their real line
+# numbers), the Python equivalents in docs/python/ and the transcripts of
+# real runs (docs/runs.sh, into build/runs/) into the Markdown of docs/,
+# and numbers the chapters so that lesson N is chapter N; docs/*.dot
+# diagrams are rendered here, PDF for LaTeX and SVG for HTML and EPUB.
+# Every lesson source, binary, doc file and filter file is a prerequisite,
+# so changing one line of a lesson changes the handout on the next
+# `make handout`.
 #
 # Needs: pandoc, pdflatex (texlive-latex-recommended, texlive-latex-extra,
 # texlive-fonts-recommended, lmodern), graphviz; poppler-utils, epubcheck
@@ -43,7 +44,7 @@ HANDOUT_LESSON_SRC := $(wildcard lessons/*/*.c lessons/*/*.h)
 CODE_BLOCKS_OK := $(HANDOUT_DIR)/code-blocks.ok
 
 HANDOUT_COMMON := $(HANDOUT_MD) docs/metadata.yaml docs/include.lua \
-                  docs/listing.lua \
+                  $(wildcard docs/filters/*.lua) docs/listing.lua \
                   $(HANDOUT_LESSON_SRC) $(wildcard docs/python/*.py) \
                   $(RUNS_DIR)/.done mk/handout.mk
 
@@ -53,13 +54,11 @@ HANDOUT_COMMIT := $(shell git describe --always --dirty 2>/dev/null)
 HANDOUT_DAY    := $(shell date +%Y-%m-%d)
 HANDOUT_DATE   := $(HANDOUT_DAY)$(if $(HANDOUT_COMMIT),$(HANDOUT_COMMA) commit $(HANDOUT_COMMIT))
 
-# Where the reader clones the lessons from: this checkout's origin, if it
-# has one (a user name or password in it is dropped by include.lua);
-# without one the getting-started chapter says it is a local checkout.
-# The address a reader clones (getting-started.md): REPO_URL when given
-# (make handout REPO_URL=https://...), else the origin remote's. Only a
-# network address is printed (include.lua): a path on this machine is no
-# use to a reader holding the PDF.
+# The address a reader clones (getting-started.md, ::: clone): REPO_URL
+# when given (make handout REPO_URL=https://...), else the origin remote's.
+# Only a network address is printed, without a user name or password in
+# it (docs/filters/divs.lua): a path on this machine is no use to a reader
+# holding the PDF. Without one, the chapter says to ask the lecturer.
 REPO_URL ?= $(shell git remote get-url origin 2>/dev/null)
 HANDOUT_REPO := $(REPO_URL)
 
@@ -97,7 +96,8 @@ $(RUNS_DIR)/.done: $(RUNS_INPUTS)
 # Every Markdown file under docs/ (what the check reads), the check itself
 # and what the docs include.
 $(CODE_BLOCKS_OK): $(shell find docs -name '*.md') docs/check-code-blocks.sh \
-                   docs/check-code-blocks.lua $(HANDOUT_LESSON_SRC) \
+                   docs/check-code-blocks.lua docs/listing.lua \
+                   $(HANDOUT_LESSON_SRC) \
                    $(wildcard docs/python/*.py) | $(HANDOUT_DIR)
 	docs/check-code-blocks.sh docs
 	touch $@
@@ -117,22 +117,15 @@ $(HANDOUT_DIR)/paper.$(PAPER): | $(HANDOUT_DIR)
 	rm -f $(HANDOUT_DIR)/paper.*
 	touch $@
 
-# pdflatex runs until the table of contents and "page N of M" settle: until
-# a run leaves handout.aux and handout.toc as it found them and its log asks
-# for no rerun (at most HANDOUT_RUNS runs, 4 unless set: HANDOUT_RUNS=1
-# makes a draft whose contents and page references may be out of date,
-# enough to look at a change). The total of physical pages LaTeX notes
-# in handout.aux (\@abspage@last) is left out of the comparison: nothing in
-# the handout prints it, and the first run, with no contents yet, counts
-# fewer pages (the preamble numbers the contents apart, so no other page
-# number moves and a build from nothing takes two runs, not three). The last build's .aux and .toc are kept,
-# so a small change needs one or two runs, not three; if the first run
-# fails with them, they are removed and the runs start again without them.
-# A line that would run past the margin (an overfull box of more than 1pt)
-# fails the build, naming the line of handout.tex.
+# pdflatex runs until the table of contents and "page N of M" settle, at
+# most HANDOUT_RUNS times (4 unless set; HANDOUT_RUNS=1 makes a quick draft
+# whose contents and page references may be out of date): see
+# docs/pdflatex-until-stable.sh, which also fails the build on a line that
+# runs past the margin. The last build's .aux and .toc are kept in
+# $(HANDOUT_DIR), so a small change needs one or two runs, not three.
 $(BUILD)/handout.pdf: $(HANDOUT_COMMON) $(HANDOUT_PDF_FIGS) \
-                      docs/preamble.tex $(HANDOUT_DIR)/paper.$(PAPER) \
-                      | $(CODE_BLOCKS_OK)
+                      docs/preamble.tex docs/pdflatex-until-stable.sh \
+                      $(HANDOUT_DIR)/paper.$(PAPER) | $(CODE_BLOCKS_OK)
 	@case "$(HANDOUT_RUNS)" in [1-9]|[1-9][0-9]) ;; *) echo "HANDOUT_RUNS must be a number of pdflatex runs, 1 or more, not '$(HANDOUT_RUNS)'" >&2; exit 2;; esac
 	$(HANDOUT_PANDOC) -M date="built $(HANDOUT_DATE)" --standalone --to latex \
 	    --include-in-header docs/preamble.tex \
@@ -140,39 +133,12 @@ $(BUILD)/handout.pdf: $(HANDOUT_COMMON) $(HANDOUT_PDF_FIGS) \
 	    -V papersize=$(PAPER) \
 	    -V geometry=top=25mm,bottom=25mm,left=25mm,right=25mm,headheight=14pt \
 	    -o $(HANDOUT_DIR)/handout.tex
-	@set -e; cd $(HANDOUT_DIR); kept=$$([ -e handout.aux ] && echo yes || true); \
-	run=0; while [ $$run -lt $(HANDOUT_RUNS) ]; do \
-	  run=$$((run + 1)); \
-	  grep -v '@abspage@last' handout.aux >handout.aux.before 2>/dev/null || :; \
-	  cp handout.toc handout.toc.before 2>/dev/null || : >handout.toc.before; \
-	  echo "pdflatex $(HANDOUT_DIR)/handout.tex (run $$run)"; \
-	  if ! TEXINPUTS="$(CURDIR):" max_print_line=200 pdflatex \
-	      -interaction=nonstopmode -halt-on-error -file-line-error \
-	      handout.tex >handout.out 2>&1; then \
-	    if [ "$$kept" = yes ]; then \
-	      echo "pdflatex failed with the last build's handout.aux: again without it"; \
-	      rm -f handout.aux handout.toc; kept=; run=0; continue; \
-	    fi; \
-	    grep -A 8 -E '^(!|.*:[0-9]+:)' handout.log >&2 || tail -n 30 handout.out >&2; \
-	    echo "pdflatex failed: see $(HANDOUT_DIR)/handout.log" >&2; exit 1; \
-	  fi; \
-	  kept=; \
-	  grep -v '@abspage@last' handout.aux >handout.aux.after || :; \
-	  if cmp -s handout.aux.after handout.aux.before && \
-	     cmp -s handout.toc handout.toc.before && \
-	     ! grep -q -E 'Rerun to get|Label\(s\) may have changed|undefined references' \
-	       handout.log; then break; fi; \
-	done; \
-	rm -f handout.aux.before handout.aux.after handout.toc.before; \
-	if grep -E '^Overfull \\hbox \(([1-9]|[0-9]{2,})[0-9.]*pt too wide\)' \
-	    handout.log >&2; then \
-	  echo "handout.pdf: text runs past the margin (see $(HANDOUT_DIR)/handout.log)" >&2; \
-	  exit 1; \
-	fi
+	@docs/pdflatex-until-stable.sh $(HANDOUT_DIR)/handout.tex $(HANDOUT_RUNS)
 	cp $(HANDOUT_DIR)/handout.pdf $@
 
 # One self-contained file: the stylesheet in a <style> element, the
-# highlighting's own, and the SVG diagrams as data: URLs (include.lua).
+# highlighting's own, and the SVG diagrams as data: URLs
+# (docs/filters/diagrams.lua).
 # Nothing is left for pandoc's --self-contained to fetch, and that pass
 # over the whole page took half the time of this build.
 $(HANDOUT_DIR)/style.html: docs/handout.css | $(HANDOUT_DIR)

@@ -1,19 +1,21 @@
-# make lint             cppcheck, clang-tidy and shellcheck; all three run,
-#                       and any finding fails the target. It prints the
+# make lint             every check below, each run whatever the others
+#                       find; any finding fails the target. It prints the
 #                       findings only (no command lines, no clang-tidy
 #                       "N warnings generated." counts), then one line
 #                       saying what it checked and whether it is clean
-# make lint-cppcheck    one of them
-# make lint-clang-tidy
-# make lint-shellcheck
+# make lint-cppcheck    the lessons with cppcheck
+# make lint-clang-tidy  the lessons with clang-tidy
+# make lint-shellcheck  every shell file (SH_*) with shellcheck
+# make lint-python      every Python file (PY_FILES) with pyflakes3
 # make lint-includes    each lesson includes the system headers it uses
 #                       itself (tests/own-includes), not through sockstep.h
 # make lint-format      lessons and header as clang-format lays them out
 #                       (.clang-format); `clang-format -i FILE` fixes one
 #
 # The lessons are the Makefile's LESSONS and SRC_* (the header comes in
-# through them). Checks that fire only on noise are switched off below, each
-# with its reason; everything else is an error.
+# through them). The shell and Python files are found by what they are, not
+# by where they are (see LINT_FILES). Checks that fire only on noise are
+# switched off below, each with its reason; everything else is an error.
 
 LINT_SRCS := $(sort $(foreach l,$(LESSONS),$(SRC_$(l))))
 
@@ -45,35 +47,57 @@ CLANG_TIDY        ?= clang-tidy
 CLANG_TIDY_CHECKS := -*,clang-analyzer-*,bugprone-*,performance-*,portability-*,misc-*,cert-*,-clang-analyzer-security.insecureAPI.DeprecatedOrUnsafeBufferHandling,-bugprone-easily-swappable-parameters,-cert-err33-c,-cert-err34-c,-cert-dcl37-c,-cert-dcl51-cpp
 CLANG_TIDY_CONFIG := {CheckOptions: [{key: bugprone-reserved-identifier.AllowedIdentifiers, value: "_POSIX_C_SOURCE;_XOPEN_SOURCE;_DEFAULT_SOURCE;_GNU_SOURCE"}, {key: bugprone-narrowing-conversions.WarnOnIntegerToFloatingPointNarrowingConversion, value: false}]}
 
-# Shell: the scripts, the test helpers and the CI and install scripts.
-# Libraries that tests source (tests/*.bash) set variables for their
-# callers (PORT, BG_PID, EXIT_STATUS), which shellcheck cannot see being
-# used: SC2034 is off for them alone.
+# The files lint looks at: those git knows (tracked, or new and not
+# ignored), or, outside a git checkout, every file but .git/ and build/.
+# A file's first line says what it is: a "#!" line that runs sh or bash
+# makes a shell script, one that runs python a Python file; a .py name
+# makes a Python file too. Recursive (=) variables: make reads this file on
+# every run, and only the lint targets need the files.
+LINT_FILES = $(wildcard $(shell git ls-files --cached --others \
+    --exclude-standard 2>/dev/null || find . -path ./.git -prune -o \
+    -path ./$(BUILD) -prune -o -type f -print | sed 's,^\./,,'))
+SH_FIRST_LINE := ^\#!.*[\/ ](ba)?sh( |$$)
+PY_FIRST_LINE := ^\#!.*python
+# lint_first_line REGEX: those of LINT_FILES whose first line matches the
+# awk REGEX.
+lint_first_line = $(if $(LINT_FILES),$(shell awk 'FNR == 1 { if (/$(1)/) \
+    print FILENAME; nextfile }' $(LINT_FILES)))
+
+# Shell: the scripts (the tools, the test runner and helpers, the CI and
+# install scripts), the libraries that scripts source (*.bash) and the bats
+# files. The libraries set variables for their callers (PORT, BG_PID,
+# EXIT_STATUS), which shellcheck cannot see being used: SC2034 is off for
+# them alone.
 SHELLCHECK     ?= shellcheck
-# (Files only: a directory such as scripts/__pycache__ is not a script.)
-SH_SCRIPTS     := $(filter-out %.md,$(foreach f,$(wildcard scripts/* docs/*.sh \
-                    tests/run install-deps .ci/run tests/hostile/run-clean),$(if \
-                    $(wildcard $(f)/.),,$(f))))
-SH_LIBS        := $(wildcard tests/*.bash tests/hostile/*.bash)
-SH_BATS        := $(wildcard tests/*.bats)
+SH_SCRIPTS      = $(filter-out %.bash %.bats,$(call \
+                    lint_first_line,$(SH_FIRST_LINE)))
+SH_LIBS         = $(filter %.bash,$(LINT_FILES))
+SH_BATS         = $(filter %.bats,$(LINT_FILES))
+
+# Python: the peers and tools of the tests, the Python versions of the
+# lessons (docs/python/), scripts/check, the bench's driver.
+PYFLAKES       ?= pyflakes3
+PY_FILES        = $(sort $(filter %.py,$(LINT_FILES)) $(call \
+                    lint_first_line,$(PY_FIRST_LINE)))
 
 # What make lint checked, for its last line.
-LINT_WHAT := cppcheck, clang-tidy, clang-format and own includes on $(words $(LINT_SRCS)) \
-             lesson sources (with lessons/common/*.h), shellcheck on \
-             $(words $(SH_SCRIPTS) $(SH_LIBS) $(SH_BATS)) shell files
+LINT_WHAT = cppcheck, clang-tidy, clang-format and own includes on $(words $(LINT_SRCS)) \
+            lesson sources (with lessons/common/*.h), shellcheck on \
+            $(words $(SH_SCRIPTS) $(SH_LIBS) $(SH_BATS)) shell files, pyflakes \
+            on $(words $(PY_FILES)) Python files
 
 # clang-tidy's counts of the warnings it did not show (system headers):
 # noise, one line per file. Its findings and its exit status are kept.
 CLANG_TIDY_NOISE := ^[0-9]+ warnings?( and [0-9]+ errors?)? generated\.$$
 
 .PHONY: lint lint-cppcheck lint-clang-tidy lint-shellcheck lint-includes \
-        lint-format
+        lint-format lint-python
 
 # Each check runs in a sub-make whose own "make[1]: *** ... Error 1" line is
 # dropped: the last line says which checks had findings.
 lint:
 	@status=0; failed=""; \
-	for t in cppcheck clang-tidy shellcheck includes format; do \
+	for t in cppcheck clang-tidy shellcheck python includes format; do \
 	    out=$$($(MAKE) -s --no-print-directory lint-$$t 2>&1) || \
 	        { status=1; failed="$$failed $$t"; }; \
 	    if [ -n "$$out" ]; then \
@@ -103,6 +127,10 @@ lint-shellcheck:
 	$(SHELLCHECK) -x -e SC2034 $(SH_LIBS) || status=1; \
 	$(SHELLCHECK) -x $(SH_BATS) || status=1; \
 	exit $$status
+
+# (With no file, pyflakes would read its standard input.)
+lint-python:
+	@$(if $(PY_FILES),$(PYFLAKES) $(PY_FILES))
 
 # A lesson that uses waitpid() without <sys/wait.h> compiles only because
 # sockstep.h includes it: tests/own-includes names each such use.

@@ -1,0 +1,331 @@
+--[[
+filters/code.lua - the lesson code and the Python versions in the
+handout: ```{.c include=PATH}``` blocks (whole files with their own line
+numbers, the boilerplate of a whole lesson file marked as left out,
+lines= and function= parts, contains= checks, {.whole} and {.folded}),
+and the refusal of C pasted into docs/. The syntax is described at the
+top of docs/include.lua.
+]]
+
+local common = require("filters.common")
+local fail, latex, read_lines, latex_escape = common.fail, common.latex,
+  common.read_lines, common.latex_escape
+
+-- Shared with the other filter: docs/listing.lua.
+local listing = dofile(common.dir .. "listing.lua")
+
+local M = {}
+
+local C_CLASSES = { c = true, C = true, h = true, cpp = true, ["c++"] = true }
+
+-- The [first, last] lines of the definition of function NAME, with its
+-- comment (docs/listing.lua); the build stops when there is none.
+local function find_function(lines, path, name)
+  local first, last = listing.function_range(lines, name)
+  if not first then
+    fail('include="' .. path .. '" function="' .. name .. '": no definition of ' ..
+      name .. "() at the left margin of " .. path)
+  end
+  return first, last
+end
+
+local function language_of(path)
+  local ext = path:match("%.(%w+)$")
+  if ext == "c" or ext == "h" then
+    return "c"
+  elseif ext == "sh" or ext == "bash" then
+    return "bash"
+  elseif ext == "py" then
+    return "python"
+  end
+  return nil
+end
+
+local function range_text(first, last)
+  if first == last then
+    return "line " .. first
+  end
+  return "lines " .. first .. "\u{2013}" .. last
+end
+
+-- Words as pandoc inlines: Str, Space, Str ...
+local function words(text)
+  local out = {}
+  for w in text:gmatch("%S+") do
+    if #out > 0 then
+      out[#out + 1] = pandoc.Space()
+    end
+    out[#out + 1] = pandoc.Str(w)
+  end
+  return out
+end
+
+-- The caption above a listing: "lessons/04-accept/accept.c, lines 1-140
+-- (the whole file)" or "..., lines 85-110 of 207".
+local function listing_caption(path, first, last, total, whole)
+  local where = range_text(first, last)
+  if whole and latex() then
+    where = total .. " lines (the whole file is in the repository)"
+  elseif whole then
+    where = total .. " lines (the whole file is under the listing)"
+  elseif first == 1 and last == total then
+    where = where .. " (the whole file)"
+  else
+    where = where .. " of " .. total
+  end
+  local inlines = { pandoc.Code(path), pandoc.Str(","), pandoc.Space() }
+  for _, w in ipairs(words(where)) do
+    inlines[#inlines + 1] = w
+  end
+  if latex() then
+    table.insert(inlines, 1, pandoc.RawInline("latex", "\\listingcaption{"))
+    inlines[#inlines + 1] = pandoc.RawInline("latex", "}")
+    return pandoc.Plain(inlines)
+  end
+  return pandoc.Div({ pandoc.Plain(inlines) }, pandoc.Attr("", { "listing-caption" }))
+end
+
+-- The visible mark of lines left out of a listing.
+local function omission(first, last, what)
+  local said = range_text(first, last) .. (what and (" (" .. what .. ")") or "") ..
+    " not shown"
+  local text = "\u{22EE} " .. said
+  if latex() then
+    return pandoc.RawBlock("latex", "\\listingomission{" ..
+      latex_escape(said):gsub("\u{2013}", "--") .. "}")
+  end
+  return pandoc.Div({ pandoc.Plain(words(text)) },
+    pandoc.Attr("", { "listing-omission" }))
+end
+
+local function parse_lines(spec, path, total)
+  local a, b = spec:match("^%s*(%d+)%s*%-%s*(%d+)%s*$")
+  if not a then
+    a = spec:match("^%s*(%d+)%s*$")
+    b = a
+  end
+  if not a then
+    fail('include="' .. path .. '" lines="' .. spec .. '": write lines="FIRST-LAST"')
+  end
+  a, b = tonumber(a), tonumber(b)
+  if a < 1 or b < a or b > total then
+    fail('include="' .. path .. '" lines="' .. spec .. '": the file has ' .. total ..
+      " lines")
+  end
+  return a, b
+end
+
+-- The lines of a whole lesson file that a chapter does not reprint, as
+-- { first, last, what } in order: the comment at the top, the
+-- #define/#include block under it, and each option table (a declaration
+-- at the left margin that starts "static const struct ss_lesson" or
+-- "static struct ... opt", to its "};" and the empty line after it). They
+-- are the same in every lesson; the whole file is one click away in the
+-- HTML and EPUB, and in the repository.
+local function boilerplate(lines)
+  local parts, i = {}, 1
+  if lines[1] and lines[1]:match("^/%*") then
+    while lines[i] and not lines[i]:find("*/", 1, true) do
+      i = i + 1
+    end
+    i = i + 1
+  end
+  local top = i - 1
+  while lines[i] and (lines[i]:match("^#") or lines[i]:match("^%s*$")) do
+    i = i + 1
+  end
+  if i - 1 >= 1 then
+    local what = top >= 1 and (i - 1 > top and "the comment at the top and the #includes"
+      or "the comment at the top") or "the #includes"
+    parts[#parts + 1] = { 1, i - 1, what }
+  end
+  while i <= #lines do
+    if lines[i]:match("^static const struct ss_lesson ") or
+        lines[i]:match("^static struct [%w_]+ opt") then
+      local j = i
+      while lines[j] and not lines[j]:match("^};") do
+        j = j + 1
+      end
+      if not lines[j] then
+        break
+      end
+      if lines[j + 1] and lines[j + 1]:match("^%s*$") then
+        j = j + 1
+      end
+      parts[#parts + 1] = { i, j, "the name and the options table" }
+      i = j
+    end
+    i = i + 1
+  end
+  -- Two parts with only comments or empty lines between them are one.
+  local merged = {}
+  for _, part in ipairs(parts) do
+    local prev = merged[#merged]
+    local between = prev and prev[2] + 1
+    while between and between < part[1] and
+        (lines[between]:match("^%s*$") or lines[between]:match("^%s*/?%*") or
+          lines[between]:match("^%s*//")) do
+      between = between + 1
+    end
+    if prev and between == part[1] then
+      prev[2] = part[2]
+      prev[3] = prev[3]:gsub(" and the #includes", ", the #includes") ..
+        " and " .. part[3]:gsub("^the name and ", "")
+    else
+      merged[#merged + 1] = part
+    end
+  end
+  return merged
+end
+
+-- On screen: a whole file folded under a summary that names it, "WHAT
+-- PATH (N lines)", numbered from 1.
+local function folded_file(what, path, lines, lang)
+  return {
+    pandoc.RawBlock("html", '<details class="whole-program"><summary>' .. what ..
+      path .. " (" .. #lines .. " lines)</summary>"),
+    pandoc.CodeBlock(table.concat(lines, "\n"),
+      pandoc.Attr("", { lang or "", "numberLines" }, { startFrom = "1" })),
+    pandoc.RawBlock("html", "</details>"),
+  }
+end
+
+function M.include_code(el)
+  local path = el.attributes["include"]
+  local lang = language_of(path)
+  if lang == "c" and not path:match("^lessons/") then
+    fail('include="' .. path .. '": C is included only from lessons/')
+  end
+  if lang == "python" and not path:match("^docs/python/") then
+    fail('include="' .. path .. '": Python is included only from docs/python/')
+  end
+  for _, c in ipairs(el.classes) do
+    if (C_CLASSES[c] and lang ~= "c") or (c == "python" and lang ~= "python") then
+      fail('include="' .. path .. '" in a {.' .. c .. '} block: not that language')
+    end
+  end
+  local lines = read_lines(path, 'include="' .. path .. '"')
+  local total = #lines
+  local first, last = 1, total
+  local spec, fn = el.attributes["lines"], el.attributes["function"]
+  if el.attributes["region"] then
+    fail('include="' .. path .. '" region=: regions are gone (no lesson has ' ..
+      "markers): use lines= or function=")
+  end
+  if spec then
+    first, last = parse_lines(spec, path, total)
+  elseif fn then
+    first, last = find_function(lines, path, fn)
+  end
+  if last < first then
+    fail('include="' .. path .. '": the part to include is empty')
+  end
+  local must = el.attributes["contains"]
+  if must then
+    local text = table.concat(lines, "\n", first, last)
+    for want in (must .. "|"):gmatch("([^|]*)|") do
+      if want ~= "" and not text:find(want, 1, true) then
+        fail('include="' .. path .. '" ' .. range_text(first, last) ..
+          ': no "' .. want .. '" in them any more (contains="' .. must ..
+          '"): the lesson has changed; update lines=')
+      end
+    end
+  end
+
+  local classes = {}
+  if lang then
+    classes[#classes + 1] = lang
+  end
+  for _, c in ipairs(el.classes) do
+    if not C_CLASSES[c] and c ~= lang and c ~= "numberLines" and c ~= "python" and
+        c ~= "whole" and c ~= "folded" then
+      classes[#classes + 1] = c
+    end
+  end
+  classes[#classes + 1] = "numberLines"
+
+  -- A whole lesson file: its boilerplate is left out of the reading flow;
+  -- on screen the whole file follows, folded.
+  -- (A {.whole} block shows it all: the first lesson's listing does. A
+  -- {.folded} one is not in the reading flow at all: on paper its caption
+  -- says where it is, on screen it is folded under that caption.)
+  local show_all, folded = false, false
+  for _, c in ipairs(el.classes) do
+    show_all = show_all or c == "whole"
+    folded = folded or c == "folded"
+  end
+  if folded then
+    if first ~= 1 or last ~= total then
+      fail('include="' .. path .. '": {.folded} takes a whole file')
+    end
+    local what = lang == "python" and "The Python version: " or "The whole file: "
+    if latex() then
+      local inlines = { pandoc.RawInline("latex", "\\listingcaption{"),
+        pandoc.Str(what), pandoc.Code(path), pandoc.Str(","), pandoc.Space() }
+      for _, w in ipairs(words(total .. " lines, in the repository and the HTML handout")) do
+        inlines[#inlines + 1] = w
+      end
+      inlines[#inlines + 1] = pandoc.RawInline("latex", "}")
+      return pandoc.Div({ pandoc.Plain(inlines) }, pandoc.Attr(el.identifier, { "listing" }))
+    end
+    return pandoc.Div(folded_file(what, path, lines, lang), pandoc.Attr(el.identifier,
+      { "listing" }))
+  end
+  local whole = lang == "c" and first == 1 and last == total and not show_all
+  local skip = {}
+  if whole then
+    for _, part in ipairs(boilerplate(lines)) do
+      skip[part[1]] = part
+    end
+  end
+
+  local blocks = { listing_caption(path, first, last, total, whole) }
+  if first > 1 then
+    blocks[#blocks + 1] = omission(1, first - 1)
+  end
+  -- The listing is split where boilerplate is left out (with an omission
+  -- mark) so that every number stays the file's own.
+  local chunk, start = {}, nil
+  local function flush()
+    if start then
+      blocks[#blocks + 1] = pandoc.CodeBlock(table.concat(chunk, "\n"),
+        pandoc.Attr("", classes, { startFrom = tostring(start) }))
+    end
+    chunk, start = {}, nil
+  end
+  local i = first
+  while i <= last do
+    if skip[i] then
+      flush()
+      blocks[#blocks + 1] = omission(skip[i][1], skip[i][2], skip[i][3])
+      i = skip[i][2]
+    else
+      if not start then
+        start = i
+      end
+      chunk[#chunk + 1] = lines[i]
+    end
+    i = i + 1
+  end
+  flush()
+  if last < total then
+    blocks[#blocks + 1] = omission(last + 1, total)
+  end
+  if whole and not latex() then
+    for _, b in ipairs(folded_file("The whole program: ", path, lines, lang)) do
+      blocks[#blocks + 1] = b
+    end
+  end
+  return pandoc.Div(blocks, pandoc.Attr(el.identifier, { "listing" }))
+end
+
+function M.is_c_block(el)
+  for _, c in ipairs(el.classes) do
+    if C_CLASSES[c] then
+      return true
+    end
+  end
+  return false
+end
+
+return M

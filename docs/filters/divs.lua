@@ -1,0 +1,84 @@
+--[[
+filters/divs.lua - the fenced divs of docs/*.md: ::: clone (how to get
+the repository), ::: box (a framed box with a title), and on paper
+::: small and ::: keep (LaTeX environments of preamble.tex).
+]]
+
+local common = require("filters.common")
+local latex, latex_escape = common.latex, common.latex_escape
+
+local M = {}
+
+-- Where a repository URL has a user name or password in it, drop them.
+local function clean_url(url)
+  return (url:gsub("^(%a[%w+.-]*://)[^/@]*@", "%1"))
+end
+
+-- An address someone else can clone: scheme://host/... (not file://) or
+-- user@host:path. A path on the machine that built the handout is not.
+local function network_url(url)
+  if url:match("^file:") then
+    return false
+  end
+  return url:match("^%a[%w+.-]*://[^/]") ~= nil or
+    url:match("^[%w._-]+@[%w.-]+:[^/]") ~= nil or
+    url:match("^[%w._-]+@[%w.-]+:/") ~= nil
+end
+
+function M.clone_blocks()
+  local repo_url = common.settings.repo_url
+  if repo_url ~= "" and network_url(repo_url) then
+    local url = clean_url(repo_url)
+    return {
+      pandoc.Para({ pandoc.Str("The"), pandoc.Space(), pandoc.Str("lessons"),
+        pandoc.Space(), pandoc.Str("are"), pandoc.Space(), pandoc.Str("at"),
+        pandoc.Space(), pandoc.Code(url), pandoc.Str(":"), pandoc.Space(),
+        pandoc.Str("the"), pandoc.Space(), pandoc.Str("repository"),
+        pandoc.Space(), pandoc.Str("this"), pandoc.Space(), pandoc.Str("handout"),
+        pandoc.Space(), pandoc.Str("was"), pandoc.Space(), pandoc.Str("built"),
+        pandoc.Space(), pandoc.Str("from."), pandoc.Space(), pandoc.Str("Clone"),
+        pandoc.Space(), pandoc.Str("it"), pandoc.Space(), pandoc.Str("and"),
+        pandoc.Space(), pandoc.Str("go"), pandoc.Space(), pandoc.Str("into"),
+        pandoc.Space(), pandoc.Str("it:") }),
+      pandoc.CodeBlock("git clone " .. url .. " sockstep\ncd sockstep",
+        pandoc.Attr("", { "sh" })),
+    }
+  end
+  return pandoc.read(
+    "Your lecturer, or whoever gave you this handout, gives you the " ..
+    "address of the sockstep repository. Clone it (put that address in " ..
+    "place of ADDRESS) and go into it:\n\n" ..
+    "```sh\ngit clone ADDRESS sockstep\ncd sockstep\n```\n\n" ..
+    "If you were given the directory itself, just go into it.\n",
+    "markdown").blocks
+end
+
+function M.box(el)
+  local title = el.attributes["title"] or ""
+  if latex() then
+    local blocks = { pandoc.RawBlock("latex", "\\begin{notebox}{" ..
+      latex_escape(title):gsub("%-{}", "-") .. "}") }
+    for _, b in ipairs(el.content) do
+      blocks[#blocks + 1] = b
+    end
+    blocks[#blocks + 1] = pandoc.RawBlock("latex", "\\end{notebox}")
+    return blocks
+  end
+  local content = { pandoc.Div({ pandoc.Plain({ pandoc.Str(title) }) },
+    pandoc.Attr("", { "box-title" })) }
+  for _, b in ipairs(el.content) do
+    content[#content + 1] = b
+  end
+  return pandoc.Div(content, pandoc.Attr(el.identifier, { "box" }))
+end
+
+function M.wrap_latex(el, env)
+  local blocks = { pandoc.RawBlock("latex", "\\begin{" .. env .. "}") }
+  for _, b in ipairs(el.content) do
+    blocks[#blocks + 1] = b
+  end
+  blocks[#blocks + 1] = pandoc.RawBlock("latex", "\\end{" .. env .. "}")
+  return blocks
+end
+
+return M

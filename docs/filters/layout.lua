@@ -1,0 +1,212 @@
+--[[
+filters/layout.lua - what differs between paper and screen, once the
+content is in: inline code on paper (where a line may break in it), the
+page breaks on paper (a heading or a lead-in kept with what follows), and
+on screen a link back to the contents after each heading.
+]]
+
+local common = require("filters.common")
+local latex_escape = common.latex_escape
+
+local M = {}
+
+------------------------------------------------------------------------
+-- Inline code on paper
+------------------------------------------------------------------------
+
+-- A C prototype in running text ("int listen(int sockfd, int backlog);")
+-- breaks only after a comma, never inside a type; a short command or
+-- value (at most SHORT characters) never breaks at all, so that what the
+-- reader copies is one line. Longer commands are display blocks
+-- (check-code-blocks.lua says so).
+local SHORT = 45
+-- A command (it starts with one of these) stays whole up to this length;
+-- docs/check-code-blocks.lua refuses a longer one in running text.
+local COMMAND_WORDS = { "build/", "nc ", "ss ", "python3 ", "sudo ", "make ",
+  "scripts/", "./", "grep ", "ip ", "head ", "seq ", "printf ", "cc ",
+  "git ", "ls ", "sysctl ", "nstat ", "netstat " }
+local LONGEST_COMMAND = 60
+
+local function is_command(t)
+  for _, w in ipairs(COMMAND_WORDS) do
+    if t:sub(1, #w) == w then
+      return true
+    end
+  end
+  return false
+end
+
+function M.code_latex(el)
+  local t = el.text:gsub("%s+", " ")
+  if t:match("^[%a_][%w_ %*]*%(.*%);?$") and t:find(", ", 1, true) then
+    local parts = {}
+    for piece in (t .. ", "):gmatch("(.-), ") do
+      parts[#parts + 1] = latex_escape(piece):gsub(" ", "\\nobreak\\ ")
+    end
+    -- After a comma: a line may end there, ragged (the stretch is taken
+    -- back when it does not), since a line of typewriter type cannot
+    -- stretch at all.
+    return pandoc.RawInline("latex", "\\texttt{" .. table.concat(parts,
+      ",\\hskip 0pt plus 8em\\penalty0\\hskip 0pt plus -8em\\ ") .. "}")
+  end
+  local text = latex_escape(t)
+  if utf8.len(t) <= SHORT or (is_command(t) and utf8.len(t) <= LONGEST_COMMAND) then
+    -- Kept whole: no line break at its spaces (preamble.tex lets the
+    -- prose around it stretch instead).
+    text = text:gsub(" ", "\\nobreak\\ ")
+  else
+    -- A long path or address may break after a "/", as a last resort.
+    text = text:gsub("/", "/\\penalty9000{}")
+  end
+  return pandoc.RawInline("latex", "\\texttt{" .. text .. "}")
+end
+
+------------------------------------------------------------------------
+-- On paper: what goes before a chapter, and what keeps a lead-in with its
+-- box
+------------------------------------------------------------------------
+
+local function is_box(b)
+  if not b then
+    return false
+  end
+  if b.t == "CodeBlock" then
+    return true
+  end
+  if b.t == "Div" and (b.classes:includes("listing") or b.classes:includes("terminal")) then
+    return true
+  end
+  if b.t == "RawBlock" and b.format == "latex" and b.text:match("^\\begin{terminal}") then
+    return true
+  end
+  -- A table or a figure: the sentence that leads in to it stays with it.
+  if b.t == "Table" or (b.t == "Para" and #b.content == 1 and b.content[1].t == "Image") then
+    return true
+  end
+  return false
+end
+
+-- About how many lines a paragraph takes on paper (some 95 characters a
+-- line in 11 pt on A4 or letter).
+local function para_lines(b)
+  return math.floor(utf8.len(pandoc.utils.stringify(b)) / 90) + 1
+end
+
+local function is_figure(b)
+  return b ~= nil and b.t == "Para" and #b.content == 1 and b.content[1].t == "Image"
+end
+
+-- A paragraph that leads in to what follows: ends with ":".
+local function is_lead_in(b)
+  if not b or b.t ~= "Para" then
+    return false
+  end
+  local last = b.content[#b.content]
+  return last and last.t == "Str" and last.text:match(":$") ~= nil
+end
+
+-- About how many lines a short table takes on paper (a row may wrap to
+-- two lines): the room it asks for, so that it is not cut a row or two
+-- from its end. A long table still breaks, its head repeated.
+local function table_lines(t)
+  local rows = 0
+  for _, body in ipairs(t.bodies or {}) do
+    rows = rows + #body.body
+  end
+  return math.min(2 * rows + 4, 20)
+end
+
+-- A label in bold alone in its paragraph ("**echo-client**") before a
+-- table or a box names it, as a lead-in does.
+local function is_label(b)
+  return b ~= nil and b.t == "Para" and #b.content == 1 and b.content[1].t == "Strong"
+end
+
+function M.paper_blocks(blocks)
+  local out = pandoc.List()
+  for i, b in ipairs(blocks) do
+    local nxt = blocks[i + 1]
+    local prev = blocks[i - 1]
+    if b.t == "Header" and b.level == 1 then
+      local num = b.attributes["number"]
+      if b.attributes["first-appendix"] then
+        out:insert(pandoc.RawBlock("latex", "\\appendix"))
+      end
+      if num and num:match("^%d+$") then
+        out:insert(pandoc.RawBlock("latex", "\\setcounter{chapter}{" ..
+          (tonumber(num) - 1) .. "}"))
+      end
+      out:insert(b)
+      if not num then
+        out:insert(pandoc.RawBlock("latex", "\\markboth{" ..
+          pandoc.utils.stringify(b.content):gsub("[\\{}$&#^_%%~]", "") .. "}{}"))
+      end
+    elseif b.t == "Header" then
+      -- A heading never ends a page: keep room for it and a few lines.
+      local room = 7
+      if is_box(nxt) then
+        room = 12
+        if nxt.t == "Table" then
+          room = math.max(room, 2 + table_lines(nxt))
+        end
+      elseif is_lead_in(nxt) and is_box(blocks[i + 2]) then
+        room = 8 + para_lines(nxt)
+      end
+      -- A heading, one paragraph and a short table: kept together.
+      local third = blocks[i + 2]
+      if nxt and nxt.t == "Para" and third and third.t == "Table" then
+        room = math.max(room, 3 + para_lines(nxt) + table_lines(third))
+      end
+      -- A diagram right after the heading and its first paragraph cannot
+      -- break: the heading goes where the diagram goes.
+      if is_figure(nxt) or (nxt and nxt.t == "Para" and is_figure(blocks[i + 2])) then
+        room = 30
+      end
+      out:insert(pandoc.RawBlock("latex", "\\Needspace{" .. room .. "\\baselineskip}"))
+      out:insert(b)
+    elseif (is_lead_in(b) or is_label(b)) and is_box(nxt) then
+      -- "Then read until the server closes:" stays with its box: room for
+      -- the whole paragraph and the first lines of the box (or the whole
+      -- of a short table).
+      local box_lines = nxt.t == "Table" and table_lines(nxt) or 5
+      out:insert(pandoc.RawBlock("latex", "\\Needspace{" .. (para_lines(b) + box_lines) ..
+        "\\baselineskip}"))
+      out:insert(b)
+      out:insert(pandoc.RawBlock("latex", "\\nopagebreak[4]"))
+    elseif b.t == "Table" and not (prev and (prev.t == "Header" or
+      ((is_lead_in(prev) or is_label(prev)) and is_box(b)))) then
+      -- A short table on its own stays whole.
+      out:insert(pandoc.RawBlock("latex", "\\Needspace{" .. table_lines(b) ..
+        "\\baselineskip}"))
+      out:insert(b)
+    else
+      out:insert(b)
+    end
+  end
+  return out
+end
+
+------------------------------------------------------------------------
+-- On screen: a way back to the contents from every section
+------------------------------------------------------------------------
+
+local function back_link()
+  return pandoc.Div({ pandoc.Plain({ pandoc.Link({ pandoc.Str("\u{2191} contents") },
+    "#TOC", "", pandoc.Attr("", {}, { ["aria-label"] = "back to the contents" })) }) },
+    pandoc.Attr("", { "back" }))
+end
+
+function M.screen_blocks(blocks)
+  local out = pandoc.List()
+  for _, b in ipairs(blocks) do
+    out:insert(b)
+    if b.t == "Header" and b.level <= 2 then
+      out:insert(back_link())
+    end
+  end
+  return out
+end
+
+------------------------------------------------------------------------
+
+return M

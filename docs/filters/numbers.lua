@@ -1,0 +1,157 @@
+--[[
+filters/numbers.lua - the numbers of the handout and the links to them:
+chapters (front matter unnumbered, lesson N is chapter N, appendices A, B
+...), sections within them, and the targets that transcripts
+(transcripts.lua) and figures (diagrams.lua) add; then each link to
+"#id" gets its target's number and, on paper, its page.
+]]
+
+local common = require("filters.common")
+local fail, latex = common.fail, common.latex
+
+local M = {}
+
+-- targets[id] = { kind = "chapter"|"appendix"|"section"|"transcript"|
+--   "figure", number = "6.1" or nil, title = "..." }
+local targets = {}
+M.targets = targets
+local chapter = nil        -- { number = "6" or nil, runs = 0 }
+local in_appendix = false
+local appendix_count = 0
+local section_counts = {}
+
+-- The chapter the filter is in (nil before the first): transcripts are
+-- numbered within it.
+function M.chapter()
+  return chapter
+end
+
+local function letter(n)
+  return string.char(string.byte("A") + n - 1)
+end
+
+function M.add_target(id, t)
+  if id == nil or id == "" then
+    return
+  end
+  if targets[id] then
+    fail('two targets with the id "' .. id .. '"')
+  end
+  targets[id] = t
+end
+
+function M.number_header(h)
+  local title = pandoc.utils.stringify(h.content)
+  if h.level == 1 then
+    section_counts = {}
+    local lesson = h.identifier:match("^lesson%-(%d+)$")
+    if h.classes:includes("unnumbered") or h.classes:includes("-") then
+      if in_appendix then
+        fail('"' .. title .. '": an unnumbered chapter after the appendices')
+      end
+      chapter = { number = nil, runs = 0, title = title }
+    elseif lesson then
+      if in_appendix then
+        fail('"' .. title .. '": a lesson after the appendices')
+      end
+      chapter = { number = tostring(tonumber(lesson)), runs = 0, title = title,
+        lesson = tonumber(lesson) }
+    elseif h.classes:includes("appendix") then
+      appendix_count = appendix_count + 1
+      chapter = { number = letter(appendix_count), runs = 0, title = title,
+        appendix = true, first_appendix = not in_appendix }
+      in_appendix = true
+    else
+      fail('chapter "' .. title .. '" {#' .. h.identifier .. '}: mark it ' ..
+        "{.unnumbered} (front matter), {#lesson-NN} (a lesson) or " ..
+        "{.appendix} (back matter)")
+    end
+    if chapter.number then
+      h.attributes["number"] = chapter.number
+    else
+      h.classes:insert("unnumbered")
+    end
+    M.add_target(h.identifier, { kind = chapter.appendix and "appendix" or "chapter",
+      number = chapter.number, title = title })
+    return h
+  end
+  if not chapter then
+    fail('section "' .. title .. '" before the first chapter')
+  end
+  if not chapter.number then
+    if not h.classes:includes("unnumbered") then
+      h.classes:insert("unnumbered")
+    end
+    M.add_target(h.identifier, { kind = "section", title = title })
+    return h
+  end
+  local level = h.level - 1
+  section_counts[level] = (section_counts[level] or 0) + 1
+  for l = level + 1, 6 do
+    section_counts[l] = nil
+  end
+  local parts = { chapter.number }
+  for l = 1, level do
+    parts[#parts + 1] = tostring(section_counts[l] or 0)
+  end
+  local number = table.concat(parts, ".")
+  h.attributes["number"] = number
+  M.add_target(h.identifier, { kind = "section", number = number, title = title })
+  return h
+end
+
+-- Cross-references: a link to "#id" gains its target's number (and, on
+-- paper, its page).
+
+local function ref_words(t)
+  if t.kind == "section" then
+    return "section " .. t.number
+  elseif t.kind == "chapter" then
+    return "chapter " .. t.number
+  elseif t.kind == "appendix" then
+    return "appendix " .. t.number
+  elseif t.kind == "transcript" then
+    return "transcript " .. t.number
+  elseif t.kind == "figure" then
+    return "figure " .. t.number
+  end
+  return t.number
+end
+
+function M.link(el)
+  local id = el.target:match("^#(.+)$")
+  if not id then
+    return nil
+  end
+  local t = targets[id]
+  if not t then
+    fail('a link to "#' .. id .. '" (' .. pandoc.utils.stringify(el.content) ..
+      '): no heading, transcript or figure has that id')
+  end
+  local empty = #el.content == 0
+  local words = t.number and ref_words(t) or nil
+  -- "lesson 05" needs no "(chapter 5)" after it.
+  local text = pandoc.utils.stringify(el.content)
+  if t.kind == "chapter" and t.number and
+    text:lower():match("lesson%s+0*" .. t.number .. "$") then
+    words = nil
+  end
+  if empty then
+    el.content = { pandoc.Str(words or t.title) }
+    words = nil
+  end
+  local out = { el }
+  if latex() then
+    local extra = {}
+    if words then
+      extra[#extra + 1] = words:gsub(" ", "~")
+    end
+    extra[#extra + 1] = "page~\\pageref{" .. id .. "}"
+    out[#out + 1] = pandoc.RawInline("latex", "~(" .. table.concat(extra, ", ") .. ")")
+  elseif words then
+    out[#out + 1] = pandoc.Str("\u{00A0}(" .. words .. ")")
+  end
+  return out
+end
+
+return M

@@ -1,0 +1,282 @@
+--[[
+filters/transcripts.lua - the transcripts of real runs in the handout:
+```{.output run=NAME}``` blocks, from build/runs/NAME.txt (docs/runs.sh),
+whole or an excerpt (from= and to=), numbered within their chapter; a
+note of the narration shown twice in the book is left out after that,
+and each line is wrapped for paper as the narrator wraps it.
+]]
+
+local common = require("filters.common")
+local numbers = require("filters.numbers")
+local fail, latex, read_lines, latex_escape = common.fail, common.latex,
+  common.read_lines, common.latex_escape
+local targets, add_target = numbers.targets, numbers.add_target
+
+local M = {}
+
+local shown = {}           -- shown[run name][line] = transcript label
+
+-- Transcripts are made unwrapped (runs.sh sets SOCKSTEP_NOWRAP): each
+-- note of the narration is one line. So the build can tell one note from
+-- the next, and wrap each for paper as the narrator does at 78 columns.
+
+-- "[child 123] " before a child's lines, and the rest of the line.
+local function split_tag(line)
+  local tag, rest = line:match("^(%[child %d+%] )(.*)$")
+  if tag then
+    return tag, rest
+  end
+  return "", line
+end
+
+-- A note a transcript may leave out once shown: a line of narration four
+-- columns in (not a kernel line: what the kernel holds is never generic),
+-- of six words or more. Its key ignores numbers (fds, ports, counts): "a
+-- new socket: fd 4, ..." is the note "a new socket: fd 3, ..." again.
+local NOTE_SHOWN = 2 -- a note is shown this many times in the book
+local notes_seen = {} -- notes_seen[key] = times shown so far
+
+local function note_key(line)
+  local _, rest = split_tag(line)
+  if #rest:match("^ *") ~= 4 then
+    return nil
+  end
+  local text = rest:sub(5)
+  if text:match("^kernel: ") then
+    return nil
+  end
+  local _, words = text:gsub("%S+", "")
+  if words < 6 then
+    return nil
+  end
+  return (text:gsub("%d+", "#"))
+end
+
+-- The lines first..last of a run as the book shows them: a note shown
+-- NOTE_SHOWN times already is left out, and each stretch of notes left
+-- out becomes one line that says how many ("left" holds their text).
+local function drop_seen_notes(lines, first, last)
+  local out = {}
+  local left = {}
+  local function mark()
+    if #left > 0 then
+      local tag = split_tag(left[1])
+      out[#out + 1] = { text = tag .. "    [" .. (#left == 1 and "a note" or
+        (#left .. " notes")) .. " shown before]", left = left }
+      left = {}
+    end
+  end
+  for i = first, last do
+    local key = note_key(lines[i])
+    local times = key and (notes_seen[key] or 0) or 0
+    if key and times >= NOTE_SHOWN then
+      left[#left + 1] = lines[i]
+    else
+      mark()
+      if key then
+        notes_seen[key] = times + 1
+      end
+      out[#out + 1] = { text = lines[i] }
+    end
+  end
+  mark()
+  return out
+end
+
+-- One line wrapped for paper at 78 columns as the narrator's ss_wrap()
+-- does: at the last space that fits, a child's tag on every line, later
+-- lines indented further for a call, a kernel line and advice (4), not
+-- for a note. A call's " = result" ("= -1 ENAME (message)") stays whole.
+local PAPER_COLUMNS = 78
+
+local function wrap_paper(line)
+  local tag, rest = split_tag(line)
+  local lead = #rest:match("^ *")
+  local text = rest:sub(lead + 1)
+  local hang = 0
+  if lead == 0 or text:match("^kernel: ") or text:match("^likely cause: ")
+      or text:match("^try: ") or text:match("^ready: ") then
+    hang = 4
+  end
+  if lead == 0 and text:match("^[%w_]+%(") then
+    local at, pos = nil, 1
+    while true do
+      local i = text:find(") = ", pos, true)
+      if not i then
+        break
+      end
+      at, pos = i, i + 1
+    end
+    if at then
+      local tail = text:sub(at + 1)
+      if tail:match("^ = %-1 ") then
+        tail = tail:gsub(" ", "\1")
+      else
+        tail = tail:gsub(" ", "\1", 2)
+      end
+      text = text:sub(1, at) .. tail
+    end
+  end
+  local out, first = {}, true
+  while text ~= "" or first do
+    local indent = first and lead or lead + hang
+    local room = math.max(PAPER_COLUMNS - #tag - indent, 20)
+    local n = #text
+    if n > room then
+      local cut = room
+      while cut > 0 and text:sub(cut + 1, cut + 1) ~= " " do
+        cut = cut - 1
+      end
+      n = cut > 0 and cut or room
+    end
+    out[#out + 1] = tag .. string.rep(" ", indent) ..
+      text:sub(1, n):gsub("\1", " ")
+    text = text:sub(n + 1):gsub("^ +", "")
+    first = false
+  end
+  return table.concat(out, "\n")
+end
+
+function M.include_run(el)
+  local name = el.attributes["run"]
+  local path = common.settings.runs_dir .. "/" .. name .. ".txt"
+  local lines = read_lines(path, 'run="' .. name .. '" (made by docs/runs.sh)')
+  if #lines == 0 then
+    fail('run="' .. name .. '": ' .. path .. " is empty")
+  end
+  for i, line in ipairs(lines) do
+    if line:find("\27", 1, true) then
+      fail(path .. ":" .. i .. ": colour escape codes (run the lesson with --no-color)")
+    end
+    if line:find("[\128-\255]") then
+      fail(path .. ":" .. i .. ": not ASCII; the handout shows transcripts as they are")
+    end
+  end
+  local title = el.attributes["title"]
+  local from, to = el.attributes["from"], el.attributes["to"]
+  local first, last = 1, #lines
+  if from or to then
+    first, last = nil, nil
+    for i, line in ipairs(lines) do
+      if not first and line:match(from or "^") then
+        first = i
+        if not to then
+          last = i
+          break
+        end
+      elseif first and line:match(to) then
+        last = i
+        break
+      end
+    end
+    -- A note (an indented line) belongs to the call above it: start there.
+    while first and first > 1 and lines[first]:match("^%s+%S") do
+      first = first - 1
+    end
+    -- The notes of the last line: the indented lines right after it.
+    while last and last < #lines and lines[last + 1]:match("^%s+%S") do
+      last = last + 1
+    end
+    if not first then
+      fail('run="' .. name .. '": no line of ' .. path .. ' matches from="' ..
+        tostring(from) .. '"')
+    end
+    if not last then
+      fail('run="' .. name .. '": no line of ' .. path .. ' after line ' .. first ..
+        ' matches to="' .. tostring(to) .. '"')
+    end
+    if not title then
+      -- Name the run by its command line, the transcript's first line.
+      title = (lines[1]:match("^%$ (.*)") or name)
+    end
+    title = title .. " (excerpt)"
+  end
+  title = title or (lines[1]:match("^%$ (.*)") or name)
+
+  -- The label: "6.2" in a numbered chapter; none in front matter.
+  local chapter = numbers.chapter()
+  if not chapter then
+    fail('run="' .. name .. '" before the first chapter')
+  end
+  chapter.runs = chapter.runs + 1
+  local label = chapter.number and (chapter.number .. "." .. chapter.runs)
+  local id = el.identifier
+  if id == "" then
+    id = "run-" .. name:gsub("[^%w_%-]", "-")
+    if targets[id] then
+      local n = 2
+      while targets[id .. "-" .. n] do
+        n = n + 1
+      end
+      id = id .. "-" .. n
+    end
+  end
+  add_target(id, { kind = "transcript", number = label, title = title })
+
+  -- Each line of a run is shown once.
+  shown[name] = shown[name] or {}
+  for i = first, last do
+    local before = shown[name][i]
+    if before then
+      fail('run="' .. name .. '": line ' .. i .. ' ("' .. lines[i]:sub(1, 40) ..
+        '") is shown already, in ' .. before .. ": refer to it with [](#" ..
+        before:match("#(.*)") .. ")")
+    end
+  end
+  for i = first, last do
+    shown[name][i] = (label and ("transcript " .. label) or "a transcript") ..
+      " #" .. id
+  end
+
+  local heading = label and ("Transcript " .. label .. ": " .. title) or title
+  local shown_lines = drop_seen_notes(lines, first, last)
+
+  if latex() then
+    local wrapped = {}
+    for _, l in ipairs(shown_lines) do
+      wrapped[#wrapped + 1] = wrap_paper(l.text)
+    end
+    local text = table.concat(wrapped, "\n")
+    if text:find("\\end{Verbatim}", 1, true) then
+      fail(path .. ' contains "\\end{Verbatim}"')
+    end
+    return pandoc.RawBlock("latex",
+      "\\begin{terminal}{" .. latex_escape(heading) .. "}\\phantomsection\\label{" ..
+      id .. "}\\hypertarget{" .. id .. "}{}%\n" ..
+      "\\begin{Verbatim}[breaklines,breakanywhere,fontsize=\\footnotesize]\n" ..
+      text .. "\n\\end{Verbatim}\n\\end{terminal}")
+  end
+  -- On screen each line is its own block, so that a line too long for a
+  -- phone wraps with a hanging indent under its own first character
+  -- (handout.css), and copying still gives the lines as they were.
+  local function esc(t)
+    return (t:gsub("[&<>\"]", { ["&"] = "&amp;", ["<"] = "&lt;", [">"] = "&gt;",
+      ['"'] = "&quot;" }))
+  end
+  -- A mark for notes left out carries them in its title (a tooltip).
+  local out = {}
+  for _, l in ipairs(shown_lines) do
+    local tag, rest = split_tag(l.text)
+    local lead = #tag + #rest:match("^ *")
+    local body = esc(tag .. rest:sub(#rest:match("^ *") + 1))
+    if l.left then
+      local notes = {}
+      for _, n in ipairs(l.left) do
+        local _, r = split_tag(n)
+        notes[#notes + 1] = esc(r:gsub("^ +", ""))
+      end
+      out[#out + 1] = '<span class="tl omitted" style="padding-left: ' ..
+        (lead + 2) .. 'ch" title="' .. table.concat(notes, "&#10;") .. '">' ..
+        body .. "\n</span>"
+    else
+      out[#out + 1] = '<span class="tl" style="padding-left: ' .. (lead + 2) ..
+        'ch">' .. body .. "\n</span>"
+    end
+  end
+  return pandoc.RawBlock("html",
+    '<div id="' .. esc(id) .. '" class="terminal">\n<div class="terminal-title">' ..
+    esc(heading) .. '</div>\n<pre class="output"><code>' .. table.concat(out) ..
+    "</code></pre>\n</div>")
+end
+
+return M
