@@ -15,10 +15,10 @@ Reports, one line each on stderr, then exits 1 if there was any:
   - include= of C from anywhere but lessons/, of Python from anywhere but
     docs/python/, of a file that does not exist (any more), or in a block
     of another language
-  - region= naming a region whose markers are not there, lines= outside
-    the file, function= naming no function of the file, contains= naming
-    a string that is not in the included lines
-  - run=, region=, lines=, function= or contains= where they mean nothing
+  - region= (no longer made: lines= with contains=, or function=, pin a
+    part), lines= outside the file, function= naming no function of the
+    file, contains= naming a string that is not in the included lines
+  - run=, lines=, function= or contains= where they mean nothing
   - a shell or Python line in a code block longer than 80 characters, or
     a command in running text (`build/...`, `nc ...`) longer than 60: a
     command the reader copies must not wrap on paper
@@ -80,16 +80,6 @@ local function read_file(path)
   return text
 end
 
-local function has_marker(text, kind, name)
-  for line in (text .. "\n"):gmatch("([^\n]*)\n") do
-    local k, n = line:match("^%s*/%*%s*(e?n?d?region):%s*([%w_%-]+)%s*%*/%s*$")
-    if k == kind and n == name then
-      return true
-    end
-  end
-  return false
-end
-
 local function lines_of(text)
   local lines = {}
   for line in (text .. "\n"):gmatch("([^\n]*)\n") do
@@ -123,16 +113,10 @@ local function check_include(el)
     report('include="' .. path .. '": no such file')
     return
   end
-  local region = el.attributes["region"]
-  if region then
-    if not has_marker(text, "region", region) then
-      report('include="' .. path .. '" region="' .. region .. '": no "/* region: '
-        .. region .. ' */" line in ' .. path)
-    end
-    if not has_marker(text, "endregion", region) then
-      report('include="' .. path .. '" region="' .. region .. '": no "/* endregion: '
-        .. region .. ' */" line in ' .. path)
-    end
+  if el.attributes["region"] then
+    report('include="' .. path .. '" region="' .. el.attributes["region"]
+      .. '": region= is no longer made; pin the part with lines= and '
+      .. 'contains=, or function=')
   end
   local lines = lines_of(text)
   local first, last = 1, #lines
@@ -191,7 +175,7 @@ function CodeBlock(el)
     check_include(el)
     return nil
   end
-  for _, a in ipairs({ "region", "lines", "function", "contains" }) do
+  for _, a in ipairs({ "lines", "function", "contains" }) do
     if el.attributes[a] then
       report(a .. '="' .. el.attributes[a] .. '" without include=')
     end

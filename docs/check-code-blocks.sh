@@ -7,7 +7,7 @@
 # DOCS_DIR (default: the docs/ this script is in) has a C code block that
 # is not an include from lessons/ (```c, ~~~c, ```{.c} ... without
 # include=), a code block of no language that looks like C, or an include=
-# whose file or region= does not exist (any more) under ROOT (default: the
+# whose file or part does not exist (any more) under ROOT (default: the
 # directory above DOCS_DIR). The Markdown is parsed by pandoc itself, so
 # every fence style counts; the rules are in check-code-blocks.lua.
 
@@ -45,6 +45,6 @@ if ((count == 0)); then
 fi
 if ((status != 0)); then
     echo "check-code-blocks.sh: C code in the docs must be included from lessons/" \
-        "(\`\`\`{.c include=\"lessons/...\" region=\"...\"}), not pasted" >&2
+        "(\`\`\`{.c include=\"lessons/...\" lines=\"...\" contains=\"...\"}), not pasted" >&2
 fi
 exit "$status"
