@@ -265,13 +265,7 @@ c.close()
 @test "10-getaddrinfo: a socat server over IPv4 sends two lines" {
     command -v socat >/dev/null || skip "no socat (apt-get install socat)"
     local port i
-    port=$("$PYTHON" -c '
-import socket
-s = socket.socket()
-s.bind(("127.0.0.1", 0))
-print(s.getsockname()[1])
-s.close()
-')
+    port=$(free_port)
     printf 'one\ntwo\n' >"$BATS_TEST_TMPDIR/lines"
     start_bg "$BATS_TEST_TMPDIR/socat" timeout 10 socat -u \
         "OPEN:$BATS_TEST_TMPDIR/lines" \

@@ -17,13 +17,7 @@ ready6() {
 # hold_port OUTFILE: a socket bound to 127.0.0.1 that does not listen, in
 # the background: a SYN to its port is answered with a RST. Sets PORT.
 hold_port() {
-    start_bg "$1" "$PYTHON" -c '
-import socket, time
-s = socket.socket()
-s.bind(("127.0.0.1", 0))
-print("port %d" % s.getsockname()[1], flush=True)
-time.sleep(20)
-'
+    start_bg "$1" "$PYTHON" "$PEERS/hold-port.py" bound
     wait_for "$1" '^port [0-9]+$'
     PORT=$(sed -n 's/^port //p' "$1")
 }
@@ -154,13 +148,7 @@ now_ms() {
 @test "14-nonblocking: a socat server over IPv6 sends two lines" {
     command -v socat >/dev/null || skip "no socat (apt-get install socat)"
     local port
-    port=$("$PYTHON" -c '
-import socket
-s = socket.socket(socket.AF_INET6)
-s.bind(("::1", 0))
-print(s.getsockname()[1])
-s.close()
-')
+    port=$(free_port tcp ::1)
     printf 'one\ntwo\n' >"$BATS_TEST_TMPDIR/lines"
     start_bg "$BATS_TEST_TMPDIR/socat" timeout 10 socat -u \
         "OPEN:$BATS_TEST_TMPDIR/lines" "TCP6-LISTEN:$port,bind=[::1],reuseaddr"

@@ -188,22 +188,7 @@ print("closed" if s.recv(1) == b"" else "data?")' "$PORT" "$BATS_TEST_TMPDIR/dat
 @test "19-throughput: --exchanges against a Python echo server, and one that answers wrong" {
     local mode
     for mode in echo corrupt; do
-        start_bg "$BATS_TEST_TMPDIR/py$mode" "$PYTHON" -c '
-import socket, sys
-srv = socket.socket()
-srv.bind(("127.0.0.1", 0))
-srv.listen()
-print("listening on 127.0.0.1:%d" % srv.getsockname()[1], flush=True)
-conn, _ = srv.accept()
-conn.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-while True:
-    data = conn.recv(100)
-    if not data:
-        break
-    if sys.argv[1] == "corrupt":
-        data = data[:-1] + b"?"
-    conn.sendall(data)
-conn.close()' "$mode"
+        start_bg "$BATS_TEST_TMPDIR/py$mode" "$PYTHON" "$PEERS/echo-server.py" "$mode"
         wait_ready "$BATS_TEST_TMPDIR/py$mode"
         run_lesson "$BIN/19-throughput" --send --port "$PORT" \
             --exchanges 3 --nodelay --timeout 5

@@ -10,6 +10,9 @@ ROOT="${BATS_TEST_DIRNAME%/*}"
 # SOCKSTEP_BIN at build/sanitize.
 BIN="${SOCKSTEP_BIN:-$ROOT/build}"
 export NO_COLOR=1
+# The Python peers the tests start: "$PYTHON" "$PEERS/NAME.py" ARGS (each
+# file says at its top what it does and what it takes).
+PEERS="$ROOT/tests/peers"
 
 # PYTHON: the one Python interpreter every test starts, as an absolute
 # path (scripts/lib/python.bash says which, and why). tests/run finds it
@@ -228,15 +231,10 @@ untraceable_leaks() {
     export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0"
 }
 
-# free_port [udp]: a port of 127.0.0.1 that was free a moment ago: the
-# kernel chose it for a TCP (or UDP) socket, which then closed. Nothing
-# listens or receives there, unless another program takes it since.
+# free_port [tcp|udp] [ADDR]: a port of ADDR (127.0.0.1 unless given, ::1
+# for IPv6) that was free a moment ago: the kernel chose it for a TCP (or
+# UDP) socket, which then closed. Nothing listens or receives there,
+# unless another program takes it since.
 free_port() {
-    "$PYTHON" -c '
-import socket, sys
-kind = socket.SOCK_DGRAM if sys.argv[1:] == ["udp"] else socket.SOCK_STREAM
-s = socket.socket(socket.AF_INET, kind)
-s.bind(("127.0.0.1", 0))
-print(s.getsockname()[1])
-s.close()' "$@"
+    "$PYTHON" "$PEERS/free-port.py" "$@"
 }
