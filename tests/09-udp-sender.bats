@@ -11,17 +11,7 @@ load test_helper
 # the bytes as Python shows them, cut at 40), and exits; every wait is
 # bounded. Sets PORT and BG_PID.
 start_py_receiver() {
-    start_bg "$1" "$PYTHON" -u -c '
-import socket, sys
-s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 1 << 20)
-s.bind(("127.0.0.1", 0))
-s.settimeout(10)
-print("receiving on 127.0.0.1:%d" % s.getsockname()[1])
-for _ in range(int(sys.argv[1])):
-    data, addr = s.recvfrom(70000)
-    print(addr[1], len(data), repr(data[:40]))
-' "$2"
+    start_bg "$1" "$PYTHON" -u "$PEERS/udp-collector.py" "$2"
     wait_ready "$1"
 }
 
@@ -239,49 +229,7 @@ sent_from() {
 
 @test "09-udp-sender: at a terminal, lines typed at a --step prompt are sent, none lost" {
     start_py_receiver "$BATS_TEST_TMPDIR/recv" 2
-    run timeout 30 "$PYTHON" - "$BIN/09-udp-sender" "$PORT" <<'PY'
-import os, pty, select, sys, time
-binary, port = sys.argv[1], sys.argv[2]
-pid, fd = pty.fork()
-if pid == 0:
-    os.execv(binary, [binary, "--step", "--port", port, "--timeout", "2"])
-out = b""
-def more(wait):
-    """Read what the lesson printed; None once the terminal is gone."""
-    global out
-    if not select.select([fd], [], [], wait)[0]:
-        return b""
-    try:
-        return os.read(fd, 4096) or None
-    except OSError:
-        return None
-# Type two lines at the first prompt (without --step: once it waits).
-deadline = time.time() + 20
-while b"Enter runs it" not in out and time.time() < deadline:
-    d = more(1.0)
-    if not d:
-        break
-    out += d
-os.write(fd, b"first\nsecond\n")
-# Then Enter at every prompt; once the second datagram is sent, Ctrl-D
-# ends the input (the lesson waits for a person's next line for ever).
-answered, ended = 0, False
-while time.time() < deadline:
-    d = more(0.2)
-    if d is None:
-        break
-    out += d
-    if not ended and b"datagram 2:" in out:
-        os.write(fd, b"\x04")
-        ended = True
-    while answered < out.count(b"Enter runs it"):
-        os.write(fd, b"\n")
-        answered += 1
-_, status = os.waitpid(pid, 0)
-print("exit", os.WEXITSTATUS(status))
-print("kept" if b"kept for the program" in out else "no prompt")
-print(out.decode(errors="replace"))
-PY
+    run timeout 30 "$PYTHON" "$PEERS/tty-step-sender.py" "$BIN/09-udp-sender" "$PORT"
     assert_success
     assert_line "exit 0"
     assert_line --regexp '^sent 2 datagrams from '

@@ -242,18 +242,8 @@ reap'
 }
 
 @test "10-getaddrinfo: bytes from a Python server print escaped, never raw" {
-    local py='
-import socket
-l = socket.socket(socket.AF_INET6)
-l.bind(("::1", 0))
-l.listen(1)
-l.settimeout(10)
-print("listening on [::1]:%d" % l.getsockname()[1], flush=True)
-c, _ = l.accept()
-c.sendall(b"hi\x1b[2J\x07 caf\xc3\xa9 \xff\r\n")
-c.close()
-'
-    start_bg "$BATS_TEST_TMPDIR/server" "$PYTHON" -c "$py"
+    start_bg "$BATS_TEST_TMPDIR/server" "$PYTHON" "$PEERS/send-once-server.py" \
+        'b"hi\x1b[2J\x07 caf\xc3\xa9 \xff\r\n"' ::1
     ready6 "$BATS_TEST_TMPDIR/server"
     run_lesson "$BIN/10-getaddrinfo" --host ::1 --port "$PORT"
     assert_success

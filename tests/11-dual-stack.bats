@@ -30,25 +30,6 @@ start6() {
     ready6 "$out"
 }
 
-# A Python client: connect to HOST PORT, print "port N" (its own port)
-# and what the server sent, or "refused".
-PY_CLIENT='
-import socket, sys
-try:
-    s = socket.create_connection((sys.argv[1], int(sys.argv[2])), timeout=5)
-except ConnectionRefusedError:
-    print("refused")
-    sys.exit(0)
-print("port %d" % s.getsockname()[1])
-data = b""
-while True:
-    chunk = s.recv(200)
-    if not chunk:
-        break
-    data += chunk
-print(data.decode(), end="")
-'
-
 # need_world: skip where unprivileged namespaces are not allowed.
 need_world() {
     command -v unshare >/dev/null || skip "no unshare"
@@ -60,7 +41,7 @@ need_world() {
 # and mount namespaces; lo up and nothing else; /etc/hosts is
 # $BATS_TEST_TMPDIR/hosts (by default "::1 localhost both" and
 # "127.0.0.1 localhost both"); /etc/nsswitch.conf is "hosts: files". BODY
-# sees $T (the test's tmpdir), $BIN, $ROOT, $PY_CLIENT and two functions:
+# sees $T (the test's tmpdir), $BIN, $ROOT, $PEERS and two functions:
 #   serve OUT CMD ARGS...  start a server in the background, wait for its
 #                          ready line; sets PORT and SERVER
 #   reap                   wait for that server, print "server exit N"
@@ -101,7 +82,7 @@ reap() {
 }
 SH
     printf '%s\n' "$1" >>"$t/world.sh"
-    run env T="$t" BIN="$BIN" ROOT="$ROOT" PY_CLIENT="$PY_CLIENT" \
+    run env T="$t" BIN="$BIN" ROOT="$ROOT" PEERS="$PEERS" \
         timeout 25 unshare -rnm bash "$t/world.sh"
 }
 
@@ -109,7 +90,7 @@ SH
     start6 "$BATS_TEST_TMPDIR/server" --count 1 --timeout 10
     run grep -m 1 '^listening on ' "$BATS_TEST_TMPDIR/server"
     assert_output "listening on [::1]:$PORT"
-    run timeout 10 "$PYTHON" -c "$PY_CLIENT" ::1 "$PORT"
+    run timeout 10 "$PYTHON" "$PEERS/read-all-client.py" ::1 "$PORT"
     assert_success
     local cport="${lines[0]#port }"
     assert_line --index 1 "hello [::1]:$cport, you are client 1"
@@ -135,7 +116,7 @@ SH
 
 @test "11-dual-stack: on ::1 an IPv4 client is refused whatever IPV6_V6ONLY says" {
     start6 "$BATS_TEST_TMPDIR/server" --count 1 --timeout 2
-    run timeout 10 "$PYTHON" -c "$PY_CLIENT" 127.0.0.1 "$PORT"
+    run timeout 10 "$PYTHON" "$PEERS/read-all-client.py" 127.0.0.1 "$PORT"
     assert_success
     assert_output "refused"
     wait_exit "$BG_PID"
@@ -151,7 +132,7 @@ SH
     command -v socat >/dev/null || skip "no socat (apt-get install socat)"
     world '
 serve "$T/server" "$BIN/11-dual-stack-server" --host :: --port 0 --count 3 --timeout 10 || exit 1
-timeout 10 "$PYTHON" -c "$PY_CLIENT" 127.0.0.1 "$PORT"
+timeout 10 "$PYTHON" "$PEERS/read-all-client.py" 127.0.0.1 "$PORT"
 timeout 10 socat -T 5 - "TCP4:127.0.0.1:$PORT" </dev/null
 timeout 10 nc -6 -N ::1 "$PORT" </dev/null
 reap'
@@ -174,8 +155,8 @@ reap'
     need_world
     world '
 serve "$T/server" "$BIN/11-dual-stack-server" --host :: --v6only --port 0 --count 1 --timeout 10 || exit 1
-timeout 10 "$PYTHON" -c "$PY_CLIENT" 127.0.0.1 "$PORT"
-timeout 10 "$PYTHON" -c "$PY_CLIENT" ::1 "$PORT"
+timeout 10 "$PYTHON" "$PEERS/read-all-client.py" 127.0.0.1 "$PORT"
+timeout 10 "$PYTHON" "$PEERS/read-all-client.py" ::1 "$PORT"
 reap'
     assert_success
     assert_line --index 0 "refused"
@@ -193,9 +174,9 @@ reap'
     start6 "$BATS_TEST_TMPDIR/server" --host 127.0.0.1 --count 1 --timeout 10
     run grep -m 1 '^listening on ' "$BATS_TEST_TMPDIR/server"
     assert_output "listening on [::ffff:127.0.0.1]:$PORT"
-    run timeout 10 "$PYTHON" -c "$PY_CLIENT" ::1 "$PORT"
+    run timeout 10 "$PYTHON" "$PEERS/read-all-client.py" ::1 "$PORT"
     assert_output "refused"
-    run timeout 10 "$PYTHON" -c "$PY_CLIENT" 127.0.0.1 "$PORT"
+    run timeout 10 "$PYTHON" "$PEERS/read-all-client.py" 127.0.0.1 "$PORT"
     local cport="${lines[0]#port }"
     assert_line --index 1 "hello [::ffff:127.0.0.1]:$cport, you are client 1"
     wait_exit "$BG_PID"
@@ -257,11 +238,11 @@ reap'
     world '
 serve "$T/server" "$BIN/11-dual-stack-server" --host localhost --port 0 --count 1 --timeout 10 || exit 1
 grep "^listening on" "$T/server"
-timeout 10 "$PYTHON" -c "$PY_CLIENT" ::1 "$PORT" | tail -n 1
+timeout 10 "$PYTHON" "$PEERS/read-all-client.py" ::1 "$PORT" | tail -n 1
 reap
 serve "$T/server4" "$BIN/11-dual-stack-server" --host four --port 0 --count 1 --timeout 10 || exit 1
 grep "^listening on" "$T/server4"
-timeout 10 "$PYTHON" -c "$PY_CLIENT" 127.0.0.1 "$PORT" | tail -n 1
+timeout 10 "$PYTHON" "$PEERS/read-all-client.py" 127.0.0.1 "$PORT" | tail -n 1
 reap
 "$ROOT/tests/hostile/run-clean" "$BIN/11-dual-stack-server" --host nosuch --port 0 --timeout 1
 echo "exit $?"'
