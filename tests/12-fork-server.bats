@@ -257,7 +257,8 @@ no_reset_said() {
 @test "12-fork-server: a client that resets, and a silent one timed out: their children say so, the server goes on" {
     # The three clients come from one peer started before the server, one
     # right after another: none waits for a program to start.
-    before_server "$BATS_TEST_TMPDIR/server" "$BATS_TEST_TMPDIR/peer" "$PEERS/silent-reset-halfclose.py" '{port}'
+    before_server "$BATS_TEST_TMPDIR/server" "$BATS_TEST_TMPDIR/peer" \
+        "$PEERS/silent-first.py" '{port}' 5 rst $'still here\n'
     local peer=$PEER_PID
     start_server "$BATS_TEST_TMPDIR/server" 12-fork-server --count 3 --timeout 2
     local server=$BG_PID

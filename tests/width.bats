@@ -66,20 +66,7 @@ bad_options() {
 # fits: every line of every $OUT/*.out at most 80 columns. Names each one
 # that is wider: FILE:LINE: COLUMNS columns: TEXT.
 fits() {
-    run "$PYTHON" - "$OUT"/*.out <<'EOF'
-import re, sys
-ansi = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
-bad = 0
-for path in sys.argv[1:]:
-    with open(path, encoding="utf-8", errors="replace") as f:
-        for n, line in enumerate(f, 1):
-            text = ansi.sub("", line.rstrip("\n"))
-            if len(text) > 80:
-                bad += 1
-                name = path.rsplit("/", 1)[-1]
-                print(f"{name}:{n}: {len(text)} columns: {text}")
-sys.exit(1 if bad else 0)
-EOF
+    run "$PYTHON" "$PEERS/max-columns.py" "$OUT"/*.out
     if [ "$status" -ne 0 ]; then
         echo "lines wider than 80 columns:" >&2
         printf '%s\n' "$output" >&2
