@@ -11,25 +11,6 @@ send_py() {
     "$PYTHON" "$PEERS/udp-send.py" "$@"
 }
 
-# unwrap FILE: the lesson's output with each call line whole again (the
-# narrator wraps a long one, its continuation indented by 4).
-unwrap() {
-    awk '
-        /^[a-z_0-9]+\(/ { if (call != "") print call; call = $0; next }
-        call != "" && /^    / && call !~ /\) = -?[0-9]+/ {
-            sub(/^ +/, ""); call = call " " $0; next
-        }
-        { if (call != "") { print call; call = "" } print }
-        END { if (call != "") print call }
-    ' "$1"
-}
-
-# sent_from OUTPUT: the port 09-udp-sender's "sent N datagrams from
-# 0.0.0.0:PORT" line names.
-sent_from() {
-    sed -nE 's/^sent [0-9]+ datagrams? from 0\.0\.0\.0:([0-9]+)$/\1/p' <<<"$1"
-}
-
 @test "08-udp-receiver: three lines from 09-udp-sender arrive as three datagrams, with the sender's real port" {
     start_server "$BATS_TEST_TMPDIR/recv" 08-udp-receiver --count 3 \
         --timeout 5

@@ -15,25 +15,6 @@ start_py_receiver() {
     wait_ready "$1"
 }
 
-# unwrap FILE: the lesson's output with each call line whole again (the
-# narrator wraps a long one, its continuation indented by 4).
-unwrap() {
-    awk '
-        /^[a-z_0-9]+\(/ { if (call != "") print call; call = $0; next }
-        call != "" && /^    / && call !~ /\) = -?[0-9]+/ {
-            sub(/^ +/, ""); call = call " " $0; next
-        }
-        { if (call != "") { print call; call = "" } print }
-        END { if (call != "") print call }
-    ' "$1"
-}
-
-# sent_from OUTPUT: the port of the "sent N datagrams from 0.0.0.0:PORT"
-# line.
-sent_from() {
-    sed -nE 's/^sent [0-9]+ datagrams? from 0\.0\.0\.0:([0-9]+)$/\1/p' <<<"$1"
-}
-
 @test "09-udp-sender: each line is one datagram without its newline; a python3 receiver sees the port getsockname names" {
     start_py_receiver "$BATS_TEST_TMPDIR/recv" 3
     printf 'one\n\ntwo three\n' >"$BATS_TEST_TMPDIR/lines"

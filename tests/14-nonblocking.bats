@@ -1,18 +1,10 @@
 #!/usr/bin/env bats
 # Lesson 14: a non-blocking connect(), bounded by poll()
 
-# PORT, BG_PID and EXIT_STATUS are set by test_helper and by ready6.
+# PORT, BG_PID and EXIT_STATUS are set by test_helper.
 # shellcheck disable=SC2153
 load test_helper
 load hostile/common
-
-# ready6 OUTFILE: wait for a ready line with an IPv4 or [IPv6] address
-# (test_helper's wait_ready knows IPv4 only); sets PORT.
-ready6() {
-    wait_for "$1" '^listening on (\[[0-9a-f:.]+\]|[0-9.]+):[0-9]+$' || return 1
-    PORT=$(grep -m 1 -E '^listening on ' "$1")
-    PORT=${PORT##*:}
-}
 
 # hold_port OUTFILE: a socket bound to 127.0.0.1 that does not listen, in
 # the background: a SYN to its port is answered with a RST. Sets PORT.
@@ -56,7 +48,7 @@ now_ms() {
 @test "14-nonblocking: over IPv6 to 11-dual-stack-server on ::1" {
     start_bg "$BATS_TEST_TMPDIR/server" "$BIN/11-dual-stack-server" \
         --port 0 --count 1 --timeout 10
-    ready6 "$BATS_TEST_TMPDIR/server"
+    wait_ready "$BATS_TEST_TMPDIR/server"
     run_lesson "$BIN/14-nonblocking-connect" --host ::1 --port "$PORT"
     assert_success
     assert_line "connected to [::1]:$PORT"
@@ -134,30 +126,14 @@ now_ms() {
 }
 
 @test "14-nonblocking: a server that neither sends nor closes: poll() for POLLIN times out, exit 1" {
-    start_bg "$BATS_TEST_TMPDIR/server" "$PYTHON" "$PEER" silent-server 5
-    wait_ready "$BATS_TEST_TMPDIR/server"
-    run_lesson timeout 10 "$BIN/14-nonblocking-connect" --host 127.0.0.1 \
-        --port "$PORT" --timeout 1
-    assert_failure 1
-    assert_line "connected to 127.0.0.1:$PORT"
-    assert_line "the server neither sent nor closed within --timeout 1 s"
+    silent_server_times_out 14-nonblocking-connect
     plain && return 0
     assert_line "poll([{fd=3, events=POLLIN}], 1, 1000) = 0"
 }
 
 @test "14-nonblocking: a socat server over IPv6 sends two lines" {
-    command -v socat >/dev/null || skip "no socat (apt-get install socat)"
-    local port
-    port=$(free_port tcp ::1)
-    printf 'one\ntwo\n' >"$BATS_TEST_TMPDIR/lines"
-    start_bg "$BATS_TEST_TMPDIR/socat" timeout 10 socat -u \
-        "OPEN:$BATS_TEST_TMPDIR/lines" "TCP6-LISTEN:$port,bind=[::1],reuseaddr"
-    local i
-    for ((i = 0; i < 100; i++)); do
-        [[ -n "$(ss -Htln "sport = :$port")" ]] && break
-        sleep 0.05
-    done
-    run_lesson "$BIN/14-nonblocking-connect" --host ::1 --port "$port"
+    socat_lines ::1
+    run_lesson "$BIN/14-nonblocking-connect" --host ::1 --port "$PORT"
     assert_success
     assert_output --partial 'one\ntwo\n'
 }
@@ -184,18 +160,7 @@ now_ms() {
 
 @test "14-nonblocking: the Python equivalent does the same against 04-accept, 11 and a late server" {
     local py="$ROOT/docs/python/14_nonblocking.py"
-    start_server "$BATS_TEST_TMPDIR/server" 04-accept --count 1
-    run timeout 10 "$PYTHON" "$py" --host 127.0.0.1 --port "$PORT"
-    assert_success
-    assert_line "connected to 127.0.0.1:$PORT"
-    assert_line --regexp '^hello 127\.0\.0\.1:[0-9]+, you are client 1\\n$'
-    wait_exit "$BG_PID"
-    start_bg "$BATS_TEST_TMPDIR/server6" "$BIN/11-dual-stack-server" \
-        --port 0 --count 1 --timeout 10
-    ready6 "$BATS_TEST_TMPDIR/server6"
-    run timeout 10 "$PYTHON" "$py" --host ::1 --port "$PORT"
-    assert_success
-    assert_line --regexp '^hello \[::1\]:[0-9]+, you are client 1\\n$'
+    greeted_v4_v6 "$py"
     hold_port "$BATS_TEST_TMPDIR/holder"
     run timeout 10 "$PYTHON" "$py" --host 127.0.0.1 --port "$PORT"
     assert_failure 1

@@ -63,6 +63,14 @@ ss_load_library() {
 ss_load_library bats-support
 ss_load_library bats-assert
 
+# Helpers that a few files share, kept apart by subject in tests/lib/.
+# shellcheck source=tests/lib/world.bash
+. "$ROOT/tests/lib/world.bash"
+# shellcheck source=tests/lib/udp.bash
+. "$ROOT/tests/lib/udp.bash"
+# shellcheck source=tests/lib/clients.bash
+. "$ROOT/tests/lib/clients.bash"
+
 # PIDs of background processes this test started.
 SS_PIDS=()
 
@@ -180,6 +188,16 @@ kill_all_bg() {
         wait "$pid" 2>/dev/null || true
     done
     SS_PIDS=()
+}
+
+# build_lessons NAME...: make build/NAME for each (for setup_file, in a
+# file that runs only these lessons and must not wait for the rest).
+build_lessons() {
+    local name targets=()
+    for name in "$@"; do
+        targets+=("build/$name")
+    done
+    make -s -C "$ROOT" "${targets[@]}" >&2
 }
 
 teardown() {
