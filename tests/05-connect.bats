@@ -18,11 +18,6 @@ wait_listening() {
     return 1
 }
 
-# now_ms: a monotonic-enough clock for the timing tests, in milliseconds.
-now_ms() {
-    echo $(($(date +%s%N) / 1000000))
-}
-
 @test "05-connect: connects to 04-accept; its ephemeral port is the one the server saw" {
     start_server "$BATS_TEST_TMPDIR/server" 04-accept --count 1
     run_lesson timeout 10 "$BIN/05-connect" --port "$PORT"

@@ -17,9 +17,8 @@ send_py() {
     printf 'one\ntwo words\nthree\n' >"$BATS_TEST_TMPDIR/lines"
     run bare "$BIN/09-udp-sender" --port "$PORT" <"$BATS_TEST_TMPDIR/lines"
     assert_success
-    local sport
-    sport=$(sent_from "$output")
-    [ "$sport" -gt 0 ]
+    sender_port
+    local sport=$SPORT
     wait_exit "$BG_PID"
     [ "$EXIT_STATUS" -eq 0 ]
     run cat "$BATS_TEST_TMPDIR/recv"

@@ -25,9 +25,8 @@ start_py_receiver() {
     assert_line "datagram 1: 3 bytes to 127.0.0.1:$PORT"
     assert_line "datagram 2: 0 bytes to 127.0.0.1:$PORT"
     assert_line "datagram 3: 9 bytes to 127.0.0.1:$PORT"
-    local sport
-    sport=$(sent_from "$output")
-    [ "$sport" -gt 0 ]
+    sender_port
+    local sport=$SPORT
     wait_exit "$BG_PID"
     [ "$EXIT_STATUS" -eq 0 ]
     run cat "$BATS_TEST_TMPDIR/recv"

@@ -14,13 +14,7 @@ load test_helper
 load hostile/common
 
 @test "10-getaddrinfo: an IPv4 literal gives one entry; connects to 04-accept and prints the greeting" {
-    start_server "$BATS_TEST_TMPDIR/server" 04-accept --count 1
-    run_lesson "$BIN/10-getaddrinfo" --host 127.0.0.1 --port "$PORT"
-    assert_success
-    assert_line "connected to 127.0.0.1:$PORT"
-    assert_line --regexp '^hello 127\.0\.0\.1:[0-9]+, you are client 1\\n$'
-    wait_exit "$BG_PID"
-    [ "$EXIT_STATUS" -eq 0 ]
+    greeted 127.0.0.1 "$BIN/10-getaddrinfo"
     plain && return 0
     assert_line "getaddrinfo(\"127.0.0.1\", \"$PORT\", {AI_ADDRCONFIG, AF_UNSPEC, SOCK_STREAM},"
     assert_line "    [1] AF_INET SOCK_STREAM 127.0.0.1:$PORT"
@@ -36,15 +30,7 @@ load hostile/common
 }
 
 @test "10-getaddrinfo: an IPv6 literal reaches 11-dual-stack-server on ::1" {
-    start_bg "$BATS_TEST_TMPDIR/server" "$BIN/11-dual-stack-server" \
-        --port 0 --count 1 --timeout 10
-    wait_ready "$BATS_TEST_TMPDIR/server"
-    run_lesson "$BIN/10-getaddrinfo" --host ::1 --port "$PORT"
-    assert_success
-    assert_line "connected to [::1]:$PORT"
-    assert_line --regexp '^hello \[::1\]:[0-9]+, you are client 1\\n$'
-    wait_exit "$BG_PID"
-    [ "$EXIT_STATUS" -eq 0 ]
+    greeted ::1 "$BIN/10-getaddrinfo"
     plain && return 0
     assert_line "    [1] AF_INET6 SOCK_STREAM [::1]:$PORT"
     assert_line "connect(3, [::1]:$PORT, 28) = 0"
@@ -203,13 +189,7 @@ reap'
 }
 
 @test "10-getaddrinfo: a server whose queue is full: connect() gives up after --timeout" {
-    start_bg "$BATS_TEST_TMPDIR/server" "$PYTHON" "$PEER" full-server 8
-    wait_ready "$BATS_TEST_TMPDIR/server"
-    run_lesson timeout 10 "$BIN/10-getaddrinfo" --host 127.0.0.1 \
-        --port "$PORT" --timeout 1
-    assert_failure 1
-    assert_line "no answer within --timeout 1 s"
-    assert_line "could not connect to 127.0.0.1 port $PORT"
+    full_queue_gives_up 10-getaddrinfo
     plain && return 0
     assert_line --regexp "^connect\(3, 127\.0\.0\.1:$PORT, 16\) = -1 EINPROGRESS .*"
 }
@@ -245,9 +225,8 @@ reap'
 }
 
 @test "10-getaddrinfo: the Python equivalent does the same against 04-accept and 11" {
-    greeted_v4_v6 "$ROOT/docs/python/10_getaddrinfo.py"
-    assert_line "connected to [::1]:$PORT"
-    wait_exit "$BG_PID"
+    greeted 127.0.0.1 "$PYTHON" "$ROOT/docs/python/10_getaddrinfo.py"
+    greeted ::1 "$PYTHON" "$ROOT/docs/python/10_getaddrinfo.py"
 }
 
 @test "10-getaddrinfo: the Python equivalent walks the list the same way" {

@@ -14,19 +14,8 @@ hold_port() {
     PORT=$(sed -n 's/^port //p' "$1")
 }
 
-# now_ms: the time in milliseconds.
-now_ms() {
-    echo $(($(date +%s%N) / 1000000))
-}
-
 @test "14-nonblocking: connect() says EINPROGRESS, poll() waits for POLLOUT, SO_ERROR is 0; 04-accept greets it" {
-    start_server "$BATS_TEST_TMPDIR/server" 04-accept --count 1
-    run_lesson "$BIN/14-nonblocking-connect" --host 127.0.0.1 --port "$PORT"
-    assert_success
-    assert_line "connected to 127.0.0.1:$PORT"
-    assert_line --regexp '^hello 127\.0\.0\.1:[0-9]+, you are client 1\\n$'
-    wait_exit "$BG_PID"
-    [ "$EXIT_STATUS" -eq 0 ]
+    greeted 127.0.0.1 "$BIN/14-nonblocking-connect"
     plain && return 0
     assert_line --regexp '^fcntl\(3, F_GETFL\) = 0x[0-9a-f]+ \(.*O_RDWR.*\)$'
     assert_line --regexp '^fcntl\(3, F_SETFL, O_NONBLOCK\|.*\) = 0$'
@@ -46,15 +35,7 @@ now_ms() {
 }
 
 @test "14-nonblocking: over IPv6 to 11-dual-stack-server on ::1" {
-    start_bg "$BATS_TEST_TMPDIR/server" "$BIN/11-dual-stack-server" \
-        --port 0 --count 1 --timeout 10
-    wait_ready "$BATS_TEST_TMPDIR/server"
-    run_lesson "$BIN/14-nonblocking-connect" --host ::1 --port "$PORT"
-    assert_success
-    assert_line "connected to [::1]:$PORT"
-    assert_line --regexp '^hello \[::1\]:[0-9]+, you are client 1\\n$'
-    wait_exit "$BG_PID"
-    [ "$EXIT_STATUS" -eq 0 ]
+    greeted ::1 "$BIN/14-nonblocking-connect"
     plain && return 0
     assert_line "connect(3, [::1]:$PORT, 28) = -1 EINPROGRESS (Operation now in progress)"
 }
@@ -78,20 +59,11 @@ now_ms() {
 }
 
 @test "14-nonblocking: a server whose queue is full: poll() gives up after --timeout" {
-    start_bg "$BATS_TEST_TMPDIR/server" "$PYTHON" "$PEER" full-server 8
-    wait_ready "$BATS_TEST_TMPDIR/server"
-    local t0 t1
-    t0=$(now_ms)
-    run_lesson timeout 10 "$BIN/14-nonblocking-connect" --host 127.0.0.1 \
-        --port "$PORT" --timeout 1
-    t1=$(now_ms)
-    assert_failure 1
-    assert_line "no answer within --timeout 1 s"
-    assert_line "could not connect to 127.0.0.1 port $PORT"
-    echo "took $((t1 - t0)) ms"
+    full_queue_gives_up 14-nonblocking-connect
+    echo "took $TOOK_MS ms"
     # Not before its second; that it gave up by itself at all is the exit
     # status 1 (a lesson that waited on would be killed by timeout: 124).
-    ((t1 - t0 >= 900))
+    ((TOOK_MS >= 900))
     plain && return 0
     assert_line "poll([{fd=3, events=POLLOUT}], 1, 1000) = 0"
     assert_line "    nothing was ready before the timeout"
@@ -160,7 +132,8 @@ now_ms() {
 
 @test "14-nonblocking: the Python equivalent does the same against 04-accept, 11 and a late server" {
     local py="$ROOT/docs/python/14_nonblocking.py"
-    greeted_v4_v6 "$py"
+    greeted 127.0.0.1 "$PYTHON" "$py"
+    greeted ::1 "$PYTHON" "$py"
     hold_port "$BATS_TEST_TMPDIR/holder"
     run timeout 10 "$PYTHON" "$py" --host 127.0.0.1 --port "$PORT"
     assert_failure 1

@@ -7,8 +7,7 @@ load test_helper
 DEMO="$ROOT/scripts/demo"
 
 setup_file() {
-    build_lessons 04-accept 05-connect 06-send-recv-server \
-        06-send-recv-client 08-udp-receiver 09-udp-sender
+    build_pair_lessons
 }
 
 setup() {

@@ -190,6 +190,11 @@ kill_all_bg() {
     SS_PIDS=()
 }
 
+# now_ms: a monotonic-enough clock for the timing tests, in milliseconds.
+now_ms() {
+    echo $(($(date +%s%N) / 1000000))
+}
+
 # build_lessons NAME...: make build/NAME for each (for setup_file, in a
 # file that runs only these lessons and must not wait for the rest).
 build_lessons() {
@@ -198,6 +203,13 @@ build_lessons() {
         targets+=("build/$name")
     done
     make -s -C "$ROOT" "${targets[@]}" >&2
+}
+
+# build_pair_lessons: the lesson pairs that scripts/capture and scripts/demo
+# run (04 and 05, 06's server and client, 08 and 09).
+build_pair_lessons() {
+    build_lessons 04-accept 05-connect 06-send-recv-server \
+        06-send-recv-client 08-udp-receiver 09-udp-sender
 }
 
 teardown() {

@@ -25,22 +25,30 @@ socat_lines() {
     done
 }
 
-# greeted_v4_v6 PROGRAM: the Python client PROGRAM (--host H --port P) is
-# greeted by 04-accept over 127.0.0.1, then by 11-dual-stack-server over
-# ::1; $output is the second run's, BG_PID that server.
-greeted_v4_v6() {
-    start_server "$BATS_TEST_TMPDIR/server" 04-accept --count 1
-    run timeout 10 "$PYTHON" "$1" --host 127.0.0.1 --port "$PORT"
+# greeted HOST CMD...: the client CMD --host HOST --port P (a lesson, or
+# "$PYTHON" and a Python version) is greeted by 04-accept (HOST 127.0.0.1)
+# or 11-dual-stack-server (HOST ::1), which then exits 0. $output is CMD's.
+greeted() {
+    local host="$1" out="$BATS_TEST_TMPDIR/server" shown re
+    shift
+    if [[ "$host" == *:* ]]; then
+        start_bg "$out" "$BIN/11-dual-stack-server" --port 0 --count 1 \
+            --timeout 10
+        wait_ready "$out"
+        shown="[$host]"
+    else
+        start_server "$out" 04-accept --count 1
+        shown=$host
+    fi
+    run_lesson timeout 10 "$@" --host "$host" --port "$PORT"
     assert_success
-    assert_line "connected to 127.0.0.1:$PORT"
-    assert_line --regexp '^hello 127\.0\.0\.1:[0-9]+, you are client 1\\n$'
+    assert_line "connected to $shown:$PORT"
+    re=${shown//./\\.}
+    re=${re//[/\\[}
+    re=${re//]/\\]}
+    assert_line --regexp "^hello $re:[0-9]+, you are client 1\\\\n\$"
     wait_exit "$BG_PID"
-    start_bg "$BATS_TEST_TMPDIR/server6" "$BIN/11-dual-stack-server" \
-        --port 0 --count 1 --timeout 10
-    wait_ready "$BATS_TEST_TMPDIR/server6"
-    run timeout 10 "$PYTHON" "$1" --host ::1 --port "$PORT"
-    assert_success
-    assert_line --regexp '^hello \[::1\]:[0-9]+, you are client 1\\n$'
+    [ "$EXIT_STATUS" -eq 0 ]
 }
 
 # silent_server_times_out LESSON: the client LESSON, --timeout 1, against a
@@ -54,4 +62,21 @@ silent_server_times_out() {
     assert_failure 1
     assert_line "connected to 127.0.0.1:$PORT"
     assert_line "the server neither sent nor closed within --timeout 1 s"
+}
+
+# full_queue_gives_up LESSON: the client LESSON, --timeout 1, against a
+# server whose listen queue is full (no handshake completes): it says no
+# answer came, exit 1. $output is the lesson's; TOOK_MS how long it ran,
+# from the server's ready line on.
+full_queue_gives_up() {
+    local t0
+    start_bg "$BATS_TEST_TMPDIR/server" "$PYTHON" "$PEER" full-server 8
+    wait_ready "$BATS_TEST_TMPDIR/server"
+    t0=$(now_ms)
+    run_lesson timeout 10 "$BIN/$1" --host 127.0.0.1 --port "$PORT" \
+        --timeout 1
+    TOOK_MS=$(($(now_ms) - t0))
+    assert_failure 1
+    assert_line "no answer within --timeout 1 s"
+    assert_line "could not connect to 127.0.0.1 port $PORT"
 }

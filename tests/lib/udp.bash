@@ -15,8 +15,11 @@ unwrap() {
     ' "$1"
 }
 
-# sent_from OUTPUT: the port 09-udp-sender's "sent N datagrams from
-# 0.0.0.0:PORT" line names.
-sent_from() {
-    sed -nE 's/^sent [0-9]+ datagrams? from 0\.0\.0\.0:([0-9]+)$/\1/p' <<<"$1"
+# sender_port: SPORT, the port that 09-udp-sender's "sent N datagrams from
+# 0.0.0.0:PORT" line in $output names; fails if there is none.
+sender_port() {
+    # shellcheck disable=SC2154 # output: set by bats' run
+    SPORT=$(sed -nE 's/^sent [0-9]+ datagrams? from 0\.0\.0\.0:([0-9]+)$/\1/p' \
+        <<<"$output")
+    [ "$SPORT" -gt 0 ]
 }
