@@ -20,14 +20,30 @@ need_netns() {
     unshare -rn true 2>/dev/null || skip "unshare -rn is not allowed here"
 }
 
+# What a script given to in_netns may call: serve_http ADDR starts
+# "python3 -m http.server" on ADDR, on a port the kernel chooses, in the
+# current directory (its log in hs.log); sets sp (its pid) and port.
+NETNS_FUNCS='
+serve_http() {
+    "$PYTHON" -u -m http.server --bind "$1" 0 >hs.log 2>&1 &
+    sp=$!
+    for i in $(seq 100); do
+        port=$(sed -n "s/^Serving HTTP on .* port \([0-9]*\) .*/\1/p" hs.log)
+        [ -n "$port" ] && return 0
+        sleep 0.1
+    done
+}
+'
+
 # in_netns SCRIPT ARGS...: bats' run of bash SCRIPT in a new user and
 # network namespace whose only interface, lo, is up: nothing in it can
 # reach another machine, and a name lookup cannot leave it.
 in_netns() {
     local script="$1"
     shift
-    run timeout 60 unshare -rn bash -c "ip link set lo up && $script" \
-        in_netns "$@"
+    run timeout 60 unshare -rn bash -c "ip link set lo up || exit 1
+$NETNS_FUNCS
+$script" in_netns "$@"
 }
 
 # odd_server MODE: a Python HTTP server that answers one request oddly on
@@ -292,13 +308,7 @@ odd_server() {
     need_netns
     in_netns '
         cd "$3" && printf "one\ntwo\n" >t.txt
-        "$PYTHON" -u -m http.server --bind "$2" 0 >hs.log 2>&1 &
-        sp=$!
-        for i in $(seq 100); do
-            port=$(sed -n "s/^Serving HTTP on .* port \([0-9]*\) .*/\1/p" hs.log)
-            [ -n "$port" ] && break
-            sleep 0.1
-        done
+        serve_http "$2"
         host=$2; [ "$host" = ::1 ] && host="[::1]"
         "$1" --url "http://$host:$port/t.txt" --timeout 5
         echo "status $?"
@@ -312,13 +322,7 @@ odd_server() {
     assert_line "status 0"
     in_netns '
         cd "$3" && printf "six\n" >t.txt && rm hs.log
-        "$PYTHON" -u -m http.server --bind "$2" 0 >hs.log 2>&1 &
-        sp=$!
-        for i in $(seq 100); do
-            port=$(sed -n "s/^Serving HTTP on .* port \([0-9]*\) .*/\1/p" hs.log)
-            [ -n "$port" ] && break
-            sleep 0.1
-        done
+        serve_http "$2"
         "$1" --url "http://[::1]:$port/t.txt" --timeout 5 --output "$3/got"
         echo "status $?"
         kill $sp' "$BIN/16-http-client" ::1 "$BATS_TEST_TMPDIR"

@@ -133,11 +133,7 @@ s.sendto(b\"uni\", (\"127.0.0.1\", int(sys.argv[1])))" "$PORT"
     in_netns '
         "$PYTHON" "$ROOT/docs/python/18_multicast.py" --port 0 --count 2 --timeout 5 >"$T/p1" 2>&1 &
         pids+=($!)
-        for ((i = 0; i < 100; i++)); do
-            PORT=$(sed -n "s/^receiving on 0\.0\.0\.0://p" "$T/p1")
-            [ -n "$PORT" ] && break
-            sleep 0.05
-        done
+        ready "$T/p1"
         "$PYTHON" "$PEERS/multicast-member.py" "$PORT" >"$T/p2" 2>&1 &
         pids+=($!)
         for ((i = 0; i < 100; i++)); do
@@ -264,11 +260,7 @@ s.sendto(b\"uni\", (\"127.0.0.1\", int(sys.argv[1])))" "$PORT"
     in_netns '
         "$PYTHON" "$ROOT/docs/python/18_multicast.py" --port 0 --count 1 --timeout 5 >"$T/p" 2>&1 &
         pids+=($!)
-        for ((i = 0; i < 100; i++)); do
-            PORT=$(sed -n "s/^receiving on 0\.0\.0\.0://p" "$T/p")
-            [ -n "$PORT" ] && break
-            sleep 0.05
-        done
+        ready "$T/p"
         printf "from C\n" | "$B/18-multicast-sender" --port "$PORT" >/dev/null
         wait "${pids[0]}"; echo "python $?"
         cat "$T/p"'
