@@ -2,6 +2,7 @@
 # sends a line, half-closes and reads to the end; prints "K of N echoed"
 # and the repr of the first wrong answer.
 import socket, sys, threading
+from sockio import recv_all
 port, n = int(sys.argv[1]), int(sys.argv[2])
 go, got = threading.Barrier(n), [None] * n
 def client(i):
@@ -11,12 +12,7 @@ def client(i):
         s = socket.create_connection(("127.0.0.1", port), timeout=20)
         s.sendall(line)
         s.shutdown(socket.SHUT_WR)
-        back = b""
-        while True:
-            chunk = s.recv(4096)
-            if not chunk:
-                break
-            back += chunk
+        back = recv_all(s)
         s.close()
         got[i] = back == line or back
     except Exception as e:

@@ -2,18 +2,14 @@
 # read one line each; prints "K of 30 greeted" (a line starting "hello "),
 # then the repr of each other answer.
 import socket, sys, threading
+from sockio import recv_line
 port, n = int(sys.argv[1]), 30
 go, got = threading.Barrier(n), [None] * n
 def client(i):
     go.wait()
     try:
         s = socket.create_connection(("127.0.0.1", port), timeout=15)
-        data = b""
-        while not data.endswith(b"\n"):
-            chunk = s.recv(200)
-            if not chunk:
-                break
-            data += chunk
+        data = recv_line(s)
         got[i] = data.decode()
     except OSError as e:
         got[i] = "error: %s" % e

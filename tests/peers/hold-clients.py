@@ -2,6 +2,7 @@
 # echo, hold HOLD s (@FILE: until FILE exists) and close; print how many were
 # echoed, the times, whether K were served at once, and echoes after a close.
 import os, socket, sys, threading, time
+from sockio import recv_exactly
 port, n, hold = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
 k = int(sys.argv[4]) if len(sys.argv) > 4 else 0
 go, res, took = threading.Barrier(n), [None] * n, [0.0] * n
@@ -14,12 +15,7 @@ def client(i):
         s = socket.create_connection(("127.0.0.1", port), timeout=30)
         msg = b"client %d\n" % i
         s.sendall(msg)
-        got = b""
-        while len(got) < len(msg):
-            b = s.recv(100)
-            if not b:
-                break
-            got += b
+        got = recv_exactly(s, len(msg))
         took[i] = time.monotonic() - t0
         with lock:
             echoed.append((time.monotonic(), i))

@@ -2,6 +2,7 @@
 # LETTER); all send before any reads; prints "LETTER ok" for each that got
 # exactly its own bytes back (else how many it got).
 import socket, sys
+from sockio import recv_exactly
 port, specs = int(sys.argv[1]), sys.argv[2:]
 socks = [socket.create_connection(("127.0.0.1", port), timeout=10)
          for _ in specs]
@@ -12,12 +13,7 @@ for s, spec in zip(socks, specs):
 for s, w in zip(socks, want):    # all of them send before any reads
     s.sendall(w)
 for s, w, spec in zip(socks, want, specs):
-    got = b""
-    while len(got) < len(w):
-        chunk = s.recv(65536)
-        if not chunk:
-            break
-        got += chunk
+    got = recv_exactly(s, len(w))
     print(spec[0], "ok" if got == w else "got %d bytes" % len(got))
 for s in socks:
     s.close()
