@@ -199,11 +199,8 @@ reap'
     need_strace
     untraceable_leaks
     start_server "$BATS_TEST_TMPDIR/server" 04-accept --count 1
-    run_lesson "${TRACE[@]}" "$BATS_TEST_TMPDIR/trace" \
-        "$BIN/10-getaddrinfo" --host 127.0.0.1 --port "$PORT"
-    assert_success
-    printf '%s\n' "$output" >"$BATS_TEST_TMPDIR/client"
-    strace_matches "$BATS_TEST_TMPDIR/client" "$BATS_TEST_TMPDIR/trace" --subset
+    traced_client 0 client "$BIN/10-getaddrinfo" --host 127.0.0.1 \
+        --port "$PORT"
 }
 
 @test "10-getaddrinfo: the refused-then-accepted loop matches strace too" {

@@ -115,18 +115,12 @@ hold_port() {
     need_strace
     untraceable_leaks
     hold_port "$BATS_TEST_TMPDIR/holder"
-    run_lesson "${TRACE[@]}" "$BATS_TEST_TMPDIR/trace1" \
-        "$BIN/14-nonblocking-connect" --host 127.0.0.1 --port "$PORT"
-    assert_failure 1
-    printf '%s\n' "$output" >"$BATS_TEST_TMPDIR/refused"
-    strace_matches "$BATS_TEST_TMPDIR/refused" "$BATS_TEST_TMPDIR/trace1" --subset
+    traced_client 1 refused "$BIN/14-nonblocking-connect" --host 127.0.0.1 \
+        --port "$PORT"
     start_server "$BATS_TEST_TMPDIR/server" 04-accept --count 1
-    run_lesson "${TRACE[@]}" "$BATS_TEST_TMPDIR/trace2" \
-        "$BIN/14-nonblocking-connect" --host 127.0.0.1 --port "$PORT"
-    assert_success
-    printf '%s\n' "$output" >"$BATS_TEST_TMPDIR/client"
-    strace_matches "$BATS_TEST_TMPDIR/client" "$BATS_TEST_TMPDIR/trace2" --subset
-    run grep -c 'SO_ERROR' "$BATS_TEST_TMPDIR/trace2"
+    traced_client 0 client "$BIN/14-nonblocking-connect" --host 127.0.0.1 \
+        --port "$PORT"
+    run grep -c 'SO_ERROR' "$BATS_TEST_TMPDIR/client.trace"
     assert_output 1
 }
 

@@ -236,6 +236,23 @@ strace_matches() {
     assert_success
 }
 
+# traced_client STATUS NAME CMD...: run_lesson CMD under strace; it must
+# exit STATUS; then each call its narration (kept in $BATS_TEST_TMPDIR/NAME)
+# names must be the one strace saw (in NAME.trace), in order; the trace
+# may have calls the narration does not name (strace_matches --subset).
+traced_client() {
+    local want="$1" name="$BATS_TEST_TMPDIR/$2"
+    shift 2
+    run_lesson "${TRACE[@]}" "$name.trace" "$@"
+    if ((want == 0)); then
+        assert_success
+    else
+        assert_failure "$want"
+    fi
+    printf '%s\n' "$output" >"$name"
+    strace_matches "$name" "$name.trace" --subset
+}
+
 # plain: true when the binaries under test are the -DSOCKSTEP_PLAIN build,
 # which narrates nothing (tests of narration skip there).
 plain() {
