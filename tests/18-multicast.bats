@@ -15,6 +15,8 @@ setup() {
 # binaries in $B, the test's directory in $T, the peers in $PEERS, and
 #   ready FILE: wait until FILE has its "receiving on" line (printed
 #   after the join); sets PORT
+#   wait_word FILE WORD: wait until FILE holds WORD (a Python peer's
+#   "joined" or "ready")
 PRELUDE='
 set -u
 pids=()
@@ -35,6 +37,14 @@ ready() {
     echo "no ready line in $1:" >&2
     cat "$1" >&2
     return 1
+}
+wait_word() {
+    local i
+    for ((i = 0; i < 100; i++)); do
+        grep -q "$2" "$1" && return 0
+        sleep 0.05
+    done
+    echo "no $2 in $1" >&2
 }
 '
 
@@ -136,10 +146,7 @@ s.sendto(b\"uni\", (\"127.0.0.1\", int(sys.argv[1])))" "$PORT"
         ready "$T/p1"
         "$PYTHON" "$PEERS/multicast-member.py" "$PORT" >"$T/p2" 2>&1 &
         pids+=($!)
-        for ((i = 0; i < 100; i++)); do
-            grep -q joined "$T/p2" && break
-            sleep 0.05
-        done
+        wait_word "$T/p2" joined
         "$B/18-multicast-sender" --port "$PORT" --message "to the group" >/dev/null
         "$B/18-multicast-sender" --port "$PORT" --message "again" >/dev/null
         wait "${pids[0]}"; echo "p1 $?"
@@ -162,10 +169,7 @@ s.sendto(b\"uni\", (\"127.0.0.1\", int(sys.argv[1])))" "$PORT"
         ready "$T/member"
         "$PYTHON" "$PEERS/multicast-all.py" "$PORT" >"$T/py" 2>&1 &
         pids+=($!)
-        for ((i = 0; i < 100; i++)); do
-            grep -q ready "$T/py" && break
-            sleep 0.05
-        done
+        wait_word "$T/py" ready
         "$B/18-multicast-sender" --port "$PORT" --message "hi" >/dev/null
         wait "${pids[0]}"; wait "${pids[1]}"
         cat "$T/py"'
