@@ -1,11 +1,5 @@
-# chat-clients.py PORT TEST ARGS: chat clients for 13-poll-chat.bats; TEST:
-#   many N K   N clients join; once all are in, each sends K lines; each
-#              must get the N-1 others' lines, in order per sender
-#   leavers    A leaves in the middle of a line, C says "bye" and resets;
-#              B, who stays, prints every line it got
-#   noread     S never reads; T sends bulk lines, each batch followed by a
-#              ping that R must get promptly, until S is dropped
-#   odd        a line with terminal escapes and a CR, and a 1200-byte line
+# chat-clients.py PORT TEST ARGS: chat clients for 13-poll-chat.bats. TEST is
+# many N K, leavers, noread or odd; each is described where it is run, below.
 import re, selectors, socket, struct, sys, time
 port, test, args = int(sys.argv[1]), sys.argv[2], sys.argv[3:]
 
@@ -72,6 +66,8 @@ def fail(msg):
     sys.exit(1)
 
 if test == "many":
+    # N clients join; once all are in, each sends K lines; each must get the
+    # N-1 others' lines, in order per sender.
     n, k = int(args[0]), int(args[1])
     peers = [Peer() for _ in range(n)]
     if not pump(peers, lambda: all(p.id for p in peers)):
@@ -99,6 +95,8 @@ if test == "many":
     leave(peers)
 
 elif test == "leavers":
+    # A leaves in the middle of a line, C says "bye" and resets; B, who
+    # stays, prints every line it got.
     a, b, c = Peer(), Peer(), Peer()
     pump([a, b, c], lambda: a.id and b.id and c.id)
     a.send(b"half a li")
@@ -116,6 +114,8 @@ elif test == "leavers":
         print(l.decode())
 
 elif test == "noread":
+    # S never reads; T sends bulk lines, each batch followed by a ping that
+    # R must get promptly, until S is dropped.
     stuck = Peer(rcvbuf=4096)
     r, t = Peer(), Peer()
     pump([stuck, r, t], lambda: stuck.id and r.id and t.id)  # then never again
@@ -141,6 +141,7 @@ elif test == "noread":
         p.s.close()
 
 elif test == "odd":
+    # A line with terminal escapes and a CR, and a 1200-byte line.
     a, b = Peer(), Peer()
     pump([a, b], lambda: a.id and b.id)
     a.send(b"\x1b]0;PWNED\x07hi\x1b[2J\r\n" + b"y" * 1200 + b"\n")

@@ -1,7 +1,6 @@
-# send-once-server.py DATA [ADDR]: a TCP server that is not ours on ADDR
-# (127.0.0.1 unless given; ::1 for IPv6): prints the lessons' ready line, then
-# "peer port N" for the one client it accepts, sends it DATA (a Python bytes
-# literal) and closes.
+# send-once-server.py DATA [ADDR]: a server that is not ours on ADDR (127.0.0.1
+# unless given; ::1 for IPv6): prints its ready line, then "peer port N" for
+# its one client, sends it DATA (a Python bytes literal) and closes.
 import ast, socket, sys
 data = ast.literal_eval(sys.argv[1])
 addr = sys.argv[2] if len(sys.argv) > 2 else "127.0.0.1"
