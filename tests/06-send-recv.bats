@@ -364,7 +364,8 @@ print([hex(b) for b in b"\x1b\x07\r\x9b" if b in out])' "$BATS_TEST_TMPDIR/out"
     # silent client, then the next one, which waits in the backlog while
     # the first is timed out. So the server's one second starts after both
     # are connected, however busy the machine.
-    before_server "$BATS_TEST_TMPDIR/server" "$BATS_TEST_TMPDIR/peer" "$PEERS/silent-then-next.py" '{port}'
+    before_server "$BATS_TEST_TMPDIR/server" "$BATS_TEST_TMPDIR/peer" \
+        "$PEERS/silent-then-next.py" '{port}'
     local peer="$PEER_PID"
     start_server "$BATS_TEST_TMPDIR/server" 06-send-recv-server --count 2 \
         --timeout 1
@@ -520,7 +521,8 @@ print([hex(b) for b in b"\x1b\x07\r\x9b" if b in out])' "$BATS_TEST_TMPDIR/out"
     export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0"
     # Three clients, one after another, from one peer started before the
     # server: each next one connects at once, within the server's second.
-    before_server "$BATS_TEST_TMPDIR/server" "$BATS_TEST_TMPDIR/peer" "$PEERS/halfclose-bulk-silent.py" '{port}'
+    before_server "$BATS_TEST_TMPDIR/server" "$BATS_TEST_TMPDIR/peer" \
+        "$PEERS/halfclose-bulk-silent.py" '{port}'
     local peer="$PEER_PID"
     start_bg "$BATS_TEST_TMPDIR/server" "${TRACE[@]}" "$BATS_TEST_TMPDIR/trace" \
         "$BIN/06-send-recv-server" --port 0 --count 3 --timeout 1

@@ -214,7 +214,8 @@ odd_server() {
 @test "16-http: a slow client (a byte every 0.3 s) is cut off by the deadline for the whole request (1 s here)" {
     # The client starts before the server (tests/after-ready), so the
     # server's one second is not spent on starting Python.
-    before_server "$BATS_TEST_TMPDIR/server" "$BATS_TEST_TMPDIR/slow" "$PEERS/slow-request.py" '{port}'
+    before_server "$BATS_TEST_TMPDIR/server" "$BATS_TEST_TMPDIR/slow" \
+        "$PEERS/slow-request.py" '{port}'
     local slow=$PEER_PID
     serve --count 1 --timeout 1
     wait_exit "$slow" 60

@@ -92,7 +92,8 @@ hash_in() {
 }
 
 @test "19-throughput: a Python receiver gets the sender's bytes (foreign peer)" {
-    start_bg "$BATS_TEST_TMPDIR/py" "$PYTHON" "$PEERS/tcp-sink.py" "$BATS_TEST_TMPDIR/data"
+    start_bg "$BATS_TEST_TMPDIR/py" "$PYTHON" "$PEERS/tcp-sink.py" \
+        "$BATS_TEST_TMPDIR/data"
     wait_ready "$BATS_TEST_TMPDIR/py"
     run_lesson "$BIN/19-throughput" --send --port "$PORT" --bytes 200001 \
         --verify --timeout 10

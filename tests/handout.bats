@@ -42,7 +42,8 @@ chapter_text() {
     while IFS= read -r l; do
         all+=("$(lesson_title "$l" | tr -d '[:space:]')")
     done < <(lesson_dirs)
-    "$PYTHON" "$PEERS/pages-with-title.py" "$BATS_FILE_TMPDIR/handout.txt" "$title" "${all[@]}" >"$out"
+    "$PYTHON" "$PEERS/pages-with-title.py" "$BATS_FILE_TMPDIR/handout.txt" \
+        "$title" "${all[@]}" >"$out"
 }
 
 @test "handout: builds the PDF, the HTML and the EPUB, and they are not trivial" {

@@ -371,7 +371,8 @@ port_of() {
     # The guard on stdout is the narration's: the plain program writes its
     # lines with printf, and blocks on a full pipe as any program would.
     plain && skip "the plain build has no narration, and no guard on stdout"
-    run timeout 60 "$PYTHON" "$PEERS/stdout-never-read.py" "$HOSTILE/run-clean" "$BIN/08-udp-receiver"
+    run timeout 60 "$PYTHON" "$PEERS/stdout-never-read.py" \
+        "$HOSTILE/run-clean" "$BIN/08-udp-receiver"
     assert_success
     assert_line --regexp "^ended by itself after [0-9.]+ s, status [01]$"
     assert_output --partial "standard output has not been read for 2 s"
