@@ -28,15 +28,7 @@ load test_helper
 
 @test "01-socket: the kernel's answers agree with Python's socket module" {
     # The same questions asked by a program that is not ours.
-    run "$PYTHON" -c '
-import socket
-for t in (socket.SOCK_STREAM, socket.SOCK_DGRAM):
-    s = socket.socket(socket.AF_INET, t)
-    print(s.getsockopt(socket.SOL_SOCKET, socket.SO_TYPE),
-          s.getsockopt(socket.SOL_SOCKET, socket.SO_DOMAIN),
-          s.getsockopt(socket.SOL_SOCKET, socket.SO_PROTOCOL))
-    s.close()
-'
+    run "$PYTHON" "$PEERS/socket-types.py"
     assert_success
     local tcp udp
     read -r -a tcp <<<"${lines[0]}"

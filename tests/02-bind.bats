@@ -17,28 +17,7 @@ bound_port() {
 # up on Linux), so that no other test's socket, given a port by the kernel,
 # can take it on 127.0.0.1 before the lesson binds it there.
 hold() {
-    start_bg "$BATS_TEST_TMPDIR/holder" "$PYTHON" -c '
-import random, socket, sys, time
-tcp = sys.argv[1] == "tcp"
-for _ in range(1000):
-    port = random.randrange(10000, 32000)
-    probe = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    s = socket.socket(socket.AF_INET, socket.SOCK_STREAM if tcp else socket.SOCK_DGRAM)
-    try:
-        probe.bind(("127.0.0.1", port))
-        probe.close()
-        s.bind((sys.argv[2], port))
-        break
-    except OSError:
-        probe.close()
-        s.close()
-else:
-    sys.exit("no free port below 32000")
-if tcp:
-    s.listen()
-print("receiving on %s:%d" % s.getsockname(), flush=True)
-time.sleep(30)
-' "$1" "$2"
+    start_bg "$BATS_TEST_TMPDIR/holder" "$PYTHON" "$PEERS/hold-low-port.py" "$1" "$2"
     wait_ready "$BATS_TEST_TMPDIR/holder"
 }
 

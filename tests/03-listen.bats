@@ -3,19 +3,6 @@
 
 load test_helper
 
-# A client that connects to 127.0.0.1:$1, prints "connected PORT" (its own
-# port) as soon as connect() returns, then waits for data and prints what
-# recv() said: "reset" when the listening socket is closed under it.
-CLIENT='
-import socket, sys
-s = socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=20)
-print("connected", s.getsockname()[1], flush=True)
-try:
-    print("recv", s.recv(10), flush=True)
-except ConnectionResetError:
-    print("reset", flush=True)
-'
-
 # flatten: join the narration's wrapped lines in $output, so that a
 # sentence is found whole wherever the wrap fell.
 flatten() {
@@ -26,9 +13,9 @@ flatten() {
     local out="$BATS_TEST_TMPDIR/server" server c1 c2 p1 p2
     start_server "$out" 03-listen --count 2 --timeout 20
     server=$BG_PID
-    start_bg "$BATS_TEST_TMPDIR/c1" "$PYTHON" -c "$CLIENT" "$PORT"
+    start_bg "$BATS_TEST_TMPDIR/c1" "$PYTHON" "$PEERS/connect-and-wait.py" "$PORT"
     c1=$BG_PID
-    start_bg "$BATS_TEST_TMPDIR/c2" "$PYTHON" -c "$CLIENT" "$PORT"
+    start_bg "$BATS_TEST_TMPDIR/c2" "$PYTHON" "$PEERS/connect-and-wait.py" "$PORT"
     c2=$BG_PID
     wait_exit "$server" 20
     [ "$EXIT_STATUS" -eq 0 ]
@@ -102,7 +89,7 @@ flatten() {
     strace_matches "$BATS_TEST_TMPDIR/second" "$BATS_TEST_TMPDIR/trace2"
     # a foreign client (nc -N sends its FIN at once: CLOSE_WAIT) and python
     start_bg "$BATS_TEST_TMPDIR/nc" timeout 10 nc -N 127.0.0.1 "$PORT"
-    start_bg "$BATS_TEST_TMPDIR/py" "$PYTHON" -c "$CLIENT" "$PORT"
+    start_bg "$BATS_TEST_TMPDIR/py" "$PYTHON" "$PEERS/connect-and-wait.py" "$PORT"
     wait_exit "$server" 10
     [ "$EXIT_STATUS" -eq 0 ]
     strace_matches "$BATS_TEST_TMPDIR/server" "$BATS_TEST_TMPDIR/trace"
@@ -172,32 +159,7 @@ s.close()
     # queue open for the whole 3 s, so no client's retry meets a closed port
     start_server "$out" 03-listen --count 8 --timeout 3
     local server=$BG_PID
-    run timeout 20 "$PYTHON" - "$PORT" "$out" <<'PY'
-import os, socket, sys, threading, time
-port, out, n = int(sys.argv[1]), sys.argv[2], 10
-go, res, held = threading.Barrier(n), [None] * n, []
-def client(i):
-    s = socket.socket()
-    s.settimeout(1.5)
-    held.append(s)
-    go.wait()
-    try:
-        s.connect(("127.0.0.1", port))
-        res[i] = "connected %d" % s.getsockname()[1]
-    except socket.timeout:
-        res[i] = "timed out %d" % s.getsockname()[1]
-    except OSError as e:
-        res[i] = "failed %d: %s" % (s.getsockname()[1], e)
-threads = [threading.Thread(target=client, args=(i,)) for i in range(n)]
-for t in threads: t.start()
-for t in threads: t.join()
-for r in sorted(res): print(r)
-# hold every socket until the lesson has counted
-for _ in range(200):
-    if "SyncookiesSent:" in open(out).read():
-        break
-    time.sleep(0.05)
-PY
+    run timeout 20 "$PYTHON" "$PEERS/backlog-clients.py" "$PORT" "$out"
     assert_success
     echo "the clients: $output"
     # Six fit. A SYN that came while the queue still had room is answered

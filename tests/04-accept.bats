@@ -64,32 +64,7 @@ print(s.recv(200).decode(), end="")
 
 @test "04-accept: a lecture hall of 30 clients connecting at once all get their greeting" {
     start_server "$BATS_TEST_TMPDIR/server" 04-accept --count 30 --timeout 20
-    run "$PYTHON" - "$PORT" <<'PY'
-import socket, sys, threading
-port, n = int(sys.argv[1]), 30
-go, got = threading.Barrier(n), [None] * n
-def client(i):
-    go.wait()
-    try:
-        s = socket.create_connection(("127.0.0.1", port), timeout=15)
-        data = b""
-        while not data.endswith(b"\n"):
-            chunk = s.recv(200)
-            if not chunk:
-                break
-            data += chunk
-        got[i] = data.decode()
-    except OSError as e:
-        got[i] = "error: %s" % e
-threads = [threading.Thread(target=client, args=(i,)) for i in range(n)]
-for t in threads: t.start()
-for t in threads: t.join()
-ok = sum(1 for g in got if g and g.startswith("hello "))
-print("%d of %d greeted" % (ok, n))
-for g in got:
-    if not (g and g.startswith("hello ")):
-        print(repr(g))
-PY
+    run "$PYTHON" "$PEERS/hall-greeted.py" "$PORT"
     assert_output "30 of 30 greeted"
     wait_exit "$BG_PID" 20
     [ "$EXIT_STATUS" -eq 0 ]

@@ -6,23 +6,6 @@
 load test_helper
 load hostile/common
 
-# A TCP server in Python that is not ours: it prints the ready line the
-# lessons print, then the port of the client it accepted, sends the bytes
-# given in argv[1] (a Python bytes literal) and closes.
-PY_SERVER='
-import ast, socket, sys
-data = ast.literal_eval(sys.argv[1])
-l = socket.socket()
-l.bind(("127.0.0.1", 0))
-l.listen(1)
-l.settimeout(10)
-print("listening on 127.0.0.1:%d" % l.getsockname()[1], flush=True)
-c, peer = l.accept()
-print("peer port %d" % peer[1], flush=True)
-c.sendall(data)
-c.close()
-'
-
 # wait_listening PORT: poll /proc/net/tcp until 127.0.0.1:PORT is LISTEN.
 wait_listening() {
     local entry i
@@ -33,11 +16,6 @@ wait_listening() {
     done
     echo "nothing listens on 127.0.0.1:$1 after 10 s" >&2
     return 1
-}
-
-# now_ms: a monotonic-enough clock for the timing tests, in milliseconds.
-now_ms() {
-    echo $(($(date +%s%N) / 1000000))
 }
 
 @test "05-connect: connects to 04-accept; its ephemeral port is the one the server saw" {
@@ -78,7 +56,7 @@ now_ms() {
     need_strace
     # LeakSanitizer cannot work under ptrace (the sanitize build's run)
     export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0"
-    start_bg "$BATS_TEST_TMPDIR/py" "$PYTHON" -c "$PY_SERVER" 'b"traced\n"'
+    start_bg "$BATS_TEST_TMPDIR/py" "$PYTHON" "$PEERS/send-once-server.py" 'b"traced\n"'
     wait_ready "$BATS_TEST_TMPDIR/py"
     start_bg "$BATS_TEST_TMPDIR/client" "${TRACE[@]}" "$BATS_TEST_TMPDIR/trace" \
         "$BIN/05-connect" --port "$PORT" --timeout 5
@@ -103,7 +81,7 @@ now_ms() {
 }
 
 @test "05-connect: talks to a Python server that is not ours" {
-    start_bg "$BATS_TEST_TMPDIR/py" "$PYTHON" -c "$PY_SERVER" \
+    start_bg "$BATS_TEST_TMPDIR/py" "$PYTHON" "$PEERS/send-once-server.py" \
         'b"greetings from python\nsecond line\n"'
     wait_ready "$BATS_TEST_TMPDIR/py"
     run_lesson timeout 10 "$BIN/05-connect" --port "$PORT" --timeout 5
@@ -119,7 +97,7 @@ now_ms() {
 }
 
 @test "05-connect: what the server sends is printed escaped, never raw" {
-    start_bg "$BATS_TEST_TMPDIR/py" "$PYTHON" -c "$PY_SERVER" \
+    start_bg "$BATS_TEST_TMPDIR/py" "$PYTHON" "$PEERS/send-once-server.py" \
         'b"\x1b]0;PWNED\x07\x1b[2J\r\x9b31m hi\xff\n"'
     wait_ready "$BATS_TEST_TMPDIR/py"
     bare timeout 10 "$BIN/05-connect" --port "$PORT" --timeout 5 \

@@ -6,62 +6,12 @@
 load test_helper
 load hostile/common
 
-# A client that is not ours: sends the file argv[2] in 1000-byte pieces
-# while a second thread reads the echo, then shutdown(SHUT_WR), and writes
-# everything that came back to stdout.
-PY_CLIENT='
-import socket, sys, threading
-data = open(sys.argv[2], "rb").read()
-s = socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=10)
-got = []
-def reader():
-    while True:
-        b = s.recv(65536)
-        if not b:
-            break
-        got.append(b)
-t = threading.Thread(target=reader)
-t.start()
-for i in range(0, len(data), 1000):
-    s.sendall(data[i:i + 1000])
-s.shutdown(socket.SHUT_WR)
-t.join(15)
-sys.stdout.buffer.write(b"".join(got))
-'
-
 # Sends 40000 bytes and closes at once, reading nothing back.
 PY_CLOSER='
 import socket, sys
 s = socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=10)
 s.sendall(b"never read\n" * 4000)
 s.close()
-'
-
-# A server that is not ours, for one client: "echo" sends back what came,
-# "upper" sends it back in capitals, "evil" answers the first bytes with
-# terminal escapes (set the title, clear the screen, a CR, a C1 CSI).
-PY_SERVER='
-import socket, sys
-mode = sys.argv[1]
-l = socket.socket()
-l.bind(("127.0.0.1", 0))
-l.listen(1)
-l.settimeout(10)
-print("listening on 127.0.0.1:%d" % l.getsockname()[1], flush=True)
-c, peer = l.accept()
-c.settimeout(10)
-first = True
-while True:
-    b = c.recv(4096)
-    if not b:
-        break
-    if mode == "evil" and first:
-        b = b"\x1b]0;PWNED\x07\x1b[2J\r\x9b"
-    elif mode == "upper":
-        b = b.upper()
-    first = False
-    c.sendall(b)
-c.close()
 '
 
 # A terminal for the client: "$PYTHON" "$TTY" SCRIPT CMD... (see the file)
@@ -248,21 +198,7 @@ echo_volume() {
         --timeout 10
     # 8 MiB of a line of x with no newline, then end of input. (An amount,
     # not a time: 0.5 s of it was under 4 MiB on a loaded machine.)
-    run "$PYTHON" - "$BIN/06-send-recv-client" "$PORT" <<'PY'
-import subprocess, sys
-p = subprocess.Popen([sys.argv[1], "--port", sys.argv[2], "--timeout", "10"],
-                     stdin=subprocess.PIPE, stdout=subprocess.DEVNULL)
-sent = 0
-chunk = b"x" * 65536
-while sent < 8 << 20:
-    p.stdin.write(chunk)
-    sent += len(chunk)
-hwm = [l for l in open("/proc/%d/status" % p.pid) if l.startswith("VmHWM")]
-p.stdin.close()
-print("sent %d MiB" % (sent >> 20))
-print("peak %d kB" % int(hwm[0].split()[1]))
-print("exit %d" % p.wait(20))
-PY
+    run "$PYTHON" "$PEERS/stdin-flood.py" "$BIN/06-send-recv-client" "$PORT"
     assert_success
     assert_line "exit 0"
     local mib kb limit=20000
@@ -292,7 +228,7 @@ PY
 }
 
 @test "06-send-recv: the client prints what comes back escaped, and stops when the echo differs" {
-    start_bg "$BATS_TEST_TMPDIR/evil" "$PYTHON" -c "$PY_SERVER" evil
+    start_bg "$BATS_TEST_TMPDIR/evil" "$PYTHON" "$PEERS/echo-server.py" evil
     wait_ready "$BATS_TEST_TMPDIR/evil"
     printf 'hello\n' >"$BATS_TEST_TMPDIR/in"
     status=0
@@ -312,7 +248,7 @@ print([hex(b) for b in b"\x1b\x07\r\x9b" if b in out])' "$BATS_TEST_TMPDIR/out"
 }
 
 @test "06-send-recv: a server that changes the bytes: the client says the echo differs, exit 1" {
-    start_bg "$BATS_TEST_TMPDIR/upper" "$PYTHON" -c "$PY_SERVER" upper
+    start_bg "$BATS_TEST_TMPDIR/upper" "$PYTHON" "$PEERS/echo-server.py" upper
     wait_ready "$BATS_TEST_TMPDIR/upper"
     printf 'same 123\nloud\n' >"$BATS_TEST_TMPDIR/in"
     client "$BATS_TEST_TMPDIR/in" --port "$PORT" --timeout 5
@@ -324,7 +260,7 @@ print([hex(b) for b in b"\x1b\x07\r\x9b" if b in out])' "$BATS_TEST_TMPDIR/out"
 }
 
 @test "06-send-recv: the client with a Python echo server that is not ours" {
-    start_bg "$BATS_TEST_TMPDIR/echo" "$PYTHON" -c "$PY_SERVER" echo
+    start_bg "$BATS_TEST_TMPDIR/echo" "$PYTHON" "$PEERS/echo-server.py" echo
     wait_ready "$BATS_TEST_TMPDIR/echo"
     printf 'one\ntwo words\n' >"$BATS_TEST_TMPDIR/in"
     client "$BATS_TEST_TMPDIR/in" --port "$PORT" --timeout 5
@@ -338,7 +274,7 @@ print([hex(b) for b in b"\x1b\x07\r\x9b" if b in out])' "$BATS_TEST_TMPDIR/out"
 @test "06-send-recv: a Python client gets 100 kB back byte for byte" {
     seq 1 20000 >"$BATS_TEST_TMPDIR/in"
     start_server "$BATS_TEST_TMPDIR/server" 06-send-recv-server --count 1
-    timeout 20 "$PYTHON" -c "$PY_CLIENT" "$PORT" \
+    timeout 20 "$PYTHON" "$PEERS/echo-file-client.py" "$PORT" \
         "$BATS_TEST_TMPDIR/in" >"$BATS_TEST_TMPDIR/out"
     cmp "$BATS_TEST_TMPDIR/in" "$BATS_TEST_TMPDIR/out"
     wait_exit "$BG_PID"
@@ -360,7 +296,7 @@ print([hex(b) for b in b"\x1b\x07\r\x9b" if b in out])' "$BATS_TEST_TMPDIR/out"
     "$PYTHON" -c 'import sys; sys.stdout.buffer.write(bytes(range(256)) * 64)' \
         >"$BATS_TEST_TMPDIR/in"
     start_server "$BATS_TEST_TMPDIR/server" 06-send-recv-server --count 1
-    timeout 20 "$PYTHON" -c "$PY_CLIENT" "$PORT" "$BATS_TEST_TMPDIR/in" \
+    timeout 20 "$PYTHON" "$PEERS/echo-file-client.py" "$PORT" "$BATS_TEST_TMPDIR/in" \
         >"$BATS_TEST_TMPDIR/out"
     cmp "$BATS_TEST_TMPDIR/in" "$BATS_TEST_TMPDIR/out"
     wait_exit "$BG_PID"
@@ -402,24 +338,7 @@ print([hex(b) for b in b"\x1b\x07\r\x9b" if b in out])' "$BATS_TEST_TMPDIR/out"
 
 @test "06-send-recv: one client at a time: the second waits in the queue until the first has gone" {
     start_server "$BATS_TEST_TMPDIR/server" 06-send-recv-server --count 2
-    run timeout 20 "$PYTHON" - "$PORT" <<'PY'
-import socket, sys
-port = int(sys.argv[1])
-a = socket.create_connection(("127.0.0.1", port), timeout=5)
-b = socket.create_connection(("127.0.0.1", port), timeout=5)
-b.sendall(b"second\n")
-b.settimeout(0.5)
-try:
-    print("b got", b.recv(100), "while a was connected")
-except socket.timeout:
-    print("b waits while a is served")
-a.sendall(b"first\n")
-print("a got", a.recv(100))
-a.close()
-b.settimeout(5)
-print("b got", b.recv(100))
-b.close()
-PY
+    run timeout 20 "$PYTHON" "$PEERS/queued-second.py" "$PORT"
     assert_success
     assert_output $'b waits while a is served\na got b\'first\\n\'\nb got b\'second\\n\''
     wait_exit "$BG_PID"
@@ -434,36 +353,7 @@ PY
     plain && n=500
     start_server "$BATS_TEST_TMPDIR/server" 06-send-recv-server --count "$n" \
         --timeout 20
-    run timeout 25 "$PYTHON" - "$PORT" "$n" <<'PY'
-import socket, sys, threading
-port, n = int(sys.argv[1]), int(sys.argv[2])
-go, got = threading.Barrier(n), [None] * n
-def client(i):
-    line = ("client %d of the hall\n" % i).encode()
-    try:
-        go.wait()
-        s = socket.create_connection(("127.0.0.1", port), timeout=20)
-        s.sendall(line)
-        s.shutdown(socket.SHUT_WR)
-        back = b""
-        while True:
-            chunk = s.recv(4096)
-            if not chunk:
-                break
-            back += chunk
-        s.close()
-        got[i] = back == line or back
-    except Exception as e:
-        got[i] = "error: %r" % e
-threads = [threading.Thread(target=client, args=(i,)) for i in range(n)]
-for t in threads: t.start()
-for t in threads: t.join()
-print("%d of %d echoed" % (sum(1 for g in got if g is True), n))
-for g in got:
-    if g is not True:
-        print(repr(g))
-        break
-PY
+    run timeout 25 "$PYTHON" "$PEERS/hall-echo.py" "$PORT" "$n"
     assert_output "$n of $n echoed"
     wait_exit "$BG_PID" 20
     [ "$EXIT_STATUS" -eq 0 ]
@@ -474,20 +364,8 @@ PY
     # silent client, then the next one, which waits in the backlog while
     # the first is timed out. So the server's one second starts after both
     # are connected, however busy the machine.
-    before_server "$BATS_TEST_TMPDIR/server" "$BATS_TEST_TMPDIR/peer" -c '
-import socket, sys
-port = int(sys.argv[1])
-silent = socket.create_connection(("127.0.0.1", port), timeout=30)
-nxt = socket.create_connection(("127.0.0.1", port), timeout=30)
-nxt.sendall(b"after the silent one\n")
-got = b""
-while not got.endswith(b"\n"):
-    b = nxt.recv(100)
-    if not b:
-        break
-    got += b
-print("next got %r" % got)
-print("silent got %r" % silent.recv(100))' '{port}'
+    before_server "$BATS_TEST_TMPDIR/server" "$BATS_TEST_TMPDIR/peer" \
+        "$PEERS/silent-then-next.py" '{port}'
     local peer="$PEER_PID"
     start_server "$BATS_TEST_TMPDIR/server" 06-send-recv-server --count 2 \
         --timeout 1
@@ -610,13 +488,7 @@ print("silent got %r" % silent.recv(100))' '{port}'
 
 @test "06-send-recv: the client with no server: ECONNREFUSED, exit 1" {
     local port
-    port=$("$PYTHON" -c '
-import socket
-s = socket.socket()
-s.bind(("127.0.0.1", 0))
-print(s.getsockname()[1])
-s.close()
-')
+    port=$(free_port)
     echo hi >"$BATS_TEST_TMPDIR/in"
     client "$BATS_TEST_TMPDIR/in" --port "$port"
     assert_failure 1
@@ -649,16 +521,8 @@ s.close()
     export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0"
     # Three clients, one after another, from one peer started before the
     # server: each next one connects at once, within the server's second.
-    before_server "$BATS_TEST_TMPDIR/server" "$BATS_TEST_TMPDIR/peer" -c '
-import peer, sys, time
-port = int(sys.argv[1])
-peer.halfclose(port, "hello strace\n")
-c = peer.connect(port)
-c.sendall(b"never read\n" * 4000)  # and close without reading
-c.close()
-c = peer.connect(port)
-time.sleep(3)  # silent
-c.close()' '{port}'
+    before_server "$BATS_TEST_TMPDIR/server" "$BATS_TEST_TMPDIR/peer" \
+        "$PEERS/halfclose-bulk-silent.py" '{port}'
     local peer="$PEER_PID"
     start_bg "$BATS_TEST_TMPDIR/server" "${TRACE[@]}" "$BATS_TEST_TMPDIR/trace" \
         "$BIN/06-send-recv-server" --port 0 --count 3 --timeout 1

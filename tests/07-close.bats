@@ -130,38 +130,7 @@ has() {
 }
 
 @test "07-close: what the lesson says about dup() and unread data is true, seen from Python" {
-    run "$PYTHON" - <<'PY'
-import errno, os, socket
-lst = socket.socket()
-lst.bind(("127.0.0.1", 0))
-lst.listen()
-def pair():
-    c = socket.create_connection(lst.getsockname(), timeout=5)
-    s, _ = lst.accept()
-    return c, s
-# dup: closing one descriptor sends nothing; closing the last sends a FIN
-c, s = pair()
-d = os.dup(s.fileno())
-s.close()
-c.settimeout(0.3)
-try:
-    print("after one close:", c.recv(10))
-except socket.timeout:
-    print("after one close: nothing")
-os.close(d)
-c.settimeout(5)
-print("after the last close:", c.recv(10))
-c.close()
-# unread data: close() sends a RST
-c, s = pair()
-c.sendall(b"hello\nworld\n")
-print("read:", s.recv(6))
-s.close()
-try:
-    print("recv:", c.recv(10))
-except OSError as e:
-    print("recv:", errno.errorcode[e.errno])
-PY
+    run "$PYTHON" "$PEERS/dup-and-unread.py"
     assert_success
     assert_line --index 0 "after one close: nothing"
     assert_line --index 1 "after the last close: b''"
@@ -192,18 +161,7 @@ PY
     read_ports
     # The TIME_WAIT is still there (60 s): without SO_REUSEADDR no bind,
     # with it, yes.
-    run "$PYTHON" -c '
-import socket, sys
-for reuse in (0, 1):
-    s = socket.socket()
-    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, reuse)
-    try:
-        s.bind(("127.0.0.1", int(sys.argv[1])))
-        print("reuse", reuse, "bound")
-    except OSError as e:
-        print("reuse", reuse, e.strerror)
-    s.close()
-' "$PORT"
+    run "$PYTHON" "$PEERS/reuseaddr-bind.py" "$PORT"
     assert_success
     assert_line --index 0 "reuse 0 Address already in use"
     assert_line --index 1 "reuse 1 bound"
@@ -213,16 +171,7 @@ for reuse in (0, 1):
     start_bg "$BATS_TEST_TMPDIR/out" "$BIN/07-close" --port 0 --pause 2 --timeout 5
     wait_ready "$BATS_TEST_TMPDIR/out"
     # 07 is pausing after its ready line, before its own client connects
-    run "$PYTHON" - "$PORT" <<'PY'
-import socket, sys
-s = socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=10)
-print(s.getsockname()[1])
-s.sendall(b"hi\n")
-try:
-    print("got", s.recv(10))
-except ConnectionResetError:
-    print("reset")
-PY
+    run "$PYTHON" "$PEERS/connect-send-hi.py" "$PORT"
     assert_success
     local sport="${lines[0]}"
     # 07 closed it with "hi\n" unread: a RST
@@ -270,14 +219,7 @@ PY
 }
 
 @test "07-close: the port taken by another program: the first bind fails, exit 1" {
-    start_bg "$BATS_TEST_TMPDIR/holder" "$PYTHON" -c '
-import socket, time
-s = socket.socket()
-s.bind(("127.0.0.1", 0))
-s.listen()
-print("listening on 127.0.0.1:%d" % s.getsockname()[1], flush=True)
-time.sleep(30)
-'
+    start_bg "$BATS_TEST_TMPDIR/holder" "$PYTHON" "$PEERS/hold-port.py" listen
     wait_ready "$BATS_TEST_TMPDIR/holder"
     run_lesson timeout 20 "$BIN/07-close" --port "$PORT" --timeout 5
     assert_failure 1

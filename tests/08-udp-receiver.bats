@@ -5,39 +5,10 @@
 # shellcheck disable=SC2153
 load test_helper
 
-# send_py PORT DATAGRAM...: send each argument as one datagram (Python
-# escapes such as \x00 allowed; "" is an empty datagram) from one socket
-# bound to a kernel-chosen port on 127.0.0.1; prints that port.
-SEND_PY='
-import socket, sys
-s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-s.bind(("127.0.0.1", 0))
-print(s.getsockname()[1])
-for d in sys.argv[2:]:
-    data = d.encode().decode("unicode_escape").encode("latin-1")
-    s.sendto(data, ("127.0.0.1", int(sys.argv[1])))
-'
+# send_py PORT DATAGRAM...: send each argument as one datagram (escapes
+# such as \x00 allowed) from one socket; prints its port.
 send_py() {
-    "$PYTHON" -c "$SEND_PY" "$@"
-}
-
-# unwrap FILE: the lesson's output with each call line whole again (the
-# narrator wraps a long one, its continuation indented by 4).
-unwrap() {
-    awk '
-        /^[a-z_0-9]+\(/ { if (call != "") print call; call = $0; next }
-        call != "" && /^    / && call !~ /\) = -?[0-9]+/ {
-            sub(/^ +/, ""); call = call " " $0; next
-        }
-        { if (call != "") { print call; call = "" } print }
-        END { if (call != "") print call }
-    ' "$1"
-}
-
-# sent_from OUTPUT: the port 09-udp-sender's "sent N datagrams from
-# 0.0.0.0:PORT" line names.
-sent_from() {
-    sed -nE 's/^sent [0-9]+ datagrams? from 0\.0\.0\.0:([0-9]+)$/\1/p' <<<"$1"
+    "$PYTHON" "$PEERS/udp-send.py" "$@"
 }
 
 @test "08-udp-receiver: three lines from 09-udp-sender arrive as three datagrams, with the sender's real port" {
@@ -46,9 +17,8 @@ sent_from() {
     printf 'one\ntwo words\nthree\n' >"$BATS_TEST_TMPDIR/lines"
     run bare "$BIN/09-udp-sender" --port "$PORT" <"$BATS_TEST_TMPDIR/lines"
     assert_success
-    local sport
-    sport=$(sent_from "$output")
-    [ "$sport" -gt 0 ]
+    sender_port
+    local sport=$SPORT
     wait_exit "$BG_PID"
     [ "$EXIT_STATUS" -eq 0 ]
     run cat "$BATS_TEST_TMPDIR/recv"
@@ -167,41 +137,11 @@ sent_from() {
 @test "08-udp-receiver: every byte value and escape sequences never reach stdout raw" {
     start_server "$BATS_TEST_TMPDIR/recv" 08-udp-receiver --count 3 \
         --timeout 5
-    run "$PYTHON" - "$PORT" <<'PY'
-import socket, sys
-s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-port = int(sys.argv[1])
-s.sendto(bytes(range(256)), ("127.0.0.1", port))
-s.sendto(b"\x1b]0;owned\x07\x1b[2J\x9b31m\xc2\x9b1m\r\n", ("127.0.0.1", port))
-s.sendto("caf\u00e9 \u2603".encode(), ("127.0.0.1", port))
-PY
+    run "$PYTHON" "$PEERS/odd-datagrams.py" "$PORT"
     assert_success
     wait_exit "$BG_PID"
     [ "$EXIT_STATUS" -eq 0 ]
-    run "$PYTHON" - "$BATS_TEST_TMPDIR/recv" <<'PY'
-import sys
-raw = open(sys.argv[1], "rb").read()
-text = raw.decode("utf-8")  # strict: invalid UTF-8 fails here
-bad = [hex(ord(c)) for c in text
-       if (ord(c) < 0x20 and c != "\n") or 0x7f <= ord(c) <= 0x9f]
-print("raw control characters:", bad)
-def esc(b):
-    out = ""
-    for c in b:
-        if c == 0x0a: out += "\\n"
-        elif c == 0x0d: out += "\\r"
-        elif c == 0x09: out += "\\t"
-        elif c == 0x5c: out += "\\\\"
-        elif 0x20 <= c < 0x7f: out += chr(c)
-        else: out += "\\x%02x" % c
-    return out
-lines = text.split("\n")
-want = esc(bytes(range(256)))
-print("all bytes:", any(l.startswith("datagram 1 from ") and l.endswith(": " + want) for l in lines))
-for l in lines:
-    if l.startswith("datagram 2 from ") or l.startswith("datagram 3 from "):
-        print(l.split(": ", 1)[1])
-PY
+    run "$PYTHON" "$PEERS/escaped-output.py" "$BATS_TEST_TMPDIR/recv"
     assert_success
     assert_line "raw control characters: []"
     assert_line "all bytes: True"
@@ -242,7 +182,7 @@ PY
     # The sender starts first and sends once the receiver is ready: the
     # receiver's one second starts after both datagrams.
     before_server "$BATS_TEST_TMPDIR/recv" "$BATS_TEST_TMPDIR/sender" \
-        -c "$SEND_PY" '{port}' x y
+        "$PEERS/udp-send.py" '{port}' x y
     local sender="$PEER_PID"
     start_bg "$BATS_TEST_TMPDIR/recv" env -u COLUMNS \
         "$BIN/08-udp-receiver" --port 0 --timeout 1
@@ -276,7 +216,7 @@ PY
 
 @test "08-udp-receiver: --count 3 with only one datagram: no more within --timeout, exit 0 (as 04)" {
     before_server "$BATS_TEST_TMPDIR/recv" "$BATS_TEST_TMPDIR/sender" \
-        -c "$SEND_PY" '{port}' only
+        "$PEERS/udp-send.py" '{port}' only
     local sender="$PEER_PID"
     start_server "$BATS_TEST_TMPDIR/recv" 08-udp-receiver --count 3 \
         --timeout 1

@@ -11,37 +11,8 @@ load test_helper
 # the bytes as Python shows them, cut at 40), and exits; every wait is
 # bounded. Sets PORT and BG_PID.
 start_py_receiver() {
-    start_bg "$1" "$PYTHON" -u -c '
-import socket, sys
-s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 1 << 20)
-s.bind(("127.0.0.1", 0))
-s.settimeout(10)
-print("receiving on 127.0.0.1:%d" % s.getsockname()[1])
-for _ in range(int(sys.argv[1])):
-    data, addr = s.recvfrom(70000)
-    print(addr[1], len(data), repr(data[:40]))
-' "$2"
+    start_bg "$1" "$PYTHON" -u "$PEERS/udp-collector.py" "$2"
     wait_ready "$1"
-}
-
-# unwrap FILE: the lesson's output with each call line whole again (the
-# narrator wraps a long one, its continuation indented by 4).
-unwrap() {
-    awk '
-        /^[a-z_0-9]+\(/ { if (call != "") print call; call = $0; next }
-        call != "" && /^    / && call !~ /\) = -?[0-9]+/ {
-            sub(/^ +/, ""); call = call " " $0; next
-        }
-        { if (call != "") { print call; call = "" } print }
-        END { if (call != "") print call }
-    ' "$1"
-}
-
-# sent_from OUTPUT: the port of the "sent N datagrams from 0.0.0.0:PORT"
-# line.
-sent_from() {
-    sed -nE 's/^sent [0-9]+ datagrams? from 0\.0\.0\.0:([0-9]+)$/\1/p' <<<"$1"
 }
 
 @test "09-udp-sender: each line is one datagram without its newline; a python3 receiver sees the port getsockname names" {
@@ -54,9 +25,8 @@ sent_from() {
     assert_line "datagram 1: 3 bytes to 127.0.0.1:$PORT"
     assert_line "datagram 2: 0 bytes to 127.0.0.1:$PORT"
     assert_line "datagram 3: 9 bytes to 127.0.0.1:$PORT"
-    local sport
-    sport=$(sent_from "$output")
-    [ "$sport" -gt 0 ]
+    sender_port
+    local sport=$SPORT
     wait_exit "$BG_PID"
     [ "$EXIT_STATUS" -eq 0 ]
     run cat "$BATS_TEST_TMPDIR/recv"
@@ -239,49 +209,7 @@ sent_from() {
 
 @test "09-udp-sender: at a terminal, lines typed at a --step prompt are sent, none lost" {
     start_py_receiver "$BATS_TEST_TMPDIR/recv" 2
-    run timeout 30 "$PYTHON" - "$BIN/09-udp-sender" "$PORT" <<'PY'
-import os, pty, select, sys, time
-binary, port = sys.argv[1], sys.argv[2]
-pid, fd = pty.fork()
-if pid == 0:
-    os.execv(binary, [binary, "--step", "--port", port, "--timeout", "2"])
-out = b""
-def more(wait):
-    """Read what the lesson printed; None once the terminal is gone."""
-    global out
-    if not select.select([fd], [], [], wait)[0]:
-        return b""
-    try:
-        return os.read(fd, 4096) or None
-    except OSError:
-        return None
-# Type two lines at the first prompt (without --step: once it waits).
-deadline = time.time() + 20
-while b"Enter runs it" not in out and time.time() < deadline:
-    d = more(1.0)
-    if not d:
-        break
-    out += d
-os.write(fd, b"first\nsecond\n")
-# Then Enter at every prompt; once the second datagram is sent, Ctrl-D
-# ends the input (the lesson waits for a person's next line for ever).
-answered, ended = 0, False
-while time.time() < deadline:
-    d = more(0.2)
-    if d is None:
-        break
-    out += d
-    if not ended and b"datagram 2:" in out:
-        os.write(fd, b"\x04")
-        ended = True
-    while answered < out.count(b"Enter runs it"):
-        os.write(fd, b"\n")
-        answered += 1
-_, status = os.waitpid(pid, 0)
-print("exit", os.WEXITSTATUS(status))
-print("kept" if b"kept for the program" in out else "no prompt")
-print(out.decode(errors="replace"))
-PY
+    run timeout 30 "$PYTHON" "$PEERS/tty-step-sender.py" "$BIN/09-udp-sender" "$PORT"
     assert_success
     assert_line "exit 0"
     assert_line --regexp '^sent 2 datagrams from '

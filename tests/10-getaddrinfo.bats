@@ -7,84 +7,14 @@
 # of the test's own and /etc/nsswitch.conf says "hosts: files", so a name
 # that is not in the file fails on the spot.
 
-# PORT, BG_PID and EXIT_STATUS are set by test_helper and by ready6; the
-# code given to world is single-quoted on purpose: it expands in the world.
+# PORT, BG_PID and EXIT_STATUS are set by test_helper; the code given to
+# world is single-quoted on purpose: it expands in the world.
 # shellcheck disable=SC2153,SC2016
 load test_helper
 load hostile/common
 
-# ready6 OUTFILE: wait for a ready line with an IPv4 or [IPv6] address
-# (test_helper's wait_ready knows IPv4 only); sets PORT.
-ready6() {
-    wait_for "$1" '^listening on (\[[0-9a-f:.]+\]|[0-9.]+):[0-9]+$' || return 1
-    PORT=$(grep -m 1 -E '^listening on ' "$1")
-    PORT=${PORT##*:}
-}
-
-# need_world: skip where unprivileged namespaces are not allowed.
-need_world() {
-    command -v unshare >/dev/null || skip "no unshare"
-    command -v ip >/dev/null || skip "no ip (iproute2)"
-    unshare -rnm true 2>/dev/null || skip "unshare -rnm is not permitted here"
-}
-
-# world BODY: run the bash code BODY in a private world: new user, network
-# and mount namespaces; lo up and nothing else; /etc/hosts is
-# $BATS_TEST_TMPDIR/hosts (by default "::1 localhost both" and
-# "127.0.0.1 localhost both"); /etc/nsswitch.conf is "hosts: files". BODY
-# sees $T (the test's tmpdir), $BIN, $ROOT, $TRACE_CMD and two functions:
-#   serve OUT CMD ARGS...  start a server in the background, wait for its
-#                          ready line; sets PORT and SERVER
-#   reap                   wait for that server, print "server exit N"
-# Everything is bounded by timeout; the output is bats' $output.
-world() {
-    local t="$BATS_TEST_TMPDIR"
-    [[ -f "$t/hosts" ]] ||
-        printf '::1 localhost both\n127.0.0.1 localhost both\n' >"$t/hosts"
-    printf 'hosts: files\n' >"$t/nsswitch.conf"
-    cat >"$t/world.sh" <<'SH'
-set -u
-mount --bind "$T/hosts" /etc/hosts || exit 90
-mount --bind "$T/nsswitch.conf" /etc/nsswitch.conf || exit 90
-ip link set lo up || exit 90
-SERVER=
-trap '[[ -n $SERVER ]] && kill $SERVER 2>/dev/null' EXIT
-serve() {
-    local out=$1 i line
-    shift
-    "$ROOT/tests/hostile/run-clean" "$@" </dev/null >"$out" 2>&1 &
-    SERVER=$!
-    for ((i = 0; i < 200; i++)); do
-        line=$(grep -m 1 -E '^listening on ' "$out" 2>/dev/null)
-        if [[ -n $line ]]; then
-            PORT=${line##*:}
-            return 0
-        fi
-        sleep 0.05
-    done
-    echo "no ready line in $out" >&2
-    return 1
-}
-reap() {
-    local st=0
-    wait "$SERVER" || st=$?
-    SERVER=
-    echo "server exit $st"
-}
-SH
-    printf '%s\n' "$1" >>"$t/world.sh"
-    run env T="$t" BIN="$BIN" ROOT="$ROOT" TRACE_CMD="${TRACE[*]}" \
-        timeout 25 unshare -rnm bash "$t/world.sh"
-}
-
 @test "10-getaddrinfo: an IPv4 literal gives one entry; connects to 04-accept and prints the greeting" {
-    start_server "$BATS_TEST_TMPDIR/server" 04-accept --count 1
-    run_lesson "$BIN/10-getaddrinfo" --host 127.0.0.1 --port "$PORT"
-    assert_success
-    assert_line "connected to 127.0.0.1:$PORT"
-    assert_line --regexp '^hello 127\.0\.0\.1:[0-9]+, you are client 1\\n$'
-    wait_exit "$BG_PID"
-    [ "$EXIT_STATUS" -eq 0 ]
+    greeted 127.0.0.1 "$BIN/10-getaddrinfo"
     plain && return 0
     assert_line "getaddrinfo(\"127.0.0.1\", \"$PORT\", {AI_ADDRCONFIG, AF_UNSPEC, SOCK_STREAM},"
     assert_line "    [1] AF_INET SOCK_STREAM 127.0.0.1:$PORT"
@@ -100,15 +30,7 @@ SH
 }
 
 @test "10-getaddrinfo: an IPv6 literal reaches 11-dual-stack-server on ::1" {
-    start_bg "$BATS_TEST_TMPDIR/server" "$BIN/11-dual-stack-server" \
-        --port 0 --count 1 --timeout 10
-    ready6 "$BATS_TEST_TMPDIR/server"
-    run_lesson "$BIN/10-getaddrinfo" --host ::1 --port "$PORT"
-    assert_success
-    assert_line "connected to [::1]:$PORT"
-    assert_line --regexp '^hello \[::1\]:[0-9]+, you are client 1\\n$'
-    wait_exit "$BG_PID"
-    [ "$EXIT_STATUS" -eq 0 ]
+    greeted ::1 "$BIN/10-getaddrinfo"
     plain && return 0
     assert_line "    [1] AF_INET6 SOCK_STREAM [::1]:$PORT"
     assert_line "connect(3, [::1]:$PORT, 28) = 0"
@@ -242,19 +164,9 @@ reap'
 }
 
 @test "10-getaddrinfo: bytes from a Python server print escaped, never raw" {
-    local py='
-import socket
-l = socket.socket(socket.AF_INET6)
-l.bind(("::1", 0))
-l.listen(1)
-l.settimeout(10)
-print("listening on [::1]:%d" % l.getsockname()[1], flush=True)
-c, _ = l.accept()
-c.sendall(b"hi\x1b[2J\x07 caf\xc3\xa9 \xff\r\n")
-c.close()
-'
-    start_bg "$BATS_TEST_TMPDIR/server" "$PYTHON" -c "$py"
-    ready6 "$BATS_TEST_TMPDIR/server"
+    start_bg "$BATS_TEST_TMPDIR/server" "$PYTHON" "$PEERS/send-once-server.py" \
+        'b"hi\x1b[2J\x07 caf\xc3\xa9 \xff\r\n"' ::1
+    wait_ready "$BATS_TEST_TMPDIR/server"
     run_lesson "$BIN/10-getaddrinfo" --host ::1 --port "$PORT"
     assert_success
     assert_line 'hi\x1b[2J\x07 café \xff\r\n'
@@ -263,49 +175,21 @@ c.close()
 }
 
 @test "10-getaddrinfo: a socat server over IPv4 sends two lines" {
-    command -v socat >/dev/null || skip "no socat (apt-get install socat)"
-    local port i
-    port=$("$PYTHON" -c '
-import socket
-s = socket.socket()
-s.bind(("127.0.0.1", 0))
-print(s.getsockname()[1])
-s.close()
-')
-    printf 'one\ntwo\n' >"$BATS_TEST_TMPDIR/lines"
-    start_bg "$BATS_TEST_TMPDIR/socat" timeout 10 socat -u \
-        "OPEN:$BATS_TEST_TMPDIR/lines" \
-        "TCP4-LISTEN:$port,bind=127.0.0.1,reuseaddr"
-    for ((i = 0; i < 100; i++)); do
-        [[ -n "$(ss -Htln "sport = :$port")" ]] && break
-        sleep 0.05
-    done
-    run_lesson "$BIN/10-getaddrinfo" --host 127.0.0.1 --port "$port"
+    socat_lines 127.0.0.1
+    run_lesson "$BIN/10-getaddrinfo" --host 127.0.0.1 --port "$PORT"
     assert_success
-    assert_line "connected to 127.0.0.1:$port"
+    assert_line "connected to 127.0.0.1:$PORT"
     assert_output --partial 'one\ntwo\n'
 }
 
 @test "10-getaddrinfo: a server that neither sends nor closes: --timeout, exit 1" {
-    start_bg "$BATS_TEST_TMPDIR/server" "$PYTHON" "$PEER" silent-server 5
-    wait_ready "$BATS_TEST_TMPDIR/server"
-    run_lesson timeout 10 "$BIN/10-getaddrinfo" --host 127.0.0.1 \
-        --port "$PORT" --timeout 1
-    assert_failure 1
-    assert_line "connected to 127.0.0.1:$PORT"
-    assert_line "the server neither sent nor closed within --timeout 1 s"
+    silent_server_times_out 10-getaddrinfo
     plain && return 0
     assert_line --regexp '^recv\(3, buf, 4096, 0\) = -1 EAGAIN .*'
 }
 
 @test "10-getaddrinfo: a server whose queue is full: connect() gives up after --timeout" {
-    start_bg "$BATS_TEST_TMPDIR/server" "$PYTHON" "$PEER" full-server 8
-    wait_ready "$BATS_TEST_TMPDIR/server"
-    run_lesson timeout 10 "$BIN/10-getaddrinfo" --host 127.0.0.1 \
-        --port "$PORT" --timeout 1
-    assert_failure 1
-    assert_line "no answer within --timeout 1 s"
-    assert_line "could not connect to 127.0.0.1 port $PORT"
+    full_queue_gives_up 10-getaddrinfo
     plain && return 0
     assert_line --regexp "^connect\(3, 127\.0\.0\.1:$PORT, 16\) = -1 EINPROGRESS .*"
 }
@@ -315,11 +199,8 @@ s.close()
     need_strace
     untraceable_leaks
     start_server "$BATS_TEST_TMPDIR/server" 04-accept --count 1
-    run_lesson "${TRACE[@]}" "$BATS_TEST_TMPDIR/trace" \
-        "$BIN/10-getaddrinfo" --host 127.0.0.1 --port "$PORT"
-    assert_success
-    printf '%s\n' "$output" >"$BATS_TEST_TMPDIR/client"
-    strace_matches "$BATS_TEST_TMPDIR/client" "$BATS_TEST_TMPDIR/trace" --subset
+    traced_client 0 client "$BIN/10-getaddrinfo" --host 127.0.0.1 \
+        --port "$PORT"
 }
 
 @test "10-getaddrinfo: the refused-then-accepted loop matches strace too" {
@@ -341,21 +222,8 @@ reap'
 }
 
 @test "10-getaddrinfo: the Python equivalent does the same against 04-accept and 11" {
-    local py="$ROOT/docs/python/10_getaddrinfo.py"
-    start_server "$BATS_TEST_TMPDIR/server" 04-accept --count 1
-    run timeout 10 "$PYTHON" "$py" --host 127.0.0.1 --port "$PORT"
-    assert_success
-    assert_line "connected to 127.0.0.1:$PORT"
-    assert_line --regexp '^hello 127\.0\.0\.1:[0-9]+, you are client 1\\n$'
-    wait_exit "$BG_PID"
-    start_bg "$BATS_TEST_TMPDIR/server6" "$BIN/11-dual-stack-server" \
-        --port 0 --count 1 --timeout 10
-    ready6 "$BATS_TEST_TMPDIR/server6"
-    run timeout 10 "$PYTHON" "$py" --host ::1 --port "$PORT"
-    assert_success
-    assert_line "connected to [::1]:$PORT"
-    assert_line --regexp '^hello \[::1\]:[0-9]+, you are client 1\\n$'
-    wait_exit "$BG_PID"
+    greeted 127.0.0.1 "$PYTHON" "$ROOT/docs/python/10_getaddrinfo.py"
+    greeted ::1 "$PYTHON" "$ROOT/docs/python/10_getaddrinfo.py"
 }
 
 @test "10-getaddrinfo: the Python equivalent walks the list the same way" {

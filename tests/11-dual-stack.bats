@@ -7,19 +7,11 @@
 # machine's real interfaces; so does a test that looks up a name, with an
 # /etc/hosts of its own and "hosts: files" (no DNS query).
 
-# PORT, BG_PID and EXIT_STATUS are set by test_helper and by ready6; the
-# code given to world is single-quoted on purpose: it expands in the world.
+# PORT, BG_PID and EXIT_STATUS are set by test_helper; the code given to
+# world is single-quoted on purpose: it expands in the world.
 # shellcheck disable=SC2153,SC2016
 load test_helper
 load hostile/common
-
-# ready6 OUTFILE: wait for a ready line with an IPv4 or [IPv6] address
-# (test_helper's wait_ready knows IPv4 only); sets PORT.
-ready6() {
-    wait_for "$1" '^listening on (\[[0-9a-f:.]+\]|[0-9.]+):[0-9]+$' || return 1
-    PORT=$(grep -m 1 -E '^listening on ' "$1")
-    PORT=${PORT##*:}
-}
 
 # start6 OUTFILE ARGS...: start 11-dual-stack-server --port 0 ARGS in the
 # background and wait for its ready line; sets PORT and BG_PID.
@@ -27,89 +19,14 @@ start6() {
     local out="$1"
     shift
     start_bg "$out" "$BIN/11-dual-stack-server" --port 0 "$@"
-    ready6 "$out"
-}
-
-# A Python client: connect to HOST PORT, print "port N" (its own port)
-# and what the server sent, or "refused".
-PY_CLIENT='
-import socket, sys
-try:
-    s = socket.create_connection((sys.argv[1], int(sys.argv[2])), timeout=5)
-except ConnectionRefusedError:
-    print("refused")
-    sys.exit(0)
-print("port %d" % s.getsockname()[1])
-data = b""
-while True:
-    chunk = s.recv(200)
-    if not chunk:
-        break
-    data += chunk
-print(data.decode(), end="")
-'
-
-# need_world: skip where unprivileged namespaces are not allowed.
-need_world() {
-    command -v unshare >/dev/null || skip "no unshare"
-    command -v ip >/dev/null || skip "no ip (iproute2)"
-    unshare -rnm true 2>/dev/null || skip "unshare -rnm is not permitted here"
-}
-
-# world BODY: run the bash code BODY in a private world: new user, network
-# and mount namespaces; lo up and nothing else; /etc/hosts is
-# $BATS_TEST_TMPDIR/hosts (by default "::1 localhost both" and
-# "127.0.0.1 localhost both"); /etc/nsswitch.conf is "hosts: files". BODY
-# sees $T (the test's tmpdir), $BIN, $ROOT, $PY_CLIENT and two functions:
-#   serve OUT CMD ARGS...  start a server in the background, wait for its
-#                          ready line; sets PORT and SERVER
-#   reap                   wait for that server, print "server exit N"
-# Everything is bounded by timeout; the output is bats' $output.
-world() {
-    local t="$BATS_TEST_TMPDIR"
-    [[ -f "$t/hosts" ]] ||
-        printf '::1 localhost both\n127.0.0.1 localhost both\n' >"$t/hosts"
-    printf 'hosts: files\n' >"$t/nsswitch.conf"
-    cat >"$t/world.sh" <<'SH'
-set -u
-mount --bind "$T/hosts" /etc/hosts || exit 90
-mount --bind "$T/nsswitch.conf" /etc/nsswitch.conf || exit 90
-ip link set lo up || exit 90
-SERVER=
-trap '[[ -n $SERVER ]] && kill $SERVER 2>/dev/null' EXIT
-serve() {
-    local out=$1 i line
-    shift
-    "$ROOT/tests/hostile/run-clean" "$@" </dev/null >"$out" 2>&1 &
-    SERVER=$!
-    for ((i = 0; i < 200; i++)); do
-        line=$(grep -m 1 -E '^listening on ' "$out" 2>/dev/null)
-        if [[ -n $line ]]; then
-            PORT=${line##*:}
-            return 0
-        fi
-        sleep 0.05
-    done
-    echo "no ready line in $out" >&2
-    return 1
-}
-reap() {
-    local st=0
-    wait "$SERVER" || st=$?
-    SERVER=
-    echo "server exit $st"
-}
-SH
-    printf '%s\n' "$1" >>"$t/world.sh"
-    run env T="$t" BIN="$BIN" ROOT="$ROOT" PY_CLIENT="$PY_CLIENT" \
-        timeout 25 unshare -rnm bash "$t/world.sh"
+    wait_ready "$out"
 }
 
 @test "11-dual-stack: listens on [::1] by default and greets a Python IPv6 client with its real port" {
     start6 "$BATS_TEST_TMPDIR/server" --count 1 --timeout 10
     run grep -m 1 '^listening on ' "$BATS_TEST_TMPDIR/server"
     assert_output "listening on [::1]:$PORT"
-    run timeout 10 "$PYTHON" -c "$PY_CLIENT" ::1 "$PORT"
+    run timeout 10 "$PYTHON" "$PEERS/read-all-client.py" ::1 "$PORT"
     assert_success
     local cport="${lines[0]#port }"
     assert_line --index 1 "hello [::1]:$cport, you are client 1"
@@ -135,7 +52,7 @@ SH
 
 @test "11-dual-stack: on ::1 an IPv4 client is refused whatever IPV6_V6ONLY says" {
     start6 "$BATS_TEST_TMPDIR/server" --count 1 --timeout 2
-    run timeout 10 "$PYTHON" -c "$PY_CLIENT" 127.0.0.1 "$PORT"
+    run timeout 10 "$PYTHON" "$PEERS/read-all-client.py" 127.0.0.1 "$PORT"
     assert_success
     assert_output "refused"
     wait_exit "$BG_PID"
@@ -151,7 +68,7 @@ SH
     command -v socat >/dev/null || skip "no socat (apt-get install socat)"
     world '
 serve "$T/server" "$BIN/11-dual-stack-server" --host :: --port 0 --count 3 --timeout 10 || exit 1
-timeout 10 "$PYTHON" -c "$PY_CLIENT" 127.0.0.1 "$PORT"
+timeout 10 "$PYTHON" "$PEERS/read-all-client.py" 127.0.0.1 "$PORT"
 timeout 10 socat -T 5 - "TCP4:127.0.0.1:$PORT" </dev/null
 timeout 10 nc -6 -N ::1 "$PORT" </dev/null
 reap'
@@ -174,8 +91,8 @@ reap'
     need_world
     world '
 serve "$T/server" "$BIN/11-dual-stack-server" --host :: --v6only --port 0 --count 1 --timeout 10 || exit 1
-timeout 10 "$PYTHON" -c "$PY_CLIENT" 127.0.0.1 "$PORT"
-timeout 10 "$PYTHON" -c "$PY_CLIENT" ::1 "$PORT"
+timeout 10 "$PYTHON" "$PEERS/read-all-client.py" 127.0.0.1 "$PORT"
+timeout 10 "$PYTHON" "$PEERS/read-all-client.py" ::1 "$PORT"
 reap'
     assert_success
     assert_line --index 0 "refused"
@@ -193,9 +110,9 @@ reap'
     start6 "$BATS_TEST_TMPDIR/server" --host 127.0.0.1 --count 1 --timeout 10
     run grep -m 1 '^listening on ' "$BATS_TEST_TMPDIR/server"
     assert_output "listening on [::ffff:127.0.0.1]:$PORT"
-    run timeout 10 "$PYTHON" -c "$PY_CLIENT" ::1 "$PORT"
+    run timeout 10 "$PYTHON" "$PEERS/read-all-client.py" ::1 "$PORT"
     assert_output "refused"
-    run timeout 10 "$PYTHON" -c "$PY_CLIENT" 127.0.0.1 "$PORT"
+    run timeout 10 "$PYTHON" "$PEERS/read-all-client.py" 127.0.0.1 "$PORT"
     local cport="${lines[0]#port }"
     assert_line --index 1 "hello [::ffff:127.0.0.1]:$cport, you are client 1"
     wait_exit "$BG_PID"
@@ -257,11 +174,11 @@ reap'
     world '
 serve "$T/server" "$BIN/11-dual-stack-server" --host localhost --port 0 --count 1 --timeout 10 || exit 1
 grep "^listening on" "$T/server"
-timeout 10 "$PYTHON" -c "$PY_CLIENT" ::1 "$PORT" | tail -n 1
+timeout 10 "$PYTHON" "$PEERS/read-all-client.py" ::1 "$PORT" | tail -n 1
 reap
 serve "$T/server4" "$BIN/11-dual-stack-server" --host four --port 0 --count 1 --timeout 10 || exit 1
 grep "^listening on" "$T/server4"
-timeout 10 "$PYTHON" -c "$PY_CLIENT" 127.0.0.1 "$PORT" | tail -n 1
+timeout 10 "$PYTHON" "$PEERS/read-all-client.py" 127.0.0.1 "$PORT" | tail -n 1
 reap
 "$ROOT/tests/hostile/run-clean" "$BIN/11-dual-stack-server" --host nosuch --port 0 --timeout 1
 echo "exit $?"'
@@ -303,7 +220,7 @@ echo "exit $?"'
     untraceable_leaks
     start_bg "$BATS_TEST_TMPDIR/server" "${TRACE[@]}" "$BATS_TEST_TMPDIR/trace" \
         "$BIN/11-dual-stack-server" --port 0 --count 2 --timeout 10
-    ready6 "$BATS_TEST_TMPDIR/server"
+    wait_ready "$BATS_TEST_TMPDIR/server"
     run timeout 20 nc -6 -N ::1 "$PORT" </dev/null
     assert_success
     run timeout 5 "$PYTHON" -c '
@@ -319,7 +236,7 @@ s.close()
 @test "11-dual-stack: the Python equivalent serves 10-getaddrinfo, and IPv4 with --host ::" {
     local py="$ROOT/docs/python/11_dual_stack.py"
     start_bg "$BATS_TEST_TMPDIR/server" "$PYTHON" "$py" --port 0 --timeout 10
-    ready6 "$BATS_TEST_TMPDIR/server"
+    wait_ready "$BATS_TEST_TMPDIR/server"
     run_lesson "$BIN/10-getaddrinfo" --host ::1 --port "$PORT"
     assert_success
     assert_line --regexp '^hello \[::1\]:[0-9]+, you are client 1\\n$'

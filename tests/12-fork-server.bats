@@ -7,91 +7,6 @@ load test_helper
 
 PY_SERVER="$ROOT/docs/python/12_fork_server.py"
 
-# N clients at once (a barrier lets them go together): each sends one line,
-# reads its echo, holds the connection HOLD seconds, closes. Prints
-# "K of N echoed", "elapsed S" (from the first connect to the last close)
-# and "echo waits" (each client's, sorted). With a fourth argument K, the
-# first K clients to get their echo also wait for each other (at most 30 s)
-# before they hold and close, and a line says whether they all did: K
-# clients served at once, shown without a clock. It also says whether any
-# client got its echo only after another had closed.
-PY_HOLD='
-import os, socket, sys, threading, time
-port, n, hold = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
-k = int(sys.argv[4]) if len(sys.argv) > 4 else 0
-go, res, took = threading.Barrier(n), [None] * n, [0.0] * n
-together, lock, echoed, closed = threading.Barrier(max(k, 1)), threading.Lock(), [], []
-met = []
-def client(i):
-    go.wait()
-    t0 = time.monotonic()
-    try:
-        s = socket.create_connection(("127.0.0.1", port), timeout=30)
-        msg = b"client %d\n" % i
-        s.sendall(msg)
-        got = b""
-        while len(got) < len(msg):
-            b = s.recv(100)
-            if not b:
-                break
-            got += b
-        took[i] = time.monotonic() - t0
-        with lock:
-            echoed.append((time.monotonic(), i))
-            first = len(echoed) <= k
-        if first:
-            try:
-                together.wait(30)
-                met.append(i)
-            except threading.BrokenBarrierError:
-                pass
-        if hold.startswith("@"):  # until the test creates that file
-            end = time.monotonic() + 60
-            while not os.path.exists(hold[1:]) and time.monotonic() < end:
-                time.sleep(0.05)
-        else:
-            time.sleep(float(hold))
-        with lock:
-            closed.append(time.monotonic())
-            s.close()
-        res[i] = got == msg or got
-    except OSError as e:
-        res[i] = str(e)
-t0 = time.monotonic()
-ts = [threading.Thread(target=client, args=(i,)) for i in range(n)]
-for t in ts:
-    t.start()
-for t in ts:
-    t.join()
-print("%d of %d echoed" % (sum(r is True for r in res), n))
-print("elapsed %.2f" % (time.monotonic() - t0))
-print("echo waits " + " ".join("%.2f" % t for t in sorted(took)))
-if k:
-    print("%d echoed while all %d were connected: %s" % (k, k, "yes" if len(met) == k else "no (%d)" % len(met)))
-late = [i for t, i in echoed if closed and t > min(closed)]
-print("echoed only after a close: %d" % len(late))
-for r in res:
-    if r is not True:
-        print(repr(r))
-'
-
-# Runs CMD... as a child subreaper (Linux): its orphans come to this script,
-# which reaps them when CMD has ended and says how many there were.
-PY_SUBREAPER='
-import ctypes, os, subprocess, sys
-ctypes.CDLL(None).prctl(36, 1, 0, 0, 0)  # PR_SET_CHILD_SUBREAPER
-rc = subprocess.call(sys.argv[1:])
-n = 0
-while True:
-    try:
-        os.waitpid(-1, 0)
-    except ChildProcessError:
-        break
-    n += 1
-print("subreaper: reaped %d orphans" % n, flush=True)
-sys.exit(rc)
-'
-
 # children PID: "CHILDPID STATE" for each child of PID, from /proc.
 children() {
     local f rest state ppid pid
@@ -141,7 +56,7 @@ twenty() {
     start_bg "$out" "$@" --port 0 --count 21 --timeout 30
     wait_ready "$out"
     pid=$BG_PID
-    run timeout 60 "$PYTHON" -c "$PY_HOLD" "$PORT" 20 1 20
+    run timeout 60 "$PYTHON" "$PEERS/hold-clients.py" "$PORT" 20 1 20
     [ "${lines[0]}" = "20 of 20 echoed" ] ||
         fail "$output; the server said: $(grep -E '^(child|client) ' "$out")"
     # At once: every client had its echo while all 20 were connected (one
@@ -194,7 +109,7 @@ no_reset_said() {
     local out="$BATS_TEST_TMPDIR/server" server
     start_server "$out" 12-fork-server --count 201 --timeout 30
     server=$BG_PID
-    run timeout 60 "$PYTHON" -c "$PY_HOLD" "$PORT" 200 0
+    run timeout 60 "$PYTHON" "$PEERS/hold-clients.py" "$PORT" 200 0
     assert_line --index 0 "200 of 200 echoed"
     # Once the last client has gone, ps lists no child of the server: each
     # was collected by the SIGCHLD handler. (Waited for: a child's end
@@ -251,7 +166,7 @@ no_reset_said() {
 
 @test "12-fork-server: the parent's close() of a client's socket sends nothing: the child still holds it" {
     start_server "$BATS_TEST_TMPDIR/server" 12-fork-server --count 1 --timeout 10
-    run timeout 10 "$PYTHON" -c "$PY_HOLD" "$PORT" 1 1
+    run timeout 10 "$PYTHON" "$PEERS/hold-clients.py" "$PORT" 1 1
     assert_line --index 0 "1 of 1 echoed"
     wait_exit "$BG_PID"
     [ "$EXIT_STATUS" -eq 0 ]
@@ -283,7 +198,7 @@ no_reset_said() {
     # parent's own check, and a transcript said RST for a FIN.
     local out="$BATS_TEST_TMPDIR/server"
     start_server "$out" 12-fork-server --count 30 --timeout 10
-    run timeout 20 "$PYTHON" -c "$PY_HOLD" "$PORT" 30 0
+    run timeout 20 "$PYTHON" "$PEERS/hold-clients.py" "$PORT" 30 0
     assert_line --index 0 "30 of 30 echoed"
     wait_exit "$BG_PID" 20
     [ "$EXIT_STATUS" -eq 0 ]
@@ -291,7 +206,7 @@ no_reset_said() {
 }
 
 @test "12-fork-server: --no-reap leaves the children zombies (state Z in /proc), shown by the server" {
-    start_bg "$BATS_TEST_TMPDIR/server" "$PYTHON" -c "$PY_SUBREAPER" \
+    start_bg "$BATS_TEST_TMPDIR/server" "$PYTHON" "$PEERS/subreaper.py" \
         "$BIN/12-fork-server" --port 0 --no-reap --count 4 --timeout 10
     wait_ready "$BATS_TEST_TMPDIR/server"
     local server
@@ -321,7 +236,7 @@ no_reset_said() {
 }
 
 @test "12-fork-server: the Python version's --no-reap leaves zombies too" {
-    start_bg "$BATS_TEST_TMPDIR/server" "$PYTHON" -c "$PY_SUBREAPER" \
+    start_bg "$BATS_TEST_TMPDIR/server" "$PYTHON" "$PEERS/subreaper.py" \
         "$PYTHON" "$PY_SERVER" --port 0 --no-reap --count 3 --timeout 10
     wait_ready "$BATS_TEST_TMPDIR/server"
     local server
@@ -342,14 +257,8 @@ no_reset_said() {
 @test "12-fork-server: a client that resets, and a silent one timed out: their children say so, the server goes on" {
     # The three clients come from one peer started before the server, one
     # right after another: none waits for a program to start.
-    before_server "$BATS_TEST_TMPDIR/server" "$BATS_TEST_TMPDIR/peer" -c '
-import peer, sys, time
-port = int(sys.argv[1])
-silent = peer.connect(port)
-peer.rst_close(peer.connect(port))  # a reset at once
-peer.halfclose(port, "still here\n")
-time.sleep(5)  # the silent one, still silent
-silent.close()' '{port}'
+    before_server "$BATS_TEST_TMPDIR/server" "$BATS_TEST_TMPDIR/peer" \
+        "$PEERS/silent-first.py" '{port}' 5 rst $'still here\n'
     local peer=$PEER_PID
     start_server "$BATS_TEST_TMPDIR/server" 12-fork-server --count 3 --timeout 2
     local server=$BG_PID
@@ -371,7 +280,7 @@ silent.close()' '{port}'
     start_server "$BATS_TEST_TMPDIR/server" 12-fork-server --count 1 --timeout 10
     # The client holds its connection until the checks below are done (a
     # fixed second was over before them on a loaded machine).
-    start_bg "$BATS_TEST_TMPDIR/client" "$PYTHON" -c "$PY_HOLD" "$PORT" 1 \
+    start_bg "$BATS_TEST_TMPDIR/client" "$PYTHON" "$PEERS/hold-clients.py" "$PORT" 1 \
         "@$BATS_TEST_TMPDIR/go"
     local server=${SS_PIDS[0]} i
     for ((i = 0; i < 100; i++)); do
@@ -425,32 +334,7 @@ silent.close()' '{port}'
 # together they are exactly the server's output, and writes per pid DIR/narr.PID
 # and DIR/trace.PID for strace_matches. Prints the pids, the parent first.
 split_by_pid() {
-    "$PYTHON" - "$1" "$2" "$3" <<'PY'
-import codecs, re, sys
-out, trace, dest = sys.argv[1:4]
-order, calls, text = [], {}, {}
-write = re.compile(r'write\([12](?:<[^>]*>)?, "((?:[^"\\]|\\.)*)"(?:\.\.\.)?, \d+')
-for raw in open(trace, encoding="utf-8", errors="replace"):
-    m = re.match(r"^(\d+)\s+(.*)$", raw.rstrip("\n"))
-    if not m:
-        continue
-    pid, line = m.groups()
-    if pid not in calls:
-        order.append(pid)
-        calls[pid], text[pid] = [], []
-    calls[pid].append(raw)
-    w = write.match(line)
-    if w:
-        text[pid].append(codecs.escape_decode(w.group(1).encode())[0])
-said = sorted(b"".join(b"".join(t) for t in text.values()).splitlines())
-printed = sorted(open(out, "rb").read().splitlines())
-if said != printed:
-    sys.exit("the writes in the trace are not what the server printed")
-for pid in order:
-    open("%s/trace.%s" % (dest, pid), "w").writelines(calls[pid])
-    open("%s/narr.%s" % (dest, pid), "wb").write(b"".join(text[pid]))
-    print(pid)
-PY
+    "$PYTHON" "$PEERS/split-by-pid.py" "$1" "$2" "$3"
 }
 
 @test "12-fork-server: each process's narrated calls match strace, parent and children alike" {
@@ -460,26 +344,7 @@ PY
     # A sanitizer's leak check cannot run under strace: off for this test.
     # Three clients one after another, from one peer started before the
     # server: an echo, a reset at once, and one that holds 0.5 s.
-    before_server "$t/server" "$t/peer" -c '
-import socket, struct, sys, time
-port = int(sys.argv[1])
-def echo(text, hold=0.0):
-    c = socket.create_connection(("127.0.0.1", port), timeout=30)
-    c.sendall(text)
-    got = b""
-    while len(got) < len(text):
-        b = c.recv(100)
-        if not b:
-            break
-        got += b
-    time.sleep(hold)
-    c.close()
-    print("echo %r" % got, flush=True)
-echo(b"one\n")
-r = socket.create_connection(("127.0.0.1", port), timeout=30)
-r.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
-r.close()
-echo(b"client 0\n", 0.5)' '{port}'
+    before_server "$t/server" "$t/peer" "$PEERS/echo-reset-hold.py" '{port}'
     local peer=$PEER_PID
     start_bg "$t/server" env ASAN_OPTIONS="${ASAN_OPTIONS:-}:detect_leaks=0" \
         "${TRACE[@]}" "$t/trace" -e trace=network,close,write -s 4096 \
@@ -519,34 +384,7 @@ echo(b"client 0\n", 0.5)' '{port}'
 
 @test "12-fork-server: --step steps the parent only; the child serves its client without stopping" {
     plain && skip "the plain build has no --step prompts"
-    run timeout 30 "$PYTHON" - "$BIN/12-fork-server" <<'PY'
-import os, pty, re, select, socket, subprocess, sys, time
-m, s = pty.openpty()
-p = subprocess.Popen([sys.argv[1], "--port", "0", "--count", "1",
-                      "--timeout", "5", "--step", "--no-color"],
-                     stdin=s, stdout=s, stderr=s)
-os.close(s)
-buf, answered, c, echo, end = b"", 0, None, b"", time.monotonic() + 20
-while p.poll() is None and time.monotonic() < end:
-    if select.select([m], [], [], 0.05)[0]:
-        try:
-            buf += os.read(m, 65536)
-        except OSError:
-            break
-    if buf.count(b"[Enter runs it]") > answered:
-        answered += 1
-        os.write(m, b"\n")
-    port = re.search(rb"listening on 127\.0\.0\.1:(\d+)", buf)
-    if port and c is None:
-        c = socket.create_connection(("127.0.0.1", int(port.group(1))), timeout=5)
-        c.sendall(b"hi\n")
-        c.shutdown(socket.SHUT_WR)
-        c.setblocking(False)
-    if c is not None and select.select([c], [], [], 0)[0]:
-        echo += c.recv(100)
-print("echo %r, exit %s" % (echo, p.wait(5)))
-print("child stepped: %s" % (b"--step goes on in the parent only" in buf))
-PY
+    run timeout 30 "$PYTHON" "$PEERS/step-parent.py" "$BIN/12-fork-server"
     assert_line "echo b'hi\\n', exit 0"
     assert_line "child stepped: True"
 }

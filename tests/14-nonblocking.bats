@@ -1,46 +1,21 @@
 #!/usr/bin/env bats
 # Lesson 14: a non-blocking connect(), bounded by poll()
 
-# PORT, BG_PID and EXIT_STATUS are set by test_helper and by ready6.
+# PORT, BG_PID and EXIT_STATUS are set by test_helper.
 # shellcheck disable=SC2153
 load test_helper
 load hostile/common
 
-# ready6 OUTFILE: wait for a ready line with an IPv4 or [IPv6] address
-# (test_helper's wait_ready knows IPv4 only); sets PORT.
-ready6() {
-    wait_for "$1" '^listening on (\[[0-9a-f:.]+\]|[0-9.]+):[0-9]+$' || return 1
-    PORT=$(grep -m 1 -E '^listening on ' "$1")
-    PORT=${PORT##*:}
-}
-
 # hold_port OUTFILE: a socket bound to 127.0.0.1 that does not listen, in
 # the background: a SYN to its port is answered with a RST. Sets PORT.
 hold_port() {
-    start_bg "$1" "$PYTHON" -c '
-import socket, time
-s = socket.socket()
-s.bind(("127.0.0.1", 0))
-print("port %d" % s.getsockname()[1], flush=True)
-time.sleep(20)
-'
+    start_bg "$1" "$PYTHON" "$PEERS/hold-port.py" bound
     wait_for "$1" '^port [0-9]+$'
     PORT=$(sed -n 's/^port //p' "$1")
 }
 
-# now_ms: the time in milliseconds.
-now_ms() {
-    echo $(($(date +%s%N) / 1000000))
-}
-
 @test "14-nonblocking: connect() says EINPROGRESS, poll() waits for POLLOUT, SO_ERROR is 0; 04-accept greets it" {
-    start_server "$BATS_TEST_TMPDIR/server" 04-accept --count 1
-    run_lesson "$BIN/14-nonblocking-connect" --host 127.0.0.1 --port "$PORT"
-    assert_success
-    assert_line "connected to 127.0.0.1:$PORT"
-    assert_line --regexp '^hello 127\.0\.0\.1:[0-9]+, you are client 1\\n$'
-    wait_exit "$BG_PID"
-    [ "$EXIT_STATUS" -eq 0 ]
+    greeted 127.0.0.1 "$BIN/14-nonblocking-connect"
     plain && return 0
     assert_line --regexp '^fcntl\(3, F_GETFL\) = 0x[0-9a-f]+ \(.*O_RDWR.*\)$'
     assert_line --regexp '^fcntl\(3, F_SETFL, O_NONBLOCK\|.*\) = 0$'
@@ -60,15 +35,7 @@ now_ms() {
 }
 
 @test "14-nonblocking: over IPv6 to 11-dual-stack-server on ::1" {
-    start_bg "$BATS_TEST_TMPDIR/server" "$BIN/11-dual-stack-server" \
-        --port 0 --count 1 --timeout 10
-    ready6 "$BATS_TEST_TMPDIR/server"
-    run_lesson "$BIN/14-nonblocking-connect" --host ::1 --port "$PORT"
-    assert_success
-    assert_line "connected to [::1]:$PORT"
-    assert_line --regexp '^hello \[::1\]:[0-9]+, you are client 1\\n$'
-    wait_exit "$BG_PID"
-    [ "$EXIT_STATUS" -eq 0 ]
+    greeted ::1 "$BIN/14-nonblocking-connect"
     plain && return 0
     assert_line "connect(3, [::1]:$PORT, 28) = -1 EINPROGRESS (Operation now in progress)"
 }
@@ -92,20 +59,11 @@ now_ms() {
 }
 
 @test "14-nonblocking: a server whose queue is full: poll() gives up after --timeout" {
-    start_bg "$BATS_TEST_TMPDIR/server" "$PYTHON" "$PEER" full-server 8
-    wait_ready "$BATS_TEST_TMPDIR/server"
-    local t0 t1
-    t0=$(now_ms)
-    run_lesson timeout 10 "$BIN/14-nonblocking-connect" --host 127.0.0.1 \
-        --port "$PORT" --timeout 1
-    t1=$(now_ms)
-    assert_failure 1
-    assert_line "no answer within --timeout 1 s"
-    assert_line "could not connect to 127.0.0.1 port $PORT"
-    echo "took $((t1 - t0)) ms"
+    full_queue_gives_up 14-nonblocking-connect
+    echo "took $TOOK_MS ms"
     # Not before its second; that it gave up by itself at all is the exit
     # status 1 (a lesson that waited on would be killed by timeout: 124).
-    ((t1 - t0 >= 900))
+    ((TOOK_MS >= 900))
     plain && return 0
     assert_line "poll([{fd=3, events=POLLOUT}], 1, 1000) = 0"
     assert_line "    nothing was ready before the timeout"
@@ -140,36 +98,14 @@ now_ms() {
 }
 
 @test "14-nonblocking: a server that neither sends nor closes: poll() for POLLIN times out, exit 1" {
-    start_bg "$BATS_TEST_TMPDIR/server" "$PYTHON" "$PEER" silent-server 5
-    wait_ready "$BATS_TEST_TMPDIR/server"
-    run_lesson timeout 10 "$BIN/14-nonblocking-connect" --host 127.0.0.1 \
-        --port "$PORT" --timeout 1
-    assert_failure 1
-    assert_line "connected to 127.0.0.1:$PORT"
-    assert_line "the server neither sent nor closed within --timeout 1 s"
+    silent_server_times_out 14-nonblocking-connect
     plain && return 0
     assert_line "poll([{fd=3, events=POLLIN}], 1, 1000) = 0"
 }
 
 @test "14-nonblocking: a socat server over IPv6 sends two lines" {
-    command -v socat >/dev/null || skip "no socat (apt-get install socat)"
-    local port
-    port=$("$PYTHON" -c '
-import socket
-s = socket.socket(socket.AF_INET6)
-s.bind(("::1", 0))
-print(s.getsockname()[1])
-s.close()
-')
-    printf 'one\ntwo\n' >"$BATS_TEST_TMPDIR/lines"
-    start_bg "$BATS_TEST_TMPDIR/socat" timeout 10 socat -u \
-        "OPEN:$BATS_TEST_TMPDIR/lines" "TCP6-LISTEN:$port,bind=[::1],reuseaddr"
-    local i
-    for ((i = 0; i < 100; i++)); do
-        [[ -n "$(ss -Htln "sport = :$port")" ]] && break
-        sleep 0.05
-    done
-    run_lesson "$BIN/14-nonblocking-connect" --host ::1 --port "$port"
+    socat_lines ::1
+    run_lesson "$BIN/14-nonblocking-connect" --host ::1 --port "$PORT"
     assert_success
     assert_output --partial 'one\ntwo\n'
 }
@@ -179,35 +115,19 @@ s.close()
     need_strace
     untraceable_leaks
     hold_port "$BATS_TEST_TMPDIR/holder"
-    run_lesson "${TRACE[@]}" "$BATS_TEST_TMPDIR/trace1" \
-        "$BIN/14-nonblocking-connect" --host 127.0.0.1 --port "$PORT"
-    assert_failure 1
-    printf '%s\n' "$output" >"$BATS_TEST_TMPDIR/refused"
-    strace_matches "$BATS_TEST_TMPDIR/refused" "$BATS_TEST_TMPDIR/trace1" --subset
+    traced_client 1 refused "$BIN/14-nonblocking-connect" --host 127.0.0.1 \
+        --port "$PORT"
     start_server "$BATS_TEST_TMPDIR/server" 04-accept --count 1
-    run_lesson "${TRACE[@]}" "$BATS_TEST_TMPDIR/trace2" \
-        "$BIN/14-nonblocking-connect" --host 127.0.0.1 --port "$PORT"
-    assert_success
-    printf '%s\n' "$output" >"$BATS_TEST_TMPDIR/client"
-    strace_matches "$BATS_TEST_TMPDIR/client" "$BATS_TEST_TMPDIR/trace2" --subset
-    run grep -c 'SO_ERROR' "$BATS_TEST_TMPDIR/trace2"
+    traced_client 0 client "$BIN/14-nonblocking-connect" --host 127.0.0.1 \
+        --port "$PORT"
+    run grep -c 'SO_ERROR' "$BATS_TEST_TMPDIR/client.trace"
     assert_output 1
 }
 
 @test "14-nonblocking: the Python equivalent does the same against 04-accept, 11 and a late server" {
     local py="$ROOT/docs/python/14_nonblocking.py"
-    start_server "$BATS_TEST_TMPDIR/server" 04-accept --count 1
-    run timeout 10 "$PYTHON" "$py" --host 127.0.0.1 --port "$PORT"
-    assert_success
-    assert_line "connected to 127.0.0.1:$PORT"
-    assert_line --regexp '^hello 127\.0\.0\.1:[0-9]+, you are client 1\\n$'
-    wait_exit "$BG_PID"
-    start_bg "$BATS_TEST_TMPDIR/server6" "$BIN/11-dual-stack-server" \
-        --port 0 --count 1 --timeout 10
-    ready6 "$BATS_TEST_TMPDIR/server6"
-    run timeout 10 "$PYTHON" "$py" --host ::1 --port "$PORT"
-    assert_success
-    assert_line --regexp '^hello \[::1\]:[0-9]+, you are client 1\\n$'
+    greeted 127.0.0.1 "$PYTHON" "$py"
+    greeted ::1 "$PYTHON" "$py"
     hold_port "$BATS_TEST_TMPDIR/holder"
     run timeout 10 "$PYTHON" "$py" --host 127.0.0.1 --port "$PORT"
     assert_failure 1

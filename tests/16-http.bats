@@ -20,49 +20,36 @@ need_netns() {
     unshare -rn true 2>/dev/null || skip "unshare -rn is not allowed here"
 }
 
+# What a script given to in_netns may call: serve_http ADDR starts
+# "python3 -m http.server" on ADDR, on a port the kernel chooses, in the
+# current directory (its log in hs.log); sets sp (its pid) and port.
+NETNS_FUNCS='
+serve_http() {
+    "$PYTHON" -u -m http.server --bind "$1" 0 >hs.log 2>&1 &
+    sp=$!
+    for i in $(seq 100); do
+        port=$(sed -n "s/^Serving HTTP on .* port \([0-9]*\) .*/\1/p" hs.log)
+        [ -n "$port" ] && return 0
+        sleep 0.1
+    done
+}
+'
+
 # in_netns SCRIPT ARGS...: bats' run of bash SCRIPT in a new user and
 # network namespace whose only interface, lo, is up: nothing in it can
 # reach another machine, and a name lookup cannot leave it.
 in_netns() {
     local script="$1"
     shift
-    run timeout 60 unshare -rn bash -c "ip link set lo up && $script" \
-        in_netns "$@"
+    run timeout 60 unshare -rn bash -c "ip link set lo up || exit 1
+$NETNS_FUNCS
+$script" in_netns "$@"
 }
 
 # odd_server MODE: a Python HTTP server that answers one request oddly on
 # purpose (no Content-Length, a wrong one, a close mid-way ...); sets PORT.
 odd_server() {
-    cat >"$BATS_TEST_TMPDIR/odd.py" <<'PY'
-import socket, sys, time
-mode = sys.argv[1]
-srv = socket.create_server(("127.0.0.1", 0))
-srv.settimeout(10)
-print("listening on 127.0.0.1:%d" % srv.getsockname()[1], flush=True)
-c, _ = srv.accept()
-c.settimeout(10)
-req = b""
-while b"\r\n\r\n" not in req:
-    req += c.recv(4096)
-print(req.split(b"\r\n")[0].decode(), flush=True)
-head = b"HTTP/1.0 200 OK\r\nContent-Type: text/plain\r\n"
-if mode == "nolength":
-    c.sendall(head + b"\r\nno length\nends at the close\n")
-elif mode == "longer":  # says 10, sends 3, closes
-    c.sendall(head + b"Content-Length: 10\r\n\r\nabc")
-elif mode == "shorter":  # says 3, sends 9
-    c.sendall(head + b"Content-Length: 3\r\n\r\nabcdefghi")
-elif mode == "headclose":
-    c.sendall(b"HTTP/1.0 200 OK\r\nContent-Ty")
-elif mode == "silent":
-    time.sleep(3)
-elif mode == "escape":
-    c.sendall(head + b"X-Evil: a\x1b]0;t\x07\r\nContent-Length: 8\r\n\r\n\x1b[31mred")
-elif mode == "notdigits":
-    c.sendall(head + b"Content-Length: 12abc\r\n\r\nabc")
-c.close()
-PY
-    start_bg "$BATS_TEST_TMPDIR/odd" "$PYTHON" "$BATS_TEST_TMPDIR/odd.py" "$1"
+    start_bg "$BATS_TEST_TMPDIR/odd" "$PYTHON" "$PEERS/odd-http-server.py" "$1"
     wait_ready "$BATS_TEST_TMPDIR/odd"
 }
 
@@ -177,15 +164,7 @@ PY
     run curl -sS -w ' %{http_code}' --path-as-is "http://127.0.0.1:$PORT/%zz"
     assert_output "400 Bad Request
  400"
-    run "$PYTHON" - "$PORT" <<'PY'
-import socket, sys
-for req in (b"GET / HTTP/2.0\r\n\r\n", b"GET /a\x00b HTTP/1.0\r\n\r\n",
-            b"GET index.html HTTP/1.0\r\n\r\n"):
-    s = socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=5)
-    s.sendall(req)
-    print(s.recv(100).split(b"\r\n")[0].decode())
-    s.close()
-PY
+    run "$PYTHON" "$PEERS/bad-requests.py" "$PORT"
     assert_output $'HTTP/1.0 400 Bad Request\nHTTP/1.0 400 Bad Request\nHTTP/1.0 400 Bad Request'
     wait_exit "$BG_PID"
     [ "$EXIT_STATUS" -eq 0 ]
@@ -235,24 +214,8 @@ PY
 @test "16-http: a slow client (a byte every 0.3 s) is cut off by the deadline for the whole request (1 s here)" {
     # The client starts before the server (tests/after-ready), so the
     # server's one second is not spent on starting Python.
-    before_server "$BATS_TEST_TMPDIR/server" "$BATS_TEST_TMPDIR/slow" -c '
-import select, socket, sys, time
-s = socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=30)
-start = time.monotonic()
-request = b"GET / HTTP/1.1\r\n" + b"X-Slow: " + b"z" * 100
-sent = 0
-for b in request:
-    if select.select([s], [], [], 0.3)[0]:  # the answer came
-        break
-    s.send(bytes([b]))
-    sent += 1
-print(s.recv(100).split(b"\r\n")[0].decode())
-took = time.monotonic() - start
-# The deadline is 1 s for the whole request: not sooner; and long before
-# the last byte (about 35 s at this pace), which a timeout per recv() would
-# wait for. How much later than 1 s depends on how busy the machine is.
-print("not sooner" if took >= 0.9 else "after only %.2f s" % took)
-print("cut off %s" % ("mid-request" if sent < len(request) else "after the whole request"))' '{port}'
+    before_server "$BATS_TEST_TMPDIR/server" "$BATS_TEST_TMPDIR/slow" \
+        "$PEERS/slow-request.py" '{port}'
     local slow=$PEER_PID
     serve --count 1 --timeout 1
     wait_exit "$slow" 60
@@ -264,15 +227,7 @@ print("cut off %s" % ("mid-request" if sent < len(request) else "after the whole
 
 @test "16-http: the request line is printed escaped" {
     serve --count 1
-    run "$PYTHON" - "$PORT" <<'PY'
-import socket, sys
-s = socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=5)
-s.sendall(b"GET /\x1b]0;owned\x07\xff HTTP/1.0\r\n\r\n")
-got = b""
-while chunk := s.recv(100):
-    got += chunk
-print(got.split(b"\r\n")[0].decode())
-PY
+    run "$PYTHON" "$PEERS/escaped-request.py" "$PORT"
     assert_output "HTTP/1.0 404 Not Found"
     wait_exit "$BG_PID"
     run cat "$BATS_TEST_TMPDIR/server"
@@ -354,13 +309,7 @@ PY
     need_netns
     in_netns '
         cd "$3" && printf "one\ntwo\n" >t.txt
-        "$PYTHON" -u -m http.server --bind "$2" 0 >hs.log 2>&1 &
-        sp=$!
-        for i in $(seq 100); do
-            port=$(sed -n "s/^Serving HTTP on .* port \([0-9]*\) .*/\1/p" hs.log)
-            [ -n "$port" ] && break
-            sleep 0.1
-        done
+        serve_http "$2"
         host=$2; [ "$host" = ::1 ] && host="[::1]"
         "$1" --url "http://$host:$port/t.txt" --timeout 5
         echo "status $?"
@@ -374,13 +323,7 @@ PY
     assert_line "status 0"
     in_netns '
         cd "$3" && printf "six\n" >t.txt && rm hs.log
-        "$PYTHON" -u -m http.server --bind "$2" 0 >hs.log 2>&1 &
-        sp=$!
-        for i in $(seq 100); do
-            port=$(sed -n "s/^Serving HTTP on .* port \([0-9]*\) .*/\1/p" hs.log)
-            [ -n "$port" ] && break
-            sleep 0.1
-        done
+        serve_http "$2"
         "$1" --url "http://[::1]:$port/t.txt" --timeout 5 --output "$3/got"
         echo "status $?"
         kill $sp' "$BIN/16-http-client" ::1 "$BATS_TEST_TMPDIR"

@@ -105,22 +105,7 @@ unix_server() {
 }
 
 @test "17-unix: the C client against a Python AF_UNIX server: its pid, its greeting, its socket" {
-    start_bg "$BATS_TEST_TMPDIR/py" "$PYTHON" -c '
-import os, socket, sys
-srv = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-srv.bind(sys.argv[1])
-srv.listen(1)
-srv.settimeout(10)
-print("listening on", sys.argv[1], flush=True)
-c, _ = srv.accept()
-a, b = socket.socketpair()
-socket.send_fds(c, [b"from python %d\n" % os.getpid()], [b.fileno()])
-b.close()
-a.sendall(b"over the pair\n")
-a.close()
-c.close()
-os.unlink(sys.argv[1])
-' "$SOCK"
+    start_bg "$BATS_TEST_TMPDIR/py" "$PYTHON" "$PEERS/unix-fd-server.py" "$SOCK"
     local ppid="$BG_PID" i
     for ((i = 0; i < 200; i++)); do
         [ -S "$SOCK" ] && break

@@ -12,9 +12,11 @@ setup() {
 }
 
 # What every script in the namespace starts with: lo up, the lesson
-# binaries in $B, the test's directory in $T, and
+# binaries in $B, the test's directory in $T, the peers in $PEERS, and
 #   ready FILE: wait until FILE has its "receiving on" line (printed
 #   after the join); sets PORT
+#   wait_word FILE WORD: wait until FILE holds WORD (a Python peer's
+#   "joined" or "ready")
 PRELUDE='
 set -u
 pids=()
@@ -36,12 +38,20 @@ ready() {
     cat "$1" >&2
     return 1
 }
+wait_word() {
+    local i
+    for ((i = 0; i < 100; i++)); do
+        grep -q "$2" "$1" && return 0
+        sleep 0.05
+    done
+    echo "no $2 in $1" >&2
+}
 '
 
 # in_netns SCRIPT: bats' run of bash SCRIPT in a new user and network
 # namespace, after PRELUDE.
 in_netns() {
-    run timeout 60 unshare -rn env B="$BIN" T="$BATS_TEST_TMPDIR" \
+    run timeout 60 unshare -rn env B="$BIN" T="$BATS_TEST_TMPDIR" PEERS="$PEERS" \
         ROOT="$ROOT" bash -c "$PRELUDE
 $1"
 }
@@ -133,29 +143,10 @@ s.sendto(b\"uni\", (\"127.0.0.1\", int(sys.argv[1])))" "$PORT"
     in_netns '
         "$PYTHON" "$ROOT/docs/python/18_multicast.py" --port 0 --count 2 --timeout 5 >"$T/p1" 2>&1 &
         pids+=($!)
-        for ((i = 0; i < 100; i++)); do
-            PORT=$(sed -n "s/^receiving on 0\.0\.0\.0://p" "$T/p1")
-            [ -n "$PORT" ] && break
-            sleep 0.05
-        done
-        "$PYTHON" - "$PORT" >"$T/p2" 2>&1 <<PY &
-import socket, struct, sys
-s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-s.bind(("239.255.0.1", int(sys.argv[1])))
-s.setsockopt(socket.IPPROTO_IP, socket.IP_ADD_MEMBERSHIP,
-             struct.pack("4s4s", socket.inet_aton("239.255.0.1"),
-                         socket.inet_aton("127.0.0.1")))
-s.settimeout(5)
-print("joined", flush=True)
-for _ in range(2):
-    print(s.recv(100).decode(), flush=True)
-PY
+        ready "$T/p1"
+        "$PYTHON" "$PEERS/multicast-member.py" "$PORT" >"$T/p2" 2>&1 &
         pids+=($!)
-        for ((i = 0; i < 100; i++)); do
-            grep -q joined "$T/p2" && break
-            sleep 0.05
-        done
+        wait_word "$T/p2" joined
         "$B/18-multicast-sender" --port "$PORT" --message "to the group" >/dev/null
         "$B/18-multicast-sender" --port "$PORT" --message "again" >/dev/null
         wait "${pids[0]}"; echo "p1 $?"
@@ -176,28 +167,9 @@ PY
         "$B/18-multicast-receiver" --port 0 --count 1 --timeout 5 >"$T/member" 2>&1 &
         pids+=($!)
         ready "$T/member"
-        "$PYTHON" - "$PORT" >"$T/py" 2>&1 <<PY &
-import socket, sys
-socks = []
-for all_groups in (1, 0):
-    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    s.setsockopt(socket.IPPROTO_IP, 49, all_groups)  # IP_MULTICAST_ALL
-    s.bind(("", int(sys.argv[1])))
-    s.settimeout(1.5)
-    socks.append((all_groups, s))
-print("ready", flush=True)
-for all_groups, s in socks:
-    try:
-        print("IP_MULTICAST_ALL %d: got %s" % (all_groups, s.recv(100).decode()))
-    except socket.timeout:
-        print("IP_MULTICAST_ALL %d: nothing" % all_groups)
-PY
+        "$PYTHON" "$PEERS/multicast-all.py" "$PORT" >"$T/py" 2>&1 &
         pids+=($!)
-        for ((i = 0; i < 100; i++)); do
-            grep -q ready "$T/py" && break
-            sleep 0.05
-        done
+        wait_word "$T/py" ready
         "$B/18-multicast-sender" --port "$PORT" --message "hi" >/dev/null
         wait "${pids[0]}"; wait "${pids[1]}"
         cat "$T/py"'
@@ -292,11 +264,7 @@ PY
     in_netns '
         "$PYTHON" "$ROOT/docs/python/18_multicast.py" --port 0 --count 1 --timeout 5 >"$T/p" 2>&1 &
         pids+=($!)
-        for ((i = 0; i < 100; i++)); do
-            PORT=$(sed -n "s/^receiving on 0\.0\.0\.0://p" "$T/p")
-            [ -n "$PORT" ] && break
-            sleep 0.05
-        done
+        ready "$T/p"
         printf "from C\n" | "$B/18-multicast-sender" --port "$PORT" >/dev/null
         wait "${pids[0]}"; echo "python $?"
         cat "$T/p"'

@@ -92,23 +92,8 @@ hash_in() {
 }
 
 @test "19-throughput: a Python receiver gets the sender's bytes (foreign peer)" {
-    start_bg "$BATS_TEST_TMPDIR/py" "$PYTHON" -c '
-import socket
-srv = socket.socket()
-srv.bind(("127.0.0.1", 0))
-srv.listen()
-print("listening on 127.0.0.1:%d" % srv.getsockname()[1], flush=True)
-conn, _ = srv.accept()
-conn.settimeout(10)
-data = bytearray()
-while True:
-    chunk = conn.recv(65536)
-    if not chunk:
-        break
-    data += chunk
-open(__import__("sys").argv[1], "wb").write(data)
-print("got %d" % len(data), flush=True)
-conn.close()' "$BATS_TEST_TMPDIR/data"
+    start_bg "$BATS_TEST_TMPDIR/py" "$PYTHON" "$PEERS/tcp-sink.py" \
+        "$BATS_TEST_TMPDIR/data"
     wait_ready "$BATS_TEST_TMPDIR/py"
     run_lesson "$BIN/19-throughput" --send --port "$PORT" --bytes 200001 \
         --verify --timeout 10
@@ -123,13 +108,7 @@ conn.close()' "$BATS_TEST_TMPDIR/data"
 @test "19-throughput: a Python sender's random bytes arrive intact (foreign peer)" {
     head -c 300007 /dev/urandom >"$BATS_TEST_TMPDIR/data"
     receiver "$BATS_TEST_TMPDIR/recv" --verify --buffer 4K
-    run timeout 10 "$PYTHON" -c '
-import socket, sys
-data = open(sys.argv[2], "rb").read()
-s = socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=5)
-s.sendall(data)
-s.shutdown(socket.SHUT_WR)
-print("closed" if s.recv(1) == b"" else "data?")' "$PORT" "$BATS_TEST_TMPDIR/data"
+    run timeout 10 "$PYTHON" "$PEERS/send-file.py" "$PORT" "$BATS_TEST_TMPDIR/data"
     assert_success
     assert_output "closed"
     wait_exit "$BG_PID"
@@ -188,22 +167,7 @@ print("closed" if s.recv(1) == b"" else "data?")' "$PORT" "$BATS_TEST_TMPDIR/dat
 @test "19-throughput: --exchanges against a Python echo server, and one that answers wrong" {
     local mode
     for mode in echo corrupt; do
-        start_bg "$BATS_TEST_TMPDIR/py$mode" "$PYTHON" -c '
-import socket, sys
-srv = socket.socket()
-srv.bind(("127.0.0.1", 0))
-srv.listen()
-print("listening on 127.0.0.1:%d" % srv.getsockname()[1], flush=True)
-conn, _ = srv.accept()
-conn.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-while True:
-    data = conn.recv(100)
-    if not data:
-        break
-    if sys.argv[1] == "corrupt":
-        data = data[:-1] + b"?"
-    conn.sendall(data)
-conn.close()' "$mode"
+        start_bg "$BATS_TEST_TMPDIR/py$mode" "$PYTHON" "$PEERS/echo-server.py" "$mode"
         wait_ready "$BATS_TEST_TMPDIR/py$mode"
         run_lesson "$BIN/19-throughput" --send --port "$PORT" \
             --exchanges 3 --nodelay --timeout 5

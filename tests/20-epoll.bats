@@ -18,28 +18,7 @@ setup_file() {
 # is the bytes one client sends (N copies of a letter: "a:5000"). Prints
 # "LETTER ok" for a client that got exactly its own bytes back.
 clients() {
-    timeout 20 "$PYTHON" - "$@" <<'PY'
-import socket, sys
-port, specs = int(sys.argv[1]), sys.argv[2:]
-socks = [socket.create_connection(("127.0.0.1", port), timeout=10)
-         for _ in specs]
-want = []
-for s, spec in zip(socks, specs):
-    letter, n = spec.split(":")
-    want.append(letter.encode() * int(n))
-for s, w in zip(socks, want):    # all of them send before any reads
-    s.sendall(w)
-for s, w, spec in zip(socks, want, specs):
-    got = b""
-    while len(got) < len(w):
-        chunk = s.recv(65536)
-        if not chunk:
-            break
-        got += chunk
-    print(spec[0], "ok" if got == w else "got %d bytes" % len(got))
-for s in socks:
-    s.close()
-PY
+    timeout 20 "$PYTHON" "$PEERS/letter-clients.py" "$@"
 }
 
 @test "20-epoll: echoes 06-send-recv-client's lines, then ends after --count 1" {
@@ -118,21 +97,7 @@ PY
             --count 1 --timeout 10 $mode
         # 8 MB sent before reading a byte: the server's send() must stop
         # with EAGAIN when the client's buffers fill, and wait
-        run timeout 20 "$PYTHON" -c '
-import socket, sys, threading, time
-s = socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=10)
-data = bytes(range(256)) * 32768
-t = threading.Thread(target=s.sendall, args=(data,))
-t.start()
-time.sleep(1)
-got = bytearray()
-while len(got) < len(data):
-    chunk = s.recv(1 << 20)
-    if not chunk:
-        break
-    got += chunk
-t.join()
-print("echoed", len(got), got == data)' "$PORT"
+        run timeout 20 "$PYTHON" "$PEERS/big-echo.py" "$PORT"
         assert_success
         assert_output "echoed 8388608 True"
         wait_exit "$BG_PID"
@@ -148,29 +113,7 @@ print("echoed", len(got), got == data)' "$PORT"
             --timeout 10 $mode
         # 100000 bytes at once, then wait 1.5 s for the echo; then look
         # at the server's socket in /proc/net/tcp: its unread bytes
-        run timeout 20 "$PYTHON" -c '
-import socket, sys, time
-port = int(sys.argv[1])
-s = socket.create_connection(("127.0.0.1", port), timeout=5)
-s.sendall(b"x" * 100000)
-s.settimeout(1.5)
-got = 0
-try:
-    while got < 100000:
-        chunk = s.recv(65536)
-        if not chunk:
-            break
-        got += len(chunk)
-except socket.timeout:
-    pass
-me = s.getsockname()[1]
-unread = None
-for line in open("/proc/net/tcp").read().splitlines()[1:]:
-    f = line.split()
-    if int(f[1].split(":")[1], 16) == port and \
-       int(f[2].split(":")[1], 16) == me:
-        unread = int(f[4].split(":")[1], 16)
-print(got, unread)' "$PORT"
+        run timeout 20 "$PYTHON" "$PEERS/unread-bytes.py" "$PORT"
         assert_success
         local got unread
         read -r got unread <<<"$output"

@@ -7,11 +7,7 @@ load test_helper
 DEMO="$ROOT/scripts/demo"
 
 setup_file() {
-    local root
-    root="$(cd "$(dirname "$BATS_TEST_FILENAME")/.." && pwd)"
-    make -s -C "$root" build/04-accept build/05-connect \
-        build/06-send-recv-server build/06-send-recv-client \
-        build/08-udp-receiver build/09-udp-sender >&2
+    build_pair_lessons
 }
 
 setup() {

@@ -34,19 +34,7 @@ epubcheck_run() {
     assert_output --partial 'No errors or warnings detected'
     # Diagrams (SVG), listings and transcripts are in it (python3 reads
     # the zip: unzip is not among the dependencies).
-    run "$PYTHON" - "$ROOT/build/handout.epub" <<'EOF'
-import sys, zipfile
-z = zipfile.ZipFile(sys.argv[1])
-names = z.namelist()
-text = "".join(z.read(n).decode() for n in names if n.endswith(".xhtml"))
-svgs = [n for n in names if n.endswith(".svg")]
-print("svg:", svgs)
-assert len(svgs) >= 2, "no diagrams"
-assert "lessons/04-accept/accept.c</code>, " in text, "no listing of lesson 04"
-assert "The whole program: lessons/04-accept/accept.c" in text, "no whole program"
-assert 'class="sourceCode numberSource c numberLines"' in text, "no numbered C listing"
-assert 'class="terminal"' in text, "no transcript"
-EOF
+    run "$PYTHON" "$PEERS/epub-contents.py" "$ROOT/build/handout.epub"
     echo "$output"
     assert_success
 }
@@ -170,18 +158,7 @@ print(html.unescape(m.group(1)) if m else "no result")'
 @test "handout: on screen, the contents list sections, every section has a way back, diagrams scale" {
     local html="$ROOT/build/handout.html"
     # The contents: chapters and their sections (6.1 under lesson 06).
-    "$PYTHON" - "$html" <<'EOF'
-import re, sys
-h = open(sys.argv[1]).read()
-toc = re.search(r'<nav id="TOC".*?</nav>', h, re.S).group(0)
-assert 'href="#lesson-06"' in toc and 'href="#l06-call"' in toc, "no sections"
-# Every chapter and section (h1, h2) is followed by a link back to it.
-# (the title block and the contents' own heading aside)
-heads = re.findall(r"<h[12] (?!class=\"title\"|id=\"toc-title\").*?</h[12]>\s*(<div class=\"back\">)?", h, re.S)
-missing = [x for x in heads if not x]
-print(len(heads), "headings,", len(missing), "without a way back")
-assert heads and not missing
-EOF
+    "$PYTHON" "$PEERS/html-toc-back.py" "$html"
     grep -q 'href="#TOC"' "$html"
     # Diagrams are no wider than the page, and their fonts fall back to
     # generic families.

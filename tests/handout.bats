@@ -42,15 +42,8 @@ chapter_text() {
     while IFS= read -r l; do
         all+=("$(lesson_title "$l" | tr -d '[:space:]')")
     done < <(lesson_dirs)
-    "$PYTHON" - "$BATS_FILE_TMPDIR/handout.txt" "$title" "${all[@]}" >"$out" <<'EOF'
-import re, sys
-text, title, titles = open(sys.argv[1]).read(), sys.argv[2], sys.argv[3:]
-sq = lambda s: re.sub(r"\s+", "", s.replace("\u21aa", ""))
-for page in text.split("\f"):
-    p = sq(page)
-    if sq(title) in p and sum(t in p for t in titles) < 3:
-        print(page)
-EOF
+    "$PYTHON" "$PEERS/pages-with-title.py" "$BATS_FILE_TMPDIR/handout.txt" \
+        "$title" "${all[@]}" >"$out"
 }
 
 @test "handout: builds the PDF, the HTML and the EPUB, and they are not trivial" {
@@ -70,21 +63,7 @@ EOF
 
 @test "handout: the contents number lesson N as chapter N, to two levels" {
     # The table of contents pages: "N Lesson NN: title ... page" lines.
-    "$PYTHON" - "$BATS_FILE_TMPDIR/handout.txt" <<'EOF'
-import re, sys
-pages = open(sys.argv[1]).read().split("\f")
-toc = "\n".join(p for p in pages if re.search(r"^Contents", p, re.M))
-found = re.findall(r"^(\d+) Lesson (\d+):", toc, re.M)
-print("lesson chapters in the contents:", found)
-assert len(found) >= 9, "too few lesson chapters in the contents"
-for chapter, lesson in found:
-    assert int(chapter) == int(lesson), "chapter %s is lesson %s" % (chapter, lesson)
-# Sections too (depth 2): 6.1, 6.2 ... under lesson 06.
-assert re.search(r"^6\.1(\s|$)", toc, re.M), "no section 6.1 in the contents"
-# Front matter without a number, back matter lettered.
-assert re.search(r"^Getting started", toc, re.M), "no Getting started"
-assert re.search(r"^A Pitfalls", toc, re.M), "no appendix A Pitfalls"
-EOF
+    "$PYTHON" "$PEERS/contents-numbers.py" "$BATS_FILE_TMPDIR/handout.txt"
 }
 
 @test "handout: a cross-reference gives the target's number and, on paper, its page" {
@@ -118,15 +97,7 @@ EOF
 # have (long enough, not a comment's bare punctuation): its first long
 # line, and the long lines at a quarter, half, three quarters and the end.
 distinctive_lines() {
-    "$PYTHON" - "$1" <<'EOF'
-import sys
-lines = [l.strip() for l in open(sys.argv[1])]
-long = [l for l in lines if len(l) >= 30 and lines.count(l) == 1]
-if not long:
-    sys.exit("no distinctive line in " + sys.argv[1])
-for i in sorted({0, len(long) // 4, len(long) // 2, 3 * len(long) // 4, len(long) - 1}):
-    print(long[i])
-EOF
+    "$PYTHON" "$PEERS/distinctive-lines.py" "$1"
 }
 
 @test "handout: every lesson file is in the PDF once, boilerplate marked, and whole in the HTML" {
@@ -168,35 +139,7 @@ EOF
     # On screen every line of every lesson file but 01's is in a folded
     # "whole program", exactly as in the file (01's is in the flow); so is
     # each Python version of Part II.
-    run "$PYTHON" - "$ROOT" "$ROOT/build/handout.html" <<'EOF'
-import glob, html, os, re, sys
-root, page = sys.argv[1], open(sys.argv[2]).read()
-found = {}
-for path, n, body in re.findall(
-        r'<details class="whole-program"><summary>(?:The whole program|'
-        r'The whole file|The Python version): (\S+) \((\d+) lines\)</summary>'
-        r'(.*?)</details>',
-        page, re.S):
-    code = re.search(r"<code[^>]*>(.*?)</code>", body, re.S).group(1)
-    found[path] = html.unescape(re.sub(r"<[^>]+>", "", code))
-bad = 0
-for f in sorted(glob.glob(os.path.join(root, "lessons/[0-9]*/*.c"))):
-    rel = os.path.relpath(f, root)
-    if rel.startswith("lessons/01-"):
-        continue
-    want = open(f).read().rstrip("\n")
-    if found.get(rel) != want:
-        print("not whole in the HTML:", rel)
-        bad = 1
-# Part II's Python versions are folded too, each whole.
-folded = [p for p in found if p.startswith("docs/python/")]
-for rel in folded:
-    if found[rel] != open(os.path.join(root, rel)).read().rstrip("\n"):
-        print("not whole in the HTML:", rel)
-        bad = 1
-print(len(found), "whole programs,", len(folded), "of them Python")
-sys.exit(bad or len(folded) < 11)
-EOF
+    run "$PYTHON" "$PEERS/whole-programs.py" "$ROOT" "$ROOT/build/handout.html"
     assert_success
 }
 
@@ -210,14 +153,7 @@ EOF
     refute_output --regexp ':[[:space:]]*[0-9]+[[:space:]]*\* Lesson 01'
     # Nor on lines of their own: the 40 lines of text after the caption
     # of that listing have no line that is only a number.
-    run "$PYTHON" - "$BATS_FILE_TMPDIR/handout.txt" <<'EOF'
-import re, sys
-text = open(sys.argv[1]).read().splitlines()
-at = next(i for i, l in enumerate(text) if l.startswith("lessons/01-socket/socket.c, lines 1"))
-numbers = [l for l in text[at + 1:at + 41] if re.fullmatch(r"\s*\d+\s*", l)]
-print("number-only lines after the caption:", numbers)
-sys.exit(1 if numbers else 0)
-EOF
+    run "$PYTHON" "$PEERS/no-number-lines.py" "$BATS_FILE_TMPDIR/handout.txt"
     assert_success
 }
 
@@ -244,38 +180,7 @@ EOF
     # line four columns in (padding 6ch, a child's tag aside), not a
     # kernel line, of six words or more; numbers do not make it another
     # note. Every note left out must have been shown twice before.
-    run "$PYTHON" - "$ROOT/build/handout.html" <<'EOF'
-import html, re, sys
-page = open(sys.argv[1]).read()
-spans = re.findall(r'<span class="tl( omitted)?" style="padding-left: (\d+)ch"'
-                   r'(?: title="([^"]*)")?>(.*?)\n</span>', page, re.S)
-def key(text, lead):
-    tag = re.match(r"\[child \d+\] ", text)
-    if tag:
-        lead -= len(tag.group(0))
-        text = text[len(tag.group(0)):]
-    if lead != 4 or text.startswith("kernel: ") or len(text.split()) < 6:
-        return None
-    return re.sub(r"\d+", "#", text)
-seen, marks, bad = {}, 0, 0
-for omitted, pad, title, body in spans:
-    body = html.unescape(body)
-    if omitted:
-        marks += 1
-        for note in html.unescape(title).split("\n"):
-            if seen.get(key(note, 4), 0) < 2:
-                print("left out but not shown twice:", note[:70])
-                bad = 1
-        continue
-    k = key(body, int(pad) - 2)
-    if k:
-        seen[k] = seen.get(k, 0) + 1
-        if seen[k] > 2:
-            print("shown a third time:", body[:70])
-            bad = 1
-print("lines", len(spans), "notes", len(seen), "marks", marks)
-sys.exit(1 if bad or marks == 0 or len(spans) < 1000 else 0)
-EOF
+    run "$PYTHON" "$PEERS/notes-twice.py" "$ROOT/build/handout.html"
     assert_success
     # On paper too: the marks are there.
     grep -qE '^ *\[(a note|[0-9]+ notes) shown before\]' "$BATS_FILE_TMPDIR/handout.txt"
@@ -315,15 +220,7 @@ EOF
 @test "handout: the reference card fits on one page" {
     # The pages that show its title as a heading or as the running header,
     # the table of contents aside: exactly one.
-    run "$PYTHON" -c '
-import re, sys
-pages = open(sys.argv[1]).read().split("\f")
-card = [i + 1 for i, p in enumerate(pages)
-        if re.search(r"^[A-Z0-9]+\.? Reference card$", p, re.M)
-        and not re.search(r"^Contents$", p, re.M)]
-print("pages:", card)
-sys.exit(0 if len(card) == 1 else 1)
-' "$BATS_FILE_TMPDIR/handout.txt"
+    run "$PYTHON" "$PEERS/reference-card-pages.py" "$BATS_FILE_TMPDIR/handout.txt"
     assert_success
 }
 
@@ -479,25 +376,7 @@ spoil() {
 @test "handout: no page is more than half empty, except at the end of a chapter" {
     # A chapter's first page has no running header; the page before it may
     # end where its chapter ends.
-    run "$PYTHON" - "$ROOT/build/handout.pdf" <<'EOF'
-import html, re, subprocess, sys
-out = subprocess.run(["pdftotext", "-bbox", sys.argv[1], "-"],
-                     capture_output=True, text=True).stdout
-pages = re.findall(r'<page width="[\d.]+" height="([\d.]+)">(.*?)</page>', out, re.S)
-info = []
-for height, body in pages:
-    height = float(height)
-    words = [tuple(float(v) for v in w) for w in
-             re.findall(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">', body)]
-    top, bottom = 25 / 25.4 * 72, height - 25 / 25.4 * 72   # the margins
-    header = any(w[3] < top for w in words)
-    text = [w[3] for w in words if w[1] >= top and w[3] <= bottom + 2]
-    info.append((header, (max(text, default=top) - top) / (bottom - top)))
-bad = [(i + 1, round(fill, 2)) for i, (header, fill) in enumerate(info[:-1])
-       if header and info[i + 1][0] and fill < 0.5]
-print(len(info), "pages; half empty, not at a chapter's end:", bad)
-sys.exit(1 if bad else 0)
-EOF
+    run "$PYTHON" "$PEERS/half-empty-pages.py" "$ROOT/build/handout.pdf"
     echo "$output"
     assert_success
 }

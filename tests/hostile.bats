@@ -95,13 +95,8 @@ server_done() {
     # One peer, started before the server: the silent client, and at once
     # the next one, which queues; the server gets to it after 1 s. Nothing
     # has to start while the server's second runs.
-    before_server "$out" "$BATS_TEST_TMPDIR/peer" -c '
-import peer, sys, time
-port = int(sys.argv[1])
-silent = peer.connect(port)
-peer.halfclose(port, "one more client")
-time.sleep(1)
-silent.close()' '{port}'
+    before_server "$out" "$BATS_TEST_TMPDIR/peer" \
+        "$PEERS/silent-first.py" '{port}' 1 "one more client"
     local clients="$PEER_PID"
     start_server "$out" 06-send-recv-server --count 2 --timeout 1
     local server="$BG_PID"
@@ -376,43 +371,8 @@ port_of() {
     # The guard on stdout is the narration's: the plain program writes its
     # lines with printf, and blocks on a full pipe as any program would.
     plain && skip "the plain build has no narration, and no guard on stdout"
-    run timeout 60 "$PYTHON" - "$HOSTILE/run-clean" "$BIN/08-udp-receiver" <<'PY'
-import os, signal, socket, subprocess, sys, time
-clean, binary = sys.argv[1], sys.argv[2]
-# stdout is a pipe this script never reads: it fills after ~64 KiB.
-p = subprocess.Popen([clean, binary, "--port", "0", "--timeout", "2"],
-                     stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                     stderr=subprocess.PIPE)
-port = None
-for _ in range(100):  # the port from /proc, since stdout is not read
-    out = subprocess.run(["ss", "-Hulnp"], capture_output=True, text=True).stdout
-    for line in out.splitlines():
-        if "pid=%d," % p.pid in line:
-            port = int(line.split()[3].rsplit(":", 1)[1])
-    if port:
-        break
-    time.sleep(0.05)
-s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-for i in range(3000):  # far more narration than a pipe holds
-    s.sendto(b"x" * 50, ("127.0.0.1", port))
-    if i % 200 == 0:
-        time.sleep(0.01)
-t0 = time.monotonic()
-try:
-    p.wait(timeout=20)
-    print("ended by itself after %.1f s, status %d" % (time.monotonic() - t0, p.returncode))
-except subprocess.TimeoutExpired:
-    p.send_signal(signal.SIGTERM)  # its handler must not block on stdout
-    try:
-        p.wait(timeout=5)
-        print("stuck, but SIGTERM ended it: status %d" % p.returncode)
-    except subprocess.TimeoutExpired:
-        p.kill()
-        p.wait()
-        print("stuck even after SIGTERM")
-        sys.exit(1)
-print(p.stderr.read().decode(errors="replace"))
-PY
+    run timeout 60 "$PYTHON" "$PEERS/stdout-never-read.py" \
+        "$HOSTILE/run-clean" "$BIN/08-udp-receiver"
     assert_success
     assert_line --regexp "^ended by itself after [0-9.]+ s, status [01]$"
     assert_output --partial "standard output has not been read for 2 s"

@@ -10,6 +10,9 @@ ROOT="${BATS_TEST_DIRNAME%/*}"
 # SOCKSTEP_BIN at build/sanitize.
 BIN="${SOCKSTEP_BIN:-$ROOT/build}"
 export NO_COLOR=1
+# The Python peers the tests start: "$PYTHON" "$PEERS/NAME.py" ARGS (each
+# file says at its top what it does and what it takes).
+PEERS="$ROOT/tests/peers"
 
 # PYTHON: the one Python interpreter every test starts, as an absolute
 # path (scripts/lib/python.bash says which, and why). tests/run finds it
@@ -59,6 +62,14 @@ ss_load_library() {
 }
 ss_load_library bats-support
 ss_load_library bats-assert
+
+# Helpers that a few files share, kept apart by subject in tests/lib/.
+# shellcheck source=tests/lib/world.bash
+. "$ROOT/tests/lib/world.bash"
+# shellcheck source=tests/lib/udp.bash
+. "$ROOT/tests/lib/udp.bash"
+# shellcheck source=tests/lib/clients.bash
+. "$ROOT/tests/lib/clients.bash"
 
 # PIDs of background processes this test started.
 SS_PIDS=()
@@ -179,6 +190,28 @@ kill_all_bg() {
     SS_PIDS=()
 }
 
+# now_ms: a monotonic-enough clock for the timing tests, in milliseconds.
+now_ms() {
+    echo $(($(date +%s%N) / 1000000))
+}
+
+# build_lessons NAME...: make build/NAME for each (for setup_file, in a
+# file that runs only these lessons and must not wait for the rest).
+build_lessons() {
+    local name targets=()
+    for name in "$@"; do
+        targets+=("build/$name")
+    done
+    make -s -C "$ROOT" "${targets[@]}" >&2
+}
+
+# build_pair_lessons: the lesson pairs that scripts/capture and scripts/demo
+# run (04 and 05, 06's server and client, 08 and 09).
+build_pair_lessons() {
+    build_lessons 04-accept 05-connect 06-send-recv-server \
+        06-send-recv-client 08-udp-receiver 09-udp-sender
+}
+
 teardown() {
     kill_all_bg
 }
@@ -201,6 +234,23 @@ need_strace() {
 strace_matches() {
     run "$PYTHON" "$ROOT/tests/strace-match" "$@"
     assert_success
+}
+
+# traced_client STATUS NAME CMD...: run_lesson CMD under strace; it must
+# exit STATUS; then each call its narration (kept in $BATS_TEST_TMPDIR/NAME)
+# names must be the one strace saw (in NAME.trace), in order; the trace
+# may have calls the narration does not name (strace_matches --subset).
+traced_client() {
+    local want="$1" name="$BATS_TEST_TMPDIR/$2"
+    shift 2
+    run_lesson "${TRACE[@]}" "$name.trace" "$@"
+    if ((want == 0)); then
+        assert_success
+    else
+        assert_failure "$want"
+    fi
+    printf '%s\n' "$output" >"$name"
+    strace_matches "$name" "$name.trace" --subset
 }
 
 # plain: true when the binaries under test are the -DSOCKSTEP_PLAIN build,
@@ -228,15 +278,10 @@ untraceable_leaks() {
     export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0"
 }
 
-# free_port [udp]: a port of 127.0.0.1 that was free a moment ago: the
-# kernel chose it for a TCP (or UDP) socket, which then closed. Nothing
-# listens or receives there, unless another program takes it since.
+# free_port [tcp|udp] [ADDR]: a port of ADDR (127.0.0.1 unless given, ::1
+# for IPv6) that was free a moment ago: the kernel chose it for a TCP (or
+# UDP) socket, which then closed. Nothing listens or receives there,
+# unless another program takes it since.
 free_port() {
-    "$PYTHON" -c '
-import socket, sys
-kind = socket.SOCK_DGRAM if sys.argv[1:] == ["udp"] else socket.SOCK_STREAM
-s = socket.socket(socket.AF_INET, kind)
-s.bind(("127.0.0.1", 0))
-print(s.getsockname()[1])
-s.close()' "$@"
+    "$PYTHON" "$PEERS/free-port.py" "$@"
 }

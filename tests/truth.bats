@@ -102,18 +102,7 @@ build_tool() {
     [ "${#lines[@]}" -eq $((entries * 4)) ]
     # No text cut off or left empty, no placeholder left, every quote
     # that opens a command closed (a possessive's apostrophe aside).
-    run "$PYTHON" -c '
-import re, sys
-bad = 0
-for line in sys.stdin.read().splitlines():
-    text = line.split("|", 2)[2]
-    quotes = re.sub(r"(?<=[A-Za-z])\x27(?=[a-z])", "", text).count("\x27")
-    if (not text.strip() or "{" in text or "}" in text
-            or re.search(r"[:(,]$", text) or quotes % 2):
-        print("not whole:", line)
-        bad = 1
-sys.exit(bad)
-' <<<"$output"
+    run "$PYTHON" "$PEERS/whole-entries.py" <<<"$output"
     assert_success
     run "$TOOL" table
     # The call with no address gets words and a placeholder, not nothing.
@@ -215,27 +204,9 @@ sys.exit(bad)
     wait_exit "$BG_PID" 20
 }
 
-# HOLD: a listener (with SO_REUSEADDR if argv[1] is 1) takes one client,
-# then closes, keeping the connection: as lesson 12's child does when its
-# parent ends. Its line in wait_ready's form gives the port that the
-# connection still holds.
-HOLD='
-import socket, sys, time
-l = socket.socket()
-if sys.argv[1] == "1":
-    l.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-l.bind(("127.0.0.1", 0))
-l.listen()
-port = l.getsockname()[1]
-c = socket.create_connection(("127.0.0.1", port))
-a, _ = l.accept()
-l.close()
-print("listening on 127.0.0.1:%d" % port, flush=True)
-time.sleep(60)'
-
 @test "truth: a connection left on the port blocks bind() unless both sockets set SO_REUSEADDR, as the advice says" {
     # 04-accept sets SO_REUSEADDR. The old socket without it: EADDRINUSE.
-    start_bg "$BATS_TEST_TMPDIR/hold0" "$PYTHON" -c "$HOLD" 0
+    start_bg "$BATS_TEST_TMPDIR/hold0" "$PYTHON" "$PEERS/orphan-connection.py" 0
     wait_ready "$BATS_TEST_TMPDIR/hold0"
     run_lesson "$BIN/04-accept" --port "$PORT" --timeout 1
     assert_failure 1
@@ -247,7 +218,7 @@ time.sleep(60)'
         [[ "$flat" == *"unless both its socket and this one set SO_REUSEADDR"* ]]
     fi
     # The old socket with it: the same bind() succeeds.
-    start_bg "$BATS_TEST_TMPDIR/hold1" "$PYTHON" -c "$HOLD" 1
+    start_bg "$BATS_TEST_TMPDIR/hold1" "$PYTHON" "$PEERS/orphan-connection.py" 1
     wait_ready "$BATS_TEST_TMPDIR/hold1"
     run_lesson "$BIN/04-accept" --port "$PORT" --timeout 1
     assert_line "listening on 127.0.0.1:$PORT"
@@ -263,15 +234,7 @@ time.sleep(60)'
     build_tool reaping
     local run forked got
     for run in 1 2 3 4; do
-        "$TOOL" | "$PYTHON" -c '
-import os, sys, time
-while True:
-    b = os.read(0, 256)
-    if not b:
-        break
-    sys.stdout.buffer.write(b)
-    time.sleep(0.0005)
-' >"$BATS_TEST_TMPDIR/out"
+        "$TOOL" | "$PYTHON" "$PEERS/slow-copy.py" >"$BATS_TEST_TMPDIR/out"
         forked=$(sed -n 's/^fork() = \([0-9]*\)$/\1/p' "$BATS_TEST_TMPDIR/out" | sort)
         got=$(sed -nE 's/^(\[SIGCHLD handler\] )?waitpid\(-1, NULL, (WNOHANG|0)\) = ([0-9]+)$/\3/p' \
             "$BATS_TEST_TMPDIR/out" | grep -v '^0$' | sort)

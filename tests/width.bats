@@ -47,6 +47,20 @@ lesson_bg() {
     start_bg "$OUT/$name.out" "$BIN/$bin" "$@"
 }
 
+# in_use NAME BIN HOLDER ARGS...: run lesson BIN as NAME on the port that
+# lesson HOLDER (a server, in the background) holds: --port PORT ARGS.
+# HOLDER is stopped and its output dropped after: its own lines are
+# measured in its own test.
+in_use() {
+    local name="$1" bin="$2" holder="$3"
+    shift 3
+    lesson_bg holder "$holder" --port 0 --timeout 20
+    wait_ready "$OUT/holder.out"
+    lesson "$name" "$bin" --port "$PORT" "$@"
+    kill_all_bg
+    rm "$OUT/holder.out"
+}
+
 # bad_options BIN: the bad-input runs every lesson gets.
 bad_options() {
     lesson "$1.bad-option" "$1" --frobnicate
@@ -66,20 +80,7 @@ bad_options() {
 # fits: every line of every $OUT/*.out at most 80 columns. Names each one
 # that is wider: FILE:LINE: COLUMNS columns: TEXT.
 fits() {
-    run "$PYTHON" - "$OUT"/*.out <<'EOF'
-import re, sys
-ansi = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
-bad = 0
-for path in sys.argv[1:]:
-    with open(path, encoding="utf-8", errors="replace") as f:
-        for n, line in enumerate(f, 1):
-            text = ansi.sub("", line.rstrip("\n"))
-            if len(text) > 80:
-                bad += 1
-                name = path.rsplit("/", 1)[-1]
-                print(f"{name}:{n}: {len(text)} columns: {text}")
-sys.exit(1 if bad else 0)
-EOF
+    run "$PYTHON" "$PEERS/max-columns.py" "$OUT"/*.out
     if [ "$status" -ne 0 ]; then
         echo "lines wider than 80 columns:" >&2
         printf '%s\n' "$output" >&2
@@ -122,14 +123,11 @@ printed() {
 
 @test "width: 02-bind: normal, EADDRINUSE, EADDRNOTAVAIL, bad options" {
     lesson 02.normal 02-bind --port 0
-    lesson_bg holder 04-accept --port 0 --timeout 20
-    wait_ready "$OUT/holder.out"
-    lesson 02.inuse 02-bind --port "$PORT"
+    in_use 02.inuse 02-bind 04-accept
     # An address this machine does not have (bind() fails; nothing is sent).
     lesson 02.notavail 02-bind --host 192.0.2.1 --port 0
     bad_options 02-bind
     printed 02.normal 02.inuse 02.notavail
-    rm "$OUT/holder.out" # 04's own lines are measured in its test
     fits
 }
 
@@ -141,12 +139,8 @@ printed() {
     lesson_bg 03.client2 05-connect --port "$PORT" --timeout 10
     wait_exit "$server" 15
     lesson 03.timeout 03-listen --port 0 --timeout 1
-    lesson_bg holder 04-accept --port 0 --timeout 20
-    wait_ready "$OUT/holder.out"
-    lesson 03.inuse 03-listen --port "$PORT" --timeout 1
+    in_use 03.inuse 03-listen 04-accept --timeout 1
     bad_options 03-listen
-    kill_all_bg
-    rm "$OUT/holder.out"
     printed 03.normal 03.timeout 03.inuse
     fits
 }
@@ -204,12 +198,8 @@ printed() {
 
 @test "width: 07-close: normal, EADDRINUSE, bad options" {
     lesson 07.normal 07-close --port 0
-    lesson_bg holder 04-accept --port 0 --timeout 20
-    wait_ready "$OUT/holder.out"
-    lesson 07.inuse 07-close --port "$PORT" --timeout 1
+    in_use 07.inuse 07-close 04-accept --timeout 1
     bad_options 07-close
-    kill_all_bg
-    rm "$OUT/holder.out"
     printed 07.normal 07.inuse
     fits
 }
@@ -225,13 +215,9 @@ printed() {
     lesson 09.nobody 09-udp-sender --port "$port" --message "anyone there?"
     INPUT=$'one\ntwo\n' lesson 09.nobody2 09-udp-sender --port "$port"
     lesson 08.timeout 08-udp-receiver --port 0 --timeout 1
-    lesson_bg holder 08-udp-receiver --port 0 --timeout 20
-    wait_ready "$OUT/holder.out"
-    lesson 08.inuse 08-udp-receiver --port "$PORT" --timeout 1
+    in_use 08.inuse 08-udp-receiver 08-udp-receiver --timeout 1
     bad_options 08-udp-receiver
     bad_options 09-udp-sender
-    kill_all_bg
-    rm "$OUT/holder.out"
     printed 08.normal 09.normal 09.nobody 08.timeout 08.inuse
     fits
 }
