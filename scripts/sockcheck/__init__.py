@@ -1,0 +1,35 @@
+"""sockcheck - the checker behind scripts/check: run anyone's socket
+program against sockstep's peers.
+
+Each check starts the program afresh (a new session, its output on a
+pseudo-terminal so that it is not held back in a buffer), plays one peer
+against it over loopback, watches it from /proc (its sockets, its
+descriptors, its CPU time, how it ended) and kills its whole process group
+at the end. Every wait is bounded; nothing but 127.0.0.1 (or ::1) is used.
+
+Linux only: it reads /proc. Python 3 standard library only.
+
+The modules, from the bottom up:
+  common        names, kinds and the two errors (Usage, NotReady)
+  procfs        /proc: processes, descriptors, sockets
+  words         how numbers, bytes and statuses are put into sentences
+  program       the program under test: start, watch, end (Program)
+  peers         the checker's own TCP client and server, and UDP socket
+  checks        the registry of checks, and what the kinds' checks share
+  echo_server, echo_client, udp_receiver, udp_sender
+                the checks of each kind, in the order they run
+  runner        running the checks of one program (Run)
+  report        text, TAP and JSON output (Reporter)
+  options       the command line as an Options object, and --help
+  cli           main(): one program, --batch, --list
+
+scripts/check puts scripts/ on sys.path and calls main(sys.argv).
+"""
+
+# The checks' modules fill checks.CHECKS as they are imported: importing
+# them here means that every part of the package finds it full.
+from . import echo_client, echo_server, udp_receiver, udp_sender
+from .cli import main
+
+__all__ = ["main", "echo_server", "echo_client", "udp_receiver",
+           "udp_sender"]

@@ -1,0 +1,124 @@
+"""The checks: the registry that the modules of each kind fill
+(echo_server, echo_client, udp_receiver, udp_sender: the @check
+decorator, in the order the checks run), each check's Result, and what
+the checks of more than one kind share."""
+
+import re
+import time
+
+from .common import KINDS, SPIN_SHARE
+from .procfs import is_loopback
+from .program import Program
+from .words import (and_list, describe_status, python_error,
+                    sanitizer_error, secs, shown)
+
+
+class Result:
+    def __init__(self, check):
+        self.check = check
+        self.ok = None
+        self.message = ""
+        self.reason = ""
+        self.output = []
+        self.trace = []
+        self.seconds = 0.0
+
+    def passed(self, message):
+        self.ok, self.message = True, message
+
+    def failed(self, message, reason):
+        self.ok, self.message, self.reason = False, message, reason
+
+
+class Check:
+    def __init__(self, kind, name, title, rule, func):
+        self.kind, self.name, self.title = kind, name, title
+        self.rule, self.func = rule, func
+
+
+CHECKS = {kind: [] for kind in KINDS}
+
+
+def check(kind, name, title, rule):
+    def register(func):
+        CHECKS[kind].append(Check(kind, name, title, rule, func))
+        return func
+    return register
+
+
+LINE = b"hello, sockstep\n"
+SEE_RECV0 = "see lesson 06: recv() == 0"
+
+
+def loopback_check(run, res, proto):
+    prog = Program(run, run.port_for(proto))
+    prog.wait_bound(proto)
+    time.sleep(0.3)  # room for a second socket, if it makes one
+    socks = prog.bound_sockets()
+    outside = [s for s in socks if not is_loopback(s.ip)]
+    verb = "listened on" if proto == "tcp" else "was bound to"
+    where = ", ".join("%s (%s)" % (s.where(), s.proto.rstrip("6"))
+                      for s in socks)
+    if not outside:
+        res.passed("The program %s %s and no other address: nothing "
+                   "outside this machine could reach it while it was "
+                   "checked." % (verb, where))
+        return
+    res.failed(
+        "The program %s %s: any network this machine is on can reach %s, "
+        "so other machines could have connected while it was checked (the "
+        "checker itself used only loopback). Unless it must serve other "
+        "machines, bind 127.0.0.1, as the lessons do by default: see lesson "
+        "02 and the pitfall \"Binding 0.0.0.0 versus 127.0.0.1\"."
+        % (verb, and_list(s.where() for s in outside),
+           "it" if len(outside) == 1 else "them"),
+        "bound to %s" % ", ".join(s.where() for s in outside))
+
+
+CALL_RE = re.compile(r"^[a-z_0-9]+\(.*\) = ")  # narration: "close(3) = 0"
+SAYS_RE = re.compile(r"refused|closed|reset|error|broken|pipe|timed? ?out|"
+                     r"gives? up|fail|cannot|can't|lost", re.I)
+
+
+def last_words(text):
+    """What the program said last, shown: the last line that says what
+    happened (refused, closed, an error...), else its last line; not the
+    indented or strace-like lines a narrating program prints."""
+    lines = [ln.rstrip() for ln in text.splitlines() if ln.strip()]
+    plain = [ln for ln in lines if not ln[0].isspace()
+             and not CALL_RE.match(ln)]
+    says = [ln for ln in plain if SAYS_RE.search(ln)]
+    pick = says or plain or lines
+    return shown(pick[-1].strip(), 80) if pick else None
+
+
+def short_end(prog, rc):
+    """A few words on how a client ended, for the reason."""
+    if rc is None:
+        return "hangs"
+    err = python_error(prog.output())
+    if err:
+        return "Python traceback (%s)" % err.split(":")[0]
+    if sanitizer_error(prog.output()):
+        return "sanitizer error"
+    return describe_status(rc)
+
+
+def ending(prog, rc, took, cpu, limit, stage):
+    """Sentence: how a client ended (or did not)."""
+    if rc is None:
+        spin = (", using %s of CPU: it spins" % secs(cpu)
+                if cpu > SPIN_SHARE * limit else "")
+        return "was still running %s %s%s" % (secs(limit), stage, spin)
+    what = describe_status(rc)
+    err = python_error(prog.output()) or sanitizer_error(prog.output())
+    if err:
+        what += " after %s" % ("a Python traceback (%s)" % err
+                               if not err.startswith(("ERROR", "runtime"))
+                               else err)
+    return what
+
+
+def client_crashed(prog, rc):
+    return rc is None or rc < 0 or (rc > 128 and rc - 128 < 65) or bool(
+        python_error(prog.output()) or sanitizer_error(prog.output()))

@@ -1,0 +1,162 @@
+"""The command: scripts/check's main(), one program (single) or a
+directory of submissions (batch, one CSV), and --list."""
+
+import csv
+import os
+import shlex
+import shutil
+import signal
+import sys
+import tempfile
+import time
+
+from .checks import CHECKS
+from .common import KINDS, PROG, Usage
+from .options import HELP, parse, validate
+from .procfs import become_subreaper
+from .report import Reporter, wrap
+from .runner import Run, run_checks, stop_everything
+from .words import secs
+
+
+def list_checks():
+    for kind in KINDS:
+        print(kind)
+        for c in CHECKS[kind]:
+            print("  %-15s %s" % (c.name, c.title))
+            print(wrap(c.rule, " " * 18))
+    print("\nEvery check starts the program afresh and has its own time "
+          "limit;\nthe program is killed (its whole process group) at the "
+          "end of each.")
+
+
+def single(opts, tmpdir):
+    validate(opts, os.getcwd())
+    run = Run(opts.kind, opts.command, opts.port, opts.only,
+              cwd=None, wait=opts.wait, strace=opts.strace,
+              tmpdir=tmpdir)
+    reporter = Reporter(opts.format, run)
+    run_checks(run, reporter)
+    failed = reporter.end()
+    return 1 if failed else 0
+
+
+def batch(opts, tmpdir):
+    top = opts.batch
+    if opts.kind or opts.command is not None:
+        raise Usage("--batch: takes a directory, not a KIND and a command "
+                    "(those go in each submission's run file)")
+    if opts.format != "text":
+        raise Usage("--format: not with --batch (it writes a CSV)")
+    if not os.path.isdir(top):
+        raise Usage("--batch: no directory '%s'" % top)
+    subs = sorted(d for d in os.listdir(top)
+                  if os.path.isdir(os.path.join(top, d)))
+    if not subs:
+        raise Usage("--batch: no submissions (subdirectories) in '%s'" % top)
+    columns = []
+    for kind in KINDS:
+        for c in CHECKS[kind]:
+            if c.name not in columns:
+                columns.append(c.name)
+    for name in opts.only or []:
+        if name not in columns:
+            raise Usage("--only: no check '%s' (see --list)" % name)
+    rows, any_fail = [], False
+    for sub in subs:
+        row = {"submission": sub, "kind": "", "passed": 0, "failed": 0,
+               "notes": ""}
+        here = os.path.abspath(os.path.join(top, sub))
+        t0 = time.monotonic()
+        try:
+            run = batch_run(here, opts, tmpdir)
+        except Usage as e:
+            row["notes"] = "run file: %s" % e
+            row["failed"] = 1
+            rows.append(row)
+            any_fail = True
+            print("%s: %s: %s" % (PROG, sub, row["notes"]), file=sys.stderr)
+            continue
+        results = run_checks(run)
+        row["kind"] = run.kind
+        for r in results:
+            row[r.check.name] = "PASS" if r.ok else "FAIL"
+        row["passed"] = sum(1 for r in results if r.ok)
+        row["failed"] = len(results) - row["passed"]
+        row["notes"] = "; ".join("%s: %s" % (r.check.name, r.reason)
+                                 for r in results if not r.ok)
+        any_fail = any_fail or row["failed"] > 0
+        rows.append(row)
+        print("%s: %s: %s: %d passed, %d failed (%s)" % (
+            PROG, sub, run.kind, row["passed"], row["failed"],
+            secs(time.monotonic() - t0)), file=sys.stderr)
+    fields = ["submission", "kind", "passed", "failed"] + columns + ["notes"]
+    out = open(opts.csv, "w", newline="") if opts.csv else sys.stdout
+    try:
+        w = csv.DictWriter(out, fields, restval="", lineterminator="\n")
+        w.writeheader()
+        for row in rows:
+            w.writerow(row)
+    finally:
+        if opts.csv:
+            out.close()
+    return 1 if any_fail else 0
+
+
+def batch_run(here, opts, tmpdir):
+    path = os.path.join(here, "run")
+    try:
+        with open(path) as f:
+            lines = [ln.strip() for ln in f if ln.strip()
+                     and not ln.lstrip().startswith("#")]
+    except OSError as e:
+        raise Usage("cannot read %s: %s" % (path, e.strerror))
+    if len(lines) != 1:
+        raise Usage("expected one line (KIND -- COMMAND), found %d"
+                    % len(lines))
+    try:
+        words = shlex.split(lines[0])
+    except ValueError as e:
+        raise Usage(str(e))
+    sub = parse(words, batch_ok=False)
+    if sub.show_help or sub.show_list or sub.strace:
+        raise Usage("only --port, --only and --wait may come before KIND")
+    validate(sub, here)
+    return Run(sub.kind, sub.command, sub.port,
+               sub.only or opts.only, cwd=here,
+               wait=sub.wait if "--wait" in lines[0] else opts.wait,
+               strace=opts.strace, tmpdir=tmpdir)
+
+
+def main(argv):
+    try:
+        opts = parse(argv[1:])
+        if opts.show_help:
+            print(HELP)
+            return 0
+        if opts.show_list:
+            list_checks()
+            return 0
+        if opts.csv and not opts.batch:
+            raise Usage("--csv: only with --batch")
+        if opts.strace and shutil.which("strace") is None:
+            raise Usage("--strace: strace is not installed")
+        if not os.path.exists("/proc/net/tcp"):
+            print("%s: needs Linux's /proc (no /proc/net/tcp here)" % PROG,
+                  file=sys.stderr)
+            return 3
+        for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
+            signal.signal(sig, stop_everything)
+        become_subreaper()
+        tmpdir = tempfile.mkdtemp(prefix="sockstep-check.")
+        try:
+            if opts.batch:
+                return batch(opts, tmpdir)
+            return single(opts, tmpdir)
+        finally:
+            shutil.rmtree(tmpdir, ignore_errors=True)
+    except Usage as e:
+        print("%s: %s" % (PROG, e), file=sys.stderr)
+        return 2
+    except BrokenPipeError:
+        return 1

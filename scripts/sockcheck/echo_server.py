@@ -1,0 +1,608 @@
+"""The checks of an echo server: the checker is its client."""
+
+import hashlib
+import os
+import signal
+import socket
+import threading
+import time
+
+from .checks import LINE, SEE_RECV0, check, loopback_check
+from .peers import connect, echo_trouble
+from .procfs import proc_stat, tcp_peer
+from .program import Program
+from .words import (describe_status, died_of, megabytes, plural, secs,
+                    shown)
+
+
+def start_server(run):
+    prog = Program(run, run.port_for("tcp"))
+    prog.wait_bound("tcp")
+    return prog
+
+
+def one_line(prog, limit=3.0, line=LINE, who="The next client"):
+    """A new client sends line and reads it back: (ok, seconds, trouble)."""
+    c, err = connect(prog)
+    if c is None:
+        return False, 0.0, "%s could not connect: %s." % (who, err)
+    t0 = time.monotonic()
+    try:
+        c.send(line)
+        got, how = c.read(len(line), limit)
+    except OSError as e:
+        got, how = b"", e.strerror or str(e)
+    finally:
+        c.close()
+    if got == line:
+        return True, time.monotonic() - t0, ""
+    return False, 0.0, echo_trouble(line, got, how, limit)
+
+
+@check("echo-server", "loopback", "the program listens on loopback only",
+       "after it starts, every socket it has bound is on 127.0.0.0/8 or ::1")
+def es_loopback(run, res):
+    loopback_check(run, res, "tcp")
+
+
+@check("echo-server", "one-line", "one line echoed",
+       "a client sends one line of 16 bytes; the same 16 bytes come back "
+       "within 3 s")
+def es_one_line(run, res):
+    prog = start_server(run)
+    ok, took, trouble = one_line(prog)
+    if ok:
+        res.passed("The checker sent one line of %d bytes; the same %d "
+                   "bytes came back %s later." % (len(LINE), len(LINE),
+                                                  secs(took)))
+    else:
+        res.failed("The checker connected and sent one line of %d bytes, %s. "
+                   "%s%s An echo server reads what has arrived with recv() "
+                   "and sends every byte of it back (see lesson 06)."
+                   % (len(LINE), shown(LINE), trouble,
+                      prog.fate() or prog.cpu_note()),
+                   "no echo")
+
+
+PIECES = [b"hel", b"lo, split", b" line\n"]
+
+
+@check("echo-server", "split-line", "a line split across several segments",
+       "a client sends one line in 3 pieces 0.2 s apart (TCP_NODELAY); the "
+       "whole line comes back within 3 s of the last piece")
+def es_split_line(run, res):
+    prog = start_server(run)
+    line = b"".join(PIECES)
+    c, err = connect(prog, nodelay=True)
+    if c is None:
+        res.failed("The checker could not connect: %s." % err,
+                   "could not connect")
+        return
+    failed = None
+    try:
+        for i, piece in enumerate(PIECES):
+            if i:
+                time.sleep(0.2)
+            c.send(piece)
+    except OSError as e:  # the program closed or reset the connection
+        failed = e.strerror or str(e)
+    got, how = c.read(len(line), 0.5 if failed else 3.0)
+    c.close()
+    if got == line:
+        res.passed("The checker sent one line of %d bytes in 3 pieces, 0.2 s "
+                   "apart, each in its own TCP segment; the whole line came "
+                   "back, in order." % len(line))
+        return
+    if got == PIECES[0] and (how in ("eof", "reset") or failed):
+        trouble = ("The program sent back the first piece (%d bytes) and "
+                   "closed the connection: it calls recv() once per client."
+                   % len(PIECES[0]))
+    else:
+        trouble = echo_trouble(line, got, how, 3.0)
+    res.failed("The checker sent one line of %d bytes in 3 pieces, 0.2 s "
+               "apart. %s%s A recv() returns whatever has arrived, here a "
+               "piece of the line: keep calling recv() and send back every "
+               "piece (see lesson 06, and the pitfall \"TCP has no message "
+               "boundaries\")." % (len(line), trouble, prog.fate()),
+               "split line not echoed whole")
+
+
+MEGABYTE = 1 << 20
+
+
+@check("echo-server", "one-megabyte", "1 MB echoed intact",
+       "a client sends 1 MiB of random bytes while reading; the same bytes "
+       "(sha256) come back within 20 s")
+def es_megabyte(run, res):
+    prog = start_server(run)
+    data = os.urandom(MEGABYTE)
+    limit = 20.0
+    c, err = connect(prog)
+    if c is None:
+        res.failed("The checker could not connect: %s." % err,
+                   "could not connect")
+        return
+    back = bytearray()
+    state = {"how": "timeout", "sent": 0}
+    deadline = time.monotonic() + limit
+    t0 = time.monotonic()
+
+    def reader():
+        got, how = c.read(MEGABYTE, limit)
+        back.extend(got)
+        state["how"] = how
+
+    t = threading.Thread(target=reader, daemon=True)
+    t.start()
+    view = memoryview(data)
+    try:
+        while state["sent"] < MEGABYTE and time.monotonic() < deadline:
+            try:
+                state["sent"] += c.s.send(view[state["sent"]:
+                                               state["sent"] + (1 << 16)])
+            except socket.timeout:
+                continue
+    except OSError:
+        pass
+    t.join(limit + 1)
+    took = time.monotonic() - t0
+    c.close()
+    sent, n = state["sent"], len(back)
+    if n == MEGABYTE and hashlib.sha256(back).digest() == \
+            hashlib.sha256(data).digest():
+        res.passed("The checker sent %d random bytes while reading the echo; "
+                   "all %d came back the same (sha256), in %s."
+                   % (MEGABYTE, n, secs(took)))
+        return
+    if sent < MEGABYTE and n < sent:
+        trouble = ("The checker could send only %d of the %d bytes in %s, "
+                   "and %d came back: the program stopped reading, probably "
+                   "stuck in a send() that waits for the checker to read, "
+                   "while it also waited for the checker to send."
+                   % (sent, MEGABYTE, secs(limit), n))
+    elif n == MEGABYTE:
+        first = next(i for i in range(n) if back[i] != data[i])
+        trouble = ("All %d bytes came back, but not the same: the first "
+                   "difference is at byte %d." % (n, first))
+    elif n > MEGABYTE:
+        trouble = "%d bytes came back, more than the %d sent." % (n,
+                                                                  MEGABYTE)
+    else:
+        trouble = echo_trouble(data, bytes(back), state["how"], limit)
+    fate = prog.fate()
+    if "UnicodeDecodeError" in fate:
+        hint = ("The checker sends random bytes, which are seldom UTF-8 "
+                "text: an echo server passes bytes on, and a program that "
+                "decodes them must cope with any (errors=\"replace\").")
+    elif fate:
+        hint = ("Whatever one client sends, the server must not end "
+                "(see lesson 06).")
+    else:
+        hint = ("send() may take fewer bytes than it was given: send the "
+                "rest in a loop until every byte has gone, and send back "
+                "each piece as it comes (see lesson 06 and the pitfall "
+                "\"A short send\").")
+    res.failed("%s%s %s" % (trouble, fate, hint),
+               "%d of %d bytes came back" % (n, MEGABYTE)
+               if n != MEGABYTE else "the bytes came back changed")
+
+
+class Busy:
+    """How busy the program is over a window: the CPU time it used, and how
+    often, when the checker looked (every 20 ms), one of its processes was
+    running or ready to run (state R in /proc/PID/stat). The second does
+    not depend on how loaded the machine is: a program that spins is
+    always ready to run, even when it gets little of a CPU; a program that
+    waits in recv() or accept() is asleep (state S). Nothing is counted
+    in the first `settle` seconds: closing, printing, narrating."""
+
+    def __init__(self, prog, settle=0.0):
+        self.prog = prog
+        self.settle = settle
+        self.looks = self.running = 0
+        self.cpu0 = None
+        self.t0 = time.monotonic() + settle
+        self.done = threading.Event()
+        self.thread = threading.Thread(target=self._watch, daemon=True)
+        self.thread.start()
+
+    def _watch(self):
+        if self.done.wait(self.settle):
+            return
+        self.cpu0 = self.prog.cpu_snapshot()
+        pids, fresh = [], 0.0
+        while not self.done.wait(0.02):
+            now = time.monotonic()
+            if now - fresh > 0.25:
+                pids, fresh = self.prog.pids(), now
+            states = [(proc_stat(p) or {}).get("state") for p in pids]
+            self.looks += 1
+            self.running += "R" in states
+
+    def stop(self):
+        self.done.set()
+        self.thread.join(2)
+        self.span = max(0.0, time.monotonic() - self.t0)
+        self.cpu = (self.prog.cpu_since(self.cpu0)
+                    if self.cpu0 is not None else 0.0)
+        self.share = self.running / self.looks if self.looks else 0.0
+        return self
+
+    def spins(self):
+        return self.prog.alive() and self.looks >= 10 and (
+            self.share >= 0.5 or self.cpu >= 0.5 * self.span)
+
+    def words(self):
+        return ("used %s of CPU in %s and was running or ready to run at "
+                "%d%% of the checker's %d looks" % (
+                    secs(self.cpu), secs(self.span),
+                    round(100 * self.share), self.looks))
+
+
+@check("echo-server", "half-close", "the client half-closes",
+       "a client sends a line, then shutdown(SHUT_WR); the line comes back, "
+       "the connection is closed within 3 s, and the program does not spin: "
+       "from 0.3 s after the close (or 0.5 s after the shutdown) it must not "
+       "be running at half of the checker's looks, nor use half a CPU")
+def es_half_close(run, res):
+    prog = start_server(run)
+    line = b"the last line\n"
+    limit = 3.0
+    c, err = connect(prog)
+    if c is None:
+        res.failed("The checker could not connect: %s." % err,
+                   "could not connect")
+        return
+    t0 = time.monotonic()
+    busy = Busy(prog, settle=0.5)
+    try:
+        c.send(line)
+        c.shutdown()
+        t0 = time.monotonic()
+        got, how = c.read(0, limit, until_eof=True)
+    except OSError as e:
+        got, how = b"", e.strerror or str(e)
+    t_end = time.monotonic()
+    closed = how == "eof"
+    if closed:  # watch the second after the close instead
+        busy.stop()
+        busy = Busy(prog, settle=0.3)
+        time.sleep(1.3)
+    busy.stop()
+    c.close()
+    spins = busy.spins()
+    echoed = got[:len(line)] == line
+    said = ("The checker sent a line, then shutdown(SHUT_WR), so from then "
+            "on the program's recv() returns 0: the client has finished.")
+    if closed and echoed and not spins:
+        res.passed("The checker sent a line, then shutdown(SHUT_WR); the line "
+                   "came back and the program closed the connection %s "
+                   "later. In the second after, it used %s of CPU: it "
+                   "waits for the next client." % (secs(t_end - t0),
+                                                    secs(busy.cpu)))
+        return
+    if how not in ("eof", "timeout"):
+        res.failed("%s The connection then failed (%s) after %d bytes came "
+                   "back.%s" % (said, how, len(got), prog.fate()),
+                   "connection %s after the half-close" % how)
+        return
+    back = ("The line came back" if echoed else
+            "The line did not come back whole (%d of %d bytes)"
+            % (len(got), len(line)))
+    if spins and not closed:
+        res.failed("%s %s, but %s later the connection was still open, and "
+                   "the program %s: it spins, calling recv() again and again "
+                   "although it returns 0 at once. Stop at recv() == 0 and "
+                   "close the socket: %s."
+                   % (said, back, secs(t_end - t0), busy.words(), SEE_RECV0),
+                   "spins after the client's shutdown: %s of CPU in %s"
+                   % (secs(busy.cpu), secs(busy.span)))
+    elif spins:
+        res.failed("%s %s and the connection was closed, but then the "
+                   "program %s: something in it spins." % (
+                       said, back, busy.words()),
+                   "spins after closing: %s of CPU in %s" % (
+                       secs(busy.cpu), secs(busy.span)))
+    elif not closed:
+        fate = prog.fate()
+        res.failed("%s %s, but %s later the connection was still open%s At "
+                   "recv() == 0, send what is left and close() the socket, "
+                   "or the client waits for ever: %s, and lesson 07."
+                   % (said, back, secs(t_end - t0),
+                      fate or " (the program used %s of CPU: it waits, it "
+                      "does not spin)." % secs(busy.cpu), SEE_RECV0),
+                   "never closed the connection")
+    else:
+        res.failed("%s %s before the program closed the connection.%s"
+                   % (said, back, prog.fate()),
+                   "closed before echoing the whole line")
+
+
+@check("echo-server", "reset", "a reset mid-stream, then a new client",
+       "a client sends 256 KiB and resets the connection (SO_LINGER 0) "
+       "during the echo; the program stays up and echoes the next client's "
+       "line within 3 s")
+def es_reset(run, res):
+    prog = start_server(run)
+    c, err = connect(prog)
+    if c is None:
+        res.failed("The checker could not connect: %s." % err,
+                   "could not connect")
+        return
+    total, sent, got = 256 * 1024, 0, 0
+    chunk = b"reset me\n" * 1820  # text: this check is about the RST
+    deadline = time.monotonic() + 3.0
+    try:
+        while sent < total and time.monotonic() < deadline:
+            c.s.settimeout(0.5)
+            try:
+                sent += c.s.send(chunk)
+            except socket.timeout:
+                pass
+            c.s.setblocking(False)
+            try:
+                while True:
+                    data = c.s.recv(1 << 16)
+                    if not data:
+                        break
+                    got += len(data)
+            except (BlockingIOError, InterruptedError):
+                pass
+    except OSError:
+        pass
+    c.reset()
+    said = ("The checker sent %d bytes, read %d of the echo, then reset the "
+            "connection (close() with SO_LINGER 0 sends a RST)."
+            % (sent, got))
+    time.sleep(0.3)
+    fate = prog.fate()
+    if fate:
+        res.failed("%s%s A reset ends that one connection: recv() or send() "
+                   "fails with ECONNRESET or EPIPE, and the server closes "
+                   "that socket and goes on with the next client (see lesson "
+                   "06, and the pitfall \"SIGPIPE\")." % (said, fate),
+                   "ended after a reset")
+        return
+    ok, took, trouble = one_line(prog)
+    if ok:
+        res.passed("%s The program stayed up and echoed the next client's "
+                   "line %s later." % (said, secs(took)))
+    else:
+        res.failed("%s %s%s%s" % (said, trouble, prog.fate(),
+                                  prog.cpu_note()),
+                   "next client not served after a reset")
+
+
+@check("echo-server", "silent-client", "a silent client, then a new client",
+       "a client connects and sends nothing for 2 s, then closes; a second "
+       "client, connected 0.5 s after the first, gets its echo within 3 s "
+       "after the silent one left (one client at a time is fine)")
+def es_silent(run, res):
+    prog = start_server(run)
+    silent, err = connect(prog)
+    if silent is None:
+        res.failed("The checker could not connect: %s." % err,
+                   "could not connect")
+        return
+    t0 = time.monotonic()
+    time.sleep(0.5)
+    second, err = connect(prog)
+    if second is None:
+        silent.close()
+        res.failed("A client connected and sent nothing; a second client "
+                   "could not connect: %s.%s" % (err, prog.fate()),
+                   "second client could not connect")
+        return
+    left = None
+    data, how = b"", "timeout"
+    try:
+        second.send(LINE)
+        t_sent = time.monotonic()
+        while True:
+            now = time.monotonic()
+            if left is None and now - t0 >= 2.0:
+                silent.close()
+                left = now
+            if left is not None and now - left > 3.0:
+                break
+            more, how = second.read(len(LINE) - len(data), 0.05)
+            data += more
+            if len(data) >= len(LINE) or how not in ("ok", "timeout"):
+                break
+    except OSError as e:
+        how = e.strerror or str(e)
+    t_echo = time.monotonic()
+    silent.close()
+    second.close()
+    said = ("A client connected and sent nothing for 2 s, then closed; a "
+            "second client connected 0.5 s after it and sent a line.")
+    if data == LINE and left is None:
+        res.passed("%s Its echo came %s later, while the silent client was "
+                   "still connected: the program serves clients at the same "
+                   "time." % (said, secs(t_echo - t_sent)))
+    elif data == LINE:
+        res.passed("%s Its echo came %s after the silent client left: the "
+                   "program serves one client at a time, as lesson 06's "
+                   "server does (lessons 12 and 13 serve many at once)."
+                   % (said, secs(t_echo - left)))
+    else:
+        res.failed("%s %s%s%s When a client leaves, recv() returns 0: the "
+                   "server closes that socket and accepts the next client "
+                   "(lesson 06; its server also gives up on a silent client "
+                   "after --timeout seconds)."
+                   % (said, echo_trouble(LINE, data, how, 3.0).replace(
+                       "within 3.00 s", "within 3 s after the silent one "
+                       "left"), prog.fate(), prog.cpu_note()),
+                   "next client not served after a silent one")
+
+
+def clients_in_turn(prog, n, first=1):
+    """n clients, one after another, each a line and its echo: (served,
+    slowest, trouble)."""
+    slowest = 0.0
+    for i in range(n):
+        line = b"client %d\n" % (first + i)
+        ok, took, trouble = one_line(prog, 3.0, line, who="It")
+        if not ok:
+            return i, slowest, trouble.replace("3.00 s", "3 s")
+        slowest = max(slowest, took)
+    return n, slowest, ""
+
+
+SEE_ACCEPT_LOOP = ("a server calls accept() again, in a loop, for each next "
+                   "client (see lesson 04 with --count, and lesson 06)")
+
+
+@check("echo-server", "twenty-clients", "20 clients one after another",
+       "20 clients connect in turn; each sends a line and gets it back "
+       "within 3 s")
+def es_twenty(run, res):
+    prog = start_server(run)
+    served, slowest, trouble = clients_in_turn(prog, 20)
+    if served == 20:
+        res.passed("20 clients connected one after another; each sent a "
+                   "line and got it back, the slowest in %s." % secs(slowest))
+        return
+    hint = (" The program served only the first client: " + SEE_ACCEPT_LOOP
+            + "." if served == 1 else "")
+    res.failed("%s served; client %d: %s%s%s%s"
+               % ("No client was" if served == 0 else
+                  "Clients 1 to %d were" % served if served > 1 else
+                  "Client 1 was", served + 1, trouble[0].lower() + trouble[1:],
+                  prog.fate(), prog.cpu_note(), hint),
+               "served %d of 20 clients" % served)
+
+
+@check("echo-server", "descriptors", "no descriptor left open per client",
+       "the descriptors of the process holding the listening socket are "
+       "counted after a first client and again after 20 more; they may not "
+       "grow by 5 or more")
+def es_descriptors(run, res):
+    prog = start_server(run)
+    served, _, trouble = clients_in_turn(prog, 1)
+    if served < 1:
+        res.failed("The descriptors could not be counted: the first client "
+                   "was not served. %s%s" % (trouble, prog.fate()),
+                   "not measured: first client not served")
+        return
+    time.sleep(0.2)
+    before, sockets_before = prog.fds()
+    served, _, trouble = clients_in_turn(prog, 20, first=2)
+    if served < 20:
+        res.failed("The descriptors could not be counted: of 20 more "
+                   "clients, %d %s served; the next one: %s%s"
+                   % (served, "was" if served == 1 else "were",
+                      trouble[0].lower() + trouble[1:], prog.fate()),
+                   "not measured: served %d of 20 clients" % served)
+        return
+    deadline = time.monotonic() + 1.0
+    while True:  # the last client's socket may be closing still
+        after, sockets_after = prog.fds()
+        if after is None or after <= before or time.monotonic() > deadline:
+            break
+        time.sleep(0.05)
+    if after is None:
+        res.failed("The process holding the listening socket ended.%s"
+                   % prog.fate(), "ended")
+        return
+    who = ("The program's process %d (the one holding the listening socket)"
+           % prog.owner)
+    if after - before < 5:
+        res.passed("%s had %s open after its first client, and %d after 20 "
+                   "more had come and gone." % (
+                       who, plural(before, "descriptor"), after))
+        return
+    res.failed("%s had %s open after its first client, and %d after 20 more "
+               "had come and gone (%d sockets, %d before): about one left "
+               "open per client. accept() returns a new descriptor for each "
+               "client: close() it when that client is done, or the process "
+               "runs out (EMFILE, often at 1024) and takes no more clients "
+               "(see lessons 04 and 07)."
+               % (who, plural(before, "descriptor"), after, sockets_after,
+                  sockets_before),
+               "%d more descriptors after 20 clients" % (after - before))
+
+
+# Bytes of ours that must wait unread in the program's receive queue when
+# the sigpipe check resets the connection: two recv() of 4 KiB and more.
+SIGPIPE_QUEUED = 32 << 10
+
+
+@check("echo-server", "sigpipe", "no death by SIGPIPE",
+       "a client sends, reading nothing, until the program's buffers are "
+       "full with 32 KiB of its bytes in the program's receive queue (if "
+       "fewer, it reads some echo and fills again), then closes with the "
+       "echo unread (a RST); the program stays up and echoes the next "
+       "client's line within 3 s")
+def es_sigpipe(run, res):
+    prog = start_server(run)
+    # Small segments: Linux closes the program's receive window while less
+    # than one segment (or 1/16 of its buffer) is free, so with loopback's
+    # 64 KiB segments its queue could stop nearly empty.
+    c, err = connect(prog, mss=1400)
+    if c is None:
+        res.failed("The checker could not connect: %s." % err,
+                   "could not connect")
+        return
+    chunk = b"x" * (1 << 16)
+    sent = 0
+    deadline = time.monotonic() + 5.0
+    ours = c.s.getsockname()[1]
+    queued, took = None, 0
+    # A loop of recv() then send() dies only if, after the RST, recv()
+    # still finds data twice: the first send() after it fails with
+    # ECONNRESET, the next with EPIPE, raising SIGPIPE. With an empty queue recv() returns 0 and the
+    # program lives on; so before closing, some of our bytes must wait in
+    # its receive queue (its Recv-Q in ss). If the queue stopped nearly
+    # empty, read some echo, so that it reads on, and fill it again.
+    for _ in range(5):
+        c.s.settimeout(0.5)
+        try:
+            while sent < (128 << 20) and time.monotonic() < deadline:
+                sent += c.s.send(chunk)
+        except socket.timeout:
+            pass  # full both ways: the program is stuck in send()
+        except OSError:
+            break
+        peer = tcp_peer(prog.port, ours)
+        queued = peer.rx_queue if peer else None
+        if (queued is None or queued >= SIGPIPE_QUEUED
+                or time.monotonic() >= deadline):
+            break
+        took += len(c.read(256 << 10, 0.5)[0])
+    c.close()  # echo unread in our buffer: the kernel sends a RST
+    said = ("The checker sent %s %s, then closed with the echo unread, so "
+            "its kernel reset the connection%s." % (
+                megabytes(sent), "without reading any of the echo"
+                if not took else "and read only %s of the echo"
+                % megabytes(took), "" if queued is None else
+                " (%d bytes of ours were still waiting in the program's "
+                "receive queue)" % queued))
+    deadline = time.monotonic() + 1.0
+    while time.monotonic() < deadline and prog.owner_alive():
+        time.sleep(0.05)
+    rc = prog.returncode()
+    if not prog.owner_alive():
+        time.sleep(0.1)
+        rc = prog.returncode()
+        if rc is not None and died_of(rc, signal.SIGPIPE):
+            res.failed("%s The program %s: a send() on a connection the peer "
+                       "has reset raises SIGPIPE, whose default action ends "
+                       "the process. Send with MSG_NOSIGNAL (or ignore "
+                       "SIGPIPE) and treat EPIPE as the end of that client: "
+                       "see lesson 06: MSG_NOSIGNAL, and the pitfall "
+                       "\"SIGPIPE\"." % (said, describe_status(rc)),
+                       "killed by SIGPIPE")
+        else:
+            res.failed("%s%s A failed send() ends that one client, not the "
+                       "server: close that socket and go on with the next "
+                       "(see lesson 06)." % (said, prog.fate()),
+                       "ended after a client left without reading")
+        return
+    ok, took, trouble = one_line(prog)
+    if ok:
+        res.passed("%s The program stayed up and echoed the next client's "
+                   "line %s later." % (said, secs(took)))
+    else:
+        res.failed("%s %s%s" % (said, trouble, prog.cpu_note()),
+                   "next client not served")

@@ -1,0 +1,228 @@
+"""The checker's own peers, on loopback: a TCP client (Client, connect), a
+TCP server for a client under test (PeerServer) and a UDP socket that
+sends to or receives from the program (UdpPeer). Every call is bounded."""
+
+import socket
+import struct
+import threading
+import time
+
+from .common import LOCAL
+from .words import secs, shown
+
+
+class Client:
+    """One TCP connection to the program, every call bounded."""
+
+    def __init__(self, prog, timeout=3.0, nodelay=False, mss=None):
+        family = socket.AF_INET6 if ":" in prog.host else socket.AF_INET
+        self.s = socket.socket(family, socket.SOCK_STREAM)
+        self.s.settimeout(timeout)
+        if nodelay:
+            self.s.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        if mss is not None and hasattr(socket, "TCP_MAXSEG"):
+            # before connect(): the SYN offers this MSS, and ours is capped
+            self.s.setsockopt(socket.IPPROTO_TCP, socket.TCP_MAXSEG, mss)
+        self.s.connect((prog.host, prog.port))
+        self.closed = False
+
+    def send(self, data):
+        self.s.sendall(data)
+
+    def read(self, want, limit, until_eof=False):
+        """Read until want bytes (or EOF if until_eof) or limit seconds.
+        Returns (data, how): how is 'ok', 'eof', 'timeout', 'reset' or an
+        error text."""
+        deadline = time.monotonic() + limit
+        data = bytearray()
+        while until_eof or len(data) < want:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return bytes(data), "timeout"
+            self.s.settimeout(min(left, 0.5))
+            try:
+                chunk = self.s.recv(1 << 16)
+            except socket.timeout:
+                continue
+            except ConnectionResetError:
+                return bytes(data), "reset"
+            except OSError as e:
+                return bytes(data), e.strerror or str(e)
+            if not chunk:
+                return bytes(data), "eof"
+            data += chunk
+        return bytes(data), "ok"
+
+    def shutdown(self):
+        self.s.shutdown(socket.SHUT_WR)
+
+    def reset(self):
+        """close() with SO_LINGER {1, 0}: the kernel sends a RST."""
+        self.s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER,
+                          struct.pack("ii", 1, 0))
+        self.close()
+
+    def close(self):
+        if not self.closed:
+            self.closed = True
+            self.s.close()
+
+
+def connect(prog, **kw):
+    """A Client, or NotReady-free failure text."""
+    try:
+        return Client(prog, **kw), None
+    except ConnectionRefusedError:
+        return None, ("the connection was refused (nothing listened on the "
+                      "port any more)")
+    except socket.timeout:
+        return None, "connect() got no answer within its time limit"
+    except OSError as e:
+        return None, "connect() failed: %s" % (e.strerror or e)
+
+
+def echo_trouble(sent, got, how, limit):
+    """A sentence on an echo that did not come back whole."""
+    n, m = len(got), len(sent)
+    if how == "timeout" and n == 0:
+        return "Nothing came back within %s." % secs(limit)
+    if how == "timeout" and n < m:
+        return "Only %d of the %d bytes came back within %s." % (n, m,
+                                                                 secs(limit))
+    if how == "eof":
+        return ("The program closed the connection after sending back %d of "
+                "the %d bytes." % (n, m))
+    if how == "reset":
+        return ("The program reset the connection (ECONNRESET) after "
+                "sending back %d of the %d bytes." % (n, m))
+    if how not in ("ok", "timeout"):
+        return "Reading the echo failed (%s) after %d bytes." % (how, n)
+    if got[:m] != sent:
+        return "%d bytes came back, but not the same: sent %s, got %s." % (
+            n, shown(sent, 40), shown(got, 40))
+    return "%d bytes came back for %d sent: %s." % (n, m, shown(got, 40))
+
+
+class PeerServer:
+    """The checker's TCP server for a client under test, on loopback.
+    mode: 'echo' sends every byte back; 'pieces' sends each chunk back in
+    three pieces 0.2 s apart; 'close-early' echoes the first line, then
+    closes the connection."""
+
+    def __init__(self, mode, port=0):
+        self.mode = mode
+        self.ls = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self.ls.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self.ls.bind((LOCAL, port))
+        self.ls.listen(8)
+        self.ls.settimeout(0.1)
+        self.port = self.ls.getsockname()[1]
+        self.connections = 0
+        self.received = bytearray()
+        self.pieces = []
+        self.stop_flag = threading.Event()
+        self.threads = []
+        self.conns = []
+        t = threading.Thread(target=self._accept, daemon=True)
+        t.start()
+        self.threads.append(t)
+
+    def _accept(self):
+        while not self.stop_flag.is_set():
+            try:
+                conn, _ = self.ls.accept()
+            except (socket.timeout, OSError):
+                continue
+            self.connections += 1
+            self.conns.append(conn)
+            t = threading.Thread(target=self._serve, args=(conn,),
+                                 daemon=True)
+            t.start()
+            self.threads.append(t)
+
+    def _recv(self, conn):
+        """Next bytes, b'' at the end, None when told to stop."""
+        while not self.stop_flag.is_set():
+            try:
+                data = conn.recv(1 << 16)
+            except socket.timeout:
+                continue
+            except OSError:
+                return b""
+            self.received += data
+            return data
+        return None
+
+    def _serve(self, conn):
+        conn.settimeout(0.1)
+        conn.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        try:
+            if self.mode == "close-early":
+                data = self._recv(conn)
+                if data and b"\n" in data:
+                    data = data[:data.index(b"\n") + 1]
+                if data:
+                    conn.sendall(data)  # the first line, or the first bytes
+                return  # and close, whatever the client sends next
+            while True:
+                data = self._recv(conn)
+                if not data:
+                    return
+                if self.mode == "echo":
+                    conn.sendall(data)
+                    continue
+                cut = [0, len(data) // 3, 2 * len(data) // 3, len(data)]
+                for i in range(3):
+                    if cut[i] < cut[i + 1]:
+                        if i:
+                            time.sleep(0.2)
+                        conn.sendall(data[cut[i]:cut[i + 1]])
+                        self.pieces.append(data[cut[i]:cut[i + 1]])
+        except OSError:
+            pass
+        finally:
+            conn.close()
+
+    def close(self):
+        self.stop_flag.set()
+        for t in self.threads:
+            t.join(1)
+        self.ls.close()
+
+
+class UdpPeer:
+    """The checker's UDP socket: sends to the program, or receives from
+    it on its own port."""
+
+    def __init__(self, host=LOCAL, port=0):
+        family = socket.AF_INET6 if ":" in host else socket.AF_INET
+        self.s = socket.socket(family, socket.SOCK_DGRAM)
+        self.host = host
+        if port is not None:
+            self.s.bind((host, port))
+        self.port = self.s.getsockname()[1]
+
+    def send(self, data, port):
+        self.s.sendto(data, (self.host, port))
+
+    def collect(self, limit, prog=None, quiet=0.3):
+        """Datagrams until limit seconds pass, or, once prog has ended,
+        quiet seconds more."""
+        got = []
+        deadline = time.monotonic() + limit
+        ended = None
+        while True:
+            now = time.monotonic()
+            if prog is not None and ended is None and not prog.alive():
+                ended = now
+            if now > deadline or (ended is not None and now - ended > quiet):
+                return got
+            self.s.settimeout(0.05)
+            try:
+                data, _ = self.s.recvfrom(1 << 16)
+            except socket.timeout:
+                continue
+            got.append(data)
+
+    def close(self):
+        self.s.close()

@@ -1,0 +1,181 @@
+"""/proc: processes, descriptors, sockets.
+
+Everything the checker knows about the program under test it reads here:
+the processes of its session, their state and CPU time, their
+descriptors, and the sockets of /proc/net/tcp, tcp6, udp and udp6."""
+
+import ipaddress
+import os
+import re
+import socket
+import struct
+
+from .common import LOCAL
+
+CLK_TCK = os.sysconf("SC_CLK_TCK")
+
+
+def proc_stat(pid):
+    """state, session, CPU seconds and start time of pid, or None."""
+    try:
+        with open("/proc/%d/stat" % pid) as f:
+            data = f.read()
+    except OSError:
+        return None
+    rest = data[data.rfind(")") + 2:].split()
+    return {
+        "state": rest[0],
+        "ppid": int(rest[1]),
+        "session": int(rest[3]),
+        "cpu": (int(rest[11]) + int(rest[12])) / CLK_TCK,
+        "start": int(rest[19]),
+    }
+
+
+def all_pids():
+    for name in os.listdir("/proc"):
+        if name.isdigit():
+            yield int(name)
+
+
+def all_procs():
+    """{pid: proc_stat(pid)} for every process there is."""
+    procs = {}
+    for pid in all_pids():
+        st = proc_stat(pid)
+        if st:
+            procs[pid] = st
+    return procs
+
+
+def become_subreaper():
+    """Let the processes a program leaves behind (a daemon that forked
+    twice, a child whose parent died) become the checker's children
+    instead of init's, so that they are found, killed and reaped."""
+    try:
+        import ctypes
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(36, 1, 0, 0, 0)  # PR_SET_CHILD_SUBREAPER
+    except (OSError, AttributeError):
+        pass  # then only the program's session is found
+
+
+def fd_links(pid):
+    """{fd: what it points to} for pid, or None if it is gone."""
+    try:
+        names = os.listdir("/proc/%d/fd" % pid)
+    except OSError:
+        return None
+    links = {}
+    for name in names:
+        try:
+            links[int(name)] = os.readlink("/proc/%d/fd/%s" % (pid, name))
+        except OSError:
+            pass
+    return links
+
+
+SOCKET_RE = re.compile(r"^socket:\[(\d+)\]$")
+
+
+def socket_inodes(pid):
+    links = fd_links(pid) or {}
+    return {int(m.group(1)) for m in
+            (SOCKET_RE.match(t) for t in links.values()) if m}
+
+
+class Sock:
+    """One line of /proc/net/tcp, tcp6, udp or udp6."""
+
+    LISTEN = 0x0A
+
+    def __init__(self, proto, fields):
+        self.proto = proto
+        self.ip, self.port = parse_addr(fields[1])
+        self.rip, self.rport = parse_addr(fields[2])
+        self.state = int(fields[3], 16)
+        self.inode = int(fields[9])
+        self.drops = int(fields[12]) if proto.startswith("udp") else 0
+        self.tx_queue, self.rx_queue = (int(n, 16)
+                                        for n in fields[4].split(":"))
+
+    def bound(self):
+        """A listening TCP socket, or a UDP socket with no peer."""
+        if self.proto.startswith("tcp"):
+            return self.state == Sock.LISTEN
+        return self.rport == 0
+
+    def where(self):
+        return show_addr(self.ip, self.port)
+
+
+def parse_addr(text):
+    """'0100007F:1F90' -> ('127.0.0.1', 8080): the kernel prints each
+    32-bit word of the address as a number in this machine's byte order."""
+    hexip, hexport = text.split(":")
+    raw = b"".join(struct.pack("=I", int(hexip[i:i + 8], 16))
+                   for i in range(0, len(hexip), 8))
+    family = socket.AF_INET if len(raw) == 4 else socket.AF_INET6
+    return socket.inet_ntop(family, raw), int(hexport, 16)
+
+
+def show_addr(ip, port):
+    return ("[%s]:%d" if ":" in ip else "%s:%d") % (ip, port)
+
+
+def net_table(proto):
+    """Every socket of proto ('tcp' or 'udp'), IPv4 and IPv6."""
+    socks = []
+    for name in (proto, proto + "6"):
+        try:
+            with open("/proc/net/" + name) as f:
+                lines = f.read().splitlines()[1:]
+        except OSError:
+            continue
+        for line in lines:
+            fields = line.split()
+            if len(fields) >= 10:
+                socks.append(Sock(name, fields))
+    return socks
+
+
+def tcp_peer(port, rport):
+    """The program's end of one of our TCP connections: the socket on
+    port whose peer is our rport, or None."""
+    for sock in net_table("tcp"):
+        if sock.port == port and sock.rport == rport:
+            return sock
+    return None
+
+
+def is_loopback(ip):
+    addr = ipaddress.ip_address(ip)
+    if addr.version == 6 and addr.ipv4_mapped is not None:
+        addr = addr.ipv4_mapped
+    return addr.is_loopback
+
+
+def connect_host(ip):
+    """The loopback address to reach a socket bound to ip, or None."""
+    addr = ipaddress.ip_address(ip)
+    if addr.version == 6 and addr.ipv4_mapped is not None:
+        addr = addr.ipv4_mapped
+    if addr.is_loopback:
+        return str(addr)
+    if addr.is_unspecified:
+        return LOCAL if addr.version == 4 else "::1"
+    return None
+
+
+def port_in_use(port, proto):
+    return any(s.port == port and s.bound() for s in net_table(proto))
+
+
+def free_port(proto):
+    kind = socket.SOCK_STREAM if proto == "tcp" else socket.SOCK_DGRAM
+    s = socket.socket(socket.AF_INET, kind)
+    try:
+        s.bind((LOCAL, 0))
+        return s.getsockname()[1]
+    finally:
+        s.close()

@@ -1,0 +1,441 @@
+"""The program under test: started afresh for each check, in a session of
+its own, its output on a pseudo-terminal; watched from /proc while it
+runs, and ended (its whole process group, and its orphans) afterwards."""
+
+import os
+import pty
+import re
+import select
+import signal
+import subprocess
+import threading
+import time
+import tty
+
+from .common import LOCAL, SPIN_SHARE, NotReady
+from .procfs import (all_pids, all_procs, connect_host, fd_links, net_table,
+                     proc_stat, socket_inodes)
+from .words import (describe_status, fold_calls, python_error,
+                    sanitizer_error, secs, show_cmd)
+
+
+class Capture:
+    """Reads everything the program writes to its terminal (a pty): the
+    first HEAD bytes and the last TAIL, so that a program that prints for
+    ever cannot fill the memory."""
+
+    HEAD = 1 << 20
+    TAIL = 1 << 16
+
+    def __init__(self, fd):
+        self.fd = fd
+        self.head = bytearray()
+        self.tail = bytearray()
+        self.total = 0
+        self.lock = threading.Lock()
+        self.done = threading.Event()
+        self.thread = threading.Thread(target=self._read, daemon=True)
+        self.thread.start()
+
+    def _read(self):
+        while not self.done.is_set():
+            try:
+                ready, _, _ = select.select([self.fd], [], [], 0.1)
+                if not ready:
+                    continue
+                data = os.read(self.fd, 1 << 16)
+            except OSError:  # EIO: every copy of the terminal is closed
+                break
+            if not data:
+                break
+            with self.lock:
+                self.total += len(data)
+                room = self.HEAD - len(self.head)
+                if room > 0:
+                    self.head += data[:room]
+                    data = data[room:]
+                if data:
+                    self.tail += data
+                    del self.tail[:-self.TAIL]
+
+    def text(self):
+        with self.lock:
+            text = self.head.decode("utf-8", "replace")
+            if self.tail:
+                left = self.total - len(self.head) - len(self.tail)
+                if left > 0:
+                    text += "\n[... %d bytes left out ...]\n" % left
+                text += self.tail.decode("utf-8", "replace")
+        return text
+
+    def close(self):
+        time.sleep(0.05)  # what the program wrote last
+        self.done.set()
+        self.thread.join(2)
+        if not self.thread.is_alive():
+            os.close(self.fd)
+
+
+class Program:
+    """The program under test, in a session of its own."""
+
+    def __init__(self, run, port, stdin_data=None):
+        self.run = run
+        self.port = port
+        self.argv = run.command(port)
+        self.trace = None
+        cmd = list(self.argv)
+        if run.strace:
+            self.trace = os.path.join(run.tmpdir, "trace.%d" % run.next_id())
+            cmd = ["strace", "-f", "-qq", "-s", "32", "-o", self.trace, "-e",
+                   "trace=%network,read,write,close,poll,ppoll,select,"
+                   "pselect6,epoll_wait,epoll_pwait,dup2,dup3"] + cmd
+        master, slave = pty.openpty()
+        tty.setraw(slave)  # bytes as written: no \r added, no echo
+        env = dict(os.environ, NO_COLOR="1", TERM="dumb",
+                   PYTHONUNBUFFERED="1")
+        try:
+            self.popen = subprocess.Popen(
+                cmd, cwd=run.cwd, env=env, start_new_session=True,
+                stdin=subprocess.DEVNULL if stdin_data is None
+                else subprocess.PIPE,
+                stdout=slave, stderr=slave)
+        except OSError as e:
+            os.close(master)
+            os.close(slave)
+            raise NotReady("The command could not be started: %s: %s."
+                           % (self.argv[0], e.strerror), "cannot start")
+        os.close(slave)
+        self.pid = self.popen.pid
+        self.started = time.monotonic()
+        st = proc_stat(self.pid)
+        self.start_tick = st["start"] if st else 0
+        self.out = Capture(master)
+        self.extra = set()      # descendants that left the session
+        self.stopped = False
+        self.listening = []     # its sockets on the port, once bound
+        self.host = None        # the address to reach it at
+        self.owner = None       # the process holding the listening socket
+        self.cpu0 = {}
+        self.t_ready = self.started
+        run.programs.append(self)
+        if stdin_data is not None:
+            try:
+                self.popen.stdin.write(stdin_data)
+            except OSError:
+                pass  # it closed its input, or has ended
+            try:
+                self.popen.stdin.close()
+            except OSError:
+                pass
+
+    # -- what it is doing --
+
+    def pids(self, zombies=False):
+        """The program's processes: its session, everything descended from
+        it, and the orphans it left (reparented to the checker)."""
+        procs = all_procs()
+        me = os.getpid()
+        others = {p.pid for p in self.run.programs if p is not self}
+        roots = {self.pid} | self.extra | {
+            pid for pid, st in procs.items()
+            if st["ppid"] == me and pid not in others}
+        children = {}
+        for pid, st in procs.items():
+            children.setdefault(st["ppid"], []).append(pid)
+        found, todo = set(), list(roots)
+        while todo:
+            pid = todo.pop()
+            if pid in procs and pid not in found:
+                found.add(pid)
+                todo.extend(children.get(pid, []))
+        found |= {pid for pid, st in procs.items()
+                  if st["session"] == self.pid}
+        return [pid for pid in found
+                if zombies or procs[pid]["state"] != "Z"]
+
+    def reap(self):
+        """Reap the orphans that ended as the checker's children."""
+        me = os.getpid()
+        for pid in self.pids(zombies=True):
+            st = proc_stat(pid)
+            if pid != self.pid and st and st["ppid"] == me:
+                try:
+                    os.waitpid(pid, os.WNOHANG)
+                except ChildProcessError:
+                    pass
+
+    def alive(self):
+        # While the process we started runs, the program is alive: no need
+        # to read every process in /proc (polled every 20 ms, that scan
+        # was most of the checker's CPU on a machine with many processes).
+        # Once it has ended, its children and orphans may still run.
+        if self.popen.poll() is None:
+            return True
+        return bool(self.pids())
+
+    def owner_alive(self):
+        if self.owner is None:
+            return self.alive()
+        st = proc_stat(self.owner)
+        return st is not None and st["state"] != "Z"
+
+    def returncode(self):
+        return self.popen.poll()
+
+    def cpu_snapshot(self):
+        """{pid: CPU seconds so far} over the program's processes."""
+        snap = {}
+        for pid in self.pids():
+            st = proc_stat(pid)
+            if st:
+                snap[pid] = st["cpu"]
+        return snap
+
+    def cpu(self):
+        return sum(self.cpu_snapshot().values())
+
+    def cpu_since(self, snap):
+        """CPU seconds used since snap, by the processes alive now."""
+        return sum(max(0.0, t - snap.get(pid, 0.0))
+                   for pid, t in self.cpu_snapshot().items())
+
+    def socket_map(self):
+        """{socket inode: [pids holding it]} over the program's processes."""
+        owners = {}
+        for pid in self.pids():
+            for inode in socket_inodes(pid):
+                owners.setdefault(inode, []).append(pid)
+        return owners
+
+    def bound_sockets(self):
+        """Every listening TCP and unconnected UDP socket it holds."""
+        mine = self.socket_map()
+        return [s for s in net_table("tcp") + net_table("udp")
+                if s.inode in mine and s.bound()]
+
+    def output(self):
+        return self.out.text()
+
+    def wait_exit(self, limit):
+        """Wait at most limit seconds for the program to end; its status,
+        or None if it still runs."""
+        deadline = time.monotonic() + limit
+        while time.monotonic() < deadline:
+            if not self.alive():
+                break
+            time.sleep(0.02)
+        return self.returncode() if not self.pids() else None
+
+    def wait_output(self, test, limit):
+        """Poll the output until test(text) is true, the program ends, or
+        limit seconds pass; returns the last text."""
+        deadline = time.monotonic() + limit
+        while True:
+            text = self.output()
+            if test(text):
+                return text
+            if time.monotonic() > deadline:
+                return text
+            if not self.alive():
+                time.sleep(0.1)
+                return self.output()
+            time.sleep(0.03)
+
+    def fate(self, wait=0.3):
+        """A sentence on how the program ended, or '' if it still runs.
+        A process that is exiting has already closed its sockets (a peer
+        saw a RST or an EOF) but may not have ended yet: wait a little."""
+        deadline = time.monotonic() + wait
+        while True:
+            running = (self.owner_alive() if self.owner is not None
+                       else self.alive())
+            if not running:
+                break
+            if time.monotonic() > deadline:
+                return ""
+            time.sleep(0.02)
+        time.sleep(0.05)
+        rc = self.returncode()
+        text = self.output()
+        if rc is None:
+            what = ("the process holding its listening socket (pid %d) had "
+                    "ended, while the command still ran" % self.owner)
+        else:
+            what = "it " + describe_status(rc)
+        err = python_error(text) or sanitizer_error(text)
+        if err:
+            what += ", after %s" % (
+                "a Python traceback (%s)" % err
+                if not err.startswith(("ERROR", "runtime")) else err)
+        return " The program had ended: %s." % what
+
+    def cpu_note(self):
+        """' It used 2.9 s of CPU in 3.0 s: it spins.' when it does."""
+        if not self.alive():
+            return ""
+        used = self.cpu_since(self.cpu0)
+        span = time.monotonic() - self.t_ready
+        if span > 0.5 and used > SPIN_SHARE * span:
+            return (" Meanwhile the program used %s of CPU in %s: it spins, "
+                    "running in a loop instead of waiting."
+                    % (secs(used), secs(span)))
+        return ""
+
+    # -- starting: wait until it listens (TCP) or is bound (UDP) --
+
+    def wait_bound(self, proto):
+        verb = "listened on" if proto == "tcp" else "bound"
+        shown_cmd = show_cmd(self.argv)
+        deadline = self.started + self.run.wait
+        elsewhere_since = None
+        last_table = 0.0
+        while True:
+            mine = self.socket_map()
+            # Reading /proc/net costs when the machine has many sockets:
+            # only when the program has sockets, or now and then.
+            now = time.monotonic()
+            if mine or now - last_table > 0.5:
+                table = [s for s in net_table(proto) if s.bound()]
+                last_table = now
+            else:
+                table = []
+            on_port = [s for s in table if s.port == self.port]
+            ours = [s for s in on_port if s.inode in mine]
+            if on_port and not ours:
+                ours = self.adopt(on_port)
+            if ours:
+                return self.ready(ours, mine)
+            if not self.alive():
+                time.sleep(0.1)
+                rc = self.returncode()
+                text = self.output()
+                hint = ""
+                if "Address already in use" in text or "EADDRINUSE" in text:
+                    hint = (" Its port was taken (EADDRINUSE): another "
+                            "program, or connections of an earlier run in "
+                            "TIME_WAIT (a server sets SO_REUSEADDR before "
+                            "bind(): see lesson 07).")
+                err = python_error(text)
+                if err and not hint:
+                    hint = " Its last words: %s." % err
+                raise NotReady(
+                    "The program %s before it %s port %d (the checker ran: "
+                    "%s).%s" % (describe_status(rc), verb, self.port,
+                                shown_cmd, hint),
+                    "ended before it %s the port" % verb)
+            elsewhere = [s for s in table if s.inode in mine]
+            now = time.monotonic()
+            if elsewhere:
+                elsewhere_since = elsewhere_since or now
+                if now - elsewhere_since > 1.0:
+                    where = ", ".join(s.where() for s in elsewhere)
+                    raise NotReady(
+                        "The program %s %s, not port %d that the checker "
+                        "gave it (the checker ran: %s). Take the port from "
+                        "the command line, or run the checker with --port "
+                        "%d." % (verb, where, self.port, shown_cmd,
+                                 elsewhere[0].port),
+                        "%s another port" % verb)
+            if now > deadline:
+                raise NotReady(
+                    "The program was still running after %d s but never %s "
+                    "port %d (the checker ran: %s). Does it take its port "
+                    "from the command line? If it always uses the same "
+                    "port, run the checker with --port N."
+                    % (self.run.wait, verb, self.port, shown_cmd),
+                    "never %s the port" % verb)
+            time.sleep(0.03)
+
+    def adopt(self, on_port):
+        """The port is held by a process outside the session: a daemon
+        the program started (it left the session) is adopted; anything
+        else is another program's."""
+        inodes = {s.inode for s in on_port}
+        for pid in all_pids():
+            if inodes & socket_inodes(pid):
+                st = proc_stat(pid)
+                if st and st["start"] >= self.start_tick:
+                    self.extra.add(pid)
+                    return on_port
+                raise NotReady(
+                    "Port %d was taken by another program (pid %d) before "
+                    "this one could use it." % (self.port, pid),
+                    "port taken by another program", fatal=False)
+        return []
+
+    def ready(self, ours, mine):
+        self.listening = ours
+        hosts = [connect_host(s.ip) for s in ours]
+        hosts = [h for h in hosts if h]
+        if not hosts:
+            raise NotReady(
+                "The program listens only on %s, which is not loopback: the "
+                "checker connects to nothing but 127.0.0.1 and ::1. Let it "
+                "bind 127.0.0.1 (or take the address on its command line)."
+                % ", ".join(s.where() for s in ours),
+                "not on loopback")
+        self.host = LOCAL if LOCAL in hosts else hosts[0]
+        holders = mine.get(ours[0].inode, [])
+        starts = sorted([((proc_stat(p) or {}).get("start", 0), p)
+                         for p in holders])
+        self.owner = starts[0][1] if starts else None
+        self.cpu0 = self.cpu_snapshot()
+        self.t_ready = time.monotonic()
+        return ours
+
+    def fds(self):
+        """The owner's descriptors: (how many, how many are sockets)."""
+        links = fd_links(self.owner) if self.owner else None
+        if links is None:
+            return None, None
+        return len(links), sum(1 for t in links.values()
+                               if t.startswith("socket:"))
+
+    def trace_tail(self, lines=12):
+        """The last system calls, runs of the same call folded into one."""
+        if not self.trace:
+            return []
+        try:
+            with open(self.trace, "rb") as f:
+                f.seek(0, 2)
+                size = f.tell()
+                f.seek(max(0, size - 256 * 1024))
+                text = f.read().decode("utf-8", "replace")
+        except OSError:
+            return []
+        lines_ = text.split("\n")[1:-1]  # the first and last may be cut
+        calls = [re.sub(r"^\d+ +", "", ln.strip()) for ln in lines_]
+        return fold_calls(calls, lines)
+
+    # -- ending it --
+
+    def stop(self):
+        if self.stopped:
+            return
+        self.stopped = True
+        for sig, grace in ((signal.SIGTERM, 0.5), (signal.SIGKILL, 3.0)):
+            pids = self.pids()
+            if not pids:
+                break
+            try:
+                os.killpg(self.pid, sig)
+            except OSError:
+                pass
+            for pid in pids:
+                try:
+                    os.kill(pid, sig)
+                except OSError:
+                    pass
+            deadline = time.monotonic() + grace
+            while time.monotonic() < deadline:
+                self.popen.poll()
+                if not self.pids():
+                    break
+                time.sleep(0.02)
+        try:
+            self.popen.wait(timeout=3)
+        except subprocess.TimeoutExpired:
+            pass
+        self.reap()
+        self.out.close()

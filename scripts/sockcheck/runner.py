@@ -1,0 +1,122 @@
+"""Running checks: one Run per program under test, each check in turn,
+everything the check started ended after it, even on a signal."""
+
+import sys
+import time
+
+from .checks import CHECKS, Result
+from .common import LOCAL, NotReady
+from .procfs import free_port, port_in_use
+
+
+class Run:
+    """One program under test: its kind, command, and the checks' state."""
+
+    def __init__(self, kind, argv, fixed_port=None, only=None, cwd=None,
+                 wait=10, strace=False, tmpdir=None):
+        self.kind = kind
+        self.argv = argv
+        self.fixed_port = fixed_port
+        self.cwd = cwd
+        self.wait = wait
+        self.strace = strace
+        self.tmpdir = tmpdir
+        self.checks = [c for c in CHECKS[kind]
+                       if not only or c.name in only]
+        self.programs = []
+        self.cleanup = []
+        self.ids = 0
+        self.broken = None  # the check in which it could not start
+
+    def next_id(self):
+        self.ids += 1
+        return self.ids
+
+    def command(self, port):
+        return [a.replace("{port}", str(port)).replace("{host}", LOCAL)
+                for a in self.argv]
+
+    def port_for(self, proto):
+        if self.fixed_port is None:
+            return free_port(proto)
+        deadline = time.monotonic() + 2.0
+        while port_in_use(self.fixed_port, proto):
+            if time.monotonic() > deadline:
+                raise NotReady(
+                    "Port %d was in use by another program before the check "
+                    "started." % self.fixed_port, "port busy", fatal=False)
+            time.sleep(0.05)
+        return self.fixed_port
+
+    def one(self, chk):
+        res = Result(chk)
+        t0 = time.monotonic()
+        if self.broken:
+            res.failed("Not run: the program could not be started in check "
+                       "%s (see there)." % self.broken, "not run")
+            return res
+        try:
+            chk.func(self, res)
+            if res.ok is None:
+                res.failed("The checker reached no verdict.", "checker error")
+        except NotReady as e:
+            res.failed(str(e), e.reason)
+            if e.fatal:
+                self.broken = chk.name
+        except Exception as e:  # a bug in the checker: say so, go on
+            res.failed("The checker itself failed in this check: %s: %s."
+                       % (type(e).__name__, e), "checker error")
+        finally:
+            if not res.ok:
+                for p in self.programs:
+                    res.trace += p.trace_tail()
+                    res.output += tail_lines(p.output())
+            self.finish()
+        res.seconds = time.monotonic() - t0
+        return res
+
+    def finish(self):
+        for p in self.programs:
+            p.stop()
+        for f in self.cleanup:
+            if f:
+                try:
+                    f()
+                except OSError:
+                    pass
+        self.programs, self.cleanup = [], []
+
+
+def tail_lines(text, n=4):
+    lines = [ln.rstrip() for ln in text.splitlines() if ln.strip()]
+    out = []
+    for ln in lines[-n:]:
+        ln = "".join(c if c.isprintable() else "?" for c in ln)
+        out.append(ln if len(ln) <= 100 else ln[:97] + "...")
+    return out
+
+
+ALIVE = []  # every Run in progress, for the signal handler
+
+
+def stop_everything(signum, _frame):
+    for r in ALIVE:
+        r.finish()
+    sys.exit(128 + signum)
+
+
+def run_checks(run, reporter=None):
+    ALIVE.append(run)
+    try:
+        if reporter:
+            reporter.start()
+        results = []
+        for chk in run.checks:
+            res = run.one(chk)
+            results.append(res)
+            if reporter:
+                reporter.add(res)
+        return results
+    finally:
+        run.finish()
+        ALIVE.remove(run)

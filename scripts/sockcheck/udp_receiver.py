@@ -1,0 +1,152 @@
+"""The checks of a UDP receiver: the checker sends it datagrams."""
+
+import re
+import time
+
+from .checks import LINE, check, last_words, loopback_check
+from .peers import UdpPeer
+from .procfs import net_table
+from .program import Program
+from .words import digit_run, digits, plural, shown
+
+
+def start_receiver(run):
+    prog = Program(run, run.port_for("udp"))
+    prog.wait_bound("udp")
+    peer = UdpPeer(prog.host, port=None)
+    run.cleanup.append(peer.close)
+    return prog, peer
+
+
+SEE_08 = "see lesson 08"
+
+
+@check("udp-receiver", "loopback", "the program is bound to loopback only",
+       "after it starts, every socket it has bound is on 127.0.0.0/8 or ::1")
+def ur_loopback(run, res):
+    loopback_check(run, res, "udp")
+
+
+@check("udp-receiver", "datagram", "one datagram printed",
+       "one datagram of 15 bytes; the program prints it within 2 s")
+def ur_datagram(run, res):
+    prog, peer = start_receiver(run)
+    text_in = LINE.strip()
+    peer.send(text_in, prog.port)
+    text = prog.wait_output(lambda t: text_in.decode() in t, 2.0)
+    if text_in.decode() in text:
+        res.passed("The checker sent one datagram of %d bytes, %s; the "
+                   "program printed it." % (len(text_in), shown(text_in)))
+        return
+    res.failed("The checker sent one datagram of %d bytes, %s; within 2 s "
+               "the program did not print it (its last line: %s).%s"
+               % (len(text_in), shown(text_in), last_words(text),
+                  prog.fate()),
+               "datagram not printed")
+
+
+@check("udp-receiver", "empty", "an empty datagram",
+       "an empty datagram, then one of 19 bytes; the program is still "
+       "running and prints the second within 2 s")
+def ur_empty(run, res):
+    prog, peer = start_receiver(run)
+    after = b"after the empty one"
+    peer.send(b"", prog.port)
+    time.sleep(0.2)
+    if prog.alive():
+        peer.send(after, prog.port)
+    text = prog.wait_output(lambda t: after.decode() in t, 2.0)
+    said = "The checker sent an empty datagram (0 bytes), then %s." % shown(
+        after)
+    if after.decode() in text:
+        res.passed("%s The program went on receiving and printed the second."
+                   % said)
+        return
+    fate = prog.fate()
+    res.failed("%s%s recvfrom() returning 0 is an empty datagram, not an "
+               "end: UDP has no connection to close, so a receiver goes on "
+               "(%s)." % (said, fate or " The program did not print the "
+                          "second within 2 s." + prog.cpu_note(), SEE_08),
+               "ended at an empty datagram" if fate else
+               "stopped at an empty datagram")
+
+
+@check("udp-receiver", "truncated", "a datagram of 2000 bytes",
+       "one datagram of 2000 bytes (the digits 0 to 9 over and over); the "
+       "program prints all 2000, and then the next datagram")
+def ur_truncated(run, res):
+    prog, peer = start_receiver(run)
+    big = digits(2000)
+    after = b"after the long one"
+    peer.send(big, prog.port)
+    time.sleep(0.3)
+    if prog.alive():
+        peer.send(after, prog.port)
+    text = prog.wait_output(lambda t: after.decode() in t, 2.0)
+    kept = digit_run(text)
+    said = ("The checker sent one datagram of 2000 bytes, the digits 0 to 9 "
+            "over and over")
+    next_ok = after.decode() in text
+    if kept >= 2000 and next_ok:
+        res.passed("%s; the program printed all 2000, then the next "
+                   "datagram." % said)
+        return
+    fate = prog.fate()
+    if 0 < kept < 2000:
+        res.failed("%s; the program printed only the first %d of them, so "
+                   "its buffer is probably %d bytes. recvfrom() puts at most "
+                   "the buffer's size into the buffer and the kernel throws "
+                   "the rest of that datagram away (the next call returns "
+                   "the next datagram, never the rest): use a buffer of "
+                   "65536 bytes, room for the largest datagram (%s).%s"
+                   % (said, kept, kept, SEE_08, fate),
+                   "cut to %d of 2000 bytes" % kept)
+    elif kept == 0:
+        res.failed("%s; the program printed no part of it (its last line: "
+                   "%s).%s" % (said, last_words(text), fate or
+                               prog.cpu_note()),
+                   "2000-byte datagram not printed")
+    else:
+        res.failed("%s; the program printed all of it, but not the datagram "
+                   "sent after it, %s.%s" % (said, shown(after),
+                                            fate or prog.cpu_note()),
+                   "stopped after a long datagram")
+
+
+BURST = 100
+
+
+@check("udp-receiver", "burst", "a burst of datagrams",
+       "100 datagrams of 9 bytes sent at once; the program prints at least "
+       "90 of them within 3 s and is still running")
+def ur_burst(run, res):
+    prog, peer = start_receiver(run)
+    for i in range(BURST):
+        try:
+            peer.send(b"burst %03d" % i, prog.port)
+        except OSError:
+            pass  # ENOBUFS: a burst may lose some
+    pattern = re.compile(r"burst (\d{3})")
+
+    def seen(t):
+        return len(set(pattern.findall(t)))
+
+    text = prog.wait_output(lambda t: seen(t) >= BURST, 3.0)
+    n = seen(text)
+    drops = sum(s.drops for s in net_table("udp")
+                if s.inode in {x.inode for x in prog.listening})
+    dropped = (" The kernel dropped %s because the socket's receive buffer "
+               "was full (the drops column of /proc/net/udp)."
+               % plural(drops, "datagram") if drops else "")
+    fate = prog.fate()
+    if n >= 90 and not fate:
+        res.passed("The checker sent %d datagrams at once; the program "
+                   "printed %d of them.%s" % (BURST, n, dropped))
+        return
+    res.failed("The checker sent %d datagrams at once; the program printed "
+               "%d of them within 3 s.%s%s UDP keeps a datagram only if "
+               "there is room for it when it arrives: a receiver that does "
+               "slow work between recvfrom() calls loses the rest (%s, and "
+               "the pitfall \"UDP loses datagrams silently\")."
+               % (BURST, n, dropped, fate, SEE_08),
+               "printed %d of %d datagrams" % (n, BURST))

@@ -1,0 +1,53 @@
+#!/usr/bin/env bats
+# The unit tests of scripts/check's package, scripts/sockcheck/ (issue 25):
+# tests/unit/test_sockcheck_*.py, Python's unittest, standard library only.
+# They test the parts that need no program under test (the command line,
+# the words, the report, the verdicts); tests/check.bats runs the checker
+# against real programs.
+
+load test_helper
+
+# The number of unit tests: discovery that finds fewer (or none) fails
+# here. Add to it with each new test.
+UNIT_TESTS=136
+
+@test "check-unit: every unit test of scripts/sockcheck runs and passes" {
+    # -B: nothing written beside the modules (no __pycache__)
+    run timeout 50 "$PYTHON" -B -m unittest discover \
+        -s "$ROOT/tests/unit" -t "$ROOT/tests/unit"
+    assert_success
+    assert_line --regexp "^Ran $UNIT_TESTS tests in [0-9.]+s$"
+    assert_line --regexp '^OK( \(skipped=[0-9]+\))?$'
+}
+
+@test "check-unit: scripts/check starts the package from anywhere, through a link" {
+    ln -s "$ROOT/scripts/check" "$BATS_TEST_TMPDIR/check"
+    cd "$BATS_TEST_TMPDIR"
+    run bare timeout 20 "$PYTHON" ./check --help
+    assert_success
+    assert_line --index 0 "usage: scripts/check [options] KIND -- COMMAND [ARG...]"
+    run bare timeout 20 ./check --format xml
+    assert_failure 2
+    assert_output "scripts/check: --format: expected text, json or tap, got 'xml'"
+}
+
+@test "check-unit: the package's files are Python modules, not scripts" {
+    # make lint hands shellcheck the files that start like shell scripts
+    local f first bad=()
+    for f in "$ROOT"/scripts/sockcheck/*; do
+        [[ -f "$f" ]] || continue
+        first=
+        IFS= read -r first <"$f" || true
+        if [[ -x "$f" || "$first" == '#!'* ]]; then
+            bad+=("${f#"$ROOT"/}")
+        fi
+    done
+    if ((${#bad[@]} > 0)); then
+        echo "executable, or starts with #!: ${bad[*]}" >&2
+        return 1
+    fi
+    [[ -f "$ROOT/scripts/sockcheck/__init__.py" ]]
+    # the launcher is Python, and no longer tells shellcheck so
+    run grep -c shellcheck "$ROOT/scripts/check"
+    assert_output 0
+}

@@ -1,0 +1,224 @@
+"""The checks' own logic that needs no program: the registry, and how a
+program's output and ending are read and put into words."""
+
+import os
+import sys
+import unittest
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                "..", "..", "scripts"))
+
+from sockcheck import checks, peers, udp_sender  # noqa: E402
+from sockcheck.common import KINDS  # noqa: E402
+
+
+class FakeProgram:
+    """What the helpers ask of a Program: its output so far."""
+
+    def __init__(self, text=""):
+        self.text = text
+
+    def output(self):
+        return self.text
+
+
+TRACEBACK = ("Traceback (most recent call last):\n  File \"c.py\"\n"
+             "EOFError: EOF when reading a line\n")
+ASAN = "==7==ERROR: AddressSanitizer: heap-buffer-overflow on 0x1\n"
+
+
+class Registry(unittest.TestCase):
+    """Every kind's checks, in the order they run (and --list shows)."""
+
+    EXPECTED = {
+        "echo-server": ["loopback", "one-line", "split-line", "one-megabyte",
+                        "half-close", "reset", "silent-client",
+                        "twenty-clients", "descriptors", "sigpipe"],
+        "echo-client": ["one-line", "closes-early", "pieces", "refused"],
+        "udp-receiver": ["loopback", "datagram", "empty", "truncated",
+                         "burst"],
+        "udp-sender": ["lines", "long-line", "no-receiver"],
+    }
+
+    def test_the_checks_of_each_kind_in_order(self):
+        self.assertEqual(list(checks.CHECKS), list(KINDS))
+        for kind in KINDS:
+            self.assertEqual([c.name for c in checks.CHECKS[kind]],
+                             self.EXPECTED[kind], kind)
+
+    def test_each_check_has_its_kind_words_and_a_function(self):
+        for kind in KINDS:
+            for c in checks.CHECKS[kind]:
+                self.assertEqual(c.kind, kind)
+                self.assertTrue(c.title and c.rule, c.name)
+                self.assertTrue(callable(c.func), c.name)
+
+    def test_the_decorator_registers_and_returns_the_function(self):
+        def func(run, res):
+            pass
+        before = list(checks.CHECKS["udp-sender"])
+        self.addCleanup(checks.CHECKS.__setitem__, "udp-sender", before)
+        self.assertIs(checks.check("udp-sender", "extra", "a title",
+                                   "a rule")(func), func)
+        last = checks.CHECKS["udp-sender"][-1]
+        self.assertEqual((last.kind, last.name, last.title, last.rule,
+                          last.func),
+                         ("udp-sender", "extra", "a title", "a rule", func))
+
+
+class Results(unittest.TestCase):
+
+    def test_a_result_starts_without_a_verdict(self):
+        res = checks.Result("chk")
+        self.assertEqual((res.check, res.ok, res.message, res.reason,
+                          res.output, res.trace, res.seconds),
+                         ("chk", None, "", "", [], [], 0.0))
+
+    def test_passed_and_failed(self):
+        res = checks.Result(None)
+        res.passed("all good")
+        self.assertEqual((res.ok, res.message, res.reason),
+                         (True, "all good", ""))
+        res.failed("it broke", "broken")
+        self.assertEqual((res.ok, res.message, res.reason),
+                         (False, "it broke", "broken"))
+
+
+class LastWords(unittest.TestCase):
+    """What a program said last, as quoted in a check's sentence."""
+
+    def test_the_last_line_that_says_what_happened(self):
+        text = ("Connecting to 127.0.0.1\nError: connection refused\n"
+                "bye\n\n")
+        self.assertEqual(checks.last_words(text),
+                         '"Error: connection refused"')
+
+    def test_narration_and_indented_lines_are_passed_over(self):
+        text = ("server closed the line\n  recv() failed: closed\n"
+                "close(3) = 0\n")
+        self.assertEqual(checks.last_words(text), '"server closed the line"')
+
+    def test_else_the_last_plain_line(self):
+        self.assertEqual(checks.last_words("hello\nworld  \n"), '"world"')
+        self.assertEqual(checks.last_words("hello\nclose(3) = 0\n"),
+                         '"hello"')
+        self.assertEqual(checks.last_words("main line\n refused!\n"),
+                         '"main line"')
+
+    def test_else_the_last_line_of_any(self):
+        self.assertEqual(checks.last_words("  a\n  b\n"), '"b"')
+
+    def test_nothing_said(self):
+        self.assertIsNone(checks.last_words(""))
+        self.assertIsNone(checks.last_words("\n  \n"))
+
+    def test_escaped_and_cut_at_80_bytes(self):
+        self.assertEqual(checks.last_words("a\tb\n"), '"a\\x09b"')
+        self.assertEqual(checks.last_words("z" * 100),
+                         '"%s"...' % ("z" * 80))
+
+
+class Endings(unittest.TestCase):
+    """How a client ended, in the reason and in the sentence."""
+
+    def test_short_end(self):
+        self.assertEqual(checks.short_end(FakeProgram(), None), "hangs")
+        self.assertEqual(checks.short_end(FakeProgram(TRACEBACK), 1),
+                         "Python traceback (EOFError)")
+        self.assertEqual(checks.short_end(FakeProgram(ASAN), 1),
+                         "sanitizer error")
+        self.assertEqual(checks.short_end(FakeProgram("bye\n"), -13),
+                         "was killed by SIGPIPE")
+
+    def test_ending_of_a_program_still_running(self):
+        self.assertEqual(checks.ending(FakeProgram(), None, 5.0, 0.1, 5.0,
+                                       "after its start"),
+                         "was still running 5.00 s after its start")
+        self.assertEqual(checks.ending(FakeProgram(), None, 5.0, 2.0, 5.0,
+                                       "later"),
+                         "was still running 5.00 s later, using 2.00 s of "
+                         "CPU: it spins")
+        # a quarter of the time limit is still waiting, not spinning
+        self.assertEqual(checks.ending(FakeProgram(), None, 4.0, 1.0, 4.0,
+                                       "later"),
+                         "was still running 4.00 s later")
+
+    def test_ending_of_a_program_that_ended(self):
+        self.assertEqual(checks.ending(FakeProgram("ok\n"), 0, 1, 0, 5, "x"),
+                         "exited with status 0")
+        self.assertEqual(checks.ending(FakeProgram(TRACEBACK), 1, 1, 0, 5,
+                                       "x"),
+                         "exited with status 1 after a Python traceback "
+                         "(EOFError: EOF when reading a line)")
+        self.assertEqual(checks.ending(FakeProgram(ASAN), 1, 1, 0, 5, "x"),
+                         "exited with status 1 after ERROR: AddressSanitizer: "
+                         "heap-buffer-overflow on 0x1")
+        self.assertEqual(checks.ending(FakeProgram(
+            "c.c:3:9: runtime error: null pointer\n"), -6, 1, 0, 5, "x"),
+            "was killed by SIGABRT after runtime error: null pointer")
+
+    def test_client_crashed(self):
+        self.assertTrue(checks.client_crashed(FakeProgram(), None))
+        self.assertTrue(checks.client_crashed(FakeProgram(), -13))
+        self.assertTrue(checks.client_crashed(FakeProgram(), 141))
+        self.assertTrue(checks.client_crashed(FakeProgram(TRACEBACK), 1))
+        self.assertTrue(checks.client_crashed(FakeProgram(ASAN), 0))
+        self.assertFalse(checks.client_crashed(FakeProgram("refused\n"), 1))
+        self.assertFalse(checks.client_crashed(FakeProgram(), 0))
+        self.assertFalse(checks.client_crashed(FakeProgram(), 200))
+        self.assertFalse(checks.client_crashed(FakeProgram(), 128))
+        self.assertTrue(checks.client_crashed(FakeProgram(), 129))
+        self.assertTrue(checks.client_crashed(FakeProgram(), 192))
+        self.assertFalse(checks.client_crashed(FakeProgram(), 193))
+
+
+class EchoTrouble(unittest.TestCase):
+    """The sentence on an echo that did not come back whole."""
+
+    LINE = b"hello, sockstep\n"
+
+    def trouble(self, got, how):
+        return peers.echo_trouble(self.LINE, got, how, 3.0)
+
+    def test_nothing_or_part_of_it_in_time(self):
+        self.assertEqual(self.trouble(b"", "timeout"),
+                         "Nothing came back within 3.00 s.")
+        self.assertEqual(self.trouble(b"hell", "timeout"),
+                         "Only 4 of the 16 bytes came back within 3.00 s.")
+
+    def test_closed_or_reset(self):
+        self.assertEqual(self.trouble(b"he", "eof"),
+                         "The program closed the connection after sending "
+                         "back 2 of the 16 bytes.")
+        self.assertEqual(self.trouble(b"", "reset"),
+                         "The program reset the connection (ECONNRESET) "
+                         "after sending back 0 of the 16 bytes.")
+
+    def test_another_error(self):
+        self.assertEqual(self.trouble(b"h", "Broken pipe"),
+                         "Reading the echo failed (Broken pipe) after 1 "
+                         "bytes.")
+
+    def test_other_bytes_came_back(self):
+        self.assertEqual(self.trouble(b"HELLO, SOCKSTEP\n", "ok"),
+                         '16 bytes came back, but not the same: sent '
+                         '"hello, sockstep\\n", got "HELLO, SOCKSTEP\\n".')
+
+    def test_more_bytes_came_back(self):
+        self.assertEqual(self.trouble(self.LINE + b"\x00", "ok"),
+                         '17 bytes came back for 16 sent: '
+                         '"hello, sockstep\\n\\x00".')
+
+
+class UdpSender(unittest.TestCase):
+
+    def test_strip_newline(self):
+        self.assertEqual(udp_sender.strip_newline(b"one\n"), b"one")
+        self.assertEqual(udp_sender.strip_newline(b"one\r\n"), b"one")
+        self.assertEqual(udp_sender.strip_newline(b"one"), b"one")
+        self.assertEqual(udp_sender.strip_newline(b"one\n\n"), b"one\n")
+        self.assertEqual(udp_sender.strip_newline(b""), b"")
+
+
+if __name__ == "__main__":
+    unittest.main()

@@ -1,0 +1,176 @@
+"""scripts/sockcheck/runner.py: each check in turn, its verdict, and what
+is done when a check cannot reach one."""
+
+import os
+import sys
+import unittest
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                "..", "..", "scripts"))
+
+from sockcheck import runner  # noqa: E402 (after the path is set)
+from sockcheck.checks import Check  # noqa: E402
+from sockcheck.common import NotReady  # noqa: E402
+
+
+def check(func, name="x"):
+    return Check("echo-server", name, "title", "rule", func)
+
+
+class Command(unittest.TestCase):
+
+    def test_port_and_host_are_put_in(self):
+        run = runner.Run("echo-server",
+                         ["./srv", "--port", "{port}", "--to={host}:{port}"])
+        self.assertEqual(run.command(8080),
+                         ["./srv", "--port", "8080",
+                          "--to=127.0.0.1:8080"])
+        self.assertEqual(run.argv[2], "{port}")
+
+    def test_only_picks_checks_in_their_own_order(self):
+        run = runner.Run("udp-sender", ["x"], only=["no-receiver", "lines"])
+        self.assertEqual([c.name for c in run.checks],
+                         ["lines", "no-receiver"])
+        run = runner.Run("udp-sender", ["x"])
+        self.assertEqual([c.name for c in run.checks],
+                         ["lines", "long-line", "no-receiver"])
+
+
+    def test_defaults(self):
+        run = runner.Run("echo-server", ["x"])
+        self.assertEqual((run.fixed_port, run.cwd, run.wait, run.strace,
+                          run.broken), (None, None, 10, False, None))
+
+    def test_next_id_counts_from_1(self):
+        run = runner.Run("echo-server", ["x"])
+        self.assertEqual([run.next_id(), run.next_id()], [1, 2])
+
+
+class One(unittest.TestCase):
+    """Run.one: a check's verdict, whatever its function does."""
+
+    def setUp(self):
+        self.run = runner.Run("echo-server", ["./srv", "{port}"])
+
+    def test_a_pass(self):
+        res = self.run.one(check(lambda run, res: res.passed("fine")))
+        self.assertEqual((res.ok, res.message, res.reason), (True, "fine",
+                                                             ""))
+        self.assertGreaterEqual(res.seconds, 0.0)
+
+    def test_a_failure(self):
+        res = self.run.one(check(lambda run, res: res.failed("bad", "why")))
+        self.assertEqual((res.ok, res.message, res.reason),
+                         (False, "bad", "why"))
+
+    def test_no_verdict_is_a_failure(self):
+        res = self.run.one(check(lambda run, res: None))
+        self.assertEqual((res.ok, res.message, res.reason),
+                         (False, "The checker reached no verdict.",
+                          "checker error"))
+
+    def test_a_bug_in_the_checker_is_a_failure(self):
+        def boom(run, res):
+            raise ValueError("boom")
+        res = self.run.one(check(boom))
+        self.assertEqual((res.ok, res.message, res.reason),
+                         (False, "The checker itself failed in this check: "
+                          "ValueError: boom.", "checker error"))
+        self.assertIsNone(self.run.broken)
+
+    def test_a_program_that_cannot_start_stops_the_rest(self):
+        def never(run, res):
+            raise NotReady("It never listened.", "never listened")
+        called = []
+        res = self.run.one(check(never, "first"))
+        self.assertEqual((res.ok, res.message, res.reason),
+                         (False, "It never listened.", "never listened"))
+        self.assertEqual(self.run.broken, "first")
+        res = self.run.one(check(lambda run, res: called.append(1), "next"))
+        self.assertEqual(called, [])
+        self.assertEqual((res.ok, res.message, res.reason),
+                         (False, "Not run: the program could not be started "
+                          "in check first (see there).", "not run"))
+
+    def test_a_not_ready_that_is_not_fatal(self):
+        def busy(run, res):
+            raise NotReady("Port taken.", "port busy", fatal=False)
+        res = self.run.one(check(busy))
+        self.assertEqual(res.reason, "port busy")
+        self.assertIsNone(self.run.broken)
+        self.assertTrue(self.run.one(check(
+            lambda run, res: res.passed("ok"))).ok)
+
+    def test_cleanup_runs_after_each_check(self):
+        done = []
+
+        def fails_to_close():
+            done.append("closed")
+            raise OSError("already closed")
+
+        def uses(run, res):
+            run.cleanup += [fails_to_close, None, lambda: done.append("2")]
+            res.passed("ok")
+        self.assertTrue(self.run.one(check(uses)).ok)
+        self.assertEqual(done, ["closed", "2"])
+        self.assertEqual((self.run.programs, self.run.cleanup), ([], []))
+
+
+class RunChecks(unittest.TestCase):
+
+    def test_every_check_reported_in_turn(self):
+        run = runner.Run("echo-server", ["./srv", "{port}"])
+        run.checks = [check(lambda run, res: res.passed("a"), "a"),
+                      check(lambda run, res: res.failed("b", "why"), "b")]
+        seen = []
+
+        class Reporter:
+            def start(self):
+                seen.append("start")
+
+            def add(self, res):
+                seen.append((res.check.name, res.ok,
+                             run in runner.ALIVE))
+
+        results = runner.run_checks(run, Reporter())
+        self.assertEqual([r.ok for r in results], [True, False])
+        self.assertEqual(seen, ["start", ("a", True, True),
+                                ("b", False, True)])
+        self.assertNotIn(run, runner.ALIVE)
+
+
+class StopEverything(unittest.TestCase):
+    """The signal handler: every run ends its programs, then the exit."""
+
+    def test_ends_every_run_and_exits_128_plus_the_signal(self):
+        ended = []
+        runs = [runner.Run("echo-server", ["x"]) for _ in range(2)]
+        for run in runs:
+            run.cleanup.append(lambda run=run: ended.append(run))
+        saved = list(runner.ALIVE)
+        runner.ALIVE[:] = runs
+        self.addCleanup(runner.ALIVE.__setitem__, slice(None), saved)
+        with self.assertRaises(SystemExit) as cm:
+            runner.stop_everything(15, None)
+        self.assertEqual(cm.exception.code, 143)
+        self.assertEqual(ended, runs)
+
+
+class TailLines(unittest.TestCase):
+    """The program's last lines, shown under a failed check."""
+
+    def test_the_last_four_lines_with_text(self):
+        self.assertEqual(runner.tail_lines("1\n2\n\n3\n  \n4  \n5\n"),
+                         ["2", "3", "4", "5"])
+        self.assertEqual(runner.tail_lines("a\nb\n", 1), ["b"])
+        self.assertEqual(runner.tail_lines(""), [])
+
+    def test_control_characters_and_long_lines(self):
+        self.assertEqual(runner.tail_lines("a\tb\x1b[0m\n"), ["a?b?[0m"])
+        self.assertEqual(runner.tail_lines("y" * 101),
+                         ["y" * 97 + "..."])
+        self.assertEqual(runner.tail_lines("y" * 100), ["y" * 100])
+
+
+if __name__ == "__main__":
+    unittest.main()
