@@ -141,13 +141,13 @@ print("raw bytes:", " ".join(bad) if bad else "none")
 }
 
 @test "05-connect: nothing listening: ECONNREFUSED at once, exit 1" {
-    local port t0
+    local port
     port=$(free_port)
-    t0=$(now_ms)
     run_lesson timeout 60 "$BIN/05-connect" --port "$port" --timeout 30
     assert_failure 1
-    # at once, not after the 30 s --timeout (with room for a busy machine)
-    (($(now_ms) - t0 < 15000))
+    # A refusal, not the 30 s --timeout running out (which would fail with
+    # ETIMEDOUT or EINPROGRESS): no clock needed, which a busy machine
+    # could break.
     assert_line "connect: Connection refused"
     refute_line --partial "connected to"
     plain && return 0

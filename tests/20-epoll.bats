@@ -65,7 +65,7 @@ clients() {
     ((output >= 12)) # every call is narrated: two clients, a drain each
     run cat "$BATS_TEST_TMPDIR/server"
     # edge-triggered: the drain ends with EAGAIN, said to be expected on a
-    # socket the kernel says is non-blocking (no expect_error() in 20)
+    # socket the kernel says is non-blocking (no ss_expect_error() in 20)
     assert_line --regexp '^recv\([56], buf, 4096, 0\) = -1 EAGAIN \(Resource temporarily unavailable\)$'
     assert_output --partial "expected: fd"
     assert_output --partial "is non-blocking (O_NONBLOCK), so recv() returned at once"
