@@ -51,6 +51,7 @@ Transcripts (docs/runs.sh writes build/runs/NAME.txt):
 Numbering (level-1 headings):
 
   # Introduction {#introduction .unnumbered}    front matter: no number
+  # Part I: the calls {#part-1 .part}          a part's opening page
   # Lesson 06: send() and recv() {#lesson-06}   lesson N is chapter N
   # Pitfalls {#pitfalls .appendix}              back matter: A, B, C ...
 
@@ -65,6 +66,9 @@ stops the build.
 
 Diagrams: ![caption](tcp-sequence.dot) is the diagram rendered by the build
 (PDF for LaTeX, SVG otherwise), numbered "Figure 1" and so on.
+
+Each numbered chapter gets a short contents under its title: its
+sections, as links (on paper with their pages).
 
 Other blocks:
   ::: small          a group set in a smaller font on paper
@@ -91,6 +95,7 @@ stops it too: no C is pasted into docs/.
 --   diagrams.lua     the .dot diagrams as numbered figures
 --   divs.lua         ::: clone, box, small, keep
 --   layout.lua       paper (inline code, page breaks) and screen (back links)
+--   parts.lua        Part I and II's opening pages; each chapter's contents
 -- This file reads the metadata and runs them, in the passes below.
 package.path = (PANDOC_SCRIPT_FILE:match("^(.*/)") or "./") .. "?.lua;" .. package.path
 local common = require("filters.common")
@@ -100,6 +105,7 @@ local transcripts = require("filters.transcripts")
 local diagrams = require("filters.diagrams")
 local divs = require("filters.divs")
 local layout = require("filters.layout")
+local parts = require("filters.parts")
 
 return {
   {
@@ -193,6 +199,7 @@ return {
   },
   {
     Pandoc = function(doc)
+      doc.blocks = parts.blocks(doc.blocks)
       if common.latex() then
         doc.blocks = layout.paper_blocks(doc.blocks)
       elseif common.html() then

@@ -28,7 +28,12 @@ HANDOUT_FRONT := docs/introduction.md docs/getting-started.md docs/call-sequence
 HANDOUT_BACK  := docs/pitfalls.md docs/troubleshooting.md $(wildcard docs/check.md) \
                  docs/reference-card.md docs/glossary.md docs/further-reading.md \
                  docs/hints.md docs/lecturers.md
-HANDOUT_MD := $(HANDOUT_FRONT) $(sort $(wildcard docs/lessons/*.md)) $(HANDOUT_BACK)
+# Part I is lessons 01 to 09, Part II the rest; each part opens with its
+# own page (docs/part-1.md, docs/part-2.md).
+HANDOUT_MD := $(HANDOUT_FRONT) \
+              docs/part-1.md $(sort $(wildcard docs/lessons/0*.md)) \
+              docs/part-2.md $(sort $(filter-out docs/lessons/0%,$(wildcard docs/lessons/*.md))) \
+              $(HANDOUT_BACK)
 
 HANDOUT_DOT := $(wildcard docs/*.dot)
 HANDOUT_PDF_FIGS := $(patsubst docs/%.dot,$(HANDOUT_DIR)/%.pdf,$(HANDOUT_DOT))
@@ -128,6 +133,7 @@ $(BUILD)/handout.pdf: $(HANDOUT_COMMON) $(HANDOUT_PDF_FIGS) \
                       $(HANDOUT_DIR)/paper.$(PAPER) | $(CODE_BLOCKS_OK)
 	@case "$(HANDOUT_RUNS)" in [1-9]|[1-9][0-9]) ;; *) echo "HANDOUT_RUNS must be a number of pdflatex runs, 1 or more, not '$(HANDOUT_RUNS)'" >&2; exit 2;; esac
 	$(HANDOUT_PANDOC) -M date="built $(HANDOUT_DATE)" --standalone --to latex \
+	    --toc-depth=1 \
 	    --include-in-header docs/preamble.tex \
 	    -V documentclass=report -V classoption=oneside -V fontsize=11pt \
 	    -V papersize=$(PAPER) \

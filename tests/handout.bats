@@ -61,9 +61,21 @@ chapter_text() {
     assert_output --regexp 'Page size: +595\.[0-9]+ x 841\.[0-9]+ pts \(A4\)'
 }
 
-@test "handout: the contents number lesson N as chapter N, to two levels" {
+@test "handout: the contents: Parts I and II, lesson N as chapter N, each with its own contents" {
     # The table of contents pages: "N Lesson NN: title ... page" lines.
     "$PYTHON" "$PEERS/contents-numbers.py" "$BATS_FILE_TMPDIR/handout.txt"
+}
+
+@test "handout: the HTML has Part I and Part II, and each lesson its own contents" {
+    local html="$ROOT/build/handout.html"
+    grep -q '<section id="part-1" class="level1 part unnumbered">' "$html"
+    grep -q '<section id="part-2" class="level1 part unnumbered">' "$html"
+    # Part I's heading comes before lesson 01's, Part II's between 09 and 10.
+    local order
+    order=$(grep -o -E 'id="(part-[12]|lesson-(01|09|10))"' "$html" | tr '\n' ' ')
+    [[ "$order" == *part-1*lesson-01*lesson-09*part-2*lesson-10* ]]
+    [ "$(grep -c '<div class="chapter-contents">' "$html")" -ge 20 ]
+    grep -q '<a href="#l06-teaches">' "$html"
 }
 
 @test "handout: a cross-reference gives the target's number and, on paper, its page" {

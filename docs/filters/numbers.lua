@@ -1,7 +1,7 @@
 --[[
 filters/numbers.lua - the numbers of the handout and the links to them:
-chapters (front matter unnumbered, lesson N is chapter N, appendices A, B
-...), sections within them, and the targets that transcripts
+chapters (front matter unnumbered, a part's opening page unnumbered,
+lesson N is chapter N, appendices A, B ...), sections within them, and the targets that transcripts
 (transcripts.lua) and figures (diagrams.lua) add; then each link to
 "#id" gets its target's number and, on paper, its page.
 ]]
@@ -45,7 +45,17 @@ function M.number_header(h)
   if h.level == 1 then
     section_counts = {}
     local lesson = h.identifier:match("^lesson%-(%d+)$")
-    if h.classes:includes("unnumbered") or h.classes:includes("-") then
+    if h.classes:includes("part") then
+      if in_appendix then
+        fail('"' .. title .. '": a part after the appendices')
+      end
+      chapter = { number = nil, runs = 0, title = title, part = true }
+      if not h.classes:includes("unnumbered") then
+        h.classes:insert("unnumbered")
+      end
+      M.add_target(h.identifier, { kind = "part", title = title })
+      return h
+    elseif h.classes:includes("unnumbered") or h.classes:includes("-") then
       if in_appendix then
         fail('"' .. title .. '": an unnumbered chapter after the appendices')
       end
@@ -63,8 +73,8 @@ function M.number_header(h)
       in_appendix = true
     else
       fail('chapter "' .. title .. '" {#' .. h.identifier .. '}: mark it ' ..
-        "{.unnumbered} (front matter), {#lesson-NN} (a lesson) or " ..
-        "{.appendix} (back matter)")
+        "{.unnumbered} (front matter), {.part} (a part's opening page), " ..
+        "{#lesson-NN} (a lesson) or {.appendix} (back matter)")
     end
     if chapter.number then
       h.attributes["number"] = chapter.number

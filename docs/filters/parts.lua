@@ -1,0 +1,70 @@
+--[[
+filters/parts.lua - the book's divisions: a part's opening page (a
+level-1 heading {.part}: Part I, Part II), and at the head of each
+numbered chapter (a lesson, an appendix) a short contents: its sections,
+as links, and on paper with their pages.
+]]
+
+local common = require("filters.common")
+local latex, latex_escape = common.latex, common.latex_escape
+
+local M = {}
+
+-- "In this chapter: What it teaches (p. 12) · The calls (p. 13) ..."
+local function chapter_contents(sections)
+  local inl = { pandoc.Emph({ pandoc.Str("In this chapter:") }) }
+  for i, s in ipairs(sections) do
+    inl[#inl + 1] = pandoc.Space()
+    if i > 1 then
+      inl[#inl + 1] = pandoc.Str("·")
+      inl[#inl + 1] = pandoc.Space()
+    end
+    inl[#inl + 1] = pandoc.Link(s.content, "#" .. s.identifier)
+    if latex() then
+      inl[#inl + 1] = pandoc.RawInline("latex",
+        "~(p.~\\pageref{" .. s.identifier .. "})")
+    end
+  end
+  return pandoc.Div({ pandoc.Para(inl) },
+    pandoc.Attr("", { "chapter-contents" }))
+end
+
+function M.blocks(blocks)
+  local out = pandoc.List()
+  local i = 1
+  while i <= #blocks do
+    local b = blocks[i]
+    if b.t == "Header" and b.level == 1 and b.classes:includes("part") then
+      if latex() then
+        local title = latex_escape(pandoc.utils.stringify(b.content))
+        out:insert(pandoc.RawBlock("latex",
+          "\\clearpage\\phantomsection\\label{" .. b.identifier .. "}" ..
+          "\\addcontentsline{toc}{part}{" .. title .. "}\n" ..
+          "\\ssparthead{" .. title .. "}"))
+      else
+        out:insert(b)
+      end
+    elseif b.t == "Header" and b.level == 1 and b.attributes["number"] then
+      out:insert(b)
+      local sections = {}
+      local j = i + 1
+      while j <= #blocks and not (blocks[j].t == "Header" and
+        blocks[j].level == 1) do
+        if blocks[j].t == "Header" and blocks[j].level == 2 and
+          blocks[j].identifier ~= "" then
+          sections[#sections + 1] = blocks[j]
+        end
+        j = j + 1
+      end
+      if #sections > 1 then
+        out:insert(chapter_contents(sections))
+      end
+    else
+      out:insert(b)
+    end
+    i = i + 1
+  end
+  return out
+end
+
+return M
