@@ -96,6 +96,7 @@ stops it too: no C is pasted into docs/.
 --   divs.lua         ::: clone, box, small, keep
 --   layout.lua       paper (inline code, page breaks) and screen (back links)
 --   parts.lua        Part I and II's opening pages; each chapter's contents
+--   index.lua        the index: calls, options, errno names, glossary terms
 -- This file reads the metadata and runs them, in the passes below.
 package.path = (PANDOC_SCRIPT_FILE:match("^(.*/)") or "./") .. "?.lua;" .. package.path
 local common = require("filters.common")
@@ -106,6 +107,7 @@ local diagrams = require("filters.diagrams")
 local divs = require("filters.divs")
 local layout = require("filters.layout")
 local parts = require("filters.parts")
+local index = require("filters.index")
 
 return {
   {
@@ -160,6 +162,13 @@ return {
       return nil
     end,
   },
+  -- The index, before pass 2 turns inline code into LaTeX.
+  {
+    Pandoc = function(doc)
+      doc.blocks = index.blocks(doc.blocks)
+      return doc
+    end,
+  },
   -- Pass 2: links (their targets are all known now), boxes, paper and
   -- screen details.
   {
@@ -200,6 +209,7 @@ return {
   {
     Pandoc = function(doc)
       doc.blocks = parts.blocks(doc.blocks)
+      doc.blocks:extend(index.index_blocks())
       if common.latex() then
         doc.blocks = layout.paper_blocks(doc.blocks)
       elseif common.html() then

@@ -78,6 +78,18 @@ chapter_text() {
     grep -q '<a href="#l06-teaches">' "$html"
 }
 
+@test "handout: an index of calls, options, errno names and terms, with pages on paper and links on screen" {
+    # On paper: its entries have pages.
+    local name
+    for name in 'bind\(\)' SO_REUSEADDR EADDRINUSE MSG_NOSIGNAL 'file descriptor'; do
+        grep -qE "^$name, [0-9]+" "$BATS_FILE_TMPDIR/handout.txt" ||
+            { echo "not in the printed index: $name"; return 1; }
+    done
+    # On screen: each link of the index leads to a mention of its name.
+    run "$PYTHON" "$PEERS/index-links.py" "$ROOT/build/handout.html"
+    assert_success
+}
+
 @test "handout: a cross-reference gives the target's number and, on paper, its page" {
     # [SIGPIPE](#pitfall-sigpipe) in lesson 06: "SIGPIPE (section A.4, page N)".
     run grep -o -E 'SIGPIPE \(section A\.[0-9]+, page [0-9]+\)' "$BATS_FILE_TMPDIR/handout.txt"
