@@ -1,0 +1,63 @@
+#!/usr/bin/env bats
+# The handout's assignments (docs/assignments-1.md, docs/assignments-2.md)
+# are judged with scripts/check. Each has a solution here, in
+# tests/solutions/ (kept out of the handout): it builds warning-free and
+# passes every check of its kind, as a student's program should.
+
+load test_helper
+
+# solution NAME: build tests/solutions/NAME.c into the test's directory.
+solution() {
+    cc -std=c11 -Wall -Wextra -Werror -pedantic \
+        "$ROOT/tests/solutions/$1.c" -o "$BATS_TEST_TMPDIR/$1"
+}
+
+# passes N: scripts/check's last line says all N checks passed.
+passes() {
+    assert_success
+    assert_line --regexp "^$1 checks: $1 passed, 0 failed$"
+}
+
+@test "assignments: 1, an echo server, passes every echo-server check" {
+    solution echo-server
+    run "$PYTHON" "$ROOT/scripts/check" echo-server -- \
+        "$BATS_TEST_TMPDIR/echo-server" '{port}'
+    passes 10
+}
+
+@test "assignments: 2, an echo client, passes every echo-client check" {
+    solution echo-client
+    run "$PYTHON" "$ROOT/scripts/check" echo-client -- \
+        "$BATS_TEST_TMPDIR/echo-client" '{host}' '{port}'
+    passes 4
+}
+
+@test "assignments: 3, a UDP receiver and sender, pass every UDP check" {
+    solution udp-receiver
+    solution udp-sender
+    run "$PYTHON" "$ROOT/scripts/check" udp-receiver -- \
+        "$BATS_TEST_TMPDIR/udp-receiver" '{port}'
+    passes 5
+    run "$PYTHON" "$ROOT/scripts/check" udp-sender -- \
+        "$BATS_TEST_TMPDIR/udp-sender" '{host}' '{port}'
+    passes 3
+}
+
+@test "assignments: 4, a server of many clients at once, passes every echo-server check" {
+    solution fork-echo-server
+    run "$PYTHON" "$ROOT/scripts/check" echo-server -- \
+        "$BATS_TEST_TMPDIR/fork-echo-server" '{port}'
+    passes 10
+}
+
+@test "assignments: a broken echo server fails its check (the judge can fail)" {
+    # The echo server, with its echo cut to the first 3 bytes of each read.
+    sed 's/send_all(conn, buf, (size_t)got)/send_all(conn, buf, got > 3 ? 3 : (size_t)got)/' \
+        "$ROOT/tests/solutions/echo-server.c" >"$BATS_TEST_TMPDIR/broken.c"
+    grep -q 'got > 3' "$BATS_TEST_TMPDIR/broken.c"
+    cc -std=c11 "$BATS_TEST_TMPDIR/broken.c" -o "$BATS_TEST_TMPDIR/broken"
+    run "$PYTHON" "$ROOT/scripts/check" --only one-line echo-server -- \
+        "$BATS_TEST_TMPDIR/broken" '{port}'
+    assert_failure 1
+    assert_line --regexp '^FAIL one-line'
+}
