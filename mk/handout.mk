@@ -29,10 +29,13 @@ HANDOUT_BACK  := docs/pitfalls.md docs/troubleshooting.md $(wildcard docs/check.
                  docs/reference-card.md docs/glossary.md docs/further-reading.md \
                  docs/hints.md docs/lecturers.md
 # Part I is lessons 01 to 09, Part II the rest; each part opens with its
-# own page (docs/part-1.md, docs/part-2.md).
+# own page (docs/part-1.md, docs/part-2.md) and ends with assignments
+# (docs/assignments-1.md, docs/assignments-2.md).
 HANDOUT_MD := $(HANDOUT_FRONT) \
               docs/part-1.md $(sort $(wildcard docs/lessons/0*.md)) \
+              docs/assignments-1.md \
               docs/part-2.md $(sort $(filter-out docs/lessons/0%,$(wildcard docs/lessons/*.md))) \
+              docs/assignments-2.md \
               $(HANDOUT_BACK)
 
 HANDOUT_DOT := $(wildcard docs/*.dot)
