@@ -9,11 +9,12 @@
 # came: ports, file descriptors and inodes are whatever this run got. The
 # Part I runs are the commands a reader types: the lesson's default port
 # (8888 TCP, 9999 UDP) when ss shows it free (else --port 0, and the
-# command line says why), the default --timeout, and no --no-color (NO_COLOR
-# is set instead). Other runs: servers get --port 0 and their clients the
-# port read from the ready line, --no-color, and --timeout 10 (a short one
-# where the run shows a timeout running out). Python peers start before the
-# server they talk to, so a server's clock never runs while Python starts.
+# command line says why), and the default --timeout. Other runs: servers
+# get --port 0 and their clients the port read from the ready line, and
+# the default --timeout too (a short one where the run shows a timeout
+# running out). No run is given --no-color: NO_COLOR is set instead.
+# Python peers start before the server they talk to, so a server's clock
+# never runs while Python starts.
 # Every program gets an outer `timeout`.
 #
 # Where the system allows it, the whole script runs in a private network
@@ -247,9 +248,11 @@ peer_done() {
     return "$status"
 }
 
-# The timeout of runs whose story does not end with one running out:
-# generous, so that a busy machine never ends one early.
-T=(--no-color --timeout 10)
+# Runs whose story does not end with a timeout running out take the
+# lesson's default --timeout (30 s or more: a busy machine never ends one
+# early), so their command lines are what a reader types. T stays for
+# options every such run would share.
+T=()
 
 # Part I: the commands as a reader types them (see the top). No run here
 # needs a timeout to end, so none is given: each uses the lesson's default.
@@ -403,7 +406,7 @@ def client():
 ts = [threading.Thread(target=client) for _ in range(10)]
 for t in ts: t.start()
 for t in ts: t.join()'
-start 03-listen.overflow 1 03-listen --port 0 --count 7 --timeout 4 --no-color
+start 03-listen.overflow 1 03-listen --port 0 --count 7 --timeout 4
 ready 03-listen.overflow
 peer_done 03-listen.overflow || die "03-listen.overflow: the clients failed"
 finish 03-listen.overflow
@@ -449,7 +452,7 @@ try:
 except OSError:
     pass  # the server has given up: reset, or the timeout'
 start 06-send-recv-server.short 0 06-send-recv-server --port 0 --count 1 \
-    --timeout 1 --no-color
+    --timeout 1
 ready 06-send-recv-server.short
 peer_done 06-send-recv-server.short ||
     die "06-send-recv-server.short: the client failed"
@@ -567,11 +570,11 @@ if [[ -n "${SOCKSTEP_RUNS_NETNS:-}" ]]; then
     waiting 18-multicast-receiver.nonmember '^a member of no group'
     # (the sender has no --timeout: it never waits on the network)
     run 18-multicast-sender 0 'hello, group\nsecond line\n' -- \
-        18-multicast-sender --port "$PORT" --no-color
+        18-multicast-sender --port "$PORT"
     run 18-multicast-sender.eacces 1 -- 18-multicast-sender --port "$PORT" \
-        --broadcast --show-eacces --message "no permission" --no-color
+        --broadcast --show-eacces --message "no permission"
     run 18-multicast-sender.broadcast 0 -- 18-multicast-sender --port "$PORT" \
-        --broadcast --message "to every socket on the port" --no-color
+        --broadcast --message "to every socket on the port"
     finish 18-multicast-receiver
     finish 18-multicast-receiver.second
     finish 18-multicast-receiver.nonmember
@@ -690,7 +693,7 @@ exec {hold12}>&-
 finish 12-fork-server
 rm "$WORK/12-fork-server.client.txt" # lesson 06's chapter shows the client
 start 12-fork-server.no-reap 0 12-fork-server --port 0 --no-reap --count 3 \
-    --no-color --timeout 2
+    --timeout 2
 ready 12-fork-server.no-reap
 for line12 in one two; do
     run 12-fork-server.no-reap-client 0 "$line12\n" -- \
