@@ -88,7 +88,8 @@ window.addEventListener("load", function () {
   for (var i = 0; i < els.length; i++) {
     var el = els[i];
     if (el.closest("div.sourceCode") || el.closest("script") || el.closest("svg") ||
-        (el.parentElement && el.parentElement.closest("pre"))) continue;
+        (el.parentElement && el.parentElement.closest("pre")) ||
+        (el.tagName !== "TABLE" && el.closest("table"))) continue;
     var r = el.getBoundingClientRect();
     if (r.width === 0 && r.height === 0) continue;
     n++;
@@ -103,8 +104,28 @@ window.addEventListener("load", function () {
   for (var k = 0; k < boxes.length; k++)
     if (boxes[k].getBoundingClientRect().right > vw + 0.5)
       bad.push(name(boxes[k]) + " box reaches " + Math.round(boxes[k].getBoundingClientRect().right));
+  // A word of a table cell laid out on two lines is a broken word (a
+  // line may end after a hyphen, as in prose: "SYN-" and "ACK" are two).
+  var cells = document.querySelectorAll("td, th"), words = 0;
+  for (var c = 0; c < cells.length; c++) {
+    var walk = document.createTreeWalker(cells[c], NodeFilter.SHOW_TEXT), node;
+    while ((node = walk.nextNode())) {
+      var re = /[^\s-]+-*|-+/g, m;
+      while ((m = re.exec(node.data))) {
+        var range = document.createRange();
+        range.setStart(node, m.index);
+        range.setEnd(node, m.index + m[0].length);
+        var rects = range.getClientRects(), tops = {};
+        for (var q = 0; q < rects.length; q++)
+          if (rects[q].width > 0) tops[Math.round(rects[q].top)] = 1;
+        words++;
+        if (Object.keys(tops).length > 1)
+          bad.push("word broken in a cell: " + m[0] + " in " + name(cells[c]));
+      }
+    }
+  }
   var out = "viewport " + vw + " elements " + n + " transcripts " + pres.length +
-    " boxes " + boxes.length + "\n" + bad.join("\n");
+    " boxes " + boxes.length + " cell words " + words + "\n" + bad.join("\n");
   if (window.parent !== window) window.parent.postMessage(out, "*");
 });'
 
@@ -140,19 +161,23 @@ m = re.search(r"<pre id=\"result\">(.*?)</pre>", sys.stdin.read(), re.S)
 print(html.unescape(m.group(1)) if m else "no result")'
 }
 
-@test "handout: on a phone (390 px) no prose or transcript is wider than the screen" {
+@test "handout: on a phone (390 px) no prose or transcript is wider than the screen, no word broken in a table" {
     command -v chromium >/dev/null || skip "no chromium (./install-deps installs it)"
     run phone_measure "$ROOT/build/handout.html" ""
     echo "$output" | head -n 30
-    assert_line --regexp '^viewport 390 elements [0-9]+ transcripts [1-9][0-9]* boxes [1-9][0-9]*$'
+    assert_line --regexp '^viewport 390 elements [0-9]+ transcripts [1-9][0-9]* boxes [1-9][0-9]* cell words [1-9][0-9]*$'
     [ "${#lines[@]}" -eq 1 ]
-    # The measurement can fail: transcripts that do not wrap, and a diagram
-    # with a minimum width, are caught.
+    # The measurement can fail: transcripts that do not wrap, a diagram
+    # with a minimum width, and table cells squeezed below their words'
+    # width (as overflow-wrap: anywhere did) are caught.
     run phone_measure "$ROOT/build/handout.html" \
         "div.terminal pre, div.terminal pre code { white-space: pre !important }
-         figure img { min-width: 34em }"
+         figure img { min-width: 34em }
+         td, th, td code { overflow-wrap: anywhere !important }
+         table { display: table !important; width: 100% !important }"
     assert_line --regexp 'pre\.output in #l01-run .* scrolls: '
     assert_line --regexp '^img.* in #sequence-tcp .* spans '
+    assert_line --regexp '^word broken in a cell: '
 }
 
 @test "handout: on screen, the contents list sections, every section has a way back, diagrams scale" {
