@@ -78,6 +78,9 @@ Other blocks:
                      remote) when it is a network address, or, with
                      none, the address in words (the lecturer's)
   ::: keep           on paper, kept on one page (short groups only)
+  ::: {.screen paper="TEXT"}   on screen only; on paper TEXT (markdown,
+                     no links) stands in its place: for reference
+                     material a command also prints
 
 Metadata (set by mk/handout.mk): runs-dir (default build/runs),
 diagram-dir (default build/handout), repo-url (may be empty).
@@ -196,6 +199,9 @@ return {
     Div = function(el)
       if el.classes:includes("box") then
         return divs.box(el)
+      end
+      if el.classes:includes("screen") then
+        return divs.screen(el)
       end
       if common.latex() and el.classes:includes("small") then
         return divs.wrap_latex(el, "smallgroup")

@@ -90,6 +90,16 @@ chapter_text() {
     assert_success
 }
 
+@test "handout: ::: screen: the checks' tables on screen, a line saying where on paper" {
+    # docs/check.md: the tables of checks are in the HTML only; the PDF
+    # says that scripts/check --list prints them.
+    grep -q '<code>twenty-clients</code>' "$ROOT/build/handout.html"
+    grep -q 'scripts/check --list prints every check' "$BATS_FILE_TMPDIR/handout.txt"
+    run grep -c '20 clients, one after another, a line each' "$BATS_FILE_TMPDIR/handout.txt"
+    assert_output 0
+    grep -q '20 clients, one after another, a line each' "$ROOT/build/handout.html"
+}
+
 @test "handout: a cross-reference gives the target's number and, on paper, its page" {
     # [SIGPIPE](#pitfall-sigpipe) in lesson 06: "SIGPIPE (section A.4, page N)".
     run grep -o -E 'SIGPIPE \(section A\.[0-9]+, page [0-9]+\)' "$BATS_FILE_TMPDIR/handout.txt"

@@ -1,7 +1,8 @@
 --[[
 filters/divs.lua - the fenced divs of docs/*.md: ::: clone (how to get
-the repository), ::: box (a framed box with a title), and on paper
-::: small and ::: keep (LaTeX environments of preamble.tex).
+the repository), ::: box (a framed box with a title), ::: screen (on
+screen only, a line in its place on paper), and on paper ::: small and
+::: keep (LaTeX environments of preamble.tex).
 ]]
 
 local common = require("filters.common")
@@ -70,6 +71,19 @@ function M.box(el)
     content[#content + 1] = b
   end
   return pandoc.Div(content, pandoc.Attr(el.identifier, { "box" }))
+end
+
+-- ::: {.screen paper="..."}: the div on screen; on paper the text of
+-- paper= in its place (reference material a command also prints).
+function M.screen(el)
+  if not latex() then
+    return el.content
+  end
+  local paper = el.attributes["paper"]
+  if not paper or paper == "" then
+    common.fail("::: screen without paper=: say on paper where it is")
+  end
+  return pandoc.read(paper, "markdown").blocks
 end
 
 function M.wrap_latex(el, env)
