@@ -180,6 +180,12 @@ print(html.unescape(m.group(1)) if m else "no result")'
     assert_line --regexp '^word broken in a cell: '
 }
 
+@test "handout: on screen, every chapter ends with a link to the next one" {
+    run "$PYTHON" "$PEERS/chapter-nav.py" "$ROOT/build/handout.html"
+    assert_success
+    assert_output --regexp '^[1-9][0-9]+ chapters, each ending with a link to the next$'
+}
+
 @test "handout: on screen, the contents list sections, every section has a way back, diagrams scale" {
     local html="$ROOT/build/handout.html"
     # The contents: chapters and their sections (6.1 under lesson 06).

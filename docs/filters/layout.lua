@@ -196,13 +196,51 @@ local function back_link()
     pandoc.Attr("", { "back" }))
 end
 
+-- At the end of each chapter (and part): previous / contents / next, so
+-- that one tap goes on to the next chapter.
+local function chapter_nav(prev, nxt)
+  local inl = pandoc.List()
+  if prev then
+    inl:insert(pandoc.Link({ pandoc.Str("← " .. prev.title) }, "#" .. prev.id,
+      "", pandoc.Attr("", { "prev" })))
+  end
+  inl:insert(pandoc.Link({ pandoc.Str("contents") }, "#TOC", "",
+    pandoc.Attr("", { "toc" })))
+  if nxt then
+    inl:insert(pandoc.Link({ pandoc.Str(nxt.title .. " →") }, "#" .. nxt.id,
+      "", pandoc.Attr("", { "next" })))
+  end
+  return pandoc.Div({ pandoc.Plain(inl) }, pandoc.Attr("", { "chapter-nav" }))
+end
+
 function M.screen_blocks(blocks)
-  local out = pandoc.List()
+  -- The chapters (level-1 headings), for the links between them.
+  local chapters = {}
   for _, b in ipairs(blocks) do
+    if b.t == "Header" and b.level == 1 then
+      local title = pandoc.utils.stringify(b.content)
+      if b.attributes["number"] then
+        title = b.attributes["number"] .. " " .. title
+      end
+      chapters[#chapters + 1] = { id = b.identifier, title = title }
+    end
+  end
+  local out = pandoc.List()
+  local n = 0
+  for _, b in ipairs(blocks) do
+    if b.t == "Header" and b.level == 1 then
+      if n > 0 then
+        out:insert(chapter_nav(chapters[n - 1], chapters[n + 1]))
+      end
+      n = n + 1
+    end
     out:insert(b)
     if b.t == "Header" and b.level <= 2 then
       out:insert(back_link())
     end
+  end
+  if n > 0 then
+    out:insert(chapter_nav(chapters[n - 1], nil))
   end
   return out
 end
