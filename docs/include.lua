@@ -220,6 +220,9 @@ return {
         doc.blocks = layout.paper_blocks(doc.blocks)
       elseif common.html() then
         doc.blocks = layout.screen_blocks(doc.blocks)
+        if FORMAT:match("html") and not FORMAT:match("epub") then
+          doc.blocks:insert(1, layout.screen_toc(doc.blocks))
+        end
       end
       -- The attribute was only for paper_blocks.
       for _, b in ipairs(doc.blocks) do

@@ -146,6 +146,8 @@ $(BUILD)/handout.pdf: $(HANDOUT_COMMON) $(HANDOUT_PDF_FIGS) \
 	cp $(HANDOUT_DIR)/handout.pdf $@
 
 # One self-contained file: the stylesheet in a <style> element, the
+# contents made by the filter (docs/filters/layout.lua: chapters, their
+# sections folded under them; -V toc= keeps pandoc's own out), the
 # highlighting's own, and the SVG diagrams as data: URLs
 # (docs/filters/diagrams.lua).
 # Nothing is left for pandoc's --self-contained to fetch, and that pass
@@ -157,6 +159,7 @@ $(HANDOUT_DIR)/style.html: docs/handout.css | $(HANDOUT_DIR)
 $(BUILD)/handout.html: $(HANDOUT_COMMON) $(HANDOUT_SVG_FIGS) \
                        $(HANDOUT_DIR)/style.html | $(CODE_BLOCKS_OK)
 	$(HANDOUT_PANDOC) -M date="built $(HANDOUT_DATE)" --standalone --to html5 \
+	    -V toc= \
 	    --include-in-header $(HANDOUT_DIR)/style.html --section-divs -o $@.tmp
 	mv $@.tmp $@
 

@@ -41,7 +41,8 @@ epubcheck_run() {
 
 @test "handout: every internal link of the HTML resolves, and it loads nothing from outside" {
     local html="$ROOT/build/handout.html" ids hrefs missing n
-    ids=$(grep -o ' id="[^"]*"' "$html" | sed -E 's/^ id="(.*)"$/\1/' | LC_ALL=C sort -u)
+    # (an attribute may start a line: <span\nid="ix-1">)
+    ids=$(grep -oE '(^| )id="[^"]*"' "$html" | sed -E 's/^ ?id="(.*)"$/\1/' | LC_ALL=C sort -u)
     hrefs=$(grep -o 'href="#[^"]*"' "$html" | sed -E 's/^href="#(.*)"$/\1/' | LC_ALL=C sort -u)
     n=$(grep -c . <<<"$hrefs")
     echo "$n distinct internal links"
@@ -124,8 +125,15 @@ window.addEventListener("load", function () {
       }
     }
   }
+  // The first screen shows the title and the start of the contents.
+  var toc = document.getElementById("TOC");
+  var tocTop = toc ? Math.round(toc.getBoundingClientRect().top) : -1;
+  var vh = document.documentElement.clientHeight;
+  if (!document.querySelector("header h1.title") || tocTop < 0 || tocTop > vh / 2)
+    bad.push("the contents start at " + tocTop + ", not on the first screen (" + vh + ")");
   var out = "viewport " + vw + " elements " + n + " transcripts " + pres.length +
-    " boxes " + boxes.length + " cell words " + words + "\n" + bad.join("\n");
+    " boxes " + boxes.length + " cell words " + words + " contents at " + tocTop +
+    "\n" + bad.join("\n");
   if (window.parent !== window) window.parent.postMessage(out, "*");
 });'
 
@@ -161,11 +169,11 @@ m = re.search(r"<pre id=\"result\">(.*?)</pre>", sys.stdin.read(), re.S)
 print(html.unescape(m.group(1)) if m else "no result")'
 }
 
-@test "handout: on a phone (390 px) no prose or transcript is wider than the screen, no word broken in a table" {
+@test "handout: on a phone (390 px): the contents on the first screen, nothing wider than it, no word broken in a table" {
     command -v chromium >/dev/null || skip "no chromium (./install-deps installs it)"
     run phone_measure "$ROOT/build/handout.html" ""
     echo "$output" | head -n 30
-    assert_line --regexp '^viewport 390 elements [0-9]+ transcripts [1-9][0-9]* boxes [1-9][0-9]* cell words [1-9][0-9]*$'
+    assert_line --regexp '^viewport 390 elements [0-9]+ transcripts [1-9][0-9]* boxes [1-9][0-9]* cell words [1-9][0-9]* contents at [1-9][0-9]*$'
     [ "${#lines[@]}" -eq 1 ]
     # The measurement can fail: transcripts that do not wrap, a diagram
     # with a minimum width, and table cells squeezed below their words'
@@ -174,10 +182,12 @@ print(html.unescape(m.group(1)) if m else "no result")'
         "div.terminal pre, div.terminal pre code { white-space: pre !important }
          figure img { min-width: 34em }
          td, th, td code { overflow-wrap: anywhere !important }
-         table { display: table !important; width: 100% !important }"
+         table { display: table !important; width: 100% !important }
+         header { min-height: 900px }"
     assert_line --regexp 'pre\.output in #l01-run .* scrolls: '
     assert_line --regexp '^img.* in #sequence-tcp .* spans '
     assert_line --regexp '^word broken in a cell: '
+    assert_line --regexp '^the contents start at [0-9]+, not on the first screen'
 }
 
 @test "handout: on screen, every chapter ends with a link to the next one" {

@@ -213,6 +213,52 @@ local function chapter_nav(prev, nxt)
   return pandoc.Div({ pandoc.Plain(inl) }, pandoc.Attr("", { "chapter-nav" }))
 end
 
+-- The contents on screen (the HTML page; the EPUB has its own): Parts
+-- and chapters, each chapter's sections folded under it (<details>), so
+-- that the first screen shows the title and the start of the contents.
+local function inline_html(inlines)
+  return pandoc.write(pandoc.Pandoc({ pandoc.Plain(inlines) }), "html"):gsub("\n", " ")
+end
+
+local function toc_entry(h)
+  local num = h.attributes["number"]
+  return '<a href="#' .. h.identifier .. '">' ..
+    (num and ('<span class="toc-section-number">' .. num .. "</span> ") or "") ..
+    inline_html(h.content) .. "</a>"
+end
+
+function M.screen_toc(blocks)
+  local out = { '<nav id="TOC" role="doc-toc">', '<h2 id="toc-title">Contents</h2>', "<ul>" }
+  local chapter, sections = nil, {}
+  local function close_chapter()
+    if not chapter then
+      return
+    end
+    if #sections == 0 then
+      out[#out + 1] = "<li>" .. toc_entry(chapter) .. "</li>"
+    else
+      out[#out + 1] = "<li><details><summary>" .. toc_entry(chapter) ..
+        "</summary><ul>"
+      for _, s in ipairs(sections) do
+        out[#out + 1] = "<li>" .. toc_entry(s) .. "</li>"
+      end
+      out[#out + 1] = "</ul></details></li>"
+    end
+  end
+  for _, b in ipairs(blocks) do
+    if b.t == "Header" and b.level == 1 then
+      close_chapter()
+      chapter, sections = b, {}
+    elseif b.t == "Header" and b.level == 2 and chapter then
+      sections[#sections + 1] = b
+    end
+  end
+  close_chapter()
+  out[#out + 1] = "</ul>"
+  out[#out + 1] = "</nav>"
+  return pandoc.RawBlock("html", table.concat(out, "\n"))
+end
+
 function M.screen_blocks(blocks)
   -- The chapters (level-1 headings), for the links between them.
   local chapters = {}

@@ -1,5 +1,5 @@
 # epub-contents.py EPUB: the EPUB holds two diagrams (SVG) or more, lesson
-# 04's listing and whole program, a numbered C listing and a transcript;
+# 04's listing and its whole file (folded), a numbered C listing and a transcript;
 # prints the SVGs' names, fails (assert) on what is missing.
 import sys, zipfile
 z = zipfile.ZipFile(sys.argv[1])
@@ -9,6 +9,6 @@ svgs = [n for n in names if n.endswith(".svg")]
 print("svg:", svgs)
 assert len(svgs) >= 2, "no diagrams"
 assert "lessons/04-accept/accept.c</code>, " in text, "no listing of lesson 04"
-assert "The whole program: lessons/04-accept/accept.c" in text, "no whole program"
+assert "The whole file: lessons/04-accept/accept.c" in text, "no whole program"
 assert 'class="sourceCode numberSource c numberLines"' in text, "no numbered C listing"
 assert 'class="terminal"' in text, "no transcript"
