@@ -164,9 +164,19 @@ $(BUILD)/handout.html: $(HANDOUT_COMMON) $(HANDOUT_SVG_FIGS) \
 	mv $@.tmp $@
 
 # The EPUB: one XHTML file per chapter, the SVG diagrams inside, the same
-# stylesheet as the HTML.
+# stylesheet as the HTML, the PDF's title page as its cover, and each
+# chapter file titled by its chapter (docs/epub-finish.py: pandoc titles
+# them by file name, which some readers show).
+HANDOUT_PYTHON := $(shell bash -c '. scripts/lib/python.bash && ss_find_python && echo "$$PYTHON"')
+
+$(HANDOUT_DIR)/cover.png: $(BUILD)/handout.pdf | $(HANDOUT_DIR)
+	pdftoppm -f 1 -l 1 -r 110 -png -singlefile $< $(HANDOUT_DIR)/cover
+
 $(BUILD)/handout.epub: $(HANDOUT_COMMON) $(HANDOUT_SVG_FIGS) docs/handout.css \
+                       $(HANDOUT_DIR)/cover.png docs/epub-finish.py \
                        | $(CODE_BLOCKS_OK)
 	$(HANDOUT_PANDOC) -M date=$(HANDOUT_DAY) -M description="built $(HANDOUT_DATE)" \
-	    --to epub3 --epub-chapter-level=1 --css docs/handout.css -o $@.tmp
+	    --to epub3 --epub-chapter-level=1 --css docs/handout.css \
+	    --epub-cover-image=$(HANDOUT_DIR)/cover.png -o $@.tmp
+	$(HANDOUT_PYTHON) docs/epub-finish.py $@.tmp
 	mv $@.tmp $@
