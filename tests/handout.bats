@@ -251,9 +251,10 @@ distinctive_lines() {
     ((n >= 9))
 }
 
-@test "handout: the reference card fits on one page" {
+@test "handout: each part's reference card fits on one page" {
     # The pages that show its title as a heading or as the running header,
-    # the table of contents aside: exactly one.
+    # the table of contents aside: exactly two, Part I's card on the first,
+    # Part II's on the second.
     run "$PYTHON" "$PEERS/reference-card-pages.py" "$BATS_FILE_TMPDIR/handout.txt"
     assert_success
 }
