@@ -41,6 +41,7 @@ HANDOUT_MD := $(HANDOUT_FRONT) \
 HANDOUT_DOT := $(wildcard docs/*.dot)
 HANDOUT_PDF_FIGS := $(patsubst docs/%.dot,$(HANDOUT_DIR)/%.pdf,$(HANDOUT_DOT))
 HANDOUT_SVG_FIGS := $(patsubst docs/%.dot,$(HANDOUT_DIR)/%.svg,$(HANDOUT_DOT))
+HANDOUT_NARROW_FIGS := $(patsubst docs/%.dot,$(HANDOUT_DIR)/%-narrow.svg,$(HANDOUT_DOT))
 
 # Every lesson file the handout may include, whatever its name.
 HANDOUT_LESSON_SRC := $(wildcard lessons/*/*.c lessons/*/*.h)
@@ -114,6 +115,12 @@ $(HANDOUT_DIR)/%.pdf: docs/%.dot | $(HANDOUT_DIR)
 	dot -Tpdf $< -o $@
 
 # The SVG without graphviz's DOCTYPE: an EPUB may not name an external DTD.
+# NAME-narrow.svg, for the HTML on a phone: the same diagram through
+# docs/narrow.sed (bigger type, the columns closer).
+$(HANDOUT_DIR)/%-narrow.svg: docs/%.dot docs/narrow.sed | $(HANDOUT_DIR)
+	sed -f docs/narrow.sed $< | dot -Tsvg | sed -e '/^<!DOCTYPE/,/dtd">$$/d' >$@.tmp
+	mv $@.tmp $@
+
 $(HANDOUT_DIR)/%.svg: docs/%.dot | $(HANDOUT_DIR)
 	dot -Tsvg $< | sed -e '/^<!DOCTYPE/,/dtd">$$/d' >$@.tmp
 	mv $@.tmp $@
@@ -156,7 +163,7 @@ $(HANDOUT_DIR)/style.html: docs/handout.css | $(HANDOUT_DIR)
 	{ echo '<style>'; cat docs/handout.css; echo '</style>'; } >$@.tmp
 	mv $@.tmp $@
 
-$(BUILD)/handout.html: $(HANDOUT_COMMON) $(HANDOUT_SVG_FIGS) \
+$(BUILD)/handout.html: $(HANDOUT_COMMON) $(HANDOUT_SVG_FIGS) $(HANDOUT_NARROW_FIGS) \
                        $(HANDOUT_DIR)/style.html | $(CODE_BLOCKS_OK)
 	$(HANDOUT_PANDOC) -M date="built $(HANDOUT_DATE)" --standalone --to html5 \
 	    -V toc= \

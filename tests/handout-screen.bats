@@ -125,6 +125,20 @@ window.addEventListener("load", function () {
       }
     }
   }
+  // The smallest label of the diagrams, in CSS px as drawn: its font-size in
+  // the SVG the browser chose (the narrow one on a phone) times the
+  // scale the image is drawn at.
+  var figs = document.querySelectorAll("figure img"), label = 1000;
+  for (var f = 0; f < figs.length; f++) {
+    var svg = decodeURIComponent(figs[f].currentSrc.replace(/^data:image\/svg\+xml,/, ""));
+    var w = /<svg[^>]* width="([0-9.]+)pt"/.exec(svg), sizes = svg.match(/font-size="[0-9.]+"/g);
+    if (!w || !sizes) { bad.push("a diagram without its size or labels"); continue; }
+    var scale = figs[f].getBoundingClientRect().width / (parseFloat(w[1]) * 4 / 3);
+    for (var s = 0; s < sizes.length; s++)
+      label = Math.min(label, parseFloat(sizes[s].slice(11, -1)) * 4 / 3 * scale);
+  }
+  if (label < 12)
+    bad.push("a diagram label is " + label.toFixed(1) + " px, under 12");
   // The first screen shows the title and the start of the contents.
   var toc = document.getElementById("TOC");
   var tocTop = toc ? Math.round(toc.getBoundingClientRect().top) : -1;
@@ -133,6 +147,7 @@ window.addEventListener("load", function () {
     bad.push("the contents start at " + tocTop + ", not on the first screen (" + vh + ")");
   var out = "viewport " + vw + " elements " + n + " transcripts " + pres.length +
     " boxes " + boxes.length + " cell words " + words + " contents at " + tocTop +
+    " diagrams " + figs.length + " smallest label " + Math.round(label) +
     "\n" + bad.join("\n");
   if (window.parent !== window) window.parent.postMessage(out, "*");
 });'
@@ -169,11 +184,11 @@ m = re.search(r"<pre id=\"result\">(.*?)</pre>", sys.stdin.read(), re.S)
 print(html.unescape(m.group(1)) if m else "no result")'
 }
 
-@test "handout: on a phone (390 px): the contents on the first screen, nothing wider than it, no word broken in a table" {
+@test "handout: on a phone (390 px): the contents on the first screen, nothing wider than it, no word broken in a table, labels of 12 px" {
     command -v chromium >/dev/null || skip "no chromium (./install-deps installs it)"
     run phone_measure "$ROOT/build/handout.html" ""
     echo "$output" | head -n 30
-    assert_line --regexp '^viewport 390 elements [0-9]+ transcripts [1-9][0-9]* boxes [1-9][0-9]* cell words [1-9][0-9]* contents at [1-9][0-9]*$'
+    assert_line --regexp '^viewport 390 elements [0-9]+ transcripts [1-9][0-9]* boxes [1-9][0-9]* cell words [1-9][0-9]* contents at [1-9][0-9]* diagrams 2 smallest label [1-9][0-9]+$'
     [ "${#lines[@]}" -eq 1 ]
     # The measurement can fail: transcripts that do not wrap, a diagram
     # with a minimum width, and table cells squeezed below their words'
@@ -188,6 +203,9 @@ print(html.unescape(m.group(1)) if m else "no result")'
     assert_line --regexp '^img.* in #sequence-tcp .* spans '
     assert_line --regexp '^word broken in a cell: '
     assert_line --regexp '^the contents start at [0-9]+, not on the first screen'
+    # and diagrams drawn too small for their labels to be read.
+    run phone_measure "$ROOT/build/handout.html" "figure img { width: 150px !important }"
+    assert_line --regexp '^a diagram label is [0-9.]+ px, under 12$'
 }
 
 @test "handout: on screen, every chapter ends with a link to the next one" {

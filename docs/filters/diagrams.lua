@@ -40,6 +40,34 @@ local function diagram(el)
   return el
 end
 
+-- A data: URL of an SVG file (commas too escaped: it may stand in a
+-- srcset, whose entries commas separate).
+local function svg_url(path)
+  local f = io.open(path, "r")
+  if not f then
+    fail("diagram: " .. path .. " has not been rendered (mk/handout.mk)")
+  end
+  local svg = f:read("a")
+  f:close()
+  return "data:image/svg+xml," .. svg:gsub("[^%w%-%._~/:=;()!*' ]",
+    function(c) return string.format("%%%02X", c:byte()) end):gsub(" ", "%%20")
+end
+
+-- The HTML page's figure: the wide rendering, and on a screen under
+-- 600 px the narrow one (NAME-narrow.svg: bigger type, the columns
+-- closer), so that its labels stay readable on a phone.
+local function html_figure(img, base)
+  local cap = pandoc.write(pandoc.Pandoc({ pandoc.Plain(img.caption) }), "html")
+  local narrow = svg_url(common.settings.diagram_dir .. "/" .. base .. "-narrow.svg")
+  return pandoc.RawBlock("html",
+    '<figure id="' .. img.identifier .. '">\n<picture>' ..
+    '<source media="(max-width: 600px)" srcset="' .. narrow .. '">' ..
+    '<img src="' .. img.src .. '" alt="' ..
+    pandoc.utils.stringify(img.caption):gsub('[&"<>]', { ["&"] = "&amp;",
+      ['"'] = "&quot;", ["<"] = "&lt;", [">"] = "&gt;" }) .. '">' ..
+    '</picture>\n<figcaption>' .. cap .. '</figcaption>\n</figure>')
+end
+
 -- A figure: a paragraph that holds one image and nothing else.
 function M.figure(para)
   if #para.content ~= 1 or para.content[1].t ~= "Image" then
@@ -49,6 +77,7 @@ function M.figure(para)
   if not img.src:match("%.dot$") then
     return nil
   end
+  local base = img.src:match("^([%w_%-]+)%.dot$")
   figure_count = figure_count + 1
   add_target(img.identifier, { kind = "figure", number = tostring(figure_count),
     title = pandoc.utils.stringify(img.caption) })
@@ -61,6 +90,9 @@ function M.figure(para)
       cap[#cap + 1] = i
     end
     img.caption = cap
+    if FORMAT:match("^html") then
+      return html_figure(img, base)
+    end
   end
   return para
 end

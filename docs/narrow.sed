@@ -1,0 +1,14 @@
+# narrow.sed - the narrow rendering of a sequence diagram (docs/*.dot), for
+# a phone: bigger type, the two columns closer, long labels on two or
+# three lines. mk/handout.mk makes build/handout/NAME-narrow.svg with it,
+# and the HTML shows that one on a screen under 600 px wide
+# (docs/filters/diagrams.lua), where the wide one's labels would be 5 px.
+s/nodesep=[0-9.]*/nodesep=0.3/
+s/ranksep=[0-9.]*/ranksep=0.45/
+s/width=2\.4/width=1.2/
+s/fontsize=1[01]/fontsize=16/g
+s/ \{2,\}waits\.\.\./\\nwaits.../
+s/label="ACK     (the handshake is done)"/label="ACK (the\\nhandshake\\nis done)"/
+s/label="lost on the way"/label="lost on\\nthe way"/
+s/label="TIME_WAIT (kernel)"/label="TIME_WAIT\\n(kernel)"/
+s/label="\([a-z_]*()\) = \([^"]*\)"/label="\1\\n= \2"/
