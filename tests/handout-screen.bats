@@ -125,6 +125,34 @@ window.addEventListener("load", function () {
       }
     }
   }
+  // Each transcript line is one line of the program (a note unwrapped:
+  // the runs are made with SOCKSTEP_NOWRAP), wrapped by the browser only,
+  // with a hanging indent: its line boxes after the first start further
+  // right. A line break inside a line, or a line indented as the
+  // continuation of the program itself (10 columns and more; the tag of a
+  // child aside), would be a second wrap.
+  var tls = document.querySelectorAll("div.terminal span.tl"), wrapped = 0;
+  for (var u = 0; u < tls.length; u++) {
+    var txt = tls[u].textContent.replace(/\n$/, "");
+    if (txt.indexOf("\n") >= 0)
+      bad.push("a transcript line broken inside: " + name(tls[u]));
+    if (!/^\[child /.test(txt) && parseFloat(tls[u].style.paddingLeft) >= 10)
+      bad.push("a transcript line indented as a continuation: " + name(tls[u]));
+    var tn = tls[u].firstChild;
+    if (!tn || tn.nodeType !== 3 || !txt.length) continue;
+    var rg = document.createRange();
+    rg.setStart(tn, 0);
+    rg.setEnd(tn, Math.min(txt.length, tn.data.length));
+    var rs = rg.getClientRects(), lefts = [];
+    for (var v = 0; v < rs.length; v++)
+      if (rs[v].width > 0) lefts.push(rs[v].left);
+    if (lefts.length > 1) {
+      wrapped++;
+      if (!(lefts[1] > lefts[0] + 1))
+        bad.push("a wrapped transcript line without a hanging indent: " + name(tls[u]));
+    }
+  }
+  if (wrapped === 0) bad.push("no transcript line wrapped at this width");
   // The smallest label of the diagrams, in CSS px as drawn: its font-size in
   // the SVG the browser chose (the narrow one on a phone) times the
   // scale the image is drawn at.
@@ -148,6 +176,7 @@ window.addEventListener("load", function () {
   var out = "viewport " + vw + " elements " + n + " transcripts " + pres.length +
     " boxes " + boxes.length + " cell words " + words + " contents at " + tocTop +
     " diagrams " + figs.length + " smallest label " + Math.round(label) +
+    " transcript lines " + tls.length + " wrapped " + wrapped +
     "\n" + bad.join("\n");
   if (window.parent !== window) window.parent.postMessage(out, "*");
 });'
@@ -184,11 +213,11 @@ m = re.search(r"<pre id=\"result\">(.*?)</pre>", sys.stdin.read(), re.S)
 print(html.unescape(m.group(1)) if m else "no result")'
 }
 
-@test "handout: on a phone (390 px): the contents on the first screen, nothing wider than it, no word broken in a table, labels of 12 px" {
+@test "handout: on a phone (390 px): the contents on the first screen, nothing wider than it, no word broken in a table, labels of 12 px, transcripts wrapped once" {
     command -v chromium >/dev/null || skip "no chromium (./install-deps installs it)"
     run phone_measure "$ROOT/build/handout.html" ""
     echo "$output" | head -n 30
-    assert_line --regexp '^viewport 390 elements [0-9]+ transcripts [1-9][0-9]* boxes [1-9][0-9]* cell words [1-9][0-9]* contents at [1-9][0-9]* diagrams 2 smallest label [1-9][0-9]+$'
+    assert_line --regexp '^viewport 390 elements [0-9]+ transcripts [1-9][0-9]* boxes [1-9][0-9]* cell words [1-9][0-9]* contents at [1-9][0-9]* diagrams 2 smallest label [1-9][0-9]+ transcript lines [1-9][0-9]+ wrapped [1-9][0-9]*$'
     [ "${#lines[@]}" -eq 1 ]
     # The measurement can fail: transcripts that do not wrap, a diagram
     # with a minimum width, and table cells squeezed below their words'
@@ -204,8 +233,10 @@ print(html.unescape(m.group(1)) if m else "no result")'
     assert_line --regexp '^word broken in a cell: '
     assert_line --regexp '^the contents start at [0-9]+, not on the first screen'
     # and diagrams drawn too small for their labels to be read.
-    run phone_measure "$ROOT/build/handout.html" "figure img { width: 150px !important }"
+    run phone_measure "$ROOT/build/handout.html" "figure img { width: 150px !important }
+        div.terminal span.tl { text-indent: 0 !important }"
     assert_line --regexp '^a diagram label is [0-9.]+ px, under 12$'
+    assert_line --regexp '^a wrapped transcript line without a hanging indent: '
 }
 
 @test "handout: on screen, every chapter ends with a link to the next one" {
