@@ -136,7 +136,17 @@ function M.paper_blocks(blocks)
         out:insert(pandoc.RawBlock("latex", "\\setcounter{chapter}{" ..
           (tonumber(num) - 1) .. "}"))
       end
+      -- {.runon}: a short chapter of reference (most appendices, the
+      -- assignments) goes on the page the last one ended on, after a
+      -- gap, instead of a page of its own (preamble.tex: \ssrunon).
+      local runon = b.classes:includes("runon")
+      if runon then
+        out:insert(pandoc.RawBlock("latex", "\\begingroup\\ssrunon"))
+      end
       out:insert(b)
+      if runon then
+        out:insert(pandoc.RawBlock("latex", "\\endgroup"))
+      end
       if not num then
         out:insert(pandoc.RawBlock("latex", "\\markboth{" ..
           pandoc.utils.stringify(b.content):gsub("[\\{}$&#^_%%~]", "") .. "}{}"))
