@@ -1,6 +1,7 @@
 --[[
 filters/parts.lua - the book's divisions: a part's opening page (a
-level-1 heading {.part}: Part I, Part II), and at the head of each
+level-1 heading {.part}: Part I, Part II; on paper its first chapter
+follows on the same page), and at the head of each
 numbered chapter (a lesson, an appendix) a short contents: its sections,
 as links, and on paper with their pages.
 ]]
@@ -32,9 +33,19 @@ end
 function M.blocks(blocks)
   local out = pandoc.List()
   local i = 1
+  local after_part = false
   while i <= #blocks do
     local b = blocks[i]
+    -- On paper a part's page goes on with its first chapter: no page of
+    -- its own for a few lines of introduction (layout.lua: {.runon}).
+    if after_part and b.t == "Header" and b.level == 1 then
+      after_part = false
+      if latex() and not b.classes:includes("part") then
+        b.classes:insert("runon")
+      end
+    end
     if b.t == "Header" and b.level == 1 and b.classes:includes("part") then
+      after_part = true
       if latex() then
         local title = latex_escape(pandoc.utils.stringify(b.content))
         out:insert(pandoc.RawBlock("latex",
