@@ -218,3 +218,22 @@ takes_names() {
     done
     report
 }
+
+@test "bad-input: every lesson's --help: each option's text wraps evenly, no stray line" {
+    # Between "options:" and the next blank line, a line is an option
+    # ("  --name ...", "  -h, ...") or its text going on 17 columns in:
+    # never empty, never indented further (a line break typed into a help
+    # string once made both).
+    local bin n=0
+    for bin in "$BIN"/[0-9][0-9]-*; do
+        [ -x "$bin" ] || continue
+        run "$bin" --help
+        assert_success
+        awk '/^options:$/ { on = 1; next } on && /^$/ { exit }
+             on && !/^  -/ && !/^                 [^ ]/ { print FILENAME ": " $0; bad = 1 }
+             END { exit bad }' <<<"$output" ||
+            { echo "${bin##*/}: a stray line in --help" >&2; return 1; }
+        n=$((n + 1))
+    done
+    ((n >= 25))
+}

@@ -33,9 +33,9 @@ static const struct ss_lesson lesson = {
     .options = SS_OPT_NET | SS_OPT_COUNT,
     .port = 8888,
     .timeout = 300,
-    .timeout_help = "seconds accept() waits for a client, and each recv()\n"
-                    "                 for a client's next bytes (a person "
-                    "typing): each\n                 wait, not a client's "
+    .timeout_help = "seconds accept() waits for a client, and each recv() "
+                    "for a client's next bytes (a person "
+                    "typing): each wait, not a client's "
                     "whole session",
     .count = 0,
     .count_help = "clients to serve, one after another",

@@ -37,8 +37,8 @@ static const struct ss_lesson lesson = {
     .options = SS_OPT_NET | SS_OPT_COUNT,
     .port = 8888,
     .timeout = 300,
-    .timeout_help = "seconds the server waits for the next client, and\n"
-                    "                 each child's recv() for its client's "
+    .timeout_help = "seconds the server waits for the next client, and "
+                    "each child's recv() for its client's "
                     "next bytes",
     .count = 0,
     .count_help = "clients to serve in all (then wait for the children)",

@@ -35,8 +35,8 @@ static const struct ss_lesson lesson = {
     .options = SS_OPT_NET | SS_OPT_NAMES | SS_OPT_COUNT,
     .port = 8888,
     .timeout = 300,
-    .timeout_help = "seconds accept() waits for a client, and each recv()\n"
-                    "                 for a client's next bytes",
+    .timeout_help = "seconds accept() waits for a client, and each recv() "
+                    "for a client's next bytes",
     .count = 0,
     .count_help = "clients to serve, one after another",
     .extra = {{.name = "--max",

@@ -39,8 +39,8 @@ static const struct ss_lesson lesson = {
     .options = SS_OPT_NET | SS_OPT_NAMES | SS_OPT_COUNT,
     .port = 8888,
     .timeout = 300,
-    .timeout_help = "seconds accept() waits for a client; a request must\n"
-                    "                 arrive whole within 10 s, or S if "
+    .timeout_help = "seconds accept() waits for a client; a request must "
+                    "arrive whole within 10 s, or S if "
                     "less",
     .count = 0,
     .count_help = "connections to serve, one after another",

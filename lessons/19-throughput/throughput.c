@@ -41,7 +41,7 @@ static const char *bytes_opt, *buffer_opt, *sockbuf_opt, *sendfile_opt;
 static const struct ss_lesson lesson = {
     .name = "19-throughput",
     .summary = "send bytes over TCP as fast as they go, and measure the "
-               "rate, the\nsystem calls and the CPU time",
+               "rate, the system calls and the CPU time",
     .example = "  build/19-throughput --receive\n"
                "  then in a second terminal: build/19-throughput --send "
                "--buffer 1K",
@@ -49,7 +49,7 @@ static const struct ss_lesson lesson = {
     .port = 8888,
     .timeout = 300,
     .timeout_help = "seconds the receiver waits for a sender, and either "
-                    "side\n                 for a send() or recv() to make "
+                    "side for a send() or recv() to make "
                     "progress",
     .count = 1,
     .count_help = "transfers to receive, one after another",
@@ -85,7 +85,7 @@ static const struct ss_lesson lesson = {
                .lo = 1,
                .hi = 1000000,
                .help = "N request/reply exchanges of 100 bytes, not a "
-                       "stream\n                 (give it to both sides)",
+                       "stream (give it to both sides)",
                .num = &exchanges_opt},
               {.name = "--sendfile",
                .arg = "PATH",
