@@ -23,11 +23,12 @@ RUNS_DIR      := $(BUILD)/runs
 
 # The chapters, in order: front matter (unnumbered), one chapter per
 # lesson (lesson N is chapter N, whichever lessons exist), back matter
-# (appendices A, B, ...).
+# (appendices A, B, ...; the reference card last, on pages of its own,
+# where a reader finds it).
 HANDOUT_FRONT := docs/introduction.md docs/getting-started.md docs/call-sequence.md
 HANDOUT_BACK  := docs/pitfalls.md docs/troubleshooting.md $(wildcard docs/check.md) \
-                 docs/reference-card.md docs/glossary.md docs/further-reading.md \
-                 docs/hints.md docs/lecturers.md
+                 docs/glossary.md docs/further-reading.md docs/hints.md \
+                 docs/lecturers.md docs/reference-card.md
 # Part I is lessons 01 to 09, Part II the rest; each part opens with its
 # own page (docs/part-1.md, docs/part-2.md) and ends with assignments
 # (docs/assignments-1.md, docs/assignments-2.md).

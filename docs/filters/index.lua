@@ -178,7 +178,8 @@ end
 -- of links by chapter.
 function M.index_blocks()
   if latex() then
-    return { pandoc.RawBlock("latex", "\\printindex") }
+    -- (on the page the last chapter ended on, when 10 lines are free)
+    return { pandoc.RawBlock("latex", "\\begingroup\\ssrunon[10]\\printindex\\endgroup") }
   end
   local keys = {}
   for k in pairs(entries) do

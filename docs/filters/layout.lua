@@ -290,6 +290,17 @@ function M.screen_blocks(blocks)
       end
       n = n + 1
     end
+    if b.t == "Div" then
+      -- (headings inside a ::: small group get their way back too)
+      local inner = pandoc.List()
+      for _, c in ipairs(b.content) do
+        inner:insert(c)
+        if c.t == "Header" and c.level <= 2 then
+          inner:insert(back_link())
+        end
+      end
+      b.content = inner
+    end
     out:insert(b)
     if b.t == "Header" and b.level <= 2 then
       out:insert(back_link())
