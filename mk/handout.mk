@@ -172,7 +172,8 @@ $(BUILD)/handout.html: $(HANDOUT_COMMON) $(HANDOUT_SVG_FIGS) $(HANDOUT_NARROW_FI
 	mv $@.tmp $@
 
 # The EPUB: one XHTML file per chapter, the SVG diagrams inside, the same
-# stylesheet as the HTML, the PDF's title page as its cover, and each
+# stylesheet as the HTML and docs/epub.css (listings wrap, with a mark on
+# each continued line), the PDF's title page as its cover, and each
 # chapter file titled by its chapter (docs/epub-finish.py: pandoc titles
 # them by file name, which some readers show).
 HANDOUT_PYTHON := $(shell bash -c '. scripts/lib/python.bash && ss_find_python && echo "$$PYTHON"')
@@ -181,10 +182,10 @@ $(HANDOUT_DIR)/cover.png: $(BUILD)/handout.pdf | $(HANDOUT_DIR)
 	pdftoppm -f 1 -l 1 -r 110 -png -singlefile $< $(HANDOUT_DIR)/cover
 
 $(BUILD)/handout.epub: $(HANDOUT_COMMON) $(HANDOUT_SVG_FIGS) docs/handout.css \
-                       $(HANDOUT_DIR)/cover.png docs/epub-finish.py \
+                       docs/epub.css $(HANDOUT_DIR)/cover.png docs/epub-finish.py \
                        | $(CODE_BLOCKS_OK)
 	$(HANDOUT_PANDOC) -M date=$(HANDOUT_DAY) -M description="built $(HANDOUT_DATE)" \
-	    --to epub3 --epub-chapter-level=1 --css docs/handout.css \
+	    --to epub3 --epub-chapter-level=1 --css docs/handout.css --css docs/epub.css \
 	    --epub-cover-image=$(HANDOUT_DIR)/cover.png -o $@.tmp
 	$(HANDOUT_PYTHON) docs/epub-finish.py $@.tmp
 	mv $@.tmp $@

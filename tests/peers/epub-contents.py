@@ -1,8 +1,8 @@
 # epub-contents.py EPUB: the EPUB holds two diagrams (SVG) or more, lesson
 # 04's listing and its whole file (folded), a numbered C listing and a
-# transcript, a cover image, and each chapter file is titled by its
-# chapter, not its file name; prints the SVGs' names, fails (assert) on
-# what is missing.
+# transcript, a cover image, each chapter file titled by its chapter, not
+# its file name, and listings that wrap with a continuation mark; prints
+# the SVGs' names, fails (assert) on what is missing.
 import re, sys, zipfile
 z = zipfile.ZipFile(sys.argv[1])
 names = z.namelist()
@@ -24,3 +24,14 @@ for n in chapters:
     title = re.search(r"<title>([^<]*)</title>", z.read(n).decode()).group(1)
     assert not title.endswith(".xhtml"), n + " is titled by its file name"
 print("%d chapter files titled, cover %s" % (len(chapters), covers[0]))
+
+# Listings wrap on a reader that cannot scroll sideways, continuations
+# marked (docs/epub.css, which pandoc packs as one of EPUB/styles/*.css,
+# linked from every chapter file).
+css = [n for n in names if n.startswith("EPUB/styles/") and
+       "background-image" in z.read(n).decode() and
+       "white-space: pre-wrap" in z.read(n).decode()]
+assert css, "no stylesheet makes listings wrap with a mark"
+base = css[0].rsplit("/", 1)[1]
+assert all(base in z.read(n).decode() for n in chapters), \
+    "a chapter file without " + base
