@@ -236,85 +236,7 @@ print(s.recv(200).decode(), end="")' "$PORT"
     # A, B and C join; A and B each say a line the two others get; B
     # sends a 1200-byte line (three pieces of at most 512); A leaves in
     # the middle of a line, C says bye and resets; B, the last, leaves.
-    run timeout 120 "$PYTHON" - "$PORT" <<'PY'
-import re, selectors, socket, struct, sys, time
-port = int(sys.argv[1])
-
-class Peer:
-    def __init__(self):
-        self.s = socket.create_connection(("127.0.0.1", port), timeout=60)
-        self.s.setblocking(False)
-        self.buf, self.lines, self.closed, self.id = b"", [], False, None
-
-    def read(self):
-        try:
-            data = self.s.recv(65536)
-        except BlockingIOError:
-            return
-        except OSError:
-            data = b""
-        if not data:
-            self.closed = True
-            return
-        self.buf += data
-        *done, self.buf = self.buf.split(b"\n")
-        self.lines += done
-        if self.id is None and self.lines:
-            m = re.match(rb"\* you are client (\d+), with", self.lines[0])
-            self.id = int(m.group(1)) if m else -1
-
-    def send(self, data):
-        self.s.setblocking(True)
-        self.s.sendall(data)
-        self.s.setblocking(False)
-
-    def has(self, line):
-        return line in self.lines
-
-def pump(peers, until, limit=60):
-    sel = selectors.DefaultSelector()
-    for p in peers:
-        if not p.closed:
-            sel.register(p.s, selectors.EVENT_READ, p)
-    end = time.monotonic() + limit
-    try:
-        while not until():
-            if time.monotonic() > end:
-                sys.exit("timed out; lines: %r" % [p.lines for p in peers])
-            for key, _ in sel.select(0.1):
-                key.data.read()
-                if key.data.closed:
-                    sel.unregister(key.fileobj)
-    finally:
-        sel.close()
-
-a, b, c = Peer(), Peer(), Peer()
-pump([a, b, c], lambda: a.id and b.id and c.id)
-a.send(b"hello from a\n")
-b.send(b"hello from b\n")
-pump([a, b, c], lambda: b.has(b"client %d: hello from a" % a.id)
-     and c.has(b"client %d: hello from a" % a.id)
-     and a.has(b"client %d: hello from b" % b.id)
-     and c.has(b"client %d: hello from b" % b.id))
-b.send(b"y" * 1200 + b"\n")
-pump([a, c], lambda: all(len([l for l in p.lines if l.startswith(b"client %d: y" % b.id)]) == 3
-                         for p in (a, c)))
-a.send(b"half a li")
-time.sleep(0.3)
-a.s.close()
-pump([b, c], lambda: b.has(b"* client %d left" % a.id) and c.has(b"* client %d left" % a.id))
-c.send(b"bye\n")
-pump([b], lambda: b.has(b"client %d: bye" % c.id))
-c.s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
-c.s.close()
-pump([b], lambda: any(l.startswith(b"* client %d is gone" % c.id) for l in b.lines))
-b.s.shutdown(socket.SHUT_WR)
-pump([b], lambda: b.closed)
-b.s.close()
-if any(b"half" in l for l in b.lines):
-    sys.exit("half a line was relayed")
-print("chatted")
-PY
+    run timeout 120 "$PYTHON" "$PEERS/vg-chat.py" "$PORT"
     assert_success
     assert_output "chatted"
     vg_wait
@@ -330,29 +252,7 @@ PY
         < <(printf 'hello\n\nsocket world\n')
     assert_success
     assert_line "echo, 12 bytes: socket world"
-    run timeout 120 "$PYTHON" -c '
-import socket, struct, sys
-port = int(sys.argv[1])
-frame = lambda b: struct.pack("!I", len(b)) + b
-def exactly(s, n):
-    buf = b""
-    while len(buf) < n:
-        c = s.recv(n - len(buf))
-        if not c:
-            break
-        buf += c
-    return buf
-s = socket.create_connection(("127.0.0.1", port), timeout=60)
-msgs = [b"m%d" % i * (i + 1) for i in range(10)]
-s.sendall(b"".join(frame(m) for m in msgs))
-want = b"".join(frame(m) for m in msgs)
-print("same" if exactly(s, len(want)) == want else "differs")
-s.close()
-s = socket.create_connection(("127.0.0.1", port), timeout=60)
-s.sendall(frame(b"ok"))
-exactly(s, 6)
-s.sendall(struct.pack("!I", 10) + b"abc")  # then it goes
-s.close()' "$PORT"
+    run timeout 120 "$PYTHON" "$PEERS/vg-framing.py" "$PORT"
     assert_success
     assert_output "same"
     vg_wait
@@ -551,25 +451,7 @@ ready() {
 # SPEC is what one sends (N copies of a letter: "a:5000"), all before any
 # reads; prints "LETTER ok" for one that got its own bytes back.
 epoll_clients() {
-    timeout 120 "$PYTHON" - "$@" <<'PY'
-import socket, sys
-port, specs = int(sys.argv[1]), sys.argv[2:]
-socks = [socket.create_connection(("127.0.0.1", port), timeout=60)
-         for _ in specs]
-want = [spec[0].encode() * int(spec.split(":")[1]) for spec in specs]
-for s, w in zip(socks, want):
-    s.sendall(w)
-for s, w, spec in zip(socks, want, specs):
-    got = b""
-    while len(got) < len(w):
-        chunk = s.recv(65536)
-        if not chunk:
-            break
-        got += chunk
-    print(spec[0], "ok" if got == w else "got %d bytes" % len(got))
-for s in socks:
-    s.close()
-PY
+    timeout 120 "$PYTHON" "$PEERS/vg-epoll-clients.py" "$@"
 }
 
 @test "valgrind: 20-epoll-server --count 3, level- and edge-triggered, one client with 300 kB" {
