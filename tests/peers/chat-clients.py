@@ -1,57 +1,12 @@
 # chat-clients.py PORT TEST ARGS: chat clients for 13-poll-chat.bats. TEST is
 # many N K, leavers, noread or odd; each is described where it is run, below.
-import re, selectors, socket, struct, sys, time
+import re, socket, struct, sys, time
+import chatpeer
+from chatpeer import pump
 port, test, args = int(sys.argv[1]), sys.argv[2], sys.argv[3:]
 
-class Peer:
-    def __init__(self, rcvbuf=0):
-        self.s = socket.socket()
-        if rcvbuf:
-            self.s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, rcvbuf)
-        self.s.connect(("127.0.0.1", port))
-        self.s.setblocking(False)
-        self.buf, self.lines, self.closed = b"", [], False
-        self.id = None
-
-    def read(self):
-        try:
-            data = self.s.recv(65536)
-        except BlockingIOError:
-            return
-        except OSError:
-            data = b""
-        if not data:
-            self.closed = True
-            return
-        self.buf += data
-        *done, self.buf = self.buf.split(b"\n")
-        self.lines += done
-        if self.id is None and self.lines:
-            m = re.match(rb"\* you are client (\d+), with (\d+) other", self.lines[0])
-            self.id = int(m.group(1)) if m else -1
-
-    def send(self, data):
-        self.s.setblocking(True)
-        self.s.sendall(data)
-        self.s.setblocking(False)
-
-def pump(peers, until, limit=20):
-    sel = selectors.DefaultSelector()
-    for p in peers:
-        if not p.closed:
-            sel.register(p.s, selectors.EVENT_READ, p)
-    end = time.monotonic() + limit
-    try:
-        while not until():
-            if time.monotonic() > end:
-                return False
-            for key, _ in sel.select(0.1):
-                key.data.read()
-                if key.data.closed:
-                    sel.unregister(key.fileobj)
-        return True
-    finally:
-        sel.close()
+def Peer(rcvbuf=0):
+    return chatpeer.Peer(port, rcvbuf)
 
 def leave(peers):
     """Say goodbye (FIN), read to the end, close: no byte left unread."""

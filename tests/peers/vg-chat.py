@@ -1,56 +1,18 @@
 # vg-chat.py PORT: three chat clients for 13-poll-chat under valgrind
 # (valgrind.bats): A and B chat, B sends a 1200-byte line, A leaves
 # mid-line, C says bye and resets, B leaves last; prints "chatted".
-import re, selectors, socket, struct, sys, time
+import socket, struct, sys, time
+import chatpeer
 port = int(sys.argv[1])
 
-class Peer:
-    def __init__(self):
-        self.s = socket.create_connection(("127.0.0.1", port), timeout=60)
-        self.s.setblocking(False)
-        self.buf, self.lines, self.closed, self.id = b"", [], False, None
+def Peer():
+    return chatpeer.Peer(port, timeout=60)
 
-    def read(self):
-        try:
-            data = self.s.recv(65536)
-        except BlockingIOError:
-            return
-        except OSError:
-            data = b""
-        if not data:
-            self.closed = True
-            return
-        self.buf += data
-        *done, self.buf = self.buf.split(b"\n")
-        self.lines += done
-        if self.id is None and self.lines:
-            m = re.match(rb"\* you are client (\d+), with", self.lines[0])
-            self.id = int(m.group(1)) if m else -1
 
-    def send(self, data):
-        self.s.setblocking(True)
-        self.s.sendall(data)
-        self.s.setblocking(False)
+def pump(peers, until):
+    if not chatpeer.pump(peers, until, 60):
+        sys.exit("timed out; lines: %r" % [p.lines for p in peers])
 
-    def has(self, line):
-        return line in self.lines
-
-def pump(peers, until, limit=60):
-    sel = selectors.DefaultSelector()
-    for p in peers:
-        if not p.closed:
-            sel.register(p.s, selectors.EVENT_READ, p)
-    end = time.monotonic() + limit
-    try:
-        while not until():
-            if time.monotonic() > end:
-                sys.exit("timed out; lines: %r" % [p.lines for p in peers])
-            for key, _ in sel.select(0.1):
-                key.data.read()
-                if key.data.closed:
-                    sel.unregister(key.fileobj)
-    finally:
-        sel.close()
 
 a, b, c = Peer(), Peer(), Peer()
 pump([a, b, c], lambda: a.id and b.id and c.id)
