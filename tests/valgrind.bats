@@ -401,21 +401,21 @@ ready() {
     grep -qE '^from 127\.0\.0\.1:[0-9]+: two$' "$BATS_TEST_TMPDIR/receiver"
 }
 
-@test "valgrind: 19-throughput, both ends: a 1 MB transfer with --verify, then --exchanges" {
+@test "valgrind: 19-throughput, both ends: a 200 kB transfer with --verify, then --exchanges" {
     vg_files receiver
     vg_bg 19-throughput --receive --port 0 --count 2 --verify --timeout 60
     local receiver="$BG_PID"
     wait_ready "$VOUT" 30
     vg_files sender
-    vg_fg 19-throughput --send --port "$PORT" --verify --bytes 1000001 \
+    vg_fg 19-throughput --send --port "$PORT" --verify --bytes 200001 \
         --buffer 64K --timeout 60 </dev/null
     vg_check "$VG_STATUS"
-    grep -q '^sent 1000001 bytes in ' "$VOUT"
+    grep -q '^sent 200001 bytes in ' "$VOUT"
     local hash
     hash=$(sed -n 's/^  fnv1a64 \([0-9a-f]\{16\}\)$/\1/p' "$VOUT")
     [[ -n "$hash" ]]
     vg_files receiver
-    wait_for "$VOUT" '^received 1000001 bytes in ' 60
+    wait_for "$VOUT" '^received 200001 bytes in ' 60
     grep -qx "  fnv1a64 $hash" "$VOUT"
     # the second transfer takes the receiver's second --count; --exchanges
     # is a mode of its own on both sides, so a receiver of its own
