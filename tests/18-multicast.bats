@@ -27,17 +27,7 @@ for fd in /proc/$$/fd/*; do # the lessons start with fds 0, 1 and 2 only
     fi
 done
 ip link set lo up
-ready() {
-    local i
-    for ((i = 0; i < 200; i++)); do
-        PORT=$(sed -n "s/^receiving on 0\.0\.0\.0://p" "$1" 2>/dev/null)
-        [ -n "$PORT" ] && return 0
-        sleep 0.05
-    done
-    echo "no ready line in $1:" >&2
-    cat "$1" >&2
-    return 1
-}
+. "$ROOT/tests/lib/mcast-ready.bash" # ready FILE: the receiver has joined
 wait_word() {
     local i
     for ((i = 0; i < 100; i++)); do

@@ -338,26 +338,16 @@ unix_ready() {
 # of its own (unshare -rn) with lo up, as tests/18-multicast.bats does:
 # multicast on lo, never on the machine's real interfaces. In SCRIPT, $B
 # is the lesson binaries, $T the test's directory, $RC run-clean, "$@"
-# valgrind's command line, and
-#   ready FILE: wait for lesson 18's "receiving on 0.0.0.0:PORT" (printed
-#   once it has joined); sets PORT
+# valgrind's command line, and ready FILE 1200 (tests/lib/mcast-ready.bash:
+# wait for lesson 18's "receiving on 0.0.0.0:PORT", at most 60 s under
+# valgrind; sets PORT)
 vg_netns() {
     unshare -rn true 2>/dev/null || skip "unshare -rn is not allowed here"
     run timeout 120 unshare -rn env B="$BIN" T="$BATS_TEST_TMPDIR" \
-        RC="$HOSTILE/run-clean" bash -c '
+        RC="$HOSTILE/run-clean" ROOT="$ROOT" bash -c '
 set -u
 ip link set lo up || exit 1
-ready() {
-    local i
-    for ((i = 0; i < 1200; i++)); do
-        PORT=$(sed -n "s/^receiving on 0\.0\.0\.0://p" "$1" 2>/dev/null)
-        [ -n "$PORT" ] && return 0
-        sleep 0.05
-    done
-    echo "no ready line in $1:" >&2
-    cat "$1" >&2
-    return 1
-}
+. "$ROOT/tests/lib/mcast-ready.bash" # ready FILE TRIES: the receiver joined
 '"$1" vg_netns "${VG[@]}"
 }
 
@@ -368,7 +358,7 @@ ready() {
         "$RC" "$@" "$B/18-multicast-receiver" --port 0 --count 2 --timeout 30 \
             </dev/null >"$T/receiver.out" 2>"$T/receiver.vg" &
         pid=$!
-        ready "$T/receiver.out" || { kill "$pid"; exit 1; }
+        ready "$T/receiver.out" 1200 || { kill "$pid"; exit 1; }
         printf "one\ntwo\n" | "$RC" "$B/18-multicast-sender" --port "$PORT" >"$T/sender" 2>&1
         echo "sender $?"
         wait "$pid"
@@ -386,7 +376,7 @@ ready() {
         "$RC" "$B/18-multicast-receiver" --port 0 --count 2 --timeout 30 \
             </dev/null >"$T/receiver" 2>&1 &
         pid=$!
-        ready "$T/receiver" || { kill "$pid"; exit 1; }
+        ready "$T/receiver" 1200 || { kill "$pid"; exit 1; }
         printf "one\ntwo\n" >"$T/in"
         "$RC" "$@" "$B/18-multicast-sender" --port "$PORT" \
             <"$T/in" >"$T/sender.out" 2>"$T/sender.vg"
