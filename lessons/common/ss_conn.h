@@ -164,20 +164,40 @@ static inline int ss_listen(int fd, int backlog)
 /* Connections.                                                        */
 /* ------------------------------------------------------------------ */
 
-static inline int ss_accept(int fd, struct sockaddr *addr, socklen_t *len)
+/* accept(), and with flags >= 0 Linux's accept4(), for a build that
+   declares it and defines SS_ACCEPT4 (the preload: Python's accept()
+   makes accept4(), with SOCK_CLOEXEC). */
+static inline int ss_accept_as(int fd, struct sockaddr *addr, socklen_t *len,
+                               int flags)
 {
     struct ss_call c = {0};
     struct ss_sock *l = ss_sock_find(fd), *s;
+    char fl[64] = "";
     int conn, err;
 
-    ss_args(&c, "%d, %s, %s", fd, addr ? "&addr" : "NULL",
-            len ? "&len" : "NULL");
-    ss_pre(&c, "accept");
-    conn = SS_REAL(accept)(fd, addr, len);
+#ifdef SOCK_NONBLOCK
+    if (flags > 0 && (flags & ~(SOCK_NONBLOCK | SOCK_CLOEXEC)) == 0)
+        snprintf(fl, sizeof fl, ", %s%s%s",
+                 flags & SOCK_NONBLOCK ? "SOCK_NONBLOCK" : "",
+                 flags == (SOCK_NONBLOCK | SOCK_CLOEXEC) ? "|" : "",
+                 flags & SOCK_CLOEXEC ? "SOCK_CLOEXEC" : "");
+    else
+#endif
+        if (flags >= 0)
+        snprintf(fl, sizeof fl, ", %d", flags);
+    ss_args(&c, "%d, %s, %s%s", fd, addr ? "&addr" : "NULL",
+            len ? "&len" : "NULL", fl);
+    ss_pre(&c, flags >= 0 ? "accept4" : "accept");
+#ifdef SS_ACCEPT4
+    if (flags >= 0)
+        conn = SS_REAL(accept4)(fd, addr, len, flags);
+    else
+#endif
+        conn = SS_REAL(accept)(fd, addr, len);
     err = errno;
     if (conn >= 0 && addr != NULL && len != NULL)
-        ss_args(&c, "%d, %s, %u", fd, ss_addr_len(addr, *len).s,
-                (unsigned)*len);
+        ss_args(&c, "%d, %s, %u%s", fd, ss_addr_len(addr, *len).s,
+                (unsigned)*len, fl);
     ss_post(&c, conn, err);
     if (conn >= 0) {
         s = ss_sock_add(conn, SOCK_STREAM);
@@ -202,6 +222,11 @@ static inline int ss_accept(int fd, struct sockaddr *addr, socklen_t *len)
     }
     errno = err;
     return conn;
+}
+
+static inline int ss_accept(int fd, struct sockaddr *addr, socklen_t *len)
+{
+    return ss_accept_as(fd, addr, len, -1);
 }
 
 static inline int ss_connect(int fd, const struct sockaddr *addr, socklen_t len)

@@ -208,7 +208,7 @@ static inline void ss_kernel(int fd)
     ssize_t len;
     int saved = errno, found;
 
-    if (ss_nar.muted)
+    if (ss_nar.muted || ss_nar.hush) /* off, or a repeat held back */
         return;
     snprintf(path, sizeof path, "/proc/self/fd/%d", fd);
     len = readlink(path, link, sizeof link - 1);

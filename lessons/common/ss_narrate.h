@@ -24,13 +24,25 @@ static inline const char *ss_c(const char *code)
     return ss_nar.color ? code : "";
 }
 
+/* The stream narration goes to (stdout in a lesson), and its fd. */
+static inline FILE *ss_out(void)
+{
+    return ss_nar.out != NULL ? ss_nar.out : stdout;
+}
+
+static inline int ss_out_fd(void)
+{
+    return fileno(ss_out());
+}
+
 /* ------------------------------------------------------------------ */
 /* The guard: standard output never kills, freezes or silently fails.  */
 /* ------------------------------------------------------------------ */
 
 /*
- * Stop writing to stdout for good: say why on stderr once, and point fd 1
- * at /dev/null so that no later printf can block or fail.
+ * Stop writing to stdout (the narration's stream) for good: say why on
+ * stderr once, and point its fd at /dev/null so that no later printf can
+ * block or fail.
  */
 static inline void ss_out_gone(int err, const char *why)
 {
@@ -44,10 +56,10 @@ static inline void ss_out_gone(int err, const char *why)
         ss_nar.out_errno = err;
     fprintf(stderr, "%s: %s; narration stops, the program goes on\n",
             ss_nar.prog, why);
-    clearerr(stdout);
+    clearerr(ss_out());
     null = open("/dev/null", O_WRONLY);
-    if (null >= 0 && null != STDOUT_FILENO) {
-        dup2(null, STDOUT_FILENO);
+    if (null >= 0 && null != ss_out_fd()) {
+        dup2(null, ss_out_fd());
         SS_REAL(close)(null);
     }
 }
@@ -59,7 +71,7 @@ static inline int ss_out_check(void)
 
     if (ss_nar.out_dead)
         return -1;
-    if (fflush(stdout) == 0 && !ferror(stdout))
+    if (fflush(ss_out()) == 0 && !ferror(ss_out()))
         return 0;
     snprintf(why, sizeof why, "could not write to standard output (%s)",
              strerror(errno));
@@ -78,7 +90,7 @@ static inline int ss_out_ready(void)
 
     if (ss_nar.out_dead || ss_out_check() != 0)
         return 0;
-    p.fd = STDOUT_FILENO;
+    p.fd = ss_out_fd();
     p.events = POLLOUT;
     p.revents = 0;
     do
@@ -132,14 +144,14 @@ static inline void ss_emit(const char *text)
 {
     const char *p;
 
-    if (ss_nar.muted || !ss_out_ready())
+    if (ss_nar.muted || ss_nar.hush || !ss_out_ready())
         return;
     for (p = text; *p != '\0';) {
         const char *nl = strchr(p, '\n');
         size_t n = nl != NULL ? (size_t)(nl - p) + 1 : strlen(p);
         if (ss_nar.tag[0] != '\0' && *p != '\n')
-            fputs(ss_nar.tag, stdout);
-        fwrite(p, 1, n, stdout);
+            fputs(ss_nar.tag, ss_out());
+        fwrite(p, 1, n, ss_out());
         p += n;
     }
     if (ss_out_check() != 0 && ss_nar.out_errno == 0)
@@ -175,7 +187,7 @@ static inline int ss_width(void)
         return 900;
 #ifdef TIOCGWINSZ
     struct winsize ws;
-    if (isatty(STDOUT_FILENO) && ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 &&
+    if (isatty(ss_out_fd()) && ioctl(ss_out_fd(), TIOCGWINSZ, &ws) == 0 &&
         ws.ws_col > 0) {
         w = ws.ws_col;
         least = 40;
@@ -378,6 +390,9 @@ static inline void ss_step_wait(const char *call)
 /* After the call: on a terminal, the running line gives way to the result. */
 static inline void ss_step_done(void)
 {
+    /* the call has returned: every wrapper says so here first */
+    if (ss_nar.call_hook != NULL)
+        ss_nar.call_hook(0);
     if (ss_nar.step && ss_nar.cursor)
         ss_emit("\033[1A\r\033[2K");
 }

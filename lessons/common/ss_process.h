@@ -18,6 +18,7 @@ static inline pid_t ss_fork(void)
     c.args[0] = '\0';
     ss_pre(&c, "fork");
     fflush(stdout); /* or the child would print the parent's buffer too */
+    fflush(ss_out());
     pid = SS_REAL(fork)();
     err = errno;
     /* One process at a time reads the terminal: --step stays with the

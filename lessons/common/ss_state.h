@@ -12,6 +12,7 @@
 #define SS_STATE_H
 
 #define SS_MAX_FDS 64
+#define SS_CYCLE   4 /* the longest cycle of repeated calls seen */
 
 /* What the narrator knows about one open socket. */
 struct ss_sock {
@@ -47,6 +48,20 @@ static struct {
        lines interleave; the tag says whose each line is. */
     char tag[24];
     void (*exit_hook)(void); /* narration still owed at exit (ss_call.h) */
+    FILE *out; /* where narration goes; NULL: stdout (a preload: its own) */
+    /* Called with 1 when a wrapper is about to make the real call, and
+       with 0 when it has returned (a preload lets other threads narrate
+       while one waits in a call); NULL in a lesson. */
+    void (*call_hook)(int making);
+    /* The same calls with the same results, again and again (a loop
+       that never waits): the last calls' lines (a ring, head the next
+       slot), the length of the cycle they repeat and how many calls
+       have repeated it, and whether this one's narration is held back
+       (ss_call.h). */
+    char recent[SS_CYCLE][512];
+    int head, period;
+    unsigned long repeats;
+    int hush;
 } ss_nar = {.prog = "sockstep", .width = 78, .timeout = 30};
 
 /* Descriptors the signal handler closes: only what it may read safely. */
