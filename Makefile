@@ -1,5 +1,6 @@
 # sockstep: build every lesson into build/, run the tests, make the handout.
-#   make              every lesson, warning-free (-Werror)
+#   make              every lesson, warning-free (-Werror), and
+#                     build/libsockstep.so for scripts/narrate
 #   make CC=clang     the same with clang
 #   make 04-accept    one lesson's program
 #   make 06-send-recv every program of one lesson (server and client)
@@ -62,7 +63,16 @@ $(foreach d,$(LESSON_GROUPS),$(eval $(d): $(addprefix $(BUILD)/,$(foreach \
 .PHONY: test-volume all plain clean test test-busy test-plain $(LESSONS) \
         $(LESSON_GROUPS)
 
-all: $(BINS)
+# scripts/narrate's preload library: the same header's wrappers, built
+# to take the place of the C library's socket calls in any program
+# (lessons/common/preload.c says how). GNU C: it needs typeof.
+PRELOAD := $(BUILD)/libsockstep.so
+PRELOAD_CFLAGS ?= -std=gnu11 -Wall -Wextra -Werror -O2 -g -fPIC -shared
+
+all: $(BINS) $(PRELOAD)
+
+$(PRELOAD): lessons/common/preload.c $(HEADER) | $(BUILD)
+	$(CC) $(PRELOAD_CFLAGS) $(REPRO) $< -o $@ -ldl -pthread
 
 $(LESSONS): %: $(BUILD)/%
 

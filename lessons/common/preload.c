@@ -1,0 +1,425 @@
+/*
+ * preload.c - sockstep.h built as a preload library, build/libsockstep.so
+ * (make builds it; scripts/narrate runs a program with it). The socket
+ * calls of any dynamically linked program, in C, Python or anything else
+ * that reaches them through the C library, then narrate themselves with
+ * the lessons' lines, kernel views and advice. Linux with glibc.
+ *
+ * Each function here (socket, bind, ...) takes the place of the C
+ * library's: it calls the header's wrapper ss_NAME(), which makes the
+ * real call through SS_REAL(NAME), here the next definition of NAME
+ * (dlsym(RTLD_NEXT, "NAME")), and narrates it. Nothing of the narration
+ * is written here; only which calls, and where the lines go:
+ *   - to standard error, or to the file $SOCKSTEP_OUT (appended to), on
+ *     a descriptor of its own numbered high, so the program's descriptor
+ *     numbers and its standard output stay as they were;
+ *   - close(), poll(), fcntl() and sendfile() are told only for sockets;
+ *   - one thread narrates at a time: a lock, let go while the real call
+ *     runs (ss_nar.call_hook), so every call's lines are whole;
+ *   - a call made while narrating (a signal handler, a call inside the C
+ *     library) goes straight to the C library, untold;
+ *   - a process other than the one scripts/narrate started tags its lines
+ *     with its pid; a child of fork() with "[child PID]", as in lessons.
+ */
+#define _DEFAULT_SOURCE /* not _GNU_SOURCE: it changes connect()'s type */
+#include <dlfcn.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#ifndef RTLD_NEXT
+#define RTLD_NEXT ((void *)-1L) /* glibc's value; dlfcn.h gives it to GNU */
+#endif
+
+int accept4(int fd, struct sockaddr *addr, socklen_t *len, int flags);
+#define SS_ACCEPT4
+
+static void *ss_next(const char *name)
+{
+    void *f = dlsym(RTLD_NEXT, name);
+
+    if (f == NULL) {
+        static const char msg[] = "libsockstep: a C library function is "
+                                  "missing; the program cannot go on\n";
+        ssize_t w = write(2, msg, sizeof msg - 1);
+        (void)w;
+        abort();
+    }
+    return f;
+}
+
+/* The C library's NAME: found once per place it is called from. */
+#define SS_REAL(name)                                                          \
+    (*__extension__({                                                          \
+        static void *ss_fn_;                                                   \
+        void *ss_f_ = __atomic_load_n(&ss_fn_, __ATOMIC_ACQUIRE);              \
+        if (ss_f_ == NULL) {                                                   \
+            ss_f_ = ss_next(#name);                                            \
+            __atomic_store_n(&ss_fn_, ss_f_, __ATOMIC_RELEASE);                \
+        }                                                                      \
+        (__typeof__(&(name)))ss_f_;                                            \
+    }))
+
+#include "sockstep.h"
+
+static pthread_mutex_t ss_lock = PTHREAD_MUTEX_INITIALIZER;
+static __thread int ss_depth; /* this thread is inside the library */
+static int ss_ready;          /* set up, and the output still ours */
+static struct stat ss_out_st; /* what the output descriptor was */
+
+/* Let go of the lock while the real call runs, take it after. */
+static void ss_hook(int making)
+{
+    if (making)
+        pthread_mutex_unlock(&ss_lock);
+    else
+        pthread_mutex_lock(&ss_lock);
+}
+
+/* May this call be narrated? Then the lock is held until ss_leave(). */
+static int ss_enter(void)
+{
+    int saved = errno;
+    struct stat st;
+
+    if (!__atomic_load_n(&ss_ready, __ATOMIC_ACQUIRE) || ss_depth > 0)
+        return 0;
+    ss_depth++;
+    pthread_mutex_lock(&ss_lock);
+    /* A program may close every descriptor it did not open and reuse the
+       number: then the output is no longer ours, and narration stops. */
+    if (fstat(ss_out_fd(), &st) != 0 || st.st_dev != ss_out_st.st_dev ||
+        st.st_ino != ss_out_st.st_ino) {
+        __atomic_store_n(&ss_ready, 0, __ATOMIC_RELEASE);
+        pthread_mutex_unlock(&ss_lock);
+        ss_depth--;
+        errno = saved;
+        return 0;
+    }
+    errno = saved;
+    return 1;
+}
+
+static void ss_leave(void)
+{
+    int saved = errno;
+
+    pthread_mutex_unlock(&ss_lock);
+    ss_depth--;
+    errno = saved;
+}
+
+static int ss_is_socket(int fd)
+{
+    struct stat st;
+    int saved = errno, yes = fstat(fd, &st) == 0 && S_ISSOCK(st.st_mode);
+
+    errno = saved;
+    return yes;
+}
+
+/* fork(): the child gets the lock free, whoever held it. */
+static void ss_fork_lock(void)
+{
+    pthread_mutex_lock(&ss_lock);
+}
+
+static void ss_fork_unlock(void)
+{
+    pthread_mutex_unlock(&ss_lock);
+}
+
+/* A descriptor for the narration, numbered high: fd numbers the program
+   gets stay those of a run without the library. */
+static int ss_high_fd(int fd)
+{
+    struct rlimit r;
+    long from = 200;
+    int high;
+
+    if (SS_REAL(getrlimit)(RLIMIT_NOFILE, &r) == 0 &&
+        r.rlim_cur != RLIM_INFINITY && (long)r.rlim_cur <= from + 8)
+        from = (long)r.rlim_cur / 2;
+    high = SS_REAL(fcntl)(fd, F_DUPFD_CLOEXEC, (int)from);
+    return high >= 0 ? high : fd;
+}
+
+__attribute__((constructor)) static void ss_preload_init(int argc, char **argv)
+{
+    const char *path = getenv("SOCKSTEP_OUT"), *root;
+    const char *term = getenv("TERM"), *no_color = getenv("NO_COLOR");
+    int fd, high;
+    FILE *out;
+
+    if (path != NULL && path[0] != '\0')
+        fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+    else
+        fd = 2;
+    if (fd < 0)
+        return;
+    high = ss_high_fd(fd);
+    if (fd != 2 && high != fd)
+        SS_REAL(close)(fd);
+    if (fstat(high, &ss_out_st) != 0)
+        return;
+    out = fdopen(high, "w");
+    if (out == NULL)
+        return;
+    setvbuf(out, NULL, _IOLBF, 0);
+    ss_nar.out = out;
+    if (argc > 0 && argv != NULL && argv[0] != NULL) {
+        const char *slash = strrchr(argv[0], '/');
+        ss_nar.prog = slash != NULL ? slash + 1 : argv[0];
+    }
+    root = getenv("SOCKSTEP_NARRATE_PID");
+    if (root != NULL && atol(root) != (long)getpid())
+        snprintf(ss_nar.tag, sizeof ss_nar.tag, "[pid %ld] ", (long)getpid());
+    ss_nar.color = isatty(high) && (no_color == NULL || no_color[0] == '\0') &&
+                   (term == NULL || strcmp(term, "dumb") != 0);
+    ss_nar.cursor = isatty(high) && (term == NULL || strcmp(term, "dumb") != 0);
+    ss_nar.width = ss_width();
+    ss_nar.call_hook = ss_hook;
+    pthread_atfork(ss_fork_lock, ss_fork_unlock, ss_fork_unlock);
+    __atomic_store_n(&ss_ready, 1, __ATOMIC_RELEASE);
+}
+
+/* At exit: a run of repeated calls still being counted is told. */
+__attribute__((destructor)) static void ss_preload_end(void)
+{
+    if (!ss_enter())
+        return;
+    ss_repeat_end();
+    fflush(ss_out());
+    ss_leave();
+}
+
+/* The C library's functions, narrated. (NAME) keeps the macro NAME(...)
+   of ss_macros.h from expanding. */
+
+#define SS_TOLD(call, real)                                                    \
+    do {                                                                       \
+        if (!ss_enter())                                                       \
+            return real;                                                       \
+        rc = call;                                                             \
+        ss_leave();                                                            \
+        return rc;                                                             \
+    } while (0)
+
+int(socket)(int domain, int type, int protocol)
+{
+    int rc;
+    SS_TOLD(ss_socket(domain, type, protocol),
+            SS_REAL(socket)(domain, type, protocol));
+}
+
+int(socketpair)(int domain, int type, int protocol, int sv[2])
+{
+    int rc;
+    SS_TOLD(ss_socketpair(domain, type, protocol, sv),
+            SS_REAL(socketpair)(domain, type, protocol, sv));
+}
+
+int(bind)(int fd, const struct sockaddr *addr, socklen_t len)
+{
+    int rc;
+    SS_TOLD(ss_bind(fd, addr, len), SS_REAL(bind)(fd, addr, len));
+}
+
+int(listen)(int fd, int backlog)
+{
+    int rc;
+    SS_TOLD(ss_listen(fd, backlog), SS_REAL(listen)(fd, backlog));
+}
+
+int(accept)(int fd, struct sockaddr *addr, socklen_t *len)
+{
+    int rc;
+    SS_TOLD(ss_accept(fd, addr, len), SS_REAL(accept)(fd, addr, len));
+}
+
+int(accept4)(int fd, struct sockaddr *addr, socklen_t *len, int flags)
+{
+    int rc;
+    SS_TOLD(ss_accept_as(fd, addr, len, flags),
+            SS_REAL(accept4)(fd, addr, len, flags));
+}
+
+int(connect)(int fd, const struct sockaddr *addr, socklen_t len)
+{
+    int rc;
+    SS_TOLD(ss_connect(fd, addr, len), SS_REAL(connect)(fd, addr, len));
+}
+
+int(shutdown)(int fd, int how)
+{
+    int rc;
+    SS_TOLD(ss_shutdown(fd, how), SS_REAL(shutdown)(fd, how));
+}
+
+int(getsockname)(int fd, struct sockaddr *addr, socklen_t *len)
+{
+    int rc;
+    SS_TOLD(ss_getsockname(fd, addr, len), SS_REAL(getsockname)(fd, addr, len));
+}
+
+int(getpeername)(int fd, struct sockaddr *addr, socklen_t *len)
+{
+    int rc;
+    SS_TOLD(ss_getpeername(fd, addr, len), SS_REAL(getpeername)(fd, addr, len));
+}
+
+ssize_t(send)(int fd, const void *buf, size_t n, int flags)
+{
+    ssize_t rc;
+    SS_TOLD(ss_send(fd, buf, n, flags), SS_REAL(send)(fd, buf, n, flags));
+}
+
+ssize_t(recv)(int fd, void *buf, size_t n, int flags)
+{
+    ssize_t rc;
+    SS_TOLD(ss_recv(fd, buf, n, flags), SS_REAL(recv)(fd, buf, n, flags));
+}
+
+ssize_t(sendto)(int fd, const void *buf, size_t n, int flags,
+                const struct sockaddr *to, socklen_t tolen)
+{
+    ssize_t rc;
+    SS_TOLD(ss_sendto(fd, buf, n, flags, to, tolen),
+            SS_REAL(sendto)(fd, buf, n, flags, to, tolen));
+}
+
+ssize_t(recvfrom)(int fd, void *buf, size_t n, int flags, struct sockaddr *from,
+                  socklen_t *fromlen)
+{
+    ssize_t rc;
+    SS_TOLD(ss_recvfrom(fd, buf, n, flags, from, fromlen),
+            SS_REAL(recvfrom)(fd, buf, n, flags, from, fromlen));
+}
+
+ssize_t(sendmsg)(int fd, const struct msghdr *m, int flags)
+{
+    ssize_t rc;
+    SS_TOLD(ss_sendmsg(fd, m, flags), SS_REAL(sendmsg)(fd, m, flags));
+}
+
+ssize_t(recvmsg)(int fd, struct msghdr *m, int flags)
+{
+    ssize_t rc;
+    SS_TOLD(ss_recvmsg(fd, m, flags), SS_REAL(recvmsg)(fd, m, flags));
+}
+
+int(setsockopt)(int fd, int level, int name, const void *v, socklen_t len)
+{
+    int rc;
+    SS_TOLD(ss_setsockopt(fd, level, name, v, len),
+            SS_REAL(setsockopt)(fd, level, name, v, len));
+}
+
+int(getsockopt)(int fd, int level, int name, void *v, socklen_t *len)
+{
+    int rc;
+    SS_TOLD(ss_getsockopt(fd, level, name, v, len),
+            SS_REAL(getsockopt)(fd, level, name, v, len));
+}
+
+int(getaddrinfo)(const char *node, const char *service,
+                 const struct addrinfo *hints, struct addrinfo **res)
+{
+    int rc;
+    SS_TOLD(ss_getaddrinfo(node, service, hints, res),
+            SS_REAL(getaddrinfo)(node, service, hints, res));
+}
+
+void(freeaddrinfo)(struct addrinfo *res)
+{
+    if (!ss_enter()) {
+        SS_REAL(freeaddrinfo)(res);
+        return;
+    }
+    ss_freeaddrinfo(res);
+    ss_leave();
+}
+
+/* Only a poll() with a socket among its descriptors is told. */
+int(poll)(struct pollfd *fds, nfds_t n, int timeout)
+{
+    nfds_t i;
+    int rc;
+
+    for (i = 0; i < n; i++)
+        if (fds[i].fd >= 0 && ss_is_socket(fds[i].fd))
+            break;
+    if (i == n)
+        return SS_REAL(poll)(fds, n, timeout);
+    SS_TOLD(ss_poll(fds, n, timeout), SS_REAL(poll)(fds, n, timeout));
+}
+
+/* close() of a socket is told; of anything else, not. */
+int(close)(int fd)
+{
+    int rc;
+
+    if (!ss_is_socket(fd))
+        return SS_REAL(close)(fd);
+    SS_TOLD(ss_close(fd), SS_REAL(close)(fd));
+}
+
+/* fcntl() on a socket is told. Its third argument, if any, is taken as
+   a pointer, as the C library itself takes it. */
+int(fcntl)(int fd, int cmd, ...)
+{
+    va_list ap;
+    void *arg;
+    int rc;
+
+    va_start(ap, cmd);
+    arg = va_arg(ap, void *);
+    va_end(ap);
+    if (!ss_is_socket(fd) ||
+        (cmd != F_GETFL && cmd != F_SETFL && cmd != F_GETFD && cmd != F_SETFD))
+        return SS_REAL(fcntl)(fd, cmd, arg);
+    SS_TOLD(ss_fcntl(fd, cmd, (int)(long)arg), SS_REAL(fcntl)(fd, cmd, arg));
+}
+
+pid_t(fork)(void)
+{
+    pid_t rc;
+    SS_TOLD(ss_fork(), SS_REAL(fork)());
+}
+
+#ifdef __linux__
+int(epoll_create1)(int flags)
+{
+    int rc;
+    SS_TOLD(ss_epoll_create1(flags), SS_REAL(epoll_create1)(flags));
+}
+
+int(epoll_ctl)(int ep, int op, int fd, struct epoll_event *e)
+{
+    int rc;
+    SS_TOLD(ss_epoll_ctl(ep, op, fd, e), SS_REAL(epoll_ctl)(ep, op, fd, e));
+}
+
+int(epoll_wait)(int ep, struct epoll_event *ev, int max, int timeout)
+{
+    int rc;
+    SS_TOLD(ss_epoll_wait(ep, ev, max, timeout),
+            SS_REAL(epoll_wait)(ep, ev, max, timeout));
+}
+
+ssize_t(sendfile)(int out, int in, off_t *offset, size_t count)
+{
+    ssize_t rc;
+
+    if (!ss_is_socket(out))
+        return SS_REAL(sendfile)(out, in, offset, count);
+    SS_TOLD(ss_sendfile(out, in, offset, count),
+            SS_REAL(sendfile)(out, in, offset, count));
+}
+#endif
