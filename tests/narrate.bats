@@ -1,0 +1,239 @@
+#!/usr/bin/env bats
+# scripts/narrate: any program's socket calls narrated through the
+# preload library (build/libsockstep.so, from lessons/common/preload.c),
+# and a student's own C file narrated by one include. The programs
+# narrated and their peers are not ours: Python's socket module, nc,
+# socat, curl, python3 -m http.server; the Python programs in tests/peers
+# only use the socket module as a student would.
+
+load test_helper
+load hostile/common
+
+NARRATE="$ROOT/scripts/narrate"
+
+setup() {
+    [[ -f "$ROOT/build/libsockstep.so" ]] ||
+        fail "build/libsockstep.so is not built (make)"
+    NAR="$BATS_TEST_TMPDIR/narration"
+    export SOCKSTEP_NOWRAP=1 # each call on one line, for the patterns
+}
+
+# calls FILE: the call lines of a narration (no explanations, no kernel
+# lines), each whole (SOCKSTEP_NOWRAP), ports and inodes made X.
+calls() {
+    grep -E '^(\[[a-z]+ [0-9]+\] )?[a-z_0-9]+\(.*\) = ' "$1" |
+        sed -E 's/:[0-9]+/:X/g'
+}
+
+# seed_server [spin]: the seeds' echo server under narrate, on a free
+# port (PORT); its own output in $BATS_TEST_TMPDIR/out.
+seed_server() {
+    local want
+    want=$(free_port)
+    start_bg "$BATS_TEST_TMPDIR/out" "$NARRATE" --out "$NAR" -- \
+        "$PYTHON" "$PEERS/seed-echo.py" "$want" "$@"
+    wait_ready "$BATS_TEST_TMPDIR/out" 30
+}
+
+@test "narrate: the seeds' echo server: socket, bind with its port, listen, accept, what nc sent, recv() = 0" {
+    seed_server
+    run nc -N 127.0.0.1 "$PORT" <<<"hello from nc"
+    assert_success
+    assert_output "hello from nc"
+    wait_exit "$BG_PID" 30
+    [ "$EXIT_STATUS" -eq 0 ]
+    run cat "$NAR"
+    assert_line "socket(AF_INET, SOCK_STREAM|SOCK_CLOEXEC, 0) = 3"
+    assert_line "bind(3, 127.0.0.1:$PORT, 16) = 0"
+    assert_line --regexp '^listen\(3, [0-9]+\) = 0$'
+    assert_line --regexp "^accept4\(3, 127\.0\.0\.1:[0-9]+, 16, SOCK_CLOEXEC\) = 4$"
+    assert_line 'recv(4, "hello from nc\n", 1024, 0) = 14'
+    assert_line 'recv(4, "", 1024, 0) = 0'
+    assert_said "recv() returned 0: the peer has closed its side"
+    assert_line "close(4) = 0"
+    # the program's own output is its own: no narration in it
+    run cat "$BATS_TEST_TMPDIR/out"
+    assert_line --partial "Connected to ('127.0.0.1', "
+    assert_line "Data received: hello from nc"
+    refute_output --partial "socket("
+}
+
+@test "narrate: the seeds' spinning server: the repeat is named, and 3 s of it stay under 200 KB" {
+    seed_server spin
+    # socat, not nc -N: it closes after half a second of the server's
+    # silence once its input has ended; this server never closes
+    run socat - "TCP:127.0.0.1:$PORT" <<<"hi"
+    assert_success
+    # the clock starts once the repeat has been named
+    wait_for "$NAR" 'more times so far' 60
+    sleep 3
+    size=$(stat -c %s "$NAR")
+    echo "narration: $size bytes" >&2
+    ((size < 200000))
+    run cat "$NAR"
+    # shown three times, then counted
+    [ "$(grep -c '^recv(4, "", 1024, 0) = 0$' "$NAR")" -eq 3 ]
+    assert_said 'recv() returned 0 and send() returned 0 on fd 4, 10 more times so far: the peer closed long ago, and the loop never looks'
+    # it is still spinning: the narration did not stop the program
+    kill -0 "$BG_PID"
+}
+
+@test "narrate: curl from python3 -m http.server: the page alone on stdout, its connect() and GET told" {
+    command -v curl >/dev/null || skip "no curl"
+    mkdir "$BATS_TEST_TMPDIR/site"
+    printf 'a page, and only the page\n' >"$BATS_TEST_TMPDIR/site/page.txt"
+    start_bg "$BATS_TEST_TMPDIR/http" "$PYTHON" -u -m http.server 0 \
+        --bind 127.0.0.1 --directory "$BATS_TEST_TMPDIR/site"
+    wait_for "$BATS_TEST_TMPDIR/http" '^Serving HTTP on 127\.0\.0\.1 port [0-9]+' 30
+    local http_port
+    http_port=$(sed -n 's/^Serving HTTP on 127\.0\.0\.1 port \([0-9]*\).*/\1/p' \
+        "$BATS_TEST_TMPDIR/http")
+    run "$NARRATE" --out "$NAR" -- curl -q -sS --max-time 30 \
+        "http://127.0.0.1:$http_port/page.txt"
+    assert_success
+    assert_output "a page, and only the page"
+    run cat "$NAR"
+    assert_line --regexp "^connect\([0-9]+, 127\.0\.0\.1:$http_port, 16\) = "
+    assert_line --regexp '^send\([0-9]+, "GET /page\.txt HTTP/1\.1\\r\\nHost: "\.\.\., [0-9]+, MSG_NOSIGNAL\) = [0-9]+$'
+}
+
+@test "narrate: nc's and socat's connect() are told" {
+    command -v socat >/dev/null || skip "no socat"
+    start_bg "$BATS_TEST_TMPDIR/sink" "$PYTHON" "$PEERS/echo-server.py" echo
+    wait_ready "$BATS_TEST_TMPDIR/sink" 30
+    run "$NARRATE" --out "$NAR" -- nc -N 127.0.0.1 "$PORT" <<<"via nc"
+    assert_success
+    assert_output "via nc"
+    run cat "$NAR"
+    assert_line --regexp "^connect\([0-9]+, 127\.0\.0\.1:$PORT, 16\) = (0|-1 EINPROGRESS)"
+    wait_exit "$BG_PID" 30
+    start_bg "$BATS_TEST_TMPDIR/sink" "$PYTHON" "$PEERS/echo-server.py" echo
+    wait_ready "$BATS_TEST_TMPDIR/sink" 30
+    run "$NARRATE" --out "$NAR.socat" -- socat - "TCP:127.0.0.1:$PORT" <<<"via socat"
+    assert_success
+    assert_output "via socat"
+    run cat "$NAR.socat"
+    assert_line --regexp "^connect\([0-9]+, 127\.0\.0\.1:$PORT, 16\) = 0$"
+}
+
+@test "narrate: a static program gets a clear message pointing to strace, and does not run" {
+    cc -static -std=c11 -DSOCKSTEP_PLAIN -I "$ROOT/lessons/common" \
+        "$ROOT/tests/own-server.c" -o "$BATS_TEST_TMPDIR/static" 2>/dev/null ||
+        skip "no static C library to build with (libc.a)"
+    run "$NARRATE" -- "$BATS_TEST_TMPDIR/static" 1
+    assert_failure 1
+    assert_said "is statically linked: it does not load the C library"
+    assert_said "strace -f -e trace=network $BATS_TEST_TMPDIR/static 1"
+    refute_output --partial "usage: own-server"
+}
+
+@test "narrate: the plain 04 under narrate tells the same calls as the narrated 04" {
+    plain && skip "the binaries under test do not narrate"
+    cc -std=c11 -DSOCKSTEP_PLAIN "$ROOT/lessons/04-accept/accept.c" \
+        -o "$BATS_TEST_TMPDIR/04-plain"
+    start_bg "$BATS_TEST_TMPDIR/narrated" "$BIN/04-accept" --port 0 --count 1
+    wait_ready "$BATS_TEST_TMPDIR/narrated"
+    run nc -N 127.0.0.1 "$PORT" </dev/null
+    assert_success
+    wait_exit "$BG_PID" 30
+    start_bg "$BATS_TEST_TMPDIR/plain" "$NARRATE" --out "$NAR" -- \
+        "$BATS_TEST_TMPDIR/04-plain" --port 0 --count 1
+    wait_ready "$BATS_TEST_TMPDIR/plain"
+    run nc -N 127.0.0.1 "$PORT" </dev/null
+    assert_success
+    wait_exit "$BG_PID" 30
+    calls "$BATS_TEST_TMPDIR/narrated" >"$BATS_TEST_TMPDIR/a"
+    calls "$NAR" >"$BATS_TEST_TMPDIR/b"
+    [ "$(wc -l <"$BATS_TEST_TMPDIR/a")" -ge 5 ]
+    diff "$BATS_TEST_TMPDIR/a" "$BATS_TEST_TMPDIR/b"
+}
+
+@test "narrate: the Python server's narrated calls match strace" {
+    need_strace
+    local want
+    want=$(free_port)
+    start_bg "$BATS_TEST_TMPDIR/out" "${TRACE[@]}" "$BATS_TEST_TMPDIR/trace" \
+        "$NARRATE" --out "$NAR" -- "$PYTHON" "$PEERS/seed-echo.py" "$want"
+    wait_ready "$BATS_TEST_TMPDIR/out" 30
+    run nc -N 127.0.0.1 "$PORT" <<<"traced"
+    assert_success
+    wait_exit "$BG_PID" 30
+    strace_matches "$NAR" "$BATS_TEST_TMPDIR/trace"
+}
+
+@test "narrate: threads: eight clients at once, every call whole on its lines" {
+    command -v socat >/dev/null || skip "no socat"
+    local echo_port
+    echo_port=$(free_port)
+    start_bg "$BATS_TEST_TMPDIR/echo" socat \
+        "TCP-LISTEN:$echo_port,bind=127.0.0.1,reuseaddr,fork" EXEC:cat
+    for ((i = 0; i < 200; i++)); do
+        nc -z 127.0.0.1 "$echo_port" && break
+        sleep 0.05
+    done
+    run "$NARRATE" --out "$NAR" -- "$PYTHON" "$PEERS/thread-clients.py" "$echo_port" 8
+    assert_success
+    assert_output "8 ok"
+    [ "$(grep -cE "^connect\([0-9]+, 127\.0\.0\.1:$echo_port, 16\) = " "$NAR")" -eq 8 ]
+    [ "$(grep -cE '^send\([0-9]+, "thread [0-7]\\n", 9, 0\) = 9$' "$NAR")" -eq 8 ]
+    # no call begins in the middle of another's line
+    run grep -nE '.(socket|connect|send|recv|close)\([0-9]+, ' "$NAR"
+    assert_failure
+}
+
+@test "narrate: a child of fork() narrates with its pid" {
+    start_bg "$BATS_TEST_TMPDIR/sink" "$PYTHON" "$PEERS/echo-server.py" echo
+    wait_ready "$BATS_TEST_TMPDIR/sink" 30
+    run "$NARRATE" --out "$NAR" -- "$PYTHON" "$PEERS/fork-client.py" "$PORT"
+    assert_success
+    child=${output#child }
+    run cat "$NAR"
+    assert_line "fork() = $child"
+    assert_line --regexp "^\[child $child\] connect\([0-9]+, 127\.0\.0\.1:$PORT, 16\) = "
+    assert_line --regexp "^\[child $child\] send(all)?\([0-9]+, \"from the child\\\\n\", 15, 0\) = 15$"
+}
+
+@test "narrate: bad command lines: one line and exit 2; an existing --out file is never overwritten" {
+    run "$NARRATE"
+    assert_failure 2
+    assert_output --partial "no command given"
+    run "$NARRATE" --bogus -- true
+    assert_failure 2
+    assert_output "scripts/narrate: --bogus: unknown option (see --help)"
+    printf 'keep me\n' >"$BATS_TEST_TMPDIR/kept"
+    run "$NARRATE" --out "$BATS_TEST_TMPDIR/kept" -- true
+    assert_failure 2
+    assert_output --partial "exists and is not empty"
+    [ "$(cat "$BATS_TEST_TMPDIR/kept")" = "keep me" ]
+    run -127 "$NARRATE" -- no-such-command-here
+    assert_failure 127
+}
+
+@test "narrate: a student's own C server, one include: narrated without ss_start(), silent with -DSOCKSTEP_PLAIN" {
+    cc -std=c11 -Wall -Wextra -Werror -pedantic -I "$ROOT/lessons/common" \
+        "$ROOT/tests/own-server.c" -o "$BATS_TEST_TMPDIR/own-narrated"
+    cc -std=c11 -Wall -Wextra -Werror -pedantic -I "$ROOT/lessons/common" \
+        -DSOCKSTEP_PLAIN "$ROOT/tests/own-server.c" -o "$BATS_TEST_TMPDIR/own-plain"
+    local want
+    want=$(free_port)
+    start_bg "$BATS_TEST_TMPDIR/out" "$BATS_TEST_TMPDIR/own-narrated" "$want"
+    wait_ready "$BATS_TEST_TMPDIR/out"
+    run nc -N 127.0.0.1 "$PORT" <<<"hi"
+    assert_output "hi"
+    wait_exit "$BG_PID" 30
+    [ "$EXIT_STATUS" -eq 0 ]
+    run cat "$BATS_TEST_TMPDIR/out"
+    assert_line "socket(AF_INET, SOCK_STREAM, 0) = 3"
+    assert_line "bind(3, 127.0.0.1:$want, 16) = 0"
+    assert_line "accept(3, NULL, NULL) = 4"
+    assert_line 'recv(4, "hi\n", 1024, 0) = 3'
+    assert_line 'recv(4, "", 1024, 0) = 0'
+    want=$(free_port)
+    start_bg "$BATS_TEST_TMPDIR/out" "$BATS_TEST_TMPDIR/own-plain" "$want"
+    wait_ready "$BATS_TEST_TMPDIR/out"
+    run nc -N 127.0.0.1 "$PORT" <<<"hi"
+    assert_output "hi"
+    wait_exit "$BG_PID" 30
+    run cat "$BATS_TEST_TMPDIR/out"
+    assert_output "listening on 127.0.0.1:$want"
+}
