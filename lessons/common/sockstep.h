@@ -41,6 +41,12 @@
  *     ss_macros.h   last, and only: #define NAME(...) ss_NAME(...)
  * Each room's comment names the rooms it needs (tests/rooms checks it).
  *
+ * A student's own program narrates the same way: #include "sockstep.h"
+ * after its system headers and build with -I lessons/common; without
+ * ss_start() its calls still narrate (on stdout, 78 columns, no colour).
+ * preload.c builds these rooms as build/libsockstep.so, which
+ * scripts/narrate puts in front of any program's C library.
+ *
  * The lesson API: every name a lesson may use, written down here once.
  * All but say() and heading() begin with ss_ or SS_. "Plain" is what the
  * name does with -DSOCKSTEP_PLAIN.

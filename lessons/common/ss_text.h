@@ -296,7 +296,16 @@ static const struct ss_name ss_sockopts[] = {
     SS_N(SO_PEERCRED),
 #endif
 };
-static const struct ss_name ss_tcpopts[] = {SS_N(TCP_NODELAY)};
+/* The keepalive options: no lesson sets them, but curl does (a preload
+   tells its calls, scripts/narrate). */
+static const struct ss_name ss_tcpopts[] = {
+    SS_N(TCP_NODELAY),
+#ifdef TCP_KEEPIDLE
+    SS_N(TCP_KEEPIDLE),
+    SS_N(TCP_KEEPINTVL),
+    SS_N(TCP_KEEPCNT),
+#endif
+};
 static const struct ss_name ss_ipopts[] = {
     SS_N(IP_MULTICAST_TTL),
     SS_N(IP_MULTICAST_LOOP),
@@ -311,9 +320,13 @@ static const struct ss_name ss_ipopts[] = {
 static const struct ss_name ss_ip6opts[] = {SS_N(IPV6_V6ONLY)};
 static const struct ss_name ss_hows[] = {SS_N(SHUT_RD), SS_N(SHUT_WR),
                                          SS_N(SHUT_RDWR)};
-static const struct ss_name ss_pollbits[] = {SS_N(POLLIN),  SS_N(POLLPRI),
-                                             SS_N(POLLOUT), SS_N(POLLERR),
-                                             SS_N(POLLHUP), SS_N(POLLNVAL)};
+static const struct ss_name ss_pollbits[] = {
+    SS_N(POLLIN),     SS_N(POLLPRI),    SS_N(POLLOUT),    SS_N(POLLERR),
+    SS_N(POLLHUP),    SS_N(POLLNVAL),
+#ifdef POLLRDNORM /* the X/Open bits: curl asks for them */
+    SS_N(POLLRDNORM), SS_N(POLLRDBAND), SS_N(POLLWRNORM), SS_N(POLLWRBAND),
+#endif
+};
 static const struct ss_name ss_fcntlcmds[] = {
     SS_N(F_GETFL), SS_N(F_SETFL), SS_N(F_GETFD), SS_N(F_SETFD), SS_N(F_DUPFD)};
 static const struct ss_name ss_oflags[] = {SS_N(O_NONBLOCK), SS_N(O_RDWR),
