@@ -314,7 +314,7 @@ static void handle(int conn, const struct sockaddr_storage *client,
     }
     end = strstr(buf, "\r\n");
     shown = end != NULL ? (size_t)(end - buf) : len;
-    if (status == 0) {
+    if (status == 0 && end != NULL) { /* a whole head has "\r\n" */
         /* "GET /path HTTP/1.1": three words, one space apart. */
         char path[PATH_MAX], *target, *version;
         *end = '\0';
