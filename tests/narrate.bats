@@ -245,3 +245,18 @@ seed_server() {
     run cat "$BATS_TEST_TMPDIR/out"
     assert_output "listening on 127.0.0.1:$want"
 }
+
+@test "narrate: scripts/check --narrate shows the failing program's last calls, the repeat counted" {
+    run "$PYTHON" "$ROOT/scripts/check" --narrate --only half-close \
+        echo-server -- "$PYTHON" "$PEERS/seed-echo.py" '{port}' spin
+    assert_failure 1
+    assert_line --partial "FAIL half-close"
+    assert_line "     its last socket calls (scripts/narrate):"
+    assert_line '       recv(4, "", 1024, 0) = 0'
+    assert_line --regexp '^       recv\(\) returned 0 and send\(\) returned 0 on fd 4, [0-9,]+ more times so far: the peer closed long ago'
+    # without --narrate: no such lines
+    run "$PYTHON" "$ROOT/scripts/check" --only half-close \
+        echo-server -- "$PYTHON" "$PEERS/seed-echo.py" '{port}' spin
+    assert_failure 1
+    refute_output --partial "scripts/narrate"
+}

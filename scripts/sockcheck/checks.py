@@ -21,6 +21,7 @@ class Result:
         self.reason = ""
         self.output = []
         self.trace = []
+        self.narration = []
         self.seconds = 0.0
 
     def passed(self, message):

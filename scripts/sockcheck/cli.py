@@ -11,7 +11,7 @@ import tempfile
 import time
 
 from .checks import CHECKS
-from .common import KINDS, PROG, Usage
+from .common import KINDS, NARRATE_LIB, PROG, Usage
 from .options import HELP, parse, validate
 from .procfs import become_subreaper
 from .report import Reporter, wrap
@@ -34,7 +34,7 @@ def single(opts, tmpdir):
     validate(opts, os.getcwd())
     run = Run(opts.kind, opts.command, opts.port, opts.only,
               cwd=None, wait=opts.wait, strace=opts.strace,
-              tmpdir=tmpdir)
+              narrate=opts.narrate, tmpdir=tmpdir)
     reporter = Reporter(opts.format, run)
     run_checks(run, reporter)
     failed = reporter.end()
@@ -119,13 +119,13 @@ def batch_run(here, opts, tmpdir):
     except ValueError as e:
         raise Usage(str(e))
     sub = parse(words, batch_ok=False)
-    if sub.show_help or sub.show_list or sub.strace:
+    if sub.show_help or sub.show_list or sub.strace or sub.narrate:
         raise Usage("only --port, --only and --wait may come before KIND")
     validate(sub, here)
     return Run(sub.kind, sub.command, sub.port,
                sub.only or opts.only, cwd=here,
                wait=sub.wait if "--wait" in lines[0] else opts.wait,
-               strace=opts.strace, tmpdir=tmpdir)
+               strace=opts.strace, narrate=opts.narrate, tmpdir=tmpdir)
 
 
 def main(argv):
@@ -141,6 +141,9 @@ def main(argv):
             raise Usage("--csv: only with --batch")
         if opts.strace and shutil.which("strace") is None:
             raise Usage("--strace: strace is not installed")
+        if opts.narrate and not os.path.exists(NARRATE_LIB):
+            raise Usage("--narrate: %s is not built: run make"
+                        % NARRATE_LIB)
         if not os.path.exists("/proc/net/tcp"):
             print("%s: needs Linux's /proc (no /proc/net/tcp here)" % PROG,
                   file=sys.stderr)

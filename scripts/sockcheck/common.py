@@ -3,9 +3,20 @@ it checks, the one address it uses, and the two errors that end a check
 or the command line."""
 
 
+import os
+import re
+
 PROG = "scripts/check"
 KINDS = ("echo-server", "echo-client", "udp-receiver", "udp-sender")
 LOCAL = "127.0.0.1"
+
+# --narrate: scripts/narrate and its preload library (make builds it), and
+# what a narrated call's line looks like ("[child 42] " before it in a
+# forked child).
+TOP = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..")
+NARRATE = os.path.normpath(os.path.join(TOP, "scripts", "narrate"))
+NARRATE_LIB = os.path.normpath(os.path.join(TOP, "build", "libsockstep.so"))
+NARRATED_CALL = re.compile(r"^(\[[a-z]+ \d+\] )?[a-z_0-9]+\(.*\) = ")
 
 # A program that uses more than this share of one CPU while it should be
 # waiting (for a client, for data) may be spinning: said in a note, as a

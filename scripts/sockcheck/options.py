@@ -45,6 +45,9 @@ options:
   --wait S       seconds a server may take to start listening (default 10)
   --strace       run the program under strace, and show the system calls
                  it made last when a check fails (it runs slower)
+  --narrate      run the program under scripts/narrate, and show its last
+                 socket calls, told as the lessons tell them, when a check
+                 fails (it runs slower; needs make's build/libsockstep.so)
   --batch DIR    check every submission in DIR: one subdirectory each, with
                  a file named run holding one line, the words that would
                  follow scripts/check (KIND -- COMMAND, options such as
@@ -79,6 +82,7 @@ class Options:
     only: Optional[List[str]] = None      # --only C,...: check names
     wait: int = 10                        # --wait S
     strace: bool = False                  # --strace
+    narrate: bool = False                 # --narrate
     batch: Optional[str] = None           # --batch DIR
     csv: Optional[str] = None             # --csv FILE
     show_list: bool = False               # --list
@@ -109,6 +113,8 @@ def parse(args, batch_ok=True):
             opts.show_list = True
         elif a == "--strace":
             opts.strace = True
+        elif a == "--narrate":
+            opts.narrate = True
         elif a.startswith("-"):
             raise Usage("%s: no such option (see --help)" % a)
         elif opts.kind is None:

@@ -12,7 +12,7 @@ import threading
 import time
 import tty
 
-from .common import LOCAL, SPIN_SHARE, NotReady
+from .common import LOCAL, NARRATE, NARRATED_CALL, SPIN_SHARE, NotReady
 from .procfs import (all_pids, all_procs, connect_host, fd_links, net_table,
                      proc_stat, socket_inodes)
 from .words import (describe_status, fold_calls, python_error,
@@ -84,7 +84,15 @@ class Program:
         self.port = port
         self.argv = run.command(port)
         self.trace = None
+        self.narration = None
         cmd = list(self.argv)
+        env = dict(os.environ, NO_COLOR="1", TERM="dumb",
+                   PYTHONUNBUFFERED="1")
+        if run.narrate:
+            self.narration = os.path.join(run.tmpdir,
+                                          "narration.%d" % run.next_id())
+            cmd = [NARRATE, "--out", self.narration, "--"] + cmd
+            env["SOCKSTEP_NOWRAP"] = "1"  # a call to a line
         if run.strace:
             self.trace = os.path.join(run.tmpdir, "trace.%d" % run.next_id())
             cmd = ["strace", "-f", "-qq", "-s", "32", "-o", self.trace, "-e",
@@ -92,8 +100,6 @@ class Program:
                    "pselect6,epoll_wait,epoll_pwait,dup2,dup3"] + cmd
         master, slave = pty.openpty()
         tty.setraw(slave)  # bytes as written: no \r added, no echo
-        env = dict(os.environ, NO_COLOR="1", TERM="dumb",
-                   PYTHONUNBUFFERED="1")
         try:
             self.popen = subprocess.Popen(
                 cmd, cwd=run.cwd, env=env, start_new_session=True,
@@ -407,6 +413,23 @@ class Program:
         lines_ = text.split("\n")[1:-1]  # the first and last may be cut
         calls = [re.sub(r"^\d+ +", "", ln.strip()) for ln in lines_]
         return fold_calls(calls, lines)
+
+    def narration_tail(self, lines=12):
+        """The last socket calls scripts/narrate told, with the lines that
+        count a repeated cycle; explanations and kernel views left out."""
+        if not self.narration:
+            return []
+        try:
+            with open(self.narration, "rb") as f:
+                f.seek(0, 2)
+                f.seek(max(0, f.tell() - 256 * 1024))
+                text = f.read().decode("utf-8", "replace")
+        except OSError:
+            return []
+        calls = [ln for ln in text.split("\n")
+                 if NARRATED_CALL.match(ln) or " more time" in ln and
+                 not ln.startswith(" ")]
+        return calls[-lines:]
 
     # -- ending it --
 

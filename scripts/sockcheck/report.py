@@ -47,6 +47,11 @@ class Reporter:
                 print("     last system calls (strace):", file=self.out)
                 for line in res.trace:
                     print("       " + line, file=self.out)
+            if getattr(res, "narration", None):
+                print("     its last socket calls (scripts/narrate):",
+                      file=self.out)
+                for line in getattr(res, "narration", []):
+                    print("       " + line, file=self.out)
         elif self.fmt == "tap":
             print("%s %d - %s: %s%s" % (
                 "ok" if res.ok else "not ok", n, res.check.name,
@@ -57,6 +62,8 @@ class Reporter:
                 print("#   | " + line, file=self.out)
             for line in res.trace:
                 print("#   strace: " + line, file=self.out)
+            for line in getattr(res, "narration", []):
+                print("#   narrate: " + line, file=self.out)
         self.out.flush()
 
     def end(self):
@@ -67,21 +74,25 @@ class Reporter:
                 plural(len(self.results), "check"), passed, failed),
                 file=self.out)
         elif self.fmt == "json":
+            checks = [{
+                "name": r.check.name,
+                "title": r.check.title,
+                "result": "PASS" if r.ok else "FAIL",
+                "reason": r.reason,
+                "message": r.message,
+                "seconds": round(r.seconds, 3),
+                "output": r.output,
+                "trace": r.trace,
+            } for r in self.results]
+            if getattr(self.run, "narrate", False):  # with --narrate only
+                for c, r in zip(checks, self.results):
+                    c["narration"] = r.narration
             json.dump({
                 "kind": self.run.kind,
                 "command": self.run.argv,
                 "passed": passed,
                 "failed": failed,
-                "checks": [{
-                    "name": r.check.name,
-                    "title": r.check.title,
-                    "result": "PASS" if r.ok else "FAIL",
-                    "reason": r.reason,
-                    "message": r.message,
-                    "seconds": round(r.seconds, 3),
-                    "output": r.output,
-                    "trace": r.trace,
-                } for r in self.results],
+                "checks": checks,
             }, self.out, indent=2)
             print(file=self.out)
         self.out.flush()

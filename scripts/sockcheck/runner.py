@@ -13,13 +13,14 @@ class Run:
     """One program under test: its kind, command, and the checks' state."""
 
     def __init__(self, kind, argv, fixed_port=None, only=None, cwd=None,
-                 wait=10, strace=False, tmpdir=None):
+                 wait=10, strace=False, narrate=False, tmpdir=None):
         self.kind = kind
         self.argv = argv
         self.fixed_port = fixed_port
         self.cwd = cwd
         self.wait = wait
         self.strace = strace
+        self.narrate = narrate
         self.tmpdir = tmpdir
         self.checks = [c for c in CHECKS[kind]
                        if not only or c.name in only]
@@ -70,6 +71,7 @@ class Run:
             if not res.ok:
                 for p in self.programs:
                     res.trace += p.trace_tail()
+                    res.narration += p.narration_tail()
                     res.output += tail_lines(p.output())
             self.finish()
         res.seconds = time.monotonic() - t0
