@@ -260,3 +260,70 @@ seed_server() {
     assert_failure 1
     refute_output --partial "scripts/narrate"
 }
+
+# own_plain: tests/own-server.c built silent (it checks send() for -1
+# only, and ends its loop at any recv() that is not > 0).
+own_plain() {
+    cc -std=c11 -DSOCKSTEP_PLAIN -I "$ROOT/lessons/common" \
+        "$ROOT/tests/own-server.c" -o "$BATS_TEST_TMPDIR/own-plain"
+}
+
+@test "narrate --faults recv=3,send=half: a server that ignores short sends breaks, and the narration says why" {
+    own_plain
+    local want
+    want=$(free_port)
+    start_bg "$BATS_TEST_TMPDIR/out" "$NARRATE" --out "$NAR" \
+        --faults recv=3,send=half -- "$BATS_TEST_TMPDIR/own-plain" "$want"
+    wait_ready "$BATS_TEST_TMPDIR/out"
+    run socat - "TCP:127.0.0.1:$PORT" <<<"hello world"
+    assert_success
+    # half of each 3-byte piece: 1 byte of 3 comes back
+    assert_output "hlwl"
+    wait_exit "$BG_PID" 30
+    run cat "$NAR"
+    assert_line --partial "SOCKSTEP_FAULTS: each recv() on a TCP socket now asks the kernel for at most 3 bytes (here the program asked for 1024)"
+    assert_line --partial "SOCKSTEP_FAULTS: each send() on a TCP socket now hands the kernel half of what the program gave (here 1 of 3 bytes)"
+    assert_line 'recv(4, "hel", 3, 0) = 3'
+    assert_line 'send(4, "h", 1, 0) = 1'
+    # without faults the same server echoes the line whole
+    want=$(free_port)
+    start_bg "$BATS_TEST_TMPDIR/out" "$NARRATE" --out "$NAR.2" -- \
+        "$BATS_TEST_TMPDIR/own-plain" "$want"
+    wait_ready "$BATS_TEST_TMPDIR/out"
+    run socat - "TCP:127.0.0.1:$PORT" <<<"hello world"
+    assert_output "hello world"
+    run grep -c SOCKSTEP_FAULTS "$NAR.2"
+    assert_output 0
+}
+
+@test "narrate --faults eintr=2: a C loop that ends at EINTR stops early; Python makes the call again" {
+    own_plain
+    local want
+    want=$(free_port)
+    start_bg "$BATS_TEST_TMPDIR/out" "$NARRATE" --out "$NAR" \
+        --faults eintr=2 -- "$BATS_TEST_TMPDIR/own-plain" "$want"
+    wait_ready "$BATS_TEST_TMPDIR/out"
+    run socat - "TCP:127.0.0.1:$PORT" <<<"one line"
+    assert_success
+    assert_output ""
+    wait_exit "$BG_PID" 30
+    run cat "$NAR"
+    assert_line --regexp '^recv\(4, \.\.\., 1024, \.\.\.\) = -1 EINTR \(Interrupted system call\), made up: the call was not made$'
+    assert_line "close(4) = 0"
+    # Python makes a call that failed with EINTR again (PEP 475): the
+    # seeds' server echoes all the same
+    want=$(free_port)
+    start_bg "$BATS_TEST_TMPDIR/out" "$NARRATE" --out "$NAR.py" \
+        --faults eintr=2 -- "$PYTHON" "$PEERS/seed-echo.py" "$want"
+    wait_ready "$BATS_TEST_TMPDIR/out" 30
+    run socat - "TCP:127.0.0.1:$PORT" <<<"one line"
+    assert_output "one line"
+    wait_exit "$BG_PID" 30
+    grep -q 'made up: the call was not made' "$NAR.py"
+}
+
+@test "narrate --faults: a list it does not know: one line, exit 2" {
+    run "$NARRATE" --faults recv=0 -- true
+    assert_failure 2
+    assert_output "scripts/narrate: --faults: expected recv=N, send=N, send=half or eintr=N, comma-separated, got 'recv=0'"
+}
