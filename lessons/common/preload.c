@@ -13,7 +13,8 @@
  *   - to standard error, or to the file $SOCKSTEP_OUT (appended to), on
  *     a descriptor of its own numbered high, so the program's descriptor
  *     numbers and its standard output stay as they were;
- *   - close(), poll(), fcntl() and sendfile() are told only for sockets;
+ *   - close() is told for sockets and epoll instances, poll(), fcntl()
+ *     and sendfile() only where a socket is among their descriptors;
  *   - one thread narrates at a time: a lock, let go while the real call
  *     runs (ss_nar.call_hook), so every call's lines are whole;
  *   - a call made while narrating (a signal handler, a call inside the C
@@ -499,12 +500,28 @@ int(poll)(struct pollfd *fds, nfds_t n, int timeout)
     SS_TOLD(ss_poll(fds, n, timeout), SS_REAL(poll)(fds, n, timeout));
 }
 
-/* close() of a socket is told; of anything else, not. */
+/* Is fd an epoll instance (whose epoll_create1() was told)? */
+static int ss_is_epoll(int fd)
+{
+    char path[40], link[64];
+    ssize_t n;
+    int saved = errno;
+
+    snprintf(path, sizeof path, "/proc/self/fd/%d", fd);
+    n = readlink(path, link, sizeof link - 1);
+    errno = saved;
+    if (n <= 0)
+        return 0;
+    link[n] = '\0';
+    return strcmp(link, "anon_inode:[eventpoll]") == 0;
+}
+
+/* close() of a socket or an epoll instance is told; of a file, not. */
 int(close)(int fd)
 {
     int rc;
 
-    if (!ss_is_socket(fd))
+    if (!ss_is_socket(fd) && !ss_is_epoll(fd))
         return SS_REAL(close)(fd);
     SS_TOLD(ss_close(fd), SS_REAL(close)(fd));
 }
