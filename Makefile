@@ -54,6 +54,10 @@ $(if $(LESSON_TWICE),$(error two lesson sources give one binary name: \
 
 BINS := $(addprefix $(BUILD)/,$(LESSONS))
 
+# `make` alone builds everything (all, below); without this line the
+# first rule made by the $(eval) below would be the default.
+.DEFAULT_GOAL := all
+
 # make 06-send-recv: every program of a lesson directory whose name is
 # not itself a program's.
 LESSON_GROUPS := $(filter-out $(LESSONS),$(notdir $(LESSON_DIRS)))

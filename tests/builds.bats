@@ -10,6 +10,7 @@
 # narrated and plain, with the same one command per program.
 
 load test_helper
+load hostile/common
 
 # builds_alone DIR: check every .c file of lessons/DIR four ways, side by
 # side, each compiler's messages kept in the test's own directory; fail
@@ -40,6 +41,19 @@ builds_alone() {
         fi
     done
     [ "$bad" -eq 0 ]
+}
+
+@test "builds: make alone builds every lesson and build/libsockstep.so" {
+    # -n -B: what make would run for its default goal, all of it
+    run make -C "$ROOT" --no-print-directory -n -B
+    assert_success
+    local name n=0
+    for name in $(all_lessons); do
+        assert_output --partial "-o build/$name"
+        n=$((n + 1))
+    done
+    [ "$n" -eq 25 ]
+    assert_output --partial "-o build/libsockstep.so"
 }
 
 @test "builds: every lesson directory has a test here" {
