@@ -236,6 +236,8 @@ seed_server() {
     assert_line "accept(3, NULL, NULL) = 4"
     assert_line 'recv(4, "hi\n", 1024, 0) = 3'
     assert_line 'recv(4, "", 1024, 0) = 0'
+    # SOCKSTEP_NOWRAP is heard without ss_start(): a note on one line
+    assert_line "    a new socket: fd 3, the lowest descriptor number not in use. It has no address and no peer yet"
     want=$(free_port)
     start_bg "$BATS_TEST_TMPDIR/out" "$BATS_TEST_TMPDIR/own-plain" "$want"
     wait_ready "$BATS_TEST_TMPDIR/out"

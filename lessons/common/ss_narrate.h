@@ -202,10 +202,12 @@ static inline int ss_width(void)
     return w < least ? least : w > 100 ? 100 : w;
 }
 
-/* On a terminal, take its width now (it may have changed). */
+/* On a terminal, take its width now (it may have changed); in a program
+   that never called ss_start() (a student's own, with one include), the
+   first line asks what the width is. */
 static inline void ss_follow_width(void)
 {
-    if (ss_nar.cursor && !ss_nar.stamps)
+    if (ss_nar.width == 0 || (ss_nar.cursor && !ss_nar.stamps))
         ss_nar.width = ss_width();
 }
 

@@ -32,7 +32,7 @@ static struct {
     int step;              /* --step, and stdin is a terminal */
     int cursor;            /* stdout is a terminal that moves its cursor */
     int stamps;            /* SOCKSTEP_TIMESTAMPS set: time every call */
-    int width;             /* wrap narration at this column */
+    int width;             /* wrap narration at this column; 0: ask first */
     int timeout;           /* --timeout: how long stdout may stay stuck */
     int out_dead;          /* stdout failed: no more narration */
     int out_errno;         /* and why; not EPIPE: exit status 1 at the end */
@@ -62,7 +62,7 @@ static struct {
     int head, period;
     unsigned long repeats;
     int hush;
-} ss_nar = {.prog = "sockstep", .width = 78, .timeout = 30};
+} ss_nar = {.prog = "sockstep", .timeout = 30}; /* .width 0: not asked yet */
 
 /* Descriptors the signal handler closes: only what it may read safely. */
 static volatile sig_atomic_t ss_sig_fds[SS_MAX_FDS];
