@@ -297,6 +297,123 @@ note() {
     done
 }
 
+# Appendix "Narrating your own program": a student's own programs
+# (docs/own/), typed as a reader types them, from the top of the tree:
+# the C echo server with its one include, built here, and its nc client;
+# the Python echo server under scripts/narrate, then its spinning variant
+# (stdout to /dev/null: the narration alone), stopped once the repeat has
+# been counted to 100; its transcript ends at that line. Each server takes
+# 8888 when ss shows it free (no SO_REUSEADDR: TIME_WAIT counts), else 0
+# and prints the port it got. They run first, while 8888 is free: each
+# client closes first, so no TIME_WAIT is left on 8888 for lesson 02.
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+[[ -f "$BIN_DIR/libsockstep.so" ]] ||
+    die "$BIN_DIR/libsockstep.so is missing: run make first"
+"${CC:-cc}" -std=c11 -Wall -Wextra -Werror -pedantic -I "$ROOT/lessons/common" \
+    "$ROOT/docs/own/echo-server.c" -o "$WORK/echo-server" ||
+    die "docs/own/echo-server.c does not build"
+
+# own_start NAME SHOWN -- COMMAND...: like start, for a command that is not
+# a lesson: SHOWN is its command line as the reader types it.
+own_start() {
+    local name=$1 shown=$2
+    shift 3
+    printf '$ %s\n' "$shown" >"$WORK/$name.txt"
+    timeout "$LIMIT" "$@" </dev/null >>"$WORK/$name.txt" 2>&1 &
+    PID=$!
+    PIDS+=("$PID")
+    EXPECT[$name]=0
+    BG[$name]=$PID
+}
+
+# own_port: P, the port argument (8888, or 0 when it is taken), and NOTE.
+own_port() {
+    default_port tcp 8888
+    if ((${#SRV[@]} == 0)); then P=8888; else P=0; fi
+}
+
+# own_client NAME: lesson 06's kind of client, nc, one line, as typed.
+own_client() {
+    printf '%s\n' "\$ printf 'hello\\n' | nc -N 127.0.0.1 $PORT" >"$WORK/$1.txt"
+    printf 'hello\n' | timeout "$LIMIT" nc -N 127.0.0.1 "$PORT" \
+        >>"$WORK/$1.txt" 2>&1 || die "$1: nc failed"
+}
+
+# unwrap NAME: join the lines the narrator wrapped at 78 columns. A file
+# with only the one include (no ss_start()) ignores SOCKSTEP_NOWRAP and
+# wraps its narration itself; the handout wants each note on one line.
+# A line further in than 4 columns continues the one above it; a line 4
+# in (not a kernel line) does when its first word did not fit on the
+# line above. (Joining two notes by mistake costs nothing on paper: the
+# build wraps the line at 78 again.) Drop this once the header honours
+# SOCKSTEP_NOWRAP without ss_start().
+unwrap() {
+    "$PYTHON" - "$WORK/$1.txt" <<'PY'
+import re, sys
+path = sys.argv[1]
+out, prev = [], None
+for line in open(path).read().split("\n"):
+    lead = len(line) - len(line.lstrip(" "))
+    body = line.strip()
+    word = body.split(" ")[0] if body else ""
+    if out and prev is not None and body and (
+            lead > 4 or (lead == 4 and not body.startswith("kernel: ")
+                         and len(prev) + 1 + len(word) > 78)):
+        out[-1] += " " + body
+    else:
+        out.append(line)
+    prev = line
+open(path, "w").write("\n".join(out))
+PY
+}
+
+own_port
+own_start own.c "./echo-server $P" -- \
+    env -C "$WORK" ./echo-server "$P"
+ready own.c
+own_client own.c.client
+finish own.c
+unwrap own.c
+note own.c own.c.client
+grep -q '^recv(4, "", 1024, 0) = 0$' "$WORK/own.c.txt" ||
+    die "own.c: no recv() = 0 at the end of the client's input"
+
+own_port
+own_start own.py "scripts/narrate -- python3 docs/own/echo-server.py $P" -- \
+    env -C "$ROOT" scripts/narrate -- "$PYTHON" docs/own/echo-server.py "$P"
+ready own.py
+own_client own.py.client
+finish own.py
+note own.py
+rm "$WORK/own.py.client.txt" # the C server's client said the same
+grep -qx 'Data received: hello' "$WORK/own.py.txt" ||
+    die "own.py: the program's own output is missing"
+
+own_port
+own_start own.spin \
+    "scripts/narrate -- python3 docs/own/echo-server.py $P spin >/dev/null" -- \
+    env -C "$ROOT" bash -c 'exec "$@" 2>&1 >/dev/null' own scripts/narrate -- \
+    "$PYTHON" docs/own/echo-server.py "$P" spin
+waiting own.spin '^getsockname\(3, '
+PORT=$(sed -n 's/^getsockname(3, 127\.0\.0\.1:\([0-9]*\),.*/\1/p' \
+    "$WORK/own.spin.txt")
+printf 'hello\n' | timeout "$LIMIT" nc -N 127.0.0.1 "$PORT" >/dev/null 2>&1 &
+SPIN_NC=$!
+PIDS+=("$SPIN_NC")
+waiting own.spin ', 100 more times so far: '
+kill -TERM "${BG[own.spin]}"
+wait "${BG[own.spin]}" || true
+wait "$SPIN_NC" || true # the server has gone: nc's connection ends
+sed -i '/, 100 more times so far: /q' "$WORK/own.spin.txt"
+note own.spin
+grep -q ', 100 more times so far: ' "$WORK/own.spin.txt" ||
+    die "own.spin: the repeat was not counted"
+# The last connection's records leave 8888 before lesson 02 looks.
+for ((i = 0; i < 40; i++)); do
+    [[ -z "$(ss -Htan "sport = :8888" 2>/dev/null)" ]] && break
+    sleep 0.05
+done
+
 # Lesson 01 and 02 run alone.
 run 01-socket 0 -- 01-socket
 default_port tcp 8888

@@ -26,7 +26,8 @@ RUNS_DIR      := $(BUILD)/runs
 # (appendices A, B, ...; the reference card last, on pages of its own,
 # where a reader finds it).
 HANDOUT_FRONT := docs/introduction.md docs/getting-started.md docs/call-sequence.md
-HANDOUT_BACK  := docs/pitfalls.md docs/troubleshooting.md $(wildcard docs/check.md) \
+HANDOUT_BACK  := docs/pitfalls.md docs/troubleshooting.md docs/narrate.md \
+                 $(wildcard docs/check.md) \
                  docs/glossary.md docs/further-reading.md docs/hints.md \
                  docs/lecturers.md docs/reference-card.md
 # Part I is lessons 01 to 09, Part II the rest; each part opens with its
@@ -90,7 +91,10 @@ $(HANDOUT_DIR):
 # binary changes in content. A binary rebuilt byte for byte the same (after
 # a change to a comment, say) keeps them: they are the output of that very
 # program. $(RUNS_SUMS) holds the checksums of the last run's inputs.
-RUNS_INPUTS := docs/runs.sh tests/hostile/peer.py $(BINS)
+# The appendix on narrating your own program also builds and runs the
+# programs in docs/own/, with the header and scripts/narrate's library.
+RUNS_INPUTS := docs/runs.sh tests/hostile/peer.py $(BINS) \
+               $(wildcard docs/own/*) $(HEADER) $(PRELOAD) scripts/narrate
 RUNS_SUMS   := $(BUILD)/runs.sha256
 $(RUNS_DIR)/.done: $(RUNS_INPUTS)
 	@sha256sum $(RUNS_INPUTS) >$(RUNS_SUMS).new

@@ -31,7 +31,7 @@ seed_server() {
     local want
     want=$(free_port)
     start_bg "$BATS_TEST_TMPDIR/out" "$NARRATE" --out "$NAR" -- \
-        "$PYTHON" "$PEERS/seed-echo.py" "$want" "$@"
+        "$PYTHON" "$ROOT/docs/own/echo-server.py" "$want" "$@"
     wait_ready "$BATS_TEST_TMPDIR/out" 30
 }
 
@@ -118,13 +118,13 @@ seed_server() {
 
 @test "narrate: a static program gets a clear message pointing to strace, and does not run" {
     cc -static -std=c11 -DSOCKSTEP_PLAIN -I "$ROOT/lessons/common" \
-        "$ROOT/tests/own-server.c" -o "$BATS_TEST_TMPDIR/static" 2>/dev/null ||
+        "$ROOT/docs/own/echo-server.c" -o "$BATS_TEST_TMPDIR/static" 2>/dev/null ||
         skip "no static C library to build with (libc.a)"
     run "$NARRATE" -- "$BATS_TEST_TMPDIR/static" 1
     assert_failure 1
     assert_said "is statically linked: it does not load the C library"
     assert_said "strace -f -e trace=network $BATS_TEST_TMPDIR/static 1"
-    refute_output --partial "usage: own-server"
+    refute_output --partial "usage: echo-server"
 }
 
 @test "narrate: the plain 04 under narrate tells the same calls as the narrated 04, with and without sanitizers" {
@@ -161,7 +161,7 @@ seed_server() {
     local want
     want=$(free_port)
     start_bg "$BATS_TEST_TMPDIR/out" "${TRACE[@]}" "$BATS_TEST_TMPDIR/trace" \
-        "$NARRATE" --out "$NAR" -- "$PYTHON" "$PEERS/seed-echo.py" "$want"
+        "$NARRATE" --out "$NAR" -- "$PYTHON" "$ROOT/docs/own/echo-server.py" "$want"
     wait_ready "$BATS_TEST_TMPDIR/out" 30
     run nc -N 127.0.0.1 "$PORT" <<<"traced"
     assert_success
@@ -219,9 +219,9 @@ seed_server() {
 
 @test "narrate: a student's own C server, one include: narrated without ss_start(), silent with -DSOCKSTEP_PLAIN" {
     cc -std=c11 -Wall -Wextra -Werror -pedantic -I "$ROOT/lessons/common" \
-        "$ROOT/tests/own-server.c" -o "$BATS_TEST_TMPDIR/own-narrated"
+        "$ROOT/docs/own/echo-server.c" -o "$BATS_TEST_TMPDIR/own-narrated"
     cc -std=c11 -Wall -Wextra -Werror -pedantic -I "$ROOT/lessons/common" \
-        -DSOCKSTEP_PLAIN "$ROOT/tests/own-server.c" -o "$BATS_TEST_TMPDIR/own-plain"
+        -DSOCKSTEP_PLAIN "$ROOT/docs/own/echo-server.c" -o "$BATS_TEST_TMPDIR/own-plain"
     local want
     want=$(free_port)
     start_bg "$BATS_TEST_TMPDIR/out" "$BATS_TEST_TMPDIR/own-narrated" "$want"

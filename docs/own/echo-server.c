@@ -1,10 +1,12 @@
 /*
- * own-server.c - a student's own echo server, as one would write it
+ * echo-server.c - a student's own echo server, as one would write it
  * before meeting sockstep, with one line added: #include "sockstep.h"
  * after the system headers. Built with -I lessons/common, its socket
  * calls narrate themselves (no ss_start(), no options); with
- * -DSOCKSTEP_PLAIN it is silent. Takes the port as its one argument;
- * serves one client, then exits.
+ * -DSOCKSTEP_PLAIN it is silent. Takes the port as its one argument
+ * (0: any free port, the one it got is printed); serves one client,
+ * then exits. The handout's appendix "Narrating your own program"
+ * shows it running.
  */
 #define _POSIX_C_SOURCE 200809L
 #include <arpa/inet.h>
@@ -20,12 +22,13 @@
 int main(int argc, char **argv)
 {
     struct sockaddr_in addr;
+    socklen_t len = sizeof addr;
     char buf[1024];
     ssize_t n;
     int s, c;
 
     if (argc != 2) {
-        fprintf(stderr, "usage: own-server PORT\n");
+        fprintf(stderr, "usage: echo-server PORT\n");
         return 2;
     }
     s = socket(AF_INET, SOCK_STREAM, 0);
@@ -45,7 +48,11 @@ int main(int argc, char **argv)
         perror("listen");
         return 1;
     }
-    printf("listening on 127.0.0.1:%s\n", argv[1]);
+    if (getsockname(s, (struct sockaddr *)&addr, &len) < 0) {
+        perror("getsockname");
+        return 1;
+    }
+    printf("listening on 127.0.0.1:%u\n", (unsigned)ntohs(addr.sin_port));
     fflush(stdout);
     c = accept(s, NULL, NULL);
     if (c < 0) {
