@@ -339,41 +339,12 @@ own_client() {
         >>"$WORK/$1.txt" 2>&1 || die "$1: nc failed"
 }
 
-# unwrap NAME: join the lines the narrator wrapped at 78 columns. A file
-# with only the one include (no ss_start()) ignores SOCKSTEP_NOWRAP and
-# wraps its narration itself; the handout wants each note on one line.
-# A line further in than 4 columns continues the one above it; a line 4
-# in (not a kernel line) does when its first word did not fit on the
-# line above. (Joining two notes by mistake costs nothing on paper: the
-# build wraps the line at 78 again.) Drop this once the header honours
-# SOCKSTEP_NOWRAP without ss_start().
-unwrap() {
-    "$PYTHON" - "$WORK/$1.txt" <<'PY'
-import re, sys
-path = sys.argv[1]
-out, prev = [], None
-for line in open(path).read().split("\n"):
-    lead = len(line) - len(line.lstrip(" "))
-    body = line.strip()
-    word = body.split(" ")[0] if body else ""
-    if out and prev is not None and body and (
-            lead > 4 or (lead == 4 and not body.startswith("kernel: ")
-                         and len(prev) + 1 + len(word) > 78)):
-        out[-1] += " " + body
-    else:
-        out.append(line)
-    prev = line
-open(path, "w").write("\n".join(out))
-PY
-}
-
 own_port
 own_start own.c "./echo-server $P" -- \
     env -C "$WORK" ./echo-server "$P"
 ready own.c
 own_client own.c.client
 finish own.c
-unwrap own.c
 note own.c own.c.client
 grep -q '^recv(4, "", 1024, 0) = 0$' "$WORK/own.c.txt" ||
     die "own.c: no recv() = 0 at the end of the client's input"

@@ -250,7 +250,7 @@ seed_server() {
 
 @test "narrate: scripts/check --narrate shows the failing program's last calls, the repeat counted" {
     run "$PYTHON" "$ROOT/scripts/check" --narrate --only half-close \
-        echo-server -- "$PYTHON" "$PEERS/seed-echo.py" '{port}' spin
+        echo-server -- "$PYTHON" "$ROOT/docs/own/echo-server.py" '{port}' spin
     assert_failure 1
     assert_line --partial "FAIL half-close"
     assert_line "     its last socket calls (scripts/narrate):"
@@ -258,16 +258,16 @@ seed_server() {
     assert_line --regexp '^       recv\(\) returned 0 and send\(\) returned 0 on fd 4, [0-9,]+ more times so far: the peer closed long ago'
     # without --narrate: no such lines
     run "$PYTHON" "$ROOT/scripts/check" --only half-close \
-        echo-server -- "$PYTHON" "$PEERS/seed-echo.py" '{port}' spin
+        echo-server -- "$PYTHON" "$ROOT/docs/own/echo-server.py" '{port}' spin
     assert_failure 1
     refute_output --partial "scripts/narrate"
 }
 
-# own_plain: tests/own-server.c built silent (it checks send() for -1
+# own_plain: docs/own/echo-server.c built silent (it checks send() for -1
 # only, and ends its loop at any recv() that is not > 0).
 own_plain() {
     cc -std=c11 -DSOCKSTEP_PLAIN -I "$ROOT/lessons/common" \
-        "$ROOT/tests/own-server.c" -o "$BATS_TEST_TMPDIR/own-plain"
+        "$ROOT/docs/own/echo-server.c" -o "$BATS_TEST_TMPDIR/own-plain"
 }
 
 @test "narrate --faults recv=3,send=half: a server that ignores short sends breaks, and the narration says why" {
@@ -316,7 +316,7 @@ own_plain() {
     # seeds' server echoes all the same
     want=$(free_port)
     start_bg "$BATS_TEST_TMPDIR/out" "$NARRATE" --out "$NAR.py" \
-        --faults eintr=2 -- "$PYTHON" "$PEERS/seed-echo.py" "$want"
+        --faults eintr=2 -- "$PYTHON" "$ROOT/docs/own/echo-server.py" "$want"
     wait_ready "$BATS_TEST_TMPDIR/out" 30
     run socat - "TCP:127.0.0.1:$PORT" <<<"one line"
     assert_output "one line"
