@@ -379,6 +379,25 @@ sed -i '/, 100 more times so far: /q' "$WORK/own.spin.txt"
 note own.spin
 grep -q ', 100 more times so far: ' "$WORK/own.spin.txt" ||
     die "own.spin: the repeat was not counted"
+
+# The C server built silent (-DSOCKSTEP_PLAIN), under --faults: a few
+# bytes per recv(), half of each send(); it checks send() for -1 only, so
+# its client gets one byte of every three back.
+mkdir -p "$WORK/plain"
+"${CC:-cc}" -std=c11 -Wall -DSOCKSTEP_PLAIN -I "$ROOT/lessons/common" \
+    "$ROOT/docs/own/echo-server.c" -o "$WORK/plain/echo-server" ||
+    die "docs/own/echo-server.c does not build silent"
+own_port
+own_start own.faults \
+    "scripts/narrate --faults recv=3,send=half -- ./echo-server $P" -- \
+    env -C "$WORK/plain" "$ROOT/scripts/narrate" --faults recv=3,send=half \
+    -- ./echo-server "$P"
+ready own.faults
+own_client own.faults.client
+finish own.faults
+note own.faults own.faults.client
+grep -qx 'hl' "$WORK/own.faults.client.txt" ||
+    die "own.faults: the client did not get one byte in three back"
 # The last connection's records leave 8888 before lesson 02 looks.
 for ((i = 0; i < 40; i++)); do
     [[ -z "$(ss -Htan "sport = :8888" 2>/dev/null)" ]] && break
