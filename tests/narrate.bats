@@ -6,6 +6,8 @@
 # socat, curl, python3 -m http.server; the Python programs in tests/peers
 # only use the socket module as a student would.
 
+bats_require_minimum_version 1.5.0
+
 load test_helper
 load hostile/common
 

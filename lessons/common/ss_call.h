@@ -268,21 +268,21 @@ static inline void ss_repeat_say(int final)
     unsigned long more =
         ss_nar.repeats / (unsigned long)ss_nar.period - (SS_SHOWN - 1);
     long first_fd = -1;
-    int i, k, start = ss_nar.period, same_fd = 1, failed = 1, empty_recv = 0,
-              again = 0;
+    int i, k, e, same_fd = 1, failed = 1, empty_recv = 0, again = 0;
     size_t o = 0;
 
-    /* told from an empty recv() on, if the cycle has one */
-    for (k = 1; k <= ss_nar.period; k++)
-        if (strncmp(ss_recent(k), "recv(", 5) == 0 &&
-            strcmp(strstr(ss_recent(k), ") = ") + 4, "0") == 0)
-            start = k;
+    /* The calls in the order the cycle first made them: the call being
+       told is its element e (counting from 0), and the ring holds the
+       last SS_CYCLE calls, the oldest at ss_recent(period). Told at the
+       end (final), the last call made was the cycle's element r - 1. */
+    e = (int)((final ? ss_nar.repeats : ss_nar.repeats - 1) %
+              (unsigned long)ss_nar.period);
     for (i = 0; i < ss_nar.period; i++) {
         const char *key, *paren, *eq;
         char *end;
         long n;
 
-        k = (start - 1 + ss_nar.period - i) % ss_nar.period + 1;
+        k = ss_nar.period - (i - e + ss_nar.period) % ss_nar.period;
         key = ss_recent(k);
         paren = strchr(key, '(');
         eq = strstr(key, ") = ");
@@ -464,6 +464,7 @@ static void ss_late_flush(void)
 
     if (ss_nlate == 0 && ss_late_lost == 0)
         return;
+    ss_nar.hush = 0; /* a repeat held back is over: these are told */
     /* A copy taken with signals blocked: a handler may add to the list. */
     /* The list is copied out: a handler that runs while the copy is
        told writes from the start of ss_late again. */
