@@ -219,35 +219,35 @@ seed_server() {
     assert_failure 127
 }
 
-@test "narrate: a student's own C server, one include: narrated without ss_start(), silent with -DSOCKSTEP_PLAIN" {
-    cc -std=c11 -Wall -Wextra -Werror -pedantic -I "$ROOT/lessons/common" \
-        "$ROOT/docs/own/echo-server.c" -o "$BATS_TEST_TMPDIR/own-narrated"
-    cc -std=c11 -Wall -Wextra -Werror -pedantic -I "$ROOT/lessons/common" \
-        -DSOCKSTEP_PLAIN "$ROOT/docs/own/echo-server.c" -o "$BATS_TEST_TMPDIR/own-plain"
-    local want
-    want=$(free_port)
-    start_bg "$BATS_TEST_TMPDIR/out" "$BATS_TEST_TMPDIR/own-narrated" "$want"
+# own_echo BINARY: the echo server BINARY on a free port (PORT), one line
+# from nc echoed, and the server gone with status 0; its output in
+# $BATS_TEST_TMPDIR/out.
+own_echo() {
+    start_bg "$BATS_TEST_TMPDIR/out" "$1" "$(free_port)"
     wait_ready "$BATS_TEST_TMPDIR/out"
     run nc -N 127.0.0.1 "$PORT" <<<"hi"
     assert_output "hi"
     wait_exit "$BG_PID" 30
     [ "$EXIT_STATUS" -eq 0 ]
+}
+
+@test "narrate: a student's own C server, one include: narrated without ss_start(), silent with -DSOCKSTEP_PLAIN" {
+    cc -std=c11 -Wall -Wextra -Werror -pedantic -I "$ROOT/lessons/common" \
+        "$ROOT/docs/own/echo-server.c" -o "$BATS_TEST_TMPDIR/own-narrated"
+    cc -std=c11 -Wall -Wextra -Werror -pedantic -I "$ROOT/lessons/common" \
+        -DSOCKSTEP_PLAIN "$ROOT/docs/own/echo-server.c" -o "$BATS_TEST_TMPDIR/own-plain"
+    own_echo "$BATS_TEST_TMPDIR/own-narrated"
     run cat "$BATS_TEST_TMPDIR/out"
     assert_line "socket(AF_INET, SOCK_STREAM, 0) = 3"
-    assert_line "bind(3, 127.0.0.1:$want, 16) = 0"
+    assert_line "bind(3, 127.0.0.1:$PORT, 16) = 0"
     assert_line "accept(3, NULL, NULL) = 4"
     assert_line 'recv(4, "hi\n", 1024, 0) = 3'
     assert_line 'recv(4, "", 1024, 0) = 0'
     # SOCKSTEP_NOWRAP is heard without ss_start(): a note on one line
     assert_line "    a new socket: fd 3, the lowest descriptor number not in use. It has no address and no peer yet"
-    want=$(free_port)
-    start_bg "$BATS_TEST_TMPDIR/out" "$BATS_TEST_TMPDIR/own-plain" "$want"
-    wait_ready "$BATS_TEST_TMPDIR/out"
-    run nc -N 127.0.0.1 "$PORT" <<<"hi"
-    assert_output "hi"
-    wait_exit "$BG_PID" 30
+    own_echo "$BATS_TEST_TMPDIR/own-plain"
     run cat "$BATS_TEST_TMPDIR/out"
-    assert_output "listening on 127.0.0.1:$want"
+    assert_output "listening on 127.0.0.1:$PORT"
 }
 
 @test "narrate: scripts/check --narrate shows the failing program's last calls, the repeat counted" {
