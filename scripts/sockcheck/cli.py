@@ -11,6 +11,7 @@ import tempfile
 import time
 
 from .checks import CHECKS
+from .spec_server import SPEC_CHECKS
 from .common import KINDS, PROG, Usage
 from .options import HELP, parse, validate
 from .procfs import become_subreaper
@@ -32,13 +33,22 @@ def list_checks():
 
 def single(opts, tmpdir):
     validate(opts, os.getcwd())
-    run = Run(opts.kind, opts.command, opts.port, opts.only,
-              cwd=None, wait=opts.wait, strace=opts.strace,
-              tmpdir=tmpdir)
+    kind, checks = kind_and_checks(opts)
+    run = Run(kind, opts.command, checks=checks, fixed_port=opts.port,
+              only=opts.only, cwd=None, wait=opts.wait, strace=opts.strace, tmpdir=tmpdir,
+              spec=getattr(opts, "loaded", None))
     reporter = Reporter(opts.format, run)
     run_checks(run, reporter)
     failed = reporter.end()
     return 1 if failed else 0
+
+
+def kind_and_checks(opts):
+    """(kind, checks): a spec's program is of the kind 'NAME.spec', with
+    the checks that fit its spec; a KIND's checks are the registry's."""
+    if opts.spec is None:
+        return opts.kind, None
+    return os.path.basename(opts.spec), opts.spec_checks
 
 
 def batch(opts, tmpdir):
@@ -59,8 +69,9 @@ def batch(opts, tmpdir):
         for c in CHECKS[kind]:
             if c.name not in columns:
                 columns.append(c.name)
+    known = columns + [c.name for c in SPEC_CHECKS]
     for name in opts.only or []:
-        if name not in columns:
+        if name not in known:
             raise Usage("--only: no check '%s' (see --list)" % name)
     rows, any_fail = [], False
     for sub in subs:
@@ -80,9 +91,12 @@ def batch(opts, tmpdir):
         results = run_checks(run)
         row["kind"] = run.kind
         for r in results:
-            row[r.check.name] = "PASS" if r.ok else "FAIL"
+            row[r.check.name] = r.status()
+            if r.check.name not in columns:  # a spec's check
+                columns.append(r.check.name)
         row["passed"] = sum(1 for r in results if r.ok)
-        row["failed"] = len(results) - row["passed"]
+        row["failed"] = sum(1 for r in results
+                            if not r.ok and not r.skipped)
         row["notes"] = "; ".join("%s: %s" % (r.check.name, r.reason)
                                  for r in results if not r.ok)
         any_fail = any_fail or row["failed"] > 0
@@ -121,11 +135,15 @@ def batch_run(here, opts, tmpdir):
     sub = parse(words, batch_ok=False)
     if sub.show_help or sub.show_list or sub.strace:
         raise Usage("only --port, --only and --wait may come before KIND")
+    if sub.kind is None and sub.spec is None and opts.spec:
+        sub.spec = os.path.abspath(opts.spec)  # --batch DIR --spec FILE
     validate(sub, here)
-    return Run(sub.kind, sub.command, sub.port,
-               sub.only or opts.only, cwd=here,
+    kind, checks = kind_and_checks(sub)
+    return Run(kind, sub.command, checks=checks, fixed_port=sub.port,
+               only=sub.only or opts.only, cwd=here,
                wait=sub.wait if "--wait" in lines[0] else opts.wait,
-               strace=opts.strace, tmpdir=tmpdir)
+               strace=opts.strace, tmpdir=tmpdir,
+               spec=getattr(sub, "loaded", None))
 
 
 def main(argv):

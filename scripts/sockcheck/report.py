@@ -34,7 +34,10 @@ class Reporter:
     def add(self, res):
         self.results.append(res)
         n = len(self.results)
-        status = "PASS" if res.ok else "FAIL"
+        status = res.status()
+        if res.skipped:
+            self.skipped(res, n)
+            return
         if self.fmt == "text":
             head = "%s %-14s %s" % (status, res.check.name, res.check.title)
             if not res.ok and res.reason:
@@ -59,15 +62,32 @@ class Reporter:
                 print("#   strace: " + line, file=self.out)
         self.out.flush()
 
+    def skipped(self, res, n):
+        """The checks not run after the program could not start: one
+        line for them all in text (each says the same), not failures."""
+        if self.fmt == "tap":
+            print("ok %d - %s: %s # SKIP not run" % (
+                n, res.check.name, res.check.title), file=self.out)
+        elif self.fmt == "text":
+            if not any(r.skipped for r in self.results[:-1]):
+                print(wrap(res.message[:-1] + ": " + ", ".join(
+                    c.name for c in self.run.checks[n - 1:]) + ".", ""),
+                    file=self.out)
+        self.out.flush()
+
     def end(self):
+        skipped = sum(1 for r in self.results if r.skipped)
+        notes = sum(1 for r in self.results if r.note)
         passed = sum(1 for r in self.results if r.ok)
-        failed = len(self.results) - passed
+        failed = len(self.results) - passed - skipped
         if self.fmt == "text":
-            print("%s: %d passed, %d failed" % (
-                plural(len(self.results), "check"), passed, failed),
+            print("%s: %d passed, %d failed%s%s" % (
+                plural(len(self.results), "check"), passed, failed,
+                " (%s)" % plural(notes, "note") if notes else "",
+                ", %d not run" % skipped if skipped else ""),
                 file=self.out)
         elif self.fmt == "json":
-            json.dump({
+            obj = {
                 "kind": self.run.kind,
                 "command": self.run.argv,
                 "passed": passed,
@@ -75,14 +95,17 @@ class Reporter:
                 "checks": [{
                     "name": r.check.name,
                     "title": r.check.title,
-                    "result": "PASS" if r.ok else "FAIL",
+                    "result": r.status(),
                     "reason": r.reason,
                     "message": r.message,
                     "seconds": round(r.seconds, 3),
                     "output": r.output,
                     "trace": r.trace,
                 } for r in self.results],
-            }, self.out, indent=2)
+            }
+            if skipped:
+                obj["not_run"] = skipped
+            json.dump(obj, self.out, indent=2)
             print(file=self.out)
         self.out.flush()
         return failed
