@@ -40,7 +40,7 @@ class Reporter:
             return
         if self.fmt == "text":
             head = "%s %-14s %s" % (status, res.check.name, res.check.title)
-            if not res.ok and res.reason:
+            if (not res.ok or res.note) and res.reason:
                 head += ": " + res.reason
             print("%s (%s)" % (head, secs(res.seconds)), file=self.out)
             print(wrap(res.message, "     "), file=self.out)

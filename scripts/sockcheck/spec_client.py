@@ -35,6 +35,7 @@ class ScriptServer:
         self.trouble = None     # the first connection's, or None
         self.done = False       # the first connection played every step
         self.log = []
+        self.first = None       # the first connection's thread
         self.stop = threading.Event()
         self.threads = [threading.Thread(target=self._accept, daemon=True)]
         self.threads[0].start()
@@ -51,6 +52,8 @@ class ScriptServer:
                                  daemon=True)
             t.start()
             self.threads.append(t)
+            if first:
+                self.first = t
 
     def _line(self, conn, buf, limit):
         deadline = time.monotonic() + limit
@@ -184,20 +187,25 @@ def judge(run, res, mode):
         res.failed(never_connected(srv, prog, rc, took, cpu, limit),
                    "never connected")
         return
+    if srv.first is not None:  # what it was doing when the program ended
+        srv.first.join(spec.timeout + 1.0)
     time.sleep(0.1)
     text = prog.output()
+    missing = printed(spec, text)
     pieces = (" The checker sent each answer in 3 pieces, 0.2 s apart, so a "
               "recv() got only part of a line." if mode == "pieces" else "")
     if srv.trouble or not srv.done:
+        unprinted = (" No line of its output matches /%s/." % missing.pattern
+                     if missing is not None else "")
         res.failed("The checker's server played the spec: %s; then %s.%s "
-                   "The program %s (its last line: %s)." % (
+                   "The program %s (its last line: %s).%s" % (
                        srv.transcript(), srv.trouble or "the connection was "
                        "still open", pieces, ending(prog, rc, took, cpu,
                                                     limit, "after its start"),
-                       last_words(text)),
-                   "exchange failed")
+                       last_words(text), unprinted),
+                   "exchange failed" if not unprinted else
+                   "did not print /%s/" % missing.pattern)
         return
-    missing = printed(spec, text)
     if missing is not None:
         res.failed("The exchange went as the spec says (%s), but no line of "
                    "the program's output matches /%s/ (its last line: %s).%s"

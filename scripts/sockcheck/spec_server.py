@@ -195,8 +195,9 @@ def play(talk, steps=None, close=True):
         if not closed:
             return ("After the last reply the connection was still open %s "
                     "later%s; the spec says the server closes it (close: "
-                    "yes)." % (secs(spec.timeout), ", after %s more" % shown(
-                        more, 40) if more else ""))
+                    "yes; the exchange: %s)." % (
+                        secs(spec.timeout), ", after %s more" % shown(
+                            more, 40) if more else "", talk.transcript()))
     return None
 
 
@@ -255,9 +256,23 @@ def sp_exchange(run, res):
     if ok:
         res.passed("%s. Every reply matched its pattern." % words[:-1])
     else:
-        res.failed(words + why(prog), "reply did not match" if "match" in
-                   words else "no reply" if "due" in words
-                   else "exchange failed")
+        res.failed(words + why(prog), failure_reason(words))
+
+
+def failure_reason(words):
+    """A few words for what went wrong in an exchange's sentence."""
+    for part, reason in (("does not match", "reply did not match"),
+                         ("still open", "connection still open after the "
+                          "last reply"),
+                         ("no newline", "reply without its newline"),
+                         ("closed the connection where", "closed before "
+                          "replying"),
+                         ("reset the connection", "reset before replying"),
+                         ("was due", "no reply"),
+                         ("could not connect", "could not connect")):
+        if part in words:
+            return reason
+    return "exchange failed"
 
 
 def in_turn(prog, spec, n, first=1):
@@ -445,6 +460,13 @@ def sp_zombies(run, res):
     for t in threads:
         t.join(spec.timeout * (len(spec.steps) + 2) * 10)
     served = sum(1 for r in results if r and r[0])
+    if served < 10:
+        bad = next(r for r in results if not (r and r[0]))
+        res.failed("Not measured: 10 clients played the exchange at the "
+                   "same time, and %d were served. %s%s" % (
+                       served, bad[1] if bad else "", why(prog)),
+                   "not measured: served %d of 10 clients" % served)
+        return
     time.sleep(1.0)
     left = zombies(prog)
     said = ("10 clients played the exchange at the same time (%d served); "
