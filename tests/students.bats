@@ -89,10 +89,13 @@ says() {
 }
 
 @test "students: echo: a server that never stops at recv() == 0 spins" {
-    spec echo --only idle echo-broken.py
+    spec echo --only idle,silent-client echo-broken.py
     assert_failure 1
     assert_line --regexp "^FAIL idle .*: spins after a client left: [0-9.]+ s of CPU in [0-9.]+ s"
     says "it spins. When recv() returns 0 the client has gone"
+    # stuck with its first client for ever, it never takes the next
+    assert_line --regexp '^FAIL silent-client .*: next client not served after a silent one'
+    says "Meanwhile the program used"
 }
 
 # ---- daytime -----------------------------------------------------------------
@@ -121,11 +124,23 @@ says() {
 }
 
 @test "students: hello: a server that dies decoding a name fails not-utf8" {
-    spec hello --only not-utf8 hello-broken.py
+    spec hello --only reset,not-utf8 hello-broken.py
     assert_failure 1
     assert_line --regexp '^FAIL not-utf8 .*: ended after bytes that are not UTF-8'
     says "The program had ended: it exited with status 1, after a Python traceback (UnicodeDecodeError"
     says "Check what a client sends before you use it"
+    # the reset reaches it as a ConnectionResetError it does not catch
+    assert_line --regexp '^FAIL reset .*: ended after a reset'
+    says "after a Python traceback (ConnectionResetError"
+}
+
+@test "students: hello: a server that never closes its clients' sockets leaks" {
+    spec hello --only exchange,descriptors hello-leak.c
+    assert_failure 1
+    assert_line --regexp '^PASS exchange '
+    assert_line --regexp '^FAIL descriptors .*: (19|20|21) more descriptors after 20 clients'
+    says "about one left open per client"
+    says "close() it when that client is done"
 }
 
 @test "students: hello: a traceback in a thread is a failure, never a pass" {
@@ -150,6 +165,22 @@ says() {
     assert_line --regexp '^FAIL empty-line .*: ended after an empty line'
     says 'A client sent an empty line ("\n")'
     says "The program had ended: it was killed by SIGSEGV."
+}
+
+@test "students: calculator: the same server dies on a very long line" {
+    spec calculator --only long-line calc-broken.c
+    assert_failure 1
+    assert_line --regexp '^FAIL long-line .*: ended after a line of 100000 bytes \('
+    says "The program had ended: it was killed by SIGSEGV."
+}
+
+@test "students: calculator: strcpy() of a huge number overruns, out-of-range fails" {
+    spec calculator --only exchange,out-of-range calc-overrun.c
+    assert_failure 1
+    assert_line --regexp '^PASS exchange '
+    assert_line --regexp '^FAIL out-of-range .*: ended after its first line with each number made huge'
+    says '("99999999999999999999999 "...)'
+    says "The program had ended: it was killed by SIG"
 }
 
 # ---- random number, and the bind note ----------------------------------------------
@@ -232,6 +263,14 @@ says() {
     spec echo-client echo-client-good.py 127.0.0.1
     passes_all
     assert_line "4 checks: 4 passed, 0 failed"
+}
+
+@test "students: echo-client: a client that loops on recv() == 0 hangs" {
+    spec echo-client --only closes-early echo-client-hang.py 127.0.0.1
+    assert_failure 1
+    assert_line --regexp '^FAIL closes-early .*: hangs'
+    says "The checker's server closed its end of the connection (shutdown(SHUT_WR)) as soon as it came"
+    says "A client must stop when recv() returns 0"
 }
 
 @test "students: echo-client: one recv() per line and no error handling" {

@@ -79,6 +79,17 @@ class ScriptServer:
         trouble = None
         try:
             if self.mode == "close":
+                # FIN at once; what the program sends next is read and
+                # dropped, so that no RST comes: its recv() returns 0
+                conn.shutdown(socket.SHUT_WR)
+                deadline = time.monotonic() + 6.0
+                while not self.stop.is_set() and \
+                        time.monotonic() < deadline:
+                    try:
+                        if not conn.recv(1 << 16):
+                            break
+                    except socket.timeout:
+                        continue
                 return
             buf, n = b"", 0
             for kind, value, lineno in self.spec.steps:
@@ -244,9 +255,9 @@ def sc_pieces(run, res):
 
 
 @spec_check("closes-early", "a server that closes at once",
-            "the checker's server closes each connection as soon as it is "
-            "accepted; the program ends by itself within 5 s, not by a "
-            "signal or a traceback", client)
+            "the checker's server shuts down its end of each connection as "
+            "soon as it is accepted (and drops what comes); the program ends "
+            "by itself within 5 s, not by a signal or a traceback", client)
 def sc_closes_early(run, res):
     limit = 5.0
     srv, prog, rc, took, cpu = run_client(run, "close", limit)
@@ -254,7 +265,9 @@ def sc_closes_early(run, res):
         res.failed(never_connected(srv, prog, rc, took, cpu, limit),
                    "never connected")
         return
-    said = "The checker's server closed the connection as soon as it came."
+    said = ("The checker's server closed its end of the connection "
+            "(shutdown(SHUT_WR)) as soon as it came, so the program's recv() "
+            "returns 0.")
     how = ending(prog, rc, took, cpu, limit, "later")
     words = last_words(prog.output())
     if not client_crashed(prog, rc):

@@ -575,6 +575,10 @@ def malformed(name, title, what, data_of, applies=has_send):
         spec = run.spec
         first = next(v for k, v, _ in spec.steps if k == "send")
         data = data_of(first, spec)
+        said_what = what.replace(" (60000 for UDP)", "") if \
+            spec.proto == "tcp" else what.replace("line of 100000 bytes "
+                                                  "(60000 for UDP)",
+                                                  "datagram of 60000 bytes")
         prog = start(run)
         talk = Talk(prog, spec)
         if talk.err:
@@ -594,7 +598,7 @@ def malformed(name, title, what, data_of, applies=has_send):
                   else "it closed the connection" if how == "eof"
                   else "it reset the connection" if how == "reset"
                   else "nothing came back within %s" % secs(spec.timeout))
-        said = "A client sent %s (%s); %s." % (what, shown(data, 24),
+        said = "A client sent %s (%s); %s." % (said_what, shown(data, 24),
                                                 answer)
         time.sleep(0.2)
         fate = prog.fate()
@@ -602,7 +606,7 @@ def malformed(name, title, what, data_of, applies=has_send):
             res.failed("%s%s Check what a client sends before you use it: a "
                        "server refuses a bad request (a line saying so) and "
                        "goes on with the next client." % (said, fate),
-                       "ended after %s" % what)
+                       "ended after %s" % said_what)
             return
         ok, words = exchange(prog, spec, "The next client")
         if ok:
@@ -612,7 +616,7 @@ def malformed(name, title, what, data_of, applies=has_send):
             res.failed("%s %s%s The program is stuck on the bad request, "
                        "probably: a server must not wait or loop for ever "
                        "on one client's input." % (said, words, why(prog)),
-                       "next client not served after %s" % what)
+                       "next client not served after %s" % said_what)
     return func
 
 

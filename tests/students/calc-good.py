@@ -23,12 +23,12 @@ def answer(line):
 
 def serve(conn):
     with conn, conn.makefile("rb") as f:
-        for raw in f:
-            line = raw.decode("utf-8", "replace").strip()
-            try:
+        try:
+            for raw in f:
+                line = raw.decode("utf-8", "replace").strip()
                 conn.sendall((answer(line) + "\n").encode())
-            except OSError:
-                return
+        except OSError:
+            return  # the client reset the connection, or left
 
 
 s = socket.socket()

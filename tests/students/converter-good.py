@@ -9,15 +9,15 @@ s.listen(5)
 while True:
     c, _ = s.accept()
     with c:
-        for raw in c.makefile("rb"):
-            words = raw.decode("utf-8", "replace").split()
-            try:
-                km = float(words[0])
-                reply = "%.2f mi" % (km * 0.621371) if words[1] == "km" \
-                    else "ERR unit"
-            except (ValueError, IndexError, OverflowError):
-                reply = "ERR expected: NUMBER km"
-            try:
+        try:
+            for raw in c.makefile("rb"):
+                words = raw.decode("utf-8", "replace").split()
+                try:
+                    km = float(words[0])
+                    reply = "%.2f mi" % (km * 0.621371) \
+                        if words[1] == "km" else "ERR unit"
+                except (ValueError, IndexError, OverflowError):
+                    reply = "ERR expected: NUMBER km"
                 c.sendall((reply + "\n").encode())
-            except OSError:
-                break
+        except OSError:
+            pass  # the client reset the connection

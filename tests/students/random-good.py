@@ -11,8 +11,8 @@ s.listen(5)
 while True:
     conn, _ = s.accept()
     with conn:
-        for _line in conn.makefile("rb"):
-            try:
+        try:
+            for _line in conn.makefile("rb"):
                 conn.sendall(b"%d\n" % random.randint(1, 100))
-            except OSError:
-                break
+        except OSError:
+            pass  # the client reset the connection
