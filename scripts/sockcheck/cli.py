@@ -11,13 +11,27 @@ import tempfile
 import time
 
 from .checks import CHECKS
-from .spec_server import SPEC_CHECKS
+from .spec import load as load_spec
+from .spec_server import SPEC_CHECKS, checks_for
 from .common import KINDS, PROG, Usage
 from .options import HELP, parse, validate
 from .procfs import become_subreaper
 from .report import Reporter, wrap
 from .runner import Run, run_checks, stop_everything
 from .words import secs
+
+
+def list_spec_checks(path):
+    """--spec FILE --list: the checks that fit that spec, and their
+    rules."""
+    spec, err = load_spec(path)
+    if err:
+        raise Usage("--spec: " + err)
+    print("%s (a %s %s)" % (os.path.basename(path), spec.proto.upper(),
+                            spec.program))
+    for c in checks_for(spec):
+        print("  %-15s %s" % (c.name, c.title))
+        print(wrap(c.rule, " " * 18))
 
 
 def list_checks():
@@ -153,7 +167,10 @@ def main(argv):
             print(HELP)
             return 0
         if opts.show_list:
-            list_checks()
+            if opts.spec:
+                list_spec_checks(opts.spec)
+            else:
+                list_checks()
             return 0
         if opts.csv and not opts.batch:
             raise Usage("--csv: only with --batch")
