@@ -232,6 +232,15 @@ says() {
     says "The program served only the first client: a server calls accept() again"
 }
 
+@test "students: quote: a server without SO_REUSEADDR cannot restart at once" {
+    spec quote --only exchange,restart quote-noreuse.py
+    assert_failure 1
+    assert_line --regexp '^PASS exchange '
+    assert_line --regexp '^FAIL restart .*: port in use after a restart \(EADDRINUSE\)'
+    says "by the connection of its first run in TIME_WAIT. Set SO_REUSEADDR"
+    says "OSError: [Errno 98] Address already in use"
+}
+
 # ---- unit converter ------------------------------------------------------------------------
 
 @test "students: converter: a server that answers with two decimals passes" {

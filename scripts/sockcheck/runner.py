@@ -101,7 +101,8 @@ class Run:
                            and not what.startswith("runtime")
                            else "sanitizer error")
                 return
-            if rc is not None and rc < 0:
+            if rc is not None and rc < 0 and not getattr(p, "stopped",
+                                                          False):
                 res.failed("%s But the program %s while the check ran: that "
                            "is a crash, not a pass."
                            % (res.message, describe_status(rc)),

@@ -9,6 +9,7 @@ import threading
 import time
 
 from .checks import Check, loopback_check
+from .common import NotReady
 from .echo_server import Busy
 from .peers import UdpPeer, connect
 from .procfs import proc_stat
@@ -635,3 +636,53 @@ malformed("out-of-range", "a number out of range",
           lambda first, spec: out_of_range(first),
           lambda s: has_send(s) and out_of_range(
               next(v for k, v, _ in s.steps if k == "send")) is not None)
+
+
+@spec_check("restart", "a restart on the same port",
+            "a client plays the exchange and stays connected; the program "
+            "is ended, the client closes, and the program, started again at "
+            "once on the same port, listens within the usual wait "
+            "(SO_REUSEADDR, whatever TIME_WAIT is left)", tcp_server)
+def sp_restart(run, res):
+    spec = run.spec
+    prog = start(run)
+    port = prog.port
+    talk = Talk(prog, spec)
+    if talk.err:
+        res.failed("The checker could not connect: %s." % talk.err,
+                   "could not connect")
+        return
+    trouble = play(talk, close=False)
+    prog.stop()
+    talk.eof(1.0)
+    talk.close()
+    time.sleep(0.1)
+    said = ("A client played the exchange%s and was still connected when "
+            "the checker ended the program; then the client closed, and the "
+            "checker started the program again on port %d." % (
+                "" if trouble is None else " (not to the end)", port))
+    again = Program(run, port)
+    try:
+        again.wait_bound("tcp")
+    except NotReady as e:
+        text = again.output()
+        if "Address already in use" in text or "EADDRINUSE" in text or \
+                "Errno 98" in text:
+            res.failed("%s It could not bind: the port was still in use, by "
+                       "the connection of its first run in TIME_WAIT. Set "
+                       "SO_REUSEADDR on the listening socket before bind(), "
+                       "as the lessons do (see lesson 07, and the pitfall "
+                       "\"Address already in use\"): a server that is "
+                       "restarted after a crash must get its port back at "
+                       "once." % said, "port in use after a restart "
+                       "(EADDRINUSE)")
+        else:
+            res.failed("%s Then: %s" % (said, e), "no restart: %s" % e.reason)
+        return
+    ok, words = exchange(again, spec, "A client of the second run")
+    if ok:
+        res.passed("%s It listened again at once, and served a client."
+                   % said)
+    else:
+        res.failed("%s It listened again, but: %s" % (said, words),
+                   "not served after a restart")

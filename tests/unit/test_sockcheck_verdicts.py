@@ -82,6 +82,11 @@ class NoPassOverACrash(unittest.TestCase):
         self.assertIn("But the program was killed by SIGSEGV while the "
                       "check ran", res.message)
 
+    def test_a_program_the_checker_ended_is_no_crash(self):
+        prog = FakeProgram(rc=-15)
+        prog.stopped = True
+        self.assertTrue(self.run.one(check(passing_with(prog))).ok)
+
     def test_a_clean_program_passes_and_a_failure_stays_as_it_is(self):
         res = self.run.one(check(passing_with(FakeProgram("hi\n", rc=0))))
         self.assertEqual((res.ok, res.reason), (True, ""))
@@ -207,12 +212,12 @@ class WhichChecks(unittest.TestCase):
         self.assertEqual(self.names("send: 3 + 4\nexpect: 7\ntogether: 3"), [
             "bind", "exchange", "in-turn", "together", "idle",
             "descriptors", "zombies", "silent-client", "reset", "not-utf8",
-            "empty-line", "long-line", "out-of-range"])
+            "empty-line", "long-line", "out-of-range", "restart"])
 
     def test_a_greeting_server_gets_no_malformed_input(self):
         self.assertEqual(self.names("expect: .+\nclose: yes"), [
             "bind", "exchange", "in-turn", "idle", "descriptors",
-            "zombies", "silent-client", "reset"])
+            "zombies", "silent-client", "reset", "restart"])
 
     def test_udp_and_a_client(self):
         self.assertEqual(self.names("proto: udp\nsend: hi\nexpect: hi"), [
