@@ -32,6 +32,7 @@ class Run:
         self.cleanup = []
         self.ids = 0
         self.broken = None  # the check in which it could not start
+        self.broken_why = "the program could not be started"
 
     def next_id(self):
         self.ids += 1
@@ -57,8 +58,8 @@ class Run:
         res = Result(chk)
         t0 = time.monotonic()
         if self.broken:
-            res.failed("Not run: the program could not be started in check "
-                       "%s (see there)." % self.broken, "not run")
+            res.failed("Not run: %s in check %s (see there)." % (
+                self.broken_why, self.broken), "not run")
             res.skipped = True
             return res
         try:
@@ -67,6 +68,9 @@ class Run:
                 res.failed("The checker reached no verdict.", "checker error")
             elif res.ok:
                 self.no_pass_over_a_crash(res)
+            if not res.ok and getattr(chk, "fatal", None):
+                # the checks after it need what failed here
+                self.broken, self.broken_why = chk.name, chk.fatal
         except NotReady as e:
             res.failed(str(e), e.reason)
             if e.fatal:

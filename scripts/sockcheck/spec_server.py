@@ -31,6 +31,13 @@ def spec_check(name, title, rule, applies=lambda s: True):
     return register
 
 
+def fatal(name, why):
+    """When check name fails, the checks after it are not run: why."""
+    for c in SPEC_CHECKS:
+        if c.name == name and c.applies.__name__ == "server":
+            c.fatal = why
+
+
 def checks_for(spec):
     return [c for c in SPEC_CHECKS if c.applies(spec)]
 
@@ -252,6 +259,8 @@ def sp_bind(run, res):
             "one client plays the spec's send: and expect: lines; each reply "
             "matches its pattern within the spec's timeout", server)
 def sp_exchange(run, res):
+    """The other checks of a server play the same exchange: when it fails
+    here, they are not run (they would fail the same way)."""
     prog = start(run)
     ok, words = exchange(prog, run.spec, "The checker played the exchange")
     if ok:
@@ -686,3 +695,6 @@ def sp_restart(run, res):
     else:
         res.failed("%s It listened again, but: %s" % (said, words),
                    "not served after a restart")
+
+
+fatal("exchange", "the spec's exchange failed")

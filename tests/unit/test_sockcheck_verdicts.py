@@ -158,6 +158,20 @@ class Statuses(unittest.TestCase):
         self.assertIn('"not_run": 1', out)
         self.assertIn('"result": "NOT RUN"', out)
 
+    def test_a_failed_exchange_stops_the_checks_that_play_it(self):
+        run = runner.Run("x.spec", ["./srv", "{port}"], checks=[])
+        chk = check(lambda r, s: s.failed("No reply.", "no reply"),
+                    "exchange")
+        chk.fatal = "the spec's exchange failed"
+        self.assertFalse(run.one(chk).skipped)
+        res = run.one(check(lambda r, s: s.passed("ok"), "in-turn"))
+        self.assertEqual((res.skipped, res.message), (
+            True, "Not run: the spec's exchange failed in check exchange "
+            "(see there)."))
+        exchange = [c for c in SPEC_CHECKS if c.name == "exchange"]
+        self.assertEqual([getattr(c, "fatal", None) for c in exchange],
+                         ["the spec's exchange failed", None])
+
     def test_the_runner_marks_them(self):
         run = runner.Run("echo-server", ["./srv", "{port}"])
 
