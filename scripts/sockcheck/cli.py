@@ -112,7 +112,8 @@ def batch(opts, tmpdir):
         row["failed"] = sum(1 for r in results
                             if not r.ok and not r.skipped)
         row["notes"] = "; ".join("%s: %s" % (r.check.name, r.reason)
-                                 for r in results if not r.ok)
+                                 for r in results
+                                 if not r.ok and not r.skipped)
         any_fail = any_fail or row["failed"] > 0
         rows.append(row)
         print("%s: %s: %s: %d passed, %d failed (%s)" % (
