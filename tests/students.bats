@@ -84,7 +84,7 @@ says() {
 @test "students: echo: a correct echo server passes every check" {
     spec echo echo-good.c
     passes_all
-    assert_line "12 checks: 12 passed, 0 failed"
+    assert_line "13 checks: 13 passed, 0 failed"
     assert_line --regexp '^PASS idle '
 }
 
@@ -252,10 +252,19 @@ says() {
     spec converter converter-broken.c
     assert_failure 1
     # the other checks play the same exchange: not run, not failed
-    assert_line "13 checks: 1 passed, 1 failed, 11 not run"
+    assert_line "14 checks: 1 passed, 1 failed, 12 not run"
     says "Not run: the spec's exchange failed in check exchange (see there): in-turn, idle,"
     assert_line --regexp '^FAIL exchange .*: reply did not match'
     says 'reply 1 was "6.2 mi\n", which does not match /6\.21 mi/ (spec line 4'
+}
+
+@test "students: converter: a send() whose result is ignored dies of SIGPIPE" {
+    spec converter --only exchange,sigpipe converter-sigpipe.c
+    assert_failure 1
+    assert_line --regexp '^PASS exchange '
+    assert_line --regexp '^FAIL sigpipe .*: killed by SIGPIPE'
+    says "read none of the replies, and reset the connection. The program was killed by SIGPIPE"
+    says "Send with MSG_NOSIGNAL"
 }
 
 # ---- UDP echo ------------------------------------------------------------------------
@@ -350,7 +359,7 @@ says() {
     says "The program exited with status 3 before it listened on port"
     says "Not run: the program could not be started in check bind (see there): exchange, in-turn,"
     refute_line --regexp '^FAIL exchange'
-    assert_line "12 checks: 0 passed, 1 failed, 11 not run"
+    assert_line "13 checks: 0 passed, 1 failed, 12 not run"
 }
 
 @test "students: --batch --spec grades a class: one row each, a column per check" {

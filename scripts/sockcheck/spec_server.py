@@ -4,6 +4,7 @@ of an echo. This module has the registry and a server's checks (the
 checker is its client); spec_client.py has a client's."""
 
 import os
+import signal
 import socket
 import threading
 import time
@@ -15,7 +16,7 @@ from .peers import UdpPeer, connect
 from .procfs import proc_stat
 from .program import Program
 from .spec import out_of_range
-from .words import and_list, plural, secs, shown
+from .words import and_list, describe_status, died_of, plural, secs, shown
 
 SPEC_CHECKS = []
 
@@ -574,6 +575,64 @@ def sp_reset(run, res):
     else:
         res.failed("%s %s%s" % (said, words, why(prog)),
                    "next client not served after a reset")
+
+
+@spec_check("sigpipe", "no death by SIGPIPE",
+            "a client sends its requests over and over for up to 3 s (1 MB "
+            "at most), reads no reply, and resets the connection; the "
+            "program stays up (no SIGPIPE, no traceback) and serves the next "
+            "client", lambda s: has_send(s) and s.proto == "tcp")
+def sp_sigpipe(run, res):
+    prog = start(run)
+    spec = run.spec
+    # A small receive buffer: the replies fill it soon, the program stops
+    # in send(), our requests wait in its receive queue, and the reset
+    # comes while it still has requests to answer.
+    c, err = connect(prog, mss=1400, rcvbuf=4096)
+    if c is None:
+        res.failed("The checker could not connect: %s." % err,
+                   "could not connect")
+        return
+    request = b"".join(v for k, v, _ in spec.steps if k == "send")
+    chunk = request * max(1, 16384 // len(request))
+    sent = 0
+    deadline = time.monotonic() + 3.0
+    c.s.settimeout(0.5)
+    try:
+        while sent < (1 << 20) and time.monotonic() < deadline:
+            sent += c.s.send(chunk)
+    except OSError:  # a timeout: its buffers are full; or it closed
+        pass
+    c.reset()
+    said = ("A client sent %s, its requests over and over (%s), read none "
+            "of the replies, and reset the connection." % (
+                plural(sent, "byte"), shown(request, 24)))
+    deadline = time.monotonic() + 1.0
+    while time.monotonic() < deadline and prog.owner_alive():
+        time.sleep(0.05)
+    if not prog.owner_alive():
+        time.sleep(0.1)
+        rc = prog.returncode()
+        if rc is not None and died_of(rc, signal.SIGPIPE):
+            res.failed("%s The program %s: a send() on a connection the peer "
+                       "has reset raises SIGPIPE, whose default action ends "
+                       "the process. Send with MSG_NOSIGNAL (or ignore "
+                       "SIGPIPE) and treat EPIPE as the end of that client: "
+                       "see lesson 06, and the pitfall \"SIGPIPE\"."
+                       % (said, describe_status(rc)), "killed by SIGPIPE")
+        else:
+            res.failed("%s%s A failed send() ends that one client, not the "
+                       "server: close that socket and go on with the next "
+                       "(see lesson 06)." % (said, prog.fate()),
+                       "ended after a client left without reading")
+        return
+    ok, words = exchange(prog, spec, "The next client")
+    if ok:
+        res.passed("%s The program stayed up and served the next client."
+                   % said)
+    else:
+        res.failed("%s %s%s" % (said, words, why(prog)),
+                   "next client not served")
 
 
 def malformed(name, title, what, data_of, applies=has_send):

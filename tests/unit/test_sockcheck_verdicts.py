@@ -225,8 +225,9 @@ class WhichChecks(unittest.TestCase):
     def test_a_tcp_server_that_reads_lines(self):
         self.assertEqual(self.names("send: 3 + 4\nexpect: 7\ntogether: 3"), [
             "bind", "exchange", "in-turn", "together", "idle",
-            "descriptors", "zombies", "silent-client", "reset", "not-utf8",
-            "empty-line", "long-line", "out-of-range", "restart"])
+            "descriptors", "zombies", "silent-client", "reset", "sigpipe",
+            "not-utf8", "empty-line", "long-line", "out-of-range",
+            "restart"])
 
     def test_a_greeting_server_gets_no_malformed_input(self):
         self.assertEqual(self.names("expect: .+\nclose: yes"), [
