@@ -337,6 +337,18 @@ says() {
     passes_all
 }
 
+# ---- the kinds too: no pass over a crash -----------------------------------------------
+
+@test "students: a receiver that prints a datagram only in its traceback fails" {
+    # scripts/check before issue 31 passed it: the payload was printed
+    student number-receiver.py
+    run bare timeout 60 "$PYTHON" "$CHECK" --only datagram udp-receiver -- \
+        "${PROG[@]}" '{port}'
+    assert_failure 1
+    assert_line --regexp '^FAIL datagram .*: traceback'
+    says "But the program printed a Python traceback (ValueError: invalid literal for int() with base 10: b'hello, sockstep') while the check ran"
+}
+
 # ---- what the checker says about a spec, and a program that never starts ---------------------
 
 @test "students: a bad spec is refused in one line naming its line, exit 2" {
