@@ -337,6 +337,35 @@ says() {
     passes_all
 }
 
+# ---- the sanitizer builds: no false alarm on the correct C samples --------------------
+
+# sanitized NAME SPEC: build tests/students/NAME.c with AddressSanitizer
+# and UndefinedBehaviorSanitizer (skip where the compiler cannot), then
+# check it with SPEC: every check passes, and no sanitizer spoke.
+sanitized() {
+    cc -std=c11 -Wall -Wextra -Werror -pedantic -g \
+        -fsanitize=address,undefined "$STUDENTS/$1.c" \
+        -o "$BATS_TEST_TMPDIR/$1" 2>/dev/null ||
+        skip "cc cannot build with -fsanitize=address,undefined here"
+    run bare timeout 150 "$PYTHON" "$CHECK" --spec "$SPECS/$2.spec" -- \
+        "$BATS_TEST_TMPDIR/$1" '{port}'
+    passes_all
+    refute_output --partial "Sanitizer"
+    refute_output --partial "runtime error"
+}
+
+@test "students: sanitizers: echo-good.c passes echo.spec" {
+    sanitized echo-good echo
+}
+
+@test "students: sanitizers: hello-good.c passes hello.spec" {
+    sanitized hello-good hello
+}
+
+@test "students: sanitizers: quote-good.c passes quote.spec" {
+    sanitized quote-good quote
+}
+
 # ---- the kinds too: no pass over a crash -----------------------------------------------
 
 @test "students: a receiver that prints a datagram only in its traceback fails" {
