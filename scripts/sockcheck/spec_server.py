@@ -248,11 +248,15 @@ def sp_bind(run, res):
     if res.ok or run.spec.bind == "loopback":
         return
     where = res.reason[len("bound to "):]
-    res.noted("The program is bound to %s: every address of this machine, "
-              "so other machines on its networks can reach it. That is "
-              "what a server for other machines needs, and the spec allows "
-              "it. To keep it to this machine, bind 127.0.0.1 (in Python, "
-              "bind((\"127.0.0.1\", port)); see lesson 02)." % where,
+    v6 = where.startswith("[")
+    res.noted("The program %s %s: every address of this machine, so other "
+              "machines on its networks can reach it. That is what a server "
+              "for other machines needs, and the spec allows it. To keep it "
+              "to this machine, bind %s (in Python, bind((\"%s\", port)); "
+              "see lesson 02)." % (
+                  "listens on" if run.spec.proto == "tcp" else
+                  "is bound to", where, "::1" if v6 else "127.0.0.1",
+                  "::1" if v6 else "127.0.0.1"),
               "bound to %s" % where)
 
 

@@ -242,6 +242,20 @@ class WhichChecks(unittest.TestCase):
                                     "send: hi\nprint: hi"), [
             "exchange", "pieces", "closes-early", "refused"])
 
+    def test_a_reply_matches_whole_without_its_line_end(self):
+        from sockcheck.spec_server import failure_reason, matches
+        import re
+        pat = re.compile(r"6\.21 mi")
+        self.assertTrue(matches(pat, b"6.21 mi\r\n"))
+        self.assertTrue(matches(pat, b"6.21 mi"))
+        self.assertFalse(matches(pat, b"6.21 mi or so\n"))
+        self.assertFalse(matches(pat, b"\xff6.21 mi\n"))
+        self.assertEqual(failure_reason("Reply 1 was x, which does not "
+                                        "match /y/"), "reply did not match")
+        self.assertEqual(failure_reason("nothing more came within 3.00 s, "
+                                        "where reply 1 was due"), "no reply")
+        self.assertEqual(failure_reason("something else"), "exchange failed")
+
     def test_every_check_has_a_title_a_rule_and_a_test(self):
         for c in SPEC_CHECKS:
             self.assertTrue(c.title and c.rule and callable(c.applies),
