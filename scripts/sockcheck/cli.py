@@ -49,7 +49,8 @@ def single(opts, tmpdir):
     validate(opts, os.getcwd())
     kind, checks = kind_and_checks(opts)
     run = Run(kind, opts.command, checks=checks, fixed_port=opts.port,
-              only=opts.only, cwd=None, wait=opts.wait, strace=opts.strace, tmpdir=tmpdir,
+              only=opts.only, cwd=None, wait=opts.wait,
+              strace=opts.strace, tmpdir=tmpdir,
               spec=getattr(opts, "loaded", None))
     reporter = Reporter(opts.format, run)
     run_checks(run, reporter)
