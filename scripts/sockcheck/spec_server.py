@@ -334,7 +334,8 @@ def sp_together(run, res):
                 bad[0][0] + 1, n, bad[0][1], why(prog)),
                 "client could not connect")
             return
-        results = [None] * n
+        # None once a client got every reply; until then, why not
+        results = ["It got no verdict within the time limit."] * n
 
         def one(i):
             results[i] = play(talks[i], close=False)
@@ -359,8 +360,8 @@ def sp_together(run, res):
                "spec asks for clients at the same time: a process per "
                "client (lesson 12), or poll() (lesson 13)." % (
                    n, len(served), "was" if len(served) == 1 else "were",
-                   first + 1, (results[first] or "not served.")[0].lower()
-                   + (results[first] or "not served.")[1:], why(prog)),
+                   first + 1, results[first][0].lower() + results[first][1:],
+                   why(prog)),
                "served %d of %d at once" % (len(served), n))
 
 
@@ -380,9 +381,8 @@ def sp_idle(run, res):
     busy = Busy(prog, settle=0.3)
     time.sleep(1.3)
     busy.stop()
-    said = ("The first client played the exchange and closed the "
-            "connection%s." % ("" if spec.proto == "tcp" else
-                               " (its socket)"))
+    said = ("The first client played the exchange and closed %s." % (
+        "the connection" if spec.proto == "tcp" else "its socket"))
     if busy.spins():
         res.failed("%s In the second after, the program %s: it spins. When "
                    "recv() returns 0 the client has gone: close that socket "
@@ -513,6 +513,7 @@ def sp_silent(run, res):
         res.failed("The checker could not connect: %s." % err,
                    "could not connect")
         return
+    t0 = time.monotonic()
     time.sleep(0.5)
     out = {}
 
@@ -523,6 +524,7 @@ def sp_silent(run, res):
     t = threading.Thread(target=second, daemon=True)
     t.start()
     t.join(1.5)
+    time.sleep(max(0.0, 2.0 - (time.monotonic() - t0)))  # silent for 2 s
     left = time.monotonic()
     silent.close()
     t.join(spec.timeout * (len(spec.steps) + 2))
