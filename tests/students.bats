@@ -287,7 +287,7 @@ says() {
 @test "students: echo-client: a client that reads whole lines passes" {
     spec echo-client echo-client-good.py 127.0.0.1
     passes_all
-    assert_line "4 checks: 4 passed, 0 failed"
+    assert_line "7 checks: 7 passed, 0 failed"
 }
 
 @test "students: echo-client: a client that loops on recv() == 0 hangs" {
@@ -299,11 +299,14 @@ says() {
 }
 
 @test "students: echo-client: one recv() per line and no error handling" {
-    spec echo-client --only pieces,refused echo-client-broken.py 127.0.0.1
+    spec echo-client --only pieces,refused,not-utf8 echo-client-broken.py \
+        127.0.0.1
     assert_failure 1
     assert_line --regexp '^FAIL pieces .*: did not print /hello, sockstep/'
     says "so a recv() got only part of a line"
     assert_line --regexp '^FAIL refused .*: Python traceback \(ConnectionRefusedError\)'
+    assert_line --regexp '^FAIL not-utf8 .*: Python traceback \(UnicodeDecodeError\)'
+    says "decode with errors=\"replace\""
 }
 
 # ---- the handout's assignments, with specs -------------------------------------------------

@@ -23,8 +23,10 @@ class ScriptServer:
     plays the spec's steps. mode: 'script', 'pieces' (each send in 3
     pieces 0.2 s apart) or 'close' (closes each connection at once)."""
 
-    def __init__(self, spec, mode="script", port=0):
+    def __init__(self, spec, mode="script", port=0, bad=None):
         self.spec, self.mode = spec, mode
+        self.bad = bad          # sent in place of the first answer, then
+        #                         the checker's end is shut down
         self.ls = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         self.ls.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         self.ls.bind((LOCAL, port))
@@ -79,20 +81,15 @@ class ScriptServer:
         trouble = None
         try:
             if self.mode == "close":
-                # FIN at once; what the program sends next is read and
-                # dropped, so that no RST comes: its recv() returns 0
-                conn.shutdown(socket.SHUT_WR)
-                deadline = time.monotonic() + 6.0
-                while not self.stop.is_set() and \
-                        time.monotonic() < deadline:
-                    try:
-                        if not conn.recv(1 << 16):
-                            break
-                    except socket.timeout:
-                        continue
+                self._finish(conn, log)
                 return
             buf, n = b"", 0
             for kind, value, lineno in self.spec.steps:
+                if kind == "send" and self.bad is not None:
+                    conn.sendall(self.bad)
+                    log.append(("sent", self.bad))
+                    self._finish(conn, log)
+                    return
                 if kind == "send":
                     cut = [0, len(value) // 3, 2 * len(value) // 3,
                            len(value)] if self.mode == "pieces" else \
@@ -132,6 +129,18 @@ class ScriptServer:
                 self.trouble = trouble
                 self.done = trouble is None
 
+    def _finish(self, conn, log):
+        """FIN now; what the program sends next is read and dropped, so
+        that no RST comes: its recv() returns 0."""
+        conn.shutdown(socket.SHUT_WR)
+        deadline = time.monotonic() + 6.0
+        while not self.stop.is_set() and time.monotonic() < deadline:
+            try:
+                if not conn.recv(1 << 16):
+                    break
+            except socket.timeout:
+                continue
+
     def transcript(self):
         words = ["%s %s" % ("the program sent" if way == "got"
                             else "the checker sent", shown(data, 40))
@@ -145,12 +154,12 @@ class ScriptServer:
         self.ls.close()
 
 
-def run_client(run, mode, limit, port=None):
+def run_client(run, mode, limit, port=None, bad=None):
     """The checker's server (unless port), then the program with the
     spec's input; wait at most limit s for it to end."""
     spec = run.spec
-    srv = ScriptServer(spec, mode, run.fixed_port or 0) if port is None \
-        else None
+    srv = ScriptServer(spec, mode, run.fixed_port or 0, bad) \
+        if port is None else None
     prog = Program(run, port if port is not None else srv.port, spec.input)
     run.cleanup.append(srv.close if srv else None)
     t0 = time.monotonic()
@@ -319,3 +328,46 @@ def sc_refused(run, res):
             "ECONNREFUSED).")
     res.failed("%s The program %s.%s" % (said, how, hint),
                short_end(prog, rc))
+
+
+def has_answer(s):
+    return client(s) and any(k == "send" for k, _, _ in s.steps)
+
+
+def bad_answer(name, title, what, data):
+    @spec_check(name, title,
+                "the checker's server answers with %s in place of its "
+                "first answer, then closes its end; the program may refuse "
+                "it, but ends by itself within 5 s, not by a signal or a "
+                "traceback" % what, has_answer)
+    def func(run, res):
+        limit = 5.0
+        srv, prog, rc, took, cpu = run_client(run, "script", limit,
+                                              bad=data)
+        if srv.connections == 0:
+            res.failed(never_connected(srv, prog, rc, took, cpu, limit),
+                       "never connected")
+            return
+        said = ("The checker's server answered with %s (%s), then closed "
+                "its end of the connection." % (what, shown(data, 24)))
+        how = ending(prog, rc, took, cpu, limit, "later")
+        words = last_words(prog.output())
+        if not client_crashed(prog, rc):
+            res.passed("%s The program %s, %s later%s." % (
+                said, how, secs(took), ", saying %s" % words if words
+                else ""))
+            return
+        hint = (" A client must stop when recv() returns 0 (lesson 06)."
+                if rc is None else " Check what the server sends before "
+                "you use it: decode with errors=\"replace\", and read a "
+                "long line in pieces.")
+        res.failed("%s The program %s.%s" % (said, how, hint),
+                   short_end(prog, rc))
+    return func
+
+
+bad_answer("not-utf8", "an answer that is not UTF-8",
+           "bytes that are not UTF-8", b"caf\xe9 \xff\xfe\n")
+bad_answer("empty-line", "an empty answer", "an empty line", b"\n")
+bad_answer("long-line", "a very long answer", "a line of 100000 bytes",
+           b"A" * 100000 + b"\n")
