@@ -53,8 +53,9 @@ class Reporter:
         elif self.fmt == "tap":
             print("%s %d - %s: %s%s" % (
                 "ok" if res.ok else "not ok", n, res.check.name,
-                res.check.title, "" if res.ok or not res.reason
-                else ": " + res.reason), file=self.out)
+                res.check.title, "" if (res.ok and not res.note)
+                or not res.reason else ": " + res.reason
+                + (" (a note)" if res.note else "")), file=self.out)
             print(wrap(res.message, "#   "), file=self.out)
             for line in res.output:
                 print("#   | " + line, file=self.out)

@@ -151,6 +151,15 @@ class Statuses(unittest.TestCase):
             "there): b, c.",
             "3 checks: 0 passed, 1 failed, 2 not run"])
 
+    def test_tap_and_json_show_a_note(self):
+        _, out = report_of("tap", result("bind", "note", "Wide.",
+                                         "bound to 0.0.0.0:80"))
+        self.assertIn("\nok 1 - bind: title bind: bound to 0.0.0.0:80 "
+                      "(a note)\n", out)
+        _, out = report_of("json", result("bind", "note", "Wide.",
+                                          "bound to 0.0.0.0:80"))
+        self.assertIn('"result": "NOTE"', out)
+
     def test_tap_skips_and_json_counts_them(self):
         _, out = report_of("tap", result("a", "fail"), result("b", "skip"))
         self.assertIn("\nok 2 - b: title b # SKIP not run\n", out)
