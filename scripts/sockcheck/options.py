@@ -10,6 +10,8 @@ from typing import List, Optional
 
 from .checks import CHECKS
 from .common import KINDS, Usage
+from .spec import load
+from .spec_server import checks_for
 
 
 USAGE = """\
@@ -169,8 +171,6 @@ def validate(opts, cwd):
     if opts.spec is not None and kind is not None:
         raise Usage("--spec: takes the place of KIND: give one or the other")
     if opts.spec is not None:
-        from .spec import load
-        from .spec_server import checks_for
         path = os.path.join(cwd, opts.spec)
         spec, err = load(path if os.path.exists(path) else opts.spec)
         if err:

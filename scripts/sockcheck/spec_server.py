@@ -21,22 +21,18 @@ from .words import and_list, describe_status, died_of, plural, secs, shown
 SPEC_CHECKS = []
 
 
-def spec_check(name, title, rule, applies=lambda s: True):
+def spec_check(name, title, rule, applies=lambda s: True, fatal=None):
     """Register a check of a spec's program; applies(spec) says whether
-    the check fits that spec."""
+    the check fits that spec; fatal, if given, says why the checks after
+    it are not run when it fails."""
     def register(func):
         chk = Check("spec", name, title, rule, func)
         chk.applies = applies
+        if fatal:
+            chk.fatal = fatal
         SPEC_CHECKS.append(chk)
         return func
     return register
-
-
-def fatal(name, why):
-    """When check name fails, the checks after it are not run: why."""
-    for c in SPEC_CHECKS:
-        if c.name == name and c.applies.__name__ == "server":
-            c.fatal = why
 
 
 def checks_for(spec):
@@ -262,7 +258,8 @@ def sp_bind(run, res):
 
 @spec_check("exchange", "the spec's exchange",
             "one client plays the spec's send: and expect: lines; each reply "
-            "matches its pattern within the spec's timeout", server)
+            "matches its pattern within the spec's timeout", server,
+            fatal="the spec's exchange failed")
 def sp_exchange(run, res):
     """The other checks of a server play the same exchange: when it fails
     here, they are not run (they would fail the same way)."""
@@ -760,6 +757,3 @@ def sp_restart(run, res):
     else:
         res.failed("%s It listened again, but: %s" % (said, words),
                    "not served after a restart")
-
-
-fatal("exchange", "the spec's exchange failed")
