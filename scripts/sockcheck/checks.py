@@ -17,6 +17,8 @@ class Result:
     def __init__(self, check):
         self.check = check
         self.ok = None
+        self.note = False      # passed, with something worth knowing
+        self.skipped = False   # not run: an earlier check could not start it
         self.message = ""
         self.reason = ""
         self.output = []
@@ -29,6 +31,18 @@ class Result:
 
     def failed(self, message, reason):
         self.ok, self.message, self.reason = False, message, reason
+
+    def noted(self, message, reason):
+        """A pass that the reader should know about (NOTE, not FAIL)."""
+        self.ok, self.note = True, True
+        self.message, self.reason = message, reason
+
+    def status(self):
+        if self.skipped:
+            return "NOT RUN"
+        if self.note:
+            return "NOTE"
+        return "PASS" if self.ok else "FAIL"
 
 
 class Check:

@@ -11,12 +11,27 @@ import tempfile
 import time
 
 from .checks import CHECKS
+from .spec import load as load_spec
+from .spec_server import SPEC_CHECKS, checks_for
 from .common import KINDS, NARRATE_LIB, PROG, Usage
 from .options import HELP, parse, validate
 from .procfs import become_subreaper
 from .report import Reporter, wrap
 from .runner import Run, run_checks, stop_everything
 from .words import secs
+
+
+def list_spec_checks(path):
+    """--spec FILE --list: the checks that fit that spec, and their
+    rules."""
+    spec, err = load_spec(path)
+    if err:
+        raise Usage("--spec: " + err)
+    print("%s (a %s %s)" % (os.path.basename(path), spec.proto.upper(),
+                            spec.program))
+    for c in checks_for(spec):
+        print("  %-15s %s" % (c.name, c.title))
+        print(wrap(c.rule, " " * 18))
 
 
 def list_checks():
@@ -32,13 +47,23 @@ def list_checks():
 
 def single(opts, tmpdir):
     validate(opts, os.getcwd())
-    run = Run(opts.kind, opts.command, opts.port, opts.only,
-              cwd=None, wait=opts.wait, strace=opts.strace,
-              narrate=opts.narrate, tmpdir=tmpdir)
+    kind, checks = kind_and_checks(opts)
+    run = Run(kind, opts.command, checks=checks, fixed_port=opts.port,
+              only=opts.only, cwd=None, wait=opts.wait,
+              strace=opts.strace, narrate=opts.narrate, tmpdir=tmpdir,
+              spec=getattr(opts, "loaded", None))
     reporter = Reporter(opts.format, run)
     run_checks(run, reporter)
     failed = reporter.end()
     return 1 if failed else 0
+
+
+def kind_and_checks(opts):
+    """(kind, checks): a spec's program is of the kind 'NAME.spec', with
+    the checks that fit its spec; a KIND's checks are the registry's."""
+    if opts.spec is None:
+        return opts.kind, None
+    return os.path.basename(opts.spec), opts.spec_checks
 
 
 def batch(opts, tmpdir):
@@ -59,8 +84,9 @@ def batch(opts, tmpdir):
         for c in CHECKS[kind]:
             if c.name not in columns:
                 columns.append(c.name)
+    known = columns + [c.name for c in SPEC_CHECKS]
     for name in opts.only or []:
-        if name not in columns:
+        if name not in known:
             raise Usage("--only: no check '%s' (see --list)" % name)
     rows, any_fail = [], False
     for sub in subs:
@@ -80,11 +106,15 @@ def batch(opts, tmpdir):
         results = run_checks(run)
         row["kind"] = run.kind
         for r in results:
-            row[r.check.name] = "PASS" if r.ok else "FAIL"
+            row[r.check.name] = r.status()
+            if r.check.name not in columns:  # a spec's check
+                columns.append(r.check.name)
         row["passed"] = sum(1 for r in results if r.ok)
-        row["failed"] = len(results) - row["passed"]
+        row["failed"] = sum(1 for r in results
+                            if not r.ok and not r.skipped)
         row["notes"] = "; ".join("%s: %s" % (r.check.name, r.reason)
-                                 for r in results if not r.ok)
+                                 for r in results
+                                 if not r.ok and not r.skipped)
         any_fail = any_fail or row["failed"] > 0
         rows.append(row)
         print("%s: %s: %s: %d passed, %d failed (%s)" % (
@@ -121,11 +151,15 @@ def batch_run(here, opts, tmpdir):
     sub = parse(words, batch_ok=False)
     if sub.show_help or sub.show_list or sub.strace or sub.narrate:
         raise Usage("only --port, --only and --wait may come before KIND")
+    if sub.kind is None and sub.spec is None and opts.spec:
+        sub.spec = os.path.abspath(opts.spec)  # --batch DIR --spec FILE
     validate(sub, here)
-    return Run(sub.kind, sub.command, sub.port,
-               sub.only or opts.only, cwd=here,
+    kind, checks = kind_and_checks(sub)
+    return Run(kind, sub.command, checks=checks, fixed_port=sub.port,
+               only=sub.only or opts.only, cwd=here,
                wait=sub.wait if "--wait" in lines[0] else opts.wait,
-               strace=opts.strace, narrate=opts.narrate, tmpdir=tmpdir)
+               strace=opts.strace, narrate=opts.narrate, tmpdir=tmpdir,
+               spec=getattr(sub, "loaded", None))
 
 
 def main(argv):
@@ -135,7 +169,10 @@ def main(argv):
             print(HELP)
             return 0
         if opts.show_list:
-            list_checks()
+            if opts.spec:
+                list_spec_checks(opts.spec)
+            else:
+                list_checks()
             return 0
         if opts.csv and not opts.batch:
             raise Usage("--csv: only with --batch")

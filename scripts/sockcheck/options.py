@@ -10,10 +10,13 @@ from typing import List, Optional
 
 from .checks import CHECKS
 from .common import KINDS, Usage
+from .spec import load
+from .spec_server import checks_for
 
 
 USAGE = """\
 usage: scripts/check [options] KIND -- COMMAND [ARG...]
+       scripts/check [options] --spec FILE -- COMMAND [ARG...]
        scripts/check [options] --batch DIR
        scripts/check --list"""
 
@@ -29,6 +32,11 @@ KIND is what the program does:
   udp-receiver  binds a UDP port and prints every datagram it receives
   udp-sender    sends each line of its standard input as one UDP datagram
 
+Instead of KIND, --spec FILE describes a request/reply protocol: what a
+client sends, what each reply must match, who speaks first, whether the
+server closes (the format: docs/check.md; examples in
+scripts/sockcheck/specs/).
+
 In COMMAND, {port} is replaced by a free port that the checker chose, and
 {host} by 127.0.0.1: the port the program listens on, or, for a client
 or a sender, the port of the checker's own server or receiver. A program
@@ -38,6 +46,7 @@ Each check starts the program afresh, plays one peer against it, and ends
 it (its whole process group) afterwards. Only loopback is used.
 
 options:
+  --spec FILE    check the program against the protocol FILE describes
   --port N       the program always uses port N (COMMAND needs no {port});
                  a server must then allow a restart on it (SO_REUSEADDR)
   --format F     text (the default), json, or tap
@@ -67,6 +76,7 @@ examples:
   scripts/check echo-server -- build/06-send-recv-server --port {port}
   scripts/check echo-client -- build/06-send-recv-client --port {port}
   scripts/check udp-receiver -- ./recv {port}
+  scripts/check --spec scripts/sockcheck/specs/hello.spec -- ./srv {port}
   scripts/check --port 8888 echo-server -- python3 server.py
   scripts/check --batch submissions/ > results.csv"""
 
@@ -85,6 +95,7 @@ class Options:
     narrate: bool = False                 # --narrate
     batch: Optional[str] = None           # --batch DIR
     csv: Optional[str] = None             # --csv FILE
+    spec: Optional[str] = None            # --spec FILE
     show_list: bool = False               # --list
     show_help: bool = False               # -h, --help
 
@@ -99,7 +110,8 @@ def parse(args, batch_ok=True):
             opts.command = args[i + 1:]
             break
         name, eq, value = a.partition("=")
-        takes = ("--port", "--format", "--only", "--wait", "--batch", "--csv")
+        takes = ("--port", "--format", "--only", "--wait", "--batch", "--csv",
+                 "--spec")
         if name in takes:
             if not eq:
                 if i + 1 >= len(args):
@@ -149,6 +161,8 @@ def set_option(opts, name, value, batch_ok):
         opts.only = [c for c in value.split(",") if c]
         if not opts.only:
             raise Usage("--only: expected check names, got '%s'" % value)
+    elif name == "--spec":
+        opts.spec = value
     elif not batch_ok:
         raise Usage("%s: not in a run file" % name)
     elif name == "--batch":
@@ -160,17 +174,27 @@ def set_option(opts, name, value, batch_ok):
 def validate(opts, cwd):
     """The checks that need KIND and COMMAND together. Raises Usage."""
     kind, cmd = opts.kind, opts.command
-    if kind is None:
+    if opts.spec is not None and kind is not None:
+        raise Usage("--spec: takes the place of KIND: give one or the other")
+    if opts.spec is not None:
+        path = os.path.join(cwd, opts.spec)
+        spec, err = load(path if os.path.exists(path) else opts.spec)
+        if err:
+            raise Usage("--spec: " + err)
+        opts.loaded = spec
+        opts.spec_checks = checks_for(spec)
+    elif kind is None:
         raise Usage("KIND: missing: echo-server, echo-client, udp-receiver "
                     "or udp-sender (see --help)")
     if not cmd:
         raise Usage("no command after -- (see --help)")
     if opts.only:
-        names = [c.name for c in CHECKS[kind]]
+        names = [c.name for c in (CHECKS[kind] if opts.spec is None
+                                  else opts.spec_checks)]
         for name in opts.only:
             if name not in names:
                 raise Usage("--only: no check '%s' for %s (see --list)"
-                            % (name, kind))
+                            % (name, kind or "this spec"))
     if opts.port is None and not any("{port}" in a for a in cmd):
         raise Usage("COMMAND: no {port} in it, and no --port N says which "
                     "port the program uses")

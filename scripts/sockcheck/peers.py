@@ -14,7 +14,8 @@ from .words import secs, shown
 class Client:
     """One TCP connection to the program, every call bounded."""
 
-    def __init__(self, prog, timeout=3.0, nodelay=False, mss=None):
+    def __init__(self, prog, timeout=3.0, nodelay=False, mss=None,
+                 rcvbuf=None):
         family = socket.AF_INET6 if ":" in prog.host else socket.AF_INET
         self.s = socket.socket(family, socket.SOCK_STREAM)
         self.s.settimeout(timeout)
@@ -23,6 +24,8 @@ class Client:
         if mss is not None and hasattr(socket, "TCP_MAXSEG"):
             # before connect(): the SYN offers this MSS, and ours is capped
             self.s.setsockopt(socket.IPPROTO_TCP, socket.TCP_MAXSEG, mss)
+        if rcvbuf is not None:  # before connect(): the window it offers
+            self.s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, rcvbuf)
         self.s.connect((prog.host, prog.port))
         self.closed = False
 

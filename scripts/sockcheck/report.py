@@ -34,10 +34,13 @@ class Reporter:
     def add(self, res):
         self.results.append(res)
         n = len(self.results)
-        status = "PASS" if res.ok else "FAIL"
+        status = res.status()
+        if res.skipped:
+            self.skipped(res, n)
+            return
         if self.fmt == "text":
             head = "%s %-14s %s" % (status, res.check.name, res.check.title)
-            if not res.ok and res.reason:
+            if (not res.ok or res.note) and res.reason:
                 head += ": " + res.reason
             print("%s (%s)" % (head, secs(res.seconds)), file=self.out)
             print(wrap(res.message, "     "), file=self.out)
@@ -55,8 +58,9 @@ class Reporter:
         elif self.fmt == "tap":
             print("%s %d - %s: %s%s" % (
                 "ok" if res.ok else "not ok", n, res.check.name,
-                res.check.title, "" if res.ok or not res.reason
-                else ": " + res.reason), file=self.out)
+                res.check.title, "" if (res.ok and not res.note)
+                or not res.reason else ": " + res.reason
+                + (" (a note)" if res.note else "")), file=self.out)
             print(wrap(res.message, "#   "), file=self.out)
             for line in res.output:
                 print("#   | " + line, file=self.out)
@@ -66,18 +70,35 @@ class Reporter:
                 print("#   narrate: " + line, file=self.out)
         self.out.flush()
 
+    def skipped(self, res, n):
+        """The checks not run after the program could not start: one
+        line for them all in text (each says the same), not failures."""
+        if self.fmt == "tap":
+            print("ok %d - %s: %s # SKIP not run" % (
+                n, res.check.name, res.check.title), file=self.out)
+        elif self.fmt == "text":
+            if not any(r.skipped for r in self.results[:-1]):
+                print(wrap(res.message[:-1] + ": " + ", ".join(
+                    c.name for c in self.run.checks[n - 1:]) + ".", ""),
+                    file=self.out)
+        self.out.flush()
+
     def end(self):
+        skipped = sum(1 for r in self.results if r.skipped)
+        notes = sum(1 for r in self.results if r.note)
         passed = sum(1 for r in self.results if r.ok)
-        failed = len(self.results) - passed
+        failed = len(self.results) - passed - skipped
         if self.fmt == "text":
-            print("%s: %d passed, %d failed" % (
-                plural(len(self.results), "check"), passed, failed),
+            print("%s: %d passed, %d failed%s%s" % (
+                plural(len(self.results), "check"), passed, failed,
+                " (%s)" % plural(notes, "note") if notes else "",
+                ", %d not run" % skipped if skipped else ""),
                 file=self.out)
         elif self.fmt == "json":
             checks = [{
                 "name": r.check.name,
                 "title": r.check.title,
-                "result": "PASS" if r.ok else "FAIL",
+                "result": r.status(),
                 "reason": r.reason,
                 "message": r.message,
                 "seconds": round(r.seconds, 3),
@@ -87,13 +108,16 @@ class Reporter:
             if getattr(self.run, "narrate", False):  # with --narrate only
                 for c, r in zip(checks, self.results):
                     c["narration"] = r.narration
-            json.dump({
+            obj = {
                 "kind": self.run.kind,
                 "command": self.run.argv,
                 "passed": passed,
                 "failed": failed,
                 "checks": checks,
-            }, self.out, indent=2)
+            }
+            if skipped:
+                obj["not_run"] = skipped
+            json.dump(obj, self.out, indent=2)
             print(file=self.out)
         self.out.flush()
         return failed

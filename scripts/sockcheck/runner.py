@@ -7,13 +7,16 @@ import time
 from .checks import CHECKS, Result
 from .common import LOCAL, NotReady
 from .procfs import free_port, port_in_use
+from .words import (describe_status, python_error, sanitizer_error,
+                    signal_name)
 
 
 class Run:
     """One program under test: its kind, command, and the checks' state."""
 
     def __init__(self, kind, argv, fixed_port=None, only=None, cwd=None,
-                 wait=10, strace=False, narrate=False, tmpdir=None):
+                 wait=10, strace=False, narrate=False, tmpdir=None,
+                 checks=None, spec=None):
         self.kind = kind
         self.argv = argv
         self.fixed_port = fixed_port
@@ -22,12 +25,15 @@ class Run:
         self.strace = strace
         self.narrate = narrate
         self.tmpdir = tmpdir
-        self.checks = [c for c in CHECKS[kind]
+        self.spec = spec  # a spec.Spec, for a program checked by a spec
+        self.checks = [c for c in (CHECKS[kind] if checks is None
+                                   else checks)
                        if not only or c.name in only]
         self.programs = []
         self.cleanup = []
         self.ids = 0
         self.broken = None  # the check in which it could not start
+        self.broken_why = "the program could not be started"
 
     def next_id(self):
         self.ids += 1
@@ -53,13 +59,19 @@ class Run:
         res = Result(chk)
         t0 = time.monotonic()
         if self.broken:
-            res.failed("Not run: the program could not be started in check "
-                       "%s (see there)." % self.broken, "not run")
+            res.failed("Not run: %s in check %s (see there)." % (
+                self.broken_why, self.broken), "not run")
+            res.skipped = True
             return res
         try:
             chk.func(self, res)
             if res.ok is None:
                 res.failed("The checker reached no verdict.", "checker error")
+            elif res.ok:
+                self.no_pass_over_a_crash(res)
+            if not res.ok and getattr(chk, "fatal", None):
+                # the checks after it need what failed here
+                self.broken, self.broken_why = chk.name, chk.fatal
         except NotReady as e:
             res.failed(str(e), e.reason)
             if e.fatal:
@@ -76,6 +88,32 @@ class Run:
             self.finish()
         res.seconds = time.monotonic() - t0
         return res
+
+    def no_pass_over_a_crash(self, res):
+        """A traceback, a sanitizer's report or a death by a signal, seen
+        while the check ran, fails it: what passed was not the program
+        working."""
+        for p in self.programs:
+            text = p.output()
+            err = python_error(text) or sanitizer_error(text)
+            rc = p.returncode()
+            if err:
+                what = ("a Python traceback (%s)" % err
+                        if not err.startswith(("ERROR", "runtime")) else err)
+                res.failed("%s But the program printed %s while the check "
+                           "ran: it crashed (or one of its threads did), "
+                           "so this is not a pass." % (res.message, what),
+                           "traceback" if "sanitizer" not in what.lower()
+                           and not what.startswith("runtime")
+                           else "sanitizer error")
+                return
+            if rc is not None and rc < 0 and not getattr(p, "stopped",
+                                                          False):
+                res.failed("%s But the program %s while the check ran: that "
+                           "is a crash, not a pass."
+                           % (res.message, describe_status(rc)),
+                           "killed by %s" % signal_name(-rc))
+                return
 
     def finish(self):
         for p in self.programs:

@@ -1,0 +1,233 @@
+"""A spec: what a request/reply program must do, in a small text file
+that a lecturer writes in a minute (docs/check.md, "Your own protocol").
+
+    # hello.spec: the server answers a name with a greeting
+    program: server
+    send: Ada
+    expect: Hello, Ada
+    close: yes
+
+One `key: value` a line; `#` starts a comment line. `send:` and
+`expect:` lines, in order, are the exchange, always from the checker's
+side: for a server, the checker is the client; for a client, the checker
+is the server, and it expects the lines the program sends. parse() gives
+a Spec, or raises SpecError naming the line and what is wrong."""
+
+import re
+from dataclasses import dataclass, field
+from typing import List, Optional, Tuple
+
+
+class SpecError(Exception):
+    """A bad spec: line is its number (0 for the file as a whole)."""
+
+    def __init__(self, line, message):
+        super().__init__(message)
+        self.line = line
+
+
+@dataclass
+class Spec:
+    name: str = ""
+    proto: str = "tcp"             # tcp or udp
+    program: str = "server"        # server or client
+    # ("send", bytes, line) or ("expect", compiled regex, line)
+    steps: List[Tuple] = field(default_factory=list)
+    close: str = "no"              # yes: the server closes after its
+    #                                last reply; no: it waits for the
+    #                                client to close
+    clients: int = 5               # one after another
+    together: int = 1              # at once, each served before any leaves
+    input: bytes = b""             # a client's standard input
+    prints: list = field(default_factory=list)  # regexes, in order
+    bind: str = "any"              # loopback: a wider address fails
+    timeout: float = 3.0           # seconds a reply may take
+
+    def first(self):
+        """Who speaks first: 'client' or 'server' (the first step's
+        sender: the checker for a server under test)."""
+        if not self.steps:
+            return "client"
+        kind = self.steps[0][0]
+        if self.program == "server":
+            return "client" if kind == "send" else "server"
+        return "server" if kind == "send" else "client"
+
+    def sends(self):
+        return [s[1] for s in self.steps if s[0] == "send"]
+
+    def expects(self):
+        return [s[1] for s in self.steps if s[0] == "expect"]
+
+
+KEYS = ("name", "proto", "program", "send", "send-bytes", "expect", "close",
+        "clients", "together", "input", "print", "bind", "timeout")
+CHOICES = {"proto": ("tcp", "udp"), "program": ("server", "client"),
+           "close": ("yes", "no"), "bind": ("loopback", "any")}
+LINE_RE = re.compile(r"^([A-Za-z][A-Za-z-]*)\s*:\s?(.*)$")
+ESCAPE_RE = re.compile(rb"\\(x[0-9A-Fa-f]{2}|[nrt0\\])")
+
+
+def unescape(text, lineno):
+    r"""send-bytes: text with \n \r \t \0 \\ and \xNN, as bytes."""
+    raw = text.encode("utf-8")
+    bad = re.search(rb"\\(?!x[0-9A-Fa-f]{2}|[nrt0\\])", raw)
+    if bad:
+        raise SpecError(lineno, "send-bytes: a backslash starts \\n, \\r, "
+                        "\\t, \\0, \\\\ or \\xNN, not '%s'"
+                        % raw[bad.start():bad.start() + 2].decode())
+    table = {b"n": b"\n", b"r": b"\r", b"t": b"\t", b"0": b"\0",
+             b"\\": b"\\"}
+    return ESCAPE_RE.sub(lambda m: table.get(m.group(1)) or
+                         bytes([int(m.group(1)[1:], 16)]), raw)
+
+
+def pattern(text, lineno, key):
+    if not text:
+        raise SpecError(lineno, "%s: expected a pattern (a Python regular "
+                        "expression), got nothing" % key)
+    try:
+        return re.compile(text)
+    except re.error as e:
+        raise SpecError(lineno, "%s: not a Python regular expression: %s"
+                        % (key, e))
+
+
+def number(text, lineno, key, low, high):
+    if not re.fullmatch(r"[0-9]{1,4}", text) or not \
+            low <= int(text) <= high:
+        raise SpecError(lineno, "%s: expected a number %d..%d, got '%s'"
+                        % (key, low, high, text))
+    return int(text)
+
+
+def parse(text):
+    """A Spec from the text of a spec file. Raises SpecError."""
+    spec = Spec()
+    seen = {}
+    lines = set()  # the steps from send: (a line, its newline added)
+    for lineno, raw in enumerate(text.splitlines(), 1):
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        m = LINE_RE.match(line)
+        if not m:
+            raise SpecError(lineno, "expected 'key: value', got '%s'"
+                            % shorten(line))
+        key, value = m.group(1).lower(), m.group(2).strip()
+        if key not in KEYS:
+            raise SpecError(lineno, "no key '%s' (the keys: %s)"
+                            % (key, ", ".join(KEYS)))
+        repeated = key in ("send", "send-bytes", "expect", "input", "print")
+        if key in seen and not repeated:
+            raise SpecError(lineno, "%s: given twice (first on line %d)"
+                            % (key, seen[key]))
+        seen.setdefault(key, lineno)
+        if key in CHOICES:
+            if value not in CHOICES[key]:
+                raise SpecError(lineno, "%s: expected %s, got '%s'" % (
+                    key, " or ".join(CHOICES[key]), value))
+            setattr(spec, key, value)
+        elif key == "name":
+            spec.name = value
+        elif key == "send":
+            lines.add(len(spec.steps))
+            spec.steps.append(("send", value.encode("utf-8") + b"\n",
+                               lineno))
+        elif key == "send-bytes":
+            data = unescape(value, lineno)
+            if not data:
+                raise SpecError(lineno, "send-bytes: expected bytes, got "
+                                "nothing (an empty line is 'send:')")
+            spec.steps.append(("send", data, lineno))
+        elif key == "expect":
+            spec.steps.append(("expect", pattern(value, lineno, key),
+                               lineno))
+        elif key == "print":
+            spec.prints.append(pattern(value, lineno, key))
+        elif key == "input":
+            spec.input += value.encode("utf-8") + b"\n"
+        elif key == "clients":
+            spec.clients = number(value, lineno, key, 1, 100)
+        elif key == "together":
+            spec.together = number(value, lineno, key, 1, 50)
+        elif key == "timeout":
+            spec.timeout = number(value, lineno, key, 1, 60)
+    whole(spec, seen)
+    if spec.proto == "udp":  # a datagram is a line without its newline
+        spec.steps = [(k, v[:-1] if i in lines else v, n)
+                      for i, (k, v, n) in enumerate(spec.steps)]
+    return spec
+
+
+def whole(spec, seen):
+    """What only the whole file can say."""
+    where = seen.get
+    if not spec.steps:
+        raise SpecError(0, "no exchange: give at least one 'send:' or "
+                        "'expect:' line")
+    if not any(s[0] == "expect" for s in spec.steps) and \
+            spec.program == "server" and spec.close == "no":
+        raise SpecError(where("send"), "no 'expect:' line: say what the "
+                        "server replies, or 'close: yes' if it only reads")
+    if spec.program == "server":
+        for key in ("input", "print"):
+            if key in seen:
+                raise SpecError(where(key), "%s: only for 'program: client' "
+                                "(a server's input comes from its clients)"
+                                % key)
+    if spec.program == "client" and "together" in seen:
+        raise SpecError(where("together"), "together: only for 'program: "
+                        "server'")
+    if spec.proto == "udp":
+        if spec.close == "yes":
+            raise SpecError(where("close"), "close: UDP has no connection "
+                            "to close; leave it out")
+        if spec.together > 1:
+            raise SpecError(where("together"), "together: UDP has no "
+                            "connections; leave it out")
+        if spec.program == "client":
+            raise SpecError(where("program"), "program: client: only with "
+                            "'proto: tcp' for now")
+        if spec.first() == "server":
+            raise SpecError(spec.steps[0][2], "a UDP server cannot speak "
+                            "first: the first line must be 'send:'")
+
+
+def shorten(text, n=40):
+    return text if len(text) <= n else text[:n - 3] + "..."
+
+
+def load(path):
+    """(Spec, None) or (None, 'FILE line N: what is wrong')."""
+    try:
+        with open(path, encoding="utf-8") as f:
+            text = f.read()
+    except OSError as e:
+        return None, "%s: %s" % (path, e.strerror)
+    except UnicodeDecodeError:
+        return None, "%s: not UTF-8 text" % path
+    try:
+        spec = parse(text)
+    except SpecError as e:
+        at = " line %d" % e.line if e.line else ""
+        return None, "%s%s: %s" % (path, at, e)
+    if not spec.name:
+        base = path.rsplit("/", 1)[-1]
+        spec.name = base[:-5] if base.endswith(".spec") else base
+    return spec, None
+
+
+def describe_step(step):
+    """How a step is shown in a sentence."""
+    if step[0] == "send":
+        return step[1]
+    return step[1].pattern
+
+
+def out_of_range(data: bytes) -> Optional[bytes]:
+    """data with every number in it made far too large, or None if it
+    holds no number."""
+    if not re.search(rb"[0-9]", data):
+        return None
+    return re.sub(rb"[0-9]+", b"99999999999999999999999", data)

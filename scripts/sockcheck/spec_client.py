@@ -1,0 +1,373 @@
+"""The checks of a client program described by a spec: the checker is
+its server, playing the spec's steps from the server's side (expect: a
+line the program sends, send: the checker's answer)."""
+
+import signal
+import socket
+import threading
+import time
+
+from .checks import client_crashed, ending, last_words, short_end
+from .common import LOCAL
+from .program import Program
+from .spec_server import matches, spec_check
+from .words import died_of, secs, shown
+
+
+def client(s):
+    return s.program == "client"
+
+
+class ScriptServer:
+    """The checker's TCP server for a client under test: each connection
+    plays the spec's steps. mode: 'script', 'pieces' (each send in 3
+    pieces 0.2 s apart) or 'close' (closes each connection at once)."""
+
+    def __init__(self, spec, mode="script", port=0, bad=None):
+        self.spec, self.mode = spec, mode
+        self.bad = bad          # sent in place of the first answer, then
+        #                         the checker's end is shut down
+        self.ls = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self.ls.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self.ls.bind((LOCAL, port))
+        self.ls.listen(8)
+        self.ls.settimeout(0.1)
+        self.port = self.ls.getsockname()[1]
+        self.connections = 0
+        self.trouble = None     # the first connection's, or None
+        self.done = False       # the first connection played every step
+        self.log = []
+        self.first = None       # the first connection's thread
+        self.stop = threading.Event()
+        self.threads = [threading.Thread(target=self._accept, daemon=True)]
+        self.threads[0].start()
+
+    def _accept(self):
+        while not self.stop.is_set():
+            try:
+                conn, _ = self.ls.accept()
+            except (socket.timeout, OSError):
+                continue
+            self.connections += 1
+            first = self.connections == 1
+            t = threading.Thread(target=self._serve, args=(conn, first),
+                                 daemon=True)
+            t.start()
+            self.threads.append(t)
+            if first:
+                self.first = t
+
+    def _line(self, conn, buf, limit):
+        deadline = time.monotonic() + limit
+        while b"\n" not in buf:
+            if self.stop.is_set() or time.monotonic() > deadline:
+                return None, buf, "timeout"
+            try:
+                chunk = conn.recv(1 << 16)
+            except socket.timeout:
+                continue
+            except OSError as e:
+                return None, buf, e.strerror or str(e)
+            if not chunk:
+                return None, buf, "eof"
+            buf += chunk
+        line, _, rest = buf.partition(b"\n")
+        return line + b"\n", rest, "ok"
+
+    def _serve(self, conn, first):
+        conn.settimeout(0.1)
+        conn.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        log = self.log if first else []
+        trouble = None
+        try:
+            if self.mode == "close":
+                self._finish(conn, log)
+                return
+            buf, n = b"", 0
+            for kind, value, lineno in self.spec.steps:
+                if kind == "send" and self.bad is not None:
+                    conn.sendall(self.bad)
+                    log.append(("sent", self.bad))
+                    self._finish(conn, log)
+                    return
+                if kind == "send":
+                    cut = [0, len(value) // 3, 2 * len(value) // 3,
+                           len(value)] if self.mode == "pieces" else \
+                        [0, len(value)]
+                    for i in range(len(cut) - 1):
+                        if i:
+                            time.sleep(0.2)
+                        conn.sendall(value[cut[i]:cut[i + 1]])
+                    log.append(("sent", value))
+                    continue
+                n += 1
+                line, buf, how = self._line(conn, buf, self.spec.timeout)
+                if line is None:
+                    trouble = ("line %d (spec line %d, /%s/) never came: %s"
+                               % (n, lineno, value.pattern,
+                                  "the program closed the connection"
+                                  if how == "eof" else "nothing came within "
+                                  "%s" % secs(self.spec.timeout)
+                                  if how == "timeout" else how))
+                    if buf:
+                        trouble += " (only %s, with no newline)" % shown(
+                            buf, 40)
+                    return
+                log.append(("got", line))
+                if not matches(value, line):
+                    trouble = ("line %d was %s, which does not match /%s/ "
+                               "(spec line %d)" % (n, shown(line, 60),
+                                                   value.pattern, lineno))
+                    return
+            if self.spec.close == "no":
+                self._line(conn, buf, self.spec.timeout)  # until it closes
+        except OSError as e:
+            trouble = "the connection failed (%s)" % (e.strerror or e)
+        finally:
+            conn.close()
+            if first:
+                self.trouble = trouble
+                self.done = trouble is None
+
+    def _finish(self, conn, log):
+        """FIN now; what the program sends next is read and dropped, so
+        that no RST comes: its recv() returns 0."""
+        conn.shutdown(socket.SHUT_WR)
+        deadline = time.monotonic() + 6.0
+        while not self.stop.is_set() and time.monotonic() < deadline:
+            try:
+                if not conn.recv(1 << 16):
+                    break
+            except socket.timeout:
+                continue
+
+    def transcript(self):
+        words = ["%s %s" % ("the program sent" if way == "got"
+                            else "the checker sent", shown(data, 40))
+                 for way, data in self.log[-4:]]
+        return ", ".join(words) if words else "nothing went either way"
+
+    def close(self):
+        self.stop.set()
+        for t in self.threads:
+            t.join(1)
+        self.ls.close()
+
+
+def run_client(run, mode, limit, port=None, bad=None):
+    """The checker's server (unless port), then the program with the
+    spec's input; wait at most limit s for it to end."""
+    spec = run.spec
+    srv = ScriptServer(spec, mode, run.fixed_port or 0, bad) \
+        if port is None else None
+    prog = Program(run, port if port is not None else srv.port, spec.input)
+    run.cleanup.append(srv.close if srv else None)
+    t0 = time.monotonic()
+    cpu = 0.0
+    while time.monotonic() < t0 + limit and prog.alive():
+        cpu = prog.cpu()
+        time.sleep(0.02)
+    rc = prog.returncode() if not prog.alive() else None
+    if rc is None:
+        cpu = prog.cpu()
+    return srv, prog, rc, time.monotonic() - t0, cpu
+
+
+def printed(spec, text):
+    """The first print: pattern that no line of text matches, in order,
+    or None."""
+    lines = [ln.rstrip("\r") for ln in text.splitlines()]
+    at = 0
+    for pat in spec.prints:
+        while at < len(lines) and not pat.fullmatch(lines[at].strip()):
+            at += 1
+        if at == len(lines):
+            return pat
+        at += 1
+    return None
+
+
+def limit_for(spec):
+    return spec.timeout * (len(spec.steps) + 1) + 2.0
+
+
+def never_connected(srv, prog, rc, took, cpu, limit):
+    return ("The program never connected to the checker's server on "
+            "127.0.0.1:%d, and %s. Does it take the server's port from its "
+            "command line ({port})?" % (srv.port, ending(
+                prog, rc, took, cpu, limit, "after its start")))
+
+
+def judge(run, res, mode):
+    spec = run.spec
+    limit = limit_for(spec) + (0.4 * len(spec.steps) if mode == "pieces"
+                               else 0)
+    srv, prog, rc, took, cpu = run_client(run, mode, limit)
+    if srv.connections == 0:
+        res.failed(never_connected(srv, prog, rc, took, cpu, limit),
+                   "never connected")
+        return
+    if srv.first is not None:  # what it was doing when the program ended
+        srv.first.join(spec.timeout + 1.0)
+    time.sleep(0.1)
+    text = prog.output()
+    missing = printed(spec, text)
+    pieces = (" The checker sent each answer in 3 pieces, 0.2 s apart, so a "
+              "recv() got only part of a line." if mode == "pieces" else "")
+    if srv.trouble or not srv.done:
+        unprinted = (" No line of its output matches /%s/." % missing.pattern
+                     if missing is not None else "")
+        res.failed("The checker's server played the spec: %s; then %s.%s "
+                   "The program %s (its last line: %s).%s" % (
+                       srv.transcript(), srv.trouble or "the connection was "
+                       "still open", pieces, ending(prog, rc, took, cpu,
+                                                    limit, "after its start"),
+                       last_words(text), unprinted),
+                   "exchange failed" if not unprinted else
+                   "did not print /%s/" % missing.pattern)
+        return
+    if missing is not None:
+        res.failed("The exchange went as the spec says (%s), but no line of "
+                   "the program's output matches /%s/ (its last line: %s).%s"
+                   " Keep calling recv() until a whole line has come, then "
+                   "print it." % (srv.transcript(), missing.pattern,
+                                  last_words(text), pieces),
+                   "did not print /%s/" % missing.pattern)
+        return
+    if rc != 0:
+        res.failed("The exchange went as the spec says and the program "
+                   "printed what it should, but then it %s. At the end of "
+                   "its input a client finishes and exits with status 0."
+                   % ending(prog, rc, took, cpu, limit, "after its start"),
+                   "did not finish cleanly: %s" % short_end(prog, rc))
+        return
+    res.passed("The checker's server played the spec: %s.%s The program "
+               "printed what the spec asks and exited with status 0, %s "
+               "after its start." % (srv.transcript(), pieces, secs(took)))
+
+
+@spec_check("exchange", "the spec's exchange",
+            "the program runs with the spec's input; the lines it sends "
+            "match the spec's expect: lines, it prints what the spec's "
+            "print: lines say, and it exits with status 0", client)
+def sc_exchange(run, res):
+    judge(run, res, "script")
+
+
+@spec_check("pieces", "answers in pieces",
+            "the same, with each answer of the checker's server sent in 3 "
+            "pieces 0.2 s apart",
+            lambda s: client(s) and any(k == "send" and len(v) >= 3
+                                        for k, v, _ in s.steps))
+def sc_pieces(run, res):
+    judge(run, res, "pieces")
+
+
+@spec_check("closes-early", "a server that closes at once",
+            "the checker's server shuts down its end of each connection as "
+            "soon as it is accepted (and drops what comes); the program ends "
+            "by itself within 5 s, not by a signal or a traceback", client)
+def sc_closes_early(run, res):
+    limit = 5.0
+    srv, prog, rc, took, cpu = run_client(run, "close", limit)
+    if srv.connections == 0:
+        res.failed(never_connected(srv, prog, rc, took, cpu, limit),
+                   "never connected")
+        return
+    said = ("The checker's server closed its end of the connection "
+            "(shutdown(SHUT_WR)) as soon as it came, so the program's recv() "
+            "returns 0.")
+    how = ending(prog, rc, took, cpu, limit, "later")
+    words = last_words(prog.output())
+    if not client_crashed(prog, rc):
+        res.passed("%s The program %s, %s later%s." % (
+            said, how, secs(took), ", saying %s" % words if words else ""))
+        return
+    if rc is not None and died_of(rc, signal.SIGPIPE):
+        hint = (" It sent to a connection the server had closed: use "
+                "MSG_NOSIGNAL, and stop at recv() == 0 (lesson 06).")
+    elif rc is None:
+        hint = (" A client must stop when recv() returns 0: the server has "
+                "closed and nothing more will come (lesson 06).")
+    else:
+        hint = (" Catch the error, say in one line that the server closed "
+                "the connection, and exit with status 1 (lesson 06).")
+    res.failed("%s The program %s.%s" % (said, how, hint),
+               short_end(prog, rc))
+
+
+@spec_check("refused", "refused connection handled",
+            "nothing listens on the port; the program exits with a status "
+            "other than 0 within 3 s, not by a signal or a traceback",
+            client)
+def sc_refused(run, res):
+    limit = 3.0
+    holder = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    holder.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        holder.bind((LOCAL, run.fixed_port or 0))
+    except OSError as e:
+        holder.close()
+        res.failed("The checker could not hold port %d for this check: %s."
+                   % (run.fixed_port, e.strerror), "port busy")
+        return
+    run.cleanup.append(holder.close)
+    port = holder.getsockname()[1]
+    _, prog, rc, took, cpu = run_client(run, None, limit, port=port)
+    said = "Nothing listened on port %d, so the connection was refused." % port
+    how = ending(prog, rc, took, cpu, limit, "later")
+    words = last_words(prog.output())
+    if not client_crashed(prog, rc) and rc != 0:
+        res.passed("%s The program %s, %s later%s." % (
+            said, how, secs(took), ", saying %s" % words if words else ""))
+        return
+    hint = (" A script running it cannot tell that it failed: exit with a "
+            "status other than 0 when connect() fails (lesson 05)."
+            if rc == 0 else " Check what connect() returns, say in one line "
+            "what went wrong, and exit with status 1 (lesson 05: "
+            "ECONNREFUSED).")
+    res.failed("%s The program %s.%s" % (said, how, hint),
+               short_end(prog, rc))
+
+
+def has_answer(s):
+    return client(s) and any(k == "send" for k, _, _ in s.steps)
+
+
+def bad_answer(name, title, what, data):
+    @spec_check(name, title,
+                "the checker's server answers with %s in place of its "
+                "first answer, then closes its end; the program may refuse "
+                "it, but ends by itself within 5 s, not by a signal or a "
+                "traceback" % what, has_answer)
+    def func(run, res):
+        limit = 5.0
+        srv, prog, rc, took, cpu = run_client(run, "script", limit,
+                                              bad=data)
+        if srv.connections == 0:
+            res.failed(never_connected(srv, prog, rc, took, cpu, limit),
+                       "never connected")
+            return
+        said = ("The checker's server answered with %s (%s), then closed "
+                "its end of the connection." % (what, shown(data, 24)))
+        how = ending(prog, rc, took, cpu, limit, "later")
+        words = last_words(prog.output())
+        if not client_crashed(prog, rc):
+            res.passed("%s The program %s, %s later%s." % (
+                said, how, secs(took), ", saying %s" % words if words
+                else ""))
+            return
+        hint = (" A client must stop when recv() returns 0 (lesson 06)."
+                if rc is None else " Check what the server sends before "
+                "you use it: decode with errors=\"replace\", and read a "
+                "long line in pieces.")
+        res.failed("%s The program %s.%s" % (said, how, hint),
+                   short_end(prog, rc))
+    return func
+
+
+bad_answer("not-utf8", "an answer that is not UTF-8",
+           "bytes that are not UTF-8", b"caf\xe9 \xff\xfe\n")
+bad_answer("empty-line", "an empty answer", "an empty line", b"\n")
+bad_answer("long-line", "a very long answer", "a line of 100000 bytes",
+           b"A" * 100000 + b"\n")

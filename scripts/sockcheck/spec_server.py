@@ -1,0 +1,759 @@
+"""The checks of a program described by a spec (spec.py): the exchange
+the spec gives, then the generic checks, each with that exchange in place
+of an echo. This module has the registry and a server's checks (the
+checker is its client); spec_client.py has a client's."""
+
+import os
+import signal
+import socket
+import threading
+import time
+
+from .checks import Check, loopback_check
+from .common import NotReady
+from .echo_server import Busy
+from .peers import UdpPeer, connect
+from .procfs import proc_stat
+from .program import Program
+from .spec import out_of_range
+from .words import and_list, describe_status, died_of, plural, secs, shown
+
+SPEC_CHECKS = []
+
+
+def spec_check(name, title, rule, applies=lambda s: True, fatal=None):
+    """Register a check of a spec's program; applies(spec) says whether
+    the check fits that spec; fatal, if given, says why the checks after
+    it are not run when it fails."""
+    def register(func):
+        chk = Check("spec", name, title, rule, func)
+        chk.applies = applies
+        if fatal:
+            chk.fatal = fatal
+        SPEC_CHECKS.append(chk)
+        return func
+    return register
+
+
+def checks_for(spec):
+    return [c for c in SPEC_CHECKS if c.applies(spec)]
+
+
+def server(s):
+    return s.program == "server"
+
+
+def tcp_server(s):
+    return s.program == "server" and s.proto == "tcp"
+
+
+def has_send(s):
+    return s.program == "server" and any(k == "send" for k, _, _ in s.steps)
+
+
+# ---- one client's conversation ------------------------------------------
+
+
+class Talk:
+    """One client of the program, TCP or UDP, playing the spec's steps;
+    log holds what went each way, for the sentences."""
+
+    def __init__(self, prog, spec):
+        self.prog, self.spec = prog, spec
+        self.buf = b""
+        self.log = []
+        self.c = self.u = None
+        self.err = None
+        if spec.proto == "udp":
+            self.u = UdpPeer(prog.host)
+        else:
+            self.c, self.err = connect(prog, timeout=spec.timeout)
+
+    def send(self, data):
+        """None, or what went wrong."""
+        try:
+            if self.u:
+                self.u.send(data, self.prog.port)
+            else:
+                self.c.send(data)
+        except OSError as e:
+            return "sending %s failed (%s)" % (shown(data, 40),
+                                               e.strerror or e)
+        self.log.append(("sent", data))
+        return None
+
+    def line(self, limit):
+        """The next line (a datagram for UDP): (bytes or None, how)."""
+        if self.u:
+            self.u.s.settimeout(limit)
+            try:
+                data, _ = self.u.s.recvfrom(1 << 16)
+            except socket.timeout:
+                return None, "timeout"
+            except OSError as e:
+                return None, e.strerror or str(e)
+            self.log.append(("got", data))
+            return data, "ok"
+        deadline = time.monotonic() + limit
+        s = self.c.s
+        while b"\n" not in self.buf:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return None, "timeout"
+            s.settimeout(min(left, 0.5))
+            try:
+                chunk = s.recv(1 << 16)
+            except socket.timeout:
+                continue
+            except ConnectionResetError:
+                return None, "reset"
+            except OSError as e:
+                return None, e.strerror or str(e)
+            if not chunk:
+                if self.buf:  # a last line without its newline, then EOF
+                    line, self.buf = self.buf, b""
+                    self.log.append(("got", line))
+                    return line, "ok"
+                return None, "eof"
+            self.buf += chunk
+        line, _, self.buf = self.buf.partition(b"\n")
+        self.log.append(("got", line + b"\n"))
+        return line + b"\n", "ok"
+
+    def eof(self, limit):
+        """Wait for the program to close: (closed, bytes that came)."""
+        if self.u:
+            return True, b""
+        more, how = self.c.read(0, limit, until_eof=True)
+        more = self.buf + more
+        self.buf = b""
+        if more:
+            self.log.append(("got", more))
+        return how in ("eof", "reset"), more
+
+    def transcript(self, limit=4):
+        """'sent "3 + 4\\n", got "7\\n"': the last few steps."""
+        words = ["%s %s" % (way, shown(data, 40))
+                 for way, data in self.log[-limit:]]
+        if len(self.log) > limit:
+            words.insert(0, "...")
+        return ", ".join(words) if words else "nothing went either way"
+
+    def close(self):
+        if self.u:
+            self.u.close()
+        elif self.c:
+            self.c.close()
+
+    def reset(self):
+        if self.c:
+            self.c.reset()
+
+
+def matches(pattern, line):
+    text = line.rstrip(b"\n").rstrip(b"\r").decode("utf-8", "replace")
+    return pattern.fullmatch(text) is not None
+
+
+def silence(how, limit, what):
+    if how == "timeout":
+        return "nothing more came within %s, where %s was due" % (
+            secs(limit), what)
+    if how == "eof":
+        return "the program closed the connection where %s was due" % what
+    if how == "reset":
+        return ("the program reset the connection (ECONNRESET) where %s "
+                "was due" % what)
+    return "reading %s failed (%s)" % (what, how)
+
+
+def play(talk, steps=None, close=True):
+    """Play the spec's steps (or steps) on talk: None if every reply
+    matched (and, with close: yes, the program closed), else a sentence
+    on the first that did not."""
+    spec = talk.spec
+    n = 0
+    for kind, value, lineno in (spec.steps if steps is None else steps):
+        if kind == "send":
+            trouble = talk.send(value)
+            if trouble:
+                return trouble[0].upper() + trouble[1:] + "."
+            continue
+        n += 1
+        what = "reply %d (spec line %d, /%s/)" % (n, lineno, value.pattern)
+        got, how = talk.line(spec.timeout)
+        if got is None:
+            partial = (" Only %s had come, with no newline: end each reply "
+                       "with \"\\n\"." % shown(talk.buf, 40)
+                       if talk.buf and how == "timeout" else "")
+            return "%s%s (the exchange: %s).%s" % (
+                silence(how, spec.timeout, what)[0].upper(),
+                silence(how, spec.timeout, what)[1:], talk.transcript(),
+                partial)
+        if not matches(value, got):
+            return ("Reply %d was %s, which does not match /%s/ (spec line "
+                    "%d; the exchange: %s)." % (
+                        n, shown(got, 60), value.pattern, lineno,
+                        talk.transcript()))
+    if close and spec.close == "yes" and spec.proto == "tcp":
+        closed, more = talk.eof(spec.timeout)
+        if not closed:
+            return ("After the last reply the connection was still open %s "
+                    "later%s; the spec says the server closes it (close: "
+                    "yes; the exchange: %s)." % (
+                        secs(spec.timeout), ", after %s more" % shown(
+                            more, 40) if more else "", talk.transcript()))
+    return None
+
+
+def start(run):
+    spec = run.spec
+    prog = Program(run, run.port_for(spec.proto))
+    prog.wait_bound(spec.proto)
+    return prog
+
+
+def exchange(prog, spec, who="A client"):
+    """One client, the whole exchange, closed: (ok, sentence)."""
+    talk = Talk(prog, spec)
+    if talk.err:
+        return False, "%s could not connect: %s." % (who, talk.err)
+    try:
+        trouble = play(talk)
+        words = talk.transcript(6)
+    finally:
+        talk.close()
+    if trouble:
+        return False, "%s: %s" % (who, trouble[0].lower() + trouble[1:])
+    return True, "%s: %s." % (who, words)
+
+
+def why(prog):
+    return prog.fate() + prog.cpu_note()
+
+
+# ---- the checks -----------------------------------------------------------
+
+
+@spec_check("bind", "the addresses it listens on",
+            "every socket it has bound is on loopback; 0.0.0.0 or :: is a "
+            "note, a failure only with 'bind: loopback' in the spec",
+            server)
+def sp_bind(run, res):
+    loopback_check(run, res, run.spec.proto)
+    if res.ok or run.spec.bind == "loopback":
+        return
+    where = res.reason[len("bound to "):]
+    v6 = where.startswith("[")
+    res.noted("The program %s %s: every address of this machine, so other "
+              "machines on its networks can reach it. That is what a server "
+              "for other machines needs, and the spec allows it. To keep it "
+              "to this machine, bind %s (in Python, bind((\"%s\", port)); "
+              "see lesson 02)." % (
+                  "listens on" if run.spec.proto == "tcp" else
+                  "is bound to", where, "::1" if v6 else "127.0.0.1",
+                  "::1" if v6 else "127.0.0.1"),
+              "bound to %s" % where)
+
+
+@spec_check("exchange", "the spec's exchange",
+            "one client plays the spec's send: and expect: lines; each reply "
+            "matches its pattern within the spec's timeout", server,
+            fatal="the spec's exchange failed")
+def sp_exchange(run, res):
+    """The other checks of a server play the same exchange: when it fails
+    here, they are not run (they would fail the same way)."""
+    prog = start(run)
+    ok, words = exchange(prog, run.spec, "The checker played the exchange")
+    if ok:
+        res.passed("%s. Every reply matched its pattern." % words[:-1])
+    else:
+        res.failed(words + why(prog), failure_reason(words))
+
+
+def failure_reason(words):
+    """A few words for what went wrong in an exchange's sentence."""
+    for part, reason in (("does not match", "reply did not match"),
+                         ("still open", "connection still open after the "
+                          "last reply"),
+                         ("no newline", "reply without its newline"),
+                         ("closed the connection where", "closed before "
+                          "replying"),
+                         ("reset the connection", "reset before replying"),
+                         ("was due", "no reply"),
+                         ("could not connect", "could not connect")):
+        if part in words:
+            return reason
+    return "exchange failed"
+
+
+def in_turn(prog, spec, n, first=1):
+    """n clients, one after another: (served, trouble)."""
+    for i in range(n):
+        ok, words = exchange(prog, spec, "Client %d" % (first + i))
+        if not ok:
+            return i, words
+    return n, ""
+
+
+@spec_check("in-turn", "clients one after another",
+            "the spec's number of clients (clients:, 5 unless given) play "
+            "the exchange one after another", server)
+def sp_in_turn(run, res):
+    prog = start(run)
+    n = run.spec.clients
+    served, trouble = in_turn(prog, run.spec, n)
+    if served == n:
+        res.passed("%s played the exchange one after another; each got "
+                   "the replies it should." % plural(n, "client"))
+        return
+    hint = (" The program served only the first client: a server calls "
+            "accept() again, in a loop, for each next client (lessons 04 "
+            "and 06)." if served == 1 and run.spec.proto == "tcp" else "")
+    res.failed("%s of %d clients were served. %s%s%s" % (
+        served, n, trouble, why(prog), hint),
+        "served %d of %d clients" % (served, n))
+
+
+@spec_check("together", "clients at the same time",
+            "'together: N' clients connect; each plays the exchange while "
+            "all are connected, and none leaves before all are served",
+            lambda s: tcp_server(s) and s.together > 1)
+def sp_together(run, res):
+    prog = start(run)
+    spec = run.spec
+    n = spec.together
+    talks = [Talk(prog, spec) for _ in range(n)]
+    try:
+        bad = [(i, t.err) for i, t in enumerate(talks) if t.err]
+        if bad:
+            res.failed("Client %d of %d could not connect: %s.%s" % (
+                bad[0][0] + 1, n, bad[0][1], why(prog)),
+                "client could not connect")
+            return
+        # None once a client got every reply; until then, why not
+        results = ["It got no verdict within the time limit."] * n
+
+        def one(i):
+            results[i] = play(talks[i], close=False)
+
+        threads = [threading.Thread(target=one, args=(i,), daemon=True)
+                   for i in range(n)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(spec.timeout * (len(spec.steps) + 2))
+    finally:
+        for t in talks:
+            t.close()
+    served = [i for i in range(n) if results[i] is None]
+    if len(served) == n:
+        res.passed("%d clients connected at once; each played the exchange "
+                   "while the others were still connected." % n)
+        return
+    first = next(i for i in range(n) if results[i] is not None)
+    res.failed("%d clients connected at once and each played the exchange; "
+               "%d %s served while all were connected. Client %d: %s%s The "
+               "spec asks for clients at the same time: a process per "
+               "client (lesson 12), or poll() (lesson 13)." % (
+                   n, len(served), "was" if len(served) == 1 else "were",
+                   first + 1, results[first][0].lower() + results[first][1:],
+                   why(prog)),
+               "served %d of %d at once" % (len(served), n))
+
+
+@spec_check("idle", "no spin after a client leaves",
+            "after one client's exchange, the client closes; from 0.3 s "
+            "later, for 1 s, the program must not be running at half of the "
+            "checker's looks, nor use half a CPU; then a next client is "
+            "served", server)
+def sp_idle(run, res):
+    prog = start(run)
+    spec = run.spec
+    ok, words = exchange(prog, spec, "The first client")
+    if not ok:
+        res.failed("Not measured: %s%s" % (words, why(prog)),
+                   "not measured: first client not served")
+        return
+    busy = Busy(prog, settle=0.3)
+    time.sleep(1.3)
+    busy.stop()
+    said = ("The first client played the exchange and closed %s." % (
+        "the connection" if spec.proto == "tcp" else "its socket"))
+    if busy.spins():
+        res.failed("%s In the second after, the program %s: it spins. When "
+                   "recv() returns 0 the client has gone: close that socket "
+                   "and wait for the next (see lesson 06: recv() == 0)."
+                   % (said, busy.words()),
+                   "spins after a client left: %s of CPU in %s"
+                   % (secs(busy.cpu), secs(busy.span)))
+        return
+    ok, words = exchange(prog, spec, "The next client")
+    if ok:
+        res.passed("%s In the second after, the program used %s of CPU: it "
+                   "waited. The next client was served." % (said,
+                                                            secs(busy.cpu)))
+    else:
+        res.failed("%s The program did not spin (%s of CPU in %s), but: %s%s"
+                   % (said, secs(busy.cpu), secs(busy.span), words,
+                      why(prog)), "next client not served")
+
+
+@spec_check("descriptors", "no descriptor left open per client",
+            "the descriptors of the process holding the listening socket "
+            "are counted after a first client and again after 20 more; they "
+            "may not grow by 5 or more", tcp_server)
+def sp_descriptors(run, res):
+    prog = start(run)
+    served, trouble = in_turn(prog, run.spec, 1)
+    if served < 1:
+        res.failed("Not measured: %s%s" % (trouble, why(prog)),
+                   "not measured: first client not served")
+        return
+    time.sleep(0.2)
+    before, _ = prog.fds()
+    served, trouble = in_turn(prog, run.spec, 20, first=2)
+    if served < 20:
+        res.failed("Not measured: of 20 more clients, %d were served. %s%s"
+                   % (served, trouble, why(prog)),
+                   "not measured: served %d of 20 clients" % served)
+        return
+    deadline = time.monotonic() + 1.0
+    while True:
+        after, socks = prog.fds()
+        if after is None or after <= before or time.monotonic() > deadline:
+            break
+        time.sleep(0.05)
+    if after is None:
+        res.failed("The process holding the listening socket ended.%s"
+                   % prog.fate(), "ended")
+        return
+    who = ("The program's process %d (the one holding the listening "
+           "socket), in /proc/%d/fd," % (prog.owner, prog.owner))
+    if after - before < 5:
+        res.passed("%s had %s open after its first client, and %d after 20 "
+                   "more had come and gone." % (
+                       who, plural(before, "descriptor"), after))
+        return
+    res.failed("%s had %s open after its first client, and %d after 20 more "
+               "(%d of them sockets): about one left open per client. "
+               "accept() returns a new descriptor for each client: close() "
+               "it when that client is done (see lessons 04 and 07)."
+               % (who, plural(before, "descriptor"), after, socks),
+               "%d more descriptors after 20 clients" % (after - before))
+
+
+def zombies(prog):
+    me = os.getpid()
+    found = []
+    for pid in prog.pids(zombies=True):
+        st = proc_stat(pid)
+        if st and st["state"] == "Z" and st["ppid"] != me:
+            found.append((pid, st["ppid"]))
+    return found
+
+
+@spec_check("zombies", "no zombie left after a burst of clients",
+            "10 clients play the exchange at the same time; 1 s after the "
+            "last has left, at most 1 of the program's child processes may "
+            "be a zombie (state Z in /proc)", tcp_server)
+def sp_zombies(run, res):
+    prog = start(run)
+    spec = run.spec
+    results = [None] * 10
+
+    def one(i):
+        results[i] = exchange(prog, spec, "Client %d" % (i + 1))
+
+    threads = [threading.Thread(target=one, args=(i,), daemon=True)
+               for i in range(10)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(spec.timeout * (len(spec.steps) + 2) * 10)
+    served = sum(1 for r in results if r and r[0])
+    if served < 10:
+        bad = next(r for r in results if not (r and r[0]))
+        res.failed("Not measured: 10 clients played the exchange at the "
+                   "same time, and %d were served. %s%s" % (
+                       served, bad[1] if bad else "", why(prog)),
+                   "not measured: served %d of 10 clients" % served)
+        return
+    time.sleep(1.0)
+    left = zombies(prog)
+    said = ("10 clients played the exchange at the same time (%d served); "
+            "1 s after the last had left" % served)
+    if len(left) <= 1:
+        res.passed("%s, the program had %s (state Z in /proc)." % (
+            said, plural(len(left), "zombie")))
+        return
+    res.failed("%s, %s of the program's children were zombies (state Z in "
+               "/proc): pids %s, children of %s. A child that has ended "
+               "stays a zombie until its parent calls waitpid(); reap them "
+               "(a SIGCHLD handler, or waitpid(-1, NULL, WNOHANG) in a loop, "
+               "see lesson 12), or the process table fills up."
+               % (said, len(left), and_list(str(p) for p, _ in left[:5]),
+                  and_list(sorted({str(pp) for _, pp in left}))),
+               "%d zombies after 10 clients" % len(left))
+
+
+@spec_check("silent-client", "a silent client, then a new client",
+            "a client connects and sends nothing for 2 s, then closes; a "
+            "second client, connected 0.5 s after it, is served within the "
+            "spec's timeout after the silent one left (one client at a time "
+            "is fine)", tcp_server)
+def sp_silent(run, res):
+    prog = start(run)
+    spec = run.spec
+    silent, err = connect(prog)
+    if silent is None:
+        res.failed("The checker could not connect: %s." % err,
+                   "could not connect")
+        return
+    t0 = time.monotonic()
+    time.sleep(0.5)
+    out = {}
+
+    def second():
+        out["r"] = exchange(prog, spec, "The second client")
+        out["t"] = time.monotonic()
+
+    t = threading.Thread(target=second, daemon=True)
+    t.start()
+    t.join(1.5)
+    time.sleep(max(0.0, 2.0 - (time.monotonic() - t0)))  # silent for 2 s
+    left = time.monotonic()
+    silent.close()
+    t.join(spec.timeout * (len(spec.steps) + 2))
+    said = ("A client connected and sent nothing for 2 s, then closed; a "
+            "second client connected 0.5 s after it.")
+    ok, words = out.get("r", (False, "The second client was not served."))
+    if ok:
+        when = ("while the silent client was still connected"
+                if out["t"] < left else "%s after the silent one left"
+                % secs(out["t"] - left))
+        res.passed("%s It was served %s." % (said, when))
+        return
+    res.failed("%s %s%s A server must not wait for ever for one client: "
+               "when that client leaves, recv() returns 0, and the server "
+               "goes on with the next." % (said, words, why(prog)),
+               "next client not served after a silent one")
+
+
+@spec_check("reset", "a reset mid-exchange, then a new client",
+            "a client sends its first line, then resets the connection "
+            "(SO_LINGER 0) before the reply; the program stays up and "
+            "serves the next client", tcp_server)
+def sp_reset(run, res):
+    prog = start(run)
+    spec = run.spec
+    talk = Talk(prog, spec)
+    if talk.err:
+        res.failed("The checker could not connect: %s." % talk.err,
+                   "could not connect")
+        return
+    steps = []
+    for step in spec.steps:
+        steps.append(step)
+        if step[0] == "send":
+            break
+    play(talk, steps, close=False)
+    sent = talk.transcript()
+    talk.reset()
+    time.sleep(0.3)
+    said = ("A client connected (%s), then reset the connection (close() "
+            "with SO_LINGER 0 sends a RST)." % sent)
+    fate = prog.fate()
+    if fate:
+        res.failed("%s%s A reset ends that one connection: recv() or send() "
+                   "fails with ECONNRESET or EPIPE, and the server closes "
+                   "that socket and goes on with the next client (see lesson "
+                   "06, and the pitfall \"SIGPIPE\")." % (said, fate),
+                   "ended after a reset")
+        return
+    ok, words = exchange(prog, spec, "The next client")
+    if ok:
+        res.passed("%s The program stayed up and served the next client."
+                   % said)
+    else:
+        res.failed("%s %s%s" % (said, words, why(prog)),
+                   "next client not served after a reset")
+
+
+@spec_check("sigpipe", "no death by SIGPIPE",
+            "a client sends its requests over and over for up to 3 s (1 MB "
+            "at most), reads no reply, and resets the connection; the "
+            "program stays up (no SIGPIPE, no traceback) and serves the next "
+            "client", lambda s: has_send(s) and s.proto == "tcp")
+def sp_sigpipe(run, res):
+    prog = start(run)
+    spec = run.spec
+    # A small receive buffer: the replies fill it soon, the program stops
+    # in send(), our requests wait in its receive queue, and the reset
+    # comes while it still has requests to answer.
+    c, err = connect(prog, mss=1400, rcvbuf=4096)
+    if c is None:
+        res.failed("The checker could not connect: %s." % err,
+                   "could not connect")
+        return
+    request = b"".join(v for k, v, _ in spec.steps if k == "send")
+    chunk = request * max(1, 16384 // len(request))
+    sent = 0
+    deadline = time.monotonic() + 3.0
+    c.s.settimeout(0.5)
+    try:
+        while sent < (1 << 20) and time.monotonic() < deadline:
+            sent += c.s.send(chunk)
+    except OSError:  # a timeout: its buffers are full; or it closed
+        pass
+    c.reset()
+    said = ("A client sent %s, its requests over and over (%s), read none "
+            "of the replies, and reset the connection." % (
+                plural(sent, "byte"), shown(request, 24)))
+    deadline = time.monotonic() + 1.0
+    while time.monotonic() < deadline and prog.owner_alive():
+        time.sleep(0.05)
+    if not prog.owner_alive():
+        time.sleep(0.1)
+        rc = prog.returncode()
+        if rc is not None and died_of(rc, signal.SIGPIPE):
+            res.failed("%s The program %s: a send() on a connection the peer "
+                       "has reset raises SIGPIPE, whose default action ends "
+                       "the process. Send with MSG_NOSIGNAL (or ignore "
+                       "SIGPIPE) and treat EPIPE as the end of that client: "
+                       "see lesson 06, and the pitfall \"SIGPIPE\"."
+                       % (said, describe_status(rc)), "killed by SIGPIPE")
+        else:
+            res.failed("%s%s A failed send() ends that one client, not the "
+                       "server: close that socket and go on with the next "
+                       "(see lesson 06)." % (said, prog.fate()),
+                       "ended after a client left without reading")
+        return
+    ok, words = exchange(prog, spec, "The next client")
+    if ok:
+        res.passed("%s The program stayed up and served the next client."
+                   % said)
+    else:
+        res.failed("%s %s%s" % (said, words, why(prog)),
+                   "next client not served")
+
+
+def malformed(name, title, what, data_of, applies=has_send):
+    @spec_check(name, title,
+                "a client sends %s in place of its first line; the program "
+                "may refuse it, but must not crash or hang, and serves the "
+                "next client" % what, applies)
+    def func(run, res):
+        spec = run.spec
+        first = next(v for k, v, _ in spec.steps if k == "send")
+        data = data_of(first, spec)
+        said_what = what.replace(" (60000 for UDP)", "") if \
+            spec.proto == "tcp" else what.replace("line of 100000 bytes "
+                                                  "(60000 for UDP)",
+                                                  "datagram of 60000 bytes")
+        prog = start(run)
+        talk = Talk(prog, spec)
+        if talk.err:
+            res.failed("The checker could not connect: %s." % talk.err,
+                       "could not connect")
+            return
+        before = []
+        for step in spec.steps:
+            if step[0] == "send":
+                break
+            before.append(step)
+        play(talk, before, close=False)
+        talk.send(data)
+        got, how = talk.line(spec.timeout)
+        talk.close()
+        answer = ("it answered %s" % shown(got, 40) if got is not None
+                  else "it closed the connection" if how == "eof"
+                  else "it reset the connection" if how == "reset"
+                  else "nothing came back within %s" % secs(spec.timeout))
+        said = "A client sent %s (%s); %s." % (said_what, shown(data, 24),
+                                                answer)
+        time.sleep(0.2)
+        fate = prog.fate()
+        if fate:
+            res.failed("%s%s Check what a client sends before you use it: a "
+                       "server refuses a bad request (a line saying so) and "
+                       "goes on with the next client." % (said, fate),
+                       "ended after %s" % said_what)
+            return
+        ok, words = exchange(prog, spec, "The next client")
+        if ok:
+            res.passed("%s The program stayed up and served the next "
+                       "client." % said)
+        else:
+            res.failed("%s %s%s The program is stuck on the bad request, "
+                       "probably: a server must not wait or loop for ever "
+                       "on one client's input." % (said, words, why(prog)),
+                       "next client not served after %s" % said_what)
+    return func
+
+
+malformed("not-utf8", "input that is not UTF-8", "bytes that are not UTF-8",
+          lambda first, spec: b"caf\xe9 \xff\xfe" + (
+              b"" if spec.proto == "udp" else b"\n"))
+malformed("empty-line", "an empty line", "an empty line",
+          lambda first, spec: b"" if spec.proto == "udp" else b"\n")
+malformed("long-line", "a very long line",
+          "a line of 100000 bytes (60000 for UDP)",
+          lambda first, spec: b"A" * (60000 if spec.proto == "udp"
+                                      else 100000) + (
+              b"" if spec.proto == "udp" else b"\n"))
+malformed("out-of-range", "a number out of range",
+          "its first line with each number made huge",
+          lambda first, spec: out_of_range(first),
+          lambda s: has_send(s) and out_of_range(
+              next(v for k, v, _ in s.steps if k == "send")) is not None)
+
+
+@spec_check("restart", "a restart on the same port",
+            "a client plays the exchange and stays connected; the program "
+            "is ended, the client closes, and the program, started again at "
+            "once on the same port, listens within the usual wait "
+            "(SO_REUSEADDR, whatever TIME_WAIT is left)", tcp_server)
+def sp_restart(run, res):
+    spec = run.spec
+    prog = start(run)
+    port = prog.port
+    talk = Talk(prog, spec)
+    if talk.err:
+        res.failed("The checker could not connect: %s." % talk.err,
+                   "could not connect")
+        return
+    trouble = play(talk, close=False)
+    prog.stop()
+    talk.eof(1.0)
+    talk.close()
+    time.sleep(0.1)
+    said = ("A client played the exchange%s and was still connected when "
+            "the checker ended the program; then the client closed, and the "
+            "checker started the program again on port %d." % (
+                "" if trouble is None else " (not to the end)", port))
+    again = Program(run, port)
+    try:
+        again.wait_bound("tcp")
+    except NotReady as e:
+        text = again.output()
+        if "Address already in use" in text or "EADDRINUSE" in text or \
+                "Errno 98" in text:
+            res.failed("%s It could not bind: the port was still in use, by "
+                       "the connection of its first run in TIME_WAIT. Set "
+                       "SO_REUSEADDR on the listening socket before bind(), "
+                       "as the lessons do (see lesson 07, and the pitfall "
+                       "\"Address already in use\"): a server that is "
+                       "restarted after a crash must get its port back at "
+                       "once." % said, "port in use after a restart "
+                       "(EADDRINUSE)")
+        else:
+            res.failed("%s Then: %s" % (said, e), "no restart: %s" % e.reason)
+        return
+    ok, words = exchange(again, spec, "A client of the second run")
+    if ok:
+        res.passed("%s It listened again at once, and served a client."
+                   % said)
+    else:
+        res.failed("%s It listened again, but: %s" % (said, words),
+                   "not served after a restart")

@@ -1,0 +1,166 @@
+"""scripts/sockcheck/spec.py: a spec file's text as a Spec, and one line
+naming the line and the mistake for a bad one."""
+
+import os
+import shutil
+import sys
+import tempfile
+import unittest
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                "..", "..", "scripts"))
+
+from sockcheck import spec  # noqa: E402 (after the path is set)
+
+SPECS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..",
+                     "scripts", "sockcheck", "specs")
+
+
+class Good(unittest.TestCase):
+
+    def test_the_defaults(self):
+        s = spec.parse("send: hi\nexpect: hi\n")
+        self.assertEqual((s.proto, s.program, s.close, s.clients,
+                          s.together, s.bind, s.timeout),
+                         ("tcp", "server", "no", 5, 1, "any", 3.0))
+        self.assertEqual(s.first(), "client")
+
+    def test_the_exchange_in_order_with_its_line_numbers(self):
+        s = spec.parse("# a comment\n\nsend: 3 + 4\nexpect: 7\n"
+                       "send-bytes: \\x00ab\\n\nexpect: (ERR|error).*\n")
+        self.assertEqual([(k, v if k == "send" else v.pattern, n)
+                          for k, v, n in s.steps],
+                         [("send", b"3 + 4\n", 3), ("expect", "7", 4),
+                          ("send", b"\x00ab\n", 5),
+                          ("expect", "(ERR|error).*", 6)])
+        self.assertEqual(s.sends(), [b"3 + 4\n", b"\x00ab\n"])
+
+    def test_an_empty_send_is_an_empty_line(self):
+        self.assertEqual(spec.parse("send:\nexpect: .*").sends(), [b"\n"])
+
+    def test_a_server_that_greets_speaks_first(self):
+        s = spec.parse("expect: \\d+\nclose: yes\n")
+        self.assertEqual((s.first(), s.close), ("server", "yes"))
+
+    def test_a_client_program(self):
+        s = spec.parse("program: client\ninput: Ada\ninput: Bob\n"
+                       "expect: Ada\nsend: Hello, Ada\nprint: Hello, Ada\n")
+        self.assertEqual((s.program, s.input, s.first()),
+                         ("client", b"Ada\nBob\n", "client"))
+        self.assertEqual([p.pattern for p in s.prints], ["Hello, Ada"])
+
+    def test_keys_are_not_case_sensitive_and_spaces_are_trimmed(self):
+        s = spec.parse("  Proto :  udp  \nSEND: x\nexpect: x\nclients: 12")
+        self.assertEqual((s.proto, s.clients, s.sends()),
+                         ("udp", 12, [b"x"]))
+
+    def test_a_udp_line_is_a_datagram_without_its_newline(self):
+        s = spec.parse("proto: udp\nsend: a b\nexpect: .*\n"
+                       "send-bytes: c\\n\nexpect: c")
+        self.assertEqual(s.sends(), [b"a b", b"c\n"])
+
+    def test_out_of_range_numbers(self):
+        self.assertEqual(spec.out_of_range(b"3 + 4\n"),
+                         b"99999999999999999999999 + "
+                         b"99999999999999999999999\n")
+        self.assertIsNone(spec.out_of_range(b"Ada\n"))
+
+    def test_every_shipped_spec_parses(self):
+        names = [n for n in os.listdir(SPECS) if n.endswith(".spec")]
+        self.assertIn("echo.spec", names)
+        for name in names:
+            s, err = spec.load(os.path.join(SPECS, name))
+            self.assertIsNone(err, name)
+            self.assertTrue(s.name, name)
+
+
+class Bad(unittest.TestCase):
+
+    def error(self, text):
+        with self.assertRaises(spec.SpecError) as cm:
+            spec.parse(text)
+        return cm.exception.line, str(cm.exception)
+
+    def test_each_mistake_names_its_line(self):
+        cases = [
+            ("send: x\nexpect: x\nproto: sctp\n",
+             (3, "proto: expected tcp or udp, got 'sctp'")),
+            ("send: x\nexpect x\n",
+             (2, "expected 'key: value', got 'expect x'")),
+            ("send: x\nexpect: (\n",
+             (2, "expect: not a Python regular expression: missing ), "
+              "unterminated subpattern at position 0")),
+            ("send: x\nexpect:\n",
+             (2, "expect: expected a pattern (a Python regular expression), "
+              "got nothing")),
+            ("program: server\nprogram: client\nsend: x\n",
+             (2, "program: given twice (first on line 1)")),
+            ("send: x\nexpect: x\nclients: 0\n",
+             (3, "clients: expected a number 1..100, got '0'")),
+            ("send: x\nexpect: x\ntogether: many\n",
+             (3, "together: expected a number 1..50, got 'many'")),
+            ("send-bytes: \\q\n",
+             (1, "send-bytes: a backslash starts \\n, \\r, \\t, \\0, \\\\ "
+              "or \\xNN, not '\\q'")),
+            ("send: x\nexpect: x\ninput: y\n",
+             (3, "input: only for 'program: client' (a server's input "
+              "comes from its clients)")),
+            ("proto: udp\nsend: x\nexpect: x\nclose: yes\n",
+             (4, "close: UDP has no connection to close; leave it out")),
+            ("proto: udp\nexpect: x\n",
+             (2, "a UDP server cannot speak first: the first line must be "
+              "'send:'")),
+            ("send: x\n",
+             (1, "no 'expect:' line: say what the server replies, or "
+              "'close: yes' if it only reads")),
+            ("# nothing\nclose: yes\n",
+             (0, "no exchange: give at least one 'send:' or 'expect:' "
+              "line")),
+        ]
+        for text, want in cases:
+            self.assertEqual(self.error(text), want, text)
+
+    def test_an_unknown_key_lists_the_keys(self):
+        line, msg = self.error("send: x\nrepy: y\n")
+        self.assertEqual(line, 2)
+        self.assertTrue(msg.startswith("no key 'repy' (the keys: name, "),
+                        msg)
+
+
+class Load(unittest.TestCase):
+
+    def setUp(self):
+        self.dir = tempfile.mkdtemp(prefix="sockcheck-test.")
+        self.addCleanup(shutil.rmtree, self.dir)
+
+    def write(self, name, text):
+        path = os.path.join(self.dir, name)
+        with open(path, "wb") as f:
+            f.write(text)
+        return path
+
+    def test_the_name_is_the_file_name_unless_given(self):
+        s, err = spec.load(self.write("quote.spec", b"expect: .+\nclose: "
+                                      b"yes\n"))
+        self.assertEqual((s.name, err), ("quote", None))
+        s, _ = spec.load(self.write("q.spec", b"name: Quote of the day\n"
+                                    b"expect: .+\nclose: yes\n"))
+        self.assertEqual(s.name, "Quote of the day")
+
+    def test_one_line_with_the_file_and_the_line(self):
+        path = self.write("bad.spec", b"send: x\nexpect: x\nclose: maybe\n")
+        self.assertEqual(spec.load(path), (None, "%s line 3: close: "
+                                           "expected yes or no, got "
+                                           "'maybe'" % path))
+
+    def test_a_missing_file_and_one_not_in_utf8(self):
+        path = os.path.join(self.dir, "none.spec")
+        self.assertEqual(spec.load(path),
+                         (None, "%s: No such file or directory" % path))
+        path = self.write("latin.spec", b"send: caf\xe9\n")
+        self.assertEqual(spec.load(path), (None, "%s: not UTF-8 text"
+                                           % path))
+
+
+if __name__ == "__main__":
+    unittest.main()
