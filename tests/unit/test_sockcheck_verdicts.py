@@ -39,6 +39,9 @@ class FakeProgram:
     def trace_tail(self):
         return []
 
+    def narration_tail(self):
+        return []
+
     def stop(self):
         pass
 
