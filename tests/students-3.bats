@@ -1,0 +1,94 @@
+#!/usr/bin/env bats
+# Part of the student corpus of issue 31, checked with scripts/check
+# --spec (tests/students.bats says how; the three files run side by side,
+# since the checks mostly wait). This one: echo-client, the handout's assignments, the sanitizer builds.
+
+load test_helper
+load lib/students
+
+# ---- echo client (assignment 2) ----------------------------------------------------------
+
+@test "students: echo-client: a client that reads whole lines passes" {
+    spec echo-client echo-client-good.py 127.0.0.1
+    passes_all
+    assert_line "7 checks: 7 passed, 0 failed"
+}
+
+@test "students: echo-client: a client that loops on recv() == 0 hangs" {
+    spec echo-client --only closes-early echo-client-hang.py 127.0.0.1
+    assert_failure 1
+    assert_line --regexp '^FAIL closes-early .*: hangs'
+    says "The checker's server closed its end of the connection (shutdown(SHUT_WR)) as soon as it came"
+    says "A client must stop when recv() returns 0"
+}
+
+@test "students: echo-client: one recv() per line and no error handling" {
+    spec echo-client --only pieces,refused,not-utf8 echo-client-broken.py \
+        127.0.0.1
+    assert_failure 1
+    assert_line --regexp '^FAIL pieces .*: did not print /hello, sockstep/'
+    says "so a recv() got only part of a line"
+    assert_line --regexp '^FAIL refused .*: Python traceback \(ConnectionRefusedError\)'
+    assert_line --regexp '^FAIL not-utf8 .*: Python traceback \(UnicodeDecodeError\)'
+    says "decode with errors=\"replace\""
+}
+
+# ---- the handout's assignments, with specs -------------------------------------------------
+
+@test "students: assignments 1 and 4: the solutions pass echo.spec and echo-many.spec" {
+    cc -std=c11 -Wall -Wextra -Werror -pedantic \
+        "$ROOT/tests/solutions/echo-server.c" -o "$BATS_TEST_TMPDIR/echo"
+    run bare timeout 150 "$PYTHON" "$CHECK" --spec "$SPECS/echo.spec" -- \
+        "$BATS_TEST_TMPDIR/echo" '{port}'
+    passes_all
+    cc -std=c11 -Wall -Wextra -Werror -pedantic \
+        "$ROOT/tests/solutions/fork-echo-server.c" -o "$BATS_TEST_TMPDIR/fork"
+    run bare timeout 150 "$PYTHON" "$CHECK" --only together,zombies \
+        --spec "$SPECS/echo-many.spec" -- "$BATS_TEST_TMPDIR/fork" '{port}'
+    passes_all
+    assert_line "2 checks: 2 passed, 0 failed"
+}
+
+@test "students: assignment 4: a server of one client at a time fails together" {
+    spec echo-many --only together echo-good.c
+    assert_failure 1
+    assert_line --regexp '^FAIL together .*: served 1 of 5 at once'
+    says "a process per client (lesson 12), or poll() (lesson 13)"
+}
+
+@test "students: assignment 2: the solution passes echo-client.spec" {
+    cc -std=c11 -Wall -Wextra -Werror -pedantic \
+        "$ROOT/tests/solutions/echo-client.c" -o "$BATS_TEST_TMPDIR/client"
+    run bare timeout 150 "$PYTHON" "$CHECK" --spec "$SPECS/echo-client.spec" \
+        -- "$BATS_TEST_TMPDIR/client" '{host}' '{port}'
+    passes_all
+}
+
+# ---- the sanitizer builds: no false alarm on the correct C samples --------------------
+
+# sanitized NAME SPEC: build tests/students/NAME.c with AddressSanitizer
+# and UndefinedBehaviorSanitizer (skip where the compiler cannot), then
+# check it with SPEC: every check passes, and no sanitizer spoke.
+sanitized() {
+    cc -std=c11 -Wall -Wextra -Werror -pedantic -g \
+        -fsanitize=address,undefined "$STUDENTS/$1.c" \
+        -o "$BATS_TEST_TMPDIR/$1" 2>/dev/null ||
+        skip "cc cannot build with -fsanitize=address,undefined here"
+    run bare timeout 150 "$PYTHON" "$CHECK" --spec "$SPECS/$2.spec" -- \
+        "$BATS_TEST_TMPDIR/$1" '{port}'
+    passes_all
+    refute_output --partial "Sanitizer"
+    refute_output --partial "runtime error"
+}
+
+@test "students: sanitizers: echo-good.c passes echo.spec" {
+    sanitized echo-good echo
+}
+
+@test "students: sanitizers: hello-good.c passes hello.spec" {
+    sanitized hello-good hello
+}
+
+@test "students: sanitizers: quote-good.c passes quote.spec" {
+    sanitized quote-good quote
+}
