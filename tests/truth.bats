@@ -239,7 +239,14 @@ build_tool() {
         got=$(sed -nE 's/^(\[SIGCHLD handler\] )?waitpid\(-1, NULL, (WNOHANG|0)\) = ([0-9]+)$/\3/p' \
             "$BATS_TEST_TMPDIR/out" | grep -v '^0$' | sort)
         [ "$(wc -l <<<"$forked")" -eq 300 ]
-        [ "$forked" = "$got" ] ||
+        if [ "$forked" != "$got" ]; then
+            local pid
+            for pid in $(comm -3 <(echo "$forked") <(echo "$got") | head -3); do
+                echo "lines with $pid:" >&2
+                grep -n -B2 -A2 -w "$pid" "$BATS_TEST_TMPDIR/out" >&2
+            done
+            cp "$BATS_TEST_TMPDIR/out" "${TMPDIR:-/tmp}/reaping.failed.$$"
             fail "run $run: forked and told as reaped differ: $(comm -3 <(echo "$forked") <(echo "$got") | tr '\n' ' ')"
+        fi
     done
 }
