@@ -453,6 +453,7 @@ static inline void ss_start(const struct ss_lesson *l, struct ss_options *o,
     /* Line-buffered: a pipe sees every line as soon as it is printed. */
     setvbuf(stdout, NULL, _IOLBF, 0);
     atexit(ss_out_at_exit);
+    ss_nar.at_exit = 1;
     ss_nar.color = color;
     ss_nar.cursor =
         isatty(STDOUT_FILENO) && (term == NULL || strcmp(term, "dumb") != 0);

@@ -100,6 +100,13 @@ static inline pid_t ss_waitpid(pid_t pid, int *status, int options)
     return rc;
 }
 
+/* At exit: the calls a signal handler made since the last one told. */
+static void ss_late_at_exit(void)
+{
+    if (ss_nar.exit_hook != NULL)
+        ss_nar.exit_hook();
+}
+
 /*
  * sigaction(): the lesson's handler runs inside ss_trampoline, so that
  * the calls it makes are told safely (see above). The kernel is given the
@@ -144,8 +151,14 @@ static inline int ss_sigaction(int sig, const struct sigaction *act,
         ss_handler[sig] = before;
     if (rc == 0 && old != NULL && old->sa_handler == ss_trampoline)
         old->sa_handler = before;
-    if (rc == 0 && wrapped)
+    if (rc == 0 && wrapped) {
         ss_nar.exit_hook = ss_late_flush;
+        /* A program without ss_start() (a student's own, one include)
+           has no exit function of the header's: the calls its handler
+           makes last would never be told. */
+        if (!ss_nar.at_exit && atexit(ss_late_at_exit) == 0)
+            ss_nar.at_exit = 1;
+    }
     ss_post(&c, (long)rc, err);
     if (rc == 0 && wrapped)
         ss_tell(SS_K_SIGACTION,

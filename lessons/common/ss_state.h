@@ -48,6 +48,7 @@ static struct {
        lines interleave; the tag says whose each line is. */
     char tag[24];
     void (*exit_hook)(void); /* narration still owed at exit (ss_call.h) */
+    int at_exit;             /* an atexit() function runs exit_hook */
     FILE *out; /* where narration goes; NULL: stdout (a preload: its own) */
     /* Called with 1 when a wrapper is about to make the real call, and
        with 0 when it has returned (a preload lets other threads narrate
