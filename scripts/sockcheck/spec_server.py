@@ -232,6 +232,17 @@ def why(prog):
     return prog.fate() + prog.cpu_note()
 
 
+def serve_next(prog, spec, res, said, reason, hint=""):
+    """After what said tells, the next client plays the exchange: served,
+    the check passes; not, it fails with reason (and hint after why)."""
+    ok, words = exchange(prog, spec, "The next client")
+    if ok:
+        res.passed("%s The program stayed up and served the next client."
+                   % said)
+    else:
+        res.failed("%s %s%s%s" % (said, words, why(prog), hint), reason)
+
+
 # ---- the checks -----------------------------------------------------------
 
 
@@ -571,13 +582,7 @@ def sp_reset(run, res):
                    "06, and the pitfall \"SIGPIPE\")." % (said, fate),
                    "ended after a reset")
         return
-    ok, words = exchange(prog, spec, "The next client")
-    if ok:
-        res.passed("%s The program stayed up and served the next client."
-                   % said)
-    else:
-        res.failed("%s %s%s" % (said, words, why(prog)),
-                   "next client not served after a reset")
+    serve_next(prog, spec, res, said, "next client not served after a reset")
 
 
 @spec_check("sigpipe", "no death by SIGPIPE",
@@ -629,13 +634,7 @@ def sp_sigpipe(run, res):
                        "(see lesson 06)." % (said, prog.fate()),
                        "ended after a client left without reading")
         return
-    ok, words = exchange(prog, spec, "The next client")
-    if ok:
-        res.passed("%s The program stayed up and served the next client."
-                   % said)
-    else:
-        res.failed("%s %s%s" % (said, words, why(prog)),
-                   "next client not served")
+    serve_next(prog, spec, res, said, "next client not served")
 
 
 def malformed(name, title, what, data_of, applies=has_send):
@@ -680,15 +679,11 @@ def malformed(name, title, what, data_of, applies=has_send):
                        "goes on with the next client." % (said, fate),
                        "ended after %s" % said_what)
             return
-        ok, words = exchange(prog, spec, "The next client")
-        if ok:
-            res.passed("%s The program stayed up and served the next "
-                       "client." % said)
-        else:
-            res.failed("%s %s%s The program is stuck on the bad request, "
-                       "probably: a server must not wait or loop for ever "
-                       "on one client's input." % (said, words, why(prog)),
-                       "next client not served after %s" % said_what)
+        serve_next(prog, spec, res, said,
+                   "next client not served after %s" % said_what,
+                   " The program is stuck on the bad request, probably: a "
+                   "server must not wait or loop for ever on one client's "
+                   "input.")
     return func
 
 
