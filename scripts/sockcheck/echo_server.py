@@ -495,12 +495,7 @@ def es_descriptors(run, res):
                       trouble[0].lower() + trouble[1:], prog.fate()),
                    "not measured: served %d of 20 clients" % served)
         return
-    deadline = time.monotonic() + 1.0
-    while True:  # the last client's socket may be closing still
-        after, sockets_after = prog.fds()
-        if after is None or after <= before or time.monotonic() > deadline:
-            break
-        time.sleep(0.05)
+    after, sockets_after = prog.fds_settled(before)
     if after is None:
         res.failed("The process holding the listening socket ended.%s"
                    % prog.fate(), "ended")

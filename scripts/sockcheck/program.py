@@ -398,6 +398,18 @@ class Program:
         return len(links), sum(1 for t in links.values()
                                if t.startswith("socket:"))
 
+
+    def fds_settled(self, before, seconds=1.0):
+        """fds() once the count is back to before or less, or after
+        seconds: the last client's socket may be closing still."""
+        deadline = time.monotonic() + seconds
+        while True:
+            after, sockets = self.fds()
+            if after is None or after <= before or \
+                    time.monotonic() > deadline:
+                return after, sockets
+            time.sleep(0.05)
+
     def trace_tail(self, lines=12):
         """The last system calls, runs of the same call folded into one."""
         if not self.trace:

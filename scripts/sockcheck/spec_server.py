@@ -429,12 +429,7 @@ def sp_descriptors(run, res):
                    % (served, trouble, why(prog)),
                    "not measured: served %d of 20 clients" % served)
         return
-    deadline = time.monotonic() + 1.0
-    while True:
-        after, socks = prog.fds()
-        if after is None or after <= before or time.monotonic() > deadline:
-            break
-        time.sleep(0.05)
+    after, socks = prog.fds_settled(before)
     if after is None:
         res.failed("The process holding the listening socket ended.%s"
                    % prog.fate(), "ended")
