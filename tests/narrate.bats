@@ -288,8 +288,8 @@ own_plain() {
     assert_output "hlwl"
     wait_exit "$BG_PID" 30
     run cat "$NAR"
-    assert_line --partial "SOCKSTEP_FAULTS: each recv() on a TCP socket now asks the kernel for at most 3 bytes (here the program asked for 1024)"
-    assert_line --partial "SOCKSTEP_FAULTS: each send() on a TCP socket now hands the kernel half of what the program gave (here 1 of 3 bytes)"
+    assert_line --partial "SOCKSTEP_FAULTS: each recv() on a SOCK_STREAM socket now asks the kernel for at most 3 bytes (here the program asked for 1024)"
+    assert_line --partial "SOCKSTEP_FAULTS: each send() on a SOCK_STREAM socket now hands the kernel half of what the program gave (here 1 of 3 bytes)"
     assert_line 'recv(4, "hel", 3, 0) = 3'
     assert_line 'send(4, "h", 1, 0) = 1'
     # without faults the same server echoes the line whole
@@ -333,4 +333,44 @@ own_plain() {
     run "$NARRATE" --faults recv=0 -- true
     assert_failure 2
     assert_output "scripts/narrate: --faults: expected recv=N, send=N, send=half or eintr=N, comma-separated, got 'recv=0'"
+}
+
+@test "narrate --faults: read() and write() on a socket are shortened too, recv(MSG_WAITALL) and files are not" {
+    cat >"$BATS_TEST_TMPDIR/rw.c" <<'C'
+#define _POSIX_C_SOURCE 200809L
+#include <fcntl.h>
+#include <stdio.h>
+#include <sys/socket.h>
+#include <unistd.h>
+int main(void)
+{
+    int sv[2], f;
+    char b[64];
+    if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv) != 0)
+        return 1;
+    ssize_t w = write(sv[0], "hello world\n", 12);
+    ssize_t r = read(sv[1], b, sizeof b);
+    printf("write %zd read %zd\n", w, r);
+    w = send(sv[0], "0123456789", 10, 0);
+    r = recv(sv[1], b, 5, MSG_WAITALL);
+    printf("send %zd waitall %zd\n", w, r);
+    f = open("/dev/zero", O_RDONLY);
+    printf("file %zd\n", read(f, b, sizeof b));
+    return 0;
+}
+C
+    cc -o "$BATS_TEST_TMPDIR/rw" "$BATS_TEST_TMPDIR/rw.c"
+    # (timeout: a wrong fault would leave recv(MSG_WAITALL) waiting)
+    run timeout 60 "$NARRATE" --out "$NAR" --faults recv=3 -- \
+        "$BATS_TEST_TMPDIR/rw"
+    assert_success
+    # read() of a socket: 3 bytes; recv() with MSG_WAITALL: all 5 it asked
+    # for (the kernel fills it whole); a file's read(): untouched
+    assert_output $'write 12 read 3\nsend 10 waitall 5\nfile 64'
+    run grep -c "SOCKSTEP_FAULTS: each read() on a SOCK_STREAM socket" "$NAR"
+    assert_output 1
+    run timeout 60 "$NARRATE" --out "$NAR.2" --faults send=half -- \
+        "$BATS_TEST_TMPDIR/rw"
+    assert_success
+    assert_output $'write 6 read 6\nsend 5 waitall 5\nfile 64'
 }

@@ -80,12 +80,14 @@ static struct stat ss_out_st; /* what the output descriptor was */
 
 /*
  * SOCKSTEP_FAULTS: "recv=N" asks the kernel for at most N bytes in each
- * recv() on a stream socket, whatever the program asked for; "send=N" or
- * "send=half" hands each send() on a stream socket at most N bytes, or
- * half (at least 1); "eintr=N" fails every Nth recv(), send() and
- * accept() with EINTR, without making it, as a signal arriving during
+ * recv() or read() on a stream socket, whatever the program asked for
+ * (not a recv() with MSG_WAITALL, which the kernel fills whole); "send=N"
+ * or "send=half" hands each send() or write() on a stream socket at most
+ * N bytes, or half (at least 1); "eintr=N" fails every Nth recv(), send()
+ * and accept() with EINTR, without making it, as a signal arriving during
  * the call would. Comma-separated. Each is told once where it first acts,
- * and every EINTR made up is told as made up.
+ * and every EINTR made up is told as made up. read() and write() are
+ * only shortened, never narrated: most of them are not on sockets.
  */
 static long ss_fault_recv, ss_fault_send, ss_fault_eintr;
 static int ss_fault_half, ss_fault_told[3];
@@ -136,7 +138,7 @@ static void ss_fault_tell(int k, const char *text)
 }
 
 /* How many bytes to hand the kernel: fewer than n, under a fault. */
-static size_t ss_fault_len(int fd, size_t n, int sending)
+static size_t ss_fault_len(const char *name, int fd, size_t n, int sending)
 {
     char text[300];
     long most = sending ? ss_fault_send : ss_fault_recv;
@@ -146,21 +148,22 @@ static size_t ss_fault_len(int fd, size_t n, int sending)
     if (most <= 0 || n <= (size_t)most || !ss_is_stream(fd))
         return n;
     if (sending && ss_fault_half)
-        snprintf(text, sizeof text,
-                 "each send() on a TCP socket now hands the kernel half of "
-                 "what the program gave (here %ld of %zu bytes), as a full "
-                 "send buffer may take only part: a program must send the "
-                 "rest itself",
-                 most, n);
+        snprintf(
+            text, sizeof text,
+            "each %s() on a SOCK_STREAM socket now hands the kernel half of "
+            "what the program gave (here %ld of %zu bytes), as a full "
+            "send buffer may take only part: a program must send the "
+            "rest itself",
+            name, most, n);
     else
-        snprintf(text, sizeof text,
-                 "each %s() on a TCP socket now %s at most %ld bytes (here "
-                 "the program asked for %zu), as a busy network may %s: a "
-                 "program must loop until it has %s",
-                 sending ? "send" : "recv",
-                 sending ? "hands the kernel" : "asks the kernel for", most, n,
-                 sending ? "take only part" : "deliver a few at a time",
-                 sending ? "sent it all" : "a whole message");
+        snprintf(
+            text, sizeof text,
+            "each %s() on a SOCK_STREAM socket now %s at most %ld bytes (here "
+            "the program asked for %zu), as a busy network may %s: a "
+            "program must loop until it has %s",
+            name, sending ? "hands the kernel" : "asks the kernel for", most, n,
+            sending ? "take only part" : "deliver a few at a time",
+            sending ? "sent it all" : "a whole message");
     ss_fault_tell(sending, text);
     return (size_t)most;
 }
@@ -412,7 +415,7 @@ ssize_t(send)(int fd, const void *buf, size_t n, int flags)
 
     if (ss_fault_eintr_now("send", fd, (long)n))
         return -1;
-    n = ss_fault_len(fd, n, 1);
+    n = ss_fault_len("send", fd, n, 1);
     SS_TOLD(ss_send(fd, buf, n, flags), SS_REAL(send)(fd, buf, n, flags));
 }
 
@@ -422,8 +425,25 @@ ssize_t(recv)(int fd, void *buf, size_t n, int flags)
 
     if (ss_fault_eintr_now("recv", fd, (long)n))
         return -1;
-    n = ss_fault_len(fd, n, 0);
+    if (!(flags & MSG_WAITALL))
+        n = ss_fault_len("recv", fd, n, 0);
     SS_TOLD(ss_recv(fd, buf, n, flags), SS_REAL(recv)(fd, buf, n, flags));
+}
+
+/* read() and write() only for the faults: on a stream socket they are
+   recv() and send() under another name, and students use them so. */
+ssize_t(read)(int fd, void *buf, size_t n)
+{
+    if (ss_fault_recv > 0 && ss_depth == 0)
+        n = ss_fault_len("read", fd, n, 0);
+    return SS_REAL(read)(fd, buf, n);
+}
+
+ssize_t(write)(int fd, const void *buf, size_t n)
+{
+    if ((ss_fault_send > 0 || ss_fault_half) && ss_depth == 0)
+        n = ss_fault_len("write", fd, n, 1);
+    return SS_REAL(write)(fd, buf, n);
 }
 
 ssize_t(sendto)(int fd, const void *buf, size_t n, int flags,
