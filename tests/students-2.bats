@@ -73,7 +73,7 @@ load lib/students
 @test "students: quote: a server that sends a line and closes passes" {
     spec quote quote-good.c
     passes_all
-    assert_line "9 checks: 9 passed, 0 failed"
+    assert_line "11 checks: 11 passed, 0 failed"
 }
 
 @test "students: quote: a server without an accept() loop serves one client" {
@@ -103,7 +103,7 @@ load lib/students
     spec converter converter-broken.c
     assert_failure 1
     # the other checks play the same exchange: not run, not failed
-    assert_line "14 checks: 1 passed, 1 failed, 12 not run"
+    assert_line "17 checks: 1 passed, 1 failed, 15 not run"
     says "Not run: the spec's exchange failed in check exchange (see there): in-turn, idle,"
     assert_line --regexp '^FAIL exchange .*: reply did not match'
     says 'reply 1 was "6.2 mi\n", which does not match /6\.21 mi/ (spec line 4'

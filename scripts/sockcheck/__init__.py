@@ -24,6 +24,7 @@ The modules, from the bottom up:
   runner        running the checks of one program (Run)
   report        text, TAP and JSON output (Reporter)
   options       the command line as an Options object, and --help
+  spec_faults   a spec server's checks under faults (scripts/narrate)
   cli           main(): one program, --batch, --list
 
 scripts/check puts scripts/ on sys.path and calls main(sys.argv).
@@ -32,8 +33,8 @@ scripts/check puts scripts/ on sys.path and calls main(sys.argv).
 # The checks' modules fill checks.CHECKS as they are imported: importing
 # them here means that every part of the package finds it full.
 from . import echo_client, echo_server, udp_receiver, udp_sender
-from . import spec_client, spec_server
+from . import spec_client, spec_faults, spec_server
 from .cli import main
 
 __all__ = ["main", "echo_server", "echo_client", "udp_receiver",
-           "udp_sender", "spec_server", "spec_client"]
+           "udp_sender", "spec_server", "spec_client", "spec_faults"]

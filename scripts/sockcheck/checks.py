@@ -19,6 +19,7 @@ class Result:
         self.ok = None
         self.note = False      # passed, with something worth knowing
         self.skipped = False   # not run: an earlier check could not start it
+        self.alone = False     # not run, for a reason of its own
         self.message = ""
         self.reason = ""
         self.output = []
@@ -31,6 +32,12 @@ class Result:
 
     def failed(self, message, reason):
         self.ok, self.message, self.reason = False, message, reason
+
+    def not_run(self, message, reason):
+        """This check alone could not be made here (the others were):
+        NOT RUN, neither a pass nor a failure."""
+        self.ok, self.skipped, self.alone = False, True, True
+        self.message, self.reason = message, reason
 
     def noted(self, message, reason):
         """A pass that the reader should know about (NOTE, not FAIL)."""

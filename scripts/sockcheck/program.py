@@ -79,7 +79,7 @@ class Capture:
 class Program:
     """The program under test, in a session of its own."""
 
-    def __init__(self, run, port, stdin_data=None):
+    def __init__(self, run, port, stdin_data=None, faults=None):
         self.run = run
         self.port = port
         self.argv = run.command(port)
@@ -88,10 +88,12 @@ class Program:
         cmd = list(self.argv)
         env = dict(os.environ, NO_COLOR="1", TERM="dumb",
                    PYTHONUNBUFFERED="1")
-        if run.narrate:
+        if run.narrate or faults:
+            # faults ("recv=3"): scripts/narrate --faults makes them
             self.narration = os.path.join(run.tmpdir,
                                           "narration.%d" % run.next_id())
-            cmd = [NARRATE, "--out", self.narration, "--"] + cmd
+            cmd = [NARRATE, "--out", self.narration] + (
+                ["--faults", faults] if faults else []) + ["--"] + cmd
             env["SOCKSTEP_NOWRAP"] = "1"  # a call to a line
         if run.strace:
             self.trace = os.path.join(run.tmpdir, "trace.%d" % run.next_id())
@@ -425,6 +427,16 @@ class Program:
         lines_ = text.split("\n")[1:-1]  # the first and last may be cut
         calls = [re.sub(r"^\d+ +", "", ln.strip()) for ln in lines_]
         return fold_calls(calls, lines)
+
+    def narration_text(self):
+        """All that scripts/narrate wrote ('' without it)."""
+        if not self.narration:
+            return ""
+        try:
+            with open(self.narration, "rb") as f:
+                return f.read().decode("utf-8", "replace")
+        except OSError:
+            return ""
 
     def narration_tail(self, lines=12):
         """The last socket calls scripts/narrate told, with the lines that

@@ -74,10 +74,19 @@ class Reporter:
         """The checks not run after the program could not start: one
         line for them all in text (each says the same), not failures."""
         if self.fmt == "tap":
-            print("ok %d - %s: %s # SKIP not run" % (
-                n, res.check.name, res.check.title), file=self.out)
+            print("ok %d - %s: %s # SKIP not run%s" % (
+                n, res.check.name, res.check.title,
+                ": " + res.reason if res.alone else ""), file=self.out)
+            if res.alone:
+                print(wrap(res.message, "#   "), file=self.out)
+        elif self.fmt == "text" and res.alone:
+            print("%s %-14s %s: %s" % (res.status(), res.check.name,
+                                       res.check.title, res.reason),
+                  file=self.out)
+            print(wrap(res.message, "     "), file=self.out)
         elif self.fmt == "text":
-            if not any(r.skipped for r in self.results[:-1]):
+            if not any(r.skipped and not r.alone
+                       for r in self.results[:-1]):
                 print(wrap(res.message[:-1] + ": " + ", ".join(
                     c.name for c in self.run.checks[n - 1:]) + ".", ""),
                     file=self.out)

@@ -1,14 +1,32 @@
 /* verdict: hello.spec: every check passes.
  * Reads lines (a name each), answers "Hello, NAME"; a line too long for
- * its buffer is answered in parts, and nothing is ever decoded. */
+ * its buffer is answered in parts, and nothing is ever decoded. Every
+ * reply is sent whole, however little each send() takes. */
 #define _POSIX_C_SOURCE 200809L
 #include <arpa/inet.h>
+#include <errno.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
+
+/* send() may take part of what it is given: send the rest, and make the
+   call again when a signal interrupted it. */
+static int send_all(int c, const char *p, size_t len)
+{
+    while (len > 0) {
+        ssize_t n = send(c, p, len, MSG_NOSIGNAL);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0)
+            return -1;
+        p += n;
+        len -= (size_t)n;
+    }
+    return 0;
+}
 
 static void serve(int c)
 {
@@ -18,7 +36,7 @@ static void serve(int c)
         name[strcspn(name, "\r\n")] = '\0';
         char reply[300];
         int n = snprintf(reply, sizeof reply, "Hello, %s\n", name);
-        if (send(c, reply, (size_t)n, MSG_NOSIGNAL) < 0)
+        if (send_all(c, reply, (size_t)n) < 0)
             break;
     }
     fclose(in);

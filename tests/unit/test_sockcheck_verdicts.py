@@ -239,12 +239,46 @@ class WhichChecks(unittest.TestCase):
             "bind", "exchange", "in-turn", "together", "idle",
             "descriptors", "zombies", "silent-client", "reset", "sigpipe",
             "not-utf8", "empty-line", "long-line", "out-of-range",
-            "restart"])
+            "restart", "recv-pieces", "short-send", "eintr"])
 
     def test_a_greeting_server_gets_no_malformed_input(self):
+        # nor requests in pieces: it reads nothing
         self.assertEqual(self.names("expect: .+\nclose: yes"), [
             "bind", "exchange", "in-turn", "idle", "descriptors",
-            "zombies", "silent-client", "reset", "restart"])
+            "zombies", "silent-client", "reset", "restart", "short-send",
+            "eintr"])
+
+    def test_the_fault_checks_enter_a_script_through_its_interpreter(self):
+        from sockcheck.spec_faults import cannot_preload
+        tmp = tempfile.mkdtemp()
+        self.addCleanup(shutil.rmtree, tmp)
+        script = os.path.join(tmp, "server.py")
+        with open(script, "w") as f:
+            f.write("#!/usr/bin/env python3\nprint('hi')\n")
+        run = SimpleNamespace(cwd=tmp)
+        lib = os.path.exists(os.path.join(
+            os.path.dirname(os.path.abspath(__file__)), "..", "..", "build",
+            "libsockstep.so"))
+        said = cannot_preload(run, ["./server.py", "0"])
+        if lib:
+            self.assertIsNone(said)  # python3 is dynamically linked
+        else:
+            self.assertIn("is not built (make builds it)", said)
+        static = os.path.join(tmp, "fake")
+        with open(static, "wb") as f:
+            f.write(b"\x7fELF" + b"\0" * 60)  # ldd: not a dynamic one
+        said = cannot_preload(run, [static])
+        if lib:
+            self.assertIn("is statically linked", said)
+
+    def test_the_signals_a_process_catches_are_read_from_proc(self):
+        import signal as sig
+        from sockcheck.spec_faults import caught
+        old = sig.signal(sig.SIGUSR1, lambda *a: None)
+        self.addCleanup(sig.signal, sig.SIGUSR1, old)
+        self.assertIn("SIGUSR1", caught(os.getpid()))
+        sig.signal(sig.SIGUSR1, sig.SIG_DFL)
+        self.assertNotIn("SIGUSR1", caught(os.getpid()))
 
     def test_udp_and_a_client(self):
         self.assertEqual(self.names("proto: udp\nsend: hi\nexpect: hi"), [

@@ -1,0 +1,184 @@
+"""The fault checks of a spec's TCP server: the program runs under
+scripts/narrate --faults (the preload library, build/libsockstep.so), so
+that what a busy network and signals may do happens: recv() given a few
+bytes at a time, send() taking half of what it was given, an EINTR now
+and then. Two clients then play the spec's exchange. A program that
+takes one recv() for a whole message, or ignores a short send, fails;
+its narrated calls show where."""
+
+import os
+import shutil
+import subprocess
+
+from .common import NARRATE_LIB
+from .program import Program
+from .spec_server import exchange, has_send, spec_check, tcp_server, why
+from .words import and_list
+
+# Signals by number (x86-64 and most Linux ports), for SigCgt's bits.
+SIGNALS = {1: "SIGHUP", 2: "SIGINT", 10: "SIGUSR1", 12: "SIGUSR2",
+           13: "SIGPIPE", 14: "SIGALRM", 15: "SIGTERM", 17: "SIGCHLD"}
+
+
+def elf_static(path):
+    """A sentence when path is an ELF program the library cannot enter."""
+    try:
+        done = subprocess.run(["ldd", path], capture_output=True,
+                              text=True, env=dict(os.environ, LC_ALL="C"),
+                              timeout=10)
+        said = done.stdout + done.stderr
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    if "statically linked" in said or "not a dynamic executable" in said:
+        return ("%s is statically linked: it does not load the C library "
+                "when it starts, so the preload library cannot enter its "
+                "calls" % path)
+    return None
+
+
+def cannot_preload(run, prog_argv):
+    """Why the faults cannot be made for this command, or None."""
+    if not os.path.exists(NARRATE_LIB):
+        return ("the preload library %s is not built (make builds it)"
+                % NARRATE_LIB)
+    name = prog_argv[0] if prog_argv else ""
+    for _ in range(3):  # a script's interpreter, through env
+        if "/" in name:
+            path = os.path.join(run.cwd or ".", name)
+        else:
+            path = shutil.which(name)
+        if not path or not os.path.isfile(path):
+            return None  # the program's own run says what is wrong
+        try:
+            with open(path, "rb") as f:
+                head = f.read(256)
+        except OSError:
+            return None
+        if head.startswith(b"\x7fELF"):
+            return elf_static(path)
+        if not head.startswith(b"#!"):
+            return None
+        words = head[2:].split(b"\n")[0].decode("utf-8", "replace").split()
+        if not words:
+            return None
+        if os.path.basename(words[0]) == "env" and len(words) > 1:
+            words = words[1:]
+        name = words[0]
+    return None
+
+
+def caught(pid):
+    """The signals pid catches with a handler of its own (SigCgt)."""
+    try:
+        with open("/proc/%d/status" % pid) as f:
+            for line in f:
+                if line.startswith("SigCgt:"):
+                    mask = int(line.split()[1], 16)
+                    return [SIGNALS.get(n, "signal %d" % n)
+                            for n in range(1, 65) if mask >> (n - 1) & 1]
+    except (OSError, ValueError):
+        pass
+    return []
+
+
+def fault_check(run, res, faults, doing, acted, hint, on_failure=None):
+    """Start the program under faults, play the exchange with two clients
+    in turn; pass, fail with what was seen (and hint, a guess), or not run
+    when the faults never acted. on_failure(prog, said) may decide instead
+    of failing (the EINTR check notes)."""
+    spec = run.spec
+    blocked = cannot_preload(run, run.command(0))
+    if blocked:
+        res.not_run("Not run: %s. Only the fault checks need it." % blocked,
+                    "cannot preload the fault library")
+        return
+    prog = Program(run, run.port_for(spec.proto), faults=faults)
+    prog.wait_bound(spec.proto)
+    catches = caught(prog.owner or prog.pid)
+    ok, words = exchange(prog, spec, "The first client")
+    if ok:
+        ok2, words2 = exchange(prog, spec, "The next client")
+        words = words + " " + words2
+        ok = ok2
+    told = prog.narration_text()
+    doing = doing[0].upper() + doing[1:]
+    if not any(mark in told for mark in acted):
+        res.not_run("Not run: %s, but the program never made such a call "
+                    "(it may read and write its sockets another way, or a "
+                    "static program may be behind the command), so the "
+                    "fault never acted." % doing, "the fault never acted")
+        return
+    said = "%s. %s" % (doing, words)
+    if ok:
+        res.passed(said + " Every reply matched its pattern.")
+        return
+    if on_failure and on_failure(prog, said, catches):
+        return
+    res.failed("%s%s %s" % (said, why(prog), hint), "failed under %s"
+               % faults)
+
+
+@spec_check("recv-pieces", "requests read a few bytes at a time",
+            "the program runs with every recv() or read() on a TCP socket "
+            "given at most 3 bytes (TCP keeps no message boundaries); two "
+            "clients play the exchange", lambda s: tcp_server(s) and has_send(s))
+def sp_recv_pieces(run, res):
+    fault_check(run, res, "recv=3",
+                "each recv() or read() on a TCP socket was given at most 3 "
+                "bytes, as TCP may deliver a message in pieces",
+                ("SOCKSTEP_FAULTS: each recv()",
+                 "SOCKSTEP_FAULTS: each read()"),
+                "The program probably takes what one recv() returns for a "
+                "whole message. TCP keeps no message boundaries: read until "
+                "the newline has come, in a loop (lesson 06), or in Python "
+                "read lines from conn.makefile(\"rb\").")
+
+
+@spec_check("short-send", "send() taking half of a reply",
+            "the program runs with every send() or write() on a TCP socket "
+            "taking only half of what it was given, as send() may; two "
+            "clients play the exchange", lambda s: tcp_server(s) and any(
+                k == "expect" for k, _, _ in s.steps))
+def sp_short_send(run, res):
+    fault_check(run, res, "send=half",
+                "each send() or write() on a TCP socket took only half of "
+                "what it was given, as send() may (it returns how many "
+                "bytes it took)",
+                ("SOCKSTEP_FAULTS: each send()",
+                 "SOCKSTEP_FAULTS: each write()"),
+                "The program probably ignores what send() returns: when it "
+                "is less than it gave, the rest must be sent too, in a loop "
+                "(in Python, sendall() does it).")
+
+
+def eintr_failed(res):
+    def decide(prog, said, has):
+        if has:
+            why_now = ("It catches %s: a call interrupted by that signal "
+                       "fails with EINTR unless the handler was installed "
+                       "with SA_RESTART, and then this happens for real "
+                       "(a fork server's SIGCHLD, say)" % and_list(has))
+        else:
+            why_now = ("It catches no signal, so today no call of it is "
+                       "interrupted; this matters once it installs a "
+                       "handler without SA_RESTART")
+        res.noted("%s%s %s. A call that fails with EINTR was not made: make "
+                  "it again (a loop around the call, while errno == EINTR)."
+                  % (said, why(prog), why_now),
+                  "gave up at EINTR")
+        return True
+    return decide
+
+
+@spec_check("eintr", "a call interrupted now and then (EINTR)",
+            "the program runs with every third recv(), send() or accept() "
+            "failing with EINTR, as when a signal arrives during the call; "
+            "two clients play the exchange; a program that gives up is a "
+            "note, not a failure (EINTR happens only with a signal handler "
+            "installed without SA_RESTART)", tcp_server)
+def sp_eintr(run, res):
+    fault_check(run, res, "eintr=3",
+                "every third recv(), send() or accept() failed with EINTR "
+                "without being made, as when a signal arrives during it",
+                ("made up: the call was not made",), "", eintr_failed(res))
+
