@@ -39,8 +39,9 @@ def one_line(prog, limit=3.0, line=LINE, who="The next client"):
     return False, 0.0, echo_trouble(line, got, how, limit)
 
 
-@check("echo-server", "loopback", "the program listens on loopback only",
-       "after it starts, every socket it has bound is on 127.0.0.0/8 or ::1")
+@check("echo-server", "loopback", "the addresses it listens on",
+       "after it starts, every socket it has bound is on 127.0.0.0/8 or "
+       "::1; 0.0.0.0, :: or another address of this machine is a note")
 def es_loopback(run, res):
     loopback_check(run, res, "tcp")
 

@@ -9,6 +9,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
                                 "..", "..", "scripts"))
 
 from sockcheck import checks, peers, udp_sender  # noqa: E402
+from sockcheck.procfs import show_addr  # noqa: E402
 from sockcheck.common import KINDS  # noqa: E402
 
 
@@ -208,6 +209,53 @@ class EchoTrouble(unittest.TestCase):
         self.assertEqual(self.trouble(self.LINE + b"\x00", "ok"),
                          '17 bytes came back for 16 sent: '
                          '"hello, sockstep\\n\\x00".')
+
+
+class FakeSock:
+    """What wider_words asks of a bound socket: its address."""
+
+    def __init__(self, ip, port=7777):
+        self.ip, self.port = ip, port
+
+    def where(self):
+        return show_addr(self.ip, self.port)
+
+
+class WiderWords(unittest.TestCase):
+    """A server bound wider than loopback: a note that says what it means
+    and how to keep it to this machine (issue 31), for a kind and a spec."""
+
+    def test_every_address(self):
+        words = checks.wider_words([FakeSock("0.0.0.0")], "tcp")
+        self.assertIn("The program listens on 0.0.0.0:7777: every address "
+                      "of this machine", words)
+        self.assertIn("bind 127.0.0.1 (in Python, bind((\"127.0.0.1\", "
+                      "port))", words)
+        self.assertNotIn("spec", words)
+
+    def test_every_ipv6_address_and_the_spec(self):
+        words = checks.wider_words([FakeSock("::")], "udp", spec=True)
+        self.assertIn("The program is bound to [::]:7777: every address",
+                      words)
+        self.assertIn("needs, and the spec allows it.", words)
+        self.assertIn("bind ::1 ", words)
+
+    def test_one_address_of_this_machine(self):
+        words = checks.wider_words([FakeSock("192.168.1.20")], "tcp")
+        self.assertNotIn("every address", words)
+        self.assertIn("The program listens on 192.168.1.20:7777, an address "
+                      "of this machine that is not loopback: machines on "
+                      "that network can reach it.", words)
+        self.assertIn("take it from the command line", words)
+
+    def test_both(self):
+        words = checks.wider_words([FakeSock("0.0.0.0"),
+                                    FakeSock("10.0.0.2"),
+                                    FakeSock("10.0.0.3")], "tcp")
+        self.assertIn("every address", words)
+        self.assertIn("also listens on 10.0.0.2:7777 and 10.0.0.3:7777, "
+                      "addresses of this machine that are not loopback",
+                      words)
 
 
 class UdpSender(unittest.TestCase):
