@@ -83,11 +83,29 @@ says() {
     assert_line --regexp "^FAIL half-close .*: spins after the client's shutdown: [0-9.]+ s of CPU in [0-9.]+ s"
     says "it spins, calling recv() again and again"
     says "see lesson 06: recv() == 0"
-    # it serves one client only, and the next check says so
+    # it serves one client only: twenty-clients says it spins, not that
+    # accept() needs a loop (issue 31: it is still in client 1's loop)
     assert_line --regexp '^FAIL twenty-clients .*: served 1 of 20 clients'
-    says "The program served only the first client"
+    says "it spins; a further client's connection waited in its listening socket's queue, taken by no accept()"
+    says "Probably it is still in its loop for an earlier client"
+    refute_output --partial "served only the first client"
     # its own output, as evidence
     says "| Data received:"
+}
+
+@test "check: twenty-clients gives the accept() loop hint only to a server that sleeps or ended with status 0" {
+    check --only twenty-clients echo-server -- \
+        "$PYTHON" "$SAMPLES/one-client-server.py" '{port}'
+    assert_failure 1
+    assert_line --regexp '^FAIL twenty-clients .*: served 1 of 20 clients'
+    says "The program still ran, asleep ("
+    says "and a further client's connection waited in its listening socket's queue, taken by no accept(). It served only the first client: a server calls accept() again, in a loop"
+    check --only twenty-clients echo-server -- \
+        "$PYTHON" "$SAMPLES/one-shot-server.py" '{port}'
+    assert_failure 1
+    assert_line --regexp '^FAIL twenty-clients .*: served 1 of 20 clients'
+    says "The program had ended: it exited with status 0."
+    says "It ended by itself, with status 0, after one client: probably there is no loop around accept()"
 }
 
 @test "check: a server that never closes its client sockets fails the descriptor check" {

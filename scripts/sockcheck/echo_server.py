@@ -9,10 +9,10 @@ import time
 
 from .checks import LINE, SEE_RECV0, check, loopback_check
 from .peers import connect, echo_trouble
-from .procfs import proc_stat, tcp_peer
+from .procfs import net_table, proc_stat, tcp_peer
 from .program import Program
-from .words import (describe_status, died_of, megabytes, plural, secs,
-                    shown)
+from .words import (describe_status, died_of, megabytes, plural,
+                    python_error, sanitizer_error, secs, shown)
 
 
 def start_server(run):
@@ -464,14 +464,70 @@ def es_twenty(run, res):
         res.passed("20 clients connected one after another; each sent a "
                    "line and got it back, the slowest in %s." % secs(slowest))
         return
-    hint = (" The program served only the first client: " + SEE_ACCEPT_LOOP
-            + "." if served == 1 else "")
-    res.failed("%s served; client %d: %s%s%s%s"
+    fate = prog.fate()
+    seen = fate or after_the_last(prog, served)
+    res.failed("%s served; client %d: %s%s"
                % ("No client was" if served == 0 else
                   "Clients 1 to %d were" % served if served > 1 else
                   "Client 1 was", served + 1, trouble[0].lower() + trouble[1:],
-                  prog.fate(), prog.cpu_note(), hint),
+                  seen),
                "served %d of 20 clients" % served)
+    if fate and served == 1 and prog.returncode() == 0 and not (
+            python_error(prog.output()) or sanitizer_error(prog.output())):
+        res.message += (" It ended by itself, with status 0, after one "
+                        "client: probably there is no loop around accept(): "
+                        + SEE_ACCEPT_LOOP + ".")
+
+
+def accept_queue(prog):
+    """How many connections wait in the program's listening socket for an
+    accept() (the socket's Recv-Q in ss, from /proc/net/tcp), or None."""
+    inodes = {s.inode for s in prog.listening}
+    for sock in net_table("tcp"):
+        if sock.inode in inodes and sock.bound():
+            return sock.rx_queue
+    return None
+
+
+def after_the_last(prog, served):
+    """What the program, still alive, did when a client was not served: a
+    further client connects and sends nothing; for a second, is the program
+    asleep or running, and does that connection wait, not accepted, in its
+    listening socket's queue? The accept() hint only for an idle program
+    that took no further client after its first."""
+    probe, err = connect(prog)
+    busy = Busy(prog, settle=0.1)
+    time.sleep(1.0)
+    waiting = accept_queue(prog) if probe is not None else None
+    busy.stop()
+    if probe is not None:
+        probe.close()
+    if probe is None:
+        return (" The program still ran, but a further client could not "
+                "connect either: %s." % err)
+    queued = ("a further client's connection waited in its listening "
+              "socket's queue, taken by no accept()" if waiting else
+              "a further client's connection was accepted" if waiting == 0
+              else "")
+    if busy.spins():
+        return (" The program still ran and %s: it spins%s. Probably it is "
+                "still in its loop for an earlier client, a loop that does "
+                "not stop when recv() returns 0 (%s)." % (
+                    busy.words(), "; " + queued if queued else "",
+                    SEE_RECV0))
+    if not waiting:
+        return (" The program still ran, asleep (%s)%s." % (
+            busy.words(), ", and " + queued if queued else ""))
+    if served == 0:
+        return " The program still ran, asleep (%s), and %s." % (
+            busy.words(), queued)
+    if served > 1:
+        return (" The program still ran, asleep (%s), and %s: after client "
+                "%d it called accept() no more." % (
+                    busy.words(), queued, served))
+    return (" The program still ran, asleep (%s), and %s. It served only "
+            "the first client: %s." % (busy.words(), queued,
+                                       SEE_ACCEPT_LOOP))
 
 
 @check("echo-server", "descriptors", "no descriptor left open per client",
