@@ -108,6 +108,18 @@ says() {
     says "It ended by itself, with status 0, after one client: probably there is no loop around accept()"
 }
 
+@test "check: one-megabyte guesses a single recv(), not a short send, for a server that reads once per client" {
+    check --only one-megabyte echo-server -- \
+        "$PYTHON" "$SAMPLES/once-server.py" '{port}'
+    assert_failure 1
+    assert_line --regexp '^FAIL one-megabyte .*: [0-9]+ of 1048576 bytes came back'
+    says "all the same as the start of what was sent; then the program"
+    says "The program, still running, ended the connection before all had come"
+    says "probably it calls recv() once (or a fixed number of times) per client"
+    refute_output --partial "stuck in a send()"
+    refute_output --partial "A short send"
+}
+
 @test "check: a server that never closes its client sockets fails the descriptor check" {
     check --only one-line,descriptors echo-server -- \
         "$PYTHON" "$SAMPLES/leak-server.py" '{port}'
