@@ -178,6 +178,21 @@ says() {
     assert_line "4 checks: 0 passed, 4 failed"
 }
 
+@test "check: an echo client's own input does not count as the echo it printed" {
+    # It prints "Sent: hello, sockstep", then each recv() as it comes: the
+    # line is in its output whole, but not after the echo came back.
+    check --only pieces echo-client -- "$PYTHON" "$SAMPLES/sent-client.py" '{port}'
+    assert_failure 1
+    assert_line --regexp '^FAIL pieces .*: printed a line in pieces'
+    says "it printed \"Received: hello\", then \"Received: , soc\""
+    says "only before the echo came (its own input, it seems)"
+    # It prints what it sends and never the echo.
+    check --only one-line echo-client -- "$PYTHON" "$SAMPLES/quiet-client.py" '{port}'
+    assert_failure 1
+    assert_line --regexp '^FAIL one-line .*: echo not printed'
+    says "does not show the line \"hello, sockstep\" after the echo came back, only before it"
+}
+
 @test "check: a program on another port than {port} is told so, and --port N checks it" {
     local port
     port=$(free_port)
