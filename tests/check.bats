@@ -83,11 +83,41 @@ says() {
     assert_line --regexp "^FAIL half-close .*: spins after the client's shutdown: [0-9.]+ s of CPU in [0-9.]+ s"
     says "it spins, calling recv() again and again"
     says "see lesson 06: recv() == 0"
-    # it serves one client only, and the next check says so
+    # it serves one client only: twenty-clients says it spins, not that
+    # accept() needs a loop (issue 31: it is still in client 1's loop)
     assert_line --regexp '^FAIL twenty-clients .*: served 1 of 20 clients'
-    says "The program served only the first client"
+    says "it spins; a further client's connection waited in its listening socket's queue, taken by no accept()"
+    says "Probably it is still in its loop for an earlier client"
+    refute_output --partial "served only the first client"
     # its own output, as evidence
     says "| Data received:"
+}
+
+@test "check: twenty-clients gives the accept() loop hint only to a server that sleeps or ended with status 0" {
+    check --only twenty-clients echo-server -- \
+        "$PYTHON" "$SAMPLES/one-client-server.py" '{port}'
+    assert_failure 1
+    assert_line --regexp '^FAIL twenty-clients .*: served 1 of 20 clients'
+    says "The program still ran, asleep ("
+    says "and a further client's connection waited in its listening socket's queue, taken by no accept(). It served only the first client: a server calls accept() again, in a loop"
+    check --only twenty-clients echo-server -- \
+        "$PYTHON" "$SAMPLES/one-shot-server.py" '{port}'
+    assert_failure 1
+    assert_line --regexp '^FAIL twenty-clients .*: served 1 of 20 clients'
+    says "The program had ended: it exited with status 0."
+    says "It ended by itself, with status 0, after one client: probably there is no loop around accept()"
+}
+
+@test "check: one-megabyte guesses a single recv(), not a short send, for a server that reads once per client" {
+    check --only one-megabyte echo-server -- \
+        "$PYTHON" "$SAMPLES/once-server.py" '{port}'
+    assert_failure 1
+    assert_line --regexp '^FAIL one-megabyte .*: [0-9]+ of 1048576 bytes came back'
+    says "all the same as the start of what was sent; then the program"
+    says "The program, still running, ended the connection before all had come"
+    says "probably it calls recv() once (or a fixed number of times) per client"
+    refute_output --partial "stuck in a send()"
+    refute_output --partial "A short send"
 }
 
 @test "check: a server that never closes its client sockets fails the descriptor check" {
@@ -123,13 +153,18 @@ says() {
     assert_line "5 checks: 4 passed, 1 failed"
 }
 
-@test "check: a server listening on 0.0.0.0 is reported, and still checked over loopback" {
+@test "check: a server listening on 0.0.0.0 gets a note, and is still checked over loopback" {
+    # issue 31: what the textbooks teach, and what a server for other
+    # machines needs; the note says what it means and how to restrict it
     check --only loopback,one-line echo-server -- \
         "$PYTHON" "$SAMPLES/any-address-server.py" '{port}'
-    assert_failure 1
-    assert_line --regexp '^FAIL loopback .*: bound to 0\.0\.0\.0:[0-9]+'
-    says "bind 127.0.0.1"
+    assert_success
+    assert_line --regexp '^NOTE loopback .*: bound to 0\.0\.0\.0:[0-9]+'
+    says "every address of this machine, so other machines on its networks can reach it"
+    says "To keep it to this machine, bind 127.0.0.1"
+    refute_line --regexp '^FAIL'
     assert_line --regexp '^PASS one-line '
+    assert_line "2 checks: 2 passed, 0 failed (1 note)"
 }
 
 @test "check: the seeds' client fails each client check with its cause" {
@@ -141,6 +176,21 @@ says() {
     says "it printed \"Enter message to send: Received b'hello'\""
     assert_line --regexp '^FAIL refused .*: Python traceback \(ConnectionRefusedError\)'
     assert_line "4 checks: 0 passed, 4 failed"
+}
+
+@test "check: an echo client's own input does not count as the echo it printed" {
+    # It prints "Sent: hello, sockstep", then each recv() as it comes: the
+    # line is in its output whole, but not after the echo came back.
+    check --only pieces echo-client -- "$PYTHON" "$SAMPLES/sent-client.py" '{port}'
+    assert_failure 1
+    assert_line --regexp '^FAIL pieces .*: printed a line in pieces'
+    says "it printed \"Received: hello\", then \"Received: , soc\""
+    says "only before the echo came (its own input, it seems)"
+    # It prints what it sends and never the echo.
+    check --only one-line echo-client -- "$PYTHON" "$SAMPLES/quiet-client.py" '{port}'
+    assert_failure 1
+    assert_line --regexp '^FAIL one-line .*: echo not printed'
+    says "does not show the line \"hello, sockstep\" after the echo came back, only before it"
 }
 
 @test "check: a program on another port than {port} is told so, and --port N checks it" {

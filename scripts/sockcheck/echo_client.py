@@ -10,14 +10,19 @@ from .common import LOCAL
 from .peers import PeerServer
 from .procfs import net_table, show_addr
 from .program import Program
-from .words import died_of, plural, python_error, secs, shown
+from .words import and_list, died_of, plural, python_error, secs, shown
 
 
 def client_run(run, mode, lines, limit, port=None):
     """Start the checker's server, then the program on its port with lines
     on its standard input; wait at most limit s for it to end."""
-    srv = PeerServer(mode, run.fixed_port or 0) if port is None else None
+    # 'echo': 0.2 s before each echo, so that what the program prints as
+    # it sends (its own input) comes before the echo (echoed_after).
+    srv = (PeerServer(mode, run.fixed_port or 0, delay=0.2)
+           if port is None else None)
     prog = Program(run, port if port is not None else srv.port, lines)
+    if srv:
+        srv.set_watch(lambda: len(prog.output()))
     run.cleanup.append(srv.close if srv else None)
     t0 = time.monotonic()
     cpu = [0.0]
@@ -46,6 +51,10 @@ def never_connected(srv, prog, rc, took, cpu, limit):
                                  "after its start"), where))
 
 
+BEFORE_ONLY = (" after the echo came back, only before it (its own input, "
+               "it seems)")
+
+
 @check("echo-client", "one-line", "one line echoed back and printed",
        "with one line on its input, the program sends it, prints the echo "
        "and exits with status 0 within 5 s")
@@ -57,7 +66,8 @@ def ec_one_line(run, res):
         res.failed(never_connected(srv, prog, rc, took, cpu, limit),
                    "never connected")
         return
-    printed = LINE.strip().decode() in text
+    # the line printed after its echo came: not the program's own input
+    printed = srv.echoed_after(LINE.strip(), text)
     if printed and rc == 0:
         res.passed("The checker's server echoed the line the program sent "
                    "(%s); the program printed it and exited with status 0, "
@@ -73,10 +83,12 @@ def ec_one_line(run, res):
         return
     if not printed:
         res.failed("The checker's server echoed the %s the program sent, but "
-                   "the program's output does not show the line %s (its "
+                   "the program's output does not show the line %s%s (its "
                    "last line: %s), and it %s." % (
                        plural(len(srv.received), "byte"),
-                       shown(LINE.strip()), last_words(text),
+                       shown(LINE.strip()), BEFORE_ONLY
+                       if LINE.strip().decode() in text else "",
+                       last_words(text),
                        ending(prog, rc, took, cpu, limit,
                               "after its start")),
                    "echo not printed")
@@ -137,14 +149,19 @@ def ec_pieces(run, res):
     srv = PeerServer("pieces", run.fixed_port or 0)
     run.cleanup.append(srv.close)
     prog = Program(run, srv.port, b"".join(ln + b"\n" for ln in lines))
+    srv.set_watch(lambda: len(prog.output()))
     want = [ln.decode() for ln in lines]
-    text = prog.wait_output(lambda t: all(w in t for w in want), limit)
+    # each line printed whole after the last piece of its echo went out:
+    # a line the program printed as it sent it (its input) does not count
+    text = prog.wait_output(
+        lambda t: all(srv.echoed_after(ln, t) for ln in lines), limit)
     if srv.connections == 0:
         rc = prog.returncode() if not prog.alive() else None
         res.failed(never_connected(srv, prog, rc, limit, prog.cpu(), limit),
                    "never connected")
         return
-    missing = [w for w in want if w not in text]
+    missing = [w for w, ln in zip(want, lines)
+               if not srv.echoed_after(ln, text)]
     if not missing:
         res.passed("The checker's server sent each echo back in 3 pieces, "
                    "0.2 s apart, so a recv() got only part of a line; the "
@@ -160,11 +177,16 @@ def ec_pieces(run, res):
                if parts else " (its last line: %s)" % last_words(text))
     res.failed("The checker's server sent each echo back in 3 pieces, 0.2 s "
                "apart, so a recv() got only part of a line; the program's "
-               "output does not show %s whole%s. Keep calling recv() until "
-               "the whole line has come back (lesson 06's client reads "
-               "until as many bytes came back as it sent; see the pitfall "
+               "output does not show %s whole after its echo came%s. Keep "
+               "calling recv() until the whole line has come back (lesson "
+               "06's client reads until as many bytes came back as it "
+               "sent; see the pitfall "
                "\"TCP has no message boundaries\")."
-               % (" and ".join(shown(m) for m in missing), printed),
+               % (" and ".join(shown(m) for m in missing), printed
+                  + ("; it showed %s only before the echo came (its own "
+                     "input, it seems)" % and_list(
+                         shown(m) for m in missing if m in text)
+                     if any(m in text for m in missing) else "")),
                "printed a line in pieces")
 
 

@@ -9,10 +9,10 @@ import time
 
 from .checks import LINE, SEE_RECV0, check, loopback_check
 from .peers import connect, echo_trouble
-from .procfs import proc_stat, tcp_peer
+from .procfs import net_table, proc_stat, tcp_peer
 from .program import Program
-from .words import (describe_status, died_of, megabytes, plural, secs,
-                    shown)
+from .words import (describe_status, died_of, megabytes, plural,
+                    python_error, sanitizer_error, secs, shown)
 
 
 def start_server(run):
@@ -39,8 +39,9 @@ def one_line(prog, limit=3.0, line=LINE, who="The next client"):
     return False, 0.0, echo_trouble(line, got, how, limit)
 
 
-@check("echo-server", "loopback", "the program listens on loopback only",
-       "after it starts, every socket it has bound is on 127.0.0.0/8 or ::1")
+@check("echo-server", "loopback", "the addresses it listens on",
+       "after it starts, every socket it has bound is on 127.0.0.0/8 or "
+       "::1; 0.0.0.0, :: or another address of this machine is a note")
 def es_loopback(run, res):
     loopback_check(run, res, "tcp")
 
@@ -135,6 +136,7 @@ def es_megabyte(run, res):
     t = threading.Thread(target=reader, daemon=True)
     t.start()
     view = memoryview(data)
+    ours = c.s.getsockname()[1]
     try:
         while state["sent"] < MEGABYTE and time.monotonic() < deadline:
             try:
@@ -146,6 +148,9 @@ def es_megabyte(run, res):
         pass
     t.join(limit + 1)
     took = time.monotonic() - t0
+    # The program's end of the connection: our bytes it has not read, and
+    # its own bytes not yet taken by the checker.
+    peer = tcp_peer(prog.port, ours)
     c.close()
     sent, n = state["sent"], len(back)
     if n == MEGABYTE and hashlib.sha256(back).digest() == \
@@ -154,37 +159,88 @@ def es_megabyte(run, res):
                    "all %d came back the same (sha256), in %s."
                    % (MEGABYTE, n, secs(took)))
         return
-    if sent < MEGABYTE and n < sent:
-        trouble = ("The checker could send only %d of the %d bytes in %s, "
-                   "and %d came back: the program stopped reading, probably "
-                   "stuck in a send() that waits for the checker to read, "
-                   "while it also waited for the checker to send."
-                   % (sent, MEGABYTE, secs(limit), n))
-    elif n == MEGABYTE:
-        first = next(i for i in range(n) if back[i] != data[i])
-        trouble = ("All %d bytes came back, but not the same: the first "
-                   "difference is at byte %d." % (n, first))
-    elif n > MEGABYTE:
-        trouble = "%d bytes came back, more than the %d sent." % (n,
-                                                                  MEGABYTE)
-    else:
-        trouble = echo_trouble(data, bytes(back), state["how"], limit)
-    fate = prog.fate()
-    if "UnicodeDecodeError" in fate:
-        hint = ("The checker sends random bytes, which are seldom UTF-8 "
+    said, hint = megabyte_words(data, sent, bytes(back), state["how"],
+                                limit, peer, prog.fate())
+    res.failed(said + hint, "%d of %d bytes came back" % (n, MEGABYTE)
+               if n != MEGABYTE else "the bytes came back changed")
+
+
+SEE_SHORT_SEND = ("send() may take fewer bytes than it was given: send the "
+                  "rest in a loop until every byte has gone, and send back "
+                  "each piece as it comes (see lesson 06 and the pitfall "
+                  "\"A short send\").")
+
+
+def megabyte_words(data, sent, back, how, limit, peer, fate):
+    """(what was seen, then the hint) when the megabyte did not come back
+    the same. What was seen first: the bytes sent and back, and how the
+    program ended if it did; then a hint, only where that supports it, and
+    every guess said as one."""
+    n = len(back)
+    first = next((i for i in range(min(n, len(data)))
+                  if back[i] != data[i]), None)
+    said = ("The checker sent %d of the %d random bytes while reading the "
+            "echo, and %d came back" % (sent, MEGABYTE, n))
+    if n > MEGABYTE:
+        said += ", more than were sent"
+    elif first is not None:
+        said += ", different from byte %d on" % first
+    elif n:
+        said += ", all the same as the start of what was sent"
+    said += {"ok": ".",
+             "eof": "; then the program closed the connection.",
+             "reset": "; then the program reset the connection "
+                      "(ECONNRESET).",
+             "timeout": " in %s; the connection was still open."
+                        % secs(limit)}.get(how, "; then reading failed "
+                                                "(%s)." % how)
+    if fate:
+        if "UnicodeDecodeError" in fate:
+            return said + fate, (
+                " The checker sends random bytes, which are seldom UTF-8 "
                 "text: an echo server passes bytes on, and a program that "
                 "decodes them must cope with any (errors=\"replace\").")
-    elif fate:
-        hint = ("Whatever one client sends, the server must not end "
-                "(see lesson 06).")
-    else:
-        hint = ("send() may take fewer bytes than it was given: send the "
-                "rest in a loop until every byte has gone, and send back "
-                "each piece as it comes (see lesson 06 and the pitfall "
-                "\"A short send\").")
-    res.failed("%s%s %s" % (trouble, fate, hint),
-               "%d of %d bytes came back" % (n, MEGABYTE)
-               if n != MEGABYTE else "the bytes came back changed")
+        return said + fate, (" Whatever one client sends, the server must "
+                             "not end (see lesson 06).")
+    if n > MEGABYTE:
+        return said, (" Probably it sends more than recv() returned (its "
+                      "whole buffer, say): send back exactly the bytes "
+                      "each recv() returned.")
+    if first is not None:
+        return said, (" Bytes are missing or changed from there on: "
+                      "probably a send() took fewer bytes than it was given "
+                      "and the rest was never sent. " + SEE_SHORT_SEND)
+    if how in ("eof", "reset"):
+        return said, (" The program, still running, ended the connection "
+                      "before all had come%s: probably it calls recv() once "
+                      "(or a fixed number of times) per client. Keep calling "
+                      "recv() and send back every piece until recv() "
+                      "returns 0 (see lesson 06, and the pitfall \"TCP has "
+                      "no message boundaries\")." % (
+                          ", while the checker was still sending"
+                          if sent < MEGABYTE else ""))
+    if how != "timeout":
+        return said, ""
+    if sent < MEGABYTE and peer is not None:
+        if peer.tx_queue:  # the checker read until its time was up
+            return said, (
+                " The program had stopped reading: %d bytes of ours waited "
+                "unread in its socket, and %d of its own waited to go out: "
+                "probably it was stuck in a send(). Read and send in turn, "
+                "a piece at a time (see lesson 06)."
+                % (peer.rx_queue, peer.tx_queue))
+        return said, (" The program had stopped reading: %d bytes of ours "
+                      "waited unread in its socket, and nothing of its own "
+                      "waited to go out, so it was not stuck in a send(): "
+                      "it waited for something else." % peer.rx_queue)
+    if sent < MEGABYTE:
+        return said, " The program had stopped reading."
+    if peer is not None and peer.rx_queue == 0 and peer.tx_queue == 0:
+        return said, (" It had read everything, and had nothing more waiting "
+                      "to go out, but the rest of the echo never came: "
+                      "probably a send() took fewer bytes than it was given "
+                      "and the rest was never sent. " + SEE_SHORT_SEND)
+    return said, ""
 
 
 class Busy:
@@ -463,14 +519,70 @@ def es_twenty(run, res):
         res.passed("20 clients connected one after another; each sent a "
                    "line and got it back, the slowest in %s." % secs(slowest))
         return
-    hint = (" The program served only the first client: " + SEE_ACCEPT_LOOP
-            + "." if served == 1 else "")
-    res.failed("%s served; client %d: %s%s%s%s"
+    fate = prog.fate()
+    seen = fate or after_the_last(prog, served)
+    res.failed("%s served; client %d: %s%s"
                % ("No client was" if served == 0 else
                   "Clients 1 to %d were" % served if served > 1 else
                   "Client 1 was", served + 1, trouble[0].lower() + trouble[1:],
-                  prog.fate(), prog.cpu_note(), hint),
+                  seen),
                "served %d of 20 clients" % served)
+    if fate and served == 1 and prog.returncode() == 0 and not (
+            python_error(prog.output()) or sanitizer_error(prog.output())):
+        res.message += (" It ended by itself, with status 0, after one "
+                        "client: probably there is no loop around accept(): "
+                        + SEE_ACCEPT_LOOP + ".")
+
+
+def accept_queue(prog):
+    """How many connections wait in the program's listening socket for an
+    accept() (the socket's Recv-Q in ss, from /proc/net/tcp), or None."""
+    inodes = {s.inode for s in prog.listening}
+    for sock in net_table("tcp"):
+        if sock.inode in inodes and sock.bound():
+            return sock.rx_queue
+    return None
+
+
+def after_the_last(prog, served):
+    """What the program, still alive, did when a client was not served: a
+    further client connects and sends nothing; for a second, is the program
+    asleep or running, and does that connection wait, not accepted, in its
+    listening socket's queue? The accept() hint only for an idle program
+    that took no further client after its first."""
+    probe, err = connect(prog)
+    busy = Busy(prog, settle=0.1)
+    time.sleep(1.0)
+    waiting = accept_queue(prog) if probe is not None else None
+    busy.stop()
+    if probe is not None:
+        probe.close()
+    if probe is None:
+        return (" The program still ran, but a further client could not "
+                "connect either: %s." % err)
+    queued = ("a further client's connection waited in its listening "
+              "socket's queue, taken by no accept()" if waiting else
+              "a further client's connection was accepted" if waiting == 0
+              else "")
+    if busy.spins():
+        return (" The program still ran and %s: it spins%s. Probably it is "
+                "still in its loop for an earlier client, a loop that does "
+                "not stop when recv() returns 0 (%s)." % (
+                    busy.words(), "; " + queued if queued else "",
+                    SEE_RECV0))
+    if not waiting:
+        return (" The program still ran, asleep (%s)%s." % (
+            busy.words(), ", and " + queued if queued else ""))
+    if served == 0:
+        return " The program still ran, asleep (%s), and %s." % (
+            busy.words(), queued)
+    if served > 1:
+        return (" The program still ran, asleep (%s), and %s: after client "
+                "%d it called accept() no more." % (
+                    busy.words(), queued, served))
+    return (" The program still ran, asleep (%s), and %s. It served only "
+            "the first client: %s." % (busy.words(), queued,
+                                       SEE_ACCEPT_LOOP))
 
 
 @check("echo-server", "descriptors", "no descriptor left open per client",

@@ -112,8 +112,15 @@ class PeerServer:
     three pieces 0.2 s apart; 'close-early' echoes the first line, then
     closes the connection."""
 
-    def __init__(self, mode, port=0):
+    def __init__(self, mode, port=0, delay=0.0):
         self.mode = mode
+        self.delay = delay  # 'echo': seconds before each echo
+        # Where the program's output stood when each piece of echo went
+        # out: per connection, its echo's bytes and (start, end, mark);
+        # watch() gives the mark, once the check has set it.
+        self.watch = None
+        self.watching = threading.Event()
+        self.echoes = []
         self.ls = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         self.ls.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         self.ls.bind((LOCAL, port))
@@ -156,9 +163,25 @@ class PeerServer:
             return data
         return None
 
+    def set_watch(self, watch):
+        """watch(): where the program's output stands, taken before each
+        piece of echo is sent (echoed_after)."""
+        self.watch = watch
+        self.watching.set()
+
+    def _echo(self, conn, echo, data):
+        self.watching.wait(2.0)
+        start = len(echo["data"])
+        echo["marks"].append((start, start + len(data),
+                              self.watch() if self.watch else None))
+        echo["data"] += data
+        conn.sendall(data)
+
     def _serve(self, conn):
         conn.settimeout(0.1)
         conn.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        echo = {"data": bytearray(), "marks": []}
+        self.echoes.append(echo)
         try:
             if self.mode == "close-early":
                 data = self._recv(conn)
@@ -172,22 +195,41 @@ class PeerServer:
                 if not data:
                     return
                 if self.mode == "echo":
-                    conn.sendall(data)
+                    time.sleep(self.delay)
+                    self._echo(conn, echo, data)
                     continue
                 cut = [0, len(data) // 3, 2 * len(data) // 3, len(data)]
                 for i in range(3):
                     if cut[i] < cut[i + 1]:
                         if i:
                             time.sleep(0.2)
-                        conn.sendall(data[cut[i]:cut[i + 1]])
+                        self._echo(conn, echo, data[cut[i]:cut[i + 1]])
                         self.pieces.append(data[cut[i]:cut[i + 1]])
         except OSError:
             pass
         finally:
             conn.close()
 
+    def echoed_after(self, line, text):
+        """Whether text (the program's output) shows line whole after the
+        checker sent the last byte of line's echo: where the program also
+        printed its own input, the line before the echo does not count.
+        Without a mark (no watch), anywhere in text."""
+        want = line.decode(errors="replace")
+        for echo in self.echoes:
+            at = echo["data"].find(line)
+            while at >= 0:
+                last = at + len(line) - 1
+                for start, end, mark in echo["marks"]:
+                    if start <= last < end:
+                        if want in text[mark or 0:]:
+                            return True
+                at = echo["data"].find(line, at + 1)
+        return False
+
     def close(self):
         self.stop_flag.set()
+        self.watching.set()
         for t in self.threads:
             t.join(1)
         self.ls.close()

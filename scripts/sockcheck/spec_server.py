@@ -251,20 +251,8 @@ def serve_next(prog, spec, res, said, reason, hint=""):
             "note, a failure only with 'bind: loopback' in the spec",
             server)
 def sp_bind(run, res):
-    loopback_check(run, res, run.spec.proto)
-    if res.ok or run.spec.bind == "loopback":
-        return
-    where = res.reason[len("bound to "):]
-    v6 = where.startswith("[")
-    res.noted("The program %s %s: every address of this machine, so other "
-              "machines on its networks can reach it. That is what a server "
-              "for other machines needs, and the spec allows it. To keep it "
-              "to this machine, bind %s (in Python, bind((\"%s\", port)); "
-              "see lesson 02)." % (
-                  "listens on" if run.spec.proto == "tcp" else
-                  "is bound to", where, "::1" if v6 else "127.0.0.1",
-                  "::1" if v6 else "127.0.0.1"),
-              "bound to %s" % where)
+    loopback_check(run, res, run.spec.proto,
+                   strict=run.spec.bind == "loopback", spec=True)
 
 
 @spec_check("exchange", "the spec's exchange",

@@ -21,8 +21,9 @@ def start_receiver(run):
 SEE_08 = "see lesson 08"
 
 
-@check("udp-receiver", "loopback", "the program is bound to loopback only",
-       "after it starts, every socket it has bound is on 127.0.0.0/8 or ::1")
+@check("udp-receiver", "loopback", "the addresses it is bound to",
+       "after it starts, every socket it has bound is on 127.0.0.0/8 or "
+       "::1; 0.0.0.0, :: or another address of this machine is a note")
 def ur_loopback(run, res):
     loopback_check(run, res, "udp")
 

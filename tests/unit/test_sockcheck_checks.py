@@ -8,7 +8,8 @@ import unittest
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
                                 "..", "..", "scripts"))
 
-from sockcheck import checks, peers, udp_sender  # noqa: E402
+from sockcheck import checks, echo_server, peers, udp_sender  # noqa: E402
+from sockcheck.procfs import show_addr  # noqa: E402
 from sockcheck.common import KINDS  # noqa: E402
 
 
@@ -208,6 +209,123 @@ class EchoTrouble(unittest.TestCase):
         self.assertEqual(self.trouble(self.LINE + b"\x00", "ok"),
                          '17 bytes came back for 16 sent: '
                          '"hello, sockstep\\n\\x00".')
+
+
+class FakeSock:
+    """What wider_words asks of a bound socket: its address."""
+
+    def __init__(self, ip, port=7777):
+        self.ip, self.port = ip, port
+
+    def where(self):
+        return show_addr(self.ip, self.port)
+
+
+class WiderWords(unittest.TestCase):
+    """A server bound wider than loopback: a note that says what it means
+    and how to keep it to this machine (issue 31), for a kind and a spec."""
+
+    def test_every_address(self):
+        words = checks.wider_words([FakeSock("0.0.0.0")], "tcp")
+        self.assertIn("The program listens on 0.0.0.0:7777: every address "
+                      "of this machine", words)
+        self.assertIn("bind 127.0.0.1 (in Python, bind((\"127.0.0.1\", "
+                      "port))", words)
+        self.assertNotIn("spec", words)
+
+    def test_every_ipv6_address_and_the_spec(self):
+        words = checks.wider_words([FakeSock("::")], "udp", spec=True)
+        self.assertIn("The program is bound to [::]:7777: every address",
+                      words)
+        self.assertIn("needs, and the spec allows it.", words)
+        self.assertIn("bind ::1 ", words)
+
+    def test_one_address_of_this_machine(self):
+        words = checks.wider_words([FakeSock("192.168.1.20")], "tcp")
+        self.assertNotIn("every address", words)
+        self.assertIn("The program listens on 192.168.1.20:7777, an address "
+                      "of this machine that is not loopback: machines on "
+                      "that network can reach it.", words)
+        self.assertIn("take it from the command line", words)
+
+    def test_both(self):
+        words = checks.wider_words([FakeSock("0.0.0.0"),
+                                    FakeSock("10.0.0.2"),
+                                    FakeSock("10.0.0.3")], "tcp")
+        self.assertIn("every address", words)
+        self.assertIn("also listens on 10.0.0.2:7777 and 10.0.0.3:7777, "
+                      "addresses of this machine that are not loopback",
+                      words)
+
+
+class FakePeer:
+    """The program's end of a connection: its receive and send queues."""
+
+    def __init__(self, rx_queue, tx_queue):
+        self.rx_queue, self.tx_queue = rx_queue, tx_queue
+
+
+class MegabyteWords(unittest.TestCase):
+    """one-megabyte: what was seen first (the bytes, the program's fate),
+    then a hint only where that supports it (issue 31)."""
+
+    MB = echo_server.MEGABYTE
+    DATA = bytes(range(256)) * (MB // 256)
+    FATE = (" The program had ended: it exited with status 1, after a "
+            "Python traceback (UnicodeDecodeError: 'utf-8' codec can't "
+            "decode byte 0xe4).")
+
+    def words(self, sent, back, how, peer=None, fate=""):
+        said, hint = echo_server.megabyte_words(self.DATA, sent, back, how,
+                                                20.0, peer, fate)
+        return said + hint
+
+    def test_a_death_is_told_before_the_hint_and_nothing_is_guessed(self):
+        text = self.words(65536, b"", "reset", FakePeer(0, 0), self.FATE)
+        self.assertTrue(text.startswith(
+            "The checker sent 65536 of the 1048576 random bytes while "
+            "reading the echo, and 0 came back; then the program reset the "
+            "connection (ECONNRESET). The program had ended"), text)
+        self.assertLess(text.index("UnicodeDecodeError"),
+                        text.index("seldom UTF-8"))
+        self.assertNotIn("stuck", text)
+        self.assertNotIn("short send", text)
+
+    def test_a_prefix_then_a_close_is_a_single_recv(self):
+        text = self.words(327680, self.DATA[:65536], "reset")
+        self.assertIn("65536 came back, all the same as the start of what "
+                      "was sent", text)
+        self.assertIn("while the checker was still sending: probably it "
+                      "calls recv() once", text)
+        self.assertNotIn("short send", text)
+
+    def test_bytes_missing_in_the_middle_are_a_short_send(self):
+        back = self.DATA[:1000] + self.DATA[2000:5000]
+        text = self.words(self.MB, back, "timeout", FakePeer(0, 0))
+        self.assertIn("different from byte 1000 on", text)
+        self.assertIn("probably a send() took fewer bytes", text)
+        self.assertIn("\"A short send\"", text)
+
+    def test_stopped_reading_says_what_its_socket_showed(self):
+        text = self.words(400000, self.DATA[:1000], "timeout",
+                          FakePeer(300000, 0))
+        self.assertIn("300000 bytes of ours waited unread in its socket, "
+                      "and nothing of its own waited to go out, so it was "
+                      "not stuck in a send()", text)
+        self.assertNotIn("short send", text)
+        text = self.words(400000, self.DATA[:1000], "timeout",
+                          FakePeer(300000, 4096))
+        self.assertIn("and 4096 of its own waited to go out: probably it "
+                      "was stuck in a send()", text)
+
+    def test_all_read_and_only_a_start_came_back_is_a_short_send(self):
+        text = self.words(self.MB, self.DATA[:500000], "timeout",
+                          FakePeer(0, 0))
+        self.assertIn("It had read everything", text)
+        self.assertIn("\"A short send\"", text)
+        # with ours still unread, nothing is guessed
+        self.assertNotIn("short send", self.words(
+            self.MB, self.DATA[:500000], "timeout", FakePeer(1000, 0)))
 
 
 class UdpSender(unittest.TestCase):
