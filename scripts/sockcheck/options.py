@@ -204,4 +204,8 @@ def validate(opts, cwd):
         if not (os.path.isfile(path) and os.access(path, os.X_OK)):
             raise Usage("COMMAND: '%s' is not an executable file" % prog)
     elif shutil.which(prog) is None:
+        if re.fullmatch(r"python2(\.\d+)?", prog):
+            raise Usage("COMMAND: '%s' not found: Python 2 is not supported "
+                        "here (Debian has no python2): port the program to "
+                        "Python 3 and run it with python3" % prog)
         raise Usage("COMMAND: '%s' not found" % prog)
