@@ -1,0 +1,99 @@
+"""What --batch needs beside the checks (issue 31, grading a class): a
+fixed port waited for until the previous submission has let it go."""
+
+import socket
+import time
+
+from .common import LOCAL
+from .procfs import all_pids, net_table, socket_inodes
+from .words import and_list, plural, secs
+
+# /proc/net/tcp's states, by number, for what holds a port
+STATES = {1: "ESTABLISHED", 2: "SYN_SENT", 3: "SYN_RECV", 4: "FIN_WAIT1",
+          5: "FIN_WAIT2", 6: "TIME_WAIT", 7: "CLOSE", 8: "CLOSE_WAIT",
+          9: "LAST_ACK", 10: "LISTEN", 11: "CLOSING"}
+# A connection the kernel closes on its own (TIME_WAIT, FIN_WAIT...) is
+# gone within 60 s on Linux: a port held only by those is waited for
+# that long, whatever --wait says.
+KERNEL_LIMIT = 61
+
+
+def proto_of(run):
+    """The protocol of the port a run's program uses (or, for a client,
+    the port of the checker's own peer)."""
+    if run.spec is not None:
+        return run.spec.proto
+    return "udp" if run.kind.startswith("udp") else "tcp"
+
+
+def can_bind(port, proto):
+    """Could a server bind port on 127.0.0.1 now? For TCP, one that sets
+    SO_REUSEADDR, as a server on a fixed port must."""
+    kind = socket.SOCK_STREAM if proto == "tcp" else socket.SOCK_DGRAM
+    s = socket.socket(socket.AF_INET, kind)
+    try:
+        if proto == "tcp":
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        s.bind((LOCAL, port))
+        return True
+    except OSError:
+        return False
+    finally:
+        s.close()
+
+
+def command_name(pid):
+    try:
+        with open("/proc/%d/comm" % pid) as f:
+            return f.read().strip()
+    except OSError:
+        return "?"
+
+
+def holders(port, proto):
+    """(what holds port, in a few words, or '' when it is free; whether
+    only the kernel holds it, in connections it closes by itself)."""
+    socks = [s for s in net_table(proto) if s.port == port]
+    bound = [s for s in socks if s.bound()]
+    if not bound and can_bind(port, proto):
+        return "", False
+    live = [s for s in socks if s.inode]
+    if live:
+        inodes = {s.inode for s in live}
+        pids = [pid for pid in all_pids() if inodes & socket_inodes(pid)]
+        who = and_list("pid %d (%s)" % (pid, command_name(pid))
+                       for pid in pids[:3]) or "a process out of sight"
+        what = ("a listening socket" if proto == "tcp" and bound
+                else "a socket" if bound else "a connection")
+        return "%s of %s" % (what, who), False
+    if socks:
+        states = sorted({STATES.get(s.state, "state %d" % s.state)
+                         for s in socks})
+        return ("%s in %s, which the kernel closes by itself (left by a "
+                "program without SO_REUSEADDR)"
+                % (plural(len(socks), "connection"), and_list(states)), True)
+    return "something the checker cannot see", False
+
+
+def wait_for_port(port, proto, limit, say=None):
+    """Wait, polling, until port can be bound: at most limit seconds for
+    a socket that a process holds, at most KERNEL_LIMIT for connections
+    the kernel is closing. (None, seconds waited) once it is free, or
+    (what held it, seconds) when it never came free. say(text), if
+    given, is told once what is waited for."""
+    t0 = time.monotonic()
+    told = False
+    while True:
+        what, kernel = holders(port, proto)
+        waited = time.monotonic() - t0
+        if not what:
+            return None, waited
+        bound = max(limit, KERNEL_LIMIT) if kernel else limit
+        if waited >= bound:
+            return what, waited
+        if say and not told:
+            say("port %d is held by %s: waiting for it (at most %s)"
+                % (port, what, secs(bound)))
+            told = True
+        time.sleep(0.25 if kernel else 0.1)
+
