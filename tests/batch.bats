@@ -1,7 +1,7 @@
 #!/usr/bin/env bats
 # scripts/check --batch DIR for a class (issue 31): a Python 2
-# submission named as such, and a fixed port waited for between
-# submissions.
+# submission named as such, a fixed port waited for between submissions,
+# and the summary per check that follows the CSV on standard error.
 #
 # The samples are written here, into the test's directory: a Python 3
 # echo server (on {port}, or on a fixed port that free_port chose), and
@@ -195,4 +195,26 @@ EOF
     assert_line --index 0 --regexp "^ann echo-server 0 0 NOT RUN \| port $port: still held after"
     # the next one, on a port of its own, is checked as usual
     assert_line --index 1 "bob echo-server 1 0 PASS | "
+}
+
+# ---- the summary -------------------------------------------------------------------
+
+@test "batch: a summary per check follows the CSV on standard error" {
+    echo_server ann
+    python2_server bob
+    mkdir -p "$CLASS/cat" # no run file
+    run bare timeout 60 "$PYTHON" "$CHECK" --batch "$CLASS" \
+        --only one-line,half-close --csv "$BATS_TEST_TMPDIR/out.csv"
+    assert_failure 1
+    # the last lines, after each submission's
+    [[ "${lines[3]}" == "scripts/check: 3 submissions: 1 passed every check, 1 failed, 1 not checked" ]]
+    [[ "${lines[4]}" == "check       passed  failed  noted  not run" ]]
+    [[ "${lines[5]}" == "one-line         1       1      0        0" ]]
+    [[ "${lines[6]}" == "half-close       1       0      0        1" ]]
+    [[ ${#lines[@]} -eq 7 ]]
+    # standard output is the CSV's alone, even without --csv
+    run bare timeout 60 sh -c '"$@" 2>/dev/null' sh \
+        "$PYTHON" "$CHECK" --batch "$CLASS" --only one-line,half-close
+    assert_failure 1
+    [[ ${#lines[@]} -eq 4 && "${lines[0]}" == submission,* ]]
 }

@@ -1,5 +1,6 @@
 """What --batch needs beside the checks (issue 31, grading a class): a
-fixed port waited for until the previous submission has let it go."""
+fixed port waited for until the previous submission has let it go, and
+the summary of every check over the class."""
 
 import socket
 import time
@@ -97,3 +98,33 @@ def wait_for_port(port, proto, limit, say=None):
             told = True
         time.sleep(0.25 if kernel else 0.1)
 
+
+SUMMARY_COLUMNS = ("check", "passed", "failed", "noted", "not run")
+COUNTED = {"PASS": 1, "FAIL": 2, "NOTE": 3, "NOT RUN": 4}
+
+
+def summary(rows, columns):
+    """The lines of the lecturer's summary: how many submissions passed
+    every check, failed one or more, or were not checked; then a table, one line
+    per check that ran anywhere: how many passed it, failed it, passed
+    it with a note, or did not run it."""
+    counts = []
+    for name in columns:
+        n = [name, 0, 0, 0, 0]
+        for row in rows:
+            if row.get(name) in COUNTED:
+                n[COUNTED[row[name]]] += 1
+        if sum(n[1:]):
+            counts.append(n)
+    ran = [r for r in rows if any(r.get(c) in COUNTED for c in columns)
+           and not r.get("not checked")]
+    failed = sum(1 for r in ran if int(r["failed"]) > 0)
+    lines = ["%s: %d passed every check, %d failed, %d not checked"
+             % (plural(len(rows), "submission"), len(ran) - failed, failed,
+                len(rows) - len(ran))]
+    if counts:
+        width = max(len(SUMMARY_COLUMNS[0]), *(len(n[0]) for n in counts))
+        fmt = "%-" + str(width) + "s  %6s  %6s  %5s  %7s"
+        lines.append((fmt % SUMMARY_COLUMNS).rstrip())
+        lines += [fmt % tuple(n) for n in counts]
+    return lines

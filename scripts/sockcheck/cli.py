@@ -10,7 +10,7 @@ import sys
 import tempfile
 import time
 
-from .batch import proto_of, wait_for_port
+from .batch import proto_of, summary, wait_for_port
 from .checks import CHECKS
 from .spec import load as load_spec
 from .spec_server import SPEC_CHECKS, checks_for
@@ -142,6 +142,10 @@ def batch(opts, tmpdir):
     finally:
         if opts.csv:
             out.close()
+    lines = summary(rows, columns)
+    print("%s: %s" % (PROG, lines[0]), file=sys.stderr)
+    for line in lines[1:]:
+        print(line, file=sys.stderr)
     return 1 if any_fail else 0
 
 

@@ -1,5 +1,5 @@
 """scripts/sockcheck/batch.py: a fixed port waited for between
-submissions."""
+submissions, and the lecturer's summary of a class."""
 
 import os
 import socket
@@ -11,6 +11,34 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
 
 from sockcheck import batch  # noqa: E402 (after the path is set)
 from sockcheck.runner import Run  # noqa: E402
+
+
+def row(name, failed, **checks):
+    r = {"submission": name, "failed": failed}
+    r.update({k.replace("_", "-"): v for k, v in checks.items()})
+    return r
+
+
+class Summary(unittest.TestCase):
+
+    def test_a_line_per_check_that_ran_anywhere(self):
+        rows = [row("ann", 0, one_line="PASS", half_close="NOTE"),
+                row("bob", 1, one_line="FAIL", half_close="NOT RUN"),
+                row("cat", 1),  # its run file was wrong
+                dict(row("dan", 0, one_line="NOT RUN",
+                         half_close="NOT RUN"), **{"not checked": True})]
+        self.assertEqual(batch.summary(rows, ["loopback", "one-line",
+                                              "half-close"]), [
+            "4 submissions: 1 passed every check, 1 failed, "
+            "2 not checked",
+            "check       passed  failed  noted  not run",
+            "one-line         1       1      0        1",
+            "half-close       0       0      1        2"])
+
+    def test_nothing_ran(self):
+        self.assertEqual(batch.summary([row("ann", 1)], ["one-line"]),
+                         ["1 submission: 0 passed every check, 0 failed, "
+                          "1 not checked"])
 
 
 class FixedPort(unittest.TestCase):
