@@ -90,12 +90,12 @@ def wait_for_port(port, proto, limit, say=None):
         if not what:
             return None, waited
         bound = max(limit, KERNEL_LIMIT) if kernel else limit
-        if waited >= bound:
-            return what, waited
-        if say and not told:
+        if say and not told:  # even when the first look took that long
             say("port %d is held by %s: waiting for it (at most %s)"
                 % (port, what, secs(bound)))
             told = True
+        if waited >= bound:
+            return what, waited
         time.sleep(0.25 if kernel else 0.1)
 
 
