@@ -51,14 +51,18 @@ def command_name(pid):
         return "?"
 
 
-def holders(port, proto):
+def holders(port, proto, who=True):
     """(what holds port, in a few words, or '' when it is free; whether
-    only the kernel holds it, in connections it closes by itself)."""
+    only the kernel holds it, in connections it closes by itself).
+    who=False: without the pids that hold it (no walk of every process's
+    descriptors)."""
     socks = [s for s in net_table(proto) if s.port == port]
     bound = [s for s in socks if s.bound()]
     if not bound and can_bind(port, proto):
         return "", False
     live = [s for s in socks if s.inode]
+    if live and not who:
+        return "a socket", False
     if live:
         inodes = {s.inode for s in live}
         pids = [pid for pid in all_pids() if inodes & socket_inodes(pid)]
@@ -83,19 +87,19 @@ def wait_for_port(port, proto, limit, say=None):
     (what held it, seconds) when it never came free. say(text), if
     given, is told once what is waited for."""
     t0 = time.monotonic()
-    told = False
+    looked = False
     while True:
-        what, kernel = holders(port, proto)
+        what, kernel = holders(port, proto, who=not looked)
         waited = time.monotonic() - t0
         if not what:
             return None, waited
         bound = max(limit, KERNEL_LIMIT) if kernel else limit
-        if say and not told:  # even when the first look took that long
+        if say and not looked:  # even when the first look took that long
             say("port %d is held by %s: waiting for it (at most %s)"
                 % (port, what, secs(bound)))
-            told = True
+        looked = True
         if waited >= bound:
-            return what, waited
+            return holders(port, proto)[0] or what, waited
         time.sleep(0.25 if kernel else 0.1)
 
 
