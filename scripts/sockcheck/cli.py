@@ -10,6 +10,7 @@ import sys
 import tempfile
 import time
 
+from .batch import proto_of, summary, wait_for_port
 from .checks import CHECKS
 from .spec import load as load_spec
 from .spec_server import SPEC_CHECKS, checks_for
@@ -103,8 +104,18 @@ def batch(opts, tmpdir):
             any_fail = True
             print("%s: %s: %s" % (PROG, sub, row["notes"]), file=sys.stderr)
             continue
-        results = run_checks(run)
         row["kind"] = run.kind
+        if run.fixed_port is not None and not port_came_free(run, row, sub):
+            for c in run.checks:
+                row[c.name] = "NOT RUN"
+                if c.name not in columns:  # a spec's check
+                    columns.append(c.name)
+            rows.append(row)
+            any_fail = True
+            print("%s: %s: %s" % (PROG, sub, row["notes"]),
+                  file=sys.stderr)
+            continue
+        results = run_checks(run)
         for r in results:
             row[r.check.name] = r.status()
             if r.check.name not in columns:  # a spec's check
@@ -123,14 +134,42 @@ def batch(opts, tmpdir):
     fields = ["submission", "kind", "passed", "failed"] + columns + ["notes"]
     out = open(opts.csv, "w", newline="") if opts.csv else sys.stdout
     try:
-        w = csv.DictWriter(out, fields, restval="", lineterminator="\n")
+        w = csv.DictWriter(out, fields, restval="", lineterminator="\n",
+                           extrasaction="ignore")
         w.writeheader()
         for row in rows:
             w.writerow(row)
     finally:
         if opts.csv:
             out.close()
+    lines = summary(rows, columns)
+    print("%s: %s" % (PROG, lines[0]), file=sys.stderr)
+    for line in lines[1:]:
+        print(line, file=sys.stderr)
     return 1 if any_fail else 0
+
+
+def port_came_free(run, row, sub):
+    """A fixed port is waited for (at most --wait seconds) until the
+    previous submission has let it go; if it never does, the row's notes
+    say so and the submission is not checked."""
+    told = []
+
+    def say(text):
+        told.append(text)
+        print("%s: %s: %s" % (PROG, sub, text), file=sys.stderr)
+    held, waited = wait_for_port(run.fixed_port, proto_of(run), run.wait,
+                                 say)
+    if held is None:
+        if told:
+            say("port %d came free after %s" % (run.fixed_port,
+                                                secs(waited)))
+        return True
+    row["not checked"] = True
+    row["notes"] = ("port %d: still held after %s, by %s: not checked "
+                    "(check this submission again on its own)"
+                    % (run.fixed_port, secs(waited), held))
+    return False
 
 
 def batch_run(here, opts, tmpdir):

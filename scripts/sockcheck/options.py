@@ -43,7 +43,9 @@ or a sender, the port of the checker's own server or receiver. A program
 that cannot take its port on the command line is checked with --port N.
 
 Each check starts the program afresh, plays one peer against it, and ends
-it (its whole process group) afterwards. Only loopback is used.
+it (its whole process group) afterwards. Only loopback is used. A Python 2
+program (Debian has no python2) is named as such in the first check, and
+the checks after it are not run.
 
 options:
   --spec FILE    check the program against the protocol FILE describes
@@ -51,7 +53,8 @@ options:
                  a server must then allow a restart on it (SO_REUSEADDR)
   --format F     text (the default), json, or tap
   --only C,...   run only these checks (--list names them)
-  --wait S       seconds a server may take to start listening (default 10)
+  --wait S       seconds a server may take to start listening, and with
+                 --batch, a fixed port to come free (default 10)
   --strace       run the program under strace, and show the system calls
                  it made last when a check fails (it runs slower)
   --narrate      run the program under scripts/narrate, and show its last
@@ -62,14 +65,18 @@ options:
                  follow scripts/check (KIND -- COMMAND, options such as
                  --port N before KIND); COMMAND runs in that subdirectory.
                  Writes a CSV, one row per submission and one column per
-                 check, to standard output (or to --csv FILE)
+                 check, to standard output (or to --csv FILE), then to
+                 standard error a summary: per check, how many passed,
+                 failed, noted, not run. A fixed port (--port N) is waited
+                 for until the previous submission has let it go
   --csv FILE     with --batch: write the CSV to FILE
   --list         the kinds, their checks and the rule of each
   -h, --help     this help
 
-exit status: 0 every check passed, 1 a check failed, 2 bad usage,
-3 the checker itself could not run; stopped by a signal (Ctrl-C), it ends
-the program under test first and exits 128 + the signal's number
+exit status: 0 every check passed, 1 a check failed (or, with --batch, a
+submission could not be checked), 2 bad usage, 3 the checker itself could
+not run; stopped by a signal (Ctrl-C), it ends the program under test
+first and exits 128 + the signal's number
 
 examples:
   scripts/check echo-server -- python3 server.py {port}
@@ -204,4 +211,8 @@ def validate(opts, cwd):
         if not (os.path.isfile(path) and os.access(path, os.X_OK)):
             raise Usage("COMMAND: '%s' is not an executable file" % prog)
     elif shutil.which(prog) is None:
+        if re.fullmatch(r"python2(\.\d+)?", prog):
+            raise Usage("COMMAND: '%s' not found: Python 2 is not supported "
+                        "here (Debian has no python2): port the program to "
+                        "Python 3 and run it with python3" % prog)
         raise Usage("COMMAND: '%s' not found" % prog)

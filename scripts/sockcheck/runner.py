@@ -7,6 +7,7 @@ import time
 from .checks import CHECKS, Result
 from .common import LOCAL, NotReady
 from .procfs import free_port, port_in_use
+from .python2 import diagnose as python2_program
 from .words import (describe_status, python_error, sanitizer_error,
                     signal_name)
 
@@ -81,6 +82,7 @@ class Run:
                        % (type(e).__name__, e), "checker error")
         finally:
             if not res.ok:
+                self.python2(chk, res)
                 for p in self.programs:
                     res.trace += p.trace_tail()
                     res.narration += p.narration_tail()
@@ -88,6 +90,16 @@ class Run:
             self.finish()
         res.seconds = time.monotonic() - t0
         return res
+
+    def python2(self, chk, res):
+        """A failure that is a Python 2 program dying under Python 3 is
+        said as that, once: the checks after it are not run."""
+        why = python2_program(self.argv, self.cwd, [
+            (p.output(), p.returncode()) for p in self.programs])
+        if why:
+            res.failed(why, "Python 2 program")
+            self.broken = chk.name
+            self.broken_why = "Python 2 code stopped the program"
 
     def no_pass_over_a_crash(self, res):
         """A traceback, a sanitizer's report or a death by a signal, seen

@@ -1,0 +1,220 @@
+#!/usr/bin/env bats
+# scripts/check --batch DIR for a class (issue 31): a Python 2
+# submission named as such, a fixed port waited for between submissions,
+# and the summary per check that follows the CSV on standard error.
+#
+# The samples are written here, into the test's directory: a Python 3
+# echo server (on {port}, or on a fixed port that free_port chose), and
+# a small Python 2 server and client. The Python 2 ones are not files of
+# the tree, where make lint-python would read them as Python 3.
+
+load test_helper
+
+CHECK="$ROOT/scripts/check"
+CLASS=
+
+setup() {
+    CLASS="$BATS_TEST_TMPDIR/class"
+    mkdir -p "$CLASS"
+}
+
+# echo_server NAME [PORT]: submission NAME, a Python 3 echo server that
+# sets SO_REUSEADDR; on port PORT always (a fixed port, in its run file
+# as --port PORT), or on the {port} the checker gives it.
+echo_server() {
+    local dir="$CLASS/$1" port="${2:-}"
+    mkdir -p "$dir"
+    cat >"$dir/server.py" <<'EOF'
+import socket, sys
+s = socket.socket()
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("127.0.0.1", int(sys.argv[1])))
+s.listen(5)
+while True:
+    c, _ = s.accept()
+    data = c.recv(4096)
+    while data:
+        c.sendall(data)
+        data = c.recv(4096)
+    c.close()
+EOF
+    if [[ -n "$port" ]]; then
+        printf -- '--port %s echo-server -- %s server.py %s\n' \
+            "$port" "$PYTHON" "$port" >"$dir/run"
+    else
+        printf -- 'echo-server -- %s server.py {port}\n' "$PYTHON" \
+            >"$dir/run"
+    fi
+}
+
+# python2_server NAME: submission NAME, the same server in Python 2 (a
+# print statement), run with python3 as a student would.
+python2_server() {
+    mkdir -p "$CLASS/$1"
+    cat >"$CLASS/$1/server.py" <<'EOF'
+import socket, sys
+s = socket.socket()
+s.bind(("127.0.0.1", int(sys.argv[1])))
+s.listen(5)
+print "echo server on port", sys.argv[1]
+while True:
+    c, _ = s.accept()
+    c.sendall(c.recv(4096))
+    c.close()
+EOF
+    printf -- 'echo-server -- %s server.py {port}\n' "$PYTHON" \
+        >"$CLASS/$1/run"
+}
+
+# rows CSV [CHECK...]: each row of CSV as "submission kind passed failed
+# RESULT... | notes", a RESULT for each CHECK (one-line if none is named).
+rows() {
+    local file="$1"
+    shift
+    run "$PYTHON" -c '
+import csv, sys
+for r in csv.DictReader(open(sys.argv[1])):
+    print(r["submission"], r["kind"], r["passed"], r["failed"],
+          *[r[c] for c in sys.argv[2:] or ["one-line"]], "|", r["notes"])
+' "$file" "$@"
+    assert_success
+}
+
+# holder PORT: a program of the test's own that listens on PORT until it
+# is killed (teardown kills it); sets HOLDER to its pid.
+holder() {
+    start_bg "$BATS_TEST_TMPDIR/holder.out" "$PYTHON" -c '
+import socket, sys, time
+s = socket.socket()
+s.bind(("127.0.0.1", int(sys.argv[1])))
+s.listen(1)
+print("listening on 127.0.0.1:%d" % s.getsockname()[1], flush=True)
+time.sleep(600)
+' "$1"
+    HOLDER=$BG_PID
+    wait_ready "$BATS_TEST_TMPDIR/holder.out"
+}
+
+# wait_said FILE TEXT: wait (bounded) until FILE has a line with TEXT.
+wait_said() {
+    local i
+    for ((i = 0; i < 600; i++)); do
+        grep -qF -- "$2" "$1" && return 0
+        sleep 0.05
+    done
+    echo "never said: $2" >&2
+    cat "$1" >&2
+    return 1
+}
+
+# ---- Python 2 ------------------------------------------------------------------
+
+@test "batch: a Python 2 program is named in one sentence, its checks not run" {
+    python2_server ann
+    cd "$CLASS/ann"
+    run bare timeout 60 "$PYTHON" "$CHECK" echo-server -- \
+        "$PYTHON" server.py '{port}'
+    assert_failure 1
+    assert_line --regexp '^FAIL loopback .*: Python 2 program '
+    assert_said "This is a Python 2 program (Python 3 stopped at line 5 of server.py before running anything: SyntaxError: Missing parentheses in call to 'print'), and Python 2 is not supported here (Debian has no python2): port it to Python 3, where print \"x\" becomes print(\"x\")"
+    assert_said "Not run: Python 2 code stopped the program in check loopback (see there): one-line,"
+    # one failure, and the rest said once
+    [[ $(grep -c '^FAIL' <<<"$output") -eq 1 ]]
+    assert_line "10 checks: 0 passed, 1 failed, 9 not run"
+}
+
+@test "batch: a client whose first line asks for python2 is named too" {
+    if command -v python2 >/dev/null && python2 -c pass 2>/dev/null; then
+        skip "python2 runs here"
+    fi
+    mkdir -p "$CLASS/bob"
+    cat >"$CLASS/bob/client" <<'EOF'
+#!/usr/bin/env python2
+import socket, sys
+s = socket.create_connection(("127.0.0.1", int(sys.argv[1])))
+for line in sys.stdin:
+    s.sendall(line)
+    print s.recv(4096),
+EOF
+    chmod +x "$CLASS/bob/client"
+    printf -- 'echo-client -- ./client {port}\n' >"$CLASS/bob/run"
+    run bare timeout 60 "$PYTHON" "$CHECK" --batch "$CLASS" \
+        --csv "$BATS_TEST_TMPDIR/out.csv"
+    assert_failure 1
+    rows "$BATS_TEST_TMPDIR/out.csv" one-line closes-early pieces refused
+    assert_output "bob echo-client 0 1 FAIL NOT RUN NOT RUN NOT RUN | one-line: Python 2 program"
+}
+
+# ---- a fixed port --------------------------------------------------------------
+
+@test "batch: two submissions on the same fixed port are both checked" {
+    local port
+    port=$(free_port tcp)
+    echo_server ann "$port"
+    echo_server bob "$port"
+    run bare timeout 100 "$PYTHON" "$CHECK" --batch "$CLASS" \
+        --only one-line,half-close,silent-client \
+        --csv "$BATS_TEST_TMPDIR/out.csv"
+    assert_success
+    rows "$BATS_TEST_TMPDIR/out.csv"
+    assert_line --index 0 "ann echo-server 3 0 PASS | "
+    assert_line --index 1 "bob echo-server 3 0 PASS | "
+}
+
+@test "batch: a fixed port held by another program is waited for" {
+    local port out="$BATS_TEST_TMPDIR/batch.out"
+    port=$(free_port tcp)
+    echo_server ann "$port"
+    holder "$port"
+    # the batch's clock starts once the port is held: it waits at most
+    # --wait seconds from its first look
+    start_bg "$out" "$PYTHON" "$CHECK" --batch "$CLASS" --only one-line \
+        --wait 60 --csv "$BATS_TEST_TMPDIR/out.csv"
+    local batch_pid=$BG_PID
+    wait_said "$out" "scripts/check: ann: port $port is held by a listening socket of pid $HOLDER ("
+    kill "$HOLDER"
+    wait_exit "$batch_pid" 90
+    [[ $EXIT_STATUS -eq 0 ]] || { cat "$out" >&2; return 1; }
+    run grep -E "^scripts/check: ann: port $port came free after [0-9.]+ s$" "$out"
+    assert_success
+    rows "$BATS_TEST_TMPDIR/out.csv"
+    assert_output "ann echo-server 1 0 PASS | "
+}
+
+@test "batch: a fixed port that never comes free is said in the row's notes" {
+    local port
+    port=$(free_port tcp)
+    echo_server ann "$port"
+    echo_server bob
+    holder "$port"
+    run bare timeout 60 "$PYTHON" "$CHECK" --batch "$CLASS" --only one-line \
+        --wait 1 --csv "$BATS_TEST_TMPDIR/out.csv"
+    assert_failure 1
+    assert_line --regexp "^scripts/check: ann: port $port: still held after [0-9.]+ s, by a listening socket of pid $HOLDER \(python3[.0-9]*\): not checked \(check this submission again on its own\)$"
+    rows "$BATS_TEST_TMPDIR/out.csv"
+    assert_line --index 0 --regexp "^ann echo-server 0 0 NOT RUN \| port $port: still held after"
+    # the next one, on a port of its own, is checked as usual
+    assert_line --index 1 "bob echo-server 1 0 PASS | "
+}
+
+# ---- the summary -------------------------------------------------------------------
+
+@test "batch: a summary per check follows the CSV on standard error" {
+    echo_server ann
+    python2_server bob
+    mkdir -p "$CLASS/cat" # no run file
+    run bare timeout 60 "$PYTHON" "$CHECK" --batch "$CLASS" \
+        --only one-line,half-close --csv "$BATS_TEST_TMPDIR/out.csv"
+    assert_failure 1
+    # the last lines, after each submission's
+    [[ "${lines[3]}" == "scripts/check: 3 submissions: 1 passed every check, 1 failed, 1 not checked" ]]
+    [[ "${lines[4]}" == "check       passed  failed  noted  not run" ]]
+    [[ "${lines[5]}" == "one-line         1       1      0        0" ]]
+    [[ "${lines[6]}" == "half-close       1       0      0        1" ]]
+    [[ ${#lines[@]} -eq 7 ]]
+    # standard output is the CSV's alone, even without --csv
+    run bare timeout 60 sh -c '"$@" 2>/dev/null' sh \
+        "$PYTHON" "$CHECK" --batch "$CLASS" --only one-line,half-close
+    assert_failure 1
+    [[ ${#lines[@]} -eq 4 && "${lines[0]}" == submission,* ]]
+}

@@ -1,0 +1,104 @@
+"""scripts/sockcheck/batch.py: a fixed port waited for between
+submissions, and the lecturer's summary of a class."""
+
+import os
+import socket
+import sys
+import unittest
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                "..", "..", "scripts"))
+
+from sockcheck import batch  # noqa: E402 (after the path is set)
+from sockcheck.runner import Run  # noqa: E402
+
+
+def row(name, failed, **checks):
+    r = {"submission": name, "failed": failed}
+    r.update({k.replace("_", "-"): v for k, v in checks.items()})
+    return r
+
+
+class Summary(unittest.TestCase):
+
+    def test_a_line_per_check_that_ran_anywhere(self):
+        rows = [row("ann", 0, one_line="PASS", half_close="NOTE"),
+                row("bob", 1, one_line="FAIL", half_close="NOT RUN"),
+                row("cat", 1),  # its run file was wrong
+                dict(row("dan", 0, one_line="NOT RUN",
+                         half_close="NOT RUN"), **{"not checked": True})]
+        self.assertEqual(batch.summary(rows, ["loopback", "one-line",
+                                              "half-close"]), [
+            "4 submissions: 1 passed every check, 1 failed, "
+            "2 not checked",
+            "check       passed  failed  noted  not run",
+            "one-line         1       1      0        1",
+            "half-close       0       0      1        2"])
+
+    def test_nothing_ran(self):
+        self.assertEqual(batch.summary([row("ann", 1)], ["one-line"]),
+                         ["1 submission: 0 passed every check, 0 failed, "
+                          "1 not checked"])
+
+
+class FixedPort(unittest.TestCase):
+
+    def listener(self):
+        s = socket.socket()
+        self.addCleanup(s.close)
+        s.bind(("127.0.0.1", 0))
+        s.listen()
+        return s, s.getsockname()[1]
+
+    def test_a_free_port_is_not_waited_for(self):
+        s, port = self.listener()
+        s.close()
+        told = []
+        self.assertEqual(batch.wait_for_port(port, "tcp", 5, told.append)[0],
+                         None)
+        self.assertEqual(told, [])
+
+    def test_a_held_port_is_waited_for_at_most_the_limit(self):
+        s, port = self.listener()
+        told = []
+        held, waited = batch.wait_for_port(port, "tcp", 0.3, told.append)
+        self.assertEqual(held, "a listening socket of pid %d (%s)"
+                         % (os.getpid(), batch.command_name(os.getpid())))
+        self.assertGreaterEqual(waited, 0.3)
+        self.assertEqual(told, ["port %d is held by %s: waiting for it (at "
+                                "most 0.30 s)" % (port, held)])
+
+    def test_time_wait_without_so_reuseaddr_is_the_kernels(self):
+        s, port = self.listener()
+        c = socket.create_connection(("127.0.0.1", port))
+        self.addCleanup(c.close)
+        a, _ = s.accept()
+        a.close()  # the server closes first: its end goes to TIME_WAIT
+        self.assertEqual(c.recv(1), b"")
+        c.close()
+        s.close()
+        what, kernel = batch.holders(port, "tcp")
+        # TIME_WAIT, or FIN_WAIT2 if the client's FIN is still on its way
+        self.assertRegex(what, r"^1 connection in (TIME_WAIT|FIN_WAIT2), "
+                         r"which the kernel closes by itself \(left by a "
+                         r"program without SO_REUSEADDR\)$")
+        self.assertTrue(kernel)
+
+    def test_udp(self):
+        s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        self.addCleanup(s.close)
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+        self.assertTrue(batch.holders(port, "udp")[0].startswith(
+            "a socket of pid %d" % os.getpid()))
+        s.close()
+        self.assertEqual(batch.holders(port, "udp"), ("", False))
+
+    def test_proto_of(self):
+        self.assertEqual([batch.proto_of(Run(k, ["x"])) for k in (
+            "echo-server", "echo-client", "udp-receiver", "udp-sender")],
+            ["tcp", "tcp", "udp", "udp"])
+
+
+if __name__ == "__main__":
+    unittest.main()
