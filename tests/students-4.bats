@@ -63,6 +63,23 @@ udp_spec() {
     assert_line "1 check: 1 passed, 0 failed"
 }
 
+@test "students: udp-echo-client: a client that sends to another port" {
+    # {port} + 1, on loopback: what the checker's server sees is nothing
+    cat >"$BATS_TEST_TMPDIR/elsewhere.py" <<'EOF'
+import socket, sys
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.sendto(b"hello, sockstep", (sys.argv[1], int(sys.argv[2]) + 1))
+sys.exit(1)
+EOF
+    run bare timeout 150 "$PYTHON" "$CHECK" --only exchange \
+        --spec "$SPECS/udp-echo-client.spec" -- \
+        "$PYTHON" "$BATS_TEST_TMPDIR/elsewhere.py" 127.0.0.1 '{port}'
+    assert_failure 1
+    assert_line --regexp '^FAIL exchange .*: no datagram came \('
+    says "No datagram from the program reached the checker's server on 127.0.0.1:"
+    says ", and the program exited with status 1. Does it take the server's port from its command line ({port})?"
+}
+
 @test "students: udp-echo-client: a UDP server cannot speak first in a spec" {
     printf 'proto: udp\nprogram: client\nsend: hi\nexpect: hi\n' \
         >"$BATS_TEST_TMPDIR/first.spec"

@@ -201,12 +201,13 @@ def never_connected(srv, prog, rc, took, cpu, limit):
             "from its command line ({port})?" % (
                 "The program never connected to the checker's server"
                 if srv.proto == "tcp" else "No datagram from the program "
-                "reached the checker's server", srv.port, ending(
+                "reached the checker's server", srv.port,
+                ("" if srv.proto == "tcp" else "the program ") + ending(
                     prog, rc, took, cpu, limit, "after its start")))
 
 
 def never_reason(srv):
-    return "never connected" if srv.proto == "tcp" else "sent no datagram"
+    return "never connected" if srv.proto == "tcp" else "no datagram came"
 
 
 def judge(run, res, mode, server=ScriptServer, limit=None):
