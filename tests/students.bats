@@ -11,8 +11,8 @@
 # program is run with --only its failing check, and the checks it also
 # fails are left to the full runs of the correct ones.
 #
-# The corpus runs in three files side by side (its checks mostly wait):
-# students-2.bats and students-3.bats hold the rest; this one: echo,
+# The corpus runs in four files side by side (its checks mostly wait):
+# students-2.bats to students-4.bats hold the rest; this one: echo,
 # daytime and hello, the false pass, bad specs, a program that never
 # starts, --batch.
 

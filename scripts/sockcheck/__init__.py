@@ -19,7 +19,7 @@ The modules, from the bottom up:
   echo_server, echo_client, udp_receiver, udp_sender
                 the checks of each kind, in the order they run
   spec          a spec file: a request/reply protocol (Spec, parse)
-  spec_server, spec_client
+  spec_server, spec_client, spec_udp_client
                 the checks of a program described by a spec
   runner        running the checks of one program (Run)
   report        text, TAP and JSON output (Reporter)
@@ -33,8 +33,9 @@ scripts/check puts scripts/ on sys.path and calls main(sys.argv).
 # The checks' modules fill checks.CHECKS as they are imported: importing
 # them here means that every part of the package finds it full.
 from . import echo_client, echo_server, udp_receiver, udp_sender
-from . import spec_client, spec_faults, spec_server
+from . import spec_client, spec_faults, spec_server, spec_udp_client
 from .cli import main
 
 __all__ = ["main", "echo_server", "echo_client", "udp_receiver",
-           "udp_sender", "spec_server", "spec_client", "spec_faults"]
+           "udp_sender", "spec_server", "spec_client", "spec_faults",
+           "spec_udp_client"]

@@ -42,6 +42,8 @@ class Spec:
     prints: list = field(default_factory=list)  # regexes, in order
     bind: str = "any"              # loopback: a wider address fails
     timeout: float = 3.0           # seconds a reply may take
+    give_up: float = 10.0          # a UDP client with no reply ends
+    #                                within this many seconds
 
     def first(self):
         """Who speaks first: 'client' or 'server' (the first step's
@@ -61,7 +63,8 @@ class Spec:
 
 
 KEYS = ("name", "proto", "program", "send", "send-bytes", "expect", "close",
-        "clients", "together", "input", "print", "bind", "timeout")
+        "clients", "together", "input", "print", "bind", "timeout",
+        "give-up")
 CHOICES = {"proto": ("tcp", "udp"), "program": ("server", "client"),
            "close": ("yes", "no"), "bind": ("loopback", "any")}
 LINE_RE = re.compile(r"^([A-Za-z][A-Za-z-]*)\s*:\s?(.*)$")
@@ -153,6 +156,8 @@ def parse(text):
             spec.together = number(value, lineno, key, 1, 50)
         elif key == "timeout":
             spec.timeout = number(value, lineno, key, 1, 60)
+        elif key == "give-up":
+            spec.give_up = number(value, lineno, key, 1, 60)
     whole(spec, seen)
     if spec.proto == "udp":  # a datagram is a line without its newline
         spec.steps = [(k, v[:-1] if i in lines else v, n)
@@ -186,12 +191,15 @@ def whole(spec, seen):
         if spec.together > 1:
             raise SpecError(where("together"), "together: UDP has no "
                             "connections; leave it out")
-        if spec.program == "client":
-            raise SpecError(where("program"), "program: client: only with "
-                            "'proto: tcp' for now")
         if spec.first() == "server":
             raise SpecError(spec.steps[0][2], "a UDP server cannot speak "
-                            "first: the first line must be 'send:'")
+                            "first: the first line must be %s" % (
+                                "'send:'" if spec.program == "server" else
+                                "'expect:', what the client sends"))
+    if "give-up" in seen and not (spec.proto == "udp" and
+                                  spec.program == "client"):
+        raise SpecError(where("give-up"), "give-up: only for a UDP client "
+                        "('proto: udp' and 'program: client')")
 
 
 def shorten(text, n=40):

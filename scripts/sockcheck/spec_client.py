@@ -1,6 +1,7 @@
 """The checks of a client program described by a spec: the checker is
 its server, playing the spec's steps from the server's side (expect: a
-line the program sends, send: the checker's answer)."""
+line the program sends, send: the checker's answer). This module has a
+TCP client's checks, and what spec_udp_client.py's share."""
 
 import signal
 import socket
@@ -15,13 +16,17 @@ from .words import died_of, secs, shown
 
 
 def client(s):
-    return s.program == "client"
+    return s.program == "client" and s.proto == "tcp"
 
 
 class ScriptServer:
     """The checker's TCP server for a client under test: each connection
     plays the spec's steps. mode: 'script', 'pieces' (each send in 3
     pieces 0.2 s apart) or 'close' (closes each connection at once)."""
+
+    proto = "tcp"
+    print_hint = ("Keep calling recv() until a whole line has come, then "
+                  "print it.")
 
     def __init__(self, spec, mode="script", port=0, bad=None):
         self.spec, self.mode = spec, mode
@@ -154,11 +159,11 @@ class ScriptServer:
         self.ls.close()
 
 
-def run_client(run, mode, limit, port=None, bad=None):
+def run_client(run, mode, limit, port=None, bad=None, server=ScriptServer):
     """The checker's server (unless port), then the program with the
     spec's input; wait at most limit s for it to end."""
     spec = run.spec
-    srv = ScriptServer(spec, mode, run.fixed_port or 0, bad) \
+    srv = server(spec, mode, run.fixed_port or 0, bad) \
         if port is None else None
     prog = Program(run, port if port is not None else srv.port, spec.input)
     run.cleanup.append(srv.close if srv else None)
@@ -192,20 +197,27 @@ def limit_for(spec):
 
 
 def never_connected(srv, prog, rc, took, cpu, limit):
-    return ("The program never connected to the checker's server on "
-            "127.0.0.1:%d, and %s. Does it take the server's port from its "
-            "command line ({port})?" % (srv.port, ending(
-                prog, rc, took, cpu, limit, "after its start")))
+    return ("%s on 127.0.0.1:%d, and %s. Does it take the server's port "
+            "from its command line ({port})?" % (
+                "The program never connected to the checker's server"
+                if srv.proto == "tcp" else "No datagram from the program "
+                "reached the checker's server", srv.port,
+                ("" if srv.proto == "tcp" else "the program ") + ending(
+                    prog, rc, took, cpu, limit, "after its start")))
 
 
-def judge(run, res, mode):
+def never_reason(srv):
+    return "never connected" if srv.proto == "tcp" else "no datagram came"
+
+
+def judge(run, res, mode, server=ScriptServer, limit=None):
     spec = run.spec
-    limit = limit_for(spec) + (0.4 * len(spec.steps) if mode == "pieces"
-                               else 0)
-    srv, prog, rc, took, cpu = run_client(run, mode, limit)
+    limit = limit or limit_for(spec) + (0.4 * len(spec.steps)
+                                        if mode == "pieces" else 0)
+    srv, prog, rc, took, cpu = run_client(run, mode, limit, server=server)
     if srv.connections == 0:
         res.failed(never_connected(srv, prog, rc, took, cpu, limit),
-                   "never connected")
+                   never_reason(srv))
         return
     if srv.first is not None:  # what it was doing when the program ended
         srv.first.join(spec.timeout + 1.0)
@@ -229,9 +241,8 @@ def judge(run, res, mode):
     if missing is not None:
         res.failed("The exchange went as the spec says (%s), but no line of "
                    "the program's output matches /%s/ (its last line: %s).%s"
-                   " Keep calling recv() until a whole line has come, then "
-                   "print it." % (srv.transcript(), missing.pattern,
-                                  last_words(text), pieces),
+                   " %s" % (srv.transcript(), missing.pattern,
+                            last_words(text), pieces, srv.print_hint),
                    "did not print /%s/" % missing.pattern)
         return
     if rc != 0:

@@ -59,6 +59,16 @@ class Good(unittest.TestCase):
                        "send-bytes: c\\n\nexpect: c")
         self.assertEqual(s.sends(), [b"a b", b"c\n"])
 
+    def test_a_udp_client_speaks_first_and_may_give_up(self):
+        s = spec.parse("proto: udp\nprogram: client\ninput: hi\n"
+                       "expect: hi\nsend: hi there\nprint: hi there\n")
+        self.assertEqual((s.proto, s.program, s.first(), s.sends(),
+                          s.give_up), ("udp", "client", "client",
+                                       [b"hi there"], 10.0))
+        self.assertEqual(spec.parse("proto: udp\nprogram: client\n"
+                                    "expect: .*\ngive-up: 4\n").give_up,
+                         4)
+
     def test_out_of_range_numbers(self):
         self.assertEqual(spec.out_of_range(b"3 + 4\n"),
                          b"99999999999999999999999 + "
@@ -110,6 +120,14 @@ class Bad(unittest.TestCase):
             ("proto: udp\nexpect: x\n",
              (2, "a UDP server cannot speak first: the first line must be "
               "'send:'")),
+            ("proto: udp\nprogram: client\nsend: x\nexpect: x\n",
+             (3, "a UDP server cannot speak first: the first line must be "
+              "'expect:', what the client sends")),
+            ("send: x\nexpect: x\ngive-up: 5\n",
+             (3, "give-up: only for a UDP client ('proto: udp' and "
+              "'program: client')")),
+            ("proto: udp\nprogram: client\nexpect: x\ngive-up: 0\n",
+             (4, "give-up: expected a number 1..60, got '0'")),
             ("send: x\n",
              (1, "no 'expect:' line: say what the server replies, or "
               "'close: yes' if it only reads")),
