@@ -897,8 +897,8 @@ grade lecturers.spec 0 "cat calc.spec" -- cat calc.spec
 grade lecturers.list 0 "scripts/check --spec calc.spec --list" -- \
     "$PYTHON" scripts/check --spec calc.spec --list
 shows lecturers.list '^  out-of-range ' "the check for huge numbers"
-grade lecturers.runs 0 "head submissions/*/run" -- \
-    bash -c 'head submissions/*/run'
+grade lecturers.runs 0 "grep . submissions/*/run" -- \
+    bash -c 'grep . submissions/*/run'
 grade lecturers.batch 1 \
     "scripts/check --batch submissions/ --spec calc.spec --csv results.csv" -- \
     "$PYTHON" scripts/check --batch submissions/ --spec calc.spec \
