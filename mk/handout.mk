@@ -92,9 +92,16 @@ $(HANDOUT_DIR):
 # a change to a comment, say) keeps them: they are the output of that very
 # program. $(RUNS_SUMS) holds the checksums of the last run's inputs.
 # The appendix on narrating your own program also builds and runs the
-# programs in docs/own/, with the header and scripts/narrate's library.
+# programs in docs/own/, with the header and scripts/narrate's library;
+# the lecturers' appendix grades three of tests/students/ with the checker
+# and the calculator spec.
+RUNS_GRADING := scripts/check $(wildcard scripts/sockcheck/*.py) \
+                scripts/sockcheck/specs/calculator.spec \
+                tests/students/calc-good.py tests/students/calc-broken.c \
+                tests/students/calc-overrun.c
 RUNS_INPUTS := docs/runs.sh tests/hostile/peer.py $(BINS) \
-               $(wildcard docs/own/*) $(HEADER) $(PRELOAD) scripts/narrate
+               $(wildcard docs/own/*) $(HEADER) $(PRELOAD) scripts/narrate \
+               $(RUNS_GRADING)
 RUNS_SUMS   := $(BUILD)/runs.sha256
 $(RUNS_DIR)/.done: $(RUNS_INPUTS)
 	@sha256sum $(RUNS_INPUTS) >$(RUNS_SUMS).new

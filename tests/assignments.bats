@@ -50,6 +50,39 @@ passes() {
     passes 10
 }
 
+# The assignments' second commands: the same solutions against the specs
+# the handout names (scripts/sockcheck/specs/), which add what the kind
+# does not check.
+SPECS=scripts/sockcheck/specs
+
+@test "assignments: 1, the echo server, passes echo.spec" {
+    solution echo-server
+    run "$PYTHON" "$ROOT/scripts/check" --spec "$ROOT/$SPECS/echo.spec" -- \
+        "$BATS_TEST_TMPDIR/echo-server" '{port}'
+    passes 13
+}
+
+@test "assignments: 2, the echo client, passes echo-client.spec" {
+    solution echo-client
+    run "$PYTHON" "$ROOT/scripts/check" --spec "$ROOT/$SPECS/echo-client.spec" -- \
+        "$BATS_TEST_TMPDIR/echo-client" '{host}' '{port}'
+    passes 7
+}
+
+@test "assignments: 4, many clients at once, passes echo-many.spec; 1 does not" {
+    solution fork-echo-server
+    run "$PYTHON" "$ROOT/scripts/check" --spec "$ROOT/$SPECS/echo-many.spec" -- \
+        "$BATS_TEST_TMPDIR/fork-echo-server" '{port}'
+    passes 14
+    assert_line --regexp '^PASS together '
+    # Assignment 1's server, one client at a time, is told apart.
+    solution echo-server
+    run "$PYTHON" "$ROOT/scripts/check" --spec "$ROOT/$SPECS/echo-many.spec" \
+        --only together -- "$BATS_TEST_TMPDIR/echo-server" '{port}'
+    assert_failure 1
+    assert_line --regexp '^FAIL together '
+}
+
 @test "assignments: a broken echo server fails its check (the judge can fail)" {
     # The echo server, with its echo cut to the first 3 bytes of each read.
     sed 's/send_all(conn, buf, (size_t)got)/send_all(conn, buf, got > 3 ? 3 : (size_t)got)/' \
