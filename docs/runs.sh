@@ -907,9 +907,9 @@ grade lecturers.batch 1 \
     "$PYTHON" scripts/check --batch submissions/ --spec calc.spec \
     --csv results.csv
 grade lecturers.csv 0 "cut -d, -f1-4 results.csv" -- cut -d, -f1-4 results.csv
-shows lecturers.csv '^ada,calc\.spec,14,0$' "ada's program passing"
-shows lecturers.csv '^brian,calc\.spec,12,2$' "brian's two failures"
-shows lecturers.csv '^grace,calc\.spec,13,1$' "grace's one failure"
+shows lecturers.csv '^ada,calc\.spec,17,0$' "ada's program passing"
+shows lecturers.csv '^brian,calc\.spec,13,3$' "brian's three failures"
+shows lecturers.csv '^grace,calc\.spec,14,2$' "grace's two failures"
 grep -q '^brian,.*,empty-line: ended after an empty line; long-line: ' \
     "$G/results.csv" || die "results.csv: brian's notes are not as told"
 grep -q '^grace,.*,out-of-range: ' "$G/results.csv" ||

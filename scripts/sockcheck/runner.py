@@ -15,6 +15,8 @@ from .words import (describe_status, python_error, sanitizer_error,
 class Run:
     """One program under test: its kind, command, and the checks' state."""
 
+    ids_given = 0
+
     def __init__(self, kind, argv, fixed_port=None, only=None, cwd=None,
                  wait=10, strace=False, narrate=False, tmpdir=None,
                  checks=None, spec=None):
@@ -32,13 +34,14 @@ class Run:
                        if not only or c.name in only]
         self.programs = []
         self.cleanup = []
-        self.ids = 0
         self.broken = None  # the check in which it could not start
         self.broken_why = "the program could not be started"
 
     def next_id(self):
-        self.ids += 1
-        return self.ids
+        """A number for a file in tmpdir: unique among all the Runs that
+        share it (--batch: one Run per submission, one tmpdir)."""
+        Run.ids_given += 1
+        return Run.ids_given
 
     def command(self, port):
         return [a.replace("{port}", str(port)).replace("{host}", LOCAL)
