@@ -115,3 +115,26 @@ C
     says "hello-static is statically linked: it does not load the C library"
     assert_line "3 checks: 0 passed, 0 failed, 3 not run"
 }
+
+@test "faults: --batch runs the fault checks of every submission, not only the first" {
+    # each submission's narration file is new: scripts/narrate refuses
+    # one that holds another run's lines
+    local dir="$BATS_TEST_TMPDIR/class" who
+    for who in ann bob; do
+        mkdir -p "$dir/$who"
+        cp "$STUDENTS/hello-onerecv.py" "$dir/$who/server.py"
+        printf -- '-- %s server.py {port}\n' "$PYTHON" >"$dir/$who/run"
+    done
+    run bare timeout 150 "$PYTHON" "$CHECK" --batch "$dir" \
+        --spec "$SPECS/hello.spec" --only recv-pieces \
+        --csv "$BATS_TEST_TMPDIR/out.csv"
+    assert_failure 1
+    run "$PYTHON" -c '
+import csv, sys
+for r in csv.DictReader(open(sys.argv[1])):
+    print(r["submission"], r["recv-pieces"], "|", r["notes"])
+' "$BATS_TEST_TMPDIR/out.csv"
+    assert_success
+    assert_line --index 0 "ann FAIL | recv-pieces: failed under recv=3"
+    assert_line --index 1 "bob FAIL | recv-pieces: failed under recv=3"
+}
