@@ -430,8 +430,7 @@ ssize_t(recv)(int fd, void *buf, size_t n, int flags)
     SS_TOLD(ss_recv(fd, buf, n, flags), SS_REAL(recv)(fd, buf, n, flags));
 }
 
-/* read() and write() only for the faults: on a stream socket they are
-   recv() and send() under another name, and students use them so. */
+/* read(), write(): only shortened (on a stream socket, recv()/send()). */
 ssize_t(read)(int fd, void *buf, size_t n)
 {
     if (ss_fault_recv > 0 && ss_depth == 0)
