@@ -92,6 +92,16 @@ load lib/students
     says "OSError: [Errno 98] Address already in use"
 }
 
+@test "students: echo: a bind() never checked: the restart names it, not --port" {
+    # the measured false hint: 'take the port from the command line'
+    spec echo --only restart echo-unchecked.c
+    assert_failure 1
+    assert_line --regexp '^FAIL restart .*: bind\(\) failed unchecked: listened on a port the kernel chose'
+    says "so its bind() to port"
+    says "probably with EADDRINUSE (a connection of an earlier run was in TIME_WAIT on port"
+    refute_output --partial "Take the port from the command line"
+}
+
 # ---- unit converter ------------------------------------------------------------------------
 
 @test "students: converter: a server that answers with two decimals passes" {

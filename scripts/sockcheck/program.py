@@ -19,6 +19,20 @@ from .words import (describe_status, fold_calls, python_error,
                     sanitizer_error, secs, show_cmd)
 
 
+TIME_WAIT = 0x06  # a TCP state in /proc/net/tcp
+
+
+def kernel_chose(sock):
+    """True when sock listens on every address, on a port from the range
+    the kernel picks from (/proc/sys/net/ipv4/ip_local_port_range)."""
+    try:
+        with open("/proc/sys/net/ipv4/ip_local_port_range") as f:
+            low, high = (int(n) for n in f.read().split())
+    except (OSError, ValueError):
+        return False
+    return sock.ip in ("0.0.0.0", "::") and low <= sock.port <= high
+
+
 class Capture:
     """Reads everything the program writes to its terminal (a pty): the
     first HEAD bytes and the last TAIL, so that a program that prints for
@@ -338,6 +352,8 @@ class Program:
                 elsewhere_since = elsewhere_since or now
                 if now - elsewhere_since > 1.0:
                     where = ", ".join(s.where() for s in elsewhere)
+                    if proto == "tcp" and kernel_chose(elsewhere[0]):
+                        raise self.unbound_listen(elsewhere[0], shown_cmd)
                     raise NotReady(
                         "The program %s %s, not port %d that the checker "
                         "gave it (the checker ran: %s). Take the port from "
@@ -354,6 +370,24 @@ class Program:
                     % (self.run.wait, verb, self.port, shown_cmd),
                     "never %s the port" % verb)
             time.sleep(0.03)
+
+    def unbound_listen(self, sock, shown_cmd):
+        """It listens on a port the kernel chose: listen() on a socket
+        with no address does that, so its bind() had failed, unseen."""
+        waiting = [s for s in net_table("tcp") if s.port == self.port and
+                   s.state == TIME_WAIT]
+        return NotReady(
+            "The program listened on %s, a port the kernel chose, not on "
+            "port %d that the checker gave it (the checker ran: %s). The "
+            "kernel chooses a port when listen() is called on a socket "
+            "that has no address: so its bind() to port %d had failed, "
+            "probably with EADDRINUSE%s, and the program went on without "
+            "looking at what bind() returned. Check bind()'s result, and "
+            "set SO_REUSEADDR before bind() (lesson 07)." % (
+                sock.where(), self.port, shown_cmd, self.port,
+                " (a connection of an earlier run was in TIME_WAIT on "
+                "port %d)" % self.port if waiting else ""),
+            "bind() failed unchecked: listened on a port the kernel chose")
 
     def adopt(self, on_port):
         """The port is held by a process outside the session: a daemon
