@@ -107,6 +107,32 @@ load lib/students
     says "close() it when that client is done"
 }
 
+@test "students: hello: a server that serves one client and ends is told so, not given guesses" {
+    spec hello --only in-turn,silent-client,not-utf8,recv-pieces \
+        hello-oneshot.py
+    assert_failure 1
+    assert_line --regexp '^FAIL in-turn .*: served 1 of 5 clients'
+    assert_line --regexp '^FAIL silent-client .*: ended by itself \(status 0\)'
+    assert_line --regexp '^FAIL not-utf8 .*: ended by itself \(status 0\)'
+    says "It ended by itself, with no error: it serves a client and stops."
+    refute_output --partial "Check what a client sends before you use it"
+    refute_output --partial "must not wait for ever for one client"
+    # the fault is not why: the first client was served under it
+    assert_line --regexp '^PASS recv-pieces '
+    says "Then the program ended by itself (status 0), so no next client was served"
+}
+
+@test "students: hello: with 'clients: 1' the one-client server passes" {
+    { cat "$SPECS/hello.spec"; echo "clients: 1"; } >"$BATS_TEST_TMPDIR/one.spec"
+    student hello-oneshot.py
+    run bare timeout 150 "$PYTHON" "$CHECK" --spec "$BATS_TEST_TMPDIR/one.spec" \
+        -- "${PROG[@]}" '{port}'
+    passes_all
+    assert_line "9 checks: 9 passed, 0 failed"
+    refute_line --regexp '^(PASS|FAIL) (in-turn|idle|silent-client|reset) '
+    says "It did not crash."
+}
+
 @test "students: hello: a traceback in a thread is a failure, never a pass" {
     spec hello --only not-utf8 hello-threads.py
     assert_failure 1

@@ -36,7 +36,8 @@ class Spec:
     close: str = "no"              # yes: the server closes after its
     #                                last reply; no: it waits for the
     #                                client to close
-    clients: int = 5               # one after another
+    clients: int = 5               # one after another; 1: the server
+    #                                serves one client, and may end
     together: int = 1              # at once, each served before any leaves
     input: bytes = b""             # a client's standard input
     prints: list = field(default_factory=list)  # regexes, in order

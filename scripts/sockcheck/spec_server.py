@@ -16,7 +16,8 @@ from .peers import UdpPeer, connect
 from .procfs import proc_stat
 from .program import Program
 from .spec import out_of_range
-from .words import and_list, describe_status, died_of, plural, secs, shown
+from .words import (and_list, describe_status, died_of, plural,
+                    python_error, sanitizer_error, secs, shown)
 
 SPEC_CHECKS = []
 
@@ -49,6 +50,13 @@ def tcp_server(s):
 
 def has_send(s):
     return s.program == "server" and any(k == "send" for k, _, _ in s.steps)
+
+
+def many(s):
+    """Clients come one after another ('clients: 1': the server serves
+    one and may end, so the checks that need a next client are left
+    out)."""
+    return s.clients > 1
 
 
 # ---- one client's conversation ------------------------------------------
@@ -234,13 +242,48 @@ def why(prog):
 
 def serve_next(prog, spec, res, said, reason, hint=""):
     """After what said tells, the next client plays the exchange: served,
-    the check passes; not, it fails with reason (and hint after why)."""
+    the check passes; not, it fails with reason (and hint after why, but
+    not for a program that ended by itself, with status 0)."""
     ok, words = exchange(prog, spec, "The next client")
     if ok:
         res.passed("%s The program stayed up and served the next client."
                    % said)
+    elif ended_by_itself(prog):
+        res.failed("%s %s%s" % (said, words, ONE_CLIENT % why(prog)),
+                   "ended by itself (status 0)")
     else:
         res.failed("%s %s%s%s" % (said, words, why(prog), hint), reason)
+
+
+# What a program that exited with status 0 after a client is told, in
+# place of a guess about what went wrong (it did not crash).
+ONE_CLIENT = ("%s It ended by itself, with no error: it serves a client "
+              "and stops. A server serves one client after another until it "
+              "is stopped: accept() in a loop (lessons 04 and 06). (A spec "
+              "for a server that serves only one client says 'clients: 1'.)")
+
+
+def ended_by_itself(prog):
+    """It has ended with status 0, printing no traceback (waiting a
+    little, as fate() does, for a program that is exiting)."""
+    if not prog.fate():
+        return False
+    text = prog.output()
+    return prog.returncode() == 0 and not (python_error(text) or
+                                           sanitizer_error(text))
+
+
+def crashed(prog):
+    """'killed by SIGSEGV' or 'traceback' when it crashed, else ''."""
+    text = prog.output()
+    if python_error(text):
+        return "traceback"
+    if sanitizer_error(text):
+        return "sanitizer error"
+    rc = prog.returncode()
+    if rc is not None and rc < 0:
+        return "killed by %s" % signal.Signals(-rc).name
+    return ""
 
 
 # ---- the checks -----------------------------------------------------------
@@ -297,7 +340,8 @@ def in_turn(prog, spec, n, first=1):
 
 @spec_check("in-turn", "clients one after another",
             "the spec's number of clients (clients:, 5 unless given) play "
-            "the exchange one after another", server)
+            "the exchange one after another",
+            lambda s: server(s) and many(s))
 def sp_in_turn(run, res):
     prog = start(run)
     n = run.spec.clients
@@ -365,7 +409,7 @@ def sp_together(run, res):
             "after one client's exchange, the client closes; from 0.3 s "
             "later, for 1 s, the program must not be running at half of the "
             "checker's looks, nor use half a CPU; then a next client is "
-            "served", server)
+            "served", lambda s: server(s) and many(s))
 def sp_idle(run, res):
     prog = start(run)
     spec = run.spec
@@ -401,7 +445,7 @@ def sp_idle(run, res):
 @spec_check("descriptors", "no descriptor left open per client",
             "the descriptors of the process holding the listening socket "
             "are counted after a first client and again after 20 more; they "
-            "may not grow by 5 or more", tcp_server)
+            "may not grow by 5 or more", lambda s: tcp_server(s) and many(s))
 def sp_descriptors(run, res):
     prog = start(run)
     served, trouble = in_turn(prog, run.spec, 1)
@@ -450,7 +494,8 @@ def zombies(prog):
 @spec_check("zombies", "no zombie left after a burst of clients",
             "10 clients play the exchange at the same time; 1 s after the "
             "last has left, at most 1 of the program's child processes may "
-            "be a zombie (state Z in /proc)", tcp_server)
+            "be a zombie (state Z in /proc)",
+            lambda s: tcp_server(s) and many(s))
 def sp_zombies(run, res):
     prog = start(run)
     spec = run.spec
@@ -495,7 +540,7 @@ def sp_zombies(run, res):
             "a client connects and sends nothing for 2 s, then closes; a "
             "second client, connected 0.5 s after it, is served within the "
             "spec's timeout after the silent one left (one client at a time "
-            "is fine)", tcp_server)
+            "is fine)", lambda s: tcp_server(s) and many(s))
 def sp_silent(run, res):
     prog = start(run)
     spec = run.spec
@@ -528,6 +573,10 @@ def sp_silent(run, res):
                 % secs(out["t"] - left))
         res.passed("%s It was served %s." % (said, when))
         return
+    if ended_by_itself(prog):
+        res.failed("%s %s%s" % (said, words, ONE_CLIENT % why(prog)),
+                   "ended by itself (status 0)")
+        return
     res.failed("%s %s%s A server must not wait for ever for one client: "
                "when that client leaves, recv() returns 0, and the server "
                "goes on with the next." % (said, words, why(prog)),
@@ -537,7 +586,7 @@ def sp_silent(run, res):
 @spec_check("reset", "a reset mid-exchange, then a new client",
             "a client sends its first line, then resets the connection "
             "(SO_LINGER 0) before the reply; the program stays up and "
-            "serves the next client", tcp_server)
+            "serves the next client", lambda s: tcp_server(s) and many(s))
 def sp_reset(run, res):
     prog = start(run)
     spec = run.spec
@@ -558,6 +607,9 @@ def sp_reset(run, res):
     said = ("A client connected (%s), then reset the connection (close() "
             "with SO_LINGER 0 sends a RST)." % sent)
     fate = prog.fate()
+    if fate and ended_by_itself(prog):
+        res.failed(said + ONE_CLIENT % fate, "ended by itself (status 0)")
+        return
     if fate:
         res.failed("%s%s A reset ends that one connection: recv() or send() "
                    "fails with ECONNRESET or EPIPE, and the server closes "
@@ -572,7 +624,7 @@ def sp_reset(run, res):
             "a client sends its requests over and over for up to 3 s (1 MB "
             "at most), reads no reply, and resets the connection; the "
             "program stays up (no SIGPIPE, no traceback) and serves the next "
-            "client", lambda s: has_send(s) and s.proto == "tcp")
+            "client", lambda s: has_send(s) and s.proto == "tcp" and many(s))
 def sp_sigpipe(run, res):
     prog = start(run)
     spec = run.spec
@@ -611,6 +663,9 @@ def sp_sigpipe(run, res):
                        "SIGPIPE) and treat EPIPE as the end of that client: "
                        "see lesson 06, and the pitfall \"SIGPIPE\"."
                        % (said, describe_status(rc)), "killed by SIGPIPE")
+        elif ended_by_itself(prog):
+            res.failed(said + ONE_CLIENT % prog.fate(),
+                       "ended by itself (status 0)")
         else:
             res.failed("%s%s A failed send() ends that one client, not the "
                        "server: close that socket and go on with the next "
@@ -656,6 +711,19 @@ def malformed(name, title, what, data_of, applies=has_send):
                                                 answer)
         time.sleep(0.2)
         fate = prog.fate()
+        if spec.clients == 1:  # it may end; it must not crash
+            crash = crashed(prog)
+            if crash:
+                res.failed("%s%s Check what a client sends before you use "
+                           "it: refuse a bad request (a line saying so)."
+                           % (said, fate), "%s after %s" % (crash, said_what))
+            else:
+                res.passed("%s%s It did not crash." % (
+                    said, fate or " The program was still running."))
+            return
+        if fate and ended_by_itself(prog):
+            res.failed(said + ONE_CLIENT % fate, "ended by itself (status 0)")
+            return
         if fate:
             res.failed("%s%s Check what a client sends before you use it: a "
                        "server refuses a bad request (a line saying so) and "

@@ -248,6 +248,11 @@ class WhichChecks(unittest.TestCase):
             "zombies", "silent-client", "reset", "restart", "short-send",
             "eintr"])
 
+    def test_a_server_of_one_client_gets_no_check_of_a_next_one(self):
+        self.assertEqual(self.names("send: 3 + 4\nexpect: 7\nclients: 1"), [
+            "bind", "exchange", "not-utf8", "empty-line", "long-line",
+            "out-of-range", "restart", "recv-pieces", "short-send", "eintr"])
+
     def test_the_fault_checks_enter_a_script_through_its_interpreter(self):
         from sockcheck.spec_faults import cannot_preload
         tmp = tempfile.mkdtemp()
