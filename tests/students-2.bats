@@ -14,6 +14,21 @@ load lib/students
     assert_line --regexp '^PASS out-of-range '
 }
 
+@test "students: calculator: replies with no line end pass with 'newline: no', and only so" {
+    { cat "$SPECS/calculator.spec"; echo "newline: no"; } \
+        >"$BATS_TEST_TMPDIR/bare.spec"
+    student calc-nonewline.py
+    run bare timeout 150 "$PYTHON" "$CHECK" \
+        --spec "$BATS_TEST_TMPDIR/bare.spec" -- "${PROG[@]}" '{port}'
+    passes_all
+    assert_line "15 checks: 15 passed, 0 failed"
+    refute_line --regexp '^PASS (recv-pieces|empty-line) '
+    # as the spec is, the bare "7" is no line
+    spec calculator --only exchange calc-nonewline.py
+    assert_failure 1
+    says 'Only "7" had come, with no newline'
+}
+
 @test "students: calculator: an unchecked strchr() dies on an empty line" {
     spec calculator --only empty-line calc-broken.c
     assert_failure 1

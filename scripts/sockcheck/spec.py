@@ -45,6 +45,9 @@ class Spec:
     timeout: float = 3.0           # seconds a reply may take
     give_up: float = 10.0          # a UDP client with no reply ends
     #                                within this many seconds
+    newline: str = "yes"           # no: a TCP server's protocol has no
+    #                                line ends (send: goes as written; a
+    #                                reply is what came before a pause)
 
     def first(self):
         """Who speaks first: 'client' or 'server' (the first step's
@@ -65,9 +68,10 @@ class Spec:
 
 KEYS = ("name", "proto", "program", "send", "send-bytes", "expect", "close",
         "clients", "together", "input", "print", "bind", "timeout",
-        "give-up")
+        "give-up", "newline")
 CHOICES = {"proto": ("tcp", "udp"), "program": ("server", "client"),
-           "close": ("yes", "no"), "bind": ("loopback", "any")}
+           "close": ("yes", "no"), "bind": ("loopback", "any"),
+           "newline": ("yes", "no")}
 LINE_RE = re.compile(r"^([A-Za-z][A-Za-z-]*)\s*:\s?(.*)$")
 ESCAPE_RE = re.compile(rb"\\(x[0-9A-Fa-f]{2}|[nrt0\\])")
 
@@ -160,7 +164,8 @@ def parse(text):
         elif key == "give-up":
             spec.give_up = number(value, lineno, key, 1, 60)
     whole(spec, seen)
-    if spec.proto == "udp":  # a datagram is a line without its newline
+    if spec.proto == "udp" or spec.newline == "no":
+        # a datagram, or a message with no line end: no newline added
         spec.steps = [(k, v[:-1] if i in lines else v, n)
                       for i, (k, v, n) in enumerate(spec.steps)]
     return spec
@@ -197,6 +202,10 @@ def whole(spec, seen):
                             "first: the first line must be %s" % (
                                 "'send:'" if spec.program == "server" else
                                 "'expect:', what the client sends"))
+    if "newline" in seen and not (spec.proto == "tcp" and
+                                  spec.program == "server"):
+        raise SpecError(where("newline"), "newline: only for a TCP server "
+                        "('proto: tcp' and 'program: server')")
     if "give-up" in seen and not (spec.proto == "udp" and
                                   spec.program == "client"):
         raise SpecError(where("give-up"), "give-up: only for a UDP client "

@@ -128,8 +128,9 @@ def fault_check(run, res, faults, doing, acted, hint, on_failure=None):
 @spec_check("recv-pieces", "requests read a few bytes at a time",
             "the program runs with every recv() or read() on a TCP socket "
             "given at most 3 bytes (TCP keeps no message boundaries); two "
-            "clients play the exchange",
-            lambda s: tcp_server(s) and has_send(s))
+            "clients play the exchange (not with 'newline: no': nothing "
+            "then tells where a message ends)",
+            lambda s: tcp_server(s) and has_send(s) and s.newline == "yes")
 def sp_recv_pieces(run, res):
     fault_check(run, res, "recv=3",
                 "each recv() or read() on a TCP socket was given at most 3 "

@@ -248,6 +248,17 @@ class WhichChecks(unittest.TestCase):
             "zombies", "silent-client", "reset", "restart", "short-send",
             "eintr"])
 
+    def test_a_protocol_without_line_ends(self):
+        spec = specmod.parse("send: 3 + 4\nexpect: 7\nnewline: no")
+        self.assertEqual(spec.steps[0][1], b"3 + 4")  # no newline added
+        names = [c.name for c in checks_for(spec)]
+        self.assertNotIn("recv-pieces", names)
+        self.assertNotIn("empty-line", names)
+        self.assertIn("short-send", names)
+        with self.assertRaises(specmod.SpecError) as cm:
+            specmod.parse("proto: udp\nsend: a\nexpect: a\nnewline: no")
+        self.assertIn("newline: only for a TCP server", str(cm.exception))
+
     def test_a_server_of_one_client_gets_no_check_of_a_next_one(self):
         self.assertEqual(self.names("send: 3 + 4\nexpect: 7\nclients: 1"), [
             "bind", "exchange", "not-utf8", "empty-line", "long-line",
