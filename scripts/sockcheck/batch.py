@@ -109,9 +109,9 @@ COUNTED = {"PASS": 1, "FAIL": 2, "NOTE": 3, "NOT RUN": 4}
 
 def summary(rows, columns):
     """The lines of the lecturer's summary: how many submissions passed
-    every check, failed one or more, or were not checked; then a table, one line
-    per check that ran anywhere: how many passed it, failed it, passed
-    it with a note, or did not run it."""
+    every check, failed one or more, or were not checked; then a table,
+    one line per check that ran anywhere: how many passed it, failed it,
+    passed it with a note, or did not run it."""
     counts = []
     for name in columns:
         n = [name, 0, 0, 0, 0]

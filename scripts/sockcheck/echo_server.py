@@ -658,10 +658,11 @@ def es_sigpipe(run, res):
     queued, took = None, 0
     # A loop of recv() then send() dies only if, after the RST, recv()
     # still finds data twice: the first send() after it fails with
-    # ECONNRESET, the next with EPIPE, raising SIGPIPE. With an empty queue recv() returns 0 and the
-    # program lives on; so before closing, some of our bytes must wait in
-    # its receive queue (its Recv-Q in ss). If the queue stopped nearly
-    # empty, read some echo, so that it reads on, and fill it again.
+    # ECONNRESET, the next with EPIPE, raising SIGPIPE. With an empty
+    # queue recv() returns 0 and the program lives on; so before
+    # closing, some of our bytes must wait in its receive queue (its
+    # Recv-Q in ss). If the queue stopped nearly empty, read some echo,
+    # so that it reads on, and fill it again.
     for _ in range(5):
         c.s.settimeout(0.5)
         try:

@@ -19,6 +19,15 @@ def client(s):
     return s.program == "client" and s.proto == "tcp"
 
 
+def transcript(log):
+    """'the checker sent "7\\n", ...': the last steps of a log of
+    ("got" or "sent", bytes), from the program's side."""
+    words = ["%s %s" % ("the program sent" if way == "got"
+                        else "the checker sent", shown(data, 40))
+             for way, data in log[-4:]]
+    return ", ".join(words) if words else "nothing went either way"
+
+
 class ScriptServer:
     """The checker's TCP server for a client under test: each connection
     plays the spec's steps. mode: 'script', 'pieces' (each send in 3
@@ -147,10 +156,7 @@ class ScriptServer:
                 continue
 
     def transcript(self):
-        words = ["%s %s" % ("the program sent" if way == "got"
-                            else "the checker sent", shown(data, 40))
-                 for way, data in self.log[-4:]]
-        return ", ".join(words) if words else "nothing went either way"
+        return transcript(self.log)
 
     def close(self):
         self.stop.set()

@@ -107,20 +107,15 @@ class Talk:
         if self.spec.newline == "no":
             return self.unframed(limit, pattern)
         deadline = time.monotonic() + limit
-        s = self.c.s
         while b"\n" not in self.buf:
             left = deadline - time.monotonic()
             if left <= 0:
                 return None, "timeout"
-            s.settimeout(min(left, 0.5))
-            try:
-                chunk = s.recv(1 << 16)
-            except socket.timeout:
+            chunk, how = self.recv_some(min(left, 0.5))
+            if how == "timeout":
                 continue
-            except ConnectionResetError:
-                return None, "reset"
-            except OSError as e:
-                return None, e.strerror or str(e)
+            if how != "ok":
+                return None, how
             if not chunk:
                 if self.buf:  # a last line without its newline, then EOF
                     line, self.buf = self.buf, b""
@@ -132,6 +127,20 @@ class Talk:
         self.log.append(("got", line + b"\n"))
         return line + b"\n", "ok"
 
+    def recv_some(self, wait):
+        """One recv() of the TCP connection, waiting at most wait s:
+        (bytes, 'ok'), b'' at EOF; or (None, 'timeout', 'reset' or the
+        error's words)."""
+        self.c.s.settimeout(max(wait, 0.01))
+        try:
+            return self.c.s.recv(1 << 16), "ok"
+        except socket.timeout:
+            return None, "timeout"
+        except ConnectionResetError:
+            return None, "reset"
+        except OSError as e:
+            return None, e.strerror or str(e)
+
     # A reply with no line end ('newline: no') is what has come once the
     # program has sent nothing more for this long; for less, once what
     # has come matches the pattern the reply must match.
@@ -141,7 +150,6 @@ class Talk:
         """The next reply of a protocol without line ends: (bytes or
         None, how)."""
         deadline = time.monotonic() + limit
-        s = self.c.s
         while True:
             now = time.monotonic()
             if not self.buf and now >= deadline:
@@ -152,17 +160,13 @@ class Talk:
                 wait = self.PAUSE_MATCHED
             else:
                 wait = self.PAUSE
-            s.settimeout(max(wait, 0.01))
-            try:
-                chunk = s.recv(1 << 16)
-            except socket.timeout:
+            chunk, how = self.recv_some(wait)
+            if how == "timeout":
                 if self.buf:  # a pause after some bytes: that is the reply
                     break
                 continue
-            except ConnectionResetError:
-                return None, "reset"
-            except OSError as e:
-                return None, e.strerror or str(e)
+            if how != "ok":
+                return None, how
             if not chunk:
                 if self.buf:
                     break

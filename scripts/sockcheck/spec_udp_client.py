@@ -11,7 +11,7 @@ import time
 from .checks import client_crashed, ending, last_words, short_end
 from .common import LOCAL
 from .spec_client import judge, limit_for, never_connected, never_reason, \
-    printed, run_client
+    printed, run_client, transcript
 from .spec_server import matches, spec_check
 from .words import digit_run, digits, plural, secs, shown
 
@@ -114,10 +114,7 @@ class UdpScriptServer:
             self.done = trouble is None
 
     def transcript(self):
-        words = ["%s %s" % ("the program sent" if way == "got"
-                            else "the checker sent", shown(data, 40))
-                 for way, data in self.log[-4:]]
-        return ", ".join(words) if words else "nothing went either way"
+        return transcript(self.log)
 
     def close(self):
         self.stop.set()
@@ -146,7 +143,8 @@ def su_exchange(run, res):
 @spec_check("no-reply", "a server that never answers",
             "the checker's server receives the program's datagrams and never "
             "answers; the program ends by itself within the spec's give-up: "
-            "seconds (10 by default) of its start, not by a signal or a traceback",
+            "seconds (10 by default) of its start, not by a signal or a "
+            "traceback",
             udp_client)
 def su_no_reply(run, res):
     spec = run.spec
