@@ -83,7 +83,8 @@ def caught(pid):
     return []
 
 
-def fault_check(run, res, faults, doing, acted, hint, on_failure=None):
+def fault_check(run, res, faults, doing, acted, hint, on_failure=None,
+                newline_hint=True):
     """Start the program under faults, play the exchange with two clients
     in turn; pass, fail with what was seen (and hint, a guess), or not run
     when the faults never acted. on_failure(prog, said) may decide instead
@@ -97,9 +98,9 @@ def fault_check(run, res, faults, doing, acted, hint, on_failure=None):
     prog = Program(run, run.port_for(spec.proto), faults=faults)
     prog.wait_bound(spec.proto)
     catches = caught(prog.owner or prog.pid)
-    ok, words = exchange(prog, spec, "The first client")
+    ok, words = exchange(prog, spec, "The first client", newline_hint)
     if ok and spec.clients > 1:
-        ok2, words2 = exchange(prog, spec, "The next client")
+        ok2, words2 = exchange(prog, spec, "The next client", newline_hint)
         if not ok2 and ended_by_itself(prog):
             # it serves one client (in-turn says so): not the fault's doing
             words += (" Then the program ended by itself (status 0), so no "
@@ -108,14 +109,14 @@ def fault_check(run, res, faults, doing, acted, hint, on_failure=None):
             words = words + " " + words2
             ok = ok2
     told = prog.narration_text()
-    doing = doing[0].upper() + doing[1:]
     if not any(mark in told for mark in acted):
-        res.not_run("Not run: %s, but the program never made such a call "
-                    "(it may read and write its sockets another way, or a "
-                    "static program may be behind the command), so the "
-                    "fault never acted." % doing, "the fault never acted")
+        res.not_run("Not run: the fault never acted. The checker set it up "
+                    "so that %s, but the program made no such call (it may "
+                    "read and write its sockets another way, or a static "
+                    "program may be behind the command)." % doing,
+                    "the fault never acted")
         return
-    said = "%s. %s" % (doing, words)
+    said = "%s. %s" % (doing[0].upper() + doing[1:], words)
     if ok:
         res.passed(said + " Every reply matched its pattern.")
         return
@@ -157,7 +158,7 @@ def sp_short_send(run, res):
                  "SOCKSTEP_FAULTS: each write()"),
                 "The program probably ignores what send() returns: when it "
                 "is less than it gave, the rest must be sent too, in a loop "
-                "(in Python, sendall() does it).")
+                "(in Python, sendall() does it).", newline_hint=False)
 
 
 def eintr_failed(res):
