@@ -125,15 +125,11 @@ class Main(unittest.TestCase):
             "scripts/check: 4 submissions: 0 passed every check, 0 failed, "
             "4 not checked"])
         rows = list(csv.reader(io.StringIO(out)))
-        # every check's name once, in the order of the kinds
-        columns = ("loopback,one-line,split-line,one-megabyte,half-close,"
-                   "reset,silent-client,twenty-clients,descriptors,sigpipe,"
-                   "closes-early,pieces,refused,datagram,empty,truncated,"
-                   "burst,lines,long-line,no-receiver").split(",")
-        self.assertEqual(rows[0], ["submission", "kind", "passed", "failed"]
-                         + columns + ["notes"])
+        # a column only for a check that ran: none did
+        self.assertEqual(rows[0], ["submission", "kind", "passed", "failed",
+                                   "notes"])
         self.assertEqual(rows[1:], [
-            [name, "", "0", "1"] + [""] * len(columns) + [note]
+            [name, "", "0", "1", note]
             for name, note in zip(sorted(runs), notes)])
 
     def test_csv_goes_to_its_file(self):
