@@ -218,3 +218,24 @@ EOF
     assert_failure 1
     [[ ${#lines[@]} -eq 4 && "${lines[0]}" == submission,* ]]
 }
+
+# ---- a build command -----------------------------------------------------------
+
+@test "batch: a run file's build: line builds the program first; a failed build is said" {
+    local dir="$CLASS/ann"
+    mkdir -p "$dir" "$CLASS/bob"
+    cp "$ROOT/tests/students/echo-good.c" "$dir/server.c"
+    printf '%s\n' '# built in its own directory, before the checks' \
+        'build: cc -std=c11 -o server server.c' \
+        'echo-server --only one-line -- ./server {port}' >"$dir/run"
+    printf 'int main(void) { return x; }\n' >"$CLASS/bob/server.c"
+    printf '%s\n' 'build: cc -o server server.c' \
+        'echo-server --only one-line -- ./server {port}' >"$CLASS/bob/run"
+    run bare timeout 150 "$PYTHON" "$CHECK" --batch "$CLASS" \
+        --csv "$BATS_TEST_TMPDIR/out.csv"
+    assert_failure 1
+    [[ -x "$dir/server" ]]
+    rows "$BATS_TEST_TMPDIR/out.csv"
+    assert_line --index 0 "ann echo-server 1 0 PASS | "
+    assert_line --index 1 --regexp "^bob  0 1  \| build failed: 'cc -o server server.c' exited with status 1: .*"
+}

@@ -1,11 +1,15 @@
 """What --batch needs beside the checks (issue 31, grading a class): a
-fixed port waited for until the previous submission has let it go, and
-the summary of every check over the class."""
+submission's build, a fixed port waited for until the previous
+submission has let it go, and the summary of every check over the
+class."""
 
+import os
+import signal
 import socket
+import subprocess
 import time
 
-from .common import LOCAL
+from .common import LOCAL, Usage
 from .procfs import all_pids, net_table, socket_inodes
 from .words import and_list, plural, secs
 
@@ -132,3 +136,41 @@ def summary(rows, columns):
         lines.append((fmt % SUMMARY_COLUMNS).rstrip())
         lines += [fmt % tuple(n) for n in counts]
     return lines
+
+
+# A submission's build command ('build: make' in its run file) may take
+# this long; then it is ended, and the submission is not checked.
+BUILD_LIMIT = 120
+
+
+class BuildFailed(Usage):
+    """The build command of a run file failed: its row says so."""
+
+
+def build(here, line):
+    """Run the build command of line ('build: COMMAND') in here, through
+    the shell; raise BuildFailed with its status and last line of output
+    when it fails or takes more than BUILD_LIMIT seconds."""
+    cmd = line.split(":", 1)[1].strip()
+    if not cmd:
+        raise Usage("build: expected a command after 'build:'")
+    try:
+        p = subprocess.Popen(["/bin/sh", "-c", cmd], cwd=here,
+                             stdin=subprocess.DEVNULL,
+                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                             start_new_session=True)
+    except OSError as e:
+        raise BuildFailed("'%s' could not start: %s" % (cmd, e.strerror))
+    try:
+        out, _ = p.communicate(timeout=BUILD_LIMIT)
+    except subprocess.TimeoutExpired:
+        os.killpg(p.pid, signal.SIGKILL)
+        p.communicate()
+        raise BuildFailed("'%s' still ran after %d s, and was ended"
+                          % (cmd, BUILD_LIMIT))
+    if p.returncode != 0:
+        last = [ln for ln in out.decode("utf-8", "replace").splitlines()
+                if ln.strip()]
+        raise BuildFailed("'%s' exited with status %d%s" % (
+            cmd, p.returncode, ": " + last[-1].strip()[:200] if last
+            else ""))

@@ -10,7 +10,7 @@ import sys
 import tempfile
 import time
 
-from .batch import proto_of, summary, wait_for_port
+from .batch import BuildFailed, build, proto_of, summary, wait_for_port
 from .checks import CHECKS
 from .spec import load as load_spec
 from .spec_server import SPEC_CHECKS, checks_for
@@ -96,7 +96,9 @@ def batch(opts, tmpdir):
         try:
             run = batch_run(here, opts, tmpdir)
         except Usage as e:
-            row["notes"] = "run file: %s" % e
+            row["notes"] = "%s: %s" % (
+                "build failed" if isinstance(e, BuildFailed) else "run file",
+                e)
             row["failed"] = 1
             rows.append(row)
             any_fail = True
@@ -178,9 +180,16 @@ def batch_run(here, opts, tmpdir):
                      and not ln.lstrip().startswith("#")]
     except OSError as e:
         raise Usage("cannot read %s: %s" % (path, e.strerror))
+    builds = [ln for ln in lines if ln.startswith("build:")]
+    lines = [ln for ln in lines if not ln.startswith("build:")]
+    if len(builds) > 1:
+        raise Usage("expected at most one 'build:' line, found %d"
+                    % len(builds))
     if len(lines) != 1:
         raise Usage("expected one line (KIND -- COMMAND), found %d"
                     % len(lines))
+    if builds:
+        build(here, builds[0])
     try:
         words = shlex.split(lines[0])
     except ValueError as e:

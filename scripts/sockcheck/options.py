@@ -63,7 +63,8 @@ options:
   --batch DIR    check every submission in DIR: one subdirectory each, with
                  a file named run holding one line, the words that would
                  follow scripts/check (KIND -- COMMAND, options such as
-                 --port N before KIND); COMMAND runs in that subdirectory.
+                 --port N before KIND); COMMAND runs in that subdirectory,
+                 after an optional line 'build: COMMAND' (make, cc ...).
                  Writes a CSV, one row per submission and one column per
                  check, to standard output (or to --csv FILE), then to
                  standard error a summary: per check, how many passed,
