@@ -78,128 +78,7 @@ static __thread int ss_depth; /* this thread is inside the library */
 static int ss_ready;          /* set up, and the output still ours */
 static struct stat ss_out_st; /* what the output descriptor was */
 
-/*
- * SOCKSTEP_FAULTS: "recv=N" asks the kernel for at most N bytes in each
- * recv() or read() on a stream socket, whatever the program asked for
- * (not a recv() with MSG_WAITALL, which the kernel fills whole); "send=N"
- * or "send=half" hands each send() or write() on a stream socket at most
- * N bytes, or half (at least 1); "eintr=N" fails every Nth recv(), send()
- * and accept() with EINTR, without making it, as a signal arriving during
- * the call would. Comma-separated. Each is told once where it first acts,
- * and every EINTR made up is told as made up. read() and write() are
- * only shortened, never narrated: most of them are not on sockets.
- */
-static long ss_fault_recv, ss_fault_send, ss_fault_eintr;
-static int ss_fault_half, ss_fault_told[3];
-static unsigned long ss_fault_calls;
-
-static void ss_faults_parse(const char *spec)
-{
-    const char *p = spec;
-
-    while (p != NULL && *p != '\0') {
-        char *end;
-        if (strncmp(p, "recv=", 5) == 0)
-            ss_fault_recv = strtol(p + 5, &end, 10);
-        else if (strncmp(p, "send=half", 9) == 0)
-            ss_fault_half = 1, end = (char *)p + 9;
-        else if (strncmp(p, "send=", 5) == 0)
-            ss_fault_send = strtol(p + 5, &end, 10);
-        else if (strncmp(p, "eintr=", 6) == 0)
-            ss_fault_eintr = strtol(p + 6, &end, 10);
-        else
-            return; /* scripts/narrate has checked the spelling */
-        p = *end == ',' ? end + 1 : NULL;
-    }
-}
-
-static int ss_is_stream(int fd)
-{
-    int type = 0, saved = errno;
-    socklen_t len = sizeof type;
-    int yes = SS_REAL(getsockopt)(fd, SOL_SOCKET, SO_TYPE, &type, &len) == 0 &&
-              type == SOCK_STREAM;
-
-    errno = saved;
-    return yes;
-}
-
-static int ss_enter(void);
-static void ss_leave(void);
-
-/* Say once what fault k does, before the call it first changes. */
-static void ss_fault_tell(int k, const char *text)
-{
-    if (ss_fault_told[k] || !ss_enter())
-        return;
-    ss_fault_told[k] = 1;
-    ss_wrap(0, 4, "SOCKSTEP_FAULTS: ", text, SS_CYAN);
-    ss_leave();
-}
-
-/* How many bytes to hand the kernel: fewer than n, under a fault. */
-static size_t ss_fault_len(const char *name, int fd, size_t n, int sending)
-{
-    char text[300];
-    long most = sending ? ss_fault_send : ss_fault_recv;
-
-    if (sending && ss_fault_half)
-        most = n > 1 ? (long)(n / 2) : 1;
-    if (most <= 0 || n <= (size_t)most || !ss_is_stream(fd))
-        return n;
-    if (sending && ss_fault_half)
-        snprintf(
-            text, sizeof text,
-            "each %s() on a SOCK_STREAM socket now hands the kernel half of "
-            "what the program gave (here %ld of %zu bytes), as a full "
-            "send buffer may take only part: a program must send the "
-            "rest itself",
-            name, most, n);
-    else
-        snprintf(
-            text, sizeof text,
-            "each %s() on a SOCK_STREAM socket now %s at most %ld bytes (here "
-            "the program asked for %zu), as a busy network may %s: a "
-            "program must loop until it has %s",
-            name, sending ? "hands the kernel" : "asks the kernel for", most, n,
-            sending ? "take only part" : "deliver a few at a time",
-            sending ? "sent it all" : "a whole message");
-    ss_fault_tell(sending, text);
-    return (size_t)most;
-}
-
-/* An EINTR every Nth call: 1 if this one fails so, not made. n < 0: a
-   call without a length (accept). */
-static int ss_fault_eintr_now(const char *name, int fd, long n)
-{
-    char line[300];
-
-    if (ss_fault_eintr <= 0 ||
-        __atomic_add_fetch(&ss_fault_calls, 1, __ATOMIC_RELAXED) %
-                (unsigned long)ss_fault_eintr !=
-            0)
-        return 0;
-    ss_fault_tell(2, "every few calls to recv(), send() or accept() now "
-                     "fails with EINTR before it is made, as when a signal "
-                     "arrives during the call: a program must make the "
-                     "call again");
-    if (ss_enter()) {
-        if (n >= 0)
-            snprintf(line, sizeof line,
-                     "%s(%d, ..., %ld, ...) = -1 EINTR (Interrupted system "
-                     "call), made up: the call was not made",
-                     name, fd, n);
-        else
-            snprintf(line, sizeof line,
-                     "%s(%d, ...) = -1 EINTR (Interrupted system call), made "
-                     "up: the call was not made",
-                     name, fd);
-        ss_wrap(0, 4, "", line, SS_RED);
-        ss_leave();
-    }
-    errno = EINTR;
-    return 1;
-}
+#include "preload_faults.h"
 
 /* Let go of the lock while the real call runs, take it after. */
 static void ss_hook(int making)
@@ -430,18 +309,39 @@ ssize_t(recv)(int fd, void *buf, size_t n, int flags)
     SS_TOLD(ss_recv(fd, buf, n, flags), SS_REAL(recv)(fd, buf, n, flags));
 }
 
-/* read(), write(): only shortened (on a stream socket, recv()/send()). */
+/* read(), write(): only shortened (on a stream socket, recv()/send()),
+   and then told in one line, without the bytes. */
+static ssize_t ss_short_rw(const char *name, int fd, size_t n, ssize_t rc)
+{
+    char line[120];
+    int saved = errno;
+
+    if (ss_enter()) {
+        snprintf(line, sizeof line, "%s(%d, buf, %zu) = %zd", name, fd, n, rc);
+        ss_wrap(0, 4, "", line, SS_CYAN);
+        ss_leave();
+    }
+    errno = saved;
+    return rc;
+}
+
 ssize_t(read)(int fd, void *buf, size_t n)
 {
-    if (ss_fault_recv > 0 && ss_depth == 0)
-        n = ss_fault_len("read", fd, n, 0);
+    size_t k = n;
+
+    if (ss_fault_recv > 0 && ss_depth == 0 &&
+        (k = ss_fault_len("read", fd, n, 0)) < n)
+        return ss_short_rw("read", fd, k, SS_REAL(read)(fd, buf, k));
     return SS_REAL(read)(fd, buf, n);
 }
 
 ssize_t(write)(int fd, const void *buf, size_t n)
 {
-    if ((ss_fault_send > 0 || ss_fault_half) && ss_depth == 0)
-        n = ss_fault_len("write", fd, n, 1);
+    size_t k = n;
+
+    if ((ss_fault_send > 0 || ss_fault_half) && ss_depth == 0 &&
+        (k = ss_fault_len("write", fd, n, 1)) < n)
+        return ss_short_rw("write", fd, k, SS_REAL(write)(fd, buf, k));
     return SS_REAL(write)(fd, buf, n);
 }
 

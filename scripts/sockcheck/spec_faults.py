@@ -111,10 +111,11 @@ def fault_check(run, res, faults, doing, acted, hint, on_failure=None,
     told = prog.narration_text()
     if not any(mark in told for mark in acted):
         res.not_run("Not run: the fault never acted. The checker set it up "
-                    "so that %s, but the program made no such call (it may "
-                    "read and write its sockets another way, or a static "
-                    "program may be behind the command)." % doing,
-                    "the fault never acted")
+                    "so that %s, but no call of the program came to be "
+                    "changed: it made no such call, or too few, or it reads "
+                    "and writes its sockets another way (C's fgets() reads "
+                    "inside the C library), or a static program is behind "
+                    "the command." % doing, "the fault never acted")
         return
     said = "%s. %s" % (doing[0].upper() + doing[1:], words)
     if ok:
@@ -152,8 +153,10 @@ def sp_recv_pieces(run, res):
 def sp_short_send(run, res):
     fault_check(run, res, "send=half",
                 "each send() or write() on a TCP socket took only half of "
-                "what it was given, as send() may (it returns how many "
-                "bytes it took)",
+                "what it was given, as send() may: it returns how many "
+                "bytes it took (on Linux a blocking send() takes it all "
+                "unless a signal or a send timeout interrupts it; a "
+                "non-blocking one stops when the socket's buffer is full)",
                 ("SOCKSTEP_FAULTS: each send()",
                  "SOCKSTEP_FAULTS: each write()"),
                 "The program probably ignores what send() returns: when it "

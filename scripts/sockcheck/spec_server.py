@@ -251,7 +251,7 @@ def play(talk, steps=None, close=True):
         if not matches(value, got):
             return ("Reply %d was %s, which does not match /%s/ (spec line "
                     "%d; the exchange: %s)." % (
-                        n, shown(got, 60), value.pattern, lineno,
+                        n, shown(got, 120), value.pattern, lineno,
                         talk.transcript()))
     if close and spec.close == "yes" and spec.proto == "tcp":
         closed, more = talk.eof(spec.timeout)
@@ -631,6 +631,13 @@ def sp_silent(run, res):
         res.failed("%s %s%s" % (said, words, ONE_CLIENT % why(prog)),
                    "ended by itself (status 0)")
         return
+    crash = crashed(prog)
+    if crash:
+        res.failed("%s %s%s A client that leaves without a word makes "
+                   "recv() return 0 (no bytes): that is the end of that "
+                   "client, not a request to use." % (said, words, why(prog)),
+                   "%s after a silent client" % crash)
+        return
     res.failed("%s %s%s A server must not wait for ever for one client: "
                "when that client leaves, recv() returns 0, and the server "
                "goes on with the next." % (said, words, why(prog)),
@@ -720,6 +727,12 @@ def sp_sigpipe(run, res):
         elif ended_by_itself(prog):
             res.failed(said + ONE_CLIENT % prog.fate(),
                        "ended by itself (status 0)")
+        elif crashed(prog):
+            res.failed("%s%s Its requests came glued together, as TCP may "
+                       "deliver them: check what a client sends before you "
+                       "use it, and let an error end that one client, not "
+                       "the server." % (said, prog.fate()),
+                       "%s after requests over and over" % crashed(prog))
         else:
             res.failed("%s%s A failed send() ends that one client, not the "
                        "server: close that socket and go on with the next "
