@@ -66,7 +66,7 @@ SPECS=scripts/sockcheck/specs
     solution echo-client
     run "$PYTHON" "$ROOT/scripts/check" --spec "$ROOT/$SPECS/echo-client.spec" -- \
         "$BATS_TEST_TMPDIR/echo-client" '{host}' '{port}'
-    passes 7
+    passes 8
 }
 
 @test "assignments: 4, many clients at once, passes echo-many.spec; 1 does not" {

@@ -138,3 +138,21 @@ for r in csv.DictReader(open(sys.argv[1])):
     assert_line --index 0 "ann FAIL | recv-pieces: failed under recv=3"
     assert_line --index 1 "bob FAIL | recv-pieces: failed under recv=3"
 }
+
+@test "faults: a client whose send() result is never looked at fails short-send" {
+    student echo-client-shortsend.c
+    run bare timeout 150 "$PYTHON" "$CHECK" --only exchange,short-send \
+        --spec "$SPECS/echo-client.spec" -- "${PROG[@]}" '{host}' '{port}'
+    assert_failure 1
+    assert_line --regexp '^PASS exchange '
+    assert_line --regexp '^FAIL short-send .*: did not print /hello, sockstep/'
+    says 'nothing came within 3.00 s (only "hello, s", with no newline)'
+    says "The program probably ignores what send() returns"
+    assert_line --regexp '^       send\(3, "hello, s", 8, 0\) = 8$'
+}
+
+@test "faults: the careful echo client sends all of each line" {
+    spec echo-client --only short-send echo-client-good.py '{host}'
+    assert_success
+    assert_line --regexp '^PASS short-send '
+}

@@ -165,13 +165,16 @@ class ScriptServer:
         self.ls.close()
 
 
-def run_client(run, mode, limit, port=None, bad=None, server=ScriptServer):
+def run_client(run, mode, limit, port=None, bad=None, server=ScriptServer,
+               faults=None):
     """The checker's server (unless port), then the program with the
-    spec's input; wait at most limit s for it to end."""
+    spec's input (under scripts/narrate --faults FAULTS, if given); wait
+    at most limit s for it to end."""
     spec = run.spec
     srv = server(spec, mode, run.fixed_port or 0, bad) \
         if port is None else None
-    prog = Program(run, port if port is not None else srv.port, spec.input)
+    prog = Program(run, port if port is not None else srv.port, spec.input,
+                   faults=faults)
     run.cleanup.append(srv.close if srv else None)
     t0 = time.monotonic()
     cpu = 0.0
@@ -216,22 +219,29 @@ def never_reason(srv):
     return "never connected" if srv.proto == "tcp" else "no datagram came"
 
 
-def judge(run, res, mode, server=ScriptServer, limit=None):
+def judge(run, res, mode, server=ScriptServer, limit=None, faults=None,
+          doing=""):
+    """Run the client against the checker's server in mode, and judge
+    what went each way and what it printed; return the Program. faults
+    and doing: the program's calls changed so (spec_faults.py), and the
+    sentence that says how."""
     spec = run.spec
     limit = limit or limit_for(spec) + (0.4 * len(spec.steps)
                                         if mode == "pieces" else 0)
-    srv, prog, rc, took, cpu = run_client(run, mode, limit, server=server)
+    srv, prog, rc, took, cpu = run_client(run, mode, limit, server=server,
+                                          faults=faults)
     if srv.connections == 0:
         res.failed(never_connected(srv, prog, rc, took, cpu, limit),
                    never_reason(srv))
-        return
+        return prog
     if srv.first is not None:  # what it was doing when the program ended
         srv.first.join(spec.timeout + 1.0)
     time.sleep(0.1)
     text = prog.output()
     missing = printed(spec, text)
     pieces = (" The checker sent each answer in 3 pieces, 0.2 s apart, so a "
-              "recv() got only part of a line." if mode == "pieces" else "")
+              "recv() got only part of a line." if mode == "pieces" else
+              " " + doing[0].upper() + doing[1:] + "." if doing else "")
     if srv.trouble or not srv.done:
         unprinted = (" No line of its output matches /%s/." % missing.pattern
                      if missing is not None else "")
@@ -243,24 +253,25 @@ def judge(run, res, mode, server=ScriptServer, limit=None):
                        last_words(text), unprinted),
                    "exchange failed" if not unprinted else
                    "did not print /%s/" % missing.pattern)
-        return
+        return prog
     if missing is not None:
         res.failed("The exchange went as the spec says (%s), but no line of "
                    "the program's output matches /%s/ (its last line: %s).%s"
                    " %s" % (srv.transcript(), missing.pattern,
                             last_words(text), pieces, srv.print_hint),
                    "did not print /%s/" % missing.pattern)
-        return
+        return prog
     if rc != 0:
         res.failed("The exchange went as the spec says and the program "
                    "printed what it should, but then it %s. At the end of "
                    "its input a client finishes and exits with status 0."
                    % ending(prog, rc, took, cpu, limit, "after its start"),
                    "did not finish cleanly: %s" % short_end(prog, rc))
-        return
+        return prog
     res.passed("The checker's server played the spec: %s.%s The program "
                "printed what the spec asks and exited with status 0, %s "
                "after its start." % (srv.transcript(), pieces, secs(took)))
+    return prog
 
 
 @spec_check("exchange", "the spec's exchange",

@@ -13,6 +13,7 @@ import subprocess
 
 from .common import NARRATE_LIB
 from .program import Program
+from .spec_client import judge
 from .spec_server import (ended_by_itself, exchange, has_send, spec_check,
                           tcp_server, why)
 from .words import and_list
@@ -145,18 +146,20 @@ def sp_recv_pieces(run, res):
                 "read lines from conn.makefile(\"rb\").")
 
 
+SEND_HALF = ("each send() or write() on a TCP socket took only half of what "
+             "it was given, as send() may: it returns how many bytes it "
+             "took (on Linux a blocking send() takes it all unless a signal "
+             "or a send timeout interrupts it; a non-blocking one stops "
+             "when the socket's buffer is full)")
+
+
 @spec_check("short-send", "send() taking half of a reply",
             "the program runs with every send() or write() on a TCP socket "
             "taking only half of what it was given, as send() may; two "
             "clients play the exchange", lambda s: tcp_server(s) and any(
                 k == "expect" for k, _, _ in s.steps))
 def sp_short_send(run, res):
-    fault_check(run, res, "send=half",
-                "each send() or write() on a TCP socket took only half of "
-                "what it was given, as send() may: it returns how many "
-                "bytes it took (on Linux a blocking send() takes it all "
-                "unless a signal or a send timeout interrupts it; a "
-                "non-blocking one stops when the socket's buffer is full)",
+    fault_check(run, res, "send=half", SEND_HALF,
                 ("SOCKSTEP_FAULTS: each send()",
                  "SOCKSTEP_FAULTS: each write()"),
                 "The program probably ignores what send() returns: when it "
@@ -195,3 +198,35 @@ def sp_eintr(run, res):
                 "without being made, as when a signal arrives during it",
                 ("made up: the call was not made",), "", eintr_failed(res))
 
+
+
+@spec_check("short-send", "send() taking half of a request",
+            "the program runs with every send() or write() on a TCP socket "
+            "taking only half of what it was given, as send() may; the "
+            "exchange is played as in check exchange",
+            lambda s: s.program == "client" and s.proto == "tcp" and any(
+                k == "expect" for k, _, _ in s.steps))
+def sc_short_send(run, res):
+    """A client's requests under send=half: the checker's server waits
+    for a whole line that never comes when the program ignores what
+    send() returns."""
+    blocked = cannot_preload(run, run.command(0))
+    if blocked:
+        res.not_run("Not run: %s. Only the fault checks need it." % blocked,
+                    "cannot preload the fault library")
+        return
+    prog = judge(run, res, "script", faults="send=half", doing=SEND_HALF)
+    told = prog.narration_text()
+    if not any(mark in told for mark in ("SOCKSTEP_FAULTS: each send()",
+                                         "SOCKSTEP_FAULTS: each write()")):
+        res.not_run("Not run: the fault never acted. The checker set it up "
+                    "so that %s, but no call of the program came to be "
+                    "changed: it sent nothing longer than a byte, or writes "
+                    "its socket another way (C's fprintf() writes inside the "
+                    "C library), or a static program is behind the command."
+                    % SEND_HALF, "the fault never acted")
+        return
+    if not res.ok:
+        res.message += (" The program probably ignores what send() returns: "
+                        "when it is less than it gave, the rest must be sent "
+                        "too, in a loop (in Python, sendall() does it).")

@@ -303,7 +303,7 @@ class WhichChecks(unittest.TestCase):
         self.assertEqual(self.names("program: client\nexpect: hi\n"
                                     "send: hi\nprint: hi"), [
             "exchange", "pieces", "closes-early", "refused", "not-utf8",
-            "empty-line", "long-line"])
+            "empty-line", "long-line", "short-send"])
 
     def test_a_reply_matches_whole_without_its_line_end(self):
         from sockcheck.spec_server import failure_reason, matches
