@@ -23,6 +23,15 @@ load lib/students
     passes_all
     assert_line "15 checks: 15 passed, 0 failed"
     refute_line --regexp '^PASS (recv-pieces|empty-line) '
+    # the same protocol, each reply sent with one unchecked send(): cut
+    # to "7", it still matches /7(\.0+)?/; the plain run shows the cut
+    student calc-nonewline-send.py
+    run bare timeout 150 "$PYTHON" "$CHECK" --only exchange,short-send \
+        --spec "$BATS_TEST_TMPDIR/bare.spec" -- "${PROG[@]}" '{port}'
+    assert_failure 1
+    assert_line --regexp '^PASS exchange '
+    assert_line --regexp '^FAIL short-send .*: reply cut short under send=half'
+    says 'But reply 1 was "7", and "7.0" when the checker ran the program again without the fault'
     # as the spec is, the bare "7" is no line
     spec calculator --only exchange calc-nonewline.py
     assert_failure 1

@@ -16,7 +16,7 @@ from .program import Program
 from .spec_client import judge
 from .spec_server import (ended_by_itself, exchange, has_send, spec_check,
                           tcp_server, why)
-from .words import and_list
+from .words import and_list, shown
 
 # Signals by number (x86-64 and most Linux ports), for SigCgt's bits.
 SIGNALS = {1: "SIGHUP", 2: "SIGINT", 10: "SIGUSR1", 12: "SIGUSR2",
@@ -99,7 +99,8 @@ def fault_check(run, res, faults, doing, acted, hint, on_failure=None,
     prog = Program(run, run.port_for(spec.proto), faults=faults)
     prog.wait_bound(spec.proto)
     catches = caught(prog.owner or prog.pid)
-    ok, words = exchange(prog, spec, "The first client", newline_hint)
+    got = []
+    ok, words = exchange(prog, spec, "The first client", newline_hint, got)
     if ok and spec.clients > 1:
         ok2, words2 = exchange(prog, spec, "The next client", newline_hint)
         if not ok2 and ended_by_itself(prog):
@@ -119,6 +120,15 @@ def fault_check(run, res, faults, doing, acted, hint, on_failure=None,
                     "the command." % doing, "the fault never acted")
         return
     said = "%s. %s" % (doing[0].upper() + doing[1:], words)
+    if ok and faults.startswith("send") and spec.newline == "no":
+        # no line end shows a cut reply: what came without the fault is
+        # the measure (a bare "7" of "7.0" may match the pattern too)
+        prog.stop()  # its port may be fixed: the plain run needs it
+        cut = cut_short(run, got)
+        if cut:
+            res.failed("%s %s %s" % (said, cut, hint), "reply cut short "
+                       "under %s" % faults)
+            return
     if ok:
         res.passed(said + " Every reply matched its pattern.")
         return
@@ -126,6 +136,25 @@ def fault_check(run, res, faults, doing, acted, hint, on_failure=None,
         return
     res.failed("%s%s %s" % (said, why(prog), hint), "failed under %s"
                % faults)
+
+
+def cut_short(run, got):
+    """'' when the first client's replies under the fault, got, are those
+    of the program run again without it; else a sentence on the first
+    that differs."""
+    spec = run.spec
+    plain = Program(run, run.port_for(spec.proto))
+    plain.wait_bound(spec.proto)
+    want = []
+    exchange(plain, spec, "A client", got=want)
+    plain.stop()
+    for n, (a, b) in enumerate(zip(got, want), 1):
+        if a != b:
+            return ("But reply %d was %s, and %s when the checker ran the "
+                    "program again without the fault: the rest of it was "
+                    "never sent (with 'newline: no' nothing else shows a "
+                    "reply cut short)." % (n, shown(a, 60), shown(b, 60)))
+    return ""
 
 
 @spec_check("recv-pieces", "requests read a few bytes at a time",

@@ -271,9 +271,10 @@ def start(run):
     return prog
 
 
-def exchange(prog, spec, who="A client", newline_hint=True):
+def exchange(prog, spec, who="A client", newline_hint=True, got=None):
     """One client, the whole exchange, closed: (ok, sentence); without
-    newline_hint, a reply cut short is not blamed on its line end."""
+    newline_hint, a reply cut short is not blamed on its line end; got,
+    a list, gets the replies that came."""
     talk = Talk(prog, spec)
     talk.newline_hint = newline_hint
     if talk.err:
@@ -283,6 +284,8 @@ def exchange(prog, spec, who="A client", newline_hint=True):
         words = talk.transcript(6)
     finally:
         talk.close()
+        if got is not None:
+            got += [data for way, data in talk.log if way == "got"]
     if trouble:
         return False, "%s: %s" % (who, trouble[0].lower() + trouble[1:])
     return True, "%s: %s." % (who, words)
