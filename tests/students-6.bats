@@ -12,7 +12,7 @@ load lib/students
     cc -fsanitize=address,undefined -x c -o "$BATS_TEST_TMPDIR/probe" - \
         <<<'int main(void) { return 0; }' 2>/dev/null ||
         skip "cc cannot build with -fsanitize=address,undefined here"
-    local file spec verdict checks name c seen=0
+    local file spec verdict checks name c args seen=0
     while read -r file spec verdict; do
         [[ "$file" == *.c && "$verdict" != PASS* && "$spec" != "("* ]] ||
             continue
@@ -21,8 +21,12 @@ load lib/students
         cc -std=c11 -Wall -Wextra -Werror -pedantic -g \
             -fsanitize=address,undefined "$STUDENTS/$file" \
             -o "$BATS_TEST_TMPDIR/$name"
+        args=('{port}')
+        if grep -q '^program: client' "$SPECS/$spec.spec"; then
+            args=('{host}' '{port}')
+        fi
         run bare timeout 150 "$PYTHON" "$CHECK" --only "$checks" \
-            --spec "$SPECS/$spec.spec" -- "$BATS_TEST_TMPDIR/$name" '{port}'
+            --spec "$SPECS/$spec.spec" -- "$BATS_TEST_TMPDIR/$name" "${args[@]}"
         assert_failure 1
         for c in ${checks//,/ }; do
             assert_line --regexp "^FAIL $c "

@@ -248,6 +248,8 @@ def sc_short_send(run, res):
     told = prog.narration_text()
     if not any(mark in told for mark in ("SOCKSTEP_FAULTS: each send()",
                                          "SOCKSTEP_FAULTS: each write()")):
+        if not res.ok:
+            return  # it failed without the fault's help: that was seen
         res.not_run("Not run: the fault never acted. The checker set it up "
                     "so that %s, but no call of the program came to be "
                     "changed: it sent nothing longer than a byte, or writes "
