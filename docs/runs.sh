@@ -900,6 +900,7 @@ grade lecturers.list 0 "scripts/check --spec calc.spec --list | grep '^  [a-z]'"
     bash -c "set -o pipefail; \"\$1\" scripts/check --spec calc.spec --list |
         grep '^  [a-z]'" list "$PYTHON"
 shows lecturers.list '^  out-of-range ' "the check for huge numbers"
+shows lecturers.list '^  zero ' "the check for zeros"
 grade lecturers.runs 0 "grep . submissions/*/run" -- \
     bash -c 'grep . submissions/*/run'
 grade lecturers.batch 1 \
@@ -907,9 +908,9 @@ grade lecturers.batch 1 \
     "$PYTHON" scripts/check --batch submissions/ --spec calc.spec \
     --csv results.csv
 grade lecturers.csv 0 "cut -d, -f1-4 results.csv" -- cut -d, -f1-4 results.csv
-shows lecturers.csv '^ada,calc\.spec,17,0$' "ada's program passing"
-shows lecturers.csv '^brian,calc\.spec,13,3$' "brian's three failures"
-shows lecturers.csv '^grace,calc\.spec,14,2$' "grace's two failures"
+shows lecturers.csv '^ada,calc\.spec,18,0$' "ada's program passing"
+shows lecturers.csv '^brian,calc\.spec,14,3$' "brian's three failures"
+shows lecturers.csv '^grace,calc\.spec,15,2$' "grace's two failures"
 grep -q '^brian,.*,empty-line: ended after an empty line; long-line: ' \
     "$G/results.csv" || die "results.csv: brian's notes are not as told"
 grep -q '^grace,.*,out-of-range: ' "$G/results.csv" ||

@@ -249,3 +249,12 @@ def out_of_range(data: bytes) -> Optional[bytes]:
     if not re.search(rb"[0-9]", data):
         return None
     return re.sub(rb"[0-9]+", b"99999999999999999999999", data)
+
+
+def zeroed(data: bytes) -> Optional[bytes]:
+    """data with every number in it made 0 (a divisor, a count, a
+    length), or None if it holds no number or is so already."""
+    if not re.search(rb"[0-9]", data):
+        return None
+    zero = re.sub(rb"[0-9]+(\.[0-9]+)?", b"0", data)
+    return None if zero == data else zero

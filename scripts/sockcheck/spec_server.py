@@ -16,7 +16,7 @@ from .echo_server import Busy
 from .peers import UdpPeer, connect
 from .procfs import proc_stat
 from .program import Program
-from .spec import out_of_range
+from .spec import out_of_range, zeroed
 from .words import (and_list, describe_status, died_of, plural,
                     python_error, sanitizer_error, secs, shown)
 
@@ -747,9 +747,10 @@ def sp_sigpipe(run, res):
 
 def malformed(name, title, what, data_of, applies=has_send):
     @spec_check(name, title,
-                "a client sends %s in place of its first line; the program "
-                "may refuse it, but must not crash or hang, and serves the "
-                "next client" % what, applies)
+                "a client sends %s%s; the program may refuse it, but must "
+                "not crash or hang, and serves the next client" % (
+                    what, "" if what.startswith("its first line") else
+                    " in place of its first line"), applies)
     def func(run, res):
         spec = run.spec
         first = next(v for k, v, _ in spec.steps if k == "send")
@@ -825,6 +826,10 @@ malformed("out-of-range", "a number out of range",
           "its first line with each number made huge",
           lambda first, spec: out_of_range(first),
           lambda s: has_send(s) and out_of_range(
+              next(v for k, v, _ in s.steps if k == "send")) is not None)
+malformed("zero", "a zero", "its first line with each number made 0",
+          lambda first, spec: zeroed(first),
+          lambda s: has_send(s) and zeroed(
               next(v for k, v, _ in s.steps if k == "send")) is not None)
 
 

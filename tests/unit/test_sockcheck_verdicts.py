@@ -238,7 +238,7 @@ class WhichChecks(unittest.TestCase):
         self.assertEqual(self.names("send: 3 + 4\nexpect: 7\ntogether: 3"), [
             "bind", "exchange", "in-turn", "together", "idle",
             "descriptors", "zombies", "silent-client", "reset", "sigpipe",
-            "not-utf8", "empty-line", "long-line", "out-of-range",
+            "not-utf8", "empty-line", "long-line", "out-of-range", "zero",
             "restart", "recv-pieces", "short-send", "eintr"])
 
     def test_a_greeting_server_gets_no_malformed_input(self):
@@ -247,6 +247,11 @@ class WhichChecks(unittest.TestCase):
             "bind", "exchange", "in-turn", "idle", "descriptors",
             "zombies", "silent-client", "reset", "restart", "short-send",
             "eintr"])
+
+    def test_a_zero_for_each_number(self):
+        self.assertEqual(specmod.zeroed(b"10 / 2.5\n"), b"0 / 0\n")
+        self.assertIsNone(specmod.zeroed(b"roll\n"))  # no number
+        self.assertIsNone(specmod.zeroed(b"0 + 0\n"))  # zero already
 
     def test_a_protocol_without_line_ends(self):
         spec = specmod.parse("send: 3 + 4\nexpect: 7\nnewline: no")
@@ -262,7 +267,8 @@ class WhichChecks(unittest.TestCase):
     def test_a_server_of_one_client_gets_no_check_of_a_next_one(self):
         self.assertEqual(self.names("send: 3 + 4\nexpect: 7\nclients: 1"), [
             "bind", "exchange", "not-utf8", "empty-line", "long-line",
-            "out-of-range", "restart", "recv-pieces", "short-send", "eintr"])
+            "out-of-range", "zero", "restart", "recv-pieces", "short-send",
+            "eintr"])
 
     def test_the_fault_checks_enter_a_script_through_its_interpreter(self):
         from sockcheck.spec_faults import cannot_preload
