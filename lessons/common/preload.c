@@ -311,13 +311,18 @@ ssize_t(recv)(int fd, void *buf, size_t n, int flags)
 
 /* read(), write(): only shortened (on a stream socket, recv()/send()),
    and then told in one line, without the bytes. */
-static ssize_t ss_short_rw(const char *name, int fd, size_t n, ssize_t rc)
+static ssize_t ss_short_rw(const char *name, int fd, size_t n, size_t was,
+                           ssize_t rc)
 {
-    char line[120];
+    char line[160];
     int saved = errno;
 
     if (ss_enter()) {
-        snprintf(line, sizeof line, "%s(%d, buf, %zu) = %zd", name, fd, n, rc);
+        snprintf(line, sizeof line,
+                 "%s(%d, buf, %zu) = %zd (the program %s "
+                 "%zu bytes; the fault made it %zu)",
+                 name, fd, n, rc, name[0] == 'r' ? "asked for" : "gave", was,
+                 n);
         ss_wrap(0, 4, "", line, SS_CYAN);
         ss_leave();
     }
@@ -331,7 +336,7 @@ ssize_t(read)(int fd, void *buf, size_t n)
 
     if (ss_fault_recv > 0 && ss_depth == 0 &&
         (k = ss_fault_len("read", fd, n, 0)) < n)
-        return ss_short_rw("read", fd, k, SS_REAL(read)(fd, buf, k));
+        return ss_short_rw("read", fd, k, n, SS_REAL(read)(fd, buf, k));
     return SS_REAL(read)(fd, buf, n);
 }
 
@@ -341,7 +346,7 @@ ssize_t(write)(int fd, const void *buf, size_t n)
 
     if ((ss_fault_send > 0 || ss_fault_half) && ss_depth == 0 &&
         (k = ss_fault_len("write", fd, n, 1)) < n)
-        return ss_short_rw("write", fd, k, SS_REAL(write)(fd, buf, k));
+        return ss_short_rw("write", fd, k, n, SS_REAL(write)(fd, buf, k));
     return SS_REAL(write)(fd, buf, n);
 }
 
