@@ -10,7 +10,7 @@ import time
 from .common import KINDS, SPIN_SHARE
 from .procfs import is_loopback
 from .program import Program
-from .words import (and_list, describe_status, python_error,
+from .words import (and_list, describe_status, plural, python_error,
                     sanitizer_error, secs, shown)
 
 
@@ -190,3 +190,48 @@ def ending(prog, rc, took, cpu, limit, stage):
 def client_crashed(prog, rc):
     return rc is None or rc < 0 or (rc > 128 and rc - 128 < 65) or bool(
         python_error(prog.output()) or sanitizer_error(prog.output()))
+
+
+def count_descriptors(prog, res, serve):
+    """The descriptors check of a TCP server (a kind's or a spec's):
+    serve(n, first) plays n clients one after another and returns
+    (served, a sentence on the first not served). One client, then 20
+    more; the process holding the listening socket may not hold 5 or
+    more descriptors more after them."""
+    served, trouble = serve(1, 1)
+    if served < 1:
+        res.failed("The descriptors could not be counted: the first client "
+                   "was not served. %s%s" % (trouble, prog.fate()),
+                   "not measured: first client not served")
+        return
+    time.sleep(0.2)
+    before, sockets_before = prog.fds()
+    served, trouble = serve(20, 2)
+    if served < 20:
+        res.failed("The descriptors could not be counted: of 20 more "
+                   "clients, %d %s served; the next one: %s%s"
+                   % (served, "was" if served == 1 else "were",
+                      trouble[0].lower() + trouble[1:], prog.fate()),
+                   "not measured: served %d of 20 clients" % served)
+        return
+    after, sockets_after = prog.fds_settled(before)
+    if after is None:
+        res.failed("The process holding the listening socket ended.%s"
+                   % prog.fate(), "ended")
+        return
+    who = ("The program's process %d (the one holding the listening "
+           "socket), in /proc/%d/fd," % (prog.owner, prog.owner))
+    if after - before < 5:
+        res.passed("%s had %s open after its first client, and %d after 20 "
+                   "more had come and gone." % (
+                       who, plural(before, "descriptor"), after))
+        return
+    res.failed("%s had %s open after its first client, and %d after 20 more "
+               "had come and gone (%d sockets, %d before): about one left "
+               "open per client. accept() returns a new descriptor for each "
+               "client: close() it when that client is done, or the process "
+               "runs out (EMFILE, often at 1024) and takes no more clients "
+               "(see lessons 04 and 07)."
+               % (who, plural(before, "descriptor"), after, sockets_after,
+                  sockets_before),
+               "%d more descriptors after 20 clients" % (after - before))

@@ -7,11 +7,11 @@ import socket
 import threading
 import time
 
-from .checks import LINE, SEE_RECV0, check, loopback_check
+from .checks import LINE, SEE_RECV0, check, count_descriptors, loopback_check
 from .peers import connect, echo_trouble
 from .procfs import net_table, proc_stat, tcp_peer
 from .program import Program
-from .words import (describe_status, died_of, megabytes, plural,
+from .words import (describe_status, died_of, megabytes,
                     python_error, sanitizer_error, secs, shown)
 
 
@@ -591,43 +591,11 @@ def after_the_last(prog, served):
        "grow by 5 or more")
 def es_descriptors(run, res):
     prog = start_server(run)
-    served, _, trouble = clients_in_turn(prog, 1)
-    if served < 1:
-        res.failed("The descriptors could not be counted: the first client "
-                   "was not served. %s%s" % (trouble, prog.fate()),
-                   "not measured: first client not served")
-        return
-    time.sleep(0.2)
-    before, sockets_before = prog.fds()
-    served, _, trouble = clients_in_turn(prog, 20, first=2)
-    if served < 20:
-        res.failed("The descriptors could not be counted: of 20 more "
-                   "clients, %d %s served; the next one: %s%s"
-                   % (served, "was" if served == 1 else "were",
-                      trouble[0].lower() + trouble[1:], prog.fate()),
-                   "not measured: served %d of 20 clients" % served)
-        return
-    after, sockets_after = prog.fds_settled(before)
-    if after is None:
-        res.failed("The process holding the listening socket ended.%s"
-                   % prog.fate(), "ended")
-        return
-    who = ("The program's process %d (the one holding the listening socket)"
-           % prog.owner)
-    if after - before < 5:
-        res.passed("%s had %s open after its first client, and %d after 20 "
-                   "more had come and gone." % (
-                       who, plural(before, "descriptor"), after))
-        return
-    res.failed("%s had %s open after its first client, and %d after 20 more "
-               "had come and gone (%d sockets, %d before): about one left "
-               "open per client. accept() returns a new descriptor for each "
-               "client: close() it when that client is done, or the process "
-               "runs out (EMFILE, often at 1024) and takes no more clients "
-               "(see lessons 04 and 07)."
-               % (who, plural(before, "descriptor"), after, sockets_after,
-                  sockets_before),
-               "%d more descriptors after 20 clients" % (after - before))
+
+    def serve(n, first):
+        served, _, trouble = clients_in_turn(prog, n, first=first)
+        return served, trouble
+    count_descriptors(prog, res, serve)
 
 
 # Bytes of ours that must wait unread in the program's receive queue when

@@ -10,7 +10,7 @@ import socket
 import threading
 import time
 
-from .checks import Check, loopback_check
+from .checks import Check, count_descriptors, loopback_check
 from .common import NotReady
 from .echo_server import Busy
 from .peers import UdpPeer, connect
@@ -503,37 +503,8 @@ def sp_idle(run, res):
             "may not grow by 5 or more", lambda s: tcp_server(s) and many(s))
 def sp_descriptors(run, res):
     prog = start(run)
-    served, trouble = in_turn(prog, run.spec, 1)
-    if served < 1:
-        res.failed("Not measured: %s%s" % (trouble, why(prog)),
-                   "not measured: first client not served")
-        return
-    time.sleep(0.2)
-    before, _ = prog.fds()
-    served, trouble = in_turn(prog, run.spec, 20, first=2)
-    if served < 20:
-        res.failed("Not measured: of 20 more clients, %d were served. %s%s"
-                   % (served, trouble, why(prog)),
-                   "not measured: served %d of 20 clients" % served)
-        return
-    after, socks = prog.fds_settled(before)
-    if after is None:
-        res.failed("The process holding the listening socket ended.%s"
-                   % prog.fate(), "ended")
-        return
-    who = ("The program's process %d (the one holding the listening "
-           "socket), in /proc/%d/fd," % (prog.owner, prog.owner))
-    if after - before < 5:
-        res.passed("%s had %s open after its first client, and %d after 20 "
-                   "more had come and gone." % (
-                       who, plural(before, "descriptor"), after))
-        return
-    res.failed("%s had %s open after its first client, and %d after 20 more "
-               "(%d of them sockets): about one left open per client. "
-               "accept() returns a new descriptor for each client: close() "
-               "it when that client is done (see lessons 04 and 07)."
-               % (who, plural(before, "descriptor"), after, socks),
-               "%d more descriptors after 20 clients" % (after - before))
+    count_descriptors(
+        prog, res, lambda n, first: in_turn(prog, run.spec, n, first=first))
 
 
 def zombies(prog):
