@@ -5,13 +5,14 @@ the checks of more than one kind share."""
 
 import ipaddress
 import re
+import signal
 import time
 
 from .common import KINDS, SPIN_SHARE
 from .procfs import is_loopback
 from .program import Program
-from .words import (and_list, describe_status, plural, python_error,
-                    sanitizer_error, secs, shown)
+from .words import (and_list, describe_status, died_of, plural,
+                    python_error, sanitizer_error, secs, shown)
 
 
 class Result:
@@ -235,3 +236,30 @@ def count_descriptors(prog, res, serve):
                % (who, plural(before, "descriptor"), after, sockets_after,
                   sockets_before),
                "%d more descriptors after 20 clients" % (after - before))
+
+
+def ended_at_sigpipe(prog, res, said, other=None):
+    """The end of a sigpipe check: True, with res failed, when the process
+    holding the listening socket ended within 1 s of the reset: killed by
+    SIGPIPE; or as other() reports it (it returns True when it did); or
+    else ended by a failed send(). False while it still runs."""
+    deadline = time.monotonic() + 1.0
+    while time.monotonic() < deadline and prog.owner_alive():
+        time.sleep(0.05)
+    if prog.owner_alive():
+        return False
+    time.sleep(0.1)
+    rc = prog.returncode()
+    if rc is not None and died_of(rc, signal.SIGPIPE):
+        res.failed("%s The program %s: a send() on a connection the peer "
+                   "has reset raises SIGPIPE, whose default action ends the "
+                   "process. Send with MSG_NOSIGNAL (or ignore SIGPIPE) and "
+                   "treat EPIPE as the end of that client: see lesson 06, "
+                   "and the pitfall \"SIGPIPE\"."
+                   % (said, describe_status(rc)), "killed by SIGPIPE")
+    elif other is None or not other():
+        res.failed("%s%s A failed send() ends that one client, not the "
+                   "server: close that socket and go on with the next (see "
+                   "lesson 06)." % (said, prog.fate()),
+                   "ended after a client left without reading")
+    return True

@@ -2,17 +2,16 @@
 
 import hashlib
 import os
-import signal
 import socket
 import threading
 import time
 
-from .checks import LINE, SEE_RECV0, check, count_descriptors, loopback_check
+from .checks import (LINE, SEE_RECV0, check, count_descriptors,
+                     ended_at_sigpipe, loopback_check)
 from .peers import connect, echo_trouble
 from .procfs import net_table, proc_stat, tcp_peer
 from .program import Program
-from .words import (describe_status, died_of, megabytes,
-                    python_error, sanitizer_error, secs, shown)
+from .words import megabytes, python_error, sanitizer_error, secs, shown
 
 
 def start_server(run):
@@ -654,26 +653,7 @@ def es_sigpipe(run, res):
                 % megabytes(took), "" if queued is None else
                 " (%d bytes of ours were still waiting in the program's "
                 "receive queue)" % queued))
-    deadline = time.monotonic() + 1.0
-    while time.monotonic() < deadline and prog.owner_alive():
-        time.sleep(0.05)
-    rc = prog.returncode()
-    if not prog.owner_alive():
-        time.sleep(0.1)
-        rc = prog.returncode()
-        if rc is not None and died_of(rc, signal.SIGPIPE):
-            res.failed("%s The program %s: a send() on a connection the peer "
-                       "has reset raises SIGPIPE, whose default action ends "
-                       "the process. Send with MSG_NOSIGNAL (or ignore "
-                       "SIGPIPE) and treat EPIPE as the end of that client: "
-                       "see lesson 06: MSG_NOSIGNAL, and the pitfall "
-                       "\"SIGPIPE\"." % (said, describe_status(rc)),
-                       "killed by SIGPIPE")
-        else:
-            res.failed("%s%s A failed send() ends that one client, not the "
-                       "server: close that socket and go on with the next "
-                       "(see lesson 06)." % (said, prog.fate()),
-                       "ended after a client left without reading")
+    if ended_at_sigpipe(prog, res, said):
         return
     ok, took, trouble = one_line(prog)
     if ok:

@@ -10,15 +10,16 @@ import socket
 import threading
 import time
 
-from .checks import Check, count_descriptors, loopback_check
+from .checks import (Check, count_descriptors, ended_at_sigpipe,
+                     loopback_check)
 from .common import NotReady
 from .echo_server import Busy
 from .peers import UdpPeer, connect
 from .procfs import proc_stat
 from .program import Program
 from .spec import out_of_range, zeroed
-from .words import (and_list, describe_status, died_of, plural,
-                    python_error, sanitizer_error, secs, shown)
+from .words import (and_list, plural, python_error, sanitizer_error, secs,
+                    shown)
 
 SPEC_CHECKS = []
 
@@ -685,20 +686,8 @@ def sp_sigpipe(run, res):
     said = ("A client sent %s, its requests over and over (%s), read none "
             "of the replies, and reset the connection." % (
                 plural(sent, "byte"), shown(request, 24)))
-    deadline = time.monotonic() + 1.0
-    while time.monotonic() < deadline and prog.owner_alive():
-        time.sleep(0.05)
-    if not prog.owner_alive():
-        time.sleep(0.1)
-        rc = prog.returncode()
-        if rc is not None and died_of(rc, signal.SIGPIPE):
-            res.failed("%s The program %s: a send() on a connection the peer "
-                       "has reset raises SIGPIPE, whose default action ends "
-                       "the process. Send with MSG_NOSIGNAL (or ignore "
-                       "SIGPIPE) and treat EPIPE as the end of that client: "
-                       "see lesson 06, and the pitfall \"SIGPIPE\"."
-                       % (said, describe_status(rc)), "killed by SIGPIPE")
-        elif ended_by_itself(prog):
+    def other():
+        if ended_by_itself(prog):
             res.failed(said + ONE_CLIENT % prog.fate(),
                        "ended by itself (status 0)")
         elif crashed(prog):
@@ -708,10 +697,9 @@ def sp_sigpipe(run, res):
                        "the server." % (said, prog.fate()),
                        "%s after requests over and over" % crashed(prog))
         else:
-            res.failed("%s%s A failed send() ends that one client, not the "
-                       "server: close that socket and go on with the next "
-                       "(see lesson 06)." % (said, prog.fate()),
-                       "ended after a client left without reading")
+            return False
+        return True
+    if ended_at_sigpipe(prog, res, said, other):
         return
     serve_next(prog, spec, res, said, "next client not served")
 
