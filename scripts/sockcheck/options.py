@@ -106,6 +106,8 @@ class Options:
     spec: Optional[str] = None            # --spec FILE
     show_list: bool = False               # --list
     show_help: bool = False               # -h, --help
+    jobs: int = 1                         # --jobs N
+    no_sandbox: bool = False              # --no-sandbox
 
 
 def parse(args, batch_ok=True):
@@ -119,7 +121,7 @@ def parse(args, batch_ok=True):
             break
         name, eq, value = a.partition("=")
         takes = ("--port", "--format", "--only", "--wait", "--batch", "--csv",
-                 "--spec")
+                 "--spec", "--jobs")
         if name in takes:
             if not eq:
                 if i + 1 >= len(args):
@@ -135,6 +137,8 @@ def parse(args, batch_ok=True):
             opts.strace = True
         elif a == "--narrate":
             opts.narrate = True
+        elif a == "--no-sandbox":
+            opts.no_sandbox = True
         elif a.startswith("-"):
             raise Usage("%s: no such option (see --help)" % a)
         elif opts.kind is None:
@@ -177,6 +181,11 @@ def set_option(opts, name, value, batch_ok):
         opts.batch = value
     elif name == "--csv":
         opts.csv = value
+    elif name == "--jobs":
+        if not re.fullmatch(r"[0-9]{1,2}", value) or not \
+                0 < int(value) <= 64:
+            raise Usage("--jobs: expected a number 1..64, got '%s'" % value)
+        opts.jobs = int(value)
 
 
 def validate(opts, cwd):

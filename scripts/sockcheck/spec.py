@@ -13,9 +13,13 @@ side: for a server, the checker is the client; for a client, the checker
 is the server, and it expects the lines the program sends. parse() gives
 a Spec, or raises SpecError naming the line and what is wrong."""
 
+import os
 import re
+import stat
 from dataclasses import dataclass, field
 from typing import List, Optional, Tuple
+
+from .patterns import Pattern
 
 
 class SpecError(Exception):
@@ -95,7 +99,7 @@ def pattern(text, lineno, key):
         raise SpecError(lineno, "%s: expected a pattern (a Python regular "
                         "expression), got nothing" % key)
     try:
-        return re.compile(text)
+        return Pattern(text)
     except re.error as e:
         raise SpecError(lineno, "%s: not a Python regular expression: %s"
                         % (key, e))
@@ -216,13 +220,28 @@ def shorten(text, n=40):
     return text if len(text) <= n else text[:n - 3] + "..."
 
 
+MAX_SPEC = 64 * 1024  # bytes: a spec is a few lines
+
+
 def load(path):
     """(Spec, None) or (None, 'FILE line N: what is wrong')."""
     try:
-        with open(path, encoding="utf-8") as f:
-            text = f.read()
+        # O_NONBLOCK: a FIFO does not hang the open; then only a regular
+        # file of at most MAX_SPEC bytes is read (not /dev/zero)
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
     except OSError as e:
         return None, "%s: %s" % (path, e.strerror)
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return None, "%s: not a regular file" % path
+        raw = os.read(fd, MAX_SPEC + 1)
+    finally:
+        os.close(fd)
+    if len(raw) > MAX_SPEC:
+        return None, "%s: more than %d KiB: not a spec" % (
+            path, MAX_SPEC // 1024)
+    try:
+        text = raw.decode("utf-8")
     except UnicodeDecodeError:
         return None, "%s: not UTF-8 text" % path
     try:

@@ -1,0 +1,542 @@
+"""--batch DIR: grade a class. The lecturer's command line decides what
+is checked (KIND or --spec, --only); each submission's run file gives
+only its command, and at most --port N and --wait S.
+
+Each submission is checked by a checker of its own (this module's
+inner()), started as a child: inside a sandbox (sandbox.py) unless
+--no-sandbox is given, always on a copy of the submission's folder. It
+tells the batch each check's result as one JSON line on its standard
+output. The batch writes each row of the CSV, and flushes it, as soon as
+that submission and those before it are done; a batch started again on
+the same --csv skips the submissions it already holds. --jobs N checks N
+submissions at once, each sandbox with a loopback of its own."""
+
+import csv
+import io
+import json
+import os
+import select
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+import time
+
+from . import sandbox
+from .batch import (BUILD_LIMIT, BuildFailed, build, proto_of, summary,
+                    wait_for_port)
+from .checks import CHECKS
+from .common import PROG, TOP, Usage
+from .options import validate
+from .procfs import become_subreaper
+from .runfile import Refused, decode, parse as parse_run_file, read_bytes
+from .runner import ALIVE, Run, stop_everything
+from .spec import load as load_spec
+from .spec_server import checks_for
+from .words import secs
+
+# A check that tells nothing for this long (the batch's wait for a
+# fixed port, or --wait, added) is ended: its row says so.
+CHECK_LIMIT = 90
+# At most this much of what the checker inside says is read.
+MAX_SAID = 1 << 20
+
+
+# ---- what a lecturer sees: names and cells made harmless ------------------
+
+def escaped(text):
+    """text with every character that is not printable (escape codes,
+    newlines, a terminal's controls) written as \\xNN or \\uNNNN."""
+    out = []
+    for c in str(text):
+        if c.isprintable():
+            out.append(c)
+        elif ord(c) < 0x100:
+            out.append("\\x%02x" % ord(c))
+        else:
+            out.append("\\u%04x" % ord(c) if ord(c) < 0x10000
+                       else "\\U%08x" % ord(c))
+    return "".join(out)
+
+
+def cell(value):
+    """A CSV cell that a spreadsheet shows as text: escaped, and one that
+    starts with =, +, -, @ (a formula) gets a ' before it."""
+    text = escaped(value)
+    if text[:1] in ("=", "+", "-", "@"):
+        text = "'" + text
+    return text
+
+
+def say(text):
+    try:
+        print("%s: %s" % (PROG, text), file=sys.stderr, flush=True)
+    except OSError:
+        pass  # the terminal is gone (a dropped SSH session): go on
+
+
+# ---- the lecturer's side: the class, its rows, its CSV ------------------------
+
+class Class:
+    """The class to grade: its submissions, the checks, the CSV."""
+
+    def __init__(self, opts):
+        self.opts = opts
+        top = opts.batch
+        if opts.command is not None:
+            raise Usage("--batch: takes no command (each submission's run "
+                        "file holds its own)")
+        if opts.kind is None and opts.spec is None:
+            raise Usage("--batch: name what is checked, KIND or --spec "
+                        "FILE, on the command line (see --help)")
+        if opts.format != "text":
+            raise Usage("--format: not with --batch (it writes a CSV)")
+        if not os.path.isdir(top):
+            raise Usage("--batch: no directory '%s'" % top)
+        self.top = os.path.abspath(top)
+        self.spec = None
+        if opts.spec is not None:
+            self.spec = os.path.abspath(opts.spec)
+            spec, err = load_spec(self.spec)
+            if err:
+                raise Usage("--spec: " + err)
+            self.kind = os.path.basename(self.spec)
+            all_checks = [c.name for c in checks_for(spec)]
+        else:
+            self.kind = opts.kind
+            all_checks = [c.name for c in CHECKS[opts.kind]]
+        for name in opts.only or []:
+            if name not in all_checks:
+                raise Usage("--only: no check '%s' for %s (see --list)"
+                            % (name, self.kind))
+        self.checks = [c for c in all_checks
+                       if not opts.only or c in opts.only]
+        self.subs = sorted(d for d in os.listdir(self.top)
+                           if os.path.isdir(os.path.join(self.top, d))
+                           and not os.path.islink(os.path.join(self.top, d)))
+        if not self.subs:
+            raise Usage("--batch: no submissions (subdirectories) in '%s'"
+                        % top)
+        self.fields = ["submission", "kind", "passed", "failed"] + \
+            self.checks + ["notes"]
+        self.sandboxed = not opts.no_sandbox
+        if opts.jobs > 1 and not self.sandboxed:
+            raise Usage("--jobs: needs the sandbox (each has a loopback of "
+                        "its own); without it, submissions would take each "
+                        "other's ports")
+        self.done_before = []   # rows a previous run of the batch wrote
+        self.out = self.open_csv()
+
+    def open_csv(self):
+        """The CSV, open before the first row: standard output, or --csv
+        FILE (appended to, if it holds rows of these same checks)."""
+        path = self.opts.csv
+        if not path:
+            return None
+        try:
+            f = open(path, "a+", newline="", encoding="utf-8")
+        except OSError as e:
+            raise Usage("--csv: cannot write '%s': %s" % (path, e.strerror))
+        f.seek(0)
+        text = f.read()
+        if not text.strip():
+            f.truncate(0)
+            csv.writer(f, lineterminator="\n").writerow(self.fields)
+            f.flush()
+            return f
+        if not text.endswith("\n"):  # a row cut by a crash: drop it
+            text = text[:text.rfind("\n") + 1]
+            f.truncate(len(text.encode("utf-8")))
+            f.seek(0, io.SEEK_END)
+        rows = list(csv.reader(io.StringIO(text)))
+        if not rows or rows[0] != self.fields:
+            f.close()
+            raise Usage("--csv: '%s' holds rows of other checks (its "
+                        "columns differ): name another file, or remove it "
+                        "to start afresh" % path)
+        self.done_before = [dict(zip(self.fields, r)) for r in rows[1:]]
+        return f
+
+    def write(self, row):
+        values = [cell(row.get(f, "")) for f in self.fields]
+        if self.out is None:
+            csv.writer(sys.stdout, lineterminator="\n").writerow(values)
+            sys.stdout.flush()
+            return
+        csv.writer(self.out, lineterminator="\n").writerow(values)
+        self.out.flush()
+        os.fsync(self.out.fileno())
+
+
+def batch(opts, tmpdir):
+    klass = Class(opts)
+    if klass.sandboxed:
+        why = sandbox.bwrap_missing()
+        if why:
+            say("--batch runs each submission in a sandbox, and %s: "
+                "install it, or give --no-sandbox to grade unprotected"
+                % why)
+            return 3
+    if klass.out is None:
+        csv.writer(sys.stdout, lineterminator="\n").writerow(klass.fields)
+        sys.stdout.flush()
+    done = {r["submission"] for r in klass.done_before}
+    todo = [s for s in klass.subs if cell(s) not in done]
+    if klass.done_before:
+        say("%s holds %d rows already: %d submissions left to check "
+            "(remove the file to start afresh)"
+            % (opts.csv, len(klass.done_before), len(todo)))
+    grader = Grader(klass, tmpdir)
+    rows = grader.grade(todo)
+    lines = summary(klass.done_before + rows, klass.checks)
+    say(lines[0])
+    for line in lines[1:]:
+        print(line, file=sys.stderr)
+    if grader.stopped:
+        say("stopped by %s: %d rows kept; the same command again checks "
+            "the rest" % (signal.Signals(grader.stopped).name,
+                          len(klass.done_before) + len(rows)))
+        return 128 + grader.stopped
+    every = klass.done_before + rows
+    return 1 if any(str(r.get("failed", "0")) not in ("0", "")
+                    for r in every) else 0
+
+
+class Grader:
+    """Checks the submissions, --jobs at a time; writes each row in the
+    class's order as soon as it and those before it are done."""
+
+    def __init__(self, klass, tmpdir):
+        self.klass = klass
+        self.tmpdir = tmpdir
+        self.lock = threading.Condition()
+        self.rows = {}
+        self.running = {}    # slot: the Popen of its checker
+        self.stopped = 0     # the signal that stopped the batch
+
+    def grade(self, subs):
+        for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
+            signal.signal(sig, self.stop)
+        queue = list(enumerate(subs))
+        written = []
+        workers = []
+        for slot in range(min(self.klass.opts.jobs, len(subs))):
+            t = threading.Thread(target=self.work, args=(slot, queue),
+                                 daemon=True)
+            t.start()
+            workers.append(t)
+        for i, sub in enumerate(subs):
+            with self.lock:
+                while i not in self.rows and not self.stopped:
+                    self.lock.wait(0.5)
+                if i not in self.rows:
+                    break
+            row = self.rows[i]
+            self.klass.write(row)
+            written.append(row)
+            say("%s: %s" % (cell(sub), row["said"]))
+        self.stop_all()
+        for t in workers:
+            t.join(5)
+        return written
+
+    def stop(self, signum, _frame):
+        self.stopped = signum
+        self.stop_all()
+
+    def stop_all(self):
+        for p in list(self.running.values()):
+            try:
+                os.killpg(p.pid, signal.SIGKILL)
+            except OSError:
+                pass
+
+    def work(self, slot, queue):
+        while not self.stopped:
+            with self.lock:
+                if not queue:
+                    return
+                i, sub = queue.pop(0)
+            t0 = time.monotonic()
+            try:
+                row = self.one(slot, sub)
+            except Exception as e:  # a bug of the checker: this row only
+                row = self.blank(sub)
+                row["failed"] = 1
+                row["notes"] = "the checker failed: %s: %s" % (
+                    type(e).__name__, e)
+                row["said"] = row["notes"]
+            if "said" not in row:
+                row["said"] = "%s: %d passed, %d failed (%s)" % (
+                    row["kind"], row["passed"], row["failed"],
+                    secs(time.monotonic() - t0))
+            with self.lock:
+                self.rows[i] = row
+                self.lock.notify_all()
+
+    def blank(self, sub):
+        row = {"submission": sub, "kind": self.klass.kind, "passed": 0,
+               "failed": 0, "notes": ""}
+        for c in self.klass.checks:
+            row[c] = "NOT RUN"
+        return row
+
+    def one(self, slot, sub):
+        """The row of one submission."""
+        row = self.blank(sub)
+        here = os.path.join(self.klass.top, sub)
+        try:
+            rf = parse_run_file(decode(read_bytes(here)))
+            if rf.kind is not None and rf.kind != self.klass.kind:
+                raise Refused("run file asks for %s (the lecturer chose %s)"
+                              % (rf.kind, self.klass.kind))
+        except Refused as e:
+            return self.not_checked(row, "refused: %s" % e)
+        uid = sandbox.slot_uid(slot) if self.klass.sandboxed else None
+        work = os.path.join(self.tmpdir, "slot%d" % slot)
+        shutil.rmtree(work, ignore_errors=True)
+        os.makedirs(work)
+        # the sandbox's own uid must pass through to its copy
+        os.chmod(self.tmpdir, 0o711)
+        os.chmod(work, 0o711)
+        copy = os.path.join(work, "submission")
+        try:
+            sandbox.copy_folder(here, copy, uid)
+        except (OSError, shutil.Error) as e:
+            return self.not_checked(row, "its folder could not be copied: "
+                                    "%s" % e)
+        try:
+            return self.run_inner(row, rf, copy, uid)
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
+
+    def not_checked(self, row, why):
+        row["failed"] = 1
+        row["not checked"] = True
+        row["notes"] = why
+        row["said"] = why
+        return row
+
+    def run_inner(self, row, rf, copy, uid):
+        k, opts = self.klass, self.klass.opts
+        params = {"kind": None if k.spec else k.kind, "spec": None,
+                  "only": opts.only, "command": rf.command, "port": rf.port,
+                  "wait": rf.wait or opts.wait, "build": rf.build,
+                  "strace": opts.strace, "narrate": opts.narrate,
+                  "sandboxed": k.sandboxed}
+        py = "/usr/bin/python3" if os.path.exists("/usr/bin/python3") \
+            else sys.executable
+        if k.sandboxed:
+            spec = None
+            if k.spec:  # a copy that the sandbox's uid can read
+                spec = os.path.join(os.path.dirname(copy), "spec",
+                                    os.path.basename(k.spec))
+                os.makedirs(os.path.dirname(spec), mode=0o711)
+                shutil.copyfile(k.spec, spec)
+                os.chmod(spec, 0o644)
+                params["spec"] = os.path.join(sandbox.SPEC_DIR,
+                                              os.path.basename(k.spec))
+            argv = sandbox.command(
+                TOP, copy, spec, [k.top],
+                [py, os.path.join(sandbox.TOOL, "scripts", "check"),
+                 "--in-sandbox"])
+            cwd, pre = None, sandbox.limits(uid)
+        else:
+            params["spec"] = k.spec
+            argv = [sys.executable, os.path.join(TOP, "scripts", "check"),
+                    "--in-sandbox"]
+            cwd, pre = copy, os.setsid
+        params["cwd"] = sandbox.WORK if k.sandboxed else copy
+        p = subprocess.Popen(argv, cwd=cwd, preexec_fn=pre,
+                             stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE)
+        slot = id(p)
+        self.running[slot] = p
+        try:
+            try:
+                p.stdin.write(json.dumps(params).encode())
+                p.stdin.close()
+            except OSError:
+                pass
+            return self.follow(row, p, rf)
+        finally:
+            del self.running[slot]
+            try:
+                os.killpg(p.pid, signal.SIGKILL)
+            except OSError:
+                pass
+            p.wait()
+
+    def follow(self, row, p, rf):
+        """Read what the checker inside says until it ends, or until the
+        step it is in outlives its time limit."""
+        name = row["submission"]
+        step, limit = "the start", 30
+        if rf.build:
+            step, limit = "its build", BUILD_LIMIT + 10
+        wait = rf.wait or self.klass.opts.wait
+        results, end, err = {}, None, b""
+        buf, total = b"", 0
+        deadline = time.monotonic() + limit
+        streams = {p.stdout.fileno(): "out", p.stderr.fileno(): "err"}
+        while streams:
+            left = deadline - time.monotonic()
+            if left <= 0 or self.stopped:
+                break
+            ready, _, _ = select.select(list(streams), [], [], min(left, 1))
+            for fd in ready:
+                chunk = os.read(fd, 65536)
+                if not chunk:
+                    del streams[fd]
+                    continue
+                if streams[fd] == "err":
+                    err = (err + chunk)[-4096:]
+                    continue
+                total += len(chunk)
+                if total > MAX_SAID:
+                    continue
+                buf += chunk
+                while b"\n" in buf:
+                    line, buf = buf.split(b"\n", 1)
+                    try:
+                        msg = json.loads(line)
+                    except ValueError:
+                        continue
+                    if "say" in msg:
+                        say("%s: %s" % (cell(name), escaped(msg["say"])))
+                    elif "start" in msg:
+                        step = "check %s" % msg["start"]
+                        deadline = time.monotonic() + CHECK_LIMIT + wait
+                    elif "result" in msg:
+                        results[msg["result"]] = msg
+                        deadline = time.monotonic() + CHECK_LIMIT + wait
+                    elif "end" in msg:
+                        end = msg
+        if end is None and streams:
+            what = ("stopped with the batch" if self.stopped else
+                    "%s still ran after its time limit, and was ended"
+                    % step)
+        elif end is None:
+            p.wait()
+            last = [ln for ln in err.decode("utf-8", "replace").splitlines()
+                    if ln.strip()]
+            what = "the checker ended before it finished (%s)%s" % (
+                "status %s" % p.returncode if p.returncode >= 0
+                else signal.Signals(-p.returncode).name,
+                ": " + last[-1][:200] if last else "")
+        else:
+            what = None
+        return self.fill(row, results, end, what)
+
+    def fill(self, row, results, end, what):
+        notes = []
+        for c in self.klass.checks:
+            r = results.get(c)
+            if r is None:
+                continue
+            row[c] = r["status"]
+            if r["ok"]:
+                row["passed"] += 1
+            elif not r["skipped"]:
+                row["failed"] += 1
+                notes.append("%s: %s" % (c, r["reason"]))
+        if end is not None and end.get("why"):
+            notes.insert(0, end["why"])
+            if not results:
+                row["not checked"] = True
+                row["failed"] = max(row["failed"], 1)
+        if what:
+            notes.append(what)
+            row["failed"] = max(row["failed"], 1)
+            if not results:
+                row["not checked"] = True
+        row["notes"] = "; ".join(notes)
+        return row
+
+
+# ---- the checker inside: one submission -----------------------------------
+
+def emit(msg):
+    os.write(1, (json.dumps(msg) + "\n").encode())
+
+
+def inner():
+    """scripts/check --in-sandbox: check one submission, as the batch
+    asked on standard input (JSON), telling each result on standard
+    output. In the sandbox it is PID 1: without handlers, the signals a
+    submission sends it are dropped by the kernel."""
+    params = json.loads(sys.stdin.buffer.read(65536) or b"{}")
+    sys.stdin.close()
+    for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
+        # unsandboxed, a signal ends the programs before the checker
+        signal.signal(sig, signal.SIG_DFL if params.get("sandboxed")
+                      else stop_everything)
+    try:
+        import ctypes
+        ctypes.CDLL(None).prctl(4, 0, 0, 0, 0)  # PR_SET_DUMPABLE: 0
+    except (OSError, AttributeError):
+        pass
+    become_subreaper()
+    import tempfile
+    tmpdir = tempfile.mkdtemp(prefix="sockstep-check.")
+    try:
+        emit({"end": True, "why": inner_checks(params, tmpdir)})
+    finally:
+        shutil.rmtree(tmpdir, ignore_errors=True)
+    return 0
+
+
+def inner_checks(params, tmpdir):
+    """Build, validate, wait for a fixed port, run the checks; the reason
+    the submission was not checked, or None."""
+    from .options import Options
+    cwd = params["cwd"]
+    if params["build"]:
+        emit({"start": "build"})
+        try:
+            build(cwd, "build: " + params["build"])
+        except BuildFailed as e:
+            return "build failed: %s" % e
+        except Usage as e:
+            return "run file: %s" % e
+    sub = Options(kind=params["kind"], command=params["command"],
+                  port=params["port"], only=params["only"],
+                  spec=params["spec"])
+    try:
+        validate(sub, cwd)
+    except Usage as e:
+        return "run file: %s" % e
+    kind = (os.path.basename(sub.spec) if sub.spec else sub.kind)
+    run = Run(kind, sub.command, fixed_port=sub.port, only=sub.only,
+              cwd=cwd, wait=params["wait"], strace=params["strace"],
+              narrate=params["narrate"], tmpdir=tmpdir,
+              checks=getattr(sub, "spec_checks", None),
+              spec=getattr(sub, "loaded", None))
+    if run.fixed_port is not None and not params["sandboxed"]:
+        told = []
+
+        def tell(text):
+            told.append(text)
+            emit({"say": text})
+        held, waited = wait_for_port(run.fixed_port, proto_of(run),
+                                     run.wait, tell)
+        if held is not None:
+            return ("port %d: still held after %s, by %s: not checked "
+                    "(check this submission again on its own)"
+                    % (run.fixed_port, secs(waited), held))
+        if told:
+            tell("port %d came free after %s" % (run.fixed_port,
+                                                 secs(waited)))
+    ALIVE.append(run)
+    try:
+        for chk in run.checks:
+            emit({"start": chk.name})
+            res = run.one(chk)
+            emit({"result": chk.name, "status": res.status(),
+                  "ok": bool(res.ok), "skipped": bool(res.skipped),
+                  "reason": res.reason})
+    finally:
+        run.finish()
+        ALIVE.remove(run)
+    return None

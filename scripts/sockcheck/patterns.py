@@ -1,0 +1,78 @@
+"""A spec's patterns, matched with a time limit: a pattern that
+backtracks (such as (\\w+\\s?)+! against a long line) could otherwise
+take longer than the age of the universe, and hang the check.
+
+With the regex module (Debian's python3-regex), its own timeout ends the
+match. Without it, the match runs in a forked child that the kernel ends
+after LIMIT seconds (SIGALRM, whose default action ends a process even in
+the middle of the C code of re)."""
+
+import os
+import re
+import signal
+import warnings
+
+from .common import NotReady
+
+try:
+    import regex
+except ImportError:  # the fallback below
+    regex = None
+
+LIMIT = 1  # seconds for one match
+
+
+class TooSlow(NotReady):
+    """A pattern took more than LIMIT seconds: the check fails with
+    this, and the others go on."""
+
+    def __init__(self, pattern, text):
+        super().__init__(
+            "The spec's pattern /%s/ took more than %d s to match %d "
+            "characters, and was stopped: the reply was not judged. A "
+            "pattern with a repeat inside a repeat, such as (\\w+\\s?)+, "
+            "can take that long on a line that almost matches: write it "
+            "without the nested repeat." % (pattern, LIMIT, len(text)),
+            "pattern too slow", fatal=False)
+
+
+class Pattern:
+    """A compiled spec pattern: .pattern is its text; .fullmatch(text)
+    is True or None, as re's match or None, or raises TooSlow."""
+
+    def __init__(self, text):
+        self.pattern = text
+        self.re = re.compile(text)  # re.error: the spec says where
+        self.fast = None
+        if regex is not None:
+            try:
+                self.fast = regex.compile(text)
+            except regex.error:  # one that re takes and regex does not
+                pass
+
+    def fullmatch(self, text):
+        if self.fast is not None:
+            try:
+                m = self.fast.fullmatch(text, timeout=LIMIT)
+                return True if m else None
+            except TimeoutError:
+                raise TooSlow(self.pattern, text) from None
+        return forked_match(self, text)
+
+
+def forked_match(pat, text):
+    """pat.re.fullmatch(text) in a child process, ended after LIMIT s."""
+    with warnings.catch_warnings():  # fork with threads: only re runs
+        warnings.simplefilter("ignore", DeprecationWarning)
+        pid = os.fork()
+    if pid == 0:
+        try:
+            signal.signal(signal.SIGALRM, signal.SIG_DFL)
+            signal.alarm(LIMIT)
+            os._exit(0 if pat.re.fullmatch(text) else 1)
+        finally:
+            os._exit(3)
+    _, status = os.waitpid(pid, 0)
+    if os.WIFSIGNALED(status):
+        raise TooSlow(pat.pattern, text)
+    return True if os.WEXITSTATUS(status) == 0 else None

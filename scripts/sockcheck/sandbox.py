@@ -1,0 +1,150 @@
+"""Each submission of a batch runs in a sandbox of bubblewrap (bwrap):
+its own user, PID, mount, IPC, UTS and network namespaces (a loopback of
+its own, where the checker's peers run too), the root file system read
+only, a private /tmp, only its own copy of its folder writable, no
+capabilities, and limits on processes, CPU time, file size and memory.
+
+Inside, the checker for that one submission (scripts/check in its
+--in-sandbox mode) is PID 1 of the namespace: a process of the
+submission cannot signal it (the kernel drops a signal sent to its
+namespace's init, SIGKILL and SIGSTOP included, unless init has a
+handler for it), nor read its descriptors (it is not dumpable, and the
+sandbox has no capabilities). When it ends, the kernel ends every
+process left in the namespace. --die-with-parent ends the sandbox with
+the batch (Ctrl-C, a dropped SSH session).
+
+Run as root, the sandbox runs as a user of its own (a high uid, one per
+slot of --jobs, that no account has), so that the process limit holds:
+the kernel does not count processes against root's RLIMIT_NPROC."""
+
+import os
+import resource
+import shutil
+import stat
+import subprocess
+
+# The limits of everything in one sandbox (the checker inside included).
+PROCS = 256          # processes and threads
+CPU = 300            # CPU seconds, per process
+FILE = 64 << 20      # bytes, the largest file it may write
+MEMORY = 4 << 30     # bytes of address space, per process
+
+# Inside the sandbox: where the checker, the submission's copy and the
+# lecturer's spec are.
+TOOL = "/tmp/.sockstep"
+WORK = "/tmp/submission"
+SPEC_DIR = "/tmp/.spec"
+
+UID_BASE = 1500000000  # root: slot N runs as uid UID_BASE + pid*64 + N
+
+
+def bwrap_missing():
+    """None when bwrap runs here with the namespaces it needs, or one
+    sentence saying why not."""
+    exe = shutil.which("bwrap")
+    if exe is None:
+        return "bubblewrap (bwrap) is not installed (Debian: bubblewrap)"
+    try:
+        p = subprocess.run([exe] + base_args() + ["--", "/bin/true"],
+                           stdin=subprocess.DEVNULL,
+                           stdout=subprocess.DEVNULL,
+                           stderr=subprocess.PIPE, timeout=30)
+    except (OSError, subprocess.TimeoutExpired) as e:
+        return "bwrap could not be started (%s)" % e
+    if p.returncode != 0:
+        why = p.stderr.decode("utf-8", "replace").strip().splitlines()
+        return "bwrap cannot make a sandbox here (%s)" % (
+            why[-1] if why else "status %d" % p.returncode)
+    return None
+
+
+def base_args():
+    return ["--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc",
+            "--tmpfs", "/tmp", "--unshare-all", "--die-with-parent",
+            "--new-session", "--cap-drop", "ALL", "--as-pid-1"]
+
+
+def slot_uid(slot):
+    """The uid of slot's sandbox when the batch runs as root, else
+    None (then it runs as the user who started the batch)."""
+    if os.geteuid() != 0:
+        return None
+    return UID_BASE + (os.getpid() % 1000000) * 64 + slot
+
+
+def command(tool_root, copy, spec, hide, inner_argv):
+    """The bwrap command that runs inner_argv (the checker inside) with
+    tool_root (the checker's tree) read-only at TOOL, copy (the
+    submission's folder) writable at WORK, the spec file read-only in
+    SPEC_DIR and the directories in hide (the class's folder) out of
+    sight."""
+    args = ["bwrap"] + base_args()
+    for h in hide:
+        if not h.startswith("/tmp/") and os.path.isdir(h):
+            args += ["--tmpfs", h]
+    args += ["--ro-bind", tool_root, TOOL, "--bind", copy, WORK]
+    if spec:
+        args += ["--ro-bind", spec,
+                 os.path.join(SPEC_DIR, os.path.basename(spec))]
+    return args + ["--chdir", WORK, "--"] + inner_argv
+
+
+def limits(uid, nproc=PROCS):
+    """A preexec_fn for the sandbox: the limits, then (as root) the
+    sandbox's own user."""
+    def apply():
+        os.setsid()
+        resource.setrlimit(resource.RLIMIT_CPU, (CPU, CPU))
+        resource.setrlimit(resource.RLIMIT_FSIZE, (FILE, FILE))
+        resource.setrlimit(resource.RLIMIT_AS, (MEMORY, MEMORY))
+        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+        if uid is not None:
+            resource.setrlimit(resource.RLIMIT_NPROC, (nproc, nproc))
+            os.setgroups([])
+            os.setresgid(uid, uid, uid)
+            os.setresuid(uid, uid, uid)
+        else:
+            # the user's own processes count too: allow nproc more
+            mine = own_processes()
+            soft, hard = resource.getrlimit(resource.RLIMIT_NPROC)
+            want = mine + nproc
+            if hard != resource.RLIM_INFINITY:
+                want = min(want, hard)
+            resource.setrlimit(resource.RLIMIT_NPROC, (want, hard))
+    return apply
+
+
+def own_processes():
+    uid, n = os.getuid(), 0
+    for name in os.listdir("/proc"):
+        if name.isdigit():
+            try:
+                if os.stat("/proc/" + name).st_uid == uid:
+                    n += 1
+            except OSError:
+                pass
+    return n
+
+
+def copy_folder(src, dst, uid):
+    """Copy a submission's folder: directories, regular files and
+    symbolic links (as links, not followed); FIFOs, sockets and devices
+    left out. As root, the copy belongs to the sandbox's uid."""
+    def ignore(folder, names):
+        out = []
+        for n in names:
+            try:
+                mode = os.lstat(os.path.join(folder, n)).st_mode
+            except OSError:
+                out.append(n)
+                continue
+            if not (stat.S_ISDIR(mode) or stat.S_ISREG(mode)
+                    or stat.S_ISLNK(mode)):
+                out.append(n)
+        return out
+    shutil.copytree(src, dst, symlinks=True, ignore=ignore)
+    if uid is not None:
+        for top, dirs, files in os.walk(dst):
+            os.lchown(top, uid, uid)
+            for n in dirs + files:
+                os.lchown(os.path.join(top, n), uid, uid)
