@@ -1,7 +1,8 @@
 #!/usr/bin/env bats
-# scripts/check --batch DIR for a class (issue 31): a Python 2
-# submission named as such, a fixed port waited for between submissions,
-# and the summary per check that follows the CSV on standard error.
+# scripts/check --batch DIR for a class: a Python 2 submission named as
+# such, a fixed port (waited for between submissions without the
+# sandbox), a build, and the summary per check that follows the CSV on
+# standard error. tests/class.bats grades a hostile class.
 #
 # The samples are written here, into the test's directory: a Python 3
 # echo server (on {port}, or on a fixed port that free_port chose), and
@@ -138,7 +139,7 @@ for line in sys.stdin:
 EOF
     chmod +x "$CLASS/bob/client"
     printf -- 'echo-client -- ./client {port}\n' >"$CLASS/bob/run"
-    run bare timeout 60 "$PYTHON" "$CHECK" --batch "$CLASS" \
+    run bare timeout 60 "$PYTHON" "$CHECK" --batch "$CLASS" echo-client \
         --csv "$BATS_TEST_TMPDIR/out.csv"
     assert_failure 1
     rows "$BATS_TEST_TMPDIR/out.csv" one-line closes-early pieces refused
@@ -152,8 +153,9 @@ EOF
     port=$(free_port tcp)
     echo_server ann "$port"
     echo_server bob "$port"
-    run bare timeout 100 "$PYTHON" "$CHECK" --batch "$CLASS" \
-        --only one-line,half-close,silent-client \
+    # each in a sandbox with a loopback of its own
+    run bare timeout 100 "$PYTHON" "$CHECK" --batch "$CLASS" echo-server \
+        --only one-line,half-close,silent-client --jobs 2 \
         --csv "$BATS_TEST_TMPDIR/out.csv"
     assert_success
     rows "$BATS_TEST_TMPDIR/out.csv"
@@ -168,7 +170,8 @@ EOF
     holder "$port"
     # the batch's clock starts once the port is held: it waits at most
     # --wait seconds from its first look
-    start_bg "$out" "$PYTHON" "$CHECK" --batch "$CLASS" --only one-line \
+    start_bg "$out" "$PYTHON" "$CHECK" --batch "$CLASS" echo-server \
+        --no-sandbox --only one-line \
         --wait 60 --csv "$BATS_TEST_TMPDIR/out.csv"
     local batch_pid=$BG_PID
     wait_said "$out" "scripts/check: ann: port $port is held by a listening socket of pid $HOLDER ("
@@ -187,12 +190,12 @@ EOF
     echo_server ann "$port"
     echo_server bob
     holder "$port"
-    run bare timeout 60 "$PYTHON" "$CHECK" --batch "$CLASS" --only one-line \
-        --wait 1 --csv "$BATS_TEST_TMPDIR/out.csv"
+    run bare timeout 60 "$PYTHON" "$CHECK" --batch "$CLASS" echo-server \
+        --no-sandbox --only one-line --wait 1 --csv "$BATS_TEST_TMPDIR/out.csv"
     assert_failure 1
     assert_line --regexp "^scripts/check: ann: port $port: still held after [0-9.]+ s, by a listening socket of pid $HOLDER \(python3[.0-9]*\): not checked \(check this submission again on its own\)$"
     rows "$BATS_TEST_TMPDIR/out.csv"
-    assert_line --index 0 --regexp "^ann echo-server 0 0 NOT RUN \| port $port: still held after"
+    assert_line --index 0 --regexp "^ann echo-server 0 1 NOT RUN \| port $port: still held after"
     # the next one, on a port of its own, is checked as usual
     assert_line --index 1 "bob echo-server 1 0 PASS | "
 }
@@ -203,18 +206,20 @@ EOF
     echo_server ann
     python2_server bob
     mkdir -p "$CLASS/cat" # no run file
-    run bare timeout 60 "$PYTHON" "$CHECK" --batch "$CLASS" \
+    run bare timeout 60 "$PYTHON" "$CHECK" --batch "$CLASS" echo-server \
         --only one-line,half-close --csv "$BATS_TEST_TMPDIR/out.csv"
     assert_failure 1
     # the last lines, after each submission's
     [[ "${lines[3]}" == "scripts/check: 3 submissions: 1 passed every check, 1 failed, 1 not checked" ]]
     [[ "${lines[4]}" == "check       passed  failed  noted  not run" ]]
-    [[ "${lines[5]}" == "one-line         1       1      0        0" ]]
-    [[ "${lines[6]}" == "half-close       1       0      0        1" ]]
+    # a submission not checked (no run file) has each check NOT RUN
+    [[ "${lines[5]}" == "one-line         1       1      0        1" ]]
+    [[ "${lines[6]}" == "half-close       1       0      0        2" ]]
     [[ ${#lines[@]} -eq 7 ]]
     # standard output is the CSV's alone, even without --csv
     run bare timeout 60 sh -c '"$@" 2>/dev/null' sh \
-        "$PYTHON" "$CHECK" --batch "$CLASS" --only one-line,half-close
+        "$PYTHON" "$CHECK" --batch "$CLASS" echo-server \
+        --only one-line,half-close
     assert_failure 1
     [[ ${#lines[@]} -eq 4 && "${lines[0]}" == submission,* ]]
 }
@@ -227,15 +232,16 @@ EOF
     cp "$ROOT/tests/students/echo-good.c" "$dir/server.c"
     printf '%s\n' '# built in its own directory, before the checks' \
         'build: cc -std=c11 -o server server.c' \
-        'echo-server --only one-line -- ./server {port}' >"$dir/run"
+        '-- ./server {port}' >"$dir/run"
     printf 'int main(void) { return x; }\n' >"$CLASS/bob/server.c"
     printf '%s\n' 'build: cc -o server server.c' \
-        'echo-server --only one-line -- ./server {port}' >"$CLASS/bob/run"
-    run bare timeout 150 "$PYTHON" "$CHECK" --batch "$CLASS" \
-        --csv "$BATS_TEST_TMPDIR/out.csv"
+        'echo-server -- ./server {port}' >"$CLASS/bob/run"
+    run bare timeout 150 "$PYTHON" "$CHECK" --batch "$CLASS" echo-server \
+        --only one-line --csv "$BATS_TEST_TMPDIR/out.csv"
     assert_failure 1
-    [[ -x "$dir/server" ]]
+    # built in the submission's copy: its folder is as it was
+    [[ ! -e "$dir/server" ]]
     rows "$BATS_TEST_TMPDIR/out.csv"
     assert_line --index 0 "ann echo-server 1 0 PASS | "
-    assert_line --index 1 --regexp "^bob  0 1  \| build failed: 'cc -o server server.c' exited with status 1: .*"
+    assert_line --index 1 --regexp "^bob echo-server 0 1 NOT RUN \| build failed: 'cc -o server server.c' exited with status 1: .*"
 }

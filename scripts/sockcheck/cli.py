@@ -9,7 +9,7 @@ import tempfile
 
 from .checks import CHECKS
 from .spec import load as load_spec
-from .spec_server import SPEC_CHECKS, checks_for
+from .spec_server import checks_for
 from .common import KINDS, NARRATE_LIB, PROG, Usage
 from .grading import batch, inner
 from .options import HELP, parse, validate

@@ -29,12 +29,12 @@ from .batch import (BUILD_LIMIT, BuildFailed, build, proto_of, summary,
 from .checks import CHECKS
 from .common import PROG, TOP, Usage
 from .options import validate
-from .procfs import become_subreaper
+from .procfs import all_procs, become_subreaper, proc_stat
 from .runfile import Refused, decode, parse as parse_run_file, read_bytes
 from .runner import ALIVE, Run, stop_everything
 from .spec import load as load_spec
 from .spec_server import checks_for
-from .words import secs
+from .words import plural, secs
 
 # A check that tells nothing for this long (the batch's wait for a
 # fixed port, or --wait, added) is ended: its row says so.
@@ -184,9 +184,10 @@ def batch(opts, tmpdir):
     done = {r["submission"] for r in klass.done_before}
     todo = [s for s in klass.subs if cell(s) not in done]
     if klass.done_before:
-        say("%s holds %d rows already: %d submissions left to check "
-            "(remove the file to start afresh)"
-            % (opts.csv, len(klass.done_before), len(todo)))
+        say("%s holds %s already: %s left to check (remove the file "
+            "to start afresh)" % (escaped(opts.csv),
+                                   plural(len(klass.done_before), "row"),
+                                   plural(len(todo), "submission")))
     grader = Grader(klass, tmpdir)
     rows = grader.grade(todo)
     lines = summary(klass.done_before + rows, klass.checks)
@@ -194,13 +195,18 @@ def batch(opts, tmpdir):
     for line in lines[1:]:
         print(line, file=sys.stderr)
     if grader.stopped:
-        say("stopped by %s: %d rows kept; the same command again checks "
+        say("stopped by %s: %s kept; the same command again checks "
             "the rest" % (signal.Signals(grader.stopped).name,
-                          len(klass.done_before) + len(rows)))
+                          plural(len(klass.done_before) + len(rows),
+                                 "row")))
         return 128 + grader.stopped
     every = klass.done_before + rows
     return 1 if any(str(r.get("failed", "0")) not in ("0", "")
                     for r in every) else 0
+
+
+class Interrupted(Exception):
+    """The batch was stopped while this submission was checked."""
 
 
 class Grader:
@@ -261,11 +267,15 @@ class Grader:
             t0 = time.monotonic()
             try:
                 row = self.one(slot, sub)
+            except Interrupted:
+                return  # not a row: the batch started again checks it
             except Exception as e:  # a bug of the checker: this row only
                 row = self.blank(sub)
                 row["failed"] = 1
                 row["notes"] = "the checker failed: %s: %s" % (
                     type(e).__name__, e)
+                row["said"] = row["notes"]
+            if "said" not in row and row.get("not checked"):
                 row["said"] = row["notes"]
             if "said" not in row:
                 row["said"] = "%s: %d passed, %d failed (%s)" % (
@@ -342,13 +352,14 @@ class Grader:
                 [py, os.path.join(sandbox.TOOL, "scripts", "check"),
                  "--in-sandbox"])
             cwd, pre = None, sandbox.limits(uid)
+            env = sandbox.environment(uid)
         else:
             params["spec"] = k.spec
             argv = [sys.executable, os.path.join(TOP, "scripts", "check"),
                     "--in-sandbox"]
-            cwd, pre = copy, os.setsid
+            cwd, pre, env = copy, os.setsid, None
         params["cwd"] = sandbox.WORK if k.sandboxed else copy
-        p = subprocess.Popen(argv, cwd=cwd, preexec_fn=pre,
+        p = subprocess.Popen(argv, cwd=cwd, preexec_fn=pre, env=env,
                              stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                              stderr=subprocess.PIPE)
         slot = id(p)
@@ -367,6 +378,8 @@ class Grader:
             except OSError:
                 pass
             p.wait()
+            if not k.sandboxed:
+                end_orphans()
 
     def follow(self, row, p, rf):
         """Read what the checker inside says until it ends, or until the
@@ -377,12 +390,17 @@ class Grader:
             step, limit = "its build", BUILD_LIMIT + 10
         wait = rf.wait or self.klass.opts.wait
         results, end, err = {}, None, b""
+        stopped_inner = False
         buf, total = b"", 0
         deadline = time.monotonic() + limit
         streams = {p.stdout.fileno(): "out", p.stderr.fileno(): "err"}
         while streams:
             left = deadline - time.monotonic()
             if left <= 0 or self.stopped:
+                break
+            st = proc_stat(p.pid)
+            if st and st["state"] in ("T", "t"):  # only unsandboxed
+                stopped_inner = True
                 break
             ready, _, _ = select.select(list(streams), [], [], min(left, 1))
             for fd in ready:
@@ -413,18 +431,26 @@ class Grader:
                         deadline = time.monotonic() + CHECK_LIMIT + wait
                     elif "end" in msg:
                         end = msg
-        if end is None and streams:
-            what = ("stopped with the batch" if self.stopped else
-                    "%s still ran after its time limit, and was ended"
-                    % step)
+        if self.stopped:
+            raise Interrupted()
+        if stopped_inner:
+            what = ("in %s, its checker was stopped (SIGSTOP), as a "
+                    "submission can do without the sandbox" % step)
+        elif end is None and streams:
+            what = "%s still ran after its time limit, and was ended" % step
         elif end is None:
             p.wait()
+            rc = p.returncode
+            sig = -rc if rc < 0 else rc - 128 if rc > 128 else 0
             last = [ln for ln in err.decode("utf-8", "replace").splitlines()
                     if ln.strip()]
-            what = "the checker ended before it finished (%s)%s" % (
-                "status %s" % p.returncode if p.returncode >= 0
-                else signal.Signals(-p.returncode).name,
-                ": " + last[-1][:200] if last else "")
+            if sig:
+                what = ("in %s, its checker was ended by %s, as a "
+                        "submission can do without the sandbox"
+                        % (step, signal.Signals(sig).name))
+            else:
+                what = "its checker failed in %s (status %d)%s" % (
+                    step, rc, ": " + last[-1][:200] if last else "")
         else:
             what = None
         return self.fill(row, results, end, what)
@@ -453,6 +479,36 @@ class Grader:
                 row["not checked"] = True
         row["notes"] = "; ".join(notes)
         return row
+
+
+def end_orphans():
+    """Unsandboxed, what a submission left when its checker could not
+    end it (a checker it stopped, say) comes to the batch, a subreaper:
+    end those processes and everything they started, and reap them."""
+    me = os.getpid()
+    for _ in range(3):
+        procs = all_procs()
+        kids = {}
+        for pid, st in procs.items():
+            kids.setdefault(st["ppid"], []).append(pid)
+        todo, found = list(kids.get(me, [])), set()
+        while todo:
+            pid = todo.pop()
+            if pid not in found:
+                found.add(pid)
+                todo.extend(kids.get(pid, []))
+        if not found:
+            return
+        for pid in found:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except OSError:
+                pass
+        for pid in kids.get(me, []):
+            try:
+                os.waitpid(pid, 0)
+            except ChildProcessError:
+                pass
 
 
 # ---- the checker inside: one submission -----------------------------------

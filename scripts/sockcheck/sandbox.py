@@ -64,6 +64,33 @@ def base_args():
             "--new-session", "--cap-drop", "ALL", "--as-pid-1"]
 
 
+def environment(uid):
+    """The environment inside: HOME in the private /tmp, and, run as a
+    uid of its own, a PATH without the directories that uid cannot
+    search (a version manager's shims in /root): there a command that
+    is not installed fails as 'not found', as it would for the
+    student."""
+    env = dict(os.environ, HOME="/tmp")
+    if uid is not None:
+        env["PATH"] = ":".join(d for d in env.get("PATH", "").split(":")
+                               if d.startswith("/") and searchable(d)
+                               and not d.startswith("/tmp/"))
+    return env
+
+
+def searchable(path):
+    """Can any user reach into path (each directory on the way o+x)?"""
+    at = "/"
+    for part in path.strip("/").split("/"):
+        at = os.path.join(at, part)
+        try:
+            if not os.stat(at).st_mode & stat.S_IXOTH:
+                return False
+        except OSError:
+            return False
+    return True
+
+
 def slot_uid(slot):
     """The uid of slot's sandbox when the batch runs as root, else
     None (then it runs as the user who started the batch)."""
@@ -83,6 +110,8 @@ def command(tool_root, copy, spec, hide, inner_argv):
         if not h.startswith("/tmp/") and os.path.isdir(h):
             args += ["--tmpfs", h]
     args += ["--ro-bind", tool_root, TOOL, "--bind", copy, WORK]
+    if tool_root.startswith("/tmp/"):  # under the private /tmp: again
+        args += ["--ro-bind", tool_root, tool_root]
     if spec:
         args += ["--ro-bind", spec,
                  os.path.join(SPEC_DIR, os.path.basename(spec))]

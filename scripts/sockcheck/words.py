@@ -11,6 +11,15 @@ def plural(n, word, words=None):
     return "%d %s" % (n, word if n == 1 else (words or word + "s"))
 
 
+def printable(text):
+    """text with each character a terminal would act on (escape codes,
+    newlines, controls) written as \\xNN: what a program printed, said
+    safely."""
+    return "".join(c if c.isprintable() else "\\x%02x" % ord(c)
+                   if ord(c) < 0x100 else "\\u%04x" % (ord(c) & 0xFFFF)
+                   for c in text)
+
+
 def shown(data, limit=60):
     """Bytes or text as a short quoted string, every odd byte escaped."""
     if isinstance(data, str):
