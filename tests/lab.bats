@@ -49,12 +49,26 @@ need_root() {
 @test "lab: bad usage exits 2 naming the problem" {
     run "$LAB" --loss 101
     assert_failure 2
-    assert_output --partial "--loss: expected a percentage from 0 to 100"
+    assert_output --partial "--loss: expected a percentage from 0 to 99"
     run "$LAB" shell c
     assert_failure 2
     assert_output --partial "shell: expected a or b, got 'c'"
     run "$LAB" sideways
     assert_failure 2
+}
+
+@test "lab: --loss 100 is refused at once, and the help gives the range nft takes" {
+    # nftables' "numgen random mod 100 < P" takes P from 0 to 99 only.
+    run "$LAB" --loss 100
+    assert_failure 2
+    assert_output "scripts/lab: --loss: expected a percentage from 0 to 99, got '100' (see --help)"
+    run "$LAB" --help
+    assert_success
+    assert_output --partial "(0..99)"
+    if [[ $EUID -eq 0 ]] && command -v ip >/dev/null; then
+        run ip netns list
+        refute_output --partial "$SOCKSTEP_LAB-"
+    fi
 }
 
 @test "lab: without root it says so and exits 1" {
