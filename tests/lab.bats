@@ -127,6 +127,21 @@ need_root() {
     assert_output --regexp "veth-a@[a-z0-9]+ +UP +10\.10\.0\.1/24"
 }
 
+@test "lab: the shell offers ping, ./install-deps installs it, and it crosses the link" {
+    run "$ROOT/install-deps" --list
+    assert_success
+    assert_line iputils-ping
+    need_root
+    command -v ping >/dev/null ||
+        skip "ping is not installed (./install-deps installs iputils-ping)"
+    "$LAB" up >/dev/null
+    # Five tries, so that a loss left on the link cannot fail the test.
+    run timeout 30 "$LAB" shell a < <(printf 'ping -c 5 -i 0.2 -W 2 10.10.0.2\nexit\n')
+    assert_success
+    assert_output --partial "lab: the link: ping -c 5 10.10.0.2"
+    assert_output --regexp "5 packets transmitted, [1-5] received"
+}
+
 @test "lab: --loss 20: UDP datagrams go missing, every TCP line arrives" {
     need_root
     run timeout 380 "$LAB" --loss 20 --timeout 100
