@@ -99,8 +99,12 @@ RUNS_GRADING := scripts/check $(wildcard scripts/sockcheck/*.py) \
                 scripts/sockcheck/specs/calculator.spec \
                 tests/students/calc-good.py tests/students/calc-broken.c \
                 tests/students/calc-overrun.c
+# docs/own/'s files, not its directories: a directory there (a
+# __pycache__, say) is no input, and sha256sum cannot hash one.
+RUNS_OWN    := $(filter-out $(patsubst %/,%,$(wildcard docs/own/*/)), \
+                 $(wildcard docs/own/*))
 RUNS_INPUTS := docs/runs.sh tests/hostile/peer.py $(BINS) \
-               $(wildcard docs/own/*) $(HEADER) $(PRELOAD) scripts/narrate \
+               $(RUNS_OWN) $(HEADER) $(PRELOAD) scripts/narrate \
                $(RUNS_GRADING)
 RUNS_SUMS   := $(BUILD)/runs.sha256
 $(RUNS_DIR)/.done: $(RUNS_INPUTS)

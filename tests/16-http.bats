@@ -153,6 +153,26 @@ odd_server() {
     assert_said "a symbolic link leads out of the root: refused"
 }
 
+@test "16-http: --root / serves a file by its absolute path; .. is still refused" {
+    local f
+    echo "under the root" >"$BATS_TEST_TMPDIR/page.txt"
+    # The URL is the file's real path: the root is /, with no link in it.
+    f=$(realpath "$BATS_TEST_TMPDIR/page.txt")
+    start_server "$BATS_TEST_TMPDIR/server" 16-http-server --root / \
+        --count 2 --timeout 10
+    run curl -sS -w ' %{http_code}' "http://127.0.0.1:$PORT$f"
+    assert_output "under the root
+ 200"
+    run curl -sS --path-as-is -w ' %{http_code}' \
+        "http://127.0.0.1:$PORT/..$f"
+    assert_output "403 Forbidden
+ 403"
+    wait_exit "$BG_PID"
+    assert_equal "$EXIT_STATUS" 0
+    run grep -c 'a symbolic link leads out' "$BATS_TEST_TMPDIR/server"
+    assert_output 0
+}
+
 @test "16-http: 404 for a missing file, 405 with Allow for POST, 400 for a malformed request" {
     serve --count 6
     run curl -sS -w ' %{http_code}' "http://127.0.0.1:$PORT/missing.html"

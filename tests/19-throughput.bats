@@ -143,6 +143,31 @@ hash_in() {
     assert_line "$BATS_TEST_TMPDIR/none: No such file or directory"
 }
 
+@test "19-throughput: --sendfile refuses a directory, a device, a /proc file and a FIFO before it connects" {
+    local path want
+    mkfifo "$BATS_TEST_TMPDIR/fifo"
+    # A receiver is there: a sender that got as far as connect() would
+    # connect, print more than the one line, and block on the FIFO.
+    receiver "$BATS_TEST_TMPDIR/recv"
+    for path in "$BATS_TEST_TMPDIR" /dev/zero /proc/self/status \
+        "$BATS_TEST_TMPDIR/fifo"; do
+        case $path in
+        /dev/*) want="a regular file, not a device" ;;
+        /proc/*) want="a file whose size is its length (a /proc file says 0)" ;;
+        */fifo) want="a regular file, not a FIFO" ;;
+        *) want="a regular file, not a directory" ;;
+        esac
+        run_lesson timeout 10 "$BIN/19-throughput" --send --port "$PORT" \
+            --sendfile "$path" --timeout 5
+        assert_failure 2
+        assert_output "19-throughput: --sendfile: expected $want, got '$path' (see --help)"
+    done
+    # Nothing connected: the receiver is still waiting for its first sender.
+    kill -0 "$BG_PID"
+    run grep -c '^sender ' "$BATS_TEST_TMPDIR/recv"
+    assert_output 0
+}
+
 @test "19-throughput: --exchanges: every reply is its request, with and without --nodelay" {
     local nd
     for nd in --nodelay ""; do

@@ -8,6 +8,8 @@
 # truncation, maybe-uninitialized) need real builds, and make has made
 # them before the suite runs: gcc at -O2 under the same flags, each lesson
 # narrated and plain, with the same one command per program.
+# One more check of what make builds from: the handout's runs take the
+# files in docs/own/ as inputs, and never a directory there.
 
 load test_helper
 load hostile/common
@@ -54,6 +56,35 @@ builds_alone() {
     done
     [ "$n" -eq 25 ]
     assert_output --partial "-o build/libsockstep.so"
+}
+
+@test "builds: a directory in docs/own/ (__pycache__) is not an input of the handout's runs" {
+    local tree="$BATS_TEST_TMPDIR/tree" f line w n=0 want=0
+    # A copy of the tree without .git and build/: the real one is not
+    # touched, and make -n only prints what it would do.
+    mkdir "$tree"
+    for f in "$ROOT"/* "$ROOT"/.[!.]*; do
+        case "${f##*/}" in .git | build) continue ;; esac
+        cp -a "$f" "$tree/"
+    done
+    mkdir "$tree/docs/own/__pycache__"
+    : >"$tree/docs/own/__pycache__/echo-server.cpython-311.pyc"
+    run make -C "$tree" -n build/runs/.done
+    assert_success
+    # The recipe's first line hashes every input: sha256sum FILE... >SUMS.
+    line=$(grep -m1 '^sha256sum ' <<<"$output") || fail "no sha256sum line"
+    for w in ${line#sha256sum }; do
+        [[ "$w" == ">"* ]] && break
+        [[ -f "$tree/$w" || "$w" == build/* ]] ||
+            fail "make would hash '$w', which is not a file"
+        [[ "$w" == docs/own/* ]] && n=$((n + 1))
+    done
+    # and every file of docs/own/ is one
+    for f in "$ROOT"/docs/own/*; do
+        [[ -f "$f" ]] && want=$((want + 1))
+    done
+    [ "$want" -ge 1 ]
+    assert_equal "$n" "$want"
 }
 
 @test "builds: every lesson directory has a test here" {

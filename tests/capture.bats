@@ -129,6 +129,38 @@ line_of() {
     assert_output "scripts/capture: --nope: unknown option (see --help)"
 }
 
+@test "capture: --keep at a file or a directory with files in it is refused before anything runs" {
+    local d="$BATS_TEST_TMPDIR/kept"
+    echo mine >"$BATS_TEST_TMPDIR/file"
+    mkdir "$d"
+    echo mine >"$d/server.txt"
+    run "$CAPTURE" --keep "$BATS_TEST_TMPDIR/file" 04
+    assert_failure 2
+    assert_output "scripts/capture: --keep: expected a new or empty directory, got '$BATS_TEST_TMPDIR/file', which is not a directory (see --help)"
+    run "$CAPTURE" --keep "$d" 04
+    assert_failure 2
+    assert_output "scripts/capture: --keep: expected a new or empty directory, got '$d', which has files in it already (see --help)"
+    # Neither was written to.
+    run cat "$BATS_TEST_TMPDIR/file" "$d/server.txt"
+    assert_output $'mine\nmine'
+    run ls "$d"
+    assert_output "server.txt"
+}
+
+@test "capture: --keep DIR, new or empty, keeps every output file there" {
+    need_capture
+    local new="$BATS_TEST_TMPDIR/new/kept" empty="$BATS_TEST_TMPDIR/empty" d
+    mkdir "$empty"
+    for d in "$new" "$empty"; do
+        run "$CAPTURE" --keep "$d" --timeout 5 04
+        assert_success
+        run ls "$d"
+        assert_output $'client.txt\nevents.txt\npackets.txt\nserver.txt\ntcpdump.txt\ntimeline.txt'
+        run grep -c '^listening on ' "$d/server.txt"
+        assert_output 1
+    done
+}
+
 # in_order PAIR TEXT: TEXT, the output of scripts/capture PAIR, shows no
 # result before it existed (tests/capture-order says what that means).
 in_order() {

@@ -49,12 +49,26 @@ need_root() {
 @test "lab: bad usage exits 2 naming the problem" {
     run "$LAB" --loss 101
     assert_failure 2
-    assert_output --partial "--loss: expected a percentage from 0 to 100"
+    assert_output --partial "--loss: expected a percentage from 0 to 99"
     run "$LAB" shell c
     assert_failure 2
     assert_output --partial "shell: expected a or b, got 'c'"
     run "$LAB" sideways
     assert_failure 2
+}
+
+@test "lab: --loss 100 is refused at once, and the help gives the range nft takes" {
+    # nftables' "numgen random mod 100 < P" takes P from 0 to 99 only.
+    run "$LAB" --loss 100
+    assert_failure 2
+    assert_output "scripts/lab: --loss: expected a percentage from 0 to 99, got '100' (see --help)"
+    run "$LAB" --help
+    assert_success
+    assert_output --partial "(0..99)"
+    if [[ $EUID -eq 0 ]] && command -v ip >/dev/null; then
+        run ip netns list
+        refute_output --partial "$SOCKSTEP_LAB-"
+    fi
 }
 
 @test "lab: without root it says so and exits 1" {
@@ -111,6 +125,21 @@ need_root() {
     assert_success
     assert_output --partial "a shell in $SOCKSTEP_LAB-a: this machine is 10.10.0.1"
     assert_output --regexp "veth-a@[a-z0-9]+ +UP +10\.10\.0\.1/24"
+}
+
+@test "lab: the shell offers ping, ./install-deps installs it, and it crosses the link" {
+    run "$ROOT/install-deps" --list
+    assert_success
+    assert_line iputils-ping
+    need_root
+    command -v ping >/dev/null ||
+        skip "ping is not installed (./install-deps installs iputils-ping)"
+    "$LAB" up >/dev/null
+    # Five tries, so that a loss left on the link cannot fail the test.
+    run timeout 30 "$LAB" shell a < <(printf 'ping -c 5 -i 0.2 -W 2 10.10.0.2\nexit\n')
+    assert_success
+    assert_output --partial "lab: the link: ping -c 5 10.10.0.2"
+    assert_output --regexp "5 packets transmitted, [1-5] received"
 }
 
 @test "lab: --loss 20: UDP datagrams go missing, every TCP line arrives" {

@@ -222,6 +222,25 @@ seed_server() {
     assert_failure 127
 }
 
+@test "narrate: --out at a directory, and a COMMAND that is a directory or not executable, are named for what they are" {
+    local d="$BATS_TEST_TMPDIR"
+    run "$NARRATE" --out "$d" -- true
+    assert_failure 2
+    assert_output "scripts/narrate: --out $d: that is a directory; name a file, new or empty (--out $d/calls.txt, say)"
+    run -126 "$NARRATE" -- "$d"
+    assert_output "scripts/narrate: $d: is a directory, not a program"
+    printf 'just words\n' >"$d/words"
+    run -126 "$NARRATE" -- "$d/words"
+    assert_output "scripts/narrate: $d/words: not a program: no permission to run it (no x in ls -l), and no #! line"
+    printf '#!/bin/sh\necho ran\n' >"$d/script"
+    run -126 "$NARRATE" -- "$d/script"
+    assert_output "scripts/narrate: $d/script: a script without permission to run (no x in ls -l): chmod +x it, or name its interpreter first (sh $d/script, say)"
+    run -127 "$NARRATE" -- "$d/none"
+    assert_output "scripts/narrate: $d/none: no such file"
+    run -127 "$NARRATE" -- no-such-command-here
+    assert_output "scripts/narrate: no-such-command-here: no such command (nothing of that name on PATH)"
+}
+
 # own_echo BINARY: the echo server BINARY on a free port (PORT), one line
 # from nc echoed, and the server gone with status 0; its output in
 # $BATS_TEST_TMPDIR/out.

@@ -185,7 +185,9 @@ static int resolve(const char *root, const char *path, char *out)
 {
     char file[PATH_MAX + 16];
     struct stat st;
-    size_t n = strlen(root);
+    /* Under root means root, then '/' or the end. A root of "/" already
+     * ends in '/': then every real path is under it. */
+    size_t n = strcmp(root, "/") == 0 ? 0 : strlen(root);
     int tries;
 
     if (strcmp(path, "/..") == 0 || strstr(path, "/../") != NULL ||

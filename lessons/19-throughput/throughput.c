@@ -103,6 +103,7 @@ struct run {
     long long bytes, size;
     int sockbuf, nodelay, exchanges, verify, timeout;
     const char *path;
+    int file; /* --sendfile's file, open before connect(); or -1 */
     unsigned char *buf;
 };
 
@@ -248,30 +249,19 @@ static int wait_close(int fd)
 /* Send --bytes from the buffer, or the file, until the receiver has it. */
 static int stream(int fd, const struct run *r, struct phase *p)
 {
-    struct stat st;
     long long total = r->bytes;
     off_t off = 0; /* sendfile() reads the file from here on */
-    ssize_t n;
-    int file = -1, status = 0;
+    ssize_t n = 0;
+    int file = r->file, status = 0;
     uint64_t h = FNV_START;
 
-    if (r->path != NULL) {
-        file = open(r->path, O_RDONLY);
-        if (file == -1 || fstat(file, &st) == -1) {
-            perror(r->path);
-            if (file != -1)
-                close(file);
-            return 1;
-        }
-        total = (long long)st.st_size;
-        /* With --verify the file's hash is taken before the clock runs. */
-        while (r->verify && (n = read(file, r->buf, (size_t)r->size)) > 0)
-            h = fnv1a(h, r->buf, (size_t)n);
-        if (r->verify && n == -1) {
-            perror(r->path);
-            close(file);
-            return 1;
-        }
+    /* With --verify the file's hash is taken before the clock runs. */
+    while (file >= 0 && r->verify &&
+           (n = read(file, r->buf, (size_t)r->size)) > 0)
+        h = fnv1a(h, r->buf, (size_t)n);
+    if (n == -1) {
+        perror(r->path);
+        return 1;
     }
     heading("sending %lld bytes with %s", total,
             file >= 0 ? "sendfile()" : "send()");
@@ -307,9 +297,41 @@ static int stream(int fd, const struct run *r, struct phase *p)
     if (status == 0)
         status = wait_close(fd);
     phase_stop(p);
-    if (file >= 0)
-        close(file);
     return status;
+}
+
+/*
+ * --sendfile PATH, opened before anything is sent; sets *size. sendfile()
+ * reads only from a file whose size says how long it is, so anything else
+ * is a bad option (exit 2). O_NONBLOCK: open() of a FIFO would wait for
+ * a writer; on a regular file it changes nothing. fstat() the descriptor,
+ * not stat() the name: the name could lead elsewhere by then.
+ */
+static int open_file(const char *path, long long *size)
+{
+    struct stat st;
+    char c;
+    int file = open(path, O_RDONLY | O_NONBLOCK);
+
+    if (file == -1 || fstat(file, &st) == -1) {
+        perror(path);
+        exit(1);
+    }
+    if (S_ISDIR(st.st_mode))
+        ss_bad(&lesson, "--sendfile", "a regular file, not a directory", path);
+    if (S_ISFIFO(st.st_mode))
+        ss_bad(&lesson, "--sendfile", "a regular file, not a FIFO", path);
+    if (S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode))
+        ss_bad(&lesson, "--sendfile", "a regular file, not a device", path);
+    if (!S_ISREG(st.st_mode))
+        ss_bad(&lesson, "--sendfile", "a regular file", path);
+    /* Files in /proc say 0 bytes and then have some. */
+    if (st.st_size == 0 && pread(file, &c, 1, 0) == 1)
+        ss_bad(&lesson, "--sendfile",
+               "a file whose size is its length (a /proc file says 0)", path);
+    *size = (long long)st.st_size;
+    say("%s is open as fd %d: the socket comes after it", path, file);
+    return file;
 }
 
 static int by_value(const void *a, const void *b)
@@ -606,6 +628,9 @@ int main(int argc, char **argv)
     r.nodelay = nodelay_opt;
     r.exchanges = (int)exchanges_opt;
     r.path = sendfile_opt;
+    r.file = -1;
+    if (send_opt && r.path != NULL && r.exchanges == 0)
+        r.file = open_file(r.path, &r.bytes);
     r.verify = verify_opt;
     r.timeout = opt.timeout;
     r.buf = malloc((size_t)r.size);
@@ -615,6 +640,8 @@ int main(int argc, char **argv)
     }
     fill(r.buf, (size_t)r.size);
     status = send_opt ? sender(&opt, &r) : receiver(&opt, &r);
+    if (r.file != -1)
+        close(r.file);
     free(r.buf);
     return status;
 }
