@@ -7,11 +7,12 @@ import os
 import signal
 import socket
 import subprocess
+import tempfile
 import time
 
 from .common import LOCAL, Usage
 from .procfs import all_pids, net_table, socket_inodes
-from .words import and_list, plural, secs
+from .words import and_list, plural, printable, secs
 
 # /proc/net/tcp's states, by number, for what holds a port
 STATES = {1: "ESTABLISHED", 2: "SYN_SENT", 3: "SYN_RECV", 4: "FIN_WAIT1",
@@ -150,27 +151,38 @@ class BuildFailed(Usage):
 def build(here, line):
     """Run the build command of line ('build: COMMAND') in here, through
     the shell; raise BuildFailed with its status and last line of output
-    when it fails or takes more than BUILD_LIMIT seconds."""
+    when it fails or takes more than BUILD_LIMIT seconds. The build is
+    over when the shell is: a process it left in the background (which
+    may hold its output open) is ended with its process group, or, if it
+    left the group, with the sandbox."""
     cmd = line.split(":", 1)[1].strip()
     if not cmd:
         raise Usage("build: expected a command after 'build:'")
-    try:
-        p = subprocess.Popen(["/bin/sh", "-c", cmd], cwd=here,
-                             stdin=subprocess.DEVNULL,
-                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                             start_new_session=True)
-    except OSError as e:
-        raise BuildFailed("'%s' could not start: %s" % (cmd, e.strerror))
-    try:
-        out, _ = p.communicate(timeout=BUILD_LIMIT)
-    except subprocess.TimeoutExpired:
-        os.killpg(p.pid, signal.SIGKILL)
-        p.communicate()
-        raise BuildFailed("'%s' still ran after %d s, and was ended"
-                          % (cmd, BUILD_LIMIT))
+    with tempfile.TemporaryFile() as out:
+        try:
+            p = subprocess.Popen(["/bin/sh", "-c", cmd], cwd=here,
+                                 stdin=subprocess.DEVNULL, stdout=out,
+                                 stderr=subprocess.STDOUT,
+                                 start_new_session=True)
+        except OSError as e:
+            raise BuildFailed("'%s' could not start: %s" % (cmd,
+                                                            e.strerror))
+        try:
+            p.wait(timeout=BUILD_LIMIT)
+        except subprocess.TimeoutExpired:
+            os.killpg(p.pid, signal.SIGKILL)
+            p.wait()
+            raise BuildFailed("'%s' still ran after %d s, and was ended"
+                              % (cmd, BUILD_LIMIT))
+        finally:
+            try:
+                os.killpg(p.pid, signal.SIGKILL)
+            except OSError:
+                pass
+        out.seek(0)
+        text = out.read(1 << 20).decode("utf-8", "replace")
     if p.returncode != 0:
-        last = [ln for ln in out.decode("utf-8", "replace").splitlines()
-                if ln.strip()]
+        last = [ln for ln in text.splitlines() if ln.strip()]
         raise BuildFailed("'%s' exited with status %d%s" % (
-            cmd, p.returncode, ": " + last[-1].strip()[:200] if last
-            else ""))
+            cmd, p.returncode, ": " + printable(last[-1].strip()[:200])
+            if last else ""))

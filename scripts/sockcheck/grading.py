@@ -424,7 +424,8 @@ class Grader:
                     if "say" in msg:
                         say("%s: %s" % (cell(name), escaped(msg["say"])))
                     elif "start" in msg:
-                        step = "check %s" % msg["start"]
+                        step = ("its build" if msg["start"] == "build"
+                                else "check %s" % msg["start"])
                         deadline = time.monotonic() + CHECK_LIMIT + wait
                     elif "result" in msg:
                         results[msg["result"]] = msg

@@ -1,0 +1,284 @@
+#!/usr/bin/env bats
+# scripts/check --batch against a hostile class: submissions that grade
+# themselves, fork daemons, signal or stop their checker, write into
+# other students' folders, and put escape codes and formulas in their
+# names and output; run files in UTF-16, as FIFOs, links to /dev/zero;
+# a lecturer's spec whose pattern backtracks. Each submission runs in a
+# bubblewrap sandbox: the rows must be right, no process may outlive
+# the batch, and no file of the class may change.
+#
+# Every process a submission starts carries MARK in its command line,
+# so that what is left after the batch can be found with pgrep.
+
+load test_helper
+
+CHECK="$ROOT/scripts/check"
+CLASS=
+MARK=
+
+setup() {
+    command -v bwrap >/dev/null || skip "bwrap is not installed"
+    CLASS="$BATS_TEST_TMPDIR/class"
+    MARK="sockstep-class-$$-$BATS_TEST_NUMBER"
+    mkdir -p "$CLASS"
+}
+
+teardown() {
+    pkill -KILL -f -- "$MARK" 2>/dev/null || true
+    kill_all_bg
+}
+
+# honest NAME [PREFIX]: submission NAME, a Python echo server run as
+# 'python3 server.py {port} MARK'; PREFIX (Python lines) runs first.
+honest() {
+    local dir="$CLASS/$1"
+    mkdir -p "$dir"
+    {
+        printf '%s\n' "${2:-}"
+        cat <<'EOF'
+import socket, sys
+s = socket.socket()
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("127.0.0.1", int(sys.argv[1])))
+s.listen(5)
+while True:
+    c, _ = s.accept()
+    data = c.recv(4096)
+    while data:
+        c.sendall(data)
+        data = c.recv(4096)
+    c.close()
+EOF
+    } >"$dir/server.py"
+    printf -- '-- %s server.py {port} %s\n' "$PYTHON" "$MARK" >"$dir/run"
+}
+
+# class_sums: a checksum of every file of the class, and its list.
+class_sums() {
+    (cd "$CLASS" && find . -type f -print0 | sort -z |
+        xargs -0 sha256sum)
+}
+
+# no_leftovers: within a bounded wait, no process carries MARK.
+no_leftovers() {
+    local i
+    for ((i = 0; i < 100; i++)); do
+        pgrep -f -- "$MARK" >/dev/null || return 0
+        sleep 0.05
+    done
+    echo "left running:" >&2
+    pgrep -af -- "$MARK" >&2
+    return 1
+}
+
+# rows CSV CHECK...: each row as "submission passed failed RESULT... |
+# notes".
+rows() {
+    local file="$1"
+    shift
+    run "$PYTHON" -c '
+import csv, sys
+for r in csv.DictReader(open(sys.argv[1], newline="")):
+    print(r["submission"], r["passed"], r["failed"],
+          *[r[c] for c in sys.argv[2:]], "|", r["notes"])
+' "$file" "$@"
+    assert_success
+}
+
+@test "class: a hostile class gets the right row for each student, leaves no process, changes no file" {
+    local esc=$'\e'
+    honest ann
+    # a run file that grades itself with one easy check
+    honest bob
+    printf -- '--only loopback echo-server -- %s server.py {port} %s\n' \
+        "$PYTHON" "$MARK" >"$CLASS/bob/run"
+    # signals its parent, and every process it may, then serves
+    honest cat "import os, signal
+for sig in (signal.SIGTERM, signal.SIGSTOP, signal.SIGKILL):
+    os.kill(os.getppid(), sig)
+try:
+    os.kill(-1, signal.SIGKILL)
+except OSError:
+    pass"
+    # a run file as Notepad saves it: UTF-16 with a BOM, CRLF
+    honest dan
+    printf -- '-- %s server.py {port} %s\r\n' "$PYTHON" "$MARK" |
+        iconv -t UTF-16 >"$CLASS/dan/run"
+    # a daemon of daemons: forks, leaves its session, keeps forking
+    honest eve "import os, time
+if os.fork() == 0:
+    os.setsid()
+    if os.fork() == 0:
+        while True:
+            if os.fork() == 0:
+                os.setsid()
+                time.sleep(600)
+                os._exit(0)
+            time.sleep(0.1)
+    os._exit(0)"
+    # a vandal: writes into every folder beside its own, and into the
+    # class by its real path
+    honest fay "import os, glob
+for f in glob.glob('../*/server.py') + glob.glob('$CLASS/*/server.py'):
+    try:
+        open(f, 'w').write('vandalised')
+    except OSError:
+        pass"
+    # escape codes in its name and in its last words; a formula name
+    honest "gus${esc}[31m"
+    printf 'import sys\nprint("\\033]0;owned\\007\\033[2J")\nraise SystemExit("\\033[2Jbye")\n' \
+        >"$CLASS/gus${esc}[31m/server.py"
+    honest '=HYPERLINK("x")'
+    # a build that leaves a process of its own behind
+    honest hal
+    printf 'build: %s -c "import os, time; os.fork() or (os.setsid(), time.sleep(600))" %s &\n' \
+        "$PYTHON" "$MARK" >>"$CLASS/hal/run"
+    local before
+    before=$(class_sums)
+
+    run bare timeout 150 "$PYTHON" "$CHECK" --batch "$CLASS" echo-server \
+        --only loopback,one-line,half-close --jobs 3 \
+        --csv "$BATS_TEST_TMPDIR/out.csv"
+    echo "$output" >"$BATS_TEST_TMPDIR/batch.out"
+    assert_failure 1
+    # nothing the submissions printed or were named reached the terminal
+    [[ "$output" != *"$esc"* ]]
+    assert_line --regexp '^scripts/check: gus\\x1b\[31m: echo-server: 0 passed, 1 failed'
+    rows "$BATS_TEST_TMPDIR/out.csv" loopback one-line half-close
+    assert_line --index 0 "'=HYPERLINK(\"x\") 3 0 PASS PASS PASS | "
+    assert_line --index 1 "ann 3 0 PASS PASS PASS | "
+    assert_line --index 2 --regexp "^bob 0 1 NOT RUN NOT RUN NOT RUN \| refused: run file asks for --only "
+    assert_line --index 3 "cat 3 0 PASS PASS PASS | "
+    assert_line --index 4 "dan 3 0 PASS PASS PASS | "
+    assert_line --index 5 "eve 3 0 PASS PASS PASS | "
+    # the vandal spoilt only its own copy (the second check starts it
+    # from its vandalised server.py)
+    assert_line --index 6 --regexp "^fay 1 1 PASS FAIL NOT RUN \| one-line: "
+    assert_line --index 7 --regexp '^gus\\x1b\[31m 0 1 FAIL NOT RUN NOT RUN \| loopback: '
+    assert_line --index 8 "hal 3 0 PASS PASS PASS | "
+    [[ ${#lines[@]} -eq 9 ]]
+    run grep -c $'\e' "$BATS_TEST_TMPDIR/out.csv"
+    assert_output 0
+    no_leftovers
+    [[ "$(class_sums)" == "$before" ]]
+}
+
+@test "class: Ctrl-C keeps every finished row; the same command again checks the rest" {
+    local out="$BATS_TEST_TMPDIR/batch.out" csv="$BATS_TEST_TMPDIR/out.csv"
+    honest ann
+    honest bob
+    honest cat
+    start_bg "$out" "$PYTHON" "$CHECK" --batch "$CLASS" echo-server \
+        --only one-line,silent-client --csv "$csv"
+    local pid=$BG_PID i
+    # once ann's row is written (the clock starts there), interrupt
+    for ((i = 0; i < 1200; i++)); do
+        [[ $(wc -l <"$csv" 2>/dev/null || echo 0) -ge 2 ]] && break
+        sleep 0.05
+    done
+    [[ $(wc -l <"$csv") -ge 2 ]]
+    kill -INT "$pid"
+    wait_exit "$pid" 60
+    [[ $EXIT_STATUS -eq 130 ]] || { cat "$out" >&2; return 1; }
+    run grep -E '^scripts/check: stopped by SIGINT: [0-9]+ rows? kept; the same command again checks the rest$' "$out"
+    assert_success
+    rows "$csv" one-line silent-client
+    assert_line --index 0 "ann 2 0 PASS PASS | "
+    local kept=${#lines[@]}
+    no_leftovers
+
+    run bare timeout 100 "$PYTHON" "$CHECK" --batch "$CLASS" echo-server \
+        --only one-line,silent-client --csv "$csv"
+    assert_success
+    assert_line --regexp "^scripts/check: .*out.csv holds $kept rows? already: $((3 - kept)) submissions? left to check"
+    rows "$csv" one-line silent-client
+    assert_output "ann 2 0 PASS PASS | 
+bob 2 0 PASS PASS | 
+cat 2 0 PASS PASS | "
+}
+
+@test "class: run files that are FIFOs, links out, binary or too long are one row each" {
+    local f
+    for f in fifo zero binary latin long bom; do honest "$f"; done
+    rm "$CLASS/fifo/run" "$CLASS/zero/run"
+    mkfifo "$CLASS/fifo/run"
+    ln -s /dev/zero "$CLASS/zero/run"
+    head -c 300 /dev/urandom >"$CLASS/binary/run"
+    printf -- '-- %s server.py {port} %s # caf\xe9\n' "$PYTHON" "$MARK" \
+        >"$CLASS/latin/run"
+    printf '#%.0s' {1..5000} >>"$CLASS/long/run"
+    printf '\xef\xbb\xbf-- %s server.py {port} %s\n' "$PYTHON" "$MARK" \
+        >"$CLASS/bom/run"
+    run bare timeout 100 "$PYTHON" "$CHECK" --batch "$CLASS" echo-server \
+        --only one-line --csv "$BATS_TEST_TMPDIR/out.csv"
+    assert_failure 1
+    refute_output --partial Traceback
+    rows "$BATS_TEST_TMPDIR/out.csv" one-line
+    assert_line --index 0 --regexp '^binary 0 1 NOT RUN \| refused: '
+    assert_line --index 1 "bom 1 0 PASS | "
+    assert_line --index 2 "fifo 0 1 NOT RUN | refused: the run file is not a regular file (a FIFO, a device or a directory)"
+    assert_line --index 3 "latin 1 0 PASS | "
+    assert_line --index 4 "long 0 1 NOT RUN | refused: the run file is longer than 4096 bytes"
+    assert_line --index 5 "zero 0 1 NOT RUN | refused: the run file is a link that leads out of the folder"
+}
+
+@test "class: a spec pattern that backtracks fails its check in words; the others go on" {
+    local spec="$BATS_TEST_TMPDIR/slow.spec"
+    printf '%s\n' 'name: as' 'send: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa' \
+        'expect: (a|a)+b' >"$spec"
+    honest ann
+    run bare timeout 100 "$PYTHON" "$CHECK" --batch "$CLASS" --spec "$spec" \
+        --only exchange,bind --csv "$BATS_TEST_TMPDIR/out.csv"
+    assert_failure 1
+    rows "$BATS_TEST_TMPDIR/out.csv" exchange bind
+    assert_output "ann 1 1 FAIL PASS | exchange: pattern too slow"
+    # and alone, the verdict says why
+    cd "$CLASS/ann"
+    run bare timeout 60 "$PYTHON" "$CHECK" --spec "$spec" --only exchange \
+        -- "$PYTHON" server.py '{port}' "$MARK"
+    assert_failure 1
+    assert_said "The spec's pattern /(a|a)+b/ took more than 1 s to match 40 characters, and was stopped"
+}
+
+@test "class: a bad spec, a bad --csv or a missing kind: one line, exit 2, nothing run" {
+    honest ann
+    printf 'import os\nopen(os.path.join(os.environ["HOME"], "ran"), "w")\n' \
+        >"$CLASS/ann/server.py"
+    printf 'send: x\nexpect: (\n' >"$BATS_TEST_TMPDIR/bad.spec"
+    run bare timeout 30 "$PYTHON" "$CHECK" --batch "$CLASS" \
+        --spec "$BATS_TEST_TMPDIR/bad.spec"
+    assert_failure 2
+    assert_output --regexp "^scripts/check: --spec: .*bad.spec line 2: expect: not a Python regular expression"
+    run bare timeout 30 "$PYTHON" "$CHECK" --batch "$CLASS" echo-server \
+        --csv "$BATS_TEST_TMPDIR/no/such/dir/out.csv"
+    assert_failure 2
+    assert_output --regexp "^scripts/check: --csv: cannot write '.*/no/such/dir/out.csv': No such file or directory$"
+    run bare timeout 30 "$PYTHON" "$CHECK" --batch "$CLASS"
+    assert_failure 2
+    assert_output "scripts/check: --batch: name what is checked, KIND or --spec FILE, on the command line (see --help)"
+    run bare timeout 30 "$PYTHON" "$CHECK" --batch "$CLASS" --spec /dev/zero
+    assert_failure 2
+    assert_output "scripts/check: --spec: /dev/zero: not a regular file"
+}
+
+@test "class: without bwrap the batch refuses in one line; --no-sandbox grades" {
+    local bin="$BATS_TEST_TMPDIR/bin" t
+    mkdir -p "$bin"
+    for t in python3 sh env nice timeout; do
+        ln -s "$(command -v "$t")" "$bin/$t" 2>/dev/null || true
+    done
+    ln -sf "$PYTHON" "$bin/python3"
+    honest ann
+    run bare env PATH="$bin" "$PYTHON" "$CHECK" --batch "$CLASS" echo-server \
+        --only one-line
+    assert_failure 3
+    assert_output "scripts/check: --batch runs each submission in a sandbox, and bubblewrap (bwrap) is not installed (Debian: bubblewrap): install it, or give --no-sandbox to grade unprotected"
+    run bare env PATH="$bin" timeout 60 "$PYTHON" "$CHECK" --batch "$CLASS" \
+        echo-server --only one-line --no-sandbox
+    assert_success
+    assert_line --index 1 "ann,echo-server,1,0,PASS,"
+    run bare "$PYTHON" "$CHECK" --batch "$CLASS" echo-server --jobs 2 \
+        --no-sandbox
+    assert_failure 2
+    assert_output --partial "scripts/check: --jobs: needs the sandbox"
+}
