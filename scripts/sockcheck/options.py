@@ -17,7 +17,8 @@ from .spec_server import checks_for
 USAGE = """\
 usage: scripts/check [options] KIND -- COMMAND [ARG...]
        scripts/check [options] --spec FILE -- COMMAND [ARG...]
-       scripts/check [options] --batch DIR
+       scripts/check [options] --batch DIR KIND
+       scripts/check [options] --batch DIR --spec FILE
        scripts/check --list"""
 
 HELP = USAGE + """
@@ -60,24 +61,26 @@ options:
   --narrate      run the program under scripts/narrate, and show its last
                  socket calls, told as the lessons tell them, when a check
                  fails (it runs slower; needs make's build/libsockstep.so)
-  --batch DIR    check every submission in DIR: one subdirectory each, with
-                 a file named run holding one line, the words that would
-                 follow scripts/check (KIND -- COMMAND, options such as
-                 --port N before KIND); COMMAND runs in that subdirectory,
-                 after an optional line 'build: COMMAND' (make, cc ...).
-                 Writes a CSV, one row per submission and one column per
-                 check, to standard output (or to --csv FILE), then to
-                 standard error a summary: per check, how many passed,
-                 failed, noted, not run. A fixed port (--port N) is waited
-                 for until the previous submission has let it go
-  --csv FILE     with --batch: write the CSV to FILE
+  --batch DIR    grade a class: every subdirectory of DIR is one
+                 submission, each checked in a sandbox (bwrap) on a copy of
+                 it, against the KIND or --spec FILE you give; its file
+                 named run holds '-- COMMAND' (at most --port N and
+                 --wait S before the --), after an optional line 'build:
+                 COMMAND'. Writes a CSV, a row per submission as soon as
+                 it is done, to standard output (or to --csv FILE), then a
+                 summary per check to standard error
+  --csv FILE     with --batch: write the CSV to FILE; a batch started
+                 again on the same FILE checks only what it lacks
+  --jobs N       with --batch: check N submissions at once (default 1)
+  --no-sandbox   with --batch: run each submission with your own rights
+                 (when bwrap cannot run here)
   --list         the kinds, their checks and the rule of each
   -h, --help     this help
 
 exit status: 0 every check passed, 1 a check failed (or, with --batch, a
 submission could not be checked), 2 bad usage, 3 the checker itself could
-not run; stopped by a signal (Ctrl-C), it ends the program under test
-first and exits 128 + the signal's number
+not run (with --batch: no sandbox here); stopped by a signal (Ctrl-C), it
+ends the program under test first and exits 128 + the signal's number
 
 examples:
   scripts/check echo-server -- python3 server.py {port}
@@ -86,7 +89,7 @@ examples:
   scripts/check udp-receiver -- ./recv {port}
   scripts/check --spec scripts/sockcheck/specs/hello.spec -- ./srv {port}
   scripts/check --port 8888 echo-server -- python3 server.py
-  scripts/check --batch submissions/ > results.csv"""
+  scripts/check --batch submissions/ echo-server --csv results.csv"""
 
 
 @dataclass
