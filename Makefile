@@ -16,6 +16,7 @@
 #   make sanitize     every lesson with ASan and UBSan (test-sanitize)
 #   make bench        lesson 19 beside iperf3, the echo servers of 06, 12,
 #                     13 and 20 under load
+#   make bench-batch  grading a class of 30 with --jobs 4 against --jobs 1
 #   make clean        remove build/
 
 CC      ?= cc

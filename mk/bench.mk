@@ -3,6 +3,9 @@
 #                     and of echo servers under 1 to 1,000 clients (lessons
 #                     06, 12, 13, 20, measured with build/bench/load)
 # make bench-build    only build: the load generator and the plain builds
+# make bench-batch    bench/batch: a class of 30 graded by scripts/check
+#                     --batch with --jobs 4 and with --jobs 1, both times
+#                     and their ratio, and whether the rows are the same
 #
 # Speed is measured here and only here: the tests check correctness, never
 # a speed. The servers and the sender are the plain builds (no narration):
@@ -17,7 +20,7 @@ BENCH_LOAD := $(BENCH_DIR)/load
 BENCH_BINS := 19-throughput 20-epoll-server 06-send-recv-server \
               12-fork-server 13-poll-chat
 
-.PHONY: bench bench-build
+.PHONY: bench bench-build bench-batch
 
 # An explicit rule: the Makefile's $(BUILD)/% pattern must not claim it.
 $(BENCH_LOAD): bench/load.c
@@ -34,3 +37,7 @@ bench-build: $(BENCH_LOAD)
 
 bench: bench-build
 	bench/run $(BUILD)
+
+# Grading a class of 30 with --jobs 4 against --jobs 1 (a few minutes).
+bench-batch:
+	bench/batch 30 4

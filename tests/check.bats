@@ -275,7 +275,8 @@ EOF
     check --help
     assert_success
     says "usage: scripts/check [options] KIND -- COMMAND"
-    says "a file named run holding one line"
+    says "its file named run holds '-- COMMAND'"
+    says "each checked in a sandbox (bwrap)"
     check --list
     assert_success
     local kind

@@ -144,6 +144,23 @@ def summary(rows, columns):
 BUILD_LIMIT = 120
 
 
+def exited_unreaped(pid, limit):
+    """Wait at most limit seconds for child pid to end, without reaping
+    it: a number not reaped cannot be given to another process, so a
+    signal to it (or to its process group) reaches no stranger. The
+    status (as Popen.returncode) once it ended, or None."""
+    deadline = time.monotonic() + limit
+    while True:
+        info = os.waitid(os.P_PID, pid, os.WEXITED | os.WNOHANG
+                         | os.WNOWAIT)
+        if info is not None:
+            return (info.si_status if info.si_code == os.CLD_EXITED
+                    else -info.si_status)
+        if time.monotonic() >= deadline:
+            return None
+        time.sleep(0.05)
+
+
 class BuildFailed(Usage):
     """The build command of a run file failed: its row says so."""
 
@@ -167,18 +184,17 @@ def build(here, line):
         except OSError as e:
             raise BuildFailed("'%s' could not start: %s" % (cmd,
                                                             e.strerror))
+        # waited for unreaped, so that its process group's number stays
+        # the build's until the group is ended
+        ended = exited_unreaped(p.pid, BUILD_LIMIT)
         try:
-            p.wait(timeout=BUILD_LIMIT)
-        except subprocess.TimeoutExpired:
             os.killpg(p.pid, signal.SIGKILL)
-            p.wait()
+        except OSError:
+            pass
+        p.wait()
+        if not ended:
             raise BuildFailed("'%s' still ran after %d s, and was ended"
                               % (cmd, BUILD_LIMIT))
-        finally:
-            try:
-                os.killpg(p.pid, signal.SIGKILL)
-            except OSError:
-                pass
         out.seek(0)
         text = out.read(1 << 20).decode("utf-8", "replace")
     if p.returncode != 0:

@@ -24,8 +24,8 @@ import threading
 import time
 
 from . import sandbox
-from .batch import (BUILD_LIMIT, BuildFailed, build, proto_of, summary,
-                    wait_for_port)
+from .batch import (BUILD_LIMIT, BuildFailed, build, exited_unreaped,
+                    proto_of, summary, wait_for_port)
 from .checks import CHECKS
 from .common import PROG, TOP, Usage
 from .options import validate
@@ -87,13 +87,19 @@ class Class:
         if opts.command is not None:
             raise Usage("--batch: takes no command (each submission's run "
                         "file holds its own)")
-        if opts.kind is None and opts.spec is None:
-            raise Usage("--batch: name what is checked, KIND or --spec "
-                        "FILE, on the command line (see --help)")
         if opts.format != "text":
             raise Usage("--format: not with --batch (it writes a CSV)")
         if not os.path.isdir(top):
             raise Usage("--batch: no directory '%s'" % top)
+        self.subs = sorted(d for d in os.listdir(top)
+                           if os.path.isdir(os.path.join(top, d))
+                           and not os.path.islink(os.path.join(top, d)))
+        if not self.subs:
+            raise Usage("--batch: no submissions (subdirectories) in '%s'"
+                        % top)
+        if opts.kind is None and opts.spec is None:
+            raise Usage("--batch: name what is checked, KIND or --spec "
+                        "FILE, on the command line (see --help)")
         self.top = os.path.abspath(top)
         self.spec = None
         if opts.spec is not None:
@@ -112,12 +118,6 @@ class Class:
                             % (name, self.kind))
         self.checks = [c for c in all_checks
                        if not opts.only or c in opts.only]
-        self.subs = sorted(d for d in os.listdir(self.top)
-                           if os.path.isdir(os.path.join(self.top, d))
-                           and not os.path.islink(os.path.join(self.top, d)))
-        if not self.subs:
-            raise Usage("--batch: no submissions (subdirectories) in '%s'"
-                        % top)
         self.fields = ["submission", "kind", "passed", "failed"] + \
             self.checks + ["notes"]
         self.sandboxed = not opts.no_sandbox
@@ -252,11 +252,12 @@ class Grader:
         self.stop_all()
 
     def stop_all(self):
-        for p in list(self.running.values()):
-            try:
-                os.killpg(p.pid, signal.SIGKILL)
-            except OSError:
-                pass
+        with self.lock:  # the checkers still running, none reaped yet
+            for p in self.running.values():
+                try:
+                    os.killpg(p.pid, signal.SIGKILL)
+                except OSError:
+                    pass
 
     def work(self, slot, queue):
         while not self.stopped:
@@ -372,11 +373,12 @@ class Grader:
                 pass
             return self.follow(row, p, rf)
         finally:
-            del self.running[slot]
-            try:
-                os.killpg(p.pid, signal.SIGKILL)
-            except OSError:
-                pass
+            with self.lock:  # p is not reaped yet: its group is its own
+                del self.running[slot]
+                try:
+                    os.killpg(p.pid, signal.SIGKILL)
+                except OSError:
+                    pass
             p.wait()
             if not k.sandboxed:
                 end_orphans()
@@ -440,8 +442,8 @@ class Grader:
         elif end is None and streams:
             what = "%s still ran after its time limit, and was ended" % step
         elif end is None:
-            p.wait()
-            rc = p.returncode
+            rc = exited_unreaped(p.pid, 5)
+            rc = -signal.SIGKILL if rc is None else rc
             sig = -rc if rc < 0 else rc - 128 if rc > 128 else 0
             last = [ln for ln in err.decode("utf-8", "replace").splitlines()
                     if ln.strip()]

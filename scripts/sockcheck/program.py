@@ -133,7 +133,7 @@ class Program:
         st = proc_stat(self.pid)
         self.start_tick = st["start"] if st else 0
         self.out = Capture(master)
-        self.extra = set()      # descendants that left the session
+        self.extra = {}         # descendants that left the session: start
         self.stopped = False
         self.listening = []     # its sockets on the port, once bound
         self.host = None        # the address to reach it at
@@ -159,7 +159,14 @@ class Program:
         procs = all_procs()
         me = os.getpid()
         others = {p.pid for p in self.run.programs if p is not self}
-        roots = {self.pid} | self.extra | {
+        # Once the program is reaped, its number may be given to a new
+        # process (pid_max may be 32768): a process of that number that
+        # started at another time, and its session, are not ours.
+        leader = procs.get(self.pid)
+        reused = leader is not None and leader["start"] != self.start_tick
+        roots = ({self.pid} if leader and not reused else set()) | {
+            pid for pid, start in self.extra.items()
+            if pid in procs and procs[pid]["start"] == start} | {
             pid for pid, st in procs.items()
             if st["ppid"] == me and pid not in others}
         children = {}
@@ -171,8 +178,9 @@ class Program:
             if pid in procs and pid not in found:
                 found.add(pid)
                 todo.extend(children.get(pid, []))
-        found |= {pid for pid, st in procs.items()
-                  if st["session"] == self.pid}
+        if not reused:
+            found |= {pid for pid, st in procs.items()
+                      if st["session"] == self.pid}
         return [pid for pid in found
                 if zombies or procs[pid]["state"] != "Z"]
 
@@ -398,7 +406,7 @@ class Program:
             if inodes & socket_inodes(pid):
                 st = proc_stat(pid)
                 if st and st["start"] >= self.start_tick:
-                    self.extra.add(pid)
+                    self.extra[pid] = st["start"]
                     return on_port
                 raise NotReady(
                     "Port %d was taken by another program (pid %d) before "
@@ -491,29 +499,47 @@ class Program:
 
     # -- ending it --
 
+    def signal_all(self, sig):
+        """Send sig to the program's process group and to each of its
+        processes; False when there were none."""
+        pids = self.pids()
+        if not pids:
+            return False
+        if self.popen.returncode is None:  # not reaped: the group is ours
+            try:
+                os.killpg(self.pid, sig)
+            except OSError:
+                pass
+        for pid in pids:
+            try:
+                os.kill(pid, sig)
+            except OSError:
+                pass
+        return True
+
     def stop(self):
         if self.stopped:
             return
         self.stopped = True
         for sig, grace in ((signal.SIGTERM, 0.5), (signal.SIGKILL, 3.0)):
-            pids = self.pids()
-            if not pids:
+            if not self.signal_all(sig):
                 break
-            try:
-                os.killpg(self.pid, sig)
-            except OSError:
-                pass
-            for pid in pids:
-                try:
-                    os.kill(pid, sig)
-                except OSError:
-                    pass
             deadline = time.monotonic() + grace
             while time.monotonic() < deadline:
                 self.popen.poll()
-                if not self.pids():
+                # a process forked since the signal (a daemon that keeps
+                # forking new sessions) gets SIGKILL in its turn
+                if not (self.signal_all(signal.SIGKILL)
+                        if sig == signal.SIGKILL else self.pids()):
                     break
                 time.sleep(0.02)
+        # none seen twice, 50 ms apart: a child forked as its parent died
+        # shows up in /proc only once it is reparented to the checker
+        deadline = time.monotonic() + 3.0
+        quiet = 0
+        while quiet < 2 and time.monotonic() < deadline:
+            time.sleep(0.05)
+            quiet = 0 if self.signal_all(signal.SIGKILL) else quiet + 1
         try:
             self.popen.wait(timeout=3)
         except subprocess.TimeoutExpired:

@@ -14,10 +14,10 @@ import unittest
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
                                 "..", "..", "scripts"))
 
-from sockcheck import cli  # noqa: E402 (after the path is set)
+from sockcheck import cli, grading, runfile  # noqa: E402 (after the path is set)
 from sockcheck.checks import CHECKS  # noqa: E402
-from sockcheck.common import KINDS, Usage  # noqa: E402
-from sockcheck.options import HELP, parse  # noqa: E402
+from sockcheck.common import KINDS  # noqa: E402
+from sockcheck.options import HELP  # noqa: E402
 
 SIGNALS = (signal.SIGTERM, signal.SIGINT, signal.SIGHUP)
 
@@ -79,9 +79,16 @@ class Main(unittest.TestCase):
             (["--batch", d, "--format", "json"],
              "--format: not with --batch (it writes a CSV)"),
             (["--batch", d, "echo-server", "--", "true", "{port}"],
-             "--batch: takes a directory, not a KIND and a command"),
-            (["--batch", d, "--only", "nope"],
-             "--only: no check 'nope' (see --list)"),
+             "--batch: takes no command (each submission's run file holds "
+             "its own)"),
+            (["--batch", d],
+             "--batch: name what is checked, KIND or --spec FILE"),
+            (["--batch", d, "echo-server", "--only", "nope"],
+             "--only: no check 'nope' for echo-server (see --list)"),
+            (["--batch", d, "echo-server", "--jobs", "0"],
+             "--jobs: expected a number 1..64, got '0'"),
+            (["--jobs", "2", "echo-server", "--", "true", "{port}"],
+             "--jobs: only with --batch"),
             (["--batch", os.path.join(d, "sub")],
              "--batch: no submissions (subdirectories) in "),
         ]
@@ -98,9 +105,9 @@ class Main(unittest.TestCase):
         self.addCleanup(shutil.rmtree, d)
         runs = {
             "alice": None,
-            "bob": "echo-server -- a {port}\necho-server -- b {port}\n",
-            "carol": "frob -- true {port}\n",
-            "dave": "# only --port, --only, --wait\n--batch x echo-server\n",
+            "bob": "-- a {port}\n-- b {port}\n",
+            "carol": "--only one-line -- true {port}\n",
+            "dave": "# only --port and --wait\n--batch x echo-server\n",
         }
         for name, text in runs.items():
             os.mkdir(os.path.join(d, name))
@@ -109,27 +116,28 @@ class Main(unittest.TestCase):
                     f.write(text)
         with open(os.path.join(d, "not-a-submission"), "w") as f:
             f.write("a file\n")
-        rc, out, err = self.main("--batch", d)
+        rc, out, err = self.main("--batch", d, "echo-server", "--only",
+                                 "one-line")
         self.assertEqual(rc, 1)
+        asks = ("(only --port and --wait may be given there; the lecturer "
+                "chooses the rest)")
         notes = [
-            "run file: cannot read %s/alice/run: No such file or directory"
-            % d,
-            "run file: expected one line (KIND -- COMMAND), found 2",
-            "run file: KIND: expected echo-server, echo-client, udp-receiver "
-            "or udp-sender, got 'frob'",
-            "run file: --batch: not in a run file",
+            "refused: no run file (no such file or directory)",
+            "refused: expected one line with the command, found 2",
+            "refused: run file asks for --only " + asks,
+            "refused: run file asks for --batch " + asks,
         ]
-        self.assertEqual(err.splitlines(), [
+        self.assertEqual(err.splitlines()[:5], [
             "scripts/check: %s: %s" % (name, note)
             for name, note in zip(sorted(runs), notes)] + [
             "scripts/check: 4 submissions: 0 passed every check, 0 failed, "
             "4 not checked"])
         rows = list(csv.reader(io.StringIO(out)))
-        # a column only for a check that ran: none did
+        # a column for each check the lecturer chose, NOT RUN in each
         self.assertEqual(rows[0], ["submission", "kind", "passed", "failed",
-                                   "notes"])
+                                   "one-line", "notes"])
         self.assertEqual(rows[1:], [
-            [name, "", "0", "1", note]
+            [name, "echo-server", "0", "1", "NOT RUN", note]
             for name, note in zip(sorted(runs), notes)])
 
     def test_csv_goes_to_its_file(self):
@@ -137,65 +145,100 @@ class Main(unittest.TestCase):
         self.addCleanup(shutil.rmtree, d)
         os.mkdir(os.path.join(d, "eve"))
         out_csv = os.path.join(d, "out.csv")
-        rc, out, err = self.main("--batch", d, "--csv", out_csv)
+        rc, out, err = self.main("--batch", d, "echo-server", "--csv",
+                                 out_csv)
         self.assertEqual((rc, out), (1, ""))
         with open(out_csv) as f:
             rows = list(csv.reader(f))
         self.assertEqual([r[0] for r in rows], ["submission", "eve"])
 
 
-class BatchRun(unittest.TestCase):
-    """One submission's run file, read into a Run."""
+class RunFiles(unittest.TestCase):
+    """One submission's run file: read as hostile bytes, parsed into
+    its command and the two options it may give."""
 
     def setUp(self):
         self.dir = tempfile.mkdtemp(prefix="sockcheck-test.")
         self.addCleanup(shutil.rmtree, self.dir)
-        self.opts = parse(["--batch", self.dir, "--only", "one-line",
-                           "--wait", "20"])
 
-    def run_file(self, text):
-        with open(os.path.join(self.dir, "run"), "w") as f:
-            f.write(text)
-        return cli.batch_run(self.dir, self.opts, "/tmp")
+    def write(self, data):
+        with open(os.path.join(self.dir, "run"), "wb") as f:
+            f.write(data)
 
-    def error(self, text):
-        with self.assertRaises(Usage) as cm:
-            self.run_file(text)
+    def refused(self, text):
+        with self.assertRaises(runfile.Refused) as cm:
+            runfile.parse(text)
         return str(cm.exception)
 
-    def test_a_good_run_file_takes_the_batchs_options(self):
-        run = self.run_file("# comment\n\n echo-server -- true {port} \n")
-        self.assertEqual((run.kind, run.argv, run.fixed_port, run.cwd,
-                          run.wait, run.strace, run.tmpdir),
-                         ("echo-server", ["true", "{port}"], None, self.dir,
-                          20, False, "/tmp"))
-        self.assertEqual([c.name for c in run.checks], ["one-line"])
+    def test_a_good_run_file(self):
+        rf = runfile.parse("# comment\n\n build: make \n -- true {port} \n")
+        self.assertEqual((rf.build, rf.port, rf.wait, rf.kind, rf.command),
+                         ("make", None, None, None, ["true", "{port}"]))
 
-    def test_its_own_options_come_first(self):
-        prog = os.path.join(self.dir, "my server")
-        with open(prog, "w") as f:
-            f.write("#!/bin/sh\n")
-        os.chmod(prog, 0o755)
-        run = self.run_file("--port 8888 --only reset,sigpipe --wait 5 "
-                            "echo-server -- './my server' x\n")
-        self.assertEqual((run.argv, run.fixed_port, run.wait),
-                         (["./my server", "x"], 8888, 5))
-        self.assertEqual([c.name for c in run.checks], ["reset", "sigpipe"])
+    def test_its_two_options_and_a_kind_come_first(self):
+        rf = runfile.parse("--port 8888 --wait=5 echo-server -- "
+                           "'./my server' x\n")
+        self.assertEqual((rf.port, rf.wait, rf.kind, rf.command),
+                         (8888, 5, "echo-server", ["./my server", "x"]))
+        # without --, the line is the command
+        self.assertEqual(runfile.parse("python3 s.py {port}").command,
+                         ["python3", "s.py", "{port}"])
+
+    def test_the_lecturer_chooses_the_rest(self):
+        for first in ("--only reset", "--spec x.spec", "--strace", "--help",
+                      "--csv x", "--no-sandbox"):
+            name = first.split()[0]
+            self.assertEqual(
+                self.refused(first + " echo-server -- true {port}"),
+                "run file asks for %s (only --port and --wait may be given "
+                "there; the lecturer chooses the rest)" % name)
 
     def test_mistakes(self):
-        self.assertEqual(self.error(""),
-                         "expected one line (KIND -- COMMAND), found 0")
-        self.assertEqual(self.error("echo-server -- 'x {port}\n"),
-                         "No closing quotation")
-        for first in ("--help", "--list", "--strace"):
-            self.assertEqual(self.error(first + " echo-server -- true {port}"),
-                             "only --port, --only and --wait may come before "
-                             "KIND")
-        self.assertEqual(self.error("--csv x echo-server -- true {port}"),
-                         "--csv: not in a run file")
-        self.assertEqual(self.error("udp-sender -- true"),
-                         "COMMAND: no {port} in it, and no --port N says "
-                         "which port the program uses")
+        self.assertEqual(self.refused(""),
+                         "expected one line with the command, found 0")
+        self.assertEqual(self.refused("-- 'x {port}\n"),
+                         "the command line: No closing quotation")
+        self.assertEqual(self.refused("--port 0 -- x"),
+                         "--port: expected a port 1..65535, got '0'")
+        self.assertEqual(self.refused("build: a\nbuild: b\n-- x"),
+                         "expected at most one 'build:' line, found 2")
+        self.assertEqual(self.refused("--"), "no command in the run file")
+
+    def test_bytes_in_any_encoding(self):
+        line = "-- python3 s.py {port}\r\n"
+        for data in (line.encode("utf-16"), line.encode("utf-16-le"),
+                     b"\xef\xbb\xbf" + line.encode()):
+            self.assertEqual(runfile.parse(runfile.decode(data)).command,
+                             ["python3", "s.py", "{port}"])
+        self.assertEqual(runfile.decode(b"-- caf\xe9"), "-- caf\ufffd")
+
+    def test_what_is_not_a_run_file(self):
+        with self.assertRaises(runfile.Refused):
+            runfile.read_bytes(self.dir)  # none
+        os.mkfifo(os.path.join(self.dir, "run"))
+        with self.assertRaises(runfile.Refused) as cm:
+            runfile.read_bytes(self.dir)
+        self.assertIn("not a regular file", str(cm.exception))
+        os.unlink(os.path.join(self.dir, "run"))
+        os.symlink("/dev/zero", os.path.join(self.dir, "run"))
+        with self.assertRaises(runfile.Refused) as cm:
+            runfile.read_bytes(self.dir)
+        self.assertIn("leads out of the folder", str(cm.exception))
+        os.unlink(os.path.join(self.dir, "run"))
+        self.write(b"#" * 5000)
+        with self.assertRaises(runfile.Refused) as cm:
+            runfile.read_bytes(self.dir)
+        self.assertIn("longer than 4096 bytes", str(cm.exception))
+
+
+class Cells(unittest.TestCase):
+
+    def test_names_and_notes_are_escaped_and_never_formulas(self):
+        self.assertEqual(grading.cell("=HYPERLINK(1)"), "'=HYPERLINK(1)")
+        for c in "+-@":
+            self.assertEqual(grading.cell(c + "1"), "'" + c + "1")
+        self.assertEqual(grading.cell("a\x1b[31mb\nc"), "a\\x1b[31mb\\x0ac")
+        self.assertEqual(grading.cell(3), "3")
 
 
 class ListChecks(unittest.TestCase):

@@ -204,7 +204,8 @@ class Help(unittest.TestCase):
                          "usage: scripts/check [options] KIND -- COMMAND "
                          "[ARG...]")
         self.assertTrue(options.HELP.endswith(
-            "\n  scripts/check --batch submissions/ > results.csv"))
+            "\n  scripts/check --batch submissions/ echo-server --csv "
+            "results.csv"))
 
 
 if __name__ == "__main__":
