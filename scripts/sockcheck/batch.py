@@ -192,7 +192,7 @@ def build(here, line):
         except OSError:
             pass
         p.wait()
-        if not ended:
+        if ended is None:
             raise BuildFailed("'%s' still ran after %d s, and was ended"
                               % (cmd, BUILD_LIMIT))
         out.seek(0)

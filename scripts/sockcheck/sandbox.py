@@ -92,11 +92,22 @@ def searchable(path):
 
 
 def slot_uid(slot):
-    """The uid of slot's sandbox when the batch runs as root, else
-    None (then it runs as the user who started the batch)."""
-    if os.geteuid() != 0:
+    """The uid of slot's sandbox when the batch runs as the machine's
+    root, else None (then it runs as the user who started the batch; so
+    does a root that is root only in a user namespace, as under unshare
+    -r, where no other uid is mapped)."""
+    if os.geteuid() != 0 or not real_root():
         return None
     return UID_BASE + (os.getpid() % 1000000) * 64 + slot
+
+
+def real_root():
+    """Is this the first user namespace, where every uid exists?"""
+    try:
+        with open("/proc/self/uid_map") as f:
+            return f.read().split() == ["0", "0", "4294967295"]
+    except OSError:
+        return False
 
 
 def command(tool_root, copy, spec, hide, inner_argv):
