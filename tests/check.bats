@@ -356,3 +356,30 @@ for r in rows:
     assert_output --regexp 'EPIPE \(Broken pipe\)'
     says "+++ killed by SIGPIPE +++"
 }
+
+@test "check: a fixed port in TIME_WAIT after a check is said, not failed; restart runs last and fails" {
+    # a daytime server on a fixed port, without SO_REUSEADDR: it closes
+    # first, so each connection leaves TIME_WAIT on its port
+    local port
+    port=$(free_port tcp)
+    cat >"$BATS_TEST_TMPDIR/day.py" <<'PY'
+import socket, sys, time
+s = socket.socket()
+s.bind(("127.0.0.1", int(sys.argv[1])))
+s.listen(5)
+while True:
+    c, _ = s.accept()
+    c.sendall(time.strftime("%H:%M:%S\n").encode())
+    c.close()
+PY
+    check --spec "$ROOT/scripts/sockcheck/specs/daytime.spec" --port "$port" \
+        --only exchange,in-turn,restart -- \
+        "$PYTHON" "$BATS_TEST_TMPDIR/day.py" "$port"
+    assert_failure 1
+    assert_line --regexp '^PASS exchange '
+    assert_line --regexp '^NOT RUN in-turn +clients one after another: port in TIME_WAIT$'
+    says "connections that the checks before this one made were still in TIME_WAIT there"
+    # the last line of results: restart, which shows the missing option
+    assert_line --regexp '^FAIL restart +a restart on the same port: ended before it listened'
+    says "SO_REUSEADDR"
+}

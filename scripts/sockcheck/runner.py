@@ -6,10 +6,13 @@ import time
 
 from .checks import CHECKS, Result
 from .common import LOCAL, NotReady
-from .procfs import free_port, port_in_use
+from .procfs import free_port, net_table, port_in_use
 from .python2 import diagnose as python2_program
 from .words import (describe_status, python_error, sanitizer_error,
                     signal_name)
+
+
+TIME_WAIT = 6  # its number in /proc/net/tcp
 
 
 class Run:
@@ -80,6 +83,18 @@ class Run:
             res.failed(str(e), e.reason)
             if e.fatal:
                 self.broken = chk.name
+            if chk.name != "restart" and self.left_in_time_wait(e.reason):
+                # not this check's finding: the ones after it try again,
+                # and restart (last) says whether the program is at fault
+                res.not_run(
+                    "Not run: the program could not take port %d again: "
+                    "connections that the checks before this one made "
+                    "were still in TIME_WAIT there, and a server that "
+                    "does not set SO_REUSEADDR before bind() cannot bind "
+                    "a port in that state (the restart check, run last, "
+                    "shows it). Run this check alone (--only %s) to see "
+                    "it." % (self.fixed_port, chk.name), "port in TIME_WAIT")
+                self.broken = None
         except Exception as e:  # a bug in the checker: say so, go on
             res.failed("The checker itself failed in this check: %s: %s."
                        % (type(e).__name__, e), "checker error")
@@ -93,6 +108,18 @@ class Run:
             self.finish()
         res.seconds = time.monotonic() - t0
         return res
+
+    def left_in_time_wait(self, reason):
+        """Did a program on a fixed port end before it took its port,
+        while connections of earlier checks held it in TIME_WAIT?"""
+        if self.fixed_port is None or not reason.startswith("ended before"):
+            return False
+        if not any(p.output() and ("EADDRINUSE" in p.output() or
+                                   "Address already in use" in p.output())
+                   for p in self.programs):
+            return False
+        return any(s.port == self.fixed_port and s.state == TIME_WAIT
+                   for s in net_table("tcp"))
 
     def python2(self, chk, res):
         """A failure that is a Python 2 program dying under Python 3 is
