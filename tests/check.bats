@@ -383,3 +383,17 @@ PY
     assert_line --regexp '^FAIL restart +a restart on the same port: ended before it listened'
     says "SO_REUSEADDR"
 }
+
+@test "check: a bad answer the checker never sent is not judged; a silent client's last line is 'nothing'" {
+    # a client that connects and leaves without a word: the checker's
+    # server never sends the answer that is not UTF-8
+    printf 'import socket, sys\nsocket.create_connection(("127.0.0.1", int(sys.argv[1]))).close()\n' \
+        >"$BATS_TEST_TMPDIR/quiet.py"
+    check --spec "$ROOT/scripts/sockcheck/specs/echo-client.spec" \
+        --only exchange,not-utf8 -- "$PYTHON" "$BATS_TEST_TMPDIR/quiet.py" '{port}'
+    assert_failure 1
+    assert_line --regexp '^NOT RUN not-utf8 +an answer that is not UTF-8: answer never sent$'
+    says "the checker's server never sent bytes that are not UTF-8, because the program did not send its request first"
+    says "exited with status 0 (it printed nothing)"
+    refute_output --partial "None"
+}

@@ -161,6 +161,12 @@ def last_words(text):
     return shown(pick[-1].strip(), 80) if pick else None
 
 
+def last_line(text):
+    """'(its last line: "...")', or '(it printed nothing)'."""
+    words = last_words(text)
+    return "(its last line: %s)" % words if words else "(it printed nothing)"
+
+
 def short_end(prog, rc):
     """A few words on how a client ended, for the reason."""
     if rc is None:

@@ -5,7 +5,7 @@ import socket
 import time
 
 from .checks import (LINE, SEE_RECV0, check, client_crashed, ending,
-                     last_words, short_end)
+                     last_line, last_words, short_end)
 from .common import LOCAL
 from .peers import PeerServer
 from .procfs import net_table, show_addr
@@ -174,7 +174,7 @@ def ec_pieces(run, res):
              and not any(w in ln for w in want)]
     printed = ("; it printed %s" % ", then ".join(shown(p, 40)
                                                    for p in parts[:3])
-               if parts else " (its last line: %s)" % last_words(text))
+               if parts else " " + last_line(text))
     res.failed("The checker's server sent each echo back in 3 pieces, 0.2 s "
                "apart, so a recv() got only part of a line; the program's "
                "output does not show %s whole after its echo came%s. Keep "

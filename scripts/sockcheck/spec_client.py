@@ -8,7 +8,8 @@ import socket
 import threading
 import time
 
-from .checks import client_crashed, ending, last_words, short_end
+from .checks import client_crashed, ending, last_line, last_words, \
+    short_end
 from .common import LOCAL
 from .program import Program
 from .spec_server import matches, spec_check
@@ -246,19 +247,19 @@ def judge(run, res, mode, server=ScriptServer, limit=None, faults=None,
         unprinted = (" No line of its output matches /%s/." % missing.pattern
                      if missing is not None else "")
         res.failed("The checker's server played the spec: %s; then %s.%s "
-                   "The program %s (its last line: %s).%s" % (
+                   "The program %s %s.%s" % (
                        srv.transcript(), srv.trouble or "the connection was "
                        "still open", pieces, ending(prog, rc, took, cpu,
                                                     limit, "after its start"),
-                       last_words(text), unprinted),
+                       last_line(text), unprinted),
                    "exchange failed" if not unprinted else
                    "did not print /%s/" % missing.pattern)
         return prog
     if missing is not None:
         res.failed("The exchange went as the spec says (%s), but no line of "
-                   "the program's output matches /%s/ (its last line: %s).%s"
+                   "the program's output matches /%s/ %s.%s"
                    " %s" % (srv.transcript(), missing.pattern,
-                            last_words(text), pieces, srv.print_hint),
+                            last_line(text), pieces, srv.print_hint),
                    "did not print /%s/" % missing.pattern)
         return prog
     if rc != 0:
@@ -362,6 +363,15 @@ def has_answer(s):
     return client(s) and any(k == "send" for k, _, _ in s.steps)
 
 
+def not_sent(srv, what):
+    """Why the checker's server never sent the bad answer: the program
+    did not send what it answers (the exchange check says more)."""
+    return ("Not run: the checker's server never sent %s, because the "
+            "program did not send its request first%s. The exchange check "
+            "shows what happened." % (what, ": " + srv.trouble
+                                      if srv.trouble else ""))
+
+
 def bad_answer(name, title, what, data):
     @spec_check(name, title,
                 "the checker's server answers with %s in place of its "
@@ -375,6 +385,9 @@ def bad_answer(name, title, what, data):
         if srv.connections == 0:
             res.failed(never_connected(srv, prog, rc, took, cpu, limit),
                        "never connected")
+            return
+        if ("sent", data) not in srv.log:
+            res.not_run(not_sent(srv, what), "answer never sent")
             return
         said = ("The checker's server answered with %s (%s), then closed "
                 "its end of the connection." % (what, shown(data, 24)))

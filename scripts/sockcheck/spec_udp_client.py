@@ -8,10 +8,11 @@ import socket
 import threading
 import time
 
-from .checks import client_crashed, ending, last_words, short_end
+from .checks import client_crashed, ending, last_line, last_words, \
+    short_end
 from .common import LOCAL
 from .spec_client import judge, limit_for, never_connected, never_reason, \
-    printed, run_client, transcript
+    not_sent, printed, run_client, transcript
 from .spec_server import matches, spec_check
 from .words import digit_run, digits, plural, secs, shown
 
@@ -227,11 +228,11 @@ def su_stranger(run, res):
     how = ending(prog, rc, took, cpu, limit, "after its start")
     if missing is not None:
         res.failed("%s The program did not print it, but no line of its "
-                   "output matches /%s/, and it %s (its last line: %s). The "
+                   "output matches /%s/, and it %s %s. The "
                    "server's answer came 0.3 s after the other datagram: "
                    "drop a datagram from elsewhere, and wait on for the "
                    "server's (%s)." % (said, missing.pattern, how,
-                                       last_words(text), SEE_09),
+                                       last_line(text), SEE_09),
                    "did not print /%s/" % missing.pattern)
         return
     if rc != 0 or client_crashed(prog, rc):
@@ -257,6 +258,9 @@ def bad_datagram(name, title, what, data, cut=False):
         if srv.connections == 0:
             res.failed(never_connected(srv, prog, rc, took, cpu, limit),
                        never_reason(srv))
+            return
+        if ("sent", data) not in srv.log:
+            res.not_run(not_sent(srv, what), "answer never sent")
             return
         said = ("The checker's server answered the program's first datagram "
                 "with %s (%s)." % (what, shown(data, 24)))

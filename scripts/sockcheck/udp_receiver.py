@@ -3,7 +3,7 @@
 import re
 import time
 
-from .checks import LINE, check, last_words, loopback_check
+from .checks import LINE, check, last_line, loopback_check
 from .peers import UdpPeer
 from .procfs import net_table
 from .program import Program
@@ -40,8 +40,8 @@ def ur_datagram(run, res):
                    "program printed it." % (len(text_in), shown(text_in)))
         return
     res.failed("The checker sent one datagram of %d bytes, %s; within 2 s "
-               "the program did not print it (its last line: %s).%s"
-               % (len(text_in), shown(text_in), last_words(text),
+               "the program did not print it %s.%s"
+               % (len(text_in), shown(text_in), last_line(text),
                   prog.fate()),
                "datagram not printed")
 
@@ -103,8 +103,8 @@ def ur_truncated(run, res):
                    % (said, kept, kept, SEE_08, fate),
                    "cut to %d of 2000 bytes" % kept)
     elif kept == 0:
-        res.failed("%s; the program printed no part of it (its last line: "
-                   "%s).%s" % (said, last_words(text), fate or
+        res.failed("%s; the program printed no part of it %s.%s"
+                   % (said, last_line(text), fate or
                                prog.cpu_note()),
                    "2000-byte datagram not printed")
     else:
