@@ -18,6 +18,7 @@ The modules, from the bottom up:
   checks        the registry of checks, and what the kinds' checks share
   echo_server, echo_client, udp_receiver, udp_sender
                 the checks of each kind, in the order they run
+  patterns      a spec's patterns, matched with a time limit
   spec          a spec file: a request/reply protocol (Spec, parse)
   spec_server, spec_client, spec_udp_client
                 the checks of a program described by a spec
@@ -25,6 +26,11 @@ The modules, from the bottom up:
   report        text, TAP and JSON output (Reporter)
   options       the command line as an Options object, and --help
   spec_faults   a spec server's checks under faults (scripts/narrate)
+  batch         a submission's build, a fixed port, the summary
+  runfile       a submission's run file, read as hostile input
+  sandbox       the bubblewrap sandbox of each submission
+  grading       --batch: the class, its CSV, --jobs, and the checker
+                that runs inside each sandbox
   cli           main(): one program, --batch, --list
 
 scripts/check puts scripts/ on sys.path and calls main(sys.argv).

@@ -1,6 +1,6 @@
-"""What --batch needs beside the checks (issue 31, grading a class): a
-submission's build, a fixed port waited for until the previous
-submission has let it go, and the summary of every check over the
+"""What the batch (grading.py) needs beside the checks: a submission's
+build, a fixed port waited for until the previous submission has let it
+go (without the sandbox), and the summary of every check over the
 class."""
 
 import os
@@ -125,7 +125,10 @@ def summary(rows, columns):
                 n[COUNTED[row[name]]] += 1
         if sum(n[1:]):
             counts.append(n)
-    ran = [r for r in rows if any(r.get(c) in COUNTED for c in columns)
+    # checked: a check ran (a row read back from a CSV keeps no 'not
+    # checked', but one that was not checked has only NOT RUN)
+    ran = [r for r in rows if any(r.get(c) in ("PASS", "FAIL", "NOTE")
+                                  for c in columns)
            and not r.get("not checked")]
     failed = sum(1 for r in ran if int(r["failed"]) > 0)
     lines = ["%s: %d passed every check, %d failed, %d not checked"
