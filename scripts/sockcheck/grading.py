@@ -189,7 +189,11 @@ def batch(opts, tmpdir):
                                    plural(len(klass.done_before), "row"),
                                    plural(len(todo), "submission")))
     grader = Grader(klass, tmpdir)
-    rows = grader.grade(todo)
+    try:
+        rows = grader.grade(todo)
+    finally:
+        if klass.out is not None:
+            klass.out.close()
     lines = summary(klass.done_before + rows, klass.checks)
     say(lines[0])
     for line in lines[1:]:

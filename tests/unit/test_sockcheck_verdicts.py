@@ -232,6 +232,7 @@ class SpecOption(unittest.TestCase):
 class WhichChecks(unittest.TestCase):
 
     def names(self, text):
+        """The checks of a spec, in their order: restart last."""
         return [c.name for c in checks_for(specmod.parse(text))]
 
     def test_a_tcp_server_that_reads_lines(self):
@@ -239,14 +240,14 @@ class WhichChecks(unittest.TestCase):
             "bind", "exchange", "in-turn", "together", "idle",
             "descriptors", "zombies", "silent-client", "reset", "sigpipe",
             "not-utf8", "empty-line", "long-line", "out-of-range", "zero",
-            "restart", "recv-pieces", "short-send", "eintr"])
+            "recv-pieces", "short-send", "eintr", "restart"])
 
     def test_a_greeting_server_gets_no_malformed_input(self):
         # nor requests in pieces: it reads nothing
         self.assertEqual(self.names("expect: .+\nclose: yes"), [
             "bind", "exchange", "in-turn", "idle", "descriptors",
-            "zombies", "silent-client", "reset", "restart", "short-send",
-            "eintr"])
+            "zombies", "silent-client", "reset", "short-send", "eintr",
+            "restart"])
 
     def test_a_zero_for_each_number(self):
         self.assertEqual(specmod.zeroed(b"10 / 2.5\n"), b"0 / 0\n")
@@ -267,8 +268,8 @@ class WhichChecks(unittest.TestCase):
     def test_a_server_of_one_client_gets_no_check_of_a_next_one(self):
         self.assertEqual(self.names("send: 3 + 4\nexpect: 7\nclients: 1"), [
             "bind", "exchange", "not-utf8", "empty-line", "long-line",
-            "out-of-range", "zero", "restart", "recv-pieces", "short-send",
-            "eintr"])
+            "out-of-range", "zero", "recv-pieces", "short-send", "eintr",
+            "restart"])
 
     def test_the_fault_checks_enter_a_script_through_its_interpreter(self):
         from sockcheck.spec_faults import cannot_preload
