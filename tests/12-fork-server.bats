@@ -237,7 +237,7 @@ no_reset_said() {
 
 @test "12-fork-server: the Python version's --no-reap leaves zombies too" {
     start_bg "$BATS_TEST_TMPDIR/server" "$PYTHON" "$PEERS/subreaper.py" \
-        "$PYTHON" "$PY_SERVER" --port 0 --no-reap --count 3 --timeout 10
+        "$PYTHON" "$PY_SERVER" --port 0 --no-reap --count 3 --timeout 30
     wait_ready "$BATS_TEST_TMPDIR/server"
     local server
     server=$(children "$BG_PID" | cut -d' ' -f1)
@@ -246,8 +246,10 @@ no_reset_said() {
         assert_output "client $i"
     done
     zombies "$server" 2
+    # its --timeout runs while the zombies are looked for: 30 s, so that
+    # a busy machine's slow look does not end it before client 3
     run timeout 20 nc -N 127.0.0.1 "$PORT" <<<"client 3"
-    wait_exit "$BG_PID" 10
+    wait_exit "$BG_PID" 40
     [ "$EXIT_STATUS" -eq 0 ]
     run cat "$BATS_TEST_TMPDIR/server"
     assert_line "subreaper: reaped 3 orphans"
