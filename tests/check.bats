@@ -266,7 +266,7 @@ echo-server -- ./no-such-program {port}
 --batch /nonexistent-dir
 EOF
     check --format xml echo-server -- true '{port}'
-    assert_output "scripts/check: --format: expected text, json or tap, got 'xml'"
+    assert_output "scripts/check: --format: expected text, json, tap, gradescope or junit, got 'xml'"
     check echo-server -- true
     says "no {port} in it, and no --port N"
 }
