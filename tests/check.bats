@@ -266,7 +266,7 @@ echo-server -- ./no-such-program {port}
 --batch /nonexistent-dir
 EOF
     check --format xml echo-server -- true '{port}'
-    assert_output "scripts/check: --format: expected text, json or tap, got 'xml'"
+    assert_output "scripts/check: --format: expected text, json, tap, gradescope or junit, got 'xml'"
     check echo-server -- true
     says "no {port} in it, and no --port N"
 }
@@ -312,6 +312,101 @@ for c in r["checks"]:
     assert_line --index 0 "1..2"
     assert_line "ok 1 - one-line: one line echoed"
     assert_line "ok 2 - split-line: a line split across several segments"
+}
+
+@test "check: --format gradescope writes a results.json whose scores add up" {
+    local json="$BATS_TEST_TMPDIR/results.json" validate='
+import json, sys
+r = json.load(open(sys.argv[1]))
+tests = r["tests"]
+for t in tests:
+    # what Gradescope reads of each test, and the only values it takes
+    assert set(t) == {"name", "score", "max_score", "status", "output"}, t
+    assert t["status"] in ("passed", "failed"), t
+    assert t["max_score"] == 1 and t["score"] == (t["status"] == "passed")
+assert isinstance(r["execution_time"], int)
+print("score %d of %d" % (sum(t["score"] for t in tests),
+                          sum(t["max_score"] for t in tests)))
+print(r["output"].splitlines()[-1])
+for t in tests:
+    print(t["name"].split(":")[0], t["status"], t["output"].splitlines()[0])
+'
+    need_bin 06-send-recv-server
+    check --format gradescope --only one-line,half-close,descriptors \
+        echo-server -- "$BIN/06-send-recv-server" --port '{port}'
+    assert_success
+    printf '%s\n' "$output" >"$json"
+    run "$PYTHON" -c "$validate" "$json"
+    assert_success
+    assert_line "score 3 of 3"
+    assert_line "3 checks: 3 passed, 0 failed"
+    assert_line --regexp '^half-close passed The checker sent a line, then shutdown\(SHUT_WR\); the line came back'
+
+    # a program that never starts: its check fails, the rest are not run,
+    # and each keeps its point in max_score
+    check --format gradescope echo-server -- \
+        "$PYTHON" "$SAMPLES/escape-server.py" '{port}'
+    assert_failure 1
+    printf '%s\n' "$output" >"$json"
+    run "$PYTHON" -c "$validate" "$json"
+    assert_success
+    assert_line "score 0 of 10"
+    assert_line "10 checks: 0 passed, 1 failed, 9 not run"
+    assert_line "loopback failed FAIL: ended before it listened on the port"
+    assert_line "one-line failed NOT RUN"
+    # the escape code and the NUL it printed, written out
+    run "$PYTHON" -c '
+import json, sys
+print(json.load(open(sys.argv[1]))["tests"][0]["output"])' "$json"
+    assert_success
+    says 'Its last words: ValueError: bad byte \x1b[0m\x00 in the configuration.'
+}
+
+@test "check: --format junit writes XML that parses, whatever the program printed" {
+    local xml="$BATS_TEST_TMPDIR/results.xml" validate='
+import sys, xml.etree.ElementTree as E
+suite = E.parse(sys.argv[1]).getroot()
+cases = suite.findall("testcase")
+assert suite.tag == "testsuite"
+assert int(suite.get("tests")) == len(cases)
+assert int(suite.get("failures")) == len(suite.findall("testcase/failure"))
+assert int(suite.get("skipped")) == len(suite.findall("testcase/skipped"))
+print(suite.get("name"), suite.get("tests"), suite.get("failures"),
+      suite.get("skipped"))
+for c in cases:
+    bad = c.find("failure")
+    print(c.get("name").split(":")[0],
+          "FAIL " + bad.get("message") if bad is not None
+          else "SKIP" if c.find("skipped") is not None else "PASS")
+for bad in suite.findall("testcase/failure"):
+    print(bad.text)
+'
+    # it prints an escape code and a NUL; the checker quotes them
+    check --format junit echo-server -- \
+        "$PYTHON" "$SAMPLES/escape-server.py" '{port}'
+    assert_failure 1
+    printf '%s\n' "$output" >"$xml"
+    run "$PYTHON" -c 'import xml.etree.ElementTree as E, sys; E.parse(sys.argv[1])' "$xml"
+    assert_success
+    run "$PYTHON" -c "$validate" "$xml"
+    assert_success
+    assert_line "echo-server 10 1 9"
+    assert_line "loopback FAIL ended before it listened on the port"
+    assert_line "one-line SKIP"
+    says 'Its last words: ValueError: bad byte \x1b[0m\x00 in the configuration.'
+    # nothing but printable ASCII, tabs and newlines in the file
+    run grep -c -P '[^\t\n\x20-\x7e]' "$xml"
+    assert_output 0
+
+    need_bin 06-send-recv-server
+    check --format junit --only bind,exchange --spec \
+        "$ROOT/scripts/sockcheck/specs/echo.spec" -- \
+        "$BIN/06-send-recv-server" --port '{port}'
+    assert_success
+    printf '%s\n' "$output" >"$xml"
+    run "$PYTHON" -c "$validate" "$xml"
+    assert_success
+    assert_line --index 0 "echo.spec 2 0 0"
 }
 
 @test "check: --batch writes a CSV, one row per submission, one column per check" {

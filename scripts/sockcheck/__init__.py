@@ -23,7 +23,7 @@ The modules, from the bottom up:
   spec_server, spec_client, spec_udp_client
                 the checks of a program described by a spec
   runner        running the checks of one program (Run)
-  report        text, TAP and JSON output (Reporter)
+  report        text, TAP, JSON, Gradescope and JUnit output (Reporter)
   options       the command line as an Options object, and --help
   spec_faults   a spec server's checks under faults (scripts/narrate)
   batch         a submission's build, a fixed port, the summary

@@ -52,7 +52,10 @@ options:
   --spec FILE    check the program against the protocol FILE describes
   --port N       the program always uses port N (COMMAND needs no {port});
                  a server must then allow a restart on it (SO_REUSEADDR)
-  --format F     text (the default), json, or tap
+  --format F     text (the default), json, tap, gradescope (the
+                 results.json of Gradescope's autograder: a test per check,
+                 1 point each) or junit (JUnit XML, for CI); not with
+                 --batch
   --only C,...   run only these checks (--list names them)
   --wait S       seconds a server may take to start listening, and with
                  --batch, a fixed port to come free (default 10)
@@ -92,6 +95,9 @@ examples:
   scripts/check --batch submissions/ echo-server --csv results.csv"""
 
 
+FORMATS = ("text", "json", "tap", "gradescope", "junit")  # --format
+
+
 @dataclass
 class Options:
     """What a command line (or a run file's line, with --batch) asked for."""
@@ -99,7 +105,7 @@ class Options:
     kind: Optional[str] = None            # KIND: one of KINDS
     command: Optional[List[str]] = None   # the words after --
     port: Optional[int] = None            # --port N
-    format: str = "text"                  # --format: text, json or tap
+    format: str = "text"                  # --format: one of FORMATS
     only: Optional[List[str]] = None      # --only C,...: check names
     wait: int = 10                        # --wait S
     strace: bool = False                  # --strace
@@ -163,9 +169,9 @@ def set_option(opts, name, value, batch_ok):
                         % value)
         opts.port = int(value)
     elif name == "--format":
-        if value not in ("text", "json", "tap"):
-            raise Usage("--format: expected text, json or tap, got '%s'"
-                        % value)
+        if value not in FORMATS:
+            raise Usage("--format: expected %s or %s, got '%s'" % (
+                ", ".join(FORMATS[:-1]), FORMATS[-1], value))
         opts.format = value
     elif name == "--wait":
         if not re.fullmatch(r"[0-9]{1,3}", value) or not \

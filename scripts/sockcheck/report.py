@@ -1,10 +1,12 @@
 """Output: each check's result as it comes, as text (wrapped to 78
-columns), TAP or, at the end, one JSON object."""
+columns) or TAP; or, at the end, one JSON object, Gradescope's
+results.json or a JUnit XML report."""
 
 import json
 import re
 import sys
 import textwrap
+import xml.etree.ElementTree as ET
 
 from .words import plural, secs, show_cmd
 
@@ -103,6 +105,13 @@ class Reporter:
                 " (%s)" % plural(notes, "note") if notes else "",
                 ", %d not run" % skipped if skipped else ""),
                 file=self.out)
+        elif self.fmt == "gradescope":
+            json.dump(gradescope(self.run, self.results), self.out,
+                      indent=2)
+            print(file=self.out)
+        elif self.fmt == "junit":
+            print('<?xml version="1.0" encoding="UTF-8"?>', file=self.out)
+            print(junit(self.run, self.results), file=self.out)
         elif self.fmt == "json":
             checks = [{
                 "name": r.check.name,
@@ -130,3 +139,129 @@ class Reporter:
             print(file=self.out)
         self.out.flush()
         return failed
+
+
+def escaped(text):
+    """text with every character that a terminal would act on, or that
+    XML 1.0 cannot hold (escape codes, NUL, a lone surrogate), written as
+    \\xNN or \\uNNNN; tabs and newlines kept: what a program printed,
+    safe in JSON shown as text and in XML."""
+    out = []
+    for c in text:
+        o = ord(c)
+        if c in "\t\n" or (0x20 <= o < 0x7f) or (0xa0 <= o < 0xd800) or \
+                (0xe000 <= o < 0xfffe) or o > 0xffff:
+            out.append(c)
+        elif o < 0x100:
+            out.append("\\x%02x" % o)
+        else:
+            out.append("\\u%04x" % o)
+    return "".join(out)
+
+
+def details(res):
+    """What a result says beyond its verdict: its message, then the
+    program's last output lines, its last system calls and socket
+    calls (the ones a failure has), escaped."""
+    return "\n\n".join([escaped(res.message)] + extras(res))
+
+
+def extras(res):
+    """The program's last output lines, its last system calls, its last
+    socket calls: a block of lines for each that a result has."""
+    blocks = []
+    for lines, head, mark in (
+            (res.output, "the program's last output:", "| "),
+            (res.trace, "last system calls (strace):", "  "),
+            (getattr(res, "narration", None),
+             "its last socket calls (scripts/narrate):", "  ")):
+        if lines:
+            blocks.append(escaped("\n".join([head] + [mark + ln
+                                                      for ln in lines])))
+    return blocks
+
+
+def verdict(res):
+    """'FAIL: its reason', 'NOTE: ...', 'NOT RUN: ...' or 'PASS'."""
+    reason = res.reason if res.reason != "not run" else ""
+    if res.ok and not res.note:
+        reason = ""
+    return escaped(res.status() + (": " + reason if reason else ""))
+
+
+def counts(results):
+    """(passed, failed, not run): a NOTE is a pass, NOT RUN neither."""
+    skipped = sum(1 for r in results if r.skipped)
+    passed = sum(1 for r in results if r.ok)
+    return passed, len(results) - passed - skipped, skipped
+
+
+def gradescope(run, results):
+    """Gradescope's results.json, as a dict: one test per check, worth 1
+    point. PASS and NOTE score 1 ("passed"); FAIL scores 0 ("failed"),
+    and so does a check NOT RUN (the program could not be started for
+    it): it keeps its point in max_score, so that every submission is
+    graded out of the same total. No top-level score: Gradescope adds
+    up the tests'. No visibility: the assignment's settings apply."""
+    passed, failed, skipped = counts(results)
+    tests = [{
+        "name": escaped("%s: %s" % (r.check.name, r.check.title)),
+        "score": 1 if r.ok else 0,
+        "max_score": 1,
+        "status": "passed" if r.ok else "failed",
+        "output": (verdict(r) + "\n\n" if verdict(r) != "PASS" else "")
+        + details(r),
+    } for r in results]
+    return {
+        "output": escaped("%s: %s\n%s: %d passed, %d failed%s" % (
+            run.kind, show_cmd(run.argv), plural(len(results), "check"),
+            passed, failed, ", %d not run" % skipped if skipped else "")),
+        "execution_time": round(sum(r.seconds for r in results)),
+        "test_output_format": "text",
+        "tests": tests,
+    }
+
+
+def junit(run, results):
+    """A JUnit XML report, as text without the XML declaration: one
+    testsuite (the kind, or the spec file's name), one testcase per
+    check. FAIL is a <failure>, NOT RUN <skipped>, NOTE a pass that says
+    why in <system-out>; the program's output and system calls go in
+    <system-out> too. Every text is escaped() (XML 1.0 cannot hold an
+    escape code or a NUL, even as a character reference), and the whole
+    is ASCII (anything else as a character reference)."""
+    passed, failed, skipped = counts(results)
+    suite = ET.Element("testsuite", {
+        "name": escaped(run.kind),
+        "tests": str(len(results)),
+        "failures": str(failed),
+        "errors": "0",
+        "skipped": str(skipped),
+        "time": "%.3f" % sum(r.seconds for r in results),
+    })
+    props = ET.SubElement(suite, "properties")
+    ET.SubElement(props, "property", name="command",
+                  value=escaped(show_cmd(run.argv)))
+    for r in results:
+        case = ET.SubElement(suite, "testcase", {
+            "classname": escaped(run.kind),
+            "name": escaped("%s: %s" % (r.check.name, r.check.title)),
+            "time": "%.3f" % r.seconds,
+        })
+        out = []  # blocks of <system-out>
+        if r.skipped:
+            ET.SubElement(case, "skipped", message=verdict(r)).text = \
+                escaped(r.message)
+        elif not r.ok:
+            ET.SubElement(case, "failure",
+                          message=escaped(r.reason or "failed")).text = \
+                escaped(r.message)
+            out = extras(r)
+        elif r.note:
+            out = [verdict(r) + "\n" + details(r)]
+        out = "\n\n".join(out)
+        if out:
+            ET.SubElement(case, "system-out").text = out
+    if hasattr(ET, "indent"):  # Python 3.9
+        ET.indent(suite)
+    return ET.tostring(suite, encoding="us-ascii").decode("ascii")

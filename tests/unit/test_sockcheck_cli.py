@@ -58,7 +58,8 @@ class Main(unittest.TestCase):
         os.mkdir(os.path.join(d, "sub"))
         cases = [
             (["--format", "xml", "echo-server", "--", "true", "{port}"],
-             "--format: expected text, json or tap, got 'xml'"),
+             "--format: expected text, json, tap, gradescope or junit, "
+             "got 'xml'"),
             (["--port", "0", "echo-server", "--", "true"], "--port: "),
             (["--port", "70000", "echo-server", "--", "true"], "--port: "),
             (["--wait", "x", "echo-server", "--", "true", "{port}"],
@@ -77,6 +78,10 @@ class Main(unittest.TestCase):
             (["--batch", "/nonexistent-dir"],
              "--batch: no directory '/nonexistent-dir'"),
             (["--batch", d, "--format", "json"],
+             "--format: not with --batch (it writes a CSV)"),
+            (["--batch", d, "--format", "gradescope"],
+             "--format: not with --batch (it writes a CSV)"),
+            (["--batch", d, "--format", "junit"],
              "--format: not with --batch (it writes a CSV)"),
             (["--batch", d, "echo-server", "--", "true", "{port}"],
              "--batch: takes no command (each submission's run file holds "

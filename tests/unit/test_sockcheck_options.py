@@ -41,7 +41,7 @@ class Parse(unittest.TestCase):
                          (9, "tap", ["a"], 600))
 
     def test_every_format(self):
-        for fmt in ("text", "json", "tap"):
+        for fmt in ("text", "json", "tap", "gradescope", "junit"):
             self.assertEqual(parse(["--format", fmt]).format, fmt)
 
     def test_help_long_and_short(self):
@@ -73,9 +73,10 @@ class ParseErrors(unittest.TestCase):
     """Each mistake: Usage, with a message that starts with its name."""
 
     CASES = [
-        (["--format", "xml"],
-         "--format: expected text, json or tap, got 'xml'"),
-        (["--format=xml"], "--format: expected text, json or tap, got 'xml'"),
+        (["--format", "xml"], "--format: expected text, json, tap, "
+         "gradescope or junit, got 'xml'"),
+        (["--format=xml"], "--format: expected text, json, tap, gradescope "
+         "or junit, got 'xml'"),
         (["--port", "0"], "--port: expected a port number 1..65535, got '0'"),
         (["--port", "65536"],
          "--port: expected a port number 1..65535, got '65536'"),
@@ -193,6 +194,13 @@ class Help(unittest.TestCase):
                      "--strace", "--batch DIR", "--csv FILE", "--list",
                      "-h, --help"):
             self.assertIn("\n  %s " % name, options.HELP)
+
+    def test_the_help_names_every_format_and_fits_78_columns(self):
+        for fmt in options.FORMATS:
+            self.assertIn(fmt, options.HELP.split("--format F", 1)[1]
+                          .split("\n  --only", 1)[0])
+        for line in options.HELP.splitlines():
+            self.assertLessEqual(len(line), 78, line)
 
     def test_the_help_names_every_kind(self):
         for kind in KINDS:

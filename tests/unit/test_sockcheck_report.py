@@ -7,6 +7,7 @@ import os
 import sys
 import textwrap
 import unittest
+import xml.etree.ElementTree as ET
 from types import SimpleNamespace
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
@@ -37,6 +38,33 @@ def failed(check=HALF_CLOSE, message=LONG, reason="never closed the "
     res.failed(message, reason)
     res.output, res.trace, res.seconds = list(output), list(trace), seconds
     return res
+
+
+def noted(check=ONE_LINE, message="It came back in two pieces.",
+          reason="split reply", seconds=0.5):
+    res = Result(check)
+    res.noted(message, reason)
+    res.seconds = seconds
+    return res
+
+
+def not_run(check=HALF_CLOSE, alone=True):
+    """A check NOT RUN: alone (for a reason of its own), or as the runner
+    leaves the checks after one in which the program could not start."""
+    res = Result(check)
+    if alone:
+        res.not_run("IPv6 is off here.", "no IPv6")
+    else:
+        res.failed("Not run: the program could not be started in check "
+                   "one-line (see there).", "not run")
+        res.skipped = True
+    return res
+
+
+# what a program printed that a terminal acts on, or XML cannot hold
+HOSTILE = "red \x1b[31m nul \x00 cr \r del \x7f lone \udc80 ffff \uffff"
+HOSTILE_SHOWN = ("red \\x1b[31m nul \\x00 cr \\x0d del \\x7f lone "
+                 "\\udc80 ffff \\uffff")
 
 
 def reporter(fmt, *results):
@@ -164,6 +192,176 @@ class Json(unittest.TestCase):
                 "trace": ["close(4) = 0"],
             }],
         })
+
+
+class Escaped(unittest.TestCase):
+
+    def test_controls_and_what_xml_cannot_hold_are_written_out(self):
+        self.assertEqual(report.escaped(HOSTILE), HOSTILE_SHOWN)
+
+    def test_tabs_newlines_and_other_text_are_kept(self):
+        text = "a\tb\nc é \u2014 \U0001f600 <&>\"'"
+        self.assertEqual(report.escaped(text), text)
+
+
+class Gradescope(unittest.TestCase):
+
+    def results(self, *results):
+        n, out = reporter("gradescope", *results)
+        self.assertTrue(out.endswith("}\n"))
+        out.encode("ascii")  # the whole is ASCII
+        return n, json.loads(out)
+
+    def test_a_test_per_check_a_point_each(self):
+        n, obj = self.results(passed(), failed(
+            output=["bye"], trace=["close(4) = 0"]))
+        self.assertEqual(n, 1)
+        self.assertEqual(obj, {
+            "output": "echo-server: ./srv --port {port} 'a b'\n"
+                      "2 checks: 1 passed, 1 failed",
+            "execution_time": 3,
+            "test_output_format": "text",
+            "tests": [{
+                "name": "one-line: one line echoed",
+                "score": 1, "max_score": 1, "status": "passed",
+                "output": "The same 16 bytes came back.",
+            }, {
+                "name": "half-close: the client half-closes",
+                "score": 0, "max_score": 1, "status": "failed",
+                "output": "FAIL: never closed the connection\n\n" + LONG
+                + "\n\nthe program's last output:\n| bye\n\n"
+                "last system calls (strace):\n  close(4) = 0",
+            }],
+        })
+
+    def test_a_note_passes_and_not_run_scores_0_of_1(self):
+        _, obj = self.results(noted(), not_run(), not_run(ONE_LINE, False))
+        self.assertEqual(
+            [(t["score"], t["max_score"], t["status"], t["output"])
+             for t in obj["tests"]],
+            [(1, 1, "passed", "NOTE: split reply\n\n"
+              "It came back in two pieces."),
+             (0, 1, "failed", "NOT RUN: no IPv6\n\nIPv6 is off here."),
+             (0, 1, "failed", "NOT RUN\n\nNot run: the program could not "
+              "be started in check one-line (see there).")])
+        self.assertEqual(obj["output"].splitlines()[1],
+                         "3 checks: 1 passed, 0 failed, 2 not run")
+
+    def test_the_scores_add_up_to_the_passes(self):
+        results = [passed(), failed(), noted(), not_run(), passed()]
+        _, obj = self.results(*results)
+        self.assertEqual(sum(t["score"] for t in obj["tests"]), 3)
+        self.assertEqual(sum(t["max_score"] for t in obj["tests"]), 5)
+        for t in obj["tests"]:
+            self.assertEqual(t["status"] == "passed", t["score"] == 1)
+
+    def test_what_a_program_printed_is_escaped(self):
+        _, obj = self.results(failed(message="It said " + HOSTILE + ".",
+                                     reason=HOSTILE, output=[HOSTILE]))
+        out = obj["tests"][0]["output"]
+        self.assertEqual(out, "FAIL: %s\n\nIt said %s.\n\n"
+                         "the program's last output:\n| %s"
+                         % ((HOSTILE_SHOWN,) * 3))
+
+    def test_no_checks(self):
+        n, obj = self.results()
+        self.assertEqual((n, obj["tests"], obj["execution_time"]),
+                         (0, [], 0))
+
+
+class Junit(unittest.TestCase):
+
+    def suite(self, *results):
+        n, out = reporter("junit", *results)
+        self.assertTrue(out.startswith(
+            '<?xml version="1.0" encoding="UTF-8"?>\n<testsuite '))
+        self.assertTrue(out.endswith("</testsuite>\n"))
+        out.encode("ascii")  # the whole is ASCII
+        return n, ET.fromstring(out.encode("ascii"))
+
+    def test_a_suite_a_testcase_per_check_a_failure(self):
+        n, suite = self.suite(passed(), failed(
+            output=["bye <&>"], trace=["close(4) = 0"]))
+        self.assertEqual(n, 1)
+        self.assertEqual((suite.tag, suite.attrib), ("testsuite", {
+            "name": "echo-server", "tests": "2", "failures": "1",
+            "errors": "0", "skipped": "0", "time": "3.350"}))
+        self.assertEqual(
+            [(p.get("name"), p.get("value")) for p in suite.iter("property")],
+            [("command", "./srv --port {port} 'a b'")])
+        one, two = suite.findall("testcase")
+        self.assertEqual(one.attrib, {
+            "classname": "echo-server", "name": "one-line: one line echoed",
+            "time": "0.250"})
+        self.assertEqual(list(one), [])
+        self.assertEqual(two.attrib, {
+            "classname": "echo-server",
+            "name": "half-close: the client half-closes", "time": "3.100"})
+        failure = two.find("failure")
+        self.assertEqual((failure.get("message"), failure.text),
+                         ("never closed the connection", LONG))
+        self.assertEqual(two.find("system-out").text,
+                         "the program's last output:\n| bye <&>\n\n"
+                         "last system calls (strace):\n  close(4) = 0")
+
+    def test_not_run_is_skipped_and_a_note_a_pass_that_says_why(self):
+        _, suite = self.suite(noted(), not_run(), not_run(ONE_LINE, False))
+        self.assertEqual((suite.get("tests"), suite.get("failures"),
+                          suite.get("skipped")), ("3", "0", "2"))
+        note, alone, after = suite.findall("testcase")
+        self.assertEqual([c.tag for c in note], ["system-out"])
+        self.assertEqual(note.find("system-out").text,
+                         "NOTE: split reply\nIt came back in two pieces.")
+        self.assertEqual([(c.tag, c.get("message"), c.text) for c in alone],
+                         [("skipped", "NOT RUN: no IPv6",
+                           "IPv6 is off here.")])
+        self.assertEqual([(c.tag, c.get("message")) for c in after],
+                         [("skipped", "NOT RUN")])
+
+    def test_the_counts_match_the_testcases(self):
+        results = [passed(), failed(), noted(), not_run(), failed()]
+        _, suite = self.suite(*results)
+        cases = suite.findall("testcase")
+        self.assertEqual(int(suite.get("tests")), len(cases))
+        for tag in ("failure", "skipped"):
+            self.assertEqual(int(suite.get(tag if tag == "skipped"
+                                           else "failures")),
+                             len(suite.findall("testcase/" + tag)))
+        self.assertEqual((suite.get("failures"), suite.get("skipped")),
+                         ("2", "1"))
+
+    def test_what_a_program_printed_stays_valid_xml(self):
+        # ElementTree alone would write the escape code and the NUL as
+        # they are, and no XML parser would read the file back
+        _, suite = self.suite(failed(message="It said " + HOSTILE + ".",
+                                     reason=HOSTILE, output=[HOSTILE]))
+        failure = suite.find("testcase/failure")
+        self.assertEqual(failure.get("message"), HOSTILE_SHOWN)
+        self.assertEqual(failure.text, "It said %s." % HOSTILE_SHOWN)
+        self.assertEqual(suite.find("testcase/system-out").text,
+                         "the program's last output:\n| " + HOSTILE_SHOWN)
+
+    def test_a_spec_names_the_suite_and_anything_else_is_ascii(self):
+        run = SimpleNamespace(kind="hello.spec", argv=["./srv", "{port}"],
+                              checks=[ONE_LINE])
+        out = io.StringIO()
+        rep = report.Reporter("junit", run, out)
+        rep.start()
+        rep.add(failed(check=ONE_LINE, message="\u00e9t\u00e9 \u2014 ok",
+                       reason="r"))
+        rep.end()
+        self.assertIn("&#233;t&#233; &#8212; ok", out.getvalue())
+        suite = ET.fromstring(out.getvalue().encode("ascii"))
+        self.assertEqual((suite.get("name"),
+                          suite.find("testcase").get("classname"),
+                          suite.find("testcase/failure").text),
+                         ("hello.spec", "hello.spec",
+                          "\u00e9t\u00e9 \u2014 ok"))
+
+    def test_no_checks(self):
+        n, suite = self.suite()
+        self.assertEqual((n, suite.get("tests"), suite.findall("testcase")),
+                         (0, "0", []))
 
 
 if __name__ == "__main__":
