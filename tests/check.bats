@@ -492,3 +492,11 @@ PY
     says "exited with status 0 (it printed nothing)"
     refute_output --partial "None"
 }
+
+@test "check: a traceback's escape codes reach the terminal written out, never raw" {
+    check --only loopback echo-server -- \
+        "$PYTHON" "$SAMPLES/escape-server.py" '{port}'
+    assert_failure 1
+    says 'ValueError: bad byte \x1b[0m\x00 in the configuration'
+    [[ "$output" != *$'\e'* ]]
+}

@@ -15,7 +15,7 @@ import tty
 from .common import LOCAL, NARRATE, NARRATED_CALL, SPIN_SHARE, NotReady
 from .procfs import (all_pids, all_procs, connect_host, fd_links, net_table,
                      proc_stat, socket_inodes)
-from .words import (describe_status, fold_calls, printable, python_error,
+from .words import (describe_status, fold_calls, python_error,
                     sanitizer_error, secs, show_cmd)
 
 
@@ -348,7 +348,7 @@ class Program:
                             "bind(): see lesson 07).")
                 err = python_error(text)
                 if err and not hint:
-                    hint = " Its last words: %s." % printable(err)
+                    hint = " Its last words: %s." % err
                 raise NotReady(
                     "The program %s before it %s port %d (the checker ran: "
                     "%s).%s" % (describe_status(rc), verb, self.port,

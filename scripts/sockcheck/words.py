@@ -95,7 +95,7 @@ def python_error(text):
     for line in text[at:].splitlines()[1:]:
         m = TRACEBACK_RE.match(line.strip())
         if m:
-            return line.strip()[:100]
+            return printable(line.strip()[:100])
     return "a Python traceback"
 
 
@@ -103,9 +103,9 @@ def sanitizer_error(text):
     m = re.search(r"ERROR: (AddressSanitizer|LeakSanitizer|"
                   r"UndefinedBehaviorSanitizer)[^\n]*", text)
     if m:
-        return m.group(0)[:100]
+        return printable(m.group(0)[:100])
     m = re.search(r"runtime error: [^\n]*", text)
-    return m.group(0)[:100] if m else None
+    return printable(m.group(0)[:100]) if m else None
 
 
 def digit_run(text):
