@@ -25,20 +25,7 @@ setup() {
 echo_server() {
     local dir="$CLASS/$1" port="${2:-}"
     mkdir -p "$dir"
-    cat >"$dir/server.py" <<'EOF'
-import socket, sys
-s = socket.socket()
-s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-s.bind(("127.0.0.1", int(sys.argv[1])))
-s.listen(5)
-while True:
-    c, _ = s.accept()
-    data = c.recv(4096)
-    while data:
-        c.sendall(data)
-        data = c.recv(4096)
-    c.close()
-EOF
+    cp "$ROOT/tests/check/echo-server.py" "$dir/server.py"
     if [[ -n "$port" ]]; then
         printf -- '--port %s echo-server -- %s server.py %s\n' \
             "$port" "$PYTHON" "$port" >"$dir/run"

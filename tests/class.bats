@@ -13,6 +13,7 @@
 load test_helper
 
 CHECK="$ROOT/scripts/check"
+SAMPLES="$ROOT/tests/check"
 CLASS=
 MARK=
 
@@ -35,20 +36,7 @@ honest() {
     mkdir -p "$dir"
     {
         printf '%s\n' "${2:-}"
-        cat <<'EOF'
-import socket, sys
-s = socket.socket()
-s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-s.bind(("127.0.0.1", int(sys.argv[1])))
-s.listen(5)
-while True:
-    c, _ = s.accept()
-    data = c.recv(4096)
-    while data:
-        c.sendall(data)
-        data = c.recv(4096)
-    c.close()
-EOF
+        cat "$SAMPLES/echo-server.py"
     } >"$dir/server.py"
     printf -- '-- %s server.py {port} %s\n' "$PYTHON" "$MARK" >"$dir/run"
 }
