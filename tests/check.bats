@@ -44,7 +44,7 @@ says() {
     assert_line --regexp '^PASS half-close '
     assert_line --regexp '^PASS descriptors '
     assert_line --regexp '^PASS sigpipe '
-    assert_line "10 checks: 10 passed, 0 failed"
+    assert_line "19 checks: 19 passed, 0 failed"
     refute_line --regexp '^FAIL'
 }
 
@@ -350,8 +350,8 @@ for t in tests:
     printf '%s\n' "$output" >"$json"
     run "$PYTHON" -c "$validate" "$json"
     assert_success
-    assert_line "score 0 of 10"
-    assert_line "10 checks: 0 passed, 1 failed, 9 not run"
+    assert_line "score 0 of 19"
+    assert_line "19 checks: 0 passed, 1 failed, 18 not run"
     assert_line "loopback failed FAIL: ended before it listened on the port"
     assert_line "one-line failed NOT RUN"
     # the escape code and the NUL it printed, written out
@@ -390,7 +390,7 @@ for bad in suite.findall("testcase/failure"):
     assert_success
     run "$PYTHON" -c "$validate" "$xml"
     assert_success
-    assert_line "echo-server 10 1 9"
+    assert_line "echo-server 19 1 18"
     assert_line "loopback FAIL ended before it listened on the port"
     assert_line "one-line SKIP"
     says 'Its last words: ValueError: bad byte \x1b[0m\x00 in the configuration.'

@@ -7,7 +7,7 @@ import signal
 import sys
 import tempfile
 
-from .checks import CHECKS
+from .kinds import kind_checks, kind_spec
 from .spec import load as load_spec
 from .spec_server import checks_for
 from .common import KINDS, NARRATE_LIB, PROG, Usage
@@ -34,7 +34,7 @@ def list_spec_checks(path):
 def list_checks():
     for kind in KINDS:
         print(kind)
-        for c in CHECKS[kind]:
+        for c in kind_checks(kind)[0]:
             print("  %-15s %s" % (c.name, c.title))
             print(wrap(c.rule, " " * 18))
     print("\nEvery check starts the program afresh and has its own time "
@@ -48,7 +48,7 @@ def single(opts, tmpdir):
     run = Run(kind, opts.command, checks=checks, fixed_port=opts.port,
               only=opts.only, cwd=None, wait=opts.wait,
               strace=opts.strace, narrate=opts.narrate, tmpdir=tmpdir,
-              spec=getattr(opts, "loaded", None))
+              spec=getattr(opts, "loaded", None) or kind_spec(kind))
     reporter = Reporter(opts.format, run)
     run_checks(run, reporter)
     failed = reporter.end()
@@ -59,7 +59,7 @@ def kind_and_checks(opts):
     """(kind, checks): a spec's program is of the kind 'NAME.spec', with
     the checks that fit its spec; a KIND's checks are the registry's."""
     if opts.spec is None:
-        return opts.kind, None
+        return opts.kind, kind_checks(opts.kind)[0]
     return os.path.basename(opts.spec), opts.spec_checks
 
 

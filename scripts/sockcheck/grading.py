@@ -26,7 +26,7 @@ import time
 from . import sandbox
 from .batch import (BUILD_LIMIT, BuildFailed, build, exited_unreaped,
                     proto_of, summary, wait_for_port)
-from .checks import CHECKS
+from .kinds import kind_checks
 from .common import PROG, TOP, Usage
 from .options import validate
 from .procfs import all_procs, become_subreaper, proc_stat
@@ -111,7 +111,7 @@ class Class:
             all_checks = [c.name for c in checks_for(spec)]
         else:
             self.kind = opts.kind
-            all_checks = [c.name for c in CHECKS[opts.kind]]
+            all_checks = [c.name for c in kind_checks(opts.kind)[0]]
         for name in opts.only or []:
             if name not in all_checks:
                 raise Usage("--only: no check '%s' for %s (see --list)"
@@ -570,12 +570,16 @@ def inner_checks(params, tmpdir):
         validate(sub, cwd)
     except Usage as e:
         return "run file: %s" % e
-    kind = (os.path.basename(sub.spec) if sub.spec else sub.kind)
+    if sub.spec:
+        kind, checks, spec = (os.path.basename(sub.spec), sub.spec_checks,
+                              sub.loaded)
+    else:
+        kind = sub.kind
+        checks, spec = kind_checks(kind)
     run = Run(kind, sub.command, fixed_port=sub.port, only=sub.only,
               cwd=cwd, wait=params["wait"], strace=params["strace"],
-              narrate=params["narrate"], tmpdir=tmpdir,
-              checks=getattr(sub, "spec_checks", None),
-              spec=getattr(sub, "loaded", None))
+              narrate=params["narrate"], tmpdir=tmpdir, checks=checks,
+              spec=spec)
     if run.fixed_port is not None and not params["sandboxed"]:
         told = []
 

@@ -8,7 +8,7 @@ import shutil
 from dataclasses import dataclass
 from typing import List, Optional
 
-from .checks import CHECKS
+from .kinds import kind_checks
 from .common import KINDS, Usage
 from .spec import load
 from .spec_server import checks_for
@@ -215,7 +215,7 @@ def validate(opts, cwd):
     if not cmd:
         raise Usage("no command after -- (see --help)")
     if opts.only:
-        names = [c.name for c in (CHECKS[kind] if opts.spec is None
+        names = [c.name for c in (kind_checks(kind)[0] if opts.spec is None
                                   else opts.spec_checks)]
         for name in opts.only:
             if name not in names:

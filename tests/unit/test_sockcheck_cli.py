@@ -17,6 +17,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
 from sockcheck import cli, grading, runfile  # noqa: E402 (after the path is set)
 from sockcheck.checks import CHECKS  # noqa: E402
 from sockcheck.common import KINDS  # noqa: E402
+from sockcheck.kinds import kind_checks  # noqa: E402
 from sockcheck.options import HELP  # noqa: E402
 
 SIGNALS = (signal.SIGTERM, signal.SIGINT, signal.SIGHUP)
@@ -266,7 +267,7 @@ class ListChecks(unittest.TestCase):
             "limit;",
             "the program is killed (its whole process group) at the end of "
             "each."])
-        names = sum(len(CHECKS[k]) for k in KINDS)
+        names = sum(len(kind_checks(k)[0]) for k in KINDS)
         self.assertEqual(len([ln for ln in lines if ln.startswith("  ")
                               and not ln.startswith("   ")]), names)
 
