@@ -2,6 +2,8 @@
 #   make              every lesson, warning-free (-Werror), and
 #                     build/libsockstep.so for scripts/narrate
 #   make CC=clang     the same with clang
+#   make build-clang  every lesson, narrated and plain, and the other C
+#                     (tests/*.c, bench/load.c) by clang into build/clang/
 #   make 04-accept    one lesson's program
 #   make 06-send-recv every program of one lesson (server and client)
 #   make plain        every lesson without narration (-DSOCKSTEP_PLAIN)

@@ -38,6 +38,11 @@ set -euo pipefail
 # shellcheck source=scripts/lib/python.bash
 . "$(dirname "$0")/../scripts/lib/python.bash"
 ss_find_python
+# The servers' ready line and the wait for it: scripts/lib/ready.bash here,
+# its Python twin (ready.py, in the same directory) in the Python peers.
+SS_LIB=$(cd "$(dirname "$0")/../scripts/lib" && pwd)
+# shellcheck source=scripts/lib/ready.bash
+. "$SS_LIB/ready.bash"
 
 if [[ -z "${SOCKSTEP_RUNS_NETNS:-}" ]] &&
     unshare -rn true 2>/dev/null; then
@@ -174,20 +179,11 @@ run() {
 
 # ready NAME: wait (at most 10 s) for the ready line; sets PORT.
 ready() {
-    local name=$1 i line
-    for ((i = 0; i < 200; i++)); do
-        line=$(grep -m 1 -E \
-            '^(listening|receiving) on ([0-9.]+|\[[0-9a-f:.]+\]):[0-9]+$' \
-            "$WORK/$name.txt" || true)
-        if [[ -n "$line" ]]; then
-            PORT=${line##*:}
-            return 0
-        fi
-        if ! kill -0 "${BG[$name]}" 2>/dev/null; then
-            break
-        fi
-        sleep 0.05
-    done
+    local name=$1
+    if ss_wait_ready "$WORK/$name.txt" 10 "${BG[$name]}"; then
+        PORT=$SS_PORT
+        return 0
+    fi
     show "$name"
     die "$name: no 'listening on' / 'receiving on' line"
 }
@@ -214,26 +210,21 @@ waiting() {
 # next; peer_done SERVER waits for the peer, and fails (showing what it
 # printed) if the peer did.
 PY_READY='
-import re, sys, time
+import sys
+sys.dont_write_bytecode = True
+sys.path.insert(0, sys.argv[2])
+import ready
 def ready_port(limit=60):
-    path, end = sys.argv[1], time.monotonic() + limit
-    while time.monotonic() < end:
-        try:
-            with open(path) as f:
-                for line in f:
-                    m = re.match(r"(listening|receiving) on .*:([0-9]+)$", line)
-                    if m:
-                        return int(m.group(2))
-        except FileNotFoundError:
-            pass
-        time.sleep(0.01)
-    sys.exit("no ready line in %s after %d s" % (path, limit))
+    port = ready.wait_port(sys.argv[1], limit)
+    if port is None:
+        sys.exit("no ready line in %s after %d s" % (sys.argv[1], limit))
+    return port
 '
 declare -A PEER
 peer() {
     local server=$1 script=$2
     rm -f "$WORK/$server.txt"
-    "$PYTHON" -c "$PY_READY$script" "$WORK/$server.txt" \
+    "$PYTHON" -c "$PY_READY$script" "$WORK/$server.txt" "$SS_LIB" \
         </dev/null >"$WORK/$server.peer" 2>&1 &
     PEER[$server]=$!
     PIDS+=("${PEER[$server]}")

@@ -87,9 +87,10 @@ handout: $(BUILD)/handout.pdf $(BUILD)/handout.html $(BUILD)/handout.epub
 $(HANDOUT_DIR):
 	mkdir -p $@
 
-# The transcripts: rerun whenever the script, the peer it uses or a lesson
-# binary changes in content. A binary rebuilt byte for byte the same (after
-# a change to a comment, say) keeps them: they are the output of that very
+# The transcripts: rerun whenever the script, the peer it uses, the wait
+# for a ready line (scripts/lib/ready.*) or a lesson binary changes in
+# content. A binary rebuilt byte for byte the same (after a change to a
+# comment, say) keeps them: they are the output of that very
 # program. $(RUNS_SUMS) holds the checksums of the last run's inputs.
 # The appendix on narrating your own program also builds and runs the
 # programs in docs/own/, with the header and scripts/narrate's library;
@@ -104,6 +105,8 @@ RUNS_GRADING := scripts/check $(wildcard scripts/sockcheck/*.py) \
 RUNS_OWN    := $(filter-out $(patsubst %/,%,$(wildcard docs/own/*/)), \
                  $(wildcard docs/own/*))
 RUNS_INPUTS := docs/runs.sh tests/hostile/peer.py $(BINS) \
+               scripts/lib/ready.bash scripts/lib/ready.ere \
+               scripts/lib/ready.py \
                $(RUNS_OWN) $(HEADER) $(PRELOAD) scripts/narrate \
                $(RUNS_GRADING)
 RUNS_SUMS   := $(BUILD)/runs.sha256

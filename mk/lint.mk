@@ -3,21 +3,31 @@
 #                       findings only (no command lines, no clang-tidy
 #                       "N warnings generated." counts), then one line
 #                       saying what it checked and whether it is clean
-# make lint-cppcheck    the lessons with cppcheck
-# make lint-clang-tidy  the lessons with clang-tidy
+# make lint-cppcheck    the lessons and the other C (LINT_C) with cppcheck
+# make lint-clang-tidy  the same with clang-tidy
 # make lint-shellcheck  every shell file (SH_*) with shellcheck
 # make lint-python      every Python file (PY_FILES) with pyflakes3
 # make lint-includes    each lesson includes the system headers it uses
 #                       itself (tests/own-includes), not through sockstep.h
-# make lint-format      lessons and header as clang-format lays them out
-#                       (.clang-format); `clang-format -i FILE` fixes one
+# make lint-format      all that C and the header as clang-format lays
+#                       them out (.clang-format); `clang-format -i FILE`
+#                       fixes one
 #
 # The lessons are the Makefile's LESSONS and SRC_* (the header comes in
-# through them). The shell and Python files are found by what they are, not
-# by where they are (see LINT_FILES). Checks that fire only on noise are
-# switched off below, each with its reason; everything else is an error.
+# through them); the other C is the test programs and the bench's load
+# generator (LINT_OTHER_C). The shell and Python files are found by what
+# they are, not by where they are (see LINT_FILES). Checks that fire only
+# on noise are switched off below, each with its reason; everything else
+# is an error.
 
 LINT_SRCS := $(sort $(foreach l,$(LESSONS),$(SRC_$(l))))
+# The C that is not a lesson but is compiled all the same: the test
+# programs built against the header (tests/*.c: tests/truth.bats builds
+# them) and the bench's load generator (make bench, tests/20-epoll.bats).
+# Not the students' programs of tests/students/ (broken on purpose) nor
+# lessons/common/preload.c (GNU C: lint-format checks its layout only).
+LINT_OTHER_C := $(sort $(wildcard tests/*.c)) bench/load.c
+LINT_C       := $(LINT_SRCS) $(LINT_OTHER_C)
 
 # missingIncludeSystem: cppcheck does not read the system headers (it
 # would need a whole libc model). variableScope: a lesson declares its
@@ -82,7 +92,8 @@ PY_FILES        = $(sort $(filter %.py,$(LINT_FILES)) $(call \
 
 # What make lint checked, for its last line.
 LINT_WHAT = cppcheck, clang-tidy, clang-format and own includes on $(words $(LINT_SRCS)) \
-            lesson sources (with lessons/common/*.h), shellcheck on \
+            lesson sources (with lessons/common/*.h), the first three on \
+            $(words $(LINT_OTHER_C)) other C files, shellcheck on \
             $(words $(SH_SCRIPTS) $(SH_LIBS) $(SH_BATS)) shell files, pyflakes \
             on $(words $(PY_FILES)) Python files
 
@@ -109,13 +120,13 @@ lint:
 	else echo "make lint: clean: $(LINT_WHAT)"; fi; \
 	exit $$status
 
-lint-cppcheck: $(LINT_SRCS) $(HEADER)
-	@$(CPPCHECK) $(CPPCHECK_FLAGS) $(LINT_SRCS)
+lint-cppcheck: $(LINT_C) $(HEADER)
+	@$(CPPCHECK) $(CPPCHECK_FLAGS) $(LINT_C)
 
-lint-clang-tidy: $(LINT_SRCS) $(HEADER)
+lint-clang-tidy: $(LINT_C) $(HEADER)
 	@out=$$($(CLANG_TIDY) --quiet -checks='$(CLANG_TIDY_CHECKS)' \
 	    -config='$(CLANG_TIDY_CONFIG)' -warnings-as-errors='*' \
-	    $(LINT_SRCS) -- -std=c11 2>&1); status=$$?; \
+	    $(LINT_C) -- -std=c11 2>&1); status=$$?; \
 	if [ -n "$$out" ]; then \
 	    printf '%s\n' "$$out" | grep -Ev '$(CLANG_TIDY_NOISE)'; \
 	fi; \
@@ -140,6 +151,6 @@ lint-includes: $(LINT_SRCS) $(HEADER) tests/own-includes
 CLANG_FORMAT ?= clang-format
 # (and the preload library's source, which builds the header as GNU C:
 # only the layout is checked there)
-lint-format: $(LINT_SRCS) $(HEADER) lessons/common/preload.c
-	@$(CLANG_FORMAT) --dry-run --Werror $(LINT_SRCS) $(HEADER) \
+lint-format: $(LINT_C) $(HEADER) lessons/common/preload.c
+	@$(CLANG_FORMAT) --dry-run --Werror $(LINT_C) $(HEADER) \
 	    lessons/common/preload.c

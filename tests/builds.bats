@@ -7,7 +7,8 @@
 # or a pedantic warning shows. The optimizer's warnings (format
 # truncation, maybe-uninitialized) need real builds, and make has made
 # them before the suite runs: gcc at -O2 under the same flags, each lesson
-# narrated and plain, with the same one command per program.
+# narrated and plain, with the same one command per program; make
+# build-clang (in CI) does the same with clang.
 # One more check of what make builds from: the handout's runs take the
 # files in docs/own/ as inputs, and never a directory there.
 
@@ -56,6 +57,24 @@ builds_alone() {
     done
     [ "$n" -eq 25 ]
     assert_output --partial "-o build/libsockstep.so"
+}
+
+@test "builds: make build-clang builds every lesson, narrated and plain, and the other C with clang" {
+    # -n -B: what make would run, all of it; nothing is built here.
+    run make -C "$ROOT" --no-print-directory -n -B build-clang
+    assert_success
+    local name n=0
+    for name in $(all_lessons); do
+        assert_line --regexp "^clang .*-Werror .*-o build/clang/$name\$"
+        assert_line --regexp "^clang .*-DSOCKSTEP_PLAIN .*-o build/clang/plain/$name\$"
+        n=$((n + 1))
+    done
+    [ "$n" -eq 25 ]
+    for name in "$ROOT"/tests/*.c; do
+        name=${name##*/}
+        assert_line --regexp "^clang .* tests/$name -o build/clang/tests/${name%.c}\$"
+    done
+    assert_line --regexp "^clang .* bench/load\.c -o build/clang/bench/load\$"
 }
 
 @test "builds: a directory in docs/own/ (__pycache__) is not an input of the handout's runs" {

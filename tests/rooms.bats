@@ -2,7 +2,8 @@
 # The header's rooms (lessons/common/ss_*.h): each compiles after the rooms
 # its top comment names and no others; no room calls a wrapped function
 # by its bare name; the macros are all in ss_macros.h; state is all in
-# ss_state.h; no file is over 600 lines. tests/rooms says how it checks.
+# ss_state.h; no file is over 600 lines; every static function and
+# explanation key is used. tests/rooms says how it checks.
 
 load test_helper
 
@@ -32,4 +33,32 @@ load test_helper
     [ "$status" -eq 1 ]
     assert_output --partial "a room calls a wrapped function by its bare name"
     assert_output --partial "ss_poisoned_close"
+}
+
+@test "rooms: a static function or an explanation key nothing uses is found" {
+    # The check must be able to fail: a copy of the tree's C with a key
+    # no ss_tell() names, a function nothing calls, and one only that
+    # function calls (dead too).
+    local t="$BATS_TEST_TMPDIR/tree"
+    mkdir -p "$t/tests" "$t/docs"
+    cp -R "$ROOT/lessons" "$t/"
+    cp "$ROOT"/tests/*.c "$t/tests/"
+    cp -R "$ROOT/docs/own" "$t/docs/"
+    cd "$t"
+    # Nothing changed yet: nothing reported.
+    run "$PYTHON" "$ROOT/tests/rooms"
+    assert_output ""
+    [ "$status" -eq 0 ]
+    sed -i 's/^    SS_K_UNLISTED,/    SS_K_NEVER_TOLD,\n&/' \
+        lessons/common/ss_state.h
+    sed -i '$i\
+static inline int ss_dead_callee(void) { return 1; }\
+static inline int ss_never_called(void) { return ss_dead_callee(); }' \
+        lessons/common/ss_text.h
+    run "$PYTHON" "$ROOT/tests/rooms"
+    [ "$status" -eq 1 ]
+    assert_line "SS_K_NEVER_TOLD: an explanation key nothing uses (a lesson, the preload library, tests/*.c or a used part of the header)"
+    assert_line --regexp "^ss_never_called: a static function nothing uses "
+    assert_line --regexp "^ss_dead_callee: a static function nothing uses "
+    [ "${#lines[@]}" -eq 3 ]
 }

@@ -21,7 +21,7 @@ static const struct ss_lesson lesson = {
 };
 
 /* A client connected to a listener on 127.0.0.1: its fd, or -1. */
-static int connected(void)
+static int connected_client(void)
 {
     struct sockaddr_in a;
     socklen_t len = sizeof a;
@@ -78,7 +78,7 @@ int main(int argc, char **argv)
     if (strcmp(what, "listen-inuse") == 0)
         return listen_inuse();
     fd = strcmp(what, "reuse-udp") == 0 ? socket(AF_INET, SOCK_DGRAM, 0)
-                                        : connected();
+                                        : connected_client();
     if (fd == -1)
         return 1;
     if (strcmp(what, "linger-off") == 0 || strcmp(what, "linger-0") == 0 ||

@@ -63,6 +63,11 @@ ss_load_library() {
 ss_load_library bats-support
 ss_load_library bats-assert
 
+# The ready line and the wait for it (ss_wait_ready, ss_first_line), as
+# the scripts wait for it.
+# shellcheck source=scripts/lib/ready.bash
+. "$ROOT/scripts/lib/ready.bash"
+
 # Helpers that a few files share, kept apart by subject in tests/lib/.
 # shellcheck source=tests/lib/world.bash
 . "$ROOT/tests/lib/world.bash"
@@ -102,38 +107,18 @@ start_bg() {
     SS_PIDS+=("$BG_PID")
 }
 
-# ss_first_line FILE REGEX: the first line of FILE (a last one without its
-# newline included) that matches the extended REGEX, in SS_LINE; fails if
-# none does or FILE cannot be read. Read in bash: the waits call it twenty
-# times a second, and a grep each time was thousands of processes a run.
-ss_first_line() {
-    local line
-    [[ -r "$1" ]] || return 1
-    while IFS= read -r line || [[ -n "$line" ]]; do
-        if [[ "$line" =~ $2 ]]; then
-            SS_LINE=$line
-            return 0
-        fi
-    done <"$1"
-    return 1
-}
-
-# wait_ready OUTFILE [SECONDS]: wait until OUTFILE has a line
-# "listening on ADDR:PORT" or "receiving on ADDR:PORT", ADDR an IPv4
-# address or an IPv6 one in brackets ([::1]); sets PORT. On failure it
-# names the pattern and shows what OUTFILE holds.
+# wait_ready OUTFILE [SECONDS]: wait until OUTFILE has a ready line
+# (scripts/lib/ready.bash: "listening on ADDR:PORT" or "receiving on
+# ADDR:PORT"); sets PORT. On failure it names the pattern and shows what
+# OUTFILE holds.
 wait_ready() {
-    local out="$1" limit="${2:-10}" i line
-    local re='^(listening|receiving) on ([0-9.]+|\[[0-9A-Fa-f:.]+(%[A-Za-z0-9_.-]+)?\]):[0-9]+$'
-    for ((i = 0; i < limit * 20; i++)); do
-        if ss_first_line "$out" "$re"; then
-            PORT="${SS_LINE##*:}"
-            return 0
-        fi
-        sleep 0.05
-    done
-    echo "no ready line in $out after ${limit}s: no line matched /$re/;" \
-        "it holds:" >&2
+    local out="$1" limit="${2:-10}"
+    if ss_wait_ready "$out" "$limit"; then
+        PORT=$SS_PORT
+        return 0
+    fi
+    echo "no ready line in $out after ${limit}s: no line matched" \
+        "/$SS_READY_RE/; it holds:" >&2
     cat "$out" >&2
     return 1
 }

@@ -17,7 +17,8 @@ need_world() {
 # sees $T (the test's tmpdir), $BIN, $ROOT, $PEERS, $TRACE_CMD and two
 # functions:
 #   serve OUT CMD ARGS...  start a server in the background, wait for its
-#                          ready line; sets PORT and SERVER
+#                          ready line (scripts/lib/ready.bash, sourced
+#                          there); sets PORT and SERVER
 #   reap                   wait for that server, print "server exit N"
 # Everything is bounded by timeout; the output is bats' $output.
 world() {
@@ -32,19 +33,16 @@ mount --bind "$T/nsswitch.conf" /etc/nsswitch.conf || exit 90
 ip link set lo up || exit 90
 SERVER=
 trap '[[ -n $SERVER ]] && kill $SERVER 2>/dev/null' EXIT
+. "$ROOT/scripts/lib/ready.bash"
 serve() {
-    local out=$1 i line
+    local out=$1
     shift
     "$ROOT/tests/hostile/run-clean" "$@" </dev/null >"$out" 2>&1 &
     SERVER=$!
-    for ((i = 0; i < 200; i++)); do
-        line=$(grep -m 1 -E '^listening on ' "$out" 2>/dev/null)
-        if [[ -n $line ]]; then
-            PORT=${line##*:}
-            return 0
-        fi
-        sleep 0.05
-    done
+    if ss_wait_ready "$out" 10; then
+        PORT=$SS_PORT
+        return 0
+    fi
     echo "no ready line in $out" >&2
     return 1
 }
