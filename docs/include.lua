@@ -155,6 +155,12 @@ return {
       end
       return nil
     end,
+    Span = function(el)
+      if el.attributes["include"] then
+        return code.lines_ref(el)
+      end
+      return nil
+    end,
     Para = function(el)
       return diagrams.figure(el)
     end,

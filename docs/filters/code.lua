@@ -319,6 +319,36 @@ function M.include_code(el)
   return pandoc.Div(blocks, pandoc.Attr(el.identifier, { "listing" }))
 end
 
+-- A reference in running text to lines of a lesson file printed whole
+-- in its chapter: []{include=PATH lines="A-B" contains="..."} becomes
+-- "lines A-B", checked as a listing's lines= and contains= are, so the
+-- build stops when the lesson changes under the text.
+function M.lines_ref(el)
+  local path, spec = el.attributes["include"], el.attributes["lines"]
+  if not spec then
+    fail('[]{include="' .. path .. '"}: a reference in the text needs lines=')
+  end
+  if not path:match("^lessons/") then
+    fail('[]{include="' .. path .. '"}: lines are named only in lessons/')
+  end
+  local lines = read_lines(path, 'include="' .. path .. '"')
+  local first, last = parse_lines(spec, path, #lines)
+  local must = el.attributes["contains"]
+  if not must then
+    fail('[]{include="' .. path .. '" lines="' .. spec .. '"}: name with ' ..
+      "contains= something the lines must hold")
+  end
+  local text = table.concat(lines, "\n", first, last)
+  for want in (must .. "|"):gmatch("([^|]*)|") do
+    if want ~= "" and not text:find(want, 1, true) then
+      fail('[]{include="' .. path .. '"} ' .. range_text(first, last) ..
+        ': no "' .. want .. '" in them any more (contains="' .. must ..
+        '"): the lesson has changed; update lines=')
+    end
+  end
+  return pandoc.Span({ pandoc.Str(range_text(first, last)) })
+end
+
 function M.is_c_block(el)
   for _, c in ipairs(el.classes) do
     if C_CLASSES[c] then
