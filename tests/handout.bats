@@ -140,13 +140,19 @@ distinctive_lines() {
         for f in "$ROOT/lessons/$l"/*.c; do
             rel=${f#"$ROOT/"}
             total=$(awk 'END { print NR }' "$f") # a last line without "\n" counts
-            # The caption names the file, once: lesson 01 whole, the others
+            # The caption names the file, once: Part I's (lessons 01 to 09)
+            # whole, after the command that builds it by hand; Part II's
             # without the comment, #includes and options every lesson has;
             # or, for a long program shown in parts, named as folded, with
             # at least one part of it shown.
             local caption="$rel, $total lines (the whole file is in the repository)"
-            [[ "$l" == 01-* ]] && caption="$rel, lines 1–$total (the whole file)"
-            if contains "$BATS_FILE_TMPDIR/handout.txt" \
+            if [[ "$l" == 0[1-9]-* ]]; then
+                caption="$rel, lines 1–$total (the whole file)"
+                contains "$BATS_FILE_TMPDIR/handout.txt" \
+                    "cc -Wall $rel -o $(basename "$f" .c)" ||
+                    { echo "$rel: no command that builds it by hand" >&2; return 1; }
+            fi
+            if [[ "$l" != 0[1-9]-* ]] && contains "$BATS_FILE_TMPDIR/handout.txt" \
                 "The whole file: $rel, $total lines, in the repository"; then
                 grep -q -F "$rel, lines " "$BATS_FILE_TMPDIR/handout.txt" ||
                     { echo "$rel: folded, and no part of it shown" >&2; return 1; }
@@ -168,9 +174,9 @@ distinctive_lines() {
     # No region marker shows anywhere.
     run grep -c -E 'region: |endregion' "$BATS_FILE_TMPDIR/handout.txt"
     assert_output 0
-    # On screen every line of every lesson file but 01's is in a folded
-    # "whole program", exactly as in the file (01's is in the flow); so is
-    # each Python version of Part II.
+    # On screen every line of every lesson file of Part II is in a folded
+    # "whole program", exactly as in the file (Part I's are in the flow);
+    # so is each Python version of Part II.
     run "$PYTHON" "$PEERS/whole-programs.py" "$ROOT" "$ROOT/build/handout.html"
     assert_success
 }
