@@ -178,6 +178,10 @@ return {
       return doc
     end,
   },
+  -- Links inside parentheses, marked for pass 2.
+  {
+    Inlines = numbers.mark_links_in_parens,
+  },
   -- Pass 2: links (their targets are all known now), boxes, paper and
   -- screen details.
   {
