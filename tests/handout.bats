@@ -213,12 +213,12 @@ distinctive_lines() {
     done < <(lesson_dirs)
 }
 
-@test "handout: a note of the narration is shown at most twice; later ones are marked" {
+@test "handout: a note of the narration is shown once; later ones are marked" {
     # In the HTML each line of a transcript is one span: a note is one
     # line four columns in (padding 6ch, a child's tag aside), not a
     # kernel line, of six words or more; numbers do not make it another
-    # note. Every note left out must have been shown twice before.
-    run "$PYTHON" "$PEERS/notes-twice.py" "$ROOT/build/handout.html"
+    # note. Every note left out must have been shown once before.
+    run "$PYTHON" "$PEERS/notes-once.py" "$ROOT/build/handout.html"
     assert_success
     # On paper too: the marks are there.
     grep -qE '^ *\[(a note|[0-9]+ notes) shown before\]' "$BATS_FILE_TMPDIR/handout.txt"
