@@ -101,15 +101,23 @@ chapter_text() {
 }
 
 @test "handout: a cross-reference gives the target's number and, on paper, its page" {
-    # [SIGPIPE](#pitfall-sigpipe) in lesson 06: "SIGPIPE (section A.4, page N)".
-    run grep -o -E 'SIGPIPE \(section A\.[0-9]+, page [0-9]+\)' "$BATS_FILE_TMPDIR/handout.txt"
+    # [Forgetting htons](#pitfall-htons) in lesson 02: "Forgetting htons
+    # (section A.7, page N)".
+    run grep -o -E 'htons \(section A\.[0-9]+, page [0-9]+\)' "$BATS_FILE_TMPDIR/handout.txt"
     assert_success
+    # A link already in parentheses takes its number after a comma, so no
+    # reference reads "(see Address already in use (section A.5, page N))".
+    run grep -o -E '\(see Address already in use, section A\.[0-9]+, page [0-9]+\)' \
+        "$BATS_FILE_TMPDIR/handout.txt"
+    assert_success
+    run grep -c -E '\([^()]*\((section|appendix|transcript|chapter) [A-Z0-9.]+, page [0-9]+\)\)' \
+        "$BATS_FILE_TMPDIR/handout.txt"
+    assert_output 0
     # An empty link names a transcript by its number.
     run grep -o -E 'transcript 5\.[0-9]+ \(page [0-9]+\)' "$BATS_FILE_TMPDIR/handout.txt"
     assert_success
     # On screen: the number, no page.
-    grep -q -E 'SIGPIPE</a>[^<]*\(section A\.[0-9]+\)' "$ROOT/build/handout.html" ||
-        grep -q -E 'SIGPIPE</a> \(section A\.[0-9]+\)' "$ROOT/build/handout.html"
+    grep -q -E 'htons</a>[^<]*\(section A\.[0-9]+\)' "$ROOT/build/handout.html"
 }
 
 @test "handout: every lesson has a chapter with its title from the lesson source" {
