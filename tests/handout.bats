@@ -205,7 +205,8 @@ distinctive_lines() {
 
 @test "handout: a narrated line from a real run of each lesson is in the PDF" {
     # Each transcript is shown once, some only in part: for each lesson,
-    # the first narrated call line of at least one of its runs is there.
+    # the first narrated call line of at least one of its runs is there,
+    # or failing that, some call line of its runs.
     local l f line n shown
     while IFS= read -r l; do
         n=0 shown=0
@@ -217,7 +218,14 @@ distinctive_lines() {
             contains "$BATS_FILE_TMPDIR/handout.txt" "$line" && shown=$((shown + 1))
         done
         ((n > 0)) || { echo "no transcript build/runs/${l%%-*}-*.txt for $l" >&2; return 1; }
-        ((shown > 0)) || { echo "$l: no run's first call line is in the PDF" >&2; return 1; }
+        if ((shown == 0)); then
+            for f in "$ROOT/build/runs/${l%%-*}"-*.txt; do
+                while IFS= read -r line; do
+                    contains "$BATS_FILE_TMPDIR/handout.txt" "$line" && { shown=1; break 2; }
+                done < <(grep -E '^[a-z_0-9]+\(.*\) = ' "$f")
+            done
+        fi
+        ((shown > 0)) || { echo "$l: no call line of its runs is in the PDF" >&2; return 1; }
     done < <(lesson_dirs)
 }
 
