@@ -54,6 +54,11 @@ chapter_text() {
     pages=$(pdfinfo "$ROOT/build/handout.pdf" | sed -n 's/^Pages: *//p')
     echo "pages: $pages"
     ((pages >= 30))
+    # A student prints it: at most 170 pages of A4, whole programs of
+    # Part I included.
+    if pdfinfo "$ROOT/build/handout.pdf" | grep -q '^Page size:.*(A4)'; then
+        ((pages <= 170)) || { echo "the A4 handout has $pages pages, more than 170" >&2; return 1; }
+    fi
     (($(stat -c %s "$ROOT/build/handout.html") > 100000))
     (($(stat -c %s "$ROOT/build/handout.epub") > 50000))
     # A4 by default.
