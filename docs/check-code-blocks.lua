@@ -17,7 +17,8 @@ Reports, one line each on stderr, then exits 1 if there was any:
     of another language
   - region= (no longer made: lines= with contains=, or function=, pin a
     part), lines= outside the file, function= naming no function of the
-    file, contains= naming a string that is not in the included lines
+    file, contains= naming a string that is not in the included lines;
+    the same for lines named in running text, []{include=PATH lines=...}
   - run=, lines=, function= or contains= where they mean nothing
   - a shell or Python line in a code block longer than 80 characters, or
     a command in running text (`build/...`, `nc ...`) longer than 60: a
@@ -231,6 +232,14 @@ function Code(el)
   return nil
 end
 
+-- Lines of a lesson named in running text: checked as a listing's are.
+function Span(el)
+  if el.attributes["include"] then
+    check_include(el)
+  end
+  return nil
+end
+
 function RawBlock(el)
   local t = el.text
   if t:match("<pre") or t:match("\\begin{verbatim}") or t:match("\\begin{Verbatim}")
@@ -253,7 +262,7 @@ function Pandoc(doc)
       local text = f:read("a")
       f:close()
       pandoc.read(text, "markdown"):walk({ CodeBlock = CodeBlock, Code = Code,
-        RawBlock = RawBlock })
+        Span = Span, RawBlock = RawBlock })
     end
   end
   if problems > 0 then

@@ -155,6 +155,12 @@ return {
       end
       return nil
     end,
+    Span = function(el)
+      if el.attributes["include"] then
+        return code.lines_ref(el)
+      end
+      return nil
+    end,
     Para = function(el)
       return diagrams.figure(el)
     end,
@@ -171,6 +177,10 @@ return {
       doc.blocks = index.blocks(doc.blocks)
       return doc
     end,
+  },
+  -- Links inside parentheses, marked for pass 2.
+  {
+    Inlines = numbers.mark_links_in_parens,
   },
   -- Pass 2: links (their targets are all known now), boxes, paper and
   -- screen details.

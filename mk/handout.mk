@@ -166,7 +166,7 @@ $(BUILD)/handout.pdf: $(HANDOUT_COMMON) $(HANDOUT_PDF_FIGS) \
 	    --include-in-header docs/preamble.tex \
 	    -V documentclass=report -V classoption=oneside -V fontsize=11pt \
 	    -V papersize=$(PAPER) \
-	    -V geometry=top=25mm,bottom=25mm,left=25mm,right=25mm,headheight=14pt \
+	    -V geometry=top=20mm,bottom=20mm,left=25mm,right=25mm,headheight=14pt \
 	    -o $(HANDOUT_DIR)/handout.tex
 	@docs/pdflatex-until-stable.sh $(HANDOUT_DIR)/handout.tex $(HANDOUT_RUNS)
 	cp $(HANDOUT_DIR)/handout.pdf $@

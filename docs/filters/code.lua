@@ -115,6 +115,74 @@ local function parse_lines(spec, path, total)
   return a, b
 end
 
+-- On paper a listing may break across pages only where a reader can
+-- pick it up again: not inside a comment, nor in the middle of a
+-- statement, nor between a comment and the code under it, nor before a
+-- block's last statement or its closing brace. keep[j] is true when no page break may come before line
+-- j of LINES (preamble.tex: \SSkeep at the end of that line).
+local function keep_before(lines)
+  local keep, in_comment = {}, false
+  for j, cur in ipairs(lines) do
+    local prev = lines[j - 1]
+    if prev then
+      local p = prev:gsub("%s*//.*$", ""):gsub("%s+$", "")
+      local c = cur:match("^%s*(.-)%s*$")
+      local p_is_comment = p:match("%*/$") or p:match("^%s*//")
+      keep[j] = in_comment or
+        (p:match("[%(,=+%-%*/?:{&|\\]$") and not p:match("%*/$")) or
+        p:match("^%s*[%a_]*%s*if%s*%(.*%)$") or p:match("^%s*for%s*%(.*%)$") or
+        p:match("^%s*while%s*%(.*%)$") or p:match("^%s*else$") or
+        (p_is_comment and c ~= "") or
+        (p:match("^#") and c:match("^#")) or
+        c:match("^}") or c:match("^\"") or c:match("^&&") or c:match("^||") or
+        c:match("^%?") or c:match("^:") or c == "*/" or c:match("^else") or
+        -- the last statement of a block stays with the one before it
+        (c ~= "" and lines[j + 1] and lines[j + 1]:match("^%s*}"))
+    end
+    -- Still inside a /* comment at the end of this line?
+    local rest = cur
+    while true do
+      if in_comment then
+        local e = rest:find("*/", 1, true)
+        if not e then break end
+        in_comment, rest = false, rest:sub(e + 2)
+      else
+        local s = rest:find("/*", 1, true)
+        if not s then break end
+        in_comment, rest = true, rest:sub(s + 2)
+      end
+    end
+  end
+  return keep
+end
+
+-- A listing for paper: the LaTeX pandoc writes for CB, with \SSkeep at
+-- the end of each line that no page break may come before.
+local function paper_listing(cb, lines)
+  local tex = pandoc.write(pandoc.Pandoc({ cb }), "latex")
+  local keep = keep_before(lines)
+  local out, j, inside = {}, 0, false
+  for line in (tex .. "\n"):gmatch("([^\n]*)\n") do
+    if line:match("^\\end{Highlighting}") then
+      inside = false
+    end
+    if inside then
+      j = j + 1
+      if keep[j] then
+        line = line .. "\\SSkeep{}"
+      end
+    end
+    if line:match("^\\begin{Highlighting}") then
+      inside = true
+    end
+    out[#out + 1] = line
+  end
+  if j ~= #lines then
+    fail("a listing of " .. #lines .. " lines came out of pandoc as " .. j)
+  end
+  return pandoc.RawBlock("latex", table.concat(out, "\n"))
+end
+
 -- The lines of a whole lesson file that a chapter does not reprint, as
 -- { first, last, what } in order: the comment at the top, the
 -- #define/#include block under it, and each option table (a declaration
@@ -288,8 +356,9 @@ function M.include_code(el)
   local chunk, start = {}, nil
   local function flush()
     if start then
-      blocks[#blocks + 1] = pandoc.CodeBlock(table.concat(chunk, "\n"),
+      local cb = pandoc.CodeBlock(table.concat(chunk, "\n"),
         pandoc.Attr("", classes, { startFrom = tostring(start) }))
+      blocks[#blocks + 1] = latex() and lang == "c" and paper_listing(cb, chunk) or cb
     end
     chunk, start = {}, nil
   end
@@ -317,6 +386,36 @@ function M.include_code(el)
     end
   end
   return pandoc.Div(blocks, pandoc.Attr(el.identifier, { "listing" }))
+end
+
+-- A reference in running text to lines of a lesson file printed whole
+-- in its chapter: []{include=PATH lines="A-B" contains="..."} becomes
+-- "lines A-B", checked as a listing's lines= and contains= are, so the
+-- build stops when the lesson changes under the text.
+function M.lines_ref(el)
+  local path, spec = el.attributes["include"], el.attributes["lines"]
+  if not spec then
+    fail('[]{include="' .. path .. '"}: a reference in the text needs lines=')
+  end
+  if not path:match("^lessons/") then
+    fail('[]{include="' .. path .. '"}: lines are named only in lessons/')
+  end
+  local lines = read_lines(path, 'include="' .. path .. '"')
+  local first, last = parse_lines(spec, path, #lines)
+  local must = el.attributes["contains"]
+  if not must then
+    fail('[]{include="' .. path .. '" lines="' .. spec .. '"}: name with ' ..
+      "contains= something the lines must hold")
+  end
+  local text = table.concat(lines, "\n", first, last)
+  for want in (must .. "|"):gmatch("([^|]*)|") do
+    if want ~= "" and not text:find(want, 1, true) then
+      fail('[]{include="' .. path .. '"} ' .. range_text(first, last) ..
+        ': no "' .. want .. '" in them any more (contains="' .. must ..
+        '"): the lesson has changed; update lines=')
+    end
+  end
+  return pandoc.Span({ pandoc.Str(range_text(first, last)) })
 end
 
 function M.is_c_block(el)

@@ -20,6 +20,7 @@ local M = {}
 -- reader copies is one line. Longer commands are display blocks
 -- (check-code-blocks.lua says so).
 local SHORT = 45
+local SHORT_CALL = 20
 -- A command (it starts with one of these) stays whole up to this length;
 -- docs/check-code-blocks.lua refuses a longer one in running text.
 local COMMAND_WORDS = { "build/", "nc ", "ss ", "python3 ", "sudo ", "make ",
@@ -38,7 +39,10 @@ end
 
 function M.code_latex(el)
   local t = el.text:gsub("%s+", " ")
-  if t:match("^[%a_][%w_ %*]*%(.*%);?$") and t:find(", ", 1, true) then
+  -- A call long enough to need it may end a line after a comma; a short
+  -- one, such as listen(fd, 5), stays whole.
+  if utf8.len(t) > SHORT_CALL and t:match("^[%a_][%w_ %*]*%(.*%);?$") and
+      t:find(", ", 1, true) then
     local parts = {}
     for piece in (t .. ", "):gmatch("(.-), ") do
       parts[#parts + 1] = latex_escape(piece):gsub(" ", "\\nobreak\\ ")

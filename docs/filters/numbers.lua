@@ -150,6 +150,14 @@ function M.link(el)
     el.content = { pandoc.Str(words or t.title) }
     words = nil
   end
+  -- A link already inside parentheses gets its number after a comma,
+  -- "(see Pitfalls, section A.4, page 97)", not a second pair of them.
+  local inside = el.attributes["in-parens"]
+  el.attributes["in-parens"] = nil
+  local open, close = "(", ")"
+  if inside then
+    open, close = ", ", ""
+  end
   local out = { el }
   if latex() then
     local extra = {}
@@ -157,11 +165,28 @@ function M.link(el)
       extra[#extra + 1] = words:gsub(" ", "~")
     end
     extra[#extra + 1] = "page~\\pageref{" .. id .. "}"
-    out[#out + 1] = pandoc.RawInline("latex", "~(" .. table.concat(extra, ", ") .. ")")
+    out[#out + 1] = pandoc.RawInline("latex", (inside and open or "~" .. open) ..
+      table.concat(extra, ", ") .. close)
   elseif words then
-    out[#out + 1] = pandoc.Str("\u{00A0}(" .. words .. ")")
+    out[#out + 1] = pandoc.Str(inside and open .. words or "\u{00A0}(" .. words .. ")")
   end
   return out
+end
+
+-- Marks each link to a target that stands inside parentheses in its run
+-- of text (in-parens), for M.link: its number then goes after a comma.
+function M.mark_links_in_parens(inlines)
+  local depth = 0
+  for _, el in ipairs(inlines) do
+    if el.t == "Str" then
+      for c in el.text:gmatch("[()]") do
+        depth = c == "(" and depth + 1 or math.max(depth - 1, 0)
+      end
+    elseif el.t == "Link" and depth > 0 and el.target:match("^#") then
+      el.attributes["in-parens"] = "1"
+    end
+  end
+  return inlines
 end
 
 return M

@@ -2,7 +2,7 @@
 filters/transcripts.lua - the transcripts of real runs in the handout:
 ```{.output run=NAME}``` blocks, from build/runs/NAME.txt (docs/runs.sh),
 whole or an excerpt (from= and to=), numbered within their chapter; a
-note of the narration shown twice in the book is left out after that,
+note of the narration shown once in the book is left out after that,
 and each line is wrapped for paper as the narrator wraps it.
 ]]
 
@@ -33,7 +33,7 @@ end
 -- columns in (not a kernel line: what the kernel holds is never generic),
 -- of six words or more. Its key ignores numbers (fds, ports, counts): "a
 -- new socket: fd 4, ..." is the note "a new socket: fd 3, ..." again.
-local NOTE_SHOWN = 2 -- a note is shown this many times in the book
+local NOTE_SHOWN = 1 -- a note is shown this many times in the book
 local notes_seen = {} -- notes_seen[key] = times shown so far
 
 local function note_key(line)

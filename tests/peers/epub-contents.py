@@ -1,5 +1,5 @@
 # epub-contents.py EPUB: the EPUB holds two diagrams (SVG) or more, lesson
-# 04's listing and its whole file (folded), a numbered C listing and a
+# 04's program whole, lesson 10's folded, a numbered C listing and a
 # transcript, a cover image, each chapter file titled by its chapter, not
 # its file name, and listings that wrap with a continuation mark; prints
 # the SVGs' names, fails (assert) on what is missing.
@@ -11,7 +11,8 @@ svgs = [n for n in names if n.endswith(".svg")]
 print("svg:", svgs)
 assert len(svgs) >= 2, "no diagrams"
 assert "lessons/04-accept/accept.c</code>, " in text, "no listing of lesson 04"
-assert "The whole file: lessons/04-accept/accept.c" in text, "no whole program"
+assert "lessons/04-accept/accept.c</code>, lines 1\u2013" in text, "lesson 04 not whole"
+assert "The whole file: lessons/10-getaddrinfo/getaddrinfo.c" in text, "no folded program"
 assert 'class="sourceCode numberSource c numberLines"' in text, "no numbered C listing"
 assert 'class="terminal"' in text, "no transcript"
 

@@ -1,6 +1,7 @@
-# whole-programs.py ROOT HTML: every lesson's C file but 01's, and every
-# docs/python file folded in, stands whole in a folded "whole program" of
-# HTML; prints what is not, exits 1 on a miss or fewer than 11 Python ones.
+# whole-programs.py ROOT HTML: every lesson's C file of Part II (lessons 10
+# on; Part I's stand whole in their chapters' flow), and every docs/python
+# file folded in, stands whole in a folded "whole program" of HTML; prints
+# what is not, exits 1 on a miss or fewer than 11 Python ones.
 import glob, html, os, re, sys
 root, page = sys.argv[1], open(sys.argv[2]).read()
 found = {}
@@ -14,7 +15,7 @@ for path, n, body in re.findall(
 bad = 0
 for f in sorted(glob.glob(os.path.join(root, "lessons/[0-9]*/*.c"))):
     rel = os.path.relpath(f, root)
-    if rel.startswith("lessons/01-"):
+    if re.match(r"lessons/0\d-", rel):
         continue
     want = open(f).read().rstrip("\n")
     if found.get(rel) != want:

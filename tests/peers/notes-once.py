@@ -1,6 +1,6 @@
-# notes-twice.py HTML: each note of the transcripts (a line 4 columns in, 6
-# words or more, not kernel:) is shown twice at most, and every one left out
-# was shown twice before; prints counts, exits 1 on a miss.
+# notes-once.py HTML: each note of the transcripts (a line 4 columns in, 6
+# words or more, not kernel:) is shown once at most, and every one left out
+# was shown before; prints counts, exits 1 on a miss.
 import html, re, sys
 page = open(sys.argv[1]).read()
 spans = re.findall(r'<span class="tl( omitted)?" style="padding-left: (\d+)ch"'
@@ -19,15 +19,15 @@ for omitted, pad, title, body in spans:
     if omitted:
         marks += 1
         for note in html.unescape(title).split("\n"):
-            if seen.get(key(note, 4), 0) < 2:
-                print("left out but not shown twice:", note[:70])
+            if seen.get(key(note, 4), 0) < 1:
+                print("left out but not shown before:", note[:70])
                 bad = 1
         continue
     k = key(body, int(pad) - 2)
     if k:
         seen[k] = seen.get(k, 0) + 1
-        if seen[k] > 2:
-            print("shown a third time:", body[:70])
+        if seen[k] > 1:
+            print("shown a second time:", body[:70])
             bad = 1
 print("lines", len(spans), "notes", len(seen), "marks", marks)
 sys.exit(1 if bad or marks == 0 or len(spans) < 1000 else 0)
