@@ -5,6 +5,9 @@
 # sanitizer must not hide a defect, nor turn it into another failure.
 # The correct samples' sanitizer builds are in students-3.bats and -4.
 
+# It builds and checks about ten programs in turn: on a machine loaded
+# beyond its cores that takes more than the suite's usual 60 s.
+export BATS_TEST_TIMEOUT=240
 load test_helper
 load lib/students
 
