@@ -197,6 +197,10 @@ cat 2 0 PASS PASS | "
     printf '#%.0s' {1..5000} >>"$CLASS/long/run"
     printf '\xef\xbb\xbf-- %s server.py {port} %s\n' "$PYTHON" "$MARK" \
         >"$CLASS/bom/run"
+    # a submission that is a link to a folder elsewhere
+    honest elsewhere
+    mv "$CLASS/elsewhere" "$BATS_TEST_TMPDIR/elsewhere"
+    ln -s "$BATS_TEST_TMPDIR/elsewhere" "$CLASS/link"
     run bare timeout 100 "$PYTHON" "$CHECK" --batch "$CLASS" echo-server \
         --only one-line --csv "$BATS_TEST_TMPDIR/out.csv"
     assert_failure 1
@@ -206,8 +210,9 @@ cat 2 0 PASS PASS | "
     assert_line --index 1 "bom 1 0 PASS | "
     assert_line --index 2 "fifo 0 1 NOT RUN | refused: the run file is not a regular file (a FIFO, a device or a directory)"
     assert_line --index 3 "latin 1 0 PASS | "
-    assert_line --index 4 "long 0 1 NOT RUN | refused: the run file is longer than 4096 bytes"
-    assert_line --index 5 "zero 0 1 NOT RUN | refused: the run file is a link that leads out of the folder"
+    assert_line --index 4 "link 0 1 NOT RUN | refused: the submission's folder is a link (copy the folder itself in)"
+    assert_line --index 5 "long 0 1 NOT RUN | refused: the run file is longer than 4096 bytes"
+    assert_line --index 6 "zero 0 1 NOT RUN | refused: the run file is a link that leads out of the folder"
 }
 
 @test "class: a spec pattern that backtracks fails its check in words; the others go on" {

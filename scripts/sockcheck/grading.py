@@ -92,8 +92,7 @@ class Class:
         if not os.path.isdir(top):
             raise Usage("--batch: no directory '%s'" % top)
         self.subs = sorted(d for d in os.listdir(top)
-                           if os.path.isdir(os.path.join(top, d))
-                           and not os.path.islink(os.path.join(top, d)))
+                           if os.path.isdir(os.path.join(top, d)))
         if not self.subs:
             raise Usage("--batch: no submissions (subdirectories) in '%s'"
                         % top)
@@ -301,6 +300,9 @@ class Grader:
         """The row of one submission."""
         row = self.blank(sub)
         here = os.path.join(self.klass.top, sub)
+        if os.path.islink(here):
+            return self.not_checked(row, "refused: the submission's folder "
+                                    "is a link (copy the folder itself in)")
         try:
             rf = parse_run_file(decode(read_bytes(here)))
             if rf.kind is not None and rf.kind != self.klass.kind:
