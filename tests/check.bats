@@ -500,3 +500,26 @@ PY
     says 'ValueError: bad byte \x1b[0m\x00 in the configuration'
     [[ "$output" != *$'\e'* ]]
 }
+
+@test "check: a reply of bytes that are not text does not match .+ (an unfilled buffer)" {
+    # a server whose reply comes from a buffer it never filled: one NUL
+    cat >"$BATS_TEST_TMPDIR/nul.py" <<'PY'
+import socket, sys
+s = socket.socket()
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("127.0.0.1", int(sys.argv[1])))
+s.listen(5)
+while True:
+    c, _ = s.accept()
+    while c.recv(4096):
+        c.sendall(b"\x00\n")
+    c.close()
+PY
+    printf '%s\n' 'send: hi' 'expect: .+' >"$BATS_TEST_TMPDIR/any.spec"
+    check --spec "$BATS_TEST_TMPDIR/any.spec" --only exchange -- \
+        "$PYTHON" "$BATS_TEST_TMPDIR/nul.py" '{port}'
+    assert_failure 1
+    assert_line --regexp '^FAIL exchange '
+    says 'reply 1 was "\x00\n", which does not match /.+/'
+    says "the reply holds bytes that the pattern does not name"
+}

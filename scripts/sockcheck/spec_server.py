@@ -5,6 +5,7 @@ checker is its client); spec_client.py has a client's."""
 
 import dataclasses
 import os
+import re
 import signal
 import socket
 import threading
@@ -213,9 +214,26 @@ class Talk:
             self.c.reset()
 
 
+# Bytes that are not text: a C0 control other than a tab, DEL, or a byte
+# that is not UTF-8 (decoded as U+FFFD). A pattern such as .+ means text:
+# a reply made of such bytes (one uninitialised byte, say) is not what
+# it describes, unless the pattern names such bytes itself (\x, \0, \u,
+# \W, a [^...] class).
+NOT_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffd]")
+NAMES_BYTES = re.compile(r"\\(x|0|u|W|D|S|c)|\[\^")
+
+
+def not_text(pattern, text):
+    """Does text hold bytes that are not text, where pattern does not
+    name such bytes?"""
+    return bool(NOT_TEXT.search(text)) and \
+        not NAMES_BYTES.search(pattern.pattern)
+
+
 def matches(pattern, line):
     text = line.rstrip(b"\n").rstrip(b"\r").decode("utf-8", "replace")
-    return pattern.fullmatch(text) is not None
+    return pattern.fullmatch(text) is not None and not not_text(pattern,
+                                                                text)
 
 
 def silence(how, limit, what):
@@ -255,10 +273,18 @@ def play(talk, steps=None, close=True):
                 silence(how, spec.timeout, what)[1:], talk.transcript(),
                 partial)
         if not matches(value, got):
+            text = got.rstrip(b"\n").rstrip(b"\r").decode("utf-8",
+                                                          "replace")
+            bytes_note = (" It matches only if bytes that are not text "
+                          "count: the reply holds bytes that the pattern "
+                          "does not name (a NUL, a control character or a "
+                          "byte that is not UTF-8), such as a buffer sent "
+                          "before anything was put in it."
+                          if value.fullmatch(text) else "")
             return ("Reply %d was %s, which does not match /%s/ (spec line "
-                    "%d; the exchange: %s)." % (
+                    "%d; the exchange: %s).%s" % (
                         n, shown(got, 120), value.pattern, lineno,
-                        talk.transcript()))
+                        talk.transcript(), bytes_note))
     if close and spec.close == "yes" and spec.proto == "tcp":
         closed, more = talk.eof(spec.timeout)
         if not closed:
