@@ -379,3 +379,64 @@ C
     run grep -cE '^write\([0-9]+, buf, 6\) = 6 \(the program gave 12 bytes; the fault made it 6\)$' "$NAR.2"
     assert_output 1
 }
+
+# inetd FILE|- SCRIPT: tests/peers/inetd-sh.py SCRIPT under narrate, with
+# --out FILE or (-) its narration on narrate's stderr, which is the
+# server's output file $BATS_TEST_TMPDIR/out; a Python client's bytes, as
+# repr(), in output; the server gone.
+inetd() {
+    local out=()
+    [[ "$1" == - ]] || out=(--out "$1")
+    start_bg "$BATS_TEST_TMPDIR/out" "$NARRATE" "${out[@]}" -- \
+        "$PYTHON" "$PEERS/inetd-sh.py" "$2"
+    wait_ready "$BATS_TEST_TMPDIR/out" 30
+    run "$PYTHON" "$PEERS/recv-repr.py" 127.0.0.1 "$PORT"
+    assert_success
+    wait_exit "$BG_PID" 30
+}
+
+@test "narrate: an inetd-style server's client gets the program's bytes alone, the narration goes where narrate was told" {
+    # the client's socket on fds 0, 1 and 2, then sh: the narration is
+    # not written to the program's fd 2, nor to fd 1
+    inetd - 'echo hello; exec 1>&-; echo gone >&2'
+    assert_output "b'hello\\ngone\\n'"
+    run cat "$BATS_TEST_TMPDIR/out"
+    assert_line --regexp '^accept4\(3, 127\.0\.0\.1:[0-9]+, 16, SOCK_CLOEXEC\) = 4$'
+    # sh, exec'd by the server, narrates too: its close(1) of the socket
+    assert_line "close(1) = 0"
+    inetd "$NAR" 'echo only this'
+    assert_output "b'only this\\n'"
+    run cat "$NAR"
+    assert_line "close(4) = 0"
+    run cat "$BATS_TEST_TMPDIR/out"
+    assert_output --regexp '^listening on 127\.0\.0\.1:[0-9]+$'
+}
+
+@test "narrate: a program that closes every descriptor above 2 before it execs another: both narrated, the first's fd numbers its own" {
+    cat >"$BATS_TEST_TMPDIR/closer.c" <<'C'
+#define _GNU_SOURCE
+#include <stdio.h>
+#include <sys/socket.h>
+#include <unistd.h>
+int main(int argc, char **argv)
+{
+    (void)argc;
+    for (int fd = 3; fd < 1024; fd++)
+        close(fd);
+    closefrom(3);
+    close_range(3, ~0U, 0);
+    printf("socket %d\n", socket(AF_INET, SOCK_DGRAM, 0));
+    fflush(stdout);
+    execv(argv[1], argv + 1);
+    return 1;
+}
+C
+    cc -o "$BATS_TEST_TMPDIR/closer" "$BATS_TEST_TMPDIR/closer.c"
+    run "$NARRATE" --out "$NAR" -- "$BATS_TEST_TMPDIR/closer" \
+        "$PYTHON" -c 'import socket; print(socket.socket().fileno())'
+    assert_success
+    assert_output $'socket 3\n4'
+    run cat "$NAR"
+    assert_line "socket(AF_INET, SOCK_DGRAM, 0) = 3"
+    assert_line "socket(AF_INET, SOCK_STREAM|SOCK_CLOEXEC, 0) = 4"
+}

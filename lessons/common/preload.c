@@ -10,9 +10,11 @@
  * real call through SS_REAL(NAME), here the next definition of NAME
  * (dlsym(RTLD_NEXT, "NAME")), and narrates it. Nothing of the narration
  * is written here; only which calls, and where the lines go:
- *   - to standard error, or to the file $SOCKSTEP_OUT (appended to), on
- *     a descriptor of its own numbered high, so the program's descriptor
- *     numbers and its standard output stay as they were;
+ *   - to scripts/narrate's standard error, or to the file $SOCKSTEP_OUT
+ *     (appended to), on a descriptor of its own numbered high that every
+ *     process of the run inherits ($SOCKSTEP_FD, preload_out.h): never
+ *     to the program's fd 2, which may be a client's socket; the
+ *     program's descriptor numbers and its output stay as they were;
  *   - close() is told for sockets and epoll instances, poll(), fcntl()
  *     and sendfile() only where a socket is among their descriptors;
  *   - one thread narrates at a time: a lock, let go while the real call
@@ -79,6 +81,7 @@ static int ss_ready;          /* set up, and the output still ours */
 static struct stat ss_out_st; /* what the output descriptor was */
 
 #include "preload_faults.h"
+#include "preload_out.h"
 
 /* Let go of the lock while the real call runs, take it after. */
 static void ss_hook(int making)
@@ -142,38 +145,14 @@ static void ss_fork_unlock(void)
     pthread_mutex_unlock(&ss_lock);
 }
 
-/* A descriptor for the narration, numbered high: fd numbers the program
-   gets stay those of a run without the library. */
-static int ss_high_fd(int fd)
-{
-    struct rlimit r;
-    long from = 200;
-    int high;
-
-    if (SS_REAL(getrlimit)(RLIMIT_NOFILE, &r) == 0 &&
-        r.rlim_cur != RLIM_INFINITY && (long)r.rlim_cur <= from + 8)
-        from = (long)r.rlim_cur / 2;
-    high = SS_REAL(fcntl)(fd, F_DUPFD_CLOEXEC, (int)from);
-    return high >= 0 ? high : fd;
-}
-
 __attribute__((constructor)) static void ss_preload_init(int argc, char **argv)
 {
-    const char *path = getenv("SOCKSTEP_OUT"), *root;
+    const char *root;
     const char *term = getenv("TERM"), *no_color = getenv("NO_COLOR");
-    int fd, high;
+    int high = ss_out_find();
     FILE *out;
 
-    if (path != NULL && path[0] != '\0')
-        fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
-    else
-        fd = 2;
-    if (fd < 0)
-        return;
-    high = ss_high_fd(fd);
-    if (fd != 2 && high != fd)
-        SS_REAL(close)(fd);
-    if (fstat(high, &ss_out_st) != 0)
+    if (high < 0 || fstat(high, &ss_out_st) != 0)
         return;
     out = fdopen(high, "w");
     if (out == NULL)
@@ -193,6 +172,7 @@ __attribute__((constructor)) static void ss_preload_init(int argc, char **argv)
     ss_nar.cursor = isatty(high) && (term == NULL || strcmp(term, "dumb") != 0);
     ss_nar.width = ss_width();
     ss_nar.call_hook = ss_hook;
+    ss_out_no = high;
     pthread_atfork(ss_fork_lock, ss_fork_unlock, ss_fork_unlock);
     __atomic_store_n(&ss_ready, 1, __ATOMIC_RELEASE);
 }
@@ -445,6 +425,8 @@ int(close)(int fd)
 {
     int rc;
 
+    if (ss_out_kept(fd))
+        return 0; /* the narration's: see preload_out.h */
     if (!ss_is_socket(fd) && !ss_is_epoll(fd))
         return SS_REAL(close)(fd);
     SS_TOLD(ss_close(fd), SS_REAL(close)(fd));

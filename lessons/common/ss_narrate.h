@@ -54,8 +54,10 @@ static inline void ss_out_gone(int err, const char *why)
     ss_sig_quiet = 1;
     if (err != EPIPE && err != 0)
         ss_nar.out_errno = err;
-    fprintf(stderr, "%s: %s; narration stops, the program goes on\n",
-            ss_nar.prog, why);
+    /* (not in the preload library: there stderr is the program's own) */
+    if (ss_nar.out == NULL)
+        fprintf(stderr, "%s: %s; narration stops, the program goes on\n",
+                ss_nar.prog, why);
     clearerr(ss_out());
     null = open("/dev/null", O_WRONLY);
     if (null >= 0 && null != ss_out_fd()) {
