@@ -4,7 +4,7 @@
  * getsockname, getpeername.
  *
  * Needs: ss_text.h ss_state.h ss_narrate.h ss_errors.h ss_proc.h ss_kernel.h
- *        ss_call.h
+ *        ss_repeat.h ss_call.h
  * Part of sockstep.h; include that, not this.
  */
 #ifndef SS_CONN_H

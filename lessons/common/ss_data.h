@@ -3,7 +3,7 @@
  * recvfrom, socketpair, sendmsg, recvmsg; on Linux, sendfile.
  *
  * Needs: ss_text.h ss_state.h ss_narrate.h ss_errors.h ss_proc.h ss_kernel.h
- *        ss_call.h
+ *        ss_repeat.h ss_call.h
  * Part of sockstep.h; include that, not this.
  */
 #ifndef SS_DATA_H

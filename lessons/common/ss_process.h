@@ -2,7 +2,8 @@
  * ss_process.h - the wrappers for processes and their limits: fork,
  * waitpid, sigaction, getrlimit, setrlimit.
  *
- * Needs: ss_text.h ss_state.h ss_narrate.h ss_errors.h ss_proc.h ss_call.h
+ * Needs: ss_text.h ss_state.h ss_narrate.h ss_errors.h ss_proc.h ss_repeat.h
+ *        ss_call.h
  * Part of sockstep.h; include that, not this.
  */
 #ifndef SS_PROCESS_H

@@ -3,7 +3,7 @@
  * getsockopt, and fcntl (O_NONBLOCK).
  *
  * Needs: ss_text.h ss_state.h ss_narrate.h ss_errors.h ss_proc.h ss_kernel.h
- *        ss_call.h
+ *        ss_repeat.h ss_call.h
  * Part of sockstep.h; include that, not this.
  */
 #ifndef SS_SOCKOPT_H

@@ -2,7 +2,8 @@
  * ss_wait.h - the wrappers that wait: poll, fgets on the keyboard;
  * on Linux, epoll_create1, epoll_ctl, epoll_wait.
  *
- * Needs: ss_text.h ss_state.h ss_narrate.h ss_errors.h ss_proc.h ss_call.h
+ * Needs: ss_text.h ss_state.h ss_narrate.h ss_errors.h ss_proc.h ss_repeat.h
+ *        ss_call.h
  * Part of sockstep.h; include that, not this.
  */
 #ifndef SS_WAIT_H
