@@ -250,3 +250,130 @@ build_tool() {
         fi
     done
 }
+
+# narrated FILE CMD...: CMD under scripts/narrate, its narration in FILE,
+# each call and each note on one line (SOCKSTEP_NOWRAP); bats' run.
+narrated() {
+    local file="$1"
+    shift
+    [[ -f "$ROOT/build/libsockstep.so" ]] ||
+        fail "build/libsockstep.so is not built (make)"
+    SOCKSTEP_NOWRAP=1 run "$HOSTILE/run-clean" \
+        "$ROOT/scripts/narrate" --out "$file" -- "$@"
+}
+
+# no_lesson_words FILE: FILE names no lesson option and no lesson.
+no_lesson_words() {
+    run grep -nE -- '--(timeout|port|host|path|iface)|the lesson' "$1"
+    assert_failure
+}
+
+@test "truth: outside a lesson, EAGAIN is told from the socket: its real SO_RCVTIMEO, MSG_DONTWAIT; no --timeout" {
+    narrated "$BATS_TEST_TMPDIR/nar" "$PYTHON" -c '
+import socket, struct
+a, b = socket.socketpair()
+a.setsockopt(socket.SOL_SOCKET, socket.SO_RCVTIMEO, struct.pack("ll", 1, 0))
+for flags in (0, socket.MSG_DONTWAIT):
+    try:
+        a.recv(10, flags)
+    except BlockingIOError:
+        print("EAGAIN")
+u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+u.bind(("127.0.0.1", 0))
+u.setsockopt(socket.SOL_SOCKET, socket.SO_RCVTIMEO, struct.pack("ll", 0, 200000))
+try:
+    u.recvfrom(10)
+except BlockingIOError:
+    print("EAGAIN")'
+    assert_success
+    assert_output $'EAGAIN\nEAGAIN\nEAGAIN'
+    run cat "$BATS_TEST_TMPDIR/nar"
+    assert_line --regexp '^    likely cause: fd 3 has SO_RCVTIMEO 1 s: nothing arrived within that time$'
+    assert_line --regexp '^    expected: MSG_DONTWAIT asked it not to wait on fd 3, so recv\(\) returned at once'
+    # 200 ms as the kernel keeps it (in its ticks): about 200 ms
+    assert_line --regexp '^    likely cause: fd 5 has SO_RCVTIMEO (1|2)[0-9]{2} ms: nothing arrived within that time$'
+    no_lesson_words "$BATS_TEST_TMPDIR/nar"
+}
+
+@test "truth: outside a lesson, a program that gives up at EINTR is told to call again, not that 'the lesson' does" {
+    cat >"$BATS_TEST_TMPDIR/eintr.c" <<'C'
+#define _POSIX_C_SOURCE 200809L
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+static void on_alarm(int sig)
+{
+    (void)sig;
+}
+int main(void)
+{
+    struct sigaction sa;
+    struct itimerval it = {{0, 0}, {0, 100000}};
+    int sv[2];
+    char b[16];
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_alarm; /* no SA_RESTART: recv() fails with EINTR */
+    sigaction(SIGALRM, &sa, NULL);
+    if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv) != 0)
+        return 2;
+    setitimer(ITIMER_REAL, &it, NULL);
+    if (recv(sv[0], b, sizeof b, 0) == -1) {
+        perror("recv");
+        return 1;
+    }
+    return 0;
+}
+C
+    cc -o "$BATS_TEST_TMPDIR/eintr" "$BATS_TEST_TMPDIR/eintr.c"
+    narrated "$BATS_TEST_TMPDIR/nar" "$BATS_TEST_TMPDIR/eintr"
+    assert_failure 1
+    assert_output "recv: Interrupted system call"
+    run cat "$BATS_TEST_TMPDIR/nar"
+    assert_line "recv(3, buf, 16, 0) = -1 EINTR (Interrupted system call)"
+    assert_line "    try: nothing is wrong: call it again. A program that takes EINTR for a failure stops here early"
+    no_lesson_words "$BATS_TEST_TMPDIR/nar"
+}
+
+@test "truth: outside a lesson, a refused connect() and a taken port are advised without --port or --host" {
+    local nobody
+    nobody=$(free_port)
+    narrated "$BATS_TEST_TMPDIR/nar" "$PYTHON" -c '
+import socket, sys
+c = socket.socket()
+try:
+    c.connect(("127.0.0.1", int(sys.argv[1])))
+except ConnectionRefusedError:
+    print("refused")
+a = socket.socket()
+a.bind(("127.0.0.1", 0))
+a.listen()
+b = socket.socket()
+try:
+    b.bind(a.getsockname())
+except OSError:
+    print("taken")' "$nobody"
+    assert_output $'refused\ntaken'
+    run cat "$BATS_TEST_TMPDIR/nar"
+    assert_line --partial "try: start the server first, and check the address and port it listens on"
+    assert_line --partial "or bind another port, or port 0 to let the kernel choose"
+    no_lesson_words "$BATS_TEST_TMPDIR/nar"
+}
+
+@test "truth: a Unix connect() refused by a regular file or a socket that does not listen is not called a stale server's file" {
+    narrated "$BATS_TEST_TMPDIR/nar" "$PYTHON" -c '
+import os, socket, sys
+d = sys.argv[1]
+open(os.path.join(d, "file"), "w").close()
+s = socket.socket(socket.AF_UNIX)
+s.bind(os.path.join(d, "bound"))
+for name in ("file", "bound"):
+    try:
+        socket.socket(socket.AF_UNIX).connect(os.path.join(d, name))
+    except ConnectionRefusedError:
+        print("refused")' "$BATS_TEST_TMPDIR"
+    assert_output $'refused\nrefused'
+    run grep -c "likely cause: no socket listens on $BATS_TEST_TMPDIR/.*: the file there is a socket whose server has ended (or has not called listen() yet), or not a socket" "$BATS_TEST_TMPDIR/nar"
+    assert_output 2
+}

@@ -160,23 +160,27 @@ static inline void ss_pre(struct ss_call *c, const char *name)
 
 /*
  * A call on a non-blocking socket (the kernel's O_NONBLOCK flag, asked
- * with F_GETFL) that would have had to wait fails with EAGAIN, and a
- * connect() with EINPROGRESS: that is how it says "not now", and a lesson
- * that made the socket non-blocking expects it. Says so and returns 1.
+ * with F_GETFL), or made with MSG_DONTWAIT, that would have had to wait
+ * fails with EAGAIN, and a connect() with EINPROGRESS: that is how it
+ * says "not now", and a program that asked for it expects it. Says so
+ * and returns 1.
  */
 static inline int ss_not_now(const struct ss_call *c, int err)
 {
     char *end, text[300];
     long fd = strtol(c->args, &end, 10);
-    int fl;
+    int fl, dontwait = 0;
 
     if (end == c->args || fd < 0 || fd > INT_MAX)
         return 0;
     if (err == EINPROGRESS ? strcmp(c->name, "connect") != 0
                            : err != EAGAIN && err != EWOULDBLOCK)
         return 0;
+#ifdef MSG_DONTWAIT
+    dontwait = err != EINPROGRESS && strstr(c->args, "MSG_DONTWAIT") != NULL;
+#endif
     fl = SS_REAL(fcntl)((int)fd, F_GETFL);
-    if (fl == -1 || !(fl & O_NONBLOCK))
+    if (!dontwait && (fl == -1 || !(fl & O_NONBLOCK)))
         return 0;
     if (err == EINPROGRESS)
         snprintf(text, sizeof text,
@@ -187,12 +191,78 @@ static inline int ss_not_now(const struct ss_call *c, int err)
                  fd);
     else
         snprintf(text, sizeof text,
-                 "expected: fd %ld is non-blocking "
-                 "(O_NONBLOCK), so %s() returned at once instead of "
+                 "expected: %s%ld%s, so %s() returned at once instead of "
                  "waiting; poll() (or epoll_wait()) says when to call it "
                  "again",
-                 fd, c->name);
+                 dontwait ? "MSG_DONTWAIT asked it not to wait on fd " : "fd ",
+                 fd, dontwait ? "" : " is non-blocking (O_NONBLOCK)", c->name);
     ss_wrap(4, 4, "", text, "");
+    return 1;
+}
+
+/* A timeout as people say it: "1 s", "250 ms", "1.500 s". */
+static inline struct ss_text ss_tv_text(const struct timeval *tv)
+{
+    struct ss_text t;
+
+    if (tv->tv_usec == 0)
+        snprintf(t.s, sizeof t.s, "%ld s", (long)tv->tv_sec);
+    else if (tv->tv_sec == 0 && tv->tv_usec % 1000 == 0)
+        snprintf(t.s, sizeof t.s, "%ld ms", (long)tv->tv_usec / 1000);
+    else
+        snprintf(t.s, sizeof t.s, "%ld.%06ld s", (long)tv->tv_sec,
+                 (long)tv->tv_usec);
+    return t;
+}
+
+/*
+ * Outside a lesson, a call that would have had to wait (EAGAIN, and a
+ * connect()'s EINPROGRESS or EALREADY) is told from what the socket says
+ * now: the timeout the program set (SO_RCVTIMEO for the calls that
+ * receive or accept, SO_SNDTIMEO for those that send or connect), read
+ * back. Non-blocking sockets and MSG_DONTWAIT are ss_not_now()'s.
+ */
+static inline int ss_advise_wait(const struct ss_call *c, int err)
+{
+    char *end, cause[300], fix[200];
+    long fd = strtol(c->args, &end, 10);
+    int in =
+        strncmp(c->name, "recv", 4) == 0 || strncmp(c->name, "accept", 6) == 0;
+    struct timeval tv = {0, 0};
+    socklen_t len = sizeof tv;
+
+    if (ss_nar.lesson || end == c->args || fd < 0 || fd > INT_MAX ||
+        (err != EAGAIN && err != EWOULDBLOCK && err != EINPROGRESS &&
+         err != EALREADY))
+        return 0;
+    if (SS_REAL(getsockopt)((int)fd, SOL_SOCKET, in ? SO_RCVTIMEO : SO_SNDTIMEO,
+                            &tv, &len) != 0 ||
+        (tv.tv_sec == 0 && tv.tv_usec == 0)) {
+        snprintf(cause, sizeof cause,
+                 "the call would have had to wait, and did not (fd %ld has "
+                 "no O_NONBLOCK and no %s now)",
+                 fd, in ? "SO_RCVTIMEO" : "SO_SNDTIMEO");
+        ss_wrap(4, 4, "likely cause: ", cause, "");
+        ss_wrap(4, 4, "try: ",
+                "wait with poll() until the socket is ready, then call "
+                "again",
+                "");
+        return 1;
+    }
+    snprintf(cause, sizeof cause, "fd %ld has %s %s: %s", fd,
+             in ? "SO_RCVTIMEO" : "SO_SNDTIMEO", ss_tv_text(&tv).s,
+             strncmp(c->name, "accept", 6) == 0
+                 ? "no client connected within that time"
+             : in ? "nothing arrived within that time"
+             : strcmp(c->name, "connect") == 0
+                 ? "the handshake did not finish within that time"
+                 : "the send buffer stayed full that long: the peer is not "
+                   "reading");
+    snprintf(fix, sizeof fix, "%s, or give %s a longer time (0: no limit)",
+             in ? "make the peer send sooner" : "check the peer",
+             in ? "SO_RCVTIMEO" : "SO_SNDTIMEO");
+    ss_wrap(4, 4, "likely cause: ", cause, "");
+    ss_wrap(4, 4, "try: ", fix, "");
     return 1;
 }
 
@@ -203,7 +273,7 @@ static inline void ss_advise(const struct ss_call *c, int err)
     char text[600] = ""; /* zeroed: clang-analyzer cannot see ss_fill end it */
     char key[32];
 
-    if (ss_not_now(c, err))
+    if (ss_not_now(c, err) || ss_advise_wait(c, err))
         return;
 
     /* A Unix socket's path has causes of its own: "bind:unix". */

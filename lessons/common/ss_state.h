@@ -34,6 +34,7 @@ static struct {
     int stamps;            /* SOCKSTEP_TIMESTAMPS set: time every call */
     int width;             /* wrap narration at this column; 0: ask first */
     int timeout;           /* --timeout: how long stdout may stay stuck */
+    int lesson;            /* ss_start() ran: a lesson, with its options */
     int out_dead;          /* stdout failed: no more narration */
     int out_errno;         /* and why; not EPIPE: exit status 1 at the end */
     int expect;            /* an errno the lesson's next call should return */
