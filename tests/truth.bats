@@ -377,3 +377,70 @@ for name in ("file", "bound"):
     run grep -c "likely cause: no socket listens on $BATS_TEST_TMPDIR/.*: the file there is a socket whose server has ended (or has not called listen() yet), or not a socket" "$BATS_TEST_TMPDIR/nar"
     assert_output 2
 }
+
+@test "truth: a datagram that fills the buffer may have been cut: never told 'one whole datagram'; MSG_TRUNC's real length told" {
+    narrated "$BATS_TEST_TMPDIR/nar" "$PYTHON" -c '
+import socket
+u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+u.bind(("127.0.0.1", 0))
+v = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+for d in (b"x" * 2000, b"y" * 2000, b"z" * 2000, b"last"):
+    v.sendto(d, u.getsockname())
+print(len(u.recv(100)), len(u.recvfrom(100)[0]))
+print(len(u.recv(100, socket.MSG_TRUNC)), u.recvfrom(100)[0])'
+    assert_output --regexp $'^100 100\n[0-9]+ b\'last\'$'
+    run cat "$BATS_TEST_TMPDIR/nar"
+    assert_line "    the datagram filled the buffer, 100 bytes: it may have been longer, and if it was, its rest is lost: the kernel keeps no part of a datagram for a later call. MSG_TRUNC in the flags makes recv() return its real length (on Linux)"
+    assert_line --partial "MSG_TRUNC in the flags makes recvfrom() return its real length"
+    assert_line "    the datagram was longer than the buffer (2000 bytes): only the first 100 were kept and the rest is lost (MSG_TRUNC made recv() return the real length)"
+    # "whole" only for the 4 bytes of the last one
+    run grep -c "whole datagram" "$BATS_TEST_TMPDIR/nar"
+    assert_output 1
+    run grep "whole datagram" "$BATS_TEST_TMPDIR/nar"
+    assert_output --partial "(here 4 bytes)"
+}
+
+@test "truth: recv() = 0 is the end of the stream, not always a FIN: after this side's SHUT_RD, later bytes still come" {
+    narrated "$BATS_TEST_TMPDIR/nar" "$PYTHON" -c '
+import socket
+l = socket.socket()
+l.bind(("127.0.0.1", 0))
+l.listen()
+c = socket.create_connection(l.getsockname())
+s, _ = l.accept()
+s.shutdown(socket.SHUT_RD)
+print(s.recv(10))
+c.sendall(b"later")
+print(s.recv(10))'
+    assert_output $'b\'\'\nb\'later\''
+    run cat "$BATS_TEST_TMPDIR/nar"
+    assert_said "recv() returned 0: the end of the stream. Most often the peer has closed its socket"
+    assert_said "recv() returns 0 also after a reset that an earlier call reported, and, on Linux, after this side's shutdown(SHUT_RD)"
+    refute_output --partial "the peer has closed its side"
+}
+
+@test "truth: close() after SO_LINGER {1, 0} says RST, and the peer reads what had come, then ECONNRESET" {
+    narrated "$BATS_TEST_TMPDIR/nar" "$PYTHON" -c '
+import socket, struct
+l = socket.socket()
+l.bind(("127.0.0.1", 0))
+l.listen()
+c = socket.create_connection(l.getsockname())
+s, _ = l.accept()
+c.sendall(b"data")
+s.settimeout(5)
+print(s.recv(2))
+c.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+c.close()
+print(s.recv(10))
+try:
+    s.recv(10)
+except ConnectionResetError:
+    print("reset")'
+    assert_output $'b\'da\'\nb\'ta\'\nreset'
+    run cat "$BATS_TEST_TMPDIR/nar"
+    # the client's close(), and what is said of it
+    run grep -A1 '^close(4) = 0$' "$BATS_TEST_TMPDIR/nar"
+    assert_output "close(4) = 0
+    SO_LINGER is on with a time of 0, and this was the last descriptor: the kernel ended the connection with RST, not FIN, and threw away what was not sent yet. On Linux the peer's recv() returns what had arrived, then fails with ECONNRESET"
+}

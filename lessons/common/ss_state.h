@@ -21,6 +21,7 @@ struct ss_sock {
     int reuseaddr; /* SO_REUSEADDR was set to 1 */
     int listening; /* listen() succeeded */
     int connected; /* connect() or accept() succeeded */
+    int linger0;   /* SO_LINGER {1, 0} was set: close() resets */
     socklen_t llen, plen;
     struct sockaddr_storage local, peer; /* last seen (bind, connect ...) */
     int family; /* AF_INET, AF_INET6, AF_UNIX; 0: not known */
@@ -102,6 +103,7 @@ enum {
     SS_K_NOSIGNAL,
     SS_K_RECV,
     SS_K_RECVFROM,
+    SS_K_RECV_DGRAM,
     SS_K_SENDTO,
     SS_K_SENDTO_BIND,
     SS_K_CLOSE,
