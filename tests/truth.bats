@@ -444,3 +444,29 @@ except ConnectionResetError:
     assert_output "close(4) = 0
     SO_LINGER is on with a time of 0, and this was the last descriptor: the kernel ended the connection with RST, not FIN, and threw away what was not sent yet. On Linux the peer's recv() returns what had arrived, then fails with ECONNRESET"
 }
+
+# repeats N SECONDS: recv(MSG_DONTWAIT) on an empty socket N times,
+# sleeping SECONDS after each (0: not at all), under narrate; the
+# narration in $BATS_TEST_TMPDIR/nar.N.
+repeats() {
+    narrated "$BATS_TEST_TMPDIR/nar.$1" "$PYTHON" -c '
+import socket, sys, time
+a, b = socket.socketpair()
+for i in range(int(sys.argv[1])):
+    try:
+        a.recv(10, socket.MSG_DONTWAIT)
+    except BlockingIOError:
+        pass
+    if sys.argv[2] != "0":
+        time.sleep(float(sys.argv[2]))' "$@"
+    assert_success
+}
+
+@test "truth: a loop that waits between its calls is polling, not spinning; one that never waits spins" {
+    repeats 8 0.1
+    run grep "more times" "$BATS_TEST_TMPDIR/nar.8"
+    assert_output "recv() returned -1 EAGAIN on fd 3, 5 more times in all: polling: the same call again and again, and the process waits between the tries or in them, so it does not spin"
+    repeats 300 0
+    run grep "more times" "$BATS_TEST_TMPDIR/nar.300"
+    assert_line "recv() returned -1 EAGAIN on fd 3, 297 more times in all: nothing has come, and the call may not wait (O_NONBLOCK or MSG_DONTWAIT): the loop spins instead of waiting in poll()"
+}

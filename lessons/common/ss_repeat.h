@@ -5,7 +5,8 @@
  * again, never waiting (recv() returning 0 once the peer has gone, a
  * send() of nothing, recv() again) would fill the screen. ss_repeat()
  * sees the cycle, ss_post() holds its narration back, and ss_repeat_say()
- * tells how many more came and what the repeat means.
+ * tells how many more came and what the repeat means: a loop that never
+ * waited spins, one that waited between its calls (or in them) polls.
  *
  * Needs: ss_text.h ss_state.h ss_narrate.h
  * Part of sockstep.h; include that, not this.
@@ -48,11 +49,22 @@ static inline const char *ss_recent(int k)
     return ss_nar.recent[(ss_nar.head + SS_CYCLE - k) % SS_CYCLE];
 }
 
+/* How many times the process has waited so far: given up the CPU of
+   its own accord, in a sleep or a call that blocked. Being made to give
+   it up, on a busy machine, does not count. */
+static inline long ss_waits(void)
+{
+    struct rusage ru;
+
+    return SS_REAL(getrusage)(RUSAGE_SELF, &ru) == 0 ? ru.ru_nvcsw : 0;
+}
+
 /* "final": the cycle has ended (another call came, or the end). */
 static inline void ss_repeat_say(int final)
 {
-    char line[800], calls[400] = "", fd[32] = "";
+    char line[1024], calls[400] = "", fd[32] = "", waited[200] = "";
     const char *meaning = NULL;
+    long waits = ss_nar.rep_waits[1] - ss_nar.rep_waits[0];
     unsigned long more =
         ss_nar.repeats / (unsigned long)ss_nar.period - (SS_SHOWN - 1);
     long first_fd = -1;
@@ -100,19 +112,31 @@ static inline void ss_repeat_say(int final)
     }
     if (same_fd && first_fd >= 0)
         snprintf(fd, sizeof fd, " on fd %ld", first_fd);
+    /* From the cycle's first repeat to its last, a wait for every other
+       call or more: the loop waits between its calls or in them (a
+       sleep, a call not told here such as select(), a timeout). */
+    if (waits > 0 && (unsigned long)waits * 2 >= ss_nar.repeats - 1)
+        snprintf(waited, sizeof waited,
+                 "polling: the same call%s again and again, and the "
+                 "process waits between the tries or in them, so it does "
+                 "not spin",
+                 ss_nar.period > 1 ? "s" : "");
     if (empty_recv)
         meaning = "the peer closed long ago, and the loop never looks: "
                   "recv() returning 0 means the end, stop there";
+    else if (waited[0] != '\0')
+        meaning = waited;
     else if (again)
-        meaning = "nothing has come and the socket is non-blocking: the "
-                  "loop spins instead of waiting in poll()";
+        meaning = "nothing has come, and the call may not wait "
+                  "(O_NONBLOCK or MSG_DONTWAIT): the loop spins instead of "
+                  "waiting in poll()";
     else if (failed)
         meaning = "the same failure at once, again and again: the loop "
                   "tries again without waiting or giving up";
     else
         meaning = "the same calls, the same results: the loop goes round "
                   "without waiting for anything to change";
-    snprintf(line, sizeof line, "%.400s%s, %s more time%s%s: %s", calls, fd,
+    snprintf(line, sizeof line, "%.400s%s, %s more time%s%s: %.300s", calls, fd,
              ss_count_text(more).s, more == 1 ? "" : "s",
              final ? " in all" : " so far", meaning);
     ss_nar.hush = 0;
@@ -150,6 +174,7 @@ static inline int ss_repeat(const char *key, const char *name, long ret)
     } else if (ss_nar.period > 0 &&
                strcmp(key, ss_recent(ss_nar.period)) == 0) {
         ss_nar.repeats++;
+        ss_nar.rep_waits[1] = ss_waits();
         /* shown: the cycle, then SS_SHOWN - 1 more times */
         if (ss_nar.repeats > (unsigned long)((SS_SHOWN - 1) * ss_nar.period)) {
             hold = 1;
@@ -170,6 +195,7 @@ static inline int ss_repeat(const char *key, const char *name, long ret)
             if (strcmp(key, ss_recent(k)) == 0) {
                 ss_nar.period = k;
                 ss_nar.repeats = 1;
+                ss_nar.rep_waits[0] = ss_nar.rep_waits[1] = ss_waits();
                 break;
             }
     }

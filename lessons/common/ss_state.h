@@ -65,6 +65,11 @@ static struct {
     int head, period;
     unsigned long repeats;
     int hush;
+    /* How many times the process had waited (given up the CPU of its
+       own accord) at the cycle's first repeat and at its latest: a loop
+       that waits between its calls polls, one that never does spins
+       (ss_repeat.h). */
+    long rep_waits[2];
 } ss_nar = {.prog = "sockstep", .timeout = 30}; /* .width 0: not asked yet */
 
 /* Descriptors the signal handler closes: only what it may read safely. */
