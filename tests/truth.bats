@@ -470,3 +470,87 @@ for i in range(int(sys.argv[1])):
     run grep "more times" "$BATS_TEST_TMPDIR/nar.300"
     assert_line "recv() returned -1 EAGAIN on fd 3, 297 more times in all: nothing has come, and the call may not wait (O_NONBLOCK or MSG_DONTWAIT): the loop spins instead of waiting in poll()"
 }
+
+@test "truth: epoll_ctl(EPOLL_CTL_DEL) of a descriptor not in the set: ENOENT names the set, not a path or a server" {
+    narrated "$BATS_TEST_TMPDIR/nar" "$PYTHON" -c '
+import select, socket
+e = select.epoll()
+s = socket.socket()
+try:
+    e.unregister(s.fileno())
+except FileNotFoundError:
+    print("ENOENT")'
+    assert_output "ENOENT"
+    run cat "$BATS_TEST_TMPDIR/nar"
+    assert_line --regexp '^epoll_ctl\(3, EPOLL_CTL_DEL, 4, .*\) = -1 ENOENT '
+    assert_line "    likely cause: the descriptor is not in this epoll set: EPOLL_CTL_MOD or EPOLL_CTL_DEL of one never added, or already gone (closing its last descriptor removes it)"
+    refute_output --partial "start the server"
+}
+
+@test "truth: poll() on a socket never connected reports POLLHUP, and the note on POLLHUP says so" {
+    narrated "$BATS_TEST_TMPDIR/nar" "$PYTHON" -c '
+import select, socket
+s = socket.socket()
+p = select.poll()
+p.register(s, select.POLLIN | select.POLLOUT)
+print(p.poll(0))'
+    assert_output "[(3, 20)]"
+    run cat "$BATS_TEST_TMPDIR/nar"
+    assert_line --partial "revents=POLLOUT|POLLHUP"
+    assert_line --partial "and POLLHUP a hang-up: on Linux, a reset, a failed connect(), both sides shut down, or a socket never connected at all"
+}
+
+@test "truth: a connected UDP socket hears of a refusal: ECONNREFUSED names the earlier datagram, and sendto() does not say UDP never tells" {
+    local nobody
+    nobody=$(free_port udp)
+    narrated "$BATS_TEST_TMPDIR/nar" "$PYTHON" -c '
+import socket, sys
+u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+u.connect(("127.0.0.1", int(sys.argv[1])))
+u.sendto(b"x", ("127.0.0.1", int(sys.argv[1])))
+u.settimeout(5)
+try:
+    u.recv(10)
+except ConnectionRefusedError:
+    print("refused")' "$nobody"
+    assert_output "refused"
+    run cat "$BATS_TEST_TMPDIR/nar"
+    assert_line --partial "UDP never says that it arrived (a connected UDP socket may hear of a refusal later, as ECONNREFUSED)"
+    assert_line --partial "likely cause: nothing listens where this socket sends: the refusal of something earlier is reported on this later call (over UDP, an ICMP 'port unreachable' for an earlier datagram;"
+}
+
+@test "truth: a handler installed with SA_RESTART: poll(), select(), epoll_wait() and the sleeps still fail with EINTR, as the note says" {
+    cat >"$BATS_TEST_TMPDIR/restart.c" <<'C'
+#define _POSIX_C_SOURCE 200809L
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/time.h>
+#include "sockstep.h"
+static void on_alarm(int sig)
+{
+    (void)sig;
+}
+int main(void)
+{
+    struct sigaction sa;
+    struct itimerval it = {{0, 0}, {0, 100000}};
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_alarm;
+    sa.sa_flags = SA_RESTART;
+    sigaction(SIGALRM, &sa, NULL);
+    setitimer(ITIMER_REAL, &it, NULL);
+    if (poll(NULL, 0, 10000) == -1 && errno == EINTR)
+        printf("poll: EINTR\n");
+    return 0;
+}
+C
+    cc -std=c11 -Wall -Wextra -Werror -pedantic -I "$ROOT/lessons/common" \
+        "$BATS_TEST_TMPDIR/restart.c" -o "$BATS_TEST_TMPDIR/restart"
+    SOCKSTEP_NOWRAP=1 run "$HOSTILE/run-clean" "$BATS_TEST_TMPDIR/restart"
+    assert_success
+    assert_line "poll: EINTR"
+    assert_line --partial "A call the handler interrupts is made again (SA_RESTART), except, on Linux, a socket call with a timeout (SO_RCVTIMEO, SO_SNDTIMEO), poll(), select(), epoll_wait() and the sleeps: they fail with EINTR"
+}

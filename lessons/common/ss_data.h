@@ -196,7 +196,9 @@ static inline ssize_t ss_sendto(int fd, const void *buf, size_t len, int flags,
     if (n >= 0) {
         ss_tell(SS_K_SENDTO,
                 "one datagram of %ld byte%s handed to the "
-                "kernel for %s. UDP never says whether it arrives",
+                "kernel for %s. UDP never says that it arrived (a "
+                "connected UDP socket may hear of a refusal later, as "
+                "ECONNREFUSED)",
                 (long)n, n == 1 ? "" : "s", c.addr);
         if (unbound) {
             s->llen = 1; /* bound now, by the kernel */

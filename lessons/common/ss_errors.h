@@ -69,8 +69,8 @@ static const struct ss_errinfo ss_errors[] = {
      "--iface out"),
     SS_E(EADDRNOTAVAIL, "connect",
      "no local port was left for another connection to {addr}: every "
-     "port of net.ipv4.ip_local_port_range is in use (many, perhaps, in "
-     "TIME_WAIT)",
+     "port of net.ipv4.ip_local_port_range is in use for connections to "
+     "that same address and port (many, perhaps, in TIME_WAIT)",
      "wait a minute for TIME_WAIT to end, close connections sooner, or "
      "widen the range"),
     SS_E(EADDRNOTAVAIL, NULL,
@@ -218,6 +218,11 @@ static const struct ss_errinfo ss_errors[] = {
      "check the level (SOL_SOCKET, IPPROTO_TCP ...) and the option"),
     SS_E(EPERM, NULL, "the operation is not permitted",
      "a firewall rule may block it, or it needs privileges"),
+    SS_E(ENOENT, "epoll_ctl",
+     "the descriptor is not in this epoll set: EPOLL_CTL_MOD or "
+     "EPOLL_CTL_DEL of one never added, or already gone (closing its "
+     "last descriptor removes it)",
+     "EPOLL_CTL_ADD it first; after close() there is nothing to remove"),
     SS_E(ENOENT, NULL, "no such file or directory",
      "check the path: start the server first, which creates it"),
     SS_E(ECHILD, NULL, "there is no child left to wait for",
@@ -237,8 +242,9 @@ static const struct ss_errinfo ss_errors[] = {
      "check the address and length arguments: sizeof the struct the "
      "pointer points to"),
     SS_E(ENAMETOOLONG, NULL,
-     "the path {addr} is too long (a Unix socket's path has room for 107 "
-     "bytes on Linux)",
+     "the path {addr} is too long: a name in it is over 255 bytes, or the "
+     "whole over 4,095 (on Linux; a Unix socket's path longer than "
+     "sun_path, 108 bytes there, fails with EINVAL instead)",
      "use a shorter path, such as one directly under /tmp"),
     SS_E(ENOTDIR, NULL,
      "a part of the path {addr} that should be a directory is not one",

@@ -73,10 +73,10 @@ static inline int ss_poll(struct pollfd *fds, nfds_t n, int timeout)
                 "poll() returns how many descriptors have "
                 "something to report (revents): POLLIN means a recv(), "
                 "accept() or read() will not wait, POLLOUT a send(), POLLERR "
-                "an error to read with SO_ERROR, and POLLHUP that the "
-                "connection is closed both ways (on Linux: a reset, a "
-                "failed connect(), or both sides shut down; the peer's FIN "
-                "alone shows as POLLIN, and recv() returns 0)");
+                "an error to read with SO_ERROR, and POLLHUP a hang-up: on "
+                "Linux, a reset, a failed connect(), both sides shut down, "
+                "or a socket never connected at all (the peer's FIN alone "
+                "shows as POLLIN, and recv() returns 0)");
     } else if (rc == 0) {
         ss_wrap(4, 4, "", "nothing was ready before the timeout", "");
     }
