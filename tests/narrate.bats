@@ -99,7 +99,7 @@ seed_server() {
     assert_line --regexp '^send\([0-9]+, "GET /page\.txt HTTP/1\.1\\r\\nHost: "\.\.\., [0-9]+, MSG_NOSIGNAL\) = [0-9]+$'
 }
 
-@test "narrate: nc's and socat's connect() are told" {
+@test "narrate: nc's and socat's connect() are told, and the bytes they read() and write()" {
     command -v socat >/dev/null || skip "no socat"
     start_bg "$BATS_TEST_TMPDIR/sink" "$PYTHON" "$PEERS/echo-server.py" echo
     wait_ready "$BATS_TEST_TMPDIR/sink" 30
@@ -108,6 +108,10 @@ seed_server() {
     assert_output "via nc"
     run cat "$NAR"
     assert_line --regexp "^connect\([0-9]+, 127\.0\.0\.1:$PORT, 16\) = (0|-1 EINPROGRESS)"
+    # nc moves the bytes with write() and read(), not send() and recv()
+    assert_line --regexp '^write\([0-9]+, "via nc\\n", 7\) = 7$'
+    assert_line --regexp '^read\([0-9]+, "via nc\\n", [0-9]+\) = 7$'
+    assert_said "read() returned 0: the end of the stream"
     wait_exit "$BG_PID" 30
     start_bg "$BATS_TEST_TMPDIR/sink" "$PYTHON" "$PEERS/echo-server.py" echo
     wait_ready "$BATS_TEST_TMPDIR/sink" 30
@@ -116,6 +120,7 @@ seed_server() {
     assert_output "via socat"
     run cat "$NAR.socat"
     assert_line --regexp "^connect\([0-9]+, 127\.0\.0\.1:$PORT, 16\) = 0$"
+    assert_line --regexp '^write\([0-9]+, "via socat\\n", 10\) = 10$'
 }
 
 @test "narrate: a static program gets a clear message pointing to strace, and does not run" {
@@ -440,4 +445,59 @@ C
     run cat "$NAR"
     assert_line "socket(AF_INET, SOCK_DGRAM, 0) = 3"
     assert_line "socket(AF_INET, SOCK_STREAM|SOCK_CLOEXEC, 0) = 4"
+}
+
+@test "narrate: read(), write() and ioctl(FIONREAD, FIONBIO) on a socket told, in a program built with -D_FORTIFY_SOURCE=2" {
+    cat >"$BATS_TEST_TMPDIR/fort.c" <<'C'
+#define _POSIX_C_SOURCE 200809L
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <unistd.h>
+int main(int argc, char **argv)
+{
+    int sv[2], dg[2], on = 1, n = 0;
+    char b[64];
+    /* a length the compiler cannot see: the checked calls are made */
+    size_t want = (size_t)atoi(argv[argc - 1]);
+    if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv) != 0 ||
+        socketpair(AF_UNIX, SOCK_DGRAM, 0, dg) != 0)
+        return 1;
+    if (write(sv[0], "hello\tworld\n", 12) != 12)
+        return 1;
+    ioctl(sv[1], FIONREAD, &n);
+    printf("fionread %d\n", n);
+    printf("read %zd\n", read(sv[1], b, want));
+    ioctl(sv[1], FIONBIO, &on);
+    printf("recv %zd\n", recv(sv[1], b, want, 0));
+    close(sv[0]);
+    printf("read %zd\n", read(sv[1], b, want));
+    if (send(dg[0], "dgram", 5, 0) != 5)
+        return 1;
+    printf("recvfrom %zd\n", recvfrom(dg[1], b, want, 0, NULL, NULL));
+    return 0;
+}
+C
+    cc -O2 -D_FORTIFY_SOURCE=2 -o "$BATS_TEST_TMPDIR/fort" "$BATS_TEST_TMPDIR/fort.c"
+    # the fortified C library calls are the ones the program makes
+    run nm -D "$BATS_TEST_TMPDIR/fort"
+    assert_line --regexp ' U __read_chk'
+    assert_line --regexp ' U __recv_chk'
+    assert_line --regexp ' U __recvfrom_chk'
+    SOCKSTEP_NOWRAP=1 run "$HOSTILE/run-clean" "$NARRATE" --out "$NAR" -- \
+        "$BATS_TEST_TMPDIR/fort" 64
+    assert_success
+    assert_output $'fionread 12\nread 12\nrecv -1\nread 0\nrecvfrom 5'
+    run cat "$NAR"
+    assert_line 'write(3, "hello\tworld\n", 12) = 12'
+    assert_line "ioctl(4, FIONREAD, [12]) = 0"
+    assert_line "    FIONREAD: 12 bytes received on fd 4 wait to be read"
+    assert_line 'read(4, "hello\tworld\n", 64) = 12'
+    assert_line "ioctl(4, FIONBIO, [1]) = 0"
+    assert_line "recv(4, buf, 64, 0) = -1 EAGAIN (Resource temporarily unavailable)"
+    assert_line --partial "expected: fd 4 is non-blocking (O_NONBLOCK), so recv() returned at once"
+    assert_line 'read(4, "", 64) = 0'
+    assert_line --partial "read() returned 0: the end of the stream."
+    assert_line 'recvfrom(6, "dgram", 64, 0, NULL, 0) = 5'
 }

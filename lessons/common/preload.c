@@ -17,6 +17,9 @@
  *     program's descriptor numbers and its output stay as they were;
  *   - close() is told for sockets and epoll instances, poll(), fcntl()
  *     and sendfile() only where a socket is among their descriptors;
+ *     read(), write() and ioctl(FIONBIO, FIONREAD) only on a socket
+ *     (preload_rw.h), and the checked __recv_chk() and the like of a
+ *     -D_FORTIFY_SOURCE build as the plain calls;
  *   - one thread narrates at a time: a lock, let go while the real call
  *     runs (ss_nar.call_hook), so every call's lines are whole;
  *   - a call made while narrating (a signal handler, a call inside the C
@@ -82,6 +85,7 @@ static struct stat ss_out_st; /* what the output descriptor was */
 
 #include "preload_faults.h"
 #include "preload_out.h"
+#include "preload_rw.h"
 
 /* Let go of the lock while the real call runs, take it after. */
 static void ss_hook(int making)
@@ -289,8 +293,9 @@ ssize_t(recv)(int fd, void *buf, size_t n, int flags)
     SS_TOLD(ss_recv(fd, buf, n, flags), SS_REAL(recv)(fd, buf, n, flags));
 }
 
-/* read(), write(): only shortened (on a stream socket, recv()/send()),
-   and then told in one line, without the bytes. */
+/* read(), write(): on a socket, told as recv() and send() are
+   (preload_rw.h); shortened by a fault (on a stream socket), told in one
+   line, without the bytes. */
 static ssize_t ss_short_rw(const char *name, int fd, size_t n, size_t was,
                            ssize_t rc)
 {
@@ -310,24 +315,83 @@ static ssize_t ss_short_rw(const char *name, int fd, size_t n, size_t was,
     return rc;
 }
 
+/* Is fd a socket, and may its call be told? (Cheap for the rest.) */
+static int ss_socket_told(int fd)
+{
+    return ss_depth == 0 && __atomic_load_n(&ss_ready, __ATOMIC_ACQUIRE) &&
+           ss_is_socket(fd);
+}
+
 ssize_t(read)(int fd, void *buf, size_t n)
 {
     size_t k = n;
+    ssize_t rc;
 
     if (ss_fault_recv > 0 && ss_depth == 0 &&
         (k = ss_fault_len("read", fd, n, 0)) < n)
         return ss_short_rw("read", fd, k, n, SS_REAL(read)(fd, buf, k));
-    return SS_REAL(read)(fd, buf, n);
+    if (!ss_socket_told(fd))
+        return SS_REAL(read)(fd, buf, n);
+    SS_TOLD(ss_read_sock(fd, buf, n), SS_REAL(read)(fd, buf, n));
 }
 
 ssize_t(write)(int fd, const void *buf, size_t n)
 {
     size_t k = n;
+    ssize_t rc;
 
     if ((ss_fault_send > 0 || ss_fault_half) && ss_depth == 0 &&
         (k = ss_fault_len("write", fd, n, 1)) < n)
         return ss_short_rw("write", fd, k, n, SS_REAL(write)(fd, buf, k));
-    return SS_REAL(write)(fd, buf, n);
+    if (!ss_socket_told(fd))
+        return SS_REAL(write)(fd, buf, n);
+    SS_TOLD(ss_write_sock(fd, buf, n), SS_REAL(write)(fd, buf, n));
+}
+
+/* ioctl(): FIONBIO and FIONREAD on a socket are told. */
+int(ioctl)(int fd, unsigned long req, ...)
+{
+    va_list ap;
+    void *arg;
+    int rc;
+
+    va_start(ap, req);
+    arg = va_arg(ap, void *);
+    va_end(ap);
+    if ((req != FIONBIO && req != FIONREAD) || !ss_socket_told(fd))
+        return SS_REAL(ioctl)(fd, req, arg);
+    SS_TOLD(ss_ioctl_sock(fd, req, arg), SS_REAL(ioctl)(fd, req, arg));
+}
+
+/* The C library's checked versions, which a program built with
+   -D_FORTIFY_SOURCE calls where the buffer's size is known: the same
+   check, then the call told as the plain one is. A length beyond the
+   buffer goes to the C library's own, which stops the program. */
+ssize_t __recv_chk(int fd, void *buf, size_t n, size_t size, int flags);
+ssize_t __recvfrom_chk(int fd, void *buf, size_t n, size_t size, int flags,
+                       struct sockaddr *from, socklen_t *fromlen);
+ssize_t __read_chk(int fd, void *buf, size_t n, size_t size);
+
+ssize_t(__recv_chk)(int fd, void *buf, size_t n, size_t size, int flags)
+{
+    if (n > size)
+        return SS_REAL(__recv_chk)(fd, buf, n, size, flags);
+    return (recv)(fd, buf, n, flags);
+}
+
+ssize_t(__recvfrom_chk)(int fd, void *buf, size_t n, size_t size, int flags,
+                        struct sockaddr *from, socklen_t *fromlen)
+{
+    if (n > size)
+        return SS_REAL(__recvfrom_chk)(fd, buf, n, size, flags, from, fromlen);
+    return (recvfrom)(fd, buf, n, flags, from, fromlen);
+}
+
+ssize_t(__read_chk)(int fd, void *buf, size_t n, size_t size)
+{
+    if (n > size)
+        return SS_REAL(__read_chk)(fd, buf, n, size);
+    return (read)(fd, buf, n);
 }
 
 ssize_t(sendto)(int fd, const void *buf, size_t n, int flags,

@@ -10,6 +10,42 @@
 #define SS_DATA_H
 #ifndef SOCKSTEP_PLAIN
 
+/* What name() (send, or write on a socket) returning n of len means. */
+static inline void ss_sent_said(int fd, ssize_t n, size_t len, int flags,
+                                const char *name)
+{
+    char text[120];
+
+    if (n < 0)
+        return;
+    if (ss_is_unix(fd))
+        ss_tell(SS_K_SEND_UNIX,
+                "%s() put %ld byte%s straight into "
+                "the receiving socket's queue: a Unix socket needs no "
+                "network, so no segments and no acknowledgements; the "
+                "peer has them as soon as its recv() takes them",
+                name, (long)n, n == 1 ? "" : "s");
+    else
+        ss_tell(SS_K_SEND,
+                "%s() copied %ld byte%s into the kernel's "
+                "send buffer and returned; TCP delivers them later. A "
+                "return says nothing about whether the peer has them",
+                name, (long)n, n == 1 ? "" : "s");
+#ifdef MSG_NOSIGNAL
+    if (flags & MSG_NOSIGNAL)
+        ss_tell(SS_K_NOSIGNAL, "MSG_NOSIGNAL: if a send fails with "
+                               "EPIPE, the kernel does not also send SIGPIPE, "
+                               "which would end the program");
+#endif
+    if ((size_t)n < len) {
+        snprintf(text, sizeof text,
+                 "a short send: only part of the buffer was taken; the "
+                 "rest must be sent with another %s()",
+                 name);
+        ss_wrap(4, 0, "", text, "");
+    }
+}
+
 static inline ssize_t ss_send(int fd, const void *buf, size_t len, int flags)
 {
     struct ss_call c = {0};
@@ -24,33 +60,7 @@ static inline ssize_t ss_send(int fd, const void *buf, size_t len, int flags)
     n = SS_REAL(send)(fd, buf, len, flags);
     err = errno;
     ss_post(&c, (long)n, err);
-    if (n >= 0) {
-        if (ss_is_unix(fd))
-            ss_tell(SS_K_SEND_UNIX,
-                    "send() put %ld byte%s straight into "
-                    "the receiving socket's queue: a Unix socket needs no "
-                    "network, so no segments and no acknowledgements; the "
-                    "peer has them as soon as its recv() takes them",
-                    (long)n, n == 1 ? "" : "s");
-        else
-            ss_tell(SS_K_SEND,
-                    "send() copied %ld byte%s into the kernel's "
-                    "send buffer and returned; TCP delivers them later. A "
-                    "return says nothing about whether the peer has them",
-                    (long)n, n == 1 ? "" : "s");
-#ifdef MSG_NOSIGNAL
-        if (flags & MSG_NOSIGNAL)
-            ss_tell(SS_K_NOSIGNAL,
-                    "MSG_NOSIGNAL: if a send fails with "
-                    "EPIPE, the kernel does not also send SIGPIPE, which "
-                    "would end the program");
-#endif
-        if ((size_t)n < len)
-            ss_wrap(4, 0, "",
-                    "a short send: only part of the buffer was taken; the "
-                    "rest must be sent with another send()",
-                    "");
-    }
+    ss_sent_said(fd, n, len, flags, "send");
     errno = err;
     return n;
 }
@@ -123,6 +133,50 @@ static inline void ss_dgram_said(const char *name, ssize_t n, size_t len,
     }
 }
 
+/* What name() (recv, or read on a socket) returning n of len means. */
+static inline void ss_received_said(int fd, ssize_t n, size_t len, int flags,
+                                    const char *name)
+{
+    char text[600];
+
+    if (n >= 0 && ss_kind(fd) == SOCK_DGRAM)
+        ss_dgram_said(name, n, len, flags);
+    else if (n > 0 && ss_is_unix(fd))
+        ss_tell(SS_K_RECV_UNIX,
+                "%s() returns whatever has arrived, up "
+                "to %zu bytes: a stream socket keeps no boundaries between "
+                "the peer's send()s",
+                name, len);
+    else if (n > 0)
+        ss_tell(SS_K_RECV,
+                "%s() returns whatever has arrived, up to "
+                "%zu bytes: TCP is a stream of bytes, and how the peer "
+                "split it into send()s is not kept",
+                name, len);
+    if (n != 0 || len == 0 || ss_kind(fd) != SOCK_STREAM)
+        return;
+    if (ss_is_unix(fd))
+        snprintf(text, sizeof text,
+                 "%s() returned 0: the end of the stream. The peer has "
+                 "closed its end or shut down its sending side, or this "
+                 "side shut down its receiving side. No more bytes will "
+                 "come, and every later %s() returns 0 at once: a loop "
+                 "must stop here",
+                 name, name);
+    else
+        snprintf(text, sizeof text,
+                 "%s() returned 0: the end of the stream. Most often the "
+                 "peer has closed its socket or shut down its sending side "
+                 "(its FIN arrived): no more bytes will come, and every "
+                 "later %s() returns 0 at once, so a loop must stop here. "
+                 "%s() returns 0 also after a reset that an earlier call "
+                 "reported, and, on Linux, after this side's "
+                 "shutdown(SHUT_RD)",
+                 name, name, name);
+    ss_wrap(4, 0, "", text, "");
+    ss_kernel(fd);
+}
+
 static inline ssize_t ss_recv(int fd, void *buf, size_t len, int flags)
 {
     struct ss_call c = {0};
@@ -141,38 +195,7 @@ static inline ssize_t ss_recv(int fd, void *buf, size_t len, int flags)
                 ss_bytes(buf, n > (ssize_t)len ? (long)len : (long)n).s, len,
                 ss_flags_of(ss_msgflags, SS_COUNT(ss_msgflags), flags).s);
     ss_post(&c, (long)n, err);
-    if (n >= 0 && ss_kind(fd) == SOCK_DGRAM)
-        ss_dgram_said("recv", n, len, flags);
-    else if (n > 0 && ss_is_unix(fd))
-        ss_tell(SS_K_RECV_UNIX,
-                "recv() returns whatever has arrived, up "
-                "to %zu bytes: a stream socket keeps no boundaries between "
-                "the peer's send()s",
-                len);
-    else if (n > 0)
-        ss_tell(SS_K_RECV,
-                "recv() returns whatever has arrived, up to "
-                "%zu bytes: TCP is a stream of bytes, and how the peer "
-                "split it into send()s is not kept",
-                len);
-    if (n == 0 && len > 0 && ss_kind(fd) == SOCK_STREAM) {
-        ss_wrap(4, 0, "",
-                ss_is_unix(fd)
-                    ? "recv() returned 0: the end of the stream. The peer "
-                      "has closed its end or shut down its sending side, or "
-                      "this side shut down its receiving side. No more "
-                      "bytes will come, and every later recv() returns 0 at "
-                      "once: a loop must stop here"
-                    : "recv() returned 0: the end of the stream. Most often "
-                      "the peer has closed its socket or shut down its "
-                      "sending side (its FIN arrived): no more bytes will "
-                      "come, and every later recv() returns 0 at once, so a "
-                      "loop must stop here. recv() returns 0 also after a "
-                      "reset that an earlier call reported, and, on Linux, "
-                      "after this side's shutdown(SHUT_RD)",
-                "");
-        ss_kernel(fd);
-    }
+    ss_received_said(fd, n, len, flags, "recv");
     errno = err;
     return n;
 }
