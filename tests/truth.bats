@@ -554,3 +554,27 @@ C
     assert_line "poll: EINTR"
     assert_line --partial "A call the handler interrupts is made again (SA_RESTART), except, on Linux, a socket call with a timeout (SO_RCVTIMEO, SO_SNDTIMEO), poll(), select(), epoll_wait() and the sleeps: they fail with EINTR"
 }
+
+@test "truth: outside a lesson, connect() again while its handshake waits: EALREADY is a handshake under way, with no --timeout" {
+    # A listening socket with backlog 0 holds one connection; the next
+    # SYN is dropped, so the second client's handshake stays under way.
+    narrated "$BATS_TEST_TMPDIR/nar" "$PYTHON" -c '
+import errno, socket, time
+l = socket.socket()
+l.bind(("127.0.0.1", 0))
+l.listen(0)
+first = socket.socket()
+first.setblocking(False)
+first.connect_ex(l.getsockname())
+time.sleep(0.2)
+c = socket.socket()
+c.setblocking(False)
+for i in range(2):
+    print(errno.errorcode[c.connect_ex(l.getsockname())])'
+    assert_output $'EINPROGRESS\nEALREADY'
+    run cat "$BATS_TEST_TMPDIR/nar"
+    assert_line --regexp '^connect\(5, 127\.0\.0\.1:[0-9]+, 16\) = -1 EALREADY '
+    assert_line "    likely cause: a handshake for this socket is already under way: connect() was called again before it finished"
+    assert_line "    try: wait for it: poll() for POLLOUT, then read SO_ERROR"
+    no_lesson_words "$BATS_TEST_TMPDIR/nar"
+}

@@ -238,6 +238,8 @@ static inline int ss_advise_wait(const struct ss_call *c, int err)
     if (SS_REAL(getsockopt)((int)fd, SOL_SOCKET, in ? SO_RCVTIMEO : SO_SNDTIMEO,
                             &tv, &len) != 0 ||
         (tv.tv_sec == 0 && tv.tv_usec == 0)) {
+        if (err == EALREADY)
+            return 0; /* a handshake under way: ss_errors_own says so */
         snprintf(cause, sizeof cause,
                  "the call would have had to wait, and did not (fd %ld has "
                  "no O_NONBLOCK and no %s now)",

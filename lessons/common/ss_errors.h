@@ -344,6 +344,10 @@ static const struct ss_errinfo ss_errors_own[] = {
      "unreachable' for an earlier datagram; over TCP, a non-blocking "
      "connect() that the server's kernel answered with a RST)",
      "start the receiver first, and check the address and port"),
+    SS_E(EALREADY, "connect",
+     "a handshake for this socket is already under way: connect() was "
+     "called again before it finished",
+     "wait for it: poll() for POLLOUT, then read SO_ERROR"),
     SS_E(ENODEV, "setsockopt",
      "no network interface of this machine has the address given for it",
      "give an address that 'ip -4 addr' lists: 127.0.0.1 is always there"),

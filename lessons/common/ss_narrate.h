@@ -101,8 +101,8 @@ static inline int ss_out_ready(void)
     if (rc == 0) {
         char why[96];
         snprintf(why, sizeof why,
-                 "standard output has not been read for %d s (--timeout)",
-                 ss_nar.timeout);
+                 "standard output has not been read for %d s%s", ss_nar.timeout,
+                 ss_nar.lesson ? " (--timeout)" : "");
         ss_out_gone(0, why);
         return 0;
     }
