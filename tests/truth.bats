@@ -578,3 +578,30 @@ for i in range(2):
     assert_line "    try: wait for it: poll() for POLLOUT, then read SO_ERROR"
     no_lesson_words "$BATS_TEST_TMPDIR/nar"
 }
+
+@test "truth: MSG_NOSIGNAL's note says when SIGPIPE is ignored already, so that it changes nothing there" {
+    cat >"$BATS_TEST_TMPDIR/nosig.c" <<'C'
+#define _POSIX_C_SOURCE 200809L
+#include <signal.h>
+#include <sys/socket.h>
+int main(int argc, char **argv)
+{
+    int sv[2];
+    (void)argv;
+    if (argc > 1)
+        signal(SIGPIPE, SIG_IGN);
+    if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv) != 0)
+        return 1;
+    return send(sv[0], "x", 1, MSG_NOSIGNAL) == 1 ? 0 : 1;
+}
+C
+    cc -o "$BATS_TEST_TMPDIR/nosig" "$BATS_TEST_TMPDIR/nosig.c"
+    narrated "$BATS_TEST_TMPDIR/nar" "$BATS_TEST_TMPDIR/nosig"
+    assert_success
+    run cat "$BATS_TEST_TMPDIR/nar"
+    assert_line "    MSG_NOSIGNAL: if a send fails with EPIPE, the kernel does not also send SIGPIPE, which by default ends the program"
+    narrated "$BATS_TEST_TMPDIR/nar.ign" "$BATS_TEST_TMPDIR/nosig" ignore
+    assert_success
+    run cat "$BATS_TEST_TMPDIR/nar.ign"
+    assert_line "    MSG_NOSIGNAL: if a send fails with EPIPE, the kernel does not also send SIGPIPE, which by default ends the program. This process ignores SIGPIPE already (a lesson's ss_start() does), so here it changes nothing"
+}

@@ -32,10 +32,18 @@ static inline void ss_sent_said(int fd, ssize_t n, size_t len, int flags,
                 "return says nothing about whether the peer has them",
                 name, (long)n, n == 1 ? "" : "s");
 #ifdef MSG_NOSIGNAL
-    if (flags & MSG_NOSIGNAL)
-        ss_tell(SS_K_NOSIGNAL, "MSG_NOSIGNAL: if a send fails with "
-                               "EPIPE, the kernel does not also send SIGPIPE, "
-                               "which would end the program");
+    if (flags & MSG_NOSIGNAL) {
+        struct sigaction now;
+        int ignored = SS_REAL(sigaction)(SIGPIPE, NULL, &now) == 0 &&
+                      now.sa_handler == SIG_IGN;
+        ss_tell(SS_K_NOSIGNAL,
+                "MSG_NOSIGNAL: if a send fails with EPIPE, the kernel does "
+                "not also send SIGPIPE, which by default ends the program%s",
+                ignored ? ". This process ignores SIGPIPE already (a "
+                          "lesson's ss_start() does), so here it changes "
+                          "nothing"
+                        : "");
+    }
 #endif
     if ((size_t)n < len) {
         snprintf(text, sizeof text,
