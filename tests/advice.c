@@ -2,7 +2,8 @@
  * advice.c - the errno table of lessons/common/ss_errors.h, walked (for
  * tests/truth.bats).
  *
- *   advice table   every entry's "likely cause" and "try" lines, filled in
+ *   advice table   every entry's "likely cause" and "try" lines (of both
+ *                  tables: the lessons' and ss_errors_own), filled in
  *                  twice: with an address and port, and as for a call that
  *                  has none. One line each: NAME CALL|cause|...  NAME
  *                  CALL|try|...
@@ -176,6 +177,11 @@ int main(int argc, char **argv)
         for (i = 0; i < SS_COUNT(ss_errors); i++) {
             show(&ss_errors[i], "127.0.0.1:8080", "8080");
             show(&ss_errors[i], "", "");
+        }
+        /* and those said outside a lesson */
+        for (i = 0; i < SS_COUNT(ss_errors_own); i++) {
+            show(&ss_errors_own[i], "127.0.0.1:8080", "8080");
+            show(&ss_errors_own[i], "", "");
         }
         return 0;
     }

@@ -51,7 +51,7 @@ seed_server() {
     assert_line --regexp "^accept4\(3, 127\.0\.0\.1:[0-9]+, 16, SOCK_CLOEXEC\) = 4$"
     assert_line 'recv(4, "hello from nc\n", 1024, 0) = 14'
     assert_line 'recv(4, "", 1024, 0) = 0'
-    assert_said "recv() returned 0: the peer has closed its side"
+    assert_said "recv() returned 0: the end of the stream. Most often the peer has closed its socket or shut down its sending side (its FIN arrived)"
     assert_line "close(4) = 0"
     # the program's own output is its own: no narration in it
     run cat "$BATS_TEST_TMPDIR/out"
@@ -99,7 +99,7 @@ seed_server() {
     assert_line --regexp '^send\([0-9]+, "GET /page\.txt HTTP/1\.1\\r\\nHost: "\.\.\., [0-9]+, MSG_NOSIGNAL\) = [0-9]+$'
 }
 
-@test "narrate: nc's and socat's connect() are told" {
+@test "narrate: nc's and socat's connect() are told, and the bytes they read() and write()" {
     command -v socat >/dev/null || skip "no socat"
     start_bg "$BATS_TEST_TMPDIR/sink" "$PYTHON" "$PEERS/echo-server.py" echo
     wait_ready "$BATS_TEST_TMPDIR/sink" 30
@@ -108,6 +108,10 @@ seed_server() {
     assert_output "via nc"
     run cat "$NAR"
     assert_line --regexp "^connect\([0-9]+, 127\.0\.0\.1:$PORT, 16\) = (0|-1 EINPROGRESS)"
+    # nc moves the bytes with write() and read(), not send() and recv()
+    assert_line --regexp '^write\([0-9]+, "via nc\\n", 7\) = 7$'
+    assert_line --regexp '^read\([0-9]+, "via nc\\n", [0-9]+\) = 7$'
+    assert_said "read() returned 0: the end of the stream"
     wait_exit "$BG_PID" 30
     start_bg "$BATS_TEST_TMPDIR/sink" "$PYTHON" "$PEERS/echo-server.py" echo
     wait_ready "$BATS_TEST_TMPDIR/sink" 30
@@ -116,6 +120,7 @@ seed_server() {
     assert_output "via socat"
     run cat "$NAR.socat"
     assert_line --regexp "^connect\([0-9]+, 127\.0\.0\.1:$PORT, 16\) = 0$"
+    assert_line --regexp '^write\([0-9]+, "via socat\\n", 10\) = 10$'
 }
 
 @test "narrate: a static program gets a clear message pointing to strace, and does not run" {
@@ -308,7 +313,7 @@ own_plain() {
     wait_exit "$BG_PID" 30
     run cat "$NAR"
     assert_line --partial "SOCKSTEP_FAULTS: each recv() on a SOCK_STREAM socket now asks the kernel for at most 3 bytes (here the program asked for 1024)"
-    assert_line --partial "SOCKSTEP_FAULTS: each send() on a SOCK_STREAM socket now hands the kernel half of what the program gave (here 1 of 3 bytes)"
+    assert_line --partial "SOCKSTEP_FAULTS: each send() on a SOCK_STREAM socket now hands the kernel half of what the program gave (here 1 of 3 bytes), as a send() may take only part when the socket is non-blocking, has SO_SNDTIMEO, or a signal interrupts it"
     assert_line 'recv(4, "hel", 3, 0) = 3'
     assert_line 'send(4, "h", 1, 0) = 1'
     # without faults the same server echoes the line whole
@@ -335,6 +340,7 @@ own_plain() {
     wait_exit "$BG_PID" 30
     run cat "$NAR"
     assert_line --regexp '^recv\(4, \.\.\., 1024, \.\.\.\) = -1 EINTR \(Interrupted system call\), made up: the call was not made$'
+    assert_line --partial "as when a signal arrives during the call and its handler was installed without SA_RESTART"
     assert_line "close(4) = 0"
     # Python makes a call that failed with EINTR again (PEP 475): the
     # seeds' server echoes all the same
@@ -397,4 +403,120 @@ C
     assert_output $'write 6 read 6\nsend 5 waitall 5\nfile 64'
     run grep -cE '^write\([0-9]+, buf, 6\) = 6 \(the program gave 12 bytes; the fault made it 6\)$' "$NAR.2"
     assert_output 1
+}
+
+# inetd FILE|- SCRIPT: tests/peers/inetd-sh.py SCRIPT under narrate, with
+# --out FILE or (-) its narration on narrate's stderr, which is the
+# server's output file $BATS_TEST_TMPDIR/out; a Python client's bytes, as
+# repr(), in output; the server gone.
+inetd() {
+    local out=()
+    [[ "$1" == - ]] || out=(--out "$1")
+    start_bg "$BATS_TEST_TMPDIR/out" "$NARRATE" "${out[@]}" -- \
+        "$PYTHON" "$PEERS/inetd-sh.py" "$2"
+    wait_ready "$BATS_TEST_TMPDIR/out" 30
+    run "$PYTHON" "$PEERS/recv-repr.py" 127.0.0.1 "$PORT"
+    assert_success
+    wait_exit "$BG_PID" 30
+}
+
+@test "narrate: an inetd-style server's client gets the program's bytes alone, the narration goes where narrate was told" {
+    # the client's socket on fds 0, 1 and 2, then sh: the narration is
+    # not written to the program's fd 2, nor to fd 1
+    inetd - 'echo hello; exec 1>&-; echo gone >&2'
+    assert_output "b'hello\\ngone\\n'"
+    run cat "$BATS_TEST_TMPDIR/out"
+    assert_line --regexp '^accept4\(3, 127\.0\.0\.1:[0-9]+, 16, SOCK_CLOEXEC\) = 4$'
+    # sh, exec'd by the server, narrates too: its close(1) of the socket
+    assert_line "close(1) = 0"
+    inetd "$NAR" 'echo only this'
+    assert_output "b'only this\\n'"
+    run cat "$NAR"
+    assert_line "close(4) = 0"
+    run cat "$BATS_TEST_TMPDIR/out"
+    assert_output --regexp '^listening on 127\.0\.0\.1:[0-9]+$'
+}
+
+@test "narrate: a program that closes every descriptor above 2 before it execs another: both narrated, the first's fd numbers its own" {
+    cat >"$BATS_TEST_TMPDIR/closer.c" <<'C'
+#define _GNU_SOURCE
+#include <stdio.h>
+#include <sys/socket.h>
+#include <unistd.h>
+int main(int argc, char **argv)
+{
+    (void)argc;
+    for (int fd = 3; fd < 1024; fd++)
+        close(fd);
+    closefrom(3);
+    close_range(3, ~0U, 0);
+    printf("socket %d\n", socket(AF_INET, SOCK_DGRAM, 0));
+    fflush(stdout);
+    execv(argv[1], argv + 1);
+    return 1;
+}
+C
+    cc -o "$BATS_TEST_TMPDIR/closer" "$BATS_TEST_TMPDIR/closer.c"
+    run "$NARRATE" --out "$NAR" -- "$BATS_TEST_TMPDIR/closer" \
+        "$PYTHON" -c 'import socket; print(socket.socket().fileno())'
+    assert_success
+    assert_output $'socket 3\n4'
+    run cat "$NAR"
+    assert_line "socket(AF_INET, SOCK_DGRAM, 0) = 3"
+    assert_line "socket(AF_INET, SOCK_STREAM|SOCK_CLOEXEC, 0) = 4"
+}
+
+@test "narrate: read(), write() and ioctl(FIONREAD, FIONBIO) on a socket told, in a program built with -D_FORTIFY_SOURCE=2" {
+    cat >"$BATS_TEST_TMPDIR/fort.c" <<'C'
+#define _POSIX_C_SOURCE 200809L
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <unistd.h>
+int main(int argc, char **argv)
+{
+    int sv[2], dg[2], on = 1, n = 0;
+    char b[64];
+    /* a length the compiler cannot see: the checked calls are made */
+    size_t want = (size_t)atoi(argv[argc - 1]);
+    if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv) != 0 ||
+        socketpair(AF_UNIX, SOCK_DGRAM, 0, dg) != 0)
+        return 1;
+    if (write(sv[0], "hello\tworld\n", 12) != 12)
+        return 1;
+    ioctl(sv[1], FIONREAD, &n);
+    printf("fionread %d\n", n);
+    printf("read %zd\n", read(sv[1], b, want));
+    ioctl(sv[1], FIONBIO, &on);
+    printf("recv %zd\n", recv(sv[1], b, want, 0));
+    close(sv[0]);
+    printf("read %zd\n", read(sv[1], b, want));
+    if (send(dg[0], "dgram", 5, 0) != 5)
+        return 1;
+    printf("recvfrom %zd\n", recvfrom(dg[1], b, want, 0, NULL, NULL));
+    return 0;
+}
+C
+    cc -O2 -D_FORTIFY_SOURCE=2 -o "$BATS_TEST_TMPDIR/fort" "$BATS_TEST_TMPDIR/fort.c"
+    # the fortified C library calls are the ones the program makes
+    run nm -D "$BATS_TEST_TMPDIR/fort"
+    assert_line --regexp ' U __read_chk'
+    assert_line --regexp ' U __recv_chk'
+    assert_line --regexp ' U __recvfrom_chk'
+    SOCKSTEP_NOWRAP=1 run "$HOSTILE/run-clean" "$NARRATE" --out "$NAR" -- \
+        "$BATS_TEST_TMPDIR/fort" 64
+    assert_success
+    assert_output $'fionread 12\nread 12\nrecv -1\nread 0\nrecvfrom 5'
+    run cat "$NAR"
+    assert_line 'write(3, "hello\tworld\n", 12) = 12'
+    assert_line "ioctl(4, FIONREAD, [12]) = 0"
+    assert_line "    FIONREAD: 12 bytes received on fd 4 wait to be read"
+    assert_line 'read(4, "hello\tworld\n", 64) = 12'
+    assert_line "ioctl(4, FIONBIO, [1]) = 0"
+    assert_line "recv(4, buf, 64, 0) = -1 EAGAIN (Resource temporarily unavailable)"
+    assert_line --partial "expected: fd 4 is non-blocking (O_NONBLOCK), so recv() returned at once"
+    assert_line 'read(4, "", 64) = 0'
+    assert_line --partial "read() returned 0: the end of the stream."
+    assert_line 'recvfrom(6, "dgram", 64, 0, NULL, 0) = 5'
 }

@@ -261,3 +261,358 @@ build_tool() {
         fi
     done
 }
+
+# narrated FILE CMD...: CMD under scripts/narrate, its narration in FILE,
+# each call and each note on one line (SOCKSTEP_NOWRAP); bats' run.
+narrated() {
+    local file="$1"
+    shift
+    [[ -f "$ROOT/build/libsockstep.so" ]] ||
+        fail "build/libsockstep.so is not built (make)"
+    SOCKSTEP_NOWRAP=1 run "$HOSTILE/run-clean" \
+        "$ROOT/scripts/narrate" --out "$file" -- "$@"
+}
+
+# no_lesson_words FILE: FILE names no lesson option and no lesson.
+no_lesson_words() {
+    run grep -nE -- '--(timeout|port|host|path|iface)|the lesson' "$1"
+    assert_failure
+}
+
+@test "truth: outside a lesson, EAGAIN is told from the socket: its real SO_RCVTIMEO, MSG_DONTWAIT; no --timeout" {
+    narrated "$BATS_TEST_TMPDIR/nar" "$PYTHON" -c '
+import socket, struct
+a, b = socket.socketpair()
+a.setsockopt(socket.SOL_SOCKET, socket.SO_RCVTIMEO, struct.pack("ll", 1, 0))
+for flags in (0, socket.MSG_DONTWAIT):
+    try:
+        a.recv(10, flags)
+    except BlockingIOError:
+        print("EAGAIN")
+u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+u.bind(("127.0.0.1", 0))
+u.setsockopt(socket.SOL_SOCKET, socket.SO_RCVTIMEO, struct.pack("ll", 0, 200000))
+try:
+    u.recvfrom(10)
+except BlockingIOError:
+    print("EAGAIN")'
+    assert_success
+    assert_output $'EAGAIN\nEAGAIN\nEAGAIN'
+    run cat "$BATS_TEST_TMPDIR/nar"
+    assert_line --regexp '^    likely cause: fd 3 has SO_RCVTIMEO 1 s: nothing arrived within that time$'
+    assert_line --regexp '^    expected: MSG_DONTWAIT asked it not to wait on fd 3, so recv\(\) returned at once'
+    # 200 ms as the kernel keeps it (in its ticks): about 200 ms
+    assert_line --regexp '^    likely cause: fd 5 has SO_RCVTIMEO (1|2)[0-9]{2} ms: nothing arrived within that time$'
+    no_lesson_words "$BATS_TEST_TMPDIR/nar"
+}
+
+@test "truth: outside a lesson, a program that gives up at EINTR is told to call again, not that 'the lesson' does" {
+    cat >"$BATS_TEST_TMPDIR/eintr.c" <<'C'
+#define _POSIX_C_SOURCE 200809L
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+static void on_alarm(int sig)
+{
+    (void)sig;
+}
+int main(void)
+{
+    struct sigaction sa;
+    struct itimerval it = {{0, 0}, {0, 100000}};
+    int sv[2];
+    char b[16];
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_alarm; /* no SA_RESTART: recv() fails with EINTR */
+    sigaction(SIGALRM, &sa, NULL);
+    if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv) != 0)
+        return 2;
+    setitimer(ITIMER_REAL, &it, NULL);
+    if (recv(sv[0], b, sizeof b, 0) == -1) {
+        perror("recv");
+        return 1;
+    }
+    return 0;
+}
+C
+    cc -o "$BATS_TEST_TMPDIR/eintr" "$BATS_TEST_TMPDIR/eintr.c"
+    narrated "$BATS_TEST_TMPDIR/nar" "$BATS_TEST_TMPDIR/eintr"
+    assert_failure 1
+    assert_output "recv: Interrupted system call"
+    run cat "$BATS_TEST_TMPDIR/nar"
+    assert_line "recv(3, buf, 16, 0) = -1 EINTR (Interrupted system call)"
+    assert_line "    try: nothing is wrong: call it again. A program that takes EINTR for a failure stops here early"
+    no_lesson_words "$BATS_TEST_TMPDIR/nar"
+}
+
+@test "truth: outside a lesson, a refused connect() and a taken port are advised without --port or --host" {
+    local nobody
+    nobody=$(free_port)
+    narrated "$BATS_TEST_TMPDIR/nar" "$PYTHON" -c '
+import socket, sys
+c = socket.socket()
+try:
+    c.connect(("127.0.0.1", int(sys.argv[1])))
+except ConnectionRefusedError:
+    print("refused")
+a = socket.socket()
+a.bind(("127.0.0.1", 0))
+a.listen()
+b = socket.socket()
+try:
+    b.bind(a.getsockname())
+except OSError:
+    print("taken")' "$nobody"
+    assert_output $'refused\ntaken'
+    run cat "$BATS_TEST_TMPDIR/nar"
+    assert_line --partial "try: start the server first, and check the address and port it listens on"
+    assert_line --partial "or bind another port, or port 0 to let the kernel choose"
+    no_lesson_words "$BATS_TEST_TMPDIR/nar"
+}
+
+@test "truth: a Unix connect() refused by a regular file or a socket that does not listen is not called a stale server's file" {
+    narrated "$BATS_TEST_TMPDIR/nar" "$PYTHON" -c '
+import os, socket, sys
+d = sys.argv[1]
+open(os.path.join(d, "file"), "w").close()
+s = socket.socket(socket.AF_UNIX)
+s.bind(os.path.join(d, "bound"))
+for name in ("file", "bound"):
+    try:
+        socket.socket(socket.AF_UNIX).connect(os.path.join(d, name))
+    except ConnectionRefusedError:
+        print("refused")' "$BATS_TEST_TMPDIR"
+    assert_output $'refused\nrefused'
+    run grep -c "likely cause: no socket listens on $BATS_TEST_TMPDIR/.*: the file there is a socket whose server has ended (or has not called listen() yet), or not a socket" "$BATS_TEST_TMPDIR/nar"
+    assert_output 2
+}
+
+@test "truth: a datagram that fills the buffer may have been cut: never told 'one whole datagram'; MSG_TRUNC's real length told" {
+    narrated "$BATS_TEST_TMPDIR/nar" "$PYTHON" -c '
+import socket
+u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+u.bind(("127.0.0.1", 0))
+v = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+for d in (b"x" * 2000, b"y" * 2000, b"z" * 2000, b"last"):
+    v.sendto(d, u.getsockname())
+print(len(u.recv(100)), len(u.recvfrom(100)[0]))
+print(len(u.recv(100, socket.MSG_TRUNC)), u.recvfrom(100)[0])'
+    assert_output --regexp $'^100 100\n[0-9]+ b\'last\'$'
+    run cat "$BATS_TEST_TMPDIR/nar"
+    assert_line "    the datagram filled the buffer, 100 bytes: it may have been longer, and if it was, its rest is lost: the kernel keeps no part of a datagram for a later call. MSG_TRUNC in the flags makes recv() return its real length (on Linux)"
+    assert_line --partial "MSG_TRUNC in the flags makes recvfrom() return its real length"
+    assert_line "    the datagram was longer than the buffer (2000 bytes): only the first 100 were kept and the rest is lost (MSG_TRUNC made recv() return the real length)"
+    # "whole" only for the 4 bytes of the last one
+    run grep -c "whole datagram" "$BATS_TEST_TMPDIR/nar"
+    assert_output 1
+    run grep "whole datagram" "$BATS_TEST_TMPDIR/nar"
+    assert_output --partial "(here 4 bytes)"
+}
+
+@test "truth: recv() = 0 is the end of the stream, not always a FIN: after this side's SHUT_RD, later bytes still come" {
+    narrated "$BATS_TEST_TMPDIR/nar" "$PYTHON" -c '
+import socket
+l = socket.socket()
+l.bind(("127.0.0.1", 0))
+l.listen()
+c = socket.create_connection(l.getsockname())
+s, _ = l.accept()
+s.shutdown(socket.SHUT_RD)
+print(s.recv(10))
+c.sendall(b"later")
+print(s.recv(10))'
+    assert_output $'b\'\'\nb\'later\''
+    run cat "$BATS_TEST_TMPDIR/nar"
+    assert_said "recv() returned 0: the end of the stream. Most often the peer has closed its socket"
+    assert_said "recv() returns 0 also after a reset that an earlier call reported, and, on Linux, after this side's shutdown(SHUT_RD)"
+    refute_output --partial "the peer has closed its side"
+}
+
+@test "truth: close() after SO_LINGER {1, 0} says RST, and the peer reads what had come, then ECONNRESET" {
+    narrated "$BATS_TEST_TMPDIR/nar" "$PYTHON" -c '
+import socket, struct
+l = socket.socket()
+l.bind(("127.0.0.1", 0))
+l.listen()
+c = socket.create_connection(l.getsockname())
+s, _ = l.accept()
+c.sendall(b"data")
+s.settimeout(5)
+print(s.recv(2))
+c.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+c.close()
+print(s.recv(10))
+try:
+    s.recv(10)
+except ConnectionResetError:
+    print("reset")'
+    assert_output $'b\'da\'\nb\'ta\'\nreset'
+    run cat "$BATS_TEST_TMPDIR/nar"
+    # the client's close(), and what is said of it
+    run grep -A1 '^close(4) = 0$' "$BATS_TEST_TMPDIR/nar"
+    assert_output "close(4) = 0
+    SO_LINGER is on with a time of 0, and this was the last descriptor: the kernel ended the connection with RST, not FIN, and threw away what was not sent yet. On Linux the peer's recv() returns what had arrived, then fails with ECONNRESET"
+}
+
+# repeats N SECONDS: recv(MSG_DONTWAIT) on an empty socket N times,
+# sleeping SECONDS after each (0: not at all), under narrate; the
+# narration in $BATS_TEST_TMPDIR/nar.N.
+repeats() {
+    narrated "$BATS_TEST_TMPDIR/nar.$1" "$PYTHON" -c '
+import socket, sys, time
+a, b = socket.socketpair()
+for i in range(int(sys.argv[1])):
+    try:
+        a.recv(10, socket.MSG_DONTWAIT)
+    except BlockingIOError:
+        pass
+    if sys.argv[2] != "0":
+        time.sleep(float(sys.argv[2]))' "$@"
+    assert_success
+}
+
+@test "truth: a loop that waits between its calls is polling, not spinning; one that never waits spins" {
+    repeats 8 0.1
+    run grep "more times" "$BATS_TEST_TMPDIR/nar.8"
+    assert_output "recv() returned -1 EAGAIN on fd 3, 5 more times in all: polling: the same call again and again, and the process waits between the tries or in them, so it does not spin"
+    repeats 300 0
+    run grep "more times" "$BATS_TEST_TMPDIR/nar.300"
+    assert_line "recv() returned -1 EAGAIN on fd 3, 297 more times in all: nothing has come, and the call may not wait (O_NONBLOCK or MSG_DONTWAIT): the loop spins instead of waiting in poll()"
+}
+
+@test "truth: epoll_ctl(EPOLL_CTL_DEL) of a descriptor not in the set: ENOENT names the set, not a path or a server" {
+    narrated "$BATS_TEST_TMPDIR/nar" "$PYTHON" -c '
+import select, socket
+e = select.epoll()
+s = socket.socket()
+try:
+    e.unregister(s.fileno())
+except FileNotFoundError:
+    print("ENOENT")'
+    assert_output "ENOENT"
+    run cat "$BATS_TEST_TMPDIR/nar"
+    assert_line --regexp '^epoll_ctl\(3, EPOLL_CTL_DEL, 4, .*\) = -1 ENOENT '
+    assert_line "    likely cause: the descriptor is not in this epoll set: EPOLL_CTL_MOD or EPOLL_CTL_DEL of one never added, or already gone (closing its last descriptor removes it)"
+    refute_output --partial "start the server"
+}
+
+@test "truth: poll() on a socket never connected reports POLLHUP, and the note on POLLHUP says so" {
+    narrated "$BATS_TEST_TMPDIR/nar" "$PYTHON" -c '
+import select, socket
+s = socket.socket()
+p = select.poll()
+p.register(s, select.POLLIN | select.POLLOUT)
+print(p.poll(0))'
+    assert_output "[(3, 20)]"
+    run cat "$BATS_TEST_TMPDIR/nar"
+    assert_line --partial "revents=POLLOUT|POLLHUP"
+    assert_line --partial "and POLLHUP a hang-up: on Linux, a reset, a failed connect(), both sides shut down, or a socket never connected at all"
+}
+
+@test "truth: a connected UDP socket hears of a refusal: ECONNREFUSED names the earlier datagram, and sendto() does not say UDP never tells" {
+    local nobody
+    nobody=$(free_port udp)
+    narrated "$BATS_TEST_TMPDIR/nar" "$PYTHON" -c '
+import socket, sys
+u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+u.connect(("127.0.0.1", int(sys.argv[1])))
+u.sendto(b"x", ("127.0.0.1", int(sys.argv[1])))
+u.settimeout(5)
+try:
+    u.recv(10)
+except ConnectionRefusedError:
+    print("refused")' "$nobody"
+    assert_output "refused"
+    run cat "$BATS_TEST_TMPDIR/nar"
+    assert_line --partial "UDP never says that it arrived (a connected UDP socket may hear of a refusal later, as ECONNREFUSED)"
+    assert_line --partial "likely cause: nothing listens where this socket sends: the refusal of something earlier is reported on this later call (over UDP, an ICMP 'port unreachable' for an earlier datagram;"
+}
+
+@test "truth: a handler installed with SA_RESTART: poll(), select(), epoll_wait() and the sleeps still fail with EINTR, as the note says" {
+    cat >"$BATS_TEST_TMPDIR/restart.c" <<'C'
+#define _POSIX_C_SOURCE 200809L
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/time.h>
+#include "sockstep.h"
+static void on_alarm(int sig)
+{
+    (void)sig;
+}
+int main(void)
+{
+    struct sigaction sa;
+    struct itimerval it = {{0, 0}, {0, 100000}};
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_alarm;
+    sa.sa_flags = SA_RESTART;
+    sigaction(SIGALRM, &sa, NULL);
+    setitimer(ITIMER_REAL, &it, NULL);
+    if (poll(NULL, 0, 10000) == -1 && errno == EINTR)
+        printf("poll: EINTR\n");
+    return 0;
+}
+C
+    cc -std=c11 -Wall -Wextra -Werror -pedantic -I "$ROOT/lessons/common" \
+        "$BATS_TEST_TMPDIR/restart.c" -o "$BATS_TEST_TMPDIR/restart"
+    SOCKSTEP_NOWRAP=1 run "$HOSTILE/run-clean" "$BATS_TEST_TMPDIR/restart"
+    assert_success
+    assert_line "poll: EINTR"
+    assert_line --partial "A call the handler interrupts is made again (SA_RESTART), except, on Linux, a socket call with a timeout (SO_RCVTIMEO, SO_SNDTIMEO), poll(), select(), epoll_wait() and the sleeps: they fail with EINTR"
+}
+
+@test "truth: outside a lesson, connect() again while its handshake waits: EALREADY is a handshake under way, with no --timeout" {
+    # A listening socket with backlog 0 holds one connection; the next
+    # SYN is dropped, so the second client's handshake stays under way.
+    narrated "$BATS_TEST_TMPDIR/nar" "$PYTHON" -c '
+import errno, socket, time
+l = socket.socket()
+l.bind(("127.0.0.1", 0))
+l.listen(0)
+first = socket.socket()
+first.setblocking(False)
+first.connect_ex(l.getsockname())
+time.sleep(0.2)
+c = socket.socket()
+c.setblocking(False)
+for i in range(2):
+    print(errno.errorcode[c.connect_ex(l.getsockname())])'
+    assert_output $'EINPROGRESS\nEALREADY'
+    run cat "$BATS_TEST_TMPDIR/nar"
+    assert_line --regexp '^connect\(5, 127\.0\.0\.1:[0-9]+, 16\) = -1 EALREADY '
+    assert_line "    likely cause: a handshake for this socket is already under way: connect() was called again before it finished"
+    assert_line "    try: wait for it: poll() for POLLOUT, then read SO_ERROR"
+    no_lesson_words "$BATS_TEST_TMPDIR/nar"
+}
+
+@test "truth: MSG_NOSIGNAL's note says when SIGPIPE is ignored already, so that it changes nothing there" {
+    cat >"$BATS_TEST_TMPDIR/nosig.c" <<'C'
+#define _POSIX_C_SOURCE 200809L
+#include <signal.h>
+#include <sys/socket.h>
+int main(int argc, char **argv)
+{
+    int sv[2];
+    (void)argv;
+    if (argc > 1)
+        signal(SIGPIPE, SIG_IGN);
+    if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv) != 0)
+        return 1;
+    return send(sv[0], "x", 1, MSG_NOSIGNAL) == 1 ? 0 : 1;
+}
+C
+    cc -o "$BATS_TEST_TMPDIR/nosig" "$BATS_TEST_TMPDIR/nosig.c"
+    narrated "$BATS_TEST_TMPDIR/nar" "$BATS_TEST_TMPDIR/nosig"
+    assert_success
+    run cat "$BATS_TEST_TMPDIR/nar"
+    assert_line "    MSG_NOSIGNAL: if a send fails with EPIPE, the kernel does not also send SIGPIPE, which by default ends the program"
+    narrated "$BATS_TEST_TMPDIR/nar.ign" "$BATS_TEST_TMPDIR/nosig" ignore
+    assert_success
+    run cat "$BATS_TEST_TMPDIR/nar.ign"
+    assert_line "    MSG_NOSIGNAL: if a send fails with EPIPE, the kernel does not also send SIGPIPE, which by default ends the program. This process ignores SIGPIPE already (a lesson's ss_start() does), so here it changes nothing"
+}

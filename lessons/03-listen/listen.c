@@ -151,9 +151,11 @@ int main(int argc, char **argv)
     counted = ss_tcpext(3, counter, before) == 0;
     say("on Linux 6 connections fit in this queue. When it is full the "
         "kernel drops each new SYN unanswered, counting it in "
-        "ListenOverflows, and the client's kernel sends it again, every "
-        "second at first, until there is room or connect() gives up. SYN "
-        "cookies (net.ipv4.tcp_syncookies) help when the queue of half-done "
+        "ListenOverflows, and the client's kernel sends it again after a "
+        "second, then after longer waits (on Linux 6.5 and later, "
+        "net.ipv4.tcp_syn_linear_timeouts keeps the first few at a "
+        "second), until there is room or connect() gives up. SYN cookies "
+        "(net.ipv4.tcp_syncookies) help when the queue of half-done "
         "handshakes is full, not this one");
     len = sizeof addr;
     if (getsockname(fd, (struct sockaddr *)&addr, &len) == -1) {

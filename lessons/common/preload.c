@@ -10,11 +10,16 @@
  * real call through SS_REAL(NAME), here the next definition of NAME
  * (dlsym(RTLD_NEXT, "NAME")), and narrates it. Nothing of the narration
  * is written here; only which calls, and where the lines go:
- *   - to standard error, or to the file $SOCKSTEP_OUT (appended to), on
- *     a descriptor of its own numbered high, so the program's descriptor
- *     numbers and its standard output stay as they were;
+ *   - to scripts/narrate's standard error, or to the file $SOCKSTEP_OUT
+ *     (appended to), on a descriptor of its own numbered high that every
+ *     process of the run inherits ($SOCKSTEP_FD, preload_out.h): never
+ *     to the program's fd 2, which may be a client's socket; the
+ *     program's descriptor numbers and its output stay as they were;
  *   - close() is told for sockets and epoll instances, poll(), fcntl()
  *     and sendfile() only where a socket is among their descriptors;
+ *     read(), write() and ioctl(FIONBIO, FIONREAD) only on a socket
+ *     (preload_rw.h), and the checked __recv_chk() and the like of a
+ *     -D_FORTIFY_SOURCE build as the plain calls;
  *   - one thread narrates at a time: a lock, let go while the real call
  *     runs (ss_nar.call_hook), so every call's lines are whole;
  *   - a call made while narrating (a signal handler, a call inside the C
@@ -79,6 +84,8 @@ static int ss_ready;          /* set up, and the output still ours */
 static struct stat ss_out_st; /* what the output descriptor was */
 
 #include "preload_faults.h"
+#include "preload_out.h"
+#include "preload_rw.h"
 
 /* Let go of the lock while the real call runs, take it after. */
 static void ss_hook(int making)
@@ -142,38 +149,14 @@ static void ss_fork_unlock(void)
     pthread_mutex_unlock(&ss_lock);
 }
 
-/* A descriptor for the narration, numbered high: fd numbers the program
-   gets stay those of a run without the library. */
-static int ss_high_fd(int fd)
-{
-    struct rlimit r;
-    long from = 200;
-    int high;
-
-    if (SS_REAL(getrlimit)(RLIMIT_NOFILE, &r) == 0 &&
-        r.rlim_cur != RLIM_INFINITY && (long)r.rlim_cur <= from + 8)
-        from = (long)r.rlim_cur / 2;
-    high = SS_REAL(fcntl)(fd, F_DUPFD_CLOEXEC, (int)from);
-    return high >= 0 ? high : fd;
-}
-
 __attribute__((constructor)) static void ss_preload_init(int argc, char **argv)
 {
-    const char *path = getenv("SOCKSTEP_OUT"), *root;
+    const char *root;
     const char *term = getenv("TERM"), *no_color = getenv("NO_COLOR");
-    int fd, high;
+    int high = ss_out_find();
     FILE *out;
 
-    if (path != NULL && path[0] != '\0')
-        fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
-    else
-        fd = 2;
-    if (fd < 0)
-        return;
-    high = ss_high_fd(fd);
-    if (fd != 2 && high != fd)
-        SS_REAL(close)(fd);
-    if (fstat(high, &ss_out_st) != 0)
+    if (high < 0 || fstat(high, &ss_out_st) != 0)
         return;
     out = fdopen(high, "w");
     if (out == NULL)
@@ -193,6 +176,7 @@ __attribute__((constructor)) static void ss_preload_init(int argc, char **argv)
     ss_nar.cursor = isatty(high) && (term == NULL || strcmp(term, "dumb") != 0);
     ss_nar.width = ss_width();
     ss_nar.call_hook = ss_hook;
+    ss_out_no = high;
     pthread_atfork(ss_fork_lock, ss_fork_unlock, ss_fork_unlock);
     __atomic_store_n(&ss_ready, 1, __ATOMIC_RELEASE);
 }
@@ -309,8 +293,9 @@ ssize_t(recv)(int fd, void *buf, size_t n, int flags)
     SS_TOLD(ss_recv(fd, buf, n, flags), SS_REAL(recv)(fd, buf, n, flags));
 }
 
-/* read(), write(): only shortened (on a stream socket, recv()/send()),
-   and then told in one line, without the bytes. */
+/* read(), write(): on a socket, told as recv() and send() are
+   (preload_rw.h); shortened by a fault (on a stream socket), told in one
+   line, without the bytes. */
 static ssize_t ss_short_rw(const char *name, int fd, size_t n, size_t was,
                            ssize_t rc)
 {
@@ -330,24 +315,83 @@ static ssize_t ss_short_rw(const char *name, int fd, size_t n, size_t was,
     return rc;
 }
 
+/* Is fd a socket, and may its call be told? (Cheap for the rest.) */
+static int ss_socket_told(int fd)
+{
+    return ss_depth == 0 && __atomic_load_n(&ss_ready, __ATOMIC_ACQUIRE) &&
+           ss_is_socket(fd);
+}
+
 ssize_t(read)(int fd, void *buf, size_t n)
 {
     size_t k = n;
+    ssize_t rc;
 
     if (ss_fault_recv > 0 && ss_depth == 0 &&
         (k = ss_fault_len("read", fd, n, 0)) < n)
         return ss_short_rw("read", fd, k, n, SS_REAL(read)(fd, buf, k));
-    return SS_REAL(read)(fd, buf, n);
+    if (!ss_socket_told(fd))
+        return SS_REAL(read)(fd, buf, n);
+    SS_TOLD(ss_read_sock(fd, buf, n), SS_REAL(read)(fd, buf, n));
 }
 
 ssize_t(write)(int fd, const void *buf, size_t n)
 {
     size_t k = n;
+    ssize_t rc;
 
     if ((ss_fault_send > 0 || ss_fault_half) && ss_depth == 0 &&
         (k = ss_fault_len("write", fd, n, 1)) < n)
         return ss_short_rw("write", fd, k, n, SS_REAL(write)(fd, buf, k));
-    return SS_REAL(write)(fd, buf, n);
+    if (!ss_socket_told(fd))
+        return SS_REAL(write)(fd, buf, n);
+    SS_TOLD(ss_write_sock(fd, buf, n), SS_REAL(write)(fd, buf, n));
+}
+
+/* ioctl(): FIONBIO and FIONREAD on a socket are told. */
+int(ioctl)(int fd, unsigned long req, ...)
+{
+    va_list ap;
+    void *arg;
+    int rc;
+
+    va_start(ap, req);
+    arg = va_arg(ap, void *);
+    va_end(ap);
+    if ((req != FIONBIO && req != FIONREAD) || !ss_socket_told(fd))
+        return SS_REAL(ioctl)(fd, req, arg);
+    SS_TOLD(ss_ioctl_sock(fd, req, arg), SS_REAL(ioctl)(fd, req, arg));
+}
+
+/* The C library's checked versions, which a program built with
+   -D_FORTIFY_SOURCE calls where the buffer's size is known: the same
+   check, then the call told as the plain one is. A length beyond the
+   buffer goes to the C library's own, which stops the program. */
+ssize_t __recv_chk(int fd, void *buf, size_t n, size_t size, int flags);
+ssize_t __recvfrom_chk(int fd, void *buf, size_t n, size_t size, int flags,
+                       struct sockaddr *from, socklen_t *fromlen);
+ssize_t __read_chk(int fd, void *buf, size_t n, size_t size);
+
+ssize_t(__recv_chk)(int fd, void *buf, size_t n, size_t size, int flags)
+{
+    if (n > size)
+        return SS_REAL(__recv_chk)(fd, buf, n, size, flags);
+    return (recv)(fd, buf, n, flags);
+}
+
+ssize_t(__recvfrom_chk)(int fd, void *buf, size_t n, size_t size, int flags,
+                        struct sockaddr *from, socklen_t *fromlen)
+{
+    if (n > size)
+        return SS_REAL(__recvfrom_chk)(fd, buf, n, size, flags, from, fromlen);
+    return (recvfrom)(fd, buf, n, flags, from, fromlen);
+}
+
+ssize_t(__read_chk)(int fd, void *buf, size_t n, size_t size)
+{
+    if (n > size)
+        return SS_REAL(__read_chk)(fd, buf, n, size);
+    return (read)(fd, buf, n);
 }
 
 ssize_t(sendto)(int fd, const void *buf, size_t n, int flags,
@@ -445,6 +489,8 @@ int(close)(int fd)
 {
     int rc;
 
+    if (ss_out_kept(fd))
+        return 0; /* the narration's: see preload_out.h */
     if (!ss_is_socket(fd) && !ss_is_epoll(fd))
         return SS_REAL(close)(fd);
     SS_TOLD(ss_close(fd), SS_REAL(close)(fd));

@@ -14,8 +14,9 @@
  * N bytes, or half (at least 1); "eintr=N" fails every Nth recv(), send()
  * and accept() with EINTR, without making it, as a signal arriving during
  * the call would. Comma-separated. Each is told once where it first acts,
- * and every EINTR made up is told as made up. read() and write() are
- * only shortened, never narrated: most of them are not on sockets.
+ * and every EINTR made up is told as made up. A read() or write() they
+ * shorten is told in one line (preload.c's ss_short_rw), without the
+ * bytes.
  */
 static long ss_fault_recv, ss_fault_send, ss_fault_eintr;
 static int ss_fault_half, ss_fault_told[3];
@@ -79,18 +80,21 @@ static size_t ss_fault_len(const char *name, int fd, size_t n, int sending)
         snprintf(
             text, sizeof text,
             "each %s() on a SOCK_STREAM socket now hands the kernel half of "
-            "what the program gave (here %ld of %zu bytes), as a full "
-            "send buffer may take only part: a program must send the "
-            "rest itself",
+            "what the program gave (here %ld of %zu bytes), as a send() "
+            "may take only part when the socket is non-blocking, has "
+            "SO_SNDTIMEO, or a signal interrupts it: a program must send "
+            "the rest itself",
             name, most, n);
     else
         snprintf(
             text, sizeof text,
             "each %s() on a SOCK_STREAM socket now %s at most %ld bytes (here "
-            "the program asked for %zu), as a busy network may %s: a "
-            "program must loop until it has %s",
+            "the program asked for %zu), as %s: a program must loop until "
+            "it has %s",
             name, sending ? "hands the kernel" : "asks the kernel for", most, n,
-            sending ? "take only part" : "deliver a few at a time",
+            sending ? "a non-blocking socket, SO_SNDTIMEO or a signal may "
+                      "make a send() take only part"
+                    : "a busy network may deliver a few bytes at a time",
             sending ? "sent it all" : "a whole message");
     ss_fault_tell(sending, text);
     return (size_t)most;
@@ -109,8 +113,9 @@ static int ss_fault_eintr_now(const char *name, int fd, long n)
         return 0;
     ss_fault_tell(2, "every few calls to recv(), send() or accept() now "
                      "fails with EINTR before it is made, as when a signal "
-                     "arrives during the call: a program must make the "
-                     "call again");
+                     "arrives during the call and its handler was installed "
+                     "without SA_RESTART: a program must make the call "
+                     "again");
     if (ss_enter()) {
         if (n >= 0)
             snprintf(line, sizeof line,

@@ -31,6 +31,7 @@
  *     ss_kernel.h   what the kernel reports about a socket after a call
  *     ss_options.h  options, start-up, signals
  *   not with SOCKSTEP_PLAIN:
+ *     ss_repeat.h   a loop's repeated calls: told three times, counted
  *     ss_call.h     the call machinery: before and after a call, advice
  *     ss_conn.h     wrappers: socket, bind, listen, accept, connect, close
  *     ss_names.h    wrappers: getaddrinfo
@@ -132,6 +133,7 @@
 #include "ss_proc.h"
 #include "ss_kernel.h"
 #include "ss_options.h"
+#include "ss_repeat.h"
 #include "ss_call.h"
 #include "ss_conn.h"
 #include "ss_names.h"

@@ -14,12 +14,14 @@
  * This room holds what steps 1 to 4 share: the call being narrated,
  * before and after it (ss_pre, ss_post), the advice for an errno, the
  * once-per-run explanations (ss_tell) and the calls a signal handler
- * made (told later). The wrappers are in ss_conn.h, ss_names.h,
- * ss_data.h, ss_sockopt.h, ss_wait.h and ss_process.h; ss_macros.h,
- * last, makes the lesson's own calls theirs. With -DSOCKSTEP_PLAIN
- * none of this exists.
+ * made (told later); a loop's repeated calls are counted in
+ * ss_repeat.h. The wrappers are in ss_conn.h, ss_names.h, ss_data.h,
+ * ss_sockopt.h, ss_wait.h and ss_process.h; ss_macros.h, last, makes
+ * the lesson's own calls theirs. With -DSOCKSTEP_PLAIN none of this
+ * exists.
  *
  * Needs: ss_text.h ss_state.h ss_narrate.h ss_errors.h ss_proc.h
+ *        ss_repeat.h
  * Part of sockstep.h; include that, not this.
  */
 #ifndef SS_CALL_H
@@ -158,23 +160,27 @@ static inline void ss_pre(struct ss_call *c, const char *name)
 
 /*
  * A call on a non-blocking socket (the kernel's O_NONBLOCK flag, asked
- * with F_GETFL) that would have had to wait fails with EAGAIN, and a
- * connect() with EINPROGRESS: that is how it says "not now", and a lesson
- * that made the socket non-blocking expects it. Says so and returns 1.
+ * with F_GETFL), or made with MSG_DONTWAIT, that would have had to wait
+ * fails with EAGAIN, and a connect() with EINPROGRESS: that is how it
+ * says "not now", and a program that asked for it expects it. Says so
+ * and returns 1.
  */
 static inline int ss_not_now(const struct ss_call *c, int err)
 {
     char *end, text[300];
     long fd = strtol(c->args, &end, 10);
-    int fl;
+    int fl, dontwait = 0;
 
     if (end == c->args || fd < 0 || fd > INT_MAX)
         return 0;
     if (err == EINPROGRESS ? strcmp(c->name, "connect") != 0
                            : err != EAGAIN && err != EWOULDBLOCK)
         return 0;
+#ifdef MSG_DONTWAIT
+    dontwait = err != EINPROGRESS && strstr(c->args, "MSG_DONTWAIT") != NULL;
+#endif
     fl = SS_REAL(fcntl)((int)fd, F_GETFL);
-    if (fl == -1 || !(fl & O_NONBLOCK))
+    if (!dontwait && (fl == -1 || !(fl & O_NONBLOCK)))
         return 0;
     if (err == EINPROGRESS)
         snprintf(text, sizeof text,
@@ -185,12 +191,80 @@ static inline int ss_not_now(const struct ss_call *c, int err)
                  fd);
     else
         snprintf(text, sizeof text,
-                 "expected: fd %ld is non-blocking "
-                 "(O_NONBLOCK), so %s() returned at once instead of "
+                 "expected: %s%ld%s, so %s() returned at once instead of "
                  "waiting; poll() (or epoll_wait()) says when to call it "
                  "again",
-                 fd, c->name);
+                 dontwait ? "MSG_DONTWAIT asked it not to wait on fd " : "fd ",
+                 fd, dontwait ? "" : " is non-blocking (O_NONBLOCK)", c->name);
     ss_wrap(4, 4, "", text, "");
+    return 1;
+}
+
+/* A timeout as people say it: "1 s", "250 ms", "1.500 s". */
+static inline struct ss_text ss_tv_text(const struct timeval *tv)
+{
+    struct ss_text t;
+
+    if (tv->tv_usec == 0)
+        snprintf(t.s, sizeof t.s, "%ld s", (long)tv->tv_sec);
+    else if (tv->tv_sec == 0 && tv->tv_usec % 1000 == 0)
+        snprintf(t.s, sizeof t.s, "%ld ms", (long)tv->tv_usec / 1000);
+    else
+        snprintf(t.s, sizeof t.s, "%ld.%06ld s", (long)tv->tv_sec,
+                 (long)tv->tv_usec);
+    return t;
+}
+
+/*
+ * Outside a lesson, a call that would have had to wait (EAGAIN, and a
+ * connect()'s EINPROGRESS or EALREADY) is told from what the socket says
+ * now: the timeout the program set (SO_RCVTIMEO for the calls that
+ * receive or accept, SO_SNDTIMEO for those that send or connect), read
+ * back. Non-blocking sockets and MSG_DONTWAIT are ss_not_now()'s.
+ */
+static inline int ss_advise_wait(const struct ss_call *c, int err)
+{
+    char *end, cause[300], fix[200];
+    long fd = strtol(c->args, &end, 10);
+    int in =
+        strncmp(c->name, "recv", 4) == 0 || strncmp(c->name, "accept", 6) == 0;
+    struct timeval tv = {0, 0};
+    socklen_t len = sizeof tv;
+
+    if (ss_nar.lesson || end == c->args || fd < 0 || fd > INT_MAX ||
+        (err != EAGAIN && err != EWOULDBLOCK && err != EINPROGRESS &&
+         err != EALREADY))
+        return 0;
+    if (SS_REAL(getsockopt)((int)fd, SOL_SOCKET, in ? SO_RCVTIMEO : SO_SNDTIMEO,
+                            &tv, &len) != 0 ||
+        (tv.tv_sec == 0 && tv.tv_usec == 0)) {
+        if (err == EALREADY)
+            return 0; /* a handshake under way: ss_errors_own says so */
+        snprintf(cause, sizeof cause,
+                 "the call would have had to wait, and did not (fd %ld has "
+                 "no O_NONBLOCK and no %s now)",
+                 fd, in ? "SO_RCVTIMEO" : "SO_SNDTIMEO");
+        ss_wrap(4, 4, "likely cause: ", cause, "");
+        ss_wrap(4, 4, "try: ",
+                "wait with poll() until the socket is ready, then call "
+                "again",
+                "");
+        return 1;
+    }
+    snprintf(cause, sizeof cause, "fd %ld has %s %s: %s", fd,
+             in ? "SO_RCVTIMEO" : "SO_SNDTIMEO", ss_tv_text(&tv).s,
+             strncmp(c->name, "accept", 6) == 0
+                 ? "no client connected within that time"
+             : in ? "nothing arrived within that time"
+             : strcmp(c->name, "connect") == 0
+                 ? "the handshake did not finish within that time"
+                 : "the send buffer stayed full that long: the peer is not "
+                   "reading");
+    snprintf(fix, sizeof fix, "%s, or give %s a longer time (0: no limit)",
+             in ? "make the peer send sooner" : "check the peer",
+             in ? "SO_RCVTIMEO" : "SO_SNDTIMEO");
+    ss_wrap(4, 4, "likely cause: ", cause, "");
+    ss_wrap(4, 4, "try: ", fix, "");
     return 1;
 }
 
@@ -201,7 +275,7 @@ static inline void ss_advise(const struct ss_call *c, int err)
     char text[600] = ""; /* zeroed: clang-analyzer cannot see ss_fill end it */
     char key[32];
 
-    if (ss_not_now(c, err))
+    if (ss_not_now(c, err) || ss_advise_wait(c, err))
         return;
 
     /* A Unix socket's path has causes of its own: "bind:unix". */
@@ -224,171 +298,6 @@ static inline void ss_advise(const struct ss_call *c, int err)
     ss_wrap(4, 4, "likely cause: ", text, "");
     ss_fill(text, sizeof text, e->fix, c->addr, c->port);
     ss_wrap(4, 4, "try: ", text, "");
-}
-
-/* 12345678 as "12,345,678". */
-static inline struct ss_text ss_count_text(unsigned long n)
-{
-    struct ss_text t;
-    char digits[32];
-    size_t len, i, o = 0;
-
-    snprintf(digits, sizeof digits, "%lu", n);
-    len = strlen(digits);
-    for (i = 0; i < len && o + 2 < sizeof t.s; i++) {
-        if (i > 0 && (len - i) % 3 == 0)
-            t.s[o++] = ',';
-        t.s[o++] = digits[i];
-    }
-    t.s[o] = '\0';
-    return t;
-}
-
-/*
- * A loop that makes the same calls and gets the same results, again and
- * again, never waiting: the classic is recv() returning 0 once the peer
- * has gone, a send() of nothing, recv() again. A cycle of up to
- * SS_CYCLE calls is narrated SS_SHOWN times; after that its narration
- * is held back and counted, and a line says how many more came, at 10,
- * 100, 1,000 ... and when the cycle ends, with what the repeat means.
- */
-enum { SS_SHOWN = 3 };
-
-/* The key of the call k calls back (1: the last one). */
-static inline const char *ss_recent(int k)
-{
-    return ss_nar.recent[(ss_nar.head + SS_CYCLE - k) % SS_CYCLE];
-}
-
-/* "final": the cycle has ended (another call came, or the end). */
-static inline void ss_repeat_say(int final)
-{
-    char line[800], calls[400] = "", fd[32] = "";
-    const char *meaning = NULL;
-    unsigned long more =
-        ss_nar.repeats / (unsigned long)ss_nar.period - (SS_SHOWN - 1);
-    long first_fd = -1;
-    int i, k, e, same_fd = 1, failed = 1, empty_recv = 0, again = 0;
-    size_t o = 0;
-
-    /* The calls in the order the cycle first made them: the call being
-       told is its element e (counting from 0), and the ring holds the
-       last SS_CYCLE calls, the oldest at ss_recent(period). Told at the
-       end (final), the last call made was the cycle's element r - 1. */
-    e = (int)((final ? ss_nar.repeats : ss_nar.repeats - 1) %
-              (unsigned long)ss_nar.period);
-    for (i = 0; i < ss_nar.period; i++) {
-        const char *key, *paren, *eq;
-        char *end;
-        long n;
-
-        k = ss_nar.period - (i - e + ss_nar.period) % ss_nar.period;
-        key = ss_recent(k);
-        paren = strchr(key, '(');
-        eq = strstr(key, ") = ");
-        if (paren == NULL || eq == NULL)
-            return;
-        n = strtol(paren + 1, &end, 10);
-        if (end == paren + 1 || (*end != ',' && *end != ')'))
-            same_fd = 0;
-        else if (first_fd == -1)
-            first_fd = n;
-        else if (n != first_fd)
-            same_fd = 0;
-        if (strcmp(eq + 4, "0") == 0 &&
-            (strncmp(key, "recv(", 5) == 0 || strncmp(key, "read(", 5) == 0))
-            empty_recv = 1;
-        if (strstr(eq, "EAGAIN") != NULL || strstr(eq, "EWOULDBLOCK") != NULL)
-            again = 1;
-        if (strncmp(eq + 4, "-1", 2) != 0)
-            failed = 0;
-        if (o < sizeof calls)
-            o += (size_t)snprintf(calls + o, sizeof calls - o,
-                                  "%s%.*s() returned %.60s",
-                                  i == 0                   ? ""
-                                  : i == ss_nar.period - 1 ? " and "
-                                                           : ", ",
-                                  (int)(paren - key), key, eq + 4);
-    }
-    if (same_fd && first_fd >= 0)
-        snprintf(fd, sizeof fd, " on fd %ld", first_fd);
-    if (empty_recv)
-        meaning = "the peer closed long ago, and the loop never looks: "
-                  "recv() returning 0 means the end, stop there";
-    else if (again)
-        meaning = "nothing has come and the socket is non-blocking: the "
-                  "loop spins instead of waiting in poll()";
-    else if (failed)
-        meaning = "the same failure at once, again and again: the loop "
-                  "tries again without waiting or giving up";
-    else
-        meaning = "the same calls, the same results: the loop goes round "
-                  "without waiting for anything to change";
-    snprintf(line, sizeof line, "%.400s%s, %s more time%s%s: %s", calls, fd,
-             ss_count_text(more).s, more == 1 ? "" : "s",
-             final ? " in all" : " so far", meaning);
-    ss_nar.hush = 0;
-    ss_wrap(0, 4, "", line, SS_RED);
-}
-
-/* The cycle of repeats is over (a different call, or the end): say so. */
-static inline void ss_repeat_end(void)
-{
-    if (ss_nar.period > 0 &&
-        ss_nar.repeats >= (unsigned long)(SS_SHOWN * ss_nar.period))
-        ss_repeat_say(1);
-    ss_nar.period = 0;
-    ss_nar.repeats = 0;
-}
-
-/* Does this call repeat a cycle of the last calls, with the same
-   results? 1: hold its narration back (ss_emit prints nothing until the
-   next call). A call that moved bytes (send() or recv() returning more
-   than 0) made progress, however alike: it never counts as a repeat. */
-static inline int ss_repeat(const char *key, const char *name, long ret)
-{
-    static const char *const moves[] = {"send",     "recv",    "sendto",
-                                        "recvfrom", "sendmsg", "recvmsg",
-                                        "sendfile", "read",    "write"};
-    unsigned long held;
-    int k, hold = 0, moved = 0;
-
-    if (ss_nar.stamps)
-        return 0; /* a timeline needs every call */
-    for (k = 0; ret > 0 && k < (int)SS_COUNT(moves); k++)
-        moved |= strcmp(name, moves[k]) == 0;
-    if (moved) {
-        ss_repeat_end();
-    } else if (ss_nar.period > 0 &&
-               strcmp(key, ss_recent(ss_nar.period)) == 0) {
-        ss_nar.repeats++;
-        /* shown: the cycle, then SS_SHOWN - 1 more times */
-        if (ss_nar.repeats > (unsigned long)((SS_SHOWN - 1) * ss_nar.period)) {
-            hold = 1;
-            held = ss_nar.repeats -
-                   (unsigned long)((SS_SHOWN - 1) * ss_nar.period);
-            if (held % (unsigned long)ss_nar.period == 0) {
-                held /= (unsigned long)ss_nar.period;
-                while (held % 10 == 0)
-                    held /= 10;
-                if (held == 1 &&
-                    ss_nar.repeats > (unsigned long)(SS_SHOWN * ss_nar.period))
-                    ss_repeat_say(0);
-            }
-        }
-    } else {
-        ss_repeat_end();
-        for (k = 1; k <= SS_CYCLE; k++)
-            if (strcmp(key, ss_recent(k)) == 0) {
-                ss_nar.period = k;
-                ss_nar.repeats = 1;
-                break;
-            }
-    }
-    snprintf(ss_nar.recent[ss_nar.head], sizeof ss_nar.recent[0], "%s", key);
-    ss_nar.head = (ss_nar.head + 1) % SS_CYCLE;
-    ss_nar.hush = hold;
-    return hold;
 }
 
 /*

@@ -4,7 +4,7 @@
  * getsockname, getpeername.
  *
  * Needs: ss_text.h ss_state.h ss_narrate.h ss_errors.h ss_proc.h ss_kernel.h
- *        ss_call.h
+ *        ss_repeat.h ss_call.h
  * Part of sockstep.h; include that, not this.
  */
 #ifndef SS_CONN_H
@@ -393,6 +393,15 @@ static inline int ss_close(int fd)
                          unread, unread == 1 ? "" : "s");
                 ss_wrap(4, 0, "", text, "");
             }
+        } else if (was.type == SOCK_STREAM && was.connected && was.linger0 &&
+                   !shared) {
+            ss_wrap(4, 0, "",
+                    "SO_LINGER is on with a time of 0, and this was the "
+                    "last descriptor: the kernel ended the connection with "
+                    "RST, not FIN, and threw away what was not sent yet. "
+                    "On Linux the peer's recv() returns what had arrived, "
+                    "then fails with ECONNRESET",
+                    "");
         } else if (was.type == SOCK_STREAM && was.connected) {
             ss_tell(SS_K_CLOSE,
                     "close() gives up this descriptor. Only "

@@ -3,12 +3,56 @@
  * recvfrom, socketpair, sendmsg, recvmsg; on Linux, sendfile.
  *
  * Needs: ss_text.h ss_state.h ss_narrate.h ss_errors.h ss_proc.h ss_kernel.h
- *        ss_call.h
+ *        ss_repeat.h ss_call.h
  * Part of sockstep.h; include that, not this.
  */
 #ifndef SS_DATA_H
 #define SS_DATA_H
 #ifndef SOCKSTEP_PLAIN
+
+/* What name() (send, or write on a socket) returning n of len means. */
+static inline void ss_sent_said(int fd, ssize_t n, size_t len, int flags,
+                                const char *name)
+{
+    char text[120];
+
+    if (n < 0)
+        return;
+    if (ss_is_unix(fd))
+        ss_tell(SS_K_SEND_UNIX,
+                "%s() put %ld byte%s straight into "
+                "the receiving socket's queue: a Unix socket needs no "
+                "network, so no segments and no acknowledgements; the "
+                "peer has them as soon as its recv() takes them",
+                name, (long)n, n == 1 ? "" : "s");
+    else
+        ss_tell(SS_K_SEND,
+                "%s() copied %ld byte%s into the kernel's "
+                "send buffer and returned; TCP delivers them later. A "
+                "return says nothing about whether the peer has them",
+                name, (long)n, n == 1 ? "" : "s");
+#ifdef MSG_NOSIGNAL
+    if (flags & MSG_NOSIGNAL) {
+        struct sigaction now;
+        int ignored = SS_REAL(sigaction)(SIGPIPE, NULL, &now) == 0 &&
+                      now.sa_handler == SIG_IGN;
+        ss_tell(SS_K_NOSIGNAL,
+                "MSG_NOSIGNAL: if a send fails with EPIPE, the kernel does "
+                "not also send SIGPIPE, which by default ends the program%s",
+                ignored ? ". This process ignores SIGPIPE already (a "
+                          "lesson's ss_start() does), so here it changes "
+                          "nothing"
+                        : "");
+    }
+#endif
+    if ((size_t)n < len) {
+        snprintf(text, sizeof text,
+                 "a short send: only part of the buffer was taken; the "
+                 "rest must be sent with another %s()",
+                 name);
+        ss_wrap(4, 0, "", text, "");
+    }
+}
 
 static inline ssize_t ss_send(int fd, const void *buf, size_t len, int flags)
 {
@@ -24,35 +68,121 @@ static inline ssize_t ss_send(int fd, const void *buf, size_t len, int flags)
     n = SS_REAL(send)(fd, buf, len, flags);
     err = errno;
     ss_post(&c, (long)n, err);
-    if (n >= 0) {
-        if (ss_is_unix(fd))
-            ss_tell(SS_K_SEND_UNIX,
-                    "send() put %ld byte%s straight into "
-                    "the receiving socket's queue: a Unix socket needs no "
-                    "network, so no segments and no acknowledgements; the "
-                    "peer has them as soon as its recv() takes them",
-                    (long)n, n == 1 ? "" : "s");
-        else
-            ss_tell(SS_K_SEND,
-                    "send() copied %ld byte%s into the kernel's "
-                    "send buffer and returned; TCP delivers them later. A "
-                    "return says nothing about whether the peer has them",
-                    (long)n, n == 1 ? "" : "s");
-#ifdef MSG_NOSIGNAL
-        if (flags & MSG_NOSIGNAL)
-            ss_tell(SS_K_NOSIGNAL,
-                    "MSG_NOSIGNAL: if a send fails with "
-                    "EPIPE, the kernel does not also send SIGPIPE, which "
-                    "would end the program");
-#endif
-        if ((size_t)n < len)
-            ss_wrap(4, 0, "",
-                    "a short send: only part of the buffer was taken; the "
-                    "rest must be sent with another send()",
-                    "");
-    }
+    ss_sent_said(fd, n, len, flags, "send");
     errno = err;
     return n;
+}
+
+/* The socket's type (SOCK_DGRAM ...), or 0: from the narrator's table,
+   or, for a socket it never saw made (inherited, received), asked. */
+static inline int ss_kind(int fd)
+{
+    int type = ss_type_of(fd);
+    socklen_t tl = sizeof type;
+
+    if (type == 0 &&
+        SS_REAL(getsockopt)(fd, SOL_SOCKET, SO_TYPE, &type, &tl) != 0)
+        type = 0;
+    return type;
+}
+
+/*
+ * A datagram received by name() (recv or recvfrom) into len bytes, n
+ * returned. The kernel hands over one datagram per call and keeps no part
+ * of it: one that filled the buffer may have been longer, and its rest is
+ * then lost, unless MSG_PEEK left it queued. MSG_TRUNC makes the call
+ * return the real length, so then n says.
+ */
+static inline void ss_dgram_said(const char *name, ssize_t n, size_t len,
+                                 int flags)
+{
+    char text[300];
+    int peek = 0, trunc = 0;
+
+#ifdef MSG_PEEK
+    peek = (flags & MSG_PEEK) != 0;
+#endif
+#ifdef MSG_TRUNC
+    trunc = (flags & MSG_TRUNC) != 0;
+#endif
+    if ((size_t)n > len) {
+        snprintf(text, sizeof text,
+                 "the datagram was longer than the buffer (%ld bytes): "
+                 "only the first %zu were kept%s (MSG_TRUNC made %s() "
+                 "return the real length)",
+                 (long)n, len,
+                 peek ? ", and MSG_PEEK left it queued whole"
+                      : " and the rest is lost",
+                 name);
+        ss_wrap(4, 0, "", text, "");
+    } else if ((size_t)n == len && len > 0 && !trunc) {
+        snprintf(text, sizeof text,
+                 "the datagram filled the buffer, %zu bytes: it may have "
+                 "been longer, and %s. MSG_TRUNC in the flags makes %s() "
+                 "return its real length (on Linux)",
+                 len,
+                 peek ? "MSG_PEEK left it queued whole"
+                      : "if it was, its rest is lost: the kernel keeps no "
+                        "part of a datagram for a later call",
+                 name);
+        ss_wrap(4, 0, "", text, "");
+    } else if (strcmp(name, "recvfrom") == 0) {
+        ss_tell(SS_K_RECVFROM,
+                "one recvfrom() returns one whole datagram "
+                "(here %ld byte%s) and says who sent it: UDP keeps the "
+                "boundaries of what was sent",
+                (long)n, n == 1 ? "" : "s");
+    } else {
+        ss_tell(SS_K_RECV_DGRAM,
+                "one %s() on a datagram socket returns one whole datagram "
+                "(here %ld byte%s): UDP keeps the boundaries of what was "
+                "sent",
+                name, (long)n, n == 1 ? "" : "s");
+    }
+}
+
+/* What name() (recv, or read on a socket) returning n of len means. */
+static inline void ss_received_said(int fd, ssize_t n, size_t len, int flags,
+                                    const char *name)
+{
+    char text[600];
+
+    if (n >= 0 && ss_kind(fd) == SOCK_DGRAM)
+        ss_dgram_said(name, n, len, flags);
+    else if (n > 0 && ss_is_unix(fd))
+        ss_tell(SS_K_RECV_UNIX,
+                "%s() returns whatever has arrived, up "
+                "to %zu bytes: a stream socket keeps no boundaries between "
+                "the peer's send()s",
+                name, len);
+    else if (n > 0)
+        ss_tell(SS_K_RECV,
+                "%s() returns whatever has arrived, up to "
+                "%zu bytes: TCP is a stream of bytes, and how the peer "
+                "split it into send()s is not kept",
+                name, len);
+    if (n != 0 || len == 0 || ss_kind(fd) != SOCK_STREAM)
+        return;
+    if (ss_is_unix(fd))
+        snprintf(text, sizeof text,
+                 "%s() returned 0: the end of the stream. The peer has "
+                 "closed its end or shut down its sending side, or this "
+                 "side shut down its receiving side. No more bytes will "
+                 "come, and every later %s() returns 0 at once: a loop "
+                 "must stop here",
+                 name, name);
+    else
+        snprintf(text, sizeof text,
+                 "%s() returned 0: the end of the stream. Most often the "
+                 "peer has closed its socket or shut down its sending side "
+                 "(its FIN arrived): no more bytes will come, and every "
+                 "later %s() returns 0 at once, so a loop must stop here. "
+                 "%s() returns 0 also after a reset that an earlier call "
+                 "reported, and, on Linux, after this side's "
+                 "shutdown(SHUT_RD)",
+                 name, name, name);
+    ss_wrap(4, 0, "", text, "");
+    ss_kernel(fd);
 }
 
 static inline ssize_t ss_recv(int fd, void *buf, size_t len, int flags)
@@ -73,32 +203,7 @@ static inline ssize_t ss_recv(int fd, void *buf, size_t len, int flags)
                 ss_bytes(buf, n > (ssize_t)len ? (long)len : (long)n).s, len,
                 ss_flags_of(ss_msgflags, SS_COUNT(ss_msgflags), flags).s);
     ss_post(&c, (long)n, err);
-    if (n > 0 && ss_type_of(fd) != SOCK_DGRAM && ss_is_unix(fd))
-        ss_tell(SS_K_RECV_UNIX,
-                "recv() returns whatever has arrived, up "
-                "to %zu bytes: a stream socket keeps no boundaries between "
-                "the peer's send()s",
-                len);
-    else if (n > 0 && ss_type_of(fd) != SOCK_DGRAM)
-        ss_tell(SS_K_RECV,
-                "recv() returns whatever has arrived, up to "
-                "%zu bytes: TCP is a stream of bytes, and how the peer "
-                "split it into send()s is not kept",
-                len);
-    if (n == 0 && len > 0 && ss_type_of(fd) != SOCK_DGRAM) {
-        ss_wrap(4, 0, "",
-                ss_is_unix(fd)
-                    ? "recv() returned 0: the peer has closed its end, or "
-                      "shut down its sending side. No more bytes will come, "
-                      "and every later recv() returns 0 at once: a loop "
-                      "must stop here"
-                    : "recv() returned 0: the peer has closed its side (its "
-                      "FIN arrived). No more bytes will come, and every "
-                      "later recv() returns 0 at once: a loop must stop "
-                      "here",
-                "");
-        ss_kernel(fd);
-    }
+    ss_received_said(fd, n, len, flags, "recv");
     errno = err;
     return n;
 }
@@ -122,7 +227,9 @@ static inline ssize_t ss_sendto(int fd, const void *buf, size_t len, int flags,
     if (n >= 0) {
         ss_tell(SS_K_SENDTO,
                 "one datagram of %ld byte%s handed to the "
-                "kernel for %s. UDP never says whether it arrives",
+                "kernel for %s. UDP never says that it arrived (a "
+                "connected UDP socket may hear of a refusal later, as "
+                "ECONNREFUSED)",
                 (long)n, n == 1 ? "" : "s", c.addr);
         if (unbound) {
             s->llen = 1; /* bound now, by the kernel */
@@ -155,19 +262,8 @@ static inline ssize_t ss_recvfrom(int fd, void *buf, size_t len, int flags,
                 from && fromlen ? ss_addr_len(from, *fromlen).s : "NULL",
                 fromlen ? (unsigned)*fromlen : 0U);
     ss_post(&c, (long)n, err);
-    if (n >= 0 && ss_type_of(fd) == SOCK_DGRAM) {
-        ss_tell(SS_K_RECVFROM,
-                "one recvfrom() returns one whole datagram "
-                "(here %ld byte%s) and says who sent it: UDP keeps the "
-                "boundaries of what was sent",
-                (long)n, n == 1 ? "" : "s");
-        if ((size_t)n > len)
-            ss_wrap(4, 0, "",
-                    "the datagram was longer than the buffer: only the "
-                    "first bytes were kept and the rest is lost "
-                    "(MSG_TRUNC made recvfrom() return the real length)",
-                    "");
-    }
+    if (n >= 0 && ss_kind(fd) == SOCK_DGRAM)
+        ss_dgram_said("recvfrom", n, len, flags);
     errno = err;
     return n;
 }

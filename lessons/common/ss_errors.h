@@ -41,9 +41,9 @@ static const struct ss_errinfo ss_errors[] = {
      "no file {addr}: the server is not running, or uses another path",
      "start the server first, and give both the same --path"),
     SS_E(ECONNREFUSED, "connect:unix",
-     "the socket file {addr} exists, but no socket listens on it: its "
-     "server has ended and left the file behind",
-     "start the server (it replaces the stale file)"),
+     "no socket listens on {addr}: the file there is a socket whose "
+     "server has ended (or has not called listen() yet), or not a socket",
+     "start the server (it replaces a stale file)"),
     SS_E(EACCES, "connect:unix",
      "this user may not connect: on Linux connect() needs write "
      "permission on the socket file {addr}, and search permission on "
@@ -69,8 +69,8 @@ static const struct ss_errinfo ss_errors[] = {
      "--iface out"),
     SS_E(EADDRNOTAVAIL, "connect",
      "no local port was left for another connection to {addr}: every "
-     "port of net.ipv4.ip_local_port_range is in use (many, perhaps, in "
-     "TIME_WAIT)",
+     "port of net.ipv4.ip_local_port_range is in use for connections to "
+     "that same address and port (many, perhaps, in TIME_WAIT)",
      "wait a minute for TIME_WAIT to end, close connections sooner, or "
      "widen the range"),
     SS_E(EADDRNOTAVAIL, NULL,
@@ -93,8 +93,10 @@ static const struct ss_errinfo ss_errors[] = {
      "start the server first, and check --host and --port against its "
      "'listening on' line"),
     SS_E(ECONNREFUSED, NULL,
-     "an earlier datagram reached a port where nothing was listening: "
-     "the ICMP 'port unreachable' it drew is reported on this later call",
+     "nothing listens where this socket sends: the refusal of something "
+     "earlier is reported on this later call (over UDP, an ICMP 'port "
+     "unreachable' for an earlier datagram; over TCP, a non-blocking "
+     "connect() that the server's kernel answered with a RST)",
      "start the receiver first, and check --host and --port"),
     SS_E(EINPROGRESS, "connect",
      "on a blocking socket with SO_SNDTIMEO, the handshake did not finish "
@@ -132,11 +134,11 @@ static const struct ss_errinfo ss_errors[] = {
      "dropped",
      "check the address and that the peer is reachable"),
     SS_E(ECONNRESET, NULL,
-     "the peer's end was torn down: it was closed with data it had "
-     "received still unread (by the program, or by its kernel when the "
-     "program ended or crashed), closed with SO_LINGER 0, or sent data "
-     "after it had closed; or its machine rebooted. On Linux, what had "
-     "already arrived here is still read first",
+     "the peer's end was torn down while the connection was open: it was "
+     "closed with data it had received still unread (by the program, or "
+     "by its kernel when the program ended or crashed), or closed with "
+     "SO_LINGER 0; or its machine rebooted. On Linux, what had already "
+     "arrived here is still read first, and the reset is reported once",
      "nothing to fix on this side: close this socket and go on"),
     SS_E(EPIPE, NULL,
      "this side cannot send any more: the other end is gone (the peer "
@@ -170,9 +172,18 @@ static const struct ss_errinfo ss_errors[] = {
      "check the socket was created and not closed already"),
     SS_E(ENOTSOCK, NULL, "the descriptor is not a socket",
      "pass the number socket() or accept() returned"),
+    SS_E(ENOTCONN, "getpeername",
+     "the socket has no peer: it was never connected (a new, bound or "
+     "listening socket), or its connection has ended",
+     "ask only a socket that is connected: one that connect() connected "
+     "or that accept() returned"),
+    SS_E(ENOTCONN, "shutdown",
+     "the socket is not connected: it never was, or its connection has "
+     "ended",
+     "shut down only a connected socket; close() the others"),
     SS_E(ENOTCONN, NULL, "the socket is not connected",
-     "receive on a socket connect() or accept() returned, not on a "
-     "listening or new one"),
+     "use a socket that connect() connected or that accept() returned, "
+     "not a listening or new one"),
     SS_E(EISCONN, NULL, "the socket is already connected",
      "connect() each socket once"),
     SS_E(EINVAL, "bind",
@@ -207,6 +218,11 @@ static const struct ss_errinfo ss_errors[] = {
      "check the level (SOL_SOCKET, IPPROTO_TCP ...) and the option"),
     SS_E(EPERM, NULL, "the operation is not permitted",
      "a firewall rule may block it, or it needs privileges"),
+    SS_E(ENOENT, "epoll_ctl",
+     "the descriptor is not in this epoll set: EPOLL_CTL_MOD or "
+     "EPOLL_CTL_DEL of one never added, or already gone (closing its "
+     "last descriptor removes it)",
+     "EPOLL_CTL_ADD it first; after close() there is nothing to remove"),
     SS_E(ENOENT, NULL, "no such file or directory",
      "check the path: start the server first, which creates it"),
     SS_E(ECHILD, NULL, "there is no child left to wait for",
@@ -226,8 +242,9 @@ static const struct ss_errinfo ss_errors[] = {
      "check the address and length arguments: sizeof the struct the "
      "pointer points to"),
     SS_E(ENAMETOOLONG, NULL,
-     "the path {addr} is too long (a Unix socket's path has room for 107 "
-     "bytes on Linux)",
+     "the path {addr} is too long: a name in it is over 255 bytes, or the "
+     "whole over 4,095 (on Linux; a Unix socket's path longer than "
+     "sun_path, 108 bytes there, fails with EINVAL instead)",
      "use a shorter path, such as one directly under /tmp"),
     SS_E(ENOTDIR, NULL,
      "a part of the path {addr} that should be a directory is not one",
@@ -274,13 +291,90 @@ static const struct ss_errinfo ss_errors[] = {
      "the kernel had no room for another lock",
      "try again; close files the program no longer needs"),
 };
+
+/*
+ * Outside a lesson (a program that never called ss_start(): a student's
+ * own with the include, or any program under scripts/narrate) there is
+ * no --port, --timeout or --path to advise, and no lesson that makes a
+ * call again: these entries come first there. EAGAIN and the other
+ * "would have to wait" errors are told from the socket itself instead
+ * (ss_advise_wait() in ss_call.h).
+ */
+static const struct ss_errinfo ss_errors_own[] = {
+    SS_E(EADDRINUSE, "bind:unix",
+     "a file named {addr} exists: a server is running there, or one ended "
+     "without unlink() and left its socket file behind",
+     "if no server is running there, remove the file (rm {addr}), or bind "
+     "another path"),
+    SS_E(ENOENT, "bind:unix",
+     "a directory on the path {addr} does not exist",
+     "create the directory first, or bind another path"),
+    SS_E(ENOENT, "connect:unix",
+     "no file {addr}: the server is not running, or uses another path",
+     "start the server first, and give the client the path it binds"),
+    SS_E(ECONNREFUSED, "connect:unix",
+     "no socket listens on {addr}: the file there is a socket whose "
+     "server has ended (or has not called listen() yet), or not a socket",
+     "start the server (a server removes a stale file before it binds)"),
+    SS_E(EADDRINUSE, "bind",
+     "another socket already has {addr}: a program still running (an "
+     "earlier run of this one?), or a connection on this port that closed "
+     "less than 60 s ago and waits in TIME_WAIT (on Linux that one blocks "
+     "bind() unless both its socket and this one set SO_REUSEADDR)",
+     "see who holds it: ss -tanp 'sport = :{port}' (ss -uanp for UDP); "
+     "or bind another port, or port 0 to let the kernel choose"),
+    SS_E(EADDRNOTAVAIL, "setsockopt",
+     "no interface of this machine has the interface address given; or, "
+     "for IP_DROP_MEMBERSHIP, the socket is not a member of that group "
+     "there",
+     "give an address that 'ip addr' lists, such as 127.0.0.1"),
+    SS_E(EACCES, "bind",
+     "ports below 1024 are reserved for privileged programs (on Linux, "
+     "see net.ipv4.ip_unprivileged_port_start), or the path's directory "
+     "may not be written",
+     "use a port of 1024 or above, or port 0"),
+    SS_E(ECONNREFUSED, "connect",
+     "nothing is listening on {addr}: its kernel answered the SYN with a "
+     "RST",
+     "start the server first, and check the address and port it listens "
+     "on (ss -tlnp shows them)"),
+    SS_E(ECONNREFUSED, NULL,
+     "nothing listens where this socket sends: the refusal of something "
+     "earlier is reported on this later call (over UDP, an ICMP 'port "
+     "unreachable' for an earlier datagram; over TCP, a non-blocking "
+     "connect() that the server's kernel answered with a RST)",
+     "start the receiver first, and check the address and port"),
+    SS_E(EALREADY, "connect",
+     "a handshake for this socket is already under way: connect() was "
+     "called again before it finished",
+     "wait for it: poll() for POLLOUT, then read SO_ERROR"),
+    SS_E(ENODEV, "setsockopt",
+     "no network interface of this machine has the address given for it",
+     "give an address that 'ip -4 addr' lists: 127.0.0.1 is always there"),
+    SS_E(ENETUNREACH, NULL,
+     "no route to that network from this machine",
+     "check the address; on one machine use 127.0.0.1 or ::1"),
+    SS_E(EHOSTUNREACH, NULL,
+     "the host cannot be reached",
+     "check the address and that the other machine is up"),
+    SS_E(EINTR, NULL,
+     "a signal interrupted the call before it finished",
+     "nothing is wrong: call it again. A program that takes EINTR for a "
+     "failure stops here early"),
+};
 /* clang-format on */
 
-/* The entry for this errno and call (a call's own entry comes first). */
+/* The entry for this errno and call (a call's own entry comes first;
+   outside a lesson, ss_errors_own's first). */
 static inline const struct ss_errinfo *ss_errinfo(int err, const char *call)
 {
     size_t i;
 
+    for (i = 0; !ss_nar.lesson && i < SS_COUNT(ss_errors_own); i++) {
+        const struct ss_errinfo *e = &ss_errors_own[i];
+        if (e->num == err && (e->call == NULL || strcmp(e->call, call) == 0))
+            return e;
+    }
     for (i = 0; i < SS_COUNT(ss_errors); i++) {
         const struct ss_errinfo *e = &ss_errors[i];
         if (e->num == err && (e->call == NULL || strcmp(e->call, call) == 0))

@@ -1,7 +1,8 @@
 /*
  * ss_names.h - the wrappers for names: getaddrinfo, freeaddrinfo.
  *
- * Needs: ss_text.h ss_state.h ss_narrate.h ss_errors.h ss_proc.h ss_call.h
+ * Needs: ss_text.h ss_state.h ss_narrate.h ss_errors.h ss_proc.h ss_repeat.h
+ *        ss_call.h
  * Part of sockstep.h; include that, not this.
  */
 #ifndef SS_NAMES_H

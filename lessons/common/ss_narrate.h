@@ -54,8 +54,10 @@ static inline void ss_out_gone(int err, const char *why)
     ss_sig_quiet = 1;
     if (err != EPIPE && err != 0)
         ss_nar.out_errno = err;
-    fprintf(stderr, "%s: %s; narration stops, the program goes on\n",
-            ss_nar.prog, why);
+    /* (not in the preload library: there stderr is the program's own) */
+    if (ss_nar.out == NULL)
+        fprintf(stderr, "%s: %s; narration stops, the program goes on\n",
+                ss_nar.prog, why);
     clearerr(ss_out());
     null = open("/dev/null", O_WRONLY);
     if (null >= 0 && null != ss_out_fd()) {
@@ -99,8 +101,8 @@ static inline int ss_out_ready(void)
     if (rc == 0) {
         char why[96];
         snprintf(why, sizeof why,
-                 "standard output has not been read for %d s (--timeout)",
-                 ss_nar.timeout);
+                 "standard output has not been read for %d s%s", ss_nar.timeout,
+                 ss_nar.lesson ? " (--timeout)" : "");
         ss_out_gone(0, why);
         return 0;
     }

@@ -459,6 +459,7 @@ static inline void ss_start(const struct ss_lesson *l, struct ss_options *o,
         isatty(STDOUT_FILENO) && (term == NULL || strcmp(term, "dumb") != 0);
     ss_nar.width = ss_width();
     ss_nar.timeout = o->timeout;
+    ss_nar.lesson = 1;
     ss_nar.stamps = getenv("SOCKSTEP_TIMESTAMPS") != NULL;
     if (ss_nar.stamps)
         ss_nar.width = 900; /* a timeline reads each call from one line */

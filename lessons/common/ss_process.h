@@ -2,7 +2,8 @@
  * ss_process.h - the wrappers for processes and their limits: fork,
  * waitpid, sigaction, getrlimit, setrlimit.
  *
- * Needs: ss_text.h ss_state.h ss_narrate.h ss_errors.h ss_proc.h ss_call.h
+ * Needs: ss_text.h ss_state.h ss_narrate.h ss_errors.h ss_proc.h ss_repeat.h
+ *        ss_call.h
  * Part of sockstep.h; include that, not this.
  */
 #ifndef SS_PROCESS_H
@@ -168,8 +169,9 @@ static inline int ss_sigaction(int sig, const struct sigaction *act,
                 act->sa_flags & SA_RESTART
                     ? "A call the handler interrupts is made again "
                       "(SA_RESTART), except, on Linux, a socket call with "
-                      "a timeout (SO_RCVTIMEO, SO_SNDTIMEO): it fails with "
-                      "EINTR"
+                      "a timeout (SO_RCVTIMEO, SO_SNDTIMEO), poll(), "
+                      "select(), epoll_wait() and the sleeps: they fail "
+                      "with EINTR"
                     : "A call it interrupts fails with EINTR");
     errno = err;
     return rc;

@@ -3,7 +3,7 @@
  * getsockopt, and fcntl (O_NONBLOCK).
  *
  * Needs: ss_text.h ss_state.h ss_narrate.h ss_errors.h ss_proc.h ss_kernel.h
- *        ss_call.h
+ *        ss_repeat.h ss_call.h
  * Part of sockstep.h; include that, not this.
  */
 #ifndef SS_SOCKOPT_H
@@ -158,11 +158,14 @@ static inline int ss_setsockopt(int fd, int level, int name, const void *v,
                len >= sizeof(struct linger)) {
         struct linger lg;
         memcpy(&lg, v, sizeof lg);
+        if (s != NULL)
+            s->linger0 = lg.l_onoff && lg.l_linger == 0;
         if (!lg.l_onoff)
             ss_tell(SS_K_LINGER,
                     "SO_LINGER with l_onoff=0: close() "
                     "returns at once, and the kernel still sends what is "
-                    "left, then the FIN (the default)");
+                    "left, then the FIN (the default); unless received "
+                    "bytes are still unread: then, on Linux, a RST");
         else if (lg.l_linger == 0)
             ss_tell(SS_K_LINGER,
                     "SO_LINGER with l_onoff=1 and "

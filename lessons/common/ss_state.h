@@ -21,6 +21,7 @@ struct ss_sock {
     int reuseaddr; /* SO_REUSEADDR was set to 1 */
     int listening; /* listen() succeeded */
     int connected; /* connect() or accept() succeeded */
+    int linger0;   /* SO_LINGER {1, 0} was set: close() resets */
     socklen_t llen, plen;
     struct sockaddr_storage local, peer; /* last seen (bind, connect ...) */
     int family; /* AF_INET, AF_INET6, AF_UNIX; 0: not known */
@@ -34,6 +35,7 @@ static struct {
     int stamps;            /* SOCKSTEP_TIMESTAMPS set: time every call */
     int width;             /* wrap narration at this column; 0: ask first */
     int timeout;           /* --timeout: how long stdout may stay stuck */
+    int lesson;            /* ss_start() ran: a lesson, with its options */
     int out_dead;          /* stdout failed: no more narration */
     int out_errno;         /* and why; not EPIPE: exit status 1 at the end */
     int expect;            /* an errno the lesson's next call should return */
@@ -63,6 +65,11 @@ static struct {
     int head, period;
     unsigned long repeats;
     int hush;
+    /* How many times the process had waited (given up the CPU of its
+       own accord) at the cycle's first repeat and at its latest: a loop
+       that waits between its calls polls, one that never does spins
+       (ss_repeat.h). */
+    long rep_waits[2];
 } ss_nar = {.prog = "sockstep", .timeout = 30}; /* .width 0: not asked yet */
 
 /* Descriptors the signal handler closes: only what it may read safely. */
@@ -101,6 +108,7 @@ enum {
     SS_K_NOSIGNAL,
     SS_K_RECV,
     SS_K_RECVFROM,
+    SS_K_RECV_DGRAM,
     SS_K_SENDTO,
     SS_K_SENDTO_BIND,
     SS_K_CLOSE,

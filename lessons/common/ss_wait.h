@@ -2,7 +2,8 @@
  * ss_wait.h - the wrappers that wait: poll, fgets on the keyboard;
  * on Linux, epoll_create1, epoll_ctl, epoll_wait.
  *
- * Needs: ss_text.h ss_state.h ss_narrate.h ss_errors.h ss_proc.h ss_call.h
+ * Needs: ss_text.h ss_state.h ss_narrate.h ss_errors.h ss_proc.h ss_repeat.h
+ *        ss_call.h
  * Part of sockstep.h; include that, not this.
  */
 #ifndef SS_WAIT_H
@@ -72,10 +73,10 @@ static inline int ss_poll(struct pollfd *fds, nfds_t n, int timeout)
                 "poll() returns how many descriptors have "
                 "something to report (revents): POLLIN means a recv(), "
                 "accept() or read() will not wait, POLLOUT a send(), POLLERR "
-                "an error to read with SO_ERROR, and POLLHUP that the "
-                "connection is closed both ways (on Linux: a reset, a "
-                "failed connect(), or both sides shut down; the peer's FIN "
-                "alone shows as POLLIN, and recv() returns 0)");
+                "an error to read with SO_ERROR, and POLLHUP a hang-up: on "
+                "Linux, a reset, a failed connect(), both sides shut down, "
+                "or a socket never connected at all (the peer's FIN alone "
+                "shows as POLLIN, and recv() returns 0)");
     } else if (rc == 0) {
         ss_wrap(4, 4, "", "nothing was ready before the timeout", "");
     }

@@ -1,0 +1,209 @@
+/*
+ * ss_repeat.h - a loop's repeated calls: told three times, then counted.
+ *
+ * A loop that makes the same calls and gets the same results, again and
+ * again, never waiting (recv() returning 0 once the peer has gone, a
+ * send() of nothing, recv() again) would fill the screen. ss_repeat()
+ * sees the cycle, ss_post() holds its narration back, and ss_repeat_say()
+ * tells how many more came and what the repeat means: a loop that never
+ * waited spins, one that waited between its calls (or in them) polls.
+ *
+ * Needs: ss_text.h ss_state.h ss_narrate.h
+ * Part of sockstep.h; include that, not this.
+ */
+#ifndef SS_REPEAT_H
+#define SS_REPEAT_H
+#ifndef SOCKSTEP_PLAIN
+
+/* 12345678 as "12,345,678". */
+static inline struct ss_text ss_count_text(unsigned long n)
+{
+    struct ss_text t;
+    char digits[32];
+    size_t len, i, o = 0;
+
+    snprintf(digits, sizeof digits, "%lu", n);
+    len = strlen(digits);
+    for (i = 0; i < len && o + 2 < sizeof t.s; i++) {
+        if (i > 0 && (len - i) % 3 == 0)
+            t.s[o++] = ',';
+        t.s[o++] = digits[i];
+    }
+    t.s[o] = '\0';
+    return t;
+}
+
+/*
+ * A loop that makes the same calls and gets the same results, again and
+ * again, never waiting: the classic is recv() returning 0 once the peer
+ * has gone, a send() of nothing, recv() again. A cycle of up to
+ * SS_CYCLE calls is narrated SS_SHOWN times; after that its narration
+ * is held back and counted, and a line says how many more came, at 10,
+ * 100, 1,000 ... and when the cycle ends, with what the repeat means.
+ */
+enum { SS_SHOWN = 3 };
+
+/* The key of the call k calls back (1: the last one). */
+static inline const char *ss_recent(int k)
+{
+    return ss_nar.recent[(ss_nar.head + SS_CYCLE - k) % SS_CYCLE];
+}
+
+/* How many times the process has waited so far: given up the CPU of
+   its own accord, in a sleep or a call that blocked. Being made to give
+   it up, on a busy machine, does not count. */
+static inline long ss_waits(void)
+{
+    struct rusage ru;
+
+    return SS_REAL(getrusage)(RUSAGE_SELF, &ru) == 0 ? ru.ru_nvcsw : 0;
+}
+
+/* "final": the cycle has ended (another call came, or the end). */
+static inline void ss_repeat_say(int final)
+{
+    char line[1024], calls[400] = "", fd[32] = "", waited[200] = "";
+    const char *meaning = NULL;
+    long waits = ss_nar.rep_waits[1] - ss_nar.rep_waits[0];
+    unsigned long more =
+        ss_nar.repeats / (unsigned long)ss_nar.period - (SS_SHOWN - 1);
+    long first_fd = -1;
+    int i, k, e, same_fd = 1, failed = 1, empty_recv = 0, again = 0;
+    size_t o = 0;
+
+    /* The calls in the order the cycle first made them: the call being
+       told is its element e (counting from 0), and the ring holds the
+       last SS_CYCLE calls, the oldest at ss_recent(period). Told at the
+       end (final), the last call made was the cycle's element r - 1. */
+    e = (int)((final ? ss_nar.repeats : ss_nar.repeats - 1) %
+              (unsigned long)ss_nar.period);
+    for (i = 0; i < ss_nar.period; i++) {
+        const char *key, *paren, *eq;
+        char *end;
+        long n;
+
+        k = ss_nar.period - (i - e + ss_nar.period) % ss_nar.period;
+        key = ss_recent(k);
+        paren = strchr(key, '(');
+        eq = strstr(key, ") = ");
+        if (paren == NULL || eq == NULL)
+            return;
+        n = strtol(paren + 1, &end, 10);
+        if (end == paren + 1 || (*end != ',' && *end != ')'))
+            same_fd = 0;
+        else if (first_fd == -1)
+            first_fd = n;
+        else if (n != first_fd)
+            same_fd = 0;
+        if (strcmp(eq + 4, "0") == 0 &&
+            (strncmp(key, "recv(", 5) == 0 || strncmp(key, "read(", 5) == 0))
+            empty_recv = 1;
+        if (strstr(eq, "EAGAIN") != NULL || strstr(eq, "EWOULDBLOCK") != NULL)
+            again = 1;
+        if (strncmp(eq + 4, "-1", 2) != 0)
+            failed = 0;
+        if (o < sizeof calls)
+            o += (size_t)snprintf(calls + o, sizeof calls - o,
+                                  "%s%.*s() returned %.60s",
+                                  i == 0                   ? ""
+                                  : i == ss_nar.period - 1 ? " and "
+                                                           : ", ",
+                                  (int)(paren - key), key, eq + 4);
+    }
+    if (same_fd && first_fd >= 0)
+        snprintf(fd, sizeof fd, " on fd %ld", first_fd);
+    /* From the cycle's first repeat to its last, a wait for every other
+       call or more: the loop waits between its calls or in them (a
+       sleep, a call not told here such as select(), a timeout). */
+    if (waits > 0 && (unsigned long)waits * 2 >= ss_nar.repeats - 1)
+        snprintf(waited, sizeof waited,
+                 "polling: the same call%s again and again, and the "
+                 "process waits between the tries or in them, so it does "
+                 "not spin",
+                 ss_nar.period > 1 ? "s" : "");
+    if (empty_recv)
+        meaning = "the peer closed long ago, and the loop never looks: "
+                  "recv() returning 0 means the end, stop there";
+    else if (waited[0] != '\0')
+        meaning = waited;
+    else if (again)
+        meaning = "nothing has come, and the call may not wait "
+                  "(O_NONBLOCK or MSG_DONTWAIT): the loop spins instead of "
+                  "waiting in poll()";
+    else if (failed)
+        meaning = "the same failure at once, again and again: the loop "
+                  "tries again without waiting or giving up";
+    else
+        meaning = "the same calls, the same results: the loop goes round "
+                  "without waiting for anything to change";
+    snprintf(line, sizeof line, "%.400s%s, %s more time%s%s: %.300s", calls, fd,
+             ss_count_text(more).s, more == 1 ? "" : "s",
+             final ? " in all" : " so far", meaning);
+    ss_nar.hush = 0;
+    ss_wrap(0, 4, "", line, SS_RED);
+}
+
+/* The cycle of repeats is over (a different call, or the end): say so. */
+static inline void ss_repeat_end(void)
+{
+    if (ss_nar.period > 0 &&
+        ss_nar.repeats >= (unsigned long)(SS_SHOWN * ss_nar.period))
+        ss_repeat_say(1);
+    ss_nar.period = 0;
+    ss_nar.repeats = 0;
+}
+
+/* Does this call repeat a cycle of the last calls, with the same
+   results? 1: hold its narration back (ss_emit prints nothing until the
+   next call). A call that moved bytes (send() or recv() returning more
+   than 0) made progress, however alike: it never counts as a repeat. */
+static inline int ss_repeat(const char *key, const char *name, long ret)
+{
+    static const char *const moves[] = {"send",     "recv",    "sendto",
+                                        "recvfrom", "sendmsg", "recvmsg",
+                                        "sendfile", "read",    "write"};
+    unsigned long held;
+    int k, hold = 0, moved = 0;
+
+    if (ss_nar.stamps)
+        return 0; /* a timeline needs every call */
+    for (k = 0; ret > 0 && k < (int)SS_COUNT(moves); k++)
+        moved |= strcmp(name, moves[k]) == 0;
+    if (moved) {
+        ss_repeat_end();
+    } else if (ss_nar.period > 0 &&
+               strcmp(key, ss_recent(ss_nar.period)) == 0) {
+        ss_nar.repeats++;
+        ss_nar.rep_waits[1] = ss_waits();
+        /* shown: the cycle, then SS_SHOWN - 1 more times */
+        if (ss_nar.repeats > (unsigned long)((SS_SHOWN - 1) * ss_nar.period)) {
+            hold = 1;
+            held = ss_nar.repeats -
+                   (unsigned long)((SS_SHOWN - 1) * ss_nar.period);
+            if (held % (unsigned long)ss_nar.period == 0) {
+                held /= (unsigned long)ss_nar.period;
+                while (held % 10 == 0)
+                    held /= 10;
+                if (held == 1 &&
+                    ss_nar.repeats > (unsigned long)(SS_SHOWN * ss_nar.period))
+                    ss_repeat_say(0);
+            }
+        }
+    } else {
+        ss_repeat_end();
+        for (k = 1; k <= SS_CYCLE; k++)
+            if (strcmp(key, ss_recent(k)) == 0) {
+                ss_nar.period = k;
+                ss_nar.repeats = 1;
+                ss_nar.rep_waits[0] = ss_nar.rep_waits[1] = ss_waits();
+                break;
+            }
+    }
+    snprintf(ss_nar.recent[ss_nar.head], sizeof ss_nar.recent[0], "%s", key);
+    ss_nar.head = (ss_nar.head + 1) % SS_CYCLE;
+    ss_nar.hush = hold;
+    return hold;
+}
+
+#endif /* SOCKSTEP_PLAIN */
+#endif /* SS_REPEAT_H */
