@@ -914,9 +914,9 @@ grade lecturers.batch 1 \
     "$PYTHON" scripts/check --batch submissions/ --spec calc.spec \
     --csv results.csv
 grade lecturers.csv 0 "cut -d, -f1-4 results.csv" -- cut -d, -f1-4 results.csv
-shows lecturers.csv '^ada,calc\.spec,18,0$' "ada's program passing"
-shows lecturers.csv '^brian,calc\.spec,14,3$' "brian's three failures"
-shows lecturers.csv '^grace,calc\.spec,15,2$' "grace's two failures"
+shows lecturers.csv '^ada,calc\.spec,19,0$' "ada's program passing"
+shows lecturers.csv '^brian,calc\.spec,15,3$' "brian's three failures"
+shows lecturers.csv '^grace,calc\.spec,16,2$' "grace's two failures"
 grep -q '^brian,.*,empty-line: ended after an empty line; long-line: ' \
     "$G/results.csv" || die "results.csv: brian's notes are not as told"
 grep -q '^grace,.*,out-of-range: ' "$G/results.csv" ||

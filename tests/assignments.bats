@@ -59,7 +59,7 @@ SPECS=scripts/sockcheck/specs
     solution echo-server
     run "$PYTHON" "$ROOT/scripts/check" --spec "$ROOT/$SPECS/echo.spec" -- \
         "$BATS_TEST_TMPDIR/echo-server" '{port}'
-    passes 16
+    passes 17
 }
 
 @test "assignments: 2, the echo client, passes echo-client.spec" {
@@ -73,7 +73,7 @@ SPECS=scripts/sockcheck/specs
     solution fork-echo-server
     run "$PYTHON" "$ROOT/scripts/check" --spec "$ROOT/$SPECS/echo-many.spec" -- \
         "$BATS_TEST_TMPDIR/fork-echo-server" '{port}'
-    passes 17
+    passes 18
     assert_line --regexp '^PASS together '
     # Assignment 1's server, one client at a time, is told apart.
     solution echo-server

@@ -523,3 +523,36 @@ PY
     says 'reply 1 was "\x00\n", which does not match /.+/'
     says "the reply holds bytes that the pattern does not name"
 }
+
+@test "check: a fork server whose parent keeps the client's socket fails half-close" {
+    # the parent forgets close() after fork(): when the child ends, the
+    # client still sees no end of the connection
+    cat >"$BATS_TEST_TMPDIR/parent-open.py" <<'PY'
+import os, signal, socket, sys
+signal.signal(signal.SIGCHLD, signal.SIG_IGN)
+s = socket.socket()
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("127.0.0.1", int(sys.argv[1])))
+s.listen(5)
+kept = []
+while True:
+    c, _ = s.accept()
+    if os.fork() == 0:
+        s.close()
+        data = c.recv(4096)
+        while data:
+            c.sendall(data)
+            data = c.recv(4096)
+        c.close()
+        os._exit(0)
+    kept.append(c)
+PY
+    check --spec "$ROOT/scripts/sockcheck/specs/echo.spec" \
+        --only exchange,half-close,long-line -- \
+        "$PYTHON" "$BATS_TEST_TMPDIR/parent-open.py" '{port}'
+    assert_failure 1
+    assert_line --regexp '^PASS exchange '
+    assert_line --regexp '^PASS long-line '
+    assert_line --regexp "^FAIL half-close +the client half-closes: no close after the client's shutdown"
+    says "must also close the client's socket in the parent after fork()"
+}

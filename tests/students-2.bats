@@ -21,7 +21,7 @@ load lib/students
     run bare timeout 150 "$PYTHON" "$CHECK" \
         --spec "$BATS_TEST_TMPDIR/bare.spec" -- "${PROG[@]}" '{port}'
     passes_all
-    assert_line "16 checks: 16 passed, 0 failed"
+    assert_line "17 checks: 17 passed, 0 failed"
     refute_line --regexp '^PASS (recv-pieces|empty-line) '
     # the same protocol, each reply sent with one unchecked send(): cut
     # to "7", it still matches /7(\.0+)?/; the plain run shows the cut
@@ -137,7 +137,7 @@ load lib/students
     spec converter converter-broken.c
     assert_failure 1
     # the other checks play the same exchange: not run, not failed
-    assert_line "18 checks: 1 passed, 1 failed, 16 not run"
+    assert_line "19 checks: 1 passed, 1 failed, 17 not run"
     says "Not run: the spec's exchange failed in check exchange (see there): in-turn, idle,"
     assert_line --regexp '^FAIL exchange .*: reply did not match'
     says 'reply 1 was "6.2 mi\n", which does not match /6\.21 mi/ (spec line 4'

@@ -687,6 +687,50 @@ def sp_reset(run, res):
     serve_next(prog, spec, res, said, "next client not served after a reset")
 
 
+def keeps_open(s):
+    """A TCP server that keeps each connection open after its replies
+    (close: no): it closes when its client has finished."""
+    return tcp_server(s) and s.close == "no" and has_send(s)
+
+
+@spec_check("half-close", "the client half-closes",
+            "a client plays the exchange, then shuts down its sending side "
+            "(shutdown(SHUT_WR)); the program closes the connection within "
+            "the spec's timeout: its recv() returned 0, the client has "
+            "finished", keeps_open)
+def sp_half_close(run, res):
+    prog = start(run)
+    spec = run.spec
+    talk = Talk(prog, spec)
+    if talk.err:
+        res.failed("The checker could not connect: %s." % talk.err,
+                   "could not connect")
+        return
+    trouble = play(talk, close=False)
+    if trouble:
+        res.not_run("Not run: the exchange did not go as the spec says "
+                    "(the exchange check shows it).", "exchange failed")
+        return
+    said = ("A client played the exchange (%s), then shut down its "
+            "sending side (shutdown(SHUT_WR))." % talk.transcript())
+    talk.c.shutdown()
+    t0 = time.monotonic()
+    closed, more = talk.eof(spec.timeout)
+    took = time.monotonic() - t0
+    if closed:
+        res.passed("%s The program closed the connection %s later." % (
+            said, secs(took)))
+        return
+    res.failed(
+        "%s After %s the connection was still open%s. When recv() returns "
+        "0, the client has finished: close its socket. A server that "
+        "forks must also close the client's socket in the parent after "
+        "fork(), or the connection stays open when the child ends "
+        "(lesson 12)." % (said, secs(spec.timeout), ", after %s more" %
+                          shown(more, 40) if more else ""),
+        "no close after the client's shutdown")
+
+
 @spec_check("sigpipe", "no death by SIGPIPE",
             "a client sends its requests over and over for up to 3 s (1 MB "
             "at most), reads no reply, and resets the connection; the "

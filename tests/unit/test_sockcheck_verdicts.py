@@ -238,9 +238,9 @@ class WhichChecks(unittest.TestCase):
     def test_a_tcp_server_that_reads_lines(self):
         self.assertEqual(self.names("send: 3 + 4\nexpect: 7\ntogether: 3"), [
             "bind", "exchange", "in-turn", "together", "idle",
-            "descriptors", "zombies", "silent-client", "reset", "sigpipe",
-            "not-utf8", "empty-line", "long-line", "out-of-range", "zero",
-            "recv-pieces", "short-send", "eintr", "restart"])
+            "descriptors", "zombies", "silent-client", "reset", "half-close",
+            "sigpipe", "not-utf8", "empty-line", "long-line", "out-of-range",
+            "zero", "recv-pieces", "short-send", "eintr", "restart"])
 
     def test_a_greeting_server_gets_no_malformed_input(self):
         # nor requests in pieces: it reads nothing
@@ -267,9 +267,9 @@ class WhichChecks(unittest.TestCase):
 
     def test_a_server_of_one_client_gets_no_check_of_a_next_one(self):
         self.assertEqual(self.names("send: 3 + 4\nexpect: 7\nclients: 1"), [
-            "bind", "exchange", "not-utf8", "empty-line", "long-line",
-            "out-of-range", "zero", "recv-pieces", "short-send", "eintr",
-            "restart"])
+            "bind", "exchange", "half-close", "not-utf8", "empty-line",
+            "long-line", "out-of-range", "zero", "recv-pieces", "short-send",
+            "eintr", "restart"])
 
     def test_the_fault_checks_enter_a_script_through_its_interpreter(self):
         from sockcheck.spec_faults import cannot_preload
