@@ -296,6 +296,18 @@ def play(talk, steps=None, close=True):
     return None
 
 
+def first_client(run, res):
+    """Start the program and connect one client: (prog, talk), or (prog,
+    None) after failing res when the client could not connect."""
+    prog = start(run)
+    talk = Talk(prog, run.spec)
+    if talk.err:
+        res.failed("The checker could not connect: %s." % talk.err,
+                   "could not connect")
+        return prog, None
+    return prog, talk
+
+
 def start(run):
     spec = run.spec
     prog = Program(run, run.port_for(spec.proto))
@@ -655,12 +667,9 @@ def sp_silent(run, res):
             "(SO_LINGER 0) before the reply; the program stays up and "
             "serves the next client", lambda s: tcp_server(s) and many(s))
 def sp_reset(run, res):
-    prog = start(run)
     spec = run.spec
-    talk = Talk(prog, spec)
-    if talk.err:
-        res.failed("The checker could not connect: %s." % talk.err,
-                   "could not connect")
+    prog, talk = first_client(run, res)
+    if talk is None:
         return
     steps = []
     for step in spec.steps:
@@ -699,12 +708,9 @@ def keeps_open(s):
             "the spec's timeout: its recv() returned 0, the client has "
             "finished", keeps_open)
 def sp_half_close(run, res):
-    prog = start(run)
     spec = run.spec
-    talk = Talk(prog, spec)
-    if talk.err:
-        res.failed("The checker could not connect: %s." % talk.err,
-                   "could not connect")
+    prog, talk = first_client(run, res)
+    if talk is None:
         return
     trouble = play(talk, close=False)
     if trouble:
@@ -795,11 +801,8 @@ def malformed(name, title, what, data_of, applies=has_send):
             spec.proto == "tcp" else what.replace("line of 100000 bytes "
                                                   "(60000 for UDP)",
                                                   "datagram of 60000 bytes")
-        prog = start(run)
-        talk = Talk(prog, spec)
-        if talk.err:
-            res.failed("The checker could not connect: %s." % talk.err,
-                       "could not connect")
+        prog, talk = first_client(run, res)
+        if talk is None:
             return
         before = []
         for step in spec.steps:
@@ -874,12 +877,9 @@ malformed("zero", "a zero", "its first line with each number made 0",
             "(SO_REUSEADDR, whatever TIME_WAIT is left)", tcp_server)
 def sp_restart(run, res):
     spec = run.spec
-    prog = start(run)
+    prog, talk = first_client(run, res)
     port = prog.port
-    talk = Talk(prog, spec)
-    if talk.err:
-        res.failed("The checker could not connect: %s." % talk.err,
-                   "could not connect")
+    if talk is None:
         return
     trouble = play(talk, close=False)
     prog.stop()
