@@ -909,10 +909,11 @@ shows lecturers.list '^  out-of-range ' "the check for huge numbers"
 shows lecturers.list '^  zero ' "the check for zeros"
 grade lecturers.runs 0 "grep . submissions/*/run" -- \
     bash -c 'grep . submissions/*/run'
+# three sandboxes at once: the rows come out in order all the same
 grade lecturers.batch 1 \
-    "scripts/check --batch submissions/ --spec calc.spec --csv results.csv" -- \
+    "scripts/check --batch submissions/ --spec calc.spec --jobs 3 --csv results.csv" -- \
     "$PYTHON" scripts/check --batch submissions/ --spec calc.spec \
-    --csv results.csv
+    --jobs 3 --csv results.csv
 grade lecturers.csv 0 "cut -d, -f1-4 results.csv" -- cut -d, -f1-4 results.csv
 shows lecturers.csv '^ada,calc\.spec,19,0$' "ada's program passing"
 shows lecturers.csv '^brian,calc\.spec,15,3$' "brian's three failures"
