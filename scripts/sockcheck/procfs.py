@@ -48,6 +48,11 @@ def all_procs():
     return procs
 
 
+# Whether this process is a subreaper (become_subreaper() says): then
+# every process it started, and every orphan of those, is below it.
+SUBREAPER = []
+
+
 def become_subreaper():
     """Let the processes a program leaves behind (a daemon that forked
     twice, a child whose parent died) become the checker's children
@@ -55,9 +60,55 @@ def become_subreaper():
     try:
         import ctypes
         libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(36, 1, 0, 0, 0)  # PR_SET_CHILD_SUBREAPER
+        if libc.prctl(36, 1, 0, 0, 0) == 0:  # PR_SET_CHILD_SUBREAPER
+            SUBREAPER[:] = [os.getpid()]
     except (OSError, AttributeError):
         pass  # then only the program's session is found
+
+
+def children_of(pid):
+    """The children of pid's threads (/proc/PID/task/TID/children), or
+    None where the kernel has no such file."""
+    kids = []
+    try:
+        tids = os.listdir("/proc/%d/task" % pid)
+    except OSError:
+        return kids
+    for tid in tids:
+        try:
+            with open("/proc/%d/task/%s/children" % (pid, tid)) as f:
+                kids.extend(int(k) for k in f.read().split())
+        except FileNotFoundError:
+            if not os.path.exists("/proc/self/task/%d/children"
+                                  % os.getpid()):
+                return None
+        except (OSError, ValueError):
+            pass
+    return kids
+
+
+def my_procs():
+    """{pid: proc_stat(pid)} for every process a program of this checker
+    could have made. A subreaper has them all below it, and walking down
+    its tree reads a few files where all_procs() reads one per process
+    of the machine (hundreds while a test suite runs beside it); else,
+    every process there is."""
+    me = os.getpid()
+    if SUBREAPER != [me]:
+        return all_procs()
+    procs, todo = {}, [me]
+    while todo:
+        pid = todo.pop()
+        kids = children_of(pid)
+        if kids is None:
+            return all_procs()
+        for kid in kids:
+            if kid not in procs:
+                st = proc_stat(kid)
+                if st:
+                    procs[kid] = st
+                    todo.append(kid)
+    return procs
 
 
 def fd_links(pid):

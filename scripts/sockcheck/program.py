@@ -13,7 +13,7 @@ import time
 import tty
 
 from .common import LOCAL, NARRATE, NARRATED_CALL, SPIN_SHARE, NotReady
-from .procfs import (all_pids, all_procs, connect_host, fd_links, net_table,
+from .procfs import (all_pids, connect_host, fd_links, my_procs, net_table,
                      proc_stat, socket_inodes)
 from .words import (describe_status, fold_calls, python_error,
                     sanitizer_error, secs, show_cmd)
@@ -156,7 +156,7 @@ class Program:
     def pids(self, zombies=False):
         """The program's processes: its session, everything descended from
         it, and the orphans it left (reparented to the checker)."""
-        procs = all_procs()
+        procs = my_procs()
         me = os.getpid()
         others = {p.pid for p in self.run.programs if p is not self}
         # Once the program is reaped, its number may be given to a new
