@@ -34,6 +34,8 @@ def client_run(run, mode, lines, limit, port=None):
     if rc is None:
         cpu[0] = prog.cpu()
     took = time.monotonic() - t0
+    if srv and rc is not None:
+        srv.settle()
     return srv, prog, rc, took, cpu[0]
 
 

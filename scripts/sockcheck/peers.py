@@ -2,13 +2,37 @@
 TCP server for a client under test (PeerServer) and a UDP socket that
 sends to or receives from the program (UdpPeer). Every call is bounded."""
 
+import os
 import socket
 import struct
 import threading
 import time
 
 from .common import LOCAL
+from .procfs import net_table
 from .words import secs, shown
+
+
+def settle(sock, loops, reading, limit=1.0):
+    """Once the program has ended, let the thread that reads sock take
+    what the program left there before the check is judged: a connection
+    still in a listening socket's queue, a datagram still in a UDP
+    socket's. On a busy machine a program can connect (or send) and end
+    before that thread has run at all. loops() counts the reading
+    thread's turns, reading() says whether it still reads: once the queue
+    is empty, one more turn means what it took is counted. At most limit
+    seconds."""
+    deadline = time.monotonic() + limit
+    inode = os.fstat(sock.fileno()).st_ino
+    proto = "tcp" if sock.type == socket.SOCK_STREAM else "udp"
+    while time.monotonic() < deadline and reading():
+        mine = [s for s in net_table(proto) if s.inode == inode]
+        if not mine or mine[0].rx_queue == 0:
+            break
+        time.sleep(0.01)
+    turn = loops()
+    while time.monotonic() < deadline and reading() and loops() == turn:
+        time.sleep(0.01)
 
 
 class Client:
@@ -133,12 +157,14 @@ class PeerServer:
         self.stop_flag = threading.Event()
         self.threads = []
         self.conns = []
+        self.turns = 0
         t = threading.Thread(target=self._accept, daemon=True)
         t.start()
         self.threads.append(t)
 
     def _accept(self):
         while not self.stop_flag.is_set():
+            self.turns += 1
             try:
                 conn, _ = self.ls.accept()
             except (socket.timeout, OSError):
@@ -149,6 +175,9 @@ class PeerServer:
                                  daemon=True)
             t.start()
             self.threads.append(t)
+
+    def settle(self):
+        settle(self.ls, lambda: self.turns, self.threads[0].is_alive)
 
     def _recv(self, conn):
         """Next bytes, b'' at the end, None when told to stop."""

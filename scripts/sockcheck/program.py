@@ -82,6 +82,12 @@ class Capture:
                 text += self.tail.decode("utf-8", "replace")
         return text
 
+    def drain(self, limit=1.0):
+        """Once every process that had the terminal has ended, wait (at
+        most limit seconds) until all they wrote is read: the reader stops
+        at EIO, when the last copy of the terminal is closed."""
+        self.thread.join(limit)
+
     def close(self):
         time.sleep(0.05)  # what the program wrote last
         self.done.set()
@@ -245,6 +251,12 @@ class Program:
                 if s.inode in mine and s.bound()]
 
     def output(self):
+        # Once the program has ended, all it wrote is read before it is
+        # judged: a program may run to its end before the checker (on a
+        # busy machine) has even looked, its last words still in the pty.
+        if (self.out.thread.is_alive() and self.popen.poll() is not None
+                and not self.pids()):
+            self.out.drain()
         return self.out.text()
 
     def wait_exit(self, limit):
@@ -255,7 +267,10 @@ class Program:
             if not self.alive():
                 break
             time.sleep(0.02)
-        return self.returncode() if not self.pids() else None
+        if self.pids():
+            return None
+        self.out.drain()
+        return self.returncode()
 
     def wait_output(self, test, limit):
         """Poll the output until test(text) is true, the program ends, or
@@ -268,7 +283,7 @@ class Program:
             if time.monotonic() > deadline:
                 return text
             if not self.alive():
-                time.sleep(0.1)
+                self.out.drain()
                 return self.output()
             time.sleep(0.03)
 
@@ -286,6 +301,8 @@ class Program:
                 return ""
             time.sleep(0.02)
         time.sleep(0.05)
+        if self.owner is None or not self.pids():
+            self.out.drain()
         rc = self.returncode()
         text = self.output()
         if rc is None:

@@ -11,6 +11,7 @@ import time
 from .checks import client_crashed, ending, last_line, last_words, \
     short_end
 from .common import LOCAL
+from .peers import settle
 from .program import Program
 from .spec_server import matches, spec_check
 from .words import died_of, secs, shown
@@ -54,11 +55,16 @@ class ScriptServer:
         self.log = []
         self.first = None       # the first connection's thread
         self.stop = threading.Event()
+        self.turns = 0
         self.threads = [threading.Thread(target=self._accept, daemon=True)]
         self.threads[0].start()
 
+    def settle(self):
+        settle(self.ls, lambda: self.turns, self.threads[0].is_alive)
+
     def _accept(self):
         while not self.stop.is_set():
+            self.turns += 1
             try:
                 conn, _ = self.ls.accept()
             except (socket.timeout, OSError):
@@ -185,7 +191,10 @@ def run_client(run, mode, limit, port=None, bad=None, server=ScriptServer,
     rc = prog.returncode() if not prog.alive() else None
     if rc is None:
         cpu = prog.cpu()
-    return srv, prog, rc, time.monotonic() - t0, cpu
+    took = time.monotonic() - t0
+    if srv and rc is not None:
+        srv.settle()
+    return srv, prog, rc, took, cpu
 
 
 def printed(spec, text):

@@ -11,6 +11,7 @@ import time
 from .checks import client_crashed, ending, last_line, last_words, \
     short_end
 from .common import LOCAL
+from .peers import settle
 from .spec_client import judge, limit_for, never_connected, never_reason, \
     not_sent, printed, run_client, transcript
 from .spec_server import matches, spec_check
@@ -50,6 +51,7 @@ class UdpScriptServer:
         self.log = []
         self.stranger = None    # the other port, once it has sent
         self.stop = threading.Event()
+        self.turns = 0
         self.first = threading.Thread(target=self._play, daemon=True)
         self.threads = [self.first]
         self.first.start()
@@ -57,6 +59,7 @@ class UdpScriptServer:
     def _datagram(self, limit):
         deadline = time.monotonic() + limit
         while not self.stop.is_set() and time.monotonic() < deadline:
+            self.turns += 1
             try:
                 data, addr = self.s.recvfrom(1 << 16)
             except socket.timeout:
@@ -116,6 +119,9 @@ class UdpScriptServer:
 
     def transcript(self):
         return transcript(self.log)
+
+    def settle(self):
+        settle(self.s, lambda: self.turns, self.first.is_alive)
 
     def close(self):
         self.stop.set()
