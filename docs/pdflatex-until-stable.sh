@@ -5,8 +5,9 @@
 # HANDOUT_RUNS. Run it from the top of the tree: TEXINPUTS starts there, so
 # the LaTeX finds what it names relative to the tree.
 #
-# Settled: a run leaves NAME.aux and NAME.toc as it found them and its log
-# asks for no rerun. RUNS=1 makes a draft whose contents and page
+# Settled: a run leaves NAME.aux, NAME.toc and the index it makes (NAME.ind,
+# by makeindex from NAME.idx) as it found them and its log asks for no
+# rerun. RUNS=1 makes a draft whose contents and page
 # references may be out of date, enough to look at a change. The total of
 # physical pages LaTeX notes in NAME.aux (\@abspage@last) is left out of
 # the comparison: nothing in the handout prints it, and the first run, with
@@ -61,15 +62,25 @@ while [ "$run" -lt "$runs" ]; do
         exit 1
     fi
     kept=
+    # The index for the next run. A page that is a term's main place
+    # (bold, |textbf) loses the plain mention of the same page, which
+    # makeindex would print beside it: "49, 49".
+    cp "$name.ind" "$name.ind.before" 2>/dev/null || : >"$name.ind.before"
+    if [ -e "$name.idx" ]; then
+        awk 'NR == FNR { if (sub(/\|textbf}\{/, "}{")) main[$0] = 1; next }
+             !($0 in main)' "$name.idx" "$name.idx" >"$name.idx.main"
+        makeindex -q -o "$name.ind" "$name.idx.main"
+    fi
     grep -v '@abspage@last' "$name.aux" >"$name.aux.after" || :
     if cmp -s "$name.aux.after" "$name.aux.before" &&
         cmp -s "$name.toc" "$name.toc.before" &&
+        cmp -s "$name.ind" "$name.ind.before" &&
         ! grep -q -E 'Rerun to get|Label\(s\) may have changed|undefined references' \
             "$name.log"; then
         break
     fi
 done
-rm -f "$name.aux.before" "$name.aux.after" "$name.toc.before"
+rm -f "$name.aux.before" "$name.aux.after" "$name.toc.before" "$name.ind.before"
 if grep -E '^Overfull \\hbox \(([1-9]|[0-9]{2,})[0-9.]*pt too wide\)' \
     "$name.log" >&2; then
     echo "$name.pdf: text runs past the margin (see $dir/$name.log)" >&2

@@ -55,7 +55,7 @@ HANDOUT_LESSON_SRC := $(wildcard lessons/*/*.c lessons/*/*.h)
 CODE_BLOCKS_OK := $(HANDOUT_DIR)/code-blocks.ok
 
 HANDOUT_COMMON := $(HANDOUT_MD) docs/metadata.yaml docs/include.lua \
-                  $(wildcard docs/filters/*.lua) docs/listing.lua \
+                  $(wildcard docs/filters/*.lua) docs/listing.lua docs/index.txt \
                   $(HANDOUT_LESSON_SRC) $(wildcard docs/python/*.py) \
                   $(RUNS_DIR)/.done mk/handout.mk
 
