@@ -71,7 +71,12 @@
  *       told as expected, without advice. Plain: nothing.
  *   ss_narration_off(), ss_narration_on()  around calls made by the
  *       thousand: they run unnarrated. Plain: nothing.
- *   The kernel's view, for lesson 03's look at its queue (Linux):
+ *   ss_watch_start(), then ss_watch_queue(&addr, count, timeout):
+ *       lesson 03's watch of its accept queue in /proc/net/tcp (Linux),
+ *       until count connections wait or timeout seconds pass, and the
+ *       kernel's counters of full queues since the start. Plain: the
+ *       same, without the narration.
+ *   The kernel's view, as that watch reads it (Linux):
  *       ss_proc_walk("tcp", fn, arg) calls fn for every entry of
  *       /proc/net/tcp and tcp6 (struct ss_procsock, states SS_TCP_*),
  *       ss_proc_say() tells one entry, ss_same_addr() and ss_port_of()
@@ -132,6 +137,7 @@
 #include "ss_errors.h"
 #include "ss_proc.h"
 #include "ss_kernel.h"
+#include "ss_watch.h"
 #include "ss_options.h"
 #include "ss_repeat.h"
 #include "ss_call.h"

@@ -94,6 +94,23 @@ static struct ss_late_call ss_late[SS_MAX_LATE];
 static volatile sig_atomic_t ss_nlate, ss_late_lost;
 #endif
 
+/* Lesson 03's watch of its accept queue (ss_watch.h). */
+enum { SS_WATCH_MAX = 64 };
+
+struct ss_watch {
+    long before[3];             /* the counters, at ss_watch_start() */
+    int counted;                /* they could be read */
+    struct sockaddr_storage me; /* the listening socket's address */
+    long waiting;               /* its Recv-Q: connections in the queue */
+    int nseen;
+    int half_said; /* the SYN_RECV case has been explained */
+    struct {
+        struct sockaddr_storage addr;
+        int state;
+    } seen[SS_WATCH_MAX]; /* each client, and its state when last told */
+};
+static struct ss_watch ss_watch_state; /* 8 KiB: not on the stack */
+
 /* Keys for ss_once() and ss_tell(): one per explanation. */
 enum {
     SS_K_UNLISTED, /* ss_kernel.h: an entry /proc/net does not list */
