@@ -329,11 +329,12 @@ static void handle(int conn, const struct sockaddr_storage *client,
             decode(target + 1, (size_t)(version - target - 1), path,
                    sizeof path) == -1)
             status = 400;
-        else if (strncmp(buf, "GET ", 4) != 0 && strncmp(buf, "HEAD ", 5) != 0)
+        else if (strncmp(buf, "GET ", sizeof "GET " - 1) != 0 &&
+                 strncmp(buf, "HEAD ", sizeof "HEAD " - 1) != 0)
             status = 405;
         else
             status = resolve(root, path, real);
-        head_only = strncmp(buf, "HEAD ", 5) == 0;
+        head_only = strncmp(buf, "HEAD ", sizeof "HEAD " - 1) == 0;
     }
     /* The file through stdio: descriptors in this lesson are sockets. */
     if (status == 200 && (file = fopen(real, "rb")) == NULL)
