@@ -413,6 +413,20 @@ print([hex(b) for b in b"\x1b\x07\r\x9b" if b in out])' "$BATS_TEST_TMPDIR/out"
     fi
 }
 
+@test "06-send-recv: a client that sends a lot and never reads is dropped after --timeout, and the server goes on to its end" {
+    start_server "$BATS_TEST_TMPDIR/server" 06-send-recv-server --count 1 --timeout 2
+    local server=$BG_PID
+    noread_dropped "$PORT"
+    wait_exit "$server" 20
+    [ "$EXIT_STATUS" -eq 0 ]
+    run cat "$BATS_TEST_TMPDIR/server"
+    assert_line --regexp '^client 127\.0\.0\.1:[0-9]+ stopped reading: nothing more could be sent for 2 s$'
+    assert_line "(--timeout), and the server closes it"
+    assert_line --regexp '^client 127\.0\.0\.1:[0-9]+: [0-9]+ bytes echoed$'
+    plain && return 0
+    assert_line "== done: served 1 client =="
+}
+
 @test "06-send-recv: no client within --timeout: the server says so and exits 1" {
     run_lesson timeout 10 "$BIN/06-send-recv-server" --port 0 --timeout 1
     assert_failure 1

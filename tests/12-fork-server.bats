@@ -271,11 +271,54 @@ no_reset_said() {
     run cat "$BATS_TEST_TMPDIR/peer"
     assert_output "still here"
     run cat "$BATS_TEST_TMPDIR/server"
-    assert_line --regexp "^client 127\.0\.0\.1:[0-9]+ sent nothing for 2 s \(--timeout\)$"
+    assert_line --regexp "^client 127\.0\.0\.1:[0-9]+ sent nothing for 2 s \(--timeout\): the server closes it$"
     assert_line "recv: Connection reset by peer"
     assert_line --regexp "^client 127\.0\.0\.1:[0-9]+: 11 bytes echoed$"
     plain && return 0
     reaped "$BATS_TEST_TMPDIR/server"
+}
+
+@test "12-fork-server: the child's echo() is lesson 06's, character for character" {
+    local fn='/^ \* Send every byte back until/,/^}$/p'
+    run sed -n "$fn" "$ROOT/lessons/06-send-recv/server.c"
+    local want=$output
+    [[ "$want" == *"stopped reading"* ]] # the function was found
+    run sed -n "$fn" "$ROOT/lessons/12-fork-server/server.c"
+    assert_output "$want"
+}
+
+@test "12-fork-server: a client that sends a lot and never reads: its child gives up after --timeout, and the server ends" {
+    start_server "$BATS_TEST_TMPDIR/server" 12-fork-server --count 1 --timeout 2
+    local server=$BG_PID
+    noread_dropped "$PORT"
+    # The parent ends: its child ended first, or its own wait ran out.
+    wait_exit "$server" 20
+    [ "$EXIT_STATUS" -eq 0 ]
+    run cat "$BATS_TEST_TMPDIR/server"
+    assert_line --regexp '^client 127\.0\.0\.1:[0-9]+ stopped reading: nothing more could be sent for 2 s$'
+    assert_line "(--timeout), and the server closes it"
+    assert_line --regexp '^client 127\.0\.0\.1:[0-9]+: [0-9]+ bytes echoed$'
+}
+
+@test "12-fork-server: a child still serving after twice --timeout: the parent stops waiting for it, says so and ends" {
+    start_server "$BATS_TEST_TMPDIR/server" 12-fork-server --count 1 --timeout 2
+    local server=$BG_PID
+    start_bg "$BATS_TEST_TMPDIR/client" "$PYTHON" "$PEERS/trickle-until.py" \
+        "$PORT" "$BATS_TEST_TMPDIR/go"
+    local client=$BG_PID
+    # The client talks every 0.1 s until told to stop, so its child never
+    # waits 2 s in recv(); the parent's wait for it ends after 4 s.
+    wait_exit "$server" 30
+    [ "$EXIT_STATUS" -eq 0 ]
+    kill -0 "$client" # still served by the child the parent left
+    touch "$BATS_TEST_TMPDIR/go"
+    wait_exit "$client" 30
+    [ "$EXIT_STATUS" -eq 0 ]
+    run cat "$BATS_TEST_TMPDIR/server"
+    assert_line "children still serving after 4 s (twice --timeout): the server ends"
+    assert_line "without them; init, or on Linux a subreaper, collects them when they end"
+    plain && return 0
+    assert_line "waitpid(-1, NULL, 0) = -1 EINTR (Interrupted system call)"
 }
 
 @test "12-fork-server: --count reached: the listening socket closes at once, and the parent waits for its children" {

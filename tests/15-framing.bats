@@ -184,6 +184,17 @@ peer() {
     assert_line --regexp '^recv\(4, buf, 2, 0\) = -1 EAGAIN \(.*\)$'
 }
 
+@test "15-framing: a peer that sends messages and never reads the echoes is dropped after --timeout" {
+    start_server "$BATS_TEST_TMPDIR/server" 15-framing-server --count 1 --timeout 2
+    local server=$BG_PID
+    noread_dropped "$PORT" --framed
+    wait_exit "$server" 20
+    [ "$EXIT_STATUS" -eq 0 ]
+    run cat "$BATS_TEST_TMPDIR/server"
+    assert_line "send: Resource temporarily unavailable"
+    assert_line --regexp '^client .*: [0-9]+ messages$'
+}
+
 @test "15-framing: what a peer sent is printed escaped" {
     start_server "$BATS_TEST_TMPDIR/server" 15-framing-server --count 1
     run peer "$PORT" escape

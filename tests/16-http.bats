@@ -113,6 +113,29 @@ odd_server() {
     assert_line "$u/noext: 200 application/octet-stream 6"
 }
 
+@test "16-http: a client that asks for a big file and never reads is given up after --timeout, and the server ends" {
+    local site="$BATS_TEST_TMPDIR/site" i
+    mkdir "$site"
+    head -c $((16 << 20)) /dev/zero >"$site/big.bin"
+    start_server "$BATS_TEST_TMPDIR/server" 16-http-server --root "$site" \
+        --count 1 --timeout 2
+    local server=$BG_PID
+    start_bg "$BATS_TEST_TMPDIR/client" "$PYTHON" "$PEERS/get-noread.py" \
+        "$PORT" /big.bin
+    # The clock starts once the client is connected and has asked. (It
+    # sees no end: the server's FIN waits behind the bytes it never read.)
+    for ((i = 0; i < 200; i++)); do
+        grep -qx connected "$BATS_TEST_TMPDIR/client" && break
+        sleep 0.05
+    done
+    grep -qx connected "$BATS_TEST_TMPDIR/client"
+    wait_exit "$server" $((2 + NOREAD_SLACK))
+    [ "$EXIT_STATUS" -eq 0 ]
+    run cat "$BATS_TEST_TMPDIR/server"
+    assert_line "send: Resource temporarily unavailable"
+    assert_line --regexp '^127\.0\.0\.1:[0-9]+ "GET /big\.bin HTTP/1\.0" 200 \(not sent whole\)$'
+}
+
 @test "16-http: curl --path-as-is with ../ and %2e%2e is refused with 403, and nothing outside the root is sent" {
     serve --count 4
     local p

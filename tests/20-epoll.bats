@@ -105,6 +105,21 @@ clients() {
     done
 }
 
+@test "20-epoll: a client that sends a lot and never reads is closed once nothing happens for --timeout" {
+    local mode
+    for mode in "" --edge; do
+        # shellcheck disable=SC2086
+        start_server "$BATS_TEST_TMPDIR/server$mode" 20-epoll-server \
+            --count 1 --timeout 2 $mode
+        local server=$BG_PID
+        noread_dropped "$PORT"
+        wait_exit "$server" 20
+        [ "$EXIT_STATUS" -eq 0 ]
+        run cat "$BATS_TEST_TMPDIR/server$mode"
+        assert_line "nothing happened within --timeout 2 s: closing 1 idle client"
+    done
+}
+
 @test "20-epoll: --edge --no-drain stalls: the rest waits unread in the kernel, and draining echoes it all" {
     local mode
     for mode in "--edge --no-drain" "--edge" ""; do

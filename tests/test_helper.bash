@@ -175,6 +175,25 @@ kill_all_bg() {
     SS_PIDS=()
 }
 
+# NOREAD_SLACK: the seconds beyond a server's --timeout 2 in which it must
+# have dropped a client that sends and never reads, counted from the
+# client's connect. Generous: before its send() waits, a server narrates
+# every call of the megabytes it echoes while the buffers fill, and that
+# takes as long as the machine makes it. A server without a send timeout
+# never drops the client, so the test fails there all the same.
+NOREAD_SLACK=20
+
+# noread_dropped PORT [--framed]: tests/peers/noread-dropped.py sends
+# 127.0.0.1:PORT up to 8 MiB and never reads; the server (started with
+# --timeout 2) must drop it within 2 + NOREAD_SLACK s of its connect.
+noread_dropped() {
+    local limit=$((2 + NOREAD_SLACK))
+    run timeout $((limit + 10)) "$PYTHON" "$PEERS/noread-dropped.py" "$1" \
+        "$limit" "${@:2}"
+    assert_success
+    assert_output --regexp '^dropped after [0-9.]+ s, [0-9]+ bytes sent$'
+}
+
 # now_ms: a monotonic-enough clock for the timing tests, in milliseconds.
 now_ms() {
     echo $(($(date +%s%N) / 1000000))

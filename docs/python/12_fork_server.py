@@ -37,12 +37,12 @@ def serve(conn, client):
                 break
             conn.sendall(data)
             echoed += len(data)
-    except socket.timeout:
-        out("client %s sent nothing for %d s (--timeout)"
-              % (client, args.timeout))
+    except socket.timeout:  # in recv() or in sendall(), as in lesson 06
+        out("client %s: nothing for %d s (--timeout): closed"
+            % (client, args.timeout))
         return 1
-    except OSError as e:
-        out("recv: %s" % e.strerror)
+    except OSError as e:  # BrokenPipeError, ConnectionResetError
+        out("client %s: %s" % (client, e.strerror))
         return 1
     out("client %s: %d bytes echoed" % (client, echoed))
     return 0

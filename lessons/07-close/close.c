@@ -160,7 +160,7 @@ int main(int argc, char **argv)
     heading("connection 1: the client closes first");
     if (connect_to_self(lfd, &addr, &wait, &cfd, &sfd) == -1)
         goto fail;
-    if (send(cfd, "hello\n", 6, MSG_NOSIGNAL) == -1) {
+    if (send(cfd, "hello\n", sizeof "hello\n" - 1, MSG_NOSIGNAL) == -1) {
         perror("send");
         goto fail;
     }
@@ -182,7 +182,7 @@ int main(int argc, char **argv)
     }
     say("CLOSE_WAIT: the client's FIN has arrived, and the server's end "
         "stays in CLOSE_WAIT until its program calls close()");
-    if (send(sfd, "bye\n", 4, MSG_NOSIGNAL) == -1) {
+    if (send(sfd, "bye\n", sizeof "bye\n" - 1, MSG_NOSIGNAL) == -1) {
         perror("send");
         goto fail;
     }
@@ -232,7 +232,8 @@ int main(int argc, char **argv)
     heading("connection 3: the server closes with data left unread");
     if (connect_to_self(lfd, &addr, &wait, &cfd, &sfd) == -1)
         goto fail;
-    if (send(cfd, "hello\nworld\n", 12, MSG_NOSIGNAL) == -1) {
+    if (send(cfd, "hello\nworld\n", sizeof "hello\nworld\n" - 1,
+             MSG_NOSIGNAL) == -1) {
         perror("send");
         goto fail;
     }

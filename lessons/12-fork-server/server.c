@@ -28,6 +28,7 @@
 enum { SHOWN = 100 }; /* --no-reap lists the first 100 children */
 
 static int no_reap;
+static volatile sig_atomic_t late; /* SIGALRM came: stop waiting */
 
 static const struct ss_lesson lesson = {
     .name = "12-fork-server",
@@ -38,8 +39,8 @@ static const struct ss_lesson lesson = {
     .port = 8888,
     .timeout = 300,
     .timeout_help = "seconds the server waits for the next client, and "
-                    "each child's recv() for its client's "
-                    "next bytes",
+                    "each child's recv() or send() for its client; at "
+                    "the end, twice S for its children",
     .count = 0,
     .count_help = "clients to serve in all (then wait for the children)",
     .extra = {{.name = "--no-reap",
@@ -62,8 +63,11 @@ static void on_sigchld(int sig)
     errno = saved;
 }
 
-/* Echo until the client closes (0: all went well) or fails (1). */
-static int serve(int conn, const struct sockaddr_in *client, int timeout)
+/*
+ * Send every byte back until the client closes its side (recv() returns
+ * 0); returns how many bytes were echoed.
+ */
+static long long echo(int conn, const struct sockaddr_in *client, int timeout)
 {
     char buf[4096];
     ssize_t got, sent, off;
@@ -72,30 +76,73 @@ static int serve(int conn, const struct sockaddr_in *client, int timeout)
     for (;;) {
         got = recv(conn, buf, sizeof buf, 0);
         if (got == -1 && errno == EINTR)
-            continue;
+            continue; /* a signal (Ctrl-Z, then fg): wait again */
         if (got == 0)
-            break; /* the client has closed its side */
-        if (got == -1) {
-            if (errno == EAGAIN || errno == EWOULDBLOCK)
-                printf("client %s sent nothing for %d s (--timeout)\n",
-                       ss_addr(client).s, timeout);
-            else
-                perror("recv");
-            return 1;
+            return echoed; /* the client has closed its side */
+        if (got == -1 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+            printf("client %s sent nothing for %d s (--timeout): the server "
+                   "closes it\n",
+                   ss_addr(client).s, timeout);
+            return echoed;
         }
+        if (got == -1) {
+            perror("recv");
+            return echoed;
+        }
+        /* send() may take fewer bytes than asked: send the rest.
+           MSG_NOSIGNAL: a send() that fails with EPIPE (the client has
+           gone) does not also raise SIGPIPE, which would end the server. */
         for (off = 0; off < got; off += sent) {
             sent = send(conn, buf + off, (size_t)(got - off), MSG_NOSIGNAL);
-            if (sent == -1 && errno == EINTR)
-                sent = 0;
-            else if (sent == -1) {
-                perror("send");
-                return 1;
+            if (sent == -1 && errno == EINTR) {
+                sent = 0; /* a signal: send again */
+                continue;
             }
+            if (sent == -1 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+                printf("client %s stopped reading: nothing more could be "
+                       "sent for %d s\n(--timeout), and the server closes "
+                       "it\n",
+                       ss_addr(client).s, timeout);
+                return echoed;
+            }
+            if (sent == -1) {
+                int gone = errno == EPIPE || errno == ECONNRESET;
+                perror("send");
+                if (gone)
+                    say("the client has closed its end or reset the "
+                        "connection. The first send() after a peer has "
+                        "closed usually succeeds, and the peer's kernel "
+                        "answers it with a RST; a later call fails");
+                return echoed;
+            }
+            echoed += sent;
         }
-        echoed += got;
     }
+}
+
+/* A child's work: lesson 06's limits for its client, and lesson 06's echo. */
+static void serve(int conn, const struct sockaddr_in *client,
+                  const struct timeval *tv, int timeout)
+{
+    long long echoed = 0;
+
+    if (setsockopt(conn, SOL_SOCKET, SO_RCVTIMEO, tv, sizeof *tv) == -1 ||
+        setsockopt(conn, SOL_SOCKET, SO_SNDTIMEO, tv, sizeof *tv) == -1)
+        perror("setsockopt");
+    else
+        echoed = echo(conn, client, timeout);
     printf("client %s: %lld bytes echoed\n", ss_addr(client).s, echoed);
-    return 0;
+    if (close(conn) == -1)
+        perror("close");
+}
+
+/* SIGALRM: the final wait has lasted twice --timeout. alarm(1) sends it
+   again a second later, in case it came just before waitpid() began. */
+static void on_sigalrm(int sig)
+{
+    (void)sig;
+    late = 1;
+    alarm(1);
 }
 
 /* Linux: the state of each child in /proc/PID/stat (Z: a zombie). */
@@ -131,14 +178,15 @@ int main(int argc, char **argv)
     struct sigaction sa;
     struct timeval tv;
     socklen_t len;
-    int fd, conn, rc, nkids = 0, one = 1;
+    int fd, conn, nkids = 0, one = 1;
     long served = 0;
     pid_t pid;
 
     ss_start(&lesson, &opt, argc, argv);
 
     /* Lessons 01 to 04: a TCP socket, bound to --host and --port; each
-       wait in accept() and in a child's recv() ends after --timeout. */
+       wait in accept(), and in a child's recv() or send(), ends after
+       --timeout. */
     fd = socket(AF_INET, SOCK_STREAM, 0);
     if (fd == -1) {
         perror("socket");
@@ -209,9 +257,8 @@ int main(int argc, char **argv)
         }
         if (pid == 0) {
             close(fd); /* the listening socket is the parent's business */
-            rc = serve(conn, &client, opt.timeout);
-            close(conn);
-            exit(rc);
+            serve(conn, &client, &tv, opt.timeout);
+            exit(0);
         }
         printf("client %s: served by child %ld\n", ss_addr(&client).s,
                (long)pid);
@@ -231,9 +278,29 @@ int main(int argc, char **argv)
             "1) or, on Linux, to a subreaper: a normal init reaps them");
         return 0;
     }
-    /* Wait for the children still serving, until none is left (ECHILD). */
-    while (waitpid(-1, NULL, 0) != -1 || errno == EINTR)
+    /* Wait for the children still serving, until none is left (ECHILD).
+       Each of a child's waits ends after --timeout, so a child whose
+       client has gone quiet ends within --timeout and a moment: the wait
+       lasts at most twice --timeout, then SIGALRM interrupts waitpid()
+       (its handler has no SA_RESTART). A child still there has a client
+       that keeps it busy. */
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_sigalrm;
+    sigemptyset(&sa.sa_mask);
+    if (sigaction(SIGALRM, &sa, NULL) == -1) {
+        perror("sigaction");
+        return 1;
+    }
+    alarm(2 * (unsigned)opt.timeout);
+    while (waitpid(-1, NULL, 0) != -1 || (errno == EINTR && !late))
         ; /* one more child collected */
+    if (errno == EINTR) {
+        alarm(0);
+        printf("children still serving after %d s (twice --timeout): the "
+               "server ends\nwithout them; init, or on Linux a subreaper, "
+               "collects them when they end\n",
+               2 * opt.timeout);
+    }
     return 0;
 
 fail:

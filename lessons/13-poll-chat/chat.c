@@ -281,7 +281,8 @@ int main(int argc, char **argv)
             len = sizeof addr;
             conn = accept(fd, (struct sockaddr *)&addr, &len);
             if (conn >= 0 && n == MAX_CLIENTS) {
-                if (send(conn, "* the chat is full\n", 19,
+                if (send(conn, "* the chat is full\n",
+                         sizeof "* the chat is full\n" - 1,
                          MSG_NOSIGNAL | MSG_DONTWAIT) == -1)
                     perror("send");
                 close(conn);

@@ -60,13 +60,13 @@ enum { HEAD_MAX = 16384, SHOWN = 65536 };
    if url is not one, or holds a space or a control character. */
 static int parse_url(const char *url, char *host, char *port, const char **path)
 {
-    const char *p = url + 7, *end;
+    const char *p = url + sizeof "http://" - 1, *end;
     size_t n, i;
 
     for (i = 0; url[i] != '\0'; i++)
         if ((unsigned char)url[i] <= ' ' || url[i] == 0x7f)
             return -1; /* "\r\n" in a URL would forge a header line */
-    if (strncmp(url, "http://", 7) != 0)
+    if (strncmp(url, "http://", sizeof "http://" - 1) != 0)
         return -1;
     end = *p == '[' ? strchr(p, ']') : p + strcspn(p, ":/");
     if (end == NULL)
@@ -77,7 +77,7 @@ static int parse_url(const char *url, char *host, char *port, const char **path)
     memcpy(host, p + (*p == '['), n);
     host[n] = '\0';
     p = end + (*end == ']');
-    memcpy(port, "80", 3);
+    memcpy(port, "80", sizeof "80");
     if (*p == ':') {
         n = strspn(p + 1, "0123456789");
         if (n == 0 || n > 5 || atol(p + 1) > 65535)
@@ -226,9 +226,13 @@ int main(int argc, char **argv)
             printf("that is not an HTTP/1 status line\n");
             goto fail;
         }
-        if (strncasecmp(line, "Content-Length:", 15) == 0) {
-            const char *v = line + 15 + strspn(line + 15, " \t");
-            size_t digits = strspn(v, "0123456789");
+        if (strncasecmp(line,
+                        "Content-Length:", sizeof "Content-Length:" - 1) == 0) {
+            const char *v = line + sizeof "Content-Length:" - 1;
+            size_t digits;
+
+            v += strspn(v, " \t"); /* the spaces before the number */
+            digits = strspn(v, "0123456789");
             if (length != -1 || digits == 0 || digits > 15 ||
                 v + digits + strspn(v + digits, " \t") != eol) {
                 printf("a Content-Length that is not one number\n");

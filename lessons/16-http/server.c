@@ -40,8 +40,8 @@ static const struct ss_lesson lesson = {
     .port = 8888,
     .timeout = 300,
     .timeout_help = "seconds accept() waits for a client; a request must "
-                    "arrive whole within 10 s, or S if "
-                    "less",
+                    "arrive whole within 10 s, or S if less, and each "
+                    "send() waits as long at most",
     .count = 0,
     .count_help = "connections to serve, one after another",
     .extra = {{.name = "--root",
@@ -329,11 +329,12 @@ static void handle(int conn, const struct sockaddr_storage *client,
             decode(target + 1, (size_t)(version - target - 1), path,
                    sizeof path) == -1)
             status = 400;
-        else if (strncmp(buf, "GET ", 4) != 0 && strncmp(buf, "HEAD ", 5) != 0)
+        else if (strncmp(buf, "GET ", sizeof "GET " - 1) != 0 &&
+                 strncmp(buf, "HEAD ", sizeof "HEAD " - 1) != 0)
             status = 405;
         else
             status = resolve(root, path, real);
-        head_only = strncmp(buf, "HEAD ", 5) == 0;
+        head_only = strncmp(buf, "HEAD ", sizeof "HEAD " - 1) == 0;
     }
     /* The file through stdio: descriptors in this lesson are sockets. */
     if (status == 200 && (file = fopen(real, "rb")) == NULL)
@@ -396,7 +397,8 @@ int main(int argc, char **argv)
         return 1;
     }
     /* accept() waits --timeout; a send() to a client that reads nothing
-       gives up after 10 s (accepted sockets inherit it, on Linux). */
+       gives up after 10 s, or --timeout if less (accepted sockets inherit
+       it, on Linux). */
     wait.tv_sec = opt.timeout;
     wait.tv_usec = 0;
     if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) == -1 ||
@@ -404,7 +406,7 @@ int main(int argc, char **argv)
         perror("setsockopt");
         goto fail;
     }
-    wait.tv_sec = REQUEST_SECS;
+    wait.tv_sec = opt.timeout < REQUEST_SECS ? opt.timeout : REQUEST_SECS;
     if (setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &wait, sizeof wait) == -1) {
         perror("setsockopt");
         goto fail;

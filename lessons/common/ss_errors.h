@@ -159,6 +159,11 @@ static const struct ss_errinfo ss_errors[] = {
     SS_E(EHOSTUNREACH, NULL,
      "the host cannot be reached",
      "check --host and that the other machine is up"),
+    SS_E(EINTR, "waitpid",
+     "a signal interrupted the wait before a child ended: one whose "
+     "handler has no SA_RESTART, such as alarm()'s SIGALRM",
+     "nothing is wrong: wait again, unless the signal says the time is "
+     "up"),
     SS_E(EINTR, NULL,
      "a signal interrupted the call before it finished",
      "nothing is wrong: the lesson makes the call again"),

@@ -349,52 +349,6 @@ static inline int ss_still_open(unsigned long inode)
            ss_proc_walk("tcp", ss_has_inode, &inode) > 0;
 }
 
-struct ss_portq {
-    unsigned port;
-    int quiet, count;
-};
-
-static inline int ss_by_port(const struct ss_procsock *s, const char *file,
-                             void *arg)
-{
-    struct ss_portq *q = arg;
-
-    if (ss_port_of(&s->local) != q->port && ss_port_of(&s->remote) != q->port)
-        return 0;
-    q->count++;
-    if (!q->quiet)
-        ss_proc_say(s, file);
-    return 0;
-}
-
-/*
- * Every entry of /proc/net/PROTO (and PROTO6) with this local or remote
- * port, printed unless quiet. Returns how many, or -1 when a file could
- * not be read (said on the spot).
- */
-static inline int ss_kernel_port(const char *proto, unsigned port, int quiet)
-{
-#ifdef __linux__
-    struct ss_portq q;
-    int saved = errno;
-
-    q.port = port;
-    q.quiet = quiet;
-    q.count = 0;
-    if (ss_proc_walk(proto, ss_by_port, &q) < 0) {
-        errno = saved;
-        return -1;
-    }
-    errno = saved;
-    return q.count;
-#else
-    (void)proto;
-    (void)port;
-    (void)quiet;
-    return -1;
-#endif
-}
-
 /*
  * Some of the kernel's TCP counters, such as ListenOverflows, from the
  * "TcpExt:" rows of /proc/net/netstat (a row of names, then a row of
