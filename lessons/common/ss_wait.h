@@ -39,11 +39,11 @@ static inline void ss_fd_words(struct ss_text *t, size_t *o, const int *fds,
     ss_tcat(t, o, "fd ");
     for (i = 0; i < shown; i++)
         ss_tcat(t, o, "%s%d",
-                i == 0                     ? ""
-                : i == n - 1 && shown == n ? join
-                                           : ", ",
+                i == 0                 ? ""
+                : i == n - 1 && n <= 6 ? join
+                                       : ", ",
                 fds[i]);
-    if (shown < n)
+    if (n > 6)
         ss_tcat(t, o, " ... (%d in all)", n);
 }
 
@@ -108,7 +108,7 @@ static inline void ss_wait_none(int zero)
 {
     ss_wrap(4, 4, "",
             zero ? "nothing was ready, and a timeout of 0 does not wait"
-                 : "nothing was ready before the timeout: the time ran out",
+                 : "nothing was ready before the timeout",
             "");
 }
 
