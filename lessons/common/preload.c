@@ -15,11 +15,14 @@
  *     process of the run inherits ($SOCKSTEP_FD, preload_out.h): never
  *     to the program's fd 2, which may be a client's socket; the
  *     program's descriptor numbers and its output stay as they were;
- *   - close() is told for sockets and epoll instances, poll(), fcntl()
- *     and sendfile() only where a socket is among their descriptors;
+ *   - close() is told for sockets and epoll instances, fcntl() and
+ *     sendfile() only where a socket is among their descriptors;
  *     read(), write() and ioctl(FIONBIO, FIONREAD) only on a socket
- *     (preload_rw.h), and the checked __recv_chk() and the like of a
+ *     (preload_rw.h), and readv(), writev(), sendmmsg() and recvmmsg()
+ *     too (preload_vec.h); the checked __recv_chk() and the like of a
  *     -D_FORTIFY_SOURCE build as the plain calls;
+ *   - a wait (select, pselect, poll, ppoll, epoll_wait, epoll_pwait)
+ *     only where a socket is among what it waits on (preload_waits.h);
  *   - one thread narrates at a time: a lock, let go while the real call
  *     runs (ss_nar.call_hook), so every call's lines are whole;
  *   - a call made while narrating (a signal handler, a call inside the C
@@ -348,6 +351,9 @@ ssize_t(write)(int fd, const void *buf, size_t n)
     SS_TOLD(ss_write_sock(fd, buf, n), SS_REAL(write)(fd, buf, n));
 }
 
+#include "preload_waits.h"
+#include "preload_vec.h"
+
 /* ioctl(): FIONBIO and FIONREAD on a socket are told. */
 int(ioctl)(int fd, unsigned long req, ...)
 {
@@ -454,20 +460,6 @@ void(freeaddrinfo)(struct addrinfo *res)
     ss_leave();
 }
 
-/* Only a poll() with a socket among its descriptors is told. */
-int(poll)(struct pollfd *fds, nfds_t n, int timeout)
-{
-    nfds_t i;
-    int rc;
-
-    for (i = 0; i < n; i++)
-        if (fds[i].fd >= 0 && ss_is_socket(fds[i].fd))
-            break;
-    if (i == n)
-        return SS_REAL(poll)(fds, n, timeout);
-    SS_TOLD(ss_poll(fds, n, timeout), SS_REAL(poll)(fds, n, timeout));
-}
-
 /* Is fd an epoll instance (whose epoll_create1() was told)? */
 static int ss_is_epoll(int fd)
 {
@@ -530,13 +522,6 @@ int(epoll_ctl)(int ep, int op, int fd, struct epoll_event *e)
 {
     int rc;
     SS_TOLD(ss_epoll_ctl(ep, op, fd, e), SS_REAL(epoll_ctl)(ep, op, fd, e));
-}
-
-int(epoll_wait)(int ep, struct epoll_event *ev, int max, int timeout)
-{
-    int rc;
-    SS_TOLD(ss_epoll_wait(ep, ev, max, timeout),
-            SS_REAL(epoll_wait)(ep, ev, max, timeout));
 }
 
 ssize_t(sendfile)(int out, int in, off_t *offset, size_t count)

@@ -278,8 +278,9 @@ static inline void ss_advise(const struct ss_call *c, int err)
     if (ss_not_now(c, err) || ss_advise_wait(c, err))
         return;
 
-    /* A Unix socket's path has causes of its own: "bind:unix". */
-    snprintf(key, sizeof key, "%s%s", c->name,
+    /* A Unix socket's path has causes of its own: "bind:unix"; the
+       waits on many descriptors share theirs: "wait". */
+    snprintf(key, sizeof key, "%s%s", ss_is_wait(c->name) ? "wait" : c->name,
              c->addr[0] == '/' || c->addr[0] == '@' ? ":unix" : "");
     e = ss_errinfo(err, key);
     if (e == NULL)

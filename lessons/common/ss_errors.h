@@ -362,6 +362,13 @@ static const struct ss_errinfo ss_errors_own[] = {
     SS_E(EHOSTUNREACH, NULL,
      "the host cannot be reached",
      "check the address and that the other machine is up"),
+    SS_E(EINTR, "wait",
+     "a signal came while the call waited, and a handler ran: on Linux "
+     "select(), poll(), epoll_wait() and their p versions are never made "
+     "again after a handler, even one installed with SA_RESTART",
+     "nothing is wrong: wait again (with the time that is left, if the "
+     "wait has a limit). A program that takes EINTR for a failure stops "
+     "here early"),
     SS_E(EINTR, NULL,
      "a signal interrupted the call before it finished",
      "nothing is wrong: call it again. A program that takes EINTR for a "

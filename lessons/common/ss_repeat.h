@@ -43,6 +43,19 @@ static inline struct ss_text ss_count_text(unsigned long n)
  */
 enum { SS_SHOWN = 3 };
 
+/* Is name a wait on many descriptors (poll, select, epoll_wait ...)? */
+static inline int ss_is_wait(const char *name)
+{
+    static const char *const waits[] = {"poll",    "ppoll",      "select",
+                                        "pselect", "epoll_wait", "epoll_pwait"};
+    size_t i;
+
+    for (i = 0; i < SS_COUNT(waits); i++)
+        if (strcmp(name, waits[i]) == 0)
+            return 1;
+    return 0;
+}
+
 /* The key of the call k calls back (1: the last one). */
 static inline const char *ss_recent(int k)
 {
@@ -69,6 +82,7 @@ static inline void ss_repeat_say(int final)
         ss_nar.repeats / (unsigned long)ss_nar.period - (SS_SHOWN - 1);
     long first_fd = -1;
     int i, k, e, same_fd = 1, failed = 1, empty_recv = 0, again = 0;
+    int waited_in = 0; /* a wait (select, poll ...) is in the cycle */
     size_t o = 0;
 
     /* The calls in the order the cycle first made them: the call being
@@ -89,15 +103,23 @@ static inline void ss_repeat_say(int final)
         if (paren == NULL || eq == NULL)
             return;
         n = strtol(paren + 1, &end, 10);
-        if (end == paren + 1 || (*end != ',' && *end != ')'))
+        /* select()'s first number is a count, not a descriptor */
+        if (end == paren + 1 || (*end != ',' && *end != ')') ||
+            strncmp(key, "select(", 7) == 0 || strncmp(key, "pselect(", 8) == 0)
             same_fd = 0;
         else if (first_fd == -1)
             first_fd = n;
         else if (n != first_fd)
             same_fd = 0;
         if (strcmp(eq + 4, "0") == 0 &&
-            (strncmp(key, "recv(", 5) == 0 || strncmp(key, "read(", 5) == 0))
+            (strncmp(key, "recv(", 5) == 0 || strncmp(key, "read(", 5) == 0 ||
+             strncmp(key, "readv(", 6) == 0))
             empty_recv = 1;
+        if (strncmp(eq + 4, "-1", 2) != 0) {
+            char name[24];
+            snprintf(name, sizeof name, "%.*s", (int)(paren - key), key);
+            waited_in |= ss_is_wait(name);
+        }
         if (strstr(eq, "EAGAIN") != NULL || strstr(eq, "EWOULDBLOCK") != NULL)
             again = 1;
         if (strncmp(eq + 4, "-1", 2) != 0)
@@ -126,6 +148,10 @@ static inline void ss_repeat_say(int final)
                   "recv() returning 0 means the end, stop there";
     else if (waited[0] != '\0')
         meaning = waited;
+    else if (waited_in)
+        meaning = "the wait returns at once, every time (a timeout of 0, or "
+                  "a descriptor it reports ready that the loop never reads "
+                  "or writes): the loop spins without waiting";
     else if (again)
         meaning = "nothing has come, and the call may not wait "
                   "(O_NONBLOCK or MSG_DONTWAIT): the loop spins instead of "
@@ -159,9 +185,10 @@ static inline void ss_repeat_end(void)
    than 0) made progress, however alike: it never counts as a repeat. */
 static inline int ss_repeat(const char *key, const char *name, long ret)
 {
-    static const char *const moves[] = {"send",     "recv",    "sendto",
-                                        "recvfrom", "sendmsg", "recvmsg",
-                                        "sendfile", "read",    "write"};
+    static const char *const moves[] = {
+        "send",    "recv",     "sendto",  "recvfrom", "sendmsg",
+        "recvmsg", "sendfile", "read",    "write",    "readv",
+        "writev",  "sendmmsg", "recvmmsg"};
     unsigned long held;
     int k, hold = 0, moved = 0;
 

@@ -171,7 +171,12 @@ enum {
     SS_K_LATE_NONE,
     SS_K_LATE_ECHILD,
     SS_K_SIGACTION,
-    SS_K_SOERROR_UDP
+    SS_K_SOERROR_UDP,
+    SS_K_SELECT,
+    SS_K_READV,
+    SS_K_WRITEV,
+    SS_K_SENDMMSG,
+    SS_K_RECVMMSG
 };
 
 /* A generic explanation is given once per run: has key k been told? */
