@@ -161,7 +161,7 @@ static const struct ss_errinfo ss_errors[] = {
      "check --host and that the other machine is up"),
     SS_E(EINTR, "waitpid",
      "a signal interrupted the wait before a child ended: one whose "
-     "handler has no SA_RESTART, such as alarm()'s SIGALRM",
+     "handler has no SA_RESTART, such as the SIGALRM of alarm()",
      "nothing is wrong: wait again, unless the signal says the time is "
      "up"),
     SS_E(EINTR, NULL,
