@@ -13,6 +13,7 @@ from .checks import client_crashed, ending, last_line, last_words, \
 from .common import LOCAL
 from .peers import settle
 from .program import Program
+from .spec import printed
 from .spec_server import matches, spec_check
 from .words import died_of, secs, shown
 
@@ -195,20 +196,6 @@ def run_client(run, mode, limit, port=None, bad=None, server=ScriptServer,
     if srv and rc is not None:
         srv.settle()
     return srv, prog, rc, took, cpu
-
-
-def printed(spec, text):
-    """The first print: pattern that no line of text matches, in order,
-    or None."""
-    lines = [ln.rstrip("\r") for ln in text.splitlines()]
-    at = 0
-    for pat in spec.prints:
-        while at < len(lines) and not pat.fullmatch(lines[at].strip()):
-            at += 1
-        if at == len(lines):
-            return pat
-        at += 1
-    return None
 
 
 def limit_for(spec):

@@ -11,6 +11,7 @@ import os
 import shutil
 import subprocess
 
+from .checks import Result
 from .common import NARRATE_LIB
 from .program import Program
 from .spec_client import judge
@@ -257,7 +258,26 @@ def sc_short_send(run, res):
                     "C library), or a static program is behind the command."
                     % SEND_HALF, "the fault never acted")
         return
-    if not res.ok:
+    if not res.ok and fails_without_fault(run, res):
+        res.not_run("Not run: the exchange failed without the fault as "
+                    "well (the checker ran it again with no fault), so what "
+                    "went wrong is not the fault's doing; the %s check "
+                    "shows it." % ("exchange" if run.kind.endswith(
+                        ".spec") else "one-line"),
+                    "fails without the fault")
+    elif not res.ok:
         res.message += (" The program probably ignores what send() returns: "
                         "when it is less than it gave, the rest must be sent "
                         "too, in a loop (in Python, sendall() does it).")
+
+
+def fails_without_fault(run, res):
+    """Run the exchange again without the fault: does it fail too? The
+    programs of the faulted run stay the check's evidence."""
+    faulted = list(run.programs)
+    run.finish()  # the checker's server, whose port may be fixed
+    plain = Result(res.check)
+    judge(run, plain, "script")
+    run.finish()
+    run.programs = faulted
+    return not plain.ok
