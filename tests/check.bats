@@ -175,7 +175,9 @@ says() {
     assert_line --regexp '^FAIL pieces .*: printed a line in pieces'
     says "it printed \"Enter message to send: Received b'hello'\""
     assert_line --regexp '^FAIL refused .*: Python traceback \(ConnectionRefusedError\)'
-    assert_line "8 checks: 0 passed, 5 failed, 3 not run"
+    assert_line "8 checks: 0 passed, 4 failed, 4 not run"
+    assert_line --regexp "^NOT RUN short-send .*: fails without the fault"
+    says "the one-line check shows it"
 }
 
 @test "check: an echo client's own input does not count as the echo it printed" {

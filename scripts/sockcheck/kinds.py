@@ -7,7 +7,7 @@ spec client (odd answers, short-send)."""
 
 import os
 
-from .checks import CHECKS
+from .checks import CHECKS, OWN
 from .spec import load
 from .spec_server import checks_for
 
@@ -17,23 +17,9 @@ KIND_SPEC = {"echo-server": "echo.spec",
              "echo-client": "echo-client-kind.spec",
              "udp-receiver": "udp-receiver.spec",
              "udp-sender": "udp-sender.spec"}
-# The spec's checks that a kind's own checks make under other names. A
-# spec check of the same name as a kind's is the kind's too; the rest
-# are added after the kind's, restart last.
-OWN = {
-    # bind is the kind's loopback; exchange and in-turn, its one-line
-    # and twenty-clients
-    "echo-server": {"bind", "exchange", "in-turn"},
-    # exchange is its one-line (pieces, closes-early and refused: the
-    # kind's, by name)
-    "echo-client": {"exchange"},
-    # bind is its loopback; exchange, its datagram; empty-line, its
-    # empty; long-line (a long datagram, then the next), its truncated
-    "udp-receiver": {"bind", "exchange", "empty-line", "long-line"},
-    # exchange is its lines; no-reply (a receiver that never answers,
-    # and the program ends by itself), what lines asks too
-    "udp-sender": {"exchange", "no-reply"},
-}
+# The spec's checks that a kind's own checks make under other names:
+# checks.OWN. A spec check of the same name as a kind's is the kind's
+# too; the rest are added after the kind's, restart last.
 
 
 def kind_spec(kind):
@@ -53,7 +39,7 @@ def kind_checks(kind):
     spec = kind_spec(kind)
     if spec is None:
         return list(CHECKS[kind]), None
-    mine = {c.name for c in CHECKS[kind]} | OWN.get(kind, set())
+    mine = {c.name for c in CHECKS[kind]} | set(OWN.get(kind, {}))
     extra = [c for c in checks_for(spec) if c.name not in mine]
     restart = [c for c in extra if c.name == "restart"]
     return ([c for c in CHECKS[kind]] +

@@ -12,7 +12,7 @@ import threading
 import time
 
 from .checks import (Check, count_descriptors, ended_at_sigpipe,
-                     last_words, loopback_check)
+                     last_words, loopback_check, named)
 from .common import NotReady
 from .echo_server import Busy
 from .peers import UdpPeer, connect
@@ -747,7 +747,8 @@ def sp_half_close(run, res):
     trouble = play(talk, close=False)
     if trouble:
         res.not_run("Not run: the exchange did not go as the spec says "
-                    "(the exchange check shows it).", "exchange failed")
+                    "(the %s check shows it)." % named(run, "exchange"),
+                    "exchange failed")
         return
     said = ("A client played the exchange (%s), then shut down its "
             "sending side (shutdown(SHUT_WR))." % talk.transcript())

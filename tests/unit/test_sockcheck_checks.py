@@ -68,7 +68,13 @@ class Registry(unittest.TestCase):
             self.assertEqual([c.name for c in chks], self.WITH_SPEC[kind],
                              kind)
             # the spec's, in its order, after the kind's own
-            own = {c.name for c in checks.CHECKS[kind]} | kinds.OWN[kind]
+            # each OWN entry names a check of the kind and one of its spec
+            mine = {c.name for c in checks.CHECKS[kind]}
+            theirs = {c.name for c in spec_server.checks_for(spec)}
+            for spec_name, kind_name in checks.OWN[kind].items():
+                self.assertIn(kind_name, mine, kind)
+                self.assertIn(spec_name, theirs, kind)
+            own = mine | set(checks.OWN[kind])
             self.assertEqual(
                 [c.name for c in chks[len(checks.CHECKS[kind]):]],
                 [c.name for c in spec_server.checks_for(spec)
