@@ -222,6 +222,23 @@ def client_crashed(prog, rc):
         python_error(prog.output()) or sanitizer_error(prog.output()))
 
 
+# ---- what the server checks of a kind and of a spec both say -------------
+
+# A server that ended when a client reset its connection.
+RESET_HINT = ("A reset ends that one connection: recv() or send() fails "
+              "with ECONNRESET or EPIPE, and the server closes that socket "
+              "and goes on with the next client (see lesson 06, and the "
+              "pitfall \"SIGPIPE\").")
+# A server that did not serve the client after a silent one.
+SILENT_HINT = ("A server must not wait for ever for one client: when that "
+               "client leaves, recv() returns 0, and the server closes that "
+               "socket and accepts the next client (lesson 06; its server "
+               "also gives up on a silent client after --timeout seconds).")
+# A server that served only its first client.
+SEE_ACCEPT_LOOP = ("a server calls accept() again, in a loop, for each next "
+                   "client (see lesson 04 with --count, and lesson 06)")
+
+
 # ---- what the client checks of a kind and of a spec both judge -----------
 
 

@@ -47,7 +47,8 @@ def ec_one_line(run, res):
     srv, prog, rc, took, cpu = client_run(run, "echo", LINE, limit)
     text = prog.output()
     if srv.connections == 0:
-        res.failed(never_connected(srv.port, "tcp", prog, rc, took, cpu, limit),
+        res.failed(never_connected(srv.port, "tcp", prog, rc, took, cpu,
+                                   limit),
                    "never connected")
         return
     # the line printed after its echo came: not the program's own input
@@ -96,7 +97,8 @@ def ec_closes_early(run, res):
     lines = b"".join(b"line %d\n" % i for i in range(1, 7))
     srv, prog, rc, took, cpu = client_run(run, "close-early", lines, limit)
     if srv.connections == 0:
-        res.failed(never_connected(srv.port, "tcp", prog, rc, took, cpu, limit),
+        res.failed(never_connected(srv.port, "tcp", prog, rc, took, cpu,
+                                   limit),
                    "never connected")
         return
     said = ("The checker's server echoed the first line and then closed the "
@@ -121,8 +123,8 @@ def ec_pieces(run, res):
         lambda t: all(srv.echoed_after(ln, t) for ln in lines), limit)
     if srv.connections == 0:
         rc = prog.returncode() if not prog.alive() else None
-        res.failed(never_connected(srv.port, "tcp", prog, rc, limit, prog.cpu(),
-                                   limit),
+        res.failed(never_connected(srv.port, "tcp", prog, rc, limit,
+                                   prog.cpu(), limit),
                    "never connected")
         return
     missing = [w for w, ln in zip(want, lines)

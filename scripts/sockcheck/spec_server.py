@@ -11,8 +11,9 @@ import socket
 import threading
 import time
 
-from .checks import (Check, count_descriptors, ended_at_sigpipe,
-                     last_words, loopback_check, named)
+from .checks import (RESET_HINT, SEE_ACCEPT_LOOP, SILENT_HINT, Check,
+                     count_descriptors, ended_at_sigpipe, last_words,
+                     loopback_check, named)
 from .common import NotReady
 from .echo_server import Busy
 from .peers import UdpPeer, connect
@@ -481,9 +482,9 @@ def sp_in_turn(run, res):
         res.passed("%s played the exchange one after another; %s." % (
             plural(n, "client"), served_words(run.spec)))
         return
-    hint = (" The program served only the first client: a server calls "
-            "accept() again, in a loop, for each next client (lessons 04 "
-            "and 06)." if served == 1 and run.spec.proto == "tcp" else "")
+    hint = (" The program served only the first client: %s."
+            % SEE_ACCEPT_LOOP if served == 1 and run.spec.proto == "tcp"
+            else "")
     res.failed("%s of %d clients were served. %s%s%s" % (
         served, n, trouble, why(prog), hint),
         "served %d of %d clients" % (served, n))
@@ -688,9 +689,7 @@ def sp_silent(run, res):
                    "client, not a request to use." % (said, words, why(prog)),
                    "%s after a silent client" % crash)
         return
-    res.failed("%s %s%s A server must not wait for ever for one client: "
-               "when that client leaves, recv() returns 0, and the server "
-               "goes on with the next." % (said, words, why(prog)),
+    res.failed("%s %s%s %s" % (said, words, why(prog), SILENT_HINT),
                "next client not served after a silent one")
 
 
@@ -719,10 +718,7 @@ def sp_reset(run, res):
         res.failed(said + ONE_CLIENT % fate, "ended by itself (status 0)")
         return
     if fate:
-        res.failed("%s%s A reset ends that one connection: recv() or send() "
-                   "fails with ECONNRESET or EPIPE, and the server closes "
-                   "that socket and goes on with the next client (see lesson "
-                   "06, and the pitfall \"SIGPIPE\")." % (said, fate),
+        res.failed("%s%s %s" % (said, fate, RESET_HINT),
                    "ended after a reset")
         return
     serve_next(prog, spec, res, said, "next client not served after a reset")
