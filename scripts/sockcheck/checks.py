@@ -242,6 +242,25 @@ SEE_ACCEPT_LOOP = ("a server calls accept() again, in a loop, for each next "
 # ---- what the client checks of a kind and of a spec both judge -----------
 
 
+def client_ends(prog, srv, limit):
+    """Wait at most limit s for a client under test to end: (its status or
+    None, the seconds it took, its CPU time). srv, the checker's server
+    (or None), settles once the program has ended: what it sent last is
+    read before the client is judged."""
+    t0 = time.monotonic()
+    cpu = 0.0
+    while time.monotonic() < t0 + limit and prog.alive():
+        cpu = prog.cpu()
+        time.sleep(0.02)
+    rc = prog.returncode() if not prog.alive() else None
+    if rc is None:
+        cpu = prog.cpu()
+    took = time.monotonic() - t0
+    if srv and rc is not None:
+        srv.settle()
+    return rc, took, cpu
+
+
 def never_connected(port, proto, prog, rc, took, cpu, limit, peer="server"):
     """The sentence for a client that never reached the checker's server
     (or receiver, peer) on port: no TCP connection came (and where the

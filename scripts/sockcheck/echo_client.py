@@ -1,9 +1,8 @@
 """The checks of an echo client: the checker is its server."""
 
-import time
-
-from .checks import (LINE, WHOLE_LINE, check, closed_early, ending,
-                     last_line, last_words, never_connected, refused_check)
+from .checks import (LINE, WHOLE_LINE, check, client_ends, closed_early,
+                     ending, last_line, last_words, never_connected,
+                     refused_check)
 from .peers import PeerServer
 from .program import Program
 from .words import and_list, plural, secs, shown
@@ -20,19 +19,7 @@ def client_run(run, mode, lines, limit, port=None):
     if srv:
         srv.set_watch(lambda: len(prog.output()))
     run.cleanup.append(srv.close if srv else None)
-    t0 = time.monotonic()
-    cpu = [0.0]
-    deadline = t0 + limit
-    while time.monotonic() < deadline and prog.alive():
-        cpu[0] = prog.cpu()
-        time.sleep(0.02)
-    rc = prog.returncode() if not prog.alive() else None
-    if rc is None:
-        cpu[0] = prog.cpu()
-    took = time.monotonic() - t0
-    if srv and rc is not None:
-        srv.settle()
-    return srv, prog, rc, took, cpu[0]
+    return (srv, prog) + client_ends(prog, srv, limit)
 
 
 BEFORE_ONLY = (" after the echo came back, only before it (its own input, "

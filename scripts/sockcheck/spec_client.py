@@ -7,9 +7,9 @@ import socket
 import threading
 import time
 
-from .checks import (WHOLE_LINE, client_crashed, closed_early, ending,
-                     last_line, last_words, never_connected, never_reason,
-                     named, refused_check, short_end)
+from .checks import (WHOLE_LINE, client_crashed, client_ends, closed_early,
+                     ending, last_line, last_words, never_connected,
+                     never_reason, named, refused_check, short_end)
 from .common import LOCAL
 from .peers import settle
 from .program import Program
@@ -183,18 +183,7 @@ def run_client(run, mode, limit, port=None, bad=None, server=ScriptServer,
     prog = Program(run, port if port is not None else srv.port, spec.input,
                    faults=faults)
     run.cleanup.append(srv.close if srv else None)
-    t0 = time.monotonic()
-    cpu = 0.0
-    while time.monotonic() < t0 + limit and prog.alive():
-        cpu = prog.cpu()
-        time.sleep(0.02)
-    rc = prog.returncode() if not prog.alive() else None
-    if rc is None:
-        cpu = prog.cpu()
-    took = time.monotonic() - t0
-    if srv and rc is not None:
-        srv.settle()
-    return srv, prog, rc, took, cpu
+    return (srv, prog) + client_ends(prog, srv, limit)
 
 
 def limit_for(spec):
