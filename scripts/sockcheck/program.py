@@ -366,6 +366,11 @@ class Program:
             on_port = [s for s in table if s.port == self.port]
             ours = [s for s in on_port if s.inode in mine]
             if on_port and not ours:
+                # it may have bound its socket after its descriptors were
+                # read: read them again before looking elsewhere
+                mine = self.socket_map()
+                ours = [s for s in on_port if s.inode in mine]
+            if on_port and not ours:
                 ours = self.adopt(on_port)
             if ours:
                 return self.ready(ours, mine)
