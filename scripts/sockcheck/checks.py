@@ -6,10 +6,12 @@ the checks of more than one kind share."""
 import ipaddress
 import re
 import signal
+import socket
 import time
 
 from .common import KINDS, SPIN_SHARE
-from .procfs import is_loopback
+from .common import LOCAL
+from .procfs import is_loopback, net_table, show_addr
 from .program import Program
 from .words import (and_list, describe_status, died_of, plural,
                     python_error, sanitizer_error, secs, shown)
@@ -61,6 +63,27 @@ class Check:
 
 
 CHECKS = {kind: [] for kind in KINDS}
+
+
+# The checks of a kind's spec (kinds.py) that the kind's own checks make
+# under other names: {kind: {the spec's check: the kind's}}.
+OWN = {
+    "echo-server": {"bind": "loopback", "exchange": "one-line",
+                    "in-turn": "twenty-clients"},
+    "echo-client": {"exchange": "one-line"},
+    # long-line: a long datagram, then the next, as truncated sends
+    "udp-receiver": {"bind": "loopback", "exchange": "datagram",
+                     "empty-line": "empty", "long-line": "truncated"},
+    # no-reply: a receiver that never answers, and the program ends by
+    # itself, which lines asks too
+    "udp-sender": {"exchange": "lines", "no-reply": "lines"},
+}
+
+
+def named(run, name):
+    """The name the check a sentence points to has in this run: a spec
+    check's own, or the kind's check that makes it."""
+    return OWN.get(run.kind, {}).get(name, name)
 
 
 def check(kind, name, title, rule):
@@ -197,6 +220,148 @@ def ending(prog, rc, took, cpu, limit, stage):
 def client_crashed(prog, rc):
     return rc is None or rc < 0 or (rc > 128 and rc - 128 < 65) or bool(
         python_error(prog.output()) or sanitizer_error(prog.output()))
+
+
+# ---- what the server checks of a kind and of a spec both say -------------
+
+# A server that ended when a client reset its connection.
+RESET_HINT = ("A reset ends that one connection: recv() or send() fails "
+              "with ECONNRESET or EPIPE, and the server closes that socket "
+              "and goes on with the next client (see lesson 06, and the "
+              "pitfall \"SIGPIPE\").")
+# A server that did not serve the client after a silent one.
+SILENT_HINT = ("A server must not wait for ever for one client: when that "
+               "client leaves, recv() returns 0, and the server closes that "
+               "socket and accepts the next client (lesson 06; its server "
+               "also gives up on a silent client after --timeout seconds).")
+# A server that served only its first client.
+SEE_ACCEPT_LOOP = ("a server calls accept() again, in a loop, for each next "
+                   "client (see lesson 04 with --count, and lesson 06)")
+
+
+# ---- what the client checks of a kind and of a spec both judge -----------
+
+
+def client_ends(prog, srv, limit):
+    """Wait at most limit s for a client under test to end: (its status or
+    None, the seconds it took, its CPU time). srv, the checker's server
+    (or None), settles once the program has ended: what it sent last is
+    read before the client is judged."""
+    t0 = time.monotonic()
+    cpu = 0.0
+    while time.monotonic() < t0 + limit and prog.alive():
+        cpu = prog.cpu()
+        time.sleep(0.02)
+    rc = prog.returncode() if not prog.alive() else None
+    if rc is None:
+        cpu = prog.cpu()
+    took = time.monotonic() - t0
+    if srv and rc is not None:
+        srv.settle()
+    return rc, took, cpu
+
+
+def never_connected(port, proto, prog, rc, took, cpu, limit, peer="server"):
+    """The sentence for a client that never reached the checker's server
+    (or receiver, peer) on port: no TCP connection came (and where the
+    program connected instead, if it did), or no datagram."""
+    how = ending(prog, rc, took, cpu, limit, "after its start")
+    ask = (" Does it take the %s's port from its command line ({port})?"
+           % peer)
+    if proto != "tcp":
+        return ("No datagram from the program reached the checker's %s on "
+                "127.0.0.1:%d, and the program %s.%s" % (peer, port, how,
+                                                        ask))
+    socks = prog.socket_map()
+    other = [s for s in net_table("tcp") if s.inode in socks and s.rport
+             and s.rport != port]
+    where = (" It was connected to %s instead." % show_addr(other[0].rip,
+                                                             other[0].rport)
+             if other else "")
+    return ("The program never connected to the checker's %s on "
+            "127.0.0.1:%d, and %s.%s%s" % (peer, port, how, where, ask))
+
+
+def never_reason(proto):
+    return "never connected" if proto == "tcp" else "no datagram came"
+
+
+def refused_check(run, res, start, limit=3.0):
+    """The refused check of a TCP client (the echo-client kind's and a
+    spec client's): a bound socket that does not listen holds a port, so
+    that a connect() to it is refused and no other program can take the
+    port meanwhile; start(port, limit) runs the program on that port and
+    returns (prog, rc, took, cpu)."""
+    holder = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    holder.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        holder.bind((LOCAL, run.fixed_port or 0))
+    except OSError as e:
+        holder.close()
+        res.failed("The checker could not hold port %d for this check: %s."
+                   % (run.fixed_port, e.strerror), "port busy")
+        return
+    run.cleanup.append(holder.close)
+    port = holder.getsockname()[1]
+    prog, rc, took, cpu = start(port, limit)
+    said = "Nothing listened on port %d, so the connection was refused." % port
+    how = ending(prog, rc, took, cpu, limit, "later")
+    words = last_words(prog.output())
+    if not client_crashed(prog, rc) and rc != 0:
+        res.passed("%s The program %s, %s later%s." % (
+            said, how, secs(took), ", saying %s" % words if words else ""))
+        return
+    if rc == 0:
+        hint = (" A script running it cannot tell that it failed: exit with "
+                "a status other than 0 when connect() fails (lesson 05: "
+                "ECONNREFUSED).")
+    elif rc is None:
+        hint = (" A refused connection stays refused: say so and exit "
+                "(lesson 05: ECONNREFUSED).")
+    elif python_error(prog.output()):
+        hint = (" Catch the error, say in one line what went wrong, and exit "
+                "with status 1 (lesson 05: ECONNREFUSED).")
+    else:
+        hint = (" Check what connect() returns, say in one line what went "
+                "wrong (perror()), and exit with status 1 (lesson 05: "
+                "ECONNREFUSED).")
+    res.failed("%s The program %s.%s" % (said, how, hint),
+               short_end(prog, rc))
+
+
+def closed_early(res, said, prog, rc, took, cpu, limit):
+    """The verdict of a TCP client whose server closed before the
+    exchange was over (said tells how): it must end by itself, not by a
+    signal or a traceback, nor hang (the closes-early checks of the
+    echo-client kind and of a spec client)."""
+    how = ending(prog, rc, took, cpu, limit, "later")
+    words = last_words(prog.output())
+    if not client_crashed(prog, rc):
+        status = (" A status other than 0 would tell a script that the "
+                  "exchange was cut short." if rc == 0 else "")
+        res.passed("%s The program ended %s later: it %s%s.%s"
+                   % (said, secs(took), how,
+                      ", and said %s" % words if words else "", status))
+        return
+    if rc is not None and died_of(rc, signal.SIGPIPE):
+        hint = (" It went on sending to a connection the server had closed: "
+                "the first send() draws a RST, the next raises SIGPIPE. Stop "
+                "at recv() == 0, and send with MSG_NOSIGNAL: see lesson 06.")
+    elif rc is None:
+        hint = (" A client must stop when recv() returns 0: the server has "
+                "closed and nothing more will come (%s)." % SEE_RECV0)
+    else:
+        hint = (" Catch the error, say in one line that the server closed "
+                "the connection, and exit with status 1 (%s)." % SEE_RECV0)
+    res.failed("%s The program %s.%s" % (said, how, hint),
+               short_end(prog, rc))
+
+
+# What a client that printed a line in pieces, or not at all, is told.
+WHOLE_LINE = ("Keep calling recv() until the whole line has come, then print "
+              "it (lesson 06's client reads until as many bytes came back "
+              "as it sent; see the pitfall \"TCP has no message "
+              "boundaries\").")
 
 
 def count_descriptors(prog, res, serve):

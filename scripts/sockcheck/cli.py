@@ -7,7 +7,7 @@ import signal
 import sys
 import tempfile
 
-from .kinds import kind_checks, kind_spec
+from .kinds import KIND_SPEC, kind_checks, kind_spec
 from .spec import load as load_spec
 from .spec_server import checks_for
 from .common import KINDS, NARRATE_LIB, PROG, Usage
@@ -37,7 +37,12 @@ def list_checks():
         for c in kind_checks(kind)[0]:
             print("  %-15s %s" % (c.name, c.title))
             print(wrap(c.rule, " " * 18))
-    print("\nEvery check starts the program afresh and has its own time "
+    print()
+    print(wrap("After its own checks, a kind has those of the spec it plays "
+               "(in scripts/sockcheck/specs/) that its own do not make: "
+               + "; ".join("%s, %s" % (kind, KIND_SPEC[kind])
+                           for kind in KINDS) + ".", ""))
+    print("Every check starts the program afresh and has its own time "
           "limit;\nthe program is killed (its whole process group) at the "
           "end of each.")
 

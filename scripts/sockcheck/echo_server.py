@@ -6,8 +6,9 @@ import socket
 import threading
 import time
 
-from .checks import (LINE, SEE_RECV0, check, count_descriptors,
-                     ended_at_sigpipe, loopback_check)
+from .checks import (LINE, RESET_HINT, SEE_ACCEPT_LOOP, SEE_RECV0,
+                     SILENT_HINT, check, count_descriptors, ended_at_sigpipe,
+                     loopback_check)
 from .peers import connect, echo_trouble
 from .procfs import net_table, proc_stat, tcp_peer
 from .program import Program
@@ -412,10 +413,7 @@ def es_reset(run, res):
     time.sleep(0.3)
     fate = prog.fate()
     if fate:
-        res.failed("%s%s A reset ends that one connection: recv() or send() "
-                   "fails with ECONNRESET or EPIPE, and the server closes "
-                   "that socket and goes on with the next client (see lesson "
-                   "06, and the pitfall \"SIGPIPE\")." % (said, fate),
+        res.failed("%s%s %s" % (said, fate, RESET_HINT),
                    "ended after a reset")
         return
     ok, took, trouble = one_line(prog)
@@ -481,13 +479,10 @@ def es_silent(run, res):
                    "server does (lessons 12 and 13 serve many at once)."
                    % (said, secs(t_echo - left)))
     else:
-        res.failed("%s %s%s%s When a client leaves, recv() returns 0: the "
-                   "server closes that socket and accepts the next client "
-                   "(lesson 06; its server also gives up on a silent client "
-                   "after --timeout seconds)."
+        res.failed("%s %s%s%s %s"
                    % (said, echo_trouble(LINE, data, how, 3.0).replace(
                        "within 3.00 s", "within 3 s after the silent one "
-                       "left"), prog.fate(), prog.cpu_note()),
+                       "left"), prog.fate(), prog.cpu_note(), SILENT_HINT),
                    "next client not served after a silent one")
 
 
@@ -502,10 +497,6 @@ def clients_in_turn(prog, n, first=1):
             return i, slowest, trouble.replace("3.00 s", "3 s")
         slowest = max(slowest, took)
     return n, slowest, ""
-
-
-SEE_ACCEPT_LOOP = ("a server calls accept() again, in a loop, for each next "
-                   "client (see lesson 04 with --count, and lesson 06)")
 
 
 @check("echo-server", "twenty-clients", "20 clients one after another",

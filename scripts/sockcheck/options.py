@@ -32,6 +32,8 @@ KIND is what the program does:
                 server, prints what comes back
   udp-receiver  binds a UDP port and prints every datagram it receives
   udp-sender    sends each line of its standard input as one UDP datagram
+A KIND's checks are its own, then those of the spec shipped for it that
+its own do not make (--list names them all).
 
 Instead of KIND, --spec FILE describes a request/reply protocol: what a
 client sends, what each reply must match, who speaks first, whether the

@@ -82,6 +82,22 @@ class Capture:
                 text += self.tail.decode("utf-8", "replace")
         return text
 
+    def mark(self):
+        """Where the output is now: since(mark) is what came after."""
+        with self.lock:
+            return self.total
+
+    def since(self, mark):
+        """What the program wrote after mark (its last TAIL bytes at
+        most, once more than HEAD bytes have come)."""
+        with self.lock:
+            if mark < len(self.head):
+                data = bytes(self.head[mark:]) + bytes(self.tail)
+            else:
+                start = mark - (self.total - len(self.tail))
+                data = bytes(self.tail[max(0, start):])
+        return data.decode("utf-8", "replace")
+
     def drain(self, limit=1.0):
         """Once every process that had the terminal has ended, wait (at
         most limit seconds) until all they wrote is read: the reader stops
@@ -349,6 +365,11 @@ class Program:
                 table = []
             on_port = [s for s in table if s.port == self.port]
             ours = [s for s in on_port if s.inode in mine]
+            if on_port and not ours:
+                # it may have bound its socket after its descriptors were
+                # read: read them again before looking elsewhere
+                mine = self.socket_map()
+                ours = [s for s in on_port if s.inode in mine]
             if on_port and not ours:
                 ours = self.adopt(on_port)
             if ours:

@@ -44,7 +44,10 @@ class Spec:
     #                                serves one client, and may end
     together: int = 1              # at once, each served before any leaves
     input: bytes = b""             # a client's standard input
-    prints: list = field(default_factory=list)  # regexes, in order
+    prints: list = field(default_factory=list)  # regexes, in order: what
+    #                                a client prints; for a server, what
+    #                                it prints after each client's
+    #                                exchange (a UDP receiver)
     bind: str = "any"              # loopback: a wider address fails
     timeout: float = 3.0           # seconds a reply may take
     give_up: float = 10.0          # a UDP client with no reply ends
@@ -182,15 +185,14 @@ def whole(spec, seen):
         raise SpecError(0, "no exchange: give at least one 'send:' or "
                         "'expect:' line")
     if not any(s[0] == "expect" for s in spec.steps) and \
-            spec.program == "server" and spec.close == "no":
+            spec.program == "server" and spec.close == "no" and \
+            not spec.prints:
         raise SpecError(where("send"), "no 'expect:' line: say what the "
-                        "server replies, or 'close: yes' if it only reads")
-    if spec.program == "server":
-        for key in ("input", "print"):
-            if key in seen:
-                raise SpecError(where(key), "%s: only for 'program: client' "
-                                "(a server's input comes from its clients)"
-                                % key)
+                        "server replies, 'close: yes' if it only reads, or "
+                        "'print:' what it prints of what it reads")
+    if spec.program == "server" and "input" in seen:
+        raise SpecError(where("input"), "input: only for 'program: client' "
+                        "(a server's input comes from its clients)")
     if spec.program == "client" and "together" in seen:
         raise SpecError(where("together"), "together: only for 'program: "
                         "server'")
@@ -253,6 +255,20 @@ def load(path):
         base = path.rsplit("/", 1)[-1]
         spec.name = base[:-5] if base.endswith(".spec") else base
     return spec, None
+
+
+def printed(spec, text):
+    """The first print: pattern that no line of text matches, in order,
+    or None."""
+    lines = [ln.rstrip("\r") for ln in text.splitlines()]
+    at = 0
+    for pat in spec.prints:
+        while at < len(lines) and not pat.fullmatch(lines[at].strip()):
+            at += 1
+        if at == len(lines):
+            return pat
+        at += 1
+    return None
 
 
 def describe_step(step):

@@ -3,18 +3,19 @@ its server, playing the spec's steps from the server's side (expect: a
 line the program sends, send: the checker's answer). This module has a
 TCP client's checks, and what spec_udp_client.py's share."""
 
-import signal
 import socket
 import threading
 import time
 
-from .checks import client_crashed, ending, last_line, last_words, \
-    short_end
+from .checks import (WHOLE_LINE, client_crashed, client_ends, closed_early,
+                     ending, last_line, last_words, never_connected,
+                     never_reason, named, refused_check, short_end)
 from .common import LOCAL
 from .peers import settle
 from .program import Program
+from .spec import printed
 from .spec_server import matches, spec_check
-from .words import died_of, secs, shown
+from .words import secs, shown
 
 
 def client(s):
@@ -36,8 +37,7 @@ class ScriptServer:
     pieces 0.2 s apart) or 'close' (closes each connection at once)."""
 
     proto = "tcp"
-    print_hint = ("Keep calling recv() until a whole line has come, then "
-                  "print it.")
+    print_hint = WHOLE_LINE
 
     def __init__(self, spec, mode="script", port=0, bad=None):
         self.spec, self.mode = spec, mode
@@ -183,50 +183,11 @@ def run_client(run, mode, limit, port=None, bad=None, server=ScriptServer,
     prog = Program(run, port if port is not None else srv.port, spec.input,
                    faults=faults)
     run.cleanup.append(srv.close if srv else None)
-    t0 = time.monotonic()
-    cpu = 0.0
-    while time.monotonic() < t0 + limit and prog.alive():
-        cpu = prog.cpu()
-        time.sleep(0.02)
-    rc = prog.returncode() if not prog.alive() else None
-    if rc is None:
-        cpu = prog.cpu()
-    took = time.monotonic() - t0
-    if srv and rc is not None:
-        srv.settle()
-    return srv, prog, rc, took, cpu
-
-
-def printed(spec, text):
-    """The first print: pattern that no line of text matches, in order,
-    or None."""
-    lines = [ln.rstrip("\r") for ln in text.splitlines()]
-    at = 0
-    for pat in spec.prints:
-        while at < len(lines) and not pat.fullmatch(lines[at].strip()):
-            at += 1
-        if at == len(lines):
-            return pat
-        at += 1
-    return None
+    return (srv, prog) + client_ends(prog, srv, limit)
 
 
 def limit_for(spec):
     return spec.timeout * (len(spec.steps) + 1) + 2.0
-
-
-def never_connected(srv, prog, rc, took, cpu, limit):
-    return ("%s on 127.0.0.1:%d, and %s. Does it take the server's port "
-            "from its command line ({port})?" % (
-                "The program never connected to the checker's server"
-                if srv.proto == "tcp" else "No datagram from the program "
-                "reached the checker's server", srv.port,
-                ("" if srv.proto == "tcp" else "the program ") + ending(
-                    prog, rc, took, cpu, limit, "after its start")))
-
-
-def never_reason(srv):
-    return "never connected" if srv.proto == "tcp" else "no datagram came"
 
 
 def judge(run, res, mode, server=ScriptServer, limit=None, faults=None,
@@ -241,8 +202,9 @@ def judge(run, res, mode, server=ScriptServer, limit=None, faults=None,
     srv, prog, rc, took, cpu = run_client(run, mode, limit, server=server,
                                           faults=faults)
     if srv.connections == 0:
-        res.failed(never_connected(srv, prog, rc, took, cpu, limit),
-                   never_reason(srv))
+        res.failed(never_connected(srv.port, srv.proto, prog, rc, took, cpu,
+                                       limit),
+                   never_reason(srv.proto))
         return prog
     if srv.first is not None:  # what it was doing when the program ended
         srv.first.join(spec.timeout + 1.0)
@@ -309,29 +271,14 @@ def sc_closes_early(run, res):
     limit = 5.0
     srv, prog, rc, took, cpu = run_client(run, "close", limit)
     if srv.connections == 0:
-        res.failed(never_connected(srv, prog, rc, took, cpu, limit),
+        res.failed(never_connected(srv.port, srv.proto, prog, rc, took, cpu,
+                                       limit),
                    "never connected")
         return
     said = ("The checker's server closed its end of the connection "
             "(shutdown(SHUT_WR)) as soon as it came, so the program's recv() "
             "returns 0.")
-    how = ending(prog, rc, took, cpu, limit, "later")
-    words = last_words(prog.output())
-    if not client_crashed(prog, rc):
-        res.passed("%s The program %s, %s later%s." % (
-            said, how, secs(took), ", saying %s" % words if words else ""))
-        return
-    if rc is not None and died_of(rc, signal.SIGPIPE):
-        hint = (" It sent to a connection the server had closed: use "
-                "MSG_NOSIGNAL, and stop at recv() == 0 (lesson 06).")
-    elif rc is None:
-        hint = (" A client must stop when recv() returns 0: the server has "
-                "closed and nothing more will come (lesson 06).")
-    else:
-        hint = (" Catch the error, say in one line that the server closed "
-                "the connection, and exit with status 1 (lesson 06).")
-    res.failed("%s The program %s.%s" % (said, how, hint),
-               short_end(prog, rc))
+    closed_early(res, said, prog, rc, took, cpu, limit)
 
 
 @spec_check("refused", "refused connection handled",
@@ -339,46 +286,23 @@ def sc_closes_early(run, res):
             "other than 0 within 3 s, not by a signal or a traceback",
             client)
 def sc_refused(run, res):
-    limit = 3.0
-    holder = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    holder.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    try:
-        holder.bind((LOCAL, run.fixed_port or 0))
-    except OSError as e:
-        holder.close()
-        res.failed("The checker could not hold port %d for this check: %s."
-                   % (run.fixed_port, e.strerror), "port busy")
-        return
-    run.cleanup.append(holder.close)
-    port = holder.getsockname()[1]
-    _, prog, rc, took, cpu = run_client(run, None, limit, port=port)
-    said = "Nothing listened on port %d, so the connection was refused." % port
-    how = ending(prog, rc, took, cpu, limit, "later")
-    words = last_words(prog.output())
-    if not client_crashed(prog, rc) and rc != 0:
-        res.passed("%s The program %s, %s later%s." % (
-            said, how, secs(took), ", saying %s" % words if words else ""))
-        return
-    hint = (" A script running it cannot tell that it failed: exit with a "
-            "status other than 0 when connect() fails (lesson 05)."
-            if rc == 0 else " Check what connect() returns, say in one line "
-            "what went wrong, and exit with status 1 (lesson 05: "
-            "ECONNREFUSED).")
-    res.failed("%s The program %s.%s" % (said, how, hint),
-               short_end(prog, rc))
+    def start(port, limit):
+        return run_client(run, None, limit, port=port)[1:]
+    refused_check(run, res, start)
 
 
 def has_answer(s):
     return client(s) and any(k == "send" for k, _, _ in s.steps)
 
 
-def not_sent(srv, what):
+def not_sent(run, srv, what):
     """Why the checker's server never sent the bad answer: the program
     did not send what it answers (the exchange check says more)."""
     return ("Not run: the checker's server never sent %s, because the "
-            "program did not send its request first%s. The exchange check "
+            "program did not send its request first%s. The %s check "
             "shows what happened." % (what, ": " + srv.trouble
-                                      if srv.trouble else ""))
+                                      if srv.trouble else "",
+                                      named(run, "exchange")))
 
 
 def bad_answer(name, title, what, data):
@@ -392,11 +316,12 @@ def bad_answer(name, title, what, data):
         srv, prog, rc, took, cpu = run_client(run, "script", limit,
                                               bad=data)
         if srv.connections == 0:
-            res.failed(never_connected(srv, prog, rc, took, cpu, limit),
+            res.failed(never_connected(srv.port, srv.proto, prog, rc, took,
+                                       cpu, limit),
                        "never connected")
             return
         if ("sent", data) not in srv.log:
-            res.not_run(not_sent(srv, what), "answer never sent")
+            res.not_run(not_sent(run, srv, what), "answer never sent")
             return
         said = ("The checker's server answered with %s (%s), then closed "
                 "its end of the connection." % (what, shown(data, 24)))

@@ -11,6 +11,7 @@ import os
 import shutil
 import subprocess
 
+from .checks import Result, named
 from .common import NARRATE_LIB
 from .program import Program
 from .spec_client import judge
@@ -106,7 +107,8 @@ def fault_check(run, res, faults, doing, acted, hint, on_failure=None,
         if not ok2 and ended_by_itself(prog):
             # it serves one client (in-turn says so): not the fault's doing
             words += (" Then the program ended by itself (status 0), so no "
-                      "next client was served (see check in-turn).")
+                      "next client was served (see check %s)."
+                      % named(run, "in-turn"))
         else:
             words = words + " " + words2
             ok = ok2
@@ -232,7 +234,7 @@ def sp_eintr(run, res):
 @spec_check("short-send", "send() taking half of a request",
             "the program runs with every send() or write() on a TCP socket "
             "taking only half of what it was given, as send() may; the "
-            "exchange is played as in check exchange",
+            "spec's exchange is played",
             lambda s: s.program == "client" and s.proto == "tcp" and any(
                 k == "expect" for k, _, _ in s.steps))
 def sc_short_send(run, res):
@@ -257,7 +259,25 @@ def sc_short_send(run, res):
                     "C library), or a static program is behind the command."
                     % SEND_HALF, "the fault never acted")
         return
-    if not res.ok:
+    if not res.ok and fails_without_fault(run, res):
+        res.not_run("Not run: the exchange failed without the fault as "
+                    "well (the checker ran it again with no fault), so what "
+                    "went wrong is not the fault's doing; the %s check "
+                    "shows it." % named(run, "exchange"),
+                    "fails without the fault")
+    elif not res.ok:
         res.message += (" The program probably ignores what send() returns: "
                         "when it is less than it gave, the rest must be sent "
                         "too, in a loop (in Python, sendall() does it).")
+
+
+def fails_without_fault(run, res):
+    """Run the exchange again without the fault: does it fail too? The
+    programs of the faulted run stay the check's evidence."""
+    faulted = list(run.programs)
+    run.finish()  # the checker's server, whose port may be fixed
+    plain = Result(res.check)
+    judge(run, plain, "script")
+    run.finish()
+    run.programs = faulted
+    return not plain.ok

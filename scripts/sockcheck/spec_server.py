@@ -11,14 +11,15 @@ import socket
 import threading
 import time
 
-from .checks import (Check, count_descriptors, ended_at_sigpipe,
-                     loopback_check)
+from .checks import (RESET_HINT, SEE_ACCEPT_LOOP, SILENT_HINT, Check,
+                     count_descriptors, ended_at_sigpipe, last_words,
+                     loopback_check, named)
 from .common import NotReady
 from .echo_server import Busy
 from .peers import UdpPeer, connect
 from .procfs import proc_stat
 from .program import Program
-from .spec import out_of_range, zeroed
+from .spec import out_of_range, printed, zeroed
 from .words import (and_list, plural, python_error, sanitizer_error, secs,
                     shown)
 
@@ -318,7 +319,9 @@ def start(run):
 def exchange(prog, spec, who="A client", newline_hint=True, got=None):
     """One client, the whole exchange, closed: (ok, sentence); without
     newline_hint, a reply cut short is not blamed on its line end; got,
-    a list, gets the replies that came."""
+    a list, gets the replies that came. A spec with print: lines (a
+    UDP receiver's) also wants them printed after the exchange began."""
+    mark = prog.out.mark()
     talk = Talk(prog, spec)
     talk.newline_hint = newline_hint
     if talk.err:
@@ -332,7 +335,22 @@ def exchange(prog, spec, who="A client", newline_hint=True, got=None):
             got += [data for way, data in talk.log if way == "got"]
     if trouble:
         return False, "%s: %s" % (who, trouble[0].lower() + trouble[1:])
-    return True, "%s: %s." % (who, words)
+    if not spec.prints:
+        return True, "%s: %s." % (who, words)
+    prog.wait_output(lambda _: printed(spec, prog.out.since(mark)) is None,
+                     spec.timeout)
+    missing = printed(spec, prog.out.since(mark))
+    pats = and_list("/%s/" % p.pattern for p in spec.prints)
+    if missing is not None:
+        said = last_words(prog.out.since(mark))
+        return False, ("%s: %s; within %s the program printed no line "
+                       "that matches /%s/ (%s)." % (
+                           who, words, secs(spec.timeout), missing.pattern,
+                           "its last line since: %s" % said if said else
+                           "it printed nothing since"))
+    return True, "%s: %s; the program printed %s." % (
+        who, words, "a line that matches " + pats if len(spec.prints) == 1
+        else "lines that match " + pats)
 
 
 def why(prog):
@@ -399,7 +417,9 @@ def sp_bind(run, res):
 
 @spec_check("exchange", "the spec's exchange",
             "one client plays the spec's send: and expect: lines; each reply "
-            "matches its pattern within the spec's timeout", server,
+            "matches its pattern within the spec's timeout, and the "
+            "program prints what the spec's print: lines say, if any",
+            server,
             fatal="the spec's exchange failed")
 def sp_exchange(run, res):
     """The other checks of a server play the same exchange: when it fails
@@ -407,7 +427,8 @@ def sp_exchange(run, res):
     prog = start(run)
     ok, words = exchange(prog, run.spec, "The checker played the exchange")
     if ok:
-        res.passed("%s. Every reply matched its pattern." % words[:-1])
+        res.passed(words + (" Every reply matched its pattern."
+                            if run.spec.expects() else ""))
     else:
         res.failed(words + why(prog), failure_reason(words))
 
@@ -422,10 +443,22 @@ def failure_reason(words):
                           "replying"),
                          ("reset the connection", "reset before replying"),
                          ("was due", "no reply"),
-                         ("could not connect", "could not connect")):
+                         ("could not connect", "could not connect"),
+                         ("printed no line", "did not print what it got")):
         if part in words:
             return reason
     return "exchange failed"
+
+
+def served_words(spec):
+    """What each client of a served exchange saw, for a sentence."""
+    said = []
+    if spec.expects():
+        said.append("each got the replies it should")
+    if spec.prints:
+        said.append("the program printed what each sent, as the spec's "
+                    "print: lines say")
+    return ", and ".join(said)
 
 
 def in_turn(prog, spec, n, first=1):
@@ -446,12 +479,12 @@ def sp_in_turn(run, res):
     n = run.spec.clients
     served, trouble = in_turn(prog, run.spec, n)
     if served == n:
-        res.passed("%s played the exchange one after another; each got "
-                   "the replies it should." % plural(n, "client"))
+        res.passed("%s played the exchange one after another; %s." % (
+            plural(n, "client"), served_words(run.spec)))
         return
-    hint = (" The program served only the first client: a server calls "
-            "accept() again, in a loop, for each next client (lessons 04 "
-            "and 06)." if served == 1 and run.spec.proto == "tcp" else "")
+    hint = (" The program served only the first client: %s."
+            % SEE_ACCEPT_LOOP if served == 1 and run.spec.proto == "tcp"
+            else "")
     res.failed("%s of %d clients were served. %s%s%s" % (
         served, n, trouble, why(prog), hint),
         "served %d of %d clients" % (served, n))
@@ -656,9 +689,7 @@ def sp_silent(run, res):
                    "client, not a request to use." % (said, words, why(prog)),
                    "%s after a silent client" % crash)
         return
-    res.failed("%s %s%s A server must not wait for ever for one client: "
-               "when that client leaves, recv() returns 0, and the server "
-               "goes on with the next." % (said, words, why(prog)),
+    res.failed("%s %s%s %s" % (said, words, why(prog), SILENT_HINT),
                "next client not served after a silent one")
 
 
@@ -687,10 +718,7 @@ def sp_reset(run, res):
         res.failed(said + ONE_CLIENT % fate, "ended by itself (status 0)")
         return
     if fate:
-        res.failed("%s%s A reset ends that one connection: recv() or send() "
-                   "fails with ECONNRESET or EPIPE, and the server closes "
-                   "that socket and goes on with the next client (see lesson "
-                   "06, and the pitfall \"SIGPIPE\")." % (said, fate),
+        res.failed("%s%s %s" % (said, fate, RESET_HINT),
                    "ended after a reset")
         return
     serve_next(prog, spec, res, said, "next client not served after a reset")
@@ -715,7 +743,8 @@ def sp_half_close(run, res):
     trouble = play(talk, close=False)
     if trouble:
         res.not_run("Not run: the exchange did not go as the spec says "
-                    "(the exchange check shows it).", "exchange failed")
+                    "(the %s check shows it)." % named(run, "exchange"),
+                    "exchange failed")
         return
     said = ("A client played the exchange (%s), then shut down its "
             "sending side (shutdown(SHUT_WR))." % talk.transcript())
@@ -811,14 +840,17 @@ def malformed(name, title, what, data_of, applies=has_send):
             before.append(step)
         play(talk, before, close=False)
         talk.send(data)
-        got, how = talk.line(spec.timeout)
+        # a program that never answers (a UDP receiver) is not waited for
+        got, how = talk.line(spec.timeout) if spec.expects() else \
+            (None, "")
         talk.close()
-        answer = ("it answered %s" % shown(got, 40) if got is not None
-                  else "it closed the connection" if how == "eof"
-                  else "it reset the connection" if how == "reset"
-                  else "nothing came back within %s" % secs(spec.timeout))
-        said = "A client sent %s (%s); %s." % (said_what, shown(data, 24),
-                                                answer)
+        answer = ("; it answered %s" % shown(got, 40) if got is not None
+                  else "; it closed the connection" if how == "eof"
+                  else "; it reset the connection" if how == "reset"
+                  else "; nothing came back within %s" % secs(spec.timeout)
+                  if how else "")
+        said = "A client sent %s (%s)%s." % (said_what, shown(data, 24),
+                                              answer)
         time.sleep(0.2)
         fate = prog.fate()
         if spec.clients == 1:  # it may end; it must not crash

@@ -8,12 +8,12 @@ import socket
 import threading
 import time
 
-from .checks import client_crashed, ending, last_line, last_words, \
-    short_end
+from .checks import (client_crashed, ending, last_line, last_words,
+                     never_connected, never_reason, short_end)
 from .common import LOCAL
 from .peers import settle
-from .spec_client import judge, limit_for, never_connected, never_reason, \
-    not_sent, printed, run_client, transcript
+from .spec_client import judge, limit_for, not_sent, printed, run_client, \
+    transcript
 from .spec_server import matches, spec_check
 from .words import digit_run, digits, plural, secs, shown
 
@@ -158,8 +158,9 @@ def su_no_reply(run, res):
     limit = spec.give_up + 0.5  # its start, before its own clock starts
     srv, prog, rc, took, cpu = run_udp(run, "silent", limit)
     if srv.connections == 0:
-        res.failed(never_connected(srv, prog, rc, took, cpu, limit),
-                   never_reason(srv))
+        res.failed(never_connected(srv.port, "udp", prog, rc, took, cpu,
+                                   limit),
+                   never_reason("udp"))
         return
     sent = [d for way, d in srv.log if way == "got"]
     said = ("The checker's server received %s from the program (the first: "
@@ -204,8 +205,9 @@ def su_stranger(run, res):
     limit = patience(spec)
     srv, prog, rc, took, cpu = run_udp(run, "stranger", limit)
     if srv.connections == 0:
-        res.failed(never_connected(srv, prog, rc, took, cpu, limit),
-                   never_reason(srv))
+        res.failed(never_connected(srv.port, "udp", prog, rc, took, cpu,
+                                   limit),
+                   never_reason("udp"))
         return
     srv.first.join(spec.timeout + 1.0)
     time.sleep(0.1)
@@ -262,11 +264,12 @@ def bad_datagram(name, title, what, data, cut=False):
         limit = patience(run.spec)
         srv, prog, rc, took, cpu = run_udp(run, "script", limit, bad=data)
         if srv.connections == 0:
-            res.failed(never_connected(srv, prog, rc, took, cpu, limit),
-                       never_reason(srv))
+            res.failed(never_connected(srv.port, "udp", prog, rc, took, cpu,
+                                   limit),
+                       never_reason("udp"))
             return
         if ("sent", data) not in srv.log:
-            res.not_run(not_sent(srv, what), "answer never sent")
+            res.not_run(not_sent(run, srv, what), "answer never sent")
             return
         said = ("The checker's server answered the program's first datagram "
                 "with %s (%s)." % (what, shown(data, 24)))

@@ -2,7 +2,8 @@
 
 import time
 
-from .checks import check, client_crashed, ending, short_end
+from .checks import (check, client_crashed, ending, never_connected,
+                     never_reason, short_end)
 from .common import LOCAL
 from .peers import UdpPeer
 from .procfs import free_port
@@ -45,10 +46,9 @@ def us_lines(run, res):
                    "input, in order, and exited with status 0.")
         return
     if not got:
-        res.failed("No datagram arrived at 127.0.0.1:%d within %s, and the "
-                   "program %s. Does it take the receiver's port from its "
-                   "command line ({port})?" % (peer.port, secs(limit), how),
-                   "nothing arrived")
+        res.failed(never_connected(peer.port, "udp", prog, rc, limit, cpu,
+                                   limit, peer="receiver"),
+                   never_reason("udp"))
         return
     if arrived != lines:
         joined = b"".join(got).replace(b"\r", b"").replace(b"\n", b"")

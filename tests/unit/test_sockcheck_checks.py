@@ -8,7 +8,8 @@ import unittest
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
                                 "..", "..", "scripts"))
 
-from sockcheck import checks, echo_server, peers, udp_sender  # noqa: E402
+from sockcheck import checks, echo_server, kinds, peers, spec_server, \
+    udp_sender  # noqa: E402
 from sockcheck.procfs import show_addr  # noqa: E402
 from sockcheck.common import KINDS  # noqa: E402
 
@@ -46,6 +47,38 @@ class Registry(unittest.TestCase):
         for kind in KINDS:
             self.assertEqual([c.name for c in checks.CHECKS[kind]],
                              self.EXPECTED[kind], kind)
+
+    # With the generic checks of the spec each kind plays (kinds.py):
+    # a spec check that the kind's own checks make is left out.
+    WITH_SPEC = {
+        "echo-server": EXPECTED["echo-server"] + [
+            "idle", "zombies", "not-utf8", "empty-line", "long-line",
+            "recv-pieces", "short-send", "eintr", "restart"],
+        "echo-client": EXPECTED["echo-client"] + [
+            "not-utf8", "empty-line", "long-line", "short-send"],
+        "udp-receiver": EXPECTED["udp-receiver"] + [
+            "in-turn", "idle", "not-utf8"],
+        "udp-sender": EXPECTED["udp-sender"],
+    }
+
+    def test_every_kind_plays_the_generic_checks_of_its_spec(self):
+        for kind in KINDS:
+            chks, spec = kinds.kind_checks(kind)
+            self.assertIsNotNone(spec, kind)
+            self.assertEqual([c.name for c in chks], self.WITH_SPEC[kind],
+                             kind)
+            # the spec's, in its order, after the kind's own
+            # each OWN entry names a check of the kind and one of its spec
+            mine = {c.name for c in checks.CHECKS[kind]}
+            theirs = {c.name for c in spec_server.checks_for(spec)}
+            for spec_name, kind_name in checks.OWN[kind].items():
+                self.assertIn(kind_name, mine, kind)
+                self.assertIn(spec_name, theirs, kind)
+            own = mine | set(checks.OWN[kind])
+            self.assertEqual(
+                [c.name for c in chks[len(checks.CHECKS[kind]):]],
+                [c.name for c in spec_server.checks_for(spec)
+                 if c.name not in own], kind)
 
     def test_each_check_has_its_kind_words_and_a_function(self):
         for kind in KINDS:

@@ -129,14 +129,23 @@ class Bad(unittest.TestCase):
             ("proto: udp\nprogram: client\nexpect: x\ngive-up: 0\n",
              (4, "give-up: expected a number 1..60, got '0'")),
             ("send: x\n",
-             (1, "no 'expect:' line: say what the server replies, or "
-              "'close: yes' if it only reads")),
+             (1, "no 'expect:' line: say what the server replies, "
+              "'close: yes' if it only reads, or 'print:' what it prints "
+              "of what it reads")),
             ("# nothing\nclose: yes\n",
              (0, "no exchange: give at least one 'send:' or 'expect:' "
               "line")),
         ]
         for text, want in cases:
             self.assertEqual(self.error(text), want, text)
+
+    def test_a_server_may_print_what_it_reads(self):
+        s = spec.parse("proto: udp\nsend: x\nprint: .*x.*\n")
+        self.assertEqual([p.pattern for p in s.prints], [".*x.*"])
+        self.assertEqual(s.expects(), [])
+        self.assertIsNone(spec.printed(s, "got 1 byte: x\n"))
+        self.assertEqual(spec.printed(s, "got 1 byte: y\n").pattern,
+                         ".*x.*")
 
     def test_an_unknown_key_lists_the_keys(self):
         line, msg = self.error("send: x\nrepy: y\n")
