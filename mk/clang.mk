@@ -1,16 +1,21 @@
-# make build-clang  every lesson built for real by clang, with the
-#                   Makefile's CFLAGS (-O2, every warning an error):
+# make build-clang  every lesson built for real by clang at -O2, every
+#                   warning an error (the Makefile's CFLAGS, -O2 last):
 #                   narrated into build/clang/, plain (-DSOCKSTEP_PLAIN)
 #                   into build/clang/plain/, and the C that is not a
 #                   lesson, the test programs (tests/*.c) into
 #                   build/clang/tests/ and the bench's load generator
-#                   into build/clang/bench/. .ci/run runs it.
+#                   into build/clang/bench/.
+# make build-gcc-O2 the same with gcc, into build/O2/.
+# make build-optimized  both; .ci/run runs it.
 #
-# tests/builds.bats compiles each lesson with clang too, but -fsyntax-only:
-# the warnings that need the optimizer, and clang's own code generation,
-# show only in a real build. Nothing runs these binaries: the suite runs
-# the default compiler's build (make CC=clang test runs it on clang's).
+# The default build is -Og (see the Makefile), and tests/builds.bats
+# compiles each lesson with gcc and clang -fsyntax-only: the warnings that
+# need the optimizer (format truncation, maybe-uninitialized), and clang's
+# own code generation, show only in these builds. Nothing runs these
+# binaries: the suite runs the default build (make CC=clang test runs it
+# on clang's).
 
+OPT_FLAGS        := $(CFLAGS) -O2
 CLANG            ?= clang
 CLANG_BUILD      := $(BUILD)/clang
 CLANG_BINS       := $(addprefix $(CLANG_BUILD)/,$(LESSONS))
@@ -19,7 +24,7 @@ CLANG_TESTS      := $(patsubst tests/%.c,$(CLANG_BUILD)/tests/%, \
                       $(wildcard tests/*.c))
 CLANG_LOAD       := $(CLANG_BUILD)/bench/load
 
-.PHONY: build-clang
+.PHONY: build-clang build-gcc-O2 build-optimized
 
 build-clang: $(CLANG_BINS) $(CLANG_PLAIN_BINS) $(CLANG_TESTS) $(CLANG_LOAD)
 
@@ -27,16 +32,43 @@ build-clang: $(CLANG_BINS) $(CLANG_PLAIN_BINS) $(CLANG_TESTS) $(CLANG_LOAD)
 # claims build/clang/NAME.
 $(CLANG_BINS): $(CLANG_BUILD)/%: $$(SRC_%) $(HEADER)
 	@mkdir -p $(@D)
-	$(CLANG) $(CFLAGS) $(REPRO) $(SRC_$*) -o $@
+	$(CLANG) $(OPT_FLAGS) $(REPRO) $(SRC_$*) -o $@
 
 $(CLANG_PLAIN_BINS): $(CLANG_BUILD)/plain/%: $$(SRC_%) $(HEADER)
 	@mkdir -p $(@D)
-	$(CLANG) $(CFLAGS) $(REPRO) -DSOCKSTEP_PLAIN $(SRC_$*) -o $@
+	$(CLANG) $(OPT_FLAGS) $(REPRO) -DSOCKSTEP_PLAIN $(SRC_$*) -o $@
 
 $(CLANG_TESTS): $(CLANG_BUILD)/tests/%: tests/%.c $(HEADER)
 	@mkdir -p $(@D)
-	$(CLANG) $(CFLAGS) $(REPRO) $< -o $@
+	$(CLANG) $(OPT_FLAGS) $(REPRO) $< -o $@
 
 $(CLANG_LOAD): bench/load.c
 	@mkdir -p $(@D)
-	$(CLANG) $(CFLAGS) $(REPRO) $< -o $@
+	$(CLANG) $(OPT_FLAGS) $(REPRO) $< -o $@
+
+# The same with gcc at -O2 (the default compiler, $(CC)).
+O2_BUILD      := $(BUILD)/O2
+O2_BINS       := $(addprefix $(O2_BUILD)/,$(LESSONS))
+O2_PLAIN_BINS := $(addprefix $(O2_BUILD)/plain/,$(LESSONS))
+O2_TESTS      := $(patsubst tests/%.c,$(O2_BUILD)/tests/%,$(wildcard tests/*.c))
+O2_LOAD       := $(O2_BUILD)/bench/load
+
+build-gcc-O2: $(O2_BINS) $(O2_PLAIN_BINS) $(O2_TESTS) $(O2_LOAD)
+
+build-optimized: build-clang build-gcc-O2
+
+$(O2_BINS): $(O2_BUILD)/%: $$(SRC_%) $(HEADER)
+	@mkdir -p $(@D)
+	$(CC) $(OPT_FLAGS) $(REPRO) $(SRC_$*) -o $@
+
+$(O2_PLAIN_BINS): $(O2_BUILD)/plain/%: $$(SRC_%) $(HEADER)
+	@mkdir -p $(@D)
+	$(CC) $(OPT_FLAGS) $(REPRO) -DSOCKSTEP_PLAIN $(SRC_$*) -o $@
+
+$(O2_TESTS): $(O2_BUILD)/tests/%: tests/%.c $(HEADER)
+	@mkdir -p $(@D)
+	$(CC) $(OPT_FLAGS) $(REPRO) $< -o $@
+
+$(O2_LOAD): bench/load.c
+	@mkdir -p $(@D)
+	$(CC) $(OPT_FLAGS) $(REPRO) $< -o $@

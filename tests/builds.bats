@@ -5,10 +5,9 @@
 # library. Here each compiler checks syntax and types only
 # (-fsyntax-only): that is where a missing include, a call not declared
 # or a pedantic warning shows. The optimizer's warnings (format
-# truncation, maybe-uninitialized) need real builds, and make has made
-# them before the suite runs: gcc at -O2 under the same flags, each lesson
-# narrated and plain, with the same one command per program; make
-# build-clang (in CI) does the same with clang.
+# truncation, maybe-uninitialized) need real builds at -O2: make
+# build-optimized makes them in CI, with gcc and with clang, each lesson
+# narrated and plain, one command per program (make itself builds at -Og).
 # One more check of what make builds from: the handout's runs take the
 # files in docs/own/ as inputs, and never a directory there.
 

@@ -96,7 +96,7 @@ static int exchange(int fd, const char *out, size_t used, long waiting,
                     int timeout)
 {
     char back[4 + LINE];
-    uint32_t len;
+    uint32_t len = 0;
 
     if (send_all(fd, out, used, bytewise ? 1 : used) == -1) {
         perror("send");
