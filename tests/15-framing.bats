@@ -251,3 +251,26 @@ peer() {
     assert_output --partial "--together"
     refute_output --partial "--count"
 }
+
+@test "15-framing: send_all() and recv_exactly() are one text in every Part II lesson that has them" {
+    # Part II writes each once and retypes it whole where a lesson needs
+    # it (a lesson compiles alone): the copies must not drift.
+    local f fn want n=0
+    for fn in send_all recv_exactly; do
+        want=""
+        for f in "$ROOT"/lessons/1[0-9]-*/*.c "$ROOT"/lessons/20-*/*.c; do
+            grep -q "^static int $fn(" "$f" || continue
+            # The function and the comment above it: from the blank line
+            # before it to its closing brace.
+            run awk -v fn="$fn" '
+                !on && /^$/ { buf = ""; next }
+                { buf = buf $0 "\n" }
+                index($0, "static int " fn "(") == 1 { on = 1 }
+                on && /^}$/ { printf "%s", buf; exit }' "$f"
+            [[ "$output" == *"static int $fn("* ]]
+            if [[ -z "$want" ]]; then want=$output; else assert_output "$want"; fi
+            n=$((n + 1))
+        done
+    done
+    [ "$n" -eq 5 ] # send_all in 15 (both) and 16's server, recv_exactly in 15
+}

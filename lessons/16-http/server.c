@@ -214,7 +214,7 @@ static int resolve(const char *root, const char *path, char *out)
     return 404;
 }
 
-/* Send all n bytes (lesson 06). */
+/* Send all n bytes: send() may take fewer than it is given. */
 static int send_all(int fd, const char *buf, size_t n)
 {
     ssize_t k;
