@@ -30,12 +30,15 @@ enum {
 
 /* One option of a lesson's own: a flag (arg NULL) or one with a value,
    and the lesson's variable it sets: given on the command line, a flag
-   sets *flag to 1, a number is stored in *num, a text in *text. */
+   sets *flag to 1, a number is stored in *num, a text in *text. With
+   size set, the number is a count of bytes and may end in K, M or G
+   (times 1024, 1024 * 1024, 1024 * 1024 * 1024). */
 struct ss_extra {
     const char *name; /* "--v6only" */
     const char *arg;  /* "N", "PATH"; NULL for a flag */
     const char *help; /* one line */
     long lo, hi;      /* a number from lo to hi; lo > hi: any text */
+    int size;         /* the number is a size: 64K, 1M, 1G */
     int *flag;
     long *num;
     const char **text;
@@ -200,6 +203,43 @@ static inline long ss_number(const struct ss_lesson *l, const char *opt,
     return v;
 }
 
+/* A size as --help and messages write it: 65536 is "64K". */
+static inline void ss_size_text(char *out, size_t cap, long v)
+{
+    int unit = 0;
+
+    while (unit < 3 && v >= 1024 && v % 1024 == 0) {
+        v /= 1024;
+        unit++;
+    }
+    if (unit == 0)
+        snprintf(out, cap, "%ld", v);
+    else
+        snprintf(out, cap, "%ld%c", v, "KMG"[unit - 1]);
+}
+
+/* A size from lo to hi bytes: a whole number, then K, M or G or nothing. */
+static inline long ss_size(const struct ss_lesson *l, const char *opt,
+                           const char *text, long lo, long hi,
+                           const char *wants)
+{
+    char digits[16];
+    size_t n = strlen(text);
+    int shift = 0;
+    long v;
+
+    if (n > 0 && strchr("KMG", text[n - 1]) != NULL)
+        shift = 10 * (int)(strchr("KMG", text[--n]) - "KMG" + 1);
+    if (n >= sizeof digits)
+        ss_bad(l, opt, wants, text);
+    memcpy(digits, text, n);
+    digits[n] = '\0';
+    v = ss_number(l, opt, digits, 0, 999999999, wants);
+    if (v > hi >> shift || v << shift < lo)
+        ss_bad(l, opt, wants, text);
+    return v << shift;
+}
+
 /* What an option that takes a value accepts: said when it is wrong. */
 static inline const char *ss_wants(const struct ss_lesson *l, const char *name)
 {
@@ -222,8 +262,9 @@ static inline const char *ss_wants(const struct ss_lesson *l, const char *name)
         return "auto, always or never";
     for (k = 0; k < SS_MAX_EXTRA && l->extra[k].name != NULL; k++)
         if (strcmp(name, l->extra[k].name) == 0 && l->extra[k].arg != NULL)
-            return l->extra[k].lo <= l->extra[k].hi ? "a whole number"
-                                                    : l->extra[k].arg;
+            return l->extra[k].lo > l->extra[k].hi ? l->extra[k].arg
+                   : l->extra[k].size              ? "a size"
+                                                   : "a whole number";
     return "a value";
 }
 
@@ -424,7 +465,14 @@ static inline void ss_start(const struct ss_lesson *l, struct ss_options *o,
             const struct ss_extra *e = &l->extra[extra];
             o->extra[extra].set = 1;
             o->extra[extra].text = val;
-            if (e->arg != NULL && e->lo <= e->hi) {
+            if (e->arg != NULL && e->lo <= e->hi && e->size) {
+                char wants[64], lo[24], hi[24];
+                ss_size_text(lo, sizeof lo, e->lo);
+                ss_size_text(hi, sizeof hi, e->hi);
+                snprintf(wants, sizeof wants, "a size from %s to %s", lo, hi);
+                o->extra[extra].num =
+                    ss_size(l, name, val, e->lo, e->hi, wants);
+            } else if (e->arg != NULL && e->lo <= e->hi) {
                 char wants[64];
                 snprintf(wants, sizeof wants, "a whole number from %ld to %ld",
                          e->lo, e->hi);
