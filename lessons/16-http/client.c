@@ -38,15 +38,11 @@ static const struct ss_lesson lesson = {
     .timeout_help = "seconds each connect() and each recv() may wait",
     .extra = {{.name = "--url",
                .arg = "URL",
-               .lo = 1,
-               .hi = 0,
                .help = "http://HOST[:PORT]/PATH to fetch (default "
                        "http://127.0.0.1:8888/)",
                .text = &url_opt},
               {.name = "--output",
                .arg = "FILE",
-               .lo = 1,
-               .hi = 0,
                .help = "write the body to FILE, a new file, as it came "
                        "(default: print it, escaped)",
                .text = &output}},

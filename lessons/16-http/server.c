@@ -46,8 +46,6 @@ static const struct ss_lesson lesson = {
     .count_help = "connections to serve, one after another",
     .extra = {{.name = "--root",
                .arg = "DIR",
-               .lo = 1,
-               .hi = 0,
                .help = "the directory to serve (default build)",
                .text = &dir}},
 };

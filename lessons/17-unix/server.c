@@ -43,15 +43,11 @@ static const struct ss_lesson lesson = {
     .count_help = "how many clients to serve",
     .extra = {{.name = "--path",
                .arg = "PATH",
-               .lo = 1,
-               .hi = 0,
                .help = "the socket file (default: $TMPDIR or /tmp, "
                        "then sockstep-17-UID/server.sock)",
                .text = &path_opt},
               {.name = "--mode",
                .arg = "OCTAL",
-               .lo = 1,
-               .hi = 0,
                .help = "the socket file's permissions (default "
                        "600: its owner only)",
                .text = &mode_opt}},

@@ -28,17 +28,17 @@ enum {
     SS_OPT_NET = SS_OPT_HOST | SS_OPT_PORT | SS_OPT_TIMEOUT
 };
 
-/* One option of a lesson's own: a flag (arg NULL) or one with a value,
-   and the lesson's variable it sets: given on the command line, a flag
-   sets *flag to 1, a number is stored in *num, a text in *text. With
-   size set, the number is a count of bytes and may end in K, M or G
-   (times 1024, 1024 * 1024, 1024 * 1024 * 1024). */
+/* One option of a lesson's own and the lesson's variable it sets: a
+   flag sets *flag to 1; an option with a value (arg) stores a number
+   from lo to hi in *num, or any text in *text. With size set, the number
+   is a count of bytes and may end in K, M or G (times 1024, 1024 * 1024,
+   1024 * 1024 * 1024). */
 struct ss_extra {
     const char *name; /* "--v6only" */
     const char *arg;  /* "N", "PATH"; NULL for a flag */
     const char *help; /* one line */
-    long lo, hi;      /* a number from lo to hi; lo > hi: any text */
-    int size;         /* the number is a size: 64K, 1M, 1G */
+    long lo, hi;      /* *num: from lo to hi */
+    int size;         /* *num is a size: 64K, 1M, 1G */
     int *flag;
     long *num;
     const char **text;
@@ -71,11 +71,6 @@ struct ss_options {
     long count;            /* --count; 0: no limit */
     const char *message;   /* --message, or NULL */
     int step;              /* --step */
-    struct {
-        int set;          /* given on the command line */
-        long num;         /* its number */
-        const char *text; /* its text */
-    } extra[SS_MAX_EXTRA];
 };
 
 /* One option in --help: its name in 15 columns, then its text wrapped
@@ -262,9 +257,9 @@ static inline const char *ss_wants(const struct ss_lesson *l, const char *name)
         return "auto, always or never";
     for (k = 0; k < SS_MAX_EXTRA && l->extra[k].name != NULL; k++)
         if (strcmp(name, l->extra[k].name) == 0 && l->extra[k].arg != NULL)
-            return l->extra[k].lo > l->extra[k].hi ? l->extra[k].arg
-                   : l->extra[k].size              ? "a size"
-                                                   : "a whole number";
+            return l->extra[k].text != NULL ? l->extra[k].arg
+                   : l->extra[k].size       ? "a size"
+                                            : "a whole number";
     return "a value";
 }
 
@@ -463,28 +458,21 @@ static inline void ss_start(const struct ss_lesson *l, struct ss_options *o,
             o->step = 1;
         } else if (extra >= 0) {
             const struct ss_extra *e = &l->extra[extra];
-            o->extra[extra].set = 1;
-            o->extra[extra].text = val;
-            if (e->arg != NULL && e->lo <= e->hi && e->size) {
-                char wants[64], lo[24], hi[24];
+            char wants[64], lo[24], hi[24];
+            if (e->num != NULL && e->size) {
                 ss_size_text(lo, sizeof lo, e->lo);
                 ss_size_text(hi, sizeof hi, e->hi);
                 snprintf(wants, sizeof wants, "a size from %s to %s", lo, hi);
-                o->extra[extra].num =
-                    ss_size(l, name, val, e->lo, e->hi, wants);
-            } else if (e->arg != NULL && e->lo <= e->hi) {
-                char wants[64];
+                *e->num = ss_size(l, name, val, e->lo, e->hi, wants);
+            } else if (e->num != NULL) {
                 snprintf(wants, sizeof wants, "a whole number from %ld to %ld",
                          e->lo, e->hi);
-                o->extra[extra].num =
-                    ss_number(l, name, val, e->lo, e->hi, wants);
-            }
-            if (e->flag != NULL)
-                *e->flag = 1;
-            if (e->num != NULL)
-                *e->num = o->extra[extra].num;
-            if (e->text != NULL)
+                *e->num = ss_number(l, name, val, e->lo, e->hi, wants);
+            } else if (e->text != NULL) {
                 *e->text = val;
+            } else {
+                *e->flag = 1;
+            }
         } else {
             char shown[80];
             ss_escape(shown, sizeof shown, name, strlen(name), 0);
