@@ -302,10 +302,8 @@ int main(int argc, char **argv)
         lost = 1;
     }
     printf("status %d, body %lld bytes\n", status, got);
-    if (lost || (length >= 0 ? got < length : k == -1)) {
-        close(fd);
-        return 1;
-    }
+    if (lost || (length >= 0 ? got < length : k == -1))
+        goto fail;
     if (close(fd) == -1) {
         perror("close");
         return 1;

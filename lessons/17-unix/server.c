@@ -239,8 +239,7 @@ int main(int argc, char **argv)
                    lockpath);
         else
             perror(lockpath);
-        close(fd);
-        return 1;
+        goto fail;
     }
     wait.tv_sec = opt.timeout;
     wait.tv_usec = 0;
@@ -323,8 +322,9 @@ unlink:
     unlink(path);
 fail:
     close(fd);
-    if (made)
+    if (lk != -1 && made)
         unlink(lockpath);
-    close(lk);
+    if (lk != -1)
+        close(lk);
     return 1;
 }
