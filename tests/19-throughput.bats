@@ -286,7 +286,7 @@ hash_in() {
     local o
     for o in --send --receive "--bytes N" "--buffer N" "--sockbuf N" \
         --nodelay "--exchanges N" "--sendfile PATH" --verify "--count N"; do
-        assert_output --partial "  $o "
+        assert_line --regexp "^  $o( |$)"
     done
     assert_output --partial "seconds the receiver waits for a sender"
     refute_output --partial "--message"

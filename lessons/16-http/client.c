@@ -38,13 +38,12 @@ static const struct ss_lesson lesson = {
     .timeout_help = "seconds each connect() and each recv() may wait",
     .extra = {{.name = "--url",
                .arg = "URL",
-               .help = "http://HOST[:PORT]/PATH to fetch (default "
-                       "http://127.0.0.1:8888/)",
+               .help = "http://HOST[:PORT]/PATH to fetch",
                .text = &url_opt},
               {.name = "--output",
                .arg = "FILE",
-               .help = "write the body to FILE, a new file, as it came "
-                       "(default: print it, escaped)",
+               .help = "write the body to FILE, a new file, as it came; "
+                       "without it, the body is printed, escaped",
                .text = &output}},
 };
 

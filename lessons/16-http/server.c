@@ -46,7 +46,7 @@ static const struct ss_lesson lesson = {
     .count_help = "connections to serve, one after another",
     .extra = {{.name = "--root",
                .arg = "DIR",
-               .help = "the directory to serve (default build)",
+               .help = "the directory to serve",
                .text = &dir}},
 };
 

@@ -43,8 +43,8 @@ static const struct ss_lesson lesson = {
     .count_help = "how many clients to serve",
     .extra = {{.name = "--path",
                .arg = "PATH",
-               .help = "the socket file (default: $TMPDIR or /tmp, "
-                       "then sockstep-17-UID/server.sock)",
+               .help = "the socket file; without it, "
+                       "sockstep-17-UID/server.sock in $TMPDIR or /tmp",
                .text = &path_opt},
               {.name = "--mode",
                .arg = "OCTAL",

@@ -42,12 +42,12 @@ static const struct ss_lesson lesson = {
     .count_help = "datagrams to receive, then leave the group",
     .extra = {{.name = "--group",
                .arg = "ADDR",
-               .help = "the group (default 239.255.0.1)",
+               .help = "the group",
                .text = &group},
               {.name = "--iface",
                .arg = "ADDR",
-               .help = "join on the interface with this address "
-                       "(default 127.0.0.1, lo)",
+               .help = "join on the interface that has this "
+                       "address, such as lo's 127.0.0.1",
                .text = &iface},
               {.name = "--no-join",
                .help = "do not join the group",

@@ -46,7 +46,8 @@ static const struct ss_lesson lesson = {
     .example = "  build/19-throughput --receive\n"
                "  then in a second terminal: build/19-throughput --send "
                "--buffer 1K",
-    .options = SS_OPT_NET | SS_OPT_COUNT,
+    .options = SS_OPT_NET | SS_OPT_COUNT | SS_OPT_SIDES,
+    .peer = "receiver's",
     .port = 8888,
     .timeout = 300,
     .timeout_help = "seconds the receiver waits for a sender, and either "
@@ -64,14 +65,14 @@ static const struct ss_lesson lesson = {
                .lo = 1,
                .hi = 1L << 40,
                .size = 1,
-               .help = "bytes to send; K, M, G multiply by 1024 (default 1G)",
+               .help = "bytes to send; K, M, G multiply by 1024",
                .num = &bytes_opt},
               {.name = "--buffer",
                .arg = "N",
                .lo = 1L << 10,
                .hi = 1L << 20,
                .size = 1,
-               .help = "bytes per send() or recv(), 1K to 1M (default 128K)",
+               .help = "bytes per send() or recv(), 1K to 1M",
                .num = &buffer_opt},
               {.name = "--sockbuf",
                .arg = "N",
