@@ -213,6 +213,22 @@ peer() {
     assert_line "the server's echo would be 1048576 bytes: more than any line sent"
 }
 
+@test "15-framing: a line of 4096 bytes goes as one message; a longer one is refused, not cut" {
+    start_server "$BATS_TEST_TMPDIR/server" 15-framing-server --count 1
+    local a4096
+    a4096=$(printf '%4096s' '' | tr ' ' a)
+    client "ok\n${a4096}\n${a4096}b\nnever\n" --port "$PORT"
+    assert_failure 1
+    assert_line "echo, 2 bytes: ok"
+    assert_line "echo, 4096 bytes: $a4096"
+    assert_line "line 3 is longer than 4096 bytes: not sent"
+    refute_output --partial "never"
+    wait_exit "$BG_PID"
+    run cat "$BATS_TEST_TMPDIR/server"
+    assert_line "message 2, 4096 bytes: $a4096"
+    assert_line "the client closed the connection after 2 messages"
+}
+
 @test "15-framing: no client within --timeout: says so and exits 1" {
     run_lesson timeout 10 "$BIN/15-framing-server" --port 0 --timeout 1
     assert_failure 1
