@@ -110,7 +110,7 @@ load test_helper
 @test "01-socket: --help lists no --host, --port or --timeout, and they are refused" {
     run_lesson "$BIN/01-socket" --help
     assert_success
-    assert_output --partial "usage: build/01-socket"
+    assert_line "usage: $BIN/01-socket [options]"
     refute_output --partial "--host"
     refute_output --partial "--port"
     refute_output --partial "--timeout"

@@ -144,7 +144,7 @@ hold() {
 @test "02-bind: --help lists --host and --port, not --timeout; a bad option exits 2 with one line" {
     run_lesson "$BIN/02-bind" --help
     assert_success
-    assert_output --partial "usage: build/02-bind"
+    assert_line "usage: $BIN/02-bind [options]"
     assert_output --partial "--host ADDR    the address to bind to"
     assert_output --partial "--port N"
     refute_output --partial "--timeout"

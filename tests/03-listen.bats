@@ -254,7 +254,7 @@ s.close()
     assert_success
     assert_output --partial "--count N      stop as soon as N connections wait"
     # (--help wraps each option's text at 78 columns)
-    [[ "$(tr -s ' \n' ' ' <<<"$output")" == *"seconds to watch the queue (with --count: at most) (default 300)"* ]]
+    [[ "$(tr -s ' \n' ' ' <<<"$output")" == *"seconds to watch the queue (with --count: at most; default 300)"* ]]
     refute_output --partial "--message"
     run bash -c '"$1" --count 0 2>&1 >/dev/null' _ "$BIN/03-listen"
     assert_failure 2

@@ -237,7 +237,7 @@ has() {
 @test "07-close: --help lists --pause and what --timeout bounds; a bad option exits 2 with one line" {
     run_lesson "$BIN/07-close" --help
     assert_success
-    assert_output --partial "usage: build/07-close"
+    assert_line "usage: $BIN/07-close [options]"
     assert_output --partial "--pause S"
     assert_output --partial "seconds each accept() and recv() may wait"
     refute_output --partial "--count"

@@ -240,6 +240,6 @@ start_py_receiver() {
     assert_output --partial "--message T"
     assert_output --partial "65507 bytes"
     assert_output --partial "seconds sendto() may wait (a line of input is waited for as"
-    assert_output --partial "long as it takes, as nc does) (default 30)"
+    assert_output --partial "long as it takes, as nc does; default 30)"
     refute_output --partial "--count"
 }

@@ -213,6 +213,22 @@ peer() {
     assert_line "the server's echo would be 1048576 bytes: more than any line sent"
 }
 
+@test "15-framing: a line of 4096 bytes goes as one message; a longer one is refused, not cut" {
+    start_server "$BATS_TEST_TMPDIR/server" 15-framing-server --count 1
+    local a4096
+    a4096=$(printf '%4096s' '' | tr ' ' a)
+    client "ok\n${a4096}\n${a4096}b\nnever\n" --port "$PORT"
+    assert_failure 1
+    assert_line "echo, 2 bytes: ok"
+    assert_line "echo, 4096 bytes: $a4096"
+    assert_line "line 3 is longer than 4096 bytes: not sent"
+    refute_output --partial "never"
+    wait_exit "$BG_PID"
+    run cat "$BATS_TEST_TMPDIR/server"
+    assert_line "message 2, 4096 bytes: $a4096"
+    assert_line "the client closed the connection after 2 messages"
+}
+
 @test "15-framing: no client within --timeout: says so and exits 1" {
     run_lesson timeout 10 "$BIN/15-framing-server" --port 0 --timeout 1
     assert_failure 1
@@ -250,4 +266,27 @@ peer() {
     assert_output --partial "--bytewise"
     assert_output --partial "--together"
     refute_output --partial "--count"
+}
+
+@test "15-framing: send_all() and recv_exactly() are one text in every Part II lesson that has them" {
+    # Part II writes each once and retypes it whole where a lesson needs
+    # it (a lesson compiles alone): the copies must not drift.
+    local f fn want n=0
+    for fn in send_all recv_exactly; do
+        want=""
+        for f in "$ROOT"/lessons/1[0-9]-*/*.c "$ROOT"/lessons/20-*/*.c; do
+            grep -q "^static int $fn(" "$f" || continue
+            # The function and the comment above it: from the blank line
+            # before it to its closing brace.
+            run awk -v fn="$fn" '
+                !on && /^$/ { buf = ""; next }
+                { buf = buf $0 "\n" }
+                index($0, "static int " fn "(") == 1 { on = 1 }
+                on && /^}$/ { printf "%s", buf; exit }' "$f"
+            [[ "$output" == *"static int $fn("* ]]
+            if [[ -z "$want" ]]; then want=$output; else assert_output "$want"; fi
+            n=$((n + 1))
+        done
+    done
+    [ "$n" -eq 5 ] # send_all in 15 (both) and 16's server, recv_exactly in 15
 }

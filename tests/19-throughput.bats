@@ -128,9 +128,10 @@ hash_in() {
     plain || assert_line "== sending 2500003 bytes with sendfile() =="
     assert_line --regexp '^sent 2500003 bytes in '
     assert_line --regexp '^  system calls: [0-9] sendfile\(\)$'
+    # sendfile()'s bytes never pass through the sender: it has no hash
+    refute_line --partial "fnv1a64"
     local want
     want=$(fnv "$BATS_TEST_TMPDIR/file")
-    assert_line "  fnv1a64 $want"
     wait_exit "$BG_PID"
     [ "$EXIT_STATUS" -eq 0 ]
     run cat "$BATS_TEST_TMPDIR/recv"
@@ -177,7 +178,6 @@ hash_in() {
             --exchanges 4 $nd --timeout 10
         assert_success
         assert_line --regexp '^4 exchanges in [0-9.]+ s: [0-9.]+ ms each on average$'
-        assert_line --regexp '^  median [0-9.]+ ms, fastest [0-9.]+ ms, slowest [0-9.]+ ms$'
         assert_line "  system calls: 12 (send, send, recv each time)"
         wait_exit "$BG_PID"
         [ "$EXIT_STATUS" -eq 0 ]
@@ -286,7 +286,7 @@ hash_in() {
     local o
     for o in --send --receive "--bytes N" "--buffer N" "--sockbuf N" \
         --nodelay "--exchanges N" "--sendfile PATH" --verify "--count N"; do
-        assert_output --partial "  $o "
+        assert_line --regexp "^  $o( |$)"
     done
     assert_output --partial "seconds the receiver waits for a sender"
     refute_output --partial "--message"

@@ -2,8 +2,8 @@
 # The header's rooms (lessons/common/ss_*.h): each compiles after the rooms
 # its top comment names and no others; no room calls a wrapped function
 # by its bare name; the macros are all in ss_macros.h; state is all in
-# ss_state.h; no file is over 600 lines; every static function and
-# explanation key is used. tests/rooms says how it checks.
+# ss_state.h; no file is over 600 lines; every static function, SS_
+# macro and explanation key is used. tests/rooms says how it checks.
 
 load test_helper
 
@@ -35,10 +35,10 @@ load test_helper
     assert_output --partial "ss_poisoned_close"
 }
 
-@test "rooms: a static function or an explanation key nothing uses is found" {
+@test "rooms: a static function, a macro or an explanation key nothing uses is found" {
     # The check must be able to fail: a copy of the tree's C with a key
-    # no ss_tell() names, a function nothing calls, and one only that
-    # function calls (dead too).
+    # no ss_tell() names, a function nothing calls, one only that
+    # function calls (dead too), and an SS_ colour nothing prints.
     local t="$BATS_TEST_TMPDIR/tree"
     mkdir -p "$t/tests" "$t/docs"
     cp -R "$ROOT/lessons" "$t/"
@@ -55,10 +55,14 @@ load test_helper
 static inline int ss_dead_callee(void) { return 1; }\
 static inline int ss_never_called(void) { return ss_dead_callee(); }' \
         lessons/common/ss_text.h
+    sed -i 's/^#define SS_CYAN .*/&\n#define SS_MAGENTA "\\033[35m"/' \
+        lessons/common/ss_narrate.h
+    grep -q '^#define SS_MAGENTA' lessons/common/ss_narrate.h
     run "$PYTHON" "$ROOT/tests/rooms"
     [ "$status" -eq 1 ]
     assert_line "SS_K_NEVER_TOLD: an explanation key nothing uses (a lesson, the preload library, tests/*.c or a used part of the header)"
     assert_line --regexp "^ss_never_called: a static function nothing uses "
     assert_line --regexp "^ss_dead_callee: a static function nothing uses "
-    [ "${#lines[@]}" -eq 3 ]
+    assert_line --regexp "^SS_MAGENTA: a macro nothing uses "
+    [ "${#lines[@]}" -eq 4 ]
 }

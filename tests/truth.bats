@@ -63,34 +63,6 @@ time.sleep(1)' "$PORT"
     refute_output --partial "closed by its program"
 }
 
-@test "truth: every lesson's --help says what --port is for its role (a client's port is the server's)" {
-    local l status fails=() ports=0 clients=0
-    read -r -a LESSON_LIST <<<"$(all_lessons)"
-    for l in "${LESSON_LIST[@]}"; do
-        status=0
-        "$HOSTILE/run-clean" timeout 10 "$BIN/$l" --help </dev/null \
-            >"$BATS_TEST_TMPDIR/help" 2>&1 3>&- 4>&- || status=$?
-        # a --help that fails says nothing of roles: that is a failure
-        ((status == 0)) || fails+=("$l: --help exited with status $status")
-        grep -q -- '--port N' "$BATS_TEST_TMPDIR/help" || continue
-        ports=$((ports + 1))
-        if grep -q "the server's port" "$BATS_TEST_TMPDIR/help"; then
-            # a client: no "0 = the kernel chooses"
-            clients=$((clients + 1))
-            grep -q "kernel" "$BATS_TEST_TMPDIR/help" &&
-                fails+=("$l: a client's --help says the kernel chooses its port")
-        fi
-    done
-    printf '%s\n' "${fails[@]}" >&2
-    ((${#fails[@]} == 0))
-    # every lesson with --port was read, its clients among them (21 and
-    # 7 when this was written: a lesson may come, none may silently go)
-    ((ports >= 21 && clients >= 7)) || {
-        echo "only $ports lessons with --port, $clients clients" >&2
-        return 1
-    }
-}
-
 # The test programs that include sockstep.h: tests/advice.c walks the
 # errno table, tests/tells.c makes the calls and options no lesson makes
 # (truth-3's latent rows). Built once per file, with the lessons' flags.

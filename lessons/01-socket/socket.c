@@ -87,8 +87,7 @@ int main(int argc, char **argv)
     udp = socket(AF_INET, SOCK_DGRAM, 0);
     if (udp == -1) {
         perror("socket");
-        close(tcp);
-        return 1;
+        goto fail;
     }
     say("SOCK_DGRAM: separate messages (datagrams), no connection: UDP");
 
@@ -110,4 +109,8 @@ int main(int argc, char **argv)
     say("fds %d and %d are free again for the next socket() or open()", tcp,
         udp);
     return status;
+
+fail:
+    close(tcp);
+    return 1;
 }

@@ -81,15 +81,13 @@ int main(int argc, char **argv)
 
     if (bind(fd, (struct sockaddr *)&addr, sizeof addr) == -1) {
         perror("bind");
-        close(fd);
-        return 1;
+        goto fail;
     }
     /* Which port did we get? With --port 0, only the kernel knows. */
     len = sizeof addr;
     if (getsockname(fd, (struct sockaddr *)&addr, &len) == -1) {
         perror("getsockname");
-        close(fd);
-        return 1;
+        goto fail;
     }
     port = ntohs(addr.sin_port); /* back to this machine's byte order */
     if (opt.port == 0) {
@@ -102,8 +100,7 @@ int main(int argc, char **argv)
     fd2 = socket(AF_INET, SOCK_STREAM, 0);
     if (fd2 == -1) {
         perror("socket");
-        close(fd);
-        return 1;
+        goto fail;
     }
     say("fd %d has %s, and neither socket set SO_REUSEADDR: this bind() is "
         "meant to fail, as a server started twice on one port does",
@@ -128,4 +125,8 @@ int main(int argc, char **argv)
         status = 1;
     }
     return status;
+
+fail:
+    close(fd);
+    return 1;
 }

@@ -28,16 +28,6 @@ static const struct ss_lesson lesson = {
     .timeout_help = "seconds for each network wait; your typing is not timed",
 };
 
-static int fail(int fd, const char *call)
-{
-    if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINPROGRESS)
-        fprintf(stderr, "%s: no answer within --timeout\n", call);
-    else
-        perror(call);
-    close(fd);
-    return 1;
-}
-
 int main(int argc, char **argv)
 {
     struct ss_options opt;
@@ -46,6 +36,7 @@ int main(int argc, char **argv)
     char line[4096 + 1], back[4096]; /* longer lines go in pieces */
     size_t n, sent, got;
     ssize_t k;
+    const char *call = NULL; /* the call that failed, for fail: below */
     int fd;
 
     ss_start(&lesson, &opt, argc, argv);
@@ -58,21 +49,24 @@ int main(int argc, char **argv)
        The wait for your next line does not: take as long as you like. */
     tv.tv_sec = opt.timeout;
     if (setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv) == -1 ||
-        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv) == -1)
-        return fail(fd, "setsockopt");
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv) == -1) {
+        call = "setsockopt";
+        goto fail;
+    }
     memset(&server, 0, sizeof server);
     server.sin_family = AF_INET;
     server.sin_addr = opt.host;
     server.sin_port = htons(opt.port);
-    if (connect(fd, (struct sockaddr *)&server, sizeof server) == -1)
-        return fail(fd, "connect");
+    if (connect(fd, (struct sockaddr *)&server, sizeof server) == -1) {
+        call = "connect";
+        goto fail;
+    }
     ss_ask("type lines; Ctrl-D ends");
     while (fgets(line, sizeof line, stdin) != NULL) {
         n = strlen(line); /* fgets() ends a line at a NUL byte: refuse it */
         if (n == 0 || (line[n - 1] != '\n' && n < 4096 && !feof(stdin))) {
             fprintf(stderr, "%s: a NUL byte in the input\n", lesson.name);
-            close(fd);
-            return 1;
+            goto fail;
         }
         /* send() may take fewer bytes than asked: send the rest.
            MSG_NOSIGNAL: if the server has gone, EPIPE and no SIGPIPE. */
@@ -80,17 +74,20 @@ int main(int argc, char **argv)
             k = send(fd, line + sent, n - sent, MSG_NOSIGNAL);
             if (k == -1 && errno == EINTR)
                 k = 0; /* a signal (Ctrl-Z, then fg): send again */
-            else if (k == -1)
-                return fail(fd, "send");
+            else if (k == -1) {
+                call = "send";
+                goto fail;
+            }
         }
         /* recv() returns what has come so far: read until all n came. */
         for (got = 0; got < n; got += (size_t)k) {
             k = recv(fd, back + got, n - got, 0);
             if (k == -1 && errno == EINTR)
                 k = 0;
-            else if (k == -1) /* EAGAIN: no echo within --timeout */
-                return fail(fd, "recv");
-            else if (k == 0)
+            else if (k == -1) { /* EAGAIN: no echo within --timeout */
+                call = "recv";
+                goto fail;
+            } else if (k == 0)
                 break; /* the server has closed its side */
         }
         printf("echo: "); /* escaped: what came cannot drive the terminal */
@@ -98,18 +95,23 @@ int main(int argc, char **argv)
         putchar('\n');
         if (got < n || memcmp(back, line, n) != 0) {
             printf("the echo differs: %zu of %zu bytes came back\n", got, n);
-            close(fd);
-            return 1;
+            goto fail;
         }
     }
-    if (ferror(stdin))
-        return fail(fd, "fgets");
+    if (ferror(stdin)) {
+        call = "fgets";
+        goto fail;
+    }
     /* End of input: a FIN says so. The server closes too: recv() says 0. */
-    if (shutdown(fd, SHUT_WR) == -1)
-        return fail(fd, "shutdown");
+    if (shutdown(fd, SHUT_WR) == -1) {
+        call = "shutdown";
+        goto fail;
+    }
     k = recv(fd, back, sizeof back, 0);
-    if (k == -1)
-        return fail(fd, "recv");
+    if (k == -1) {
+        call = "recv";
+        goto fail;
+    }
     if (k > 0)
         printf("the server sent %zd bytes more than the echo\n", k);
     if (close(fd) == -1) {
@@ -117,4 +119,13 @@ int main(int argc, char **argv)
         return 1;
     }
     return k == 0 ? 0 : 1;
+
+fail: /* errno is still the failed call's */
+    if (call != NULL && (errno == EAGAIN || errno == EWOULDBLOCK ||
+                         errno == EINPROGRESS)) /* connect() timed out */
+        fprintf(stderr, "%s: no answer within --timeout\n", call);
+    else if (call != NULL)
+        perror(call);
+    close(fd);
+    return 1;
 }

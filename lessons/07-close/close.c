@@ -37,8 +37,7 @@ static const struct ss_lesson lesson = {
                .arg = "S",
                .lo = 0,
                .hi = 3600,
-               .help = "stop S seconds at each stage, to watch with ss -tan "
-                       "(default 0)",
+               .help = "stop S seconds at each stage, to watch with ss -tan",
                .num = &pause_s}},
 };
 

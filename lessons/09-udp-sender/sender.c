@@ -31,6 +31,7 @@ static const struct ss_lesson lesson = {
     .example = "  first, in another terminal: build/08-udp-receiver\n"
                "  then: printf 'one\\ntwo\\n' | build/09-udp-sender",
     .options = SS_OPT_NET | SS_OPT_CLIENT | SS_OPT_MESSAGE,
+    .peer = "receiver's",
     .port = 9999,
     .timeout = 30,
     .timeout_help = "seconds sendto() may wait (a line of input is waited "

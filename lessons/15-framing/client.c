@@ -18,6 +18,7 @@
 #include <netinet/tcp.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/time.h>
@@ -52,17 +53,20 @@ static const struct ss_lesson lesson = {
 /* The longest line sent as one message; the messages waiting to go. */
 enum { LINE = 4096, OUT = 65536 };
 
-/* Receive exactly n bytes (lesson 15's server explains): 1 when all came,
-   0 when the peer closed first, -1 on an error. */
-static int recv_exactly(int fd, char *buf, size_t n)
+/*
+ * Receive exactly n bytes. recv() returns whatever has arrived, from one
+ * byte up, so it is called until all n are in. Returns 1 when all came, 0
+ * when the peer closed first, -1 on an error (errno; EAGAIN: --timeout
+ * ran out). *got says how many bytes came, in every case.
+ */
+static int recv_exactly(int fd, char *buf, size_t n, size_t *got)
 {
-    size_t got;
     ssize_t k;
 
-    for (got = 0; got < n; got += (size_t)k) {
-        k = recv(fd, buf + got, n - got, 0);
+    for (*got = 0; *got < n; *got += (size_t)k) {
+        k = recv(fd, buf + *got, n - *got, 0);
         if (k == -1 && errno == EINTR)
-            k = 0;
+            k = 0; /* a signal: call again */
         else if (k == -1)
             return -1;
         else if (k == 0)
@@ -71,18 +75,14 @@ static int recv_exactly(int fd, char *buf, size_t n)
     return 1;
 }
 
-/* Send n bytes, at most `piece` per send() (--bytewise: 1). */
-static int send_all(int fd, const char *buf, size_t n, size_t piece)
+/* Send all n bytes: send() may take fewer than it is given. */
+static int send_all(int fd, const char *buf, size_t n)
 {
-    struct timespec pause = {0, 20000000}; /* 20 ms */
     ssize_t k;
     size_t off;
 
     for (off = 0; off < n; off += (size_t)k) {
-        if (off > 0 && piece == 1)
-            nanosleep(&pause, NULL);
-        k = send(fd, buf + off, n - off < piece ? n - off : piece,
-                 MSG_NOSIGNAL);
+        k = send(fd, buf + off, n - off, MSG_NOSIGNAL);
         if (k == -1 && errno == EINTR)
             k = 0;
         else if (k == -1)
@@ -95,15 +95,25 @@ static int send_all(int fd, const char *buf, size_t n, size_t piece)
 static int exchange(int fd, const char *out, size_t used, long waiting,
                     int timeout)
 {
+    struct timespec pause = {0, 20000000}; /* 20 ms */
     char back[4 + LINE];
     uint32_t len = 0;
+    size_t i, got;
+    int rc = 0;
 
-    if (send_all(fd, out, used, bytewise ? 1 : used) == -1) {
+    if (!bytewise)
+        rc = send_all(fd, out, used);
+    for (i = 0; bytewise && i < used && rc == 0; i++) {
+        if (i > 0) /* --bytewise: one byte per send(), 20 ms apart */
+            nanosleep(&pause, NULL);
+        rc = send_all(fd, out + i, 1);
+    }
+    if (rc == -1) {
         perror("send");
         return -1;
     }
     for (; waiting > 0; waiting--) {
-        int rc = recv_exactly(fd, back, 4);
+        rc = recv_exactly(fd, back, 4, &got);
         if (rc == 1) {
             memcpy(&len, back, 4);
             len = ntohl(len);
@@ -113,7 +123,7 @@ static int exchange(int fd, const char *out, size_t used, long waiting,
                        (unsigned long)len);
                 return -1;
             }
-            rc = recv_exactly(fd, back + 4, len);
+            rc = recv_exactly(fd, back + 4, len, &got);
         }
         if (rc == 0)
             printf("the server closed the connection before the echo "
@@ -136,7 +146,9 @@ int main(int argc, char **argv)
     struct ss_options opt;
     struct addrinfo hints, *list, *ai;
     struct timeval wait;
-    char line[LINE + 1], out[OUT];
+    char *line = NULL, out[OUT];
+    size_t cap = 0;
+    ssize_t got;
     size_t n, used = 0;
     uint32_t len;
     long waiting = 0, sent = 0;
@@ -190,10 +202,16 @@ int main(int argc, char **argv)
         /* Your typing is waited for as long as it takes: only the
            waits on the network end after --timeout. */
         ss_ask("type a line and press Enter (Ctrl-D ends)");
-        more = fgets(line, sizeof line, stdin) != NULL;
+        got = getline(&line, &cap, stdin); /* -1 at the end of input */
+        more = got != -1;
+        n = more ? (size_t)got - (line[got - 1] == '\n') : 0;
+        if (n > LINE) {
+            printf("line %ld is longer than %d bytes: not sent\n", sent + 1,
+                   LINE);
+            goto fail;
+        }
         if (more) {
             /* The frame: the length in network byte order, the bytes. */
-            n = strcspn(line, "\n");
             len = htonl((uint32_t)n);
             memcpy(out + used, &len, 4);
             memcpy(out + used + 4, line, n);
@@ -213,11 +231,12 @@ int main(int argc, char **argv)
         }
     } while (more);
     if (ferror(stdin)) {
-        perror("fgets");
+        perror("getline");
         goto fail;
     }
 
     heading("end of input after %ld message%s", sent, sent == 1 ? "" : "s");
+    free(line);
     if (close(fd) == -1) {
         perror("close");
         return 1;
@@ -225,6 +244,7 @@ int main(int argc, char **argv)
     return 0;
 
 fail:
+    free(line);
     close(fd);
     return 1;
 }

@@ -43,7 +43,7 @@ static const struct ss_lesson lesson = {
                .arg = "N",
                .lo = 0,
                .hi = 16777216,
-               .help = "the longest message taken, in bytes (default 65536)",
+               .help = "the longest message taken, in bytes",
                .num = &max_len}},
 };
 

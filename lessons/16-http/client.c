@@ -38,17 +38,12 @@ static const struct ss_lesson lesson = {
     .timeout_help = "seconds each connect() and each recv() may wait",
     .extra = {{.name = "--url",
                .arg = "URL",
-               .lo = 1,
-               .hi = 0,
-               .help = "http://HOST[:PORT]/PATH to fetch (default "
-                       "http://127.0.0.1:8888/)",
+               .help = "http://HOST[:PORT]/PATH to fetch",
                .text = &url_opt},
               {.name = "--output",
                .arg = "FILE",
-               .lo = 1,
-               .hi = 0,
-               .help = "write the body to FILE, a new file, as it came "
-                       "(default: print it, escaped)",
+               .help = "write the body to FILE, a new file, as it came; "
+                       "without it, the body is printed, escaped",
                .text = &output}},
 };
 
@@ -306,10 +301,8 @@ int main(int argc, char **argv)
         lost = 1;
     }
     printf("status %d, body %lld bytes\n", status, got);
-    if (lost || (length >= 0 ? got < length : k == -1)) {
-        close(fd);
-        return 1;
-    }
+    if (lost || (length >= 0 ? got < length : k == -1))
+        goto fail;
     if (close(fd) == -1) {
         perror("close");
         return 1;

@@ -46,9 +46,7 @@ static const struct ss_lesson lesson = {
     .count_help = "connections to serve, one after another",
     .extra = {{.name = "--root",
                .arg = "DIR",
-               .lo = 1,
-               .hi = 0,
-               .help = "the directory to serve (default build)",
+               .help = "the directory to serve",
                .text = &dir}},
 };
 
@@ -214,7 +212,7 @@ static int resolve(const char *root, const char *path, char *out)
     return 404;
 }
 
-/* Send all n bytes (lesson 06). */
+/* Send all n bytes: send() may take fewer than it is given. */
 static int send_all(int fd, const char *buf, size_t n)
 {
     ssize_t k;

@@ -36,10 +36,8 @@ static const struct ss_lesson lesson = {
     .timeout_help = "seconds each connect() and each recv() may wait",
     .extra = {{.name = "--path",
                .arg = "PATH",
-               .lo = 1,
-               .hi = 0,
-               .help = "the server's socket file (default: $TMPDIR "
-                       "or /tmp, then sockstep-17-UID/server.sock)",
+               .help = "the server's socket file; without it, "
+                       "sockstep-17-UID/server.sock in $TMPDIR or /tmp",
                .text = &path_opt}},
 };
 

@@ -43,15 +43,11 @@ static const struct ss_lesson lesson = {
     .count_help = "how many clients to serve",
     .extra = {{.name = "--path",
                .arg = "PATH",
-               .lo = 1,
-               .hi = 0,
-               .help = "the socket file (default: $TMPDIR or /tmp, "
-                       "then sockstep-17-UID/server.sock)",
+               .help = "the socket file; without it, "
+                       "sockstep-17-UID/server.sock in $TMPDIR or /tmp",
                .text = &path_opt},
               {.name = "--mode",
                .arg = "OCTAL",
-               .lo = 1,
-               .hi = 0,
                .help = "the socket file's permissions (default "
                        "600: its owner only)",
                .text = &mode_opt}},
@@ -243,8 +239,7 @@ int main(int argc, char **argv)
                    lockpath);
         else
             perror(lockpath);
-        close(fd);
-        return 1;
+        goto fail;
     }
     wait.tv_sec = opt.timeout;
     wait.tv_usec = 0;
@@ -327,8 +322,9 @@ unlink:
     unlink(path);
 fail:
     close(fd);
-    if (made)
+    if (lk != -1 && made)
         unlink(lockpath);
-    close(lk);
+    if (lk != -1)
+        close(lk);
     return 1;
 }

@@ -16,6 +16,7 @@
 #include <errno.h>
 #include <netinet/in.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -36,25 +37,22 @@ static const struct ss_lesson lesson = {
                "  then in a third terminal:\n"
                "  build/18-multicast-sender --message 'hello, group'",
     .options = SS_OPT_PORT | SS_OPT_CLIENT | SS_OPT_MESSAGE,
+    .peer = "receivers'",
     .port = 8888,
     .extra = {{.name = "--group",
                .arg = "ADDR",
-               .lo = 1,
-               .hi = 0,
-               .help = "the group (default 239.255.0.1)",
+               .help = "the group",
                .text = &group},
               {.name = "--iface",
                .arg = "ADDR",
-               .lo = 1,
-               .hi = 0,
-               .help = "send out of the interface with this address "
-                       "(default 127.0.0.1, lo)",
+               .help = "send out of the interface that has this "
+                       "address, such as lo's 127.0.0.1",
                .text = &iface_opt},
               {.name = "--ttl",
                .arg = "N",
                .lo = 0,
                .hi = 255,
-               .help = "IP_MULTICAST_TTL (default 1)",
+               .help = "IP_MULTICAST_TTL",
                .num = &ttl_opt},
               {.name = "--no-loop",
                .help = "IP_MULTICAST_LOOP 0",
@@ -67,20 +65,21 @@ static const struct ss_lesson lesson = {
                .flag = &show_eacces}},
 };
 
-/* One line of input, or --message: -1 at the end of input. A person
+/* The next datagram in *data: --message once, or each line of input
+   without its newline. Returns its length, -1 at the end. A person
    typing is waited for as long as it takes, as nc does. */
-static long next_line(const struct ss_options *o, char *buf, size_t cap,
-                      long sent)
+static ssize_t next_line(const struct ss_options *o, const char **data,
+                         char **line, size_t *cap, long sent)
 {
+    ssize_t n;
+
     if (o->message != NULL) {
-        if (sent > 0)
-            return -1;
-        snprintf(buf, cap, "%s", o->message);
-        return (long)strlen(buf);
+        *data = o->message;
+        return sent > 0 ? -1 : (ssize_t)strlen(o->message);
     }
-    if (fgets(buf, (int)cap, stdin) == NULL)
-        return -1;
-    return (long)strcspn(buf, "\n");
+    n = getline(line, cap, stdin);
+    *data = *line;
+    return n > 0 && (*line)[n - 1] == '\n' ? n - 1 : n;
 }
 
 int main(int argc, char **argv)
@@ -88,9 +87,12 @@ int main(int argc, char **argv)
     struct ss_options opt;
     struct sockaddr_in to;
     struct in_addr iface;
-    char line[1024];
+    char *line = NULL;
+    const char *data;
+    size_t cap = 0;
     unsigned char ttl, loop;
-    long n, sent = 0;
+    ssize_t n;
+    long sent = 0;
     int fd, one = 1, status = 0;
 
     ss_start(&lesson, &opt, argc, argv);
@@ -140,11 +142,11 @@ int main(int argc, char **argv)
     }
     printf("sending to %s\n", ss_addr(&to).s);
 
-    while ((n = next_line(&opt, line, sizeof line, sent)) >= 0) {
-        heading("datagram %ld: %ld bytes", sent + 1, n);
+    while ((n = next_line(&opt, &data, &line, &cap, sent)) >= 0) {
+        heading("datagram %ld: %zd bytes", sent + 1, n);
         if (broadcast && show_eacces)
             ss_expect_error(EACCES);
-        if (sendto(fd, line, (size_t)n, 0, (struct sockaddr *)&to, sizeof to) ==
+        if (sendto(fd, data, (size_t)n, 0, (struct sockaddr *)&to, sizeof to) ==
             -1) {
             perror("sendto");
             status = 1;
@@ -152,7 +154,12 @@ int main(int argc, char **argv)
         }
         sent++;
     }
+    if (status == 0 && ferror(stdin)) {
+        perror("getline");
+        status = 1;
+    }
     heading("sent %ld datagram%s", sent, sent == 1 ? "" : "s");
+    free(line);
     if (close(fd) == -1) {
         perror("close");
         return 1;
@@ -160,6 +167,7 @@ int main(int argc, char **argv)
     return status;
 
 fail:
+    free(line);
     close(fd);
     return 1;
 }

@@ -35,8 +35,9 @@
 
 /* The lesson's own options, set by ss_start() when given. */
 static int send_opt, receive_opt, nodelay_opt, verify_opt;
+static long bytes_opt = 1L << 30, buffer_opt = 128L << 10, sockbuf_opt;
 static long exchanges_opt;
-static const char *bytes_opt, *buffer_opt, *sockbuf_opt, *sendfile_opt;
+static const char *sendfile_opt;
 
 static const struct ss_lesson lesson = {
     .name = "19-throughput",
@@ -45,12 +46,12 @@ static const struct ss_lesson lesson = {
     .example = "  build/19-throughput --receive\n"
                "  then in a second terminal: build/19-throughput --send "
                "--buffer 1K",
-    .options = SS_OPT_NET | SS_OPT_COUNT,
+    .options = SS_OPT_NET | SS_OPT_COUNT | SS_OPT_SIDES,
+    .peer = "receiver's",
     .port = 8888,
     .timeout = 300,
     .timeout_help = "seconds the receiver waits for a sender, and either "
-                    "side for a send() or recv() to make "
-                    "progress",
+                    "side for a send() or recv() to make progress",
     .count = 1,
     .count_help = "transfers to receive, one after another",
     .extra = {{.name = "--send",
@@ -62,21 +63,24 @@ static const struct ss_lesson lesson = {
               {.name = "--bytes",
                .arg = "N",
                .lo = 1,
-               .hi = 0,
-               .help = "bytes to send; K, M, G multiply by 1024 (default 1G)",
-               .text = &bytes_opt},
+               .hi = 1L << 40,
+               .size = 1,
+               .help = "bytes to send; K, M, G multiply by 1024",
+               .num = &bytes_opt},
               {.name = "--buffer",
                .arg = "N",
-               .lo = 1,
-               .hi = 0,
-               .help = "bytes per send() or recv(), 1K to 1M (default 128K)",
-               .text = &buffer_opt},
+               .lo = 1L << 10,
+               .hi = 1L << 20,
+               .size = 1,
+               .help = "bytes per send() or recv(), 1K to 1M",
+               .num = &buffer_opt},
               {.name = "--sockbuf",
                .arg = "N",
-               .lo = 1,
-               .hi = 0,
+               .lo = 1L << 10,
+               .hi = 1L << 30,
+               .size = 1,
                .help = "set SO_SNDBUF (--send) or SO_RCVBUF (--receive)",
-               .text = &sockbuf_opt},
+               .num = &sockbuf_opt},
               {.name = "--nodelay",
                .help = "set TCP_NODELAY: no Nagle's algorithm",
                .flag = &nodelay_opt},
@@ -89,62 +93,25 @@ static const struct ss_lesson lesson = {
                .num = &exchanges_opt},
               {.name = "--sendfile",
                .arg = "PATH",
-               .lo = 1,
-               .hi = 0,
                .help = "send the file PATH with sendfile()",
                .text = &sendfile_opt},
               {.name = "--verify",
-               .help = "print an FNV-1a hash of the bytes (costs CPU time)",
+               .help = "print an FNV-1a hash of the bytes received, or sent "
+                       "with send(); it costs CPU time",
                .flag = &verify_opt}},
-};
-
-/* What the options asked for. */
-struct run {
-    long long bytes, size;
-    int sockbuf, nodelay, exchanges, verify, timeout;
-    const char *path;
-    int file; /* --sendfile's file, open before connect(); or -1 */
-    unsigned char *buf;
 };
 
 /* One timed phase: its clock, CPU time, calls, bytes and their hash. */
 struct phase {
     struct timespec t0;
     struct rusage r0;
-    double s, user, sys;
+    double s, cpu_user, cpu_sys;
     long calls;
     long long bytes;
     uint64_t hash;
 };
 
-/* "64K", "1M", "1G" or a number of bytes, from lo to hi; or exit 2. */
-static long long size_arg(const char *name, const char *t, long long dflt,
-                          long long lo, long long hi, const char *range)
-{
-    char *end;
-    long long v = -1;
-    int shift = 0;
-
-    if (t == NULL)
-        return dflt;
-    errno = 0;
-    if (t[0] >= '0' && t[0] <= '9')
-        v = strtoll(t, &end, 10);
-    if (v >= 0 && errno == 0 && end[0] != '\0') {
-        shift = end[0] == 'K' ? 10 : end[0] == 'M' ? 20 : 30;
-        if (strchr("KMG", end[0]) == NULL || end[1] != '\0' || v > hi >> shift)
-            v = -1;
-    }
-    if (errno != 0 || v < 0 || v << shift < lo || v << shift > hi) {
-        char wants[80];
-        snprintf(wants, sizeof wants, "a size from %s", range);
-        ss_bad(&lesson, name, wants, t);
-    }
-    return v << shift;
-}
-
-/* FNV-1a, 64 bits: a hash of every byte, in order. */
-#define FNV_START 0xcbf29ce484222325u
+/* FNV-1a, 64 bits: a hash of every byte, in order (--verify). */
 static uint64_t fnv1a(uint64_t h, const unsigned char *p, size_t n)
 {
     size_t i;
@@ -154,23 +121,9 @@ static uint64_t fnv1a(uint64_t h, const unsigned char *p, size_t n)
     return h;
 }
 
-/* Bytes that are not all alike, so that the hash means something. */
-static void fill(unsigned char *p, size_t n)
+static double seconds(struct timeval t)
 {
-    uint32_t x = 2463534242u;
-    size_t i;
-
-    for (i = 0; i < n; i++) {
-        x ^= x << 13;
-        x ^= x >> 17;
-        x ^= x << 5;
-        p[i] = (unsigned char)x;
-    }
-}
-
-static double since(long s0, long frac0, long s1, long frac1, double unit)
-{
-    return (double)(s1 - s0) + (double)(frac1 - frac0) / unit;
+    return (double)t.tv_sec + (double)t.tv_usec / 1e6;
 }
 
 /* A timed phase: its calls are made with the narration off. */
@@ -178,7 +131,7 @@ static void phase_start(struct phase *p)
 {
     ss_narration_off();
     memset(p, 0, sizeof *p);
-    p->hash = FNV_START;
+    p->hash = 0xcbf29ce484222325u; /* FNV-1a's start */
     clock_gettime(CLOCK_MONOTONIC, &p->t0);
     getrusage(RUSAGE_SELF, &p->r0);
 }
@@ -190,11 +143,10 @@ static void phase_stop(struct phase *p)
 
     clock_gettime(CLOCK_MONOTONIC, &t1);
     getrusage(RUSAGE_SELF, &r1);
-    p->s = since(p->t0.tv_sec, p->t0.tv_nsec, t1.tv_sec, t1.tv_nsec, 1e9);
-    p->user = since(p->r0.ru_utime.tv_sec, p->r0.ru_utime.tv_usec,
-                    r1.ru_utime.tv_sec, r1.ru_utime.tv_usec, 1e6);
-    p->sys = since(p->r0.ru_stime.tv_sec, p->r0.ru_stime.tv_usec,
-                   r1.ru_stime.tv_sec, r1.ru_stime.tv_usec, 1e6);
+    p->s = (double)(t1.tv_sec - p->t0.tv_sec) +
+           (double)(t1.tv_nsec - p->t0.tv_nsec) / 1e9;
+    p->cpu_user = seconds(r1.ru_utime) - seconds(p->r0.ru_utime);
+    p->cpu_sys = seconds(r1.ru_stime) - seconds(p->r0.ru_stime);
     ss_narration_on();
 }
 
@@ -209,7 +161,7 @@ static void report(const char *verb, const struct phase *p, const char *calls,
     printf("  system calls: %ld %s\n", p->calls, calls);
     printf("  CPU time: %.3f s user, %.3f s system (%.0f%% of the elapsed "
            "time)\n",
-           p->user, p->sys, 100 * (p->user + p->sys) / p->s);
+           p->cpu_user, p->cpu_sys, 100 * (p->cpu_user + p->cpu_sys) / p->s);
     if (verify)
         printf("  fnv1a64 %016llx\n", (unsigned long long)p->hash);
 }
@@ -217,10 +169,9 @@ static void report(const char *verb, const struct phase *p, const char *calls,
 /* The socket's SO_SNDBUF or SO_RCVBUF, as the kernel has it. */
 static int bufsize(int fd, int name)
 {
-    socklen_t len;
+    socklen_t len = sizeof(int);
     int v = -1;
 
-    len = sizeof v;
     if (getsockopt(fd, SOL_SOCKET, name, &v, &len) == -1)
         perror("getsockopt");
     return v;
@@ -246,70 +197,55 @@ static int wait_close(int fd)
     return 1;
 }
 
-/* Send --bytes from the buffer, or the file, until the receiver has it. */
-static int stream(int fd, const struct run *r, struct phase *p)
+/* Send --bytes from buf, or the file, until the receiver has them all.
+   sendfile()'s bytes never pass through this program: no hash of them. */
+static int stream(int fd, int file, unsigned char *buf, int timeout,
+                  struct phase *p)
 {
-    long long total = r->bytes;
     off_t off = 0; /* sendfile() reads the file from here on */
-    ssize_t n = 0;
-    int file = r->file, status = 0;
-    uint64_t h = FNV_START;
+    ssize_t n;
 
-    /* With --verify the file's hash is taken before the clock runs. */
-    while (file >= 0 && r->verify &&
-           (n = read(file, r->buf, (size_t)r->size)) > 0)
-        h = fnv1a(h, r->buf, (size_t)n);
-    if (n == -1) {
-        perror(r->path);
-        return 1;
-    }
-    heading("sending %lld bytes with %s", total,
+    heading("sending %ld bytes with %s", bytes_opt,
             file >= 0 ? "sendfile()" : "send()");
     phase_start(p);
-    p->hash = h;
-    while (p->bytes < total) {
-        size_t at = (size_t)(p->bytes % r->size); /* where in the buffer */
-        size_t want = (size_t)r->size - at;
-        if ((long long)want > total - p->bytes)
-            want = (size_t)(total - p->bytes);
+    while (p->bytes < bytes_opt) {
+        size_t at = (size_t)(p->bytes % buffer_opt); /* where in buf */
+        size_t want = (size_t)(bytes_opt - p->bytes);
+        if (want > (size_t)buffer_opt - at)
+            want = (size_t)buffer_opt - at;
         if (file >= 0)
-            n = sendfile(fd, file, &off, (size_t)(total - p->bytes));
+            n = sendfile(fd, file, &off, (size_t)(bytes_opt - p->bytes));
         else
-            n = send(fd, r->buf + at, want, MSG_NOSIGNAL);
+            n = send(fd, buf + at, want, MSG_NOSIGNAL);
         p->calls++;
         if (n == -1 && errno == EINTR)
             continue;
         if (n == -1 && (errno == EAGAIN || errno == EWOULDBLOCK))
-            printf("the receiver took nothing for %d s (--timeout)\n",
-                   r->timeout);
+            printf("the receiver took nothing for %d s (--timeout)\n", timeout);
         else if (n == -1)
             perror(file >= 0 ? "sendfile" : "send");
         else if (n == 0)
-            fprintf(stderr, "%s: shorter than it was\n", r->path);
-        if (n <= 0) {
-            status = 1;
-            break;
-        }
-        if (r->verify && file < 0)
-            p->hash = fnv1a(p->hash, r->buf + at, (size_t)n);
+            fprintf(stderr, "%s: shorter than it was\n", sendfile_opt);
+        if (n <= 0)
+            return 1;
+        if (verify_opt && file < 0)
+            p->hash = fnv1a(p->hash, buf + at, (size_t)n);
         p->bytes += n;
     }
-    if (status == 0)
-        status = wait_close(fd);
+    if (wait_close(fd) != 0)
+        return 1;
     phase_stop(p);
-    return status;
+    return 0;
 }
 
-/*
- * --sendfile PATH, opened before anything is sent; sets *size. sendfile()
- * reads only from a file whose size says how long it is, so anything else
- * is a bad option (exit 2). O_NONBLOCK: open() of a FIFO would wait for
- * a writer; on a regular file it changes nothing. fstat() the descriptor,
- * not stat() the name: the name could lead elsewhere by then.
- */
-static int open_file(const char *path, long long *size)
+/* --sendfile PATH, opened before the socket; --bytes becomes its size.
+   sendfile() needs a file whose size is its length: anything else is a
+   bad option (exit 2). O_NONBLOCK: open() of a FIFO would wait for a
+   writer. fstat() the descriptor: the name could lead elsewhere by now. */
+static int open_file(const char *path)
 {
     struct stat st;
+    const char *bad = NULL;
     char c;
     int file = open(path, O_RDONLY | O_NONBLOCK);
 
@@ -318,91 +254,69 @@ static int open_file(const char *path, long long *size)
         exit(1);
     }
     if (S_ISDIR(st.st_mode))
-        ss_bad(&lesson, "--sendfile", "a regular file, not a directory", path);
-    if (S_ISFIFO(st.st_mode))
-        ss_bad(&lesson, "--sendfile", "a regular file, not a FIFO", path);
-    if (S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode))
-        ss_bad(&lesson, "--sendfile", "a regular file, not a device", path);
-    if (!S_ISREG(st.st_mode))
-        ss_bad(&lesson, "--sendfile", "a regular file", path);
-    /* Files in /proc say 0 bytes and then have some. */
-    if (st.st_size == 0 && pread(file, &c, 1, 0) == 1)
-        ss_bad(&lesson, "--sendfile",
-               "a file whose size is its length (a /proc file says 0)", path);
-    *size = (long long)st.st_size;
+        bad = "a regular file, not a directory";
+    else if (S_ISFIFO(st.st_mode))
+        bad = "a regular file, not a FIFO";
+    else if (S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode))
+        bad = "a regular file, not a device";
+    else if (!S_ISREG(st.st_mode))
+        bad = "a regular file";
+    else if (st.st_size == 0 && pread(file, &c, 1, 0) == 1)
+        bad = "a file whose size is its length (a /proc file says 0)";
+    if (bad != NULL)
+        ss_bad(&lesson, "--sendfile", bad, path);
+    bytes_opt = (long)st.st_size;
     say("%s is open as fd %d: the socket comes after it", path, file);
     return file;
 }
 
-static int by_value(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-
-    return (x > y) - (x < y);
-}
-
 /* --exchanges: a request in two small writes, then wait for the reply. */
-static int exchanges(int fd, const struct run *r, struct phase *p)
+static int exchanges(int fd, struct phase *p)
 {
     unsigned char req[REQUEST], reply[REQUEST];
-    struct timespec a, b;
-    double *ms;
     ssize_t n;
-    int i;
+    long i;
 
-    ms = malloc(sizeof *ms * (size_t)r->exchanges);
-    if (ms == NULL) {
-        perror("malloc");
-        return 1;
-    }
-    fill(req, sizeof req);
-    heading("%d exchanges: send %d bytes, send %d, wait for %d", r->exchanges,
+    for (i = 0; i < REQUEST; i++)
+        req[i] = (unsigned char)i;
+    heading("%ld exchanges: send %d bytes, send %d, wait for %d", exchanges_opt,
             HEAD, REQUEST - HEAD, REQUEST);
     phase_start(p);
-    for (i = 0; i < r->exchanges; i++) {
+    for (i = 0; i < exchanges_opt; i++) {
         req[0] = (unsigned char)i; /* each request its own */
-        clock_gettime(CLOCK_MONOTONIC, &a);
         /* Two small writes: unless TCP_NODELAY is set, the second waits
            until the first is acknowledged (Nagle's algorithm). */
         if (send(fd, req, HEAD, MSG_NOSIGNAL) != HEAD ||
             send(fd, req + HEAD, REQUEST - HEAD, MSG_NOSIGNAL) !=
                 REQUEST - HEAD) {
             perror("send");
-            break;
+            return 1;
         }
         do
             n = recv(fd, reply, sizeof reply, MSG_WAITALL);
         while (n == -1 && errno == EINTR);
         p->calls += 3;
         if (n != REQUEST || memcmp(req, reply, sizeof req) != 0) {
-            fprintf(stderr, "reply %d: %s\n", i + 1,
+            fprintf(stderr, "reply %ld: %s\n", i + 1,
                     n == -1 ? strerror(errno) : "not the request sent");
-            break;
+            return 1;
         }
-        clock_gettime(CLOCK_MONOTONIC, &b);
-        ms[i] = since(a.tv_sec, a.tv_nsec, b.tv_sec, b.tv_nsec, 1e9) * 1e3;
         p->bytes += REQUEST;
     }
-    if (i < r->exchanges || wait_close(fd) != 0) {
-        free(ms);
+    phase_stop(p); /* the clock stops before the close */
+    if (wait_close(fd) != 0)
         return 1;
-    }
-    phase_stop(p);
-    qsort(ms, (size_t)i, sizeof *ms, by_value);
-    printf("%d exchanges in %.3f s: %.3f ms each on average\n", i, p->s,
-           p->s * 1e3 / i);
-    printf("  median %.3f ms, fastest %.3f ms, slowest %.3f ms\n", ms[i / 2],
-           ms[0], ms[i - 1]);
-    free(ms);
+    printf("%ld exchanges in %.3f s: %.3f ms each on average\n", i, p->s,
+           p->s * 1e3 / (double)i);
     return 0;
 }
 
-static int sender(const struct ss_options *opt, const struct run *r)
+static int sender(const struct ss_options *opt, int file, unsigned char *buf)
 {
     struct sockaddr_in addr;
-    struct timeval tv;
+    struct timeval tv = {0, 0};
     struct phase p;
-    int fd, one = 1, start, status, rc;
+    int fd, one = 1, size = (int)sockbuf_opt, start, status, rc;
 
     fd = socket(AF_INET, SOCK_STREAM, 0);
     if (fd == -1) {
@@ -410,22 +324,18 @@ static int sender(const struct ss_options *opt, const struct run *r)
         return 1;
     }
     /* Every wait bounded; on Linux SO_SNDTIMEO bounds connect() too. */
-    tv.tv_sec = r->timeout;
-    tv.tv_usec = 0;
+    tv.tv_sec = opt->timeout;
     if (setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv) == -1 ||
-        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv) == -1) {
-        perror("setsockopt");
-        goto fail;
-    }
-    if (r->nodelay &&
-        setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one) == -1) {
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv) == -1 ||
+        (nodelay_opt &&
+         setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one) == -1)) {
         perror("setsockopt");
         goto fail;
     }
     /* Set before connect(), a size holds for the whole connection, and
        Linux no longer grows the buffer by itself. */
-    if (r->sockbuf > 0 && setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &r->sockbuf,
-                                     sizeof r->sockbuf) == -1) {
+    if (size > 0 &&
+        setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &size, sizeof size) == -1) {
         perror("setsockopt");
         goto fail;
     }
@@ -445,17 +355,17 @@ static int sender(const struct ss_options *opt, const struct run *r)
     }
     printf("connected to %s\n", ss_addr(&addr).s);
 
-    if (r->exchanges > 0)
-        status = exchanges(fd, r, &p);
+    if (exchanges_opt > 0)
+        status = exchanges(fd, &p);
     else
-        status = stream(fd, r, &p);
+        status = stream(fd, file, buf, opt->timeout, &p);
     ss_narration_on(); /* also after a phase that failed */
     if (status == 0) {
-        report(r->exchanges > 0 ? NULL : "sent", &p,
-               r->exchanges > 0  ? "(send, send, recv each time)"
-               : r->path != NULL ? "sendfile()"
+        report(exchanges_opt > 0 ? NULL : "sent", &p,
+               exchanges_opt > 0 ? "(send, send, recv each time)"
+               : file >= 0       ? "sendfile()"
                                  : "send()",
-               r->verify && r->exchanges == 0);
+               verify_opt && exchanges_opt == 0 && file < 0);
         printf("  SO_SNDBUF: %d bytes at the start, %d at the end\n", start,
                bufsize(fd, SO_SNDBUF));
     }
@@ -471,50 +381,48 @@ fail:
 }
 
 /* One sender's bytes (or requests, answered) until it closes its side. */
-static int take(int conn, const struct run *r, struct phase *p)
+static int take(int conn, unsigned char *buf, int timeout, struct phase *p)
 {
-    size_t size = r->exchanges > 0 ? REQUEST : (size_t)r->size;
+    size_t size = exchanges_opt > 0 ? REQUEST : (size_t)buffer_opt;
+    ssize_t n;
 
     heading("%s, up to %zu bytes per recv()",
-            r->exchanges > 0 ? "answering requests" : "receiving", size);
+            exchanges_opt > 0 ? "answering requests" : "receiving", size);
     phase_start(p);
     for (;;) {
-        ssize_t n =
-            recv(conn, r->buf, size, r->exchanges > 0 ? MSG_WAITALL : 0);
+        n = recv(conn, buf, size, exchanges_opt > 0 ? MSG_WAITALL : 0);
         p->calls++;
         if (n == 0)
             break; /* the sender has closed its side: all is here */
         if (n == -1 && errno == EINTR)
             continue;
-        if (n == -1) {
-            if (errno == EAGAIN || errno == EWOULDBLOCK)
-                printf("the sender sent nothing for %d s (--timeout)\n",
-                       r->timeout);
-            else
-                perror("recv");
+        if (n == -1 && (errno == EAGAIN || errno == EWOULDBLOCK))
+            printf("the sender sent nothing for %d s (--timeout)\n", timeout);
+        else if (n == -1)
+            perror("recv");
+        if (n == -1)
             return 1;
-        }
-        if (r->verify)
-            p->hash = fnv1a(p->hash, r->buf, (size_t)n);
+        if (verify_opt)
+            p->hash = fnv1a(p->hash, buf, (size_t)n);
         p->bytes += n;
-        if (r->exchanges > 0 &&
-            send(conn, r->buf, (size_t)n, MSG_NOSIGNAL) != n) {
+        if (exchanges_opt > 0 &&
+            send(conn, buf, (size_t)n, MSG_NOSIGNAL) != n) {
             perror("send");
             return 1;
         }
-        p->calls += r->exchanges > 0;
+        p->calls += exchanges_opt > 0;
     }
     phase_stop(p);
     return 0;
 }
 
-static int receiver(const struct ss_options *opt, const struct run *r)
+static int receiver(const struct ss_options *opt, unsigned char *buf)
 {
     struct sockaddr_in addr, peer;
     socklen_t len;
-    struct timeval tv;
+    struct timeval tv = {0, 0};
     struct phase p;
-    int fd, conn, one = 1, start, end, status = 0;
+    int fd, conn, one = 1, size = (int)sockbuf_opt, start, end, status = 0;
     long done = 0;
 
     fd = socket(AF_INET, SOCK_STREAM, 0);
@@ -522,18 +430,14 @@ static int receiver(const struct ss_options *opt, const struct run *r)
         perror("socket");
         return 1;
     }
-    tv.tv_sec = r->timeout;
-    tv.tv_usec = 0;
+    tv.tv_sec = opt->timeout;
+    /* SO_RCVBUF before listen(): the window scale is fixed in the
+       handshake, from the buffer size, and an accepted socket starts with
+       its listener's buffer size. */
     if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) == -1 ||
-        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv) == -1) {
-        perror("setsockopt");
-        goto fail;
-    }
-    /* Before listen(): the window scale is fixed in the handshake, from
-       the buffer size, and an accepted socket starts with its listener's
-       buffer size. */
-    if (r->sockbuf > 0 && setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &r->sockbuf,
-                                     sizeof r->sockbuf) == -1) {
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv) == -1 ||
+        (size > 0 &&
+         setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof size) == -1)) {
         perror("setsockopt");
         goto fail;
     }
@@ -564,7 +468,8 @@ static int receiver(const struct ss_options *opt, const struct run *r)
             continue;
         if (conn == -1 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
             printf("no %s within --timeout %d s\n",
-                   done == 0 ? "sender connected" : "more senders", r->timeout);
+                   done == 0 ? "sender connected" : "more senders",
+                   opt->timeout);
             status = done == 0;
             break;
         }
@@ -576,11 +481,11 @@ static int receiver(const struct ss_options *opt, const struct run *r)
         printf("sender %s\n", ss_addr(&peer).s);
         /* On Linux an accepted socket has its listener's options
            (SO_RCVTIMEO, SO_RCVBUF); TCP_NODELAY is set here. */
-        if (r->nodelay &&
+        if (nodelay_opt &&
             setsockopt(conn, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one) == -1)
             perror("setsockopt");
         start = bufsize(conn, SO_RCVBUF);
-        if (take(conn, r, &p) != 0) {
+        if (take(conn, buf, opt->timeout, &p) != 0) {
             ss_narration_on(); /* the phase failed before its end */
             status = 1;
             close(conn);
@@ -590,12 +495,12 @@ static int receiver(const struct ss_options *opt, const struct run *r)
         /* Close first: the sender's clock stops when it sees this. */
         if (close(conn) == -1)
             perror("close");
-        if (r->exchanges > 0)
+        if (exchanges_opt > 0)
             printf("answered %lld requests in %.3f s\n", p.bytes / REQUEST,
                    p.s);
-        report(r->exchanges > 0 ? NULL : "received", &p,
-               r->exchanges > 0 ? "(recv, send each time)" : "recv()",
-               r->verify);
+        report(exchanges_opt > 0 ? NULL : "received", &p,
+               exchanges_opt > 0 ? "(recv, send each time)" : "recv()",
+               verify_opt);
         printf("  SO_RCVBUF: %d bytes at the start, %d at the end\n", start,
                end);
     }
@@ -613,35 +518,25 @@ fail:
 int main(int argc, char **argv)
 {
     struct ss_options opt;
-    struct run r;
-    int status;
+    unsigned char *buf;
+    long i;
+    int file = -1, status;
 
     ss_start(&lesson, &opt, argc, argv);
     if (send_opt == receive_opt)
         ss_bad(&lesson, "--send", "one of --send and --receive", NULL);
-    r.bytes =
-        size_arg("--bytes", bytes_opt, 1LL << 30, 1, 1LL << 40, "1 to 1024G");
-    r.size = size_arg("--buffer", buffer_opt, 128 << 10, 1 << 10, 1 << 20,
-                      "1K to 1M");
-    r.sockbuf = (int)size_arg("--sockbuf", sockbuf_opt, 0, 1 << 10, 1 << 30,
-                              "1K to 1G");
-    r.nodelay = nodelay_opt;
-    r.exchanges = (int)exchanges_opt;
-    r.path = sendfile_opt;
-    r.file = -1;
-    if (send_opt && r.path != NULL && r.exchanges == 0)
-        r.file = open_file(r.path, &r.bytes);
-    r.verify = verify_opt;
-    r.timeout = opt.timeout;
-    r.buf = malloc((size_t)r.size);
-    if (r.buf == NULL) {
+    if (send_opt && sendfile_opt != NULL && exchanges_opt == 0)
+        file = open_file(sendfile_opt);
+    buf = malloc((size_t)buffer_opt);
+    if (buf == NULL) {
         perror("malloc");
         return 1;
     }
-    fill(r.buf, (size_t)r.size);
-    status = send_opt ? sender(&opt, &r) : receiver(&opt, &r);
-    if (r.file != -1)
-        close(r.file);
-    free(r.buf);
+    for (i = 0; i < buffer_opt; i++) /* bytes not all alike, for --verify */
+        buf[i] = (unsigned char)(i % 251);
+    status = send_opt ? sender(&opt, file, buf) : receiver(&opt, buf);
+    if (file != -1)
+        close(file);
+    free(buf);
     return status;
 }

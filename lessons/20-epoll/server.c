@@ -55,8 +55,7 @@ static const struct ss_lesson lesson = {
                .lo = 0,
                .hi = 1000000,
                .help = "narrate the calls of the first N events and "
-                       "clients (default 30), then print a "
-                       "line a second",
+                       "clients, then print a line a second",
                .num = &quiet_after_opt}},
 };
 

@@ -1,10 +1,10 @@
 /*
  * ss_narrate.h - the narrator: where its lines go and how they look.
  *
- * Holds the narrator's state (colour, wrap width, --step), the guard that
- * keeps standard output from killing or freezing a lesson, say() and
- * heading() for the few sentences a lesson adds, the --step prompt, and
- * the table of sockets that are open (for Ctrl-C and for the kernel view).
+ * Uses the narrator's state (ss_nar in ss_state.h: colour, wrap width,
+ * --step) for the colours, the guard that keeps standard output from
+ * killing or freezing a lesson, the wrap of narrated lines, say() and
+ * heading() for the few sentences a lesson adds, and the --step prompt.
  *
  * Needs: ss_text.h ss_state.h
  * Part of sockstep.h; include that, not this.
@@ -14,7 +14,6 @@
 
 #define SS_BOLD    "\033[1m"
 #define SS_RED     "\033[1;31m"
-#define SS_GREEN   "\033[32m"
 #define SS_CYAN    "\033[36m"
 #define SS_REVERSE "\033[1;7m"
 #define SS_RESET   "\033[0m"

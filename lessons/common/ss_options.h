@@ -25,17 +25,22 @@ enum {
     SS_OPT_MESSAGE = 16, /* --message */
     SS_OPT_CLIENT = 32,  /* --host and --port name the peer, not us */
     SS_OPT_NAMES = 64,   /* --host takes names and IPv6, --port services */
+    SS_OPT_SIDES = 128,  /* --host, --port: ours with --receive, the
+                            peer's with --send */
     SS_OPT_NET = SS_OPT_HOST | SS_OPT_PORT | SS_OPT_TIMEOUT
 };
 
-/* One option of a lesson's own: a flag (arg NULL) or one with a value,
-   and the lesson's variable it sets: given on the command line, a flag
-   sets *flag to 1, a number is stored in *num, a text in *text. */
+/* One option of a lesson's own and the lesson's variable it sets: a
+   flag sets *flag to 1; an option with a value (arg) stores a number
+   from lo to hi in *num, or any text in *text. With size set, the number
+   is a count of bytes and may end in K, M or G (times 1024, 1024 * 1024,
+   1024 * 1024 * 1024). */
 struct ss_extra {
     const char *name; /* "--v6only" */
     const char *arg;  /* "N", "PATH"; NULL for a flag */
     const char *help; /* one line */
-    long lo, hi;      /* a number from lo to hi; lo > hi: any text */
+    long lo, hi;      /* *num: from lo to hi */
+    int size;         /* *num is a size: 64K, 1M, 1G */
     int *flag;
     long *num;
     const char **text;
@@ -55,6 +60,7 @@ struct ss_lesson {
     const char *timeout_help; /* what --timeout bounds here */
     long count;               /* default --count; 0: no limit */
     const char *count_help;   /* what --count counts */
+    const char *peer; /* a client's peer: "receiver's"; NULL: server's */
     struct ss_extra extra[SS_MAX_EXTRA];
 };
 
@@ -68,44 +74,76 @@ struct ss_options {
     long count;            /* --count; 0: no limit */
     const char *message;   /* --message, or NULL */
     int step;              /* --step */
-    struct {
-        int set;          /* given on the command line */
-        long num;         /* its number */
-        const char *text; /* its text */
-    } extra[SS_MAX_EXTRA];
 };
 
-/* One option in --help: its name in 15 columns, then its text wrapped
-   within 78 columns, later lines indented to line up. */
-static inline void ss_usage_opt(FILE *to, const char *left, const char *fmt,
-                                ...) SS_PRINTF(3, 4);
-static inline void ss_usage_opt(FILE *to, const char *left, const char *fmt,
-                                ...)
+/*
+ * One option in --help, laid out as git's parse-options does: its name in
+ * the first 15 columns, or alone on its line when it is longer, then its
+ * text from column 17, wrapped within 78 columns. dflt, unless NULL, ends
+ * the text as "(default dflt)", or as "; default dflt" inside the text's
+ * own closing parenthesis: never two in a row, and never split.
+ */
+static inline void ss_usage_opt(FILE *to, const char *left, const char *help,
+                                const char *dflt)
 {
-    char text[400];
+    char text[400], keep[80];
     const char *p = text;
-    int first = 1;
-    va_list ap;
+    size_t n = strlen(help), k;
+    int first = strlen(left) <= 14, m;
 
-    va_start(ap, fmt);
-    vsnprintf(text, sizeof text, fmt, ap);
-    va_end(ap);
+    snprintf(keep, sizeof keep, "default%s%s",
+             dflt != NULL && strncmp(dflt, ": ", 2) != 0 ? " " : "",
+             dflt != NULL ? dflt : "");
+    for (k = 0; keep[k] != '\0'; k++)
+        if (keep[k] == ' ')
+            keep[k] = SS_NBSP; /* ss_piece() never breaks a line there */
+    if (dflt == NULL)
+        snprintf(text, sizeof text, "%s", help);
+    else if (n > 0 && help[n - 1] == ')')
+        snprintf(text, sizeof text, "%.*s; %s)", (int)n - 1, help, keep);
+    else
+        snprintf(text, sizeof text, "%s (%s)", help, keep);
+    if (!first)
+        fprintf(to, "  %s\n", left);
     while (*p != '\0') {
-        int n = ss_piece(p, 78 - 17);
-        fprintf(to, "  %-14s %.*s\n", first ? left : "", n, p);
-        p += n;
+        m = ss_piece(p, 78 - 17);
+        fprintf(to, "  %-14s ", first ? left : "");
+        for (k = 0; k < (size_t)m; k++)
+            fputc(p[k] == SS_NBSP ? ' ' : p[k], to);
+        fputc('\n', to);
+        p += m;
         while (*p == ' ')
             p++;
         first = 0;
     }
 }
 
-static inline void ss_usage(const struct ss_lesson *l, FILE *to)
+/* A size as --help and messages write it: 65536 is "64K". */
+static inline void ss_size_text(char *out, size_t cap, long v)
+{
+    int unit = 0;
+
+    while (unit < 3 && v >= 1024 && v % 1024 == 0) {
+        v /= 1024;
+        unit++;
+    }
+    if (unit == 0)
+        snprintf(out, cap, "%ld", v);
+    else
+        snprintf(out, cap, "%ld%c", v, "KMG"[unit - 1]);
+}
+
+/* --help: every option, its text and its default from the lesson's table
+   and variables (num0 and text0: the variables before any option). */
+static inline void ss_usage(const struct ss_lesson *l, FILE *to,
+                            const char *argv0, const long *num0,
+                            const char *const *text0)
 {
     unsigned o = l->options;
     int client = (o & SS_OPT_CLIENT) != 0, i;
     const char *host = l->host != NULL ? l->host : "127.0.0.1";
-    char head[300];
+    const char *peer = l->peer != NULL ? l->peer : "server's";
+    char head[300], text[200], dflt[40];
     const char *p = head;
 
     /* "NAME: summary", wrapped within 78 columns */
@@ -117,49 +155,74 @@ static inline void ss_usage(const struct ss_lesson *l, FILE *to)
         while (*p == ' ')
             p++;
     }
-    fprintf(to, "\nusage: build/%s [options]\n\noptions:\n", l->name);
+    fprintf(to, "\nusage: %s [options]\n\noptions:\n",
+            argv0 != NULL ? argv0 : l->name);
+    if (o & SS_OPT_SIDES)
+        snprintf(text, sizeof text,
+                 "--receive: the address to bind to; --send: the %s", peer);
+    else if (client)
+        snprintf(text, sizeof text, "the %s address", peer);
+    else
+        snprintf(text, sizeof text,
+                 "the address to bind to (loopback: this machine only)");
     if (o & SS_OPT_HOST)
-        ss_usage_opt(to, o & SS_OPT_NAMES ? "--host NAME" : "--host ADDR",
-                     "%s (default %s%s)",
-                     client ? "the server's address" : "the address to bind to",
-                     host, client ? "" : ": this machine only");
-    if ((o & SS_OPT_PORT) && client)
-        ss_usage_opt(to, "--port N", "the server's port (default %u)",
-                     (unsigned)l->port);
-    else if (o & SS_OPT_PORT)
-        ss_usage_opt(to, "--port N",
-                     "the port to use, 0..65535 (default %u; 0: the kernel "
-                     "chooses a free one and the ready line says which)",
-                     (unsigned)l->port);
+        ss_usage_opt(to, o & SS_OPT_NAMES ? "--host NAME" : "--host ADDR", text,
+                     host);
+    if (o & SS_OPT_SIDES)
+        snprintf(text, sizeof text,
+                 "--receive: the port to listen on, 0..65535 (0: the kernel "
+                 "chooses a free one and the ready line says which); "
+                 "--send: the %s",
+                 peer);
+    else if (client)
+        snprintf(text, sizeof text, "the %s port", peer);
+    else
+        snprintf(text, sizeof text,
+                 "the port to use, 0..65535 (0: the kernel chooses a free "
+                 "one and the ready line says which)");
+    snprintf(dflt, sizeof dflt, "%u", (unsigned)l->port);
+    if (o & SS_OPT_PORT)
+        ss_usage_opt(to, "--port N", text, dflt);
+    snprintf(dflt, sizeof dflt, "%d", l->timeout > 0 ? l->timeout : 30);
     if (o & SS_OPT_TIMEOUT)
-        ss_usage_opt(to, "--timeout S", "%s (default %d)",
+        ss_usage_opt(to, "--timeout S",
                      l->timeout_help != NULL ? l->timeout_help
                                              : "seconds each wait may last",
-                     l->timeout > 0 ? l->timeout : 30);
-    if (o & SS_OPT_COUNT) {
-        const char *what =
-            l->count_help != NULL ? l->count_help : "how many to handle";
-        if (l->count > 0)
-            ss_usage_opt(to, "--count N", "%s (default %ld)", what, l->count);
-        else
-            ss_usage_opt(to, "--count N", "%s (default: no limit)", what);
-    }
+                     dflt);
+    snprintf(dflt, sizeof dflt, "%ld", l->count);
+    if (o & SS_OPT_COUNT)
+        ss_usage_opt(to, "--count N",
+                     l->count_help != NULL ? l->count_help
+                                           : "how many to handle",
+                     l->count > 0 ? dflt : ": no limit");
     if (o & SS_OPT_MESSAGE)
         ss_usage_opt(to, "--message T",
-                     "send T as one datagram instead of reading lines");
+                     "send T as one datagram instead of reading lines", NULL);
     for (i = 0; i < SS_MAX_EXTRA && l->extra[i].name != NULL; i++) {
+        const struct ss_extra *e = &l->extra[i];
         char left[40];
-        snprintf(left, sizeof left, "%s%s%s", l->extra[i].name,
-                 l->extra[i].arg ? " " : "",
-                 l->extra[i].arg ? l->extra[i].arg : "");
-        ss_usage_opt(to, left, "%s", l->extra[i].help);
+        const char *d = NULL;
+        snprintf(left, sizeof left, "%s%s%s", e->name, e->arg ? " " : "",
+                 e->arg ? e->arg : "");
+        if (e->num != NULL && num0[i] >= e->lo && num0[i] <= e->hi) {
+            if (e->size)
+                ss_size_text(dflt, sizeof dflt, num0[i]);
+            else
+                snprintf(dflt, sizeof dflt, "%ld", num0[i]);
+            d = dflt;
+        } else if (e->text != NULL) {
+            d = text0[i];
+        }
+        ss_usage_opt(to, left, e->help, d);
     }
     ss_usage_opt(to, "--step",
-                 "show each socket call and wait for Enter before making it");
+                 "show each socket call and wait for Enter before making it",
+                 NULL);
     ss_usage_opt(to, "--color WHEN",
                  "auto, always or never (auto: on a terminal, unless "
-                 "NO_COLOR is set or TERM=dumb); --no-color is --color never");
-    ss_usage_opt(to, "-h, --help", "this help");
+                 "NO_COLOR is set or TERM=dumb); --no-color is --color never",
+                 NULL);
+    ss_usage_opt(to, "-h, --help", "this help", NULL);
     fprintf(to, "\nexample:\n%s\n", l->example);
 }
 
@@ -200,6 +263,28 @@ static inline long ss_number(const struct ss_lesson *l, const char *opt,
     return v;
 }
 
+/* A size from lo to hi bytes: a whole number, then K, M or G or nothing. */
+static inline long ss_size(const struct ss_lesson *l, const char *opt,
+                           const char *text, long lo, long hi,
+                           const char *wants)
+{
+    char digits[16];
+    size_t n = strlen(text);
+    int shift = 0;
+    long v;
+
+    if (n > 0 && strchr("KMG", text[n - 1]) != NULL)
+        shift = 10 * (int)(strchr("KMG", text[--n]) - "KMG" + 1);
+    if (n >= sizeof digits)
+        ss_bad(l, opt, wants, text);
+    memcpy(digits, text, n);
+    digits[n] = '\0';
+    v = ss_number(l, opt, digits, 0, 999999999, wants);
+    if (v > hi >> shift || v << shift < lo)
+        ss_bad(l, opt, wants, text);
+    return v << shift;
+}
+
 /* What an option that takes a value accepts: said when it is wrong. */
 static inline const char *ss_wants(const struct ss_lesson *l, const char *name)
 {
@@ -222,8 +307,9 @@ static inline const char *ss_wants(const struct ss_lesson *l, const char *name)
         return "auto, always or never";
     for (k = 0; k < SS_MAX_EXTRA && l->extra[k].name != NULL; k++)
         if (strcmp(name, l->extra[k].name) == 0 && l->extra[k].arg != NULL)
-            return l->extra[k].lo <= l->extra[k].hi ? "a whole number"
-                                                    : l->extra[k].arg;
+            return l->extra[k].text != NULL ? l->extra[k].arg
+                   : l->extra[k].size       ? "a size"
+                                            : "a whole number";
     return "a value";
 }
 
@@ -319,6 +405,8 @@ static inline void ss_start(const struct ss_lesson *l, struct ss_options *o,
     const char *no_color = getenv("NO_COLOR"), *term = getenv("TERM");
     int color = -1, i, k;
     unsigned opts = l->options;
+    long num0[SS_MAX_EXTRA] = {0};
+    const char *text0[SS_MAX_EXTRA] = {NULL};
 
     ss_std_fds();
     memset(o, 0, sizeof *o);
@@ -330,6 +418,10 @@ static inline void ss_start(const struct ss_lesson *l, struct ss_options *o,
     o->timeout = l->timeout > 0 ? l->timeout : 30;
     o->count = l->count;
     ss_nar.prog = l->name;
+    for (k = 0; k < SS_MAX_EXTRA && l->extra[k].name != NULL; k++) {
+        num0[k] = l->extra[k].num != NULL ? *l->extra[k].num : 0;
+        text0[k] = l->extra[k].text != NULL ? *l->extra[k].text : NULL;
+    }
 
     for (i = 1; i < argc; i++) {
         const char *arg = argv[i], *val = NULL, *eq = strchr(arg, '=');
@@ -374,7 +466,7 @@ static inline void ss_start(const struct ss_lesson *l, struct ss_options *o,
         }
 
         if (strcmp(name, "-h") == 0 || strcmp(name, "--help") == 0) {
-            ss_usage(l, stdout);
+            ss_usage(l, stdout, argv[0], num0, text0);
             exit(0);
         } else if (takes && strcmp(name, "--host") == 0) {
             int ok = inet_pton(AF_INET, val, &o->host) == 1;
@@ -422,21 +514,21 @@ static inline void ss_start(const struct ss_lesson *l, struct ss_options *o,
             o->step = 1;
         } else if (extra >= 0) {
             const struct ss_extra *e = &l->extra[extra];
-            o->extra[extra].set = 1;
-            o->extra[extra].text = val;
-            if (e->arg != NULL && e->lo <= e->hi) {
-                char wants[64];
+            char wants[64], lo[24], hi[24];
+            if (e->num != NULL && e->size) {
+                ss_size_text(lo, sizeof lo, e->lo);
+                ss_size_text(hi, sizeof hi, e->hi);
+                snprintf(wants, sizeof wants, "a size from %s to %s", lo, hi);
+                *e->num = ss_size(l, name, val, e->lo, e->hi, wants);
+            } else if (e->num != NULL) {
                 snprintf(wants, sizeof wants, "a whole number from %ld to %ld",
                          e->lo, e->hi);
-                o->extra[extra].num =
-                    ss_number(l, name, val, e->lo, e->hi, wants);
-            }
-            if (e->flag != NULL)
-                *e->flag = 1;
-            if (e->num != NULL)
-                *e->num = o->extra[extra].num;
-            if (e->text != NULL)
+                *e->num = ss_number(l, name, val, e->lo, e->hi, wants);
+            } else if (e->text != NULL) {
                 *e->text = val;
+            } else {
+                *e->flag = 1;
+            }
         } else {
             char shown[80];
             ss_escape(shown, sizeof shown, name, strlen(name), 0);
