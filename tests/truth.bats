@@ -614,5 +614,5 @@ C
     narrated "$BATS_TEST_TMPDIR/nar.ign" "$BATS_TEST_TMPDIR/nosig" ignore
     assert_success
     run cat "$BATS_TEST_TMPDIR/nar.ign"
-    assert_line "    MSG_NOSIGNAL: if a send fails with EPIPE, the kernel does not also send SIGPIPE, which by default ends the program. This process ignores SIGPIPE already (a lesson's ss_start() does), so here it changes nothing"
+    assert_line "    MSG_NOSIGNAL: if a send fails with EPIPE, the kernel does not also send SIGPIPE, which by default ends the program. This process ignores SIGPIPE already, so here it changes nothing"
 }

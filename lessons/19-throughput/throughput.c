@@ -16,6 +16,7 @@
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -629,8 +630,12 @@ int main(int argc, char **argv)
     r.exchanges = (int)exchanges_opt;
     r.path = sendfile_opt;
     r.file = -1;
-    if (send_opt && r.path != NULL && r.exchanges == 0)
+    if (send_opt && r.path != NULL && r.exchanges == 0) {
         r.file = open_file(r.path, &r.bytes);
+        /* sendfile() takes no flags, so no MSG_NOSIGNAL: a receiver that
+           has gone would end us with SIGPIPE. Ignored, it is EPIPE. */
+        signal(SIGPIPE, SIG_IGN);
+    }
     r.verify = verify_opt;
     r.timeout = opt.timeout;
     r.buf = malloc((size_t)r.size);

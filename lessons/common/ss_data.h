@@ -39,9 +39,8 @@ static inline void ss_sent_said(int fd, ssize_t n, size_t len, int flags,
         ss_tell(SS_K_NOSIGNAL,
                 "MSG_NOSIGNAL: if a send fails with EPIPE, the kernel does "
                 "not also send SIGPIPE, which by default ends the program%s",
-                ignored ? ". This process ignores SIGPIPE already (a "
-                          "lesson's ss_start() does), so here it changes "
-                          "nothing"
+                ignored ? ". This process ignores SIGPIPE already, so "
+                          "here it changes nothing"
                         : "");
     }
 #endif

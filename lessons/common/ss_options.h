@@ -5,8 +5,12 @@
  * not), parses the options this lesson takes and no others, sets up the
  * narrator, and installs the handlers for SIGINT, SIGTERM and SIGHUP,
  * which close what is open, say so, and exit 128 + the signal's number.
- * SIGPIPE is ignored: a peer or a reader of stdout that went away makes a
- * call fail with EPIPE instead of ending the program.
+ * SIGPIPE is not ignored: a send() to a peer that has gone ends the
+ * program unless it passes MSG_NOSIGNAL, as the chapters teach. Only a
+ * reader of standard output that went away (lesson | grep -m1 ...) is
+ * forgiven: the SIGPIPE handler sees that stdout is the broken pipe, points
+ * it at /dev/null, and the program goes on; any other SIGPIPE ends the
+ * program as it would without the header (status 141 in a shell).
  *
  * Bad input gets one line on stderr naming the option, and exit status 2.
  *
@@ -290,6 +294,37 @@ static void ss_on_signal(int sig)
     _exit(128 + sig);
 }
 
+/* SIGPIPE: if standard output is a pipe or socket nobody reads any more,
+   that was the write that failed: send stdout to /dev/null (the write
+   returns EPIPE) and go on. Otherwise it came from a socket: die of it,
+   as a program without this header would. */
+static void ss_on_sigpipe(int sig)
+{
+    struct pollfd p;
+    struct sigaction dfl;
+    int saved = errno, null;
+
+    p.fd = STDOUT_FILENO;
+    p.events = POLLOUT;
+    p.revents = 0;
+    if (SS_REAL(poll)(&p, 1, 0) == 1 && (p.revents & (POLLERR | POLLHUP))) {
+        ss_sig_quiet = 1;
+        null = open("/dev/null", O_WRONLY);
+        if (null >= 0 && null != STDOUT_FILENO) {
+            dup2(null, STDOUT_FILENO);
+            SS_REAL(close)(null);
+        }
+        errno = saved;
+        return;
+    }
+    memset(&dfl, 0, sizeof dfl);
+    dfl.sa_handler = SIG_DFL;
+    sigemptyset(&dfl.sa_mask);
+    SS_REAL(sigaction)(sig, &dfl, NULL);
+    raise(sig); /* delivered as this handler returns: the default death */
+    errno = saved;
+}
+
 /* Descriptors 0, 1 and 2 must be open, or the first socket would be one
    of them (and stdout's narration would go to a peer). */
 static inline void ss_std_fds(void)
@@ -475,7 +510,7 @@ static inline void ss_start(const struct ss_lesson *l, struct ss_options *o,
     SS_REAL(sigaction)(SIGINT, &sa, NULL);
     SS_REAL(sigaction)(SIGTERM, &sa, NULL);
     SS_REAL(sigaction)(SIGHUP, &sa, NULL);
-    sa.sa_handler = SIG_IGN;
+    sa.sa_handler = ss_on_sigpipe;
     SS_REAL(sigaction)(SIGPIPE, &sa, NULL);
 }
 
