@@ -192,10 +192,13 @@ seed_server() {
     run "$NARRATE" --out "$NAR" -- "$PYTHON" "$PEERS/thread-clients.py" "$echo_port" 8
     assert_success
     assert_output "8 ok"
-    [ "$(grep -cE "^connect\([0-9]+, 127\.0\.0\.1:$echo_port, 16\) = " "$NAR")" -eq 8 ]
-    [ "$(grep -cE '^send\([0-9]+, "thread [0-7]\\n", 9, 0\) = 9$' "$NAR")" -eq 8 ]
+    # each thread's lines say which thread: eight threads, eight ids
+    [ "$(grep -cE "^\[thread [0-9]+\] connect\([0-9]+, 127\.0\.0\.1:$echo_port, 16\) = " "$NAR")" -eq 8 ]
+    [ "$(grep -cE '^\[thread [0-9]+\] send\([0-9]+, "thread [0-7]\\n", 9, 0\) = 9$' "$NAR")" -eq 8 ]
+    [ "$(grep -oE '^\[thread [0-9]+\] connect' "$NAR" | sort -u | wc -l)" -eq 8 ]
     # no call begins in the middle of another's line
-    run grep -nE '.(socket|connect|send|recv|close)\([0-9]+, ' "$NAR"
+    run grep -nE '.(socket|connect|send|recv|close)\([0-9]+, ' \
+        <(sed -E 's/^\[thread [0-9]+\] //' "$NAR")
     assert_failure
 }
 
@@ -520,3 +523,102 @@ C
     assert_line --partial "read() returned 0: the end of the stream."
     assert_line 'recvfrom(6, "dgram", 64, 0, NULL, 0) = 5'
 }
+
+@test "narrate: whose line: a thread's calls say [thread TID], a child's [child PID], and a call the kernel restarted after a SA_RESTART handler says so" {
+    cat >"$BATS_TEST_TMPDIR/whose.c" <<'C'
+#define _POSIX_C_SOURCE 200809L
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+static int sv[2], ran[2];
+
+static void on_usr1(int sig)
+{
+    char c = 's';
+    (void)sig;
+    if (write(ran[1], &c, 1) != 1)
+        _exit(3);
+}
+
+static void *sender(void *arg)
+{
+    return send(sv[1], "t", 1, 0) == 1 ? NULL : arg;
+}
+
+/* Wait until pid blocks in recvfrom (recv() is that system call). */
+static void wait_in_recv(pid_t pid)
+{
+    char path[64];
+    long nr = -1;
+
+    snprintf(path, sizeof path, "/proc/%ld/syscall", (long)pid);
+    while (nr != SYS_recvfrom) {
+        FILE *f = fopen(path, "r");
+        if (f == NULL || fscanf(f, "%ld", &nr) != 1)
+            nr = -1;
+        if (f != NULL)
+            fclose(f);
+        nanosleep(&(struct timespec){0, 10000000}, NULL);
+    }
+}
+
+int main(int argc, char **argv)
+{
+    char buf[4];
+    pthread_t t;
+    struct sigaction sa;
+    pid_t child;
+    int status;
+
+    (void)argv;
+    if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv) != 0 || pipe(ran) != 0)
+        return 1;
+    if (pthread_create(&t, NULL, sender, NULL) != 0 ||
+        pthread_join(t, NULL) != 0 || recv(sv[0], buf, 1, 0) != 1)
+        return 1;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_usr1;
+    sa.sa_flags = argc > 1 ? 0 : SA_RESTART;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGUSR1, &sa, NULL);
+    child = fork();
+    if (child == 0) {
+        ssize_t n;
+        while ((n = recv(sv[0], buf, 1, 0)) == -1)
+            ;
+        _exit(n == 1 ? 0 : 1);
+    }
+    wait_in_recv(child);
+    kill(child, SIGUSR1);
+    if (read(ran[0], buf, 1) != 1 || send(sv[1], "x", 1, 0) != 1)
+        return 1;
+    return waitpid(child, &status, 0) == child && status == 0 ? 0 : 1;
+}
+C
+    cc -pthread -o "$BATS_TEST_TMPDIR/whose" "$BATS_TEST_TMPDIR/whose.c"
+    SOCKSTEP_NOWRAP=1 run timeout 20 "$NARRATE" --out "$NAR" -- \
+        "$BATS_TEST_TMPDIR/whose"
+    assert_success
+    run cat "$NAR"
+    assert_line --regexp '^\[thread [0-9]+\] send\([0-9]+, "t", 1, 0\) = 1$'
+    assert_line --regexp '^recv\([0-9]+, "t", 1, 0\) = 1$'
+    assert_line --regexp '^\[child [0-9]+\] recv\([0-9]+, "x", 1, 0\) = 1$'
+    assert_line --regexp '^\[child [0-9]+\]     restarted: SIGUSR1 came while this call waited; its handler ran, and because it was installed with SA_RESTART the kernel made the call again instead of returning EINTR$'
+    # the main thread's lines and the parent's carry no tag
+    refute_line --regexp '^\[thread [0-9]+\] recv'
+    # without SA_RESTART the program sees EINTR, and nothing is said restarted
+    SOCKSTEP_NOWRAP=1 run timeout 20 "$NARRATE" --out "$NAR.eintr" -- \
+        "$BATS_TEST_TMPDIR/whose" no-restart
+    assert_success
+    run cat "$NAR.eintr"
+    assert_line --regexp '^\[child [0-9]+\] recv\([0-9]+, buf, 1, 0\) = -1 EINTR '
+    refute_output --partial "restarted:"
+}
+

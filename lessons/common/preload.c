@@ -29,6 +29,10 @@
  *     library) goes straight to the C library, untold;
  *   - a process other than the one scripts/narrate started tags its lines
  *     with its pid; a child of fork() with "[child PID]", as in lessons;
+ *     a thread other than the first adds "[thread TID]";
+ *   - sigaction() and signal() are taken, untold, so that a call the
+ *     kernel restarted after a SA_RESTART handler is said to have been
+ *     (preload_signals.h);
  *   - with $SOCKSTEP_FAULTS (scripts/narrate --faults) it makes happen
  *     what a busy network and signals may do, to show a program's hidden
  *     assumptions: recv() given a few bytes at a time, send() taking part
@@ -44,6 +48,7 @@
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #ifndef RTLD_NEXT
@@ -89,14 +94,41 @@ static struct stat ss_out_st; /* what the output descriptor was */
 #include "preload_faults.h"
 #include "preload_out.h"
 #include "preload_rw.h"
+#include "preload_signals.h"
 
-/* Let go of the lock while the real call runs, take it after. */
+/* Whose lines: a thread other than the process's first says which
+   (ss_nar.ttag), by its kernel thread id, as strace -f and /proc do.
+   Called with the lock held; fork() clears what is kept. */
+static pid_t ss_pid_kept;
+static __thread pid_t ss_tid_kept;
+
+static void ss_thread_tag(void)
+{
+    if (ss_tid_kept == 0)
+        ss_tid_kept = (pid_t)syscall(SYS_gettid);
+    if (ss_pid_kept == 0)
+        ss_pid_kept = getpid();
+    if (ss_tid_kept == ss_pid_kept)
+        ss_nar.ttag[0] = '\0';
+    else
+        snprintf(ss_nar.ttag, sizeof ss_nar.ttag, "[thread %ld] ",
+                 (long)ss_tid_kept);
+}
+
+/* Let go of the lock while the real call runs, take it after; note a
+   restart by a signal's handler (preload_signals.h). */
 static void ss_hook(int making)
 {
-    if (making)
+    if (making) {
+        ss_restart_sig = 0;
+        ss_in_call = 1;
         pthread_mutex_unlock(&ss_lock);
-    else
+    } else {
+        ss_in_call = 0;
         pthread_mutex_lock(&ss_lock);
+        ss_thread_tag();
+        ss_nar.restarted = ss_restart_sig;
+    }
 }
 
 /* May this call be narrated? Then the lock is held until ss_leave(). */
@@ -119,6 +151,7 @@ static int ss_enter(void)
         errno = saved;
         return 0;
     }
+    ss_thread_tag();
     errno = saved;
     return 1;
 }
@@ -127,6 +160,7 @@ static void ss_leave(void)
 {
     int saved = errno;
 
+    ss_nar.restarted = 0;
     pthread_mutex_unlock(&ss_lock);
     ss_depth--;
     errno = saved;
@@ -149,6 +183,14 @@ static void ss_fork_lock(void)
 
 static void ss_fork_unlock(void)
 {
+    pthread_mutex_unlock(&ss_lock);
+}
+
+/* In the child, the thread that forked is the first: a new pid. */
+static void ss_fork_child(void)
+{
+    ss_pid_kept = 0;
+    ss_tid_kept = 0;
     pthread_mutex_unlock(&ss_lock);
 }
 
@@ -180,7 +222,7 @@ __attribute__((constructor)) static void ss_preload_init(int argc, char **argv)
     ss_nar.width = ss_width();
     ss_nar.call_hook = ss_hook;
     ss_out_no = high;
-    pthread_atfork(ss_fork_lock, ss_fork_unlock, ss_fork_unlock);
+    pthread_atfork(ss_fork_lock, ss_fork_unlock, ss_fork_child);
     __atomic_store_n(&ss_ready, 1, __ATOMIC_RELEASE);
 }
 
