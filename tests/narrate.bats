@@ -622,3 +622,20 @@ C
     refute_output --partial "restarted:"
 }
 
+@test "narrate: a python3 that is a shell script (a version manager's shim) is told in one line, then the program it runs" {
+    local shim="$BATS_TEST_TMPDIR/shims"
+    mkdir -p "$shim"
+    # what a shim does: find the real interpreter (a fork or two), exec it
+    printf '#!/bin/sh\nv=$(uname)\nexec "%s" "$@"\n' "$PYTHON" >"$shim/python3"
+    chmod +x "$shim/python3"
+    SOCKSTEP_NOWRAP=1 PATH="$shim:$PATH" run timeout 20 "$HOSTILE/run-clean" "$NARRATE" \
+        --out "$NAR" -- python3 -c 'import socket; socket.socket().close()'
+    assert_success
+    run cat "$NAR"
+    assert_line "scripts/narrate: python3 is a shell script ($shim/python3, run by sh): the fork()s of the shells it runs are not told; the narration follows the programs it starts"
+    refute_output --regexp "fork\\(\\) ="
+    # the shim exec'd the interpreter: the same process, no tag
+    assert_line "socket(AF_INET, SOCK_STREAM|SOCK_CLOEXEC, 0) = 3"
+    assert_line "close(3) = 0"
+    refute_output --regexp '^\['
+}

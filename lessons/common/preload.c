@@ -186,11 +186,42 @@ static void ss_fork_unlock(void)
     pthread_mutex_unlock(&ss_lock);
 }
 
-/* In the child, the thread that forked is the first: a new pid. */
+/*
+ * A program started through a shell script (a version manager's python3
+ * is one): scripts/narrate sets $SOCKSTEP_FOLD_SHELLS, and then a shell's
+ * fork()s are not told, so that the narration follows the programs the
+ * script runs (scripts/narrate says so in one line). Its socket calls,
+ * if any, still are, with its pid.
+ */
+static int ss_fold;
+
+static int ss_is_shell(void)
+{
+    static const char *const shells[] = {"sh",  "dash", "bash", "zsh",
+                                         "ksh", "mksh", "ash",  "busybox"};
+    char exe[256];
+    const char *base;
+    size_t i;
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+
+    if (n <= 0)
+        return 0;
+    exe[n] = '\0';
+    base = strrchr(exe, '/') != NULL ? strrchr(exe, '/') + 1 : exe;
+    for (i = 0; i < sizeof shells / sizeof shells[0]; i++)
+        if (strcmp(base, shells[i]) == 0)
+            return 1;
+    return 0;
+}
+
+/* In the child, the thread that forked is the first: a new pid. After
+   a fork() not told, the child says whose its lines are itself. */
 static void ss_fork_child(void)
 {
     ss_pid_kept = 0;
     ss_tid_kept = 0;
+    if (ss_fold)
+        snprintf(ss_nar.tag, sizeof ss_nar.tag, "[pid %ld] ", (long)getpid());
     pthread_mutex_unlock(&ss_lock);
 }
 
@@ -213,6 +244,7 @@ __attribute__((constructor)) static void ss_preload_init(int argc, char **argv)
         ss_nar.prog = slash != NULL ? slash + 1 : argv[0];
     }
     ss_faults_parse(getenv("SOCKSTEP_FAULTS"));
+    ss_fold = getenv("SOCKSTEP_FOLD_SHELLS") != NULL && ss_is_shell();
     root = getenv("SOCKSTEP_NARRATE_PID");
     if (root != NULL && atol(root) != (long)getpid())
         snprintf(ss_nar.tag, sizeof ss_nar.tag, "[pid %ld] ", (long)getpid());
@@ -550,6 +582,9 @@ int(fcntl)(int fd, int cmd, ...)
 pid_t(fork)(void)
 {
     pid_t rc;
+
+    if (ss_fold)
+        return SS_REAL(fork)();
     SS_TOLD(ss_fork(), SS_REAL(fork)());
 }
 
