@@ -21,8 +21,9 @@
  *     (preload_rw.h), and readv(), writev(), sendmmsg() and recvmmsg()
  *     too (preload_vec.h); the checked __recv_chk() and the like of a
  *     -D_FORTIFY_SOURCE build as the plain calls;
- *   - a wait (select, pselect, poll, ppoll, epoll_wait, epoll_pwait)
- *     only where a socket is among what it waits on (preload_waits.h);
+ *   - a wait (select, pselect, poll, ppoll, epoll_wait, epoll_pwait,
+ *     epoll_pwait2) only where a socket is among what it waits on
+ *     (preload_waits.h), and epoll_ctl() only on a socket;
  *   - one thread narrates at a time: a lock, let go while the real call
  *     runs (ss_nar.call_hook), so every call's lines are whole;
  *   - a call made while narrating (a signal handler, a call inside the C
@@ -595,9 +596,14 @@ int(epoll_create1)(int flags)
     SS_TOLD(ss_epoll_create1(flags), SS_REAL(epoll_create1)(flags));
 }
 
+/* epoll_ctl() is told for a socket only: a set of pipes, timers and
+   eventfds (an event loop's own) is no socket call. */
 int(epoll_ctl)(int ep, int op, int fd, struct epoll_event *e)
 {
     int rc;
+
+    if (!ss_is_socket(fd))
+        return SS_REAL(epoll_ctl)(ep, op, fd, e);
     SS_TOLD(ss_epoll_ctl(ep, op, fd, e), SS_REAL(epoll_ctl)(ep, op, fd, e));
 }
 
