@@ -639,3 +639,37 @@ C
     assert_line "close(3) = 0"
     refute_output --regexp '^\['
 }
+
+@test "narrate: a send() or write() that SIGPIPE ends is told, and the program still dies of it (141)" {
+    cat >"$BATS_TEST_TMPDIR/pipe.c" <<'C'
+#define _POSIX_C_SOURCE 200809L
+#include <sys/socket.h>
+#include <unistd.h>
+
+int main(int argc, char **argv)
+{
+    int sv[2];
+
+    (void)argv;
+    if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv) != 0 || close(sv[1]) != 0)
+        return 1;
+    if (argc > 1)
+        return write(sv[0], "x", 1) == -1 ? 2 : 3;
+    return send(sv[0], "x", 1, 0) == -1 ? 2 : 3;
+}
+C
+    cc -o "$BATS_TEST_TMPDIR/pipe" "$BATS_TEST_TMPDIR/pipe.c"
+    local died="    SIGPIPE: the kernel sent it with this EPIPE, and its default action ends the program now, before the program sees the -1 (exit status 141 in a shell). Sent with send() and MSG_NOSIGNAL, or with SIGPIPE ignored, it would get the error instead"
+    SOCKSTEP_NOWRAP=1 run "$HOSTILE/run-clean" "$NARRATE" --out "$NAR" -- \
+        "$BATS_TEST_TMPDIR/pipe"
+    assert_failure 141
+    run cat "$NAR"
+    assert_line 'send(3, "x", 1, 0) = -1 EPIPE (Broken pipe)'
+    assert_line "$died"
+    SOCKSTEP_NOWRAP=1 run "$HOSTILE/run-clean" "$NARRATE" --out "$NAR.w" -- \
+        "$BATS_TEST_TMPDIR/pipe" write
+    assert_failure 141
+    run cat "$NAR.w"
+    assert_line 'write(3, "x", 1) = -1 EPIPE (Broken pipe)'
+    assert_line "$died"
+}

@@ -244,6 +244,11 @@ __attribute__((constructor)) static void ss_preload_init(int argc, char **argv)
         const char *slash = strrchr(argv[0], '/');
         ss_nar.prog = slash != NULL ? slash + 1 : argv[0];
     }
+    {
+        struct sigaction now;
+        ss_pipe_dfl = SS_REAL(sigaction)(SIGPIPE, NULL, &now) == 0 &&
+                      !(now.sa_flags & SA_SIGINFO) && now.sa_handler == SIG_DFL;
+    }
     ss_faults_parse(getenv("SOCKSTEP_FAULTS"));
     ss_fold = getenv("SOCKSTEP_FOLD_SHELLS") != NULL && ss_is_shell();
     root = getenv("SOCKSTEP_NARRATE_PID");
@@ -271,6 +276,22 @@ __attribute__((destructor)) static void ss_preload_end(void)
 
 /* The C library's functions, narrated. (NAME) keeps the macro NAME(...)
    of ss_macros.h from expanding. */
+
+/* The same, for a call that sends: SIGPIPE held back while it runs
+   (preload_signals.h), so that a call that ends the program is told. */
+#define SS_TOLD_SEND(flags, call, real)                                        \
+    do {                                                                       \
+        sigset_t ss_old_;                                                      \
+        int ss_g_;                                                             \
+        if (!ss_enter())                                                       \
+            return real;                                                       \
+        ss_g_ = ss_pipe_block(flags, &ss_old_);                                \
+        rc = call;                                                             \
+        ss_pipe_said(ss_g_, (long)rc);                                         \
+        ss_leave();                                                            \
+        ss_pipe_release(ss_g_, &ss_old_);                                      \
+        return rc;                                                             \
+    } while (0)
 
 #define SS_TOLD(call, real)                                                    \
     do {                                                                       \
@@ -357,7 +378,8 @@ ssize_t(send)(int fd, const void *buf, size_t n, int flags)
     if (ss_fault_eintr_now("send", fd, (long)n))
         return -1;
     n = ss_fault_len("send", fd, n, 1);
-    SS_TOLD(ss_send(fd, buf, n, flags), SS_REAL(send)(fd, buf, n, flags));
+    SS_TOLD_SEND(flags, ss_send(fd, buf, n, flags),
+                 SS_REAL(send)(fd, buf, n, flags));
 }
 
 ssize_t(recv)(int fd, void *buf, size_t n, int flags)
@@ -423,7 +445,7 @@ ssize_t(write)(int fd, const void *buf, size_t n)
         return ss_short_rw("write", fd, k, n, SS_REAL(write)(fd, buf, k));
     if (!ss_socket_told(fd))
         return SS_REAL(write)(fd, buf, n);
-    SS_TOLD(ss_write_sock(fd, buf, n), SS_REAL(write)(fd, buf, n));
+    SS_TOLD_SEND(0, ss_write_sock(fd, buf, n), SS_REAL(write)(fd, buf, n));
 }
 
 #include "preload_waits.h"
@@ -479,8 +501,8 @@ ssize_t(sendto)(int fd, const void *buf, size_t n, int flags,
                 const struct sockaddr *to, socklen_t tolen)
 {
     ssize_t rc;
-    SS_TOLD(ss_sendto(fd, buf, n, flags, to, tolen),
-            SS_REAL(sendto)(fd, buf, n, flags, to, tolen));
+    SS_TOLD_SEND(flags, ss_sendto(fd, buf, n, flags, to, tolen),
+                 SS_REAL(sendto)(fd, buf, n, flags, to, tolen));
 }
 
 ssize_t(recvfrom)(int fd, void *buf, size_t n, int flags, struct sockaddr *from,
@@ -494,7 +516,8 @@ ssize_t(recvfrom)(int fd, void *buf, size_t n, int flags, struct sockaddr *from,
 ssize_t(sendmsg)(int fd, const struct msghdr *m, int flags)
 {
     ssize_t rc;
-    SS_TOLD(ss_sendmsg(fd, m, flags), SS_REAL(sendmsg)(fd, m, flags));
+    SS_TOLD_SEND(flags, ss_sendmsg(fd, m, flags),
+                 SS_REAL(sendmsg)(fd, m, flags));
 }
 
 ssize_t(recvmsg)(int fd, struct msghdr *m, int flags)
@@ -613,7 +636,7 @@ ssize_t(sendfile)(int out, int in, off_t *offset, size_t count)
 
     if (!ss_is_socket(out))
         return SS_REAL(sendfile)(out, in, offset, count);
-    SS_TOLD(ss_sendfile(out, in, offset, count),
-            SS_REAL(sendfile)(out, in, offset, count));
+    SS_TOLD_SEND(0, ss_sendfile(out, in, offset, count),
+                 SS_REAL(sendfile)(out, in, offset, count));
 }
 #endif

@@ -60,6 +60,64 @@ static void ss_rs_trampoline(int sig, siginfo_t *info, void *uc)
         u->sa_handler(sig);
 }
 
+/*
+ * A send that fails with EPIPE on Linux comes with SIGPIPE, whose default
+ * action ends the program inside the call: its line, printed when the
+ * call returns, would never come. So where SIGPIPE's action is the
+ * default (kept up to date by sigaction() and signal() below) and the
+ * call has no MSG_NOSIGNAL, SIGPIPE is blocked in this thread for the
+ * call; if it came, the call and the death are told, and unblocking it
+ * then ends the program as it would have.
+ */
+static volatile sig_atomic_t ss_pipe_dfl; /* SIGPIPE's action: default */
+
+static int ss_pipe_block(int flags, sigset_t *old)
+{
+    sigset_t pipe;
+
+#ifdef MSG_NOSIGNAL
+    if (flags & MSG_NOSIGNAL)
+        return 0;
+#endif
+    if (!ss_pipe_dfl)
+        return 0;
+    sigemptyset(&pipe);
+    sigaddset(&pipe, SIGPIPE);
+    if (pthread_sigmask(SIG_BLOCK, &pipe, old) != 0 ||
+        sigismember(old, SIGPIPE))
+        return 0; /* blocked already: nothing ends the program here */
+    return 1;
+}
+
+/* After the call was told, with the lock held. */
+static void ss_pipe_said(int guarded, long rc)
+{
+    sigset_t pending;
+    int saved = errno;
+
+    if (guarded && rc == -1 && saved == EPIPE && sigpending(&pending) == 0 &&
+        sigismember(&pending, SIGPIPE)) {
+        ss_wrap(4, 4, "",
+                "SIGPIPE: the kernel sent it with this EPIPE, and its "
+                "default action ends the program now, before the program "
+                "sees the -1 (exit status 141 in a shell). Sent with "
+                "send() and MSG_NOSIGNAL, or with SIGPIPE ignored, it "
+                "would get the error instead",
+                SS_RED);
+        fflush(ss_out());
+    }
+    errno = saved;
+}
+
+static void ss_pipe_release(int guarded, const sigset_t *old)
+{
+    int saved = errno;
+
+    if (guarded)
+        pthread_sigmask(SIG_SETMASK, old, NULL); /* a SIGPIPE acts now */
+    errno = saved;
+}
+
 int(sigaction)(int sig, const struct sigaction *act, struct sigaction *old)
 {
     struct sigaction mine, was;
@@ -87,6 +145,9 @@ int(sigaction)(int sig, const struct sigaction *act, struct sigaction *old)
     }
     if (old != NULL && old->sa_sigaction == ss_rs_trampoline)
         *old = wrap ? was : ss_rs_user[sig];
+    if (act != NULL && sig == SIGPIPE)
+        ss_pipe_dfl =
+            !(act->sa_flags & SA_SIGINFO) && act->sa_handler == SIG_DFL;
     return rc;
 }
 
