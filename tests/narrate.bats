@@ -626,6 +626,7 @@ C
     local shim="$BATS_TEST_TMPDIR/shims"
     mkdir -p "$shim"
     # what a shim does: find the real interpreter (a fork or two), exec it
+    # shellcheck disable=SC2016 # $(uname) and $@ are for the shim
     printf '#!/bin/sh\nv=$(uname)\nexec "%s" "$@"\n' "$PYTHON" >"$shim/python3"
     chmod +x "$shim/python3"
     SOCKSTEP_NOWRAP=1 PATH="$shim:$PATH" run timeout 20 "$HOSTILE/run-clean" "$NARRATE" \

@@ -322,7 +322,6 @@ static void ss_on_sigpipe(int sig)
     sigemptyset(&dfl.sa_mask);
     SS_REAL(sigaction)(sig, &dfl, NULL);
     raise(sig); /* delivered as this handler returns: the default death */
-    errno = saved;
 }
 
 /* Descriptors 0, 1 and 2 must be open, or the first socket would be one
