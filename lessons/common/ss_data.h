@@ -151,15 +151,15 @@ static inline void ss_received_said(int fd, ssize_t n, size_t len, int flags,
     else if (n > 0 && ss_is_unix(fd))
         ss_tell(SS_K_RECV_UNIX,
                 "%s() returns whatever has arrived, up "
-                "to %zu bytes: a stream socket keeps no boundaries between "
+                "to %zu byte%s: a stream socket keeps no boundaries between "
                 "the peer's send()s",
-                name, len);
+                name, len, len == 1 ? "" : "s");
     else if (n > 0)
         ss_tell(SS_K_RECV,
                 "%s() returns whatever has arrived, up to "
-                "%zu bytes: TCP is a stream of bytes, and how the peer "
+                "%zu byte%s: TCP is a stream of bytes, and how the peer "
                 "split it into send()s is not kept",
-                name, len);
+                name, len, len == 1 ? "" : "s");
     if (n != 0 || len == 0 || ss_kind(fd) != SOCK_STREAM)
         return;
     if (ss_is_unix(fd))
