@@ -93,10 +93,14 @@ static int ss_pipe_block(int flags, sigset_t *old)
 static void ss_pipe_said(int guarded, long rc)
 {
     sigset_t pending;
+    struct sigaction now;
     int saved = errno;
 
+    /* (its action asked again: sysv_signal() and the like pass us by) */
     if (guarded && rc == -1 && saved == EPIPE && sigpending(&pending) == 0 &&
-        sigismember(&pending, SIGPIPE)) {
+        sigismember(&pending, SIGPIPE) &&
+        SS_REAL(sigaction)(SIGPIPE, NULL, &now) == 0 &&
+        !(now.sa_flags & SA_SIGINFO) && now.sa_handler == SIG_DFL) {
         ss_wrap(4, 4, "",
                 "SIGPIPE: the kernel sent it with this EPIPE, and its "
                 "default action ends the program now, before the program "
