@@ -290,3 +290,54 @@ peer() {
     done
     [ "$n" -eq 5 ] # send_all in 15 (both) and 16's server, recv_exactly in 15
 }
+
+# A peer that closes at once, and says so on its stdout: the client, told
+# to send only then, is in CLOSE_WAIT when its first byte draws the reset,
+# so on Linux its next send() fails with EPIPE (and SIGPIPE, unless
+# MSG_NOSIGNAL).
+PY_SHUTTER='
+import socket
+l = socket.socket()
+l.bind(("127.0.0.1", 0))
+l.listen(1)
+print("listening on 127.0.0.1:%d" % l.getsockname()[1], flush=True)
+c, _ = l.accept()
+c.close()
+print("closed", flush=True)
+'
+
+# shut_client BIN: BIN --bytewise against PY_SHUTTER, its one line typed
+# after the peer has closed; sets ST and leaves its output in OUT.
+shut_client() {
+    local peer="$BATS_TEST_TMPDIR/peer" i
+    OUT="$BATS_TEST_TMPDIR/out"
+    start_bg "$peer" "$PYTHON" -c "$PY_SHUTTER"
+    wait_ready "$peer"
+    ST=0
+    {
+        for ((i = 0; i < 200; i++)); do
+            grep -qx closed "$peer" && break
+            sleep 0.05
+        done
+        echo "a line long enough to send a few bytes"
+    } | bare timeout 20 "$1" --host 127.0.0.1 --port "$PORT" --bytewise \
+        >"$OUT" 2>&1 || ST=$?
+}
+
+@test "15-framing: without MSG_NOSIGNAL a send to a peer that reset kills the client (SIGPIPE); the lesson says EPIPE" {
+    local copy="$BATS_TEST_TMPDIR/nosignal" flags=()
+    plain && flags=(-DSOCKSTEP_PLAIN)
+    sed -e 's/MSG_NOSIGNAL/0/' \
+        -e "s|\"\\.\\./common/|\"$ROOT/lessons/common/|" \
+        "$ROOT/lessons/15-framing/client.c" >"$copy.c"
+    run grep -c MSG_NOSIGNAL "$copy.c"
+    assert_output 0
+    cc -std=c11 -O0 "${flags[@]}" "$copy.c" -o "$copy"
+    shut_client "$copy"
+    cat "$OUT"
+    [ "$ST" -eq 141 ] # 128 + SIGPIPE: the header does not ignore it
+    shut_client "$BIN/15-framing-client"
+    run cat "$OUT"
+    [ "$ST" -eq 1 ]
+    assert_line "send: Broken pipe"
+}

@@ -234,3 +234,56 @@ C
     assert_line --regexp '^[0-9]+ +pselect6\(5, \[4\], NULL, NULL, NULL, NULL\) += \? ERESTARTNOHAND'
     [ "$(grep -cE '^[0-9]+ +pselect6\(' "$BATS_TEST_TMPDIR/trace")" -eq 1 ]
 }
+
+@test "narrate-waits: epoll_create1, epoll_ctl on a socket (not on a pipe) and epoll_pwait2 told, each the call strace saw" {
+    need_strace
+    cat >"$BATS_TEST_TMPDIR/ep2.c" <<'C'
+#define _GNU_SOURCE
+#include <stdio.h>
+#include <sys/epoll.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+int main(void)
+{
+    int sv[2], p[2], ep = epoll_create1(EPOLL_CLOEXEC);
+    struct epoll_event e = {.events = EPOLLIN}, out[4];
+    struct timespec ts = {0, 50000000};
+
+    if (ep < 0 || socketpair(AF_UNIX, SOCK_STREAM, 0, sv) != 0 ||
+        pipe(p) != 0)
+        return 1;
+    e.data.fd = sv[0];
+    if (epoll_ctl(ep, EPOLL_CTL_ADD, sv[0], &e) != 0)
+        return 1;
+    e.data.fd = p[0];
+    if (epoll_ctl(ep, EPOLL_CTL_ADD, p[0], &e) != 0)
+        return 1;
+    printf("%d\n", epoll_pwait2(ep, out, 4, &ts, NULL));
+    if (send(sv[1], "x", 1, 0) != 1)
+        return 1;
+    ts.tv_sec = 5;
+    ts.tv_nsec = 0;
+    printf("%d\n", epoll_pwait2(ep, out, 4, &ts, NULL));
+    return close(ep) == 0 && close(sv[0]) == 0 && close(sv[1]) == 0 ? 0 : 1;
+}
+C
+    cc -std=c11 -Wall -Wextra -Werror -o "$BATS_TEST_TMPDIR/ep2" "$BATS_TEST_TMPDIR/ep2.c"
+    run strace -f -yy -o "$BATS_TEST_TMPDIR/trace" \
+        -e trace=network,close,epoll_create1,epoll_ctl,epoll_pwait2 \
+        "$ROOT/tests/hostile/run-clean" "$NARRATE" --out "$NAR" -- \
+        "$BATS_TEST_TMPDIR/ep2"
+    assert_success
+    assert_output $'0\n1'
+    run cat "$NAR"
+    assert_line "epoll_create1(EPOLL_CLOEXEC) = 3"
+    assert_line "epoll_ctl(3, EPOLL_CTL_ADD, 4, {events=EPOLLIN, data.fd=4}) = 0"
+    [ "$(grep -c '^epoll_ctl(' "$NAR")" -eq 1 ] # not the pipe's
+    assert_line "epoll_pwait2(3, events, 4, {tv_sec=0, tv_nsec=50000000}, NULL) = 0"
+    assert_line "    waits for: fd 4 or 6 to read (the entries of epoll set 3); at most 50 ms"
+    assert_line "    nothing was ready before the timeout"
+    assert_line "epoll_pwait2(3, events, 4, {tv_sec=5, tv_nsec=0}, NULL) = 1"
+    assert_line "    ready: {fd=4, events=EPOLLIN}"
+    strace_matches "$NAR" "$BATS_TEST_TMPDIR/trace"
+}

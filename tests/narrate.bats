@@ -192,10 +192,13 @@ seed_server() {
     run "$NARRATE" --out "$NAR" -- "$PYTHON" "$PEERS/thread-clients.py" "$echo_port" 8
     assert_success
     assert_output "8 ok"
-    [ "$(grep -cE "^connect\([0-9]+, 127\.0\.0\.1:$echo_port, 16\) = " "$NAR")" -eq 8 ]
-    [ "$(grep -cE '^send\([0-9]+, "thread [0-7]\\n", 9, 0\) = 9$' "$NAR")" -eq 8 ]
+    # each thread's lines say which thread: eight threads, eight ids
+    [ "$(grep -cE "^\[thread [0-9]+\] connect\([0-9]+, 127\.0\.0\.1:$echo_port, 16\) = " "$NAR")" -eq 8 ]
+    [ "$(grep -cE '^\[thread [0-9]+\] send\([0-9]+, "thread [0-7]\\n", 9, 0\) = 9$' "$NAR")" -eq 8 ]
+    [ "$(grep -oE '^\[thread [0-9]+\] connect' "$NAR" | sort -u | wc -l)" -eq 8 ]
     # no call begins in the middle of another's line
-    run grep -nE '.(socket|connect|send|recv|close)\([0-9]+, ' "$NAR"
+    run grep -nE '.(socket|connect|send|recv|close)\([0-9]+, ' \
+        <(sed -E 's/^\[thread [0-9]+\] //' "$NAR")
     assert_failure
 }
 
@@ -519,4 +522,155 @@ C
     assert_line 'read(4, "", 64) = 0'
     assert_line --partial "read() returned 0: the end of the stream."
     assert_line 'recvfrom(6, "dgram", 64, 0, NULL, 0) = 5'
+}
+
+@test "narrate: whose line: a thread's calls say [thread TID], a child's [child PID], and a call the kernel restarted after a SA_RESTART handler says so" {
+    cat >"$BATS_TEST_TMPDIR/whose.c" <<'C'
+#define _POSIX_C_SOURCE 200809L
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+static int sv[2], ran[2];
+
+static void on_usr1(int sig)
+{
+    char c = 's';
+    (void)sig;
+    if (write(ran[1], &c, 1) != 1)
+        _exit(3);
+}
+
+static void *sender(void *arg)
+{
+    return send(sv[1], "t", 1, 0) == 1 ? NULL : arg;
+}
+
+/* Wait until pid blocks in recvfrom (recv() is that system call). */
+static void wait_in_recv(pid_t pid)
+{
+    char path[64];
+    long nr = -1;
+
+    snprintf(path, sizeof path, "/proc/%ld/syscall", (long)pid);
+    while (nr != SYS_recvfrom) {
+        FILE *f = fopen(path, "r");
+        if (f == NULL || fscanf(f, "%ld", &nr) != 1)
+            nr = -1;
+        if (f != NULL)
+            fclose(f);
+        nanosleep(&(struct timespec){0, 10000000}, NULL);
+    }
+}
+
+int main(int argc, char **argv)
+{
+    char buf[4];
+    pthread_t t;
+    struct sigaction sa;
+    pid_t child;
+    int status;
+
+    (void)argv;
+    if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv) != 0 || pipe(ran) != 0)
+        return 1;
+    if (pthread_create(&t, NULL, sender, NULL) != 0 ||
+        pthread_join(t, NULL) != 0 || recv(sv[0], buf, 1, 0) != 1)
+        return 1;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_usr1;
+    sa.sa_flags = argc > 1 ? 0 : SA_RESTART;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGUSR1, &sa, NULL);
+    child = fork();
+    if (child == 0) {
+        ssize_t n;
+        while ((n = recv(sv[0], buf, 1, 0)) == -1)
+            ;
+        _exit(n == 1 ? 0 : 1);
+    }
+    wait_in_recv(child);
+    kill(child, SIGUSR1);
+    if (read(ran[0], buf, 1) != 1 || send(sv[1], "x", 1, 0) != 1)
+        return 1;
+    return waitpid(child, &status, 0) == child && status == 0 ? 0 : 1;
+}
+C
+    cc -pthread -o "$BATS_TEST_TMPDIR/whose" "$BATS_TEST_TMPDIR/whose.c"
+    SOCKSTEP_NOWRAP=1 run timeout 20 "$NARRATE" --out "$NAR" -- \
+        "$BATS_TEST_TMPDIR/whose"
+    assert_success
+    run cat "$NAR"
+    assert_line --regexp '^\[thread [0-9]+\] send\([0-9]+, "t", 1, 0\) = 1$'
+    assert_line --regexp '^recv\([0-9]+, "t", 1, 0\) = 1$'
+    assert_line --regexp '^\[child [0-9]+\] recv\([0-9]+, "x", 1, 0\) = 1$'
+    assert_line --regexp '^\[child [0-9]+\]     restarted: SIGUSR1 came while this call waited; its handler ran, and because it was installed with SA_RESTART the kernel made the call again instead of returning EINTR$'
+    # the main thread's lines and the parent's carry no tag
+    refute_line --regexp '^\[thread [0-9]+\] recv'
+    # without SA_RESTART the program sees EINTR, and nothing is said restarted
+    SOCKSTEP_NOWRAP=1 run timeout 20 "$NARRATE" --out "$NAR.eintr" -- \
+        "$BATS_TEST_TMPDIR/whose" no-restart
+    assert_success
+    run cat "$NAR.eintr"
+    assert_line --regexp '^\[child [0-9]+\] recv\([0-9]+, buf, 1, 0\) = -1 EINTR '
+    refute_output --partial "restarted:"
+}
+
+@test "narrate: a python3 that is a shell script (a version manager's shim) is told in one line, then the program it runs" {
+    local shim="$BATS_TEST_TMPDIR/shims"
+    mkdir -p "$shim"
+    # what a shim does: find the real interpreter (a fork or two), exec it
+    # shellcheck disable=SC2016 # $(uname) and $@ are for the shim
+    printf '#!/bin/sh\nv=$(uname)\nexec "%s" "$@"\n' "$PYTHON" >"$shim/python3"
+    chmod +x "$shim/python3"
+    SOCKSTEP_NOWRAP=1 PATH="$shim:$PATH" run timeout 20 "$HOSTILE/run-clean" "$NARRATE" \
+        --out "$NAR" -- python3 -c 'import socket; socket.socket().close()'
+    assert_success
+    run cat "$NAR"
+    assert_line "scripts/narrate: python3 is a shell script ($shim/python3, run by sh): the fork()s of the shells it runs are not told; the narration follows the programs it starts"
+    refute_output --regexp "fork\\(\\) ="
+    # the shim exec'd the interpreter: the same process, no tag
+    assert_line "socket(AF_INET, SOCK_STREAM|SOCK_CLOEXEC, 0) = 3"
+    assert_line "close(3) = 0"
+    refute_output --regexp '^\['
+}
+
+@test "narrate: a send() or write() that SIGPIPE ends is told, and the program still dies of it (141)" {
+    cat >"$BATS_TEST_TMPDIR/pipe.c" <<'C'
+#define _POSIX_C_SOURCE 200809L
+#include <sys/socket.h>
+#include <unistd.h>
+
+int main(int argc, char **argv)
+{
+    int sv[2];
+
+    (void)argv;
+    if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv) != 0 || close(sv[1]) != 0)
+        return 1;
+    if (argc > 1)
+        return write(sv[0], "x", 1) == -1 ? 2 : 3;
+    return send(sv[0], "x", 1, 0) == -1 ? 2 : 3;
+}
+C
+    cc -o "$BATS_TEST_TMPDIR/pipe" "$BATS_TEST_TMPDIR/pipe.c"
+    local died="    SIGPIPE: the kernel sent it with this EPIPE, and its default action ends the program now, before the program sees the -1 (exit status 141 in a shell). Sent with send() and MSG_NOSIGNAL, or with SIGPIPE ignored, it would get the error instead"
+    SOCKSTEP_NOWRAP=1 run "$HOSTILE/run-clean" "$NARRATE" --out "$NAR" -- \
+        "$BATS_TEST_TMPDIR/pipe"
+    assert_failure 141
+    run cat "$NAR"
+    assert_line 'send(3, "x", 1, 0) = -1 EPIPE (Broken pipe)'
+    assert_line "$died"
+    SOCKSTEP_NOWRAP=1 run "$HOSTILE/run-clean" "$NARRATE" --out "$NAR.w" -- \
+        "$BATS_TEST_TMPDIR/pipe" write
+    assert_failure 141
+    run cat "$NAR.w"
+    assert_line 'write(3, "x", 1) = -1 EPIPE (Broken pipe)'
+    assert_line "$died"
 }

@@ -586,5 +586,40 @@ C
     narrated "$BATS_TEST_TMPDIR/nar.ign" "$BATS_TEST_TMPDIR/nosig" ignore
     assert_success
     run cat "$BATS_TEST_TMPDIR/nar.ign"
-    assert_line "    MSG_NOSIGNAL: if a send fails with EPIPE, the kernel does not also send SIGPIPE, which by default ends the program. This process ignores SIGPIPE already (a lesson's ss_start() does), so here it changes nothing"
+    assert_line "    MSG_NOSIGNAL: if a send fails with EPIPE, the kernel does not also send SIGPIPE, which by default ends the program. This process ignores SIGPIPE already, so here it changes nothing"
+}
+
+@test "truth: outside a lesson, bind()'s EADDRINUSE names who holds the port, from /proc/net, and whether this socket set SO_REUSEADDR" {
+    narrated "$BATS_TEST_TMPDIR/nar" "$PYTHON" -c '
+import socket
+l = socket.socket()
+l.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+l.bind(("127.0.0.1", 0))
+l.listen(1)
+port = l.getsockname()[1]
+c = socket.create_connection(("127.0.0.1", port))
+s, _ = l.accept()
+l.close()
+s.close()  # this side closed first: its port is held by a FIN_WAIT socket
+for reuse, where in ((0, port), (1, None)):
+    if where is None:
+        m = socket.socket()
+        m.bind(("127.0.0.1", 0))
+        m.listen(1)
+        where = m.getsockname()[1]
+    b = socket.socket()
+    if reuse:
+        b.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        b.bind(("127.0.0.1", where))
+    except OSError as e:
+        print(e.errno)
+    b.close()'
+    assert_output $'98\n98'
+    run cat "$BATS_TEST_TMPDIR/nar"
+    assert_line --regexp '^    kernel: port [0-9]+ is held by a connection in FIN_WAIT[12], 127\.0\.0\.1:[0-9]+ to 127\.0\.0\.1:[0-9]+ \(from /proc/net/tcp\)$'
+    assert_line --regexp '^    fd [0-9]+ did not set SO_REUSEADDR before bind\(\): on Linux a port that only closed connections hold \(TIME_WAIT, FIN_WAIT2\) can be bound again when both their socket and this one set it; a listener.s port cannot$'
+    assert_line --regexp '^    kernel: port [0-9]+ is held by a listener on 127\.0\.0\.1:[0-9]+ \(from /proc/net/tcp\)$'
+    assert_line --regexp '^    fd [0-9]+ set SO_REUSEADDR before bind\(\): a port held by a listener, or by a connection whose socket did not set it, is still refused$'
+    no_lesson_words "$BATS_TEST_TMPDIR/nar"
 }

@@ -16,6 +16,7 @@
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -525,8 +526,12 @@ int main(int argc, char **argv)
     ss_start(&lesson, &opt, argc, argv);
     if (send_opt == receive_opt)
         ss_bad(&lesson, "--send", "one of --send and --receive", NULL);
-    if (send_opt && sendfile_opt != NULL && exchanges_opt == 0)
+    if (send_opt && sendfile_opt != NULL && exchanges_opt == 0) {
         file = open_file(sendfile_opt);
+        /* sendfile() takes no flags, so no MSG_NOSIGNAL: a receiver that
+           has gone would end us with SIGPIPE. Ignored, it is EPIPE. */
+        signal(SIGPIPE, SIG_IGN);
+    }
     buf = malloc((size_t)buffer_opt);
     if (buf == NULL) {
         perror("malloc");

@@ -21,14 +21,19 @@
  *     (preload_rw.h), and readv(), writev(), sendmmsg() and recvmmsg()
  *     too (preload_vec.h); the checked __recv_chk() and the like of a
  *     -D_FORTIFY_SOURCE build as the plain calls;
- *   - a wait (select, pselect, poll, ppoll, epoll_wait, epoll_pwait)
- *     only where a socket is among what it waits on (preload_waits.h);
+ *   - a wait (select, pselect, poll, ppoll, epoll_wait, epoll_pwait,
+ *     epoll_pwait2) only where a socket is among what it waits on
+ *     (preload_waits.h), and epoll_ctl() only on a socket;
  *   - one thread narrates at a time: a lock, let go while the real call
  *     runs (ss_nar.call_hook), so every call's lines are whole;
  *   - a call made while narrating (a signal handler, a call inside the C
  *     library) goes straight to the C library, untold;
  *   - a process other than the one scripts/narrate started tags its lines
  *     with its pid; a child of fork() with "[child PID]", as in lessons;
+ *     a thread other than the first adds "[thread TID]";
+ *   - sigaction() and signal() are taken, untold, so that a call the
+ *     kernel restarted after a SA_RESTART handler is said to have been
+ *     (preload_signals.h);
  *   - with $SOCKSTEP_FAULTS (scripts/narrate --faults) it makes happen
  *     what a busy network and signals may do, to show a program's hidden
  *     assumptions: recv() given a few bytes at a time, send() taking part
@@ -44,6 +49,7 @@
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #ifndef RTLD_NEXT
@@ -89,14 +95,41 @@ static struct stat ss_out_st; /* what the output descriptor was */
 #include "preload_faults.h"
 #include "preload_out.h"
 #include "preload_rw.h"
+#include "preload_signals.h"
 
-/* Let go of the lock while the real call runs, take it after. */
+/* Whose lines: a thread other than the process's first says which
+   (ss_nar.ttag), by its kernel thread id, as strace -f and /proc do.
+   Called with the lock held; fork() clears what is kept. */
+static pid_t ss_pid_kept;
+static __thread pid_t ss_tid_kept;
+
+static void ss_thread_tag(void)
+{
+    if (ss_tid_kept == 0)
+        ss_tid_kept = (pid_t)syscall(SYS_gettid);
+    if (ss_pid_kept == 0)
+        ss_pid_kept = getpid();
+    if (ss_tid_kept == ss_pid_kept)
+        ss_nar.ttag[0] = '\0';
+    else
+        snprintf(ss_nar.ttag, sizeof ss_nar.ttag, "[thread %ld] ",
+                 (long)ss_tid_kept);
+}
+
+/* Let go of the lock while the real call runs, take it after; note a
+   restart by a signal's handler (preload_signals.h). */
 static void ss_hook(int making)
 {
-    if (making)
+    if (making) {
+        ss_restart_sig = 0;
+        ss_in_call = 1;
         pthread_mutex_unlock(&ss_lock);
-    else
+    } else {
+        ss_in_call = 0;
         pthread_mutex_lock(&ss_lock);
+        ss_thread_tag();
+        ss_nar.restarted = ss_restart_sig;
+    }
 }
 
 /* May this call be narrated? Then the lock is held until ss_leave(). */
@@ -119,6 +152,7 @@ static int ss_enter(void)
         errno = saved;
         return 0;
     }
+    ss_thread_tag();
     errno = saved;
     return 1;
 }
@@ -127,6 +161,7 @@ static void ss_leave(void)
 {
     int saved = errno;
 
+    ss_nar.restarted = 0;
     pthread_mutex_unlock(&ss_lock);
     ss_depth--;
     errno = saved;
@@ -141,16 +176,7 @@ static int ss_is_socket(int fd)
     return yes;
 }
 
-/* fork(): the child gets the lock free, whoever held it. */
-static void ss_fork_lock(void)
-{
-    pthread_mutex_lock(&ss_lock);
-}
-
-static void ss_fork_unlock(void)
-{
-    pthread_mutex_unlock(&ss_lock);
-}
+#include "preload_fork.h"
 
 __attribute__((constructor)) static void ss_preload_init(int argc, char **argv)
 {
@@ -170,7 +196,13 @@ __attribute__((constructor)) static void ss_preload_init(int argc, char **argv)
         const char *slash = strrchr(argv[0], '/');
         ss_nar.prog = slash != NULL ? slash + 1 : argv[0];
     }
+    {
+        struct sigaction now;
+        ss_pipe_dfl = SS_REAL(sigaction)(SIGPIPE, NULL, &now) == 0 &&
+                      !(now.sa_flags & SA_SIGINFO) && now.sa_handler == SIG_DFL;
+    }
     ss_faults_parse(getenv("SOCKSTEP_FAULTS"));
+    ss_fold = getenv("SOCKSTEP_FOLD_SHELLS") != NULL && ss_is_shell();
     root = getenv("SOCKSTEP_NARRATE_PID");
     if (root != NULL && atol(root) != (long)getpid())
         snprintf(ss_nar.tag, sizeof ss_nar.tag, "[pid %ld] ", (long)getpid());
@@ -180,7 +212,7 @@ __attribute__((constructor)) static void ss_preload_init(int argc, char **argv)
     ss_nar.width = ss_width();
     ss_nar.call_hook = ss_hook;
     ss_out_no = high;
-    pthread_atfork(ss_fork_lock, ss_fork_unlock, ss_fork_unlock);
+    pthread_atfork(ss_fork_lock, ss_fork_unlock, ss_fork_child);
     __atomic_store_n(&ss_ready, 1, __ATOMIC_RELEASE);
 }
 
@@ -196,6 +228,22 @@ __attribute__((destructor)) static void ss_preload_end(void)
 
 /* The C library's functions, narrated. (NAME) keeps the macro NAME(...)
    of ss_macros.h from expanding. */
+
+/* The same, for a call that sends: SIGPIPE held back while it runs
+   (preload_signals.h), so that a call that ends the program is told. */
+#define SS_TOLD_SEND(flags, call, real)                                        \
+    do {                                                                       \
+        sigset_t ss_old_;                                                      \
+        int ss_g_;                                                             \
+        if (!ss_enter())                                                       \
+            return real;                                                       \
+        ss_g_ = ss_pipe_block(flags, &ss_old_);                                \
+        rc = call;                                                             \
+        ss_pipe_said(ss_g_, (long)rc);                                         \
+        ss_leave();                                                            \
+        ss_pipe_release(ss_g_, &ss_old_);                                      \
+        return rc;                                                             \
+    } while (0)
 
 #define SS_TOLD(call, real)                                                    \
     do {                                                                       \
@@ -282,7 +330,8 @@ ssize_t(send)(int fd, const void *buf, size_t n, int flags)
     if (ss_fault_eintr_now("send", fd, (long)n))
         return -1;
     n = ss_fault_len("send", fd, n, 1);
-    SS_TOLD(ss_send(fd, buf, n, flags), SS_REAL(send)(fd, buf, n, flags));
+    SS_TOLD_SEND(flags, ss_send(fd, buf, n, flags),
+                 SS_REAL(send)(fd, buf, n, flags));
 }
 
 ssize_t(recv)(int fd, void *buf, size_t n, int flags)
@@ -348,7 +397,7 @@ ssize_t(write)(int fd, const void *buf, size_t n)
         return ss_short_rw("write", fd, k, n, SS_REAL(write)(fd, buf, k));
     if (!ss_socket_told(fd))
         return SS_REAL(write)(fd, buf, n);
-    SS_TOLD(ss_write_sock(fd, buf, n), SS_REAL(write)(fd, buf, n));
+    SS_TOLD_SEND(0, ss_write_sock(fd, buf, n), SS_REAL(write)(fd, buf, n));
 }
 
 #include "preload_waits.h"
@@ -404,8 +453,8 @@ ssize_t(sendto)(int fd, const void *buf, size_t n, int flags,
                 const struct sockaddr *to, socklen_t tolen)
 {
     ssize_t rc;
-    SS_TOLD(ss_sendto(fd, buf, n, flags, to, tolen),
-            SS_REAL(sendto)(fd, buf, n, flags, to, tolen));
+    SS_TOLD_SEND(flags, ss_sendto(fd, buf, n, flags, to, tolen),
+                 SS_REAL(sendto)(fd, buf, n, flags, to, tolen));
 }
 
 ssize_t(recvfrom)(int fd, void *buf, size_t n, int flags, struct sockaddr *from,
@@ -419,7 +468,8 @@ ssize_t(recvfrom)(int fd, void *buf, size_t n, int flags, struct sockaddr *from,
 ssize_t(sendmsg)(int fd, const struct msghdr *m, int flags)
 {
     ssize_t rc;
-    SS_TOLD(ss_sendmsg(fd, m, flags), SS_REAL(sendmsg)(fd, m, flags));
+    SS_TOLD_SEND(flags, ss_sendmsg(fd, m, flags),
+                 SS_REAL(sendmsg)(fd, m, flags));
 }
 
 ssize_t(recvmsg)(int fd, struct msghdr *m, int flags)
@@ -508,6 +558,9 @@ int(fcntl)(int fd, int cmd, ...)
 pid_t(fork)(void)
 {
     pid_t rc;
+
+    if (ss_fold)
+        return SS_REAL(fork)();
     SS_TOLD(ss_fork(), SS_REAL(fork)());
 }
 
@@ -518,9 +571,14 @@ int(epoll_create1)(int flags)
     SS_TOLD(ss_epoll_create1(flags), SS_REAL(epoll_create1)(flags));
 }
 
+/* epoll_ctl() is told for a socket only: a set of pipes, timers and
+   eventfds (an event loop's own) is no socket call. */
 int(epoll_ctl)(int ep, int op, int fd, struct epoll_event *e)
 {
     int rc;
+
+    if (!ss_is_socket(fd))
+        return SS_REAL(epoll_ctl)(ep, op, fd, e);
     SS_TOLD(ss_epoll_ctl(ep, op, fd, e), SS_REAL(epoll_ctl)(ep, op, fd, e));
 }
 
@@ -530,7 +588,7 @@ ssize_t(sendfile)(int out, int in, off_t *offset, size_t count)
 
     if (!ss_is_socket(out))
         return SS_REAL(sendfile)(out, in, offset, count);
-    SS_TOLD(ss_sendfile(out, in, offset, count),
-            SS_REAL(sendfile)(out, in, offset, count));
+    SS_TOLD_SEND(0, ss_sendfile(out, in, offset, count),
+                 SS_REAL(sendfile)(out, in, offset, count));
 }
 #endif

@@ -13,10 +13,10 @@
  * or "send=half" hands each send() or write() on a stream socket at most
  * N bytes, or half (at least 1); "eintr=N" fails every Nth recv(), send()
  * and accept() with EINTR, without making it, as a signal arriving during
- * the call would. Comma-separated. Each is told once where it first acts,
- * and every EINTR made up is told as made up. A read() or write() they
- * shorten is told in one line (preload.c's ss_short_rw), without the
- * bytes.
+ * the call would if its handler had no SA_RESTART. Comma-separated. Each is
+ * told once where it first acts, and every EINTR made up is told as made up. A
+ * read() or write() they shorten is told in one line (preload.c's ss_short_rw),
+ * without the bytes.
  */
 static long ss_fault_recv, ss_fault_send, ss_fault_eintr;
 static int ss_fault_half, ss_fault_told[3];

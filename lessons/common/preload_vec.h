@@ -279,15 +279,15 @@ ssize_t(writev)(int fd, const struct iovec *v, int n)
 
     if (!ss_socket_told(fd))
         return SS_REAL(writev)(fd, v, n);
-    SS_TOLD(ss_writev_sock(fd, v, n), SS_REAL(writev)(fd, v, n));
+    SS_TOLD_SEND(0, ss_writev_sock(fd, v, n), SS_REAL(writev)(fd, v, n));
 }
 
 int(sendmmsg)(int fd, struct ss_mmsghdr *v, unsigned int n, int flags)
 {
     int rc;
 
-    SS_TOLD(ss_sendmmsg_sock(fd, v, n, flags),
-            SS_REAL(sendmmsg)(fd, v, n, flags));
+    SS_TOLD_SEND(flags, ss_sendmmsg_sock(fd, v, n, flags),
+                 SS_REAL(sendmmsg)(fd, v, n, flags));
 }
 
 int(recvmmsg)(int fd, struct ss_mmsghdr *v, unsigned int n, int flags,

@@ -4,7 +4,7 @@
  * ss_is_socket(). Not a room of sockstep.h: the lessons wait with poll()
  * and epoll_wait() (ss_wait.h), but socat and nc wait in select(),
  * CPython's select module in select() and poll(), and other programs in
- * pselect(), ppoll() and epoll_pwait().
+ * pselect(), ppoll(), epoll_pwait() and epoll_pwait2().
  *
  * A wait is told when a socket is among what it waits on, and then names
  * every descriptor it waits on (a select() on stdin and a socket names
@@ -219,6 +219,33 @@ static int ss_epoll_pwait_told(int ep, struct epoll_event *ev, int max,
     return rc;
 }
 
+/* epoll_pwait2(): epoll_pwait() with a timeout to the nanosecond. */
+int epoll_pwait2(int ep, struct epoll_event *ev, int max,
+                 const struct timespec *ts, const sigset_t *mask);
+
+static int ss_epoll_pwait2_told(int ep, struct epoll_event *ev, int max,
+                                const struct timespec *ts, const sigset_t *mask)
+{
+    struct ss_call c = {0};
+    struct ss_waitset w;
+    char in[48];
+    int rc, err;
+
+    ss_args(&c, "%d, events, %d, %s, %s", ep, max, ss_ts_args(ts).s,
+            mask != NULL ? "[mask]" : "NULL");
+    ss_pre(&c, "epoll_pwait2");
+    rc = SS_REAL(epoll_pwait2)(ep, ev, max, ts, mask);
+    err = errno;
+    ss_post(&c, rc, err);
+    if (ss_epoll_set(ep, &w) >= 0) {
+        snprintf(in, sizeof in, " (the entries of epoll set %d)", ep);
+        ss_wait_for(&w, in, ss_ts_limit(ts).s);
+    }
+    ss_epoll_said(ev, rc, ts != NULL && ts->tv_sec == 0 && ts->tv_nsec == 0);
+    errno = err;
+    return rc;
+}
+
 #endif
 
 /* May a call be told at all? (Cheap: before looking at descriptors.) */
@@ -327,6 +354,17 @@ int(epoll_pwait)(int ep, struct epoll_event *ev, int max, int timeout,
         return SS_REAL(epoll_pwait)(ep, ev, max, timeout, mask);
     SS_TOLD(ss_epoll_pwait_told(ep, ev, max, timeout, mask),
             SS_REAL(epoll_pwait)(ep, ev, max, timeout, mask));
+}
+
+int(epoll_pwait2)(int ep, struct epoll_event *ev, int max,
+                  const struct timespec *ts, const sigset_t *mask)
+{
+    int rc;
+
+    if (!ss_may_tell() || !ss_epoll_socks(ep))
+        return SS_REAL(epoll_pwait2)(ep, ev, max, ts, mask);
+    SS_TOLD(ss_epoll_pwait2_told(ep, ev, max, ts, mask),
+            SS_REAL(epoll_pwait2)(ep, ev, max, ts, mask));
 }
 #endif
 

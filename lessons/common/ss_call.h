@@ -343,8 +343,22 @@ static inline void ss_post(const struct ss_call *c, long ret, int err)
         snprintf(line, sizeof line, "%s%s(%s)%c%s", stamp, c->name, c->args,
                  SS_NBSP, tail);
         ss_wrap(0, 4, "", line, SS_RED);
-        ss_advise(c, err);
     }
+    if (ss_nar.restarted != 0) {
+        char sig[24];
+        snprintf(sig, sizeof sig, "signal %d", ss_nar.restarted);
+        snprintf(line, sizeof line,
+                 "restarted: %s came while this call waited; its handler "
+                 "ran, and because it was installed with SA_RESTART the "
+                 "kernel made the call again instead of returning EINTR",
+                 strcmp(ss_signame(ss_nar.restarted), "a signal") != 0
+                     ? ss_signame(ss_nar.restarted)
+                     : sig);
+        ss_nar.restarted = 0;
+        ss_wrap(4, 4, "", line, "");
+    }
+    if (ret == -1)
+        ss_advise(c, err);
     ss_nar.expect = 0;
     errno = err;
 }

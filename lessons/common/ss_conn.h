@@ -41,6 +41,90 @@ static inline int ss_socket(int domain, int type, int protocol)
     return fd;
 }
 
+/* bind()'s EADDRINUSE outside a lesson: who holds the port, from the
+   socket table, and whether this socket set SO_REUSEADDR. */
+struct ss_holders {
+    unsigned port;
+    int n;
+    char text[600];
+};
+
+static inline int ss_holder(const struct ss_procsock *e, const char *file,
+                            void *arg)
+{
+    struct ss_holders *h = arg;
+    size_t o = strlen(h->text);
+    int udp = strcmp(e->proto, "udp") == 0;
+
+    (void)file;
+    if (ss_port_of(&e->local) != h->port)
+        return 0;
+    if (++h->n > 4)
+        return 0; /* counted, not shown */
+    if (udp)
+        snprintf(h->text + o, sizeof h->text - o, "%sa udp socket on %s",
+                 h->n > 1 ? "; " : "",
+                 ss_addr_len(&e->local, sizeof e->local).s);
+    else if (e->state == SS_TCP_LISTEN)
+        snprintf(h->text + o, sizeof h->text - o, "%sa listener on %s",
+                 h->n > 1 ? "; " : "",
+                 ss_addr_len(&e->local, sizeof e->local).s);
+    else
+        snprintf(h->text + o, sizeof h->text - o,
+                 "%sa connection in %s, %s to %s", h->n > 1 ? "; " : "",
+                 ss_tcp_state(e->state),
+                 ss_addr_len(&e->local, sizeof e->local).s,
+                 ss_addr_len(&e->remote, sizeof e->remote).s);
+    return 0;
+}
+
+static inline void ss_bind_inuse(int fd, const struct sockaddr *addr)
+{
+    struct ss_holders h;
+    struct sockaddr_storage a;
+    char text[800];
+    int type = 0, reuse = 0;
+    socklen_t tl = sizeof type, rl = sizeof reuse;
+
+    if (ss_nar.lesson ||
+        (addr->sa_family != AF_INET && addr->sa_family != AF_INET6) ||
+        SS_REAL(getsockopt)(fd, SOL_SOCKET, SO_TYPE, &type, &tl) != 0)
+        return;
+    memset(&a, 0, sizeof a);
+    memcpy(&a, addr,
+           addr->sa_family == AF_INET ? sizeof(struct sockaddr_in)
+                                      : sizeof(struct sockaddr_in6));
+    memset(&h, 0, sizeof h);
+    h.port = ss_port_of(&a);
+    if (ss_proc_walk(type == SOCK_DGRAM ? "udp" : "tcp", ss_holder, &h) < 0)
+        return;
+    if (h.n == 0)
+        snprintf(text, sizeof text,
+                 "port %u is in no entry of /proc/net/%s now: the socket "
+                 "that has it is bound only (not listening, not connected), "
+                 "or it let the port go since",
+                 h.port, type == SOCK_DGRAM ? "udp" : "tcp");
+    else
+        snprintf(text, sizeof text,
+                 "port %u is held by %s%s (from /proc/net/%s)", h.port, h.text,
+                 h.n > 4 ? "; and more" : "",
+                 type == SOCK_DGRAM ? "udp" : "tcp");
+    ss_kernel_line(text);
+    if (type != SOCK_STREAM ||
+        SS_REAL(getsockopt)(fd, SOL_SOCKET, SO_REUSEADDR, &reuse, &rl) != 0)
+        return;
+    snprintf(text, sizeof text,
+             reuse ? "fd %d set SO_REUSEADDR before bind(): a port held by a "
+                     "listener, or by a connection whose socket did not set "
+                     "it, is still refused"
+                   : "fd %d did not set SO_REUSEADDR before bind(): on Linux "
+                     "a port that only closed connections hold (TIME_WAIT, "
+                     "FIN_WAIT2) can be bound again when both their socket "
+                     "and this one set it; a listener's port cannot",
+             fd);
+    ss_wrap(4, 4, "", text, "");
+}
+
 static inline int ss_bind(int fd, const struct sockaddr *addr, socklen_t len)
 {
     struct ss_call c = {0};
@@ -53,6 +137,8 @@ static inline int ss_bind(int fd, const struct sockaddr *addr, socklen_t len)
     rc = SS_REAL(bind)(fd, addr, len);
     err = errno;
     ss_post(&c, rc, err);
+    if (rc == -1 && err == EADDRINUSE && addr != NULL)
+        ss_bind_inuse(fd, addr);
     if (rc == 0) {
         if (s != NULL && len <= sizeof s->local) {
             memcpy(&s->local, addr, len);

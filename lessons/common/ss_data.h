@@ -39,9 +39,8 @@ static inline void ss_sent_said(int fd, ssize_t n, size_t len, int flags,
         ss_tell(SS_K_NOSIGNAL,
                 "MSG_NOSIGNAL: if a send fails with EPIPE, the kernel does "
                 "not also send SIGPIPE, which by default ends the program%s",
-                ignored ? ". This process ignores SIGPIPE already (a "
-                          "lesson's ss_start() does), so here it changes "
-                          "nothing"
+                ignored ? ". This process ignores SIGPIPE already, so "
+                          "here it changes nothing"
                         : "");
     }
 #endif
@@ -152,15 +151,15 @@ static inline void ss_received_said(int fd, ssize_t n, size_t len, int flags,
     else if (n > 0 && ss_is_unix(fd))
         ss_tell(SS_K_RECV_UNIX,
                 "%s() returns whatever has arrived, up "
-                "to %zu bytes: a stream socket keeps no boundaries between "
+                "to %zu byte%s: a stream socket keeps no boundaries between "
                 "the peer's send()s",
-                name, len);
+                name, len, len == 1 ? "" : "s");
     else if (n > 0)
         ss_tell(SS_K_RECV,
                 "%s() returns whatever has arrived, up to "
-                "%zu bytes: TCP is a stream of bytes, and how the peer "
+                "%zu byte%s: TCP is a stream of bytes, and how the peer "
                 "split it into send()s is not kept",
-                name, len);
+                name, len, len == 1 ? "" : "s");
     if (n != 0 || len == 0 || ss_kind(fd) != SOCK_STREAM)
         return;
     if (ss_is_unix(fd))

@@ -150,8 +150,10 @@ static inline void ss_emit(const char *text)
     for (p = text; *p != '\0';) {
         const char *nl = strchr(p, '\n');
         size_t n = nl != NULL ? (size_t)(nl - p) + 1 : strlen(p);
-        if (ss_nar.tag[0] != '\0' && *p != '\n')
+        if (*p != '\n') {
             fputs(ss_nar.tag, ss_out());
+            fputs(ss_nar.ttag, ss_out());
+        }
         fwrite(p, 1, n, ss_out());
         p += n;
     }
@@ -236,7 +238,8 @@ static inline void ss_wrap(int indent, int hang, const char *prefix,
     ss_follow_width();
     while (*p != '\0' || first) {
         int lead = first ? indent : indent + hang;
-        int room = ss_nar.width - (int)strlen(ss_nar.tag) - lead -
+        int room = ss_nar.width - (int)strlen(ss_nar.tag) -
+                   (int)strlen(ss_nar.ttag) - lead -
                    (first ? (int)strlen(prefix) : 0);
         int n;
         if (room < 20)

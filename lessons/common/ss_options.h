@@ -5,8 +5,12 @@
  * not), parses the options this lesson takes and no others, sets up the
  * narrator, and installs the handlers for SIGINT, SIGTERM and SIGHUP,
  * which close what is open, say so, and exit 128 + the signal's number.
- * SIGPIPE is ignored: a peer or a reader of stdout that went away makes a
- * call fail with EPIPE instead of ending the program.
+ * SIGPIPE is not ignored: a send() to a peer that has gone ends the
+ * program unless it passes MSG_NOSIGNAL, as the chapters teach. Only a
+ * reader of standard output that went away (lesson | grep -m1 ...) is
+ * forgiven: the SIGPIPE handler sees that stdout is the broken pipe, points
+ * it at /dev/null, and the program goes on; any other SIGPIPE ends the
+ * program as it would without the header (status 141 in a shell).
  *
  * Bad input gets one line on stderr naming the option, and exit status 2.
  *
@@ -313,32 +317,8 @@ static inline const char *ss_wants(const struct ss_lesson *l, const char *name)
     return "a value";
 }
 
-/* Only async-signal-safe calls below: close(), poll(), write(), _exit(). */
-static inline size_t ss_put_str(char *buf, size_t o, size_t cap, const char *s)
-{
-    while (*s != '\0' && o < cap)
-        buf[o++] = *s++;
-    return o;
-}
-
-static inline size_t ss_put_num(char *buf, size_t o, size_t cap, long v)
-{
-    char digits[24];
-    int n = 0;
-
-    if (v < 0 && o < cap) {
-        buf[o++] = '-';
-        v = -v;
-    }
-    do {
-        digits[n++] = (char)('0' + v % 10);
-        v /= 10;
-    } while (v > 0);
-    while (n > 0 && o < cap)
-        buf[o++] = digits[--n];
-    return o;
-}
-
+/* Only async-signal-safe calls below: close(), poll(), write(), _exit(),
+   and ss_text.h's ss_put_str() and ss_put_num(). */
 static void ss_on_signal(int sig)
 {
 #ifndef SOCKSTEP_PLAIN
@@ -374,6 +354,36 @@ static void ss_on_signal(int sig)
         _exit(128 + sig);
 #endif
     _exit(128 + sig);
+}
+
+/* SIGPIPE: if standard output is a pipe or socket nobody reads any more,
+   that was the write that failed: send stdout to /dev/null (the write
+   returns EPIPE) and go on. Otherwise it came from a socket: die of it,
+   as a program without this header would. */
+static void ss_on_sigpipe(int sig)
+{
+    struct pollfd p;
+    struct sigaction dfl;
+    int saved = errno, null;
+
+    p.fd = STDOUT_FILENO;
+    p.events = POLLOUT;
+    p.revents = 0;
+    if (SS_REAL(poll)(&p, 1, 0) == 1 && (p.revents & (POLLERR | POLLHUP))) {
+        ss_sig_quiet = 1;
+        null = open("/dev/null", O_WRONLY);
+        if (null >= 0 && null != STDOUT_FILENO) {
+            dup2(null, STDOUT_FILENO);
+            SS_REAL(close)(null);
+        }
+        errno = saved;
+        return;
+    }
+    memset(&dfl, 0, sizeof dfl);
+    dfl.sa_handler = SIG_DFL;
+    sigemptyset(&dfl.sa_mask);
+    SS_REAL(sigaction)(sig, &dfl, NULL);
+    raise(sig); /* delivered as this handler returns: the default death */
 }
 
 /* Descriptors 0, 1 and 2 must be open, or the first socket would be one
@@ -567,7 +577,7 @@ static inline void ss_start(const struct ss_lesson *l, struct ss_options *o,
     SS_REAL(sigaction)(SIGINT, &sa, NULL);
     SS_REAL(sigaction)(SIGTERM, &sa, NULL);
     SS_REAL(sigaction)(SIGHUP, &sa, NULL);
-    sa.sa_handler = SIG_IGN;
+    sa.sa_handler = ss_on_sigpipe;
     SS_REAL(sigaction)(SIGPIPE, &sa, NULL);
 }
 

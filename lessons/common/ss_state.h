@@ -49,6 +49,13 @@ static struct {
        narrates. Parent and children write to one terminal, and their
        lines interleave; the tag says whose each line is. */
     char tag[24];
+    /* In a preload, a thread other than the process's first: "[thread
+       4567] " (its kernel thread id), after tag; set under the lock. And
+       the signal whose handler ran while the call just made waited, and
+       after which the kernel made the call again (SA_RESTART): 0 if
+       none, or if that cannot be told (ss_post() says it). */
+    char ttag[32];
+    int restarted;
     void (*exit_hook)(void); /* narration still owed at exit (ss_call.h) */
     int at_exit;             /* an atexit() function runs exit_hook */
     FILE *out; /* where narration goes; NULL: stdout (a preload: its own) */

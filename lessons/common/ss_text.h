@@ -391,4 +391,31 @@ static inline int ss_piece(const char *p, int room)
     return cut > 0 ? cut : room;
 }
 
+/* Text built in a signal handler: no printf(), only stores into buf from
+   o, never past cap; each returns the new end. */
+static inline size_t ss_put_str(char *buf, size_t o, size_t cap, const char *s)
+{
+    while (*s != '\0' && o < cap)
+        buf[o++] = *s++;
+    return o;
+}
+
+static inline size_t ss_put_num(char *buf, size_t o, size_t cap, long v)
+{
+    char digits[24];
+    int n = 0;
+
+    if (v < 0 && o < cap) {
+        buf[o++] = '-';
+        v = -v;
+    }
+    do {
+        digits[n++] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v > 0);
+    while (n > 0 && o < cap)
+        buf[o++] = digits[--n];
+    return o;
+}
+
 #endif /* SS_TEXT_H */

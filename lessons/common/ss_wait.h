@@ -326,11 +326,26 @@ static inline int ss_epoll_ctl(int ep, int op, int fd, struct epoll_event *e)
     return rc;
 }
 
+/* Each list of w in increasing order. */
+static inline void ss_waitset_sort(struct ss_waitset *w)
+{
+    int k, i, j;
+
+    for (k = 0; k < 3; k++)
+        for (i = 1; i < w->n[k] && i < SS_WAIT_MAX; i++)
+            for (j = i; j > 0 && w->fd[k][j - 1] > w->fd[k][j]; j--) {
+                int t = w->fd[k][j];
+                w->fd[k][j] = w->fd[k][j - 1];
+                w->fd[k][j - 1] = t;
+            }
+}
+
 /*
  * The descriptors an epoll set watches, by what each waits for, into w:
  * from /proc/self/fdinfo/EP (Linux), whose "tfd:" lines give each
- * entry's number and events as epoll_ctl() added them. Returns how many
- * of them are sockets now, or -1 if the file cannot be read.
+ * entry's number and events as epoll_ctl() added them, in the order of
+ * the kernel's tree (not the program's): sorted by number here. Returns
+ * how many of them are sockets now, or -1 if the file cannot be read.
  */
 static inline int ss_epoll_set(int ep, struct ss_waitset *w)
 {
@@ -366,6 +381,7 @@ static inline int ss_epoll_set(int ep, struct ss_waitset *w)
         sockets += fstat((int)fd, &st) == 0 && S_ISSOCK(st.st_mode);
     }
     fclose(f);
+    ss_waitset_sort(w);
     errno = saved;
     return sockets;
 }
