@@ -69,15 +69,6 @@ sample() {
     says 'The line came back to its sender instead ("hello, everyone\n")'
 }
 
-@test "spec-keys: long-input and bad-input: lesson 06's client gets through a long line and refuses a NUL" {
-    run bare timeout 60 "$PYTHON" "$CHECK" --only long-input,bad-input \
-        --spec "$SPECS/echo-client.spec" -- "$BIN/06-send-recv-client" \
-        --port '{port}'
-    assert_success
-    says 'and got 10017 bytes'
-    says 'saying "06-send-recv-client: a NUL byte in the input"'
-}
-
 @test "spec-keys: a wrong answer to the next client after a huge number is not called stuck" {
     spec calculator --only out-of-range calc-stale.c
     assert_failure 1

@@ -403,6 +403,29 @@ bad_answer("long-line", "a very long answer", "a line of 100000 bytes",
            b"A" * 100000 + b"\n")
 
 
+def fed(run, stdin, limit):
+    """The client with stdin, beside the checker's echoing server:
+    (prog, srv, status, seconds, CPU seconds)."""
+    srv = PeerServer("echo", run.fixed_port or 0)
+    srv.set_watch(None)  # echo at once: no output marks wanted
+    run.cleanup.append(srv.close)
+    prog = Program(run, srv.port, stdin)
+    return (prog, srv) + client_ends(prog, srv, limit)
+
+
+def same_without(run, prog, rc, limit):
+    """Does the client end the same way (a hang, or the same status and
+    error) with the spec's input alone? Its first run stays the
+    evidence."""
+    first = list(run.programs)
+    run.finish()  # the checker's server, whose port may be fixed
+    plain, _, rc2, _, _ = fed(run, run.spec.input, limit)
+    same = rc2 == rc and short_end(plain, rc2) == short_end(prog, rc)
+    run.finish()
+    run.programs = first
+    return same
+
+
 def odd_input(name, title, what, line):
     @spec_check(name, title,
                 "the program's input starts with %s, then the spec's input: "
@@ -412,11 +435,7 @@ def odd_input(name, title, what, line):
                 client)
     def func(run, res):
         limit = 5.0
-        srv = PeerServer("echo", run.fixed_port or 0)
-        srv.set_watch(None)  # echo at once: no output marks wanted
-        run.cleanup.append(srv.close)
-        prog = Program(run, srv.port, line + run.spec.input)
-        rc, took, cpu = client_ends(prog, srv, limit)
+        prog, srv, rc, took, cpu = fed(run, line + run.spec.input, limit)
         sent = bytes(srv.received)
         said = ("The program's input was %s (%s), then %s; the checker's "
                 "server sent back every byte as it came, and got %s." % (
@@ -431,6 +450,14 @@ def odd_input(name, title, what, line):
             res.passed("%s The program %s, %s after its start%s." % (
                 said, how, secs(took), ", saying %s" % words if words
                 else ""))
+            return
+        if same_without(run, prog, rc, limit):
+            res.not_run("Not run: the program %s; run again with the "
+                        "spec's input alone, without %s, it ended the same "
+                        "way. The line is not what went wrong; the %s "
+                        "check shows it." % (how, what,
+                                             named(run, "exchange")),
+                        "fails without the line too")
             return
         hint = (" A client must get through any line of its input: read "
                 "it in pieces, or refuse it, and end at the end of its "
