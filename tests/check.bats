@@ -52,7 +52,10 @@ says() {
     need_bin 06-send-recv-client
     check echo-client -- "$BIN/06-send-recv-client" --port '{port}'
     assert_success
-    assert_line "8 checks: 8 passed, 0 failed"
+    assert_line "10 checks: 10 passed, 0 failed"
+    # a line of 10000 bytes goes in pieces; a NUL in the input is refused
+    says 'then the spec'"'"'s input: lines; the checker'"'"'s server sent back every byte as it came, and got 10017 bytes'
+    says 'saying "06-send-recv-client: a NUL byte in the input"'
     # What it said when the server closed early is quoted. Which of the
     # two it is depends on a race the checker does not control: a line the
     # client sent just before the close was never read, so the server's
@@ -175,7 +178,11 @@ says() {
     assert_line --regexp '^FAIL pieces .*: printed a line in pieces'
     says "it printed \"Enter message to send: Received b'hello'\""
     assert_line --regexp '^FAIL refused .*: Python traceback \(ConnectionRefusedError\)'
-    assert_line "8 checks: 0 passed, 4 failed, 4 not run"
+    assert_line "10 checks: 0 passed, 5 failed, 5 not run"
+    # its EOFError at the end of its input is the one-line check's
+    assert_line --regexp '^NOT RUN long-input .*: fails without the line too$'
+    says "it ended the same way. The line is not what went wrong; the one-line check shows it."
+    assert_line --regexp '^FAIL bad-input .*: Python traceback \(UnicodeEncodeError\) on a line with a NUL'
     assert_line --regexp "^NOT RUN short-send .*: fails without the fault"
     says "the one-line check shows it"
 }

@@ -11,7 +11,7 @@ load lib/students
 @test "students: echo-client: a client that reads whole lines passes" {
     spec echo-client echo-client-good.py 127.0.0.1
     passes_all
-    assert_line "8 checks: 8 passed, 0 failed"
+    assert_line "10 checks: 10 passed, 0 failed"
 }
 
 @test "students: echo-client: a client that loops on recv() == 0 hangs" {

@@ -207,6 +207,9 @@ def megabyte_words(data, sent, back, how, limit, peer, fate):
                       "whole buffer, say): send back exactly the bytes "
                       "each recv() returned.")
     if first is not None:
+        long_line = in_long_line(data, first)
+        if long_line:
+            return said, long_line
         return said, (" Bytes are missing or changed from there on: "
                       "probably a send() took fewer bytes than it was given "
                       "and the rest was never sent. " + SEE_SHORT_SEND)
@@ -235,12 +238,40 @@ def megabyte_words(data, sent, back, how, limit, peer, fate):
                       "it waited for something else." % peer.rx_queue)
     if sent < MEGABYTE:
         return said, " The program had stopped reading."
+    tail = data.rfind(b"\n") + 1
+    if n == tail and tail < MEGABYTE:
+        return said, (" What never came is the %d bytes after the last "
+                      "newline of what was sent: probably the program sends "
+                      "a line back only once its newline has come. An echo "
+                      "server sends back each piece as it comes, line or "
+                      "not (see lesson 06)." % (MEGABYTE - tail))
     if peer is not None and peer.rx_queue == 0 and peer.tx_queue == 0:
         return said, (" It had read everything, and had nothing more waiting "
                       "to go out, but the rest of the echo never came: "
                       "probably a send() took fewer bytes than it was given "
                       "and the rest was never sent. " + SEE_SHORT_SEND)
     return said, ""
+
+
+def in_long_line(data, first):
+    """A sentence when byte first of data, where the echo first differs,
+    lies in a line longer than every line before it (the mark of a line
+    kept in a buffer too small for it), else ''."""
+    start = data.rfind(b"\n", 0, first) + 1
+    into = first - start
+    longest = max((len(ln) + 1 for ln in data[:start].split(b"\n")[:-1]),
+                  default=0)
+    if into < 64 or into < longest:
+        return ""
+    end = data.find(b"\n", first)
+    size = (end + 1 if end >= 0 else len(data)) - start
+    return (" Byte %d is byte %d of a line of %d bytes, longer than every "
+            "line before it, and those came back whole (the longest, %d "
+            "bytes with its newline): probably the program keeps a line in "
+            "a buffer of about %d bytes, and what did not fit was lost or "
+            "changed. An echo server sends back each piece as it comes; a "
+            "server of lines reads a long one in pieces, or refuses it "
+            "(see lesson 06)." % (first, into, size, longest, into))
 
 
 class Busy:

@@ -174,10 +174,13 @@ def show_addr(ip, port):
     return ("[%s]:%d" if ":" in ip else "%s:%d") % (ip, port)
 
 
-def net_table(proto):
-    """Every socket of proto ('tcp' or 'udp'), IPv4 and IPv6."""
+def net_table(proto, v6=None):
+    """Every socket of proto ('tcp' or 'udp'), IPv4 and IPv6; with v6
+    True or False, only IPv6 or only IPv4 (each read costs the kernel
+    a walk of all its sockets)."""
     socks = []
-    for name in (proto, proto + "6"):
+    for name in {None: (proto, proto + "6"), True: (proto + "6",),
+                 False: (proto,)}[v6]:
         try:
             with open("/proc/net/" + name) as f:
                 lines = f.read().splitlines()[1:]

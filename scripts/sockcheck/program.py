@@ -16,7 +16,7 @@ from .common import LOCAL, NARRATE, NARRATED_CALL, SPIN_SHARE, NotReady
 from .procfs import (all_pids, connect_host, fd_links, my_procs, net_table,
                      proc_stat, socket_inodes)
 from .words import (describe_status, fold_calls, python_error,
-                    sanitizer_error, secs, show_cmd)
+                    sanitizer_error, secs, show_cmd, shown)
 
 
 TIME_WAIT = 0x06  # a TCP state in /proc/net/tcp
@@ -136,13 +136,18 @@ class Program:
             cmd = ["strace", "-f", "-qq", "-s", "32", "-o", self.trace, "-e",
                    "trace=%network,read,write,close,poll,ppoll,select,"
                    "pselect6,epoll_wait,epoll_pwait,dup2,dup3"] + cmd
+        spec = getattr(run, "spec", None)
+        # a server whose replies come from its operator: its stdin stays
+        # open, and the exchange types lines on it (type())
+        self.typed = stdin_data is None and spec is not None and \
+            spec.typed()
         master, slave = pty.openpty()
         tty.setraw(slave)  # bytes as written: no \r added, no echo
         try:
             self.popen = subprocess.Popen(
                 cmd, cwd=run.cwd, env=env, start_new_session=True,
-                stdin=subprocess.DEVNULL if stdin_data is None
-                else subprocess.PIPE,
+                stdin=subprocess.PIPE if stdin_data is not None or
+                self.typed else subprocess.DEVNULL,
                 stdout=slave, stderr=slave)
         except OSError as e:
             os.close(master)
@@ -172,6 +177,17 @@ class Program:
                 self.popen.stdin.close()
             except OSError:
                 pass
+
+    def type(self, data):
+        """Type data on the program's stdin (a server with 'input:'
+        lines): None, or what went wrong."""
+        try:
+            self.popen.stdin.write(data)
+            self.popen.stdin.flush()
+        except (OSError, ValueError) as e:  # it has ended, or closed it
+            return "typing %s on its standard input failed (%s)" % (
+                shown(data, 40), getattr(e, "strerror", None) or e)
+        return None
 
     # -- what it is doing --
 
@@ -582,5 +598,10 @@ class Program:
             self.popen.wait(timeout=3)
         except subprocess.TimeoutExpired:
             pass
+        if self.typed:
+            try:
+                self.popen.stdin.close()
+            except OSError:
+                pass
         self.reap()
         self.out.close()

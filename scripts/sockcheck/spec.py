@@ -16,6 +16,7 @@ a Spec, or raises SpecError naming the line and what is wrong."""
 import os
 import re
 import stat
+import sys
 from dataclasses import dataclass, field
 from typing import List, Optional, Tuple
 
@@ -52,16 +53,17 @@ class Spec:
     timeout: float = 3.0           # seconds a reply may take
     give_up: float = 10.0          # a UDP client with no reply ends
     #                                within this many seconds
-    newline: str = "yes"           # no: a TCP server's protocol has no
-    #                                line ends (send: goes as written; a
-    #                                reply is what came before a pause)
+    newline: str = "yes"           # no: a TCP protocol without line
+    #                                ends (send: goes as written; a reply
+    #                                is what came before a pause)
 
     def first(self):
         """Who speaks first: 'client' or 'server' (the first step's
         sender: the checker for a server under test)."""
-        if not self.steps:
+        steps = [s for s in self.steps if s[0] != "input"]
+        if not steps:
             return "client"
-        kind = self.steps[0][0]
+        kind = steps[0][0]
         if self.program == "server":
             return "client" if kind == "send" else "server"
         return "server" if kind == "send" else "client"
@@ -72,14 +74,73 @@ class Spec:
     def expects(self):
         return [s[1] for s in self.steps if s[0] == "expect"]
 
+    def typed(self):
+        """A server's input: lines, typed on its stdin in turn with the
+        exchange (a server whose replies come from its operator)."""
+        return self.program == "server" and any(
+            s[0] == "input" for s in self.steps)
 
-KEYS = ("name", "proto", "program", "send", "send-bytes", "expect", "close",
-        "clients", "together", "input", "print", "bind", "timeout",
-        "give-up", "newline")
+    def relays(self):
+        """The relay: patterns (a line one client sends, as another
+        client gets it: a chat)."""
+        return [s[1] for s in self.steps if s[0] == "relay"]
+
+
+class U32:
+    """A 4-byte unsigned integer in a binary protocol: send-u32: and
+    expect-u32:, in network order (big-endian) or the host's. As an
+    expect:, .size says how many bytes make the reply; .pattern and
+    .shown say what it must be."""
+
+    size = 4
+
+    def __init__(self, low, high, order):
+        self.low, self.high, self.order = low, high, order
+        self.byteorder = "big" if order == "network" else sys.byteorder
+        number = str(low) if low == high else "%d..%d" % (low, high)
+        self.pattern = "u32 %s%s" % (number, " host" if order == "host"
+                                     else "")
+        self.shown = "a 4-byte integer %s in %s order" % (
+            "from %d to %d" % (low, high) if low != high else low,
+            "network" if order == "network" else "the host's (%s-endian)"
+            % sys.byteorder)
+
+    def value(self, data):
+        return int.from_bytes(data[:4], self.byteorder)
+
+    def matches(self, data):
+        return len(data) == 4 and self.low <= self.value(data) <= self.high
+
+    def bytes(self, n):
+        return Binary(n.to_bytes(4, self.byteorder), self)
+
+
+class Binary(bytes):
+    """The bytes of a send-u32: line; .field is its U32, so that the odd
+    inputs make its number huge or 0 (not its bytes' digits)."""
+
+    def __new__(cls, data, field):
+        self = super().__new__(cls, data)
+        self.field = field
+        return self
+
+
+def wanted(pat):
+    """How an expect: step's pattern is shown in a sentence."""
+    return pat.shown if isinstance(pat, U32) else "/%s/" % pat.pattern
+
+
+U32_RE = re.compile(r"^([0-9]{1,10})(?:\.\.([0-9]{1,10}))?"
+                    r"(?:\s+(network|host))?$")
+
+
+KEYS = ("name", "proto", "program", "send", "send-bytes", "send-u32",
+        "expect", "expect-u32", "relay", "close", "clients", "together",
+        "input", "print", "bind", "timeout", "give-up", "newline")
 CHOICES = {"proto": ("tcp", "udp"), "program": ("server", "client"),
            "close": ("yes", "no"), "bind": ("loopback", "any"),
            "newline": ("yes", "no")}
-LINE_RE = re.compile(r"^([A-Za-z][A-Za-z-]*)\s*:\s?(.*)$")
+LINE_RE = re.compile(r"^([A-Za-z][A-Za-z0-9-]*)\s*:\s?(.*)$")
 ESCAPE_RE = re.compile(rb"\\(x[0-9A-Fa-f]{2}|[nrt0\\])")
 
 
@@ -108,6 +169,23 @@ def pattern(text, lineno, key):
                         % (key, e))
 
 
+def u32(text, lineno, key, ranged):
+    """A U32 from '42', '42 host' or, for expect-u32:, '1..100'."""
+    m = U32_RE.match(text)
+    low = high = None
+    if m:
+        low = int(m.group(1))
+        high = int(m.group(2)) if m.group(2) else low
+    if not m or (m.group(2) and not ranged) or high > 0xFFFFFFFF or \
+            low > high:
+        raise SpecError(lineno, "%s: expected a number 0..4294967295%s, "
+                        "then 'network' (the default) or 'host' for its "
+                        "byte order, got '%s'" % (
+                            key, " or a range such as 1..100" if ranged
+                            else "", text))
+    return U32(low, high, m.group(3) or "network")
+
+
 def number(text, lineno, key, low, high):
     if not re.fullmatch(r"[0-9]{1,4}", text) or not \
             low <= int(text) <= high:
@@ -133,7 +211,8 @@ def parse(text):
         if key not in KEYS:
             raise SpecError(lineno, "no key '%s' (the keys: %s)"
                             % (key, ", ".join(KEYS)))
-        repeated = key in ("send", "send-bytes", "expect", "input", "print")
+        repeated = key in ("send", "send-bytes", "send-u32", "expect",
+                           "expect-u32", "relay", "input", "print")
         if key in seen and not repeated:
             raise SpecError(lineno, "%s: given twice (first on line %d)"
                             % (key, seen[key]))
@@ -155,13 +234,25 @@ def parse(text):
                 raise SpecError(lineno, "send-bytes: expected bytes, got "
                                 "nothing (an empty line is 'send:')")
             spec.steps.append(("send", data, lineno))
+        elif key == "send-u32":
+            field = u32(value, lineno, key, False)
+            spec.steps.append(("send", field.bytes(field.low), lineno))
         elif key == "expect":
             spec.steps.append(("expect", pattern(value, lineno, key),
+                               lineno))
+        elif key == "expect-u32":
+            spec.steps.append(("expect", u32(value, lineno, key, True),
+                               lineno))
+        elif key == "relay":
+            spec.steps.append(("relay", pattern(value, lineno, key),
                                lineno))
         elif key == "print":
             spec.prints.append(pattern(value, lineno, key))
         elif key == "input":
             spec.input += value.encode("utf-8") + b"\n"
+            # a server's: typed on its stdin when the exchange comes here
+            spec.steps.append(("input", value.encode("utf-8") + b"\n",
+                               lineno))
         elif key == "clients":
             spec.clients = number(value, lineno, key, 1, 100)
         elif key == "together":
@@ -175,6 +266,8 @@ def parse(text):
         # a datagram, or a message with no line end: no newline added
         spec.steps = [(k, v[:-1] if i in lines else v, n)
                       for i, (k, v, n) in enumerate(spec.steps)]
+    if spec.program == "client":  # its input is its stdin from the start
+        spec.steps = [s for s in spec.steps if s[0] != "input"]
     return spec
 
 
@@ -184,15 +277,21 @@ def whole(spec, seen):
     if not spec.steps:
         raise SpecError(0, "no exchange: give at least one 'send:' or "
                         "'expect:' line")
-    if not any(s[0] == "expect" for s in spec.steps) and \
+    if not any(s[0] in ("expect", "relay") for s in spec.steps) and \
             spec.program == "server" and spec.close == "no" and \
             not spec.prints:
         raise SpecError(where("send"), "no 'expect:' line: say what the "
                         "server replies, 'close: yes' if it only reads, or "
                         "'print:' what it prints of what it reads")
-    if spec.program == "server" and "input" in seen:
-        raise SpecError(where("input"), "input: only for 'program: client' "
-                        "(a server's input comes from its clients)")
+    if "relay" in seen and not (spec.proto == "tcp" and
+                                spec.program == "server"):
+        raise SpecError(where("relay"), "relay: only for a TCP server "
+                        "('proto: tcp' and 'program: server'): a line one "
+                        "client sends, as another client gets it")
+    if spec.typed() and spec.together > 1:
+        raise SpecError(where("together"), "together: not with a server's "
+                        "'input:' lines: its operator answers one client "
+                        "at a time")
     if spec.program == "client" and "together" in seen:
         raise SpecError(where("together"), "together: only for 'program: "
                         "server'")
@@ -208,10 +307,9 @@ def whole(spec, seen):
                             "first: the first line must be %s" % (
                                 "'send:'" if spec.program == "server" else
                                 "'expect:', what the client sends"))
-    if "newline" in seen and not (spec.proto == "tcp" and
-                                  spec.program == "server"):
-        raise SpecError(where("newline"), "newline: only for a TCP server "
-                        "('proto: tcp' and 'program: server')")
+    if "newline" in seen and spec.proto != "tcp":
+        raise SpecError(where("newline"), "newline: only for TCP: a "
+                        "datagram has no line end to leave out")
     if "give-up" in seen and not (spec.proto == "udp" and
                                   spec.program == "client"):
         raise SpecError(where("give-up"), "give-up: only for a UDP client "
@@ -281,6 +379,8 @@ def describe_step(step):
 def out_of_range(data: bytes) -> Optional[bytes]:
     """data with every number in it made far too large, or None if it
     holds no number."""
+    if isinstance(data, Binary):
+        return data.field.bytes(0xFFFFFFFF)
     if not re.search(rb"[0-9]", data):
         return None
     return re.sub(rb"[0-9]+", b"99999999999999999999999", data)
@@ -289,6 +389,9 @@ def out_of_range(data: bytes) -> Optional[bytes]:
 def zeroed(data: bytes) -> Optional[bytes]:
     """data with every number in it made 0 (a divisor, a count, a
     length), or None if it holds no number or is so already."""
+    if isinstance(data, Binary):
+        zero = data.field.bytes(0)
+        return None if zero == data else zero
     if not re.search(rb"[0-9]", data):
         return None
     zero = re.sub(rb"[0-9]+(\.[0-9]+)?", b"0", data)

@@ -11,11 +11,16 @@ from .checks import (WHOLE_LINE, client_crashed, client_ends, closed_early,
                      ending, last_line, last_words, never_connected,
                      never_reason, named, refused_check, short_end)
 from .common import LOCAL
-from .peers import settle
+from .peers import PeerServer, settle
 from .program import Program
-from .spec import printed
-from .spec_server import matches, spec_check
+from .spec import U32, printed, wanted
+from .spec_server import Talk, matches, spec_check
 from .words import secs, shown
+
+
+# A message with no line end ('newline: no') is what has come once the
+# program has sent nothing more for this long; for less, once it matches.
+PAUSE, PAUSE_MATCHED = Talk.PAUSE, Talk.PAUSE_MATCHED
 
 
 def client(s):
@@ -78,7 +83,14 @@ class ScriptServer:
             if first:
                 self.first = t
 
-    def _line(self, conn, buf, limit):
+    def _line(self, conn, buf, limit, pattern=None):
+        """What the program sends next: a line; with 'newline: no', what
+        came before a pause (PAUSE, or PAUSE_MATCHED once it matches
+        pattern); for a binary field, its size in bytes. (bytes or None,
+        the rest, how)."""
+        size = getattr(pattern, "size", None)
+        if size or self.spec.newline == "no":
+            return self._unframed(conn, buf, limit, pattern, size)
         deadline = time.monotonic() + limit
         while b"\n" not in buf:
             if self.stop.is_set() or time.monotonic() > deadline:
@@ -94,6 +106,36 @@ class ScriptServer:
             buf += chunk
         line, _, rest = buf.partition(b"\n")
         return line + b"\n", rest, "ok"
+
+    def _unframed(self, conn, buf, limit, pattern, size):
+        deadline = time.monotonic() + limit
+        quiet = None  # when the last bytes came
+        while not (size and len(buf) >= size):
+            now = time.monotonic()
+            if self.stop.is_set() or now > deadline:
+                break
+            if buf and not size:
+                pause = PAUSE_MATCHED if pattern is not None and \
+                    matches(pattern, buf) else PAUSE
+                if now - quiet >= pause:
+                    break
+            try:
+                chunk = conn.recv(1 << 16)
+            except socket.timeout:
+                continue
+            except OSError as e:
+                return None, buf, e.strerror or str(e)
+            if not chunk:
+                if buf and not size:
+                    break
+                return None, buf, "eof"
+            buf += chunk
+            quiet = time.monotonic()
+        if size and len(buf) >= size:
+            return buf[:size], buf[size:], "ok"
+        if buf and not size:
+            return buf, b"", "ok"
+        return None, buf, "timeout"
 
     def _serve(self, conn, first):
         conn.settimeout(0.1)
@@ -122,19 +164,29 @@ class ScriptServer:
                     log.append(("sent", value))
                     continue
                 n += 1
-                line, buf, how = self._line(conn, buf, self.spec.timeout)
+                line, buf, how = self._line(conn, buf, self.spec.timeout,
+                                            value)
                 if line is None:
-                    trouble = ("line %d (spec line %d, /%s/) never came: %s"
-                               % (n, lineno, value.pattern,
+                    trouble = ("line %d (spec line %d, %s) never came: %s"
+                               % (n, lineno, wanted(value),
                                   "the program closed the connection"
                                   if how == "eof" else "nothing came within "
                                   "%s" % secs(self.spec.timeout)
                                   if how == "timeout" else how))
                     if buf:
-                        trouble += " (only %s, with no newline)" % shown(
-                            buf, 40)
+                        trouble += " (only %s%s)" % (
+                            shown(buf, 40), ", %d of its %d bytes" % (
+                                len(buf), value.size)
+                            if isinstance(value, U32) else
+                            ", with no newline")
                     return
                 log.append(("got", line))
+                if not matches(value, line) and isinstance(value, U32):
+                    trouble = ("line %d was %s, %d, where the spec wants %s "
+                               "(spec line %d)" % (n, shown(line, 60),
+                                                   value.value(line),
+                                                   value.shown, lineno))
+                    return
                 if not matches(value, line):
                     trouble = ("line %d was %s, which does not match /%s/ "
                                "(spec line %d)" % (n, shown(line, 60),
@@ -305,26 +357,28 @@ def not_sent(run, srv, what):
                                       named(run, "exchange")))
 
 
-def bad_answer(name, title, what, data):
+def bad_answer(name, title, what, data, applies=has_answer):
     @spec_check(name, title,
                 "the checker's server answers with %s in place of its "
                 "first answer, then closes its end; the program may refuse "
                 "it, but ends by itself within 5 s, not by a signal or a "
-                "traceback" % what, has_answer)
+                "traceback" % what, applies)
     def func(run, res):
         limit = 5.0
+        sent = data[:-1] if run.spec.newline == "no" and \
+            data.endswith(b"\n") else data
         srv, prog, rc, took, cpu = run_client(run, "script", limit,
-                                              bad=data)
+                                              bad=sent)
         if srv.connections == 0:
             res.failed(never_connected(srv.port, srv.proto, prog, rc, took,
                                        cpu, limit),
                        "never connected")
             return
-        if ("sent", data) not in srv.log:
+        if ("sent", sent) not in srv.log:
             res.not_run(not_sent(run, srv, what), "answer never sent")
             return
         said = ("The checker's server answered with %s (%s), then closed "
-                "its end of the connection." % (what, shown(data, 24)))
+                "its end of the connection." % (what, shown(sent, 24)))
         how = ending(prog, rc, took, cpu, limit, "later")
         words = last_words(prog.output())
         if not client_crashed(prog, rc):
@@ -343,6 +397,82 @@ def bad_answer(name, title, what, data):
 
 bad_answer("not-utf8", "an answer that is not UTF-8",
            "bytes that are not UTF-8", b"caf\xe9 \xff\xfe\n")
-bad_answer("empty-line", "an empty answer", "an empty line", b"\n")
+bad_answer("empty-line", "an empty answer", "an empty line", b"\n",
+           lambda s: has_answer(s) and s.newline == "yes")
 bad_answer("long-line", "a very long answer", "a line of 100000 bytes",
            b"A" * 100000 + b"\n")
+
+
+def fed(run, stdin, limit):
+    """The client with stdin, beside the checker's echoing server:
+    (prog, srv, status, seconds, CPU seconds)."""
+    srv = PeerServer("echo", run.fixed_port or 0)
+    srv.set_watch(None)  # echo at once: no output marks wanted
+    run.cleanup.append(srv.close)
+    prog = Program(run, srv.port, stdin)
+    return (prog, srv) + client_ends(prog, srv, limit)
+
+
+def same_without(run, prog, rc, limit):
+    """Does the client end the same way (a hang, or the same status and
+    error) with the spec's input alone? Its first run stays the
+    evidence."""
+    first = list(run.programs)
+    run.finish()  # the checker's server, whose port may be fixed
+    plain, _, rc2, _, _ = fed(run, run.spec.input, limit)
+    same = rc2 == rc and short_end(plain, rc2) == short_end(prog, rc)
+    run.finish()
+    run.programs = first
+    return same
+
+
+def odd_input(name, title, what, line):
+    @spec_check(name, title,
+                "the program's input starts with %s, then the spec's input: "
+                "lines; the checker's server sends back every byte it gets "
+                "as it comes; the program may refuse the line, but ends by "
+                "itself within 5 s, not by a signal or a traceback" % what,
+                client)
+    def func(run, res):
+        limit = 5.0
+        prog, srv, rc, took, cpu = fed(run, line + run.spec.input, limit)
+        sent = bytes(srv.received)
+        said = ("The program's input was %s (%s), then %s; the checker's "
+                "server sent back every byte as it came, and got %s." % (
+                    what, shown(line, 24), "the spec's input: lines" if
+                    run.spec.input else "nothing more",
+                    "%d bytes (%s)" % (len(sent), shown(sent, 40)) if sent
+                    else "no connection" if srv.connections == 0 else
+                    "nothing"))
+        how = ending(prog, rc, took, cpu, limit, "after its start")
+        words = last_words(prog.output())
+        if not client_crashed(prog, rc):
+            res.passed("%s The program %s, %s after its start%s." % (
+                said, how, secs(took), ", saying %s" % words if words
+                else ""))
+            return
+        if same_without(run, prog, rc, limit):
+            res.not_run("Not run: the program %s; run again with the "
+                        "spec's input alone, without %s, it ended the same "
+                        "way. The line is not what went wrong; the %s "
+                        "check shows it." % (how, what,
+                                             named(run, "exchange")),
+                        "fails without the line too")
+            return
+        hint = (" A client must get through any line of its input: read "
+                "it in pieces, or refuse it, and end at the end of its "
+                "input." if rc is None else " Check a line of input before "
+                "you use it: a buffer has a size (fgets() with sizeof), and "
+                "bytes from a keyboard or a file may be anything (in "
+                "Python, read sys.stdin.buffer, or decode with "
+                "errors=\"replace\").")
+        res.failed("%s The program %s.%s" % (said, how, hint),
+                   "%s on %s" % (short_end(prog, rc), what))
+    return func
+
+
+odd_input("long-input", "a very long input line", "a line of 10000 bytes",
+          b"A" * 10000 + b"\n")
+odd_input("bad-input", "an input line that is not text",
+          "a line with a NUL and bytes that are not UTF-8",
+          b"caf\xe9 \x00 \xff\xfe\n")

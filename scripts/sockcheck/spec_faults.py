@@ -188,7 +188,7 @@ SEND_HALF = ("each send() or write() on a TCP socket took only half of what "
             "the program runs with every send() or write() on a TCP socket "
             "taking only half of what it was given, as send() may; two "
             "clients play the exchange", lambda s: tcp_server(s) and any(
-                k == "expect" for k, _, _ in s.steps))
+                k in ("expect", "relay") for k, _, _ in s.steps))
 def sp_short_send(run, res):
     fault_check(run, res, "send=half", SEND_HALF,
                 ("SOCKSTEP_FAULTS: each send()",

@@ -17,9 +17,9 @@ from .checks import (RESET_HINT, SEE_ACCEPT_LOOP, SILENT_HINT, Check,
 from .common import NotReady
 from .echo_server import Busy
 from .peers import UdpPeer, connect
-from .procfs import proc_stat
+from .procfs import Sock, net_table, proc_stat
 from .program import Program
-from .spec import out_of_range, printed, zeroed
+from .spec import U32, out_of_range, printed, wanted, zeroed
 from .words import (and_list, plural, python_error, sanitizer_error, secs,
                     shown)
 
@@ -61,6 +61,25 @@ def has_send(s):
     return s.program == "server" and any(k == "send" for k, _, _ in s.steps)
 
 
+def typed_after_send(spec):
+    """The input: steps right after the first send: what the operator
+    types to answer a client's first request."""
+    steps, seen = [], False
+    for step in spec.steps:
+        if seen and step[0] != "input":
+            break
+        if seen:
+            steps.append(step)
+        seen = seen or step[0] == "send"
+    return steps
+
+
+def at_once(s):
+    """Clients served at the same time fit the spec: not with input:
+    lines, where an operator answers, one client at a time."""
+    return tcp_server(s) and many(s) and not s.typed()
+
+
 def many(s):
     """Clients come one after another ('clients: 1': the server serves
     one and may end, so the checks that need a next client are left
@@ -75,17 +94,25 @@ class Talk:
     """One client of the program, TCP or UDP, playing the spec's steps;
     log holds what went each way, for the sentences."""
 
-    def __init__(self, prog, spec):
+    def __init__(self, prog, spec, listener=False):
         self.prog, self.spec = prog, spec
         self.buf = b""
         self.log = []
         self.c = self.u = None
         self.err = None
+        self.other = None  # a relay's other client, connected first
         self.newline_hint = True  # a cut reply: "end each with \n"
+        if spec.relays() and not listener:
+            self.other = Talk(prog, spec, listener=True)
+            if self.other.err:
+                self.err = "the other client: %s" % self.other.err
+                return
         if spec.proto == "udp":
             self.u = UdpPeer(prog.host)
         else:
             self.c, self.err = connect(prog, timeout=spec.timeout)
+        if self.other and not self.err:
+            accepted(prog, spec.timeout)
 
     def send(self, data):
         """None, or what went wrong."""
@@ -113,6 +140,8 @@ class Talk:
                 return None, e.strerror or str(e)
             self.log.append(("got", data))
             return data, "ok"
+        if getattr(pattern, "size", None):
+            return self.exactly(pattern.size, limit)
         if self.spec.newline == "no":
             return self.unframed(limit, pattern)
         deadline = time.monotonic() + limit
@@ -135,6 +164,25 @@ class Talk:
         line, _, self.buf = self.buf.partition(b"\n")
         self.log.append(("got", line + b"\n"))
         return line + b"\n", "ok"
+
+    def exactly(self, size, limit):
+        """The next size bytes (a binary field): (bytes or None, how)."""
+        deadline = time.monotonic() + limit
+        while len(self.buf) < size:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return None, "timeout"
+            chunk, how = self.recv_some(min(left, 0.5))
+            if how == "timeout":
+                continue
+            if how != "ok":
+                return None, how
+            if not chunk:
+                return None, "eof"
+            self.buf += chunk
+        field, self.buf = self.buf[:size], self.buf[size:]
+        self.log.append(("got", field))
+        return field, "ok"
 
     def recv_some(self, wait):
         """One recv() of the TCP connection, waiting at most wait s:
@@ -209,6 +257,8 @@ class Talk:
             self.u.close()
         elif self.c:
             self.c.close()
+        if self.other:
+            self.other.close()
 
     def reset(self):
         if self.c:
@@ -231,7 +281,22 @@ def not_text(pattern, text):
         not NAMES_BYTES.search(pattern.pattern)
 
 
+def accepted(prog, limit):
+    """Wait, at most limit s, until no connection waits in the program's
+    accept queue (a relay's two clients have both been taken)."""
+    deadline, pause = time.monotonic() + limit, 0.005
+    while time.monotonic() < deadline:
+        time.sleep(pause)  # a look costs more than the accept() it awaits
+        pause = min(pause * 2, 0.1)
+        if not any(s.state == Sock.LISTEN and s.port == prog.port and
+                   s.rx_queue for s in net_table("tcp", ":" in prog.host)):
+            return True
+    return False
+
+
 def matches(pattern, line):
+    if isinstance(pattern, U32):
+        return pattern.matches(line)
     text = line.rstrip(b"\n").rstrip(b"\r").decode("utf-8", "replace")
     return pattern.fullmatch(text) is not None and not not_text(pattern,
                                                                 text)
@@ -254,15 +319,24 @@ def play(talk, steps=None, close=True):
     matched (and, with close: yes, the program closed), else a sentence
     on the first that did not."""
     spec = talk.spec
-    n = 0
+    n = r = 0
     for kind, value, lineno in (spec.steps if steps is None else steps):
-        if kind == "send":
-            trouble = talk.send(value)
+        if kind in ("send", "input"):
+            trouble = talk.send(value) if kind == "send" else \
+                talk.prog.type(value)
             if trouble:
                 return trouble[0].upper() + trouble[1:] + "."
+            if kind == "input":
+                talk.log.append(("typed", value))
+            continue
+        if kind == "relay":
+            r += 1
+            trouble = relayed(talk, value, lineno, r)
+            if trouble:
+                return trouble
             continue
         n += 1
-        what = "reply %d (spec line %d, /%s/)" % (n, lineno, value.pattern)
+        what = "reply %d (spec line %d, %s)" % (n, lineno, wanted(value))
         got, how = talk.line(spec.timeout, value)
         if got is None:
             partial = (" Only %s had come, with no newline%s." % (
@@ -273,6 +347,11 @@ def play(talk, steps=None, close=True):
                 silence(how, spec.timeout, what)[0].upper(),
                 silence(how, spec.timeout, what)[1:], talk.transcript(),
                 partial)
+        if not matches(value, got) and isinstance(value, U32):
+            return ("Reply %d was %s, %d, where the spec wants %s (spec line "
+                    "%d; the exchange: %s)." % (
+                        n, shown(got, 40), value.value(got), value.shown,
+                        lineno, talk.transcript()))
         if not matches(value, got):
             text = got.rstrip(b"\n").rstrip(b"\r").decode("utf-8",
                                                           "replace")
@@ -295,6 +374,45 @@ def play(talk, steps=None, close=True):
                         secs(spec.timeout), ", after %s more" % shown(
                             more, 40) if more else "", talk.transcript()))
     return None
+
+
+def relayed(talk, pat, lineno, r):
+    """None when the other client gets a line that matches pat within
+    the spec's timeout (lines before it, such as "client 2 joined", are
+    passed over); else a sentence on what each client got."""
+    other, limit = talk.other, talk.spec.timeout
+    deadline = time.monotonic() + limit
+    passed = []
+    while True:
+        left = deadline - time.monotonic()
+        got, how = other.line(left, pat) if left > 0 else (None, "timeout")
+        if got is None:
+            break
+        if matches(pat, got):
+            talk.log.append(("the other client got", got))
+            return None
+        passed.append(got)
+    back, _ = talk.recv_some(0.3) if talk.c else (None, "")
+    back = talk.buf + (back or b"")
+    sent = [d for way, d in talk.log if way == "sent"]
+    mine = bool(sent) and sent[-1].strip() and sent[-1].strip() in back
+    said = ("Relay %d (spec line %d, /%s/): the other client, connected "
+            "before this one, got %s within %s%s%s (the exchange: %s)." % (
+                r, lineno, pat.pattern, "no line that matches" if passed
+                else "nothing", secs(limit),
+                ", only %s" % ", ".join(shown(p, 40) for p in passed[:3])
+                if passed else "",
+                {"eof": "; then the server closed its connection",
+                 "reset": "; then the server reset its connection"}.get(
+                     how, ""), talk.transcript()))
+    if mine:
+        return said + (" The line came back to its sender instead (%s): "
+                       "the server sent it back to the client that sent "
+                       "it, and not to the other. A chat sends each line "
+                       "to every other client (lesson 13)."
+                       % shown(back, 40))
+    return said + (" The line was not relayed: a chat sends each line to "
+                   "every other client connected (lesson 13).")
 
 
 def first_client(run, res):
@@ -368,8 +486,20 @@ def serve_next(prog, spec, res, said, reason, hint=""):
     elif ended_by_itself(prog):
         res.failed("%s %s%s" % (said, words, ONE_CLIENT % why(prog)),
                    "ended by itself (status 0)")
+    elif "does not match" in words or "where the spec wants" in words:
+        # it answered: whatever it was, it was not stuck
+        res.failed("%s %s%s%s" % (said, words, why(prog), WRONG_NEXT),
+                   reason.replace("not served", "answered wrongly"))
     else:
         res.failed("%s %s%s%s" % (said, words, why(prog), hint), reason)
+
+
+# A next client that got a reply, but not the right one.
+WRONG_NEXT = (" The program answered the next client, but not as the spec "
+              "says, after the request before it: probably something of "
+              "that request was still in the program (a buffer read into "
+              "again without its old bytes cleared, or used as a string "
+              "with no '\\0' after what the last recv() returned).")
 
 
 # What a program that exited with status 0 after a client is told, in
@@ -435,7 +565,11 @@ def sp_exchange(run, res):
 
 def failure_reason(words):
     """A few words for what went wrong in an exchange's sentence."""
-    for part, reason in (("does not match", "reply did not match"),
+    for part, reason in (("came back to its sender instead",
+                          "sent back to its sender only, not relayed"),
+                         ("was not relayed", "not relayed to the other "
+                          "client"),
+                         ("does not match", "reply did not match"),
                          ("still open", "connection still open after the "
                           "last reply"),
                          ("no newline", "reply without its newline"),
@@ -597,8 +731,7 @@ def zombies(prog):
 @spec_check("zombies", "no zombie left after a burst of clients",
             "10 clients play the exchange at the same time; 1 s after the "
             "last has left, at most 1 of the program's child processes may "
-            "be a zombie (state Z in /proc)",
-            lambda s: tcp_server(s) and many(s))
+            "be a zombie (state Z in /proc)", at_once)
 def sp_zombies(run, res):
     prog = start(run)
     # A server of one client at a time keeps the tenth waiting while it
@@ -707,7 +840,7 @@ def sp_reset(run, res):
         steps.append(step)
         if step[0] == "send":
             break
-    play(talk, steps, close=False)
+    play(talk, steps + typed_after_send(spec), close=False)
     sent = talk.transcript()
     talk.reset()
     time.sleep(0.3)
@@ -770,7 +903,7 @@ def sp_half_close(run, res):
             "a client sends its requests over and over for up to 3 s (1 MB "
             "at most), reads no reply, and resets the connection; the "
             "program stays up (no SIGPIPE, no traceback) and serves the next "
-            "client", lambda s: has_send(s) and s.proto == "tcp" and many(s))
+            "client", lambda s: has_send(s) and at_once(s))
 def sp_sigpipe(run, res):
     prog = start(run)
     spec = run.spec
@@ -840,9 +973,11 @@ def malformed(name, title, what, data_of, applies=has_send):
             before.append(step)
         play(talk, before, close=False)
         talk.send(data)
+        play(talk, typed_after_send(spec), close=False)  # its operator's
         # a program that never answers (a UDP receiver) is not waited for
-        got, how = talk.line(spec.timeout) if spec.expects() else \
-            (None, "")
+        reply = next((v for k, v, _ in spec.steps[len(before):]
+                      if k == "expect"), None)
+        got, how = talk.line(spec.timeout, reply) if reply else (None, "")
         talk.close()
         answer = ("; it answered %s" % shown(got, 40) if got is not None
                   else "; it closed the connection" if how == "eof"

@@ -55,7 +55,8 @@ class Registry(unittest.TestCase):
             "idle", "zombies", "not-utf8", "empty-line", "long-line",
             "recv-pieces", "short-send", "eintr", "restart"],
         "echo-client": EXPECTED["echo-client"] + [
-            "not-utf8", "empty-line", "long-line", "short-send"],
+            "not-utf8", "empty-line", "long-line", "long-input", "bad-input",
+            "short-send"],
         "udp-receiver": EXPECTED["udp-receiver"] + [
             "in-turn", "idle", "not-utf8"],
         "udp-sender": EXPECTED["udp-sender"],
@@ -359,6 +360,28 @@ class MegabyteWords(unittest.TestCase):
         # with ours still unread, nothing is guessed
         self.assertNotIn("short send", self.words(
             self.MB, self.DATA[:500000], "timeout", FakePeer(1000, 0)))
+
+    def test_a_long_line_cut_is_a_line_buffer_not_a_short_send(self):
+        short = (b"x" * 99 + b"\n") * 50
+        data = short + b"y" * 1999 + b"\n" + short
+        data += b"z" * (self.MB - len(data))
+        cut = len(short) + 600  # a buffer of 600 bytes: the rest is lost
+        back = data[:cut] + data[len(short) + 2000:]
+        said, hint = echo_server.megabyte_words(data, self.MB, back, "eof",
+                                                20.0, FakePeer(0, 0), "")
+        self.assertIn("different from byte %d on" % cut, said)
+        self.assertIn("Byte %d is byte 600 of a line of 2000 bytes, longer "
+                      "than every line before it" % cut, hint)
+        self.assertIn("a buffer of about 600 bytes", hint)
+        self.assertNotIn("short send", hint)
+
+    def test_only_the_last_line_without_its_newline_missing(self):
+        tail = self.DATA.rfind(b"\n") + 1
+        text = self.words(self.MB, self.DATA[:tail], "timeout",
+                          FakePeer(0, 0))
+        self.assertIn("What never came is the %d bytes after the last "
+                      "newline" % (self.MB - tail), text)
+        self.assertNotIn("short send", text)
 
 
 class UdpSender(unittest.TestCase):

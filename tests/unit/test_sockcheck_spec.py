@@ -69,6 +69,41 @@ class Good(unittest.TestCase):
                                     "expect: .*\ngive-up: 4\n").give_up,
                          4)
 
+    def test_a_server_gets_its_input_in_turn_with_the_exchange(self):
+        s = spec.parse("send: hi\ninput: hello\nexpect: hello\n")
+        self.assertEqual([(k, v if k != "expect" else v.pattern, n)
+                          for k, v, n in s.steps],
+                         [("send", b"hi\n", 1), ("input", b"hello\n", 2),
+                          ("expect", "hello", 3)])
+        self.assertTrue(s.typed())
+        self.assertFalse(spec.parse("send: a\nexpect: a").typed())
+        # a client's input is its stdin from the start: no step
+        c = spec.parse("program: client\ninput: a\nexpect: a\n")
+        self.assertEqual(([k for k, _, _ in c.steps], c.typed()),
+                         (["expect"], False))
+
+    def test_binary_fields_in_either_byte_order(self):
+        import sys as _sys
+        s = spec.parse("send-u32: 42\nexpect-u32: 1..100\n"
+                       "send-u32: 42 host\nexpect-u32: 7 network\n")
+        self.assertEqual(s.steps[0][1], b"\0\0\0*")
+        self.assertEqual(s.steps[2][1], (42).to_bytes(4, _sys.byteorder))
+        rng = s.steps[1][1]
+        self.assertEqual((rng.low, rng.high, rng.pattern), (1, 100,
+                                                            "u32 1..100"))
+        self.assertEqual(s.steps[3][1].shown,
+                         "a 4-byte integer 7 in network order")
+        # the odd inputs change the number, not the digits of its bytes
+        self.assertEqual(spec.out_of_range(s.steps[0][1]), b"\xff" * 4)
+        self.assertEqual(spec.zeroed(s.steps[0][1]), b"\0" * 4)
+        self.assertIsNone(spec.zeroed(spec.parse(
+            "send-u32: 0\nexpect: x").steps[0][1]))
+
+    def test_a_relay_step(self):
+        s = spec.parse("send: hi\nrelay: .*hi\n")
+        self.assertEqual([p.pattern for p in s.relays()], [".*hi"])
+        self.assertEqual(s.expects(), [])
+
     def test_out_of_range_numbers(self):
         self.assertEqual(spec.out_of_range(b"3 + 4\n"),
                          b"99999999999999999999999 + "
@@ -112,9 +147,25 @@ class Bad(unittest.TestCase):
             ("send-bytes: \\q\n",
              (1, "send-bytes: a backslash starts \\n, \\r, \\t, \\0, \\\\ "
               "or \\xNN, not '\\q'")),
-            ("send: x\nexpect: x\ninput: y\n",
-             (3, "input: only for 'program: client' (a server's input "
-              "comes from its clients)")),
+            ("send: x\ninput: y\nexpect: y\ntogether: 2\n",
+             (4, "together: not with a server's 'input:' lines: its "
+              "operator answers one client at a time")),
+            ("program: client\nexpect: x\nrelay: x\n",
+             (3, "relay: only for a TCP server ('proto: tcp' and 'program: "
+              "server'): a line one client sends, as another client gets "
+              "it")),
+            ("send-u32: -1\nexpect: x\n",
+             (1, "send-u32: expected a number 0..4294967295, then "
+              "'network' (the default) or 'host' for its byte order, got "
+              "'-1'")),
+            ("send-u32: 1..2\nexpect: x\n",
+             (1, "send-u32: expected a number 0..4294967295, then "
+              "'network' (the default) or 'host' for its byte order, got "
+              "'1..2'")),
+            ("send: x\nexpect-u32: 4294967296\n",
+             (2, "expect-u32: expected a number 0..4294967295 or a range "
+              "such as 1..100, then 'network' (the default) or 'host' for "
+              "its byte order, got '4294967296'")),
             ("proto: udp\nsend: x\nexpect: x\nclose: yes\n",
              (4, "close: UDP has no connection to close; leave it out")),
             ("proto: udp\nexpect: x\n",

@@ -263,7 +263,43 @@ class WhichChecks(unittest.TestCase):
         self.assertIn("short-send", names)
         with self.assertRaises(specmod.SpecError) as cm:
             specmod.parse("proto: udp\nsend: a\nexpect: a\nnewline: no")
-        self.assertIn("newline: only for a TCP server", str(cm.exception))
+        self.assertIn("newline: only for TCP", str(cm.exception))
+
+    def test_a_client_of_a_protocol_without_line_ends(self):
+        spec = specmod.parse("program: client\nnewline: no\ninput: 3 4\n"
+                             "expect: ADD 3 4\nsend: 7\nprint: sum: 7")
+        self.assertEqual((spec.input, spec.steps[1][1]), (b"3 4\n", b"7"))
+        names = [c.name for c in checks_for(spec)]
+        self.assertNotIn("empty-line", names)
+        self.assertIn("long-line", names)
+
+    def test_a_server_whose_operator_answers_serves_one_at_a_time(self):
+        spec = specmod.parse("send: hi\ninput: hello\nexpect: hello")
+        names = [c.name for c in checks_for(spec)]
+        for name in ("together", "zombies", "sigpipe"):
+            self.assertNotIn(name, names)
+        for name in ("in-turn", "reset", "long-line", "restart"):
+            self.assertIn(name, names)
+        from sockcheck.spec_server import typed_after_send
+        self.assertEqual(typed_after_send(spec), [("input", b"hello\n", 2)])
+
+    def test_a_relay_is_a_reply_the_other_client_gets(self):
+        spec = specmod.parse("send: hi\nrelay: .*hi")
+        names = [c.name for c in checks_for(spec)]
+        self.assertIn("short-send", names)
+        self.assertIn("zombies", names)
+        from sockcheck.spec_server import failure_reason
+        self.assertEqual(failure_reason(
+            "relay 1: ... The line came back to its sender instead"),
+            "sent back to its sender only, not relayed")
+
+    def test_a_binary_field_is_4_bytes_and_its_number(self):
+        from sockcheck.spec_server import matches
+        spec = specmod.parse("send-u32: 42\nexpect-u32: 43")
+        field = spec.steps[1][1]
+        self.assertTrue(matches(field, b"\0\0\0+"))
+        self.assertFalse(matches(field, b"+\0\0\0"))
+        self.assertFalse(matches(field, b"\0\0+"))
 
     def test_a_server_of_one_client_gets_no_check_of_a_next_one(self):
         self.assertEqual(self.names("send: 3 + 4\nexpect: 7\nclients: 1"), [
@@ -310,7 +346,8 @@ class WhichChecks(unittest.TestCase):
         self.assertEqual(self.names("program: client\nexpect: hi\n"
                                     "send: hi\nprint: hi"), [
             "exchange", "pieces", "closes-early", "refused", "not-utf8",
-            "empty-line", "long-line", "short-send"])
+            "empty-line", "long-line", "long-input", "bad-input",
+            "short-send"])
 
     def test_a_reply_matches_whole_without_its_line_end(self):
         from sockcheck.spec_server import failure_reason, matches

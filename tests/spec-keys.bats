@@ -1,0 +1,79 @@
+#!/usr/bin/env bats
+# The spec language's keys for the rest of real assignments (issue 41):
+# a server whose replies come from its operator's keyboard (input: on its
+# stdin), a client of a protocol without line ends (newline: no), binary
+# fields (send-u32: and expect-u32:), a chat's relay between two clients
+# (relay:, specs/chat.spec), a client fed long and bad input lines, and
+# advice that says only what was seen. The samples are in tests/check/
+# (with their specs) and tests/students/. The checker starts and ends the
+# programs itself, on ports it chose, loopback only; --only keeps each
+# run to the checks the test reads.
+
+load test_helper
+load lib/students
+
+SAMPLES="$ROOT/tests/check"
+
+# sample SPEC CHECKS ARGS...: bats' run of the checker on a program of
+# tests/check/ with its spec there, the checks CHECKS only.
+sample() {
+    local spec="$SAMPLES/$1.spec" only="$2"
+    shift 2
+    run bare timeout 60 "$PYTHON" "$CHECK" --only "$only" --spec "$spec" \
+        -- "$@"
+}
+
+@test "spec-keys: input: the operator's lines are typed on a server's stdin, in turn" {
+    sample operator exchange,reset,long-line \
+        "$PYTHON" "$SAMPLES/operator-chat.py" '{port}'
+    passes_all
+    assert_line "3 checks: 3 passed, 0 failed"
+    says 'sent "hello, is anyone there?\n", typed "yes, I am here\n", got "yes, I am here\n", sent "how are you?\n", typed "fine, thanks\n", got "fine, thanks\n"'
+    # the operator answers the long line too, and the next client is served
+    says 'it answered "yes, I am here\n". The program stayed up'
+}
+
+@test "spec-keys: newline: no: a client's request without a line end is judged on the bytes that came" {
+    sample add-noline exchange,long-line,long-input,bad-input \
+        "$PYTHON" "$SAMPLES/add-client-noline.py" '{port}'
+    assert_failure 1
+    assert_line --regexp '^PASS exchange '
+    says 'The checker'"'"'s server played the spec: the program sent "ADD 3 4", the checker sent "7".'
+    assert_line --regexp '^PASS long-line '
+    # it splits its input line unchecked: a traceback, not a hang
+    assert_line --regexp '^FAIL long-input .*: Python traceback \(ValueError\) on a line of 10000 bytes'
+    assert_line --regexp '^FAIL bad-input .*: Python traceback \(ValueError\) on a line with a NUL'
+    says 'The program'"'"'s input was a line of 10000 bytes ("AAAAAAAAAAAAAAAAAAAAAAAA"...), then the spec'"'"'s input: lines'
+}
+
+@test "spec-keys: u32: a binary answer in network order passes, one in host order fails with its number" {
+    sample next-u32 exchange "$PYTHON" "$SAMPLES/next-u32.py" '{port}'
+    assert_success
+    says 'sent "\x00\x00\x00*", got "\x00\x00\x00+", sent "\xff\xff\xff\xff", got "\x00\x00\x00\x00"'
+    sample next-u32 exchange "$PYTHON" "$SAMPLES/next-u32.py" --host-order '{port}'
+    assert_failure 1
+    if [[ "$(printf '\1\0' | od -An -tu2 | tr -d ' ')" == 1 ]]; then
+        says 'reply 1 was "+\x00\x00\x00", 721420288, where the spec wants a 4-byte integer 43 in network order (spec line 4'
+    fi
+}
+
+@test "spec-keys: chat.spec: lesson 13 relays a line to the other client; a chat that sends it back to its sender fails" {
+    run bare timeout 60 "$PYTHON" "$CHECK" --only exchange,in-turn \
+        --spec "$SPECS/chat.spec" -- "$BIN/13-poll-chat" --port '{port}'
+    assert_success
+    says 'the other client got "client 2: hello, everyone\n"'
+    spec chat --only exchange chat-sender.py
+    assert_failure 1
+    assert_line --regexp '^FAIL exchange .*: sent back to its sender only, not relayed'
+    says 'the other client, connected before this one, got nothing within 3.00 s'
+    says 'The line came back to its sender instead ("hello, everyone\n")'
+}
+
+@test "spec-keys: a wrong answer to the next client after a huge number is not called stuck" {
+    spec calculator --only out-of-range calc-stale.c
+    assert_failure 1
+    assert_line --regexp '^FAIL out-of-range .*: next client answered wrongly after its first line'
+    says 'reply 1 was "1000002\n", which does not match'
+    says "The program answered the next client, but not as the spec says"
+    refute_output --partial "stuck on the bad request"
+}
