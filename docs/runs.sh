@@ -330,6 +330,27 @@ own_client() {
         >>"$WORK/$1.txt" 2>&1 || die "$1: nc failed"
 }
 
+# The plain skeleton (lessons/plain/): no header, no options, built as
+# the chapter says, run as a reader runs it: the server on 8888 (0 when
+# it is taken), the client with one message. The client closes first, so
+# no TIME_WAIT is left on 8888.
+for f in server client; do
+    "${CC:-cc}" -Wall -o "$WORK/$f" "$ROOT/lessons/plain/$f.c" ||
+        die "lessons/plain/$f.c does not build"
+done
+own_port
+own_start plain.server "./server 127.0.0.1 $P" -- \
+    env -C "$WORK" ./server 127.0.0.1 "$P"
+ready plain.server
+printf '$ ./client 127.0.0.1 %s %s\n' "$PORT" "'hello, server'" \
+    >"$WORK/plain.client.txt"
+(cd "$WORK" && timeout "$LIMIT" ./client 127.0.0.1 "$PORT" 'hello, server') \
+    >>"$WORK/plain.client.txt" 2>&1 || die "plain.client: the client failed"
+finish plain.server
+note plain.server
+grep -qx 'received hello, server' "$WORK/plain.client.txt" ||
+    die "plain.client: the echo did not come back"
+
 own_port
 own_start own.c "./echo-server $P" -- \
     env -C "$WORK" ./echo-server "$P"

@@ -34,7 +34,7 @@ HANDOUT_BACK  := docs/pitfalls.md docs/troubleshooting.md docs/narrate.md \
 # own page (docs/part-1.md, docs/part-2.md) and ends with assignments
 # (docs/assignments-1.md, docs/assignments-2.md).
 HANDOUT_MD := $(HANDOUT_FRONT) \
-              docs/part-1.md $(sort $(wildcard docs/lessons/0*.md)) \
+              docs/part-1.md docs/plain.md $(sort $(wildcard docs/lessons/0*.md)) \
               docs/assignments-1.md \
               docs/part-2.md $(sort $(filter-out docs/lessons/0%,$(wildcard docs/lessons/*.md))) \
               docs/assignments-2.md \
@@ -102,12 +102,13 @@ RUNS_GRADING := scripts/check $(wildcard scripts/sockcheck/*.py) \
                 tests/students/calc-overrun.c
 # docs/own/'s files, not its directories: a directory there (a
 # __pycache__, say) is no input, and sha256sum cannot hash one.
+RUNS_PLAIN  := $(wildcard lessons/plain/*.c)
 RUNS_OWN    := $(filter-out $(patsubst %/,%,$(wildcard docs/own/*/)), \
                  $(wildcard docs/own/*))
 RUNS_INPUTS := docs/runs.sh tests/hostile/peer.py $(BINS) \
                scripts/lib/ready.bash scripts/lib/ready.ere \
                scripts/lib/ready.py \
-               $(RUNS_OWN) $(HEADER) $(PRELOAD) scripts/narrate \
+               $(RUNS_PLAIN) $(RUNS_OWN) $(HEADER) $(PRELOAD) scripts/narrate \
                $(RUNS_GRADING)
 RUNS_SUMS   := $(BUILD)/runs.sha256
 $(RUNS_DIR)/.done: $(RUNS_INPUTS)

@@ -23,10 +23,12 @@
 LINT_SRCS := $(sort $(foreach l,$(LESSONS),$(SRC_$(l))))
 # The C that is not a lesson but is compiled all the same: the test
 # programs built against the header (tests/*.c: tests/truth.bats builds
-# them) and the bench's load generator (make bench, tests/20-epoll.bats).
+# them), the bench's load generator (make bench, tests/20-epoll.bats) and
+# the plain skeleton of Part I, which includes no header (lessons/plain/).
 # Not the students' programs of tests/students/ (broken on purpose) nor
 # lessons/common/preload.c (GNU C: lint-format checks its layout only).
-LINT_OTHER_C := $(sort $(wildcard tests/*.c)) bench/load.c
+LINT_OTHER_C := $(sort $(wildcard tests/*.c)) bench/load.c \
+                $(sort $(wildcard lessons/plain/*.c))
 LINT_C       := $(LINT_SRCS) $(LINT_OTHER_C)
 
 # missingIncludeSystem: cppcheck does not read the system headers (it

@@ -330,7 +330,9 @@ function M.include_code(el)
     if latex() then
       local inlines = { pandoc.RawInline("latex", "\\listingcaption{"),
         pandoc.Str(what), pandoc.Code(path), pandoc.Str(","), pandoc.Space() }
-      for _, w in ipairs(words(total .. " lines, in the repository and the HTML handout")) do
+      -- On paper the path is where the file is: the box "How to read a
+      -- listing" says once that paths are the repository's.
+      for _, w in ipairs(words(total .. " lines")) do
         inlines[#inlines + 1] = w
       end
       inlines[#inlines + 1] = pandoc.RawInline("latex", "}")

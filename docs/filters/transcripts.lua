@@ -52,6 +52,44 @@ local function note_key(line)
   return (text:gsub("%d+", "#"))
 end
 
+-- A kernel line is never left out (what the kernel holds is never
+-- generic), but its explanations are: each clause below is printed whole
+-- KERNEL_WHY_SHOWN times in the book; later the line keeps what the
+-- kernel holds and says "[why: shown before]" in the clause's place.
+local KERNEL_WHY_SHOWN = 1
+local KERNEL_WHY = {
+  ": a TCP socket is listed there only once it listens or has a " ..
+    "connection (bound is not enough), a UDP socket once it has an address",
+  ", a record no descriptor owns (TIME_WAIT entries have no inode); it " ..
+    "lasts 60 s on Linux",
+  ", closed by its program: no descriptor owns it, and the kernel " ..
+    "finishes the goodbye alone",
+  ", in a listening socket's queue, not accept()ed; its client has " ..
+    "already closed its side",
+  ", half-open: the SYN was answered, and no ACK of the client's has " ..
+    "been taken yet: not in the accept queue",
+  " (in both, a SYN or a FIN counts as 1)",
+}
+local kernel_why_seen = {}
+
+local function shorten_kernel_line(line)
+  local _, rest = split_tag(line)
+  if not rest:match("^    kernel: ") then
+    return line
+  end
+  for i, why in ipairs(KERNEL_WHY) do
+    local a, b = line:find(why, 1, true)
+    if a then
+      local times = kernel_why_seen[i] or 0
+      kernel_why_seen[i] = times + 1
+      if times >= KERNEL_WHY_SHOWN then
+        line = line:sub(1, a - 1) .. " [why: shown before]" .. line:sub(b + 1)
+      end
+    end
+  end
+  return line
+end
+
 -- The lines first..last of a run as the book shows them: a note shown
 -- NOTE_SHOWN times already is left out, and each stretch of notes left
 -- out becomes one line that says how many ("left" holds their text).
@@ -76,7 +114,7 @@ local function drop_seen_notes(lines, first, last)
       if key then
         notes_seen[key] = times + 1
       end
-      out[#out + 1] = { text = lines[i] }
+      out[#out + 1] = { text = shorten_kernel_line(lines[i]) }
     end
   end
   mark()

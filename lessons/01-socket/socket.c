@@ -1,11 +1,7 @@
 /*
  * Lesson 01: socket()
  *
- * socket() asks the kernel for a new socket and returns a file descriptor:
- * a small number that names the socket in every later call, as it names
- * an open file. You make a TCP socket and a UDP socket, ask the kernel
- * what each one is (getsockopt() with SO_TYPE, SO_DOMAIN and SO_PROTOCOL),
- * and close both.
+ * A TCP and a UDP socket: their descriptors, what the kernel says they are.
  *
  * Build: make 01-socket  (or: cc lessons/01-socket/socket.c -o socket)
  * Run:   build/01-socket  (alone: a new socket has no address; see lesson 02)

@@ -1,11 +1,7 @@
 /*
  * Lesson 02: bind()
  *
- * bind() gives a socket its own address: an IP address and a port. Both go
- * in a struct sockaddr_in in network byte order (high byte first); htons()
- * puts the port in that order, and the lesson prints the bytes. With
- * --port 0 the kernel chooses a free port, and getsockname() tells which.
- * A second TCP socket then binds the same address: EADDRINUSE, on purpose.
+ * An address and a port for a socket, in network byte order; EADDRINUSE.
  *
  * Build: make 02-bind  (or: cc lessons/02-bind/bind.c -o bind)
  * Run:   build/02-bind  (alone; lesson 03 goes on from here with listen())

@@ -1,10 +1,7 @@
 /*
  * Lesson 03: listen()
  *
- * listen() lets clients connect to a bound TCP socket: the kernel completes
- * each handshake itself and queues the connection for accept() (lesson 04).
- * This lesson never calls accept(). It watches the queue (backlog 5) in
- * /proc/net/tcp and shows what becomes of clients that find it full.
+ * The kernel completes handshakes and queues them; this lesson watches.
  *
  * Build: make 03-listen  (or: cc lessons/03-listen/listen.c -o listen)
  * Run:   build/03-listen --count 2, then in two more terminals, clients that

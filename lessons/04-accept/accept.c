@@ -1,10 +1,7 @@
 /*
  * Lesson 04: accept()
  *
- * A listening socket only queues connections. accept() takes one off the
- * queue and returns a NEW socket for that one client, with its address.
- * The listening socket stays open for the next client. This server greets
- * each client with one line and closes its socket: one client, or --count N.
+ * A new socket for each client; the listening socket goes on listening.
  *
  * Build: make 04-accept  (or: cc lessons/04-accept/accept.c -o accept)
  * Run:   build/04-accept, then in a second terminal build/05-connect

@@ -1,10 +1,7 @@
 /*
  * Lesson 05: connect()
  *
- * A client needs no bind() or listen(): it connect()s a socket to the
- * server's address and port, and connect() performs TCP's three-way
- * handshake. The kernel gives the client's end a free "ephemeral" port.
- * The client then reads what the server sends until the server closes.
+ * A client: the handshake inside connect(), a port the kernel chooses.
  *
  * Build: make 05-connect  (or: cc lessons/05-connect/connect.c -o connect)
  * Run:   build/04-accept, then in a second terminal build/05-connect

@@ -1,8 +1,7 @@
 /*
  * Lesson 06: send() and recv(), the client
  *
- * Sends each line you type (or pipe in) to an echo server and checks that
- * the same bytes come back; at the end, shutdown() says no more will come.
+ * Sends each line it reads, checks the echo; shutdown() at the end.
  *
  * Build: make 06-send-recv  (or: cc lessons/06-send-recv/client.c -o client)
  * Run:   build/06-send-recv-server, then this client in a second terminal

@@ -1,10 +1,7 @@
 /*
  * Lesson 06: send() and recv(), the server
  *
- * A connected socket carries a stream of bytes, not messages. recv()
- * returns what has arrived and send() may take fewer bytes than it is
- * given, so both go in loops; recv() returning 0 means the peer has closed.
- * This echo server sends every byte back, one client at a time.
+ * An echo server: recv() and send() in loops; recv() == 0 is the end.
  *
  * Build: make 06-send-recv  (or: cc lessons/06-send-recv/server.c -o server)
  * Run:   build/06-send-recv-server, then in a second terminal

@@ -1,10 +1,7 @@
 /*
  * Lesson 07: shutdown() and close()
  *
- * shutdown(fd, SHUT_WR) ends one direction of a TCP connection: the peer's
- * recv() returns 0, and data still flows back. The last close() sends a
- * FIN, or a RST if received data was left unread. The side whose FIN goes
- * first keeps TIME_WAIT (60 s on Linux): a server restart needs SO_REUSEADDR.
+ * Half-close, FIN or RST, TIME_WAIT and SO_REUSEADDR.
  *
  * Build: make 07-close  (or: cc lessons/07-close/close.c -o close)
  * Run:   build/07-close  (it plays both ends of three connections); with

@@ -1,9 +1,7 @@
 /*
  * Lesson 08: a UDP receiver, recvfrom()
  *
- * UDP has no connection: the receiver only bind()s. Each recvfrom() returns
- * one whole datagram, with the sender's address and port. A datagram longer
- * than the buffer is cut, the rest lost; an empty one is not an end of file.
+ * One whole datagram per recvfrom(), with the sender's address.
  *
  * Build: make 08-udp-receiver
  *        (or: cc lessons/08-udp-receiver/receiver.c -o receiver)

@@ -1,10 +1,7 @@
 /*
  * Lesson 09: a UDP sender, sendto()
  *
- * No connection, not even a bind(): each sendto() names its destination
- * and sends one datagram, and the kernel gives the socket a port at the
- * first one. Nothing says a datagram arrived. Each line of input goes as
- * one datagram, without its newline; --message TEXT sends TEXT alone.
+ * One datagram per sendto(), to the address it names; nothing confirms it.
  *
  * Build: make 09-udp-sender  (or: cc lessons/09-udp-sender/sender.c -o sender)
  * Run:   build/08-udp-receiver, then this sender in a second terminal

@@ -1,0 +1,50 @@
+/* server.c: a plain TCP server. It sends back all that one client sends,
+ * until the client closes. Build: cc -Wall -o server server.c */
+#include <arpa/inet.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+static void fail(const char *call)
+{
+    perror(call); /* the call's name, then errno's message */
+    exit(1);
+}
+
+int main(int argc, char *argv[])
+{
+    struct sockaddr_in addr = {.sin_family = AF_INET};
+    socklen_t len = sizeof addr;
+    char buf[512], *end = "";
+    long port = argc == 3 ? strtol(argv[2], &end, 10) : -1;
+    ssize_t n;
+    int fd, conn;
+
+    if (port < 0 || port > 65535 || *end != '\0' || end == argv[2] ||
+        inet_pton(AF_INET, argv[1], &addr.sin_addr) != 1) {
+        fprintf(stderr, "usage: %s IPV4-ADDRESS PORT\n", argv[0]);
+        return 2;
+    }
+    addr.sin_port = htons((unsigned short)port);
+    if ((fd = socket(AF_INET, SOCK_STREAM, 0)) == -1)
+        fail("socket");
+    if (bind(fd, (struct sockaddr *)&addr, sizeof addr) == -1)
+        fail("bind");
+    if (listen(fd, 5) == -1)
+        fail("listen");
+    if (getsockname(fd, (struct sockaddr *)&addr, &len) == -1)
+        fail("getsockname");
+    printf("listening on %s:%d\n", argv[1], ntohs(addr.sin_port));
+    fflush(stdout);
+    if ((conn = accept(fd, NULL, NULL)) == -1)
+        fail("accept");
+    while ((n = recv(conn, buf, sizeof buf, 0)) > 0)
+        if (send(conn, buf, (size_t)n, 0) == -1)
+            fail("send");
+    if (n == -1)
+        fail("recv");
+    close(conn);
+    close(fd);
+    return 0;
+}
