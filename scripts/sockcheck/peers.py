@@ -52,6 +52,13 @@ class Client:
             self.s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, rcvbuf)
         self.s.connect((prog.host, prog.port))
         self.closed = False
+        # On a fixed port, a connection that the program closed first
+        # would leave its end in TIME_WAIT, and a program without
+        # SO_REUSEADDR could not bind the port in the next check: close()
+        # then resets it (the program's end is gone at once). The restart
+        # check turns this off: it is the one that must see TIME_WAIT.
+        run = getattr(prog, "run", None)
+        self.reset_after_eof = getattr(run, "fixed_port", None) is not None
 
     def send(self, data):
         self.s.sendall(data)
@@ -92,7 +99,18 @@ class Client:
     def close(self):
         if not self.closed:
             self.closed = True
+            if self.reset_after_eof and self.peer_closed():
+                self.s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER,
+                                  struct.pack("ii", 1, 0))
             self.s.close()
+
+    def peer_closed(self):
+        """Has the program closed its end (EOF waiting, nothing else)?"""
+        try:
+            return self.s.recv(1, socket.MSG_PEEK | socket.MSG_DONTWAIT) \
+                == b""
+        except OSError:
+            return False
 
 
 def connect(prog, **kw):

@@ -913,6 +913,8 @@ def sp_restart(run, res):
     port = prog.port
     if talk is None:
         return
+    if talk.c:  # the TIME_WAIT of a first run is what this check is about
+        talk.c.reset_after_eof = False
     trouble = play(talk, close=False)
     prog.stop()
     talk.eof(1.0)
