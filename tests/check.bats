@@ -481,6 +481,30 @@ PY
     says "SO_REUSEADDR"
 }
 
+@test "check: a reply padded with NUL bytes is no match, and the whole buffer sent is named" {
+    # send(fd, buf, sizeof buf): the text, then NUL bytes; over TCP with
+    # the line, over TCP after it and before the close, and over UDP
+    printf 'send: hello\nexpect: hello\nclose: yes\n' >"$BATS_TEST_TMPDIR/t.spec"
+    printf 'proto: udp\nsend: hello\nexpect: hello\n' >"$BATS_TEST_TMPDIR/u.spec"
+    # late: the NULs come after the line (a busy machine may read them
+    # with it: then the words are those of the tcp run below)
+    check --spec "$BATS_TEST_TMPDIR/t.spec" --only exchange -- \
+        "$PYTHON" "$SAMPLES/padded-server.py" '{port}' late
+    assert_failure 1
+    assert_line --regexp '^FAIL exchange .*: bytes the spec does not describe'
+    says "58 "
+    says "The program probably sends its whole buffer (sizeof"
+    check --spec "$BATS_TEST_TMPDIR/t.spec" --only exchange -- \
+        "$PYTHON" "$SAMPLES/padded-server.py" '{port}' tcp
+    assert_failure 1
+    says "58 NUL bytes (\\0) came right after its newline"
+    check --spec "$BATS_TEST_TMPDIR/u.spec" --only exchange -- \
+        "$PYTHON" "$SAMPLES/padded-server.py" '{port}' udp
+    assert_failure 1
+    assert_line --regexp '^FAIL exchange .*: reply did not match'
+    says "Up to its first NUL byte it would match, and 59 more bytes follow (all NUL)."
+}
+
 @test "check: a bad answer the checker never sent is not judged; a silent client's last line is 'nothing'" {
     # a client that connects and leaves without a word: the checker's
     # server never sends the answer that is not UTF-8

@@ -14,7 +14,7 @@ from .common import LOCAL
 from .peers import settle
 from .program import Program
 from .spec import printed
-from .spec_server import matches, spec_check
+from .spec_server import matches, padding_note, spec_check
 from .words import secs, shown
 
 
@@ -137,8 +137,9 @@ class ScriptServer:
                 log.append(("got", line))
                 if not matches(value, line):
                     trouble = ("line %d was %s, which does not match /%s/ "
-                               "(spec line %d)" % (n, shown(line, 60),
-                                                   value.pattern, lineno))
+                               "(spec line %d%s)" % (
+                                   n, shown(line, 60), value.pattern,
+                                   lineno, padding_note(value, line, True)))
                     return
             if self.spec.close == "no":
                 self._line(conn, buf, self.spec.timeout)  # until it closes

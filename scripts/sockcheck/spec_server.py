@@ -281,11 +281,19 @@ def play(talk, steps=None, close=True):
                           "does not name (a NUL, a control character or a "
                           "byte that is not UTF-8), such as a buffer sent "
                           "before anything was put in it."
-                          if value.fullmatch(text) else "")
+                          if value.fullmatch(text) else
+                          padding_note(value, got))
             return ("Reply %d was %s, which does not match /%s/ (spec line "
                     "%d; the exchange: %s).%s" % (
                         n, shown(got, 120), value.pattern, lineno,
                         talk.transcript(), bytes_note))
+        nuls = len(talk.buf) - len(talk.buf.lstrip(b"\0"))
+        if nuls and spec.newline == "yes":
+            return ("Reply %d matched /%s/ (spec line %d), but %d NUL bytes "
+                    "(\\0) came right after its newline, which the spec "
+                    "does not describe (the exchange: %s). %s" % (
+                        n, value.pattern, lineno, nuls, talk.transcript(),
+                        SIZEOF_WORDS))
     if close and spec.close == "yes" and spec.proto == "tcp":
         closed, more = talk.eof(spec.timeout)
         if not closed:
@@ -294,7 +302,42 @@ def play(talk, steps=None, close=True):
                     "yes; the exchange: %s)." % (
                         secs(spec.timeout), ", after %s more" % shown(
                             more, 40) if more else "", talk.transcript()))
+        extra = more.decode("utf-8", "replace")
+        if NOT_TEXT.search(extra):
+            return ("After the last reply, and before the program closed "
+                    "the connection, %d more bytes came that the spec does "
+                    "not describe: %s (the exchange: %s). %s" % (
+                        len(more), shown(more, 40), talk.transcript(),
+                        "They are NUL bytes (\\0). " + SIZEOF_WORDS
+                        if more.strip(b"\0") == b""
+                        else "They are not text: a buffer sent whole, or "
+                        "read past the end of what was put in it."))
     return None
+
+
+SIZEOF_WORDS = ("The program probably sends its whole buffer (sizeof, or a "
+                "fixed count) where it should send the length of the text "
+                "in it (strlen(), or what recv() returned).")
+
+
+def padding_note(pattern, data, clause=False):
+    """A reply that would match up to its first NUL byte, as when a
+    program sends its whole buffer where the text in it ends at a NUL:
+    the words that say so, or ''. With clause, words to put before the
+    ')' of '(spec line N)'."""
+    head, nul, rest = data.partition(b"\0")
+    text = head.rstrip(b"\n").rstrip(b"\r").decode("utf-8", "replace")
+    if not nul or NOT_TEXT.search(text) or not pattern.fullmatch(text):
+        return ""
+    more = "%d more bytes follow" % (1 + len(rest.rstrip(b"\n")))
+    if not rest.rstrip(b"\n").strip(b"\0"):
+        more += " (all NUL)"
+    if clause:
+        return ("; up to its first NUL byte it would match, and %s: "
+                "the program probably sends its whole buffer, sizeof of it, "
+                "where it should send strlen() of the text in it" % more)
+    return (" Up to its first NUL byte it would match, and %s. %s"
+            % (more, SIZEOF_WORDS))
 
 
 def first_client(run, res):
@@ -436,6 +479,9 @@ def sp_exchange(run, res):
 def failure_reason(words):
     """A few words for what went wrong in an exchange's sentence."""
     for part, reason in (("does not match", "reply did not match"),
+                         ("NUL bytes", "bytes the spec does not describe"),
+                         ("does not describe", "bytes the spec does not "
+                          "describe"),
                          ("still open", "connection still open after the "
                           "last reply"),
                          ("no newline", "reply without its newline"),
