@@ -519,6 +519,16 @@ PY
     refute_output --partial "None"
 }
 
+@test "check: a UDP client whose request did not match has no stranger check, not a failed one" {
+    printf 'proto: udp\nprogram: client\nexpect: hello\nsend: hi\nprint: hi\n' \
+        >"$BATS_TEST_TMPDIR/u.spec"
+    check --spec "$BATS_TEST_TMPDIR/u.spec" --only stranger -- \
+        "$PYTHON" "$SAMPLES/wrong-udp-client.py" '{port}'
+    assert_success
+    assert_line --regexp '^NOT RUN stranger +a datagram from another port: answer never sent$'
+    says 'datagram 1 was "hullo", which does not match /hello/'
+}
+
 @test "check: a traceback's escape codes reach the terminal written out, never raw" {
     check --only loopback echo-server -- \
         "$PYTHON" "$SAMPLES/escape-server.py" '{port}'

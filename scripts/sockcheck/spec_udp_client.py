@@ -213,6 +213,10 @@ def su_stranger(run, res):
     srv.first.join(spec.timeout + 1.0)
     time.sleep(0.1)
     text = prog.output()
+    if srv.stranger is None and srv.trouble:
+        res.not_run(not_sent(run, srv, "a datagram from another port"),
+                    "answer never sent")
+        return
     if srv.stranger is None:
         res.failed("The checker's server played the spec: %s; then %s, so "
                    "it never answered. The program %s." % (
