@@ -529,6 +529,17 @@ PY
     says 'datagram 1 was "hullo", which does not match /hello/'
 }
 
+@test "check: a server that greets first and dies of the silent client's reset is told of the reset" {
+    printf 'expect: hello\nsend: one\nexpect: one\nclose: yes\n' >"$BATS_TEST_TMPDIR/g.spec"
+    check --spec "$BATS_TEST_TMPDIR/g.spec" --only silent-client -- \
+        "$PYTHON" "$SAMPLES/greet-reset-server.py" '{port}'
+    assert_failure 1
+    assert_line --regexp '^FAIL silent-client .*: traceback after a silent client'
+    says "The silent client closed with the program's first reply unread"
+    says "catch the error, close that socket and go on to the next client"
+    refute_output --partial "makes recv() return 0"
+}
+
 @test "check: a traceback's escape codes reach the terminal written out, never raw" {
     check --only loopback echo-server -- \
         "$PYTHON" "$SAMPLES/escape-server.py" '{port}'

@@ -729,6 +729,21 @@ def sp_silent(run, res):
                    "ended by itself (status 0)")
         return
     crash = crashed(prog)
+    if crash and spec.steps[0][0] == "expect" and (
+            "ConnectionReset" in crash + prog.output() or
+            "ECONNRESET" in prog.output()):
+        # the program spoke first: the silent client left its words
+        # unread, and a close() with unread bytes sends a RST
+        res.failed("%s %s%s The silent client closed with the program's "
+                   "first reply unread, and a close() with bytes unread "
+                   "sends a reset: the program's next recv() or send() on "
+                   "that socket then fails with ECONNRESET (in Python, "
+                   "ConnectionResetError). That is the end of that client "
+                   "too, not of the server: catch the error, close that "
+                   "socket and go on to the next client." % (
+                       said, words, why(prog)),
+                   "%s after a silent client" % crash)
+        return
     if crash:
         res.failed("%s %s%s A client that leaves without a word makes "
                    "recv() return 0 (no bytes): that is the end of that "
