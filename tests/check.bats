@@ -503,6 +503,12 @@ PY
     assert_failure 1
     assert_line --regexp '^FAIL exchange .*: reply did not match'
     says "Up to its first NUL byte it would match, and 59 more bytes follow (all NUL)."
+    # the echo-server kind's one-line says it too
+    check --only one-line echo-server -- \
+        "$PYTHON" "$SAMPLES/padded-server.py" '{port}' tcp
+    assert_failure 1
+    assert_line --regexp '^FAIL one-line +one line echoed: bytes never sent came back'
+    says "The line came back, then 48 more bytes that were never sent, starting with a NUL byte"
 }
 
 @test "check: a bad answer the checker never sent is not judged; a silent client's last line is 'nothing'" {

@@ -62,7 +62,8 @@ def es_one_line(run, res):
                    "and sends every byte of it back (see lesson 06)."
                    % (len(LINE), shown(LINE), trouble,
                       prog.fate() or prog.cpu_note()),
-                   "no echo")
+                   "bytes never sent came back" if "never sent" in trouble
+                   else "no echo")
 
 
 PIECES = [b"hel", b"lo, split", b" line\n"]

@@ -145,6 +145,13 @@ def echo_trouble(sent, got, how, limit):
     if got[:m] != sent:
         return "%d bytes came back, but not the same: sent %s, got %s." % (
             n, shown(sent, 40), shown(got, 40))
+    extra = got[m:]
+    if extra[:1] == b"\0":
+        return ("The line came back, then %d more bytes that were never "
+                "sent, starting with a NUL byte: %s. The program probably "
+                "sends its whole buffer (sizeof, or a fixed count) where it "
+                "should send what recv() returned." % (len(extra),
+                                                        shown(extra, 40)))
     return "%d bytes came back for %d sent: %s." % (n, m, shown(got, 40))
 
 
