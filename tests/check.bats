@@ -508,7 +508,7 @@ PY
         "$PYTHON" "$SAMPLES/padded-server.py" '{port}' tcp
     assert_failure 1
     assert_line --regexp '^FAIL one-line +one line echoed: bytes never sent came back'
-    says "The line came back, then 48 more bytes that were never sent, starting with a NUL byte"
+    says "The line came back, then 48 bytes more that were never sent, starting with a NUL byte"
 }
 
 @test "check: a bad answer the checker never sent is not judged; a silent client's last line is 'nothing'" {

@@ -10,7 +10,7 @@ import time
 
 from .common import LOCAL
 from .procfs import net_table
-from .words import secs, shown
+from .words import plural, secs, shown
 
 
 def settle(sock, loops, reading, limit=1.0):
@@ -147,11 +147,12 @@ def echo_trouble(sent, got, how, limit):
             n, shown(sent, 40), shown(got, 40))
     extra = got[m:]
     if extra[:1] == b"\0":
-        return ("The line came back, then %d more bytes that were never "
-                "sent, starting with a NUL byte: %s. The program probably "
-                "sends its whole buffer (sizeof, or a fixed count) where it "
-                "should send what recv() returned." % (len(extra),
-                                                        shown(extra, 40)))
+        return ("The line came back, then %s more that %s never sent, "
+                "starting with a NUL byte: %s. The program probably sends "
+                "its whole buffer (sizeof, or a fixed count) where it should "
+                "send what recv() returned." % (
+                    plural(len(extra), "byte"),
+                    "was" if len(extra) == 1 else "were", shown(extra, 40)))
     return "%d bytes came back for %d sent: %s." % (n, m, shown(got, 40))
 
 
