@@ -546,6 +546,16 @@ PY
     refute_output --partial "makes recv() return 0"
 }
 
+@test "check: a server killed by SIGPIPE after its first client is told so, not to loop on accept()" {
+    printf 'send: one\nexpect: one\n' >"$BATS_TEST_TMPDIR/o.spec"
+    check --spec "$BATS_TEST_TMPDIR/o.spec" --only in-turn -- \
+        "$PYTHON" "$SAMPLES/eof-reply-server.py" '{port}'
+    assert_failure 1
+    assert_line --regexp '^FAIL in-turn +clients one after another: served 1 of 5 clients'
+    says "It had served a client, then sent to that client's socket after the client had closed it. When recv() returns 0 the client has left"
+    refute_output --partial "calls accept() again, in a loop"
+}
+
 @test "check: a traceback's escape codes reach the terminal written out, never raw" {
     check --only loopback echo-server -- \
         "$PYTHON" "$SAMPLES/escape-server.py" '{port}'

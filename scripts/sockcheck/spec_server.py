@@ -20,8 +20,8 @@ from .peers import UdpPeer, connect
 from .procfs import proc_stat
 from .program import Program
 from .spec import out_of_range, printed, zeroed
-from .words import (and_list, plural, python_error, sanitizer_error, secs,
-                    shown)
+from .words import (and_list, died_of, plural, python_error,
+                    sanitizer_error, secs, shown)
 
 SPEC_CHECKS = []
 
@@ -531,8 +531,20 @@ def sp_in_turn(run, res):
     hint = (" The program served only the first client: %s."
             % SEE_ACCEPT_LOOP if served == 1 and run.spec.proto == "tcp"
             else "")
+    fate = why(prog)  # waits a little for a program that is ending
+    rc = prog.returncode()
+    if served >= 1 and rc is not None and died_of(rc, signal.SIGPIPE):
+        # it did come back for the next client: its send() to the one
+        # that had left is what ended it
+        hint = (" It had served a client, then sent to that client's "
+                "socket after the client had closed it. "
+                "When recv() returns 0 the client has left: close that "
+                "socket and accept the next, and send with MSG_NOSIGNAL (or "
+                "ignore SIGPIPE), so that a send() to a client that has gone "
+                "fails with EPIPE instead of ending the server (see lesson "
+                "06, and the pitfall \"SIGPIPE\").")
     res.failed("%s of %d clients were served. %s%s%s" % (
-        served, n, trouble, why(prog), hint),
+        served, n, trouble, fate, hint),
         "served %d of %d clients" % (served, n))
 
 
