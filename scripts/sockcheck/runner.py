@@ -76,7 +76,8 @@ class Run:
                 res.failed("The checker reached no verdict.", "checker error")
             elif res.ok:
                 self.no_pass_over_a_crash(res)
-            if not res.ok and getattr(chk, "fatal", None):
+            if not res.ok and getattr(chk, "fatal", None) and \
+                    not res.keep_going:
                 # the checks after it need what failed here
                 self.broken, self.broken_why = chk.name, chk.fatal
         except NotReady as e:
