@@ -559,6 +559,19 @@ PY
     refute_output --partial "calls accept() again, in a loop"
 }
 
+@test "check: a kind's generic checks are not run when its spec's plain exchange fails too" {
+    # it echoes one recv() per client: echo.spec's second line never
+    # comes back, with or without odd input
+    check --only one-line,not-utf8 echo-server -- \
+        "$PYTHON" "$SAMPLES/one-line-server.py" '{port}'
+    assert_success
+    assert_line --regexp '^PASS one-line '
+    assert_line --regexp "^NOT RUN not-utf8 +input that is not UTF-8: the kind's spec's exchange fails$"
+    says "this check plays the exchange of the spec that the kind echo-server plays (echo.spec), and without anything odd that exchange fails too: A client:"
+    says "where reply 2 (spec line 8, /a second line/) was due"
+    refute_output --partial "stuck on the bad request"
+}
+
 @test "check: a traceback's escape codes reach the terminal written out, never raw" {
     check --only loopback echo-server -- \
         "$PYTHON" "$SAMPLES/escape-server.py" '{port}'

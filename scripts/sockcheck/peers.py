@@ -3,6 +3,7 @@ TCP server for a client under test (PeerServer) and a UDP socket that
 sends to or receives from the program (UdpPeer). Every call is bounded."""
 
 import os
+import select
 import socket
 import struct
 import threading
@@ -104,12 +105,16 @@ class Client:
                                   struct.pack("ii", 1, 0))
             self.s.close()
 
-    def peer_closed(self):
-        """Has the program closed its end (EOF waiting, nothing else)?"""
+    def peer_closed(self, wait=0.05):
+        """Has the program closed its end (EOF waiting, nothing else)?
+        A program that closes after its reply does so at once: its close
+        is waited for a little, lest both ends close at the same time
+        (then both are left in TIME_WAIT)."""
         try:
+            select.select([self.s], [], [], wait)
             return self.s.recv(1, socket.MSG_PEEK | socket.MSG_DONTWAIT) \
                 == b""
-        except OSError:
+        except (OSError, ValueError):
             return False
 
 
