@@ -506,6 +506,17 @@ PY
     assert_failure 1
     assert_line --regexp '^FAIL exchange .*: reply did not match'
     says "Up to its first NUL byte it would match, and 59 more bytes follow (all NUL)."
+}
+
+@test "check: a buffer sent whole is named by short-send and by the echo-server kind's one-line" {
+    printf 'send: hello\nexpect: hello\nclose: yes\n' >"$BATS_TEST_TMPDIR/t.spec"
+    # one send(), its count unread: under short-send, the NUL bytes cut
+    # after the line are missed
+    check --spec "$BATS_TEST_TMPDIR/t.spec" --only short-send -- \
+        "$PYTHON" "$SAMPLES/padded-server.py" '{port}' send
+    assert_failure 1
+    assert_line --regexp '^FAIL short-send .*: reply cut short under send=half'
+    says "But 32 bytes came in all, and 64 when the checker ran the program again without the fault"
     # the echo-server kind's one-line says it too
     check --only one-line echo-server -- \
         "$PYTHON" "$SAMPLES/padded-server.py" '{port}' tcp

@@ -294,6 +294,7 @@ def play(talk, steps=None, close=True):
                         talk.transcript(), bytes_note))
         nuls = len(talk.buf) - len(talk.buf.lstrip(b"\0"))
         if nuls and not talk.strict:
+            talk.log.append(("got", talk.buf[:nuls]))  # for cut_short()
             talk.buf = talk.buf[nuls:]
         elif nuls and spec.newline == "yes":
             return ("Reply %d matched /%s/ (spec line %d), but %d NUL bytes "

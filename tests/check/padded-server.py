@@ -7,6 +7,7 @@
 #     python3 padded-server.py PORT late   the line, then the NULs, then
 #                                          the connection is closed
 #     python3 padded-server.py PORT udp    one datagram of 64 bytes
+#     python3 padded-server.py PORT send   one send(), its count unread
 import socket
 import sys
 import time
@@ -29,6 +30,8 @@ while True:
         conn.sendall(data)
         time.sleep(0.2)
         conn.sendall(b"\0" * (64 - len(data)))
+    elif mode == "send":
+        conn.send(data.ljust(64, b"\0"))
     else:
         conn.sendall(data.ljust(64, b"\0"))
     conn.close()
