@@ -508,6 +508,17 @@ PY
     says "Up to its first NUL byte it would match, and 59 more bytes follow (all NUL)."
 }
 
+@test "check: a padded reply on a connection never closed: the close first, the NUL bytes also" {
+    printf 'send: hello\nexpect: hello\nclose: yes\n' >"$BATS_TEST_TMPDIR/t.spec"
+    check --spec "$BATS_TEST_TMPDIR/t.spec" --only exchange,in-turn -- \
+        "$PYTHON" "$SAMPLES/padded-server.py" '{port}' open
+    assert_failure 1
+    assert_line --regexp '^FAIL exchange .*: connection still open after the last reply'
+    says "Also: reply 1 matched /hello/ (spec line 2), but 58 NUL bytes"
+    # a failed exchange stops the checks after it, as before
+    assert_line --regexp '^Not run: the spec.s exchange failed in check exchange'
+}
+
 @test "check: a buffer sent whole is named by short-send and by the echo-server kind's one-line" {
     printf 'send: hello\nexpect: hello\nclose: yes\n' >"$BATS_TEST_TMPDIR/t.spec"
     # one send(), its count unread: under short-send, the NUL bytes cut

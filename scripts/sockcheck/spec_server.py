@@ -87,6 +87,7 @@ class Talk:
         # close) fail it. The exchange check is strict and names them;
         # the others, lenient, drop them and judge what they are about.
         self.strict = False
+        self.padded = ""  # play(): the NUL bytes a strict one saw
         if spec.proto == "udp":
             self.u = UdpPeer(prog.host)
         else:
@@ -258,8 +259,17 @@ def play(talk, steps=None, close=True):
     """Play the spec's steps (or steps) on talk: None if every reply
     matched (and, with close: yes, the program closed), else a sentence
     on the first that did not."""
+    trouble = play_steps(talk, steps, close)
+    if trouble and talk.padded:
+        return "%s Also: %s%s" % (trouble, talk.padded[0].lower(),
+                                  talk.padded[1:])
+    return trouble or talk.padded or None
+
+
+def play_steps(talk, steps, close):
     spec = talk.spec
     n = 0
+    padded = talk.padded = ""
     for kind, value, lineno in (spec.steps if steps is None else steps):
         if kind == "send":
             trouble = talk.send(value)
@@ -293,15 +303,16 @@ def play(talk, steps=None, close=True):
                         n, shown(got, 120), value.pattern, lineno,
                         talk.transcript(), bytes_note))
         nuls = len(talk.buf) - len(talk.buf.lstrip(b"\0"))
-        if nuls and not talk.strict:
+        if nuls and talk.strict and spec.newline == "yes" and not padded:
+            # said after whatever else goes wrong in this exchange
+            padded = talk.padded = ("Reply %d matched /%s/ (spec line %d), but %d NUL "
+                      "bytes (\\0) came right after its newline, which the "
+                      "spec does not describe (the exchange: %s). %s" % (
+                          n, value.pattern, lineno, nuls,
+                          talk.transcript(), SIZEOF_WORDS))
+        if nuls:
             talk.log.append(("got", talk.buf[:nuls]))  # for cut_short()
             talk.buf = talk.buf[nuls:]
-        elif nuls and spec.newline == "yes":
-            return ("Reply %d matched /%s/ (spec line %d), but %d NUL bytes "
-                    "(\\0) came right after its newline, which the spec "
-                    "does not describe (the exchange: %s). %s" % (
-                        n, value.pattern, lineno, nuls, talk.transcript(),
-                        SIZEOF_WORDS))
     if close and spec.close == "yes" and spec.proto == "tcp":
         closed, more = talk.eof(spec.timeout)
         if not closed:
@@ -503,9 +514,8 @@ EXTRA_BYTES = "bytes the spec does not describe"
 
 def failure_reason(words):
     """A few words for what went wrong in an exchange's sentence."""
+    words = words.split(" Also: ")[0]  # the first thing that went wrong
     for part, reason in (("does not match", "reply did not match"),
-                         ("NUL bytes", EXTRA_BYTES),
-                         ("does not describe", EXTRA_BYTES),
                          ("still open", "connection still open after the "
                           "last reply"),
                          ("no newline", "reply without its newline"),
@@ -514,7 +524,9 @@ def failure_reason(words):
                          ("reset the connection", "reset before replying"),
                          ("was due", "no reply"),
                          ("could not connect", "could not connect"),
-                         ("printed no line", "did not print what it got")):
+                         ("printed no line", "did not print what it got"),
+                         ("NUL bytes", EXTRA_BYTES),
+                         ("does not describe", EXTRA_BYTES)):
         if part in words:
             return reason
     return "exchange failed"

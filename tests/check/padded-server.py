@@ -8,6 +8,8 @@
 #                                          the connection is closed
 #     python3 padded-server.py PORT udp    one datagram of 64 bytes
 #     python3 padded-server.py PORT send   one send(), its count unread
+#     python3 padded-server.py PORT open   the NULs with the line, and the
+#                                          connection is never closed
 import socket
 import sys
 import time
@@ -23,9 +25,14 @@ s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
 s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
 s.bind(("127.0.0.1", port))
 s.listen(5)
+kept = []
 while True:
     conn, _ = s.accept()
     data = conn.recv(64)
+    if mode == "open":
+        conn.sendall(data.ljust(64, b"\0"))
+        kept.append(conn)
+        continue
     if mode == "late":
         conn.sendall(data)
         time.sleep(0.2)
