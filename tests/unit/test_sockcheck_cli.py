@@ -7,6 +7,7 @@ import io
 import os
 import shutil
 import signal
+import socket
 import sys
 import tempfile
 import unittest
@@ -308,6 +309,24 @@ class WaitOutTheKernel(unittest.TestCase):
         self.assertGreaterEqual(slept, 61)
         self.assertLess(slept, 61.5)
         self.assertNotIn("came free", said)
+
+    def test_time_wait_that_so_reuseaddr_could_bind_past_counts(self):
+        # the server closes first, with SO_REUSEADDR: its end is left in
+        # TIME_WAIT, which a program without the option cannot bind past
+        ls = socket.socket()
+        ls.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        ls.bind(("127.0.0.1", 0))
+        ls.listen(1)
+        port = ls.getsockname()[1]
+        c = socket.create_connection(("127.0.0.1", port))
+        conn, _ = ls.accept()
+        conn.close()
+        c.recv(1)  # its FIN has come
+        c.close()
+        ls.close()
+        what, kernel = cli.kernel_holds(port, "tcp")
+        self.assertEqual((what, kernel), ("1 connection that the kernel "
+                                          "closes by itself", True))
 
     def test_a_process_or_a_free_port_is_not_waited_for(self):
         self.assertEqual(self.wait([("a listening socket", False)]),
