@@ -461,9 +461,10 @@ for r in rows:
     says "+++ killed by SIGPIPE +++"
 }
 
-@test "check: a fixed port in TIME_WAIT after a check is said, not failed; restart runs last and fails" {
+@test "check: a fixed-port server that closes first leaves no TIME_WAIT to the next check; restart fails" {
     # a daytime server on a fixed port, without SO_REUSEADDR: it closes
-    # first, so each connection leaves TIME_WAIT on its port
+    # first, and the checker resets each connection once it has seen the
+    # close, so no TIME_WAIT is left on its port but in restart
     local port
     port=$(free_port tcp)
     cat >"$BATS_TEST_TMPDIR/day.py" <<'PY'
@@ -481,11 +482,65 @@ PY
         "$PYTHON" "$BATS_TEST_TMPDIR/day.py" "$port"
     assert_failure 1
     assert_line --regexp '^PASS exchange '
-    assert_line --regexp '^NOT RUN in-turn +clients one after another: port in TIME_WAIT$'
-    says "connections that the checks before this one made were still in TIME_WAIT there"
+    assert_line --regexp '^PASS in-turn +clients one after another '
     # the last line of results: restart, which shows the missing option
-    assert_line --regexp '^FAIL restart +a restart on the same port: ended before it listened'
+    assert_line --regexp '^FAIL restart +a restart on the same port: port in use after a restart \(EADDRINUSE\)'
     says "SO_REUSEADDR"
+}
+
+@test "check: a reply padded with NUL bytes is no match, and the whole buffer sent is named" {
+    # send(fd, buf, sizeof buf): the text, then NUL bytes; over TCP with
+    # the line, over TCP after it and before the close, and over UDP
+    printf 'send: hello\nexpect: hello\nclose: yes\n' >"$BATS_TEST_TMPDIR/t.spec"
+    printf 'proto: udp\nsend: hello\nexpect: hello\n' >"$BATS_TEST_TMPDIR/u.spec"
+    # late: the NULs come after the line (a busy machine may read them
+    # with it: then the words are those of the tcp run below)
+    check --spec "$BATS_TEST_TMPDIR/t.spec" --only exchange -- \
+        "$PYTHON" "$SAMPLES/padded-server.py" '{port}' late
+    assert_failure 1
+    assert_line --regexp '^FAIL exchange .*: bytes the spec does not describe'
+    says "58 "
+    says "The program probably sends its whole buffer (sizeof"
+    # the checks after exchange drop the NUL bytes: they are run, and
+    # judge what they are about
+    check --spec "$BATS_TEST_TMPDIR/t.spec" --only exchange,in-turn -- \
+        "$PYTHON" "$SAMPLES/padded-server.py" '{port}' tcp
+    assert_failure 1
+    says "58 NUL bytes (\\0) came right after its newline"
+    assert_line --regexp '^PASS in-turn +clients one after another '
+    check --spec "$BATS_TEST_TMPDIR/u.spec" --only exchange -- \
+        "$PYTHON" "$SAMPLES/padded-server.py" '{port}' udp
+    assert_failure 1
+    assert_line --regexp '^FAIL exchange .*: reply did not match'
+    says "Up to its first NUL byte it would match, and 59 more bytes follow (all NUL)."
+}
+
+@test "check: a padded reply on a connection never closed: the close first, the NUL bytes also" {
+    printf 'send: hello\nexpect: hello\nclose: yes\n' >"$BATS_TEST_TMPDIR/t.spec"
+    check --spec "$BATS_TEST_TMPDIR/t.spec" --only exchange,in-turn -- \
+        "$PYTHON" "$SAMPLES/padded-server.py" '{port}' open
+    assert_failure 1
+    assert_line --regexp '^FAIL exchange .*: connection still open after the last reply'
+    says "Also: reply 1 matched /hello/ (spec line 2), but 58 NUL bytes"
+    # a failed exchange stops the checks after it, as before
+    assert_line --regexp '^Not run: the spec.s exchange failed in check exchange'
+}
+
+@test "check: a buffer sent whole is named by short-send and by the echo-server kind's one-line" {
+    printf 'send: hello\nexpect: hello\nclose: yes\n' >"$BATS_TEST_TMPDIR/t.spec"
+    # one send(), its count unread: under short-send, the NUL bytes cut
+    # after the line are missed
+    check --spec "$BATS_TEST_TMPDIR/t.spec" --only short-send -- \
+        "$PYTHON" "$SAMPLES/padded-server.py" '{port}' send
+    assert_failure 1
+    assert_line --regexp '^FAIL short-send .*: reply cut short under send=half'
+    says "But 32 bytes came in all, and 64 when the checker ran the program again without the fault"
+    # the echo-server kind's one-line says it too
+    check --only one-line echo-server -- \
+        "$PYTHON" "$SAMPLES/padded-server.py" '{port}' tcp
+    assert_failure 1
+    assert_line --regexp '^FAIL one-line +one line echoed: bytes never sent came back'
+    says "The line came back, then 48 bytes more that were never sent, starting with a NUL byte"
 }
 
 @test "check: a bad answer the checker never sent is not judged; a silent client's last line is 'nothing'" {
@@ -500,6 +555,50 @@ PY
     says "the checker's server never sent bytes that are not UTF-8, because the program did not send its request first"
     says "exited with status 0 (it printed nothing)"
     refute_output --partial "None"
+}
+
+@test "check: a UDP client whose request did not match has no stranger check, not a failed one" {
+    printf 'proto: udp\nprogram: client\nexpect: hello\nsend: hi\nprint: hi\n' \
+        >"$BATS_TEST_TMPDIR/u.spec"
+    check --spec "$BATS_TEST_TMPDIR/u.spec" --only stranger -- \
+        "$PYTHON" "$SAMPLES/wrong-udp-client.py" '{port}'
+    assert_success
+    assert_line --regexp '^NOT RUN stranger +a datagram from another port: answer never sent$'
+    says 'datagram 1 was "hullo", which does not match /hello/'
+}
+
+@test "check: a server that greets first and dies of the silent client's reset is told of the reset" {
+    printf 'expect: hello\nsend: one\nexpect: one\nclose: yes\n' >"$BATS_TEST_TMPDIR/g.spec"
+    check --spec "$BATS_TEST_TMPDIR/g.spec" --only silent-client -- \
+        "$PYTHON" "$SAMPLES/greet-reset-server.py" '{port}'
+    assert_failure 1
+    assert_line --regexp '^FAIL silent-client .*: traceback after a silent client'
+    says "The silent client closed with the program's first reply unread"
+    says "catch the error, close that socket and go on to the next client"
+    refute_output --partial "makes recv() return 0"
+}
+
+@test "check: a server killed by SIGPIPE after its first client is told so, not to loop on accept()" {
+    printf 'send: one\nexpect: one\n' >"$BATS_TEST_TMPDIR/o.spec"
+    check --spec "$BATS_TEST_TMPDIR/o.spec" --only in-turn -- \
+        "$PYTHON" "$SAMPLES/eof-reply-server.py" '{port}'
+    assert_failure 1
+    assert_line --regexp '^FAIL in-turn +clients one after another: served 1 of 5 clients'
+    says "It had served a client, then sent to that client's socket after the client had closed it. When recv() returns 0 the client has left"
+    refute_output --partial "calls accept() again, in a loop"
+}
+
+@test "check: a kind's generic checks are not run when its spec's plain exchange fails too" {
+    # it echoes one recv() per client: echo.spec's second line never
+    # comes back, with or without odd input
+    check --only one-line,not-utf8 echo-server -- \
+        "$PYTHON" "$SAMPLES/one-line-server.py" '{port}'
+    assert_success
+    assert_line --regexp '^PASS one-line '
+    assert_line --regexp "^NOT RUN not-utf8 +input that is not UTF-8: the kind's spec's exchange fails$"
+    says "this check plays the exchange of the spec that the kind echo-server plays (echo.spec), and without anything odd that exchange fails too: A client:"
+    says "where reply 2 (spec line 8, /a second line/) was due"
+    refute_output --partial "stuck on the bad request"
 }
 
 @test "check: a traceback's escape codes reach the terminal written out, never raw" {

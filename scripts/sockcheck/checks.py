@@ -24,6 +24,7 @@ class Result:
         self.note = False      # passed, with something worth knowing
         self.skipped = False   # not run: an earlier check could not start it
         self.alone = False     # not run, for a reason of its own
+        self.keep_going = False  # failed, but the checks after it run
         self.message = ""
         self.reason = ""
         self.output = []

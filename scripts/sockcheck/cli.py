@@ -6,15 +6,18 @@ import shutil
 import signal
 import sys
 import tempfile
+import time
 
 from .kinds import KIND_SPEC, kind_checks, kind_spec
 from .spec import load as load_spec
 from .spec_server import checks_for
 from .common import KINDS, NARRATE_LIB, PROG, Usage
+from .batch import KERNEL_LIMIT, holders, proto_of
 from .grading import batch, inner
 from .options import HELP, parse, validate
-from .procfs import become_subreaper
+from .procfs import become_subreaper, net_table
 from .report import Reporter, wrap
+from .words import plural
 from .runner import Run, run_checks, stop_everything
 
 
@@ -54,10 +57,50 @@ def single(opts, tmpdir):
               only=opts.only, cwd=None, wait=opts.wait,
               strace=opts.strace, narrate=opts.narrate, tmpdir=tmpdir,
               spec=getattr(opts, "loaded", None) or kind_spec(kind))
+    if run.fixed_port is not None:
+        wait_out_the_kernel(run.fixed_port, proto_of(run))
     reporter = Reporter(opts.format, run)
     run_checks(run, reporter)
     failed = reporter.end()
     return 1 if failed else 0
+
+
+def kernel_holds(port, proto, who=False):
+    """holders(), but any connection the kernel still holds on port
+    counts, even one a socket with SO_REUSEADDR could bind past: the
+    program under test may not set it."""
+    what, kernel = holders(port, proto, who)
+    if what:
+        return what, kernel
+    left = [s for s in net_table(proto) if s.port == port and not s.inode]
+    if left:
+        return ("%s that the kernel closes by itself"
+                % plural(len(left), "connection"), True)
+    return "", False
+
+
+def wait_out_the_kernel(port, proto, held=kernel_holds, sleep=time.sleep,
+                        clock=time.monotonic):
+    """A fixed port that only the kernel holds, in connections an earlier
+    run left in TIME_WAIT (a server without SO_REUSEADDR, or the checker's
+    own server for a client, cannot bind it then), is not this run's
+    finding: wait until it is free, at most KERNEL_LIMIT seconds, saying
+    so on standard error. A port that a process holds is not waited for:
+    the first check says who holds it. True if it came free."""
+    t0 = clock()
+    what, kernel = held(port, proto, False)
+    if not what or not kernel:
+        return not what
+    print("%s: port %d is held by %s: waiting for it (at most %d s)"
+          % (PROG, port, what, KERNEL_LIMIT), file=sys.stderr, flush=True)
+    while what and kernel and clock() - t0 < KERNEL_LIMIT:
+        sleep(0.25)
+        what, kernel = held(port, proto, False)
+    if not what:
+        print("%s: port %d came free after %.0f s" % (PROG, port,
+                                                      clock() - t0),
+              file=sys.stderr, flush=True)
+    return not what
 
 
 def kind_and_checks(opts):

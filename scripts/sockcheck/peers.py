@@ -3,6 +3,7 @@ TCP server for a client under test (PeerServer) and a UDP socket that
 sends to or receives from the program (UdpPeer). Every call is bounded."""
 
 import os
+import select
 import socket
 import struct
 import threading
@@ -10,7 +11,7 @@ import time
 
 from .common import LOCAL
 from .procfs import net_table
-from .words import secs, shown
+from .words import plural, secs, shown
 
 
 def settle(sock, loops, reading, limit=1.0):
@@ -52,6 +53,13 @@ class Client:
             self.s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, rcvbuf)
         self.s.connect((prog.host, prog.port))
         self.closed = False
+        # On a fixed port, a connection that the program closed first
+        # would leave its end in TIME_WAIT, and a program without
+        # SO_REUSEADDR could not bind the port in the next check: close()
+        # then resets it (the program's end is gone at once). The restart
+        # check turns this off: it is the one that must see TIME_WAIT.
+        run = getattr(prog, "run", None)
+        self.reset_after_eof = getattr(run, "fixed_port", None) is not None
 
     def send(self, data):
         self.s.sendall(data)
@@ -92,7 +100,22 @@ class Client:
     def close(self):
         if not self.closed:
             self.closed = True
+            if self.reset_after_eof and self.peer_closed():
+                self.s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER,
+                                  struct.pack("ii", 1, 0))
             self.s.close()
+
+    def peer_closed(self, wait=0.05):
+        """Has the program closed its end (EOF waiting, nothing else)?
+        A program that closes after its reply does so at once: its close
+        is waited for a little, lest both ends close at the same time
+        (then both are left in TIME_WAIT)."""
+        try:
+            select.select([self.s], [], [], wait)
+            return self.s.recv(1, socket.MSG_PEEK | socket.MSG_DONTWAIT) \
+                == b""
+        except (OSError, ValueError):
+            return False
 
 
 def connect(prog, **kw):
@@ -127,6 +150,14 @@ def echo_trouble(sent, got, how, limit):
     if got[:m] != sent:
         return "%d bytes came back, but not the same: sent %s, got %s." % (
             n, shown(sent, 40), shown(got, 40))
+    extra = got[m:]
+    if extra[:1] == b"\0":
+        return ("The line came back, then %s more that %s never sent, "
+                "starting with a NUL byte: %s. The program probably sends "
+                "its whole buffer (sizeof, or a fixed count) where it should "
+                "send what recv() returned." % (
+                    plural(len(extra), "byte"),
+                    "was" if len(extra) == 1 else "were", shown(extra, 40)))
     return "%d bytes came back for %d sent: %s." % (n, m, shown(got, 40))
 
 

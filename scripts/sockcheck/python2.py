@@ -14,6 +14,15 @@ WHERE = re.compile(r'File "([^"]*)", line (\d+)')
 ASKS_PY2 = re.compile(r"^#!.*\bpython2(\.\d+)?\b")
 PY2_NAME = re.compile(r"python2(\.\d+)?")
 NOT_FOUND = 127  # a shell's, or env's, "command not found"
+# What Python 3 says, running it, of a line that Python 2 ran: a name it
+# no longer has, or text and bytes mixed (in Python 2 both were str).
+PY2_ONLY_NAME = re.compile(r"NameError: name '(raw_input|xrange|unicode|"
+                           r"unichr|basestring|execfile)' is not defined")
+STR_AND_BYTES = re.compile(r"TypeError: (can only concatenate str \(not "
+                           r"\"bytes\"\) to str|can't concat str to bytes|"
+                           r"a bytes-like object is required, not 'str')")
+# ... and a name in the script that only Python 2 has
+PY2_CALL = re.compile(r"\b(raw_input|xrange|unichr|execfile)\s*\(")
 
 ADVICE = ("port it to Python 3, where print \"x\" becomes print(\"x\"), "
           "raw_input() becomes input(), and a socket sends and receives "
@@ -66,6 +75,9 @@ def diagnose(argv, cwd, ended):
                     "before running anything: %s), and Python 2 is not "
                     "supported here (Debian has no python2): %s."
                     % (at, m.group(0), ADVICE))
+        died = died_of_python2(text, rc, path)
+        if died:
+            return died
         if rc is None or not ("SyntaxError" in text or rc == NOT_FOUND):
             continue
         if ASKS_PY2.match(line):
@@ -79,3 +91,33 @@ def diagnose(argv, cwd, ended):
                     "python2): %s, and run it with python3."
                     % (argv[0], ADVICE))
     return None
+
+
+def died_of_python2(text, rc, path):
+    """The sentence for a program that ran under Python 3 and died at a
+    line that only Python 2 runs: a name only Python 2 has, or text and
+    bytes mixed in a script that calls such a name; None."""
+    if rc is None or rc == 0:
+        return None
+    m = PY2_ONLY_NAME.search(text)
+    calls = None
+    if not m:
+        m = STR_AND_BYTES.search(text)
+        calls = m and path and PY2_CALL.search(source(path))
+        if not calls:
+            return None
+    where = WHERE.findall(text[:m.start()])
+    at = ("line %s of %s" % (where[-1][1], os.path.basename(where[-1][0]))
+          if where else os.path.basename(path or "") or "the program")
+    return ("This is a Python 2 program (%sPython 3 stopped at %s: %s), and "
+            "Python 2 is not supported here (Debian has no python2): %s."
+            % ("it calls %s(), which only Python 2 has, and "
+               % calls.group(1) if calls else "", at, m.group(0), ADVICE))
+
+
+def source(path):
+    try:
+        with open(path, encoding="utf-8", errors="replace") as f:
+            return f.read(100000)
+    except OSError:
+        return ""

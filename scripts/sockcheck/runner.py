@@ -39,6 +39,7 @@ class Run:
         self.cleanup = []
         self.broken = None  # the check in which it could not start
         self.broken_why = "the program could not be started"
+        self.plain = None  # plain_exchange_fails(), once known
 
     def next_id(self):
         """A number for a file in tmpdir: unique among all the Runs that
@@ -76,7 +77,8 @@ class Run:
                 res.failed("The checker reached no verdict.", "checker error")
             elif res.ok:
                 self.no_pass_over_a_crash(res)
-            if not res.ok and getattr(chk, "fatal", None):
+            if not res.ok and getattr(chk, "fatal", None) and \
+                    not res.keep_going:
                 # the checks after it need what failed here
                 self.broken, self.broken_why = chk.name, chk.fatal
         except NotReady as e:
@@ -106,8 +108,49 @@ class Run:
                     res.narration += p.narration_tail()
                     res.output += tail_lines(p.output())
             self.finish()
+        if res.ok is False and not res.skipped and \
+                self.plays_kind_spec(chk) and \
+                not res.reason.startswith(("no restart", "port in use")):
+            plain = self.plain_exchange_fails()
+            if plain:
+                from .kinds import KIND_SPEC
+                res.not_run(
+                    "Not run: this check plays the exchange of the spec "
+                    "that the kind %s plays (%s), and without anything odd "
+                    "that exchange fails too: %s The checks that play it "
+                    "cannot judge what they are about." % (
+                        self.kind, KIND_SPEC[self.kind],
+                        plain[0].upper() + plain[1:]),
+                    "the kind's spec's exchange fails")
+                self.finish()
         res.seconds = time.monotonic() - t0
         return res
+
+    def plays_kind_spec(self, chk):
+        """Is chk one of the generic checks a server KIND gets from its
+        spec (kinds.py), not one of the kind's own?"""
+        return (self.spec is not None and self.kind in CHECKS and
+                self.spec.program == "server" and
+                chk.name not in {c.name for c in CHECKS[self.kind]})
+
+    def plain_exchange_fails(self):
+        """For a kind's program: one client plays the kind's spec's
+        exchange, with nothing odd, on a fresh start. Its failure in
+        words, or '' if it was served (or could not be tried). Once per
+        run."""
+        if self.plain is None:
+            from .spec_server import exchange, start
+            self.plain = ""
+            try:
+                prog = start(self)
+                ok, words = exchange(prog, self.spec, "a client")
+                if not ok:
+                    self.plain = words
+            except NotReady:
+                pass
+            finally:
+                self.finish()
+        return self.plain
 
     def left_in_time_wait(self, reason):
         """Did a program on a fixed port end before it took its port,

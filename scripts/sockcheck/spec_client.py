@@ -14,7 +14,7 @@ from .common import LOCAL
 from .peers import PeerServer, settle
 from .program import Program
 from .spec import U32, printed, wanted
-from .spec_server import Talk, matches, spec_check
+from .spec_server import Talk, matches, padding_note, spec_check
 from .words import secs, shown
 
 
@@ -189,8 +189,9 @@ class ScriptServer:
                     return
                 if not matches(value, line):
                     trouble = ("line %d was %s, which does not match /%s/ "
-                               "(spec line %d)" % (n, shown(line, 60),
-                                                   value.pattern, lineno))
+                               "(spec line %d%s)" % (
+                                   n, shown(line, 60), value.pattern,
+                                   lineno, padding_note(value, line, True)))
                     return
             if self.spec.close == "no":
                 self._line(conn, buf, self.spec.timeout)  # until it closes

@@ -20,8 +20,8 @@ from .peers import UdpPeer, connect
 from .procfs import Sock, net_table, proc_stat
 from .program import Program
 from .spec import U32, out_of_range, printed, wanted, zeroed
-from .words import (and_list, plural, python_error, sanitizer_error, secs,
-                    shown)
+from .words import (and_list, died_of, plural, python_error,
+                    sanitizer_error, secs, shown)
 
 SPEC_CHECKS = []
 
@@ -102,6 +102,12 @@ class Talk:
         self.err = None
         self.other = None  # a relay's other client, connected first
         self.newline_hint = True  # a cut reply: "end each with \n"
+        # strict: bytes after a reply that the spec does not describe
+        # (NUL bytes after its line, bytes that are not text before the
+        # close) fail it. The exchange check is strict and names them;
+        # the others, lenient, drop them and judge what they are about.
+        self.strict = False
+        self.padded = ""  # play(): the NUL bytes a strict one saw
         if spec.relays() and not listener:
             self.other = Talk(prog, spec, listener=True)
             if self.other.err:
@@ -318,8 +324,17 @@ def play(talk, steps=None, close=True):
     """Play the spec's steps (or steps) on talk: None if every reply
     matched (and, with close: yes, the program closed), else a sentence
     on the first that did not."""
+    trouble = play_steps(talk, steps, close)
+    if trouble and talk.padded:
+        return "%s Also: %s%s" % (trouble, talk.padded[0].lower(),
+                                  talk.padded[1:])
+    return trouble or talk.padded or None
+
+
+def play_steps(talk, steps, close):
     spec = talk.spec
     n = r = 0
+    padded = talk.padded = ""
     for kind, value, lineno in (spec.steps if steps is None else steps):
         if kind in ("send", "input"):
             trouble = talk.send(value) if kind == "send" else \
@@ -360,11 +375,27 @@ def play(talk, steps=None, close=True):
                           "does not name (a NUL, a control character or a "
                           "byte that is not UTF-8), such as a buffer sent "
                           "before anything was put in it."
-                          if value.fullmatch(text) else "")
+                          if value.fullmatch(text) else
+                          padding_note(value, got))
             return ("Reply %d was %s, which does not match /%s/ (spec line "
                     "%d; the exchange: %s).%s" % (
                         n, shown(got, 120), value.pattern, lineno,
                         talk.transcript(), bytes_note))
+        # NUL bytes after a line are padding; after a binary field they
+        # may be the next reply's
+        nuls = 0 if isinstance(value, U32) else \
+            len(talk.buf) - len(talk.buf.lstrip(b"\0"))
+        if nuls and talk.strict and spec.newline == "yes" and not padded:
+            # said after whatever else goes wrong in this exchange
+            padded = talk.padded = (
+                "Reply %d matched /%s/ (spec line %d), but %d NUL bytes "
+                "(\\0) came right after its newline, which the spec does "
+                "not describe (the exchange: %s). %s" % (
+                    n, value.pattern, lineno, nuls, talk.transcript(),
+                    SIZEOF_WORDS))
+        if nuls:
+            talk.log.append(("got", talk.buf[:nuls]))  # for cut_short()
+            talk.buf = talk.buf[nuls:]
     if close and spec.close == "yes" and spec.proto == "tcp":
         closed, more = talk.eof(spec.timeout)
         if not closed:
@@ -373,6 +404,16 @@ def play(talk, steps=None, close=True):
                     "yes; the exchange: %s)." % (
                         secs(spec.timeout), ", after %s more" % shown(
                             more, 40) if more else "", talk.transcript()))
+        extra = more.decode("utf-8", "replace")
+        if talk.strict and NOT_TEXT.search(extra):
+            return ("After the last reply, and before the program closed "
+                    "the connection, %d more bytes came that the spec does "
+                    "not describe: %s (the exchange: %s). %s" % (
+                        len(more), shown(more, 40), talk.transcript(),
+                        "They are NUL bytes (\\0). " + SIZEOF_WORDS
+                        if more.strip(b"\0") == b""
+                        else "They are not text: a buffer sent whole, or "
+                        "read past the end of what was put in it."))
     return None
 
 
@@ -415,6 +456,31 @@ def relayed(talk, pat, lineno, r):
                    "every other client connected (lesson 13).")
 
 
+SIZEOF_WORDS = ("The program probably sends its whole buffer (sizeof, or a "
+                "fixed count) where it should send the length of the text "
+                "in it (strlen(), or what recv() returned).")
+
+
+def padding_note(pattern, data, clause=False):
+    """A reply that would match up to its first NUL byte, as when a
+    program sends its whole buffer where the text in it ends at a NUL:
+    the words that say so, or ''. With clause, words to put before the
+    ')' of '(spec line N)'."""
+    head, nul, rest = data.partition(b"\0")
+    text = head.rstrip(b"\n").rstrip(b"\r").decode("utf-8", "replace")
+    if not nul or NOT_TEXT.search(text) or not pattern.fullmatch(text):
+        return ""
+    more = "%d more bytes follow" % (1 + len(rest.rstrip(b"\n")))
+    if not rest.rstrip(b"\n").strip(b"\0"):
+        more += " (all NUL)"
+    if clause:
+        return ("; up to its first NUL byte it would match, and %s: "
+                "the program probably sends its whole buffer, sizeof of it, "
+                "where it should send strlen() of the text in it" % more)
+    return (" Up to its first NUL byte it would match, and %s. %s"
+            % (more, SIZEOF_WORDS))
+
+
 def first_client(run, res):
     """Start the program and connect one client: (prog, talk), or (prog,
     None) after failing res when the client could not connect."""
@@ -434,14 +500,17 @@ def start(run):
     return prog
 
 
-def exchange(prog, spec, who="A client", newline_hint=True, got=None):
+def exchange(prog, spec, who="A client", newline_hint=True, got=None,
+             strict=False):
     """One client, the whole exchange, closed: (ok, sentence); without
     newline_hint, a reply cut short is not blamed on its line end; got,
-    a list, gets the replies that came. A spec with print: lines (a
-    UDP receiver's) also wants them printed after the exchange began."""
+    a list, gets the replies that came; strict, see Talk. A spec with
+    print: lines (a UDP receiver's) also wants them printed after the
+    exchange began."""
     mark = prog.out.mark()
     talk = Talk(prog, spec)
     talk.newline_hint = newline_hint
+    talk.strict = strict
     if talk.err:
         return False, "%s could not connect: %s." % (who, talk.err)
     try:
@@ -491,6 +560,10 @@ def serve_next(prog, spec, res, said, reason, hint=""):
         res.failed("%s %s%s%s" % (said, words, why(prog), WRONG_NEXT),
                    reason.replace("not served", "answered wrongly"))
     else:
+        if hint and STUCK in hint and ("reset the connection" in words or
+                                       "closed the connection" in words):
+            # it answered the next client, and then hung up: not stuck
+            hint = ""
         res.failed("%s %s%s%s" % (said, words, why(prog), hint), reason)
 
 
@@ -500,6 +573,8 @@ WRONG_NEXT = (" The program answered the next client, but not as the spec "
               "that request was still in the program (a buffer read into "
               "again without its old bytes cleared, or used as a string "
               "with no '\\0' after what the last recv() returned).")
+
+STUCK = "The program is stuck on the bad request, probably"
 
 
 # What a program that exited with status 0 after a client is told, in
@@ -555,16 +630,24 @@ def sp_exchange(run, res):
     """The other checks of a server play the same exchange: when it fails
     here, they are not run (they would fail the same way)."""
     prog = start(run)
-    ok, words = exchange(prog, run.spec, "The checker played the exchange")
+    ok, words = exchange(prog, run.spec, "The checker played the exchange",
+                         strict=True)
     if ok:
         res.passed(words + (" Every reply matched its pattern."
                             if run.spec.expects() else ""))
     else:
-        res.failed(words + why(prog), failure_reason(words))
+        reason = failure_reason(words)
+        res.failed(words + why(prog), reason)
+        # the other checks drop such bytes, and judge what they are about
+        res.keep_going = reason == EXTRA_BYTES
+
+
+EXTRA_BYTES = "bytes the spec does not describe"
 
 
 def failure_reason(words):
     """A few words for what went wrong in an exchange's sentence."""
+    words = words.split(" Also: ")[0]  # the first thing that went wrong
     for part, reason in (("came back to its sender instead",
                           "sent back to its sender only, not relayed"),
                          ("was not relayed", "not relayed to the other "
@@ -578,7 +661,9 @@ def failure_reason(words):
                          ("reset the connection", "reset before replying"),
                          ("was due", "no reply"),
                          ("could not connect", "could not connect"),
-                         ("printed no line", "did not print what it got")):
+                         ("printed no line", "did not print what it got"),
+                         ("NUL bytes", EXTRA_BYTES),
+                         ("does not describe", EXTRA_BYTES)):
         if part in words:
             return reason
     return "exchange failed"
@@ -619,8 +704,20 @@ def sp_in_turn(run, res):
     hint = (" The program served only the first client: %s."
             % SEE_ACCEPT_LOOP if served == 1 and run.spec.proto == "tcp"
             else "")
+    fate = why(prog)  # waits a little for a program that is ending
+    rc = prog.returncode()
+    if served >= 1 and rc is not None and died_of(rc, signal.SIGPIPE):
+        # it did come back for the next client: its send() to the one
+        # that had left is what ended it
+        hint = (" It had served a client, then sent to that client's "
+                "socket after the client had closed it. "
+                "When recv() returns 0 the client has left: close that "
+                "socket and accept the next, and send with MSG_NOSIGNAL (or "
+                "ignore SIGPIPE), so that a send() to a client that has gone "
+                "fails with EPIPE instead of ending the server (see lesson "
+                "06, and the pitfall \"SIGPIPE\").")
     res.failed("%s of %d clients were served. %s%s%s" % (
-        served, n, trouble, why(prog), hint),
+        served, n, trouble, fate, hint),
         "served %d of %d clients" % (served, n))
 
 
@@ -816,6 +913,21 @@ def sp_silent(run, res):
                    "ended by itself (status 0)")
         return
     crash = crashed(prog)
+    if crash and spec.steps[0][0] == "expect" and (
+            "ConnectionReset" in crash + prog.output() or
+            "ECONNRESET" in prog.output()):
+        # the program spoke first: the silent client left its words
+        # unread, and a close() with unread bytes sends a RST
+        res.failed("%s %s%s The silent client closed with the program's "
+                   "first reply unread, and a close() with bytes unread "
+                   "sends a reset: the program's next recv() or send() on "
+                   "that socket then fails with ECONNRESET (in Python, "
+                   "ConnectionResetError). That is the end of that client "
+                   "too, not of the server: catch the error, close that "
+                   "socket and go on to the next client." % (
+                       said, words, why(prog)),
+                   "%s after a silent client" % crash)
+        return
     if crash:
         res.failed("%s %s%s A client that leaves without a word makes "
                    "recv() return 0 (no bytes): that is the end of that "
@@ -1009,9 +1121,8 @@ def malformed(name, title, what, data_of, applies=has_send):
             return
         serve_next(prog, spec, res, said,
                    "next client not served after %s" % said_what,
-                   " The program is stuck on the bad request, probably: a "
-                   "server must not wait or loop for ever on one client's "
-                   "input.")
+                   " %s: a server must not wait or loop for ever on one "
+                   "client's input." % STUCK)
     return func
 
 
@@ -1048,6 +1159,8 @@ def sp_restart(run, res):
     port = prog.port
     if talk is None:
         return
+    if talk.c:  # the TIME_WAIT of a first run is what this check is about
+        talk.c.reset_after_eof = False
     trouble = play(talk, close=False)
     prog.stop()
     talk.eof(1.0)

@@ -14,7 +14,7 @@ from .common import LOCAL
 from .peers import settle
 from .spec_client import judge, limit_for, not_sent, printed, run_client, \
     transcript
-from .spec_server import matches, spec_check
+from .spec_server import matches, padding_note, spec_check
 from .words import digit_run, digits, plural, secs, shown
 
 
@@ -107,8 +107,9 @@ class UdpScriptServer:
                     return
                 if not matches(value, data):
                     trouble = ("datagram %d was %s, which does not match /%s/"
-                               " (spec line %d)" % (n, shown(data, 60),
-                                                    value.pattern, lineno))
+                               " (spec line %d%s)" % (
+                                   n, shown(data, 60), value.pattern,
+                                   lineno, padding_note(value, data, True)))
                     return
         except OSError as e:
             trouble = "sending to %s:%d failed (%s)" % (
@@ -212,6 +213,10 @@ def su_stranger(run, res):
     srv.first.join(spec.timeout + 1.0)
     time.sleep(0.1)
     text = prog.output()
+    if srv.stranger is None and srv.trouble:
+        res.not_run(not_sent(run, srv, "a datagram from another port"),
+                    "answer never sent")
+        return
     if srv.stranger is None:
         res.failed("The checker's server played the spec: %s; then %s, so "
                    "it never answered. The program %s." % (

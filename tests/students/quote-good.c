@@ -32,7 +32,13 @@ int main(int argc, char **argv)
         if (c < 0)
             continue;
         const char *q = quotes[i % 3];
-        send(c, q, strlen(q), MSG_NOSIGNAL);
+        size_t len = strlen(q), done = 0;
+        while (done < len) { /* send() may take less than it is given */
+            ssize_t n = send(c, q + done, len - done, MSG_NOSIGNAL);
+            if (n < 0)
+                break;
+            done += (size_t)n;
+        }
         close(c);
     }
 }

@@ -240,9 +240,17 @@ class EchoTrouble(unittest.TestCase):
                          '"hello, sockstep\\n", got "HELLO, SOCKSTEP\\n".')
 
     def test_more_bytes_came_back(self):
-        self.assertEqual(self.trouble(self.LINE + b"\x00", "ok"),
+        self.assertEqual(self.trouble(self.LINE + b"!", "ok"),
                          '17 bytes came back for 16 sent: '
-                         '"hello, sockstep\\n\\x00".')
+                         '"hello, sockstep\\n!".')
+
+    def test_a_buffer_sent_whole_is_named(self):
+        self.assertEqual(self.trouble(self.LINE + b"\x00", "ok"),
+                         'The line came back, then 1 byte more that was '
+                         'never sent, starting with a NUL byte: "\\x00". '
+                         'The program probably sends its whole buffer '
+                         '(sizeof, or a fixed count) where it should send '
+                         'what recv() returned.')
 
 
 class FakeSock:

@@ -7,6 +7,7 @@ import io
 import os
 import shutil
 import signal
+import socket
 import sys
 import tempfile
 import unittest
@@ -270,6 +271,67 @@ class ListChecks(unittest.TestCase):
         names = sum(len(kind_checks(k)[0]) for k in KINDS)
         self.assertEqual(len([ln for ln in lines if ln.startswith("  ")
                               and not ln.startswith("   ")]), names)
+
+
+class WaitOutTheKernel(unittest.TestCase):
+    """A fixed port held only by the kernel (TIME_WAIT left by an earlier
+    run) is waited for before the first check; one a process holds is
+    not."""
+
+    def wait(self, answers):
+        """wait_out_the_kernel with holders() answering answers in turn,
+        on a clock that sleep() moves: (came free, what it said, the
+        seconds it slept)."""
+        answers, now = list(answers), [0.0]
+        err = io.StringIO()
+        with contextlib.redirect_stderr(err):
+            free = cli.wait_out_the_kernel(
+                8888, "tcp", held=lambda *a: answers.pop(0) if len(
+                    answers) > 1 else answers[0],
+                sleep=lambda s: now.__setitem__(0, now[0] + s),
+                clock=lambda: now[0])
+        return free, err.getvalue(), now[0]
+
+    def test_time_wait_is_waited_for_and_said(self):
+        tw = ("1 connection in TIME_WAIT, which the kernel closes by "
+              "itself", True)
+        free, said, slept = self.wait([tw, tw, tw, ("", False)])
+        self.assertTrue(free)
+        self.assertEqual(slept, 0.75)
+        self.assertIn("port 8888 is held by 1 connection in TIME_WAIT", said)
+        self.assertIn("waiting for it (at most 61 s)", said)
+        self.assertIn("port 8888 came free after 1 s", said)
+
+    def test_at_most_the_kernels_limit(self):
+        free, said, slept = self.wait([("2 connections in TIME_WAIT",
+                                        True)])
+        self.assertFalse(free)
+        self.assertGreaterEqual(slept, 61)
+        self.assertLess(slept, 61.5)
+        self.assertNotIn("came free", said)
+
+    def test_time_wait_that_so_reuseaddr_could_bind_past_counts(self):
+        # the server closes first, with SO_REUSEADDR: its end is left in
+        # TIME_WAIT, which a program without the option cannot bind past
+        ls = socket.socket()
+        ls.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        ls.bind(("127.0.0.1", 0))
+        ls.listen(1)
+        port = ls.getsockname()[1]
+        c = socket.create_connection(("127.0.0.1", port))
+        conn, _ = ls.accept()
+        conn.close()
+        c.recv(1)  # its FIN has come
+        c.close()
+        ls.close()
+        what, kernel = cli.kernel_holds(port, "tcp")
+        self.assertEqual((what, kernel), ("1 connection that the kernel "
+                                          "closes by itself", True))
+
+    def test_a_process_or_a_free_port_is_not_waited_for(self):
+        self.assertEqual(self.wait([("a listening socket", False)]),
+                         (False, "", 0.0))
+        self.assertEqual(self.wait([("", False)]), (True, "", 0.0))
 
 
 if __name__ == "__main__":

@@ -43,6 +43,35 @@ class Python2(unittest.TestCase):
             "\"x\" becomes print(\"x\")"), why)
         self.assertEqual(why.count(". "), 0, why)  # one sentence
 
+    def test_a_name_only_python2_has_is_named(self):
+        why = python2.diagnose(["python3", "x.py"], self.dir, [(
+            '  File "x.py", line 9, in <module>\n'
+            "NameError: name 'raw_input' is not defined\n", 1)])
+        self.assertTrue(why.startswith(
+            "This is a Python 2 program (Python 3 stopped at line 9 of "
+            "x.py: NameError: name 'raw_input' is not defined), and Python "
+            "2 is not supported here"), why)
+
+    def test_text_and_bytes_mixed_in_a_script_that_calls_raw_input(self):
+        died = ('  File "srv.py", line 14, in <module>\n'
+                "TypeError: can only concatenate str (not \"bytes\") to "
+                "str\n")
+        self.write("srv.py", 'usr = c.recv(1024)\nprint("C: " + usr)\n'
+                   'msg = raw_input("reply: ")\n')
+        why = python2.diagnose(["python3", "srv.py"], self.dir, [(died, 1)])
+        self.assertTrue(why.startswith(
+            "This is a Python 2 program (it calls raw_input(), which only "
+            "Python 2 has, and Python 3 stopped at line 14 of srv.py: "
+            "TypeError: can only concatenate str (not \"bytes\") to str)"),
+            why)
+        # the same mistake in a Python 3 program is its own, not Python 2's
+        self.write("srv.py", 'usr = c.recv(1024)\nprint("C: " + usr)\n')
+        self.assertIsNone(python2.diagnose(["python3", "srv.py"], self.dir,
+                                           [(died, 1)]))
+        # and a program still running has not died of it
+        self.assertIsNone(python2.diagnose(["python3", "x.py"], self.dir, [(
+            "NameError: name 'raw_input' is not defined\n", None)]))
+
     def test_an_exec_statement_too(self):
         why = python2.diagnose(["python3", "x.py"], self.dir, [(
             "SyntaxError: Missing parentheses in call to 'exec'\n", 1)])
