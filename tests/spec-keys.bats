@@ -29,6 +29,10 @@ sample() {
     passes_all
     assert_line "3 checks: 3 passed, 0 failed"
     says 'sent "hello, is anyone there?\n", typed "yes, I am here\n", got "yes, I am here\n", sent "how are you?\n", typed "fine, thanks\n", got "fine, thanks\n"'
+    # the operator answers a client that reset only after the RST came,
+    # so the reply never races it: a server that catches errors only where
+    # it sends (this one) passes however fast each side runs
+    says 'then reset the connection (close() with SO_LINGER 0 sends a RST), and only then did its operator type "yes, I am here\n". The program stayed up'
     # the operator answers the long line too, and the next client is served
     says 'it answered "yes, I am here\n". The program stayed up'
 }
