@@ -12,8 +12,8 @@
 # physical pages LaTeX notes in NAME.aux (\@abspage@last) is left out of
 # the comparison: nothing in the handout prints it, and the first run, with
 # no contents yet, counts fewer pages (the preamble numbers the contents
-# apart, so no other page number moves and a build from nothing takes two
-# runs, not three).
+# apart, so no other page number moves). A build from nothing starts with
+# an empty index (below), so it too takes two runs, not three.
 #
 # The last build's .aux and .toc are kept, so a small change needs one or
 # two runs, not three; if the first run fails with them, they are removed
@@ -41,6 +41,12 @@ top=$(pwd)
 cd "$dir"
 kept=
 if [ -e "$name.aux" ]; then kept=yes; fi
+# No index yet (a build from nothing): an empty one, so that the first run
+# prints the index's heading and puts it in the contents as the second
+# run will, and the second run can find everything as the first left it.
+if [ ! -e "$name.ind" ]; then
+    printf '\\begin{theindex}\n\\end{theindex}\n' >"$name.ind"
+fi
 run=0
 while [ "$run" -lt "$runs" ]; do
     run=$((run + 1))
