@@ -90,9 +90,14 @@ print(s.recv(200).decode(), end="")
 }
 
 @test "04-accept: served clients, then none within --timeout: exits 0" {
+    # The client is started first and connects as soon as the port is
+    # known, so the server's 1 s runs only after its first client.
+    before_server "$BATS_TEST_TMPDIR/server" "$BATS_TEST_TMPDIR/nc" \
+        timeout 20 nc -N 127.0.0.1 '{port}'
+    local nc="$PEER_PID"
     start_server "$BATS_TEST_TMPDIR/server" 04-accept --count 5 --timeout 1
-    run timeout 20 nc -N 127.0.0.1 "$PORT" </dev/null
-    assert_success
+    wait_exit "$nc" 30
+    [ "$EXIT_STATUS" -eq 0 ]
     wait_exit "$BG_PID"
     [ "$EXIT_STATUS" -eq 0 ]
     run cat "$BATS_TEST_TMPDIR/server"
