@@ -139,10 +139,31 @@ def fault_check(run, res, faults, doing, acted, hint, on_failure=None,
     if ok:
         res.passed(said + " Every reply matched its pattern.")
         return
-    if on_failure and on_failure(prog, said, catches):
+    fate = why(prog)
+    prog.stop()  # its port may be fixed: the plain run needs it
+    if exchange_fails_plain(run, newline_hint):
+        res.not_run("Not run: the exchange failed without the fault as "
+                    "well (the checker ran it again with no fault), so what "
+                    "went wrong is not the fault's doing; the %s check "
+                    "shows it." % named(run, "exchange"),
+                    "fails without the fault")
         return
-    res.failed("%s%s %s" % (said, why(prog), hint), "failed under %s"
-               % faults)
+    if on_failure and on_failure(fate, said, catches):
+        return
+    res.failed("%s%s %s" % (said, fate, hint), "failed under %s" % faults)
+
+
+def exchange_fails_plain(run, newline_hint):
+    """Run the program again without any fault and play the exchange
+    with as many clients as the faulted run: does it fail?"""
+    spec = run.spec
+    plain = Program(run, run.port_for(spec.proto))
+    plain.wait_bound(spec.proto)
+    ok, _ = exchange(plain, spec, "A client", newline_hint)
+    if ok and spec.clients > 1:
+        ok, _ = exchange(plain, spec, "The next client", newline_hint)
+    plain.stop()
+    return not ok
 
 
 def cut_short(run, got):
@@ -212,7 +233,7 @@ def sp_short_send(run, res):
 
 
 def eintr_failed(res):
-    def decide(prog, said, has):
+    def decide(fate, said, has):
         if has:
             why_now = ("It catches %s: a call interrupted by that signal "
                        "fails with EINTR unless the handler was installed "
@@ -224,7 +245,7 @@ def eintr_failed(res):
                        "handler without SA_RESTART")
         res.noted("%s%s %s. A call that fails with EINTR was not made: make "
                   "it again (a loop around the call, while errno == EINTR)."
-                  % (said, why(prog), why_now),
+                  % (said, fate, why_now),
                   "gave up at EINTR")
         return True
     return decide
