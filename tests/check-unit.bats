@@ -1,5 +1,5 @@
 #!/usr/bin/env bats
-# The unit tests of scripts/check's package, scripts/sockcheck/ (issue 25):
+# The unit tests of scripts/check's package, scripts/sockcheck/:
 # tests/unit/test_sockcheck_*.py, Python's unittest, standard library only.
 # They test the parts that need no program under test (the command line,
 # the words, the report, the verdicts); tests/check.bats runs the checker

@@ -1,5 +1,5 @@
 #!/usr/bin/env bats
-# scripts/check, the checker for students' own programs (issue 15): run
+# scripts/check, the checker for students' own programs: run
 # against sockstep's own programs (every check passes) and against the
 # sample programs in tests/check/ (each fails the check it must, and says
 # why in words a student can act on).
@@ -87,7 +87,7 @@ says() {
     says "it spins, calling recv() again and again"
     says "see lesson 06: recv() == 0"
     # it serves one client only: twenty-clients says it spins, not that
-    # accept() needs a loop (issue 31: it is still in client 1's loop)
+    # accept() needs a loop (it is still in client 1's loop)
     assert_line --regexp '^FAIL twenty-clients .*: served 1 of 20 clients'
     says "it spins; a further client's connection waited in its listening socket's queue, taken by no accept()"
     says "Probably it is still in its loop for an earlier client"
@@ -157,7 +157,7 @@ says() {
 }
 
 @test "check: a server listening on 0.0.0.0 gets a note, and is still checked over loopback" {
-    # issue 31: what the textbooks teach, and what a server for other
+    # What the textbooks teach, and what a server for other
     # machines needs; the note says what it means and how to restrict it
     check --only loopback,one-line echo-server -- \
         "$PYTHON" "$SAMPLES/any-address-server.py" '{port}'

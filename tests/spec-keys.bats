@@ -1,5 +1,5 @@
 #!/usr/bin/env bats
-# The spec language's keys for the rest of real assignments (issue 41):
+# The spec language's keys for the rest of real assignments:
 # a server whose replies come from its operator's keyboard (input: on its
 # stdin), a client of a protocol without line ends (newline: no), binary
 # fields (send-u32: and expect-u32:), a chat's relay between two clients

@@ -1,6 +1,6 @@
 #!/usr/bin/env bats
-# Part of the student corpus of issue 31, checked with scripts/check
-# --spec (tests/students.bats says how; the three files run side by side,
+# Part of the student corpus, checked with scripts/check
+# --spec (tests/students.bats says how; its files run side by side,
 # since the checks mostly wait). This one: echo-client, the handout's assignments, the sanitizer builds.
 
 load test_helper

@@ -1,5 +1,5 @@
 #!/usr/bin/env bats
-# Part of the student corpus of issue 31, checked with scripts/check
+# Part of the student corpus, checked with scripts/check
 # --spec (tests/students.bats says how; the files run side by side, since
 # the checks mostly wait). This one: the UDP client (udp-echo-client.spec),
 # where the checker is the client's server on a UDP socket.

@@ -1,5 +1,5 @@
 #!/usr/bin/env bats
-# scripts/check --spec's fault checks (issue 31): the program runs under
+# scripts/check --spec's fault checks: the program runs under
 # scripts/narrate --faults, so that recv() hands over a few bytes at a
 # time, send() takes half, and an EINTR comes now and then. Our own
 # samples in tests/students/: a server that takes one recv() for a whole

@@ -1,5 +1,5 @@
 #!/usr/bin/env bats
-# scripts/check --spec (issue 31) against our own student corpus,
+# scripts/check --spec against our own student corpus,
 # tests/students/: for each example spec in scripts/sockcheck/specs/, a
 # correct program that passes every check, and a broken one that fails
 # the check it must, with the words that explain it. tests/students/
@@ -144,7 +144,7 @@ load lib/students
 # ---- the kinds too: no pass over a crash -----------------------------------------------
 
 @test "students: a receiver that prints a datagram only in its traceback fails" {
-    # scripts/check before issue 31 passed it: the payload was printed
+    # An earlier scripts/check passed it: the payload was printed
     student number-receiver.py
     run bare timeout 60 "$PYTHON" "$CHECK" --only datagram udp-receiver -- \
         "${PROG[@]}" '{port}'

@@ -1,6 +1,6 @@
 # Shared by every sockstep bats file: load with `load test_helper`.
 #
-# Conventions (see DEVELOPERS.md): no fixed ports (servers get --port 0 and
+# Conventions: no fixed ports (servers get --port 0 and
 # we read the port from their ready line), background servers start with
 # fd 3 closed and are killed and reaped in teardown, every wait is bounded.
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env bats
-# Sentences the narration used to get wrong (issue 8's findings), checked in
+# Sentences the narration used to get wrong, checked in
 # real runs: each test makes the situation happen and reads what was said.
 
 load test_helper

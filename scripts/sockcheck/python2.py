@@ -1,4 +1,4 @@
-"""A Python 2 program, recognised and named (issue 31): a submission
+"""A Python 2 program, recognised and named: a submission
 written for Python 2 dies at once under Python 3, and without this its
 checks would fail one after another, each with its own puzzling reason.
 Nothing here starts a program: it reads the command, the first line of

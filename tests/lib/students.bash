@@ -1,4 +1,4 @@
-# What tests/students*.bats share (issue 31's student corpus, checked
+# What tests/students*.bats share (the student corpus, checked
 # with scripts/check --spec): the samples' directory, building a C sample,
 # running the checker on one, and the assertions on its verdict. Loaded
 # by each of those files after test_helper.

@@ -265,7 +265,7 @@ class FakeSock:
 
 class WiderWords(unittest.TestCase):
     """A server bound wider than loopback: a note that says what it means
-    and how to keep it to this machine (issue 31), for a kind and a spec."""
+    and how to keep it to this machine, for a kind and a spec."""
 
     def test_every_address(self):
         words = checks.wider_words([FakeSock("0.0.0.0")], "tcp")
@@ -309,7 +309,7 @@ class FakePeer:
 
 class MegabyteWords(unittest.TestCase):
     """one-megabyte: what was seen first (the bytes, the program's fate),
-    then a hint only where that supports it (issue 31)."""
+    then a hint only where that supports it."""
 
     MB = echo_server.MEGABYTE
     DATA = bytes(range(256)) * (MB // 256)

@@ -1,4 +1,4 @@
-"""Only what was seen (issue 31): a pass over a crash is a failure, a note
+"""Only what was seen: a pass over a crash is a failure, a note
 is a pass worth reading, the checks not run after a program could not
 start are one line and no failures; and --spec on the command line."""
 
