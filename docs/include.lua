@@ -55,6 +55,10 @@ Numbering (level-1 headings):
   # Lesson 06: send() and recv() {#lesson-06}   lesson N is chapter N
   # Pitfalls {#pitfalls .appendix}              back matter: A, B, C ...
 
+  On paper a section whose code blocks are all {.folded} ("The same in
+  Python") loses its heading and ends its chapter as one paragraph that
+  names the files (filters/parts.lua); on screen it stays a section.
+
   Sections are N.1, N.2 ... within a numbered chapter. A chapter that is
   none of these stops the build.
 
@@ -124,6 +128,16 @@ return {
       if meta["repo-url"] then
         common.settings.repo_url = pandoc.utils.stringify(meta["repo-url"])
       end
+    end,
+  },
+  -- On paper, sections that only name a file go to their chapter's end,
+  -- before they are numbered.
+  {
+    Pandoc = function(doc)
+      if common.latex() then
+        doc.blocks = parts.fold_file_sections(doc.blocks)
+      end
+      return doc
     end,
   },
   -- Pass 1, in document order: numbers, includes, transcripts, figures.

@@ -379,7 +379,10 @@ function M.include_code(el)
     i = i + 1
   end
   flush()
-  if last < total then
+  -- On paper the caption's "of N" says that the rest of the file is left
+  -- out: a mark of it after the last line adds nothing, and a page break
+  -- may leave it alone at the top of the next page.
+  if last < total and not latex() then
     blocks[#blocks + 1] = omission(last + 1, total)
   end
   if whole and not latex() then
@@ -388,6 +391,25 @@ function M.include_code(el)
     end
   end
   return pandoc.Div(blocks, pandoc.Attr(el.identifier, { "listing" }))
+end
+
+-- Is this block a {.folded} include (a whole file named in print, not
+-- shown)?
+function M.is_folded(b)
+  return b.t == "CodeBlock" and b.attributes["include"] ~= nil and
+    b.classes:includes("folded")
+end
+
+-- On paper, a {.folded} include named in running text: "PATH, N lines".
+-- The block is checked as include_code checks it.
+function M.folded_mention(el)
+  M.include_code(el)
+  local path = el.attributes["include"]
+  local inlines = { pandoc.Code(path), pandoc.Str(","), pandoc.Space() }
+  for _, w in ipairs(words(#read_lines(path, 'include="' .. path .. '"') .. " lines")) do
+    inlines[#inlines + 1] = w
+  end
+  return inlines
 end
 
 -- A reference in running text to lines of a lesson file printed whole

@@ -7,6 +7,7 @@ as links, and on paper with their pages.
 ]]
 
 local common = require("filters.common")
+local code = require("filters.code")
 local latex, latex_escape = common.latex, common.latex_escape
 
 local M = {}
@@ -28,6 +29,78 @@ local function chapter_contents(sections)
   end
   return pandoc.Div({ pandoc.Para(inl) },
     pandoc.Attr("", { "chapter-contents" }))
+end
+
+-- On paper, a section that shows nothing but the name of a file (its
+-- code blocks all {.folded}: "The same in Python", a few sentences and
+-- docs/python/09_udp_sender.py) is dead weight as a section: it loses its
+-- heading and goes to the end of its chapter, after the exercises, as a
+-- paragraph that starts with the heading's words: "The same in Python:
+-- docs/python/09_udp_sender.py, 32 lines. Send to lesson 08 with it ...".
+-- Its other paragraphs follow. Run before the sections are numbered. On
+-- screen the section stays, each file folded under its caption, one click
+-- away.
+local function fold_section(head, body)
+  local files, paras = {}, pandoc.List()
+  for _, b in ipairs(body) do
+    if code.is_folded(b) then
+      files[#files + 1] = code.folded_mention(b)
+    elseif b.t == "Para" then
+      paras:insert(b)
+    else
+      return nil
+    end
+  end
+  if #files == 0 then
+    return nil
+  end
+  local inl = pandoc.List({ pandoc.Strong(pandoc.List(head.content):clone()) })
+  inl[1].content:insert(pandoc.Str(":"))
+  for i, f in ipairs(files) do
+    inl:insert(pandoc.Space())
+    if i > 1 then
+      inl:insert(pandoc.Str(i == #files and "and" or ";"))
+      inl:insert(pandoc.Space())
+    end
+    inl:extend(f)
+  end
+  inl[#inl] = pandoc.Str(inl[#inl].text .. ".")
+  if #paras > 0 then
+    inl:insert(pandoc.Space())
+    inl:extend(paras:remove(1).content)
+  end
+  paras:insert(1, pandoc.Para(inl))
+  return paras
+end
+
+function M.fold_file_sections(blocks)
+  local out, pending = pandoc.List(), pandoc.List()
+  local i = 1
+  while i <= #blocks do
+    local b = blocks[i]
+    if b.t == "Header" and b.level == 1 then
+      out:extend(pending)
+      pending = pandoc.List()
+      out:insert(b)
+    elseif b.t == "Header" and b.level == 2 then
+      local j = i + 1
+      while j <= #blocks and not (blocks[j].t == "Header" and blocks[j].level <= 2) do
+        j = j + 1
+      end
+      local folded = fold_section(b, pandoc.List({ table.unpack(blocks, i + 1, j - 1) }))
+      if folded then
+        pending:extend(folded)
+        i = j - 1
+      else
+        out:insert(b)
+      end
+    else
+      out:insert(b)
+    end
+    i = i + 1
+  end
+  out:extend(pending)
+  return out
 end
 
 function M.blocks(blocks)
