@@ -3,6 +3,7 @@
 decorator, in the order the checks run), each check's Result, and what
 the checks of more than one kind share."""
 
+import enum
 import ipaddress
 import re
 import signal
@@ -17,13 +18,27 @@ from .words import (and_list, describe_status, died_of, plural,
                     python_error, sanitizer_error, secs, shown)
 
 
+class State(enum.Enum):
+    """What a check's result says: a Result is in exactly one of these."""
+    UNDECIDED = "undecided"  # the check has not said yet
+    PASSED = "passed"
+    NOTED = "noted"          # passed, with something worth knowing
+    FAILED = "failed"
+    NOT_RUN = "not run"      # this check alone could not be made here
+    SKIPPED = "skipped"      # not run: an earlier check could not start it
+
+
+# the word a report prints for each state; a check that reached no
+# verdict is a failure (the runner makes it one, and says so)
+LABELS = {State.UNDECIDED: "FAIL", State.PASSED: "PASS",
+          State.NOTED: "NOTE", State.FAILED: "FAIL",
+          State.NOT_RUN: "NOT RUN", State.SKIPPED: "NOT RUN"}
+
+
 class Result:
     def __init__(self, check):
         self.check = check
-        self.ok = None
-        self.note = False      # passed, with something worth knowing
-        self.skipped = False   # not run: an earlier check could not start it
-        self.alone = False     # not run, for a reason of its own
+        self.state = State.UNDECIDED
         self.keep_going = False  # failed, but the checks after it run
         self.message = ""
         self.reason = ""
@@ -32,29 +47,40 @@ class Result:
         self.narration = []
         self.seconds = 0.0
 
+    @property
+    def ok(self):
+        """PASS or NOTE: counts as passed."""
+        return self.state in (State.PASSED, State.NOTED)
+
+    @property
+    def ran(self):
+        """False when NOT RUN (neither a pass nor a failure)."""
+        return self.state not in (State.NOT_RUN, State.SKIPPED)
+
     def passed(self, message):
-        self.ok, self.message = True, message
+        self.state, self.message = State.PASSED, message
 
     def failed(self, message, reason):
-        self.ok, self.message, self.reason = False, message, reason
+        self.state, self.message, self.reason = State.FAILED, message, reason
 
     def not_run(self, message, reason):
         """This check alone could not be made here (the others were):
         NOT RUN, neither a pass nor a failure."""
-        self.ok, self.skipped, self.alone = False, True, True
-        self.message, self.reason = message, reason
+        self.state, self.message, self.reason = State.NOT_RUN, message, reason
+
+    def skip(self, message):
+        """NOT RUN because an earlier check could not start the program:
+        the report says it once for all the checks after that one."""
+        self.state, self.message, self.reason = State.SKIPPED, message, \
+            "not run"
 
     def noted(self, message, reason):
         """A pass that the reader should know about (NOTE, not FAIL)."""
-        self.ok, self.note = True, True
-        self.message, self.reason = message, reason
+        self.state, self.message, self.reason = State.NOTED, message, reason
 
     def status(self):
-        if self.skipped:
-            return "NOT RUN"
-        if self.note:
-            return "NOTE"
-        return "PASS" if self.ok else "FAIL"
+        """PASS, NOTE, FAIL or NOT RUN."""
+        return LABELS[self.state]
 
 
 class Check:

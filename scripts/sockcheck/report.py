@@ -8,6 +8,7 @@ import sys
 import textwrap
 import xml.etree.ElementTree as ET
 
+from .checks import State
 from .words import plural, secs, show_cmd
 
 
@@ -36,13 +37,13 @@ class Reporter:
     def add(self, res):
         self.results.append(res)
         n = len(self.results)
-        status = res.status()
-        if res.skipped:
-            self.skipped(res, n)
+        if not res.ran:
+            self.not_run(res, n)
             return
         if self.fmt == "text":
-            head = "%s %-14s %s" % (status, res.check.name, res.check.title)
-            if (not res.ok or res.note) and res.reason:
+            head = "%s %-14s %s" % (res.status(), res.check.name,
+                                    res.check.title)
+            if res.state is not State.PASSED and res.reason:
                 head += ": " + res.reason
             print("%s (%s)" % (head, secs(res.seconds)), file=self.out)
             print(wrap(res.message, "     "), file=self.out)
@@ -60,9 +61,10 @@ class Reporter:
         elif self.fmt == "tap":
             print("%s %d - %s: %s%s" % (
                 "ok" if res.ok else "not ok", n, res.check.name,
-                res.check.title, "" if (res.ok and not res.note)
+                res.check.title, "" if res.state is State.PASSED
                 or not res.reason else ": " + res.reason
-                + (" (a note)" if res.note else "")), file=self.out)
+                + (" (a note)" if res.state is State.NOTED else "")),
+                file=self.out)
             print(wrap(res.message, "#   "), file=self.out)
             for line in res.output:
                 print("#   | " + line, file=self.out)
@@ -72,22 +74,24 @@ class Reporter:
                 print("#   narrate: " + line, file=self.out)
         self.out.flush()
 
-    def skipped(self, res, n):
-        """The checks not run after the program could not start: one
-        line for them all in text (each says the same), not failures."""
+    def not_run(self, res, n):
+        """A check NOT RUN: alone, with its reason; or after the program
+        could not start, as one line in text for all those checks (each
+        says the same). Not failures."""
+        alone = res.state is State.NOT_RUN
         if self.fmt == "tap":
             print("ok %d - %s: %s # SKIP not run%s" % (
                 n, res.check.name, res.check.title,
-                ": " + res.reason if res.alone else ""), file=self.out)
-            if res.alone:
+                ": " + res.reason if alone else ""), file=self.out)
+            if alone:
                 print(wrap(res.message, "#   "), file=self.out)
-        elif self.fmt == "text" and res.alone:
+        elif self.fmt == "text" and alone:
             print("%s %-14s %s: %s" % (res.status(), res.check.name,
                                        res.check.title, res.reason),
                   file=self.out)
             print(wrap(res.message, "     "), file=self.out)
         elif self.fmt == "text":
-            if not any(r.skipped and not r.alone
+            if not any(r.state is State.SKIPPED
                        for r in self.results[:-1]):
                 print(wrap(res.message[:-1] + ": " + ", ".join(
                     c.name for c in self.run.checks[n - 1:]) + ".", ""),
@@ -95,10 +99,8 @@ class Reporter:
         self.out.flush()
 
     def end(self):
-        skipped = sum(1 for r in self.results if r.skipped)
-        notes = sum(1 for r in self.results if r.note)
-        passed = sum(1 for r in self.results if r.ok)
-        failed = len(self.results) - passed - skipped
+        passed, failed, skipped = counts(self.results)
+        notes = sum(1 for r in self.results if r.state is State.NOTED)
         if self.fmt == "text":
             print("%s: %d passed, %d failed%s%s" % (
                 plural(len(self.results), "check"), passed, failed,
@@ -183,15 +185,14 @@ def extras(res):
 
 def verdict(res):
     """'FAIL: its reason', 'NOTE: ...', 'NOT RUN: ...' or 'PASS'."""
-    reason = res.reason if res.reason != "not run" else ""
-    if res.ok and not res.note:
-        reason = ""
+    reason = res.reason if res.state not in (State.PASSED,
+                                             State.SKIPPED) else ""
     return escaped(res.status() + (": " + reason if reason else ""))
 
 
 def counts(results):
     """(passed, failed, not run): a NOTE is a pass, NOT RUN neither."""
-    skipped = sum(1 for r in results if r.skipped)
+    skipped = sum(1 for r in results if not r.ran)
     passed = sum(1 for r in results if r.ok)
     return passed, len(results) - passed - skipped, skipped
 
@@ -249,7 +250,7 @@ def junit(run, results):
             "time": "%.3f" % r.seconds,
         })
         out = []  # blocks of <system-out>
-        if r.skipped:
+        if not r.ran:
             ET.SubElement(case, "skipped", message=verdict(r)).text = \
                 escaped(r.message)
         elif not r.ok:
@@ -257,7 +258,7 @@ def junit(run, results):
                           message=escaped(r.reason or "failed")).text = \
                 escaped(r.message)
             out = extras(r)
-        elif r.note:
+        elif r.state is State.NOTED:
             out = [verdict(r) + "\n" + details(r)]
         out = "\n\n".join(out)
         if out:

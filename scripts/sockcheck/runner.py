@@ -4,7 +4,7 @@ everything the check started ended after it, even on a signal."""
 import sys
 import time
 
-from .checks import CHECKS, Result
+from .checks import CHECKS, Result, State
 from .common import LOCAL, NotReady
 from .procfs import free_port, net_table, port_in_use
 from .python2 import diagnose as python2_program
@@ -67,13 +67,12 @@ class Run:
         res = Result(chk)
         t0 = time.monotonic()
         if self.broken:
-            res.failed("Not run: %s in check %s (see there)." % (
-                self.broken_why, self.broken), "not run")
-            res.skipped = True
+            res.skip("Not run: %s in check %s (see there)." % (
+                self.broken_why, self.broken))
             return res
         try:
             chk.func(self, res)
-            if res.ok is None:
+            if res.state is State.UNDECIDED:
                 res.failed("The checker reached no verdict.", "checker error")
             elif res.ok:
                 self.no_pass_over_a_crash(res)
@@ -108,7 +107,7 @@ class Run:
                     res.narration += p.narration_tail()
                     res.output += tail_lines(p.output())
             self.finish()
-        if res.ok is False and not res.skipped and \
+        if res.state is State.FAILED and \
                 self.plays_kind_spec(chk) and \
                 not res.reason.startswith(("no restart", "port in use")):
             plain = self.plain_exchange_fails()

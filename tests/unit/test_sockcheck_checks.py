@@ -105,9 +105,10 @@ class Results(unittest.TestCase):
 
     def test_a_result_starts_without_a_verdict(self):
         res = checks.Result("chk")
-        self.assertEqual((res.check, res.ok, res.message, res.reason,
-                          res.output, res.trace, res.seconds),
-                         ("chk", None, "", "", [], [], 0.0))
+        self.assertEqual((res.check, res.state, res.ok, res.message,
+                          res.reason, res.output, res.trace, res.seconds),
+                         ("chk", checks.State.UNDECIDED, False, "", "", [],
+                          [], 0.0))
 
     def test_passed_and_failed(self):
         res = checks.Result(None)
@@ -117,6 +118,34 @@ class Results(unittest.TestCase):
         res.failed("it broke", "broken")
         self.assertEqual((res.ok, res.message, res.reason),
                          (False, "it broke", "broken"))
+
+    # each way to give a verdict, and what a result says after it alone:
+    # (state, status, counts as passed, ran)
+    VERDICTS = {
+        "passed": (lambda r: r.passed("m"),
+                   (checks.State.PASSED, "PASS", True, True)),
+        "noted": (lambda r: r.noted("m", "why"),
+                  (checks.State.NOTED, "NOTE", True, True)),
+        "failed": (lambda r: r.failed("m", "why"),
+                   (checks.State.FAILED, "FAIL", False, True)),
+        "not_run": (lambda r: r.not_run("m", "why"),
+                    (checks.State.NOT_RUN, "NOT RUN", False, False)),
+        "skip": (lambda r: r.skip("m"),
+                 (checks.State.SKIPPED, "NOT RUN", False, False)),
+    }
+
+    def test_a_result_has_exactly_one_state(self):
+        # the last verdict given is the whole of it: nothing is left of
+        # an earlier one (a NOTE that then fails is a FAIL, not a NOTE)
+        for first, (give_first, _) in self.VERDICTS.items():
+            for last, (give, said) in self.VERDICTS.items():
+                res = checks.Result(None)
+                give_first(res)
+                give(res)
+                self.assertEqual((res.state, res.status(), res.ok, res.ran),
+                                 said, "%s, then %s" % (first, last))
+        self.assertEqual(len({said[0] for _, said in
+                              self.VERDICTS.values()}), 5)
 
 
 class LastWords(unittest.TestCase):

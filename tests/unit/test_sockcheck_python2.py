@@ -11,7 +11,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
                                 "..", "..", "scripts"))
 
 from sockcheck import python2, runner  # noqa: E402 (after the path is set)
-from sockcheck.checks import Check  # noqa: E402
+from sockcheck.checks import Check, State  # noqa: E402
 
 SYNTAX = ('  File "/home/ann/server.py", line 7\n'
           '    print "listening"\n'
@@ -165,7 +165,7 @@ class InARun(unittest.TestCase):
         self.assertIn("SyntaxError: Missing parentheses", first.message)
         self.assertEqual(first.output[-1][:40], SYNTAX.splitlines()[-1][:40])
         second = run.one(Check("echo-server", "b", "t", "r", fails))
-        self.assertTrue(second.skipped)
+        self.assertIs(second.state, State.SKIPPED)
         self.assertEqual(second.message, "Not run: Python 2 code stopped "
                          "the program in check a (see there).")
 

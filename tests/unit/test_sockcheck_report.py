@@ -55,9 +55,8 @@ def not_run(check=HALF_CLOSE, alone=True):
     if alone:
         res.not_run("IPv6 is off here.", "no IPv6")
     else:
-        res.failed("Not run: the program could not be started in check "
-                   "one-line (see there).", "not run")
-        res.skipped = True
+        res.skip("Not run: the program could not be started in check "
+                 "one-line (see there).")
     return res
 
 

@@ -14,7 +14,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
                                 "..", "..", "scripts"))
 
 from sockcheck import report, runner  # noqa: E402 (after the path is set)
-from sockcheck.checks import Check, Result  # noqa: E402
+from sockcheck.checks import Check, Result, State  # noqa: E402
 from sockcheck.common import NotReady, Usage  # noqa: E402
 from sockcheck.options import parse, validate  # noqa: E402
 from sockcheck.spec_server import SPEC_CHECKS, checks_for  # noqa: E402
@@ -111,9 +111,8 @@ def result(name, how, message="m", reason=""):
     elif how == "fail":
         res.failed(message, reason)
     else:
-        res.failed("Not run: the program could not be started in check "
-                   "a (see there).", "not run")
-        res.skipped = True
+        res.skip("Not run: the program could not be started in check "
+                 "a (see there).")
     return res
 
 
@@ -175,10 +174,10 @@ class Statuses(unittest.TestCase):
         chk = check(lambda r, s: s.failed("No reply.", "no reply"),
                     "exchange")
         chk.fatal = "the spec's exchange failed"
-        self.assertFalse(run.one(chk).skipped)
+        self.assertTrue(run.one(chk).ran)
         res = run.one(check(lambda r, s: s.passed("ok"), "in-turn"))
-        self.assertEqual((res.skipped, res.message), (
-            True, "Not run: the spec's exchange failed in check exchange "
+        self.assertEqual((res.state, res.message), (
+            State.SKIPPED, "Not run: the spec's exchange failed in check exchange "
             "(see there)."))
         exchange = [c for c in SPEC_CHECKS if c.name == "exchange"]
         self.assertEqual([getattr(c, "fatal", None) for c in exchange],
@@ -189,8 +188,9 @@ class Statuses(unittest.TestCase):
 
         def never(run, res):
             raise NotReady("It never listened.", "never listened")
-        self.assertFalse(run.one(check(never, "a")).skipped)
-        self.assertTrue(run.one(check(lambda r, s: None, "b")).skipped)
+        self.assertTrue(run.one(check(never, "a")).ran)
+        self.assertIs(run.one(check(lambda r, s: None, "b")).state,
+                      State.SKIPPED)
 
 
 class SpecOption(unittest.TestCase):
