@@ -24,7 +24,7 @@ The modules, from the bottom up:
                 the checks of a program described by a spec
   runner        running the checks of one program (Run)
   report        text, TAP, JSON, Gradescope and JUnit output (Reporter)
-  options       the command line as an Options object, and --help
+  options       the command line (argparse) as an Options object, and --help
   spec_faults   a spec server's checks under faults (scripts/narrate)
   batch         a submission's build, a fixed port, the summary
   runfile       a submission's run file, read as hostile input

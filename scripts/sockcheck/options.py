@@ -2,6 +2,7 @@
 the checks that need the options, KIND and COMMAND together. Every
 mistake raises Usage with one line that names the option."""
 
+import argparse
 import os
 import re
 import shutil
@@ -9,7 +10,7 @@ from dataclasses import dataclass
 from typing import List, Optional
 
 from .kinds import kind_checks
-from .common import KINDS, Usage
+from .common import KINDS, PROG, Usage
 from .spec import load
 from .spec_server import checks_for
 
@@ -121,82 +122,98 @@ class Options:
     no_sandbox: bool = False              # --no-sandbox
 
 
-def parse(args, batch_ok=True):
-    """Options, KIND and COMMAND: an Options. Raises Usage."""
-    opts = Options()
-    i = 0
-    while i < len(args):
-        a = args[i]
-        if a == "--":
-            opts.command = args[i + 1:]
-            break
-        name, eq, value = a.partition("=")
-        takes = ("--port", "--format", "--only", "--wait", "--batch", "--csv",
-                 "--spec", "--jobs")
-        if name in takes:
-            if not eq:
-                if i + 1 >= len(args):
-                    raise Usage("%s: expected a value after it" % name)
-                value = args[i + 1]
-                i += 1
-            set_option(opts, name, value, batch_ok)
-        elif a in ("-h", "--help"):
-            opts.show_help = True
-        elif a == "--list":
-            opts.show_list = True
-        elif a == "--strace":
-            opts.strace = True
-        elif a == "--narrate":
-            opts.narrate = True
-        elif a == "--no-sandbox":
-            opts.no_sandbox = True
-        elif a.startswith("-"):
+class Parser(argparse.ArgumentParser):
+    """argparse, with a mistake said as Usage: one line that names the
+    option (main() prints it after the program's name, exits 2), not
+    argparse's usage block and exit."""
+
+    def error(self, message):
+        message = re.sub(r"^argument ", "", message)
+        flag = re.fullmatch(r"(\S+): ignored explicit argument (.*)", message)
+        if flag:  # --strace=yes
+            message = "%s: takes no value, got %s" % flag.groups()
+        raise Usage(message)
+
+
+MISSING = object()  # a value option given last, with nothing after it
+
+
+class Value(argparse.Action):
+    """An option's value, checked by the function in type= (which raises
+    Usage); given with nothing after it, said in words."""
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        if values is MISSING:
+            raise Usage("%s: expected a value after it" % option_string)
+        setattr(namespace, self.dest, values)
+
+
+def number(name, what, top, digits):
+    """The type= of an option that takes a number 1..top."""
+    def check(value):
+        if not re.fullmatch(r"[0-9]{1,%d}" % digits, value) or not \
+                0 < int(value) <= top:
+            raise Usage("%s: expected %s, got '%s'" % (name, what, value))
+        return int(value)
+    return check
+
+
+def one_of(name, choices, value):
+    if value not in choices:
+        raise Usage("%s: expected %s or %s, got '%s'" % (
+            name, ", ".join(choices[:-1]), choices[-1], value))
+    return value
+
+
+def check_names(value):
+    names = [c for c in value.split(",") if c]
+    if not names:
+        raise Usage("--only: expected check names, got '%s'" % value)
+    return names
+
+
+def parser():
+    """The options, each with the Options field it fills and how its
+    value is checked. Help is HELP's (add_help=False: -h is an option
+    like the others); no abbreviations, as before argparse."""
+    p = Parser(prog=PROG, add_help=False, allow_abbrev=False)
+    for name, check in (
+            ("--port", number("--port", "a port number 1..65535", 65535,
+                              5)),
+            ("--format", lambda v: one_of("--format", FORMATS, v)),
+            ("--only", check_names),
+            ("--wait", number("--wait", "seconds 1..600", 600, 3)),
+            ("--batch", str), ("--csv", str), ("--spec", str),
+            ("--jobs", number("--jobs", "a number 1..64", 64, 2))):
+        p.add_argument(name, action=Value, nargs="?", const=MISSING,
+                       type=check, default=getattr(Options, name[2:]))
+    for names, dest in ((("-h", "--help"), "show_help"),
+                        (("--list",), "show_list"),
+                        (("--strace",), "strace"),
+                        (("--narrate",), "narrate"),
+                        (("--no-sandbox",), "no_sandbox")):
+        p.add_argument(*names, dest=dest, action="store_true")
+    p.add_argument("kind", nargs="?", metavar="KIND")
+    return p
+
+
+def parse(args):
+    """Options, KIND and COMMAND: an Options. Raises Usage. Everything
+    after the first -- is the command, split off before argparse sees
+    the rest (argparse would take options out of it)."""
+    if "--" in args:
+        at = args.index("--")
+        args, command = args[:at], args[at + 1:]
+    else:
+        command = None
+    known, rest = parser().parse_known_args(args)
+    for a in rest:
+        if a.startswith("-"):
             raise Usage("%s: no such option (see --help)" % a)
-        elif opts.kind is None:
-            if a not in KINDS:
-                raise Usage("KIND: expected %s, got '%s'" % (
-                    ", ".join(KINDS[:-1]) + " or " + KINDS[-1], a))
-            opts.kind = a
-        else:
-            raise Usage("'%s': the command goes after -- (see --help)" % a)
-        i += 1
-    return opts
-
-
-def set_option(opts, name, value, batch_ok):
-    if name == "--port":
-        if not re.fullmatch(r"[0-9]{1,5}", value) or not \
-                0 < int(value) < 65536:
-            raise Usage("--port: expected a port number 1..65535, got '%s'"
-                        % value)
-        opts.port = int(value)
-    elif name == "--format":
-        if value not in FORMATS:
-            raise Usage("--format: expected %s or %s, got '%s'" % (
-                ", ".join(FORMATS[:-1]), FORMATS[-1], value))
-        opts.format = value
-    elif name == "--wait":
-        if not re.fullmatch(r"[0-9]{1,3}", value) or not \
-                0 < int(value) <= 600:
-            raise Usage("--wait: expected seconds 1..600, got '%s'" % value)
-        opts.wait = int(value)
-    elif name == "--only":
-        opts.only = [c for c in value.split(",") if c]
-        if not opts.only:
-            raise Usage("--only: expected check names, got '%s'" % value)
-    elif name == "--spec":
-        opts.spec = value
-    elif not batch_ok:
-        raise Usage("%s: not in a run file" % name)
-    elif name == "--batch":
-        opts.batch = value
-    elif name == "--csv":
-        opts.csv = value
-    elif name == "--jobs":
-        if not re.fullmatch(r"[0-9]{1,2}", value) or not \
-                0 < int(value) <= 64:
-            raise Usage("--jobs: expected a number 1..64, got '%s'" % value)
-        opts.jobs = int(value)
+        raise Usage("'%s': the command goes after -- (see --help)" % a)
+    if known.kind is not None:  # after the options it may stand for
+        one_of("KIND", KINDS, known.kind)
+    return Options(command=command, **vars(known))
 
 
 def validate(opts, cwd):

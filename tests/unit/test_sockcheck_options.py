@@ -2,6 +2,7 @@
 and its mistakes, each one line that names the option."""
 
 import os
+import re
 import sys
 import tempfile
 import unittest
@@ -95,7 +96,9 @@ class ParseErrors(unittest.TestCase):
         (["--only="], "--only: expected check names, got ''"),
         (["--bogus"], "--bogus: no such option (see --help)"),
         (["-x"], "-x: no such option (see --help)"),
-        (["--strace=yes"], "--strace=yes: no such option (see --help)"),
+        (["--strace=yes"], "--strace: takes no value, got 'yes'"),
+        # no abbreviations: --form is no --format, and json no KIND
+        (["--form", "json"], "--form: no such option (see --help)"),
         (["frob"], "KIND: expected echo-server, echo-client, udp-receiver or "
                    "udp-sender, got 'frob'"),
         (["echo-server", "./srv"],
@@ -110,14 +113,11 @@ class ParseErrors(unittest.TestCase):
                 self.assertEqual(str(cm.exception), message)
                 self.assertNotIn("\n", str(cm.exception))
 
-    def test_batch_and_csv_are_not_for_a_run_file(self):
-        for name in ("--batch", "--csv"):
-            with self.assertRaises(Usage) as cm:
-                parse([name, "x", "echo-server"], batch_ok=False)
-            self.assertEqual(str(cm.exception), "%s: not in a run file" % name)
-        opts = parse(["--port", "7", "--only", "reset", "--wait", "3",
-                      "echo-server"], batch_ok=False)
-        self.assertEqual((opts.port, opts.only, opts.wait), (7, ["reset"], 3))
+    def test_options_after_the_kind(self):
+        opts = parse(["--port", "7", "echo-server", "--only", "reset",
+                      "--wait", "3"])
+        self.assertEqual((opts.kind, opts.port, opts.only, opts.wait),
+                         ("echo-server", 7, ["reset"], 3))
 
 
 class Validate(unittest.TestCase):
@@ -190,10 +190,12 @@ class Validate(unittest.TestCase):
 class Help(unittest.TestCase):
 
     def test_the_help_names_every_option_the_parser_takes(self):
-        for name in ("--port N", "--format F", "--only C,...", "--wait S",
-                     "--strace", "--batch DIR", "--csv FILE", "--list",
-                     "-h, --help"):
-            self.assertIn("\n  %s " % name, options.HELP)
+        # the names in argparse's own usage line: its option table
+        names = re.findall(r"\[(--?[a-z][a-z-]*)", options.parser()
+                           .format_usage())
+        self.assertEqual(len(names), 13)
+        for name in names:
+            self.assertRegex(options.HELP, r"\n  (-h, )?%s\b" % name)
 
     def test_the_help_names_every_format_and_fits_78_columns(self):
         for fmt in options.FORMATS:
