@@ -227,6 +227,17 @@ echo_volume() {
     wait_exit "$BG_PID"
 }
 
+@test "06-send-recv: a NUL byte in a last line without a newline is refused too, not cut off" {
+    start_server "$BATS_TEST_TMPDIR/server" 06-send-recv-server --count 1
+    # shellcheck disable=SC2016 # the inner bash expands them
+    run_lesson bash -c 'printf "ab\\0cd" | timeout 10 "$1" --port "$2"' \
+        _ "$BIN/06-send-recv-client" "$PORT"
+    assert_failure 1
+    assert_line "06-send-recv-client: a NUL byte in the input"
+    refute_line --regexp '^echo: '
+    wait_exit "$BG_PID"
+}
+
 @test "06-send-recv: the client prints what comes back escaped, and stops when the echo differs" {
     start_bg "$BATS_TEST_TMPDIR/evil" "$PYTHON" "$PEERS/echo-server.py" evil
     wait_ready "$BATS_TEST_TMPDIR/evil"

@@ -61,9 +61,15 @@ int main(int argc, char **argv)
         goto fail;
     }
     ss_ask("type lines; Ctrl-D ends");
-    while (fgets(line, sizeof line, stdin) != NULL) {
-        n = strlen(line); /* fgets() ends a line at a NUL byte: refuse it */
-        if (n == 0 || (line[n - 1] != '\n' && n < 4096 && !feof(stdin))) {
+    for (;;) {
+        /* A NUL byte would fool strlen(): fill line with '\n' first, and
+           the last '\0' in it is the one fgets() put after the text. */
+        memset(line, '\n', sizeof line);
+        if (fgets(line, sizeof line, stdin) == NULL)
+            break;
+        for (n = sizeof line - 1; line[n] != '\0'; n--)
+            ;
+        if (strlen(line) != n) { /* a NUL byte inside: refuse it */
             fprintf(stderr, "%s: a NUL byte in the input\n", lesson.name);
             goto fail;
         }
