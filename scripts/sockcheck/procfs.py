@@ -6,6 +6,7 @@ descriptors, and the sockets of /proc/net/tcp, tcp6, udp and udp6."""
 
 import ipaddress
 import os
+import random
 import re
 import socket
 import struct
@@ -13,6 +14,9 @@ import struct
 from .common import LOCAL
 
 CLK_TCK = os.sysconf("SC_CLK_TCK")
+# free_port() chooses from here up to the first ephemeral port: above the
+# ports that programs and lessons take by default (8888, 9000 and such).
+FIXED_FIRST = 10000
 
 
 def proc_stat(pid):
@@ -225,11 +229,36 @@ def port_in_use(port, proto):
     return any(s.port == port and s.bound() for s in net_table(proto))
 
 
-def free_port(proto):
-    kind = socket.SOCK_STREAM if proto == "tcp" else socket.SOCK_DGRAM
-    s = socket.socket(socket.AF_INET, kind)
+def ephemeral_low():
+    """The first port of the kernel's range for the local ports of
+    connections (net.ipv4.ip_local_port_range), or None."""
     try:
-        s.bind((LOCAL, 0))
-        return s.getsockname()[1]
-    finally:
-        s.close()
+        with open("/proc/sys/net/ipv4/ip_local_port_range") as f:
+            return int(f.read().split()[0])
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+def free_port(proto, addr=LOCAL):
+    """A port of addr that bind() took a moment ago, with nothing on it.
+    It is chosen below the kernel's range of ephemeral ports, where no
+    connect() takes its local port: a port that bind(0) chose could become
+    the local port of another program's connection before the program
+    under test binds it, and be held in TIME_WAIT for a minute after.
+    (tests/peers/free-port.py chooses its ports the same way.)"""
+    kind = socket.SOCK_STREAM if proto == "tcp" else socket.SOCK_DGRAM
+    family = socket.AF_INET6 if ":" in addr else socket.AF_INET
+    low = ephemeral_low()
+    tries = []
+    if low is not None and low > FIXED_FIRST + 1000:
+        tries = random.sample(range(FIXED_FIRST, low), 64)
+    for port in tries + [0]:
+        s = socket.socket(family, kind)
+        try:
+            s.bind((addr, port))
+            return s.getsockname()[1]
+        except OSError:
+            continue
+        finally:
+            s.close()
+    raise OSError("no free %s port on %s" % (proto, addr))

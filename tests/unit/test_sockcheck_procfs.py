@@ -5,6 +5,7 @@ import socket
 import struct
 import sys
 import unittest
+from unittest import mock
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
                                 "..", "..", "scripts"))
@@ -154,6 +155,30 @@ class NetTable(unittest.TestCase):
             s = socket.socket(socket.AF_INET, kind)
             self.addCleanup(s.close)
             s.bind(("127.0.0.1", port))
+
+    def test_a_free_port_is_below_the_ephemeral_range(self):
+        # no connect() takes a local port there, so none can be held in
+        # TIME_WAIT by another program's connection by the time it is used
+        low = procfs.ephemeral_low()
+        if low is None or low <= procfs.FIXED_FIRST + 1000:
+            self.skipTest("no ephemeral range above %d here"
+                          % procfs.FIXED_FIRST)
+        for proto in ("tcp", "udp"):
+            port = procfs.free_port(proto)
+            self.assertGreaterEqual(port, procfs.FIXED_FIRST)
+            self.assertLess(port, low)
+
+    def test_a_port_in_use_is_not_chosen(self):
+        held = socket.socket()
+        self.addCleanup(held.close)
+        held.bind(("127.0.0.1", 0))
+        taken = held.getsockname()[1]
+        # every try lands on the held port, then bind(0) chooses
+        with mock.patch.object(procfs.random, "sample",
+                               lambda pop, k: [taken] * k):
+            port = procfs.free_port("tcp")
+        self.assertNotEqual(port, taken)
+        self.assertFalse(procfs.port_in_use(port, "tcp"))
 
 
 class ThisProcess(unittest.TestCase):
