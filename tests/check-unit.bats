@@ -29,6 +29,14 @@ UNIT_TESTS=238
     run bare timeout 20 ./check --format xml
     assert_failure 2
     assert_output "scripts/check: --format: expected text, json, tap, gradescope or junit, got 'xml'"
+    # nothing written beside the modules; their compiled form is kept
+    # under build/ (make's directory), whatever PYTHONDONTWRITEBYTECODE says
+    [[ ! -e "$ROOT/scripts/sockcheck/__pycache__" ]]
+    if [[ -d "$ROOT/build" ]]; then
+        run find "$ROOT/build/pycache" -path '*/scripts/sockcheck/cli.*.pyc'
+        assert_success
+        [[ -n "$output" ]] || fail "no compiled module under build/pycache"
+    fi
 }
 
 @test "check-unit: the package's files are Python modules, not scripts" {
