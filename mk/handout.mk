@@ -152,23 +152,29 @@ $(HANDOUT_DIR)/paper.$(PAPER): | $(HANDOUT_DIR)
 	rm -f $(HANDOUT_DIR)/paper.*
 	touch $@
 
-# pdflatex runs until the table of contents and "page N of M" settle, at
-# most HANDOUT_RUNS times (4 unless set; HANDOUT_RUNS=1 makes a quick draft
-# whose contents and page references may be out of date): see
-# docs/pdflatex-until-stable.sh, which also fails the build on a line that
-# runs past the margin. The last build's .aux and .toc are kept in
-# $(HANDOUT_DIR), so a small change needs one or two runs, not three.
-$(BUILD)/handout.pdf: $(HANDOUT_COMMON) $(HANDOUT_PDF_FIGS) \
-                      docs/preamble.tex docs/pdflatex-until-stable.sh \
-                      $(HANDOUT_DIR)/paper.$(PAPER) | $(CODE_BLOCKS_OK)
-	@case "$(HANDOUT_RUNS)" in [1-9]|[1-9][0-9]) ;; *) echo "HANDOUT_RUNS must be a number of pdflatex runs, 1 or more, not '$(HANDOUT_RUNS)'" >&2; exit 2;; esac
+# The LaTeX, on the paper PAPER names (pandoc writes it into the
+# \documentclass line); the diagrams must be rendered before the filter
+# names them.
+$(HANDOUT_DIR)/handout.tex: $(HANDOUT_COMMON) $(HANDOUT_PDF_FIGS) \
+                            docs/preamble.tex \
+                            $(HANDOUT_DIR)/paper.$(PAPER) | $(CODE_BLOCKS_OK)
 	$(HANDOUT_PANDOC) -M date="built $(HANDOUT_DATE)" --standalone --to latex \
 	    --toc-depth=1 \
 	    --include-in-header docs/preamble.tex \
 	    -V documentclass=report -V classoption=oneside -V fontsize=11pt \
 	    -V papersize=$(PAPER) \
 	    -V geometry=top=20mm,bottom=20mm,left=25mm,right=25mm,headheight=14pt \
-	    -o $(HANDOUT_DIR)/handout.tex
+	    -o $@.new
+	mv $@.new $@
+
+# pdflatex runs until the table of contents and the page references
+# settle, at most HANDOUT_RUNS times (4 unless set; HANDOUT_RUNS=1 makes a
+# quick draft whose contents and page references may be out of date): see
+# docs/pdflatex-until-stable.sh, which also fails the build on a line that
+# runs past the margin. The last build's .aux and .toc are kept in
+# $(HANDOUT_DIR), so a small change needs one or two runs, not three.
+$(BUILD)/handout.pdf: $(HANDOUT_DIR)/handout.tex docs/pdflatex-until-stable.sh
+	@case "$(HANDOUT_RUNS)" in [1-9]|[1-9][0-9]) ;; *) echo "HANDOUT_RUNS must be a number of pdflatex runs, 1 or more, not '$(HANDOUT_RUNS)'" >&2; exit 2;; esac
 	@docs/pdflatex-until-stable.sh $(HANDOUT_DIR)/handout.tex $(HANDOUT_RUNS)
 	cp $(HANDOUT_DIR)/handout.pdf $@
 

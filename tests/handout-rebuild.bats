@@ -4,14 +4,16 @@
 # the real tree's lessons and transcripts (build/ with its binaries and
 # build/runs, times kept), so the real build/ is never touched, no run is
 # made twice, and the copy's build runs while the real tree builds its own
-# A4 handout (the longest chain of the suite: the two no longer wait one
-# for the other). One build in the copy does both: a comment added to a
-# lesson, then make build/handout.pdf PAPER=letter (pandoc and pdflatex
-# run once, not twice); each test checks its own part of it. Once it is built, a
-# second comment must make the handout out of date again. The build from
-# nothing is the real tree's own in a fresh clone, as CI runs it:
-# handout.bats checks that one. The sanitizer run (SOCKSTEP_BIN set) checks
-# the lessons, not this: it skips.
+# A4 handout. One build in the copy does both: a comment added to a
+# lesson, then make build/handout/handout.tex PAPER=letter (the LaTeX that
+# pdflatex would typeset); each test checks its own part of it. Once it is
+# built, a second comment must make the handout out of date again. The
+# build from nothing, pdflatex and all, is the real tree's own in a fresh
+# clone, as CI runs it: handout.bats checks that one. How pdflatex is run
+# (until the contents settle, at most HANDOUT_RUNS times) is checked on a
+# small document of its own, which takes a fraction of a second a run
+# where the handout takes seconds. The sanitizer run (SOCKSTEP_BIN set)
+# checks the lessons, not this: it skips.
 
 load handout_helper
 
@@ -33,16 +35,13 @@ setup_file() {
     local mark="handout check $$ $RANDOM"
     printf '%s\n' "$mark" >"$BATS_FILE_TMPDIR/mark"
     printf '/* %s */\n' "$mark" >>"$BATS_FILE_TMPDIR/tree/lessons/01-socket/socket.c"
-    # (The PDF, which both tests read. The HTML and the EPUB are made from
-    # the same filter and files: handout.bats finds every line of every
-    # lesson in the real tree's HTML, and the test below checks that a
-    # change makes the HTML out of date.)
-    # One pdflatex run (HANDOUT_RUNS=1, a draft): the text and the paper
-    # size are all the tests read; the runs until the contents settle are
-    # the real build's, which handout.bats checks.
+    # (The LaTeX, which both tests read. The HTML and the EPUB are made
+    # from the same filter and files: handout.bats finds every line of
+    # every lesson in the real tree's HTML, and the test below checks that
+    # a change makes the PDF and the HTML out of date.)
     "${HANDOUT_FIRST[@]}" timeout "$BUILD_LIMIT" make -j"$(nproc)" \
-        -C "$BATS_FILE_TMPDIR/tree" build/handout.pdf \
-        PAPER=letter HANDOUT_RUNS=1 >"$BATS_FILE_TMPDIR/rebuild.log" 2>&1
+        -C "$BATS_FILE_TMPDIR/tree" build/handout/handout.tex \
+        PAPER=letter >"$BATS_FILE_TMPDIR/rebuild.log" 2>&1
     echo $? >"$BATS_FILE_TMPDIR/rebuild.status"
 }
 
@@ -80,42 +79,80 @@ copy_tree() {
     # The docs are checked for pasted C once, not once per format.
     run grep -c -x 'docs/check-code-blocks.sh docs' "$BATS_FILE_TMPDIR/rebuild.log"
     assert_output 1
-    pdftotext "$dir/build/handout.pdf" "$BATS_TEST_TMPDIR/new.txt"
-    contains "$BATS_TEST_TMPDIR/new.txt" "/* $mark */"
+    contains "$dir/build/handout/handout.tex" "/* $mark */"
     # Only there: the real handout does not have it.
     if [[ -e "$ROOT/build/handout.html" ]]; then
         run grep -c -F "$mark" "$ROOT/build/handout.html"
         assert_output 0
     fi
-    # Built, the copy's PDF is up to date; one more comment in a lesson,
-    # and the next build would make the PDF and the HTML again (make -q:
-    # it says so without building).
-    make -C "$dir" -q build/handout.pdf PAPER=letter HANDOUT_RUNS=1 ||
+    # Built, the copy's LaTeX is up to date; one more comment in a lesson,
+    # and the next build would make the LaTeX, the PDF and the HTML again
+    # (make -q: it says so without building).
+    make -C "$dir" -q build/handout/handout.tex PAPER=letter ||
         fail "the copy's handout is not up to date once built"
     printf '/* and one more */\n' >>"$dir/lessons/04-accept/accept.c"
     local target
-    for target in build/handout.pdf build/handout.html; do
-        run make -C "$dir" -q "$target" PAPER=letter HANDOUT_RUNS=1
+    for target in build/handout/handout.tex build/handout.pdf build/handout.html; do
+        run make -C "$dir" -q "$target" PAPER=letter
         [ "$status" -eq 1 ] || fail "$target: not out of date after a lesson changed"
     done
 }
 
-@test "handout: PAPER=letter makes a US-letter PDF; another PAPER is refused" {
+@test "handout: PAPER=letter asks LaTeX for US letter; another PAPER is refused" {
     local dir="$BATS_FILE_TMPDIR/tree"
     [ "$(<"$BATS_FILE_TMPDIR/rebuild.status")" -eq 0 ] ||
         fail "make handout PAPER=letter failed: $(tail -n 30 "$BATS_FILE_TMPDIR/rebuild.log")"
-    run pdfinfo "$dir/build/handout.pdf"
-    assert_output --regexp 'Page size: +612 x 792 pts \(letter\)'
+    # pandoc puts the paper into the class's options; the size of the real
+    # A4 build's pages is checked in handout.bats
+    run sed -n '/^\\documentclass\[/,/]{report}$/p' "$dir/build/handout/handout.tex"
+    assert_line --index 0 '\documentclass['
+    assert_line '  letterpaper,'
+    refute_output --partial a4paper
     run timeout "$BUILD_LIMIT" make -C "$dir" handout PAPER=tabloid
     assert_failure
     assert_output --partial "PAPER must be a4 or letter"
-    # The draft was one run, and its log says so; a count of runs that is
-    # not a number is refused.
-    grep -q "pdflatex build/handout/handout.tex (run 1)" "$BATS_FILE_TMPDIR/rebuild.log"
-    run grep -c "pdflatex build/handout/handout.tex (run" "$BATS_FILE_TMPDIR/rebuild.log"
-    assert_output 1
-    touch "$dir/docs/introduction.md"
+    # A count of pdflatex runs that is not a number is refused before any.
     run timeout "$BUILD_LIMIT" make -C "$dir" build/handout.pdf PAPER=letter HANDOUT_RUNS=x
     assert_failure
     assert_output --partial "HANDOUT_RUNS must be a number of pdflatex runs"
+    refute_output --partial "pdflatex build/handout/handout.tex"
+}
+
+@test "handout: pdflatex runs until the contents settle, at most RUNS times; a line past the margin fails" {
+    local d="$BATS_TEST_TMPDIR/tex" script="$ROOT/docs/pdflatex-until-stable.sh"
+    mkdir -p "$d"
+    # a contents and a page reference: the first run only notes them
+    cat >"$d/small.tex" <<'EOF'
+\documentclass{article}
+\begin{document}
+\tableofcontents
+\section{One}
+See page~\pageref{two}.
+\section{Two}\label{two}
+EOF
+    cp "$d/small.tex" "$d/wide.tex"
+    echo '\end{document}' >>"$d/small.tex"
+    cd "$BATS_TEST_TMPDIR"
+    run timeout "$BUILD_LIMIT" "$script" tex/small.tex 4
+    assert_success
+    assert_line "pdflatex tex/small.tex (run 2)"
+    refute_line "pdflatex tex/small.tex (run 3)"
+    grep -q -F '{\numberline {2}Two}' "$d/small.toc"
+    # a draft from nothing: one run, whatever is left to settle
+    rm "$d"/small.{aux,toc,ind,pdf}
+    run timeout "$BUILD_LIMIT" "$script" tex/small.tex 1
+    assert_success
+    assert_line "pdflatex tex/small.tex (run 1)"
+    refute_line "pdflatex tex/small.tex (run 2)"
+    [ -s "$d/small.pdf" ]
+    run "$script" tex/small.tex x
+    assert_failure 2
+    assert_output --partial "RUNS must be a number of pdflatex runs, 1 or more, not 'x'"
+    # a word too long for the line: the build fails and says where
+    printf '%s\n' 'A word too long: \hbox{Supercalifragilisticexpialidocious-and-more-and-more-and-more-and-more-and-more-and-more}' \
+        '\end{document}' >>"$d/wide.tex"
+    run timeout "$BUILD_LIMIT" "$script" tex/wide.tex 4
+    assert_failure 1
+    assert_output --partial "wide.pdf: text runs past the margin"
+    assert_output --regexp 'Overfull \\hbox \([0-9.]+pt too wide\) in paragraph at lines 7--8'
 }
