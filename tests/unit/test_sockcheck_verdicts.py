@@ -330,6 +330,41 @@ class WhichChecks(unittest.TestCase):
         if lib:
             self.assertIn("is statically linked", said)
 
+    def test_a_dynamic_loader_is_read_from_the_elf_headers(self):
+        import struct
+        from sockcheck.spec_faults import elf_loader
+        tmp = tempfile.mkdtemp()
+        self.addCleanup(shutil.rmtree, tmp)
+
+        def elf(name, types, cls=2):
+            # an ELF header (64- or 32-bit, little-endian), then its
+            # program headers: only their types matter here
+            path = os.path.join(tmp, name)
+            if cls == 2:
+                head = (b"\x7fELF\x02\x01\x01" + b"\0" * 25 +
+                        struct.pack("<Q", 64) + b"\0" * 14 +
+                        struct.pack("<HH", 56, len(types)) + b"\0" * 6)
+                table = b"".join(struct.pack("<I", t) + b"\0" * 52
+                                 for t in types)
+            else:
+                head = (b"\x7fELF\x01\x01\x01" + b"\0" * 21 +
+                        struct.pack("<I", 52) + b"\0" * 10 +
+                        struct.pack("<HH", 32, len(types)) + b"\0" * 6)
+                table = b"".join(struct.pack("<I", t) + b"\0" * 28
+                                 for t in types)
+            with open(path, "wb") as f:
+                f.write(head + table)
+            return path
+
+        self.assertTrue(elf_loader(elf("dyn64", [6, 3, 1])))   # PT_INTERP
+        self.assertFalse(elf_loader(elf("static64", [1, 1, 4])))
+        self.assertTrue(elf_loader(elf("dyn32", [6, 3, 1], cls=1)))
+        self.assertFalse(elf_loader(elf("static32", [1, 4], cls=1)))
+        self.assertFalse(elf_loader(elf("none", [])))
+        self.assertTrue(elf_loader(os.path.realpath(sys.executable)))
+        self.assertIsNone(elf_loader(os.path.join(tmp, "missing")))
+        self.assertIsNone(elf_loader(__file__))  # not ELF at all
+
     def test_the_signals_a_process_catches_are_read_from_proc(self):
         import signal as sig
         from sockcheck.spec_faults import caught
