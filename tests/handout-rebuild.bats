@@ -131,7 +131,7 @@ See page~\pageref{two}.
 \section{Two}\label{two}
 EOF
     cp "$d/small.tex" "$d/wide.tex"
-    echo '\end{document}' >>"$d/small.tex"
+    printf '%s\n' '\end{document}' >>"$d/small.tex"
     cd "$BATS_TEST_TMPDIR"
     run timeout "$BUILD_LIMIT" "$script" tex/small.tex 4
     assert_success

@@ -12,8 +12,6 @@
 load test_helper
 load lib/students
 
-SAMPLES="$ROOT/tests/check"
-
 # sample SPEC CHECKS ARGS...: bats' run of the checker on a program of
 # tests/check/ with its spec there, the checks CHECKS only.
 sample() {

@@ -1,11 +1,20 @@
-# What tests/students*.bats share (the student corpus, checked
-# with scripts/check --spec): the samples' directory, building a C sample,
-# running the checker on one, and the assertions on its verdict. Loaded
-# by each of those files after test_helper.
+# What the checker's test files share (tests/check*.bats, the student
+# corpus of tests/students*.bats, spec-keys.bats): the samples'
+# directories, building a C sample, running the checker on one, and the
+# assertions on its verdict. Loaded by each of those files after
+# test_helper.
 
 CHECK="$ROOT/scripts/check"
 SPECS="$ROOT/scripts/sockcheck/specs"
 STUDENTS="$ROOT/tests/students"
+# The checker's own samples, each written to fail a check (its header
+# says which).
+SAMPLES="$ROOT/tests/check"
+
+# check ARGS...: bats' run of the checker, bounded.
+check() {
+    run bare timeout 50 "$PYTHON" "$CHECK" "$@"
+}
 
 # student NAME: the command that starts tests/students/NAME in PROG (a C
 # file is built into the test's directory first).
