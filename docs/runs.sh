@@ -125,6 +125,15 @@ show() {
     sed 's/^/    | /' "$WORK/$1.txt" >&2
 }
 
+# shows NAME PATTERN WHAT: the transcript must show WHAT (a line matching
+# PATTERN), or the chapter that cites it would be wrong.
+shows() {
+    if ! grep -q -E "$2" "$WORK/$1.txt"; then
+        show "$1"
+        die "$1: does not show $3 (no line matching $2)"
+    fi
+}
+
 # start NAME EXPECTED_STATUS BIN ARGS...: like run, in the background; the
 # status is checked by finish NAME. Sets PID.
 declare -A EXPECT BG
@@ -288,6 +297,79 @@ note() {
     done
 }
 
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+
+# Appendix "A note for lecturers": a class graded against a spec, in a
+# directory laid out as a lecturer's would be: lesson-like scripts/ (the
+# tree's own, linked), the calculator spec copied to calc.spec, and three
+# submissions from tests/students/, each with its run file: one passes
+# (Python), one dies on an empty line and on a long one, one overruns on a
+# huge number (C). The commands are shown as typed in that directory.
+# The checker's results are checked here, so the chapter's words hold.
+# It runs in the background from the start (it takes the longest, and
+# needs nothing the others make); its transcripts are checked at the
+# end, where the script waits for it.
+grading() {
+    G="$WORK/grading"
+    mkdir -p "$G/submissions/ada" "$G/submissions/brian" "$G/submissions/grace"
+    ln -s "$ROOT/scripts" "$G/scripts"
+    cp "$ROOT/scripts/sockcheck/specs/calculator.spec" "$G/calc.spec"
+    cp "$ROOT/tests/students/calc-good.py" "$G/submissions/ada/calc.py"
+    "${CC:-cc}" -std=c11 "$ROOT/tests/students/calc-broken.c" \
+        -o "$G/submissions/brian/calc" || die "calc-broken.c does not build"
+    "${CC:-cc}" -std=c11 "$ROOT/tests/students/calc-overrun.c" \
+        -o "$G/submissions/grace/calc" || die "calc-overrun.c does not build"
+    printf '%s\n' '-- python3 calc.py {port}' >"$G/submissions/ada/run"
+    printf '%s\n' '-- ./calc {port}' >"$G/submissions/brian/run"
+    printf '%s\n' '-- ./calc {port}' >"$G/submissions/grace/run"
+
+    # grade NAME STATUS SHOWN -- COMMAND...: run COMMAND in $G, shown as SHOWN,
+    # and check its exit status.
+    grade() {
+        local name=$1 want=$2 shown=$3 status=0
+        shift 4
+        printf '$ %s\n' "$shown" >"$WORK/$name.txt"
+        env -C "$G" timeout "$((LIMIT * 2))" "$@" </dev/null \
+            >>"$WORK/$name.txt" 2>&1 || status=$?
+        if [[ "$status" != "$want" ]]; then
+            show "$name"
+            die "$name: exit status $status, expected $want"
+        fi
+    }
+
+    grade lecturers.spec 0 "cat calc.spec" -- cat calc.spec
+    # The list, a line per check: the rules under each are wrapped by the
+    # checker, 18 columns in, which a phone would wrap a second time.
+    grade lecturers.list 0 "scripts/check --spec calc.spec --list | grep '^  [a-z]'" -- \
+        bash -c "set -o pipefail; \"\$1\" scripts/check --spec calc.spec --list |
+            grep '^  [a-z]'" list "$PYTHON"
+    shows lecturers.list '^  out-of-range ' "the check for huge numbers"
+    shows lecturers.list '^  zero ' "the check for zeros"
+    grade lecturers.runs 0 "grep . submissions/*/run" -- \
+        bash -c 'grep . submissions/*/run'
+    # three sandboxes at once: the rows come out in order all the same
+    grade lecturers.batch 1 \
+        "scripts/check --batch submissions/ --spec calc.spec --jobs 3 --csv results.csv" -- \
+        "$PYTHON" scripts/check --batch submissions/ --spec calc.spec \
+        --jobs 3 --csv results.csv
+    grade lecturers.csv 0 "cut -d, -f1-4 results.csv" -- cut -d, -f1-4 results.csv
+    shows lecturers.csv '^ada,calc\.spec,19,0$' "ada's program passing"
+    shows lecturers.csv '^brian,calc\.spec,15,3$' "brian's three failures"
+    shows lecturers.csv '^grace,calc\.spec,16,2$' "grace's two failures"
+    grep -q '^brian,.*,empty-line: ended after an empty line; long-line: ' \
+        "$G/results.csv" || die "results.csv: brian's notes are not as told"
+    grep -q '^grace,.*,out-of-range: ' "$G/results.csv" ||
+        die "results.csv: grace's notes are not as told"
+    grade lecturers.brian 1 \
+        "scripts/check --spec calc.spec --only empty-line -- submissions/brian/calc {port}" -- \
+        "$PYTHON" scripts/check --spec calc.spec --only empty-line -- \
+        submissions/brian/calc '{port}'
+    shows lecturers.brian 'killed by SIGSEGV' "the crash"
+}
+grading >"$WORK/grading.log" 2>&1 &
+GRADING=$!
+PIDS+=("$GRADING")
+
 # Appendix "Narrating your own program": a student's own programs
 # (docs/own/), typed as a reader types them, from the top of the tree:
 # the C echo server with its one include, built here, and its nc client;
@@ -297,7 +379,6 @@ note() {
 # 8888 when ss shows it free (no SO_REUSEADDR: TIME_WAIT counts), else 0
 # and prints the port it got. They run first, while 8888 is free: each
 # client closes first, so no TIME_WAIT is left on 8888 for lesson 02.
-ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 [[ -f "$BIN_DIR/libsockstep.so" ]] ||
     die "$BIN_DIR/libsockstep.so is missing: run make first"
 "${CC:-cc}" -std=c11 -Wall -Wextra -Werror -pedantic -I "$ROOT/lessons/common" \
@@ -494,15 +575,6 @@ pipe_run() {
     if [[ "$status" != "$want" ]]; then
         show "$name"
         die "$name: exit status $status, expected $want"
-    fi
-}
-
-# shows NAME PATTERN WHAT: the transcript must show WHAT (a line matching
-# PATTERN), or the chapter that cites it would be wrong.
-shows() {
-    if ! grep -q -E "$2" "$WORK/$1.txt"; then
-        show "$1"
-        die "$1: does not show $3 (no line matching $2)"
     fi
 }
 
@@ -886,68 +958,12 @@ finish 06-send-recv-server.stall
 shows 06-send-recv-server.stall '= -1 E(CONNRESET|PIPE) ' \
     "the failed call after the client's reset"
 
-# Appendix "A note for lecturers": a class graded against a spec, in a
-# directory laid out as a lecturer's would be: lesson-like scripts/ (the
-# tree's own, linked), the calculator spec copied to calc.spec, and three
-# submissions from tests/students/, each with its run file: one passes
-# (Python), one dies on an empty line and on a long one, one overruns on a
-# huge number (C). The commands are shown as typed in that directory.
-# The checker's results are checked here, so the chapter's words hold.
-G="$WORK/grading"
-mkdir -p "$G/submissions/ada" "$G/submissions/brian" "$G/submissions/grace"
-ln -s "$ROOT/scripts" "$G/scripts"
-cp "$ROOT/scripts/sockcheck/specs/calculator.spec" "$G/calc.spec"
-cp "$ROOT/tests/students/calc-good.py" "$G/submissions/ada/calc.py"
-"${CC:-cc}" -std=c11 "$ROOT/tests/students/calc-broken.c" \
-    -o "$G/submissions/brian/calc" || die "calc-broken.c does not build"
-"${CC:-cc}" -std=c11 "$ROOT/tests/students/calc-overrun.c" \
-    -o "$G/submissions/grace/calc" || die "calc-overrun.c does not build"
-printf '%s\n' '-- python3 calc.py {port}' >"$G/submissions/ada/run"
-printf '%s\n' '-- ./calc {port}' >"$G/submissions/brian/run"
-printf '%s\n' '-- ./calc {port}' >"$G/submissions/grace/run"
 
-# grade NAME STATUS SHOWN -- COMMAND...: run COMMAND in $G, shown as SHOWN,
-# and check its exit status.
-grade() {
-    local name=$1 want=$2 shown=$3 status=0
-    shift 4
-    printf '$ %s\n' "$shown" >"$WORK/$name.txt"
-    env -C "$G" timeout "$((LIMIT * 2))" "$@" </dev/null \
-        >>"$WORK/$name.txt" 2>&1 || status=$?
-    if [[ "$status" != "$want" ]]; then
-        show "$name"
-        die "$name: exit status $status, expected $want"
-    fi
-}
-
-grade lecturers.spec 0 "cat calc.spec" -- cat calc.spec
-# The list, a line per check: the rules under each are wrapped by the
-# checker, 18 columns in, which a phone would wrap a second time.
-grade lecturers.list 0 "scripts/check --spec calc.spec --list | grep '^  [a-z]'" -- \
-    bash -c "set -o pipefail; \"\$1\" scripts/check --spec calc.spec --list |
-        grep '^  [a-z]'" list "$PYTHON"
-shows lecturers.list '^  out-of-range ' "the check for huge numbers"
-shows lecturers.list '^  zero ' "the check for zeros"
-grade lecturers.runs 0 "grep . submissions/*/run" -- \
-    bash -c 'grep . submissions/*/run'
-# three sandboxes at once: the rows come out in order all the same
-grade lecturers.batch 1 \
-    "scripts/check --batch submissions/ --spec calc.spec --jobs 3 --csv results.csv" -- \
-    "$PYTHON" scripts/check --batch submissions/ --spec calc.spec \
-    --jobs 3 --csv results.csv
-grade lecturers.csv 0 "cut -d, -f1-4 results.csv" -- cut -d, -f1-4 results.csv
-shows lecturers.csv '^ada,calc\.spec,19,0$' "ada's program passing"
-shows lecturers.csv '^brian,calc\.spec,15,3$' "brian's three failures"
-shows lecturers.csv '^grace,calc\.spec,16,2$' "grace's two failures"
-grep -q '^brian,.*,empty-line: ended after an empty line; long-line: ' \
-    "$G/results.csv" || die "results.csv: brian's notes are not as told"
-grep -q '^grace,.*,out-of-range: ' "$G/results.csv" ||
-    die "results.csv: grace's notes are not as told"
-grade lecturers.brian 1 \
-    "scripts/check --spec calc.spec --only empty-line -- submissions/brian/calc {port}" -- \
-    "$PYTHON" scripts/check --spec calc.spec --only empty-line -- \
-    submissions/brian/calc '{port}'
-shows lecturers.brian 'killed by SIGSEGV' "the crash"
+# The lecturers' appendix, run in the background since the start.
+if ! wait "$GRADING"; then
+    cat "$WORK/grading.log" >&2
+    die "the runs of the lecturers' appendix failed"
+fi
 
 mkdir -p "$OUT_DIR"
 rm -f "$OUT_DIR"/*.txt
