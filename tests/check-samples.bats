@@ -7,10 +7,11 @@
 # its own, on ports it chose), so no test here has a background process;
 # every run is bounded by timeout(1), below bats' own per-test limit, and
 # goes through bare (only fds 0, 1 and 2 open: nothing holds bats' fd 3).
-# The sample that spins runs under nice -n 19: beside the other test files
-# it yields the CPU it would burn for seconds, and the checker must still
-# see that it spins (it is ready to run at each look, however little CPU
-# it gets), which is how a spinning program looks on a loaded machine.
+# The sample that spins runs under tests/low-priority: beside the other
+# test files it yields the CPU it would burn for seconds, and the checker
+# must still see that it spins (it is ready to run at each look, however
+# little CPU it gets), which is how a spinning program looks on a loaded
+# machine.
 
 load test_helper
 load hostile/common
@@ -20,7 +21,7 @@ load lib/students
 
 @test "check: the seeds' server (no exit at recv() == 0) fails half-close and the spin is named" {
     check --only one-line,half-close,twenty-clients echo-server -- \
-        nice -n 19 "$PYTHON" "$SAMPLES/spin-server.py" '{port}'
+        "$LOW" "$PYTHON" "$SAMPLES/spin-server.py" '{port}'
     assert_failure 1
     assert_line --regexp '^PASS one-line '
     assert_line --regexp "^FAIL half-close .*: spins after the client's shutdown: [0-9.]+ s of CPU in [0-9.]+ s"
@@ -169,7 +170,7 @@ load lib/students
     # EINTR fault must not be named as the cause (it was, as a note that
     # told a Python program to loop on EINTR, which Python does itself).
     check --only eintr --spec "$ROOT/scripts/sockcheck/specs/echo.spec" -- \
-        nice -n 19 "$PYTHON" "$SAMPLES/spin-server.py" '{port}'
+        "$LOW" "$PYTHON" "$SAMPLES/spin-server.py" '{port}'
     assert_line --regexp '^NOT RUN eintr .*: fails without the fault$'
     says "the exchange failed without the fault as well"
     refute_output --partial "while errno == EINTR"

@@ -9,10 +9,11 @@
 # its own, on ports it chose), so no test here has a background process;
 # every run is bounded by timeout(1), below bats' own per-test limit, and
 # goes through bare (only fds 0, 1 and 2 open: nothing holds bats' fd 3).
-# The sample that spins runs under nice -n 19: beside the other test files
-# it yields the CPU it would burn for seconds, and the checker must still
-# see that it spins (it is ready to run at each look, however little CPU
-# it gets), which is how a spinning program looks on a loaded machine.
+# The sample that spins runs under tests/low-priority: beside the other
+# test files it yields the CPU it would burn for seconds, and the checker
+# must still see that it spins (it is ready to run at each look, however
+# little CPU it gets), which is how a spinning program looks on a loaded
+# machine.
 
 load test_helper
 load hostile/common
@@ -67,7 +68,7 @@ load lib/students
     # A wrapper shell whose child holds the port: the whole session goes.
     # shellcheck disable=SC2016 # $1 and $2 are the inner shell's
     check --only half-close echo-server -- \
-        nice -n 19 sh -c '"$1" "$2" "$3" & wait' sh "$PYTHON" "$copy" '{port}'
+        "$LOW" sh -c '"$1" "$2" "$3" & wait' sh "$PYTHON" "$copy" '{port}'
     assert_failure 1
     says "it spins"
     local pid left=()
@@ -80,6 +81,23 @@ load lib/students
         echo "still running: ${left[*]}" >&2
         return 1
     fi
+}
+
+@test "check: a program that spins on purpose gets only the CPU the run leaves" {
+    # tests/low-priority, under which the spinning samples run: in a
+    # session of its own (as scripts/check starts a program), that
+    # session's scheduling group is lowered; in the test run's session,
+    # only the process is
+    [[ -n "${SS_AUTOGROUP:-}" ]] || skip "no scheduling group per session here"
+    run setsid -w "$LOW" sh -c 'cat /proc/self/autogroup; nice'
+    assert_success
+    assert_line --index 0 --regexp '^/autogroup-[0-9]+ nice 19$'
+    assert_line --index 1 19
+    run "$LOW" sh -c 'cat /proc/self/autogroup; nice'
+    assert_line --index 0 "$SS_AUTOGROUP nice 0"
+    assert_line --index 1 19
+    run cat /proc/self/autogroup
+    assert_output "$SS_AUTOGROUP nice 0"
 }
 
 # ---- the command line ---------------------------------------------------------------
@@ -132,7 +150,7 @@ EOF
 
 @test "check: --format json parses, and tap has a plan line and one result per check" {
     check --format json --only one-line,half-close echo-server -- \
-        nice -n 19 "$PYTHON" "$SAMPLES/spin-server.py" '{port}'
+        "$LOW" "$PYTHON" "$SAMPLES/spin-server.py" '{port}'
     assert_failure 1
     printf '%s\n' "$output" >"$BATS_TEST_TMPDIR/out.json"
     run "$PYTHON" -m json.tool "$BATS_TEST_TMPDIR/out.json"

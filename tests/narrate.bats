@@ -32,9 +32,9 @@ calls() {
 seed_server() {
     local want nice=()
     want=$(free_port)
-    # a spinning server under nice, as tests/check.bats runs its own: beside
-    # the other test files it yields the CPU, and still spins
-    [[ "${1:-}" != spin ]] || nice=(nice -n 19)
+    # a spinning server under tests/low-priority, as check.bats runs its
+    # own: beside the other test files it yields the CPU, and still spins
+    [[ "${1:-}" != spin ]] || nice=("$LOW")
     start_bg "$BATS_TEST_TMPDIR/out" "${nice[@]}" "$NARRATE" --out "$NAR" -- \
         "$PYTHON" "$ROOT/docs/own/echo-server.py" "$want" "$@"
     wait_ready "$BATS_TEST_TMPDIR/out" 30
@@ -285,7 +285,7 @@ own_echo() {
 
 @test "narrate: scripts/check --narrate shows the failing program's last calls, the repeat counted" {
     run "$PYTHON" "$ROOT/scripts/check" --narrate --only half-close \
-        echo-server -- nice -n 19 "$PYTHON" "$ROOT/docs/own/echo-server.py" '{port}' spin
+        echo-server -- "$LOW" "$PYTHON" "$ROOT/docs/own/echo-server.py" '{port}' spin
     assert_failure 1
     assert_line --partial "FAIL half-close"
     assert_line "     its last socket calls (scripts/narrate):"
@@ -293,7 +293,7 @@ own_echo() {
     assert_line --regexp '^       recv\(\) returned 0 and send\(\) returned 0 on fd 4, [0-9,]+ more times so far: the peer closed long ago'
     # without --narrate: no such lines
     run "$PYTHON" "$ROOT/scripts/check" --only half-close \
-        echo-server -- nice -n 19 "$PYTHON" "$ROOT/docs/own/echo-server.py" '{port}' spin
+        echo-server -- "$LOW" "$PYTHON" "$ROOT/docs/own/echo-server.py" '{port}' spin
     assert_failure 1
     refute_output --partial "scripts/narrate"
 }

@@ -15,11 +15,11 @@ load lib/students
 }
 
 @test "students: echo-client: a client that loops on recv() == 0 hangs" {
-    # under nice: it spins until the check's 5 s are out
+    # under tests/low-priority: it spins until the check's 5 s are out
     student echo-client-hang.py
     run bare timeout 150 "$PYTHON" "$CHECK" --only closes-early \
         --spec "$SPECS/echo-client.spec" -- \
-        nice -n 19 "${PROG[@]}" 127.0.0.1 '{port}'
+        "$LOW" "${PROG[@]}" 127.0.0.1 '{port}'
     assert_failure 1
     assert_line --regexp '^FAIL closes-early .*: hangs'
     says "The checker's server closed its end of the connection (shutdown(SHUT_WR)) as soon as it came"

@@ -10,6 +10,14 @@ ROOT="${BATS_TEST_DIRNAME%/*}"
 # SOCKSTEP_BIN at build/sanitize.
 BIN="${SOCKSTEP_BIN:-$ROOT/build}"
 export NO_COLOR=1
+# The test run's scheduling group (its session's, where the kernel groups
+# by session): tests/low-priority lowers any other group, never this one.
+if [[ -z "${SS_AUTOGROUP:-}" && -r /proc/self/autogroup ]]; then
+    read -r SS_AUTOGROUP _ </proc/self/autogroup || SS_AUTOGROUP=
+    export SS_AUTOGROUP
+fi
+# Programs that spin on purpose run under this (see the file).
+LOW="$ROOT/tests/low-priority"
 # The Python peers the tests start: "$PYTHON" "$PEERS/NAME.py" ARGS (each
 # file says at its top what it does and what it takes).
 PEERS="$ROOT/tests/peers"
