@@ -755,6 +755,15 @@ start 17-unix-server.stopped 143 17-unix-server --path "$SOCK17" "${T[@]}"
 waiting 17-unix-server.stopped '^listening on '
 kill -TERM "${BG[17-unix-server.stopped]}"
 finish 17-unix-server.stopped
+# Its lock is free once the kernel has closed its files, which on a busy
+# machine may come a moment after its parent has collected it: until
+# /proc/locks lists no lock on the file, the next server would find it
+# held and refuse to start.
+ino=$(stat -c %i "$SOCK17.lock") || die "17-unix-server left no lock file"
+for ((i = 0; i < 200; i++)); do
+    grep -q ":$ino " /proc/locks || break
+    sleep 0.05
+done
 start 17-unix-server 0 17-unix-server --path "$SOCK17" "${T[@]}"
 waiting 17-unix-server '^listening on '
 run 17-unix-client 0 -- 17-unix-client --path "$SOCK17" "${T[@]}"
