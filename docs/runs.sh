@@ -43,6 +43,9 @@ ss_find_python
 SS_LIB=$(cd "$(dirname "$0")/../scripts/lib" && pwd)
 # shellcheck source=scripts/lib/ready.bash
 . "$SS_LIB/ready.bash"
+# Its waits and this script's sleep without starting a process, where
+# bash-builtins is installed (as tests/test_helper.bash does).
+enable -f /usr/lib/bash/sleep sleep 2>/dev/null || :
 
 if [[ -z "${SOCKSTEP_RUNS_NETNS:-}" ]] &&
     unshare -rn true 2>/dev/null; then

@@ -71,6 +71,12 @@ ss_load_library() {
 ss_load_library bats-support
 ss_load_library bats-assert
 
+# sleep without starting a process: the tests wait in steps of 50 ms,
+# thousands of times a run, and each /bin/sleep was a fork of this shell.
+# Debian's bash-builtins has sleep as a loadable builtin (./install-deps
+# installs it); without it, /bin/sleep as before.
+enable -f /usr/lib/bash/sleep sleep 2>/dev/null || :
+
 # The ready line and the wait for it (ss_wait_ready, ss_first_line), as
 # the scripts wait for it.
 # shellcheck source=scripts/lib/ready.bash
