@@ -31,9 +31,10 @@ PT_INTERP = 3  # a program header naming the dynamic loader
 def elf_loader(path):
     """True if the ELF file at path names a dynamic loader (a PT_INTERP
     program header), False if it names none (or its headers cannot be
-    read), None if it cannot be opened or is no ELF file. Read from the headers, not asked
-    of ldd: ldd may run the program it is asked about (ldd(1)), and the
-    fault checks ran it once per check, a thousand times in the tests."""
+    read), None if it cannot be opened or is no ELF file. Read from the
+    headers, once per version of the file, not asked of ldd: ldd may run
+    the program it is asked about (ldd(1)), which a checker must not do
+    to a submission, and it started three processes per check."""
     try:
         st = os.stat(path)
     except OSError:
