@@ -62,7 +62,16 @@ HANDOUT_COMMON := $(HANDOUT_MD) docs/metadata.yaml docs/include.lua \
 # The title page says when, and from which commit, it was built.
 HANDOUT_COMMA := ,
 HANDOUT_COMMIT := $(shell git describe --always --dirty 2>/dev/null)
+# The day: today's, or, for a build that must come out the same twice
+# (reproducible-builds.org), the day SOURCE_DATE_EPOCH names, in UTC.
+ifneq ($(SOURCE_DATE_EPOCH),)
+HANDOUT_DAY    := $(shell date -u -d @'$(subst ','"'"',$(SOURCE_DATE_EPOCH))' +%Y-%m-%d 2>/dev/null)
+ifeq ($(HANDOUT_DAY),)
+$(error SOURCE_DATE_EPOCH must be a number of seconds since 1970, not '$(SOURCE_DATE_EPOCH)')
+endif
+else
 HANDOUT_DAY    := $(shell date +%Y-%m-%d)
+endif
 HANDOUT_DATE   := $(HANDOUT_DAY)$(if $(HANDOUT_COMMIT),$(HANDOUT_COMMA) commit $(HANDOUT_COMMIT))
 
 # The address a reader clones (getting-started.md, ::: clone): REPO_URL

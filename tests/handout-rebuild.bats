@@ -156,3 +156,17 @@ EOF
     assert_output --partial "wide.pdf: text runs past the margin"
     assert_output --regexp 'Overfull \\hbox \([0-9.]+pt too wide\) in paragraph at lines 7--8'
 }
+
+@test "handout: SOURCE_DATE_EPOCH sets the day the handout says it was built" {
+    local dir="$BATS_FILE_TMPDIR/tree"
+    # make -n -B: the commands it would run, none run
+    run make -C "$dir" -n -B build/handout/handout.tex build/handout.epub \
+        SOURCE_DATE_EPOCH=1700000000
+    assert_success
+    assert_output --regexp '-M date="built 2023-11-14(, commit [0-9a-f]+(-dirty)?)?"'
+    assert_output --partial '-M date=2023-11-14 '
+    refute_output --partial "built $(date +%Y-%m-%d)"
+    run make -C "$dir" -n -B build/handout/handout.tex SOURCE_DATE_EPOCH=soon
+    assert_failure
+    assert_output --partial "SOURCE_DATE_EPOCH must be a number of seconds since 1970, not 'soon'"
+}
