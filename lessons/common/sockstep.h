@@ -1,6 +1,6 @@
 /*
  * sockstep.h - the one include a lesson needs. It makes every socket call
- * the lesson writes narrate itself, as strace would show it, and parses
+ * the lesson writes narrate itself, in the style of strace, and parses
  * the lesson's options.
  *
  * Header-only, so one plain command builds a lesson:

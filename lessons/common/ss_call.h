@@ -4,7 +4,7 @@
  *   1. in --step mode shows the call and waits for Enter,
  *   2. makes the real call, SS_REAL(NAME)(...), the C library's
  *      whatever macros are defined,
- *   3. prints it as strace would: "bind(3, 127.0.0.1:8888, 16) = 0", with
+ *   3. prints it in strace's style: "bind(3, 127.0.0.1:8888, 16) = 0", with
  *      output arguments (accept's peer address) filled in after the call,
  *      and for a failure the errno's name and message, its likely cause
  *      and what to try,
