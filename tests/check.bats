@@ -126,11 +126,51 @@ echo-server -- true
 echo-server -- ./no-such-program {port}
 --csv out.csv echo-server -- true {port}
 --batch /nonexistent-dir
+--source README.md echo-server -- true {port}
+--source no-such-file.c echo-server -- true {port}
+--batch /nonexistent-dir --source a.c echo-server
+echo-server --source
 EOF
     check --format xml echo-server -- true '{port}'
     assert_output "scripts/check: --format: expected text, json, tap, gradescope or junit, got 'xml'"
     check echo-server -- true
     says "no {port} in it, and no --port N"
+}
+
+@test "check: --source reads the files: a dropped result and its line; ours give a note at most" {
+    cat >"$BATS_TEST_TMPDIR/srv.c" <<'EOF'
+#include <netinet/in.h>
+#include <string.h>
+#include <sys/socket.h>
+int main(void)
+{
+    struct sockaddr_in a;
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    memset(&a, 0, sizeof a);
+    a.sin_port = 8080;
+    bind(fd, (struct sockaddr *)&a, sizeof a);
+    return 0;
+}
+EOF
+    check --source "$BATS_TEST_TMPDIR/srv.c" --only source echo-server \
+        -- true '{port}'
+    assert_failure 1
+    assert_line --index 1 --regexp '^FAIL source +what reading its source files shows: 2 findings \('
+    says "srv.c:9: sin_port is set to 8080, not to htons() of a port"
+    says "srv.c:10: the result of bind() is dropped: when bind() fails"
+    assert_line "1 check: 0 passed, 1 failed"
+    # sockstep's own files: every result is looked at; the plain server
+    # (one client, no option yet) gets the SO_REUSEADDR note
+    cd "$ROOT"
+    check --source lessons/06-send-recv/server.c \
+        --source lessons/06-send-recv/client.c \
+        --source lessons/13-poll-chat/chat.c \
+        --source lessons/plain/client.c --source lessons/plain/server.c \
+        --only source echo-server -- true '{port}'
+    assert_success
+    assert_line --index 1 --regexp '^NOTE source +what reading its source files shows: no SO_REUSEADDR \('
+    says "Read 5 files: one thing worth knowing."
+    says "server.c:32: a TCP server that never sets SO_REUSEADDR"
 }
 
 @test "check: --help and --list name the kinds, the checks and the run file" {

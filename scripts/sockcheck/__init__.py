@@ -22,6 +22,7 @@ The modules, from the bottom up:
   spec          a spec file: a request/reply protocol (Spec, parse)
   spec_server, spec_client, spec_udp_client
                 the checks of a program described by a spec
+  source        --source: what reading the program's files shows
   runner        running the checks of one program (Run)
   report        text, TAP, JSON, Gradescope and JUnit output (Reporter)
   options       the command line (argparse) as an Options object, and --help

@@ -19,6 +19,7 @@ from .procfs import become_subreaper, net_table
 from .report import Reporter, wrap
 from .words import plural
 from .runner import Run, run_checks, stop_everything
+from .source import SOURCE
 
 
 def list_spec_checks(path):
@@ -53,10 +54,13 @@ def list_checks():
 def single(opts, tmpdir):
     validate(opts, os.getcwd())
     kind, checks = kind_and_checks(opts)
+    if opts.source:
+        checks = [SOURCE] + checks
     run = Run(kind, opts.command, checks=checks, fixed_port=opts.port,
               only=opts.only, cwd=None, wait=opts.wait,
               strace=opts.strace, narrate=opts.narrate, tmpdir=tmpdir,
               spec=getattr(opts, "loaded", None) or kind_spec(kind))
+    run.sources = opts.source or []
     if run.fixed_port is not None:
         wait_out_the_kernel(run.fixed_port, proto_of(run))
     reporter = Reporter(opts.format, run)
@@ -125,6 +129,9 @@ def main(argv):
             else:
                 list_checks()
             return 0
+        if opts.source and opts.batch:
+            raise Usage("--source: not with --batch (each submission's "
+                        "files differ)")
         for name, given in (("--csv", opts.csv), ("--jobs", opts.jobs > 1),
                             ("--no-sandbox", opts.no_sandbox)):
             if given and not opts.batch:

@@ -53,6 +53,11 @@ the checks after it are not run.
 
 options:
   --spec FILE    check the program against the protocol FILE describes
+  --source FILE  also read the program's source FILE (.c or .py; give it
+                 once for each file): a first check, source, names what
+                 no peer can see, such as a socket call whose result is
+                 dropped (C is read by gcc and clang-tidy); not with
+                 --batch
   --port N       the program always uses port N (COMMAND needs no {port});
                  a server must then allow a restart on it (SO_REUSEADDR)
   --format F     text (the default), json, tap, gradescope (the
@@ -120,6 +125,7 @@ class Options:
     show_help: bool = False               # -h, --help
     jobs: int = 1                         # --jobs N
     no_sandbox: bool = False              # --no-sandbox
+    source: Optional[List[str]] = None    # --source FILE, each time
 
 
 class Parser(argparse.ArgumentParser):
@@ -136,6 +142,16 @@ class Parser(argparse.ArgumentParser):
 
 
 MISSING = object()  # a value option given last, with nothing after it
+
+
+class Append(argparse.Action):
+    """A value option that may be given again: a list, in order."""
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        if values is MISSING:
+            raise Usage("%s: expected a value after it" % option_string)
+        setattr(namespace, self.dest,
+                (getattr(namespace, self.dest) or []) + [values])
 
 
 class Value(argparse.Action):
@@ -187,6 +203,8 @@ def parser():
             ("--jobs", number("--jobs", "a number 1..64", 64, 2))):
         p.add_argument(name, action=Value, nargs="?", const=MISSING,
                        type=check, default=getattr(Options, name[2:]))
+    p.add_argument("--source", action=Append, nargs="?", const=MISSING,
+                   default=None)
     for names, dest in ((("-h", "--help"), "show_help"),
                         (("--list",), "show_list"),
                         (("--strace",), "strace"),
@@ -233,9 +251,16 @@ def validate(opts, cwd):
                     "or udp-sender (see --help)")
     if not cmd:
         raise Usage("no command after -- (see --help)")
+    for path in opts.source or []:
+        if not path.endswith((".c", ".py")):
+            raise Usage("--source: expected a .c or .py file, got '%s'"
+                        % path)
+        if not os.path.isfile(os.path.join(cwd, path)):
+            raise Usage("--source: '%s' is not a file" % path)
     if opts.only:
         names = [c.name for c in (kind_checks(kind)[0] if opts.spec is None
                                   else opts.spec_checks)]
+        names += ["source"] if opts.source else []
         for name in opts.only:
             if name not in names:
                 raise Usage("--only: no check '%s' for %s (see --list)"

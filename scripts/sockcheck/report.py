@@ -13,7 +13,10 @@ from .words import plural, secs, show_cmd
 
 
 def wrap(text, indent):
-    """Fill to 78 columns; a number stays on the line of its unit."""
+    """Fill to 78 columns; a number stays on the line of its unit. Each
+    line of text is a paragraph of its own."""
+    if "\n" in text:
+        return "\n".join(wrap(part, indent) for part in text.split("\n"))
     text = re.sub(r"(\d) (s|MB|ms)\b", "\\1\0\\2", text)
     return textwrap.fill(text, 78, initial_indent=indent,
                          subsequent_indent=indent, break_long_words=False,

@@ -40,6 +40,7 @@ class Run:
         self.broken = None  # the check in which it could not start
         self.broken_why = "the program could not be started"
         self.plain = None  # plain_exchange_fails(), once known
+        self.sources = []  # --source: the files the source check reads
 
     def next_id(self):
         """A number for a file in tmpdir: unique among all the Runs that
@@ -129,7 +130,7 @@ class Run:
         """Is chk one of the generic checks a server KIND gets from its
         spec (kinds.py), not one of the kind's own?"""
         return (self.spec is not None and self.kind in CHECKS and
-                self.spec.program == "server" and
+                self.spec.program == "server" and chk.kind != "source" and
                 chk.name not in {c.name for c in CHECKS[self.kind]})
 
     def plain_exchange_fails(self):

@@ -155,6 +155,25 @@ class Validate(unittest.TestCase):
                          "--only: no check 'truncated' for echo-server "
                          "(see --list)")
 
+    def test_source_files_given_one_by_one(self):
+        opts = parse(["--source", "a.c", "--source=b.py", "--only",
+                      "source", "echo-server", "--", "true", "{port}"])
+        self.assertEqual(opts.source, ["a.c", "b.py"])
+        for name in ("a.c", "b.py"):
+            open(os.path.join(self.dir, name), "w").close()
+            self.addCleanup(os.remove, os.path.join(self.dir, name))
+        validate(opts, self.dir)  # source is a check name with --source
+        self.assertEqual(self.error(["--source", "a.txt", "echo-server",
+                                     "--", "true", "{port}"]),
+                         "--source: expected a .c or .py file, got 'a.txt'")
+        self.assertEqual(self.error(["--source", "gone.c", "echo-server",
+                                     "--", "true", "{port}"]),
+                         "--source: 'gone.c' is not a file")
+        self.assertEqual(self.error(["--only", "source", "echo-server",
+                                     "--", "true", "{port}"]),
+                         "--only: no check 'source' for echo-server "
+                         "(see --list)")
+
     def test_no_port(self):
         self.assertEqual(self.error(["echo-server", "--", "true", "port"]),
                          "COMMAND: no {port} in it, and no --port N says "
@@ -193,7 +212,7 @@ class Help(unittest.TestCase):
         # the names in argparse's own usage line: its option table
         names = re.findall(r"\[(--?[a-z][a-z-]*)", options.parser()
                            .format_usage())
-        self.assertEqual(len(names), 13)
+        self.assertEqual(len(names), 14)
         for name in names:
             self.assertRegex(options.HELP, r"\n  (-h, )?%s\b" % name)
 

@@ -1,0 +1,343 @@
+"""The source check (--source FILE): what reading the program's own files
+shows, which no peer can see from outside: a socket call whose result is
+never looked at, what gcc -Wall says, a port set without htons(), a
+scanf() %s without a width, a Python send() whose count is dropped.
+
+C files are read by gcc (-fsyntax-only) and clang-tidy (its
+bugprone-unused-return-value check, told which calls to watch); Python
+files by the ast module. Nothing is run: a finding is a line of the
+file and what it means. The files are the student's: every line of
+them that is printed goes through shown() (no control bytes)."""
+
+import ast
+import os
+import re
+import shutil
+import subprocess
+
+from .checks import Check
+from .words import plural
+
+# Calls whose result says whether (or how much of) what was asked
+# happened: a program that drops it goes on as if it had. close() is
+# left out: on Linux its descriptor is gone whatever it returns.
+WATCHED = {
+    "socket": "socket() returns the new socket's descriptor, or -1: "
+              "dropped, the socket can be neither used nor closed",
+    "bind": "when bind() fails (the port is taken: EADDRINUSE), the "
+            "program goes on without its port",
+    "listen": "when listen() fails, no client can connect",
+    "accept": "accept() returns the connection's descriptor, or -1: "
+              "dropped, that client is never served nor closed",
+    "connect": "when connect() fails (refused, unreachable), the program "
+               "goes on with an unconnected socket",
+    "send": "send() returns how many bytes it took, which can be fewer "
+            "than asked, or -1",
+    "write": "write() returns how many bytes it took, which can be fewer "
+             "than asked, or -1",
+    "sendto": "sendto() returns -1 when the datagram was not sent",
+    "recv": "recv() returns how many bytes came: 0 when the peer has "
+            "closed, -1 on an error",
+    "read": "read() returns how many bytes came: 0 at the end, -1 on an "
+            "error",
+    "recvfrom": "recvfrom() returns how many bytes came, or -1",
+    "inet_pton": "inet_pton() returns 0 for an address it cannot read, "
+                 "and leaves the address unset",
+    "fork": "fork() returns 0 in the child, the child's pid in the "
+            "parent and -1 when it failed: dropped, both processes run "
+            "the same code",
+    "select": "select() returns how many descriptors are ready, or -1 "
+              "(EINTR): after -1 its sets say nothing",
+    "poll": "poll() returns how many descriptors are ready, or -1 "
+            "(EINTR): after -1 its revents say nothing",
+}
+
+# gcc -Wall warnings that are about style, not what the program does
+QUIET = ("-Wunused-variable", "-Wunused-parameter", "-Wunused-function",
+         "-Wunused-label", "-Wunused-value", "-Wsign-compare",
+         "-Wmisleading-indentation", "-Wparentheses", "-Wpointer-sign")
+
+# warnings that GCC 14 turned into errors: this file will not build there
+GCC14_ERRORS = ("-Wincompatible-pointer-types", "-Wint-conversion",
+                "-Wimplicit-function-declaration", "-Wimplicit-int",
+                "-Wreturn-mismatch")
+
+TIMEOUT = 60  # seconds for one tool on one file
+
+# a finding that is a NOTE, not a failure: the restart check (with --port)
+# is what shows whether it matters
+REUSE = ("a TCP server that never sets SO_REUSEADDR: when it closes a "
+         "connection first, or is stopped while a client is connected, "
+         "starting it again on the same port fails (EADDRINUSE) while that "
+         "connection is in TIME_WAIT (60 s on Linux)")
+
+
+def shown_line(text):
+    return "".join(c if c.isprintable() else "?" for c in text)
+
+
+def strip_c(text):
+    """The C text with comments and the insides of string and character
+    literals blanked (newlines kept, so line numbers hold)."""
+    out, i, n = [], 0, len(text)
+    while i < n:
+        c = text[i]
+        if text.startswith("//", i):
+            j = text.find("\n", i)
+            j = n if j < 0 else j
+            out.append(" " * (j - i))
+            i = j
+        elif text.startswith("/*", i):
+            j = text.find("*/", i + 2)
+            j = n if j < 0 else j + 2
+            out.append(re.sub(r"[^\n]", " ", text[i:j]))
+            i = j
+        elif c in "\"'":
+            j = i + 1
+            while j < n and text[j] != c and text[j] != "\n":
+                j += 2 if text[j] == "\\" else 1
+            out.append(c + re.sub(r"[^\n]", " ", text[i + 1:j]) + c)
+            i = j + 1
+        else:
+            out.append(c)
+            i += 1
+    return "".join(out)
+
+
+def line_of(text, pos):
+    return text.count("\n", 0, pos) + 1
+
+
+def gcc_findings(path):
+    """gcc -Wall -Wformat-security on one file: [(line, words)]."""
+    cc = shutil.which("gcc") or shutil.which("cc")
+    if cc is None:
+        return None
+    try:
+        p = subprocess.run(
+            [cc, "-fsyntax-only", "-Wall", "-Wformat-security",
+             "-fdiagnostics-plain-output", "-fno-diagnostics-show-caret",
+             "-I", os.path.dirname(os.path.abspath(path)), path],
+            stdin=subprocess.DEVNULL, capture_output=True, timeout=TIMEOUT,
+            env=dict(os.environ, LC_ALL="C"))
+    except subprocess.TimeoutExpired:
+        return [(0, "gcc took more than %d s on it: not read" % TIMEOUT)]
+    found = []
+    for ln in p.stderr.decode("utf-8", "replace").splitlines():
+        m = re.match(r"[^:]*:(\d+):\d+: (warning|error): (.*)", ln)
+        if not m:
+            continue
+        what = m.group(3)
+        flag = re.search(r" \[(-W[^\]=]+)[^\]]*\]$", what)
+        flag = flag.group(1) if flag else ""
+        if flag in QUIET:
+            continue
+        words = "gcc says: %s" % what
+        if m.group(2) == "error":
+            words = "gcc cannot compile it: %s" % what
+        elif flag in GCC14_ERRORS:
+            words += " (GCC 14 refuses this: an error there, not a warning)"
+        found.append((int(m.group(1)), words))
+    return found
+
+
+def tidy_findings(path, text):
+    """Calls of WATCHED whose result is dropped (clang-tidy's
+    bugprone-unused-return-value): [(line, words)], or None without
+    clang-tidy."""
+    tidy = shutil.which("clang-tidy")
+    if tidy is None:
+        return None
+    config = ("{CheckOptions: [{key: bugprone-unused-return-value."
+              "CheckedFunctions, value: '%s'}]}"
+              % ";".join("::" + f for f in sorted(WATCHED)))
+    try:
+        p = subprocess.run(
+            [tidy, "--quiet", "-checks=-*,bugprone-unused-return-value",
+             "-config=" + config, path, "--", "-std=gnu11", "-w",
+             "-I", os.path.dirname(os.path.abspath(path))],
+            stdin=subprocess.DEVNULL, capture_output=True, timeout=TIMEOUT,
+            env=dict(os.environ, LC_ALL="C"))
+    except subprocess.TimeoutExpired:
+        return [(0, "clang-tidy took more than %d s on it: not read"
+                 % TIMEOUT)]
+    lines = text.splitlines()
+    found = []
+    for ln in p.stdout.decode("utf-8", "replace").splitlines():
+        m = re.match(r"(.*):(\d+):(\d+): warning: .*"
+                     r"\[bugprone-unused-return-value\]$", ln)
+        if not m or os.path.abspath(m.group(1)) != os.path.abspath(path):
+            continue
+        row, col = int(m.group(2)), int(m.group(3))
+        src = lines[row - 1] if row <= len(lines) else ""
+        call = re.match(r"\s*(?:::)?([A-Za-z_]\w*)\s*\(",
+                        src[col - 1:] if col >= 1 else "")
+        if not call or call.group(1) not in WATCHED:
+            continue
+        name = call.group(1)
+        found.append((row, "the result of %s() is dropped: %s. Look at "
+                      "it." % (name, WATCHED[name])))
+    return found
+
+
+PORT_SET = re.compile(r"\bsin6?_port\s*=(?!=)\s*([^;]+);")
+SCANF = re.compile(r"\b(f?scanf)\s*\(")
+
+
+def text_findings(text):
+    """What a reading of the C text shows: [(line, words)]."""
+    code = strip_c(text)
+    found = []
+    for m in PORT_SET.finditer(code):
+        value = m.group(1).strip()
+        if re.match(r"(htons|htonl)\s*\(|0+$", value):
+            continue
+        var = re.fullmatch(r"[A-Za-z_]\w*", value)
+        if var and re.search(r"\b%s\s*=\s*htons\s*\(" % var.group(0),
+                             code):
+            continue  # it holds what htons() gave
+        found.append((line_of(code, m.start()),
+                      "sin_port is set to %s, not to htons() of a port: "
+                      "sin_port holds the port in network byte order, so "
+                      "a value in the machine's own order names another "
+                      "port on x86 (4444 becomes 23569)"
+                      % shown_line(value[:40])))
+    for m in SCANF.finditer(code):
+        # the format: the first string literal after the call's "("
+        start = m.end()
+        fmt = re.match(r"\s*(?:stdin\s*,\s*)?\"", code[start:])
+        if not fmt:
+            continue
+        q = start + fmt.end() - 1
+        end = code.find('"', q + 1)
+        literal = text[q + 1:end] if end > q else ""
+        if re.search(r"%(?!%)(?:\*)?(?:s|\[)", literal):
+            found.append((line_of(code, m.start()),
+                          "%s() reads a %%s or %%[ with no width: a "
+                          "longer word than the buffer writes past its "
+                          "end. Give a width one less than the buffer "
+                          "(%%99s for char buf[100])." % m.group(1)))
+    at = re.search(r"\bbind\s*\(", code)
+    if at and all(re.search(r"\b%s\b" % w, code)
+                  for w in (r"listen\s*\(", r"accept\s*\(",
+                            r"[AP]F_INET6?")) and \
+            not re.search(r"\bSO_REUSE(ADDR|PORT)\b", code):
+        found.append((line_of(code, at.start()), REUSE))
+    return found
+
+
+def python_findings(path, text):
+    """What the ast of a Python 3 file shows: [(line, words)], or a
+    one-item list saying it is not Python 3."""
+    try:
+        tree = ast.parse(text, filename=path)
+    except (SyntaxError, ValueError) as e:
+        return [(getattr(e, "lineno", 0) or 0,
+                 "Python 3 cannot read this file (%s): Python 2 code?"
+                 % shown_line(str(getattr(e, "msg", e)).split(". ")[0])[:70])]
+    found = []
+    binds = listens = accepts = reuse = False
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Attribute):
+            if node.attr == "listen":
+                listens = True
+            elif node.attr == "bind":
+                binds = True
+            elif node.attr == "accept":
+                accepts = True
+            elif node.attr in ("SO_REUSEADDR", "SO_REUSEPORT"):
+                reuse = True
+        if isinstance(node, ast.Expr) and isinstance(node.value, ast.Call) \
+                and isinstance(node.value.func, ast.Attribute) and \
+                node.value.func.attr == "send":
+            found.append((node.lineno,
+                          "send()'s count is dropped: send() may take "
+                          "only part of the bytes, and the rest are never "
+                          "sent. Use sendall()."))
+        if isinstance(node, ast.Call) and \
+                isinstance(node.func, ast.Attribute) and \
+                node.func.attr == "decode" and \
+                isinstance(node.func.value, ast.Call) and \
+                isinstance(node.func.value.func, ast.Attribute) and \
+                node.func.value.func.attr in ("recv", "recvfrom") and \
+                len(node.args) < 2 and \
+                not any(k.arg == "errors" for k in node.keywords):
+            found.append((node.lineno,
+                          "decode() of what one recv() gave: bytes that "
+                          "are not UTF-8, or a character cut between two "
+                          "recv()s, raise UnicodeDecodeError and end the "
+                          "program"))
+    if binds and listens and accepts and not reuse:
+        line = min((n.lineno for n in ast.walk(tree)
+                    if isinstance(n, ast.Attribute) and n.attr == "bind"),
+                   default=0)
+        found.append((line, REUSE))
+    return found
+
+
+def read_file(path):
+    """(findings, what could not be read) of one file."""
+    try:
+        with open(path, "rb") as f:
+            data = f.read(1 << 20)
+    except OSError as e:
+        return [], ["%s: %s" % (path, e.strerror)]
+    text = data.decode("utf-8", "replace")
+    if path.endswith(".py"):
+        return python_findings(path, text), []
+    missing = []
+    found = text_findings(text)
+    for tool, get in (("gcc", lambda: gcc_findings(path)),
+                      ("clang-tidy", lambda: tidy_findings(path, text))):
+        more = get()
+        if more is None:
+            missing.append("%s is not installed (./install-deps installs "
+                           "it)" % tool)
+        else:
+            found += more
+    return found, missing
+
+
+def source_check(run, res):
+    found, missing = [], []
+    gone = [p for p in run.sources if not os.access(p, os.R_OK)]
+    if gone:
+        res.not_run("Not run: cannot read %s."
+                    % ", ".join(shown_line(p) for p in gone), "unreadable")
+        return
+    for path in run.sources:
+        f, m = read_file(path)
+        name = shown_line(os.path.basename(path))
+        found += [(name, line, words) for line, words in f]
+        missing += m
+    found.sort(key=lambda x: (x[0], x[1]))
+    seen, lines = set(), []
+    for name, line, words in found:
+        if (name, line, words) in seen:
+            continue
+        seen.add((name, line, words))
+        lines.append("%s:%s: %s" % (name, line, words) if line
+                     else "%s: %s" % (name, words))
+    read = plural(len(run.sources), "file")
+    gaps = (" Not read: %s." % "; ".join(sorted(set(missing)))
+            if missing else "")
+    if not lines:
+        res.passed("Read %s: nothing found that a careful reader would "
+                   "fix.%s" % (read, gaps))
+        return
+    if all(words == REUSE for _, _, words in seen):
+        res.noted("Read %s: one thing worth knowing.%s\n%s"
+                  % (read, gaps, "\n".join(lines)), "no SO_REUSEADDR")
+        return
+    res.failed("Read %s: %s that a careful reader would fix.%s\n%s"
+               % (read, plural(len(lines), "thing"), gaps,
+                  "\n".join(lines)), plural(len(lines), "finding"))
+
+
+SOURCE = Check(
+    "source", "source", "what reading its source files shows",
+    "Reads the files given with --source (C with gcc -Wall and "
+    "clang-tidy, Python with its ast module): a socket call whose result "
+    "is dropped, a compiler warning, sin_port set without htons(), a "
+    "scanf() %s with no width, a server without SO_REUSEADDR, a Python "
+    "send() whose count is dropped. Nothing is run.", source_check)

@@ -1,0 +1,209 @@
+"""scripts/sockcheck/source.py: what reading a program's own files shows
+(--source). Each case is a small file written here, read as the check
+reads it; a case that needs gcc or clang-tidy is skipped without it."""
+
+import os
+import shutil
+import sys
+import tempfile
+import unittest
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                "..", "..", "scripts"))
+
+from sockcheck import source  # noqa: E402 (after the path is set)
+from sockcheck.checks import Result, State  # noqa: E402
+
+HEAD = """#define _POSIX_C_SOURCE 200809L
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+"""
+
+# a server that checks every call and sets SO_REUSEADDR: nothing to say
+CAREFUL = HEAD + """
+int main(void)
+{
+    struct sockaddr_in addr;
+    int one = 1, fd, conn;
+    char buf[100];
+    ssize_t n;
+
+    memset(&addr, 0, sizeof addr);
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons(4444);
+    if ((fd = socket(AF_INET, SOCK_STREAM, 0)) == -1)
+        return 1;
+    if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) == -1)
+        return 1;
+    if (bind(fd, (struct sockaddr *)&addr, sizeof addr) == -1)
+        return 1;
+    if (listen(fd, 5) == -1 || (conn = accept(fd, NULL, NULL)) == -1)
+        return 1;
+    /* scanf("%s", buf); in a comment is not a call */
+    if (scanf("%99s", buf) != 1)
+        return 1;
+    while ((n = recv(conn, buf, sizeof buf, 0)) > 0)
+        if (send(conn, buf, (size_t)n, 0) != n)
+            return 1;
+    return close(conn) == -1 || close(fd) == -1;
+}
+"""
+
+# the mistakes of real course programs, one per line that the test names
+CARELESS = HEAD + """
+void main(void)
+{
+    struct sockaddr_in addr;
+    int fd, conn, port = 4444;
+    char buf[100];
+
+    memset(&addr, sizeof addr, 0);
+    addr.sin_family = AF_INET;
+    addr.sin_port = port;
+    fd = socket(AF_INET, SOCK_STREAM, 0);
+    bind(fd, (struct sockaddr *)&addr, sizeof addr);
+    listen(fd, 5);
+    conn = accept(fd, NULL, NULL);
+    scanf("%s", buf);
+    recv(conn, buf, sizeof buf, 0);
+    send(conn, buf, strlen(buf), 0);
+    close(conn);
+}
+"""
+
+
+def line(text, needle):
+    """The number of the first line of text that holds needle."""
+    return next(i for i, ln in enumerate(text.splitlines(), 1)
+                if needle in ln)
+
+
+class Reads(unittest.TestCase):
+
+    def setUp(self):
+        self.dir = tempfile.mkdtemp()
+
+    def tearDown(self):
+        shutil.rmtree(self.dir)
+
+    def write(self, name, text):
+        path = os.path.join(self.dir, name)
+        with open(path, "w") as f:
+            f.write(text)
+        return path
+
+    def check(self, *paths):
+        res = Result(source.SOURCE)
+        run = type("Run", (), {"sources": list(paths)})()
+        source.source_check(run, res)
+        return res
+
+    def test_a_careful_server_passes(self):
+        res = self.check(self.write("good.c", CAREFUL))
+        self.assertIs(res.state, State.PASSED, res.message)
+        self.assertIn("nothing found", res.message)
+
+    def test_text_findings_need_no_tool(self):
+        found = dict(source.text_findings(CARELESS))
+        self.assertIn("sin_port is set to port, not to htons()",
+                      found[line(CARELESS, "sin_port = port")])
+        self.assertIn("scanf() reads a %s or %[ with no width",
+                      found[line(CARELESS, "scanf(")])
+        self.assertEqual(found[line(CARELESS, "bind(")], source.REUSE)
+        self.assertEqual(source.text_findings(CAREFUL), [])
+
+    def test_a_port_that_came_through_htons_is_not_named(self):
+        text = "p = htons(x); a.sin_port = p; b.sin_port = 0;\n" \
+               "if (a.sin_port == b.sin_port) f();\n"
+        self.assertEqual(source.text_findings(text), [])
+
+    def test_reuse_is_said_of_tcp_servers_only(self):
+        # a Unix socket server, and a client: nothing
+        self.assertEqual(source.text_findings(
+            "bind(fd, a, n); listen(fd, 5); accept(fd, 0, 0); AF_UNIX;"), [])
+        self.assertEqual(source.text_findings(
+            "connect(fd, a, n); AF_INET;"), [])
+        self.assertEqual(source.text_findings(
+            "bind(fd, a, n); listen(fd, 5); accept(fd, 0, 0); AF_INET;"),
+            [(1, source.REUSE)])
+
+    @unittest.skipUnless(shutil.which("gcc"), "needs gcc")
+    def test_gcc_says_what_matters_not_style(self):
+        path = self.write("bad.c", CARELESS)
+        found = dict(source.gcc_findings(path))
+        self.assertIn("-Wmain", found[line(CARELESS, "void main")])
+        self.assertIn("-Wmemset-transposed-args",
+                      found[line(CARELESS, "memset(")])
+        # an unused variable is style: not said
+        unused = self.write("unused.c", "int main(void) { int x; "
+                            "return 0; }\n")
+        self.assertEqual(source.gcc_findings(unused), [])
+
+    @unittest.skipUnless(shutil.which("clang-tidy"), "needs clang-tidy")
+    def test_every_dropped_result_is_named_with_its_line(self):
+        path = self.write("bad.c", CARELESS)
+        found = source.tidy_findings(path, CARELESS)
+        names = {ln: words.split("()")[0].rsplit(" ", 1)[-1]
+                 for ln, words in found}
+        self.assertEqual(names, {line(CARELESS, c + "("): c for c in
+                                 ("bind", "listen", "recv", "send")})
+        # close() is not watched; the assigned socket() and accept() are
+        # used (whether they are checked is another matter)
+        self.assertNotIn(line(CARELESS, "close("), names)
+
+    @unittest.skipUnless(shutil.which("gcc") and shutil.which("clang-tidy"),
+                         "needs gcc and clang-tidy")
+    def test_a_careless_server_fails_with_one_line_per_finding(self):
+        res = self.check(self.write("bad.c", CARELESS))
+        self.assertIs(res.state, State.FAILED)
+        body = res.message.split("\n")
+        self.assertEqual(body[0], "Read 1 file: 9 things that a careful "
+                         "reader would fix.")
+        self.assertEqual(len(body), 10)
+        self.assertTrue(all(b.startswith("bad.c:") for b in body[1:]))
+
+    def test_only_the_reuse_note_is_a_note(self):
+        res = self.check(self.write("srv.py", (
+            "import socket\ns = socket.socket()\ns.bind(('127.0.0.1', 0))\n"
+            "s.listen()\nc, _ = s.accept()\nc.sendall(c.recv(100))\n")))
+        self.assertIs(res.state, State.NOTED)
+        self.assertEqual(res.reason, "no SO_REUSEADDR")
+        self.assertIn("srv.py:3: a TCP server that never sets SO_REUSEADDR",
+                      res.message)
+
+    def test_python(self):
+        text = ("import socket\n"
+                "s = socket.create_connection(('127.0.0.1', 9))\n"
+                "s.send(b'hello')\n"
+                "n = s.send(b'counted')\n"
+                "print(s.recv(100).decode())\n"
+                "print(s.recv(100).decode('utf-8', 'replace'))\n"
+                "print(s.recv(100).decode(errors='replace'))\n")
+        found = source.python_findings("c.py", text)
+        self.assertEqual([ln for ln, _ in found], [3, 5])
+        self.assertIn("Use sendall()", found[0][1])
+        self.assertIn("UnicodeDecodeError", found[1][1])
+
+    def test_python_2_is_said_once(self):
+        found = source.python_findings("old.py", "print 'hello'\n")
+        self.assertEqual(len(found), 1)
+        self.assertIn("Python 3 cannot read this file (Missing parentheses "
+                      "in call to 'print')", found[0][1])
+
+    def test_control_bytes_of_a_file_name_are_not_printed(self):
+        res = self.check(self.write("a\x1b[2Jb.py", "s.send(b'x')\n"))
+        self.assertNotIn("\x1b", res.message)
+        self.assertIn("a?[2Jb.py:1:", res.message)
+
+    def test_a_file_that_cannot_be_read_is_said(self):
+        res = self.check(os.path.join(self.dir, "gone.c"))
+        self.assertIs(res.state, State.NOT_RUN)
+        self.assertIn("cannot read %s/gone.c" % self.dir, res.message)
+
+
+if __name__ == "__main__":
+    unittest.main()
