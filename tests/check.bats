@@ -155,7 +155,8 @@ EOF
     check --source "$BATS_TEST_TMPDIR/srv.c" --only source echo-server \
         -- true '{port}'
     assert_failure 1
-    assert_line --index 1 --regexp '^FAIL source +what reading its source files shows: 2 findings \('
+    assert_line --index 1 --regexp '^FAIL source +what reading its source files shows: 3 findings \('
+    says "srv.c:7: fd holds what socket() returned and is never compared with -1"
     says "srv.c:9: sin_port is set to 8080, not to htons() of a port"
     says "srv.c:10: the result of bind() is dropped: when bind() fails"
     assert_line "1 check: 0 passed, 1 failed"

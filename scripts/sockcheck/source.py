@@ -184,6 +184,47 @@ PORT_SET = re.compile(r"\bsin6?_port\s*=(?!=)\s*([^;]+);")
 SCANF = re.compile(r"\b(f?scanf)\s*\(")
 
 
+KEPT = re.compile(r"\b([A-Za-z_]\w*)\s*=\s*(socket|accept4?)\s*\(")
+COMPARED = r"(\b%s\s*[<>=!]=?\s*-?\s*[01]\b|\b-?\s*[01]\s*[<>=!]=?\s*%s\b)"
+UNCOMPARED = {
+    "socket": "when socket() fails, every later call on it fails too",
+    "accept": "when accept() fails (EINTR, EMFILE), the program goes on "
+              "with -1 as a client",
+}
+UNCOMPARED["accept4"] = UNCOMPARED["accept"]
+
+
+def matching_paren(code, at):
+    """The index of the ")" that closes the "(" at code[at], or -1."""
+    depth = 0
+    for i in range(at, len(code)):
+        if code[i] == "(":
+            depth += 1
+        elif code[i] == ")":
+            depth -= 1
+            if depth == 0:
+                return i
+    return -1
+
+
+def uncompared(code):
+    """A descriptor kept from socket() or accept() that is never compared
+    with -1 or 0: [(line, words)]."""
+    found = []
+    for m in KEPT.finditer(code):
+        var, call = m.groups()
+        close = matching_paren(code, m.end() - 1)
+        if close < 0 or re.match(r"\s*\)*\s*[<>=!]=?\s*-?\s*[01]\b",
+                                 code[close + 1:]):
+            continue  # if ((fd = accept(...)) < 0)
+        if re.search(COMPARED % (re.escape(var), re.escape(var)), code):
+            continue
+        found.append((line_of(code, m.start()),
+                      "%s holds what %s() returned and is never compared "
+                      "with -1: %s" % (var, call, UNCOMPARED[call])))
+    return found
+
+
 def text_findings(text):
     """What a reading of the C text shows: [(line, words)]."""
     code = strip_c(text)
@@ -217,6 +258,7 @@ def text_findings(text):
                           "longer word than the buffer writes past its "
                           "end. Give a width one less than the buffer "
                           "(%%99s for char buf[100])." % m.group(1)))
+    found += uncompared(code)
     at = re.search(r"\bbind\s*\(", code)
     if at and all(re.search(r"\b%s\b" % w, code)
                   for w in (r"listen\s*\(", r"accept\s*\(",

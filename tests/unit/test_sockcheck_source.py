@@ -116,6 +116,20 @@ class Reads(unittest.TestCase):
         self.assertEqual(found[line(CARELESS, "bind(")], source.REUSE)
         self.assertEqual(source.text_findings(CAREFUL), [])
 
+    def test_a_descriptor_never_compared_with_minus_one(self):
+        found = dict(source.text_findings(CARELESS))
+        self.assertEqual(found[line(CARELESS, "fd = socket(")],
+                         "fd holds what socket() returned and is never "
+                         "compared with -1: when socket() fails, every "
+                         "later call on it fails too")
+        self.assertIn("conn holds what accept() returned",
+                      found[line(CARELESS, "conn = accept(")])
+        for text in ("if ((c = accept(fd, 0, 0)) < 0) f();",
+                     "c = accept(fd, 0, 0); if (c == -1) f();",
+                     "c = accept(fd, 0, 0);\nif (-1 == c) f();",
+                     "int c = socket(2, 1, 0); while (c < 0) f();"):
+            self.assertEqual(source.uncompared(text), [], text)
+
     def test_a_port_that_came_through_htons_is_not_named(self):
         text = "p = htons(x); a.sin_port = p; b.sin_port = 0;\n" \
                "if (a.sin_port == b.sin_port) f();\n"
@@ -161,9 +175,9 @@ class Reads(unittest.TestCase):
         res = self.check(self.write("bad.c", CARELESS))
         self.assertIs(res.state, State.FAILED)
         body = res.message.split("\n")
-        self.assertEqual(body[0], "Read 1 file: 9 things that a careful "
+        self.assertEqual(body[0], "Read 1 file: 11 things that a careful "
                          "reader would fix.")
-        self.assertEqual(len(body), 10)
+        self.assertEqual(len(body), 12)
         self.assertTrue(all(b.startswith("bad.c:") for b in body[1:]))
 
     def test_only_the_reuse_note_is_a_note(self):
