@@ -43,6 +43,15 @@ WATCHED = {
     "recvfrom": "recvfrom() returns how many bytes came, or -1",
     "inet_pton": "inet_pton() returns 0 for an address it cannot read, "
                  "and leaves the address unset",
+    "scanf": "scanf() returns how many items it read, or EOF at the end "
+             "of input: dropped, the program goes on with a buffer it never "
+             "filled",
+    "fscanf": "fscanf() returns how many items it read, or EOF at the end "
+              "of input: dropped, the program goes on with a buffer it "
+              "never filled",
+    "fgets": "fgets() returns NULL at the end of input: dropped, the "
+             "program goes on with a buffer it never filled (or the last "
+             "line again)",
     "fork": "fork() returns 0 in the child, the child's pid in the "
             "parent and -1 when it failed: dropped, both processes run "
             "the same code",
@@ -225,6 +234,101 @@ def uncompared(code):
     return found
 
 
+CHAR_DECL = re.compile(r"\b(?:unsigned\s+|signed\s+)?char\s+([^;(){}]*);")
+FILL = re.compile(r"(?:\b([A-Za-z_]\w*)\s*=\s*)?\b(recv|read|recvfrom)\s*\(")
+AS_STRING = re.compile(r"\b(puts|fputs|strlen|strcmp|strcpy|strcat|strstr|"
+                       r"strchr|strrchr|strdup|atoi|atol|strtol)\s*\(")
+PRINTF = re.compile(r"\b(printf|fprintf|sprintf|snprintf|dprintf)\s*\(")
+
+
+def squeeze(expr):
+    return re.sub(r"\s+", "", expr)
+
+
+def arguments(code, open_at):
+    """The top-level arguments of the call whose "(" is at open_at, and
+    the index of its ")" (-1 if it is never closed)."""
+    close = matching_paren(code, open_at)
+    if close < 0:
+        return [], -1
+    args, depth, start = [], 0, open_at + 1
+    for i in range(open_at + 1, close):
+        if code[i] in "([{":
+            depth += 1
+        elif code[i] in ")]}":
+            depth -= 1
+        elif code[i] == "," and depth == 0:
+            args.append(code[start:i].strip())
+            start = i + 1
+    args.append(code[start:close].strip())
+    return args, close
+
+
+def used_as_string(text, code, name, start):
+    """Is the array name read as a C string after code[start]: an
+    argument of strlen(), puts()..., or of a printf() whose format has a
+    plain %s?"""
+    for m in AS_STRING.finditer(code, start):
+        args, _ = arguments(code, m.end() - 1)
+        if any(re.fullmatch(r"&?\s*%s" % re.escape(name), a) for a in args):
+            return True
+    for m in PRINTF.finditer(code, start):
+        args, close = arguments(code, m.end() - 1)
+        fmt = next((i for i, a in enumerate(args) if a.startswith('"')),
+                   None)
+        if fmt is None:
+            continue
+        at = code.index('"', m.end())
+        literal = text[at + 1:code.index('"', at + 1)]
+        if re.search(r"%[-+ #0]*\d*s", literal) and \
+                any(re.fullmatch(re.escape(name), a) for a in args[fmt + 1:]):
+            return True
+    return False
+
+
+def full_buffers(text, code):
+    """A char array that recv(), read() or recvfrom() may fill to its
+    last byte, then read as a string with no '\\0' after the data, or
+    ended with buf[n] = '\\0' one byte past: [(line, words)]."""
+    arrays = {}
+    for m in CHAR_DECL.finditer(code):
+        for a in re.finditer(r"\b([A-Za-z_]\w*)\s*\[\s*([^\]]+?)\s*\]",
+                             m.group(1)):
+            arrays[a.group(1)] = squeeze(a.group(2))
+    found = []
+    for m in FILL.finditer(code):
+        count, call = m.groups()
+        args, close = arguments(code, m.end() - 1)
+        if len(args) < 3:
+            continue
+        buf = re.sub(r"^\(\s*(char|void)\s*\*\s*\)|^&", "",
+                     args[1]).strip()
+        size = squeeze(args[2])
+        if buf not in arrays or size not in (
+                arrays[buf], "sizeof(%s)" % buf, "sizeof" + buf):
+            continue
+        where = line_of(code, m.start())
+        ended = None
+        for e in re.finditer(r"\b%s\s*\[\s*([^\]]+?)\s*\]\s*=(?!=)\s*"
+                             % re.escape(buf), code):
+            if re.match(r"(0\b|'\\0')", text[e.end():]):
+                ended = e.group(1)
+                break
+        if ended is not None and count and squeeze(ended) == count:
+            found.append((where, "%s() may fill all %s bytes of %s, and "
+                          "then %s[%s] = '\\0' writes one byte past its "
+                          "end. Receive at most sizeof %s - 1 bytes."
+                          % (call, arrays[buf], buf, buf, count, buf)))
+        elif ended is None and used_as_string(text, code, buf, close):
+            found.append((where, "%s() may fill all %s bytes of %s, and "
+                          "nothing ends the text with a '\\0': reading it "
+                          "as a string (%%s, strlen()...) then runs past "
+                          "its end. Receive at most sizeof %s - 1 bytes and "
+                          "end the text at the count: %s[n] = '\\0'."
+                          % (call, arrays[buf], buf, buf, buf)))
+    return found
+
+
 def text_findings(text):
     """What a reading of the C text shows: [(line, words)]."""
     code = strip_c(text)
@@ -259,6 +363,7 @@ def text_findings(text):
                           "end. Give a width one less than the buffer "
                           "(%%99s for char buf[100])." % m.group(1)))
     found += uncompared(code)
+    found += full_buffers(text, code)
     at = re.search(r"\bbind\s*\(", code)
     if at and all(re.search(r"\b%s\b" % w, code)
                   for w in (r"listen\s*\(", r"accept\s*\(",

@@ -130,6 +130,33 @@ class Reads(unittest.TestCase):
                      "int c = socket(2, 1, 0); while (c < 0) f();"):
             self.assertEqual(source.uncompared(text), [], text)
 
+    def test_a_buffer_filled_to_its_last_byte(self):
+        text = HEAD + """
+char a[50], b[SIZE], c[64], d[64], e[64];
+void f(int fd)
+{
+    ssize_t n;
+    recv(fd, a, 50, 0);
+    printf("got %s", a);
+    n = recvfrom(fd, b, SIZE, 0, NULL, NULL);
+    b[n] = '\\0';
+    n = read(fd, c, sizeof c - 1);
+    c[n] = 0;
+    puts(c);
+    n = recv(fd, d, sizeof(d), 0);
+    printf("%.*s", (int)n, d);
+    n = recv(fd, e, sizeof e, 0);
+    fwrite(e, 1, (size_t)n, stdout);
+}
+"""
+        found = dict(source.full_buffers(text, source.strip_c(text)))
+        self.assertEqual(sorted(found), [line(text, "recv(fd, a"),
+                                         line(text, "recvfrom(fd, b")])
+        self.assertIn("recv() may fill all 50 bytes of a, and nothing ends "
+                      "the text", found[line(text, "recv(fd, a")])
+        self.assertIn("then b[n] = '\\0' writes one byte past its end",
+                      found[line(text, "recvfrom(fd, b")])
+
     def test_a_port_that_came_through_htons_is_not_named(self):
         text = "p = htons(x); a.sin_port = p; b.sin_port = 0;\n" \
                "if (a.sin_port == b.sin_port) f();\n"
@@ -164,7 +191,8 @@ class Reads(unittest.TestCase):
         names = {ln: words.split("()")[0].rsplit(" ", 1)[-1]
                  for ln, words in found}
         self.assertEqual(names, {line(CARELESS, c + "("): c for c in
-                                 ("bind", "listen", "recv", "send")})
+                                 ("bind", "listen", "scanf", "recv",
+                                  "send")})
         # close() is not watched; the assigned socket() and accept() are
         # used (whether they are checked is another matter)
         self.assertNotIn(line(CARELESS, "close("), names)
@@ -175,9 +203,9 @@ class Reads(unittest.TestCase):
         res = self.check(self.write("bad.c", CARELESS))
         self.assertIs(res.state, State.FAILED)
         body = res.message.split("\n")
-        self.assertEqual(body[0], "Read 1 file: 11 things that a careful "
+        self.assertEqual(body[0], "Read 1 file: 13 things that a careful "
                          "reader would fix.")
-        self.assertEqual(len(body), 12)
+        self.assertEqual(len(body), 14)
         self.assertTrue(all(b.startswith("bad.c:") for b in body[1:]))
 
     def test_only_the_reuse_note_is_a_note(self):
