@@ -329,6 +329,41 @@ def full_buffers(text, code):
     return found
 
 
+FAILED_TEST = re.compile(r"(<\s*0\b|==\s*-\s*1\b|<=\s*-\s*1\b|"
+                         r"\b(socket|bind|listen|connect|accept|setsockopt|"
+                         r"inet_pton)\s*\(.*\)\s*!=\s*0\b)", re.S)
+EXIT_0 = re.compile(r"\bexit\s*\(\s*(0|EXIT_SUCCESS)\s*\)")
+
+
+def success_on_failure(code):
+    """exit(0) in the branch of an if that tests for a failed call:
+    [(line, words)]."""
+    found = []
+    for m in re.finditer(r"\bif\s*\(", code):
+        close = matching_paren(code, m.end() - 1)
+        if close < 0 or not FAILED_TEST.search(code[m.end():close]):
+            continue
+        at = close + 1
+        while at < len(code) and code[at].isspace():
+            at += 1
+        end = code.find(";", at)
+        if code.startswith("{", at):
+            end = at
+            depth = 0
+            for end in range(at, len(code)):
+                depth += {"{": 1, "}": -1}.get(code[end], 0)
+                if depth == 0:
+                    break
+        e = EXIT_0.search(code, at, end if end >= 0 else len(code))
+        if e:
+            found.append((line_of(code, e.start()),
+                          "after a failed call the program ends with "
+                          "exit(%s), which says success: a shell or a "
+                          "script that runs it cannot tell. Use exit(1) "
+                          "(EXIT_FAILURE)." % e.group(1)))
+    return found
+
+
 def text_findings(text):
     """What a reading of the C text shows: [(line, words)]."""
     code = strip_c(text)
@@ -364,6 +399,7 @@ def text_findings(text):
                           "(%%99s for char buf[100])." % m.group(1)))
     found += uncompared(code)
     found += full_buffers(text, code)
+    found += success_on_failure(code)
     at = re.search(r"\bbind\s*\(", code)
     if at and all(re.search(r"\b%s\b" % w, code)
                   for w in (r"listen\s*\(", r"accept\s*\(",
@@ -457,14 +493,19 @@ def source_check(run, res):
         name = shown_line(os.path.basename(path))
         found += [(name, line, words) for line, words in f]
         missing += m
-    found.sort(key=lambda x: (x[0], x[1]))
-    seen, lines = set(), []
+    # one line for each thing in each file, with every line it is on
+    where = {}
     for name, line, words in found:
-        if (name, line, words) in seen:
-            continue
-        seen.add((name, line, words))
-        lines.append("%s:%s: %s" % (name, line, words) if line
-                     else "%s: %s" % (name, words))
+        rows = where.setdefault((name, words), [])
+        if line not in rows:
+            rows.append(line)
+    seen, lines = [], []
+    for (name, words), rows in sorted(where.items(),
+                                      key=lambda x: (x[0][0], min(x[1]))):
+        rows = sorted(r for r in rows if r)
+        seen.append((name, rows, words))
+        lines.append("%s:%s: %s" % (name, ", ".join(map(str, rows)), words)
+                     if rows else "%s: %s" % (name, words))
     read = plural(len(run.sources), "file")
     gaps = (" Not read: %s." % "; ".join(sorted(set(missing)))
             if missing else "")

@@ -157,6 +157,24 @@ void f(int fd)
         self.assertIn("then b[n] = '\\0' writes one byte past its end",
                       found[line(text, "recvfrom(fd, b")])
 
+    def test_exit_0_after_a_failed_call(self):
+        text = ("if (fd == -1) {\n  puts(\"no\");\n  exit(0);\n}\n"
+                "if (connect(fd, a, n) != 0)\n  exit(EXIT_SUCCESS);\n"
+                "if (n == 0) exit(0);\n"
+                "if (n < 0) { perror(\"recv\"); exit(1); }\n")
+        found = source.success_on_failure(source.strip_c(text))
+        self.assertEqual([ln for ln, _ in found], [3, 6])
+        self.assertIn("ends with exit(EXIT_SUCCESS), which says success",
+                      found[1][1])
+
+    def test_the_same_thing_twice_is_one_line(self):
+        res = self.check(self.write("twice.py", "s.send(b'a')\n"
+                                    "s.send(b'b')\n"))
+        self.assertEqual(res.message.split("\n")[1:], [
+            "twice.py:1, 2: send()'s count is dropped: send() may take "
+            "only part of the bytes, and the rest are never sent. Use "
+            "sendall()."])
+
     def test_a_port_that_came_through_htons_is_not_named(self):
         text = "p = htons(x); a.sin_port = p; b.sin_port = 0;\n" \
                "if (a.sin_port == b.sin_port) f();\n"
