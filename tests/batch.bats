@@ -232,3 +232,24 @@ EOF
     assert_line --index 0 "ann echo-server 1 0 PASS | "
     assert_line --index 1 --regexp "^bob echo-server 0 1 NOT RUN \| build failed: 'cc -o server server.c' exited with status 1: .*"
 }
+
+# ---- the source check ----------------------------------------------------------
+
+@test "batch: --source reads each submission's own file, in its sandbox" {
+    echo_server ann
+    python2_server bob # Python 3 cannot parse it: one finding
+    echo_server cat
+    mv "$CLASS/cat/server.py" "$CLASS/cat/main.py"
+    run bare timeout 60 "$PYTHON" "$CHECK" --batch "$CLASS" echo-server \
+        --source server.py --only source --csv "$BATS_TEST_TMPDIR/out.csv"
+    assert_failure 1
+    rows "$BATS_TEST_TMPDIR/out.csv" source
+    assert_line --index 0 "ann echo-server 1 0 PASS | "
+    assert_line --index 1 "bob echo-server 0 1 FAIL | source: 1 finding"
+    # a submission without the file: that check alone is not run
+    assert_line --index 2 "cat echo-server 0 0 NOT RUN | source: no such file"
+    run bare timeout 20 "$PYTHON" "$CHECK" --batch "$CLASS" echo-server \
+        --source ../server.py
+    assert_failure 2
+    assert_output "scripts/check: --source: with --batch, a file name inside each submission, got '../server.py'"
+}

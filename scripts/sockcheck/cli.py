@@ -129,9 +129,6 @@ def main(argv):
             else:
                 list_checks()
             return 0
-        if opts.source and opts.batch:
-            raise Usage("--source: not with --batch (each submission's "
-                        "files differ)")
         for name, given in (("--csv", opts.csv), ("--jobs", opts.jobs > 1),
                             ("--no-sandbox", opts.no_sandbox)):
             if given and not opts.batch:

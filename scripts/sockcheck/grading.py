@@ -34,6 +34,7 @@ from .runfile import Refused, decode, parse as parse_run_file, read_bytes
 from .runner import ALIVE, Run, stop_everything
 from .spec import load as load_spec
 from .spec_server import checks_for
+from .source import SOURCE
 from .words import plural, secs
 
 # A check that tells nothing for this long (the batch's wait for a
@@ -111,6 +112,15 @@ class Class:
         else:
             self.kind = opts.kind
             all_checks = [c.name for c in kind_checks(opts.kind)[0]]
+        if opts.source:
+            all_checks = ["source"] + all_checks
+            for name in opts.source:
+                if not name.endswith((".c", ".py")):
+                    raise Usage("--source: expected a .c or .py file, "
+                                "got '%s'" % name)
+                if os.path.isabs(name) or ".." in name.split("/"):
+                    raise Usage("--source: with --batch, a file name "
+                                "inside each submission, got '%s'" % name)
         for name in opts.only or []:
             if name not in all_checks:
                 raise Usage("--only: no check '%s' for %s (see --list)"
@@ -341,7 +351,7 @@ class Grader:
                   "only": opts.only, "command": rf.command, "port": rf.port,
                   "wait": rf.wait or opts.wait, "build": rf.build,
                   "strace": opts.strace, "narrate": opts.narrate,
-                  "sandboxed": k.sandboxed}
+                  "sandboxed": k.sandboxed, "source": opts.source or []}
         py = "/usr/bin/python3" if os.path.exists("/usr/bin/python3") \
             else sys.executable
         if k.sandboxed:
@@ -476,6 +486,8 @@ class Grader:
             elif r["ran"]:
                 row["failed"] += 1
                 notes.append("%s: %s" % (c, r["reason"]))
+            elif c == "source" and r["reason"]:  # no such file
+                notes.append("%s: %s" % (c, r["reason"]))
         if end is not None and end.get("why"):
             notes.insert(0, end["why"])
             if not results:
@@ -565,9 +577,11 @@ def inner_checks(params, tmpdir):
             return "build failed: %s" % e
         except Usage as e:
             return "run file: %s" % e
+    # source (--source) is not the run file's: a source file that is
+    # missing makes that check alone NOT RUN
+    only = [c for c in params["only"] or [] if c != "source"] or None
     sub = Options(kind=params["kind"], command=params["command"],
-                  port=params["port"], only=params["only"],
-                  spec=params["spec"])
+                  port=params["port"], only=only, spec=params["spec"])
     try:
         validate(sub, cwd)
     except Usage as e:
@@ -578,10 +592,14 @@ def inner_checks(params, tmpdir):
     else:
         kind = sub.kind
         checks, spec = kind_checks(kind)
-    run = Run(kind, sub.command, fixed_port=sub.port, only=sub.only,
+    if params.get("source"):
+        checks = [SOURCE] + checks
+    run = Run(kind, sub.command, fixed_port=sub.port, only=params["only"],
               cwd=cwd, wait=params["wait"], strace=params["strace"],
               narrate=params["narrate"], tmpdir=tmpdir, checks=checks,
               spec=spec)
+    run.sources = [os.path.join(cwd, name)
+                   for name in params.get("source") or []]
     if run.fixed_port is not None and not params["sandboxed"]:
         told = []
 

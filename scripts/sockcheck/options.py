@@ -56,8 +56,8 @@ options:
   --source FILE  also read the program's source FILE (.c or .py; give it
                  once for each file): a first check, source, names what
                  no peer can see, such as a socket call whose result is
-                 dropped (C is read by gcc and clang-tidy); not with
-                 --batch
+                 dropped (C is read by gcc and clang-tidy); with --batch,
+                 FILE is a name inside each submission
   --port N       the program always uses port N (COMMAND needs no {port});
                  a server must then allow a restart on it (SO_REUSEADDR)
   --format F     text (the default), json, tap, gradescope (the

@@ -483,10 +483,14 @@ def read_file(path):
 
 def source_check(run, res):
     found, missing = [], []
-    gone = [p for p in run.sources if not os.access(p, os.R_OK)]
+    gone = [p for p in run.sources if not os.path.isfile(p) or
+            not os.access(p, os.R_OK)]
     if gone:
-        res.not_run("Not run: cannot read %s."
-                    % ", ".join(shown_line(p) for p in gone), "unreadable")
+        cwd = getattr(run, "cwd", None)
+        res.not_run("Not run: cannot read %s." % ", ".join(
+            shown_line(os.path.relpath(p, cwd) if cwd else p)
+            for p in gone), "no such file" if not any(
+                os.path.exists(p) for p in gone) else "unreadable")
         return
     for path in run.sources:
         f, m = read_file(path)
