@@ -376,12 +376,21 @@ def text_findings(text):
         if var and re.search(r"\b%s\s*=\s*htons\s*\(" % var.group(0),
                              code):
             continue  # it holds what htons() gave
+        number = re.fullmatch(r"(0[xX][0-9a-fA-F]+|[1-9][0-9]*)[uUlL]*",
+                              value)
+        if number and int(number.group(1), 0) < 65536:
+            n = int(number.group(1), 0)
+            words = ("the port it names depends on the machine's byte "
+                     "order: %d on x86 (little-endian), %d on a big-endian "
+                     "machine. Write htons() of the port you mean."
+                     % ((n >> 8) | ((n & 255) << 8), n))
+        else:
+            words = ("sin_port holds the port in network byte order, so a "
+                     "number in the machine's own order names another port "
+                     "on x86 (4444 becomes 23569)")
         found.append((line_of(code, m.start()),
-                      "sin_port is set to %s, not to htons() of a port: "
-                      "sin_port holds the port in network byte order, so "
-                      "a value in the machine's own order names another "
-                      "port on x86 (4444 becomes 23569)"
-                      % shown_line(value[:40])))
+                      "sin_port is set to %s, not to htons() of a port: %s"
+                      % (shown_line(value[:40]), words)))
     for m in SCANF.finditer(code):
         # the format: the first string literal after the call's "("
         start = m.end()

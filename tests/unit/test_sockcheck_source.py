@@ -175,6 +175,14 @@ void f(int fd)
             "only part of the bytes, and the rest are never sent. Use "
             "sendall()."])
 
+    def test_a_port_number_written_in_one_byte_order(self):
+        (_, words), = source.text_findings("a.sin_port = 0x8813;")
+        self.assertEqual(words, "sin_port is set to 0x8813, not to htons() "
+                         "of a port: the port it names depends on the "
+                         "machine's byte order: 5000 on x86 (little-endian), "
+                         "34835 on a big-endian machine. Write htons() of the "
+                         "port you mean.")
+
     def test_a_port_that_came_through_htons_is_not_named(self):
         text = "p = htons(x); a.sin_port = p; b.sin_port = 0;\n" \
                "if (a.sin_port == b.sin_port) f();\n"
