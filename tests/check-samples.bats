@@ -108,7 +108,7 @@ load lib/students
     says "To keep it to this machine, bind 127.0.0.1"
     refute_line --regexp '^FAIL'
     assert_line --regexp '^PASS one-line '
-    assert_line "2 checks: 2 passed, 0 failed (1 note)"
+    assert_line "2 checks: 2 passed (1 of them with a note), 0 failed"
 }
 
 @test "check: the seeds' client fails each client check with its cause" {

@@ -105,10 +105,10 @@ class Reporter:
         passed, failed, skipped = counts(self.results)
         notes = sum(1 for r in self.results if r.state is State.NOTED)
         if self.fmt == "text":
-            print("%s: %d passed, %d failed%s%s" % (
-                plural(len(self.results), "check"), passed, failed,
-                " (%s)" % plural(notes, "note") if notes else "",
-                ", %d not run" % skipped if skipped else ""),
+            print("%s: %d passed%s, %d failed%s" % (
+                plural(len(self.results), "check"), passed,
+                " (%d of them with a note)" % notes if notes else "",
+                failed, ", %d not run" % skipped if skipped else ""),
                 file=self.out)
         elif self.fmt == "gradescope":
             json.dump(gradescope(self.run, self.results), self.out,

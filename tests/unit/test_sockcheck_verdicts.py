@@ -141,7 +141,7 @@ class Statuses(unittest.TestCase):
         self.assertEqual(out.splitlines()[1:], [
             "NOTE bind           title bind: bound to 0.0.0.0:80 (0.00 s)",
             "     Bound wide.",
-            "1 check: 1 passed, 0 failed (1 note)"])
+            "1 check: 1 passed (1 of them with a note), 0 failed"])
 
     def test_checks_not_run_are_one_line_and_no_failures(self):
         failed, out = report_of("text", result("a", "fail", "It never "
