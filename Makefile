@@ -36,6 +36,10 @@ BUILD   := build
 # started at the top of the tree, still finds the sources.
 REPRO   := -ffile-prefix-map=$(CURDIR)=.
 HEADER  := $(wildcard lessons/common/*.h)
+# What a lesson includes: sockstep.h and its rooms. The preload_*.h files
+# are the narrator library's alone, so editing one rebuilds that library,
+# not the 25 lessons.
+LESSON_HEADER := $(filter-out lessons/common/preload%,$(HEADER))
 
 # The lessons are the tree, so there is no list to keep: every
 # lessons/NN-dir/file.c is one program, build/NN-dir when the directory's
@@ -90,7 +94,7 @@ $(PRELOAD): lessons/common/preload.c $(HEADER) | $(BUILD)
 $(LESSONS): %: $(BUILD)/%
 
 .SECONDEXPANSION:
-$(BUILD)/%: $$(SRC_%) $(HEADER) | $(BUILD)
+$(BUILD)/%: $$(SRC_%) $(LESSON_HEADER) | $(BUILD)
 	$(CC) $(CFLAGS) $(REPRO) $(SRC_$*) -o $@
 
 $(BUILD):
@@ -100,7 +104,7 @@ $(BUILD):
 # ready lines and results, one perror() line per failed call.
 PLAIN_BINS := $(addprefix $(BUILD)/plain/,$(LESSONS))
 plain: $(PLAIN_BINS)
-$(PLAIN_BINS): $(BUILD)/plain/%: $$(SRC_%) $(HEADER)
+$(PLAIN_BINS): $(BUILD)/plain/%: $$(SRC_%) $(LESSON_HEADER)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(REPRO) -DSOCKSTEP_PLAIN $(SRC_$*) -o $@
 

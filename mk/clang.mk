@@ -30,15 +30,15 @@ build-clang: $(CLANG_BINS) $(CLANG_PLAIN_BINS) $(CLANG_TESTS) $(CLANG_LOAD)
 
 # Static pattern rules: explicit, so the Makefile's $(BUILD)/% rule never
 # claims build/clang/NAME.
-$(CLANG_BINS): $(CLANG_BUILD)/%: $$(SRC_%) $(HEADER)
+$(CLANG_BINS): $(CLANG_BUILD)/%: $$(SRC_%) $(LESSON_HEADER)
 	@mkdir -p $(@D)
 	$(CLANG) $(OPT_FLAGS) $(REPRO) $(SRC_$*) -o $@
 
-$(CLANG_PLAIN_BINS): $(CLANG_BUILD)/plain/%: $$(SRC_%) $(HEADER)
+$(CLANG_PLAIN_BINS): $(CLANG_BUILD)/plain/%: $$(SRC_%) $(LESSON_HEADER)
 	@mkdir -p $(@D)
 	$(CLANG) $(OPT_FLAGS) $(REPRO) -DSOCKSTEP_PLAIN $(SRC_$*) -o $@
 
-$(CLANG_TESTS): $(CLANG_BUILD)/tests/%: tests/%.c $(HEADER)
+$(CLANG_TESTS): $(CLANG_BUILD)/tests/%: tests/%.c $(LESSON_HEADER)
 	@mkdir -p $(@D)
 	$(CLANG) $(OPT_FLAGS) $(REPRO) $< -o $@
 
@@ -57,15 +57,15 @@ build-gcc-O2: $(O2_BINS) $(O2_PLAIN_BINS) $(O2_TESTS) $(O2_LOAD)
 
 build-optimized: build-clang build-gcc-O2
 
-$(O2_BINS): $(O2_BUILD)/%: $$(SRC_%) $(HEADER)
+$(O2_BINS): $(O2_BUILD)/%: $$(SRC_%) $(LESSON_HEADER)
 	@mkdir -p $(@D)
 	$(CC) $(OPT_FLAGS) $(REPRO) $(SRC_$*) -o $@
 
-$(O2_PLAIN_BINS): $(O2_BUILD)/plain/%: $$(SRC_%) $(HEADER)
+$(O2_PLAIN_BINS): $(O2_BUILD)/plain/%: $$(SRC_%) $(LESSON_HEADER)
 	@mkdir -p $(@D)
 	$(CC) $(OPT_FLAGS) $(REPRO) -DSOCKSTEP_PLAIN $(SRC_$*) -o $@
 
-$(O2_TESTS): $(O2_BUILD)/tests/%: tests/%.c $(HEADER)
+$(O2_TESTS): $(O2_BUILD)/tests/%: tests/%.c $(LESSON_HEADER)
 	@mkdir -p $(@D)
 	$(CC) $(OPT_FLAGS) $(REPRO) $< -o $@
 

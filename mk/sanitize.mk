@@ -22,7 +22,7 @@ sanitize: $(SAN_BINS)
 
 # A static pattern rule: explicit, so the Makefile's $(BUILD)/% rule never
 # claims build/sanitize/NAME.
-$(SAN_BINS): $(SAN_BUILD)/%: $$(SRC_%) $(HEADER) | $(SAN_BUILD)
+$(SAN_BINS): $(SAN_BUILD)/%: $$(SRC_%) $(LESSON_HEADER) | $(SAN_BUILD)
 	$(CC) $(CFLAGS) $(SAN_FLAGS) $(SRC_$*) -o $@
 
 $(SAN_BUILD):

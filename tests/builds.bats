@@ -56,6 +56,16 @@ builds_alone() {
     done
     [ "$n" -eq 25 ]
     assert_output --partial "-o build/libsockstep.so"
+    # a narrator header is the library's alone (-W: as if it had just
+    # been edited); a room of sockstep.h is every lesson's
+    run make -C "$ROOT" --no-print-directory -n -W lessons/common/preload_rw.h
+    assert_success
+    assert_output --partial "-o build/libsockstep.so"
+    refute_output --partial "-o build/01-socket"
+    run make -C "$ROOT" --no-print-directory -n -W lessons/common/ss_text.h
+    assert_success
+    assert_output --partial "-o build/01-socket"
+    assert_output --partial "-o build/libsockstep.so"
 }
 
 @test "builds: make build-clang builds every lesson, narrated and plain, and the other C with clang" {
