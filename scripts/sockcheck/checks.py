@@ -256,6 +256,23 @@ RESET_HINT = ("A reset ends that one connection: recv() or send() fails "
               "with ECONNRESET or EPIPE, and the server closes that socket "
               "and goes on with the next client (see lesson 06, and the "
               "pitfall \"SIGPIPE\").")
+# A server killed by SIGPIPE when a client had gone: whatever the check
+# sent it, its send() to that client's closed socket is what ended it.
+GONE_HINT = ("It sent to a client's socket after that client had closed "
+             "it. When recv() returns 0 the client has left: close that "
+             "socket and accept the next, and send with MSG_NOSIGNAL (or "
+             "ignore SIGPIPE), so that a send() to a client that has gone "
+             "fails with EPIPE instead of ending the server (see lesson 06, "
+             "and the pitfall \"SIGPIPE\").")
+GONE_REASON = "killed by SIGPIPE after a client left"
+
+
+def killed_by_sigpipe(prog):
+    """Did the program end killed by SIGPIPE (or a shell's 141)?"""
+    rc = prog.returncode()
+    return rc is not None and died_of(rc, signal.SIGPIPE)
+
+
 # A server that did not serve the client after a silent one.
 SILENT_HINT = ("A server must not wait for ever for one client: when that "
                "client leaves, recv() returns 0, and the server closes that "

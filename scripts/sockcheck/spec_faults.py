@@ -12,7 +12,7 @@ import os
 import shutil
 import struct
 
-from .checks import Result, named
+from .checks import GONE_HINT, Result, killed_by_sigpipe, named
 from .common import NARRATE_LIB
 from .program import Program
 from .spec_client import judge
@@ -141,6 +141,7 @@ def fault_check(run, res, faults, doing, acted, hint, on_failure=None,
     catches = caught(prog.owner or prog.pid)
     got = []
     ok, words = exchange(prog, spec, "The first client", newline_hint, got)
+    first_ok = ok
     if ok and spec.clients > 1:
         ok2, words2 = exchange(prog, spec, "The next client", newline_hint)
         if not ok2 and ended_by_itself(prog):
@@ -189,6 +190,10 @@ def fault_check(run, res, faults, doing, acted, hint, on_failure=None,
         return
     if on_failure and on_failure(fate, said, catches):
         return
+    if first_ok and killed_by_sigpipe(prog):
+        # the first client was served under the fault: what ended the
+        # program was its send() to that client after it had gone
+        hint = GONE_HINT
     res.failed("%s%s %s" % (said, fate, hint), "failed under %s" % faults)
 
 

@@ -11,8 +11,9 @@ import socket
 import threading
 import time
 
-from .checks import (RESET_HINT, SEE_ACCEPT_LOOP, SILENT_HINT, Check,
-                     count_descriptors, ended_at_sigpipe, last_words,
+from .checks import (GONE_HINT, GONE_REASON, RESET_HINT, SEE_ACCEPT_LOOP,
+                     SILENT_HINT, Check, count_descriptors,
+                     ended_at_sigpipe, killed_by_sigpipe, last_words,
                      loopback_check, named)
 from .common import NotReady
 from .echo_server import Busy
@@ -20,7 +21,7 @@ from .peers import UdpPeer, connect
 from .procfs import Sock, net_table, proc_stat
 from .program import Program
 from .spec import U32, out_of_range, printed, wanted, zeroed
-from .words import (and_list, died_of, plural, python_error,
+from .words import (and_list, plural, python_error,
                     sanitizer_error, secs, shown)
 
 SPEC_CHECKS = []
@@ -560,7 +561,11 @@ def serve_next(prog, spec, res, said, reason, hint=""):
         res.failed("%s %s%s%s" % (said, words, why(prog), WRONG_NEXT),
                    reason.replace("not served", "answered wrongly"))
     else:
-        if hint and STUCK in hint and ("reset the connection" in words or
+        if killed_by_sigpipe(prog):
+            # whatever came before, a send() to a client that had gone
+            # ended it
+            hint = " " + GONE_HINT
+        elif hint and STUCK in hint and ("reset the connection" in words or
                                        "closed the connection" in words):
             # it answered the next client, and then hung up: not stuck
             hint = ""
@@ -705,17 +710,10 @@ def sp_in_turn(run, res):
             % SEE_ACCEPT_LOOP if served == 1 and run.spec.proto == "tcp"
             else "")
     fate = why(prog)  # waits a little for a program that is ending
-    rc = prog.returncode()
-    if served >= 1 and rc is not None and died_of(rc, signal.SIGPIPE):
+    if served >= 1 and killed_by_sigpipe(prog):
         # it did come back for the next client: its send() to the one
         # that had left is what ended it
-        hint = (" It had served a client, then sent to that client's "
-                "socket after the client had closed it. "
-                "When recv() returns 0 the client has left: close that "
-                "socket and accept the next, and send with MSG_NOSIGNAL (or "
-                "ignore SIGPIPE), so that a send() to a client that has gone "
-                "fails with EPIPE instead of ending the server (see lesson "
-                "06, and the pitfall \"SIGPIPE\").")
+        hint = " " + GONE_HINT
     res.failed("%s of %d clients were served. %s%s%s" % (
         served, n, trouble, fate, hint),
         "served %d of %d clients" % (served, n))
@@ -1112,9 +1110,13 @@ def malformed(name, title, what, data_of, applies=has_send):
         if spec.clients == 1:  # it may end; it must not crash
             crash = crashed(prog)
             if crash:
-                res.failed("%s%s Check what a client sends before you use "
-                           "it: refuse a bad request (a line saying so)."
-                           % (said, fate), "%s after %s" % (crash, said_what))
+                res.failed("%s%s %s" % (said, fate, GONE_HINT if
+                                         killed_by_sigpipe(prog) else
+                                         "Check what a client sends before "
+                                         "you use it: refuse a bad request "
+                                         "(a line saying so)."),
+                           GONE_REASON if killed_by_sigpipe(prog) else
+                           "%s after %s" % (crash, said_what))
             else:
                 res.passed("%s%s It did not crash." % (
                     said, fate or " The program was still running."))
@@ -1123,9 +1125,13 @@ def malformed(name, title, what, data_of, applies=has_send):
             res.failed(said + ONE_CLIENT % fate, "ended by itself (status 0)")
             return
         if fate:
-            res.failed("%s%s Check what a client sends before you use it: a "
-                       "server refuses a bad request (a line saying so) and "
-                       "goes on with the next client." % (said, fate),
+            res.failed("%s%s %s" % (said, fate, GONE_HINT if
+                                     killed_by_sigpipe(prog) else
+                                     "Check what a client sends before you "
+                                     "use it: a server refuses a bad request "
+                                     "(a line saying so) and goes on with "
+                                     "the next client."),
+                       GONE_REASON if killed_by_sigpipe(prog) else
                        "ended after %s" % said_what)
             return
         serve_next(prog, spec, res, said,
