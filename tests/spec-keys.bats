@@ -35,6 +35,18 @@ sample() {
     says 'it answered "yes, I am here\n". The program stayed up'
 }
 
+@test "spec-keys: input: a next client accepted and left unanswered is not told to accept() again" {
+    # the line typed for the next client goes to the one that had left
+    sample stale-select in-turn,not-utf8 \
+        "$PYTHON" "$SAMPLES/stale-select-server.py" '{port}'
+    assert_failure 1
+    assert_line --regexp '^FAIL in-turn .*: served 1 of 5 clients'
+    assert_line --regexp '^FAIL not-utf8 .*: next client not served after bytes that are not UTF-8'
+    says 'The program had accepted that client (no connection was left waiting in its accept queue), but sent it nothing: probably it was still busy with the client before, which had left'
+    refute_output --partial "calls accept() again"
+    refute_output --partial "stuck on the bad request"
+}
+
 @test "spec-keys: newline: no: a client's request without a line end is judged on the bytes that came" {
     sample add-noline exchange,long-line,long-input,bad-input \
         "$PYTHON" "$SAMPLES/add-client-noline.py" '{port}'

@@ -301,6 +301,36 @@ def accepted(prog, limit):
     return False
 
 
+def queued(prog):
+    """How many connections wait in the accept queue of the program's
+    listening socket; None when nothing listens on its port."""
+    found = [s.rx_queue for s in net_table("tcp", ":" in prog.host)
+             if s.state == Sock.LISTEN and s.port == prog.port]
+    return sum(found) if found else None
+
+
+def unanswered(prog, spec, words):
+    """NOT_ANSWERED, when a next client got nothing (words: its
+    failure) from a program of one process that still runs and had
+    accepted it: it left no connection waiting in its accept queue (a
+    client that closes before accept() stays there). Else ''."""
+    if spec.proto != "tcp" or "nothing more came within" not in words:
+        return ""
+    if prog.fate(wait=0) or len(prog.pids()) != 1:
+        return ""
+    return NOT_ANSWERED if queued(prog) == 0 else ""
+
+
+# A next client accepted, then left without a reply.
+NOT_ANSWERED = ("The program had accepted that client (no connection was "
+                "left waiting in its accept queue), but sent it nothing: "
+                "probably it was still busy with the client before, which "
+                "had left, taking its recv() == 0, or the rest of what it "
+                "sent, for more requests. When recv() returns 0, that client "
+                "has gone: close its socket (with select() or poll(), also "
+                "take it out of the set they watch).")
+
+
 def matches(pattern, line):
     if isinstance(pattern, U32):
         return pattern.matches(line)
@@ -565,6 +595,8 @@ def serve_next(prog, spec, res, said, reason, hint=""):
             # whatever came before, a send() to a client that had gone
             # ended it
             hint = " " + GONE_HINT
+        elif unanswered(prog, spec, words):
+            hint = " " + NOT_ANSWERED
         elif hint and STUCK in hint and ("reset the connection" in words or
                                        "closed the connection" in words):
             # it answered the next client, and then hung up: not stuck
@@ -714,6 +746,8 @@ def sp_in_turn(run, res):
         # it did come back for the next client: its send() to the one
         # that had left is what ended it
         hint = " " + GONE_HINT
+    elif served >= 1 and unanswered(prog, run.spec, trouble):
+        hint = " " + NOT_ANSWERED
     res.failed("%s of %d clients were served. %s%s%s" % (
         served, n, trouble, fate, hint),
         "served %d of %d clients" % (served, n))
