@@ -40,6 +40,9 @@ class Result:
         self.check = check
         self.state = State.UNDECIDED
         self.keep_going = False  # failed, but the checks after it run
+        # its verdict holds whatever the spec's exchange does (zombies
+        # counted, a port taken again): kept when that exchange fails
+        self.aside = False
         self.message = ""
         self.reason = ""
         self.output = []

@@ -94,11 +94,11 @@ class Reporter:
                   file=self.out)
             print(wrap(res.message, "     "), file=self.out)
         elif self.fmt == "text":
-            if not any(r.state is State.SKIPPED
+            if not any(r.state is State.SKIPPED and r.message == res.message
                        for r in self.results[:-1]):
                 print(wrap(res.message[:-1] + ": " + ", ".join(
-                    c.name for c in self.run.checks[n - 1:]) + ".", ""),
-                    file=self.out)
+                    c.name for c in self.run.checks[n - 1:]
+                    if self.run.skips(c)) + ".", ""), file=self.out)
         self.out.flush()
 
     def end(self):

@@ -39,6 +39,7 @@ class Run:
         self.cleanup = []
         self.broken = None  # the check in which it could not start
         self.broken_why = "the program could not be started"
+        self.exchange_failed = False  # broken: the spec's exchange failed
         self.plain = None  # plain_exchange_fails(), once known
         self.sources = []  # --source: the files the source check reads
 
@@ -67,7 +68,7 @@ class Run:
     def one(self, chk):
         res = Result(chk)
         t0 = time.monotonic()
-        if self.broken:
+        if self.skips(chk):
             res.skip("Not run: %s in check %s (see there)." % (
                 self.broken_why, self.broken))
             return res
@@ -81,6 +82,7 @@ class Run:
                     not res.keep_going:
                 # the checks after it need what failed here
                 self.broken, self.broken_why = chk.name, chk.fatal
+                self.exchange_failed = chk.name == "exchange"
         except NotReady as e:
             res.failed(str(e), e.reason)
             if e.fatal:
@@ -109,7 +111,7 @@ class Run:
                     res.output += tail_lines(p.output())
             self.finish()
         if res.state is State.FAILED and \
-                self.plays_kind_spec(chk) and \
+                self.plays_kind_spec(chk) and not res.aside and \
                 not res.reason.startswith(("no restart", "port in use")):
             plain = self.plain_exchange_fails()
             if plain:
@@ -125,6 +127,14 @@ class Run:
                 self.finish()
         res.seconds = time.monotonic() - t0
         return res
+
+    def skips(self, chk):
+        """Is chk not run, after an earlier check could not start the
+        program or its exchange failed? A check whose verdict needs no
+        reply to match (aside) runs after a failed exchange."""
+        return bool(self.broken) and not (
+            self.exchange_failed and self.broken == "exchange" and
+            getattr(chk, "aside", False))
 
     def plays_kind_spec(self, chk):
         """Is chk one of the generic checks a server KIND gets from its
