@@ -488,16 +488,20 @@ PY
     [ "$(grep -o "It sent to a client's socket after that client had closed it. When recv() returns 0 the client has left" <<<"$flat" | wc -l)" -eq 2 ]
 }
 
-@test "check: zombies are counted although the exchange fails" {
-    printf 'send: one\nexpect: one\n' >"$BATS_TEST_TMPDIR/o.spec"
-    check --spec "$BATS_TEST_TMPDIR/o.spec" --only exchange,zombies -- \
+@test "check: zombies and a missing SO_REUSEADDR are found although the exchange fails" {
+    printf 'send: one\nexpect: ONE\nsend: two\nexpect: TWO\n' >"$BATS_TEST_TMPDIR/o.spec"
+    check --spec "$BATS_TEST_TMPDIR/o.spec" --only exchange,zombies,restart -- \
         "$PYTHON" "$SAMPLES/upper-fork-server.py" '{port}'
     assert_failure 1
-    assert_line --regexp '^FAIL exchange .*: reply did not match'
-    # each client got "ONE\n", left, and its child ended unreaped
+    assert_line --regexp '^FAIL exchange .*: (closed|reset) before replying'
+    # each client got "ONE\n", its child closed and ended unreaped
     assert_line --regexp '^FAIL zombies .*: ([2-9]|10) zombies after 10 clients'
     says 'and 0 were served. Client'
     says 'Each was accepted all the same, and has left; 1 s after the last had left'
+    # its first client's connection was gone: one that sent nothing
+    # was open when it was ended
+    assert_line --regexp '^FAIL restart .*: port in use after a restart \(EADDRINUSE\)'
+    says 'a second client that sent nothing was connected too'
 }
 
 @test "check: a kind's generic checks are not run when its spec's plain exchange fails too" {

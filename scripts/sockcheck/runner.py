@@ -111,8 +111,7 @@ class Run:
                     res.output += tail_lines(p.output())
             self.finish()
         if res.state is State.FAILED and \
-                self.plays_kind_spec(chk) and not res.aside and \
-                not res.reason.startswith(("no restart", "port in use")):
+                self.plays_kind_spec(chk) and not res.aside:
             plain = self.plain_exchange_fails()
             if plain:
                 from .kinds import KIND_SPEC

@@ -1,11 +1,11 @@
 #!/usr/bin/env python3
-# A forking server with three faults: it answers each line in capitals
-# (so an exchange that wants the line back fails), it never reaps its
-# children (each one that ends stays a zombie), and it sets no
-# SO_REUSEADDR (started again at once, its bind() fails while a
-# connection of its first run waits in TIME_WAIT). scripts/check's
-# zombies and restart checks must find the last two although the
-# exchange fails.
+# A forking server with three faults: it answers only the first line of
+# each client (in capitals) and closes, so an exchange of two lines
+# fails; it never reaps its children (each one that ends stays a
+# zombie); and it sets no SO_REUSEADDR (started again at once, its
+# bind() fails while a connection of its first run waits in TIME_WAIT).
+# scripts/check's zombies and restart checks must find the last two
+# although the exchange fails.
 #     python3 upper-fork-server.py PORT
 import os
 import socket
@@ -19,7 +19,6 @@ while True:
     if os.fork() == 0:
         s.close()
         with conn, conn.makefile("rb") as f:
-            for line in f:
-                conn.sendall(line.upper())
+            conn.sendall(f.readline().upper())
         os._exit(0)
     conn.close()
