@@ -35,6 +35,18 @@ sample() {
     says 'it answered "yes, I am here\n". The program stayed up'
 }
 
+@test "spec-keys: input: zombies are counted with no operator, or not run if the program ends" {
+    sample operator zombies "$PYTHON" "$SAMPLES/operator-fork-server.py" '{port}'
+    assert_failure 1
+    assert_line --regexp '^FAIL zombies .*: ([2-9]|10) zombies after 10 clients'
+    says 'each played the exchange up to its first input: line (sent "hello, is anyone there?\n"), with the program'"'"'s standard input at its end (no operator answered), and left'
+    # a server that ends when its operator has gone
+    sample operator zombies "$PYTHON" "$SAMPLES/operator-chat.py" '{port}'
+    assert_success
+    assert_line --regexp '^NOT RUN zombies .*: ended with no operator$'
+    says 'with no operator (its standard input at its end), the program exited with status 0, and zombies are counted only while it runs'
+}
+
 @test "spec-keys: input: a next client accepted and left unanswered is not told to accept() again" {
     # the line typed for the next client goes to the one that had left
     sample stale-select in-turn,not-utf8 \

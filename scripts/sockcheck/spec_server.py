@@ -21,7 +21,7 @@ from .peers import UdpPeer, connect
 from .procfs import Sock, net_table, proc_stat
 from .program import Program
 from .spec import U32, out_of_range, printed, wanted, zeroed
-from .words import (and_list, plural, python_error,
+from .words import (and_list, describe_status, plural, python_error,
                     sanitizer_error, secs, shown)
 
 SPEC_CHECKS = []
@@ -864,19 +864,34 @@ def zombies(prog):
             "10 clients play the exchange at the same time; 1 s after the "
             "last has left, at most 1 of the program's child processes may "
             "be a zombie (state Z in /proc); run even when the exchange "
-            "fails, if all 10 were accepted", at_once, aside=True)
+            "fails, if all 10 were accepted. With input: lines, no operator "
+            "answers: the program's standard input is at its end, and each "
+            "client plays the exchange up to its first input: line",
+            lambda s: tcp_server(s) and many(s), aside=True)
 def sp_zombies(run, res):
-    prog = start(run)
+    spec = run.spec
+    typed = spec.typed()
+    if typed:
+        # ten clients at once cannot share one operator: none answers
+        prog = Program(run, run.port_for(spec.proto), stdin_data=b"")
+        prog.wait_bound(spec.proto)
+        steps = spec.steps[:[k for k, _, _ in spec.steps].index("input")]
+    else:
+        prog = start(run)
+        steps = None
     # A server of one client at a time keeps the tenth waiting while it
     # serves nine: each reply may take ten times the spec's timeout. Not
     # when the exchange is known to fail: a reply that never comes is
     # not waited for ten times.
-    spec = run.spec if run.exchange_failed else dataclasses.replace(
-        run.spec, timeout=run.spec.timeout * 10)
+    if not run.exchange_failed:
+        spec = dataclasses.replace(spec, timeout=spec.timeout * 10)
     results = [None] * 10
 
     def one(i):
-        results[i] = exchange(prog, spec, "Client %d" % (i + 1))
+        if typed:
+            results[i] = before_input(prog, spec, steps, "Client %d" % (i + 1))
+        else:
+            results[i] = exchange(prog, spec, "Client %d" % (i + 1))
 
     threads = [threading.Thread(target=one, args=(i,), daemon=True)
                for i in range(10)]
@@ -889,6 +904,17 @@ def sp_zombies(run, res):
     # A client whose replies did not match (the exchange fails, say) ends
     # its child all the same, once it was accepted: the zombies are
     # counted when all 10 were accepted and the program still runs.
+    t_left = time.monotonic()
+    # a program may end when its input ends, once a client has come
+    if typed and prog.fate(wait=1.0):
+        rc = prog.returncode()
+        res.not_run("Not run: with no operator (its standard input at its "
+                    "end), the program %s, and zombies are counted only "
+                    "while it runs." % (
+                        describe_status(rc) if rc is not None else
+                        "ended (the process holding its listening socket)"),
+                    "ended with no operator")
+        return
     if served < 10 and (prog.fate(wait=0) or queued(prog) != 0 or any(
             r is None or "could not connect" in r[1] for r in results)):
         res.failed("Not measured: 10 clients played the exchange at the "
@@ -896,9 +922,15 @@ def sp_zombies(run, res):
                        served, bad[1] if bad else "", why(prog)),
                    "not measured: served %d of 10 clients" % served)
         return
-    time.sleep(1.0)
+    time.sleep(max(0.0, 1.0 - (time.monotonic() - t_left)))
     left = zombies(prog)
-    said = ("10 clients played the exchange at the same time (10 served); "
+    said = ("10 clients connected at the same time, each played the "
+            "exchange up to its first input: line (%s), with the program's "
+            "standard input at its end (no operator answered), and left; "
+            "1 s after the last had left" % next(
+                (r[1].split(": ", 1)[1].rstrip(".") for r in results
+                 if r and r[0]), "not one got through them") if typed else
+            "10 clients played the exchange at the same time (10 served); "
             "1 s after the last had left" if served == 10 else
             "10 clients played the exchange at the same time, and %d were "
             "served. %s Each was accepted all the same, and has left; 1 s "
@@ -916,6 +948,22 @@ def sp_zombies(run, res):
                % (said, len(left), and_list(str(p) for p, _ in left[:5]),
                   and_list(sorted({str(pp) for _, pp in left}))),
                "%d zombies after 10 clients" % len(left))
+
+
+def before_input(prog, spec, steps, who):
+    """One client plays steps (the exchange up to its first input: line)
+    and closes: (ok, sentence), as exchange() gives."""
+    talk = Talk(prog, spec)
+    if talk.err:
+        return False, "%s could not connect: %s." % (who, talk.err)
+    try:
+        trouble = play(talk, steps, close=False)
+        words = talk.transcript(6)
+    finally:
+        talk.close()
+    if trouble:
+        return False, "%s: %s" % (who, trouble[0].lower() + trouble[1:])
+    return True, "%s: %s." % (who, words)
 
 
 @spec_check("silent-client", "a silent client, then a new client",
