@@ -264,3 +264,35 @@ printed() {
     SOCKSTEP_NOWRAP='' lesson 01.wrap 01-socket
     fits
 }
+
+@test "width: a call line breaks between arguments, under the first; the handout's paper copy breaks it the same way" {
+    local tool="$BATS_TEST_TMPDIR/layout"
+    cc -std=c11 -Wall -Wextra -Werror -pedantic "$ROOT/tests/layout.c" -o "$tool"
+    COLUMNS=78 "$tool" >"$OUT/layout.out"
+    mkdir "$BATS_TEST_TMPDIR/paper"
+    SOCKSTEP_NOWRAP=1 "$tool" >"$BATS_TEST_TMPDIR/paper/99-layout.txt"
+    run cat "$OUT/layout.out"
+    # At the ", " between two arguments, the rest under the first one;
+    # the result whole.
+    assert_line --index 0 'getpeername(3, &addr,'
+    assert_line --index 1 '            &len) = -1 ENOTCONN (Transport endpoint is not connected)'
+    # A comma inside a buffer's quotes is no place to break.
+    assert_line --index 3 'sendto(5, "hello, world, and more, and more, "..., 4096,'
+    assert_line --index 4 '       MSG_NOSIGNAL|MSG_DONTWAIT, 127.0.0.1:9999, 16) = 4096'
+    # A list longer than a line breaks between its own items.
+    assert_line --index 5 'poll([{fd=3, events=POLLIN}, {fd=4, events=POLLIN}, {fd=5, events=POLLIN},'
+    # A path longer than a line: after one of its "/".
+    assert_line --index 8 '    /tmp/a-directory-with-a-long-name/another-one-inside-it/'
+    assert_line --index 9 '    and-the-server.sock, 110) = -1 ENOENT (No such file or directory)'
+    fits
+    # On paper (docs/filters/transcripts.lua, from the unwrapped run):
+    # the same lines.
+    # shellcheck disable=SC2016 # Markdown, not an expansion
+    printf '# Lesson 01: x {#lesson-01}\n\n```{.output run="99-layout"}\n```\n' \
+        >"$BATS_TEST_TMPDIR/t.md"
+    (cd "$ROOT" && pandoc "$BATS_TEST_TMPDIR/t.md" --lua-filter docs/include.lua \
+        -M runs-dir="$BATS_TEST_TMPDIR/paper" -t latex) >"$BATS_TEST_TMPDIR/t.tex"
+    run diff <(sed -n '/^\\begin{Verbatim}/,/^\\end{Verbatim}/{//!p}' "$BATS_TEST_TMPDIR/t.tex") \
+        "$OUT/layout.out"
+    assert_success
+}

@@ -123,9 +123,125 @@ end
 
 -- One line wrapped for paper at 78 columns as the narrator's ss_wrap()
 -- does: at the last space that fits, a child's tag on every line, later
--- lines indented further for a call, a kernel line and advice (4), not
--- for a note. A call's " = result" ("= -1 ENAME (message)") stays whole.
+-- lines indented further for a kernel line and advice (4), not for a
+-- note. A call line is wrapped as ss_wrap_call() wraps it: at the ", "
+-- between arguments, later lines under the first argument (4 columns in
+-- when an argument or " = result" would not fit there); an argument is
+-- broken only when it is too long for a line of its own (between its
+-- own items, else at a space, else after a "/"); the result
+-- ("= -1 ENAME (message)") stays whole.
 local PAPER_COLUMNS = 78
+local BRK_ARG, BRK_INNER, BRK_SPACE, BRK_SLASH = 1, 2, 3, 4
+
+-- The column of a call line's first argument (after "[...] " prefixes),
+-- or nil.
+local function call_open(text)
+  local i = 1
+  while text:sub(i, i) == "[" do
+    local e = text:find("]", i, true)
+    if not e or text:sub(e + 1, e + 1) ~= " " then
+      return nil
+    end
+    i = e + 2
+  end
+  local name = text:match("^[%w_]+%(", i)
+  return name and (i - 1 + #name) or nil
+end
+
+-- Where the result after a call's ")" at i - 1 ends (ss_result_end()):
+-- " = 3", " = -1 ENAME (message)", " = EAI_NONAME"; words follow it.
+local function result_end(text, i)
+  local r = text:match("^ = %-1 %S+ %b()()", i) or text:match("^ = %-1 %S+()", i)
+    or text:match("^ = %S+()", i)
+  return r or i
+end
+
+-- kind[k]: how good a break before character k is (ss_call_breaks()).
+local function call_breaks(text, open)
+  local kind, depth, quoted, rest = {}, 0, false, nil
+  local i, n = open, #text
+  while i <= n do
+    local ch, nx = text:sub(i, i), text:sub(i + 1, i + 1)
+    if rest then
+      if ch == " " and i >= rest then
+        kind[i] = BRK_ARG
+      end
+    elseif quoted then
+      if ch == "\\" and nx ~= "" then
+        i = i + 1
+      elseif ch == '"' then
+        quoted = false
+      elseif ch == " " then
+        kind[i] = BRK_SPACE
+      end
+    elseif ch == '"' then
+      quoted = true
+    elseif ch:match("[%(%[{]") then
+      depth = depth + 1
+    elseif ch:match("[%)%]}]") then
+      depth = depth - 1
+      if depth <= 0 then
+        rest = result_end(text, i + 1)
+        if rest > i + 1 then
+          kind[i + 1] = BRK_INNER
+        end
+      end
+    elseif ch == "," and nx == " " then
+      kind[i + 1] = depth == 1 and BRK_ARG or depth == 2 and BRK_INNER
+        or BRK_SPACE
+    elseif ch == " " and not kind[i] then
+      kind[i] = BRK_SPACE
+    elseif ch == "/" and not kind[i + 1] then
+      kind[i + 1] = BRK_SLASH
+    end
+    i = i + 1
+  end
+  return kind
+end
+
+local function wrap_call(tag, text, open)
+  local kind = call_breaks(text, open)
+  local n, room, hang = #text, PAPER_COLUMNS - #tag, open
+  local from = 1
+  for k = 1, n + 1 do
+    if k == n + 1 or kind[k] == BRK_ARG or kind[k] == BRK_INNER then
+      if k - from > room - hang then
+        hang = 4
+      end
+      from = k + 1
+    end
+  end
+  local out, s, first = {}, 1, true
+  while s <= n or first do
+    local lead = first and 0 or hang
+    local fit = math.max(room - lead, 20)
+    local k = n + 1
+    if n - s + 1 > fit then
+      k = s
+      for cls = BRK_ARG, BRK_SLASH do
+        for j = s + fit, s + 1, -1 do
+          if kind[j] == cls then
+            k = j
+            break
+          end
+        end
+        if k ~= s then
+          break
+        end
+      end
+      if k == s then
+        k = s + fit
+      end
+    end
+    out[#out + 1] = tag .. string.rep(" ", lead) .. text:sub(s, k - 1)
+    s = k
+    while s <= n and text:sub(s, s) == " " do
+      s = s + 1
+    end
+    first = false
+  end
+  return table.concat(out, "\n")
+end
 
 local function wrap_paper(line)
   local tag, rest = split_tag(line)
@@ -136,24 +252,9 @@ local function wrap_paper(line)
       or text:match("^try: ") or text:match("^ready: ") then
     hang = 4
   end
-  if lead == 0 and text:match("^[%w_]+%(") then
-    local at, pos = nil, 1
-    while true do
-      local i = text:find(") = ", pos, true)
-      if not i then
-        break
-      end
-      at, pos = i, i + 1
-    end
-    if at then
-      local tail = text:sub(at + 1)
-      if tail:match("^ = %-1 ") then
-        tail = tail:gsub(" ", "\1")
-      else
-        tail = tail:gsub(" ", "\1", 2)
-      end
-      text = text:sub(1, at) .. tail
-    end
+  local open = lead == 0 and call_open(text)
+  if open then
+    return wrap_call(tag, text, open)
   end
   local out, first = {}, true
   while text ~= "" or first do
@@ -167,8 +268,7 @@ local function wrap_paper(line)
       end
       n = cut > 0 and cut or room
     end
-    out[#out + 1] = tag .. string.rep(" ", indent) ..
-      text:sub(1, n):gsub("\1", " ")
+    out[#out + 1] = tag .. string.rep(" ", indent) .. text:sub(1, n)
     text = text:sub(n + 1):gsub("^ +", "")
     first = false
   end

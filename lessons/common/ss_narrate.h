@@ -222,20 +222,164 @@ static inline void ss_follow_width(void)
 #define SS_NBSP '\001'
 
 /*
+ * A call line, "name(args) = result", goes on one line when it fits.
+ * Otherwise it breaks where a reader expects it to: after the ", "
+ * between two arguments, its later lines under the first argument, as
+ * clang-format lays out a call; never inside an argument when a break
+ * between arguments fits. Only an argument too long for a line of its
+ * own is broken: between the items of its own list ({fd=3, ...}, ...),
+ * else at a space, else after a "/" of a path, else where the line
+ * ends. Before " = result" is a break too, of the second kind: the
+ * result stays whole. docs/filters/transcripts.lua wraps the handout's
+ * transcripts the same way.
+ */
+enum { SS_BRK_ARG = 1, SS_BRK_INNER, SS_BRK_SPACE, SS_BRK_SLASH };
+
+/* The column of a call line's first argument, just after its "name("
+   (after "[...] " prefixes: a time stamp, "[SIGCHLD handler] "); 0 when
+   text is not a call line. */
+static inline int ss_call_open(const char *t)
+{
+    int i = 0, j;
+
+    while (t[i] == '[') {
+        const char *e = strchr(t + i, ']');
+        if (e == NULL || e[1] != ' ')
+            return 0;
+        i = (int)(e - t) + 2;
+    }
+    for (j = i; (t[j] >= 'a' && t[j] <= 'z') || (t[j] >= 'A' && t[j] <= 'Z') ||
+                (t[j] >= '0' && t[j] <= '9') || t[j] == '_';
+         j++)
+        ;
+    return j > i && t[j] == '(' ? j + 1 : 0;
+}
+
+#define SS_IS_SPACE(ch) ((ch) == ' ' || (ch) == SS_NBSP)
+
+/* Where the result after a call's ")" ends: " = 3", " = -1 ENAME
+   (message)", " = EAI_NONAME": the text after it is words. */
+static inline int ss_result_end(const char *t, int i)
+{
+    int minus;
+
+    if (!SS_IS_SPACE(t[i]) || t[i + 1] != '=' || !SS_IS_SPACE(t[i + 2]))
+        return i;
+    i += 3;
+    minus = t[i] == '-' && t[i + 1] == '1' && SS_IS_SPACE(t[i + 2]);
+    while (t[i] != '\0' && !SS_IS_SPACE(t[i]))
+        i++;
+    if (minus) {
+        for (i++; t[i] != '\0' && !SS_IS_SPACE(t[i]); i++)
+            ;
+        if (SS_IS_SPACE(t[i]) && t[i + 1] == '(' && strchr(t + i, ')'))
+            i = (int)(strchr(t + i, ')') - t) + 1;
+    }
+    return i;
+}
+
+/* kind[k]: how good a break before t[k] is (0: none). A break drops the
+   spaces at k; after ", " the comma ends the line. */
+static inline void ss_call_breaks(const char *t, int open, char *kind)
+{
+    int i, depth = 0, quoted = 0, rest = -1;
+
+    for (i = open - 1; t[i] != '\0'; i++) {
+        char ch = t[i];
+        if (rest >= 0) {
+            if (ch == ' ' && i >= rest)
+                kind[i] = SS_BRK_ARG; /* words after the call */
+        } else if (quoted) {
+            if (ch == '\\' && t[i + 1] != '\0')
+                i++;
+            else if (ch == '"')
+                quoted = 0;
+            else if (ch == ' ')
+                kind[i] = SS_BRK_SPACE;
+        } else if (ch == '"') {
+            quoted = 1;
+        } else if (ch == '(' || ch == '[' || ch == '{') {
+            depth++;
+        } else if (ch == ')' || ch == ']' || ch == '}') {
+            if (--depth <= 0) {
+                rest = ss_result_end(t, i + 1);
+                if (rest > i + 1)
+                    kind[i + 1] = SS_BRK_INNER; /* before " = result" */
+            }
+        } else if (ch == ',' && t[i + 1] == ' ') {
+            kind[i + 1] = depth == 1   ? SS_BRK_ARG
+                          : depth == 2 ? SS_BRK_INNER
+                                       : SS_BRK_SPACE;
+        } else if (ch == ' ' && kind[i] == 0) {
+            kind[i] = SS_BRK_SPACE;
+        } else if (ch == '/' && kind[i + 1] == 0) {
+            kind[i + 1] = SS_BRK_SLASH;
+        }
+    }
+}
+
+static inline void ss_wrap_call(int open, const char *text, const char *color)
+{
+    char kind[1024], line[1024];
+    int n = (int)strlen(text), s = 0, first = 1, hang = open, from, cls, k;
+    int room =
+        ss_nar.width - (int)strlen(ss_nar.tag) - (int)strlen(ss_nar.ttag);
+
+    memset(kind, 0, sizeof kind);
+    ss_call_breaks(text, open, kind);
+    /* Under the name instead, 4 columns in, when a piece that should stay
+       whole (an argument, " = result") is wider than the room under the
+       first argument: on a narrow terminal, after a long name. */
+    for (k = 0, from = 0; k <= n; k++)
+        if (k == n || kind[k] == SS_BRK_ARG || kind[k] == SS_BRK_INNER) {
+            if (k - from > room - hang)
+                hang = 4;
+            from = k + 1;
+        }
+    while (s < n || first) {
+        int lead = first ? 0 : hang, fit = room - lead < 20 ? 20 : room - lead;
+        if (n - s <= fit) {
+            k = n;
+        } else {
+            /* the best kind of break that fits; the last one of it */
+            for (k = s, cls = SS_BRK_ARG; k == s && cls <= SS_BRK_SLASH; cls++)
+                for (k = s + fit; k > s && kind[k] != cls; k--)
+                    ;
+            if (k == s)
+                k = s + fit;
+        }
+        snprintf(line, sizeof line, "%*s%s%.*s%s\n", lead, "", ss_c(color),
+                 k - s, text + s, ss_c(SS_RESET));
+        for (from = 0; line[from] != '\0'; from++)
+            if (line[from] == SS_NBSP)
+                line[from] = ' ';
+        ss_emit(line);
+        for (s = k; text[s] == ' ' || text[s] == SS_NBSP; s++)
+            ;
+        first = 0;
+    }
+}
+
+/*
  * Print text starting `indent` columns in, after `prefix`, wrapped at
  * spaces so no line is wider than ss_nar.width; later lines are indented
  * by `indent` + `hang`. color wraps each line (colour codes take no
- * columns).
+ * columns). A call line (indent 0, no prefix) is ss_wrap_call()'s.
  */
 static inline void ss_wrap(int indent, int hang, const char *prefix,
                            const char *text, const char *color)
 {
     const char *p = text;
-    int first = 1;
+    int first = 1, open = ss_call_open(text);
     size_t k;
     char line[1024];
 
     ss_follow_width();
+    if (indent == 0 && prefix[0] == '\0' && open > 0 &&
+        strlen(text) < sizeof line - 24) {
+        ss_wrap_call(open, text, color);
+        return;
+    }
     while (*p != '\0' || first) {
         int lead = first ? indent : indent + hang;
         int room = ss_nar.width - (int)strlen(ss_nar.tag) -
