@@ -360,6 +360,30 @@ own_plain() {
     grep -q 'made up: the call was not made' "$NAR.py"
 }
 
+@test "narrate: getpeername() that only asks (Python showing a socket, bash's stdin) gets one note a run, no cause and no try" {
+    # Python's repr() of a socket that is not connected asks getpeername();
+    # printing it twice asks twice. bash asks of its standard input.
+    run "$NARRATE" --out "$NAR" -- "$PYTHON" -c \
+        'import socket; s = socket.socket(); print(s); print(s); s.close()'
+    assert_success
+    echo | "$NARRATE" --out "$NAR.bash" -- bash -c 'true'
+    cat "$NAR.bash" >>"$NAR"
+    # (fd 3 outside bats, which holds more descriptors open)
+    run grep -cE '^getpeername\([0-9]+, &addr, &len\) = -1 ENOTCONN ' "$NAR"
+    assert_output 2
+    run grep -c '^getpeername(0, &addr, &len) = -1 ENOTSOCK ' "$NAR"
+    assert_output 1
+    run cat "$NAR"
+    refute_output --partial "likely cause"
+    refute_output --partial "try:"
+    assert_line --regexp '^    fd [0-9]+ has no peer: it is not connected, or no longer is\. Programs ask this to find out \(Python does to show a socket\): an answer, not a fault$'
+    # (bash's own getenv() does not see SOCKSTEP_NOWRAP that early: the
+    # note is wrapped)
+    assert_line '    fd 0 is not a socket. Programs ask this to find out (bash asks it of its'
+    run grep -c 'an answer, not a fault' "$NAR"
+    assert_output 2
+}
+
 @test "narrate --faults: a list it does not know: one line, exit 2" {
     run "$NARRATE" --faults recv=0 -- true
     assert_failure 2

@@ -268,6 +268,40 @@ static inline int ss_advise_wait(const struct ss_call *c, int err)
     return 1;
 }
 
+/*
+ * getpeername() is also how a program asks whether a descriptor is a
+ * connected socket: Python asks it of a socket each time it shows one
+ * (its repr(), also in a warning about a socket left open), bash of its
+ * standard input when it starts. ENOTCONN and ENOTSOCK are then the
+ * answer, not a fault: told in one note, once a run, with no cause and
+ * no "try:".
+ */
+static inline int ss_probe(const struct ss_call *c, int err)
+{
+    char text[300];
+    long fd = strtol(c->args, NULL, 10);
+
+    if (strcmp(c->name, "getpeername") != 0 ||
+        (err != ENOTCONN && err != ENOTSOCK))
+        return 0;
+    if (!ss_once(err == ENOTCONN ? SS_K_PROBE_NOTCONN : SS_K_PROBE_NOTSOCK))
+        return 1;
+    if (err == ENOTCONN)
+        snprintf(text, sizeof text,
+                 "fd %ld has no peer: it is not connected, or no longer is. "
+                 "Programs ask this to find out (Python does to show a "
+                 "socket): an answer, not a fault",
+                 fd);
+    else
+        snprintf(text, sizeof text,
+                 "fd %ld is not a socket. Programs ask this to find out "
+                 "(bash asks it of its standard input as it starts): an "
+                 "answer, not a fault",
+                 fd);
+    ss_wrap(4, 0, "", text, "");
+    return 1;
+}
+
 /* The cause and advice for a failure, with the call's real values. */
 static inline void ss_advise(const struct ss_call *c, int err)
 {
@@ -275,7 +309,7 @@ static inline void ss_advise(const struct ss_call *c, int err)
     char text[600] = ""; /* zeroed: clang-analyzer cannot see ss_fill end it */
     char key[32];
 
-    if (ss_not_now(c, err) || ss_advise_wait(c, err))
+    if (ss_not_now(c, err) || ss_advise_wait(c, err) || ss_probe(c, err))
         return;
 
     /* A Unix socket's path has causes of its own: "bind:unix"; the

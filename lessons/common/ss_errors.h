@@ -177,11 +177,6 @@ static const struct ss_errinfo ss_errors[] = {
      "check the socket was created and not closed already"),
     SS_E(ENOTSOCK, NULL, "the descriptor is not a socket",
      "pass the number socket() or accept() returned"),
-    SS_E(ENOTCONN, "getpeername",
-     "the socket has no peer: it was never connected (a new, bound or "
-     "listening socket), or its connection has ended",
-     "ask only a socket that is connected: one that connect() connected "
-     "or that accept() returned"),
     SS_E(ENOTCONN, "shutdown",
      "the socket is not connected: it never was, or its connection has "
      "ended",

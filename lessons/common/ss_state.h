@@ -183,7 +183,9 @@ enum {
     SS_K_READV,
     SS_K_WRITEV,
     SS_K_SENDMMSG,
-    SS_K_RECVMMSG
+    SS_K_RECVMMSG,
+    SS_K_PROBE_NOTCONN,
+    SS_K_PROBE_NOTSOCK
 };
 
 /* A generic explanation is given once per run: has key k been told? */
