@@ -34,7 +34,8 @@ end
 -- of six words or more. Its key ignores numbers (fds, ports, counts): "a
 -- new socket: fd 4, ..." is the note "a new socket: fd 3, ..." again.
 local NOTE_SHOWN = 1 -- a note is shown this many times in the book
-local notes_seen = {} -- notes_seen[key] = times shown so far
+local PAPER_COLUMNS = 78 -- a transcript's width on paper
+local notes_seen = {} -- notes_seen[key] = {times, label, id}: shown where
 
 local function note_key(line)
   local _, rest = split_tag(line)
@@ -91,33 +92,55 @@ local function shorten_kernel_line(line)
 end
 
 -- The lines first..last of a run as the book shows them: a note shown
--- NOTE_SHOWN times already is left out, and each stretch of notes left
--- out becomes one line that says how many ("left" holds their text).
-local function drop_seen_notes(lines, first, last)
-  local out = {}
-  local left = {}
-  local function mark()
-    if #left > 0 then
-      local tag = split_tag(left[1])
-      out[#out + 1] = { text = tag .. "    [" .. (#left == 1 and "a note" or
-        (#left .. " notes")) .. " shown before]", left = left }
-      left = {}
-    end
+-- NOTE_SHOWN times already is left out, and in its place one line says
+-- where it was printed whole and its first words, "[as in 1.1: a new
+-- socket: fd 3, ...]" ("left" holds its text, "href" that transcript's
+-- id). The first such line in the book says "transcript 1.1". With
+-- all=true (notes="all") every note and every kernel line is shown whole.
+local first_mark = true
+
+local function mark_line(line, seen, label)
+  local tag, rest = split_tag(line)
+  local words = rest:gsub("^ +", "")
+  local where
+  if seen.label and seen.label == label then
+    where = "as above"
+  elseif seen.label then
+    where = "as in " .. (first_mark and "transcript " or "") .. seen.label
+  else
+    where = "as before"
   end
+  first_mark = false
+  local head = "    [" .. where .. ": "
+  local room = PAPER_COLUMNS - #tag - #head - 1
+  if #words > room then
+    local cut = room - 3
+    while cut > 0 and words:sub(cut + 1, cut + 1) ~= " " do
+      cut = cut - 1
+    end
+    words = words:sub(1, cut):gsub("[,;:.]$", "") .. "..."
+  end
+  return tag .. head .. words .. "]"
+end
+
+local function drop_seen_notes(lines, first, last, label, id, all)
+  local out = {}
   for i = first, last do
     local key = note_key(lines[i])
-    local times = key and (notes_seen[key] or 0) or 0
-    if key and times >= NOTE_SHOWN then
-      left[#left + 1] = lines[i]
+    local seen = key and notes_seen[key]
+    if all then
+      out[#out + 1] = { text = lines[i] }
+    elseif seen and seen.times >= NOTE_SHOWN then
+      out[#out + 1] = { text = mark_line(lines[i], seen, label),
+        left = { lines[i] }, href = seen.id }
     else
-      mark()
       if key then
-        notes_seen[key] = times + 1
+        notes_seen[key] = seen or { times = 0, label = label, id = id }
+        notes_seen[key].times = notes_seen[key].times + 1
       end
       out[#out + 1] = { text = shorten_kernel_line(lines[i]) }
     end
   end
-  mark()
   return out
 end
 
@@ -130,7 +153,6 @@ end
 -- broken only when it is too long for a line of its own (between its
 -- own items, else at a space, else after a "/"); the result
 -- ("= -1 ENAME (message)") stays whole.
-local PAPER_COLUMNS = 78
 local BRK_ARG, BRK_INNER, BRK_SPACE, BRK_SLASH = 1, 2, 3, 4
 
 -- The column of a call line's first argument (after "[...] " prefixes),
@@ -367,7 +389,8 @@ function M.include_run(el)
   end
 
   local heading = label and ("Transcript " .. label .. ": " .. title) or title
-  local shown_lines = drop_seen_notes(lines, first, last)
+  local shown_lines = drop_seen_notes(lines, first, last, label, id,
+    el.attributes["notes"] == "all")
 
   if latex() then
     local wrapped = {}
@@ -391,7 +414,10 @@ function M.include_run(el)
     return (t:gsub("[&<>\"]", { ["&"] = "&amp;", ["<"] = "&lt;", [">"] = "&gt;",
       ['"'] = "&quot;" }))
   end
-  -- A mark for notes left out carries them in its title (a tooltip).
+  -- A mark for a note left out carries it in its title (a tooltip), and
+  -- in the HTML (one file: the EPUB's chapters are files of their own)
+  -- links to the transcript that prints it.
+  local one_file = FORMAT:match("^html") ~= nil
   local out = {}
   for _, l in ipairs(shown_lines) do
     local tag, rest = split_tag(l.text)
@@ -403,6 +429,9 @@ function M.include_run(el)
         local _, r = split_tag(n)
         notes[#notes + 1] = esc(r:gsub("^ +", ""))
       end
+      if one_file and l.href then
+        body = '<a href="#' .. esc(l.href) .. '">' .. body .. "</a>"
+      end
       out[#out + 1] = '<span class="tl omitted" style="padding-left: ' ..
         (lead + 2) .. 'ch" title="' .. table.concat(notes, "&#10;") .. '">' ..
         body .. "\n</span>"
@@ -412,7 +441,8 @@ function M.include_run(el)
     end
   end
   return pandoc.RawBlock("html",
-    '<div id="' .. esc(id) .. '" class="terminal">\n<div class="terminal-title">' ..
+    '<div id="' .. esc(id) .. '" class="terminal' ..
+    (el.attributes["notes"] == "all" and " all-notes" or "") .. '">\n<div class="terminal-title">' ..
     esc(heading) .. '</div>\n<pre class="output"><code>' .. table.concat(out) ..
     "</code></pre>\n</div>")
 end
