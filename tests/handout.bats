@@ -443,6 +443,16 @@ spoil() {
     ((rows > 0))
 }
 
+@test "handout: a part opens a page; each running header names the chapter at its top" {
+    # Not the last chapter started on the page, and a lesson's number once
+    # ("Lesson 10: getaddrinfo()", not "10. Lesson 10: ..."); the contents
+    # file says where each chapter and part starts.
+    run "$PYTHON" "$PEERS/running-headers.py" "$BATS_FILE_TMPDIR/handout.txt" \
+        "$ROOT/build/handout/handout.toc"
+    echo "$output"
+    assert_success
+}
+
 @test "handout: no page is more than half empty, except at the end of a chapter" {
     # A chapter's first page has no running header; the page before it may
     # end where its chapter ends.

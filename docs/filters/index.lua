@@ -392,8 +392,10 @@ end
 -- of links by section number, the main place in bold.
 function M.index_blocks()
   if latex() then
-    -- (on the page the last chapter ended on, when 10 lines are free)
-    return { pandoc.RawBlock("latex", "\\begingroup\\ssrunon[10]\\printindex\\endgroup") }
+    -- (on the page the last chapter ended on, when 10 lines are free;
+    -- \ssindexstarts names it in the header of its later pages)
+    return { pandoc.RawBlock("latex", "\\begingroup\\ssrunon[10]" ..
+      "\\ssindexstarts\\printindex\\endgroup") }
   end
   local keys = {}
   for k in pairs(entries) do
