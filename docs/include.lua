@@ -218,7 +218,7 @@ return {
       if common.latex() then
         return layout.code_latex(el)
       end
-      return nil
+      return layout.code_html(el)
     end,
     Div = function(el)
       if el.classes:includes("box") then

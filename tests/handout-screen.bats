@@ -125,6 +125,29 @@ window.addEventListener("load", function () {
       }
     }
   }
+  // Inline code (an option, a path) never ends a line after a hyphen:
+  // "--port" is not "-" and "-port", "06-send-recv" not "06-send-" and
+  // "recv". The title of a transcript, which names its command, neither.
+  var codes = document.querySelectorAll("code, div.terminal-title"), hyphens = 0;
+  for (var a = 0; a < codes.length; a++) {
+    if (codes[a].closest("pre")) continue;
+    var tw = document.createTreeWalker(codes[a], NodeFilter.SHOW_TEXT), tnode;
+    while ((tnode = tw.nextNode())) {
+      for (var h = tnode.data.indexOf("-"); h >= 0 && h + 1 < tnode.data.length;
+           h = tnode.data.indexOf("-", h + 1)) {
+        if (/\s/.test(tnode.data[h + 1])) continue;
+        var hr = document.createRange();
+        hr.setStart(tnode, h);
+        hr.setEnd(tnode, h + 2);
+        var hrs = hr.getClientRects(), htops = {};
+        for (var g = 0; g < hrs.length; g++)
+          if (hrs[g].width > 0) htops[Math.round(hrs[g].top)] = 1;
+        hyphens++;
+        if (Object.keys(htops).length > 1)
+          bad.push("a line ends after a hyphen in: " + name(codes[a]));
+      }
+    }
+  }
   // Each transcript line is one line of the program (a note unwrapped:
   // the runs are made with SOCKSTEP_NOWRAP), wrapped by the browser only,
   // with a hanging indent: its line boxes after the first start further
@@ -177,6 +200,7 @@ window.addEventListener("load", function () {
     " boxes " + boxes.length + " cell words " + words + " contents at " + tocTop +
     " diagrams " + figs.length + " smallest label " + Math.round(label) +
     " transcript lines " + tls.length + " wrapped " + wrapped +
+    " code hyphens " + hyphens +
     "\n" + bad.join("\n");
   if (window.parent !== window) window.parent.postMessage(out, "*");
 });'
@@ -217,7 +241,7 @@ print(html.unescape(m.group(1)) if m else "no result")'
     command -v chromium >/dev/null || skip "no chromium (./install-deps installs it)"
     run phone_measure "$ROOT/build/handout.html" ""
     echo "$output" | head -n 30
-    assert_line --regexp '^viewport 390 elements [0-9]+ transcripts [1-9][0-9]* boxes [1-9][0-9]* cell words [1-9][0-9]* contents at [1-9][0-9]* diagrams 2 smallest label [1-9][0-9]+ transcript lines [1-9][0-9]+ wrapped [1-9][0-9]*$'
+    assert_line --regexp '^viewport 390 elements [0-9]+ transcripts [1-9][0-9]* boxes [1-9][0-9]* cell words [1-9][0-9]* contents at [1-9][0-9]* diagrams 2 smallest label [1-9][0-9]+ transcript lines [1-9][0-9]+ wrapped [1-9][0-9]* code hyphens [1-9][0-9]*$'
     [ "${#lines[@]}" -eq 1 ]
     # The measurement can fail, all in one more run: a transcript that
     # does not wrap (lesson 01's) and wrapped lines without their hanging
@@ -231,6 +255,7 @@ print(html.unescape(m.group(1)) if m else "no result")'
          #sequence-tcp img { min-width: 34em }
          #sequence-udp img { width: 150px !important }
          td, th, td code { overflow-wrap: anywhere !important }
+         span.nobr { white-space: normal !important }
          table { display: table !important; width: 100% !important }
          header { min-height: 900px }"
     assert_line --regexp 'pre\.output in #l01-run .* scrolls: '
@@ -238,6 +263,7 @@ print(html.unescape(m.group(1)) if m else "no result")'
     assert_line --regexp '^a diagram label is [0-9.]+ px, under 12$'
     assert_line --regexp '^a wrapped transcript line without a hanging indent: '
     assert_line --regexp '^word broken in a cell: '
+    assert_line --regexp '^a line ends after a hyphen in: '
     assert_line --regexp '^the contents start at [0-9]+, not on the first screen'
 }
 

@@ -98,7 +98,7 @@ chapter_text() {
 @test "handout: ::: screen: the checks' tables on screen, a line saying where on paper" {
     # docs/check.md: the tables of checks are in the HTML only; the PDF
     # says that scripts/check --list prints them.
-    grep -q '<code>twenty-clients</code>' "$ROOT/build/handout.html"
+    grep -q '<code><span class="nobr">twenty-clients</span></code>' "$ROOT/build/handout.html"
     grep -q 'scripts/check --list prints every check' "$BATS_FILE_TMPDIR/handout.txt"
     run grep -c '20 clients, one after another, a line each' "$BATS_FILE_TMPDIR/handout.txt"
     assert_output 0

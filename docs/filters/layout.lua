@@ -65,6 +65,47 @@ function M.code_latex(el)
   return pandoc.RawInline("latex", "\\texttt{" .. text .. "}")
 end
 
+-- On screen a browser may end a line after any hyphen: "--port" would
+-- leave "-" at the end of one line and "-port" on the next, and
+-- "build/06-send-recv-server" break in its name. So each hyphenated
+-- stretch of inline code is kept on one line (class "nobr" in
+-- handout.css); a long path still breaks after a "/", where a line may
+-- end. Code with a class of its own (highlighted) is left to pandoc.
+local function esc(t)
+  return (t:gsub("[&<>\"]", { ["&"] = "&amp;", ["<"] = "&lt;", [">"] = "&gt;",
+    ['"'] = "&quot;" }))
+end
+
+-- TEXT as HTML, escaped, each hyphenated stretch in a span "nobr" (also
+-- for a transcript's title, which names its command line).
+function M.nobr_html(text)
+  local out = {}
+  -- Words (between spaces), each cut after its "/"s into pieces.
+  for space, word in text:gmatch("(%s*)(%S+)") do
+    out[#out + 1] = esc(space)
+    for piece in word:gmatch("[^/]*/?") do
+      if piece ~= "" then
+        if piece:find("-", 1, true) then
+          out[#out + 1] = '<span class="nobr">' .. esc(piece) .. "</span>"
+        else
+          out[#out + 1] = esc(piece)
+        end
+      end
+    end
+  end
+  out[#out + 1] = esc(text:match("%s*$"))
+  return table.concat(out)
+end
+
+function M.code_html(el)
+  if #el.classes > 0 or not el.text:find("-", 1, true) then
+    return nil
+  end
+  local id = el.identifier ~= "" and (' id="' .. esc(el.identifier) .. '"') or ""
+  return pandoc.RawInline("html", "<code" .. id .. ">" .. M.nobr_html(el.text) ..
+    "</code>")
+end
+
 ------------------------------------------------------------------------
 -- On paper: what goes before a chapter, and what keeps a lead-in with its
 -- box

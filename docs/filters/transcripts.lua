@@ -8,6 +8,7 @@ and each line is wrapped for paper as the narrator wraps it.
 
 local common = require("filters.common")
 local numbers = require("filters.numbers")
+local layout = require("filters.layout")
 local fail, latex, read_lines, latex_escape = common.fail, common.latex,
   common.read_lines, common.latex_escape
 local targets, add_target = numbers.targets, numbers.add_target
@@ -443,7 +444,7 @@ function M.include_run(el)
   return pandoc.RawBlock("html",
     '<div id="' .. esc(id) .. '" class="terminal' ..
     (el.attributes["notes"] == "all" and " all-notes" or "") .. '">\n<div class="terminal-title">' ..
-    esc(heading) .. '</div>\n<pre class="output"><code>' .. table.concat(out) ..
+    layout.nobr_html(heading) .. '</div>\n<pre class="output"><code>' .. table.concat(out) ..
     "</code></pre>\n</div>")
 end
 

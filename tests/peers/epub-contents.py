@@ -7,6 +7,8 @@ import re, sys, zipfile
 z = zipfile.ZipFile(sys.argv[1])
 names = z.namelist()
 text = "".join(z.read(n).decode() for n in names if n.endswith(".xhtml"))
+# Hyphenated stretches of inline code are kept whole in spans of their own.
+text = re.sub(r'<span class="nobr">([^<]*)</span>', r"\1", text)
 svgs = [n for n in names if n.endswith(".svg")]
 print("svg:", svgs)
 assert len(svgs) >= 2, "no diagrams"
