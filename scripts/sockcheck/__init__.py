@@ -20,7 +20,8 @@ The modules, from the bottom up:
                 the checks of each kind, in the order they run
   patterns      a spec's patterns, matched with a time limit
   spec          a spec file: a request/reply protocol (Spec, parse)
-  spec_server, spec_client, spec_udp_client
+  spec_talk     one client's conversation with a spec's server
+  spec_server, spec_peers, spec_client, spec_udp_client
                 the checks of a program described by a spec
   source        --source: what reading the program's files shows
   runner        running the checks of one program (Run)
@@ -40,9 +41,12 @@ scripts/check puts scripts/ on sys.path and calls main(sys.argv).
 # The checks' modules fill checks.CHECKS as they are imported: importing
 # them here means that every part of the package finds it full.
 from . import echo_client, echo_server, udp_receiver, udp_sender
-from . import spec_client, spec_faults, spec_server, spec_udp_client
+# spec_peers after spec_server: a server's checks run in the order they
+# are registered, and spec_faults's fault checks after both.
+from . import spec_server, spec_peers
+from . import spec_client, spec_faults, spec_udp_client
 from .cli import main
 
 __all__ = ["main", "echo_server", "echo_client", "udp_receiver",
-           "udp_sender", "spec_server", "spec_client", "spec_faults",
-           "spec_udp_client"]
+           "udp_sender", "spec_server", "spec_peers", "spec_client",
+           "spec_faults", "spec_udp_client"]

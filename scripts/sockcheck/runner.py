@@ -148,7 +148,7 @@ class Run:
         words, or '' if it was served (or could not be tried). Once per
         run."""
         if self.plain is None:
-            from .spec_server import exchange, start
+            from .spec_talk import exchange, start
             self.plain = ""
             try:
                 prog = start(self)

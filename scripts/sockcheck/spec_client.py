@@ -14,7 +14,8 @@ from .common import LOCAL
 from .peers import PeerServer, settle
 from .program import Program
 from .spec import U32, printed, wanted
-from .spec_server import Talk, matches, padding_note, spec_check
+from .spec_server import spec_check
+from .spec_talk import Talk, matches, padding_note
 from .words import secs, shown
 
 

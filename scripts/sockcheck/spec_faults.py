@@ -16,8 +16,8 @@ from .checks import GONE_HINT, Result, killed_by_sigpipe, named
 from .common import NARRATE_LIB
 from .program import Program
 from .spec_client import judge
-from .spec_server import (ended_by_itself, exchange, has_send, spec_check,
-                          tcp_server, why)
+from .spec_server import has_send, spec_check, tcp_server
+from .spec_talk import ended_by_itself, exchange, why
 from .words import and_list, shown
 
 # Signals by number (x86-64 and most Linux ports), for SigCgt's bits.

@@ -14,7 +14,8 @@ from .common import LOCAL
 from .peers import settle
 from .spec_client import judge, limit_for, not_sent, printed, run_client, \
     transcript
-from .spec_server import matches, padding_note, spec_check
+from .spec_server import spec_check
+from .spec_talk import matches, padding_note
 from .words import digit_run, digits, plural, secs, shown
 
 

@@ -296,7 +296,7 @@ class WhichChecks(unittest.TestCase):
             "sent back to its sender only, not relayed")
 
     def test_a_binary_field_is_4_bytes_and_its_number(self):
-        from sockcheck.spec_server import matches
+        from sockcheck.spec_talk import matches
         spec = specmod.parse("send-u32: 42\nexpect-u32: 43")
         field = spec.steps[1][1]
         self.assertTrue(matches(field, b"\0\0\0+"))
@@ -387,7 +387,8 @@ class WhichChecks(unittest.TestCase):
             "short-send"])
 
     def test_a_reply_matches_whole_without_its_line_end(self):
-        from sockcheck.spec_server import failure_reason, matches
+        from sockcheck.spec_server import failure_reason
+        from sockcheck.spec_talk import matches
         import re
         pat = re.compile(r"6\.21 mi")
         self.assertTrue(matches(pat, b"6.21 mi\r\n"))

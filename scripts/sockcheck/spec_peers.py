@@ -1,0 +1,389 @@
+"""The checks of a server described by a spec under odd peers: a silent
+client, a reset, a half-close, a client gone before the reply (SIGPIPE),
+input that is not what the spec sends (not UTF-8, an empty line, a very
+long line), and a restart on the same port. They are registered after
+spec_server.py's, in the order they run (restart last)."""
+
+import threading
+import time
+
+from .checks import (GONE_HINT, GONE_REASON, RESET_HINT, SILENT_HINT,
+                     ended_at_sigpipe, killed_by_sigpipe, named)
+from .common import NotReady
+from .peers import connect
+from .program import Program
+from .spec import out_of_range, zeroed
+from .spec_server import (at_once, has_send, many, spec_check, tcp_server,
+                          typed_after_send)
+from .spec_talk import (ONE_CLIENT, STUCK, accepted, crashed,
+                        ended_by_itself, exchange, first_client, play,
+                        serve_next, start, why)
+from .words import and_list, plural, secs, shown
+
+
+@spec_check("silent-client", "a silent client, then a new client",
+            "a client connects and sends nothing for 2 s, then closes; a "
+            "second client, connected 0.5 s after it, is served within the "
+            "spec's timeout after the silent one left (one client at a time "
+            "is fine)", lambda s: tcp_server(s) and many(s))
+def sp_silent(run, res):
+    prog = start(run)
+    spec = run.spec
+    silent, err = connect(prog)
+    if silent is None:
+        res.failed("The checker could not connect: %s." % err,
+                   "could not connect")
+        return
+    t0 = time.monotonic()
+    time.sleep(0.5)
+    out = {}
+
+    def second():
+        out["r"] = exchange(prog, spec, "The second client")
+        out["t"] = time.monotonic()
+
+    t = threading.Thread(target=second, daemon=True)
+    t.start()
+    t.join(1.5)
+    time.sleep(max(0.0, 2.0 - (time.monotonic() - t0)))  # silent for 2 s
+    left = time.monotonic()
+    silent.close()
+    t.join(spec.timeout * (len(spec.steps) + 2))
+    said = ("A client connected and sent nothing for 2 s, then closed; a "
+            "second client connected 0.5 s after it.")
+    ok, words = out.get("r", (False, "The second client was not served."))
+    if ok:
+        when = ("while the silent client was still connected"
+                if out["t"] < left else "%s after the silent one left"
+                % secs(out["t"] - left))
+        res.passed("%s It was served %s." % (said, when))
+        return
+    if ended_by_itself(prog):
+        res.failed("%s %s%s" % (said, words, ONE_CLIENT % why(prog)),
+                   "ended by itself (status 0)")
+        return
+    crash = crashed(prog)
+    if crash and spec.steps[0][0] == "expect" and (
+            "ConnectionReset" in crash + prog.output() or
+            "ECONNRESET" in prog.output()):
+        # the program spoke first: the silent client left its words
+        # unread, and a close() with unread bytes sends a RST
+        res.failed("%s %s%s The silent client closed with the program's "
+                   "first reply unread, and a close() with bytes unread "
+                   "sends a reset: the program's next recv() or send() on "
+                   "that socket then fails with ECONNRESET (in Python, "
+                   "ConnectionResetError). That is the end of that client "
+                   "too, not of the server: catch the error, close that "
+                   "socket and go on to the next client." % (
+                       said, words, why(prog)),
+                   "%s after a silent client" % crash)
+        return
+    if crash:
+        res.failed("%s %s%s A client that leaves without a word makes "
+                   "recv() return 0 (no bytes): that is the end of that "
+                   "client, not a request to use." % (said, words, why(prog)),
+                   "%s after a silent client" % crash)
+        return
+    res.failed("%s %s%s %s" % (said, words, why(prog), SILENT_HINT),
+               "next client not served after a silent one")
+
+
+@spec_check("reset", "a reset mid-exchange, then a new client",
+            "a client sends its first line, then resets the connection "
+            "(SO_LINGER 0) before the reply (its operator's input: lines "
+            "are typed after the reset); the program stays up and serves "
+            "the next client", lambda s: tcp_server(s) and many(s))
+def sp_reset(run, res):
+    spec = run.spec
+    prog, talk = first_client(run, res)
+    if talk is None:
+        return
+    steps = []
+    for step in spec.steps:
+        steps.append(step)
+        if step[0] == "send":
+            break
+    play(talk, steps, close=False)
+    sent = talk.transcript()
+    talk.reset()
+    # The operator answers only now, so the RST is sent before the
+    # program can send its reply, however fast each side runs: typed
+    # before the reset, the reply raced the RST, and a server that looks
+    # for errors only where it sends passed or failed by chance.
+    typed = typed_after_send(spec)
+    play(talk, typed, close=False)
+    time.sleep(0.3)
+    said = ("A client connected (%s), then reset the connection (close() "
+            "with SO_LINGER 0 sends a RST)%s." % (
+                sent, ", and only then did its operator type %s" % and_list(
+                    [shown(v, 40) for _, v, _ in typed]) if typed else ""))
+    fate = prog.fate()
+    if fate and ended_by_itself(prog):
+        res.failed(said + ONE_CLIENT % fate, "ended by itself (status 0)")
+        return
+    if fate:
+        res.failed("%s%s %s" % (said, fate, RESET_HINT),
+                   "ended after a reset")
+        return
+    serve_next(prog, spec, res, said, "next client not served after a reset")
+
+
+def keeps_open(s):
+    """A TCP server that keeps each connection open after its replies
+    (close: no): it closes when its client has finished."""
+    return tcp_server(s) and s.close == "no" and has_send(s)
+
+
+@spec_check("half-close", "the client half-closes",
+            "a client plays the exchange, then shuts down its sending side "
+            "(shutdown(SHUT_WR)); the program closes the connection within "
+            "the spec's timeout: its recv() returned 0, the client has "
+            "finished", keeps_open)
+def sp_half_close(run, res):
+    spec = run.spec
+    prog, talk = first_client(run, res)
+    if talk is None:
+        return
+    trouble = play(talk, close=False)
+    if trouble:
+        res.not_run("Not run: the exchange did not go as the spec says "
+                    "(the %s check shows it)." % named(run, "exchange"),
+                    "exchange failed")
+        return
+    said = ("A client played the exchange (%s), then shut down its "
+            "sending side (shutdown(SHUT_WR))." % talk.transcript())
+    talk.c.shutdown()
+    t0 = time.monotonic()
+    closed, more = talk.eof(spec.timeout)
+    took = time.monotonic() - t0
+    if closed:
+        res.passed("%s The program closed the connection %s later." % (
+            said, secs(took)))
+        return
+    res.failed(
+        "%s After %s the connection was still open%s. When recv() returns "
+        "0, the client has finished: close its socket. A server that "
+        "forks must also close the client's socket in the parent after "
+        "fork(), or the connection stays open when the child ends "
+        "(lesson 12)." % (said, secs(spec.timeout), ", after %s more" %
+                          shown(more, 40) if more else ""),
+        "no close after the client's shutdown")
+
+
+@spec_check("sigpipe", "no death by SIGPIPE",
+            "a client sends its requests over and over for up to 3 s (1 MB "
+            "at most), reads no reply, and resets the connection; the "
+            "program stays up (no SIGPIPE, no traceback) and serves the next "
+            "client", lambda s: has_send(s) and at_once(s))
+def sp_sigpipe(run, res):
+    prog = start(run)
+    spec = run.spec
+    # A small receive buffer: the replies fill it soon, the program stops
+    # in send(), our requests wait in its receive queue, and the reset
+    # comes while it still has requests to answer.
+    c, err = connect(prog, mss=1400, rcvbuf=4096)
+    if c is None:
+        res.failed("The checker could not connect: %s." % err,
+                   "could not connect")
+        return
+    request = b"".join(v for k, v, _ in spec.steps if k == "send")
+    chunk = request * max(1, 16384 // len(request))
+    sent = 0
+    deadline = time.monotonic() + 3.0
+    c.s.settimeout(0.5)
+    try:
+        while sent < (1 << 20) and time.monotonic() < deadline:
+            sent += c.s.send(chunk)
+    except OSError:  # a timeout: its buffers are full; or it closed
+        pass
+    c.reset()
+    said = ("A client sent %s, its requests over and over (%s), read none "
+            "of the replies, and reset the connection." % (
+                plural(sent, "byte"), shown(request, 24)))
+    def other():
+        if ended_by_itself(prog):
+            res.failed(said + ONE_CLIENT % prog.fate(),
+                       "ended by itself (status 0)")
+        elif crashed(prog):
+            res.failed("%s%s Its requests came glued together, as TCP may "
+                       "deliver them: check what a client sends before you "
+                       "use it, and let an error end that one client, not "
+                       "the server." % (said, prog.fate()),
+                       "%s after requests over and over" % crashed(prog))
+        else:
+            return False
+        return True
+    if ended_at_sigpipe(prog, res, said, other):
+        return
+    serve_next(prog, spec, res, said, "next client not served")
+
+
+def malformed(name, title, what, data_of, applies=has_send):
+    @spec_check(name, title,
+                "a client sends %s%s; the program may refuse it, but must "
+                "not crash or hang, and serves the next client" % (
+                    what, "" if what.startswith("its first line") else
+                    " in place of its first line"), applies)
+    def func(run, res):
+        spec = run.spec
+        first = next(v for k, v, _ in spec.steps if k == "send")
+        data = data_of(first, spec)
+        if spec.newline == "no" and data.endswith(b"\n"):
+            data = data[:-1]
+        said_what = what.replace(" (60000 for UDP)", "") if \
+            spec.proto == "tcp" else what.replace("line of 100000 bytes "
+                                                  "(60000 for UDP)",
+                                                  "datagram of 60000 bytes")
+        prog, talk = first_client(run, res)
+        if talk is None:
+            return
+        before = []
+        for step in spec.steps:
+            if step[0] == "send":
+                break
+            before.append(step)
+        play(talk, before, close=False)
+        talk.send(data)
+        play(talk, typed_after_send(spec), close=False)  # its operator's
+        # a program that never answers (a UDP receiver) is not waited for
+        reply = next((v for k, v, _ in spec.steps[len(before):]
+                      if k == "expect"), None)
+        got, how = talk.line(spec.timeout, reply) if reply else (None, "")
+        talk.close()
+        answer = ("; it answered %s" % shown(got, 40) if got is not None
+                  else "; it closed the connection" if how == "eof"
+                  else "; it reset the connection" if how == "reset"
+                  else "; nothing came back within %s" % secs(spec.timeout)
+                  if how else "")
+        said = "A client sent %s (%s)%s." % (said_what, shown(data, 24),
+                                              answer)
+        time.sleep(0.2)
+        fate = prog.fate()
+        if spec.clients == 1:  # it may end; it must not crash
+            crash = crashed(prog)
+            if crash:
+                res.failed("%s%s %s" % (said, fate, GONE_HINT if
+                                         killed_by_sigpipe(prog) else
+                                         "Check what a client sends before "
+                                         "you use it: refuse a bad request "
+                                         "(a line saying so)."),
+                           GONE_REASON if killed_by_sigpipe(prog) else
+                           "%s after %s" % (crash, said_what))
+            else:
+                res.passed("%s%s It did not crash." % (
+                    said, fate or " The program was still running."))
+            return
+        if fate and ended_by_itself(prog):
+            res.failed(said + ONE_CLIENT % fate, "ended by itself (status 0)")
+            return
+        if fate:
+            res.failed("%s%s %s" % (said, fate, GONE_HINT if
+                                     killed_by_sigpipe(prog) else
+                                     "Check what a client sends before you "
+                                     "use it: a server refuses a bad request "
+                                     "(a line saying so) and goes on with "
+                                     "the next client."),
+                       GONE_REASON if killed_by_sigpipe(prog) else
+                       "ended after %s" % said_what)
+            return
+        serve_next(prog, spec, res, said,
+                   "next client not served after %s" % said_what,
+                   " %s: a server must not wait or loop for ever on one "
+                   "client's input." % STUCK)
+    return func
+
+
+malformed("not-utf8", "input that is not UTF-8", "bytes that are not UTF-8",
+          lambda first, spec: b"caf\xe9 \xff\xfe" + (
+              b"" if spec.proto == "udp" else b"\n"))
+malformed("empty-line", "an empty line", "an empty line",
+          lambda first, spec: b"" if spec.proto == "udp" else b"\n",
+          lambda s: has_send(s) and s.newline == "yes")
+malformed("long-line", "a very long line",
+          "a line of 100000 bytes (60000 for UDP)",
+          lambda first, spec: b"A" * (60000 if spec.proto == "udp"
+                                      else 100000) + (
+              b"" if spec.proto == "udp" else b"\n"))
+malformed("out-of-range", "a number out of range",
+          "its first line with each number made huge",
+          lambda first, spec: out_of_range(first),
+          lambda s: has_send(s) and out_of_range(
+              next(v for k, v, _ in s.steps if k == "send")) is not None)
+malformed("zero", "a zero", "its first line with each number made 0",
+          lambda first, spec: zeroed(first),
+          lambda s: has_send(s) and zeroed(
+              next(v for k, v, _ in s.steps if k == "send")) is not None)
+
+
+@spec_check("restart", "a restart on the same port",
+            "a client plays the exchange and stays connected; the program "
+            "is ended, the client closes, and the program, started again at "
+            "once on the same port, listens within the usual wait "
+            "(SO_REUSEADDR, whatever TIME_WAIT is left); run even when the "
+            "exchange fails", tcp_server, aside=True)
+def sp_restart(run, res):
+    spec = run.spec
+    prog, talk = first_client(run, res)
+    port = prog.port
+    if talk is None:
+        return
+    if talk.c:  # the TIME_WAIT of a first run is what this check is about
+        talk.c.reset_after_eof = False
+    trouble = play(talk, close=False)
+    held = None
+    if trouble is not None and talk.c and (
+            "closed the connection" in trouble or
+            "reset the connection" in trouble):
+        # The exchange failed, and the program ended that connection
+        # already (and a RST leaves no TIME_WAIT): a client that only
+        # connects is still connected when the program ends, so the
+        # program's end of it is what waits in TIME_WAIT, as after a good
+        # exchange.
+        held, _ = connect(prog, timeout=spec.timeout)
+        if held:
+            held.reset_after_eof = False
+            accepted(prog, spec.timeout)
+    prog.stop()
+    talk.eof(1.0)
+    talk.close()
+    if held:
+        held.read(0, 1.0, until_eof=True)
+        held.close()
+    time.sleep(0.1)
+    said = ("A client played the exchange%s and was still connected when "
+            "the checker ended the program; then the client closed, and the "
+            "checker started the program again on port %d." % (
+                "" if trouble is None else " (not to the end%s)" % (
+                    "; a second client that sent nothing was connected too"
+                    if held else ""), port))
+    again = Program(run, port)
+    try:
+        again.wait_bound("tcp")
+    except NotReady as e:
+        res.aside = True  # whatever the exchange does
+        text = again.output()
+        if "Address already in use" in text or "EADDRINUSE" in text or \
+                "Errno 98" in text:
+            res.failed("%s It could not bind: the port was still in use, by "
+                       "the connection of its first run in TIME_WAIT. Set "
+                       "SO_REUSEADDR on the listening socket before bind(), "
+                       "as the lessons do (see lesson 07, and the pitfall "
+                       "\"Address already in use\"): a server that is "
+                       "restarted after a crash must get its port back at "
+                       "once." % said, "port in use after a restart "
+                       "(EADDRINUSE)")
+        else:
+            res.failed("%s Then: %s" % (said, e), "no restart: %s" % e.reason)
+        return
+    ok, words = exchange(again, spec, "A client of the second run")
+    if ok:
+        res.passed("%s It listened again at once, and served a client."
+                   % said)
+    elif trouble is not None:
+        # what a restart is about went well: the exchange fails anyway
+        res.passed("%s It listened again at once. %s The client of the "
+                   "first run did not get through the exchange either: that "
+                   "is not the restart's doing." % (said, words))
+    else:
+        res.failed("%s It listened again, but: %s" % (said, words),
+                   "not served after a restart")
