@@ -623,3 +623,23 @@ for reuse, where in ((0, port), (1, None)):
     assert_line --regexp '^    fd [0-9]+ set SO_REUSEADDR before bind\(\): a port held by a listener, or by a connection whose socket did not set it, is still refused$'
     no_lesson_words "$BATS_TEST_TMPDIR/nar"
 }
+
+@test "truth: send() on a connected UDP socket is one datagram, not bytes TCP delivers; one byte is 'it'" {
+    narrated "$BATS_TEST_TMPDIR/nar" "$PYTHON" -c '
+import socket
+r = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+r.bind(("127.0.0.1", 0))
+u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+u.connect(r.getsockname())
+u.send(b"x")
+print(r.recv(10))
+t = socket.create_server(("127.0.0.1", 0))
+c = socket.create_connection(t.getsockname())
+c.send(b"y")'
+    assert_output "b'x'"
+    run cat "$BATS_TEST_TMPDIR/nar"
+    assert_line --partial "send() handed one datagram of 1 byte to the kernel for the connected peer."
+    # joined: the note wraps at 78 columns
+    [[ "$(tr '\n' ' ' <"$BATS_TEST_TMPDIR/nar" | tr -s ' ')" == *"send() copied 1 byte into the kernel's send buffer and returned; TCP delivers it later. A return says nothing about whether the peer has it"* ]]
+    [[ "$(grep -c 'TCP delivers' "$BATS_TEST_TMPDIR/nar")" -eq 1 ]]
+}

@@ -10,6 +10,19 @@
 #define SS_DATA_H
 #ifndef SOCKSTEP_PLAIN
 
+/* The socket's type (SOCK_DGRAM ...), or 0: from the narrator's table,
+   or, for a socket it never saw made (inherited, received), asked. */
+static inline int ss_kind(int fd)
+{
+    int type = ss_type_of(fd);
+    socklen_t tl = sizeof type;
+
+    if (type == 0 &&
+        SS_REAL(getsockopt)(fd, SOL_SOCKET, SO_TYPE, &type, &tl) != 0)
+        type = 0;
+    return type;
+}
+
 /* What name() (send, or write on a socket) returning n of len means. */
 static inline void ss_sent_said(int fd, ssize_t n, size_t len, int flags,
                                 const char *name)
@@ -25,12 +38,18 @@ static inline void ss_sent_said(int fd, ssize_t n, size_t len, int flags,
                 "network, so no segments and no acknowledgements; the "
                 "peer has them as soon as its recv() takes them",
                 name, (long)n, n == 1 ? "" : "s");
+    else if (ss_kind(fd) == SOCK_DGRAM)
+        ss_tell(SS_K_SEND_DGRAM,
+                "%s() handed one datagram of %ld byte%s to the kernel for "
+                "the connected peer. UDP never says that it arrived",
+                name, (long)n, n == 1 ? "" : "s");
     else
         ss_tell(SS_K_SEND,
                 "%s() copied %ld byte%s into the kernel's "
-                "send buffer and returned; TCP delivers them later. A "
-                "return says nothing about whether the peer has them",
-                name, (long)n, n == 1 ? "" : "s");
+                "send buffer and returned; TCP delivers %s later. A "
+                "return says nothing about whether the peer has %s",
+                name, (long)n, n == 1 ? "" : "s", n == 1 ? "it" : "them",
+                n == 1 ? "it" : "them");
 #ifdef MSG_NOSIGNAL
     if (flags & MSG_NOSIGNAL) {
         struct sigaction now;
@@ -70,19 +89,6 @@ static inline ssize_t ss_send(int fd, const void *buf, size_t len, int flags)
     ss_sent_said(fd, n, len, flags, "send");
     errno = err;
     return n;
-}
-
-/* The socket's type (SOCK_DGRAM ...), or 0: from the narrator's table,
-   or, for a socket it never saw made (inherited, received), asked. */
-static inline int ss_kind(int fd)
-{
-    int type = ss_type_of(fd);
-    socklen_t tl = sizeof type;
-
-    if (type == 0 &&
-        SS_REAL(getsockopt)(fd, SOL_SOCKET, SO_TYPE, &type, &tl) != 0)
-        type = 0;
-    return type;
 }
 
 /*

@@ -129,6 +129,7 @@ enum {
     SS_K_CONNECT,
     SS_K_CONNECT_UDP,
     SS_K_SEND,
+    SS_K_SEND_DGRAM,
     SS_K_NOSIGNAL,
     SS_K_RECV,
     SS_K_RECVFROM,
