@@ -124,6 +124,17 @@ builds_alone() {
     done
 }
 
+@test "builds: each lesson's header comment says what narrates and how to build it without" {
+    local src head n=0
+    for src in "$ROOT"/lessons/[0-9]*/*.c; do
+        n=$((n + 1))
+        head=$(sed '/^ \*\//q' "$src") # the comment that opens the file
+        [[ "$head" == *"sockstep.h narrates"* && "$head" == *-DSOCKSTEP_PLAIN* ]] ||
+            fail "${src#"$ROOT"/}: its header comment does not name sockstep.h and -DSOCKSTEP_PLAIN"
+    done
+    [ "$n" -ge 20 ]
+}
+
 @test "builds: 01-socket alone, gcc and clang, narrated and plain" { builds_alone 01-socket; }
 @test "builds: 02-bind alone, gcc and clang, narrated and plain" { builds_alone 02-bind; }
 @test "builds: 03-listen alone, gcc and clang, narrated and plain" { builds_alone 03-listen; }

@@ -2,6 +2,7 @@
  * Lesson 02: bind()
  *
  * An address and a port for a socket, in network byte order; EADDRINUSE.
+ * sockstep.h narrates each socket call; -DSOCKSTEP_PLAIN leaves that out.
  *
  * Build: make 02-bind  (or: cc lessons/02-bind/bind.c -o bind)
  * Run:   build/02-bind  (alone; lesson 03 goes on from here with listen())

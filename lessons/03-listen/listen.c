@@ -2,6 +2,7 @@
  * Lesson 03: listen()
  *
  * The kernel completes handshakes and queues them; this lesson watches.
+ * sockstep.h narrates each socket call; -DSOCKSTEP_PLAIN leaves that out.
  *
  * Build: make 03-listen  (or: cc lessons/03-listen/listen.c -o listen)
  * Run:   build/03-listen --count 2, then in two more terminals, clients that

@@ -2,6 +2,7 @@
  * Lesson 04: accept()
  *
  * A new socket for each client; the listening socket goes on listening.
+ * sockstep.h narrates each socket call; -DSOCKSTEP_PLAIN leaves that out.
  *
  * Build: make 04-accept  (or: cc lessons/04-accept/accept.c -o accept)
  * Run:   build/04-accept, then in a second terminal build/05-connect

@@ -2,6 +2,7 @@
  * Lesson 05: connect()
  *
  * A client: the handshake inside connect(), a port the kernel chooses.
+ * sockstep.h narrates each socket call; -DSOCKSTEP_PLAIN leaves that out.
  *
  * Build: make 05-connect  (or: cc lessons/05-connect/connect.c -o connect)
  * Run:   build/04-accept, then in a second terminal build/05-connect

@@ -2,6 +2,7 @@
  * Lesson 06: send() and recv(), the client
  *
  * Sends each line it reads, checks the echo; shutdown() at the end.
+ * sockstep.h narrates each socket call; -DSOCKSTEP_PLAIN leaves that out.
  *
  * Build: make 06-send-recv  (or: cc lessons/06-send-recv/client.c -o client)
  * Run:   build/06-send-recv-server, then this client in a second terminal

@@ -2,6 +2,7 @@
  * Lesson 06: send() and recv(), the server
  *
  * An echo server: recv() and send() in loops; recv() == 0 is the end.
+ * sockstep.h narrates each socket call; -DSOCKSTEP_PLAIN leaves that out.
  *
  * Build: make 06-send-recv  (or: cc lessons/06-send-recv/server.c -o server)
  * Run:   build/06-send-recv-server, then in a second terminal

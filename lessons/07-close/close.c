@@ -2,6 +2,7 @@
  * Lesson 07: shutdown() and close()
  *
  * Half-close, FIN or RST, TIME_WAIT and SO_REUSEADDR.
+ * sockstep.h narrates each socket call; -DSOCKSTEP_PLAIN leaves that out.
  *
  * Build: make 07-close  (or: cc lessons/07-close/close.c -o close)
  * Run:   build/07-close  (it plays both ends of three connections); with

@@ -2,6 +2,7 @@
  * Lesson 08: a UDP receiver, recvfrom()
  *
  * One whole datagram per recvfrom(), with the sender's address.
+ * sockstep.h narrates each socket call; -DSOCKSTEP_PLAIN leaves that out.
  *
  * Build: make 08-udp-receiver
  *        (or: cc lessons/08-udp-receiver/receiver.c -o receiver)

@@ -2,6 +2,7 @@
  * Lesson 09: a UDP sender, sendto()
  *
  * One datagram per sendto(), to the address it names; nothing confirms it.
+ * sockstep.h narrates each socket call; -DSOCKSTEP_PLAIN leaves that out.
  *
  * Build: make 09-udp-sender  (or: cc lessons/09-udp-sender/sender.c -o sender)
  * Run:   build/08-udp-receiver, then this sender in a second terminal

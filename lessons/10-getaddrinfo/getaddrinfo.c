@@ -4,6 +4,7 @@
  * getaddrinfo() turns --host and --port (a name or an address, IPv4 or
  * IPv6) into a list of addresses ready for socket() and connect(). The
  * client tries each in turn until one connects, then reads as lesson 05 does.
+ * sockstep.h narrates each socket call; -DSOCKSTEP_PLAIN leaves that out.
  *
  * Build: make 10-getaddrinfo
  *        (or: cc lessons/10-getaddrinfo/getaddrinfo.c -o getaddrinfo)

@@ -4,6 +4,7 @@
  * An AF_INET6 socket serves IPv4 clients too while its IPV6_V6ONLY is 0;
  * their addresses show as ::ffff:a.b.c.d ("IPv4-mapped"). This server sets
  * the option (0, or 1 with --v6only) and greets each client with its address.
+ * sockstep.h narrates each socket call; -DSOCKSTEP_PLAIN leaves that out.
  *
  * Build: make 11-dual-stack-server
  *        (or: cc lessons/11-dual-stack/server.c -o server)

@@ -5,6 +5,7 @@
  * client (lesson 06's echo) while the parent accepts the next. A child
  * that ends is a zombie until the parent collects its exit status with
  * waitpid(), here in a SIGCHLD handler; --no-reap shows the zombies.
+ * sockstep.h narrates each socket call; -DSOCKSTEP_PLAIN leaves that out.
  *
  * Build: make 12-fork-server (or: cc lessons/12-fork-server/server.c -o server)
  * Run:   build/12-fork-server, then build/06-send-recv-client in two more

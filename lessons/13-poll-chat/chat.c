@@ -6,6 +6,7 @@
  * Each line a client sends goes to every other client. A line that comes
  * in pieces waits for its newline. A client that does not read is dropped
  * when its queue is full, so one stuck reader cannot stall the others.
+ * sockstep.h narrates each socket call; -DSOCKSTEP_PLAIN leaves that out.
  *
  * Build: make 13-poll-chat  (or: cc lessons/13-poll-chat/chat.c -o chat)
  * Run:   build/13-poll-chat, then in two or more terminals: nc 127.0.0.1 8888

@@ -5,6 +5,7 @@
  * poll() waits, as long as you choose, until the socket is writable; then
  * getsockopt(SO_ERROR) says how the handshake ended. This bounds connect()
  * on every system, unlike lesson 05's SO_SNDTIMEO. Reading waits in poll() too.
+ * sockstep.h narrates each socket call; -DSOCKSTEP_PLAIN leaves that out.
  *
  * Build: make 14-nonblocking-connect
  *        (or: cc lessons/14-nonblocking/connect.c -o connect)

@@ -5,6 +5,7 @@
  * big-endian length, then the bytes. Each echo is read back the same way:
  * exactly 4 bytes, then exactly as many as they say. --bytewise and
  * --together change only how the bytes are cut, never what the server gets.
+ * sockstep.h narrates each socket call; -DSOCKSTEP_PLAIN leaves that out.
  *
  * Build: make 15-framing-client  (or: cc lessons/15-framing/client.c -o client)
  * Run:   build/15-framing-server, then this client in a second terminal:

@@ -5,6 +5,7 @@
  * (big-endian) and then that many bytes. The server receives exactly 4
  * bytes, then exactly that many, however they are cut; it refuses a length
  * over --max before reading it, and sends each message back, framed alike.
+ * sockstep.h narrates each socket call; -DSOCKSTEP_PLAIN leaves that out.
  *
  * Build: make 15-framing-server  (or: cc lessons/15-framing/server.c -o server)
  * Run:   build/15-framing-server, and in a second terminal

@@ -5,6 +5,7 @@
  * text lines ("GET /path HTTP/1.0", headers, an empty line) to the URL's
  * host and reads a status line, headers up to an empty line, and the body.
  * The body ends after Content-Length bytes or, without it, at the close.
+ * sockstep.h narrates each socket call; -DSOCKSTEP_PLAIN leaves that out.
  *
  * Build: make 16-http-client  (or: cc lessons/16-http/client.c -o client)
  * Run:   build/16-http-server --root lessons/16-http/site, then this client

@@ -5,6 +5,7 @@
  * line, headers, empty line, body. This server answers GET and HEAD with
  * files under --root (default build/), one request per connection. Each
  * request has a size limit and a deadline; no path may leave the directory.
+ * sockstep.h narrates each socket call; -DSOCKSTEP_PLAIN leaves that out.
  *
  * Build: make 16-http-server  (or: cc lessons/16-http/server.c -o server)
  * Run:   build/16-http-server --root lessons/16-http/site, then the client

@@ -6,6 +6,7 @@
  * and a descriptor that came with it (SCM_RIGHTS): one end of a socket
  * pair the server made. It reads the server's next line from that socket,
  * which has no name at all.
+ * sockstep.h narrates each socket call; -DSOCKSTEP_PLAIN leaves that out.
  *
  * Build: make 17-unix-client  (or: cc lessons/17-unix/client.c -o client)
  * Run:   build/17-unix-server, then this client in a second terminal

@@ -5,6 +5,7 @@
  * connect, and it stays until unlink(). The kernel says who each client is
  * (SO_PEERCRED); the greeting carries one end of a new socketpair()
  * (SCM_RIGHTS). PATH.lock, held with flock(), keeps out a second server.
+ * sockstep.h narrates each socket call; -DSOCKSTEP_PLAIN leaves that out.
  *
  * Build: make 17-unix-server  (or: cc lessons/17-unix/server.c -o server)
  * Run:   build/17-unix-server, then build/17-unix-client in a second terminal

@@ -5,6 +5,7 @@
  * 239.255.255.255) reaches every socket that joined it (IP_ADD_MEMBERSHIP)
  * on the interface it joined on, and whose port matches. This one joins
  * --group on loopback by default, and also takes broadcasts to its port.
+ * sockstep.h narrates each socket call; -DSOCKSTEP_PLAIN leaves that out.
  *
  * Build: make 18-multicast-receiver
  *        (or: cc lessons/18-multicast/receiver.c -o receiver)

@@ -5,6 +5,7 @@
  * picks the interface (loopback by default), IP_MULTICAST_TTL how far it
  * goes (1: the local network), IP_MULTICAST_LOOP whether this machine gets
  * a copy. --broadcast sends to 127.255.255.255 instead, after SO_BROADCAST.
+ * sockstep.h narrates each socket call; -DSOCKSTEP_PLAIN leaves that out.
  *
  * Build: make 18-multicast-sender
  *        (or: cc lessons/18-multicast/sender.c -o sender)

@@ -5,6 +5,7 @@
  * writes --bytes (1 GiB unless told). Each run prints the rate, the system
  * calls that moved the data and their CPU time: --buffer 1K takes 128 times
  * the calls of the default 128K. Linux only, for sendfile() (--sendfile).
+ * sockstep.h narrates each socket call; -DSOCKSTEP_PLAIN leaves that out.
  *
  * Build: make 19-throughput  (or: cc lessons/19-throughput/throughput.c)
  * Run:   build/19-throughput --receive

@@ -5,6 +5,7 @@
  * list in the kernel, and epoll_wait() returns only the ready ones. This
  * echo server's sockets are non-blocking. With --edge (edge-triggered) each
  * event must be drained: read until EAGAIN; --no-drain shows why. Linux only.
+ * sockstep.h narrates each socket call; -DSOCKSTEP_PLAIN leaves that out.
  *
  * Build: make 20-epoll-server   (or: cc lessons/20-epoll/server.c)
  * Run:   build/20-epoll-server, then build/06-send-recv-client in two more
