@@ -3,7 +3,8 @@
 # its top comment names and no others; no room calls a wrapped function
 # by its bare name; the macros are all in ss_macros.h; state is all in
 # ss_state.h; no file is over 600 lines; every static function, SS_
-# macro and explanation key is used. tests/rooms says how it checks.
+# macro and explanation key is used; no errno text is written twice.
+# tests/rooms says how it checks.
 
 load test_helper
 
@@ -34,6 +35,19 @@ load test_helper
     [ "$status" -eq 1 ]
     assert_output --partial "a room calls a wrapped function by its bare name"
     assert_output --partial "ss_poisoned_close"
+}
+
+@test "rooms: an errno text written out in both tables of ss_errors.h is found" {
+    # The check must be able to fail: a copy of the header with one
+    # shared cause written out again where each table names its macro.
+    mkdir -p "$BATS_TEST_TMPDIR/tree/lessons"
+    cp -R "$ROOT/lessons/common" "$BATS_TEST_TMPDIR/tree/lessons/"
+    sed -i 's/^\( *\)SS_CAUSE_HOSTUNREACH,/\1"the host cannot be reached",/' \
+        "$BATS_TEST_TMPDIR/tree/lessons/common/ss_errors.h"
+    cd "$BATS_TEST_TMPDIR/tree"
+    run "$PYTHON" "$ROOT/tests/rooms" --no-needs-builds
+    [ "$status" -eq 1 ]
+    assert_line "ss_errors.h: a text written twice (make it one macro that both entries name): the host cannot be reached"
 }
 
 @test "rooms: a static function, a macro or an explanation key nothing uses is found" {

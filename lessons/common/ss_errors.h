@@ -21,28 +21,57 @@ struct ss_errinfo {
 };
 
 /* clang-format off */
+/* The causes the two tables below both give, written once. */
+#define SS_CAUSE_UNIX_TAKEN \
+    "a file named {addr} exists: a server is running there, or one ended " \
+    "without unlink() and left its socket file behind"
+#define SS_CAUSE_UNIX_NODIR "a directory on the path {addr} does not exist"
+#define SS_CAUSE_UNIX_NOFILE \
+    "no file {addr}: the server is not running, or uses another path"
+#define SS_CAUSE_UNIX_STALE \
+    "no socket listens on {addr}: the file there is a socket whose " \
+    "server has ended (or has not called listen() yet), or not a socket"
+#define SS_CAUSE_INUSE \
+    "another socket already has {addr}: a program still running (an " \
+    "earlier run of this one?), or a connection on this port that closed " \
+    "less than 60 s ago and waits in TIME_WAIT (on Linux that one blocks " \
+    "bind() unless both its socket and this one set SO_REUSEADDR)"
+#define SS_CAUSE_LOW_PORT \
+    "ports below 1024 are reserved for privileged programs (on Linux, " \
+    "see net.ipv4.ip_unprivileged_port_start), or the path's directory " \
+    "may not be written"
+#define SS_CAUSE_REFUSED \
+    "nothing is listening on {addr}: its kernel answered the SYN with a " \
+    "RST"
+#define SS_CAUSE_REFUSED_LATER \
+    "nothing listens where this socket sends: the refusal of something " \
+    "earlier is reported on this later call (over UDP, an ICMP 'port " \
+    "unreachable' for an earlier datagram; over TCP, a non-blocking " \
+    "connect() that the server's kernel answered with a RST)"
+#define SS_CAUSE_NETUNREACH "no route to that network from this machine"
+#define SS_CAUSE_HOSTUNREACH "the host cannot be reached"
+#define SS_CAUSE_EINTR "a signal interrupted the call before it finished"
+
 /* One entry: the errno's name is written once, and made a string here. */
 #define SS_E(num, call, cause, fix) {num, call, #num, cause, fix}
 
 static const struct ss_errinfo ss_errors[] = {
     /* A Unix socket's path ("bind:unix", "connect:unix"), first. */
     SS_E(EADDRINUSE, "bind:unix",
-     "a file named {addr} exists: a server is running there, or one ended "
-     "without unlink() and left its socket file behind",
+     SS_CAUSE_UNIX_TAKEN,
      "if no server is running there, remove the file (rm {addr}), or use "
      "another --path"),
     SS_E(ENOENT, "bind:unix",
-     "a directory on the path {addr} does not exist",
+     SS_CAUSE_UNIX_NODIR,
      "create the directory first, or use another --path"),
     SS_E(EACCES, "bind:unix",
      "this user may not create a file in the directory of {addr}",
      "use a directory of your own, such as one under $TMPDIR"),
     SS_E(ENOENT, "connect:unix",
-     "no file {addr}: the server is not running, or uses another path",
+     SS_CAUSE_UNIX_NOFILE,
      "start the server first, and give both the same --path"),
     SS_E(ECONNREFUSED, "connect:unix",
-     "no socket listens on {addr}: the file there is a socket whose "
-     "server has ended (or has not called listen() yet), or not a socket",
+     SS_CAUSE_UNIX_STALE,
      "start the server (it replaces a stale file)"),
     SS_E(EACCES, "connect:unix",
      "this user may not connect: on Linux connect() needs write "
@@ -51,10 +80,7 @@ static const struct ss_errinfo ss_errors[] = {
      "see ls -l of the file and its directory; the server decides who may "
      "connect by their permissions"),
     SS_E(EADDRINUSE, "bind",
-     "another socket already has {addr}: a program still running (an "
-     "earlier run of this one?), or a connection on this port that closed "
-     "less than 60 s ago and waits in TIME_WAIT (on Linux that one blocks "
-     "bind() unless both its socket and this one set SO_REUSEADDR)",
+     SS_CAUSE_INUSE,
      "see who holds it: ss -tanp 'sport = :{port}' (ss -uanp for UDP; a "
      "TCP socket that is only bound is not listed by ss by default); or "
      "use another --port, or --port 0 to let the kernel choose"),
@@ -77,9 +103,7 @@ static const struct ss_errinfo ss_errors[] = {
      "{addr} is not an address of this machine (or no local port is left)",
      "use 127.0.0.1 or ::1, or an address that 'ip addr' lists"),
     SS_E(EACCES, "bind",
-     "ports below 1024 are reserved for privileged programs (on Linux, "
-     "see net.ipv4.ip_unprivileged_port_start), or the path's directory "
-     "may not be written",
+     SS_CAUSE_LOW_PORT,
      "use a port of 1024 or above, or --port 0"),
     SS_E(EACCES, "sendto",
      "sending to a broadcast address needs SO_BROADCAST first",
@@ -88,15 +112,11 @@ static const struct ss_errinfo ss_errors[] = {
      "permission denied (a file's permissions, or a firewall rule)",
      "check the permissions of the path, or the firewall rules"),
     SS_E(ECONNREFUSED, "connect",
-     "nothing is listening on {addr}: its kernel answered the SYN with a "
-     "RST",
+     SS_CAUSE_REFUSED,
      "start the server first, and check --host and --port against its "
      "'listening on' line"),
     SS_E(ECONNREFUSED, NULL,
-     "nothing listens where this socket sends: the refusal of something "
-     "earlier is reported on this later call (over UDP, an ICMP 'port "
-     "unreachable' for an earlier datagram; over TCP, a non-blocking "
-     "connect() that the server's kernel answered with a RST)",
+     SS_CAUSE_REFUSED_LATER,
      "start the receiver first, and check --host and --port"),
     SS_E(EINPROGRESS, "connect",
      "on a blocking socket with SO_SNDTIMEO, the handshake did not finish "
@@ -154,10 +174,10 @@ static const struct ss_errinfo ss_errors[] = {
      "give --iface an address that 'ip -4 addr' lists: 127.0.0.1 is "
      "always there"),
     SS_E(ENETUNREACH, NULL,
-     "no route to that network from this machine",
+     SS_CAUSE_NETUNREACH,
      "check --host; on one machine use 127.0.0.1 or ::1"),
     SS_E(EHOSTUNREACH, NULL,
-     "the host cannot be reached",
+     SS_CAUSE_HOSTUNREACH,
      "check --host and that the other machine is up"),
     SS_E(EINTR, "waitpid",
      "a signal interrupted the wait before a child ended: one whose "
@@ -165,7 +185,7 @@ static const struct ss_errinfo ss_errors[] = {
      "nothing is wrong: wait again, unless the signal says the time is "
      "up"),
     SS_E(EINTR, NULL,
-     "a signal interrupted the call before it finished",
+     SS_CAUSE_EINTR,
      "nothing is wrong: the lesson makes the call again"),
     SS_E(EMFILE, NULL,
      "this process has as many files open as it may: sockets are not "
@@ -302,25 +322,20 @@ static const struct ss_errinfo ss_errors[] = {
  */
 static const struct ss_errinfo ss_errors_own[] = {
     SS_E(EADDRINUSE, "bind:unix",
-     "a file named {addr} exists: a server is running there, or one ended "
-     "without unlink() and left its socket file behind",
+     SS_CAUSE_UNIX_TAKEN,
      "if no server is running there, remove the file (rm {addr}), or bind "
      "another path"),
     SS_E(ENOENT, "bind:unix",
-     "a directory on the path {addr} does not exist",
+     SS_CAUSE_UNIX_NODIR,
      "create the directory first, or bind another path"),
     SS_E(ENOENT, "connect:unix",
-     "no file {addr}: the server is not running, or uses another path",
+     SS_CAUSE_UNIX_NOFILE,
      "start the server first, and give the client the path it binds"),
     SS_E(ECONNREFUSED, "connect:unix",
-     "no socket listens on {addr}: the file there is a socket whose "
-     "server has ended (or has not called listen() yet), or not a socket",
+     SS_CAUSE_UNIX_STALE,
      "start the server (a server removes a stale file before it binds)"),
     SS_E(EADDRINUSE, "bind",
-     "another socket already has {addr}: a program still running (an "
-     "earlier run of this one?), or a connection on this port that closed "
-     "less than 60 s ago and waits in TIME_WAIT (on Linux that one blocks "
-     "bind() unless both its socket and this one set SO_REUSEADDR)",
+     SS_CAUSE_INUSE,
      "see who holds it: ss -tanp 'sport = :{port}' (ss -uanp for UDP); "
      "or bind another port, or port 0 to let the kernel choose"),
     SS_E(EADDRNOTAVAIL, "setsockopt",
@@ -329,20 +344,14 @@ static const struct ss_errinfo ss_errors_own[] = {
      "there",
      "give an address that 'ip addr' lists, such as 127.0.0.1"),
     SS_E(EACCES, "bind",
-     "ports below 1024 are reserved for privileged programs (on Linux, "
-     "see net.ipv4.ip_unprivileged_port_start), or the path's directory "
-     "may not be written",
+     SS_CAUSE_LOW_PORT,
      "use a port of 1024 or above, or port 0"),
     SS_E(ECONNREFUSED, "connect",
-     "nothing is listening on {addr}: its kernel answered the SYN with a "
-     "RST",
+     SS_CAUSE_REFUSED,
      "start the server first, and check the address and port it listens "
      "on (ss -tlnp shows them)"),
     SS_E(ECONNREFUSED, NULL,
-     "nothing listens where this socket sends: the refusal of something "
-     "earlier is reported on this later call (over UDP, an ICMP 'port "
-     "unreachable' for an earlier datagram; over TCP, a non-blocking "
-     "connect() that the server's kernel answered with a RST)",
+     SS_CAUSE_REFUSED_LATER,
      "start the receiver first, and check the address and port"),
     SS_E(EALREADY, "connect",
      "a handshake for this socket is already under way: connect() was "
@@ -352,10 +361,10 @@ static const struct ss_errinfo ss_errors_own[] = {
      "no network interface of this machine has the address given for it",
      "give an address that 'ip -4 addr' lists: 127.0.0.1 is always there"),
     SS_E(ENETUNREACH, NULL,
-     "no route to that network from this machine",
+     SS_CAUSE_NETUNREACH,
      "check the address; on one machine use 127.0.0.1 or ::1"),
     SS_E(EHOSTUNREACH, NULL,
-     "the host cannot be reached",
+     SS_CAUSE_HOSTUNREACH,
      "check the address and that the other machine is up"),
     SS_E(EINTR, "wait",
      "a signal came while the call waited, and a handler ran: on Linux "
@@ -365,7 +374,7 @@ static const struct ss_errinfo ss_errors_own[] = {
      "wait has a limit). A program that takes EINTR for a failure stops "
      "here early"),
     SS_E(EINTR, NULL,
-     "a signal interrupted the call before it finished",
+     SS_CAUSE_EINTR,
      "nothing is wrong: call it again. A program that takes EINTR for a "
      "failure stops here early"),
 };
