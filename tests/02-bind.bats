@@ -80,7 +80,7 @@ hold() {
     refute_output --partial "likely cause:"
 }
 
-@test "02-bind: a real EADDRINUSE (a Python socket holds the port) exits 1, with advice naming the real port" {
+@test "02-bind: a real EADDRINUSE (a Python socket holds the port) exits 1, with advice naming the real port and its holder" {
     hold tcp 127.0.0.1
     run_lesson "$BIN/02-bind" --port "$PORT"
     assert_failure 1
@@ -93,6 +93,10 @@ hold() {
     assert_line --regexp "^    try: see who holds it: ss -tanp 'sport = :$PORT' "
     refute_output --partial "expected:"
     assert_line "close(3) = 0"
+    # on Linux the holder, from /proc/net/tcp: the Python listener
+    local said
+    said=$(tr -s ' \n' '  ' <<<"$output") # narration unwrapped
+    [[ "$said" == *" kernel: port $PORT is held by a listener on 127.0.0.1:$PORT (from /proc/net/tcp) fd 3 did not set SO_REUSEADDR before bind(): "*"a listener's port cannot "* ]]
 }
 
 @test "02-bind: a port is per protocol and per address: a UDP socket or 127.0.0.2 on it does not stop the bind" {

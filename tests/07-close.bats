@@ -156,6 +156,13 @@ has() {
     assert_line "setsockopt(3, SOL_SOCKET, SO_REUSEADDR, [1], 4) = 0"
     assert_output --partial "expected: the lesson set out to show this"
     assert_output --partial "waits in TIME_WAIT"
+    # on Linux the holder, from /proc/net/tcp: connection 2's server end
+    # (in FIN_WAIT2 if the client's FIN is not in yet on a busy machine)
+    local said re
+    said=$(tr -s ' \n' '  ' <<<"$output") # narration unwrapped
+    re=" kernel: port $PORT is held by .*a connection in (TIME_WAIT|FIN_WAIT2), 127\.0\.0\.1:$PORT to 127\.0\.0\.1:[0-9]+(;[^(]*)? \(from /proc/net/tcp\)"
+    [[ "$said" =~ $re ]]
+    assert_output --partial "fd 3 did not set SO_REUSEADDR before bind(): on Linux"
 }
 
 @test "07-close: what the lesson says about the port is true, seen from another program" {

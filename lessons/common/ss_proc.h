@@ -334,4 +334,41 @@ static inline int ss_proc_walk(const char *proto,
 #endif
 }
 
+/* The entries of a walk on one port, described in words: "a listener
+   on ADDR", "a connection in TIME_WAIT, ADDR to ADDR" (four at most). */
+struct ss_holders {
+    unsigned port;
+    int n;
+    char text[600];
+};
+
+static inline int ss_holder(const struct ss_procsock *e, const char *file,
+                            void *arg)
+{
+    struct ss_holders *h = arg;
+    size_t o = strlen(h->text);
+    int udp = strcmp(e->proto, "udp") == 0;
+
+    (void)file;
+    if (ss_port_of(&e->local) != h->port)
+        return 0;
+    if (++h->n > 4)
+        return 0; /* counted, not shown */
+    if (udp)
+        snprintf(h->text + o, sizeof h->text - o, "%sa udp socket on %s",
+                 h->n > 1 ? "; " : "",
+                 ss_addr_len(&e->local, sizeof e->local).s);
+    else if (e->state == SS_TCP_LISTEN)
+        snprintf(h->text + o, sizeof h->text - o, "%sa listener on %s",
+                 h->n > 1 ? "; " : "",
+                 ss_addr_len(&e->local, sizeof e->local).s);
+    else
+        snprintf(h->text + o, sizeof h->text - o,
+                 "%sa connection in %s, %s to %s", h->n > 1 ? "; " : "",
+                 ss_tcp_state(e->state),
+                 ss_addr_len(&e->local, sizeof e->local).s,
+                 ss_addr_len(&e->remote, sizeof e->remote).s);
+    return 0;
+}
+
 #endif /* SS_PROC_H */
