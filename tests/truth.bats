@@ -589,6 +589,37 @@ C
     assert_line "    MSG_NOSIGNAL: if a send fails with EPIPE, the kernel does not also send SIGPIPE, which by default ends the program. This process ignores SIGPIPE already, so here it changes nothing"
 }
 
+@test "truth: an address length too short for AF_INET is named as the cause of EINVAL, with sizeof to pass" {
+    cat >"$BATS_TEST_TMPDIR/short.c" <<'C'
+#define _POSIX_C_SOURCE 200809L
+#include <netinet/in.h>
+#include <string.h>
+#include <sys/socket.h>
+int main(void)
+{
+    struct sockaddr_in sin;
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    memset(&sin, 0, sizeof sin);
+    sin.sin_family = AF_INET;
+    sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (fd == -1 || bind(fd, (struct sockaddr *)&sin, 3) != -1 ||
+        connect(fd, (struct sockaddr *)&sin, 8) != -1)
+        return 1;
+    return 0;
+}
+C
+    cc -o "$BATS_TEST_TMPDIR/short" "$BATS_TEST_TMPDIR/short.c"
+    narrated "$BATS_TEST_TMPDIR/nar" "$BATS_TEST_TMPDIR/short"
+    assert_success
+    run cat "$BATS_TEST_TMPDIR/nar"
+    assert_line "bind(3, {family 2, 3 bytes}, 3) = -1 EINVAL (Invalid argument)"
+    assert_line "    likely cause: the address length, 3, is too short for AF_INET: a struct sockaddr_in is 16 bytes"
+    assert_line --regexp "^connect\(3, .*, 8\) = -1 EINVAL \(Invalid argument\)$"
+    assert_line "    likely cause: the address length, 8, is too short for AF_INET: a struct sockaddr_in is 16 bytes"
+    assert_line "    try: pass the size of the address's struct: sizeof(struct sockaddr_in), or sizeof the variable that holds the address"
+    refute_output --partial "IPV6_V6ONLY"
+}
+
 @test "truth: outside a lesson, bind()'s EADDRINUSE names who holds the port, from /proc/net, and whether this socket set SO_REUSEADDR" {
     narrated "$BATS_TEST_TMPDIR/nar" "$PYTHON" -c '
 import socket

@@ -33,6 +33,8 @@ struct ss_call {
     const char *name;
     char args[400];
     char addr[160], port[16]; /* for {addr} and {port} in the advice */
+    socklen_t len;            /* the address's length, as given */
+    int family;               /* its sa_family; 0: none, or too short */
     struct timespec t0;
 };
 
@@ -57,6 +59,8 @@ static inline void ss_ctx(struct ss_call *c, const void *sa, socklen_t len)
     if (sa != NULL)
         memcpy(&a, sa, len < sizeof a ? len : sizeof a);
     snprintf(c->port, sizeof c->port, "%u", ss_port_of(&a));
+    c->len = len;
+    c->family = sa != NULL && len >= sizeof a.ss_family ? a.ss_family : 0;
 }
 
 /*
@@ -302,6 +306,43 @@ static inline int ss_probe(const struct ss_call *c, int err)
     return 1;
 }
 
+/*
+ * EINVAL from bind(), connect() or sendto() given an address length too
+ * short for its family: the generic EINVAL causes do not apply, and the
+ * wrapper knows the length. Returns 1 when it said so.
+ */
+static inline int ss_advise_short(const struct ss_call *c, int err)
+{
+    const char *type =
+        c->family == AF_INET ? "struct sockaddr_in" : "struct sockaddr_in6";
+    size_t need = c->family == AF_INET ? sizeof(struct sockaddr_in)
+                                       : sizeof(struct sockaddr_in6);
+    size_t least = need;
+    char text[300];
+
+#ifdef __linux__
+    if (c->family == AF_INET6)
+        least = 24; /* Linux takes one without sin6_scope_id too */
+#endif
+    if (err != EINVAL || (c->family != AF_INET && c->family != AF_INET6) ||
+        (strcmp(c->name, "bind") != 0 && strcmp(c->name, "connect") != 0 &&
+         strcmp(c->name, "sendto") != 0) ||
+        c->len >= least)
+        return 0;
+    snprintf(text, sizeof text,
+             "the address length, %u, is too short for %s: a %s is %zu "
+             "bytes",
+             (unsigned)c->len, c->family == AF_INET ? "AF_INET" : "AF_INET6",
+             type, need);
+    ss_wrap(4, 4, "likely cause: ", text, "");
+    snprintf(text, sizeof text,
+             "pass the size of the address's struct: sizeof(%s), or sizeof "
+             "the variable that holds the address",
+             type);
+    ss_wrap(4, 4, "try: ", text, "");
+    return 1;
+}
+
 /* The cause and advice for a failure, with the call's real values. */
 static inline void ss_advise(const struct ss_call *c, int err)
 {
@@ -309,7 +350,8 @@ static inline void ss_advise(const struct ss_call *c, int err)
     char text[600] = ""; /* zeroed: clang-analyzer cannot see ss_fill end it */
     char key[32];
 
-    if (ss_not_now(c, err) || ss_advise_wait(c, err) || ss_probe(c, err))
+    if (ss_not_now(c, err) || ss_advise_wait(c, err) || ss_probe(c, err) ||
+        ss_advise_short(c, err))
         return;
 
     /* A Unix socket's path has causes of its own: "bind:unix"; the
