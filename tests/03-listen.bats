@@ -256,9 +256,10 @@ s.close()
     # (--help wraps each option's text at 78 columns)
     [[ "$(tr -s ' \n' ' ' <<<"$output")" == *"seconds to watch the queue (with --count: at most; default 300)"* ]]
     refute_output --partial "--message"
-    run bash -c '"$1" --count 0 2>&1 >/dev/null' _ "$BIN/03-listen"
+    [[ "$(tr -s ' \n' ' ' <<<"$output")" == *"stop as soon as N connections wait (default 0: no limit)"* ]]
+    run bash -c '"$1" --count -1 2>&1 >/dev/null' _ "$BIN/03-listen"
     assert_failure 2
-    assert_output "03-listen: --count: expected a whole number from 1 to 1000000, got '0' (see --help)"
+    assert_output "03-listen: --count: expected a whole number from 0 (no limit) to 1000000, got '-1' (see --help)"
     run bash -c '"$1" --timeout 2>&1 >/dev/null' _ "$BIN/03-listen"
     assert_failure 2
     assert_output "03-listen: --timeout: expected whole seconds from 1 to 86400 after it (see --help)"

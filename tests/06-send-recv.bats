@@ -587,7 +587,7 @@ print([hex(b) for b in b"\x1b\x07\r\x9b" if b in out])' "$BATS_TEST_TMPDIR/out"
 }
 
 @test "06-send-recv: bad options exit 2 with one line naming the option" {
-    run "$BIN/06-send-recv-server" --count 0
+    run "$BIN/06-send-recv-server" --count -1
     assert_failure 2
     assert_output --partial "--count"
     run "$BIN/06-send-recv-server" --count x

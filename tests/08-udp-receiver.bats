@@ -243,7 +243,7 @@ send_py() {
 
 @test "08-udp-receiver: bad options exit 2 with one line naming the option" {
     local args
-    for args in "--port 70000" "--port x" "--timeout 0" "--count 0" \
+    for args in "--port 70000" "--port x" "--timeout 0" "--count 1000001" \
         "--count -1" "--host nowhere" "--message hi" "--bogus"; do
         # shellcheck disable=SC2086 # split the option from its value
         run_lesson timeout 5 "$BIN/08-udp-receiver" $args

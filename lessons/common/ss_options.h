@@ -62,7 +62,7 @@ struct ss_lesson {
     const char *host;         /* default --host; NULL: 127.0.0.1 */
     int timeout;              /* default --timeout; 0: 30 */
     const char *timeout_help; /* what --timeout bounds here */
-    long count;               /* default --count; 0: no limit */
+    long count;               /* default --count; 0: no limit, and 0 taken */
     const char *count_help;   /* what --count counts */
     const char *peer; /* a client's peer: "receiver's"; NULL: server's */
     struct ss_extra extra[SS_MAX_EXTRA];
@@ -198,7 +198,7 @@ static inline void ss_usage(const struct ss_lesson *l, FILE *to,
         ss_usage_opt(to, "--count N",
                      l->count_help != NULL ? l->count_help
                                            : "how many to handle",
-                     l->count > 0 ? dflt : ": no limit");
+                     l->count > 0 ? dflt : "0: no limit");
     if (o & SS_OPT_MESSAGE)
         ss_usage_opt(to, "--message T",
                      "send T as one datagram instead of reading lines", NULL);
@@ -303,8 +303,9 @@ static inline const char *ss_wants(const struct ss_lesson *l, const char *name)
                      : "a port from 0 to 65535";
     if (strcmp(name, "--timeout") == 0)
         return "whole seconds from 1 to 86400";
-    if (strcmp(name, "--count") == 0)
-        return "a whole number from 1 to 1000000";
+    if (strcmp(name, "--count") == 0) /* 0 where it is the default */
+        return l->count == 0 ? "a whole number from 0 (no limit) to 1000000"
+                             : "a whole number from 1 to 1000000";
     if (strcmp(name, "--message") == 0)
         return "a text of at most 65507 bytes";
     if (strcmp(name, "--color") == 0)
@@ -504,7 +505,8 @@ static inline void ss_start(const struct ss_lesson *l, struct ss_options *o,
             o->timeout =
                 (int)ss_number(l, name, val, 1, 86400, ss_wants(l, name));
         } else if (takes && strcmp(name, "--count") == 0) {
-            o->count = ss_number(l, name, val, 1, 1000000, ss_wants(l, name));
+            o->count = ss_number(l, name, val, l->count == 0 ? 0 : 1, 1000000,
+                                 ss_wants(l, name));
         } else if (takes && strcmp(name, "--message") == 0) {
             if (strlen(val) > 65507)
                 ss_bad(l, name, ss_wants(l, name), NULL);
