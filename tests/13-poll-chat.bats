@@ -122,14 +122,25 @@ noread() {
     noread "$BATS_TEST_TMPDIR/server" "$PYTHON" "$PY_SERVER"
 }
 
-@test "13-poll-chat: escapes and CR become '?' or go; a long line goes in 512-byte pieces; the server prints them escaped" {
-    chat "$BATS_TEST_TMPDIR/server" "$BIN/13-poll-chat" --count 2 --timeout 10
+# odd OUT CMD...: the lines of chat-clients.py's odd test, as relayed by
+# server CMD (its output in OUT); the server is left to end.
+odd() {
+    local out="$1"
+    shift
+    chat "$out" "$@" --count 2 --timeout 10
     clients odd
     run cat <<<"$GOT"
     assert_line --index 0 'client 1: ?]0;PWNED?hi?[2J'
     assert_line --index 1 "client 1: $(printf 'y%.0s' {1..512})"
     assert_line --index 2 "client 1: $(printf 'y%.0s' {1..512})"
     assert_line --index 3 "client 1: $(printf 'y%.0s' {1..176})"
+    # C1 controls become '?' too, raw or in UTF-8; UTF-8 characters go
+    # whole, their bytes 0x80-0x9f included
+    assert_line --index 4 'client 1: C1 ?2J ?2J ? | \xe2\x82\xac \xc3\x9b \xc3\xa9 \xe2?| \xf8?'
+}
+
+@test "13-poll-chat: escapes, C1 and CR become '?' or go; a long line goes in 512-byte pieces; the server prints them escaped" {
+    odd "$BATS_TEST_TMPDIR/server" "$BIN/13-poll-chat"
     wait_exit "$BG_PID" 10
     run cat "$BATS_TEST_TMPDIR/server"
     assert_line 'client 1: \x1b]0;PWNED\x07hi\x1b[2J\r'
@@ -137,6 +148,11 @@ noread() {
     # No raw escape byte reached the server's terminal.
     run grep -c $'\x1b' "$BATS_TEST_TMPDIR/server"
     assert_output "0"
+}
+
+@test "13-poll-chat: the Python version relays the same odd lines alike" {
+    odd "$BATS_TEST_TMPDIR/server" "$PYTHON" "$PY_SERVER"
+    wait_exit "$BG_PID" 10
 }
 
 @test "13-poll-chat: nc -N and socat as chat clients" {

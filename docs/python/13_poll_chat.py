@@ -14,6 +14,11 @@ import sys
 
 MAX_LINE = 512  # a line and its newline: longer goes in pieces
 QUEUE_MAX = 65536  # bytes that may wait for one client
+# A whole UTF-8 character of 2 to 4 bytes, or one byte that is C0 (but
+# TAB), DEL or C1: the control characters are those of 1 byte, and C1 in
+# UTF-8 (C2 80 to C2 9F).
+CHAR = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}"
+                  rb"|[\xf0-\xf4][\x80-\xbf]{3}|[\x00-\x08\x0a-\x1f\x7f-\x9f]")
 
 ap = argparse.ArgumentParser()
 ap.add_argument("--host", default="127.0.0.1")
@@ -57,8 +62,9 @@ def relay(clients, sender, line, cut):
         if cut else ""))
     if line.endswith(b"\r"):
         line = line[:-1]  # a CRLF line (nc -C, telnet)
-    # ESC and the other control bytes become '?'.
-    line = re.sub(rb"[\x00-\x08\x0a-\x1f\x7f]", b"?", line)
+    # ESC and the other control characters become '?'; other UTF-8 stays.
+    line = CHAR.sub(lambda m: b"?" if len(m[0]) == 1 or m[0] < b"\xc2\xa0"
+                    else m[0], line)
     to_all(clients, sender, b"client %d: %s\n" % (sender.id, line))
 
 

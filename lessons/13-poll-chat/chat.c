@@ -72,14 +72,31 @@ static void to_all(struct client *c, int n, const struct client *from,
     }
 }
 
+/* How many bytes after p[0] complete one UTF-8 character (1 to 3), or 0
+   when p[0] does not begin one that is whole within len bytes. */
+static size_t utf8_more(const char *p, size_t len)
+{
+    unsigned char b = (unsigned char)p[0];
+    size_t k = b > 0xf4 ? 0 : b >= 0xf0 ? 3 : b >= 0xe0 ? 2 : b >= 0xc2 ? 1 : 0;
+    size_t j;
+
+    if (k >= len)
+        return 0;
+    for (j = 1; j <= k; j++)
+        if (((unsigned char)p[j] & 0xc0) != 0x80)
+            return 0; /* not a continuation byte (10xxxxxx) */
+    return k;
+}
+
 /* One line from client `from` (without its newline) goes to the others:
-   ESC and the other control bytes become '?', so that nobody can move
-   another's cursor or retitle their terminal. */
+   ESC and the other control bytes (C0, DEL and C1: 0x80-0x9f, as a byte
+   or in UTF-8, C2 80 to C2 9F) become '?', so that nobody can move
+   another's cursor or retitle their terminal. Other UTF-8 goes as is. */
 static void relay(struct client *c, int n, struct client *from,
                   const char *line, size_t len, int cut)
 {
     char text[MAX_LINE + 32];
-    size_t i, o;
+    size_t i, o, k;
 
     printf("client %d: ", from->id);
     ss_put_data(stdout, line, len);
@@ -89,11 +106,16 @@ static void relay(struct client *c, int n, struct client *from,
     if (len > 0 && line[len - 1] == '\r')
         len--; /* a CRLF line (nc -C, telnet) */
     o = (size_t)snprintf(text, sizeof text, "client %d: ", from->id);
-    for (i = 0; i < len; i++, o++) {
+    for (i = 0; i < len; i += k + 1) {
         unsigned char b = (unsigned char)line[i];
-        text[o] = line[i];
-        if ((b < 0x20 && b != '\t') || b == 0x7f)
-            text[o] = '?';
+        k = utf8_more(line + i, len - i); /* the rest of a character */
+        if ((b < 0x20 && b != '\t') || (b >= 0x7f && b <= 0x9f) ||
+            (b == 0xc2 && k == 1 && (unsigned char)line[i + 1] <= 0x9f))
+            text[o++] = '?'; /* a control character, of 1 or 2 bytes */
+        else {
+            memcpy(text + o, line + i, k + 1);
+            o += k + 1;
+        }
     }
     text[o++] = '\n';
     to_all(c, n, from, text, o);

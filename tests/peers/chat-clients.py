@@ -96,11 +96,16 @@ elif test == "noread":
         p.s.close()
 
 elif test == "odd":
-    # A line with terminal escapes and a CR, and a 1200-byte line.
+    # A line with terminal escapes and a CR, a 1200-byte line, and a line
+    # of C1 controls (CSI 0x9b, raw and as UTF-8 C2 9B; NEL C2 85) among
+    # UTF-8 characters with bytes 0x80-0x9f of their own (€, Û), a
+    # character cut short (E2 9B) and a byte no UTF-8 has (F8).
     a, b = Peer(), Peer()
     pump([a, b], lambda: a.id and b.id)
-    a.send(b"\x1b]0;PWNED\x07hi\x1b[2J\r\n" + b"y" * 1200 + b"\n")
-    pump([b], lambda: len([l for l in b.lines if l.startswith(b"client ")]) >= 4)
+    a.send(b"\x1b]0;PWNED\x07hi\x1b[2J\r\n" + b"y" * 1200 + b"\n"
+           b"C1 \x9b2J \xc2\x9b2J \xc2\x85 | \xe2\x82\xac \xc3\x9b \xc3\xa9"
+           b" \xe2\x9b| \xf8\x9b\n")
+    pump([b], lambda: len([l for l in b.lines if l.startswith(b"client ")]) >= 5)
     for l in b.lines[1:]:
         print(repr(l)[2:-1])
     a.s.close()
