@@ -409,6 +409,32 @@ PY
     says "Up to its first NUL byte it would match, and 59 more bytes follow (all NUL)."
 }
 
+@test "check: a restart that ends with its own bind error, its port in TIME_WAIT, is told to set SO_REUSEADDR" {
+    # as real course servers do: "[-] Bind Error", no errno, status 15
+    local port
+    port=$(free_port tcp)
+    cat >"$BATS_TEST_TMPDIR/own.py" <<'PY'
+import socket, sys
+s = socket.socket()
+try:
+    s.bind(("127.0.0.1", int(sys.argv[1])))
+except OSError:
+    print("[-] Bind Error")
+    sys.exit(15)
+s.listen(5)
+while True:
+    c, _ = s.accept()
+    c.sendall(c.recv(100))
+    c.close()
+PY
+    check --spec "$ROOT/scripts/sockcheck/specs/echo.spec" --port "$port" \
+        --only restart -- "$PYTHON" "$BATS_TEST_TMPDIR/own.py" "$port"
+    assert_failure 1
+    assert_line --regexp '^FAIL restart +a restart on the same port: ended, its port in TIME_WAIT '
+    says "while the connection of its first run was in TIME_WAIT on port $port: a socket without SO_REUSEADDR cannot bind a port in that state. Set SO_REUSEADDR"
+    assert_output --partial "| [-] Bind Error"
+}
+
 @test "check: a padded reply on a connection never closed: the close first, the NUL bytes also" {
     printf 'send: hello\nexpect: hello\nclose: yes\n' >"$BATS_TEST_TMPDIR/t.spec"
     check --spec "$BATS_TEST_TMPDIR/t.spec" --only exchange,in-turn -- \

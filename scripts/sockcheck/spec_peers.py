@@ -11,6 +11,7 @@ from .checks import (GONE_HINT, GONE_REASON, RESET_HINT, SILENT_HINT,
                      ended_at_sigpipe, killed_by_sigpipe, named)
 from .common import NotReady
 from .peers import connect
+from .procfs import net_table
 from .program import Program
 from .spec import out_of_range, zeroed
 from .spec_server import (at_once, has_send, many, spec_check, tcp_server,
@@ -19,6 +20,8 @@ from .spec_talk import (ONE_CLIENT, STUCK, accepted, crashed,
                         ended_by_itself, exchange, first_client, play,
                         serve_next, start, why)
 from .words import and_list, plural, secs, shown
+
+TIME_WAIT = 6  # its number in /proc/net/tcp
 
 
 @spec_check("silent-client", "a silent client, then a new client",
@@ -362,16 +365,25 @@ def sp_restart(run, res):
     except NotReady as e:
         res.aside = True  # whatever the exchange does
         text = again.output()
-        if "Address already in use" in text or "EADDRINUSE" in text or \
-                "Errno 98" in text:
-            res.failed("%s It could not bind: the port was still in use, by "
-                       "the connection of its first run in TIME_WAIT. Set "
-                       "SO_REUSEADDR on the listening socket before bind(), "
-                       "as the lessons do (see lesson 07, and the pitfall "
-                       "\"Address already in use\"): a server that is "
-                       "restarted after a crash must get its port back at "
-                       "once." % said, "port in use after a restart "
-                       "(EADDRINUSE)")
+        waiting = [c for c in net_table("tcp")
+                   if c.port == port and c.state == TIME_WAIT]
+        saw = "Address already in use" in text or "EADDRINUSE" in text \
+            or "Errno 98" in text
+        if saw or (waiting and e.reason.startswith("ended")):
+            said_why = ("It could not bind: the port was still in use, by "
+                        "the connection of its first run in TIME_WAIT."
+                        if saw else
+                        "It %s, while the connection of its first run was "
+                        "in TIME_WAIT on port %d: a socket without "
+                        "SO_REUSEADDR cannot bind a port in that state."
+                        % (e.reason, port))
+            res.failed("%s %s Set SO_REUSEADDR on the listening socket "
+                       "before bind(), as the lessons do (see lesson 07, and "
+                       "the pitfall \"Address already in use\"): a server "
+                       "that is restarted after a crash must get its port "
+                       "back at once." % (said, said_why),
+                       "port in use after a restart (EADDRINUSE)" if saw
+                       else "ended, its port in TIME_WAIT")
         else:
             res.failed("%s Then: %s" % (said, e), "no restart: %s" % e.reason)
         return
