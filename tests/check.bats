@@ -435,6 +435,28 @@ PY
     assert_output --partial "| [-] Bind Error"
 }
 
+@test "check: a one-client server that drops send()'s count fails short-send; its one client is the measure" {
+    # serves one client, then ends: the next client fails with or without
+    # the fault, so short-send judges the first client alone
+    cat >"$BATS_TEST_TMPDIR/once.py" <<'PY'
+import socket, sys
+s = socket.socket()
+s.bind(("127.0.0.1", int(sys.argv[1])))
+s.listen(1)
+c, _ = s.accept()
+while True:
+    data = c.recv(512)
+    if not data:
+        break
+    c.send(data)
+PY
+    check --only short-send echo-server -- "$PYTHON" "$BATS_TEST_TMPDIR/once.py" '{port}'
+    assert_failure 1
+    assert_line --regexp '^FAIL short-send +send\(\) taking half of a reply: failed under send=half '
+    says "The program probably ignores what send() returns"
+    refute_output --partial "fails without the fault"
+}
+
 @test "check: a padded reply on a connection never closed: the close first, the NUL bytes also" {
     printf 'send: hello\nexpect: hello\nclose: yes\n' >"$BATS_TEST_TMPDIR/t.spec"
     check --spec "$BATS_TEST_TMPDIR/t.spec" --only exchange,in-turn -- \
