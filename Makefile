@@ -86,15 +86,31 @@ $(foreach d,$(LESSON_GROUPS),$(eval $(d): $(addprefix $(BUILD)/,$(foreach \
 PRELOAD := $(BUILD)/libsockstep.so
 PRELOAD_CFLAGS ?= -std=gnu11 -Wall -Wextra -Werror -O2 -g -fPIC -shared
 
+# The compiler and flags that build/ was made with: when they change
+# (make CC=clang, make CFLAGS=...), build/.flags changes with them, and
+# every program that depends on it is built again.
+# It is written when make reads this file, and only when the flags
+# differ (so its time changes only then); never by make -n or -q, which
+# must change nothing.
+FLAGS_NOW := $(CC) $(CFLAGS) $(PRELOAD_CFLAGS) $(REPRO)
+ifeq ($(findstring n,$(firstword -$(MAKEFLAGS)))$(findstring \
+    q,$(firstword -$(MAKEFLAGS))),)
+ifneq ($(FLAGS_NOW),$(file <$(BUILD)/.flags))
+$(shell mkdir -p $(BUILD))
+$(file >$(BUILD)/.flags,$(FLAGS_NOW))
+endif
+endif
+$(BUILD)/.flags: ;
+
 all: $(BINS) $(PRELOAD)
 
-$(PRELOAD): lessons/common/preload.c $(HEADER) | $(BUILD)
+$(PRELOAD): lessons/common/preload.c $(HEADER) $(BUILD)/.flags | $(BUILD)
 	$(CC) $(PRELOAD_CFLAGS) $(REPRO) $< -o $@ -ldl -pthread
 
 $(LESSONS): %: $(BUILD)/%
 
 .SECONDEXPANSION:
-$(BUILD)/%: $$(SRC_%) $(LESSON_HEADER) | $(BUILD)
+$(BUILD)/%: $$(SRC_%) $(LESSON_HEADER) $(BUILD)/.flags | $(BUILD)
 	$(CC) $(CFLAGS) $(REPRO) $(SRC_$*) -o $@
 
 $(BUILD):
@@ -104,7 +120,7 @@ $(BUILD):
 # ready lines and results, one perror() line per failed call.
 PLAIN_BINS := $(addprefix $(BUILD)/plain/,$(LESSONS))
 plain: $(PLAIN_BINS)
-$(PLAIN_BINS): $(BUILD)/plain/%: $$(SRC_%) $(LESSON_HEADER)
+$(PLAIN_BINS): $(BUILD)/plain/%: $$(SRC_%) $(LESSON_HEADER) $(BUILD)/.flags
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(REPRO) -DSOCKSTEP_PLAIN $(SRC_$*) -o $@
 

@@ -155,3 +155,27 @@ builds_alone() {
 @test "builds: 18-multicast alone, gcc and clang, narrated and plain" { builds_alone 18-multicast; }
 @test "builds: 19-throughput alone, gcc and clang, narrated and plain" { builds_alone 19-throughput; }
 @test "builds: 20-epoll alone, gcc and clang, narrated and plain" { builds_alone 20-epoll; }
+
+@test "builds: other flags or another compiler rebuild a lesson; the same ones do not" {
+    # a tree of its own, with one lesson: the stamp build/.flags is its own
+    local t="$BATS_TEST_TMPDIR/tree"
+    mkdir -p "$t/lessons"
+    cp -r "$ROOT/Makefile" "$ROOT/mk" "$t/"
+    cp -r "$ROOT/lessons/common" "$ROOT/lessons/01-socket" "$t/lessons/"
+    run make -C "$t" --no-print-directory build/01-socket
+    assert_success
+    assert_output --partial "-o build/01-socket"
+    run make -C "$t" --no-print-directory build/01-socket
+    refute_output --partial "-o build/01-socket"
+    run make -C "$t" --no-print-directory CFLAGS="-std=c11 -Wall -O1" \
+        build/01-socket
+    assert_success
+    assert_output --partial "-std=c11 -Wall -O1"
+    # make -n and -q change nothing: the stamp still holds the flags of
+    # the last real build
+    make -C "$t" -n build/01-socket >/dev/null 2>&1
+    grep -q -- "-std=c11 -Wall -O1" "$t/build/.flags"
+    run make -C "$t" --no-print-directory -q CFLAGS="-std=c11 -Wall -O1" \
+        build/01-socket
+    assert_success
+}
