@@ -91,8 +91,9 @@ PRELOAD_CFLAGS ?= -std=gnu11 -Wall -Wextra -Werror -O2 -g -fPIC -shared
 # every program that depends on it is built again.
 # It is written when make reads this file, and only when the flags
 # differ (so its time changes only then); never by make -n or -q, which
-# must change nothing.
-FLAGS_NOW := $(CC) $(CFLAGS) $(PRELOAD_CFLAGS) $(REPRO)
+# must change nothing. REPRO is left out: it names where the tree is, and
+# the programs are the same bytes wherever that is.
+FLAGS_NOW := $(CC) $(CFLAGS) $(PRELOAD_CFLAGS)
 ifeq ($(findstring n,$(firstword -$(MAKEFLAGS)))$(findstring \
     q,$(firstword -$(MAKEFLAGS))),)
 ifneq ($(FLAGS_NOW),$(file <$(BUILD)/.flags))

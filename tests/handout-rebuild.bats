@@ -62,7 +62,7 @@ copy_tree() {
         case "${f##*/}" in .git | build) continue ;; esac
         cp -a "$f" "$1/"
     done
-    for f in "$ROOT"/build/*; do
+    for f in "$ROOT"/build/* "$ROOT"/build/.flags; do
         case "${f##*/}" in plain | sanitize | handout | handout.*) continue ;; esac
         cp -a "$f" "$1/build/"
     done
