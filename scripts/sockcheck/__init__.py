@@ -14,6 +14,7 @@ The modules, from the bottom up:
   procfs        /proc: processes, descriptors, sockets
   words         how numbers, bytes and statuses are put into sentences
   program       the program under test: start, watch, end (Program)
+  python2       a Python 2 program, told from how Python 3 stops on it
   peers         the checker's own TCP client and server, and UDP socket
   checks        the registry of checks, and what the kinds' checks share
   echo_server, echo_client, udp_receiver, udp_sender
