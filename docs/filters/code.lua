@@ -62,7 +62,7 @@ end
 
 -- The caption above a listing: "lessons/04-accept/accept.c, lines 1-140
 -- (the whole file)" or "..., lines 85-110 of 207".
-local function listing_caption(path, first, last, total, whole)
+local function listing_caption(path, first, last, total, whole, need)
   local where = range_text(first, last)
   if whole and latex() then
     where = total .. " lines (the whole file is in the repository)"
@@ -78,7 +78,8 @@ local function listing_caption(path, first, last, total, whole)
     inlines[#inlines + 1] = w
   end
   if latex() then
-    table.insert(inlines, 1, pandoc.RawInline("latex", "\\listingcaption{"))
+    table.insert(inlines, 1, pandoc.RawInline("latex", "\\listingcaption[" ..
+      (need or 6) .. "]{"))
     inlines[#inlines + 1] = pandoc.RawInline("latex", "}")
     return pandoc.Plain(inlines)
   end
@@ -350,14 +351,17 @@ function M.include_code(el)
   end
 
   local blocks = { listing_caption(path, first, last, total, whole) }
+  local marks_first = 0
   if first > 1 then
     blocks[#blocks + 1] = omission(1, first - 1)
+    marks_first = 1
   end
   -- The listing is split where boilerplate is left out (with an omission
   -- mark) so that every number stays the file's own.
-  local chunk, start = {}, nil
+  local chunk, start, first_chunk = {}, nil, nil
   local function flush()
     if start then
+      first_chunk = first_chunk or chunk
       local cb = pandoc.CodeBlock(table.concat(chunk, "\n"),
         pandoc.Attr("", classes, { startFrom = tostring(start) }))
       blocks[#blocks + 1] = latex() and lang == "c" and paper_listing(cb, chunk) or cb
@@ -368,6 +372,9 @@ function M.include_code(el)
   while i <= last do
     if skip[i] then
       flush()
+      if not first_chunk then
+        marks_first = marks_first + 1
+      end
       blocks[#blocks + 1] = omission(skip[i][1], skip[i][2], skip[i][3])
       i = skip[i][2]
     else
@@ -379,6 +386,19 @@ function M.include_code(el)
     i = i + 1
   end
   flush()
+  -- On paper the caption stays with the listing's first lines: room for
+  -- it, the omission marks under it and the lines before the first place
+  -- a C listing may break (a comment at the top is one piece), in the
+  -- body's baselines (a line of code is about 0.73 of one).
+  if latex() and lang == "c" and first_chunk then
+    local keep, n = keep_before(first_chunk), 1
+    while n < #first_chunk and keep[n + 1] do
+      n = n + 1
+    end
+    n = math.max(n, math.min(#first_chunk, 5))
+    blocks[1] = listing_caption(path, first, last, total, whole,
+      math.ceil(2.5 + marks_first + 0.73 * n))
+  end
   -- On paper the caption's "of N" says that the rest of the file is left
   -- out: a mark of it after the last line adds nothing, and a page break
   -- may leave it alone at the top of the next page.
