@@ -7,11 +7,14 @@ load test_helper
 
 PY_SERVER="$ROOT/docs/python/12_fork_server.py"
 
-# children PID: "CHILDPID STATE" for each child of PID, from /proc.
+# children PID: "CHILDPID STATE" for each child of PID, from /proc, read
+# with the shell's own read: a sed per process of /proc took longer than
+# a server's --timeout on a loaded machine.
 children() {
-    local f rest state ppid pid
+    local f line rest state ppid pid
     for f in /proc/[0-9]*/stat; do
-        rest=$(sed 's/^.*) //' "$f" 2>/dev/null) || continue
+        { read -r line <"$f"; } 2>/dev/null || continue
+        rest=${line##*) }
         read -r state ppid _ <<<"$rest"
         if [[ "$ppid" == "$1" ]]; then
             pid=${f#/proc/}
@@ -207,7 +210,7 @@ no_reset_said() {
 
 @test "12-fork-server: --no-reap leaves the children zombies (state Z in /proc), shown by the server" {
     start_bg "$BATS_TEST_TMPDIR/server" "$PYTHON" "$PEERS/subreaper.py" \
-        "$BIN/12-fork-server" --port 0 --no-reap --count 4 --timeout 10
+        "$BIN/12-fork-server" --port 0 --no-reap --count 4 --timeout 30
     wait_ready "$BATS_TEST_TMPDIR/server"
     local server
     server=$(children "$BG_PID" | cut -d' ' -f1)
