@@ -124,12 +124,17 @@ local function mark_line(line, seen, label)
   return tag .. head .. words .. "]"
 end
 
-local function drop_seen_notes(lines, first, last, label, id, all)
+local function drop_seen_notes(lines, first, last, label, id, all, skip)
   local out = {}
   for i = first, last do
     local key = note_key(lines[i])
+    local gap = skip[i]
     local seen = key and notes_seen[key]
-    if all then
+    if gap == true then
+      -- inside a range left out: its line was printed at the range's start
+    elseif gap then
+      out[#out + 1] = { text = gap }
+    elseif all then
       out[#out + 1] = { text = lines[i] }
     elseif seen and seen.times >= NOTE_SHOWN then
       out[#out + 1] = { text = mark_line(lines[i], seen, label),
@@ -354,6 +359,59 @@ function M.include_run(el)
   end
   title = title or (lines[1]:match("^%$ (.*)") or name)
 
+  -- skip="FROM..TO; FROM..TO": ranges inside the excerpt that the text
+  -- does not discuss. Each runs from the first line at or after the last
+  -- range that matches FROM (FROM#2: the second such line) to the first later line that matches TO, with
+  -- TO's notes, and is printed as one line, "[N lines left out]" (a
+  -- child's tag kept when all its lines have it).
+  local skip = {}
+  local spec = el.attributes["skip"]
+  if spec then
+    local at = first
+    for range in spec:gmatch("[^;]+") do
+      local a_pat, b_pat = range:match("^%s*(.-)%.%.(.-)%s*$")
+      if not a_pat then
+        fail('run="' .. name .. '": skip="' .. range .. '" is not FROM..TO')
+      end
+      local nth = 1
+      local pat, n = a_pat:match("^(.*)#(%d+)$")
+      if pat then
+        a_pat, nth = pat, tonumber(n)
+      end
+      local a, b
+      for i = at, last do
+        if not a and lines[i]:match(a_pat) then
+          nth = nth - 1
+          a = nth == 0 and i or nil
+        elseif a and lines[i]:match(b_pat) then
+          b = i
+          break
+        end
+      end
+      if not a or not b then
+        fail('run="' .. name .. '": skip="' .. range .. '" matches no lines ' ..
+          first .. " to " .. last .. " of " .. path)
+      end
+      local b_tag = split_tag(lines[b])
+      while b < last do
+        local t, r = split_tag(lines[b + 1])
+        if t ~= b_tag or not r:match("^%s+%S") then
+          break
+        end
+        b = b + 1
+      end
+      local tag = split_tag(lines[a])
+      for i = a, b do
+        if split_tag(lines[i]) ~= tag then
+          tag = ""
+        end
+        skip[i] = true
+      end
+      skip[a] = tag .. "[" .. (b - a + 1) .. " lines left out]"
+      at = b + 1
+    end
+  end
+
   -- The label: "6.2" in a numbered chapter; none in front matter.
   local chapter = numbers.chapter()
   if not chapter then
@@ -377,7 +435,7 @@ function M.include_run(el)
   -- Each line of a run is shown once.
   shown[name] = shown[name] or {}
   for i = first, last do
-    local before = shown[name][i]
+    local before = not skip[i] and shown[name][i]
     if before then
       fail('run="' .. name .. '": line ' .. i .. ' ("' .. lines[i]:sub(1, 40) ..
         '") is shown already, in ' .. before .. ": refer to it with [](#" ..
@@ -385,13 +443,17 @@ function M.include_run(el)
     end
   end
   for i = first, last do
+    if skip[i] then
+      goto continue
+    end
     shown[name][i] = (label and ("transcript " .. label) or "a transcript") ..
       " #" .. id
+    ::continue::
   end
 
   local heading = label and ("Transcript " .. label .. ": " .. title) or title
   local shown_lines = drop_seen_notes(lines, first, last, label, id,
-    el.attributes["notes"] == "all")
+    el.attributes["notes"] == "all", skip)
 
   if latex() then
     local wrapped = {}
