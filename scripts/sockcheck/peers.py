@@ -109,11 +109,13 @@ class Client:
         """Has the program closed its end (EOF waiting, nothing else)?
         A program that closes after its reply does so at once: its close
         is waited for a little, lest both ends close at the same time
-        (then both are left in TIME_WAIT)."""
+        (then both are left in TIME_WAIT). The socket is made
+        non-blocking for the look: on a socket with a timeout, Python
+        waits that long for data before recv(), MSG_DONTWAIT or not."""
         try:
             select.select([self.s], [], [], wait)
-            return self.s.recv(1, socket.MSG_PEEK | socket.MSG_DONTWAIT) \
-                == b""
+            self.s.setblocking(False)
+            return self.s.recv(1, socket.MSG_PEEK) == b""
         except (OSError, ValueError):
             return False
 
