@@ -6,11 +6,12 @@ import sys
 import time
 import unittest
 from types import SimpleNamespace
+from unittest import mock
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
                                 "..", "..", "scripts"))
 
-from sockcheck import peers  # noqa: E402 (after the path is set)
+from sockcheck import echo_server, peers  # noqa: E402 (after the path)
 
 
 class PeerClosed(unittest.TestCase):
@@ -49,6 +50,29 @@ class PeerClosed(unittest.TestCase):
         self.conn.sendall(b"x")
         self.c.s.settimeout(60)
         self.assertFalse(self.c.peer_closed(wait=5.0))
+
+
+class SlowClose:
+    """A client whose echo comes at once and whose close() takes 2 s."""
+
+    def send(self, data):
+        self.data = data
+
+    def read(self, want, limit):
+        return self.data, "ok"
+
+    def close(self):
+        time.sleep(2.0)
+
+
+class OneLine(unittest.TestCase):
+
+    def test_the_echos_time_leaves_out_the_close(self):
+        with mock.patch.object(echo_server, "connect",
+                               return_value=(SlowClose(), None)):
+            ok, took, trouble = echo_server.one_line(None)
+        self.assertTrue(ok, trouble)
+        self.assertLess(took, 1.0)
 
 
 if __name__ == "__main__":
