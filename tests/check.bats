@@ -218,16 +218,43 @@ for c in r["checks"]:
 }
 
 @test "check: --format gradescope writes a results.json whose scores add up" {
+    # The shape Gradescope documents for results.json ("Autograder
+    # Specifications", Output format): each key it names, of its type;
+    # a score at the top or on every test. The checker writes plain
+    # text, and says so for the top-level output too (its default,
+    # simple_format, would render a "<" in a command as HTML).
     local json="$BATS_TEST_TMPDIR/results.json" validate='
-import json, sys
+import json, numbers, sys
 r = json.load(open(sys.argv[1]))
+num = lambda v: isinstance(v, numbers.Number) and not isinstance(v, bool)
+text = lambda v: isinstance(v, str)
+fmt = lambda v: v in ("text", "html", "simple_format", "md", "ansi")
+vis = lambda v: v in ("hidden", "after_due_date", "after_published",
+                      "visible")
+top = {"score": num, "execution_time": num, "output": text,
+       "output_format": fmt, "test_output_format": fmt,
+       "test_name_format": fmt, "visibility": vis, "stdout_visibility": vis,
+       "extra_data": lambda v: isinstance(v, dict),
+       "tests": lambda v: isinstance(v, list),
+       "leaderboard": lambda v: isinstance(v, list)}
+each = {"score": num, "max_score": num,
+        "status": lambda v: v in ("passed", "failed"), "name": text,
+        "name_format": fmt, "number": text, "output": text,
+        "output_format": fmt,
+        "tags": lambda v: isinstance(v, list) and all(map(text, v)),
+        "visibility": vis, "extra_data": lambda v: isinstance(v, dict)}
+for key, value in r.items():
+    assert key in top and top[key](value), (key, value)
 tests = r["tests"]
+assert "score" in r or all("score" in t for t in tests)
 for t in tests:
-    # what Gradescope reads of each test, and the only values it takes
+    for key, value in t.items():
+        assert key in each and each[key](value), (key, value)
+    # what the checker gives each test
     assert set(t) == {"name", "score", "max_score", "status", "output"}, t
-    assert t["status"] in ("passed", "failed"), t
     assert t["max_score"] == 1 and t["score"] == (t["status"] == "passed")
 assert isinstance(r["execution_time"], int)
+assert r["output_format"] == r["test_output_format"] == "text"
 print("score %d of %d" % (sum(t["score"] for t in tests),
                           sum(t["max_score"] for t in tests)))
 print(r["output"].splitlines()[-1])

@@ -221,6 +221,9 @@ def gradescope(run, results):
             run.kind, show_cmd(run.argv), plural(len(results), "check"),
             passed, failed, ", %d not run" % skipped if skipped else "")),
         "execution_time": round(sum(r.seconds for r in results)),
+        # plain text, the top-level output too: its default there,
+        # simple_format, renders HTML (a "<" in a command, say)
+        "output_format": "text",
         "test_output_format": "text",
         "tests": tests,
     }

@@ -219,6 +219,7 @@ class Gradescope(unittest.TestCase):
             "output": "echo-server: ./srv --port {port} 'a b'\n"
                       "2 checks: 1 passed, 1 failed",
             "execution_time": 3,
+            "output_format": "text",
             "test_output_format": "text",
             "tests": [{
                 "name": "one-line: one line echoed",
