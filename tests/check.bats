@@ -339,6 +339,26 @@ for bad in suite.findall("testcase/failure"):
     assert_line --index 0 "echo.spec 2 0 0"
 }
 
+@test "check: --format junit follows the schema CI tools read (tests/junit.xsd)" {
+    command -v xmllint >/dev/null || skip "no xmllint (./install-deps installs it)"
+    local xml="$BATS_TEST_TMPDIR/results.xml"
+    # a failure, then checks not run
+    check --format junit echo-server -- \
+        "$PYTHON" "$SAMPLES/escape-server.py" '{port}'
+    assert_failure 1
+    printf '%s\n' "$output" >"$xml"
+    run xmllint --noout --schema "$ROOT/tests/junit.xsd" "$xml"
+    assert_success
+    # checks that pass
+    check --format junit --only one-line,eintr echo-server -- \
+        "$PYTHON" "$SAMPLES/echo-server.py" '{port}'
+    printf '%s\n' "$output" >"$xml"
+    run grep -c '<testcase ' "$xml"
+    assert_output 2
+    run xmllint --noout --schema "$ROOT/tests/junit.xsd" "$xml"
+    assert_success
+}
+
 @test "check: --batch writes a CSV, one row per submission, one column per check" {
     local dir="$BATS_TEST_TMPDIR/subs"
     mkdir -p "$dir/alice" "$dir/bob" "$dir/carol" "$dir/dave"
