@@ -675,3 +675,42 @@ PY
     assert_line --regexp "^FAIL half-close +the client half-closes: no close after the client's shutdown"
     says "must also close the client's socket in the parent after fork()"
 }
+
+@test "check: docs/check.md's run_autograder writes a results.json, built or not" {
+    local ag="$BATS_TEST_TMPDIR/autograder"
+    mkdir -p "$ag/source" "$ag/results" "$ag/submission"
+    # the page's script, with its /autograder here
+    local extract='
+import re, sys
+text = open(sys.argv[1]).read()
+block = [b for b in re.findall(r"\x60{3}sh\n(.*?)\x60{3}", text, re.S)
+         if "# run_autograder" in b]
+assert len(block) == 1, block
+sys.stdout.write(block[0].replace("/autograder", sys.argv[2]))
+'
+    "$PYTHON" -c "$extract" "$ROOT/docs/check.md" "$ag" >"$ag/run_autograder"
+    ln -s "$ROOT" "$ag/source/sockstep"
+    printf 'send: Ada\nexpect: Hello, Ada!?\nclients: 1\n' >"$ag/source/hello.spec"
+    printf 'server: hello.c\n\tcc -o server hello.c\n' >"$ag/submission/Makefile"
+    local json="$ag/results/results.json" read='
+import json, sys
+r = json.load(open(sys.argv[1]))
+print(r.get("score"), r.get("stdout_visibility"), len(r.get("tests", [])))
+for t in r.get("tests", []):
+    print(t["name"].split(":")[0], t["status"])
+'
+    # a submission that does not build: a score of 0, make's messages shown
+    run bash "$ag/run_autograder"
+    assert_success
+    run "$PYTHON" -c "$read" "$json"
+    assert_success
+    assert_output "0 visible 0"
+
+    cp "$ROOT/tests/students/hello-good.c" "$ag/submission/hello.c"
+    run bash "$ag/run_autograder"
+    run "$PYTHON" -c "$read" "$json"
+    assert_success
+    assert_line --index 0 --regexp '^None None [0-9]+$'
+    assert_line "exchange passed"
+    assert_line "restart passed"
+}
