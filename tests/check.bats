@@ -714,3 +714,16 @@ for t in r.get("tests", []):
     assert_line "exchange passed"
     assert_line "restart passed"
 }
+
+@test "check: a server that crashes when a silent client leaves is told so, by the kind as by the spec" {
+    local how
+    for how in "echo-server" "--spec $ROOT/scripts/sockcheck/specs/echo.spec"; do
+        # shellcheck disable=SC2086 # a kind, or --spec and its file
+        check --only silent-client $how -- \
+            "$PYTHON" "$SAMPLES/eof-crash-server.py" '{port}'
+        assert_failure 1
+        assert_line --regexp '^FAIL silent-client +a silent client, then a new client: traceback after a silent client'
+        says "A client that leaves without a word makes recv() return 0 (no bytes): that is the end of that client, not a request to use."
+        refute_output --partial "must not wait for ever"
+    done
+}

@@ -7,8 +7,8 @@ import threading
 import time
 
 from .checks import (LINE, RESET_HINT, SEE_ACCEPT_LOOP, SEE_RECV0,
-                     SILENT_HINT, check, count_descriptors, ended_at_sigpipe,
-                     loopback_check)
+                     after_a_silent_client, check, count_descriptors,
+                     ended_at_sigpipe, loopback_check)
 from .peers import connect, echo_trouble
 from .procfs import net_table, proc_stat, tcp_peer
 from .program import Program
@@ -519,11 +519,11 @@ def es_silent(run, res):
                    "server does (lessons 12 and 13 serve many at once)."
                    % (said, secs(t_echo - left)))
     else:
-        res.failed("%s %s%s%s %s"
+        tail, reason = after_a_silent_client(prog)
+        res.failed("%s %s%s"
                    % (said, echo_trouble(LINE, data, how, 3.0).replace(
                        "within 3.00 s", "within 3 s after the silent one "
-                       "left"), prog.fate(), prog.cpu_note(), SILENT_HINT),
-                   "next client not served after a silent one")
+                       "left"), tail), reason)
 
 
 def clients_in_turn(prog, n, first=1):

@@ -7,8 +7,9 @@ spec_server.py's, in the order they run (restart last)."""
 import threading
 import time
 
-from .checks import (GONE_HINT, GONE_REASON, RESET_HINT, SILENT_HINT,
-                     ended_at_sigpipe, killed_by_sigpipe, named)
+from .checks import (GONE_HINT, GONE_REASON, RESET_HINT,
+                     after_a_silent_client, crashed, ended_at_sigpipe,
+                     ended_by_itself, killed_by_sigpipe, named)
 from .common import NotReady
 from .peers import connect
 from .procfs import net_table
@@ -16,9 +17,8 @@ from .program import Program
 from .spec import out_of_range, zeroed
 from .spec_server import (at_once, has_send, many, spec_check, tcp_server,
                           typed_after_send)
-from .spec_talk import (ONE_CLIENT, STUCK, accepted, crashed,
-                        ended_by_itself, exchange, first_client, play,
-                        serve_next, start, why)
+from .spec_talk import (ONE_CLIENT, STUCK, accepted, exchange, first_client,
+                        play, serve_next, start, why)
 from .words import and_list, plural, secs, shown
 
 TIME_WAIT = 6  # its number in /proc/net/tcp
@@ -61,10 +61,7 @@ def sp_silent(run, res):
                 % secs(out["t"] - left))
         res.passed("%s It was served %s." % (said, when))
         return
-    if ended_by_itself(prog):
-        res.failed("%s %s%s" % (said, words, ONE_CLIENT % why(prog)),
-                   "ended by itself (status 0)")
-        return
+    prog.fate()  # waits a little for a program that is ending
     crash = crashed(prog)
     if crash and spec.steps[0][0] == "expect" and (
             "ConnectionReset" in crash + prog.output() or
@@ -81,14 +78,8 @@ def sp_silent(run, res):
                        said, words, why(prog)),
                    "%s after a silent client" % crash)
         return
-    if crash:
-        res.failed("%s %s%s A client that leaves without a word makes "
-                   "recv() return 0 (no bytes): that is the end of that "
-                   "client, not a request to use." % (said, words, why(prog)),
-                   "%s after a silent client" % crash)
-        return
-    res.failed("%s %s%s %s" % (said, words, why(prog), SILENT_HINT),
-               "next client not served after a silent one")
+    tail, reason = after_a_silent_client(prog, ONE_CLIENT)
+    res.failed("%s %s%s" % (said, words, tail), reason)
 
 
 @spec_check("reset", "a reset mid-exchange, then a new client",
