@@ -515,7 +515,7 @@ PY
     assert_line --regexp '^Not run: the spec.s exchange failed in check exchange'
 }
 
-@test "check: a buffer sent whole is named by short-send and by the echo-server kind's one-line" {
+@test "check: a buffer sent whole is named by short-send and by the echo-server kind's one-line, in one text" {
     printf 'send: hello\nexpect: hello\nclose: yes\n' >"$BATS_TEST_TMPDIR/t.spec"
     # one send(), its count unread: under short-send, the NUL bytes cut
     # after the line are missed
@@ -530,6 +530,8 @@ PY
     assert_failure 1
     assert_line --regexp '^FAIL one-line +one line echoed: bytes never sent came back'
     says "The line came back, then 48 bytes more that were never sent, starting with a NUL byte"
+    # in the words a spec's checks use
+    says "The program probably sends its whole buffer (sizeof, or a fixed count) where it should send the length of the text in it (strlen(), or what recv() returned)."
 }
 
 @test "check: a bad answer the checker never sent is not judged; a silent client's last line is 'nothing'" {

@@ -133,6 +133,14 @@ def connect(prog, **kw):
         return None, "connect() failed: %s" % (e.strerror or e)
 
 
+# What a reply padded with NUL bytes shows (the kinds' and the specs'
+# checks, whatever sent it): a buffer sent whole.
+SIZEOF = ("sends its whole buffer (sizeof, or a fixed count) where it "
+          "should send the length of the text in it (strlen(), or what "
+          "recv() returned)")
+SIZEOF_WORDS = "The program probably %s." % SIZEOF
+
+
 def echo_trouble(sent, got, how, limit):
     """A sentence on an echo that did not come back whole."""
     n, m = len(got), len(sent)
@@ -155,11 +163,10 @@ def echo_trouble(sent, got, how, limit):
     extra = got[m:]
     if extra[:1] == b"\0":
         return ("The line came back, then %s more that %s never sent, "
-                "starting with a NUL byte: %s. The program probably sends "
-                "its whole buffer (sizeof, or a fixed count) where it should "
-                "send what recv() returned." % (
+                "starting with a NUL byte: %s. %s" % (
                     plural(len(extra), "byte"),
-                    "was" if len(extra) == 1 else "were", shown(extra, 40)))
+                    "was" if len(extra) == 1 else "were", shown(extra, 40),
+                    SIZEOF_WORDS))
     return "%d bytes came back for %d sent: %s." % (n, m, shown(got, 40))
 
 

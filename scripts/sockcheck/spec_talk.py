@@ -10,7 +10,7 @@ import time
 
 from . import checks
 from .checks import GONE_HINT, ended_by_itself, killed_by_sigpipe, last_words
-from .peers import UdpPeer, connect
+from .peers import SIZEOF, SIZEOF_WORDS, UdpPeer, connect
 from .procfs import Sock, net_table
 from .program import Program
 from .spec import U32, printed, wanted
@@ -413,11 +413,6 @@ def relayed(talk, pat, lineno, r):
                    "every other client connected (lesson 13).")
 
 
-SIZEOF_WORDS = ("The program probably sends its whole buffer (sizeof, or a "
-                "fixed count) where it should send the length of the text "
-                "in it (strlen(), or what recv() returned).")
-
-
 def padding_note(pattern, data, clause=False):
     """A reply that would match up to its first NUL byte, as when a
     program sends its whole buffer where the text in it ends at a NUL:
@@ -432,8 +427,7 @@ def padding_note(pattern, data, clause=False):
         more += " (all NUL)"
     if clause:
         return ("; up to its first NUL byte it would match, and %s: "
-                "the program probably sends its whole buffer, sizeof of it, "
-                "where it should send strlen() of the text in it" % more)
+                "the program probably %s" % (more, SIZEOF))
     return (" Up to its first NUL byte it would match, and %s. %s"
             % (more, SIZEOF_WORDS))
 
