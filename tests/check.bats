@@ -429,6 +429,22 @@ PY
     says "SO_REUSEADDR"
 }
 
+@test "check: on a fixed port, a silent client leaves when it says, and a one-at-a-time server passes" {
+    # hello-good.c serves one client at a time: the second client is
+    # served once the silent one has gone. On a fixed port each close
+    # looks for the program's end first; that look once waited out the
+    # socket's 3 s timeout, the silent client left 3 s late, and the
+    # second client's reply was not there in time.
+    local port
+    port=$(free_port tcp)
+    student hello-good.c
+    check --spec "$ROOT/scripts/sockcheck/specs/hello.spec" --port "$port" \
+        --only silent-client -- "${PROG[@]}" "$port"
+    assert_success
+    assert_line --regexp '^PASS silent-client '
+    says "then closed; a second client connected 0.5 s after it. It was served"
+}
+
 @test "check: a reply padded with NUL bytes is no match, and the whole buffer sent is named" {
     # send(fd, buf, sizeof buf): the text, then NUL bytes; over TCP with
     # the line, over TCP after it and before the close, and over UDP
