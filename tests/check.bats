@@ -661,7 +661,7 @@ PY
     says "the reply holds bytes that the pattern does not name"
 }
 
-@test "check: a fork server whose parent keeps the client's socket fails half-close" {
+@test "check: a fork server whose parent keeps the client's socket fails half-close, kind and spec alike" {
     # the parent forgets close() after fork(): when the child ends, the
     # client still sees no end of the connection
     cat >"$BATS_TEST_TMPDIR/parent-open.py" <<'PY'
@@ -692,6 +692,12 @@ PY
     assert_line --regexp '^PASS long-line '
     assert_line --regexp "^FAIL half-close +the client half-closes: no close after the client's shutdown"
     says "must also close the client's socket in the parent after fork()"
+    # the echo-server kind's own half-close says the same
+    check --only half-close echo-server -- \
+        "$PYTHON" "$BATS_TEST_TMPDIR/parent-open.py" '{port}'
+    assert_failure 1
+    assert_line --regexp "^FAIL half-close +the client half-closes: no close after the client's shutdown"
+    says "A server that forks must also close the client's socket in the parent after fork(), or the connection stays open when the child ends (lesson 12)."
 }
 
 @test "check: docs/check.md's run_autograder writes a results.json, built or not" {

@@ -334,6 +334,15 @@ def after_a_silent_client(prog, one_client=ONE_CLIENT):
             "next client not served after a silent one")
 
 
+# A server that kept a connection open, waiting, after its client shut
+# down its sending side (the half-close checks of the echo-server kind
+# and of a spec server).
+KEPT_OPEN = ("When recv() returns 0, the client has finished: send what is "
+             "left and close() its socket (%s). A server that forks must "
+             "also close the client's socket in the parent after fork(), or "
+             "the connection stays open when the child ends (lesson 12)."
+             % SEE_RECV0)
+KEPT_OPEN_REASON = "no close after the client's shutdown"
 # A server that served only its first client.
 SEE_ACCEPT_LOOP = ("a server calls accept() again, in a loop, for each next "
                    "client (see lesson 04 with --count, and lesson 06)")

@@ -6,9 +6,10 @@ import socket
 import threading
 import time
 
-from .checks import (LINE, RESET_HINT, SEE_ACCEPT_LOOP, SEE_RECV0,
-                     after_a_silent_client, check, count_descriptors,
-                     ended_at_sigpipe, loopback_check)
+from .checks import (KEPT_OPEN, KEPT_OPEN_REASON, LINE, RESET_HINT,
+                     SEE_ACCEPT_LOOP, SEE_RECV0, after_a_silent_client,
+                     check, count_descriptors, ended_at_sigpipe,
+                     loopback_check)
 from .peers import connect, echo_trouble
 from .procfs import net_table, proc_stat, tcp_peer
 from .program import Program
@@ -399,13 +400,11 @@ def es_half_close(run, res):
                        secs(busy.cpu), secs(busy.span)))
     elif not closed:
         fate = prog.fate()
-        res.failed("%s %s, but %s later the connection was still open%s At "
-                   "recv() == 0, send what is left and close() the socket, "
-                   "or the client waits for ever: %s, and lesson 07."
+        res.failed("%s %s, but %s later the connection was still open%s %s"
                    % (said, back, secs(t_end - t0),
                       fate or " (the program used %s of CPU: it waits, it "
-                      "does not spin)." % secs(busy.cpu), SEE_RECV0),
-                   "never closed the connection")
+                      "does not spin)." % secs(busy.cpu), KEPT_OPEN),
+                   KEPT_OPEN_REASON)
     else:
         res.failed("%s %s before the program closed the connection.%s"
                    % (said, back, prog.fate()),

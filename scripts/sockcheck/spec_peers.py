@@ -7,9 +7,10 @@ spec_server.py's, in the order they run (restart last)."""
 import threading
 import time
 
-from .checks import (GONE_HINT, GONE_REASON, RESET_HINT,
-                     after_a_silent_client, crashed, ended_at_sigpipe,
-                     ended_by_itself, killed_by_sigpipe, named)
+from .checks import (GONE_HINT, GONE_REASON, KEPT_OPEN, KEPT_OPEN_REASON,
+                     RESET_HINT, after_a_silent_client, crashed,
+                     ended_at_sigpipe, ended_by_itself, killed_by_sigpipe,
+                     named)
 from .common import NotReady
 from .peers import connect
 from .procfs import net_table
@@ -154,14 +155,9 @@ def sp_half_close(run, res):
         res.passed("%s The program closed the connection %s later." % (
             said, secs(took)))
         return
-    res.failed(
-        "%s After %s the connection was still open%s. When recv() returns "
-        "0, the client has finished: close its socket. A server that "
-        "forks must also close the client's socket in the parent after "
-        "fork(), or the connection stays open when the child ends "
-        "(lesson 12)." % (said, secs(spec.timeout), ", after %s more" %
-                          shown(more, 40) if more else ""),
-        "no close after the client's shutdown")
+    res.failed("%s After %s the connection was still open%s. %s" % (
+        said, secs(spec.timeout), ", after %s more" % shown(more, 40)
+        if more else "", KEPT_OPEN), KEPT_OPEN_REASON)
 
 
 @spec_check("sigpipe", "no death by SIGPIPE",
