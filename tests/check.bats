@@ -599,6 +599,13 @@ PY
     local flat
     flat=$(tr '\n' ' ' <<<"$output" | tr -s ' ')
     [ "$(grep -o "It sent to a client's socket after that client had closed it. When recv() returns 0 the client has left" <<<"$flat" | wc -l)" -eq 2 ]
+    # the echo-server kind's twenty-clients says it in the same words
+    check --only twenty-clients echo-server -- \
+        "$PYTHON" "$SAMPLES/eof-reply-server.py" '{port}'
+    assert_failure 1
+    assert_line --regexp '^FAIL twenty-clients +20 clients one after another: served 1 of 20 clients'
+    says "It sent to a client's socket after that client had closed it. When recv() returns 0 the client has left"
+    refute_output --partial "no loop around accept()"
 }
 
 @test "check: zombies and a missing SO_REUSEADDR are found although the exchange fails" {

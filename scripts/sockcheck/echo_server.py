@@ -6,10 +6,10 @@ import socket
 import threading
 import time
 
-from .checks import (KEPT_OPEN, KEPT_OPEN_REASON, LINE, RESET_HINT,
-                     SEE_ACCEPT_LOOP, SEE_RECV0, after_a_silent_client,
-                     check, count_descriptors, ended_at_sigpipe,
-                     loopback_check)
+from .checks import (GONE_HINT, KEPT_OPEN, KEPT_OPEN_REASON, LINE,
+                     RESET_HINT, SEE_ACCEPT_LOOP, SEE_RECV0,
+                     after_a_silent_client, check, count_descriptors,
+                     ended_at_sigpipe, killed_by_sigpipe, loopback_check)
 from .peers import connect, echo_trouble
 from .procfs import net_table, proc_stat, tcp_peer
 from .program import Program
@@ -561,6 +561,10 @@ def es_twenty(run, res):
         res.message += (" It ended by itself, with status 0, after one "
                         "client: probably there is no loop around accept(): "
                         + SEE_ACCEPT_LOOP + ".")
+    elif fate and served >= 1 and killed_by_sigpipe(prog):
+        # it came back for the next client: its send() to the one that
+        # had left ended it (a spec's in-turn says the same)
+        res.message += " " + GONE_HINT
 
 
 def accept_queue(prog):
