@@ -758,3 +758,17 @@ for t in r.get("tests", []):
         refute_output --partial "must not wait for ever"
     done
 }
+
+@test "check: a server a reset ends is told of the reset by sigpipe, the spec's as the kind's" {
+    local how
+    for how in "echo-server" "--spec $ROOT/scripts/sockcheck/specs/echo.spec"; do
+        # shellcheck disable=SC2086 # a kind, or --spec and its file
+        check --only sigpipe $how -- \
+            "$PYTHON" "$SAMPLES/reset-crash-server.py" '{port}'
+        assert_failure 1
+        assert_line --regexp '^FAIL sigpipe +no death by SIGPIPE: ended after a client left without reading'
+        says "(ConnectionResetError"
+        says "A failed send() ends that one client, not the server"
+        refute_output --partial "glued together"
+    done
+}
