@@ -772,3 +772,20 @@ for t in r.get("tests", []):
         refute_output --partial "glued together"
     done
 }
+
+@test "check: a server that crashes after its first client is not told to loop on accept(), kind and spec alike" {
+    # it takes the first client's leaving for a request and dies of it:
+    # its loop around accept() is there
+    check --only in-turn --spec "$ROOT/scripts/sockcheck/specs/echo.spec" -- \
+        "$PYTHON" "$SAMPLES/eof-crash-server.py" '{port}'
+    assert_failure 1
+    assert_line --regexp '^FAIL in-turn +clients one after another: served 1 of 20 clients'
+    says "after a Python traceback (IndexError: index out of range)."
+    refute_output --partial "accept() again"
+    check --only twenty-clients echo-server -- \
+        "$PYTHON" "$SAMPLES/eof-crash-server.py" '{port}'
+    assert_failure 1
+    assert_line --regexp '^FAIL twenty-clients +20 clients one after another: served 1 of 20 clients'
+    says "after a Python traceback (IndexError: index out of range)."
+    refute_output --partial "accept() again"
+}

@@ -347,6 +347,25 @@ KEPT_OPEN_REASON = "no close after the client's shutdown"
 SEE_ACCEPT_LOOP = ("a server calls accept() again, in a loop, for each next "
                    "client (see lesson 04 with --count, and lesson 06)")
 
+# A server that ended by itself, with status 0, after its first client.
+NO_ACCEPT_LOOP = (" It ended by itself, with status 0, after one client: "
+                  "probably there is no loop around accept(): %s."
+                  % SEE_ACCEPT_LOOP)
+
+
+def after_the_first(prog, served, tcp=True):
+    """What a check of clients one after another (the echo-server kind's
+    twenty-clients, a spec server's in-turn) says of a program that had
+    served some before the one it did not serve: killed by SIGPIPE, it
+    sent to a client that had gone; ended by itself with status 0 after
+    one TCP client, it has no loop around accept(). '' otherwise: a
+    crash is told by how the program ended, with no guess at its cause."""
+    if served >= 1 and prog.fate(wait=0) and killed_by_sigpipe(prog):
+        return " " + GONE_HINT
+    if served == 1 and tcp and ended_by_itself(prog):
+        return NO_ACCEPT_LOOP
+    return ""
+
 
 # ---- what the client checks of a kind and of a spec both judge -----------
 

@@ -6,14 +6,14 @@ import socket
 import threading
 import time
 
-from .checks import (GONE_HINT, KEPT_OPEN, KEPT_OPEN_REASON, LINE,
-                     RESET_HINT, SEE_ACCEPT_LOOP, SEE_RECV0,
-                     after_a_silent_client, check, count_descriptors,
-                     ended_at_sigpipe, killed_by_sigpipe, loopback_check)
+from .checks import (KEPT_OPEN, KEPT_OPEN_REASON, LINE, RESET_HINT,
+                     SEE_ACCEPT_LOOP, SEE_RECV0, after_a_silent_client,
+                     after_the_first, check, count_descriptors,
+                     ended_at_sigpipe, loopback_check)
 from .peers import connect, echo_trouble
 from .procfs import net_table, proc_stat, tcp_peer
 from .program import Program
-from .words import megabytes, python_error, sanitizer_error, secs, shown
+from .words import megabytes, secs, shown
 
 
 def start_server(run):
@@ -556,15 +556,8 @@ def es_twenty(run, res):
                   "Client 1 was", served + 1, trouble[0].lower() + trouble[1:],
                   seen),
                "served %d of 20 clients" % served)
-    if fate and served == 1 and prog.returncode() == 0 and not (
-            python_error(prog.output()) or sanitizer_error(prog.output())):
-        res.message += (" It ended by itself, with status 0, after one "
-                        "client: probably there is no loop around accept(): "
-                        + SEE_ACCEPT_LOOP + ".")
-    elif fate and served >= 1 and killed_by_sigpipe(prog):
-        # it came back for the next client: its send() to the one that
-        # had left ended it (a spec's in-turn says the same)
-        res.message += " " + GONE_HINT
+    if fate:
+        res.message += after_the_first(prog, served)
 
 
 def accept_queue(prog):
