@@ -218,16 +218,43 @@ for c in r["checks"]:
 }
 
 @test "check: --format gradescope writes a results.json whose scores add up" {
+    # The shape Gradescope documents for results.json ("Autograder
+    # Specifications", Output format): each key it names, of its type;
+    # a score at the top or on every test. The checker writes plain
+    # text, and says so for the top-level output too (its default,
+    # simple_format, would render a "<" in a command as HTML).
     local json="$BATS_TEST_TMPDIR/results.json" validate='
-import json, sys
+import json, numbers, sys
 r = json.load(open(sys.argv[1]))
+num = lambda v: isinstance(v, numbers.Number) and not isinstance(v, bool)
+text = lambda v: isinstance(v, str)
+fmt = lambda v: v in ("text", "html", "simple_format", "md", "ansi")
+vis = lambda v: v in ("hidden", "after_due_date", "after_published",
+                      "visible")
+top = {"score": num, "execution_time": num, "output": text,
+       "output_format": fmt, "test_output_format": fmt,
+       "test_name_format": fmt, "visibility": vis, "stdout_visibility": vis,
+       "extra_data": lambda v: isinstance(v, dict),
+       "tests": lambda v: isinstance(v, list),
+       "leaderboard": lambda v: isinstance(v, list)}
+each = {"score": num, "max_score": num,
+        "status": lambda v: v in ("passed", "failed"), "name": text,
+        "name_format": fmt, "number": text, "output": text,
+        "output_format": fmt,
+        "tags": lambda v: isinstance(v, list) and all(map(text, v)),
+        "visibility": vis, "extra_data": lambda v: isinstance(v, dict)}
+for key, value in r.items():
+    assert key in top and top[key](value), (key, value)
 tests = r["tests"]
+assert "score" in r or all("score" in t for t in tests)
 for t in tests:
-    # what Gradescope reads of each test, and the only values it takes
+    for key, value in t.items():
+        assert key in each and each[key](value), (key, value)
+    # what the checker gives each test
     assert set(t) == {"name", "score", "max_score", "status", "output"}, t
-    assert t["status"] in ("passed", "failed"), t
     assert t["max_score"] == 1 and t["score"] == (t["status"] == "passed")
 assert isinstance(r["execution_time"], int)
+assert r["output_format"] == r["test_output_format"] == "text"
 print("score %d of %d" % (sum(t["score"] for t in tests),
                           sum(t["max_score"] for t in tests)))
 print(r["output"].splitlines()[-1])
@@ -312,6 +339,26 @@ for bad in suite.findall("testcase/failure"):
     assert_line --index 0 "echo.spec 2 0 0"
 }
 
+@test "check: --format junit follows the schema CI tools read (tests/junit.xsd)" {
+    command -v xmllint >/dev/null || skip "no xmllint (./install-deps installs it)"
+    local xml="$BATS_TEST_TMPDIR/results.xml"
+    # a failure, then checks not run
+    check --format junit echo-server -- \
+        "$PYTHON" "$SAMPLES/escape-server.py" '{port}'
+    assert_failure 1
+    printf '%s\n' "$output" >"$xml"
+    run xmllint --noout --schema "$ROOT/tests/junit.xsd" "$xml"
+    assert_success
+    # checks that pass
+    check --format junit --only one-line,eintr echo-server -- \
+        "$PYTHON" "$SAMPLES/echo-server.py" '{port}'
+    printf '%s\n' "$output" >"$xml"
+    run grep -c '<testcase ' "$xml"
+    assert_output 2
+    run xmllint --noout --schema "$ROOT/tests/junit.xsd" "$xml"
+    assert_success
+}
+
 @test "check: --batch writes a CSV, one row per submission, one column per check" {
     local dir="$BATS_TEST_TMPDIR/subs"
     mkdir -p "$dir/alice" "$dir/bob" "$dir/carol" "$dir/dave"
@@ -380,6 +427,22 @@ PY
     # the last line of results: restart, which shows the missing option
     assert_line --regexp '^FAIL restart +a restart on the same port: port in use after a restart \(EADDRINUSE\)'
     says "SO_REUSEADDR"
+}
+
+@test "check: on a fixed port, a silent client leaves when it says, and a one-at-a-time server passes" {
+    # hello-good.c serves one client at a time: the second client is
+    # served once the silent one has gone. On a fixed port each close
+    # looks for the program's end first; that look once waited out the
+    # socket's 3 s timeout, the silent client left 3 s late, and the
+    # second client's reply was not there in time.
+    local port
+    port=$(free_port tcp)
+    student hello-good.c
+    check --spec "$ROOT/scripts/sockcheck/specs/hello.spec" --port "$port" \
+        --only silent-client -- "${PROG[@]}" "$port"
+    assert_success
+    assert_line --regexp '^PASS silent-client '
+    says "then closed; a second client connected 0.5 s after it. It was served"
 }
 
 @test "check: a reply padded with NUL bytes is no match, and the whole buffer sent is named" {
@@ -468,7 +531,7 @@ PY
     assert_line --regexp '^Not run: the spec.s exchange failed in check exchange'
 }
 
-@test "check: a buffer sent whole is named by short-send and by the echo-server kind's one-line" {
+@test "check: a buffer sent whole is named by short-send and by the echo-server kind's one-line, in one text" {
     printf 'send: hello\nexpect: hello\nclose: yes\n' >"$BATS_TEST_TMPDIR/t.spec"
     # one send(), its count unread: under short-send, the NUL bytes cut
     # after the line are missed
@@ -483,6 +546,8 @@ PY
     assert_failure 1
     assert_line --regexp '^FAIL one-line +one line echoed: bytes never sent came back'
     says "The line came back, then 48 bytes more that were never sent, starting with a NUL byte"
+    # in the words a spec's checks use
+    says "The program probably sends its whole buffer (sizeof, or a fixed count) where it should send the length of the text in it (strlen(), or what recv() returned)."
 }
 
 @test "check: a bad answer the checker never sent is not judged; a silent client's last line is 'nothing'" {
@@ -534,6 +599,13 @@ PY
     local flat
     flat=$(tr '\n' ' ' <<<"$output" | tr -s ' ')
     [ "$(grep -o "It sent to a client's socket after that client had closed it. When recv() returns 0 the client has left" <<<"$flat" | wc -l)" -eq 2 ]
+    # the echo-server kind's twenty-clients says it in the same words
+    check --only twenty-clients echo-server -- \
+        "$PYTHON" "$SAMPLES/eof-reply-server.py" '{port}'
+    assert_failure 1
+    assert_line --regexp '^FAIL twenty-clients +20 clients one after another: served 1 of 20 clients'
+    says "It sent to a client's socket after that client had closed it. When recv() returns 0 the client has left"
+    refute_output --partial "no loop around accept()"
 }
 
 @test "check: zombies and a missing SO_REUSEADDR are found although the exchange fails" {
@@ -596,7 +668,7 @@ PY
     says "the reply holds bytes that the pattern does not name"
 }
 
-@test "check: a fork server whose parent keeps the client's socket fails half-close" {
+@test "check: a fork server whose parent keeps the client's socket fails half-close, kind and spec alike" {
     # the parent forgets close() after fork(): when the child ends, the
     # client still sees no end of the connection
     cat >"$BATS_TEST_TMPDIR/parent-open.py" <<'PY'
@@ -627,4 +699,93 @@ PY
     assert_line --regexp '^PASS long-line '
     assert_line --regexp "^FAIL half-close +the client half-closes: no close after the client's shutdown"
     says "must also close the client's socket in the parent after fork()"
+    # the echo-server kind's own half-close says the same
+    check --only half-close echo-server -- \
+        "$PYTHON" "$BATS_TEST_TMPDIR/parent-open.py" '{port}'
+    assert_failure 1
+    assert_line --regexp "^FAIL half-close +the client half-closes: no close after the client's shutdown"
+    says "A server that forks must also close the client's socket in the parent after fork(), or the connection stays open when the child ends (lesson 12)."
+}
+
+@test "check: docs/check.md's run_autograder writes a results.json, built or not" {
+    local ag="$BATS_TEST_TMPDIR/autograder"
+    mkdir -p "$ag/source" "$ag/results" "$ag/submission"
+    # the page's script, with its /autograder here
+    local extract='
+import re, sys
+text = open(sys.argv[1]).read()
+block = [b for b in re.findall(r"\x60{3}sh\n(.*?)\x60{3}", text, re.S)
+         if "# run_autograder" in b]
+assert len(block) == 1, block
+sys.stdout.write(block[0].replace("/autograder", sys.argv[2]))
+'
+    "$PYTHON" -c "$extract" "$ROOT/docs/check.md" "$ag" >"$ag/run_autograder"
+    ln -s "$ROOT" "$ag/source/sockstep"
+    printf 'send: Ada\nexpect: Hello, Ada!?\nclients: 1\n' >"$ag/source/hello.spec"
+    printf 'server: hello.c\n\tcc -o server hello.c\n' >"$ag/submission/Makefile"
+    local json="$ag/results/results.json" read='
+import json, sys
+r = json.load(open(sys.argv[1]))
+print(r.get("score"), r.get("stdout_visibility"), len(r.get("tests", [])))
+for t in r.get("tests", []):
+    print(t["name"].split(":")[0], t["status"])
+'
+    # a submission that does not build: a score of 0, make's messages shown
+    run bash "$ag/run_autograder"
+    assert_success
+    run "$PYTHON" -c "$read" "$json"
+    assert_success
+    assert_output "0 visible 0"
+
+    cp "$ROOT/tests/students/hello-good.c" "$ag/submission/hello.c"
+    run bash "$ag/run_autograder"
+    run "$PYTHON" -c "$read" "$json"
+    assert_success
+    assert_line --index 0 --regexp '^None None [0-9]+$'
+    assert_line "exchange passed"
+    assert_line "restart passed"
+}
+
+@test "check: a server that crashes when a silent client leaves is told so, by the kind as by the spec" {
+    local how
+    for how in "echo-server" "--spec $ROOT/scripts/sockcheck/specs/echo.spec"; do
+        # shellcheck disable=SC2086 # a kind, or --spec and its file
+        check --only silent-client $how -- \
+            "$PYTHON" "$SAMPLES/eof-crash-server.py" '{port}'
+        assert_failure 1
+        assert_line --regexp '^FAIL silent-client +a silent client, then a new client: traceback after a silent client'
+        says "A client that leaves without a word makes recv() return 0 (no bytes): that is the end of that client, not a request to use."
+        refute_output --partial "must not wait for ever"
+    done
+}
+
+@test "check: a server a reset ends is told of the reset by sigpipe, the spec's as the kind's" {
+    local how
+    for how in "echo-server" "--spec $ROOT/scripts/sockcheck/specs/echo.spec"; do
+        # shellcheck disable=SC2086 # a kind, or --spec and its file
+        check --only sigpipe $how -- \
+            "$PYTHON" "$SAMPLES/reset-crash-server.py" '{port}'
+        assert_failure 1
+        assert_line --regexp '^FAIL sigpipe +no death by SIGPIPE: ended after a client left without reading'
+        says "(ConnectionResetError"
+        says "A failed send() ends that one client, not the server"
+        refute_output --partial "glued together"
+    done
+}
+
+@test "check: a server that crashes after its first client is not told to loop on accept(), kind and spec alike" {
+    # it takes the first client's leaving for a request and dies of it:
+    # its loop around accept() is there
+    check --only in-turn --spec "$ROOT/scripts/sockcheck/specs/echo.spec" -- \
+        "$PYTHON" "$SAMPLES/eof-crash-server.py" '{port}'
+    assert_failure 1
+    assert_line --regexp '^FAIL in-turn +clients one after another: served 1 of 20 clients'
+    says "after a Python traceback (IndexError: index out of range)."
+    refute_output --partial "accept() again"
+    check --only twenty-clients echo-server -- \
+        "$PYTHON" "$SAMPLES/eof-crash-server.py" '{port}'
+    assert_failure 1
+    assert_line --regexp '^FAIL twenty-clients +20 clients one after another: served 1 of 20 clients'
+    says "after a Python traceback (IndexError: index out of range)."
+    refute_output --partial "accept() again"
 }

@@ -3,11 +3,11 @@
 # a server whose replies come from its operator's keyboard (input: on its
 # stdin), a client of a protocol without line ends (newline: no), binary
 # fields (send-u32: and expect-u32:), a chat's relay between two clients
-# (relay:, specs/chat.spec), a client fed long and bad input lines, and
-# advice that says only what was seen. The samples are in tests/check/
-# (with their specs) and tests/students/. The checker starts and ends the
-# programs itself, on ports it chose, loopback only; --only keeps each
-# run to the checks the test reads.
+# (relay:, specs/chat.spec), what a server prints (print:), a client fed
+# long and bad input lines, and advice that says only what was seen. The
+# samples are in tests/check/ (with their specs) and tests/students/. The
+# checker starts and ends the programs itself, on ports it chose, loopback
+# only; --only keeps each run to the checks the test reads.
 
 load test_helper
 load lib/students
@@ -102,4 +102,21 @@ sample() {
     says 'reply 1 was "1000002\n", which does not match'
     says "The program answered the next client, but not as the spec says"
     refute_output --partial "stuck on the bad request"
+}
+
+@test "spec-keys: print: a TCP server must print what it got; one that prints nothing fails" {
+    printf '%s\n' 'send: hello there' 'expect: hello there' \
+        'print: .*hello there.*' >"$BATS_TEST_TMPDIR/p.spec"
+    # lesson 06's server narrates each recv(), bytes and all
+    run bare timeout 60 "$PYTHON" "$CHECK" --only exchange \
+        --spec "$BATS_TEST_TMPDIR/p.spec" -- \
+        "$BIN/06-send-recv-server" --port '{port}'
+    assert_success
+    says 'the program printed a line that matches /.*hello there.*/'
+    run bare timeout 60 "$PYTHON" "$CHECK" --only exchange \
+        --spec "$BATS_TEST_TMPDIR/p.spec" -- \
+        "$PYTHON" "$SAMPLES/echo-server.py" '{port}'
+    assert_failure 1
+    assert_line --regexp '^FAIL exchange .*: did not print what it got'
+    says 'the program printed no line that matches /.*hello there.*/'
 }

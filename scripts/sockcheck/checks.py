@@ -281,9 +281,90 @@ SILENT_HINT = ("A server must not wait for ever for one client: when that "
                "client leaves, recv() returns 0, and the server closes that "
                "socket and accepts the next client (lesson 06; its server "
                "also gives up on a silent client after --timeout seconds).")
+# A server that crashed when a silent client left: it took the end of
+# the connection for a request.
+SILENT_CRASH = ("A client that leaves without a word makes recv() return 0 "
+                "(no bytes): that is the end of that client, not a request "
+                "to use.")
+# A server that ended by itself, with status 0, after a client (%s: how
+# it ended).
+ONE_CLIENT = ("%s It ended by itself, with no error: it serves a client "
+              "and stops. A server serves one client after another until it "
+              "is stopped: accept() in a loop (lessons 04 and 06).")
+
+
+def ended_by_itself(prog):
+    """It has ended with status 0, printing no traceback (waiting a
+    little, as fate() does, for a program that is exiting)."""
+    if not prog.fate():
+        return False
+    text = prog.output()
+    return prog.returncode() == 0 and not (python_error(text) or
+                                           sanitizer_error(text))
+
+
+def crashed(prog):
+    """'killed by SIGSEGV' or 'traceback' when it crashed, else ''."""
+    text = prog.output()
+    if python_error(text):
+        return "traceback"
+    if sanitizer_error(text):
+        return "sanitizer error"
+    rc = prog.returncode()
+    if rc is not None and rc < 0:
+        return "killed by %s" % signal.Signals(-rc).name
+    return ""
+
+
+def after_a_silent_client(prog, one_client=ONE_CLIENT):
+    """The end of a silent-client check's failure (the echo-server
+    kind's and a spec server's), after what the next client saw: (the
+    words, from how the program ended, and the reason). A program that
+    ended by itself serves one client (one_client says so); one that
+    crashed took the silent client's end for a request; one still up
+    did not go on to the next client."""
+    fate = prog.fate() + prog.cpu_note()
+    if ended_by_itself(prog):
+        return one_client % fate, "ended by itself (status 0)"
+    crash = crashed(prog)
+    if crash:
+        return ("%s %s" % (fate, SILENT_CRASH),
+                "%s after a silent client" % crash)
+    return ("%s %s" % (fate, SILENT_HINT),
+            "next client not served after a silent one")
+
+
+# A server that kept a connection open, waiting, after its client shut
+# down its sending side (the half-close checks of the echo-server kind
+# and of a spec server).
+KEPT_OPEN = ("When recv() returns 0, the client has finished: send what is "
+             "left and close() its socket (%s). A server that forks must "
+             "also close the client's socket in the parent after fork(), or "
+             "the connection stays open when the child ends (lesson 12)."
+             % SEE_RECV0)
+KEPT_OPEN_REASON = "no close after the client's shutdown"
 # A server that served only its first client.
 SEE_ACCEPT_LOOP = ("a server calls accept() again, in a loop, for each next "
                    "client (see lesson 04 with --count, and lesson 06)")
+
+# A server that ended by itself, with status 0, after its first client.
+NO_ACCEPT_LOOP = (" It ended by itself, with status 0, after one client: "
+                  "probably there is no loop around accept(): %s."
+                  % SEE_ACCEPT_LOOP)
+
+
+def after_the_first(prog, served, tcp=True):
+    """What a check of clients one after another (the echo-server kind's
+    twenty-clients, a spec server's in-turn) says of a program that had
+    served some before the one it did not serve: killed by SIGPIPE, it
+    sent to a client that had gone; ended by itself with status 0 after
+    one TCP client, it has no loop around accept(). '' otherwise: a
+    crash is told by how the program ended, with no guess at its cause."""
+    if served >= 1 and prog.fate(wait=0) and killed_by_sigpipe(prog):
+        return " " + GONE_HINT
+    if served == 1 and tcp and ended_by_itself(prog):
+        return NO_ACCEPT_LOOP
+    return ""
 
 
 # ---- what the client checks of a kind and of a spec both judge -----------

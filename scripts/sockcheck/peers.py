@@ -109,11 +109,13 @@ class Client:
         """Has the program closed its end (EOF waiting, nothing else)?
         A program that closes after its reply does so at once: its close
         is waited for a little, lest both ends close at the same time
-        (then both are left in TIME_WAIT)."""
+        (then both are left in TIME_WAIT). The socket is made
+        non-blocking for the look: on a socket with a timeout, Python
+        waits that long for data before recv(), MSG_DONTWAIT or not."""
         try:
             select.select([self.s], [], [], wait)
-            return self.s.recv(1, socket.MSG_PEEK | socket.MSG_DONTWAIT) \
-                == b""
+            self.s.setblocking(False)
+            return self.s.recv(1, socket.MSG_PEEK) == b""
         except (OSError, ValueError):
             return False
 
@@ -129,6 +131,14 @@ def connect(prog, **kw):
         return None, "connect() got no answer within its time limit"
     except OSError as e:
         return None, "connect() failed: %s" % (e.strerror or e)
+
+
+# What a reply padded with NUL bytes shows (the kinds' and the specs'
+# checks, whatever sent it): a buffer sent whole.
+SIZEOF = ("sends its whole buffer (sizeof, or a fixed count) where it "
+          "should send the length of the text in it (strlen(), or what "
+          "recv() returned)")
+SIZEOF_WORDS = "The program probably %s." % SIZEOF
 
 
 def echo_trouble(sent, got, how, limit):
@@ -153,11 +163,10 @@ def echo_trouble(sent, got, how, limit):
     extra = got[m:]
     if extra[:1] == b"\0":
         return ("The line came back, then %s more that %s never sent, "
-                "starting with a NUL byte: %s. The program probably sends "
-                "its whole buffer (sizeof, or a fixed count) where it should "
-                "send what recv() returned." % (
+                "starting with a NUL byte: %s. %s" % (
                     plural(len(extra), "byte"),
-                    "was" if len(extra) == 1 else "were", shown(extra, 40)))
+                    "was" if len(extra) == 1 else "were", shown(extra, 40),
+                    SIZEOF_WORDS))
     return "%d bytes came back for %d sent: %s." % (n, m, shown(got, 40))
 
 

@@ -221,6 +221,9 @@ def gradescope(run, results):
             run.kind, show_cmd(run.argv), plural(len(results), "check"),
             passed, failed, ", %d not run" % skipped if skipped else "")),
         "execution_time": round(sum(r.seconds for r in results)),
+        # plain text, the top-level output too: its default there,
+        # simple_format, renders HTML (a "<" in a command, say)
+        "output_format": "text",
         "test_output_format": "text",
         "tests": tests,
     }
@@ -229,7 +232,8 @@ def gradescope(run, results):
 def junit(run, results):
     """A JUnit XML report, as text without the XML declaration: one
     testsuite (the kind, or the spec file's name), one testcase per
-    check. FAIL is a <failure>, NOT RUN <skipped>, NOTE a pass that says
+    check. FAIL is a <failure> (its type the check's name), NOT RUN
+    <skipped>, NOTE a pass that says
     why in <system-out>; the program's output and system calls go in
     <system-out> too. Every text is escaped() (XML 1.0 cannot hold an
     escape code or a NUL, even as a character reference), and the whole
@@ -257,8 +261,11 @@ def junit(run, results):
             ET.SubElement(case, "skipped", message=verdict(r)).text = \
                 escaped(r.message)
         elif not r.ok:
+            # its type, the check that failed (Surefire's schema 3.0 and
+            # the tools that follow it require one)
             ET.SubElement(case, "failure",
-                          message=escaped(r.reason or "failed")).text = \
+                          message=escaped(r.reason or "failed"),
+                          type=escaped(r.check.name)).text = \
                 escaped(r.message)
             out = extras(r)
         elif r.state is State.NOTED:

@@ -10,8 +10,8 @@ import os
 import threading
 import time
 
-from .checks import (GONE_HINT, SEE_ACCEPT_LOOP, Check, count_descriptors,
-                     killed_by_sigpipe, loopback_check)
+from .checks import (SEE_ACCEPT_LOOP, Check, after_the_first,
+                     count_descriptors, loopback_check)
 from .echo_server import Busy
 from .procfs import proc_stat
 from .program import Program
@@ -179,16 +179,15 @@ def sp_in_turn(run, res):
         res.passed("%s played the exchange one after another; %s." % (
             plural(n, "client"), served_words(run.spec)))
         return
-    hint = (" The program served only the first client: %s."
-            % SEE_ACCEPT_LOOP if served == 1 and run.spec.proto == "tcp"
-            else "")
     fate = why(prog)  # waits a little for a program that is ending
-    if served >= 1 and killed_by_sigpipe(prog):
-        # it did come back for the next client: its send() to the one
-        # that had left is what ended it
-        hint = " " + GONE_HINT
-    elif served >= 1 and unanswered(prog, run.spec, trouble):
+    tcp = run.spec.proto == "tcp"
+    hint = after_the_first(prog, served, tcp)
+    if not hint and served >= 1 and unanswered(prog, run.spec, trouble):
         hint = " " + NOT_ANSWERED
+    elif not hint and served == 1 and tcp and not prog.fate(wait=0):
+        # still up, and no further client served
+        hint = (" The program served only the first client: %s."
+                % SEE_ACCEPT_LOOP)
     res.failed("%s of %d clients were served. %s%s%s" % (
         served, n, trouble, fate, hint),
         "served %d of %d clients" % (served, n))

@@ -5,16 +5,16 @@ that was not served. spec_server.py and spec_peers.py build their checks
 from these."""
 
 import re
-import signal
 import socket
 import time
 
-from .checks import GONE_HINT, killed_by_sigpipe, last_words
-from .peers import UdpPeer, connect
+from . import checks
+from .checks import GONE_HINT, ended_by_itself, killed_by_sigpipe, last_words
+from .peers import SIZEOF, SIZEOF_WORDS, UdpPeer, connect
 from .procfs import Sock, net_table
 from .program import Program
 from .spec import U32, printed, wanted
-from .words import and_list, python_error, sanitizer_error, secs, shown
+from .words import and_list, secs, shown
 
 
 class Talk:
@@ -413,11 +413,6 @@ def relayed(talk, pat, lineno, r):
                    "every other client connected (lesson 13).")
 
 
-SIZEOF_WORDS = ("The program probably sends its whole buffer (sizeof, or a "
-                "fixed count) where it should send the length of the text "
-                "in it (strlen(), or what recv() returned).")
-
-
 def padding_note(pattern, data, clause=False):
     """A reply that would match up to its first NUL byte, as when a
     program sends its whole buffer where the text in it ends at a NUL:
@@ -432,8 +427,7 @@ def padding_note(pattern, data, clause=False):
         more += " (all NUL)"
     if clause:
         return ("; up to its first NUL byte it would match, and %s: "
-                "the program probably sends its whole buffer, sizeof of it, "
-                "where it should send strlen() of the text in it" % more)
+                "the program probably %s" % (more, SIZEOF))
     return (" Up to its first NUL byte it would match, and %s. %s"
             % (more, SIZEOF_WORDS))
 
@@ -542,33 +536,10 @@ STUCK = "The program is stuck on the bad request, probably"
 
 # What a program that exited with status 0 after a client is told, in
 # place of a guess about what went wrong (it did not crash).
-ONE_CLIENT = ("%s It ended by itself, with no error: it serves a client "
-              "and stops. A server serves one client after another until it "
-              "is stopped: accept() in a loop (lessons 04 and 06). (A spec "
-              "for a server that serves only one client says 'clients: 1'.)")
+# a spec may say that its server serves one client
+ONE_CLIENT = checks.ONE_CLIENT + (" (A spec for a server that serves only "
+                                  "one client says 'clients: 1'.)")
 
-
-def ended_by_itself(prog):
-    """It has ended with status 0, printing no traceback (waiting a
-    little, as fate() does, for a program that is exiting)."""
-    if not prog.fate():
-        return False
-    text = prog.output()
-    return prog.returncode() == 0 and not (python_error(text) or
-                                           sanitizer_error(text))
-
-
-def crashed(prog):
-    """'killed by SIGSEGV' or 'traceback' when it crashed, else ''."""
-    text = prog.output()
-    if python_error(text):
-        return "traceback"
-    if sanitizer_error(text):
-        return "sanitizer error"
-    rc = prog.returncode()
-    if rc is not None and rc < 0:
-        return "killed by %s" % signal.Signals(-rc).name
-    return ""
 
 def before_input(prog, spec, steps, who):
     """One client plays steps (the exchange up to its first input: line)

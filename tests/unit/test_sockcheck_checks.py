@@ -279,7 +279,8 @@ class EchoTrouble(unittest.TestCase):
                          'never sent, starting with a NUL byte: "\\x00". '
                          'The program probably sends its whole buffer '
                          '(sizeof, or a fixed count) where it should send '
-                         'what recv() returned.')
+                         'the length of the text in it (strlen(), or what '
+                         'recv() returned).')
 
 
 class FakeSock:

@@ -219,6 +219,7 @@ class Gradescope(unittest.TestCase):
             "output": "echo-server: ./srv --port {port} 'a b'\n"
                       "2 checks: 1 passed, 1 failed",
             "execution_time": 3,
+            "output_format": "text",
             "test_output_format": "text",
             "tests": [{
                 "name": "one-line: one line echoed",
@@ -297,8 +298,9 @@ class Junit(unittest.TestCase):
             "classname": "echo-server",
             "name": "half-close: the client half-closes", "time": "3.100"})
         failure = two.find("failure")
-        self.assertEqual((failure.get("message"), failure.text),
-                         ("never closed the connection", LONG))
+        self.assertEqual((failure.get("message"), failure.get("type"),
+                          failure.text),
+                         ("never closed the connection", "half-close", LONG))
         self.assertEqual(two.find("system-out").text,
                          "the program's last output:\n| bye <&>\n\n"
                          "last system calls (strace):\n  close(4) = 0")

@@ -4,12 +4,14 @@ is done when a check cannot reach one."""
 import os
 import sys
 import unittest
+from types import SimpleNamespace
+from unittest import mock
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
                                 "..", "..", "scripts"))
 
 from sockcheck import runner  # noqa: E402 (after the path is set)
-from sockcheck.checks import Check  # noqa: E402
+from sockcheck.checks import Check, State  # noqa: E402
 from sockcheck.common import NotReady  # noqa: E402
 
 
@@ -114,6 +116,68 @@ class One(unittest.TestCase):
         self.assertTrue(self.run.one(check(uses)).ok)
         self.assertEqual(done, ["closed", "2"])
         self.assertEqual((self.run.programs, self.run.cleanup), ([], []))
+
+
+class Ended:
+    """A program that ended at its bind(), as Run.one reads it."""
+
+    def __init__(self, said):
+        self.said = said
+
+    def output(self):
+        return self.said
+
+    def returncode(self):
+        return 1
+
+    def trace_tail(self):
+        return []
+
+    def narration_tail(self):
+        return []
+
+    def stop(self):
+        pass
+
+
+class TimeWait(unittest.TestCase):
+    """On a fixed port, a check whose program could not bind it while
+    connections of the checks before held it in TIME_WAIT: NOT RUN, and
+    says why; the checks after it run. Restart's own failure stands."""
+
+    def setUp(self):
+        self.run = runner.Run("echo-server", ["./srv"], fixed_port=5555)
+
+    def ends_at_bind(self, run, res):
+        run.programs.append(Ended("bind: Address already in use\n"))
+        raise NotReady("The program exited with status 1 before it "
+                       "listened on port 5555.",
+                       "ended before it listened on the port")
+
+    def one(self, name, table):
+        with mock.patch.object(runner, "net_table", return_value=table):
+            return self.run.one(check(self.ends_at_bind, name))
+
+    WAITING = [SimpleNamespace(port=5555, state=runner.TIME_WAIT)]
+
+    def test_not_run_and_why(self):
+        res = self.one("idle", self.WAITING)
+        self.assertEqual((res.state, res.reason),
+                         (State.NOT_RUN, "port in TIME_WAIT"))
+        self.assertIn("could not take port 5555 again: connections that the "
+                      "checks before this one made were still in TIME_WAIT "
+                      "there", res.message)
+        self.assertIn("(--only idle)", res.message)
+        self.assertIsNone(self.run.broken)  # the next checks run
+
+    def test_with_nothing_in_time_wait_it_fails(self):
+        res = self.one("idle", [])
+        self.assertEqual(res.state, State.FAILED)
+        self.assertEqual(self.run.broken, "idle")
+
+    def test_restart_fails_on_it(self):
+        res = self.one("restart", self.WAITING)
+        self.assertEqual(res.state, State.FAILED)
 
 
 class RunChecks(unittest.TestCase):
