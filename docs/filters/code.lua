@@ -86,6 +86,10 @@ local function listing_caption(path, first, last, total, whole, need)
   return pandoc.Div({ pandoc.Plain(inlines) }, pandoc.Attr("", { "listing-caption" }))
 end
 
+-- The parts of each file shown so far, in document order: shown_parts[path]
+-- = { {first, last} ... }.
+local shown_parts = {}
+
 -- The visible mark of lines left out of a listing.
 local function omission(first, last, what)
   local said = range_text(first, last) .. (what and (" (" .. what .. ")") or "") ..
@@ -352,10 +356,24 @@ function M.include_code(el)
 
   local blocks = { listing_caption(path, first, last, total, whole) }
   local marks_first = 0
-  if first > 1 then
-    blocks[#blocks + 1] = omission(1, first - 1)
+  -- The lines left out before the first: since the end of the last part
+  -- of this file shown above it, if one ended before it ("lines 59-65",
+  -- not "lines 1-65" under a listing of lines 49-58); none when that part
+  -- ends just above.
+  local from = 1
+  for _, r in ipairs(shown_parts[path] or {}) do
+    if r[1] < first and r[2] >= first - 1 then
+      from = first
+    elseif r[2] < first - 1 and r[2] + 1 > from then
+      from = r[2] + 1
+    end
+  end
+  if from < first then
+    blocks[#blocks + 1] = omission(from, first - 1)
     marks_first = 1
   end
+  shown_parts[path] = shown_parts[path] or {}
+  table.insert(shown_parts[path], { first, last })
   -- The listing is split where boilerplate is left out (with an omission
   -- mark) so that every number stays the file's own.
   local chunk, start, first_chunk = {}, nil, nil
