@@ -214,6 +214,7 @@ return {
       end
       return inlines
     end,
+    Str = layout.keys,
     Code = function(el)
       if common.latex() then
         return layout.code_latex(el)

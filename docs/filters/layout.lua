@@ -6,7 +6,7 @@ on screen a link back to the contents after each heading.
 ]]
 
 local common = require("filters.common")
-local latex_escape = common.latex_escape
+local latex_escape, latex = common.latex_escape, common.latex
 
 local M = {}
 
@@ -95,6 +95,28 @@ function M.nobr_html(text)
   end
   out[#out + 1] = esc(text:match("%s*$"))
   return table.concat(out)
+end
+
+-- A key in running text ("Ctrl-C", "Ctrl-D,") is never broken at its
+-- hyphen, on paper or on screen.
+function M.keys(el)
+  local pre, key, post = el.text:match("^(.-)(Ctrl%-%a)(.*)$")
+  if not key then
+    return nil
+  end
+  local out = {}
+  if pre ~= "" then
+    out[#out + 1] = pandoc.Str(pre)
+  end
+  if latex() then
+    out[#out + 1] = pandoc.RawInline("latex", "\\mbox{" .. key .. "}")
+  else
+    out[#out + 1] = pandoc.Span({ pandoc.Str(key) }, pandoc.Attr("", { "nobr" }))
+  end
+  if post ~= "" then
+    out[#out + 1] = pandoc.Str(post)
+  end
+  return out
 end
 
 function M.code_html(el)
