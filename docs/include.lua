@@ -116,6 +116,8 @@ local layout = require("filters.layout")
 local parts = require("filters.parts")
 local index = require("filters.index")
 
+local code_blocks = 0
+
 return {
   {
     Meta = function(meta)
@@ -235,6 +237,17 @@ return {
         return divs.wrap_latex(el, "keepgroup")
       end
       return nil
+    end,
+  },
+  -- On screen, code blocks as HTML whose options and paths never break
+  -- at a hyphen.
+  {
+    CodeBlock = function(el)
+      if not (FORMAT:match("html") or FORMAT:match("epub")) then
+        return nil
+      end
+      code_blocks = code_blocks + 1
+      return layout.code_block_html(el, code_blocks)
     end,
   },
   {

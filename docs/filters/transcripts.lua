@@ -423,7 +423,7 @@ function M.include_run(el)
   for _, l in ipairs(shown_lines) do
     local tag, rest = split_tag(l.text)
     local lead = #tag + #rest:match("^ *")
-    local body = esc(tag .. rest:sub(#rest:match("^ *") + 1))
+    local body = layout.nobr_options(esc(tag .. rest:sub(#rest:match("^ *") + 1)))
     if l.left then
       local notes = {}
       for _, n in ipairs(l.left) do
