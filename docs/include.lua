@@ -260,6 +260,9 @@ return {
         doc.blocks = layout.screen_blocks(doc.blocks)
         if FORMAT:match("html") and not FORMAT:match("epub") then
           doc.blocks:insert(1, layout.screen_toc(doc.blocks))
+          -- The contents a tap away from anywhere in the one long page.
+          doc.blocks:insert(1, pandoc.RawBlock("html",
+            '<a class="to-contents" href="#TOC">contents</a>'))
         end
       end
       -- The attribute was only for paper_blocks.
