@@ -123,10 +123,17 @@ end
 -- On paper a listing may break across pages only where a reader can
 -- pick it up again: not inside a comment, nor in the middle of a
 -- statement, nor between a comment and the code under it, nor before a
--- block's last statement or its closing brace. keep[j] is true when no page break may come before line
+-- block's last statement or its closing brace, nor after its first line
+-- or before its last two. keep[j] is true when no page break may come before line
 -- j of LINES (preamble.tex: \SSkeep at the end of that line).
 local function keep_before(lines)
   local keep, in_comment = {}, false
+  local full = {}
+  for j, l in ipairs(lines) do
+    if l:match("%S") then
+      full[#full + 1] = j
+    end
+  end
   for j, cur in ipairs(lines) do
     local prev = lines[j - 1]
     if prev then
@@ -143,6 +150,11 @@ local function keep_before(lines)
         c:match("^%?") or c:match("^:") or c == "*/" or c:match("^else") or
         -- the last statement of a block stays with the one before it
         (c ~= "" and lines[j + 1] and lines[j + 1]:match("^%s*}"))
+    end
+    -- Nor after the first line, nor before the last two (empty lines
+    -- aside).
+    if j > 1 and (j <= (full[2] or 0) or j >= (full[#full - 1] or #lines + 1)) then
+      keep[j] = true
     end
     -- Still inside a /* comment at the end of this line?
     local rest = cur
