@@ -239,10 +239,26 @@ return {
       return nil
     end,
   },
-  -- On screen, code blocks as HTML whose options and paths never break
-  -- at a hyphen.
+  -- (On paper a code block in a list stays pandoc's: the LaTeX of a raw
+  -- block in a list item is indented, code lines and all.)
   {
+    traverse = "topdown",
+    BulletList = function(el)
+      if common.latex() then
+        return el, false
+      end
+    end,
+    OrderedList = function(el)
+      if common.latex() then
+        return el, false
+      end
+    end,
+    -- On screen, code blocks as HTML whose options and paths never break
+    -- at a hyphen; on paper, with the marks of where a page may not break.
     CodeBlock = function(el)
+      if common.latex() then
+        return code.paper_code_block(el)
+      end
       if not (FORMAT:match("html") or FORMAT:match("epub")) then
         return nil
       end

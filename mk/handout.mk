@@ -165,10 +165,11 @@ $(HANDOUT_DIR)/paper.$(PAPER): | $(HANDOUT_DIR)
 # \documentclass line); the diagrams must be rendered before the filter
 # names them.
 $(HANDOUT_DIR)/handout.tex: $(HANDOUT_COMMON) $(HANDOUT_PDF_FIGS) \
-                            docs/preamble.tex \
+                            docs/preamble.tex $(HANDOUT_DIR)/highlight.tex \
                             $(HANDOUT_DIR)/paper.$(PAPER) | $(CODE_BLOCKS_OK)
 	$(HANDOUT_PANDOC) -M date="built $(HANDOUT_DATE)" --standalone --to latex \
 	    --toc-depth=1 \
+	    --include-in-header $(HANDOUT_DIR)/highlight.tex \
 	    --include-in-header docs/preamble.tex \
 	    -V documentclass=report -V classoption=oneside -V fontsize=11pt \
 	    -V papersize=$(PAPER) \
@@ -196,6 +197,21 @@ $(BUILD)/handout.pdf: $(HANDOUT_DIR)/handout.tex docs/pdflatex-until-stable.sh
 # over the whole page took half the time of this build.
 $(HANDOUT_DIR)/style.html: $(HANDOUT_DIR)/highlight.css docs/handout.css | $(HANDOUT_DIR)
 	{ echo '<style>'; cat $^; echo '</style>'; } >$@.tmp
+	mv $@.tmp $@
+
+# The highlighting's macros for LaTeX, for the same reason: the filter
+# writes every code block's LaTeX itself (docs/filters/code.lua), with the
+# marks of where a page may not break, so pandoc sees none but those in
+# lists, and then writes the same macros itself: they are defined here
+# only when it has not. preamble.tex, included after them, changes the
+# look of Highlighting and Shaded.
+$(HANDOUT_DIR)/highlight.tex: mk/handout.mk | $(HANDOUT_DIR)
+	{ printf '%s\n' '\ifdefined\VerbBar\else'; \
+	  printf '```c\nint x;\n```\n' | \
+	    pandoc --standalone --highlight-style=tango -M title=x --to latex | \
+	    sed -n '/^\\usepackage{color}/,/WarningTok/p'; \
+	  printf '%s\n' '\fi'; } >$@.tmp
+	grep -q 'newenvironment{Shaded}' $@.tmp
 	mv $@.tmp $@
 
 # The highlighting's stylesheet (colours, line numbers), which pandoc

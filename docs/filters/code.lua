@@ -200,6 +200,21 @@ local function paper_listing(cb, lines)
   return pandoc.RawBlock("latex", table.concat(out, "\n"))
 end
 
+-- Any other code block on paper (a command, a Python version, a spec):
+-- the same marks, so that it too breaks neither after its first line nor
+-- before its last two. A block pandoc does not highlight is left as it is.
+function M.paper_code_block(cb)
+  local tex = pandoc.write(pandoc.Pandoc({ cb }), "latex")
+  if not tex:find("\\begin{Highlighting}") then
+    return nil
+  end
+  local lines = {}
+  for line in (cb.text .. "\n"):gmatch("([^\n]*)\n") do
+    lines[#lines + 1] = line
+  end
+  return paper_listing(cb, lines)
+end
+
 -- The lines of a whole lesson file that a chapter does not reprint, as
 -- { first, last, what } in order: the comment at the top, the
 -- #define/#include block under it, and each option table (a declaration
