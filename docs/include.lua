@@ -116,6 +116,8 @@ local layout = require("filters.layout")
 local parts = require("filters.parts")
 local index = require("filters.index")
 
+local code_blocks = 0
+
 return {
   {
     Meta = function(meta)
@@ -214,6 +216,7 @@ return {
       end
       return inlines
     end,
+    Str = layout.keys,
     Code = function(el)
       if common.latex() then
         return layout.code_latex(el)
@@ -236,6 +239,33 @@ return {
       return nil
     end,
   },
+  -- (On paper a code block in a list stays pandoc's: the LaTeX of a raw
+  -- block in a list item is indented, code lines and all.)
+  {
+    traverse = "topdown",
+    BulletList = function(el)
+      if common.latex() then
+        return el, false
+      end
+    end,
+    OrderedList = function(el)
+      if common.latex() then
+        return el, false
+      end
+    end,
+    -- On screen, code blocks as HTML whose options and paths never break
+    -- at a hyphen; on paper, with the marks of where a page may not break.
+    CodeBlock = function(el)
+      if common.latex() then
+        return code.paper_code_block(el)
+      end
+      if not (FORMAT:match("html") or FORMAT:match("epub")) then
+        return nil
+      end
+      code_blocks = code_blocks + 1
+      return layout.code_block_html(el, code_blocks)
+    end,
+  },
   {
     Pandoc = function(doc)
       doc.blocks = parts.blocks(doc.blocks)
@@ -246,6 +276,9 @@ return {
         doc.blocks = layout.screen_blocks(doc.blocks)
         if FORMAT:match("html") and not FORMAT:match("epub") then
           doc.blocks:insert(1, layout.screen_toc(doc.blocks))
+          -- The contents a tap away from anywhere in the one long page.
+          doc.blocks:insert(1, pandoc.RawBlock("html",
+            '<a class="to-contents" href="#TOC">contents</a>'))
         end
       end
       -- The attribute was only for paper_blocks.

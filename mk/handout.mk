@@ -165,10 +165,11 @@ $(HANDOUT_DIR)/paper.$(PAPER): | $(HANDOUT_DIR)
 # \documentclass line); the diagrams must be rendered before the filter
 # names them.
 $(HANDOUT_DIR)/handout.tex: $(HANDOUT_COMMON) $(HANDOUT_PDF_FIGS) \
-                            docs/preamble.tex \
+                            docs/preamble.tex $(HANDOUT_DIR)/highlight.tex \
                             $(HANDOUT_DIR)/paper.$(PAPER) | $(CODE_BLOCKS_OK)
 	$(HANDOUT_PANDOC) -M date="built $(HANDOUT_DATE)" --standalone --to latex \
 	    --toc-depth=1 \
+	    --include-in-header $(HANDOUT_DIR)/highlight.tex \
 	    --include-in-header docs/preamble.tex \
 	    -V documentclass=report -V classoption=oneside -V fontsize=11pt \
 	    -V papersize=$(PAPER) \
@@ -194,8 +195,35 @@ $(BUILD)/handout.pdf: $(HANDOUT_DIR)/handout.tex docs/pdflatex-until-stable.sh
 # (docs/filters/diagrams.lua).
 # Nothing is left for pandoc's --self-contained to fetch, and that pass
 # over the whole page took half the time of this build.
-$(HANDOUT_DIR)/style.html: docs/handout.css | $(HANDOUT_DIR)
-	{ echo '<style>'; cat docs/handout.css; echo '</style>'; } >$@.tmp
+$(HANDOUT_DIR)/style.html: $(HANDOUT_DIR)/highlight.css docs/handout.css | $(HANDOUT_DIR)
+	{ echo '<style>'; cat $^; echo '</style>'; } >$@.tmp
+	mv $@.tmp $@
+
+# The highlighting's macros for LaTeX, for the same reason: the filter
+# writes every code block's LaTeX itself (docs/filters/code.lua), with the
+# marks of where a page may not break, so pandoc sees none but those in
+# lists, and then writes the same macros itself: they are defined here
+# only when it has not. preamble.tex, included after them, changes the
+# look of Highlighting and Shaded.
+$(HANDOUT_DIR)/highlight.tex: mk/handout.mk | $(HANDOUT_DIR)
+	{ printf '%s\n' '\ifdefined\VerbBar\else'; \
+	  printf '```c\nint x;\n```\n' | \
+	    pandoc --standalone --highlight-style=tango -M title=x --to latex | \
+	    sed -n '/^\\usepackage{color}/,/WarningTok/p'; \
+	  printf '%s\n' '\fi'; } >$@.tmp
+	grep -q 'newenvironment{Shaded}' $@.tmp
+	mv $@.tmp $@
+
+# The highlighting's stylesheet (colours, line numbers), which pandoc
+# writes only into a page with code blocks of its own: the filter turns
+# every code block into HTML (docs/filters/layout.lua), so it is taken
+# from a page of one block.
+$(HANDOUT_DIR)/highlight.css: mk/handout.mk | $(HANDOUT_DIR)
+	printf '```c\nint x;\n```\n' | \
+	    pandoc --standalone --highlight-style=tango -M title=x --to html5 | \
+	    sed -n '/^ *pre > code\.sourceCode {/,/<\/style>/p' | \
+	    grep -v -e '</style>' -e 'display\.math' >$@.tmp
+	grep -q 'counter(source-line)' $@.tmp
 	mv $@.tmp $@
 
 $(BUILD)/handout.html: $(HANDOUT_COMMON) $(HANDOUT_SVG_FIGS) $(HANDOUT_NARROW_FIGS) \
@@ -206,8 +234,8 @@ $(BUILD)/handout.html: $(HANDOUT_COMMON) $(HANDOUT_SVG_FIGS) $(HANDOUT_NARROW_FI
 	mv $@.tmp $@
 
 # The EPUB: one XHTML file per chapter, the SVG diagrams inside, the same
-# stylesheet as the HTML and docs/epub.css (listings wrap, with a mark on
-# each continued line), the PDF's title page as its cover, and each
+# stylesheet as the HTML (listings wrap, with a mark on each continued
+# line), the PDF's title page as its cover, and each
 # chapter file titled by its chapter (docs/epub-finish.py: pandoc titles
 # them by file name, which some readers show).
 HANDOUT_PYTHON := $(shell bash -c '. scripts/lib/python.bash && ss_find_python && echo "$$PYTHON"')
@@ -216,10 +244,12 @@ $(HANDOUT_DIR)/cover.png: $(BUILD)/handout.pdf | $(HANDOUT_DIR)
 	pdftoppm -f 1 -l 1 -r 110 -png -singlefile $< $(HANDOUT_DIR)/cover
 
 $(BUILD)/handout.epub: $(HANDOUT_COMMON) $(HANDOUT_SVG_FIGS) docs/handout.css \
-                       docs/epub.css $(HANDOUT_DIR)/cover.png docs/epub-finish.py \
+                       $(HANDOUT_DIR)/highlight.css $(HANDOUT_DIR)/cover.png \
+                       docs/epub-finish.py \
                        | $(CODE_BLOCKS_OK)
 	$(HANDOUT_PANDOC) -M date=$(HANDOUT_DAY) -M description="built $(HANDOUT_DATE)" \
-	    --to epub3 --epub-chapter-level=1 --css docs/handout.css --css docs/epub.css \
+	    --to epub3 --epub-chapter-level=1 \
+	    --css $(HANDOUT_DIR)/highlight.css --css docs/handout.css \
 	    --epub-cover-image=$(HANDOUT_DIR)/cover.png -o $@.tmp
 	$(HANDOUT_PYTHON) docs/epub-finish.py $@.tmp
 	mv $@.tmp $@

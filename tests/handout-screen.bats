@@ -71,10 +71,10 @@ epubcheck_run() {
 
 # The measuring script for the phone test: at the page's viewport, no
 # element of prose (anything outside a listing or a code block) may reach
-# past either edge, no transcript may scroll sideways inside its box, and
-# no listing's box may be wider than the viewport (its code may scroll
-# inside it). The result goes into the page and, when it is in a frame,
-# to the page around it.
+# past either edge, no transcript or listing may scroll sideways inside
+# its box (their lines wrap), and no box may be wider than the viewport.
+# The result goes into the page and, when it is in a frame, to the page
+# around it.
 PHONE_JS='
 window.addEventListener("load", function () {
   var vw = document.documentElement.clientWidth, bad = [], n = 0;
@@ -102,9 +102,12 @@ window.addEventListener("load", function () {
     if (pres[j].scrollWidth > pres[j].clientWidth + 1)
       bad.push(name(pres[j]) + " scrolls: " + pres[j].scrollWidth + " > " + pres[j].clientWidth);
   var boxes = document.querySelectorAll("div.sourceCode, pre");
-  for (var k = 0; k < boxes.length; k++)
+  for (var k = 0; k < boxes.length; k++) {
     if (boxes[k].getBoundingClientRect().right > vw + 0.5)
       bad.push(name(boxes[k]) + " box reaches " + Math.round(boxes[k].getBoundingClientRect().right));
+    if (boxes[k].scrollWidth > boxes[k].clientWidth + 1)
+      bad.push(name(boxes[k]) + " scrolls: " + boxes[k].scrollWidth + " > " + boxes[k].clientWidth);
+  }
   // A word of a table cell laid out on two lines is a broken word (a
   // line may end after a hyphen, as in prose: "SYN-" and "ACK" are two).
   var cells = document.querySelectorAll("td, th"), words = 0;
@@ -128,14 +131,24 @@ window.addEventListener("load", function () {
   // Inline code (an option, a path) never ends a line after a hyphen:
   // "--port" is not "-" and "-port", "06-send-recv" not "06-send-" and
   // "recv". The title of a transcript, which names its command, neither.
-  var codes = document.querySelectorAll("code, div.terminal-title"), hyphens = 0;
+  // In a listing or a code block no hyphen ends a line; in a transcript,
+  // none in an option or a path ("non-blocking" in a note may break).
+  var codes = document.querySelectorAll("code, div.terminal-title, div.terminal pre"),
+      hyphens = 0;
   for (var a = 0; a < codes.length; a++) {
-    if (codes[a].closest("pre")) continue;
+    var term = codes[a].matches("div.terminal pre");
+    if (codes[a].tagName === "CODE" && codes[a].closest("div.terminal")) continue;
     var tw = document.createTreeWalker(codes[a], NodeFilter.SHOW_TEXT), tnode;
     while ((tnode = tw.nextNode())) {
       for (var h = tnode.data.indexOf("-"); h >= 0 && h + 1 < tnode.data.length;
            h = tnode.data.indexOf("-", h + 1)) {
         if (/\s/.test(tnode.data[h + 1])) continue;
+        if (term) {
+          var before = tnode.data.slice(0, h + 1).split(/\s/).pop(),
+              after = tnode.data.slice(h + 1).split(/\s/)[0];
+          if (!/^[(\[\x22\x27`]*-/.test(before) && (before + after).indexOf("/") < 0)
+            continue;
+        }
         var hr = document.createRange();
         hr.setStart(tnode, h);
         hr.setEnd(tnode, h + 2);
@@ -237,7 +250,7 @@ m = re.search(r"<pre id=\"result\">(.*?)</pre>", sys.stdin.read(), re.S)
 print(html.unescape(m.group(1)) if m else "no result")'
 }
 
-@test "handout: on a phone (390 px): the contents on the first screen, nothing wider than it, no word broken in a table, labels of 12 px, transcripts wrapped once" {
+@test "handout: on a phone (390 px): the contents on the first screen, nothing wider than it, nothing scrolls sideways, no word broken in a table, labels of 12 px, transcripts wrapped once" {
     command -v chromium >/dev/null || skip "no chromium (./install-deps installs it)"
     run phone_measure "$ROOT/build/handout.html" ""
     echo "$output" | head -n 30
@@ -245,7 +258,8 @@ print(html.unescape(m.group(1)) if m else "no result")'
     [ "${#lines[@]}" -eq 1 ]
     # The measurement can fail, all in one more run: a transcript that
     # does not wrap (lesson 01's) and wrapped lines without their hanging
-    # indent (the rest), a diagram with a minimum width (TCP's) and one
+    # indent (the rest), a listing that does not wrap (lesson 04's), hyphens
+    # that may end a line (options everywhere), a diagram with a minimum width (TCP's) and one
     # drawn too small for its labels (UDP's), table cells squeezed below
     # their words' width (as overflow-wrap: anywhere did), and a title
     # that pushes the contents off the first screen are caught.
@@ -256,6 +270,7 @@ print(html.unescape(m.group(1)) if m else "no result")'
          #sequence-udp img { width: 150px !important }
          td, th, td code { overflow-wrap: anywhere !important }
          span.nobr { white-space: normal !important }
+         #l04-code pre > code.sourceCode > span { white-space: pre !important }
          table { display: table !important; width: 100% !important }
          header { min-height: 900px }"
     assert_line --regexp 'pre\.output in #l01-run .* scrolls: '
@@ -264,6 +279,7 @@ print(html.unescape(m.group(1)) if m else "no result")'
     assert_line --regexp '^a wrapped transcript line without a hanging indent: '
     assert_line --regexp '^word broken in a cell: '
     assert_line --regexp '^a line ends after a hyphen in: '
+    assert_line --regexp '^(div\.sourceCode|pre)[^ ]* in #l04-code .* scrolls: '
     assert_line --regexp '^the contents start at [0-9]+, not on the first screen'
 }
 

@@ -453,6 +453,17 @@ spoil() {
     assert_success
 }
 
+@test "handout: no listing or transcript may break after its first line or before its last two" {
+    run "$PYTHON" "$PEERS/paper-keeps.py" "$ROOT/build/handout/handout.tex"
+    echo "$output"
+    assert_success
+    # A listing whose marks are gone is caught.
+    sed 's/\\SSkeep{}$//' "$ROOT/build/handout/handout.tex" >"$BATS_TEST_TMPDIR/bare.tex"
+    run "$PYTHON" "$PEERS/paper-keeps.py" "$BATS_TEST_TMPDIR/bare.tex"
+    assert_failure
+    assert_output --partial "a page may break before line 2"
+}
+
 @test "handout: no page is more than half empty, except at the end of a chapter" {
     # A chapter's first page has no running header; the page before it may
     # end where its chapter ends.

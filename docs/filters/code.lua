@@ -86,6 +86,10 @@ local function listing_caption(path, first, last, total, whole, need)
   return pandoc.Div({ pandoc.Plain(inlines) }, pandoc.Attr("", { "listing-caption" }))
 end
 
+-- The parts of each file shown so far, in document order: shown_parts[path]
+-- = { {first, last} ... }.
+local shown_parts = {}
+
 -- The visible mark of lines left out of a listing.
 local function omission(first, last, what)
   local said = range_text(first, last) .. (what and (" (" .. what .. ")") or "") ..
@@ -119,10 +123,17 @@ end
 -- On paper a listing may break across pages only where a reader can
 -- pick it up again: not inside a comment, nor in the middle of a
 -- statement, nor between a comment and the code under it, nor before a
--- block's last statement or its closing brace. keep[j] is true when no page break may come before line
+-- block's last statement or its closing brace, nor after its first line
+-- or before its last two. keep[j] is true when no page break may come before line
 -- j of LINES (preamble.tex: \SSkeep at the end of that line).
 local function keep_before(lines)
   local keep, in_comment = {}, false
+  local full = {}
+  for j, l in ipairs(lines) do
+    if l:match("%S") then
+      full[#full + 1] = j
+    end
+  end
   for j, cur in ipairs(lines) do
     local prev = lines[j - 1]
     if prev then
@@ -139,6 +150,11 @@ local function keep_before(lines)
         c:match("^%?") or c:match("^:") or c == "*/" or c:match("^else") or
         -- the last statement of a block stays with the one before it
         (c ~= "" and lines[j + 1] and lines[j + 1]:match("^%s*}"))
+    end
+    -- Nor after the first line, nor before the last two (empty lines
+    -- aside).
+    if j > 1 and (j <= (full[2] or 0) or j >= (full[#full - 1] or #lines + 1)) then
+      keep[j] = true
     end
     -- Still inside a /* comment at the end of this line?
     local rest = cur
@@ -182,6 +198,21 @@ local function paper_listing(cb, lines)
     fail("a listing of " .. #lines .. " lines came out of pandoc as " .. j)
   end
   return pandoc.RawBlock("latex", table.concat(out, "\n"))
+end
+
+-- Any other code block on paper (a command, a Python version, a spec):
+-- the same marks, so that it too breaks neither after its first line nor
+-- before its last two. A block pandoc does not highlight is left as it is.
+function M.paper_code_block(cb)
+  local tex = pandoc.write(pandoc.Pandoc({ cb }), "latex")
+  if not tex:find("\\begin{Highlighting}") then
+    return nil
+  end
+  local lines = {}
+  for line in (cb.text .. "\n"):gmatch("([^\n]*)\n") do
+    lines[#lines + 1] = line
+  end
+  return paper_listing(cb, lines)
 end
 
 -- The lines of a whole lesson file that a chapter does not reprint, as
@@ -352,10 +383,24 @@ function M.include_code(el)
 
   local blocks = { listing_caption(path, first, last, total, whole) }
   local marks_first = 0
-  if first > 1 then
-    blocks[#blocks + 1] = omission(1, first - 1)
+  -- The lines left out before the first: since the end of the last part
+  -- of this file shown above it, if one ended before it ("lines 59-65",
+  -- not "lines 1-65" under a listing of lines 49-58); none when that part
+  -- ends just above.
+  local from = 1
+  for _, r in ipairs(shown_parts[path] or {}) do
+    if r[1] < first and r[2] >= first - 1 then
+      from = first
+    elseif r[2] < first - 1 and r[2] + 1 > from then
+      from = r[2] + 1
+    end
+  end
+  if from < first then
+    blocks[#blocks + 1] = omission(from, first - 1)
     marks_first = 1
   end
+  shown_parts[path] = shown_parts[path] or {}
+  table.insert(shown_parts[path], { first, last })
   -- The listing is split where boilerplate is left out (with an omission
   -- mark) so that every number stays the file's own.
   local chunk, start, first_chunk = {}, nil, nil

@@ -86,9 +86,37 @@ function M.screen(el)
   return pandoc.read(paper, "markdown").blocks
 end
 
+-- A table of a ::: small group on paper (the reference card): a thin
+-- rule between two rows, and in the first column the lines after the
+-- first indented, so that a call that takes two lines reads as one.
+local function ruled_table(t)
+  local tex = pandoc.write(pandoc.Pandoc({ t }), "latex")
+  local head, body = tex:match("^(.-\\endlastfoot\n)(.*)$")
+  if not head then
+    head, body = tex:match("^(.-\\endhead\n)(.*)$")
+  end
+  if not head then
+    common.fail("a table in ::: small that pandoc did not write as a longtable")
+  end
+  head = head:gsub(">{\\raggedright\\arraybackslash}p", ">{\\raggedright" ..
+    "\\arraybackslash\\hangindent=1em\\hangafter=1}p", 1)
+  local rows = {}
+  for row in body:gmatch("(.-\\\\)%s*\n") do
+    rows[#rows + 1] = row
+  end
+  local rest = body:match(".*\\\\%s*\n(.*)$")
+  -- (kept whole when short, as layout.lua keeps a table pandoc writes)
+  return pandoc.RawBlock("latex", "\\Needspace{" .. math.min(2 * #rows + 4, 20) ..
+    "\\baselineskip}\n" .. head ..
+    table.concat(rows, "\n\\specialrule{0.1pt}{0pt}{0.6pt}\n") .. "\n" .. rest)
+end
+
 function M.wrap_latex(el, env)
   local blocks = { pandoc.RawBlock("latex", "\\begin{" .. env .. "}") }
   for _, b in ipairs(el.content) do
+    if b.t == "Table" and env == "smallgroup" then
+      b = ruled_table(b)
+    end
     blocks[#blocks + 1] = b
   end
   blocks[#blocks + 1] = pandoc.RawBlock("latex", "\\end{" .. env .. "}")

@@ -6,7 +6,7 @@ on screen a link back to the contents after each heading.
 ]]
 
 local common = require("filters.common")
-local latex_escape = common.latex_escape
+local latex_escape, latex = common.latex_escape, common.latex
 
 local M = {}
 
@@ -95,6 +95,94 @@ function M.nobr_html(text)
   end
   out[#out + 1] = esc(text:match("%s*$"))
   return table.concat(out)
+end
+
+-- A code block on screen (HTML, EPUB): the HTML pandoc writes for it,
+-- with each hyphenated stretch of its text kept on one line (a listing
+-- wraps on a narrow screen, handout.css: "--port" must not end a line
+-- after "--"), cut after each "/" as inline code is. A block pandoc does
+-- not highlight gets a span per line, as a highlighted one has, so that
+-- its lines wrap the same way. N makes its id unique.
+local function nobr_text(text, options_only)
+  return (text:gsub("[^%s]+", function(word)
+    local bare = word:gsub("^&quot;", "")
+    if not word:find("-", 1, true) or (options_only and
+        not bare:match("^[%(%[\"'`]*%-") and not word:find("/", 1, true)) then
+      return word
+    end
+    -- Each stretch of letters, digits, "_" and "." with a hyphen in it
+    -- (a "/" ends one), with what follows a hyphen at its end ("->").
+    local out, pos = {}, 1
+    while true do
+      local a, b = word:find("[%w_%.]*%-[%w_%.%-]*", pos)
+      if not a then
+        break
+      end
+      if word:sub(b, b) == "-" and b < #word then
+        local e = word:match("^&#?%w+;()", b + 1)
+        b = e and e - 1 or b + 1
+      end
+      out[#out + 1] = word:sub(pos, a - 1)
+      -- (a lone "-", a minus, has nothing to keep together)
+      out[#out + 1] = b == a and "-" or
+        ('<span class="nobr">' .. word:sub(a, b) .. "</span>")
+      pos = b + 1
+    end
+    out[#out + 1] = word:sub(pos)
+    return table.concat(out)
+  end))
+end
+
+-- A transcript's line on screen (HTML, escaped): its options ("--port")
+-- and paths kept whole at their hyphens, as in code; its English words
+-- ("non-blocking") may still end a line after a hyphen.
+function M.nobr_options(html)
+  return nobr_text(html, true)
+end
+
+function M.code_block_html(el, n)
+  if el.identifier == "" then
+    el.identifier = "code-" .. n
+  end
+  -- (the handout's highlighting, without its standalone template)
+  local html = pandoc.write(pandoc.Pandoc({ el }), "html5",
+    { highlight_style = PANDOC_WRITER_OPTIONS.highlight_style })
+  if not html:find('class="sourceCode', 1, true) then
+    html = html:gsub("(<code[^>]*>)(.-)(</code>)", function(open, body, close)
+      local lines = {}
+      for line in (body .. "\n"):gmatch("([^\n]*)\n") do
+        lines[#lines + 1] = '<span class="line">' .. line .. "</span>"
+      end
+      return open:gsub("^<code", '<code class="plain"') .. table.concat(lines, "\n") .. close
+    end)
+  end
+  -- Only the text between the tags changes.
+  html = html:gsub("(>)([^<]+)", function(gt, text)
+    return gt .. nobr_text(text)
+  end)
+  return pandoc.RawBlock("html", html)
+end
+
+-- A key in running text ("Ctrl-C", "Ctrl-D,") is never broken at its
+-- hyphen, on paper or on screen.
+function M.keys(el)
+  local pre, key, post = el.text:match("^(.-)(Ctrl%-%a)(.*)$")
+  if not key then
+    return nil
+  end
+  local out = {}
+  if pre ~= "" then
+    out[#out + 1] = pandoc.Str(pre)
+  end
+  if latex() then
+    out[#out + 1] = pandoc.RawInline("latex", "\\mbox{" .. key .. "}")
+  else
+    out[#out + 1] = pandoc.Span({ pandoc.Str(key) }, pandoc.Attr("", { "nobr" }))
+  end
+  if post ~= "" then
+    out[#out + 1] = pandoc.Str(post)
+  end
+  return out
 end
 
 function M.code_html(el)

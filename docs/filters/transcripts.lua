@@ -456,19 +456,44 @@ function M.include_run(el)
     el.attributes["notes"] == "all", skip)
 
   if latex() then
-    local wrapped = {}
+    -- A page may break between two lines of the run, and inside one
+    -- that wraps only where neither part is a single row; never after
+    -- the first row or before the last two (\SSkeep, preamble.tex, at
+    -- the end of a row no break may come before).
+    local rows, keep = {}, {}
     for _, l in ipairs(shown_lines) do
-      wrapped[#wrapped + 1] = wrap_paper(l.text)
+      local these = {}
+      for row in (wrap_paper(l.text) .. "\n"):gmatch("([^\n]*)\n") do
+        these[#these + 1] = row
+      end
+      for k, row in ipairs(these) do
+        rows[#rows + 1] = row
+        keep[#rows] = k == 2 or (k > 1 and k == #these)
+      end
     end
-    local text = table.concat(wrapped, "\n")
-    if text:find("\\end{Verbatim}", 1, true) then
-      fail(path .. ' contains "\\end{Verbatim}"')
+    -- (the first and last rows that are not empty)
+    local full = {}
+    for j, row in ipairs(rows) do
+      if row:match("%S") then
+        full[#full + 1] = j
+      end
+    end
+    local out = {}
+    for j, row in ipairs(rows) do
+      local t = row:gsub("[\\{}]", { ["\\"] = "\\textbackslash{}",
+        ["{"] = "\\{", ["}"] = "\\}" })
+      if (full[2] and j > 1 and j <= full[2]) or
+          (full[#full - 1] and j >= full[#full - 1]) or keep[j] then
+        t = t .. "\\SSkeep{}"
+      end
+      out[#out + 1] = t
     end
     return pandoc.RawBlock("latex",
       "\\begin{terminal}{" .. latex_escape(heading) .. "}\\phantomsection\\label{" ..
       id .. "}\\hypertarget{" .. id .. "}{}%\n" ..
-      "\\begin{Verbatim}[breaklines,breakanywhere,fontsize=\\footnotesize]\n" ..
-      text .. "\n\\end{Verbatim}\n\\end{terminal}")
+      "\\begin{Verbatim}[commandchars=\\\\\\{\\},breaklines,breakanywhere," ..
+      "fontsize=\\footnotesize]\n" ..
+      table.concat(out, "\n") .. "\n\\end{Verbatim}\n\\end{terminal}")
   end
   -- On screen each line is its own block, so that a line too long for a
   -- phone wraps with a hanging indent under its own first character
@@ -485,7 +510,7 @@ function M.include_run(el)
   for _, l in ipairs(shown_lines) do
     local tag, rest = split_tag(l.text)
     local lead = #tag + #rest:match("^ *")
-    local body = esc(tag .. rest:sub(#rest:match("^ *") + 1))
+    local body = layout.nobr_options(esc(tag .. rest:sub(#rest:match("^ *") + 1)))
     if l.left then
       local notes = {}
       for _, n in ipairs(l.left) do

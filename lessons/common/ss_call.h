@@ -191,7 +191,7 @@ static inline int ss_not_now(const struct ss_call *c, int err)
                  "expected: fd %ld is non-blocking "
                  "(O_NONBLOCK), so connect() only began the handshake; "
                  "poll() for POLLOUT says when it has ended, and SO_ERROR "
-                 "how",
+                 "whether it succeeded",
                  fd);
     else
         snprintf(text, sizeof text,

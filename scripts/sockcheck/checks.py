@@ -178,14 +178,15 @@ def wider_words(outside, proto, spec=False):
     if named:
         one = len(named) == 1
         said.append("The program %s %s, %s of this machine that %s not "
-                    "loopback: machines on %s can reach it. If %s written "
+                    "loopback: any machine whose packets reach %s can "
+                    "connect, from whatever network. If %s written "
                     "in the program, it runs only where %s: take %s "
                     "from the command line."
                     % (verb if not anywhere else "also " + verb,
                        and_list(s.where() for s in named),
                        "an address" if one else "addresses",
                        "is" if one else "are",
-                       "that network" if one else "those networks",
+                       "it" if one else "them",
                        "that address is" if one else "they are",
                        "it exists" if one else "they exist",
                        "it" if one else "them"))

@@ -29,7 +29,7 @@ for n in chapters:
 print("%d chapter files titled, cover %s" % (len(chapters), covers[0]))
 
 # Listings wrap on a reader that cannot scroll sideways, continuations
-# marked (docs/epub.css, which pandoc packs as one of EPUB/styles/*.css,
+# marked (docs/handout.css, which pandoc packs as one of EPUB/styles/*.css,
 # linked from every chapter file).
 css = [n for n in names if n.startswith("EPUB/styles/") and
        "background-image" in z.read(n).decode() and

@@ -21,6 +21,7 @@ for name, rest in entries:
         m = re.search(r'id="%s"[^>]*>(.{0,60000})' % re.escape(target), html, re.S)
         assert m, "the index's link #%s (%s) leads nowhere" % (target, name)
         near = re.sub(r"<[^>]+>", "", m.group(1)).replace("&amp;", "&")
+        near = re.sub(r"\s+", " ", near)  # (a term may wrap: "file\ndescriptor")
         word = name.rstrip("()")
         assert word.lower() in near.lower(), \
             "#%s does not show %s" % (target, name)

@@ -33,7 +33,8 @@ for ident, everything, body_html in divs:
                     print("mark links elsewhere than", where, ":", note[:60])
                     bad = 1
             continue
-        k = key(html.unescape(body), int(pad) - 2)
+        # (an option or a path in the line is in a span of its own)
+        k = key(html.unescape(re.sub(r"<[^>]+>", "", body)), int(pad) - 2)
         if k and not everything:
             if k in seen:
                 print("shown a second time:", body[:70])

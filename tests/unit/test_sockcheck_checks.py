@@ -316,8 +316,9 @@ class WiderWords(unittest.TestCase):
         words = checks.wider_words([FakeSock("192.168.1.20")], "tcp")
         self.assertNotIn("every address", words)
         self.assertIn("The program listens on 192.168.1.20:7777, an address "
-                      "of this machine that is not loopback: machines on "
-                      "that network can reach it.", words)
+                      "of this machine that is not loopback: any machine "
+                      "whose packets reach it can connect, from whatever "
+                      "network.", words)
         self.assertIn("take it from the command line", words)
 
     def test_both(self):

@@ -1,0 +1,37 @@
+# paper-keeps.py TEX: in the handout's LaTeX, no listing (Highlighting)
+# or transcript (a terminal's Verbatim) of two lines or more may break
+# after its first line or before its last two, empty lines aside: those
+# lines end in \SSkeep{}, the mark no page break may come before
+# (docs/preamble.tex). A code block inside a list is pandoc's own (its
+# LaTeX in a list item would be indented). Prints counts, exits 1 on a
+# miss.
+import re, sys
+depth, block, kind, counts, bad = 0, None, None, {"listing": 0, "transcript": 0}, 0
+terminal = False
+for line in open(sys.argv[1], encoding="utf-8").read().split("\n"):
+    if block is None:
+        depth += len(re.findall(r"\\begin\{(?:itemize|enumerate|description)\}", line))
+        depth -= len(re.findall(r"\\end\{(?:itemize|enumerate|description)\}", line))
+        if line.startswith("\\begin{terminal}"):
+            terminal = True
+        if line.startswith("\\begin{Highlighting}") and depth == 0:
+            block, kind = [], "listing"
+        elif line.startswith("\\begin{Verbatim}") and terminal:
+            block, kind, terminal = [], "transcript", False
+        continue
+    if re.match(r"\\end\{(Highlighting|Verbatim)\}", line):
+        counts[kind] += 1
+        full = [j for j, l in enumerate(block) if l.replace("\\SSkeep{}", "").strip()]
+        if len(full) >= 2:
+            must = set(range(1, full[1] + 1)) | set(range(full[-2], len(block)))
+            for j in sorted(m for m in must if m > 0):
+                if not block[j].endswith("\\SSkeep{}"):
+                    print("a page may break before line %d of %d in a %s: %s"
+                          % (j + 1, len(block), kind, block[j][:60]))
+                    bad = 1
+                    break
+        block = None
+        continue
+    block.append(line)
+print("listings %(listing)d transcripts %(transcript)d" % counts)
+sys.exit(1 if bad or counts["listing"] < 50 or counts["transcript"] < 50 else 0)
