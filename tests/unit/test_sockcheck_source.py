@@ -167,6 +167,70 @@ void f(int fd)
         self.assertIn("ends with exit(EXIT_SUCCESS), which says success",
                       found[1][1])
 
+    def test_a_failure_said_and_gone_past(self):
+        # what course programs do: print that a call failed, then go on
+        # with what failed: a descriptor, an address, the command line
+        text = ("if (argc != 3) {\n  printf(\"usage\");\n}\n"
+                "if ((fd = socket(AF_INET, SOCK_STREAM, 0)) < 0)\n"
+                "  perror(\"socket\");\n"
+                "conn = accept(fd, NULL, NULL);\n"
+                "if (conn > 0) {\n  serve(conn);\n} else {\n"
+                "  printf(\"Accept Error.\");\n}\n"
+                # what ends the branch, handles the failure, is a
+                # non-blocking socket's "not yet", or is not built on
+                # (a close(), a send()): nothing to say
+                "if (fd == -1) { perror(\"socket\"); exit(1); }\n"
+                "if (connect(fd, a, n) == -1) { puts(\"no\"); close(fd); }\n"
+                "if (conn < 0) { if (errno == EAGAIN) puts(\"later\"); }\n"
+                "if (close(conn) == -1) perror(\"close\");\n"
+                "if (send(conn, b, n, 0) == -1) perror(\"send\");\n"
+                "if (fd < 0) { puts(\"no socket\"); }\nexit(0);\n")
+        found = source.says_and_goes_on(source.strip_c(text))
+        self.assertEqual([ln for ln, _ in found], [1, 5, 9])
+        self.assertIn("this branch finds too few arguments, prints a "
+                      "message, and the program goes on", found[0][1])
+        self.assertIn("finds a failure", found[1][1])
+
+    def test_argv_read_with_no_look_at_argc(self):
+        (ln, words), = source.argv_unchecked(
+            "int main(int argc, char **argv)\n{\n  port = atoi(argv[1]);")
+        self.assertEqual(ln, 3)
+        self.assertIn("argv[1] is read and argc is never looked at",
+                      words)
+        self.assertEqual(source.argv_unchecked(
+            "if (argc < 2) return 2;\nport = atoi(argv[1]);"), [])
+
+    def test_an_address_length_never_set(self):
+        text = ("socklen_t len, ok = sizeof a;\n"
+                "recvfrom(fd, b, 9, 0, (SA *)&a, &len);\n"
+                "accept(fd, (SA *)&a, &ok);\n"
+                "void f(int fd, socklen_t n) { accept(fd, 0, &n); }\n")
+        (ln, words), = source.unset_lengths(source.strip_c(text))
+        self.assertEqual(ln, 2)
+        self.assertIn("recvfrom() is given &len, and len is never set",
+                      words)
+
+    def test_a_whole_buffer_sent_for_its_text(self):
+        text = HEAD + """
+char a[64], b[BUFFER_SIZE] = {0}, c[64], d[8];
+void f(int fd)
+{
+    fgets(a, sizeof a, stdin);
+    write(fd, a, sizeof(a));
+    strcpy(b, "Thank you\\n");
+    send(fd, b, BUFFER_SIZE, 0);
+    strcpy(c, "ok\\n");
+    send(fd, c, strlen(c), 0);
+    memcpy(d, "binary!!", 8);
+    send(fd, d, sizeof d, 0);
+}
+"""
+        found = dict(source.whole_buffers(text, source.strip_c(text)))
+        self.assertEqual(sorted(found), [line(text, "write(fd, a"),
+                                         line(text, "send(fd, b")])
+        self.assertIn("send() sends all BUFFER_SIZE bytes of b, whatever "
+                      "text it holds", found[line(text, "send(fd, b")])
+
     def test_the_same_thing_twice_is_one_line(self):
         res = self.check(self.write("twice.py", "s.send(b'a')\n"
                                     "s.send(b'b')\n"))
