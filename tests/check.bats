@@ -628,3 +628,19 @@ PY
     assert_line --regexp "^FAIL half-close +the client half-closes: no close after the client's shutdown"
     says "must also close the client's socket in the parent after fork()"
 }
+
+@test "check: a server that prints a client's bytes raw gets a note on not-utf8; lesson 06's does not" {
+    check --spec "$ROOT/scripts/sockcheck/specs/echo.spec" \
+        --only exchange,not-utf8 -- \
+        "$PYTHON" "$SAMPLES/raw-print-server.py" '{port}'
+    assert_success
+    assert_line --regexp "^NOTE not-utf8 +input that is not UTF-8: a client's bytes printed raw"
+    says "the program printed the client's bytes as they came: \\xff and \\xfe reached its terminal raw"
+    assert_line "2 checks: 2 passed (1 of them with a note), 0 failed"
+    # the lessons print what a peer sends escaped: no note
+    need_bin 06-send-recv-server
+    check --spec "$ROOT/scripts/sockcheck/specs/echo.spec" \
+        --only not-utf8 -- "$ROOT/build/06-send-recv-server" --port '{port}'
+    assert_success
+    assert_line --regexp '^PASS not-utf8 '
+}

@@ -8,7 +8,7 @@ import threading
 import time
 
 from .checks import (GONE_HINT, GONE_REASON, RESET_HINT, SILENT_HINT,
-                     ended_at_sigpipe, killed_by_sigpipe, named)
+                     State, ended_at_sigpipe, killed_by_sigpipe, named)
 from .common import NotReady
 from .peers import connect
 from .procfs import net_table
@@ -221,13 +221,45 @@ def sp_sigpipe(run, res):
     serve_next(prog, spec, res, said, "next client not served")
 
 
+# what a program printed that shows a client's bytes reached its terminal
+# as they came: the bytes of the not-utf8 check that no text has
+RAW = b"\xff\xfe"
+RAW_WORDS = ("Besides, the program printed the client's bytes as they came: "
+             "\\xff and \\xfe reached its terminal raw. A client can send "
+             "any bytes, a terminal's escape sequences among them (ESC [2J "
+             "clears the screen, others retitle the window or rewrite what "
+             "a line said): print what a peer sends with its unprintable "
+             "bytes escaped (\\xNN), as the lessons do.")
+
+
+def raw_on_terminal(check):
+    """check, and then a NOTE (or, on a failure, a sentence more) when
+    the program printed the bytes RAW that the check sent."""
+    def func(run, res):
+        seen = {}
+        check(run, res, seen)
+        prog = seen.get("prog")
+        if prog is None or RAW not in prog.out.bytes_since(seen["mark"]):
+            return
+        if res.state == State.PASSED:
+            res.noted("%s %s" % (res.message, RAW_WORDS),
+                      "a client's bytes printed raw")
+        elif res.state == State.FAILED:
+            res.message = "%s %s" % (res.message, RAW_WORDS)
+    return func
+
+
 def malformed(name, title, what, data_of, applies=has_send):
     @spec_check(name, title,
                 "a client sends %s%s; the program may refuse it, but must "
-                "not crash or hang, and serves the next client" % (
+                "not crash or hang, and serves the next client%s" % (
                     what, "" if what.startswith("its first line") else
-                    " in place of its first line"), applies)
-    def func(run, res):
+                    " in place of its first line",
+                    "; printing them raw is a note" if name == "not-utf8"
+                    else ""),
+                applies)
+    @raw_on_terminal
+    def func(run, res, seen):
         spec = run.spec
         first = next(v for k, v, _ in spec.steps if k == "send")
         data = data_of(first, spec)
@@ -240,6 +272,7 @@ def malformed(name, title, what, data_of, applies=has_send):
         prog, talk = first_client(run, res)
         if talk is None:
             return
+        seen.update(prog=prog, mark=prog.out.mark())
         before = []
         for step in spec.steps:
             if step[0] == "send":
