@@ -231,6 +231,14 @@ void f(int fd)
         self.assertIn("send() sends all BUFFER_SIZE bytes of b, whatever "
                       "text it holds", found[line(text, "send(fd, b")])
 
+    def test_a_header_is_read_as_c(self):
+        res = self.check(self.write("helpers.h", HEAD + (
+            "void serve(int fd)\n{\n    char buf[64];\n"
+            "    recv(fd, buf, sizeof buf, 0);\n    puts(buf);\n}\n")))
+        self.assertIs(res.state, State.FAILED, res.message)
+        self.assertIn("helpers.h:%d: recv() may fill all 64 bytes of buf" %
+                      (HEAD.count("\n") + 4), res.message)
+
     def test_the_same_thing_twice_is_one_line(self):
         res = self.check(self.write("twice.py", "s.send(b'a')\n"
                                     "s.send(b'b')\n"))
