@@ -644,3 +644,18 @@ PY
     assert_success
     assert_line --regexp '^PASS not-utf8 '
 }
+
+@test "check: a UDP echo that cuts a long datagram to its buffer gets a note on long-line" {
+    check --spec "$ROOT/scripts/sockcheck/specs/udp-echo.spec" \
+        --only exchange,long-line -- \
+        "$PYTHON" "$SAMPLES/cut-udp-echo.py" '{port}'
+    assert_success
+    assert_line --regexp "^NOTE long-line +a very long line: a datagram cut to 1024 bytes"
+    says "Its answer was the first 1024 of the 60000 bytes"
+    # one whose buffer holds any datagram: no note
+    student udp-echo-good.py
+    check --spec "$ROOT/scripts/sockcheck/specs/udp-echo.spec" \
+        --only long-line -- "${PROG[@]}" '{port}'
+    assert_success
+    assert_line --regexp '^PASS long-line '
+}

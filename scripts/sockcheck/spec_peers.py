@@ -232,20 +232,34 @@ RAW_WORDS = ("Besides, the program printed the client's bytes as they came: "
              "bytes escaped (\\xNN), as the lessons do.")
 
 
-def raw_on_terminal(check):
+CUT_WORDS = ("Its answer was the first %d of the %d bytes: a datagram "
+             "longer than the buffer given to recvfrom() is cut to it, and "
+             "the rest is lost without a word. A buffer of 65536 bytes "
+             "holds any datagram (or refuse a long one: MSG_TRUNC tells its "
+             "real length).")
+
+
+def noted_after(check):
     """check, and then a NOTE (or, on a failure, a sentence more) when
-    the program printed the bytes RAW that the check sent."""
+    the program printed the bytes RAW that the check sent, or answered a
+    long datagram with its beginning only."""
     def func(run, res):
         seen = {}
         check(run, res, seen)
         prog = seen.get("prog")
-        if prog is None or RAW not in prog.out.bytes_since(seen["mark"]):
+        if prog is None:
+            return
+        if RAW in prog.out.bytes_since(seen["mark"]):
+            words, reason = RAW_WORDS, "a client's bytes printed raw"
+        elif seen.get("cut"):
+            words = CUT_WORDS % seen["cut"]
+            reason = "a datagram cut to %d bytes" % seen["cut"][0]
+        else:
             return
         if res.state == State.PASSED:
-            res.noted("%s %s" % (res.message, RAW_WORDS),
-                      "a client's bytes printed raw")
+            res.noted("%s %s" % (res.message, words), reason)
         elif res.state == State.FAILED:
-            res.message = "%s %s" % (res.message, RAW_WORDS)
+            res.message = "%s %s" % (res.message, words)
     return func
 
 
@@ -258,7 +272,7 @@ def malformed(name, title, what, data_of, applies=has_send):
                     "; printing them raw is a note" if name == "not-utf8"
                     else ""),
                 applies)
-    @raw_on_terminal
+    @noted_after
     def func(run, res, seen):
         spec = run.spec
         first = next(v for k, v, _ in spec.steps if k == "send")
@@ -286,6 +300,9 @@ def malformed(name, title, what, data_of, applies=has_send):
                       if k == "expect"), None)
         got, how = talk.line(spec.timeout, reply) if reply else (None, "")
         talk.close()
+        if spec.proto == "udp" and got and len(got) < len(data) and \
+                data.startswith(got.rstrip(b"\n")):
+            seen["cut"] = (len(got), len(data))
         answer = ("; it answered %s" % shown(got, 40) if got is not None
                   else "; it closed the connection" if how == "eof"
                   else "; it reset the connection" if how == "reset"
