@@ -175,3 +175,14 @@ load lib/students
     says "the exchange failed without the fault as well"
     refute_output --partial "while errno == EINTR"
 }
+
+@test "check: a server that answers each piece of a request fails recv-pieces: more replies than requests" {
+    printf 'send: hello\nexpect: Thank you\n' >"$BATS_TEST_TMPDIR/thanks.spec"
+    check --spec "$BATS_TEST_TMPDIR/thanks.spec" --only exchange,recv-pieces \
+        -- "$PYTHON" "$SAMPLES/piece-reply-server.py" '{port}'
+    assert_failure 1
+    assert_line --regexp '^PASS exchange '
+    assert_line --regexp '^FAIL recv-pieces .*: more replies than requests under recv=3'
+    says 'But after the last reply more came, which the spec does not ask for and the program does not send without the fault: "Thank you\n"'
+    says "It answered a piece of a request as if it were a whole one."
+}

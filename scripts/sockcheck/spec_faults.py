@@ -139,8 +139,9 @@ def fault_check(run, res, faults, doing, acted, hint, on_failure=None,
     prog = Program(run, run.port_for(spec.proto), faults=faults)
     prog.wait_bound(spec.proto)
     catches = caught(prog.owner or prog.pid)
-    got = []
-    ok, words = exchange(prog, spec, "The first client", newline_hint, got)
+    got, more = [], []
+    ok, words = exchange(prog, spec, "The first client", newline_hint, got,
+                         more=more if faults.startswith("recv") else None)
     first_ok = ok
     if ok and spec.clients > 1:
         ok2, words2 = exchange(prog, spec, "The next client", newline_hint)
@@ -175,6 +176,24 @@ def fault_check(run, res, faults, doing, acted, hint, on_failure=None,
         if cut:
             res.failed("%s %s %s" % (said, cut, hint), "reply cut short "
                        "under %s" % faults)
+            return
+    extra = b"".join(more).strip(b"\0")
+    if ok and extra:
+        # each piece of a request answered as if it were a whole one:
+        # replies that the program does not send without the fault
+        prog.stop()  # its port may be fixed: the plain run needs it
+        plain = Program(run, run.port_for(spec.proto))
+        plain.wait_bound(spec.proto)
+        usual = []
+        exchange(plain, spec, "A client", newline_hint, more=usual)
+        plain.stop()
+        if not b"".join(usual).strip(b"\0"):
+            res.failed("%s But after the last reply more came, which the "
+                       "spec does not ask for and the program does not send "
+                       "without the fault: %s. It answered a piece of a "
+                       "request as if it were a whole one. %s" % (
+                           said, shown(extra, 60), hint),
+                       "more replies than requests under %s" % faults)
             return
     if ok:
         res.passed(said + " Every reply matched its pattern.")

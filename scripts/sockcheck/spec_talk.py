@@ -177,6 +177,18 @@ class Talk:
             self.log.append(("got", more))
         return how in ("eof", "reset"), more
 
+    def more(self, quiet):
+        """What else comes (TCP) before the program is quiet for quiet
+        seconds, or closes: the bytes left in buf, and those."""
+        data, self.buf = self.buf, b""
+        if self.c:
+            while True:
+                chunk, how = self.recv_some(quiet)
+                if how != "ok" or not chunk:
+                    break
+                data += chunk
+        return data
+
     def transcript(self, limit=4):
         """'sent "3 + 4\\n", got "7\\n"': the last few steps."""
         words = ["%s %s" % (way, shown(data, 40))
@@ -458,12 +470,14 @@ def start(run):
 
 
 def exchange(prog, spec, who="A client", newline_hint=True, got=None,
-             strict=False):
+             strict=False, more=None):
     """One client, the whole exchange, closed: (ok, sentence); without
     newline_hint, a reply cut short is not blamed on its line end; got,
-    a list, gets the replies that came; strict, see Talk. A spec with
-    print: lines (a UDP receiver's) also wants them printed after the
-    exchange began."""
+    a list, gets the replies that came; strict, see Talk; more, a list,
+    gets what else came after the last reply of a good exchange, before
+    the program was quiet for half a second (TCP, close: no). A spec
+    with print: lines (a UDP receiver's) also wants them printed after
+    the exchange began."""
     mark = prog.out.mark()
     talk = Talk(prog, spec)
     talk.newline_hint = newline_hint
@@ -473,6 +487,9 @@ def exchange(prog, spec, who="A client", newline_hint=True, got=None,
     try:
         trouble = play(talk)
         words = talk.transcript(6)
+        if more is not None and not trouble and spec.proto == "tcp" and \
+                spec.close != "yes":
+            more.append(talk.more(0.5))
     finally:
         talk.close()
         if got is not None:
