@@ -18,7 +18,7 @@ import shutil
 import subprocess
 
 from .checks import Check
-from .words import plural
+from .words import and_list, plural
 
 # Calls whose result says whether (or how much of) what was asked
 # happened: a program that drops it goes on as if it had. close() is
@@ -547,6 +547,44 @@ def whole_buffers(text, code):
     return found
 
 
+# a finding that is a NOTE, not a failure: an assignment may fix the port
+FIXED = "the port is fixed in the source"
+
+
+def fixed_ports(code):
+    """sin_port set to htons() of a number written in the source (or of
+    a name #defined or declared as one)."""
+    found = []
+    for m in PORT_SET.finditer(code):
+        arg = re.fullmatch(r"htons\s*\(\s*(?:\(\s*\w+(?:\s+\w+)*\s*\)\s*)?"
+                           r"([A-Za-z_]\w*|\d+)\s*\)", m.group(1).strip())
+        if not arg:
+            continue
+        number = arg.group(1)
+        if not number.isdigit():
+            named = re.search(r"#\s*define\s+%s\s+\(?(\d+)\)?\s*$|"
+                              r"\bconst\s+(?:unsigned\s+)?\w+\s+%s\s*=\s*"
+                              r"(\d+)\s*;" % (re.escape(number),
+                                              re.escape(number)),
+                              code, re.M)
+            if not named:
+                continue
+            number = named.group(1) or named.group(2)
+        if int(number) == 0:
+            continue  # 0: the kernel chooses
+        if re.search(r"\bbind\s*\(", code):
+            why = ("two copies cannot run at once, and a test or a grader "
+                   "cannot give it a free port. Take the port from the "
+                   "command line (and 0, to let the kernel choose one, as "
+                   "the lessons' --port 0 does).")
+        else:
+            why = ("the program can reach no server on another port. Take "
+                   "the port from the command line.")
+        found.append((line_of(code, m.start()),
+                      "%s (%s): %s" % (FIXED, number, why)))
+    return found
+
+
 def text_findings(text):
     """What a reading of the C text shows: [(line, words)]."""
     code = strip_c(text)
@@ -592,6 +630,7 @@ def text_findings(text):
     found += uncompared(code)
     found += full_buffers(text, code)
     found += success_on_failure(code)
+    found += fixed_ports(code)
     found += says_and_goes_on(code)
     found += argv_unchecked(code)
     found += unset_lengths(code)
@@ -713,9 +752,14 @@ def source_check(run, res):
         res.passed("Read %s: nothing found that a careful reader would "
                    "fix.%s" % (read, gaps))
         return
-    if all(words == REUSE for _, _, words in seen):
-        res.noted("Read %s: one thing worth knowing.%s\n%s"
-                  % (read, gaps, "\n".join(lines)), "no SO_REUSEADDR")
+    if all(words == REUSE or words.startswith(FIXED)
+           for _, _, words in seen):
+        res.noted("Read %s: %s worth knowing.%s\n%s"
+                  % (read, "one thing" if len(lines) == 1 else
+                     plural(len(lines), "thing"), gaps, "\n".join(lines)),
+                  and_list(sorted({"no SO_REUSEADDR" if words == REUSE
+                                   else "a port fixed in the source"
+                                   for _, _, words in seen})))
         return
     res.failed("Read %s: %s that a careful reader would fix.%s\n%s"
                % (read, plural(len(lines), "thing"), gaps,

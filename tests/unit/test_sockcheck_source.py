@@ -34,7 +34,7 @@ int main(void)
 
     memset(&addr, 0, sizeof addr);
     addr.sin_family = AF_INET;
-    addr.sin_port = htons(4444);
+    addr.sin_port = htons(0); /* the kernel chooses */
     if ((fd = socket(AF_INET, SOCK_STREAM, 0)) == -1)
         return 1;
     if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) == -1)
@@ -238,6 +238,37 @@ void f(int fd)
         self.assertIs(res.state, State.FAILED, res.message)
         self.assertIn("helpers.h:%d: recv() may fill all 64 bytes of buf" %
                       (HEAD.count("\n") + 4), res.message)
+
+    def test_a_port_fixed_in_the_source_is_a_note(self):
+        text = ("#define PORT 8080\n"
+                "a.sin_port = htons(PORT);\n"
+                "b.sin_port = htons(7891);\n"
+                "c.sin_port = htons(atoi(argv[1]));\n"
+                "d.sin_port = htons(0);\n"
+                "bind(fd, a, n);\n")
+        found = source.fixed_ports(source.strip_c(text))
+        self.assertEqual([ln for ln, _ in found], [2, 3])
+        self.assertIn("the port is fixed in the source (8080): two copies "
+                      "cannot run at once", found[0][1])
+        # a client's server port: another reason
+        (_, words), = source.fixed_ports("a.sin_port = htons(3000);\n"
+                                         "connect(fd, a, n);\n")
+        self.assertIn("(3000): the program can reach no server on another "
+                      "port", words)
+        # with SO_REUSEADDR's note alone, a note still
+        res = self.check(self.write("fixed.c", HEAD + (
+            "int main(void)\n{\n    struct sockaddr_in a;\n"
+            "    int fd, c;\n    memset(&a, 0, sizeof a);\n"
+            "    a.sin_port = htons(9000);\n"
+            "    if ((fd = socket(AF_INET, SOCK_STREAM, 0)) == -1 ||\n"
+            "        bind(fd, (struct sockaddr *)&a, sizeof a) == -1 ||\n"
+            "        listen(fd, 5) == -1 ||\n"
+            "        (c = accept(fd, NULL, NULL)) == -1)\n"
+            "        return 1;\n    return close(c) || close(fd);\n}\n")))
+        self.assertIs(res.state, State.NOTED, res.message)
+        self.assertEqual(res.reason, "a port fixed in the source and no "
+                         "SO_REUSEADDR")
+        self.assertIn("Read 1 file: 2 things worth knowing.", res.message)
 
     def test_the_same_thing_twice_is_one_line(self):
         res = self.check(self.write("twice.py", "s.send(b'a')\n"
