@@ -401,6 +401,18 @@ def relayed(talk, pat, lineno, r):
         if matches(pat, got):
             talk.log.append(("the other client got", got))
             return None
+        bare = got.lstrip(b"\0")
+        if bare != got and matches(pat, bare):
+            # the NUL bytes after the line before it: a buffer relayed
+            # whole, as a strict exchange says (the others judge the line)
+            talk.log.append(("the other client got", got))
+            if not talk.strict:
+                return None
+            return ("Relay %d (spec line %d, /%s/): the other client got "
+                    "the line, but after %d NUL bytes (\\0), which the spec "
+                    "does not describe (the exchange: %s). %s" % (
+                        r, lineno, pat.pattern, len(got) - len(bare),
+                        talk.transcript(), SIZEOF_WORDS))
         passed.append(got)
     back, _ = talk.recv_some(0.3) if talk.c else (None, "")
     back = talk.buf + (back or b"")
