@@ -449,6 +449,21 @@ def padding_note(pattern, data, clause=False):
     ')' of '(spec line N)'."""
     head, nul, rest = data.partition(b"\0")
     text = head.rstrip(b"\n").rstrip(b"\r").decode("utf-8", "replace")
+    whole = data.replace(b"\0", b"").decode("utf-8", "replace")
+    bare = whole.rstrip("\n").rstrip("\r")
+    if nul and not pattern.fullmatch(text) and not NOT_TEXT.search(bare) \
+            and (pattern.fullmatch(bare) or pattern.fullmatch(whole)):
+        # text in pieces, each sent in a whole buffer: a file sent a line
+        # at a time, say
+        nuls = data.count(b"\0")
+        if clause:
+            return ("; with its %d NUL bytes taken out it would match: the "
+                    "program probably sends each piece in its whole buffer, "
+                    "sizeof of it, where it should send strlen() of the "
+                    "text in it" % nuls)
+        return (" With its %d NUL bytes taken out it would match: each "
+                "piece of it came in a whole buffer. %s" % (nuls,
+                                                          SIZEOF_WORDS))
     if not nul or NOT_TEXT.search(text) or not pattern.fullmatch(text):
         return ""
     more = "%d more bytes follow" % (1 + len(rest.rstrip(b"\n")))
