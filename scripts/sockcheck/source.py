@@ -205,6 +205,38 @@ UNCOMPARED = {
 UNCOMPARED["accept4"] = UNCOMPARED["accept"]
 
 
+COUNTED = re.compile(r"\b([A-Za-z_]\w*)\s*=\s*(recv|recvfrom|read)\s*\(")
+
+
+def counts_unchecked(code):
+    """A count kept from recv(), recvfrom() or read() that is never
+    compared with anything: -1 (an error) and 0 (the end) are used as
+    counts of bytes."""
+    found, said = [], set()
+    for m in COUNTED.finditer(code):
+        var, call = m.groups()
+        if var in said:
+            continue
+        close = matching_paren(code, m.end() - 1)
+        if close < 0 or re.match(r"\s*\)*\s*[<>=!]=?", code[close + 1:]):
+            continue  # while ((n = recv(...)) > 0)
+        # in the function it is in: from the "}" that ends the one before
+        start = code.rfind("\n}", 0, m.start()) + 1
+        end = code.find("\n}", m.end())
+        body = code[start:end if end >= 0 else len(code)]
+        if re.search(r"\b%s\s*(?:[<>]=?|[=!]=)|(?:[<>]=?|[=!]=)\s*%s\b|"
+                     r"!\s*%s\b|\b(?:if|while)\s*\(\s*%s\s*\)"
+                     % ((re.escape(var),) * 4), body):
+            continue
+        said.add(var)
+        found.append((line_of(code, m.start()),
+                      "%s holds what %s() returned and is never compared "
+                      "with anything: when it is -1 (an error) or 0 (the "
+                      "peer has gone), the program goes on as if %s bytes "
+                      "had come" % (var, call, var)))
+    return found
+
+
 def matching_paren(code, at):
     """The index of the ")" that closes the "(" at code[at], or -1."""
     depth = 0
@@ -628,6 +660,7 @@ def text_findings(text):
                           "end. Give a width one less than the buffer "
                           "(%%99s for char buf[100])." % m.group(1)))
     found += uncompared(code)
+    found += counts_unchecked(code)
     found += full_buffers(text, code)
     found += success_on_failure(code)
     found += fixed_ports(code)
@@ -773,5 +806,6 @@ SOURCE = Check(
     "is dropped, a compiler warning, sin_port set without htons(), a "
     "scanf() %s with no width, a whole buffer sent for its text, a "
     "failure printed and gone past, argv read with argc never looked at, "
-    "an address length never set, a server without SO_REUSEADDR, a "
+    "an address length never set, a count from recv() never compared, "
+    "a server without SO_REUSEADDR, a "
     "Python send() whose count is dropped. Nothing is run.", source_check)

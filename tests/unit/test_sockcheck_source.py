@@ -270,6 +270,20 @@ void f(int fd)
                          "SO_REUSEADDR")
         self.assertIn("Read 1 file: 2 things worth knowing.", res.message)
 
+    def test_a_count_never_compared(self):
+        text = ("void serve(int fd)\n{\n"
+                "    n = recvfrom(fd, b, sizeof b, 0, &a, &len);\n"
+                "    sendto(fd, b, n, 0, &a, len);\n}\n"
+                "void other(int fd)\n{\n"
+                "    n = recv(fd, b, sizeof b, 0);\n"
+                "    if (n <= 0) return;\n"
+                "    while ((m = read(fd, b, sizeof b)) > 0) f(m);\n"
+                "    k = read(fd, b, sizeof b);\n    if (k) f(k);\n}\n")
+        (ln, words), = source.counts_unchecked(source.strip_c(text))
+        self.assertEqual(ln, 3)
+        self.assertIn("n holds what recvfrom() returned and is never "
+                      "compared with anything: when it is -1", words)
+
     def test_the_same_thing_twice_is_one_line(self):
         res = self.check(self.write("twice.py", "s.send(b'a')\n"
                                     "s.send(b'b')\n"))
