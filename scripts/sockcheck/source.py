@@ -617,6 +617,38 @@ def fixed_ports(code):
     return found
 
 
+# a finding that is a NOTE, not a failure: one client at a time is how
+# many assignments begin (the silent-client check allows it)
+HELD = "a client that connects and sends nothing holds this server"
+
+
+def held_by_one(code):
+    """A TCP server that accepts clients in a loop, one at a time (no
+    fork(), thread, poll() or select()), with no time limit on a
+    client's recv(): [(line, words)]."""
+    at = re.search(r"\baccept4?\s*\(", code)
+    if not at or not re.search(r"\blisten\s*\(", code) or re.search(
+            r"\b(fork|pthread_create|select|poll|epoll_wait|SO_RCVTIMEO|"
+            r"alarm|setitimer|O_NONBLOCK)\b", code):
+        return []
+    for loop in re.finditer(r"\b(for|while)\s*\(", code):
+        close = matching_paren(code, loop.end() - 1)
+        if close < 0:
+            continue
+        start, end = branch(code, close + 1)
+        if start <= at.start() <= end and re.search(
+                r"\b(recv|read|recvfrom|fgets|fread|getline)\s*\(",
+                code[at.end():end]):  # it waits for what a client says
+            return [(line_of(code, at.start()),
+                     "%s for ever: it serves one client at a time, and its "
+                     "recv() has no time limit, so no other client is "
+                     "served until that one leaves. Set SO_RCVTIMEO on each "
+                     "client's socket (lesson 06's server gives up after "
+                     "--timeout), or serve clients at once (fork(), lesson "
+                     "12; poll(), lesson 13)." % HELD)]
+    return []
+
+
 def text_findings(text):
     """What a reading of the C text shows: [(line, words)]."""
     code = strip_c(text)
@@ -664,6 +696,7 @@ def text_findings(text):
     found += full_buffers(text, code)
     found += success_on_failure(code)
     found += fixed_ports(code)
+    found += held_by_one(code)
     found += says_and_goes_on(code)
     found += argv_unchecked(code)
     found += unset_lengths(code)
@@ -785,13 +818,15 @@ def source_check(run, res):
         res.passed("Read %s: nothing found that a careful reader would "
                    "fix.%s" % (read, gaps))
         return
-    if all(words == REUSE or words.startswith(FIXED)
+    if all(words == REUSE or words.startswith((FIXED, HELD))
            for _, _, words in seen):
         res.noted("Read %s: %s worth knowing.%s\n%s"
                   % (read, "one thing" if len(lines) == 1 else
                      plural(len(lines), "thing"), gaps, "\n".join(lines)),
                   and_list(sorted({"no SO_REUSEADDR" if words == REUSE
                                    else "a port fixed in the source"
+                                   if words.startswith(FIXED) else
+                                   "one client at a time, no time limit"
                                    for _, _, words in seen})))
         return
     res.failed("Read %s: %s that a careful reader would fix.%s\n%s"

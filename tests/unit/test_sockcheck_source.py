@@ -284,6 +284,24 @@ void f(int fd)
         self.assertIn("n holds what recvfrom() returned and is never "
                       "compared with anything: when it is -1", words)
 
+    def test_one_client_at_a_time_with_no_time_limit_is_a_note(self):
+        loop = ("listen(fd, 5);\nfor (;;) {\n"
+                "    c = accept(fd, NULL, NULL);\n"
+                "    while ((n = recv(c, b, sizeof b, 0)) > 0)\n"
+                "        send(c, b, n, 0);\n    close(c);\n}\n")
+        (ln, words), = source.held_by_one(loop)
+        self.assertEqual(ln, 3)
+        self.assertIn("a client that connects and sends nothing holds this "
+                      "server for ever", words)
+        # a time limit, clients at once, a greeting that waits for
+        # nothing, or one client only: nothing to say
+        for other in (loop.replace("listen(", "setsockopt(fd, SOL_SOCKET, "
+                                   "SO_RCVTIMEO, &tv, sizeof tv);\nlisten("),
+                      loop.replace("close(c);", "if (fork() == 0) f();"),
+                      loop.replace("recv(c, b, sizeof b, 0)", "0"),
+                      loop.replace("for (;;) {", "{")):
+            self.assertEqual(source.held_by_one(other), [], other)
+
     def test_the_same_thing_twice_is_one_line(self):
         res = self.check(self.write("twice.py", "s.send(b'a')\n"
                                     "s.send(b'b')\n"))
