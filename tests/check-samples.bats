@@ -183,7 +183,7 @@ load lib/students
     assert_failure 1
     assert_line --regexp '^PASS exchange '
     assert_line --regexp '^FAIL recv-pieces .*: more replies than requests under recv=3'
-    says 'But after the last reply more came, which the spec does not ask for and the program does not send without the fault: "Thank you\n"'
+    says 'But after the last reply more came, which the spec does not ask for: "Thank you\n", with replies that the program does not send without the fault.'
     says "It answered a piece of a request as if it were a whole one."
 }
 

@@ -14,6 +14,7 @@ import struct
 
 from .checks import GONE_HINT, Result, killed_by_sigpipe, named
 from .common import NARRATE_LIB
+from .patterns import Pattern
 from .program import Program
 from .spec_client import judge
 from .spec_server import has_send, spec_check, tcp_server
@@ -187,12 +188,14 @@ def fault_check(run, res, faults, doing, acted, hint, on_failure=None,
         usual = []
         exchange(plain, spec, "A client", newline_hint, more=usual)
         plain.stop()
-        if not b"".join(usual).strip(b"\0"):
+        usual = b"".join(usual).strip(b"\0")
+        if not usual or replies_in(spec, extra) > replies_in(spec, usual):
             res.failed("%s But after the last reply more came, which the "
-                       "spec does not ask for and the program does not send "
-                       "without the fault: %s. It answered a piece of a "
-                       "request as if it were a whole one. %s" % (
-                           said, shown(extra, 60), hint),
+                       "spec does not ask for: %s, with %s that the program "
+                       "does not send without the fault. It answered a "
+                       "piece of a request as if it were a whole one. %s" % (
+                           said, shown(extra, 60),
+                           "a reply more" if usual else "replies", hint),
                        "more replies than requests under %s" % faults)
             return
     if ok:
@@ -214,6 +217,19 @@ def fault_check(run, res, faults, doing, acted, hint, on_failure=None,
         # program was its send() to that client after it had gone
         hint = GONE_HINT
     res.failed("%s%s %s" % (said, fate, hint), "failed under %s" % faults)
+
+
+def replies_in(spec, data):
+    """How many lines of data (NUL bytes left out) hold a match of the
+    spec's last expect: pattern: replies, among whatever else a buffer
+    sent whole held before them."""
+    pattern = next((v for k, v, _ in reversed(spec.steps)
+                    if k == "expect"), None)
+    if not isinstance(pattern, Pattern):
+        return 0
+    ends = Pattern("(?s).*(?:%s)" % pattern.pattern)  # after what came
+    return sum(1 for ln in data.split(b"\n") if ends.fullmatch(
+        ln.replace(b"\0", b"").rstrip(b"\r").decode("utf-8", "replace")))
 
 
 def exchange_fails_plain(run, newline_hint, next_client=True):

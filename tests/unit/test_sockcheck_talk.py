@@ -34,5 +34,21 @@ class Padding(unittest.TestCase):
         self.assertEqual(padding_note(re.compile("third line"), data), "")
 
 
+class RepliesIn(unittest.TestCase):
+
+    def test_replies_are_counted_behind_a_buffers_leftovers(self):
+        from sockcheck.patterns import Pattern
+        from sockcheck.spec_faults import replies_in
+        spec = type("Spec", (), {"steps": [("send", b"hello\n", 1),
+                                           ("expect", Pattern("Thank you"),
+                                            2)]})()
+        # a buffer of 16 sent whole twice: what the stack held, then the
+        # second reply
+        data = b"\x00\x7f\xe0\x01" + b"Thank you\n" + b"\x00\x05\x7f"
+        self.assertEqual(replies_in(spec, data), 1)
+        self.assertEqual(replies_in(spec, b"\x00\x7f\xe0\x01"), 0)
+        self.assertEqual(replies_in(spec, b"Thank you\nThank you\n"), 2)
+
+
 if __name__ == "__main__":
     unittest.main()
