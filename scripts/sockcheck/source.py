@@ -539,8 +539,9 @@ def unset_lengths(code):
 
 
 SEND_CALL = re.compile(r"\b(send|write|sendto)\s*\(")
+# calls that put text into their first argument
 TEXT_INTO = re.compile(r"\b(strcpy|strncpy|strcat|strncat|sprintf|snprintf|"
-                       r"fgets|gets|scanf|sscanf)\s*\(")
+                       r"fgets|gets)\s*\(")
 
 
 def whole_buffers(text, code):
@@ -563,10 +564,8 @@ def whole_buffers(text, code):
                 arrays[buf], "sizeof(%s)" % buf, "sizeof" + buf):
             continue
         as_text = used_as_string(text, code, buf, 0) or any(
-            (arguments(code, t.end() - 1)[0] or [""])[
-                1 if t.group(1) in ("sscanf",) else 0
-            ].lstrip("&").strip() == buf
-            for t in TEXT_INTO.finditer(code) if t.group(1) != "scanf")
+            (arguments(code, t.end() - 1)[0] or [""])[0] == buf
+            for t in TEXT_INTO.finditer(code))
         if not as_text:
             continue
         found.append((line_of(code, m.start()),
