@@ -175,3 +175,27 @@ load lib/students
     says "the exchange failed without the fault as well"
     refute_output --partial "while errno == EINTR"
 }
+
+@test "check: a server that answers each piece of a request fails recv-pieces: more replies than requests" {
+    printf 'send: hello\nexpect: Thank you\n' >"$BATS_TEST_TMPDIR/thanks.spec"
+    check --spec "$BATS_TEST_TMPDIR/thanks.spec" --only exchange,recv-pieces \
+        -- "$PYTHON" "$SAMPLES/piece-reply-server.py" '{port}'
+    assert_failure 1
+    assert_line --regexp '^PASS exchange '
+    assert_line --regexp '^FAIL recv-pieces .*: more replies than requests under recv=3'
+    says 'But after the last reply more came, which the spec does not ask for: "Thank you\n", with replies that the program does not send without the fault.'
+    says "It answered a piece of a request as if it were a whole one."
+}
+
+@test "check: a chat that relays its whole buffer fails the exchange on the NUL bytes; the other checks judge the lines" {
+    check --spec "$ROOT/scripts/sockcheck/specs/chat.spec" \
+        --only exchange,in-turn -- \
+        "$PYTHON" "$SAMPLES/padded-chat.py" '{port}'
+    assert_failure 1
+    assert_line --regexp '^FAIL exchange +the spec.s exchange: bytes the spec does not describe'
+    says "the other client got the line, but after 1008 NUL bytes (\\0), which the spec does not describe"
+    says "The program probably sends its whole buffer (sizeof, or a fixed count)"
+    refute_output --partial "The line was not relayed"
+    assert_line --regexp '^PASS in-turn '
+    says "5 clients played the exchange one after another; each line reached the other client."
+}

@@ -789,3 +789,34 @@ for t in r.get("tests", []):
     says "after a Python traceback (IndexError: index out of range)."
     refute_output --partial "accept() again"
 }
+
+@test "check: a server that prints a client's bytes raw gets a note on not-utf8; lesson 06's does not" {
+    check --spec "$ROOT/scripts/sockcheck/specs/echo.spec" \
+        --only exchange,not-utf8 -- \
+        "$PYTHON" "$SAMPLES/raw-print-server.py" '{port}'
+    assert_success
+    assert_line --regexp "^NOTE not-utf8 +input that is not UTF-8: a client's bytes printed raw"
+    says "the program printed the client's bytes as they came: \\xff and \\xfe reached its terminal raw"
+    assert_line "2 checks: 2 passed (1 of them with a note), 0 failed"
+    # the lessons print what a peer sends escaped: no note
+    need_bin 06-send-recv-server
+    check --spec "$ROOT/scripts/sockcheck/specs/echo.spec" \
+        --only not-utf8 -- "$ROOT/build/06-send-recv-server" --port '{port}'
+    assert_success
+    assert_line --regexp '^PASS not-utf8 '
+}
+
+@test "check: a UDP echo that cuts a long datagram to its buffer gets a note on long-line" {
+    check --spec "$ROOT/scripts/sockcheck/specs/udp-echo.spec" \
+        --only exchange,long-line -- \
+        "$PYTHON" "$SAMPLES/cut-udp-echo.py" '{port}'
+    assert_success
+    assert_line --regexp "^NOTE long-line +a very long line: a datagram cut to 1024 bytes"
+    says "Its answer was the first 1024 of the 60000 bytes"
+    # one whose buffer holds any datagram: no note
+    student udp-echo-good.py
+    check --spec "$ROOT/scripts/sockcheck/specs/udp-echo.spec" \
+        --only long-line -- "${PROG[@]}" '{port}'
+    assert_success
+    assert_line --regexp '^PASS long-line '
+}

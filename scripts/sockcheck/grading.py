@@ -115,8 +115,8 @@ class Class:
         if opts.source:
             all_checks = ["source"] + all_checks
             for name in opts.source:
-                if not name.endswith((".c", ".py")):
-                    raise Usage("--source: expected a .c or .py file, "
+                if not name.endswith((".c", ".h", ".py")):
+                    raise Usage("--source: expected a .c, .h or .py file, "
                                 "got '%s'" % name)
                 if os.path.isabs(name) or ".." in name.split("/"):
                     raise Usage("--source: with --batch, a file name "

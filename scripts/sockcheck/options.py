@@ -53,11 +53,11 @@ the checks after it are not run.
 
 options:
   --spec FILE    check the program against the protocol FILE describes
-  --source FILE  also read the program's source FILE (.c or .py; give it
-                 once for each file): a first check, source, names what
-                 no peer can see, such as a socket call whose result is
-                 dropped (C is read by gcc and clang-tidy); with --batch,
-                 FILE is a name inside each submission
+  --source FILE  also read the program's source FILE (.c, .h or .py;
+                 give it once for each file): a first check, source, names
+                 what no peer can see, such as a socket call whose result
+                 is dropped (C is read by gcc and clang-tidy); with
+                 --batch, FILE is a name inside each submission
   --port N       the program always uses port N (COMMAND needs no {port});
                  a server must then allow a restart on it (SO_REUSEADDR)
   --format F     text (the default), json, tap, gradescope (the
@@ -252,8 +252,8 @@ def validate(opts, cwd):
     if not cmd:
         raise Usage("no command after -- (see --help)")
     for path in opts.source or []:
-        if not path.endswith((".c", ".py")):
-            raise Usage("--source: expected a .c or .py file, got '%s'"
+        if not path.endswith((".c", ".h", ".py")):
+            raise Usage("--source: expected a .c, .h or .py file, got '%s'"
                         % path)
         if not os.path.isfile(os.path.join(cwd, path)):
             raise Usage("--source: '%s' is not a file" % path)

@@ -109,15 +109,23 @@ class Client:
         """Has the program closed its end (EOF waiting, nothing else)?
         A program that closes after its reply does so at once: its close
         is waited for a little, lest both ends close at the same time
-        (then both are left in TIME_WAIT). The socket is made
-        non-blocking for the look: on a socket with a timeout, Python
-        waits that long for data before recv(), MSG_DONTWAIT or not."""
+        (then both are left in TIME_WAIT)."""
+        limit = self.s.gettimeout()
         try:
             select.select([self.s], [], [], wait)
-            self.s.setblocking(False)
-            return self.s.recv(1, socket.MSG_PEEK) == b""
+            # MSG_DONTWAIT is not enough: on a socket with a timeout,
+            # Python first waits (that long) for something to read, and a
+            # silent peer's close() would take the whole timeout
+            self.s.settimeout(0)
+            return self.s.recv(1, socket.MSG_PEEK | socket.MSG_DONTWAIT) \
+                == b""
         except (OSError, ValueError):
             return False
+        finally:
+            try:
+                self.s.settimeout(limit)
+            except OSError:
+                pass
 
 
 def connect(prog, **kw):

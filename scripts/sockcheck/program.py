@@ -90,13 +90,15 @@ class Capture:
     def since(self, mark):
         """What the program wrote after mark (its last TAIL bytes at
         most, once more than HEAD bytes have come)."""
+        return self.bytes_since(mark).decode("utf-8", "replace")
+
+    def bytes_since(self, mark):
+        """since(mark) as the bytes that came, not decoded."""
         with self.lock:
             if mark < len(self.head):
-                data = bytes(self.head[mark:]) + bytes(self.tail)
-            else:
-                start = mark - (self.total - len(self.tail))
-                data = bytes(self.tail[max(0, start):])
-        return data.decode("utf-8", "replace")
+                return bytes(self.head[mark:]) + bytes(self.tail)
+            start = mark - (self.total - len(self.tail))
+            return bytes(self.tail[max(0, start):])
 
     def drain(self, limit=1.0):
         """Once every process that had the terminal has ended, wait (at

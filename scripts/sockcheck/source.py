@@ -1,7 +1,9 @@
 """The source check (--source FILE): what reading the program's own files
 shows, which no peer can see from outside: a socket call whose result is
 never looked at, what gcc -Wall says, a port set without htons(), a
-scanf() %s without a width, a Python send() whose count is dropped.
+scanf() %s without a width, a whole buffer sent for the text in it, a
+failure printed and gone past, argv read with argc never looked at, an
+address length never set, a Python send() whose count is dropped.
 
 C files are read by gcc (-fsyntax-only) and clang-tidy (its
 bugprone-unused-return-value check, told which calls to watch); Python
@@ -16,7 +18,7 @@ import shutil
 import subprocess
 
 from .checks import Check
-from .words import plural
+from .words import and_list, plural
 
 # Calls whose result says whether (or how much of) what was asked
 # happened: a program that drops it goes on as if it had. close() is
@@ -203,6 +205,38 @@ UNCOMPARED = {
 UNCOMPARED["accept4"] = UNCOMPARED["accept"]
 
 
+COUNTED = re.compile(r"\b([A-Za-z_]\w*)\s*=\s*(recv|recvfrom|read)\s*\(")
+
+
+def counts_unchecked(code):
+    """A count kept from recv(), recvfrom() or read() that is never
+    compared with anything: -1 (an error) and 0 (the end) are used as
+    counts of bytes."""
+    found, said = [], set()
+    for m in COUNTED.finditer(code):
+        var, call = m.groups()
+        if var in said:
+            continue
+        close = matching_paren(code, m.end() - 1)
+        if close < 0 or re.match(r"\s*\)*\s*[<>=!]=?", code[close + 1:]):
+            continue  # while ((n = recv(...)) > 0)
+        # in the function it is in: from the "}" that ends the one before
+        start = code.rfind("\n}", 0, m.start()) + 1
+        end = code.find("\n}", m.end())
+        body = code[start:end if end >= 0 else len(code)]
+        if re.search(r"\b%s\s*(?:[<>]=?|[=!]=)|(?:[<>]=?|[=!]=)\s*%s\b|"
+                     r"!\s*%s\b|\b(?:if|while)\s*\(\s*%s\s*\)"
+                     % ((re.escape(var),) * 4), body):
+            continue
+        said.add(var)
+        found.append((line_of(code, m.start()),
+                      "%s holds what %s() returned and is never compared "
+                      "with anything: when it is -1 (an error) or 0 (the "
+                      "peer has gone), the program goes on as if %s bytes "
+                      "had come" % (var, call, var)))
+    return found
+
+
 def matching_paren(code, at):
     """The index of the ")" that closes the "(" at code[at], or -1."""
     depth = 0
@@ -234,7 +268,8 @@ def uncompared(code):
     return found
 
 
-CHAR_DECL = re.compile(r"\b(?:unsigned\s+|signed\s+)?char\s+([^;(){}]*);")
+CHAR_DECL = re.compile(r"\b(?:unsigned\s+|signed\s+)?char\s+"
+                       r"([^;(){}]*(?:\{[^;(){}]*\}[^;(){}]*)*);")
 FILL = re.compile(r"(?:\b([A-Za-z_]\w*)\s*=\s*)?\b(recv|read|recvfrom)\s*\(")
 AS_STRING = re.compile(r"\b(puts|fputs|strlen|strcmp|strcpy|strcat|strstr|"
                        r"strchr|strrchr|strdup|atoi|atol|strtol)\s*\(")
@@ -364,6 +399,255 @@ def success_on_failure(code):
     return found
 
 
+# what ends a branch: after it, the program does not go on
+ENDS = re.compile(r"\b(exit|_exit|_Exit|abort|return|break|continue|goto|"
+                  r"err|errx|die|fatal|error_exit)\b")
+SAYS = re.compile(r"\b(printf|fprintf|perror|puts|fputs|write|dprintf|"
+                  r"warn|warnx)\s*\(")
+# an if's test that looks for a failure: a negative result, -1, a NULL,
+# or a program run with too few arguments
+FAILED_IF = re.compile(r"(<\s*0\b|<=\s*0\b|==\s*-\s*1\b|==\s*NULL\b|"
+                       r"\bargc\s*(!=|<|<=)\s*\d|"
+                       r"\b(socket|bind|listen|connect|accept|setsockopt|"
+                       r"inet_pton|fcntl)\s*\(.*\)\s*!=\s*0\b)", re.S)
+# an if's test that looks for success: its else branch is the failure
+SUCCEEDED_IF = re.compile(r"^\s*\(*\s*[A-Za-z_]\w*\s*(>\s*0|>=\s*0|"
+                          r"!=\s*-\s*1)\s*\)*\s*$")
+
+
+def branch(code, at):
+    """The statement or block that starts at code[at] (blanks skipped):
+    (start, end) with code[end] its last character."""
+    while at < len(code) and code[at].isspace():
+        at += 1
+    if code.startswith("{", at):
+        depth = 0
+        for end in range(at, len(code)):
+            depth += {"{": 1, "}": -1}.get(code[end], 0)
+            if depth == 0:
+                return at, end
+        return at, len(code) - 1
+    end = code.find(";", at)
+    return at, (len(code) - 1 if end < 0 else end)
+
+
+def only_says(body):
+    """Is a branch nothing but messages: each of its statements a call
+    of printf(), perror()...?"""
+    body = body.strip()
+    if body.startswith("{"):
+        body = body[1:-1]
+    statements = [t.strip() for t in body.split(";") if t.strip()]
+    return bool(statements) and all(
+        SAYS.match(t) and not ENDS.search(t) for t in statements)
+
+
+def says_and_goes_on(code):
+    """An if whose test finds a failed call (or too few arguments), and
+    whose branch prints a message but neither ends the program nor leaves
+    the loop or function: the calls after it use what failed. The else
+    of a test for success counts too. [(line, words)]"""
+    found = []
+    # the failures that later calls build on: a descriptor, an address,
+    # a connection, the command line (not a send() or a close())
+    held = "|".join(re.escape(v) for v, _ in sorted(set(KEPT.findall(code))))
+    needed = re.compile(
+        r"^[\s(!]*(argc\b|(?:[A-Za-z_]\w*\s*=\s*)?(socket|accept4?|"
+        r"connect|bind|listen|inet_pton|inet_aton)\s*\(%s)" % (
+            r"|(%s)\s*[<>=!]" % held if held else ""))
+    for m in re.finditer(r"\bif\s*\(", code):
+        close = matching_paren(code, m.end() - 1)
+        if close < 0:
+            continue
+        test = code[m.end():close]
+        if not needed.search(test):
+            continue
+        start, end = branch(code, close + 1)
+        if FAILED_IF.search(test):
+            body = code[start:end + 1]
+        elif SUCCEEDED_IF.match(test):
+            rest = code[end + 1:]
+            other = re.match(r"\s*else\b(?!\s*if\b)", rest)
+            if not other:
+                continue
+            start, end = branch(code, end + 1 + other.end())
+            body = code[start:end + 1]
+        else:
+            continue
+        if re.search(r"\b(EAGAIN|EWOULDBLOCK|EINTR)\b", test + body):
+            continue  # a non-blocking socket's "not yet": going on is right
+        if not only_says(body):
+            continue
+        cont = end + 1
+        other = re.match(r"\s*else\b", code[cont:])
+        if other:  # the if's else: what comes after both
+            cont = branch(code, cont + other.end())[1] + 1
+        if re.match(r"\s*(exit|_exit|return|abort)\b", code[cont:]):
+            continue  # it ends right after (exit(0) is another finding)
+        what = ("too few arguments" if re.search(r"\bargc\b", test)
+                else "a failure")
+        found.append((line_of(code, start),
+                      "this branch finds %s, prints a message, and the "
+                      "program goes on as if nothing had happened: the "
+                      "calls after it use what failed. End there "
+                      "(exit(1), or exit(2) for a bad command line) or "
+                      "leave that client." % what))
+    return found
+
+
+def argv_unchecked(code):
+    """argv[1] (or a later one) read, and argc never looked at."""
+    used = re.search(r"\bargv\s*\[\s*([1-9])\s*\]", code)
+    if not used or re.search(r"\bargc\b(?!\s*,)(?!\s*\))", code):
+        return []
+    return [(line_of(code, used.start()),
+             "argv[%s] is read and argc is never looked at: run without "
+             "that argument, argv[%s] is NULL, and the call that reads it "
+             "(atoi(), inet_addr()...) crashes. Check argc first, and say "
+             "how to run the program (exit status 2)."
+             % (used.group(1), used.group(1)))]
+
+
+ADDR_LEN = re.compile(r"\b(accept4?|recvfrom|getpeername|getsockname)\s*\(")
+
+
+def unset_lengths(code):
+    """An address length given to accept() or recvfrom() that was never
+    set: the kernel reads it to know how much room the address has."""
+    found, said = [], set()
+    for m in ADDR_LEN.finditer(code):
+        args, _ = arguments(code, m.end() - 1)
+        if not args:
+            continue
+        var = re.fullmatch(r"(?:\(\s*\w+\s*\*\s*\)\s*)?&\s*([A-Za-z_]\w*)",
+                           args[-1])
+        if not var or var.group(1) in said:
+            continue
+        name = var.group(1)
+        if re.search(r"\b%s\s*=(?!=)" % re.escape(name), code) or \
+                re.search(r"[(,]\s*(?:const\s+)?[A-Za-z_]\w*\s*\*?\s*%s"
+                          r"\s*[,)]" % re.escape(name), code):
+            continue  # set, or a parameter (its caller sets it)
+        said.add(name)
+        found.append((line_of(code, m.start()),
+                      "%s() is given &%s, and %s is never set: it must "
+                      "hold the size of the address structure (%s = sizeof "
+                      "addr) before each call. Unset, the kernel may "
+                      "fill in no address at all, and a reply sent to it "
+                      "goes nowhere." % (m.group(1), name, name, name)))
+    return found
+
+
+SEND_CALL = re.compile(r"\b(send|write|sendto)\s*\(")
+# calls that put text into their first argument
+TEXT_INTO = re.compile(r"\b(strcpy|strncpy|strcat|strncat|sprintf|snprintf|"
+                       r"fgets|gets)\s*\(")
+
+
+def whole_buffers(text, code):
+    """send() or write() of a char array's whole size when the array
+    holds text: the bytes after the text go too. [(line, words)]"""
+    arrays = {}
+    for m in CHAR_DECL.finditer(code):
+        for a in re.finditer(r"\b([A-Za-z_]\w*)\s*\[\s*([^\]]+?)\s*\]",
+                             m.group(1)):
+            arrays[a.group(1)] = squeeze(a.group(2))
+    found = []
+    for m in SEND_CALL.finditer(code):
+        args, _ = arguments(code, m.end() - 1)
+        if len(args) < 3:
+            continue
+        buf = re.sub(r"^\(\s*(char|void)\s*\*\s*\)|^&", "",
+                     args[1]).strip()
+        size = squeeze(args[2])
+        if buf not in arrays or size not in (
+                arrays[buf], "sizeof(%s)" % buf, "sizeof" + buf):
+            continue
+        as_text = used_as_string(text, code, buf, 0) or any(
+            (arguments(code, t.end() - 1)[0] or [""])[0] == buf
+            for t in TEXT_INTO.finditer(code))
+        if not as_text:
+            continue
+        found.append((line_of(code, m.start()),
+                      "%s() sends all %s bytes of %s, whatever text it "
+                      "holds: the bytes after the text (NULs, or what an "
+                      "earlier message left) go to the peer too. Send the "
+                      "length of the text: strlen(%s), or the count that "
+                      "recv() returned." % (m.group(1), arrays[buf], buf,
+                                            buf)))
+    return found
+
+
+# a finding that is a NOTE, not a failure: an assignment may fix the port
+FIXED = "the port is fixed in the source"
+
+
+def fixed_ports(code):
+    """sin_port set to htons() of a number written in the source (or of
+    a name #defined or declared as one)."""
+    found = []
+    for m in PORT_SET.finditer(code):
+        arg = re.fullmatch(r"htons\s*\(\s*(?:\(\s*\w+(?:\s+\w+)*\s*\)\s*)?"
+                           r"([A-Za-z_]\w*|\d+)\s*\)", m.group(1).strip())
+        if not arg:
+            continue
+        number = arg.group(1)
+        if not number.isdigit():
+            named = re.search(r"#\s*define\s+%s\s+\(?(\d+)\)?\s*$|"
+                              r"\bconst\s+(?:unsigned\s+)?\w+\s+%s\s*=\s*"
+                              r"(\d+)\s*;" % (re.escape(number),
+                                              re.escape(number)),
+                              code, re.M)
+            if not named:
+                continue
+            number = named.group(1) or named.group(2)
+        if int(number) == 0:
+            continue  # 0: the kernel chooses
+        if re.search(r"\bbind\s*\(", code):
+            why = ("two copies cannot run at once, and a test or a grader "
+                   "cannot give it a free port. Take the port from the "
+                   "command line (and 0, to let the kernel choose one, as "
+                   "the lessons' --port 0 does).")
+        else:
+            why = ("the program can reach no server on another port. Take "
+                   "the port from the command line.")
+        found.append((line_of(code, m.start()),
+                      "%s (%s): %s" % (FIXED, number, why)))
+    return found
+
+
+# a finding that is a NOTE, not a failure: one client at a time is how
+# many assignments begin (the silent-client check allows it)
+HELD = "a client that connects and sends nothing holds this server"
+
+
+def held_by_one(code):
+    """A TCP server that accepts clients in a loop, one at a time (no
+    fork(), thread, poll() or select()), with no time limit on a
+    client's recv(): [(line, words)]."""
+    at = re.search(r"\baccept4?\s*\(", code)
+    if not at or not re.search(r"\blisten\s*\(", code) or re.search(
+            r"\b(fork|pthread_create|select|poll|epoll_wait|SO_RCVTIMEO|"
+            r"alarm|setitimer|O_NONBLOCK)\b", code):
+        return []
+    for loop in re.finditer(r"\b(for|while)\s*\(", code):
+        close = matching_paren(code, loop.end() - 1)
+        if close < 0:
+            continue
+        start, end = branch(code, close + 1)
+        if start <= at.start() <= end and re.search(
+                r"\b(recv|read|recvfrom|fgets|fread|getline)\s*\(",
+                code[at.end():end]):  # it waits for what a client says
+            return [(line_of(code, at.start()),
+                     "%s for ever: it serves one client at a time, and its "
+                     "recv() has no time limit, so no other client is "
+                     "served until that one leaves. Set SO_RCVTIMEO on each "
+                     "client's socket (lesson 06's server gives up after "
+                     "--timeout), or serve clients at once (fork(), lesson "
+                     "12; poll(), lesson 13)." % HELD)]
+    return []
+
+
 def text_findings(text):
     """What a reading of the C text shows: [(line, words)]."""
     code = strip_c(text)
@@ -407,8 +691,15 @@ def text_findings(text):
                           "end. Give a width one less than the buffer "
                           "(%%99s for char buf[100])." % m.group(1)))
     found += uncompared(code)
+    found += counts_unchecked(code)
     found += full_buffers(text, code)
     found += success_on_failure(code)
+    found += fixed_ports(code)
+    found += held_by_one(code)
+    found += says_and_goes_on(code)
+    found += argv_unchecked(code)
+    found += unset_lengths(code)
+    found += whole_buffers(text, code)
     at = re.search(r"\bbind\s*\(", code)
     if at and all(re.search(r"\b%s\b" % w, code)
                   for w in (r"listen\s*\(", r"accept\s*\(",
@@ -526,9 +817,16 @@ def source_check(run, res):
         res.passed("Read %s: nothing found that a careful reader would "
                    "fix.%s" % (read, gaps))
         return
-    if all(words == REUSE for _, _, words in seen):
-        res.noted("Read %s: one thing worth knowing.%s\n%s"
-                  % (read, gaps, "\n".join(lines)), "no SO_REUSEADDR")
+    if all(words == REUSE or words.startswith((FIXED, HELD))
+           for _, _, words in seen):
+        res.noted("Read %s: %s worth knowing.%s\n%s"
+                  % (read, "one thing" if len(lines) == 1 else
+                     plural(len(lines), "thing"), gaps, "\n".join(lines)),
+                  and_list(sorted({"no SO_REUSEADDR" if words == REUSE
+                                   else "a port fixed in the source"
+                                   if words.startswith(FIXED) else
+                                   "one client at a time, no time limit"
+                                   for _, _, words in seen})))
         return
     res.failed("Read %s: %s that a careful reader would fix.%s\n%s"
                % (read, plural(len(lines), "thing"), gaps,
@@ -540,5 +838,8 @@ SOURCE = Check(
     "Reads the files given with --source (C with gcc -Wall and "
     "clang-tidy, Python with its ast module): a socket call whose result "
     "is dropped, a compiler warning, sin_port set without htons(), a "
-    "scanf() %s with no width, a server without SO_REUSEADDR, a Python "
-    "send() whose count is dropped. Nothing is run.", source_check)
+    "scanf() %s with no width, a whole buffer sent for its text, a "
+    "failure printed and gone past, argv read with argc never looked at, "
+    "an address length never set, a count from recv() never compared, "
+    "a server without SO_REUSEADDR, a "
+    "Python send() whose count is dropped. Nothing is run.", source_check)

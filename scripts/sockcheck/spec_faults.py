@@ -14,6 +14,7 @@ import struct
 
 from .checks import GONE_HINT, Result, killed_by_sigpipe, named
 from .common import NARRATE_LIB
+from .patterns import Pattern
 from .program import Program
 from .spec_client import judge
 from .spec_server import has_send, spec_check, tcp_server
@@ -139,8 +140,9 @@ def fault_check(run, res, faults, doing, acted, hint, on_failure=None,
     prog = Program(run, run.port_for(spec.proto), faults=faults)
     prog.wait_bound(spec.proto)
     catches = caught(prog.owner or prog.pid)
-    got = []
-    ok, words = exchange(prog, spec, "The first client", newline_hint, got)
+    got, more = [], []
+    ok, words = exchange(prog, spec, "The first client", newline_hint, got,
+                         more=more if faults.startswith("recv") else None)
     first_ok = ok
     if ok and spec.clients > 1:
         ok2, words2 = exchange(prog, spec, "The next client", newline_hint)
@@ -176,6 +178,26 @@ def fault_check(run, res, faults, doing, acted, hint, on_failure=None,
             res.failed("%s %s %s" % (said, cut, hint), "reply cut short "
                        "under %s" % faults)
             return
+    extra = b"".join(more).strip(b"\0")
+    if ok and extra:
+        # each piece of a request answered as if it were a whole one:
+        # replies that the program does not send without the fault
+        prog.stop()  # its port may be fixed: the plain run needs it
+        plain = Program(run, run.port_for(spec.proto))
+        plain.wait_bound(spec.proto)
+        usual = []
+        exchange(plain, spec, "A client", newline_hint, more=usual)
+        plain.stop()
+        usual = b"".join(usual).strip(b"\0")
+        if not usual or replies_in(spec, extra) > replies_in(spec, usual):
+            res.failed("%s But after the last reply more came, which the "
+                       "spec does not ask for: %s, with %s that the program "
+                       "does not send without the fault. It answered a "
+                       "piece of a request as if it were a whole one. %s" % (
+                           said, shown(extra, 60),
+                           "a reply more" if usual else "replies", hint),
+                       "more replies than requests under %s" % faults)
+            return
     if ok:
         res.passed(said + " Every reply matched its pattern.")
         return
@@ -195,6 +217,19 @@ def fault_check(run, res, faults, doing, acted, hint, on_failure=None,
         # program was its send() to that client after it had gone
         hint = GONE_HINT
     res.failed("%s%s %s" % (said, fate, hint), "failed under %s" % faults)
+
+
+def replies_in(spec, data):
+    """How many lines of data (NUL bytes left out) hold a match of the
+    spec's last expect: pattern: replies, among whatever else a buffer
+    sent whole held before them."""
+    pattern = next((v for k, v, _ in reversed(spec.steps)
+                    if k == "expect"), None)
+    if not isinstance(pattern, Pattern):
+        return 0
+    ends = Pattern("(?s).*(?:%s)" % pattern.pattern)  # after what came
+    return sum(1 for ln in data.split(b"\n") if ends.fullmatch(
+        ln.replace(b"\0", b"").rstrip(b"\r").decode("utf-8", "replace")))
 
 
 def exchange_fails_plain(run, newline_hint, next_client=True):

@@ -8,9 +8,9 @@ import threading
 import time
 
 from .checks import (GONE_HINT, GONE_REASON, KEPT_OPEN, KEPT_OPEN_REASON,
-                     RESET_HINT, after_a_silent_client, crashed,
-                     ended_at_sigpipe, ended_by_itself, killed_by_sigpipe,
-                     named)
+                     RESET_HINT, State, after_a_silent_client,
+                     crashed, ended_at_sigpipe, ended_by_itself,
+                     killed_by_sigpipe, named)
 from .common import NotReady
 from .peers import connect
 from .procfs import net_table
@@ -218,13 +218,59 @@ def sp_sigpipe(run, res):
     serve_next(prog, spec, res, said, "next client not served")
 
 
+# what a program printed that shows a client's bytes reached its terminal
+# as they came: the bytes of the not-utf8 check that no text has
+RAW = b"\xff\xfe"
+RAW_WORDS = ("Besides, the program printed the client's bytes as they came: "
+             "\\xff and \\xfe reached its terminal raw. A client can send "
+             "any bytes, a terminal's escape sequences among them (ESC [2J "
+             "clears the screen, others retitle the window or rewrite what "
+             "a line said): print what a peer sends with its unprintable "
+             "bytes escaped (\\xNN), as the lessons do.")
+
+
+CUT_WORDS = ("Its answer was the first %d of the %d bytes: a datagram "
+             "longer than the buffer given to recvfrom() is cut to it, and "
+             "the rest is lost without a word. A buffer of 65536 bytes "
+             "holds any datagram (or refuse a long one: MSG_TRUNC tells its "
+             "real length).")
+
+
+def noted_after(check):
+    """check, and then a NOTE (or, on a failure, a sentence more) when
+    the program printed the bytes RAW that the check sent, or answered a
+    long datagram with its beginning only."""
+    def func(run, res):
+        seen = {}
+        check(run, res, seen)
+        prog = seen.get("prog")
+        if prog is None:
+            return
+        if RAW in prog.out.bytes_since(seen["mark"]):
+            words, reason = RAW_WORDS, "a client's bytes printed raw"
+        elif seen.get("cut"):
+            words = CUT_WORDS % seen["cut"]
+            reason = "a datagram cut to %d bytes" % seen["cut"][0]
+        else:
+            return
+        if res.state == State.PASSED:
+            res.noted("%s %s" % (res.message, words), reason)
+        elif res.state == State.FAILED:
+            res.message = "%s %s" % (res.message, words)
+    return func
+
+
 def malformed(name, title, what, data_of, applies=has_send):
     @spec_check(name, title,
                 "a client sends %s%s; the program may refuse it, but must "
-                "not crash or hang, and serves the next client" % (
+                "not crash or hang, and serves the next client%s" % (
                     what, "" if what.startswith("its first line") else
-                    " in place of its first line"), applies)
-    def func(run, res):
+                    " in place of its first line",
+                    "; printing them raw is a note" if name == "not-utf8"
+                    else ""),
+                applies)
+    @noted_after
+    def func(run, res, seen):
         spec = run.spec
         first = next(v for k, v, _ in spec.steps if k == "send")
         data = data_of(first, spec)
@@ -237,6 +283,7 @@ def malformed(name, title, what, data_of, applies=has_send):
         prog, talk = first_client(run, res)
         if talk is None:
             return
+        seen.update(prog=prog, mark=prog.out.mark())
         before = []
         for step in spec.steps:
             if step[0] == "send":
@@ -250,6 +297,9 @@ def malformed(name, title, what, data_of, applies=has_send):
                       if k == "expect"), None)
         got, how = talk.line(spec.timeout, reply) if reply else (None, "")
         talk.close()
+        if spec.proto == "udp" and got and len(got) < len(data) and \
+                data.startswith(got.rstrip(b"\n")):
+            seen["cut"] = (len(got), len(data))
         answer = ("; it answered %s" % shown(got, 40) if got is not None
                   else "; it closed the connection" if how == "eof"
                   else "; it reset the connection" if how == "reset"

@@ -152,6 +152,8 @@ def served_words(spec):
     said = []
     if spec.expects():
         said.append("each got the replies it should")
+    if spec.relays():
+        said.append("each line reached the other client")
     if spec.prints:
         said.append("the program printed what each sent, as the spec's "
                     "print: lines say")

@@ -177,6 +177,18 @@ class Talk:
             self.log.append(("got", more))
         return how in ("eof", "reset"), more
 
+    def more(self, quiet):
+        """What else comes (TCP) before the program is quiet for quiet
+        seconds, or closes: the bytes left in buf, and those."""
+        data, self.buf = self.buf, b""
+        if self.c:
+            while True:
+                chunk, how = self.recv_some(quiet)
+                if how != "ok" or not chunk:
+                    break
+                data += chunk
+        return data
+
     def transcript(self, limit=4):
         """'sent "3 + 4\\n", got "7\\n"': the last few steps."""
         words = ["%s %s" % (way, shown(data, 40))
@@ -389,6 +401,18 @@ def relayed(talk, pat, lineno, r):
         if matches(pat, got):
             talk.log.append(("the other client got", got))
             return None
+        bare = got.lstrip(b"\0")
+        if bare != got and matches(pat, bare):
+            # the NUL bytes after the line before it: a buffer relayed
+            # whole, as a strict exchange says (the others judge the line)
+            talk.log.append(("the other client got", got))
+            if not talk.strict:
+                return None
+            return ("Relay %d (spec line %d, /%s/): the other client got "
+                    "the line, but after %d NUL bytes (\\0), which the spec "
+                    "does not describe (the exchange: %s). %s" % (
+                        r, lineno, pat.pattern, len(got) - len(bare),
+                        talk.transcript(), SIZEOF_WORDS))
         passed.append(got)
     back, _ = talk.recv_some(0.3) if talk.c else (None, "")
     back = talk.buf + (back or b"")
@@ -420,6 +444,21 @@ def padding_note(pattern, data, clause=False):
     ')' of '(spec line N)'."""
     head, nul, rest = data.partition(b"\0")
     text = head.rstrip(b"\n").rstrip(b"\r").decode("utf-8", "replace")
+    whole = data.replace(b"\0", b"").decode("utf-8", "replace")
+    bare = whole.rstrip("\n").rstrip("\r")
+    if nul and not pattern.fullmatch(text) and not NOT_TEXT.search(bare) \
+            and (pattern.fullmatch(bare) or pattern.fullmatch(whole)):
+        # text in pieces, each sent in a whole buffer: a file sent a line
+        # at a time, say
+        nuls = data.count(b"\0")
+        if clause:
+            return ("; with its %d NUL bytes taken out it would match: the "
+                    "program probably sends each piece in its whole buffer, "
+                    "sizeof of it, where it should send strlen() of the "
+                    "text in it" % nuls)
+        return (" With its %d NUL bytes taken out it would match: each "
+                "piece of it came in a whole buffer. %s" % (nuls,
+                                                          SIZEOF_WORDS))
     if not nul or NOT_TEXT.search(text) or not pattern.fullmatch(text):
         return ""
     more = "%d more bytes follow" % (1 + len(rest.rstrip(b"\n")))
@@ -452,12 +491,14 @@ def start(run):
 
 
 def exchange(prog, spec, who="A client", newline_hint=True, got=None,
-             strict=False):
+             strict=False, more=None):
     """One client, the whole exchange, closed: (ok, sentence); without
     newline_hint, a reply cut short is not blamed on its line end; got,
-    a list, gets the replies that came; strict, see Talk. A spec with
-    print: lines (a UDP receiver's) also wants them printed after the
-    exchange began."""
+    a list, gets the replies that came; strict, see Talk; more, a list,
+    gets what else came after the last reply of a good exchange, before
+    the program was quiet for half a second (TCP, close: no). A spec
+    with print: lines (a UDP receiver's) also wants them printed after
+    the exchange began."""
     mark = prog.out.mark()
     talk = Talk(prog, spec)
     talk.newline_hint = newline_hint
@@ -467,6 +508,9 @@ def exchange(prog, spec, who="A client", newline_hint=True, got=None,
     try:
         trouble = play(talk)
         words = talk.transcript(6)
+        if more is not None and not trouble and spec.proto == "tcp" and \
+                spec.close != "yes":
+            more.append(talk.more(0.5))
     finally:
         talk.close()
         if got is not None:

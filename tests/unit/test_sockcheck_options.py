@@ -156,16 +156,19 @@ class Validate(unittest.TestCase):
                          "(see --list)")
 
     def test_source_files_given_one_by_one(self):
-        opts = parse(["--source", "a.c", "--source=b.py", "--only",
-                      "source", "echo-server", "--", "true", "{port}"])
-        self.assertEqual(opts.source, ["a.c", "b.py"])
-        for name in ("a.c", "b.py"):
+        # a header holds functions too, in some course programs
+        opts = parse(["--source", "a.c", "--source=b.py", "--source",
+                      "c.h", "--only", "source", "echo-server", "--",
+                      "true", "{port}"])
+        self.assertEqual(opts.source, ["a.c", "b.py", "c.h"])
+        for name in ("a.c", "b.py", "c.h"):
             open(os.path.join(self.dir, name), "w").close()
             self.addCleanup(os.remove, os.path.join(self.dir, name))
         validate(opts, self.dir)  # source is a check name with --source
         self.assertEqual(self.error(["--source", "a.txt", "echo-server",
                                      "--", "true", "{port}"]),
-                         "--source: expected a .c or .py file, got 'a.txt'")
+                         "--source: expected a .c, .h or .py file, got "
+                         "'a.txt'")
         self.assertEqual(self.error(["--source", "gone.c", "echo-server",
                                      "--", "true", "{port}"]),
                          "--source: 'gone.c' is not a file")

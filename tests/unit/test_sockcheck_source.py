@@ -34,7 +34,7 @@ int main(void)
 
     memset(&addr, 0, sizeof addr);
     addr.sin_family = AF_INET;
-    addr.sin_port = htons(4444);
+    addr.sin_port = htons(0); /* the kernel chooses */
     if ((fd = socket(AF_INET, SOCK_STREAM, 0)) == -1)
         return 1;
     if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) == -1)
@@ -166,6 +166,141 @@ void f(int fd)
         self.assertEqual([ln for ln, _ in found], [3, 6])
         self.assertIn("ends with exit(EXIT_SUCCESS), which says success",
                       found[1][1])
+
+    def test_a_failure_said_and_gone_past(self):
+        # what course programs do: print that a call failed, then go on
+        # with what failed: a descriptor, an address, the command line
+        text = ("if (argc != 3) {\n  printf(\"usage\");\n}\n"
+                "if ((fd = socket(AF_INET, SOCK_STREAM, 0)) < 0)\n"
+                "  perror(\"socket\");\n"
+                "conn = accept(fd, NULL, NULL);\n"
+                "if (conn > 0) {\n  serve(conn);\n} else {\n"
+                "  printf(\"Accept Error.\");\n}\n"
+                # what ends the branch, handles the failure, is a
+                # non-blocking socket's "not yet", or is not built on
+                # (a close(), a send()): nothing to say
+                "if (fd == -1) { perror(\"socket\"); exit(1); }\n"
+                "if (connect(fd, a, n) == -1) { puts(\"no\"); close(fd); }\n"
+                "if (conn < 0) { if (errno == EAGAIN) puts(\"later\"); }\n"
+                "if (close(conn) == -1) perror(\"close\");\n"
+                "if (send(conn, b, n, 0) == -1) perror(\"send\");\n"
+                "if (fd < 0) { puts(\"no socket\"); }\nexit(0);\n")
+        found = source.says_and_goes_on(source.strip_c(text))
+        self.assertEqual([ln for ln, _ in found], [1, 5, 9])
+        self.assertIn("this branch finds too few arguments, prints a "
+                      "message, and the program goes on", found[0][1])
+        self.assertIn("finds a failure", found[1][1])
+
+    def test_argv_read_with_no_look_at_argc(self):
+        (ln, words), = source.argv_unchecked(
+            "int main(int argc, char **argv)\n{\n  port = atoi(argv[1]);")
+        self.assertEqual(ln, 3)
+        self.assertIn("argv[1] is read and argc is never looked at",
+                      words)
+        self.assertEqual(source.argv_unchecked(
+            "if (argc < 2) return 2;\nport = atoi(argv[1]);"), [])
+
+    def test_an_address_length_never_set(self):
+        text = ("socklen_t len, ok = sizeof a;\n"
+                "recvfrom(fd, b, 9, 0, (SA *)&a, &len);\n"
+                "accept(fd, (SA *)&a, &ok);\n"
+                "void f(int fd, socklen_t n) { accept(fd, 0, &n); }\n")
+        (ln, words), = source.unset_lengths(source.strip_c(text))
+        self.assertEqual(ln, 2)
+        self.assertIn("recvfrom() is given &len, and len is never set",
+                      words)
+
+    def test_a_whole_buffer_sent_for_its_text(self):
+        text = HEAD + """
+char a[64], b[BUFFER_SIZE] = {0}, c[64], d[8];
+void f(int fd)
+{
+    fgets(a, sizeof a, stdin);
+    write(fd, a, sizeof(a));
+    strcpy(b, "Thank you\\n");
+    send(fd, b, BUFFER_SIZE, 0);
+    strcpy(c, "ok\\n");
+    send(fd, c, strlen(c), 0);
+    memcpy(d, "binary!!", 8);
+    send(fd, d, sizeof d, 0);
+}
+"""
+        found = dict(source.whole_buffers(text, source.strip_c(text)))
+        self.assertEqual(sorted(found), [line(text, "write(fd, a"),
+                                         line(text, "send(fd, b")])
+        self.assertIn("send() sends all BUFFER_SIZE bytes of b, whatever "
+                      "text it holds", found[line(text, "send(fd, b")])
+
+    def test_a_header_is_read_as_c(self):
+        res = self.check(self.write("helpers.h", HEAD + (
+            "void serve(int fd)\n{\n    char buf[64];\n"
+            "    recv(fd, buf, sizeof buf, 0);\n    puts(buf);\n}\n")))
+        self.assertIs(res.state, State.FAILED, res.message)
+        self.assertIn("helpers.h:%d: recv() may fill all 64 bytes of buf" %
+                      (HEAD.count("\n") + 4), res.message)
+
+    def test_a_port_fixed_in_the_source_is_a_note(self):
+        text = ("#define PORT 8080\n"
+                "a.sin_port = htons(PORT);\n"
+                "b.sin_port = htons(7891);\n"
+                "c.sin_port = htons(atoi(argv[1]));\n"
+                "d.sin_port = htons(0);\n"
+                "bind(fd, a, n);\n")
+        found = source.fixed_ports(source.strip_c(text))
+        self.assertEqual([ln for ln, _ in found], [2, 3])
+        self.assertIn("the port is fixed in the source (8080): two copies "
+                      "cannot run at once", found[0][1])
+        # a client's server port: another reason
+        (_, words), = source.fixed_ports("a.sin_port = htons(3000);\n"
+                                         "connect(fd, a, n);\n")
+        self.assertIn("(3000): the program can reach no server on another "
+                      "port", words)
+        # with SO_REUSEADDR's note alone, a note still
+        res = self.check(self.write("fixed.c", HEAD + (
+            "int main(void)\n{\n    struct sockaddr_in a;\n"
+            "    int fd, c;\n    memset(&a, 0, sizeof a);\n"
+            "    a.sin_port = htons(9000);\n"
+            "    if ((fd = socket(AF_INET, SOCK_STREAM, 0)) == -1 ||\n"
+            "        bind(fd, (struct sockaddr *)&a, sizeof a) == -1 ||\n"
+            "        listen(fd, 5) == -1 ||\n"
+            "        (c = accept(fd, NULL, NULL)) == -1)\n"
+            "        return 1;\n    return close(c) || close(fd);\n}\n")))
+        self.assertIs(res.state, State.NOTED, res.message)
+        self.assertEqual(res.reason, "a port fixed in the source and no "
+                         "SO_REUSEADDR")
+        self.assertIn("Read 1 file: 2 things worth knowing.", res.message)
+
+    def test_a_count_never_compared(self):
+        text = ("void serve(int fd)\n{\n"
+                "    n = recvfrom(fd, b, sizeof b, 0, &a, &len);\n"
+                "    sendto(fd, b, n, 0, &a, len);\n}\n"
+                "void other(int fd)\n{\n"
+                "    n = recv(fd, b, sizeof b, 0);\n"
+                "    if (n <= 0) return;\n"
+                "    while ((m = read(fd, b, sizeof b)) > 0) f(m);\n"
+                "    k = read(fd, b, sizeof b);\n    if (k) f(k);\n}\n")
+        (ln, words), = source.counts_unchecked(source.strip_c(text))
+        self.assertEqual(ln, 3)
+        self.assertIn("n holds what recvfrom() returned and is never "
+                      "compared with anything: when it is -1", words)
+
+    def test_one_client_at_a_time_with_no_time_limit_is_a_note(self):
+        loop = ("listen(fd, 5);\nfor (;;) {\n"
+                "    c = accept(fd, NULL, NULL);\n"
+                "    while ((n = recv(c, b, sizeof b, 0)) > 0)\n"
+                "        send(c, b, n, 0);\n    close(c);\n}\n")
+        (ln, words), = source.held_by_one(loop)
+        self.assertEqual(ln, 3)
+        self.assertIn("a client that connects and sends nothing holds this "
+                      "server for ever", words)
+        # a time limit, clients at once, a greeting that waits for
+        # nothing, or one client only: nothing to say
+        for other in (loop.replace("listen(", "setsockopt(fd, SOL_SOCKET, "
+                                   "SO_RCVTIMEO, &tv, sizeof tv);\nlisten("),
+                      loop.replace("close(c);", "if (fork() == 0) f();"),
+                      loop.replace("recv(c, b, sizeof b, 0)", "0"),
+                      loop.replace("for (;;) {", "{")):
+            self.assertEqual(source.held_by_one(other), [], other)
 
     def test_the_same_thing_twice_is_one_line(self):
         res = self.check(self.write("twice.py", "s.send(b'a')\n"
