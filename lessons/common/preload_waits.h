@@ -124,7 +124,7 @@ static int ss_select_told(int nfds, fd_set *r, fd_set *wr, fd_set *e,
                           struct timeval *tv, const struct timespec *ts,
                           const sigset_t *mask, int psel)
 {
-    struct ss_call c = {0};
+    struct ss_call c = {.fd = -1};
     struct ss_waitset w, ready;
     char limit[120], line[400];
     int rc, err, zero;
@@ -180,7 +180,7 @@ static int ss_select_told(int nfds, fd_set *r, fd_set *wr, fd_set *e,
 static int ss_ppoll_told(struct pollfd *fds, nfds_t n,
                          const struct timespec *ts, const sigset_t *mask)
 {
-    struct ss_call c = {0};
+    struct ss_call c = {.fd = -1};
     struct ss_waitset w;
     char list[300];
     int rc, err;
@@ -204,7 +204,7 @@ static int ss_ppoll_told(struct pollfd *fds, nfds_t n,
 static int ss_epoll_pwait_told(int ep, struct epoll_event *ev, int max,
                                int timeout, const sigset_t *mask)
 {
-    struct ss_call c = {0};
+    struct ss_call c = {.fd = ep};
     int rc, err;
 
     ss_args(&c, "%d, events, %d, %d, %s", ep, max, timeout,
@@ -226,7 +226,7 @@ int epoll_pwait2(int ep, struct epoll_event *ev, int max,
 static int ss_epoll_pwait2_told(int ep, struct epoll_event *ev, int max,
                                 const struct timespec *ts, const sigset_t *mask)
 {
-    struct ss_call c = {0};
+    struct ss_call c = {.fd = ep};
     struct ss_waitset w;
     char in[48];
     int rc, err;
