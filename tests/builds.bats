@@ -8,9 +8,10 @@
 # truncation, maybe-uninitialized) need real builds at -O2: make
 # build-optimized makes them in CI, with gcc and with clang, each lesson
 # narrated and plain, one command per program (make itself builds at -Og).
-# Two more checks of what make builds: the handout's runs take the files
+# Three more checks of what make does: the handout's runs take the files
 # in docs/own/ as inputs, and never a directory there; the handout's
-# transcripts are wrapped for paper by the narrator's own code.
+# transcripts are wrapped for paper by the narrator's own code; make
+# lint's C checks reach every C file.
 
 load test_helper
 load hostile/common
@@ -218,4 +219,19 @@ EOF
     assert_success
     assert_output --partial $'\nWRAPPED: socket(AF_INET, SOCK_STREAM, 0) = 3'
     assert_output --partial $'\nWRAPPED:     a new socket: fd 3, the lowest descriptor number not in use. It has no address and no peer yet'
+}
+
+@test "builds: make lint's C checks cover every C file in the tree but the students' broken ones" {
+    local f want got missing=()
+    cd "$ROOT"
+    # What lint-cppcheck and lint-clang-tidy hand the tools.
+    # shellcheck disable=SC2016 # make's $(...), not the shell's
+    got=" $(make -s --no-print-directory --eval \
+        'lint-c-files: ; @echo $(LINT_C) $(LINT_GNU_C)' lint-c-files) "
+    want=$(git ls-files --cached --others --exclude-standard '*.c' |
+        grep -v '^tests/students/') || fail "no C file found"
+    for f in $want; do
+        [[ "$got" == *" $f "* ]] || missing+=("$f")
+    done
+    ((${#missing[@]} == 0)) || fail "not linted: ${missing[*]}"
 }

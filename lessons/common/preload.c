@@ -424,10 +424,13 @@ int(ioctl)(int fd, unsigned long req, ...)
    -D_FORTIFY_SOURCE calls where the buffer's size is known: the same
    check, then the call told as the plain one is. A length beyond the
    buffer goes to the C library's own, which stops the program. */
+/* NOLINTBEGIN(bugprone-reserved-identifier): the C library's own names,
+   which this library must define to stand in for them. */
 ssize_t __recv_chk(int fd, void *buf, size_t n, size_t size, int flags);
 ssize_t __recvfrom_chk(int fd, void *buf, size_t n, size_t size, int flags,
                        struct sockaddr *from, socklen_t *fromlen);
 ssize_t __read_chk(int fd, void *buf, size_t n, size_t size);
+/* NOLINTEND(bugprone-reserved-identifier) */
 
 ssize_t(__recv_chk)(int fd, void *buf, size_t n, size_t size, int flags)
 {
