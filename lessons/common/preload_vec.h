@@ -266,7 +266,6 @@ static int ss_recvmmsg_sock(int fd, struct ss_mmsghdr *v, unsigned int n,
 
 ssize_t(readv)(int fd, const struct iovec *v, int n)
 {
-    ssize_t rc;
 
     if (!ss_socket_told(fd))
         return SS_REAL(readv)(fd, v, n);
@@ -275,7 +274,6 @@ ssize_t(readv)(int fd, const struct iovec *v, int n)
 
 ssize_t(writev)(int fd, const struct iovec *v, int n)
 {
-    ssize_t rc;
 
     if (!ss_socket_told(fd))
         return SS_REAL(writev)(fd, v, n);
@@ -284,7 +282,6 @@ ssize_t(writev)(int fd, const struct iovec *v, int n)
 
 int(sendmmsg)(int fd, struct ss_mmsghdr *v, unsigned int n, int flags)
 {
-    int rc;
 
     SS_TOLD_SEND(flags, ss_sendmmsg_sock(fd, v, n, flags),
                  SS_REAL(sendmmsg)(fd, v, n, flags));
@@ -293,7 +290,6 @@ int(sendmmsg)(int fd, struct ss_mmsghdr *v, unsigned int n, int flags)
 int(recvmmsg)(int fd, struct ss_mmsghdr *v, unsigned int n, int flags,
               struct timespec *ts)
 {
-    int rc;
 
     SS_TOLD(ss_recvmmsg_sock(fd, v, n, flags, ts),
             SS_REAL(recvmmsg)(fd, v, n, flags, ts));
