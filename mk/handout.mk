@@ -161,11 +161,19 @@ $(HANDOUT_DIR)/paper.$(PAPER): | $(HANDOUT_DIR)
 	rm -f $(HANDOUT_DIR)/paper.*
 	touch $@
 
+# The narrator's wrap, for the transcripts on paper: the lines
+# docs/filters/transcripts.lua shows go through this program (found beside
+# $(RUNS_DIR)), which wraps them with the header's own ss_wrap().
+PAPER_WRAP := $(BUILD)/paper-wrap
+$(PAPER_WRAP): docs/filters/paper-wrap.c $(LESSON_HEADER) $(BUILD)/.flags | $(BUILD)
+	$(CC) $(CFLAGS) $(REPRO) $< -o $@
+
 # The LaTeX, on the paper PAPER names (pandoc writes it into the
 # \documentclass line); the diagrams must be rendered before the filter
 # names them.
 $(HANDOUT_DIR)/handout.tex: $(HANDOUT_COMMON) $(HANDOUT_PDF_FIGS) \
-                            docs/preamble.tex $(HANDOUT_DIR)/highlight.tex \
+                            $(PAPER_WRAP) docs/preamble.tex \
+                            $(HANDOUT_DIR)/highlight.tex \
                             $(HANDOUT_DIR)/paper.$(PAPER) | $(CODE_BLOCKS_OK)
 	$(HANDOUT_PANDOC) -M date="built $(HANDOUT_DATE)" --standalone --to latex \
 	    --toc-depth=1 \

@@ -3,7 +3,8 @@
 #                       findings only (no command lines, no clang-tidy
 #                       "N warnings generated." counts), then one line
 #                       saying what it checked and whether it is clean
-# make lint-cppcheck    the lessons and the other C (LINT_C) with cppcheck
+# make lint-cppcheck    the lessons, the other C (LINT_C) and the preload
+#                       library (LINT_GNU_C) with cppcheck
 # make lint-clang-tidy  the same with clang-tidy
 # make lint-shellcheck  every shell file (SH_*) with shellcheck
 # make lint-python      every Python file (PY_FILES) with pyflakes3
@@ -23,13 +24,27 @@
 LINT_SRCS := $(sort $(foreach l,$(LESSONS),$(SRC_$(l))))
 # The C that is not a lesson but is compiled all the same: the test
 # programs built against the header (tests/*.c: tests/truth.bats builds
-# them), the bench's load generator (make bench, tests/20-epoll.bats) and
-# the plain skeleton of Part I, which includes no header (lessons/plain/).
-# Not the students' programs of tests/students/ (broken on purpose) nor
-# lessons/common/preload.c (GNU C: lint-format checks its layout only).
+# them), the bench's load generator (make bench, tests/20-epoll.bats), the
+# plain skeleton of Part I, which includes no header (lessons/plain/), the
+# handout's own program built with the header (docs/own/, with -I to
+# lessons/common as the handout builds it), the handout's wrap of its
+# transcripts (docs/filters/paper-wrap.c, mk/handout.mk) and the model
+# answers of the assignments (tests/solutions/, tests/assignments.bats)
+# and the checker's sample with its mistakes behind macros
+# (tests/check/*.c, clean without them). Not the
+# students' programs of tests/students/: they are broken on purpose, for
+# the checker to find.
 LINT_OTHER_C := $(sort $(wildcard tests/*.c)) bench/load.c \
-                $(sort $(wildcard lessons/plain/*.c))
+                $(sort $(wildcard lessons/plain/*.c)) \
+                $(sort $(wildcard docs/own/*.c)) \
+                $(sort $(wildcard docs/filters/*.c)) \
+                $(sort $(wildcard tests/solutions/*.c)) \
+                $(sort $(wildcard tests/check/*.c))
 LINT_C       := $(LINT_SRCS) $(LINT_OTHER_C)
+# The preload library of scripts/narrate: GNU C (statement expressions,
+# __typeof__, the C library's __*_chk names), so checked with -std=gnu11,
+# as the Makefile builds it.
+LINT_GNU_C   := lessons/common/preload.c
 
 # missingIncludeSystem: cppcheck does not read the system headers (it
 # would need a whole libc model). variableScope: a lesson declares its
@@ -95,7 +110,7 @@ PY_FILES        = $(sort $(filter %.py,$(LINT_FILES)) $(call \
 # What make lint checked, for its last line.
 LINT_WHAT = cppcheck, clang-tidy, clang-format and own includes on $(words $(LINT_SRCS)) \
             lesson sources (with lessons/common/*.h), the first three on \
-            $(words $(LINT_OTHER_C)) other C files, shellcheck on \
+            $(words $(LINT_OTHER_C) $(LINT_GNU_C)) other C files, shellcheck on \
             $(words $(SH_SCRIPTS) $(SH_LIBS) $(SH_BATS)) shell files, pyflakes \
             on $(words $(PY_FILES)) Python files
 
@@ -122,16 +137,23 @@ lint:
 	else echo "make lint: clean: $(LINT_WHAT)"; fi; \
 	exit $$status
 
-lint-cppcheck: $(LINT_C) $(HEADER)
-	@$(CPPCHECK) $(CPPCHECK_FLAGS) $(LINT_C)
+lint-cppcheck: $(LINT_C) $(LINT_GNU_C) $(HEADER)
+	@$(CPPCHECK) $(CPPCHECK_FLAGS) -I lessons/common $(LINT_C) $(LINT_GNU_C)
 
-lint-clang-tidy: $(LINT_C) $(HEADER)
-	@out=$$($(CLANG_TIDY) --quiet -checks='$(CLANG_TIDY_CHECKS)' \
-	    -config='$(CLANG_TIDY_CONFIG)' -warnings-as-errors='*' \
-	    $(LINT_C) -- -std=c11 2>&1); status=$$?; \
-	if [ -n "$$out" ]; then \
-	    printf '%s\n' "$$out" | grep -Ev '$(CLANG_TIDY_NOISE)'; \
-	fi; \
+# Two runs, one per C dialect; a finding in either fails.
+lint-clang-tidy: $(LINT_C) $(LINT_GNU_C) $(HEADER)
+	@status=0; \
+	for std in c11 gnu11; do \
+	    if [ $$std = c11 ]; then files='$(LINT_C)'; \
+	    else files='$(LINT_GNU_C)'; fi; \
+	    [ -n "$$files" ] || continue; \
+	    out=$$($(CLANG_TIDY) --quiet -checks='$(CLANG_TIDY_CHECKS)' \
+	        -config='$(CLANG_TIDY_CONFIG)' -warnings-as-errors='*' \
+	        $$files -- -std=$$std -I lessons/common 2>&1) || status=1; \
+	    if [ -n "$$out" ]; then \
+	        printf '%s\n' "$$out" | grep -Ev '$(CLANG_TIDY_NOISE)'; \
+	    fi; \
+	done; \
 	exit $$status
 
 lint-shellcheck:
@@ -151,8 +173,5 @@ lint-includes: $(LINT_SRCS) $(HEADER) tests/own-includes
 	@tests/own-includes $(LINT_SRCS)
 
 CLANG_FORMAT ?= clang-format
-# (and the preload library's source, which builds the header as GNU C:
-# only the layout is checked there)
-lint-format: $(LINT_C) $(HEADER) lessons/common/preload.c
-	@$(CLANG_FORMAT) --dry-run --Werror $(LINT_C) $(HEADER) \
-	    lessons/common/preload.c
+lint-format: $(LINT_C) $(LINT_GNU_C) $(HEADER)
+	@$(CLANG_FORMAT) --dry-run --Werror $(LINT_C) $(LINT_GNU_C) $(HEADER)

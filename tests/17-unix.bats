@@ -263,6 +263,22 @@ unix_server() {
     assert_output "17-unix-server: --mode: expected an octal mode such as 600 (see --help)"
 }
 
+@test "17-unix: a relative --path is told as a file too: bind() makes it, and a file in the way gets the Unix advice" {
+    cd "$BATS_TEST_TMPDIR"
+    run_lesson "$BIN/17-unix-server" --path rel.sock --timeout 1
+    assert_failure 1
+    assert_line "no client connected within --timeout 1 s"
+    : >busy.sock # a file that is no socket, in the way
+    run_lesson "$BIN/17-unix-server" --path busy.sock --timeout 1
+    assert_failure 1
+    assert_line "bind(3, busy.sock, 110) = -1 EADDRINUSE (Address already in use)"
+    plain && return 0
+    assert_said "likely cause: a file named busy.sock exists: a server is running there, or one ended without unlink() and left its socket file behind"
+    refute_output --partial "sport"
+    run_lesson "$BIN/17-unix-server" --path rel.sock --timeout 1
+    assert_said "bind() made the file rel.sock, of type socket (an s in ls -l)."
+}
+
 @test "17-unix: a client with no server: ENOENT, explained" {
     run_lesson "$BIN/17-unix-client" --path "$SOCK"
     assert_failure 1

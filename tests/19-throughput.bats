@@ -245,6 +245,17 @@ hash_in() {
     assert_output 2
 }
 
+@test "19-throughput: a sender that sends requests and never reads a reply is dropped after --timeout" {
+    start_server "$BATS_TEST_TMPDIR/recv" 19-throughput --receive \
+        --exchanges 1 --count 1 --timeout 2
+    local server=$BG_PID
+    noread_dropped "$PORT"
+    wait_exit "$server" 20
+    [ "$EXIT_STATUS" -eq 1 ]
+    run cat "$BATS_TEST_TMPDIR/recv"
+    assert_line "the sender read no reply for 2 s (--timeout)"
+}
+
 @test "19-throughput: no sender within --timeout: says so and exits 1" {
     run_lesson timeout 10 "$BIN/19-throughput" --receive --port 0 --timeout 1
     assert_failure 1

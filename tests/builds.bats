@@ -8,8 +8,10 @@
 # truncation, maybe-uninitialized) need real builds at -O2: make
 # build-optimized makes them in CI, with gcc and with clang, each lesson
 # narrated and plain, one command per program (make itself builds at -Og).
-# One more check of what make builds from: the handout's runs take the
-# files in docs/own/ as inputs, and never a directory there.
+# Three more checks of what make does: the handout's runs take the files
+# in docs/own/ as inputs, and never a directory there; the handout's
+# transcripts are wrapped for paper by the narrator's own code; make
+# lint's C checks reach every C file.
 
 load test_helper
 load hostile/common
@@ -178,4 +180,58 @@ builds_alone() {
     run make -C "$t" --no-print-directory -q CFLAGS="-std=c11 -Wall -O1" \
         build/01-socket
     assert_success
+}
+
+@test "builds: the PDF's transcripts are wrapped by the narrator's code (build/paper-wrap), not by the filter" {
+    local d="$BATS_TEST_TMPDIR" F
+    F=$(printf '\140\140\140') # a code fence
+    make -s -C "$ROOT" build/paper-wrap >&2
+    # The narrator's ss_wrap() at 78 columns: a note four columns in, its
+    # later lines as far in; a likely cause four further.
+    mkdir "$d/runs"
+    {
+        echo 'socket(AF_INET, SOCK_STREAM, 0) = 3'
+        echo "    a new socket: fd 3, the lowest descriptor number not in use. It has no address and no peer yet"
+        echo "    likely cause: $(printf 'word %.0s' {1..20})end"
+    } >"$d/runs/01-x.txt"
+    run "$ROOT/build/paper-wrap" <"$d/runs/01-x.txt"
+    assert_success
+    assert_output "socket(AF_INET, SOCK_STREAM, 0) = 3
+    a new socket: fd 3, the lowest descriptor number not in use. It has no
+    address and no peer yet
+    likely cause: word word word word word word word word word word word word
+        word word word word word word word word end"
+    # --each: a form feed line after the rows of each line.
+    run "$ROOT/build/paper-wrap" --each <<<$'a\nb'
+    assert_output $'a\n\f\nb\n\f'
+    # The filter hands the lines it shows to the program beside the runs'
+    # directory: a stand-in there marks what it was given.
+    cat >"$d/paper-wrap" <<'EOF'
+#!/bin/sh
+awk '{ print "WRAPPED: " $0; print "\f" }'
+EOF
+    chmod +x "$d/paper-wrap"
+    printf '# Lesson 01: x {#lesson-01}\n\n%s{.output run="01-x"}\n%s\n' \
+        "$F" "$F" >"$d/t.md"
+    cd "$ROOT"
+    run pandoc "$d/t.md" --lua-filter docs/include.lua -M runs-dir="$d/runs" \
+        -t latex
+    assert_success
+    assert_output --partial $'\nWRAPPED: socket(AF_INET, SOCK_STREAM, 0) = 3'
+    assert_output --partial $'\nWRAPPED:     a new socket: fd 3, the lowest descriptor number not in use. It has no address and no peer yet'
+}
+
+@test "builds: make lint's C checks cover every C file in the tree but the students' broken ones" {
+    local f want got missing=()
+    cd "$ROOT"
+    # What lint-cppcheck and lint-clang-tidy hand the tools.
+    # shellcheck disable=SC2016 # make's $(...), not the shell's
+    got=" $(make -s --no-print-directory --eval \
+        'lint-c-files: ; @echo $(LINT_C) $(LINT_GNU_C)' lint-c-files) "
+    want=$(git ls-files --cached --others --exclude-standard '*.c' |
+        grep -v '^tests/students/') || fail "no C file found"
+    for f in $want; do
+        [[ "$got" == *" $f "* ]] || missing+=("$f")
+    done
+    ((${#missing[@]} == 0)) || fail "not linted: ${missing[*]}"
 }

@@ -342,7 +342,7 @@ unix_ready() {
 # of its own (unshare -rn) with lo up, as tests/18-multicast.bats does:
 # multicast on lo, never on the machine's real interfaces. In SCRIPT, $B
 # is the lesson binaries, $T the test's directory, $RC run-clean, "$@"
-# valgrind's command line, and ready FILE 1200 (tests/lib/mcast-ready.bash:
+# valgrind's command line, and ready FILE 60 (tests/lib/mcast-ready.bash:
 # wait for lesson 18's "receiving on 0.0.0.0:PORT", at most 60 s under
 # valgrind; sets PORT)
 vg_netns() {
@@ -351,7 +351,7 @@ vg_netns() {
         RC="$HOSTILE/run-clean" ROOT="$ROOT" bash -c '
 set -u
 ip link set lo up || exit 1
-. "$ROOT/tests/lib/mcast-ready.bash" # ready FILE TRIES: the receiver joined
+. "$ROOT/tests/lib/mcast-ready.bash" # ready FILE SECONDS: the receiver joined
 '"$1" vg_netns "${VG[@]}"
 }
 
@@ -362,7 +362,7 @@ ip link set lo up || exit 1
         "$RC" "$@" "$B/18-multicast-receiver" --port 0 --count 2 --timeout 30 \
             </dev/null >"$T/receiver.out" 2>"$T/receiver.vg" &
         pid=$!
-        ready "$T/receiver.out" 1200 || { kill "$pid"; exit 1; }
+        ready "$T/receiver.out" 60 || { kill "$pid"; exit 1; }
         printf "one\ntwo\n" | "$RC" "$B/18-multicast-sender" --port "$PORT" >"$T/sender" 2>&1
         echo "sender $?"
         wait "$pid"
@@ -380,7 +380,7 @@ ip link set lo up || exit 1
         "$RC" "$B/18-multicast-receiver" --port 0 --count 2 --timeout 30 \
             </dev/null >"$T/receiver" 2>&1 &
         pid=$!
-        ready "$T/receiver" 1200 || { kill "$pid"; exit 1; }
+        ready "$T/receiver" 60 || { kill "$pid"; exit 1; }
         printf "one\ntwo\n" >"$T/in"
         "$RC" "$@" "$B/18-multicast-sender" --port "$PORT" \
             <"$T/in" >"$T/sender.out" 2>"$T/sender.vg"

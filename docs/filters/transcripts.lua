@@ -3,7 +3,8 @@ filters/transcripts.lua - the transcripts of real runs in the handout:
 ```{.output run=NAME}``` blocks, from build/runs/NAME.txt (docs/runs.sh),
 whole or an excerpt (from= and to=), numbered within their chapter; a
 note of the narration shown once in the book is left out after that,
-and each line is wrapped for paper as the narrator wraps it.
+and, for paper, each line is wrapped by the narrator's own code
+(docs/filters/paper-wrap.c).
 ]]
 
 local common = require("filters.common")
@@ -19,7 +20,8 @@ local shown = {}           -- shown[run name][line] = transcript label
 
 -- Transcripts are made unwrapped (runs.sh sets SOCKSTEP_NOWRAP): each
 -- note of the narration is one line. So the build can tell one note from
--- the next, and wrap each for paper as the narrator does at 78 columns.
+-- the next, and have each wrapped for paper as the narrator wraps it at 78
+-- columns (paper-wrap.c).
 
 -- "[child 123] " before a child's lines, and the rest of the line.
 local function split_tag(line)
@@ -35,7 +37,7 @@ end
 -- of six words or more. Its key ignores numbers (fds, ports, counts): "a
 -- new socket: fd 4, ..." is the note "a new socket: fd 3, ..." again.
 local NOTE_SHOWN = 1 -- a note is shown this many times in the book
-local PAPER_COLUMNS = 78 -- a transcript's width on paper
+local PAPER_COLUMNS = 78 -- a transcript's width on paper (paper-wrap.c's)
 local notes_seen = {} -- notes_seen[key] = {times, label, id}: shown where
 
 local function note_key(line)
@@ -150,157 +152,31 @@ local function drop_seen_notes(lines, first, last, label, id, all, skip)
   return out
 end
 
--- One line wrapped for paper at 78 columns as the narrator's ss_wrap()
--- does: at the last space that fits, a child's tag on every line, later
--- lines indented further for a kernel line and advice (4), not for a
--- note. A call line is wrapped as ss_wrap_call() wraps it: at the ", "
--- between arguments, later lines under the first argument (4 columns in
--- when an argument or " = result" would not fit there); an argument is
--- broken only when it is too long for a line of its own (between its
--- own items, else at a space, else after a "/"); the result
--- ("= -1 ENAME (message)") stays whole.
-local BRK_ARG, BRK_INNER, BRK_SPACE, BRK_SLASH = 1, 2, 3, 4
-
--- The column of a call line's first argument (after "[...] " prefixes),
--- or nil.
-local function call_open(text)
-  local i = 1
-  while text:sub(i, i) == "[" do
-    local e = text:find("]", i, true)
-    if not e or text:sub(e + 1, e + 1) ~= " " then
-      return nil
+-- The narrator's own wrap, for paper: docs/filters/paper-wrap.c, built by
+-- mk/handout.mk beside the runs' directory, prints the lines it is given
+-- as the narrator prints them at PAPER_COLUMNS (lessons/common's
+-- ss_wrap()); with --each, a line holding only a form feed after the
+-- rows of each. Returns the rows of each line, in a list a line.
+local function wrap_paper(lines, path)
+  local tool = (common.settings.runs_dir:match("^(.*)/[^/]*$") or ".") ..
+    "/paper-wrap"
+  local ok, out = pcall(pandoc.pipe, tool, { "--each" },
+    table.concat(lines, "\n") .. "\n")
+  if not ok then
+    fail(path .. ": " .. tool .. " could not wrap it for paper: " .. tostring(out))
+  end
+  local each = {}
+  for block in out:gmatch("(.-)\f\n") do
+    local rows = {}
+    for row in block:gmatch("([^\n]*)\n") do
+      rows[#rows + 1] = row
     end
-    i = e + 2
+    each[#each + 1] = rows
   end
-  local name = text:match("^[%w_]+%(", i)
-  return name and (i - 1 + #name) or nil
-end
-
--- Where the result after a call's ")" at i - 1 ends (ss_result_end()):
--- " = 3", " = -1 ENAME (message)", " = EAI_NONAME"; words follow it.
-local function result_end(text, i)
-  local r = text:match("^ = %-1 %S+ %b()()", i) or text:match("^ = %-1 %S+()", i)
-    or text:match("^ = %S+()", i)
-  return r or i
-end
-
--- kind[k]: how good a break before character k is (ss_call_breaks()).
-local function call_breaks(text, open)
-  local kind, depth, quoted, rest = {}, 0, false, nil
-  local i, n = open, #text
-  while i <= n do
-    local ch, nx = text:sub(i, i), text:sub(i + 1, i + 1)
-    if rest then
-      if ch == " " and i >= rest then
-        kind[i] = BRK_ARG
-      end
-    elseif quoted then
-      if ch == "\\" and nx ~= "" then
-        i = i + 1
-      elseif ch == '"' then
-        quoted = false
-      elseif ch == " " then
-        kind[i] = BRK_SPACE
-      end
-    elseif ch == '"' then
-      quoted = true
-    elseif ch:match("[%(%[{]") then
-      depth = depth + 1
-    elseif ch:match("[%)%]}]") then
-      depth = depth - 1
-      if depth <= 0 then
-        rest = result_end(text, i + 1)
-        if rest > i + 1 then
-          kind[i + 1] = BRK_INNER
-        end
-      end
-    elseif ch == "," and nx == " " then
-      kind[i + 1] = depth == 1 and BRK_ARG or depth == 2 and BRK_INNER
-        or BRK_SPACE
-    elseif ch == " " and not kind[i] then
-      kind[i] = BRK_SPACE
-    elseif ch == "/" and not kind[i + 1] then
-      kind[i + 1] = BRK_SLASH
-    end
-    i = i + 1
+  if #each ~= #lines then
+    fail(path .. ": " .. tool .. " wrapped " .. #lines .. " lines as " .. #each)
   end
-  return kind
-end
-
-local function wrap_call(tag, text, open)
-  local kind = call_breaks(text, open)
-  local n, room, hang = #text, PAPER_COLUMNS - #tag, open
-  local from = 1
-  for k = 1, n + 1 do
-    if k == n + 1 or kind[k] == BRK_ARG or kind[k] == BRK_INNER then
-      if k - from > room - hang then
-        hang = 4
-      end
-      from = k + 1
-    end
-  end
-  local out, s, first = {}, 1, true
-  while s <= n or first do
-    local lead = first and 0 or hang
-    local fit = math.max(room - lead, 20)
-    local k = n + 1
-    if n - s + 1 > fit then
-      k = s
-      for cls = BRK_ARG, BRK_SLASH do
-        for j = s + fit, s + 1, -1 do
-          if kind[j] == cls then
-            k = j
-            break
-          end
-        end
-        if k ~= s then
-          break
-        end
-      end
-      if k == s then
-        k = s + fit
-      end
-    end
-    out[#out + 1] = tag .. string.rep(" ", lead) .. text:sub(s, k - 1)
-    s = k
-    while s <= n and text:sub(s, s) == " " do
-      s = s + 1
-    end
-    first = false
-  end
-  return table.concat(out, "\n")
-end
-
-local function wrap_paper(line)
-  local tag, rest = split_tag(line)
-  local lead = #rest:match("^ *")
-  local text = rest:sub(lead + 1)
-  local hang = 0
-  if lead == 0 or text:match("^kernel: ") or text:match("^likely cause: ")
-      or text:match("^try: ") or text:match("^ready: ") then
-    hang = 4
-  end
-  local open = lead == 0 and call_open(text)
-  if open then
-    return wrap_call(tag, text, open)
-  end
-  local out, first = {}, true
-  while text ~= "" or first do
-    local indent = first and lead or lead + hang
-    local room = math.max(PAPER_COLUMNS - #tag - indent, 20)
-    local n = #text
-    if n > room then
-      local cut = room
-      while cut > 0 and text:sub(cut + 1, cut + 1) ~= " " do
-        cut = cut - 1
-      end
-      n = cut > 0 and cut or room
-    end
-    out[#out + 1] = tag .. string.rep(" ", indent) .. text:sub(1, n)
-    text = text:sub(n + 1):gsub("^ +", "")
-    first = false
-  end
-  return table.concat(out, "\n")
+  return each
 end
 
 function M.include_run(el)
@@ -460,12 +336,11 @@ function M.include_run(el)
     -- that wraps only where neither part is a single row; never after
     -- the first row or before the last two (\SSkeep, preamble.tex, at
     -- the end of a row no break may come before).
-    local rows, keep = {}, {}
+    local rows, keep, texts = {}, {}, {}
     for _, l in ipairs(shown_lines) do
-      local these = {}
-      for row in (wrap_paper(l.text) .. "\n"):gmatch("([^\n]*)\n") do
-        these[#these + 1] = row
-      end
+      texts[#texts + 1] = l.text
+    end
+    for _, these in ipairs(wrap_paper(texts, path)) do
       for k, row in ipairs(these) do
         rows[#rows + 1] = row
         keep[#rows] = k == 2 or (k > 1 and k == #these)

@@ -386,7 +386,7 @@ fail:
 static int take(int conn, unsigned char *buf, int timeout, struct phase *p)
 {
     size_t size = exchanges_opt > 0 ? REQUEST : (size_t)buffer_opt;
-    ssize_t n;
+    ssize_t n, k;
 
     heading("%s, up to %zu bytes per recv()",
             exchanges_opt > 0 ? "answering requests" : "receiving", size);
@@ -407,11 +407,15 @@ static int take(int conn, unsigned char *buf, int timeout, struct phase *p)
         if (verify_opt)
             p->hash = fnv1a(p->hash, buf, (size_t)n);
         p->bytes += n;
-        if (exchanges_opt > 0 &&
-            send(conn, buf, (size_t)n, MSG_NOSIGNAL) != n) {
+        /* A short count, or EAGAIN: SO_SNDTIMEO ran out, the sender
+           reads no replies. */
+        k = exchanges_opt > 0 ? send(conn, buf, (size_t)n, MSG_NOSIGNAL) : n;
+        if (k != n && (k >= 0 || errno == EAGAIN || errno == EWOULDBLOCK))
+            printf("the sender read no reply for %d s (--timeout)\n", timeout);
+        else if (k != n)
             perror("send");
+        if (k != n)
             return 1;
-        }
         p->calls += exchanges_opt > 0;
     }
     phase_stop(p);
@@ -438,6 +442,7 @@ static int receiver(const struct ss_options *opt, unsigned char *buf)
        its listener's buffer size. */
     if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) == -1 ||
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv) == -1 ||
+        setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv) == -1 ||
         (size > 0 &&
          setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof size) == -1)) {
         perror("setsockopt");
@@ -482,7 +487,8 @@ static int receiver(const struct ss_options *opt, unsigned char *buf)
         done++;
         printf("sender %s\n", ss_addr(&peer).s);
         /* On Linux an accepted socket has its listener's options
-           (SO_RCVTIMEO, SO_RCVBUF); TCP_NODELAY is set here. */
+           (SO_RCVTIMEO, SO_SNDTIMEO, SO_RCVBUF); TCP_NODELAY is set
+           here. */
         if (nodelay_opt &&
             setsockopt(conn, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one) == -1)
             perror("setsockopt");

@@ -66,7 +66,9 @@ static void *ss_next(const char *name)
     if (f == NULL) {
         static const char msg[] = "libsockstep: a C library function is "
                                   "missing; the program cannot go on\n";
-        ssize_t w = write(2, msg, sizeof msg - 1);
+        /* The system call itself: this library's write() may look a
+           function up here again, and would come back for ever. */
+        long w = syscall(SYS_write, 2, msg, sizeof msg - 1);
         (void)w;
         abort();
     }
@@ -229,6 +231,19 @@ __attribute__((destructor)) static void ss_preload_end(void)
 /* The C library's functions, narrated. (NAME) keeps the macro NAME(...)
    of ss_macros.h from expanding. */
 
+/* SS_TOLD(call, real): return real, the C library's call, when the call
+   may not be told (inside the narrator, or before it is ready); else
+   call, its narrated twin. The result is kept in a variable of the
+   macro's own, of real's type: the function around it declares none. */
+#define SS_TOLD(call, real)                                                    \
+    do {                                                                       \
+        if (!ss_enter())                                                       \
+            return real;                                                       \
+        __typeof__(real) ss_rc_ = call;                                        \
+        ss_leave();                                                            \
+        return ss_rc_;                                                         \
+    } while (0)
+
 /* The same, for a call that sends: SIGPIPE held back while it runs
    (preload_signals.h), so that a call that ends the program is told. */
 #define SS_TOLD_SEND(flags, call, real)                                        \
@@ -238,51 +253,37 @@ __attribute__((destructor)) static void ss_preload_end(void)
         if (!ss_enter())                                                       \
             return real;                                                       \
         ss_g_ = ss_pipe_block(flags, &ss_old_);                                \
-        rc = call;                                                             \
-        ss_pipe_said(ss_g_, (long)rc);                                         \
+        __typeof__(real) ss_rc_ = call;                                        \
+        ss_pipe_said(ss_g_, (long)ss_rc_);                                     \
         ss_leave();                                                            \
         ss_pipe_release(ss_g_, &ss_old_);                                      \
-        return rc;                                                             \
-    } while (0)
-
-#define SS_TOLD(call, real)                                                    \
-    do {                                                                       \
-        if (!ss_enter())                                                       \
-            return real;                                                       \
-        rc = call;                                                             \
-        ss_leave();                                                            \
-        return rc;                                                             \
+        return ss_rc_;                                                         \
     } while (0)
 
 int(socket)(int domain, int type, int protocol)
 {
-    int rc;
     SS_TOLD(ss_socket(domain, type, protocol),
             SS_REAL(socket)(domain, type, protocol));
 }
 
 int(socketpair)(int domain, int type, int protocol, int sv[2])
 {
-    int rc;
     SS_TOLD(ss_socketpair(domain, type, protocol, sv),
             SS_REAL(socketpair)(domain, type, protocol, sv));
 }
 
 int(bind)(int fd, const struct sockaddr *addr, socklen_t len)
 {
-    int rc;
     SS_TOLD(ss_bind(fd, addr, len), SS_REAL(bind)(fd, addr, len));
 }
 
 int(listen)(int fd, int backlog)
 {
-    int rc;
     SS_TOLD(ss_listen(fd, backlog), SS_REAL(listen)(fd, backlog));
 }
 
 int(accept)(int fd, struct sockaddr *addr, socklen_t *len)
 {
-    int rc;
 
     if (ss_fault_eintr_now("accept", fd, -1))
         return -1;
@@ -291,7 +292,6 @@ int(accept)(int fd, struct sockaddr *addr, socklen_t *len)
 
 int(accept4)(int fd, struct sockaddr *addr, socklen_t *len, int flags)
 {
-    int rc;
 
     if (ss_fault_eintr_now("accept4", fd, -1))
         return -1;
@@ -301,31 +301,26 @@ int(accept4)(int fd, struct sockaddr *addr, socklen_t *len, int flags)
 
 int(connect)(int fd, const struct sockaddr *addr, socklen_t len)
 {
-    int rc;
     SS_TOLD(ss_connect(fd, addr, len), SS_REAL(connect)(fd, addr, len));
 }
 
 int(shutdown)(int fd, int how)
 {
-    int rc;
     SS_TOLD(ss_shutdown(fd, how), SS_REAL(shutdown)(fd, how));
 }
 
 int(getsockname)(int fd, struct sockaddr *addr, socklen_t *len)
 {
-    int rc;
     SS_TOLD(ss_getsockname(fd, addr, len), SS_REAL(getsockname)(fd, addr, len));
 }
 
 int(getpeername)(int fd, struct sockaddr *addr, socklen_t *len)
 {
-    int rc;
     SS_TOLD(ss_getpeername(fd, addr, len), SS_REAL(getpeername)(fd, addr, len));
 }
 
 ssize_t(send)(int fd, const void *buf, size_t n, int flags)
 {
-    ssize_t rc;
 
     if (ss_fault_eintr_now("send", fd, (long)n))
         return -1;
@@ -336,7 +331,6 @@ ssize_t(send)(int fd, const void *buf, size_t n, int flags)
 
 ssize_t(recv)(int fd, void *buf, size_t n, int flags)
 {
-    ssize_t rc;
 
     if (ss_fault_eintr_now("recv", fd, (long)n))
         return -1;
@@ -377,7 +371,6 @@ static int ss_socket_told(int fd)
 ssize_t(read)(int fd, void *buf, size_t n)
 {
     size_t k = n;
-    ssize_t rc;
 
     if (ss_fault_recv > 0 && ss_depth == 0 &&
         (k = ss_fault_len("read", fd, n, 0)) < n)
@@ -390,7 +383,6 @@ ssize_t(read)(int fd, void *buf, size_t n)
 ssize_t(write)(int fd, const void *buf, size_t n)
 {
     size_t k = n;
-    ssize_t rc;
 
     if ((ss_fault_send > 0 || ss_fault_half) && ss_depth == 0 &&
         (k = ss_fault_len("write", fd, n, 1)) < n)
@@ -408,7 +400,6 @@ int(ioctl)(int fd, unsigned long req, ...)
 {
     va_list ap;
     void *arg;
-    int rc;
 
     va_start(ap, req);
     arg = va_arg(ap, void *);
@@ -422,10 +413,13 @@ int(ioctl)(int fd, unsigned long req, ...)
    -D_FORTIFY_SOURCE calls where the buffer's size is known: the same
    check, then the call told as the plain one is. A length beyond the
    buffer goes to the C library's own, which stops the program. */
+/* NOLINTBEGIN(bugprone-reserved-identifier): the C library's own names,
+   which this library must define to stand in for them. */
 ssize_t __recv_chk(int fd, void *buf, size_t n, size_t size, int flags);
 ssize_t __recvfrom_chk(int fd, void *buf, size_t n, size_t size, int flags,
                        struct sockaddr *from, socklen_t *fromlen);
 ssize_t __read_chk(int fd, void *buf, size_t n, size_t size);
+/* NOLINTEND(bugprone-reserved-identifier) */
 
 ssize_t(__recv_chk)(int fd, void *buf, size_t n, size_t size, int flags)
 {
@@ -452,7 +446,6 @@ ssize_t(__read_chk)(int fd, void *buf, size_t n, size_t size)
 ssize_t(sendto)(int fd, const void *buf, size_t n, int flags,
                 const struct sockaddr *to, socklen_t tolen)
 {
-    ssize_t rc;
     SS_TOLD_SEND(flags, ss_sendto(fd, buf, n, flags, to, tolen),
                  SS_REAL(sendto)(fd, buf, n, flags, to, tolen));
 }
@@ -460,34 +453,29 @@ ssize_t(sendto)(int fd, const void *buf, size_t n, int flags,
 ssize_t(recvfrom)(int fd, void *buf, size_t n, int flags, struct sockaddr *from,
                   socklen_t *fromlen)
 {
-    ssize_t rc;
     SS_TOLD(ss_recvfrom(fd, buf, n, flags, from, fromlen),
             SS_REAL(recvfrom)(fd, buf, n, flags, from, fromlen));
 }
 
 ssize_t(sendmsg)(int fd, const struct msghdr *m, int flags)
 {
-    ssize_t rc;
     SS_TOLD_SEND(flags, ss_sendmsg(fd, m, flags),
                  SS_REAL(sendmsg)(fd, m, flags));
 }
 
 ssize_t(recvmsg)(int fd, struct msghdr *m, int flags)
 {
-    ssize_t rc;
     SS_TOLD(ss_recvmsg(fd, m, flags), SS_REAL(recvmsg)(fd, m, flags));
 }
 
 int(setsockopt)(int fd, int level, int name, const void *v, socklen_t len)
 {
-    int rc;
     SS_TOLD(ss_setsockopt(fd, level, name, v, len),
             SS_REAL(setsockopt)(fd, level, name, v, len));
 }
 
 int(getsockopt)(int fd, int level, int name, void *v, socklen_t *len)
 {
-    int rc;
     SS_TOLD(ss_getsockopt(fd, level, name, v, len),
             SS_REAL(getsockopt)(fd, level, name, v, len));
 }
@@ -495,7 +483,6 @@ int(getsockopt)(int fd, int level, int name, void *v, socklen_t *len)
 int(getaddrinfo)(const char *node, const char *service,
                  const struct addrinfo *hints, struct addrinfo **res)
 {
-    int rc;
     SS_TOLD(ss_getaddrinfo(node, service, hints, res),
             SS_REAL(getaddrinfo)(node, service, hints, res));
 }
@@ -529,7 +516,6 @@ static int ss_is_epoll(int fd)
 /* close() of a socket or an epoll instance is told; of a file, not. */
 int(close)(int fd)
 {
-    int rc;
 
     if (ss_out_kept(fd))
         return 0; /* the narration's: see preload_out.h */
@@ -544,7 +530,6 @@ int(fcntl)(int fd, int cmd, ...)
 {
     va_list ap;
     void *arg;
-    int rc;
 
     va_start(ap, cmd);
     arg = va_arg(ap, void *);
@@ -557,7 +542,6 @@ int(fcntl)(int fd, int cmd, ...)
 
 pid_t(fork)(void)
 {
-    pid_t rc;
 
     if (ss_fold)
         return SS_REAL(fork)();
@@ -567,7 +551,6 @@ pid_t(fork)(void)
 #ifdef __linux__
 int(epoll_create1)(int flags)
 {
-    int rc;
     SS_TOLD(ss_epoll_create1(flags), SS_REAL(epoll_create1)(flags));
 }
 
@@ -575,7 +558,6 @@ int(epoll_create1)(int flags)
    eventfds (an event loop's own) is no socket call. */
 int(epoll_ctl)(int ep, int op, int fd, struct epoll_event *e)
 {
-    int rc;
 
     if (!ss_is_socket(fd))
         return SS_REAL(epoll_ctl)(ep, op, fd, e);
@@ -584,7 +566,6 @@ int(epoll_ctl)(int ep, int op, int fd, struct epoll_event *e)
 
 ssize_t(sendfile)(int out, int in, off_t *offset, size_t count)
 {
-    ssize_t rc;
 
     if (!ss_is_socket(out))
         return SS_REAL(sendfile)(out, in, offset, count);

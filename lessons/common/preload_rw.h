@@ -14,7 +14,7 @@
 /* read() of a socket: its bytes escaped, and what recv() would say. */
 static ssize_t ss_read_sock(int fd, void *buf, size_t n)
 {
-    struct ss_call c = {0};
+    struct ss_call c = {.fd = fd};
     ssize_t r;
     int err;
 
@@ -36,7 +36,7 @@ static ssize_t ss_read_sock(int fd, void *buf, size_t n)
 /* write() to a socket: its bytes escaped, and what send() would say. */
 static ssize_t ss_write_sock(int fd, const void *buf, size_t n)
 {
-    struct ss_call c = {0};
+    struct ss_call c = {.fd = fd};
     ssize_t r;
     int err;
 
@@ -55,7 +55,7 @@ static ssize_t ss_write_sock(int fd, const void *buf, size_t n)
 /* ioctl(FIONBIO) and ioctl(FIONREAD) on a socket. */
 static int ss_ioctl_sock(int fd, unsigned long req, void *arg)
 {
-    struct ss_call c = {0};
+    struct ss_call c = {.fd = fd};
     const char *name = req == FIONBIO ? "FIONBIO" : "FIONREAD";
     char text[300];
     int rc, err, v = 0;

@@ -67,7 +67,7 @@ static size_t ss_iov_total(const struct iovec *v, int n)
 /* readv() of a socket: its bytes, and what read() would say. */
 static ssize_t ss_readv_sock(int fd, const struct iovec *v, int n)
 {
-    struct ss_call c = {0};
+    struct ss_call c = {.fd = fd};
     char list[300], line[200];
     size_t total = ss_iov_total(v, n);
     ssize_t r;
@@ -100,7 +100,7 @@ static ssize_t ss_readv_sock(int fd, const struct iovec *v, int n)
 /* writev() to a socket: its bytes, and what write() would say. */
 static ssize_t ss_writev_sock(int fd, const struct iovec *v, int n)
 {
-    struct ss_call c = {0};
+    struct ss_call c = {.fd = fd};
     char list[300], line[200];
     size_t total = ss_iov_total(v, n);
     ssize_t r;
@@ -189,7 +189,7 @@ static void ss_mmsg_said(const struct ss_mmsghdr *v, int k, unsigned int n,
 static int ss_sendmmsg_sock(int fd, struct ss_mmsghdr *v, unsigned int n,
                             int flags)
 {
-    struct ss_call c = {0};
+    struct ss_call c = {.fd = fd, .flags = flags};
     char list[400];
     int r, err;
 
@@ -216,7 +216,7 @@ static int ss_sendmmsg_sock(int fd, struct ss_mmsghdr *v, unsigned int n,
 static int ss_recvmmsg_sock(int fd, struct ss_mmsghdr *v, unsigned int n,
                             int flags, struct timespec *ts)
 {
-    struct ss_call c = {0};
+    struct ss_call c = {.fd = fd, .flags = flags};
     char list[400], when[80];
     int r, err, i;
 
@@ -266,7 +266,6 @@ static int ss_recvmmsg_sock(int fd, struct ss_mmsghdr *v, unsigned int n,
 
 ssize_t(readv)(int fd, const struct iovec *v, int n)
 {
-    ssize_t rc;
 
     if (!ss_socket_told(fd))
         return SS_REAL(readv)(fd, v, n);
@@ -275,7 +274,6 @@ ssize_t(readv)(int fd, const struct iovec *v, int n)
 
 ssize_t(writev)(int fd, const struct iovec *v, int n)
 {
-    ssize_t rc;
 
     if (!ss_socket_told(fd))
         return SS_REAL(writev)(fd, v, n);
@@ -284,7 +282,6 @@ ssize_t(writev)(int fd, const struct iovec *v, int n)
 
 int(sendmmsg)(int fd, struct ss_mmsghdr *v, unsigned int n, int flags)
 {
-    int rc;
 
     SS_TOLD_SEND(flags, ss_sendmmsg_sock(fd, v, n, flags),
                  SS_REAL(sendmmsg)(fd, v, n, flags));
@@ -293,7 +290,6 @@ int(sendmmsg)(int fd, struct ss_mmsghdr *v, unsigned int n, int flags)
 int(recvmmsg)(int fd, struct ss_mmsghdr *v, unsigned int n, int flags,
               struct timespec *ts)
 {
-    int rc;
 
     SS_TOLD(ss_recvmmsg_sock(fd, v, n, flags, ts),
             SS_REAL(recvmmsg)(fd, v, n, flags, ts));

@@ -124,7 +124,7 @@ static int ss_select_told(int nfds, fd_set *r, fd_set *wr, fd_set *e,
                           struct timeval *tv, const struct timespec *ts,
                           const sigset_t *mask, int psel)
 {
-    struct ss_call c = {0};
+    struct ss_call c = {.fd = -1};
     struct ss_waitset w, ready;
     char limit[120], line[400];
     int rc, err, zero;
@@ -180,7 +180,7 @@ static int ss_select_told(int nfds, fd_set *r, fd_set *wr, fd_set *e,
 static int ss_ppoll_told(struct pollfd *fds, nfds_t n,
                          const struct timespec *ts, const sigset_t *mask)
 {
-    struct ss_call c = {0};
+    struct ss_call c = {.fd = -1};
     struct ss_waitset w;
     char list[300];
     int rc, err;
@@ -204,7 +204,7 @@ static int ss_ppoll_told(struct pollfd *fds, nfds_t n,
 static int ss_epoll_pwait_told(int ep, struct epoll_event *ev, int max,
                                int timeout, const sigset_t *mask)
 {
-    struct ss_call c = {0};
+    struct ss_call c = {.fd = ep};
     int rc, err;
 
     ss_args(&c, "%d, events, %d, %d, %s", ep, max, timeout,
@@ -226,7 +226,7 @@ int epoll_pwait2(int ep, struct epoll_event *ev, int max,
 static int ss_epoll_pwait2_told(int ep, struct epoll_event *ev, int max,
                                 const struct timespec *ts, const sigset_t *mask)
 {
-    struct ss_call c = {0};
+    struct ss_call c = {.fd = ep};
     struct ss_waitset w;
     char in[48];
     int rc, err;
@@ -279,7 +279,6 @@ static int ss_epoll_socks(int ep)
 
 int(select)(int nfds, fd_set *r, fd_set *wr, fd_set *e, struct timeval *tv)
 {
-    int rc;
 
     if (!ss_may_tell() || !ss_select_socks(nfds, r, wr, e))
         return SS_REAL(select)(nfds, r, wr, e, tv);
@@ -290,7 +289,6 @@ int(select)(int nfds, fd_set *r, fd_set *wr, fd_set *e, struct timeval *tv)
 int(pselect)(int nfds, fd_set *r, fd_set *wr, fd_set *e,
              const struct timespec *ts, const sigset_t *mask)
 {
-    int rc;
 
     if (!ss_may_tell() || !ss_select_socks(nfds, r, wr, e))
         return SS_REAL(pselect)(nfds, r, wr, e, ts, mask);
@@ -300,7 +298,6 @@ int(pselect)(int nfds, fd_set *r, fd_set *wr, fd_set *e,
 
 int(poll)(struct pollfd *fds, nfds_t n, int timeout)
 {
-    int rc;
 
     if (!ss_may_tell() || !ss_poll_socks(fds, n))
         return SS_REAL(poll)(fds, n, timeout);
@@ -310,7 +307,6 @@ int(poll)(struct pollfd *fds, nfds_t n, int timeout)
 int(ppoll)(struct pollfd *fds, nfds_t n, const struct timespec *ts,
            const sigset_t *mask)
 {
-    int rc;
 
     if (!ss_may_tell() || !ss_poll_socks(fds, n))
         return SS_REAL(ppoll)(fds, n, ts, mask);
@@ -337,7 +333,6 @@ int(__ppoll_chk)(struct pollfd *fds, nfds_t n, const struct timespec *ts,
 #ifdef __linux__
 int(epoll_wait)(int ep, struct epoll_event *ev, int max, int timeout)
 {
-    int rc;
 
     if (!ss_may_tell() || !ss_epoll_socks(ep))
         return SS_REAL(epoll_wait)(ep, ev, max, timeout);
@@ -348,7 +343,6 @@ int(epoll_wait)(int ep, struct epoll_event *ev, int max, int timeout)
 int(epoll_pwait)(int ep, struct epoll_event *ev, int max, int timeout,
                  const sigset_t *mask)
 {
-    int rc;
 
     if (!ss_may_tell() || !ss_epoll_socks(ep))
         return SS_REAL(epoll_pwait)(ep, ev, max, timeout, mask);
@@ -359,7 +353,6 @@ int(epoll_pwait)(int ep, struct epoll_event *ev, int max, int timeout,
 int(epoll_pwait2)(int ep, struct epoll_event *ev, int max,
                   const struct timespec *ts, const sigset_t *mask)
 {
-    int rc;
 
     if (!ss_may_tell() || !ss_epoll_socks(ep))
         return SS_REAL(epoll_pwait2)(ep, ev, max, ts, mask);

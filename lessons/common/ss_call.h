@@ -31,10 +31,13 @@
 /* The call being narrated. */
 struct ss_call {
     const char *name;
-    char args[400];
+    char args[400];           /* as printed: never read back for a value */
+    int fd;                   /* the descriptor the call is on; -1: none */
+    int flags;                /* its MSG_ flags, for the calls that take them */
     char addr[160], port[16]; /* for {addr} and {port} in the advice */
-    socklen_t len;            /* the address's length, as given */
-    int family;               /* its sa_family; 0: none, or too short */
+    struct sockaddr_storage sa; /* the address itself, zero-padded */
+    socklen_t len;              /* its length, as given */
+    int family;                 /* its sa_family; 0: none, or too short */
     struct timespec t0;
 };
 
@@ -52,15 +55,22 @@ static inline void ss_args(struct ss_call *c, const char *fmt, ...)
 /* Remember the address a call is about, for {addr} and {port}. */
 static inline void ss_ctx(struct ss_call *c, const void *sa, socklen_t len)
 {
-    struct sockaddr_storage a;
-
     snprintf(c->addr, sizeof c->addr, "%s", ss_addr_len(sa, len).s);
-    memset(&a, 0, sizeof a);
+    memset(&c->sa, 0, sizeof c->sa);
     if (sa != NULL)
-        memcpy(&a, sa, len < sizeof a ? len : sizeof a);
-    snprintf(c->port, sizeof c->port, "%u", ss_port_of(&a));
+        memcpy(&c->sa, sa, len < sizeof c->sa ? len : sizeof c->sa);
+    snprintf(c->port, sizeof c->port, "%u", ss_port_of(&c->sa));
     c->len = len;
-    c->family = sa != NULL && len >= sizeof a.ss_family ? a.ss_family : 0;
+    c->family =
+        sa != NULL && len >= sizeof c->sa.ss_family ? c->sa.ss_family : 0;
+}
+
+/* The call's address is a Unix socket's with a name: a path (absolute or
+   relative) or an abstract name, not an unnamed one. */
+static inline int ss_ctx_unix_named(const struct ss_call *c)
+{
+    return c->family == AF_UNIX &&
+           c->len > offsetof(struct sockaddr_un, sun_path);
 }
 
 /*
@@ -171,35 +181,35 @@ static inline void ss_pre(struct ss_call *c, const char *name)
  */
 static inline int ss_not_now(const struct ss_call *c, int err)
 {
-    char *end, text[300];
-    long fd = strtol(c->args, &end, 10);
+    char text[300];
     int fl, dontwait = 0;
 
-    if (end == c->args || fd < 0 || fd > INT_MAX)
+    if (c->fd < 0)
         return 0;
     if (err == EINPROGRESS ? strcmp(c->name, "connect") != 0
                            : err != EAGAIN && err != EWOULDBLOCK)
         return 0;
 #ifdef MSG_DONTWAIT
-    dontwait = err != EINPROGRESS && strstr(c->args, "MSG_DONTWAIT") != NULL;
+    dontwait = err != EINPROGRESS && (c->flags & MSG_DONTWAIT);
 #endif
-    fl = SS_REAL(fcntl)((int)fd, F_GETFL);
+    fl = SS_REAL(fcntl)(c->fd, F_GETFL);
     if (!dontwait && (fl == -1 || !(fl & O_NONBLOCK)))
         return 0;
     if (err == EINPROGRESS)
         snprintf(text, sizeof text,
-                 "expected: fd %ld is non-blocking "
+                 "expected: fd %d is non-blocking "
                  "(O_NONBLOCK), so connect() only began the handshake; "
                  "poll() for POLLOUT says when it has ended, and SO_ERROR "
                  "whether it succeeded",
-                 fd);
+                 c->fd);
     else
         snprintf(text, sizeof text,
-                 "expected: %s%ld%s, so %s() returned at once instead of "
+                 "expected: %s%d%s, so %s() returned at once instead of "
                  "waiting; poll() (or epoll_wait()) says when to call it "
                  "again",
                  dontwait ? "MSG_DONTWAIT asked it not to wait on fd " : "fd ",
-                 fd, dontwait ? "" : " is non-blocking (O_NONBLOCK)", c->name);
+                 c->fd, dontwait ? "" : " is non-blocking (O_NONBLOCK)",
+                 c->name);
     ss_wrap(4, 4, "", text, "");
     return 1;
 }
@@ -228,26 +238,25 @@ static inline struct ss_text ss_tv_text(const struct timeval *tv)
  */
 static inline int ss_advise_wait(const struct ss_call *c, int err)
 {
-    char *end, cause[300], fix[200];
-    long fd = strtol(c->args, &end, 10);
+    char cause[300], fix[200];
     int in =
         strncmp(c->name, "recv", 4) == 0 || strncmp(c->name, "accept", 6) == 0;
     struct timeval tv = {0, 0};
     socklen_t len = sizeof tv;
 
-    if (ss_nar.lesson || end == c->args || fd < 0 || fd > INT_MAX ||
+    if (ss_nar.lesson || c->fd < 0 ||
         (err != EAGAIN && err != EWOULDBLOCK && err != EINPROGRESS &&
          err != EALREADY))
         return 0;
-    if (SS_REAL(getsockopt)((int)fd, SOL_SOCKET, in ? SO_RCVTIMEO : SO_SNDTIMEO,
+    if (SS_REAL(getsockopt)(c->fd, SOL_SOCKET, in ? SO_RCVTIMEO : SO_SNDTIMEO,
                             &tv, &len) != 0 ||
         (tv.tv_sec == 0 && tv.tv_usec == 0)) {
         if (err == EALREADY)
             return 0; /* a handshake under way: ss_errors_own says so */
         snprintf(cause, sizeof cause,
-                 "the call would have had to wait, and did not (fd %ld has "
+                 "the call would have had to wait, and did not (fd %d has "
                  "no O_NONBLOCK and no %s now)",
-                 fd, in ? "SO_RCVTIMEO" : "SO_SNDTIMEO");
+                 c->fd, in ? "SO_RCVTIMEO" : "SO_SNDTIMEO");
         ss_wrap(4, 4, "likely cause: ", cause, "");
         ss_wrap(4, 4, "try: ",
                 "wait with poll() until the socket is ready, then call "
@@ -255,7 +264,7 @@ static inline int ss_advise_wait(const struct ss_call *c, int err)
                 "");
         return 1;
     }
-    snprintf(cause, sizeof cause, "fd %ld has %s %s: %s", fd,
+    snprintf(cause, sizeof cause, "fd %d has %s %s: %s", c->fd,
              in ? "SO_RCVTIMEO" : "SO_SNDTIMEO", ss_tv_text(&tv).s,
              strncmp(c->name, "accept", 6) == 0
                  ? "no client connected within that time"
@@ -283,7 +292,6 @@ static inline int ss_advise_wait(const struct ss_call *c, int err)
 static inline int ss_probe(const struct ss_call *c, int err)
 {
     char text[300];
-    long fd = strtol(c->args, NULL, 10);
 
     if (strcmp(c->name, "getpeername") != 0 ||
         (err != ENOTCONN && err != ENOTSOCK))
@@ -292,16 +300,16 @@ static inline int ss_probe(const struct ss_call *c, int err)
         return 1;
     if (err == ENOTCONN)
         snprintf(text, sizeof text,
-                 "fd %ld has no peer: it is not connected, or no longer is. "
+                 "fd %d has no peer: it is not connected, or no longer is. "
                  "Programs ask this to find out (Python does to show a "
                  "socket): an answer, not a fault",
-                 fd);
+                 c->fd);
     else
         snprintf(text, sizeof text,
-                 "fd %ld is not a socket. Programs ask this to find out "
+                 "fd %d is not a socket. Programs ask this to find out "
                  "(bash asks it of its standard input as it starts): an "
                  "answer, not a fault",
-                 fd);
+                 c->fd);
     ss_wrap(4, 0, "", text, "");
     return 1;
 }
@@ -357,7 +365,7 @@ static inline void ss_advise(const struct ss_call *c, int err)
     /* A Unix socket's path has causes of its own: "bind:unix"; the
        waits on many descriptors share theirs: "wait". */
     snprintf(key, sizeof key, "%s%s", ss_is_wait(c->name) ? "wait" : c->name,
-             c->addr[0] == '/' || c->addr[0] == '@' ? ":unix" : "");
+             ss_ctx_unix_named(c) ? ":unix" : "");
     e = ss_errinfo(err, key);
     if (e == NULL)
         return;

@@ -13,7 +13,7 @@
 
 static inline int ss_socket(int domain, int type, int protocol)
 {
-    struct ss_call c = {0};
+    struct ss_call c = {.fd = -1};
     int fd, err;
 
     ss_args(&c, "%s, %s, %d", ss_family_name(domain).s,
@@ -102,7 +102,7 @@ static inline void ss_bind_inuse(int fd, const struct sockaddr *addr)
 
 static inline int ss_bind(int fd, const struct sockaddr *addr, socklen_t len)
 {
-    struct ss_call c = {0};
+    struct ss_call c = {.fd = fd};
     struct ss_sock *s = ss_sock_find(fd);
     int rc, err;
 
@@ -119,7 +119,8 @@ static inline int ss_bind(int fd, const struct sockaddr *addr, socklen_t len)
             memcpy(&s->local, addr, len);
             s->llen = len;
         }
-        if (addr->sa_family == AF_UNIX && c.addr[0] == '/')
+        if (ss_ctx_unix_named(&c) &&
+            ((const struct sockaddr_un *)&c.sa)->sun_path[0] != '\0')
             ss_tell(SS_K_BIND_UNIX,
                     "bind() made the file %s, of type "
                     "socket (an s in ls -l). It is only a name: the data "
@@ -128,7 +129,7 @@ static inline int ss_bind(int fd, const struct sockaddr *addr, socklen_t len)
                     "permissions decide who may connect (on Linux, write "
                     "permission)",
                     c.addr);
-        else if (strcmp(c.port, "0") == 0 && addr->sa_family != AF_UNIX)
+        else if (c.family != AF_UNIX && ss_port_of(&c.sa) == 0)
             ss_tell(SS_K_BIND0, "port 0 asks the kernel to choose a free "
                                 "port; getsockname() tells which it chose");
         else if (s != NULL && s->type == SOCK_STREAM)
@@ -167,7 +168,7 @@ static inline long ss_somaxconn(void)
 
 static inline int ss_listen(int fd, int backlog)
 {
-    struct ss_call c = {0};
+    struct ss_call c = {.fd = fd};
     int rc, err;
 
     ss_args(&c, "%d, %d", fd, backlog);
@@ -231,7 +232,7 @@ static inline int ss_listen(int fd, int backlog)
 static inline int ss_accept_as(int fd, struct sockaddr *addr, socklen_t *len,
                                int flags)
 {
-    struct ss_call c = {0};
+    struct ss_call c = {.fd = fd};
     struct ss_sock *l = ss_sock_find(fd), *s;
     char fl[64] = "";
     int conn, err;
@@ -292,7 +293,7 @@ static inline int ss_accept(int fd, struct sockaddr *addr, socklen_t *len)
 
 static inline int ss_connect(int fd, const struct sockaddr *addr, socklen_t len)
 {
-    struct ss_call c = {0};
+    struct ss_call c = {.fd = fd};
     struct ss_sock *s = ss_sock_find(fd);
     int rc, err;
 
@@ -342,7 +343,7 @@ static inline int ss_connect(int fd, const struct sockaddr *addr, socklen_t len)
 
 static inline int ss_shutdown(int fd, int how)
 {
-    struct ss_call c = {0};
+    struct ss_call c = {.fd = fd};
     int rc, err;
 
     if (ss_nar.muted)
@@ -378,7 +379,7 @@ static inline int ss_shutdown(int fd, int how)
 
 static inline int ss_close(int fd)
 {
-    struct ss_call c = {0};
+    struct ss_call c = {.fd = fd};
     struct ss_sock was, *s = ss_sock_find(fd);
     int rc, err, unread = -1, listening = 0, reset = 0;
     unsigned long inode = 0;
@@ -497,7 +498,7 @@ static inline int ss_close(int fd)
 
 static inline int ss_dup(int fd)
 {
-    struct ss_call c = {0};
+    struct ss_call c = {.fd = fd};
     struct ss_sock *s = ss_sock_find(fd);
     int nfd, err;
 
@@ -524,7 +525,7 @@ static inline int ss_dup(int fd)
 
 static inline int ss_getsockname(int fd, struct sockaddr *addr, socklen_t *len)
 {
-    struct ss_call c = {0};
+    struct ss_call c = {.fd = fd};
     struct ss_sock *s = ss_sock_find(fd);
     int rc, err;
 
@@ -552,7 +553,7 @@ static inline int ss_getsockname(int fd, struct sockaddr *addr, socklen_t *len)
 
 static inline int ss_getpeername(int fd, struct sockaddr *addr, socklen_t *len)
 {
-    struct ss_call c = {0};
+    struct ss_call c = {.fd = fd};
     int rc, err;
 
     ss_args(&c, "%d, &addr, &len", fd);

@@ -74,7 +74,7 @@ static inline void ss_sent_said(int fd, ssize_t n, size_t len, int flags,
 
 static inline ssize_t ss_send(int fd, const void *buf, size_t len, int flags)
 {
-    struct ss_call c = {0};
+    struct ss_call c = {.fd = fd, .flags = flags};
     ssize_t n;
     int err;
 
@@ -192,7 +192,7 @@ static inline void ss_received_said(int fd, ssize_t n, size_t len, int flags,
 
 static inline ssize_t ss_recv(int fd, void *buf, size_t len, int flags)
 {
-    struct ss_call c = {0};
+    struct ss_call c = {.fd = fd, .flags = flags};
     ssize_t n;
     int err;
 
@@ -216,7 +216,7 @@ static inline ssize_t ss_recv(int fd, void *buf, size_t len, int flags)
 static inline ssize_t ss_sendto(int fd, const void *buf, size_t len, int flags,
                                 const struct sockaddr *to, socklen_t tolen)
 {
-    struct ss_call c = {0};
+    struct ss_call c = {.fd = fd, .flags = flags};
     struct ss_sock *s = ss_sock_find(fd);
     int unbound = s != NULL && s->llen == 0, err;
     ssize_t n;
@@ -250,7 +250,7 @@ static inline ssize_t ss_sendto(int fd, const void *buf, size_t len, int flags,
 static inline ssize_t ss_recvfrom(int fd, void *buf, size_t len, int flags,
                                   struct sockaddr *from, socklen_t *fromlen)
 {
-    struct ss_call c = {0};
+    struct ss_call c = {.fd = fd, .flags = flags};
     ssize_t n;
     int err;
 
@@ -278,7 +278,7 @@ static inline ssize_t ss_recvfrom(int fd, void *buf, size_t len, int flags,
 
 static inline ssize_t ss_sendfile(int out, int in, off_t *offset, size_t count)
 {
-    struct ss_call c = {0};
+    struct ss_call c = {.fd = out};
     char before[40] = "NULL";
     ssize_t n;
     int err;
@@ -309,7 +309,7 @@ static inline ssize_t ss_sendfile(int out, int in, off_t *offset, size_t count)
 
 static inline int ss_socketpair(int domain, int type, int protocol, int sv[2])
 {
-    struct ss_call c = {0};
+    struct ss_call c = {.fd = -1};
     int rc, err;
 
     ss_args(&c, "%s, %s, %d, sv", ss_family_name(domain).s,
@@ -389,7 +389,7 @@ static inline struct ss_text ss_msg_text(const struct msghdr *m, long len)
 
 static inline ssize_t ss_sendmsg(int fd, const struct msghdr *m, int flags)
 {
-    struct ss_call c = {0};
+    struct ss_call c = {.fd = fd, .flags = flags};
     ssize_t n;
     int err;
 
@@ -413,7 +413,7 @@ static inline ssize_t ss_sendmsg(int fd, const struct msghdr *m, int flags)
 
 static inline ssize_t ss_recvmsg(int fd, struct msghdr *m, int flags)
 {
-    struct ss_call c = {0};
+    struct ss_call c = {.fd = fd, .flags = flags};
     ssize_t n;
     int err;
 

@@ -65,7 +65,7 @@ static inline int ss_getaddrinfo(const char *node, const char *service,
                                  const struct addrinfo *hints,
                                  struct addrinfo **res)
 {
-    struct ss_call c = {0};
+    struct ss_call c = {.fd = -1};
     struct addrinfo *ai;
     char hint[200] = "NULL", shown_node[80], shown_serv[40];
     int rc, err;
@@ -122,7 +122,7 @@ static inline int ss_getaddrinfo(const char *node, const char *service,
 
 static inline void ss_freeaddrinfo(struct addrinfo *res)
 {
-    struct ss_call c = {0};
+    struct ss_call c = {.fd = -1};
     int err = errno;
 
     snprintf(c.args, sizeof c.args, "res");

@@ -190,8 +190,8 @@ static inline int ss_width(void)
         return 900;
 #ifdef TIOCGWINSZ
     struct winsize ws;
-    if (isatty(ss_out_fd()) && ioctl(ss_out_fd(), TIOCGWINSZ, &ws) == 0 &&
-        ws.ws_col > 0) {
+    if (isatty(ss_out_fd()) &&
+        SS_REAL(ioctl)(ss_out_fd(), TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0) {
         w = ws.ws_col;
         least = 40;
     }
@@ -506,7 +506,7 @@ static inline void ss_step_wait(const char *call)
     fputs(line, stdout);
     ss_out_check();
     for (;;) {
-        ssize_t n = read(STDIN_FILENO, in, sizeof in);
+        ssize_t n = SS_REAL(read)(STDIN_FILENO, in, sizeof in);
         if (n == -1 && errno == EINTR)
             continue;
         if (n == 0) {

@@ -12,7 +12,7 @@
 
 static inline pid_t ss_fork(void)
 {
-    struct ss_call c = {0};
+    struct ss_call c = {.fd = -1};
     pid_t pid;
     int err, stepped;
 
@@ -60,7 +60,7 @@ static inline pid_t ss_fork(void)
 
 static inline pid_t ss_waitpid(pid_t pid, int *status, int options)
 {
-    struct ss_call c = {0};
+    struct ss_call c = {.fd = -1};
     pid_t rc;
     int err;
 
@@ -116,7 +116,7 @@ static void ss_late_at_exit(void)
 static inline int ss_sigaction(int sig, const struct sigaction *act,
                                struct sigaction *old)
 {
-    struct ss_call c = {0};
+    struct ss_call c = {.fd = -1};
     struct sigaction mine;
     const struct sigaction *use = act;
     void (*before)(int) = NULL;
@@ -206,7 +206,7 @@ static inline struct ss_text ss_rlim_text(const struct rlimit *r)
 
 static inline int ss_getrlimit(int resource, struct rlimit *r)
 {
-    struct ss_call c = {0};
+    struct ss_call c = {.fd = -1};
     int rc, err;
 
     ss_args(&c, "%s, &rlim",
@@ -232,7 +232,7 @@ static inline int ss_getrlimit(int resource, struct rlimit *r)
 
 static inline int ss_setrlimit(int resource, const struct rlimit *r)
 {
-    struct ss_call c = {0};
+    struct ss_call c = {.fd = -1};
     int rc, err;
 
     ss_args(&c, "%s, %s",

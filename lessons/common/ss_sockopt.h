@@ -80,7 +80,7 @@ static inline struct ss_text ss_optval(int level, int name, const void *v,
 static inline int ss_setsockopt(int fd, int level, int name, const void *v,
                                 socklen_t len)
 {
-    struct ss_call c = {0};
+    struct ss_call c = {.fd = fd};
     struct ss_sock *s = ss_sock_find(fd);
     int rc, err, on = 0;
 
@@ -239,7 +239,7 @@ static inline int ss_setsockopt(int fd, int level, int name, const void *v,
 static inline int ss_getsockopt(int fd, int level, int name, void *v,
                                 socklen_t *len)
 {
-    struct ss_call c = {0};
+    struct ss_call c = {.fd = fd};
     int rc, err;
 
     ss_args(&c, "%d, %s, %s, &val, &len", fd,
@@ -300,7 +300,7 @@ static inline int ss_getsockopt(int fd, int level, int name, void *v,
 
 static inline int ss_fcntl(int fd, int cmd, ...)
 {
-    struct ss_call c = {0};
+    struct ss_call c = {.fd = fd};
     int rc, err, arg = 0,
                  has_arg = cmd == F_SETFL || cmd == F_SETFD || cmd == F_DUPFD;
 

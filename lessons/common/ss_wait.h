@@ -189,7 +189,7 @@ static inline void ss_poll_said(const struct pollfd *fds, nfds_t n, int rc,
 
 static inline int ss_poll(struct pollfd *fds, nfds_t n, int timeout)
 {
-    struct ss_call c = {0};
+    struct ss_call c = {.fd = -1};
     struct ss_waitset w;
     char list[300];
     size_t i, typed = n;
@@ -276,7 +276,7 @@ static inline struct ss_text ss_epoll_event_text(const struct epoll_event *e)
 
 static inline int ss_epoll_create1(int flags)
 {
-    struct ss_call c = {0};
+    struct ss_call c = {.fd = -1};
     int fd, err;
 
     ss_args(&c, "%s",
@@ -302,7 +302,7 @@ static inline int ss_epoll_create1(int flags)
 
 static inline int ss_epoll_ctl(int ep, int op, int fd, struct epoll_event *e)
 {
-    struct ss_call c = {0};
+    struct ss_call c = {.fd = ep};
     int rc, err;
 
     ss_args(&c, "%d, %s, %d, %s", ep,
@@ -435,7 +435,7 @@ static inline void ss_epoll_for(int ep, long ms)
 static inline int ss_epoll_wait(int ep, struct epoll_event *ev, int max,
                                 int timeout)
 {
-    struct ss_call c = {0};
+    struct ss_call c = {.fd = ep};
     int rc, err;
 
     ss_args(&c, "%d, events, %d, %d", ep, max, timeout);

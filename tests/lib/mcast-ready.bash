@@ -1,17 +1,19 @@
 # mcast-ready.bash: sourced by the scripts that 18-multicast.bats and
-# valgrind.bats run inside a network namespace of their own (not by bats).
+# valgrind.bats run inside a network namespace of their own (not by bats),
+# with ROOT set to the tree.
 #
-# ready FILE [TRIES]: wait for lesson 18's receiver to print "receiving on
-# 0.0.0.0:PORT" in FILE (it prints that once it has joined), looking every
-# 0.05 s, TRIES times (200 unless given); sets PORT. On no such line, says
-# so with FILE's contents, and returns 1.
+# ready FILE [SECONDS]: wait for lesson 18's receiver to print its ready
+# line in FILE (it prints "receiving on 0.0.0.0:PORT" once it has joined),
+# at most SECONDS (10 unless given); sets PORT. The wait is
+# scripts/lib/ready.bash's. On no such line, says so with FILE's contents,
+# and returns 1.
+# shellcheck source=scripts/lib/ready.bash
+. "$ROOT/scripts/lib/ready.bash"
 ready() {
-    local i tries=${2:-200}
-    for ((i = 0; i < tries; i++)); do
-        PORT=$(sed -n "s/^receiving on 0\.0\.0\.0://p" "$1" 2>/dev/null)
-        [ -n "$PORT" ] && return 0
-        sleep 0.05
-    done
+    if ss_wait_ready "$1" "${2:-10}"; then
+        PORT=$SS_PORT
+        return 0
+    fi
     echo "no ready line in $1:" >&2
     cat "$1" >&2
     return 1
