@@ -472,6 +472,50 @@ PY
     says "Up to its first NUL byte it would match, and 59 more bytes follow (all NUL)."
 }
 
+@test "check: restart makes its own TIME_WAIT: it waits for a late reader to read the last line" {
+    # a server that closes first, without SO_REUSEADDR, and reads each
+    # next line a second after its reply: ended at once after "QUIT", it
+    # would reset the connection (that line unread) and leave no TIME_WAIT,
+    # and its restart would pass
+    local port
+    port=$(free_port tcp)
+    cc -std=c11 -Wall -Wextra -Werror -pedantic \
+        "$SAMPLES/late-reader-server.c" -o "$BATS_TEST_TMPDIR/late"
+    printf 'send: hello\nexpect: HELLO\nsend: QUIT\nclose: yes\ntimeout: 30\n' \
+        >"$BATS_TEST_TMPDIR/late.spec"
+    check --spec "$BATS_TEST_TMPDIR/late.spec" --port "$port" \
+        --only exchange,restart -- "$BATS_TEST_TMPDIR/late" "$port"
+    assert_failure 1
+    assert_line --regexp '^PASS exchange '
+    assert_line --regexp '^FAIL restart +a restart on the same port: port in use after a restart \(EADDRINUSE\)'
+    says "SO_REUSEADDR"
+}
+
+@test "check: restart is NOT RUN when the program never reads the last line (no TIME_WAIT)" {
+    # ended with "QUIT" unread, the program resets the connection: no
+    # TIME_WAIT is left, and a restart would show nothing
+    local port
+    port=$(free_port tcp)
+    cat >"$BATS_TEST_TMPDIR/deaf.py" <<'PY'
+import socket, sys, time
+s = socket.socket()
+s.bind(("127.0.0.1", int(sys.argv[1])))
+s.listen(5)
+while True:
+    c, _ = s.accept()
+    c.recv(100)
+    c.sendall(b"HELLO\n")
+    time.sleep(3600)  # never reads again
+PY
+    printf 'send: hello\nexpect: HELLO\nsend: QUIT\nclose: yes\n' \
+        >"$BATS_TEST_TMPDIR/deaf.spec"
+    check --spec "$BATS_TEST_TMPDIR/deaf.spec" --port "$port" \
+        --only restart -- "$PYTHON" "$BATS_TEST_TMPDIR/deaf.py" "$port"
+    assert_line --regexp '^NOT RUN restart +a restart on the same port: no TIME_WAIT to restart against'
+    says "the program had not read all the client sent within 3.00 s"
+    refute_line --regexp '^PASS restart'
+}
+
 @test "check: a restart that ends with its own bind error, its port in TIME_WAIT, is told to set SO_REUSEADDR" {
     # as real course servers do: "[-] Bind Error", no errno, status 15
     local port

@@ -365,20 +365,63 @@ malformed("zero", "a zero", "its first line with each number made 0",
               next(v for k, v, _ in s.steps if k == "send")) is not None)
 
 
+def program_end(prog, here):
+    """The program's end of the checker's connection from port here, as
+    /proc/net/tcp shows it (a Sock), or None."""
+    for s in net_table("tcp", ":" in prog.host):
+        if s.port == prog.port and s.rport == here:
+            return s
+    return None
+
+
+def read_all(prog, here, limit):
+    """Wait, at most limit s, until the program has read every byte the
+    connection from port here sent it: True, or False if some are still
+    unread. A program ended with bytes unread resets the connection (on
+    Linux, close() then sends a RST), and a RST leaves no TIME_WAIT."""
+    deadline, pause = time.monotonic() + limit, 0.005
+    while True:
+        end = program_end(prog, here)
+        if end is None or end.rx_queue == 0:
+            return True
+        if time.monotonic() >= deadline:
+            return False
+        time.sleep(pause)
+        pause = min(pause * 2, 0.1)
+
+
+def left_waiting(prog, ports, limit=1.0):
+    """Wait, at most limit s, for the program's end of a connection from
+    one of ports to be in TIME_WAIT: True once one is."""
+    deadline = time.monotonic() + limit
+    while True:
+        if any(s.state == TIME_WAIT and s.port == prog.port and
+               s.rport in ports for s in net_table("tcp", ":" in prog.host)):
+            return True
+        if time.monotonic() >= deadline:
+            return False
+        time.sleep(0.02)
+
+
 @spec_check("restart", "a restart on the same port",
-            "a client plays the exchange and stays connected; the program "
-            "is ended, the client closes, and the program, started again at "
-            "once on the same port, listens within the usual wait "
-            "(SO_REUSEADDR, whatever TIME_WAIT is left); run even when the "
-            "exchange fails", tcp_server, aside=True)
+            "a client plays the exchange and stays connected; once the "
+            "program has read all it sent, the program is ended, the client "
+            "closes, and the program's end of that connection is in "
+            "TIME_WAIT; the program, started again at once on the same port, "
+            "listens within the usual wait (SO_REUSEADDR); run even when the "
+            "exchange fails; NOT RUN when no TIME_WAIT could be made",
+            tcp_server, aside=True)
 def sp_restart(run, res):
     spec = run.spec
     prog, talk = first_client(run, res)
     port = prog.port
     if talk is None:
         return
+    mine = None
     if talk.c:  # the TIME_WAIT of a first run is what this check is about
         talk.c.reset_after_eof = False
+        mine = talk.c.s.getsockname()[1]
+    ports = {mine}
     trouble = play(talk, close=False)
     held = None
     if trouble is not None and talk.c and (
@@ -392,20 +435,41 @@ def sp_restart(run, res):
         held, _ = connect(prog, timeout=spec.timeout)
         if held:
             held.reset_after_eof = False
+            ports.add(held.s.getsockname()[1])
             accepted(prog, spec.timeout)
+    # Ended with bytes it has not read (the last request, say), the
+    # program would reset the connection and leave no TIME_WAIT: whether
+    # it had read them would be a matter of timing.
+    unread = mine is not None and not read_all(prog, mine, spec.timeout)
     prog.stop()
     talk.eof(1.0)
     talk.close()
     if held:
         held.read(0, 1.0, until_eof=True)
         held.close()
-    time.sleep(0.1)
     said = ("A client played the exchange%s and was still connected when "
             "the checker ended the program; then the client closed, and the "
             "checker started the program again on port %d." % (
                 "" if trouble is None else " (not to the end%s)" % (
                     "; a second client that sent nothing was connected too"
                     if held else ""), port))
+    if mine is not None and not left_waiting(prog, ports):
+        res.not_run("Not run: the checker could not leave a connection of "
+                    "the program's first run in TIME_WAIT on port %d, and a "
+                    "restart shows nothing without one. A client played the "
+                    "exchange%s and was still connected when the checker "
+                    "ended the program; then the client closed, but the "
+                    "program's end of the connection was not in TIME_WAIT: "
+                    "%s" % (
+                        port, "" if trouble is None else " (not to the end)",
+                        "the program had not read all the client sent "
+                        "within %s, and a program that ends with bytes unread "
+                        "resets the connection (on Linux), which leaves no "
+                        "TIME_WAIT." % secs(spec.timeout) if unread else
+                        "it had gone at once, as after a reset (a RST leaves "
+                        "no TIME_WAIT)."),
+                    "no TIME_WAIT to restart against")
+        return
     again = Program(run, port)
     try:
         again.wait_bound("tcp")
