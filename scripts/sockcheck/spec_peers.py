@@ -8,10 +8,11 @@ import threading
 import time
 
 from .checks import (GONE_HINT, GONE_REASON, KEPT_OPEN, KEPT_OPEN_REASON,
-                     RESET_HINT, after_a_silent_client, crashed,
+                     RESET_HINT, SEE_RECV0, after_a_silent_client, crashed,
                      ended_at_sigpipe, ended_by_itself, killed_by_sigpipe,
                      named)
 from .common import NotReady
+from .echo_server import Busy
 from .peers import connect
 from .procfs import net_table
 from .program import Program
@@ -133,7 +134,8 @@ def keeps_open(s):
             "a client plays the exchange, then shuts down its sending side "
             "(shutdown(SHUT_WR)); the program closes the connection within "
             "the spec's timeout: its recv() returned 0, the client has "
-            "finished", keeps_open)
+            "finished; from 0.5 s after the shutdown it must not be running "
+            "at half of the checker's looks, nor use half a CPU", keeps_open)
 def sp_half_close(run, res):
     spec = run.spec
     prog, talk = first_client(run, res)
@@ -147,18 +149,36 @@ def sp_half_close(run, res):
         return
     said = ("A client played the exchange (%s), then shut down its "
             "sending side (shutdown(SHUT_WR))." % talk.transcript())
+    busy = Busy(prog, settle=0.5)
     talk.c.shutdown()
     t0 = time.monotonic()
     closed, more = talk.eof(spec.timeout)
     took = time.monotonic() - t0
+    busy.stop()
     if closed:
         res.passed("%s The program closed the connection %s later." % (
             said, secs(took)))
         return
-    res.failed("%s After %s the connection was still open%s. %s" % (
-        said, secs(spec.timeout), ", after %s more" % shown(more, 40)
-        if more else "", KEPT_OPEN), KEPT_OPEN_REASON)
+    still = "After %s the connection was still open%s" % (
+        secs(spec.timeout), ", after %s more" % shown(more, 40)
+        if more else "")
+    if busy.spins():
+        res.failed("%s %s, and the program %s: it spins, calling recv() "
+                   "again and again although it returns 0 at once. Stop at "
+                   "recv() == 0 and close the socket: %s." % (
+                       said, still, busy.words(), SEE_RECV0),
+                   "spins after the client's shutdown: %s of CPU in %s"
+                   % (secs(busy.cpu), secs(busy.span)))
+        return
+    res.failed("%s %s.%s %s" % (
+        said, still, prog.fate() or " The program used %s of CPU: it "
+        "waits, it does not spin." % secs(busy.cpu), KEPT_OPEN),
+        KEPT_OPEN_REASON)
 
+
+# Bytes of ours that must wait unread in the program's receive queue when
+# the sigpipe check resets the connection: two recv() of 4 KiB and more.
+SIGPIPE_QUEUED = 32 << 10
 
 # What Python raises at a recv() or send() on a connection the peer
 # has reset or closed.
