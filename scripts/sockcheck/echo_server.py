@@ -1,4 +1,7 @@
-"""The checks of an echo server: the checker is its client."""
+"""The checks of an echo server that are its own: the checker is its
+client. The generic checks of a server (a silent client, a reset, a
+half-close, descriptors, SIGPIPE and the rest) are the spec engine's,
+played with echo.spec (kinds.py)."""
 
 import hashlib
 import os
@@ -6,14 +9,12 @@ import socket
 import threading
 import time
 
-from .checks import (KEPT_OPEN, KEPT_OPEN_REASON, LINE, RESET_HINT,
-                     SEE_ACCEPT_LOOP, SEE_RECV0, after_a_silent_client,
-                     after_the_first, check, count_descriptors,
-                     ended_at_sigpipe, loopback_check)
+from .checks import (LINE, SEE_ACCEPT_LOOP, SEE_RECV0, after_the_first,
+                     check, loopback_check)
 from .peers import connect, echo_trouble
 from .procfs import net_table, proc_stat, tcp_peer
 from .program import Program
-from .words import megabytes, secs, shown
+from .words import secs, shown
 
 
 def start_server(run):
@@ -334,197 +335,6 @@ class Busy:
                     round(100 * self.share), self.looks))
 
 
-@check("echo-server", "half-close", "the client half-closes",
-       "a client sends a line, then shutdown(SHUT_WR); the line comes back, "
-       "the connection is closed within 3 s, and the program does not spin: "
-       "from 0.3 s after the close (or 0.5 s after the shutdown) it must not "
-       "be running at half of the checker's looks, nor use half a CPU")
-def es_half_close(run, res):
-    prog = start_server(run)
-    line = b"the last line\n"
-    limit = 3.0
-    c, err = connect(prog)
-    if c is None:
-        res.failed("The checker could not connect: %s." % err,
-                   "could not connect")
-        return
-    t0 = time.monotonic()
-    busy = Busy(prog, settle=0.5)
-    try:
-        c.send(line)
-        c.shutdown()
-        t0 = time.monotonic()
-        got, how = c.read(0, limit, until_eof=True)
-    except OSError as e:
-        got, how = b"", e.strerror or str(e)
-    t_end = time.monotonic()
-    closed = how == "eof"
-    if closed:  # watch the second after the close instead
-        busy.stop()
-        busy = Busy(prog, settle=0.3)
-        time.sleep(1.3)
-    busy.stop()
-    c.close()
-    spins = busy.spins()
-    echoed = got[:len(line)] == line
-    said = ("The checker sent a line, then shutdown(SHUT_WR), so from then "
-            "on the program's recv() returns 0: the client has finished.")
-    if closed and echoed and not spins:
-        res.passed("The checker sent a line, then shutdown(SHUT_WR); the line "
-                   "came back and the program closed the connection %s "
-                   "later. In the second after, it used %s of CPU: it "
-                   "waits for the next client." % (secs(t_end - t0),
-                                                    secs(busy.cpu)))
-        return
-    if how not in ("eof", "timeout"):
-        res.failed("%s The connection then failed (%s) after %d bytes came "
-                   "back.%s" % (said, how, len(got), prog.fate()),
-                   "connection %s after the half-close" % how)
-        return
-    back = ("The line came back" if echoed else
-            "The line did not come back whole (%d of %d bytes)"
-            % (len(got), len(line)))
-    if spins and not closed:
-        res.failed("%s %s, but %s later the connection was still open, and "
-                   "the program %s: it spins, calling recv() again and again "
-                   "although it returns 0 at once. Stop at recv() == 0 and "
-                   "close the socket: %s."
-                   % (said, back, secs(t_end - t0), busy.words(), SEE_RECV0),
-                   "spins after the client's shutdown: %s of CPU in %s"
-                   % (secs(busy.cpu), secs(busy.span)))
-    elif spins:
-        res.failed("%s %s and the connection was closed, but then the "
-                   "program %s: something in it spins." % (
-                       said, back, busy.words()),
-                   "spins after closing: %s of CPU in %s" % (
-                       secs(busy.cpu), secs(busy.span)))
-    elif not closed:
-        fate = prog.fate()
-        res.failed("%s %s, but %s later the connection was still open%s %s"
-                   % (said, back, secs(t_end - t0),
-                      fate or " (the program used %s of CPU: it waits, it "
-                      "does not spin)." % secs(busy.cpu), KEPT_OPEN),
-                   KEPT_OPEN_REASON)
-    else:
-        res.failed("%s %s before the program closed the connection.%s"
-                   % (said, back, prog.fate()),
-                   "closed before echoing the whole line")
-
-
-@check("echo-server", "reset", "a reset mid-stream, then a new client",
-       "a client sends 256 KiB and resets the connection (SO_LINGER 0) "
-       "during the echo; the program stays up and echoes the next client's "
-       "line within 3 s")
-def es_reset(run, res):
-    prog = start_server(run)
-    c, err = connect(prog)
-    if c is None:
-        res.failed("The checker could not connect: %s." % err,
-                   "could not connect")
-        return
-    total, sent, got = 256 * 1024, 0, 0
-    chunk = b"reset me\n" * 1820  # text: this check is about the RST
-    deadline = time.monotonic() + 3.0
-    try:
-        while sent < total and time.monotonic() < deadline:
-            c.s.settimeout(0.5)
-            try:
-                sent += c.s.send(chunk)
-            except socket.timeout:
-                pass
-            c.s.setblocking(False)
-            try:
-                while True:
-                    data = c.s.recv(1 << 16)
-                    if not data:
-                        break
-                    got += len(data)
-            except (BlockingIOError, InterruptedError):
-                pass
-    except OSError:
-        pass
-    c.reset()
-    said = ("The checker sent %d bytes, read %d of the echo, then reset the "
-            "connection (close() with SO_LINGER 0 sends a RST)."
-            % (sent, got))
-    time.sleep(0.3)
-    fate = prog.fate()
-    if fate:
-        res.failed("%s%s %s" % (said, fate, RESET_HINT),
-                   "ended after a reset")
-        return
-    ok, took, trouble = one_line(prog)
-    if ok:
-        res.passed("%s The program stayed up and echoed the next client's "
-                   "line %s later." % (said, secs(took)))
-    else:
-        res.failed("%s %s%s%s" % (said, trouble, prog.fate(),
-                                  prog.cpu_note()),
-                   "next client not served after a reset")
-
-
-@check("echo-server", "silent-client", "a silent client, then a new client",
-       "a client connects and sends nothing for 2 s, then closes; a second "
-       "client, connected 0.5 s after the first, gets its echo within 3 s "
-       "after the silent one left (one client at a time is fine)")
-def es_silent(run, res):
-    prog = start_server(run)
-    silent, err = connect(prog)
-    if silent is None:
-        res.failed("The checker could not connect: %s." % err,
-                   "could not connect")
-        return
-    t0 = time.monotonic()
-    time.sleep(0.5)
-    second, err = connect(prog)
-    if second is None:
-        silent.close()
-        res.failed("A client connected and sent nothing; a second client "
-                   "could not connect: %s.%s" % (err, prog.fate()),
-                   "second client could not connect")
-        return
-    left = None
-    data, how = b"", "timeout"
-    try:
-        second.send(LINE)
-        t_sent = time.monotonic()
-        while True:
-            now = time.monotonic()
-            if left is None and now - t0 >= 2.0:
-                silent.close()
-                left = now
-            if left is not None and now - left > 3.0:
-                break
-            more, how = second.read(len(LINE) - len(data), 0.05)
-            data += more
-            if len(data) >= len(LINE) or how not in ("ok", "timeout"):
-                break
-    except OSError as e:
-        how = e.strerror or str(e)
-    t_echo = time.monotonic()
-    silent.close()
-    second.close()
-    if data.startswith(LINE + b"\0") and not data[len(LINE):].strip(b"\0"):
-        data = LINE  # a buffer sent whole: one-line names it
-    said = ("A client connected and sent nothing for 2 s, then closed; a "
-            "second client connected 0.5 s after it and sent a line.")
-    if data == LINE and left is None:
-        res.passed("%s Its echo came %s later, while the silent client was "
-                   "still connected: the program serves clients at the same "
-                   "time." % (said, secs(t_echo - t_sent)))
-    elif data == LINE:
-        res.passed("%s Its echo came %s after the silent client left: the "
-                   "program serves one client at a time, as lesson 06's "
-                   "server does (lessons 12 and 13 serve many at once)."
-                   % (said, secs(t_echo - left)))
-    else:
-        tail, reason = after_a_silent_client(prog)
-        res.failed("%s %s%s"
-                   % (said, echo_trouble(LINE, data, how, 3.0).replace(
-                       "within 3.00 s", "within 3 s after the silent one "
-                       "left"), tail), reason)
-
-
 def clients_in_turn(prog, n, first=1):
     """n clients, one after another, each a line and its echo: (served,
     slowest, trouble)."""
@@ -609,83 +419,3 @@ def after_the_last(prog, served):
     return (" The program still ran, asleep (%s), and %s. It served only "
             "the first client: %s." % (busy.words(), queued,
                                        SEE_ACCEPT_LOOP))
-
-
-@check("echo-server", "descriptors", "no descriptor left open per client",
-       "the descriptors of the process holding the listening socket are "
-       "counted after a first client and again after 20 more; they may not "
-       "grow by 5 or more")
-def es_descriptors(run, res):
-    prog = start_server(run)
-
-    def serve(n, first):
-        served, _, trouble = clients_in_turn(prog, n, first=first)
-        return served, trouble
-    count_descriptors(prog, res, serve)
-
-
-# Bytes of ours that must wait unread in the program's receive queue when
-# the sigpipe check resets the connection: two recv() of 4 KiB and more.
-SIGPIPE_QUEUED = 32 << 10
-
-
-@check("echo-server", "sigpipe", "no death by SIGPIPE",
-       "a client sends, reading nothing, until the program's buffers are "
-       "full with 32 KiB of its bytes in the program's receive queue (if "
-       "fewer, it reads some echo and fills again), then closes with the "
-       "echo unread (a RST); the program stays up and echoes the next "
-       "client's line within 3 s")
-def es_sigpipe(run, res):
-    prog = start_server(run)
-    # Small segments: Linux closes the program's receive window while less
-    # than one segment (or 1/16 of its buffer) is free, so with loopback's
-    # 64 KiB segments its queue could stop nearly empty.
-    c, err = connect(prog, mss=1400)
-    if c is None:
-        res.failed("The checker could not connect: %s." % err,
-                   "could not connect")
-        return
-    chunk = b"x" * (1 << 16)
-    sent = 0
-    deadline = time.monotonic() + 5.0
-    ours = c.s.getsockname()[1]
-    queued, took = None, 0
-    # A loop of recv() then send() dies only if, after the RST, recv()
-    # still finds data twice: the first send() after it fails with
-    # ECONNRESET, the next with EPIPE, raising SIGPIPE. With an empty
-    # queue recv() returns 0 and the program lives on; so before
-    # closing, some of our bytes must wait in its receive queue (its
-    # Recv-Q in ss). If the queue stopped nearly empty, read some echo,
-    # so that it reads on, and fill it again.
-    for _ in range(5):
-        c.s.settimeout(0.5)
-        try:
-            while sent < (128 << 20) and time.monotonic() < deadline:
-                sent += c.s.send(chunk)
-        except socket.timeout:
-            pass  # full both ways: the program is stuck in send()
-        except OSError:
-            break
-        peer = tcp_peer(prog.port, ours)
-        queued = peer.rx_queue if peer else None
-        if (queued is None or queued >= SIGPIPE_QUEUED
-                or time.monotonic() >= deadline):
-            break
-        took += len(c.read(256 << 10, 0.5)[0])
-    c.close()  # echo unread in our buffer: the kernel sends a RST
-    said = ("The checker sent %s %s, then closed with the echo unread, so "
-            "its kernel reset the connection%s." % (
-                megabytes(sent), "without reading any of the echo"
-                if not took else "and read only %s of the echo"
-                % megabytes(took), "" if queued is None else
-                " (%d bytes of ours were still waiting in the program's "
-                "receive queue)" % queued))
-    if ended_at_sigpipe(prog, res, said):
-        return
-    ok, took, trouble = one_line(prog)
-    if ok:
-        res.passed("%s The program stayed up and echoed the next client's "
-                   "line %s later." % (said, secs(took)))
-    else:
-        res.failed("%s %s%s" % (said, trouble, prog.cpu_note()),
-                   "next client not served")
