@@ -8,10 +8,10 @@ import threading
 import time
 
 from .checks import (GONE_HINT, GONE_REASON, KEPT_OPEN, KEPT_OPEN_REASON,
-                     RESET_HINT, SEE_RECV0, after_a_silent_client, crashed,
-                     ended_at_sigpipe, ended_by_itself, killed_by_sigpipe)
+                     RESET_HINT, SEE_RECV0, Busy, after_a_silent_client,
+                     crashed, ended_at_sigpipe, ended_by_itself,
+                     killed_by_sigpipe)
 from .common import NotReady
-from .echo_server import Busy
 from .peers import connect
 from .procfs import net_table, tcp_peer
 from .program import Program
