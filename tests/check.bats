@@ -270,7 +270,7 @@ for t in tests:
     assert_success
     assert_line "score 3 of 3"
     assert_line "3 checks: 3 passed, 0 failed"
-    assert_line --regexp '^half-close passed The checker sent a line, then shutdown\(SHUT_WR\); the line came back'
+    assert_line --regexp '^half-close passed A client played the exchange \(.*\), then shut down its sending side \(shutdown\(SHUT_WR\)\)\. The program closed the connection'
 
     # a program that never starts: its check fails, the rest are not run,
     # and each keeps its point in max_score

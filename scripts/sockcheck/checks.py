@@ -8,11 +8,12 @@ import ipaddress
 import re
 import signal
 import socket
+import threading
 import time
 
 from .common import KINDS, SPIN_SHARE
 from .common import LOCAL
-from .procfs import is_loopback, net_table, show_addr
+from .procfs import is_loopback, net_table, proc_stat, show_addr
 from .program import Program
 from .words import (and_list, describe_status, died_of, plural,
                     python_error, sanitizer_error, secs, shown)
@@ -251,6 +252,58 @@ def ending(prog, rc, took, cpu, limit, stage):
 def client_crashed(prog, rc):
     return rc is None or rc < 0 or (rc > 128 and rc - 128 < 65) or bool(
         python_error(prog.output()) or sanitizer_error(prog.output()))
+
+
+class Busy:
+    """How busy the program is over a window: the CPU time it used, and how
+    often, when the checker looked (every 20 ms), one of its processes was
+    running or ready to run (state R in /proc/PID/stat). The second does
+    not depend on how loaded the machine is: a program that spins is
+    always ready to run, even when it gets little of a CPU; a program that
+    waits in recv() or accept() is asleep (state S). Nothing is counted
+    in the first `settle` seconds: closing, printing, narrating."""
+
+    def __init__(self, prog, settle=0.0):
+        self.prog = prog
+        self.settle = settle
+        self.looks = self.running = 0
+        self.cpu0 = None
+        self.t0 = time.monotonic() + settle
+        self.done = threading.Event()
+        self.thread = threading.Thread(target=self._watch, daemon=True)
+        self.thread.start()
+
+    def _watch(self):
+        if self.done.wait(self.settle):
+            return
+        self.cpu0 = self.prog.cpu_snapshot()
+        pids, fresh = [], 0.0
+        while not self.done.wait(0.02):
+            now = time.monotonic()
+            if now - fresh > 0.25:
+                pids, fresh = self.prog.pids(), now
+            states = [(proc_stat(p) or {}).get("state") for p in pids]
+            self.looks += 1
+            self.running += "R" in states
+
+    def stop(self):
+        self.done.set()
+        self.thread.join(2)
+        self.span = max(0.0, time.monotonic() - self.t0)
+        self.cpu = (self.prog.cpu_since(self.cpu0)
+                    if self.cpu0 is not None else 0.0)
+        self.share = self.running / self.looks if self.looks else 0.0
+        return self
+
+    def spins(self):
+        return self.prog.alive() and self.looks >= 10 and (
+            self.share >= 0.5 or self.cpu >= 0.5 * self.span)
+
+    def words(self):
+        return ("used %s of CPU in %s and was running or ready to run at "
+                "%d%% of the checker's %d looks" % (
+                    secs(self.cpu), secs(self.span),
+                    round(100 * self.share), self.looks))
 
 
 # ---- what the server checks of a kind and of a spec both say -------------

@@ -10,9 +10,8 @@ import os
 import threading
 import time
 
-from .checks import (SEE_ACCEPT_LOOP, Check, after_the_first,
+from .checks import (SEE_ACCEPT_LOOP, Busy, Check, after_the_first,
                      count_descriptors, loopback_check)
-from .echo_server import Busy
 from .procfs import proc_stat
 from .program import Program
 from .spec_talk import (NOT_ANSWERED, Talk, before_input, exchange, play,
