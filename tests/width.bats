@@ -285,8 +285,11 @@ printed() {
     assert_line --index 8 '    /tmp/a-directory-with-a-long-name/another-one-inside-it/'
     assert_line --index 9 '    and-the-server.sock, 110) = -1 ENOENT (No such file or directory)'
     fits
-    # On paper (docs/filters/transcripts.lua, from the unwrapped run):
-    # the same lines.
+    # On paper (docs/filters/transcripts.lua, from the unwrapped run, with
+    # docs/filters/paper-wrap.c, which the filter finds beside the runs'
+    # directory): the same lines.
+    cc -std=c11 -Wall -Wextra -Werror -pedantic \
+        "$ROOT/docs/filters/paper-wrap.c" -o "$BATS_TEST_TMPDIR/paper-wrap"
     # shellcheck disable=SC2016 # Markdown, not an expansion
     printf '# Lesson 01: x {#lesson-01}\n\n```{.output run="99-layout"}\n```\n' \
         >"$BATS_TEST_TMPDIR/t.md"
