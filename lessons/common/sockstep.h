@@ -11,10 +11,10 @@
  * How it works: for each call (socket, bind, listen, accept, connect, send,
  * recv, sendto, recvfrom, shutdown, close, dup, getsockname, getpeername,
  * setsockopt, getsockopt, getaddrinfo, freeaddrinfo, poll, fcntl, fork,
- * waitpid, getrlimit, setrlimit, socketpair, sendmsg, recvmsg; on Linux
- * epoll_create1, epoll_ctl, epoll_wait, sendfile) a room of wrappers
- * defines a function that makes the real call and narrates it, and
- * ss_macros.h a macro of the same name, so the lesson's line
+ * waitpid, sigaction, getrlimit, setrlimit, socketpair, sendmsg, recvmsg,
+ * fgets; on Linux epoll_create1, epoll_ctl, epoll_wait, sendfile) a room
+ * of wrappers defines a function that makes the real call and narrates
+ * it, and ss_macros.h a macro of the same name, so the lesson's line
  *     fd = socket(AF_INET, SOCK_STREAM, 0);
  * calls that function. Include this file after every system header.
  * Inside the header the C library's function is always written
@@ -29,6 +29,7 @@
  *     ss_errors.h   errno names, likely causes and what to try
  *     ss_proc.h     the kernel's tables of sockets, read (Linux: /proc)
  *     ss_kernel.h   what the kernel reports about a socket after a call
+ *     ss_watch.h    lesson 03's watch of its accept queue, from /proc
  *     ss_options.h  options, start-up, signals
  *   not with SOCKSTEP_PLAIN:
  *     ss_repeat.h   a loop's repeated calls: told three times, counted
