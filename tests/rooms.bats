@@ -3,7 +3,8 @@
 # its top comment names and no others; no room calls a wrapped function
 # by its bare name; the macros are all in ss_macros.h; state is all in
 # ss_state.h; no file is over 600 lines; every static function, SS_
-# macro and explanation key is used; no errno text is written twice.
+# macro and explanation key is used; no errno text is written twice;
+# sockstep.h's top comment lists every room and every wrapped call.
 # tests/rooms says how it checks.
 
 load test_helper
@@ -81,4 +82,19 @@ static inline int ss_never_called(void) { return ss_dead_callee(); }' \
     assert_line --regexp "^ss_dead_callee: a static function nothing uses "
     assert_line --regexp "^SS_MAGENTA: a macro nothing uses "
     [ "${#lines[@]}" -eq 4 ]
+}
+
+@test "rooms: sockstep.h's top comment leaving out a room or a wrapped call is found" {
+    # The check must be able to fail: a copy of the header whose comment
+    # lists neither ss_watch.h nor sigaction, as it once did.
+    mkdir -p "$BATS_TEST_TMPDIR/tree/lessons"
+    cp -R "$ROOT/lessons/common" "$BATS_TEST_TMPDIR/tree/lessons/"
+    sed -i -e '/^ \*     ss_watch\.h /d' -e 's/ \* waitpid, sigaction, / * waitpid, /' \
+        "$BATS_TEST_TMPDIR/tree/lessons/common/sockstep.h"
+    cd "$BATS_TEST_TMPDIR/tree"
+    run "$PYTHON" "$ROOT/tests/rooms" --no-needs-builds
+    [ "$status" -eq 1 ]
+    assert_output --partial "sockstep.h's top comment: its rooms are ss_text.h"
+    assert_output --partial "it includes ss_text.h ss_state.h ss_narrate.h ss_errors.h ss_proc.h ss_kernel.h ss_watch.h"
+    assert_line "sockstep.h's top comment: its list of calls leaves out sigaction()"
 }
