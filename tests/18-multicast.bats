@@ -5,6 +5,10 @@
 
 # SC2016: the scripts given to in_netns are expanded by the bash inside it.
 # shellcheck disable=SC2016
+# The longest wait inside a test here is 60 s: bats' own per-test
+# limit must be longer, or that wait could never say what it waited
+# for (tests/timeouts checks it).
+: "${BATS_TEST_TIMEOUT:=90}"
 load test_helper
 
 setup() {

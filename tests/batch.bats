@@ -9,6 +9,10 @@
 # a small Python 2 server and client. The Python 2 ones are not files of
 # the tree, where make lint-python would read them as Python 3.
 
+# The longest wait inside a test here is 150 s: bats' own per-test
+# limit must be longer, or that wait could never say what it waited
+# for (tests/timeouts checks it).
+: "${BATS_TEST_TIMEOUT:=180}"
 load test_helper
 
 CHECK="$ROOT/scripts/check"

@@ -2,6 +2,10 @@
 # shellcheck disable=SC2153 # ROOT comes from test_helper
 # scripts/capture: a lesson pair's calls and its packets on one timeline
 
+# The longest wait inside a test here is 60 s: bats' own per-test
+# limit must be longer, or that wait could never say what it waited
+# for (tests/timeouts checks it).
+: "${BATS_TEST_TIMEOUT:=90}"
 load test_helper
 
 CAPTURE="$ROOT/scripts/capture"

@@ -10,6 +10,10 @@
 # Every process a submission starts carries MARK in its command line,
 # so that what is left after the batch can be found with pgrep.
 
+# The longest wait inside a test here is 150 s: bats' own per-test
+# limit must be longer, or that wait could never say what it waited
+# for (tests/timeouts checks it).
+: "${BATS_TEST_TIMEOUT:=180}"
 load test_helper
 
 CHECK="$ROOT/scripts/check"

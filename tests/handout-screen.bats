@@ -4,6 +4,10 @@
 # read the real tree's build, as handout.bats does, and run beside it:
 # epubcheck and Chromium are the slowest of the handout's checks.
 
+# The longest wait inside a test here is 120 s: bats' own per-test
+# limit must be longer, or that wait could never say what it waited
+# for (tests/timeouts checks it).
+: "${BATS_TEST_TIMEOUT:=150}"
 load handout_helper
 
 setup_file() {

@@ -3,6 +3,10 @@
 # the server must still serve a normal client, and exit 0 with --count:
 # a server killed by SIGPIPE, a sanitizer or a crash fails that check.
 
+# The longest wait inside a test here is 120 s: bats' own per-test
+# limit must be longer, or that wait could never say what it waited
+# for (tests/timeouts checks it).
+: "${BATS_TEST_TIMEOUT:=150}"
 load test_helper
 load hostile/common
 

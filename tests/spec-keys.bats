@@ -9,6 +9,10 @@
 # checker starts and ends the programs itself, on ports it chose, loopback
 # only; --only keeps each run to the checks the test reads.
 
+# The longest wait inside a test here is 60 s: bats' own per-test
+# limit must be longer, or that wait could never say what it waited
+# for (tests/timeouts checks it).
+: "${BATS_TEST_TIMEOUT:=90}"
 load test_helper
 load lib/students
 

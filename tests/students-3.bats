@@ -3,6 +3,10 @@
 # --spec (tests/students.bats says how; its files run side by side,
 # since the checks mostly wait). This one: echo-client, the handout's assignments, the sanitizer builds.
 
+# The longest wait inside a test here is 150 s: bats' own per-test
+# limit must be longer, or that wait could never say what it waited
+# for (tests/timeouts checks it).
+: "${BATS_TEST_TIMEOUT:=180}"
 load test_helper
 load lib/students
 

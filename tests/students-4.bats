@@ -4,6 +4,10 @@
 # the checks mostly wait). This one: the UDP client (udp-echo-client.spec),
 # where the checker is the client's server on a UDP socket.
 
+# The longest wait inside a test here is 150 s: bats' own per-test
+# limit must be longer, or that wait could never say what it waited
+# for (tests/timeouts checks it).
+: "${BATS_TEST_TIMEOUT:=180}"
 load test_helper
 load lib/students
 

@@ -7,6 +7,10 @@
 # static build the library cannot enter. The checker starts and ends the
 # programs itself, on ports it chose, loopback only.
 
+# The longest wait inside a test here is 150 s: bats' own per-test
+# limit must be longer, or that wait could never say what it waited
+# for (tests/timeouts checks it).
+: "${BATS_TEST_TIMEOUT:=180}"
 load test_helper
 load lib/students
 

@@ -16,6 +16,10 @@
 # daytime and hello, the false pass, bad specs, a program that never
 # starts, --batch.
 
+# The longest wait inside a test here is 150 s: bats' own per-test
+# limit must be longer, or that wait could never say what it waited
+# for (tests/timeouts checks it).
+: "${BATS_TEST_TIMEOUT:=180}"
 load test_helper
 load lib/students
 
