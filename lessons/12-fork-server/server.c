@@ -257,13 +257,17 @@ int main(int argc, char **argv)
             continue;
         }
         if (pid == 0) {
-            close(fd); /* the listening socket is the parent's business */
+            /* the listening socket is the parent's business */
+            if (close(fd) == -1)
+                perror("close");
             serve(conn, &client, &tv, opt.timeout);
             exit(0);
         }
         printf("client %s: served by child %ld\n", ss_addr(&client).s,
                (long)pid);
-        close(conn); /* the child has its own descriptor for it */
+        /* the child has its own descriptor for it */
+        if (close(conn) == -1)
+            perror("close");
         if (no_reap && nkids < SHOWN)
             kids[nkids++] = pid;
         if (opt.count == 0 || served < opt.count)
