@@ -394,6 +394,25 @@ own_plain() {
     assert_output "scripts/narrate: --faults: expected recv=N, send=N, send=half or eintr=N, comma-separated, got 'recv=0'"
 }
 
+@test "narrate: SOCKSTEP_FAULTS set by hand with a part the library does not know: said once, no fault made" {
+    # scripts/narrate checks --faults itself; the library, loaded by hand,
+    # must not stop at a part it does not know and go on in silence.
+    local code='import socket, sys
+a, b = socket.socketpair()
+a.send(b"hello")
+print("got", len(b.recv(100)), file=sys.stderr)'
+    run env SOCKSTEP_FAULTS=recv=2,eintr=0 \
+        LD_PRELOAD="$ROOT/build/libsockstep.so" "$PYTHON" -c "$code"
+    assert_success
+    [ "$(grep -c "^SOCKSTEP_FAULTS: 'eintr=0' is not recv=N" <<<"$output")" -eq 1 ]
+    assert_line --partial "no fault is made"
+    assert_line "got 5"
+    # A list it knows still works the same way.
+    run env SOCKSTEP_FAULTS=recv=2 \
+        LD_PRELOAD="$ROOT/build/libsockstep.so" "$PYTHON" -c "$code"
+    assert_line "got 2"
+}
+
 @test "narrate --faults: read() and write() on a socket are shortened too, recv(MSG_WAITALL) and files are not" {
     cat >"$BATS_TEST_TMPDIR/rw.c" <<'C'
 #define _POSIX_C_SOURCE 200809L

@@ -182,7 +182,7 @@ static int ss_is_socket(int fd)
 
 __attribute__((constructor)) static void ss_preload_init(int argc, char **argv)
 {
-    const char *root;
+    const char *root, *bad_fault;
     const char *term = getenv("TERM"), *no_color = getenv("NO_COLOR");
     int high = ss_out_find();
     FILE *out;
@@ -203,7 +203,7 @@ __attribute__((constructor)) static void ss_preload_init(int argc, char **argv)
         ss_pipe_dfl = SS_REAL(sigaction)(SIGPIPE, NULL, &now) == 0 &&
                       !(now.sa_flags & SA_SIGINFO) && now.sa_handler == SIG_DFL;
     }
-    ss_faults_parse(getenv("SOCKSTEP_FAULTS"));
+    bad_fault = ss_faults_parse(getenv("SOCKSTEP_FAULTS"));
     ss_fold = getenv("SOCKSTEP_FOLD_SHELLS") != NULL && ss_is_shell();
     root = getenv("SOCKSTEP_NARRATE_PID");
     if (root != NULL && atol(root) != (long)getpid())
@@ -216,6 +216,16 @@ __attribute__((constructor)) static void ss_preload_init(int argc, char **argv)
     ss_out_no = high;
     pthread_atfork(ss_fork_lock, ss_fork_unlock, ss_fork_child);
     __atomic_store_n(&ss_ready, 1, __ATOMIC_RELEASE);
+    if (bad_fault != NULL && ss_enter()) {
+        char text[200];
+        snprintf(text, sizeof text,
+                 "'%.60s' is not recv=N, send=N, send=half or eintr=N (N at "
+                 "least 1, comma-separated): no fault is made",
+                 bad_fault);
+        ss_wrap(0, 4, "SOCKSTEP_FAULTS: ", text, SS_RED);
+        ss_leave();
+        unsetenv("SOCKSTEP_FAULTS"); /* said once, not by each child */
+    }
 }
 
 /* At exit: a run of repeated calls still being counted is told. */

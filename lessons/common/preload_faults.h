@@ -22,24 +22,36 @@ static long ss_fault_recv, ss_fault_send, ss_fault_eintr;
 static int ss_fault_half, ss_fault_told[3];
 static unsigned long ss_fault_calls;
 
-static void ss_faults_parse(const char *spec)
+/* Sets the faults SOCKSTEP_FAULTS asks for. Returns NULL, or where a
+   part it does not understand begins: then no fault is set at all (a
+   program run with SOCKSTEP_FAULTS set by hand, not by scripts/narrate,
+   which checks the spelling first). */
+static const char *ss_faults_parse(const char *spec)
 {
     const char *p = spec;
 
     while (p != NULL && *p != '\0') {
-        char *end;
+        const char *part = p;
+        char *end = (char *)p;
+        long *value = NULL;
         if (strncmp(p, "recv=", 5) == 0)
-            ss_fault_recv = strtol(p + 5, &end, 10);
+            value = &ss_fault_recv, p += 5;
         else if (strncmp(p, "send=half", 9) == 0)
             ss_fault_half = 1, end = (char *)p + 9;
         else if (strncmp(p, "send=", 5) == 0)
-            ss_fault_send = strtol(p + 5, &end, 10);
+            value = &ss_fault_send, p += 5;
         else if (strncmp(p, "eintr=", 6) == 0)
-            ss_fault_eintr = strtol(p + 6, &end, 10);
-        else
-            return; /* scripts/narrate has checked the spelling */
+            value = &ss_fault_eintr, p += 6;
+        if (value != NULL && *p >= '1' && *p <= '9')
+            *value = strtol(p, &end, 10);
+        if (end == part || end == p || (*end != ',' && *end != '\0')) {
+            ss_fault_recv = ss_fault_send = ss_fault_eintr = 0;
+            ss_fault_half = 0;
+            return part;
+        }
         p = *end == ',' ? end + 1 : NULL;
     }
+    return NULL;
 }
 
 static int ss_is_stream(int fd)
