@@ -235,3 +235,17 @@ EOF
     done
     ((${#missing[@]} == 0)) || fail "not linted: ${missing[*]}"
 }
+
+@test "builds: install-deps --help prints its top comment whole; a bad option is one line, exit 2" {
+    run "$ROOT/install-deps" --help
+    assert_success
+    # every line of the comment, however long it grows, and no code
+    local want
+    want=$(sed -n '2,/^[^#]/p' "$ROOT/install-deps" | sed '$d' | sed 's/^# \{0,1\}//')
+    assert_output "$want"
+    assert_line --index 0 "Install what sockstep needs on Debian or Ubuntu, non-interactively."
+    refute_output --partial "set -euo"
+    run "$ROOT/install-deps" --nonsense
+    assert_failure 2
+    assert_output "install-deps: --nonsense: unknown option (see --help)"
+}
