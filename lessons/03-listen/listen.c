@@ -59,8 +59,7 @@ int main(int argc, char **argv)
         goto fail;
     }
     ss_watch_start(); /* the kernel's counters of full queues, now */
-    say("on Linux 6 connections fit in this queue. When it is full the "
-        "kernel drops each new SYN unanswered, counting it in "
+    say("a SYN the full queue leaves unanswered is counted in "
         "ListenOverflows, and the client's kernel sends it again after a "
         "second, then after longer waits (on Linux 6.5 and later, "
         "net.ipv4.tcp_syn_linear_timeouts keeps the first few at a "
