@@ -12,7 +12,7 @@ import threading
 import time
 
 from .common import KINDS, SPIN_SHARE
-from .common import LOCAL
+from .common import LOCAL, REFUSED_LIMIT
 from .procfs import is_loopback, net_table, proc_stat, show_addr
 from .program import Program
 from .words import (and_list, describe_status, died_of, plural,
@@ -468,7 +468,7 @@ def never_reason(proto):
     return "never connected" if proto == "tcp" else "no datagram came"
 
 
-def refused_check(run, res, start, limit=3.0):
+def refused_check(run, res, start, limit=REFUSED_LIMIT):
     """The refused check of a TCP client (the echo-client kind's and a
     spec client's): a bound socket that does not listen holds a port, so
     that a connect() to it is refused and no other program can take the

@@ -23,6 +23,44 @@ NARRATED_CALL = re.compile(r"^(\[[a-z]+ \d+\] )?[a-z_0-9]+\(.*\) = ")
 # clue, when a check fails. (The half-close check decides with Busy.)
 SPIN_SHARE = 0.25
 
+# The time limits that decide a verdict, in seconds, each named once here.
+# A check's description (--list, the reports) states its limit in words
+# ("within 5 s"): change a limit here and that text with it.
+#
+# A server's echo of one line to one client (echo-server kind); and a
+# spec's default "timeout", the seconds one reply may take.
+REPLY_LIMIT = 3.0
+# A client or sender program, its input given, ends by itself (one-line,
+# closes-early, the lines it sends, a line the server refuses).
+CLIENT_LIMIT = 5.0
+# echo-client pieces: both lines, echoed in pieces, printed whole.
+PIECES_LIMIT = 6.0
+# A spec client's pieces check: added per step of the exchange, for the
+# pauses between the pieces of each answer.
+PIECES_STEP = 0.4
+# A spec client's whole run, beyond one timeout per step and one more
+# for its start.
+CLIENT_SLACK = 2.0
+# A TCP client whose connect() is refused ends by itself.
+REFUSED_LIMIT = 3.0
+# echo-server one-megabyte: 1 MiB echoed whole.
+MEGABYTE_LIMIT = 20.0
+# udp-receiver: a datagram's text appears in what the program prints.
+PRINT_LIMIT = 2.0
+# udp-receiver burst: every datagram of the burst printed.
+BURST_LIMIT = 3.0
+# udp-sender no-receiver: the program ends after the end of its input.
+NO_RECEIVER_LIMIT = 3.0
+# A spec server's sigpipe check: how long a client keeps sending before
+# it resets the connection.
+FLOOD_LIMIT = 5.0
+# A spec client's run: after the checker's server sends FIN, how long it
+# reads (and drops) what the program still sends, so that no RST comes.
+DRAIN_LIMIT = 6.0
+# --port N: how long the port may still be in use (by the program of the
+# check before) before this check is not run.
+PORT_FREE_LIMIT = 2.0
+
 
 class Usage(Exception):
     """Bad command line: one line, exit status 2."""

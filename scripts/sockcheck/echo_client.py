@@ -3,6 +3,7 @@
 from .checks import (LINE, WHOLE_LINE, check, client_ends, closed_early,
                      ending, last_line, last_words, never_connected,
                      refused_check)
+from .common import CLIENT_LIMIT, PIECES_LIMIT
 from .peers import PeerServer
 from .program import Program
 from .words import and_list, plural, secs, shown
@@ -30,7 +31,7 @@ BEFORE_ONLY = (" after the echo came back, only before it (its own input, "
        "with one line on its input, the program sends it, prints the echo "
        "and exits with status 0 within 5 s")
 def ec_one_line(run, res):
-    limit = 5.0
+    limit = CLIENT_LIMIT
     srv, prog, rc, took, cpu = client_run(run, "echo", LINE, limit)
     text = prog.output()
     if srv.connections == 0:
@@ -80,7 +81,7 @@ def ec_one_line(run, res):
        "the program ends by itself within 5 s, not by a signal or a "
        "traceback")
 def ec_closes_early(run, res):
-    limit = 5.0
+    limit = CLIENT_LIMIT
     lines = b"".join(b"line %d\n" % i for i in range(1, 7))
     srv, prog, rc, took, cpu = client_run(run, "close-early", lines, limit)
     if srv.connections == 0:
@@ -97,7 +98,7 @@ def ec_closes_early(run, res):
        "the server sends each echo back in 3 pieces 0.2 s apart; both "
        "lines of input appear whole in the output within 6 s")
 def ec_pieces(run, res):
-    limit = 6.0
+    limit = PIECES_LIMIT
     lines = [b"hello, sockstep", b"second line"]
     srv = PeerServer("pieces", run.fixed_port or 0)
     run.cleanup.append(srv.close)

@@ -11,6 +11,7 @@ import time
 
 from .checks import (LINE, SEE_ACCEPT_LOOP, SEE_RECV0, Busy,
                      after_the_first, check, loopback_check)
+from .common import MEGABYTE_LIMIT, REPLY_LIMIT
 from .peers import connect, echo_trouble
 from .procfs import net_table, tcp_peer
 from .program import Program
@@ -23,7 +24,7 @@ def start_server(run):
     return prog
 
 
-def one_line(prog, limit=3.0, line=LINE, who="The next client",
+def one_line(prog, limit=REPLY_LIMIT, line=LINE, who="The next client",
              strict=False):
     """A new client sends line and reads it back: (ok, seconds, trouble).
     Not strict, NUL bytes after the line (a buffer sent whole, which
@@ -96,7 +97,7 @@ def es_split_line(run, res):
             c.send(piece)
     except OSError as e:  # the program closed or reset the connection
         failed = e.strerror or str(e)
-    got, how = c.read(len(line), 0.5 if failed else 3.0)
+    got, how = c.read(len(line), 0.5 if failed else REPLY_LIMIT)
     c.close()
     if got == line:
         res.passed("The checker sent one line of %d bytes in 3 pieces, 0.2 s "
@@ -108,7 +109,7 @@ def es_split_line(run, res):
                    "closed the connection: it calls recv() once per client."
                    % len(PIECES[0]))
     else:
-        trouble = echo_trouble(line, got, how, 3.0)
+        trouble = echo_trouble(line, got, how, REPLY_LIMIT)
     res.failed("The checker sent one line of %d bytes in 3 pieces, 0.2 s "
                "apart. %s%s A recv() returns whatever has arrived, here a "
                "piece of the line: keep calling recv() and send back every "
@@ -126,7 +127,7 @@ MEGABYTE = 1 << 20
 def es_megabyte(run, res):
     prog = start_server(run)
     data = os.urandom(MEGABYTE)
-    limit = 20.0
+    limit = MEGABYTE_LIMIT
     c, err = connect(prog)
     if c is None:
         res.failed("The checker could not connect: %s." % err,
@@ -289,9 +290,10 @@ def clients_in_turn(prog, n, first=1):
     slowest = 0.0
     for i in range(n):
         line = b"client %d\n" % (first + i)
-        ok, took, trouble = one_line(prog, 3.0, line, who="It")
+        ok, took, trouble = one_line(prog, REPLY_LIMIT, line, who="It")
         if not ok:
-            return i, slowest, trouble.replace("3.00 s", "3 s")
+            return i, slowest, trouble.replace(secs(REPLY_LIMIT),
+                                            "%g s" % REPLY_LIMIT)
         slowest = max(slowest, took)
     return n, slowest, ""
 

@@ -6,8 +6,8 @@ import argparse
 import os
 import re
 import shutil
-from dataclasses import dataclass
-from typing import List, Optional
+from dataclasses import dataclass, make_dataclass
+from typing import List, Optional, Tuple
 
 from .kinds import kind_checks
 from .common import KINDS, PROG, Usage
@@ -106,28 +106,6 @@ examples:
 FORMATS = ("text", "json", "tap", "gradescope", "junit")  # --format
 
 
-@dataclass
-class Options:
-    """What a command line (or a run file's line, with --batch) asked for."""
-
-    kind: Optional[str] = None            # KIND: one of KINDS
-    command: Optional[List[str]] = None   # the words after --
-    port: Optional[int] = None            # --port N
-    format: str = "text"                  # --format: one of FORMATS
-    only: Optional[List[str]] = None      # --only C,...: check names
-    wait: int = 10                        # --wait S
-    strace: bool = False                  # --strace
-    narrate: bool = False                 # --narrate
-    batch: Optional[str] = None           # --batch DIR
-    csv: Optional[str] = None             # --csv FILE
-    spec: Optional[str] = None            # --spec FILE
-    show_list: bool = False               # --list
-    show_help: bool = False               # -h, --help
-    jobs: int = 1                         # --jobs N
-    no_sandbox: bool = False              # --no-sandbox
-    source: Optional[List[str]] = None    # --source FILE, each time
-
-
 class Parser(argparse.ArgumentParser):
     """argparse, with a mistake said as Usage: one line that names the
     option (main() prints it after the program's name, exits 2), not
@@ -188,29 +166,69 @@ def check_names(value):
     return names
 
 
+FLAG = "flag"      # an option that takes no value: True when given
+APPEND = "append"  # an option given once for each value: a list, in order
+
+
+@dataclass(frozen=True)
+class Opt:
+    """One option: its names, the Options field it fills (its type and
+    default there) and how its value is checked: a function that returns
+    the value or raises Usage, or FLAG or APPEND."""
+
+    names: Tuple[str, ...]
+    field: str
+    type: object
+    default: object
+    check: object
+
+
+# Every option, declared once: parser() and Options are made from this
+# table. HELP says them in words; a unit test keeps the two in step.
+OPTIONS = (
+    Opt(("--port",), "port", Optional[int], None,
+        number("--port", "a port number 1..65535", 65535, 5)),
+    Opt(("--format",), "format", str, "text",
+        lambda v: one_of("--format", FORMATS, v)),
+    Opt(("--only",), "only", Optional[List[str]], None, check_names),
+    Opt(("--wait",), "wait", int, 10,
+        number("--wait", "seconds 1..600", 600, 3)),
+    Opt(("--strace",), "strace", bool, False, FLAG),
+    Opt(("--narrate",), "narrate", bool, False, FLAG),
+    Opt(("--batch",), "batch", Optional[str], None, str),
+    Opt(("--csv",), "csv", Optional[str], None, str),
+    Opt(("--spec",), "spec", Optional[str], None, str),
+    Opt(("--list",), "show_list", bool, False, FLAG),
+    Opt(("-h", "--help"), "show_help", bool, False, FLAG),
+    Opt(("--jobs",), "jobs", int, 1,
+        number("--jobs", "a number 1..64", 64, 2)),
+    Opt(("--no-sandbox",), "no_sandbox", bool, False, FLAG),
+    Opt(("--source",), "source", Optional[List[str]], None, APPEND),
+)
+
+# What a command line (or a run file's line, with --batch) asked for:
+# KIND (one of KINDS), COMMAND (the words after --), and a field for each
+# option, its default the table's.
+Options = make_dataclass(
+    "Options",
+    [("kind", Optional[str], None), ("command", Optional[List[str]], None)]
+    + [(o.field, o.type, o.default) for o in OPTIONS])
+
+
 def parser():
-    """The options, each with the Options field it fills and how its
-    value is checked. Help is HELP's (add_help=False: -h is an option
-    like the others); no abbreviations, as before argparse."""
+    """The options of OPTIONS, each with the Options field it fills and
+    how its value is checked. Help is HELP's (add_help=False: -h is an
+    option like the others); no abbreviations, as before argparse."""
     p = Parser(prog=PROG, add_help=False, allow_abbrev=False)
-    for name, check in (
-            ("--port", number("--port", "a port number 1..65535", 65535,
-                              5)),
-            ("--format", lambda v: one_of("--format", FORMATS, v)),
-            ("--only", check_names),
-            ("--wait", number("--wait", "seconds 1..600", 600, 3)),
-            ("--batch", str), ("--csv", str), ("--spec", str),
-            ("--jobs", number("--jobs", "a number 1..64", 64, 2))):
-        p.add_argument(name, action=Value, nargs="?", const=MISSING,
-                       type=check, default=getattr(Options, name[2:]))
-    p.add_argument("--source", action=Append, nargs="?", const=MISSING,
-                   default=None)
-    for names, dest in ((("-h", "--help"), "show_help"),
-                        (("--list",), "show_list"),
-                        (("--strace",), "strace"),
-                        (("--narrate",), "narrate"),
-                        (("--no-sandbox",), "no_sandbox")):
-        p.add_argument(*names, dest=dest, action="store_true")
+    for o in OPTIONS:
+        if o.check is FLAG:
+            p.add_argument(*o.names, dest=o.field, action="store_true")
+        elif o.check is APPEND:
+            p.add_argument(*o.names, dest=o.field, action=Append, nargs="?",
+                           const=MISSING, default=o.default)
+        else:
+            p.add_argument(*o.names, dest=o.field, action=Value, nargs="?",
+                           const=MISSING, type=o.check, default=o.default)
     p.add_argument("kind", nargs="?", metavar="KIND")
     return p
 

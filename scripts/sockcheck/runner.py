@@ -5,7 +5,7 @@ import sys
 import time
 
 from .checks import CHECKS, Result, State
-from .common import LOCAL, NotReady
+from .common import LOCAL, PORT_FREE_LIMIT, NotReady
 from .procfs import free_port, net_table, port_in_use
 from .python2 import diagnose as python2_program
 from .words import (describe_status, python_error, sanitizer_error,
@@ -56,7 +56,7 @@ class Run:
     def port_for(self, proto):
         if self.fixed_port is None:
             return free_port(proto)
-        deadline = time.monotonic() + 2.0
+        deadline = time.monotonic() + PORT_FREE_LIMIT
         while port_in_use(self.fixed_port, proto):
             if time.monotonic() > deadline:
                 raise NotReady(

@@ -20,6 +20,7 @@ import sys
 from dataclasses import dataclass, field
 from typing import List, Optional, Tuple
 
+from .common import REPLY_LIMIT
 from .patterns import Pattern
 
 
@@ -50,7 +51,7 @@ class Spec:
     #                                it prints after each client's
     #                                exchange (a UDP receiver)
     bind: str = "any"              # loopback: a wider address fails
-    timeout: float = 3.0           # seconds a reply may take
+    timeout: float = REPLY_LIMIT   # seconds a reply may take
     give_up: float = 10.0          # a UDP client with no reply ends
     #                                within this many seconds
     newline: str = "yes"           # no: a TCP protocol without line

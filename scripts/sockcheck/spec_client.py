@@ -10,7 +10,8 @@ import time
 from .checks import (WHOLE_LINE, client_crashed, client_ends, closed_early,
                      ending, last_line, last_words, never_connected,
                      never_reason, named, refused_check, short_end)
-from .common import LOCAL
+from .common import (CLIENT_LIMIT, CLIENT_SLACK, DRAIN_LIMIT, LOCAL,
+                     PIECES_STEP)
 from .peers import PeerServer, settle
 from .program import Program
 from .spec import U32, printed, wanted
@@ -208,7 +209,7 @@ class ScriptServer:
         """FIN now; what the program sends next is read and dropped, so
         that no RST comes: its recv() returns 0."""
         conn.shutdown(socket.SHUT_WR)
-        deadline = time.monotonic() + 6.0
+        deadline = time.monotonic() + DRAIN_LIMIT
         while not self.stop.is_set() and time.monotonic() < deadline:
             try:
                 if not conn.recv(1 << 16):
@@ -241,7 +242,7 @@ def run_client(run, mode, limit, port=None, bad=None, server=ScriptServer,
 
 
 def limit_for(spec):
-    return spec.timeout * (len(spec.steps) + 1) + 2.0
+    return spec.timeout * (len(spec.steps) + 1) + CLIENT_SLACK
 
 
 def judge(run, res, mode, server=ScriptServer, limit=None, faults=None,
@@ -251,7 +252,7 @@ def judge(run, res, mode, server=ScriptServer, limit=None, faults=None,
     and doing: the program's calls changed so (spec_faults.py), and the
     sentence that says how."""
     spec = run.spec
-    limit = limit or limit_for(spec) + (0.4 * len(spec.steps)
+    limit = limit or limit_for(spec) + (PIECES_STEP * len(spec.steps)
                                         if mode == "pieces" else 0)
     srv, prog, rc, took, cpu = run_client(run, mode, limit, server=server,
                                           faults=faults)
@@ -322,7 +323,7 @@ def sc_pieces(run, res):
             "soon as it is accepted (and drops what comes); the program ends "
             "by itself within 5 s, not by a signal or a traceback", client)
 def sc_closes_early(run, res):
-    limit = 5.0
+    limit = CLIENT_LIMIT
     srv, prog, rc, took, cpu = run_client(run, "close", limit)
     if srv.connections == 0:
         res.failed(never_connected(srv.port, srv.proto, prog, rc, took, cpu,
@@ -366,7 +367,7 @@ def bad_answer(name, title, what, data, applies=has_answer):
                 "it, but ends by itself within 5 s, not by a signal or a "
                 "traceback" % what, applies)
     def func(run, res):
-        limit = 5.0
+        limit = CLIENT_LIMIT
         sent = data[:-1] if run.spec.newline == "no" and \
             data.endswith(b"\n") else data
         srv, prog, rc, took, cpu = run_client(run, "script", limit,
@@ -436,7 +437,7 @@ def odd_input(name, title, what, line):
                 "itself within 5 s, not by a signal or a traceback" % what,
                 client)
     def func(run, res):
-        limit = 5.0
+        limit = CLIENT_LIMIT
         prog, srv, rc, took, cpu = fed(run, line + run.spec.input, limit)
         sent = bytes(srv.received)
         said = ("The program's input was %s (%s), then %s; the checker's "

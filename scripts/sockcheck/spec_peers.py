@@ -11,7 +11,7 @@ from .checks import (GONE_HINT, GONE_REASON, KEPT_OPEN, KEPT_OPEN_REASON,
                      RESET_HINT, SEE_RECV0, Busy, State,
                      after_a_silent_client, crashed, ended_at_sigpipe,
                      ended_by_itself, killed_by_sigpipe)
-from .common import NotReady
+from .common import FLOOD_LIMIT, NotReady
 from .peers import connect
 from .procfs import net_table, tcp_peer
 from .program import Program
@@ -211,7 +211,7 @@ def sp_sigpipe(run, res):
     request = b"".join(v for k, v, _ in spec.steps if k == "send")
     chunk = request * max(1, 16384 // len(request))
     sent = took = 0
-    deadline = time.monotonic() + 5.0
+    deadline = time.monotonic() + FLOOD_LIMIT
     ours = c.s.getsockname()[1]
     queued_ = None
     # A loop of recv() then send() dies only if, after the reset, recv()

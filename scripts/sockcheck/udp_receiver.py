@@ -4,6 +4,7 @@ import re
 import time
 
 from .checks import LINE, check, last_line, loopback_check
+from .common import BURST_LIMIT, PRINT_LIMIT
 from .peers import UdpPeer
 from .procfs import net_table
 from .program import Program
@@ -34,7 +35,7 @@ def ur_datagram(run, res):
     prog, peer = start_receiver(run)
     text_in = LINE.strip()
     peer.send(text_in, prog.port)
-    text = prog.wait_output(lambda t: text_in.decode() in t, 2.0)
+    text = prog.wait_output(lambda t: text_in.decode() in t, PRINT_LIMIT)
     if text_in.decode() in text:
         res.passed("The checker sent one datagram of %d bytes, %s; the "
                    "program printed it." % (len(text_in), shown(text_in)))
@@ -56,7 +57,7 @@ def ur_empty(run, res):
     time.sleep(0.2)
     if prog.alive():
         peer.send(after, prog.port)
-    text = prog.wait_output(lambda t: after.decode() in t, 2.0)
+    text = prog.wait_output(lambda t: after.decode() in t, PRINT_LIMIT)
     said = "The checker sent an empty datagram (0 bytes), then %s." % shown(
         after)
     if after.decode() in text:
@@ -83,7 +84,7 @@ def ur_truncated(run, res):
     time.sleep(0.3)
     if prog.alive():
         peer.send(after, prog.port)
-    text = prog.wait_output(lambda t: after.decode() in t, 2.0)
+    text = prog.wait_output(lambda t: after.decode() in t, PRINT_LIMIT)
     kept = digit_run(text)
     said = ("The checker sent one datagram of 2000 bytes, the digits 0 to 9 "
             "over and over")
@@ -132,7 +133,7 @@ def ur_burst(run, res):
     def seen(t):
         return len(set(pattern.findall(t)))
 
-    text = prog.wait_output(lambda t: seen(t) >= BURST, 3.0)
+    text = prog.wait_output(lambda t: seen(t) >= BURST, BURST_LIMIT)
     n = seen(text)
     drops = sum(s.drops for s in net_table("udp")
                 if s.inode in {x.inode for x in prog.listening})

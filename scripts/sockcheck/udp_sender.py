@@ -4,7 +4,7 @@ import time
 
 from .checks import (check, client_crashed, ending, never_connected,
                      never_reason, short_end)
-from .common import LOCAL
+from .common import CLIENT_LIMIT, LOCAL, NO_RECEIVER_LIMIT
 from .peers import UdpPeer
 from .procfs import free_port
 from .program import Program
@@ -33,7 +33,7 @@ def strip_newline(d):
        "the end of each is allowed), and the program exits with status 0 "
        "within 5 s")
 def us_lines(run, res):
-    limit = 5.0
+    limit = CLIENT_LIMIT
     lines = [b"one", b"two", b"three"]
     peer, prog = sender_run(run, b"".join(ln + b"\n" for ln in lines), limit)
     got = peer.collect(limit, prog)
@@ -71,7 +71,7 @@ def us_lines(run, res):
 @check("udp-sender", "long-line", "a line of 2000 bytes",
        "a line of 2000 bytes arrives as one datagram of 2000 bytes")
 def us_long_line(run, res):
-    limit = 5.0
+    limit = CLIENT_LIMIT
     big = digits(2000)
     peer, prog = sender_run(run, big + b"\n", limit)
     got = [strip_newline(d) for d in peer.collect(limit, prog)]
@@ -106,7 +106,7 @@ def us_long_line(run, res):
        "nothing receives on the port; the program ends within 3 s of the "
        "end of its input, not by a signal or a traceback")
 def us_no_receiver(run, res):
-    limit = 3.0
+    limit = NO_RECEIVER_LIMIT
     port = run.fixed_port or free_port("udp")
     _, prog = sender_run(run, b"one\ntwo\nthree\n", limit, port=port)
     t0 = time.monotonic()

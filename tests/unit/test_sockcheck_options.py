@@ -219,6 +219,22 @@ class Help(unittest.TestCase):
         for name in names:
             self.assertRegex(options.HELP, r"\n  (-h, )?%s\b" % name)
 
+    def test_the_help_and_the_table_name_the_same_options(self):
+        said = options.HELP.split("\noptions:\n", 1)[1].split("\n\n")[0]
+        in_help = re.findall(r"^  ((?:-h, )?--[a-z-]+)", said, re.M)
+        self.assertEqual(len(in_help), 14)
+        self.assertEqual(sorted(in_help),
+                         sorted(", ".join(o.names) for o in options.OPTIONS))
+
+    def test_a_default_the_help_says_is_the_table_s(self):
+        said = options.HELP.split("\noptions:\n", 1)[1].split("\n\n")[0]
+        table = {o.names[-1]: o.default for o in options.OPTIONS}
+        told = re.findall(r"^  (--[a-z-]+)(?:.*\n {17})*[^\n]*"
+                          r"\(default (\d+)\)", said, re.M)
+        self.assertEqual(sorted(told), [("--jobs", "1"), ("--wait", "10")])
+        for name, default in told:
+            self.assertEqual(table[name], int(default), name)
+
     def test_the_help_names_every_format_and_fits_78_columns(self):
         for fmt in options.FORMATS:
             self.assertIn(fmt, options.HELP.split("--format F", 1)[1]
