@@ -95,6 +95,7 @@ static inline void ss_repeat_say(int final)
         const char *key, *paren, *eq;
         char *end;
         long n;
+        int is_fd;
 
         k = ss_nar.period - (i - e + ss_nar.period) % ss_nar.period;
         key = ss_recent(k);
@@ -104,12 +105,12 @@ static inline void ss_repeat_say(int final)
             return;
         n = strtol(paren + 1, &end, 10);
         /* select()'s first number is a count, not a descriptor */
-        if (end == paren + 1 || (*end != ',' && *end != ')') ||
-            strncmp(key, "select(", 7) == 0 || strncmp(key, "pselect(", 8) == 0)
-            same_fd = 0;
-        else if (first_fd == -1)
+        is_fd = end != paren + 1 && (*end == ',' || *end == ')') &&
+                strncmp(key, "select(", 7) != 0 &&
+                strncmp(key, "pselect(", 8) != 0;
+        if (is_fd && first_fd == -1)
             first_fd = n;
-        else if (n != first_fd)
+        else if (!is_fd || n != first_fd)
             same_fd = 0;
         if (strcmp(eq + 4, "0") == 0 &&
             (strncmp(key, "recv(", 5) == 0 || strncmp(key, "read(", 5) == 0 ||
