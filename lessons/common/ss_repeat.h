@@ -174,7 +174,7 @@ static inline void ss_repeat_say(int final)
 static inline void ss_repeat_end(void)
 {
     if (ss_nar.period > 0 &&
-        ss_nar.repeats >= (unsigned long)(SS_SHOWN * ss_nar.period))
+        ss_nar.repeats >= SS_SHOWN * (unsigned long)ss_nar.period)
         ss_repeat_say(1);
     ss_nar.period = 0;
     ss_nar.repeats = 0;
@@ -204,16 +204,16 @@ static inline int ss_repeat(const char *key, const char *name, long ret)
         ss_nar.repeats++;
         ss_nar.rep_waits[1] = ss_waits();
         /* shown: the cycle, then SS_SHOWN - 1 more times */
-        if (ss_nar.repeats > (unsigned long)((SS_SHOWN - 1) * ss_nar.period)) {
+        if (ss_nar.repeats > (SS_SHOWN - 1) * (unsigned long)ss_nar.period) {
             hold = 1;
-            held = ss_nar.repeats -
-                   (unsigned long)((SS_SHOWN - 1) * ss_nar.period);
+            held =
+                ss_nar.repeats - (SS_SHOWN - 1) * (unsigned long)ss_nar.period;
             if (held % (unsigned long)ss_nar.period == 0) {
                 held /= (unsigned long)ss_nar.period;
                 while (held % 10 == 0)
                     held /= 10;
                 if (held == 1 &&
-                    ss_nar.repeats > (unsigned long)(SS_SHOWN * ss_nar.period))
+                    ss_nar.repeats > SS_SHOWN * (unsigned long)ss_nar.period)
                     ss_repeat_say(0);
             }
         }
