@@ -22,9 +22,12 @@
 /* Not declared without _GNU_SOURCE (see the top of preload.c). */
 int ppoll(struct pollfd *fds, nfds_t n, const struct timespec *ts,
           const sigset_t *mask);
+/* NOLINTBEGIN(bugprone-reserved-identifier): the C library's own names,
+   which this library must define to stand in for them. */
 int __poll_chk(struct pollfd *fds, nfds_t n, int timeout, size_t size);
 int __ppoll_chk(struct pollfd *fds, nfds_t n, const struct timespec *ts,
                 const sigset_t *mask, size_t size);
+/* NOLINTEND(bugprone-reserved-identifier) */
 
 /* The descriptors of a set that select() looks at: below nfds, and
    below FD_SETSIZE, the most a set holds. */

@@ -307,9 +307,9 @@ static inline void ss_call_breaks(const char *t, int open, char *kind)
                     kind[i + 1] = SS_BRK_INNER; /* before " = result" */
             }
         } else if (ch == ',' && t[i + 1] == ' ') {
-            kind[i + 1] = depth == 1   ? SS_BRK_ARG
-                          : depth == 2 ? SS_BRK_INNER
-                                       : SS_BRK_SPACE;
+            kind[i + 1] = (char)(depth == 1   ? SS_BRK_ARG
+                                 : depth == 2 ? SS_BRK_INNER
+                                              : SS_BRK_SPACE);
         } else if (ch == ' ' && kind[i] == 0) {
             kind[i] = SS_BRK_SPACE;
         } else if (ch == '/' && kind[i + 1] == 0) {

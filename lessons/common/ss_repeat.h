@@ -95,6 +95,7 @@ static inline void ss_repeat_say(int final)
         const char *key, *paren, *eq;
         char *end;
         long n;
+        int is_fd;
 
         k = ss_nar.period - (i - e + ss_nar.period) % ss_nar.period;
         key = ss_recent(k);
@@ -104,12 +105,12 @@ static inline void ss_repeat_say(int final)
             return;
         n = strtol(paren + 1, &end, 10);
         /* select()'s first number is a count, not a descriptor */
-        if (end == paren + 1 || (*end != ',' && *end != ')') ||
-            strncmp(key, "select(", 7) == 0 || strncmp(key, "pselect(", 8) == 0)
-            same_fd = 0;
-        else if (first_fd == -1)
+        is_fd = end != paren + 1 && (*end == ',' || *end == ')') &&
+                strncmp(key, "select(", 7) != 0 &&
+                strncmp(key, "pselect(", 8) != 0;
+        if (is_fd && first_fd == -1)
             first_fd = n;
-        else if (n != first_fd)
+        else if (!is_fd || n != first_fd)
             same_fd = 0;
         if (strcmp(eq + 4, "0") == 0 &&
             (strncmp(key, "recv(", 5) == 0 || strncmp(key, "read(", 5) == 0 ||
@@ -173,7 +174,7 @@ static inline void ss_repeat_say(int final)
 static inline void ss_repeat_end(void)
 {
     if (ss_nar.period > 0 &&
-        ss_nar.repeats >= (unsigned long)(SS_SHOWN * ss_nar.period))
+        ss_nar.repeats >= SS_SHOWN * (unsigned long)ss_nar.period)
         ss_repeat_say(1);
     ss_nar.period = 0;
     ss_nar.repeats = 0;
@@ -203,16 +204,16 @@ static inline int ss_repeat(const char *key, const char *name, long ret)
         ss_nar.repeats++;
         ss_nar.rep_waits[1] = ss_waits();
         /* shown: the cycle, then SS_SHOWN - 1 more times */
-        if (ss_nar.repeats > (unsigned long)((SS_SHOWN - 1) * ss_nar.period)) {
+        if (ss_nar.repeats > (SS_SHOWN - 1) * (unsigned long)ss_nar.period) {
             hold = 1;
-            held = ss_nar.repeats -
-                   (unsigned long)((SS_SHOWN - 1) * ss_nar.period);
+            held =
+                ss_nar.repeats - (SS_SHOWN - 1) * (unsigned long)ss_nar.period;
             if (held % (unsigned long)ss_nar.period == 0) {
                 held /= (unsigned long)ss_nar.period;
                 while (held % 10 == 0)
                     held /= 10;
                 if (held == 1 &&
-                    ss_nar.repeats > (unsigned long)(SS_SHOWN * ss_nar.period))
+                    ss_nar.repeats > SS_SHOWN * (unsigned long)ss_nar.period)
                     ss_repeat_say(0);
             }
         }

@@ -52,7 +52,7 @@ static inline size_t ss_escape(char *out, size_t cap, const void *buf,
 
         if (c == '\n' || c == '\r' || c == '\t') {
             one[w++] = '\\';
-            one[w++] = c == '\n' ? 'n' : c == '\r' ? 'r' : 't';
+            one[w++] = (char)(c == '\n' ? 'n' : c == '\r' ? 'r' : 't');
         } else if (c == '\\' || (quote && c == '"')) {
             one[w++] = '\\';
             one[w++] = (char)c;

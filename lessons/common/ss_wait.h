@@ -400,7 +400,7 @@ static inline void ss_epoll_said(const struct epoll_event *ev, int rc, int zero)
     line[0] = '\0';
     for (i = 0; i < rc && o < sizeof line - 60; i++) {
         if (i == 6) {
-            o += (size_t)snprintf(line + o, sizeof line - o, " ...");
+            snprintf(line + o, sizeof line - o, " ...");
             break;
         }
         o += (size_t)snprintf(line + o, sizeof line - o, "%s{fd=%d, events=%s}",
