@@ -321,26 +321,40 @@ def used_as_string(text, code, name, start):
     return False
 
 
-def full_buffers(text, code):
-    """A char array that recv(), read() or recvfrom() may fill to its
-    last byte, then read as a string with no '\\0' after the data, or
-    ended with buf[n] = '\\0' one byte past: [(line, words)]."""
+def char_arrays(code):
+    """The char arrays code declares: {name: its size, squeezed}."""
     arrays = {}
     for m in CHAR_DECL.finditer(code):
         for a in re.finditer(r"\b([A-Za-z_]\w*)\s*\[\s*([^\]]+?)\s*\]",
                              m.group(1)):
             arrays[a.group(1)] = squeeze(a.group(2))
+    return arrays
+
+
+def whole_array(args, arrays):
+    """The array a call's second argument names when its third is that
+    array's whole size (its length, or sizeof it); else None."""
+    buf = re.sub(r"^\(\s*(char|void)\s*\*\s*\)|^&", "", args[1]).strip()
+    size = squeeze(args[2])
+    if buf not in arrays or size not in (
+            arrays[buf], "sizeof(%s)" % buf, "sizeof" + buf):
+        return None
+    return buf
+
+
+def full_buffers(text, code):
+    """A char array that recv(), read() or recvfrom() may fill to its
+    last byte, then read as a string with no '\\0' after the data, or
+    ended with buf[n] = '\\0' one byte past: [(line, words)]."""
+    arrays = char_arrays(code)
     found = []
     for m in FILL.finditer(code):
         count, call = m.groups()
         args, close = arguments(code, m.end() - 1)
         if len(args) < 3:
             continue
-        buf = re.sub(r"^\(\s*(char|void)\s*\*\s*\)|^&", "",
-                     args[1]).strip()
-        size = squeeze(args[2])
-        if buf not in arrays or size not in (
-                arrays[buf], "sizeof(%s)" % buf, "sizeof" + buf):
+        buf = whole_array(args, arrays)
+        if buf is None:
             continue
         where = line_of(code, m.start())
         ended = None
@@ -547,21 +561,14 @@ TEXT_INTO = re.compile(r"\b(strcpy|strncpy|strcat|strncat|sprintf|snprintf|"
 def whole_buffers(text, code):
     """send() or write() of a char array's whole size when the array
     holds text: the bytes after the text go too. [(line, words)]"""
-    arrays = {}
-    for m in CHAR_DECL.finditer(code):
-        for a in re.finditer(r"\b([A-Za-z_]\w*)\s*\[\s*([^\]]+?)\s*\]",
-                             m.group(1)):
-            arrays[a.group(1)] = squeeze(a.group(2))
+    arrays = char_arrays(code)
     found = []
     for m in SEND_CALL.finditer(code):
         args, _ = arguments(code, m.end() - 1)
         if len(args) < 3:
             continue
-        buf = re.sub(r"^\(\s*(char|void)\s*\*\s*\)|^&", "",
-                     args[1]).strip()
-        size = squeeze(args[2])
-        if buf not in arrays or size not in (
-                arrays[buf], "sizeof(%s)" % buf, "sizeof" + buf):
+        buf = whole_array(args, arrays)
+        if buf is None:
             continue
         as_text = used_as_string(text, code, buf, 0) or any(
             (arguments(code, t.end() - 1)[0] or [""])[0] == buf
