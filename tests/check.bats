@@ -91,7 +91,7 @@ load lib/students
     [[ -n "${SS_AUTOGROUP:-}" ]] || skip "no scheduling group per session here"
     run setsid -w "$LOW" sh -c 'cat /proc/self/autogroup; nice'
     assert_success
-    assert_line --index 0 --regexp '^/autogroup-[0-9]+ nice 19$'
+    assert_line --index 0 --regexp '^/autogroup-[0-9]+ nice 10$'
     assert_line --index 1 19
     run "$LOW" sh -c 'cat /proc/self/autogroup; nice'
     assert_line --index 0 "$SS_AUTOGROUP nice 0"
