@@ -194,9 +194,14 @@ echo "exit $?"'
 }
 
 @test "11-dual-stack: served clients, then none within --timeout: exits 0" {
+    # The client is started first and connects as soon as the port is
+    # known, so the server's 1 s runs only after its first client.
+    before_server "$BATS_TEST_TMPDIR/server" "$BATS_TEST_TMPDIR/nc" \
+        timeout 20 nc -6 -N ::1 '{port}'
+    local nc="$PEER_PID"
     start6 "$BATS_TEST_TMPDIR/server" --count 5 --timeout 1
-    run timeout 20 nc -6 -N ::1 "$PORT" </dev/null
-    assert_success
+    wait_exit "$nc" 30
+    [ "$EXIT_STATUS" -eq 0 ]
     wait_exit "$BG_PID"
     [ "$EXIT_STATUS" -eq 0 ]
     run cat "$BATS_TEST_TMPDIR/server"
