@@ -243,13 +243,20 @@ $(BUILD)/handout.html: $(HANDOUT_COMMON) $(HANDOUT_SVG_FIGS) $(HANDOUT_NARROW_FI
 
 # The EPUB: one XHTML file per chapter, the SVG diagrams inside, the same
 # stylesheet as the HTML (listings wrap, with a mark on each continued
-# line), the PDF's title page as its cover, and each
+# line), a cover of its own (docs/cover.tex), and each
 # chapter file titled by its chapter (docs/epub-finish.py: pandoc titles
 # them by file name, which some readers show).
 HANDOUT_PYTHON := $(shell bash -c '. scripts/lib/python.bash && ss_find_python && echo "$$PYTHON"')
 
-$(HANDOUT_DIR)/cover.png: $(BUILD)/handout.pdf | $(HANDOUT_DIR)
-	pdftoppm -f 1 -l 1 -r 110 -png -singlefile $< $(HANDOUT_DIR)/cover
+# The cover: docs/cover.tex (the title and the calls of Part I), one
+# pdflatex run, rendered to PNG.
+$(HANDOUT_DIR)/cover.pdf: docs/cover.tex | $(HANDOUT_DIR)
+	pdflatex -interaction=batchmode -halt-on-error \
+	    -output-directory $(HANDOUT_DIR) docs/cover.tex >/dev/null || \
+	    { cat $(HANDOUT_DIR)/cover.log >&2; exit 1; }
+
+$(HANDOUT_DIR)/cover.png: $(HANDOUT_DIR)/cover.pdf
+	pdftoppm -r 200 -png -singlefile $< $(HANDOUT_DIR)/cover
 
 $(BUILD)/handout.epub: $(HANDOUT_COMMON) $(HANDOUT_SVG_FIGS) docs/handout.css \
                        $(HANDOUT_DIR)/highlight.css $(HANDOUT_DIR)/cover.png \

@@ -250,6 +250,9 @@ distinctive_lines() {
     assert_output 1
     run grep -qE 'notes? shown before\]' "$BATS_FILE_TMPDIR/handout.txt"
     assert_failure 1
+    # Later in the same chapter a repeated note has no line: the
+    # transcript's title counts it.
+    grep -qE '\(excerpt; [0-9]+ repeated notes? left out\)' "$BATS_FILE_TMPDIR/handout.txt"
 }
 
 @test "handout: getting started gives a network address to clone, never a path here" {
@@ -472,3 +475,25 @@ spoil() {
     assert_success
 }
 
+
+@test "handout: each Part I lesson shows its core, marks what to skip, ends with Remember" {
+    local n txt="$BATS_FILE_TMPDIR/handout.txt" html="$ROOT/build/handout.html"
+    # The core: lines of lessons/plain/, one listing per lesson 01 to 09.
+    run grep -c '^The core\. In plain C' "$txt"
+    assert_output 9
+    run grep -cE '^lessons/plain/(server|client|udp-receiver|udp-sender)\.c, lines [0-9]+.[0-9]+ of [0-9]+$' "$txt"
+    assert_output 9
+    # What a first reading may skip: the same boxes on paper, in the HTML
+    # and in the EPUB's chapters.
+    n=$(grep -c '^On a first reading you may skip this$' "$txt")
+    ((n >= 9))
+    run grep -c '<div class="box skip">' "$html"
+    assert_output "$n"
+    run bash -c "unzip -p '$ROOT/build/handout.epub' 'EPUB/text/*.xhtml' | grep -c '<div class=\"box skip\">'"
+    assert_output "$n"
+    # Remember: once a lesson of Part I, on paper and on screen.
+    run grep -c '^Remember$' "$txt"
+    assert_output 9
+    run grep -c '^Remember$' "$html"
+    assert_output 9
+}

@@ -1,7 +1,8 @@
 #!/usr/bin/env bats
-# The plain skeleton that opens Part I (lessons/plain/): a server and a
-# client without the header, printed whole in the handout. They compile
-# with the strict flags and talk over loopback, the server on port 0.
+# The plain skeleton of Part I (lessons/plain/): a TCP server and client
+# without the header, printed whole in the handout, and a UDP receiver and
+# sender whose calls lessons 08 and 09 show. They compile with the strict
+# flags and talk over loopback, the server and receiver on port 0.
 
 # PORT, BG_PID and EXIT_STATUS are set by test_helper (wait_ready, wait_exit).
 # shellcheck disable=SC2153
@@ -39,6 +40,49 @@ teardown() {
         '127.0.0.1 ""' '127.1.2 0' 'localhost 0' '127.0.0.1'; do
         eval "run_lesson \"\$dir/server\" $args"
         [ "$status" -eq 2 ] || { echo "server $args: $status" >&2; false; }
+        assert_output --partial 'usage: '
+    done
+}
+
+@test "plain UDP pair: builds strict, one sendto() is one datagram, escaped" {
+    local f args dir="$BATS_TEST_TMPDIR"
+    for f in udp-receiver udp-sender; do
+        "${CC:-cc}" -Wall -Wextra -Werror -pedantic \
+            "$ROOT/lessons/plain/$f.c" -o "$dir/$f"
+    done
+    # The peer starts before the receiver, whose 5 s of silence start at
+    # its ready line: Python (a sender nobody here wrote) sends first,
+    # then runs the plain sender.
+    before_server "$dir/receiver.out" "$dir/peer.out" -c 'import socket, subprocess, sys
+port = int(sys.argv[1])
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.sendto(b"\x1b[2J\n", ("127.0.0.1", port))
+sys.stdout.flush()
+sys.exit(subprocess.call([sys.argv[2], "127.0.0.1", str(port), "hello",
+                          "a\tb", ""]))' '{port}' "$dir/udp-sender"
+    local peer="$PEER_PID"
+    start_bg "$dir/receiver.out" "$dir/udp-receiver" 127.0.0.1 0
+    local receiver="$BG_PID"
+    wait_ready "$dir/receiver.out"
+    ((PORT > 0))
+    wait_exit "$peer" 30
+    [ "$EXIT_STATUS" -eq 0 ]
+    run cat "$dir/peer.out"
+    [[ "$output" =~ ^sent\ 3\ datagrams\ from\ port\ ([0-9]+)$ ]]
+    local from="${BASH_REMATCH[1]}"
+    # The receiver ends by itself after 5 s without a datagram.
+    wait_exit "$receiver" 30
+    [ "$EXIT_STATUS" -eq 0 ]
+    run cat "$dir/receiver.out"
+    assert_line --index 1 --regexp '^5 bytes from 127\.0\.0\.1:[0-9]+: \\x1b\[2J\\x0a$'
+    assert_line --index 2 "5 bytes from 127.0.0.1:$from: hello"
+    assert_line --index 3 "3 bytes from 127.0.0.1:$from: a\\x09b"
+    assert_line --index 4 "0 bytes from 127.0.0.1:$from: "
+    assert_line --index 5 'no datagram for 5 s: done'
+    # A port of 0 or no message is a usage error.
+    for args in '127.0.0.1 0 x' '127.0.0.1 9' 'localhost 9 x'; do
+        eval "run_lesson \"\$dir/udp-sender\" $args"
+        [ "$status" -eq 2 ] || { echo "sender $args: $status" >&2; false; }
         assert_output --partial 'usage: '
     done
 }

@@ -54,15 +54,20 @@ function M.clone_blocks()
     "markdown").blocks
 end
 
+-- ::: {.box .skip}: what a first reading may skip, in a box of its own
+-- look (skipbox in preamble.tex, div.box.skip in handout.css), which may
+-- break across pages.
 function M.box(el)
   local title = el.attributes["title"] or ""
+  local skip = el.classes:includes("skip")
+  local env = skip and "skipbox" or "notebox"
   if latex() then
-    local blocks = { pandoc.RawBlock("latex", "\\begin{notebox}{" ..
+    local blocks = { pandoc.RawBlock("latex", "\\begin{" .. env .. "}{" ..
       latex_escape(title):gsub("%-{}", "-") .. "}") }
     for _, b in ipairs(el.content) do
       blocks[#blocks + 1] = b
     end
-    blocks[#blocks + 1] = pandoc.RawBlock("latex", "\\end{notebox}")
+    blocks[#blocks + 1] = pandoc.RawBlock("latex", "\\end{" .. env .. "}")
     return blocks
   end
   local content = { pandoc.Div({ pandoc.Plain({ pandoc.Str(title) }) },
@@ -70,7 +75,8 @@ function M.box(el)
   for _, b in ipairs(el.content) do
     content[#content + 1] = b
   end
-  return pandoc.Div(content, pandoc.Attr(el.identifier, { "box" }))
+  return pandoc.Div(content, pandoc.Attr(el.identifier,
+    skip and { "box", "skip" } or { "box" }))
 end
 
 -- ::: {.screen paper="..."}: the div on screen; on paper the text of

@@ -312,6 +312,15 @@ function M.paper_blocks(blocks)
       -- the whole paragraph and the first lines of the box (or the whole
       -- of a short table).
       local box_lines = nxt.t == "Table" and table_lines(nxt) or 5
+      -- (a listing's caption asks for the lines before its first break:
+      -- the lead-in keeps room for them too, or it would end a page)
+      local first = nxt.t == "Div" and nxt.content[1]
+      local raw = first and first.t == "Plain" and first.content[1]
+      local need = raw and raw.t == "RawInline" and
+        raw.text:match("^\\listingcaption%[(%d+)%]")
+      if need then
+        box_lines = math.max(box_lines, tonumber(need) + 1)
+      end
       out:insert(pandoc.RawBlock("latex", "\\Needspace{" .. (para_lines(b) + box_lines) ..
         "\\baselineskip}"))
       out:insert(b)

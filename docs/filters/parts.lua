@@ -73,13 +73,26 @@ local function fold_section(head, body)
   return paras
 end
 
+-- The folded sections go at the chapter's end, but before a last
+-- ::: {.box .remember}, which stays the chapter's last word.
+local function put_pending(out, pending)
+  local last = out[#out]
+  if last and last.t == "Div" and last.classes:includes("remember") then
+    out:remove(#out)
+    out:extend(pending)
+    out:insert(last)
+  else
+    out:extend(pending)
+  end
+end
+
 function M.fold_file_sections(blocks)
   local out, pending = pandoc.List(), pandoc.List()
   local i = 1
   while i <= #blocks do
     local b = blocks[i]
     if b.t == "Header" and b.level == 1 then
-      out:extend(pending)
+      put_pending(out, pending)
       pending = pandoc.List()
       out:insert(b)
     elseif b.t == "Header" and b.level == 2 then
@@ -99,7 +112,7 @@ function M.fold_file_sections(blocks)
     end
     i = i + 1
   end
-  out:extend(pending)
+  put_pending(out, pending)
   return out
 end
 

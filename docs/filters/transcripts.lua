@@ -102,13 +102,11 @@ end
 -- all=true (notes="all") every note and every kernel line is shown whole.
 local first_mark = true
 
-local function mark_line(line, seen, label)
+local function mark_line(line, seen)
   local tag, rest = split_tag(line)
   local words = rest:gsub("^ +", "")
   local where
-  if seen.label and seen.label == label then
-    where = "as above"
-  elseif seen.label then
+  if seen.label then
     where = "as in " .. (first_mark and "transcript " or "") .. seen.label
   else
     where = "as before"
@@ -126,8 +124,12 @@ local function mark_line(line, seen, label)
   return tag .. head .. words .. "]"
 end
 
-local function drop_seen_notes(lines, first, last, label, id, all, skip)
-  local out = {}
+-- A note shown before is marked once a chapter, the first time it comes
+-- back there; after that, in the same chapter, it is left out without a
+-- line of its own, and the transcript's title counts the notes so left
+-- out ("3 repeated notes left out"). Returns the lines and that count.
+local function drop_seen_notes(lines, first, last, label, id, all, skip, chapter)
+  local out, repeats = {}, 0
   for i = first, last do
     local key = note_key(lines[i])
     local gap = skip[i]
@@ -138,18 +140,22 @@ local function drop_seen_notes(lines, first, last, label, id, all, skip)
       out[#out + 1] = { text = gap }
     elseif all then
       out[#out + 1] = { text = lines[i] }
+    elseif seen and seen.times >= NOTE_SHOWN and seen.chapter == chapter then
+      repeats = repeats + 1
     elseif seen and seen.times >= NOTE_SHOWN then
-      out[#out + 1] = { text = mark_line(lines[i], seen, label),
+      seen.chapter = chapter
+      out[#out + 1] = { text = mark_line(lines[i], seen),
         left = { lines[i] }, href = seen.id }
     else
       if key then
         notes_seen[key] = seen or { times = 0, label = label, id = id }
         notes_seen[key].times = notes_seen[key].times + 1
+        notes_seen[key].chapter = chapter
       end
       out[#out + 1] = { text = shorten_kernel_line(lines[i]) }
     end
   end
-  return out
+  return out, repeats
 end
 
 -- The narrator's own wrap, for paper: docs/filters/paper-wrap.c, built by
@@ -327,9 +333,16 @@ function M.include_run(el)
     ::continue::
   end
 
+  local shown_lines, repeats = drop_seen_notes(lines, first, last, label, id,
+    el.attributes["notes"] == "all", skip, chapter)
+  if repeats > 0 then
+    local said = repeats .. (repeats == 1 and " repeated note" or
+      " repeated notes") .. " left out"
+    local head = title:match("^(.*) %(excerpt%)$")
+    title = head and (head .. " (excerpt; " .. said .. ")") or
+      (title .. " (" .. said .. ")")
+  end
   local heading = label and ("Transcript " .. label .. ": " .. title) or title
-  local shown_lines = drop_seen_notes(lines, first, last, label, id,
-    el.attributes["notes"] == "all", skip)
 
   if latex() then
     -- A page may break between two lines of the run, and inside one
