@@ -11,7 +11,8 @@
 # Three more checks of what make does: the handout's runs take the files
 # in docs/own/ as inputs, and never a directory there; the handout's
 # transcripts are wrapped for paper by the narrator's own code; make
-# lint's C checks reach every C file.
+# lint's C checks reach every C file. And each lesson stays a program
+# with its say() and heading() statements deleted (tests/unnarrated).
 
 load test_helper
 load hostile/common
@@ -157,6 +158,42 @@ builds_alone() {
 @test "builds: 18-multicast alone, gcc and clang, narrated and plain" { builds_alone 18-multicast; }
 @test "builds: 19-throughput alone, gcc and clang, narrated and plain" { builds_alone 19-throughput; }
 @test "builds: 20-epoll alone, gcc and clang, narrated and plain" { builds_alone 20-epoll; }
+
+@test "builds: every lesson compiles with its say() and heading() statements deleted" {
+    cd "$ROOT"
+    run "$PYTHON" tests/unnarrated
+    assert_output ""
+    assert_success
+}
+
+@test "builds: a narration call as the whole body of an if is found" {
+    # The check must be able to fail: a lesson whose if has a say() of
+    # two lines as its body, no braces, last in its block: deleted, it
+    # leaves an if with no statement at all.
+    mkdir -p "$BATS_TEST_TMPDIR/lessons/99-x"
+    ln -s "$ROOT/lessons/common" "$BATS_TEST_TMPDIR/lessons/common"
+    cat >"$BATS_TEST_TMPDIR/lessons/99-x/x.c" <<'EOF'
+#define _POSIX_C_SOURCE 200809L
+#include "../common/sockstep.h"
+
+int main(int argc, char **argv)
+{
+    for (int i = 1; i < argc; i++) {
+        if (argv[i][0] == '-')
+            say("an option: %s, "
+                "argument %d", argv[i], i);
+    }
+    return 0;
+}
+EOF
+    cd "$BATS_TEST_TMPDIR"
+    run "$PYTHON" "$ROOT/tests/unnarrated"
+    assert_failure 1
+    assert_line "lessons/99-x/x.c:8: say() is the whole body of an if without braces: deleting it gives the next statement to the if"
+    # and the compiler, given what is left, finds the if with no body
+    assert_line "lessons/99-x/x.c: does not compile without its narration:"
+    assert_output --partial "expected expression before"
+}
 
 @test "builds: other flags or another compiler rebuild a lesson; the same ones do not" {
     # a tree of its own, with one lesson: the stamp build/.flags is its own
