@@ -27,7 +27,7 @@ static const struct ss_lesson lesson = {
     .summary = "send each line of input as one UDP datagram (65507 bytes "
                "at most)",
     .example = "  first, in another terminal: build/08-udp-receiver\n"
-               "  then: seq 3 | build/09-udp-sender (three datagrams)",
+               "  then: seq 3 | build/09-udp-sender    # three datagrams",
     .options = SS_OPT_NET | SS_OPT_CLIENT | SS_OPT_MESSAGE,
     .peer = "receiver's",
     .port = 9999,
