@@ -436,8 +436,7 @@ print([hex(b) for b in b"\x1b\x07\r\x9b" if b in out])' "$BATS_TEST_TMPDIR/out"
     wait_exit "$server" 20
     [ "$EXIT_STATUS" -eq 0 ]
     run cat "$BATS_TEST_TMPDIR/server"
-    assert_line --regexp '^client 127\.0\.0\.1:[0-9]+ stopped reading: nothing more could be sent for 2 s$'
-    assert_line "(--timeout), and the server closes it"
+    assert_line --regexp '^client 127\.0\.0\.1:[0-9]+ took no data for 2 s \(--timeout\): the server closes it$'
     assert_line --regexp '^client 127\.0\.0\.1:[0-9]+: [0-9]+ bytes echoed$'
     plain && return 0
     assert_line "== done: served 1 client =="

@@ -100,9 +100,8 @@ static long long echo(int conn, const struct sockaddr_in *client, int timeout)
                 continue;
             }
             if (sent == -1 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-                printf("client %s stopped reading: nothing more could be "
-                       "sent for %d s\n(--timeout), and the server closes "
-                       "it\n",
+                printf("client %s took no data for %d s (--timeout): the "
+                       "server closes it\n",
                        ss_addr(client).s, timeout);
                 return echoed;
             }
