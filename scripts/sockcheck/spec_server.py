@@ -251,8 +251,8 @@ def sp_idle(run, res):
     spec = run.spec
     ok, words = exchange(prog, spec, "The first client")
     if not ok:
-        res.failed("Not measured: %s%s" % (words, why(prog)),
-                   "not measured: first client not served")
+        res.not_run("Not measured: %s%s" % (words, why(prog)),
+                    "not measured: first client not served")
         return
     busy = Busy(prog, settle=0.3)
     time.sleep(1.3)
@@ -355,10 +355,11 @@ def sp_zombies(run, res):
         return
     if served < 10 and (prog.fate(wait=0) or queued(prog) != 0 or any(
             r is None or "could not connect" in r[1] for r in results)):
-        res.failed("Not measured: 10 clients played the exchange at the "
-                   "same time, and %d were served. %s%s" % (
-                       served, bad[1] if bad else "", why(prog)),
-                   "not measured: served %d of 10 clients" % served)
+        res.not_run("Not measured: 10 clients played the exchange at the "
+                    "same time, and %s served. %s%s" % (
+                        plural(served, "was", "were"), bad[1] if bad else "",
+                        why(prog)),
+                    "not measured: served %d of 10 clients" % served)
         return
     time.sleep(max(0.0, 1.0 - (time.monotonic() - t_left)))
     left = zombies(prog)
