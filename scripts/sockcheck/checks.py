@@ -546,6 +546,12 @@ WHOLE_LINE = ("Keep calling recv() until the whole line has come, then print "
               "boundaries\").")
 
 
+def could_not_connect(res, err):
+    """Fail res: the checker's own client could not connect (err: why)."""
+    res.failed("The checker could not connect: %s." % err,
+               "could not connect")
+
+
 def count_descriptors(prog, res, serve):
     """The descriptors check of a TCP server (a kind's or a spec's):
     serve(n, first) plays n clients one after another and returns
