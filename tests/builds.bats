@@ -219,6 +219,31 @@ EOF
     assert_success
 }
 
+@test "builds: CFLAGS, from the environment or make's command line, keeps -std=c11 and every warning" {
+    # make -B -n: each command, printed, nothing built or written
+    local targets=(build/01-socket build/plain/01-socket
+        build/sanitize/01-socket build/clang/01-socket build/O2/01-socket
+        build/paper-wrap) line n
+    for how in env make; do
+        if [[ $how == env ]]; then
+            run env CFLAGS=-O1 make -C "$ROOT" -B -n --no-print-directory \
+                "${targets[@]}"
+        else
+            run make -C "$ROOT" -B -n --no-print-directory CFLAGS=-O1 \
+                "${targets[@]}"
+        fi
+        assert_success
+        n=0
+        while IFS= read -r line; do
+            [[ $line == *" -o build/"* ]] || continue
+            n=$((n + 1))
+            [[ $line == *" -std=c11 -Wall -Wextra -Werror -pedantic -O1 "* ]] ||
+                fail "CFLAGS=-O1 ($how) dropped the warnings: $line"
+        done <<<"$output"
+        [ "$n" -eq "${#targets[@]}" ]
+    done
+}
+
 @test "builds: the PDF's transcripts are wrapped by the narrator's code (build/paper-wrap), not by the filter" {
     local d="$BATS_TEST_TMPDIR" F
     F=$(printf '\140\140\140') # a code fence
