@@ -25,7 +25,7 @@ BENCH_BINS := 19-throughput 20-epoll-server 06-send-recv-server \
 # An explicit rule: the Makefile's $(BUILD)/% pattern must not claim it.
 $(BENCH_LOAD): bench/load.c
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) bench/load.c -o $@
+	$(CC) $(STRICT) $(CFLAGS) bench/load.c -o $@
 
 # Each lesson binary is built if it can be; one that cannot is left out
 # (bench/run says which), so one lesson being rewritten stops nothing.

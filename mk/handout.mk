@@ -166,7 +166,7 @@ $(HANDOUT_DIR)/paper.$(PAPER): | $(HANDOUT_DIR)
 # $(RUNS_DIR)), which wraps them with the header's own ss_wrap().
 PAPER_WRAP := $(BUILD)/paper-wrap
 $(PAPER_WRAP): docs/filters/paper-wrap.c $(LESSON_HEADER) $(BUILD)/.flags | $(BUILD)
-	$(CC) $(CFLAGS) $(REPRO) $< -o $@
+	$(CC) $(STRICT) $(CFLAGS) $(REPRO) $< -o $@
 
 # The LaTeX, on the paper PAPER names (pandoc writes it into the
 # \documentclass line); the diagrams must be rendered before the filter

@@ -3,8 +3,8 @@
 #                     (same binary names as build/)
 # make test-sanitize  the whole bats suite against those builds
 #
-# Uses the Makefile's LESSONS, SRC_* and CFLAGS; only the sanitizer flags
-# are added here. A sanitizer report makes the program exit with its own
+# Uses the Makefile's LESSONS, SRC_*, STRICT and CFLAGS; only the sanitizer
+# flags are added here. A sanitizer report makes the program exit with its own
 # status (86 ASan, 87 UBSan, 88 LeakSanitizer), so a test that expects the
 # lesson's exit status 1 cannot mistake a sanitizer error for it.
 
@@ -23,7 +23,7 @@ sanitize: $(SAN_BINS)
 # A static pattern rule: explicit, so the Makefile's $(BUILD)/% rule never
 # claims build/sanitize/NAME.
 $(SAN_BINS): $(SAN_BUILD)/%: $$(SRC_%) $(LESSON_HEADER) | $(SAN_BUILD)
-	$(CC) $(CFLAGS) $(SAN_FLAGS) $(SRC_$*) -o $@
+	$(CC) $(STRICT) $(CFLAGS) $(SAN_FLAGS) $(SRC_$*) -o $@
 
 $(SAN_BUILD):
 	mkdir -p $@

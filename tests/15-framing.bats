@@ -268,6 +268,9 @@ peer() {
     assert_output --partial "--bytewise"
     assert_output --partial "--together"
     refute_output --partial "--count"
+    # a client's network waits end after 30 s, as every client's do (the
+    # server waits 300 s for a person to connect)
+    assert_output --regexp "--timeout S .*your typing"$'\n'" +is not timed \(default 30\)"
 }
 
 @test "15-framing: send_all() and recv_exactly() are one text in every Part II lesson that has them" {

@@ -4,6 +4,7 @@
 # BG_PID and EXIT_STATUS are set by test_helper.
 # shellcheck disable=SC2153
 load test_helper
+load hostile/common # wait_for
 
 setup() {
     SOCK="$BATS_TEST_TMPDIR/s.sock"
@@ -19,16 +20,10 @@ teardown() {
 # unix_server OUT ARGS...: the lesson's server in the background; waits for
 # its ready line "listening on PATH". Sets BG_PID.
 unix_server() {
-    local out="$1" i
+    local out="$1"
     shift
     start_bg "$out" "$BIN/17-unix-server" "$@"
-    for ((i = 0; i < 200; i++)); do
-        grep -q '^listening on /' "$out" 2>/dev/null && return 0
-        sleep 0.05
-    done
-    echo "no ready line in $out:" >&2
-    cat "$out" >&2
-    return 1
+    wait_for "$out" '^listening on /'
 }
 
 @test "17-unix: server and client: each learns the other's real pid; a socket comes with the greeting" {
@@ -68,12 +63,8 @@ unix_server() {
     untraceable_leaks
     start_bg "$BATS_TEST_TMPDIR/server" "${TRACE[@]}" "$BATS_TEST_TMPDIR/strace" \
         "$BIN/17-unix-server" --path "$SOCK" --timeout 10
-    local i
-    for ((i = 0; i < 200; i++)); do
-        grep -q '^listening on /' "$BATS_TEST_TMPDIR/server" && break
-        sleep 0.05
-    done
     local spid="$BG_PID"
+    wait_for "$BATS_TEST_TMPDIR/server" '^listening on /'
     bare "${TRACE[@]}" "$BATS_TEST_TMPDIR/ctrace" "$BIN/17-unix-client" \
         --path "$SOCK" >"$BATS_TEST_TMPDIR/client"
     wait_exit "$spid"

@@ -18,9 +18,10 @@ setup() {
 # What every script in the namespace starts with: lo up, the lesson
 # binaries in $B, the test's directory in $T, the peers in $PEERS, and
 #   ready FILE: wait until FILE has its "receiving on" line (printed
-#   after the join); sets PORT
+#   after the join); sets PORT; on none, says so and returns 1 (each
+#   script then exits 1: the test fails there, with the message)
 #   wait_word FILE WORD: wait until FILE holds WORD (a Python peer's
-#   "joined" or "ready")
+#   "joined" or "ready"); on none within 5 s, says so and exits 1
 PRELUDE='
 set -u
 pids=()
@@ -38,7 +39,9 @@ wait_word() {
         grep -q "$2" "$1" && return 0
         sleep 0.05
     done
-    echo "no $2 in $1" >&2
+    echo "no $2 in $1 after 5 s; it holds:" >&2
+    cat "$1" >&2
+    exit 1
 }
 '
 
@@ -54,13 +57,13 @@ $1"
     in_netns '
         "$B/18-multicast-receiver" --port 0 --count 3 --timeout 5 >"$T/r1" 2>&1 &
         pids+=($!)
-        ready "$T/r1"
+        ready "$T/r1" || exit 1
         "$B/18-multicast-receiver" --port "$PORT" --count 3 --timeout 5 >"$T/r2" 2>&1 &
         pids+=($!)
         "$B/18-multicast-receiver" --port "$PORT" --no-join --timeout 2 >"$T/r3" 2>&1 &
         pids+=($!)
-        ready "$T/r2"
-        ready "$T/r3"
+        ready "$T/r2" || exit 1
+        ready "$T/r3" || exit 1
         grep -E "^\s+0100FFEF" /proc/net/igmp
         printf "one\ntwo\nthree\n" | "$B/18-multicast-sender" --port "$PORT" >"$T/s" 2>&1
         echo "sender $?"
@@ -112,10 +115,10 @@ $1"
     in_netns '
         "$B/18-multicast-receiver" --port 0 --count 2 --timeout 10 >"$T/r1" 2>&1 &
         pids+=($!)
-        ready "$T/r1"
+        ready "$T/r1" || exit 1
         "$B/18-multicast-receiver" --port "$PORT" --count 2 --timeout 10 >"$T/r2" 2>&1 &
         pids+=($!)
-        ready "$T/r2"
+        ready "$T/r2" || exit 1
         "$PYTHON" -c "
 import socket, sys
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
@@ -140,7 +143,7 @@ s.sendto(b\"uni\", (\"127.0.0.1\", int(sys.argv[1])))" "$PORT"
     in_netns '
         "$PYTHON" "$ROOT/docs/python/18_multicast.py" --port 0 --count 2 --timeout 5 >"$T/p1" 2>&1 &
         pids+=($!)
-        ready "$T/p1"
+        ready "$T/p1" || exit 1
         "$PYTHON" "$PEERS/multicast-member.py" "$PORT" >"$T/p2" 2>&1 &
         pids+=($!)
         wait_word "$T/p2" joined
@@ -163,7 +166,7 @@ s.sendto(b\"uni\", (\"127.0.0.1\", int(sys.argv[1])))" "$PORT"
     in_netns '
         "$B/18-multicast-receiver" --port 0 --count 1 --timeout 5 >"$T/member" 2>&1 &
         pids+=($!)
-        ready "$T/member"
+        ready "$T/member" || exit 1
         "$PYTHON" "$PEERS/multicast-all.py" "$PORT" >"$T/py" 2>&1 &
         pids+=($!)
         wait_word "$T/py" ready
@@ -179,10 +182,10 @@ s.sendto(b\"uni\", (\"127.0.0.1\", int(sys.argv[1])))" "$PORT"
     in_netns '
         "$B/18-multicast-receiver" --port 0 --count 1 --timeout 5 >"$T/r1" 2>&1 &
         pids+=($!)
-        ready "$T/r1"
+        ready "$T/r1" || exit 1
         "$B/18-multicast-receiver" --port "$PORT" --no-join --count 1 --timeout 5 >"$T/r2" 2>&1 &
         pids+=($!)
-        ready "$T/r2"
+        ready "$T/r2" || exit 1
         "$B/18-multicast-sender" --port "$PORT" --broadcast --show-eacces \
             --message "not allowed" >"$T/s1" 2>&1
         echo "eacces $?"
@@ -215,13 +218,13 @@ s.sendto(b\"uni\", (\"127.0.0.1\", int(sys.argv[1])))" "$PORT"
         ip link set v1 up
         "$B/18-multicast-receiver" --port 0 --iface 10.9.9.1 --count 2 --timeout 2 >"$T/r" 2>&1 &
         pids+=($!)
-        ready "$T/r"
+        ready "$T/r" || exit 1
         "$B/18-multicast-sender" --port "$PORT" --iface 10.9.9.1 --message "looped" >/dev/null
         "$B/18-multicast-sender" --port "$PORT" --iface 10.9.9.1 --no-loop --message "not looped" >/dev/null
         wait "${pids[0]}"; echo "veth receiver $?"
         "$B/18-multicast-receiver" --port "$PORT" --count 1 --timeout 2 >"$T/lo" 2>&1 &
         pids+=($!)
-        ready "$T/lo"
+        ready "$T/lo" || exit 1
         "$B/18-multicast-sender" --port "$PORT" --no-loop --message "out of lo is back in" >/dev/null
         wait "${pids[1]}"; echo "lo receiver $?"'
     [ "$status" -ne 77 ] || skip "no veth in this kernel"
@@ -244,7 +247,7 @@ s.sendto(b\"uni\", (\"127.0.0.1\", int(sys.argv[1])))" "$PORT"
         strace -f -yy -e trace=network,close -o "$T/rtrace" \
             "$B/18-multicast-receiver" --port 0 --count 1 --timeout 5 >"$T/r" 2>&1 &
         pids+=($!)
-        ready "$T/r"
+        ready "$T/r" || exit 1
         strace -f -yy -e trace=network,close -o "$T/strace" \
             "$B/18-multicast-sender" --port "$PORT" --message "traced" >"$T/s" 2>&1
         strace -f -yy -e trace=network,close -o "$T/btrace" \
@@ -261,7 +264,7 @@ s.sendto(b\"uni\", (\"127.0.0.1\", int(sys.argv[1])))" "$PORT"
     in_netns '
         "$PYTHON" "$ROOT/docs/python/18_multicast.py" --port 0 --count 1 --timeout 5 >"$T/p" 2>&1 &
         pids+=($!)
-        ready "$T/p"
+        ready "$T/p" || exit 1
         printf "from C\n" | "$B/18-multicast-sender" --port "$PORT" >/dev/null
         wait "${pids[0]}"; echo "python $?"
         cat "$T/p"'

@@ -275,9 +275,11 @@ hash_in() {
 @test "19-throughput: bad sides and sizes are refused with exit 2, naming the option" {
     run_lesson "$BIN/19-throughput" --send --receive
     assert_failure 2
-    assert_output "19-throughput: --send: expected one of --send and --receive (see --help)"
+    assert_output "19-throughput: --send and --receive: expected one of them, not both (see --help)"
+    # neither: the line names what is missing, not an option never given
     run_lesson "$BIN/19-throughput" --port 0
     assert_failure 2
+    assert_output "19-throughput: --send or --receive: expected one of them (see --help)"
     local bad
     for bad in "--buffer 512" "--buffer 2M" "--buffer 1X" "--bytes 0" \
         "--bytes 1KB" "--bytes -5" "--bytes 2000G" "--sockbuf abc" \

@@ -11,7 +11,8 @@
 # Three more checks of what make does: the handout's runs take the files
 # in docs/own/ as inputs, and never a directory there; the handout's
 # transcripts are wrapped for paper by the narrator's own code; make
-# lint's C checks reach every C file.
+# lint's C checks reach every C file. And each lesson stays a program
+# with its say() and heading() statements deleted (tests/unnarrated).
 
 load test_helper
 load hostile/common
@@ -158,6 +159,42 @@ builds_alone() {
 @test "builds: 19-throughput alone, gcc and clang, narrated and plain" { builds_alone 19-throughput; }
 @test "builds: 20-epoll alone, gcc and clang, narrated and plain" { builds_alone 20-epoll; }
 
+@test "builds: every lesson compiles with its say() and heading() statements deleted" {
+    cd "$ROOT"
+    run "$PYTHON" tests/unnarrated
+    assert_output ""
+    assert_success
+}
+
+@test "builds: a narration call as the whole body of an if is found" {
+    # The check must be able to fail: a lesson whose if has a say() of
+    # two lines as its body, no braces, last in its block: deleted, it
+    # leaves an if with no statement at all.
+    mkdir -p "$BATS_TEST_TMPDIR/lessons/99-x"
+    ln -s "$ROOT/lessons/common" "$BATS_TEST_TMPDIR/lessons/common"
+    cat >"$BATS_TEST_TMPDIR/lessons/99-x/x.c" <<'EOF'
+#define _POSIX_C_SOURCE 200809L
+#include "../common/sockstep.h"
+
+int main(int argc, char **argv)
+{
+    for (int i = 1; i < argc; i++) {
+        if (argv[i][0] == '-')
+            say("an option: %s, "
+                "argument %d", argv[i], i);
+    }
+    return 0;
+}
+EOF
+    cd "$BATS_TEST_TMPDIR"
+    run "$PYTHON" "$ROOT/tests/unnarrated"
+    assert_failure 1
+    assert_line "lessons/99-x/x.c:8: say() is the whole body of an if without braces: deleting it gives the next statement to the if"
+    # and the compiler, given what is left, finds the if with no body
+    assert_line "lessons/99-x/x.c: does not compile without its narration:"
+    assert_output --partial "expected expression before"
+}
+
 @test "builds: other flags or another compiler rebuild a lesson; the same ones do not" {
     # a tree of its own, with one lesson: the stamp build/.flags is its own
     local t="$BATS_TEST_TMPDIR/tree"
@@ -180,6 +217,31 @@ builds_alone() {
     run make -C "$t" --no-print-directory -q CFLAGS="-std=c11 -Wall -O1" \
         build/01-socket
     assert_success
+}
+
+@test "builds: CFLAGS, from the environment or make's command line, keeps -std=c11 and every warning" {
+    # make -B -n: each command, printed, nothing built or written
+    local targets=(build/01-socket build/plain/01-socket
+        build/sanitize/01-socket build/clang/01-socket build/O2/01-socket
+        build/paper-wrap) line n
+    for how in env make; do
+        if [[ $how == env ]]; then
+            run env CFLAGS=-O1 make -C "$ROOT" -B -n --no-print-directory \
+                "${targets[@]}"
+        else
+            run make -C "$ROOT" -B -n --no-print-directory CFLAGS=-O1 \
+                "${targets[@]}"
+        fi
+        assert_success
+        n=0
+        while IFS= read -r line; do
+            [[ $line == *" -o build/"* ]] || continue
+            n=$((n + 1))
+            [[ $line == *" -std=c11 -Wall -Wextra -Werror -pedantic -O1 "* ]] ||
+                fail "CFLAGS=-O1 ($how) dropped the warnings: $line"
+        done <<<"$output"
+        [ "$n" -eq "${#targets[@]}" ]
+    done
 }
 
 @test "builds: the PDF's transcripts are wrapped by the narrator's code (build/paper-wrap), not by the filter" {

@@ -221,6 +221,33 @@ seed_server() {
     assert_line --regexp "^\[child $child\] send(all)?\([0-9]+, \"from the child\\\\n\", 15, 0\) = 15$"
 }
 
+@test "narrate: --help: each option's text starts in one column, no line over 78" {
+    run "$NARRATE" --help
+    assert_success
+    # "  --out FILE     text", a text going on, a LIST item "recv=N  ..."
+    local opt='^(  -[-a-z]+(, --[-a-z]+)?( [A-Z]+)? +)[a-z]' \
+        more='^( +)[a-zA-Z(]' \
+        item='^ +[a-z]+=[A-Za-z]+ ' line col cols=()
+    while IFS= read -r line; do
+        ((${#line} <= 78)) || fail "a line of ${#line} columns: $line"
+        if [[ $line =~ $opt ]]; then
+            cols+=("${#BASH_REMATCH[1]}")
+        elif ((${#cols[@]} > 0)) && [[ $line =~ $more ]]; then
+            # a text going on: in its option's column, or its item's
+            col=${#BASH_REMATCH[1]}
+            [[ $line =~ $item ]] && continue
+            ((col == cols[0] || col == cols[0] + 13)) ||
+                fail "a line out of its column ($col, not ${cols[0]}): $line"
+        fi
+    done <<<"$output"
+    ((${#cols[@]} == 3)) # --out, --faults, --help
+    for col in "${cols[@]}"; do
+        ((col == cols[0])) || fail "option texts start in columns ${cols[*]}"
+    done
+    # the sentences are whole: no word cut in two across lines
+    refute_output --partial "their p"$'\n'
+}
+
 @test "narrate: bad command lines: one line and exit 2; an existing --out file is never overwritten" {
     run "$NARRATE"
     assert_failure 2

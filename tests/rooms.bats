@@ -2,8 +2,9 @@
 # The header's rooms (lessons/common/ss_*.h): each compiles after the rooms
 # its top comment names and no others; no room calls a wrapped function
 # by its bare name; the macros are all in ss_macros.h; state is all in
-# ss_state.h; no file is over 600 lines; every static function, SS_
-# macro and explanation key is used; no errno text is written twice;
+# ss_state.h; no file is over 600 lines, and no function body starts
+# with a blank line; every static function, SS_ macro and explanation
+# key is used; no errno text is written twice;
 # sockstep.h's top comment lists every room and every wrapped call.
 # tests/rooms says how it checks.
 
@@ -36,6 +37,20 @@ load test_helper
     [ "$status" -eq 1 ]
     assert_output --partial "a room calls a wrapped function by its bare name"
     assert_output --partial "ss_poisoned_close"
+}
+
+@test "rooms: a function body that starts with a blank line is found" {
+    # The check must be able to fail: a copy of the header with a blank
+    # line after the "{" of preload.c's first function.
+    mkdir -p "$BATS_TEST_TMPDIR/tree/lessons"
+    cp -R "$ROOT/lessons/common" "$BATS_TEST_TMPDIR/tree/lessons/"
+    local f="$BATS_TEST_TMPDIR/tree/lessons/common/preload.c" n
+    n=$(grep -n -m 1 '^{$' "$f" | cut -d: -f1)
+    sed -i "${n}G" "$f" # G: the empty hold space, a blank line
+    cd "$BATS_TEST_TMPDIR/tree"
+    run "$PYTHON" "$ROOT/tests/rooms" --no-needs-builds
+    [ "$status" -eq 1 ]
+    assert_line "preload.c:$((n + 1)): a function body that starts with a blank line"
 }
 
 @test "rooms: an errno text written out in both tables of ss_errors.h is found" {

@@ -24,7 +24,7 @@ static const struct ss_lesson lesson = {
     .name = "02-bind",
     .summary = "give a TCP socket an address and port, then try it twice",
     .example = "  build/02-bind\n"
-               "  build/02-bind --port 0      (the kernel chooses the port)",
+               "  build/02-bind --port 0      # the kernel chooses the port",
     .options = SS_OPT_HOST | SS_OPT_PORT,
     .port = 8888,
 };

@@ -117,10 +117,11 @@ int main(int argc, char **argv)
                opt.timeout);
         goto fail;
     }
-    if (rc == -1 && errno == ECONNREFUSED)
+    if (rc == -1 && errno == ECONNREFUSED) {
         say("a refusal is an answer: connect() returned as soon as the "
             "RST came, without waiting for --timeout. Only silence (a "
             "full queue, a firewall that drops the SYN) makes it wait");
+    }
     if (rc == -1) {
         perror("connect");
         goto fail;

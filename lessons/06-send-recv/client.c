@@ -33,11 +33,11 @@ int main(int argc, char **argv)
     struct ss_options opt;
     struct sockaddr_in server;
     struct timeval tv = {0, 0};
-    char line[4096 + 1], back[4096]; /* longer lines go in pieces */
+    char line[4096], back[4096];
     size_t n, sent, got;
     ssize_t k;
     const char *call = NULL; /* the call that failed, for fail: below */
-    int fd;
+    int fd, c;
 
     ss_start(&lesson, &opt, argc, argv);
     fd = socket(AF_INET, SOCK_STREAM, 0);
@@ -63,17 +63,15 @@ int main(int argc, char **argv)
     }
     ss_ask("type lines; Ctrl-D ends");
     for (;;) {
-        /* A NUL byte would fool strlen(): fill line with '\n' first, and
-           the last '\0' in it is the one fgets() put after the text. */
-        memset(line, '\n', sizeof line);
-        if (fgets(line, sizeof line, stdin) == NULL)
-            break;
-        for (n = sizeof line - 1; line[n] != '\0'; n--)
-            ;
-        if (strlen(line) != n) { /* a NUL byte inside: refuse it */
-            fprintf(stderr, "%s: a NUL byte in the input\n", lesson.name);
-            goto fail;
+        /* The next line, its '\n' too, 4096 bytes at most: a longer line
+           goes in pieces. Any byte counts, a NUL byte too. */
+        for (n = 0; n < sizeof line && (c = getchar()) != EOF;) {
+            line[n++] = (char)c;
+            if (c == '\n')
+                break;
         }
+        if (n == 0)
+            break; /* the end of the input, or a read error (below) */
         /* send() may take fewer bytes than asked: send the rest.
            MSG_NOSIGNAL: if the server has gone, EPIPE and no SIGPIPE. */
         for (sent = 0; sent < n; sent += (size_t)k) {
@@ -105,7 +103,7 @@ int main(int argc, char **argv)
         }
     }
     if (ferror(stdin)) {
-        call = "fgets";
+        call = "getchar";
         goto fail;
     }
     /* End of input: a FIN says so. The server closes too: recv() says 0. */

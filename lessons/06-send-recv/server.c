@@ -75,20 +75,20 @@ static long long echo(int conn, const struct sockaddr_in *client, int timeout)
                 continue;
             }
             if (sent == -1 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-                printf("client %s stopped reading: nothing more could be "
-                       "sent for %d s\n(--timeout), and the server closes "
-                       "it\n",
+                printf("client %s took no data for %d s (--timeout): the "
+                       "server closes it\n",
                        ss_addr(client).s, timeout);
                 return echoed;
             }
             if (sent == -1) {
                 int gone = errno == EPIPE || errno == ECONNRESET;
                 perror("send");
-                if (gone)
+                if (gone) {
                     say("the client has closed its end or reset the "
                         "connection. The first send() after a peer has "
                         "closed usually succeeds, and the peer's kernel "
                         "answers it with a RST; a later call fails");
+                }
                 return echoed;
             }
             echoed += sent;

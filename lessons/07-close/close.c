@@ -45,8 +45,9 @@ static void pause_here(int seconds)
     struct timespec left = {0, 0};
 
     left.tv_sec = seconds;
-    if (seconds > 0)
+    if (seconds > 0) {
         say("--pause: %d s to look with ss -tan in another terminal", seconds);
+    }
     while (nanosleep(&left, &left) == -1 && errno == EINTR)
         ;
 }

@@ -27,7 +27,7 @@ static const struct ss_lesson lesson = {
     .summary = "send each line of input as one UDP datagram (65507 bytes "
                "at most)",
     .example = "  first, in another terminal: build/08-udp-receiver\n"
-               "  then: seq 3 | build/09-udp-sender (three datagrams)",
+               "  then: seq 3 | build/09-udp-sender    # three datagrams",
     .options = SS_OPT_NET | SS_OPT_CLIENT | SS_OPT_MESSAGE,
     .peer = "receiver's",
     .port = 9999,
@@ -38,21 +38,22 @@ static const struct ss_lesson lesson = {
 
 enum { END = -1, TOO_LONG = -2, FAILED = -3 }; /* read_line() */
 
-/* The next line of input, without its newline: its length, or END,
-   TOO_LONG or FAILED. A NUL byte would fool strlen(): line is filled with
-   '\n' first, so its last '\0' is the one fgets() put after the text. */
+/* The next line of input, without its newline, into line (cap bytes at
+   most): its length, or END, TOO_LONG or FAILED. getchar() hands over
+   any byte, a NUL byte too; the length is what was counted. */
 static long read_line(char *line, size_t cap)
 {
-    size_t n;
+    size_t n = 0;
+    int c;
 
-    memset(line, '\n', cap);
-    if (fgets(line, (int)cap, stdin) == NULL)
-        return ferror(stdin) ? FAILED : END;
-    for (n = cap - 1; line[n] != '\0'; n--)
-        ;
-    if (n == cap - 1 && line[n - 1] != '\n')
-        return TOO_LONG; /* the buffer is full and the line goes on */
-    return (long)(n > 0 && line[n - 1] == '\n' ? n - 1 : n);
+    while ((c = getchar()) != EOF && c != '\n') {
+        if (n == cap)
+            return TOO_LONG; /* the buffer is full and the line goes on */
+        line[n++] = (char)c;
+    }
+    if (ferror(stdin))
+        return FAILED;
+    return c == EOF && n == 0 ? END : (long)n;
 }
 
 int main(int argc, char **argv)
@@ -61,7 +62,7 @@ int main(int argc, char **argv)
     struct sockaddr_in to, local;
     socklen_t len;
     struct timeval wait = {0, 0};
-    char line[MAX_DATAGRAM + 2]; /* the text, its '\n', fgets()'s '\0' */
+    char line[MAX_DATAGRAM + 1]; /* --message and its '\0' fit */
     long size, sent_ok = 0;
     ssize_t sent;
     int fd, err = 0;
@@ -89,7 +90,7 @@ int main(int argc, char **argv)
                ss_addr(&to).s, isatty(STDIN_FILENO) ? " (Ctrl-D ends)" : "");
     for (;;) {
         if (opt.message == NULL)
-            size = read_line(line, sizeof line);
+            size = read_line(line, MAX_DATAGRAM);
         else if (sent_ok == 0) /* --message is at most MAX_DATAGRAM */
             size = (long)snprintf(line, sizeof line, "%s", opt.message);
         else
@@ -100,7 +101,7 @@ int main(int argc, char **argv)
             printf("line %ld is longer than a datagram can be (%d bytes)\n",
                    sent_ok + 1, MAX_DATAGRAM);
         if (size == FAILED)
-            perror("fgets");
+            perror("getchar");
         if (size < 0)
             goto fail;
         do

@@ -88,9 +88,10 @@ int main(int argc, char **argv)
             printf("no answer within --timeout %d s\n", opt.timeout);
         else
             perror("connect");
-        if (ai->ai_next != NULL)
+        if (ai->ai_next != NULL) {
             say("one address failing says nothing about the others: the "
                 "server may listen on only one of them, so on to the next");
+        }
     next:
         close(fd);
         fd = -1;

@@ -119,10 +119,11 @@ int main(int argc, char **argv)
         goto fail;
     }
     printf("listening on %s\n", ss_addr(&addr).s);
-    if (IN6_IS_ADDR_LOOPBACK(&addr.sin6_addr))
+    if (IN6_IS_ADDR_LOOPBACK(&addr.sin6_addr)) {
         say("::1 is IPv6's loopback address only: an IPv4 client comes to "
             "127.0.0.1, which this socket does not have, whatever "
             "IPV6_V6ONLY says. --host :: has every address, both kinds");
+    }
 
     while (opt.count == 0 || served < opt.count) {
         heading("waiting for client %ld", served + 1);
@@ -144,9 +145,10 @@ int main(int argc, char **argv)
             goto fail;
         }
         served++;
-        if (IN6_IS_ADDR_V4MAPPED(&client.sin6_addr))
+        if (IN6_IS_ADDR_V4MAPPED(&client.sin6_addr)) {
             say("an IPv4 client: the kernel shows its address as an IPv6 "
                 "one, ::ffff: and then its four IPv4 bytes");
+        }
 
         n = snprintf(greeting, sizeof greeting,
                      "hello %s, you are client %ld\n", ss_addr(&client).s,

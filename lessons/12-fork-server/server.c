@@ -100,20 +100,20 @@ static long long echo(int conn, const struct sockaddr_in *client, int timeout)
                 continue;
             }
             if (sent == -1 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-                printf("client %s stopped reading: nothing more could be "
-                       "sent for %d s\n(--timeout), and the server closes "
-                       "it\n",
+                printf("client %s took no data for %d s (--timeout): the "
+                       "server closes it\n",
                        ss_addr(client).s, timeout);
                 return echoed;
             }
             if (sent == -1) {
                 int gone = errno == EPIPE || errno == ECONNRESET;
                 perror("send");
-                if (gone)
+                if (gone) {
                     say("the client has closed its end or reset the "
                         "connection. The first send() after a peer has "
                         "closed usually succeeds, and the peer's kernel "
                         "answers it with a RST; a later call fails");
+                }
                 return echoed;
             }
             echoed += sent;
@@ -270,8 +270,9 @@ int main(int argc, char **argv)
             perror("close");
         if (no_reap && nkids < SHOWN)
             kids[nkids++] = pid;
-        if (opt.count == 0 || served < opt.count)
+        if (opt.count == 0 || served < opt.count) {
             heading("waiting for client %ld", served + 1);
+        }
     }
 
     heading("done: served %ld client%s", served, served == 1 ? "" : "s");

@@ -40,7 +40,6 @@ static const struct ss_lesson lesson = {
                "--bytewise",
     .options = SS_OPT_NET | SS_OPT_NAMES | SS_OPT_CLIENT,
     .port = 8888,
-    .timeout = 300,
     .timeout_help = "seconds for each network wait (connect, an echo); "
                     "your typing is not timed",
     .extra = {{.name = "--bytewise",

@@ -248,10 +248,11 @@ int main(int argc, char **argv)
             perror(output);
         goto fail;
     }
-    if (length == -1)
+    if (length == -1) {
         say("no Content-Length: the body ends when the server closes the "
             "connection, and a connection cut short looks the same as a "
             "whole body");
+    }
     /* The body: its first bytes came with the head, the rest follow
        until the server closes. --output gets them as they come; the
        terminal gets the first SHOWN bytes, escaped, once all is in. */

@@ -350,9 +350,10 @@ static void handle(int conn, const struct sockaddr_storage *client,
         printf("%lld\n", size);
     else
         printf("(not sent whole)\n");
-    if (status == 408 || status == 414 || status == 431)
+    if (status == 408 || status == 414 || status == 431) {
         say("the request was not read to its end: the answer goes first, "
             "then what the client still sends is read and dropped");
+    }
     linger_close(conn);
 }
 

@@ -33,7 +33,7 @@ static const struct ss_lesson lesson = {
     .name = "18-multicast-receiver",
     .summary = "join a multicast group on an interface and print the "
                "datagrams sent to it",
-    .example = "  build/18-multicast-receiver, in two terminals\n"
+    .example = "  in two terminals: build/18-multicast-receiver\n"
                "  then in a third terminal: build/18-multicast-sender",
     .options = SS_OPT_PORT | SS_OPT_TIMEOUT | SS_OPT_COUNT,
     .port = 8888,

@@ -34,7 +34,7 @@ static const struct ss_lesson lesson = {
     .name = "18-multicast-sender",
     .summary = "send each line of input as one datagram to a multicast "
                "group (or a broadcast)",
-    .example = "  build/18-multicast-receiver, in two terminals\n"
+    .example = "  in two terminals: build/18-multicast-receiver\n"
                "  then in a third terminal:\n"
                "  build/18-multicast-sender --message 'hello, group'",
     .options = SS_OPT_PORT | SS_OPT_CLIENT | SS_OPT_MESSAGE,

@@ -531,8 +531,10 @@ int main(int argc, char **argv)
     int file = -1, status;
 
     ss_start(&lesson, &opt, argc, argv);
-    if (send_opt == receive_opt)
-        ss_bad(&lesson, "--send", "one of --send and --receive", NULL);
+    if (send_opt && receive_opt)
+        ss_bad(&lesson, "--send and --receive", "one of them, not both", NULL);
+    if (!send_opt && !receive_opt)
+        ss_bad(&lesson, "--send or --receive", "one of them", NULL);
     if (send_opt && sendfile_opt != NULL && exchanges_opt == 0) {
         file = open_file(sendfile_opt);
         /* sendfile() takes no flags, so no MSG_NOSIGNAL: a receiver that

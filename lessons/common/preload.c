@@ -294,7 +294,6 @@ int(listen)(int fd, int backlog)
 
 int(accept)(int fd, struct sockaddr *addr, socklen_t *len)
 {
-
     if (ss_fault_eintr_now("accept", fd, -1))
         return -1;
     SS_TOLD(ss_accept(fd, addr, len), SS_REAL(accept)(fd, addr, len));
@@ -302,7 +301,6 @@ int(accept)(int fd, struct sockaddr *addr, socklen_t *len)
 
 int(accept4)(int fd, struct sockaddr *addr, socklen_t *len, int flags)
 {
-
     if (ss_fault_eintr_now("accept4", fd, -1))
         return -1;
     SS_TOLD(ss_accept_as(fd, addr, len, flags),
@@ -331,7 +329,6 @@ int(getpeername)(int fd, struct sockaddr *addr, socklen_t *len)
 
 ssize_t(send)(int fd, const void *buf, size_t n, int flags)
 {
-
     if (ss_fault_eintr_now("send", fd, (long)n))
         return -1;
     n = ss_fault_len("send", fd, n, 1);
@@ -341,7 +338,6 @@ ssize_t(send)(int fd, const void *buf, size_t n, int flags)
 
 ssize_t(recv)(int fd, void *buf, size_t n, int flags)
 {
-
     if (ss_fault_eintr_now("recv", fd, (long)n))
         return -1;
     if (!(flags & MSG_WAITALL))
@@ -526,7 +522,6 @@ static int ss_is_epoll(int fd)
 /* close() of a socket or an epoll instance is told; of a file, not. */
 int(close)(int fd)
 {
-
     if (ss_out_kept(fd))
         return 0; /* the narration's: see preload_out.h */
     if (!ss_is_socket(fd) && !ss_is_epoll(fd))
@@ -552,7 +547,6 @@ int(fcntl)(int fd, int cmd, ...)
 
 pid_t(fork)(void)
 {
-
     if (ss_fold)
         return SS_REAL(fork)();
     SS_TOLD(ss_fork(), SS_REAL(fork)());
@@ -568,7 +562,6 @@ int(epoll_create1)(int flags)
    eventfds (an event loop's own) is no socket call. */
 int(epoll_ctl)(int ep, int op, int fd, struct epoll_event *e)
 {
-
     if (!ss_is_socket(fd))
         return SS_REAL(epoll_ctl)(ep, op, fd, e);
     SS_TOLD(ss_epoll_ctl(ep, op, fd, e), SS_REAL(epoll_ctl)(ep, op, fd, e));
@@ -576,7 +569,6 @@ int(epoll_ctl)(int ep, int op, int fd, struct epoll_event *e)
 
 ssize_t(sendfile)(int out, int in, off_t *offset, size_t count)
 {
-
     if (!ss_is_socket(out))
         return SS_REAL(sendfile)(out, in, offset, count);
     SS_TOLD_SEND(0, ss_sendfile(out, in, offset, count),

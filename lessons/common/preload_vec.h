@@ -266,7 +266,6 @@ static int ss_recvmmsg_sock(int fd, struct ss_mmsghdr *v, unsigned int n,
 
 ssize_t(readv)(int fd, const struct iovec *v, int n)
 {
-
     if (!ss_socket_told(fd))
         return SS_REAL(readv)(fd, v, n);
     SS_TOLD(ss_readv_sock(fd, v, n), SS_REAL(readv)(fd, v, n));
@@ -274,7 +273,6 @@ ssize_t(readv)(int fd, const struct iovec *v, int n)
 
 ssize_t(writev)(int fd, const struct iovec *v, int n)
 {
-
     if (!ss_socket_told(fd))
         return SS_REAL(writev)(fd, v, n);
     SS_TOLD_SEND(0, ss_writev_sock(fd, v, n), SS_REAL(writev)(fd, v, n));
@@ -282,7 +280,6 @@ ssize_t(writev)(int fd, const struct iovec *v, int n)
 
 int(sendmmsg)(int fd, struct ss_mmsghdr *v, unsigned int n, int flags)
 {
-
     SS_TOLD_SEND(flags, ss_sendmmsg_sock(fd, v, n, flags),
                  SS_REAL(sendmmsg)(fd, v, n, flags));
 }
@@ -290,7 +287,6 @@ int(sendmmsg)(int fd, struct ss_mmsghdr *v, unsigned int n, int flags)
 int(recvmmsg)(int fd, struct ss_mmsghdr *v, unsigned int n, int flags,
               struct timespec *ts)
 {
-
     SS_TOLD(ss_recvmmsg_sock(fd, v, n, flags, ts),
             SS_REAL(recvmmsg)(fd, v, n, flags, ts));
 }

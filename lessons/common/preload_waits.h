@@ -282,7 +282,6 @@ static int ss_epoll_socks(int ep)
 
 int(select)(int nfds, fd_set *r, fd_set *wr, fd_set *e, struct timeval *tv)
 {
-
     if (!ss_may_tell() || !ss_select_socks(nfds, r, wr, e))
         return SS_REAL(select)(nfds, r, wr, e, tv);
     SS_TOLD(ss_select_told(nfds, r, wr, e, tv, NULL, NULL, 0),
@@ -292,7 +291,6 @@ int(select)(int nfds, fd_set *r, fd_set *wr, fd_set *e, struct timeval *tv)
 int(pselect)(int nfds, fd_set *r, fd_set *wr, fd_set *e,
              const struct timespec *ts, const sigset_t *mask)
 {
-
     if (!ss_may_tell() || !ss_select_socks(nfds, r, wr, e))
         return SS_REAL(pselect)(nfds, r, wr, e, ts, mask);
     SS_TOLD(ss_select_told(nfds, r, wr, e, NULL, ts, mask, 1),
@@ -301,7 +299,6 @@ int(pselect)(int nfds, fd_set *r, fd_set *wr, fd_set *e,
 
 int(poll)(struct pollfd *fds, nfds_t n, int timeout)
 {
-
     if (!ss_may_tell() || !ss_poll_socks(fds, n))
         return SS_REAL(poll)(fds, n, timeout);
     SS_TOLD(ss_poll(fds, n, timeout), SS_REAL(poll)(fds, n, timeout));
@@ -310,7 +307,6 @@ int(poll)(struct pollfd *fds, nfds_t n, int timeout)
 int(ppoll)(struct pollfd *fds, nfds_t n, const struct timespec *ts,
            const sigset_t *mask)
 {
-
     if (!ss_may_tell() || !ss_poll_socks(fds, n))
         return SS_REAL(ppoll)(fds, n, ts, mask);
     SS_TOLD(ss_ppoll_told(fds, n, ts, mask), SS_REAL(ppoll)(fds, n, ts, mask));
@@ -336,7 +332,6 @@ int(__ppoll_chk)(struct pollfd *fds, nfds_t n, const struct timespec *ts,
 #ifdef __linux__
 int(epoll_wait)(int ep, struct epoll_event *ev, int max, int timeout)
 {
-
     if (!ss_may_tell() || !ss_epoll_socks(ep))
         return SS_REAL(epoll_wait)(ep, ev, max, timeout);
     SS_TOLD(ss_epoll_wait(ep, ev, max, timeout),
@@ -346,7 +341,6 @@ int(epoll_wait)(int ep, struct epoll_event *ev, int max, int timeout)
 int(epoll_pwait)(int ep, struct epoll_event *ev, int max, int timeout,
                  const sigset_t *mask)
 {
-
     if (!ss_may_tell() || !ss_epoll_socks(ep))
         return SS_REAL(epoll_pwait)(ep, ev, max, timeout, mask);
     SS_TOLD(ss_epoll_pwait_told(ep, ev, max, timeout, mask),
@@ -356,7 +350,6 @@ int(epoll_pwait)(int ep, struct epoll_event *ev, int max, int timeout,
 int(epoll_pwait2)(int ep, struct epoll_event *ev, int max,
                   const struct timespec *ts, const sigset_t *mask)
 {
-
     if (!ss_may_tell() || !ss_epoll_socks(ep))
         return SS_REAL(epoll_pwait2)(ep, ev, max, ts, mask);
     SS_TOLD(ss_epoll_pwait2_told(ep, ev, max, ts, mask),

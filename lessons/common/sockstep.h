@@ -12,9 +12,10 @@
  * recv, sendto, recvfrom, shutdown, close, dup, getsockname, getpeername,
  * setsockopt, getsockopt, getaddrinfo, freeaddrinfo, poll, fcntl, fork,
  * waitpid, sigaction, getrlimit, setrlimit, socketpair, sendmsg, recvmsg,
- * fgets; on Linux epoll_create1, epoll_ctl, epoll_wait, sendfile) a room
- * of wrappers defines a function that makes the real call and narrates
- * it, and ss_macros.h a macro of the same name, so the lesson's line
+ * fgets, getchar; on Linux epoll_create1, epoll_ctl, epoll_wait,
+ * sendfile) a room of wrappers defines a function that makes the real
+ * call and narrates it, and ss_macros.h a macro of the same name, so the
+ * lesson's line
  *     fd = socket(AF_INET, SOCK_STREAM, 0);
  * calls that function. Include this file after every system header.
  * Inside the header the C library's function is always written

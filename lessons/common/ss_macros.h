@@ -35,6 +35,7 @@
 #define waitpid(p, s, o)            ss_waitpid(p, s, o)
 #define sigaction(s, a, o)          ss_sigaction(s, a, o)
 #define fgets(b, n, f)              ss_fgets(b, n, f)
+#define getchar()                   ss_getchar()
 #define socketpair(d, t, p, v)      ss_socketpair(d, t, p, v)
 #define sendmsg(f, m, fl)           ss_sendmsg(f, m, fl)
 #define recvmsg(f, m, fl)           ss_recvmsg(f, m, fl)

@@ -1,6 +1,6 @@
 /*
- * ss_wait.h - the wrappers that wait: poll, fgets on the keyboard;
- * on Linux, epoll_create1, epoll_ctl, epoll_wait.
+ * ss_wait.h - the wrappers that wait: poll, fgets and getchar on the
+ * keyboard; on Linux, epoll_create1, epoll_ctl, epoll_wait.
  *
  * Needs: ss_text.h ss_state.h ss_narrate.h ss_errors.h ss_proc.h ss_repeat.h
  *        ss_call.h
@@ -247,6 +247,19 @@ static inline char *ss_fgets(char *buf, int size, FILE *f)
     memmove(ss_nar.pending, ss_nar.pending + n, ss_nar.npending - n);
     ss_nar.npending -= n;
     return buf;
+}
+
+/* getchar() the same way: what was typed at a --step prompt comes first,
+   a byte at a time. */
+static inline int ss_getchar(void)
+{
+    unsigned char c;
+
+    if (ss_nar.npending == 0)
+        return ss_nar.stdin_eof ? EOF : SS_REAL(getchar)();
+    c = (unsigned char)ss_nar.pending[0];
+    memmove(ss_nar.pending, ss_nar.pending + 1, --ss_nar.npending);
+    return c;
 }
 
 #ifdef __linux__

@@ -546,27 +546,34 @@ WHOLE_LINE = ("Keep calling recv() until the whole line has come, then print "
               "boundaries\").")
 
 
+def could_not_connect(res, err):
+    """Fail res: the checker's own client could not connect (err: why)."""
+    res.failed("The checker could not connect: %s." % err,
+               "could not connect")
+
+
 def count_descriptors(prog, res, serve):
     """The descriptors check of a TCP server (a kind's or a spec's):
     serve(n, first) plays n clients one after another and returns
     (served, a sentence on the first not served). One client, then 20
     more; the process holding the listening socket may not hold 5 or
-    more descriptors more after them."""
+    more descriptors more after them. A program that does not serve them is
+    not measured: NOT RUN (the checks that serve clients fail it)."""
     served, trouble = serve(1, 1)
     if served < 1:
-        res.failed("The descriptors could not be counted: the first client "
-                   "was not served. %s%s" % (trouble, prog.fate()),
-                   "not measured: first client not served")
+        res.not_run("The descriptors could not be counted: the first "
+                    "client was not served. %s%s" % (trouble, prog.fate()),
+                    "not measured: first client not served")
         return
     time.sleep(0.2)
     before, sockets_before = prog.fds()
     served, trouble = serve(20, 2)
     if served < 20:
-        res.failed("The descriptors could not be counted: of 20 more "
-                   "clients, %d %s served; the next one: %s%s"
-                   % (served, "was" if served == 1 else "were",
-                      trouble[0].lower() + trouble[1:], prog.fate()),
-                   "not measured: served %d of 20 clients" % served)
+        res.not_run("The descriptors could not be counted: of 20 more "
+                    "clients, %s served; the next one: %s%s"
+                    % (plural(served, "was", "were"),
+                       trouble[0].lower() + trouble[1:], prog.fate()),
+                    "not measured: served %d of 20 clients" % served)
         return
     after, sockets_after = prog.fds_settled(before)
     if after is None:

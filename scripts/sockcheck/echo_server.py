@@ -10,7 +10,7 @@ import threading
 import time
 
 from .checks import (LINE, SEE_ACCEPT_LOOP, SEE_RECV0, Busy,
-                     after_the_first, check, loopback_check)
+                     after_the_first, check, could_not_connect, loopback_check)
 from .common import MEGABYTE_LIMIT, REPLY_LIMIT
 from .peers import connect, echo_trouble
 from .procfs import net_table, tcp_peer
@@ -86,8 +86,7 @@ def es_split_line(run, res):
     line = b"".join(PIECES)
     c, err = connect(prog, nodelay=True)
     if c is None:
-        res.failed("The checker could not connect: %s." % err,
-                   "could not connect")
+        could_not_connect(res, err)
         return
     failed = None
     try:
@@ -130,8 +129,7 @@ def es_megabyte(run, res):
     limit = MEGABYTE_LIMIT
     c, err = connect(prog)
     if c is None:
-        res.failed("The checker could not connect: %s." % err,
-                   "could not connect")
+        could_not_connect(res, err)
         return
     back = bytearray()
     state = {"how": "timeout", "sent": 0}

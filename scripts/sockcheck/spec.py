@@ -370,13 +370,6 @@ def printed(spec, text):
     return None
 
 
-def describe_step(step):
-    """How a step is shown in a sentence."""
-    if step[0] == "send":
-        return step[1]
-    return step[1].pattern
-
-
 def out_of_range(data: bytes) -> Optional[bytes]:
     """data with every number in it made far too large, or None if it
     holds no number."""

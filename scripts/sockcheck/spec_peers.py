@@ -9,8 +9,8 @@ import time
 
 from .checks import (GONE_HINT, GONE_REASON, KEPT_OPEN, KEPT_OPEN_REASON,
                      RESET_HINT, SEE_RECV0, Busy, State,
-                     after_a_silent_client, crashed, ended_at_sigpipe,
-                     ended_by_itself, killed_by_sigpipe)
+                     after_a_silent_client, could_not_connect, crashed,
+                     ended_at_sigpipe, ended_by_itself, killed_by_sigpipe)
 from .common import FLOOD_LIMIT, NotReady
 from .peers import connect
 from .procfs import net_table, tcp_peer
@@ -35,8 +35,7 @@ def sp_silent(run, res):
     spec = run.spec
     silent, err = connect(prog)
     if silent is None:
-        res.failed("The checker could not connect: %s." % err,
-                   "could not connect")
+        could_not_connect(res, err)
         return
     t0 = time.monotonic()
     time.sleep(0.5)
@@ -205,8 +204,7 @@ def sp_sigpipe(run, res):
     # comes while it still has requests to answer.
     c, err = connect(prog, mss=1400, rcvbuf=4096)
     if c is None:
-        res.failed("The checker could not connect: %s." % err,
-                   "could not connect")
+        could_not_connect(res, err)
         return
     request = b"".join(v for k, v, _ in spec.steps if k == "send")
     chunk = request * max(1, 16384 // len(request))

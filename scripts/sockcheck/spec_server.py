@@ -189,8 +189,8 @@ def sp_in_turn(run, res):
         # still up, and no further client served
         hint = (" The program served only the first client: %s."
                 % SEE_ACCEPT_LOOP)
-    res.failed("%s of %d clients were served. %s%s%s" % (
-        served, n, trouble, fate, hint),
+    res.failed("%d of %d clients %s served. %s%s%s" % (
+        served, n, "was" if served == 1 else "were", trouble, fate, hint),
         "served %d of %d clients" % (served, n))
 
 
@@ -251,8 +251,8 @@ def sp_idle(run, res):
     spec = run.spec
     ok, words = exchange(prog, spec, "The first client")
     if not ok:
-        res.failed("Not measured: %s%s" % (words, why(prog)),
-                   "not measured: first client not served")
+        res.not_run("Not measured: %s%s" % (words, why(prog)),
+                    "not measured: first client not served")
         return
     busy = Busy(prog, settle=0.3)
     time.sleep(1.3)
@@ -324,12 +324,14 @@ def sp_zombies(run, res):
     if not run.exchange_failed:
         spec = dataclasses.replace(spec, timeout=spec.timeout * 10)
     results = [None] * 10
+    unconnected = []  # why each client that could not connect could not
 
     def one(i):
+        who = "Client %d" % (i + 1)
         if typed:
-            results[i] = before_input(prog, spec, steps, "Client %d" % (i + 1))
+            results[i] = before_input(prog, spec, steps, who, unconnected)
         else:
-            results[i] = exchange(prog, spec, "Client %d" % (i + 1))
+            results[i] = exchange(prog, spec, who, unconnected=unconnected)
 
     threads = [threading.Thread(target=one, args=(i,), daemon=True)
                for i in range(10)]
@@ -353,12 +355,13 @@ def sp_zombies(run, res):
                         "ended (the process holding its listening socket)"),
                     "ended with no operator")
         return
-    if served < 10 and (prog.fate(wait=0) or queued(prog) != 0 or any(
-            r is None or "could not connect" in r[1] for r in results)):
-        res.failed("Not measured: 10 clients played the exchange at the "
-                   "same time, and %d were served. %s%s" % (
-                       served, bad[1] if bad else "", why(prog)),
-                   "not measured: served %d of 10 clients" % served)
+    if served < 10 and (prog.fate(wait=0) or queued(prog) != 0 or unconnected
+                        or any(r is None for r in results)):
+        res.not_run("Not measured: 10 clients played the exchange at the "
+                    "same time, and %s served. %s%s" % (
+                        plural(served, "was", "were"), bad[1] if bad else "",
+                        why(prog)),
+                    "not measured: served %d of 10 clients" % served)
         return
     time.sleep(max(0.0, 1.0 - (time.monotonic() - t_left)))
     left = zombies(prog)
@@ -370,9 +373,10 @@ def sp_zombies(run, res):
                  if r and r[0]), "not one got through them") if typed else
             "10 clients played the exchange at the same time (10 served); "
             "1 s after the last had left" if served == 10 else
-            "10 clients played the exchange at the same time, and %d were "
+            "10 clients played the exchange at the same time, and %s "
             "served. %s Each was accepted all the same, and has left; 1 s "
-            "after the last had left" % (served, bad[1]))
+            "after the last had left" % (plural(served, "was", "were"),
+                                         bad[1]))
     res.aside = True
     if len(left) <= 1:
         res.passed("%s, the program had %s (state Z in /proc)." % (

@@ -477,8 +477,7 @@ def first_client(run, res):
     prog = start(run)
     talk = Talk(prog, run.spec)
     if talk.err:
-        res.failed("The checker could not connect: %s." % talk.err,
-                   "could not connect")
+        checks.could_not_connect(res, talk.err)
         return prog, None
     return prog, talk
 
@@ -491,12 +490,13 @@ def start(run):
 
 
 def exchange(prog, spec, who="A client", newline_hint=True, got=None,
-             strict=False, more=None):
+             strict=False, more=None, unconnected=None):
     """One client, the whole exchange, closed: (ok, sentence); without
     newline_hint, a reply cut short is not blamed on its line end; got,
-    a list, gets the replies that came; strict, see Talk; more, a list,
-    gets what else came after the last reply of a good exchange, before
-    the program was quiet for half a second (TCP, close: no). A spec
+    a list, gets the replies that came; unconnected, a list, gets the
+    error when the client could not connect; strict, see Talk; more, a
+    list, gets what else came after the last reply of a good exchange,
+    before the program was quiet for half a second (TCP, close: no). A spec
     with print: lines (a UDP receiver's) also wants them printed after
     the exchange began."""
     mark = prog.out.mark()
@@ -504,6 +504,8 @@ def exchange(prog, spec, who="A client", newline_hint=True, got=None,
     talk.newline_hint = newline_hint
     talk.strict = strict
     if talk.err:
+        if unconnected is not None:
+            unconnected.append(talk.err)
         return False, "%s could not connect: %s." % (who, talk.err)
     try:
         trouble = play(talk)
@@ -585,11 +587,13 @@ ONE_CLIENT = checks.ONE_CLIENT + (" (A spec for a server that serves only "
                                   "one client says 'clients: 1'.)")
 
 
-def before_input(prog, spec, steps, who):
+def before_input(prog, spec, steps, who, unconnected=None):
     """One client plays steps (the exchange up to its first input: line)
-    and closes: (ok, sentence), as exchange() gives."""
+    and closes: (ok, sentence), as exchange() gives (unconnected too)."""
     talk = Talk(prog, spec)
     if talk.err:
+        if unconnected is not None:
+            unconnected.append(talk.err)
         return False, "%s could not connect: %s." % (who, talk.err)
     try:
         trouble = play(talk, steps, close=False)

@@ -148,6 +148,35 @@ class Results(unittest.TestCase):
                               self.VERDICTS.values()}), 5)
 
 
+class NotMeasured(unittest.TestCase):
+    """A check that could not measure what it is about says NOT RUN, with
+    the reason, not FAIL: the checks that serve clients fail the
+    program for not serving them."""
+
+    class Prog:
+        def fate(self):
+            return " The program is still running."
+
+        def fds(self):
+            return 4, 1
+
+    def test_descriptors_with_no_first_client_served(self):
+        res = checks.Result(None)
+        checks.count_descriptors(self.Prog(), res, lambda n, first: (
+            0, "Client %d could not connect: refused." % first))
+        self.assertEqual((res.status(), res.reason),
+                         ("NOT RUN", "not measured: first client not served"))
+
+    def test_descriptors_with_one_of_twenty_served(self):
+        res = checks.Result(None)
+        checks.count_descriptors(self.Prog(), res, lambda n, first: (
+            1, "Client %d could not connect: refused." % (first + 1)))
+        self.assertEqual((res.status(), res.reason),
+                         ("NOT RUN", "not measured: served 1 of 20 clients"))
+        self.assertIn("of 20 more clients, 1 was served; the next one: "
+                      "client 3 could not connect", res.message)
+
+
 class LastWords(unittest.TestCase):
     """What a program said last, as quoted in a check's sentence."""
 

@@ -1,15 +1,18 @@
 """scripts/sockcheck/spec_talk.py: the words for a reply that a spec's
-pattern does not match, made of the bytes that came."""
+pattern does not match, made of the bytes that came; a client that could
+not connect, told by a field, not by its sentence."""
 
 import os
 import re
 import sys
 import unittest
+from unittest import mock
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
                                 "..", "..", "scripts"))
 
-from sockcheck.spec_talk import padding_note  # noqa: E402 (after the path)
+from sockcheck import checks, spec_talk  # noqa: E402 (after the path)
+from sockcheck.spec_talk import padding_note  # noqa: E402
 
 
 class Padding(unittest.TestCase):
@@ -52,3 +55,44 @@ class RepliesIn(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class Unconnected(unittest.TestCase):
+    """exchange() and before_input() put the error of a client that could
+    not connect in a list of the caller's (zombies asks it, and not its
+    sentence, whether every client connected)."""
+
+    class Prog:
+        host = "127.0.0.1"
+
+        class out:
+            @staticmethod
+            def mark():
+                return 0
+
+    class Spec:
+        proto, timeout = "tcp", 1.0
+
+        def relays(self):
+            return False
+
+    def test_the_error_goes_in_the_list(self):
+        errs = []
+        with mock.patch.object(spec_talk, "connect",
+                               lambda prog, timeout: (None, "refused")):
+            said = [spec_talk.exchange(self.Prog(), self.Spec(), "Client 3",
+                                       unconnected=errs),
+                    spec_talk.before_input(self.Prog(), self.Spec(), [],
+                                           "Client 4", errs),
+                    spec_talk.exchange(self.Prog(), self.Spec(), "Client 5")]
+        self.assertEqual(errs, ["refused", "refused"])
+        self.assertEqual(said[0], (False, "Client 3 could not connect: "
+                                          "refused."))
+        self.assertFalse(said[2][0])
+
+    def test_the_checker_could_not_connect_is_one_sentence(self):
+        res = checks.Result(None)
+        checks.could_not_connect(res, "refused (ECONNREFUSED)")
+        self.assertEqual((res.status(), res.message, res.reason),
+                         ("FAIL", "The checker could not connect: refused "
+                          "(ECONNREFUSED).", "could not connect"))
