@@ -231,6 +231,22 @@ peer() {
     assert_line "the client closed the connection after 2 messages"
 }
 
+@test "15-framing: at a terminal, lines typed at a --step prompt are sent, none lost" {
+    start_server "$BATS_TEST_TMPDIR/server" 15-framing-server --count 1 \
+        --timeout 30
+    run timeout 30 "$PYTHON" "$PEERS/tty-step-sender.py" \
+        "$BIN/15-framing-client" "$PORT" "echo, 6 bytes: second"
+    assert_success
+    assert_line "exit 0"
+    assert_line --partial "echo, 5 bytes: first"
+    assert_line --partial "echo, 6 bytes: second"
+    plain || assert_line "kept"
+    wait_exit "$BG_PID"
+    run cat "$BATS_TEST_TMPDIR/server"
+    assert_line "message 1, 5 bytes: first"
+    assert_line "message 2, 6 bytes: second"
+}
+
 @test "15-framing: no client within --timeout: says so and exits 1" {
     run_lesson timeout 10 "$BIN/15-framing-server" --port 0 --timeout 1
     assert_failure 1

@@ -12,7 +12,7 @@
  * recv, sendto, recvfrom, shutdown, close, dup, getsockname, getpeername,
  * setsockopt, getsockopt, getaddrinfo, freeaddrinfo, poll, fcntl, fork,
  * waitpid, sigaction, getrlimit, setrlimit, socketpair, sendmsg, recvmsg,
- * fgets, getchar; on Linux epoll_create1, epoll_ctl, epoll_wait,
+ * fgets, getchar, getline; on Linux epoll_create1, epoll_ctl, epoll_wait,
  * sendfile) a room of wrappers defines a function that makes the real
  * call and narrates it, and ss_macros.h a macro of the same name, so the
  * lesson's line

@@ -36,6 +36,7 @@
 #define sigaction(s, a, o)          ss_sigaction(s, a, o)
 #define fgets(b, n, f)              ss_fgets(b, n, f)
 #define getchar()                   ss_getchar()
+#define getline(l, c, f)            ss_getline(l, c, f)
 #define socketpair(d, t, p, v)      ss_socketpair(d, t, p, v)
 #define sendmsg(f, m, fl)           ss_sendmsg(f, m, fl)
 #define recvmsg(f, m, fl)           ss_recvmsg(f, m, fl)

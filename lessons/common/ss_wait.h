@@ -1,5 +1,5 @@
 /*
- * ss_wait.h - the wrappers that wait: poll, fgets and getchar on the
+ * ss_wait.h - the wrappers that wait: poll, fgets, getchar and getline on the
  * keyboard; on Linux, epoll_create1, epoll_ctl, epoll_wait.
  *
  * Needs: ss_text.h ss_state.h ss_narrate.h ss_errors.h ss_proc.h ss_repeat.h
@@ -260,6 +260,36 @@ static inline int ss_getchar(void)
     c = (unsigned char)ss_nar.pending[0];
     memmove(ss_nar.pending, ss_nar.pending + 1, --ss_nar.npending);
     return c;
+}
+
+/* getline() the same way: what was typed at a --step prompt comes first,
+   a line at a time, in a buffer grown as getline() grows its own. */
+static inline ssize_t ss_getline(char **line, size_t *cap, FILE *f)
+{
+    size_t n, i;
+    char *grown;
+
+    if (f == stdin && ss_nar.npending == 0 && ss_nar.stdin_eof)
+        return -1; /* Ctrl-D was typed at a --step prompt */
+    if (f != stdin || ss_nar.npending == 0 || line == NULL || cap == NULL)
+        return SS_REAL(getline)(line, cap, f);
+    for (i = 0; i < ss_nar.npending && ss_nar.pending[i] != '\n'; i++)
+        ;
+    n = i < ss_nar.npending ? i + 1 : ss_nar.npending;
+    if (*line == NULL || *cap < n + 1) {
+        grown = realloc(*line, n + 1);
+        if (grown == NULL) {
+            errno = ENOMEM;
+            return -1;
+        }
+        *line = grown;
+        *cap = n + 1;
+    }
+    memcpy(*line, ss_nar.pending, n);
+    (*line)[n] = '\0';
+    memmove(ss_nar.pending, ss_nar.pending + n, ss_nar.npending - n);
+    ss_nar.npending -= n;
+    return (ssize_t)n;
 }
 
 #ifdef __linux__

@@ -1,8 +1,10 @@
-# tty-step-sender.py SENDER PORT: runs SENDER --step --port PORT at a
-# terminal (a pty), types two lines at the first prompt, then Enter at each
-# prompt and Ctrl-D; prints the exit status, "kept", and all it printed.
+# tty-step-sender.py SENDER PORT [DONE]: runs SENDER --step --port PORT at
+# a terminal (a pty), types two lines at the first prompt, then Enter at
+# each prompt, and Ctrl-D once it has printed DONE (default "datagram 2:");
+# prints the exit status, "kept", and all it printed.
 import os, pty, select, sys, time
 binary, port = sys.argv[1], sys.argv[2]
+done = (sys.argv[3] if len(sys.argv) > 3 else "datagram 2:").encode()
 pid, fd = pty.fork()
 if pid == 0:
     os.execv(binary, [binary, "--step", "--port", port, "--timeout", "2"])
@@ -32,7 +34,7 @@ while time.time() < deadline:
     if d is None:
         break
     out += d
-    if not ended and b"datagram 2:" in out:
+    if not ended and done in out:
         os.write(fd, b"\x04")
         ended = True
     while answered < out.count(b"Enter runs it"):
