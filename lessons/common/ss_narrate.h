@@ -482,8 +482,9 @@ static inline void ss_ask(const char *text)
 /*
  * Show the next call on one line and wait for Enter on the terminal. A
  * line with text on it was typed for the program, not for the prompt (a
- * pasted line, say): it is kept, and the program's next fgets() on stdin
- * gets it first (ss_fgets in ss_wait.h). Once Enter is pressed the prompt
+ * pasted line, say): it is kept, and the program's next fgets(),
+ * getchar() or getline() on stdin gets it first (ss_wait.h). Once Enter
+ * is pressed the prompt
  * becomes "... running: CALL" until the call returns, since a call such
  * as accept() may block.
  */

@@ -200,7 +200,8 @@ static inline int ss_poll(struct pollfd *fds, nfds_t n, int timeout)
     ss_args(&c, "%s, %lu, %d", list, (unsigned long)n, timeout);
     ss_pre(&c, "poll");
     /* A line typed at a --step prompt (this one too) is stdin's next
-       input (ss_fgets): fd 0 is ready without waiting for the keyboard. */
+       input (ss_fgets, ss_getchar, ss_getline): fd 0 is ready without
+       waiting for the keyboard. */
     for (i = 0; i < n && (ss_nar.npending > 0 || ss_nar.stdin_eof); i++)
         if (fds[i].fd == STDIN_FILENO && (fds[i].events & POLLIN))
             typed = i;
@@ -217,7 +218,8 @@ static inline int ss_poll(struct pollfd *fds, nfds_t n, int timeout)
         fds[typed].revents |= POLLIN;
         ss_wrap(4, 0, "",
                 "fd 0 counts as ready: a line typed at a --step "
-                "prompt waits for the program, and fgets() reads it first",
+                "prompt waits for the program, and its next read of stdin "
+                "gets it first",
                 "");
     }
     ss_poll_said(fds, n, rc, timeout == 0);
