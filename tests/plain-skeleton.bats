@@ -44,6 +44,24 @@ teardown() {
     done
 }
 
+@test "plain skeleton: the client prints what the server sent escaped, never raw" {
+    local f dir="$BATS_TEST_TMPDIR"
+    for f in server client; do
+        "${CC:-cc}" -Wall -Wextra -Werror -pedantic \
+            "$ROOT/lessons/plain/$f.c" -o "$dir/$f"
+    done
+    start_bg "$dir/server.out" "$dir/server" 127.0.0.1 0
+    wait_ready "$dir/server.out"
+    run_lesson timeout 10 "$dir/client" 127.0.0.1 "$PORT" $'a\033[2Jb\tc\n'
+    assert_success
+    refute_output --partial $'\033'
+    # The echo may come back in pieces: together they are the message.
+    [[ "$(sed -n 's/^received //p' <<<"$output" | tr -d '\n')" == \
+        'a\x1b[2Jb\x09c\x0a' ]]
+    wait_exit "$BG_PID"
+    [ "$EXIT_STATUS" -eq 0 ]
+}
+
 @test "plain UDP pair: builds strict, one sendto() is one datagram, escaped" {
     local f args dir="$BATS_TEST_TMPDIR"
     for f in udp-receiver udp-sender; do

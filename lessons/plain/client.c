@@ -1,5 +1,6 @@
 /* client.c: a plain TCP client. It sends its message, prints what comes
  * back until it has it all, and closes. Build: cc -Wall -o client client.c */
+#define _POSIX_C_SOURCE 200809L
 #include <arpa/inet.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,7 +20,7 @@ int main(int argc, char *argv[])
     char buf[512], *end = "";
     long port = argc == 4 ? strtol(argv[2], &end, 10) : -1;
     size_t got = 0;
-    ssize_t n;
+    ssize_t n, i;
     int fd;
 
     if (port < 1 || port > 65535 || *end != '\0' ||
@@ -39,7 +40,13 @@ int main(int argc, char *argv[])
             fail("recv");
         if (n == 0)
             break; /* the server closed first */
-        printf("received %.*s\n", (int)n, buf);
+        printf("received ");
+        for (i = 0; i < n; i++) /* escaped: never raw bytes to a terminal */
+            if (buf[i] >= ' ' && buf[i] <= '~')
+                putchar(buf[i]);
+            else
+                printf("\\x%02x", (unsigned char)buf[i]);
+        putchar('\n');
         got += (size_t)n;
     }
     close(fd);

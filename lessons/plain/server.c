@@ -1,5 +1,6 @@
 /* server.c: a plain TCP server. It sends back all that one client sends,
  * until the client closes. Build: cc -Wall -o server server.c */
+#define _POSIX_C_SOURCE 200809L
 #include <arpa/inet.h>
 #include <stdio.h>
 #include <stdlib.h>

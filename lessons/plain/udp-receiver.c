@@ -1,6 +1,7 @@
 /* udp-receiver.c: a plain UDP receiver. It prints each datagram and who
  * sent it, until 5 s pass without one.
  * Build: cc -Wall -o udp-receiver udp-receiver.c */
+#define _POSIX_C_SOURCE 200809L
 #include <arpa/inet.h>
 #include <errno.h>
 #include <stdio.h>

@@ -1,5 +1,6 @@
 /* udp-sender.c: a plain UDP sender. It sends each message as one datagram,
  * then says from which port. Build: cc -Wall -o udp-sender udp-sender.c */
+#define _POSIX_C_SOURCE 200809L
 #include <arpa/inet.h>
 #include <stdio.h>
 #include <stdlib.h>
