@@ -309,7 +309,7 @@ peer() {
             n=$((n + 1))
         done
     done
-    [ "$n" -eq 5 ] # send_all in 15 (both) and 16's server, recv_exactly in 15
+    [ "$n" -eq 7 ] # send_all in 15, 16 (both each) and 19, recv_exactly in 15
 }
 
 # A peer that closes at once, and says so on its stdout: the client, told

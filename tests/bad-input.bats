@@ -222,11 +222,11 @@ takes_names() {
     # It must be able to fail: a --help that fails, and one laid out
     # badly (a name past its column, a split default, a sender that
     # names a server, two parentheticals in a row, example lines that
-    # are not commands to paste).
+    # are not commands to paste, a note of its own).
     local fake="$BATS_TEST_TMPDIR/bin"
     mkdir -p "$fake"
     printf '#!/bin/sh\nexit 3\n' >"$fake/00-fails"
-    printf '#!/bin/sh\ncat <<EOF\n00-sender: x\n\nusage: %s [options]\n\noptions:\n  --quiet-after N text\n  --port N       the server%ss port (default\n                 8888)\n  --count N      all (then wait) (default 1)\n\nexample:\n  build/00-sender, in two terminals\n  then: seq 3 | build/00-sender (three)\nEOF\n' \
+    printf '#!/bin/sh\ncat <<EOF\n00-sender: x\n\nusage: %s [options]\n\noptions:\n  --quiet-after N text\n  --port N       the server%ss port (default\n                 8888)\n  --count N      all (then wait) (default 1)\n\nexample:\n  build/00-sender, in two terminals\n  then: seq 3 | build/00-sender (three)\n  (a note, not a command)\nEOF\n' \
         "$fake/00-sender" "'" >"$fake/00-sender"
     chmod +x "$fake/00-fails" "$fake/00-sender"
     run "$PYTHON" "$ROOT/tests/help-layout" "$fake" 00-fails 00-sender
@@ -238,4 +238,5 @@ takes_names() {
     assert_line "00-sender: --count N: two parentheticals in a row: all (then wait) (default 1)"
     assert_line "00-sender: an example line that is not a command to paste: build/00-sender, in two terminals"
     assert_line "00-sender: an example line that is not a command to paste: then: seq 3 | build/00-sender (three)"
+    assert_line "00-sender: an example line that is not a command to paste: (a note, not a command)"
 }

@@ -144,8 +144,8 @@ int main(int argc, char **argv)
         if (got == -1 && errno == EINTR)
             continue; /* a signal (Ctrl-Z, then fg): wait again */
         if (got == -1 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-            printf("the server sent nothing more and did not close\n"
-                   "within --timeout %d s (raise it with --timeout)\n",
+            printf("the server sent nothing more and did not close within "
+                   "--timeout %d s\n",
                    opt.timeout);
             goto fail;
         }

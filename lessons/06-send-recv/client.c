@@ -76,9 +76,11 @@ int main(int argc, char **argv)
            MSG_NOSIGNAL: if the server has gone, EPIPE and no SIGPIPE. */
         for (sent = 0; sent < n; sent += (size_t)k) {
             k = send(fd, line + sent, n - sent, MSG_NOSIGNAL);
-            if (k == -1 && errno == EINTR)
+            if (k == -1 && errno == EINTR) {
                 k = 0; /* a signal (Ctrl-Z, then fg): send again */
-            else if (k == -1) {
+                continue;
+            }
+            if (k == -1) {
                 call = "send";
                 goto fail;
             }
@@ -86,12 +88,15 @@ int main(int argc, char **argv)
         /* recv() returns what has come so far: read until all n came. */
         for (got = 0; got < n; got += (size_t)k) {
             k = recv(fd, back + got, n - got, 0);
-            if (k == -1 && errno == EINTR)
+            if (k == -1 && errno == EINTR) {
                 k = 0;
-            else if (k == -1) { /* EAGAIN: no echo within --timeout */
+                continue;
+            }
+            if (k == -1) { /* EAGAIN: no echo within --timeout */
                 call = "recv";
                 goto fail;
-            } else if (k == 0)
+            }
+            if (k == 0)
                 break; /* the server has closed its side */
         }
         printf("echo: "); /* escaped: what came cannot drive the terminal */

@@ -25,9 +25,7 @@ static const struct ss_lesson lesson = {
     .summary = "an echo server: sends back every byte, one client at a time",
     .example = "  build/06-send-recv-server --count 2\n"
                "  then in a second terminal: build/06-send-recv-client\n"
-               "  (the next client waits in the listen queue meanwhile; "
-               "Part II serves\n  many at once: lesson 12 with fork(), "
-               "lesson 13 with poll())",
+               "  and in a third: build/06-send-recv-client  # waits its turn",
     .options = SS_OPT_NET | SS_OPT_COUNT,
     .port = 8888,
     .timeout = 300,

@@ -302,9 +302,8 @@ int main(int argc, char **argv)
         ; /* one more child collected */
     if (errno == EINTR) {
         alarm(0);
-        printf("children still serving after %d s (twice --timeout): the "
-               "server ends\nwithout them; init, or on Linux a subreaper, "
-               "collects them when they end\n",
+        printf("children still serving after %d s (twice --timeout): "
+               "ending without them\n",
                2 * opt.timeout);
     }
     return 0;

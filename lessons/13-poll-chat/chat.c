@@ -332,7 +332,8 @@ int main(int argc, char **argv)
                 printf("--count %ld reached: no new clients; the chat ends "
                        "when the last one leaves\n",
                        opt.count);
-                close(fd);
+                if (close(fd) == -1)
+                    perror("close");
                 fd = -1;
             }
         }
@@ -341,9 +342,10 @@ int main(int argc, char **argv)
 
     heading("done: %ld client%s in all", served, served == 1 ? "" : "s");
     for (i = 0; i < n; i++)
-        close(c[i].fd);
-    if (fd != -1)
-        close(fd);
+        if (close(c[i].fd) == -1)
+            perror("close");
+    if (fd != -1 && close(fd) == -1)
+        perror("close");
     return status;
 
 fail:

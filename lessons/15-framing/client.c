@@ -173,15 +173,24 @@ int main(int argc, char **argv)
             perror("socket");
             continue;
         }
-        if (setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &wait, sizeof wait) == -1 ||
-            setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &wait, sizeof wait) == -1)
+        if (setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &wait, sizeof wait) == -1) {
             perror("setsockopt");
+            goto next;
+        }
+        if (setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &wait, sizeof wait) == -1) {
+            perror("setsockopt");
+            goto next;
+        }
         do
             rc = connect(fd, ai->ai_addr, ai->ai_addrlen);
         while (rc == -1 && errno == EINTR);
         if (rc == 0)
             break;
-        perror("connect");
+        if (errno == EINPROGRESS || errno == EALREADY)
+            printf("no answer within --timeout %d s\n", opt.timeout);
+        else
+            perror("connect");
+    next:
         close(fd);
         fd = -1;
     }

@@ -102,6 +102,22 @@ static void show_body(const char *p, size_t n)
     }
 }
 
+/* Send all n bytes: send() may take fewer than it is given. */
+static int send_all(int fd, const char *buf, size_t n)
+{
+    ssize_t k;
+    size_t off;
+
+    for (off = 0; off < n; off += (size_t)k) {
+        k = send(fd, buf + off, n - off, MSG_NOSIGNAL);
+        if (k == -1 && errno == EINTR)
+            k = 0;
+        else if (k == -1)
+            return -1;
+    }
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     struct ss_options opt;
@@ -144,15 +160,24 @@ int main(int argc, char **argv)
             perror("socket");
             continue;
         }
-        if (setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &wait, sizeof wait) == -1 ||
-            setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &wait, sizeof wait) == -1)
+        if (setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &wait, sizeof wait) == -1) {
             perror("setsockopt");
+            goto next;
+        }
+        if (setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &wait, sizeof wait) == -1) {
+            perror("setsockopt");
+            goto next;
+        }
         do
             rc = connect(fd, ai->ai_addr, ai->ai_addrlen);
         while (rc == -1 && errno == EINTR);
         if (rc == 0)
             break;
-        perror("connect");
+        if (errno == EINPROGRESS || errno == EALREADY)
+            printf("no answer within --timeout %d s\n", opt.timeout);
+        else
+            perror("connect");
+    next:
         close(fd);
         fd = -1;
     }
@@ -174,12 +199,8 @@ int main(int argc, char **argv)
                  path, strchr(host, ':') ? "[" : "", host,
                  strchr(host, ':') ? "]" : "", strcmp(port, "80") ? ":" : "",
                  strcmp(port, "80") ? port : "");
-    k = send(fd, req, (size_t)n, MSG_NOSIGNAL);
-    if (k != n) {
-        if (k == -1)
-            perror("send");
-        else /* only a signal or the timeout cuts a blocking send() */
-            printf("send() took %zd of %d bytes\n", k, n);
+    if (send_all(fd, req, (size_t)n) == -1) {
+        perror("send");
         goto fail;
     }
 

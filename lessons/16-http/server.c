@@ -286,7 +286,9 @@ static void linger_close(int fd)
     clock_gettime(CLOCK_MONOTONIC, &start);
     p.fd = fd;
     p.events = POLLIN;
-    if (shutdown(fd, SHUT_WR) == 0)
+    if (shutdown(fd, SHUT_WR) == -1)
+        perror("shutdown");
+    else
         while (ms_left(&start, 1) > 0 && poll(&p, 1, ms_left(&start, 1)) > 0) {
             char junk[65536];
             if (recv(fd, junk, sizeof junk, 0) <= 0)

@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <unistd.h>
 
 #include "../common/sockstep.h"
@@ -37,9 +38,12 @@ static const struct ss_lesson lesson = {
     .example = "  in two terminals: build/18-multicast-receiver\n"
                "  then in a third terminal:\n"
                "  build/18-multicast-sender --message 'hello, group'",
-    .options = SS_OPT_PORT | SS_OPT_CLIENT | SS_OPT_MESSAGE,
+    .options = SS_OPT_PORT | SS_OPT_TIMEOUT | SS_OPT_CLIENT | SS_OPT_MESSAGE,
     .peer = "receivers'",
     .port = 8888,
+    .timeout = 30,
+    .timeout_help = "seconds sendto() may wait (a line of input is waited "
+                    "for as long as it takes, as nc does)",
     .extra = {{.name = "--group",
                .arg = "ADDR",
                .help = "the group",
@@ -88,11 +92,12 @@ int main(int argc, char **argv)
     struct ss_options opt;
     struct sockaddr_in to;
     struct in_addr iface;
+    struct timeval wait = {0, 0};
     char *line = NULL;
     const char *data;
     size_t cap = 0;
     unsigned char ttl, loop;
-    ssize_t n;
+    ssize_t n, k;
     long sent = 0;
     int fd, one = 1, status = 0;
 
@@ -125,6 +130,12 @@ int main(int argc, char **argv)
         perror("socket");
         return 1;
     }
+    /* sendto() waits only while the send buffer is full: --timeout at most */
+    wait.tv_sec = opt.timeout;
+    if (setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &wait, sizeof wait) == -1) {
+        perror("setsockopt");
+        goto fail;
+    }
     if (broadcast && !show_eacces &&
         setsockopt(fd, SOL_SOCKET, SO_BROADCAST, &one, sizeof one) == -1) {
         perror("setsockopt");
@@ -147,8 +158,11 @@ int main(int argc, char **argv)
         heading("datagram %ld: %zd bytes", sent + 1, n);
         if (broadcast && show_eacces)
             ss_expect_error(EACCES);
-        if (sendto(fd, data, (size_t)n, 0, (struct sockaddr *)&to, sizeof to) ==
-            -1) {
+        do
+            k = sendto(fd, data, (size_t)n, 0, (struct sockaddr *)&to,
+                       sizeof to);
+        while (k == -1 && errno == EINTR); /* a signal: send again */
+        if (k == -1) {
             perror("sendto");
             status = 1;
             break;

@@ -272,6 +272,22 @@ static int open_file(const char *path)
     return file;
 }
 
+/* Send all n bytes: send() may take fewer than it is given. */
+static int send_all(int fd, const char *buf, size_t n)
+{
+    ssize_t k;
+    size_t off;
+
+    for (off = 0; off < n; off += (size_t)k) {
+        k = send(fd, buf + off, n - off, MSG_NOSIGNAL);
+        if (k == -1 && errno == EINTR)
+            k = 0;
+        else if (k == -1)
+            return -1;
+    }
+    return 0;
+}
+
 /* --exchanges: a request in two small writes, then wait for the reply. */
 static int exchanges(int fd, struct phase *p)
 {
@@ -288,9 +304,8 @@ static int exchanges(int fd, struct phase *p)
         req[0] = (unsigned char)i; /* each request its own */
         /* Two small writes: unless TCP_NODELAY is set, the second waits
            until the first is acknowledged (Nagle's algorithm). */
-        if (send(fd, req, HEAD, MSG_NOSIGNAL) != HEAD ||
-            send(fd, req + HEAD, REQUEST - HEAD, MSG_NOSIGNAL) !=
-                REQUEST - HEAD) {
+        if (send_all(fd, (const char *)req, HEAD) == -1 ||
+            send_all(fd, (const char *)req + HEAD, REQUEST - HEAD) == -1) {
             perror("send");
             return 1;
         }

@@ -343,7 +343,8 @@ int main(int argc, char **argv)
         }
         /* --count clients served: take no more, end when they have gone */
         if (opt.count > 0 && s.served >= opt.count && s.listener != -1) {
-            close(s.listener);
+            if (close(s.listener) == -1)
+                perror("close");
             s.listener = -1;
         }
         if (now() - last >= 1 || (s.listener == -1 && s.open == 0)) {
@@ -359,9 +360,10 @@ int main(int argc, char **argv)
             drop(&s, s.clients[i]);
     printf("served %ld client%s, at most %ld at once, %lld bytes echoed\n",
            s.served, s.served == 1 ? "" : "s", s.most, s.echoed);
-    close(s.ep);
-    if (s.listener != -1)
-        close(s.listener);
+    if (close(s.ep) == -1)
+        perror("close");
+    if (s.listener != -1 && close(s.listener) == -1)
+        perror("close");
     free(s.clients);
     return status;
 
