@@ -181,7 +181,7 @@ $(HANDOUT_DIR)/handout.tex: $(HANDOUT_COMMON) $(HANDOUT_PDF_FIGS) \
 	    --include-in-header docs/preamble.tex \
 	    -V documentclass=report -V classoption=oneside -V fontsize=11pt \
 	    -V papersize=$(PAPER) \
-	    -V geometry=top=20mm,bottom=20mm,left=25mm,right=25mm,headheight=14pt \
+	    -V geometry=top=18mm,bottom=18mm,left=25mm,right=25mm,headheight=14pt \
 	    -o $@.new
 	mv $@.new $@
 
