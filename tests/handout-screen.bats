@@ -222,18 +222,21 @@ window.addEventListener("load", function () {
   if (window.parent !== window) window.parent.postMessage(out, "*");
 });'
 
-# phone_measure HTML EXTRA_CSS: the measurement of HTML in a frame 390 px
-# wide and 844 high (a phone; Chromium will not make a window that narrow,
-# but a frame is a viewport of its own). EXTRA_CSS is added to the page.
-# Scroll bars take no room, as on a phone.
+# phone_measure HTML EXTRA_CSS [CUT]: the measurement of HTML in a frame
+# 390 px wide and 844 high (a phone; Chromium will not make a window that
+# narrow, but a frame is a viewport of its own). EXTRA_CSS is added to the
+# page. Scroll bars take no room, as on a phone. CUT, an id of a chapter:
+# the page without that chapter and those after it (the chapters are the
+# page's last elements), for a measurement that needs only the first ones.
 phone_measure() {
-    local dir="$BATS_TEST_TMPDIR/phone" html=$1 css=$2
+    local dir="$BATS_TEST_TMPDIR/phone" html=$1 css=$2 cut=${3:-}
     mkdir -p "$dir"
-    "$PYTHON" - "$html" "$dir/page.html" "$css" "$PHONE_JS" <<'EOF'
+    "$PYTHON" - "$html" "$dir/page.html" "$css" "$PHONE_JS" "$cut" <<'EOF'
 import sys
 h = open(sys.argv[1]).read()
 i = h.rindex("</body>")
-open(sys.argv[2], "w").write(h[:i] + "<style>html { scrollbar-width: none }" +
+j = h.index('<section id="%s"' % sys.argv[5]) if sys.argv[5] else i
+open(sys.argv[2], "w").write(h[:j] + "<style>html { scrollbar-width: none }" +
     sys.argv[3] + "</style><script>" + sys.argv[4] + "</script>" + h[i:])
 EOF
     cat >"$dir/frame.html" <<'EOF'
@@ -266,7 +269,8 @@ print(html.unescape(m.group(1)) if m else "no result")'
     # that may end a line (options everywhere), a diagram with a minimum width (TCP's) and one
     # drawn too small for its labels (UDP's), table cells squeezed below
     # their words' width (as overflow-wrap: anywhere did), and a title
-    # that pushes the contents off the first screen are caught.
+    # that pushes the contents off the first screen are caught. Each is in
+    # the chapters before lesson 05, so that run reads only those.
     run phone_measure "$ROOT/build/handout.html" \
         "#l01-run div.terminal pre, #l01-run div.terminal pre code { white-space: pre !important }
          div.terminal span.tl { text-indent: 0 !important }
@@ -276,7 +280,7 @@ print(html.unescape(m.group(1)) if m else "no result")'
          span.nobr { white-space: normal !important }
          #l04-code pre > code.sourceCode > span { white-space: pre !important }
          table { display: table !important; width: 100% !important }
-         header { min-height: 900px }"
+         header { min-height: 900px }" lesson-05
     assert_line --regexp 'pre\.output in #l01-run .* scrolls: '
     assert_line --regexp '^img.* in #sequence-tcp .* spans '
     assert_line --regexp '^a diagram label is [0-9.]+ px, under 12$'
