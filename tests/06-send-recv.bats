@@ -430,9 +430,10 @@ print([hex(b) for b in b"\x1b\x07\r\x9b" if b in out])' "$BATS_TEST_TMPDIR/out"
 }
 
 @test "06-send-recv: a client that sends a lot and never reads is dropped after --timeout, and the server goes on to its end" {
+    noread_before "$BATS_TEST_TMPDIR/server" "$BATS_TEST_TMPDIR/peer"
     start_server "$BATS_TEST_TMPDIR/server" 06-send-recv-server --count 1 --timeout 2
     local server=$BG_PID
-    noread_dropped "$PORT"
+    noread_dropped
     wait_exit "$server" 20
     [ "$EXIT_STATUS" -eq 0 ]
     run cat "$BATS_TEST_TMPDIR/server"

@@ -187,9 +187,10 @@ peer() {
 }
 
 @test "15-framing: a peer that sends messages and never reads the echoes is dropped after --timeout" {
+    noread_before "$BATS_TEST_TMPDIR/server" "$BATS_TEST_TMPDIR/peer" --framed
     start_server "$BATS_TEST_TMPDIR/server" 15-framing-server --count 1 --timeout 2
     local server=$BG_PID
-    noread_dropped "$PORT" --framed
+    noread_dropped
     wait_exit "$server" 20
     [ "$EXIT_STATUS" -eq 0 ]
     run cat "$BATS_TEST_TMPDIR/server"

@@ -246,10 +246,11 @@ hash_in() {
 }
 
 @test "19-throughput: a sender that sends requests and never reads a reply is dropped after --timeout" {
+    noread_before "$BATS_TEST_TMPDIR/recv" "$BATS_TEST_TMPDIR/peer"
     start_server "$BATS_TEST_TMPDIR/recv" 19-throughput --receive \
         --exchanges 1 --count 1 --timeout 2
     local server=$BG_PID
-    noread_dropped "$PORT"
+    noread_dropped
     wait_exit "$server" 20
     [ "$EXIT_STATUS" -eq 1 ]
     run cat "$BATS_TEST_TMPDIR/recv"

@@ -112,11 +112,12 @@ clients() {
 @test "20-epoll: a client that sends a lot and never reads is closed once nothing happens for --timeout" {
     local mode
     for mode in "" --edge; do
+        noread_before "$BATS_TEST_TMPDIR/server$mode" "$BATS_TEST_TMPDIR/peer$mode"
         # shellcheck disable=SC2086
         start_server "$BATS_TEST_TMPDIR/server$mode" 20-epoll-server \
             --count 1 --timeout 2 $mode
         local server=$BG_PID
-        noread_dropped "$PORT"
+        noread_dropped
         wait_exit "$server" 20
         [ "$EXIT_STATUS" -eq 0 ]
         run cat "$BATS_TEST_TMPDIR/server$mode"
