@@ -164,7 +164,7 @@ echo_volume() {
             head -c $((mib << 20)) >"$BATS_TEST_TMPDIR/in"
         echo >>"$BATS_TEST_TMPDIR/in"
         status=0
-        bare timeout 30 "$BIN/06-send-recv-client" --port "$PORT" \
+        bare timeout 60 "$BIN/06-send-recv-client" --port "$PORT" \
             --timeout 10 <"$BATS_TEST_TMPDIR/in" >"$BATS_TEST_TMPDIR/out" \
             2>&1 || status=$?
         [ "$status" -eq 0 ]

@@ -49,7 +49,7 @@ case ":$PATH:" in
 *":$BATS_RUN_TMPDIR/pybin:"*) ;;
 *) PATH="$BATS_RUN_TMPDIR/pybin:$PATH" ;;
 esac
-: "${BATS_TEST_TIMEOUT:=60}"
+: "${BATS_TEST_TIMEOUT:=120}"
 export BATS_TEST_TIMEOUT
 
 # bats-support and bats-assert: their src/*.bash files, sourced here. Their
