@@ -308,11 +308,12 @@ no_reset_said() {
 }
 
 @test "12-fork-server: a child still serving after twice --timeout: the parent stops waiting for it, says so and ends" {
+    # (the client first: the server's 2 s for it are not spent starting it)
+    before_server "$BATS_TEST_TMPDIR/server" "$BATS_TEST_TMPDIR/client" \
+        "$PEERS/trickle-until.py" '{port}' "$BATS_TEST_TMPDIR/go"
+    local client=$PEER_PID
     start_server "$BATS_TEST_TMPDIR/server" 12-fork-server --count 1 --timeout 2
     local server=$BG_PID
-    start_bg "$BATS_TEST_TMPDIR/client" "$PYTHON" "$PEERS/trickle-until.py" \
-        "$PORT" "$BATS_TEST_TMPDIR/go"
-    local client=$BG_PID
     # The client talks every 0.1 s until told to stop, so its child never
     # waits 2 s in recv(); the parent's wait for it ends after 4 s.
     wait_exit "$server" 30
