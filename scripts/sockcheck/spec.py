@@ -1,5 +1,5 @@
 """A spec: what a request/reply program must do, in a small text file
-that a lecturer writes in a minute (docs/check.md, "Your own protocol").
+that a lecturer writes in a minute (docs/lecturers.md, "All the keys of a spec").
 
     # hello.spec: the server answers a name with a greeting
     program: server
