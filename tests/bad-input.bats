@@ -213,6 +213,12 @@ takes_names() {
     report
 }
 
+@test "bad input: 16 --root that does not exist, or is a file, not a directory" {
+    bad --root 'a directory' 16-http-server --port 0 --root /nonexistent
+    bad --root 'a directory' 16-http-server --port 0 --root "$ROOT/README.md"
+    report
+}
+
 @test "bad input: every lesson's --help: exit 0, its usage, options in their columns, defaults whole, roles told apart" {
     # tests/help-layout says what it checks. All the lessons, one process.
     ((${#LESSON_LIST[@]} >= 25))

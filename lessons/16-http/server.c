@@ -3,13 +3,14 @@
  *
  * HTTP/1 is text over TCP: request line, headers, empty line; then status
  * line, headers, empty line, body. This server answers GET and HEAD with
- * files under --root (default build/), one request per connection. Each
- * request has a size limit and a deadline; no path may leave the directory.
+ * files under --root (by default the lesson's site), one request per
+ * connection. Each request has a size limit and a deadline; no path may
+ * leave the directory.
  * sockstep.h narrates each socket call; -DSOCKSTEP_PLAIN leaves that out.
  *
  * Build: make 16-http-server  (or: cc lessons/16-http/server.c -o server)
- * Run:   build/16-http-server --root lessons/16-http/site, then the client
- *        build/16-http-client (or curl -v 127.0.0.1:8888, or a browser)
+ * Run:   build/16-http-server, from the top of the repository; then the
+ *        client build/16-http-client (or curl -v 127.0.0.1:8888, a browser)
  */
 #define _POSIX_C_SOURCE 200809L
 #define _XOPEN_SOURCE   700 /* for realpath(), an X/Open function in glibc */
@@ -29,13 +30,13 @@
 
 #include "../common/sockstep.h"
 
-static const char *dir = "build"; /* --root */
+static const char *dir = "lessons/16-http/site"; /* --root */
 
 static const struct ss_lesson lesson = {
     .name = "16-http-server",
     .summary = "serve the files of one directory over HTTP: GET and HEAD, "
                "one request per connection",
-    .example = "  build/16-http-server --root lessons/16-http/site\n"
+    .example = "  build/16-http-server\n"
                "  then: curl -v http://127.0.0.1:8888/style.css",
     .options = SS_OPT_NET | SS_OPT_NAMES | SS_OPT_COUNT,
     .port = 8888,
@@ -366,11 +367,15 @@ int main(int argc, char **argv)
     struct sockaddr_storage addr, client;
     socklen_t len;
     struct timeval wait;
+    struct stat st;
     char root[PATH_MAX];
     int fd, conn, rc, one = 1;
     long served = 0;
 
     ss_start(&lesson, &opt, argc, argv);
+    /* --root must name a directory: anything else is a bad option. */
+    if (stat(dir, &st) == -1 || !S_ISDIR(st.st_mode))
+        ss_bad(&lesson, "--root", "a directory that exists", dir);
     /* The root as an absolute path with no symbolic links in it: every
        file served must have its real path under this one. */
     if (realpath(dir, root) == NULL) {
