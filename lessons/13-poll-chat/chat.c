@@ -314,7 +314,8 @@ int main(int argc, char **argv)
                          sizeof "* the chat is full\n" - 1,
                          MSG_NOSIGNAL | MSG_DONTWAIT) == -1)
                     perror("send");
-                close(conn);
+                if (close(conn) == -1)
+                    perror("close");
             } else if (conn >= 0) {
                 c[n].fd = conn;
                 c[n].id = (int)++served;
