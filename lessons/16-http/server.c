@@ -98,12 +98,22 @@ static const char *content_type(const char *path)
     return "application/octet-stream";
 }
 
+/* The time now, on a clock that never jumps back: it fails only when
+   given a bad argument, and then no deadline can be kept. */
+static void clock_now(struct timespec *t)
+{
+    if (clock_gettime(CLOCK_MONOTONIC, t) == -1) {
+        perror("clock_gettime");
+        exit(1);
+    }
+}
+
 /* Milliseconds left until start + secs. */
 static int ms_left(const struct timespec *start, int secs)
 {
     struct timespec now;
 
-    clock_gettime(CLOCK_MONOTONIC, &now);
+    clock_now(&now);
     return secs * 1000 - (int)((now.tv_sec - start->tv_sec) * 1000 +
                                (now.tv_nsec - start->tv_nsec) / 1000000);
 }
@@ -120,7 +130,7 @@ static int read_head(int fd, char *buf, size_t cap, int secs, size_t *len)
     struct timespec start;
     struct pollfd p;
 
-    clock_gettime(CLOCK_MONOTONIC, &start);
+    clock_now(&start);
     p.fd = fd;
     p.events = POLLIN;
     *len = 0;
@@ -284,7 +294,7 @@ static void linger_close(int fd)
     struct timespec start;
     struct pollfd p;
 
-    clock_gettime(CLOCK_MONOTONIC, &start);
+    clock_now(&start);
     p.fd = fd;
     p.events = POLLIN;
     if (shutdown(fd, SHUT_WR) == -1)
