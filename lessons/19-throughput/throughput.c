@@ -134,8 +134,11 @@ static void phase_start(struct phase *p)
     ss_narration_off();
     memset(p, 0, sizeof *p);
     p->hash = 0xcbf29ce484222325u; /* FNV-1a's start */
-    clock_gettime(CLOCK_MONOTONIC, &p->t0);
-    getrusage(RUSAGE_SELF, &p->r0);
+    if (clock_gettime(CLOCK_MONOTONIC, &p->t0) == -1 ||
+        getrusage(RUSAGE_SELF, &p->r0) == -1) {
+        perror("clock_gettime or getrusage"); /* no time to measure by */
+        exit(1);
+    }
 }
 
 static void phase_stop(struct phase *p)
@@ -143,8 +146,11 @@ static void phase_stop(struct phase *p)
     struct timespec t1;
     struct rusage r1;
 
-    clock_gettime(CLOCK_MONOTONIC, &t1);
-    getrusage(RUSAGE_SELF, &r1);
+    if (clock_gettime(CLOCK_MONOTONIC, &t1) == -1 ||
+        getrusage(RUSAGE_SELF, &r1) == -1) {
+        perror("clock_gettime or getrusage");
+        exit(1);
+    }
     p->s = (double)(t1.tv_sec - p->t0.tv_sec) +
            (double)(t1.tv_nsec - p->t0.tv_nsec) / 1e9;
     p->cpu_user = seconds(r1.ru_utime) - seconds(p->r0.ru_utime);
