@@ -560,7 +560,10 @@ int main(int argc, char **argv)
         file = open_file(sendfile_opt);
         /* sendfile() takes no flags, so no MSG_NOSIGNAL: a receiver that
            has gone would end us with SIGPIPE. Ignored, it is EPIPE. */
-        signal(SIGPIPE, SIG_IGN);
+        if (signal(SIGPIPE, SIG_IGN) == SIG_ERR) {
+            perror("signal");
+            return 1;
+        }
     }
     buf = malloc((size_t)buffer_opt);
     if (buf == NULL) {
