@@ -93,9 +93,10 @@ int main(int argc, char **argv)
                       tmp != NULL && tmp[0] == '/' ? tmp : "/tmp",
                       (long)getuid());
     if (rc < 0 || (size_t)rc >= sizeof addr.sun_path) {
-        fprintf(stderr, "%s: --path: at most %zu bytes (sun_path)\n",
-                lesson.name, sizeof addr.sun_path - 1);
-        return 2;
+        char wants[64];
+        snprintf(wants, sizeof wants, "at most %zu bytes, to fit sun_path",
+                 sizeof addr.sun_path - 1);
+        ss_bad(&lesson, "--path", wants, NULL);
     }
 
     fd = socket(AF_UNIX, SOCK_STREAM, 0);
