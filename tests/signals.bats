@@ -276,3 +276,13 @@ stops_in_connect() {
     assert_line "no answer within --timeout 2 s"
     assert_line "could not connect to 127.0.0.1 port $PORT"
 }
+
+@test "signals: SIGSTOP+SIGCONT again and again in connect(): 19's sender still gives up within --timeout" {
+    need_bin 19-throughput
+    start_bg "$BATS_TEST_TMPDIR/py" "$PYTHON" "$PEER" full-server 30
+    wait_ready "$BATS_TEST_TMPDIR/py"
+    stops_in_connect "$BIN/19-throughput" --send --host 127.0.0.1 --port "$PORT"
+    [ "$EXIT_STATUS" -eq 1 ]
+    run cat "$OUT"
+    assert_line "no answer within --timeout 2 s"
+}
