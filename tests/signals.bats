@@ -286,3 +286,17 @@ stops_in_connect() {
     run cat "$OUT"
     assert_line "no answer within --timeout 2 s"
 }
+
+@test "signals: SIGSTOP+SIGCONT again and again in connect(): 15's and 16's clients still give up within --timeout" {
+    need_bin 15-framing-client 16-http-client
+    start_bg "$BATS_TEST_TMPDIR/py" "$PYTHON" "$PEER" full-server 30
+    wait_ready "$BATS_TEST_TMPDIR/py"
+    stops_in_connect "$BIN/15-framing-client" --host 127.0.0.1 --port "$PORT" </dev/null
+    [ "$EXIT_STATUS" -eq 1 ]
+    run cat "$OUT"
+    assert_line "no answer within --timeout 2 s"
+    stops_in_connect "$BIN/16-http-client" --url "http://127.0.0.1:$PORT/"
+    [ "$EXIT_STATUS" -eq 1 ]
+    run cat "$OUT"
+    assert_line "no answer within --timeout 2 s"
+}
