@@ -235,10 +235,37 @@ client 2: hello from nc
     assert_line "no more clients within --timeout 1 s"
 }
 
+@test "13-poll-chat: a client that sends nothing is closed once nothing happens for --timeout" {
+    # The client starts before the server (tests/after-ready): the server's
+    # two seconds are not spent on starting Python. It never sends, and
+    # never closes: only the server can end this (its 30 s are a bound).
+    before_server "$BATS_TEST_TMPDIR/server" "$BATS_TEST_TMPDIR/client" -c '
+import socket, sys
+s = socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=30)
+got = b""
+while True:
+    b = s.recv(100)
+    if not b:
+        break
+    got += b
+print(got.decode(), end="")
+print("the server closed")' '{port}'
+    local client=$PEER_PID
+    start_server "$BATS_TEST_TMPDIR/server" 13-poll-chat --count 1 --timeout 2
+    wait_exit "$client" 30
+    [ "$EXIT_STATUS" -eq 0 ]
+    run cat "$BATS_TEST_TMPDIR/client"
+    assert_output $'* you are client 1, with 0 others\nthe server closed'
+    wait_exit "$BG_PID"
+    [ "$EXIT_STATUS" -eq 0 ]
+    run cat "$BATS_TEST_TMPDIR/server"
+    assert_line "nothing happened within --timeout 2 s: closing 1 idle client"
+}
+
 @test "13-poll-chat: --help says what --timeout and --count mean here" {
     run_lesson "$BIN/13-poll-chat" --help
     assert_success
-    assert_output --partial "seconds the server waits while nobody is connected"
+    assert_output --partial "seconds poll() waits for anything to happen"
     assert_output --partial "the server ends when the last"
     refute_output --partial "--message"
 }

@@ -327,21 +327,28 @@ odd_server() {
     strace_matches "$BATS_TEST_TMPDIR/server" "$BATS_TEST_TMPDIR/trace"
 }
 
-@test "16-http: --root that does not exist: says so and exits 1; the default root is build" {
+@test "16-http: --root that does not exist, or is a file: one line, exit 2; the default root is the lesson's site" {
     cd "$BATS_TEST_TMPDIR"
     run_lesson "$BIN/16-http-server" --port 0 --root nowhere
-    assert_failure 1
-    assert_output "16-http-server: --root nowhere: No such file or directory"
+    assert_failure 2
+    assert_output "16-http-server: --root: expected a directory that exists, got 'nowhere' (see --help)"
+    echo hi >file.txt
+    run_lesson "$BIN/16-http-server" --port 0 --root file.txt
+    assert_failure 2
+    assert_output "16-http-server: --root: expected a directory that exists, got 'file.txt' (see --help)"
+    # The default is relative to where the server runs: not here ...
     run_lesson "$BIN/16-http-server" --port 0
-    assert_failure 1
-    assert_output "16-http-server: --root build: No such file or directory"
-    mkdir build
-    echo hi >build/handout.html
+    assert_failure 2
+    assert_output "16-http-server: --root: expected a directory that exists, got 'lessons/16-http/site' (see --help)"
+    # ... but at the top of the repository.
+    cd "$ROOT"
     start_server "$BATS_TEST_TMPDIR/server" 16-http-server --count 1 --timeout 10
-    run curl -sS "http://127.0.0.1:$PORT/handout.html"
-    assert_output "hi"
+    curl -sS -o "$BATS_TEST_TMPDIR/got" "http://127.0.0.1:$PORT/style.css"
+    cmp "$BATS_TEST_TMPDIR/got" lessons/16-http/site/style.css
+    wait_exit "$BG_PID"
+    [ "$EXIT_STATUS" -eq 0 ]
     run cat "$BATS_TEST_TMPDIR/server"
-    assert_line "serving build"
+    assert_line "serving lessons/16-http/site"
 }
 
 @test "16-http: no client within --timeout: exits 1; served, then none: exits 0" {

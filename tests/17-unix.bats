@@ -250,10 +250,13 @@ unix_server() {
     [ ! -e "$SOCK" ]
     run_lesson "$BIN/17-unix-server" --path "/tmp/$(head -c 120 /dev/zero | tr '\0' x)"
     assert_failure 2
-    assert_output "17-unix-server: --path: at most 107 bytes (sun_path)"
+    assert_output "17-unix-server: --path: expected at most 107 bytes, to fit sun_path (see --help)"
+    run_lesson "$BIN/17-unix-client" --path "/tmp/$(head -c 120 /dev/zero | tr '\0' x)"
+    assert_failure 2
+    assert_output "17-unix-client: --path: expected at most 107 bytes, to fit sun_path (see --help)"
     run_lesson "$BIN/17-unix-server" --path "$SOCK" --mode 9
     assert_failure 2
-    assert_output "17-unix-server: --mode: expected an octal mode such as 600 (see --help)"
+    assert_output "17-unix-server: --mode: expected an octal mode such as 600, got '9' (see --help)"
 }
 
 @test "17-unix: a relative --path is told as a file too: bind() makes it, and a file in the way gets the Unix advice" {

@@ -213,6 +213,22 @@ takes_names() {
     report
 }
 
+@test "bad input: 16 --root that does not exist, or is a file, not a directory" {
+    bad --root 'a directory' 16-http-server --port 0 --root /nonexistent
+    bad --root 'a directory' 16-http-server --port 0 --root "$ROOT/README.md"
+    report
+}
+
+@test "bad input: 17 --path too long for sun_path, --mode not octal" {
+    local long
+    long="/tmp/$(head -c 120 /dev/zero | tr '\0' x)"
+    bad --path 'at most 107 bytes' 17-unix-server --path "$long"
+    bad --path 'at most 107 bytes' 17-unix-client --path "$long"
+    bad --mode 'octal' 17-unix-server --mode 9
+    bad --mode 'octal' 17-unix-server --mode 1000
+    report
+}
+
 @test "bad input: every lesson's --help: exit 0, its usage, options in their columns, defaults whole, roles told apart" {
     # tests/help-layout says what it checks. All the lessons, one process.
     ((${#LESSON_LIST[@]} >= 25))

@@ -230,3 +230,101 @@ killed() {
     plain && return 0
     assert_line --regexp '^recv\(3, "late\\n", [0-9]+, 0\) = 5$'
 }
+
+# ---- SIGSTOP + SIGCONT again and again: --timeout still holds -----------
+
+# stops_in_connect CMD...: CMD (given --timeout 2, and the port of a full
+# accept queue by the caller) is stopped and continued every 0.2 s, 40
+# times: at least 8 s. Each time connect() fails with EINTR; a lesson that
+# waited a whole --timeout again after each would still be waiting when
+# the loop ends. (No upper bound in seconds: on a busy machine the lesson
+# may get the CPU late.) Sets EXIT_STATUS; the output is in $OUT.
+stops_in_connect() {
+    local t0 took i client stops=0
+    OUT="$BATS_TEST_TMPDIR/client"
+    t0=$(now_ms)
+    start_bg "$OUT" "$@" --timeout 2
+    client=$BG_PID
+    for ((i = 0; i < 40; i++)); do
+        kill -STOP "$client" 2>/dev/null || break
+        sleep 0.1
+        kill -CONT "$client" 2>/dev/null || break
+        stops=$((stops + 1))
+        sleep 0.1
+    done
+    ((i < 40)) || { echo "$1: still running after 40 stops"; false; }
+    wait_exit "$client" 5
+    took=$(($(now_ms) - t0))
+    ((stops >= 2)) || { echo "$1: only $stops stops"; false; }
+    ((took >= 2000)) || { echo "$1: gave up after $took ms"; false; }
+    plain && return 0
+    # Each retry waited only for what was left of the 2 s. (Only connect()
+    # waits here; a long Unix path puts its result on a line of its own.)
+    local n
+    n=$(grep -cE '^(connect\(3, .*| +[0-9]+)\) = -1 EINTR ' "$OUT") || true
+    ((n >= 2)) || { echo "$1: only $n EINTR"; false; }
+    grep -qE '^setsockopt\(3, SOL_SOCKET, SO_SNDTIMEO, \{[01]\.[0-9]{6} s\}, 16\) = 0$' "$OUT" ||
+        { echo "$1: no shorter SO_SNDTIMEO"; false; }
+}
+
+@test "signals: SIGSTOP+SIGCONT again and again in connect(): 10 still gives up within --timeout" {
+    need_bin 10-getaddrinfo
+    start_bg "$BATS_TEST_TMPDIR/py" "$PYTHON" "$PEER" full-server 30
+    wait_ready "$BATS_TEST_TMPDIR/py"
+    stops_in_connect "$BIN/10-getaddrinfo" --host 127.0.0.1 --port "$PORT"
+    [ "$EXIT_STATUS" -eq 1 ]
+    run cat "$OUT"
+    assert_line "no answer within --timeout 2 s"
+    assert_line "could not connect to 127.0.0.1 port $PORT"
+}
+
+@test "signals: SIGSTOP+SIGCONT again and again in connect(): 19's sender still gives up within --timeout" {
+    need_bin 19-throughput
+    start_bg "$BATS_TEST_TMPDIR/py" "$PYTHON" "$PEER" full-server 30
+    wait_ready "$BATS_TEST_TMPDIR/py"
+    stops_in_connect "$BIN/19-throughput" --send --host 127.0.0.1 --port "$PORT"
+    [ "$EXIT_STATUS" -eq 1 ]
+    run cat "$OUT"
+    assert_line "no answer within --timeout 2 s"
+}
+
+@test "signals: SIGSTOP+SIGCONT again and again in connect(): 15's and 16's clients still give up within --timeout" {
+    need_bin 15-framing-client 16-http-client
+    start_bg "$BATS_TEST_TMPDIR/py" "$PYTHON" "$PEER" full-server 30
+    wait_ready "$BATS_TEST_TMPDIR/py"
+    stops_in_connect "$BIN/15-framing-client" --host 127.0.0.1 --port "$PORT" </dev/null
+    [ "$EXIT_STATUS" -eq 1 ]
+    run cat "$OUT"
+    assert_line "no answer within --timeout 2 s"
+    stops_in_connect "$BIN/16-http-client" --url "http://127.0.0.1:$PORT/"
+    [ "$EXIT_STATUS" -eq 1 ]
+    run cat "$OUT"
+    assert_line "no answer within --timeout 2 s"
+}
+
+@test "signals: SIGSTOP+SIGCONT again and again in connect(): 17's client still gives up within --timeout" {
+    need_bin 17-unix-client
+    local sock="$BATS_TEST_TMPDIR/full.sock"
+    # A Unix server whose queue is full: a further connect() waits.
+    start_bg "$BATS_TEST_TMPDIR/py" "$PYTHON" -c '
+import socket, sys, time
+ls = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+ls.bind(sys.argv[1])
+ls.listen(0)
+fillers = []
+while True:
+    f = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    f.setblocking(False)
+    try:
+        f.connect(sys.argv[1])
+    except BlockingIOError:
+        break
+    fillers.append(f)
+print("full", flush=True)
+time.sleep(30)' "$sock"
+    wait_for "$BATS_TEST_TMPDIR/py" '^full$'
+    stops_in_connect "$BIN/17-unix-client" --path "$sock"
+    [ "$EXIT_STATUS" -eq 1 ]
+    run cat "$OUT"
+    assert_line "the server's queue stayed full for --timeout 2 s"
+}

@@ -236,7 +236,7 @@ int main(int argc, char **argv)
         goto fail;
     }
     /* The server reads the first line only, and hangs up. */
-    if (recv(sfd, buf, 6, 0) == -1) {
+    if (recv(sfd, buf, sizeof "hello\n" - 1, 0) == -1) {
         perror("recv");
         goto fail;
     }

@@ -19,6 +19,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/time.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "../common/sockstep.h"
@@ -35,11 +36,32 @@ static const struct ss_lesson lesson = {
     .timeout_help = "seconds each connect() and each recv() may wait",
 };
 
+/* What is left of timeout seconds since start, in *left; 0 if nothing is
+   (lesson 05's). A timeout of 0 s in SO_SNDTIMEO would mean: for ever. */
+static int time_left(const struct timespec *start, int timeout,
+                     struct timeval *left)
+{
+    struct timespec now;
+    long long us;
+
+    if (clock_gettime(CLOCK_MONOTONIC, &now) == -1)
+        return 0;
+    us = (long long)timeout * 1000000 -
+         ((long long)(now.tv_sec - start->tv_sec) * 1000000 +
+          (now.tv_nsec - start->tv_nsec) / 1000);
+    if (us <= 0)
+        return 0;
+    left->tv_sec = us / 1000000;
+    left->tv_usec = us % 1000000;
+    return 1;
+}
+
 int main(int argc, char **argv)
 {
     struct ss_options opt;
     struct addrinfo hints, *list, *ai;
-    struct timeval wait;
+    struct timeval wait, left;
+    struct timespec start;
     char buf[4096];
     ssize_t got;
     int fd = -1, rc, status = 0;
@@ -79,12 +101,27 @@ int main(int argc, char **argv)
             perror("setsockopt");
             goto next;
         }
-        do
+        if (clock_gettime(CLOCK_MONOTONIC, &start) == -1) {
+            perror("clock_gettime");
+            goto next;
+        }
+        for (;;) {
             rc = connect(fd, ai->ai_addr, ai->ai_addrlen);
-        while (rc == -1 && errno == EINTR);
+            if (rc == 0 || errno != EINTR)
+                break;
+            /* A signal ended the wait, not the handshake: connect() again
+               waits for it, for what is left of --timeout (lesson 05). */
+            if (!time_left(&start, opt.timeout, &left))
+                break;
+            rc = setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &left, sizeof left);
+            if (rc == -1) {
+                perror("setsockopt");
+                goto next;
+            }
+        }
         if (rc == 0)
             break;
-        if (errno == EINPROGRESS || errno == EALREADY)
+        if (errno == EINPROGRESS || errno == EALREADY || errno == EINTR)
             printf("no answer within --timeout %d s\n", opt.timeout);
         else
             perror("connect");

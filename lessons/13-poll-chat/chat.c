@@ -39,7 +39,7 @@ static const struct ss_lesson lesson = {
     .options = SS_OPT_NET | SS_OPT_COUNT,
     .port = 8888,
     .timeout = 300,
-    .timeout_help = "seconds the server waits while nobody is connected",
+    .timeout_help = "seconds poll() waits for anything to happen",
     .count = 0,
     .count_help = "clients to take in all; the server ends when the last "
                   "one leaves",
@@ -279,7 +279,13 @@ int main(int argc, char **argv)
             status = 1;
             break;
         }
-        if (rc == 0 && n == 0) {
+        if (rc == 0 && n > 0) {
+            printf("nothing happened within --timeout %d s: closing %d "
+                   "idle client%s\n",
+                   opt.timeout, n, n == 1 ? "" : "s");
+            break;
+        }
+        if (rc == 0) {
             printf("no %s within --timeout %d s\n",
                    served == 0 ? "client connected" : "more clients",
                    opt.timeout);
@@ -308,7 +314,8 @@ int main(int argc, char **argv)
                          sizeof "* the chat is full\n" - 1,
                          MSG_NOSIGNAL | MSG_DONTWAIT) == -1)
                     perror("send");
-                close(conn);
+                if (close(conn) == -1)
+                    perror("close");
             } else if (conn >= 0) {
                 c[n].fd = conn;
                 c[n].id = (int)++served;

@@ -141,18 +141,39 @@ static int exchange(int fd, const char *out, size_t used, long waiting,
     return 0;
 }
 
+/* What is left of timeout seconds since start, in *left; 0 if nothing is
+   (lesson 05's). A timeout of 0 s in SO_SNDTIMEO would mean: for ever. */
+static int time_left(const struct timespec *start, int timeout,
+                     struct timeval *left)
+{
+    struct timespec now;
+    long long us;
+
+    if (clock_gettime(CLOCK_MONOTONIC, &now) == -1)
+        return 0;
+    us = (long long)timeout * 1000000 -
+         ((long long)(now.tv_sec - start->tv_sec) * 1000000 +
+          (now.tv_nsec - start->tv_nsec) / 1000);
+    if (us <= 0)
+        return 0;
+    left->tv_sec = us / 1000000;
+    left->tv_usec = us % 1000000;
+    return 1;
+}
+
 int main(int argc, char **argv)
 {
     struct ss_options opt;
     struct addrinfo hints, *list, *ai;
-    struct timeval wait;
+    struct timeval wait, left;
+    struct timespec start;
     char *line = NULL, out[OUT];
     size_t cap = 0;
     ssize_t got;
     size_t n, used = 0;
     uint32_t len;
     long waiting = 0, sent = 0;
-    int fd = -1, rc, more, full, one = 1;
+    int fd = -1, rc, cut, more, full, one = 1;
 
     ss_start(&lesson, &opt, argc, argv);
 
@@ -181,12 +202,35 @@ int main(int argc, char **argv)
             perror("setsockopt");
             goto next;
         }
-        do
+        if (clock_gettime(CLOCK_MONOTONIC, &start) == -1) {
+            perror("clock_gettime");
+            goto next;
+        }
+        cut = 0;
+        for (;;) {
             rc = connect(fd, ai->ai_addr, ai->ai_addrlen);
-        while (rc == -1 && errno == EINTR);
+            if (rc == 0 || errno != EINTR)
+                break;
+            /* A signal ended the wait, not the handshake: connect() again
+               waits for it, for what is left of --timeout (lesson 05). */
+            if (!time_left(&start, opt.timeout, &left))
+                break;
+            rc = setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &left, sizeof left);
+            if (rc == -1) {
+                perror("setsockopt");
+                goto next;
+            }
+            cut = 1;
+        }
+        /* After a retry, each send() may wait the whole --timeout again. */
+        if (rc == 0 && cut &&
+            setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &wait, sizeof wait) == -1) {
+            perror("setsockopt");
+            goto next;
+        }
         if (rc == 0)
             break;
-        if (errno == EINPROGRESS || errno == EALREADY)
+        if (errno == EINPROGRESS || errno == EALREADY || errno == EINTR)
             printf("no answer within --timeout %d s\n", opt.timeout);
         else
             perror("connect");

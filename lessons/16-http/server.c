@@ -3,13 +3,14 @@
  *
  * HTTP/1 is text over TCP: request line, headers, empty line; then status
  * line, headers, empty line, body. This server answers GET and HEAD with
- * files under --root (default build/), one request per connection. Each
- * request has a size limit and a deadline; no path may leave the directory.
+ * files under --root (by default the lesson's site), one request per
+ * connection. Each request has a size limit and a deadline; no path may
+ * leave the directory.
  * sockstep.h narrates each socket call; -DSOCKSTEP_PLAIN leaves that out.
  *
  * Build: make 16-http-server  (or: cc lessons/16-http/server.c -o server)
- * Run:   build/16-http-server --root lessons/16-http/site, then the client
- *        build/16-http-client (or curl -v 127.0.0.1:8888, or a browser)
+ * Run:   build/16-http-server, from the top of the repository; then the
+ *        client build/16-http-client (or curl -v 127.0.0.1:8888, a browser)
  */
 #define _POSIX_C_SOURCE 200809L
 #define _XOPEN_SOURCE   700 /* for realpath(), an X/Open function in glibc */
@@ -29,13 +30,13 @@
 
 #include "../common/sockstep.h"
 
-static const char *dir = "build"; /* --root */
+static const char *dir = "lessons/16-http/site"; /* --root */
 
 static const struct ss_lesson lesson = {
     .name = "16-http-server",
     .summary = "serve the files of one directory over HTTP: GET and HEAD, "
                "one request per connection",
-    .example = "  build/16-http-server --root lessons/16-http/site\n"
+    .example = "  build/16-http-server\n"
                "  then: curl -v http://127.0.0.1:8888/style.css",
     .options = SS_OPT_NET | SS_OPT_NAMES | SS_OPT_COUNT,
     .port = 8888,
@@ -97,12 +98,22 @@ static const char *content_type(const char *path)
     return "application/octet-stream";
 }
 
+/* The time now, on a clock that never jumps back: it fails only when
+   given a bad argument, and then no deadline can be kept. */
+static void clock_now(struct timespec *t)
+{
+    if (clock_gettime(CLOCK_MONOTONIC, t) == -1) {
+        perror("clock_gettime");
+        exit(1);
+    }
+}
+
 /* Milliseconds left until start + secs. */
 static int ms_left(const struct timespec *start, int secs)
 {
     struct timespec now;
 
-    clock_gettime(CLOCK_MONOTONIC, &now);
+    clock_now(&now);
     return secs * 1000 - (int)((now.tv_sec - start->tv_sec) * 1000 +
                                (now.tv_nsec - start->tv_nsec) / 1000000);
 }
@@ -119,7 +130,7 @@ static int read_head(int fd, char *buf, size_t cap, int secs, size_t *len)
     struct timespec start;
     struct pollfd p;
 
-    clock_gettime(CLOCK_MONOTONIC, &start);
+    clock_now(&start);
     p.fd = fd;
     p.events = POLLIN;
     *len = 0;
@@ -283,7 +294,7 @@ static void linger_close(int fd)
     struct timespec start;
     struct pollfd p;
 
-    clock_gettime(CLOCK_MONOTONIC, &start);
+    clock_now(&start);
     p.fd = fd;
     p.events = POLLIN;
     if (shutdown(fd, SHUT_WR) == -1)
@@ -366,11 +377,15 @@ int main(int argc, char **argv)
     struct sockaddr_storage addr, client;
     socklen_t len;
     struct timeval wait;
+    struct stat st;
     char root[PATH_MAX];
     int fd, conn, rc, one = 1;
     long served = 0;
 
     ss_start(&lesson, &opt, argc, argv);
+    /* --root must name a directory: anything else is a bad option. */
+    if (stat(dir, &st) == -1 || !S_ISDIR(st.st_mode))
+        ss_bad(&lesson, "--root", "a directory that exists", dir);
     /* The root as an absolute path with no symbolic links in it: every
        file served must have its real path under this one. */
     if (realpath(dir, root) == NULL) {

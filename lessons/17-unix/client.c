@@ -21,6 +21,7 @@
 #include <sys/socket.h>
 #include <sys/time.h>
 #include <sys/un.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "../common/sockstep.h"
@@ -63,12 +64,33 @@ static int read_all(int fd, int timeout)
     return 0;
 }
 
+/* What is left of timeout seconds since start, in *left; 0 if nothing is
+   (lesson 05's). A timeout of 0 s in SO_SNDTIMEO would mean: for ever. */
+static int time_left(const struct timespec *start, int timeout,
+                     struct timeval *left)
+{
+    struct timespec now;
+    long long us;
+
+    if (clock_gettime(CLOCK_MONOTONIC, &now) == -1)
+        return 0;
+    us = (long long)timeout * 1000000 -
+         ((long long)(now.tv_sec - start->tv_sec) * 1000000 +
+          (now.tv_nsec - start->tv_nsec) / 1000);
+    if (us <= 0)
+        return 0;
+    left->tv_sec = us / 1000000;
+    left->tv_usec = us % 1000000;
+    return 1;
+}
+
 int main(int argc, char **argv)
 {
     struct ss_options opt;
     struct sockaddr_un addr;
     struct ucred cred;
-    struct timeval wait;
+    struct timeval wait, left;
+    struct timespec start;
     struct msghdr msg;
     struct iovec iov;
     union { /* room for one descriptor, aligned for a cmsghdr */
@@ -93,9 +115,10 @@ int main(int argc, char **argv)
                       tmp != NULL && tmp[0] == '/' ? tmp : "/tmp",
                       (long)getuid());
     if (rc < 0 || (size_t)rc >= sizeof addr.sun_path) {
-        fprintf(stderr, "%s: --path: at most %zu bytes (sun_path)\n",
-                lesson.name, sizeof addr.sun_path - 1);
-        return 2;
+        char wants[64];
+        snprintf(wants, sizeof wants, "at most %zu bytes, to fit sun_path",
+                 sizeof addr.sun_path - 1);
+        ss_bad(&lesson, "--path", wants, NULL);
     }
 
     fd = socket(AF_UNIX, SOCK_STREAM, 0);
@@ -110,9 +133,30 @@ int main(int argc, char **argv)
         perror("setsockopt");
         goto fail;
     }
-    do
+    if (clock_gettime(CLOCK_MONOTONIC, &start) == -1) {
+        perror("clock_gettime");
+        goto fail;
+    }
+    for (;;) {
         rc = connect(fd, (struct sockaddr *)&addr, sizeof addr);
-    while (rc == -1 && errno == EINTR);
+        if (rc == 0 || errno != EINTR)
+            break;
+        /* A signal ended the wait: connect() again, but only for what is
+           left of --timeout (lesson 05). */
+        if (!time_left(&start, opt.timeout, &left))
+            break;
+        if (setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &left, sizeof left) == -1) {
+            perror("setsockopt");
+            goto fail;
+        }
+    }
+    /* EAGAIN: SO_SNDTIMEO ran out (a Unix connect() waits only while the
+       server's queue is full); EINTR: no time was left to try again. */
+    if (rc == -1 && (errno == EAGAIN || errno == EINTR)) {
+        printf("the server's queue stayed full for --timeout %d s\n",
+               opt.timeout);
+        goto fail;
+    }
     if (rc == -1) {
         perror("connect");
         goto fail;

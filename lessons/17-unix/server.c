@@ -199,19 +199,15 @@ int main(int argc, char **argv)
         char *end;
         mode = strtol(mode_opt, &end, 8);
         if (*end != '\0' || mode_opt[0] < '0' || mode_opt[0] > '7' ||
-            mode > 0777) {
-            fprintf(stderr,
-                    "%s: --mode: expected an octal mode such as 600 "
-                    "(see --help)\n",
-                    lesson.name);
-            return 2;
-        }
+            mode > 0777)
+            ss_bad(&lesson, "--mode", "an octal mode such as 600", mode_opt);
     }
     if (path_opt != NULL) {
         if (strlen(path_opt) >= sizeof addr.sun_path) {
-            fprintf(stderr, "%s: --path: at most %zu bytes (sun_path)\n",
-                    lesson.name, sizeof addr.sun_path - 1);
-            return 2;
+            char wants[64];
+            snprintf(wants, sizeof wants, "at most %zu bytes, to fit sun_path",
+                     sizeof addr.sun_path - 1);
+            ss_bad(&lesson, "--path", wants, NULL);
         }
         snprintf(path, sizeof path, "%s", path_opt);
     } else if (default_path(path, sizeof addr.sun_path) == -1) {

@@ -134,8 +134,11 @@ static void phase_start(struct phase *p)
     ss_narration_off();
     memset(p, 0, sizeof *p);
     p->hash = 0xcbf29ce484222325u; /* FNV-1a's start */
-    clock_gettime(CLOCK_MONOTONIC, &p->t0);
-    getrusage(RUSAGE_SELF, &p->r0);
+    if (clock_gettime(CLOCK_MONOTONIC, &p->t0) == -1 ||
+        getrusage(RUSAGE_SELF, &p->r0) == -1) {
+        perror("clock_gettime or getrusage"); /* no time to measure by */
+        exit(1);
+    }
 }
 
 static void phase_stop(struct phase *p)
@@ -143,8 +146,11 @@ static void phase_stop(struct phase *p)
     struct timespec t1;
     struct rusage r1;
 
-    clock_gettime(CLOCK_MONOTONIC, &t1);
-    getrusage(RUSAGE_SELF, &r1);
+    if (clock_gettime(CLOCK_MONOTONIC, &t1) == -1 ||
+        getrusage(RUSAGE_SELF, &r1) == -1) {
+        perror("clock_gettime or getrusage");
+        exit(1);
+    }
     p->s = (double)(t1.tv_sec - p->t0.tv_sec) +
            (double)(t1.tv_nsec - p->t0.tv_nsec) / 1e9;
     p->cpu_user = seconds(r1.ru_utime) - seconds(p->r0.ru_utime);
@@ -328,12 +334,33 @@ static int exchanges(int fd, struct phase *p)
     return 0;
 }
 
+/* What is left of timeout seconds since start, in *left; 0 if nothing is
+   (lesson 05's). A timeout of 0 s in SO_SNDTIMEO would mean: for ever. */
+static int time_left(const struct timespec *start, int timeout,
+                     struct timeval *left)
+{
+    struct timespec now;
+    long long us;
+
+    if (clock_gettime(CLOCK_MONOTONIC, &now) == -1)
+        return 0;
+    us = (long long)timeout * 1000000 -
+         ((long long)(now.tv_sec - start->tv_sec) * 1000000 +
+          (now.tv_nsec - start->tv_nsec) / 1000);
+    if (us <= 0)
+        return 0;
+    left->tv_sec = us / 1000000;
+    left->tv_usec = us % 1000000;
+    return 1;
+}
+
 static int sender(const struct ss_options *opt, int file, unsigned char *buf)
 {
     struct sockaddr_in addr;
-    struct timeval tv = {0, 0};
+    struct timeval tv = {0, 0}, left;
+    struct timespec t0;
     struct phase p;
-    int fd, one = 1, size = (int)sockbuf_opt, start, status, rc;
+    int fd, one = 1, size = (int)sockbuf_opt, start, status, rc, cut = 0;
 
     fd = socket(AF_INET, SOCK_STREAM, 0);
     if (fd == -1) {
@@ -361,13 +388,36 @@ static int sender(const struct ss_options *opt, int file, unsigned char *buf)
     addr.sin_family = AF_INET;
     addr.sin_addr = opt->host;
     addr.sin_port = htons(opt->port);
-    /* A signal ends connect()'s wait, not the handshake: on Linux
-       connect() again waits for the same one (lesson 05). */
-    do
+    if (clock_gettime(CLOCK_MONOTONIC, &t0) == -1) {
+        perror("clock_gettime");
+        goto fail;
+    }
+    for (;;) {
         rc = connect(fd, (struct sockaddr *)&addr, sizeof addr);
-    while (rc == -1 && errno == EINTR);
+        if (rc == 0 || errno != EINTR)
+            break;
+        /* A signal ended the wait, not the handshake: connect() again
+           waits for it, for what is left of --timeout (lesson 05). */
+        if (!time_left(&t0, opt->timeout, &left))
+            break;
+        if (setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &left, sizeof left) == -1) {
+            perror("setsockopt");
+            goto fail;
+        }
+        cut = 1;
+    }
+    if (rc == -1 &&
+        (errno == EINPROGRESS || errno == EALREADY || errno == EINTR)) {
+        printf("no answer within --timeout %d s\n", opt->timeout);
+        goto fail;
+    }
     if (rc == -1) {
         perror("connect");
+        goto fail;
+    }
+    /* Each send() may wait the whole --timeout again. */
+    if (cut && setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv) == -1) {
+        perror("setsockopt");
         goto fail;
     }
     printf("connected to %s\n", ss_addr(&addr).s);
@@ -554,7 +604,10 @@ int main(int argc, char **argv)
         file = open_file(sendfile_opt);
         /* sendfile() takes no flags, so no MSG_NOSIGNAL: a receiver that
            has gone would end us with SIGPIPE. Ignored, it is EPIPE. */
-        signal(SIGPIPE, SIG_IGN);
+        if (signal(SIGPIPE, SIG_IGN) == SIG_ERR) {
+            perror("signal");
+            return 1;
+        }
     }
     buf = malloc((size_t)buffer_opt);
     if (buf == NULL) {

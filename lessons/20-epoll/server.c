@@ -205,7 +205,10 @@ static double now(void)
 {
     struct timespec t;
 
-    clock_gettime(CLOCK_MONOTONIC, &t);
+    if (clock_gettime(CLOCK_MONOTONIC, &t) == -1) {
+        perror("clock_gettime"); /* only with a bad argument */
+        exit(1);
+    }
     return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
 }
 
