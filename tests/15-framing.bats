@@ -176,12 +176,12 @@ peer() {
     before_server "$BATS_TEST_TMPDIR/server" "$BATS_TEST_TMPDIR/peer" \
         "$PEERS/framing-peer.py" '{port}' stall
     local peer=$PEER_PID
-    start_server "$BATS_TEST_TMPDIR/server" 15-framing-server --count 1 --timeout 1
+    start_server "$BATS_TEST_TMPDIR/server" 15-framing-server --count 1 --timeout 2
     wait_exit "$peer" 30
     wait_exit "$BG_PID"
     [ "$EXIT_STATUS" -eq 0 ]
     run cat "$BATS_TEST_TMPDIR/server"
-    assert_line "the client sent nothing for --timeout 1 s, 3 of 5 bytes into message 1: the server closes it"
+    assert_line "the client sent nothing for --timeout 2 s, 3 of 5 bytes into message 1: the server closes it"
     plain && return 0
     assert_line --regexp '^recv\(4, buf, 2, 0\) = -1 EAGAIN \(.*\)$'
 }
