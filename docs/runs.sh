@@ -328,6 +328,13 @@ grading() {
     printf '%s\n' '-- python3 calc.py {port}' >"$G/submissions/ada/run"
     printf '%s\n' '-- ./calc {port}' >"$G/submissions/brian/run"
     printf '%s\n' '-- ./calc {port}' >"$G/submissions/grace/run"
+    # Ada's run file starts python3 from PATH, once for each of her 19
+    # checks: the python3 found first is the peers' own ($PYTHON), not a
+    # version manager's shim that looks up an interpreter at every start
+    # (scripts/lib/python.bash says what that costs).
+    if [[ "$(basename "$PYTHON")" == python3 ]]; then
+        PATH="$(dirname "$PYTHON"):$PATH"
+    fi
 
     # grade NAME STATUS SHOWN -- COMMAND...: run COMMAND in $G, shown as SHOWN,
     # and check its exit status.
