@@ -194,16 +194,13 @@ return {
       return doc
     end,
   },
-  -- Links inside parentheses, marked for pass 2.
+  -- Links inside parentheses, marked for pass 2; and "10 000", "65 507":
+  -- a number's groups of digits stay on one line. (One walk over every
+  -- list of inlines for both: each walk costs about as much as what it
+  -- does.)
   {
-    Inlines = numbers.mark_links_in_parens,
-  },
-  -- Pass 2: links (their targets are all known now), boxes, paper and
-  -- screen details.
-  {
-    Link = numbers.link,
-    -- "10 000", "65 507": a number's groups of digits stay on one line.
     Inlines = function(inlines)
+      numbers.mark_links_in_parens(inlines)
       for i = #inlines - 2, 1, -1 do
         local a, sp, b = inlines[i], inlines[i + 1], inlines[i + 2]
         if a.t == "Str" and sp.t == "Space" and b.t == "Str" and
@@ -216,6 +213,11 @@ return {
       end
       return inlines
     end,
+  },
+  -- Pass 2: links (their targets are all known now), boxes, paper and
+  -- screen details.
+  {
+    Link = numbers.link,
     Str = layout.keys,
     Code = function(el)
       if common.latex() then
