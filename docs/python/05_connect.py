@@ -39,8 +39,10 @@ except socket.timeout:
     sys.exit("the server did not answer within --timeout %g s" % args.timeout)
 except OSError as e:                     # ConnectionRefusedError, ...
     sys.exit("connect: %s" % e.strerror)
+# The server's address as given, as the C lesson prints it: a server that
+# resets the connection at once leaves no peer for getpeername() to name.
 print("connected to %s:%d from %s:%d"
-      % (s.getpeername() + s.getsockname()), flush=True)
+      % ((args.host, args.port) + s.getsockname()), flush=True)
 total = 0
 while True:
     try:
