@@ -264,3 +264,19 @@ print("raw bytes:", " ".join(bad) if bad else "none")
     refute_output --partial "--count"
     refute_output --partial "--message"
 }
+
+@test "05-connect: time_left() is one text in every lesson that retypes it" {
+    # Lessons 10, 15, 16, 17 and 19 retry connect() after EINTR as 05
+    # does, each with its own copy (a lesson compiles alone): the copies
+    # must not drift. From the function's first line to its closing brace
+    # (the comment above it names lesson 05 in the later copies).
+    local f want="" n=0
+    for f in "$ROOT"/lessons/*/*.c; do
+        grep -q '^static int time_left(' "$f" || continue
+        run sed -n '/^static int time_left(/,/^}$/p' "$f"
+        [[ "$output" == "static int time_left("*"}" ]]
+        if [[ -z "$want" ]]; then want=$output; else assert_output "$want"; fi
+        n=$((n + 1))
+    done
+    [ "$n" -eq 6 ] # 05, 10, 15 (client), 16 (client), 17 (client), 19
+}
