@@ -91,7 +91,8 @@ local function shorten_kernel_line(line)
       end
     end
   end
-  return line
+  -- Two clauses side by side shown before make one mark, not two.
+  return (line:gsub("( %[why: shown before%])%1", "%1"))
 end
 
 -- The lines first..last of a run as the book shows them: a note shown
