@@ -6,8 +6,6 @@ import argparse
 import os
 import re
 import shutil
-from dataclasses import dataclass, make_dataclass
-from typing import List, Optional, Tuple
 
 from .kinds import kind_checks
 from .common import KINDS, PROG, Usage
@@ -170,49 +168,70 @@ FLAG = "flag"      # an option that takes no value: True when given
 APPEND = "append"  # an option given once for each value: a list, in order
 
 
-@dataclass(frozen=True)
 class Opt:
-    """One option: its names, the Options field it fills (its type and
-    default there) and how its value is checked: a function that returns
-    the value or raises Usage, or FLAG or APPEND."""
+    """One option: its names, the Options field it fills (and that
+    field's default) and how its value is checked: a function that
+    returns the value or raises Usage, or FLAG or APPEND."""
 
-    names: Tuple[str, ...]
-    field: str
-    type: object
-    default: object
-    check: object
+    def __init__(self, names, field, default, check):
+        self.names, self.field = names, field
+        self.default, self.check = default, check
 
 
 # Every option, declared once: parser() and Options are made from this
 # table. HELP says them in words; a unit test keeps the two in step.
 OPTIONS = (
-    Opt(("--port",), "port", Optional[int], None,
+    Opt(("--port",), "port", None,
         number("--port", "a port number 1..65535", 65535, 5)),
-    Opt(("--format",), "format", str, "text",
+    Opt(("--format",), "format", "text",
         lambda v: one_of("--format", FORMATS, v)),
-    Opt(("--only",), "only", Optional[List[str]], None, check_names),
-    Opt(("--wait",), "wait", int, 10,
+    Opt(("--only",), "only", None, check_names),
+    Opt(("--wait",), "wait", 10,
         number("--wait", "seconds 1..600", 600, 3)),
-    Opt(("--strace",), "strace", bool, False, FLAG),
-    Opt(("--narrate",), "narrate", bool, False, FLAG),
-    Opt(("--batch",), "batch", Optional[str], None, str),
-    Opt(("--csv",), "csv", Optional[str], None, str),
-    Opt(("--spec",), "spec", Optional[str], None, str),
-    Opt(("--list",), "show_list", bool, False, FLAG),
-    Opt(("-h", "--help"), "show_help", bool, False, FLAG),
-    Opt(("--jobs",), "jobs", int, 1,
+    Opt(("--strace",), "strace", False, FLAG),
+    Opt(("--narrate",), "narrate", False, FLAG),
+    Opt(("--batch",), "batch", None, str),
+    Opt(("--csv",), "csv", None, str),
+    Opt(("--spec",), "spec", None, str),
+    Opt(("--list",), "show_list", False, FLAG),
+    Opt(("-h", "--help"), "show_help", False, FLAG),
+    Opt(("--jobs",), "jobs", 1,
         number("--jobs", "a number 1..64", 64, 2)),
-    Opt(("--no-sandbox",), "no_sandbox", bool, False, FLAG),
-    Opt(("--source",), "source", Optional[List[str]], None, APPEND),
+    Opt(("--no-sandbox",), "no_sandbox", False, FLAG),
+    Opt(("--source",), "source", None, APPEND),
 )
 
-# What a command line (or a run file's line, with --batch) asked for:
-# KIND (one of KINDS), COMMAND (the words after --), and a field for each
-# option, its default the table's.
-Options = make_dataclass(
-    "Options",
-    [("kind", Optional[str], None), ("command", Optional[List[str]], None)]
-    + [(o.field, o.type, o.default) for o in OPTIONS])
+
+class Options:
+    """What a command line (or a run file's line, with --batch) asked
+    for: kind (one of KINDS, or None), command (the words after --, or
+    None), and a field for each option of OPTIONS, its default the
+    table's. Two are equal when every field is. A plain class, not a
+    dataclass: the dataclasses module imports inspect (and ast, dis,
+    tokenize with it), a cost every start of the checker paid."""
+
+    FIELDS = ("kind", "command") + tuple(o.field for o in OPTIONS)
+
+    def __init__(self, **given):
+        self.kind = self.command = None
+        for o in OPTIONS:
+            setattr(self, o.field, o.default)
+        for key, value in given.items():
+            if key not in self.FIELDS:
+                raise TypeError("Options has no field %s" % key)
+            setattr(self, key, value)
+
+    def __eq__(self, other):
+        if not isinstance(other, Options):
+            return NotImplemented
+        return all(getattr(self, f) == getattr(other, f)
+                   for f in self.FIELDS)
+
+    __hash__ = None
+
+    def __repr__(self):
+        return "Options(%s)" % ", ".join(
+            "%s=%r" % (f, getattr(self, f)) for f in self.FIELDS)
 
 
 def parser():

@@ -14,11 +14,6 @@ import warnings
 
 from .common import NotReady
 
-try:
-    import regex
-except ImportError:  # the fallback below
-    regex = None
-
 LIMIT = 1  # seconds for one match
 
 
@@ -36,6 +31,26 @@ class TooSlow(NotReady):
             "pattern too slow", fatal=False)
 
 
+UNKNOWN = object()
+
+
+def fast_form(text):
+    """text compiled by the regex module, or None (no such module, or a
+    pattern that re takes and regex does not). The module is imported
+    here, at the first match, and not at start: it is one of the slowest
+    to import (python3 -X importtime scripts/check --list shows it), and
+    a run that matches no pattern (--list, --help, a bad command line)
+    needs none of it."""
+    try:
+        import regex
+    except ImportError:  # forked_match() then
+        return None
+    try:
+        return regex.compile(text)
+    except regex.error:
+        return None
+
+
 class Pattern:
     """A compiled spec pattern: .pattern is its text; .fullmatch(text)
     is True or None, as re's match or None, or raises TooSlow."""
@@ -43,14 +58,11 @@ class Pattern:
     def __init__(self, text):
         self.pattern = text
         self.re = re.compile(text)  # re.error: the spec says where
-        self.fast = None
-        if regex is not None:
-            try:
-                self.fast = regex.compile(text)
-            except regex.error:  # one that re takes and regex does not
-                pass
+        self.fast = UNKNOWN  # regex's compiled form: made at the first match
 
     def fullmatch(self, text):
+        if self.fast is UNKNOWN:
+            self.fast = fast_form(self.pattern)
         if self.fast is not None:
             try:
                 m = self.fast.fullmatch(text, timeout=LIMIT)

@@ -4,6 +4,7 @@ Everything the checker knows about the program under test it reads here:
 the processes of its session, their state and CPU time, their
 descriptors, and the sockets of /proc/net/tcp, tcp6, udp and udp6."""
 
+import functools
 import ipaddress
 import os
 import random
@@ -164,6 +165,9 @@ class Sock:
         return show_addr(self.ip, self.port)
 
 
+# Remembered: every look at /proc/net parses each socket's two addresses,
+# and a check looks many times at the same few (its port, the checker's).
+@functools.lru_cache(maxsize=4096)
 def parse_addr(text):
     """'0100007F:1F90' -> ('127.0.0.1', 8080): the kernel prints each
     32-bit word of the address as a number in this machine's byte order."""

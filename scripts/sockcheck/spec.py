@@ -17,8 +17,6 @@ import os
 import re
 import stat
 import sys
-from dataclasses import dataclass, field
-from typing import List, Optional, Tuple
 
 from .common import REPLY_LIMIT
 from .patterns import Pattern
@@ -32,31 +30,48 @@ class SpecError(Exception):
         self.line = line
 
 
-@dataclass
 class Spec:
-    name: str = ""
-    proto: str = "tcp"             # tcp or udp
-    program: str = "server"        # server or client
-    # ("send", bytes, line) or ("expect", compiled regex, line)
-    steps: List[Tuple] = field(default_factory=list)
-    close: str = "no"              # yes: the server closes after its
-    #                                last reply; no: it waits for the
-    #                                client to close
-    clients: int = 5               # one after another; 1: the server
-    #                                serves one client, and may end
-    together: int = 1              # at once, each served before any leaves
-    input: bytes = b""             # a client's standard input
-    prints: list = field(default_factory=list)  # regexes, in order: what
-    #                                a client prints; for a server, what
-    #                                it prints after each client's
-    #                                exchange (a UDP receiver)
-    bind: str = "any"              # loopback: a wider address fails
-    timeout: float = REPLY_LIMIT   # seconds a reply may take
-    give_up: float = 10.0          # a UDP client with no reply ends
-    #                                within this many seconds
-    newline: str = "yes"           # no: a TCP protocol without line
-    #                                ends (send: goes as written; a reply
-    #                                is what came before a pause)
+    """A parsed spec: a field for each key, its default below. A plain
+    class, as Options is: the dataclasses module imports inspect (and
+    ast, dis, tokenize with it), a cost every start of the checker paid
+    for two classes."""
+
+    def __init__(self):
+        self.name = ""
+        self.proto = "tcp"             # tcp or udp
+        self.program = "server"        # server or client
+        # ("send", bytes, line) or ("expect", compiled regex, line)
+        self.steps = []
+        self.close = "no"              # yes: the server closes after its
+        #                                last reply; no: it waits for the
+        #                                client to close
+        self.clients = 5               # one after another; 1: the server
+        #                                serves one client, and may end
+        self.together = 1              # at once, each served before any
+        #                                leaves
+        self.input = b""               # a client's standard input
+        self.prints = []               # regexes, in order: what a client
+        #                                prints; for a server, what it
+        #                                prints after each client's
+        #                                exchange (a UDP receiver)
+        self.bind = "any"              # loopback: a wider address fails
+        self.timeout = REPLY_LIMIT     # seconds a reply may take
+        self.give_up = 10.0            # a UDP client with no reply ends
+        #                                within this many seconds
+        self.newline = "yes"           # no: a TCP protocol without line
+        #                                ends (send: goes as written; a
+        #                                reply is what came before a pause)
+
+    def replace(self, **changes):
+        """A copy of this spec with changes made to it (the lists are
+        shared, as with dataclasses.replace)."""
+        new = Spec()
+        new.__dict__.update(self.__dict__)
+        for key, value in changes.items():
+            if not hasattr(new, key):
+                raise TypeError("Spec has no field %s" % key)
+            setattr(new, key, value)
+        return new
 
     def first(self):
         """Who speaks first: 'client' or 'server' (the first step's
@@ -370,7 +385,7 @@ def printed(spec, text):
     return None
 
 
-def out_of_range(data: bytes) -> Optional[bytes]:
+def out_of_range(data):
     """data with every number in it made far too large, or None if it
     holds no number."""
     if isinstance(data, Binary):
@@ -380,7 +395,7 @@ def out_of_range(data: bytes) -> Optional[bytes]:
     return re.sub(rb"[0-9]+", b"99999999999999999999999", data)
 
 
-def zeroed(data: bytes) -> Optional[bytes]:
+def zeroed(data):
     """data with every number in it made 0 (a divisor, a count, a
     length), or None if it holds no number or is so already."""
     if isinstance(data, Binary):

@@ -5,7 +5,6 @@ of an echo. This module has the registry and a server's first checks
 spec_talk.py one client's conversation, spec_client.py a client's
 checks."""
 
-import dataclasses
 import os
 import threading
 import time
@@ -322,7 +321,7 @@ def sp_zombies(run, res):
     # when the exchange is known to fail: a reply that never comes is
     # not waited for ten times.
     if not run.exchange_failed:
-        spec = dataclasses.replace(spec, timeout=spec.timeout * 10)
+        spec = spec.replace(timeout=spec.timeout * 10)
     results = [None] * 10
     unconnected = []  # why each client that could not connect could not
 
