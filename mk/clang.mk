@@ -9,7 +9,7 @@
 # make build-gcc-O2 the same with gcc, into build/O2/.
 # make build-optimized  both; .ci/run runs it.
 #
-# The default build is -Og (see the Makefile), and tests/builds.bats
+# The default build is -O0 (see the Makefile), and tests/builds.bats
 # compiles each lesson with gcc and clang -fsyntax-only: the warnings that
 # need the optimizer (format truncation, maybe-uninitialized), and clang's
 # own code generation, show only in these builds. Nothing runs these

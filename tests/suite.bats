@@ -24,3 +24,34 @@ load test_helper
     assert_failure 1
     assert_output "$BATS_TEST_TMPDIR/short.bats:3: timeout 120, limit 120"
 }
+
+@test "suite: ss_first_line finds the first line that matches, whatever the quick check before its loop skips" {
+    local f="$BATS_TEST_TMPDIR/out"
+    printf 'socket() = 3\n  listening on 1.2.3.4:5\nlistening on 127.0.0.1:41\nlistening on 127.0.0.1:42\n' >"$f"
+    ss_first_line "$f" "$SS_READY_RE"
+    assert_equal "$SS_LINE" "listening on 127.0.0.1:41"
+    # anchors hold on each line, not on the file
+    printf 'ab\nb c\n' >"$f"
+    run ss_first_line "$f" '^b$'
+    assert_failure 1
+    printf 'ab\nb c\nb\n' >"$f"
+    ss_first_line "$f" '^b$'
+    assert_equal "$SS_LINE" "b"
+    # a . or [^x] spans lines in one match over the file, never in a line
+    printf 'a\nb\n' >"$f"
+    run ss_first_line "$f" '^a.b$'
+    assert_failure 1
+    run ss_first_line "$f" 'a[^c]b'
+    assert_failure 1
+    # an anchor inside the regex, a last line without its newline
+    printf 'a\nb' >"$f"
+    ss_first_line "$f" '(^b|zz)'
+    assert_equal "$SS_LINE" "b"
+    # a NUL byte before the line; a literal $ at the end of the regex
+    printf 'a\0b\nready\ncost 5$\n' >"$f"
+    ss_first_line "$f" '^ready$'
+    ss_first_line "$f" 'cost [0-9]\$'
+    assert_equal "$SS_LINE" 'cost 5$'
+    run ss_first_line "$BATS_TEST_TMPDIR/none" 'a'
+    assert_failure 1
+}
