@@ -87,7 +87,9 @@ Other blocks:
                      material a command also prints
 
 Metadata (set by mk/handout.mk): runs-dir (default build/runs),
-diagram-dir (default build/handout), repo-url (may be empty).
+diagram-dir (default build/handout), repo-url (may be empty), and for
+the EPUB raw-blocks, the file its listings' and transcripts' HTML goes
+to (filters/common.lua: docs/epub-finish.py puts it back).
 A missing file, line, function, transcript, diagram or target stops the
 build with a message naming it. A C code block that is not an include
 stops it too: no C is pasted into docs/.
@@ -129,6 +131,9 @@ return {
       end
       if meta["repo-url"] then
         common.settings.repo_url = pandoc.utils.stringify(meta["repo-url"])
+      end
+      if meta["raw-blocks"] then
+        common.settings.raw_blocks = pandoc.utils.stringify(meta["raw-blocks"])
       end
     end,
   },
@@ -265,8 +270,12 @@ return {
         return nil
       end
       code_blocks = code_blocks + 1
-      return layout.code_block_html(el, code_blocks)
+      local html = layout.code_block_html(el, code_blocks)
+      return common.epub_raw(html) or html
     end,
+    -- In an EPUB, the transcripts' HTML waits outside pandoc
+    -- (common.epub_raw).
+    RawBlock = common.epub_raw,
   },
   {
     Pandoc = function(doc)
@@ -289,6 +298,7 @@ return {
           b.attributes["first-appendix"] = nil
         end
       end
+      common.write_raw()
       return doc
     end,
   },

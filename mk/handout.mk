@@ -246,6 +246,10 @@ $(BUILD)/handout.html: $(HANDOUT_COMMON) $(HANDOUT_SVG_FIGS) $(HANDOUT_NARROW_FI
 # line), a cover of its own (docs/cover.tex), and each
 # chapter file titled by its chapter (docs/epub-finish.py: pandoc titles
 # them by file name, which some readers show).
+# The listings' and transcripts' HTML waits outside pandoc, in
+# epub-raw.txt, and epub-finish.py puts it back: pandoc's EPUB writer
+# reads every raw HTML block with tagsoup, which took a third of this
+# build (docs/filters/common.lua).
 HANDOUT_PYTHON := $(shell bash -c '. scripts/lib/python.bash && ss_find_python && echo "$$PYTHON"')
 
 # The cover: docs/cover.tex (the title and the calls of Part I), one
@@ -263,8 +267,9 @@ $(BUILD)/handout.epub: $(HANDOUT_COMMON) $(HANDOUT_SVG_FIGS) docs/handout.css \
                        docs/epub-finish.py \
                        | $(CODE_BLOCKS_OK)
 	$(HANDOUT_PANDOC) -M date=$(HANDOUT_DAY) -M description="built $(HANDOUT_DATE)" \
+	    -M raw-blocks=$(HANDOUT_DIR)/epub-raw.txt \
 	    --to epub3 --epub-chapter-level=1 \
 	    --css $(HANDOUT_DIR)/highlight.css --css docs/handout.css \
 	    --epub-cover-image=$(HANDOUT_DIR)/cover.png -o $@.tmp
-	$(HANDOUT_PYTHON) docs/epub-finish.py $@.tmp
+	$(HANDOUT_PYTHON) docs/epub-finish.py $@.tmp $(HANDOUT_DIR)/epub-raw.txt
 	mv $@.tmp $@

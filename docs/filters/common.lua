@@ -16,6 +16,8 @@ M.settings = {
   runs_dir = "build/runs",
   diagram_dir = "build/handout",
   repo_url = "",
+  -- (EPUB only) the file the raw HTML blocks go to: see M.epub_raw
+  raw_blocks = nil,
 }
 
 function M.fail(msg)
@@ -67,6 +69,61 @@ function M.latex_escape(s)
     end
     return "\\" .. c
   end))
+end
+
+-- pandoc 2.17's EPUB writer reads every raw HTML block with tagsoup
+-- twice, for the images it must pack and for the ids its links must
+-- name a chapter file for, and writes it out again: for the listings and
+-- transcripts, some 1.8 MB of HTML, that was a third of the EPUB's build.
+-- So in an EPUB a raw HTML block whose only ids are its first element's
+-- and, inside a listing, its lines' (that id, "-", a number) stands as a
+-- placeholder that keeps the first id, <div id="ID" data-ss-raw="N"></div>;
+-- its HTML goes to the file settings.raw_blocks names (M.write_raw), and
+-- docs/epub-finish.py puts it back in the chapter files as written here,
+-- as the HTML page has it (tagsoup wrote "'" as "&#39;" and a line break
+-- inside a tag as a space). A link to the id still finds its chapter;
+-- nothing in these blocks is an image.
+local raw_kept = {}
+
+local function placeholder(id, n)
+  return '<div' .. (id and (' id="' .. id .. '"') or "") ..
+    ' data-ss-raw="' .. n .. '"></div>'
+end
+
+function M.epub_raw(el)
+  if not M.settings.raw_blocks or not FORMAT:match("epub") or
+      el.format ~= "html" or el.text:find("data-ss-raw=", 1, true) then
+    return nil
+  end
+  local first = el.text:match("^%s*<[^>]*>") or ""
+  local id = first:match('%sid="([^"]*)"')
+  for other in el.text:gmatch('%sid="([^"]*)"') do
+    if other ~= id and not (id and other:sub(1, #id + 1) == id .. "-" and
+        other:sub(#id + 2):match("^%d+$")) then
+      return nil
+    end
+  end
+  if el.text:find("<img", 1, true) or (id and id:find('[<>&"]')) then
+    return nil
+  end
+  raw_kept[#raw_kept + 1] = el.text
+  return pandoc.RawBlock("html", placeholder(id, #raw_kept))
+end
+
+-- The kept blocks, each as its number, its length in bytes and its text:
+-- "N LENGTH\nTEXT\n".
+function M.write_raw()
+  if not M.settings.raw_blocks then
+    return
+  end
+  local f = io.open(M.settings.raw_blocks, "wb")
+  if not f then
+    M.fail("cannot write " .. M.settings.raw_blocks)
+  end
+  for n, text in ipairs(raw_kept) do
+    f:write(n, " ", #text, "\n", text, "\n")
+  end
+  f:close()
 end
 
 return M
