@@ -60,12 +60,8 @@ int main(int argc, char **argv)
     }
     ss_watch_start(); /* the kernel's counters of full queues, now */
     say("a SYN the full queue leaves unanswered is counted in "
-        "ListenOverflows, and the client's kernel sends it again after a "
-        "second, then after longer waits (on Linux 6.5 and later, "
-        "net.ipv4.tcp_syn_linear_timeouts keeps the first few at a "
-        "second), until there is room or connect() gives up. SYN cookies "
-        "(net.ipv4.tcp_syncookies) help when the queue of half-done "
-        "handshakes is full, not this one");
+        "ListenOverflows; the client's kernel sends it again later, until "
+        "there is room or connect() gives up");
     len = sizeof addr;
     if (getsockname(fd, (struct sockaddr *)&addr, &len) == -1) {
         perror("getsockname");
