@@ -55,3 +55,13 @@ load test_helper
     run ss_first_line "$BATS_TEST_TMPDIR/none" 'a'
     assert_failure 1
 }
+
+@test "suite: wait_exit names what a process it gave up on was doing" {
+    # A failure that says only "still running" leaves the reader to guess
+    # whether the process was stuck in a wait, spinning or stopped.
+    start_bg "$BATS_TEST_TMPDIR/out" /bin/sleep 30
+    run wait_exit "$BG_PID" 1
+    assert_failure
+    assert_line --index 0 "process $BG_PID still running after 1s"
+    assert_line --index 1 --regexp '^  command: /bin/sleep 30 ; State:.S \(sleeping\); waiting in: [a-z_.0-9]+$'
+}

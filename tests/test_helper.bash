@@ -174,6 +174,14 @@ wait_exit() {
         sleep 0.05
     done
     echo "process $pid still running after ${limit}s" >&2
+    # What it was doing, for whoever reads the failure: its command, its
+    # state (R running, S sleeping, T stopped) and, when asleep, the
+    # kernel function it waits in (wchan, on Linux).
+    local cmd state wchan
+    cmd=$(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null) || cmd=
+    state=$(grep -m 1 '^State:' "/proc/$pid/status" 2>/dev/null) || state=
+    wchan=$(<"/proc/$pid/wchan") 2>/dev/null || wchan=
+    echo "  command: ${cmd:-?}; ${state:-State: ?}; waiting in: ${wchan:-?}" >&2
     return 1
 }
 
