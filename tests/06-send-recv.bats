@@ -496,7 +496,7 @@ print([hex(b) for b in b"\x1b\x07\r\x9b" if b in out])' "$BATS_TEST_TMPDIR/out"
     wait_exit "$tty" 60
     run cat "$BATS_TEST_TMPDIR/tty"
     refute_output --partial "typist.py: gave up"
-    assert_line "the echo differs: 0 of 6 bytes came back"
+    assert_line "the server closed its side: 0 of 6 bytes came back"
     assert_line "exit 1"
     wait_exit "$BG_PID"
     [ "$EXIT_STATUS" -eq 0 ]

@@ -46,7 +46,7 @@ load lib/students
     # client sent just before the close was never read, so the server's
     # kernel may answer with a RST that arrives before the client's recv()
     # sees the FIN.
-    if ! says 'said "the echo differs: 0 of ' 2>/dev/null; then
+    if ! says 'said "the server closed its side: 0 of ' 2>/dev/null; then
         says 'said "recv: Connection reset by peer"'
     fi
 }
@@ -679,7 +679,8 @@ PY
     assert_line --regexp '^PASS one-line '
     assert_line --regexp "^NOT RUN not-utf8 +input that is not UTF-8: the kind's spec's exchange fails$"
     says "this check plays the exchange of the spec that the kind echo-server plays (echo.spec), and without anything odd that exchange fails too: A client:"
-    says "where reply 2 (spec line 8, /a second line/) was due"
+    says 'where reply 2 ("a second line") was due'
+    [[ "$(printf '%s' "$output" | tr '\n' ' ')" != *"spec line"* ]]
     refute_output --partial "stuck on the bad request"
 }
 
