@@ -234,24 +234,17 @@ distinctive_lines() {
     done < <(lesson_dirs)
 }
 
-@test "handout: a note of the narration is shown once; later marks say where" {
+@test "handout: a note of the narration is shown once, then left out and counted" {
     # In the HTML each line of a transcript is one span: a note is one
     # line four columns in (padding 6ch, a child's tag aside), not a
     # kernel line, of six words or more; numbers do not make it another
-    # note. Every note left out must have been shown once before, in the
-    # transcript its mark links to.
+    # note. None is shown twice, and none leaves a mark in its place.
     run "$PYTHON" "$PEERS/notes-once.py" "$ROOT/build/handout.html"
     assert_success
-    # On paper the mark says where, with the note's first words: the first
-    # one in the book names a transcript, the others only its number.
-    grep -qE '^ *\[as in transcript [0-9]+\.[0-9]+: [a-z]' "$BATS_FILE_TMPDIR/handout.txt"
-    grep -qE '^ *\[as in [0-9]+\.[0-9]+: [a-z]' "$BATS_FILE_TMPDIR/handout.txt"
-    run grep -cE '^ *\[as in transcript ' "$BATS_FILE_TMPDIR/handout.txt"
-    assert_output 1
-    run grep -qE 'notes? shown before\]' "$BATS_FILE_TMPDIR/handout.txt"
-    assert_failure 1
-    # Later in the same chapter a repeated note has no line: the
-    # transcript's title counts it.
+    # On paper too: no mark, and no kernel line's "[why: ...]".
+    run grep -cE '\[as in |\[why: shown before\]' "$BATS_FILE_TMPDIR/handout.txt"
+    assert_output 0
+    # A transcript's title counts the notes it left out.
     grep -qE '\(excerpt; [0-9]+ repeated notes? left out\)' "$BATS_FILE_TMPDIR/handout.txt"
 }
 

@@ -37,8 +37,7 @@ end
 -- of six words or more. Its key ignores numbers (fds, ports, counts): "a
 -- new socket: fd 4, ..." is the note "a new socket: fd 3, ..." again.
 local NOTE_SHOWN = 1 -- a note is shown this many times in the book
-local PAPER_COLUMNS = 78 -- a transcript's width on paper (paper-wrap.c's)
-local notes_seen = {} -- notes_seen[key] = {times, label, id}: shown where
+local notes_seen = {} -- notes_seen[key] = {times}: shown how often
 
 local function note_key(line)
   local _, rest = split_tag(line)
@@ -58,8 +57,8 @@ end
 
 -- A kernel line is never left out (what the kernel holds is never
 -- generic), but its explanations are: each clause below is printed whole
--- KERNEL_WHY_SHOWN times in the book; later the line keeps what the
--- kernel holds and says "[why: shown before]" in the clause's place.
+-- KERNEL_WHY_SHOWN times in the book; later the line keeps only what the
+-- kernel holds.
 local KERNEL_WHY_SHOWN = 1
 local KERNEL_WHY = {
   ": a TCP socket is listed there only once it listens or has a " ..
@@ -87,49 +86,19 @@ local function shorten_kernel_line(line)
       local times = kernel_why_seen[i] or 0
       kernel_why_seen[i] = times + 1
       if times >= KERNEL_WHY_SHOWN then
-        line = line:sub(1, a - 1) .. " [why: shown before]" .. line:sub(b + 1)
+        line = line:sub(1, a - 1) .. line:sub(b + 1)
       end
     end
   end
-  -- Two clauses side by side shown before make one mark, not two.
-  return (line:gsub("( %[why: shown before%])%1", "%1"))
+  return line
 end
 
 -- The lines first..last of a run as the book shows them: a note shown
--- NOTE_SHOWN times already is left out, and in its place one line says
--- where it was printed whole and its first words, "[as in 1.1: a new
--- socket: fd 3, ...]" ("left" holds its text, "href" that transcript's
--- id). The first such line in the book says "transcript 1.1". With
+-- NOTE_SHOWN times already is left out, with no line in its place; the
+-- transcript's title counts the notes so left out ("3 repeated notes
+-- left out"). Returns the lines and that count. With
 -- all=true (notes="all") every note and every kernel line is shown whole.
-local first_mark = true
-
-local function mark_line(line, seen)
-  local tag, rest = split_tag(line)
-  local words = rest:gsub("^ +", "")
-  local where
-  if seen.label then
-    where = "as in " .. (first_mark and "transcript " or "") .. seen.label
-  else
-    where = "as before"
-  end
-  first_mark = false
-  local head = "    [" .. where .. ": "
-  local room = PAPER_COLUMNS - #tag - #head - 1
-  if #words > room then
-    local cut = room - 3
-    while cut > 0 and words:sub(cut + 1, cut + 1) ~= " " do
-      cut = cut - 1
-    end
-    words = words:sub(1, cut):gsub("[,;:.]$", "") .. "..."
-  end
-  return tag .. head .. words .. "]"
-end
-
--- A note shown before is marked once a chapter, the first time it comes
--- back there; after that, in the same chapter, it is left out without a
--- line of its own, and the transcript's title counts the notes so left
--- out ("3 repeated notes left out"). Returns the lines and that count.
-local function drop_seen_notes(lines, first, last, label, id, all, skip, chapter)
+local function drop_seen_notes(lines, first, last, all, skip)
   local out, repeats = {}, 0
   for i = first, last do
     local key = note_key(lines[i])
@@ -141,17 +110,12 @@ local function drop_seen_notes(lines, first, last, label, id, all, skip, chapter
       out[#out + 1] = { text = gap }
     elseif all then
       out[#out + 1] = { text = lines[i] }
-    elseif seen and seen.times >= NOTE_SHOWN and seen.chapter == chapter then
-      repeats = repeats + 1
     elseif seen and seen.times >= NOTE_SHOWN then
-      seen.chapter = chapter
-      out[#out + 1] = { text = mark_line(lines[i], seen),
-        left = { lines[i] }, href = seen.id }
+      repeats = repeats + 1
     else
       if key then
-        notes_seen[key] = seen or { times = 0, label = label, id = id }
+        notes_seen[key] = seen or { times = 0 }
         notes_seen[key].times = notes_seen[key].times + 1
-        notes_seen[key].chapter = chapter
       end
       out[#out + 1] = { text = shorten_kernel_line(lines[i]) }
     end
@@ -161,7 +125,7 @@ end
 
 -- The narrator's own wrap, for paper: docs/filters/paper-wrap.c, built by
 -- mk/handout.mk beside the runs' directory, prints the lines it is given
--- as the narrator prints them at PAPER_COLUMNS (lessons/common's
+-- as the narrator prints them at 78 columns (lessons/common's
 -- ss_wrap()); with --each, a line holding only a form feed after the
 -- rows of each. Returns the rows of each line, in a list a line.
 local function wrap_paper(lines, path)
@@ -334,8 +298,8 @@ function M.include_run(el)
     ::continue::
   end
 
-  local shown_lines, repeats = drop_seen_notes(lines, first, last, label, id,
-    el.attributes["notes"] == "all", skip, chapter)
+  local shown_lines, repeats = drop_seen_notes(lines, first, last,
+    el.attributes["notes"] == "all", skip)
   if repeats > 0 then
     local said = repeats .. (repeats == 1 and " repeated note" or
       " repeated notes") .. " left out"
@@ -391,31 +355,13 @@ function M.include_run(el)
     return (t:gsub("[&<>\"]", { ["&"] = "&amp;", ["<"] = "&lt;", [">"] = "&gt;",
       ['"'] = "&quot;" }))
   end
-  -- A mark for a note left out carries it in its title (a tooltip), and
-  -- in the HTML (one file: the EPUB's chapters are files of their own)
-  -- links to the transcript that prints it.
-  local one_file = FORMAT:match("^html") ~= nil
   local out = {}
   for _, l in ipairs(shown_lines) do
     local tag, rest = split_tag(l.text)
     local lead = #tag + #rest:match("^ *")
     local body = layout.nobr_options(esc(tag .. rest:sub(#rest:match("^ *") + 1)))
-    if l.left then
-      local notes = {}
-      for _, n in ipairs(l.left) do
-        local _, r = split_tag(n)
-        notes[#notes + 1] = esc(r:gsub("^ +", ""))
-      end
-      if one_file and l.href then
-        body = '<a href="#' .. esc(l.href) .. '">' .. body .. "</a>"
-      end
-      out[#out + 1] = '<span class="tl omitted" style="padding-left: ' ..
-        (lead + 2) .. 'ch" title="' .. table.concat(notes, "&#10;") .. '">' ..
-        body .. "\n</span>"
-    else
-      out[#out + 1] = '<span class="tl" style="padding-left: ' .. (lead + 2) ..
-        'ch">' .. body .. "\n</span>"
-    end
+    out[#out + 1] = '<span class="tl" style="padding-left: ' .. (lead + 2) ..
+      'ch">' .. body .. "\n</span>"
   end
   return pandoc.RawBlock("html",
     '<div id="' .. esc(id) .. '" class="terminal' ..
