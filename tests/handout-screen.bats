@@ -105,13 +105,20 @@ window.addEventListener("load", function () {
   for (var j = 0; j < pres.length; j++)
     if (pres[j].scrollWidth > pres[j].clientWidth + 1)
       bad.push(name(pres[j]) + " scrolls: " + pres[j].scrollWidth + " > " + pres[j].clientWidth);
-  var boxes = document.querySelectorAll("div.sourceCode, pre");
+  // The boxes folded away (a whole program in a closed <details>) are
+  // measured open: closed, Chromium lays out its hidden contents again
+  // for each box asked about; open, once for them all. Only widths are
+  // read, which opening does not change. They are closed again after.
+  var boxes = document.querySelectorAll("div.sourceCode, pre"),
+      folded = document.querySelectorAll("details:not([open])");
+  for (var d = 0; d < folded.length; d++) folded[d].open = true;
   for (var k = 0; k < boxes.length; k++) {
     if (boxes[k].getBoundingClientRect().right > vw + 0.5)
       bad.push(name(boxes[k]) + " box reaches " + Math.round(boxes[k].getBoundingClientRect().right));
     if (boxes[k].scrollWidth > boxes[k].clientWidth + 1)
       bad.push(name(boxes[k]) + " scrolls: " + boxes[k].scrollWidth + " > " + boxes[k].clientWidth);
   }
+  for (d = 0; d < folded.length; d++) folded[d].open = false;
   // A word of a table cell laid out on two lines is a broken word (a
   // line may end after a hyphen, as in prose: "SYN-" and "ACK" are two).
   var cells = document.querySelectorAll("td, th"), words = 0;
