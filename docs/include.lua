@@ -135,6 +135,9 @@ return {
       if meta["raw-blocks"] then
         common.settings.raw_blocks = pandoc.utils.stringify(meta["raw-blocks"])
       end
+      if meta["code-cache"] then
+        common.settings.code_cache = pandoc.utils.stringify(meta["code-cache"])
+      end
     end,
   },
   -- On paper, sections that only name a file go to their chapter's end,
@@ -299,6 +302,7 @@ return {
         end
       end
       common.write_raw()
+      layout.write_code_cache()
       return doc
     end,
   },

@@ -234,10 +234,19 @@ $(HANDOUT_DIR)/highlight.css: mk/handout.mk | $(HANDOUT_DIR)
 	grep -q 'counter(source-line)' $@.tmp
 	mv $@.tmp $@
 
+# The code blocks' HTML, highlighted, which the HTML and the EPUB share
+# (docs/filters/layout.lua): each block is highlighted by the first of
+# them to be built and found by the second. When both are to be made, the
+# EPUB waits for the HTML (order-only: an HTML built alone makes no EPUB
+# out of date); on two cores it still ends before the PDF's pdflatex runs.
+# A block that changed is not found, and is highlighted again.
+CODE_CACHE := $(HANDOUT_DIR)/code-html.cache
+HANDOUT_EPUB_AFTER := $(if $(filter handout $(BUILD)/handout.html,$(MAKECMDGOALS)),$(BUILD)/handout.html)
+
 $(BUILD)/handout.html: $(HANDOUT_COMMON) $(HANDOUT_SVG_FIGS) $(HANDOUT_NARROW_FIGS) \
                        $(HANDOUT_DIR)/style.html | $(CODE_BLOCKS_OK)
 	$(HANDOUT_PANDOC) -M date="built $(HANDOUT_DATE)" --standalone --to html5 \
-	    -V toc= \
+	    -V toc= -M code-cache=$(CODE_CACHE) \
 	    --include-in-header $(HANDOUT_DIR)/style.html --section-divs -o $@.tmp
 	mv $@.tmp $@
 
@@ -265,9 +274,9 @@ $(HANDOUT_DIR)/cover.png: $(HANDOUT_DIR)/cover.pdf
 $(BUILD)/handout.epub: $(HANDOUT_COMMON) $(HANDOUT_SVG_FIGS) docs/handout.css \
                        $(HANDOUT_DIR)/highlight.css $(HANDOUT_DIR)/cover.png \
                        docs/epub-finish.py \
-                       | $(CODE_BLOCKS_OK)
+                       | $(CODE_BLOCKS_OK) $(HANDOUT_EPUB_AFTER)
 	$(HANDOUT_PANDOC) -M date=$(HANDOUT_DAY) -M description="built $(HANDOUT_DATE)" \
-	    -M raw-blocks=$(HANDOUT_DIR)/epub-raw.txt \
+	    -M raw-blocks=$(HANDOUT_DIR)/epub-raw.txt -M code-cache=$(CODE_CACHE) \
 	    --to epub3 --epub-chapter-level=1 \
 	    --css $(HANDOUT_DIR)/highlight.css --css docs/handout.css \
 	    --epub-cover-image=$(HANDOUT_DIR)/cover.png -o $@.tmp

@@ -105,13 +105,20 @@ window.addEventListener("load", function () {
   for (var j = 0; j < pres.length; j++)
     if (pres[j].scrollWidth > pres[j].clientWidth + 1)
       bad.push(name(pres[j]) + " scrolls: " + pres[j].scrollWidth + " > " + pres[j].clientWidth);
-  var boxes = document.querySelectorAll("div.sourceCode, pre");
+  // The boxes folded away (a whole program in a closed <details>) are
+  // measured open: closed, Chromium lays out its hidden contents again
+  // for each box asked about; open, once for them all. Only widths are
+  // read, which opening does not change. They are closed again after.
+  var boxes = document.querySelectorAll("div.sourceCode, pre"),
+      folded = document.querySelectorAll("details:not([open])");
+  for (var d = 0; d < folded.length; d++) folded[d].open = true;
   for (var k = 0; k < boxes.length; k++) {
     if (boxes[k].getBoundingClientRect().right > vw + 0.5)
       bad.push(name(boxes[k]) + " box reaches " + Math.round(boxes[k].getBoundingClientRect().right));
     if (boxes[k].scrollWidth > boxes[k].clientWidth + 1)
       bad.push(name(boxes[k]) + " scrolls: " + boxes[k].scrollWidth + " > " + boxes[k].clientWidth);
   }
+  for (d = 0; d < folded.length; d++) folded[d].open = false;
   // A word of a table cell laid out on two lines is a broken word (a
   // line may end after a hyphen, as in prose: "SYN-" and "ACK" are two).
   var cells = document.querySelectorAll("td, th"), words = 0;
@@ -222,56 +229,60 @@ window.addEventListener("load", function () {
   if (window.parent !== window) window.parent.postMessage(out, "*");
 });'
 
-# phone_measure HTML EXTRA_CSS [CUT]: the measurement of HTML in a frame
+# phone_measure HTML EXTRA_CSS CUT: the measurements of HTML in frames
 # 390 px wide and 844 high (a phone; Chromium will not make a window that
-# narrow, but a frame is a viewport of its own). EXTRA_CSS is added to the
-# page. Scroll bars take no room, as on a phone. CUT, an id of a chapter:
-# the page without that chapter and those after it (the chapters are the
-# page's last elements), for a measurement that needs only the first ones.
+# narrow, but a frame is a viewport of its own), in one Chromium: the page
+# as built into $BATS_TEST_TMPDIR/phone/result-1, and the page with
+# EXTRA_CSS added into result-2. CUT, an id of a chapter: that second page
+# without that chapter and those after it (the chapters are the page's
+# last elements), for a measurement that needs only the first ones.
+# Scroll bars take no room, as on a phone. The frames stand side by side,
+# both inside the window, so that neither waits as a frame out of sight
+# may. Each result is "no result" until its frame has sent one.
 phone_measure() {
-    local dir="$BATS_TEST_TMPDIR/phone" html=$1 css=$2 cut=${3:-}
+    local dir="$BATS_TEST_TMPDIR/phone" html=$1 css=$2 cut=$3
     mkdir -p "$dir"
-    "$PYTHON" - "$html" "$dir/page.html" "$css" "$PHONE_JS" "$cut" <<'EOF'
+    "$PYTHON" - "$html" "$dir" "$css" "$PHONE_JS" "$cut" <<'EOF'
 import sys
 h = open(sys.argv[1]).read()
 i = h.rindex("</body>")
-j = h.index('<section id="%s"' % sys.argv[5]) if sys.argv[5] else i
-open(sys.argv[2], "w").write(h[:j] + "<style>html { scrollbar-width: none }" +
-    sys.argv[3] + "</style><script>" + sys.argv[4] + "</script>" + h[i:])
+j = h.index('<section id="%s"' % sys.argv[5])
+for name, end, css in (("page-1.html", i, ""), ("page-2.html", j, sys.argv[3])):
+    open(sys.argv[2] + "/" + name, "w").write(h[:end] +
+        "<style>html { scrollbar-width: none }" + css + "</style><script>" +
+        sys.argv[4] + "</script>" + h[i:])
 EOF
     cat >"$dir/frame.html" <<'EOF'
 <!DOCTYPE html>
 <html><head><meta charset="utf-8"><style>body { margin: 0 }
-iframe { border: 0; width: 390px; height: 844px; display: block }</style></head>
-<body><iframe src="page.html"></iframe><pre id="result">no result</pre>
+iframe { border: 0; width: 390px; height: 844px; display: inline-block;
+  vertical-align: top }</style></head>
+<body><iframe id="frame-1" src="page-1.html"></iframe><iframe id="frame-2"
+src="page-2.html"></iframe><pre id="result-1">no result</pre><pre
+id="result-2">no result</pre>
 <script>window.addEventListener("message", function (e) {
-  document.getElementById("result").textContent = e.data; });</script>
+  for (var n = 1; n <= 2; n++)
+    if (e.source === document.getElementById("frame-" + n).contentWindow)
+      document.getElementById("result-" + n).textContent = e.data; });</script>
 </body></html>
 EOF
     "${HANDOUT_FIRST[@]}" timeout 120 chromium --headless=new --no-sandbox --disable-gpu \
-        --window-size=500,900 --virtual-time-budget=20000 \
+        --window-size=800,900 --virtual-time-budget=20000 \
         --dump-dom "file://$dir/frame.html" 2>/dev/null |
         "$PYTHON" -c '
 import html, re, sys
-m = re.search(r"<pre id=\"result\">(.*?)</pre>", sys.stdin.read(), re.S)
-print(html.unescape(m.group(1)) if m else "no result")'
+page = sys.stdin.read()
+for n in (1, 2):
+    m = re.search(r"<pre id=\"result-%d\">(.*?)</pre>" % n, page, re.S)
+    with open(sys.argv[1] + "/result-%d" % n, "w") as out:
+        out.write((html.unescape(m.group(1)) if m else "no result") + "\n")' "$dir"
 }
 
 @test "handout: on a phone (390 px): the contents on the first screen, nothing wider than it, nothing scrolls sideways, no word broken in a table, labels of 12 px, transcripts wrapped once" {
     command -v chromium >/dev/null || skip "no chromium (./install-deps installs it)"
-    run phone_measure "$ROOT/build/handout.html" ""
-    echo "$output" | head -n 30
-    assert_line --regexp '^viewport 390 elements [0-9]+ transcripts [1-9][0-9]* boxes [1-9][0-9]* cell words [1-9][0-9]* contents at [1-9][0-9]* diagrams 2 smallest label [1-9][0-9]+ transcript lines [1-9][0-9]+ wrapped [1-9][0-9]* code hyphens [1-9][0-9]*$'
-    [ "${#lines[@]}" -eq 1 ]
-    # The measurement can fail, all in one more run: a transcript that
-    # does not wrap (lesson 01's) and wrapped lines without their hanging
-    # indent (the rest), a listing that does not wrap (lesson 04's), hyphens
-    # that may end a line (options everywhere), a diagram with a minimum width (TCP's) and one
-    # drawn too small for its labels (UDP's), table cells squeezed below
-    # their words' width (as overflow-wrap: anywhere did), and a title
-    # that pushes the contents off the first screen are caught. Each is in
-    # the chapters before lesson 05, so that run reads only those.
-    run phone_measure "$ROOT/build/handout.html" \
+    # The two measurements below, made at once: the page as built, and
+    # the page spoilt.
+    phone_measure "$ROOT/build/handout.html" \
         "#l01-run div.terminal pre, #l01-run div.terminal pre code { white-space: pre !important }
          div.terminal span.tl { text-indent: 0 !important }
          #sequence-tcp img { min-width: 34em }
@@ -281,6 +292,20 @@ print(html.unescape(m.group(1)) if m else "no result")'
          #l04-code pre > code.sourceCode > span { white-space: pre !important }
          table { display: table !important; width: 100% !important }
          header { min-height: 900px }" lesson-05
+    run cat "$BATS_TEST_TMPDIR/phone/result-1"
+    echo "$output" | head -n 30
+    assert_line --regexp '^viewport 390 elements [0-9]+ transcripts [1-9][0-9]* boxes [1-9][0-9]* cell words [1-9][0-9]* contents at [1-9][0-9]* diagrams 2 smallest label [1-9][0-9]+ transcript lines [1-9][0-9]+ wrapped [1-9][0-9]* code hyphens [1-9][0-9]*$'
+    [ "${#lines[@]}" -eq 1 ]
+    # The measurement can fail, all in the second frame: a transcript that
+    # does not wrap (lesson 01's) and wrapped lines without their hanging
+    # indent (the rest), a listing that does not wrap (lesson 04's), hyphens
+    # that may end a line (options everywhere), a diagram with a minimum width (TCP's) and one
+    # drawn too small for its labels (UDP's), table cells squeezed below
+    # their words' width (as overflow-wrap: anywhere did), and a title
+    # that pushes the contents off the first screen are caught. Each is in
+    # the chapters before lesson 05, so that frame reads only those.
+    run cat "$BATS_TEST_TMPDIR/phone/result-2"
+    echo "$output" | head -n 30
     assert_line --regexp 'pre\.output in #l01-run .* scrolls: '
     assert_line --regexp '^img.* in #sequence-tcp .* spans '
     assert_line --regexp '^a diagram label is [0-9.]+ px, under 12$'

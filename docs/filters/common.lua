@@ -18,6 +18,9 @@ M.settings = {
   repo_url = "",
   -- (EPUB only) the file the raw HTML blocks go to: see M.epub_raw
   raw_blocks = nil,
+  -- (HTML and EPUB) the file of highlighted code blocks they share: see
+  -- code_block_html in layout.lua
+  code_cache = nil,
 }
 
 function M.fail(msg)

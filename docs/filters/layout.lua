@@ -140,9 +140,86 @@ function M.nobr_options(html)
   return nobr_text(html, true)
 end
 
+--
+-- Highlighting a block is most of the filter's time on screen, and the
+-- HTML and the EPUB highlight the same blocks: with code-cache set
+-- (mk/handout.mk sets it for both), each block's HTML is kept in that
+-- file under a digest of the block as pandoc holds it (its text, id,
+-- classes and attributes) and of what else makes its HTML, and a block
+-- found there is not highlighted again. The file holds the last run's
+-- blocks, "DIGEST LENGTH\nHTML\n" each.
+local cache_old, cache_new = nil, {}
+
+-- What else makes the HTML: pandoc's version, whether it highlights (the
+-- style is the stylesheet's business, not the blocks'), and this file.
+local cache_salt
+
+local function cache_read()
+  cache_old = {}
+  local src = io.open(common.dir .. "filters/layout.lua", "rb")
+  if not src then
+    common.fail("cannot read " .. common.dir .. "filters/layout.lua")
+  end
+  cache_salt = "\n" .. tostring(PANDOC_VERSION) .. "\n" ..
+    tostring(PANDOC_WRITER_OPTIONS.highlight_style ~= nil) .. "\n" ..
+    pandoc.utils.sha1(src:read("a"))
+  src:close()
+  local path = common.settings.code_cache
+  local f = path and io.open(path, "rb")
+  if not f then
+    return
+  end
+  local data = f:read("a")
+  f:close()
+  local pos = 1
+  while pos <= #data do
+    local key, len, start = data:match("^(%x+) (%d+)\n()", pos)
+    if not key then
+      break
+    end
+    cache_old[key] = data:sub(start, start + tonumber(len) - 1)
+    pos = start + tonumber(len) + 1
+  end
+end
+
+function M.write_code_cache()
+  local path = common.settings.code_cache
+  if not path or #cache_new == 0 then
+    return
+  end
+  -- (written whole under another name and renamed: the other format's
+  -- run may be reading it)
+  local tmp = path .. "." .. FORMAT .. ".tmp"
+  local f = io.open(tmp, "wb")
+  if not f then
+    common.fail("cannot write " .. tmp)
+  end
+  for _, e in ipairs(cache_new) do
+    f:write(e[1], " ", #e[2], "\n", e[2], "\n")
+  end
+  f:close()
+  local ok, err = os.rename(tmp, path)
+  if not ok then
+    common.fail("cannot rename " .. tmp .. ": " .. tostring(err))
+  end
+end
+
 function M.code_block_html(el, n)
   if el.identifier == "" then
     el.identifier = "code-" .. n
+  end
+  local key
+  if common.settings.code_cache then
+    if not cache_old then
+      cache_read()
+    end
+    key = pandoc.utils.sha1(pandoc.write(pandoc.Pandoc({ el }), "native") ..
+      cache_salt)
+    local kept = cache_old[key]
+    if kept then
+      cache_new[#cache_new + 1] = { key, kept }
+      return pandoc.RawBlock("html", kept)
+    end
   end
   -- (the handout's highlighting, without its standalone template)
   local html = pandoc.write(pandoc.Pandoc({ el }), "html5",
@@ -160,6 +237,9 @@ function M.code_block_html(el, n)
   html = html:gsub("(>)([^<]+)", function(gt, text)
     return gt .. nobr_text(text)
   end)
+  if key then
+    cache_new[#cache_new + 1] = { key, html }
+  end
   return pandoc.RawBlock("html", html)
 end
 
