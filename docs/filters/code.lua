@@ -358,7 +358,9 @@ function M.include_code(el)
     if first ~= 1 or last ~= total then
       fail('include="' .. path .. '": {.folded} takes a whole file')
     end
-    local what = lang == "python" and "The Python version: " or "The whole file: "
+    -- (what= names it otherwise: "The script" for a helper a run uses)
+    local what = el.attributes["what"] and (el.attributes["what"] .. ": ") or
+      (lang == "python" and "The Python version: " or "The whole file: ")
     if latex() then
       local inlines = { pandoc.RawInline("latex", "\\listingcaption{"),
         pandoc.Str(what), pandoc.Code(path), pandoc.Str(","), pandoc.Space() }
