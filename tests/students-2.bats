@@ -1,7 +1,8 @@
 #!/usr/bin/env bats
 # Part of the student corpus, checked with scripts/check
 # --spec (tests/students.bats says how; the files run side by side,
-# since the checks mostly wait). This one: calculator.
+# since the checks mostly wait). This one: the calculator's failures and
+# its replies with no line end (the correct one is in students-3.bats).
 
 # The longest wait inside a test here is 150 s: bats' own per-test
 # limit must be longer, or that wait could never say what it waited
@@ -11,12 +12,6 @@ load test_helper
 load lib/students
 
 # ---- calculator ------------------------------------------------------------------
-
-@test "students: calculator: a server that refuses what it cannot compute passes" {
-    spec calculator calc-good.py
-    passes_all
-    assert_line --regexp '^PASS out-of-range '
-}
 
 @test "students: calculator: replies with no line end pass with 'newline: no', and only so" {
     { cat "$SPECS/calculator.spec"; echo "newline: no"; } \

@@ -1,8 +1,9 @@
 #!/usr/bin/env bats
 # Part of the student corpus, checked with scripts/check
 # --spec (tests/students.bats says how; its files run side by side,
-# since the checks mostly wait). This one: echo-client, and a server
-# that fails assignment 4.
+# since the checks mostly wait). This one: echo-client, a server that
+# fails assignment 4, and the calculator that passes (the calculator's
+# other tests are in students-2.bats).
 
 # The longest wait inside a test here is 150 s: bats' own per-test
 # limit must be longer, or that wait could never say what it waited
@@ -51,4 +52,12 @@ load lib/students
     assert_failure 1
     assert_line --regexp '^FAIL together .*: served 1 of 5 at once'
     says "a process per client (lesson 12), or poll() (lesson 13)"
+}
+
+# ---- calculator: the correct one -------------------------------------------------
+
+@test "students: calculator: a server that refuses what it cannot compute passes" {
+    spec calculator calc-good.py
+    passes_all
+    assert_line --regexp '^PASS out-of-range '
 }
