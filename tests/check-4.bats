@@ -1,7 +1,8 @@
 #!/usr/bin/env bats
 # scripts/check, part 4 of 4 (check.bats says what the four hold and
 # how every run here is bounded): cases that once went wrong, with
-# servers that die of a reset or SIGPIPE, crash, fork, or print raw.
+# servers that die of a reset, of SIGPIPE or after a client, that fork,
+# that print raw bytes or tracebacks, and a UDP echo that cuts datagrams.
 
 load test_helper
 load hostile/common
