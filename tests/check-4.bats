@@ -67,7 +67,8 @@ load lib/students
     assert_line --regexp '^PASS one-line '
     assert_line --regexp "^NOT RUN not-utf8 +input that is not UTF-8: the kind's spec's exchange fails$"
     says "this check plays the exchange of the spec that the kind echo-server plays (echo.spec), and without anything odd that exchange fails too: A client:"
-    says "where reply 2 (spec line 8, /a second line/) was due"
+    says 'where reply 2 ("a second line") was due'
+    [[ "$(printf '%s' "$output" | tr '\n' ' ')" != *"spec line"* ]]
     refute_output --partial "stuck on the bad request"
 }
 

@@ -55,3 +55,22 @@ build() {
     assert_line --regexp '^FAIL short-send +send\(\) taking half of a reply: failed under send=half'
     says "The program probably ignores what send() returns"
 }
+
+@test "check-kind: a kind's verdicts name the reply that was due, not its spec's lines" {
+    # A kind's user never wrote nor opened the spec the kind plays: its
+    # line numbers and its 'clients: 1' key mean nothing to them. A
+    # lecturer's own spec, the same file given with --spec, names both.
+    check --only silent-client echo-server -- \
+        "$PYTHON" "$SAMPLES/one-shot-server.py" '{port}'
+    assert_failure 1
+    says 'where reply 1 ("hello, sockstep") was due'
+    says 'accept() in a loop (lessons 04 and 06).'
+    local flat
+    flat=$(printf '%s' "$output" | tr '\n' ' ' | tr -s ' ')
+    [[ "$flat" != *"spec line"* && "$flat" != *"clients: 1"* ]]
+    check --only silent-client --spec "$ROOT/scripts/sockcheck/specs/echo.spec" \
+        -- "$PYTHON" "$SAMPLES/one-shot-server.py" '{port}'
+    assert_failure 1
+    says 'where reply 1 (spec line 6, /hello, sockstep/) was due'
+    says "says 'clients: 1'."
+}

@@ -52,7 +52,7 @@ load lib/students
     # client sent just before the close was never read, so the server's
     # kernel may answer with a RST that arrives before the client's recv()
     # sees the FIN.
-    if ! says 'said "the echo differs: 0 of ' 2>/dev/null; then
+    if ! says 'said "the server closed its side: 0 of ' 2>/dev/null; then
         says 'said "recv: Connection reset by peer"'
     fi
 }

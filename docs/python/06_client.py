@@ -43,8 +43,9 @@ for line in iter(lambda: sys.stdin.buffer.readline(PIECE), b""):
     back = recv_exactly(s, len(line))
     print("echo:", shown(back), flush=True)
     if back != line:
-        sys.exit("the echo differs: %d of %d bytes came back"
-                 % (len(back), len(line)))
+        sys.exit("%s: %d of %d bytes came back"
+                 % ("the server closed its side" if len(back) < len(line)
+                    else "the echo differs", len(back), len(line)))
 s.shutdown(socket.SHUT_WR)        # our FIN: "nothing more from me"
 rest = s.recv(4096)               # b"": the server has closed its side too
 if rest:

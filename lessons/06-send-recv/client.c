@@ -103,7 +103,9 @@ int main(int argc, char **argv)
         ss_put_data(stdout, back, got);
         putchar('\n');
         if (got < n || memcmp(back, line, n) != 0) {
-            printf("the echo differs: %zu of %zu bytes came back\n", got, n);
+            printf("%s: %zu of %zu bytes came back\n",
+                   got < n ? "the server closed its side" : "the echo differs",
+                   got, n);
             goto fail;
         }
     }

@@ -30,6 +30,7 @@ def kind_spec(kind):
     spec, err = load(os.path.join(SPECS, name))
     if err:  # shipped with the checker: a broken one is the checker's bug
         raise RuntimeError("the checker's own %s: %s" % (name, err))
+    spec.shipped = True
     return spec
 
 

@@ -58,6 +58,8 @@ class Spec:
         self.timeout = REPLY_LIMIT     # seconds a reply may take
         self.give_up = 10.0            # a UDP client with no reply ends
         #                                within this many seconds
+        self.shipped = False           # the spec a kind plays, shipped
+        #                                with the checker (kinds.py)
         self.newline = "yes"           # no: a TCP protocol without line
         #                                ends (send: goes as written; a
         #                                reply is what came before a pause)
@@ -141,9 +143,30 @@ class Binary(bytes):
         return self
 
 
-def wanted(pat):
-    """How an expect: step's pattern is shown in a sentence."""
-    return pat.shown if isinstance(pat, U32) else "/%s/" % pat.pattern
+def wanted(pat, spec=None):
+    """How an expect: step's pattern is shown in a sentence: /regex/; in
+    the spec a kind plays (spec.shipped), which its user never wrote nor
+    read, a pattern of plain text is shown as that text, in quotes."""
+    if isinstance(pat, U32):
+        return pat.shown
+    if spec is not None and spec.shipped and not PLAIN_RE.search(
+            pat.pattern):
+        return '"%s"' % pat.pattern
+    return "/%s/" % pat.pattern
+
+
+PLAIN_RE = re.compile(r"[\\.^$*+?{}()|\[\]]")
+
+
+def where(spec, lineno, more=""):
+    """' (spec line N' more ')' after a step of a spec that the user
+    wrote. The spec a kind plays was not written by its user: its line
+    numbers would send them to a file they never opened, so there only
+    more is said (without its leading '; '), or nothing."""
+    if not spec.shipped:
+        return " (spec line %d%s)" % (lineno, more)
+    more = more[2:] if more.startswith("; ") else more
+    return " (%s)" % more if more else ""
 
 
 U32_RE = re.compile(r"^([0-9]{1,10})(?:\.\.([0-9]{1,10}))?"

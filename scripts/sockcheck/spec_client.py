@@ -14,7 +14,7 @@ from .common import (CLIENT_LIMIT, CLIENT_SLACK, DRAIN_LIMIT, LOCAL,
                      PIECES_STEP)
 from .peers import PeerServer, settle
 from .program import Program
-from .spec import U32, printed, wanted
+from .spec import U32, printed, wanted, where
 from .spec_server import spec_check
 from .spec_talk import Talk, matches, padding_note
 from .words import secs, shown
@@ -169,8 +169,11 @@ class ScriptServer:
                 line, buf, how = self._line(conn, buf, self.spec.timeout,
                                             value)
                 if line is None:
-                    trouble = ("line %d (spec line %d, %s) never came: %s"
-                               % (n, lineno, wanted(value),
+                    trouble = ("line %d (%s) never came: %s"
+                               % (n, wanted(value, self.spec)
+                                  if self.spec.shipped else
+                                  "spec line %d, %s" % (lineno,
+                                                        wanted(value)),
                                   "the program closed the connection"
                                   if how == "eof" else "nothing came within "
                                   "%s" % secs(self.spec.timeout)
@@ -190,10 +193,11 @@ class ScriptServer:
                                                    value.shown, lineno))
                     return
                 if not matches(value, line):
-                    trouble = ("line %d was %s, which does not match /%s/ "
-                               "(spec line %d%s)" % (
-                                   n, shown(line, 60), value.pattern,
-                                   lineno, padding_note(value, line, True)))
+                    trouble = ("line %d was %s, which does not match %s%s"
+                               % (n, shown(line, 60),
+                                  wanted(value, self.spec),
+                                  where(self.spec, lineno, padding_note(
+                                      value, line, True))))
                     return
             if self.spec.close == "no":
                 self._line(conn, buf, self.spec.timeout)  # until it closes

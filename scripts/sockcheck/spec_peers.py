@@ -18,7 +18,7 @@ from .program import Program
 from .spec import out_of_range, zeroed
 from .spec_server import (at_once, has_send, many, spec_check, tcp_server,
                           typed_after_send)
-from .spec_talk import (ONE_CLIENT, STUCK, accepted, exchange, first_client,
+from .spec_talk import (STUCK, accepted, exchange, first_client, one_client,
                         play, serve_next, start, why)
 from .words import and_list, plural, python_error, secs, shown
 
@@ -78,7 +78,7 @@ def sp_silent(run, res):
                        said, words, why(prog)),
                    "%s after a silent client" % crash)
         return
-    tail, reason = after_a_silent_client(prog, ONE_CLIENT)
+    tail, reason = after_a_silent_client(prog, one_client(prog))
     res.failed("%s %s%s" % (said, words, tail), reason)
 
 
@@ -113,7 +113,7 @@ def sp_reset(run, res):
                     [shown(v, 40) for _, v, _ in typed]) if typed else ""))
     fate = prog.fate()
     if fate and ended_by_itself(prog):
-        res.failed(said + ONE_CLIENT % fate, "ended by itself (status 0)")
+        res.failed(said + one_client(prog) % fate, "ended by itself (status 0)")
         return
     if fate:
         res.failed("%s%s %s" % (said, fate, RESET_HINT),
@@ -243,7 +243,7 @@ def sp_sigpipe(run, res):
     def other():
         err = python_error(prog.output()) or ""
         if ended_by_itself(prog):
-            res.failed(said + ONE_CLIENT % prog.fate(),
+            res.failed(said + one_client(prog) % prog.fate(),
                        "ended by itself (status 0)")
         elif err.startswith(RESET_ERRORS):
             # the reset itself: what the echo-server kind's sigpipe says
@@ -368,7 +368,7 @@ def malformed(name, title, what, data_of, applies=has_send):
                     said, fate or " The program was still running."))
             return
         if fate and ended_by_itself(prog):
-            res.failed(said + ONE_CLIENT % fate, "ended by itself (status 0)")
+            res.failed(said + one_client(prog) % fate, "ended by itself (status 0)")
             return
         if fate:
             res.failed("%s%s %s" % (said, fate, GONE_HINT if

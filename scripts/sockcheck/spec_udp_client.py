@@ -15,6 +15,7 @@ from .peers import settle
 from .spec_client import judge, limit_for, not_sent, printed, run_client, \
     transcript
 from .spec_server import spec_check
+from .spec import wanted, where
 from .spec_talk import matches, padding_note
 from .words import digit_run, digits, plural, secs, shown
 
@@ -102,15 +103,17 @@ class UdpScriptServer:
                 n += 1
                 data = self._datagram(self.spec.timeout)
                 if data is None:
-                    trouble = ("datagram %d (spec line %d, /%s/) never came "
-                               "within %s" % (n, lineno, value.pattern,
-                                              secs(self.spec.timeout)))
+                    trouble = ("datagram %d (%s) never came within %s" % (
+                        n, wanted(value, self.spec) if self.spec.shipped
+                        else "spec line %d, %s" % (lineno, wanted(value)),
+                        secs(self.spec.timeout)))
                     return
                 if not matches(value, data):
-                    trouble = ("datagram %d was %s, which does not match /%s/"
-                               " (spec line %d%s)" % (
-                                   n, shown(data, 60), value.pattern,
-                                   lineno, padding_note(value, data, True)))
+                    trouble = ("datagram %d was %s, which does not match %s"
+                               "%s" % (n, shown(data, 60),
+                                       wanted(value, self.spec),
+                                       where(self.spec, lineno, padding_note(
+                                           value, data, True))))
                     return
         except OSError as e:
             trouble = "sending to %s:%d failed (%s)" % (
