@@ -1,7 +1,9 @@
 #!/usr/bin/env bats
 # scripts/check against the sample programs in tests/check/: each fails
 # the check it must, and says why in words a student can act on (the
-# rest of the checker's tests are in check.bats).
+# rest of the checker's tests are in check.bats to check-4.bats). The
+# samples are in two files that run side by side, since the checks mostly
+# wait: this one and check-samples-2.bats.
 #
 # The checker starts and kills the programs itself (each in a session of
 # its own, on ports it chose), so no test here has a background process;
@@ -109,93 +111,4 @@ load lib/students
     refute_line --regexp '^FAIL'
     assert_line --regexp '^PASS one-line '
     assert_line "2 checks: 2 passed (1 of them with a note), 0 failed"
-}
-
-@test "check: the seeds' client fails each client check with its cause" {
-    check echo-client -- "$PYTHON" "$SAMPLES/seed-client.py" '{port}'
-    assert_failure 1
-    assert_line --regexp '^FAIL one-line .*: did not finish cleanly at the end of its input'
-    says "input() raises EOFError"
-    assert_line --regexp '^FAIL pieces .*: printed a line in pieces'
-    says "it printed \"Enter message to send: Received b'hello'\""
-    assert_line --regexp '^FAIL refused .*: Python traceback \(ConnectionRefusedError\)'
-    assert_line "10 checks: 0 passed, 5 failed, 5 not run"
-    # its EOFError at the end of its input is the one-line check's
-    assert_line --regexp '^NOT RUN long-input .*: fails without the line too$'
-    says "it ended the same way. The line is not what went wrong; the one-line check shows it."
-    assert_line --regexp '^FAIL bad-input .*: Python traceback \(UnicodeEncodeError\) on a line with a NUL'
-    assert_line --regexp "^NOT RUN short-send .*: fails without the fault"
-    says "the one-line check shows it"
-}
-
-@test "check: an echo client's own input does not count as the echo it printed" {
-    # It prints "Sent: hello, sockstep", then each recv() as it comes: the
-    # line is in its output whole, but not after the echo came back.
-    check --only pieces echo-client -- "$PYTHON" "$SAMPLES/sent-client.py" '{port}'
-    assert_failure 1
-    assert_line --regexp '^FAIL pieces .*: printed a line in pieces'
-    says "it printed \"Received: hello\", then \"Received: , soc\""
-    says "only before the echo came (its own input, it seems)"
-    # It prints what it sends and never the echo.
-    check --only one-line echo-client -- "$PYTHON" "$SAMPLES/quiet-client.py" '{port}'
-    assert_failure 1
-    assert_line --regexp '^FAIL one-line .*: echo not printed'
-    says "does not show the line \"hello, sockstep\" after the echo came back, only before it"
-}
-
-@test "check: a program on another port than {port} is told so, and --port N checks it" {
-    local port
-    port=$(free_port)
-    # The port is in the command, not in {port}: the checker's port is not used.
-    check --only one-line echo-server -- \
-        "$PYTHON" "$SAMPLES/leak-server.py" "$port" '{port}'
-    assert_failure 1
-    says "The program listened on 127.0.0.1:$port, not port"
-    says "run the checker with --port $port"
-    check --port "$port" --only one-line echo-server -- \
-        "$PYTHON" "$SAMPLES/leak-server.py" "$port"
-    assert_success
-    assert_line --regexp '^PASS one-line '
-}
-
-@test "check: a program that never starts fails the first check; the rest are not run" {
-    check --only one-line,reset echo-server -- "$PYTHON" -c 'import sys; sys.exit(3)' '{port}'
-    assert_failure 1
-    says "The program exited with status 3 before it listened on port"
-    says "Not run: the program could not be started in check one-line"
-}
-
-@test "check: a fault check whose exchange fails without the fault too blames no fault" {
-    # The seeds' server spins once its client is done, fault or not: the
-    # EINTR fault must not be named as the cause (it was, as a note that
-    # told a Python program to loop on EINTR, which Python does itself).
-    check --only eintr --spec "$ROOT/scripts/sockcheck/specs/echo.spec" -- \
-        "$LOW" "$PYTHON" "$SAMPLES/spin-server.py" '{port}'
-    assert_line --regexp '^NOT RUN eintr .*: fails without the fault$'
-    says "the exchange failed without the fault as well"
-    refute_output --partial "while errno == EINTR"
-}
-
-@test "check: a server that answers each piece of a request fails recv-pieces: more replies than requests" {
-    printf 'send: hello\nexpect: Thank you\n' >"$BATS_TEST_TMPDIR/thanks.spec"
-    check --spec "$BATS_TEST_TMPDIR/thanks.spec" --only exchange,recv-pieces \
-        -- "$PYTHON" "$SAMPLES/piece-reply-server.py" '{port}'
-    assert_failure 1
-    assert_line --regexp '^PASS exchange '
-    assert_line --regexp '^FAIL recv-pieces .*: more replies than requests under recv=3'
-    says 'But after the last reply more came, which the spec does not ask for: "Thank you\n", with replies that the program does not send without the fault.'
-    says "It answered a piece of a request as if it were a whole one."
-}
-
-@test "check: a chat that relays its whole buffer fails the exchange on the NUL bytes; the other checks judge the lines" {
-    check --spec "$ROOT/scripts/sockcheck/specs/chat.spec" \
-        --only exchange,in-turn -- \
-        "$PYTHON" "$SAMPLES/padded-chat.py" '{port}'
-    assert_failure 1
-    assert_line --regexp '^FAIL exchange +the spec.s exchange: bytes the spec does not describe'
-    says "the other client got the line, but after 1008 NUL bytes (\\0), which the spec does not describe"
-    says "The program probably sends its whole buffer (sizeof, or a fixed count)"
-    refute_output --partial "The line was not relayed"
-    assert_line --regexp '^PASS in-turn '
-    says "5 clients played the exchange one after another; each line reached the other client."
 }

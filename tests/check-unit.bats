@@ -2,14 +2,14 @@
 # The unit tests of scripts/check's package, scripts/sockcheck/:
 # tests/unit/test_sockcheck_*.py, Python's unittest, standard library only.
 # They test the parts that need no program under test (the command line,
-# the words, the report, the verdicts); tests/check.bats runs the checker
-# against real programs.
+# the words, the report, the verdicts); tests/check.bats to check-4.bats
+# run the checker against real programs.
 
 load test_helper
 
 # The number of unit tests: discovery that finds fewer (or none) fails
 # here. Add to it with each new test.
-UNIT_TESTS=283
+UNIT_TESTS=285
 
 @test "check-unit: every unit test of scripts/sockcheck runs and passes" {
     # -B: nothing written beside the modules (no __pycache__)

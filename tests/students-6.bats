@@ -3,7 +3,7 @@
 # EXPECTED names for it in its sanitizer build too (-fsanitize=address,
 # undefined), as it does in the normal build (tests/students*.bats): a
 # sanitizer must not hide a defect, nor turn it into another failure.
-# The correct samples' sanitizer builds are in students-3.bats and -4.
+# The correct samples' sanitizer builds are in students-9.bats and -4.
 
 # It builds and checks about ten programs in turn: on a machine loaded
 # beyond its cores that takes more than the suite's usual 60 s.

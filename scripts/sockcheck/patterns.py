@@ -51,6 +51,25 @@ def fast_form(text):
         return None
 
 
+def can_backtrack(text):
+    """Whether the pattern text has a repeat (*, +, ?, {m,n}) or an
+    alternation (|): a character that is not escaped with a backslash,
+    wherever it is (one inside [...], where it is a plain character, is
+    counted too: a few patterns more are matched with a limit, never one
+    fewer). Without them re has one way only to try the pattern against
+    a text, one item after the other, and a full match takes no longer
+    than the pattern is long: it needs no limit, nor the regex module."""
+    i = 0
+    while i < len(text):
+        if text[i] == "\\":
+            i += 2
+            continue
+        if text[i] in "*+?{|":
+            return True
+        i += 1
+    return False
+
+
 class Pattern:
     """A compiled spec pattern: .pattern is its text; .fullmatch(text)
     is True or None, as re's match or None, or raises TooSlow."""
@@ -59,8 +78,11 @@ class Pattern:
         self.pattern = text
         self.re = re.compile(text)  # re.error: the spec says where
         self.fast = UNKNOWN  # regex's compiled form: made at the first match
+        self.direct = not can_backtrack(text)  # matched by re, no limit
 
     def fullmatch(self, text):
+        if self.direct:
+            return True if self.re.fullmatch(text) else None
         if self.fast is UNKNOWN:
             self.fast = fast_form(self.pattern)
         if self.fast is not None:

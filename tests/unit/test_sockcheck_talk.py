@@ -96,3 +96,29 @@ class Unconnected(unittest.TestCase):
         self.assertEqual((res.status(), res.message, res.reason),
                          ("FAIL", "The checker could not connect: refused "
                           "(ECONNREFUSED).", "could not connect"))
+
+
+class DirectPatterns(unittest.TestCase):
+    """A pattern without a repeat or an alternation is matched by re
+    itself; any other goes through the regex module's time limit (or a
+    child process), as before."""
+
+    def test_only_patterns_that_cannot_backtrack_are_direct(self):
+        from sockcheck.patterns import can_backtrack
+        for text in ("hello, sockstep", r"6\.21 mi", r"a\*b", r"\{1\}",
+                     r"[a-z]\d:\d\d", r"(ab)\1"):
+            self.assertFalse(can_backtrack(text), text)
+        for text in ("Hello, Ada!?", r"7(\.0+)?", r".*\w.*", "a|b",
+                     "x{2}", r"a\\*", "[*]", "(?i)hello"):
+            self.assertTrue(can_backtrack(text), text)
+
+    def test_a_direct_match_is_re_s_own(self):
+        from sockcheck.patterns import Pattern
+        for text, line in (("hello, sockstep", "hello, sockstep"),
+                           ("hello, sockstep", "hello, sockstep!"),
+                           (r"6\.21 mi", "6.21 mi"), (r"6\.21 mi", "6x21 mi"),
+                           (r"[0-9]\d", "42"), (r"[0-9]\d", "4")):
+            pat = Pattern(text)
+            self.assertTrue(pat.direct)
+            self.assertEqual(pat.fullmatch(line),
+                             True if re.fullmatch(text, line) else None)
