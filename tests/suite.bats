@@ -65,3 +65,31 @@ load test_helper
     assert_line --index 0 "process $BG_PID still running after 1s"
     assert_line --index 1 --regexp '^  command: /bin/sleep 30 ; State:.S \(sleeping\); waiting in: [a-z_.0-9]+$'
 }
+
+@test "suite: bats' DEBUG trap runs in a test's own lines, not in what it calls" {
+    # test_helper.bash sets +T once setup has run (see there), on bats 1.8.
+    [[ "$BATS_VERSION" == 1.8.* ]] || skip "bats $BATS_VERSION runs its trap everywhere"
+    trap -p DEBUG >"$BATS_TEST_TMPDIR/test"
+    in_function() { trap -p DEBUG >"$BATS_TEST_TMPDIR/function"; }
+    in_function
+    run cat "$BATS_TEST_TMPDIR/test"
+    assert_output --partial bats_debug_trap
+    run cat "$BATS_TEST_TMPDIR/function"
+    assert_output ""
+}
+
+@test "suite: a failure names the test's line, or the line that called a helper" {
+    local t="$BATS_TEST_TMPDIR/where.bats"
+    # shellcheck disable=SC2016 # a file's text, not an expansion
+    printf '%s\n' "BATS_TEST_DIRNAME=$ROOT/tests" 'load test_helper' \
+        '@test "in the test" {' '    [ 1 = 2 ]' '}' \
+        '@test "in a helper" {' '    : >"$BATS_TEST_TMPDIR/out"' \
+        '    wait_ready "$BATS_TEST_TMPDIR/out" 0' '}' >"$t"
+    run bats --tap "$t" 3>&-
+    assert_failure
+    assert_line "# (in test file $t, line 4)"
+    assert_line "#   \`[ 1 = 2 ]' failed"
+    assert_line "# (in test file $t, line 8)"
+    assert_line "#   \`wait_ready \"\$BATS_TEST_TMPDIR/out\" 0' failed"
+    assert_line --partial "# no ready line in "
+}

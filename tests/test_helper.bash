@@ -90,6 +90,31 @@ enable -f /usr/lib/bash/sleep sleep 2>/dev/null || :
 # shellcheck source=tests/lib/clients.bash
 . "$ROOT/tests/lib/clients.bash"
 
+# Only the test's own lines run bats' DEBUG trap. bats runs a test under
+# set -T, so its DEBUG trap (bats_debug_trap) runs before every command of
+# the test and of every function the test calls: bats-assert's loops over
+# the output, the waits here, bats' own work after the test. Each call
+# costs a fraction of a millisecond, even in bats' own files, which it
+# excludes; an assert_line over a long narration made thousands. The trap
+# only notes where the test is, to name the failing line. So once setup
+# has run, set +T: bash then suspends the trap inside every function the
+# test calls (a function inherits it only under set -T), and still runs it
+# before each command of the test itself. A failure inside a helper is
+# then reported at the test line that called it. bats_test_begin is what
+# bats 1.8 starts each test with (it runs setup); this is its body, with
+# set +T after setup. Any other bats keeps its own, and the trap.
+if [[ "${BATS_VERSION:-}" == 1.8.* ]] && declare -F bats_test_begin >/dev/null; then
+    bats_test_begin() {
+        BATS_TEST_DESCRIPTION="$1"
+        if [[ -n "$BATS_EXTENDED_SYNTAX" ]]; then
+            printf 'begin %d %s\n' "$BATS_SUITE_TEST_NUMBER" \
+                "${BATS_TEST_NAME_PREFIX:-}$BATS_TEST_DESCRIPTION" >&3
+        fi
+        setup
+        set +T
+    }
+fi
+
 # PIDs of background processes this test started.
 SS_PIDS=()
 
