@@ -103,7 +103,8 @@ enable -f /usr/lib/bash/sleep sleep 2>/dev/null || :
 # then reported at the test line that called it. bats_test_begin is what
 # bats 1.8 starts each test with (it runs setup); this is its body, with
 # set +T after setup. Any other bats keeps its own, and the trap.
-if [[ "${BATS_VERSION:-}" == 1.8.* ]] && declare -F bats_test_begin >/dev/null; then
+if [[ "${BATS_VERSION:-}" == 1.8.* ]] &&
+    declare -F bats_test_begin >/dev/null; then
     bats_test_begin() {
         BATS_TEST_DESCRIPTION="$1"
         if [[ -n "$BATS_EXTENDED_SYNTAX" ]]; then
@@ -112,6 +113,38 @@ if [[ "${BATS_VERSION:-}" == 1.8.* ]] && declare -F bats_test_begin >/dev/null; 
         fi
         setup
         set +T
+    }
+fi
+
+# bats' per-test limit (BATS_TEST_TIMEOUT, above), kept by a watchdog that
+# cannot outlive the test holding its output open. bats 1.8's watchdog is
+# a subshell that starts a sleep, then sets a trap for the SIGABRT the
+# test sends it when it ends. On a busy machine the test can end before
+# the subshell has set that trap, and such watchdogs were seen to stay,
+# with their sleep, for the whole limit. They hold the test's output, so bats, and the whole run,
+# waited up to 120 s more after the last test. Here the watchdog is one
+# process with its output elsewhere: it sleeps (the builtin, loaded
+# below, where there is one), then does what bats' does (SIGABRT to the
+# test, which bats reports as timed out, and a kill of the test's
+# children). The test ends it with SIGTERM, whose default action needs
+# no trap, so there is no moment in which it could miss the signal.
+if [[ "${BATS_VERSION:-}" == 1.8.* ]] &&
+    declare -F bats_start_timeout_countdown >/dev/null &&
+    declare -F bats_abort_timeout_countdown >/dev/null; then
+    bats_start_timeout_countdown() {
+        local -ri timeout=$1
+        local -ri target_pid=$$
+        # shellcheck disable=SC2064 # the pid is fixed now, on purpose
+        trap "bats_timeout_trap $target_pid" ABRT
+        (
+            sleep "$timeout"
+            if kill -ABRT "$target_pid"; then
+                bats_kill_childprocesses_of "$target_pid"
+            fi
+        ) </dev/null >/dev/null 2>&1 3>&- 4>&- &
+    }
+    bats_abort_timeout_countdown() {
+        kill "$1" 2>/dev/null || true
     }
 fi
 
