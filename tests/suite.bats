@@ -78,20 +78,26 @@ load test_helper
     assert_output ""
 }
 
-@test "suite: a failure names the test's line, or the line that called a helper" {
+@test "suite: a failure names its line: the test's, a helper's caller's, teardown's" {
     local t="$BATS_TEST_TMPDIR/where.bats"
     # shellcheck disable=SC2016 # a file's text, not an expansion
     printf '%s\n' "BATS_TEST_DIRNAME=$ROOT/tests" 'load test_helper' \
+        'teardown() {' '    [[ $BATS_TEST_DESCRIPTION != td ]]' '}' \
+        'teardown_file() {' '    false' '}' \
         '@test "in the test" {' '    [ 1 = 2 ]' '}' \
         '@test "in a helper" {' '    : >"$BATS_TEST_TMPDIR/out"' \
-        '    wait_ready "$BATS_TEST_TMPDIR/out" 0' '}' >"$t"
+        '    wait_ready "$BATS_TEST_TMPDIR/out" 0' '}' \
+        '@test "td" {' '    :' '}' >"$t"
     run bats --tap "$t" 3>&-
     assert_failure
-    assert_line "# (in test file $t, line 4)"
+    assert_line "# (in test file $t, line 10)"
     assert_line "#   \`[ 1 = 2 ]' failed"
-    assert_line "# (in test file $t, line 8)"
+    assert_line "# (in test file $t, line 14)"
     assert_line "#   \`wait_ready \"\$BATS_TEST_TMPDIR/out\" 0' failed"
     assert_line --partial "# no ready line in "
+    assert_line "# (from function \`teardown' in test file $t, line 4)"
+    assert_line "not ok 4 teardown_file failed"
+    assert_line "# (from function \`teardown_file' in test file $t, line 7)"
 }
 
 @test "suite: bats' watchdog for this test holds none of its output" {

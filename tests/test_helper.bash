@@ -103,8 +103,9 @@ enable -f /usr/lib/bash/sleep sleep 2>/dev/null || :
 # then reported at the test line that called it. bats_test_begin is what
 # bats 1.8 starts each test with (it runs setup); this is its body, with
 # set +T after setup. Any other bats keeps its own, and the trap.
-if [[ "${BATS_VERSION:-}" == 1.8.* ]] &&
-    declare -F bats_test_begin >/dev/null; then
+if [[ "${BATS_VERSION:-}" == 1.8.* && -n "${BATS_TEST_NAME:-}" ]] &&
+    declare -F bats_test_begin teardown bats_teardown_trap \
+        bats_check_status_from_trap >/dev/null; then
     bats_test_begin() {
         BATS_TEST_DESCRIPTION="$1"
         if [[ -n "$BATS_EXTENDED_SYNTAX" ]]; then
@@ -114,6 +115,25 @@ if [[ "${BATS_VERSION:-}" == 1.8.* ]] &&
         setup
         set +T
     }
+    # teardown, and the bats function that calls it, keep the trap (the
+    # trace attribute: a function's later definition keeps it), so that a
+    # failing teardown is named too. So does the bats function that ends
+    # the trap once the test has failed (trap - DEBUG): in a function that
+    # runs with the trap suspended, bash sets it again on return.
+    declare -ft teardown bats_teardown_trap bats_check_status_from_trap
+fi
+# The same in the process that runs a file's setup_file and starts each
+# of its tests (bats-exec-file; there BATS_TEST_NAME is empty): the trap
+# ran there too, about twenty times a test, in bats' own functions. There
+# set +T now, and setup_file and teardown_file (already defined there,
+# and a file's own definition keeps it) get the trace attribute: they
+# still run the trap, the functions they call do not. So does the bats
+# function that calls teardown_file: a function without it would suspend
+# the trap for all it calls.
+if [[ "${BATS_VERSION:-}" == 1.8.* && -z "${BATS_TEST_NAME:-}" ]] &&
+    declare -F setup_file teardown_file bats_run_teardown_file >/dev/null; then
+    declare -ft setup_file teardown_file bats_run_teardown_file
+    set +T
 fi
 
 # bats' per-test limit (BATS_TEST_TIMEOUT, above), kept by a watchdog that
@@ -121,12 +141,12 @@ fi
 # a subshell that starts a sleep, then sets a trap for the SIGABRT the
 # test sends it when it ends. On a busy machine the test can end before
 # the subshell has set that trap, and such watchdogs were seen to stay,
-# with their sleep, for the whole limit. They hold the test's output, so bats, and the whole run,
-# waited up to 120 s more after the last test. Here the watchdog is one
-# process with its output elsewhere: it sleeps (the builtin, loaded
-# below, where there is one), then does what bats' does (SIGABRT to the
-# test, which bats reports as timed out, and a kill of the test's
-# children). The test ends it with SIGTERM, whose default action needs
+# with their sleep, for the whole limit. They hold the test's output, so
+# bats, and the whole run, waited up to 120 s more after the last test.
+# Here the watchdog is one process with its output elsewhere: it sleeps
+# (the builtin, loaded below, where there is one), then does what bats'
+# does (SIGABRT to the test, which bats reports as timed out, and a kill
+# of the test's children). The test ends it with SIGTERM, whose default action needs
 # no trap, so there is no moment in which it could miss the signal.
 if [[ "${BATS_VERSION:-}" == 1.8.* ]] &&
     declare -F bats_start_timeout_countdown >/dev/null &&
