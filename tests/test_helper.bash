@@ -183,9 +183,26 @@ SS_PIDS=()
 # bare CMD ARGS...: run CMD with only fds 0, 1 and 2 open, as in a
 # terminal: bats keeps 3 and 4 open (and a harness may pass more), and a
 # lesson's first socket should be fd 3, with no background process holding
-# bats' fd 3. tests/hostile/run-clean closes them all and execs CMD.
+# bats' fd 3. A subshell closes them all (ss_close_fds) and execs CMD, as
+# tests/hostile/run-clean does for the scripts; a script would be one more
+# bash to start, for each lesson a test runs.
 bare() {
-    "$ROOT/tests/hostile/run-clean" "$@"
+    (
+        ss_close_fds
+        exec "$@"
+    )
+}
+
+# ss_close_fds: close every fd above 2 of this (sub)shell, as listed in
+# /proc/BASHPID/fd (Linux, like the rest of the suite).
+ss_close_fds() {
+    local path fd
+    for path in "/proc/$BASHPID/fd"/*; do
+        fd=${path##*/}
+        if [[ "$fd" =~ ^[0-9]+$ ]] && ((fd > 2)); then
+            eval "exec $fd>&-"
+        fi
+    done
 }
 
 # run_lesson CMD ARGS...: bats' run, through bare.
@@ -193,9 +210,10 @@ run_lesson() {
     run bare "$@"
 }
 
-# start_bg OUTFILE CMD ARGS...: run CMD in the background through bare,
-# stdin from /dev/null, stdout+stderr to OUTFILE. Sets BG_PID: run-clean
-# execs CMD, so BG_PID is CMD itself and teardown's kill reaches it.
+# start_bg OUTFILE CMD ARGS...: run CMD in the background as bare does,
+# stdin from /dev/null, stdout+stderr to OUTFILE. Sets BG_PID: the
+# background subshell execs CMD, so BG_PID is CMD itself and teardown's
+# kill reaches it.
 start_bg() {
     local out="$1"
     shift
@@ -203,7 +221,10 @@ start_bg() {
     # happens later, and until then wait_ready could read the ready line an
     # earlier server left in the same file (and take that server's port).
     : >"$out"
-    "$ROOT/tests/hostile/run-clean" "$@" </dev/null >"$out" 2>&1 3>&- 4>&- &
+    {
+        ss_close_fds
+        exec "$@"
+    } </dev/null >"$out" 2>&1 3>&- 4>&- &
     BG_PID=$!
     SS_PIDS+=("$BG_PID")
 }
