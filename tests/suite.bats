@@ -65,3 +65,47 @@ load test_helper
     assert_line --index 0 "process $BG_PID still running after 1s"
     assert_line --index 1 --regexp '^  command: /bin/sleep 30 ; State:.S \(sleeping\); waiting in: [a-z_.0-9]+$'
 }
+
+@test "suite: bats' DEBUG trap runs in a test's own lines, not in what it calls" {
+    # test_helper.bash sets +T once setup has run (see there), on bats 1.8.
+    [[ "$BATS_VERSION" == 1.8.* ]] || skip "bats $BATS_VERSION runs its trap everywhere"
+    trap -p DEBUG >"$BATS_TEST_TMPDIR/test"
+    in_function() { trap -p DEBUG >"$BATS_TEST_TMPDIR/function"; }
+    in_function
+    run cat "$BATS_TEST_TMPDIR/test"
+    assert_output --partial bats_debug_trap
+    run cat "$BATS_TEST_TMPDIR/function"
+    assert_output ""
+}
+
+@test "suite: a failure names its line: the test's, a helper's caller's, teardown's" {
+    local t="$BATS_TEST_TMPDIR/where.bats"
+    # shellcheck disable=SC2016 # a file's text, not an expansion
+    printf '%s\n' "BATS_TEST_DIRNAME=$ROOT/tests" 'load test_helper' \
+        'teardown() {' '    [[ $BATS_TEST_DESCRIPTION != td ]]' '}' \
+        'teardown_file() {' '    false' '}' \
+        '@test "in the test" {' '    [ 1 = 2 ]' '}' \
+        '@test "in a helper" {' '    : >"$BATS_TEST_TMPDIR/out"' \
+        '    wait_ready "$BATS_TEST_TMPDIR/out" 0' '}' \
+        '@test "td" {' '    :' '}' >"$t"
+    run bats --tap "$t" 3>&-
+    assert_failure
+    assert_line "# (in test file $t, line 10)"
+    assert_line "#   \`[ 1 = 2 ]' failed"
+    assert_line "# (in test file $t, line 14)"
+    assert_line "#   \`wait_ready \"\$BATS_TEST_TMPDIR/out\" 0' failed"
+    assert_line --partial "# no ready line in "
+    assert_line "# (from function \`teardown' in test file $t, line 4)"
+    assert_line "not ok 4 teardown_file failed"
+    assert_line "# (from function \`teardown_file' in test file $t, line 7)"
+}
+
+@test "suite: bats' watchdog for this test holds none of its output" {
+    # test_helper.bash starts it (see there), on bats 1.8; bats keeps its
+    # pid in BATS_killer_pid, which the test sees.
+    [[ "$BATS_VERSION" == 1.8.* ]] || skip "bats $BATS_VERSION starts its own"
+    [ -n "${BATS_killer_pid:-}" ]
+    run readlink "/proc/$BATS_killer_pid/fd/1" "/proc/$BATS_killer_pid/fd/2"
+    assert_output $'/dev/null\n/dev/null'
+    [ ! -e "/proc/$BATS_killer_pid/fd/3" ]
+}

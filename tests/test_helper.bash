@@ -90,15 +90,119 @@ enable -f /usr/lib/bash/sleep sleep 2>/dev/null || :
 # shellcheck source=tests/lib/clients.bash
 . "$ROOT/tests/lib/clients.bash"
 
+# Only the test's own lines run bats' DEBUG trap. bats runs a test under
+# set -T, so its DEBUG trap (bats_debug_trap) runs before every command of
+# the test and of every function the test calls: bats-assert's loops over
+# the output, the waits here, bats' own work after the test. Each call
+# costs a fraction of a millisecond, even in bats' own files, which it
+# excludes; an assert_line over a long narration made thousands. The trap
+# only notes where the test is, to name the failing line. So once setup
+# has run, set +T: bash then suspends the trap inside every function the
+# test calls (a function inherits it only under set -T), and still runs it
+# before each command of the test itself. A failure inside a helper is
+# then reported at the test line that called it. bats_test_begin is what
+# bats 1.8 starts each test with (it runs setup); this is its body, with
+# set +T after setup. Any other bats keeps its own, and the trap.
+if [[ "${BATS_VERSION:-}" == 1.8.* && -n "${BATS_TEST_NAME:-}" ]] &&
+    declare -F bats_test_begin teardown bats_teardown_trap \
+        bats_check_status_from_trap >/dev/null; then
+    bats_test_begin() {
+        BATS_TEST_DESCRIPTION="$1"
+        if [[ -n "$BATS_EXTENDED_SYNTAX" ]]; then
+            printf 'begin %d %s\n' "$BATS_SUITE_TEST_NUMBER" \
+                "${BATS_TEST_NAME_PREFIX:-}$BATS_TEST_DESCRIPTION" >&3
+        fi
+        setup
+        set +T
+    }
+    # teardown, and the bats function that calls it, keep the trap (the
+    # trace attribute: a function's later definition keeps it), so that a
+    # failing teardown is named too. So does the bats function that ends
+    # the trap once the test has failed (trap - DEBUG): in a function that
+    # runs with the trap suspended, bash sets it again on return.
+    declare -ft teardown bats_teardown_trap bats_check_status_from_trap
+fi
+# The same in the process that runs a file's setup_file and starts each
+# of its tests (bats-exec-file; there BATS_TEST_NAME is empty): the trap
+# ran there too, about twenty times a test, in bats' own functions. There
+# set +T now, and setup_file and teardown_file (already defined there,
+# and a file's own definition keeps it) get the trace attribute: they
+# still run the trap, the functions they call do not. So does the bats
+# function that calls teardown_file: a function without it would suspend
+# the trap for all it calls.
+if [[ "${BATS_VERSION:-}" == 1.8.* && -z "${BATS_TEST_NAME:-}" ]] &&
+    declare -F setup_file teardown_file bats_run_teardown_file >/dev/null; then
+    declare -ft setup_file teardown_file bats_run_teardown_file
+    set +T
+fi
+
+# bats' clock for a test's time (bats 1.8 reads it twice a test, each time
+# with a date process): bash's own, as in now_ms below.
+if [[ "${BATS_VERSION:-}" == 1.8.* && -n "${EPOCHREALTIME:-}" ]] &&
+    declare -F get_mills_since_epoch >/dev/null; then
+    get_mills_since_epoch() {
+        printf '%d\n' "$((${EPOCHREALTIME/[.,]/} / 1000))"
+    }
+fi
+
+# bats' per-test limit (BATS_TEST_TIMEOUT, above), kept by a watchdog that
+# cannot outlive the test holding its output open. bats 1.8's watchdog is
+# a subshell that starts a sleep, then sets a trap for the SIGABRT the
+# test sends it when it ends. On a busy machine the test can end before
+# the subshell has set that trap, and such watchdogs were seen to stay,
+# with their sleep, for the whole limit. They hold the test's output, so
+# bats, and the whole run, waited up to 120 s more after the last test.
+# Here the watchdog is one process with its output elsewhere: it sleeps
+# (the builtin, loaded below, where there is one), then does what bats'
+# does (SIGABRT to the test, which bats reports as timed out, and a kill
+# of the test's children). The test ends it with SIGTERM, whose default action needs
+# no trap, so there is no moment in which it could miss the signal.
+if [[ "${BATS_VERSION:-}" == 1.8.* ]] &&
+    declare -F bats_start_timeout_countdown >/dev/null &&
+    declare -F bats_abort_timeout_countdown >/dev/null; then
+    bats_start_timeout_countdown() {
+        local -ri timeout=$1
+        local -ri target_pid=$$
+        # shellcheck disable=SC2064 # the pid is fixed now, on purpose
+        trap "bats_timeout_trap $target_pid" ABRT
+        (
+            sleep "$timeout"
+            if kill -ABRT "$target_pid"; then
+                bats_kill_childprocesses_of "$target_pid"
+            fi
+        ) </dev/null >/dev/null 2>&1 3>&- 4>&- &
+    }
+    bats_abort_timeout_countdown() {
+        kill "$1" 2>/dev/null || true
+    }
+fi
+
 # PIDs of background processes this test started.
 SS_PIDS=()
 
 # bare CMD ARGS...: run CMD with only fds 0, 1 and 2 open, as in a
 # terminal: bats keeps 3 and 4 open (and a harness may pass more), and a
 # lesson's first socket should be fd 3, with no background process holding
-# bats' fd 3. tests/hostile/run-clean closes them all and execs CMD.
+# bats' fd 3. A subshell closes them all (ss_close_fds) and execs CMD, as
+# tests/hostile/run-clean does for the scripts; a script would be one more
+# bash to start, for each lesson a test runs.
 bare() {
-    "$ROOT/tests/hostile/run-clean" "$@"
+    (
+        ss_close_fds
+        exec "$@"
+    )
+}
+
+# ss_close_fds: close every fd above 2 of this (sub)shell, as listed in
+# /proc/BASHPID/fd (Linux, like the rest of the suite).
+ss_close_fds() {
+    local path fd
+    for path in "/proc/$BASHPID/fd"/*; do
+        fd=${path##*/}
+        if [[ "$fd" =~ ^[0-9]+$ ]] && ((fd > 2)); then
+            eval "exec $fd>&-"
+        fi
+    done
 }
 
 # run_lesson CMD ARGS...: bats' run, through bare.
@@ -106,9 +210,10 @@ run_lesson() {
     run bare "$@"
 }
 
-# start_bg OUTFILE CMD ARGS...: run CMD in the background through bare,
-# stdin from /dev/null, stdout+stderr to OUTFILE. Sets BG_PID: run-clean
-# execs CMD, so BG_PID is CMD itself and teardown's kill reaches it.
+# start_bg OUTFILE CMD ARGS...: run CMD in the background as bare does,
+# stdin from /dev/null, stdout+stderr to OUTFILE. Sets BG_PID: the
+# background subshell execs CMD, so BG_PID is CMD itself and teardown's
+# kill reaches it.
 start_bg() {
     local out="$1"
     shift
@@ -116,7 +221,10 @@ start_bg() {
     # happens later, and until then wait_ready could read the ready line an
     # earlier server left in the same file (and take that server's port).
     : >"$out"
-    "$ROOT/tests/hostile/run-clean" "$@" </dev/null >"$out" 2>&1 3>&- 4>&- &
+    {
+        ss_close_fds
+        exec "$@"
+    } </dev/null >"$out" 2>&1 3>&- 4>&- &
     BG_PID=$!
     SS_PIDS+=("$BG_PID")
 }
@@ -227,9 +335,12 @@ noread_dropped() {
     assert_output --regexp '^dropped after [0-9.]+ s, [0-9]+ bytes sent$'
 }
 
-# now_ms: a monotonic-enough clock for the timing tests, in milliseconds.
+# now_ms: a monotonic-enough clock for the timing tests, in milliseconds:
+# bash's EPOCHREALTIME (seconds, a point or comma, microseconds), not a
+# date process.
 now_ms() {
-    echo $(($(date +%s%N) / 1000000))
+    local t=${EPOCHREALTIME/[.,]/}
+    echo $((t / 1000))
 }
 
 # build_lessons NAME...: make build/NAME for each (for setup_file, in a
