@@ -1,8 +1,8 @@
 #!/usr/bin/env bats
-# The handout on a screen: the EPUB (epubcheck, what it holds) and the
-# HTML (its links, a phone's width, the way back from each section). They
-# read the real tree's build, as handout.bats does, and run beside it:
-# epubcheck and Chromium are the slowest of the handout's checks.
+# The handout on a screen: the HTML (its links, a phone's width, the way
+# back from each section). They read the real tree's build, as
+# handout.bats does, and run beside it: Chromium is one of the slowest of
+# the handout's checks (the EPUB's, the other, are in handout-epub.bats).
 
 # The longest wait inside a test here is 120 s: bats' own per-test
 # limit must be longer, or that wait could never say what it waited
@@ -12,35 +12,6 @@ load handout_helper
 
 setup_file() {
     build_real_handout "$BATS_FILE_TMPDIR/make.log" || return 1
-}
-
-# epubcheck: Debian installs it as a symbolic link to the jar, which runs
-# directly only where binfmt_misc knows jars. Through java, with only the
-# JIT compiler that starts fast and one garbage collector thread: a single
-# short run, which by default spent 12 s of CPU on one core's worth of
-# work (5 s so).
-epubcheck_run() {
-    local jar
-    jar=$(readlink -f "$(command -v epubcheck)")
-    if [[ "$jar" == *.jar ]] && command -v java >/dev/null; then
-        "${HANDOUT_FIRST[@]}" java -XX:TieredStopAtLevel=1 -XX:+UseSerialGC \
-            -jar "$jar" "$@"
-    else
-        epubcheck "$@"
-    fi
-}
-
-@test "handout: the EPUB passes epubcheck, with the diagrams and the listings inside" {
-    command -v epubcheck >/dev/null || skip "no epubcheck (./install-deps installs it)"
-    run epubcheck_run "$ROOT/build/handout.epub"
-    echo "$output" | tail -n 20
-    assert_success
-    assert_output --partial 'No errors or warnings detected'
-    # Diagrams (SVG), listings and transcripts are in it (python3 reads
-    # the zip: unzip is not among the dependencies).
-    run "$PYTHON" "$PEERS/epub-contents.py" "$ROOT/build/handout.epub"
-    echo "$output"
-    assert_success
 }
 
 @test "handout: every internal link of the HTML resolves, and it loads nothing from outside" {
@@ -340,4 +311,3 @@ for n in (1, 2):
         assert_output --partial 'monospace"'
     done
 }
-

@@ -7,9 +7,10 @@
 # setup_file builds it once in the tree; the tests read what was built.
 # In a fresh clone that build starts from nothing, as CI's does. The
 # rebuilds in a copy of the tree (after a lesson edit, on US letter) are in
-# handout-rebuild.bats, and the checks of the EPUB and of the HTML on a
-# screen in handout-screen.bats: both run beside this file, on the same
-# build.
+# handout-rebuild.bats, the checks of the EPUB in handout-epub.bats and of
+# the HTML on a screen in handout-screen.bats: they run beside this file,
+# on the same build. The checks of the sources that need no build of the
+# book (the code blocks, the filter) are in handout-docs.bats.
 
 load handout_helper
 
@@ -248,24 +249,6 @@ distinctive_lines() {
     grep -qE '\(excerpt; [0-9]+ repeated notes? left out\)' "$BATS_FILE_TMPDIR/handout.txt"
 }
 
-@test "handout: getting started gives a network address to clone, never a path here" {
-    # The ::: clone block with each kind of origin (make handout passes
-    # REPO_URL, else git remote get-url origin, as repo-url).
-    local md="$BATS_TEST_TMPDIR/t.md" url
-    printf '# Getting started {.unnumbered}\n\n::: clone\n:::\n' >"$md"
-    for url in https://example.org/sockstep.git git@example.org:sockstep.git; do
-        run pandoc "$md" --lua-filter "$ROOT/docs/include.lua" -M repo-url="$url" -t plain
-        assert_success
-        assert_output --partial "git clone $url sockstep"
-    done
-    for url in "" /work/sockstep ./sockstep file:///srv/sockstep.git; do
-        run pandoc "$md" --lua-filter "$ROOT/docs/include.lua" -M repo-url="$url" -t plain
-        assert_success
-        assert_output --partial "git clone ADDRESS sockstep"
-        [[ -z "$url" ]] || refute_output --partial "$url"
-    done
-}
-
 @test "handout: the runs start with only fds 0-2 open, whoever runs the build" {
     # bats itself holds fds 3 and 4 while it runs make: runs.sh must not
     # pass them on, or the first socket() in print would return 5.
@@ -288,141 +271,6 @@ distinctive_lines() {
     # Part II's on the second.
     run "$PYTHON" "$PEERS/reference-card-pages.py" "$BATS_FILE_TMPDIR/handout.txt"
     assert_success
-}
-
-@test "handout: check-code-blocks.sh passes on the real docs" {
-    run "$ROOT/docs/check-code-blocks.sh"
-    assert_success
-}
-
-# spoil DIR MD...: DIR/docs holding only the given Markdown files of docs/
-# (paths relative to docs/), and DIR/lessons, DIR/docs/python as in the
-# tree, for the check to read with DIR as its root. A test spoils one of
-# them; the check then reads a few files, not all of docs/.
-spoil() {
-    local dir="$1" md
-    shift
-    mkdir -p "$dir/docs"
-    cp -r "$ROOT/lessons" "$dir/"
-    cp -r "$ROOT/docs/python" "$dir/docs/"
-    for md in "$@"; do
-        mkdir -p "$dir/docs/$(dirname "$md")"
-        cp "$ROOT/docs/$md" "$dir/docs/$md"
-    done
-}
-
-@test "handout: check-code-blocks.sh fails on a pasted C block, whatever the fence" {
-    local dir="$BATS_TEST_TMPDIR/docs" i=0 fence
-    mkdir -p "$dir"
-    # One file per fence, and one with a shell block that must pass.
-    for fence in '```c' '~~~c' '```{.c}' '``` C' '```{.c .numberLines}' '```cpp' '```'; do
-        i=$((i + 1))
-        printf 'Some text.\n\n%s\n#include <stdio.h>\nint main(void) { return puts("hi"); }\n%s\n' \
-            "$fence" "${fence:0:3}" >"$dir/fence-$i.md"
-    done
-    # shellcheck disable=SC2016 # Markdown, not an expansion
-    printf 'Some text.\n\n```sh\ncc lessons/01-socket/socket.c -o socket\n```\n' >"$dir/fence-sh.md"
-    run "$ROOT/docs/check-code-blocks.sh" "$dir" "$ROOT"
-    assert_failure 1
-    for ((i = 1; i <= 7; i++)); do
-        assert_line --regexp "^$dir/fence-$i\.md: .*not an include from lessons/"
-    done
-    refute_output --partial "fence-sh.md"
-}
-
-@test "handout: check-code-blocks.sh fails on a part that drifted, a missing file, a long command" {
-    local dir="$BATS_TEST_TMPDIR/a" md
-    # A part (lines=) whose contains= is no longer in those lines: the
-    # lesson changed under the pitfall that quotes it.
-    spoil "$dir" pitfalls.md
-    md="$dir/docs/pitfalls.md"
-    run "$ROOT/docs/check-code-blocks.sh" "$dir/docs"
-    assert_success
-    grep -q 'lines="[0-9]*-[0-9]*" contains=' "$md"
-    sed -i -E '0,/lines="[0-9]+-[0-9]+"/s//lines="1-5"/' "$md"
-    run "$ROOT/docs/check-code-blocks.sh" "$dir/docs"
-    assert_failure 1
-    assert_output --partial 'is not in the included lines any more'
-
-    # An include of a file that is not there.
-    dir="$BATS_TEST_TMPDIR/b"
-    spoil "$dir" lessons/05-connect.md
-    run "$ROOT/docs/check-code-blocks.sh" "$dir/docs"
-    assert_success
-    rm "$dir/docs/python/05_connect.py"
-    run "$ROOT/docs/check-code-blocks.sh" "$dir/docs"
-    assert_failure 1
-    assert_output --partial 'docs/python/05_connect.py": no such file'
-
-    # C included from anywhere but lessons/, Python from anywhere but
-    # docs/python/.
-    dir="$BATS_TEST_TMPDIR/c"
-    spoil "$dir" pitfalls.md
-    # shellcheck disable=SC2016 # Markdown, not an expansion
-    printf '\n```{.c include="docs/include.lua"}\n```\n' >>"$dir/docs/pitfalls.md"
-    run "$ROOT/docs/check-code-blocks.sh" "$dir/docs"
-    assert_failure 1
-    assert_output --partial 'include="docs/include.lua": only C from lessons/ and Python from docs/python/'
-
-    # A command that would wrap on paper.
-    dir="$BATS_TEST_TMPDIR/d"
-    spoil "$dir" pitfalls.md
-    # shellcheck disable=SC2016 # Markdown, not an expansion
-    printf '\nRun `build/06-send-recv-client --host 127.0.0.1 --port 0 --timeout 3000 --step`.\n' \
-        >>"$dir/docs/pitfalls.md"
-    run "$ROOT/docs/check-code-blocks.sh" "$dir/docs"
-    assert_failure 1
-    assert_output --partial 'put it in a ```sh block'
-}
-
-@test "handout: the filter stops the build on a missing file, line, transcript or target" {
-    local md="$BATS_TEST_TMPDIR/t.md" F
-    F=$(printf '\140\140\140') # a code fence
-    cd "$ROOT"
-    pf() { # pf MARKDOWN: run the filter on it
-        printf '# Lesson 01: x {#lesson-01}\n\n%s\n' "$1" >"$md"
-        run pandoc "$md" --lua-filter docs/include.lua -M runs-dir="$ROOT/build/runs" -t native
-    }
-    pf "$(printf '%s{.c include="lessons/nope/nope.c"}\n%s' "$F" "$F")"
-    assert_failure
-    assert_output --partial 'lessons/nope/nope.c'
-    pf "$(printf '%s{.c include="lessons/01-socket/socket.c" lines="1-99999"}\n%s' "$F" "$F")"
-    assert_failure
-    assert_output --partial 'the file has'
-    pf "$(printf '%s{.c include="lessons/01-socket/socket.c" lines="20-30" contains="no such text"}\n%s' "$F" "$F")"
-    assert_failure
-    assert_output --partial 'no "no such text" in them any more'
-    pf "$(printf '%s{.output run="99-nothing"}\n%s' "$F" "$F")"
-    assert_failure
-    assert_output --partial 'build/runs/99-nothing.txt'
-    pf "$(printf '%sc\nint x;\n%s' "$F" "$F")"
-    assert_failure
-    assert_output --partial 'C code block without include='
-    pf 'see [nothing](#no-such-id)'
-    assert_failure
-    assert_output --partial '"#no-such-id"'
-    # A transcript shown twice stops the build: refer to it instead.
-    pf "$(printf '%s{.output run="01-socket"}\n%s\n\n%s{.output run="01-socket" from="^close"}\n%s' \
-        "$F" "$F" "$F" "$F")"
-    assert_failure
-    assert_output --partial 'is shown already, in transcript 1.1'
-    # A chapter that is neither front matter, a lesson nor an appendix.
-    printf '# Somewhere\n' >"$md"
-    run pandoc "$md" --lua-filter docs/include.lua -t native
-    assert_failure
-    assert_output --partial '{.unnumbered}'
-
-    # A part keeps the file's own line numbers, marks what it leaves out,
-    # and a Python include works like a C one.
-    pf "$(printf '%s{.c include="lessons/01-socket/socket.c" lines="16-26" contains="#include"}\n%s' "$F" "$F")"
-    assert_success
-    assert_output --regexp '"startFrom" *, *"16"'
-    assert_output --partial 'Str "1\8211\&15"'
-    assert_output --partial 'Str "shown"'
-    pf "$(printf '%s{.python include="docs/python/05_connect.py"}\n%s' "$F" "$F")"
-    assert_success
-    assert_output --partial '"python"'
-    assert_output --partial 'Str "whole"'
 }
 
 @test "handout: every font in the PDF is embedded" {

@@ -1,0 +1,43 @@
+#!/usr/bin/env bats
+# The handout's EPUB: epubcheck passes it, and it holds the diagrams, the
+# listings and the transcripts. It reads the real tree's build, as
+# handout.bats does, and runs beside it and beside handout-screen.bats:
+# epubcheck is the slowest single check of the book.
+
+# epubcheck may take long on a loaded machine: bats' own per-test limit
+# is raised as for the screen checks.
+: "${BATS_TEST_TIMEOUT:=150}"
+load handout_helper
+
+setup_file() {
+    build_real_handout "$BATS_FILE_TMPDIR/make.log" || return 1
+}
+
+# epubcheck: Debian installs it as a symbolic link to the jar, which runs
+# directly only where binfmt_misc knows jars. Through java, with only the
+# JIT compiler that starts fast and one garbage collector thread: a single
+# short run, which by default spent 12 s of CPU on one core's worth of
+# work (5 s so).
+epubcheck_run() {
+    local jar
+    jar=$(readlink -f "$(command -v epubcheck)")
+    if [[ "$jar" == *.jar ]] && command -v java >/dev/null; then
+        "${HANDOUT_FIRST[@]}" java -XX:TieredStopAtLevel=1 -XX:+UseSerialGC \
+            -jar "$jar" "$@"
+    else
+        epubcheck "$@"
+    fi
+}
+
+@test "handout: the EPUB passes epubcheck, with the diagrams and the listings inside" {
+    command -v epubcheck >/dev/null || skip "no epubcheck (./install-deps installs it)"
+    run epubcheck_run "$ROOT/build/handout.epub"
+    echo "$output" | tail -n 20
+    assert_success
+    assert_output --partial 'No errors or warnings detected'
+    # Diagrams (SVG), listings and transcripts are in it (python3 reads
+    # the zip: unzip is not among the dependencies).
+    run "$PYTHON" "$PEERS/epub-contents.py" "$ROOT/build/handout.epub"
+    echo "$output"
+    assert_success
+}
