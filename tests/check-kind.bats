@@ -74,3 +74,15 @@ build() {
     says 'where reply 1 (spec line 6, /hello, sockstep/) was due'
     says "says 'clients: 1'."
 }
+
+@test "check-kind: eintr interrupts read() and write() too, not only recv() and send()" {
+    # Many students read and write their connections with read() and
+    # write(). The fault must reach those calls, or the check could only
+    # ever say that it never acted.
+    build rw -DREAD_WRITE
+    check --only one-line,eintr echo-server -- "$BATS_TEST_TMPDIR/rw" '{port}'
+    assert_success
+    assert_line --regexp '^PASS one-line '
+    assert_line --regexp '^PASS eintr '
+    says 'Every third accept(), recv(), send(), read() or write() failed with EINTR'
+}

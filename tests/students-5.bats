@@ -47,7 +47,7 @@ FAULTS=recv-pieces,short-send,eintr
     assert_success
     assert_line --regexp '^PASS short-send '
     assert_line --regexp '^PASS eintr '
-    says "Every third recv(), send() or accept() failed with EINTR"
+    says "Every third accept(), recv(), send(), read() or write() failed with EINTR"
     assert_line "3 checks: 2 passed, 0 failed, 1 not run"
 }
 

@@ -378,6 +378,9 @@ ssize_t(read)(int fd, void *buf, size_t n)
 {
     size_t k = n;
 
+    if (ss_fault_eintr > 0 && ss_depth == 0 && ss_is_stream(fd) &&
+        ss_fault_eintr_now("read", fd, (long)n))
+        return -1;
     if (ss_fault_recv > 0 && ss_depth == 0 &&
         (k = ss_fault_len("read", fd, n, 0)) < n)
         return ss_short_rw("read", fd, k, n, SS_REAL(read)(fd, buf, k));
@@ -390,6 +393,9 @@ ssize_t(write)(int fd, const void *buf, size_t n)
 {
     size_t k = n;
 
+    if (ss_fault_eintr > 0 && ss_depth == 0 && ss_is_stream(fd) &&
+        ss_fault_eintr_now("write", fd, (long)n))
+        return -1;
     if ((ss_fault_send > 0 || ss_fault_half) && ss_depth == 0 &&
         (k = ss_fault_len("write", fd, n, 1)) < n)
         return ss_short_rw("write", fd, k, n, SS_REAL(write)(fd, buf, k));

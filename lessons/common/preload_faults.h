@@ -11,9 +11,10 @@
  * recv() or read() on a stream socket, whatever the program asked for
  * (not a recv() with MSG_WAITALL, which the kernel fills whole); "send=N"
  * or "send=half" hands each send() or write() on a stream socket at most
- * N bytes, or half (at least 1); "eintr=N" fails every Nth recv(), send()
- * and accept() with EINTR, without making it, as a signal arriving during
- * the call would if its handler had no SA_RESTART. Comma-separated. Each is
+ * N bytes, or half (at least 1); "eintr=N" fails every Nth accept(), and
+ * recv(), send(), read() or write() on a stream socket, with EINTR,
+ * without making it, as a signal arriving during the call would if its
+ * handler had no SA_RESTART. Comma-separated. Each is
  * told once where it first acts, and every EINTR made up is told as made up. A
  * read() or write() they shorten is told in one line (preload.c's ss_short_rw),
  * without the bytes.
@@ -123,7 +124,8 @@ static int ss_fault_eintr_now(const char *name, int fd, long n)
                 (unsigned long)ss_fault_eintr !=
             0)
         return 0;
-    ss_fault_tell(2, "every few calls to recv(), send() or accept() now "
+    ss_fault_tell(2, "every few calls to accept(), recv(), send(), read() "
+                     "or write() now "
                      "fails with EINTR before it is made, as when a signal "
                      "arrives during the call and its handler was installed "
                      "without SA_RESTART: a program must make the call "

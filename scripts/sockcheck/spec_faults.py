@@ -332,14 +332,15 @@ def eintr_failed(res):
 
 
 @spec_check("eintr", "a call interrupted now and then (EINTR)",
-            "the program runs with every third recv(), send() or accept() "
-            "failing with EINTR, as when a signal arrives during the call; "
+            "the program runs with every third accept(), recv(), send(), "
+            "read() or write() failing with EINTR, as when a signal arrives during the call; "
             "two clients play the exchange; a program that gives up is a "
             "note, not a failure (EINTR happens only with a signal handler "
             "installed without SA_RESTART)", tcp_server)
 def sp_eintr(run, res):
     fault_check(run, res, "eintr=3",
-                "every third recv(), send() or accept() failed with EINTR "
+                "every third accept(), recv(), send(), read() or write() "
+                "failed with EINTR "
                 "without being made, as when a signal arrives during it",
                 ("made up: the call was not made",), "", eintr_failed(res))
 

@@ -5,7 +5,9 @@
  *                     while the last connection is in TIME_WAIT
  *   -DIGNORE_SEND     send()'s count is dropped: what it did not take is
  *                     lost
- * Without any, it passes every check of the echo-server kind.
+ * Without any, it passes every check of the echo-server kind. Not a
+ * mistake: -DREAD_WRITE reads and writes the connection with read() and
+ * write(), as many students do, SIGPIPE ignored.
  *     planted-echo-server PORT */
 #define _POSIX_C_SOURCE 200809L
 #include <arpa/inet.h>
@@ -39,7 +41,11 @@ static int send_all(int fd, const char *buf, size_t len)
     return 0;
 #else
     while (len > 0) {
+#ifdef READ_WRITE
+        ssize_t n = write(fd, buf, len);
+#else
         ssize_t n = send(fd, buf, len, MSG_NOSIGNAL);
+#endif
         if (n == -1 && errno == EINTR)
             continue;
         if (n == -1)
@@ -55,7 +61,11 @@ static void echo(int conn)
 {
     char buf[4096];
     for (;;) {
+#ifdef READ_WRITE
+        ssize_t n = read(conn, buf, sizeof buf);
+#else
         ssize_t n = recv(conn, buf, sizeof buf, 0);
+#endif
         if (n == -1 && errno == EINTR)
             continue;
         if (n <= 0 || send_all(conn, buf, (size_t)n) == -1)
@@ -69,6 +79,9 @@ int main(int argc, char **argv)
         fprintf(stderr, "usage: %s PORT\n", argv[0]);
         return 2;
     }
+#ifdef READ_WRITE
+    signal(SIGPIPE, SIG_IGN); /* write() takes no MSG_NOSIGNAL */
+#endif
     int fd = socket(AF_INET, SOCK_STREAM, 0);
     if (fd == -1) {
         perror("socket");
