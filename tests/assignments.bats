@@ -3,7 +3,7 @@
 # are judged with scripts/check. Each has a solution here, in
 # tests/solutions/ (kept out of the handout): it builds warning-free and
 # passes every check of its kind, as a student's program should: this
-# file runs the kinds' checks, assignments-2.bats the specs' (the two run
+# file runs the kinds' checks, assignments-specs.bats the specs' (the two run
 # side by side, since the checks mostly wait).
 
 load test_helper

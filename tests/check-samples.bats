@@ -1,9 +1,10 @@
 #!/usr/bin/env bats
 # scripts/check against the sample programs in tests/check/: each fails
 # the check it must, and says why in words a student can act on (the
-# rest of the checker's tests are in check.bats to check-4.bats). The
+# rest of the checker's tests are in check.bats, check-cli.bats,
+# check-restart.bats and check-crashes.bats). The
 # samples are in two files that run side by side, since the checks mostly
-# wait: this one and check-samples-2.bats.
+# wait: this one and check-samples-clients.bats.
 #
 # The checker starts and kills the programs itself (each in a session of
 # its own, on ports it chose), so no test here has a background process;

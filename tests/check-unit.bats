@@ -2,8 +2,9 @@
 # The unit tests of scripts/check's package, scripts/sockcheck/:
 # tests/unit/test_sockcheck_*.py, Python's unittest, standard library only.
 # They test the parts that need no program under test (the command line,
-# the words, the report, the verdicts); tests/check.bats to check-4.bats
-# run the checker against real programs.
+# the words, the report, the verdicts); tests/check.bats, check-cli.bats,
+# check-restart.bats and check-crashes.bats run the checker against real
+# programs.
 
 load test_helper
 

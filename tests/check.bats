@@ -3,13 +3,13 @@
 # sockstep's own programs (every check passes), its command line and
 # output formats, and the cases that once went wrong. The sample
 # programs in tests/check/ that must fail are in check-samples.bats and
-# check-samples-2.bats.
+# check-samples-clients.bats.
 #
 # Most of a check's time is waiting (for a program to start, a peer to
 # time out), so these tests are in four files that run side by side: this
-# one, sockstep's own programs and how a program is ended; check-2.bats,
-# the command line and the output formats; check-3.bats and check-4.bats,
-# the cases that once went wrong.
+# one, sockstep's own programs and how a program is ended; check-cli.bats,
+# the command line and the output formats; check-restart.bats and
+# check-crashes.bats, the cases that once went wrong.
 #
 # The checker starts and kills the programs itself (each in a session of
 # its own, on ports it chose), so no test here has a background process;

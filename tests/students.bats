@@ -12,7 +12,8 @@
 # fails are left to the full runs of the correct ones.
 #
 # The corpus runs in several files side by side (its checks mostly
-# wait): students-2.bats to students-10.bats hold the rest; this one:
+# wait): the other students-*.bats files hold the rest, each named by
+# what it checks; this one:
 # echo and daytime, the false pass, bad specs, a program that never
 # starts, --batch.
 
@@ -48,7 +49,7 @@ load lib/students
     assert_line "17 checks: 17 passed (1 of them with a note), 0 failed"
     assert_line --regexp '^PASS idle '
     # EINTR made up: it gives up the client, but catches no signal, so
-    # it never meets one for real: a note (tests/students-5.bats)
+    # it never meets one for real: a note (tests/students-faults.bats)
     assert_line --regexp '^NOTE eintr '
 }
 

@@ -1,5 +1,5 @@
 /* A server of one client at a time that closes first and never sets
- * SO_REUSEADDR (tests/check-3.bats runs it on a fixed port): each line but
+ * SO_REUSEADDR (tests/check-restart.bats runs it on a fixed port): each line but
  * "QUIT" comes back in capitals; "QUIT" closes the connection. It reads
  * each next line only a second after its reply, so that a checker that
  * ends it at once after sending "QUIT" ends it with that line unread:

@@ -2,7 +2,7 @@
 # Part of the student corpus, checked with scripts/check
 # --spec (tests/students.bats says how; the files run side by side,
 # since the checks mostly wait). This one: the calculator's failures and
-# its replies with no line end (the correct one is in students-3.bats).
+# its replies with no line end (the correct one is in students-echo-client.bats).
 
 # The longest wait inside a test here is 150 s: bats' own per-test
 # limit must be longer, or that wait could never say what it waited

@@ -1,9 +1,10 @@
 #!/usr/bin/env bats
-# Issue 31: every broken C sample of tests/students/ fails the checks
+# Every broken C sample of tests/students/ fails the checks
 # EXPECTED names for it in its sanitizer build too (-fsanitize=address,
 # undefined), as it does in the normal build (tests/students*.bats): a
 # sanitizer must not hide a defect, nor turn it into another failure.
-# The correct samples' sanitizer builds are in students-9.bats and -4.
+# The correct samples' sanitizer builds are in students-sanitized-ok.bats
+# and students-udp-client.bats.
 
 # It builds and checks about ten programs in turn: on a machine loaded
 # beyond its cores that takes more than the suite's usual 60 s.

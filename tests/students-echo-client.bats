@@ -3,7 +3,7 @@
 # --spec (tests/students.bats says how; its files run side by side,
 # since the checks mostly wait). This one: echo-client, a server that
 # fails assignment 4, and the calculator that passes (the calculator's
-# other tests are in students-2.bats).
+# other tests are in students-calculator.bats).
 
 # The longest wait inside a test here is 150 s: bats' own per-test
 # limit must be longer, or that wait could never say what it waited
@@ -45,7 +45,7 @@ load lib/students
 
 # ---- the handout's assignments, with specs -------------------------------------------------
 # (the solutions' own runs against echo.spec, echo-many.spec and
-# echo-client.spec are in assignments-2.bats)
+# echo-client.spec are in assignments-specs.bats)
 
 @test "students: assignment 4: a server of one client at a time fails together" {
     spec echo-many --only together echo-good.c
