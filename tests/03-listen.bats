@@ -88,7 +88,7 @@ flatten() {
     printf '%s\n' "$output" >"$BATS_TEST_TMPDIR/second"
     strace_matches "$BATS_TEST_TMPDIR/second" "$BATS_TEST_TMPDIR/trace2"
     # a foreign client (nc -N sends its FIN at once: CLOSE_WAIT) and python
-    start_bg "$BATS_TEST_TMPDIR/nc" timeout 10 nc -N 127.0.0.1 "$PORT"
+    start_bg "$BATS_TEST_TMPDIR/nc" timeout "$WAIT_LOOPBACK" nc -N 127.0.0.1 "$PORT"
     start_bg "$BATS_TEST_TMPDIR/py" "$PYTHON" "$PEERS/connect-and-wait.py" "$PORT"
     wait_exit "$server" 10
     [ "$EXIT_STATUS" -eq 0 ]
@@ -103,7 +103,7 @@ flatten() {
     hexport=$(printf '%04X' "$PORT")
     run grep -E "^ *[0-9]+: (0100007F|7F000001):$hexport 00000000:0000 0A " /proc/net/tcp
     assert_success
-    run timeout 20 nc -z 127.0.0.1 "$PORT"
+    run timeout "$WAIT_RUN" nc -z 127.0.0.1 "$PORT"
     wait_exit "$BG_PID" 20
     [ "$EXIT_STATUS" -eq 0 ]
     run cat "$BATS_TEST_TMPDIR/server"
@@ -126,7 +126,7 @@ s.close()
     assert_success
     gone=$output
     # the second stays, until the lesson closes the queue (nc -N: a FIN)
-    start_bg "$BATS_TEST_TMPDIR/nc" timeout 20 nc -N 127.0.0.1 "$PORT"
+    start_bg "$BATS_TEST_TMPDIR/nc" timeout "$WAIT_RUN" nc -N 127.0.0.1 "$PORT"
     wait_exit "$server" 20
     [ "$EXIT_STATUS" -eq 0 ]
     run cat "$out"
@@ -144,7 +144,7 @@ s.close()
     [ -r /proc/sys/net/core/somaxconn ] || skip "no net.core.somaxconn"
     local cap
     cap=$(cat /proc/sys/net/core/somaxconn)
-    run_lesson timeout 10 "$BIN/03-listen" --port 0 --timeout 1
+    run_lesson timeout "$WAIT_LOOPBACK" "$BIN/03-listen" --port 0 --timeout 1
     assert_success
     flatten
     assert_output --partial "caps the backlog at net.core.somaxconn, $cap here"
@@ -223,7 +223,7 @@ s.close()
 }
 
 @test "03-listen: when /proc cannot be read, it says so and concludes nothing" {
-    run_lesson bash -c 'ulimit -n 4 && exec "$@"' _ timeout 10 \
+    run_lesson bash -c 'ulimit -n 4 && exec "$@"' _ timeout "$WAIT_LOOPBACK" \
         "$BIN/03-listen" --port 0 --count 1 --timeout 1
     assert_failure 1
     assert_line --regexp "^listening on 127\.0\.0\.1:[0-9]+$"
@@ -236,7 +236,7 @@ s.close()
 }
 
 @test "03-listen: no --count: watches for --timeout seconds, then exits 0" {
-    run_lesson timeout 10 "$BIN/03-listen" --port 0 --timeout 1
+    run_lesson timeout "$WAIT_LOOPBACK" "$BIN/03-listen" --port 0 --timeout 1
     assert_success
     assert_line --regexp "^listening on 127\.0\.0\.1:[0-9]+$"
     refute_output --partial "connections waited"
@@ -248,7 +248,7 @@ s.close()
 }
 
 @test "03-listen: --count 1 and no client within --timeout: says so and exits 1" {
-    run_lesson timeout 10 "$BIN/03-listen" --port 0 --count 1 --timeout 1
+    run_lesson timeout "$WAIT_LOOPBACK" "$BIN/03-listen" --port 0 --count 1 --timeout 1
     assert_failure 1
     assert_line "only 0 of 1 connections waited within --timeout 1 s"
     plain && return 0

@@ -27,7 +27,7 @@ load test_helper
     start_bg "$BATS_TEST_TMPDIR/server" "${TRACE[@]}" "$BATS_TEST_TMPDIR/trace" \
         "$BIN/04-accept" --port 0 --count 2 --timeout 10
     wait_ready "$BATS_TEST_TMPDIR/server"
-    run timeout 20 nc -N 127.0.0.1 "$PORT" </dev/null
+    run timeout "$WAIT_RUN" nc -N 127.0.0.1 "$PORT" </dev/null
     assert_success
     run "$PYTHON" "$ROOT/tests/hostile/peer.py" rst-at-once "$PORT"
     wait_exit "$BG_PID"
@@ -54,7 +54,7 @@ print(s.recv(200).decode(), end="")
 @test "04-accept: --count 3 serves three nc clients one after another" {
     start_server "$BATS_TEST_TMPDIR/server" 04-accept --count 3
     for i in 1 2 3; do
-        run timeout 20 nc -N 127.0.0.1 "$PORT" </dev/null
+        run timeout "$WAIT_RUN" nc -N 127.0.0.1 "$PORT" </dev/null
         assert_success
         assert_output --regexp "^hello 127\.0\.0\.1:[0-9]+, you are client $i$"
     done
@@ -82,7 +82,7 @@ print(s.recv(200).decode(), end="")
 }
 
 @test "04-accept: no client within --timeout: says so and exits 1" {
-    run_lesson timeout 10 "$BIN/04-accept" --port 0 --timeout 1
+    run_lesson timeout "$WAIT_LOOPBACK" "$BIN/04-accept" --port 0 --timeout 1
     assert_failure 1
     assert_output --partial "no client connected within --timeout 1 s"
     plain && return 0
@@ -93,7 +93,7 @@ print(s.recv(200).decode(), end="")
     # The client is started first and connects as soon as the port is
     # known, so the server's 1 s runs only after its first client.
     before_server "$BATS_TEST_TMPDIR/server" "$BATS_TEST_TMPDIR/nc" \
-        timeout 20 nc -N 127.0.0.1 '{port}'
+        timeout "$WAIT_RUN" nc -N 127.0.0.1 '{port}'
     local nc="$PEER_PID"
     start_server "$BATS_TEST_TMPDIR/server" 04-accept --count 5 --timeout 1
     wait_exit "$nc" 30

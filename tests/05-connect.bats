@@ -24,7 +24,7 @@ wait_listening() {
 
 @test "05-connect: connects to 04-accept; its ephemeral port is the one the server saw" {
     start_server "$BATS_TEST_TMPDIR/server" 04-accept --count 1
-    run_lesson timeout 10 "$BIN/05-connect" --port "$PORT"
+    run_lesson timeout "$WAIT_LOOPBACK" "$BIN/05-connect" --port "$PORT"
     assert_success
     assert_line --regexp "^connected to 127\.0\.0\.1:$PORT from 127\.0\.0\.1:[0-9]+$"
     local line cport lo hi
@@ -88,7 +88,7 @@ wait_listening() {
     start_bg "$BATS_TEST_TMPDIR/py" "$PYTHON" "$PEERS/send-once-server.py" \
         'b"greetings from python\nsecond line\n"'
     wait_ready "$BATS_TEST_TMPDIR/py"
-    run_lesson timeout 10 "$BIN/05-connect" --port "$PORT" --timeout 5
+    run_lesson timeout "$WAIT_LOOPBACK" "$BIN/05-connect" --port "$PORT" --timeout 5
     assert_success
     assert_line 'greetings from python\nsecond line\n'
     assert_line "the server closed the connection: 34 bytes in all"
@@ -104,7 +104,7 @@ wait_listening() {
     start_bg "$BATS_TEST_TMPDIR/py" "$PYTHON" "$PEERS/send-once-server.py" \
         'b"\x1b]0;PWNED\x07\x1b[2J\r\x9b31m hi\xff\n"'
     wait_ready "$BATS_TEST_TMPDIR/py"
-    bare timeout 10 "$BIN/05-connect" --port "$PORT" --timeout 5 \
+    bare timeout "$WAIT_LOOPBACK" "$BIN/05-connect" --port "$PORT" --timeout 5 \
         >"$BATS_TEST_TMPDIR/out" 2>&1
     # not one of the bytes that could act on a terminal, anywhere
     run "$PYTHON" -c '
@@ -129,11 +129,11 @@ print("raw bytes:", " ".join(bad) if bad else "none")
     local port
     port=$(free_port)
     printf 'hello from nc\n' >"$BATS_TEST_TMPDIR/in"
-    timeout 10 nc -N -l 127.0.0.1 "$port" \
+    timeout "$WAIT_LOOPBACK" nc -N -l 127.0.0.1 "$port" \
         <"$BATS_TEST_TMPDIR/in" >"$BATS_TEST_TMPDIR/nc" 2>&1 3>&- 4>&- &
     SS_PIDS+=("$!")
     wait_listening "$port"
-    run_lesson timeout 10 "$BIN/05-connect" --port "$port" --timeout 5
+    run_lesson timeout "$WAIT_LOOPBACK" "$BIN/05-connect" --port "$port" --timeout 5
     assert_success
     assert_line --regexp "^connected to 127\.0\.0\.1:$port from 127\.0\.0\.1:[0-9]+$"
     assert_line 'hello from nc\n'
@@ -147,7 +147,7 @@ print("raw bytes:", " ".join(bad) if bad else "none")
 @test "05-connect: nothing listening: ECONNREFUSED at once, exit 1" {
     local port
     port=$(free_port)
-    run_lesson timeout 60 "$BIN/05-connect" --port "$port" --timeout 30
+    run_lesson timeout "$WAIT_LONG" "$BIN/05-connect" --port "$port" --timeout 30
     assert_failure 1
     # A refusal, not the 30 s --timeout running out (which would fail with
     # ETIMEDOUT or EINPROGRESS): no clock needed, which a busy machine
@@ -166,7 +166,7 @@ print("raw bytes:", " ".join(bad) if bad else "none")
 @test "05-connect: a server that says nothing: recv times out, the message names the server and --timeout, exit 1" {
     start_bg "$BATS_TEST_TMPDIR/py" "$PYTHON" "$PEER" silent-server 10
     wait_ready "$BATS_TEST_TMPDIR/py"
-    run_lesson timeout 10 "$BIN/05-connect" --port "$PORT" --timeout 1
+    run_lesson timeout "$WAIT_LOOPBACK" "$BIN/05-connect" --port "$PORT" --timeout 1
     assert_failure 1
     assert_line --regexp "^connected to 127\.0\.0\.1:$PORT from "
     assert_line "the server sent nothing more and did not close within --timeout 1 s"
@@ -180,7 +180,7 @@ print("raw bytes:", " ".join(bad) if bad else "none")
     wait_ready "$BATS_TEST_TMPDIR/py"
     local t0 took
     t0=$(now_ms)
-    run_lesson timeout 10 "$BIN/05-connect" --port "$PORT" --timeout 1
+    run_lesson timeout "$WAIT_LOOPBACK" "$BIN/05-connect" --port "$PORT" --timeout 1
     took=$(($(now_ms) - t0))
     assert_failure 1
     # Not before its second; that it gave up by itself at all is the exit

@@ -26,7 +26,7 @@ TTY="$BATS_TEST_DIRNAME/hostile/typist.py"
 client() {
     local in="$1"
     shift
-    run_lesson timeout 20 "$BIN/06-send-recv-client" "$@" <"$in"
+    run_lesson timeout "$WAIT_RUN" "$BIN/06-send-recv-client" "$@" <"$in"
 }
 
 # The echoed text of the last run: each "echo: TEXT" line's TEXT, with the
@@ -164,7 +164,7 @@ echo_volume() {
             head -c $((mib << 20)) >"$BATS_TEST_TMPDIR/in"
         echo >>"$BATS_TEST_TMPDIR/in"
         status=0
-        bare timeout 60 "$BIN/06-send-recv-client" --port "$PORT" \
+        bare timeout "$WAIT_LONG" "$BIN/06-send-recv-client" --port "$PORT" \
             --timeout 10 <"$BATS_TEST_TMPDIR/in" >"$BATS_TEST_TMPDIR/out" \
             2>&1 || status=$?
         [ "$status" -eq 0 ]
@@ -183,7 +183,7 @@ echo_volume() {
 @test "06-send-recv: a client that sends 64 MiB before it reads stalls with the server (lesson 13's chapter)" {
     start_server "$BATS_TEST_TMPDIR/server" 06-send-recv-server --count 1 \
         --timeout 30
-    run timeout 30 "$PYTHON" "$ROOT/docs/python/13_stall.py" --port "$PORT" \
+    run timeout "$WAIT_SHORT" "$PYTHON" "$ROOT/docs/python/13_stall.py" --port "$PORT" \
         --wait 2
     assert_success
     # both waited in send(): some was sent, far from all, and none read
@@ -224,7 +224,7 @@ echo_volume() {
     [[ "$BIN" == */sanitize ]] && limit=unlimited
     # shellcheck disable=SC2016 # the inner bash expands them
     run_lesson bash -c 'ulimit -v "$1" && head -c 100000 /dev/zero |
-        timeout 10 "$2" --port "$3"' _ "$limit" \
+        timeout "$WAIT_LOOPBACK" "$2" --port "$3"' _ "$limit" \
         "$BIN/06-send-recv-client" "$PORT"
     assert_success
     # 24 pieces of 4096 bytes, then 1696: each echoed whole
@@ -236,7 +236,7 @@ echo_volume() {
 @test "06-send-recv: a NUL byte in a last line without a newline is sent and echoed, not cut off" {
     start_server "$BATS_TEST_TMPDIR/server" 06-send-recv-server --count 1
     # shellcheck disable=SC2016 # the inner bash expands them
-    run_lesson bash -c 'printf "ab\\0cd" | timeout 10 "$1" --port "$2"' \
+    run_lesson bash -c 'printf "ab\\0cd" | timeout "$WAIT_LOOPBACK" "$1" --port "$2"' \
         _ "$BIN/06-send-recv-client" "$PORT"
     assert_success
     assert_line 'echo: ab\x00cd'
@@ -248,7 +248,7 @@ echo_volume() {
     wait_ready "$BATS_TEST_TMPDIR/evil"
     printf 'hello\n' >"$BATS_TEST_TMPDIR/in"
     status=0
-    bare timeout 20 "$BIN/06-send-recv-client" --port "$PORT" --timeout 5 \
+    bare timeout "$WAIT_RUN" "$BIN/06-send-recv-client" --port "$PORT" --timeout 5 \
         <"$BATS_TEST_TMPDIR/in" >"$BATS_TEST_TMPDIR/out" 2>&1 || status=$?
     [ "$status" -eq 1 ]
     run cat "$BATS_TEST_TMPDIR/out"
@@ -290,7 +290,7 @@ print([hex(b) for b in b"\x1b\x07\r\x9b" if b in out])' "$BATS_TEST_TMPDIR/out"
 @test "06-send-recv: a Python client gets 100 kB back byte for byte" {
     seq 1 20000 >"$BATS_TEST_TMPDIR/in"
     start_server "$BATS_TEST_TMPDIR/server" 06-send-recv-server --count 1
-    timeout 20 "$PYTHON" "$PEERS/echo-file-client.py" "$PORT" \
+    timeout "$WAIT_RUN" "$PYTHON" "$PEERS/echo-file-client.py" "$PORT" \
         "$BATS_TEST_TMPDIR/in" >"$BATS_TEST_TMPDIR/out"
     cmp "$BATS_TEST_TMPDIR/in" "$BATS_TEST_TMPDIR/out"
     wait_exit "$BG_PID"
@@ -312,7 +312,7 @@ print([hex(b) for b in b"\x1b\x07\r\x9b" if b in out])' "$BATS_TEST_TMPDIR/out"
     "$PYTHON" -c 'import sys; sys.stdout.buffer.write(bytes(range(256)) * 64)' \
         >"$BATS_TEST_TMPDIR/in"
     start_server "$BATS_TEST_TMPDIR/server" 06-send-recv-server --count 1
-    timeout 20 "$PYTHON" "$PEERS/echo-file-client.py" "$PORT" "$BATS_TEST_TMPDIR/in" \
+    timeout "$WAIT_RUN" "$PYTHON" "$PEERS/echo-file-client.py" "$PORT" "$BATS_TEST_TMPDIR/in" \
         >"$BATS_TEST_TMPDIR/out"
     cmp "$BATS_TEST_TMPDIR/in" "$BATS_TEST_TMPDIR/out"
     wait_exit "$BG_PID"
@@ -326,7 +326,7 @@ print([hex(b) for b in b"\x1b\x07\r\x9b" if b in out])' "$BATS_TEST_TMPDIR/out"
 @test "06-send-recv: nc -N as the client" {
     printf 'hello nc\nsecond line\n' >"$BATS_TEST_TMPDIR/in"
     start_server "$BATS_TEST_TMPDIR/server" 06-send-recv-server --count 1
-    run timeout 10 nc -N 127.0.0.1 "$PORT" <"$BATS_TEST_TMPDIR/in"
+    run timeout "$WAIT_LOOPBACK" nc -N 127.0.0.1 "$PORT" <"$BATS_TEST_TMPDIR/in"
     assert_success
     [ "$output" = "$(cat "$BATS_TEST_TMPDIR/in")" ]
     wait_exit "$BG_PID"
@@ -354,7 +354,7 @@ print([hex(b) for b in b"\x1b\x07\r\x9b" if b in out])' "$BATS_TEST_TMPDIR/out"
 
 @test "06-send-recv: one client at a time: the second waits in the queue until the first has gone" {
     start_server "$BATS_TEST_TMPDIR/server" 06-send-recv-server --count 2
-    run timeout 20 "$PYTHON" "$PEERS/queued-second.py" "$PORT"
+    run timeout "$WAIT_RUN" "$PYTHON" "$PEERS/queued-second.py" "$PORT"
     assert_success
     assert_output $'b waits while a is served\na got b\'first\\n\'\nb got b\'second\\n\''
     wait_exit "$BG_PID"
@@ -404,7 +404,7 @@ print([hex(b) for b in b"\x1b\x07\r\x9b" if b in out])' "$BATS_TEST_TMPDIR/out"
 
 @test "06-send-recv: a client that closes without reading does not kill the server" {
     start_server "$BATS_TEST_TMPDIR/server" 06-send-recv-server --count 2
-    run timeout 10 "$PYTHON" -c "$PY_CLOSER" "$PORT"
+    run timeout "$WAIT_LOOPBACK" "$PYTHON" -c "$PY_CLOSER" "$PORT"
     assert_success
     echo "still here" >"$BATS_TEST_TMPDIR/in"
     client "$BATS_TEST_TMPDIR/in" --port "$PORT"
@@ -446,7 +446,7 @@ print([hex(b) for b in b"\x1b\x07\r\x9b" if b in out])' "$BATS_TEST_TMPDIR/out"
 }
 
 @test "06-send-recv: no client within --timeout: the server says so and exits 1" {
-    run_lesson timeout 10 "$BIN/06-send-recv-server" --port 0 --timeout 1
+    run_lesson timeout "$WAIT_LOOPBACK" "$BIN/06-send-recv-server" --port 0 --timeout 1
     assert_failure 1
     assert_line "no client connected within --timeout 1 s"
     plain && return 0
@@ -456,7 +456,7 @@ print([hex(b) for b in b"\x1b\x07\r\x9b" if b in out])' "$BATS_TEST_TMPDIR/out"
 
 @test "06-send-recv: served a client, then none within --timeout: exits 0" {
     before_server "$BATS_TEST_TMPDIR/server" "$BATS_TEST_TMPDIR/nc" \
-        timeout 20 nc -N 127.0.0.1 '{port}'
+        timeout "$WAIT_RUN" nc -N 127.0.0.1 '{port}'
     local nc="$PEER_PID"
     start_server "$BATS_TEST_TMPDIR/server" 06-send-recv-server --timeout 1
     wait_exit "$nc" 30
@@ -472,7 +472,7 @@ print([hex(b) for b in b"\x1b\x07\r\x9b" if b in out])' "$BATS_TEST_TMPDIR/out"
         --timeout 30
     # The pause starts once the client asks for a line: three of its
     # --timeout seconds pass while it waits for the keyboard.
-    run_lesson timeout 60 "$PYTHON" "$TTY" "?>>> type lines|!3|late|~" \
+    run_lesson timeout "$WAIT_LONG" "$PYTHON" "$TTY" "?>>> type lines|!3|late|~" \
         "$BIN/06-send-recv-client" --port "$PORT" --timeout 1
     assert_line ">>> type lines; Ctrl-D ends"
     assert_line 'echo: late\n'

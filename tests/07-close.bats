@@ -43,7 +43,7 @@ has() {
 }
 
 @test "07-close: half-close: recv() = 0 on the server, data still flows to the client" {
-    run_lesson timeout 20 "$BIN/07-close" --port 0 --timeout 5
+    run_lesson timeout "$WAIT_RUN" "$BIN/07-close" --port 0 --timeout 5
     assert_success
     read_ports
     plain && return 0
@@ -67,7 +67,7 @@ has() {
 
 @test "07-close: TIME_WAIT on the client's port, then on the server's, as /proc shows it" {
     [ -r /proc/net/tcp ] || skip "no /proc/net/tcp"
-    run_lesson timeout 20 "$BIN/07-close" --port 0 --timeout 5
+    run_lesson timeout "$WAIT_RUN" "$BIN/07-close" --port 0 --timeout 5
     assert_success
     read_ports
     local tw
@@ -94,7 +94,7 @@ has() {
 }
 
 @test "07-close: closing one of two descriptors sends nothing; the last close sends the FIN" {
-    run_lesson timeout 20 "$BIN/07-close" --port 0 --timeout 5
+    run_lesson timeout "$WAIT_RUN" "$BIN/07-close" --port 0 --timeout 5
     assert_success
     read_ports
     plain && return 0
@@ -119,7 +119,7 @@ has() {
 }
 
 @test "07-close: close() with unread data sends a RST: the client's recv() gets ECONNRESET" {
-    run_lesson timeout 20 "$BIN/07-close" --port 0 --timeout 5
+    run_lesson timeout "$WAIT_RUN" "$BIN/07-close" --port 0 --timeout 5
     assert_success
     assert_line "recv: Connection reset by peer"
     read_ports
@@ -142,7 +142,7 @@ has() {
 }
 
 @test "07-close: the restarted server gets EADDRINUSE, then binds with SO_REUSEADDR" {
-    run_lesson timeout 20 "$BIN/07-close" --port 0 --timeout 5
+    run_lesson timeout "$WAIT_RUN" "$BIN/07-close" --port 0 --timeout 5
     assert_success
     assert_line "bind: Address already in use"
     read_ports
@@ -166,7 +166,7 @@ has() {
 }
 
 @test "07-close: what the lesson says about the port is true, seen from another program" {
-    run_lesson timeout 20 "$BIN/07-close" --port 0 --timeout 5
+    run_lesson timeout "$WAIT_RUN" "$BIN/07-close" --port 0 --timeout 5
     assert_success
     read_ports
     # The TIME_WAIT is still there (60 s): without SO_REUSEADDR no bind,
@@ -231,7 +231,7 @@ has() {
 @test "07-close: the port taken by another program: the first bind fails, exit 1" {
     start_bg "$BATS_TEST_TMPDIR/holder" "$PYTHON" "$PEERS/hold-port.py" listen
     wait_ready "$BATS_TEST_TMPDIR/holder"
-    run_lesson timeout 20 "$BIN/07-close" --port "$PORT" --timeout 5
+    run_lesson timeout "$WAIT_RUN" "$BIN/07-close" --port "$PORT" --timeout 5
     assert_failure 1
     assert_line "bind: Address already in use"
     refute_line --regexp "^listening on"

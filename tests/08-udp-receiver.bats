@@ -82,7 +82,7 @@ send_py() {
 @test "08-udp-receiver: a datagram from nc -u arrives with the newline nc sent, shown as \\n" {
     start_server "$BATS_TEST_TMPDIR/recv" 08-udp-receiver --count 1 \
         --timeout 5
-    run timeout 20 nc -u -q 1 127.0.0.1 "$PORT" <<<"hello from nc"
+    run timeout "$WAIT_RUN" nc -u -q 1 127.0.0.1 "$PORT" <<<"hello from nc"
     wait_exit "$BG_PID"
     [ "$EXIT_STATUS" -eq 0 ]
     run cat "$BATS_TEST_TMPDIR/recv"
@@ -209,7 +209,7 @@ send_py() {
 }
 
 @test "08-udp-receiver: no datagram within --timeout: says so and exits 1" {
-    run_lesson timeout 10 "$BIN/08-udp-receiver" --port 0 --timeout 1
+    run_lesson timeout "$WAIT_LOOPBACK" "$BIN/08-udp-receiver" --port 0 --timeout 1
     assert_failure 1
     assert_line "no datagram within --timeout 1 s"
     refute_line --partial "no more"
@@ -238,7 +238,7 @@ send_py() {
 
 @test "08-udp-receiver: the port already taken fails with EADDRINUSE, explained" {
     start_server "$BATS_TEST_TMPDIR/first" 08-udp-receiver --timeout 5
-    run_lesson timeout 10 "$BIN/08-udp-receiver" --port "$PORT" --timeout 1
+    run_lesson timeout "$WAIT_LOOPBACK" "$BIN/08-udp-receiver" --port "$PORT" --timeout 1
     assert_failure 1
     assert_line --partial "bind: Address already in use"
     plain && return 0

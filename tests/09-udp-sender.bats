@@ -73,7 +73,7 @@ start_py_receiver() {
 }
 
 @test "09-udp-sender: to port 0 sendto() fails with EINVAL: perror, exit 1" {
-    run_lesson timeout 10 "$BIN/09-udp-sender" --port 0 --message x
+    run_lesson timeout "$WAIT_LOOPBACK" "$BIN/09-udp-sender" --port 0 --message x
     assert_failure 1
     assert_line "sendto: Invalid argument"
     refute_line --regexp '^datagram 1:'
@@ -114,7 +114,7 @@ start_py_receiver() {
     local port
     port=$(free_port udp)
     printf 'a\nb\nc\n' >"$BATS_TEST_TMPDIR/lines"
-    run bare timeout 10 "$BIN/09-udp-sender" --port "$port" \
+    run bare timeout "$WAIT_LOOPBACK" "$BIN/09-udp-sender" --port "$port" \
         <"$BATS_TEST_TMPDIR/lines"
     assert_success
     assert_line "datagram 3: 1 byte to 127.0.0.1:$port"
@@ -137,7 +137,7 @@ start_py_receiver() {
         head -c 65508 /dev/zero | tr '\0' z
         printf '\nafter\n'
     } >"$BATS_TEST_TMPDIR/lines"
-    run bare timeout 10 "$BIN/09-udp-sender" --port "$PORT" \
+    run bare timeout "$WAIT_LOOPBACK" "$BIN/09-udp-sender" --port "$PORT" \
         <"$BATS_TEST_TMPDIR/lines"
     assert_failure 1
     assert_line "datagram 2: 65507 bytes to 127.0.0.1:$PORT"
@@ -158,7 +158,7 @@ start_py_receiver() {
     local limit=""
     [[ "$BIN" == */sanitize ]] || limit="ulimit -v 32768;"
     # shellcheck disable=SC2016 # expanded by the inner bash
-    run timeout 10 bash -c "$limit"' exec "$0" "$1" --port 9 </dev/zero' \
+    run timeout "$WAIT_LOOPBACK" bash -c "$limit"' exec "$0" "$1" --port 9 </dev/zero' \
         "$ROOT/tests/hostile/run-clean" "$BIN/09-udp-sender"
     [ "$status" -ne 124 ] # it ended by itself, not killed by timeout
     assert_failure 1
@@ -170,7 +170,7 @@ start_py_receiver() {
     # Closed inside bash -c: closed around `run` itself, fd 0 would be the
     # read end of the pipe bats captures the output with.
     # shellcheck disable=SC2016 # expanded by the inner bash
-    run timeout 10 bash -c '"$0" "$@" <&-' "$ROOT/tests/hostile/run-clean" \
+    run timeout "$WAIT_LOOPBACK" bash -c '"$0" "$@" <&-' "$ROOT/tests/hostile/run-clean" \
         "$BIN/09-udp-sender" --port 9
     [ "$status" -ne 124 ] # it ended by itself, not killed by timeout
     assert_success
@@ -182,7 +182,7 @@ start_py_receiver() {
 }
 
 @test "09-udp-sender: empty input sends nothing and exits 0" {
-    run bare timeout 10 "$BIN/09-udp-sender" --port "$(free_port udp)" \
+    run bare timeout "$WAIT_LOOPBACK" "$BIN/09-udp-sender" --port "$(free_port udp)" \
         </dev/null
     assert_success
     assert_line "sent 0 datagrams from 0.0.0.0:0"
@@ -198,7 +198,7 @@ start_py_receiver() {
     # then writes a line and ends. The sender's clock would have run out
     # long before: it waits for the line and sends it.
     # shellcheck disable=SC2016 # expanded by the inner bash
-    run timeout 20 bash -c '"$0" "$1" --port "$2" --timeout 1 \
+    run timeout "$WAIT_RUN" bash -c '"$0" "$1" --port "$2" --timeout 1 \
         < <(exec 3>&- 4>&-; sleep 3; echo late)' \
         "$ROOT/tests/hostile/run-clean" "$BIN/09-udp-sender" "$port"
     assert_success
@@ -209,7 +209,7 @@ start_py_receiver() {
 
 @test "09-udp-sender: at a terminal, lines typed at a --step prompt are sent, none lost" {
     start_py_receiver "$BATS_TEST_TMPDIR/recv" 2
-    run timeout 30 "$PYTHON" "$PEERS/tty-step-sender.py" "$BIN/09-udp-sender" "$PORT"
+    run timeout "$WAIT_SHORT" "$PYTHON" "$PEERS/tty-step-sender.py" "$BIN/09-udp-sender" "$PORT"
     assert_success
     assert_line "exit 0"
     assert_line --regexp '^sent 2 datagrams from '

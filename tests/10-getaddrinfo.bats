@@ -230,9 +230,9 @@ reap'
     need_world
     world '
 serve "$T/server" "$BIN/04-accept" --port 0 --count 1 --timeout 10 || exit 1
-timeout 10 "$PYTHON" "$ROOT/docs/python/10_getaddrinfo.py" --port "$PORT"
+timeout "$WAIT_LOOPBACK" "$PYTHON" "$ROOT/docs/python/10_getaddrinfo.py" --port "$PORT"
 echo "client exit $?"
-timeout 10 "$PYTHON" "$ROOT/docs/python/10_getaddrinfo.py" --host nosuch
+timeout "$WAIT_LOOPBACK" "$PYTHON" "$ROOT/docs/python/10_getaddrinfo.py" --host nosuch
 echo "client exit $?"
 reap'
     assert_success

@@ -26,7 +26,7 @@ start6() {
     start6 "$BATS_TEST_TMPDIR/server" --count 1 --timeout 10
     run grep -m 1 '^listening on ' "$BATS_TEST_TMPDIR/server"
     assert_output "listening on [::1]:$PORT"
-    run timeout 10 "$PYTHON" "$PEERS/read-all-client.py" ::1 "$PORT"
+    run timeout "$WAIT_LOOPBACK" "$PYTHON" "$PEERS/read-all-client.py" ::1 "$PORT"
     assert_success
     local cport="${lines[0]#port }"
     assert_line --index 1 "hello [::1]:$cport, you are client 1"
@@ -52,7 +52,7 @@ start6() {
 
 @test "11-dual-stack: on ::1 an IPv4 client is refused whatever IPV6_V6ONLY says" {
     start6 "$BATS_TEST_TMPDIR/server" --count 1 --timeout 2
-    run timeout 10 "$PYTHON" "$PEERS/read-all-client.py" 127.0.0.1 "$PORT"
+    run timeout "$WAIT_LOOPBACK" "$PYTHON" "$PEERS/read-all-client.py" 127.0.0.1 "$PORT"
     assert_success
     assert_output "refused"
     wait_exit "$BG_PID"
@@ -68,9 +68,9 @@ start6() {
     command -v socat >/dev/null || skip "no socat (apt-get install socat)"
     world '
 serve "$T/server" "$BIN/11-dual-stack-server" --host :: --port 0 --count 3 --timeout 10 || exit 1
-timeout 10 "$PYTHON" "$PEERS/read-all-client.py" 127.0.0.1 "$PORT"
-timeout 10 socat -T 5 - "TCP4:127.0.0.1:$PORT" </dev/null
-timeout 10 nc -6 -N ::1 "$PORT" </dev/null
+timeout "$WAIT_LOOPBACK" "$PYTHON" "$PEERS/read-all-client.py" 127.0.0.1 "$PORT"
+timeout "$WAIT_LOOPBACK" socat -T 5 - "TCP4:127.0.0.1:$PORT" </dev/null
+timeout "$WAIT_LOOPBACK" nc -6 -N ::1 "$PORT" </dev/null
 reap'
     assert_success
     local cport="${lines[0]#port }"
@@ -91,8 +91,8 @@ reap'
     need_world
     world '
 serve "$T/server" "$BIN/11-dual-stack-server" --host :: --v6only --port 0 --count 1 --timeout 10 || exit 1
-timeout 10 "$PYTHON" "$PEERS/read-all-client.py" 127.0.0.1 "$PORT"
-timeout 10 "$PYTHON" "$PEERS/read-all-client.py" ::1 "$PORT"
+timeout "$WAIT_LOOPBACK" "$PYTHON" "$PEERS/read-all-client.py" 127.0.0.1 "$PORT"
+timeout "$WAIT_LOOPBACK" "$PYTHON" "$PEERS/read-all-client.py" ::1 "$PORT"
 reap'
     assert_success
     assert_line --index 0 "refused"
@@ -110,9 +110,9 @@ reap'
     start6 "$BATS_TEST_TMPDIR/server" --host 127.0.0.1 --count 1 --timeout 10
     run grep -m 1 '^listening on ' "$BATS_TEST_TMPDIR/server"
     assert_output "listening on [::ffff:127.0.0.1]:$PORT"
-    run timeout 10 "$PYTHON" "$PEERS/read-all-client.py" ::1 "$PORT"
+    run timeout "$WAIT_LOOPBACK" "$PYTHON" "$PEERS/read-all-client.py" ::1 "$PORT"
     assert_output "refused"
-    run timeout 10 "$PYTHON" "$PEERS/read-all-client.py" 127.0.0.1 "$PORT"
+    run timeout "$WAIT_LOOPBACK" "$PYTHON" "$PEERS/read-all-client.py" 127.0.0.1 "$PORT"
     local cport="${lines[0]#port }"
     assert_line --index 1 "hello [::ffff:127.0.0.1]:$cport, you are client 1"
     wait_exit "$BG_PID"
@@ -123,7 +123,7 @@ reap'
 }
 
 @test "11-dual-stack: an IPv4 --host with --v6only: bind() fails with EINVAL, exit 1" {
-    run_lesson timeout 10 "$BIN/11-dual-stack-server" --host 127.0.0.1 \
+    run_lesson timeout "$WAIT_LOOPBACK" "$BIN/11-dual-stack-server" --host 127.0.0.1 \
         --v6only --port 0 --timeout 1
     assert_failure 1
     assert_line "bind: Invalid argument"
@@ -139,16 +139,16 @@ reap'
     run_lesson "$BIN/10-getaddrinfo" --host ::1 --port "$PORT"
     assert_success
     assert_line --regexp '^hello \[::1\]:[0-9]+, you are client 1\\n$'
-    run timeout 20 nc -6 -N ::1 "$PORT" </dev/null
+    run timeout "$WAIT_RUN" nc -6 -N ::1 "$PORT" </dev/null
     assert_success
     assert_output --regexp '^hello \[::1\]:[0-9]+, you are client 2$'
     if command -v socat >/dev/null; then
-        run timeout 20 socat -T 5 - "TCP6:[::1]:$PORT" </dev/null
+        run timeout "$WAIT_RUN" socat -T 5 - "TCP6:[::1]:$PORT" </dev/null
         assert_success
         assert_output --regexp '^hello \[::1\]:[0-9]+, you are client 3$'
     else
         echo "# no socat: the third client is nc -6" >&3
-        run timeout 20 nc -6 -N ::1 "$PORT" </dev/null
+        run timeout "$WAIT_RUN" nc -6 -N ::1 "$PORT" </dev/null
     fi
     wait_exit "$BG_PID"
     [ "$EXIT_STATUS" -eq 0 ]
@@ -174,11 +174,11 @@ reap'
     world '
 serve "$T/server" "$BIN/11-dual-stack-server" --host localhost --port 0 --count 1 --timeout 10 || exit 1
 grep "^listening on" "$T/server"
-timeout 10 "$PYTHON" "$PEERS/read-all-client.py" ::1 "$PORT" | tail -n 1
+timeout "$WAIT_LOOPBACK" "$PYTHON" "$PEERS/read-all-client.py" ::1 "$PORT" | tail -n 1
 reap
 serve "$T/server4" "$BIN/11-dual-stack-server" --host four --port 0 --count 1 --timeout 10 || exit 1
 grep "^listening on" "$T/server4"
-timeout 10 "$PYTHON" "$PEERS/read-all-client.py" 127.0.0.1 "$PORT" | tail -n 1
+timeout "$WAIT_LOOPBACK" "$PYTHON" "$PEERS/read-all-client.py" 127.0.0.1 "$PORT" | tail -n 1
 reap
 "$ROOT/tests/hostile/run-clean" "$BIN/11-dual-stack-server" --host nosuch --port 0 --timeout 1
 echo "exit $?"'
@@ -237,7 +237,7 @@ while True:
     start_bg "$BATS_TEST_TMPDIR/server" "${TRACE[@]}" "$BATS_TEST_TMPDIR/trace" \
         "$BIN/11-dual-stack-server" --port 0 --count 2 --timeout 10
     wait_ready "$BATS_TEST_TMPDIR/server"
-    run timeout 20 nc -6 -N ::1 "$PORT" </dev/null
+    run timeout "$WAIT_RUN" nc -6 -N ::1 "$PORT" </dev/null
     assert_success
     run timeout 5 "$PYTHON" -c '
 import socket, struct, sys

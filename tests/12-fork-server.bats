@@ -54,7 +54,7 @@ twenty() {
     start_bg "$out" "$@" --port 0 --count 21 --timeout 30
     wait_ready "$out"
     pid=$BG_PID
-    run timeout 60 "$PYTHON" "$PEERS/hold-clients.py" "$PORT" 20 1 20
+    run timeout "$WAIT_LONG" "$PYTHON" "$PEERS/hold-clients.py" "$PORT" 20 1 20
     [ "${lines[0]}" = "20 of 20 echoed" ] ||
         fail "$output; the server said: $(grep -E '^(child|client) ' "$out")"
     # At once: every client had its echo while all 20 were connected (one
@@ -62,7 +62,7 @@ twenty() {
     assert_line "20 echoed while all 20 were connected: yes"
     no_children "$pid" 10
     kill -0 "$pid" || fail "the server has ended: $(grep -vE '^ ' "$out" | tail -n 30)"
-    run timeout 20 nc -N 127.0.0.1 "$PORT" <<<"last"
+    run timeout "$WAIT_RUN" nc -N 127.0.0.1 "$PORT" <<<"last"
     assert_output "last"
     wait_exit "$pid" 10
     [ "$EXIT_STATUS" -eq 0 ]
@@ -107,7 +107,7 @@ no_reset_said() {
     local out="$BATS_TEST_TMPDIR/server" server
     start_server "$out" 12-fork-server --count 201 --timeout 30
     server=$BG_PID
-    run timeout 60 "$PYTHON" "$PEERS/hold-clients.py" "$PORT" 200 0
+    run timeout "$WAIT_LONG" "$PYTHON" "$PEERS/hold-clients.py" "$PORT" 200 0
     assert_line --index 0 "200 of 200 echoed"
     # Once the last client has gone, ps lists no child of the server: each
     # was collected by the SIGCHLD handler. (Waited for: a child's end
@@ -120,7 +120,7 @@ no_reset_said() {
     done
     [[ -z "$left" ]] || fail "children of the server left: $left"
     kill -0 "$server" # still waiting for client 201
-    run timeout 20 nc -N 127.0.0.1 "$PORT" <<<"last"
+    run timeout "$WAIT_RUN" nc -N 127.0.0.1 "$PORT" <<<"last"
     assert_output "last"
     wait_exit "$server" 30
     [ "$EXIT_STATUS" -eq 0 ]
@@ -143,14 +143,14 @@ no_reset_said() {
         grep -q "served by child" "$BATS_TEST_TMPDIR/server" && break
         sleep 0.05
     done
-    run timeout 20 nc -N 127.0.0.1 "$PORT" <<<"from nc"
+    run timeout "$WAIT_RUN" nc -N 127.0.0.1 "$PORT" <<<"from nc"
     assert_output "from nc"
     if command -v socat >/dev/null; then
-        run timeout 20 socat -t 2 - "TCP:127.0.0.1:$PORT" <<<"from socat"
+        run timeout "$WAIT_RUN" socat -t 2 - "TCP:127.0.0.1:$PORT" <<<"from socat"
         assert_output "from socat"
     else
         echo "# socat is not installed: its part is skipped" >&3
-        run timeout 20 nc -N 127.0.0.1 "$PORT" </dev/null
+        run timeout "$WAIT_RUN" nc -N 127.0.0.1 "$PORT" </dev/null
     fi
     kill -0 "$server" # still waiting for the silent client's child
     wait_exit "$server" 10
@@ -164,7 +164,7 @@ no_reset_said() {
 
 @test "12-fork-server: the parent's close() of a client's socket sends nothing: the child still holds it" {
     start_server "$BATS_TEST_TMPDIR/server" 12-fork-server --count 1 --timeout 10
-    run timeout 10 "$PYTHON" "$PEERS/hold-clients.py" "$PORT" 1 1
+    run timeout "$WAIT_LOOPBACK" "$PYTHON" "$PEERS/hold-clients.py" "$PORT" 1 1
     assert_line --index 0 "1 of 1 echoed"
     wait_exit "$BG_PID"
     [ "$EXIT_STATUS" -eq 0 ]
@@ -196,7 +196,7 @@ no_reset_said() {
     # parent's own check, and a transcript said RST for a FIN.
     local out="$BATS_TEST_TMPDIR/server"
     start_server "$out" 12-fork-server --count 30 --timeout 10
-    run timeout 20 "$PYTHON" "$PEERS/hold-clients.py" "$PORT" 30 0
+    run timeout "$WAIT_RUN" "$PYTHON" "$PEERS/hold-clients.py" "$PORT" 30 0
     assert_line --index 0 "30 of 30 echoed"
     wait_exit "$BG_PID" 20
     [ "$EXIT_STATUS" -eq 0 ]
@@ -211,11 +211,11 @@ no_reset_said() {
     server=$(children "$BG_PID" | cut -d' ' -f1)
     [ -n "$server" ]
     for i in 1 2 3; do
-        run timeout 20 nc -N 127.0.0.1 "$PORT" <<<"client $i"
+        run timeout "$WAIT_RUN" nc -N 127.0.0.1 "$PORT" <<<"client $i"
         assert_output "client $i"
     done
     zombies "$server" 3
-    run timeout 20 nc -N 127.0.0.1 "$PORT" <<<"client 4"
+    run timeout "$WAIT_RUN" nc -N 127.0.0.1 "$PORT" <<<"client 4"
     assert_output "client 4"
     wait_exit "$BG_PID" 10
     [ "$EXIT_STATUS" -eq 0 ]
@@ -240,13 +240,13 @@ no_reset_said() {
     local server
     server=$(children "$BG_PID" | cut -d' ' -f1)
     for i in 1 2; do
-        run timeout 20 nc -N 127.0.0.1 "$PORT" <<<"client $i"
+        run timeout "$WAIT_RUN" nc -N 127.0.0.1 "$PORT" <<<"client $i"
         assert_output "client $i"
     done
     zombies "$server" 2
     # its --timeout runs while the zombies are looked for: 30 s, so that
     # a busy machine's slow look does not end it before client 3
-    run timeout 20 nc -N 127.0.0.1 "$PORT" <<<"client 3"
+    run timeout "$WAIT_RUN" nc -N 127.0.0.1 "$PORT" <<<"client 3"
     wait_exit "$BG_PID" 40
     [ "$EXIT_STATUS" -eq 0 ]
     run cat "$BATS_TEST_TMPDIR/server"
@@ -337,7 +337,7 @@ no_reset_said() {
     done
     [[ -z "$(ss -Htln "sport = :$PORT")" ]]
     kill -0 "$server" # but the server is still there, waiting for its child
-    run timeout 20 nc -N 127.0.0.1 "$PORT" </dev/null
+    run timeout "$WAIT_RUN" nc -N 127.0.0.1 "$PORT" </dev/null
     assert_failure
     kill -0 "$server" # waiting for its child
     touch "$BATS_TEST_TMPDIR/go"
@@ -352,13 +352,13 @@ no_reset_said() {
 }
 
 @test "12-fork-server: no client within --timeout: says so and exits 1; served, then none: exits 0" {
-    run_lesson timeout 10 "$BIN/12-fork-server" --port 0 --timeout 1
+    run_lesson timeout "$WAIT_LOOPBACK" "$BIN/12-fork-server" --port 0 --timeout 1
     assert_failure 1
     assert_output --partial "no client connected within --timeout 1 s"
     echo one >"$BATS_TEST_TMPDIR/one"
     # shellcheck disable=SC2016 # expanded by sh
     before_server "$BATS_TEST_TMPDIR/server" "$BATS_TEST_TMPDIR/nc" \
-        sh -c 'exec timeout 20 nc -N 127.0.0.1 "$1" <"$2"' sh '{port}' \
+        sh -c 'exec timeout "$WAIT_RUN" nc -N 127.0.0.1 "$1" <"$2"' sh '{port}' \
         "$BATS_TEST_TMPDIR/one"
     local nc=$PEER_PID
     start_server "$BATS_TEST_TMPDIR/server" 12-fork-server --timeout 1
@@ -427,7 +427,7 @@ split_by_pid() {
 
 @test "12-fork-server: --step steps the parent only; the child serves its client without stopping" {
     plain && skip "the plain build has no --step prompts"
-    run timeout 30 "$PYTHON" "$PEERS/step-parent.py" "$BIN/12-fork-server"
+    run timeout "$WAIT_SHORT" "$PYTHON" "$PEERS/step-parent.py" "$BIN/12-fork-server"
     assert_line "echo b'hi\\n', exit 0"
     assert_line "child stepped: True"
 }

@@ -28,7 +28,7 @@ chat() {
 # clients TEST ARGS...: run chat-clients.py against the server on PORT; its
 # output in GOT (it must succeed).
 clients() {
-    GOT=$(timeout 60 "$PYTHON" "$PEERS/chat-clients.py" "$PORT" "$@") ||
+    GOT=$(timeout "$WAIT_LONG" "$PYTHON" "$PEERS/chat-clients.py" "$PORT" "$@") ||
         fail "clients $*: $GOT"
 }
 
@@ -162,14 +162,14 @@ odd() {
 @test "13-poll-chat: nc -N and socat as chat clients" {
     command -v socat >/dev/null || skip "socat is not installed"
     chat "$BATS_TEST_TMPDIR/server" "$BIN/13-poll-chat" --count 2 --timeout 10
-    start_bg "$BATS_TEST_TMPDIR/socat" timeout 10 socat -u \
+    start_bg "$BATS_TEST_TMPDIR/socat" timeout "$WAIT_LOOPBACK" socat -u \
         "TCP:127.0.0.1:$PORT" STDOUT
     local socat=$BG_PID i
     for ((i = 0; i < 100; i++)); do
         grep -q "you are client 1" "$BATS_TEST_TMPDIR/socat" && break
         sleep 0.05
     done
-    run timeout 20 nc -N 127.0.0.1 "$PORT" <<<"hello from nc"
+    run timeout "$WAIT_RUN" nc -N 127.0.0.1 "$PORT" <<<"hello from nc"
     assert_success
     assert_line --index 0 "* you are client 2, with 1 other"
     for ((i = 0; i < 100; i++)); do
@@ -214,7 +214,7 @@ client 2: hello from nc
         "$BIN/13-poll-chat" --port 0 --count 5 --timeout 10
     wait_ready "$BATS_TEST_TMPDIR/server"
     clients leavers
-    run timeout 20 nc -N 127.0.0.1 "$PORT" <<<"from nc"
+    run timeout "$WAIT_RUN" nc -N 127.0.0.1 "$PORT" <<<"from nc"
     run "$PYTHON" "$ROOT/tests/hostile/peer.py" rst-at-once "$PORT"
     wait_exit "$BG_PID" 10
     [ "$EXIT_STATUS" -eq 0 ]
@@ -222,11 +222,11 @@ client 2: hello from nc
 }
 
 @test "13-poll-chat: no client within --timeout exits 1; everyone gone, then --timeout of nobody: exits 0" {
-    run_lesson timeout 10 "$BIN/13-poll-chat" --port 0 --timeout 1
+    run_lesson timeout "$WAIT_LOOPBACK" "$BIN/13-poll-chat" --port 0 --timeout 1
     assert_failure 1
     assert_output --partial "no client connected within --timeout 1 s"
     chat "$BATS_TEST_TMPDIR/server" "$BIN/13-poll-chat" --timeout 1
-    run timeout 20 nc -N 127.0.0.1 "$PORT" <<<"anyone?"
+    run timeout "$WAIT_RUN" nc -N 127.0.0.1 "$PORT" <<<"anyone?"
     assert_output "* you are client 1, with 0 others"
     wait_exit "$BG_PID" 10
     [ "$EXIT_STATUS" -eq 0 ]

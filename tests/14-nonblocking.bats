@@ -42,7 +42,7 @@ hold_port() {
 
 @test "14-nonblocking: nothing listens: SO_ERROR says ECONNREFUSED, exit 1" {
     hold_port "$BATS_TEST_TMPDIR/holder"
-    run_lesson timeout 10 "$BIN/14-nonblocking-connect" --host 127.0.0.1 \
+    run_lesson timeout "$WAIT_LOOPBACK" "$BIN/14-nonblocking-connect" --host 127.0.0.1 \
         --port "$PORT" --timeout 5
     assert_failure 1
     assert_line "connect: Connection refused"
@@ -129,7 +129,7 @@ hold_port() {
     greeted 127.0.0.1 "$PYTHON" "$py"
     greeted ::1 "$PYTHON" "$py"
     hold_port "$BATS_TEST_TMPDIR/holder"
-    run timeout 10 "$PYTHON" "$py" --host 127.0.0.1 --port "$PORT"
+    run timeout "$WAIT_LOOPBACK" "$PYTHON" "$py" --host 127.0.0.1 --port "$PORT"
     assert_failure 1
     assert_line "connect: Connection refused"
     local flag="$BATS_TEST_TMPDIR/flag"

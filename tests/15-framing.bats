@@ -236,7 +236,7 @@ peer() {
 @test "15-framing: at a terminal, lines typed at a --step prompt are sent, none lost" {
     start_server "$BATS_TEST_TMPDIR/server" 15-framing-server --count 1 \
         --timeout 30
-    run timeout 30 "$PYTHON" "$PEERS/tty-step-sender.py" \
+    run timeout "$WAIT_SHORT" "$PYTHON" "$PEERS/tty-step-sender.py" \
         "$BIN/15-framing-client" "$PORT" "echo, 6 bytes: second"
     assert_success
     assert_line "exit 0"
@@ -250,7 +250,7 @@ peer() {
 }
 
 @test "15-framing: no client within --timeout: says so and exits 1" {
-    run_lesson timeout 10 "$BIN/15-framing-server" --port 0 --timeout 1
+    run_lesson timeout "$WAIT_LOOPBACK" "$BIN/15-framing-server" --port 0 --timeout 1
     assert_failure 1
     assert_line "no client connected within --timeout 1 s"
 }
@@ -258,14 +258,14 @@ peer() {
 @test "15-framing: the Python version speaks the same protocol, as client and as server" {
     local py="$ROOT/docs/python/15_framing.py"
     start_server "$BATS_TEST_TMPDIR/server" 15-framing-server --count 1
-    run timeout 10 "$PYTHON" "$py" --port "$PORT" <<<$'one\n\nthree'
+    run timeout "$WAIT_LOOPBACK" "$PYTHON" "$py" --port "$PORT" <<<$'one\n\nthree'
     assert_success
     assert_output $'echo, 3 bytes: one\necho, 0 bytes: \necho, 5 bytes: three'
     wait_exit "$BG_PID"
     run cat "$BATS_TEST_TMPDIR/server"
     assert_line "message 3, 5 bytes: three"
 
-    start_bg "$BATS_TEST_TMPDIR/py" timeout 10 "$PYTHON" "$py" --serve --port 0
+    start_bg "$BATS_TEST_TMPDIR/py" timeout "$WAIT_LOOPBACK" "$PYTHON" "$py" --serve --port 0
     wait_ready "$BATS_TEST_TMPDIR/py"
     client "x\nyz\n" --port "$PORT" --bytewise
     assert_success
@@ -343,7 +343,7 @@ shut_client() {
             sleep 0.05
         done
         echo "a line long enough to send a few bytes"
-    } | bare timeout 20 "$1" --host 127.0.0.1 --port "$PORT" --bytewise \
+    } | bare timeout "$WAIT_RUN" "$1" --host 127.0.0.1 --port "$PORT" --bytewise \
         >"$OUT" 2>&1 || ST=$?
 }
 

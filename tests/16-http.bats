@@ -45,7 +45,7 @@ serve_http() {
 in_netns() {
     local script="$1"
     shift
-    run timeout 60 unshare -rn bash -c "ip link set lo up || exit 1
+    run timeout "$WAIT_LONG" unshare -rn bash -c "ip link set lo up || exit 1
 $NETNS_FUNCS
 $script" in_netns "$@"
 }
@@ -354,7 +354,7 @@ odd_server() {
 }
 
 @test "16-http: no client within --timeout: exits 1; served, then none: exits 0" {
-    run_lesson timeout 10 "$BIN/16-http-server" --port 0 --root "$SITE" --timeout 1
+    run_lesson timeout "$WAIT_LOOPBACK" "$BIN/16-http-server" --port 0 --root "$SITE" --timeout 1
     assert_failure 1
     assert_line "no client connected within --timeout 1 s"
     # curl starts first (tests/after-ready) and asks as soon as the port
@@ -422,7 +422,7 @@ odd_server() {
     start_server "$BATS_TEST_TMPDIR/server" 16-http-server \
         --root "$BATS_TEST_TMPDIR/site" --count 1 --timeout 10
     # shellcheck disable=SC2016 # expanded by the inner sh
-    run timeout 30 unshare -rm sh -c \
+    run timeout "$WAIT_SHORT" unshare -rm sh -c \
         'mount -t tmpfs -o size=16k tmpfs "$1" && exec "$2" --url "$3" --output "$1/out" --timeout 10' \
         sh "$BATS_TEST_TMPDIR/small" "$BIN/16-http-client" \
         "http://127.0.0.1:$PORT/big.bin"
@@ -511,13 +511,13 @@ odd_server() {
 
 @test "16-http: the Python client gets the same page from the C server" {
     serve --count 2
-    run timeout 10 "$PYTHON" "$ROOT/docs/python/16_http.py" \
+    run timeout "$WAIT_LOOPBACK" "$PYTHON" "$ROOT/docs/python/16_http.py" \
         --url "http://127.0.0.1:$PORT/style.css"
     assert_success
     assert_line "< HTTP/1.0 200 OK"
     assert_line "h1 { color: rgb(0, 128, 0); }"
     assert_line "body 105 bytes"
-    run timeout 10 "$PYTHON" "$ROOT/docs/python/16_http.py" \
+    run timeout "$WAIT_LOOPBACK" "$PYTHON" "$ROOT/docs/python/16_http.py" \
         --url "http://127.0.0.1:$PORT/pic.png" --output "$BATS_TEST_TMPDIR/p"
     assert_success
     cmp "$SITE/pic.png" "$BATS_TEST_TMPDIR/p"

@@ -77,7 +77,7 @@ unix_server() {
 @test "17-unix: a Python AF_UNIX client (the handout's) receives the passed socket" {
     unix_server "$BATS_TEST_TMPDIR/server" --path "$SOCK" --timeout 10
     local spid="$BG_PID"
-    run timeout 10 "$PYTHON" "$ROOT/docs/python/17_unix.py" --path "$SOCK"
+    run timeout "$WAIT_LOOPBACK" "$PYTHON" "$ROOT/docs/python/17_unix.py" --path "$SOCK"
     assert_success
     assert_line "the server: pid $spid, uid $(id -u), gid $(id -g)"
     assert_line --regexp '^greeting: hello pid [0-9]+, here is a socket\\n$'
@@ -88,7 +88,7 @@ unix_server() {
     command -v socat >/dev/null || skip "socat is not installed"
     unix_server "$BATS_TEST_TMPDIR/server" --path "$SOCK" --timeout 10
     local spid="$BG_PID"
-    run timeout 10 socat -t 2 - "UNIX-CONNECT:$SOCK" </dev/null
+    run timeout "$WAIT_LOOPBACK" socat -t 2 - "UNIX-CONNECT:$SOCK" </dev/null
     assert_success
     assert_output --regexp '^hello pid [0-9]+, here is a socket$'
     wait_exit "$spid"
@@ -178,7 +178,7 @@ unix_server() {
 
 @test "17-unix: a file of the user's where the lock goes (PATH.lock) is left alone" {
     printf 'mine\n' >"$SOCK.lock"
-    run_lesson timeout 10 "$BIN/17-unix-server" --path "$SOCK" --timeout 1
+    run_lesson timeout "$WAIT_LOOPBACK" "$BIN/17-unix-server" --path "$SOCK" --timeout 1
     assert_failure 1 # nobody came within --timeout
     assert_line "no client connected within --timeout 1 s"
     run cat "$SOCK.lock"

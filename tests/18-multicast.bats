@@ -48,7 +48,7 @@ wait_word() {
 # in_netns SCRIPT: bats' run of bash SCRIPT in a new user and network
 # namespace, after PRELUDE.
 in_netns() {
-    run timeout 60 unshare -rn env B="$BIN" T="$BATS_TEST_TMPDIR" PEERS="$PEERS" \
+    run timeout "$WAIT_LONG" unshare -rn env B="$BIN" T="$BATS_TEST_TMPDIR" PEERS="$PEERS" \
         ROOT="$ROOT" bash -c "$PRELUDE
 $1"
 }

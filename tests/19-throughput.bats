@@ -108,7 +108,7 @@ hash_in() {
 @test "19-throughput: a Python sender's random bytes arrive intact (foreign peer)" {
     head -c 300007 /dev/urandom >"$BATS_TEST_TMPDIR/data"
     receiver "$BATS_TEST_TMPDIR/recv" --verify --buffer 4K
-    run timeout 10 "$PYTHON" "$PEERS/send-file.py" "$PORT" "$BATS_TEST_TMPDIR/data"
+    run timeout "$WAIT_LOOPBACK" "$PYTHON" "$PEERS/send-file.py" "$PORT" "$BATS_TEST_TMPDIR/data"
     assert_success
     assert_output "closed"
     wait_exit "$BG_PID"
@@ -158,7 +158,7 @@ hash_in() {
         */fifo) want="a regular file, not a FIFO" ;;
         *) want="a regular file, not a directory" ;;
         esac
-        run_lesson timeout 10 "$BIN/19-throughput" --send --port "$PORT" \
+        run_lesson timeout "$WAIT_LOOPBACK" "$BIN/19-throughput" --send --port "$PORT" \
             --sendfile "$path" --timeout 5
         assert_failure 2
         assert_output "19-throughput: --sendfile: expected $want, got '$path' (see --help)"
@@ -258,7 +258,7 @@ hash_in() {
 }
 
 @test "19-throughput: no sender within --timeout: says so and exits 1" {
-    run_lesson timeout 10 "$BIN/19-throughput" --receive --port 0 --timeout 1
+    run_lesson timeout "$WAIT_LOOPBACK" "$BIN/19-throughput" --receive --port 0 --timeout 1
     assert_failure 1
     assert_line "no sender connected within --timeout 1 s"
 }
@@ -309,7 +309,7 @@ hash_in() {
 @test "19-throughput: the Python version talks to the C lesson, both ways" {
     local py="$ROOT/docs/python/19_throughput.py"
     receiver "$BATS_TEST_TMPDIR/recv" --verify
-    run timeout 20 "$PYTHON" "$py" --send --port "$PORT" --bytes 100003 \
+    run timeout "$WAIT_RUN" "$PYTHON" "$py" --send --port "$PORT" --bytes 100003 \
         --buffer 1K --verify
     assert_success
     assert_line --regexp '^sent 100003 bytes in '

@@ -22,7 +22,7 @@ setup_file() {
 # is the bytes one client sends (N copies of a letter: "a:5000"). Prints
 # "LETTER ok" for a client that got exactly its own bytes back.
 clients() {
-    timeout 20 "$PYTHON" "$PEERS/letter-clients.py" "$@"
+    timeout "$WAIT_RUN" "$PYTHON" "$PEERS/letter-clients.py" "$@"
 }
 
 @test "20-epoll: echoes 06-send-recv-client's lines, then ends after --count 1" {
@@ -102,7 +102,7 @@ clients() {
             --count 1 --timeout 10 $mode
         # 8 MB sent before reading a byte: the server's send() must stop
         # with EAGAIN when the client's buffers fill, and wait
-        run timeout 20 "$PYTHON" "$PEERS/big-echo.py" "$PORT"
+        run timeout "$WAIT_RUN" "$PYTHON" "$PEERS/big-echo.py" "$PORT"
         assert_success
         assert_output "echoed 8388608 True"
         wait_exit "$BG_PID"
@@ -136,7 +136,7 @@ clients() {
             --timeout 10 $mode
         # 100000 bytes at once, then wait 1.5 s for the echo; then look
         # at the server's socket in /proc/net/tcp: its unread bytes
-        run timeout 20 "$PYTHON" "$PEERS/unread-bytes.py" "$PORT"
+        run timeout "$WAIT_RUN" "$PYTHON" "$PEERS/unread-bytes.py" "$PORT"
         assert_success
         local got unread
         read -r got unread <<<"$output"
@@ -189,7 +189,7 @@ for ((i = 0; i < 200; i++)); do
 done
 [[ -n $port ]] || { echo "no listening line"; exit 98; }
 status=0
-timeout 60 "$load" --port "$port" --clients "$n" --check --seconds 30 \
+timeout "$WAIT_LONG" "$load" --port "$port" --clients "$n" --check --seconds 30 \
     >"$out/load$mode" 2>&1 || status=$?
 echo "load_status=$status"
 for ((i = 0; i < 600; i++)); do
@@ -237,7 +237,7 @@ server_status=0"
     local hard
     hard=$(ulimit -Hn)
     [[ $hard != unlimited ]] || skip "no hard limit on open files here"
-    run_lesson bash -c 'ulimit -Sn 256 && exec "$@"' _ timeout 10 \
+    run_lesson bash -c 'ulimit -Sn 256 && exec "$@"' _ timeout "$WAIT_LOOPBACK" \
         "$BIN/20-epoll-server" --port 0 --timeout 1
     assert_failure 1
     assert_line "descriptor limit: $hard (the hard limit is $hard)"
@@ -296,7 +296,7 @@ print(repr(s.recv(10)))' '{port}'
         start_bg "$BATS_TEST_TMPDIR/py$mode" "$PYTHON" "$py" --port 0 \
             --count 500 --timeout 10 $mode
         wait_ready "$BATS_TEST_TMPDIR/py$mode"
-        run timeout 30 "$BATS_FILE_TMPDIR/load" --port "$PORT" --clients 500 \
+        run timeout "$WAIT_SHORT" "$BATS_FILE_TMPDIR/load" --port "$PORT" --clients 500 \
             --check --size 3000 --seconds 20
         assert_success
         assert_output --regexp ' echoed=500 mismatched=0 open_at_once=500$'

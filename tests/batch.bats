@@ -104,7 +104,7 @@ wait_said() {
 @test "batch: a Python 2 program is named in one sentence, its checks not run" {
     python2_server ann
     cd "$CLASS/ann"
-    run bare timeout 60 "$PYTHON" "$CHECK" echo-server -- \
+    run bare timeout "$WAIT_LONG" "$PYTHON" "$CHECK" echo-server -- \
         "$PYTHON" server.py '{port}'
     assert_failure 1
     assert_line --regexp '^FAIL loopback .*: Python 2 program '
@@ -130,7 +130,7 @@ for line in sys.stdin:
 EOF
     chmod +x "$CLASS/bob/client"
     printf -- 'echo-client -- ./client {port}\n' >"$CLASS/bob/run"
-    run bare timeout 60 "$PYTHON" "$CHECK" --batch "$CLASS" echo-client \
+    run bare timeout "$WAIT_LONG" "$PYTHON" "$CHECK" --batch "$CLASS" echo-client \
         --csv "$BATS_TEST_TMPDIR/out.csv"
     assert_failure 1
     rows "$BATS_TEST_TMPDIR/out.csv" one-line closes-early pieces refused
@@ -181,7 +181,7 @@ EOF
     echo_server ann "$port"
     echo_server bob
     holder "$port"
-    run bare timeout 60 "$PYTHON" "$CHECK" --batch "$CLASS" echo-server \
+    run bare timeout "$WAIT_LONG" "$PYTHON" "$CHECK" --batch "$CLASS" echo-server \
         --no-sandbox --only one-line --wait 1 --csv "$BATS_TEST_TMPDIR/out.csv"
     assert_failure 1
     assert_line --regexp "^scripts/check: ann: port $port: still held after [0-9.]+ s, by a listening socket of pid $HOLDER \(python3[.0-9]*\): not checked \(check this submission again on its own\)$"
@@ -197,7 +197,7 @@ EOF
     echo_server ann
     python2_server bob
     mkdir -p "$CLASS/cat" # no run file
-    run bare timeout 60 "$PYTHON" "$CHECK" --batch "$CLASS" echo-server \
+    run bare timeout "$WAIT_LONG" "$PYTHON" "$CHECK" --batch "$CLASS" echo-server \
         --only one-line,half-close --csv "$BATS_TEST_TMPDIR/out.csv"
     assert_failure 1
     # the last lines, after each submission's
@@ -208,7 +208,7 @@ EOF
     [[ "${lines[6]}" == "half-close       1       0      0        2" ]]
     [[ ${#lines[@]} -eq 7 ]]
     # standard output is the CSV's alone, even without --csv
-    run bare timeout 60 sh -c '"$@" 2>/dev/null' sh \
+    run bare timeout "$WAIT_LONG" sh -c '"$@" 2>/dev/null' sh \
         "$PYTHON" "$CHECK" --batch "$CLASS" echo-server \
         --only one-line,half-close
     assert_failure 1
@@ -244,7 +244,7 @@ EOF
     python2_server bob # Python 3 cannot parse it: one finding
     echo_server cat
     mv "$CLASS/cat/server.py" "$CLASS/cat/main.py"
-    run bare timeout 60 "$PYTHON" "$CHECK" --batch "$CLASS" echo-server \
+    run bare timeout "$WAIT_LONG" "$PYTHON" "$CHECK" --batch "$CLASS" echo-server \
         --source server.py --only source --csv "$BATS_TEST_TMPDIR/out.csv"
     assert_failure 1
     rows "$BATS_TEST_TMPDIR/out.csv" source
@@ -252,7 +252,7 @@ EOF
     assert_line --index 1 "bob echo-server 0 1 FAIL | source: 1 finding"
     # a submission without the file: that check alone is not run
     assert_line --index 2 "cat echo-server 0 0 NOT RUN | source: no such file"
-    run bare timeout 20 "$PYTHON" "$CHECK" --batch "$CLASS" echo-server \
+    run bare timeout "$WAIT_RUN" "$PYTHON" "$CHECK" --batch "$CLASS" echo-server \
         --source ../server.py
     assert_failure 2
     assert_output "scripts/check: --source: with --batch, a file name inside each submission, got '../server.py'"

@@ -44,7 +44,7 @@ line_of() {
 
 @test "capture: 04: handshake before accept returns, FIN after close" {
     need_capture
-    run timeout 60 "$CAPTURE" 04
+    run timeout "$WAIT_LONG" "$CAPTURE" 04
     assert_success
     [[ "$output" =~ tcp\ port\ ([0-9]+) ]]
     local port="${BASH_REMATCH[1]}"
@@ -85,7 +85,7 @@ line_of() {
 
 @test "capture: 06: each line is a data segment under its send()" {
     need_capture
-    run timeout 60 "$CAPTURE" 06
+    run timeout "$WAIT_LONG" "$CAPTURE" 06
     assert_success
     local send seg
     send=$(line_of '^ +[0-9.]+  client    send\(3, "hello\\n", 6, MSG_NOSIGNAL[|A-Z_]*\)')
@@ -101,7 +101,7 @@ line_of() {
 
 @test "capture: 08: only datagrams, one under each sendto()" {
     need_capture
-    run timeout 60 "$CAPTURE" 08
+    run timeout "$WAIT_LONG" "$CAPTURE" 08
     assert_success
     local send dgram
     send=$(line_of '^ +[0-9.]+  sender    sendto\(3, "one", 3, 0, ')
@@ -180,7 +180,7 @@ in_order() {
     need_capture
     local pair
     for pair in 04 06 08; do
-        run timeout 60 "$CAPTURE" "$pair"
+        run timeout "$WAIT_LONG" "$CAPTURE" "$pair"
         assert_success
         # (On an 80-column terminal, every line fits.)
         local line

@@ -231,7 +231,7 @@ cat 2 0 PASS PASS | "
     assert_output "ann 1 1 FAIL PASS | exchange: pattern too slow"
     # and alone, the verdict says why
     cd "$CLASS/ann"
-    run bare timeout 60 "$PYTHON" "$CHECK" --spec "$spec" --only exchange \
+    run bare timeout "$WAIT_LONG" "$PYTHON" "$CHECK" --spec "$spec" --only exchange \
         -- "$PYTHON" server.py '{port}' "$MARK"
     assert_failure 1
     assert_said "The spec's pattern /(a|a)+b/ took more than 1 s to match 40 characters, and was stopped"
@@ -242,18 +242,18 @@ cat 2 0 PASS PASS | "
     printf 'import os\nopen(os.path.join(os.environ["HOME"], "ran"), "w")\n' \
         >"$CLASS/ann/server.py"
     printf 'send: x\nexpect: (\n' >"$BATS_TEST_TMPDIR/bad.spec"
-    run bare timeout 30 "$PYTHON" "$CHECK" --batch "$CLASS" \
+    run bare timeout "$WAIT_SHORT" "$PYTHON" "$CHECK" --batch "$CLASS" \
         --spec "$BATS_TEST_TMPDIR/bad.spec"
     assert_failure 2
     assert_output --regexp "^scripts/check: --spec: .*bad.spec line 2: expect: not a Python regular expression"
-    run bare timeout 30 "$PYTHON" "$CHECK" --batch "$CLASS" echo-server \
+    run bare timeout "$WAIT_SHORT" "$PYTHON" "$CHECK" --batch "$CLASS" echo-server \
         --csv "$BATS_TEST_TMPDIR/no/such/dir/out.csv"
     assert_failure 2
     assert_output --regexp "^scripts/check: --csv: cannot write '.*/no/such/dir/out.csv': No such file or directory$"
-    run bare timeout 30 "$PYTHON" "$CHECK" --batch "$CLASS"
+    run bare timeout "$WAIT_SHORT" "$PYTHON" "$CHECK" --batch "$CLASS"
     assert_failure 2
     assert_output "scripts/check: --batch: name what is checked, KIND or --spec FILE, on the command line (see --help)"
-    run bare timeout 30 "$PYTHON" "$CHECK" --batch "$CLASS" --spec /dev/zero
+    run bare timeout "$WAIT_SHORT" "$PYTHON" "$CHECK" --batch "$CLASS" --spec /dev/zero
     assert_failure 2
     assert_output "scripts/check: --spec: /dev/zero: not a regular file"
 }
@@ -270,7 +270,7 @@ cat 2 0 PASS PASS | "
         --only one-line
     assert_failure 3
     assert_output "scripts/check: --batch runs each submission in a sandbox, and bubblewrap (bwrap) is not installed (Debian: bubblewrap): install it, or give --no-sandbox to grade unprotected"
-    run bare env PATH="$bin" timeout 60 "$PYTHON" "$CHECK" --batch "$CLASS" \
+    run bare env PATH="$bin" timeout "$WAIT_LONG" "$PYTHON" "$CHECK" --batch "$CLASS" \
         echo-server --only one-line --no-sandbox
     assert_success
     assert_line --index 1 "ann,echo-server,1,0,PASS,"

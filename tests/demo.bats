@@ -74,7 +74,7 @@ print_commands() {
     wait_ready "$BATS_TEST_TMPDIR/server"
     # The client's --port is the one the server listens on.
     [[ "${CMDS[1]}" == *"--port $PORT "* ]]
-    run timeout 20 bash -c "${CMDS[1]}" </dev/null
+    run timeout "$WAIT_RUN" bash -c "${CMDS[1]}" </dev/null
     assert_success
     # The greeting as the client prints it: escaped, its newline as \n.
     assert_line --regexp '^hello 127\.0\.0\.1:[0-9]+, you are client 1\\n$'
@@ -89,7 +89,7 @@ print_commands() {
     print_commands --port "$(free_port tcp)" 06
     start_bg "$BATS_TEST_TMPDIR/server" bash -c "exec ${CMDS[0]}"
     wait_ready "$BATS_TEST_TMPDIR/server"
-    run timeout 20 bash -c "${CMDS[1]}" < <(printf 'first\nsecond\n')
+    run timeout "$WAIT_RUN" bash -c "${CMDS[1]}" < <(printf 'first\nsecond\n')
     assert_success
     assert_line 'echo: first\n'
     assert_line 'echo: second\n'
@@ -100,7 +100,7 @@ print_commands() {
     [[ "${CMDS[2]}" == *"ss -uan"* ]]
     start_bg "$BATS_TEST_TMPDIR/receiver" bash -c "exec ${CMDS[0]}"
     wait_ready "$BATS_TEST_TMPDIR/receiver"
-    run timeout 20 bash -c "${CMDS[1]}" < <(printf 'first\nsecond\n')
+    run timeout "$WAIT_RUN" bash -c "${CMDS[1]}" < <(printf 'first\nsecond\n')
     assert_success
     local i
     for ((i = 0; i < 100; i++)); do

@@ -52,7 +52,7 @@ server_done() {
     local out="$BATS_TEST_TMPDIR/server"
     start_server "$out" 06-send-recv-server --count 2 --timeout 30
     local server="$BG_PID"
-    run timeout 30 "$PYTHON" "$PEER" binary "$PORT"
+    run timeout "$WAIT_SHORT" "$PYTHON" "$PEER" binary "$PORT"
     assert_success
     assert_output "same 1024"
     echo_one "$PORT"
@@ -69,7 +69,7 @@ server_done() {
     local out="$BATS_TEST_TMPDIR/server"
     start_server "$out" 06-send-recv-server --count 2 --timeout 30
     local server="$BG_PID"
-    run timeout 30 "$PYTHON" "$PEER" reset "$PORT" $((1 << 20))
+    run timeout "$WAIT_SHORT" "$PYTHON" "$PEER" reset "$PORT" $((1 << 20))
     assert_success
     echo_one "$PORT"
     server_done "$server" "$out"
@@ -156,7 +156,7 @@ server_done() {
     local out="$BATS_TEST_TMPDIR/server"
     start_server "$out" 06-send-recv-server --count 2 --timeout 30
     local server="$BG_PID"
-    run timeout 60 "$PYTHON" "$PEER" noread "$PORT" $((64 << 20))
+    run timeout "$WAIT_LONG" "$PYTHON" "$PEER" noread "$PORT" $((64 << 20))
     assert_success
     echo "$output"
     echo_one "$PORT"
@@ -183,7 +183,7 @@ server_done() {
     "$PYTHON" "$PEER" rst-at-once "$PORT"
     "$PYTHON" "$PEER" scan "$PORT"
     kill -CONT "$server"
-    run timeout 10 "$PYTHON" "$PEER" halfclose "$PORT" ""
+    run timeout "$WAIT_LOOPBACK" "$PYTHON" "$PEER" halfclose "$PORT" ""
     assert_success
     assert_output --regexp '^hello 127\.0\.0\.1:[0-9]+, you are client 3$'
     server_done "$server" "$out"
@@ -307,16 +307,16 @@ port_of() {
     read -r -a LESSON_LIST <<<"$(all_lessons)"
     for l in "${LESSON_LIST[@]}"; do
         status=0
-        "$HOSTILE/run-clean" timeout 10 "$BIN/$l" --help >&- 2>/dev/null \
+        "$HOSTILE/run-clean" timeout "$WAIT_LOOPBACK" "$BIN/$l" --help >&- 2>/dev/null \
             </dev/null 3>&- 4>&- || status=$?
         ((status == 0)) || fails+=("$l --help >&-: exit $status")
     done
     status=0
-    "$HOSTILE/run-clean" timeout 10 "$BIN/01-socket" >&- 2>/dev/null \
+    "$HOSTILE/run-clean" timeout "$WAIT_LOOPBACK" "$BIN/01-socket" >&- 2>/dev/null \
         </dev/null 3>&- 4>&- || status=$?
     ((status == 0)) || fails+=("01-socket >&-: exit $status")
     status=0
-    "$HOSTILE/run-clean" timeout 10 "$BIN/04-accept" --port 0 --timeout 1 \
+    "$HOSTILE/run-clean" timeout "$WAIT_LOOPBACK" "$BIN/04-accept" --port 0 --timeout 1 \
         >&- 2>/dev/null </dev/null 3>&- 4>&- || status=$?
     ((status == 1)) || fails+=("04-accept --timeout 1 >&-: exit $status, expected 1")
     printf '%s\n' "${fails[@]}" >&2
@@ -327,7 +327,7 @@ port_of() {
     need_bin 09-udp-sender
     # (closed inside: bats' own run would hand 09 its output pipe as fd 0)
     # shellcheck disable=SC2016 # $0 and $@ are for the inner bash
-    run timeout 10 "$HOSTILE/run-clean" bash -c '"$0" "$@" <&-' \
+    run timeout "$WAIT_LOOPBACK" "$HOSTILE/run-clean" bash -c '"$0" "$@" <&-' \
         "$BIN/09-udp-sender" --port 9
     [ "$status" -ne 124 ] # not stuck until timeout killed it
     [ "$status" -eq 0 ]
@@ -351,9 +351,9 @@ port_of() {
     local lport
     lport=$(sed 's/.*://' "$line")
     [ -n "$lport" ]
-    run timeout 20 nc -N 127.0.0.1 "$lport" </dev/null
+    run timeout "$WAIT_RUN" nc -N 127.0.0.1 "$lport" </dev/null
     assert_output --regexp "^hello 127\.0\.0\.1:[0-9]+, you are client 1$"
-    run timeout 20 nc -N 127.0.0.1 "$lport" </dev/null
+    run timeout "$WAIT_RUN" nc -N 127.0.0.1 "$lport" </dev/null
     assert_output --regexp "you are client 2$"
     local i
     for ((i = 0; i < 100; i++)); do [[ -s "$st" ]] && break; sleep 0.05; done
@@ -375,7 +375,7 @@ port_of() {
     # The guard on stdout is the narration's: the plain program writes its
     # lines with printf, and blocks on a full pipe as any program would.
     plain && skip "the plain build has no narration, and no guard on stdout"
-    run timeout 60 "$PYTHON" "$PEERS/stdout-never-read.py" \
+    run timeout "$WAIT_LONG" "$PYTHON" "$PEERS/stdout-never-read.py" \
         "$HOSTILE/run-clean" "$BIN/08-udp-receiver"
     assert_success
     assert_line --regexp "^ended by itself after [0-9.]+ s, status [01]$"

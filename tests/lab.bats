@@ -111,7 +111,7 @@ need_root() {
         --timeout 10
     wait_ready "$BATS_TEST_TMPDIR/receiver"
     [ "$(grep -c '^receiving on 10\.10\.0\.2:' "$BATS_TEST_TMPDIR/receiver")" -eq 1 ]
-    run timeout 20 ip netns exec "$SOCKSTEP_LAB-a" "$BIN/09-udp-sender" \
+    run timeout "$WAIT_RUN" ip netns exec "$SOCKSTEP_LAB-a" "$BIN/09-udp-sender" \
         --host 10.10.0.2 --port "$PORT" --message "across the link"
     assert_success
     wait_exit "$BG_PID"
@@ -123,7 +123,7 @@ need_root() {
 @test "lab: shell a runs commands inside namespace a" {
     need_root
     "$LAB" up >/dev/null
-    run timeout 20 "$LAB" shell a < <(printf 'ip -4 -br addr show dev veth-a\nexit\n')
+    run timeout "$WAIT_RUN" "$LAB" shell a < <(printf 'ip -4 -br addr show dev veth-a\nexit\n')
     assert_success
     assert_output --partial "a shell in $SOCKSTEP_LAB-a: this machine is 10.10.0.1"
     assert_output --regexp "veth-a@[a-z0-9]+ +UP +10\.10\.0\.1/24"
@@ -138,7 +138,7 @@ need_root() {
         skip "ping is not installed (./install-deps installs iputils-ping)"
     "$LAB" up >/dev/null
     # Five tries, so that a loss left on the link cannot fail the test.
-    run timeout 30 "$LAB" shell a < <(printf 'ping -c 5 -i 0.2 -W 2 10.10.0.2\nexit\n')
+    run timeout "$WAIT_SHORT" "$LAB" shell a < <(printf 'ping -c 5 -i 0.2 -W 2 10.10.0.2\nexit\n')
     assert_success
     assert_output --partial "lab: the link: ping -c 5 10.10.0.2"
     assert_output --regexp "5 packets transmitted, [1-5] received"

@@ -465,7 +465,7 @@ int main(void)
 C
     cc -o "$BATS_TEST_TMPDIR/rw" "$BATS_TEST_TMPDIR/rw.c"
     # (timeout: a wrong fault would leave recv(MSG_WAITALL) waiting)
-    run timeout 60 "$NARRATE" --out "$NAR" --faults recv=3 -- \
+    run timeout "$WAIT_LONG" "$NARRATE" --out "$NAR" --faults recv=3 -- \
         "$BATS_TEST_TMPDIR/rw"
     assert_success
     # read() of a socket: 3 bytes; recv() with MSG_WAITALL: all 5 it asked
@@ -476,7 +476,7 @@ C
     # a shortened read() is told in one line, so a checker's tail shows it
     run grep -cE '^read\([0-9]+, buf, 3\) = 3 \(the program asked for 64 bytes; the fault made it 3\)$' "$NAR"
     assert_output 1
-    run timeout 60 "$NARRATE" --out "$NAR.2" --faults send=half -- \
+    run timeout "$WAIT_LONG" "$NARRATE" --out "$NAR.2" --faults send=half -- \
         "$BATS_TEST_TMPDIR/rw"
     assert_success
     assert_output $'write 6 read 6\nsend 5 waitall 5\nfile 64'
@@ -679,7 +679,7 @@ int main(int argc, char **argv)
 }
 C
     cc -pthread -o "$BATS_TEST_TMPDIR/whose" "$BATS_TEST_TMPDIR/whose.c"
-    SOCKSTEP_NOWRAP=1 run timeout 20 "$NARRATE" --out "$NAR" -- \
+    SOCKSTEP_NOWRAP=1 run timeout "$WAIT_RUN" "$NARRATE" --out "$NAR" -- \
         "$BATS_TEST_TMPDIR/whose"
     assert_success
     run cat "$NAR"
@@ -690,7 +690,7 @@ C
     # the main thread's lines and the parent's carry no tag
     refute_line --regexp '^\[thread [0-9]+\] recv'
     # without SA_RESTART the program sees EINTR, and nothing is said restarted
-    SOCKSTEP_NOWRAP=1 run timeout 20 "$NARRATE" --out "$NAR.eintr" -- \
+    SOCKSTEP_NOWRAP=1 run timeout "$WAIT_RUN" "$NARRATE" --out "$NAR.eintr" -- \
         "$BATS_TEST_TMPDIR/whose" no-restart
     assert_success
     run cat "$NAR.eintr"
@@ -705,7 +705,7 @@ C
     # shellcheck disable=SC2016 # $(uname) and $@ are for the shim
     printf '#!/bin/sh\nv=$(uname)\nexec "%s" "$@"\n' "$PYTHON" >"$shim/python3"
     chmod +x "$shim/python3"
-    SOCKSTEP_NOWRAP=1 PATH="$shim:$PATH" run timeout 20 "$HOSTILE/run-clean" "$NARRATE" \
+    SOCKSTEP_NOWRAP=1 PATH="$shim:$PATH" run timeout "$WAIT_RUN" "$HOSTILE/run-clean" "$NARRATE" \
         --out "$NAR" -- python3 -c 'import socket; socket.socket().close()'
     assert_success
     run cat "$NAR"

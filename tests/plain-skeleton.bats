@@ -21,7 +21,7 @@ teardown() {
     start_bg "$dir/server.out" "$dir/server" 127.0.0.1 0
     wait_ready "$dir/server.out"
     ((PORT > 0))
-    run_lesson timeout 10 "$dir/client" 127.0.0.1 "$PORT" 'hello, server'
+    run_lesson timeout "$WAIT_LOOPBACK" "$dir/client" 127.0.0.1 "$PORT" 'hello, server'
     assert_success
     # The echo may come back in pieces: together they are the message.
     [[ "$(sed -n 's/^received //p' <<<"$output" | tr -d '\n')" == \
@@ -52,7 +52,7 @@ teardown() {
     done
     start_bg "$dir/server.out" "$dir/server" 127.0.0.1 0
     wait_ready "$dir/server.out"
-    run_lesson timeout 10 "$dir/client" 127.0.0.1 "$PORT" $'a\033[2Jb\tc\n'
+    run_lesson timeout "$WAIT_LOOPBACK" "$dir/client" 127.0.0.1 "$PORT" $'a\033[2Jb\tc\n'
     assert_success
     refute_output --partial $'\033'
     # The echo may come back in pieces: together they are the message.

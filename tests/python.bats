@@ -26,7 +26,7 @@ setup() {
 py() {
     local name=$1
     shift
-    bare timeout 20 "$PYTHON" "$PY/$name.py" "$@"
+    bare timeout "$WAIT_RUN" "$PYTHON" "$PY/$name.py" "$@"
 }
 
 # py_server OUTFILE NAME ARGS...: start a Python server on --port 0 in the
@@ -34,7 +34,7 @@ py() {
 py_server() {
     local out=$1 name=$2
     shift 2
-    start_bg "$out" timeout 30 "$PYTHON" "$PY/$name.py" --port 0 "$@"
+    start_bg "$out" timeout "$WAIT_SHORT" "$PYTHON" "$PY/$name.py" --port 0 "$@"
     wait_ready "$out"
 }
 
@@ -83,7 +83,7 @@ results() {
 @test "python 02: bound to a port the kernel chose, and EADDRINUSE for the second bind, as lesson 02" {
     local c="$BATS_TEST_TMPDIR/c.txt" p="$BATS_TEST_TMPDIR/p.txt"
     bare "$BIN/02-bind" --port 0 >"$c" 2>&1
-    bare timeout 20 "$PYTHON" "$PY/02_bind.py" --port 0 >"$p" 2>&1
+    bare timeout "$WAIT_RUN" "$PYTHON" "$PY/02_bind.py" --port 0 >"$p" 2>&1
     cat "$p"
     [ -n "$(results "$p" '^bound to ')" ]
     [ "$(results "$p" '^(bound to|the second bind)')" = \
@@ -179,11 +179,11 @@ results() {
     local s="$BATS_TEST_TMPDIR/s.txt"
     c_server "$s" 06-send-recv-server --count 2 --timeout 10
     local server=$BG_PID
-    run bare sh -c 'printf "hi\tthere\n\n" | timeout 20 "$PYTHON" "$1" --port "$2" --timeout 10' \
+    run bare sh -c 'printf "hi\tthere\n\n" | timeout "$WAIT_RUN" "$PYTHON" "$1" --port "$2" --timeout 10' \
         sh "$PY/06_client.py" "$PORT"
     assert_success
     assert_output "$(printf '%s\n' 'echo: hi\tthere\n' 'echo: \n')"
-    run bare sh -c 'head -c 200000 /dev/zero | tr "\0" x | timeout 20 "$PYTHON" "$1" --port "$2" --timeout 10 | wc -l' \
+    run bare sh -c 'head -c 200000 /dev/zero | tr "\0" x | timeout "$WAIT_RUN" "$PYTHON" "$1" --port "$2" --timeout 10 | wc -l' \
         sh "$PY/06_client.py" "$PORT"
     assert_success
     assert_output 49 # 4 KiB pieces: 4096 * 48 + 3392
@@ -231,7 +231,7 @@ results() {
     # sender reports what lesson 09 does.
     c_server "$c" 08-udp-receiver --count 3 --timeout 10
     recv=$BG_PID
-    run bare sh -c 'printf "$3" | timeout 20 "$PYTHON" "$1" --port "$2"' sh "$PY/09_udp_sender.py" "$PORT" "$input"
+    run bare sh -c 'printf "$3" | timeout "$WAIT_RUN" "$PYTHON" "$1" --port "$2"' sh "$PY/09_udp_sender.py" "$PORT" "$input"
     assert_success
     printf '%s\n' "$output" >"$BATS_TEST_TMPDIR/sent.txt"
     [ "$(results "$BATS_TEST_TMPDIR/sent.txt" '^(datagram|sent)')" = "$c_sent" ]

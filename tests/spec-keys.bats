@@ -21,7 +21,7 @@ load lib/students
 sample() {
     local spec="$SAMPLES/$1.spec" only="$2"
     shift 2
-    run bare timeout 60 "$PYTHON" "$CHECK" --only "$only" --spec "$spec" \
+    run bare timeout "$WAIT_LONG" "$PYTHON" "$CHECK" --only "$only" --spec "$spec" \
         -- "$@"
 }
 
@@ -88,7 +88,7 @@ sample() {
 }
 
 @test "spec-keys: chat.spec: lesson 13 relays a line to the other client; a chat that sends it back to its sender fails" {
-    run bare timeout 60 "$PYTHON" "$CHECK" --only exchange,in-turn \
+    run bare timeout "$WAIT_LONG" "$PYTHON" "$CHECK" --only exchange,in-turn \
         --spec "$SPECS/chat.spec" -- "$BIN/13-poll-chat" --port '{port}'
     assert_success
     says 'the other client got "client 2: hello, everyone\n"'
@@ -112,12 +112,12 @@ sample() {
     printf '%s\n' 'send: hello there' 'expect: hello there' \
         'print: .*hello there.*' >"$BATS_TEST_TMPDIR/p.spec"
     # lesson 06's server narrates each recv(), bytes and all
-    run bare timeout 60 "$PYTHON" "$CHECK" --only exchange \
+    run bare timeout "$WAIT_LONG" "$PYTHON" "$CHECK" --only exchange \
         --spec "$BATS_TEST_TMPDIR/p.spec" -- \
         "$BIN/06-send-recv-server" --port '{port}'
     assert_success
     says 'the program printed a line that matches /.*hello there.*/'
-    run bare timeout 60 "$PYTHON" "$CHECK" --only exchange \
+    run bare timeout "$WAIT_LONG" "$PYTHON" "$CHECK" --only exchange \
         --spec "$BATS_TEST_TMPDIR/p.spec" -- \
         "$PYTHON" "$SAMPLES/echo-server.py" '{port}'
     assert_failure 1

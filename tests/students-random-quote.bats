@@ -25,7 +25,7 @@ load lib/students
     { cat "$SPECS/random.spec"; echo "bind: loopback"; } \
         >"$BATS_TEST_TMPDIR/random-local.spec"
     student random-good.py
-    run bare timeout 60 "$PYTHON" "$CHECK" --only bind,exchange \
+    run bare timeout "$WAIT_LONG" "$PYTHON" "$CHECK" --only bind,exchange \
         --spec "$BATS_TEST_TMPDIR/random-local.spec" -- "${PROG[@]}" '{port}'
     assert_failure 1
     assert_line --regexp '^FAIL bind .*: bound to 0\.0\.0\.0:[0-9]+'

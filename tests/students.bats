@@ -89,7 +89,7 @@ load lib/students
 @test "students: a receiver that prints a datagram only in its traceback fails" {
     # An earlier scripts/check passed it: the payload was printed
     student number-receiver.py
-    run bare timeout 60 "$PYTHON" "$CHECK" --only datagram udp-receiver -- \
+    run bare timeout "$WAIT_LONG" "$PYTHON" "$CHECK" --only datagram udp-receiver -- \
         "${PROG[@]}" '{port}'
     assert_failure 1
     assert_line --regexp '^FAIL datagram .*: traceback'
@@ -100,18 +100,18 @@ load lib/students
 
 @test "students: a bad spec is refused in one line naming its line, exit 2" {
     printf 'send: 3 + 4\nexpect: (7\n' >"$BATS_TEST_TMPDIR/bad.spec"
-    run bare timeout 20 "$PYTHON" "$CHECK" --spec "$BATS_TEST_TMPDIR/bad.spec" \
+    run bare timeout "$WAIT_RUN" "$PYTHON" "$CHECK" --spec "$BATS_TEST_TMPDIR/bad.spec" \
         -- "$PYTHON" -c pass '{port}'
     assert_failure 2
     assert_output "scripts/check: --spec: $BATS_TEST_TMPDIR/bad.spec line 2: expect: not a Python regular expression: missing ), unterminated subpattern at position 0"
-    run bare timeout 20 "$PYTHON" "$CHECK" --spec "$SPECS/echo.spec" \
+    run bare timeout "$WAIT_RUN" "$PYTHON" "$CHECK" --spec "$SPECS/echo.spec" \
         echo-server -- "$PYTHON" -c pass '{port}'
     assert_failure 2
     assert_output "scripts/check: --spec: takes the place of KIND: give one or the other"
 }
 
 @test "students: a program that never starts: the rest is one line, not run" {
-    run bare timeout 60 "$PYTHON" "$CHECK" --spec "$SPECS/echo.spec" -- \
+    run bare timeout "$WAIT_LONG" "$PYTHON" "$CHECK" --spec "$SPECS/echo.spec" -- \
         "$PYTHON" -c 'import sys; sys.exit(3)' '{port}'
     assert_failure 1
     assert_line --regexp '^FAIL bind '

@@ -25,6 +25,22 @@ load test_helper
     assert_output "$BATS_TEST_TMPDIR/short.bats:3: timeout 120, limit 120"
 }
 
+@test "suite: SOCKSTEP_TEST_SCALE=N makes each named wait, and bats' limit, N times longer" {
+    # A file of one test that writes what it was given, run by bats
+    # itself, without this run's settings.
+    # shellcheck disable=SC2016 # a file's text, not an expansion
+    printf 'load %s\n@test "x" {\n    echo "$WAIT_LOOPBACK $WAIT_RUN $WAIT_LONG $BATS_TEST_TIMEOUT" >"%s"\n}\n' \
+        "$ROOT/tests/test_helper" "$BATS_TEST_TMPDIR/got" >"$BATS_TEST_TMPDIR/scale.bats"
+    run bare env -u BATS_TEST_TIMEOUT SOCKSTEP_TEST_SCALE=3 \
+        timeout "$WAIT_LONG" bats "$BATS_TEST_TMPDIR/scale.bats"
+    assert_success
+    assert_equal "$(<"$BATS_TEST_TMPDIR/got")" "30 60 180 360"
+    run bare env -u BATS_TEST_TIMEOUT -u SOCKSTEP_TEST_SCALE \
+        timeout "$WAIT_LONG" bats "$BATS_TEST_TMPDIR/scale.bats"
+    assert_success
+    assert_equal "$(<"$BATS_TEST_TMPDIR/got")" "10 20 60 120"
+}
+
 @test "suite: ss_first_line finds the first line that matches, whatever the quick check before its loop skips" {
     local f="$BATS_TEST_TMPDIR/out"
     printf 'socket() = 3\n  listening on 1.2.3.4:5\nlistening on 127.0.0.1:41\nlistening on 127.0.0.1:42\n' >"$f"

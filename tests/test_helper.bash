@@ -49,7 +49,22 @@ case ":$PATH:" in
 *":$BATS_RUN_TMPDIR/pybin:"*) ;;
 *) PATH="$BATS_RUN_TMPDIR/pybin:$PATH" ;;
 esac
-: "${BATS_TEST_TIMEOUT:=120}"
+# The waits that only keep a test from hanging, never what it measures,
+# each named once here (as CPython's test.support names its timeouts); a
+# wait whose running out is the point of a test stays a number there. On
+# a machine slower than this suite expects, SOCKSTEP_TEST_SCALE=N (a
+# whole number) makes each N times longer, and bats' own per-test limit
+# too where a file does not set its own.
+SCALE=${SOCKSTEP_TEST_SCALE:-1}
+[[ "$SCALE" =~ ^[1-9][0-9]*$ ]] || SCALE=1
+WAIT_LOOPBACK=$((10 * SCALE)) # a client and a server on loopback
+WAIT_RUN=$((20 * SCALE))      # a program's whole run, a few checks
+WAIT_SHORT=$((30 * SCALE))    # a run that waits on timeouts of its own
+WAIT_LONG=$((60 * SCALE))     # a build, many clients, a long check
+# (exported: the scripts a test hands to bash -c, world and the checker
+# use them too)
+export WAIT_LOOPBACK WAIT_RUN WAIT_SHORT WAIT_LONG
+: "${BATS_TEST_TIMEOUT:=$((120 * SCALE))}"
 export BATS_TEST_TIMEOUT
 
 # bats-support and bats-assert: their src/*.bash files, sourced here. Their

@@ -10,7 +10,7 @@ load hostile/common
     local out="$BATS_TEST_TMPDIR/server"
     start_server "$out" 06-send-recv-server --count 2 --timeout 10
     local server="$BG_PID"
-    run timeout 30 "$PYTHON" "$PEER" reset "$PORT" $((1 << 20))
+    run timeout "$WAIT_SHORT" "$PYTHON" "$PEER" reset "$PORT" $((1 << 20))
     run "$PYTHON" "$PEER" halfclose "$PORT" "next"
     assert_output "next"
     wait_exit "$server" 20
@@ -161,10 +161,10 @@ build_tool() {
     sum=$(sha256sum <"$f")
     # 17: a server refuses a path that is not a socket; a client cannot
     # connect to it.
-    run bare timeout 20 "$BIN/17-unix-server" --path "$f" --timeout 2
+    run bare timeout "$WAIT_RUN" "$BIN/17-unix-server" --path "$f" --timeout 2
     [ "$status" -eq 1 ]
     [ "$(sha256sum <"$f")" = "$sum" ] || fail "17-unix-server changed $f"
-    run bare timeout 20 "$BIN/17-unix-client" --path "$f" --timeout 2
+    run bare timeout "$WAIT_RUN" "$BIN/17-unix-client" --path "$f" --timeout 2
     [ "$status" -ne 0 ]
     [ "$(sha256sum <"$f")" = "$sum" ] || fail "17-unix-client changed $f"
     # 16: --output names a file that is there: left alone, exit 1.
@@ -172,7 +172,7 @@ build_tool() {
     printf 'the body\n' >"$d/page.txt"
     start_server "$BATS_TEST_TMPDIR/server" 16-http-server --root "$d" \
         --count 1 --timeout 10
-    run bare timeout 20 "$BIN/16-http-client" \
+    run bare timeout "$WAIT_RUN" "$BIN/16-http-client" \
         --url "http://127.0.0.1:$PORT/page.txt" --output "$f" --timeout 10
     [ "$status" -eq 1 ]
     assert_output --partial "--output $f: it exists, and is left as it is"
@@ -180,7 +180,7 @@ build_tool() {
     wait_exit "$BG_PID" 20
     # 19: --sendfile only reads it.
     start_server "$BATS_TEST_TMPDIR/recv" 19-throughput --receive --timeout 10
-    run bare timeout 20 "$BIN/19-throughput" --send --port "$PORT" \
+    run bare timeout "$WAIT_RUN" "$BIN/19-throughput" --send --port "$PORT" \
         --sendfile "$f" --timeout 10
     assert_success
     [ "$(sha256sum <"$f")" = "$sum" ] || fail "19-throughput changed $f"

@@ -218,7 +218,7 @@ print(s.recv(200).decode(), end="")' "$PORT"
     wait_ready "$VOUT" 30
     local i
     for i in 1 2; do
-        run timeout 30 nc -N 127.0.0.1 "$PORT" <<<"client $i"
+        run timeout "$WAIT_SHORT" nc -N 127.0.0.1 "$PORT" <<<"client $i"
         assert_output "client $i"
     done
     vg_wait
@@ -321,7 +321,7 @@ unix_ready() {
     run bare "$BIN/17-unix-client" --path "$sock" --timeout 60
     assert_success
     assert_line 'this line came over the socket pair, which has no name\n'
-    run timeout 60 socat -u "UNIX-CONNECT:$sock" STDOUT
+    run timeout "$WAIT_LONG" socat -u "UNIX-CONNECT:$sock" STDOUT
     assert_success
     assert_output --partial "here is a socket"
     vg_wait

@@ -35,7 +35,7 @@ lesson() {
     local name="$1" bin="$2"
     shift 2
     printf '%s' "${INPUT:-}" |
-        bare timeout 20 "$BIN/$bin" "$@" \
+        bare timeout "$WAIT_RUN" "$BIN/$bin" "$@" \
             >"$OUT/$name.out" 2>"$OUT/$name.err" || true
 }
 
@@ -114,7 +114,7 @@ printed() {
     # With 4 descriptors allowed, the TCP socket gets fd 3 and the UDP
     # socket() fails with EMFILE.
     # shellcheck disable=SC2016 # $1 is for the inner bash
-    printf '' | bare timeout 20 bash -c 'ulimit -n 4; exec "$1"' _ \
+    printf '' | bare timeout "$WAIT_RUN" bash -c 'ulimit -n 4; exec "$1"' _ \
         "$BIN/01-socket" >"$OUT/01.emfile.out" 2>"$OUT/01.emfile.err" || true
     bad_options 01-socket
     printed 01.normal 01.emfile 01-socket.help

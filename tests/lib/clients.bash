@@ -17,7 +17,7 @@ socat_lines() {
     else
         listen="TCP4-LISTEN:$PORT,bind=$1,reuseaddr"
     fi
-    start_bg "$BATS_TEST_TMPDIR/socat" timeout 10 socat -u \
+    start_bg "$BATS_TEST_TMPDIR/socat" timeout "$WAIT_LOOPBACK" socat -u \
         "OPEN:$BATS_TEST_TMPDIR/lines" "$listen"
     for ((i = 0; i < 100; i++)); do
         [[ -n "$(ss -Htln "sport = :$PORT")" ]] && break
@@ -40,7 +40,7 @@ greeted() {
         start_server "$out" 04-accept --count 1
         shown=$host
     fi
-    run_lesson timeout 10 "$@" --host "$host" --port "$PORT"
+    run_lesson timeout "$WAIT_LOOPBACK" "$@" --host "$host" --port "$PORT"
     assert_success
     assert_line "connected to $shown:$PORT"
     re=${shown//./\\.}
@@ -57,7 +57,7 @@ greeted() {
 silent_server_times_out() {
     start_bg "$BATS_TEST_TMPDIR/server" "$PYTHON" "$PEER" silent-server 5
     wait_ready "$BATS_TEST_TMPDIR/server"
-    run_lesson timeout 10 "$BIN/$1" --host 127.0.0.1 --port "$PORT" \
+    run_lesson timeout "$WAIT_LOOPBACK" "$BIN/$1" --host 127.0.0.1 --port "$PORT" \
         --timeout 1
     assert_failure 1
     assert_line "connected to 127.0.0.1:$PORT"
@@ -73,7 +73,7 @@ full_queue_gives_up() {
     start_bg "$BATS_TEST_TMPDIR/server" "$PYTHON" "$PEER" full-server 8
     wait_ready "$BATS_TEST_TMPDIR/server"
     t0=$(now_ms)
-    run_lesson timeout 10 "$BIN/$1" --host 127.0.0.1 --port "$PORT" \
+    run_lesson timeout "$WAIT_LOOPBACK" "$BIN/$1" --host 127.0.0.1 --port "$PORT" \
         --timeout 1
     TOOK_MS=$(($(now_ms) - t0))
     assert_failure 1
