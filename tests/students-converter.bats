@@ -36,7 +36,13 @@ load lib/students
     assert_failure 1
     assert_line --regexp '^PASS exchange '
     assert_line --regexp '^FAIL sigpipe .*: killed by SIGPIPE'
-    says "read none of the replies, and reset the connection ("
+    # The client reads none of the replies, unless the program's receive
+    # queue stopped nearly empty: then it reads some, so that the program
+    # reads on (spec_peers.py's sp_sigpipe). Which it was depends on the
+    # machine's load; both are said.
+    if ! says "read none of the replies, and reset the connection (" 2>/dev/null; then
+        says "bytes of the replies, and reset the connection ("
+    fi
     says "bytes of ours were still waiting in the program's receive queue). The program was killed by SIGPIPE"
     says "Send with MSG_NOSIGNAL"
 }
