@@ -249,13 +249,13 @@ int main(int argc, char **argv)
             perror("accept");
             goto fail;
         }
-        served++;
         pid = fork();
         if (pid == -1) {
             perror("fork"); /* EAGAIN: too many processes */
             close(conn);
             continue;
         }
+        served++;
         if (pid == 0) {
             /* the listening socket is the parent's business */
             if (close(fd) == -1)
