@@ -363,6 +363,15 @@ own_plain() {
     assert_output 0
 }
 
+@test "narrate --faults recv=1: one byte is said as one byte" {
+    # a socket pair in one Python process: no network, no port
+    SOCKSTEP_NOWRAP=1 run bare timeout "$WAIT_RUN" "$NARRATE" --faults recv=1 -- \
+        "$PYTHON" -c 'import socket; a, b = socket.socketpair(); b.send(b"ab"); print(a.recv(100))'
+    assert_success
+    assert_line "b'a'"
+    assert_line --partial "now asks the kernel for at most 1 byte (here the program asked for 100)"
+}
+
 @test "narrate --faults eintr=2: a C loop that ends at EINTR stops early; Python makes the call again" {
     own_plain
     local want

@@ -99,16 +99,16 @@ static size_t ss_fault_len(const char *name, int fd, size_t n, int sending)
             "the rest itself",
             name, most, n);
     else
-        snprintf(
-            text, sizeof text,
-            "each %s() on a SOCK_STREAM socket now %s at most %ld bytes (here "
-            "the program asked for %zu), as %s: a program must loop until "
-            "it has %s",
-            name, sending ? "hands the kernel" : "asks the kernel for", most, n,
-            sending ? "a non-blocking socket, SO_SNDTIMEO or a signal may "
-                      "make a send() take only part"
-                    : "a busy network may deliver a few bytes at a time",
-            sending ? "sent it all" : "a whole message");
+        snprintf(text, sizeof text,
+                 "each %s() on a SOCK_STREAM socket now %s at most %ld byte%s "
+                 "(here the program asked for %zu), as %s: a program must loop "
+                 "until it has %s",
+                 name, sending ? "hands the kernel" : "asks the kernel for",
+                 most, most == 1 ? "" : "s", n,
+                 sending ? "a non-blocking socket, SO_SNDTIMEO or a signal may "
+                           "make a send() take only part"
+                         : "a busy network may deliver a few bytes at a time",
+                 sending ? "sent it all" : "a whole message");
     ss_fault_tell(sending, text);
     return (size_t)most;
 }
