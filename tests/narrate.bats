@@ -372,6 +372,36 @@ own_plain() {
     assert_line --partial "now asks the kernel for at most 1 byte (here the program asked for 100)"
 }
 
+@test "narrate --faults eintr=N: N is 2 or more, and a datagram socket's calls are left alone" {
+    # eintr=1 would fail every call: a program that makes it again, as
+    # it should, would never get past it
+    run bare timeout "$WAIT_RUN" "$NARRATE" --faults eintr=1 -- true
+    assert_failure 2
+    assert_output "scripts/narrate: --faults: eintr=1 would fail every call, and a program that makes it again would never get past it: give eintr=2 or more"
+    # the library loaded by hand, past the script's check: no fault at
+    # all, and it says so
+    run env SOCKSTEP_FAULTS=eintr=1 LD_PRELOAD="$ROOT/build/libsockstep.so" \
+        timeout "$WAIT_RUN" "$PYTHON" -c 'import socket
+a, b = socket.socketpair()
+a.send(b"hello")
+print("got", len(b.recv(100)))'
+    assert_success
+    assert_line --partial "SOCKSTEP_FAULTS: 'eintr=1' is not recv=N, send=N, send=half or eintr=N"
+    assert_line "got 5"
+    # the fault is for TCP (a stream): send() and recv() on a datagram
+    # socket pair are made every time
+    SOCKSTEP_NOWRAP=1 run bare timeout "$WAIT_RUN" "$NARRATE" --faults eintr=2 -- \
+        "$PYTHON" -c 'import socket
+a, b = socket.socketpair(socket.AF_UNIX, socket.SOCK_DGRAM)
+for _ in range(4):
+    a.send(b"x")
+    b.recv(10)
+print("done")'
+    assert_success
+    assert_line "done"
+    refute_output --partial "made up"
+}
+
 @test "narrate --faults eintr=2: a C loop that ends at EINTR stops early; Python makes the call again" {
     own_plain
     local want

@@ -220,7 +220,7 @@ __attribute__((constructor)) static void ss_preload_init(int argc, char **argv)
         char text[200];
         snprintf(text, sizeof text,
                  "'%.60s' is not recv=N, send=N, send=half or eintr=N (N at "
-                 "least 1, comma-separated): no fault is made",
+                 "least 1, for eintr 2; comma-separated): no fault is made",
                  bad_fault);
         ss_wrap(0, 4, "SOCKSTEP_FAULTS: ", text, SS_RED);
         ss_leave();
@@ -329,7 +329,8 @@ int(getpeername)(int fd, struct sockaddr *addr, socklen_t *len)
 
 ssize_t(send)(int fd, const void *buf, size_t n, int flags)
 {
-    if (ss_fault_eintr_now("send", fd, (long)n))
+    if (ss_fault_eintr > 0 && ss_is_stream(fd) &&
+        ss_fault_eintr_now("send", fd, (long)n))
         return -1;
     n = ss_fault_len("send", fd, n, 1);
     SS_TOLD_SEND(flags, ss_send(fd, buf, n, flags),
@@ -338,7 +339,8 @@ ssize_t(send)(int fd, const void *buf, size_t n, int flags)
 
 ssize_t(recv)(int fd, void *buf, size_t n, int flags)
 {
-    if (ss_fault_eintr_now("recv", fd, (long)n))
+    if (ss_fault_eintr > 0 && ss_is_stream(fd) &&
+        ss_fault_eintr_now("recv", fd, (long)n))
         return -1;
     if (!(flags & MSG_WAITALL))
         n = ss_fault_len("recv", fd, n, 0);

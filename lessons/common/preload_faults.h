@@ -11,10 +11,10 @@
  * recv() or read() on a stream socket, whatever the program asked for
  * (not a recv() with MSG_WAITALL, which the kernel fills whole); "send=N"
  * or "send=half" hands each send() or write() on a stream socket at most
- * N bytes, or half (at least 1); "eintr=N" fails every Nth accept(), and
- * recv(), send(), read() or write() on a stream socket, with EINTR,
- * without making it, as a signal arriving during the call would if its
- * handler had no SA_RESTART. Comma-separated. Each is
+ * N bytes, or half (at least 1); "eintr=N" (N at least 2) fails every
+ * Nth accept(), and recv(), send(), read() or write() on a stream socket,
+ * with EINTR, without making it, as a signal arriving during the call
+ * would if its handler had no SA_RESTART. Comma-separated. Each is
  * told once where it first acts, and every EINTR made up is told as made up. A
  * read() or write() they shorten is told in one line (preload.c's ss_short_rw),
  * without the bytes.
@@ -45,7 +45,9 @@ static const char *ss_faults_parse(const char *spec)
             value = &ss_fault_eintr, p += 6;
         if (value != NULL && *p >= '1' && *p <= '9')
             *value = strtol(p, &end, 10);
-        if (end == part || end == p || (*end != ',' && *end != '\0')) {
+        /* eintr=1 would fail every call: one made again never gets past */
+        if (end == part || end == p || (*end != ',' && *end != '\0') ||
+            (value == &ss_fault_eintr && ss_fault_eintr < 2)) {
             ss_fault_recv = ss_fault_send = ss_fault_eintr = 0;
             ss_fault_half = 0;
             return part;
