@@ -5,7 +5,7 @@
 # The longest wait inside a test here is 60 s: bats' own per-test
 # limit must be longer, or that wait could never say what it waited
 # for (tests/timeouts checks it).
-: "${BATS_TEST_TIMEOUT:=90}"
+: "${BATS_TEST_TIMEOUT:=$((90 * ${SOCKSTEP_TEST_SCALE:-1}))}"
 load test_helper
 
 CAPTURE="$ROOT/scripts/capture"

@@ -6,7 +6,7 @@
 
 # epubcheck may take long on a loaded machine: bats' own per-test limit
 # is raised as for the screen checks.
-: "${BATS_TEST_TIMEOUT:=150}"
+: "${BATS_TEST_TIMEOUT:=$((150 * ${SOCKSTEP_TEST_SCALE:-1}))}"
 load handout_helper
 
 setup_file() {

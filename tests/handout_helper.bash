@@ -5,7 +5,7 @@
 # per-test limit.
 
 # A whole handout build (lessons, runs, pdflatex passes) in one test.
-: "${BATS_TEST_TIMEOUT:=300}"
+: "${BATS_TEST_TIMEOUT:=$((300 * ${SOCKSTEP_TEST_SCALE:-1}))}"
 export BATS_TEST_TIMEOUT
 
 load test_helper

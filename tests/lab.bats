@@ -6,7 +6,7 @@ load test_helper
 
 LAB="$ROOT/scripts/lab"
 # TCP over a lossy link backs off exponentially: --loss may take minutes.
-export BATS_TEST_TIMEOUT=400
+export BATS_TEST_TIMEOUT=$((400 * ${SOCKSTEP_TEST_SCALE:-1}))
 
 setup_file() {
     local root

@@ -8,7 +8,7 @@
 
 # It builds and checks about ten programs in turn: on a machine loaded
 # beyond its cores that takes more than the suite's usual 60 s.
-export BATS_TEST_TIMEOUT=240
+export BATS_TEST_TIMEOUT=$((240 * ${SOCKSTEP_TEST_SCALE:-1}))
 load test_helper
 load lib/students
 

@@ -17,7 +17,7 @@ load test_helper
     printf 'load test_helper\n@test "x" {\n    run timeout 120 sleep 1\n}\n' \
         >"$BATS_TEST_TMPDIR/short.bats"
     # shellcheck disable=SC2016 # a file's text, not an expansion
-    printf ': "${BATS_TEST_TIMEOUT:=150}"\nload test_helper\n@test "x" {\n    run timeout 120 sleep 1 --timeout 600\n}\n' \
+    printf ': "${BATS_TEST_TIMEOUT:=$((150 * ${SOCKSTEP_TEST_SCALE:-1}))}"\nload test_helper\n@test "x" {\n    run timeout 120 sleep 1 --timeout 600\n}\n' \
         >"$BATS_TEST_TMPDIR/long.bats"
     run "$PYTHON" "$ROOT/tests/timeouts" "$BATS_TEST_TMPDIR/short.bats" \
         "$BATS_TEST_TMPDIR/long.bats"

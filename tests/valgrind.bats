@@ -15,7 +15,7 @@
 
 # Valgrind is slow, the more so on a loaded machine: a test may take this
 # long (test_helper's 60 s otherwise), unless the caller says otherwise.
-: "${BATS_TEST_TIMEOUT:=300}"
+: "${BATS_TEST_TIMEOUT:=$((300 * ${SOCKSTEP_TEST_SCALE:-1}))}"
 
 load test_helper
 load hostile/common
