@@ -1,8 +1,9 @@
 /* A server of one client at a time that closes first and never sets
- * SO_REUSEADDR (tests/check-restart.bats runs it on a fixed port): each line but
- * "QUIT" comes back in capitals; "QUIT" closes the connection. It reads
- * each next line only a second after its reply, so that a checker that
- * ends it at once after sending "QUIT" ends it with that line unread:
+ * SO_REUSEADDR (tests/check-restart.bats runs it on a fixed port): each
+ * line but "QUIT" comes back in capitals; "QUIT" closes the connection.
+ * It reads each next line only a second after its reply, so that a
+ * checker that ends it at once after sending "QUIT" ends it with that
+ * line unread:
  * its end of the connection is then reset (on Linux, close() with bytes
  * unread sends a RST), and no TIME_WAIT is left on its port.
  *     late-reader-server PORT */
