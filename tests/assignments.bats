@@ -7,18 +7,7 @@
 # side by side, since the checks mostly wait).
 
 load test_helper
-
-# solution NAME: build tests/solutions/NAME.c into the test's directory.
-solution() {
-    cc -std=c11 -Wall -Wextra -Werror -pedantic \
-        "$ROOT/tests/solutions/$1.c" -o "$BATS_TEST_TMPDIR/$1"
-}
-
-# passes N: scripts/check's last line says all N checks passed.
-passes() {
-    assert_success
-    assert_line --regexp "^$1 checks: $1 passed, 0 failed$"
-}
+load lib/assignments
 
 @test "assignments: 1, an echo server, passes every echo-server check" {
     solution echo-server

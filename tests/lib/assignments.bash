@@ -1,0 +1,14 @@
+# What assignments.bats and assignments-specs.bats share: building a
+# solution of tests/solutions/ and the line that says all checks passed.
+
+# solution NAME: build tests/solutions/NAME.c into the test's directory.
+solution() {
+    cc -std=c11 -Wall -Wextra -Werror -pedantic \
+        "$ROOT/tests/solutions/$1.c" -o "$BATS_TEST_TMPDIR/$1"
+}
+
+# passes N: scripts/check's last line says all N checks passed.
+passes() {
+    assert_success
+    assert_line --regexp "^$1 checks: $1 passed, 0 failed$"
+}
