@@ -209,6 +209,29 @@ distinctive_lines() {
     assert_success
 }
 
+@test "handout: the lines that make a call are marked in the listings, and a copy of one is the code alone" {
+    # Paper: lesson 01's first socket() line is marked (a shade and a bar,
+    # its name in bold), and many more are.
+    local tex="$ROOT/build/handout/handout.tex" html="$ROOT/build/handout.html" n
+    run grep -c '^\\SScall{}' "$tex"
+    echo "$output marked lines on paper"
+    ((output > 100))
+    run grep -F 'SScallname{socket}' "$tex"
+    assert_output --partial 'tcp '
+    # What a reader copies from the PDF is the line as the file has it.
+    local want
+    want=$(grep -m1 -F 'tcp = socket(' "$ROOT/lessons/01-socket/socket.c" | sed 's/^ *//')
+    run grep -F -- "$want" "$BATS_FILE_TMPDIR/handout.txt"
+    assert_success
+    assert_line --regexp "^[[:space:]]*${want//[()]/.}[[:space:]]*\$"
+    # Screen (the EPUB has the same blocks): the lines by a class, the
+    # names in a span; nothing added to the text.
+    n=$(grep -c 'class="call"><a href=' "$html")
+    echo "$n marked lines in the HTML"
+    ((n > 100))
+    grep -q '<span class="callname">socket</span><span class="op">(</span>AF_INET' "$html"
+}
+
 @test "handout: a narrated line from a real run of each lesson is in the PDF" {
     # Each transcript is shown once, some only in part: for each lesson,
     # the first narrated call line of at least one of its runs is there,

@@ -204,6 +204,49 @@ function M.write_code_cache()
   end
 end
 
+-- The lines of a listing that make a call the lessons teach, on screen:
+-- each such line's span gets the class "call" (handout.css shades it and
+-- draws a bar beside it) and each call's name a span "callname" (bold).
+-- Only classes: what a reader copies is the code alone. CALLS is
+-- "LINE=NAME,NAME;..." by the file's line numbers, which are the ends of
+-- the lines' ids (pandoc's numberLines: id="code-3-12" for line 12).
+local function mark_calls_html(html, calls)
+  local want = {}
+  for line, names in calls:gmatch("(%d+)=([^;]+)") do
+    want[line] = names
+  end
+  local marked = 0
+  html = html:gsub('(<span id="[^"]*%-(%d+)")(>)([^\n]*)', function(open, line, gt, rest)
+    local names = want[line]
+    if not names then
+      return nil
+    end
+    local n = 0
+    for name in names:gmatch("[^,]+") do
+      rest = rest:gsub("([^%w_])(" .. name .. ')(%s*<span class="op">%()',
+        function(pre, nm, post)
+          n = n + 1
+          return pre .. '<span class="callname">' .. nm .. "</span>" .. post
+        end)
+    end
+    if n == 0 then
+      common.fail("line " .. line .. " of a listing calls " .. names ..
+        "() but its HTML has no such name before an operator \"(\"")
+    end
+    marked = marked + 1
+    return open .. ' class="call"' .. gt .. rest
+  end)
+  local expected = 0
+  for _ in pairs(want) do
+    expected = expected + 1
+  end
+  if marked ~= expected then
+    common.fail("a listing has " .. expected .. " lines that make a call, " ..
+      "and its HTML " .. marked .. " such lines (is it highlighted?)")
+  end
+  return html
+end
+
 function M.code_block_html(el, n)
   if el.identifier == "" then
     el.identifier = "code-" .. n
@@ -221,9 +264,16 @@ function M.code_block_html(el, n)
       return pandoc.RawBlock("html", kept)
     end
   end
+  -- The lines that make a call the lessons teach, calls="12=socket;20=
+  -- bind,close" (filters/code.lua), are marked below, not said in the HTML.
+  local calls = el.attributes["calls"]
+  el.attributes["calls"] = nil
   -- (the handout's highlighting, without its standalone template)
   local html = pandoc.write(pandoc.Pandoc({ el }), "html5",
     { highlight_style = PANDOC_WRITER_OPTIONS.highlight_style })
+  if calls then
+    html = mark_calls_html(html, calls)
+  end
   if not html:find('class="sourceCode', 1, true) then
     html = html:gsub("(<code[^>]*>)(.-)(</code>)", function(open, body, close)
       local lines = {}
