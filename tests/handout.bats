@@ -232,6 +232,29 @@ distinctive_lines() {
     grep -q '<span class="callname">socket</span><span class="op">(</span>AF_INET' "$html"
 }
 
+@test "handout: a prototype in the text that wraps goes on indented, not at the margin" {
+    # pdftotext -layout keeps a line's indentation: each prototype that
+    # starts a line at the margin and ends it after a comma ("int
+    # getsockopt(int sockfd, ..., void *optval,") has its next line
+    # indented.
+    local lay="$BATS_TEST_TMPDIR/layout.txt"
+    pdftotext -layout "$ROOT/build/handout.pdf" "$lay"
+    run "$PYTHON" -c '
+import re, sys
+lines = open(sys.argv[1], encoding="utf-8").read().split("\n")
+found = bad = 0
+for i, l in enumerate(lines[:-1]):
+    if re.match(r"(int|ssize_t) [a-z]+\(int sockfd,.*,$", l):
+        found += 1
+        if not re.match(r"  +\S", lines[i + 1]):
+            bad += 1
+            print("at the margin after %r: %r" % (l, lines[i + 1]))
+print("%d wrapped prototypes" % found)
+sys.exit(1 if bad or found < 3 else 0)' "$lay"
+    echo "$output"
+    assert_success
+}
+
 @test "handout: a narrated line from a real run of each lesson is in the PDF" {
     # Each transcript is shown once, some only in part: for each lesson,
     # the first narrated call line of at least one of its runs is there,

@@ -50,8 +50,20 @@ function M.code_latex(el)
     -- After a comma: a line may end there, ragged (the stretch is taken
     -- back when it does not), since a line of typewriter type cannot
     -- stretch at all.
+    local after_comma = "\\hskip 0pt plus -8em\\ "
+    -- A prototype ("int getsockopt(int sockfd, ...);": the type, the
+    -- name, and ";" at the end) goes on 2em in on the next line, so that its
+    -- second line reads as its continuation, not as a statement of its
+    -- own: what follows the penalty up to the \hbox{} goes at a break, and
+    -- the 2em after it stays; with no break, the -2em and the 2em cancel
+    -- out, and a space is left. (A call in the middle of a sentence goes
+    -- on at the margin, as the sentence does.)
+    if t:match("^[%a_][%w_ %*]-[ %*][%a_][%w_]*%(.*%);$") and
+        not t:match("^return[ %*]") then
+      after_comma = "\\hskip -2em plus -8em\\ \\hbox{}\\nobreak\\hskip 2em\\relax "
+    end
     return pandoc.RawInline("latex", "\\texttt{" .. table.concat(parts,
-      ",\\hskip 0pt plus 8em\\penalty0\\hskip 0pt plus -8em\\ ") .. "}")
+      ",\\hskip 0pt plus 8em\\penalty0" .. after_comma) .. "}")
   end
   local text = latex_escape(t)
   if utf8.len(t) <= SHORT or (is_command(t) and utf8.len(t) <= LONGEST_COMMAND) then
