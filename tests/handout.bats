@@ -253,6 +253,10 @@ print("%d wrapped prototypes" % found)
 sys.exit(1 if bad or found < 3 else 0)' "$lay"
     echo "$output"
     assert_success
+    # On screen it wraps only after a comma, its lines after the first
+    # hanging under it (handout.css: code.proto).
+    grep -q '<code class="proto"><span class="nobr">int getsockopt(int sockfd</span>, <span class="nobr">int level</span>' \
+        "$ROOT/build/handout.html"
 }
 
 @test "handout: a narrated line from a real run of each lesson is in the PDF" {

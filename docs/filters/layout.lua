@@ -37,6 +37,13 @@ local function is_command(t)
   return false
 end
 
+-- A C prototype, "int getsockopt(int sockfd, ...);": the type, the
+-- name, its parameters and ";" at the end (not "return f(x);").
+local function is_prototype(t)
+  return t:match("^[%a_][%w_ %*]-[ %*][%a_][%w_]*%(.*, .*%);$") ~= nil and
+    not t:match("^return[ %*]")
+end
+
 function M.code_latex(el)
   local t = el.text:gsub("%s+", " ")
   -- A call long enough to need it may end a line after a comma; a short
@@ -58,8 +65,7 @@ function M.code_latex(el)
     -- the 2em after it stays; with no break, the -2em and the 2em cancel
     -- out, and a space is left. (A call in the middle of a sentence goes
     -- on at the margin, as the sentence does.)
-    if t:match("^[%a_][%w_ %*]-[ %*][%a_][%w_]*%(.*%);$") and
-        not t:match("^return[ %*]") then
+    if is_prototype(t) then
       after_comma = "\\hskip -2em plus -8em\\ \\hbox{}\\nobreak\\hskip 2em\\relax "
     end
     return pandoc.RawInline("latex", "\\texttt{" .. table.concat(parts,
@@ -328,6 +334,19 @@ function M.keys(el)
 end
 
 function M.code_html(el)
+  -- A prototype on a narrow screen wraps only after a comma, and its
+  -- lines after the first hang under it (class "proto", handout.css), as
+  -- on paper.
+  local t = el.text:gsub("%s+", " ")
+  if #el.classes == 0 and is_prototype(t) then
+    local pieces = {}
+    for piece in (t .. ", "):gmatch("(.-), ") do
+      pieces[#pieces + 1] = '<span class="nobr">' .. esc(piece) .. "</span>"
+    end
+    local id = el.identifier ~= "" and (' id="' .. esc(el.identifier) .. '"') or ""
+    return pandoc.RawInline("html", '<code class="proto"' .. id .. ">" ..
+      table.concat(pieces, ", ") .. "</code>")
+  end
   if #el.classes > 0 or not el.text:find("-", 1, true) then
     return nil
   end
