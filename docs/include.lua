@@ -30,6 +30,13 @@ from docs/python/):
   ```
       a Python equivalent (tests/python.bats runs it against the lessons)
 
+  In a C listing, each line that makes a call the lessons teach (one
+  that lessons/common/ss_macros.h names: the calls sockstep.h narrates)
+  is marked, outside comments and strings: on paper a shade behind it
+  and a bar in the margin (preamble.tex), on screen the same by CSS
+  (handout.css), and the call's name in bold. The marks are drawn, not
+  text: a copy of the listing is the code alone.
+
 Transcripts (docs/runs.sh writes build/runs/NAME.txt):
 
   ```{.output run="04-accept" title="terminal 1: the server"}

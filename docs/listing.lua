@@ -1,7 +1,9 @@
 --[[
 listing.lua - what both filters need to find in a lesson file: include.lua
 (which prints the part) and check-code-blocks.lua (which checks that the
-part is there). Loaded by each with dofile, next to it in docs/.
+part is there), and the lines of a listing that make a call the lessons
+teach, which include.lua marks. Loaded by each with dofile, next to it
+in docs/.
 ]]
 
 local M = {}
@@ -31,6 +33,85 @@ function M.function_range(lines, name)
     end
   end
   return nil
+end
+
+-- The calls a listing marks: the ones lessons/common/sockstep.h narrates,
+-- named once, in lessons/common/ss_macros.h (each "#define NAME(" there
+-- makes the lesson's NAME(...) the narrated ss_NAME(...)). A set of names;
+-- nil and a message when that file cannot be read or names too few.
+local call_names_cache
+function M.call_names(path)
+  if call_names_cache then
+    return call_names_cache
+  end
+  path = path or "lessons/common/ss_macros.h"
+  local f = io.open(path, "r")
+  if not f then
+    return nil, "cannot read " .. path
+  end
+  local names, n = {}, 0
+  for line in f:lines() do
+    local name = line:match("^#%s*define%s+([%a_][%w_]*)%(")
+    if name then
+      names[name], n = true, n + 1
+    end
+  end
+  f:close()
+  if n < 10 then
+    return nil, path .. " names " .. n .. ' calls ("#define NAME(...)"): ' ..
+      "fewer than the lessons make"
+  end
+  call_names_cache = names
+  return names
+end
+
+-- The calls that LINES (a listing's lines, in order) make, outside
+-- comments and string and character literals: calls[j] = { NAME ... }
+-- for each line j that calls one of NAMES ("NAME(", not "ss_NAME(" nor
+-- "x.NAME("). A comment or a string that runs past the end of a line is
+-- followed into the next.
+function M.call_lines(lines, names)
+  local calls, in_comment = {}, false
+  for j, line in ipairs(lines) do
+    -- The code of the line alone: comments and literals blanked.
+    local code, i, n = {}, 1, #line
+    while i <= n do
+      local c2 = line:sub(i, i + 1)
+      local c = line:sub(i, i)
+      if in_comment then
+        if c2 == "*/" then
+          in_comment, i = false, i + 2
+        else
+          i = i + 1
+        end
+        code[#code + 1] = " "
+      elseif c2 == "/*" then
+        in_comment, i = true, i + 2
+        code[#code + 1] = " "
+      elseif c2 == "//" then
+        break
+      elseif c == '"' or c == "'" then
+        local k = i + 1
+        while k <= n and line:sub(k, k) ~= c do
+          k = k + (line:sub(k, k) == "\\" and 2 or 1)
+        end
+        code[#code + 1] = " "
+        i = k + 1
+      else
+        code[#code + 1] = c
+        i = i + 1
+      end
+    end
+    local text = " " .. table.concat(code)
+    for at, name in text:gmatch("()%f[%w_]([%a_][%w_]*)%s*%(") do
+      local pre = text:sub(at - 1, at - 1)
+      if names[name] and pre ~= "." and pre ~= ">" then
+        calls[j] = calls[j] or {}
+        table.insert(calls[j], name)
+      end
+    end
+  end
+  return calls
 end
 
 return M

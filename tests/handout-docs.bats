@@ -163,3 +163,59 @@ spoil() {
     assert_output --partial '"python"'
     assert_output --partial 'Str "whole"'
 }
+
+@test "handout: a listing marks the lines that make a call the lessons teach, on paper and on screen" {
+    # A lesson of its own, in a tree of its own: the calls are the ones
+    # lessons/common/ss_macros.h names; a call's name in a comment or a
+    # string, a helper (say) and ss_close() are not calls to mark.
+    local t="$BATS_TEST_TMPDIR/tree" md F
+    F=$(printf '\140\140\140') # a code fence
+    mkdir -p "$t/lessons/common" "$t/lessons/99-x"
+    cp "$ROOT/lessons/common/ss_macros.h" "$t/lessons/common/"
+    ln -s "$ROOT/docs" "$t/docs"
+    cat >"$t/lessons/99-x/x.c" <<'EOF'
+int main(void)
+{
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    say("now bind() it"); /* then close( */
+    /* a comment
+       that names connect(fd) */ ss_close(fd);
+    if (bind(fd, 0, 0) == -1 || listen(fd, 5) == -1)
+        return close(fd);
+}
+EOF
+    md="$t/t.md"
+    printf '# Lesson 01: x {#lesson-01}\n\n%s{.c include="lessons/99-x/x.c" lines="3-8"}\n%s\n' \
+        "$F" "$F" >"$md"
+    cd "$t"
+    # Paper: lines 3, 7 and 8 start with the mark, their calls in bold.
+    run pandoc "$md" --lua-filter "$ROOT/docs/include.lua" -t latex
+    assert_success
+    local tex=$output
+    run grep -c '^\\SScall{}' <<<"$tex"
+    assert_output 3
+    run grep '^\\SScall{}' <<<"$tex"
+    assert_line --index 0 --regexp 'SScallname\{socket\}'
+    assert_line --index 1 --regexp 'SScallname\{bind\}.*SScallname\{listen\}'
+    assert_line --index 2 --regexp 'SScallname\{close\}'
+    refute_output --partial 'say'
+    refute_output --partial 'connect'
+    # Screen: the same three lines, by class only (no character is added
+    # to the code a reader copies).
+    run pandoc "$md" --lua-filter "$ROOT/docs/include.lua" -t html5
+    assert_success
+    local html=$output
+    run grep -o 'id="[^"]*" class="call"' <<<"$html"
+    assert_equal "${#lines[@]}" 3
+    assert_line --index 0 --regexp '-3" class="call"$'
+    assert_line --index 1 --regexp '-7" class="call"$'
+    assert_line --index 2 --regexp '-8" class="call"$'
+    run grep -o '<span class="callname">[a-z]*</span>' <<<"$html"
+    assert_equal "${#lines[@]}" 4
+    assert_line --index 2 '<span class="callname">listen</span>'
+    # Without the list of calls, the build stops and says why.
+    rm "$t/lessons/common/ss_macros.h"
+    run pandoc "$md" --lua-filter "$ROOT/docs/include.lua" -t latex
+    assert_failure
+    assert_output --partial 'ss_macros.h'
+}

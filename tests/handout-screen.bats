@@ -311,3 +311,56 @@ for n in (1, 2):
         assert_output --partial 'monospace"'
     done
 }
+
+@test "handout: on screen, a listing's marked call lines are drawn, and copying it gives the code alone" {
+    command -v chromium >/dev/null || skip "no chromium (./install-deps installs it)"
+    local dir="$BATS_TEST_TMPDIR/copy"
+    mkdir -p "$dir"
+    # The first listing with a marked line (a call the lessons teach): its
+    # code block alone, on a page that selects it all, as a reader's
+    # mouse would, and writes down what a copy gives and how the marked
+    # line is drawn. Its file and lines: its caption and its lines' ids.
+    "$PYTHON" - "$ROOT/build/handout.html" "$dir" <<'EOF'
+import re, sys
+h = open(sys.argv[1]).read()
+i = h.index(' class="call"><a href=')
+top = h.rindex('<div class="listing', 0, i)
+path = re.search(r'<code>(lessons/[^<]*)</code>', h[top:i]).group(1)
+start = h.rindex('<div class="sourceCode"', 0, i)
+end = h.index('</pre></div>', i) + len('</pre></div>')
+nums = [int(n) for n in re.findall(r'<span id="[^"]*-([0-9]+)"', h[start:end])]
+style = "".join(re.findall(r"<style>.*?</style>", h, re.S))
+js = """<script>window.addEventListener("load", function () {
+  var pre = document.querySelector("div.sourceCode pre");
+  var r = document.createRange(); r.selectNodeContents(pre);
+  var s = window.getSelection(); s.removeAllRanges(); s.addRange(r);
+  var line = document.querySelector("span.call"), name = line.querySelector("span.callname");
+  document.getElementById("copied").textContent = s.toString();
+  document.getElementById("look").textContent = getComputedStyle(line).backgroundColor +
+    " | " + getComputedStyle(name).fontWeight + " | " + getComputedStyle(line).boxShadow;
+});</script>"""
+open(sys.argv[2] + "/page.html", "w").write('<!DOCTYPE html><html><head><meta charset="utf-8">' +
+    style + "</head><body>" + h[start:end] + '<pre id="copied">none</pre><pre id="look">none</pre>' +
+    js + "</body></html>")
+open(sys.argv[2] + "/where", "w").write("%s %d %d\n" % (path, nums[0], nums[-1]))
+EOF
+    local path first last
+    read -r path first last <"$dir/where"
+    echo "$path lines $first-$last"
+    "${HANDOUT_FIRST[@]}" timeout 120 chromium --headless=new --no-sandbox --disable-gpu \
+        --virtual-time-budget=10000 --dump-dom "file://$dir/page.html" 2>/dev/null |
+        "$PYTHON" -c '
+import html, re, sys
+page = sys.stdin.read()
+for name in ("copied", "look"):
+    m = re.search(r"<pre id=\"%s\">(.*?)</pre>" % name, page, re.S)
+    open(sys.argv[1] + "/" + name, "w").write((html.unescape(m.group(1)) if m else "no result") + "\n")' "$dir"
+    cat "$dir/look"
+    # Drawn: a shade that is not the listing's background, the name bold,
+    # a bar (an inset shadow).
+    run cat "$dir/look"
+    assert_output --regexp '^rgb\(226, 228, 232\) \| 700 \| .*inset'
+    # Copied: the file's lines, and nothing else.
+    run diff <(sed -n "${first},${last}p" "$ROOT/$path") "$dir/copied"
+    assert_success
+}

@@ -209,6 +209,56 @@ distinctive_lines() {
     assert_success
 }
 
+@test "handout: the lines that make a call are marked in the listings, and a copy of one is the code alone" {
+    # Paper: lesson 01's first socket() line is marked (a shade and a bar,
+    # its name in bold), and many more are.
+    local tex="$ROOT/build/handout/handout.tex" html="$ROOT/build/handout.html" n
+    run grep -c '^\\SScall{}' "$tex"
+    echo "$output marked lines on paper"
+    ((output > 100))
+    run grep -F 'SScallname{socket}' "$tex"
+    assert_output --partial 'tcp '
+    # What a reader copies from the PDF is the line as the file has it.
+    local want
+    want=$(grep -m1 -F 'tcp = socket(' "$ROOT/lessons/01-socket/socket.c" | sed 's/^ *//')
+    run grep -F -- "$want" "$BATS_FILE_TMPDIR/handout.txt"
+    assert_success
+    assert_line --regexp "^[[:space:]]*${want//[()]/.}[[:space:]]*\$"
+    # Screen (the EPUB has the same blocks): the lines by a class, the
+    # names in a span; nothing added to the text.
+    n=$(grep -c 'class="call"><a href=' "$html")
+    echo "$n marked lines in the HTML"
+    ((n > 100))
+    grep -q '<span class="callname">socket</span><span class="op">(</span>AF_INET' "$html"
+}
+
+@test "handout: a prototype in the text that wraps goes on indented, not at the margin" {
+    # pdftotext -layout keeps a line's indentation: each prototype that
+    # starts a line at the margin and ends it after a comma ("int
+    # getsockopt(int sockfd, ..., void *optval,") has its next line
+    # indented.
+    local lay="$BATS_TEST_TMPDIR/layout.txt"
+    pdftotext -layout "$ROOT/build/handout.pdf" "$lay"
+    run "$PYTHON" -c '
+import re, sys
+lines = open(sys.argv[1], encoding="utf-8").read().split("\n")
+found = bad = 0
+for i, l in enumerate(lines[:-1]):
+    if re.match(r"(int|ssize_t) [a-z]+\(int sockfd,.*,$", l):
+        found += 1
+        if not re.match(r"  +\S", lines[i + 1]):
+            bad += 1
+            print("at the margin after %r: %r" % (l, lines[i + 1]))
+print("%d wrapped prototypes" % found)
+sys.exit(1 if bad or found < 3 else 0)' "$lay"
+    echo "$output"
+    assert_success
+    # On screen it wraps only after a comma, its lines after the first
+    # hanging under it (handout.css: code.proto).
+    grep -q '<code class="proto"><span class="nobr">int getsockopt(int sockfd</span>, <span class="nobr">int level</span>' \
+        "$ROOT/build/handout.html"
+}
+
 @test "handout: a narrated line from a real run of each lesson is in the PDF" {
     # Each transcript is shown once, some only in part: for each lesson,
     # the first narrated call line of at least one of its runs is there,

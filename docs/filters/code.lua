@@ -173,9 +173,38 @@ local function keep_before(lines)
   return keep
 end
 
+-- The pattern of a Lua string S, matched as it is.
+local function literal(s)
+  return (s:gsub("[%^%$%(%)%%%.%[%]%*%+%-%?]", "%%%0"))
+end
+
+-- A line of a listing that makes a call the lessons teach
+-- (listing.call_lines) is marked on paper: \SScall{} at its start (a
+-- shade behind it and a bar in the margin, preamble.tex) and each call's
+-- name in \SScallname{} (bold). The highlighted LaTeX has the name as
+-- text just before the "(" that pandoc sets as an operator.
+local function mark_call_tex(line, names, where)
+  local marked = 0
+  for _, name in ipairs(names) do
+    local esc = latex_escape(name)
+    line = line:gsub("([^%w_\\])(" .. literal(esc) .. ")( *}\\OperatorTok{%()",
+      function(pre, n, post)
+        marked = marked + 1
+        return pre .. "\\SScallname{" .. n .. "}" .. post
+      end)
+  end
+  if marked == 0 then
+    fail(where .. ": a line that calls " .. table.concat(names, ", ") ..
+      "() came out of pandoc without that name before an operator \"(\"")
+  end
+  return "\\SScall{}" .. line
+end
+
 -- A listing for paper: the LaTeX pandoc writes for CB, with \SSkeep at
--- the end of each line that no page break may come before.
-local function paper_listing(cb, lines)
+-- the end of each line that no page break may come before, and the lines
+-- that make a call marked (CALLS, from listing.call_lines, by the index
+-- of the line in LINES; line 1 is line START of the file PATH).
+local function paper_listing(cb, lines, calls, path, start)
   local tex = pandoc.write(pandoc.Pandoc({ cb }), "latex")
   local keep = keep_before(lines)
   local out, j, inside = {}, 0, false
@@ -185,6 +214,10 @@ local function paper_listing(cb, lines)
     end
     if inside then
       j = j + 1
+      if calls and calls[j] then
+        line = mark_call_tex(line, calls[j],
+          'include="' .. tostring(path) .. '" line ' .. (start + j - 1))
+      end
       if keep[j] then
         line = line .. "\\SSkeep{}"
       end
@@ -383,6 +416,18 @@ function M.include_code(el)
     end
   end
 
+  -- The lines that make a call the lessons teach, marked on paper and on
+  -- screen (C from lessons/ only: its calls are the ones sockstep.h
+  -- narrates).
+  local file_calls
+  if lang == "c" then
+    local names, err = listing.call_names()
+    if not names then
+      fail('include="' .. path .. '": ' .. err)
+    end
+    file_calls = listing.call_lines(lines, names)
+  end
+
   local blocks = { listing_caption(path, first, last, total, whole) }
   local marks_first = 0
   -- The lines left out before the first: since the end of the last part
@@ -409,9 +454,27 @@ function M.include_code(el)
   local function flush()
     if start then
       first_chunk = first_chunk or chunk
+      local attrs = { startFrom = tostring(start) }
+      -- The calls by the chunk's own line index (for paper) and, for the
+      -- screen (layout.code_block_html), by the file's line numbers:
+      -- calls="12=socket;20=bind,close".
+      local calls, said = {}, {}
+      if file_calls then
+        for k = 1, #chunk do
+          local names = file_calls[start + k - 1]
+          if names then
+            calls[k] = names
+            said[#said + 1] = (start + k - 1) .. "=" .. table.concat(names, ",")
+          end
+        end
+      end
+      if #said > 0 and not latex() then
+        attrs.calls = table.concat(said, ";")
+      end
       local cb = pandoc.CodeBlock(table.concat(chunk, "\n"),
-        pandoc.Attr("", classes, { startFrom = tostring(start) }))
-      blocks[#blocks + 1] = latex() and lang == "c" and paper_listing(cb, chunk) or cb
+        pandoc.Attr("", classes, attrs))
+      blocks[#blocks + 1] = latex() and lang == "c" and
+        paper_listing(cb, chunk, calls, path, start) or cb
     end
     chunk, start = {}, nil
   end

@@ -186,7 +186,10 @@ local function mark_listing(e, place, blocks)
           local want = latex_escape(name)
           local lines, found = {}, false
           for line in (c.text .. "\n"):gmatch("([^\n]*)\n") do
-            if not found and not line:match("^\\") then
+            -- (a line of code, not the environment's \begin or \end;
+            -- a line may start with a macro: \NormalTok, \SScall)
+            if not found and not line:match("^\\begin{") and
+                not line:match("^\\end{") then
               local s, f = line:find(want, 1, true)
               if s and not line:sub(f + 1, f + 1):match("[%w_]") and
                   not line:sub(s - 1, s - 1):match("[%w_]") then

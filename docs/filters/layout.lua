@@ -37,6 +37,13 @@ local function is_command(t)
   return false
 end
 
+-- A C prototype, "int getsockopt(int sockfd, ...);": the type, the
+-- name, its parameters and ";" at the end (not "return f(x);").
+local function is_prototype(t)
+  return t:match("^[%a_][%w_ %*]-[ %*][%a_][%w_]*%(.*, .*%);$") ~= nil and
+    not t:match("^return[ %*]")
+end
+
 function M.code_latex(el)
   local t = el.text:gsub("%s+", " ")
   -- A call long enough to need it may end a line after a comma; a short
@@ -50,8 +57,19 @@ function M.code_latex(el)
     -- After a comma: a line may end there, ragged (the stretch is taken
     -- back when it does not), since a line of typewriter type cannot
     -- stretch at all.
+    local after_comma = "\\hskip 0pt plus -8em\\ "
+    -- A prototype ("int getsockopt(int sockfd, ...);": the type, the
+    -- name, and ";" at the end) goes on 2em in on the next line, so that its
+    -- second line reads as its continuation, not as a statement of its
+    -- own: what follows the penalty up to the \hbox{} goes at a break, and
+    -- the 2em after it stays; with no break, the -2em and the 2em cancel
+    -- out, and a space is left. (A call in the middle of a sentence goes
+    -- on at the margin, as the sentence does.)
+    if is_prototype(t) then
+      after_comma = "\\hskip -2em plus -8em\\ \\hbox{}\\nobreak\\hskip 2em\\relax "
+    end
     return pandoc.RawInline("latex", "\\texttt{" .. table.concat(parts,
-      ",\\hskip 0pt plus 8em\\penalty0\\hskip 0pt plus -8em\\ ") .. "}")
+      ",\\hskip 0pt plus 8em\\penalty0" .. after_comma) .. "}")
   end
   local text = latex_escape(t)
   if utf8.len(t) <= SHORT or (is_command(t) and utf8.len(t) <= LONGEST_COMMAND) then
@@ -204,6 +222,49 @@ function M.write_code_cache()
   end
 end
 
+-- The lines of a listing that make a call the lessons teach, on screen:
+-- each such line's span gets the class "call" (handout.css shades it and
+-- draws a bar beside it) and each call's name a span "callname" (bold).
+-- Only classes: what a reader copies is the code alone. CALLS is
+-- "LINE=NAME,NAME;..." by the file's line numbers, which are the ends of
+-- the lines' ids (pandoc's numberLines: id="code-3-12" for line 12).
+local function mark_calls_html(html, calls)
+  local want = {}
+  for line, names in calls:gmatch("(%d+)=([^;]+)") do
+    want[line] = names
+  end
+  local marked = 0
+  html = html:gsub('(<span id="[^"]*%-(%d+)")(>)([^\n]*)', function(open, line, gt, rest)
+    local names = want[line]
+    if not names then
+      return nil
+    end
+    local n = 0
+    for name in names:gmatch("[^,]+") do
+      rest = rest:gsub("([^%w_])(" .. name .. ')(%s*<span class="op">%()',
+        function(pre, nm, post)
+          n = n + 1
+          return pre .. '<span class="callname">' .. nm .. "</span>" .. post
+        end)
+    end
+    if n == 0 then
+      common.fail("line " .. line .. " of a listing calls " .. names ..
+        "() but its HTML has no such name before an operator \"(\"")
+    end
+    marked = marked + 1
+    return open .. ' class="call"' .. gt .. rest
+  end)
+  local expected = 0
+  for _ in pairs(want) do
+    expected = expected + 1
+  end
+  if marked ~= expected then
+    common.fail("a listing has " .. expected .. " lines that make a call, " ..
+      "and its HTML " .. marked .. " such lines (is it highlighted?)")
+  end
+  return html
+end
+
 function M.code_block_html(el, n)
   if el.identifier == "" then
     el.identifier = "code-" .. n
@@ -221,9 +282,16 @@ function M.code_block_html(el, n)
       return pandoc.RawBlock("html", kept)
     end
   end
+  -- The lines that make a call the lessons teach, calls="12=socket;20=
+  -- bind,close" (filters/code.lua), are marked below, not said in the HTML.
+  local calls = el.attributes["calls"]
+  el.attributes["calls"] = nil
   -- (the handout's highlighting, without its standalone template)
   local html = pandoc.write(pandoc.Pandoc({ el }), "html5",
     { highlight_style = PANDOC_WRITER_OPTIONS.highlight_style })
+  if calls then
+    html = mark_calls_html(html, calls)
+  end
   if not html:find('class="sourceCode', 1, true) then
     html = html:gsub("(<code[^>]*>)(.-)(</code>)", function(open, body, close)
       local lines = {}
@@ -266,6 +334,19 @@ function M.keys(el)
 end
 
 function M.code_html(el)
+  -- A prototype on a narrow screen wraps only after a comma, and its
+  -- lines after the first hang under it (class "proto", handout.css), as
+  -- on paper.
+  local t = el.text:gsub("%s+", " ")
+  if #el.classes == 0 and is_prototype(t) then
+    local pieces = {}
+    for piece in (t .. ", "):gmatch("(.-), ") do
+      pieces[#pieces + 1] = '<span class="nobr">' .. esc(piece) .. "</span>"
+    end
+    local id = el.identifier ~= "" and (' id="' .. esc(el.identifier) .. '"') or ""
+    return pandoc.RawInline("html", '<code class="proto"' .. id .. ">" ..
+      table.concat(pieces, ", ") .. "</code>")
+  end
   if #el.classes > 0 or not el.text:find("-", 1, true) then
     return nil
   end
