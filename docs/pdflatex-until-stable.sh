@@ -14,7 +14,8 @@
 # no contents yet, counts fewer pages (the preamble numbers the contents
 # apart, so no other page number moves). A build from nothing starts with
 # an empty index (below), so it too takes two runs, or three when
-# the page numbers the second prints in place of "??" move a page break.
+# the page numbers the second prints in place of "??" move a page break
+# (seldom: docs/preamble.tex gives each "??" the room of three digits).
 #
 # The last build's .aux and .toc are kept, so a small change needs one or
 # two runs, not three; if the first run fails with them, they are removed

@@ -166,6 +166,35 @@ EOF
     assert_output --regexp 'Overfull \\hbox \([0-9.]+pt too wide\) in paragraph at lines 7--8'
 }
 
+@test "handout: a page reference not yet known is printed ?? in the room of three digits" {
+    local dir="$BATS_FILE_TMPDIR/tree" d="$BATS_TEST_TMPDIR/ref" widths
+    [ "$(<"$BATS_FILE_TMPDIR/rebuild.status")" -eq 0 ] ||
+        fail "make handout PAPER=letter failed: $(tail -n 30 "$BATS_FILE_TMPDIR/rebuild.log")"
+    # The handout's own preamble (the copy's LaTeX up to \begin{document}),
+    # then a reference to a label no run defines, as the first run of a
+    # build from nothing sees every one: it takes the width of "000", not
+    # that of the bold "??" it prints, so that the second run's number
+    # seldom moves a line (docs/preamble.tex).
+    mkdir -p "$d"
+    sed '/^\\begin{document}/q' "$dir/build/handout/handout.tex" >"$d/ref.tex"
+    printf '%s\n' '\sbox0{\pageref{no-such-label}}\sbox2{000}\sbox4{\bfseries ??}' \
+        '\typeout{widths: \the\wd0\space\the\wd2\space\the\wd4\space}' \
+        'See page~\pageref{no-such-label}.' '\end{document}' >>"$d/ref.tex"
+    cd "$d"
+    run timeout "$BUILD_LIMIT" env TEXINPUTS="$dir:" pdflatex \
+        -interaction=nonstopmode -halt-on-error ref.tex
+    assert_success
+    assert_output --partial "Reference \`no-such-label' on page"
+    # (reference, three digits, the marks alone)
+    read -r -a widths < <(sed -n 's/^widths: //p' <<<"$output" | sed 's/pt/ /g')
+    [ "${#widths[@]}" -eq 3 ] || fail "no widths in pdflatex's output"
+    [ "${widths[0]}" = "${widths[1]}" ] ||
+        fail "the reference is ${widths[0]}pt wide, three digits ${widths[1]}pt"
+    [ "${widths[2]}" != "${widths[1]}" ] || fail "?? alone is as wide as three digits"
+    run pdftotext ref.pdf -
+    assert_output --partial "See page ??"
+}
+
 @test "handout: SOURCE_DATE_EPOCH sets the day the handout says it was built" {
     local dir="$BATS_FILE_TMPDIR/tree"
     # make -n -B: the commands it would run, none run
