@@ -125,3 +125,55 @@ load test_helper
     assert_output $'/dev/null\n/dev/null'
     [ ! -e "/proc/$BATS_killer_pid/fd/3" ]
 }
+
+@test "suite: run starts the files longest first by tests/times, the ones it has no time for first of all" {
+    local t="$BATS_TEST_TMPDIR/times"
+    printf '# a comment\n2.5 a.bats\n10 b.bats\n0.5 d.bats\n' >"$t"
+    run env SOCKSTEP_TIMES="$t" "$ROOT/tests/run" --order x/a.bats c.bats \
+        b.bats -f name d.bats e.bats
+    assert_success
+    assert_output $'c.bats\ne.bats\nb.bats\nx/a.bats\nd.bats'
+    # the committed file: comments, then "SECONDS NAME.bats" lines, each
+    # name a file of the suite
+    local line n=0
+    while IFS= read -r line; do
+        [[ "$line" == "#"* ]] && continue
+        [[ "$line" =~ ^[0-9]+(\.[0-9]+)?\ ([^ /]+\.bats)$ ]] ||
+            fail "tests/times: not a time and a file: $line"
+        [[ -f "$ROOT/tests/${BASH_REMATCH[2]}" ]] ||
+            fail "tests/times: no such file: ${BASH_REMATCH[2]}"
+        n=$((n + 1))
+    done <"$ROOT/tests/times"
+    [ "$n" -ge 1 ]
+}
+
+@test "suite: run --record writes each file's time; a TMPDIR with a space and a quote in its path is no matter" {
+    local d="$BATS_TEST_TMPDIR/a b'c" t="$BATS_TEST_TMPDIR/times"
+    mkdir "$d"
+    printf '@test "one" { true; }\n' >"$BATS_TEST_TMPDIR/one.bats"
+    printf '@test "two" { true; }\n@test "three" { true; }\n' \
+        >"$BATS_TEST_TMPDIR/two.bats"
+    printf '7.5 other.bats\n' >"$t"
+    run bare env -u PARALLEL TMPDIR="$d" SOCKSTEP_JOBS=2 SOCKSTEP_NETNS=no \
+        SOCKSTEP_TIMES="$t" timeout "$WAIT_LONG" "$ROOT/tests/run" --record \
+        "$BATS_TEST_TMPDIR/one.bats" "$BATS_TEST_TMPDIR/two.bats"
+    assert_success
+    assert_line "tests: 3 passed, 0 failed, 0 skipped"
+    assert_line --regexp '^#  +[0-9]+ s  +[0-9]+ s  two\.bats$'
+    # the two files' times, and the time of the file it did not run kept
+    run grep -v '^#' "$t"
+    assert_line --index 0 "7.5 other.bats"
+    assert_line --regexp '^[0-9]+\.[0-9] one\.bats$'
+    assert_line --regexp '^[0-9]+\.[0-9] two\.bats$'
+    [ "${#lines[@]}" -eq 3 ]
+    # no link to that TMPDIR is left in /tmp
+    local l
+    for l in /tmp/sockstep-tmpdir.*; do
+        [[ "$(readlink "$l")" != "$d" ]] || fail "$l is left"
+    done
+    # the times are GNU parallel's: one file after another has none
+    run bare env TMPDIR="$d" SOCKSTEP_JOBS=1 "$ROOT/tests/run" --record \
+        "$BATS_TEST_TMPDIR/one.bats"
+    assert_failure 2
+    assert_output "tests/run: --record needs GNU parallel and SOCKSTEP_JOBS above 1"
+}

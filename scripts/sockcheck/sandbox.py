@@ -17,11 +17,14 @@ Run as root, the sandbox runs as a user of its own (a high uid, one per
 slot of --jobs, that no account has), so that the process limit holds:
 the kernel does not count processes against root's RLIMIT_NPROC."""
 
+import importlib.util
 import os
+import py_compile
 import resource
 import shutil
 import stat
 import subprocess
+import sys
 
 # The limits of everything in one sandbox (the checker inside included).
 PROCS = 256          # processes and threads
@@ -108,6 +111,41 @@ def real_root():
             return f.read().split() == ["0", "0", "4294967295"]
     except OSError:
         return False
+
+
+def precompile(tool_root):
+    """Compile the checker's modules for the path the sandbox shows them
+    at (TOOL) into the cache that scripts/check reads there: build/pycache
+    of the tree, read-only inside. The checker in each sandbox then loads
+    them compiled, where it compiled the whole package at every start (it
+    cannot write its cache there, and the one built outside is named by
+    the tree's own path). Only where the tree has build/ (scripts/check
+    uses the cache only then), and nothing is said if it cannot be
+    written: the sandbox's checker compiles the modules as before."""
+    build = os.path.join(tool_root, "build")
+    here = os.path.join(tool_root, "scripts", "sockcheck")
+    if not os.path.isdir(build):
+        return
+    saved = sys.pycache_prefix
+    sys.pycache_prefix = os.path.join(TOOL, "build", "pycache")
+    try:
+        for name in sorted(os.listdir(here)):
+            if not name.endswith(".py"):
+                continue
+            inside = os.path.join(TOOL, "scripts", "sockcheck", name)
+            cfile = os.path.join(tool_root, os.path.relpath(
+                importlib.util.cache_from_source(inside), TOOL))
+            source = os.path.join(here, name)
+            try:
+                if (os.path.exists(cfile) and os.stat(cfile).st_mtime
+                        >= os.stat(source).st_mtime):
+                    continue
+                py_compile.compile(source, cfile=cfile, dfile=inside,
+                                   doraise=True)
+            except (OSError, py_compile.PyCompileError):
+                return
+    finally:
+        sys.pycache_prefix = saved
 
 
 def command(tool_root, copy, spec, hide, inner_argv):

@@ -1,15 +1,20 @@
 """scripts/sockcheck/batch.py: a fixed port waited for between
-submissions, and the lecturer's summary of a class."""
+submissions, and the lecturer's summary of a class; and the checker's
+modules compiled for the sandbox's path (sandbox.py)."""
 
+import importlib.util
+import marshal
 import os
+import shutil
 import socket
 import sys
+import tempfile
 import unittest
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
                                 "..", "..", "scripts"))
 
-from sockcheck import batch  # noqa: E402 (after the path is set)
+from sockcheck import batch, sandbox  # noqa: E402 (after the path is set)
 from sockcheck.runner import Run  # noqa: E402
 
 
@@ -98,6 +103,59 @@ class FixedPort(unittest.TestCase):
         self.assertEqual([batch.proto_of(Run(k, ["x"])) for k in (
             "echo-server", "echo-client", "udp-receiver", "udp-sender")],
             ["tcp", "tcp", "udp", "udp"])
+
+
+class Precompile(unittest.TestCase):
+    """A tree with build/ gets each module of scripts/sockcheck compiled
+    where scripts/check, inside the sandbox, looks for it: build/pycache,
+    then the path the sandbox shows the module at (sandbox.TOOL)."""
+
+    def tree(self, build):
+        top = tempfile.mkdtemp()
+        self.addCleanup(shutil.rmtree, top)
+        os.makedirs(os.path.join(top, "scripts", "sockcheck"))
+        with open(os.path.join(top, "scripts", "sockcheck", "a.py"),
+                  "w") as f:
+            f.write("X = 1\n")
+        if build:
+            os.mkdir(os.path.join(top, "build"))
+        return top
+
+    def cached(self, top):
+        return os.path.join(top, "build", "pycache",
+                            sandbox.TOOL.lstrip("/"), "scripts", "sockcheck",
+                            "a.%s.pyc" % sys.implementation.cache_tag)
+
+    def test_compiled_for_the_sandbox_path(self):
+        top = self.tree(build=True)
+        sandbox.precompile(top)
+        with open(self.cached(top), "rb") as f:
+            data = f.read()
+        st = os.stat(os.path.join(top, "scripts", "sockcheck", "a.py"))
+        # a timestamp pyc of this source: magic, flags 0, mtime, size
+        self.assertEqual(data[:4], importlib.util.MAGIC_NUMBER)
+        self.assertEqual(int.from_bytes(data[4:8], "little"), 0)
+        self.assertEqual(int.from_bytes(data[8:12], "little"),
+                         int(st.st_mtime) & 0xFFFFFFFF)
+        self.assertEqual(int.from_bytes(data[12:16], "little"), st.st_size)
+        self.assertEqual(marshal.loads(data[16:]).co_filename,
+                         os.path.join(sandbox.TOOL, "scripts", "sockcheck",
+                                      "a.py"))
+        # and the cache path is the one Python derives inside
+        saved = sys.pycache_prefix
+        sys.pycache_prefix = os.path.join(sandbox.TOOL, "build", "pycache")
+        try:
+            inside = importlib.util.cache_from_source(os.path.join(
+                sandbox.TOOL, "scripts", "sockcheck", "a.py"))
+        finally:
+            sys.pycache_prefix = saved
+        self.assertEqual(os.path.join(top, os.path.relpath(
+            inside, sandbox.TOOL)), self.cached(top))
+
+    def test_nothing_without_build(self):
+        top = self.tree(build=False)
+        sandbox.precompile(top)
+        self.assertEqual(sorted(os.listdir(top)), ["scripts"])
 
 
 if __name__ == "__main__":
