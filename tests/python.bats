@@ -123,8 +123,18 @@ results() {
     run py 05_connect --port "$PORT" --timeout 10
     echo "$output"
     assert_failure 1
-    assert_line --regexp "^connected to 127\.0\.0\.1:$PORT from 127\.0\.0\.1:[0-9]+$"
-    assert_output --partial 'recv: Connection reset by peer'
+    # Lesson 03 closes its listening socket once it sees the client's
+    # finished handshake in its queue, and that resets the connection.
+    # Python's connect() with a timeout waits in poll() and then reads the
+    # result with getsockopt(SO_ERROR): on a loaded machine lesson 03 can
+    # close before the client reads it, and the reset is then connect()'s
+    # error, not recv()'s. Both are the reset lesson 03 sent.
+    if [[ "$output" == "connect: Connection reset by peer" ]]; then
+        :
+    else
+        assert_line --regexp "^connected to 127\.0\.0\.1:$PORT from 127\.0\.0\.1:[0-9]+$"
+        assert_output --partial 'recv: Connection reset by peer'
+    fi
     wait_exit "$server" 15
     [ "$EXIT_STATUS" -eq 0 ]
     grep -q '^1 connection waiting for accept()$' "$s"
