@@ -478,10 +478,11 @@ print("got", len(b.recv(100)), file=sys.stderr)'
     assert_line "got 2"
 }
 
-@test "narrate --faults: read() and write() on a socket are shortened too, recv(MSG_WAITALL) and files are not" {
+@test "narrate --faults: read() and write() on a socket are shortened too, and told with their bytes; recv(MSG_WAITALL) and files are not" {
     cat >"$BATS_TEST_TMPDIR/rw.c" <<'C'
 #define _POSIX_C_SOURCE 200809L
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -499,6 +500,9 @@ int main(void)
     printf("send %zd waitall %zd\n", w, r);
     f = open("/dev/zero", O_RDONLY);
     printf("file %zd\n", read(f, b, sizeof b));
+    signal(SIGPIPE, SIG_IGN);
+    close(sv[1]);
+    printf("gone %zd\n", write(sv[0], "gone", 4));
     return 0;
 }
 C
@@ -509,17 +513,21 @@ C
     assert_success
     # read() of a socket: 3 bytes; recv() with MSG_WAITALL: all 5 it asked
     # for (the kernel fills it whole); a file's read(): untouched
-    assert_output $'write 12 read 3\nsend 10 waitall 5\nfile 64'
+    assert_output $'write 12 read 3\nsend 10 waitall 5\nfile 64\ngone -1'
     run grep -c "SOCKSTEP_FAULTS: each read() on a SOCK_STREAM socket" "$NAR"
     assert_output 1
-    # a shortened read() is told in one line, so a checker's tail shows it
-    run grep -cE '^read\([0-9]+, buf, 3\) = 3 \(the program asked for 64 bytes; the fault made it 3\)$' "$NAR"
+    # a shortened read() is told as recv() is, with the bytes it got
+    run grep -cE '^read\([0-9]+, "hel", 3\) = 3$' "$NAR"
     assert_output 1
     run timeout "$WAIT_LONG" "$NARRATE" --out "$NAR.2" --faults send=half -- \
         "$BATS_TEST_TMPDIR/rw"
     assert_success
-    assert_output $'write 6 read 6\nsend 5 waitall 5\nfile 64'
-    run grep -cE '^write\([0-9]+, buf, 6\) = 6 \(the program gave 12 bytes; the fault made it 6\)$' "$NAR.2"
+    assert_output $'write 6 read 6\nsend 5 waitall 5\nfile 64\ngone -1'
+    run grep -cE '^write\([0-9]+, "hello ", 6\) = 6$' "$NAR.2"
+    assert_output 1
+    # a shortened write() that fails names its errno, as every failing
+    # line does
+    run grep -cE '^write\([0-9]+, "go", 2\) = -1 EPIPE \(Broken pipe\)$' "$NAR.2"
     assert_output 1
 }
 

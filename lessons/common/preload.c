@@ -348,27 +348,7 @@ ssize_t(recv)(int fd, void *buf, size_t n, int flags)
 }
 
 /* read(), write(): on a socket, told as recv() and send() are
-   (preload_rw.h); shortened by a fault (on a stream socket), told in one
-   line, without the bytes. */
-static ssize_t ss_short_rw(const char *name, int fd, size_t n, size_t was,
-                           ssize_t rc)
-{
-    char line[160];
-    int saved = errno;
-
-    if (ss_enter()) {
-        snprintf(line, sizeof line,
-                 "%s(%d, buf, %zu) = %zd (the program %s "
-                 "%zu bytes; the fault made it %zu)",
-                 name, fd, n, rc, name[0] == 'r' ? "asked for" : "gave", was,
-                 n);
-        ss_wrap(0, 4, "", line, SS_CYAN);
-        ss_leave();
-    }
-    errno = saved;
-    return rc;
-}
-
+   (preload_rw.h), shortened by a fault or not. */
 /* Is fd a socket, and may its call be told? (Cheap for the rest.) */
 static int ss_socket_told(int fd)
 {
@@ -378,14 +358,11 @@ static int ss_socket_told(int fd)
 
 ssize_t(read)(int fd, void *buf, size_t n)
 {
-    size_t k = n;
-
     if (ss_fault_eintr > 0 && ss_depth == 0 && ss_is_stream(fd) &&
         ss_fault_eintr_now("read", fd, (long)n))
         return -1;
-    if (ss_fault_recv > 0 && ss_depth == 0 &&
-        (k = ss_fault_len("read", fd, n, 0)) < n)
-        return ss_short_rw("read", fd, k, n, SS_REAL(read)(fd, buf, k));
+    if (ss_fault_recv > 0 && ss_depth == 0)
+        n = ss_fault_len("read", fd, n, 0);
     if (!ss_socket_told(fd))
         return SS_REAL(read)(fd, buf, n);
     SS_TOLD(ss_read_sock(fd, buf, n), SS_REAL(read)(fd, buf, n));
@@ -393,14 +370,11 @@ ssize_t(read)(int fd, void *buf, size_t n)
 
 ssize_t(write)(int fd, const void *buf, size_t n)
 {
-    size_t k = n;
-
     if (ss_fault_eintr > 0 && ss_depth == 0 && ss_is_stream(fd) &&
         ss_fault_eintr_now("write", fd, (long)n))
         return -1;
-    if ((ss_fault_send > 0 || ss_fault_half) && ss_depth == 0 &&
-        (k = ss_fault_len("write", fd, n, 1)) < n)
-        return ss_short_rw("write", fd, k, n, SS_REAL(write)(fd, buf, k));
+    if ((ss_fault_send > 0 || ss_fault_half) && ss_depth == 0)
+        n = ss_fault_len("write", fd, n, 1);
     if (!ss_socket_told(fd))
         return SS_REAL(write)(fd, buf, n);
     SS_TOLD_SEND(0, ss_write_sock(fd, buf, n), SS_REAL(write)(fd, buf, n));

@@ -16,8 +16,7 @@
  * with EINTR, without making it, as a signal arriving during the call
  * would if its handler had no SA_RESTART. Comma-separated. Each is
  * told once where it first acts, and every EINTR made up is told as made up. A
- * read() or write() they shorten is told in one line (preload.c's ss_short_rw),
- * without the bytes.
+ * call they shorten is told as any call is, with the bytes it moved.
  */
 static long ss_fault_recv, ss_fault_send, ss_fault_eintr;
 static int ss_fault_half, ss_fault_told[3];
