@@ -429,6 +429,26 @@ print("done")'
     grep -q 'made up: the call was not made' "$NAR.py"
 }
 
+@test "narrate --faults eintr=2: made-up EINTRs in a loop are told three times, then counted with the real calls" {
+    # a non-blocking recv() in a loop: EAGAIN, and every other call a
+    # made-up EINTR that Python makes again (PEP 475)
+    SOCKSTEP_NOWRAP=1 run bare timeout "$WAIT_RUN" "$NARRATE" --faults eintr=2 -- \
+        "$PYTHON" -c 'import socket
+a, b = socket.socketpair()
+b.setblocking(False)
+for _ in range(60):
+    try:
+        b.recv(100)
+    except BlockingIOError:
+        pass
+print("done")'
+    assert_success
+    assert_line "done"
+    assert_line --regexp '^recv\(\) returned -1 EAGAIN and recv\(\) returned -1 EINTR \(made up\) on fd [0-9]+, [0-9]+ more times in all: '
+    run grep -c '^recv([0-9]*, \.\.\., 100, \.\.\.) = -1 EINTR (Interrupted system call), made up' <<<"$output"
+    assert_output 3
+}
+
 @test "narrate: getpeername() that only asks (Python showing a socket, bash's stdin) gets one note a run, no cause and no try" {
     # Python's repr() of a socket that is not connected asks getpeername();
     # printing it twice asks twice. bash asks of its standard input.

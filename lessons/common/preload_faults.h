@@ -76,6 +76,7 @@ static void ss_fault_tell(int k, const char *text)
     if (ss_fault_told[k] || !ss_enter())
         return;
     ss_fault_told[k] = 1;
+    ss_nar.hush = 0; /* a repeat held back is over: this is new */
     ss_wrap(0, 4, "SOCKSTEP_FAULTS: ", text, SS_CYAN);
     ss_leave();
 }
@@ -118,7 +119,7 @@ static size_t ss_fault_len(const char *name, int fd, size_t n, int sending)
    call without a length (accept). */
 static int ss_fault_eintr_now(const char *name, int fd, long n)
 {
-    char line[300];
+    char line[300], key[120];
 
     if (ss_fault_eintr <= 0 ||
         __atomic_add_fetch(&ss_fault_calls, 1, __ATOMIC_RELAXED) %
@@ -131,18 +132,22 @@ static int ss_fault_eintr_now(const char *name, int fd, long n)
                      "arrives during the call and its handler was installed "
                      "without SA_RESTART: a program must make the call "
                      "again");
+    /* Told as a real call is: three times in a loop, then counted
+       (ss_repeat.h), under a key no real call has. */
     if (ss_enter()) {
         if (n >= 0)
-            snprintf(line, sizeof line,
-                     "%s(%d, ..., %ld, ...) = -1 EINTR (Interrupted system "
-                     "call), made up: the call was not made",
-                     name, fd, n);
+            snprintf(key, sizeof key,
+                     "%s(%d, ..., %ld, ...) = -1 EINTR (made up)", name, fd, n);
         else
+            snprintf(key, sizeof key, "%s(%d, ...) = -1 EINTR (made up)", name,
+                     fd);
+        if (!ss_repeat(key, name, -1)) {
             snprintf(line, sizeof line,
-                     "%s(%d, ...) = -1 EINTR (Interrupted system call), made "
-                     "up: the call was not made",
-                     name, fd);
-        ss_wrap(0, 4, "", line, SS_RED);
+                     "%.*s (Interrupted system call), made up: the call was "
+                     "not made",
+                     (int)(strlen(key) - strlen(" (made up)")), key);
+            ss_wrap(0, 4, "", line, SS_RED);
+        }
         ss_leave();
     }
     errno = EINTR;
