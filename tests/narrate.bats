@@ -400,6 +400,66 @@ print("done")'
     assert_success
     assert_line "done"
     refute_output --partial "made up"
+    # and the process says, at its end, that the fault found nothing
+    assert_line "SOCKSTEP_FAULTS: no fault acted in this process: of its calls that send or receive on a socket (8), none is one the faults change, recv(), recvfrom(), read(), send(), sendto() or write() on a stream socket (TCP). sendmsg(), recvmsg(), readv(), writev() and datagram sockets are left alone"
+}
+
+@test "narrate --faults: one rule: recv(), recvfrom(), read(), send(), sendto(), write() on a stream socket; sendmsg() and recvmsg() left alone, and said" {
+    cat >"$BATS_TEST_TMPDIR/rule.c" <<'C'
+#define _POSIX_C_SOURCE 200809L
+#include <errno.h>
+#include <stdio.h>
+#include <sys/socket.h>
+#include <sys/uio.h>
+int main(int argc, char **argv)
+{
+    int sv[2], i;
+    char b[64], hello[] = "hello";
+    ssize_t s, r;
+    (void)argv;
+    if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv) != 0)
+        return 1;
+    if (argc > 1) {
+        struct iovec out = {hello, 5}, in = {b, sizeof b};
+        struct msghdr mo = {0}, mi = {0};
+        mo.msg_iov = &out, mo.msg_iovlen = 1;
+        mi.msg_iov = &in, mi.msg_iovlen = 1;
+        for (i = 0; i < 2; i++) {
+            s = sendmsg(sv[0], &mo, 0);
+            r = recvmsg(sv[1], &mi, 0);
+            printf("sendmsg %zd recvmsg %zd\n", s, r);
+        }
+        return 0;
+    }
+    s = sendto(sv[0], hello, 5, 0, NULL, 0);
+    r = recvfrom(sv[1], b, sizeof b, 0, NULL, NULL);
+    printf("sendto %zd recvfrom %zd%s\n", s, r,
+           r == -1 && errno == EINTR ? " EINTR" : "");
+    return 0;
+}
+C
+    cc -o "$BATS_TEST_TMPDIR/rule" "$BATS_TEST_TMPDIR/rule.c"
+    # sendto() and recvfrom() on a stream socket are shortened ...
+    run bare timeout "$WAIT_RUN" "$NARRATE" --faults send=half,recv=1 -- \
+        "$BATS_TEST_TMPDIR/rule"
+    assert_success
+    assert_line "sendto 2 recvfrom 1"
+    assert_line --regexp '^sendto\([0-9]+, "he", 2, 0, NULL, 0\) = 2$'
+    assert_line --partial "SOCKSTEP_FAULTS: each recvfrom() on a SOCK_STREAM socket now asks the kernel for at most 1 byte"
+    # ... and interrupted
+    run bare timeout "$WAIT_RUN" "$NARRATE" --faults eintr=2 -- \
+        "$BATS_TEST_TMPDIR/rule"
+    assert_success
+    assert_line "sendto 5 recvfrom -1 EINTR"
+    assert_line --regexp '^recvfrom\([0-9]+, \.\.\., 64, \.\.\.\) = -1 EINTR \(Interrupted system call\), made up: the call was not made$'
+    # sendmsg() and recvmsg() are left alone, whatever the fault, and
+    # the process says so at its end
+    run bare timeout "$WAIT_RUN" "$NARRATE" --faults eintr=2,recv=1,send=1 -- \
+        "$BATS_TEST_TMPDIR/rule" msg
+    assert_success
+    assert_line "sendmsg 5 recvmsg 5"
+    refute_output --partial "made up"
+    assert_line --partial "SOCKSTEP_FAULTS: no fault acted in this process: of its calls that send or receive on a socket (4), none is one"
 }
 
 @test "narrate --faults eintr=2: a C loop that ends at EINTR stops early; Python makes the call again" {
