@@ -258,7 +258,7 @@ EOF
         while IFS= read -r line; do
             [[ $line == *" -o build/"* ]] || continue
             n=$((n + 1))
-            [[ $line == *" -std=c11 -Wall -Wextra -Werror -pedantic -O1 "* ]] ||
+            [[ $line == *" -std=c11 -Wall -Wextra -Werror -pedantic -Wmissing-prototypes -O1 "* ]] ||
                 fail "CFLAGS=-O1 ($how) dropped the warnings: $line"
         done <<<"$output"
         [ "$n" -eq "${#targets[@]}" ]
