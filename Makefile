@@ -35,7 +35,10 @@ CFLAGS  ?= -O0 -g
 # The language and the warnings are not CFLAGS: every build of C here has
 # them first, whatever CFLAGS says (CFLAGS=-O2 make, or make CFLAGS=-O1,
 # changes the optimizer and the debug information, not the warnings).
-STRICT  := -std=c11 -Wall -Wextra -Werror -pedantic
+# -Wmissing-prototypes: a function that is not static must have been
+# declared first, so a helper that should be static, or one whose
+# declaration went astray, shows (a lesson's functions are all static).
+STRICT  := -std=c11 -Wall -Wextra -Werror -pedantic -Wmissing-prototypes
 BUILD   := build
 # Debug information names the source files relative to the tree, so a
 # lesson builds to the same bytes wherever the tree is (the handout keeps
@@ -91,7 +94,8 @@ $(foreach d,$(LESSON_GROUPS),$(eval $(d): $(addprefix $(BUILD)/,$(foreach \
 # to take the place of the C library's socket calls in any program
 # (lessons/common/preload.c says how). GNU C: it needs typeof.
 PRELOAD := $(BUILD)/libsockstep.so
-PRELOAD_CFLAGS ?= -std=gnu11 -Wall -Wextra -Werror -O2 -g -fPIC -shared
+PRELOAD_CFLAGS ?= -std=gnu11 -Wall -Wextra -Werror -Wmissing-prototypes \
+    -O2 -g -fPIC -shared
 
 # The compiler and flags that build/ was made with: when they change
 # (make CC=clang, make CFLAGS=...), build/.flags changes with them, and

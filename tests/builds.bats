@@ -240,6 +240,15 @@ EOF
     assert_success
 }
 
+@test "builds: CI runs make lint first, before the long steps" {
+    # the steps of .ci/run, in order: install-deps, then lint
+    run grep -E '^(\./install-deps|make )' "$ROOT/.ci/run"
+    assert_success
+    assert_line --index 0 "./install-deps"
+    assert_line --index 1 "make lint"
+    assert_line --index 2 "make test"
+}
+
 @test "builds: CFLAGS, from the environment or make's command line, keeps -std=c11 and every warning" {
     # make -B -n: each command, printed, nothing built or written
     local targets=(build/01-socket build/plain/01-socket
@@ -258,7 +267,7 @@ EOF
         while IFS= read -r line; do
             [[ $line == *" -o build/"* ]] || continue
             n=$((n + 1))
-            [[ $line == *" -std=c11 -Wall -Wextra -Werror -pedantic -O1 "* ]] ||
+            [[ $line == *" -std=c11 -Wall -Wextra -Werror -pedantic -Wmissing-prototypes -O1 "* ]] ||
                 fail "CFLAGS=-O1 ($how) dropped the warnings: $line"
         done <<<"$output"
         [ "$n" -eq "${#targets[@]}" ]

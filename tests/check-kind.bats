@@ -84,5 +84,5 @@ build() {
     assert_success
     assert_line --regexp '^PASS one-line '
     assert_line --regexp '^PASS eintr '
-    says 'Every third accept(), recv(), send(), read() or write() failed with EINTR'
+    says 'Every third accept(), or call that received or sent (recv(), recvfrom(), read(), send(), sendto(), write()), failed with EINTR'
 }

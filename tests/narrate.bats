@@ -400,6 +400,66 @@ print("done")'
     assert_success
     assert_line "done"
     refute_output --partial "made up"
+    # and the process says, at its end, that the fault found nothing
+    assert_line "SOCKSTEP_FAULTS: no fault acted in this process: of its calls that send or receive on a socket (8), none is one the faults change, recv(), recvfrom(), read(), send(), sendto() or write() on a stream socket (TCP). sendmsg(), recvmsg(), readv(), writev() and datagram sockets are left alone"
+}
+
+@test "narrate --faults: one rule: recv(), recvfrom(), read(), send(), sendto(), write() on a stream socket; sendmsg() and recvmsg() left alone, and said" {
+    cat >"$BATS_TEST_TMPDIR/rule.c" <<'C'
+#define _POSIX_C_SOURCE 200809L
+#include <errno.h>
+#include <stdio.h>
+#include <sys/socket.h>
+#include <sys/uio.h>
+int main(int argc, char **argv)
+{
+    int sv[2], i;
+    char b[64], hello[] = "hello";
+    ssize_t s, r;
+    (void)argv;
+    if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv) != 0)
+        return 1;
+    if (argc > 1) {
+        struct iovec out = {hello, 5}, in = {b, sizeof b};
+        struct msghdr mo = {0}, mi = {0};
+        mo.msg_iov = &out, mo.msg_iovlen = 1;
+        mi.msg_iov = &in, mi.msg_iovlen = 1;
+        for (i = 0; i < 2; i++) {
+            s = sendmsg(sv[0], &mo, 0);
+            r = recvmsg(sv[1], &mi, 0);
+            printf("sendmsg %zd recvmsg %zd\n", s, r);
+        }
+        return 0;
+    }
+    s = sendto(sv[0], hello, 5, 0, NULL, 0);
+    r = recvfrom(sv[1], b, sizeof b, 0, NULL, NULL);
+    printf("sendto %zd recvfrom %zd%s\n", s, r,
+           r == -1 && errno == EINTR ? " EINTR" : "");
+    return 0;
+}
+C
+    cc -o "$BATS_TEST_TMPDIR/rule" "$BATS_TEST_TMPDIR/rule.c"
+    # sendto() and recvfrom() on a stream socket are shortened ...
+    run bare timeout "$WAIT_RUN" "$NARRATE" --faults send=half,recv=1 -- \
+        "$BATS_TEST_TMPDIR/rule"
+    assert_success
+    assert_line "sendto 2 recvfrom 1"
+    assert_line --regexp '^sendto\([0-9]+, "he", 2, 0, NULL, 0\) = 2$'
+    assert_line --partial "SOCKSTEP_FAULTS: each recvfrom() on a SOCK_STREAM socket now asks the kernel for at most 1 byte"
+    # ... and interrupted
+    run bare timeout "$WAIT_RUN" "$NARRATE" --faults eintr=2 -- \
+        "$BATS_TEST_TMPDIR/rule"
+    assert_success
+    assert_line "sendto 5 recvfrom -1 EINTR"
+    assert_line --regexp '^recvfrom\([0-9]+, \.\.\., 64, \.\.\.\) = -1 EINTR \(Interrupted system call\), made up: the call was not made$'
+    # sendmsg() and recvmsg() are left alone, whatever the fault, and
+    # the process says so at its end
+    run bare timeout "$WAIT_RUN" "$NARRATE" --faults eintr=2,recv=1,send=1 -- \
+        "$BATS_TEST_TMPDIR/rule" msg
+    assert_success
+    assert_line "sendmsg 5 recvmsg 5"
+    refute_output --partial "made up"
+    assert_line --partial "SOCKSTEP_FAULTS: no fault acted in this process: of its calls that send or receive on a socket (4), none is one"
 }
 
 @test "narrate --faults eintr=2: a C loop that ends at EINTR stops early; Python makes the call again" {
@@ -427,6 +487,26 @@ print("done")'
     assert_output "one line"
     wait_exit "$BG_PID" 30
     grep -q 'made up: the call was not made' "$NAR.py"
+}
+
+@test "narrate --faults eintr=2: made-up EINTRs in a loop are told three times, then counted with the real calls" {
+    # a non-blocking recv() in a loop: EAGAIN, and every other call a
+    # made-up EINTR that Python makes again (PEP 475)
+    SOCKSTEP_NOWRAP=1 run bare timeout "$WAIT_RUN" "$NARRATE" --faults eintr=2 -- \
+        "$PYTHON" -c 'import socket
+a, b = socket.socketpair()
+b.setblocking(False)
+for _ in range(60):
+    try:
+        b.recv(100)
+    except BlockingIOError:
+        pass
+print("done")'
+    assert_success
+    assert_line "done"
+    assert_line --regexp '^recv\(\) returned -1 EAGAIN and recv\(\) returned -1 EINTR \(made up\) on fd [0-9]+, [0-9]+ more times in all: '
+    run grep -c '^recv([0-9]*, \.\.\., 100, \.\.\.) = -1 EINTR (Interrupted system call), made up' <<<"$output"
+    assert_output 3
 }
 
 @test "narrate: getpeername() that only asks (Python showing a socket, bash's stdin) gets one note a run, no cause and no try" {
@@ -478,10 +558,11 @@ print("got", len(b.recv(100)), file=sys.stderr)'
     assert_line "got 2"
 }
 
-@test "narrate --faults: read() and write() on a socket are shortened too, recv(MSG_WAITALL) and files are not" {
+@test "narrate --faults: read() and write() on a socket are shortened too, and told with their bytes; recv(MSG_WAITALL) and files are not" {
     cat >"$BATS_TEST_TMPDIR/rw.c" <<'C'
 #define _POSIX_C_SOURCE 200809L
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -499,6 +580,9 @@ int main(void)
     printf("send %zd waitall %zd\n", w, r);
     f = open("/dev/zero", O_RDONLY);
     printf("file %zd\n", read(f, b, sizeof b));
+    signal(SIGPIPE, SIG_IGN);
+    close(sv[1]);
+    printf("gone %zd\n", write(sv[0], "gone", 4));
     return 0;
 }
 C
@@ -509,17 +593,21 @@ C
     assert_success
     # read() of a socket: 3 bytes; recv() with MSG_WAITALL: all 5 it asked
     # for (the kernel fills it whole); a file's read(): untouched
-    assert_output $'write 12 read 3\nsend 10 waitall 5\nfile 64'
+    assert_output $'write 12 read 3\nsend 10 waitall 5\nfile 64\ngone -1'
     run grep -c "SOCKSTEP_FAULTS: each read() on a SOCK_STREAM socket" "$NAR"
     assert_output 1
-    # a shortened read() is told in one line, so a checker's tail shows it
-    run grep -cE '^read\([0-9]+, buf, 3\) = 3 \(the program asked for 64 bytes; the fault made it 3\)$' "$NAR"
+    # a shortened read() is told as recv() is, with the bytes it got
+    run grep -cE '^read\([0-9]+, "hel", 3\) = 3$' "$NAR"
     assert_output 1
     run timeout "$WAIT_LONG" "$NARRATE" --out "$NAR.2" --faults send=half -- \
         "$BATS_TEST_TMPDIR/rw"
     assert_success
-    assert_output $'write 6 read 6\nsend 5 waitall 5\nfile 64'
-    run grep -cE '^write\([0-9]+, buf, 6\) = 6 \(the program gave 12 bytes; the fault made it 6\)$' "$NAR.2"
+    assert_output $'write 6 read 6\nsend 5 waitall 5\nfile 64\ngone -1'
+    run grep -cE '^write\([0-9]+, "hello ", 6\) = 6$' "$NAR.2"
+    assert_output 1
+    # a shortened write() that fails names its errno, as every failing
+    # line does
+    run grep -cE '^write\([0-9]+, "go", 2\) = -1 EPIPE \(Broken pipe\)$' "$NAR.2"
     assert_output 1
 }
 

@@ -20,7 +20,7 @@ FAULTS=recv-pieces,short-send,eintr
     spec hello --only "$FAULTS" hello-onerecv.py
     assert_failure 1
     assert_line --regexp '^FAIL recv-pieces .*: failed under recv=3'
-    says "Each recv() or read() on a TCP socket was given at most 3 bytes"
+    says "Each recv(), recvfrom() or read() on a TCP socket was given at most 3 bytes"
     says "which does not match /Hello, Grace!?/"
     says "The program probably takes what one recv() returns for a whole message"
     assert_line "     its last socket calls (scripts/narrate):"
@@ -47,7 +47,7 @@ FAULTS=recv-pieces,short-send,eintr
     assert_success
     assert_line --regexp '^PASS short-send '
     assert_line --regexp '^PASS eintr '
-    says "Every third accept(), recv(), send(), read() or write() failed with EINTR"
+    says "Every third accept(), or call that received or sent (recv(), recvfrom(), read(), send(), sendto(), write()), failed with EINTR"
     assert_line "3 checks: 2 passed, 0 failed, 1 not run"
 }
 

@@ -69,7 +69,7 @@ time.sleep(1)' "$PORT"
 build_tool() {
     local bin="$BATS_FILE_TMPDIR/$1"
     if [[ ! -x "$bin" ]]; then
-        cc -std=c11 -Wall -Wextra -Werror -pedantic "$ROOT/tests/$1.c" \
+        cc -std=c11 -Wall -Wextra -Werror -pedantic -Wmissing-prototypes "$ROOT/tests/$1.c" \
             -o "$bin.$$" && mv "$bin.$$" "$bin"
     fi
     TOOL="$bin"

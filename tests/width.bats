@@ -267,7 +267,7 @@ printed() {
 
 @test "width: a call line breaks between arguments, under the first; the handout's paper copy breaks it the same way" {
     local tool="$BATS_TEST_TMPDIR/layout"
-    cc -std=c11 -Wall -Wextra -Werror -pedantic "$ROOT/tests/layout.c" -o "$tool"
+    cc -std=c11 -Wall -Wextra -Werror -pedantic -Wmissing-prototypes "$ROOT/tests/layout.c" -o "$tool"
     COLUMNS=78 "$tool" >"$OUT/layout.out"
     mkdir "$BATS_TEST_TMPDIR/paper"
     SOCKSTEP_NOWRAP=1 "$tool" >"$BATS_TEST_TMPDIR/paper/99-layout.txt"

@@ -37,7 +37,8 @@
  *   - with $SOCKSTEP_FAULTS (scripts/narrate --faults) it makes happen
  *     what a busy network and signals may do, to show a program's hidden
  *     assumptions: recv() given a few bytes at a time, send() taking part
- *     of what it was given, an EINTR now and then (see ss_faults_parse).
+ *     of what it was given, an EINTR now and then (preload_faults.h says
+ *     on which calls).
  */
 #define _DEFAULT_SOURCE /* not _GNU_SOURCE: it changes connect()'s type */
 #include <dlfcn.h>
@@ -234,6 +235,7 @@ __attribute__((destructor)) static void ss_preload_end(void)
     if (!ss_enter())
         return;
     ss_repeat_end();
+    ss_faults_end();
     fflush(ss_out());
     ss_leave();
 }
@@ -294,14 +296,14 @@ int(listen)(int fd, int backlog)
 
 int(accept)(int fd, struct sockaddr *addr, socklen_t *len)
 {
-    if (ss_fault_eintr_now("accept", fd, -1))
+    if (ss_fault_accept("accept", fd))
         return -1;
     SS_TOLD(ss_accept(fd, addr, len), SS_REAL(accept)(fd, addr, len));
 }
 
 int(accept4)(int fd, struct sockaddr *addr, socklen_t *len, int flags)
 {
-    if (ss_fault_eintr_now("accept4", fd, -1))
+    if (ss_fault_accept("accept4", fd))
         return -1;
     SS_TOLD(ss_accept_as(fd, addr, len, flags),
             SS_REAL(accept4)(fd, addr, len, flags));
@@ -329,46 +331,21 @@ int(getpeername)(int fd, struct sockaddr *addr, socklen_t *len)
 
 ssize_t(send)(int fd, const void *buf, size_t n, int flags)
 {
-    if (ss_fault_eintr > 0 && ss_is_stream(fd) &&
-        ss_fault_eintr_now("send", fd, (long)n))
+    if (ss_fault_io("send", fd, &n, 1, 0))
         return -1;
-    n = ss_fault_len("send", fd, n, 1);
     SS_TOLD_SEND(flags, ss_send(fd, buf, n, flags),
                  SS_REAL(send)(fd, buf, n, flags));
 }
 
 ssize_t(recv)(int fd, void *buf, size_t n, int flags)
 {
-    if (ss_fault_eintr > 0 && ss_is_stream(fd) &&
-        ss_fault_eintr_now("recv", fd, (long)n))
+    if (ss_fault_io("recv", fd, &n, 0, flags & MSG_WAITALL))
         return -1;
-    if (!(flags & MSG_WAITALL))
-        n = ss_fault_len("recv", fd, n, 0);
     SS_TOLD(ss_recv(fd, buf, n, flags), SS_REAL(recv)(fd, buf, n, flags));
 }
 
 /* read(), write(): on a socket, told as recv() and send() are
-   (preload_rw.h); shortened by a fault (on a stream socket), told in one
-   line, without the bytes. */
-static ssize_t ss_short_rw(const char *name, int fd, size_t n, size_t was,
-                           ssize_t rc)
-{
-    char line[160];
-    int saved = errno;
-
-    if (ss_enter()) {
-        snprintf(line, sizeof line,
-                 "%s(%d, buf, %zu) = %zd (the program %s "
-                 "%zu bytes; the fault made it %zu)",
-                 name, fd, n, rc, name[0] == 'r' ? "asked for" : "gave", was,
-                 n);
-        ss_wrap(0, 4, "", line, SS_CYAN);
-        ss_leave();
-    }
-    errno = saved;
-    return rc;
-}
-
+   (preload_rw.h), shortened by a fault or not. */
 /* Is fd a socket, and may its call be told? (Cheap for the rest.) */
 static int ss_socket_told(int fd)
 {
@@ -378,14 +355,8 @@ static int ss_socket_told(int fd)
 
 ssize_t(read)(int fd, void *buf, size_t n)
 {
-    size_t k = n;
-
-    if (ss_fault_eintr > 0 && ss_depth == 0 && ss_is_stream(fd) &&
-        ss_fault_eintr_now("read", fd, (long)n))
+    if (ss_depth == 0 && ss_fault_io("read", fd, &n, 0, 0))
         return -1;
-    if (ss_fault_recv > 0 && ss_depth == 0 &&
-        (k = ss_fault_len("read", fd, n, 0)) < n)
-        return ss_short_rw("read", fd, k, n, SS_REAL(read)(fd, buf, k));
     if (!ss_socket_told(fd))
         return SS_REAL(read)(fd, buf, n);
     SS_TOLD(ss_read_sock(fd, buf, n), SS_REAL(read)(fd, buf, n));
@@ -393,14 +364,8 @@ ssize_t(read)(int fd, void *buf, size_t n)
 
 ssize_t(write)(int fd, const void *buf, size_t n)
 {
-    size_t k = n;
-
-    if (ss_fault_eintr > 0 && ss_depth == 0 && ss_is_stream(fd) &&
-        ss_fault_eintr_now("write", fd, (long)n))
+    if (ss_depth == 0 && ss_fault_io("write", fd, &n, 1, 0))
         return -1;
-    if ((ss_fault_send > 0 || ss_fault_half) && ss_depth == 0 &&
-        (k = ss_fault_len("write", fd, n, 1)) < n)
-        return ss_short_rw("write", fd, k, n, SS_REAL(write)(fd, buf, k));
     if (!ss_socket_told(fd))
         return SS_REAL(write)(fd, buf, n);
     SS_TOLD_SEND(0, ss_write_sock(fd, buf, n), SS_REAL(write)(fd, buf, n));
@@ -460,6 +425,8 @@ ssize_t(__read_chk)(int fd, void *buf, size_t n, size_t size)
 ssize_t(sendto)(int fd, const void *buf, size_t n, int flags,
                 const struct sockaddr *to, socklen_t tolen)
 {
+    if (ss_fault_io("sendto", fd, &n, 1, 0))
+        return -1;
     SS_TOLD_SEND(flags, ss_sendto(fd, buf, n, flags, to, tolen),
                  SS_REAL(sendto)(fd, buf, n, flags, to, tolen));
 }
@@ -467,18 +434,22 @@ ssize_t(sendto)(int fd, const void *buf, size_t n, int flags,
 ssize_t(recvfrom)(int fd, void *buf, size_t n, int flags, struct sockaddr *from,
                   socklen_t *fromlen)
 {
+    if (ss_fault_io("recvfrom", fd, &n, 0, flags & MSG_WAITALL))
+        return -1;
     SS_TOLD(ss_recvfrom(fd, buf, n, flags, from, fromlen),
             SS_REAL(recvfrom)(fd, buf, n, flags, from, fromlen));
 }
 
 ssize_t(sendmsg)(int fd, const struct msghdr *m, int flags)
 {
+    ss_fault_pass(fd);
     SS_TOLD_SEND(flags, ss_sendmsg(fd, m, flags),
                  SS_REAL(sendmsg)(fd, m, flags));
 }
 
 ssize_t(recvmsg)(int fd, struct msghdr *m, int flags)
 {
+    ss_fault_pass(fd);
     SS_TOLD(ss_recvmsg(fd, m, flags), SS_REAL(recvmsg)(fd, m, flags));
 }
 
@@ -579,6 +550,7 @@ ssize_t(sendfile)(int out, int in, off_t *offset, size_t count)
 {
     if (!ss_is_socket(out))
         return SS_REAL(sendfile)(out, in, offset, count);
+    ss_fault_pass(out);
     SS_TOLD_SEND(0, ss_sendfile(out, in, offset, count),
                  SS_REAL(sendfile)(out, in, offset, count));
 }

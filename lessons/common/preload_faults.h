@@ -7,21 +7,30 @@
 #define SOCKSTEP_PRELOAD_FAULTS_H
 
 /*
- * SOCKSTEP_FAULTS: "recv=N" asks the kernel for at most N bytes in each
- * recv() or read() on a stream socket, whatever the program asked for
- * (not a recv() with MSG_WAITALL, which the kernel fills whole); "send=N"
- * or "send=half" hands each send() or write() on a stream socket at most
- * N bytes, or half (at least 1); "eintr=N" (N at least 2) fails every
- * Nth accept(), and recv(), send(), read() or write() on a stream socket,
- * with EINTR, without making it, as a signal arriving during the call
- * would if its handler had no SA_RESTART. Comma-separated. Each is
- * told once where it first acts, and every EINTR made up is told as made up. A
- * read() or write() they shorten is told in one line (preload.c's ss_short_rw),
- * without the bytes.
+ * SOCKSTEP_FAULTS, comma-separated: "recv=N" asks the kernel for at most
+ * N bytes in each call that receives; "send=N" or "send=half" hands it
+ * at most N bytes, or half (at least 1), in each call that sends;
+ * "eintr=N" (N at least 2) fails every Nth accept(), or call that
+ * receives or sends, with EINTR, without making it, as a signal arriving
+ * during the call would if its handler had no SA_RESTART.
+ *
+ * One rule for all three: the calls that receive are recv(), recvfrom()
+ * and read(), those that send are send(), sendto() and write(), and only
+ * on a stream socket (TCP, or a Unix stream); a recv() with MSG_WAITALL,
+ * which the kernel fills whole, keeps its length. sendmsg(), recvmsg(),
+ * readv(), writev(), sendmmsg(), recvmmsg(), sendfile() and every call on
+ * a datagram socket are left alone: a process whose socket calls all were
+ * is told so at its end (ss_faults_end). Each fault is told once where it
+ * first acts; every EINTR made up is told as made up, and a call a fault
+ * shortens is told as any call is, with the bytes it moved.
  */
 static long ss_fault_recv, ss_fault_send, ss_fault_eintr;
 static int ss_fault_half, ss_fault_told[3];
 static unsigned long ss_fault_calls;
+/* This process's calls a fault may change, and its calls that send or
+   receive on a socket which the faults leave alone (a fork() child
+   starts again). */
+static unsigned long ss_fault_seen, ss_fault_left;
 
 /* Sets the faults SOCKSTEP_FAULTS asks for. Returns NULL, or where a
    part it does not understand begins: then no fault is set at all (a
@@ -70,6 +79,21 @@ static int ss_is_stream(int fd)
 
 static int ss_enter(void);
 static void ss_leave(void);
+static int ss_is_socket(int fd);
+
+static int ss_faults_set(void)
+{
+    return ss_fault_recv > 0 || ss_fault_send > 0 || ss_fault_half ||
+           ss_fault_eintr > 0;
+}
+
+/* A call that sends or receives on a socket and that the faults leave
+   alone (sendmsg(), readv(), a datagram socket's recv() ...): counted. */
+static void ss_fault_pass(int fd)
+{
+    if (ss_faults_set() && ss_depth == 0 && ss_is_socket(fd))
+        __atomic_add_fetch(&ss_fault_left, 1, __ATOMIC_RELAXED);
+}
 
 /* Say once what fault k does, before the call it first changes. */
 static void ss_fault_tell(int k, const char *text)
@@ -77,19 +101,20 @@ static void ss_fault_tell(int k, const char *text)
     if (ss_fault_told[k] || !ss_enter())
         return;
     ss_fault_told[k] = 1;
+    ss_nar.hush = 0; /* a repeat held back is over: this is new */
     ss_wrap(0, 4, "SOCKSTEP_FAULTS: ", text, SS_CYAN);
     ss_leave();
 }
 
 /* How many bytes to hand the kernel: fewer than n, under a fault. */
-static size_t ss_fault_len(const char *name, int fd, size_t n, int sending)
+static size_t ss_fault_len(const char *name, size_t n, int sending)
 {
     char text[300];
     long most = sending ? ss_fault_send : ss_fault_recv;
 
     if (sending && ss_fault_half)
         most = n > 1 ? (long)(n / 2) : 1;
-    if (most <= 0 || n <= (size_t)most || !ss_is_stream(fd))
+    if (most <= 0 || n <= (size_t)most)
         return n;
     if (sending && ss_fault_half)
         snprintf(
@@ -119,35 +144,89 @@ static size_t ss_fault_len(const char *name, int fd, size_t n, int sending)
    call without a length (accept). */
 static int ss_fault_eintr_now(const char *name, int fd, long n)
 {
-    char line[300];
+    char line[300], key[120];
 
     if (ss_fault_eintr <= 0 ||
         __atomic_add_fetch(&ss_fault_calls, 1, __ATOMIC_RELAXED) %
                 (unsigned long)ss_fault_eintr !=
             0)
         return 0;
-    ss_fault_tell(2, "every few calls to accept(), recv(), send(), read() "
-                     "or write() now "
+    ss_fault_tell(2, "every few calls to accept(), recv(), recvfrom(), "
+                     "read(), send(), sendto() or write() now "
                      "fails with EINTR before it is made, as when a signal "
                      "arrives during the call and its handler was installed "
                      "without SA_RESTART: a program must make the call "
                      "again");
+    /* Told as a real call is: three times in a loop, then counted
+       (ss_repeat.h), under a key no real call has. */
     if (ss_enter()) {
         if (n >= 0)
-            snprintf(line, sizeof line,
-                     "%s(%d, ..., %ld, ...) = -1 EINTR (Interrupted system "
-                     "call), made up: the call was not made",
-                     name, fd, n);
+            snprintf(key, sizeof key,
+                     "%s(%d, ..., %ld, ...) = -1 EINTR (made up)", name, fd, n);
         else
+            snprintf(key, sizeof key, "%s(%d, ...) = -1 EINTR (made up)", name,
+                     fd);
+        if (!ss_repeat(key, name, -1)) {
             snprintf(line, sizeof line,
-                     "%s(%d, ...) = -1 EINTR (Interrupted system call), made "
-                     "up: the call was not made",
-                     name, fd);
-        ss_wrap(0, 4, "", line, SS_RED);
+                     "%.*s (Interrupted system call), made up: the call was "
+                     "not made",
+                     (int)(strlen(key) - strlen(" (made up)")), key);
+            ss_wrap(0, 4, "", line, SS_RED);
+        }
         ss_leave();
     }
     errno = EINTR;
     return 1;
+}
+
+/* The faults on accept(): 1 if it fails with a made-up EINTR. */
+static int ss_fault_accept(const char *name, int fd)
+{
+    if (ss_fault_eintr <= 0)
+        return 0;
+    __atomic_add_fetch(&ss_fault_seen, 1, __ATOMIC_RELAXED);
+    return ss_fault_eintr_now(name, fd, -1);
+}
+
+/* The faults on a call that receives (recv(), recvfrom(), read()) or
+   sends (send(), sendto(), write()): 1 if it fails with a made-up EINTR;
+   else *n, the length to give the kernel, perhaps made shorter
+   (not for a recv() with MSG_WAITALL: whole). */
+static int ss_fault_io(const char *name, int fd, size_t *n, int sending,
+                       int whole)
+{
+    if (!ss_faults_set())
+        return 0;
+    if (!ss_is_stream(fd)) {
+        ss_fault_pass(fd);
+        return 0;
+    }
+    __atomic_add_fetch(&ss_fault_seen, 1, __ATOMIC_RELAXED);
+    if (ss_fault_eintr_now(name, fd, (long)*n))
+        return 1;
+    if (!whole)
+        *n = ss_fault_len(name, *n, sending);
+    return 0;
+}
+
+/* At a process's end: if it sent or received on a socket, and the
+   faults left every such call alone, say so (a fault that found nothing
+   to act on would otherwise go unsaid). Called with the lock held. */
+static void ss_faults_end(void)
+{
+    char text[400];
+
+    if (!ss_faults_set() || ss_fault_seen > 0 || ss_fault_left == 0)
+        return;
+    snprintf(text, sizeof text,
+             "no fault acted in this process: of its calls that send or "
+             "receive on a socket (%lu), none is one the faults change, "
+             "recv(), recvfrom(), read(), send(), sendto() or write() on a "
+             "stream socket (TCP). sendmsg(), recvmsg(), readv(), writev() "
+             "and datagram sockets are left alone",
+             ss_fault_left);
+    ss_nar.hush = 0;
+    ss_wrap(0, 4, "SOCKSTEP_FAULTS: ", text, SS_CYAN);
 }
 
 #endif

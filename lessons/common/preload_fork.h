@@ -54,6 +54,7 @@ static void ss_fork_child(void)
 {
     ss_pid_kept = 0;
     ss_tid_kept = 0;
+    ss_fault_seen = ss_fault_left = 0; /* the child's calls, its own */
     if (ss_fold)
         snprintf(ss_nar.tag, sizeof ss_nar.tag, "[pid %ld] ", (long)getpid());
     pthread_mutex_unlock(&ss_lock);

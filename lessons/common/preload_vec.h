@@ -268,6 +268,7 @@ ssize_t(readv)(int fd, const struct iovec *v, int n)
 {
     if (!ss_socket_told(fd))
         return SS_REAL(readv)(fd, v, n);
+    ss_fault_pass(fd);
     SS_TOLD(ss_readv_sock(fd, v, n), SS_REAL(readv)(fd, v, n));
 }
 
@@ -275,11 +276,13 @@ ssize_t(writev)(int fd, const struct iovec *v, int n)
 {
     if (!ss_socket_told(fd))
         return SS_REAL(writev)(fd, v, n);
+    ss_fault_pass(fd);
     SS_TOLD_SEND(0, ss_writev_sock(fd, v, n), SS_REAL(writev)(fd, v, n));
 }
 
 int(sendmmsg)(int fd, struct ss_mmsghdr *v, unsigned int n, int flags)
 {
+    ss_fault_pass(fd);
     SS_TOLD_SEND(flags, ss_sendmmsg_sock(fd, v, n, flags),
                  SS_REAL(sendmmsg)(fd, v, n, flags));
 }
@@ -287,6 +290,7 @@ int(sendmmsg)(int fd, struct ss_mmsghdr *v, unsigned int n, int flags)
 int(recvmmsg)(int fd, struct ss_mmsghdr *v, unsigned int n, int flags,
               struct timespec *ts)
 {
+    ss_fault_pass(fd);
     SS_TOLD(ss_recvmmsg_sock(fd, v, n, flags, ts),
             SS_REAL(recvmmsg)(fd, v, n, flags, ts));
 }

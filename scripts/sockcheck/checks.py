@@ -15,7 +15,7 @@ from .common import KINDS, SPIN_SHARE
 from .common import LOCAL, REFUSED_LIMIT
 from .procfs import is_loopback, net_table, proc_stat, show_addr
 from .program import Program
-from .words import (and_list, describe_status, died_of, plural,
+from .words import (and_list, describe_status, died_of, not_connected, plural,
                     python_error, sanitizer_error, secs, shown)
 
 
@@ -548,7 +548,7 @@ WHOLE_LINE = ("Keep calling recv() until the whole line has come, then print "
 
 def could_not_connect(res, err):
     """Fail res: the checker's own client could not connect (err: why)."""
-    res.failed("The checker could not connect: %s." % err,
+    res.failed(not_connected("The checker", err),
                "could not connect")
 
 

@@ -14,7 +14,7 @@ from .common import MEGABYTE_LIMIT, REPLY_LIMIT
 from .peers import connect, echo_trouble
 from .procfs import net_table, tcp_peer
 from .program import Program
-from .words import secs, shown
+from .words import not_connected, secs, shown
 
 
 def start_server(run):
@@ -31,7 +31,7 @@ def one_line(prog, limit=REPLY_LIMIT, line=LINE, who="The next client",
     about."""
     c, err = connect(prog)
     if c is None:
-        return False, 0.0, "%s could not connect: %s." % (who, err)
+        return False, 0.0, not_connected(who, err)
     t0 = time.monotonic()
     try:
         c.send(line)

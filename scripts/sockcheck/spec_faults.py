@@ -274,39 +274,43 @@ def cut_short(run, got):
 
 
 @spec_check("recv-pieces", "requests read a few bytes at a time",
-            "the program runs with every recv() or read() on a TCP socket "
-            "given at most 3 bytes (TCP keeps no message boundaries); two "
+            "the program runs with every recv(), recvfrom() or read() on a "
+            "TCP socket given at most 3 bytes (TCP keeps no message boundaries); two "
             "clients play the exchange (not with 'newline: no': nothing "
             "then tells where a message ends)",
             lambda s: tcp_server(s) and has_send(s) and s.newline == "yes")
 def sp_recv_pieces(run, res):
     fault_check(run, res, "recv=3",
-                "each recv() or read() on a TCP socket was given at most 3 "
-                "bytes, as TCP may deliver a message in pieces",
-                ("SOCKSTEP_FAULTS: each recv()",
-                 "SOCKSTEP_FAULTS: each read()"),
+                "each recv(), recvfrom() or read() on a TCP socket was given "
+                "at most 3 bytes, as TCP may deliver a message in pieces",
+                (FAULT_RECV_TOLD,),
                 "The program probably takes what one recv() returns for a "
                 "whole message. TCP keeps no message boundaries: read until "
                 "the newline has come, in a loop (lesson 06), or in Python "
                 "read lines from conn.makefile(\"rb\").")
 
 
-SEND_HALF = ("each send() or write() on a TCP socket took only half of what "
-             "it was given, as send() may: it returns how many bytes it "
+# The library's first word when a recv=N or send= fault acts, whatever
+# the call (lessons/common/preload_faults.h, ss_fault_len).
+FAULT_RECV_TOLD = "on a SOCK_STREAM socket now asks the kernel for at most"
+FAULT_SEND_TOLD = "on a SOCK_STREAM socket now hands the kernel"
+
+SEND_HALF = ("each send(), sendto() or write() on a TCP socket took only half "
+             "of what it was given, as send() may: it returns how many bytes it "
              "took (on Linux a blocking send() takes it all unless a signal "
              "or a send timeout interrupts it; a non-blocking one stops "
              "when the socket's buffer is full)")
 
 
 @spec_check("short-send", "send() taking half of a reply",
-            "the program runs with every send() or write() on a TCP socket "
-            "taking only half of what it was given, as send() may; two "
+            "the program runs with every send(), sendto() or write() on a "
+            "TCP socket taking only half of what it was given, as send() "
+            "may; two "
             "clients play the exchange", lambda s: tcp_server(s) and any(
                 k in ("expect", "relay") for k, _, _ in s.steps))
 def sp_short_send(run, res):
     fault_check(run, res, "send=half", SEND_HALF,
-                ("SOCKSTEP_FAULTS: each send()",
-                 "SOCKSTEP_FAULTS: each write()"),
+                (FAULT_SEND_TOLD,),
                 "The program probably ignores what send() returns: when it "
                 "is less than it gave, the rest must be sent too, in a loop "
                 "(in Python, sendall() does it).", newline_hint=False)
@@ -332,14 +336,17 @@ def eintr_failed(res):
 
 
 @spec_check("eintr", "a call interrupted now and then (EINTR)",
-            "the program runs with every third accept(), recv(), send(), "
-            "read() or write() failing with EINTR, as when a signal arrives during the call; "
+            "the program runs with every third accept(), or call that "
+            "receives or sends (recv(), recvfrom(), read(), send(), sendto(), "
+            "write()), failing with EINTR, as when a signal arrives during "
+            "the call; "
             "two clients play the exchange; a program that gives up is a "
             "note, not a failure (EINTR happens only with a signal handler "
             "installed without SA_RESTART)", tcp_server)
 def sp_eintr(run, res):
     fault_check(run, res, "eintr=3",
-                "every third accept(), recv(), send(), read() or write() "
+                "every third accept(), or call that received or sent "
+                "(recv(), recvfrom(), read(), send(), sendto(), write()), "
                 "failed with EINTR "
                 "without being made, as when a signal arrives during it",
                 ("made up: the call was not made",), "", eintr_failed(res))
@@ -347,8 +354,9 @@ def sp_eintr(run, res):
 
 
 @spec_check("short-send", "send() taking half of a request",
-            "the program runs with every send() or write() on a TCP socket "
-            "taking only half of what it was given, as send() may; the "
+            "the program runs with every send(), sendto() or write() on a "
+            "TCP socket taking only half of what it was given, as send() "
+            "may; the "
             "spec's exchange is played",
             lambda s: s.program == "client" and s.proto == "tcp" and any(
                 k == "expect" for k, _, _ in s.steps))
@@ -363,8 +371,7 @@ def sc_short_send(run, res):
         return
     prog = judge(run, res, "script", faults="send=half", doing=SEND_HALF)
     told = prog.narration_text()
-    if not any(mark in told for mark in ("SOCKSTEP_FAULTS: each send()",
-                                         "SOCKSTEP_FAULTS: each write()")):
+    if FAULT_SEND_TOLD not in told:
         if not res.ok:
             return  # it failed without the fault's help: that was seen
         res.not_run("Not run: the fault never acted. The checker set it up "

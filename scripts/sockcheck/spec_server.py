@@ -15,7 +15,8 @@ from .procfs import proc_stat
 from .program import Program
 from .spec_talk import (NOT_ANSWERED, Talk, before_input, exchange, play,
                         queued, start, unanswered, why)
-from .words import and_list, describe_status, plural, secs
+from .words import (and_list, describe_status, not_connected, plural,
+                    secs)
 
 SPEC_CHECKS = []
 
@@ -205,8 +206,9 @@ def sp_together(run, res):
     try:
         bad = [(i, t.err) for i, t in enumerate(talks) if t.err]
         if bad:
-            res.failed("Client %d of %d could not connect: %s.%s" % (
-                bad[0][0] + 1, n, bad[0][1], why(prog)),
+            res.failed(
+                not_connected("Client %d of %d" % (bad[0][0] + 1, n),
+                              bad[0][1]) + why(prog),
                 "client could not connect")
             return
         # None once a client got every reply; until then, why not

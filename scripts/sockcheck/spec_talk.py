@@ -14,7 +14,7 @@ from .peers import SIZEOF, SIZEOF_WORDS, UdpPeer, connect
 from .procfs import Sock, net_table
 from .program import Program
 from .spec import U32, printed, wanted, where
-from .words import and_list, secs, shown
+from .words import and_list, not_connected, secs, shown
 
 
 class Talk:
@@ -509,7 +509,7 @@ def exchange(prog, spec, who="A client", newline_hint=True, got=None,
     if talk.err:
         if unconnected is not None:
             unconnected.append(talk.err)
-        return False, "%s could not connect: %s." % (who, talk.err)
+        return False, not_connected(who, talk.err)
     try:
         trouble = play(talk)
         words = talk.transcript(6)
@@ -605,7 +605,7 @@ def before_input(prog, spec, steps, who, unconnected=None):
     if talk.err:
         if unconnected is not None:
             unconnected.append(talk.err)
-        return False, "%s could not connect: %s." % (who, talk.err)
+        return False, not_connected(who, talk.err)
     try:
         trouble = play(talk, steps, close=False)
         words = talk.transcript(6)

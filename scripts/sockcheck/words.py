@@ -11,6 +11,13 @@ def plural(n, word, words=None):
     return "%d %s" % (n, word if n == 1 else (words or word + "s"))
 
 
+def not_connected(who, err):
+    """The verdict when a client could not connect: who, as the sentence's
+    subject ("The checker", "The next client", "Client 2 of 3"), and err,
+    why (a strerror text, or the checker's own words)."""
+    return "%s could not connect: %s." % (who, err)
+
+
 def printable(text):
     """text with each character a terminal would act on (escape codes,
     newlines, controls) written as \\xNN: what a program printed, said

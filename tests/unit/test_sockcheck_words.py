@@ -36,6 +36,26 @@ class Shown(unittest.TestCase):
         self.assertEqual(words.shown(b"\n\n\n", 2), '"\\n\\n"...')
 
 
+class NotConnected(unittest.TestCase):
+    """A client that could not connect: one sentence, written once."""
+
+    def test_the_sentence(self):
+        self.assertEqual(words.not_connected("The next client",
+                                             "Connection refused"),
+                         "The next client could not connect: Connection "
+                         "refused.")
+
+    def test_no_other_module_writes_it(self):
+        package = os.path.dirname(os.path.abspath(words.__file__))
+        for name in sorted(os.listdir(package)):
+            if not name.endswith(".py") or name == "words.py":
+                continue
+            with open(os.path.join(package, name), encoding="utf-8") as f:
+                text = f.read()
+            self.assertFalse("could not connect: %s" in text,
+                             "%s writes it again" % name)
+
+
 class Numbers(unittest.TestCase):
 
     def test_plural(self):
