@@ -55,6 +55,11 @@ Transcripts (docs/runs.sh writes build/runs/NAME.txt):
   name become "-"). A line of a run shown twice stops the build: refer to
   the first showing instead.
 
+  Each line is styled as the narrator colours it in a terminal, told
+  apart by the shapes the narrator prints (filters/transcripts.lua): a
+  call line and a == title == bold, a kernel: line grey, the program's
+  own output italic, a note plain. Only styles: a copy is the text alone.
+
 Numbering (level-1 headings):
 
   # Introduction {#introduction .unnumbered}    front matter: no number

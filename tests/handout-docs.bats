@@ -219,3 +219,47 @@ EOF
     assert_failure
     assert_output --partial 'ss_macros.h'
 }
+
+@test "handout: each line of a transcript takes the style of the narrator's own colour for it" {
+    # A real run in colour (--color always): the narrator starts a call
+    # line with bold (a failed one bold red), a kernel: line with cyan,
+    # and ends every line of its own with a reset; the program's printf()
+    # lines have none. The same run without the codes, as runs.sh keeps
+    # it, through the filter: each line's class must be what its colour
+    # says (call, fail, kernel, note, out; an empty line: blank).
+    local t="$BATS_TEST_TMPDIR" F run want got
+    F=$(printf '\140\140\140') # a code fence
+    mkdir -p "$t/runs"
+    for run in "01-socket" "02-bind --port 0"; do
+        # shellcheck disable=SC2086 # the lesson and its options
+        SOCKSTEP_NOWRAP=1 "$ROOT/build/"$run --color always >"$t/color.txt" </dev/null
+        grep -q $'\e\\[1m' "$t/color.txt"
+        grep -q $'\e\\[36m' "$t/color.txt"
+        want=$(while IFS= read -r line; do
+            case $line in
+            '') echo blank ;;
+            *$'\e[1;31m'*) echo fail ;;
+            *$'\e[1m'*) echo call ;;
+            *$'\e[36m'*) echo kernel ;;
+            *$'\e[0m') echo note ;;
+            *) echo out ;;
+            esac
+        done <"$t/color.txt")
+        { echo "\$ build/${run%% *}"; sed 's/\x1b\[[0-9;]*m//g' "$t/color.txt"; } \
+            >"$t/runs/r.txt"
+        printf '# Lesson 01: x {#lesson-01}\n\n%s{.output run="r" notes="all"}\n%s\n' \
+            "$F" "$F" >"$t/t.md"
+        run pandoc "$t/t.md" --lua-filter "$ROOT/docs/include.lua" \
+            -M runs-dir="$t/runs" -t html5
+        assert_success
+        got=$(grep -o '<span class="tl [a-z]*"' <<<"$output" | sed 's/.*tl \([a-z]*\)"/\1/')
+        # The command line first, then the run's lines, each as coloured.
+        assert_equal "$(head -1 <<<"$got")" cmd
+        echo "${run%% *}: $(grep -c . <<<"$want") lines," \
+            "$(grep -c '^out$' <<<"$want") of the program's own"
+        grep -q '^out$' <<<"$want"
+        grep -q '^note$' <<<"$want"
+        diff <(echo "$want") <(sed 1d <<<"$got")
+    done
+    grep -q '^fail$' <<<"$want"
+}
