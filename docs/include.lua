@@ -36,6 +36,9 @@ from docs/python/):
   and a bar in the margin (preamble.tex), on screen the same by CSS
   (handout.css), and the call's name in bold. The marks are drawn, not
   text: a copy of the listing is the code alone.
+  The lines of a say() or heading() statement (the lesson's own
+  sentences) are grey, their highlighting too: \SSnarr on paper, the
+  class "narration" on screen.
 
 Transcripts (docs/runs.sh writes build/runs/NAME.txt):
 

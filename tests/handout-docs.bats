@@ -263,3 +263,46 @@ EOF
     done
     grep -q '^fail$' <<<"$want"
 }
+
+@test "handout: a listing greys the lines of each say() and heading() statement, on paper and on screen" {
+    # say() over three lines, heading(), and lines that only name them (a
+    # comment, a string, a call inside an if) in a lesson of its own.
+    local t="$BATS_TEST_TMPDIR/tree" md F
+    F=$(printf '\140\140\140') # a code fence
+    mkdir -p "$t/lessons/common" "$t/lessons/99-x"
+    cp "$ROOT/lessons/common/ss_macros.h" "$t/lessons/common/"
+    ln -s "$ROOT/docs" "$t/docs"
+    cat >"$t/lessons/99-x/x.c" <<'EOF'
+int main(void)
+{
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    say("one (of %d", 2,
+        "two)",
+        3);
+    heading("next");
+    /* say("not this") */
+    printf("say(\"nor this\")\n");
+    if (fd == -1)
+        return close(fd);
+}
+EOF
+    md="$t/t.md"
+    printf '# Lesson 01: x {#lesson-01}\n\n%s{.c include="lessons/99-x/x.c" lines="3-11"}\n%s\n' \
+        "$F" "$F" >"$md"
+    cd "$t"
+    # Paper: lines 4-7 (the 2nd to 5th of the listing) start with \SSnarr.
+    run pandoc "$md" --lua-filter "$ROOT/docs/include.lua" -t latex
+    assert_success
+    run grep -n '' <<<"$(sed -n '/^\\begin{Highlighting}/,/^\\end{Highlighting}/p' <<<"$output" | sed '1d;$d')"
+    run grep '^[0-9]*:\\SSnarr{}' <<<"$output"
+    assert_equal "${#lines[@]}" 4
+    assert_line --index 0 --regexp '^2:.*say'
+    assert_line --index 3 --regexp '^5:.*heading'
+    # Screen: the same four lines by class (no character added).
+    run pandoc "$md" --lua-filter "$ROOT/docs/include.lua" -t html5
+    assert_success
+    run grep -o 'id="[^"]*" class="narration"' <<<"$output"
+    assert_equal "${#lines[@]}" 4
+    assert_line --index 0 --regexp '-4" class="narration"$'
+    assert_line --index 3 --regexp '-7" class="narration"$'
+}

@@ -292,6 +292,22 @@ sys.exit(1 if bad or found < 3 else 0)' "$lay"
     assert_output --partial '*italic*'
 }
 
+@test "handout: the say() and heading() lines of a listing are grey, and a copy is the code alone" {
+    local tex="$ROOT/build/handout/handout.tex" html="$ROOT/build/handout.html" n want
+    n=$(grep -c '^\\SSnarr{}' "$tex")
+    echo "$n narrating lines on paper"
+    ((n > 50))
+    grep -q '^\\SSnarr{}\\NormalTok{ *say}' "$tex"
+    n=$(grep -c 'class="narration"' "$html")
+    echo "$n narrating lines in the HTML"
+    ((n > 50))
+    grep -q 'pre > code > span.narration span' "$html"
+    # lesson 01's first say() as the file has it, in the PDF's text.
+    want=$(grep -m1 'say("AF_INET' "$ROOT/lessons/01-socket/socket.c" | sed 's/^ *//')
+    run grep -c -F -- "$want" "$BATS_FILE_TMPDIR/handout.txt"
+    ((output >= 1))
+}
+
 @test "handout: a narrated line from a real run of each lesson is in the PDF" {
     # Each transcript is shown once, some only in part: for each lesson,
     # the first narrated call line of at least one of its runs is there,
