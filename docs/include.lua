@@ -36,6 +36,9 @@ from docs/python/):
   and a bar in the margin (preamble.tex), on screen the same by CSS
   (handout.css), and the call's name in bold. The marks are drawn, not
   text: a copy of the listing is the code alone.
+  The lines of a say() or heading() statement (the lesson's own
+  sentences) are grey, their highlighting too: \SSnarr on paper, the
+  class "narration" on screen.
 
 Transcripts (docs/runs.sh writes build/runs/NAME.txt):
 
@@ -54,6 +57,11 @@ Transcripts (docs/runs.sh writes build/runs/NAME.txt):
   as [](#run-04-accept) (the block's own {#id} if it has one; dots in the
   name become "-"). A line of a run shown twice stops the build: refer to
   the first showing instead.
+
+  Each line is styled as the narrator colours it in a terminal, told
+  apart by the shapes the narrator prints (filters/transcripts.lua): a
+  call line and a == title == bold, a kernel: line grey, the program's
+  own output italic, a note plain. Only styles: a copy is the text alone.
 
 Numbering (level-1 headings):
 

@@ -71,9 +71,26 @@ end
 -- "x.NAME("). A comment or a string that runs past the end of a line is
 -- followed into the next.
 function M.call_lines(lines, names)
-  local calls, in_comment = {}, false
+  local calls = {}
+  for j, code in ipairs(M.code_lines(lines)) do
+    local text = " " .. code
+    for at, name in text:gmatch("()%f[%w_]([%a_][%w_]*)%s*%(") do
+      local pre = text:sub(at - 1, at - 1)
+      if names[name] and pre ~= "." and pre ~= ">" then
+        calls[j] = calls[j] or {}
+        table.insert(calls[j], name)
+      end
+    end
+  end
+  return calls
+end
+
+-- The code of each of LINES alone: comments and string and character
+-- literals blanked (a comment that runs past the end of a line is
+-- followed into the next).
+function M.code_lines(lines)
+  local out, in_comment = {}, false
   for j, line in ipairs(lines) do
-    -- The code of the line alone: comments and literals blanked.
     local code, i, n = {}, 1, #line
     while i <= n do
       local c2 = line:sub(i, i + 1)
@@ -102,16 +119,33 @@ function M.call_lines(lines, names)
         i = i + 1
       end
     end
-    local text = " " .. table.concat(code)
-    for at, name in text:gmatch("()%f[%w_]([%a_][%w_]*)%s*%(") do
-      local pre = text:sub(at - 1, at - 1)
-      if names[name] and pre ~= "." and pre ~= ">" then
-        calls[j] = calls[j] or {}
-        table.insert(calls[j], name)
+    out[j] = table.concat(code)
+  end
+  return out
+end
+
+-- The lines of LINES that only narrate: a statement that is a call of
+-- say() or heading() (lessons/common/ss_narrate.h: the lesson's own
+-- sentences, which a silent build drops), from its first line to the
+-- one that closes its parentheses. A set: narration[j] = true.
+function M.narration_lines(lines)
+  local narration, depth = {}, 0
+  for j, code in ipairs(M.code_lines(lines)) do
+    if depth == 0 and (code:match("^%s*say%s*%(") or
+        code:match("^%s*heading%s*%(")) then
+      depth = -1
+    end
+    if depth ~= 0 then
+      narration[j] = true
+      if depth == -1 then
+        depth = 0
+      end
+      for c in code:gmatch("[()]") do
+        depth = depth + (c == "(" and 1 or -1)
       end
     end
   end
-  return calls
+  return narration
 end
 
 return M

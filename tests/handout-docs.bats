@@ -219,3 +219,90 @@ EOF
     assert_failure
     assert_output --partial 'ss_macros.h'
 }
+
+@test "handout: each line of a transcript takes the style of the narrator's own colour for it" {
+    # A real run in colour (--color always): the narrator starts a call
+    # line with bold (a failed one bold red), a kernel: line with cyan,
+    # and ends every line of its own with a reset; the program's printf()
+    # lines have none. The same run without the codes, as runs.sh keeps
+    # it, through the filter: each line's class must be what its colour
+    # says (call, fail, kernel, note, out; an empty line: blank).
+    local t="$BATS_TEST_TMPDIR" F run want got
+    F=$(printf '\140\140\140') # a code fence
+    mkdir -p "$t/runs"
+    for run in "01-socket" "02-bind --port 0"; do
+        # shellcheck disable=SC2086 # the lesson and its options
+        SOCKSTEP_NOWRAP=1 "$ROOT/build/"$run --color always >"$t/color.txt" </dev/null
+        grep -q $'\e\\[1m' "$t/color.txt"
+        grep -q $'\e\\[36m' "$t/color.txt"
+        want=$(while IFS= read -r line; do
+            case $line in
+            '') echo blank ;;
+            *$'\e[1;31m'*) echo fail ;;
+            *$'\e[1m'*) echo call ;;
+            *$'\e[36m'*) echo kernel ;;
+            *$'\e[0m') echo note ;;
+            *) echo out ;;
+            esac
+        done <"$t/color.txt")
+        { echo "\$ build/${run%% *}"; sed 's/\x1b\[[0-9;]*m//g' "$t/color.txt"; } \
+            >"$t/runs/r.txt"
+        printf '# Lesson 01: x {#lesson-01}\n\n%s{.output run="r" notes="all"}\n%s\n' \
+            "$F" "$F" >"$t/t.md"
+        run pandoc "$t/t.md" --lua-filter "$ROOT/docs/include.lua" \
+            -M runs-dir="$t/runs" -t html5
+        assert_success
+        got=$(grep -o '<span class="tl [a-z]*"' <<<"$output" | sed 's/.*tl \([a-z]*\)"/\1/')
+        # The command line first, then the run's lines, each as coloured.
+        assert_equal "$(head -1 <<<"$got")" cmd
+        echo "${run%% *}: $(grep -c . <<<"$want") lines," \
+            "$(grep -c '^out$' <<<"$want") of the program's own"
+        grep -q '^out$' <<<"$want"
+        grep -q '^note$' <<<"$want"
+        diff <(echo "$want") <(sed 1d <<<"$got")
+    done
+    grep -q '^fail$' <<<"$want"
+}
+
+@test "handout: a listing greys the lines of each say() and heading() statement, on paper and on screen" {
+    # say() over three lines, heading(), and lines that only name them (a
+    # comment, a string, a call inside an if) in a lesson of its own.
+    local t="$BATS_TEST_TMPDIR/tree" md F
+    F=$(printf '\140\140\140') # a code fence
+    mkdir -p "$t/lessons/common" "$t/lessons/99-x"
+    cp "$ROOT/lessons/common/ss_macros.h" "$t/lessons/common/"
+    ln -s "$ROOT/docs" "$t/docs"
+    cat >"$t/lessons/99-x/x.c" <<'EOF'
+int main(void)
+{
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    say("one (of %d", 2,
+        "two)",
+        3);
+    heading("next");
+    /* say("not this") */
+    printf("say(\"nor this\")\n");
+    if (fd == -1)
+        return close(fd);
+}
+EOF
+    md="$t/t.md"
+    printf '# Lesson 01: x {#lesson-01}\n\n%s{.c include="lessons/99-x/x.c" lines="3-11"}\n%s\n' \
+        "$F" "$F" >"$md"
+    cd "$t"
+    # Paper: lines 4-7 (the 2nd to 5th of the listing) start with \SSnarr.
+    run pandoc "$md" --lua-filter "$ROOT/docs/include.lua" -t latex
+    assert_success
+    run grep -n '' <<<"$(sed -n '/^\\begin{Highlighting}/,/^\\end{Highlighting}/p' <<<"$output" | sed '1d;$d')"
+    run grep '^[0-9]*:\\SSnarr{}' <<<"$output"
+    assert_equal "${#lines[@]}" 4
+    assert_line --index 0 --regexp '^2:.*say'
+    assert_line --index 3 --regexp '^5:.*heading'
+    # Screen: the same four lines by class (no character added).
+    run pandoc "$md" --lua-filter "$ROOT/docs/include.lua" -t html5
+    assert_success
+    run grep -o 'id="[^"]*" class="narration"' <<<"$output"
+    assert_equal "${#lines[@]}" 4
+    assert_line --index 0 --regexp '-4" class="narration"$'
+    assert_line --index 3 --regexp '-7" class="narration"$'
+}

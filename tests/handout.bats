@@ -259,6 +259,55 @@ sys.exit(1 if bad or found < 3 else 0)' "$lay"
         "$ROOT/build/handout.html"
 }
 
+@test "handout: a transcript's call lines are bold, kernel: lines grey, the program's own output italic; a copy is the text alone" {
+    # Paper: the rows of the transcripts in their styles (preamble.tex).
+    local tex="$ROOT/build/handout/handout.tex" html="$ROOT/build/handout.html" k n
+    for k in call kernel out; do
+        n=$(grep -c "^ *\\\\SST$k{" "$tex")
+        echo "$n rows of kind $k on paper"
+        ((n > 50))
+    done
+    grep -qx '\\SSTout{bound to 127.0.0.1:8888}' "$tex"
+    grep -qx '\\SSTcall{bind(3, 127.0.0.1:8888, 16) = 0}' "$tex"
+    grep -qE '^\\SSTfail\{bind\(4, 127\.0\.0\.1:8888, 16\) = -1 EADDRINUSE' "$tex"
+    grep -qE '^    \\SSTkernel\{kernel: fd 3 is socket' "$tex"
+    # What a reader copies from the PDF is the line alone.
+    run grep -c -x 'bind(3, 127.0.0.1:8888, 16) = 0' "$BATS_FILE_TMPDIR/handout.txt"
+    ((output >= 1))
+    # Screen (the EPUB has the same blocks): by a class on each line, and
+    # the style sheet gives each class its style.
+    for k in call fail kernel note out; do
+        n=$(grep -c "<span class=\"tl $k\"" "$html")
+        echo "$n lines of kind $k in the HTML"
+        ((n > 5))
+    done
+    grep -q 'span class="tl out" style="[^"]*">bound to 127.0.0.1:8888' "$html"
+    grep -q 'span.tl.call { font-weight: bold; }' "$html"
+    grep -q 'span.tl.out { font-style: italic; }' "$html"
+    # The box on reading the listings says what each style is.
+    run grep -A8 'In a transcript' "$ROOT/docs/getting-started.md"
+    assert_output --partial '**bold**'
+    # shellcheck disable=SC2016 # Markdown, not an expansion
+    assert_output --partial '`kernel:` line grey'
+    assert_output --partial '*italic*'
+}
+
+@test "handout: the say() and heading() lines of a listing are grey, and a copy is the code alone" {
+    local tex="$ROOT/build/handout/handout.tex" html="$ROOT/build/handout.html" n want
+    n=$(grep -c '^\\SSnarr{}' "$tex")
+    echo "$n narrating lines on paper"
+    ((n > 50))
+    grep -q '^\\SSnarr{}\\NormalTok{ *say}' "$tex"
+    n=$(grep -c 'class="narration"' "$html")
+    echo "$n narrating lines in the HTML"
+    ((n > 50))
+    grep -q 'pre > code > span.narration span' "$html"
+    # lesson 01's first say() as the file has it, in the PDF's text.
+    want=$(grep -m1 'say("AF_INET' "$ROOT/lessons/01-socket/socket.c" | sed 's/^ *//')
+    run grep -c -F -- "$want" "$BATS_FILE_TMPDIR/handout.txt"
+    ((output >= 1))
+}
+
 @test "handout: a narrated line from a real run of each lesson is in the PDF" {
     # Each transcript is shown once, some only in part: for each lesson,
     # the first narrated call line of at least one of its runs is there,

@@ -296,9 +296,11 @@ printed() {
     (cd "$ROOT" && pandoc "$BATS_TEST_TMPDIR/t.md" --lua-filter docs/include.lua \
         -M runs-dir="$BATS_TEST_TMPDIR/paper" -t latex) >"$BATS_TEST_TMPDIR/t.tex"
     # (its rows escaped for fancyvrb's commandchars, some ending in
-    # \SSkeep{}, the mark no page break may come before)
+    # \SSkeep{}, the mark no page break may come before, each row's text
+    # in its line's style, \SSTcall{...})
     run diff <(sed -n '/^\\begin{Verbatim}/,/^\\end{Verbatim}/{//!p}' "$BATS_TEST_TMPDIR/t.tex" |
-        sed -e 's/\\SSkeep{}$//' -e 's/\\\([{}]\)/\1/g' -e 's/\\textbackslash{}/\\/g') \
+        sed -e 's/\\SSkeep{}$//' -e 's/\\SST[a-z]*{\(.*\)}$/\1/' \
+            -e 's/\\\([{}]\)/\1/g' -e 's/\\textbackslash{}/\\/g') \
         "$OUT/layout.out"
     assert_success
 }

@@ -203,8 +203,10 @@ end
 -- A listing for paper: the LaTeX pandoc writes for CB, with \SSkeep at
 -- the end of each line that no page break may come before, and the lines
 -- that make a call marked (CALLS, from listing.call_lines, by the index
--- of the line in LINES; line 1 is line START of the file PATH).
-local function paper_listing(cb, lines, calls, path, start)
+-- of the line in LINES; line 1 is line START of the file PATH), and the
+-- lines that only narrate (NARRATION, listing.narration_lines, by the same
+-- index) set in grey: \SSnarr{} at their start (preamble.tex).
+local function paper_listing(cb, lines, calls, path, start, narration)
   local tex = pandoc.write(pandoc.Pandoc({ cb }), "latex")
   local keep = keep_before(lines)
   local out, j, inside = {}, 0, false
@@ -217,6 +219,9 @@ local function paper_listing(cb, lines, calls, path, start)
       if calls and calls[j] then
         line = mark_call_tex(line, calls[j],
           'include="' .. tostring(path) .. '" line ' .. (start + j - 1))
+      end
+      if narration and narration[j] then
+        line = "\\SSnarr{}" .. line
       end
       if keep[j] then
         line = line .. "\\SSkeep{}"
@@ -427,6 +432,8 @@ function M.include_code(el)
     end
     file_calls = listing.call_lines(lines, names)
   end
+  -- The lines that only narrate (say(), heading()), set in grey.
+  local file_narration = lang == "c" and listing.narration_lines(lines) or {}
 
   local blocks = { listing_caption(path, first, last, total, whole) }
   local marks_first = 0
@@ -471,10 +478,21 @@ function M.include_code(el)
       if #said > 0 and not latex() then
         attrs.calls = table.concat(said, ";")
       end
+      -- The same for the lines that narrate: narration="14,15,16".
+      local narration, told = {}, {}
+      for k = 1, #chunk do
+        if file_narration[start + k - 1] then
+          narration[k] = true
+          told[#told + 1] = tostring(start + k - 1)
+        end
+      end
+      if #told > 0 and not latex() then
+        attrs.narration = table.concat(told, ",")
+      end
       local cb = pandoc.CodeBlock(table.concat(chunk, "\n"),
         pandoc.Attr("", classes, attrs))
       blocks[#blocks + 1] = latex() and lang == "c" and
-        paper_listing(cb, chunk, calls, path, start) or cb
+        paper_listing(cb, chunk, calls, path, start, narration) or cb
     end
     chunk, start = {}, nil
   end

@@ -232,7 +232,9 @@ local function mark_transcript(e, place, blocks)
   for i, b in ipairs(blocks) do
     if b.t == "RawBlock" and (b.text:match("^\\begin{terminal}") or
         b.text:match('^<div id="[^"]*" class="terminal">')) and
-        b.text:find("[\n>]" .. name:gsub("_", "%%_") .. "%(") then
+        (b.text:find("[\n>]" .. name:gsub("_", "%%_") .. "%(") or
+          -- (on paper a call line is in \SSTcall{}, filters/transcripts.lua)
+          b.text:find("\n\\SST%a+{" .. name:gsub("_", "%%_") .. "%(")) then
       if latex() then
         local text = b.text:gsub("(\\hypertarget{[^}]*}{})", function(t)
           return t .. latex_entry(e.key, place.main)

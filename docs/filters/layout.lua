@@ -265,6 +265,33 @@ local function mark_calls_html(html, calls)
   return html
 end
 
+-- The lines of a listing that only narrate (say(), heading()): the class
+-- "narration" on each line's span (handout.css greys it), by the file's
+-- line numbers in NARRATION ("14,15,16"). Only a class: a copy is the
+-- code alone.
+local function mark_narration_html(html, narration)
+  local want, expected = {}, 0
+  for line in narration:gmatch("%d+") do
+    want[line], expected = true, expected + 1
+  end
+  local marked = 0
+  html = html:gsub('(<span id="[^"]*%-(%d+)")([^>]*)>', function(open, line, rest)
+    if not want[line] then
+      return nil
+    end
+    marked = marked + 1
+    if rest == ' class="call"' then
+      return open .. ' class="call narration">'
+    end
+    return open .. ' class="narration"' .. rest .. ">"
+  end)
+  if marked ~= expected then
+    common.fail("a listing has " .. expected .. " lines that narrate, " ..
+      "and its HTML " .. marked .. " such lines (is it highlighted?)")
+  end
+  return html
+end
+
 function M.code_block_html(el, n)
   if el.identifier == "" then
     el.identifier = "code-" .. n
@@ -286,11 +313,18 @@ function M.code_block_html(el, n)
   -- bind,close" (filters/code.lua), are marked below, not said in the HTML.
   local calls = el.attributes["calls"]
   el.attributes["calls"] = nil
+  -- The lines that only narrate, narration="14,15" (filters/code.lua): the
+  -- class "narration" on their spans, grey in handout.css.
+  local narration = el.attributes["narration"]
+  el.attributes["narration"] = nil
   -- (the handout's highlighting, without its standalone template)
   local html = pandoc.write(pandoc.Pandoc({ el }), "html5",
     { highlight_style = PANDOC_WRITER_OPTIONS.highlight_style })
   if calls then
     html = mark_calls_html(html, calls)
+  end
+  if narration then
+    html = mark_narration_html(html, narration)
   end
   if not html:find('class="sourceCode', 1, true) then
     html = html:gsub("(<code[^>]*>)(.-)(</code>)", function(open, body, close)

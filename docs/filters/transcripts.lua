@@ -32,6 +32,59 @@ local function split_tag(line)
   return "", line
 end
 
+-- What each line of a run is, by the narrator's own rules (lessons/common):
+-- runs.sh captures the runs without colour (NO_COLOR), so the book tells
+-- the lines apart by the shapes the narrator prints them in, and styles
+-- them as its colours do in a terminal.
+--   "call": a call line, "name(args) = ret" at column 0 (ss_call.h; a
+--     signal handler's "[SIGCHLD handler] waitpid(...) = 3"), and a
+--     "== title ==" line (heading()): bold, in a terminal and in the book;
+--   "fail": a call line that failed ("= -1 ENAME (...)") and a loop's
+--     "... N more times so far: ..." (ss_repeat.h): bold red in a
+--     terminal; bold in the book, and red in the HTML and the EPUB;
+--   "kernel": "    kernel: ..." (ss_proc.h) and "SOCKSTEP_FAULTS: ..."
+--     (narrate's faults): cyan in a terminal, grey in the book;
+--   "note": the narrator's notes and say(), four columns in (ss_wrap()'s
+--     indent): plain, as in a terminal;
+--   "out": the rest, what the program prints itself (its printf() lines,
+--     which -DSOCKSTEP_PLAIN keeps): italic in the book;
+--   "cmd": the command line ("$ ..."), "gap" ("[N lines left out]",
+--     this filter's own) and "blank" (an empty line): plain.
+local function line_kind(line)
+  local _, rest = split_tag(line)
+  if rest == "" then
+    return "blank"
+  end
+  if rest:match("^%$ ") then
+    return "cmd"
+  end
+  if rest:match("^    kernel: ") or rest:match("^SOCKSTEP_FAULTS: ") then
+    return "kernel"
+  end
+  if rest:match("^    %S") then
+    return "note"
+  end
+  if rest:match("^== .* ==$") then
+    return "call"
+  end
+  local call = rest:gsub("^%[%u+ handler%] ", "")
+  local ret = call:match("^[%a_][%w_]*%(.*%) = (%S.*)$")
+  if ret then
+    return ret:match("^%-1 E%u") and "fail" or "call"
+  end
+  if call:match("^[%a_][%w_]*%(.*%)$") then
+    return "call"
+  end
+  if rest:match("^[%a_][%w_]*%(%) .-, [%w%-]+ more times? so far: ") or
+      rest:match("^[%a_][%w_]*%(%) .-, [%w%-]+ more times? in all: ") then
+    return "fail"
+  end
+  if rest:match("^%(and %d+ more calls in a signal handler") then
+    return "note"
+  end
+  return "out"
+end
+
 -- A note a transcript may leave out once shown: a line of narration four
 -- columns in (not a kernel line: what the kernel holds is never generic),
 -- of six words or more. Its key ignores numbers (fds, ports, counts): "a
@@ -107,9 +160,9 @@ local function drop_seen_notes(lines, first, last, all, skip)
     if gap == true then
       -- inside a range left out: its line was printed at the range's start
     elseif gap then
-      out[#out + 1] = { text = gap }
+      out[#out + 1] = { text = gap, kind = "gap" }
     elseif all then
-      out[#out + 1] = { text = lines[i] }
+      out[#out + 1] = { text = lines[i], kind = line_kind(lines[i]) }
     elseif seen and seen.times >= NOTE_SHOWN then
       repeats = repeats + 1
     else
@@ -117,7 +170,8 @@ local function drop_seen_notes(lines, first, last, all, skip)
         notes_seen[key] = seen or { times = 0 }
         notes_seen[key].times = notes_seen[key].times + 1
       end
-      out[#out + 1] = { text = shorten_kernel_line(lines[i]) }
+      out[#out + 1] = { text = shorten_kernel_line(lines[i]),
+        kind = line_kind(lines[i]) }
     end
   end
   return out, repeats
@@ -149,6 +203,12 @@ local function wrap_paper(lines, path)
   end
   return each
 end
+
+-- The macro each kind of line is set in on paper (docs/preamble.tex).
+local PAPER_STYLE = {
+  call = "\\SSTcall", fail = "\\SSTfail", kernel = "\\SSTkernel",
+  out = "\\SSTout",
+}
 
 function M.include_run(el)
   local name = el.attributes["run"]
@@ -314,14 +374,15 @@ function M.include_run(el)
     -- that wraps only where neither part is a single row; never after
     -- the first row or before the last two (\SSkeep, preamble.tex, at
     -- the end of a row no break may come before).
-    local rows, keep, texts = {}, {}, {}
+    local rows, keep, kinds, texts = {}, {}, {}, {}
     for _, l in ipairs(shown_lines) do
       texts[#texts + 1] = l.text
     end
-    for _, these in ipairs(wrap_paper(texts, path)) do
+    for n, these in ipairs(wrap_paper(texts, path)) do
       for k, row in ipairs(these) do
         rows[#rows + 1] = row
         keep[#rows] = k == 2 or (k > 1 and k == #these)
+        kinds[#rows] = shown_lines[n].kind
       end
     end
     -- (the first and last rows that are not empty)
@@ -335,6 +396,13 @@ function M.include_run(el)
     for j, row in ipairs(rows) do
       local t = row:gsub("[\\{}]", { ["\\"] = "\\textbackslash{}",
         ["{"] = "\\{", ["}"] = "\\}" })
+      -- Each row in its line's style (preamble.tex: \SSTcall ...); the
+      -- spaces that lead a row stay outside, so a style starts at its text.
+      local macro = PAPER_STYLE[kinds[j]]
+      if macro and t:match("%S") then
+        local lead, text = t:match("^( *)(.*)$")
+        t = lead .. macro .. "{" .. text .. "}"
+      end
       if (full[2] and j > 1 and j <= full[2]) or
           (full[#full - 1] and j >= full[#full - 1]) or keep[j] then
         t = t .. "\\SSkeep{}"
@@ -360,7 +428,7 @@ function M.include_run(el)
     local tag, rest = split_tag(l.text)
     local lead = #tag + #rest:match("^ *")
     local body = layout.nobr_options(esc(tag .. rest:sub(#rest:match("^ *") + 1)))
-    out[#out + 1] = '<span class="tl" style="padding-left: ' .. (lead + 2) ..
+    out[#out + 1] = '<span class="tl ' .. l.kind .. '" style="padding-left: ' .. (lead + 2) ..
       'ch">' .. body .. "\n</span>"
   end
   return pandoc.RawBlock("html",

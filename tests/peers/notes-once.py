@@ -2,7 +2,8 @@
 # words or more, not kernel:) is shown once at most, numbers aside; a note
 # that comes again is left out with no line in its place (no "[as in"
 # mark); a transcript of class all-notes shows every note again. Prints
-# counts, exits 1 on a miss.
+# counts, exits 1 on a miss. Each line's class is tl and its kind
+# (docs/filters/transcripts.lua): a note is of kind note.
 import html, re, sys
 page = open(sys.argv[1]).read()
 divs = re.findall(r'<div id="([^"]*)" class="terminal( all-notes)?">(.*?)</pre>',
@@ -15,6 +16,7 @@ def key(text, lead):
     if lead != 4 or text.startswith("kernel: ") or len(text.split()) < 6:
         return None
     return re.sub(r"\d+", "#", text)
+KINDS = {"call", "fail", "kernel", "note", "out", "cmd", "gap", "blank"}
 seen, lines, bad = {}, 0, 0
 for ident, everything, body_html in divs:
     spans = re.findall(r'<span class="tl([^"]*)" style="padding-left: '
@@ -22,12 +24,15 @@ for ident, everything, body_html in divs:
     lines += len(spans)
     for extra, pad, body in spans:
         text = html.unescape(re.sub(r"<[^>]+>", "", body))
-        if extra or text.lstrip().startswith("[as in ") or \
+        if extra.strip() not in KINDS or text.lstrip().startswith("[as in ") or \
                 "[why: shown before]" in text:
             print("a mark where a note was left out:", text[:70])
             bad = 1
         # (an option or a path in the line is in a span of its own)
         k = key(text, int(pad) - 2)
+        if k and extra.strip() != "note":
+            print("a note not of kind note:", extra, text[:60])
+            bad = 1
         if k and not everything:
             if k in seen:
                 print("shown a second time:", body[:70])
