@@ -118,6 +118,7 @@ done
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/sockstep-runs.XXXXXX")
 PIDS=()
+SITE16=""
 cleanup() {
     local pid
     for pid in "${PIDS[@]}"; do
@@ -127,6 +128,9 @@ cleanup() {
         wait "$pid" 2>/dev/null || true
     done
     rm -rf "$WORK"
+    if [[ -n "$SITE16" ]]; then
+        rm -rf "$SITE16"
+    fi
 }
 trap cleanup EXIT
 
@@ -790,10 +794,25 @@ run 15-framing-client.together 0 'one\ntwo\n' -- \
     15-framing-client --port "$PORT" --together "${T[@]}"
 finish 15-framing-server
 
-# Lesson 16: the server serves the tests' small site (run from the top of
-# the tree, as make does); the client fetches its page, then asks for a
-# path that climbs out of the root.
-start 16-http-server 0 16-http-server --root lessons/16-http/site --port 0 \
+# Lesson 16: the server serves a copy of the lesson's small site; the
+# client fetches its page, then asks for a path that climbs out of the
+# root. The server prints the root's real path, which in the tree would be
+# this machine's; the copy is at /tmp/sockstep-16/site, which reads the
+# same everywhere. The directory is also the lock: a second build waits
+# until the first has removed it, and serves the tree's own site if it
+# is still there after $WAIT s (say, another user's, or one a killed build
+# left behind).
+ROOT16=lessons/16-http/site
+for ((i = 0; i < WAIT * 20; i++)); do
+    if mkdir /tmp/sockstep-16 2>/dev/null; then
+        SITE16=/tmp/sockstep-16
+        cp -R lessons/16-http/site "$SITE16/site"
+        ROOT16=$SITE16/site
+        break
+    fi
+    sleep 0.05
+done
+start 16-http-server 0 16-http-server --root "$ROOT16" --port 0 \
     --count 2 "${T[@]}"
 ready 16-http-server
 run 16-http-client 0 -- 16-http-client \
@@ -801,6 +820,10 @@ run 16-http-client 0 -- 16-http-client \
 run 16-http-client.forbidden 0 -- 16-http-client \
     --url "http://127.0.0.1:$PORT/../../etc/passwd" "${T[@]}"
 finish 16-http-server
+if [[ -n "$SITE16" ]]; then
+    rm -rf "$SITE16"
+    SITE16=""
+fi
 
 # Lesson 17: a server stopped by SIGTERM leaves its socket file behind; the
 # next one finds the lock beside it free (nobody runs there), removes the
