@@ -117,6 +117,8 @@ for bin in 01-socket 02-bind 03-listen 04-accept 05-connect \
 done
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/sockstep-runs.XXXXXX")
+WORK=$(cd "$WORK" && pwd) # absolute: lesson 17 runs in it
+TOP=$PWD
 PIDS=()
 SITE16=""
 cleanup() {
@@ -828,8 +830,12 @@ fi
 # Lesson 17: a server stopped by SIGTERM leaves its socket file behind; the
 # next one finds the lock beside it free (nobody runs there), removes the
 # socket file, and serves the client. Both files are in this script's own
-# temporary directory.
-SOCK17="$WORK/server.sock"
+# temporary directory, where the programs run, so that the path they are
+# given and print is a short relative one, as a student might type.
+SOCK17=server.sock
+BIN_TOP=$BIN_DIR
+BIN_DIR=$(cd "$BIN_DIR" && pwd)
+cd "$WORK"
 start 17-unix-server.stopped 143 17-unix-server --path "$SOCK17" "${T[@]}"
 waiting 17-unix-server.stopped '^listening on '
 kill -TERM "${BG[17-unix-server.stopped]}"
@@ -850,6 +856,8 @@ start 17-unix-server 0 17-unix-server --path "$SOCK17" "${T[@]}"
 waiting 17-unix-server '^listening on '
 run 17-unix-client 0 -- 17-unix-client --path "$SOCK17" "${T[@]}"
 finish 17-unix-server
+cd "$TOP"
+BIN_DIR=$BIN_TOP
 
 if [[ -n "${SOCKSTEP_RUNS_NETNS:-}" ]]; then
     # Lesson 18, on the loopback interface only (the lesson's defaults): two
