@@ -800,17 +800,25 @@ finish 15-framing-server
 # client fetches its page, then asks for a path that climbs out of the
 # root. The server prints the root's real path, which in the tree would be
 # this machine's; the copy is at /tmp/sockstep-16/site, which reads the
-# same everywhere. The directory is also the lock: a second build waits
-# until the first has removed it, and serves the tree's own site if it
-# is still there after $WAIT s (say, another user's, or one a killed build
-# left behind).
+# same everywhere. The directory is also the lock, with the id of the
+# script that holds it: a second build waits until the first has removed
+# it, takes it over from a killed build of the same user, and serves the
+# tree's own site if it is still taken after $WAIT s (say, by another
+# user).
 ROOT16=lessons/16-http/site
 for ((i = 0; i < WAIT * 20; i++)); do
     if mkdir /tmp/sockstep-16 2>/dev/null; then
         SITE16=/tmp/sockstep-16
+        echo $$ >"$SITE16/pid"
         cp -R lessons/16-http/site "$SITE16/site"
         ROOT16=$SITE16/site
         break
+    fi
+    holder=$(cat /tmp/sockstep-16/pid 2>/dev/null || true)
+    if [[ -O /tmp/sockstep-16 && "$holder" =~ ^[0-9]+$ ]] &&
+        ! kill -0 "$holder" 2>/dev/null; then
+        rm -rf /tmp/sockstep-16
+        continue
     fi
     sleep 0.05
 done
