@@ -117,7 +117,10 @@ for bin in 01-socket 02-bind 03-listen 04-accept 05-connect \
 done
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/sockstep-runs.XXXXXX")
+WORK=$(cd "$WORK" && pwd) # absolute: lesson 17 runs in it
+TOP=$PWD
 PIDS=()
+SITE16=""
 cleanup() {
     local pid
     for pid in "${PIDS[@]}"; do
@@ -127,6 +130,9 @@ cleanup() {
         wait "$pid" 2>/dev/null || true
     done
     rm -rf "$WORK"
+    if [[ -n "$SITE16" ]]; then
+        rm -rf "$SITE16"
+    fi
 }
 trap cleanup EXIT
 
@@ -790,10 +796,33 @@ run 15-framing-client.together 0 'one\ntwo\n' -- \
     15-framing-client --port "$PORT" --together "${T[@]}"
 finish 15-framing-server
 
-# Lesson 16: the server serves the tests' small site (run from the top of
-# the tree, as make does); the client fetches its page, then asks for a
-# path that climbs out of the root.
-start 16-http-server 0 16-http-server --root lessons/16-http/site --port 0 \
+# Lesson 16: the server serves a copy of the lesson's small site; the
+# client fetches its page, then asks for a path that climbs out of the
+# root. The server prints the root's real path, which in the tree would be
+# this machine's; the copy is at /tmp/sockstep-16/site, which reads the
+# same everywhere. The directory is also the lock, with the id of the
+# script that holds it: a second build waits until the first has removed
+# it, takes it over from a killed build of the same user, and serves the
+# tree's own site if it is still taken after $WAIT s (say, by another
+# user).
+ROOT16=lessons/16-http/site
+for ((i = 0; i < WAIT * 20; i++)); do
+    if mkdir /tmp/sockstep-16 2>/dev/null; then
+        SITE16=/tmp/sockstep-16
+        echo $$ >"$SITE16/pid"
+        cp -R lessons/16-http/site "$SITE16/site"
+        ROOT16=$SITE16/site
+        break
+    fi
+    holder=$(cat /tmp/sockstep-16/pid 2>/dev/null || true)
+    if [[ -O /tmp/sockstep-16 && "$holder" =~ ^[0-9]+$ ]] &&
+        ! kill -0 "$holder" 2>/dev/null; then
+        rm -rf /tmp/sockstep-16
+        continue
+    fi
+    sleep 0.05
+done
+start 16-http-server 0 16-http-server --root "$ROOT16" --port 0 \
     --count 2 "${T[@]}"
 ready 16-http-server
 run 16-http-client 0 -- 16-http-client \
@@ -801,12 +830,20 @@ run 16-http-client 0 -- 16-http-client \
 run 16-http-client.forbidden 0 -- 16-http-client \
     --url "http://127.0.0.1:$PORT/../../etc/passwd" "${T[@]}"
 finish 16-http-server
+if [[ -n "$SITE16" ]]; then
+    rm -rf "$SITE16"
+    SITE16=""
+fi
 
 # Lesson 17: a server stopped by SIGTERM leaves its socket file behind; the
 # next one finds the lock beside it free (nobody runs there), removes the
 # socket file, and serves the client. Both files are in this script's own
-# temporary directory.
-SOCK17="$WORK/server.sock"
+# temporary directory, where the programs run, so that the path they are
+# given and print is a short relative one, as a student might type.
+SOCK17=server.sock
+BIN_TOP=$BIN_DIR
+BIN_DIR=$(cd "$BIN_DIR" && pwd)
+cd "$WORK"
 start 17-unix-server.stopped 143 17-unix-server --path "$SOCK17" "${T[@]}"
 waiting 17-unix-server.stopped '^listening on '
 kill -TERM "${BG[17-unix-server.stopped]}"
@@ -827,6 +864,8 @@ start 17-unix-server 0 17-unix-server --path "$SOCK17" "${T[@]}"
 waiting 17-unix-server '^listening on '
 run 17-unix-client 0 -- 17-unix-client --path "$SOCK17" "${T[@]}"
 finish 17-unix-server
+cd "$TOP"
+BIN_DIR=$BIN_TOP
 
 if [[ -n "${SOCKSTEP_RUNS_NETNS:-}" ]]; then
     # Lesson 18, on the loopback interface only (the lesson's defaults): two

@@ -120,6 +120,10 @@ local function parse_lines(spec, path, total)
   return a, b
 end
 
+-- A chapter's core (from lessons/plain/) of at most this many lines, in
+-- one piece, stays on one page.
+local SHORT_LISTING = 20
+
 -- On paper a listing may break across pages only where a reader can
 -- pick it up again: not inside a comment, nor in the middle of a
 -- statement, nor between a comment and the code under it, nor before a
@@ -457,10 +461,11 @@ function M.include_code(el)
   table.insert(shown_parts[path], { first, last })
   -- The listing is split where boilerplate is left out (with an omission
   -- mark) so that every number stays the file's own.
-  local chunk, start, first_chunk = {}, nil, nil
+  local chunk, start, first_chunk, chunks = {}, nil, nil, 0
   local function flush()
     if start then
       first_chunk = first_chunk or chunk
+      chunks = chunks + 1
       local attrs = { startFrom = tostring(start) }
       -- The calls by the chunk's own line index (for paper) and, for the
       -- screen (layout.code_block_html), by the file's line numbers:
@@ -524,6 +529,11 @@ function M.include_code(el)
       n = n + 1
     end
     n = math.max(n, math.min(#first_chunk, 5))
+    -- A chapter's short core, in one piece, does not break at all.
+    if tostring(path):match("^lessons/plain/") and chunks == 1 and
+      #first_chunk <= SHORT_LISTING then
+      n = #first_chunk
+    end
     blocks[1] = listing_caption(path, first, last, total, whole,
       math.ceil(2.5 + marks_first + 0.73 * n))
   end

@@ -444,6 +444,16 @@ local function table_lines(t)
   return math.min(2 * rows + 4, 20)
 end
 
+-- The room a listing's caption asks for (code.lua: the caption and the
+-- lines before the listing's first break), or nil for any other block.
+local function listing_need(b)
+  local first = b ~= nil and b.t == "Div" and b.content[1]
+  local raw = first and first.t == "Plain" and first.content[1]
+  local need = raw and raw.t == "RawInline" and
+    raw.text:match("^\\listingcaption%[(%d+)%]")
+  return need and tonumber(need)
+end
+
 -- A label in bold alone in its paragraph ("**echo-client**") before a
 -- table or a box names it, as a lead-in does.
 local function is_label(b)
@@ -490,6 +500,18 @@ function M.paper_blocks(blocks)
       elseif is_lead_in(nxt) and is_box(blocks[i + 2]) then
         room = 8 + para_lines(nxt)
       end
+      -- A heading, a command and a listing (appendix B): the heading
+      -- keeps room for the command and the listing's first lines too.
+      -- (the command is a code block, or by now the LaTeX code.lua made
+      -- of it: its Shaded and Highlighting lines aside, one a line)
+      local after = blocks[i + 2]
+      local shaded = nxt and nxt.t == "RawBlock" and nxt.format == "latex" and
+        nxt.text:match("^\\begin{Shaded}")
+      if nxt and (nxt.t == "CodeBlock" or shaded) and listing_need(after) then
+        local _, newlines = nxt.text:gsub("\n", "")
+        local cmd_lines = shaded and newlines - 3 or newlines + 1
+        room = math.max(room, 5 + cmd_lines + listing_need(after))
+      end
       -- A heading, one paragraph and a short table: kept together.
       local third = blocks[i + 2]
       if nxt and nxt.t == "Para" and third and third.t == "Table" then
@@ -509,12 +531,9 @@ function M.paper_blocks(blocks)
       local box_lines = nxt.t == "Table" and table_lines(nxt) or 5
       -- (a listing's caption asks for the lines before its first break:
       -- the lead-in keeps room for them too, or it would end a page)
-      local first = nxt.t == "Div" and nxt.content[1]
-      local raw = first and first.t == "Plain" and first.content[1]
-      local need = raw and raw.t == "RawInline" and
-        raw.text:match("^\\listingcaption%[(%d+)%]")
+      local need = listing_need(nxt)
       if need then
-        box_lines = math.max(box_lines, tonumber(need) + 1)
+        box_lines = math.max(box_lines, need + 1)
       end
       out:insert(pandoc.RawBlock("latex", "\\Needspace{" .. (para_lines(b) + box_lines) ..
         "\\baselineskip}"))
