@@ -309,7 +309,8 @@ EOF
     run pandoc "$d/t.md" --lua-filter docs/include.lua -M runs-dir="$d/runs" \
         -t latex
     assert_success
-    assert_output --partial $'\nWRAPPED: socket(AF_INET, SOCK_STREAM, 0) = 3'
+    # (a call line in its style on paper, \SSTcall{...}: transcripts.lua)
+    assert_output --partial $'\n\\SSTcall{WRAPPED: socket(AF_INET, SOCK_STREAM, 0) = 3}'
     assert_output --partial $'\nWRAPPED:     a new socket: fd 3, the lowest descriptor number not in use. It has no address and no peer yet'
 }
 
