@@ -118,7 +118,9 @@ int main(int argc, char **argv)
         call = "shutdown";
         goto fail;
     }
-    k = recv(fd, back, sizeof back, 0);
+    do /* a signal (Ctrl-Z, then fg) cuts the wait short: wait again */
+        k = recv(fd, back, sizeof back, 0);
+    while (k == -1 && errno == EINTR);
     if (k == -1) {
         call = "recv";
         goto fail;
