@@ -231,6 +231,36 @@ killed() {
     assert_line --regexp '^recv\(3, "late\\n", [0-9]+, 0\) = 5$'
 }
 
+@test "signals: 06 client: SIGSTOP+SIGCONT in its last recv() gives EINTR; it waits again (exit 0)" {
+    need_bin 06-send-recv-client
+    local out="$BATS_TEST_TMPDIR/client" flag="$BATS_TEST_TMPDIR/go"
+    # The server says nothing and closes once the flag exists; the client,
+    # with no input, shuts down its side at once and waits in its last
+    # recv() for the server's end.
+    start_bg "$BATS_TEST_TMPDIR/server" "$PYTHON" "$PEER" late-server "$flag" ""
+    wait_ready "$BATS_TEST_TMPDIR/server"
+    start_bg "$out" "$BIN/06-send-recv-client" --port "$PORT" --timeout 30
+    local client="$BG_PID"
+    # (its FIN has come: the server's end is in CLOSE_WAIT)
+    local i
+    for ((i = 0; i < 200; i++)); do
+        [[ -n "$(ss -Htn state close-wait "( sport = :$PORT )" 2>/dev/null)" ]] &&
+            break
+        sleep 0.05
+    done
+    ((i < 200)) || { echo "no FIN from the client after 10 s" >&2; false; }
+    wait_blocked "$client"
+    stop_cont "$client"
+    plain || wait_for "$out" '^recv\(3, .*\) = -1 EINTR '
+    wait_blocked "$client"
+    touch "$flag"
+    wait_exit "$client" 10
+    run cat "$out"
+    [ "$EXIT_STATUS" -eq 0 ] || { echo "$output"; false; }
+    plain && return 0
+    assert_line --regexp '^recv\(3, "", [0-9]+, 0\) = 0$'
+}
+
 # ---- SIGSTOP + SIGCONT again and again: --timeout still holds -----------
 
 # stops_in_connect CMD...: CMD (given --timeout 2, and the port of a full

@@ -26,8 +26,9 @@
     peer.py full-server SECONDS     listen with backlog 0 and fill the queue,
                                     so that a further connect() waits; print
                                     "listening on 127.0.0.1:PORT" when full
-    peer.py late-server FLAG        accept one client, say nothing until the
-                                    file FLAG exists, then send "late\\n", close
+    peer.py late-server FLAG [TEXT] accept one client, say nothing until the
+                                    file FLAG exists, then send TEXT ("late\\n"
+                                    if not given; "" sends nothing), close
     peer.py late PORT FLAG TEXT     connect, say nothing until the file FLAG
                                     exists, then send TEXT, SHUT_WR, read to
                                     EOF and print what came back
@@ -296,12 +297,13 @@ def wait_file(flag):
         time.sleep(0.02)
 
 
-def late_server(flag):
+def late_server(flag, text="late\n"):
     ls = listener(1)
     ready(ls)
     conn, _ = ls.accept()
     wait_file(flag)
-    conn.sendall(b"late\n")
+    if text:
+        conn.sendall(text.encode())
     conn.close()
     ls.close()
     return 0
@@ -344,7 +346,7 @@ def main(argv):
     if cmd == "full-server":
         return full_server(float(args[0]))
     if cmd == "late-server":
-        return late_server(args[0])
+        return late_server(*args[:2])
     if cmd == "late":
         return late(int(args[0]), args[1], args[2])
     print("peer.py: unknown command %r" % cmd, file=sys.stderr)
