@@ -41,6 +41,25 @@ load test_helper
     assert_equal "$(<"$BATS_TEST_TMPDIR/got")" "10 20 60 120"
 }
 
+@test "suite: a SOCKSTEP_TEST_SCALE that is not a whole number from 1 is refused in one line" {
+    local bad
+    for bad in 0 1.5 two -1; do
+        run bare env SOCKSTEP_TEST_SCALE="$bad" "$ROOT/tests/run" --order \
+            "$ROOT/tests/01-socket.bats"
+        assert_failure 2
+        assert_output "tests/run: SOCKSTEP_TEST_SCALE must be a whole number, 1 or more, not '$bad'"
+    done
+    # (and a file run by bats itself stops at test_helper, saying why)
+    # shellcheck disable=SC2016 # a file's text, not an expansion
+    printf 'load %s\n@test "x" {\n    true\n}\n' "$ROOT/tests/test_helper" \
+        >"$BATS_TEST_TMPDIR/scale.bats"
+    run bare env SOCKSTEP_TEST_SCALE=0 timeout "$WAIT_LONG" bats "$BATS_TEST_TMPDIR/scale.bats"
+    assert_failure
+    assert_output --partial "SOCKSTEP_TEST_SCALE must be a whole number, 1 or more, not '0'"
+    run bare env SOCKSTEP_TEST_SCALE=3 "$ROOT/tests/run" --order "$ROOT/tests/01-socket.bats"
+    assert_success
+}
+
 @test "suite: ss_first_line finds the first line that matches, whatever the quick check before its loop skips" {
     local f="$BATS_TEST_TMPDIR/out"
     printf 'socket() = 3\n  listening on 1.2.3.4:5\nlistening on 127.0.0.1:41\nlistening on 127.0.0.1:42\n' >"$f"

@@ -56,7 +56,10 @@ esac
 # whole number) makes each N times longer, and bats' own per-test limit
 # too where a file does not set its own.
 SCALE=${SOCKSTEP_TEST_SCALE:-1}
-[[ "$SCALE" =~ ^[1-9][0-9]*$ ]] || SCALE=1
+if [[ ! "$SCALE" =~ ^[1-9][0-9]*$ ]]; then
+    echo "SOCKSTEP_TEST_SCALE must be a whole number, 1 or more, not '$SCALE'" >&2
+    exit 2
+fi
 WAIT_LOOPBACK=$((10 * SCALE)) # a client and a server on loopback
 WAIT_RUN=$((20 * SCALE))      # a program's whole run, a few checks
 WAIT_SHORT=$((30 * SCALE))    # a run that waits on timeouts of its own
