@@ -92,10 +92,12 @@ $(foreach d,$(LESSON_GROUPS),$(eval $(d): $(addprefix $(BUILD)/,$(foreach \
 
 # scripts/narrate's preload library: the same header's wrappers, built
 # to take the place of the C library's socket calls in any program
-# (lessons/common/preload.c says how). GNU C: it needs typeof.
+# (lessons/common/preload.c says how). GNU C: it needs typeof. Its
+# warnings are fixed, as STRICT's are for the lessons; PRELOAD_CFLAGS
+# (make PRELOAD_CFLAGS=-O0) changes only the rest.
 PRELOAD := $(BUILD)/libsockstep.so
-PRELOAD_CFLAGS ?= -std=gnu11 -Wall -Wextra -Werror -Wmissing-prototypes \
-    -O2 -g -fPIC -shared
+PRELOAD_STRICT := -std=gnu11 -Wall -Wextra -Werror -Wmissing-prototypes
+PRELOAD_CFLAGS ?= -O2 -g
 
 # The compiler and flags that build/ was made with: when they change
 # (make CC=clang, make CFLAGS=...), build/.flags changes with them, and
@@ -104,7 +106,7 @@ PRELOAD_CFLAGS ?= -std=gnu11 -Wall -Wextra -Werror -Wmissing-prototypes \
 # differ (so its time changes only then); never by make -n or -q, which
 # must change nothing. REPRO is left out: it names where the tree is, and
 # the programs are the same bytes wherever that is.
-FLAGS_NOW := $(CC) $(STRICT) $(CFLAGS) $(PRELOAD_CFLAGS)
+FLAGS_NOW := $(CC) $(STRICT) $(CFLAGS) $(PRELOAD_STRICT) $(PRELOAD_CFLAGS)
 ifeq ($(findstring n,$(firstword -$(MAKEFLAGS)))$(findstring \
     q,$(firstword -$(MAKEFLAGS))),)
 ifneq ($(FLAGS_NOW),$(file <$(BUILD)/.flags))
@@ -117,7 +119,8 @@ $(BUILD)/.flags: ;
 all: $(BINS) $(PRELOAD)
 
 $(PRELOAD): lessons/common/preload.c $(HEADER) $(BUILD)/.flags | $(BUILD)
-	$(CC) $(PRELOAD_CFLAGS) $(REPRO) $< -o $@ -ldl -pthread
+	$(CC) $(PRELOAD_STRICT) $(PRELOAD_CFLAGS) -fPIC -shared $(REPRO) $< \
+	    -o $@ -ldl -pthread
 
 $(LESSONS): %: $(BUILD)/%
 

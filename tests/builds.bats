@@ -249,6 +249,14 @@ EOF
     assert_line --index 2 "make test"
 }
 
+@test "builds: PRELOAD_CFLAGS changes the narrator library's optimisation, never its warnings" {
+    run make -C "$ROOT" -B -n --no-print-directory PRELOAD_CFLAGS=-O0 \
+        build/libsockstep.so
+    assert_success
+    assert_output --partial "-std=gnu11 -Wall -Wextra -Werror -Wmissing-prototypes -O0 -fPIC -shared "
+    refute_output --partial "-O2"
+}
+
 @test "builds: CFLAGS, from the environment or make's command line, keeps -std=c11 and every warning" {
     # make -B -n: each command, printed, nothing built or written
     local targets=(build/01-socket build/plain/01-socket
