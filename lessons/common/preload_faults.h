@@ -152,8 +152,9 @@ static int ss_fault_eintr_now(const char *name, int fd, long n)
             0)
         return 0;
     ss_fault_tell(2, "every few calls to accept(), recv(), recvfrom(), "
-                     "read(), send(), sendto() or write() now "
-                     "fails with EINTR before it is made, as when a signal "
+                     "read(), send(), sendto() or write() on a SOCK_STREAM "
+                     "socket now fails with EINTR before it is made, as "
+                     "when a signal "
                      "arrives during the call and its handler was installed "
                      "without SA_RESTART: a program must make the call "
                      "again");
