@@ -116,7 +116,9 @@ endif
 endif
 $(BUILD)/.flags: ;
 
-all: $(BINS) $(PRELOAD)
+# (the library first: its one -O2 build is the longest, so with -j it
+# runs beside the lessons' short ones instead of after them)
+all: $(PRELOAD) $(BINS)
 
 $(PRELOAD): lessons/common/preload.c $(HEADER) $(BUILD)/.flags | $(BUILD)
 	$(CC) $(PRELOAD_STRICT) $(PRELOAD_CFLAGS) -fPIC -shared $(REPRO) $< \
