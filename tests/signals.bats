@@ -28,15 +28,16 @@ stop_cont() {
     kill -CONT "$pid"
 }
 
-# wait_conn PORT: poll until a TCP connection to PORT is ESTABLISHED.
+# wait_conn PORT [STATE]: poll until a TCP connection to or from PORT is
+# in STATE (ss's name for it; established if not given).
 wait_conn() {
-    local i
+    local i state="${2:-established}"
     for ((i = 0; i < 200; i++)); do
-        [[ -n "$(ss -Htn state established "( dport = :$1 )" 2>/dev/null)" ]] &&
+        [[ -n "$(ss -Htn state "$state" "( dport = :$1 or sport = :$1 )" 2>/dev/null)" ]] &&
             return 0
         sleep 0.05
     done
-    echo "no connection to port $1 after 10 s" >&2
+    echo "no connection to or from port $1 in $state after 10 s" >&2
     return 1
 }
 
@@ -210,6 +211,20 @@ killed() {
     assert_output --partial "uuuuu"
 }
 
+# stop_in_recv CLIENT OUT FLAG: once CLIENT (writing to OUT) sleeps in
+# recv(), SIGSTOP and SIGCONT it; the narrated build must say recv() got
+# EINTR. Then, once it sleeps again, FLAG lets the server send or close,
+# and CLIENT's end is waited for (EXIT_STATUS).
+stop_in_recv() {
+    local client="$1" out="$2" flag="$3"
+    wait_blocked "$client"
+    stop_cont "$client"
+    plain || wait_for "$out" '^recv\(3, .*\) = -1 EINTR '
+    wait_blocked "$client"
+    touch "$flag"
+    wait_exit "$client" 10
+}
+
 @test "signals: 05-connect: SIGSTOP+SIGCONT in recv() gives EINTR; it reads on (exit 0)" {
     need_bin 05-connect
     local out="$BATS_TEST_TMPDIR/client" flag="$BATS_TEST_TMPDIR/go"
@@ -218,12 +233,7 @@ killed() {
     start_bg "$out" "$BIN/05-connect" --port "$PORT" --timeout 30
     local client="$BG_PID"
     wait_conn "$PORT"
-    wait_blocked "$client"
-    stop_cont "$client"
-    plain || wait_for "$out" '^recv\(3, .*\) = -1 EINTR '
-    wait_blocked "$client"
-    touch "$flag"
-    wait_exit "$client" 10
+    stop_in_recv "$client" "$out" "$flag"
     run cat "$out"
     [ "$EXIT_STATUS" -eq 0 ] || { echo "$output"; false; }
     assert_output --partial "late"
@@ -242,19 +252,8 @@ killed() {
     start_bg "$out" "$BIN/06-send-recv-client" --port "$PORT" --timeout 30
     local client="$BG_PID"
     # (its FIN has come: the server's end is in CLOSE_WAIT)
-    local i
-    for ((i = 0; i < 200; i++)); do
-        [[ -n "$(ss -Htn state close-wait "( sport = :$PORT )" 2>/dev/null)" ]] &&
-            break
-        sleep 0.05
-    done
-    ((i < 200)) || { echo "no FIN from the client after 10 s" >&2; false; }
-    wait_blocked "$client"
-    stop_cont "$client"
-    plain || wait_for "$out" '^recv\(3, .*\) = -1 EINTR '
-    wait_blocked "$client"
-    touch "$flag"
-    wait_exit "$client" 10
+    wait_conn "$PORT" close-wait
+    stop_in_recv "$client" "$out" "$flag"
     run cat "$out"
     [ "$EXIT_STATUS" -eq 0 ] || { echo "$output"; false; }
     plain && return 0
