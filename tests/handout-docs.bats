@@ -34,6 +34,17 @@ setup_file() {
     assert_success
 }
 
+# one_lesson_tree DIR: a tree with one lesson, DIR/lessons/99-x/x.c (its
+# text from standard input), the list of the calls the header narrates
+# (lessons/common/ss_macros.h) and docs/ as it is, for the filters to mark
+# that lesson's listing as they mark the real ones.
+one_lesson_tree() {
+    mkdir -p "$1/lessons/common" "$1/lessons/99-x"
+    cp "$ROOT/lessons/common/ss_macros.h" "$1/lessons/common/"
+    ln -s "$ROOT/docs" "$1/docs"
+    cat >"$1/lessons/99-x/x.c"
+}
+
 # spoil DIR MD...: DIR/docs holding only the given Markdown files of docs/
 # (paths relative to docs/), and DIR/lessons, DIR/docs/python as in the
 # tree, for the check to read with DIR as its root. A test spoils one of
@@ -170,10 +181,7 @@ spoil() {
     # string, a helper (say) and ss_close() are not calls to mark.
     local t="$BATS_TEST_TMPDIR/tree" md F
     F=$(printf '\140\140\140') # a code fence
-    mkdir -p "$t/lessons/common" "$t/lessons/99-x"
-    cp "$ROOT/lessons/common/ss_macros.h" "$t/lessons/common/"
-    ln -s "$ROOT/docs" "$t/docs"
-    cat >"$t/lessons/99-x/x.c" <<'EOF'
+    one_lesson_tree "$t" <<'EOF'
 int main(void)
 {
     int fd = socket(AF_INET, SOCK_STREAM, 0);
@@ -269,10 +277,7 @@ EOF
     # comment, a string, a call inside an if) in a lesson of its own.
     local t="$BATS_TEST_TMPDIR/tree" md F
     F=$(printf '\140\140\140') # a code fence
-    mkdir -p "$t/lessons/common" "$t/lessons/99-x"
-    cp "$ROOT/lessons/common/ss_macros.h" "$t/lessons/common/"
-    ln -s "$ROOT/docs" "$t/docs"
-    cat >"$t/lessons/99-x/x.c" <<'EOF'
+    one_lesson_tree "$t" <<'EOF'
 int main(void)
 {
     int fd = socket(AF_INET, SOCK_STREAM, 0);
