@@ -41,6 +41,18 @@ load test_helper
     assert_equal "$(<"$BATS_TEST_TMPDIR/got")" "10 20 60 120"
 }
 
+@test "suite: SOCKSTEP_TEST_SCALE=N makes wait_exit's limit N times longer too" {
+    # A file of one test that gives a sleeping process one second, run by
+    # bats itself at scale 2: the wait must give it two.
+    # shellcheck disable=SC2016 # a file's text, not an expansion
+    printf 'load %s\n@test "x" {\n    start_bg "$BATS_TEST_TMPDIR/o" /bin/sleep 30\n    wait_exit "$BG_PID" 1\n}\n' \
+        "$ROOT/tests/test_helper" >"$BATS_TEST_TMPDIR/exit.bats"
+    run bare env -u BATS_TEST_TIMEOUT SOCKSTEP_TEST_SCALE=2 \
+        timeout "$WAIT_LONG" bats "$BATS_TEST_TMPDIR/exit.bats"
+    assert_failure
+    assert_output --regexp "process [0-9]+ still running after 2s"
+}
+
 @test "suite: a SOCKSTEP_TEST_SCALE that is not a whole number from 1 is refused in one line" {
     local bad
     for bad in 0 1.5 two -1; do

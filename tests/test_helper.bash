@@ -250,9 +250,9 @@ start_bg() {
 # wait_ready OUTFILE [SECONDS]: wait until OUTFILE has a ready line
 # (scripts/lib/ready.bash: "listening on ADDR:PORT" or "receiving on
 # ADDR:PORT"); sets PORT. On failure it names the pattern and shows what
-# OUTFILE holds.
+# OUTFILE holds. SECONDS (10 if not given) is scaled as wait_exit's.
 wait_ready() {
-    local out="$1" limit="${2:-10}"
+    local out="$1" limit=$((${2:-10} * SCALE))
     if ss_wait_ready "$out" "$limit"; then
         PORT=$SS_PORT
         return 0
@@ -288,9 +288,10 @@ start_server() {
 }
 
 # wait_exit PID [SECONDS]: wait for a background process to end, bounded;
-# sets EXIT_STATUS. Fails if it is still running after SECONDS.
+# sets EXIT_STATUS. Fails if it is still running after SECONDS (10 if not
+# given), times SOCKSTEP_TEST_SCALE, as the named waits above.
 wait_exit() {
-    local pid="$1" limit="${2:-10}" i
+    local pid="$1" limit=$((${2:-10} * SCALE)) i
     for ((i = 0; i < limit * 20; i++)); do
         if ! kill -0 "$pid" 2>/dev/null; then
             EXIT_STATUS=0
