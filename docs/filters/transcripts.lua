@@ -2,9 +2,10 @@
 filters/transcripts.lua - the transcripts of real runs in the handout:
 ```{.output run=NAME}``` blocks, from build/runs/NAME.txt (docs/runs.sh),
 whole or an excerpt (from= and to=), numbered within their chapter; a
-note of the narration shown once in the book is left out after that,
-and, for paper, each line is wrapped by the narrator's own code
-(docs/filters/paper-wrap.c).
+note of the narration shown once in the book is left out after that;
+with keep-notes=, only the notes the text discusses are shown, a mark in
+place of the others; and, for paper, each line is wrapped by the
+narrator's own code (docs/filters/paper-wrap.c).
 ]]
 
 local common = require("filters.common")
@@ -151,8 +152,35 @@ end
 -- transcript's title counts the notes so left out ("3 repeated notes
 -- left out"). Returns the lines and that count. With
 -- all=true (notes="all") every note and every kernel line is shown whole.
-local function drop_seen_notes(lines, first, last, all, skip)
+-- With kept (keep-notes="PAT; PAT"), a note or kernel line that matches
+-- none of the patterns is left out too, and each run of them so left out
+-- is printed as one line in their place, "[2 notes left out]" (the note's
+-- indent and a child's tag kept).
+local function drop_seen_notes(lines, first, last, all, skip, kept)
   local out, repeats = {}, 0
+  local pending, pending_tag = 0, ""
+  local function flush()
+    if pending > 0 then
+      out[#out + 1] = { text = pending_tag .. "    [" .. pending ..
+        (pending == 1 and " note" or " notes") .. " left out]", kind = "gap" }
+    end
+    pending = 0
+  end
+  local function left_out(line)
+    if not kept then
+      return false
+    end
+    local kind = line_kind(line)
+    if kind ~= "note" and kind ~= "kernel" then
+      return false
+    end
+    for _, pat in ipairs(kept) do
+      if line:match(pat) then
+        return false
+      end
+    end
+    return true
+  end
   for i = first, last do
     local key = note_key(lines[i])
     local gap = skip[i]
@@ -160,12 +188,20 @@ local function drop_seen_notes(lines, first, last, all, skip)
     if gap == true then
       -- inside a range left out: its line was printed at the range's start
     elseif gap then
+      flush()
       out[#out + 1] = { text = gap, kind = "gap" }
     elseif all then
       out[#out + 1] = { text = lines[i], kind = line_kind(lines[i]) }
     elseif seen and seen.times >= NOTE_SHOWN then
       repeats = repeats + 1
+    elseif left_out(lines[i]) then
+      local tag = split_tag(lines[i])
+      if pending > 0 and tag ~= pending_tag then
+        flush()
+      end
+      pending, pending_tag = pending + 1, tag
     else
+      flush()
       if key then
         notes_seen[key] = seen or { times = 0 }
         notes_seen[key].times = notes_seen[key].times + 1
@@ -174,6 +210,7 @@ local function drop_seen_notes(lines, first, last, all, skip)
         kind = line_kind(lines[i]) }
     end
   end
+  flush()
   return out, repeats
 end
 
@@ -358,8 +395,30 @@ function M.include_run(el)
     ::continue::
   end
 
+  -- keep-notes="PAT; PAT": the notes the text discusses, the only ones
+  -- shown; the others are left out, a mark in their place.
+  local kept
+  if el.attributes["keep-notes"] then
+    kept = {}
+    for pat in el.attributes["keep-notes"]:gmatch("[^;]+") do
+      pat = pat:match("^%s*(.-)%s*$")
+      local hit = false
+      for i = first, last do
+        local kind = line_kind(lines[i])
+        if (kind == "note" or kind == "kernel") and lines[i]:match(pat) then
+          hit = true
+          break
+        end
+      end
+      if not hit then
+        fail('run="' .. name .. '": keep-notes="' .. pat .. '" matches no note ' ..
+          "of lines " .. first .. " to " .. last .. " of " .. path)
+      end
+      kept[#kept + 1] = pat
+    end
+  end
   local shown_lines, repeats = drop_seen_notes(lines, first, last,
-    el.attributes["notes"] == "all", skip)
+    el.attributes["notes"] == "all", skip, kept)
   if repeats > 0 then
     local said = repeats .. (repeats == 1 and " repeated note" or
       " repeated notes") .. " left out"
