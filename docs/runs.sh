@@ -173,13 +173,15 @@ shows() {
 }
 
 # start NAME EXPECTED_STATUS BIN ARGS...: like run, in the background; the
-# status is checked by finish NAME. Sets PID.
+# status is checked by finish NAME. Sets PID. Under RUN_IN as run is.
 declare -A EXPECT BG
+RUN_IN=()
 start() {
     local name=$1 want=$2 bin=$3
     shift 3
     printf '$ build/%s%s\n' "$bin" "$(words "$@")" >"$WORK/$name.txt"
-    timeout "$LIMIT" "$BIN_DIR/$bin" "$@" </dev/null >>"$WORK/$name.txt" 2>&1 &
+    timeout "$LIMIT" "${RUN_IN[@]}" "$BIN_DIR/$bin" "$@" </dev/null \
+        >>"$WORK/$name.txt" 2>&1 &
     PID=$!
     PIDS+=("$PID")
     EXPECT[$name]=$want
@@ -198,8 +200,7 @@ finish() {
 
 # run NAME EXPECTED_STATUS [INPUT] -- BIN ARGS...: run a program in the
 # foreground (stdin INPUT, or nothing) and keep its transcript. RUN_IN is
-# the command it runs under (none unless set: see lesson 07).
-RUN_IN=()
+# the command it runs under (none unless set: see lessons 07 and 17).
 run() {
     local name=$1 want=$2 input="" status=0
     shift 2
@@ -843,9 +844,18 @@ fi
 # socket file, and serves the client. Both files are in this script's own
 # temporary directory, where the programs run, so that the path they are
 # given and print is a short relative one, as a student might type.
+# Both print the peer's uid (SO_PEERCRED). Where this script runs as
+# root (in its own user namespace, as it does wherever it may, or on a
+# machine where root builds), each program runs in a user namespace of its
+# own in which this user is uid and gid 1000, the first normal user on
+# Debian and Ubuntu: the uid a student sees is a normal user's, not 0.
 SOCK17=server.sock
 BIN_TOP=$BIN_DIR
 BIN_DIR=$(cd "$BIN_DIR" && pwd)
+if [[ $(id -u) -eq 0 ]] &&
+    unshare --map-user=1000 --map-group=1000 true 2>/dev/null; then
+    RUN_IN=(unshare --map-user=1000 --map-group=1000)
+fi
 cd "$WORK"
 start 17-unix-server.stopped 143 17-unix-server --path "$SOCK17" "${T[@]}"
 waiting 17-unix-server.stopped '^listening on '
@@ -867,6 +877,7 @@ start 17-unix-server 0 17-unix-server --path "$SOCK17" "${T[@]}"
 waiting 17-unix-server '^listening on '
 run 17-unix-client 0 -- 17-unix-client --path "$SOCK17" "${T[@]}"
 finish 17-unix-server
+RUN_IN=()
 cd "$TOP"
 BIN_DIR=$BIN_TOP
 

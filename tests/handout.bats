@@ -292,6 +292,54 @@ sys.exit(1 if bad or found < 3 else 0)' "$lay"
     assert_output --partial '*italic*'
 }
 
+@test "handout: a forked child's transcript lines are shaded, on paper and on screen, the parent's not" {
+    local tex="$ROOT/build/handout/handout.tex" html="$ROOT/build/handout.html" n
+    # Paper: every row of a "[child N]" line starts with \SSchild (its
+    # continuation rows too), and no row of the parent's does.
+    n=$(grep -c '^\\SSchild{}' "$tex")
+    echo "$n shaded rows on paper"
+    ((n > 10))
+    run grep -E '^(\\SST[a-z]+\{)?\[child [0-9]+\] ' "$tex"
+    assert_failure
+    run grep -E '^\\SSchild\{\}(\\SST[a-z]+\{)?[^[ \\]' "$tex"
+    assert_failure
+    # Screen (and the EPUB): a class on each of the child's lines, and the
+    # style sheet shades it.
+    run grep -o '<span class="tl [a-z]* child"[^>]*>[^<]\{0,7\}' "$html"
+    echo "${#lines[@]} shaded lines on screen"
+    ((${#lines[@]} > 10))
+    refute_output --regexp '>[^[]|>\[[^c]'
+    run grep -c '<span class="tl [a-z]*"[^>]*>\[child ' "$html"
+    assert_output 0
+    grep -q 'span.tl.child { background: ' "$html"
+}
+
+@test "handout: every diagram (docs/*.dot) is a numbered figure in the PDF, the HTML and the EPUB" {
+    local dot name n=0 html="$ROOT/build/handout.html" svgs
+    svgs=$("$PYTHON" -c '
+import sys, zipfile
+z = zipfile.ZipFile(sys.argv[1])
+print("".join(z.read(n).decode() for n in z.namelist() if n.endswith(".svg")))' \
+        "$ROOT/build/handout.epub")
+    for dot in "$ROOT"/docs/*.dot; do
+        n=$((n + 1))
+        # The graph's name, which graphviz writes as the SVG's title.
+        name=$(sed -n -E 's/^digraph ([A-Za-z_0-9]+) \{$/\1/p' "$dot")
+        echo "$dot: $name"
+        [ -n "$name" ]
+        grep -q "%3Ctitle%3E$name%3C/title%3E" "$html"
+        [[ "$svgs" == *"<title>$name</title>"* ]]
+    done
+    # On paper: figures 1 to n, each once, captioned.
+    local k
+    for ((k = 1; k <= n; k++)); do
+        run grep -c "^Figure $k: " "$BATS_FILE_TMPDIR/handout.txt"
+        assert_output 1
+    done
+    run grep -c "^Figure $k: " "$BATS_FILE_TMPDIR/handout.txt"
+    assert_output 0
+}
+
 @test "handout: the say() and heading() lines of a listing are grey, and a copy is the code alone" {
     local tex="$ROOT/build/handout/handout.tex" html="$ROOT/build/handout.html" n want
     n=$(grep -c '^\\SSnarr{}' "$tex")

@@ -433,7 +433,7 @@ function M.include_run(el)
     -- that wraps only where neither part is a single row; never after
     -- the first row or before the last two (\SSkeep, preamble.tex, at
     -- the end of a row no break may come before).
-    local rows, keep, kinds, texts = {}, {}, {}, {}
+    local rows, keep, kinds, texts, child = {}, {}, {}, {}, {}
     for _, l in ipairs(shown_lines) do
       texts[#texts + 1] = l.text
     end
@@ -442,6 +442,7 @@ function M.include_run(el)
         rows[#rows + 1] = row
         keep[#rows] = k == 2 or (k > 1 and k == #these)
         kinds[#rows] = shown_lines[n].kind
+        child[#rows] = split_tag(shown_lines[n].text) ~= ""
       end
     end
     -- (the first and last rows that are not empty)
@@ -461,6 +462,12 @@ function M.include_run(el)
       if macro and t:match("%S") then
         local lead, text = t:match("^( *)(.*)$")
         t = lead .. macro .. "{" .. text .. "}"
+      end
+      -- A child's row (its line has a "[child N] " tag) is shaded
+      -- (\SSchild, preamble.tex), so that the parent's and the children's
+      -- lines stand apart where they interleave.
+      if child[j] then
+        t = "\\SSchild{}" .. t
       end
       if (full[2] and j > 1 and j <= full[2]) or
           (full[#full - 1] and j >= full[#full - 1]) or keep[j] then
@@ -487,7 +494,9 @@ function M.include_run(el)
     local tag, rest = split_tag(l.text)
     local lead = #tag + #rest:match("^ *")
     local body = layout.nobr_options(esc(tag .. rest:sub(#rest:match("^ *") + 1)))
-    out[#out + 1] = '<span class="tl ' .. l.kind .. '" style="padding-left: ' .. (lead + 2) ..
+    -- (a child's line, tagged "[child N] ", is shaded: handout.css)
+    out[#out + 1] = '<span class="tl ' .. l.kind .. (tag ~= "" and " child" or "") ..
+      '" style="padding-left: ' .. (lead + 2) ..
       'ch">' .. body .. "\n</span>"
   end
   return pandoc.RawBlock("html",

@@ -3,7 +3,8 @@
 # that comes again is left out with no line in its place (no "[as in"
 # mark); a transcript of class all-notes shows every note again. Prints
 # counts, exits 1 on a miss. Each line's class is tl and its kind
-# (docs/filters/transcripts.lua): a note is of kind note.
+# (docs/filters/transcripts.lua): a note is of kind note; a child's line
+# (tagged "[child N] ") has the class child too, and no other line has.
 import html, re, sys
 page = open(sys.argv[1]).read()
 divs = re.findall(r'<div id="([^"]*)" class="terminal( all-notes)?">(.*?)</pre>',
@@ -24,13 +25,19 @@ for ident, everything, body_html in divs:
     lines += len(spans)
     for extra, pad, body in spans:
         text = html.unescape(re.sub(r"<[^>]+>", "", body))
-        if extra.strip() not in KINDS or text.lstrip().startswith("[as in ") or \
+        classes = extra.split()
+        kind = classes[0] if classes else ""
+        if classes[1:] != (["child"] if re.match(r"\[child \d+\] ", text) else []):
+            print("a child's line without the class child, or another with it:",
+                  extra, text[:60])
+            bad = 1
+        if kind not in KINDS or text.lstrip().startswith("[as in ") or \
                 "[why: shown before]" in text:
             print("a mark where a note was left out:", text[:70])
             bad = 1
         # (an option or a path in the line is in a span of its own)
         k = key(text, int(pad) - 2)
-        if k and extra.strip() != "note":
+        if k and kind != "note":
             print("a note not of kind note:", extra, text[:60])
             bad = 1
         if k and not everything:
