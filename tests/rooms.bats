@@ -17,9 +17,14 @@ load test_helper
     [ "$status" -eq 0 ]
 }
 
-@test "rooms: each room compiles after the rooms it names, with clang" {
+@test "rooms: with clang, no room calls a wrapped function by its bare name" {
+    # Which rooms a room needs (the compiles above) is a question of C's
+    # rules, which gcc and clang apply alike: asked once, of gcc. clang
+    # compiles every room in sockstep.h's order, narrated and plain, with
+    # every lesson (builds.bats). Here it makes the one compile of all
+    # the rooms with each wrapped name poisoned, and the other checks.
     command -v clang >/dev/null || skip "no clang"
-    CC=clang run "$PYTHON" "$ROOT/tests/rooms"
+    CC=clang run "$PYTHON" "$ROOT/tests/rooms" --no-needs-builds
     assert_output ""
     [ "$status" -eq 0 ]
 }
