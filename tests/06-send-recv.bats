@@ -374,7 +374,7 @@ print([hex(b) for b in b"\x1b\x07\r\x9b" if b in out])' "$BATS_TEST_TMPDIR/out"
     plain && n=500
     start_server "$BATS_TEST_TMPDIR/server" 06-send-recv-server --count "$n" \
         --timeout 20
-    run timeout 25 "$PYTHON" "$PEERS/hall-echo.py" "$PORT" "$n"
+    run timeout "$((25 * SCALE))" "$PYTHON" "$PEERS/hall-echo.py" "$PORT" "$n"
     assert_output "$n of $n echoed"
     wait_exit "$BG_PID" 20
     [ "$EXIT_STATUS" -eq 0 ]
@@ -514,7 +514,7 @@ print([hex(b) for b in b"\x1b\x07\r\x9b" if b in out])' "$BATS_TEST_TMPDIR/out"
 
 @test "06-send-recv: typing on a terminal: lines echo, and Ctrl-D ends" {
     start_server "$BATS_TEST_TMPDIR/server" 06-send-recv-server --count 1
-    run_lesson timeout 25 "$PYTHON" "$TTY" "hello|wörld|~" \
+    run_lesson timeout "$((25 * SCALE))" "$PYTHON" "$TTY" "hello|wörld|~" \
         "$BIN/06-send-recv-client" --port "$PORT"
     assert_line 'echo: hello\n'
     assert_line 'echo: wörld\n'

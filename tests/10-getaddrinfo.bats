@@ -103,7 +103,7 @@ echo "client exit $?"'
     world '
 "$ROOT/tests/hostile/run-clean" "$BIN/10-getaddrinfo" --host nosuch --port 8888
 echo "client exit $?"
-ASAN_OPTIONS=${ASAN_OPTIONS:-}:detect_leaks=0 timeout 5 \
+ASAN_OPTIONS=${ASAN_OPTIONS:-}:detect_leaks=0 timeout $((5 * ${SOCKSTEP_TEST_SCALE:-1})) \
     strace -f -e trace=network -o "$T/dns" "$BIN/10-getaddrinfo" --host nosuch >/dev/null 2>&1
 echo "traced exit $?"
 grep -c "htons(53)" "$T/dns" || true'

@@ -239,7 +239,7 @@ while True:
     wait_ready "$BATS_TEST_TMPDIR/server"
     run timeout "$WAIT_RUN" nc -6 -N ::1 "$PORT" </dev/null
     assert_success
-    run timeout 5 "$PYTHON" -c '
+    run timeout "$((5 * SCALE))" "$PYTHON" -c '
 import socket, struct, sys
 s = socket.create_connection(("::1", int(sys.argv[1])), timeout=5)
 s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))

@@ -253,7 +253,7 @@ odd_server() {
     # shellcheck disable=SC2016 # expanded by the inner bash
     before_server "$BATS_TEST_TMPDIR/server" "$BATS_TEST_TMPDIR/curl" \
         bash -c '(printf "GET / HTTP/1.1\r\nHost: x\r\n"; sleep 4.5) |
-        timeout 15 curl -sS telnet://127.0.0.1:"$1"' _ '{port}'
+        timeout $((15 * ${SOCKSTEP_TEST_SCALE:-1})) curl -sS telnet://127.0.0.1:"$1"' _ '{port}'
     local curl=$PEER_PID
     serve --count 1 --timeout 3
     wait_exit "$curl" 30

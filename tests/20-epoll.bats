@@ -204,7 +204,7 @@ SH
     if unshare -rn true 2>/dev/null; then
         wrap=(unshare -rn) netns=yes
     fi
-    run timeout 55 "${wrap[@]}" bash "$BATS_TEST_TMPDIR/tenk.sh" \
+    run timeout "$((55 * SCALE))" "${wrap[@]}" bash "$BATS_TEST_TMPDIR/tenk.sh" \
         "$BIN/20-epoll-server" "$BATS_FILE_TMPDIR/load" "$n" "$mode" \
         "$BATS_TEST_TMPDIR" "$netns" 3>&-
 }

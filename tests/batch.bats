@@ -145,7 +145,7 @@ EOF
     echo_server ann "$port"
     echo_server bob "$port"
     # each in a sandbox with a loopback of its own
-    run bare timeout 100 "$PYTHON" "$CHECK" --batch "$CLASS" echo-server \
+    run bare timeout "$((100 * SCALE))" "$PYTHON" "$CHECK" --batch "$CLASS" echo-server \
         --only one-line,half-close,silent-client --jobs 2 \
         --csv "$BATS_TEST_TMPDIR/out.csv"
     assert_success
@@ -227,7 +227,7 @@ EOF
     printf 'int main(void) { return x; }\n' >"$CLASS/bob/server.c"
     printf '%s\n' 'build: cc -o server server.c' \
         'echo-server -- ./server {port}' >"$CLASS/bob/run"
-    run bare timeout 150 "$PYTHON" "$CHECK" --batch "$CLASS" echo-server \
+    run bare timeout "$((150 * SCALE))" "$PYTHON" "$CHECK" --batch "$CLASS" echo-server \
         --only one-line --csv "$BATS_TEST_TMPDIR/out.csv"
     assert_failure 1
     # built in the submission's copy: its folder is as it was

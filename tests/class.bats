@@ -128,7 +128,7 @@ for f in glob.glob('../*/server.py') + glob.glob('$CLASS/*/server.py'):
     local before
     before=$(class_sums)
 
-    run bare timeout 150 "$PYTHON" "$CHECK" --batch "$CLASS" echo-server \
+    run bare timeout "$((150 * SCALE))" "$PYTHON" "$CHECK" --batch "$CLASS" echo-server \
         --only loopback,one-line,half-close --jobs 3 \
         --csv "$BATS_TEST_TMPDIR/out.csv"
     echo "$output" >"$BATS_TEST_TMPDIR/batch.out"
@@ -179,7 +179,7 @@ for f in glob.glob('../*/server.py') + glob.glob('$CLASS/*/server.py'):
     local kept=${#lines[@]}
     no_leftovers
 
-    run bare timeout 100 "$PYTHON" "$CHECK" --batch "$CLASS" echo-server \
+    run bare timeout "$((100 * SCALE))" "$PYTHON" "$CHECK" --batch "$CLASS" echo-server \
         --only one-line,silent-client --csv "$csv"
     assert_success
     assert_line --regexp "^scripts/check: .*out.csv holds $kept rows? already: $((3 - kept)) submissions? left to check"
@@ -205,7 +205,7 @@ cat 2 0 PASS PASS | "
     honest elsewhere
     mv "$CLASS/elsewhere" "$BATS_TEST_TMPDIR/elsewhere"
     ln -s "$BATS_TEST_TMPDIR/elsewhere" "$CLASS/link"
-    run bare timeout 100 "$PYTHON" "$CHECK" --batch "$CLASS" echo-server \
+    run bare timeout "$((100 * SCALE))" "$PYTHON" "$CHECK" --batch "$CLASS" echo-server \
         --only one-line --csv "$BATS_TEST_TMPDIR/out.csv"
     assert_failure 1
     refute_output --partial Traceback
@@ -224,7 +224,7 @@ cat 2 0 PASS PASS | "
     printf '%s\n' 'name: as' 'send: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa' \
         'expect: (a|a)+b' >"$spec"
     honest ann
-    run bare timeout 100 "$PYTHON" "$CHECK" --batch "$CLASS" --spec "$spec" \
+    run bare timeout "$((100 * SCALE))" "$PYTHON" "$CHECK" --batch "$CLASS" --spec "$spec" \
         --only exchange,bind --csv "$BATS_TEST_TMPDIR/out.csv"
     assert_failure 1
     rows "$BATS_TEST_TMPDIR/out.csv" exchange bind

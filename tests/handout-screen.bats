@@ -237,7 +237,7 @@ id="result-2">no result</pre>
       document.getElementById("result-" + n).textContent = e.data; });</script>
 </body></html>
 EOF
-    "${HANDOUT_FIRST[@]}" timeout 120 chromium --headless=new --no-sandbox --disable-gpu \
+    "${HANDOUT_FIRST[@]}" timeout "$((120 * SCALE))" chromium --headless=new --no-sandbox --disable-gpu \
         --window-size=800,900 --virtual-time-budget=20000 \
         --dump-dom "file://$dir/frame.html" 2>/dev/null |
         "$PYTHON" -c '
@@ -350,7 +350,7 @@ EOF
     local path first last
     read -r path first last <"$dir/where"
     echo "$path lines $first-$last"
-    "${HANDOUT_FIRST[@]}" timeout 120 chromium --headless=new --no-sandbox --disable-gpu \
+    "${HANDOUT_FIRST[@]}" timeout "$((120 * SCALE))" chromium --headless=new --no-sandbox --disable-gpu \
         --virtual-time-budget=10000 --dump-dom "file://$dir/page.html" 2>/dev/null |
         "$PYTHON" -c '
 import html, re, sys

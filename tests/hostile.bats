@@ -35,7 +35,7 @@ server_done() {
     local out="$BATS_TEST_TMPDIR/server"
     start_server "$out" 06-send-recv-server --count 2 --timeout 30
     local server="$BG_PID"
-    run timeout 120 "$PYTHON" "$PEER" echo "$PORT" $((8 << 20))
+    run timeout "$((120 * SCALE))" "$PYTHON" "$PEER" echo "$PORT" $((8 << 20))
     assert_success
     local sent_sha got_sha
     sent_sha=$(awk '$1 == "sent" {print $2 " " $3}' <<<"$output")
@@ -139,7 +139,7 @@ server_done() {
     local out="$BATS_TEST_TMPDIR/server"
     start_server "$out" 06-send-recv-server --count 201 --timeout 30
     local server="$BG_PID"
-    run timeout 120 "$PYTHON" "$PEER" many "$PORT" 200
+    run timeout "$((120 * SCALE))" "$PYTHON" "$PEER" many "$PORT" 200
     assert_success
     assert_output "served 200"
     echo_one "$PORT"

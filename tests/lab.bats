@@ -146,7 +146,7 @@ need_root() {
 
 @test "lab: --loss 20: UDP datagrams go missing, every TCP line arrives" {
     need_root
-    run timeout 380 "$LAB" --loss 20 --timeout 100
+    run timeout "$((380 * SCALE))" "$LAB" --loss 20 --timeout 100
     assert_success
     # Which way the loss was made is said out loud.
     assert_output --regexp "lab: loss: (tc netem drops 20%|this kernel has no tc netem, so nftables drops 20%)"
@@ -170,7 +170,7 @@ need_root() {
 
 @test "lab: --loss 0 removes the loss: all 100 datagrams arrive" {
     need_root
-    run timeout 120 "$LAB" --loss 0 --timeout 20
+    run timeout "$((120 * SCALE))" "$LAB" --loss 0 --timeout 20
     assert_success
     assert_output --partial "lab: loss: none"
     assert_line "udp: 100 of 100 datagrams arrived"

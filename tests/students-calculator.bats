@@ -17,7 +17,7 @@ load lib/students
     { cat "$SPECS/calculator.spec"; echo "newline: no"; } \
         >"$BATS_TEST_TMPDIR/bare.spec"
     student calc-nonewline.py
-    run bare timeout 150 "$PYTHON" "$CHECK" \
+    run bare timeout "$((150 * SCALE))" "$PYTHON" "$CHECK" \
         --spec "$BATS_TEST_TMPDIR/bare.spec" -- "${PROG[@]}" '{port}'
     passes_all
     assert_line "17 checks: 17 passed, 0 failed"
@@ -25,7 +25,7 @@ load lib/students
     # the same protocol, each reply sent with one unchecked send(): cut
     # to "7", it still matches /7(\.0+)?/; the plain run shows the cut
     student calc-nonewline-send.py
-    run bare timeout 150 "$PYTHON" "$CHECK" --only exchange,short-send \
+    run bare timeout "$((150 * SCALE))" "$PYTHON" "$CHECK" --only exchange,short-send \
         --spec "$BATS_TEST_TMPDIR/bare.spec" -- "${PROG[@]}" '{port}'
     assert_failure 1
     assert_line --regexp '^PASS exchange '

@@ -23,7 +23,7 @@ load lib/students
 @test "students: echo-client: a client that loops on recv() == 0 hangs" {
     # under tests/low-priority: it spins until the check's 5 s are out
     student echo-client-hang.py
-    run bare timeout 150 "$PYTHON" "$CHECK" --only closes-early \
+    run bare timeout "$((150 * SCALE))" "$PYTHON" "$CHECK" --only closes-early \
         --spec "$SPECS/echo-client.spec" -- \
         "$LOW" "${PROG[@]}" 127.0.0.1 '{port}'
     assert_failure 1

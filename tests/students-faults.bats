@@ -101,7 +101,7 @@ int main(int argc, char **argv)
 C
     cc -std=c11 -Wall -Wextra -Werror -pedantic -o "$BATS_TEST_TMPDIR/chld" \
         "$BATS_TEST_TMPDIR/chld.c"
-    run bare timeout 150 "$PYTHON" "$CHECK" --only eintr \
+    run bare timeout "$((150 * SCALE))" "$PYTHON" "$CHECK" --only eintr \
         --spec "$SPECS/echo.spec" -- "$BATS_TEST_TMPDIR/chld" '{port}'
     assert_success
     assert_line --regexp '^NOTE eintr .*: gave up at EINTR'
@@ -112,7 +112,7 @@ C
 @test "faults: a static program: the fault checks are not run, and say why" {
     cc -static -o "$BATS_TEST_TMPDIR/hello-static" \
         "$STUDENTS/hello-good.c" 2>/dev/null || skip "no static C library"
-    run bare timeout 150 "$PYTHON" "$CHECK" --only "$FAULTS" \
+    run bare timeout "$((150 * SCALE))" "$PYTHON" "$CHECK" --only "$FAULTS" \
         --spec "$SPECS/hello.spec" -- "$BATS_TEST_TMPDIR/hello-static" '{port}'
     assert_success
     assert_line --regexp '^NOT RUN recv-pieces .*: cannot preload the fault library$'
@@ -129,7 +129,7 @@ C
         cp "$STUDENTS/hello-onerecv.py" "$dir/$who/server.py"
         printf -- '-- %s server.py {port}\n' "$PYTHON" >"$dir/$who/run"
     done
-    run bare timeout 150 "$PYTHON" "$CHECK" --batch "$dir" \
+    run bare timeout "$((150 * SCALE))" "$PYTHON" "$CHECK" --batch "$dir" \
         --spec "$SPECS/hello.spec" --only recv-pieces \
         --csv "$BATS_TEST_TMPDIR/out.csv"
     assert_failure 1
@@ -145,7 +145,7 @@ for r in csv.DictReader(open(sys.argv[1])):
 
 @test "faults: a client whose send() result is never looked at fails short-send" {
     student echo-client-shortsend.c
-    run bare timeout 150 "$PYTHON" "$CHECK" --only exchange,short-send \
+    run bare timeout "$((150 * SCALE))" "$PYTHON" "$CHECK" --only exchange,short-send \
         --spec "$SPECS/echo-client.spec" -- "${PROG[@]}" '{host}' '{port}'
     assert_failure 1
     assert_line --regexp '^PASS exchange '

@@ -57,7 +57,7 @@ load lib/students
 @test "students: hello: with 'clients: 1' the one-client server passes" {
     { cat "$SPECS/hello.spec"; echo "clients: 1"; } >"$BATS_TEST_TMPDIR/one.spec"
     student hello-oneshot.py
-    run bare timeout 150 "$PYTHON" "$CHECK" --spec "$BATS_TEST_TMPDIR/one.spec" \
+    run bare timeout "$((150 * SCALE))" "$PYTHON" "$CHECK" --spec "$BATS_TEST_TMPDIR/one.spec" \
         -- "${PROG[@]}" '{port}'
     passes_all
     assert_line "10 checks: 10 passed, 0 failed"

@@ -29,7 +29,7 @@ load lib/students
         if grep -q '^program: client' "$SPECS/$spec.spec"; then
             args=('{host}' '{port}')
         fi
-        run bare timeout 150 "$PYTHON" "$CHECK" --only "$checks" \
+        run bare timeout "$((150 * SCALE))" "$PYTHON" "$CHECK" --only "$checks" \
             --spec "$SPECS/$spec.spec" -- "$BATS_TEST_TMPDIR/$name" "${args[@]}"
         assert_failure 1
         for c in ${checks//,/ }; do

@@ -20,7 +20,7 @@ sanitized() {
         -fsanitize=address,undefined "$STUDENTS/$1.c" \
         -o "$BATS_TEST_TMPDIR/$1" 2>/dev/null ||
         skip "cc cannot build with -fsanitize=address,undefined here"
-    run bare timeout 150 "$PYTHON" "$CHECK" --spec "$SPECS/$2.spec" -- \
+    run bare timeout "$((150 * SCALE))" "$PYTHON" "$CHECK" --spec "$SPECS/$2.spec" -- \
         "$BATS_TEST_TMPDIR/$1" '{port}'
     passes_all
     refute_output --partial "Sanitizer"

@@ -54,14 +54,14 @@ udp_spec() {
     # the correct client waits 3 s for a reply: more than this spec allows
     udp_spec "give-up: 1"
     student udp-echo-client-good.c
-    run bare timeout 150 "$PYTHON" "$CHECK" --only no-reply \
+    run bare timeout "$((150 * SCALE))" "$PYTHON" "$CHECK" --only no-reply \
         --spec "$UDP_SPEC" -- "${PROG[@]}" 127.0.0.1 '{port}'
     assert_failure 1
     assert_line --regexp '^FAIL no-reply .*: still running after 1.50 s \('
     says 'The program was still running 1.50 s after its start.'
     # and with room for its 3 s, the same client passes
     udp_spec "give-up: 5"
-    run bare timeout 150 "$PYTHON" "$CHECK" --only no-reply \
+    run bare timeout "$((150 * SCALE))" "$PYTHON" "$CHECK" --only no-reply \
         --spec "$UDP_SPEC" -- "${PROG[@]}" 127.0.0.1 '{port}'
     assert_success
     assert_line "1 check: 1 passed, 0 failed"
@@ -75,7 +75,7 @@ s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
 s.sendto(b"hello, sockstep", (sys.argv[1], int(sys.argv[2]) + 1))
 sys.exit(1)
 EOF
-    run bare timeout 150 "$PYTHON" "$CHECK" --only exchange \
+    run bare timeout "$((150 * SCALE))" "$PYTHON" "$CHECK" --only exchange \
         --spec "$SPECS/udp-echo-client.spec" -- \
         "$PYTHON" "$BATS_TEST_TMPDIR/elsewhere.py" 127.0.0.1 '{port}'
     assert_failure 1
@@ -98,7 +98,7 @@ EOF
         -fsanitize=address,undefined "$STUDENTS/udp-echo-client-good.c" \
         -o "$BATS_TEST_TMPDIR/good" 2>/dev/null ||
         skip "cc cannot build with -fsanitize=address,undefined here"
-    run bare timeout 150 "$PYTHON" "$CHECK" \
+    run bare timeout "$((150 * SCALE))" "$PYTHON" "$CHECK" \
         --spec "$SPECS/udp-echo-client.spec" -- \
         "$BATS_TEST_TMPDIR/good" 127.0.0.1 '{port}'
     passes_all

@@ -57,7 +57,7 @@ load lib/students
     # under tests/low-priority, as check.bats runs its spinning sample:
     # beside the other test files it yields the CPU, and still spins at
     # every look
-    run bare timeout 150 "$PYTHON" "$CHECK" --only idle,silent-client \
+    run bare timeout "$((150 * SCALE))" "$PYTHON" "$CHECK" --only idle,silent-client \
         --spec "$SPECS/echo.spec" -- \
         "$LOW" "$PYTHON" "$STUDENTS/echo-broken.py" '{port}'
     assert_failure 1
@@ -129,7 +129,7 @@ load lib/students
     student converter-broken.c
     cp "${PROG[0]}" "$dir/bob/server"
     printf -- '-- ./server {port}\n' >"$dir/bob/run"
-    run bare timeout 100 "$PYTHON" "$CHECK" --batch "$dir" \
+    run bare timeout "$((100 * SCALE))" "$PYTHON" "$CHECK" --batch "$dir" \
         --spec "$SPECS/converter.spec" --only exchange,out-of-range \
         --csv "$BATS_TEST_TMPDIR/out.csv"
     assert_failure 1

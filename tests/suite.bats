@@ -4,25 +4,31 @@
 
 load test_helper
 
-@test "suite: no test's timeout N is at or above its file's per-test limit" {
+@test "suite: no test's timeout is at or above its file's per-test limit, and each scales" {
     run "$PYTHON" "$ROOT/tests/timeouts"
     assert_output ""
     assert_success
 }
 
-@test "suite: a timeout that bats' limit would end first is found" {
+@test "suite: a timeout that bats' limit would end first is found, and one that does not scale" {
     # The check must be able to fail: a file with the default limit
-    # (120 s) and a wait of 120 s, and one that sets its limit above such
-    # a wait.
-    printf 'load test_helper\n@test "x" {\n    run timeout 120 sleep 1\n}\n' \
-        >"$BATS_TEST_TMPDIR/short.bats"
+    # (120 s) and a wait of 120 s; one that sets its limit above such a
+    # wait; one whose wait is a bare number, the same at any scale. (The
+    # command's name is passed in, so that this file's own text holds
+    # none of these waits.)
+    local t=timeout d="$BATS_TEST_TMPDIR"
     # shellcheck disable=SC2016 # a file's text, not an expansion
-    printf ': "${BATS_TEST_TIMEOUT:=$((150 * ${SOCKSTEP_TEST_SCALE:-1}))}"\nload test_helper\n@test "x" {\n    run timeout 120 sleep 1 --timeout 600\n}\n' \
-        >"$BATS_TEST_TMPDIR/long.bats"
-    run "$PYTHON" "$ROOT/tests/timeouts" "$BATS_TEST_TMPDIR/short.bats" \
-        "$BATS_TEST_TMPDIR/long.bats"
+    printf 'load test_helper\n@test "x" {\n    run %s "$((120 * SCALE))" sleep 1\n}\n' \
+        "$t" >"$d/short.bats"
+    # shellcheck disable=SC2016 # a file's text, not an expansion
+    printf ': "${BATS_TEST_TIMEOUT:=$((150 * ${SOCKSTEP_TEST_SCALE:-1}))}"\nload test_helper\n@test "x" {\n    run %s "$((120 * SCALE))" sleep 1 --timeout 600\n}\n' \
+        "$t" >"$d/long.bats"
+    printf 'load test_helper\n@test "x" {\n    run %s 5 sleep 1\n}\n' "$t" >"$d/bare.bats"
+    run "$PYTHON" "$ROOT/tests/timeouts" "$d/short.bats" "$d/long.bats" "$d/bare.bats"
     assert_failure 1
-    assert_output "$BATS_TEST_TMPDIR/short.bats:3: timeout 120, limit 120"
+    assert_line --index 0 "$d/short.bats:3: $t 120, limit 120"
+    assert_line --index 1 "$d/bare.bats:3: $t 5 does not scale with SOCKSTEP_TEST_SCALE: write $t \"\$((5 * SCALE))\""
+    [ "${#lines[@]}" -eq 2 ]
 }
 
 @test "suite: SOCKSTEP_TEST_SCALE=N makes each named wait, and bats' limit, N times longer" {

@@ -71,7 +71,7 @@ vg_fg() {
     shift
     need_bin "$name"
     VG_STATUS=0
-    timeout 120 "$HOSTILE/run-clean" "${VG[@]}" "$BIN/$name" "$@" \
+    timeout "$((120 * SCALE))" "$HOSTILE/run-clean" "${VG[@]}" "$BIN/$name" "$@" \
         >"$VOUT" 2>"$VLOG" 3>&- 4>&- || VG_STATUS=$?
 }
 
@@ -244,7 +244,7 @@ print(s.recv(200).decode(), end="")' "$PORT"
     # A, B and C join; A and B each say a line the two others get; B
     # sends a 1200-byte line (three pieces of at most 512); A leaves in
     # the middle of a line, C says bye and resets; B, the last, leaves.
-    run timeout 120 "$PYTHON" "$PEERS/vg-chat.py" "$PORT"
+    run timeout "$((120 * SCALE))" "$PYTHON" "$PEERS/vg-chat.py" "$PORT"
     assert_success
     assert_output "chatted"
     vg_wait
@@ -260,7 +260,7 @@ print(s.recv(200).decode(), end="")' "$PORT"
         < <(printf 'hello\n\nsocket world\n')
     assert_success
     assert_line "echo, 12 bytes: socket world"
-    run timeout 120 "$PYTHON" "$PEERS/vg-framing.py" "$PORT"
+    run timeout "$((120 * SCALE))" "$PYTHON" "$PEERS/vg-framing.py" "$PORT"
     assert_success
     assert_output "same"
     vg_wait
@@ -351,7 +351,7 @@ unix_ready() {
 # valgrind; sets PORT)
 vg_netns() {
     unshare -rn true 2>/dev/null || skip "unshare -rn is not allowed here"
-    run timeout 120 unshare -rn env B="$BIN" T="$BATS_TEST_TMPDIR" \
+    run timeout "$((120 * SCALE))" unshare -rn env B="$BIN" T="$BATS_TEST_TMPDIR" \
         RC="$HOSTILE/run-clean" ROOT="$ROOT" bash -c '
 set -u
 ip link set lo up || exit 1
@@ -454,7 +454,7 @@ ip link set lo up || exit 1
 # SPEC is what one sends (N copies of a letter: "a:5000"), all before any
 # reads; prints "LETTER ok" for one that got its own bytes back.
 epoll_clients() {
-    timeout 120 "$PYTHON" "$PEERS/vg-epoll-clients.py" "$@"
+    timeout "$((120 * SCALE))" "$PYTHON" "$PEERS/vg-epoll-clients.py" "$@"
 }
 
 @test "valgrind: 20-epoll-server --count 3, level- and edge-triggered, one client with 300 kB" {

@@ -40,7 +40,7 @@ need_bin() {
 takes_option() {
     local f="$BATS_FILE_TMPDIR/help.$1" help="" re
     if [[ ! -e "$f" ]]; then
-        "$HOSTILE/run-clean" timeout 10 "$BIN/$1" --help </dev/null \
+        "$HOSTILE/run-clean" timeout "$((10 * SCALE))" "$BIN/$1" --help </dev/null \
             >"$f.$$" 2>/dev/null
         mv "$f.$$" "$f"
     fi

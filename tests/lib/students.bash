@@ -13,7 +13,7 @@ SAMPLES="$ROOT/tests/check"
 
 # check ARGS...: bats' run of the checker, bounded.
 check() {
-    run bare timeout 50 "$PYTHON" "$CHECK" "$@"
+    run bare timeout "$((50 * SCALE))" "$PYTHON" "$CHECK" "$@"
 }
 
 # student NAME: the command that starts tests/students/NAME in PROG (a C
@@ -40,7 +40,7 @@ spec() {
     done
     student "$1"
     shift
-    run bare timeout 150 "$PYTHON" "$CHECK" "${opts[@]}" --spec "$file" -- \
+    run bare timeout "$((150 * SCALE))" "$PYTHON" "$CHECK" "${opts[@]}" --spec "$file" -- \
         "${PROG[@]}" "$@" '{port}'
 }
 

@@ -56,5 +56,5 @@ SH
     printf '%s\n' "$1" >>"$t/world.sh"
     run env T="$t" BIN="$BIN" ROOT="$ROOT" PEERS="$PEERS" \
         TRACE_CMD="${TRACE[*]}" \
-        timeout 25 unshare -rnm bash "$t/world.sh"
+        timeout "$((25 * SCALE))" unshare -rnm bash "$t/world.sh"
 }
