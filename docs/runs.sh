@@ -84,11 +84,9 @@ OUT_DIR=$2
 # a machine slower than this script expects, SOCKSTEP_TEST_SCALE=N (a
 # whole number) makes each N times longer. They only keep a run from
 # hanging: each ends as soon as what it waits for is there.
-SCALE=${SOCKSTEP_TEST_SCALE:-1}
-if [[ ! "$SCALE" =~ ^[1-9][0-9]*$ ]]; then
-    echo "$0: SOCKSTEP_TEST_SCALE must be a whole number, 1 or more, not '$SCALE'" >&2
-    exit 2
-fi
+# shellcheck source=scripts/lib/scale.bash
+. "$SS_LIB/scale.bash"
+ss_scale "$0" || exit 2
 LIMIT=$((60 * SCALE)) # seconds any one program may take (a safety net)
 WAIT=$((10 * SCALE))  # seconds for a line, a port or a lock to appear
 export NO_COLOR=1

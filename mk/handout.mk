@@ -115,7 +115,7 @@ RUNS_PLAIN  := $(wildcard lessons/plain/*.c)
 RUNS_OWN    := $(filter-out $(patsubst %/,%,$(wildcard docs/own/*/)), \
                  $(wildcard docs/own/*))
 RUNS_INPUTS := docs/runs.sh tests/hostile/peer.py $(BINS) \
-               scripts/lib/ready.bash scripts/lib/ready.ere \
+               scripts/lib/ready.bash scripts/lib/ready.ere scripts/lib/scale.bash \
                scripts/lib/ready.py \
                $(RUNS_PLAIN) $(RUNS_OWN) $(HEADER) $(PRELOAD) scripts/narrate \
                $(RUNS_GRADING)

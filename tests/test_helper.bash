@@ -54,12 +54,12 @@ esac
 # wait whose running out is the point of a test stays a number there. On
 # a machine slower than this suite expects, SOCKSTEP_TEST_SCALE=N (a
 # whole number) makes each N times longer, and bats' own per-test limit
-# too where a file does not set its own.
-SCALE=${SOCKSTEP_TEST_SCALE:-1}
-if [[ ! "$SCALE" =~ ^[1-9][0-9]*$ ]]; then
-    echo "SOCKSTEP_TEST_SCALE must be a whole number, 1 or more, not '$SCALE'" >&2
-    exit 2
-fi
+# too where a file does not set its own (scripts/lib/scale.bash).
+# (Found beside this file: a test may load it from a file elsewhere.)
+# shellcheck source=scripts/lib/scale.bash
+. "${BASH_SOURCE[0]%/*}/../scripts/lib/scale.bash"
+# shellcheck disable=SC2119 # no name before the message: bats names the file
+ss_scale || exit 2
 WAIT_LOOPBACK=$((10 * SCALE)) # a client and a server on loopback
 WAIT_RUN=$((20 * SCALE))      # a program's whole run, a few checks
 WAIT_SHORT=$((30 * SCALE))    # a run that waits on timeouts of its own
