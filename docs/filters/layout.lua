@@ -460,6 +460,23 @@ local function is_label(b)
   return b ~= nil and b.t == "Para" and #b.content == 1 and b.content[1].t == "Strong"
 end
 
+-- The room a lead-in (or a label) asks for before its box NXT: the whole
+-- paragraph and the first lines of the box (or the whole of a short
+-- table; a listing's caption asks for the lines before its first break,
+-- and the lead-in keeps room for them too, or it would end a page).
+local function lead_in_room(b, nxt)
+  local box_lines = nxt.t == "Table" and table_lines(nxt) or 5
+  local need = listing_need(nxt)
+  if need then
+    box_lines = math.max(box_lines, need + 1)
+  end
+  return para_lines(b) + box_lines
+end
+
+-- About how many lines a section heading takes, with the space above and
+-- below it.
+local HEADING_LINES = 4
+
 function M.paper_blocks(blocks)
   local out = pandoc.List()
   for i, b in ipairs(blocks) do
@@ -497,8 +514,16 @@ function M.paper_blocks(blocks)
         if nxt.t == "Table" then
           room = math.max(room, 2 + table_lines(nxt))
         end
-      elseif is_lead_in(nxt) and is_box(blocks[i + 2]) then
-        room = 8 + para_lines(nxt)
+      end
+      -- What follows keeps the room it asks for below the heading: the
+      -- heading's own room holds it, or the lead-in's room would be
+      -- found wanting just after the heading and leave it alone at the
+      -- foot of the page. (A lead-in right after a heading asks for none
+      -- of its own, below.)
+      if (is_lead_in(nxt) or is_label(nxt)) and is_box(blocks[i + 2]) then
+        room = math.max(room, HEADING_LINES + lead_in_room(nxt, blocks[i + 2]))
+      elseif listing_need(nxt) then
+        room = math.max(room, HEADING_LINES + listing_need(nxt))
       end
       -- A heading, a command and a listing (appendix B): the heading
       -- keeps room for the command and the listing's first lines too.
@@ -525,18 +550,14 @@ function M.paper_blocks(blocks)
       out:insert(pandoc.RawBlock("latex", "\\Needspace{" .. room .. "\\baselineskip}"))
       out:insert(b)
     elseif (is_lead_in(b) or is_label(b)) and is_box(nxt) then
-      -- "Then read until the server closes:" stays with its box: room for
-      -- the whole paragraph and the first lines of the box (or the whole
-      -- of a short table).
-      local box_lines = nxt.t == "Table" and table_lines(nxt) or 5
-      -- (a listing's caption asks for the lines before its first break:
-      -- the lead-in keeps room for them too, or it would end a page)
-      local need = listing_need(nxt)
-      if need then
-        box_lines = math.max(box_lines, need + 1)
+      -- "Then read until the server closes:" stays with its box. Right
+      -- after a heading the heading's room holds it already: a second
+      -- \Needspace there would be a place to break the page, under the
+      -- heading.
+      if not (prev and prev.t == "Header") then
+        out:insert(pandoc.RawBlock("latex", "\\Needspace{" .. lead_in_room(b, nxt) ..
+          "\\baselineskip}"))
       end
-      out:insert(pandoc.RawBlock("latex", "\\Needspace{" .. (para_lines(b) + box_lines) ..
-        "\\baselineskip}"))
       out:insert(b)
       out:insert(pandoc.RawBlock("latex", "\\nopagebreak[4]"))
     elseif b.t == "Table" and not (prev and (prev.t == "Header" or
