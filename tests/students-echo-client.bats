@@ -23,9 +23,17 @@ load lib/students
 @test "students: echo-client: a client that loops on recv() == 0 hangs" {
     # under tests/low-priority: it spins until the check's 5 s are out
     student echo-client-hang.py
-    run bare timeout "$((150 * SCALE))" "$PYTHON" "$CHECK" --only closes-early \
-        --spec "$SPECS/echo-client.spec" -- \
-        "$LOW" "${PROG[@]}" 127.0.0.1 '{port}'
+    local try
+    for try in 1 2; do
+        run bare timeout "$((150 * SCALE))" "$PYTHON" "$CHECK" --only closes-early \
+            --spec "$SPECS/echo-client.spec" -- \
+            "$LOW" "${PROG[@]}" 127.0.0.1 '{port}'
+        # At the lowest priority, beside a dozen busy test files, Python
+        # itself may not have started within the check's 5 s: that run
+        # says nothing of the loop, and is made once more.
+        [[ "$output" == *"never connected"* ]] || break
+        echo "# run $try: the program never connected; once more" >&3
+    done
     assert_failure 1
     assert_line --regexp '^FAIL closes-early .*: hangs'
     says "The checker's server closed its end of the connection (shutdown(SHUT_WR)) as soon as it came"
