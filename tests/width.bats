@@ -8,6 +8,10 @@
 # Part I (01 to 09): every path below. Part II: every binary in build/
 # gets --help, bad input and one run that needs no peer.
 
+# A test here runs every lesson of a part, each several times: under the
+# sanitizers, on a loaded machine, that took longer than test_helper's
+# 120 s. This limit only keeps a test from hanging.
+: "${BATS_TEST_TIMEOUT:=$((300 * ${SOCKSTEP_TEST_SCALE:-1}))}"
 load test_helper
 load hostile/common
 
