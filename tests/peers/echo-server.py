@@ -6,7 +6,9 @@ mode = sys.argv[1]
 l = socket.socket()
 l.bind(("127.0.0.1", 0))
 l.listen(1)
-l.settimeout(10)
+# A minute for the client to come: its start (under narrate, on a loaded
+# machine) may take seconds. The test kills this server when it is done.
+l.settimeout(60)
 print("listening on 127.0.0.1:%d" % l.getsockname()[1], flush=True)
 c, peer = l.accept()
 c.settimeout(10)
