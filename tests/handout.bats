@@ -122,6 +122,13 @@ chapter_text() {
     # An empty link names a transcript by its number.
     run grep -o -E 'transcript 5\.[0-9]+ \(page [0-9]+\)' "$BATS_FILE_TMPDIR/handout.txt"
     assert_success
+    # One that begins a sentence begins with a capital: "Figure 3 (page
+    # 19) numbers", never ". figure 3 (page 19)".
+    run grep -c -E '[.!?] (figure|transcript|section|appendix|chapter) [A-Z0-9.]+ \(page [0-9]+\)' \
+        "$BATS_FILE_TMPDIR/handout.txt"
+    assert_output 0
+    run grep -c -E '[.!?] Figure [0-9]+ \(page [0-9]+\)' "$BATS_FILE_TMPDIR/handout.txt"
+    refute_output 0
     # On screen: the number, no page.
     grep -q -E 'htons</a>[^<]*\(section A\.[0-9]+\)' "$ROOT/build/handout.html"
 }

@@ -146,8 +146,14 @@ function M.link(el)
     text:lower():match("lesson%s+0*" .. t.number .. "$") then
     words = nil
   end
+  local capital = el.attributes["sentence-start"]
+  el.attributes["sentence-start"] = nil
   if empty then
-    el.content = { pandoc.Str(words or t.title) }
+    local said = words or t.title
+    if capital then
+      said = said:sub(1, 1):upper() .. said:sub(2)
+    end
+    el.content = { pandoc.Str(said) }
     words = nil
   end
   -- A link already inside parentheses gets its number after a comma,
@@ -175,15 +181,27 @@ end
 
 -- Marks each link to a target that stands inside parentheses in its run
 -- of text (in-parens), for M.link: its number then goes after a comma.
+-- An empty link that begins a sentence (after ". ", "! " or "? ")
+-- is marked sentence-start: its words then begin with a capital,
+-- "Figure 3 (page 19) shows", not "figure 3".
 function M.mark_links_in_parens(inlines)
-  local depth = 0
+  local depth, after_stop = 0, false
   for _, el in ipairs(inlines) do
     if el.t == "Str" then
       for c in el.text:gmatch("[()]") do
         depth = c == "(" and depth + 1 or math.max(depth - 1, 0)
       end
-    elseif el.t == "Link" and depth > 0 and el.target:match("^#") then
-      el.attributes["in-parens"] = "1"
+      after_stop = el.text:match("[.!?]$") ~= nil
+    elseif el.t == "Link" and el.target:match("^#") then
+      if depth > 0 then
+        el.attributes["in-parens"] = "1"
+      end
+      if after_stop and #el.content == 0 then
+        el.attributes["sentence-start"] = "1"
+      end
+      after_stop = false
+    elseif el.t ~= "Space" and el.t ~= "SoftBreak" then
+      after_stop = false
     end
   end
   return inlines
