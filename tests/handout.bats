@@ -451,7 +451,7 @@ print("".join(z.read(n).decode() for n in z.namelist() if n.endswith(".svg")))' 
     assert_success
 }
 
-@test "handout: no listing or transcript may break after its first line or before its last two" {
+@test "handout: no listing or transcript may break after its first line or before its last two, nor after a == title == line" {
     run "$PYTHON" "$PEERS/paper-keeps.py" "$ROOT/build/handout/handout.tex"
     echo "$output"
     assert_success
@@ -460,6 +460,12 @@ print("".join(z.read(n).decode() for n in z.namelist() if n.endswith(".svg")))' 
     run "$PYTHON" "$PEERS/paper-keeps.py" "$BATS_TEST_TMPDIR/bare.tex"
     assert_failure
     assert_output --partial "a page may break before line 2"
+    # So is a transcript whose "== ... ==" line may end a page.
+    awk '{ row = $0; if (prev ~ /SSTcall\{== .* ==\}/) sub(/\\SSkeep\{\}$/, "", row)
+        print row; prev = $0 }' "$ROOT/build/handout/handout.tex" >"$BATS_TEST_TMPDIR/loose.tex"
+    run "$PYTHON" "$PEERS/paper-keeps.py" "$BATS_TEST_TMPDIR/loose.tex"
+    assert_failure
+    assert_output --partial 'a page may break after a "== ... ==" line'
 }
 
 @test "handout: no page is more than half empty, except at the end of a chapter" {

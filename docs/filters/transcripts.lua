@@ -431,16 +431,23 @@ function M.include_run(el)
   if latex() then
     -- A page may break between two lines of the run, and inside one
     -- that wraps only where neither part is a single row; never after
-    -- the first row or before the last two (\SSkeep, preamble.tex, at
-    -- the end of a row no break may come before).
+    -- the first row or before the last two, nor after a "== title =="
+    -- line (heading()), which stays with the line it introduces
+    -- (\SSkeep, preamble.tex, at the end of a row no break may come
+    -- before).
     local rows, keep, kinds, texts, child = {}, {}, {}, {}, {}
     for _, l in ipairs(shown_lines) do
       texts[#texts + 1] = l.text
     end
+    local function is_title(n)
+      local _, rest = split_tag(shown_lines[n].text)
+      return rest:match("^== .* ==$") ~= nil
+    end
     for n, these in ipairs(wrap_paper(texts, path)) do
       for k, row in ipairs(these) do
         rows[#rows + 1] = row
-        keep[#rows] = k == 2 or (k > 1 and k == #these)
+        keep[#rows] = k == 2 or (k > 1 and k == #these) or
+          (k == 1 and n > 1 and is_title(n - 1))
         kinds[#rows] = shown_lines[n].kind
         child[#rows] = split_tag(shown_lines[n].text) ~= ""
       end

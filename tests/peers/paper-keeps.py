@@ -2,11 +2,14 @@
 # or transcript (a terminal's Verbatim) of two lines or more may break
 # after its first line or before its last two, empty lines aside: those
 # lines end in \SSkeep{}, the mark no page break may come before
-# (docs/preamble.tex). A code block inside a list is pandoc's own (its
-# LaTeX in a list item would be indented). Prints counts, exits 1 on a
-# miss.
+# (docs/preamble.tex). Nor may a transcript break after a "== title =="
+# line (a lesson's heading()). A code block inside a list is pandoc's
+# own (its LaTeX in a list item would be indented). Prints counts, exits
+# 1 on a miss.
 import re, sys
 depth, block, kind, counts, bad = 0, None, None, {"listing": 0, "transcript": 0}, 0
+titles = 0
+TITLE = re.compile(r"^(\\SSchild\{\})?\\SSTcall\{== .* ==\}(\\SSkeep\{\})?$")
 terminal = False
 for line in open(sys.argv[1], encoding="utf-8").read().split("\n"):
     if block is None:
@@ -30,8 +33,19 @@ for line in open(sys.argv[1], encoding="utf-8").read().split("\n"):
                           % (j + 1, len(block), kind, block[j][:60]))
                     bad = 1
                     break
+        if kind == "transcript":
+            for j in range(1, len(block)):
+                if TITLE.match(block[j - 1]):
+                    titles += 1
+                    if not block[j].endswith("\\SSkeep{}"):
+                        print('a page may break after a "== ... ==" line, '
+                              "before line %d of %d: %s"
+                              % (j + 1, len(block), block[j][:60]))
+                        bad = 1
         block = None
         continue
     block.append(line)
-print("listings %(listing)d transcripts %(transcript)d" % counts)
-sys.exit(1 if bad or counts["listing"] < 50 or counts["transcript"] < 50 else 0)
+print("listings %(listing)d transcripts %(transcript)d" % counts +
+      ' "== ... ==" lines %d' % titles)
+sys.exit(1 if bad or counts["listing"] < 50 or counts["transcript"] < 50
+         or titles < 10 else 0)
