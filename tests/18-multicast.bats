@@ -55,10 +55,10 @@ $1"
 
 @test "18-multicast: two receivers in the group both get each datagram; one not in it gets none" {
     in_netns '
-        "$B/18-multicast-receiver" --port 0 --count 3 --timeout 5 >"$T/r1" 2>&1 &
+        "$B/18-multicast-receiver" --port 0 --count 3 --timeout 30 >"$T/r1" 2>&1 &
         pids+=($!)
         ready "$T/r1" || exit 1
-        "$B/18-multicast-receiver" --port "$PORT" --count 3 --timeout 5 >"$T/r2" 2>&1 &
+        "$B/18-multicast-receiver" --port "$PORT" --count 3 --timeout 30 >"$T/r2" 2>&1 &
         pids+=($!)
         "$B/18-multicast-receiver" --port "$PORT" --no-join --timeout 2 >"$T/r3" 2>&1 &
         pids+=($!)
@@ -141,7 +141,7 @@ s.sendto(b\"uni\", (\"127.0.0.1\", int(sys.argv[1])))" "$PORT"
 
 @test "18-multicast: Python receivers joined to the group get what the C sender sends" {
     in_netns '
-        "$PYTHON" "$ROOT/docs/python/18_multicast.py" --port 0 --count 2 --timeout 5 >"$T/p1" 2>&1 &
+        "$PYTHON" "$ROOT/docs/python/18_multicast.py" --port 0 --count 2 --timeout 30 >"$T/p1" 2>&1 &
         pids+=($!)
         ready "$T/p1" || exit 1
         "$PYTHON" "$PEERS/multicast-member.py" "$PORT" >"$T/p2" 2>&1 &
@@ -164,7 +164,7 @@ s.sendto(b\"uni\", (\"127.0.0.1\", int(sys.argv[1])))" "$PORT"
 
 @test "18-multicast: Linux gives a socket that did not join the group's datagrams anyway, unless IP_MULTICAST_ALL is 0" {
     in_netns '
-        "$B/18-multicast-receiver" --port 0 --count 1 --timeout 5 >"$T/member" 2>&1 &
+        "$B/18-multicast-receiver" --port 0 --count 1 --timeout 30 >"$T/member" 2>&1 &
         pids+=($!)
         ready "$T/member" || exit 1
         "$PYTHON" "$PEERS/multicast-all.py" "$PORT" >"$T/py" 2>&1 &
@@ -180,10 +180,10 @@ s.sendto(b\"uni\", (\"127.0.0.1\", int(sys.argv[1])))" "$PORT"
 
 @test "18-multicast: --broadcast reaches every receiver on the port, member or not; --show-eacces shows EACCES" {
     in_netns '
-        "$B/18-multicast-receiver" --port 0 --count 1 --timeout 5 >"$T/r1" 2>&1 &
+        "$B/18-multicast-receiver" --port 0 --count 1 --timeout 30 >"$T/r1" 2>&1 &
         pids+=($!)
         ready "$T/r1" || exit 1
-        "$B/18-multicast-receiver" --port "$PORT" --no-join --count 1 --timeout 5 >"$T/r2" 2>&1 &
+        "$B/18-multicast-receiver" --port "$PORT" --no-join --count 1 --timeout 30 >"$T/r2" 2>&1 &
         pids+=($!)
         ready "$T/r2" || exit 1
         "$B/18-multicast-sender" --port "$PORT" --broadcast --show-eacces \
@@ -245,7 +245,7 @@ s.sendto(b\"uni\", (\"127.0.0.1\", int(sys.argv[1])))" "$PORT"
     untraceable_leaks
     in_netns '
         strace -f -yy -e trace=network,close -o "$T/rtrace" \
-            "$B/18-multicast-receiver" --port 0 --count 1 --timeout 5 >"$T/r" 2>&1 &
+            "$B/18-multicast-receiver" --port 0 --count 1 --timeout 30 >"$T/r" 2>&1 &
         pids+=($!)
         ready "$T/r" || exit 1
         strace -f -yy -e trace=network,close -o "$T/strace" \
@@ -262,7 +262,7 @@ s.sendto(b\"uni\", (\"127.0.0.1\", int(sys.argv[1])))" "$PORT"
 
 @test "18-multicast: the Python receiver (the handout's) against the C sender" {
     in_netns '
-        "$PYTHON" "$ROOT/docs/python/18_multicast.py" --port 0 --count 1 --timeout 5 >"$T/p" 2>&1 &
+        "$PYTHON" "$ROOT/docs/python/18_multicast.py" --port 0 --count 1 --timeout 30 >"$T/p" 2>&1 &
         pids+=($!)
         ready "$T/p" || exit 1
         printf "from C\n" | "$B/18-multicast-sender" --port "$PORT" >/dev/null

@@ -4,6 +4,10 @@
 # stdout, and no socket made. Each test runs one case over every lesson and
 # names the lesson and the case that failed.
 
+# A test here runs one case over all 25 lessons: under the sanitizers,
+# on a loaded machine, one took longer than test_helper's 120 s. This
+# limit only keeps a test from hanging.
+: "${BATS_TEST_TIMEOUT:=$((300 * ${SOCKSTEP_TEST_SCALE:-1}))}"
 load test_helper
 load hostile/common
 

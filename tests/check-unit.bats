@@ -16,7 +16,7 @@ load test_helper
         grep -cE '^    def test_')
     ((defined >= 100))
     # -B: nothing written beside the modules (no __pycache__)
-    run timeout "$((50 * SCALE))" "$PYTHON" -B -m unittest discover \
+    run timeout "$((100 * SCALE))" "$PYTHON" -B -m unittest discover \
         -s "$ROOT/tests/unit" -t "$ROOT/tests/unit"
     assert_success
     assert_line --regexp "^Ran $defined tests in [0-9.]+s$"
