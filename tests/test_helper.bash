@@ -267,15 +267,26 @@ wait_ready() {
 # the background (output in OUTFILE), that waits for the ready line of the
 # server the test starts next with SERVER_OUT as its output file, and only
 # then runs PROGRAM ARGS with {port} replaced by the server's port (see
-# tests/after-ready: PROGRAM is -c CODE, a .py file, or a command). Python
-# has started before the server's clock does, so a short --timeout in the
-# server never races the peer's start. Sets PEER_PID.
+# tests/after-ready: PROGRAM is -c CODE, a .py file, or a command). It
+# returns once the peer has started and waits (after-ready then creates
+# SERVER_OUT.waiting), so a short --timeout in the server never races the
+# peer's start. Sets PEER_PID.
 before_server() {
-    local server_out="$1" out="$2"
+    local server_out="$1" out="$2" i
     shift 2
-    rm -f "$server_out" # a ready line left there is not the next server's
+    # a ready line left there is not the next server's
+    rm -f "$server_out" "$server_out.waiting"
     start_bg "$out" "$PYTHON" "$ROOT/tests/after-ready" "$server_out" "$@"
     PEER_PID=$BG_PID
+    # Bounded, as wait_ready; a peer that died is left to the test's own
+    # checks of it.
+    for ((i = 0; i < 60 * SCALE * 50; i++)); do
+        [[ -e "$server_out.waiting" ]] && return 0
+        kill -0 "$PEER_PID" 2>/dev/null || return 0
+        sleep 0.02
+    done
+    echo "the peer never got ready to wait ($server_out.waiting)" >&2
+    return 1
 }
 
 # start_server OUTFILE BINARY ARGS...: start a lesson server on --port 0
