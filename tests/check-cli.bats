@@ -62,8 +62,8 @@ EOF
 }
 
 @test "check: --format json parses, and tap has a plan line and one result per check" {
-    check --format json --only one-line,half-close echo-server -- \
-        "$LOW" "$PYTHON" "$SAMPLES/spin-server.py" '{port}'
+    check --format json --only one-line,half-close --wait "$LOW_WAIT" \
+        echo-server -- "$LOW" "$PYTHON" "$SAMPLES/spin-server.py" '{port}'
     assert_failure 1
     printf '%s\n' "$output" >"$BATS_TEST_TMPDIR/out.json"
     run "$PYTHON" -m json.tool "$BATS_TEST_TMPDIR/out.json"

@@ -67,7 +67,7 @@ load lib/students
     # The seeds' server spins once its client is done, fault or not: the
     # EINTR fault must not be named as the cause (it was, as a note that
     # told a Python program to loop on EINTR, which Python does itself).
-    check --only eintr --spec "$ROOT/scripts/sockcheck/specs/echo.spec" -- \
+    check --only eintr --wait "$LOW_WAIT" --spec "$ROOT/scripts/sockcheck/specs/echo.spec" -- \
         "$LOW" "$PYTHON" "$SAMPLES/spin-server.py" '{port}'
     assert_line --regexp '^NOT RUN eintr .*: fails without the fault$'
     says "the exchange failed without the fault as well"

@@ -23,8 +23,8 @@ load lib/students
 # ---- the sample programs fail where they must ---------------------------------
 
 @test "check: the seeds' server (no exit at recv() == 0) fails half-close and the spin is named" {
-    check --only one-line,half-close,twenty-clients echo-server -- \
-        "$LOW" "$PYTHON" "$SAMPLES/spin-server.py" '{port}'
+    check --only one-line,half-close,twenty-clients --wait "$LOW_WAIT" \
+        echo-server -- "$LOW" "$PYTHON" "$SAMPLES/spin-server.py" '{port}'
     assert_failure 1
     assert_line --regexp '^PASS one-line '
     assert_line --regexp "^FAIL half-close .*: spins after the client's shutdown: [0-9.]+ s of CPU in [0-9.]+ s"

@@ -74,7 +74,7 @@ load lib/students
     cp "$SAMPLES/spin-server.py" "$copy"
     # A wrapper shell whose child holds the port: the whole session goes.
     # shellcheck disable=SC2016 # $1 and $2 are the inner shell's
-    check --only half-close echo-server -- \
+    check --only half-close --wait "$LOW_WAIT" echo-server -- \
         "$LOW" sh -c '"$1" "$2" "$3" & wait' sh "$PYTHON" "$copy" '{port}'
     assert_failure 1
     says "it spins"

@@ -315,7 +315,7 @@ own_echo() {
 
 @test "narrate: scripts/check --narrate shows the failing program's last calls, the repeat counted" {
     run "$PYTHON" "$ROOT/scripts/check" --narrate --only half-close \
-        echo-server -- "$LOW" "$PYTHON" "$ROOT/docs/own/echo-server.py" '{port}' spin
+        --wait "$LOW_WAIT" echo-server -- "$LOW" "$PYTHON" "$ROOT/docs/own/echo-server.py" '{port}' spin
     assert_failure 1
     assert_line --partial "FAIL half-close"
     assert_line "     its last socket calls (scripts/narrate):"
@@ -323,7 +323,7 @@ own_echo() {
     assert_line --regexp '^       recv\(\) returned 0 and send\(\) returned 0 on fd 4, [0-9,]+ more times so far: the peer closed long ago'
     # without --narrate: no such lines
     run "$PYTHON" "$ROOT/scripts/check" --only half-close \
-        echo-server -- "$LOW" "$PYTHON" "$ROOT/docs/own/echo-server.py" '{port}' spin
+        --wait "$LOW_WAIT" echo-server -- "$LOW" "$PYTHON" "$ROOT/docs/own/echo-server.py" '{port}' spin
     assert_failure 1
     refute_output --partial "scripts/narrate"
 }

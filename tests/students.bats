@@ -58,7 +58,7 @@ load lib/students
     # beside the other test files it yields the CPU, and still spins at
     # every look
     run bare timeout "$((150 * SCALE))" "$PYTHON" "$CHECK" --only idle,silent-client \
-        --spec "$SPECS/echo.spec" -- \
+        --wait "$LOW_WAIT" --spec "$SPECS/echo.spec" -- \
         "$LOW" "$PYTHON" "$STUDENTS/echo-broken.py" '{port}'
     assert_failure 1
     assert_line --regexp "^FAIL idle .*: spins after a client left: [0-9.]+ s of CPU in [0-9.]+ s"

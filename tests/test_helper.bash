@@ -67,6 +67,11 @@ WAIT_LONG=$((60 * SCALE))     # a build, many clients, a long check
 # (exported: the scripts a test hands to bash -c, world and the checker
 # use them too)
 export WAIT_LOOPBACK WAIT_RUN WAIT_SHORT WAIT_LONG
+# The checker's --wait for a program under $LOW: at the lowest priority,
+# beside a busy run, a Python sample can take more than the checker's
+# usual 10 s just to start and listen (it did once, in a quiet run beside
+# a handout build).
+LOW_WAIT=$WAIT_LONG
 : "${BATS_TEST_TIMEOUT:=$((120 * SCALE))}"
 export BATS_TEST_TIMEOUT
 
