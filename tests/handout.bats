@@ -55,8 +55,8 @@ chapter_text() {
     pages=$(pdfinfo "$ROOT/build/handout.pdf" | sed -n 's/^Pages: *//p')
     echo "pages: $pages"
     ((pages >= 30))
-    # A student prints it: at most 170 pages of A4, whole programs of
-    # Part I included.
+    # A student prints it: at most 170 pages of A4, Part I's programs
+    # whole in their chapters included.
     if pdfinfo "$ROOT/build/handout.pdf" | grep -q '^Page size:.*(A4)'; then
         ((pages <= 170)) || { echo "the A4 handout has $pages pages, more than 170" >&2; return 1; }
     fi
@@ -156,22 +156,33 @@ distinctive_lines() {
 }
 
 @test "handout: every lesson file is in the PDF once (whole, or folded with parts shown), and whole in the HTML" {
-    local l f rel n=0 line total
+    local l f rel n=0 line total at before heading want
+    squash "$BATS_FILE_TMPDIR/handout.txt" >"$BATS_FILE_TMPDIR/handout.squashed-1"
     while IFS= read -r l; do
         for f in "$ROOT/lessons/$l"/*.c; do
             rel=${f#"$ROOT/"}
             total=$(awk 'END { print NR }' "$f") # a last line without "\n" counts
             # The caption names the file, once: Part I's (lessons 01 to 09)
-            # whole, after the command that builds it by hand; Part II's
-            # without the comment, #includes and options every lesson has;
-            # or, for a long program shown in parts, named as folded, with
-            # at least one part of it shown.
+            # whole, in its own chapter; Part II's without the comment,
+            # #includes and options every lesson has; or, for a long
+            # program shown in parts, named as folded, with at least one
+            # part of it shown.
             local caption="$rel, $total lines (the whole file is in the repository)"
             if [[ "$l" == 0[1-9]-* ]]; then
                 caption="$rel, lines 1–$total (the whole file)"
-                contains "$BATS_FILE_TMPDIR/handout.txt" \
-                    "cc -Wall $rel -o $(basename "$f" .c)" ||
-                    { echo "$rel: no command that builds it by hand" >&2; return 1; }
+                # Under its chapter's "The code" heading (N.M The code,
+                # or The code: the server), right after the command that
+                # builds it by hand.
+                want="cc -Wall $rel -o $(basename "$f" .c)$caption"
+                want=${want//[[:space:]]/}
+                at=$(grep -o -b -F -- "$want" "$BATS_FILE_TMPDIR/handout.squashed-1" |
+                    head -n 1 | cut -d: -f1)
+                [[ -n "$at" ]] ||
+                    { echo "$rel: not right after the command that builds it" >&2; return 1; }
+                before=$(head -c "$at" "$BATS_FILE_TMPDIR/handout.squashed-1" | tail -c 60)
+                heading="(^|[^0-9])$((10#${l%%-*}))\.[0-9]+Thecode(:theserver|:theclient)?\$"
+                [[ "$before" =~ $heading ]] ||
+                    { echo "$rel: not under its chapter's The code: ...$before" >&2; return 1; }
             fi
             if [[ "$l" != 0[1-9]-* ]] && contains "$BATS_FILE_TMPDIR/handout.txt" \
                 "The whole file: $rel, $total lines"; then
@@ -195,8 +206,9 @@ distinctive_lines() {
     # No region marker shows anywhere.
     run grep -c -E 'region: |endregion' "$BATS_FILE_TMPDIR/handout.txt"
     assert_output 0
-    # On screen every line of every lesson file of Part II is in a folded
-    # "whole program", exactly as in the file (Part I's are in the flow);
+    # On screen every lesson file of Part I is whole, once, in its own
+    # chapter, right after its command; every line of every lesson file
+    # of Part II is in a folded "whole program", exactly as in the file;
     # so is each Python version of Part II.
     run "$PYTHON" "$PEERS/whole-programs.py" "$ROOT" "$ROOT/build/handout.html"
     assert_success

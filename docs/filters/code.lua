@@ -13,6 +13,7 @@ local fail, latex, read_lines, latex_escape = common.fail, common.latex,
 
 -- Shared with the other filter: docs/listing.lua.
 local listing = dofile(common.dir .. "listing.lua")
+local numbers = require("filters.numbers")
 
 local M = {}
 
@@ -62,7 +63,7 @@ end
 
 -- The caption above a listing: "lessons/04-accept/accept.c, lines 1-140
 -- (the whole file)" or "..., lines 85-110 of 207".
-local function listing_caption(path, first, last, total, whole, need)
+local function listing_caption(path, first, last, total, whole, need, id)
   local where = range_text(first, last)
   if whole and latex() then
     where = total .. " lines (the whole file is in the repository)"
@@ -78,8 +79,10 @@ local function listing_caption(path, first, last, total, whole, need)
     inlines[#inlines + 1] = w
   end
   if latex() then
+    -- A listing with an id is a link's target: its page is the caption's.
     table.insert(inlines, 1, pandoc.RawInline("latex", "\\listingcaption[" ..
-      (need or 6) .. "]{"))
+      (need or 6) .. "]{" .. ((id and id ~= "") and
+        ("\\phantomsection\\label{" .. id .. "}") or "")))
     inlines[#inlines + 1] = pandoc.RawInline("latex", "}")
     return pandoc.Plain(inlines)
   end
@@ -439,6 +442,12 @@ function M.include_code(el)
   -- The lines that only narrate (say(), heading()), set in grey.
   local file_narration = lang == "c" and listing.narration_lines(lines) or {}
 
+  -- A listing's id (the whole program of a Part I chapter, {#whole-04})
+  -- is a target for links, as a heading's is.
+  if el.identifier ~= "" and not numbers.targets[el.identifier] then
+    numbers.add_target(el.identifier, { kind = "listing",
+      title = "the listing of " .. path })
+  end
   local blocks = { listing_caption(path, first, last, total, whole) }
   local marks_first = 0
   -- The lines left out before the first: since the end of the last part
@@ -535,7 +544,7 @@ function M.include_code(el)
       n = #first_chunk
     end
     blocks[1] = listing_caption(path, first, last, total, whole,
-      math.ceil(2.5 + marks_first + 0.73 * n))
+      math.ceil(2.5 + marks_first + 0.73 * n), el.identifier)
   end
   -- On paper the caption's "of N" says that the rest of the file is left
   -- out: a mark of it after the last line adds nothing, and a page break

@@ -525,7 +525,8 @@ function M.paper_blocks(blocks)
       elseif listing_need(nxt) then
         room = math.max(room, HEADING_LINES + listing_need(nxt))
       end
-      -- A heading, a command and a listing (appendix B): the heading
+      -- A heading, a command and a listing (a Part I chapter's "The
+      -- code", its whole program after the cc command): the heading
       -- keeps room for the command and the listing's first lines too.
       -- (the command is a code block, or by now the LaTeX code.lua made
       -- of it: its Shaded and Highlighting lines aside, one a line)
