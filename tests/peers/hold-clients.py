@@ -1,10 +1,13 @@
 # hold-clients.py PORT N HOLD [K]: N clients at once send a line, read its
 # echo, hold HOLD s (@FILE: until FILE exists) and close; print how many were
 # echoed, the times, whether K were served at once, and echoes after a close.
+# Each client waits at most HOLD_WAIT s (30 if unset) to connect, and again
+# for its echo.
 import os, socket, sys, threading, time
 from sockio import recv_exactly
 port, n, hold = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
 k = int(sys.argv[4]) if len(sys.argv) > 4 else 0
+wait = float(os.environ.get("HOLD_WAIT", "30"))
 go, res, took = threading.Barrier(n), [None] * n, [0.0] * n
 together, lock, echoed, closed = threading.Barrier(max(k, 1)), threading.Lock(), [], []
 met = []
@@ -12,7 +15,7 @@ def client(i):
     go.wait()
     t0 = time.monotonic()
     try:
-        s = socket.create_connection(("127.0.0.1", port), timeout=30)
+        s = socket.create_connection(("127.0.0.1", port), timeout=wait)
         msg = b"client %d\n" % i
         s.sendall(msg)
         got = recv_exactly(s, len(msg))
