@@ -489,6 +489,23 @@ print("".join(z.read(n).decode() for n in z.namelist() if n.endswith(".svg")))' 
 }
 
 
+@test "handout: no page ends with a lead-in: a line ending with a colon goes with what it leads to" {
+    # "You can also build a lesson by hand:" at the foot of a page and
+    # its command on the next: the last line of text of a page (its
+    # footer and "continued on the next page" aside) never ends with ":".
+    pdftotext -layout "$ROOT/build/handout.pdf" "$BATS_TEST_TMPDIR/layout.txt"
+    run awk 'BEGIN { RS = "\f" }
+        { n = split($0, line, "\n"); last = ""
+          for (i = 1; i <= n; i++)
+              if (line[i] !~ /^[ \t]*$/ && line[i] !~ /^[ \t]*page [0-9]+[ \t]*$/ &&
+                  line[i] !~ /continued on the next page/)
+                  last = line[i]
+          if (last ~ /:[ \t]*$/) print "PDF page " NR ": " last }' \
+        "$BATS_TEST_TMPDIR/layout.txt"
+    assert_success
+    assert_output ""
+}
+
 @test "handout: each Part I lesson shows its core, marks what to skip, ends with Remember" {
     local n txt="$BATS_FILE_TMPDIR/handout.txt" html="$ROOT/build/handout.html"
     # The core: lines of lessons/plain/, one listing per lesson 01 to 09.

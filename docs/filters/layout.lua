@@ -407,6 +407,11 @@ local function is_box(b)
   if b.t == "RawBlock" and b.format == "latex" and b.text:match("^\\begin{terminal}") then
     return true
   end
+  -- A code block by now made LaTeX (code.lua's paper_code_block): a
+  -- command such as "cc -Wall ...".
+  if b.t == "RawBlock" and b.format == "latex" and b.text:match("^\\begin{Shaded}") then
+    return true
+  end
   -- A table or a figure: the sentence that leads in to it stays with it.
   if b.t == "Table" or (b.t == "Para" and #b.content == 1 and b.content[1].t == "Image") then
     return true
@@ -424,9 +429,10 @@ local function is_figure(b)
   return b ~= nil and b.t == "Para" and #b.content == 1 and b.content[1].t == "Image"
 end
 
--- A paragraph that leads in to what follows: ends with ":".
+-- A paragraph that leads in to what follows: ends with ":". (Plain: the
+-- first paragraph of a list item, an exercise that ends with a command.)
 local function is_lead_in(b)
-  if not b or b.t ~= "Para" then
+  if not b or (b.t ~= "Para" and b.t ~= "Plain") then
     return false
   end
   local last = b.content[#b.content]
@@ -476,6 +482,37 @@ end
 -- About how many lines a section heading takes, with the space above and
 -- below it.
 local HEADING_LINES = 4
+
+-- A list that a lead-in ends with ":" before ("Read it from the top:")
+-- keeps its lead-in with its first item.
+local function is_list(b)
+  return b ~= nil and (b.t == "OrderedList" or b.t == "BulletList")
+end
+
+-- Inside a list item: a lead-in stays with the box after it (an
+-- exercise that ends "in a second terminal:" before its command).
+local function keep_lead_ins(blocks)
+  local out = pandoc.List()
+  for i, b in ipairs(blocks) do
+    local nxt = blocks[i + 1]
+    if is_lead_in(b) and is_box(nxt) then
+      out:insert(pandoc.RawBlock("latex", "\\Needspace{" .. lead_in_room(b, nxt) ..
+        "\\baselineskip}"))
+      out:insert(b)
+      out:insert(pandoc.RawBlock("latex", "\\nopagebreak[4]"))
+    else
+      out:insert(b)
+    end
+  end
+  return out
+end
+
+local function keep_in_items(list)
+  for j, item in ipairs(list.content) do
+    list.content[j] = keep_lead_ins(item)
+  end
+  return list
+end
 
 function M.paper_blocks(blocks)
   local out = pandoc.List()
@@ -550,6 +587,16 @@ function M.paper_blocks(blocks)
       end
       out:insert(pandoc.RawBlock("latex", "\\Needspace{" .. room .. "\\baselineskip}"))
       out:insert(b)
+    elseif is_lead_in(b) and is_list(nxt) then
+      -- "Read it from the top:" and the list's first lines.
+      if not (prev and prev.t == "Header") then
+        out:insert(pandoc.RawBlock("latex", "\\Needspace{" .. (para_lines(b) + 4) ..
+          "\\baselineskip}"))
+      end
+      out:insert(b)
+      out:insert(pandoc.RawBlock("latex", "\\nopagebreak[4]"))
+    elseif is_list(b) then
+      out:insert(keep_in_items(b))
     elseif (is_lead_in(b) or is_label(b)) and is_box(nxt) then
       -- "Then read until the server closes:" stays with its box. Right
       -- after a heading the heading's room holds it already: a second
