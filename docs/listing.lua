@@ -124,13 +124,27 @@ function M.code_lines(lines)
   return out
 end
 
--- The lines of LINES that only narrate: a statement that is a call of
--- say() or heading() (lessons/common/ss_narrate.h: the lesson's own
--- sentences, which a silent build drops), from its first line to the
--- one that closes its parentheses. A set: narration[j] = true.
+-- The lines of LINES that are the lesson's own machinery, not its socket
+-- code: a statement that is a call of say() or heading()
+-- (lessons/common/ss_narrate.h: the lesson's own sentences, which a
+-- silent build drops), from its first line to the one that closes its
+-- parentheses; and the lesson's table of options and help texts (from
+-- "static const struct ss_lesson" to its "};") with the ss_start() call
+-- that reads it. A set: narration[j] = true.
 function M.narration_lines(lines)
-  local narration, depth = {}, 0
+  local narration, depth, table_open = {}, 0, false
   for j, code in ipairs(M.code_lines(lines)) do
+    if code:match("^%s*static%s+const%s+struct%s+ss_lesson%s") then
+      table_open = true
+    end
+    if table_open then
+      narration[j] = true
+      if code:match("^%s*}%s*;") then
+        table_open = false
+      end
+    elseif depth == 0 and code:match("^%s*ss_start%s*%(") then
+      narration[j] = true
+    end
     if depth == 0 and (code:match("^%s*say%s*%(") or
         code:match("^%s*heading%s*%(")) then
       depth = -1

@@ -359,12 +359,22 @@ print("".join(z.read(n).decode() for n in z.namelist() if n.endswith(".svg")))' 
     assert_output 0
 }
 
-@test "handout: the say() and heading() lines of a listing are grey, and a copy is the code alone" {
+@test "handout: a listing's say(), heading(), lesson table and ss_start() are grey; a copy is the code alone" {
     local tex="$ROOT/build/handout/handout.tex" html="$ROOT/build/handout.html" n want
     n=$(grep -c '^\\SSnarr{}' "$tex")
     echo "$n narrating lines on paper"
     ((n > 50))
     grep -q '^\\SSnarr{}\\NormalTok{ *say}' "$tex"
+    # The lesson's table of options, first line to last, and ss_start():
+    # grey in each of Part I's ten whole programs; the socket calls not.
+    run grep -c '^\\SSnarr{}.*ss\\_lesson lesson' "$tex"
+    assert_output 10
+    run grep -c '^\\SSnarr{}.*count\\_help\|^\\SSnarr{}.*timeout\\_help' "$tex"
+    ((output >= 10))
+    run grep -c '^\\SSnarr{}.*ss\\_start' "$tex"
+    assert_output 10
+    run grep -c '^\\SSnarr{}.*SScall' "$tex"
+    assert_output 0
     n=$(grep -c 'class="narration"' "$html")
     echo "$n narrating lines in the HTML"
     ((n > 50))
