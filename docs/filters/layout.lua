@@ -489,6 +489,18 @@ local function is_list(b)
   return b ~= nil and (b.t == "OrderedList" or b.t == "BulletList")
 end
 
+-- Put B into OUT and keep it with the block after it: room for LINES
+-- lines first, unless LINES is nil (a heading just above holds the room:
+-- a second \Needspace there would be a place to break the page, under
+-- the heading).
+local function insert_kept(out, b, lines)
+  if lines then
+    out:insert(pandoc.RawBlock("latex", "\\Needspace{" .. lines .. "\\baselineskip}"))
+  end
+  out:insert(b)
+  out:insert(pandoc.RawBlock("latex", "\\nopagebreak[4]"))
+end
+
 -- Inside a list item: a lead-in stays with the box after it (an
 -- exercise that ends "in a second terminal:" before its command).
 local function keep_lead_ins(blocks)
@@ -496,10 +508,7 @@ local function keep_lead_ins(blocks)
   for i, b in ipairs(blocks) do
     local nxt = blocks[i + 1]
     if is_lead_in(b) and is_box(nxt) then
-      out:insert(pandoc.RawBlock("latex", "\\Needspace{" .. lead_in_room(b, nxt) ..
-        "\\baselineskip}"))
-      out:insert(b)
-      out:insert(pandoc.RawBlock("latex", "\\nopagebreak[4]"))
+      insert_kept(out, b, lead_in_room(b, nxt))
     else
       out:insert(b)
     end
@@ -519,6 +528,7 @@ function M.paper_blocks(blocks)
   for i, b in ipairs(blocks) do
     local nxt = blocks[i + 1]
     local prev = blocks[i - 1]
+    local after_heading = prev ~= nil and prev.t == "Header"
     if b.t == "Header" and b.level == 1 then
       local num = b.attributes["number"]
       if b.attributes["first-appendix"] then
@@ -589,25 +599,12 @@ function M.paper_blocks(blocks)
       out:insert(b)
     elseif is_lead_in(b) and is_list(nxt) then
       -- "Read it from the top:" and the list's first lines.
-      if not (prev and prev.t == "Header") then
-        out:insert(pandoc.RawBlock("latex", "\\Needspace{" .. (para_lines(b) + 4) ..
-          "\\baselineskip}"))
-      end
-      out:insert(b)
-      out:insert(pandoc.RawBlock("latex", "\\nopagebreak[4]"))
+      insert_kept(out, b, not after_heading and para_lines(b) + 4 or nil)
     elseif is_list(b) then
       out:insert(keep_in_items(b))
     elseif (is_lead_in(b) or is_label(b)) and is_box(nxt) then
-      -- "Then read until the server closes:" stays with its box. Right
-      -- after a heading the heading's room holds it already: a second
-      -- \Needspace there would be a place to break the page, under the
-      -- heading.
-      if not (prev and prev.t == "Header") then
-        out:insert(pandoc.RawBlock("latex", "\\Needspace{" .. lead_in_room(b, nxt) ..
-          "\\baselineskip}"))
-      end
-      out:insert(b)
-      out:insert(pandoc.RawBlock("latex", "\\nopagebreak[4]"))
+      -- "Then read until the server closes:" stays with its box.
+      insert_kept(out, b, not after_heading and lead_in_room(b, nxt) or nil)
     elseif b.t == "Table" and not (prev and (prev.t == "Header" or
       ((is_lead_in(prev) or is_label(prev)) and is_box(b)))) then
       -- A short table on its own stays whole.
