@@ -429,6 +429,34 @@ local function is_figure(b)
   return b ~= nil and b.t == "Para" and #b.content == 1 and b.content[1].t == "Image"
 end
 
+-- A heading at I whose diagram comes right after it, or after its first
+-- paragraph: that diagram, or nil.
+local function figure_after(blocks, i)
+  local nxt = blocks[i + 1]
+  if is_figure(nxt) then
+    return nxt
+  elseif nxt and nxt.t == "Para" and is_figure(blocks[i + 2]) then
+    return blocks[i + 2]
+  end
+end
+
+-- The room a diagram takes on paper, and LINES more lines: a diagram
+-- cannot break, and stays where the text refers to it (preamble.tex), so
+-- a heading and paragraph that lead to it go where it goes, or they end
+-- a page with nothing under them. \ssneedfigure measures the rendering
+-- at the width the diagram is printed at.
+local function figure_room(fig, lines, command)
+  local img = fig.content[1]
+  local base = img.src:match("([%w_%-]+)%.dot$") or img.src:match("([%w_%-]+)%.pdf$")
+  local pct = tonumber((img.attributes["width"] or "100%"):match("^(%d+)%%$") or 100)
+  return pandoc.RawBlock("latex", string.format("\\%s{%.2f}{%s}{%d}",
+    command or "ssneedfigure", pct / 100,
+    common.settings.diagram_dir .. "/" .. base .. ".pdf", lines))
+end
+
+-- A diagram's caption, with the space around it, in lines.
+local CAPTION_LINES = 4
+
 -- A paragraph that leads in to what follows: ends with ":". (Plain: the
 -- first paragraph of a list item, an exercise that ends with a command.)
 local function is_lead_in(b)
@@ -542,7 +570,15 @@ function M.paper_blocks(blocks)
       -- assignments) goes on the page the last one ended on, after a
       -- gap, instead of a page of its own (preamble.tex: \ssrunon).
       local runon = b.classes:includes("runon")
-      if runon then
+      -- One that opens with a section whose diagram follows at once (the
+      -- call sequence) goes where the diagram fits.
+      local fig = runon and nxt and nxt.t == "Header" and figure_after(blocks, i + 1)
+      if fig then
+        local para = blocks[i + 2].t == "Para" and not is_figure(blocks[i + 2])
+        out:insert(figure_room(fig, HEADING_LINES + 6 + CAPTION_LINES +
+          (para and para_lines(blocks[i + 2]) or 0), "ssfigureroom"))
+        out:insert(pandoc.RawBlock("latex", "\\begingroup\\ssrunonat{\\ssfigneed}"))
+      elseif runon then
         out:insert(pandoc.RawBlock("latex", "\\begingroup\\ssrunon"))
       end
       out:insert(b)
@@ -590,10 +626,12 @@ function M.paper_blocks(blocks)
       if nxt and nxt.t == "Para" and third and third.t == "Table" then
         room = math.max(room, 3 + para_lines(nxt) + table_lines(third))
       end
-      -- A diagram right after the heading and its first paragraph cannot
-      -- break: the heading goes where the diagram goes.
-      if is_figure(nxt) or (nxt and nxt.t == "Para" and is_figure(blocks[i + 2])) then
-        room = 30
+      -- A diagram right after the heading, or after its first paragraph:
+      -- the heading goes where the diagram goes.
+      local fig = figure_after(blocks, i)
+      if fig then
+        out:insert(figure_room(fig, HEADING_LINES + CAPTION_LINES +
+          (is_figure(nxt) and 0 or para_lines(nxt))))
       end
       out:insert(pandoc.RawBlock("latex", "\\Needspace{" .. room .. "\\baselineskip}"))
       out:insert(b)
