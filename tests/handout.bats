@@ -499,6 +499,16 @@ print("".join(z.read(n).decode() for n in z.namelist() if n.endswith(".svg")))' 
 }
 
 
+@test "handout: a diagram right after a heading is printed on the heading's page" {
+    # The call sequence's heading and first paragraph once ended a page,
+    # 40% of it blank, its diagram overleaf (the peer says how it looks).
+    run "$PYTHON" "$PEERS/figure-headings.py" "$ROOT/build/handout.pdf" \
+        "$ROOT"/docs/*.md "$ROOT"/docs/lessons/*.md
+    echo "$output"
+    assert_success
+    assert_line --partial "'TCP: a server and a client', caption"
+}
+
 @test "handout: no page ends with a lead-in: a line ending with a colon goes with what it leads to" {
     # "You can also build a lesson by hand:" at the foot of a page and
     # its command on the next: the last line of text of a page (its
