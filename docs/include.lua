@@ -162,6 +162,7 @@ return {
       if common.latex() then
         doc.blocks = parts.fold_file_sections(doc.blocks)
       end
+      code.gather_parts(doc.blocks)
       return doc
     end,
   },

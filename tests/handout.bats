@@ -499,6 +499,15 @@ print("".join(z.read(n).decode() for n in z.namelist() if n.endswith(".svg")))' 
 }
 
 
+@test "handout: a mark of lines left out names no line another listing shows" {
+    # Part II shows a file's parts out of order: "lines 1-338 not shown"
+    # once stood above lines 339-346, and lines 128-158 came further on.
+    run "$PYTHON" "$PEERS/omissions.py" "$ROOT/build/handout.pdf"
+    echo "$output"
+    assert_success
+    assert_output --regexp "[0-9]+ marks under captions read"
+}
+
 @test "handout: a diagram right after a heading is printed on the heading's page" {
     # The call sequence's heading and first paragraph once ended a page,
     # 40% of it blank, its diagram overleaf (the peer says how it looks).

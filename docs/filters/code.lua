@@ -93,6 +93,13 @@ end
 -- = { {first, last} ... }.
 local shown_parts = {}
 
+-- The parts of each file that a lines= listing shows anywhere in the
+-- book, gathered before the listings are made (M.gather_parts): a Part II
+-- chapter may show a file's lines out of order, and a mark of lines left
+-- out must not name lines that a later listing shows ("lines 1-338 not
+-- shown" above lines 339-346, then lines 128-158 further on).
+local all_parts = {}
+
 -- The visible mark of lines left out of a listing.
 local function omission(first, last, what)
   local said = range_text(first, last) .. (what and (" (" .. what .. ")") or "") ..
@@ -335,6 +342,30 @@ local function folded_file(what, path, lines, lang)
   }
 end
 
+-- Gather all_parts: each listing of part of a file (lines= or
+-- function=), wherever it is in BLOCKS.
+function M.gather_parts(blocks)
+  pandoc.walk_block(pandoc.Div(blocks), {
+    CodeBlock = function(el)
+      local path = el.attributes["include"]
+      local spec, fn = el.attributes["lines"], el.attributes["function"]
+      if not path or not (spec or fn) then
+        return nil
+      end
+      local lines = read_lines(path, 'include="' .. path .. '"')
+      local first, last
+      if spec then
+        first, last = parse_lines(spec, path, #lines)
+      else
+        first, last = find_function(lines, path, fn)
+      end
+      all_parts[path] = all_parts[path] or {}
+      table.insert(all_parts[path], { first, last })
+      return nil
+    end,
+  })
+end
+
 function M.include_code(el)
   local path = el.attributes["include"]
   local lang = language_of(path)
@@ -451,11 +482,17 @@ function M.include_code(el)
   local blocks = { listing_caption(path, first, last, total, whole) }
   local marks_first = 0
   -- The lines left out before the first: since the end of the last part
-  -- of this file shown above it, if one ended before it ("lines 59-65",
-  -- not "lines 1-65" under a listing of lines 49-58); none when that part
-  -- ends just above.
+  -- of this file shown above it, here or anywhere in the book, if one
+  -- ended before it ("lines 59-65", not "lines 1-65" under a listing of
+  -- lines 49-58); none when that part ends just above.
   local from = 1
-  for _, r in ipairs(shown_parts[path] or {}) do
+  local parts = {}
+  for _, list in ipairs({ shown_parts[path] or {}, all_parts[path] or {} }) do
+    for _, r in ipairs(list) do
+      parts[#parts + 1] = r
+    end
+  end
+  for _, r in ipairs(parts) do
     if r[1] < first and r[2] >= first - 1 then
       from = first
     elseif r[2] < first - 1 and r[2] + 1 > from then
