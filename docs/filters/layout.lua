@@ -6,6 +6,7 @@ on screen a link back to the contents after each heading.
 ]]
 
 local common = require("filters.common")
+local numbers = require("filters.numbers")
 local latex_escape, latex = common.latex_escape, common.latex
 
 local M = {}
@@ -570,6 +571,11 @@ function M.paper_blocks(blocks)
       -- assignments) goes on the page the last one ended on, after a
       -- gap, instead of a page of its own (preamble.tex: \ssrunon).
       local runon = b.classes:includes("runon")
+      -- A lesson's chapter number is printed neither before its title nor
+      -- in the contents: its title says it (preamble.tex).
+      local lesson = numbers.is_lesson(b)
+      local group = (runon or lesson) and "\\begingroup" ..
+        (lesson and "\\sschapternumberfalse" or "") or nil
       -- One that opens with a section whose diagram follows at once (the
       -- call sequence) goes where the diagram fits.
       local fig = runon and nxt and nxt.t == "Header" and figure_after(blocks, i + 1)
@@ -577,12 +583,14 @@ function M.paper_blocks(blocks)
         local para = blocks[i + 2].t == "Para" and not is_figure(blocks[i + 2])
         out:insert(figure_room(fig, HEADING_LINES + 6 + CAPTION_LINES +
           (para and para_lines(blocks[i + 2]) or 0), "ssfigureroom"))
-        out:insert(pandoc.RawBlock("latex", "\\begingroup\\ssrunonat{\\ssfigneed}"))
+        out:insert(pandoc.RawBlock("latex", group .. "\\ssrunonat{\\ssfigneed}"))
       elseif runon then
-        out:insert(pandoc.RawBlock("latex", "\\begingroup\\ssrunon"))
+        out:insert(pandoc.RawBlock("latex", group .. "\\ssrunon"))
+      elseif group then
+        out:insert(pandoc.RawBlock("latex", group))
       end
       out:insert(b)
-      if runon then
+      if group then
         out:insert(pandoc.RawBlock("latex", "\\endgroup"))
       end
       if not num then
@@ -691,7 +699,7 @@ local function inline_html(inlines)
 end
 
 local function toc_entry(h)
-  local num = h.attributes["number"]
+  local num = numbers.shown_number(h)
   return '<a href="#' .. h.identifier .. '">' ..
     (num and ('<span class="toc-section-number">' .. num .. "</span> ") or "") ..
     inline_html(h.content) .. "</a>"
@@ -735,8 +743,8 @@ function M.screen_blocks(blocks)
   for _, b in ipairs(blocks) do
     if b.t == "Header" and b.level == 1 then
       local title = pandoc.utils.stringify(b.content)
-      if b.attributes["number"] then
-        title = b.attributes["number"] .. " " .. title
+      if numbers.shown_number(b) then
+        title = numbers.shown_number(b) .. " " .. title
       end
       chapters[#chapters + 1] = { id = b.identifier, title = title }
     end
