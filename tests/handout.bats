@@ -504,6 +504,16 @@ print("".join(z.read(n).decode() for n in z.namelist() if n.endswith(".svg")))' 
     assert_output --partial 'a page may break after a "== ... ==" line'
 }
 
+@test "handout: a listing moved whole to the next page leaves no more than a fifth of a page blank" {
+    # A chapter's core (16 lines) and the sentence that led to it once
+    # went whole to the next page, a quarter of the page before blank: a
+    # short listing breaks instead when keeping it whole costs that much.
+    run "$PYTHON" "$PEERS/moved-listings.py" "$ROOT/build/handout.pdf"
+    echo "$output"
+    assert_success
+    assert_output --regexp "[1-9][0-9]* pages start with a listing moved"
+}
+
 @test "handout: no page is more than half empty, except at the end of a chapter" {
     # A chapter's first page has no running header; the page before it may
     # end where its chapter ends.
