@@ -315,6 +315,13 @@ return {
       for _, b in ipairs(doc.blocks) do
         if b.t == "Header" then
           b.attributes["first-appendix"] = nil
+          -- On screen, as on paper, a lesson's title says its number:
+          -- pandoc puts no chapter number before it, in the text or in
+          -- the contents (its sections keep theirs, 6.1 ...).
+          if not common.latex() and numbers.is_lesson(b) then
+            b.attributes["number"] = nil
+            b.classes:insert("unnumbered")
+          end
         end
       end
       common.write_raw()

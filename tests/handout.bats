@@ -67,9 +67,22 @@ chapter_text() {
     assert_output --regexp 'Page size: +595\.[0-9]+ x 841\.[0-9]+ pts \(A4\)'
 }
 
-@test "handout: the contents: Parts I and II, lesson N as chapter N, each with its own contents" {
-    # The table of contents pages: "N Lesson NN: title ... page" lines.
-    "$PYTHON" "$PEERS/contents-numbers.py" "$BATS_FILE_TMPDIR/handout.txt"
+@test "handout: the contents: Parts I and II, each lesson's number once, its own contents" {
+    # The PDF's contents list "Lesson 06: send() and recv() ... 37", with
+    # no chapter number before the title that says it: nor do its
+    # headings, the HTML's or the EPUB's. Its sections are still 6.1 ...,
+    # and a reference "section 6.10, page 46" leads to that heading there.
+    run "$PYTHON" "$PEERS/contents-numbers.py" "$BATS_FILE_TMPDIR/handout.txt" \
+        "$ROOT/build/handout.html" "$ROOT/build/handout.epub"
+    echo "$output"
+    assert_success
+    # A contents line "6 Lesson 06: ..." is caught.
+    sed 's/^Lesson 06: /6 Lesson 06: /' "$BATS_FILE_TMPDIR/handout.txt" \
+        >"$BATS_TEST_TMPDIR/twice.txt"
+    run "$PYTHON" "$PEERS/contents-numbers.py" "$BATS_TEST_TMPDIR/twice.txt" \
+        "$ROOT/build/handout.html" "$ROOT/build/handout.epub"
+    assert_failure
+    assert_output --partial "a lesson's number twice: '6 Lesson 06'"
 }
 
 @test "handout: the HTML has Part I and Part II, and each lesson its own contents" {
@@ -489,6 +502,16 @@ print("".join(z.read(n).decode() for n in z.namelist() if n.endswith(".svg")))' 
     run "$PYTHON" "$PEERS/paper-keeps.py" "$BATS_TEST_TMPDIR/loose.tex"
     assert_failure
     assert_output --partial 'a page may break after a "== ... ==" line'
+}
+
+@test "handout: a listing moved whole to the next page leaves no more than a fifth of a page blank" {
+    # A chapter's core (16 lines) and the sentence that led to it once
+    # went whole to the next page, a quarter of the page before blank: a
+    # short listing breaks instead when keeping it whole costs that much.
+    run "$PYTHON" "$PEERS/moved-listings.py" "$ROOT/build/handout.pdf"
+    echo "$output"
+    assert_success
+    assert_output --regexp "[1-9][0-9]* pages start with a listing moved"
 }
 
 @test "handout: no page is more than half empty, except at the end of a chapter" {

@@ -63,6 +63,8 @@ end
 
 -- The caption above a listing: "lessons/04-accept/accept.c, lines 1-140
 -- (the whole file)" or "..., lines 85-110 of 207".
+-- NEED: the baselines the caption keeps room for below it; a number, or
+-- "WHOLE/PART" for a short listing kept whole when it fits (\listingcaption).
 local function listing_caption(path, first, last, total, whole, need, id)
   local where = range_text(first, last)
   if whole and latex() then
@@ -131,7 +133,8 @@ local function parse_lines(spec, path, total)
 end
 
 -- A chapter's core (from lessons/plain/) of at most this many lines, in
--- one piece, stays on one page.
+-- one piece, stays on one page, unless that would leave much of a page
+-- blank (preamble.tex: \ssneedwhole).
 local SHORT_LISTING = 20
 
 -- On paper a listing may break across pages only where a reader can
@@ -575,13 +578,16 @@ function M.include_code(el)
       n = n + 1
     end
     n = math.max(n, math.min(#first_chunk, 5))
-    -- A chapter's short core, in one piece, does not break at all.
+    local need = math.ceil(2.5 + marks_first + 0.73 * n)
+    -- A chapter's short core, in one piece, keeps room for all of it,
+    -- and breaks (after its first N lines) only where keeping it whole
+    -- would leave much of the page blank.
     if tostring(path):match("^lessons/plain/") and chunks == 1 and
-      #first_chunk <= SHORT_LISTING then
-      n = #first_chunk
+      #first_chunk <= SHORT_LISTING and n < #first_chunk then
+      need = math.ceil(2.5 + marks_first + 0.73 * #first_chunk) .. "/" .. need
     end
-    blocks[1] = listing_caption(path, first, last, total, whole,
-      math.ceil(2.5 + marks_first + 0.73 * n), el.identifier)
+    blocks[1] = listing_caption(path, first, last, total, whole, need,
+      el.identifier)
   end
   -- On paper the caption's "of N" says that the rest of the file is left
   -- out: a mark of it after the last line adds nothing, and a page break

@@ -6,6 +6,7 @@ on screen a link back to the contents after each heading.
 ]]
 
 local common = require("filters.common")
+local numbers = require("filters.numbers")
 local latex_escape, latex = common.latex_escape, common.latex
 
 local M = {}
@@ -479,13 +480,17 @@ local function table_lines(t)
 end
 
 -- The room a listing's caption asks for (code.lua: the caption and the
--- lines before the listing's first break), or nil for any other block.
+-- lines before the listing's first break), or nil for any other block;
+-- and for a short listing kept whole when it fits, the room it asks for
+-- when it may break (code.lua: "\listingcaption[WHOLE/PART]").
 local function listing_need(b)
   local first = b ~= nil and b.t == "Div" and b.content[1]
   local raw = first and first.t == "Plain" and first.content[1]
-  local need = raw and raw.t == "RawInline" and
-    raw.text:match("^\\listingcaption%[(%d+)%]")
-  return need and tonumber(need)
+  if not (raw and raw.t == "RawInline") then
+    return nil
+  end
+  local need, part = raw.text:match("^\\listingcaption%[(%d+)/?(%d*)%]")
+  return tonumber(need), tonumber(part)
 end
 
 -- A label in bold alone in its paragraph ("**echo-client**") before a
@@ -498,13 +503,26 @@ end
 -- paragraph and the first lines of the box (or the whole of a short
 -- table; a listing's caption asks for the lines before its first break,
 -- and the lead-in keeps room for them too, or it would end a page).
+-- The second value: for a short listing kept whole when it fits, the
+-- room when it breaks (nil for any other box).
 local function lead_in_room(b, nxt)
   local box_lines = nxt.t == "Table" and table_lines(nxt) or 5
-  local need = listing_need(nxt)
+  local need, part = listing_need(nxt)
   if need then
     box_lines = math.max(box_lines, need + 1)
   end
-  return para_lines(b) + box_lines
+  return para_lines(b) + box_lines,
+    part and para_lines(b) + math.max(5, part + 1)
+end
+
+-- Room for LINES baselines before what follows; for a short listing that
+-- may break, PART when it would leave much of the page blank
+-- (preamble.tex: \ssneedwhole).
+local function need_room(lines, part)
+  if part and part < lines then
+    return pandoc.RawBlock("latex", "\\ssneedwhole{" .. lines .. "}{" .. part .. "}")
+  end
+  return pandoc.RawBlock("latex", "\\Needspace{" .. lines .. "\\baselineskip}")
 end
 
 -- About how many lines a section heading takes, with the space above and
@@ -521,9 +539,9 @@ end
 -- lines first, unless LINES is nil (a heading just above holds the room:
 -- a second \Needspace there would be a place to break the page, under
 -- the heading).
-local function insert_kept(out, b, lines)
+local function insert_kept(out, b, lines, part)
   if lines then
-    out:insert(pandoc.RawBlock("latex", "\\Needspace{" .. lines .. "\\baselineskip}"))
+    out:insert(need_room(lines, part))
   end
   out:insert(b)
   out:insert(pandoc.RawBlock("latex", "\\nopagebreak[4]"))
@@ -570,6 +588,11 @@ function M.paper_blocks(blocks)
       -- assignments) goes on the page the last one ended on, after a
       -- gap, instead of a page of its own (preamble.tex: \ssrunon).
       local runon = b.classes:includes("runon")
+      -- A lesson's chapter number is printed neither before its title nor
+      -- in the contents: its title says it (preamble.tex).
+      local lesson = numbers.is_lesson(b)
+      local group = (runon or lesson) and "\\begingroup" ..
+        (lesson and "\\sschapternumberfalse" or "") or nil
       -- One that opens with a section whose diagram follows at once (the
       -- call sequence) goes where the diagram fits.
       local fig = runon and nxt and nxt.t == "Header" and figure_after(blocks, i + 1)
@@ -577,12 +600,14 @@ function M.paper_blocks(blocks)
         local para = blocks[i + 2].t == "Para" and not is_figure(blocks[i + 2])
         out:insert(figure_room(fig, HEADING_LINES + 6 + CAPTION_LINES +
           (para and para_lines(blocks[i + 2]) or 0), "ssfigureroom"))
-        out:insert(pandoc.RawBlock("latex", "\\begingroup\\ssrunonat{\\ssfigneed}"))
+        out:insert(pandoc.RawBlock("latex", group .. "\\ssrunonat{\\ssfigneed}"))
       elseif runon then
-        out:insert(pandoc.RawBlock("latex", "\\begingroup\\ssrunon"))
+        out:insert(pandoc.RawBlock("latex", group .. "\\ssrunon"))
+      elseif group then
+        out:insert(pandoc.RawBlock("latex", group))
       end
       out:insert(b)
-      if runon then
+      if group then
         out:insert(pandoc.RawBlock("latex", "\\endgroup"))
       end
       if not num then
@@ -603,10 +628,16 @@ function M.paper_blocks(blocks)
       -- found wanting just after the heading and leave it alone at the
       -- foot of the page. (A lead-in right after a heading asks for none
       -- of its own, below.)
+      -- (A short listing's room when it may break: part.)
+      local part
       if (is_lead_in(nxt) or is_label(nxt)) and is_box(blocks[i + 2]) then
-        room = math.max(room, HEADING_LINES + lead_in_room(nxt, blocks[i + 2]))
+        local lines, p = lead_in_room(nxt, blocks[i + 2])
+        room = math.max(room, HEADING_LINES + lines)
+        part = p and math.max(7, HEADING_LINES + p)
       elseif listing_need(nxt) then
-        room = math.max(room, HEADING_LINES + listing_need(nxt))
+        local lines, p = listing_need(nxt)
+        room = math.max(room, HEADING_LINES + lines)
+        part = p and math.max(7, HEADING_LINES + p)
       end
       -- A heading, a command and a listing (a Part I chapter's "The
       -- code", its whole program after the cc command): the heading
@@ -633,7 +664,7 @@ function M.paper_blocks(blocks)
         out:insert(figure_room(fig, HEADING_LINES + CAPTION_LINES +
           (is_figure(nxt) and 0 or para_lines(nxt))))
       end
-      out:insert(pandoc.RawBlock("latex", "\\Needspace{" .. room .. "\\baselineskip}"))
+      out:insert(need_room(room, part))
       out:insert(b)
     elseif is_lead_in(b) and is_list(nxt) then
       -- "Read it from the top:" and the list's first lines.
@@ -642,7 +673,11 @@ function M.paper_blocks(blocks)
       out:insert(keep_in_items(b))
     elseif (is_lead_in(b) or is_label(b)) and is_box(nxt) then
       -- "Then read until the server closes:" stays with its box.
-      insert_kept(out, b, not after_heading and lead_in_room(b, nxt) or nil)
+      if after_heading then
+        insert_kept(out, b, nil)
+      else
+        insert_kept(out, b, lead_in_room(b, nxt))
+      end
     elseif b.t == "Table" and not (prev and (prev.t == "Header" or
       ((is_lead_in(prev) or is_label(prev)) and is_box(b)))) then
       -- A short table on its own stays whole.
@@ -691,7 +726,7 @@ local function inline_html(inlines)
 end
 
 local function toc_entry(h)
-  local num = h.attributes["number"]
+  local num = numbers.shown_number(h)
   return '<a href="#' .. h.identifier .. '">' ..
     (num and ('<span class="toc-section-number">' .. num .. "</span> ") or "") ..
     inline_html(h.content) .. "</a>"
@@ -735,8 +770,8 @@ function M.screen_blocks(blocks)
   for _, b in ipairs(blocks) do
     if b.t == "Header" and b.level == 1 then
       local title = pandoc.utils.stringify(b.content)
-      if b.attributes["number"] then
-        title = b.attributes["number"] .. " " .. title
+      if numbers.shown_number(b) then
+        title = numbers.shown_number(b) .. " " .. title
       end
       chapters[#chapters + 1] = { id = b.identifier, title = title }
     end

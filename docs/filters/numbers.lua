@@ -1,9 +1,16 @@
 --[[
 filters/numbers.lua - the numbers of the handout and the links to them:
 chapters (front matter unnumbered, a part's opening page unnumbered,
-lesson N is chapter N, appendices A, B ...), sections within them, and the targets that transcripts
-(transcripts.lua) and figures (diagrams.lua) add; then each link to
-"#id" gets its target's number and, on paper, its page.
+lesson N is chapter N, appendices A, B ...), sections within them, and
+the targets that transcripts (transcripts.lua) and figures (diagrams.lua)
+add; then each link to "#id" gets its target's number and, on paper, its
+page.
+
+A lesson's title says its number ("Lesson 06: send() and recv()"), so
+its chapter number (6) is shown nowhere a reader sees the title: not
+before it, not in the contents (M.shown_number; preamble.tex and
+layout.lua on paper). Its sections (6.1, 6.2 ...) and transcripts (6.1)
+still start with it, and a link to the chapter says "lesson 06".
 ]]
 
 local common = require("filters.common")
@@ -38,6 +45,20 @@ function M.add_target(id, t)
     fail('two targets with the id "' .. id .. '"')
   end
   targets[id] = t
+end
+
+-- Is H a lesson's chapter heading ({#lesson-NN})?
+function M.is_lesson(h)
+  return h.level == 1 and h.identifier:match("^lesson%-%d+$") ~= nil
+end
+
+-- The number a reader sees before H's title: none for a lesson (its
+-- title says it), else the number it was given (nil when unnumbered).
+function M.shown_number(h)
+  if M.is_lesson(h) then
+    return nil
+  end
+  return h.attributes["number"]
 end
 
 function M.number_header(h)
@@ -81,8 +102,9 @@ function M.number_header(h)
     else
       h.classes:insert("unnumbered")
     end
-    M.add_target(h.identifier, { kind = chapter.appendix and "appendix" or "chapter",
-      number = chapter.number, title = title })
+    M.add_target(h.identifier, { kind = chapter.appendix and "appendix" or
+      (lesson and "lesson" or "chapter"), number = chapter.number,
+      lesson = lesson, title = title })
     return h
   end
   if not chapter then
@@ -118,6 +140,8 @@ local function ref_words(t)
     return "section " .. t.number
   elseif t.kind == "chapter" then
     return "chapter " .. t.number
+  elseif t.kind == "lesson" then
+    return "lesson " .. t.lesson
   elseif t.kind == "appendix" then
     return "appendix " .. t.number
   elseif t.kind == "transcript" then
@@ -140,9 +164,9 @@ function M.link(el)
   end
   local empty = #el.content == 0
   local words = t.number and ref_words(t) or nil
-  -- "lesson 05" needs no "(chapter 5)" after it.
+  -- "lesson 05" needs no "(lesson 05)" after it.
   local text = pandoc.utils.stringify(el.content)
-  if t.kind == "chapter" and t.number and
+  if t.kind == "lesson" and
     text:lower():match("lesson%s+0*" .. t.number .. "$") then
     words = nil
   end

@@ -1,15 +1,39 @@
-# contents-numbers.py TEXT: the contents in the handout's text number lesson N
-# as chapter N, at chapter level only, under Part I (01-09) and Part II;
-# each lesson starts with its own contents ("In this chapter: ... (p. N)").
-import re, sys
+# contents-numbers.py TEXT HTML EPUB: a lesson's title says its number
+# ("Lesson 06: send() and recv()"), and nothing a reader sees puts a
+# chapter number before it ("6 Lesson 06: ..."): not the PDF's contents
+# or headings (TEXT, pdftotext of the PDF), not the HTML's contents,
+# headings or links between chapters, not the EPUB's contents (nav.xhtml,
+# toc.ncx) or headings. Lesson N is still chapter N: its sections are
+# N.1, N.2 ... The printed contents list chapters only, under Part I
+# (01-09) and Part II, the appendices lettered; each lesson starts with
+# its own contents ("In this chapter: ... (p. N)"). And each "section
+# N.M, page P" in the PDF leads to page P, where a heading numbered N.M
+# starts a line. Fails (assert) on the first that does not hold.
+import html, re, sys, zipfile
+
+# "6 Lesson 06", "6Lesson 06", "6. Lesson 06": a lesson's number twice.
+TWICE = re.compile(r"(?<![\w.])(\d+)\.?\s*Lesson\s+0*(\d+)\b")
+
+
+def twice(text, where):
+    for m in TWICE.finditer(text):
+        assert int(m.group(1)) != int(m.group(2)), \
+            "%s: a lesson's number twice: %r" % (where, m.group(0))
+
+
+def plain(fragment):
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", fragment)).split())
+
+
+# The PDF.
 text = open(sys.argv[1]).read()
 pages = text.split("\f")
+twice(text, "PDF")
 toc = "\n".join(p for p in pages if re.search(r"^Contents", p, re.M))
-found = re.findall(r"^(\d+) Lesson (\d+):", toc, re.M)
-print("lesson chapters in the contents:", found)
-assert len(found) >= 9, "too few lesson chapters in the contents"
-for chapter, lesson in found:
-    assert int(chapter) == int(lesson), "chapter %s is lesson %s" % (chapter, lesson)
+found = re.findall(r"^Lesson (\d+):", toc, re.M)
+print("lessons in the printed contents:", found)
+assert len(found) >= 9, "too few lessons in the contents"
+assert found == sorted(found), "the lessons out of order"
 # Chapter level only: no section 6.1 in the printed contents.
 assert not re.search(r"^6\.1(\s|$)", toc, re.M), "sections in the contents"
 # Front matter without a number, the parts in order, back matter lettered.
@@ -19,8 +43,58 @@ p2 = toc.find("Part II: ")
 l1, l9, l10 = (toc.find("Lesson %s:" % n) for n in ("01", "09", "10"))
 assert -1 < p1 < l1 < l9 < p2 < l10, "Part I before 01-09, Part II before 10"
 assert re.search(r"^A Pitfalls", toc, re.M), "no appendix A Pitfalls"
-# Each lesson chapter opens with its sections and their pages.
-heads = re.findall(r"^\f?\d+ Lesson \d+:[^\n]*\n(?:[^\n]+\n)?\n*"
-                   r"In this chapter: (.*\(p\. \d+\))", text, re.M)
+# Each lesson's chapter opens with its title, its sections and their
+# pages, and its first section is numbered N.1.
+heads = list(re.finditer(r"^\f?Lesson (\d+):[^\n]*\n(?:[^\n]+\n)?\n*"
+                         r"In this chapter: (?:.*\(p\. \d+\))", text, re.M))
 print("chapters with their own contents:", len(heads))
 assert len(heads) == len(found), "a lesson without its own contents"
+for h in heads:
+    first = re.compile(r"^(\d+)\.1 ", re.M).search(text, h.end())
+    assert first and int(first.group(1)) == int(h.group(1)), \
+        "lesson %s: its first section is not %d.1" % (h.group(1), int(h.group(1)))
+# "section 6.10, page 46": page 46 has a heading 6.10 (pdftotext's pages
+# end with their foot, "page 46").
+printed = {}
+for p in pages:
+    foot = re.findall(r"^page (\d+)$", p, re.M)
+    if foot:
+        printed[int(foot[-1])] = p
+refs = set(re.findall(r"section\s+([A-Z0-9]+(?:\.\d+)+),\s+page\s+(\d+)", text))
+print("section references:", len(refs))
+assert len(refs) >= 20, "too few section references to judge"
+for number, page in sorted(refs):
+    assert re.search(r"^" + re.escape(number) + r" \S", printed.get(int(page), ""),
+                     re.M), "section %s, page %s: no such heading there" % (number, page)
+
+# The HTML: its contents, its headings, the links from chapter to chapter.
+page = open(sys.argv[2], encoding="utf-8").read()
+entries = [plain(a) for a in re.findall(
+    r'<a href="#lesson-\d+"[^>]*>(.*?)</a>', page, re.S)]
+titles = [e for e in entries if e.startswith("Lesson ")]
+print("HTML: %d links to a lesson's chapter that give its title" % len(titles))
+assert len(titles) >= 2 * len(found), "the HTML's contents and links lack the lessons"
+for e in entries:
+    twice(e, "HTML link")
+for h1 in re.findall(r'<h1[^>]*>(.*?)</h1>', page, re.S):
+    twice(plain(h1), "HTML heading")
+for nav in re.findall(r'<div class="chapter-nav">(.*?)</div>', page, re.S):
+    twice(plain(nav), "HTML chapter links")
+assert re.search(r'<h2[^>]*data-number="6\.1"', page), "no section 6.1 in the HTML"
+
+# The EPUB: its two contents and its chapters' headings.
+z = zipfile.ZipFile(sys.argv[3])
+nav = z.read("EPUB/nav.xhtml").decode()
+ncx = z.read("EPUB/toc.ncx").decode()
+lessons = [plain(a) for a in re.findall(r'<a href="[^"]*#lesson-\d+">(.*?)</a>', nav, re.S)]
+print("EPUB contents:", lessons[:2], "...")
+assert len(lessons) == len(found), "the EPUB's contents lack the lessons"
+assert all(t.startswith("Lesson ") for t in lessons), "a number before a lesson"
+twice(plain(nav), "EPUB nav.xhtml")
+twice(plain(ncx), "EPUB toc.ncx")
+for n in z.namelist():
+    if re.match(r"EPUB/text/ch\d+\.xhtml$", n):
+        chapter = z.read(n).decode()
+        for h1 in re.findall(r"<h1[^>]*>(.*?)</h1>", chapter, re.S):
+            twice(plain(h1), n)
+        twice(plain(" ".join(re.findall(r"<title>(.*?)</title>", chapter))), n)
