@@ -487,7 +487,7 @@ print("".join(z.read(n).decode() for n in z.namelist() if n.endswith(".svg")))' 
     assert_success
 }
 
-@test "handout: no listing or transcript may break after its first line or before its last two, nor after a == title == line" {
+@test "handout: no listing may break after its first line or before its last two, no transcript before its last four, nor after a == title == line" {
     run "$PYTHON" "$PEERS/paper-keeps.py" "$ROOT/build/handout/handout.tex"
     echo "$output"
     assert_success
@@ -502,6 +502,26 @@ print("".join(z.read(n).decode() for n in z.namelist() if n.endswith(".svg")))' 
     run "$PYTHON" "$PEERS/paper-keeps.py" "$BATS_TEST_TMPDIR/loose.tex"
     assert_failure
     assert_output --partial 'a page may break after a "== ... ==" line'
+    # And a transcript that may break before its third row from the end,
+    # which left the next page a repeated title over two or three rows.
+    "$PYTHON" - "$ROOT/build/handout/handout.tex" >"$BATS_TEST_TMPDIR/tail.tex" <<'EOF'
+import re, sys
+lines, block = open(sys.argv[1], encoding="utf-8").read().split("\n"), None
+for i, line in enumerate(lines):
+    if line.startswith("\\begin{Verbatim}") and "\\begin{terminal}" in lines[i - 1]:
+        block = []
+    elif block is not None and line.startswith("\\end{Verbatim}"):
+        full = [j for j in block if lines[j].replace("\\SSkeep{}", "").strip()]
+        if len(full) >= 6:
+            lines[full[-3]] = re.sub(r"\\SSkeep\{\}$", "", lines[full[-3]])
+        block = None
+    elif block is not None:
+        block.append(i)
+print("\n".join(lines))
+EOF
+    run "$PYTHON" "$PEERS/paper-keeps.py" "$BATS_TEST_TMPDIR/tail.tex"
+    assert_failure
+    assert_output --partial "in a transcript"
 }
 
 @test "handout: a listing moved whole to the next page leaves no more than a fifth of a page blank" {

@@ -431,7 +431,9 @@ function M.include_run(el)
   if latex() then
     -- A page may break between two lines of the run, and inside one
     -- that wraps only where neither part is a single row; never after
-    -- the first row or before the last two, nor after a "== title =="
+    -- the first row or before the last four (so that a page after a
+    -- break never holds a repeated title over two or three rows), nor
+    -- after a "== title =="
     -- line (heading()), which stays with the line it introduces
     -- (\SSkeep, preamble.tex, at the end of a row no break may come
     -- before).
@@ -477,7 +479,7 @@ function M.include_run(el)
         t = "\\SSchild{}" .. t
       end
       if (full[2] and j > 1 and j <= full[2]) or
-          (full[#full - 1] and j >= full[#full - 1]) or keep[j] then
+          (full[1] and j >= full[math.max(1, #full - 3)]) or keep[j] then
         t = t .. "\\SSkeep{}"
       end
       out[#out + 1] = t

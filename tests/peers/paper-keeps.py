@@ -1,11 +1,12 @@
 # paper-keeps.py TEX: in the handout's LaTeX, no listing (Highlighting)
 # or transcript (a terminal's Verbatim) of two lines or more may break
-# after its first line or before its last two, empty lines aside: those
-# lines end in \SSkeep{}, the mark no page break may come before
-# (docs/preamble.tex). Nor may a transcript break after a "== title =="
-# line (a lesson's heading()). A code block inside a list is pandoc's
-# own (its LaTeX in a list item would be indented). Prints counts, exits
-# 1 on a miss.
+# after its first line or before its last two (a transcript, its last
+# four: the page after a break repeats its two-line title), empty lines
+# aside: those lines end in \SSkeep{}, the mark no page break may come
+# before (docs/preamble.tex). Nor may a transcript break after a
+# "== title ==" line (a lesson's heading()). A code block inside a list
+# is pandoc's own (its LaTeX in a list item would be indented). Prints
+# counts, exits 1 on a miss.
 import re, sys
 depth, block, kind, counts, bad = 0, None, None, {"listing": 0, "transcript": 0}, 0
 titles = 0
@@ -26,7 +27,9 @@ for line in open(sys.argv[1], encoding="utf-8").read().split("\n"):
         counts[kind] += 1
         full = [j for j, l in enumerate(block) if l.replace("\\SSkeep{}", "").strip()]
         if len(full) >= 2:
-            must = set(range(1, full[1] + 1)) | set(range(full[-2], len(block)))
+            tail = 4 if kind == "transcript" else 2
+            must = (set(range(1, full[1] + 1)) |
+                    set(range(full[-min(tail, len(full))], len(block))))
             for j in sorted(m for m in must if m > 0):
                 if not block[j].endswith("\\SSkeep{}"):
                     print("a page may break before line %d of %d in a %s: %s"
