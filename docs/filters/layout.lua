@@ -493,6 +493,24 @@ local function listing_need(b)
   return tonumber(need), tonumber(part)
 end
 
+-- How many rows a transcript on paper has (transcripts.lua: the raw
+-- LaTeX of a terminal), or nil for any other block.
+local function transcript_rows(b)
+  if not (b ~= nil and b.t == "RawBlock" and
+      b.text:match("^\\begin{terminal}")) then
+    return nil
+  end
+  local body = b.text:match("\\begin{Verbatim}[^\n]*\n(.-)\n\\end{Verbatim}")
+  if not body then
+    return nil
+  end
+  local n = 1
+  for _ in body:gmatch("\n") do
+    n = n + 1
+  end
+  return n
+end
+
 -- A label in bold alone in its paragraph ("**echo-client**") before a
 -- table or a box names it, as a lead-in does.
 local function is_label(b)
@@ -507,6 +525,13 @@ end
 -- room when it breaks (nil for any other box).
 local function lead_in_room(b, nxt)
   local box_lines = nxt.t == "Table" and table_lines(nxt) or 5
+  -- A transcript breaks neither after its first two rows nor before its
+  -- last four (transcripts.lua): one of six rows or fewer cannot break,
+  -- and its title and rows go whole.
+  local rows = transcript_rows(nxt)
+  if rows and rows <= 6 then
+    box_lines = math.max(box_lines, rows + 3)
+  end
   local need, part = listing_need(nxt)
   if need then
     box_lines = math.max(box_lines, need + 1)
