@@ -215,7 +215,7 @@ return {
   {
     Pandoc = function(doc)
       doc.blocks = index.blocks(doc.blocks)
-      return doc
+      return numbers.mark_link_chapters(doc)
     end,
   },
   -- Links inside parentheses, marked for pass 2; and "10 000", "65 507":

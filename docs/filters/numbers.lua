@@ -22,7 +22,8 @@ local M = {}
 --   "figure", number = "6.1" or nil, title = "..." }
 local targets = {}
 M.targets = targets
-local chapter = nil        -- { number = "6" or nil, runs = 0 }
+local chapter = nil        -- { number = "6" or nil, runs = 0, id = "..." }
+local chapter_id = nil     -- the id of the chapter being numbered
 local in_appendix = false
 local appendix_count = 0
 local section_counts = {}
@@ -44,6 +45,9 @@ function M.add_target(id, t)
   if targets[id] then
     fail('two targets with the id "' .. id .. '"')
   end
+  -- (the chapter it is in: a link from the same chapter needs no
+  -- section number, M.link)
+  t.chapter = t.chapter or (chapter and chapter.id)
   targets[id] = t
 end
 
@@ -65,12 +69,14 @@ function M.number_header(h)
   local title = pandoc.utils.stringify(h.content)
   if h.level == 1 then
     section_counts = {}
+    chapter_id = h.identifier
     local lesson = h.identifier:match("^lesson%-(%d+)$")
     if h.classes:includes("part") then
       if in_appendix then
         fail('"' .. title .. '": a part after the appendices')
       end
-      chapter = { number = nil, runs = 0, title = title, part = true }
+      chapter = { number = nil, runs = 0, title = title, part = true,
+        id = h.identifier }
       if not h.classes:includes("unnumbered") then
         h.classes:insert("unnumbered")
       end
@@ -97,6 +103,7 @@ function M.number_header(h)
         "{.unnumbered} (front matter), {.part} (a part's opening page), " ..
         "{#lesson-NN} (a lesson) or {.appendix} (back matter)")
     end
+    chapter.id = chapter_id
     if chapter.number then
       h.attributes["number"] = chapter.number
     else
@@ -164,6 +171,14 @@ function M.link(el)
   end
   local empty = #el.content == 0
   local words = t.number and ref_words(t) or nil
+  -- A link with words of its own to a section of the chapter it stands
+  -- in needs no "section 3.7": the reader is in chapter 3 (on paper the
+  -- page still follows).
+  local from = el.attributes["from-chapter"]
+  el.attributes["from-chapter"] = nil
+  if not empty and t.kind == "section" and from and from == t.chapter then
+    words = nil
+  end
   -- "lesson 05" needs no "(lesson 05)" after it.
   local text = pandoc.utils.stringify(el.content)
   if t.kind == "lesson" and
@@ -201,6 +216,26 @@ function M.link(el)
     out[#out + 1] = pandoc.Str(inside and open .. words or "\u{00A0}(" .. words .. ")")
   end
   return out
+end
+
+-- Marks each link to "#..." in DOC with the id of the chapter it
+-- stands in (from-chapter), for M.link: one walk in document order.
+function M.mark_link_chapters(doc)
+  local current
+  return doc:walk({
+    traverse = "topdown",
+    Header = function(h)
+      if h.level == 1 then
+        current = h.identifier
+      end
+    end,
+    Link = function(el)
+      if current and el.target:match("^#") then
+        el.attributes["from-chapter"] = current
+        return el
+      end
+    end,
+  })
 end
 
 -- Marks each link to a target that stands inside parentheses in its run
