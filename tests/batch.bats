@@ -191,6 +191,29 @@ EOF
     assert_line --index 1 "bob echo-server 1 0 PASS | "
 }
 
+@test "batch: a results file a submission alters without the sandbox is written again" {
+    local csv="$BATS_TEST_TMPDIR/out.csv" mode
+    echo_server ann
+    for mode in replace rewrite remove; do
+        mkdir -p "$CLASS/$mode"
+        cp "$ROOT/tests/check/csv-tamper-server.py" "$CLASS/$mode/server.py"
+        printf -- '-- %s server.py {port} %s\n' "$PYTHON" "$mode" \
+            >"$CLASS/$mode/run"
+    done
+    run bare env SOCKSTEP_TEST_CSV="$csv" timeout "$WAIT_LONG" "$PYTHON" \
+        "$CHECK" --batch "$CLASS" echo-server --no-sandbox --only one-line \
+        --csv "$csv"
+    assert_success
+    assert_line "scripts/check: $csv was replaced, removed or changed while grading (without the sandbox, a submission can write your files): written again, with its 4 rows"
+    rows "$csv"
+    assert_output - <<'EOF'
+ann echo-server 1 0 PASS | 
+remove echo-server 1 0 PASS | 
+replace echo-server 1 0 PASS | 
+rewrite echo-server 1 0 PASS | 
+EOF
+}
+
 # ---- the summary -------------------------------------------------------------------
 
 @test "batch: a summary per check follows the CSV on standard error" {

@@ -18,6 +18,7 @@ import os
 import select
 import shutil
 import signal
+import stat
 import subprocess
 import sys
 import threading
@@ -68,6 +69,13 @@ def cell(value):
     if text[:1] in ("=", "+", "-", "@"):
         text = "'" + text
     return text
+
+
+def csv_line(values):
+    """One row of the CSV, as csv.writer writes it."""
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerow(values)
+    return out.getvalue()
 
 
 def say(text):
@@ -135,6 +143,7 @@ class Class:
                         "its own); without it, submissions would take each "
                         "other's ports")
         self.done_before = []   # rows a previous run of the batch wrote
+        self.text = ""          # what --csv FILE holds, as the batch wrote it
         self.out = self.open_csv()
 
     def open_csv(self):
@@ -147,12 +156,16 @@ class Class:
             f = open(path, "a+", newline="", encoding="utf-8")
         except OSError as e:
             raise Usage("--csv: cannot write '%s': %s" % (path, e.strerror))
+        # what restore() writes again: the file itself, where a link led
+        self.real = (os.path.realpath(path)
+                     if stat.S_ISREG(os.fstat(f.fileno()).st_mode) else None)
         f.seek(0)
         text = f.read()
         if not text.strip():
             f.truncate(0)
             csv.writer(f, lineterminator="\n").writerow(self.fields)
             f.flush()
+            self.text = csv_line(self.fields)
             return f
         if not text.endswith("\n"):  # a row cut by a crash: drop it
             text = text[:text.rfind("\n") + 1]
@@ -165,6 +178,7 @@ class Class:
                         "columns differ): name another file, or remove it "
                         "to start afresh" % path)
         self.done_before = [dict(zip(self.fields, r)) for r in rows[1:]]
+        self.text = text
         return f
 
     def write(self, row):
@@ -173,9 +187,43 @@ class Class:
             csv.writer(sys.stdout, lineterminator="\n").writerow(values)
             sys.stdout.flush()
             return
-        csv.writer(self.out, lineterminator="\n").writerow(values)
+        self.out.write(csv_line(values))
         self.out.flush()
         os.fsync(self.out.fileno())
+        self.text += csv_line(values)
+
+    def restore(self):
+        """Without the sandbox, a submission can replace, remove or
+        overwrite --csv FILE while it is graded (the batch goes on writing
+        to the file it opened). Once every submission has ended: when FILE
+        no longer holds what the batch wrote, write it again, whole, and
+        say so. Only a regular file is: not a FIFO or a device."""
+        path = self.real
+        if path is None:
+            return
+        try:
+            with open(path, newline="", encoding="utf-8",
+                      errors="replace") as f:
+                if f.read() == self.text:
+                    return
+        except OSError:
+            pass
+        new = "%s.%d.new" % (path, os.getpid())
+        try:
+            with open(new, "w", newline="", encoding="utf-8") as f:
+                f.write(self.text)
+                f.flush()
+                os.fsync(f.fileno())
+            os.replace(new, path)
+        except OSError as e:
+            say("%s was changed while grading, and cannot be written again: "
+                "%s" % (escaped(self.opts.csv), e.strerror))
+            return
+        say("%s was replaced, removed or changed while grading%s: written "
+            "again, with its %s" % (
+                escaped(self.opts.csv), "" if self.sandboxed else
+                " (without the sandbox, a submission can write your files)",
+                plural(self.text.count("\n") - 1, "row")))
 
 
 def batch(opts, tmpdir):
@@ -204,6 +252,7 @@ def batch(opts, tmpdir):
     finally:
         if klass.out is not None:
             klass.out.close()
+            klass.restore()
     lines = summary(klass.done_before + rows, klass.checks)
     say(lines[0])
     for line in lines[1:]:
