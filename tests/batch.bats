@@ -214,6 +214,21 @@ rewrite echo-server 1 0 PASS |
 EOF
 }
 
+@test "batch: results a submission writes into its checker's output do not count" {
+    # Only root may write to the checker's descriptors (the checker is not
+    # dumpable): as another user, the submission cannot even try.
+    [[ $EUID -eq 0 ]] || skip "needs root"
+    mkdir -p "$CLASS/forger"
+    cp "$ROOT/tests/check/forge-server.py" "$CLASS/forger/server.py"
+    printf -- '-- %s server.py {port}\n' "$PYTHON" >"$CLASS/forger/run"
+    run bare timeout "$WAIT_LONG" "$PYTHON" "$CHECK" --batch "$CLASS" \
+        echo-server --no-sandbox --only one-line,split-line \
+        --csv "$BATS_TEST_TMPDIR/out.csv"
+    assert_failure 1
+    rows "$BATS_TEST_TMPDIR/out.csv" one-line split-line
+    assert_output "forger echo-server 0 2 FAIL FAIL | one-line: no echo; split-line: split line not echoed whole"
+}
+
 # ---- the summary -------------------------------------------------------------------
 
 @test "batch: a summary per check follows the CSV on standard error" {

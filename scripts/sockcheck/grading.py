@@ -15,6 +15,7 @@ import csv
 import io
 import json
 import os
+import secrets
 import select
 import shutil
 import signal
@@ -397,7 +398,12 @@ class Grader:
 
     def run_inner(self, row, rf, copy, uid):
         k, opts = self.klass, self.klass.opts
+        # each line the checker inside tells carries this token: one
+        # that a submission wrote into its output (it can, as root and
+        # without the sandbox) lacks it, and is not read
+        token = secrets.token_hex(16)
         params = {"kind": None if k.spec else k.kind, "spec": None,
+                  "token": token,
                   "only": opts.only, "command": rf.command, "port": rf.port,
                   "wait": rf.wait or opts.wait, "build": rf.build,
                   "strace": opts.strace, "narrate": opts.narrate,
@@ -437,7 +443,7 @@ class Grader:
                 p.stdin.close()
             except OSError:
                 pass
-            return self.follow(row, p, rf)
+            return self.follow(row, p, rf, token)
         finally:
             with self.lock:  # p is not reaped yet: its group is its own
                 del self.running[slot]
@@ -449,7 +455,7 @@ class Grader:
             if not k.sandboxed:
                 end_orphans()
 
-    def follow(self, row, p, rf):
+    def follow(self, row, p, rf, token):
         """Read what the checker inside says until it ends, or until the
         step it is in outlives its time limit."""
         name = row["submission"]
@@ -488,6 +494,9 @@ class Grader:
                     try:
                         msg = json.loads(line)
                     except ValueError:
+                        continue
+                    if not isinstance(msg, dict) or \
+                            msg.pop("token", None) != token:
                         continue
                     if "say" in msg:
                         say("%s: %s" % (cell(name), escaped(msg["say"])))
@@ -584,8 +593,13 @@ def end_orphans():
 
 # ---- the checker inside: one submission -----------------------------------
 
+# the token the batch gave this checker inside (see run_inner)
+TOKEN = []
+
+
 def emit(msg):
-    os.write(1, (json.dumps(msg) + "\n").encode())
+    os.write(1, (json.dumps(dict(msg, token=TOKEN[0] if TOKEN else None))
+                 + "\n").encode())
 
 
 def inner():
@@ -595,6 +609,7 @@ def inner():
     submission sends it are dropped by the kernel."""
     params = json.loads(sys.stdin.buffer.read(65536) or b"{}")
     sys.stdin.close()
+    TOKEN.append(params.get("token"))
     for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
         # unsandboxed, a signal ends the programs before the checker
         signal.signal(sig, signal.SIG_DFL if params.get("sandboxed")
