@@ -250,6 +250,11 @@ cat 2 0 PASS PASS | "
         --csv "$BATS_TEST_TMPDIR/no/such/dir/out.csv"
     assert_failure 2
     assert_output --regexp "^scripts/check: --csv: cannot write '.*/no/such/dir/out.csv': No such file or directory$"
+    # a pipe (here bats' own) cannot be read back to resume a batch
+    run bare timeout "$WAIT_SHORT" "$PYTHON" "$CHECK" --batch "$CLASS" echo-server \
+        --csv /dev/stdout
+    assert_failure 2
+    assert_output "scripts/check: --csv: /dev/stdout: not a regular file (without --csv, the CSV goes to standard output)"
     run bare timeout "$WAIT_SHORT" "$PYTHON" "$CHECK" --batch "$CLASS"
     assert_failure 2
     assert_output "scripts/check: --batch: name what is checked, KIND or --spec FILE, on the command line (see --help)"

@@ -153,6 +153,10 @@ class Class:
         path = self.opts.csv
         if not path:
             return None
+        if os.path.exists(path) and not os.path.isfile(path):
+            # a pipe, a terminal, a device: it cannot be read back
+            raise Usage("--csv: %s: not a regular file (without --csv, the "
+                        "CSV goes to standard output)" % path)
         try:
             f = open(path, "a+", newline="", encoding="utf-8")
         except OSError as e:
