@@ -15,6 +15,7 @@ import csv
 import io
 import json
 import os
+import resource
 import secrets
 import select
 import shutil
@@ -597,6 +598,23 @@ def end_orphans():
 
 # ---- the checker inside: one submission -----------------------------------
 
+# In the sandbox, the processes of the program under test may be this
+# many fewer than the sandbox's limit: the checker's peers are threads,
+# which count against that limit too, and a program that forks until
+# fork() fails must leave them room to start.
+CHECKER_ROOM = 64
+
+
+def program_nproc():
+    """The limit on processes for the program under test (RLIMIT_NPROC:
+    the processes and threads of its user), or None for no other limit
+    than the checker's."""
+    soft, _ = resource.getrlimit(resource.RLIMIT_NPROC)
+    if soft == resource.RLIM_INFINITY or soft <= 2 * CHECKER_ROOM:
+        return None
+    return soft - CHECKER_ROOM
+
+
 # the token the batch gave this checker inside (see run_inner)
 TOKEN = []
 
@@ -669,6 +687,8 @@ def inner_checks(params, tmpdir):
               spec=spec)
     run.sources = [os.path.join(cwd, name)
                    for name in params.get("source") or []]
+    if params["sandboxed"]:
+        run.nproc = program_nproc()
     if run.fixed_port is not None and not params["sandboxed"]:
         told = []
 
