@@ -191,6 +191,44 @@ EOF
     assert_line --index 1 "bob echo-server 1 0 PASS | "
 }
 
+@test "batch: a results file a submission alters without the sandbox is written again" {
+    local csv="$BATS_TEST_TMPDIR/out.csv" mode
+    echo_server ann
+    for mode in replace rewrite remove; do
+        mkdir -p "$CLASS/$mode"
+        cp "$ROOT/tests/check/csv-tamper-server.py" "$CLASS/$mode/server.py"
+        printf -- '-- %s server.py {port} %s\n' "$PYTHON" "$mode" \
+            >"$CLASS/$mode/run"
+    done
+    run bare env SOCKSTEP_TEST_CSV="$csv" timeout "$WAIT_LONG" "$PYTHON" \
+        "$CHECK" --batch "$CLASS" echo-server --no-sandbox --only one-line \
+        --csv "$csv"
+    assert_success
+    assert_line "scripts/check: $csv was replaced, removed or changed while grading (without the sandbox, a submission can write your files): written again, with its 4 rows"
+    rows "$csv"
+    assert_output - <<'EOF'
+ann echo-server 1 0 PASS | 
+remove echo-server 1 0 PASS | 
+replace echo-server 1 0 PASS | 
+rewrite echo-server 1 0 PASS | 
+EOF
+}
+
+@test "batch: results a submission writes into its checker's output do not count" {
+    # Only root may write to the checker's descriptors (the checker is not
+    # dumpable): as another user, the submission cannot even try.
+    [[ $EUID -eq 0 ]] || skip "needs root"
+    mkdir -p "$CLASS/forger"
+    cp "$ROOT/tests/check/forge-server.py" "$CLASS/forger/server.py"
+    printf -- '-- %s server.py {port}\n' "$PYTHON" >"$CLASS/forger/run"
+    run bare timeout "$WAIT_LONG" "$PYTHON" "$CHECK" --batch "$CLASS" \
+        echo-server --no-sandbox --only one-line,split-line \
+        --csv "$BATS_TEST_TMPDIR/out.csv"
+    assert_failure 1
+    rows "$BATS_TEST_TMPDIR/out.csv" one-line split-line
+    assert_output "forger echo-server 0 2 FAIL FAIL | one-line: no echo; split-line: split line not echoed whole"
+}
+
 # ---- the summary -------------------------------------------------------------------
 
 @test "batch: a summary per check follows the CSV on standard error" {

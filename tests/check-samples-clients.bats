@@ -41,6 +41,16 @@ load lib/students
     says "does not show the line \"hello, sockstep\" after the echo came back, only before it"
 }
 
+@test "check: an echo client that sends nothing is not told it printed a line in pieces" {
+    # A daytime client: it reads what comes and never sends its input, so
+    # the checker's server has nothing to send back in pieces.
+    check --only pieces echo-client -- "$PYTHON" "$SAMPLES/daytime-client.py" '{port}'
+    assert_failure 1
+    assert_line --regexp '^FAIL pieces .*: sent nothing \([0-9.]+ s\)$'
+    says "but the program sent nothing, so no echo came"
+    refute_output --partial "got only part of a line"
+}
+
 @test "check: a program on another port than {port} is told so, and --port N checks it" {
     local port
     port=$(free_port)

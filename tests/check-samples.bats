@@ -100,6 +100,15 @@ load lib/students
     assert_line "8 checks: 7 passed, 1 failed"
 }
 
+@test "check: a UDP receiver that prints no datagram is not told its buffer was cut" {
+    # It prints "Client @ 127.0.0.1 joined.": the "12" there is not the
+    # first two bytes of the long datagram.
+    check --only truncated udp-receiver -- "$PYTHON" "$SAMPLES/join-receiver.py" '{port}'
+    assert_failure 1
+    assert_line --regexp '^FAIL truncated .*: 2000-byte datagram not printed'
+    refute_output --partial "its buffer is probably"
+}
+
 @test "check: a server listening on 0.0.0.0 gets a note, and is still checked over loopback" {
     # What the textbooks teach, and what a server for other
     # machines needs; the note says what it means and how to restrict it

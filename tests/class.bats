@@ -155,6 +155,26 @@ for f in glob.glob('../*/server.py') + glob.glob('$CLASS/*/server.py'):
     [[ "$(class_sums)" == "$before" ]]
 }
 
+@test "class: a submission that uses up its processes leaves its checker room for its peers" {
+    # It forks until the sandbox's limit on processes says no; then it
+    # serves. The checker's peers are threads of the checker, which
+    # count against the same limit: they must still start.
+    honest bomb "import os, time
+try:
+    while True:
+        if os.fork() == 0:
+            time.sleep(600)
+            os._exit(0)
+except OSError:
+    pass"
+    run bare timeout "$((150 * SCALE))" "$PYTHON" "$CHECK" --batch "$CLASS" echo-server \
+        --only one-megabyte,zombies --csv "$BATS_TEST_TMPDIR/out.csv"
+    assert_success
+    rows "$BATS_TEST_TMPDIR/out.csv" one-megabyte zombies
+    assert_output "bomb 2 0 PASS PASS | "
+    no_leftovers
+}
+
 @test "class: Ctrl-C keeps every finished row; the same command again checks the rest" {
     local out="$BATS_TEST_TMPDIR/batch.out" csv="$BATS_TEST_TMPDIR/out.csv"
     honest ann
@@ -250,6 +270,11 @@ cat 2 0 PASS PASS | "
         --csv "$BATS_TEST_TMPDIR/no/such/dir/out.csv"
     assert_failure 2
     assert_output --regexp "^scripts/check: --csv: cannot write '.*/no/such/dir/out.csv': No such file or directory$"
+    # a pipe (here bats' own) cannot be read back to resume a batch
+    run bare timeout "$WAIT_SHORT" "$PYTHON" "$CHECK" --batch "$CLASS" echo-server \
+        --csv /dev/stdout
+    assert_failure 2
+    assert_output "scripts/check: --csv: /dev/stdout: not a regular file (without --csv, the CSV goes to standard output)"
     run bare timeout "$WAIT_SHORT" "$PYTHON" "$CHECK" --batch "$CLASS"
     assert_failure 2
     assert_output "scripts/check: --batch: name what is checked, KIND or --spec FILE, on the command line (see --help)"

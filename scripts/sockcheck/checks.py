@@ -299,6 +299,15 @@ class Busy:
         return self.prog.alive() and self.looks >= 10 and (
             self.share >= 0.5 or self.cpu >= 0.5 * self.span)
 
+    def short(self):
+        """A spin in a few words (a row's notes): the CPU it used, and,
+        when that is under half the time, the looks that made it one."""
+        words = "%s of CPU in %s" % (secs(self.cpu), secs(self.span))
+        if self.cpu < 0.5 * self.span:
+            words += ", and ready to run at %d%% of %d looks" % (
+                round(100 * self.share), self.looks)
+        return words
+
     def words(self):
         return ("used %s of CPU in %s and was running or ready to run at "
                 "%d%% of the checker's %d looks" % (

@@ -117,6 +117,14 @@ def ec_pieces(run, res):
         return
     missing = [w for w, ln in zip(want, lines)
                if not srv.echoed_after(ln, text)]
+    if not srv.received:  # no echo came, in pieces or whole
+        res.failed("The checker's server was to send each echo back in 3 "
+                   "pieces, 0.2 s apart, but the program sent nothing, so "
+                   "no echo came. It should send each line of its input "
+                   "(here %s)." % " and ".join(shown(ln + b"\n")
+                                              for ln in lines),
+                   "sent nothing")
+        return
     if not missing:
         res.passed("The checker's server sent each echo back in 3 pieces, "
                    "0.2 s apart, so a recv() got only part of a line; the "

@@ -15,9 +15,12 @@ import csv
 import io
 import json
 import os
+import resource
+import secrets
 import select
 import shutil
 import signal
+import stat
 import subprocess
 import sys
 import threading
@@ -68,6 +71,13 @@ def cell(value):
     if text[:1] in ("=", "+", "-", "@"):
         text = "'" + text
     return text
+
+
+def csv_line(values):
+    """One row of the CSV, as csv.writer writes it."""
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerow(values)
+    return out.getvalue()
 
 
 def say(text):
@@ -135,6 +145,7 @@ class Class:
                         "its own); without it, submissions would take each "
                         "other's ports")
         self.done_before = []   # rows a previous run of the batch wrote
+        self.text = ""          # what --csv FILE holds, as the batch wrote it
         self.out = self.open_csv()
 
     def open_csv(self):
@@ -143,16 +154,24 @@ class Class:
         path = self.opts.csv
         if not path:
             return None
+        if os.path.exists(path) and not os.path.isfile(path):
+            # a pipe, a terminal, a device: it cannot be read back
+            raise Usage("--csv: %s: not a regular file (without --csv, the "
+                        "CSV goes to standard output)" % path)
         try:
             f = open(path, "a+", newline="", encoding="utf-8")
         except OSError as e:
             raise Usage("--csv: cannot write '%s': %s" % (path, e.strerror))
+        # what restore() writes again: the file itself, where a link led
+        self.real = (os.path.realpath(path)
+                     if stat.S_ISREG(os.fstat(f.fileno()).st_mode) else None)
         f.seek(0)
         text = f.read()
         if not text.strip():
             f.truncate(0)
             csv.writer(f, lineterminator="\n").writerow(self.fields)
             f.flush()
+            self.text = csv_line(self.fields)
             return f
         if not text.endswith("\n"):  # a row cut by a crash: drop it
             text = text[:text.rfind("\n") + 1]
@@ -165,6 +184,7 @@ class Class:
                         "columns differ): name another file, or remove it "
                         "to start afresh" % path)
         self.done_before = [dict(zip(self.fields, r)) for r in rows[1:]]
+        self.text = text
         return f
 
     def write(self, row):
@@ -173,9 +193,43 @@ class Class:
             csv.writer(sys.stdout, lineterminator="\n").writerow(values)
             sys.stdout.flush()
             return
-        csv.writer(self.out, lineterminator="\n").writerow(values)
+        self.out.write(csv_line(values))
         self.out.flush()
         os.fsync(self.out.fileno())
+        self.text += csv_line(values)
+
+    def restore(self):
+        """Without the sandbox, a submission can replace, remove or
+        overwrite --csv FILE while it is graded (the batch goes on writing
+        to the file it opened). Once every submission has ended: when FILE
+        no longer holds what the batch wrote, write it again, whole, and
+        say so. Only a regular file is: not a FIFO or a device."""
+        path = self.real
+        if path is None:
+            return
+        try:
+            with open(path, newline="", encoding="utf-8",
+                      errors="replace") as f:
+                if f.read() == self.text:
+                    return
+        except OSError:
+            pass
+        new = "%s.%d.new" % (path, os.getpid())
+        try:
+            with open(new, "w", newline="", encoding="utf-8") as f:
+                f.write(self.text)
+                f.flush()
+                os.fsync(f.fileno())
+            os.replace(new, path)
+        except OSError as e:
+            say("%s was changed while grading, and cannot be written again: "
+                "%s" % (escaped(self.opts.csv), e.strerror))
+            return
+        say("%s was replaced, removed or changed while grading%s: written "
+            "again, with its %s" % (
+                escaped(self.opts.csv), "" if self.sandboxed else
+                " (without the sandbox, a submission can write your files)",
+                plural(self.text.count("\n") - 1, "row")))
 
 
 def batch(opts, tmpdir):
@@ -204,6 +258,7 @@ def batch(opts, tmpdir):
     finally:
         if klass.out is not None:
             klass.out.close()
+            klass.restore()
     lines = summary(klass.done_before + rows, klass.checks)
     say(lines[0])
     for line in lines[1:]:
@@ -348,7 +403,12 @@ class Grader:
 
     def run_inner(self, row, rf, copy, uid):
         k, opts = self.klass, self.klass.opts
+        # each line the checker inside tells carries this token: one
+        # that a submission wrote into its output (it can, as root and
+        # without the sandbox) lacks it, and is not read
+        token = secrets.token_hex(16)
         params = {"kind": None if k.spec else k.kind, "spec": None,
+                  "token": token,
                   "only": opts.only, "command": rf.command, "port": rf.port,
                   "wait": rf.wait or opts.wait, "build": rf.build,
                   "strace": opts.strace, "narrate": opts.narrate,
@@ -388,7 +448,7 @@ class Grader:
                 p.stdin.close()
             except OSError:
                 pass
-            return self.follow(row, p, rf)
+            return self.follow(row, p, rf, token)
         finally:
             with self.lock:  # p is not reaped yet: its group is its own
                 del self.running[slot]
@@ -400,7 +460,7 @@ class Grader:
             if not k.sandboxed:
                 end_orphans()
 
-    def follow(self, row, p, rf):
+    def follow(self, row, p, rf, token):
         """Read what the checker inside says until it ends, or until the
         step it is in outlives its time limit."""
         name = row["submission"]
@@ -439,6 +499,9 @@ class Grader:
                     try:
                         msg = json.loads(line)
                     except ValueError:
+                        continue
+                    if not isinstance(msg, dict) or \
+                            msg.pop("token", None) != token:
                         continue
                     if "say" in msg:
                         say("%s: %s" % (cell(name), escaped(msg["say"])))
@@ -535,8 +598,30 @@ def end_orphans():
 
 # ---- the checker inside: one submission -----------------------------------
 
+# In the sandbox, the processes of the program under test may be this
+# many fewer than the sandbox's limit: the checker's peers are threads,
+# which count against that limit too, and a program that forks until
+# fork() fails must leave them room to start.
+CHECKER_ROOM = 64
+
+
+def program_nproc():
+    """The limit on processes for the program under test (RLIMIT_NPROC:
+    the processes and threads of its user), or None for no other limit
+    than the checker's."""
+    soft, _ = resource.getrlimit(resource.RLIMIT_NPROC)
+    if soft == resource.RLIM_INFINITY or soft <= 2 * CHECKER_ROOM:
+        return None
+    return soft - CHECKER_ROOM
+
+
+# the token the batch gave this checker inside (see run_inner)
+TOKEN = []
+
+
 def emit(msg):
-    os.write(1, (json.dumps(msg) + "\n").encode())
+    os.write(1, (json.dumps(dict(msg, token=TOKEN[0] if TOKEN else None))
+                 + "\n").encode())
 
 
 def inner():
@@ -546,6 +631,7 @@ def inner():
     submission sends it are dropped by the kernel."""
     params = json.loads(sys.stdin.buffer.read(65536) or b"{}")
     sys.stdin.close()
+    TOKEN.append(params.get("token"))
     for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
         # unsandboxed, a signal ends the programs before the checker
         signal.signal(sig, signal.SIG_DFL if params.get("sandboxed")
@@ -601,6 +687,8 @@ def inner_checks(params, tmpdir):
               spec=spec)
     run.sources = [os.path.join(cwd, name)
                    for name in params.get("source") or []]
+    if params["sandboxed"]:
+        run.nproc = program_nproc()
     if run.fixed_port is not None and not params["sandboxed"]:
         told = []
 

@@ -5,6 +5,7 @@ runs, and ended (its whole process group, and its orphans) afterwards."""
 import os
 import pty
 import re
+import resource
 import select
 import signal
 import subprocess
@@ -145,12 +146,18 @@ class Program:
             spec.typed()
         master, slave = pty.openpty()
         tty.setraw(slave)  # bytes as written: no \r added, no echo
+        # in a batch's sandbox, a limit on processes below the checker's
+        # own (see grading.py): the checker's threads count against it
+        nproc = getattr(run, "nproc", None)
         try:
             self.popen = subprocess.Popen(
                 cmd, cwd=run.cwd, env=env, start_new_session=True,
                 stdin=subprocess.PIPE if stdin_data is not None or
                 self.typed else subprocess.DEVNULL,
-                stdout=slave, stderr=slave)
+                stdout=slave, stderr=slave,
+                preexec_fn=None if nproc is None else
+                lambda: resource.setrlimit(resource.RLIMIT_NPROC,
+                                           (nproc, nproc)))
         except OSError as e:
             os.close(master)
             os.close(slave)

@@ -170,8 +170,8 @@ def sp_half_close(run, res):
                    "again and again although it returns 0 at once. Stop at "
                    "recv() == 0 and close the socket: %s." % (
                        said, still, busy.words(), SEE_RECV0),
-                   "spins after the client's shutdown: %s of CPU in %s"
-                   % (secs(busy.cpu), secs(busy.span)))
+                   "spins after the client's shutdown: %s"
+                   % busy.short())
         return
     res.failed("%s %s.%s %s" % (
         said, still, prog.fate() or " The program used %s of CPU: it "

@@ -265,8 +265,7 @@ def sp_idle(run, res):
                    "recv() returns 0 the client has gone: close that socket "
                    "and wait for the next (see lesson 06: recv() == 0)."
                    % (said, busy.words()),
-                   "spins after a client left: %s of CPU in %s"
-                   % (secs(busy.cpu), secs(busy.span)))
+                   "spins after a client left: %s" % busy.short())
         return
     ok, words = exchange(prog, spec, "The next client")
     if ok:

@@ -116,20 +116,23 @@ def sanitizer_error(text):
 
 
 def digit_run(text):
-    """Length of the longest run of '0123456789' repeated in text."""
+    """Length of the longest run of '0123456789' repeated in text that
+    starts as digits(n) does: a '0' that begins a number, then '1'. A run
+    that starts elsewhere ("12" in "127.0.0.1", "0123" in port 50123) or
+    a lone "0" (in "127.0.0.1") is none: 0."""
     best = run = 0
     prev = None
     for c in text:
         if "0" <= c <= "9":
-            if prev is not None and ord(c) - 48 == (prev + 1) % 10:
+            if run and ord(c) - 48 == (prev + 1) % 10:
                 run += 1
             else:
-                run = 1
+                run = 1 if c == "0" and prev is None else 0
             prev = ord(c) - 48
         else:
             run, prev = 0, None
         best = max(best, run)
-    return best
+    return best if best >= 2 else 0
 
 
 def digits(n):

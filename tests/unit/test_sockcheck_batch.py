@@ -14,7 +14,7 @@ import unittest
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
                                 "..", "..", "scripts"))
 
-from sockcheck import batch, sandbox  # noqa: E402 (after the path is set)
+from sockcheck import batch, grading, sandbox  # noqa: E402 (path set)
 from sockcheck.runner import Run  # noqa: E402
 
 
@@ -160,3 +160,23 @@ class Precompile(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class ProgramProcesses(unittest.TestCase):
+    """In the sandbox, the program under test gets CHECKER_ROOM fewer
+    processes than the checker, whose peers are threads (grading.py)."""
+
+    def limit_for(self, soft):
+        saved = grading.resource.getrlimit
+        grading.resource.getrlimit = lambda what: (soft, soft)
+        try:
+            return grading.program_nproc()
+        finally:
+            grading.resource.getrlimit = saved
+
+    def test_64_fewer_than_the_sandbox(self):
+        self.assertEqual(grading.CHECKER_ROOM, 64)
+        self.assertEqual(self.limit_for(sandbox.PROCS), sandbox.PROCS - 64)
+
+    def test_no_limit_of_its_own_where_none_holds(self):
+        self.assertIsNone(self.limit_for(grading.resource.RLIM_INFINITY))

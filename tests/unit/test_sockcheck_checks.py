@@ -177,6 +177,27 @@ class NotMeasured(unittest.TestCase):
                       "client 3 could not connect", res.message)
 
 
+class BusyWords(unittest.TestCase):
+    """The few words of a spin (a CSV's notes) say why it counts as one:
+    on a loaded machine a program always ready to run may get little of
+    a CPU, and "0.00 s of CPU in 1.00 s" alone reads as no spin."""
+
+    @staticmethod
+    def busy(cpu, share):
+        b = checks.Busy.__new__(checks.Busy)
+        b.cpu, b.span, b.share, b.looks = cpu, 1.0, share, 50
+        return b
+
+    def test_ready_to_run_with_little_cpu(self):
+        self.assertEqual(self.busy(0.0, 0.96).short(),
+                         "0.00 s of CPU in 1.00 s, and ready to run at 96% "
+                         "of 50 looks")
+
+    def test_half_a_cpu_is_said_alone(self):
+        self.assertEqual(self.busy(0.9, 0.96).short(),
+                         "0.90 s of CPU in 1.00 s")
+
+
 class LastWords(unittest.TestCase):
     """What a program said last, as quoted in a check's sentence."""
 

@@ -89,9 +89,16 @@ class Numbers(unittest.TestCase):
         self.assertEqual(words.digit_run("0123456789" * 3), 30)
         self.assertEqual(words.digit_run("01234x0123456789"), 10)
         self.assertEqual(words.digit_run("0123401234"), 5)
-        self.assertEqual(words.digit_run("78901"), 5)  # 9 then 0 goes on
+        self.assertEqual(words.digit_run("0123456789012"), 13)  # 9 then 0
         self.assertEqual(words.digit_run("no digits"), 0)
         self.assertEqual(words.digit_run(""), 0)
+
+    def test_digit_run_starts_as_the_datagram_does(self):
+        # a run counts from a "0" that begins a number, followed by "1"
+        self.assertEqual(words.digit_run("78901"), 0)
+        self.assertEqual(words.digit_run("Client @ 127.0.0.1 joined."), 0)
+        self.assertEqual(words.digit_run("from port 50123"), 0)
+        self.assertEqual(words.digit_run("0"), 0)
 
     def test_digit_run_finds_a_cut_datagram(self):
         # what the truncated check reads back from a 1024-byte buffer
