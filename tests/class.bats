@@ -31,6 +31,8 @@ setup() {
 teardown() {
     pkill -KILL -f -- "$MARK" 2>/dev/null || true
     kill_all_bg
+    # (a results file a test kept in the tree, outside /tmp)
+    [[ -z "${KEPT_CSV:-}" ]] || rm -f -- "$KEPT_CSV"
 }
 
 # honest NAME [PREFIX]: submission NAME, a Python echo server run as
@@ -172,6 +174,28 @@ except OSError:
     assert_success
     rows "$BATS_TEST_TMPDIR/out.csv" one-megabyte zombies
     assert_output "bomb 2 0 PASS PASS | "
+    no_leftovers
+}
+
+@test "class: a submission cannot read the results of the class, where they are or in the checker's tree" {
+    # The lecturer keeps the CSV in the sockstep tree (here build/):
+    # outside the sandbox's private /tmp, and inside the tree the
+    # sandbox shows the checker at /tmp/.sockstep. A submission that can
+    # read any byte of it, at either place, gives up and fails.
+    local name="class-$$-$BATS_TEST_NUMBER.csv"
+    KEPT_CSV="$ROOT/build/$name"
+    mkdir -p "$ROOT/build"
+    honest peek "for f in ('$KEPT_CSV', '/tmp/.sockstep/build/$name'):
+    try:
+        if open(f, 'rb').read(1):
+            raise SystemExit('read the results at ' + f)
+    except OSError:
+        pass"
+    run bare timeout "$((150 * SCALE))" "$PYTHON" "$CHECK" --batch "$CLASS" echo-server \
+        --only loopback --csv "$KEPT_CSV"
+    assert_success
+    rows "$KEPT_CSV" loopback
+    assert_output "peek 1 0 PASS | "
     no_leftovers
 }
 

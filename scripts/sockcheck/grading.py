@@ -425,8 +425,12 @@ class Grader:
                 os.chmod(spec, 0o644)
                 params["spec"] = os.path.join(sandbox.SPEC_DIR,
                                               os.path.basename(k.spec))
+            # the class's folder, and the CSV of its rows so far: neither
+            # is any submission's to read
+            hide = [k.top] + ([k.real] if k.out is not None and k.real
+                              else [])
             argv = sandbox.command(
-                TOP, copy, spec, [k.top],
+                TOP, copy, spec, hide,
                 [py, os.path.join(sandbox.TOOL, "scripts", "check"),
                  "--in-sandbox"])
             cwd, pre = None, sandbox.limits(uid)

@@ -148,19 +148,39 @@ def precompile(tool_root):
         sys.pycache_prefix = saved
 
 
+def hidden(paths, at=lambda h: h):
+    """bwrap's arguments that put each directory of paths out of sight
+    (an empty tmpfs over it) and each file not in one of them (an empty
+    file over it), at(path) being where the sandbox shows it."""
+    args, dirs = [], []
+    for h in paths:
+        if os.path.isdir(h):
+            args += ["--tmpfs", at(h)]
+            dirs.append(h.rstrip("/") + "/")
+    for h in paths:
+        if os.path.isfile(h) and not any(h.startswith(d) for d in dirs):
+            args += ["--ro-bind", "/dev/null", at(h)]
+    return args
+
+
 def command(tool_root, copy, spec, hide, inner_argv):
     """The bwrap command that runs inner_argv (the checker inside) with
     tool_root (the checker's tree) read-only at TOOL, copy (the
     submission's folder) writable at WORK, the spec file read-only in
-    SPEC_DIR and the directories in hide (the class's folder) out of
-    sight."""
+    SPEC_DIR, and the directories and files in hide (the class's folder,
+    the CSV of its results) out of sight: where they are, and where the
+    checker's tree shows them again."""
     args = ["bwrap"] + base_args()
-    for h in hide:
-        if not h.startswith("/tmp/") and os.path.isdir(h):
-            args += ["--tmpfs", h]
+    args += hidden([h for h in hide if not h.startswith("/tmp/")])
     args += ["--ro-bind", tool_root, TOOL, "--bind", copy, WORK]
     if tool_root.startswith("/tmp/"):  # under the private /tmp: again
         args += ["--ro-bind", tool_root, tool_root]
+    root = os.path.realpath(tool_root).rstrip("/") + "/"
+    inside = [os.path.realpath(h) for h in hide
+              if os.path.realpath(h).startswith(root)]
+    args += hidden(inside, lambda h: os.path.join(TOOL, h[len(root):]))
+    if tool_root.startswith("/tmp/"):
+        args += hidden(inside)
     if spec:
         args += ["--ro-bind", spec,
                  os.path.join(SPEC_DIR, os.path.basename(spec))]
