@@ -11,6 +11,13 @@ local latex_escape, latex = common.latex_escape, common.latex
 
 local M = {}
 
+-- On paper a transcript breaks neither after its first TRANSCRIPT_HEAD
+-- rows nor before its last TRANSCRIPT_TAIL (transcripts.lua): the page
+-- after a break repeats its two-line title, which must not stand over
+-- two or three rows. One of HEAD + TAIL rows or fewer cannot break.
+M.TRANSCRIPT_HEAD = 2
+M.TRANSCRIPT_TAIL = 4
+
 ------------------------------------------------------------------------
 -- Inline code on paper
 ------------------------------------------------------------------------
@@ -525,11 +532,9 @@ end
 -- room when it breaks (nil for any other box).
 local function lead_in_room(b, nxt)
   local box_lines = nxt.t == "Table" and table_lines(nxt) or 5
-  -- A transcript breaks neither after its first two rows nor before its
-  -- last four (transcripts.lua): one of six rows or fewer cannot break,
-  -- and its title and rows go whole.
+  -- A transcript that cannot break goes whole, its title and rows.
   local rows = transcript_rows(nxt)
-  if rows and rows <= 6 then
+  if rows and rows <= M.TRANSCRIPT_HEAD + M.TRANSCRIPT_TAIL then
     box_lines = math.max(box_lines, rows + 3)
   end
   local need, part = listing_need(nxt)

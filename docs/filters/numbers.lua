@@ -23,7 +23,6 @@ local M = {}
 local targets = {}
 M.targets = targets
 local chapter = nil        -- { number = "6" or nil, runs = 0, id = "..." }
-local chapter_id = nil     -- the id of the chapter being numbered
 local in_appendix = false
 local appendix_count = 0
 local section_counts = {}
@@ -69,7 +68,6 @@ function M.number_header(h)
   local title = pandoc.utils.stringify(h.content)
   if h.level == 1 then
     section_counts = {}
-    chapter_id = h.identifier
     local lesson = h.identifier:match("^lesson%-(%d+)$")
     if h.classes:includes("part") then
       if in_appendix then
@@ -103,7 +101,7 @@ function M.number_header(h)
         "{.unnumbered} (front matter), {.part} (a part's opening page), " ..
         "{#lesson-NN} (a lesson) or {.appendix} (back matter)")
     end
-    chapter.id = chapter_id
+    chapter.id = h.identifier
     if chapter.number then
       h.attributes["number"] = chapter.number
     else

@@ -431,9 +431,8 @@ function M.include_run(el)
   if latex() then
     -- A page may break between two lines of the run, and inside one
     -- that wraps only where neither part is a single row; never after
-    -- the first row or before the last four (so that a page after a
-    -- break never holds a repeated title over two or three rows), nor
-    -- after a "== title =="
+    -- its first rows or before its last (layout.TRANSCRIPT_HEAD and
+    -- TRANSCRIPT_TAIL, empty rows aside), nor after a "== title =="
     -- line (heading()), which stays with the line it introduces
     -- (\SSkeep, preamble.tex, at the end of a row no break may come
     -- before).
@@ -461,6 +460,9 @@ function M.include_run(el)
         full[#full + 1] = j
       end
     end
+    -- (the last of the first rows, the first of the last rows)
+    local head = full[math.min(#full, layout.TRANSCRIPT_HEAD)]
+    local tail = full[math.max(1, #full - layout.TRANSCRIPT_TAIL + 1)]
     local out = {}
     for j, row in ipairs(rows) do
       local t = row:gsub("[\\{}]", { ["\\"] = "\\textbackslash{}",
@@ -478,8 +480,8 @@ function M.include_run(el)
       if child[j] then
         t = "\\SSchild{}" .. t
       end
-      if (full[2] and j > 1 and j <= full[2]) or
-          (full[1] and j >= full[math.max(1, #full - 3)]) or keep[j] then
+      if (head and #full > 1 and j > 1 and j <= head) or
+          (tail and j >= tail) or keep[j] then
         t = t .. "\\SSkeep{}"
       end
       out[#out + 1] = t
