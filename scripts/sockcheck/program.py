@@ -200,9 +200,11 @@ class Program:
 
     # -- what it is doing --
 
-    def pids(self, zombies=False):
+    def pids(self, zombies=False, leftovers=False):
         """The program's processes: its session, everything descended from
-        it, and the orphans it left (reparented to the checker)."""
+        it, and the orphans it left (reparented to the checker). With
+        leftovers, also what earlier programs of the run left behind
+        (orphans that are older than this program)."""
         procs = my_procs()
         me = os.getpid()
         others = {p.pid for p in self.run.programs if p is not self}
@@ -211,11 +213,15 @@ class Program:
         # started at another time, and its session, are not ours.
         leader = procs.get(self.pid)
         reused = leader is not None and leader["start"] != self.start_tick
+        # An orphan of the checker that started before this program is an
+        # earlier program's, still dying after its stop(): what it does
+        # (its zombie children, its descriptors) is not this program's.
         roots = ({self.pid} if leader and not reused else set()) | {
             pid for pid, start in self.extra.items()
             if pid in procs and procs[pid]["start"] == start} | {
             pid for pid, st in procs.items()
-            if st["ppid"] == me and pid not in others}
+            if st["ppid"] == me and pid not in others and
+            (leftovers or st["start"] >= self.start_tick)}
         children = {}
         for pid, st in procs.items():
             children.setdefault(st["ppid"], []).append(pid)
@@ -234,7 +240,7 @@ class Program:
     def reap(self):
         """Reap the orphans that ended as the checker's children."""
         me = os.getpid()
-        for pid in self.pids(zombies=True):
+        for pid in self.pids(zombies=True, leftovers=True):
             st = proc_stat(pid)
             if pid != self.pid and st and st["ppid"] == me:
                 try:
@@ -564,21 +570,20 @@ class Program:
 
     def signal_all(self, sig):
         """Send sig to the program's process group and to each of its
-        processes; False when there were none."""
-        pids = self.pids()
-        if not pids:
-            return False
+        processes, and to what earlier programs left; False when the
+        program had none."""
         if self.popen.returncode is None:  # not reaped: the group is ours
             try:
                 os.killpg(self.pid, sig)
             except OSError:
                 pass
-        for pid in pids:
+        everything = self.pids(leftovers=True)
+        for pid in everything:
             try:
                 os.kill(pid, sig)
             except OSError:
                 pass
-        return True
+        return bool(everything) and bool(self.pids())
 
     def stop(self):
         if self.stopped:

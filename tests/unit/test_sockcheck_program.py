@@ -1,14 +1,19 @@
-"""scripts/sockcheck/program.py: what can be tested without starting a
-program: Capture, which keeps the head and the tail of its output."""
+"""scripts/sockcheck/program.py: Capture, which keeps the head and the
+tail of its output; and which processes are a program's, told apart from
+what an earlier program of the same run left behind."""
 
 import os
+import subprocess
 import sys
+import tempfile
+import time
 import unittest
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
                                 "..", "..", "scripts"))
 
 from sockcheck import program  # noqa: E402 (after the path is set)
+from sockcheck import spec_server  # noqa: E402
 
 
 class SmallCapture(program.Capture):
@@ -44,6 +49,59 @@ class Capture(unittest.TestCase):
     def test_nothing_left_out_between_head_and_tail(self):
         cap = self.capture(b"abcdefg", SmallCapture)
         self.assertEqual(cap.text(), "abcdefg")
+
+
+# a process that leaves one zombie child (it never calls wait()) and
+# sleeps
+ZOMBIE_MAKER = ("import os, time\n"
+                "if os.fork() == 0:\n"
+                "    os._exit(0)\n"
+                "time.sleep(30)\n")
+
+
+class OneRun:
+    """What Program needs of a run: a command, and nothing else on."""
+    narrate = strace = False
+    spec = cwd = None
+
+    def __init__(self, tmpdir):
+        self.programs = []
+        self.tmpdir = tmpdir
+
+    def command(self, port):
+        return [sys.executable, "-c", ZOMBIE_MAKER]
+
+
+class Leftovers(unittest.TestCase):
+
+    def zombie_children(self, pid, count=1):
+        """Wait (5 s at most) until pid has count zombie children."""
+        for _ in range(250):
+            kids = [k for k in program.my_procs().values()
+                    if k["ppid"] == pid and k["state"] == "Z"]
+            if len(kids) >= count:
+                return
+            time.sleep(0.02)
+        self.fail("pid %d made no zombie" % pid)
+
+    def test_an_earlier_programs_orphan_is_not_this_programs(self):
+        # An earlier program's process that its stop() could not end yet
+        # is a child of the checker, with a zombie child of its own. A
+        # program started after it does not own it, nor its zombie.
+        old = subprocess.Popen([sys.executable, "-c", ZOMBIE_MAKER])
+        self.addCleanup(old.wait)
+        self.addCleanup(old.kill)
+        self.zombie_children(old.pid)
+        time.sleep(0.05)  # a clock tick (10 ms) or more: it is older
+        tmp = tempfile.mkdtemp()
+        self.addCleanup(os.rmdir, tmp)
+        prog = program.Program(OneRun(tmp), 0)
+        self.addCleanup(prog.stop)
+        self.zombie_children(prog.pid)
+        self.assertNotIn(old.pid, prog.pids(zombies=True))
+        self.assertIn(old.pid, prog.pids(zombies=True, leftovers=True))
+        self.assertEqual([pp for _, pp in spec_server.zombies(prog)],
+                         [prog.pid])
 
 
 if __name__ == "__main__":
