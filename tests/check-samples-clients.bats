@@ -51,6 +51,17 @@ load lib/students
     refute_output --partial "got only part of a line"
 }
 
+@test "check: an echo client that prints 1.5 MB first still has its echoes seen" {
+    # The checker keeps the first 1 MiB of a program's output and its
+    # last 64 KiB. Where an echo came is a count of the bytes the program
+    # had written, not a place in what was kept.
+    check --only one-line,pieces echo-client -- "$PYTHON" "$SAMPLES/loud-client.py" '{port}'
+    assert_success
+    assert_line --regexp '^PASS one-line '
+    assert_line --regexp '^PASS pieces '
+    assert_line "2 checks: 2 passed, 0 failed"
+}
+
 @test "check: a program on another port than {port} is told so, and --port N checks it" {
     local port
     port=$(free_port)

@@ -241,8 +241,9 @@ class PeerServer:
         return None
 
     def set_watch(self, watch):
-        """watch(): where the program's output stands, taken before each
-        piece of echo is sent (echoed_after)."""
+        """watch(): where the program's output stands (the bytes it has
+        written so far, Capture.mark), taken before each piece of echo is
+        sent (echoed_after)."""
         self.watch = watch
         self.watching.set()
 
@@ -287,11 +288,12 @@ class PeerServer:
         finally:
             conn.close()
 
-    def echoed_after(self, line, text):
-        """Whether text (the program's output) shows line whole after the
-        checker sent the last byte of line's echo: where the program also
-        printed its own input, the line before the echo does not count.
-        Without a mark (no watch), anywhere in text."""
+    def echoed_after(self, line, since):
+        """Whether the program's output shows line whole after the checker
+        sent the last byte of line's echo: where the program also printed
+        its own input, the line before the echo does not count. since(mark)
+        is the output after mark (Capture.since); without a mark (no
+        watch), anywhere in it."""
         want = line.decode(errors="replace")
         for echo in self.echoes:
             at = echo["data"].find(line)
@@ -299,7 +301,7 @@ class PeerServer:
                 last = at + len(line) - 1
                 for start, end, mark in echo["marks"]:
                     if start <= last < end:
-                        if want in text[mark or 0:]:
+                        if want in since(mark or 0):
                             return True
                 at = echo["data"].find(line, at + 1)
         return False
