@@ -167,7 +167,13 @@ echo_volume() {
         bare timeout "$WAIT_LONG" "$BIN/06-send-recv-client" --port "$PORT" \
             --timeout 10 <"$BATS_TEST_TMPDIR/in" >"$BATS_TEST_TMPDIR/out" \
             2>&1 || status=$?
-        [ "$status" -eq 0 ]
+        # (a failure shows how the client and the server ended)
+        [ "$status" -eq 0 ] || {
+            echo "client: status $status, $mib MiB" >&2
+            grep -v '^echo: ' "$BATS_TEST_TMPDIR/out" | tail -5 >&2
+            tail -5 "$BATS_TEST_TMPDIR/server" >&2
+            false
+        }
         # base64 needs no escaping: the echo lines, joined, are the line
         sum=$(sed -n 's/^echo: //p' "$BATS_TEST_TMPDIR/out" | tr -d '\n' |
             sed 's/\\n$//' | sha256sum)
