@@ -2,14 +2,17 @@
 its own, its output on a pseudo-terminal; watched from /proc while it
 runs, and ended (its whole process group, and its orphans) afterwards."""
 
+import fcntl
 import os
 import pty
 import re
 import resource
 import select
 import signal
+import struct
 import subprocess
 import threading
+import termios
 import time
 import tty
 
@@ -56,14 +59,19 @@ class Capture:
         while not self.done.is_set():
             try:
                 ready, _, _ = select.select([self.fd], [], [], 0.1)
-                if not ready:
-                    continue
-                data = os.read(self.fd, 1 << 16)
-            except OSError:  # EIO: every copy of the terminal is closed
+            except OSError:
                 break
-            if not data:
-                break
+            if not ready:
+                continue
+            # under the lock: settled() sees no byte that is read but
+            # not yet counted
             with self.lock:
+                try:
+                    data = os.read(self.fd, 1 << 16)
+                except OSError:  # EIO: every copy of the terminal is closed
+                    break
+                if not data:
+                    break
                 self.total += len(data)
                 room = self.HEAD - len(self.head)
                 if room > 0:
@@ -87,6 +95,26 @@ class Capture:
         """Where the output is now: since(mark) is what came after."""
         with self.lock:
             return self.total
+
+    def settled(self, limit=1.0):
+        """mark(), once all the program wrote so far is read: the terminal
+        holds no byte unread (or limit seconds passed, for a program that
+        prints without end). What it printed before then is not in
+        since() of this mark, however slow the reader was."""
+        deadline = time.monotonic() + limit
+        while True:
+            with self.lock:
+                if self.unread() == 0 or time.monotonic() >= deadline:
+                    return self.total
+            time.sleep(0.01)
+
+    def unread(self):
+        """The bytes the terminal holds that are not read yet."""
+        try:
+            return struct.unpack("i", fcntl.ioctl(
+                self.fd, termios.FIONREAD, b"\0\0\0\0"))[0]
+        except OSError:
+            return 0
 
     def since(self, mark):
         """What the program wrote after mark (its last TAIL bytes at
