@@ -51,6 +51,16 @@ load lib/students
     refute_output --partial "got only part of a line"
 }
 
+@test "check: an echo client that sends nothing does not pass closes-early" {
+    # It ends by itself, with status 0, but no line reached the server:
+    # nothing was echoed, and nothing was closed early.
+    check --only closes-early echo-client -- "$PYTHON" "$SAMPLES/mute-client.py" '{port}'
+    assert_failure 1
+    assert_line --regexp '^FAIL closes-early .*: sent nothing \([0-9.]+ s\)$'
+    says "but sent nothing, so the server had no line to echo, and did not close early"
+    refute_output --partial "echoed the first line"
+}
+
 @test "check: a program on another port than {port} is told so, and --port N checks it" {
     local port
     port=$(free_port)

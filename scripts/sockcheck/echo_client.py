@@ -89,6 +89,15 @@ def ec_closes_early(run, res):
                                    limit),
                    "never connected")
         return
+    if not srv.received:  # no line came: none was echoed, none closed
+        res.failed("The program connected to the checker's server but sent "
+                   "nothing, so the server had no line to echo, and did not "
+                   "close early; the program %s. It should "
+                   "send each line of its input (here 6 lines, from %s)."
+                   % (ending(prog, rc, took, cpu, limit, "after its start"),
+                      shown(lines[:7])),
+                   "sent nothing")
+        return
     said = ("The checker's server echoed the first line and then closed the "
             "connection.")
     closed_early(res, said, prog, rc, took, cpu, limit)
