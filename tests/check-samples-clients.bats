@@ -51,6 +51,16 @@ load lib/students
     refute_output --partial "got only part of a line"
 }
 
+@test "check: an echo client that printed megabytes before still has its echo counted" {
+    # It prints 2 MiB before it connects: the checker keeps only the
+    # start and the end of that, and the echo comes at the end.
+    check --only one-line,pieces echo-client -- "$PYTHON" "$SAMPLES/chatty-client.py" '{port}'
+    assert_success
+    assert_line --regexp '^PASS one-line '
+    assert_line --regexp '^PASS pieces '
+    assert_line "2 checks: 2 passed, 0 failed"
+}
+
 @test "check: an echo client that sends nothing does not pass closes-early" {
     # It ends by itself, with status 0, but no line reached the server:
     # nothing was echoed, and nothing was closed early.

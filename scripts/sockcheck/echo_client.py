@@ -18,7 +18,7 @@ def client_run(run, mode, lines, limit, port=None):
            if port is None else None)
     prog = Program(run, port if port is not None else srv.port, lines)
     if srv:
-        srv.set_watch(lambda: len(prog.output()))
+        srv.set_watch(lambda: prog.out.settled(0.2))
     run.cleanup.append(srv.close if srv else None)
     return (srv, prog) + client_ends(prog, srv, limit)
 
@@ -40,7 +40,7 @@ def ec_one_line(run, res):
                    "never connected")
         return
     # the line printed after its echo came: not the program's own input
-    printed = srv.echoed_after(LINE.strip(), text)
+    printed = srv.echoed_after(LINE.strip(), prog.out.since)
     if printed and rc == 0:
         res.passed("The checker's server echoed the line the program sent "
                    "(%s); the program printed it and exited with status 0, "
@@ -112,12 +112,13 @@ def ec_pieces(run, res):
     srv = PeerServer("pieces", run.fixed_port or 0)
     run.cleanup.append(srv.close)
     prog = Program(run, srv.port, b"".join(ln + b"\n" for ln in lines))
-    srv.set_watch(lambda: len(prog.output()))
+    srv.set_watch(lambda: prog.out.settled(0.2))
     want = [ln.decode() for ln in lines]
     # each line printed whole after the last piece of its echo went out:
     # a line the program printed as it sent it (its input) does not count
     text = prog.wait_output(
-        lambda t: all(srv.echoed_after(ln, t) for ln in lines), limit)
+        lambda _: all(srv.echoed_after(ln, prog.out.since) for ln in lines),
+        limit)
     if srv.connections == 0:
         rc = prog.returncode() if not prog.alive() else None
         res.failed(never_connected(srv.port, "tcp", prog, rc, limit,
@@ -125,7 +126,7 @@ def ec_pieces(run, res):
                    "never connected")
         return
     missing = [w for w, ln in zip(want, lines)
-               if not srv.echoed_after(ln, text)]
+               if not srv.echoed_after(ln, prog.out.since)]
     if not srv.received:  # no echo came, in pieces or whole
         res.failed("The checker's server was to send each echo back in 3 "
                    "pieces, 0.2 s apart, but the program sent nothing, so "

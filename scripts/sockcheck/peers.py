@@ -287,11 +287,14 @@ class PeerServer:
         finally:
             conn.close()
 
-    def echoed_after(self, line, text):
-        """Whether text (the program's output) shows line whole after the
-        checker sent the last byte of line's echo: where the program also
-        printed its own input, the line before the echo does not count.
-        Without a mark (no watch), anywhere in text."""
+    def echoed_after(self, line, since):
+        """Whether the program's output shows line whole after the checker
+        sent the last byte of line's echo: where the program also printed
+        its own input, the line before the echo does not count. since(mark)
+        is what the program printed after mark (Capture.since), and the
+        marks are the watch's (Capture.mark, a count of bytes: a length of
+        the text would shrink once the capture drops the middle of a long
+        output). Without a mark (no watch), anywhere in since(0)."""
         want = line.decode(errors="replace")
         for echo in self.echoes:
             at = echo["data"].find(line)
@@ -299,7 +302,7 @@ class PeerServer:
                 last = at + len(line) - 1
                 for start, end, mark in echo["marks"]:
                     if start <= last < end:
-                        if want in text[mark or 0:]:
+                        if want in since(mark or 0):
                             return True
                 at = echo["data"].find(line, at + 1)
         return False
