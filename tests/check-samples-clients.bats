@@ -61,6 +61,29 @@ load lib/students
     assert_line "2 checks: 2 passed, 0 failed"
 }
 
+@test "check: an echo client that exits but leaves a process running is told so, and the process ends" {
+    # Its first process exits with status 0; a grandchild in a session of
+    # its own sleeps on. The word after the port marks this test's run.
+    local mark="forking-$BATS_TEST_NUMBER-$$"
+    check --only one-line echo-client -- "$PYTHON" "$SAMPLES/forking-client.py" '{port}' "$mark"
+    assert_failure 1
+    assert_line --regexp '^FAIL one-line '
+    says "exited with status 0; a process it started was still running"
+    refute_output --partial "but then was still running"
+    run pgrep -f -- "$mark"
+    assert_failure 1
+}
+
+@test "check: a client of one process that hangs is not told it left a process running" {
+    # A daytime client waits for the server to speak, with or without
+    # the long line: the checker ends it, and that is no process left.
+    check --only long-input echo-client -- "$PYTHON" "$SAMPLES/daytime-client.py" '{port}'
+    assert_success
+    assert_line --regexp '^NOT RUN long-input .*: fails without the line too'
+    refute_output --partial "left a process running"
+    refute_output --partial "a process it started"
+}
+
 @test "check: an echo client that sends nothing does not pass closes-early" {
     # It ends by itself, with status 0, but no line reached the server:
     # nothing was echoed, and nothing was closed early.

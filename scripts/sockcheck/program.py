@@ -199,6 +199,7 @@ class Program:
         self.out = Capture(master)
         self.extra = {}         # descendants that left the session: start
         self.stopped = False
+        self.ended_before_stop = None
         self.listening = []     # its sockets on the port, once bound
         self.host = None        # the address to reach it at
         self.owner = None       # the process holding the listening socket
@@ -611,6 +612,9 @@ class Program:
     def stop(self):
         if self.stopped:
             return
+        # how the process it started had ended, if it had, before the
+        # checker's signals (checks.left_running)
+        self.ended_before_stop = self.popen.poll()
         self.stopped = True
         for sig, grace in ((signal.SIGTERM, 0.5), (signal.SIGKILL, 3.0)):
             if not self.signal_all(sig):
