@@ -123,6 +123,16 @@ load lib/students
     assert_line "4 checks: 0 passed, 4 failed"
 }
 
+@test "check: a UDP receiver that prints the line while its datagram waits unread fails datagram" {
+    # It prints the line a second after it starts, after the datagram
+    # came, but never reads the datagram: it is still in its socket.
+    check --only datagram udp-receiver -- \
+        "$PYTHON" "$SAMPLES/prescient-receiver.py" '{port}' 1
+    assert_failure 1
+    assert_line --regexp '^FAIL datagram .*: printed without receiving it'
+    says "the datagram still waited, unread, in the receive queue of its socket"
+}
+
 @test "check: a server listening on 0.0.0.0 gets a note, and is still checked over loopback" {
     # What the textbooks teach, and what a server for other
     # machines needs; the note says what it means and how to restrict it

@@ -37,6 +37,14 @@ def ur_loopback(run, res):
     loopback_check(run, res, "udp")
 
 
+def unread(prog):
+    """The bytes that wait, unread, in the receive queues of the sockets
+    the program has bound (rx_queue in /proc/net/udp, with what the
+    kernel counts for each datagram)."""
+    inodes = {x.inode for x in prog.listening}
+    return sum(s.rx_queue for s in net_table("udp") if s.inode in inodes)
+
+
 @check("udp-receiver", "datagram", "one datagram printed",
        "one datagram of 15 bytes; the program prints it within 2 s")
 def ur_datagram(run, res):
@@ -48,6 +56,16 @@ def ur_datagram(run, res):
     prog.wait_output(lambda _: text_in.decode() in prog.out.since(mark),
                      PRINT_LIMIT)
     text = prog.out.since(mark)
+    if text_in.decode() in text and unread(prog):
+        res.failed("The checker sent one datagram of %d bytes, %s; the "
+                   "program printed that line, but the datagram still "
+                   "waited, unread, in the receive queue of its socket (%s "
+                   "in /proc/net/udp): it printed the line without "
+                   "receiving it. Print what recvfrom() gave (%s)."
+                   % (len(text_in), shown(text_in),
+                      plural(unread(prog), "byte"), SEE_08),
+                   "printed without receiving it")
+        return
     if text_in.decode() in text:
         res.passed("The checker sent one datagram of %d bytes, %s; the "
                    "program printed it." % (len(text_in), shown(text_in)))
