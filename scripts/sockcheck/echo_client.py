@@ -78,8 +78,8 @@ def ec_one_line(run, res):
 
 @check("echo-client", "closes-early", "a server that closes early",
        "with 6 lines on its input, the server echoes the first and closes; "
-       "the program ends by itself within 5 s, not by a signal or a "
-       "traceback")
+       "the program sent that line, and ends by itself within 5 s, not by "
+       "a signal or a traceback")
 def ec_closes_early(run, res):
     limit = CLIENT_LIMIT
     lines = b"".join(b"line %d\n" % i for i in range(1, 7))
