@@ -89,6 +89,27 @@ for c in r["checks"]:
     assert_line "ok 2 - split-line: a line split across several segments"
 }
 
+@test "check: a command with a newline and an escape code stays on one line in text and tap" {
+    # An argument that holds a newline and then a TAP result line, and
+    # an escape code that clears a terminal: the header line shows it
+    # escaped, as bash's $'...' takes it back.
+    local arg=$'\nok 7 - forged\n\e[2J'
+    check --format tap --only one-line echo-server -- \
+        "$PYTHON" "$SAMPLES/echo-server.py" '{port}' "$arg"
+    assert_success
+    refute_line "ok 7 - forged"
+    refute_output --partial $'\e'
+    assert_line --index 0 "1..1"
+    assert_line --index 1 --partial "echo-server.py {port} \$'\\nok 7 - forged\\n\\x1b[2J'"
+    assert_line --index 2 --regexp "^ok 1 - one-line: "
+    check --only one-line echo-server -- \
+        "$PYTHON" "$SAMPLES/echo-server.py" '{port}' "$arg"
+    assert_success
+    refute_output --partial $'\e'
+    assert_line --index 0 --partial "echo-server.py {port} \$'\\nok 7 - forged\\n\\x1b[2J'"
+    assert_line --index 1 --regexp "^PASS one-line "
+}
+
 @test "check: --format gradescope writes a results.json whose scores add up" {
     # The shape Gradescope documents for results.json ("Autograder
     # Specifications", Output format): each key it names, of its type;

@@ -51,15 +51,47 @@ load lib/students
     refute_output --partial "got only part of a line"
 }
 
-@test "check: an echo client that prints 1.5 MB first still has its echoes seen" {
-    # The checker keeps the first 1 MiB of a program's output and its
-    # last 64 KiB. Where an echo came is a count of the bytes the program
-    # had written, not a place in what was kept.
-    check --only one-line,pieces echo-client -- "$PYTHON" "$SAMPLES/loud-client.py" '{port}'
+@test "check: an echo client that printed megabytes before still has its echo counted" {
+    # It prints 2 MiB before it connects: the checker keeps only the
+    # start and the end of that, and the echo comes at the end.
+    check --only one-line,pieces echo-client -- "$PYTHON" "$SAMPLES/chatty-client.py" '{port}'
     assert_success
     assert_line --regexp '^PASS one-line '
     assert_line --regexp '^PASS pieces '
     assert_line "2 checks: 2 passed, 0 failed"
+}
+
+@test "check: an echo client that exits but leaves a process running is told so, and the process ends" {
+    # Its first process exits with status 0; a grandchild in a session of
+    # its own sleeps on. The word after the port marks this test's run.
+    local mark="forking-$BATS_TEST_NUMBER-$$"
+    check --only one-line echo-client -- "$PYTHON" "$SAMPLES/forking-client.py" '{port}' "$mark"
+    assert_failure 1
+    assert_line --regexp '^FAIL one-line '
+    says "exited with status 0; a process it started was still running"
+    refute_output --partial "but then was still running"
+    run pgrep -f -- "$mark"
+    assert_failure 1
+}
+
+@test "check: a client of one process that hangs is not told it left a process running" {
+    # A daytime client waits for the server to speak, with or without
+    # the long line: the checker ends it, and that is no process left.
+    check --only long-input echo-client -- "$PYTHON" "$SAMPLES/daytime-client.py" '{port}'
+    assert_success
+    assert_line --regexp '^NOT RUN long-input .*: fails without the line too'
+    refute_output --partial "left a process running"
+    refute_output --partial "a process it started"
+}
+
+@test "check: an echo client that sends nothing does not pass closes-early" {
+    # It ends by itself, with status 0, but no line reached the server:
+    # nothing was echoed, and nothing was closed early.
+    check --only closes-early echo-client -- "$PYTHON" "$SAMPLES/mute-client.py" '{port}'
+    assert_failure 1
+    assert_line --regexp '^FAIL closes-early .*: sent nothing \([0-9.]+ s\)$'
+    says "but sent nothing, so the server had no line to echo, and did not close early"
+    refute_output --partial "echoed the first line"
 }
 
 @test "check: a program on another port than {port} is told so, and --port N checks it" {

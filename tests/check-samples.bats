@@ -109,6 +109,30 @@ load lib/students
     refute_output --partial "its buffer is probably"
 }
 
+@test "check: a UDP receiver that prints the checks' lines before any came fails them" {
+    # It prints, as it starts, every line the checks send, and never
+    # calls recvfrom(): only what it prints after a datagram was sent
+    # can be that datagram.
+    check --only datagram,empty,truncated,burst udp-receiver -- \
+        "$PYTHON" "$SAMPLES/prescient-receiver.py" '{port}'
+    assert_failure 1
+    assert_line --regexp '^FAIL datagram .*: datagram not printed'
+    assert_line --regexp '^FAIL empty '
+    assert_line --regexp '^FAIL truncated .*: 2000-byte datagram not printed'
+    assert_line --regexp '^FAIL burst .*: printed 0 of 100 datagrams'
+    assert_line "4 checks: 0 passed, 4 failed"
+}
+
+@test "check: a UDP receiver that prints the line while its datagram waits unread fails datagram" {
+    # It prints the line a second after it starts, after the datagram
+    # came, but never reads the datagram: it is still in its socket.
+    check --only datagram udp-receiver -- \
+        "$PYTHON" "$SAMPLES/prescient-receiver.py" '{port}' 1
+    assert_failure 1
+    assert_line --regexp '^FAIL datagram .*: printed without receiving it'
+    says "the datagram still waited, unread, in the receive queue of its socket"
+}
+
 @test "check: a server listening on 0.0.0.0 gets a note, and is still checked over loopback" {
     # What the textbooks teach, and what a server for other
     # machines needs; the note says what it means and how to restrict it

@@ -224,6 +224,8 @@ def last_line(text):
 
 def short_end(prog, rc):
     """A few words on how a client ended, for the reason."""
+    if rc is None and left_running(prog) is not None:
+        return "left a process running"
     if rc is None:
         return "hangs"
     err = python_error(prog.output())
@@ -234,11 +236,27 @@ def short_end(prog, rc):
     return describe_status(rc)
 
 
+def left_running(prog):
+    """For a program still running (or ended by the checker), the status
+    the process the checker started had ended with by itself, while a
+    process it started went on (in a session of its own, say); or None.
+    Its end by the checker's own signals, before some of a check's
+    sentences are written, is not one."""
+    if prog.stopped:
+        return prog.ended_before_stop
+    return prog.returncode()
+
+
 def ending(prog, rc, took, cpu, limit, stage):
     """Sentence: how a client ended (or did not)."""
     if rc is None:
         spin = (", using %s of CPU: it spins" % secs(cpu)
                 if cpu > SPIN_SHARE * limit else "")
+        first = left_running(prog)
+        if first is not None:
+            return ("%s; a process it started was still running %s "
+                    "%s%s" % (describe_status(first), secs(limit), stage,
+                              spin))
         return "was still running %s %s%s" % (secs(limit), stage, spin)
     what = describe_status(rc)
     err = python_error(prog.output()) or sanitizer_error(prog.output())

@@ -18,7 +18,7 @@ def client_run(run, mode, lines, limit, port=None):
            if port is None else None)
     prog = Program(run, port if port is not None else srv.port, lines)
     if srv:
-        srv.set_watch(prog.out.mark)
+        srv.set_watch(lambda: prog.out.settled(0.2))
     run.cleanup.append(srv.close if srv else None)
     return (srv, prog) + client_ends(prog, srv, limit)
 
@@ -78,8 +78,8 @@ def ec_one_line(run, res):
 
 @check("echo-client", "closes-early", "a server that closes early",
        "with 6 lines on its input, the server echoes the first and closes; "
-       "the program ends by itself within 5 s, not by a signal or a "
-       "traceback")
+       "the program sent that line, and ends by itself within 5 s, not by "
+       "a signal or a traceback")
 def ec_closes_early(run, res):
     limit = CLIENT_LIMIT
     lines = b"".join(b"line %d\n" % i for i in range(1, 7))
@@ -88,6 +88,15 @@ def ec_closes_early(run, res):
         res.failed(never_connected(srv.port, "tcp", prog, rc, took, cpu,
                                    limit),
                    "never connected")
+        return
+    if not srv.received:  # no line came: none was echoed, none closed
+        res.failed("The program connected to the checker's server but sent "
+                   "nothing, so the server had no line to echo, and did not "
+                   "close early; the program %s. It should "
+                   "send each line of its input (here 6 lines, from %s)."
+                   % (ending(prog, rc, took, cpu, limit, "after its start"),
+                      shown(lines[:7])),
+                   "sent nothing")
         return
     said = ("The checker's server echoed the first line and then closed the "
             "connection.")
@@ -103,12 +112,12 @@ def ec_pieces(run, res):
     srv = PeerServer("pieces", run.fixed_port or 0)
     run.cleanup.append(srv.close)
     prog = Program(run, srv.port, b"".join(ln + b"\n" for ln in lines))
-    srv.set_watch(prog.out.mark)
+    srv.set_watch(lambda: prog.out.settled(0.2))
     want = [ln.decode() for ln in lines]
     # each line printed whole after the last piece of its echo went out:
     # a line the program printed as it sent it (its input) does not count
     text = prog.wait_output(
-        lambda t: all(srv.echoed_after(ln, prog.out.since) for ln in lines),
+        lambda _: all(srv.echoed_after(ln, prog.out.since) for ln in lines),
         limit)
     if srv.connections == 0:
         rc = prog.returncode() if not prog.alive() else None

@@ -241,9 +241,8 @@ class PeerServer:
         return None
 
     def set_watch(self, watch):
-        """watch(): where the program's output stands (the bytes it has
-        written so far, Capture.mark), taken before each piece of echo is
-        sent (echoed_after)."""
+        """watch(): where the program's output stands, taken before each
+        piece of echo is sent (echoed_after)."""
         self.watch = watch
         self.watching.set()
 
@@ -292,8 +291,10 @@ class PeerServer:
         """Whether the program's output shows line whole after the checker
         sent the last byte of line's echo: where the program also printed
         its own input, the line before the echo does not count. since(mark)
-        is the output after mark (Capture.since); without a mark (no
-        watch), anywhere in it."""
+        is what the program printed after mark (Capture.since), and the
+        marks are the watch's (Capture.mark, a count of bytes: a length of
+        the text would shrink once the capture drops the middle of a long
+        output). Without a mark (no watch), anywhere in since(0)."""
         want = line.decode(errors="replace")
         for echo in self.echoes:
             at = echo["data"].find(line)

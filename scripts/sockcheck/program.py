@@ -2,14 +2,17 @@
 its own, its output on a pseudo-terminal; watched from /proc while it
 runs, and ended (its whole process group, and its orphans) afterwards."""
 
+import fcntl
 import os
 import pty
 import re
 import resource
 import select
 import signal
+import struct
 import subprocess
 import threading
+import termios
 import time
 import tty
 
@@ -56,14 +59,19 @@ class Capture:
         while not self.done.is_set():
             try:
                 ready, _, _ = select.select([self.fd], [], [], 0.1)
-                if not ready:
-                    continue
-                data = os.read(self.fd, 1 << 16)
-            except OSError:  # EIO: every copy of the terminal is closed
+            except OSError:
                 break
-            if not data:
-                break
+            if not ready:
+                continue
+            # under the lock: settled() sees no byte that is read but
+            # not yet counted
             with self.lock:
+                try:
+                    data = os.read(self.fd, 1 << 16)
+                except OSError:  # EIO: every copy of the terminal is closed
+                    break
+                if not data:
+                    break
                 self.total += len(data)
                 room = self.HEAD - len(self.head)
                 if room > 0:
@@ -87,6 +95,26 @@ class Capture:
         """Where the output is now: since(mark) is what came after."""
         with self.lock:
             return self.total
+
+    def settled(self, limit=1.0):
+        """mark(), once all the program wrote so far is read: the terminal
+        holds no byte unread (or limit seconds passed, for a program that
+        prints without end). What it printed before then is not in
+        since() of this mark, however slow the reader was."""
+        deadline = time.monotonic() + limit
+        while True:
+            with self.lock:
+                if self.unread() == 0 or time.monotonic() >= deadline:
+                    return self.total
+            time.sleep(0.01)
+
+    def unread(self):
+        """The bytes the terminal holds that are not read yet."""
+        try:
+            return struct.unpack("i", fcntl.ioctl(
+                self.fd, termios.FIONREAD, b"\0\0\0\0"))[0]
+        except OSError:
+            return 0
 
     def since(self, mark):
         """What the program wrote after mark (its last TAIL bytes at
@@ -171,6 +199,7 @@ class Program:
         self.out = Capture(master)
         self.extra = {}         # descendants that left the session: start
         self.stopped = False
+        self.ended_before_stop = None
         self.listening = []     # its sockets on the port, once bound
         self.host = None        # the address to reach it at
         self.owner = None       # the process holding the listening socket
@@ -588,6 +617,9 @@ class Program:
     def stop(self):
         if self.stopped:
             return
+        # how the process it started had ended, if it had, before the
+        # checker's signals (checks.left_running)
+        self.ended_before_stop = self.popen.poll()
         self.stopped = True
         for sig, grace in ((signal.SIGTERM, 0.5), (signal.SIGKILL, 3.0)):
             if not self.signal_all(sig):

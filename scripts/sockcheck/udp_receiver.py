@@ -3,7 +3,7 @@
 import re
 import time
 
-from .checks import LINE, check, last_line, loopback_check
+from .checks import LINE, check, last_words, loopback_check
 from .common import BURST_LIMIT, PRINT_LIMIT
 from .peers import UdpPeer
 from .procfs import net_table
@@ -22,6 +22,14 @@ def start_receiver(run):
 SEE_08 = "see lesson 08"
 
 
+def since_sent(text):
+    """What the program printed since the checker's first datagram, in a
+    few words: what it printed before is not that datagram."""
+    words = last_words(text)
+    return ("(its last line since it was sent: %s)" % words if words
+            else "(it printed nothing since it was sent)")
+
+
 @check("udp-receiver", "loopback", "the addresses it is bound to",
        "after it starts, every socket it has bound is on 127.0.0.0/8 or "
        "::1; 0.0.0.0, :: or another address of this machine is a note")
@@ -29,20 +37,42 @@ def ur_loopback(run, res):
     loopback_check(run, res, "udp")
 
 
+def unread(prog):
+    """The bytes that wait, unread, in the receive queues of the sockets
+    the program has bound (rx_queue in /proc/net/udp, with what the
+    kernel counts for each datagram)."""
+    inodes = {x.inode for x in prog.listening}
+    return sum(s.rx_queue for s in net_table("udp") if s.inode in inodes)
+
+
 @check("udp-receiver", "datagram", "one datagram printed",
        "one datagram of 15 bytes; the program prints it within 2 s")
 def ur_datagram(run, res):
     prog, peer = start_receiver(run)
     text_in = LINE.strip()
+    # what it printed before the datagram went is not the datagram
+    mark = prog.out.settled()
     peer.send(text_in, prog.port)
-    text = prog.wait_output(lambda t: text_in.decode() in t, PRINT_LIMIT)
+    prog.wait_output(lambda _: text_in.decode() in prog.out.since(mark),
+                     PRINT_LIMIT)
+    text = prog.out.since(mark)
+    if text_in.decode() in text and unread(prog):
+        res.failed("The checker sent one datagram of %d bytes, %s; the "
+                   "program printed that line, but the datagram still "
+                   "waited, unread, in the receive queue of its socket (%s "
+                   "in /proc/net/udp): it printed the line without "
+                   "receiving it. Print what recvfrom() gave (%s)."
+                   % (len(text_in), shown(text_in),
+                      plural(unread(prog), "byte"), SEE_08),
+                   "printed without receiving it")
+        return
     if text_in.decode() in text:
         res.passed("The checker sent one datagram of %d bytes, %s; the "
                    "program printed it." % (len(text_in), shown(text_in)))
         return
     res.failed("The checker sent one datagram of %d bytes, %s; within 2 s "
                "the program did not print it %s.%s"
-               % (len(text_in), shown(text_in), last_line(text),
+               % (len(text_in), shown(text_in), since_sent(text),
                   prog.fate()),
                "datagram not printed")
 
@@ -53,11 +83,14 @@ def ur_datagram(run, res):
 def ur_empty(run, res):
     prog, peer = start_receiver(run)
     after = b"after the empty one"
+    mark = prog.out.settled()
     peer.send(b"", prog.port)
     time.sleep(0.2)
     if prog.alive():
         peer.send(after, prog.port)
-    text = prog.wait_output(lambda t: after.decode() in t, PRINT_LIMIT)
+    prog.wait_output(lambda _: after.decode() in prog.out.since(mark),
+                     PRINT_LIMIT)
+    text = prog.out.since(mark)
     said = "The checker sent an empty datagram (0 bytes), then %s." % shown(
         after)
     if after.decode() in text:
@@ -80,12 +113,14 @@ def ur_truncated(run, res):
     prog, peer = start_receiver(run)
     big = digits(2000)
     after = b"after the long one"
-    mark = prog.out.mark()
+    mark = prog.out.settled()
     peer.send(big, prog.port)
     time.sleep(0.3)
     if prog.alive():
         peer.send(after, prog.port)
-    text = prog.wait_output(lambda t: after.decode() in t, PRINT_LIMIT)
+    prog.wait_output(lambda _: after.decode() in prog.out.since(mark),
+                     PRINT_LIMIT)
+    text = prog.out.since(mark)
     # digits it printed before (a port in its banner) are not the datagram
     kept = digit_run(prog.out.since(mark))
     said = ("The checker sent one datagram of 2000 bytes, the digits 0 to 9 "
@@ -107,7 +142,7 @@ def ur_truncated(run, res):
                    "cut to %d of 2000 bytes" % kept)
     elif kept == 0:
         res.failed("%s; the program printed no part of it %s.%s"
-                   % (said, last_line(text), fate or
+                   % (said, since_sent(text), fate or
                                prog.cpu_note()),
                    "2000-byte datagram not printed")
     else:
@@ -125,6 +160,7 @@ BURST = 100
        "90 of them within 3 s and is still running")
 def ur_burst(run, res):
     prog, peer = start_receiver(run)
+    mark = prog.out.settled()
     for i in range(BURST):
         try:
             peer.send(b"burst %03d" % i, prog.port)
@@ -135,7 +171,9 @@ def ur_burst(run, res):
     def seen(t):
         return len(set(pattern.findall(t)))
 
-    text = prog.wait_output(lambda t: seen(t) >= BURST, BURST_LIMIT)
+    prog.wait_output(lambda _: seen(prog.out.since(mark)) >= BURST,
+                     BURST_LIMIT)
+    text = prog.out.since(mark)
     n = seen(text)
     drops = sum(s.drops for s in net_table("udp")
                 if s.inode in {x.inode for x in prog.listening})

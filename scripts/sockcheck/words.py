@@ -62,9 +62,31 @@ def megabytes(n):
 
 
 def show_cmd(argv):
-    """A command as a shell would take it; {port} left as it is."""
+    """A command as a shell would take it; {port} left as it is. A word
+    with a character a terminal would act on (a newline, an escape code)
+    is written as bash's $'...' takes it, escaped: it stays on its line,
+    and a report's header cannot be made to look like a result."""
     return " ".join(a if re.fullmatch(r"[\w./{}:=,@%+-]+", a)
-                    else shlex.quote(a) for a in argv)
+                    else shlex.quote(a) if a.isprintable()
+                    else ansi_c(a) for a in argv)
+
+
+def ansi_c(word):
+    """word as bash's $'...' quoting writes it."""
+    out = []
+    for c in word:
+        if c in "\\'":
+            out.append("\\" + c)
+        elif c.isprintable():
+            out.append(c)
+        elif c == "\n":
+            out.append("\\n")
+        elif ord(c) < 0x100:
+            out.append("\\x%02x" % ord(c))
+        else:
+            out.append("\\u%04x" % ord(c) if ord(c) < 0x10000
+                       else "\\U%08x" % ord(c))
+    return "$'" + "".join(out) + "'"
 
 
 def signal_name(num):

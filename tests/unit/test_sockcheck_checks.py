@@ -15,13 +15,20 @@ from sockcheck.common import KINDS  # noqa: E402
 
 
 class FakeProgram:
-    """What the helpers ask of a Program: its output so far."""
+    """What the helpers ask of a Program: its output so far, and the
+    status the process the checker started ended with (None: it runs)."""
 
-    def __init__(self, text=""):
+    stopped = False
+
+    def __init__(self, text="", first=None):
         self.text = text
+        self.first = first
 
     def output(self):
         return self.text
+
+    def returncode(self):
+        return self.first
 
 
 TRACEBACK = ("Traceback (most recent call last):\n  File \"c.py\"\n"
@@ -243,6 +250,20 @@ class Endings(unittest.TestCase):
                          "sanitizer error")
         self.assertEqual(checks.short_end(FakeProgram("bye\n"), -13),
                          "was killed by SIGPIPE")
+
+    def test_a_program_that_left_a_process_running(self):
+        # its first process exited by itself; one it started went on
+        left = FakeProgram(first=0)
+        self.assertEqual(checks.short_end(left, None),
+                         "left a process running")
+        self.assertEqual(checks.ending(left, None, 5.0, 0.1, 5.0,
+                                       "after its start"),
+                         "exited with status 0; a process it started was "
+                         "still running 5.00 s after its start")
+        # ended by the checker's own signal: not an end of its own
+        stopped = FakeProgram(first=-15)
+        stopped.stopped, stopped.ended_before_stop = True, None
+        self.assertEqual(checks.short_end(stopped, None), "hangs")
 
     def test_ending_of_a_program_still_running(self):
         self.assertEqual(checks.ending(FakeProgram(), None, 5.0, 0.1, 5.0,

@@ -1,0 +1,24 @@
+#!/usr/bin/env python3
+# A UDP receiver that never receives:
+#     python3 prescient-receiver.py PORT [DELAY]
+#
+# It binds the port, prints (at once, or DELAY seconds later) the lines
+# that scripts/check's udp-receiver checks send, and then sleeps without
+# calling recvfrom(). What it printed before a datagram was sent is not
+# that datagram, nor is a line printed while the datagram still waits,
+# unread, in its socket: the checks must fail it.
+import socket
+import sys
+import time
+
+with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+    s.bind(("127.0.0.1", int(sys.argv[1])))
+    time.sleep(float(sys.argv[2]) if len(sys.argv) > 2 else 0)
+    print("hello, sockstep")
+    print("after the empty one")
+    print("0123456789" * 200)
+    print("after the long one")
+    for i in range(100):
+        print("burst %03d" % i)
+    sys.stdout.flush()
+    time.sleep(600)
