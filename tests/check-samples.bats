@@ -123,14 +123,34 @@ load lib/students
     assert_line "4 checks: 0 passed, 4 failed"
 }
 
-@test "check: a UDP receiver that prints the line while its datagram waits unread fails datagram" {
-    # It prints the line a second after it starts, after the datagram
-    # came, but never reads the datagram: it is still in its socket.
-    check --only datagram udp-receiver -- \
+@test "check: a UDP receiver that computes before it prints the lines fails them all the same" {
+    # It prints them half a second after it bound its port, computing
+    # until then, as a program waiting for a CPU on a loaded machine:
+    # the checks send only once it waits, so what it printed first is
+    # still before their datagrams.
+    check --only datagram,empty,truncated,burst udp-receiver -- \
+        "$PYTHON" "$SAMPLES/prescient-receiver.py" '{port}' 0.5 spin
+    assert_failure 1
+    assert_line --regexp '^FAIL datagram .*: datagram not printed'
+    assert_line --regexp '^FAIL empty '
+    assert_line --regexp '^FAIL truncated .*: 2000-byte datagram not printed'
+    assert_line --regexp '^FAIL burst .*: printed 0 of 100 datagrams'
+    assert_line "4 checks: 0 passed, 4 failed"
+}
+
+@test "check: a UDP receiver that prints the lines while their datagrams wait unread fails" {
+    # It prints the lines a second after it starts, after the datagrams
+    # came, but never reads them: they are still in its socket.
+    check --only datagram,empty,truncated,burst udp-receiver -- \
         "$PYTHON" "$SAMPLES/prescient-receiver.py" '{port}' 1
     assert_failure 1
     assert_line --regexp '^FAIL datagram .*: printed without receiving it'
+    assert_line --regexp '^FAIL empty .*: printed without receiving it'
+    assert_line --regexp '^FAIL truncated .*: printed without receiving it'
+    assert_line --regexp '^FAIL burst .*: printed without receiving it'
     says "the datagram still waited, unread, in the receive queue of its socket"
+    says "the datagrams still waited, unread, in the receive queue of its socket"
+    assert_line "4 checks: 0 passed, 4 failed"
 }
 
 @test "check: a server listening on 0.0.0.0 gets a note, and is still checked over loopback" {

@@ -277,6 +277,48 @@ class Program:
                 except ChildProcessError:
                     pass
 
+    def waiting(self):
+        """True when every thread of the program's processes sleeps (in
+        recvfrom(), select(), sleep()...) or is stopped: none runs, none
+        waits for the disk."""
+        pids = self.pids()
+        for pid in pids:
+            try:
+                tids = os.listdir("/proc/%d/task" % pid)
+            except OSError:
+                continue  # it ended
+            for tid in tids:
+                try:
+                    with open("/proc/%d/task/%s/stat" % (pid, tid)) as f:
+                        data = f.read()
+                except OSError:
+                    continue
+                if data[data.rfind(")") + 2:][:1] not in ("S", "T", "t"):
+                    return False
+        return bool(pids)
+
+    def settled(self, limit=2.0):
+        """A mark of the output once the program has gone quiet: it
+        waits (waiting()) and its terminal holds no byte unread, seen
+        twice 20 ms apart with nothing new. What it printed as it
+        started, however slowly, is then before the mark: a program
+        bound, then preempted before its first print, would otherwise
+        print after the mark. A program that never waits (it prints or
+        computes without end) gets limit seconds."""
+        deadline = time.monotonic() + limit
+        last = None
+        while True:
+            with self.out.lock:
+                total = self.out.total
+                quiet = self.out.unread() == 0
+            quiet = quiet and self.waiting()
+            if quiet and last == total and self.out.total == total:
+                return total
+            if time.monotonic() >= deadline:
+                return self.out.settled(0)
+            last = total if quiet else None
+            time.sleep(0.02)
+
     def alive(self):
         # While the process we started runs, the program is alive: no need
         # to read every process in /proc (polled every 20 ms, that scan

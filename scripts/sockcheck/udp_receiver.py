@@ -1,10 +1,12 @@
 """The checks of a UDP receiver: the checker sends it datagrams."""
 
+import os
 import re
+import socket
 import time
 
 from .checks import LINE, check, last_words, loopback_check
-from .common import BURST_LIMIT, PRINT_LIMIT
+from .common import BURST_LIMIT, LOCAL, PRINT_LIMIT
 from .peers import UdpPeer
 from .procfs import net_table
 from .program import Program
@@ -45,13 +47,46 @@ def unread(prog):
     return sum(s.rx_queue for s in net_table("udp") if s.inode in inodes)
 
 
+def datagram_cost(size):
+    """What one datagram of size bytes counts in rx_queue while it waits:
+    measured on a socket of the checker's own, which sends it one."""
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+        s.bind((LOCAL, 0))
+        s.sendto(b"x" * size, s.getsockname())
+        inode = os.fstat(s.fileno()).st_ino
+        deadline = time.monotonic() + 1
+        while time.monotonic() < deadline:
+            cost = [x.rx_queue for x in net_table("udp", v6=False)
+                    if x.inode == inode]
+            if cost and cost[0]:
+                return cost[0]
+            time.sleep(0.01)
+    return 0
+
+
+def printed_unread(prog, res, said, what="that line"):
+    """Fail res if the program printed what it was sent while the
+    datagrams still waited, unread, in its socket: it did not print
+    them from recvfrom()."""
+    left = unread(prog)
+    if not left:
+        return False
+    res.failed("%s; the program printed %s, but the datagrams still "
+               "waited, unread, in the receive queue of its socket (%s in "
+               "/proc/net/udp): it printed without receiving them. Print "
+               "what recvfrom() gave (%s)."
+               % (said, what, plural(left, "byte"), SEE_08),
+               "printed without receiving it")
+    return True
+
+
 @check("udp-receiver", "datagram", "one datagram printed",
        "one datagram of 15 bytes; the program prints it within 2 s")
 def ur_datagram(run, res):
     prog, peer = start_receiver(run)
     text_in = LINE.strip()
     # what it printed before the datagram went is not the datagram
-    mark = prog.out.settled()
+    mark = prog.settled()
     peer.send(text_in, prog.port)
     prog.wait_output(lambda _: text_in.decode() in prog.out.since(mark),
                      PRINT_LIMIT)
@@ -83,7 +118,7 @@ def ur_datagram(run, res):
 def ur_empty(run, res):
     prog, peer = start_receiver(run)
     after = b"after the empty one"
-    mark = prog.out.settled()
+    mark = prog.settled()
     peer.send(b"", prog.port)
     time.sleep(0.2)
     if prog.alive():
@@ -94,6 +129,8 @@ def ur_empty(run, res):
     said = "The checker sent an empty datagram (0 bytes), then %s." % shown(
         after)
     if after.decode() in text:
+        if printed_unread(prog, res, said[:-1], "the second"):
+            return
         res.passed("%s The program went on receiving and printed the second."
                    % said)
         return
@@ -113,7 +150,7 @@ def ur_truncated(run, res):
     prog, peer = start_receiver(run)
     big = digits(2000)
     after = b"after the long one"
-    mark = prog.out.settled()
+    mark = prog.settled()
     peer.send(big, prog.port)
     time.sleep(0.3)
     if prog.alive():
@@ -126,6 +163,8 @@ def ur_truncated(run, res):
     said = ("The checker sent one datagram of 2000 bytes, the digits 0 to 9 "
             "over and over")
     next_ok = after.decode() in text
+    if kept and printed_unread(prog, res, said, "them"):
+        return
     if kept >= 2000 and next_ok:
         res.passed("%s; the program printed all 2000, then the next "
                    "datagram." % said)
@@ -160,10 +199,12 @@ BURST = 100
        "90 of them within 3 s and is still running")
 def ur_burst(run, res):
     prog, peer = start_receiver(run)
-    mark = prog.out.settled()
+    mark = prog.settled()
+    sent = 0
     for i in range(BURST):
         try:
             peer.send(b"burst %03d" % i, prog.port)
+            sent += 1
         except OSError:
             pass  # ENOBUFS: a burst may lose some
     pattern = re.compile(r"burst (\d{3})")
@@ -180,6 +221,18 @@ def ur_burst(run, res):
     dropped = (" The kernel dropped %s because the socket's receive buffer "
                "was full (the drops column of /proc/net/udp)."
                % plural(drops, "datagram") if drops else "")
+    # It cannot have printed more datagrams than it took from its
+    # socket: those sent, less those dropped and those still there.
+    cost = datagram_cost(9)
+    waiting = unread(prog) // cost if cost else 0
+    if n and n > sent - drops - waiting + 2:
+        res.failed("The checker sent %d datagrams at once; the program "
+                   "printed %d of them, but %d still waited, unread, in the "
+                   "receive queue of its socket (rx_queue in /proc/net/udp): "
+                   "it printed them without receiving them. Print what "
+                   "recvfrom() gave (%s)." % (BURST, n, waiting, SEE_08),
+                   "printed without receiving it")
+        return
     fate = prog.fate()
     if n >= 90 and not fate:
         res.passed("The checker sent %d datagrams at once; the program "

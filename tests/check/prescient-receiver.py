@@ -1,19 +1,27 @@
 #!/usr/bin/env python3
 # A UDP receiver that never receives:
-#     python3 prescient-receiver.py PORT [DELAY]
+#     python3 prescient-receiver.py PORT [DELAY [spin]]
 #
 # It binds the port, prints (at once, or DELAY seconds later) the lines
 # that scripts/check's udp-receiver checks send, and then sleeps without
-# calling recvfrom(). What it printed before a datagram was sent is not
-# that datagram, nor is a line printed while the datagram still waits,
-# unread, in its socket: the checks must fail it.
+# calling recvfrom(). With "spin" it computes for those DELAY seconds,
+# as a program that bound its port and then waited for a CPU would.
+# What it printed before a datagram was sent is not that datagram, nor
+# is a line printed while the datagram still waits, unread, in its
+# socket: the checks must fail it.
 import socket
 import sys
 import time
 
 with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
     s.bind(("127.0.0.1", int(sys.argv[1])))
-    time.sleep(float(sys.argv[2]) if len(sys.argv) > 2 else 0)
+    delay = float(sys.argv[2]) if len(sys.argv) > 2 else 0
+    if sys.argv[3:] == ["spin"]:
+        end = time.monotonic() + delay
+        while time.monotonic() < end:
+            pass
+    else:
+        time.sleep(delay)
     print("hello, sockstep")
     print("after the empty one")
     print("0123456789" * 200)
