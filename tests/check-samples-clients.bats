@@ -150,3 +150,19 @@ load lib/students
     assert_line --regexp '^PASS in-turn '
     says "5 clients played the exchange one after another; each line reached the other client."
 }
+
+@test "check: an echo client that ends well at a long or bad line but never connects fails" {
+    # It reads all its input, and at a line of 10000 bytes or one that is
+    # not text it says so and exits with status 0: the lines after it
+    # never reach the checker's server.
+    check --only one-line,long-input,bad-input echo-client -- \
+        "$PYTHON" "$SAMPLES/picky-client.py" '{port}'
+    assert_failure 1
+    assert_line --regexp '^PASS one-line '
+    assert_line --regexp '^FAIL long-input .*: never connected after a line of 10000 bytes'
+    assert_line --regexp '^FAIL bad-input .*: never connected after a line with a NUL'
+    says "With the spec's input alone it connects."
+    # A client that never connects at all is the exchange's to fail.
+    check --only long-input echo-client -- "$PYTHON" -c 'print("hi")' '{port}'
+    assert_line --regexp '^NOT RUN long-input .*: never connected$'
+}

@@ -421,16 +421,17 @@ def fed(run, stdin, limit):
 
 
 def same_without(run, prog, rc, limit):
-    """Does the client end the same way (a hang, or the same status and
-    error) with the spec's input alone? Its first run stays the
-    evidence."""
+    """With the spec's input alone, does the client end the same way (a
+    hang, or the same status and error), and does it connect? Its first
+    run stays the evidence."""
     first = list(run.programs)
     run.finish()  # the checker's server, whose port may be fixed
-    plain, _, rc2, _, _ = fed(run, run.spec.input, limit)
+    plain, srv, rc2, _, _ = fed(run, run.spec.input, limit)
     same = rc2 == rc and short_end(plain, rc2) == short_end(prog, rc)
+    connected = srv.connections > 0
     run.finish()
     run.programs = first
-    return same
+    return same, connected
 
 
 def odd_input(name, title, what, line):
@@ -453,12 +454,30 @@ def odd_input(name, title, what, line):
                     "nothing"))
         how = ending(prog, rc, took, cpu, limit, "after its start")
         words = last_words(prog.output())
+        if srv.connections == 0 and not client_crashed(prog, rc):
+            # Ending well is not enough if the lines after this one were
+            # never sent: did it connect with the spec's input alone?
+            if not same_without(run, prog, rc, limit)[1]:
+                res.not_run("Not run: the program %s without connecting to "
+                            "the checker's server, as it does with the "
+                            "spec's input alone; the %s check shows it."
+                            % (how, named(run, "exchange")),
+                            "never connected")
+                return
+            res.failed("%s The program %s%s, and never connected%s. With "
+                       "the spec's input alone it connects. A client that "
+                       "refuses a line says so and goes on with the next."
+                       % (said, how, ", saying %s" % words if words else "",
+                          ": the lines of input after this one were never "
+                          "sent" if run.spec.input else ""),
+                       "never connected after %s" % what)
+            return
         if not client_crashed(prog, rc):
             res.passed("%s The program %s, %s after its start%s." % (
                 said, how, secs(took), ", saying %s" % words if words
                 else ""))
             return
-        if same_without(run, prog, rc, limit):
+        if same_without(run, prog, rc, limit)[0]:
             res.not_run("Not run: the program %s; run again with the "
                         "spec's input alone, without %s, it ended the same "
                         "way. The line is not what went wrong; the %s "
