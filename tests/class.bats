@@ -335,3 +335,22 @@ cat 2 0 PASS PASS | "
     assert_failure 2
     assert_output --partial "scripts/check: --jobs: needs the sandbox"
 }
+
+@test "class: as the machine's root in a user namespace, the batch says its process limit cannot hold" {
+    # Under unshare -r only uid 0 exists, so the sandbox runs as that
+    # uid; started by the machine's root, that is root itself, whose
+    # processes the kernel does not count against RLIMIT_NPROC. Started
+    # by another user, the limit holds and nothing is said.
+    unshare -r true 2>/dev/null || skip "unshare -r is not allowed here"
+    honest ann
+    run bare timeout "$WAIT_LONG" unshare -r "$PYTHON" "$CHECK" --batch "$CLASS" \
+        echo-server --only one-line
+    assert_success
+    assert_line "ann,echo-server,1,0,PASS,"
+    local warning="scripts/check: warning: this is the machine's root in a user namespace with no other user (as under unshare -r), so the limit of 256 processes per submission cannot hold: a fork bomb can fill the machine. Grade as an ordinary user, or as root outside the namespace"
+    if [[ "$(id -u)" -eq 0 ]]; then
+        assert_line --index 0 "$warning"
+    else
+        refute_output --partial "warning:"
+    fi
+}

@@ -113,6 +113,22 @@ def real_root():
         return False
 
 
+def root_unbounded():
+    """Is this root only in a user namespace that maps no uid but root,
+    and that root the machine's own (as under unshare -r started by
+    root)? The sandbox then runs as that root, and the kernel counts no
+    process against the machine's root user's RLIMIT_NPROC: the process
+    limit cannot hold."""
+    if os.geteuid() != 0 or real_root():
+        return False
+    try:
+        with open("/proc/self/uid_map") as f:
+            rows = [line.split() for line in f]
+    except OSError:
+        return False
+    return rows == [["0", "0", "1"]]
+
+
 def precompile(tool_root):
     """Compile the checker's modules for the path the sandbox shows them
     at (TOOL) into the cache that scripts/check reads there: build/pycache
