@@ -166,3 +166,19 @@ load lib/students
     check --only long-input echo-client -- "$PYTHON" -c 'print("hi")' '{port}'
     assert_line --regexp '^NOT RUN long-input .*: never connected$'
 }
+
+@test "check: a client spec judges the connection after a probe that carried nothing" {
+    # It connects and closes at once (is the server up?), then connects
+    # again and plays the exchange on that connection.
+    check --spec "$ROOT/scripts/sockcheck/specs/echo-client.spec" \
+        --only exchange,pieces -- "$PYTHON" "$SAMPLES/probe-client.py" '{port}'
+    assert_success
+    assert_line --regexp '^PASS exchange '
+    assert_line --regexp '^PASS pieces '
+    # With only the probe, the exchange never happened.
+    check --spec "$ROOT/scripts/sockcheck/specs/echo-client.spec" \
+        --only exchange -- "$PYTHON" "$SAMPLES/probe-client.py" '{port}' once
+    assert_failure 1
+    assert_line --regexp '^FAIL exchange '
+    says "never came: the program closed the connection"
+}

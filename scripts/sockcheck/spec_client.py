@@ -57,10 +57,11 @@ class ScriptServer:
         self.ls.settimeout(0.1)
         self.port = self.ls.getsockname()[1]
         self.connections = 0
-        self.trouble = None     # the first connection's, or None
-        self.done = False       # the first connection played every step
-        self.log = []
-        self.first = None       # the first connection's thread
+        # One record per connection, in the order they came: its log,
+        # its trouble (or None), whether it played every step, its
+        # thread, and whether it was a probe (closed before a byte came
+        # either way, where the program speaks first).
+        self.records = []
         self.stop = threading.Event()
         self.turns = 0
         self.threads = [threading.Thread(target=self._accept, daemon=True)]
@@ -77,13 +78,43 @@ class ScriptServer:
             except (socket.timeout, OSError):
                 continue
             self.connections += 1
-            first = self.connections == 1
-            t = threading.Thread(target=self._serve, args=(conn, first),
-                                 daemon=True)
-            t.start()
-            self.threads.append(t)
-            if first:
-                self.first = t
+            rec = {"log": [], "trouble": None, "done": False,
+                   "probe": False}
+            rec["thread"] = threading.Thread(target=self._serve,
+                                             args=(conn, rec), daemon=True)
+            self.records.append(rec)
+            rec["thread"].start()
+            self.threads.append(rec["thread"])
+
+    def judged(self):
+        """The connection the checks judge: the first that was not a
+        probe (a client may connect once to see that the server is up,
+        then again for its exchange), else the first; or None."""
+        for rec in self.records:
+            if not rec["probe"]:
+                return rec
+        return self.records[0] if self.records else None
+
+    @property
+    def first(self):
+        """The judged connection's thread, or None."""
+        rec = self.judged()
+        return rec and rec["thread"]
+
+    @property
+    def log(self):
+        rec = self.judged()
+        return rec["log"] if rec else []
+
+    @property
+    def trouble(self):
+        rec = self.judged()
+        return rec and rec["trouble"]
+
+    @property
+    def done(self):
+        rec = self.judged()
+        return bool(rec and rec["done"])
 
     def _line(self, conn, buf, limit, pattern=None):
         """What the program sends next: a line; with 'newline: no', what
@@ -139,10 +170,10 @@ class ScriptServer:
             return buf, b"", "ok"
         return None, buf, "timeout"
 
-    def _serve(self, conn, first):
+    def _serve(self, conn, rec):
         conn.settimeout(0.1)
         conn.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-        log = self.log if first else []
+        log = rec["log"]
         trouble = None
         try:
             if self.mode == "close":
@@ -178,6 +209,9 @@ class ScriptServer:
                                   if how == "eof" else "nothing came within "
                                   "%s" % secs(self.spec.timeout)
                                   if how == "timeout" else how))
+                    # closed before a byte came either way: a probe
+                    rec["probe"] = how == "eof" and n == 1 and not buf \
+                        and not log
                     if buf:
                         trouble += " (only %s%s)" % (
                             shown(buf, 40), ", %d of its %d bytes" % (
@@ -205,9 +239,8 @@ class ScriptServer:
             trouble = "the connection failed (%s)" % (e.strerror or e)
         finally:
             conn.close()
-            if first:
-                self.trouble = trouble
-                self.done = trouble is None
+            rec["trouble"] = trouble
+            rec["done"] = trouble is None
 
     def _finish(self, conn, log):
         """FIN now; what the program sends next is read and dropped, so
