@@ -279,8 +279,8 @@ class Program:
 
     def waiting(self):
         """True when every thread of the program's processes sleeps (in
-        recvfrom(), select(), sleep()...) or is stopped: none runs, none
-        waits for the disk."""
+        recvfrom(), select(), sleep()...) or is stopped, or none is left:
+        none runs, none waits for the disk."""
         pids = self.pids()
         for pid in pids:
             try:
@@ -295,7 +295,7 @@ class Program:
                     continue
                 if data[data.rfind(")") + 2:][:1] not in ("S", "T", "t"):
                     return False
-        return bool(pids)
+        return True  # (with no process left, none runs either)
 
     def settled(self, limit=2.0):
         """A mark of the output once the program has gone quiet: it

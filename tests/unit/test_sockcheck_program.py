@@ -106,3 +106,55 @@ class Leftovers(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class QuietOut:
+    """What Program.settled() reads of a Capture: nothing unread."""
+
+    def __init__(self):
+        import threading
+        self.lock = threading.Lock()
+        self.total = 7
+
+    def unread(self):
+        return 0
+
+    def settled(self, limit=1.0):
+        return self.total
+
+
+class Settled(unittest.TestCase):
+    """Program.settled(): a mark once the program waits, or after its
+    limit if it never does."""
+
+    def program(self, code):
+        """A Program of a Python child that has started code (it says
+        so first)."""
+        child = subprocess.Popen(
+            [sys.executable, "-c", "print('go', flush=True)\n" + code],
+            stdout=subprocess.PIPE)
+        self.addCleanup(child.stdout.close)
+        self.addCleanup(child.wait)
+        self.addCleanup(child.kill)
+        self.assertEqual(child.stdout.readline(), b"go\n")
+        prog = program.Program.__new__(program.Program)
+        prog.out = QuietOut()
+        prog.pids = lambda: [child.pid]
+        return prog
+
+    def test_a_sleeping_program_is_waiting(self):
+        prog = self.program("import time; time.sleep(30)")
+        deadline = time.monotonic() + 10
+        while not prog.waiting() and time.monotonic() < deadline:
+            time.sleep(0.05)  # (between its print and its sleep)
+        self.assertTrue(prog.waiting())
+        start = time.monotonic()
+        self.assertEqual(prog.settled(limit=30), 7)
+        self.assertLess(time.monotonic() - start, 20)
+
+    def test_a_computing_program_is_not(self):
+        prog = self.program("while True: pass")
+        self.assertFalse(prog.waiting())
+        start = time.monotonic()
+        self.assertEqual(prog.settled(limit=0.5), 7)
+        self.assertGreaterEqual(time.monotonic() - start, 0.5)
