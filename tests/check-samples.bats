@@ -139,10 +139,10 @@ load lib/students
 }
 
 @test "check: a UDP receiver that prints the lines while their datagrams wait unread fails" {
-    # It prints the lines a second after it starts, after the datagrams
-    # came, but never reads them: they are still in its socket.
+    # It prints the lines as soon as a datagram has come, but never
+    # reads one: they are still in its socket.
     check --only datagram,empty,truncated,burst udp-receiver -- \
-        "$PYTHON" "$SAMPLES/prescient-receiver.py" '{port}' 1
+        "$PYTHON" "$SAMPLES/prescient-receiver.py" '{port}' wait
     assert_failure 1
     assert_line --regexp '^FAIL datagram .*: printed without receiving it'
     assert_line --regexp '^FAIL empty .*: printed without receiving it'
@@ -151,6 +151,19 @@ load lib/students
     says "the datagram still waited, unread, in the receive queue of its socket"
     says "the datagrams still waited, unread, in the receive queue of its socket"
     assert_line "4 checks: 0 passed, 4 failed"
+}
+
+@test "check: a UDP receiver whose socket filter drops every datagram fails" {
+    # Its receive queue stays empty, but it received nothing: it prints
+    # the lines once the kernel has dropped a datagram.
+    check --only datagram,empty,truncated udp-receiver -- \
+        "$PYTHON" "$SAMPLES/filter-receiver.py" '{port}'
+    assert_failure 1
+    assert_line --regexp '^FAIL datagram .*: printed without receiving it'
+    assert_line --regexp '^FAIL empty .*: printed without receiving it'
+    assert_line --regexp '^FAIL truncated .*: printed without receiving it'
+    says "the datagram never reached it: the kernel dropped 1 datagram"
+    assert_line "3 checks: 0 passed, 3 failed"
 }
 
 @test "check: a server listening on 0.0.0.0 gets a note, and is still checked over loopback" {

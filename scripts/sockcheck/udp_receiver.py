@@ -39,12 +39,19 @@ def ur_loopback(run, res):
     loopback_check(run, res, "udp")
 
 
-def unread(prog):
-    """The bytes that wait, unread, in the receive queues of the sockets
-    the program has bound (rx_queue in /proc/net/udp, with what the
-    kernel counts for each datagram)."""
+def not_taken(prog):
+    """What the program has not taken from the sockets it has bound:
+    the bytes that wait, unread, in their receive queues (rx_queue in
+    /proc/net/udp, with what the kernel counts for each datagram), and
+    the datagrams the kernel dropped (its drops column: a full buffer,
+    or a filter the program attached)."""
     inodes = {x.inode for x in prog.listening}
-    return sum(s.rx_queue for s in net_table("udp") if s.inode in inodes)
+    socks = [s for s in net_table("udp") if s.inode in inodes]
+    return sum(s.rx_queue for s in socks), sum(s.drops for s in socks)
+
+
+def unread(prog):
+    return not_taken(prog)[0]
 
 
 def datagram_cost(size):
@@ -64,18 +71,22 @@ def datagram_cost(size):
     return 0
 
 
-def printed_unread(prog, res, said, what="that line"):
+def printed_unread(prog, res, said, what="that line", one=False):
     """Fail res if the program printed what it was sent while the
-    datagrams still waited, unread, in its socket: it did not print
-    them from recvfrom()."""
-    left = unread(prog)
-    if not left:
+    datagrams still waited, unread, in its socket, or had been dropped
+    there: it did not print them from recvfrom()."""
+    left, dropped = not_taken(prog)
+    if not left and not dropped:
         return False
-    res.failed("%s; the program printed %s, but the datagrams still "
-               "waited, unread, in the receive queue of its socket (%s in "
-               "/proc/net/udp): it printed without receiving them. Print "
-               "what recvfrom() gave (%s)."
-               % (said, what, plural(left, "byte"), SEE_08),
+    them = "the datagram" if one else "the datagrams"
+    res.failed("%s; the program printed %s, but %s %s: it printed without "
+               "receiving %s. Print what recvfrom() gave (%s)."
+               % (said, what, them,
+                  "still waited, unread, in the receive queue of its socket "
+                  "(%s in /proc/net/udp)" % plural(left, "byte") if left else
+                  "never reached it: the kernel dropped %s (the drops column "
+                  "of /proc/net/udp)" % plural(dropped, "datagram"),
+                  "it" if one else "them", SEE_08),
                "printed without receiving it")
     return True
 
@@ -91,15 +102,10 @@ def ur_datagram(run, res):
     prog.wait_output(lambda _: text_in.decode() in prog.out.since(mark),
                      PRINT_LIMIT)
     text = prog.out.since(mark)
-    if text_in.decode() in text and unread(prog):
-        res.failed("The checker sent one datagram of %d bytes, %s; the "
-                   "program printed that line, but the datagram still "
-                   "waited, unread, in the receive queue of its socket (%s "
-                   "in /proc/net/udp): it printed the line without "
-                   "receiving it. Print what recvfrom() gave (%s)."
-                   % (len(text_in), shown(text_in),
-                      plural(unread(prog), "byte"), SEE_08),
-                   "printed without receiving it")
+    said = "The checker sent one datagram of %d bytes, %s" % (
+        len(text_in), shown(text_in))
+    if text_in.decode() in text and printed_unread(prog, res, said,
+                                                   one=True):
         return
     if text_in.decode() in text:
         res.passed("The checker sent one datagram of %d bytes, %s; the "
@@ -163,7 +169,8 @@ def ur_truncated(run, res):
     said = ("The checker sent one datagram of 2000 bytes, the digits 0 to 9 "
             "over and over")
     next_ok = after.decode() in text
-    if kept and printed_unread(prog, res, said, "them"):
+    # (only once it printed the next one: before, that one may wait)
+    if next_ok and printed_unread(prog, res, said, "them"):
         return
     if kept >= 2000 and next_ok:
         res.passed("%s; the program printed all 2000, then the next "

@@ -1,22 +1,26 @@
 #!/usr/bin/env python3
 # A UDP receiver that never receives:
-#     python3 prescient-receiver.py PORT [DELAY [spin]]
+#     python3 prescient-receiver.py PORT [DELAY [spin] | wait]
 #
 # It binds the port, prints (at once, or DELAY seconds later) the lines
 # that scripts/check's udp-receiver checks send, and then sleeps without
 # calling recvfrom(). With "spin" it computes for those DELAY seconds,
-# as a program that bound its port and then waited for a CPU would.
+# as a program that bound its port and then waited for a CPU would;
+# with "wait" it prints once a datagram has come (select()), unread.
 # What it printed before a datagram was sent is not that datagram, nor
 # is a line printed while the datagram still waits, unread, in its
 # socket: the checks must fail it.
+import select
 import socket
 import sys
 import time
 
 with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
     s.bind(("127.0.0.1", int(sys.argv[1])))
-    delay = float(sys.argv[2]) if len(sys.argv) > 2 else 0
-    if sys.argv[3:] == ["spin"]:
+    delay = 0 if sys.argv[2:] in ([], ["wait"]) else float(sys.argv[2])
+    if sys.argv[2:] == ["wait"]:
+        select.select([s], [], [])
+    elif sys.argv[3:] == ["spin"]:
         end = time.monotonic() + delay
         while time.monotonic() < end:
             pass
