@@ -77,14 +77,24 @@ class ScriptServer:
                 conn, _ = self.ls.accept()
             except (socket.timeout, OSError):
                 continue
-            self.connections += 1
             rec = {"log": [], "trouble": None, "done": False,
                    "probe": False}
             rec["thread"] = threading.Thread(target=self._serve,
                                              args=(conn, rec), daemon=True)
-            self.records.append(rec)
-            rec["thread"].start()
+            rec["thread"].start()  # before judged() can see it
             self.threads.append(rec["thread"])
+            self.records.append(rec)
+            self.connections += 1
+
+    def wait_judged(self, limit):
+        """Wait (limit seconds at most) until the judged connection is
+        known and done: each probe's thread, then the first that is not
+        a probe (a thread decides only as it ends)."""
+        deadline = time.monotonic() + limit
+        for rec in list(self.records):
+            rec["thread"].join(max(0.0, deadline - time.monotonic()))
+            if not rec["probe"]:
+                return
 
     def judged(self):
         """The connection the checks judge: the first that was not a
@@ -94,12 +104,6 @@ class ScriptServer:
             if not rec["probe"]:
                 return rec
         return self.records[0] if self.records else None
-
-    @property
-    def first(self):
-        """The judged connection's thread, or None."""
-        rec = self.judged()
-        return rec and rec["thread"]
 
     @property
     def log(self):
@@ -298,8 +302,7 @@ def judge(run, res, mode, server=ScriptServer, limit=None, faults=None,
                                        limit),
                    never_reason(srv.proto))
         return prog
-    if srv.first is not None:  # what it was doing when the program ended
-        srv.first.join(spec.timeout + 1.0)
+    srv.wait_judged(spec.timeout + 1.0)  # what it was doing at the end
     time.sleep(0.1)
     text = prog.output()
     missing = printed(spec, text)

@@ -128,6 +128,10 @@ class UdpScriptServer:
     def settle(self):
         settle(self.s, lambda: self.turns, self.first.is_alive)
 
+    def wait_judged(self, limit):
+        """Wait (limit seconds at most) until the exchange has ended."""
+        self.first.join(limit)
+
     def close(self):
         self.stop.set()
         self.first.join(1)
