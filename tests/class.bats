@@ -347,7 +347,7 @@ cat 2 0 PASS PASS | "
         echo-server --only one-line
     assert_success
     assert_line "ann,echo-server,1,0,PASS,"
-    local warning="scripts/check: warning: this is the machine's root in a user namespace with no other user (as under unshare -r), so the limit of 256 processes per submission cannot hold: a fork bomb can fill the machine. Grade as an ordinary user, or as root outside the namespace"
+    local warning="scripts/check: warning: this is root in a user namespace whose uid 0 is the machine's root (as under unshare -r started by root), so the limit of 256 processes per submission cannot hold: a fork bomb can fill the machine. Grade as an ordinary user, or as root outside the namespace"
     if [[ "$(id -u)" -eq 0 ]]; then
         assert_line --index 0 "$warning"
     else

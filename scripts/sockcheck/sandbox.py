@@ -114,11 +114,13 @@ def real_root():
 
 
 def root_unbounded():
-    """Is this root only in a user namespace that maps no uid but root,
-    and that root the machine's own (as under unshare -r started by
-    root)? The sandbox then runs as that root, and the kernel counts no
-    process against the machine's root user's RLIMIT_NPROC: the process
-    limit cannot hold."""
+    """Is this root only in a user namespace (not the first), where uid
+    0 is uid 0 of the namespace above too (as under unshare -r started
+    by root)? The sandbox then runs as uid 0, which is then most likely
+    the machine's root, and the kernel counts no process against the
+    machine's root user's RLIMIT_NPROC: the process limit cannot hold.
+    (Seen from here, a namespace above that is not the first looks
+    the same.)"""
     if os.geteuid() != 0 or real_root():
         return False
     try:
@@ -126,7 +128,7 @@ def root_unbounded():
             rows = [line.split() for line in f]
     except OSError:
         return False
-    return rows == [["0", "0", "1"]]
+    return bool(rows) and rows[0][:2] == ["0", "0"]
 
 
 def precompile(tool_root):
