@@ -151,7 +151,7 @@ load lib/students
     says "5 clients played the exchange one after another; each line reached the other client."
 }
 
-@test "check: an echo client that ends well at a long or bad line but never connects fails" {
+@test "check: an echo client that ends well at a long or bad line but sends nothing fails" {
     # It reads all its input, and at a line of 10000 bytes or one that is
     # not text it says so and exits with status 0: the lines after it
     # never reach the checker's server.
@@ -161,7 +161,13 @@ load lib/students
     assert_line --regexp '^PASS one-line '
     assert_line --regexp '^FAIL long-input .*: never connected after a line of 10000 bytes'
     assert_line --regexp '^FAIL bad-input .*: never connected after a line with a NUL'
-    says "With the spec's input alone it connects."
+    says "With the spec's input alone it sends 16 bytes."
+    # So does one that connects first, then gives up without a byte.
+    check --only long-input,bad-input echo-client -- \
+        "$PYTHON" "$SAMPLES/picky-client.py" '{port}' first
+    assert_failure 1
+    assert_line --regexp '^FAIL long-input .*: sent nothing after a line of 10000 bytes'
+    assert_line --regexp '^FAIL bad-input .*: sent nothing after a line with a NUL'
     # A client that never connects at all is the exchange's to fail.
     check --only long-input echo-client -- "$PYTHON" -c 'print("hi")' '{port}'
     assert_line --regexp '^NOT RUN long-input .*: never connected$'

@@ -17,7 +17,7 @@ from .program import Program
 from .spec import U32, printed, wanted, where
 from .spec_server import spec_check
 from .spec_talk import Talk, matches, padding_note
-from .words import secs, shown
+from .words import plural, secs, shown
 
 
 # A message with no line end ('newline: no') is what has come once the
@@ -458,16 +458,16 @@ def fed(run, stdin, limit):
 
 def same_without(run, prog, rc, limit):
     """With the spec's input alone, does the client end the same way (a
-    hang, or the same status and error), and does it connect? Its first
-    run stays the evidence."""
+    hang, or the same status and error), does it connect, and how many
+    bytes does it send? Its first run stays the evidence."""
     first = list(run.programs)
     run.finish()  # the checker's server, whose port may be fixed
     plain, srv, rc2, _, _ = fed(run, run.spec.input, limit)
     same = rc2 == rc and short_end(plain, rc2) == short_end(prog, rc)
-    connected = srv.connections > 0
+    connected, sent = srv.connections > 0, len(srv.received)
     run.finish()
     run.programs = first
-    return same, connected
+    return same, connected, sent
 
 
 def odd_input(name, title, what, line):
@@ -490,24 +490,31 @@ def odd_input(name, title, what, line):
                     "nothing"))
         how = ending(prog, rc, took, cpu, limit, "after its start")
         words = last_words(prog.output())
-        if srv.connections == 0 and not client_crashed(prog, rc):
+        if not sent and not client_crashed(prog, rc):
             # Ending well is not enough if the lines after this one were
-            # never sent: did it connect with the spec's input alone?
-            if not same_without(run, prog, rc, limit)[1]:
+            # never sent: does it send with the spec's input alone?
+            _, connected, sent_alone = same_without(run, prog, rc, limit)
+            if sent_alone:
+                res.failed("%s The program %s%s, and %s%s. With the spec's "
+                           "input alone it sends %s. A client that refuses "
+                           "a line says so and goes on with the next."
+                           % (said, how, ", saying %s" % words if words
+                              else "", "never connected" if
+                              srv.connections == 0 else "sent nothing",
+                              ": the lines of input after this one were "
+                              "never sent" if run.spec.input else "",
+                              plural(sent_alone, "byte")),
+                           "%s after %s" % (
+                               "never connected" if srv.connections == 0
+                               else "sent nothing", what))
+                return
+            if srv.connections == 0 and not connected:
                 res.not_run("Not run: the program %s without connecting to "
                             "the checker's server, as it does with the "
                             "spec's input alone; the %s check shows it."
                             % (how, named(run, "exchange")),
                             "never connected")
                 return
-            res.failed("%s The program %s%s, and never connected%s. With "
-                       "the spec's input alone it connects. A client that "
-                       "refuses a line says so and goes on with the next."
-                       % (said, how, ", saying %s" % words if words else "",
-                          ": the lines of input after this one were never "
-                          "sent" if run.spec.input else ""),
-                       "never connected after %s" % what)
-            return
         if not client_crashed(prog, rc):
             res.passed("%s The program %s, %s after its start%s." % (
                 said, how, secs(took), ", saying %s" % words if words

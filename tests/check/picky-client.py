@@ -1,14 +1,16 @@
 #!/usr/bin/env python3
 # An echo client that reads all its input first, and, if one line is
 # longer than 1000 bytes or is not text, says so and exits with status 0
-# without connecting:
-#     python3 picky-client.py PORT
+# without connecting (with "first": once connected, sending nothing):
+#     python3 picky-client.py PORT [first]
 #
 # It ends well on a long or bad line, but the lines after it are never
 # sent: scripts/check's long-input and bad-input must not pass it.
 import socket
 import sys
 
+if sys.argv[2:] == ["first"]:
+    s = socket.create_connection(("127.0.0.1", int(sys.argv[1])))
 lines = sys.stdin.buffer.read().splitlines(keepends=True)
 for line in lines:
     try:
