@@ -100,6 +100,18 @@ load lib/students
     assert_line "8 checks: 7 passed, 1 failed"
 }
 
+@test "check: a UDP receiver with a 16-byte buffer is not told it stopped at an empty datagram" {
+    # It goes on after the empty datagram, and prints the first 16 bytes
+    # of the next: its buffer is the matter, as truncated says.
+    check --only empty,truncated udp-receiver -- \
+        "$PYTHON" "$SAMPLES/tiny-buffer-receiver.py" '{port}'
+    assert_failure 1
+    assert_line --regexp '^NOT RUN empty .*: second datagram cut to 16 bytes$'
+    says 'it printed only the first 16 bytes ("after the empty "), so its buffer seems to be 16 bytes'
+    refute_output --partial "stopped at an empty datagram"
+    assert_line --regexp '^FAIL truncated .*: cut to 16 of 2000 bytes'
+}
+
 @test "check: a UDP receiver that prints no datagram is not told its buffer was cut" {
     # It prints "Client @ 127.0.0.1 joined.": the "12" there is not the
     # first two bytes of the long datagram.
