@@ -510,12 +510,16 @@ class Program:
                                  elsewhere[0].port),
                         "%s another port" % verb)
             if now > deadline:
+                many = len(self.pids())
                 raise NotReady(
-                    "The program was still running after %d s but never %s "
-                    "port %d (the checker ran: %s). Does it take its port "
-                    "from the command line? If it always uses the same "
-                    "port, run the checker with --port N."
-                    % (self.run.wait, verb, self.port, shown_cmd),
+                    "The program was still running after %d s%s but never "
+                    "%s port %d (the checker ran: %s). Does it take its "
+                    "port from the command line? If it always uses the "
+                    "same port, run the checker with --port N. If it is "
+                    "slow to start, give it longer with --wait S."
+                    % (self.run.wait,
+                       " (as %d processes)" % many if many > 1 else "",
+                       verb, self.port, shown_cmd),
                     "never %s the port" % verb)
             time.sleep(0.03)
 
