@@ -166,6 +166,23 @@ fails_unprinted() {
     assert_line "4 checks: 0 passed, 4 failed"
 }
 
+@test "check: a UDP receiver that closed its socket before the datagrams came fails" {
+    # It binds, computes (so the checker sees the port bound, and
+    # sends only once it waits), closes its socket and prints the lines
+    # later: the datagrams found no socket, and the kernel said so.
+    check --only datagram,empty,truncated,burst udp-receiver -- \
+        "$PYTHON" "$SAMPLES/prescient-receiver.py" '{port}' closed
+    assert_failure 1
+    assert_line --regexp '^FAIL datagram .*: printed without receiving it'
+    assert_line --regexp '^FAIL empty .*: printed without receiving it'
+    assert_line --regexp '^FAIL truncated .*: printed without receiving it'
+    assert_line --regexp '^FAIL burst .*: printed without receiving it'
+    says "the datagram found no socket on port"
+    says "the second found no socket on port"
+    says "(ICMP port unreachable): the program had closed its socket"
+    assert_line "4 checks: 0 passed, 4 failed"
+}
+
 @test "check: a UDP receiver whose socket filter drops every datagram fails" {
     # Its receive queue stays empty, but it received nothing: it prints
     # the lines once the kernel has dropped a datagram.

@@ -2,6 +2,7 @@
 TCP server for a client under test (PeerServer) and a UDP socket that
 sends to or receives from the program (UdpPeer). Every call is bounded."""
 
+import errno
 import os
 import select
 import socket
@@ -326,9 +327,39 @@ class UdpPeer:
         if port is not None:
             self.s.bind((host, port))
         self.port = self.s.getsockname()[1]
+        self.aimed = None
+        self.refused = 0
+
+    def aim(self, port):
+        """Send only to port from now on: connected, the socket hears
+        from the kernel when a datagram found no socket there (ICMP port
+        unreachable, which a datagram to a port nothing holds brings
+        back on loopback, unless the kernel's limit on ICMP messages per
+        second was reached: then it says nothing)."""
+        self.s.connect((self.host, port))
+        self.aimed = port
 
     def send(self, data, port):
-        self.s.sendto(data, (self.host, port))
+        if port != self.aimed:
+            self.s.sendto(data, (self.host, port))
+            return
+        for _ in range(3):
+            try:
+                self.s.send(data)
+                return
+            except ConnectionRefusedError:
+                # an earlier datagram found no socket; this one was not
+                # sent: send it again
+                self.refused += 1
+        self.s.send(data)
+
+    def refusals(self):
+        """How many datagrams sent to the aimed port the kernel has said
+        found no socket there, so far."""
+        if self.s.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR) == \
+                errno.ECONNREFUSED:
+            self.refused += 1
+        return self.refused
 
     def collect(self, limit, prog=None, quiet=0.3):
         """Datagrams until limit seconds pass, or, once prog has ended,

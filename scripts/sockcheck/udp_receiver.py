@@ -18,6 +18,7 @@ def start_receiver(run):
     prog.wait_bound("udp")
     peer = UdpPeer(prog.host, port=None)
     run.cleanup.append(peer.close)
+    peer.aim(prog.port)
     return prog, peer
 
 
@@ -71,6 +72,23 @@ def datagram_cost(size):
     return 0
 
 
+def printed_refused(prog, peer, before, res, said, what, noun):
+    """Fail res if the program printed what it was sent, but the kernel
+    said (ICMP port unreachable) that the datagram named noun, sent once
+    the checker had counted before refusals, found no socket on the
+    program's port: it had closed its socket, and printed a line it had
+    not received."""
+    if peer.refusals() <= before:
+        return False
+    res.failed("%s; the program printed %s, but the kernel answered that "
+               "%s found no socket on port %d (ICMP port unreachable): the "
+               "program had closed its socket, so it printed without "
+               "receiving. Print what recvfrom() gave (%s)."
+               % (said, what, noun, prog.port, SEE_08),
+               "printed without receiving it")
+    return True
+
+
 def printed_unread(prog, res, said, what="that line", one=False):
     """Fail res if the program printed what it was sent while the
     datagrams still waited, unread, in its socket, or had been dropped
@@ -104,17 +122,22 @@ def ur_datagram(run, res):
     text = prog.out.since(mark)
     said = "The checker sent one datagram of %d bytes, %s" % (
         len(text_in), shown(text_in))
-    if text_in.decode() in text and printed_unread(prog, res, said,
-                                                   one=True):
+    if text_in.decode() in text and (
+            printed_unread(prog, res, said, one=True) or
+            printed_refused(prog, peer, 0, res, said, "it",
+                            "the datagram")):
         return
     if text_in.decode() in text:
         res.passed("The checker sent one datagram of %d bytes, %s; the "
                    "program printed it." % (len(text_in), shown(text_in)))
         return
+    closed = (" The kernel answered that it found no socket on port %d "
+              "(ICMP port unreachable): the program had closed its socket."
+              % prog.port if peer.refusals() else "")
     res.failed("The checker sent one datagram of %d bytes, %s; within 2 s "
-               "the program did not print it %s.%s"
+               "the program did not print it %s.%s%s"
                % (len(text_in), shown(text_in), since_sent(text),
-                  prog.fate()),
+                  closed, prog.fate()),
                "datagram not printed")
 
 
@@ -127,6 +150,7 @@ def ur_empty(run, res):
     mark = prog.settled()
     peer.send(b"", prog.port)
     time.sleep(0.2)
+    before = peer.refusals()
     if prog.alive():
         peer.send(after, prog.port)
     prog.wait_output(lambda _: after.decode() in prog.out.since(mark),
@@ -135,7 +159,9 @@ def ur_empty(run, res):
     said = "The checker sent an empty datagram (0 bytes), then %s." % shown(
         after)
     if after.decode() in text:
-        if printed_unread(prog, res, said[:-1], "the second"):
+        if printed_unread(prog, res, said[:-1], "the second") or \
+                printed_refused(prog, peer, before, res, said[:-1],
+                                "the second", "the second"):
             return
         res.passed("%s The program went on receiving and printed the second."
                    % said)
@@ -174,6 +200,7 @@ def ur_truncated(run, res):
     mark = prog.settled()
     peer.send(big, prog.port)
     time.sleep(0.3)
+    before = peer.refusals()
     if prog.alive():
         peer.send(after, prog.port)
     prog.wait_output(lambda _: after.decode() in prog.out.since(mark),
@@ -185,7 +212,9 @@ def ur_truncated(run, res):
             "over and over")
     next_ok = after.decode() in text
     # (only once it printed the next one: before, that one may wait)
-    if next_ok and printed_unread(prog, res, said, "them"):
+    if next_ok and (printed_unread(prog, res, said, "them") or
+                    printed_refused(prog, peer, before, res, said,
+                                    "the next one", "the next one")):
         return
     if kept >= 2000 and next_ok:
         res.passed("%s; the program printed all 2000, then the next "
@@ -247,6 +276,16 @@ def ur_burst(run, res):
     # socket: those sent, less those dropped and those still there.
     cost = datagram_cost(9)
     waiting = unread(prog) // cost if cost else 0
+    refused = peer.refusals()
+    if n and refused and n > sent - refused - drops - waiting + 2:
+        res.failed("The checker sent %d datagrams at once; the program "
+                   "printed %d of them, but the kernel answered that %d "
+                   "found no socket on port %d (ICMP port unreachable): the "
+                   "program had closed its socket, so it printed them "
+                   "without receiving them. Print what recvfrom() gave (%s)."
+                   % (BURST, n, refused, prog.port, SEE_08),
+                   "printed without receiving it")
+        return
     if n and n > sent - drops - waiting + 2:
         res.failed("The checker sent %d datagrams at once; the program "
                    "printed %d of them, but %d still waited, unread, in the "

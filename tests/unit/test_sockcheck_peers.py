@@ -117,3 +117,39 @@ class OneLine(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class Refusals(unittest.TestCase):
+    """UdpPeer.aim(): the kernel's word that a datagram found no socket."""
+
+    def refusals_after(self, peer, want):
+        # the kernel's answer comes back on loopback, at once or soon
+        deadline = time.monotonic() + 5
+        while peer.refusals() < want and time.monotonic() < deadline:
+            time.sleep(0.01)
+        return peer.refusals()
+
+    def test_a_port_nothing_holds_refuses_each_datagram(self):
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+            s.bind(("127.0.0.1", 0))
+            port = s.getsockname()[1]
+        peer = peers.UdpPeer("127.0.0.1", port=None)
+        self.addCleanup(peer.close)
+        peer.aim(port)
+        peer.send(b"one", port)
+        self.assertEqual(self.refusals_after(peer, 1), 1)
+        peer.send(b"two", port)
+        self.assertEqual(self.refusals_after(peer, 2), 2)
+
+    def test_a_bound_port_refuses_nothing(self):
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+            s.bind(("127.0.0.1", 0))
+            port = s.getsockname()[1]
+            peer = peers.UdpPeer("127.0.0.1", port=None)
+            self.addCleanup(peer.close)
+            peer.aim(port)
+            for _ in range(3):
+                peer.send(b"x", port)
+            self.assertEqual(s.recv(16), b"x")
+            time.sleep(0.1)
+            self.assertEqual(peer.refusals(), 0)
