@@ -11,6 +11,10 @@ import threading
 import time
 
 from .common import LOCAL
+
+# <linux/in.h>, <linux/in6.h>: Python's socket module lacks them
+IP_RECVERR = 11
+IPV6_RECVERR = 25
 from .procfs import net_table
 from .words import plural, secs, shown
 
@@ -331,35 +335,46 @@ class UdpPeer:
         self.refused = 0
 
     def aim(self, port):
-        """Send only to port from now on: connected, the socket hears
-        from the kernel when a datagram found no socket there (ICMP port
-        unreachable, which a datagram to a port nothing holds brings
-        back on loopback, unless the kernel's limit on ICMP messages per
-        second was reached: then it says nothing)."""
-        self.s.connect((self.host, port))
+        """Count, from now on, the datagrams sent to port that found no
+        socket there: the kernel answers such a datagram with ICMP port
+        unreachable, and with IP_RECVERR (Linux) keeps each answer in the
+        socket's error queue, which refusals() reads. The kernel sends
+        such answers within a limit per second: past it, it says
+        nothing, and a refusal not heard is not counted."""
+        v6 = self.s.family == socket.AF_INET6
+        self.s.setsockopt(socket.IPPROTO_IPV6 if v6 else socket.IPPROTO_IP,
+                          IPV6_RECVERR if v6 else IP_RECVERR, 1)
         self.aimed = port
 
     def send(self, data, port):
-        if port != self.aimed:
-            self.s.sendto(data, (self.host, port))
-            return
         for _ in range(3):
             try:
-                self.s.send(data)
+                self.s.sendto(data, (self.host, port))
                 return
             except ConnectionRefusedError:
-                # an earlier datagram found no socket; this one was not
-                # sent: send it again
-                self.refused += 1
-        self.s.send(data)
+                # the kernel's answer to an earlier datagram, told here
+                # too (it is in the error queue): this one was not sent
+                if self.aimed != port:
+                    raise
+        self.s.sendto(data, (self.host, port))
 
     def refusals(self):
         """How many datagrams sent to the aimed port the kernel has said
         found no socket there, so far."""
-        if self.s.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR) == \
-                errno.ECONNREFUSED:
-            self.refused += 1
-        return self.refused
+        if self.aimed is None:
+            return 0
+        while True:
+            try:
+                _, anc, _, _ = self.s.recvmsg(
+                    1, socket.CMSG_SPACE(512),
+                    socket.MSG_ERRQUEUE | socket.MSG_DONTWAIT)
+            except (BlockingIOError, InterruptedError):
+                return self.refused
+            for _, _, data in anc:
+                # struct sock_extended_err: ee_errno first
+                if len(data) >= 4 and \
+                        struct.unpack("I", data[:4])[0] == errno.ECONNREFUSED:
+                    self.refused += 1
 
     def collect(self, limit, prog=None, quiet=0.3):
         """Datagrams until limit seconds pass, or, once prog has ended,

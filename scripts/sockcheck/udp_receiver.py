@@ -81,10 +81,11 @@ def printed_refused(prog, peer, before, res, said, what, noun):
     if peer.refusals() <= before:
         return False
     res.failed("%s; the program printed %s, but the kernel answered that "
-               "%s found no socket on port %d (ICMP port unreachable): the "
-               "program had closed its socket, so it printed without "
-               "receiving. Print what recvfrom() gave (%s)."
-               % (said, what, noun, prog.port, SEE_08),
+               "no socket on port %d would take %s (ICMP port unreachable): "
+               "the program had closed its socket, or connect()ed it to "
+               "another address, so it printed without receiving. Print "
+               "what recvfrom() gave (%s)."
+               % (said, what, prog.port, noun, SEE_08),
                "printed without receiving it")
     return True
 
@@ -124,15 +125,15 @@ def ur_datagram(run, res):
         len(text_in), shown(text_in))
     if text_in.decode() in text and (
             printed_unread(prog, res, said, one=True) or
-            printed_refused(prog, peer, 0, res, said, "it",
-                            "the datagram")):
+            printed_refused(prog, peer, 0, res, said, "it", "it")):
         return
     if text_in.decode() in text:
         res.passed("The checker sent one datagram of %d bytes, %s; the "
                    "program printed it." % (len(text_in), shown(text_in)))
         return
-    closed = (" The kernel answered that it found no socket on port %d "
-              "(ICMP port unreachable): the program had closed its socket."
+    closed = (" The kernel answered that no socket on port %d would take "
+              "it (ICMP port unreachable): the program had closed its "
+              "socket, or connect()ed it to another address."
               % prog.port if peer.refusals() else "")
     res.failed("The checker sent one datagram of %d bytes, %s; within 2 s "
                "the program did not print it %s.%s%s"
@@ -213,8 +214,9 @@ def ur_truncated(run, res):
     next_ok = after.decode() in text
     # (only once it printed the next one: before, that one may wait)
     if next_ok and (printed_unread(prog, res, said, "them") or
-                    printed_refused(prog, peer, before, res, said,
-                                    "the next one", "the next one")):
+                    printed_refused(prog, peer, before, res,
+                                    "%s, then %s" % (said, shown(after)),
+                                    "the second", "the second")):
         return
     if kept >= 2000 and next_ok:
         res.passed("%s; the program printed all 2000, then the next "
@@ -279,11 +281,13 @@ def ur_burst(run, res):
     refused = peer.refusals()
     if n and refused and n > sent - refused - drops - waiting + 2:
         res.failed("The checker sent %d datagrams at once; the program "
-                   "printed %d of them, but the kernel answered that %d "
-                   "found no socket on port %d (ICMP port unreachable): the "
-                   "program had closed its socket, so it printed them "
-                   "without receiving them. Print what recvfrom() gave (%s)."
-                   % (BURST, n, refused, prog.port, SEE_08),
+                   "printed %d of them, but the kernel answered that no "
+                   "socket on port %d would take %d of them (ICMP port "
+                   "unreachable): the program had closed its socket, or "
+                   "connect()ed it to another address, so it printed "
+                   "datagrams it never received. Print what recvfrom() gave "
+                   "(%s)."
+                   % (BURST, n, prog.port, refused, SEE_08),
                    "printed without receiving it")
         return
     if n and n > sent - drops - waiting + 2:

@@ -115,10 +115,6 @@ class OneLine(unittest.TestCase):
         self.assertLess(took, 1.0)
 
 
-if __name__ == "__main__":
-    unittest.main()
-
-
 class Refusals(unittest.TestCase):
     """UdpPeer.aim(): the kernel's word that a datagram found no socket."""
 
@@ -153,3 +149,7 @@ class Refusals(unittest.TestCase):
             self.assertEqual(s.recv(16), b"x")
             time.sleep(0.1)
             self.assertEqual(peer.refusals(), 0)
+
+
+if __name__ == "__main__":
+    unittest.main()
