@@ -510,7 +510,8 @@ class Program:
                                  elsewhere[0].port),
                         "%s another port" % verb)
             if now > deadline:
-                many = len(self.pids())
+                # (under --strace, strace is the first of them)
+                many = len(self.pids()) - (1 if self.trace else 0)
                 raise NotReady(
                     "The program was still running after %d s%s but never "
                     "%s port %d (the checker ran: %s). Does it take its "
