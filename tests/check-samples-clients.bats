@@ -173,6 +173,22 @@ load lib/students
     assert_line --regexp '^NOT RUN long-input .*: never connected$'
 }
 
+@test "check: an echo client that sends a piece of a long line and gives up fails" {
+    # It reads its input 1024 bytes at a time, sends the first piece of
+    # the long line and exits with status 1: the lines after it stay
+    # unread in its input. With the spec's input alone it reads it all.
+    check --only one-line,long-input echo-client -- \
+        "$PYTHON" "$SAMPLES/giving-up-client.py" '{port}'
+    assert_failure 1
+    assert_line --regexp '^PASS one-line '
+    assert_line --regexp '^FAIL long-input .*: input after a line of 10000 bytes never read \('
+    says "and left the last 8993 bytes of its input unread, so it never read the spec's input: lines after this one"
+    # A client that reads all of its input first is not told so.
+    check --only long-input echo-client -- \
+        "$PYTHON" "$SAMPLES/picky-client.py" '{port}' first
+    refute_output --partial "unread"
+}
+
 @test "check: a client spec judges the connection after a probe that carried nothing" {
     # It connects and closes at once (is the server up?), then connects
     # again and plays the exchange on that connection.

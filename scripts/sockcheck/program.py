@@ -143,6 +143,18 @@ class Capture:
             os.close(self.fd)
 
 
+def feed(fd, data):
+    """Write data to fd, then close it."""
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view):]
+    except OSError:
+        pass  # the program has ended, and the checker closed its end
+    finally:
+        os.close(fd)
+
+
 class Program:
     """The program under test, in a session of its own."""
 
@@ -177,11 +189,16 @@ class Program:
         # in a batch's sandbox, a limit on processes below the checker's
         # own (see grading.py): the checker's threads count against it
         nproc = getattr(run, "nproc", None)
+        # input given all at once goes through a pipe whose reading end
+        # the checker keeps too: what is left in it is what the program
+        # never read (input_left())
+        self.input_fd = None
+        pipe = os.pipe() if stdin_data is not None else None
         try:
             self.popen = subprocess.Popen(
                 cmd, cwd=run.cwd, env=env, start_new_session=True,
-                stdin=subprocess.PIPE if stdin_data is not None or
-                self.typed else subprocess.DEVNULL,
+                stdin=pipe[0] if pipe else subprocess.PIPE if self.typed
+                else subprocess.DEVNULL,
                 stdout=slave, stderr=slave,
                 preexec_fn=None if nproc is None else
                 lambda: resource.setrlimit(resource.RLIMIT_NPROC,
@@ -189,6 +206,8 @@ class Program:
         except OSError as e:
             os.close(master)
             os.close(slave)
+            for fd in pipe or ():
+                os.close(fd)
             raise NotReady("The command could not be started: %s: %s."
                            % (self.argv[0], e.strerror), "cannot start")
         os.close(slave)
@@ -206,15 +225,20 @@ class Program:
         self.cpu0 = {}
         self.t_ready = self.started
         run.programs.append(self)
-        if stdin_data is not None:
-            try:
-                self.popen.stdin.write(stdin_data)
-            except OSError:
-                pass  # it closed its input, or has ended
-            try:
-                self.popen.stdin.close()
-            except OSError:
-                pass
+        if pipe:
+            self.input_fd = pipe[0]
+            # (a thread: more than the pipe holds waits for the program
+            # to read, and finish() closing the reading end ends it)
+            threading.Thread(target=feed, args=(pipe[1], stdin_data),
+                             daemon=True).start()
+
+    def input_left(self):
+        """How many bytes of the input the checker gave it the program
+        has not read (so far), or None when it was given none."""
+        if self.input_fd is None:
+            return None
+        got = fcntl.ioctl(self.input_fd, termios.FIONREAD, b"\0" * 4)
+        return struct.unpack("i", got)[0]
 
     def type(self, data):
         """Type data on the program's stdin (a server with 'input:'
@@ -698,3 +722,6 @@ class Program:
                 pass
         self.reap()
         self.out.close()
+        if self.input_fd is not None:
+            os.close(self.input_fd)
+            self.input_fd = None

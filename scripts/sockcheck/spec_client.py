@@ -458,16 +458,18 @@ def fed(run, stdin, limit):
 
 def same_without(run, prog, rc, limit):
     """With the spec's input alone, does the client end the same way (a
-    hang, or the same status and error), does it connect, and how many
-    bytes does it send? Its first run stays the evidence."""
+    hang, or the same status and error), does it connect, how many
+    bytes does it send, and how many of its input does it leave unread?
+    Its first run stays the evidence."""
     first = list(run.programs)
     run.finish()  # the checker's server, whose port may be fixed
     plain, srv, rc2, _, _ = fed(run, run.spec.input, limit)
     same = rc2 == rc and short_end(plain, rc2) == short_end(prog, rc)
     connected, sent = srv.connections > 0, len(srv.received)
+    left = plain.input_left()
     run.finish()
     run.programs = first
-    return same, connected, sent
+    return same, connected, sent, left
 
 
 def odd_input(name, title, what, line):
@@ -475,11 +477,14 @@ def odd_input(name, title, what, line):
                 "the program's input starts with %s, then the spec's input: "
                 "lines; the checker's server sends back every byte it gets "
                 "as it comes; the program may refuse the line, but ends by "
-                "itself within 5 s, not by a signal or a traceback" % what,
+                "itself within 5 s, not by a signal or a traceback, and not "
+                "before it read the input after the line (when it reads all "
+                "of the spec's input alone)" % what,
                 client)
     def func(run, res):
         limit = CLIENT_LIMIT
         prog, srv, rc, took, cpu = fed(run, line + run.spec.input, limit)
+        left = prog.input_left()
         sent = bytes(srv.received)
         said = ("The program's input was %s (%s), then %s; the checker's "
                 "server sent back every byte as it came, and got %s." % (
@@ -493,7 +498,8 @@ def odd_input(name, title, what, line):
         if not sent and not client_crashed(prog, rc):
             # Ending well is not enough if the lines after this one were
             # never sent: does it send with the spec's input alone?
-            _, connected, sent_alone = same_without(run, prog, rc, limit)
+            _, connected, sent_alone, _ = same_without(run, prog, rc,
+                                                       limit)
             if sent_alone:
                 res.failed("%s The program %s%s, and %s%s. With the spec's "
                            "input alone it sends %s. A client that refuses "
@@ -515,6 +521,21 @@ def odd_input(name, title, what, line):
                             % (how, named(run, "exchange")),
                             "never connected")
                 return
+        if not client_crashed(prog, rc) and left and run.spec.input and \
+                rc is not None and same_without(run, prog, rc, limit)[3] == 0:
+            # It ended before it read the lines after this one, which
+            # it reads to the end without this line: it gave up there.
+            res.failed("%s The program %s%s, and left the last %s of its "
+                       "input unread, %s; with the spec's input alone it "
+                       "reads all of it. A client that refuses a line says "
+                       "so and goes on with the next."
+                       % (said, how, ", saying %s" % words if words else "",
+                          plural(left, "byte"),
+                          "so it never read the spec's input: lines after "
+                          "this one" if left >= len(run.spec.input) else
+                          "the end of the spec's input: lines"),
+                       "input after %s never read" % what)
+            return
         if not client_crashed(prog, rc):
             res.passed("%s The program %s, %s after its start%s." % (
                 said, how, secs(took), ", saying %s" % words if words
