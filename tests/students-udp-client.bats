@@ -36,6 +36,17 @@ udp_spec() {
     assert_line --regexp '^PASS long-line '
 }
 
+@test "students: udp-echo-client: a client that prints each reply as it came passes" {
+    # It sends each line with its newline and prints the reply with no
+    # newline of its own (as Stevens' dg_cli): the checker's server
+    # answers an echo with the datagram as it came, newline included.
+    check --spec "$SPECS/udp-echo-client.spec" --only exchange -- \
+        "$PYTHON" "$SAMPLES/raw-udp-echo-client.py" '{port}'
+    assert_success
+    assert_line --regexp '^PASS exchange '
+    says 'the program sent "hello, sockstep\n", the checker sent "hello, sockstep\n"'
+}
+
 @test "students: udp-echo-client: no timeout, any sender, a small buffer" {
     spec udp-echo-client --only no-reply,stranger,long-line \
         udp-echo-client-broken.py 127.0.0.1

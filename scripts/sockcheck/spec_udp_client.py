@@ -34,7 +34,9 @@ class UdpScriptServer:
     'script'; 'silent' (it receives, and never answers); 'stranger' (just
     before its first answer, a datagram comes to the program from another
     port of 127.0.0.1). bad, if given, is sent in place of the first
-    answer, and the rest of the steps are played as written."""
+    answer, and the rest of the steps are played as written. An answer
+    that is the datagram the program just sent, but for its line end,
+    is that datagram as it came: an echo."""
 
     proto = "udp"
     print_hint = ("Print each reply as it comes: one recvfrom() is one "
@@ -94,11 +96,14 @@ class UdpScriptServer:
                 while not self.stop.is_set():
                     self._datagram(0.5)
                 return
-            n, bad = 0, self.bad
+            n, bad, data = 0, self.bad, None
             for kind, value, lineno in self.spec.steps:
                 if kind == "send":
-                    self._answer(value if bad is None else bad)
-                    bad = None
+                    echo = data is not None and \
+                        data.rstrip(b"\r\n") == value
+                    self._answer(bad if bad is not None else data if echo
+                                 else value)
+                    bad, data = None, None
                     continue
                 n += 1
                 data = self._datagram(self.spec.timeout)
