@@ -189,6 +189,21 @@ load lib/students
     refute_output --partial "unread"
 }
 
+@test "check: an echo client that sends its whole buffer fails, though it prints the echo" {
+    # It sends each line in a buffer of 80 bytes: the line, a NUL, and
+    # what the buffer held before. It prints the echo up to the NUL.
+    check --only one-line echo-client -- "$PYTHON" "$SAMPLES/padded-client.py" '{port}'
+    assert_failure 1
+    assert_line --regexp '^FAIL one-line .*: sent 80 bytes for a line of 16 \('
+    says 'then 64 bytes that its input did not have, from a NUL byte (\0) on.'
+    says "The program probably sends its whole buffer (sizeof, or a fixed count)"
+    check --spec "$ROOT/scripts/sockcheck/specs/echo-client.spec" --only exchange -- \
+        "$PYTHON" "$SAMPLES/padded-client.py" '{port}'
+    assert_failure 1
+    assert_line --regexp '^FAIL exchange .*: bytes the spec does not describe \('
+    says 'line 1, "hello, sockstep\n", came with bytes after it that the spec does not describe, from a NUL byte (\0) on'
+}
+
 @test "check: a client spec judges the connection after a probe that carried nothing" {
     # It connects and closes at once (is the server up?), then connects
     # again and plays the exchange on that connection.

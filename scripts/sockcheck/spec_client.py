@@ -12,7 +12,7 @@ from .checks import (WHOLE_LINE, client_crashed, client_ends, closed_early,
                      never_reason, named, refused_check, short_end)
 from .common import (CLIENT_LIMIT, CLIENT_SLACK, DRAIN_LIMIT, LOCAL,
                      PIECES_STEP)
-from .peers import PeerServer, settle
+from .peers import SIZEOF, PeerServer, settle
 from .program import Program
 from .spec import U32, printed, wanted, where
 from .spec_server import spec_check
@@ -77,7 +77,7 @@ class ScriptServer:
                 conn, _ = self.ls.accept()
             except (socket.timeout, OSError):
                 continue
-            rec = {"log": [], "trouble": None, "done": False,
+            rec = {"log": [], "trouble": None, "done": False, "why": None,
                    "probe": False}
             rec["thread"] = threading.Thread(target=self._serve,
                                              args=(conn, rec), daemon=True)
@@ -119,6 +119,12 @@ class ScriptServer:
     def done(self):
         rec = self.judged()
         return bool(rec and rec["done"])
+
+    @property
+    def why(self):
+        """The trouble's own short reason, where it has one."""
+        rec = self.judged()
+        return rec and rec["why"]
 
     def _line(self, conn, buf, limit, pattern=None):
         """What the program sends next: a line; with 'newline: no', what
@@ -237,6 +243,17 @@ class ScriptServer:
                                   where(self.spec, lineno, padding_note(
                                       value, line, True))))
                     return
+                if buf[:1] == b"\0" and self.spec.newline == "yes":
+                    # text lines, and after one a NUL: a whole buffer
+                    # sent where the line in it ended
+                    trouble = ("line %d, %s, came with bytes after it that "
+                               "the spec does not describe, from a NUL byte "
+                               "(\\0) on (%s so far, %s): the program "
+                               "probably %s" % (n, shown(line, 60),
+                                                plural(len(buf), "byte"),
+                                                shown(buf, 24), SIZEOF))
+                    rec["why"] = "bytes the spec does not describe"
+                    return
             if self.spec.close == "no":
                 self._line(conn, buf, self.spec.timeout)  # until it closes
         except OSError as e:
@@ -318,8 +335,10 @@ def judge(run, res, mode, server=ScriptServer, limit=None, faults=None,
                        "still open", pieces, ending(prog, rc, took, cpu,
                                                     limit, "after its start"),
                        last_line(text), unprinted),
-                   "exchange failed" if not unprinted else
-                   "did not print /%s/" % missing.pattern)
+                   getattr(srv, "why", None) or ("exchange failed"
+                                                 if not unprinted else
+                                                 "did not print /%s/"
+                                                 % missing.pattern))
         return prog
     if missing is not None:
         res.failed("The exchange went as the spec says (%s), but no line of "
