@@ -204,6 +204,14 @@ load lib/students
     says 'line 1, "hello, sockstep\n", came with bytes after it that the spec does not describe, from a NUL byte (\0) on'
 }
 
+@test "check: an echo client that ignores its input fails closes-early" {
+    # It sends a line of its own: the server gets bytes, not the line.
+    check --only closes-early echo-client -- "$PYTHON" "$SAMPLES/fixed-line-client.py" '{port}'
+    assert_failure 1
+    assert_line --regexp '^FAIL closes-early .*: did not send its first line \('
+    says 'The program sent "Hello from the client!\n", where the first line of its input was "line 1\n"'
+}
+
 @test "check: a client spec judges the connection after a probe that carried nothing" {
     # It connects and closes at once (is the server up?), then connects
     # again and plays the exchange on that connection.

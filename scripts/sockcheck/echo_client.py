@@ -112,6 +112,16 @@ def ec_closes_early(run, res):
                       shown(lines[:7])),
                    "sent nothing")
         return
+    first = lines[:lines.index(b"\n")]
+    got = bytes(srv.received)
+    if not got.startswith(first):
+        res.failed("The program sent %s, where the first line of its input "
+                   "was %s, and %s. It should send each line of its "
+                   "input." % (
+                       shown(got, 40), shown(first + b"\n"),
+                       ending(prog, rc, took, cpu, limit, "after its start")),
+                   "did not send its first line")
+        return
     said = ("The checker's server echoed the first line and then closed the "
             "connection.")
     closed_early(res, said, prog, rc, took, cpu, limit)
