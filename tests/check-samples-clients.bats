@@ -212,6 +212,17 @@ load lib/students
     says 'The program sent "Hello from the client!\n", where the first line of its input was "line 1\n"'
 }
 
+@test "check: a client that dies of a Python error before connect() is told so, not asked about its port" {
+    check --only one-line,refused echo-client -- "$PYTHON" "$SAMPLES/str-port-client.py" '{port}'
+    assert_failure 1
+    assert_line --regexp '^FAIL one-line .*: never connected \('
+    assert_line --regexp '^FAIL refused .*: Python traceback \(TypeError\) \('
+    says "after a Python traceback (TypeError:"
+    says "Its error is not the refused connection (ConnectionRefusedError)"
+    refute_output --partial "port from its command line"
+    refute_output --partial "lesson 05: ECONNREFUSED"
+}
+
 @test "check: a client spec judges the connection after a probe that carried nothing" {
     # It connects and closes at once (is the server up?), then connects
     # again and plays the exchange on that connection.

@@ -475,7 +475,10 @@ def never_connected(port, proto, prog, rc, took, cpu, limit, peer="server"):
     (or receiver, peer) on port: no TCP connection came (and where the
     program connected instead, if it did), or no datagram."""
     how = ending(prog, rc, took, cpu, limit, "after its start")
-    ask = (" Does it take the %s's port from its command line ({port})?"
+    # (a program that died of a Python error did not get as far: the
+    # error, which ending() names, is the place to look)
+    ask = ("" if rc is not None and python_error(prog.output()) else
+           " Does it take the %s's port from its command line ({port})?"
            % peer)
     if proto != "tcp":
         return ("No datagram from the program reached the checker's %s on "
@@ -513,7 +516,7 @@ def refused_check(run, res, start, limit=REFUSED_LIMIT):
     run.cleanup.append(holder.close)
     port = holder.getsockname()[1]
     prog, rc, took, cpu = start(port, limit)
-    said = "Nothing listened on port %d, so the connection was refused." % port
+    said = "Nothing listened on port %d: a connection there is refused." % port
     how = ending(prog, rc, took, cpu, limit, "later")
     words = last_words(prog.output())
     if not client_crashed(prog, rc) and rc != 0:
@@ -527,6 +530,11 @@ def refused_check(run, res, start, limit=REFUSED_LIMIT):
     elif rc is None:
         hint = (" A refused connection stays refused: say so and exit "
                 "(lesson 05: ECONNREFUSED).")
+    elif python_error(prog.output()) and \
+            "ConnectionRefused" not in python_error(prog.output()):
+        hint = (" Its error is not the refused connection "
+                "(ConnectionRefusedError): the program failed before it "
+                "got there, or elsewhere; its last words show where.")
     elif python_error(prog.output()):
         hint = (" Catch the error, say in one line what went wrong, and exit "
                 "with status 1 (lesson 05: ECONNREFUSED).")
