@@ -183,6 +183,24 @@ fails_unprinted() {
     assert_line "4 checks: 0 passed, 4 failed"
 }
 
+@test "check: a UDP receiver whose output waits in stdio's buffer is told so" {
+    # It prints each datagram with fputs(), no line end: it receives
+    # every one, and its terminal shows none (or a full buffer's worth).
+    cc -std=c11 -Wall -Wextra -Werror -pedantic \
+        "$SAMPLES/unflushed-receiver.c" -o "$BATS_TEST_TMPDIR/unflushed"
+    check --only datagram,empty,truncated,burst udp-receiver -- \
+        "$BATS_TEST_TMPDIR/unflushed" '{port}'
+    assert_failure 1
+    assert_line --regexp '^FAIL datagram .*: received, not printed \('
+    assert_line --regexp '^FAIL empty .*: received, not printed \('
+    assert_line --regexp '^FAIL truncated .*: received, not printed \('
+    assert_line --regexp '^FAIL burst .*: received, not printed \('
+    says "It took both from its socket (nothing waits there, nothing was dropped)"
+    says "End each line with \n, or call fflush(stdout)"
+    refute_output --partial "stopped at an empty datagram"
+    refute_output --partial "its buffer is probably"
+}
+
 @test "check: a UDP receiver whose socket filter drops every datagram fails" {
     # Its receive queue stays empty, but it received nothing: it prints
     # the lines once the kernel has dropped a datagram.

@@ -51,6 +51,25 @@ def not_taken(prog):
     return sum(s.rx_queue for s in socks), sum(s.drops for s in socks)
 
 
+def held(prog, text):
+    """Is the program still running, with its sockets still bound and
+    holding nothing unread, none dropped (it took what it was sent), and
+    what it printed since (text) nothing or a line with no end yet (a
+    line end would have let out what stdio held before it)?"""
+    if text.endswith("\n") or not prog.alive():
+        return False
+    inodes = {x.inode for x in prog.listening}
+    socks = [s for s in net_table("udp") if s.inode in inodes]
+    return bool(socks) and not_taken(prog) == (0, 0)
+
+
+HELD = ("It took %s from its socket (nothing waits there, nothing was "
+        "dropped) but has not printed %s: text printed without a line end "
+        "stays in the buffer of C's stdout until a line end comes (or the "
+        "buffer is full). End each line with \\n, or call fflush(stdout) "
+        "(%s).")
+
+
 def unread(prog):
     return not_taken(prog)[0]
 
@@ -135,11 +154,13 @@ def ur_datagram(run, res):
               "it (ICMP port unreachable): the program had closed its "
               "socket, or connect()ed it to another address."
               % prog.port if peer.refusals() else "")
+    kept = held(prog, text)
     res.failed("The checker sent one datagram of %d bytes, %s; within 2 s "
                "the program did not print it %s.%s%s"
-               % (len(text_in), shown(text_in), since_sent(text),
-                  closed, prog.fate()),
-               "datagram not printed")
+               % (len(text_in), shown(text_in), since_sent(text), closed,
+                  " " + HELD % ("it", "it", SEE_08) if kept else
+                  prog.fate()),
+               "received, not printed" if kept else "datagram not printed")
 
 
 @check("udp-receiver", "empty", "an empty datagram",
@@ -182,6 +203,11 @@ def ur_empty(run, res):
         return
     if cut:
         return
+    if held(prog, text):
+        res.failed("%s The program did not print the second within 2 s. %s"
+                   % (said, HELD % ("both", "the second", SEE_08)),
+                   "received, not printed")
+        return
     fate = prog.fate()
     res.failed("%s%s recvfrom() returning 0 is an empty datagram, not an "
                "end: UDP has no connection to close, so a receiver goes on "
@@ -221,6 +247,15 @@ def ur_truncated(run, res):
     if kept >= 2000 and next_ok:
         res.passed("%s; the program printed all 2000, then the next "
                    "datagram." % said)
+        return
+    # (a second printed cut short was received: not held)
+    if not next_ok and after[:8].decode() not in text and \
+            held(prog, text):
+        res.failed("%s, then %s; the program printed %s of the first, and "
+                   "not the second, within 2 s. %s"
+                   % (said, shown(after), "%d bytes" % kept if kept else
+                      "nothing", HELD % ("both", "all of them", SEE_08)),
+                   "received, not printed")
         return
     fate = prog.fate()
     if 0 < kept < 2000:
@@ -302,6 +337,12 @@ def ur_burst(run, res):
     if n >= 90 and not fate:
         res.passed("The checker sent %d datagrams at once; the program "
                    "printed %d of them.%s" % (BURST, n, dropped))
+        return
+    if n < 90 and held(prog, text) and not drops:
+        res.failed("The checker sent %d datagrams at once; the program "
+                   "printed %d of them within 3 s. %s"
+                   % (BURST, n, HELD % ("them", "them all", SEE_08)),
+                   "received, not printed")
         return
     res.failed("The checker sent %d datagrams at once; the program printed "
                "%d of them within 3 s.%s%s UDP keeps a datagram only if "
