@@ -223,6 +223,21 @@ load lib/students
     refute_output --partial "lesson 05: ECONNREFUSED"
 }
 
+@test "check: a UDP sender that misses the end of its input is told so, not about ECONNREFUSED" {
+    # It sends its last line again and again once its input has ended;
+    # its socket is not connect()ed, so no refusal could stop it.
+    check --only no-receiver udp-sender -- \
+        "$PYTHON" "$SAMPLES/eof-spin-sender.py" '{host}' '{port}'
+    assert_failure 1
+    assert_line --regexp '^FAIL no-receiver .*: hangs \('
+    says "Its socket is not connect()ed, so no ECONNREFUSED comes to it: only the end of its input can tell it to stop."
+    refute_output --partial "a later call may fail with ECONNREFUSED"
+    # A Python error that is not a refusal is not told to catch one.
+    check --only no-receiver udp-sender -- "$PYTHON" -c 'import sys; sys.stdin.read(); b"x" + "y"' '{host}' '{port}'
+    assert_failure 1
+    says "Its error is not a refused datagram (ConnectionRefusedError)"
+}
+
 @test "check: a client spec judges the connection after a probe that carried nothing" {
     # It connects and closes at once (is the server up?), then connects
     # again and plays the exchange on that connection.

@@ -6,9 +6,9 @@ from .checks import (check, client_crashed, ending, never_connected,
                      never_reason, short_end)
 from .common import CLIENT_LIMIT, LOCAL, NO_RECEIVER_LIMIT
 from .peers import UdpPeer
-from .procfs import free_port
+from .procfs import free_port, net_table
 from .program import Program
-from .words import and_list, digits, plural, secs, shown
+from .words import and_list, digits, plural, python_error, secs, shown
 
 
 def sender_run(run, data, limit, port=None):
@@ -119,8 +119,22 @@ def us_no_receiver(run, res):
         res.passed("%s The program %s, %s after its start." % (
             said, how, secs(took)))
         return
-    hint = (" sendto() succeeds whether or not anyone receives; on a "
-            "connect()ed UDP socket, a later call may fail with "
-            "ECONNREFUSED: report it and exit (see lesson 09).")
+    err = python_error(prog.output())
+    mine = prog.socket_map() if rc is None else {}
+    udp = [s for s in net_table("udp") if s.inode in mine]
+    if err and "ConnectionRefused" not in err:
+        hint = (" Its error is not a refused datagram "
+                "(ConnectionRefusedError): the program failed elsewhere; "
+                "its last words show where.")
+    elif udp and not any(s.rport for s in udp):
+        hint = (" Its socket is not connect()ed, so no ECONNREFUSED comes "
+                "to it: only the end of its input can tell it to stop. "
+                "There (fgets() returns NULL, read() returns 0; in Python "
+                "the loop over sys.stdin ends), it must stop sending and "
+                "exit (see lesson 09).")
+    else:
+        hint = (" sendto() succeeds whether or not anyone receives; on a "
+                "connect()ed UDP socket, a later call may fail with "
+                "ECONNREFUSED: report it and exit (see lesson 09).")
     res.failed("%s The program %s.%s" % (said, how, hint),
                short_end(prog, rc))
