@@ -201,6 +201,21 @@ fails_unprinted() {
     refute_output --partial "its buffer is probably"
 }
 
+@test "check: a UDP receiver that ends after any datagram is not told the empty one ended it" {
+    check --only datagram,empty udp-receiver -- \
+        "$PYTHON" "$SAMPLES/one-datagram-receiver.py" '{port}'
+    assert_success
+    assert_line --regexp '^PASS datagram '
+    assert_line --regexp '^NOT RUN empty .*: ends after any datagram$'
+    says "it ends after one datagram of 12 bytes as well (the checker ran it again to see)"
+    refute_output --partial "recvfrom() returning 0 is an empty datagram, not an end"
+    # One that ends at the empty one, and only there, is told so.
+    check --only empty udp-receiver -- "$PYTHON" "$SAMPLES/empty-end-receiver.py" '{port}'
+    assert_failure 1
+    assert_line --regexp '^FAIL empty .*: ended at an empty datagram \('
+    says "recvfrom() returning 0 is an empty datagram, not an end"
+}
+
 @test "check: a UDP receiver whose socket filter drops every datagram fails" {
     # Its receive queue stays empty, but it received nothing: it prints
     # the lines once the kernel has dropped a datagram.
