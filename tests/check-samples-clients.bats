@@ -238,6 +238,19 @@ load lib/students
     says "Its error is not a refused datagram (ConnectionRefusedError)"
 }
 
+@test "check: a sender given its fixed port with --port is not asked whether it takes {port}" {
+    local port
+    port=$(free_port udp)
+    check --port "$port" --only lines udp-sender -- "$PYTHON" -c 'import sys; sys.stdin.read()'
+    assert_failure 1
+    assert_line --regexp '^FAIL lines .*: no datagram came \('
+    says "reached the checker's receiver on 127.0.0.1:$port, and the program exited with status 0."
+    refute_output --partial "from its command line"
+    # without --port, the question stays
+    check --only lines udp-sender -- "$PYTHON" -c 'import sys; sys.stdin.read()' '{port}'
+    says "Does it take the receiver's port from its command line ({port})?"
+}
+
 @test "check: a client spec judges the connection after a probe that carried nothing" {
     # It connects and closes at once (is the server up?), then connects
     # again and plays the exchange on that connection.

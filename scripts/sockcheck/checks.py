@@ -477,7 +477,9 @@ def never_connected(port, proto, prog, rc, took, cpu, limit, peer="server"):
     how = ending(prog, rc, took, cpu, limit, "after its start")
     # (a program that died of a Python error did not get as far: the
     # error, which ending() names, is the place to look)
-    ask = ("" if rc is not None and python_error(prog.output()) else
+    # (nor one given the fixed port it uses: --port N)
+    ask = ("" if rc is not None and python_error(prog.output()) or
+           getattr(prog.run, "fixed_port", None) else
            " Does it take the %s's port from its command line ({port})?"
            % peer)
     if proto != "tcp":
