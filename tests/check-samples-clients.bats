@@ -174,19 +174,25 @@ load lib/students
 }
 
 @test "check: an echo client that sends a piece of a long line and gives up fails" {
-    # It reads its input 1024 bytes at a time, sends the first piece of
-    # the long line and exits with status 1: the lines after it stay
-    # unread in its input. With the spec's input alone it reads it all.
+    # It reads its input as fgets() into 1024 bytes, sends the first
+    # piece of the long line and exits with status 1: the lines after
+    # it stay unread. Without the long line it reads its input to the end.
     check --only one-line,long-input echo-client -- \
         "$PYTHON" "$SAMPLES/giving-up-client.py" '{port}'
     assert_failure 1
     assert_line --regexp '^PASS one-line '
     assert_line --regexp '^FAIL long-input .*: input after a line of 10000 bytes never read \('
-    says "and left the last 8993 bytes of its input unread, so it never read the spec's input: lines after this one"
+    says "and left the last 5921 bytes of its input unread, so it never read the spec's input: lines after this one"
+    says "without this line, it reads its input to the end"
     # A client that reads all of its input first is not told so.
     check --only long-input echo-client -- \
         "$PYTHON" "$SAMPLES/picky-client.py" '{port}' first
     refute_output --partial "unread"
+    # Nor one that reads one line by design, whatever the line.
+    check --only long-input echo-client -- \
+        "$PYTHON" "$SAMPLES/one-line-client.py" '{port}'
+    assert_success
+    assert_line --regexp '^PASS long-input '
 }
 
 @test "check: an echo client that sends its whole buffer fails, though it prints the echo" {

@@ -229,8 +229,18 @@ class Program:
             self.input_fd = pipe[0]
             # (a thread: more than the pipe holds waits for the program
             # to read, and finish() closing the reading end ends it)
-            threading.Thread(target=feed, args=(pipe[1], stdin_data),
-                             daemon=True).start()
+            try:
+                threading.Thread(target=feed, args=(pipe[1], stdin_data),
+                                 daemon=True).start()
+            except RuntimeError:
+                # no thread to be had (a limit on processes reached):
+                # what fits in the pipe, then its end
+                os.set_blocking(pipe[1], False)
+                try:
+                    os.write(pipe[1], stdin_data)
+                except OSError:
+                    pass
+                os.close(pipe[1])
 
     def input_left(self):
         """How many bytes of the input the checker gave it the program

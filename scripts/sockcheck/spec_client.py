@@ -485,10 +485,27 @@ def same_without(run, prog, rc, limit):
     plain, srv, rc2, _, _ = fed(run, run.spec.input, limit)
     same = rc2 == rc and short_end(plain, rc2) == short_end(prog, rc)
     connected, sent = srv.connections > 0, len(srv.received)
+    run.finish()
+    run.programs = first
+    return same, connected, sent
+
+
+# Lines after the spec's input, more than C's stdio (4096 bytes) or
+# Python (8192) reads at once: a client that reads them all reads its
+# input to the end.
+FILLER = b"one more line of input\n" * 700
+
+
+def reads_to_end(run, limit):
+    """With the spec's input and FILLER after it, does the client read
+    all of its input? Its first run stays the check's evidence."""
+    first = list(run.programs)
+    run.finish()
+    plain = fed(run, run.spec.input + FILLER, limit)[0]
     left = plain.input_left()
     run.finish()
     run.programs = first
-    return same, connected, sent, left
+    return left == 0
 
 
 def odd_input(name, title, what, line):
@@ -517,8 +534,7 @@ def odd_input(name, title, what, line):
         if not sent and not client_crashed(prog, rc):
             # Ending well is not enough if the lines after this one were
             # never sent: does it send with the spec's input alone?
-            _, connected, sent_alone, _ = same_without(run, prog, rc,
-                                                       limit)
+            _, connected, sent_alone = same_without(run, prog, rc, limit)
             if sent_alone:
                 res.failed("%s The program %s%s, and %s%s. With the spec's "
                            "input alone it sends %s. A client that refuses "
@@ -541,18 +557,20 @@ def odd_input(name, title, what, line):
                             "never connected")
                 return
         if not client_crashed(prog, rc) and left and run.spec.input and \
-                rc is not None and same_without(run, prog, rc, limit)[3] == 0:
+                rc is not None and reads_to_end(run, limit):
             # It ended before it read the lines after this one, which
             # it reads to the end without this line: it gave up there.
             res.failed("%s The program %s%s, and left the last %s of its "
-                       "input unread, %s; with the spec's input alone it "
-                       "reads all of it. A client that refuses a line says "
-                       "so and goes on with the next."
+                       "input unread, %s; without this line, it reads its "
+                       "input to the end (the spec's input: lines, then "
+                       "%s more). A client that refuses a line says so and "
+                       "goes on with the next."
                        % (said, how, ", saying %s" % words if words else "",
                           plural(left, "byte"),
                           "so it never read the spec's input: lines after "
                           "this one" if left >= len(run.spec.input) else
-                          "the end of the spec's input: lines"),
+                          "the end of the spec's input: lines",
+                          plural(FILLER.count(b"\n"), "line")),
                        "input after %s never read" % what)
             return
         if not client_crashed(prog, rc):
