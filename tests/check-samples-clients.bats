@@ -215,7 +215,7 @@ load lib/students
     check --only closes-early echo-client -- "$PYTHON" "$SAMPLES/fixed-line-client.py" '{port}'
     assert_failure 1
     assert_line --regexp '^FAIL closes-early .*: did not send its first line \('
-    says 'The program sent "Hello from the client!\n", where the first line of its input was "line 1\n"'
+    says 'The program sent "Hello from the client!\n", and never read its input, whose first line was "line 1\n"'
 }
 
 @test "check: a client that dies of a Python error before connect() is told so, not asked about its port" {
