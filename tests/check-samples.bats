@@ -196,9 +196,19 @@ fails_unprinted() {
     assert_line --regexp '^FAIL truncated .*: received, not printed \('
     assert_line --regexp '^FAIL burst .*: received, not printed \('
     says "It took both from its socket (nothing waits there, nothing was dropped)"
-    says "End each line with \n, or call fflush(stdout)"
+    says "end each line with \n, or call fflush(stdout)"
     refute_output --partial "stopped at an empty datagram"
     refute_output --partial "its buffer is probably"
+    # A Python program (run unbuffered) is not told about C's stdout.
+    check --only datagram udp-receiver -- "$PYTHON" -c '
+import socket, sys
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind(("127.0.0.1", int(sys.argv[1])))
+while True:
+    s.recvfrom(65536)' '{port}'
+    assert_line --regexp '^FAIL datagram .*: received, not printed \('
+    says "but has not printed it. Print what recvfrom() gave"
+    refute_output --partial "fflush"
 }
 
 @test "check: a UDP receiver that ends after any datagram is not told the empty one ended it" {

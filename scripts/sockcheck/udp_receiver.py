@@ -63,11 +63,19 @@ def held(prog, text):
     return bool(socks) and not_taken(prog) == (0, 0)
 
 
-HELD = ("It took %s from its socket (nothing waits there, nothing was "
-        "dropped) but has not printed %s: text printed without a line end "
-        "stays in the buffer of C's stdout until a line end comes (or the "
-        "buffer is full). End each line with \\n, or call fflush(stdout) "
-        "(%s).")
+def held_words(prog, took, what):
+    """What to say of a program that took its datagrams (took) and has
+    not printed what: a C program's stdout keeps text with no line end
+    in its buffer (a Python one, run here unbuffered, does not)."""
+    said = ("It took %s from its socket (nothing waits there, nothing was "
+            "dropped) but has not printed %s." % (took, what))
+    if any(os.path.basename(a).startswith("python") or a.endswith(".py")
+           for a in prog.argv[:2]):
+        return said + " Print what recvfrom() gave (%s)." % SEE_08
+    return said + (" If it prints without a line end, C's stdout keeps that "
+                   "text in its buffer until a line end comes (or the buffer "
+                   "is full): end each line with \\n, or call fflush(stdout) "
+                   "(%s)." % SEE_08)
 
 
 def unread(prog):
@@ -158,7 +166,7 @@ def ur_datagram(run, res):
     res.failed("The checker sent one datagram of %d bytes, %s; within 2 s "
                "the program did not print it %s.%s%s"
                % (len(text_in), shown(text_in), since_sent(text), closed,
-                  " " + HELD % ("it", "it", SEE_08) if kept else
+                  " " + held_words(prog, "it", "it") if kept else
                   prog.fate()),
                "received, not printed" if kept else "datagram not printed")
 
@@ -222,7 +230,7 @@ def ur_empty(run, res):
         return
     if held(prog, text):
         res.failed("%s The program did not print the second within 2 s. %s"
-                   % (said, HELD % ("both", "the second", SEE_08)),
+                   % (said, held_words(prog, "both", "the second")),
                    "received, not printed")
         return
     fate = prog.fate()
@@ -278,7 +286,7 @@ def ur_truncated(run, res):
         res.failed("%s, then %s; the program printed %s of the first, and "
                    "not the second, within 2 s. %s"
                    % (said, shown(after), "%d bytes" % kept if kept else
-                      "nothing", HELD % ("both", "all of them", SEE_08)),
+                      "nothing", held_words(prog, "both", "all of them")),
                    "received, not printed")
         return
     fate = prog.fate()
@@ -365,7 +373,7 @@ def ur_burst(run, res):
     if n < 90 and held(prog, text) and not drops:
         res.failed("The checker sent %d datagrams at once; the program "
                    "printed %d of them within 3 s. %s"
-                   % (BURST, n, HELD % ("them", "them all", SEE_08)),
+                   % (BURST, n, held_words(prog, "them", "them all")),
                    "received, not printed")
         return
     res.failed("The checker sent %d datagrams at once; the program printed "
