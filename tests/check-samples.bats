@@ -224,6 +224,10 @@ while True:
     assert_failure 1
     assert_line --regexp '^FAIL empty .*: ended at an empty datagram \('
     says "recvfrom() returning 0 is an empty datagram, not an end"
+    # So is one that also ends by its own clock, after the next datagram.
+    check --only empty udp-receiver -- "$PYTHON" "$SAMPLES/quiet-end-receiver.py" '{port}'
+    assert_failure 1
+    assert_line --regexp '^FAIL empty .*: ended at an empty datagram \('
 }
 
 @test "check: a UDP receiver whose socket filter drops every datagram fails" {

@@ -172,20 +172,27 @@ def ur_datagram(run, res):
 
 
 ONE = b"one datagram"
+TWO = b"and another one"
 
 
 def ends_after_one(run):
-    """Run the program again and send it one datagram, not empty: has
-    it ended within 2 s? Its first run stays the check's evidence."""
+    """Run the program again and send it one datagram, not empty, then
+    another 0.3 s later: has it ended within 2 s, without printing the
+    other (a receiver that ends when it has waited long enough prints
+    it first)? Its first run stays the check's evidence."""
     first = list(run.programs)
     run.finish()
     prog, peer = start_receiver(run)
-    prog.settled()
+    mark = prog.settled()
     peer.send(ONE, prog.port)
+    time.sleep(0.3)
+    if prog.alive():
+        peer.send(TWO, prog.port)
     ended = prog.wait_exit(PRINT_LIMIT) is not None
+    other = TWO.decode() in prog.out.since(mark)
     run.finish()
     run.programs = first
-    return ended
+    return ended and not other
 
 
 @check("udp-receiver", "empty", "an empty datagram",
