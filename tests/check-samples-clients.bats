@@ -238,6 +238,12 @@ load lib/students
     assert_line --regexp '^FAIL no-receiver .*: hangs \('
     says "Its socket is not connect()ed, so no ECONNREFUSED comes to it: only the end of its input can tell it to stop."
     refute_output --partial "a later call may fail with ECONNREFUSED"
+    # One that waits for a reply is told that none can come.
+    check --only no-receiver udp-sender -- \
+        "$PYTHON" "$SAMPLES/reply-waiting-sender.py" '{host}' '{port}'
+    assert_failure 1
+    says "It waits in a call that receives on its socket: for a reply, it seems, which cannot come"
+    refute_output --partial "only the end of its input"
     # A Python error that is not a refusal is not told to catch one.
     check --only no-receiver udp-sender -- "$PYTHON" -c 'import sys; sys.stdin.read(); b"x" + "y"' '{host}' '{port}'
     assert_failure 1

@@ -102,6 +102,20 @@ def us_long_line(run, res):
                "2000-byte line sent as %s" % plural(len(got), "datagram"))
 
 
+def waits_to_receive(prog):
+    """Does one of the program's processes sleep in the kernel waiting
+    for a datagram (recvfrom(), recv(), read() on a socket: the kernel
+    names that wait __skb_wait_for_more_packets in /proc/PID/wchan)?"""
+    for pid in prog.pids():
+        try:
+            with open("/proc/%d/wchan" % pid) as f:
+                if f.read().strip() == "__skb_wait_for_more_packets":
+                    return True
+        except OSError:
+            pass
+    return False
+
+
 @check("udp-sender", "no-receiver", "nobody receives",
        "nothing receives on the port; the program ends within 3 s of the "
        "end of its input, not by a signal or a traceback")
@@ -126,6 +140,12 @@ def us_no_receiver(run, res):
         hint = (" Its error is not a refused datagram "
                 "(ConnectionRefusedError): the program failed elsewhere; "
                 "its last words show where.")
+    elif udp and waits_to_receive(prog):
+        hint = (" It waits in a call that receives on its socket: for a "
+                "reply, it seems, which cannot come, since nothing receives "
+                "on port %d. Wait at most a few seconds (SO_RCVTIMEO, or "
+                "settimeout() in Python), then say that no reply came and "
+                "exit with status 1 (see lesson 09)." % port)
     elif udp and not any(s.rport for s in udp):
         hint = (" Its socket is not connect()ed, so no ECONNREFUSED comes "
                 "to it: only the end of its input can tell it to stop. "
