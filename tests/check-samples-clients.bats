@@ -208,6 +208,15 @@ load lib/students
     assert_failure 1
     assert_line --regexp '^FAIL exchange .*: bytes the spec does not describe \('
     says 'line 1, "hello, sockstep\n", came with bytes after it that the spec does not describe, from a NUL byte (\0) on'
+    # One that sends the string's NUL too (strlen() + 1) is told that.
+    check --only one-line echo-client -- "$PYTHON" -c '
+import socket, sys
+with socket.create_connection(("127.0.0.1", int(sys.argv[1]))) as s:
+    s.sendall(sys.stdin.buffer.readline() + b"\0")
+    print(s.recv(1024).split(b"\0")[0].decode(), end="")' '{port}'
+    assert_failure 1
+    assert_line --regexp '^FAIL one-line .*: sent 17 bytes for a line of 16 \('
+    says "then a NUL byte (\0), which its input did not have. The program probably sends the string's terminating NUL too (strlen() + 1)"
 }
 
 @test "check: an echo client that ignores its input fails closes-early" {

@@ -4,7 +4,7 @@ from .checks import (LINE, WHOLE_LINE, check, client_ends, closed_early,
                      ending, last_line, last_words, never_connected,
                      refused_check)
 from .common import CLIENT_LIMIT, PIECES_LIMIT
-from .peers import SIZEOF_WORDS, PeerServer
+from .peers import NUL_TOO, SIZEOF_WORDS, PeerServer
 from .program import Program
 from .words import and_list, plural, secs, shown
 
@@ -45,14 +45,16 @@ def ec_one_line(run, res):
     if b"\0" in sent:
         # its input has no NUL: a whole buffer sent, not the line in it
         head, _, rest = sent.partition(b"\0")
+        extra = ("a NUL byte (\\0), which its input did not have. The "
+                 "program probably %s." % NUL_TOO if not rest else
+                 "%s that its input did not have, from a NUL byte (\\0) "
+                 "on%s. %s" % (plural(len(rest) + 1, "byte"),
+                               " (all NUL)" if not rest.strip(b"\0") else
+                               "", SIZEOF_WORDS))
         res.failed("The program sent the checker's server %s for its one "
-                   "line of input, %s (%s): %s, then %s that its input did "
-                   "not have, from a NUL byte (\\0) on%s. %s"
+                   "line of input, %s (%s): %s, then %s"
                    % (plural(len(sent), "byte"), shown(LINE),
-                      plural(len(LINE), "byte"), shown(head, 24),
-                      plural(len(rest) + 1, "byte"),
-                      " (all NUL)" if not rest.strip(b"\0") else "",
-                      SIZEOF_WORDS),
+                      plural(len(LINE), "byte"), shown(head, 24), extra),
                    "sent %d bytes for a line of %d" % (len(sent), len(LINE)))
         return
     if printed and rc == 0:

@@ -152,6 +152,8 @@ SIZEOF = ("sends its whole buffer (sizeof, or a fixed count) where it "
           "should send the length of the text in it (strlen(), or what "
           "recv() returned)")
 SIZEOF_WORDS = "The program probably %s." % SIZEOF
+NUL_TOO = ("sends the string's terminating NUL too (strlen() + 1), where "
+           "the text is strlen() bytes")
 
 
 def echo_trouble(sent, got, how, limit):

@@ -12,7 +12,7 @@ from .checks import (WHOLE_LINE, client_crashed, client_ends, closed_early,
                      never_reason, named, refused_check, short_end)
 from .common import (CLIENT_LIMIT, CLIENT_SLACK, DRAIN_LIMIT, LOCAL,
                      PIECES_STEP)
-from .peers import SIZEOF, PeerServer, settle
+from .peers import NUL_TOO, SIZEOF, PeerServer, settle
 from .program import Program
 from .spec import U32, printed, wanted, where
 from .spec_server import spec_check
@@ -251,7 +251,9 @@ class ScriptServer:
                                "(\\0) on (%s so far, %s): the program "
                                "probably %s" % (n, shown(line, 60),
                                                 plural(len(buf), "byte"),
-                                                shown(buf, 24), SIZEOF))
+                                                shown(buf, 24),
+                                                NUL_TOO if buf == b"\0"
+                                                else SIZEOF))
                     rec["why"] = "bytes the spec does not describe"
                     return
             if self.spec.close == "no":
