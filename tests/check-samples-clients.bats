@@ -236,6 +236,13 @@ with socket.create_connection(("127.0.0.1", int(sys.argv[1]))) as s:
     says "Its error is not the refused connection (ConnectionRefusedError)"
     refute_output --partial "port from its command line"
     refute_output --partial "lesson 05: ECONNREFUSED"
+    # One that dies reading its command line is still asked.
+    check --only one-line echo-client -- "$PYTHON" -c '
+import socket, sys
+socket.create_connection((sys.argv[1], int(sys.argv[2])))' '{port}'
+    assert_failure 1
+    says "after a Python traceback (IndexError:"
+    says "Does it take the server's port from its command line ({port})?"
 }
 
 @test "check: a UDP sender that misses the end of its input is told so, not about ECONNREFUSED" {

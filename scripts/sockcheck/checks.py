@@ -476,9 +476,11 @@ def never_connected(port, proto, prog, rc, took, cpu, limit, peer="server"):
     program connected instead, if it did), or no datagram."""
     how = ending(prog, rc, took, cpu, limit, "after its start")
     # (a program that died of a Python error did not get as far: the
-    # error, which ending() names, is the place to look)
-    # (nor one given the fixed port it uses: --port N)
-    ask = ("" if rc is not None and python_error(prog.output()) or
+    # error, which ending() names, is the place to look, unless it is
+    # one that reading its command line gives; nor is one asked that was
+    # given the fixed port it uses, --port N)
+    err = python_error(prog.output()) if rc is not None else None
+    ask = ("" if err and not err.startswith(("IndexError", "ValueError")) or
            getattr(prog.run, "fixed_port", None) else
            " Does it take the %s's port from its command line ({port})?"
            % peer)
@@ -494,6 +496,12 @@ def never_connected(port, proto, prog, rc, took, cpu, limit, peer="server"):
              if other else "")
     return ("The program never connected to the checker's %s on "
             "127.0.0.1:%d, and %s.%s%s" % (peer, port, how, where, ask))
+
+
+def refusal(err):
+    """Is this Python error a refused connection (Python 3's name, or
+    Python 2's socket.error text)?"""
+    return "ConnectionRefused" in err or "Connection refused" in err
 
 
 def never_reason(proto):
@@ -533,7 +541,7 @@ def refused_check(run, res, start, limit=REFUSED_LIMIT):
         hint = (" A refused connection stays refused: say so and exit "
                 "(lesson 05: ECONNREFUSED).")
     elif python_error(prog.output()) and \
-            "ConnectionRefused" not in python_error(prog.output()):
+            not refusal(python_error(prog.output())):
         hint = (" Its error is not the refused connection "
                 "(ConnectionRefusedError): the program failed before it "
                 "got there, or elsewhere; its last words show where.")

@@ -3,7 +3,7 @@
 import time
 
 from .checks import (check, client_crashed, ending, never_connected,
-                     never_reason, short_end)
+                     never_reason, refusal, short_end)
 from .common import CLIENT_LIMIT, LOCAL, NO_RECEIVER_LIMIT
 from .peers import UdpPeer
 from .procfs import free_port, net_table
@@ -136,7 +136,7 @@ def us_no_receiver(run, res):
     err = python_error(prog.output())
     mine = prog.socket_map() if rc is None else {}
     udp = [s for s in net_table("udp") if s.inode in mine]
-    if err and "ConnectionRefused" not in err:
+    if err and not refusal(err):
         hint = (" Its error is not a refused datagram "
                 "(ConnectionRefusedError): the program failed elsewhere; "
                 "its last words show where.")

@@ -504,5 +504,19 @@ class UdpSender(unittest.TestCase):
         self.assertEqual(udp_sender.strip_newline(b""), b"")
 
 
+class Refusal(unittest.TestCase):
+    def test_python_3_and_2_refusals_are_refusals(self):
+        self.assertTrue(checks.refusal(
+            "ConnectionRefusedError: [Errno 111] Connection refused"))
+        self.assertTrue(checks.refusal(
+            "socket.error: [Errno 111] Connection refused"))
+
+    def test_other_errors_are_not(self):
+        self.assertFalse(checks.refusal(
+            "TypeError: 'str' object cannot be interpreted as an integer"))
+        self.assertFalse(checks.refusal(
+            "ConnectionResetError: [Errno 104] Connection reset by peer"))
+
+
 if __name__ == "__main__":
     unittest.main()
