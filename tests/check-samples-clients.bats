@@ -188,6 +188,13 @@ load lib/students
     check --only long-input echo-client -- \
         "$PYTHON" "$SAMPLES/picky-client.py" '{port}' first
     refute_output --partial "unread"
+    # One whose reads took all its input gives up all the same: what
+    # the spec's lines make it print never comes.
+    check --only long-input echo-client -- \
+        "$PYTHON" "$SAMPLES/whole-reader-client.py" '{port}'
+    assert_failure 1
+    assert_line --regexp '^FAIL long-input .*: did not print /\.\*hello, sockstep\.\*/ after a line of 10000 bytes \('
+    says "which the spec's input: lines make it print after a line such as \"an ordinary line of input\\n\""
     # Nor one that reads one line by design, whatever the line.
     check --only long-input echo-client -- \
         "$PYTHON" "$SAMPLES/one-line-client.py" '{port}'

@@ -14,6 +14,7 @@ from .common import (CLIENT_LIMIT, CLIENT_SLACK, DRAIN_LIMIT, LOCAL,
                      PIECES_STEP)
 from .peers import NUL_TOO, SIZEOF, PeerServer, settle
 from .program import Program
+from .patterns import Pattern, TooSlow
 from .spec import U32, printed, wanted, where
 from .spec_server import spec_check
 from .spec_talk import Talk, matches, padding_note
@@ -494,20 +495,48 @@ def same_without(run, prog, rc, limit):
 
 # Lines after the spec's input, more than C's stdio (4096 bytes) or
 # Python (8192) reads at once: a client that reads them all reads its
-# input to the end.
-FILLER = b"one more line of input\n" * 700
+# input to the end. Few of them (each fits fgets() into 256 bytes), so
+# that one sent and answered at a time fits in the time given.
+FILLER = (b"one more line of input, " + b"x" * 225 + b"\n") * 64
 
 
 def reads_to_end(run, limit):
     """With the spec's input and FILLER after it, does the client read
-    all of its input? Its first run stays the check's evidence."""
+    all of its input and end by itself? Its first run stays the check's
+    evidence."""
     first = list(run.programs)
     run.finish()
-    plain = fed(run, run.spec.input + FILLER, limit)[0]
+    plain, _, rc, _, _ = fed(run, run.spec.input + FILLER, limit)
     left = plain.input_left()
     run.finish()
     run.programs = first
-    return left == 0
+    return left == 0 and rc is not None
+
+
+ORDINARY = b"an ordinary line of input\n"
+
+
+def anywhere(pat, text):
+    """Does a line of text hold a match of the spec pattern pat, in part
+    (as a pattern that backtracks too long, it counts as found)?"""
+    wide = Pattern(".*(?:%s).*" % pat.pattern)
+    try:
+        return any(wide.fullmatch(ln.strip()) for ln in text.splitlines())
+    except TooSlow:
+        return True
+
+
+def prints_after_a_line(run, limit):
+    """With ORDINARY before the spec's input, does the client print all
+    that the spec's print: lines ask, and end by itself? (One that reads
+    a single line by design does not.)"""
+    first = list(run.programs)
+    run.finish()
+    plain, _, rc, _, _ = fed(run, ORDINARY + run.spec.input, limit)
+    ok = printed(run.spec, plain.output()) is None and rc is not None
+    run.finish()
+    run.programs = first
+    return ok
 
 
 def odd_input(name, title, what, line):
@@ -515,9 +544,10 @@ def odd_input(name, title, what, line):
                 "the program's input starts with %s, then the spec's input: "
                 "lines; the checker's server sends back every byte it gets "
                 "as it comes; the program may refuse the line, but ends by "
-                "itself within 5 s, not by a signal or a traceback, and not "
-                "before it read the input after the line (when it reads all "
-                "of the spec's input alone)" % what,
+                "itself within 5 s, not by a signal or a traceback, and it "
+                "goes on past the line: it reads the rest of its input and "
+                "prints what the spec's print: lines ask, where it does so "
+                "without the line" % what,
                 client)
     def func(run, res):
         limit = CLIENT_LIMIT
@@ -574,6 +604,24 @@ def odd_input(name, title, what, line):
                           "the end of the spec's input: lines",
                           plural(FILLER.count(b"\n"), "line")),
                        "input after %s never read" % what)
+            return
+        # (anywhere in its output: the odd line's echo, with no line end
+        # of its own, may share a line with the next)
+        text = prog.output()
+        missing = next((p for p in run.spec.prints
+                        if not anywhere(p, text)), None)
+        if not client_crashed(prog, rc) and missing is not None and \
+                run.spec.input and prints_after_a_line(run, limit):
+            # It read on, maybe, but the lines after this one were not
+            # played: what they make it print never came.
+            res.failed("%s The program %s%s, and no line of its output "
+                       "matches /%s/, which the spec's input: lines make it "
+                       "print after a line such as %s. A client that "
+                       "refuses a line says so and goes on with the next."
+                       % (said, how, ", saying %s" % words if words else "",
+                          missing.pattern, shown(ORDINARY)),
+                       "did not print /%s/ after %s" % (missing.pattern,
+                                                        what))
             return
         if not client_crashed(prog, rc):
             res.passed("%s The program %s, %s after its start%s." % (
