@@ -1,5 +1,6 @@
 """The checks of a UDP sender: the checker receives its datagrams."""
 
+import os
 import time
 
 from .checks import (check, client_crashed, ending, never_connected,
@@ -102,17 +103,29 @@ def us_long_line(run, res):
                "2000-byte line sent as %s" % plural(len(got), "datagram"))
 
 
+# What /proc/PID/task/TID/wchan names for a thread that waits for a
+# datagram (recvfrom(), recv(), read() on a socket) or in poll(),
+# select() or epoll_wait() (Python's settimeout() polls); the kernel may
+# add a suffix such as .constprop.0.
+RECEIVING = ("__skb_wait_for_more_packets", "poll_schedule_timeout",
+             "do_select", "do_sys_poll", "ep_poll")
+
+
 def waits_to_receive(prog):
-    """Does one of the program's processes sleep in the kernel waiting
-    for a datagram (recvfrom(), recv(), read() on a socket: the kernel
-    names that wait __skb_wait_for_more_packets in /proc/PID/wchan)?"""
+    """Does a thread of the program's processes sleep in the kernel in
+    a call that waits for a datagram, or in poll() or select()?"""
     for pid in prog.pids():
         try:
-            with open("/proc/%d/wchan" % pid) as f:
-                if f.read().strip() == "__skb_wait_for_more_packets":
-                    return True
+            tids = os.listdir("/proc/%d/task" % pid)
         except OSError:
-            pass
+            continue
+        for tid in tids:
+            try:
+                with open("/proc/%d/task/%s/wchan" % (pid, tid)) as f:
+                    if f.read().strip().startswith(RECEIVING):
+                        return True
+            except OSError:
+                pass
     return False
 
 
@@ -141,8 +154,9 @@ def us_no_receiver(run, res):
                 "(ConnectionRefusedError): the program failed elsewhere; "
                 "its last words show where.")
     elif udp and waits_to_receive(prog):
-        hint = (" It waits in a call that receives on its socket: for a "
-                "reply, it seems, which cannot come, since nothing receives "
+        hint = (" It waits in the kernel, in a call that receives, or in "
+                "poll() or select(): for a reply, it seems, which cannot "
+                "come, since nothing receives "
                 "on port %d. Wait at most a few seconds (SO_RCVTIMEO, or "
                 "settimeout() in Python), then say that no reply came and "
                 "exit with status 1 (see lesson 09)." % port)
