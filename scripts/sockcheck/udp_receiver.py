@@ -69,13 +69,26 @@ def held_words(prog, took, what):
     in its buffer (a Python one, run here unbuffered, does not)."""
     said = ("It took %s from its socket (nothing waits there, nothing was "
             "dropped) but has not printed %s." % (took, what))
-    if any(os.path.basename(a).startswith("python") or a.endswith(".py")
-           for a in prog.argv[:2]):
+    if runs_python(prog):
         return said + " Print what recvfrom() gave (%s)." % SEE_08
-    return said + (" If it prints without a line end, C's stdout keeps that "
-                   "text in its buffer until a line end comes (or the buffer "
-                   "is full): end each line with \\n, or call fflush(stdout) "
-                   "(%s)." % SEE_08)
+    return said + (" If it is a C program that prints without a line end, "
+                   "stdout keeps that text in its buffer until a line end "
+                   "comes (or the buffer is full): end each line with \\n, "
+                   "or call fflush(stdout) (%s)." % SEE_08)
+
+
+def runs_python(prog):
+    """Is a process of the program a Python interpreter (its
+    executable's name, or the command's first words)?"""
+    for pid in prog.pids():
+        try:
+            exe = os.path.basename(os.readlink("/proc/%d/exe" % pid))
+        except OSError:
+            continue
+        if exe.startswith(("python", "pypy")):
+            return True
+    return any(os.path.basename(a).startswith("python") or a.endswith(".py")
+               for a in prog.argv[:2])
 
 
 def unread(prog):
