@@ -250,6 +250,13 @@ socket.create_connection((sys.argv[1], int(sys.argv[2])))' '{port}'
     assert_failure 1
     says "after a Python traceback (IndexError:"
     says "Does it take the server's port from its command line ({port})?"
+    # So is one refused on a port of its own.
+    check --only one-line echo-client -- "$PYTHON" -c '
+import socket
+socket.create_connection(("127.0.0.1", 1))' '{port}'
+    assert_failure 1
+    says "after a Python traceback (ConnectionRefusedError:"
+    says "Does it take the server's port from its command line ({port})?"
 }
 
 @test "check: a UDP sender that misses the end of its input is told so, not about ECONNREFUSED" {
@@ -265,8 +272,17 @@ socket.create_connection((sys.argv[1], int(sys.argv[2])))' '{port}'
     check --only no-receiver udp-sender -- \
         "$PYTHON" "$SAMPLES/reply-waiting-sender.py" '{host}' '{port}'
     assert_failure 1
-    says "It waits in a call that receives on its socket: for a reply, it seems, which cannot come"
+    says "It waits in the kernel, in a call that receives, or in poll() or select(): for a reply, it seems, which cannot come"
     refute_output --partial "only the end of its input"
+    # So is one whose wait has a timeout too long (Python polls then).
+    check --only no-receiver udp-sender -- "$PYTHON" -c '
+import socket, sys
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.settimeout(60)
+s.sendto(sys.stdin.buffer.readline(), (sys.argv[1], int(sys.argv[2])))
+s.recvfrom(100)' '{host}' '{port}'
+    assert_failure 1
+    says "for a reply, it seems, which cannot come"
     # A Python error that is not a refusal is not told to catch one.
     check --only no-receiver udp-sender -- "$PYTHON" -c 'import sys; sys.stdin.read(); b"x" + "y"' '{host}' '{port}'
     assert_failure 1

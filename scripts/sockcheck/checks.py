@@ -477,10 +477,13 @@ def never_connected(port, proto, prog, rc, took, cpu, limit, peer="server"):
     how = ending(prog, rc, took, cpu, limit, "after its start")
     # (a program that died of a Python error did not get as far: the
     # error, which ending() names, is the place to look, unless it is
-    # one that reading its command line gives; nor is one asked that was
-    # given the fixed port it uses, --port N)
+    # one that reading its command line gives, or a refusal (a port of
+    # its own); nor is one asked that was given the fixed port it uses,
+    # --port N)
     err = python_error(prog.output()) if rc is not None else None
-    ask = ("" if err and not err.startswith(("IndexError", "ValueError")) or
+    port_error = err and (refusal(err) or err.startswith(
+        ("IndexError", "ValueError", "OverflowError")))
+    ask = ("" if err and not port_error or
            getattr(prog.run, "fixed_port", None) else
            " Does it take the %s's port from its command line ({port})?"
            % peer)
