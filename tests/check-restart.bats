@@ -208,7 +208,7 @@ PY
         --only exchange,not-utf8 -- "$PYTHON" "$BATS_TEST_TMPDIR/quiet.py" '{port}'
     assert_failure 1
     assert_line --regexp '^NOT RUN not-utf8 +an answer that is not UTF-8: answer never sent$'
-    says "the checker's server never sent bytes that are not UTF-8, because the program did not send its request first"
+    says "the checker's server never sent bytes that are not UTF-8, because the program did not first send the request the spec says"
     says "exited with status 0 (it printed nothing)"
     refute_output --partial "None"
 }

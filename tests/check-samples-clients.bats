@@ -224,6 +224,15 @@ with socket.create_connection(("127.0.0.1", int(sys.argv[1]))) as s:
     assert_failure 1
     assert_line --regexp '^FAIL one-line .*: sent 17 bytes for a line of 16 \('
     says "then a NUL byte (\0), which its input did not have. The program probably sends the string's terminating NUL too (strlen() + 1)"
+    # One whose buffer was zeroed sends NULs only after the line.
+    check --only one-line echo-client -- "$PYTHON" -c '
+import socket, sys
+with socket.create_connection(("127.0.0.1", int(sys.argv[1]))) as s:
+    s.sendall(sys.stdin.buffer.readline().ljust(64, b"\0"))
+    print(s.recv(1024).split(b"\0")[0].decode(), end="")' '{port}'
+    assert_failure 1
+    says "then 48 bytes that its input did not have, from a NUL byte (\0) on (all NUL)."
+    says "its whole buffer, zeroed (sizeof, or a fixed count), or its string's terminating NUL (strlen() + 1), perhaps in a loop."
 }
 
 @test "check: an echo client that ignores its input fails closes-early" {

@@ -50,7 +50,12 @@ def ec_one_line(run, res):
                  "%s that its input did not have, from a NUL byte (\\0) "
                  "on%s. %s" % (plural(len(rest) + 1, "byte"),
                                " (all NUL)" if not rest.strip(b"\0") else
-                               "", SIZEOF_WORDS))
+                               "", SIZEOF_WORDS if rest.strip(b"\0") else
+                               "The program probably sends NUL bytes that "
+                               "are no part of its text: its whole buffer, "
+                               "zeroed (sizeof, or a fixed count), or its "
+                               "string's terminating NUL (strlen() + 1), "
+                               "perhaps in a loop."))
         res.failed("The program sent the checker's server %s for its one "
                    "line of input, %s (%s): %s, then %s"
                    % (plural(len(sent), "byte"), shown(LINE),

@@ -416,8 +416,8 @@ def not_sent(run, srv, what):
     """Why the checker's server never sent the bad answer: the program
     did not send what it answers (the exchange check says more)."""
     return ("Not run: the checker's server never sent %s, because the "
-            "program did not send its request first%s. The %s check "
-            "shows what happened." % (what, ": " + srv.trouble
+            "program did not first send the request the spec says%s. The "
+            "%s check shows what happened." % (what, ": " + srv.trouble
                                       if srv.trouble else "",
                                       named(run, "exchange")))
 
