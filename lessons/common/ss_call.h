@@ -507,7 +507,9 @@ static void ss_late_flush(void)
                 "it returned");
         if (told[i].rc > 0)
             ss_tell(SS_K_LATE_REAP, "a child's exit status collected: it "
-                                    "is gone from the process table");
+                                    "is gone from the process table, where "
+                                    "it stayed as a zombie once it had "
+                                    "ended");
         else if (told[i].rc == 0)
             ss_tell(SS_K_LATE_NONE, "0: children are left, but none has "
                                     "ended (WNOHANG: do not wait)");
