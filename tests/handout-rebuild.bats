@@ -195,6 +195,61 @@ EOF
     assert_output --partial "See page ??"
 }
 
+@test "handout: a table that runs over pages keeps the running header of its chapter" {
+    local dir="$BATS_FILE_TMPDIR/tree" d="$BATS_TEST_TMPDIR/lt" i
+    [ "$(<"$BATS_FILE_TMPDIR/rebuild.status")" -eq 0 ] ||
+        fail "make handout PAPER=letter failed: $(tail -n 30 "$BATS_FILE_TMPDIR/rebuild.log")"
+    # The handout's preamble, then an appendix long enough to end on its
+    # second page, and one that starts after it on that page ({.runon})
+    # with a table (longtable) that runs over three pages. Before the
+    # preamble mended longtable's output routine, the pages the table
+    # shipped took their header from the appendix before (in a CI run of
+    # the handout: pages 147-149 named G where H had begun).
+    mkdir -p "$d"
+    {
+        sed '/^\\begin{document}/q' "$dir/build/handout/handout.tex"
+        printf '%s\n' '\appendix' '\chapter{The one before}'
+        for i in $(seq 1 30); do
+            printf '%s\n' "Filler of the appendix before, paragraph $i, long enough" \
+                "to take a line and a half of the page it is printed on." ''
+        done
+        printf '%s\n' '\begingroup\ssrunon' '\chapter{The one with a table}' \
+            '\endgroup' 'A table follows.' '\begin{longtable}{ll}'
+        for i in $(seq 1 150); do printf 'row %d & cell \\\\\n' "$i"; done
+        printf '%s\n' '\end{longtable}' 'After the table.\newpage A page after it.' \
+            '\end{document}'
+    } >"$d/lt.tex"
+    cd "$d"
+    run timeout "$BUILD_LIMIT" env TEXINPUTS="$dir:" pdflatex \
+        -interaction=nonstopmode -halt-on-error lt.tex
+    assert_success
+    refute_output --partial "not patched"
+    pdftotext lt.pdf lt.txt
+    # Each page after the first: its header (pdftotext puts it and
+    # "sockstep handout" in its first lines, in either order), against
+    # the page the second appendix starts on; the table must start on
+    # that page and run on over two more.
+    run "$PYTHON" - lt.txt <<'EOF'
+import sys
+pages = open(sys.argv[1]).read().split("\f")[:-1]
+def on(text):
+    return next(i for i, p in enumerate(pages) if text in p.split("\n"))
+start, table, end = on("A table follows."), on("row 1"), on("row 150")
+print("starts on", start + 1, "table", table + 1, "to", end + 1, "of", len(pages))
+bad = 0
+for i, p in enumerate(pages[1:], 1):
+    lines = p.split("\n")[:4]
+    head = [l for l in lines if l and l != "sockstep handout"][:1]
+    want = "A. The one before" if i <= start else "B. The one with a table"
+    if "sockstep handout" not in lines or head != [want]:
+        print("page %d: header %r, want %r" % (i + 1, head, want))
+        bad = 1
+sys.exit(bad or not (start == table and end >= start + 2))
+EOF
+    echo "$output"
+    assert_success
+}
+
 @test "handout: SOURCE_DATE_EPOCH sets the day the handout says it was built" {
     local dir="$BATS_FILE_TMPDIR/tree"
     # make -n -B: the commands it would run, none run
