@@ -351,3 +351,22 @@ EOF
     assert_line --index 0 --regexp '-4" class="narration"$'
     assert_line --index 3 --regexp '-7" class="narration"$'
 }
+
+@test "handout: no line of prose that starts with a number and a dot becomes a numbered list" {
+    # Markdown takes a line that starts "3. " in a paragraph of a list
+    # item for a new list, numbered from 3: "got / 3. The second frame"
+    # printed a list item of its own. Every numbered list of the handout
+    # starts at 1, so a list that starts elsewhere is such a line.
+    local f out bad=0
+    for f in "$ROOT"/docs/*.md "$ROOT"/docs/lessons/*.md; do
+        out=$(pandoc --from markdown -t html "$f") || fail "pandoc failed on $f"
+        if grep -q '<ol start=' <<<"$out"; then
+            echo "${f#"$ROOT"/}: $(grep -o '<ol start="[^"]*"' <<<"$out" | tr '\n' ' ')"
+            bad=1
+        fi
+    done
+    [ "$bad" -eq 0 ]
+    # and the check sees one
+    out=$(printf -- '- a line that ends with\n  3. and goes on\n' | pandoc --from markdown -t html)
+    grep -q '<ol start="3"' <<<"$out"
+}
