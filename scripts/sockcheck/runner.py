@@ -220,6 +220,19 @@ class Run:
                     pass
         self.programs, self.cleanup = [], []
 
+    def again(self, fn, *args):
+        """fn(*args), as a second run of the program beside the check's
+        first: what the first run started is stopped before and stays
+        the check's evidence (self.programs names it again after); what
+        fn starts is stopped after. Returns what fn returns."""
+        first = list(self.programs)
+        self.finish()  # the checker's peer too, whose port may be fixed
+        try:
+            return fn(*args)
+        finally:
+            self.finish()
+            self.programs = first
+
 
 def tail_lines(text, n=4):
     lines = [ln.rstrip() for ln in text.splitlines() if ln.strip()]

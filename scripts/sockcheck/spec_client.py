@@ -483,14 +483,11 @@ def same_without(run, prog, rc, limit):
     hang, or the same status and error), does it connect, how many
     bytes does it send, and how many of its input does it leave unread?
     Its first run stays the evidence."""
-    first = list(run.programs)
-    run.finish()  # the checker's server, whose port may be fixed
-    plain, srv, rc2, _, _ = fed(run, run.spec.input, limit)
-    same = rc2 == rc and short_end(plain, rc2) == short_end(prog, rc)
-    connected, sent = srv.connections > 0, len(srv.received)
-    run.finish()
-    run.programs = first
-    return same, connected, sent
+    def second():
+        plain, srv, rc2, _, _ = fed(run, run.spec.input, limit)
+        same = rc2 == rc and short_end(plain, rc2) == short_end(prog, rc)
+        return same, srv.connections > 0, len(srv.received)
+    return run.again(second)
 
 
 # Lines after the spec's input, more than C's stdio (4096 bytes) or
@@ -504,13 +501,10 @@ def reads_to_end(run, limit):
     """With the spec's input and FILLER after it, does the client read
     all of its input and end by itself? Its first run stays the check's
     evidence."""
-    first = list(run.programs)
-    run.finish()
-    plain, _, rc, _, _ = fed(run, run.spec.input + FILLER, limit)
-    left = plain.input_left()
-    run.finish()
-    run.programs = first
-    return left == 0 and rc is not None
+    def second():
+        plain, _, rc, _, _ = fed(run, run.spec.input + FILLER, limit)
+        return plain.input_left() == 0 and rc is not None
+    return run.again(second)
 
 
 ORDINARY = b"an ordinary line of input\n"
@@ -530,13 +524,10 @@ def prints_after_a_line(run, limit):
     """With ORDINARY before the spec's input, does the client print all
     that the spec's print: lines ask, and end by itself? (One that reads
     a single line by design does not.)"""
-    first = list(run.programs)
-    run.finish()
-    plain, _, rc, _, _ = fed(run, ORDINARY + run.spec.input, limit)
-    ok = printed(run.spec, plain.output()) is None and rc is not None
-    run.finish()
-    run.programs = first
-    return ok
+    def second():
+        plain, _, rc, _, _ = fed(run, ORDINARY + run.spec.input, limit)
+        return printed(run.spec, plain.output()) is None and rc is not None
+    return run.again(second)
 
 
 def odd_input(name, title, what, line):

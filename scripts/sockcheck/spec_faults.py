@@ -396,10 +396,6 @@ def sc_short_send(run, res):
 def fails_without_fault(run, res):
     """Run the exchange again without the fault: does it fail too? The
     programs of the faulted run stay the check's evidence."""
-    faulted = list(run.programs)
-    run.finish()  # the checker's server, whose port may be fixed
     plain = Result(res.check)
-    judge(run, plain, "script")
-    run.finish()
-    run.programs = faulted
+    run.again(judge, run, plain, "script")
     return not plain.ok

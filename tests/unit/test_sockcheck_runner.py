@@ -220,6 +220,49 @@ class StopEverything(unittest.TestCase):
         self.assertEqual(ended, runs)
 
 
+class Program:
+    """A stand-in for a started program: stop() notes that it ran."""
+
+    def __init__(self, run, name):
+        self.name, self.stopped = name, 0
+        run.programs.append(self)
+
+    def stop(self):
+        self.stopped += 1
+
+
+class Again(unittest.TestCase):
+    """Run.again: a second run of the program beside the check's first."""
+
+    def setUp(self):
+        self.run = runner.Run("echo-server", ["x"])
+        self.first = Program(self.run, "first")
+        self.closed = []
+        self.run.cleanup.append(lambda: self.closed.append("first's peer"))
+
+    def test_first_stopped_before_second_after_first_kept(self):
+        def second(word):
+            # the first run's programs and peers have been ended
+            self.assertEqual((self.first.stopped, self.closed, word),
+                             (1, ["first's peer"], "hello"))
+            self.assertEqual(self.run.programs, [])
+            self.second = Program(self.run, "second")
+            return 42
+        self.assertEqual(self.run.again(second, "hello"), 42)
+        self.assertEqual(self.second.stopped, 1)
+        self.assertEqual(self.run.programs, [self.first])
+        self.assertEqual(self.run.cleanup, [])
+
+    def test_also_when_the_second_run_raises(self):
+        def second():
+            self.second = Program(self.run, "second")
+            raise NotReady("never listened", "never listened")
+        with self.assertRaises(NotReady):
+            self.run.again(second)
+        self.assertEqual(self.second.stopped, 1)
+        self.assertEqual(self.run.programs, [self.first])
+
+
 class TailLines(unittest.TestCase):
     """The program's last lines, shown under a failed check."""
 
