@@ -66,10 +66,6 @@ static int connect_within(const struct addrinfo *ai, int ms)
         perror("connect");
         goto fail;
     }
-    say("the SYN is sent and connect() has returned. When the handshake "
-        "ends, either way, the socket becomes writable: poll() waits for "
-        "that, at most --timeout");
-
     p.fd = fd;
     p.events = POLLOUT;
     do
