@@ -119,7 +119,7 @@ grep -c "htons(53)" "$T/dns" || true'
     assert_said "likely cause: the name is not in /etc/hosts"
 }
 
-@test "10-getaddrinfo: --port takes a service name (http is port 80)" {
+@test "10-getaddrinfo: --port takes a service name (http is port 80, pop3 110)" {
     need_world
     world '
 serve "$T/server" "$BIN/04-accept" --port 80 --count 1 --timeout 10 || exit 1
@@ -127,6 +127,8 @@ serve "$T/server" "$BIN/04-accept" --port 80 --count 1 --timeout 10 || exit 1
 echo "client exit $?"
 "$ROOT/tests/hostile/run-clean" "$BIN/10-getaddrinfo" --port nosuchservice
 echo "client exit $?"
+"$ROOT/tests/hostile/run-clean" "$BIN/10-getaddrinfo" --port pop3 --timeout 2
+echo "pop3 exit $?"
 reap'
     assert_success
     assert_line "connected to 127.0.0.1:80"
@@ -134,8 +136,13 @@ reap'
     assert_line "client exit 0"
     assert_line "getaddrinfo: Servname not supported for ai_socktype"
     assert_line "client exit 1"
+    # a name with a digit is a name too (pop3 is port 110: nothing there)
+    assert_line "pop3 exit 1"
+    refute_line --partial "--port: expected"
     plain && return 0
     assert_line --regexp '^getaddrinfo\("localhost", "http", .*'
+    assert_line --regexp '^getaddrinfo\("localhost", "pop3", .*'
+    assert_line --regexp '^connect\(3, 127\.0\.0\.1:110, 16\) = -1 ECONNREFUSED'
     assert_said "= EAI_SERVICE (Servname not supported for ai_socktype)"
 }
 

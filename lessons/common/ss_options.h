@@ -493,9 +493,12 @@ static inline void ss_start(const struct ss_lesson *l, struct ss_options *o,
             o->host_text = val;
         } else if (takes && strcmp(name, "--port") == 0) {
             size_t n = strlen(val);
+            /* a service name (http, pop3, x11) starts with a letter; a
+               value that starts with a digit is a number, 0x too */
             if ((opts & SS_OPT_NAMES) && n > 0 && n < sizeof o->port_text &&
-                strspn(val, "abcdefghijklmnopqrstuvwxyz-") == n) {
-                o->port = 0; /* a service name, for getaddrinfo */
+                strchr("abcdefghijklmnopqrstuvwxyz", val[0]) != NULL &&
+                strspn(val, "abcdefghijklmnopqrstuvwxyz0123456789-") == n) {
+                o->port = 0; /* for getaddrinfo to look up */
             } else {
                 o->port = (unsigned short)ss_number(l, name, val, 0, 65535,
                                                     ss_wants(l, name));
