@@ -58,6 +58,25 @@ load test_helper
     assert_line "preload.c:$((n + 1)): a function body that starts with a blank line"
 }
 
+@test "rooms: state kept outside ss_state.h is found, in a function too" {
+    # The check must be able to fail: a copy of the header with a
+    # counter at file scope in one room and a static buffer inside
+    # ss_late_flush() in another; a static const table stays allowed.
+    mkdir -p "$BATS_TEST_TMPDIR/tree/lessons"
+    cp -R "$ROOT/lessons/common" "$BATS_TEST_TMPDIR/tree/lessons/"
+    local c="$BATS_TEST_TMPDIR/tree/lessons/common"
+    printf '%s\n' 'static int ss_planted_count;' >>"$c/ss_wait.h"
+    sed -i 's/^\( *\)struct ss_late_call \*told = ss_late_told;/&\n\1static char planted_buf[64];/' \
+        "$c/ss_call.h"
+    grep -q planted_buf "$c/ss_call.h" || fail "ss_late_flush() not found to plant in"
+    cd "$BATS_TEST_TMPDIR/tree"
+    run "$PYTHON" "$ROOT/tests/rooms" --no-needs-builds
+    [ "$status" -eq 1 ]
+    assert_line "ss_wait.h: state outside ss_state.h: static int ss_planted_count;"
+    assert_line "ss_call.h: state outside ss_state.h: static char planted_buf[64];"
+    refute_output --partial "static const"
+}
+
 @test "rooms: an errno text written out in both tables of ss_errors.h is found" {
     # The check must be able to fail: a copy of the header with one
     # shared cause written out again where each table names its macro.

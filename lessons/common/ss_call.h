@@ -465,7 +465,7 @@ static inline void ss_tell(unsigned k, const char *fmt, ...)
 /* Tell the calls a signal handler made since the last narrated call. */
 static void ss_late_flush(void)
 {
-    static struct ss_late_call told[SS_MAX_LATE];
+    struct ss_late_call *told = ss_late_told;
     sigset_t all, old;
     int i, n, lost;
     char line[500], args[120];
@@ -473,9 +473,9 @@ static void ss_late_flush(void)
     if (ss_nlate == 0 && ss_late_lost == 0)
         return;
     ss_nar.hush = 0; /* a repeat held back is over: these are told */
-    /* A copy taken with signals blocked: a handler may add to the list. */
-    /* The list is copied out: a handler that runs while the copy is
-       told writes from the start of ss_late again. */
+    /* A copy taken with signals blocked, since a handler may add to the
+       list; one that runs while the copy is told writes from the start of
+       ss_late again. */
     sigfillset(&all);
     sigprocmask(SIG_BLOCK, &all, &old);
     n = ss_nlate;

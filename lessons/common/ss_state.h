@@ -99,6 +99,9 @@ struct ss_late_call {
 };
 static struct ss_late_call ss_late[SS_MAX_LATE];
 static volatile sig_atomic_t ss_nlate, ss_late_lost;
+/* ss_late_flush()'s copy of ss_late, taken with signals blocked (not on
+   the stack: it is 28 KB). */
+static struct ss_late_call ss_late_told[SS_MAX_LATE];
 #endif
 
 /* Lesson 03's watch of its accept queue (ss_watch.h). */
