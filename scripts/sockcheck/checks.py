@@ -12,7 +12,7 @@ import threading
 import time
 
 from .common import KINDS, SPIN_SHARE
-from .common import LOCAL, REFUSED_LIMIT
+from .common import LOCAL, REFUSED_LIMIT, SECOND_BIND_WAIT, SIGPIPE_LIMIT
 from .procfs import is_loopback, net_table, proc_stat, show_addr
 from .program import Program
 from .words import (and_list, describe_status, died_of, not_connected, plural,
@@ -137,7 +137,7 @@ def loopback_check(run, res, proto, strict=False, spec=False):
     the specs' bind check."""
     prog = Program(run, run.port_for(proto))
     prog.wait_bound(proto)
-    time.sleep(0.3)  # room for a second socket, if it makes one
+    time.sleep(SECOND_BIND_WAIT)
     socks = prog.bound_sockets()
     outside = [s for s in socks if not is_loopback(s.ip)]
     verb = "listened on" if proto == "tcp" else "was bound to"
@@ -648,10 +648,10 @@ def count_descriptors(prog, res, serve):
 
 def ended_at_sigpipe(prog, res, said, other=None):
     """The end of a sigpipe check: True, with res failed, when the process
-    holding the listening socket ended within 1 s of the reset: killed by
-    SIGPIPE; or as other() reports it (it returns True when it did); or
-    else ended by a failed send(). False while it still runs."""
-    deadline = time.monotonic() + 1.0
+    holding the listening socket ended within SIGPIPE_LIMIT of the reset:
+    killed by SIGPIPE; or as other() reports it (it returns True when it
+    did); or else ended by a failed send(). False while it still runs."""
+    deadline = time.monotonic() + SIGPIPE_LIMIT
     while time.monotonic() < deadline and prog.owner_alive():
         time.sleep(0.05)
     if prog.owner_alive():

@@ -16,7 +16,8 @@ import termios
 import time
 import tty
 
-from .common import LOCAL, NARRATE, NARRATED_CALL, SPIN_SHARE, NotReady
+from .common import EXIT_WAIT, LOCAL, NARRATE, NARRATED_CALL, SPIN_SHARE
+from .common import NotReady
 from .procfs import (all_pids, connect_host, fd_links, my_procs, net_table,
                      proc_stat, socket_inodes)
 from .words import (describe_status, fold_calls, python_error,
@@ -439,7 +440,7 @@ class Program:
                 return self.output()
             time.sleep(0.03)
 
-    def fate(self, wait=0.3):
+    def fate(self, wait=EXIT_WAIT):
         """A sentence on how the program ended, or '' if it still runs.
         A process that is exiting has already closed its sockets (a peer
         saw a RST or an EOF) but may not have ended yet: wait a little."""
