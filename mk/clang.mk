@@ -30,20 +30,21 @@ CLANG_LOAD       := $(CLANG_BUILD)/bench/load
 build-clang: $(CLANG_BINS) $(CLANG_PLAIN_BINS) $(CLANG_TESTS) $(CLANG_LOAD)
 
 # Static pattern rules: explicit, so the Makefile's $(BUILD)/% rule never
-# claims build/clang/NAME.
-$(CLANG_BINS): $(CLANG_BUILD)/%: $$(SRC_%) $(LESSON_HEADER)
+# claims build/clang/NAME. Each depends on build/.flags (the Makefile), so
+# that make CFLAGS=... builds these again too.
+$(CLANG_BINS): $(CLANG_BUILD)/%: $$(SRC_%) $(LESSON_HEADER) $(BUILD)/.flags
 	@mkdir -p $(@D)
 	$(CLANG) $(OPT_FLAGS) $(REPRO) $(SRC_$*) -o $@
 
-$(CLANG_PLAIN_BINS): $(CLANG_BUILD)/plain/%: $$(SRC_%) $(LESSON_HEADER)
+$(CLANG_PLAIN_BINS): $(CLANG_BUILD)/plain/%: $$(SRC_%) $(LESSON_HEADER) $(BUILD)/.flags
 	@mkdir -p $(@D)
 	$(CLANG) $(OPT_FLAGS) $(REPRO) -DSOCKSTEP_PLAIN $(SRC_$*) -o $@
 
-$(CLANG_TESTS): $(CLANG_BUILD)/tests/%: tests/%.c $(LESSON_HEADER)
+$(CLANG_TESTS): $(CLANG_BUILD)/tests/%: tests/%.c $(LESSON_HEADER) $(BUILD)/.flags
 	@mkdir -p $(@D)
 	$(CLANG) $(OPT_FLAGS) $(REPRO) $< -o $@
 
-$(CLANG_LOAD): bench/load.c
+$(CLANG_LOAD): bench/load.c $(BUILD)/.flags
 	@mkdir -p $(@D)
 	$(CLANG) $(OPT_FLAGS) $(REPRO) $< -o $@
 
@@ -58,18 +59,18 @@ build-gcc-O2: $(O2_BINS) $(O2_PLAIN_BINS) $(O2_TESTS) $(O2_LOAD)
 
 build-optimized: build-clang build-gcc-O2
 
-$(O2_BINS): $(O2_BUILD)/%: $$(SRC_%) $(LESSON_HEADER)
+$(O2_BINS): $(O2_BUILD)/%: $$(SRC_%) $(LESSON_HEADER) $(BUILD)/.flags
 	@mkdir -p $(@D)
 	$(CC) $(OPT_FLAGS) $(REPRO) $(SRC_$*) -o $@
 
-$(O2_PLAIN_BINS): $(O2_BUILD)/plain/%: $$(SRC_%) $(LESSON_HEADER)
+$(O2_PLAIN_BINS): $(O2_BUILD)/plain/%: $$(SRC_%) $(LESSON_HEADER) $(BUILD)/.flags
 	@mkdir -p $(@D)
 	$(CC) $(OPT_FLAGS) $(REPRO) -DSOCKSTEP_PLAIN $(SRC_$*) -o $@
 
-$(O2_TESTS): $(O2_BUILD)/tests/%: tests/%.c $(LESSON_HEADER)
+$(O2_TESTS): $(O2_BUILD)/tests/%: tests/%.c $(LESSON_HEADER) $(BUILD)/.flags
 	@mkdir -p $(@D)
 	$(CC) $(OPT_FLAGS) $(REPRO) $< -o $@
 
-$(O2_LOAD): bench/load.c
+$(O2_LOAD): bench/load.c $(BUILD)/.flags
 	@mkdir -p $(@D)
 	$(CC) $(OPT_FLAGS) $(REPRO) $< -o $@

@@ -27,8 +27,9 @@ SAN_ENV    := ASAN_OPTIONS=exitcode=86:detect_leaks=1:strict_string_checks=1 \
 sanitize: $(SAN_BINS)
 
 # A static pattern rule: explicit, so the Makefile's $(BUILD)/% rule never
-# claims build/sanitize/NAME.
-$(SAN_BINS): $(SAN_BUILD)/%: $$(SRC_%) $(LESSON_HEADER) | $(SAN_BUILD)
+# claims build/sanitize/NAME; built again when the flags change
+# (build/.flags, the Makefile).
+$(SAN_BINS): $(SAN_BUILD)/%: $$(SRC_%) $(LESSON_HEADER) $(BUILD)/.flags | $(SAN_BUILD)
 	$(CC) $(STRICT) $(SAN_CFLAGS) $(SAN_FLAGS) $(SRC_$*) -o $@
 
 $(SAN_BUILD):

@@ -238,6 +238,18 @@ EOF
     run make -C "$t" --no-print-directory -q CFLAGS="-std=c11 -Wall -O1" \
         build/01-socket
     assert_success
+    # the sanitizer, clang and -O2 builds follow the flags too
+    local extra=(build/sanitize/01-socket build/clang/01-socket build/O2/01-socket)
+    local target
+    run make -C "$t" --no-print-directory "${extra[@]}"
+    assert_success
+    run make -C "$t" --no-print-directory -q "${extra[@]}"
+    assert_success
+    run make -C "$t" --no-print-directory CFLAGS="-std=c11 -Wall -O1" "${extra[@]}"
+    assert_success
+    for target in "${extra[@]}"; do
+        assert_output --partial "-o $target"
+    done
 }
 
 @test "builds: CI runs make lint first, before the long steps" {
