@@ -126,7 +126,8 @@ $(RUNS_DIR)/.done: $(RUNS_INPUTS)
 	  echo "$(RUNS_DIR): the runs' programs are the same, byte for byte: transcripts kept"; \
 	else \
 	  echo "docs/runs.sh $(BUILD) $(RUNS_DIR)"; \
-	  docs/runs.sh $(BUILD) $(RUNS_DIR) || { rm -f $(RUNS_SUMS).new; exit 1; }; \
+	  SOCKSTEP_LESSONS="$(LESSONS)" docs/runs.sh $(BUILD) $(RUNS_DIR) || \
+	    { rm -f $(RUNS_SUMS).new; exit 1; }; \
 	fi
 	@mv $(RUNS_SUMS).new $(RUNS_SUMS)
 	touch $@

@@ -370,3 +370,21 @@ EOF
     out=$(printf -- '- a line that ends with\n  3. and goes on\n' | pandoc --from markdown -t html)
     grep -q '<ol start="3"' <<<"$out"
 }
+
+@test "handout: runs.sh stops at once when a lesson's program is missing, any lesson" {
+    # Its list of programs is the Makefile's LESSONS (it once checked 13 of
+    # them by name): a build directory without 17-unix-client, a lesson
+    # that list left out, stops it before any run, and naming it.
+    local bin="$BATS_TEST_TMPDIR/bin" f
+    mkdir -p "$bin"
+    for f in "$ROOT"/build/[0-9]*; do
+        [[ -f "$f" && -x "$f" ]] && ln -s "$f" "$bin/"
+    done
+    [ -e "$bin/17-unix-client" ] || fail "build/17-unix-client is not built"
+    rm "$bin/17-unix-client"
+    cd "$ROOT"
+    run timeout "$((60 * SCALE))" docs/runs.sh "$bin" "$BATS_TEST_TMPDIR/out"
+    assert_failure 1
+    assert_output "runs.sh: $bin/17-unix-client is missing: build the lessons first"
+    [ ! -e "$BATS_TEST_TMPDIR/out" ]
+}
