@@ -57,7 +57,7 @@ CODE_BLOCKS_OK := $(HANDOUT_DIR)/code-blocks.ok
 HANDOUT_COMMON := $(HANDOUT_MD) docs/metadata.yaml docs/include.lua \
                   $(wildcard docs/filters/*.lua) docs/listing.lua docs/index.txt \
                   $(HANDOUT_LESSON_SRC) $(wildcard docs/python/*.py) \
-                  $(RUNS_DIR)/.done mk/handout.mk
+                  $(RUNS_DIR)/.done mk/handout.mk $(HANDOUT_DIR)/stamp
 
 # The title page says when, and from which commit, it was built.
 HANDOUT_COMMA := ,
@@ -73,6 +73,20 @@ else
 HANDOUT_DAY    := $(shell date +%Y-%m-%d)
 endif
 HANDOUT_DATE   := $(HANDOUT_DAY)$(if $(HANDOUT_COMMIT),$(HANDOUT_COMMA) commit $(HANDOUT_COMMIT))
+# What the handout says of its build, kept in a file that changes only
+# when that does (a new day, another commit, a tree made dirty), so the
+# PDF, HTML and EPUB are made again then and never name a commit they
+# were not built from. Written as build/.flags is (Makefile): when make
+# reads this file, never by make -n or -q.
+HANDOUT_STAMP  := $(HANDOUT_DIR)/stamp
+ifeq ($(findstring n,$(firstword -$(MAKEFLAGS)))$(findstring \
+    q,$(firstword -$(MAKEFLAGS))),)
+ifneq ($(HANDOUT_DATE),$(file <$(HANDOUT_STAMP)))
+$(shell mkdir -p $(HANDOUT_DIR))
+$(file >$(HANDOUT_STAMP),$(HANDOUT_DATE))
+endif
+endif
+$(HANDOUT_STAMP): ;
 
 # The address a reader clones (getting-started.md, ::: clone): REPO_URL
 # when given (make handout REPO_URL=https://...), else the origin remote's.

@@ -263,3 +263,23 @@ EOF
     assert_failure
     assert_output --partial "SOURCE_DATE_EPOCH must be a number of seconds since 1970, not 'soon'"
 }
+
+@test "handout: a new day or commit to name makes the handout out of date" {
+    # (last in this file: it rebuilds the copy's LaTeX with another day)
+    local dir="$BATS_FILE_TMPDIR/tree"
+    [ "$(<"$BATS_FILE_TMPDIR/rebuild.status")" -eq 0 ] ||
+        fail "make handout PAPER=letter failed: $(tail -n 30 "$BATS_FILE_TMPDIR/rebuild.log")"
+    run make -C "$dir" -q build/handout/handout.tex PAPER=letter
+    assert_success
+    # What the title page says of the build changes (here its day, as a
+    # commit does): the LaTeX is made again, and says it.
+    run timeout "$BUILD_LIMIT" make -C "$dir" build/handout/handout.tex \
+        PAPER=letter SOURCE_DATE_EPOCH=1700000000
+    assert_success
+    assert_output --partial "pandoc "
+    grep -q 'built 2023-11-14' "$dir/build/handout/handout.tex" ||
+        fail "the LaTeX does not name the new day"
+    run make -C "$dir" -q build/handout/handout.tex PAPER=letter \
+        SOURCE_DATE_EPOCH=1700000000
+    assert_success
+}
