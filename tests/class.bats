@@ -33,6 +33,8 @@ teardown() {
     kill_all_bg
     # (a results file a test kept in the tree, outside /tmp)
     [[ -z "${KEPT_CSV:-}" ]] || rm -f -- "$KEPT_CSV"
+    # (a file a test planted outside /tmp for a submission to look for)
+    [[ -z "${SECRET:-}" ]] || rm -f -- "$SECRET"
 }
 
 # honest NAME [PREFIX]: submission NAME, a Python echo server run as
@@ -208,6 +210,49 @@ except OSError:
     assert_success
     rows "$KEPT_CSV" loopback
     assert_output "peek 1 0 PASS | "
+    no_leftovers
+}
+
+@test "class: a submission sees the system's directories, not the machine's other files" {
+    # A file any user may read, outside /tmp and outside the system's
+    # directories (here /var/tmp, as a lecturer's home or a class's
+    # shared folder would be): a submission that can read a byte of it,
+    # or list the machine's homes, gives up and fails. It can still run
+    # what the system has (ls from /usr/bin).
+    SECRET=$(mktemp /var/tmp/sockstep-secret.XXXXXX)
+    echo secret >"$SECRET"
+    chmod 644 "$SECRET"
+    honest peek "import os, subprocess
+subprocess.run(['ls', '/usr/bin/ls'], check=True, stdout=subprocess.DEVNULL)
+for f in ('$SECRET', '/home', '/root', '/var'):
+    try:
+        if os.path.isdir(f) and os.listdir(f) or open(f, 'rb').read(1):
+            raise SystemExit('read ' + f)
+    except OSError:
+        pass"
+    run bare timeout "$((150 * SCALE))" "$PYTHON" "$CHECK" --batch "$CLASS" echo-server \
+        --only loopback --csv "$BATS_TEST_TMPDIR/rows.csv"
+    assert_success
+    rows "$BATS_TEST_TMPDIR/rows.csv" loopback
+    assert_output "peek 1 0 PASS | "
+    no_leftovers
+}
+
+@test "class: a checker on a Python the sandbox's user cannot reach still grades" {
+    # A lecturer's scripts/check may run on a Python where the sandbox's
+    # own user cannot reach (a version manager's, in /root). The sandbox
+    # must not ask to show that directory: the batch once failed every
+    # submission there ("bwrap: Can't find source path"). Here: a copy
+    # of the system's Python in a directory only its owner may enter.
+    local py="$BATS_TEST_TMPDIR/private/python3"
+    mkdir -m 700 "$BATS_TEST_TMPDIR/private"
+    cp "$(readlink -f "$PYTHON")" "$py"
+    honest good
+    run bare timeout "$((150 * SCALE))" "$py" "$CHECK" --batch "$CLASS" echo-server \
+        --only loopback --csv "$BATS_TEST_TMPDIR/rows.csv"
+    assert_success
+    rows "$BATS_TEST_TMPDIR/rows.csv" loopback
+    assert_output "good 1 0 PASS | "
     no_leftovers
 }
 

@@ -435,12 +435,12 @@ class Grader:
             # is any submission's to read
             hide = [k.top] + ([k.real] if k.out is not None and k.real
                               else [])
+            env = sandbox.environment(uid)
             argv = sandbox.command(
                 TOP, copy, spec, hide,
                 [py, os.path.join(sandbox.TOOL, "scripts", "check"),
-                 "--in-sandbox"])
+                 "--in-sandbox"], env)
             cwd, pre = None, sandbox.limits(uid)
-            env = sandbox.environment(uid)
         else:
             params["spec"] = k.spec
             argv = [sys.executable, os.path.join(TOP, "scripts", "check"),

@@ -1,8 +1,10 @@
 """Each submission of a batch runs in a sandbox of bubblewrap (bwrap):
 its own user, PID, mount, IPC, UTS and network namespaces (a loopback of
-its own, where the checker's peers run too), the root file system read
-only, a private /tmp, only its own copy of its folder writable, no
-capabilities, and limits on processes, CPU time, file size and memory.
+its own, where the checker's peers run too), only the system's
+directories of the file system, read only (no one's home, no other
+folder of the machine: see visible()), a private /tmp, only its own
+copy of its folder writable, no capabilities, and limits on processes,
+CPU time, file size and memory.
 
 Inside, the checker for that one submission (scripts/check in its
 --in-sandbox mode) is PID 1 of the namespace: a process of the
@@ -61,10 +63,54 @@ def bwrap_missing():
     return None
 
 
-def base_args():
-    return ["--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc",
-            "--tmpfs", "/tmp", "--unshare-all", "--die-with-parent",
-            "--new-session", "--cap-drop", "ALL", "--as-pid-1"]
+# The directories of the system a program may need: its commands,
+# libraries and configuration. Everything else of the machine (homes,
+# /root, /work, /srv, /mnt, /var, other users' files) is not there.
+SYSTEM = ("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32",
+          "/etc", "/opt", "/sys")
+
+
+def visible(extra=()):
+    """bwrap's arguments that show the system's directories (SYSTEM) and
+    the directories in extra, read-only at their own paths: a link (as
+    /bin is on a merged /usr) stays a link. A directory of extra inside
+    one already shown is left out, as is one that does not exist."""
+    args, shown = [], []
+    for d in list(SYSTEM) + [os.path.realpath(e) for e in extra]:
+        d = d.rstrip("/") or "/"
+        if any(d == s or d.startswith(s + "/") for s in shown):
+            continue
+        if os.path.islink(d) and d in SYSTEM:
+            args += ["--symlink", os.readlink(d), d]
+        elif os.path.isdir(d):
+            args += ["--ro-bind", d, d]
+        else:
+            continue
+        shown.append(d)
+    return args
+
+
+def interpreter_dirs(env, py):
+    """The directories the sandbox needs beyond SYSTEM: those of py, the
+    Python the checker inside runs on, when it is not the system's (a
+    version manager's, in a home), and of the PATH it is given (a
+    lecturer's ~/.local/bin; environment() has left out what the
+    sandbox's own uid cannot reach)."""
+    dirs = set(d for d in env.get("PATH", "").split(":")
+               if d.startswith("/") and not d.startswith("/tmp/"))
+    real = os.path.realpath(py)
+    if not any(real.startswith(s + "/") for s in SYSTEM):
+        dirs.add(os.path.dirname(real))
+        if real == os.path.realpath(sys.executable):
+            dirs.update((sys.prefix, sys.base_prefix))
+    return sorted(dirs)
+
+
+def base_args(extra=()):
+    return visible(extra) + [
+        "--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp",
+        "--unshare-all", "--die-with-parent", "--new-session",
+        "--cap-drop", "ALL", "--as-pid-1"]
 
 
 def environment(uid):
@@ -181,24 +227,23 @@ def hidden(paths, at=lambda h: h):
     return args
 
 
-def command(tool_root, copy, spec, hide, inner_argv):
+def command(tool_root, copy, spec, hide, inner_argv, env):
     """The bwrap command that runs inner_argv (the checker inside) with
-    tool_root (the checker's tree) read-only at TOOL, copy (the
-    submission's folder) writable at WORK, the spec file read-only in
-    SPEC_DIR, and the directories and files in hide (the class's folder,
-    the CSV of its results) out of sight: where they are, and where the
-    checker's tree shows them again."""
-    args = ["bwrap"] + base_args()
+    tool_root (the checker's tree) read-only at TOOL and at its own
+    path, copy (the submission's folder) writable at WORK, the spec file
+    read-only in SPEC_DIR, and the directories and files in hide (the
+    class's folder, the CSV of its results) out of sight wherever the
+    sandbox would show them: where they are, and where the checker's
+    tree shows them again. env is the environment it runs with."""
+    args = ["bwrap"] + base_args(interpreter_dirs(env, inner_argv[0]))
     args += hidden([h for h in hide if not h.startswith("/tmp/")])
-    args += ["--ro-bind", tool_root, TOOL, "--bind", copy, WORK]
-    if tool_root.startswith("/tmp/"):  # under the private /tmp: again
-        args += ["--ro-bind", tool_root, tool_root]
+    args += ["--ro-bind", tool_root, TOOL, "--bind", copy, WORK,
+             "--ro-bind", tool_root, tool_root]
     root = os.path.realpath(tool_root).rstrip("/") + "/"
     inside = [os.path.realpath(h) for h in hide
               if os.path.realpath(h).startswith(root)]
     args += hidden(inside, lambda h: os.path.join(TOOL, h[len(root):]))
-    if tool_root.startswith("/tmp/"):
-        args += hidden(inside)
+    args += hidden(inside)
     if spec:
         args += ["--ro-bind", spec,
                  os.path.join(SPEC_DIR, os.path.basename(spec))]
