@@ -8,13 +8,15 @@
 #                   into build/clang/bench/.
 # make build-gcc-O2 the same with gcc, into build/O2/.
 # make build-optimized  both; .ci/run runs it.
+# make test-clang   the lessons' own tests (the Makefile's PLAIN_TESTS)
+#                   against build/clang/: clang's code, at -O2, run for
+#                   real. .ci/run runs it.
 #
 # The default build is -O0 (see the Makefile), and tests/builds.bats
 # compiles each lesson with gcc and clang -fsyntax-only: the warnings that
 # need the optimizer (format truncation, maybe-uninitialized), and clang's
-# own code generation, show only in these builds. Nothing runs these
-# binaries: the suite runs the default build (make CC=clang test runs it
-# on clang's).
+# own code generation, show only in these builds. The rest of the suite
+# runs the default build (make CC=clang test runs all of it on clang's).
 
 OPT_FLAGS        := $(STRICT) $(CFLAGS) -O2
 CLANG            ?= clang
@@ -25,9 +27,13 @@ CLANG_TESTS      := $(patsubst tests/%.c,$(CLANG_BUILD)/tests/%, \
                       $(wildcard tests/*.c))
 CLANG_LOAD       := $(CLANG_BUILD)/bench/load
 
-.PHONY: build-clang build-gcc-O2 build-optimized
+.PHONY: build-clang build-gcc-O2 build-optimized test-clang
 
 build-clang: $(CLANG_BINS) $(CLANG_PLAIN_BINS) $(CLANG_TESTS) $(CLANG_LOAD)
+
+test-clang:
+	@$(MAKE) $(BUILD_JOBS) all $(CLANG_BINS)
+	SOCKSTEP_BIN=$(CURDIR)/$(CLANG_BUILD) tests/run $(PLAIN_TESTS)
 
 # Static pattern rules: explicit, so the Makefile's $(BUILD)/% rule never
 # claims build/clang/NAME. Each depends on build/.flags (the Makefile), so
