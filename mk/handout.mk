@@ -59,7 +59,13 @@ HANDOUT_COMMON := $(HANDOUT_MD) docs/metadata.yaml docs/include.lua \
                   $(HANDOUT_LESSON_SRC) $(wildcard docs/python/*.py) \
                   $(RUNS_DIR)/.done mk/handout.mk $(HANDOUT_DIR)/stamp
 
-# The title page says when, and from which commit, it was built.
+# The title page says when, and from which commit, it was built. Found
+# (git describe, date) and kept in the stamp below only when a goal of
+# this make is the handout or a file of it: make 04-accept asks nothing
+# of git.
+HANDOUT_STAMP := $(HANDOUT_DIR)/stamp
+HANDOUT_GOALS := $(filter handout $(BUILD)/handout%,$(MAKECMDGOALS))
+ifneq ($(HANDOUT_GOALS),)
 HANDOUT_COMMA := ,
 HANDOUT_COMMIT := $(shell git describe --always --dirty 2>/dev/null)
 # The day: today's, or, for a build that must come out the same twice
@@ -78,12 +84,12 @@ HANDOUT_DATE   := $(HANDOUT_DAY)$(if $(HANDOUT_COMMIT),$(HANDOUT_COMMA) commit $
 # PDF, HTML and EPUB are made again then and never name a commit they
 # were not built from. Written as build/.flags is (Makefile): when make
 # reads this file, never by make -n or -q.
-HANDOUT_STAMP  := $(HANDOUT_DIR)/stamp
 ifeq ($(findstring n,$(firstword -$(MAKEFLAGS)))$(findstring \
     q,$(firstword -$(MAKEFLAGS))),)
 ifneq ($(HANDOUT_DATE),$(file <$(HANDOUT_STAMP)))
 $(shell mkdir -p $(HANDOUT_DIR))
 $(file >$(HANDOUT_STAMP),$(HANDOUT_DATE))
+endif
 endif
 endif
 $(HANDOUT_STAMP): ;
@@ -94,9 +100,9 @@ $(HANDOUT_STAMP): ;
 # it (docs/filters/divs.lua): a path on this machine is no use to a reader
 # holding the PDF. Without one, the chapter says to ask the lecturer.
 REPO_URL ?= $(shell git remote get-url origin 2>/dev/null)
-HANDOUT_REPO := $(REPO_URL)
+HANDOUT_REPO = $(REPO_URL)
 
-HANDOUT_PANDOC := pandoc $(HANDOUT_MD) docs/metadata.yaml \
+HANDOUT_PANDOC = pandoc $(HANDOUT_MD) docs/metadata.yaml \
     --from markdown --lua-filter docs/include.lua \
     -M runs-dir=$(RUNS_DIR) -M diagram-dir=$(HANDOUT_DIR) \
     -M repo-url='$(subst ','"'"',$(HANDOUT_REPO))' \
@@ -148,7 +154,7 @@ $(RUNS_DIR)/.done: $(RUNS_INPUTS)
 
 # Every Markdown file under docs/ (what the check reads), the check itself
 # and what the docs include.
-$(CODE_BLOCKS_OK): $(shell find docs -name '*.md') docs/check-code-blocks.sh \
+$(CODE_BLOCKS_OK): $$(shell find docs -name '*.md') docs/check-code-blocks.sh \
                    docs/check-code-blocks.lua docs/listing.lua \
                    $(HANDOUT_LESSON_SRC) \
                    $(wildcard docs/python/*.py) | $(HANDOUT_DIR)
@@ -274,7 +280,7 @@ $(BUILD)/handout.html: $(HANDOUT_COMMON) $(HANDOUT_SVG_FIGS) $(HANDOUT_NARROW_FI
 # epub-raw.txt, and epub-finish.py puts it back: pandoc's EPUB writer
 # reads every raw HTML block with tagsoup, which took a third of this
 # build (docs/filters/common.lua).
-HANDOUT_PYTHON := $(shell bash -c '. scripts/lib/python.bash && ss_find_python && echo "$$PYTHON"')
+HANDOUT_PYTHON = $(shell bash -c '. scripts/lib/python.bash && ss_find_python && echo "$$PYTHON"')
 
 # The cover: docs/cover.tex (the title and the calls of Part I), one
 # pdflatex run, rendered to PNG.

@@ -261,6 +261,27 @@ EOF
     assert_line --index 2 "make test"
 }
 
+@test "builds: make for a lesson asks nothing of git or date; make for the handout does" {
+    # git and date on PATH that only say they were run: the handout's
+    # stamp (the title page's day and commit) is found for a handout
+    # goal only.
+    local fake="$BATS_TEST_TMPDIR/bin" cmd
+    mkdir -p "$fake"
+    for cmd in git date; do
+        printf '#!/bin/sh\necho %s >>"%s/ran"\n' "$cmd" "$BATS_TEST_TMPDIR" >"$fake/$cmd"
+        chmod +x "$fake/$cmd"
+    done
+    PATH="$fake:$PATH" run make -C "$ROOT" -n 01-socket
+    assert_success
+    [[ ! -e "$BATS_TEST_TMPDIR/ran" ]] ||
+        fail "make -n 01-socket ran: $(tr '\n' ' ' <"$BATS_TEST_TMPDIR/ran")"
+    PATH="$fake:$PATH" run make -C "$ROOT" -n build/handout/handout.tex
+    assert_success
+    run cat "$BATS_TEST_TMPDIR/ran"
+    assert_line git
+    assert_line date
+}
+
 @test "builds: PRELOAD_CFLAGS changes the narrator library's optimisation, never its warnings" {
     run make -C "$ROOT" -B -n --no-print-directory PRELOAD_CFLAGS=-O0 \
         build/libsockstep.so
