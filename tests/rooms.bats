@@ -58,6 +58,21 @@ load test_helper
     assert_line "preload.c:$((n + 1)): a function body that starts with a blank line"
 }
 
+@test "rooms: a literal's length counted by hand is found" {
+    # A copy of the header where one SS_STARTS is written out again as
+    # strncmp with the length typed in.
+    mkdir -p "$BATS_TEST_TMPDIR/tree/lessons"
+    cp -R "$ROOT/lessons/common" "$BATS_TEST_TMPDIR/tree/lessons/"
+    local f="$BATS_TEST_TMPDIR/tree/lessons/common/ss_errors.h" n
+    n=$(grep -n -m 1 'SS_STARTS(text, "{port}")' "$f" | cut -d: -f1)
+    [ -n "$n" ]
+    sed -i "${n}s/SS_STARTS(text, \"{port}\")/strncmp(text, \"{port}\", 6) == 0/" "$f"
+    cd "$BATS_TEST_TMPDIR/tree"
+    run "$PYTHON" "$ROOT/tests/rooms" --no-needs-builds
+    [ "$status" -eq 1 ]
+    assert_line --partial "ss_errors.h:$n: a literal's length counted by hand"
+}
+
 @test "rooms: state kept outside ss_state.h is found, in a function too" {
     # The check must be able to fail: a copy of the header with a
     # counter at file scope in one room and a static buffer inside

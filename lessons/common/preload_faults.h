@@ -44,14 +44,14 @@ static const char *ss_faults_parse(const char *spec)
         const char *part = p;
         char *end = (char *)p;
         long *value = NULL;
-        if (strncmp(p, "recv=", 5) == 0)
-            value = &ss_fault_recv, p += 5;
-        else if (strncmp(p, "send=half", 9) == 0)
-            ss_fault_half = 1, end = (char *)p + 9;
-        else if (strncmp(p, "send=", 5) == 0)
-            value = &ss_fault_send, p += 5;
-        else if (strncmp(p, "eintr=", 6) == 0)
-            value = &ss_fault_eintr, p += 6;
+        if (SS_STARTS(p, "recv="))
+            value = &ss_fault_recv, p += sizeof "recv=" - 1;
+        else if (SS_STARTS(p, "send=half"))
+            ss_fault_half = 1, end = (char *)p + sizeof "send=half" - 1;
+        else if (SS_STARTS(p, "send="))
+            value = &ss_fault_send, p += sizeof "send=" - 1;
+        else if (SS_STARTS(p, "eintr="))
+            value = &ss_fault_eintr, p += sizeof "eintr=" - 1;
         if (value != NULL && *p >= '1' && *p <= '9')
             *value = strtol(p, &end, 10);
         /* eintr=1 would fail every call: one made again never gets past */

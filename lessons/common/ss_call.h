@@ -239,8 +239,7 @@ static inline struct ss_text ss_tv_text(const struct timeval *tv)
 static inline int ss_advise_wait(const struct ss_call *c, int err)
 {
     char cause[300], fix[200];
-    int in =
-        strncmp(c->name, "recv", 4) == 0 || strncmp(c->name, "accept", 6) == 0;
+    int in = SS_STARTS(c->name, "recv") || SS_STARTS(c->name, "accept");
     struct timeval tv = {0, 0};
     socklen_t len = sizeof tv;
 
@@ -266,7 +265,7 @@ static inline int ss_advise_wait(const struct ss_call *c, int err)
     }
     snprintf(cause, sizeof cause, "fd %d has %s %s: %s", c->fd,
              in ? "SO_RCVTIMEO" : "SO_SNDTIMEO", ss_tv_text(&tv).s,
-             strncmp(c->name, "accept", 6) == 0
+             SS_STARTS(c->name, "accept")
                  ? "no client connected within that time"
              : in ? "nothing arrived within that time"
              : strcmp(c->name, "connect") == 0

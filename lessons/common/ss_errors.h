@@ -435,16 +435,16 @@ static inline void ss_fill(char *out, size_t cap, const char *text,
     while (*text != '\0' && o + 1 < cap) {
         const char *v = NULL;
         size_t skip = 0;
-        if (strncmp(text, "{port}", 6) == 0) {
+        if (SS_STARTS(text, "{port}")) {
             v = port != NULL && port[0] != '\0' ? port : "PORT";
-            skip = 6;
-        } else if (strncmp(text, "{addr}", 6) == 0) {
+            skip = sizeof "{port}" - 1;
+        } else if (SS_STARTS(text, "{addr}")) {
             v = addr != NULL && addr[0] != '\0' ? addr
                                                 : "the address asked for";
-            skip = 6;
-        } else if (strncmp(text, "{timeout}", 9) == 0) {
+            skip = sizeof "{addr}" - 1;
+        } else if (SS_STARTS(text, "{timeout}")) {
             v = num;
-            skip = 9;
+            skip = sizeof "{timeout}" - 1;
         }
         if (v != NULL) {
             int n = snprintf(out + o, cap - o, "%s", v);

@@ -96,7 +96,7 @@ static inline void ss_usage_opt(FILE *to, const char *left, const char *help,
     int first = strlen(left) <= 14, m;
 
     snprintf(keep, sizeof keep, "default%s%s",
-             dflt != NULL && strncmp(dflt, ": ", 2) != 0 ? " " : "",
+             dflt != NULL && !SS_STARTS(dflt, ": ") ? " " : "",
              dflt != NULL ? dflt : "");
     for (k = 0; keep[k] != '\0'; k++)
         if (keep[k] == ' ')
@@ -439,7 +439,7 @@ static inline void ss_start(const struct ss_lesson *l, struct ss_options *o,
         char name[64];
         int takes = 0, extra = -1;
 
-        if (strncmp(arg, "--", 2) == 0 && eq != NULL) {
+        if (SS_STARTS(arg, "--") && eq != NULL) {
             snprintf(name, sizeof name, "%.*s", (int)(eq - arg), arg);
             val = eq + 1;
         } else {

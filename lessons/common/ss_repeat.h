@@ -106,24 +106,23 @@ static inline void ss_repeat_say(int final)
         n = strtol(paren + 1, &end, 10);
         /* select()'s first number is a count, not a descriptor */
         is_fd = end != paren + 1 && (*end == ',' || *end == ')') &&
-                strncmp(key, "select(", 7) != 0 &&
-                strncmp(key, "pselect(", 8) != 0;
+                !SS_STARTS(key, "select(") && !SS_STARTS(key, "pselect(");
         if (is_fd && first_fd == -1)
             first_fd = n;
         else if (!is_fd || n != first_fd)
             same_fd = 0;
         if (strcmp(eq + 4, "0") == 0 &&
-            (strncmp(key, "recv(", 5) == 0 || strncmp(key, "read(", 5) == 0 ||
-             strncmp(key, "readv(", 6) == 0))
+            (SS_STARTS(key, "recv(") || SS_STARTS(key, "read(") ||
+             SS_STARTS(key, "readv(")))
             empty_recv = 1;
-        if (strncmp(eq + 4, "-1", 2) != 0) {
+        if (!SS_STARTS(eq + 4, "-1")) {
             char name[24];
             snprintf(name, sizeof name, "%.*s", (int)(paren - key), key);
             waited_in |= ss_is_wait(name);
         }
         if (strstr(eq, "EAGAIN") != NULL || strstr(eq, "EWOULDBLOCK") != NULL)
             again = 1;
-        if (strncmp(eq + 4, "-1", 2) != 0)
+        if (!SS_STARTS(eq + 4, "-1"))
             failed = 0;
         if (o < sizeof calls)
             o += (size_t)snprintf(calls + o, sizeof calls - o,

@@ -10,6 +10,10 @@
 #ifndef SS_TEXT_H
 #define SS_TEXT_H
 
+/* Does text s start with the string literal lit? (Its length counted by
+ * the compiler; "" lit "" takes a literal only.) */
+#define SS_STARTS(s, lit) (strncmp((s), "" lit "", sizeof(lit) - 1) == 0)
+
 /* Room for "[ffff:...:ffff%eth0]:65535", a unix path, or a data preview. */
 struct ss_text {
     char s[160];

@@ -410,7 +410,7 @@ static inline int ss_epoll_set(int ep, struct ss_waitset *w)
         char *p = line, *end;
         long fd;
         unsigned long ev;
-        if (strncmp(p, "tfd:", 4) != 0)
+        if (!SS_STARTS(p, "tfd:"))
             continue;
         fd = strtol(p + 4, &end, 10);
         if (end == p + 4 || fd < 0 || fd > INT_MAX ||
