@@ -132,6 +132,32 @@ print_commands() {
     assert_output --partial "port $PORT is in use"
 }
 
+@test "demo: --port N held by a connected client, with no listener, is refused" {
+    # A client socket bound to a port keeps a server's bind() there from
+    # working, SO_REUSEADDR or not: ss -l does not show it.
+    start_bg "$BATS_TEST_TMPDIR/client" "$PYTHON" -c '
+import socket, sys, time
+l = socket.socket()
+l.bind(("127.0.0.1", 0))
+l.listen()
+c = socket.socket()
+c.connect(l.getsockname())
+print("client port %d" % c.getsockname()[1], flush=True)
+time.sleep(20)
+'
+    local i
+    for ((i = 0; i < 200 * SCALE; i++)); do
+        ss_first_line "$BATS_TEST_TMPDIR/client" '^client port [0-9]+$' && break
+        sleep 0.05
+    done
+    [[ "${SS_LINE:-}" =~ ^client\ port\ ([0-9]+)$ ]] ||
+        fail "the client never said its port: $(cat "$BATS_TEST_TMPDIR/client")"
+    run "$DEMO" --print --port "${BASH_REMATCH[1]}" 04
+    assert_failure 1
+    assert_output --partial "port ${BASH_REMATCH[1]} is in use"
+    assert_output --partial "ESTAB"
+}
+
 @test "demo: when the default port is taken it picks the next free one" {
     # Hold 8888 (if someone else holds it already, that does as well).
     start_bg "$BATS_TEST_TMPDIR/holder" "$BIN/04-accept" --port 8888 \
