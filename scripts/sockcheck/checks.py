@@ -15,8 +15,9 @@ from .common import KINDS, SPIN_SHARE
 from .common import LOCAL, REFUSED_LIMIT, SECOND_BIND_WAIT, SIGPIPE_LIMIT
 from .procfs import is_loopback, net_table, proc_stat, show_addr
 from .program import Program
-from .words import (and_list, describe_status, died_of, not_connected, plural,
-                    python_error, sanitizer_error, secs, shown)
+from .words import (and_list, describe_status, died_of, ended_well,
+                    not_connected, plural, python_error, sanitizer_error,
+                    secs, shown)
 
 
 class State(enum.Enum):
@@ -533,8 +534,7 @@ def refused_check(run, res, start, limit=REFUSED_LIMIT):
     how = ending(prog, rc, took, cpu, limit, "later")
     words = last_words(prog.output())
     if not client_crashed(prog, rc) and rc != 0:
-        res.passed("%s The program %s, %s later%s." % (
-            said, how, secs(took), ", saying %s" % words if words else ""))
+        res.passed(ended_well(said, how, took, "later", words))
         return
     if rc == 0:
         hint = (" A script running it cannot tell that it failed: exit with "

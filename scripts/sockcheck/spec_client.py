@@ -18,7 +18,8 @@ from .patterns import Pattern, TooSlow
 from .spec import U32, printed, wanted, where
 from .spec_server import spec_check
 from .spec_talk import Talk, matches, padding_note
-from .words import plural, secs, shown
+from .words import (REFUSE_AND_GO_ON, ended_well, plural, saying, secs,
+                    shown)
 
 
 # A message with no line end ('newline: no') is what has come once the
@@ -447,9 +448,7 @@ def bad_answer(name, title, what, data, applies=has_answer):
         how = ending(prog, rc, took, cpu, limit, "later")
         words = last_words(prog.output())
         if not client_crashed(prog, rc):
-            res.passed("%s The program %s, %s later%s." % (
-                said, how, secs(took), ", saying %s" % words if words
-                else ""))
+            res.passed(ended_well(said, how, took, "later", words))
             return
         hint = (" A client must stop when recv() returns 0 (lesson 06)."
                 if rc is None else " Check what the server sends before "
@@ -560,14 +559,12 @@ def odd_input(name, title, what, line):
             _, connected, sent_alone = same_without(run, prog, rc, limit)
             if sent_alone:
                 res.failed("%s The program %s%s, and %s%s. With the spec's "
-                           "input alone it sends %s. A client that refuses "
-                           "a line says so and goes on with the next."
-                           % (said, how, ", saying %s" % words if words
-                              else "", "never connected" if
+                           "input alone it sends %s. %s"
+                           % (said, how, saying(words), "never connected" if
                               srv.connections == 0 else "sent nothing",
                               ": the lines of input after this one were "
                               "never sent" if run.spec.input else "",
-                              plural(sent_alone, "byte")),
+                              plural(sent_alone, "byte"), REFUSE_AND_GO_ON),
                            "%s after %s" % (
                                "never connected" if srv.connections == 0
                                else "sent nothing", what))
@@ -586,14 +583,14 @@ def odd_input(name, title, what, line):
             res.failed("%s The program %s%s, and left the last %s of its "
                        "input unread, %s; without this line, it reads its "
                        "input to the end (the spec's input: lines, then "
-                       "%s more). A client that refuses a line says so and "
-                       "goes on with the next."
-                       % (said, how, ", saying %s" % words if words else "",
+                       "%s more). %s"
+                       % (said, how, saying(words),
                           plural(left, "byte"),
                           "so it never read the spec's input: lines after "
                           "this one" if left >= len(run.spec.input) else
                           "the end of the spec's input: lines",
-                          plural(FILLER.count(b"\n"), "line")),
+                          plural(FILLER.count(b"\n"), "line"),
+                          REFUSE_AND_GO_ON),
                        "input after %s never read" % what)
             return
         # (anywhere in its output: the odd line's echo, with no line end
@@ -607,17 +604,14 @@ def odd_input(name, title, what, line):
             # played: what they make it print never came.
             res.failed("%s The program %s%s, and no line of its output "
                        "matches /%s/, which the spec's input: lines make it "
-                       "print after a line such as %s. A client that "
-                       "refuses a line says so and goes on with the next."
-                       % (said, how, ", saying %s" % words if words else "",
-                          missing.pattern, shown(ORDINARY)),
+                       "print after a line such as %s. %s"
+                       % (said, how, saying(words),
+                          missing.pattern, shown(ORDINARY), REFUSE_AND_GO_ON),
                        "did not print /%s/ after %s" % (missing.pattern,
                                                         what))
             return
         if not client_crashed(prog, rc):
-            res.passed("%s The program %s, %s after its start%s." % (
-                said, how, secs(took), ", saying %s" % words if words
-                else ""))
+            res.passed(ended_well(said, how, took, "after its start", words))
             return
         if same_without(run, prog, rc, limit)[0]:
             res.not_run("Not run: the program %s; run again with the "

@@ -17,7 +17,7 @@ from .spec_client import judge, limit_for, not_sent, printed, run_client, \
 from .spec_server import spec_check
 from .spec import wanted, where
 from .spec_talk import matches, padding_note
-from .words import digit_run, digits, plural, secs, shown
+from .words import digit_run, digits, ended_well, plural, secs, shown
 
 
 def udp_client(s):
@@ -183,8 +183,7 @@ def su_no_reply(run, res):
     how = ending(prog, rc, took, cpu, limit, "after its start")
     words = last_words(prog.output())
     if not client_crashed(prog, rc):
-        res.passed("%s The program %s, %s after its start%s." % (
-            said, how, secs(took), ", saying %s" % words if words else ""))
+        res.passed(ended_well(said, how, took, "after its start", words))
         return
     if rc is None and len(sent) > 3:
         hint = (" It sends again and again: stop after a few tries, say that "
@@ -303,8 +302,7 @@ def bad_datagram(name, title, what, data, cut=False):
                        short_end(prog, rc))
             return
         kept = digit_run(text) if cut else 0
-        passed = "%s The program %s, %s after its start%s." % (
-            said, how, secs(took), ", saying %s" % words if words else "")
+        passed = ended_well(said, how, took, "after its start", words)
         if 0 < kept < len(data):
             res.noted("%s It printed only the first %d of the %d bytes: "
                       "recvfrom() puts at most the buffer's size into the "

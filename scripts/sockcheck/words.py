@@ -53,6 +53,26 @@ def and_list(items):
     return ", ".join(items[:-1]) + " and " + items[-1]
 
 
+# What every client check that feeds a client a line it must refuse
+# tells the student to do.
+REFUSE_AND_GO_ON = ("A client that refuses a line says so and goes on "
+                    "with the next.")
+
+
+def saying(words):
+    """", saying WORDS" when the program's last words (last_words()) are
+    known, else nothing: the end of a sentence about how it ended."""
+    return ", saying %s" % words if words else ""
+
+
+def ended_well(said, how, took, when, words):
+    """A passing verdict: what the checker did (said), how the program
+    ended (how, from ending()), when (took seconds, then when: "later",
+    "after its start") and its last words."""
+    return "%s The program %s, %s %s%s." % (said, how, secs(took), when,
+                                           saying(words))
+
+
 def secs(t):
     return "%.2f s" % t if t < 10 else "%.1f s" % t
 
