@@ -20,7 +20,9 @@ usage: scripts/check [options] KIND -- COMMAND [ARG...]
        scripts/check [options] --batch DIR --spec FILE
        scripts/check --list"""
 
-HELP = USAGE + """
+# The help, its defaults as %(FIELD)s: HELP, below OPTIONS, fills them in
+# from the table, where the code takes them from too.
+HELP_TEXT = USAGE + """
 
 Runs your own socket program against the peers that sockstep's lessons are
 tested with, and says in plain words what each one found.
@@ -58,13 +60,13 @@ options:
                  --batch, FILE is a name inside each submission
   --port N       the program always uses port N (COMMAND needs no {port});
                  a server must then allow a restart on it (SO_REUSEADDR)
-  --format F     text (the default), json, tap, gradescope (the
+  --format F     %(format)s (the default), json, tap, gradescope (the
                  results.json of Gradescope's autograder: a test per check,
                  1 point each) or junit (JUnit XML, for CI); not with
                  --batch
   --only C,...   run only these checks (--list names them)
   --wait S       seconds a server may take to start listening, and with
-                 --batch, a fixed port to come free (default 10)
+                 --batch, a fixed port to come free (default %(wait)s)
   --strace       run the program under strace, and show the system calls
                  it made last when a check fails (it runs slower)
   --narrate      run the program under scripts/narrate, and show its last
@@ -80,7 +82,7 @@ options:
                  summary per check to standard error
   --csv FILE     with --batch: write the CSV to FILE; a batch started
                  again on the same FILE checks only what it lacks
-  --jobs N       with --batch: check N submissions at once (default 1)
+  --jobs N       with --batch: check N submissions at once (default %(jobs)s)
   --no-sandbox   with --batch: run each submission with your own rights
                  (when bwrap cannot run here)
   --list         the kinds, their checks and the rule of each
@@ -179,7 +181,7 @@ class Opt:
 
 
 # Every option, declared once: parser() and Options are made from this
-# table. HELP says them in words; a unit test keeps the two in step.
+# table. HELP takes their defaults from it; a unit test checks its words.
 OPTIONS = (
     Opt(("--port",), "port", None,
         number("--port", "a port number 1..65535", 65535, 5)),
@@ -200,6 +202,8 @@ OPTIONS = (
     Opt(("--no-sandbox",), "no_sandbox", False, FLAG),
     Opt(("--source",), "source", None, APPEND),
 )
+
+HELP = HELP_TEXT % {o.field: o.default for o in OPTIONS}
 
 
 class Options:

@@ -234,6 +234,9 @@ class Help(unittest.TestCase):
         self.assertEqual(sorted(told), [("--jobs", "1"), ("--wait", "10")])
         for name, default in told:
             self.assertEqual(table[name], int(default), name)
+        # each comes from the table: none is typed into the help's text
+        self.assertNotRegex(options.HELP_TEXT, r"\(default \d")
+        self.assertIn("%(format)s (the default)", options.HELP_TEXT)
 
     def test_the_help_names_every_format_and_fits_78_columns(self):
         for fmt in options.FORMATS:
