@@ -294,9 +294,7 @@ peer_done() {
 
 # Runs whose story does not end with a timeout running out take the
 # lesson's default --timeout (30 s or more: a busy machine never ends one
-# early), so their command lines are what a reader types. T stays for
-# options every such run would share.
-T=()
+# early), so their command lines are what a reader types.
 
 # Part I: the commands as a reader types them (see the top). No run here
 # needs a timeout to end, so none is given: each uses the lesson's default.
@@ -682,8 +680,7 @@ s.sendall(b"x" * 10000 + b"\n")
 s.shutdown(socket.SHUT_WR)
 while s.recv(4096):
     pass'
-start 06-send-recv-server.longline 0 06-send-recv-server --port 0 --count 1 \
-    "${T[@]}"
+start 06-send-recv-server.longline 0 06-send-recv-server --port 0 --count 1
 ready 06-send-recv-server.longline
 peer_done 06-send-recv-server.longline ||
     die "06-send-recv-server.longline: the client failed"
@@ -735,11 +732,11 @@ done
 
 # Lesson 08: a datagram of 2000 bytes into the receiver's 512-byte buffer:
 # MSG_TRUNC gives its real length, and the rest is gone.
-start 08-udp-receiver.truncated 0 08-udp-receiver --port 0 --count 1 "${T[@]}"
+start 08-udp-receiver.truncated 0 08-udp-receiver --port 0 --count 1
 ready 08-udp-receiver.truncated
 pipe_run 09-udp-sender.truncated 0 \
     "{ printf 'byte %04d ' \$(seq 0 10 1990); echo; }" -- \
-    09-udp-sender --port "$PORT" "${T[@]}"
+    09-udp-sender --port "$PORT"
 finish 08-udp-receiver.truncated
 shows 08-udp-receiver.truncated 'datagram of 2000 bytes .*, only 512 kept' \
     "the cut datagram"
@@ -748,24 +745,24 @@ shows 08-udp-receiver.truncated 'datagram of 2000 bytes .*, only 512 kept' \
 # Lesson 10: the client looks up localhost (one address or two, as this
 # machine's /etc/hosts says) and tries each in turn; the server, lesson 04,
 # listens on 127.0.0.1 only.
-start 10-getaddrinfo.server 0 04-accept --port 0 --count 1 "${T[@]}"
+start 10-getaddrinfo.server 0 04-accept --port 0 --count 1
 ready 10-getaddrinfo.server
-run 10-getaddrinfo 0 -- 10-getaddrinfo --port "$PORT" "${T[@]}"
+run 10-getaddrinfo 0 -- 10-getaddrinfo --port "$PORT"
 finish 10-getaddrinfo.server
 rm "$WORK/10-getaddrinfo.server.txt" # lesson 04's chapter shows it
 
 # Lesson 11: the server on its default ::1 and lesson 10 as an IPv6
 # client; then the server on 127.0.0.1, which becomes ::ffff:127.0.0.1,
 # and lesson 10 as an IPv4 client (its own transcript is lesson 10's again).
-start 11-dual-stack-server 0 11-dual-stack-server --port 0 --count 1 "${T[@]}"
+start 11-dual-stack-server 0 11-dual-stack-server --port 0 --count 1
 ready 11-dual-stack-server
-run 11-dual-stack.client 0 -- 10-getaddrinfo --host ::1 --port "$PORT" "${T[@]}"
+run 11-dual-stack.client 0 -- 10-getaddrinfo --host ::1 --port "$PORT"
 finish 11-dual-stack-server
 start 11-dual-stack-server.mapped 0 11-dual-stack-server --host 127.0.0.1 \
-    --port 0 --count 1 "${T[@]}"
+    --port 0 --count 1
 ready 11-dual-stack-server.mapped
 run 11-dual-stack.client4 0 -- \
-    10-getaddrinfo --host 127.0.0.1 --port "$PORT" "${T[@]}"
+    10-getaddrinfo --host 127.0.0.1 --port "$PORT"
 finish 11-dual-stack-server.mapped
 rm "$WORK/11-dual-stack.client4.txt"
 
@@ -781,25 +778,25 @@ BG[late]=$!
 PIDS+=("${BG[late]}")
 ready late
 start 14-nonblocking-connect 0 14-nonblocking-connect --host 127.0.0.1 \
-    --port "$PORT" "${T[@]}"
+    --port "$PORT"
 waiting 14-nonblocking-connect '= -1 EAGAIN'
 touch "$FLAG"
 finish 14-nonblocking-connect
 wait "${BG[late]}" || die "the late server failed: $(cat "$WORK/late.txt")"
 rm "$WORK/late.txt" "$FLAG"
 run 14-nonblocking-connect.refused 1 -- 14-nonblocking-connect \
-    --host 127.0.0.1 --port "$PORT" "${T[@]}"
+    --host 127.0.0.1 --port "$PORT"
 
 # Part II: 15 to 18
 # Lesson 15: the framing server takes two clients: one sends its two lines
 # a byte at a time (the second line is empty), one sends both its messages
 # in one send().
-start 15-framing-server 0 15-framing-server --port 0 --count 2 "${T[@]}"
+start 15-framing-server 0 15-framing-server --port 0 --count 2
 ready 15-framing-server
 run 15-framing-client 0 'hi\n\n' -- \
-    15-framing-client --port "$PORT" --bytewise "${T[@]}"
+    15-framing-client --port "$PORT" --bytewise
 run 15-framing-client.together 0 'one\ntwo\n' -- \
-    15-framing-client --port "$PORT" --together "${T[@]}"
+    15-framing-client --port "$PORT" --together
 finish 15-framing-server
 
 # Lesson 16: the server serves a copy of the lesson's small site; the
@@ -829,12 +826,12 @@ for ((i = 0; i < WAIT * 20; i++)); do
     sleep 0.05
 done
 start 16-http-server 0 16-http-server --root "$ROOT16" --port 0 \
-    --count 2 "${T[@]}"
+    --count 2
 ready 16-http-server
 run 16-http-client 0 -- 16-http-client \
-    --url "http://127.0.0.1:$PORT/" "${T[@]}"
+    --url "http://127.0.0.1:$PORT/"
 run 16-http-client.forbidden 0 -- 16-http-client \
-    --url "http://127.0.0.1:$PORT/../../etc/passwd" "${T[@]}"
+    --url "http://127.0.0.1:$PORT/../../etc/passwd"
 finish 16-http-server
 if [[ -n "$SITE16" ]]; then
     rm -rf "$SITE16"
@@ -859,7 +856,7 @@ if [[ $(id -u) -eq 0 ]] &&
     RUN_IN=(unshare --map-user=1000 --map-group=1000)
 fi
 cd "$WORK"
-start 17-unix-server.stopped 143 17-unix-server --path "$SOCK17" "${T[@]}"
+start 17-unix-server.stopped 143 17-unix-server --path "$SOCK17"
 waiting 17-unix-server.stopped '^listening on '
 kill -TERM "${BG[17-unix-server.stopped]}"
 finish 17-unix-server.stopped
@@ -875,9 +872,9 @@ done
 if grep -q ":$ino " /proc/locks; then
     die "17-unix-server's lock on $SOCK17.lock still held after $WAIT s"
 fi
-start 17-unix-server 0 17-unix-server --path "$SOCK17" "${T[@]}"
+start 17-unix-server 0 17-unix-server --path "$SOCK17"
 waiting 17-unix-server '^listening on '
-run 17-unix-client 0 -- 17-unix-client --path "$SOCK17" "${T[@]}"
+run 17-unix-client 0 -- 17-unix-client --path "$SOCK17"
 finish 17-unix-server
 RUN_IN=()
 cd "$TOP"
@@ -888,13 +885,12 @@ if [[ -n "${SOCKSTEP_RUNS_NETNS:-}" ]]; then
     # receivers join the group, a third does not; the sender sends two lines
     # to the group, then a broadcast without SO_BROADCAST (EACCES) and one
     # with it, which the third receiver gets too.
-    start 18-multicast-receiver 0 18-multicast-receiver --port 0 --count 3 \
-        "${T[@]}"
+    start 18-multicast-receiver 0 18-multicast-receiver --port 0 --count 3
     ready 18-multicast-receiver
     start 18-multicast-receiver.second 0 18-multicast-receiver --port "$PORT" \
-        --count 3 "${T[@]}"
+        --count 3
     start 18-multicast-receiver.nonmember 0 18-multicast-receiver \
-        --port "$PORT" --no-join --count 1 "${T[@]}"
+        --port "$PORT" --no-join --count 1
     waiting 18-multicast-receiver.second '^member of'
     waiting 18-multicast-receiver.nonmember '^a member of no group'
     # (the sender has no --timeout: it never waits on the network)
@@ -933,11 +929,10 @@ pair19() { # NAME RECEIVER_ARGS... -- SENDER_ARGS...
         shift
     done
     shift
-    start "$name.receiver" 0 19-throughput --receive --port 0 "${r[@]}" \
-        "${T[@]}"
+    start "$name.receiver" 0 19-throughput --receive --port 0 "${r[@]}"
     ready "$name.receiver"
     s=("$@")
-    run "$name" 0 -- 19-throughput --send --port "$PORT" "${s[@]}" "${T[@]}"
+    run "$name" 0 -- 19-throughput --send --port "$PORT" "${s[@]}"
     finish "$name.receiver"
 }
 pair19 19-throughput --verify -- --bytes 16M --verify
@@ -960,16 +955,14 @@ done
 # shows docs/python/20_one_line.py), read until EAGAIN; the same without
 # the drain: the client waits 2 s for the rest of its echo, in vain, and
 # gives up. Then 2000 Python clients at once.
-start 20-epoll-server 0 20-epoll-server --port 0 --count 2 "${T[@]}"
+start 20-epoll-server 0 20-epoll-server --port 0 --count 2
 ready 20-epoll-server
-run 20-epoll.client 0 'hello\n' -- 06-send-recv-client --port "$PORT" "${T[@]}"
-run 20-epoll.client2 0 'epoll\n' -- 06-send-recv-client --port "$PORT" \
-    "${T[@]}"
+run 20-epoll.client 0 'hello\n' -- 06-send-recv-client --port "$PORT"
+run 20-epoll.client2 0 'epoll\n' -- 06-send-recv-client --port "$PORT"
 finish 20-epoll-server
 rm "$WORK/20-epoll.client2.txt" # the same story as the first client
 ONE_LINE="$(dirname "${BASH_SOURCE[0]}")/python/20_one_line.py"
-start 20-epoll-server.edge 0 20-epoll-server --port 0 --edge --count 1 \
-    "${T[@]}"
+start 20-epoll-server.edge 0 20-epoll-server --port 0 --edge --count 1
 ready 20-epoll-server.edge
 "$PYTHON" "$ONE_LINE" --port "$PORT" --wait 10 >"$WORK/20-epoll.edge-client.txt" ||
     die "20-epoll.edge-client: the client failed"
@@ -978,7 +971,7 @@ grep -qx "10001 of 10001 bytes came back" "$WORK/20-epoll.edge-client.txt" ||
 rm "$WORK/20-epoll.edge-client.txt"
 finish 20-epoll-server.edge
 start 20-epoll-server.no-drain 0 20-epoll-server --port 0 --edge --no-drain \
-    --count 1 "${T[@]}"
+    --count 1
 ready 20-epoll-server.no-drain
 "$PYTHON" "$ONE_LINE" --port "$PORT" --wait 2 >"$WORK/20-epoll.no-drain-client.txt" ||
     die "20-epoll.no-drain-client: the client failed"
@@ -998,7 +991,7 @@ for s in socks:
     s.close()
 sys.exit(ok != n)'
 start 20-epoll-server.many 0 20-epoll-server --port 0 --count 2000 \
-    --quiet-after 12 "${T[@]}"
+    --quiet-after 12
 ready 20-epoll-server.many
 peer_done 20-epoll-server.many ||
     die "20-epoll-server.many: not every client echoed"
@@ -1010,12 +1003,12 @@ finish 20-epoll-server.many
 # --count 2 is then reached, and the server waits for the first child. Then
 # --no-reap: two clients, and the server lists its zombie children when no
 # third comes within --timeout.
-start 12-fork-server 0 12-fork-server --port 0 --count 2 "${T[@]}"
+start 12-fork-server 0 12-fork-server --port 0 --count 2
 ready 12-fork-server
 exec {hold12}<>"/dev/tcp/127.0.0.1/$PORT"
 waiting 12-fork-server '^client 127\.0\.0\.1:[0-9]+: served by child'
 run 12-fork-server.client 0 'hello\n' -- \
-    06-send-recv-client --port "$PORT" "${T[@]}"
+    06-send-recv-client --port "$PORT"
 printf 'still here\n' >&"$hold12"
 IFS= read -r -t 5 _ <&"$hold12" || die "12-fork-server: no echo for client 1"
 exec {hold12}>&-
@@ -1026,7 +1019,7 @@ start 12-fork-server.no-reap 0 12-fork-server --port 0 --no-reap --count 3 \
 ready 12-fork-server.no-reap
 for line12 in one two; do
     run 12-fork-server.no-reap-client 0 "$line12\n" -- \
-        06-send-recv-client --port "$PORT" "${T[@]}"
+        06-send-recv-client --port "$PORT"
 done
 finish 12-fork-server.no-reap
 rm "$WORK/12-fork-server.no-reap-client.txt"
@@ -1059,7 +1052,7 @@ say(b, b"ces\n")
 say(b, b"and a line I never fin")
 leave(b)
 leave(a)'
-start 13-poll-chat 0 13-poll-chat --port 0 --count 2 "${T[@]}"
+start 13-poll-chat 0 13-poll-chat --port 0 --count 2
 ready 13-poll-chat
 peer_done 13-poll-chat || die "13-poll-chat: the chat clients failed"
 finish 13-poll-chat
@@ -1069,8 +1062,7 @@ finish 13-poll-chat
 # (docs/python/13_stall.py, shown in the chapter) waits in send() with the
 # server, until its 2 s run out; its close() resets the connection (its
 # echo is unread), and the server's send() fails and it goes on.
-start 06-send-recv-server.stall 0 06-send-recv-server --port 0 --count 1 \
-    "${T[@]}"
+start 06-send-recv-server.stall 0 06-send-recv-server --port 0 --count 1
 ready 06-send-recv-server.stall
 "$PYTHON" "$(dirname "${BASH_SOURCE[0]}")/python/13_stall.py" --port "$PORT" \
     --wait 2 >"$WORK/13-stall-client.txt" ||
