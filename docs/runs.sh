@@ -246,7 +246,7 @@ ready() {
 waiting() {
     local name=$1 want=$2 i
     for ((i = 0; i < WAIT * 20; i++)); do
-        if grep -q -E "$want" "$WORK/$name.txt"; then
+        if ss_first_line "$WORK/$name.txt" "$want"; then
             return 0
         fi
         sleep 0.05
