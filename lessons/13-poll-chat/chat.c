@@ -128,7 +128,8 @@ static void take_input(struct client *c, int n, struct client *me)
     size_t start = 0, i;
 
     got = recv(me->fd, me->in + me->nin, sizeof me->in - me->nin, 0);
-    if (got == -1 && (errno == EINTR || errno == EAGAIN))
+    if (got == -1 &&
+        (errno == EINTR || errno == EAGAIN || errno == EWOULDBLOCK))
         return; /* poll() again */
     if (got <= 0) {
         me->gone = got == 0 ? LEFT : errno;
@@ -157,7 +158,8 @@ static void flush(struct client *me)
     /* MSG_DONTWAIT: this send() never waits for a slow reader; what the
        kernel does not take stays queued for the next POLLOUT. */
     sent = send(me->fd, me->out, me->nout, MSG_NOSIGNAL | MSG_DONTWAIT);
-    if (sent == -1 && (errno == EINTR || errno == EAGAIN))
+    if (sent == -1 &&
+        (errno == EINTR || errno == EAGAIN || errno == EWOULDBLOCK))
         return;
     if (sent == -1) {
         me->gone = errno; /* EPIPE, ECONNRESET: the client has gone */
@@ -213,7 +215,7 @@ int main(int argc, char **argv)
     static struct client c[MAX_CLIENTS];
     static struct pollfd fds[1 + MAX_CLIENTS];
     struct ss_options opt;
-    struct sockaddr_in addr;
+    struct sockaddr_in addr, from;
     socklen_t len;
     char note[200];
     int fd, conn, flags, rc, i, n = 0, one = 1, status = 0;
@@ -307,16 +309,16 @@ int main(int argc, char **argv)
 
         /* A new client, after the walk: its slot was in no poll(). */
         if (fd != -1 && (fds[0].revents & POLLIN)) {
-            len = sizeof addr;
-            conn = accept(fd, (struct sockaddr *)&addr, &len);
-            if (conn >= 0 && n == MAX_CLIENTS) {
+            len = sizeof from;
+            conn = accept(fd, (struct sockaddr *)&from, &len);
+            if (conn != -1 && n == MAX_CLIENTS) {
                 if (send(conn, "* the chat is full\n",
                          sizeof "* the chat is full\n" - 1,
                          MSG_NOSIGNAL | MSG_DONTWAIT) == -1)
                     perror("send");
                 if (close(conn) == -1)
                     perror("close");
-            } else if (conn >= 0) {
+            } else if (conn != -1) {
                 c[n].fd = conn;
                 c[n].id = (int)++served;
                 c[n].gone = 0;
@@ -326,9 +328,9 @@ int main(int argc, char **argv)
                                              "other%s\n",
                                              c[n].id, n, n == 1 ? "" : "s");
                 printf("client %d joined from %s (%d here)\n", c[n].id,
-                       ss_addr(&addr).s, n + 1);
+                       ss_addr(&from).s, n + 1);
                 snprintf(note, sizeof note, "* client %d joined from %s\n",
-                         c[n].id, ss_addr(&addr).s);
+                         c[n].id, ss_addr(&from).s);
                 to_all(c, n, NULL, note, strlen(note));
                 n++;
             } else if (errno != EAGAIN && errno != EINTR &&
