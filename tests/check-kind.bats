@@ -9,7 +9,7 @@ load lib/students
 
 # build NAME [-DMACRO]: the sample, built into the test's directory
 build() {
-    cc -std=c11 -Wall -Wextra -Werror -pedantic ${2:+"$2"} \
+    cc_strict ${2:+"$2"} \
         "$SAMPLES/planted-echo-server.c" -o "$BATS_TEST_TMPDIR/$1"
 }
 

@@ -84,7 +84,7 @@ PY
     # and its restart would pass
     local port
     port=$(free_port tcp)
-    cc -std=c11 -Wall -Wextra -Werror -pedantic \
+    cc_strict \
         "$SAMPLES/late-reader-server.c" -o "$BATS_TEST_TMPDIR/late"
     printf 'send: hello\nexpect: HELLO\nsend: QUIT\nclose: yes\ntimeout: 30\n' \
         >"$BATS_TEST_TMPDIR/late.spec"

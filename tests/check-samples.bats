@@ -186,7 +186,7 @@ fails_unprinted() {
 @test "check: a UDP receiver whose output waits in stdio's buffer is told so" {
     # It prints each datagram with fputs(), no line end: it receives
     # every one, and its terminal shows none (or a full buffer's worth).
-    cc -std=c11 -Wall -Wextra -Werror -pedantic \
+    cc_strict \
         "$SAMPLES/unflushed-receiver.c" -o "$BATS_TEST_TMPDIR/unflushed"
     check --only datagram,empty,truncated,burst udp-receiver -- \
         "$BATS_TEST_TMPDIR/unflushed" '{port}'

@@ -295,9 +295,9 @@ own_echo() {
 }
 
 @test "narrate: a student's own C server, one include: narrated without ss_start(), silent with -DSOCKSTEP_PLAIN" {
-    cc -std=c11 -Wall -Wextra -Werror -pedantic -I "$ROOT/lessons/common" \
+    cc_strict -I "$ROOT/lessons/common" \
         "$ROOT/docs/own/echo-server.c" -o "$BATS_TEST_TMPDIR/own-narrated"
-    cc -std=c11 -Wall -Wextra -Werror -pedantic -I "$ROOT/lessons/common" \
+    cc_strict -I "$ROOT/lessons/common" \
         -DSOCKSTEP_PLAIN "$ROOT/docs/own/echo-server.c" -o "$BATS_TEST_TMPDIR/own-plain"
     own_echo "$BATS_TEST_TMPDIR/own-narrated"
     run cat "$BATS_TEST_TMPDIR/out"

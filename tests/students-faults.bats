@@ -99,7 +99,7 @@ int main(int argc, char **argv)
     }
 }
 C
-    cc -std=c11 -Wall -Wextra -Werror -pedantic -o "$BATS_TEST_TMPDIR/chld" \
+    cc_strict -o "$BATS_TEST_TMPDIR/chld" \
         "$BATS_TEST_TMPDIR/chld.c"
     run bare timeout "$((150 * SCALE))" "$PYTHON" "$CHECK" --only eintr \
         --spec "$SPECS/echo.spec" -- "$BATS_TEST_TMPDIR/chld" '{port}'

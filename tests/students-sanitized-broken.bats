@@ -22,7 +22,7 @@ load lib/students
             continue
         checks=$(sed 's/ *(.*//; s/ //g' <<<"$verdict")
         name="${file%.c}"
-        cc -std=c11 -Wall -Wextra -Werror -pedantic -g \
+        cc_strict -g \
             -fsanitize=address,undefined "$STUDENTS/$file" \
             -o "$BATS_TEST_TMPDIR/$name"
         args=('{port}')

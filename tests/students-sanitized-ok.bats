@@ -16,7 +16,7 @@ load lib/students
 # and UndefinedBehaviorSanitizer (skip where the compiler cannot), then
 # check it with SPEC: every check passes, and no sanitizer spoke.
 sanitized() {
-    cc -std=c11 -Wall -Wextra -Werror -pedantic -g \
+    cc_strict -g \
         -fsanitize=address,undefined "$STUDENTS/$1.c" \
         -o "$BATS_TEST_TMPDIR/$1" 2>/dev/null ||
         skip "cc cannot build with -fsanitize=address,undefined here"

@@ -105,7 +105,7 @@ EOF
 }
 
 @test "students: sanitizers: udp-echo-client-good.c passes udp-echo-client.spec" {
-    cc -std=c11 -Wall -Wextra -Werror -pedantic -g \
+    cc_strict -g \
         -fsanitize=address,undefined "$STUDENTS/udp-echo-client-good.c" \
         -o "$BATS_TEST_TMPDIR/good" 2>/dev/null ||
         skip "cc cannot build with -fsanitize=address,undefined here"

@@ -228,6 +228,13 @@ ss_close_fds() {
     done
 }
 
+# cc_strict ARGS...: the C compiler make uses (CC, else cc) with the
+# warnings every lesson is held to, for the C programs tests write or
+# build themselves.
+cc_strict() {
+    "${CC:-cc}" -std=c11 -Wall -Wextra -Werror -pedantic "$@"
+}
+
 # run_lesson CMD ARGS...: bats' run, through bare.
 run_lesson() {
     run bare "$@"

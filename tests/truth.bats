@@ -69,7 +69,7 @@ time.sleep(1)' "$PORT"
 build_tool() {
     local bin="$BATS_FILE_TMPDIR/$1"
     if [[ ! -x "$bin" ]]; then
-        cc -std=c11 -Wall -Wextra -Werror -pedantic -Wmissing-prototypes "$ROOT/tests/$1.c" \
+        cc_strict -Wmissing-prototypes "$ROOT/tests/$1.c" \
             -o "$bin.$$" && mv "$bin.$$" "$bin"
     fi
     TOOL="$bin"
@@ -530,7 +530,7 @@ int main(void)
     return 0;
 }
 C
-    cc -std=c11 -Wall -Wextra -Werror -pedantic -I "$ROOT/lessons/common" \
+    cc_strict -I "$ROOT/lessons/common" \
         "$BATS_TEST_TMPDIR/restart.c" -o "$BATS_TEST_TMPDIR/restart"
     SOCKSTEP_NOWRAP=1 run "$HOSTILE/run-clean" "$BATS_TEST_TMPDIR/restart"
     assert_success

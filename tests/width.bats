@@ -271,7 +271,7 @@ printed() {
 
 @test "width: a call line breaks between arguments, under the first; the handout's paper copy breaks it the same way" {
     local tool="$BATS_TEST_TMPDIR/layout"
-    cc -std=c11 -Wall -Wextra -Werror -pedantic -Wmissing-prototypes "$ROOT/tests/layout.c" -o "$tool"
+    cc_strict -Wmissing-prototypes "$ROOT/tests/layout.c" -o "$tool"
     COLUMNS=78 "$tool" >"$OUT/layout.out"
     mkdir "$BATS_TEST_TMPDIR/paper"
     SOCKSTEP_NOWRAP=1 "$tool" >"$BATS_TEST_TMPDIR/paper/99-layout.txt"
@@ -292,7 +292,7 @@ printed() {
     # On paper (docs/filters/transcripts.lua, from the unwrapped run, with
     # docs/filters/paper-wrap.c, which the filter finds beside the runs'
     # directory): the same lines.
-    cc -std=c11 -Wall -Wextra -Werror -pedantic \
+    cc_strict \
         "$ROOT/docs/filters/paper-wrap.c" -o "$BATS_TEST_TMPDIR/paper-wrap"
     # shellcheck disable=SC2016 # Markdown, not an expansion
     printf '# Lesson 01: x {#lesson-01}\n\n```{.output run="99-layout"}\n```\n' \
