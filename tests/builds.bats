@@ -180,6 +180,25 @@ builds_alone() {
 @test "builds: 19-throughput alone, gcc and clang, narrated and plain" { builds_alone 19-throughput; }
 @test "builds: 20-epoll alone, gcc and clang, narrated and plain" { builds_alone 20-epoll; }
 
+@test "builds: a helper several lessons define is the same in each (tests/twins)" {
+    run "$PYTHON" "$ROOT/tests/twins"
+    assert_success
+    assert_output ""
+}
+
+@test "builds: a lesson's copy of a shared helper that drifts is found" {
+    # The check must be able to fail: a copy of the lessons where one
+    # time_left() has a line more than the others.
+    cp -R "$ROOT/lessons" "$BATS_TEST_TMPDIR/lessons"
+    local f="$BATS_TEST_TMPDIR/lessons/16-http/client.c" n
+    n=$(awk '/^static .*time_left\(/ { on = 1 } on && /^\{$/ { print NR; exit }' "$f")
+    [ -n "$n" ]
+    sed -i "${n}a\\    /* drifted */" "$f"
+    run "$PYTHON" "$ROOT/tests/twins" "$BATS_TEST_TMPDIR/lessons"
+    assert_failure 1
+    assert_output --regexp "16-http/client\.c: time_left\(\) differs from the one in .*05-connect/connect\.c$"
+}
+
 @test "builds: every lesson compiles with its say() and heading() statements deleted" {
     cd "$ROOT"
     run "$PYTHON" tests/unnarrated
