@@ -529,6 +529,121 @@ def prints_after_a_line(run, limit):
     return run.again(second)
 
 
+class Fed:
+    """One run of a client fed an odd line first, and the words that
+    describe it; each verdict below reads it."""
+
+    def __init__(self, run, what, line):
+        self.run, self.what, self.limit = run, what, CLIENT_LIMIT
+        self.prog, self.srv, self.rc, took, cpu = fed(
+            run, line + run.spec.input, self.limit)
+        self.left = self.prog.input_left()
+        self.sent = bytes(self.srv.received)
+        self.crashed = client_crashed(self.prog, self.rc)
+        self.said = (
+            "The program's input was %s (%s), then %s; the checker's "
+            "server sent back every byte as it came, and got %s." % (
+                what, shown(line, 24), "the spec's input: lines" if
+                run.spec.input else "nothing more",
+                "%d bytes (%s)" % (len(self.sent), shown(self.sent, 40))
+                if self.sent else "no connection"
+                if self.srv.connections == 0 else "nothing"))
+        self.how = ending(self.prog, self.rc, took, cpu, self.limit,
+                          "after its start")
+        self.words = last_words(self.prog.output())
+        self.took = took
+
+    def opening(self):
+        """The words every failure starts with."""
+        return "%s The program %s%s" % (self.said, self.how,
+                                         saying(self.words))
+
+
+def sent_nothing(f, res):
+    """Nothing came, though the client ended well: are the lines after
+    the odd one never sent (it sends with the spec's input alone), or
+    does it not connect either way?"""
+    if f.sent or f.crashed:
+        return False
+    run, srv = f.run, f.srv
+    _, connected, sent_alone = same_without(run, f.prog, f.rc, f.limit)
+    nothing = "never connected" if srv.connections == 0 else "sent nothing"
+    if sent_alone:
+        res.failed("%s, and %s%s. With the spec's input alone it sends %s. "
+                   "%s" % (f.opening(), nothing,
+                           ": the lines of input after this one were "
+                           "never sent" if run.spec.input else "",
+                           plural(sent_alone, "byte"), REFUSE_AND_GO_ON),
+                   "%s after %s" % (nothing, f.what))
+        return True
+    if srv.connections == 0 and not connected:
+        res.not_run("Not run: the program %s without connecting to the "
+                    "checker's server, as it does with the spec's input "
+                    "alone; the %s check shows it."
+                    % (f.how, named(run, "exchange")), "never connected")
+        return True
+    return False
+
+
+def gave_up(f, res):
+    """It ended before it read the lines after the odd one, which it
+    reads to the end without it."""
+    run = f.run
+    if f.crashed or not f.left or not run.spec.input or f.rc is None or \
+            not reads_to_end(run, f.limit):
+        return False
+    res.failed("%s, and left the last %s of its input unread, %s; without "
+               "this line, it reads its input to the end (the spec's "
+               "input: lines, then %s more). %s"
+               % (f.opening(), plural(f.left, "byte"),
+                  "so it never read the spec's input: lines after this one"
+                  if f.left >= len(run.spec.input) else
+                  "the end of the spec's input: lines",
+                  plural(FILLER.count(b"\n"), "line"), REFUSE_AND_GO_ON),
+               "input after %s never read" % f.what)
+    return True
+
+
+def did_not_print(f, res):
+    """It read on, maybe, but what the lines after the odd one make it
+    print never came (looked for anywhere in its output: the odd line's
+    echo, with no line end of its own, may share a line with the
+    next)."""
+    run = f.run
+    text = f.prog.output()
+    missing = next((p for p in run.spec.prints if not anywhere(p, text)),
+                   None)
+    if f.crashed or missing is None or not run.spec.input or \
+            not prints_after_a_line(run, f.limit):
+        return False
+    res.failed("%s, and no line of its output matches /%s/, which the "
+               "spec's input: lines make it print after a line such as %s. "
+               "%s" % (f.opening(), missing.pattern, shown(ORDINARY),
+                       REFUSE_AND_GO_ON),
+               "did not print /%s/ after %s" % (missing.pattern, f.what))
+    return True
+
+
+def ended_badly(f, res):
+    """It hung or crashed: on the line, or without it as well?"""
+    run, prog, rc = f.run, f.prog, f.rc
+    if same_without(run, prog, rc, f.limit)[0]:
+        res.not_run("Not run: the program %s; run again with the spec's "
+                    "input alone, without %s, it ended the same way. The "
+                    "line is not what went wrong; the %s check shows it."
+                    % (f.how, f.what, named(run, "exchange")),
+                    "fails without the line too")
+        return
+    hint = (" A client must get through any line of its input: read it in "
+            "pieces, or refuse it, and end at the end of its input."
+            if rc is None else " Check a line of input before you use it: "
+            "a buffer has a size (fgets() with sizeof), and bytes from a "
+            "keyboard or a file may be anything (in Python, read "
+            "sys.stdin.buffer, or decode with errors=\"replace\").")
+    res.failed("%s The program %s.%s" % (f.said, f.how, hint),
+               "%s on %s" % (short_end(prog, rc), f.what))
+
+
 def odd_input(name, title, what, line):
     @spec_check(name, title,
                 "the program's input starts with %s, then the spec's input: "
@@ -540,96 +655,14 @@ def odd_input(name, title, what, line):
                 "without the line" % what,
                 client)
     def func(run, res):
-        limit = CLIENT_LIMIT
-        prog, srv, rc, took, cpu = fed(run, line + run.spec.input, limit)
-        left = prog.input_left()
-        sent = bytes(srv.received)
-        said = ("The program's input was %s (%s), then %s; the checker's "
-                "server sent back every byte as it came, and got %s." % (
-                    what, shown(line, 24), "the spec's input: lines" if
-                    run.spec.input else "nothing more",
-                    "%d bytes (%s)" % (len(sent), shown(sent, 40)) if sent
-                    else "no connection" if srv.connections == 0 else
-                    "nothing"))
-        how = ending(prog, rc, took, cpu, limit, "after its start")
-        words = last_words(prog.output())
-        if not sent and not client_crashed(prog, rc):
-            # Ending well is not enough if the lines after this one were
-            # never sent: does it send with the spec's input alone?
-            _, connected, sent_alone = same_without(run, prog, rc, limit)
-            if sent_alone:
-                res.failed("%s The program %s%s, and %s%s. With the spec's "
-                           "input alone it sends %s. %s"
-                           % (said, how, saying(words), "never connected" if
-                              srv.connections == 0 else "sent nothing",
-                              ": the lines of input after this one were "
-                              "never sent" if run.spec.input else "",
-                              plural(sent_alone, "byte"), REFUSE_AND_GO_ON),
-                           "%s after %s" % (
-                               "never connected" if srv.connections == 0
-                               else "sent nothing", what))
-                return
-            if srv.connections == 0 and not connected:
-                res.not_run("Not run: the program %s without connecting to "
-                            "the checker's server, as it does with the "
-                            "spec's input alone; the %s check shows it."
-                            % (how, named(run, "exchange")),
-                            "never connected")
-                return
-        if not client_crashed(prog, rc) and left and run.spec.input and \
-                rc is not None and reads_to_end(run, limit):
-            # It ended before it read the lines after this one, which
-            # it reads to the end without this line: it gave up there.
-            res.failed("%s The program %s%s, and left the last %s of its "
-                       "input unread, %s; without this line, it reads its "
-                       "input to the end (the spec's input: lines, then "
-                       "%s more). %s"
-                       % (said, how, saying(words),
-                          plural(left, "byte"),
-                          "so it never read the spec's input: lines after "
-                          "this one" if left >= len(run.spec.input) else
-                          "the end of the spec's input: lines",
-                          plural(FILLER.count(b"\n"), "line"),
-                          REFUSE_AND_GO_ON),
-                       "input after %s never read" % what)
+        f = Fed(run, what, line)
+        if sent_nothing(f, res) or gave_up(f, res) or did_not_print(f, res):
             return
-        # (anywhere in its output: the odd line's echo, with no line end
-        # of its own, may share a line with the next)
-        text = prog.output()
-        missing = next((p for p in run.spec.prints
-                        if not anywhere(p, text)), None)
-        if not client_crashed(prog, rc) and missing is not None and \
-                run.spec.input and prints_after_a_line(run, limit):
-            # It read on, maybe, but the lines after this one were not
-            # played: what they make it print never came.
-            res.failed("%s The program %s%s, and no line of its output "
-                       "matches /%s/, which the spec's input: lines make it "
-                       "print after a line such as %s. %s"
-                       % (said, how, saying(words),
-                          missing.pattern, shown(ORDINARY), REFUSE_AND_GO_ON),
-                       "did not print /%s/ after %s" % (missing.pattern,
-                                                        what))
+        if not f.crashed:
+            res.passed(ended_well(f.said, f.how, f.took, "after its start",
+                                  f.words))
             return
-        if not client_crashed(prog, rc):
-            res.passed(ended_well(said, how, took, "after its start", words))
-            return
-        if same_without(run, prog, rc, limit)[0]:
-            res.not_run("Not run: the program %s; run again with the "
-                        "spec's input alone, without %s, it ended the same "
-                        "way. The line is not what went wrong; the %s "
-                        "check shows it." % (how, what,
-                                             named(run, "exchange")),
-                        "fails without the line too")
-            return
-        hint = (" A client must get through any line of its input: read "
-                "it in pieces, or refuse it, and end at the end of its "
-                "input." if rc is None else " Check a line of input before "
-                "you use it: a buffer has a size (fgets() with sizeof), and "
-                "bytes from a keyboard or a file may be anything (in "
-                "Python, read sys.stdin.buffer, or decode with "
-                "errors=\"replace\").")
-        res.failed("%s The program %s.%s" % (said, how, hint),
-                   "%s on %s" % (short_end(prog, rc), what))
+        ended_badly(f, res)
     return func
 
 

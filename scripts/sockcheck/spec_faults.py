@@ -141,19 +141,9 @@ def fault_check(run, res, faults, doing, acted, hint, on_failure=None,
     prog.wait_bound(spec.proto)
     catches = caught(prog.owner or prog.pid)
     got, more = [], []
-    ok, words = exchange(prog, spec, "The first client", newline_hint, got,
-                         more=more if faults.startswith("recv") else None)
-    first_ok = ok
-    if ok and spec.clients > 1:
-        ok2, words2 = exchange(prog, spec, "The next client", newline_hint)
-        if not ok2 and ended_by_itself(prog):
-            # it serves one client (in-turn says so): not the fault's doing
-            words += (" Then the program ended by itself (status 0), so no "
-                      "next client was served (see check %s)."
-                      % named(run, "in-turn"))
-        else:
-            words = words + " " + words2
-            ok = ok2
+    ok, first_ok, words = two_clients(
+        run, prog, newline_hint, got,
+        more if faults.startswith("recv") else None)
     told = prog.narration_text()
     if not any(mark in told for mark in acted):
         res.not_run("Not run: the fault never acted. The checker set it up "
@@ -164,40 +154,9 @@ def fault_check(run, res, faults, doing, acted, hint, on_failure=None,
                     "the command." % doing, "the fault never acted")
         return
     said = "%s. %s" % (doing[0].upper() + doing[1:], words)
-    padded = any(g.strip(b"\0") == b"" for g in got)
-    if ok and faults.startswith("send") and (
-            spec.newline == "no" or padded or spec.close == "yes"):
-        # no line end shows a cut reply: what came without the fault is
-        # the measure (a bare "7" of "7.0" may match the pattern too); so
-        # it is for a buffer sent whole, cut after its line, before the
-        # NUL bytes after it, or before bytes a server that closes sends
-        # after its last line
-        prog.stop()  # its port may be fixed: the plain run needs it
-        cut = cut_short(run, got)
-        if cut:
-            res.failed("%s %s %s" % (said, cut, hint), "reply cut short "
-                       "under %s" % faults)
-            return
-    extra = b"".join(more).strip(b"\0")
-    if ok and extra:
-        # each piece of a request answered as if it were a whole one:
-        # replies that the program does not send without the fault
-        prog.stop()  # its port may be fixed: the plain run needs it
-        plain = Program(run, run.port_for(spec.proto))
-        plain.wait_bound(spec.proto)
-        usual = []
-        exchange(plain, spec, "A client", newline_hint, more=usual)
-        plain.stop()
-        usual = b"".join(usual).strip(b"\0")
-        if not usual or replies_in(spec, extra) > replies_in(spec, usual):
-            res.failed("%s But after the last reply more came, which the "
-                       "spec does not ask for: %s, with %s that the program "
-                       "does not send without the fault. It answered a "
-                       "piece of a request as if it were a whole one. %s" % (
-                           said, shown(extra, 60),
-                           "a reply more" if usual else "replies", hint),
-                       "more replies than requests under %s" % faults)
-            return
+    if ok and wrong_replies(run, res, prog, said, hint, faults, got, more,
+                            newline_hint):
+        return
     if ok:
         res.passed(said + " Every reply matched its pattern.")
         return
@@ -217,6 +176,71 @@ def fault_check(run, res, faults, doing, acted, hint, on_failure=None,
         # program was its send() to that client after it had gone
         hint = GONE_HINT
     res.failed("%s%s %s" % (said, fate, hint), "failed under %s" % faults)
+
+
+def two_clients(run, prog, newline_hint, got, more):
+    """The exchange with a first client and, where the spec has more, a
+    next one: (all went well, the first went well, what was seen). got
+    and more gather the first client's replies and what came after."""
+    spec = run.spec
+    ok, words = exchange(prog, spec, "The first client", newline_hint, got,
+                         more=more)
+    first_ok = ok
+    if ok and spec.clients > 1:
+        ok2, words2 = exchange(prog, spec, "The next client", newline_hint)
+        if not ok2 and ended_by_itself(prog):
+            # it serves one client (in-turn says so): not the fault's doing
+            words += (" Then the program ended by itself (status 0), so no "
+                      "next client was served (see check %s)."
+                      % named(run, "in-turn"))
+        else:
+            words = words + " " + words2
+            ok = ok2
+    return ok, first_ok, words
+
+
+def wrong_replies(run, res, prog, said, hint, faults, got, more,
+                  newline_hint):
+    """Every reply matched under the fault, but was one cut short, or did
+    more come than the spec asks for? Fails the check and says True if
+    so, measured against a run without the fault."""
+    spec = run.spec
+    padded = any(g.strip(b"\0") == b"" for g in got)
+    if faults.startswith("send") and (
+            spec.newline == "no" or padded or spec.close == "yes"):
+        # no line end shows a cut reply: what came without the fault is
+        # the measure (a bare "7" of "7.0" may match the pattern too); so
+        # it is for a buffer sent whole, cut after its line, before the
+        # NUL bytes after it, or before bytes a server that closes sends
+        # after its last line
+        prog.stop()  # its port may be fixed: the plain run needs it
+        cut = cut_short(run, got)
+        if cut:
+            res.failed("%s %s %s" % (said, cut, hint), "reply cut short "
+                       "under %s" % faults)
+            return True
+    extra = b"".join(more).strip(b"\0")
+    if not extra:
+        return False
+    # each piece of a request answered as if it were a whole one:
+    # replies that the program does not send without the fault
+    prog.stop()  # its port may be fixed: the plain run needs it
+    plain = Program(run, run.port_for(spec.proto))
+    plain.wait_bound(spec.proto)
+    usual = []
+    exchange(plain, spec, "A client", newline_hint, more=usual)
+    plain.stop()
+    usual = b"".join(usual).strip(b"\0")
+    if usual and replies_in(spec, extra) <= replies_in(spec, usual):
+        return False
+    res.failed("%s But after the last reply more came, which the spec does "
+               "not ask for: %s, with %s that the program does not send "
+               "without the fault. It answered a piece of a request as if "
+               "it were a whole one. %s" % (
+                   said, shown(extra, 60),
+                   "a reply more" if usual else "replies", hint),
+               "more replies than requests under %s" % faults)
+    return True
 
 
 def replies_in(spec, data):

@@ -447,20 +447,16 @@ def left_waiting(prog, ports, limit=1.0):
         time.sleep(0.02)
 
 
-@spec_check("restart", "a restart on the same port",
-            "a client plays the exchange and stays connected; once the "
-            "program has read all it sent, the program is ended, the client "
-            "closes, and the program's end of that connection is in "
-            "TIME_WAIT; the program, started again at once on the same port, "
-            "listens within the usual wait (SO_REUSEADDR); run even when the "
-            "exchange fails; NOT RUN when no TIME_WAIT could be made",
-            tcp_server, aside=True)
-def sp_restart(run, res):
+def end_first_run(run, res):
+    """A client plays the exchange and stays connected; the program is
+    ended, the client closes. (port, trouble, said) when a connection of
+    that first run waits in TIME_WAIT (trouble: how the exchange failed,
+    or None); None, the check told why, when none could be left so."""
     spec = run.spec
     prog, talk = first_client(run, res)
     port = prog.port
     if talk is None:
-        return
+        return None
     mine = None
     if talk.c:  # the TIME_WAIT of a first run is what this check is about
         talk.c.reset_after_eof = False
@@ -497,52 +493,71 @@ def sp_restart(run, res):
                 "" if trouble is None else " (not to the end%s)" % (
                     "; a second client that sent nothing was connected too"
                     if held else ""), port))
-    if mine is not None and not left_waiting(prog, ports):
-        res.not_run("Not run: the checker could not leave a connection of "
-                    "the program's first run in TIME_WAIT on port %d, and a "
-                    "restart shows nothing without one. A client played the "
-                    "exchange%s and was still connected when the checker "
-                    "ended the program; then the client closed, but the "
-                    "program's end of the connection was not in TIME_WAIT: "
-                    "%s" % (
-                        port, "" if trouble is None else " (not to the end)",
-                        "the program had not read all the client sent "
-                        "within %s, and a program that ends with bytes unread "
-                        "resets the connection (on Linux), which leaves no "
-                        "TIME_WAIT." % secs(spec.timeout) if unread else
-                        "it had gone at once, as after a reset (a RST leaves "
-                        "no TIME_WAIT)."),
-                    "no TIME_WAIT to restart against")
+    if mine is None or left_waiting(prog, ports):
+        return port, trouble, said
+    res.not_run("Not run: the checker could not leave a connection of the "
+                "program's first run in TIME_WAIT on port %d, and a restart "
+                "shows nothing without one. A client played the exchange%s "
+                "and was still connected when the checker ended the "
+                "program; then the client closed, but the program's end of "
+                "the connection was not in TIME_WAIT: %s" % (
+                    port, "" if trouble is None else " (not to the end)",
+                    "the program had not read all the client sent within "
+                    "%s, and a program that ends with bytes unread resets "
+                    "the connection (on Linux), which leaves no TIME_WAIT."
+                    % secs(spec.timeout) if unread else
+                    "it had gone at once, as after a reset (a RST leaves no "
+                    "TIME_WAIT)."),
+                "no TIME_WAIT to restart against")
+    return None
+
+
+def not_bound_again(res, said, again, port, e):
+    """The second run did not listen (e: NotReady): because of the first
+    run's TIME_WAIT (no SO_REUSEADDR), or for a reason of its own."""
+    text = again.output()
+    waiting = [c for c in net_table("tcp")
+               if c.port == port and c.state == TIME_WAIT]
+    saw = "Address already in use" in text or "EADDRINUSE" in text \
+        or "Errno 98" in text
+    if not saw and not (waiting and e.reason.startswith("ended")):
+        res.failed("%s Then: %s" % (said, e), "no restart: %s" % e.reason)
         return
+    said_why = ("It could not bind: the port was still in use, by the "
+                "connection of its first run in TIME_WAIT." if saw else
+                "It %s, while the connection of its first run was in "
+                "TIME_WAIT on port %d: a socket without SO_REUSEADDR cannot "
+                "bind a port in that state." % (e.reason, port))
+    res.failed("%s %s Set SO_REUSEADDR on the listening socket before "
+               "bind(), as the lessons do (see lesson 07, and the pitfall "
+               "\"Address already in use\"): a server that is restarted "
+               "after a crash must get its port back at once."
+               % (said, said_why),
+               "port in use after a restart (EADDRINUSE)" if saw
+               else "ended, its port in TIME_WAIT")
+
+
+@spec_check("restart", "a restart on the same port",
+            "a client plays the exchange and stays connected; once the "
+            "program has read all it sent, the program is ended, the client "
+            "closes, and the program's end of that connection is in "
+            "TIME_WAIT; the program, started again at once on the same port, "
+            "listens within the usual wait (SO_REUSEADDR); run even when the "
+            "exchange fails; NOT RUN when no TIME_WAIT could be made",
+            tcp_server, aside=True)
+def sp_restart(run, res):
+    first = end_first_run(run, res)
+    if first is None:
+        return
+    port, trouble, said = first
     again = Program(run, port)
     try:
         again.wait_bound("tcp")
     except NotReady as e:
         res.aside = True  # whatever the exchange does
-        text = again.output()
-        waiting = [c for c in net_table("tcp")
-                   if c.port == port and c.state == TIME_WAIT]
-        saw = "Address already in use" in text or "EADDRINUSE" in text \
-            or "Errno 98" in text
-        if saw or (waiting and e.reason.startswith("ended")):
-            said_why = ("It could not bind: the port was still in use, by "
-                        "the connection of its first run in TIME_WAIT."
-                        if saw else
-                        "It %s, while the connection of its first run was "
-                        "in TIME_WAIT on port %d: a socket without "
-                        "SO_REUSEADDR cannot bind a port in that state."
-                        % (e.reason, port))
-            res.failed("%s %s Set SO_REUSEADDR on the listening socket "
-                       "before bind(), as the lessons do (see lesson 07, and "
-                       "the pitfall \"Address already in use\"): a server "
-                       "that is restarted after a crash must get its port "
-                       "back at once." % (said, said_why),
-                       "port in use after a restart (EADDRINUSE)" if saw
-                       else "ended, its port in TIME_WAIT")
-        else:
-            res.failed("%s Then: %s" % (said, e), "no restart: %s" % e.reason)
+        not_bound_again(res, said, again, port, e)
         return
-    ok, words = exchange(again, spec, "A client of the second run")
+    ok, words = exchange(again, run.spec, "A client of the second run")
     if ok:
         res.passed("%s It listened again at once, and served a client."
                    % said)
