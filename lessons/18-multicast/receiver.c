@@ -47,8 +47,7 @@ static const struct ss_lesson lesson = {
                .text = &group},
               {.name = "--iface",
                .arg = "ADDR",
-               .help = "join on the interface that has this "
-                       "address, such as lo's 127.0.0.1",
+               .help = "join on the interface that has this address",
                .text = &iface},
               {.name = "--no-join",
                .help = "do not join the group",

@@ -50,8 +50,7 @@ static const struct ss_lesson lesson = {
                .text = &group},
               {.name = "--iface",
                .arg = "ADDR",
-               .help = "send out of the interface that has this "
-                       "address, such as lo's 127.0.0.1",
+               .help = "send out of the interface that has this address",
                .text = &iface_opt},
               {.name = "--ttl",
                .arg = "N",
