@@ -95,28 +95,23 @@ static void ss_trampoline(int sig)
     errno = saved;
 }
 
-static inline const char *ss_signame(int sig)
+static const struct ss_name ss_signals[] = {
+    SS_N(SIGCHLD), SS_N(SIGINT),  SS_N(SIGTERM), SS_N(SIGHUP),
+    SS_N(SIGPIPE), SS_N(SIGALRM), SS_N(SIGUSR1), SS_N(SIGUSR2)};
+
+/* "SIGCHLD", or "signal 3" for one the table does not know. */
+static inline struct ss_text ss_signame(int sig)
 {
-    switch (sig) {
-    case SIGCHLD:
-        return "SIGCHLD";
-    case SIGINT:
-        return "SIGINT";
-    case SIGTERM:
-        return "SIGTERM";
-    case SIGHUP:
-        return "SIGHUP";
-    case SIGPIPE:
-        return "SIGPIPE";
-    case SIGALRM:
-        return "SIGALRM";
-    case SIGUSR1:
-        return "SIGUSR1";
-    case SIGUSR2:
-        return "SIGUSR2";
-    default:
-        return "a signal";
-    }
+    struct ss_text t;
+    size_t i;
+
+    for (i = 0; i < SS_COUNT(ss_signals); i++)
+        if (ss_signals[i].value == sig) {
+            snprintf(t.s, sizeof t.s, "%s", ss_signals[i].name);
+            return t;
+        }
+    snprintf(t.s, sizeof t.s, "signal %d", sig);
+    return t;
 }
 
 /* "-1, [exited 0], WNOHANG": waitpid()'s arguments as strace shows them. */
@@ -428,15 +423,11 @@ static inline void ss_post(const struct ss_call *c, long ret, int err)
         ss_wrap(0, 4, "", line, SS_RED);
     }
     if (ss_nar.restarted != 0) {
-        char sig[24];
-        snprintf(sig, sizeof sig, "signal %d", ss_nar.restarted);
         snprintf(line, sizeof line,
                  "restarted: %s came while this call waited; its handler "
                  "ran, and because it was installed with SA_RESTART the "
                  "kernel made the call again instead of returning EINTR",
-                 strcmp(ss_signame(ss_nar.restarted), "a signal") != 0
-                     ? ss_signame(ss_nar.restarted)
-                     : sig);
+                 ss_signame(ss_nar.restarted).s);
         ss_nar.restarted = 0;
         ss_wrap(4, 4, "", line, "");
     }
@@ -491,11 +482,11 @@ static void ss_late_flush(void)
         if (told[i].rc == -1)
             snprintf(line, sizeof line,
                      "[%s handler] waitpid(%s)%c=%c-1 %.40s (%.60s)",
-                     ss_signame(told[i].sig), args, SS_NBSP, SS_NBSP,
+                     ss_signame(told[i].sig).s, args, SS_NBSP, SS_NBSP,
                      ss_errname(told[i].err).s, strerror(told[i].err));
         else
             snprintf(line, sizeof line, "[%s handler] waitpid(%s)%c=%c%ld",
-                     ss_signame(told[i].sig), args, SS_NBSP, SS_NBSP,
+                     ss_signame(told[i].sig).s, args, SS_NBSP, SS_NBSP,
                      told[i].rc);
         ss_wrap(0, 4, "", line, SS_BOLD);
         ss_tell(SS_K_LATE,

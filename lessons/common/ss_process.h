@@ -133,7 +133,7 @@ static inline int ss_sigaction(int sig, const struct sigaction *act,
         snprintf(what, sizeof what, "{handler%s%s}",
                  act->sa_flags & SA_RESTART ? ", SA_RESTART" : "",
                  act->sa_flags & SA_SIGINFO ? ", SA_SIGINFO" : "");
-    ss_args(&c, "%s, %s, %s", ss_signame(sig), what,
+    ss_args(&c, "%s, %s, %s", ss_signame(sig).s, what,
             old != NULL ? "&old" : "NULL");
     if (act != NULL && !(act->sa_flags & SA_SIGINFO) &&
         act->sa_handler != SIG_IGN && act->sa_handler != SIG_DFL && sig > 0 &&
@@ -165,7 +165,7 @@ static inline int ss_sigaction(int sig, const struct sigaction *act,
         ss_tell(SS_K_SIGACTION,
                 "from now on, when %s comes, the kernel "
                 "stops the program wherever it is and runs the handler. %s",
-                ss_signame(sig),
+                ss_signame(sig).s,
                 act->sa_flags & SA_RESTART
                     ? "A call the handler interrupts is made again "
                       "(SA_RESTART), except, on Linux, a socket call with "
