@@ -194,9 +194,9 @@ distinctive_lines() {
             local caption="$rel, $total lines (the whole file is in the repository)"
             if [[ "$l" == 0[1-9]-* ]]; then
                 caption="$rel, lines 1–$total (the whole file)"
-                # Under its chapter's "The code" heading (N.M The code,
-                # or The code: the server), right after the command that
-                # builds it by hand.
+                # Under its chapter's "The whole program" heading (N.M
+                # The whole program, or The whole program: the server),
+                # right after the command that builds it by hand.
                 want="cc -Wall $rel -o $(basename "$f" .c)$caption"
                 want=${want//[[:space:]]/}
                 at=$(grep -o -b -F -- "$want" "$BATS_FILE_TMPDIR/handout.squashed-1" |
@@ -204,9 +204,9 @@ distinctive_lines() {
                 [[ -n "$at" ]] ||
                     { echo "$rel: not right after the command that builds it" >&2; return 1; }
                 before=$(head -c "$at" "$BATS_FILE_TMPDIR/handout.squashed-1" | tail -c 60)
-                heading="(^|[^0-9])$((10#${l%%-*}))\.[0-9]+Thecode(:theserver|:theclient)?\$"
+                heading="(^|[^0-9])$((10#${l%%-*}))\.[0-9]+Thewholeprogram(:theserver|:theclient)?\$"
                 [[ "$before" =~ $heading ]] ||
-                    { echo "$rel: not under its chapter's The code: ...$before" >&2; return 1; }
+                    { echo "$rel: not under its chapter's The whole program: ...$before" >&2; return 1; }
             fi
             if [[ "$l" != 0[1-9]-* ]] && contains "$BATS_FILE_TMPDIR/handout.txt" \
                 "The whole file: $rel, $total lines"; then
