@@ -191,6 +191,18 @@ except OSError:
     no_leftovers
 }
 
+# peek_passes CSV: grade the class (the one submission, peek) on its
+# loopback check alone, into CSV. peek gives up, and fails, when it
+# could read what it must not; it passes only if it could not.
+peek_passes() {
+    run bare timeout "$((150 * SCALE))" "$PYTHON" "$CHECK" --batch "$CLASS" echo-server \
+        --only loopback --csv "$1"
+    assert_success
+    rows "$1" loopback
+    assert_output "peek 1 0 PASS | "
+    no_leftovers
+}
+
 @test "class: a submission cannot read the results of the class, where they are or in the checker's tree" {
     # The lecturer keeps the CSV in the sockstep tree (here build/):
     # outside the sandbox's private /tmp, and inside the tree the
@@ -205,12 +217,7 @@ except OSError:
             raise SystemExit('read the results at ' + f)
     except OSError:
         pass"
-    run bare timeout "$((150 * SCALE))" "$PYTHON" "$CHECK" --batch "$CLASS" echo-server \
-        --only loopback --csv "$KEPT_CSV"
-    assert_success
-    rows "$KEPT_CSV" loopback
-    assert_output "peek 1 0 PASS | "
-    no_leftovers
+    peek_passes "$KEPT_CSV"
 }
 
 @test "class: a submission sees the system's directories, not the machine's other files" {
@@ -230,12 +237,7 @@ for f in ('$SECRET', '/home', '/root', '/var'):
             raise SystemExit('read ' + f)
     except OSError:
         pass"
-    run bare timeout "$((150 * SCALE))" "$PYTHON" "$CHECK" --batch "$CLASS" echo-server \
-        --only loopback --csv "$BATS_TEST_TMPDIR/rows.csv"
-    assert_success
-    rows "$BATS_TEST_TMPDIR/rows.csv" loopback
-    assert_output "peek 1 0 PASS | "
-    no_leftovers
+    peek_passes "$BATS_TEST_TMPDIR/rows.csv"
 }
 
 @test "class: a checker on a Python the sandbox's user cannot reach still grades" {
