@@ -32,10 +32,16 @@ static unsigned long ss_fault_calls;
    starts again). */
 static unsigned long ss_fault_seen, ss_fault_left;
 
+/* What SOCKSTEP_FAULTS may hold, as its messages say it. */
+#define SS_FAULTS_WANTED                                                       \
+    "recv=N, send=N, send=half or eintr=N, comma-separated (N from 1; "        \
+    "eintr from 2: eintr=1 would fail every call, and a program that makes "   \
+    "it again would never get past it)"
+
 /* Sets the faults SOCKSTEP_FAULTS asks for. Returns NULL, or where a
    part it does not understand begins: then no fault is set at all (a
-   program run with SOCKSTEP_FAULTS set by hand, not by scripts/narrate,
-   which checks the spelling first). */
+   program run with SOCKSTEP_FAULTS set by hand; scripts/narrate asks
+   first, through SOCKSTEP_FAULTS_CHECK). */
 static const char *ss_faults_parse(const char *spec)
 {
     const char *p = spec;
