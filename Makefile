@@ -103,18 +103,27 @@ PRELOAD_CFLAGS ?= -O2 -g
 # The compiler and flags that build/ was made with: when they change
 # (make CC=clang, make CFLAGS=...), build/.flags changes with them, and
 # every program that depends on it is built again.
-# It is written when make reads this file, and only when the flags
-# differ (so its time changes only then); never by make -n or -q, which
-# must change nothing. REPRO is left out: it names where the tree is, and
-# the programs are the same bytes wherever that is.
+# It is written when make reads this file (update_file), only when the
+# flags differ. REPRO is left out: it names where the tree is, and the
+# programs are the same bytes wherever that is.
 FLAGS_NOW := $(CC) $(STRICT) $(CFLAGS) $(PRELOAD_STRICT) $(PRELOAD_CFLAGS)
-ifeq ($(findstring n,$(firstword -$(MAKEFLAGS)))$(findstring \
-    q,$(firstword -$(MAKEFLAGS))),)
-ifneq ($(FLAGS_NOW),$(file <$(BUILD)/.flags))
-$(shell mkdir -p $(BUILD))
-$(file >$(BUILD)/.flags,$(FLAGS_NOW))
+
+# $(eval $(call update_file,FILE,VAR)): write the value of the variable
+# VAR into FILE as make reads the makefiles, when it differs from what
+# FILE holds, so that FILE's time changes only then and whatever depends
+# on it is made again; never under make -n or -q, which must change
+# nothing. (VAR by name: a value with a comma would split call's
+# arguments.)
+define update_file
+ifeq ($$(findstring n,$$(firstword -$$(MAKEFLAGS)))$$(findstring \
+    q,$$(firstword -$$(MAKEFLAGS))),)
+ifneq ($$($(2)),$$(file <$(1)))
+$$(shell mkdir -p $$(dir $(1)))
+$$(file >$(1),$$($(2)))
 endif
 endif
+endef
+$(eval $(call update_file,$(BUILD)/.flags,FLAGS_NOW))
 $(BUILD)/.flags: ;
 
 # (the library first: its one -O2 build is the longest, so with -j it

@@ -82,15 +82,9 @@ HANDOUT_DATE   := $(HANDOUT_DAY)$(if $(HANDOUT_COMMIT),$(HANDOUT_COMMA) commit $
 # What the handout says of its build, kept in a file that changes only
 # when that does (a new day, another commit, a tree made dirty), so the
 # PDF, HTML and EPUB are made again then and never name a commit they
-# were not built from. Written as build/.flags is (Makefile): when make
-# reads this file, never by make -n or -q.
-ifeq ($(findstring n,$(firstword -$(MAKEFLAGS)))$(findstring \
-    q,$(firstword -$(MAKEFLAGS))),)
-ifneq ($(HANDOUT_DATE),$(file <$(HANDOUT_STAMP)))
-$(shell mkdir -p $(HANDOUT_DIR))
-$(file >$(HANDOUT_STAMP),$(HANDOUT_DATE))
-endif
-endif
+# were not built from. Written as build/.flags is (update_file, in the
+# Makefile): when make reads this file, never by make -n or -q.
+$(eval $(call update_file,$(HANDOUT_STAMP),HANDOUT_DATE))
 endif
 $(HANDOUT_STAMP): ;
 
