@@ -352,6 +352,12 @@ own_plain() {
     assert_line --partial "SOCKSTEP_FAULTS: each send() on a SOCK_STREAM socket now hands the kernel half of what the program gave (here 1 of 3 bytes), as a send() may take only part when the socket is non-blocking, has SO_SNDTIMEO, or a signal interrupts it"
     assert_line 'recv(4, "hel", 3, 0) = 3'
     assert_line 'send(4, "h", 1, 0) = 1'
+    # each call's line shows what the kernel was given; the line under
+    # it, what the program gave
+    run grep -A 1 -F 'recv(4, "hel", 3, 0) = 3' "$NAR"
+    assert_line "    SOCKSTEP_FAULTS: the program's buffer holds 1024 bytes; the fault asked the kernel for 3"
+    run grep -A 1 -F 'send(4, "h", 1, 0) = 1' "$NAR"
+    assert_line "    SOCKSTEP_FAULTS: the program gave 3 bytes to send; the fault handed the kernel 1 of them"
     # without faults the same server echoes the line whole
     want=$(free_port)
     start_bg "$BATS_TEST_TMPDIR/out" "$NARRATE" --out "$NAR.2" -- \
@@ -370,6 +376,11 @@ own_plain() {
     assert_success
     assert_line "b'a'"
     assert_line --partial "now asks the kernel for at most 1 byte (here the program asked for 100)"
+    assert_line 'recv(3, "a", 1, 0) = 1'
+    assert_line "    SOCKSTEP_FAULTS: the program's buffer holds 100 bytes; the fault asked the kernel for 1"
+    # a call the fault leaves as it was has no such line
+    run grep -c "the program gave\|the program's buffer holds" <<<"$output"
+    assert_output 1
 }
 
 @test "narrate --faults eintr=N: N is 2 or more, and a datagram socket's calls are left alone" {

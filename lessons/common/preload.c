@@ -132,6 +132,10 @@ static void ss_hook(int making)
         pthread_mutex_lock(&ss_lock);
         ss_thread_tag();
         ss_nar.restarted = ss_restart_sig;
+        ss_nar.fault_asked = ss_fault_asked;
+        ss_nar.fault_given = ss_fault_given;
+        ss_nar.fault_sending = ss_fault_sending;
+        ss_fault_asked = 0;
     }
 }
 

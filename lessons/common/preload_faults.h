@@ -31,6 +31,11 @@ static unsigned long ss_fault_calls;
    receive on a socket which the faults leave alone (a fork() child
    starts again). */
 static unsigned long ss_fault_seen, ss_fault_left;
+/* This thread's call, when a fault made its length shorter: what the
+   program gave and what the kernel is given (ss_hook hands them to the
+   call's narration). */
+static __thread size_t ss_fault_asked, ss_fault_given;
+static __thread int ss_fault_sending;
 
 /* What SOCKSTEP_FAULTS may hold, as its messages say it. */
 #define SS_FAULTS_WANTED                                                       \
@@ -202,6 +207,7 @@ static int ss_fault_accept(const char *name, int fd)
 static int ss_fault_io(const char *name, int fd, size_t *n, int sending,
                        int whole)
 {
+    ss_fault_asked = 0; /* nothing said of an earlier call, untold */
     if (!ss_faults_set())
         return 0;
     if (!ss_is_stream(fd)) {
@@ -211,8 +217,15 @@ static int ss_fault_io(const char *name, int fd, size_t *n, int sending,
     __atomic_add_fetch(&ss_fault_seen, 1, __ATOMIC_RELAXED);
     if (ss_fault_eintr_now(name, fd, (long)*n))
         return 1;
-    if (!whole)
+    if (!whole) {
+        size_t asked = *n;
         *n = ss_fault_len(name, *n, sending);
+        if (*n != asked) {
+            ss_fault_asked = asked;
+            ss_fault_given = *n;
+            ss_fault_sending = sending;
+        }
+    }
     return 0;
 }
 

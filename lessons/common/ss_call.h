@@ -396,6 +396,8 @@ static inline void ss_post(const struct ss_call *c, long ret, int err)
                  ss_errname(err).s);
     if (ss_repeat(key, c->name, ret)) {
         ss_nar.expect = 0;
+        ss_nar.restarted = 0;
+        ss_nar.fault_asked = 0;
         errno = err;
         return;
     }
@@ -430,6 +432,17 @@ static inline void ss_post(const struct ss_call *c, long ret, int err)
                  ss_signame(ss_nar.restarted).s);
         ss_nar.restarted = 0;
         ss_wrap(4, 4, "", line, "");
+    }
+    if (ss_nar.fault_asked != 0) {
+        snprintf(line, sizeof line,
+                 ss_nar.fault_sending
+                     ? "the program gave %zu bytes to send; the fault handed "
+                       "the kernel %zu of them"
+                     : "the program's buffer holds %zu bytes; the fault asked "
+                       "the kernel for %zu",
+                 ss_nar.fault_asked, ss_nar.fault_given);
+        ss_nar.fault_asked = 0;
+        ss_wrap(4, 4, "SOCKSTEP_FAULTS: ", line, SS_CYAN);
     }
     if (ret == -1)
         ss_advise(c, err);

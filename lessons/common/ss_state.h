@@ -56,6 +56,12 @@ static struct {
        none, or if that cannot be told (ss_post() says it). */
     char ttag[32];
     int restarted;
+    /* In a preload under SOCKSTEP_FAULTS, for the call just made: the
+       length the program gave and the shorter one the kernel was given
+       (the call's line shows the kernel's), and whether it sends; 0 when
+       no fault changed the length. ss_post() says it. */
+    size_t fault_asked, fault_given;
+    int fault_sending;
     void (*exit_hook)(void); /* narration still owed at exit (ss_call.h) */
     int at_exit;             /* an atexit() function runs exit_hook */
     FILE *out; /* where narration goes; NULL: stdout (a preload: its own) */
