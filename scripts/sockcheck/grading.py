@@ -243,11 +243,12 @@ def batch(opts, tmpdir):
             return 3
         sandbox.precompile(TOP)
         if sandbox.root_unbounded():
-            say("warning: this is root in a user namespace whose uid 0 is "
-                "the machine's root (as under unshare -r started by root), "
-                "so the limit of %d processes per submission cannot hold: "
-                "a fork bomb can fill the machine. Grade as an ordinary "
-                "user, or as root outside the namespace" % sandbox.PROCS)
+            say("warning: this user (uid %d here) is, outside its user "
+                "namespace, the machine's root (as under unshare -r started "
+                "by root), so the limit of %d processes per submission "
+                "cannot hold: a fork bomb can fill the machine. Grade as an "
+                "ordinary user, or as root outside the namespace"
+                % (os.geteuid(), sandbox.PROCS))
     if klass.out is None:
         csv.writer(sys.stdout, lineterminator="\n").writerow(klass.fields)
         sys.stdout.flush()

@@ -160,21 +160,25 @@ def real_root():
 
 
 def root_unbounded():
-    """Is this root only in a user namespace (not the first), where uid
-    0 is uid 0 of the namespace above too (as under unshare -r started
-    by root)? The sandbox then runs as uid 0, which is then most likely
-    the machine's root, and the kernel counts no process against the
+    """Is this user, in a user namespace (not the first), uid 0 of the
+    namespace above: the machine's root, most likely (as under unshare
+    -r, or unshare --map-user=1000, started by root)? The sandbox then
+    runs as this user, and the kernel counts no process against the
     machine's root user's RLIMIT_NPROC: the process limit cannot hold.
-    (Seen from here, a namespace above that is not the first looks
-    the same.)"""
-    if os.geteuid() != 0 or real_root():
+    (Seen from here, a namespace above that is not the first looks the
+    same.)"""
+    if real_root():
         return False
+    euid = os.geteuid()
     try:
         with open("/proc/self/uid_map") as f:
-            rows = [line.split() for line in f]
-    except OSError:
+            rows = [[int(n) for n in line.split()] for line in f]
+    except (OSError, ValueError):
         return False
-    return bool(rows) and rows[0][:2] == ["0", "0"]
+    for inside, outside, count in rows:
+        if inside <= euid < inside + count:
+            return outside + (euid - inside) == 0
+    return False
 
 
 def precompile(tool_root):
