@@ -530,12 +530,21 @@ end
 -- and the lead-in keeps room for them too, or it would end a page).
 -- The second value: for a short listing kept whole when it fits, the
 -- room when it breaks (nil for any other box).
+-- The room a transcript of ROWS rows asks for before it: its title and
+-- its first six lines (all of a shorter one), so that it never starts
+-- at the foot of a page with a line or two.
+local function transcript_room(rows)
+  return math.min(rows, 6) + 3
+end
+
 local function lead_in_room(b, nxt)
   local box_lines = nxt.t == "Table" and table_lines(nxt) or 5
   -- A transcript that cannot break goes whole, its title and rows.
   local rows = transcript_rows(nxt)
   if rows and rows <= M.TRANSCRIPT_HEAD + M.TRANSCRIPT_TAIL then
     box_lines = math.max(box_lines, rows + 3)
+  elseif rows then
+    box_lines = math.max(box_lines, transcript_room(rows))
   end
   local need, part = listing_need(nxt)
   if need then
@@ -708,6 +717,13 @@ function M.paper_blocks(blocks)
       else
         insert_kept(out, b, lead_in_room(b, nxt))
       end
+    elseif transcript_rows(b) and not (prev and (prev.t == "Header" or
+      is_lead_in(prev) or is_label(prev))) then
+      -- A transcript on its own keeps room for its first lines
+      -- (transcript_room); after a heading or a lead-in, that block
+      -- keeps it.
+      out:insert(need_room(transcript_room(transcript_rows(b))))
+      out:insert(b)
     elseif b.t == "Table" and not (prev and (prev.t == "Header" or
       ((is_lead_in(prev) or is_label(prev)) and is_box(b)))) then
       -- A short table on its own stays whole.
