@@ -16,8 +16,8 @@ from .common import LOCAL, REFUSED_LIMIT, SECOND_BIND_WAIT, SIGPIPE_LIMIT
 from .procfs import is_loopback, net_table, proc_stat, show_addr
 from .program import Program
 from .words import (and_list, describe_status, died_of, ended_well,
-                    not_connected, plural, python_error, sanitizer_error,
-                    secs, shown)
+                    not_connected, plural, python_error, sanitizer_error, secs,
+                    shown, signal_name)
 
 
 class State(enum.Enum):
@@ -394,7 +394,7 @@ def crashed(prog):
         return "sanitizer error"
     rc = prog.returncode()
     if rc is not None and rc < 0:
-        return "killed by %s" % signal.Signals(-rc).name
+        return "killed by %s" % signal_name(-rc)
     return ""
 
 

@@ -38,7 +38,7 @@ from .runner import ALIVE, Run, stop_everything
 from .spec import load as load_spec
 from .spec_server import checks_for
 from .source import SOURCE
-from .words import plural, secs
+from .words import plural, secs, signal_name
 
 # A check that tells nothing for this long (the batch's wait for a
 # fixed port, or --wait, added) is ended: its row says so.
@@ -272,7 +272,7 @@ def batch(opts, tmpdir):
         print(line, file=sys.stderr)
     if grader.stopped:
         say("stopped by %s: %s kept; the same command again checks "
-            "the rest" % (signal.Signals(grader.stopped).name,
+            "the rest" % (signal_name(grader.stopped),
                           plural(len(klass.done_before) + len(rows),
                                  "row")))
         return 128 + grader.stopped
@@ -541,7 +541,7 @@ class Grader:
             if sig:
                 what = ("in %s, its checker was ended by %s, as a "
                         "submission can do without the sandbox"
-                        % (step, signal.Signals(sig).name))
+                        % (step, signal_name(sig)))
             else:
                 what = "its checker failed in %s (status %d)%s" % (
                     step, rc, ": " + last[-1][:200] if last else "")

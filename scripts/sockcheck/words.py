@@ -23,7 +23,8 @@ def printable(text):
     newlines, controls) written as \\xNN: what a program printed, said
     safely."""
     return "".join(c if c.isprintable() else "\\x%02x" % ord(c)
-                   if ord(c) < 0x100 else "\\u%04x" % (ord(c) & 0xFFFF)
+                   if ord(c) < 0x100 else "\\u%04x" % ord(c)
+                   if ord(c) < 0x10000 else "\\U%08x" % ord(c)
                    for c in text)
 
 

@@ -251,6 +251,14 @@ class Endings(unittest.TestCase):
         self.assertEqual(checks.short_end(FakeProgram("bye\n"), -13),
                          "was killed by SIGPIPE")
 
+    def test_crashed_by_a_signal_without_a_name(self):
+        # a real-time signal (SIGRTMIN+6 on Linux) has no name of its
+        # own: said by number, not a failure of the checker
+        self.assertEqual(checks.crashed(FakeProgram(first=-40)),
+                         "killed by signal 40")
+        self.assertEqual(checks.crashed(FakeProgram(first=-11)),
+                         "killed by SIGSEGV")
+
     def test_a_program_that_left_a_process_running(self):
         # its first process exited by itself; one it started went on
         left = FakeProgram(first=0)

@@ -36,6 +36,19 @@ class Shown(unittest.TestCase):
         self.assertEqual(words.shown(b"\n\n\n", 2), '"\\n\\n"...')
 
 
+class Printable(unittest.TestCase):
+    """What a program printed, said safely: every character a terminal
+    would act on escaped as the character it is."""
+
+    def test_controls_are_hex(self):
+        self.assertEqual(words.printable("a\x1b[2Jb\n"), "a\\x1b[2Jb\\x0a")
+
+    def test_above_ffff_keeps_its_whole_number(self):
+        # a tag character, not printable: not cut to \u0001
+        self.assertEqual(words.printable("x\U000e0001"), "x\\U000e0001")
+        self.assertEqual(words.printable("\u2028"), "\\u2028")
+
+
 class NotConnected(unittest.TestCase):
     """A client that could not connect: one sentence, written once."""
 
