@@ -25,6 +25,7 @@ The modules, from the bottom up:
   spec_server, spec_peers, spec_client, spec_udp_client
                 the checks of a program described by a spec
   source        --source: what reading the program's files shows
+  kinds         the checks of each kind: its own and its spec's
   runner        running the checks of one program (Run)
   report        text, TAP, JSON, Gradescope and JUnit output (Reporter)
   options       the command line (argparse) as an Options object, and --help

@@ -143,7 +143,8 @@ def socket_inodes(pid):
 class Sock:
     """One line of /proc/net/tcp, tcp6, udp or udp6."""
 
-    LISTEN = 0x0A
+    LISTEN = 0x0A     # TCP states, as /proc/net/tcp numbers them
+    TIME_WAIT = 0x06
 
     def __init__(self, proto, fields):
         self.proto = proto

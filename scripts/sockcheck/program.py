@@ -18,13 +18,12 @@ import tty
 
 from .common import EXIT_WAIT, LOCAL, NARRATE, NARRATED_CALL, SPIN_SHARE
 from .common import NotReady
-from .procfs import (all_pids, connect_host, fd_links, my_procs, net_table,
-                     proc_stat, socket_inodes)
+from .procfs import (Sock, all_pids, connect_host, fd_links, my_procs,
+                     net_table, proc_stat, socket_inodes)
 from .words import (describe_status, fold_calls, python_error,
                     sanitizer_error, secs, show_cmd, shown)
 
 
-TIME_WAIT = 0x06  # a TCP state in /proc/net/tcp
 
 
 def kernel_chose(sock):
@@ -563,7 +562,7 @@ class Program:
         """It listens on a port the kernel chose: listen() on a socket
         with no address does that, so its bind() had failed, unseen."""
         waiting = [s for s in net_table("tcp") if s.port == self.port and
-                   s.state == TIME_WAIT]
+                   s.state == Sock.TIME_WAIT]
         return NotReady(
             "The program listened on %s, a port the kernel chose, not on "
             "port %d that the checker gave it (the checker ran: %s). The "

@@ -6,13 +6,12 @@ import time
 
 from .checks import CHECKS, Result, State
 from .common import LOCAL, PORT_FREE_LIMIT, NotReady
-from .procfs import free_port, net_table, port_in_use
+from .procfs import Sock, free_port, net_table, port_in_use
 from .python2 import diagnose as python2_program
 from .words import (describe_status, python_error, sanitizer_error,
                     signal_name)
 
 
-TIME_WAIT = 6  # its number in /proc/net/tcp
 
 
 class Run:
@@ -170,7 +169,7 @@ class Run:
                                    "Address already in use" in p.output())
                    for p in self.programs):
             return False
-        return any(s.port == self.fixed_port and s.state == TIME_WAIT
+        return any(s.port == self.fixed_port and s.state == Sock.TIME_WAIT
                    for s in net_table("tcp"))
 
     def python2(self, chk, res):

@@ -13,7 +13,7 @@ from .checks import (GONE_HINT, GONE_REASON, KEPT_OPEN, KEPT_OPEN_REASON,
                      ended_at_sigpipe, ended_by_itself, killed_by_sigpipe)
 from .common import FLOOD_LIMIT, NotReady
 from .peers import connect
-from .procfs import net_table, tcp_peer
+from .procfs import Sock, net_table, tcp_peer
 from .program import Program
 from .spec import out_of_range, zeroed
 from .spec_server import (at_once, has_send, many, spec_check, tcp_server,
@@ -22,7 +22,6 @@ from .spec_talk import (STUCK, accepted, exchange, first_client, one_client,
                         play, serve_next, start, why)
 from .words import and_list, plural, python_error, secs, shown
 
-TIME_WAIT = 6  # its number in /proc/net/tcp
 
 
 @spec_check("silent-client", "a silent client, then a new client",
@@ -439,7 +438,7 @@ def left_waiting(prog, ports, limit=1.0):
     one of ports to be in TIME_WAIT: True once one is."""
     deadline = time.monotonic() + limit
     while True:
-        if any(s.state == TIME_WAIT and s.port == prog.port and
+        if any(s.state == Sock.TIME_WAIT and s.port == prog.port and
                s.rport in ports for s in net_table("tcp", ":" in prog.host)):
             return True
         if time.monotonic() >= deadline:
@@ -517,7 +516,7 @@ def not_bound_again(res, said, again, port, e):
     run's TIME_WAIT (no SO_REUSEADDR), or for a reason of its own."""
     text = again.output()
     waiting = [c for c in net_table("tcp")
-               if c.port == port and c.state == TIME_WAIT]
+               if c.port == port and c.state == Sock.TIME_WAIT]
     saw = "Address already in use" in text or "EADDRINUSE" in text \
         or "Errno 98" in text
     if not saw and not (waiting and e.reason.startswith("ended")):

@@ -158,7 +158,7 @@ class TimeWait(unittest.TestCase):
         with mock.patch.object(runner, "net_table", return_value=table):
             return self.run.one(check(self.ends_at_bind, name))
 
-    WAITING = [SimpleNamespace(port=5555, state=runner.TIME_WAIT)]
+    WAITING = [SimpleNamespace(port=5555, state=runner.Sock.TIME_WAIT)]
 
     def test_not_run_and_why(self):
         res = self.one("idle", self.WAITING)
