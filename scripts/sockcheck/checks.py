@@ -89,9 +89,17 @@ class Result:
 
 
 class Check:
-    def __init__(self, kind, name, title, rule, func):
+    """A check: its kind ("spec" for a spec's), name, title, rule (what
+    it does and asks, for --list) and func(run, res). A spec's check
+    also says which specs it fits (applies(spec)), whether the checks
+    after it are not run when it fails (fatal: why not), and whether it
+    runs after a failed exchange (aside)."""
+
+    def __init__(self, kind, name, title, rule, func,
+                 applies=lambda spec: True, fatal=None, aside=False):
         self.kind, self.name, self.title = kind, name, title
         self.rule, self.func = rule, func
+        self.applies, self.fatal, self.aside = applies, fatal, aside
 
 
 CHECKS = {kind: [] for kind in KINDS}

@@ -54,10 +54,10 @@ class Reporter:
                 print("     last system calls (strace):", file=self.out)
                 for line in res.trace:
                     print("       " + line, file=self.out)
-            if getattr(res, "narration", None):
+            if res.narration:
                 print("     its last socket calls (scripts/narrate):",
                       file=self.out)
-                for line in getattr(res, "narration", []):
+                for line in res.narration:
                     print("       " + line, file=self.out)
         elif self.fmt == "tap":
             print("%s %d - %s: %s%s" % (
@@ -71,7 +71,7 @@ class Reporter:
                 print("#   | " + line, file=self.out)
             for line in res.trace:
                 print("#   strace: " + line, file=self.out)
-            for line in getattr(res, "narration", []):
+            for line in res.narration:
                 print("#   narrate: " + line, file=self.out)
         self.out.flush()
 
@@ -178,7 +178,7 @@ def extras(res):
     for lines, head, mark in (
             (res.output, "the program's last output:", "| "),
             (res.trace, "last system calls (strace):", "  "),
-            (getattr(res, "narration", None),
+            (res.narration,
              "its last socket calls (scripts/narrate):", "  ")):
         if lines:
             blocks.append(escaped("\n".join([head] + [mark + ln

@@ -77,7 +77,7 @@ class Run:
                 res.failed("The checker reached no verdict.", "checker error")
             elif res.ok:
                 self.no_pass_over_a_crash(res)
-            if not res.ok and getattr(chk, "fatal", None) and \
+            if not res.ok and chk.fatal and \
                     not res.keep_going:
                 # the checks after it need what failed here
                 self.broken, self.broken_why = chk.name, chk.fatal
@@ -132,7 +132,7 @@ class Run:
         reply to match (aside) runs after a failed exchange."""
         return bool(self.broken) and not (
             self.exchange_failed and self.broken == "exchange" and
-            getattr(chk, "aside", False))
+            chk.aside)
 
     def plays_kind_spec(self, chk):
         """Is chk one of the generic checks a server KIND gets from its

@@ -28,12 +28,8 @@ def spec_check(name, title, rule, applies=lambda s: True, fatal=None,
     it are not run when it fails; aside, that it runs even when the
     exchange check failed (what it judges needs no reply to match)."""
     def register(func):
-        chk = Check("spec", name, title, rule, func)
-        chk.applies = applies
-        chk.aside = aside
-        if fatal:
-            chk.fatal = fatal
-        SPEC_CHECKS.append(chk)
+        SPEC_CHECKS.append(Check("spec", name, title, rule, func,
+                                 applies, fatal, aside))
         return func
     return register
 
