@@ -15,9 +15,9 @@ from .common import KINDS, SPIN_SHARE
 from .common import LOCAL, REFUSED_LIMIT, SECOND_BIND_WAIT, SIGPIPE_LIMIT
 from .procfs import is_loopback, net_table, proc_stat, show_addr
 from .program import Program
-from .words import (and_list, describe_status, died_of, ended_well,
-                    not_connected, plural, python_error, sanitizer_error, secs,
-                    shown, signal_name)
+from .words import (and_list, crash_report, describe_status, died_of,
+                    ended_well, not_connected, plural, python_error,
+                    sanitizer_error, secs, shown, signal_name)
 
 
 class State(enum.Enum):
@@ -268,12 +268,8 @@ def ending(prog, rc, took, cpu, limit, stage):
                               spin))
         return "was still running %s %s%s" % (secs(limit), stage, spin)
     what = describe_status(rc)
-    err = python_error(prog.output()) or sanitizer_error(prog.output())
-    if err:
-        what += " after %s" % ("a Python traceback (%s)" % err
-                               if not err.startswith(("ERROR", "runtime"))
-                               else err)
-    return what
+    err = crash_report(prog.output())
+    return what + " after %s" % err if err else what
 
 
 def client_crashed(prog, rc):

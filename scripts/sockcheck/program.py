@@ -20,8 +20,8 @@ from .common import EXIT_WAIT, LOCAL, NARRATE, NARRATED_CALL, SPIN_SHARE
 from .common import NotReady
 from .procfs import (Sock, all_pids, connect_host, fd_links, my_procs,
                      net_table, proc_stat, socket_inodes)
-from .words import (describe_status, fold_calls, python_error,
-                    sanitizer_error, secs, show_cmd, shown)
+from .words import (crash_report, describe_status, fold_calls, python_error,
+                    secs, show_cmd, shown)
 
 
 
@@ -462,11 +462,9 @@ class Program:
                     "ended, while the command still ran" % self.owner)
         else:
             what = "it " + describe_status(rc)
-        err = python_error(text) or sanitizer_error(text)
+        err = crash_report(text)
         if err:
-            what += ", after %s" % (
-                "a Python traceback (%s)" % err
-                if not err.startswith(("ERROR", "runtime")) else err)
+            what += ", after %s" % err
         return " The program had ended: %s." % what
 
     def cpu_note(self):

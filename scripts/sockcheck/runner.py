@@ -8,7 +8,7 @@ from .checks import CHECKS, Result, State
 from .common import LOCAL, PORT_FREE_LIMIT, NotReady
 from .procfs import Sock, free_port, net_table, port_in_use
 from .python2 import diagnose as python2_program
-from .words import (describe_status, python_error, sanitizer_error,
+from .words import (crash_report, describe_status, python_error,
                     signal_name)
 
 
@@ -188,16 +188,13 @@ class Run:
         working."""
         for p in self.programs:
             text = p.output()
-            err = python_error(text) or sanitizer_error(text)
+            what = crash_report(text)
             rc = p.returncode()
-            if err:
-                what = ("a Python traceback (%s)" % err
-                        if not err.startswith(("ERROR", "runtime")) else err)
+            if what:
                 res.failed("%s But the program printed %s while the check "
                            "ran: it crashed (or one of its threads did), "
                            "so this is not a pass." % (res.message, what),
-                           "traceback" if "sanitizer" not in what.lower()
-                           and not what.startswith("runtime")
+                           "traceback" if python_error(text)
                            else "sanitizer error")
                 return
             if rc is not None and rc < 0 and not getattr(p, "stopped",

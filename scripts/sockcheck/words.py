@@ -158,6 +158,17 @@ def sanitizer_error(text):
     return printable(m.group(0)[:100]) if m else None
 
 
+def crash_report(text):
+    """What a program printed as it crashed, in words: "a Python
+    traceback (EOFError: ...)", or a sanitizer's error line; None if it
+    printed neither."""
+    err = python_error(text)
+    if err:
+        return err if err == "a Python traceback" else \
+            "a Python traceback (%s)" % err
+    return sanitizer_error(text)
+
+
 def digit_run(text):
     """Length of the longest run of '0123456789' repeated in text that
     starts as digits(n) does: a '0' that begins a number, then '1'. A run

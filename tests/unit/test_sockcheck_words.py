@@ -49,6 +49,32 @@ class Printable(unittest.TestCase):
         self.assertEqual(words.printable("\u2028"), "\\u2028")
 
 
+class CrashReport(unittest.TestCase):
+    """What a program printed as it crashed, one way for every verdict."""
+
+    def test_a_python_traceback_names_its_exception(self):
+        text = ("Traceback (most recent call last):\n  File \"c.py\"\n"
+                "EOFError: EOF when reading a line\n")
+        self.assertEqual(words.crash_report(text), "a Python traceback "
+                         "(EOFError: EOF when reading a line)")
+
+    def test_a_traceback_without_its_last_line(self):
+        self.assertEqual(words.crash_report(
+            "Traceback (most recent call last):\n  File \"c.py\"\n"),
+            "a Python traceback")
+
+    def test_a_sanitizer_line_is_itself(self):
+        self.assertEqual(words.crash_report(
+            "==7==ERROR: AddressSanitizer: heap-buffer-overflow on 0x1\n"),
+            "ERROR: AddressSanitizer: heap-buffer-overflow on 0x1")
+        self.assertEqual(words.crash_report("c.c:3:5: runtime error: "
+                                            "signed integer overflow\n"),
+                         "runtime error: signed integer overflow")
+
+    def test_nothing(self):
+        self.assertIsNone(words.crash_report("bye\n"))
+
+
 class NotConnected(unittest.TestCase):
     """A client that could not connect: one sentence, written once."""
 
