@@ -125,6 +125,35 @@ def caught(pid):
     return []
 
 
+# What the fault checks say in common.
+IGNORES_SEND = ("The program probably ignores what send() returns: when it "
+                "is less than it gave, the rest must be sent too, in a loop "
+                "(in Python, sendall() does it).")
+
+
+def cannot_fault(res, blocked):
+    """Not run: the fault library cannot be preloaded (blocked: why)."""
+    res.not_run("Not run: %s. Only the fault checks need it." % blocked,
+                "cannot preload the fault library")
+
+
+def never_acted(res, doing, ways):
+    """Not run: the faults were set up (doing) but changed no call of
+    the program; ways: why that may be."""
+    res.not_run("Not run: the fault never acted. The checker set it up so "
+                "that %s, but no call of the program came to be changed: "
+                "%s, or a static program is behind the command."
+                % (doing, ways), "the fault never acted")
+
+
+def not_the_faults_doing(run, res):
+    """Not run: the exchange fails without the fault too."""
+    res.not_run("Not run: the exchange failed without the fault as well "
+                "(the checker ran it again with no fault), so what went "
+                "wrong is not the fault's doing; the %s check shows it."
+                % named(run, "exchange"), "fails without the fault")
+
+
 def fault_check(run, res, faults, doing, acted, hint, on_failure=None,
                 newline_hint=True):
     """Start the program under faults, play the exchange with two clients
@@ -134,8 +163,7 @@ def fault_check(run, res, faults, doing, acted, hint, on_failure=None,
     spec = run.spec
     blocked = cannot_preload(run, run.command(0))
     if blocked:
-        res.not_run("Not run: %s. Only the fault checks need it." % blocked,
-                    "cannot preload the fault library")
+        cannot_fault(res, blocked)
         return
     prog = Program(run, run.port_for(spec.proto), faults=faults)
     prog.wait_bound(spec.proto)
@@ -146,12 +174,9 @@ def fault_check(run, res, faults, doing, acted, hint, on_failure=None,
         more if faults.startswith("recv") else None)
     told = prog.narration_text()
     if not any(mark in told for mark in acted):
-        res.not_run("Not run: the fault never acted. The checker set it up "
-                    "so that %s, but no call of the program came to be "
-                    "changed: it made no such call, or too few, or it reads "
-                    "and writes its sockets another way (C's fgets() reads "
-                    "inside the C library), or a static program is behind "
-                    "the command." % doing, "the fault never acted")
+        never_acted(res, doing, "it made no such call, or too few, or it "
+                    "reads and writes its sockets another way (C's fgets() "
+                    "reads inside the C library)")
         return
     said = "%s. %s" % (doing[0].upper() + doing[1:], words)
     if ok and wrong_replies(run, res, prog, said, hint, faults, got, more,
@@ -163,11 +188,7 @@ def fault_check(run, res, faults, doing, acted, hint, on_failure=None,
     fate = why(prog)
     prog.stop()  # its port may be fixed: the plain run needs it
     if exchange_fails_plain(run, newline_hint, next_client=first_ok):
-        res.not_run("Not run: the exchange failed without the fault as "
-                    "well (the checker ran it again with no fault), so what "
-                    "went wrong is not the fault's doing; the %s check "
-                    "shows it." % named(run, "exchange"),
-                    "fails without the fault")
+        not_the_faults_doing(run, res)
         return
     if on_failure and on_failure(fate, said, catches):
         return
@@ -333,11 +354,8 @@ SEND_HALF = ("each send(), sendto() or write() on a TCP socket took only half "
             "clients play the exchange", lambda s: tcp_server(s) and any(
                 k in ("expect", "relay") for k, _, _ in s.steps))
 def sp_short_send(run, res):
-    fault_check(run, res, "send=half", SEND_HALF,
-                (FAULT_SEND_TOLD,),
-                "The program probably ignores what send() returns: when it "
-                "is less than it gave, the rest must be sent too, in a loop "
-                "(in Python, sendall() does it).", newline_hint=False)
+    fault_check(run, res, "send=half", SEND_HALF, (FAULT_SEND_TOLD,),
+                IGNORES_SEND, newline_hint=False)
 
 
 def eintr_failed(res):
@@ -390,31 +408,21 @@ def sc_short_send(run, res):
     send() returns."""
     blocked = cannot_preload(run, run.command(0))
     if blocked:
-        res.not_run("Not run: %s. Only the fault checks need it." % blocked,
-                    "cannot preload the fault library")
+        cannot_fault(res, blocked)
         return
     prog = judge(run, res, "script", faults="send=half", doing=SEND_HALF)
     told = prog.narration_text()
     if FAULT_SEND_TOLD not in told:
         if not res.ok:
             return  # it failed without the fault's help: that was seen
-        res.not_run("Not run: the fault never acted. The checker set it up "
-                    "so that %s, but no call of the program came to be "
-                    "changed: it sent nothing longer than a byte, or writes "
-                    "its socket another way (C's fprintf() writes inside the "
-                    "C library), or a static program is behind the command."
-                    % SEND_HALF, "the fault never acted")
+        never_acted(res, SEND_HALF, "it sent nothing longer than a byte, or "
+                    "writes its socket another way (C's fprintf() writes "
+                    "inside the C library)")
         return
     if not res.ok and fails_without_fault(run, res):
-        res.not_run("Not run: the exchange failed without the fault as "
-                    "well (the checker ran it again with no fault), so what "
-                    "went wrong is not the fault's doing; the %s check "
-                    "shows it." % named(run, "exchange"),
-                    "fails without the fault")
+        not_the_faults_doing(run, res)
     elif not res.ok:
-        res.message += (" The program probably ignores what send() returns: "
-                        "when it is less than it gave, the rest must be sent "
-                        "too, in a loop (in Python, sendall() does it).")
+        res.message += " " + IGNORES_SEND
 
 
 def fails_without_fault(run, res):
