@@ -8,7 +8,7 @@ from .checks import CHECKS, Result, State
 from .common import LOCAL, PORT_FREE_LIMIT, NotReady
 from .procfs import Sock, free_port, net_table, port_in_use
 from .python2 import diagnose as python2_program
-from .words import (crash_report, describe_status, python_error,
+from .words import (capital, crash_report, describe_status, python_error,
                     signal_name)
 
 
@@ -120,7 +120,7 @@ class Run:
                     "that exchange fails too: %s The checks that play it "
                     "cannot judge what they are about." % (
                         self.kind, KIND_SPEC[self.kind],
-                        plain[0].upper() + plain[1:]),
+                        capital(plain)),
                     "the kind's spec's exchange fails")
                 self.finish()
         res.seconds = time.monotonic() - t0

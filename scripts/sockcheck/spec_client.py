@@ -18,8 +18,8 @@ from .patterns import Pattern, TooSlow
 from .spec import U32, printed, wanted, where
 from .spec_server import spec_check
 from .spec_talk import Talk, matches, padding_note
-from .words import (REFUSE_AND_GO_ON, ended_well, plural, saying, secs,
-                    shown)
+from .words import (REFUSE_AND_GO_ON, capital, ended_well, plural, saying,
+                    secs, shown)
 
 
 # A message with no line end ('newline: no') is what has come once the
@@ -329,7 +329,7 @@ def judge(run, res, mode, server=ScriptServer, limit=None, faults=None,
     missing = printed(spec, text)
     pieces = (" The checker sent each answer in 3 pieces, 0.2 s apart, so a "
               "recv() got only part of a line." if mode == "pieces" else
-              " " + doing[0].upper() + doing[1:] + "." if doing else "")
+              " " + capital(doing) + "." if doing else "")
     if srv.trouble or not srv.done:
         unprinted = (" No line of its output matches /%s/." % missing.pattern
                      if missing is not None else "")

@@ -19,12 +19,7 @@ from .program import Program
 from .spec_client import judge
 from .spec_server import has_send, spec_check, tcp_server
 from .spec_talk import ended_by_itself, exchange, why
-from .words import and_list, shown
-
-# Signals by number (x86-64 and most Linux ports), for SigCgt's bits.
-SIGNALS = {1: "SIGHUP", 2: "SIGINT", 10: "SIGUSR1", 12: "SIGUSR2",
-           13: "SIGPIPE", 14: "SIGALRM", 15: "SIGTERM", 17: "SIGCHLD"}
-
+from .words import and_list, capital, shown, signal_name
 
 PT_INTERP = 3  # a program header naming the dynamic loader
 
@@ -118,7 +113,7 @@ def caught(pid):
             for line in f:
                 if line.startswith("SigCgt:"):
                     mask = int(line.split()[1], 16)
-                    return [SIGNALS.get(n, "signal %d" % n)
+                    return [signal_name(n)
                             for n in range(1, 65) if mask >> (n - 1) & 1]
     except (OSError, ValueError):
         pass
@@ -178,7 +173,7 @@ def fault_check(run, res, faults, doing, acted, hint, on_failure=None,
                     "reads and writes its sockets another way (C's fgets() "
                     "reads inside the C library)")
         return
-    said = "%s. %s" % (doing[0].upper() + doing[1:], words)
+    said = "%s. %s" % (capital(doing), words)
     if ok and wrong_replies(run, res, prog, said, hint, faults, got, more,
                             newline_hint):
         return

@@ -14,7 +14,8 @@ from .peers import SIZEOF, SIZEOF_WORDS, UdpPeer, connect
 from .procfs import Sock, net_table
 from .program import Program
 from .spec import U32, printed, wanted, where
-from .words import and_list, not_connected, secs, shown
+from .words import (and_list, capital, lower_first, not_connected, secs,
+                    shown)
 
 
 class Talk:
@@ -309,7 +310,7 @@ def play_steps(talk, steps, close):
             trouble = talk.send(value) if kind == "send" else \
                 talk.prog.type(value)
             if trouble:
-                return trouble[0].upper() + trouble[1:] + "."
+                return capital(trouble) + "."
             if kind == "input":
                 talk.log.append(("typed", value))
             continue
@@ -329,9 +330,8 @@ def play_steps(talk, steps, close):
                 shown(talk.buf, 40), ": end each reply with \"\\n\""
                 if talk.newline_hint else "")
                 if talk.buf and how == "timeout" else "")
-            return "%s%s (the exchange: %s).%s" % (
-                silence(how, spec.timeout, what)[0].upper(),
-                silence(how, spec.timeout, what)[1:], talk.transcript(),
+            return "%s (the exchange: %s).%s" % (
+                capital(silence(how, spec.timeout, what)), talk.transcript(),
                 partial)
         if not matches(value, got) and isinstance(value, U32):
             return ("Reply %d was %s, %d, where the spec wants %s (spec line "
@@ -521,7 +521,7 @@ def exchange(prog, spec, who="A client", newline_hint=True, got=None,
         if got is not None:
             got += [data for way, data in talk.log if way == "got"]
     if trouble:
-        return False, "%s: %s" % (who, trouble[0].lower() + trouble[1:])
+        return False, "%s: %s" % (who, lower_first(trouble))
     if not spec.prints:
         return True, "%s: %s." % (who, words)
     prog.wait_output(lambda _: printed(spec, prog.out.since(mark)) is None,
@@ -612,5 +612,5 @@ def before_input(prog, spec, steps, who, unconnected=None):
     finally:
         talk.close()
     if trouble:
-        return False, "%s: %s" % (who, trouble[0].lower() + trouble[1:])
+        return False, "%s: %s" % (who, lower_first(trouble))
     return True, "%s: %s." % (who, words)

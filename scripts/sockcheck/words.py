@@ -18,6 +18,17 @@ def not_connected(who, err):
     return "%s could not connect: %s." % (who, err)
 
 
+def capital(text):
+    """text with its first letter made a capital: a clause made to start
+    a sentence."""
+    return text[:1].upper() + text[1:]
+
+
+def lower_first(text):
+    """text with its first letter made small: a sentence made a clause."""
+    return text[:1].lower() + text[1:]
+
+
 def printable(text):
     """text with each character a terminal would act on (escape codes,
     newlines, controls) written as \\xNN: what a program printed, said
