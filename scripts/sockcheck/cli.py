@@ -58,7 +58,7 @@ def single(opts, tmpdir):
     run = Run(kind, opts.command, checks=checks, fixed_port=opts.port,
               only=opts.only, cwd=None, wait=opts.wait,
               strace=opts.strace, narrate=opts.narrate, tmpdir=tmpdir,
-              spec=getattr(opts, "loaded", None) or kind_spec(kind))
+              spec=opts.loaded or kind_spec(kind))
     run.sources = opts.source or []
     if run.fixed_port is not None:
         wait_out_the_kernel(run.fixed_port, proto_of(run))

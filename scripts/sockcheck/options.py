@@ -210,14 +210,17 @@ class Options:
     """What a command line (or a run file's line, with --batch) asked
     for: kind (one of KINDS, or None), command (the words after --, or
     None), and a field for each option of OPTIONS, its default the
-    table's. Two are equal when every field is. A plain class, not a
-    dataclass: the dataclasses module imports inspect (and ast, dis,
-    tokenize with it), a cost every start of the checker paid."""
+    table's. Two are equal when every field is. validate() fills in the
+    spec that --spec names (loaded) and its checks (spec_checks), None
+    until then. A plain class, not a dataclass: the dataclasses module
+    imports inspect (and ast, dis, tokenize with it), a cost every start
+    of the checker paid."""
 
     FIELDS = ("kind", "command") + tuple(o.field for o in OPTIONS)
 
     def __init__(self, **given):
         self.kind = self.command = None
+        self.loaded = self.spec_checks = None
         for o in OPTIONS:
             setattr(self, o.field, o.default)
         for key, value in given.items():
