@@ -38,7 +38,7 @@ from .runner import ALIVE, Run, stop_everything
 from .spec import load as load_spec
 from .spec_server import checks_for
 from .source import SOURCE
-from .words import plural, secs, signal_name
+from .words import plural, printable, secs, signal_name
 
 # A check that tells nothing for this long (the batch's wait for a
 # fixed port, or --wait, added) is ended: its row says so.
@@ -49,25 +49,10 @@ MAX_SAID = 1 << 20
 
 # ---- what a lecturer sees: names and cells made harmless ------------------
 
-def escaped(text):
-    """text with every character that is not printable (escape codes,
-    newlines, a terminal's controls) written as \\xNN or \\uNNNN."""
-    out = []
-    for c in str(text):
-        if c.isprintable():
-            out.append(c)
-        elif ord(c) < 0x100:
-            out.append("\\x%02x" % ord(c))
-        else:
-            out.append("\\u%04x" % ord(c) if ord(c) < 0x10000
-                       else "\\U%08x" % ord(c))
-    return "".join(out)
-
-
 def cell(value):
     """A CSV cell that a spreadsheet shows as text: escaped, and one that
     starts with =, +, -, @ (a formula) gets a ' before it."""
-    text = escaped(value)
+    text = printable(str(value))
     if text[:1] in ("=", "+", "-", "@"):
         text = "'" + text
     return text
@@ -223,11 +208,11 @@ class Class:
             os.replace(new, path)
         except OSError as e:
             say("%s was changed while grading, and cannot be written again: "
-                "%s" % (escaped(self.opts.csv), e.strerror))
+                "%s" % (printable(self.opts.csv), e.strerror))
             return
         say("%s was replaced, removed or changed while grading%s: written "
             "again, with its %s" % (
-                escaped(self.opts.csv), "" if self.sandboxed else
+                printable(self.opts.csv), "" if self.sandboxed else
                 " (without the sandbox, a submission can write your files)",
                 plural(self.text.count("\n") - 1, "row")))
 
@@ -256,7 +241,7 @@ def batch(opts, tmpdir):
     todo = [s for s in klass.subs if cell(s) not in done]
     if klass.done_before:
         say("%s holds %s already: %s left to check (remove the file "
-            "to start afresh)" % (escaped(opts.csv),
+            "to start afresh)" % (printable(opts.csv),
                                    plural(len(klass.done_before), "row"),
                                    plural(len(todo), "submission")))
     grader = Grader(klass, tmpdir)
@@ -515,7 +500,8 @@ class Grader:
                             msg.pop("token", None) != token:
                         continue
                     if "say" in msg:
-                        say("%s: %s" % (cell(name), escaped(msg["say"])))
+                        say("%s: %s" % (cell(name),
+                                        printable(str(msg["say"]))))
                     elif "start" in msg:
                         step = ("its build" if msg["start"] == "build"
                                 else "check %s" % msg["start"])
