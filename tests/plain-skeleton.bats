@@ -1,8 +1,9 @@
 #!/usr/bin/env bats
-# The plain skeleton of Part I (lessons/plain/): a TCP server and client
-# without the header, printed whole in the handout, and a UDP receiver and
-# sender whose calls lessons 08 and 09 show. They compile with the strict
-# flags and talk over loopback, the server and receiver on port 0.
+# The plain programs of Part I (lessons/plain/), without the header and
+# printed whole in the handout: a TCP server and client, a UDP receiver
+# and sender, and one program for each of lessons 01 to 05 and 07. They
+# compile with the strict flags and talk over loopback to each other and
+# to Python, every server on port 0.
 
 # PORT, BG_PID and EXIT_STATUS are set by test_helper (wait_ready, wait_exit).
 # shellcheck disable=SC2153
@@ -12,12 +13,19 @@ teardown() {
     kill_all_bg
 }
 
-@test "plain skeleton: builds strict, echoes over loopback on port 0, rejects bad arguments" {
-    local f args dir="$BATS_TEST_TMPDIR"
-    for f in server client; do
+# build_plain NAME...: lessons/plain/NAME.c with the strict flags, into
+# the test's own directory.
+build_plain() {
+    local f
+    for f in "$@"; do
         "${CC:-cc}" -Wall -Wextra -Werror -pedantic \
-            "$ROOT/lessons/plain/$f.c" -o "$dir/$f"
+            "$ROOT/lessons/plain/$f.c" -o "$BATS_TEST_TMPDIR/$f"
     done
+}
+
+@test "plain skeleton: builds strict, echoes over loopback on port 0, rejects bad arguments" {
+    local args dir="$BATS_TEST_TMPDIR"
+    build_plain server client
     start_bg "$dir/server.out" "$dir/server" 127.0.0.1 0
     wait_ready "$dir/server.out"
     ((PORT > 0))
@@ -45,11 +53,8 @@ teardown() {
 }
 
 @test "plain skeleton: the client prints what the server sent escaped, never raw" {
-    local f dir="$BATS_TEST_TMPDIR"
-    for f in server client; do
-        "${CC:-cc}" -Wall -Wextra -Werror -pedantic \
-            "$ROOT/lessons/plain/$f.c" -o "$dir/$f"
-    done
+    local dir="$BATS_TEST_TMPDIR"
+    build_plain server client
     start_bg "$dir/server.out" "$dir/server" 127.0.0.1 0
     wait_ready "$dir/server.out"
     run_lesson timeout "$WAIT_LOOPBACK" "$dir/client" 127.0.0.1 "$PORT" $'a\033[2Jb\tc\n'
@@ -63,11 +68,8 @@ teardown() {
 }
 
 @test "plain UDP pair: builds strict, one sendto() is one datagram, escaped" {
-    local f args dir="$BATS_TEST_TMPDIR"
-    for f in udp-receiver udp-sender; do
-        "${CC:-cc}" -Wall -Wextra -Werror -pedantic \
-            "$ROOT/lessons/plain/$f.c" -o "$dir/$f"
-    done
+    local args dir="$BATS_TEST_TMPDIR"
+    build_plain udp-receiver udp-sender
     # The peer starts before the receiver, whose 5 s of silence start at
     # its ready line: Python (a sender nobody here wrote) sends first,
     # then runs the plain sender.
@@ -103,4 +105,142 @@ sys.exit(subprocess.call([sys.argv[2], "127.0.0.1", str(port), "hello",
         [ "$status" -eq 2 ] || { echo "sender $args: $status" >&2; false; }
         assert_output --partial 'usage: '
     done
+}
+
+@test "plain 01: socket() returns the lowest free descriptors, TCP then UDP" {
+    build_plain socket
+    # bare closes every descriptor above 2: 3 and 4 are the lowest free.
+    run_lesson "$BATS_TEST_TMPDIR/socket"
+    assert_success
+    assert_output $'TCP socket: descriptor 3\nUDP socket: descriptor 4'
+}
+
+@test "plain 02: bind() on port 0, a second bind() refused, a held port" {
+    local args dir="$BATS_TEST_TMPDIR"
+    build_plain bind
+    run_lesson "$dir/bind" 127.0.0.1 0
+    assert_success
+    assert_line --index 0 --regexp '^bound to 127\.0\.0\.1:[1-9][0-9]*$'
+    assert_line --index 1 'second bind: Address already in use'
+    # A port that Python holds: the first bind() fails, exit 1.
+    start_bg "$dir/holder.out" "$PYTHON" -c 'import socket, time
+s = socket.socket()
+s.bind(("127.0.0.1", 0))
+s.listen()
+print("listening on 127.0.0.1:%d" % s.getsockname()[1], flush=True)
+time.sleep(60)'
+    wait_ready "$dir/holder.out"
+    run_lesson "$dir/bind" 127.0.0.1 "$PORT"
+    [ "$status" -eq 1 ]
+    assert_output 'bind: Address already in use'
+    for args in '127.0.0.1 8x' '127.0.0.1 65536' 'localhost 0' '127.0.0.1'; do
+        eval "run_lesson \"\$dir/bind\" $args"
+        [ "$status" -eq 2 ] || { echo "bind $args: $status" >&2; false; }
+        assert_output --partial 'usage: '
+    done
+}
+
+@test "plain 03: clients connect while nobody accepts; Enter resets them" {
+    build_plain listen
+    # Python starts the program, connects three clients that nobody
+    # accepts, presses Enter, and tries to read from the first.
+    run_lesson timeout "$WAIT_LOOPBACK" "$PYTHON" -c 'import socket, subprocess, sys
+p = subprocess.Popen([sys.argv[1], "127.0.0.1", "0"], text=True,
+                     stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+ready = p.stdout.readline()
+print(ready, end="")
+port = int(ready.rsplit(":", 1)[1])
+clients = [socket.create_connection(("127.0.0.1", port), timeout=10)
+           for _ in range(3)]
+print("3 clients connected")
+print(p.stdout.readline(), end="")
+p.stdin.write("\n")
+p.stdin.close()
+print("exit status", p.wait(timeout=10))
+try:
+    print("recv returned", clients[0].recv(10))
+except ConnectionResetError:
+    print("recv: connection reset")' "$BATS_TEST_TMPDIR/listen"
+    assert_success
+    assert_line --index 0 --regexp '^listening on 127\.0\.0\.1:[1-9][0-9]*$'
+    assert_line --index 1 '3 clients connected'
+    assert_line --index 2 'press Enter to stop'
+    assert_line --index 3 'exit status 0'
+    # Closing a listening socket resets the connections in its queue.
+    assert_line --index 4 'recv: connection reset'
+}
+
+@test "plain 04 and 05: three clients greeted, each from its own port" {
+    local dir="$BATS_TEST_TMPDIR" i from
+    build_plain accept connect
+    start_bg "$dir/server.out" "$dir/accept" 127.0.0.1 0
+    local server="$BG_PID"
+    wait_ready "$dir/server.out"
+    for i in 1 2; do
+        run_lesson timeout "$WAIT_LOOPBACK" "$dir/connect" 127.0.0.1 "$PORT"
+        assert_success
+        [[ "${lines[0]}" =~ ^connected\ from\ port\ ([0-9]+)$ ]]
+        from[i]=${BASH_REMATCH[1]}
+        assert_line --index 1 "received hello, client $i\\x0a"
+        assert_line --index 2 'the server closed the connection'
+    done
+    # The third client is Python's: the greeting, then the end.
+    run_lesson timeout "$WAIT_LOOPBACK" "$PYTHON" -c 'import socket, sys
+c = socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=10)
+print(c.getsockname()[1])
+data = b""
+while True:
+    d = c.recv(100)
+    if not d:
+        break
+    data += d
+print(data)' "$PORT"
+    assert_success
+    from[3]=${lines[0]}
+    assert_line --index 1 "b'hello, client 3\\n'"
+    wait_exit "$server"
+    [ "$EXIT_STATUS" -eq 0 ]
+    run cat "$dir/server.out"
+    assert_output "listening on 127.0.0.1:$PORT
+client 1 is 127.0.0.1:${from[1]}
+client 2 is 127.0.0.1:${from[2]}
+client 3 is 127.0.0.1:${from[3]}"
+    # Nothing listens there now.
+    run_lesson "$dir/connect" 127.0.0.1 "$PORT"
+    [ "$status" -eq 1 ]
+    assert_output 'connect: Connection refused'
+}
+
+@test "plain 07: shutdown() ends the request; the answer still arrives" {
+    local dir="$BATS_TEST_TMPDIR"
+    build_plain close
+    # Python answers only once it has read to the end of the request:
+    # without the client's shutdown() both would wait.
+    start_bg "$dir/server.out" "$PYTHON" -c 'import socket
+s = socket.socket()
+s.bind(("127.0.0.1", 0))
+s.listen()
+print("listening on 127.0.0.1:%d" % s.getsockname()[1], flush=True)
+s.settimeout(10)
+c, _ = s.accept()
+c.settimeout(10)
+data = b""
+while True:
+    d = c.recv(100)
+    if not d:
+        break
+    data += d
+c.sendall(data[::-1])
+c.close()
+print("request", data, flush=True)'
+    local server="$BG_PID"
+    wait_ready "$dir/server.out"
+    run_lesson timeout "$WAIT_LOOPBACK" "$dir/close" 127.0.0.1 "$PORT" $'a\033[b'
+    assert_success
+    assert_output 'received b[\x1ba
+the server closed too: recv() returned 0'
+    wait_exit "$server"
+    [ "$EXIT_STATUS" -eq 0 ]
+    run cat "$dir/server.out"
+    assert_line --index 1 "request b'a\\x1b[b'"
 }

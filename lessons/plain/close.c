@@ -1,0 +1,56 @@
+/* close.c: a TCP client that half-closes. It sends its message, shuts
+ * down its sending side, prints the echo until the server closes too,
+ * and closes. Build: cc -Wall -o close close.c */
+#define _POSIX_C_SOURCE 200809L
+#include <arpa/inet.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+static void fail(const char *call)
+{
+    perror(call); /* the call's name, then errno's message */
+    exit(1);
+}
+
+int main(int argc, char *argv[])
+{
+    struct sockaddr_in addr = {.sin_family = AF_INET};
+    char buf[512], *end = "";
+    long port = argc == 4 ? strtol(argv[2], &end, 10) : -1;
+    ssize_t n, i;
+    int fd;
+
+    if (port < 1 || port > 65535 || *end != '\0' ||
+        inet_pton(AF_INET, argv[1], &addr.sin_addr) != 1) {
+        fprintf(stderr, "usage: %s IPV4-ADDRESS PORT MESSAGE\n", argv[0]);
+        return 2;
+    }
+    addr.sin_port = htons((unsigned short)port);
+    if ((fd = socket(AF_INET, SOCK_STREAM, 0)) == -1)
+        fail("socket");
+    if (connect(fd, (struct sockaddr *)&addr, sizeof addr) == -1)
+        fail("connect");
+    if (send(fd, argv[3], strlen(argv[3]), 0) == -1)
+        fail("send");
+    /* "That was all": the kernel sends a FIN; receiving still works. */
+    if (shutdown(fd, SHUT_WR) == -1)
+        fail("shutdown");
+    while ((n = recv(fd, buf, sizeof buf, 0)) > 0) {
+        printf("received ");
+        for (i = 0; i < n; i++) /* escaped: never raw bytes to a terminal */
+            if (buf[i] >= ' ' && buf[i] <= '~')
+                putchar(buf[i]);
+            else
+                printf("\\x%02x", (unsigned char)buf[i]);
+        putchar('\n');
+    }
+    if (n == -1)
+        fail("recv");
+    printf("the server closed too: recv() returned 0\n");
+    if (close(fd) == -1)
+        fail("close");
+    return 0;
+}
