@@ -32,10 +32,11 @@ HANDOUT_BACK  := docs/pitfalls.md docs/troubleshooting.md docs/narrate.md \
                  docs/lecturers.md docs/reference-card.md
 # Part I is lessons 01 to 09, Part II the rest; each part opens with its
 # own page (docs/part-1.md, docs/part-2.md) and ends with assignments
-# (docs/assignments-1.md, docs/assignments-2.md).
+# (docs/assignments-1.md, docs/assignments-2.md). Part I's lesson
+# programs, whole, come before its assignments (docs/programs-1.md).
 HANDOUT_MD := $(HANDOUT_FRONT) \
               docs/part-1.md docs/plain.md $(sort $(wildcard docs/lessons/0*.md)) \
-              docs/assignments-1.md \
+              docs/programs-1.md docs/assignments-1.md \
               docs/part-2.md $(sort $(filter-out docs/lessons/0%,$(wildcard docs/lessons/*.md))) \
               docs/assignments-2.md \
               $(HANDOUT_BACK)

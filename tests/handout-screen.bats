@@ -262,7 +262,7 @@ for n in (1, 2):
          #sequence-udp img { width: 150px !important }
          td, th, td code { overflow-wrap: anywhere !important }
          span.nobr { white-space: normal !important }
-         #l04-code pre > code.sourceCode > span { white-space: pre !important }
+         #l04-whole pre > code.sourceCode > span { white-space: pre !important }
          table { display: table !important; width: 100% !important }
          header { min-height: 900px }" lesson-05
     # Every diagram (docs/*.dot) is measured, its labels 12 px or more.
@@ -288,7 +288,7 @@ for n in (1, 2):
     assert_line --regexp '^a wrapped transcript line without a hanging indent: '
     assert_line --regexp '^word broken in a cell: '
     assert_line --regexp '^a line ends after a hyphen in: '
-    assert_line --regexp '^(div\.sourceCode|pre)[^ ]* in #l04-code .* scrolls: '
+    assert_line --regexp '^(div\.sourceCode|pre)[^ ]* in #l04-whole .* scrolls: '
     assert_line --regexp '^the contents start at [0-9]+, not on the first screen'
 }
 

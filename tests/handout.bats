@@ -56,7 +56,7 @@ chapter_text() {
     echo "pages: $pages"
     ((pages >= 30))
     # A student prints it: at most 170 pages of A4, Part I's programs
-    # whole in their chapters included.
+    # whole included, plain and as the lessons run them.
     if pdfinfo "$ROOT/build/handout.pdf" | grep -q '^Page size:.*(A4)'; then
         ((pages <= 170)) || { echo "the A4 handout has $pages pages, more than 170" >&2; return 1; }
     fi
@@ -194,9 +194,9 @@ distinctive_lines() {
             local caption="$rel, $total lines (the whole file is in the repository)"
             if [[ "$l" == 0[1-9]-* ]]; then
                 caption="$rel, lines 1–$total (the whole file)"
-                # Under its chapter's "The whole program" heading (N.M
-                # The whole program, or The whole program: the server),
-                # right after the command that builds it by hand.
+                # Under its heading at the end of Part I (Lesson 04's
+                # program, or Lesson 06's server), right after the
+                # command that builds it by hand.
                 want="cc -Wall $rel -o $(basename "$f" .c)$caption"
                 want=${want//[[:space:]]/}
                 at=$(grep -o -b -F -- "$want" "$BATS_FILE_TMPDIR/handout.squashed-1" |
@@ -204,9 +204,9 @@ distinctive_lines() {
                 [[ -n "$at" ]] ||
                     { echo "$rel: not right after the command that builds it" >&2; return 1; }
                 before=$(head -c "$at" "$BATS_FILE_TMPDIR/handout.squashed-1" | tail -c 60)
-                heading="(^|[^0-9])$((10#${l%%-*}))\.[0-9]+Thewholeprogram(:theserver|:theclient)?\$"
+                heading="Lesson${l%%-*}(’|')s(program|server|client)\$"
                 [[ "$before" =~ $heading ]] ||
-                    { echo "$rel: not under its chapter's The whole program: ...$before" >&2; return 1; }
+                    { echo "$rel: not under its heading Lesson ${l%%-*}'s program: ...$before" >&2; return 1; }
             fi
             if [[ "$l" != 0[1-9]-* ]] && contains "$BATS_FILE_TMPDIR/handout.txt" \
                 "The whole file: $rel, $total lines"; then
@@ -227,6 +227,13 @@ distinctive_lines() {
     done < <(lesson_dirs)
     echo "$n lesson files"
     ((n >= 10))
+    # Each plain program of lessons/plain/ is whole in the PDF, once.
+    for f in "$ROOT"/lessons/plain/*.c; do
+        rel=${f#"$ROOT/"}
+        total=$(awk 'END { print NR }' "$f")
+        [ "$(grep -c -F "$rel, lines 1–$total (the whole file)" "$BATS_FILE_TMPDIR/handout.txt")" -eq 1 ] ||
+            { echo "not one whole listing of $rel" >&2; return 1; }
+    done
     # No region marker shows anywhere.
     run grep -c -E 'region: |endregion' "$BATS_FILE_TMPDIR/handout.txt"
     assert_output 0

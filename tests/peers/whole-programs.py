@@ -1,9 +1,11 @@
 # whole-programs.py ROOT HTML: every lesson's C file of Part I (lessons 01
-# to 09) stands whole, once, in the flow of its own chapter, right after
-# the cc command that builds it by hand; every one of Part II (lessons 10
-# on), and every docs/python file folded in, stands whole in a folded
-# "whole program" of HTML. Prints what is not, exits 1 on a miss or fewer
-# than 11 Python ones.
+# to 09) stands whole, once, in the flow of Part I's chapter of lesson
+# programs (programs-1), in its own lesson's section (lNN-code...), right
+# after the cc command that builds it by hand; every plain program of
+# lessons/plain/ stands whole, once, in the flow; every one of Part II
+# (lessons 10 on), and every docs/python file folded in, stands whole in
+# a folded "whole program" of HTML. Prints what is not, exits 1 on a miss
+# or fewer than 11 Python ones.
 import glob, html, os, re, sys
 root, page = sys.argv[1], open(sys.argv[2]).read()
 text = lambda s: html.unescape(re.sub(r"<[^>]+>", "", s))
@@ -18,7 +20,7 @@ for path, n, body in re.findall(
 # Part I's listings in the flow: (where, caption, code), in page order.
 flow = [(m.start(), " ".join(text(m.group(1)).split()), text(m.group(2)))
         for m in re.finditer(
-            r'<div id="[^"]*" class="listing">\s*<div class="listing-caption">'
+            r'<div (?:id="[^"]*" )?class="listing">\s*<div class="listing-caption">'
             r'(.*?)</div>\s*<div class="sourceCode"[^>]*><pre[^>]*>'
             r'<code[^>]*>(.*?)</code>', page, re.S)]
 # Each chapter: from its section's start to the next chapter's.
@@ -26,6 +28,10 @@ starts = [(m.start(), m.group(1)) for m in re.finditer(
     r'<section id="([^"]+)" class="level1', page)]
 def chapter_of(pos):
     return [c for at, c in starts if at <= pos][-1]
+sections = [(m.start(), m.group(1)) for m in re.finditer(
+    r'<section id="([^"]+)" class="level2', page)]
+def section_of(pos):
+    return [c for at, c in sections if at <= pos][-1]
 bad = 0
 for f in sorted(glob.glob(os.path.join(root, "lessons/[0-9]*/*.c"))):
     rel = os.path.relpath(f, root)
@@ -44,13 +50,22 @@ for f in sorted(glob.glob(os.path.join(root, "lessons/[0-9]*/*.c"))):
         bad = 1
         continue
     at = shown[0][0]
-    if chapter_of(at) != "lesson-" + part_1.group(1):
-        print("whole, but not in its chapter:", rel, "in", chapter_of(at))
+    if (chapter_of(at) != "programs-1" or
+            not section_of(at).startswith("l%s-code" % part_1.group(1))):
+        print("whole, but not in its section of programs-1:", rel, "in",
+              chapter_of(at), section_of(at))
         bad = 1
     # Right above it: the command that builds it by hand.
     cmd = "cc -Wall %s -o %s" % (rel, os.path.basename(rel)[:-2])
     if not " ".join(text(page[max(0, at - 3000):at]).split()).endswith(cmd):
         print("whole, but not right after", repr(cmd) + ":", rel)
+        bad = 1
+for f in sorted(glob.glob(os.path.join(root, "lessons/plain/*.c"))):
+    rel = os.path.relpath(f, root)
+    want = open(f).read().rstrip("\n")
+    caption = "%s, lines 1\u2013%d (the whole file)" % (rel, want.count("\n") + 1)
+    if [code for at, cap, code in flow if cap == caption] != [want]:
+        print("not whole once in the flow of the HTML:", rel)
         bad = 1
 # Part II's Python versions are folded too, each whole.
 folded = [p for p in found if p.startswith("docs/python/")]
