@@ -191,15 +191,16 @@ except OSError:
     no_leftovers
 }
 
-# peek_passes CSV: grade the class (the one submission, peek) on its
-# loopback check alone, into CSV. peek gives up, and fails, when it
-# could read what it must not; it passes only if it could not.
-peek_passes() {
-    run bare timeout "$((150 * SCALE))" "$PYTHON" "$CHECK" --batch "$CLASS" echo-server \
-        --only loopback --csv "$1"
+# passes_loopback NAME CSV [PYTHON]: grade the class (the one
+# submission, NAME) on its loopback check alone, into CSV, with the
+# checker run by PYTHON (the suite's by default): its one row passes.
+# (peek, below, gives up and fails when it could read what it must not.)
+passes_loopback() {
+    run bare timeout "$((150 * SCALE))" "${3:-$PYTHON}" "$CHECK" --batch "$CLASS" \
+        echo-server --only loopback --csv "$2"
     assert_success
-    rows "$1" loopback
-    assert_output "peek 1 0 PASS | "
+    rows "$2" loopback
+    assert_output "$1 1 0 PASS | "
     no_leftovers
 }
 
@@ -217,7 +218,7 @@ peek_passes() {
             raise SystemExit('read the results at ' + f)
     except OSError:
         pass"
-    peek_passes "$KEPT_CSV"
+    passes_loopback peek "$KEPT_CSV"
 }
 
 @test "class: a submission sees the system's directories, not the machine's other files" {
@@ -237,7 +238,7 @@ for f in ('$SECRET', '/home', '/root', '/var'):
             raise SystemExit('read ' + f)
     except OSError:
         pass"
-    peek_passes "$BATS_TEST_TMPDIR/rows.csv"
+    passes_loopback peek "$BATS_TEST_TMPDIR/rows.csv"
 }
 
 @test "class: a checker on a Python the sandbox's user cannot reach still grades" {
@@ -250,12 +251,7 @@ for f in ('$SECRET', '/home', '/root', '/var'):
     mkdir -m 700 "$BATS_TEST_TMPDIR/private"
     cp "$(readlink -f "$PYTHON")" "$py"
     honest good
-    run bare timeout "$((150 * SCALE))" "$py" "$CHECK" --batch "$CLASS" echo-server \
-        --only loopback --csv "$BATS_TEST_TMPDIR/rows.csv"
-    assert_success
-    rows "$BATS_TEST_TMPDIR/rows.csv" loopback
-    assert_output "good 1 0 PASS | "
-    no_leftovers
+    passes_loopback good "$BATS_TEST_TMPDIR/rows.csv" "$py"
 }
 
 @test "class: Ctrl-C keeps every finished row; the same command again checks the rest" {
