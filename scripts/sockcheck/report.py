@@ -7,7 +7,7 @@ import sys
 import textwrap
 
 from .checks import State
-from .words import plural, secs, show_cmd
+from .words import plural, printable, secs, show_cmd
 
 
 def wrap(text, indent):
@@ -147,21 +147,9 @@ class Reporter:
 
 
 def escaped(text):
-    """text with every character that a terminal would act on, or that
-    XML 1.0 cannot hold (escape codes, NUL, a lone surrogate), written as
-    \\xNN or \\uNNNN; tabs and newlines kept: what a program printed,
-    safe in JSON shown as text and in XML."""
-    out = []
-    for c in text:
-        o = ord(c)
-        if c in "\t\n" or (0x20 <= o < 0x7f) or (0xa0 <= o < 0xd800) or \
-                (0xe000 <= o < 0xfffe) or o > 0xffff:
-            out.append(c)
-        elif o < 0x100:
-            out.append("\\x%02x" % o)
-        else:
-            out.append("\\u%04x" % o)
-    return "".join(out)
+    """text as words.printable() writes it, tabs and newlines kept: what
+    a program printed, safe in JSON shown as text and in XML."""
+    return printable(text, keep="\t\n")
 
 
 def details(res):

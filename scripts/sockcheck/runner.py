@@ -8,8 +8,8 @@ from .checks import CHECKS, Result, State
 from .common import LOCAL, PORT_FREE_LIMIT, NotReady
 from .procfs import Sock, free_port, net_table, port_in_use
 from .python2 import diagnose as python2_program
-from .words import (capital, crash_report, describe_status, python_error,
-                    signal_name)
+from .words import (capital, crash_report, describe_status, printable,
+                    python_error, signal_name)
 
 
 
@@ -234,7 +234,7 @@ def tail_lines(text, n=4):
     lines = [ln.rstrip() for ln in text.splitlines() if ln.strip()]
     out = []
     for ln in lines[-n:]:
-        ln = "".join(c if c.isprintable() else "?" for c in ln)
+        ln = printable(ln)
         out.append(ln if len(ln) <= 100 else ln[:97] + "...")
     return out
 

@@ -18,7 +18,7 @@ import shutil
 import subprocess
 
 from .checks import Check
-from .words import and_list, plural
+from .words import and_list, plural, printable
 
 # Calls whose result says whether (or how much of) what was asked
 # happened: a program that drops it goes on as if it had. close() is
@@ -81,10 +81,6 @@ REUSE = ("a TCP server that never sets SO_REUSEADDR: when it closes a "
          "connection first, or is stopped while a client is connected, "
          "starting it again on the same port fails (EADDRINUSE) while that "
          "connection is in TIME_WAIT (60 s on Linux)")
-
-
-def shown_line(text):
-    return "".join(c if c.isprintable() else "?" for c in text)
 
 
 def strip_c(text):
@@ -681,7 +677,7 @@ def text_findings(text):
                      "on x86 (4444 becomes 23569)")
         found.append((line_of(code, m.start()),
                       "sin_port is set to %s, not to htons() of a port: %s"
-                      % (shown_line(value[:40]), words)))
+                      % (printable(value[:40]), words)))
     for m in SCANF.finditer(code):
         # the format: the first string literal after the call's "("
         start = m.end()
@@ -724,7 +720,7 @@ def python_findings(path, text):
     except (SyntaxError, ValueError) as e:
         return [(getattr(e, "lineno", 0) or 0,
                  "Python 3 cannot read this file (%s): Python 2 code?"
-                 % shown_line(str(getattr(e, "msg", e)).split(". ")[0])[:70])]
+                 % printable(str(getattr(e, "msg", e)).split(". ")[0])[:70])]
     found = []
     binds = listens = accepts = reuse = False
     for node in ast.walk(tree):
@@ -795,13 +791,13 @@ def source_check(run, res):
     if gone:
         cwd = getattr(run, "cwd", None)
         res.not_run("Not run: cannot read %s." % ", ".join(
-            shown_line(os.path.relpath(p, cwd) if cwd else p)
+            printable(os.path.relpath(p, cwd) if cwd else p)
             for p in gone), "no such file" if not any(
                 os.path.exists(p) for p in gone) else "unreadable")
         return
     for path in run.sources:
         f, m = read_file(path)
-        name = shown_line(os.path.basename(path))
+        name = printable(os.path.basename(path))
         found += [(name, line, words) for line, words in f]
         missing += m
     # one line for each thing in each file, with every line it is on

@@ -29,11 +29,14 @@ def lower_first(text):
     return text[:1].lower() + text[1:]
 
 
-def printable(text):
+def printable(text, keep=""):
     """text with each character a terminal would act on (escape codes,
-    newlines, controls) written as \\xNN: what a program printed, said
-    safely."""
-    return "".join(c if c.isprintable() else "\\x%02x" % ord(c)
+    newlines, controls), or that XML 1.0 cannot hold (NUL, a lone
+    surrogate, U+FFFF), written as \\xNN, \\uNNNN or \\UNNNNNNNN; the
+    characters in keep (a report's tabs and newlines) stay as they are:
+    what a program printed, said safely. The checker's one escaping;
+    ansi_c() below quotes for a shell."""
+    return "".join(c if c.isprintable() or c in keep else "\\x%02x" % ord(c)
                    if ord(c) < 0x100 else "\\u%04x" % ord(c)
                    if ord(c) < 0x10000 else "\\U%08x" % ord(c)
                    for c in text)

@@ -273,7 +273,7 @@ class TailLines(unittest.TestCase):
         self.assertEqual(runner.tail_lines(""), [])
 
     def test_control_characters_and_long_lines(self):
-        self.assertEqual(runner.tail_lines("a\tb\x1b[0m\n"), ["a?b?[0m"])
+        self.assertEqual(runner.tail_lines("a\tb\x1b[0m\n"), ["a\\x09b\\x1b[0m"])
         self.assertEqual(runner.tail_lines("y" * 101),
                          ["y" * 97 + "..."])
         self.assertEqual(runner.tail_lines("y" * 100), ["y" * 100])
