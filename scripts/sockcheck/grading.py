@@ -34,7 +34,7 @@ from .common import PROG, TOP, Usage
 from .options import validate
 from .procfs import all_procs, become_subreaper, proc_stat
 from .runfile import Refused, decode, parse as parse_run_file, read_bytes
-from .runner import ALIVE, Run, stop_everything
+from .runner import Run, run_checks, stop_everything
 from .spec import load as load_spec
 from .spec_server import checks_for
 from .source import SOURCE
@@ -701,14 +701,20 @@ def inner_checks(params, tmpdir):
         if told:
             tell("port %d came free after %s" % (run.fixed_port,
                                                  secs(waited)))
-    ALIVE.append(run)
-    try:
-        for chk in run.checks:
-            emit({"start": chk.name})
-            res = run.one(chk)
-            emit({"result": chk.name, "status": res.status(),
-                  "ok": res.ok, "ran": res.ran, "reason": res.reason})
-    finally:
-        run.finish()
-        ALIVE.remove(run)
+    run_checks(run, Emitted())
     return None
+
+
+class Emitted:
+    """The reporter of a submission's own process in a batch: each check
+    as it starts and its result, as lines the batch reads (emit())."""
+
+    def start(self):
+        pass
+
+    def begin(self, chk):
+        emit({"start": chk.name})
+
+    def add(self, res):
+        emit({"result": res.check.name, "status": res.status(),
+              "ok": res.ok, "ran": res.ran, "reason": res.reason})

@@ -35,6 +35,9 @@ class Reporter:
             print("# %s: %s" % (self.run.kind, cmd), file=self.out)
         self.out.flush()
 
+    def begin(self, chk):
+        """A check is about to run: a report says it once it has run."""
+
     def add(self, res):
         self.results.append(res)
         n = len(self.results)

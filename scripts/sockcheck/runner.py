@@ -255,6 +255,8 @@ def run_checks(run, reporter=None):
             reporter.start()
         results = []
         for chk in run.checks:
+            if reporter:
+                reporter.begin(chk)
             res = run.one(chk)
             results.append(res)
             if reporter:

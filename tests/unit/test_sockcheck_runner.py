@@ -192,14 +192,17 @@ class RunChecks(unittest.TestCase):
             def start(self):
                 seen.append("start")
 
+            def begin(self, chk):
+                seen.append(chk.name)
+
             def add(self, res):
                 seen.append((res.check.name, res.ok,
                              run in runner.ALIVE))
 
         results = runner.run_checks(run, Reporter())
         self.assertEqual([r.ok for r in results], [True, False])
-        self.assertEqual(seen, ["start", ("a", True, True),
-                                ("b", False, True)])
+        self.assertEqual(seen, ["start", "a", ("a", True, True),
+                                "b", ("b", False, True)])
         self.assertNotIn(run, runner.ALIVE)
 
 
