@@ -445,7 +445,8 @@ function M.include_code(el)
         pandoc.Str(what), pandoc.Code(path), pandoc.Str(","), pandoc.Space() }
       -- On paper the path is where the file is: the box "How to read a
       -- listing" says once that paths are the repository's.
-      for _, w in ipairs(words(total .. " lines")) do
+      -- "in the repository": no listing follows on paper.
+      for _, w in ipairs(words(total .. " lines, in the repository")) do
         inlines[#inlines + 1] = w
       end
       inlines[#inlines + 1] = pandoc.RawInline("latex", "}")
