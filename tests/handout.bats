@@ -541,6 +541,14 @@ EOF
     assert_output --partial "in a transcript"
 }
 
+@test "handout: no page ends with a numbered heading above its footer" {
+    # Two did: a heading before a box of text, and one before an
+    # exercise that keeps its lead-in with its command.
+    run "$PYTHON" "$PEERS/heading-at-foot.py" "$BATS_FILE_TMPDIR/handout.txt"
+    assert_success
+    assert_output ''
+}
+
 @test "handout: a listing moved whole to the next page leaves no more than a fifth of a page blank" {
     # A chapter's core (16 lines) and the sentence that led to it once
     # went whole to the next page, a quarter of the page before blank: a

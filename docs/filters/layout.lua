@@ -656,7 +656,12 @@ function M.paper_blocks(blocks)
     elseif b.t == "Header" then
       -- A heading never ends a page: keep room for it and a few lines.
       local room = 7
-      if is_box(nxt) then
+      -- (a box of text, by now LaTeX: "On a first reading you may skip
+      -- this" and what it holds, whose first lines keep room of their
+      -- own inside it)
+      local text_box = nxt and nxt.t == "RawBlock" and nxt.format == "latex" and
+        nxt.text:match("^\\begin{%a+box}")
+      if is_box(nxt) or text_box then
         room = 12
         if nxt.t == "Table" then
           room = math.max(room, 2 + table_lines(nxt))
@@ -690,6 +695,14 @@ function M.paper_blocks(blocks)
         local _, newlines = nxt.text:gsub("\n", "")
         local cmd_lines = shaded and newlines - 3 or newlines + 1
         room = math.max(room, 5 + cmd_lines + listing_need(after))
+      end
+      -- A list whose first item keeps room of its own (an exercise whose
+      -- lead-in stays with its command): the heading keeps that room
+      -- too, or the item's would leave the heading alone at the foot.
+      local item = is_list(nxt) and nxt.content[1]
+      if item and is_lead_in(item[1]) and is_box(item[2]) then
+        local lines = lead_in_room(item[1], item[2])
+        room = math.max(room, HEADING_LINES + lines)
       end
       -- A heading, one paragraph and a short table: kept together.
       local third = blocks[i + 2]
