@@ -1,7 +1,8 @@
 #!/usr/bin/env bats
-# The plain programs of Part I (lessons/plain/), without the header and
-# printed whole in the handout: a TCP server and client, a UDP receiver
-# and sender, and one program for each of lessons 01 to 05 and 07. They
+# The plain programs (lessons/plain/), without the header and printed
+# whole in the handout: a TCP server and client, a UDP receiver and
+# sender, one program for each of lessons 01 to 05 and 07, and a client
+# by name, a forking server and a poll() chat (lessons 10, 12, 13). They
 # compile with the strict flags and talk over loopback to each other and
 # to Python, every server on port 0.
 
@@ -243,4 +244,129 @@ the server closed too: recv() returned 0'
     [ "$EXIT_STATUS" -eq 0 ]
     run cat "$dir/server.out"
     assert_line --index 1 "request b'a\\x1b[b'"
+}
+
+@test "plain 10: getaddrinfo() tries each address; one that refuses is passed over" {
+    local dir="$BATS_TEST_TMPDIR"
+    build_plain getaddrinfo
+    # Python listens on ::1 alone, greets one client and closes.
+    start_bg "$dir/server.out" "$PYTHON" -c 'import socket
+s = socket.socket(socket.AF_INET6)
+s.bind(("::1", 0))
+s.listen()
+print("listening on [::1]:%d" % s.getsockname()[1], flush=True)
+s.settimeout(10)
+c, _ = s.accept()
+c.sendall(b"hello\n")
+c.close()'
+    wait_ready "$dir/server.out"
+    run_lesson timeout "$WAIT_LOOPBACK" "$dir/getaddrinfo" ::1 "$PORT"
+    assert_success
+    assert_output "trying ::1
+connected to ::1
+received hello\\x0a"
+    # Nothing listens on 127.0.0.1 there: refused, and no address left.
+    run_lesson timeout "$WAIT_LOOPBACK" "$dir/getaddrinfo" 127.0.0.1 "$PORT"
+    [ "$status" -eq 1 ]
+    assert_output "trying 127.0.0.1
+connect: Connection refused
+no address of 127.0.0.1 answered"
+    # A port that is not a number or a service: getaddrinfo()'s own error.
+    run_lesson "$dir/getaddrinfo" 127.0.0.1 no-such-service
+    [ "$status" -eq 1 ]
+    assert_output --regexp '^getaddrinfo: '
+    run_lesson "$dir/getaddrinfo" 127.0.0.1
+    [ "$status" -eq 2 ]
+    assert_output --partial 'usage: '
+}
+
+@test "plain 12: the fork server echoes to three clients at once and leaves no zombie" {
+    local dir="$BATS_TEST_TMPDIR" i
+    build_plain fork-server
+    start_bg "$dir/server.out" "$dir/fork-server" 127.0.0.1 0
+    local server="$BG_PID"
+    wait_ready "$dir/server.out"
+    # All three connected before any is answered: a server that serves
+    # one client at a time would leave the second waiting.
+    run_lesson timeout "$WAIT_LOOPBACK" "$PYTHON" -c 'import socket, sys
+cs = [socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=5)
+      for _ in range(3)]
+for i in (2, 1, 0):
+    cs[i].sendall(b"client %d" % i)
+    print(cs[i].recv(100).decode())
+for c in cs:
+    c.close()' "$PORT"
+    assert_success
+    assert_output $'client 2\nclient 1\nclient 0'
+    # Each child has ended; the SIGCHLD handler collects them all.
+    # (Without it they stay, as zombies: state Z.)
+    for ((i = 0; i < WAIT_LOOPBACK * 20; i++)); do
+        [[ -z "$(ps -o pid= --ppid "$server")" ]] && break
+        sleep 0.05
+    done
+    run ps -o pid=,stat= --ppid "$server"
+    assert_output ''
+    kill -0 "$server"
+}
+
+@test "plain 13: the poll chat relays to the others, and a client that never reads stalls nobody" {
+    local dir="$BATS_TEST_TMPDIR"
+    build_plain poll-chat
+    start_bg "$dir/server.out" "$dir/poll-chat" 127.0.0.1 0
+    local server="$BG_PID"
+    wait_ready "$dir/server.out"
+    # a speaks once b and c have joined, and both hear it; c leaves; b
+    # speaks, a hears it. Then d joins and never reads, and a speaks in
+    # pieces of 64 KiB, each heard by b before the next: b hears every
+    # piece, while the server cuts d off once d's buffers are full.
+    run_lesson timeout "$((3 * WAIT_LOOPBACK))" "$PYTHON" -c 'import socket, sys, time
+port, out = int(sys.argv[1]), sys.argv[2]
+def joined(n):
+    for _ in range(200):
+        lines = open(out).read().splitlines()
+        fds = [int(ln.split()[1]) for ln in lines if ln.endswith(" joined")]
+        if len(fds) >= n:
+            return fds
+        time.sleep(0.05)
+    raise SystemExit("the server said: %r" % lines)
+def client():
+    return socket.create_connection(("127.0.0.1", port), timeout=10)
+def heard(s, n):
+    got = b""
+    while len(got) < n:
+        piece = s.recv(65536)
+        if not piece:
+            break
+        got += piece
+    return got
+a, b, c = client(), client(), client()
+joined(3)
+a.sendall(b"hi all\n")
+print(heard(b, 7), heard(c, 7))
+c.close()
+b.sendall(b"bye\n")
+print(heard(a, 4))
+d = client()
+d_fd = joined(4)[3]
+piece, pieces = b"x" * 65536, 0
+def d_left():  # after d joined: c had that fd before
+    return "fd %d left" % d_fd in open(out).read().rsplit("joined", 1)[1]
+while not d_left():
+    if pieces == 1024:
+        raise SystemExit("64 MiB and d still not cut off")
+    a.sendall(piece)
+    if heard(b, len(piece)) != piece:
+        raise SystemExit("b missed a piece")
+    pieces += 1
+print("b heard every piece; d cut off after", pieces > 1)
+left = 0
+while d.recv(1 << 20):
+    left += 1
+print("d read to its end")' "$PORT" "$dir/server.out"
+    assert_success
+    assert_output "b'hi all\\n' b'hi all\\n'
+b'bye\\n'
+b heard every piece; d cut off after True
+d read to its end"
+    kill -0 "$server"
 }

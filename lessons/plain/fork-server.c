@@ -1,0 +1,81 @@
+/* fork-server.c: a TCP echo server that forks a child for each client,
+ * so that many are served at once. The parent collects each child that
+ * ends. Build: cc -Wall -o fork-server fork-server.c */
+#define _POSIX_C_SOURCE 200809L
+#include <arpa/inet.h>
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static void fail(const char *call)
+{
+    perror(call); /* the call's name, then errno's message */
+    exit(1);
+}
+
+/* SIGCHLD: collect every child that has ended; one signal may stand for
+   several. Only async-signal-safe calls here, and errno kept. */
+static void on_sigchld(int sig)
+{
+    int saved = errno;
+
+    (void)sig;
+    while (waitpid(-1, NULL, WNOHANG) > 0)
+        ;
+    errno = saved;
+}
+
+int main(int argc, char *argv[])
+{
+    struct sockaddr_in addr = {.sin_family = AF_INET};
+    struct sigaction sa = {.sa_handler = on_sigchld};
+    socklen_t len = sizeof addr;
+    char buf[512], *end = "";
+    long port = argc == 3 ? strtol(argv[2], &end, 10) : -1;
+    ssize_t n;
+    int fd, conn;
+
+    if (port < 0 || port > 65535 || *end != '\0' || end == argv[2] ||
+        inet_pton(AF_INET, argv[1], &addr.sin_addr) != 1) {
+        fprintf(stderr, "usage: %s IPV4-ADDRESS PORT\n", argv[0]);
+        return 2;
+    }
+    addr.sin_port = htons((unsigned short)port);
+    sa.sa_flags = SA_RESTART; /* accept() goes on after the handler */
+    if (sigaction(SIGCHLD, &sa, NULL) == -1)
+        fail("sigaction");
+    if ((fd = socket(AF_INET, SOCK_STREAM, 0)) == -1)
+        fail("socket");
+    if (bind(fd, (struct sockaddr *)&addr, sizeof addr) == -1)
+        fail("bind");
+    if (listen(fd, 5) == -1)
+        fail("listen");
+    if (getsockname(fd, (struct sockaddr *)&addr, &len) == -1)
+        fail("getsockname");
+    printf("listening on %s:%d\n", argv[1], ntohs(addr.sin_port));
+    fflush(stdout); /* before fork(): the child must not print it again */
+    for (;;) {
+        if ((conn = accept(fd, NULL, NULL)) == -1) {
+            if (errno == EINTR)
+                continue;
+            fail("accept");
+        }
+        switch (fork()) {
+        case -1:
+            perror("fork"); /* this client is not served; the next may be */
+            break;
+        case 0: /* the child: this client only */
+            close(fd);
+            while ((n = recv(conn, buf, sizeof buf, 0)) > 0)
+                if (send(conn, buf, (size_t)n, MSG_NOSIGNAL) == -1)
+                    break;
+            close(conn);
+            exit(0);
+        }
+        close(conn); /* the parent: the child has its own copy */
+    }
+}
