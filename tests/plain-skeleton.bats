@@ -2,9 +2,9 @@
 # The plain programs (lessons/plain/), without the header and printed
 # whole in the handout: a TCP server and client, a UDP receiver and
 # sender, one program for each of lessons 01 to 05 and 07, and a client
-# by name, a forking server and a poll() chat (lessons 10, 12, 13). They
-# compile with the strict flags and talk over loopback to each other and
-# to Python, every server on port 0.
+# by name, a forking server, a poll() chat and a framing client (lessons
+# 10, 12, 13 and 15). They compile with the strict flags and talk over
+# loopback to each other and to Python, every server on port 0.
 
 # PORT, BG_PID and EXIT_STATUS are set by test_helper (wait_ready, wait_exit).
 # shellcheck disable=SC2153
@@ -369,4 +369,49 @@ b'bye\\n'
 b heard every piece; d cut off after True
 d read to its end"
     kill -0 "$server"
+}
+
+@test "plain 15: framed messages go whole both ways, however the reply is cut" {
+    local dir="$BATS_TEST_TMPDIR"
+    build_plain framing
+    # Python answers each message reversed, and sends each reply in
+    # three pieces: two bytes of its length, the other two, then the
+    # bytes. The third message it answers with half a reply, and closes.
+    start_bg "$dir/server.out" "$PYTHON" -c 'import socket, struct, time
+s = socket.socket()
+s.bind(("127.0.0.1", 0))
+s.listen()
+print("listening on 127.0.0.1:%d" % s.getsockname()[1], flush=True)
+s.settimeout(10)
+c, _ = s.accept()
+c.settimeout(10)
+def exactly(n):
+    got = b""
+    while len(got) < n:
+        piece = c.recv(n - len(got))
+        if not piece:
+            raise SystemExit("the client closed")
+        got += piece
+    return got
+for i in range(3):
+    (n,) = struct.unpack("!I", exactly(4))
+    body = exactly(n)[::-1]
+    head = struct.pack("!I", len(body))
+    if i == 2:
+        c.sendall(head + body[:1])
+        break
+    for piece in (head[:2], head[2:], body):
+        c.sendall(piece)
+        time.sleep(0.05)
+c.close()'
+    wait_ready "$dir/server.out"
+    run_lesson timeout "$WAIT_LOOPBACK" "$dir/framing" 127.0.0.1 "$PORT" \
+        $'hello\033' '' abc
+    [ "$status" -eq 1 ]
+    assert_output '6 bytes: \x1bolleh
+0 bytes: 
+the server closed in the middle of a reply'
+    run_lesson "$dir/framing" 127.0.0.1 "$PORT"
+    [ "$status" -eq 2 ]
+    assert_output --partial 'usage: '
 }
