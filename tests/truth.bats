@@ -451,7 +451,30 @@ for i in range(int(sys.argv[1])):
     assert_output "recv() returned -1 EAGAIN on fd 3, 5 more times in all: polling: the same call again and again, and the process waits between the tries or in them, so it does not spin"
     repeats 300 0
     run grep "more times" "$BATS_TEST_TMPDIR/nar.300"
-    assert_line "recv() returned -1 EAGAIN on fd 3, 297 more times in all: nothing has come, and the call may not wait (O_NONBLOCK or MSG_DONTWAIT): the loop spins instead of waiting in poll()"
+    assert_line "recv() returned -1 EAGAIN on fd 3, 297 more times in all: nothing has come, and the call may not wait (O_NONBLOCK or MSG_DONTWAIT): the loop spins instead of waiting in poll() for POLLIN"
+}
+
+@test "truth: a loop that spins on a full send buffer is told so, whatever bytes it sends" {
+    # A non-blocking sender whose peer never reads: once the buffer is
+    # full, send() fails with EAGAIN, 300 times without a wait. Its
+    # bytes hold ") = ", as a call's key does before its result.
+    narrated "$BATS_TEST_TMPDIR/nar" "$PYTHON" -c '
+import socket
+a, b = socket.socketpair()
+a.setblocking(False)
+try:
+    while True:
+        a.send(b"x" * 65536)
+except BlockingIOError:
+    pass
+for i in range(300):
+    try:
+        a.send(b") = 0 (1) = 0")
+    except BlockingIOError:
+        pass'
+    assert_success
+    run grep "more times in all" "$BATS_TEST_TMPDIR/nar"
+    assert_output --regexp '^send\(\) returned -1 EAGAIN on fd 3, [0-9]+ more times in all: the send buffer is full, and the call may not wait \(O_NONBLOCK or MSG_DONTWAIT\): the loop spins instead of waiting in poll\(\) for POLLOUT$'
 }
 
 @test "truth: epoll_ctl(EPOLL_CTL_DEL) of a descriptor not in the set: ENOENT names the set, not a path or a server" {

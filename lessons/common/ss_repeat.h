@@ -72,6 +72,17 @@ static inline long ss_waits(void)
     return SS_REAL(getrusage)(RUSAGE_SELF, &ru) == 0 ? ru.ru_nvcsw : 0;
 }
 
+/* Where the result starts in a call's key, "name(args) = result": its
+   last ") = ", since the args (a peer's bytes among them) may hold one. */
+static inline const char *ss_result_at(const char *key)
+{
+    const char *at = strstr(key, ") = "), *next;
+
+    while (at != NULL && (next = strstr(at + 1, ") = ")) != NULL)
+        at = next;
+    return at;
+}
+
 /* "final": the cycle has ended (another call came, or the end). */
 static inline void ss_repeat_say(int final)
 {
@@ -82,6 +93,7 @@ static inline void ss_repeat_say(int final)
         ss_nar.repeats / (unsigned long)ss_nar.period - (SS_SHOWN - 1);
     long first_fd = -1;
     int i, k, e, same_fd = 1, failed = 1, empty_recv = 0, again = 0;
+    int again_send = 0, again_accept = 0; /* EAGAIN from those calls */
     int waited_in = 0; /* a wait (select, poll ...) is in the cycle */
     size_t o = 0;
 
@@ -100,7 +112,7 @@ static inline void ss_repeat_say(int final)
         k = ss_nar.period - (i - e + ss_nar.period) % ss_nar.period;
         key = ss_recent(k);
         paren = strchr(key, '(');
-        eq = strstr(key, ") = ");
+        eq = ss_result_at(key);
         if (paren == NULL || eq == NULL)
             return;
         n = strtol(paren + 1, &end, 10);
@@ -120,8 +132,14 @@ static inline void ss_repeat_say(int final)
             snprintf(name, sizeof name, "%.*s", (int)(paren - key), key);
             waited_in |= ss_is_wait(name);
         }
-        if (strstr(eq, "EAGAIN") != NULL || strstr(eq, "EWOULDBLOCK") != NULL)
-            again = 1;
+        if (strstr(eq, "EAGAIN") != NULL || strstr(eq, "EWOULDBLOCK") != NULL) {
+            if (SS_STARTS(key, "send") || SS_STARTS(key, "write"))
+                again_send = 1; /* send, sendto, sendmsg, write, writev */
+            else if (SS_STARTS(key, "accept"))
+                again_accept = 1;
+            else
+                again = 1;
+        }
         if (!SS_STARTS(eq + 4, "-1"))
             failed = 0;
         if (o < sizeof calls)
@@ -155,7 +173,15 @@ static inline void ss_repeat_say(int final)
     else if (again)
         meaning = "nothing has come, and the call may not wait "
                   "(O_NONBLOCK or MSG_DONTWAIT): the loop spins instead of "
-                  "waiting in poll()";
+                  "waiting in poll() for POLLIN";
+    else if (again_send)
+        meaning = "the send buffer is full, and the call may not wait "
+                  "(O_NONBLOCK or MSG_DONTWAIT): the loop spins instead of "
+                  "waiting in poll() for POLLOUT";
+    else if (again_accept)
+        meaning = "no client is waiting, and accept() may not wait "
+                  "(O_NONBLOCK): the loop spins instead of waiting in "
+                  "poll() for POLLIN";
     else if (failed)
         meaning = "the same failure at once, again and again: the loop "
                   "tries again without waiting or giving up";
