@@ -637,7 +637,7 @@ print([hex(b) for b in b"\x1b\x07\r\x9b" if b in out])' "$BATS_TEST_TMPDIR/out"
     [[ "$flat" == *"one client at a time"* ]]
     # the example shows a second client waiting, in a shell comment
     assert_line "  and in a third: build/06-send-recv-client  # waits its turn"
-    assert_said "each recv() for a client's next bytes (a person typing): each wait, not a client's whole session"
+    assert_said "each recv() for a client's next bytes (a person typing) and each send() for room: each wait, not a client's whole session"
     assert_output --partial "--count N"
     refute_output --partial "--message"
     run_lesson "$BIN/06-send-recv-client" --help

@@ -29,10 +29,10 @@ static const struct ss_lesson lesson = {
     .options = SS_OPT_NET | SS_OPT_COUNT,
     .port = 8888,
     .timeout = 300,
-    .timeout_help = "seconds accept() waits for a client, and each recv() "
-                    "for a client's next bytes (a person "
-                    "typing): each wait, not a client's "
-                    "whole session",
+    .timeout_help = "seconds accept() waits for a client, each recv() for "
+                    "a client's next bytes (a person typing) and each "
+                    "send() for room: each wait, not a client's whole "
+                    "session",
     .count = 0,
     .count_help = "clients to serve, one after another",
 };
