@@ -697,3 +697,30 @@ c.send(b"y")'
     [[ "$(tr '\n' ' ' <"$BATS_TEST_TMPDIR/nar" | tr -s ' ')" == *"send() copied 1 byte into the kernel's send buffer and returned; TCP delivers it later. A return says nothing about whether the peer has it"* ]]
     [[ "$(grep -c 'TCP delivers' "$BATS_TEST_TMPDIR/nar")" -eq 1 ]]
 }
+
+@test "truth: past the narrator's table of sockets, it says once that it forgets what was set" {
+    # N sockets at once, the last a connected client: past the
+    # narrator's table (64), its SO_LINGER of 0 is not remembered and
+    # its close() gets no word of a RST; the narration says why, once.
+    local n
+    for n in 60 70; do
+        narrated "$BATS_TEST_TMPDIR/nar.$n" "$PYTHON" -c '
+import socket, struct, sys
+socks = [socket.socket() for _ in range(int(sys.argv[1]) - 3)]
+srv = socket.create_server(("127.0.0.1", 0))
+c = socket.create_connection(srv.getsockname())
+conn, _ = srv.accept()
+c.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+c.close()' "$n"
+        assert_success
+    done
+    run grep -c 'more than 64 sockets are open at once' "$BATS_TEST_TMPDIR/nar.70"
+    assert_output 1
+    run grep -c 'more than 64 sockets' "$BATS_TEST_TMPDIR/nar.60"
+    assert_output 0
+    # With 60, the close() of the lingering socket is told as a RST;
+    # with 70 it is not.
+    grep -q 'SO_LINGER is on with a time of 0' "$BATS_TEST_TMPDIR/nar.60"
+    run grep -c 'SO_LINGER is on with a time of 0' "$BATS_TEST_TMPDIR/nar.70"
+    assert_output 0
+}

@@ -383,6 +383,9 @@ static inline void ss_advise(const struct ss_call *c, int err)
  * After the call: "name(args) = ret", or "= -1 ENAME (message)" and the
  * advice. Leaves errno as err.
  */
+/* ss_post tells a generic explanation too (defined below). */
+static inline void ss_tell(unsigned k, const char *fmt, ...) SS_PRINTF(2, 3);
+
 static inline void ss_post(const struct ss_call *c, long ret, int err)
 {
     char line[700], stamp[64] = "", key[sizeof ss_nar.recent[0]];
@@ -444,6 +447,13 @@ static inline void ss_post(const struct ss_call *c, long ret, int err)
         ss_nar.fault_asked = 0;
         ss_wrap(4, 4, "SOCKSTEP_FAULTS: ", line, SS_CYAN);
     }
+    if (ss_nar.socks_full)
+        ss_tell(SS_K_FULL,
+                "more than %d sockets are open at once, more than the "
+                "narrator keeps track of: calls on the others are still "
+                "told, but what was done to them before (an option such "
+                "as SO_LINGER, a shutdown()) is not remembered there",
+                SS_MAX_FDS);
     if (ret == -1)
         ss_advise(c, err);
     ss_nar.expect = 0;
@@ -451,7 +461,6 @@ static inline void ss_post(const struct ss_call *c, long ret, int err)
 }
 
 /* A generic explanation, once per run (key k). */
-static inline void ss_tell(unsigned k, const char *fmt, ...) SS_PRINTF(2, 3);
 static inline void ss_tell(unsigned k, const char *fmt, ...)
 {
     char text[600];

@@ -83,6 +83,8 @@ static struct {
        that waits between its calls polls, one that never does spins
        (ss_repeat.h). */
     long rep_waits[2];
+    /* A socket came when the table of SS_MAX_FDS was full (told once). */
+    int socks_full;
 } ss_nar = {.prog = "sockstep", .timeout = 30}; /* .width 0: not asked yet */
 
 /* Descriptors the signal handler closes: only what it may read safely. */
@@ -195,7 +197,8 @@ enum {
     SS_K_SENDMMSG,
     SS_K_RECVMMSG,
     SS_K_PROBE_NOTCONN,
-    SS_K_PROBE_NOTSOCK
+    SS_K_PROBE_NOTSOCK,
+    SS_K_FULL
 };
 
 /* A generic explanation is given once per run: has key k been told? */
@@ -233,8 +236,10 @@ static inline struct ss_sock *ss_sock_add(int fd, int type)
     for (i = 0; s == NULL && i < SS_MAX_FDS; i++)
         if (ss_nar.socks[i].fd == 0)
             s = &ss_nar.socks[i];
-    if (s == NULL)
+    if (s == NULL) {
+        ss_nar.socks_full = 1; /* said under the call (ss_post) */
         return NULL;
+    }
     memset(s, 0, sizeof *s);
     s->fd = fd + 1;
     s->type = type;
