@@ -12,13 +12,10 @@ load hostile/common
 
 # wait_listening PORT: poll /proc/net/tcp until 127.0.0.1:PORT is LISTEN.
 wait_listening() {
-    local entry i
+    local entry
     entry=$(printf '0100007F:%04X 00000000:0000 0A' "$1")
-    for ((i = 0; i < 200; i++)); do
-        grep -q "$entry" /proc/net/tcp && return 0
-        sleep 0.05
-    done
-    echo "nothing listens on 127.0.0.1:$1 after 10 s" >&2
+    wait_until 10 grep -q "$entry" /proc/net/tcp && return 0
+    echo "nothing listens on 127.0.0.1:$1 after $((10 * SCALE)) s" >&2
     return 1
 }
 

@@ -164,18 +164,12 @@ odd() {
     chat "$BATS_TEST_TMPDIR/server" "$BIN/13-poll-chat" --count 2 --timeout 10
     start_bg "$BATS_TEST_TMPDIR/socat" timeout "$WAIT_LOOPBACK" socat -u \
         "TCP:127.0.0.1:$PORT" STDOUT
-    local socat=$BG_PID i
-    for ((i = 0; i < 100; i++)); do
-        grep -q "you are client 1" "$BATS_TEST_TMPDIR/socat" && break
-        sleep 0.05
-    done
+    local socat=$BG_PID
+    wait_for "$BATS_TEST_TMPDIR/socat" "you are client 1" 5
     run timeout "$WAIT_RUN" nc -N 127.0.0.1 "$PORT" <<<"hello from nc"
     assert_success
     assert_line --index 0 "* you are client 2, with 1 other"
-    for ((i = 0; i < 100; i++)); do
-        grep -q "client 2 left" "$BATS_TEST_TMPDIR/socat" && break
-        sleep 0.05
-    done
+    wait_for "$BATS_TEST_TMPDIR/socat" "client 2 left" 5
     kill "$socat"
     wait_exit "${SS_PIDS[0]}" 10
     [ "$EXIT_STATUS" -eq 0 ]

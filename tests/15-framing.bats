@@ -337,16 +337,13 @@ print("closed", flush=True)
 # shut_client BIN: BIN --bytewise against PY_SHUTTER, its one line typed
 # after the peer has closed; sets ST and leaves its output in OUT.
 shut_client() {
-    local peer="$BATS_TEST_TMPDIR/peer" i
+    local peer="$BATS_TEST_TMPDIR/peer"
     OUT="$BATS_TEST_TMPDIR/out"
     start_bg "$peer" "$PYTHON" -c "$PY_SHUTTER"
     wait_ready "$peer"
     ST=0
     {
-        for ((i = 0; i < 200; i++)); do
-            grep -qx closed "$peer" && break
-            sleep 0.05
-        done
+        wait_for "$peer" '^closed$'
         echo "a line long enough to send a few bytes"
     } | bare timeout "$WAIT_RUN" "$1" --host 127.0.0.1 --port "$PORT" --bytewise \
         >"$OUT" 2>&1 || ST=$?

@@ -130,12 +130,7 @@ odd_server() {
     local server=$BG_PID
     # The clock starts once the client is connected and has asked. (It
     # sees no end: the server's FIN waits behind the bytes it never read.)
-    local i
-    for ((i = 0; i < 1200; i++)); do
-        ss_first_line "$BATS_TEST_TMPDIR/client" '^connected$' && break
-        sleep 0.05
-    done
-    ss_first_line "$BATS_TEST_TMPDIR/client" '^connected$' ||
+    wait_until 60 ss_first_line "$BATS_TEST_TMPDIR/client" '^connected$' ||
         fail "the client never connected: $(cat "$BATS_TEST_TMPDIR/client")"
     wait_exit "$server" $((2 + NOREAD_SLACK))
     [ "$EXIT_STATUS" -eq 0 ]

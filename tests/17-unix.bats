@@ -99,11 +99,8 @@ unix_server() {
 
 @test "17-unix: the C client against a Python AF_UNIX server: its pid, its greeting, its socket" {
     start_bg "$BATS_TEST_TMPDIR/py" "$PYTHON" "$PEERS/unix-fd-server.py" "$SOCK"
-    local ppid="$BG_PID" i
-    for ((i = 0; i < 200; i++)); do
-        [ -S "$SOCK" ] && break
-        sleep 0.05
-    done
+    local ppid="$BG_PID"
+    wait_until 10 test -S "$SOCK"
     run_lesson "$BIN/17-unix-client" --path "$SOCK" --timeout 5
     assert_success
     assert_line "the server: pid $ppid, uid $(id -u), gid $(id -g)"

@@ -89,11 +89,7 @@ time.sleep(600)
 
 # wait_said FILE TEXT: wait (bounded) until FILE has a line with TEXT.
 wait_said() {
-    local i
-    for ((i = 0; i < 600; i++)); do
-        grep -qF -- "$2" "$1" && return 0
-        sleep 0.05
-    done
+    wait_until 30 grep -qF -- "$2" "$1" && return 0
     echo "never said: $2" >&2
     cat "$1" >&2
     return 1

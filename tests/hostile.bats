@@ -356,7 +356,7 @@ port_of() {
     run timeout "$WAIT_RUN" nc -N 127.0.0.1 "$lport" </dev/null
     assert_output --regexp "you are client 2$"
     local i
-    for ((i = 0; i < 100; i++)); do [[ -s "$st" ]] && break; sleep 0.05; done
+    wait_until 5 test -s "$st"
     [ "$(cat "$st")" -eq 0 ] # not 141 (SIGPIPE)
     plain && return 0 # no narration to stop
     run cat "$err"

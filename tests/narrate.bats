@@ -191,10 +191,7 @@ seed_server() {
     echo_port=$(free_port)
     start_bg "$BATS_TEST_TMPDIR/echo" socat \
         "TCP-LISTEN:$echo_port,bind=127.0.0.1,reuseaddr,fork" EXEC:cat
-    for ((i = 0; i < 200; i++)); do
-        nc -z 127.0.0.1 "$echo_port" && break
-        sleep 0.05
-    done
+    wait_until 10 nc -z 127.0.0.1 "$echo_port"
     run "$NARRATE" --out "$NAR" -- "$PYTHON" "$PEERS/thread-clients.py" "$echo_port" 8
     assert_success
     assert_output "8 ok"

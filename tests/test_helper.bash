@@ -310,6 +310,28 @@ start_server() {
     wait_ready "$out"
 }
 
+# wait_until SECONDS CMD [ARGS...]: run CMD every 50 ms until it
+# succeeds, for at most SECONDS times SOCKSTEP_TEST_SCALE, as the named
+# waits above; fails if it never does (the caller says what was missing).
+wait_until() {
+    local limit=$(($1 * SCALE)) i
+    shift
+    for ((i = 0; i < limit * 20; i++)); do
+        "$@" && return 0
+        sleep 0.05
+    done
+    return 1
+}
+
+# wait_for OUTFILE REGEX [SECONDS]: wait until a line of OUTFILE matches
+# REGEX (10 s if not given, scaled); if none does, says what it holds.
+wait_for() {
+    wait_until "${3:-10}" ss_first_line "$1" "$2" && return 0
+    echo "no line matching '$2' in $1 after $((${3:-10} * SCALE))s:" >&2
+    cat "$1" >&2
+    return 1
+}
+
 # wait_exit PID [SECONDS]: wait for a background process to end, bounded;
 # sets EXIT_STATUS. Fails if it is still running after SECONDS (10 if not
 # given), times SOCKSTEP_TEST_SCALE, as the named waits above.

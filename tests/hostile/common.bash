@@ -49,22 +49,9 @@ takes_option() {
     [[ $'\n'"$help" =~ $re ]]
 }
 
-# wait_for OUTFILE REGEX [SECONDS]: poll until a line of OUTFILE matches.
-# SECONDS (10 if not given) is scaled as test_helper's waits are.
-wait_for() {
-    local out="$1" re="$2" limit=$((${3:-10} * ${SCALE:-1})) i
-    for ((i = 0; i < limit * 20; i++)); do
-        ss_first_line "$out" "$re" && return 0
-        sleep 0.05
-    done
-    echo "no line matching '$re' in $out after ${limit}s:" >&2
-    cat "$out" >&2
-    return 1
-}
-
 # wait_blocked PID [SECONDS]: poll until PID sleeps in the kernel (state S),
 # i.e. it has reached the blocking call the test is about. SECONDS is
-# scaled as wait_for's.
+# scaled as test_helper's wait_for's.
 wait_blocked() {
     local pid="$1" limit=$((${2:-10} * ${SCALE:-1})) i state="" stat
     for ((i = 0; i < limit * 20; i++)); do
