@@ -21,25 +21,25 @@ children() {
 # no_children PID [SECONDS]: wait until PID has no child at all (none
 # running, none a zombie); fail naming those left.
 no_children() {
-    local i left
-    for ((i = 0; i < ${2:-3} * 10; i++)); do
-        left=$(children "$1")
-        [[ -z "$left" ]] && return 0
-        sleep 0.1
-    done
-    echo "children of $1 still there after ${2:-3} s: $left" >&2
+    wait_until "${2:-3}" childless "$1" && return 0
+    echo "children of $1 still there after ${2:-3} s: $(children "$1")" >&2
     return 1
+}
+
+# childless PID: PID has no child, running or zombie.
+childless() {
+    [[ -z "$(children "$1")" ]]
+}
+
+# zombies_are PID N: exactly N children of PID are zombies.
+zombies_are() {
+    (($(children "$1" | grep -c ' Z$' || true) == $2))
 }
 
 # zombies PID N: wait (at most 10 s) until N children of PID are zombies.
 zombies() {
-    local i z
-    for ((i = 0; i < 100; i++)); do
-        z=$(children "$1" | grep -c ' Z$' || true)
-        ((z == $2)) && return 0
-        sleep 0.1
-    done
-    echo "$z zombie children of $1, expected $2:" >&2
+    wait_until 10 zombies_are "$1" "$2" && return 0
+    echo "not $2 zombie children of $1:" >&2
     children "$1" >&2
     return 1
 }
@@ -120,13 +120,7 @@ no_reset_said() {
     # Once the last client has gone, ps lists no child of the server: each
     # was collected by the SIGCHLD handler. (Waited for: a child's end
     # comes a moment after its client's.)
-    local i left
-    for ((i = 0; i < 100; i++)); do
-        left=$(ps --ppid "$server" -o pid=,stat= || true)
-        [[ -z "$left" ]] && break
-        sleep 0.1
-    done
-    [[ -z "$left" ]] || fail "children of the server left: $left"
+    no_children "$server" 10
     kill -0 "$server" # still waiting for client 201
     run timeout "$WAIT_RUN" nc -N 127.0.0.1 "$PORT" <<<"last"
     assert_output "last"
@@ -143,14 +137,11 @@ no_reset_said() {
 
 @test "12-fork-server: a slow client holds up nobody: nc -N and socat are echoed meanwhile" {
     start_server "$BATS_TEST_TMPDIR/server" 12-fork-server --count 3 --timeout 10
-    local server=$BG_PID i
+    local server=$BG_PID
     # The first client connects and says nothing for 2 s.
     start_bg "$BATS_TEST_TMPDIR/slow" "$PYTHON" "$ROOT/tests/hostile/peer.py" \
         silent "$PORT" 2
-    for ((i = 0; i < 100; i++)); do
-        grep -q "served by child" "$BATS_TEST_TMPDIR/server" && break
-        sleep 0.05
-    done
+    wait_for "$BATS_TEST_TMPDIR/server" "served by child" 5
     run timeout "$WAIT_RUN" nc -N 127.0.0.1 "$PORT" <<<"from nc"
     assert_output "from nc"
     if command -v socat >/dev/null; then
@@ -333,17 +324,10 @@ no_reset_said() {
     # fixed second was over before them on a loaded machine).
     start_bg "$BATS_TEST_TMPDIR/client" "$PYTHON" "$PEERS/hold-clients.py" "$PORT" 1 \
         "@$BATS_TEST_TMPDIR/go"
-    local server=${SS_PIDS[0]} i
-    for ((i = 0; i < 100; i++)); do
-        grep -q "served by child" "$BATS_TEST_TMPDIR/server" && break
-        sleep 0.05
-    done
+    local server=${SS_PIDS[0]}
+    wait_for "$BATS_TEST_TMPDIR/server" "served by child" 5
     # No new client is taken: the port is closed at once.
-    for ((i = 0; i < 100; i++)); do
-        [[ -z "$(ss -Htln "sport = :$PORT")" ]] && break
-        sleep 0.05
-    done
-    [[ -z "$(ss -Htln "sport = :$PORT")" ]]
+    wait_until 5 not listening "$PORT"
     kill -0 "$server" # but the server is still there, waiting for its child
     run timeout "$WAIT_RUN" nc -N 127.0.0.1 "$PORT" </dev/null
     assert_failure

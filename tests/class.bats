@@ -55,13 +55,14 @@ class_sums() {
         xargs -0 sha256sum)
 }
 
+# lines_at_least FILE N: FILE has N lines or more.
+lines_at_least() {
+    (($(wc -l <"$1" 2>/dev/null || echo 0) >= $2))
+}
+
 # no_leftovers: within a bounded wait, no process carries MARK.
 no_leftovers() {
-    local i
-    for ((i = 0; i < 100; i++)); do
-        pgrep -f -- "$MARK" >/dev/null || return 0
-        sleep 0.05
-    done
+    wait_until 5 not pgrep -f -- "$MARK" >/dev/null && return 0
     echo "left running:" >&2
     pgrep -af -- "$MARK" >&2
     return 1
@@ -261,13 +262,9 @@ for f in ('$SECRET', '/home', '/root', '/var'):
     honest cat
     start_bg "$out" "$PYTHON" "$CHECK" --batch "$CLASS" echo-server \
         --only one-line,silent-client --csv "$csv"
-    local pid=$BG_PID i
+    local pid=$BG_PID
     # once ann's row is written (the clock starts there), interrupt
-    for ((i = 0; i < 1200; i++)); do
-        [[ $(wc -l <"$csv" 2>/dev/null || echo 0) -ge 2 ]] && break
-        sleep 0.05
-    done
-    [[ $(wc -l <"$csv") -ge 2 ]]
+    wait_until 60 lines_at_least "$csv" 2
     kill -INT "$pid"
     wait_exit "$pid" 60
     [[ $EXIT_STATUS -eq 130 ]] || { cat "$out" >&2; return 1; }

@@ -102,11 +102,7 @@ print_commands() {
     wait_ready "$BATS_TEST_TMPDIR/receiver"
     run timeout "$WAIT_RUN" bash -c "${CMDS[1]}" < <(printf 'first\nsecond\n')
     assert_success
-    local i
-    for ((i = 0; i < 100; i++)); do
-        grep -q ': second$' "$BATS_TEST_TMPDIR/receiver" && break
-        sleep 0.05
-    done
+    wait_for "$BATS_TEST_TMPDIR/receiver" ': second$' 5
     run cat "$BATS_TEST_TMPDIR/receiver"
     assert_line --regexp '^datagram 1 from 127\.0\.0\.1:[0-9]+: first$'
     assert_line --regexp '^datagram 2 from 127\.0\.0\.1:[0-9]+: second$'
@@ -145,12 +141,9 @@ c.connect(l.getsockname())
 print("client port %d" % c.getsockname()[1], flush=True)
 time.sleep(20)
 '
-    local i
-    for ((i = 0; i < 200 * SCALE; i++)); do
-        ss_first_line "$BATS_TEST_TMPDIR/client" '^client port [0-9]+$' && break
-        sleep 0.05
-    done
-    [[ "${SS_LINE:-}" =~ ^client\ port\ ([0-9]+)$ ]] ||
+    SS_LINE=""
+    wait_until 10 ss_first_line "$BATS_TEST_TMPDIR/client" '^client port [0-9]+$' || :
+    [[ "$SS_LINE" =~ ^client\ port\ ([0-9]+)$ ]] ||
         fail "the client never said its port: $(cat "$BATS_TEST_TMPDIR/client")"
     run "$DEMO" --print --port "${BASH_REMATCH[1]}" 04
     assert_failure 1
@@ -162,11 +155,7 @@ time.sleep(20)
     # Hold 8888 (if someone else holds it already, that does as well).
     start_bg "$BATS_TEST_TMPDIR/holder" "$BIN/04-accept" --port 8888 \
         --timeout 20
-    local i
-    for ((i = 0; i < 100; i++)); do
-        ss -Htln 'sport = :8888' | grep -q . && break
-        sleep 0.05
-    done
+    wait_until 5 listening 8888
     print_commands 04
     [[ "$stderr" == *"port 8888 is in use (tcp), using"* ]]
     refute_line --regexp -- "--port 8888 "
@@ -195,13 +184,14 @@ capture_pane() {
     tmux -L "$SOCKSTEP_TMUX_SOCKET" capture-pane -p -J -t "sockstep-04:0.$1"
 }
 
+# pane_shows PANE REGEX: the pane shows a line matching REGEX.
+pane_shows() {
+    capture_pane "$1" | grep -Eq -- "$2"
+}
+
 # wait_pane PANE REGEX: poll (at most 10 s) until the pane shows REGEX.
 wait_pane() {
-    local i
-    for ((i = 0; i < 200; i++)); do
-        capture_pane "$1" | grep -Eq -- "$2" && return 0
-        sleep 0.05
-    done
+    wait_until 10 pane_shows "$1" "$2" && return 0
     echo "pane $1 never showed /$2/; it shows:" >&2
     capture_pane "$1" >&2
     return 1
@@ -280,18 +270,14 @@ lecture_session() {
 # lecturer who types it in a tmux pane). Waits for it to end (at most
 # 30 s); sets output (what it printed, stdout and stderr) and status.
 demo_in_pane() {
-    local out="$BATS_TEST_TMPDIR/demo.out" rc="$BATS_TEST_TMPDIR/demo.rc" i
+    local out="$BATS_TEST_TMPDIR/demo.out" rc="$BATS_TEST_TMPDIR/demo.rc"
     rm -f "$rc"
     tm new-window -d -t lecture: \
         "$(printf '%q ' "$DEMO" "$@") >$(printf '%q' "$out") 2>&1; \
 echo \$? >$(printf '%q' "$rc.tmp"); mv $(printf '%q' "$rc.tmp") \
 $(printf '%q' "$rc"); sleep 60"
-    for ((i = 0; i < 600; i++)); do
-        [[ -f "$rc" ]] && break
-        sleep 0.05
-    done
-    [[ -f "$rc" ]] || {
-        echo "scripts/demo did not end within 30 s; it printed:" >&2
+    wait_until 30 test -f "$rc" || {
+        echo "scripts/demo did not end within $((30 * SCALE)) s; it printed:" >&2
         cat "$out" >&2
         return 1
     }
@@ -322,6 +308,11 @@ pane_geometry() {
     [ "${#lines[@]}" -eq 3 ]
 }
 
+# attached SESSION: the tmux server lists a client attached to SESSION.
+attached() {
+    [[ -n "$(tm list-clients -t "=$1" 2>/dev/null)" ]]
+}
+
 # attach_terminal SESSION COLS ROWS: attach a client to SESSION from a
 # pseudo-terminal of COLS x ROWS (script gives tmux one), as a lecturer's
 # terminal would be; waits until the server lists it.
@@ -330,12 +321,8 @@ attach_terminal() {
     start_bg "$BATS_TEST_TMPDIR/terminal" script -qfec \
         "stty cols $2 rows $3; TERM=xterm exec tmux -L $SOCKSTEP_TMUX_SOCKET attach -t $1" \
         /dev/null
-    local i
-    for ((i = 0; i < 200; i++)); do
-        [[ -n "$(tm list-clients -t "=$1" 2>/dev/null)" ]] && return 0
-        sleep 0.05
-    done
-    echo "no client attached to $1 after 10 s:" >&2
+    wait_until 10 attached "$1" && return 0
+    echo "no client attached to $1 after $((10 * SCALE)) s:" >&2
     cat "$BATS_TEST_TMPDIR/terminal" >&2
     return 1
 }
@@ -372,12 +359,12 @@ client_session() {
     [[ "$hint" == "tmux -L $SOCKSTEP_TMUX_SOCKET switch-client -t sockstep-04" ]]
     # The hint, typed in a pane of the session the terminal shows.
     tm new-window -t lecture: "$hint; sleep 60"
-    local i
-    for ((i = 0; i < 200; i++)); do
-        [ "$(client_session)" = sockstep-04 ] && break
-        sleep 0.05
-    done
-    [ "$(client_session)" = sockstep-04 ]
+    wait_until 10 client_in sockstep-04
+}
+
+# client_in SESSION: the terminal's client shows SESSION.
+client_in() {
+    [ "$(client_session)" = "$1" ]
 }
 
 @test "demo: at 120x35, server and client side by side, the kernel pane below" {
@@ -477,11 +464,7 @@ step_until() {
     tm new-session -d -s sockstep-04 -x 100 -y 30 "sleep 120"
     tm new-window -d -t sockstep-04: \
         "$(printf '%q ' "$DEMO") --port $(free_port tcp) 04 >$BATS_TEST_TMPDIR/out 2>&1; echo \$? >$BATS_TEST_TMPDIR/rc.tmp; mv $BATS_TEST_TMPDIR/rc.tmp $BATS_TEST_TMPDIR/rc"
-    local i
-    for ((i = 0; i < 200; i++)); do
-        [[ -f "$BATS_TEST_TMPDIR/rc" ]] && break
-        sleep 0.05
-    done
+    wait_until 10 test -f "$BATS_TEST_TMPDIR/rc"
     [ "$(cat "$BATS_TEST_TMPDIR/rc")" -eq 1 ]
     run cat "$BATS_TEST_TMPDIR/out"
     assert_output --partial "inside sockstep-04"

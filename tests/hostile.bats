@@ -274,14 +274,15 @@ server_done() {
 # port_of PID: the TCP port PID listens on, from ss (for a server whose
 # stdout is closed, so it cannot print its ready line to us).
 port_of() {
-    local i p
-    for ((i = 0; i < 100; i++)); do
-        p=$(ss -Htlnp 2>/dev/null | awk -v pid="pid=$1," '
-            index($0, pid) { n = split($4, a, ":"); print a[n]; exit }')
-        [[ -n "$p" ]] && { echo "$p"; return 0; }
-        sleep 0.05
-    done
-    return 1
+    wait_until 5 listen_port "$1"
+}
+
+# listen_port PID: the port, if PID listens on one now.
+listen_port() {
+    local p
+    p=$(ss -Htlnp 2>/dev/null | awk -v pid="pid=$1," '
+        index($0, pid) { n = split($4, a, ":"); print a[n]; exit }')
+    [[ -n "$p" ]] && echo "$p"
 }
 
 @test "hardening: stdin and stdout closed at start: the 06 server's narration never reaches its client" {
@@ -355,7 +356,6 @@ port_of() {
     assert_output --regexp "^hello 127\.0\.0\.1:[0-9]+, you are client 1$"
     run timeout "$WAIT_RUN" nc -N 127.0.0.1 "$lport" </dev/null
     assert_output --regexp "you are client 2$"
-    local i
     wait_until 5 test -s "$st"
     [ "$(cat "$st")" -eq 0 ] # not 141 (SIGPIPE)
     plain && return 0 # no narration to stop

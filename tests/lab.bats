@@ -35,6 +35,11 @@ need_root() {
     command -v ip >/dev/null || skip "ip (iproute2) is not installed"
 }
 
+# ns_busy NAME: a process runs in the network namespace NAME.
+ns_busy() {
+    [[ -n "$(ip netns pids "$1")" ]]
+}
+
 @test "lab: the tests' lab has its own name" {
     [[ "$SOCKSTEP_LAB" =~ ^sslt[0-9]+$ ]]
 }
@@ -185,11 +190,7 @@ need_root() {
     # Something still running inside is ended with the lab.
     start_bg "$BATS_TEST_TMPDIR/sleeper" ip netns exec "$SOCKSTEP_LAB-b" \
         sleep 60
-    local i
-    for ((i = 0; i < 100; i++)); do
-        [[ -n "$(ip netns pids "$SOCKSTEP_LAB-b")" ]] && break
-        sleep 0.05
-    done
+    wait_until 5 ns_busy "$SOCKSTEP_LAB-b"
     run "$LAB" down
     assert_success
     assert_output --partial "removed $SOCKSTEP_LAB-a and $SOCKSTEP_LAB-b"

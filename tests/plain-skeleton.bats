@@ -14,6 +14,11 @@ teardown() {
     kill_all_bg
 }
 
+# childless PID: PID has no child process, running or zombie.
+childless() {
+    [[ -z "$(ps -o pid= --ppid "$1")" ]]
+}
+
 # build_plain NAME...: lessons/plain/NAME.c with the strict flags, into
 # the test's own directory.
 build_plain() {
@@ -281,7 +286,7 @@ no address of 127.0.0.1 answered"
 }
 
 @test "plain 12: the fork server echoes to three clients at once and leaves no zombie" {
-    local dir="$BATS_TEST_TMPDIR" i
+    local dir="$BATS_TEST_TMPDIR"
     build_plain fork-server
     start_bg "$dir/server.out" "$dir/fork-server" 127.0.0.1 0
     local server="$BG_PID"
@@ -300,10 +305,7 @@ for c in cs:
     assert_output $'client 2\nclient 1\nclient 0'
     # Each child has ended; the SIGCHLD handler collects them all.
     # (Without it they stay, as zombies: state Z.)
-    for ((i = 0; i < WAIT_LOOPBACK * 20; i++)); do
-        [[ -z "$(ps -o pid= --ppid "$server")" ]] && break
-        sleep 0.05
-    done
+    wait_until 10 childless "$server" || :
     run ps -o pid=,stat= --ppid "$server"
     assert_output ''
     kill -0 "$server"

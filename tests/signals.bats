@@ -17,27 +17,28 @@ load hostile/common
 
 # stop_cont PID: SIGSTOP, wait until stopped (state T), then SIGCONT.
 stop_cont() {
-    local pid="$1" i state
+    local pid="$1"
     kill -STOP "$pid"
-    for ((i = 0; i < 200; i++)); do
-        state=$(awk '{print $3}' "/proc/$pid/stat")
-        [[ "$state" == T ]] && break
-        sleep 0.05
-    done
-    [[ "$state" == T ]]
+    wait_until 10 stopped "$pid"
     kill -CONT "$pid"
+}
+
+# stopped PID: PID is stopped (state T).
+stopped() {
+    [[ "$(awk '{print $3}' "/proc/$1/stat")" == T ]]
+}
+
+# conn_in PORT STATE: a TCP connection to or from PORT is in STATE.
+conn_in() {
+    [[ -n "$(ss -Htn state "$2" "( dport = :$1 or sport = :$1 )" 2>/dev/null)" ]]
 }
 
 # wait_conn PORT [STATE]: poll until a TCP connection to or from PORT is
 # in STATE (ss's name for it; established if not given).
 wait_conn() {
-    local i state="${2:-established}"
-    for ((i = 0; i < 200; i++)); do
-        [[ -n "$(ss -Htn state "$state" "( dport = :$1 or sport = :$1 )" 2>/dev/null)" ]] &&
-            return 0
-        sleep 0.05
-    done
-    echo "no connection to or from port $1 in $state after 10 s" >&2
+    local state="${2:-established}"
+    wait_until 10 conn_in "$1" "$state" && return 0
+    echo "no connection to or from port $1 in $state after $((10 * SCALE)) s" >&2
     return 1
 }
 

@@ -323,6 +323,16 @@ wait_until() {
     return 1
 }
 
+# not CMD [ARGS...]: CMD failed (for wait_until: until it fails).
+not() {
+    ! "$@"
+}
+
+# listening PORT: something listens on TCP port PORT (ss says so).
+listening() {
+    [[ -n "$(ss -Htln "sport = :$1")" ]]
+}
+
 # wait_for OUTFILE REGEX [SECONDS]: wait until a line of OUTFILE matches
 # REGEX (10 s if not given, scaled); if none does, says what it holds.
 wait_for() {

@@ -8,7 +8,7 @@
 # ::1) that sends "one\ntwo\n" to its one client; waits until it listens.
 # Sets PORT.
 socat_lines() {
-    local i listen
+    local listen
     command -v socat >/dev/null || skip "no socat (apt-get install socat)"
     printf 'one\ntwo\n' >"$BATS_TEST_TMPDIR/lines"
     PORT=$(free_port tcp "$1")
@@ -19,10 +19,7 @@ socat_lines() {
     fi
     start_bg "$BATS_TEST_TMPDIR/socat" timeout "$WAIT_LOOPBACK" socat -u \
         "OPEN:$BATS_TEST_TMPDIR/lines" "$listen"
-    for ((i = 0; i < 100; i++)); do
-        [[ -n "$(ss -Htln "sport = :$PORT")" ]] && break
-        sleep 0.05
-    done
+    wait_until 5 listening "$PORT"
 }
 
 # greeted HOST CMD...: the client CMD --host HOST --port P (a lesson, or
