@@ -698,7 +698,7 @@ c.send(b"y")'
     [[ "$(grep -c 'TCP delivers' "$BATS_TEST_TMPDIR/nar")" -eq 1 ]]
 }
 
-@test "truth: past the narrator's table of sockets, it says once that it forgets what was set" {
+@test "truth: past the narrator's table of sockets, it says once, under the call, that it forgets what was set" {
     # N sockets at once, the last a connected client: past the
     # narrator's table (64), its SO_LINGER of 0 is not remembered and
     # its close() gets no word of a RST; the narration says why, once.
@@ -716,6 +716,11 @@ c.close()' "$n"
     done
     run grep -c 'more than 64 sockets are open at once' "$BATS_TEST_TMPDIR/nar.70"
     assert_output 1
+    # It is told under the call that made the 65th socket, not a call
+    # later: 65 sockets made above it.
+    run awk '/more than 64 sockets/ { print n; exit }
+        /^(socket|accept4?)\(.*\) = [0-9]+$/ { n++ }' "$BATS_TEST_TMPDIR/nar.70"
+    assert_output 65
     run grep -c 'more than 64 sockets' "$BATS_TEST_TMPDIR/nar.60"
     assert_output 0
     # With 60, the close() of the lingering socket is told as a RST;

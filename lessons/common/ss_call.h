@@ -383,9 +383,6 @@ static inline void ss_advise(const struct ss_call *c, int err)
  * After the call: "name(args) = ret", or "= -1 ENAME (message)" and the
  * advice. Leaves errno as err.
  */
-/* ss_post tells a generic explanation too (defined below). */
-static inline void ss_tell(unsigned k, const char *fmt, ...) SS_PRINTF(2, 3);
-
 static inline void ss_post(const struct ss_call *c, long ret, int err)
 {
     char line[700], stamp[64] = "", key[sizeof ss_nar.recent[0]];
@@ -447,13 +444,6 @@ static inline void ss_post(const struct ss_call *c, long ret, int err)
         ss_nar.fault_asked = 0;
         ss_wrap(4, 4, "SOCKSTEP_FAULTS: ", line, SS_CYAN);
     }
-    if (ss_nar.socks_full)
-        ss_tell(SS_K_FULL,
-                "more than %d sockets are open at once, more than the "
-                "narrator keeps track of: calls on the others are still "
-                "told, but what was done to them before (an option such "
-                "as SO_LINGER, a shutdown()) is not remembered there",
-                SS_MAX_FDS);
     if (ret == -1)
         ss_advise(c, err);
     ss_nar.expect = 0;
@@ -461,6 +451,7 @@ static inline void ss_post(const struct ss_call *c, long ret, int err)
 }
 
 /* A generic explanation, once per run (key k). */
+static inline void ss_tell(unsigned k, const char *fmt, ...) SS_PRINTF(2, 3);
 static inline void ss_tell(unsigned k, const char *fmt, ...)
 {
     char text[600];
@@ -472,6 +463,23 @@ static inline void ss_tell(unsigned k, const char *fmt, ...)
     vsnprintf(text, sizeof text, fmt, ap);
     va_end(ap);
     ss_wrap(4, 0, "", text, "");
+}
+
+/* A socket a call just made (socket, accept, dup, ...), remembered in the
+   table, or, when the table is full, a note under that call that says so
+   (once). */
+static inline struct ss_sock *ss_sock_new(int fd, int type)
+{
+    struct ss_sock *s = ss_sock_add(fd, type);
+
+    if (s == NULL)
+        ss_tell(SS_K_FULL,
+                "more than %d sockets are open at once, more than the "
+                "narrator keeps track of: calls on the others are still "
+                "told, but what was done to them before (an option such "
+                "as SO_LINGER, a shutdown()) is not remembered there",
+                SS_MAX_FDS);
+    return s;
 }
 
 /* Tell the calls a signal handler made since the last narrated call. */

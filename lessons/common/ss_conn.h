@@ -25,9 +25,9 @@ static inline int ss_socket(int domain, int type, int protocol)
     if (fd >= 0) {
 #ifdef SOCK_NONBLOCK
         struct ss_sock *s =
-            ss_sock_add(fd, type & ~(SOCK_NONBLOCK | SOCK_CLOEXEC));
+            ss_sock_new(fd, type & ~(SOCK_NONBLOCK | SOCK_CLOEXEC));
 #else
-        struct ss_sock *s = ss_sock_add(fd, type);
+        struct ss_sock *s = ss_sock_new(fd, type);
 #endif
         if (s != NULL)
             s->family = domain;
@@ -262,7 +262,7 @@ static inline int ss_accept_as(int fd, struct sockaddr *addr, socklen_t *len,
                 (unsigned)*len, fl);
     ss_post(&c, conn, err);
     if (conn >= 0) {
-        s = ss_sock_add(conn, SOCK_STREAM);
+        s = ss_sock_new(conn, SOCK_STREAM);
         if (s != NULL && l != NULL) {
             s->local = l->local;
             s->llen = l->llen;
@@ -508,7 +508,7 @@ static inline int ss_dup(int fd)
     err = errno;
     ss_post(&c, nfd, err);
     if (nfd >= 0 && s != NULL) {
-        struct ss_sock copy = *s, *d = ss_sock_add(nfd, s->type);
+        struct ss_sock copy = *s, *d = ss_sock_new(nfd, s->type);
         if (d != NULL) {
             *d = copy;
             d->fd = nfd + 1;

@@ -326,9 +326,9 @@ static inline int ss_socketpair(int domain, int type, int protocol, int sv[2])
         for (i = 0; i < 2; i++) {
 #ifdef SOCK_NONBLOCK
             struct ss_sock *s =
-                ss_sock_add(sv[i], type & ~(SOCK_NONBLOCK | SOCK_CLOEXEC));
+                ss_sock_new(sv[i], type & ~(SOCK_NONBLOCK | SOCK_CLOEXEC));
 #else
-            struct ss_sock *s = ss_sock_add(sv[i], type);
+            struct ss_sock *s = ss_sock_new(sv[i], type);
 #endif
             if (s != NULL) {
                 s->connected = 1;
@@ -444,7 +444,7 @@ static inline ssize_t ss_recvmsg(int fd, struct msghdr *m, int flags)
                 struct ss_sock *s;
                 memcpy(&got, CMSG_DATA(cm) + k * sizeof got, sizeof got);
                 type = ss_unix_kind(ss_inode_of(got), &connected);
-                s = type != 0 ? ss_sock_add(got, type) : NULL;
+                s = type != 0 ? ss_sock_new(got, type) : NULL;
                 if (s != NULL) {
                     s->family = AF_UNIX;
                     s->connected = connected;

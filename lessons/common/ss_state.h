@@ -83,8 +83,6 @@ static struct {
        that waits between its calls polls, one that never does spins
        (ss_repeat.h). */
     long rep_waits[2];
-    /* A socket came when the table of SS_MAX_FDS was full (told once). */
-    int socks_full;
 } ss_nar = {.prog = "sockstep", .timeout = 30}; /* .width 0: not asked yet */
 
 /* Descriptors the signal handler closes: only what it may read safely. */
@@ -236,10 +234,8 @@ static inline struct ss_sock *ss_sock_add(int fd, int type)
     for (i = 0; s == NULL && i < SS_MAX_FDS; i++)
         if (ss_nar.socks[i].fd == 0)
             s = &ss_nar.socks[i];
-    if (s == NULL) {
-        ss_nar.socks_full = 1; /* said under the call (ss_post) */
+    if (s == NULL) /* the table is full: ss_sock_new() says so */
         return NULL;
-    }
     memset(s, 0, sizeof *s);
     s->fd = fd + 1;
     s->type = type;
