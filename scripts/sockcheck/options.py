@@ -6,6 +6,7 @@ import argparse
 import os
 import re
 import shutil
+import textwrap
 
 from .kinds import kind_checks
 from .common import KINDS, PROG, Usage
@@ -20,8 +21,8 @@ usage: scripts/check [options] KIND -- COMMAND [ARG...]
        scripts/check [options] --batch DIR --spec FILE
        scripts/check --list"""
 
-# The help, its defaults as %(FIELD)s: HELP, below OPTIONS, fills them in
-# from the table, where the code takes them from too.
+# The help around its list of options: HELP, below OPTIONS, puts in the
+# list, made from the table, as %(options)s.
 HELP_TEXT = USAGE + """
 
 Runs your own socket program against the peers that sockstep's lessons are
@@ -52,41 +53,7 @@ program (Debian has no python2) is named as such in the first check, and
 the checks after it are not run.
 
 options:
-  --spec FILE    check the program against the protocol FILE describes
-  --source FILE  also read the program's source FILE (.c, .h or .py;
-                 give it once for each file): a first check, source, names
-                 what no peer can see, such as a socket call whose result
-                 is dropped (C is read by gcc and clang-tidy); with
-                 --batch, FILE is a name inside each submission
-  --port N       the program always uses port N (COMMAND needs no {port});
-                 a server must then allow a restart on it (SO_REUSEADDR)
-  --format F     %(format)s (the default), json, tap, gradescope (the
-                 results.json of Gradescope's autograder: a test per check,
-                 1 point each) or junit (JUnit XML, for CI); not with
-                 --batch
-  --only C,...   run only these checks (--list names them)
-  --wait S       seconds a server may take to start listening, and with
-                 --batch, a fixed port to come free (default %(wait)s)
-  --strace       run the program under strace, and show the system calls
-                 it made last when a check fails (it runs slower)
-  --narrate      run the program under scripts/narrate, and show its last
-                 socket calls, told as the lessons tell them, when a check
-                 fails (it runs slower; needs make's build/libsockstep.so)
-  --batch DIR    grade a class: every subdirectory of DIR is one
-                 submission, each checked in a sandbox (bwrap) on a copy of
-                 it, against the KIND or --spec FILE you give; its file
-                 named run holds '-- COMMAND' (at most --port N and
-                 --wait S before the --), after an optional line 'build:
-                 COMMAND'. Writes a CSV, a row per submission as soon as
-                 it is done, to standard output (or to --csv FILE), then a
-                 summary per check to standard error
-  --csv FILE     with --batch: write the CSV to FILE; a batch started
-                 again on the same FILE checks only what it lacks
-  --jobs N       with --batch: check N submissions at once (default %(jobs)s)
-  --no-sandbox   with --batch: run each submission with your own rights
-                 (when bwrap cannot run here)
-  --list         the kinds, their checks and the rule of each
-  -h, --help     this help
+%(options)s
 
 exit status: 0 every check passed, 1 a check failed (or, with --batch, a
 submission could not be checked), 2 bad usage, 3 the checker itself could
@@ -172,38 +139,90 @@ APPEND = "append"  # an option given once for each value: a list, in order
 
 class Opt:
     """One option: its names, the Options field it fills (and that
-    field's default) and how its value is checked: a function that
-    returns the value or raises Usage, or FLAG or APPEND."""
+    field's default), how its value is checked (a function that returns
+    the value or raises Usage, or FLAG or APPEND), and its line in the
+    help: the word for its value (none for a FLAG) and what it does,
+    where %(default)s stands for the default."""
 
-    def __init__(self, names, field, default, check):
+    def __init__(self, names, field, default, check, value, words):
         self.names, self.field = names, field
         self.default, self.check = default, check
+        self.value, self.words = value, words
+
+    def help(self):
+        """The option's entry in the help: its names and value word in a
+        column 13 wide (a longer one gets a line of its own, as git's
+        parse-options does), its words beside them, wrapped at 76."""
+        name = ", ".join(self.names) + (" " + self.value if self.value
+                                        else "")
+        words = self.words % {"default": self.default}
+        alone = len(name) > 13
+        text = textwrap.fill(words, 76, subsequent_indent=" " * 17,
+                             initial_indent=" " * 17 if alone
+                             else "  %-13s  " % name,
+                             break_on_hyphens=False, break_long_words=False)
+        return ("  %s\n" % name if alone else "") + text.replace("\xa0", " ")
 
 
-# Every option, declared once: parser() and Options are made from this
-# table. HELP takes their defaults from it; a unit test checks its words.
+# Every option, declared once, in the order the help lists them: parser(),
+# Options and the help are made from this table, the defaults too. In the
+# words, a no-break space (\xa0) keeps two words on one line ("(default
+# N)", "--port N").
 OPTIONS = (
+    Opt(("--spec",), "spec", None, str, "FILE",
+        "check the program against the protocol FILE describes"),
+    Opt(("--source",), "source", None, APPEND, "FILE",
+        "also read the program's source FILE (.c, .h or .py; give it once "
+        "for each file): a first check, source, names what no peer can "
+        "see, such as a socket call whose result is dropped (C is read by "
+        "gcc and clang-tidy); with --batch, FILE is a name inside each "
+        "submission"),
     Opt(("--port",), "port", None,
-        number("--port", "a port number 1..65535", 65535, 5)),
+        number("--port", "a port number 1..65535", 65535, 5), "N",
+        "the program always uses port N (COMMAND needs no {port}); a\xa0"
+        "server must then allow a restart on it (SO_REUSEADDR)"),
     Opt(("--format",), "format", "text",
-        lambda v: one_of("--format", FORMATS, v)),
-    Opt(("--only",), "only", None, check_names),
+        lambda v: one_of("--format", FORMATS, v), "F",
+        "%(default)s (the default), json, tap, gradescope (the "
+        "results.json of Gradescope's autograder: a test per check, "
+        "1\xa0point each) or junit (JUnit XML, for CI); not with --batch"),
+    Opt(("--only",), "only", None, check_names, "C,...",
+        "run only these checks (--list names them)"),
     Opt(("--wait",), "wait", 10,
-        number("--wait", "seconds 1..600", 600, 3)),
-    Opt(("--strace",), "strace", False, FLAG),
-    Opt(("--narrate",), "narrate", False, FLAG),
-    Opt(("--batch",), "batch", None, str),
-    Opt(("--csv",), "csv", None, str),
-    Opt(("--spec",), "spec", None, str),
-    Opt(("--list",), "show_list", False, FLAG),
-    Opt(("-h", "--help"), "show_help", False, FLAG),
+        number("--wait", "seconds 1..600", 600, 3), "S",
+        "seconds a server may take to start listening, and with --batch, "
+        "a fixed port to come free (default\xa0%(default)s)"),
+    Opt(("--strace",), "strace", False, FLAG, None,
+        "run the program under strace, and show the system calls it made "
+        "last when a check fails (it runs slower)"),
+    Opt(("--narrate",), "narrate", False, FLAG, None,
+        "run the program under scripts/narrate, and show its last socket "
+        "calls, told as the lessons tell them, when a check fails (it runs "
+        "slower; needs make's build/libsockstep.so)"),
+    Opt(("--batch",), "batch", None, str, "DIR",
+        "grade a class: every subdirectory of DIR is one submission, each "
+        "checked in a sandbox (bwrap) on a copy of it, against the KIND or "
+        "--spec\xa0FILE you give; its file named run holds '--\xa0COMMAND' "
+        "(at most --port\xa0N and --wait\xa0S before the --), after an "
+        "optional line 'build:\xa0COMMAND'. Writes a CSV, a row per "
+        "submission as soon as it is done, to standard output (or to "
+        "--csv\xa0FILE), then a summary per check to standard error"),
+    Opt(("--csv",), "csv", None, str, "FILE",
+        "with --batch: write the CSV to FILE; a batch started again on the "
+        "same FILE checks only what it lacks"),
     Opt(("--jobs",), "jobs", 1,
-        number("--jobs", "a number 1..64", 64, 2)),
-    Opt(("--no-sandbox",), "no_sandbox", False, FLAG),
-    Opt(("--source",), "source", None, APPEND),
+        number("--jobs", "a number 1..64", 64, 2), "N",
+        "with --batch: check N submissions at once "
+        "(default\xa0%(default)s)"),
+    Opt(("--no-sandbox",), "no_sandbox", False, FLAG, None,
+        "with --batch: run each submission with your own rights (when "
+        "bwrap cannot run here)"),
+    Opt(("--list",), "show_list", False, FLAG, None,
+        "the kinds, their checks and the rule of each"),
+    Opt(("-h", "--help"), "show_help", False, FLAG, None, "this help"),
 )
 
-HELP = HELP_TEXT % {o.field: o.default for o in OPTIONS}
+HELP = HELP_TEXT % {"options": "\n".join(o.help() for o in OPTIONS)}
 
 
 class Options:

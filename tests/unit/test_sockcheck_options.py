@@ -234,9 +234,31 @@ class Help(unittest.TestCase):
         self.assertEqual(sorted(told), [("--jobs", "1"), ("--wait", "10")])
         for name, default in told:
             self.assertEqual(table[name], int(default), name)
-        # each comes from the table: none is typed into the help's text
-        self.assertNotRegex(options.HELP_TEXT, r"\(default \d")
-        self.assertIn("%(format)s (the default)", options.HELP_TEXT)
+        # each comes from the table: none is typed into an option's words
+        for o in options.OPTIONS:
+            self.assertNotRegex(o.words, r"\(default.\d", o.names)
+        fmt = [o for o in options.OPTIONS if o.field == "format"][0]
+        self.assertTrue(fmt.words.startswith("%(default)s (the default)"))
+
+    def test_the_list_of_options_is_made_from_the_table(self):
+        said = options.HELP.split("\noptions:\n", 1)[1].split("\n\n")[0]
+        self.assertEqual(said, "\n".join(o.help() for o in options.OPTIONS))
+        self.assertIn("\noptions:\n%(options)s\n\n", options.HELP_TEXT)
+        # "(default N)" is never split at the end of a line
+        self.assertNotRegex(said, r"\(default\n")
+
+    def test_a_name_wider_than_its_column_gets_a_line_of_its_own(self):
+        o = options.Opt(("--a-long-option",), "x", 3, str, "NAME",
+                        "words that say what it does (default\xa0%(default)s)")
+        self.assertEqual(o.help().splitlines(), [
+            "  --a-long-option NAME",
+            " " * 17 + "words that say what it does (default 3)"])
+        short = options.Opt(("--wait",), "x", 3, str, "S", "w " * 40)
+        lines = short.help().splitlines()
+        self.assertTrue(lines[0].startswith("  --wait S       w w"))
+        self.assertTrue(all(len(line) <= 76 for line in lines))
+        self.assertTrue(all(line.startswith(" " * 17 + "w")
+                            for line in lines[1:]))
 
     def test_the_help_names_every_format_and_fits_78_columns(self):
         for fmt in options.FORMATS:
