@@ -354,6 +354,10 @@ GONE_HINT = ("It sent to a client's socket after that client had closed "
              "fails with EPIPE instead of ending the server (see lesson 06, "
              "and the pitfall \"SIGPIPE\").")
 GONE_REASON = "killed by SIGPIPE after a client left"
+# Reasons (a verdict's short form, in the CSV) that checks of more than
+# one kind give.
+NOT_SERVED = "not measured: first client not served"
+UNFINISHED = "did not finish cleanly at the end of its input"
 
 
 def killed_by_sigpipe(prog):
@@ -615,7 +619,7 @@ def count_descriptors(prog, res, serve):
     if served < 1:
         res.not_run("The descriptors could not be counted: the first "
                     "client was not served. %s%s" % (trouble, prog.fate()),
-                    "not measured: first client not served")
+                    NOT_SERVED)
         return
     time.sleep(0.2)
     before, sockets_before = prog.fds()

@@ -1,8 +1,8 @@
 """The checks of an echo client: the checker is its server."""
 
-from .checks import (LINE, WHOLE_LINE, check, client_ends, closed_early,
-                     ending, last_line, last_words, never_connected,
-                     refused_check)
+from .checks import (LINE, UNFINISHED, WHOLE_LINE, check, client_ends,
+                     closed_early, ending, last_line, last_words,
+                     never_connected, refused_check)
 from .common import CLIENT_LIMIT, PIECES_LIMIT
 from .peers import NUL_TOO, SIZEOF_WORDS, PeerServer
 from .program import Program
@@ -94,7 +94,7 @@ def ec_one_line(run, res):
                "shutdown(SHUT_WR), reads until recv() returns 0, and exits "
                "with status 0.%s" % (ending(prog, rc, took, cpu, limit,
                                             "after its start"), eof),
-               "did not finish cleanly at the end of its input")
+               UNFINISHED)
 
 
 @check("echo-client", "closes-early", "a server that closes early",

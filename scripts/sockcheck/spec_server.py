@@ -9,8 +9,8 @@ import os
 import threading
 import time
 
-from .checks import (SEE_ACCEPT_LOOP, Busy, Check, after_the_first,
-                     count_descriptors, loopback_check)
+from .checks import (NOT_SERVED, SEE_ACCEPT_LOOP, Busy, Check,
+                     after_the_first, count_descriptors, loopback_check)
 from .procfs import proc_stat
 from .program import Program
 from .spec_talk import (NOT_ANSWERED, Talk, before_input, exchange, play,
@@ -249,7 +249,7 @@ def sp_idle(run, res):
     ok, words = exchange(prog, spec, "The first client")
     if not ok:
         res.not_run("Not measured: %s%s" % (words, why(prog)),
-                    "not measured: first client not served")
+                    NOT_SERVED)
         return
     busy = Busy(prog, settle=0.3)
     time.sleep(1.3)

@@ -363,40 +363,35 @@ def ur_burst(run, res):
     cost = datagram_cost(9)
     waiting = unread(prog) // cost if cost else 0
     refused = peer.refusals()
+    said = ("The checker sent %d datagrams at once; the program printed "
+            "%d of them" % (BURST, n))
     if n and refused and n > sent - refused - drops - waiting + 2:
-        res.failed("The checker sent %d datagrams at once; the program "
-                   "printed %d of them, but the kernel answered that no "
-                   "socket on port %d would take %d of them (ICMP port "
-                   "unreachable): the program had closed its socket, or "
-                   "connect()ed it to another address, so it printed "
-                   "datagrams it never received. Print what recvfrom() gave "
-                   "(%s)."
-                   % (BURST, n, prog.port, refused, SEE_08),
+        res.failed("%s, but the kernel answered that no socket on port %d "
+                   "would take %d of them (ICMP port unreachable): the "
+                   "program had closed its socket, or connect()ed it to "
+                   "another address, so it printed datagrams it never "
+                   "received. Print what recvfrom() gave (%s)."
+                   % (said, prog.port, refused, SEE_08),
                    "printed without receiving it")
         return
     if n and n > sent - drops - waiting + 2:
-        res.failed("The checker sent %d datagrams at once; the program "
-                   "printed %d of them, but %d still waited, unread, in the "
-                   "receive queue of its socket (rx_queue in /proc/net/udp): "
-                   "it printed them without receiving them. Print what "
-                   "recvfrom() gave (%s)." % (BURST, n, waiting, SEE_08),
+        res.failed("%s, but %d still waited, unread, in the receive queue "
+                   "of its socket (rx_queue in /proc/net/udp): it printed "
+                   "them without receiving them. Print what recvfrom() gave "
+                   "(%s)." % (said, waiting, SEE_08),
                    "printed without receiving it")
         return
     fate = prog.fate()
     if n >= 90 and not fate:
-        res.passed("The checker sent %d datagrams at once; the program "
-                   "printed %d of them.%s" % (BURST, n, dropped))
+        res.passed("%s.%s" % (said, dropped))
         return
     if n < 90 and held(prog, text) and not drops:
-        res.failed("The checker sent %d datagrams at once; the program "
-                   "printed %d of them within 3 s. %s"
-                   % (BURST, n, held_words(prog, "them", "them all")),
+        res.failed("%s within 3 s. %s"
+                   % (said, held_words(prog, "them", "them all")),
                    "received, not printed")
         return
-    res.failed("The checker sent %d datagrams at once; the program printed "
-               "%d of them within 3 s.%s%s UDP keeps a datagram only if "
-               "there is room for it when it arrives: a receiver that does "
-               "slow work between recvfrom() calls loses the rest (%s, and "
-               "the pitfall \"UDP loses datagrams silently\")."
-               % (BURST, n, dropped, fate, SEE_08),
+    res.failed("%s within 3 s.%s%s UDP keeps a datagram only if there is "
+               "room for it when it arrives: a receiver that does slow work "
+               "between recvfrom() calls loses the rest (%s, and the pitfall \"UDP loses datagrams silently\")."
+               % (said, dropped, fate, SEE_08),
                "printed %d of %d datagrams" % (n, BURST))

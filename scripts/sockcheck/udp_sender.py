@@ -3,8 +3,8 @@
 import os
 import time
 
-from .checks import (check, client_crashed, ending, never_connected,
-                     never_reason, refusal, short_end)
+from .checks import (UNFINISHED, check, client_crashed, ending,
+                     never_connected, never_reason, refusal, short_end)
 from .common import CLIENT_LIMIT, LOCAL, NO_RECEIVER_LIMIT
 from .peers import UdpPeer
 from .procfs import free_port, net_table
@@ -66,7 +66,7 @@ def us_lines(run, res):
     res.failed("The 3 lines arrived as 3 datagrams, but the program then %s. "
                "At the end of its input a sender should finish, with status "
                "0 (see lesson 09)." % how,
-               "did not finish cleanly at the end of its input")
+               UNFINISHED)
 
 
 @check("udp-sender", "long-line", "a line of 2000 bytes",
