@@ -106,14 +106,7 @@ static long long echo(int conn, const struct sockaddr_in *client, int timeout)
                 return echoed;
             }
             if (sent == -1) {
-                int gone = errno == EPIPE || errno == ECONNRESET;
                 perror("send");
-                if (gone) {
-                    say("the client has closed its end or reset the "
-                        "connection. The first send() after a peer has "
-                        "closed usually succeeds, and the peer's kernel "
-                        "answers it with a RST; a later call fails");
-                }
                 return echoed;
             }
             echoed += sent;
