@@ -1,6 +1,6 @@
 # make build-clang  every lesson built for real by clang at -O2, every
-#                   warning an error (the Makefile's STRICT and CFLAGS,
-#                   -O2 last):
+#                   warning an error (the Makefile's STRICT, and CFLAGS
+#                   with its -O level replaced by -O2):
 #                   narrated into build/clang/, plain (-DSOCKSTEP_PLAIN)
 #                   into build/clang/plain/, and the C that is not a
 #                   lesson, the test programs (tests/*.c) into
@@ -18,7 +18,7 @@
 # own code generation, show only in these builds. The rest of the suite
 # runs the default build (make CC=clang test runs all of it on clang's).
 
-OPT_FLAGS        := $(STRICT) $(CFLAGS) -O2
+OPT_FLAGS        := $(strip $(STRICT) $(filter-out -O%,$(CFLAGS)) -O2)
 CLANG            ?= clang
 CLANG_BUILD      := $(BUILD)/clang
 CLANG_BINS       := $(addprefix $(CLANG_BUILD)/,$(LESSONS))

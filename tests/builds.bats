@@ -274,6 +274,12 @@ EOF
     for target in "${extra[@]}"; do
         assert_output --partial "-o $target"
     done
+    # the clang and -O2 builds take CFLAGS with -O2 in place of its level
+    run make -C "$t" --no-print-directory -B -n CFLAGS="-O0 -g" \
+        build/clang/01-socket build/O2/01-socket
+    assert_success
+    [[ "$(grep -c -- ' -g -O2 ' <<<"$output")" -eq 2 ]]
+    refute_output --partial "-O0"
 }
 
 @test "builds: CI runs make lint first, before the long steps" {
@@ -332,6 +338,13 @@ EOF
         while IFS= read -r line; do
             [[ $line == *" -o build/"* ]] || continue
             n=$((n + 1))
+            # the -O2 builds (clang's, gcc's) take CFLAGS with -O2 for its level
+            if [[ $line == *" -o build/clang/"* || $line == *" -o build/O2/"* ]]; then
+                [[ $line == *" -std=c11 -Wall -Wextra -Werror -pedantic -Wmissing-prototypes -O2 "* &&
+                    $line != *"-O1"* ]] ||
+                    fail "CFLAGS=-O1 ($how), an -O2 build: $line"
+                continue
+            fi
             [[ $line == *" -std=c11 -Wall -Wextra -Werror -pedantic -Wmissing-prototypes -O1 "* ]] ||
                 fail "CFLAGS=-O1 ($how) dropped the warnings: $line"
         done <<<"$output"
