@@ -155,7 +155,8 @@ static size_t ss_fault_len(const char *name, size_t n, int sending)
    call without a length (accept). */
 static int ss_fault_eintr_now(const char *name, int fd, long n)
 {
-    char line[300], key[120];
+    char line[300];
+    struct ss_seen seen = {.fd = fd, .ret = -1, .err = EINTR};
 
     if (ss_fault_eintr <= 0 ||
         __atomic_add_fetch(&ss_fault_calls, 1, __ATOMIC_RELAXED) %
@@ -172,17 +173,19 @@ static int ss_fault_eintr_now(const char *name, int fd, long n)
     /* Told as a real call is: three times in a loop, then counted
        (ss_repeat.h), under a key no real call has. */
     if (ss_enter()) {
+        snprintf(seen.name, sizeof seen.name, "%s", name);
+        snprintf(seen.result, sizeof seen.result, "-1 EINTR (made up)");
         if (n >= 0)
-            snprintf(key, sizeof key,
-                     "%s(%d, ..., %ld, ...) = -1 EINTR (made up)", name, fd, n);
+            snprintf(line, sizeof line, "%s(%d, ..., %ld, ...) = -1 EINTR",
+                     name, fd, n);
         else
-            snprintf(key, sizeof key, "%s(%d, ...) = -1 EINTR (made up)", name,
-                     fd);
-        if (!ss_repeat(key, name, -1)) {
-            snprintf(line, sizeof line,
-                     "%.*s (Interrupted system call), made up: the call was "
-                     "not made",
-                     (int)(strlen(key) - strlen(" (made up)")), key);
+            snprintf(line, sizeof line, "%s(%d, ...) = -1 EINTR", name, fd);
+        snprintf(seen.key, sizeof seen.key, "%s (made up)", line);
+        if (!ss_repeat(&seen)) {
+            /* line: the call as the key has it, without "(made up)" */
+            snprintf(line + strlen(line), sizeof line - strlen(line),
+                     " (Interrupted system call), made up: the call was "
+                     "not made");
             ss_wrap(0, 4, "", line, SS_RED);
         }
         ss_leave();

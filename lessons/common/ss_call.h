@@ -385,16 +385,20 @@ static inline void ss_advise(const struct ss_call *c, int err)
  */
 static inline void ss_post(const struct ss_call *c, long ret, int err)
 {
-    char line[700], stamp[64] = "", key[sizeof ss_nar.recent[0]];
+    char line[700], stamp[64] = "";
+    struct ss_seen seen = {.fd = c->fd, .ret = ret, .err = err};
     struct timespec t1;
 
     ss_step_done();
+    snprintf(seen.name, sizeof seen.name, "%s", c->name);
     if (ret != -1)
-        snprintf(key, sizeof key, "%.20s(%.400s) = %ld", c->name, c->args, ret);
+        snprintf(seen.result, sizeof seen.result, "%ld", ret);
     else
-        snprintf(key, sizeof key, "%.20s(%.400s) = -1 %.30s", c->name, c->args,
+        snprintf(seen.result, sizeof seen.result, "-1 %.30s",
                  ss_errname(err).s);
-    if (ss_repeat(key, c->name, ret)) {
+    snprintf(seen.key, sizeof seen.key, "%.20s(%.400s) = %s", c->name, c->args,
+             seen.result);
+    if (ss_repeat(&seen)) {
         ss_nar.expect = 0;
         ss_nar.restarted = 0;
         ss_nar.fault_asked = 0;

@@ -56,10 +56,10 @@ static inline int ss_is_wait(const char *name)
     return 0;
 }
 
-/* The key of the call k calls back (1: the last one). */
-static inline const char *ss_recent(int k)
+/* The call k calls back (1: the last one). */
+static inline const struct ss_seen *ss_recent(int k)
 {
-    return ss_nar.recent[(ss_nar.head + SS_CYCLE - k) % SS_CYCLE];
+    return &ss_nar.recent[(ss_nar.head + SS_CYCLE - k) % SS_CYCLE];
 }
 
 /* How many times the process has waited so far: given up the CPU of
@@ -72,17 +72,6 @@ static inline long ss_waits(void)
     return SS_REAL(getrusage)(RUSAGE_SELF, &ru) == 0 ? ru.ru_nvcsw : 0;
 }
 
-/* Where the result starts in a call's key, "name(args) = result": its
-   last ") = ", since the args (a peer's bytes among them) may hold one. */
-static inline const char *ss_result_at(const char *key)
-{
-    const char *at = strstr(key, ") = "), *next;
-
-    while (at != NULL && (next = strstr(at + 1, ") = ")) != NULL)
-        at = next;
-    return at;
-}
-
 /* "final": the cycle has ended (another call came, or the end). */
 static inline void ss_repeat_say(int final)
 {
@@ -91,7 +80,7 @@ static inline void ss_repeat_say(int final)
     long waits = ss_nar.rep_waits[1] - ss_nar.rep_waits[0];
     unsigned long more =
         ss_nar.repeats / (unsigned long)ss_nar.period - (SS_SHOWN - 1);
-    long first_fd = -1;
+    int first_fd = -1;
     int i, k, e, same_fd = 1, failed = 1, empty_recv = 0, again = 0;
     int again_send = 0, again_accept = 0; /* EAGAIN from those calls */
     int waited_in = 0; /* a wait (select, poll ...) is in the cycle */
@@ -104,54 +93,41 @@ static inline void ss_repeat_say(int final)
     e = (int)((final ? ss_nar.repeats : ss_nar.repeats - 1) %
               (unsigned long)ss_nar.period);
     for (i = 0; i < ss_nar.period; i++) {
-        const char *key, *paren, *eq;
-        char *end;
-        long n;
-        int is_fd;
+        const struct ss_seen *c;
+        int is_recv, again_err;
 
         k = ss_nar.period - (i - e + ss_nar.period) % ss_nar.period;
-        key = ss_recent(k);
-        paren = strchr(key, '(');
-        eq = ss_result_at(key);
-        if (paren == NULL || eq == NULL)
-            return;
-        n = strtol(paren + 1, &end, 10);
-        /* select()'s first number is a count, not a descriptor */
-        is_fd = end != paren + 1 && (*end == ',' || *end == ')') &&
-                !SS_STARTS(key, "select(") && !SS_STARTS(key, "pselect(");
-        if (is_fd && first_fd == -1)
-            first_fd = n;
-        else if (!is_fd || n != first_fd)
+        c = ss_recent(k);
+        if (c->fd >= 0 && first_fd == -1)
+            first_fd = c->fd;
+        else if (c->fd < 0 || c->fd != first_fd)
             same_fd = 0;
-        if (strcmp(eq + 4, "0") == 0 &&
-            (SS_STARTS(key, "recv(") || SS_STARTS(key, "read(") ||
-             SS_STARTS(key, "readv(")))
+        is_recv = strcmp(c->name, "recv") == 0 ||
+                  strcmp(c->name, "read") == 0 || strcmp(c->name, "readv") == 0;
+        if (c->ret == 0 && is_recv)
             empty_recv = 1;
-        if (!SS_STARTS(eq + 4, "-1")) {
-            char name[24];
-            snprintf(name, sizeof name, "%.*s", (int)(paren - key), key);
-            waited_in |= ss_is_wait(name);
-        }
-        if (strstr(eq, "EAGAIN") != NULL || strstr(eq, "EWOULDBLOCK") != NULL) {
-            if (SS_STARTS(key, "send") || SS_STARTS(key, "write"))
-                again_send = 1; /* send, sendto, sendmsg, write, writev */
-            else if (SS_STARTS(key, "accept"))
-                again_accept = 1;
-            else
-                again = 1;
-        }
-        if (!SS_STARTS(eq + 4, "-1"))
+        if (c->ret != -1)
+            waited_in |= ss_is_wait(c->name);
+        again_err = c->ret == -1 && (c->err == EAGAIN || c->err == EWOULDBLOCK);
+        if (again_err &&
+            (SS_STARTS(c->name, "send") || SS_STARTS(c->name, "write")))
+            again_send = 1; /* send, sendto, sendmsg, write, writev */
+        else if (again_err && SS_STARTS(c->name, "accept"))
+            again_accept = 1;
+        else if (again_err)
+            again = 1;
+        if (c->ret != -1)
             failed = 0;
         if (o < sizeof calls)
             o += (size_t)snprintf(calls + o, sizeof calls - o,
-                                  "%s%.*s() returned %.60s",
+                                  "%s%s() returned %s",
                                   i == 0                   ? ""
                                   : i == ss_nar.period - 1 ? " and "
                                                            : ", ",
-                                  (int)(paren - key), key, eq + 4);
+                                  c->name, c->result);
     }
     if (same_fd && first_fd >= 0)
-        snprintf(fd, sizeof fd, " on fd %ld", first_fd);
+        snprintf(fd, sizeof fd, " on fd %d", first_fd);
     /* From the cycle's first repeat to its last, a wait for every other
        call or more: the loop waits between its calls or in them (a
        sleep, a call not told here such as select(), a timeout). */
@@ -209,7 +185,7 @@ static inline void ss_repeat_end(void)
    results? 1: hold its narration back (ss_emit prints nothing until the
    next call). A call that moved bytes (send() or recv() returning more
    than 0) made progress, however alike: it never counts as a repeat. */
-static inline int ss_repeat(const char *key, const char *name, long ret)
+static inline int ss_repeat(const struct ss_seen *call)
 {
     static const char *const moves[] = {
         "send",    "recv",     "sendto",  "recvfrom", "sendmsg",
@@ -220,12 +196,12 @@ static inline int ss_repeat(const char *key, const char *name, long ret)
 
     if (ss_nar.stamps)
         return 0; /* a timeline needs every call */
-    for (k = 0; ret > 0 && k < (int)SS_COUNT(moves); k++)
-        moved |= strcmp(name, moves[k]) == 0;
+    for (k = 0; call->ret > 0 && k < (int)SS_COUNT(moves); k++)
+        moved |= strcmp(call->name, moves[k]) == 0;
     if (moved) {
         ss_repeat_end();
     } else if (ss_nar.period > 0 &&
-               strcmp(key, ss_recent(ss_nar.period)) == 0) {
+               strcmp(call->key, ss_recent(ss_nar.period)->key) == 0) {
         ss_nar.repeats++;
         ss_nar.rep_waits[1] = ss_waits();
         /* shown: the cycle, then SS_SHOWN - 1 more times */
@@ -245,14 +221,14 @@ static inline int ss_repeat(const char *key, const char *name, long ret)
     } else {
         ss_repeat_end();
         for (k = 1; k <= SS_CYCLE; k++)
-            if (strcmp(key, ss_recent(k)) == 0) {
+            if (strcmp(call->key, ss_recent(k)->key) == 0) {
                 ss_nar.period = k;
                 ss_nar.repeats = 1;
                 ss_nar.rep_waits[0] = ss_nar.rep_waits[1] = ss_waits();
                 break;
             }
     }
-    snprintf(ss_nar.recent[ss_nar.head], sizeof ss_nar.recent[0], "%s", key);
+    ss_nar.recent[ss_nar.head] = *call;
     ss_nar.head = (ss_nar.head + 1) % SS_CYCLE;
     ss_nar.hush = hold;
     return hold;

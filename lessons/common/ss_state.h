@@ -27,6 +27,17 @@ struct ss_sock {
     int family; /* AF_INET, AF_INET6, AF_UNIX; 0: not known */
 };
 
+/* One call as the repeat watch sees it (ss_repeat.h): its whole line, to
+   compare, and the facts the repeat's summary is made of. */
+struct ss_seen {
+    char key[512];   /* "name(args) = result" */
+    char name[24];   /* "recv" */
+    char result[48]; /* "0", "-1 EAGAIN", as told in the summary */
+    int fd;          /* the descriptor the call was on; -1: none */
+    long ret;        /* what it returned */
+    int err;         /* errno when it returned -1 */
+};
+
 static struct {
     const char *prog;      /* "04-accept", for messages */
     int color;             /* ANSI colour on */
@@ -70,11 +81,11 @@ static struct {
        while one waits in a call); NULL in a lesson. */
     void (*call_hook)(int making);
     /* The same calls with the same results, again and again (a loop
-       that never waits): the last calls' lines (a ring, head the next
-       slot), the length of the cycle they repeat and how many calls
-       have repeated it, and whether this one's narration is held back
+       that never waits): the last calls (a ring, head the next slot),
+       the length of the cycle they repeat and how many calls have
+       repeated it, and whether this one's narration is held back
        (ss_call.h). */
-    char recent[SS_CYCLE][512];
+    struct ss_seen recent[SS_CYCLE];
     int head, period;
     unsigned long repeats;
     int hush;
