@@ -4,7 +4,14 @@
 # docs/runs.sh. (The Python equivalents it includes are run against the
 # lessons by tests/python.bats.)
 #
-# setup_file builds it once in the tree; the tests read what was built.
+# setup_file builds it once in the tree; the tests read what was built:
+# handout.txt is its text as a reader's copy gives it (pdftotext), without
+# the running headers and the feet, which the preamble makes no text (so
+# a page's first line of text would start with pdftotext's form feed: the
+# form feed is put on a line of its own, and a pattern anchored with ^
+# finds that line whatever page it opens);
+# paper.txt the same with them put back (tests/peers/furniture.py), for
+# the tests that check them.
 # In a fresh clone that build starts from nothing, as CI's does. The
 # rebuilds in a copy of the tree (after a lesson edit, on US letter) are in
 # handout-rebuild.bats, the checks of the EPUB in handout-epub.bats and of
@@ -16,7 +23,9 @@ load handout_helper
 
 setup_file() {
     build_real_handout "$BATS_FILE_TMPDIR/make.log" || return 1
-    pdftotext "$ROOT/build/handout.pdf" "$BATS_FILE_TMPDIR/handout.txt"
+    pdftotext "$ROOT/build/handout.pdf" - | sed 's/\f/\f\n/g' \
+        >"$BATS_FILE_TMPDIR/handout.txt"
+    "$PYTHON" "$PEERS/furniture.py" "$ROOT/build/handout.pdf" >"$BATS_FILE_TMPDIR/paper.txt"
 }
 
 # The lesson directories: lessons/NN-name/, not lessons/common/.
@@ -43,7 +52,7 @@ chapter_text() {
     while IFS= read -r l; do
         all+=("$(lesson_title "$l" | tr -d '[:space:]')")
     done < <(lesson_dirs)
-    "$PYTHON" "$PEERS/pages-with-title.py" "$BATS_FILE_TMPDIR/handout.txt" \
+    "$PYTHON" "$PEERS/pages-with-title.py" "$BATS_FILE_TMPDIR/paper.txt" \
         "$title" "${all[@]}" >"$out"
 }
 
@@ -72,12 +81,12 @@ chapter_text() {
     # no chapter number before the title that says it: nor do its
     # headings, the HTML's or the EPUB's. Its sections are still 6.1 ...,
     # and a reference "section 6.10, page 46" leads to that heading there.
-    run "$PYTHON" "$PEERS/contents-numbers.py" "$BATS_FILE_TMPDIR/handout.txt" \
+    run "$PYTHON" "$PEERS/contents-numbers.py" "$BATS_FILE_TMPDIR/paper.txt" \
         "$ROOT/build/handout.html" "$ROOT/build/handout.epub"
     echo "$output"
     assert_success
     # A contents line "6 Lesson 06: ..." is caught.
-    sed 's/^Lesson 06: /6 Lesson 06: /' "$BATS_FILE_TMPDIR/handout.txt" \
+    sed 's/^Lesson 06: /6 Lesson 06: /' "$BATS_FILE_TMPDIR/paper.txt" \
         >"$BATS_TEST_TMPDIR/twice.txt"
     run "$PYTHON" "$PEERS/contents-numbers.py" "$BATS_TEST_TMPDIR/twice.txt" \
         "$ROOT/build/handout.html" "$ROOT/build/handout.epub"
@@ -476,7 +485,7 @@ print("".join(z.read(n).decode() for n in z.namelist() if n.endswith(".svg")))' 
     # The pages that show its title as a heading or as the running header,
     # the table of contents aside: exactly two, Part I's card on the first,
     # Part II's on the second.
-    run "$PYTHON" "$PEERS/reference-card-pages.py" "$BATS_FILE_TMPDIR/handout.txt"
+    run "$PYTHON" "$PEERS/reference-card-pages.py" "$BATS_FILE_TMPDIR/paper.txt"
     assert_success
 }
 
@@ -498,7 +507,7 @@ print("".join(z.read(n).decode() for n in z.namelist() if n.endswith(".svg")))' 
     # Not the last chapter started on the page, and a lesson's number once
     # ("Lesson 10: getaddrinfo()", not "10. Lesson 10: ..."); the contents
     # file says where each chapter and part starts.
-    run "$PYTHON" "$PEERS/running-headers.py" "$BATS_FILE_TMPDIR/handout.txt" \
+    run "$PYTHON" "$PEERS/running-headers.py" "$BATS_FILE_TMPDIR/paper.txt" \
         "$ROOT/build/handout/handout.toc"
     echo "$output"
     assert_success
@@ -544,7 +553,7 @@ EOF
 @test "handout: no page ends with a numbered heading above its footer" {
     # Two did: a heading before a box of text, and one before an
     # exercise that keeps its lead-in with its command.
-    run "$PYTHON" "$PEERS/heading-at-foot.py" "$BATS_FILE_TMPDIR/handout.txt"
+    run "$PYTHON" "$PEERS/heading-at-foot.py" "$BATS_FILE_TMPDIR/paper.txt"
     assert_success
     assert_output ''
 }

@@ -1,9 +1,9 @@
 # contents-numbers.py TEXT HTML EPUB: a lesson's title says its number
 # ("Lesson 06: send() and recv()"), and nothing a reader sees puts a
 # chapter number before it ("6 Lesson 06: ..."): not the PDF's contents
-# or headings (TEXT, pdftotext of the PDF), not the HTML's contents,
-# headings or links between chapters, not the EPUB's contents (nav.xhtml,
-# toc.ncx) or headings. Lesson N is still chapter N: its sections are
+# or headings (TEXT, the PDF's text by furniture.py), not the HTML's
+# contents, headings or links between chapters, not the EPUB's contents
+# (nav.xhtml, toc.ncx) or headings. Lesson N is still chapter N: its sections are
 # N.1, N.2 ... The printed contents list chapters only, under Part I
 # (01-09) and Part II, the appendices lettered; each lesson starts with
 # its own contents ("In this chapter: ... (p. N)"). And each "section
@@ -53,8 +53,8 @@ for h in heads:
     first = re.compile(r"^(\d+)\.1 ", re.M).search(text, h.end())
     assert first and int(first.group(1)) == int(h.group(1)), \
         "lesson %s: its first section is not %d.1" % (h.group(1), int(h.group(1)))
-# "section 6.10, page 46": page 46 has a heading 6.10 (pdftotext's pages
-# end with their foot, "page 46").
+# "section 6.10, page 46": page 46 has a heading 6.10 (TEXT's pages end
+# with their foot, "page 46").
 printed = {}
 for p in pages:
     foot = re.findall(r"^page (\d+)$", p, re.M)

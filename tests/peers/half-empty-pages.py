@@ -2,16 +2,18 @@
 # than half empty and not the last of a chapter (the next page has a running
 # header); exits 1 if any.
 import re, subprocess, sys
+from furniture import pages as furniture
 out = subprocess.run(["pdftotext", "-bbox", sys.argv[1], "-"],
                      capture_output=True, text=True).stdout
 pages = re.findall(r'<page width="[\d.]+" height="([\d.]+)">(.*?)</page>', out, re.S)
 info = []
-for height, body in pages:
+# Whether a page has a running header: pdftotext leaves it out (no text,
+# as a copy of the page has it), tests/peers/furniture.py reads it.
+for (height, body), (header, _) in zip(pages, furniture(sys.argv[1])):
     height = float(height)
     words = [tuple(float(v) for v in w) for w in
              re.findall(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">', body)]
     top, bottom = 25 / 25.4 * 72, height - 25 / 25.4 * 72   # the margins
-    header = any(w[3] < top for w in words)
     text = [w[3] for w in words if w[1] >= top and w[3] <= bottom + 2]
     info.append((header, (max(text, default=top) - top) / (bottom - top)))
 bad = [(i + 1, round(fill, 2)) for i, (header, fill) in enumerate(info[:-1])

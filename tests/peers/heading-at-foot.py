@@ -1,9 +1,9 @@
-# heading-at-foot.py TEXT: no page of the handout (pdftotext's text, a
-# form feed between pages) ends with a numbered heading ("6.9 Going
-# further: a short send", "H.3 ...") just above its footer ("page 35"):
-# the heading would be alone at the foot, what it heads on the next page.
-# Prints each such page, exits 1 if there is one, 2 if the text has too
-# few pages to be the handout.
+# heading-at-foot.py TEXT: no page of the handout (its text by
+# furniture.py, a form feed between pages) ends with a numbered heading
+# ("6.9 Going further: a short send", "H.3 ...") just above its footer
+# ("page 35"): the heading would be alone at the foot, what it heads on
+# the next page. Prints each such page, exits 1 if there is one, 2 if the
+# text has too few pages to be the handout.
 import re, sys
 pages = open(sys.argv[1], encoding="utf-8").read().split("\f")
 bad = 0

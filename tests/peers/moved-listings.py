@@ -8,6 +8,7 @@
 # against the lowest of any page). Prints each such page; exits 1 if one
 # page before is more than a fifth empty.
 import html, re, subprocess, sys
+from furniture import pages as furniture
 
 out = subprocess.run(["pdftotext", "-bbox", sys.argv[1], "-"],
                      capture_output=True, text=True).stdout
@@ -16,12 +17,13 @@ pages = re.findall(r'<page width="[\d.]+" height="([\d.]+)">(.*?)</page>',
 CAPTION = re.compile(r"^\S+\.(c|h|py), (lines \d+|\d+ lines)")
 TOP = 18 / 25.4 * 72   # the top margin (mk/handout.mk: geometry)
 info = []
-for height, body in pages:
+# Whether a page has a running header: pdftotext leaves it out (no text,
+# as a copy of the page has it), tests/peers/furniture.py reads it.
+for (height, body), (header, _) in zip(pages, furniture(sys.argv[1])):
     words = [(float(a), float(b), float(c), float(d), t)
              for a, b, c, d, t in re.findall(
                  r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" '
                  r'yMax="([\d.]+)">([^<]*)</word>', body)]
-    header = any(w[3] < TOP for w in words)
     # The page's lines of text below the header, top down: words whose
     # middles are at one height; the foot ("page 37") left out.
     lines = []

@@ -1,10 +1,11 @@
-# reference-card-pages.py TEXT: the pages of the handout's text (pdftotext,
-# form feeds between pages) with the reference card's heading or running
-# header, the contents aside, and the pages with the heading of its card
-# for Part I and for Part II; prints them. Exits 1 unless the card has
-# exactly two pages, Part I's heading on the first and Part II's on the
-# second: each card then fits on its own page (a page break comes before
-# Part II, so an overflow of either makes a third page).
+# reference-card-pages.py TEXT: the pages of the handout's text (by
+# furniture.py, form feeds between pages) with the reference card's
+# heading or running header, the contents aside, and the pages with the
+# heading of its card for Part I and for Part II; prints them. Exits 1
+# unless the card has exactly two pages, Part I's heading on the first and
+# Part II's on the second: each card then fits on its own page (a page
+# break comes before Part II, so an overflow of either makes a third
+# page).
 import re, sys
 pages = open(sys.argv[1]).read().split("\f")
 def where(pattern):

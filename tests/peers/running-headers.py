@@ -1,10 +1,11 @@
-# running-headers.py TEXT TOC: each page's running header (pdftotext TEXT:
-# its first line, when "sockstep handout" follows it) names the chapter in
-# force at the top of the page: the last one that starts (TOC, pdflatex's
-# contents file) on an earlier page, numbered as a lesson's title
-# ("Lesson 10: ...") or an appendix's ("G. Hints ..."); and each part's
-# title opens a page of its own, without a header. Prints the pages that
-# do not; exits 1 if any, or if it found too few headers to judge.
+# running-headers.py TEXT TOC: each page's running header (TEXT, the PDF's
+# text by furniture.py: its first line, when "sockstep handout" follows
+# it) names the chapter in force at the top of the page: the last one that
+# starts (TOC, pdflatex's contents file) on an earlier page, numbered as a
+# lesson's title ("Lesson 10: ...") or an appendix's ("G. Hints ..."); and
+# each part's title opens a page of its own, without a header. Prints the
+# pages that do not; exits 1 if any, or if it found too few headers to
+# judge.
 import re, sys
 pages = open(sys.argv[1]).read().split("\f")
 starts = []  # (printed page, header the chapter should have)
