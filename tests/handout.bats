@@ -268,6 +268,62 @@ distinctive_lines() {
     assert_success
 }
 
+@test "handout: a whole program copied across a page break is its code alone, no header, foot or note" {
+    # A student selects a whole plain program that runs on to the next
+    # page, pastes it into a file and compiles it. The copy (pdftotext,
+    # as a viewer's) must be the file's code, and nothing from between its
+    # halves: not the foot ("page 8"), not the next page's running header
+    # ("A plain program first", "sockstep handout"), not the box's
+    # "continued on the next page" or "continued from the previous page".
+    # The header and the foot are on paper (paper.txt) all the same.
+    run "$PYTHON" - "$BATS_FILE_TMPDIR/handout.txt" "$BATS_FILE_TMPDIR/paper.txt" \
+        "$ROOT" <<'EOF'
+import glob, os, re, sys
+copy = open(sys.argv[1], encoding="utf-8").read()
+paper = open(sys.argv[2], encoding="utf-8").read().split("\f")
+squash = lambda s: re.sub(r"\s+", "", s)
+spans = bad = 0
+for path in sorted(glob.glob(os.path.join(sys.argv[3], "lessons/plain/*.c"))):
+    src = open(path, encoding="utf-8").read()
+    caption = "%s, lines 1\u2013%d (the whole file)" % (
+        os.path.relpath(path, sys.argv[3]), len(src.splitlines()))
+    # The copy: the text after the caption, as many characters of it
+    # (white space aside) as the file has.
+    start = end = copy.index(caption) + len(caption)
+    n, want = 0, squash(src)
+    while n < len(want) and end < len(copy):
+        n += not copy[end].isspace()
+        end += 1
+    got = copy[start:end]
+    lines = re.split(r"[\n\f]", got)
+    breaks = [copy.count("\f", 0, start) + k for k in range(got.count("\f"))]
+    print("%s: %d page breaks" % (os.path.basename(path), len(breaks)))
+    spans += bool(breaks)
+    if squash(got) != want:
+        bad = 1
+        print("  the copy is not the file; not in it:",
+              [l for l in lines if l.strip() and squash(l) not in want])
+    # What paper shows at each break: the foot of the page (its last
+    # line), the header of the next (its first, then "sockstep handout").
+    for b in breaks:
+        foot = [l for l in paper[b].split("\n") if l.strip()][-1]
+        head = [l for l in paper[b + 1].split("\n") if l.strip()][:2]
+        if not re.fullmatch(r"page \d+", foot) or head[1:] != ["sockstep handout"]:
+            bad = 1
+            print("  no foot or header on paper at the break:", foot, head)
+        for furniture in [foot] + head + ["continued on the next page",
+                                          "continued from the previous page"]:
+            if furniture in lines:
+                bad = 1
+                print("  in the copy:", repr(furniture))
+print(spans, "whole programs run on to the next page")
+sys.exit(bad or spans < 1)
+EOF
+    echo "$output"
+    assert_success
+    assert_output --regexp '(^|[[:space:]])[1-9][0-9]* whole programs run on to the next page'
+}
+
 @test "handout: the lines that make a call are marked in the listings, and a copy of one is the code alone" {
     # Paper: lesson 01's first socket() line is marked (a shade and a bar,
     # its name in bold), and many more are.
