@@ -16,12 +16,15 @@ from docs/python/):
       shows every line, as the first lesson does; {.python .folded ...}
       leaves a whole file out of the reading flow: named in print, folded
       on screen, as Part II's Python versions are)
-  ```{.c include="lessons/06-send-recv/server.c" lines="85-110" contains="send("}
+  ```{.c include="lessons/06-send-recv/server.c" lines="75-95" sha1="..." contains="send("}
   ```
-      a part: lines 85 to 110, each omitted stretch marked by an ellipsis
+      a part: lines 75 to 95, each omitted stretch marked by an ellipsis
       line; every string in contains= (separated by "|") must be in those
-      lines, or the build stops, so a part cannot drift away from the code
-      it is about
+      lines, and sha1= is the first 8 hex digits of their SHA-1 (joined by
+      newlines), or the build stops, so a part cannot drift away from the
+      code it is about: when a lesson changes, the build says where the
+      lines went, or the new sha1 to set once the text about them has
+      been read again (filters/code.lua)
   ```{.c include="lessons/06-send-recv/server.c" function="echo"}
   ```
       a part: the definition of the function echo(), from its first line

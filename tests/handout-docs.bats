@@ -88,7 +88,7 @@ spoil() {
     md="$dir/docs/pitfalls.md"
     run "$ROOT/docs/check-code-blocks.sh" "$dir/docs"
     assert_success
-    grep -q 'lines="[0-9]*-[0-9]*" contains=' "$md"
+    grep -q 'lines="[0-9]*-[0-9]*" sha1="[0-9a-f]*" contains=' "$md"
     sed -i -E '0,/lines="[0-9]+-[0-9]+"/s//lines="1-5"/' "$md"
     run "$ROOT/docs/check-code-blocks.sh" "$dir/docs"
     assert_failure 1
@@ -142,6 +142,21 @@ spoil() {
     pf "$(printf '%s{.c include="lessons/01-socket/socket.c" lines="20-30" contains="no such text"}\n%s' "$F" "$F")"
     assert_failure
     assert_output --partial 'no "no such text" in them any more'
+    # A part named by its numbers is pinned to its text by sha1=: without
+    # it, the build says what to write; with the pin of lines one further
+    # down (a line was added above them), it says where they went; with
+    # a pin no stretch of the file has, that they changed.
+    local pin
+    pin=$(sed -n 17,27p lessons/01-socket/socket.c | head -c -1 | sha1sum | cut -c1-8)
+    pf "$(printf '%s{.c include="lessons/01-socket/socket.c" lines="17-27"}\n%s' "$F" "$F")"
+    assert_failure
+    assert_output --partial "lines=\"17-27\": pin the part to its text with sha1=\"$pin\""
+    pf "$(printf '%s{.c include="lessons/01-socket/socket.c" lines="16-26" sha1="%s"}\n%s' "$F" "$pin" "$F")"
+    assert_failure
+    assert_output --partial 'lines="16-26": those lines are now lines 17-27 of the file: write lines="17-27"'
+    pf "$(printf '%s{.c include="lessons/01-socket/socket.c" lines="17-27" sha1="00000000"}\n%s' "$F" "$F")"
+    assert_failure
+    assert_output --partial "the lines changed (their sha1 is now $pin, not 00000000)"
     pf "$(printf '%s{.output run="99-nothing"}\n%s' "$F" "$F")"
     assert_failure
     assert_output --partial 'build/runs/99-nothing.txt'
@@ -164,7 +179,8 @@ spoil() {
 
     # A part keeps the file's own line numbers, marks what it leaves out,
     # and a Python include works like a C one.
-    pf "$(printf '%s{.c include="lessons/01-socket/socket.c" lines="16-26" contains="#include"}\n%s' "$F" "$F")"
+    pin=$(sed -n 16,26p lessons/01-socket/socket.c | head -c -1 | sha1sum | cut -c1-8)
+    pf "$(printf '%s{.c include="lessons/01-socket/socket.c" lines="16-26" sha1="%s" contains="#include"}\n%s' "$F" "$pin" "$F")"
     assert_success
     assert_output --regexp '"startFrom" *, *"16"'
     assert_output --partial 'Str "1\8211\&15"'
@@ -179,7 +195,7 @@ spoil() {
     # A lesson of its own, in a tree of its own: the calls are the ones
     # lessons/common/ss_macros.h names; a call's name in a comment or a
     # string, a helper (say) and ss_close() are not calls to mark.
-    local t="$BATS_TEST_TMPDIR/tree" md F
+    local t="$BATS_TEST_TMPDIR/tree" md F pin
     F=$(printf '\140\140\140') # a code fence
     one_lesson_tree "$t" <<'EOF'
 int main(void)
@@ -193,8 +209,9 @@ int main(void)
 }
 EOF
     md="$t/t.md"
-    printf '# Lesson 01: x {#lesson-01}\n\n%s{.c include="lessons/99-x/x.c" lines="3-8"}\n%s\n' \
-        "$F" "$F" >"$md"
+    pin=$(sed -n 3,8p "$t/lessons/99-x/x.c" | head -c -1 | sha1sum | cut -c1-8)
+    printf '# Lesson 01: x {#lesson-01}\n\n%s{.c include="lessons/99-x/x.c" lines="3-8" sha1="%s"}\n%s\n' \
+        "$F" "$pin" "$F" >"$md"
     cd "$t"
     # Paper: lines 3, 7 and 8 start with the mark, their calls in bold.
     run pandoc "$md" --lua-filter "$ROOT/docs/include.lua" -t latex
@@ -315,7 +332,7 @@ EOF
 @test "handout: a listing greys the lines of each say() and heading() statement, on paper and on screen" {
     # say() over three lines, heading(), and lines that only name them (a
     # comment, a string, a call inside an if) in a lesson of its own.
-    local t="$BATS_TEST_TMPDIR/tree" md F
+    local t="$BATS_TEST_TMPDIR/tree" md F pin
     F=$(printf '\140\140\140') # a code fence
     one_lesson_tree "$t" <<'EOF'
 int main(void)
@@ -332,8 +349,9 @@ int main(void)
 }
 EOF
     md="$t/t.md"
-    printf '# Lesson 01: x {#lesson-01}\n\n%s{.c include="lessons/99-x/x.c" lines="3-11"}\n%s\n' \
-        "$F" "$F" >"$md"
+    pin=$(sed -n 3,11p "$t/lessons/99-x/x.c" | head -c -1 | sha1sum | cut -c1-8)
+    printf '# Lesson 01: x {#lesson-01}\n\n%s{.c include="lessons/99-x/x.c" lines="3-11" sha1="%s"}\n%s\n' \
+        "$F" "$pin" "$F" >"$md"
     cd "$t"
     # Paper: lines 4-7 (the 2nd to 5th of the listing) start with \SSnarr.
     run pandoc "$md" --lua-filter "$ROOT/docs/include.lua" -t latex

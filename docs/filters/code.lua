@@ -132,6 +132,40 @@ local function parse_lines(spec, path, total)
   return a, b
 end
 
+-- A part named by its numbers (lines="A-B") is pinned to its text too:
+-- sha1="..." holds the first 8 hex digits of the SHA-1 of its lines
+-- (joined by newlines). contains= catches a part that no longer holds
+-- what the text is about; a line added or removed above the part shifts
+-- it by a line, which contains= may not see: the pin does. When the
+-- lines moved, the build says where they are now; when they changed, it
+-- gives the new pin, to set once the text about them has been read
+-- again.
+local function pin_of(lines, first, last)
+  return pandoc.utils.sha1(table.concat(lines, "\n", first, last)):sub(1, 8)
+end
+
+local function check_pin(el, path, lines, first, last)
+  local pin, spec = el.attributes["sha1"], el.attributes["lines"]
+  local now = pin_of(lines, first, last)
+  local what = 'include="' .. path .. '" lines="' .. spec .. '"'
+  if not pin then
+    fail(what .. ': pin the part to its text with sha1="' .. now .. '"')
+  end
+  if pin == now then
+    return
+  end
+  local n = last - first
+  for a = 1, #lines - n do
+    if pin_of(lines, a, a + n) == pin then
+      fail(what .. ': those lines are now lines ' .. a .. "-" .. (a + n) ..
+        ' of the file: write lines="' .. a .. "-" .. (a + n) .. '"')
+    end
+  end
+  fail(what .. ": the lines changed (their sha1 is now " .. now .. ", not " ..
+    pin .. "): read again what the text says of them, then set " ..
+    'sha1="' .. now .. '"')
+end
+
 -- A chapter's core (from lessons/plain/) of at most this many lines, in
 -- one piece, stays on one page, unless that would leave much of a page
 -- blank (preamble.tex: \ssneedwhole).
@@ -410,6 +444,9 @@ function M.include_code(el)
       end
     end
   end
+  if spec then
+    check_pin(el, path, lines, first, last)
+  end
 
   local classes = {}
   if lang then
@@ -650,6 +687,7 @@ function M.lines_ref(el)
         '"): the lesson has changed; update lines=')
     end
   end
+  check_pin(el, path, lines, first, last)
   return pandoc.Span({ pandoc.Str(range_text(first, last)) })
 end
 
