@@ -26,12 +26,13 @@ need_netns() {
 
 # What a script given to in_netns may call: serve_http ADDR starts
 # "python3 -m http.server" on ADDR, on a port the kernel chooses, in the
-# current directory (its log in hs.log); sets sp (its pid) and port.
+# current directory (its log in hs.log); sets sp (its pid) and port. It
+# waits 10 s for the port, times SCALE (test_helper.bash's, passed in).
 NETNS_FUNCS='
 serve_http() {
     "$PYTHON" -u -m http.server --bind "$1" 0 >hs.log 2>&1 &
     sp=$!
-    for i in $(seq 100); do
+    for i in $(seq $((100 * SCALE))); do
         port=$(sed -n "s/^Serving HTTP on .* port \([0-9]*\) .*/\1/p" hs.log)
         [ -n "$port" ] && return 0
         sleep 0.1
@@ -45,7 +46,7 @@ serve_http() {
 in_netns() {
     local script="$1"
     shift
-    run timeout "$WAIT_LONG" unshare -rn bash -c "ip link set lo up || exit 1
+    run timeout "$WAIT_LONG" unshare -rn env SCALE="$SCALE" bash -c "ip link set lo up || exit 1
 $NETNS_FUNCS
 $script" in_netns "$@"
 }

@@ -35,11 +35,11 @@ ip link set lo up
 . "$ROOT/tests/lib/mcast-ready.bash" # ready FILE: the receiver has joined
 wait_word() {
     local i
-    for ((i = 0; i < 100; i++)); do
+    for ((i = 0; i < 100 * SCALE; i++)); do
         grep -q "$2" "$1" && return 0
         sleep 0.05
     done
-    echo "no $2 in $1 after 5 s; it holds:" >&2
+    echo "no $2 in $1 after $((5 * SCALE)) s; it holds:" >&2
     cat "$1" >&2
     exit 1
 }
@@ -49,7 +49,7 @@ wait_word() {
 # namespace, after PRELUDE.
 in_netns() {
     run timeout "$WAIT_LONG" unshare -rn env B="$BIN" T="$BATS_TEST_TMPDIR" PEERS="$PEERS" \
-        ROOT="$ROOT" bash -c "$PRELUDE
+        ROOT="$ROOT" SCALE="$SCALE" bash -c "$PRELUDE
 $1"
 }
 

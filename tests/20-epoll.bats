@@ -168,7 +168,8 @@ ten_thousand() {
     local n="$1" mode="$2" wrap=() netns=no
     cat >"$BATS_TEST_TMPDIR/tenk.sh" <<'SH'
 set -u
-bin=$1 load=$2 n=$3 mode=$4 out=$5 netns=$6
+bin=$1 load=$2 n=$3 mode=$4 out=$5 netns=$6 lib=$7 scale=$8
+. "$lib/ready.bash" # ss_wait_ready: the one ready-line wait
 if [[ $netns == yes ]]; then
     ip link set lo up || exit 97
 fi
@@ -180,19 +181,14 @@ fi
     >"$out/server$mode" 2>&1 &
 pid=$!
 trap 'kill "$pid" 2>/dev/null' EXIT
-port=
-for ((i = 0; i < 200; i++)); do
-    port=$(sed -nE 's/^listening on 127\.0\.0\.1:([0-9]+)$/\1/p' \
-        "$out/server$mode")
-    [[ -n $port ]] && break
-    sleep 0.05
-done
-[[ -n $port ]] || { echo "no listening line"; exit 98; }
+ss_wait_ready "$out/server$mode" $((10 * scale)) "$pid" ||
+    { echo "no listening line"; exit 98; }
+port=$SS_PORT
 status=0
 timeout "$WAIT_LONG" "$load" --port "$port" --clients "$n" --check --seconds 30 \
     >"$out/load$mode" 2>&1 || status=$?
 echo "load_status=$status"
-for ((i = 0; i < 600; i++)); do
+for ((i = 0; i < 600 * scale; i++)); do
     kill -0 "$pid" 2>/dev/null || break
     sleep 0.05
 done
@@ -206,7 +202,7 @@ SH
     fi
     run timeout "$((55 * SCALE))" "${wrap[@]}" bash "$BATS_TEST_TMPDIR/tenk.sh" \
         "$BIN/20-epoll-server" "$BATS_FILE_TMPDIR/load" "$n" "$mode" \
-        "$BATS_TEST_TMPDIR" "$netns" 3>&-
+        "$BATS_TEST_TMPDIR" "$netns" "$ROOT/scripts/lib" "$SCALE" 3>&-
 }
 
 @test "20-epoll: 10,000 concurrent connections on loopback, every one echoed (up to the hard fd limit)" {

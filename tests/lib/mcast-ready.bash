@@ -4,13 +4,14 @@
 #
 # ready FILE [SECONDS]: wait for lesson 18's receiver to print its ready
 # line in FILE (it prints "receiving on 0.0.0.0:PORT" once it has joined),
-# at most SECONDS (10 unless given); sets PORT. The wait is
+# at most SECONDS (unless given, 10 times SCALE, the scale of the test
+# library, when the script was given it); sets PORT. The wait is
 # scripts/lib/ready.bash's. On no such line, says so with FILE's contents,
 # and returns 1.
 # shellcheck source=scripts/lib/ready.bash
 . "$ROOT/scripts/lib/ready.bash"
 ready() {
-    if ss_wait_ready "$1" "${2:-10}"; then
+    if ss_wait_ready "$1" "${2:-$((10 * ${SCALE:-1}))}"; then
         PORT=$SS_PORT
         return 0
     fi
