@@ -31,7 +31,8 @@
  *     ss_proc.h     the kernel's tables of sockets, read (Linux: /proc)
  *     ss_kernel.h   what the kernel reports about a socket after a call
  *     ss_watch.h    lesson 03's watch of its accept queue, from /proc
- *     ss_options.h  options, start-up, signals
+ *     ss_options.h  a lesson's options, its --help, their checks
+ *     ss_start.h    start-up: ss_start(), the signal handlers
  *   not with SOCKSTEP_PLAIN:
  *     ss_repeat.h   a loop's repeated calls: told three times, counted
  *     ss_call.h     the call machinery: before and after a call, advice
@@ -141,6 +142,7 @@
 #include "ss_kernel.h"
 #include "ss_watch.h"
 #include "ss_options.h"
+#include "ss_start.h"
 #include "ss_repeat.h"
 #include "ss_call.h"
 #include "ss_conn.h"
