@@ -518,7 +518,7 @@ print("".join(z.read(n).decode() for n in z.namelist() if n.endswith(".svg")))' 
     run grep -cE '\[as in |\[why: shown before\]' "$BATS_FILE_TMPDIR/handout.txt"
     assert_output 0
     # A transcript's title counts the notes it left out.
-    grep -qE '\(excerpt; [0-9]+ repeated notes? left out\)' "$BATS_FILE_TMPDIR/handout.txt"
+    grep -qE '\(excerpt; [0-9]+ notes? left out\)' "$BATS_FILE_TMPDIR/handout.txt"
 }
 
 @test "handout: the runs start with only fds 0-2 open, whoever runs the build" {

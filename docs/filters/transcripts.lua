@@ -148,24 +148,14 @@ local function shorten_kernel_line(line)
 end
 
 -- The lines first..last of a run as the book shows them: a note shown
--- NOTE_SHOWN times already is left out, with no line in its place; the
--- transcript's title counts the notes so left out ("3 repeated notes
--- left out"). Returns the lines and that count. With
--- all=true (notes="all") every note and every kernel line is shown whole.
--- With kept (keep-notes="PAT; PAT"), a note or kernel line that matches
--- none of the patterns is left out too, and each run of them so left out
--- is printed as one line in their place, "[2 notes left out]" (the note's
--- indent and a child's tag kept).
+-- NOTE_SHOWN times already is left out, with no line in its place.
+-- With all=true (notes="all") every note and every kernel line is shown
+-- whole. With kept (keep-notes="PAT; PAT"), a note or kernel line that
+-- matches none of the patterns is left out too, also with no line in
+-- its place. Returns the lines and how many notes were left out, which
+-- the transcript's title says ("3 notes left out").
 local function drop_seen_notes(lines, first, last, all, skip, kept)
-  local out, repeats = {}, 0
-  local pending, pending_tag = 0, ""
-  local function flush()
-    if pending > 0 then
-      out[#out + 1] = { text = pending_tag .. "    [" .. pending ..
-        (pending == 1 and " note" or " notes") .. " left out]", kind = "gap" }
-    end
-    pending = 0
-  end
+  local out, dropped = {}, 0
   local function left_out(line)
     if not kept then
       return false
@@ -188,20 +178,12 @@ local function drop_seen_notes(lines, first, last, all, skip, kept)
     if gap == true then
       -- inside a range left out: its line was printed at the range's start
     elseif gap then
-      flush()
       out[#out + 1] = { text = gap, kind = "gap" }
     elseif all then
       out[#out + 1] = { text = lines[i], kind = line_kind(lines[i]) }
-    elseif seen and seen.times >= NOTE_SHOWN then
-      repeats = repeats + 1
-    elseif left_out(lines[i]) then
-      local tag = split_tag(lines[i])
-      if pending > 0 and tag ~= pending_tag then
-        flush()
-      end
-      pending, pending_tag = pending + 1, tag
+    elseif (seen and seen.times >= NOTE_SHOWN) or left_out(lines[i]) then
+      dropped = dropped + 1
     else
-      flush()
       if key then
         notes_seen[key] = seen or { times = 0 }
         notes_seen[key].times = notes_seen[key].times + 1
@@ -210,8 +192,7 @@ local function drop_seen_notes(lines, first, last, all, skip, kept)
         kind = line_kind(lines[i]) }
     end
   end
-  flush()
-  return out, repeats
+  return out, dropped
 end
 
 -- The narrator's own wrap, for paper: docs/filters/paper-wrap.c, built by
@@ -396,7 +377,7 @@ function M.include_run(el)
   end
 
   -- keep-notes="PAT; PAT": the notes the text discusses, the only ones
-  -- shown; the others are left out, a mark in their place.
+  -- shown; the title counts the others.
   local kept
   if el.attributes["keep-notes"] then
     kept = {}
@@ -417,11 +398,11 @@ function M.include_run(el)
       kept[#kept + 1] = pat
     end
   end
-  local shown_lines, repeats = drop_seen_notes(lines, first, last,
+  local shown_lines, dropped = drop_seen_notes(lines, first, last,
     el.attributes["notes"] == "all", skip, kept)
-  if repeats > 0 then
-    local said = repeats .. (repeats == 1 and " repeated note" or
-      " repeated notes") .. " left out"
+  if dropped > 0 then
+    local said = dropped .. (dropped == 1 and " note" or " notes") ..
+      " left out"
     local head = title:match("^(.*) %(excerpt%)$")
     title = head and (head .. " (excerpt; " .. said .. ")") or
       (title .. " (" .. said .. ")")
