@@ -125,6 +125,29 @@ spoil() {
     assert_output --partial 'put it in a ```sh block'
 }
 
+@test "handout: a part that comes before the part above it in its file says so" {
+    # Lines 17-27 of lesson 01, then lines 5-9: the second caption sends
+    # the reader back up the file; the first, and a third part further
+    # down than the second, do not.
+    local md="$BATS_TEST_TMPDIR/t.md" F f=lessons/01-socket/socket.c
+    F=$(printf '\140\140\140') # a code fence
+    cd "$ROOT"
+    part() { # part A B: a listing of lines A-B of f, pinned
+        printf '%s{.c include="%s" lines="%s-%s" sha1="%s"}\n%s\n\n' "$F" "$f" "$1" "$2" \
+            "$(sed -n "$1,$2p" "$f" | head -c -1 | sha1sum | cut -c1-8)" "$F"
+    }
+    { printf '# Lesson 01: x {#lesson-01}\n\n'; part 17 27; part 5 9; part 10 12; } >"$md"
+    run pandoc "$md" --lua-filter docs/include.lua -M runs-dir="$ROOT/build/runs" \
+        -t html5 --wrap=none
+    assert_success
+    run grep -A1 '<div class="listing-caption">' <<<"$output"
+    run grep -oE 'lines [0-9]+.[0-9]+ of .*' <<<"$output"
+    assert_equal "${#lines[@]}" 3
+    assert_line --index 0 --regexp 'lines 17.27 of [0-9]+$'
+    assert_line --index 1 --regexp 'lines 5.9 of [0-9]+, earlier in the file than the part above$'
+    assert_line --index 2 --regexp 'lines 10.12 of [0-9]+$'
+}
+
 @test "handout: the filter stops the build on a missing file, line, transcript or target" {
     local md="$BATS_TEST_TMPDIR/t.md" F
     F=$(printf '\140\140\140') # a code fence

@@ -65,7 +65,8 @@ end
 -- (the whole file)" or "..., lines 85-110 of 207".
 -- NEED: the baselines the caption keeps room for below it; a number, or
 -- "WHOLE/PART" for a short listing kept whole when it fits (\listingcaption).
-local function listing_caption(path, first, last, total, whole, need, id)
+local function listing_caption(path, first, last, total, whole, need, id,
+                                back)
   local where = range_text(first, last)
   if whole and latex() then
     where = total .. " lines (the whole file is in the repository)"
@@ -75,6 +76,11 @@ local function listing_caption(path, first, last, total, whole, need, id)
     where = where .. " (the whole file)"
   else
     where = where .. " of " .. total
+  end
+  -- A part that comes before the one shown just above it in the file
+  -- says so: the reader is sent back up the program.
+  if back then
+    where = where .. ", earlier in the file than the part above"
   end
   local inlines = { pandoc.Code(path), pandoc.Str(","), pandoc.Space() }
   for _, w in ipairs(words(where)) do
@@ -520,7 +526,10 @@ function M.include_code(el)
     numbers.add_target(el.identifier, { kind = "listing",
       title = "the listing of " .. path })
   end
-  local blocks = { listing_caption(path, first, last, total, whole) }
+  local before = shown_parts[path] and shown_parts[path][#shown_parts[path]]
+  local back = not whole and before ~= nil and before[1] > last
+  local blocks = { listing_caption(path, first, last, total, whole, nil, nil,
+    back) }
   local marks_first = 0
   -- The lines left out before the first: since the end of the last part
   -- of this file shown above it, here or anywhere in the book, if one
@@ -625,7 +634,7 @@ function M.include_code(el)
       need = math.ceil(2.5 + marks_first + 0.73 * #first_chunk) .. "/" .. need
     end
     blocks[1] = listing_caption(path, first, last, total, whole, need,
-      el.identifier)
+      el.identifier, back)
   end
   -- On paper the caption's "of N" says that the rest of the file is left
   -- out: a mark of it after the last line adds nothing, and a page break
