@@ -112,7 +112,9 @@ end
 -- A kernel line is never left out (what the kernel holds is never
 -- generic), but its explanations are: each clause below is printed whole
 -- KERNEL_WHY_SHOWN times in the book; later the line keeps only what the
--- kernel holds.
+-- kernel holds. Where a fact was read ("(from /proc/net/tcp)") is such a
+-- clause too: once a reader has seen which file holds a kind of fact, the
+-- line says the fact alone.
 local KERNEL_WHY_SHOWN = 1
 local KERNEL_WHY = {
   ": a TCP socket is listed there only once it listens or has a " ..
@@ -126,6 +128,12 @@ local KERNEL_WHY = {
   ", half-open: the SYN was answered, and no ACK of the client's has " ..
     "been taken yet: not in the accept queue",
   " (in both, a SYN or a FIN counts as 1)",
+  " (from /proc/net/tcp)",
+  " (from /proc/net/tcp6)",
+  " (from /proc/net/udp)",
+  " (from /proc/net/unix)",
+  " (from /proc/net/igmp)",
+  " (from /proc/self/fd)",
 }
 local kernel_why_seen = {}
 

@@ -1,8 +1,10 @@
 # notes-once.py HTML: each note of the transcripts (a line 4 columns in, 6
 # words or more, not kernel:) is shown once at most, numbers aside; a note
 # that comes again is left out with no line in its place (no "[as in"
-# mark); a transcript of class all-notes shows every note again. Prints
-# counts, exits 1 on a miss. Each line's class is tl and its kind
+# mark); a transcript of class all-notes shows every note again. A
+# kernel line says where its fact was read ("(from /proc/net/tcp)") the
+# first time a file is named, then the fact alone. Prints counts, exits 1
+# on a miss. Each line's class is tl and its kind
 # (docs/filters/transcripts.lua): a note is of kind note; a child's line
 # (tagged "[child N] ") has the class child too, and no other line has.
 import html, re, sys
@@ -18,7 +20,7 @@ def key(text, lead):
         return None
     return re.sub(r"\d+", "#", text)
 KINDS = {"call", "fail", "kernel", "note", "out", "cmd", "gap", "blank"}
-seen, lines, bad = {}, 0, 0
+seen, lines, bad, sources = {}, 0, 0, {}
 for ident, everything, body_html in divs:
     spans = re.findall(r'<span class="tl([^"]*)" style="padding-left: '
                        r'(\d+)ch"[^>]*>(.*?)\n</span>', body_html, re.S)
@@ -36,6 +38,12 @@ for ident, everything, body_html in divs:
             print("a mark where a note was left out:", text[:70])
             bad = 1
         # (an option or a path in the line is in a span of its own)
+        if kind == "kernel" and not everything:
+            for src in re.findall(r"\(from (/proc/[a-z0-9/]+)\)", text):
+                sources[src] = sources.get(src, 0) + 1
+                if sources[src] > 1:
+                    print("where a fact was read, said again:", text[:70])
+                    bad = 1
         k = key(text, int(pad) - 2)
         if k and kind != "note":
             print("a note not of kind note:", extra, text[:60])
@@ -45,5 +53,6 @@ for ident, everything, body_html in divs:
                 print("shown a second time:", body[:70])
                 bad = 1
             seen[k] = ident
-print("transcripts", len(divs), "lines", lines, "notes", len(seen))
-sys.exit(1 if bad or len(seen) < 50 or lines < 800 else 0)
+print("transcripts", len(divs), "lines", lines, "notes", len(seen),
+      "sources named", len(sources))
+sys.exit(1 if bad or len(seen) < 50 or lines < 800 or len(sources) < 3 else 0)
