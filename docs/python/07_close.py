@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Lesson 07 in Python: the side whose FIN goes first keeps the connection
 in TIME_WAIT; when that is the server, its port stays taken, and a new
-server's bind() fails with EADDRINUSE unless it sets SO_REUSEADDR. Plays
+server's bind() fails with EADDRINUSE unless both set SO_REUSEADDR. Plays
 both ends in one program, like the C lesson.
 
     python3 docs/python/07_close.py --port 0
