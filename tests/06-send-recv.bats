@@ -456,10 +456,25 @@ print([hex(b) for b in b"\x1b\x07\r\x9b" if b in out])' "$BATS_TEST_TMPDIR/out"
     # (grep, not bats' run: the server narrated a thousand lines and more,
     # and assert_line reads them in the shell, a command at a time)
     local out="$BATS_TEST_TMPDIR/server"
-    grep -qE '^client 127\.0\.0\.1:[0-9]+ took no data for 2 s \(--timeout\): the server closes it$' "$out"
+    grep -qE '^client 127\.0\.0\.1:[0-9]+ left its echo unread for 2 s \(--timeout\): the server closes it$' "$out"
     grep -qE '^client 127\.0\.0\.1:[0-9]+: [0-9]+ bytes echoed$' "$out"
     plain && return 0
     grep -qxF "== done: served 1 client ==" "$out"
+    # One --timeout in all, not one per send(): a send() that waited its
+    # whole timeout and then took a few bytes (fewer than asked) is the
+    # last; before, the echo sent the rest and waited again, three times
+    # --timeout in all. Each narrated call line gives what was asked and
+    # what the call took, so this holds however fast the machine is.
+    run awk '
+        /^send\(4, / {
+            if (short) { print "a send() after a short one: " prev; exit 1 }
+            asked = $0; sub(/, MSG_NOSIGNAL\) = .*/, "", asked); sub(/.*, /, "", asked)
+            took = $0; sub(/.* = /, "", took); sub(/ .*/, "", took)
+            if (took + 0 < asked + 0) short = 1
+            prev = $0; n++
+        }
+        END { if (!n) { print "no send() narrated"; exit 1 } }' "$out"
+    assert_success
 }
 
 @test "06-send-recv: no client within --timeout: the server says so and exits 1" {
@@ -640,7 +655,7 @@ print([hex(b) for b in b"\x1b\x07\r\x9b" if b in out])' "$BATS_TEST_TMPDIR/out"
     [[ "$flat" == *"one client at a time"* ]]
     # the example shows a second client waiting, in a shell comment
     assert_line "  and in a third: build/06-send-recv-client  # waits its turn"
-    assert_said "each recv() for a client's next bytes (a person typing) and each send() for room: each wait, not a client's whole session"
+    assert_said "each recv() for a client's next bytes (a person typing) and each echo of them for room: each wait, not a client's whole session"
     assert_output --partial "--count N"
     refute_output --partial "--message"
     run_lesson "$BIN/06-send-recv-client" --help

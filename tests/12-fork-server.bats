@@ -279,7 +279,7 @@ no_reset_said() {
     local fn='/^ \* Send every byte back until/,/^}$/p'
     run sed -n "$fn" "$ROOT/lessons/06-send-recv/server.c"
     local want=$output
-    [[ "$want" == *"took no data"* ]] # the function was found
+    [[ "$want" == *"left its echo unread"* ]] # the function was found
     run sed -n "$fn" "$ROOT/lessons/12-fork-server/server.c"
     assert_output "$want"
 }
@@ -293,7 +293,7 @@ no_reset_said() {
     wait_exit "$server" 20
     [ "$EXIT_STATUS" -eq 0 ]
     run cat "$BATS_TEST_TMPDIR/server"
-    assert_line --regexp '^client 127\.0\.0\.1:[0-9]+ took no data for 2 s \(--timeout\): the server closes it$'
+    assert_line --regexp '^client 127\.0\.0\.1:[0-9]+ left its echo unread for 2 s \(--timeout\): the server closes it$'
     assert_line --regexp '^client 127\.0\.0\.1:[0-9]+: [0-9]+ bytes echoed$'
 }
 

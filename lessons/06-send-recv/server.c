@@ -16,6 +16,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/time.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "../common/sockstep.h"
@@ -31,8 +32,8 @@ static const struct ss_lesson lesson = {
     .timeout = 300,
     .timeout_help = "seconds accept() waits for a client, each recv() for "
                     "a client's next bytes (a person typing) and each "
-                    "send() for room: each wait, not a client's whole "
-                    "session",
+                    "echo of them for room: each wait, not a client's "
+                    "whole session",
     .count = 0,
     .count_help = "clients to serve, one after another",
 };
@@ -46,6 +47,7 @@ static long long echo(int conn, const struct sockaddr_in *client, int timeout)
     char buf[4096];
     ssize_t got, sent, off;
     long long echoed = 0;
+    time_t start;
 
     for (;;) {
         got = recv(conn, buf, sizeof buf, 0);
@@ -63,24 +65,29 @@ static long long echo(int conn, const struct sockaddr_in *client, int timeout)
             perror("recv");
             return echoed;
         }
-        /* send() may take fewer bytes than asked: send the rest.
+        /* send() may take fewer bytes than asked: send the rest, for
+           --timeout seconds in all. A send() whose timeout ran out after
+           a little room opened returns that little, not EAGAIN: the
+           clock, not the error, ends the wait.
            MSG_NOSIGNAL: a send() that fails with EPIPE (the client has
            gone) does not also raise SIGPIPE, which would end the server. */
+        start = time(NULL);
         for (off = 0; off < got; off += sent) {
             sent = send(conn, buf + off, (size_t)(got - off), MSG_NOSIGNAL);
             if (sent == -1 && errno == EINTR) {
                 sent = 0; /* a signal: send again */
                 continue;
             }
-            if (sent == -1 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-                printf("client %s took no data for %d s (--timeout): the "
-                       "server closes it\n",
-                       ss_addr(client).s, timeout);
-                return echoed;
-            }
-            if (sent == -1) {
+            if (sent == -1 && errno != EAGAIN && errno != EWOULDBLOCK) {
                 perror("send");
                 return echoed;
+            }
+            if (sent == -1 ||
+                (sent < got - off && time(NULL) - start >= timeout)) {
+                printf("client %s left its echo unread for %d s "
+                       "(--timeout): the server closes it\n",
+                       ss_addr(client).s, timeout);
+                return echoed + (sent > 0 ? sent : 0);
             }
             echoed += sent;
         }
