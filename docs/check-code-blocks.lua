@@ -131,6 +131,11 @@ local function check_include(el)
       return
     end
     first, last = a, b
+    local problem = listing.pin_problem(lines, first, last,
+      el.attributes["sha1"])
+    if problem then
+      report('include="' .. path .. '" lines="' .. spec .. '": ' .. problem)
+    end
   end
   local fn = el.attributes["function"]
   if fn then

@@ -44,7 +44,8 @@ if ((count == 0)); then
     exit 2
 fi
 if ((status != 0)); then
-    echo "check-code-blocks.sh: C code in the docs must be included from lessons/" \
-        "(\`\`\`{.c include=\"lessons/...\" lines=\"...\" contains=\"...\"}), not pasted" >&2
+    echo "check-code-blocks.sh: fix what is named above; C in the docs is" \
+        "included from lessons/ (\`\`\`{.c include=\"lessons/...\" lines=\"...\"" \
+        "sha1=\"...\" contains=\"...\"}), never pasted" >&2
 fi
 exit "$status"

@@ -162,4 +162,35 @@ function M.narration_lines(lines)
   return narration
 end
 
+-- The pin of lines first..last (sha1=): the first 8 hex digits of their
+-- SHA-1, the lines joined by newlines.
+function M.pin_of(lines, first, last)
+  return pandoc.utils.sha1(table.concat(lines, "\n", first, last)):sub(1, 8)
+end
+
+-- What is wrong with a part's pin, or nil: none given (the message gives
+-- it), the same lines further up or down (a line was added or removed
+-- above them: the message says where they are now), or lines that
+-- changed (the message gives the new pin, to set once the text about
+-- them has been read again).
+function M.pin_problem(lines, first, last, pin)
+  local now = M.pin_of(lines, first, last)
+  if not pin then
+    return 'pin the part to its text with sha1="' .. now .. '"'
+  end
+  if pin == now then
+    return nil
+  end
+  local n = last - first
+  for a = 1, #lines - n do
+    if M.pin_of(lines, a, a + n) == pin then
+      return "those lines are now lines " .. a .. "-" .. (a + n) ..
+        ' of the file: write lines="' .. a .. "-" .. (a + n) .. '"'
+    end
+  end
+  return "the lines changed (their sha1 is now " .. now .. ", not " ..
+    pin .. "): read again what the text says of them, then set " ..
+    'sha1="' .. now .. '"'
+end
+
 return M

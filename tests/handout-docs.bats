@@ -93,6 +93,19 @@ spoil() {
     run "$ROOT/docs/check-code-blocks.sh" "$dir/docs"
     assert_failure 1
     assert_output --partial 'is not in the included lines any more'
+    # A part one line further down than its pin: the check says where
+    # its lines are, as the build does (contains= alone may not see it).
+    dir="$BATS_TEST_TMPDIR/a2"
+    spoil "$dir" pitfalls.md
+    md="$dir/docs/pitfalls.md"
+    local a b
+    read -r a b < <(grep -o -m1 'lines="[0-9]*-[0-9]*" sha1=' "$md" |
+        sed -E 's/lines="([0-9]+)-([0-9]+)".*/\1 \2/')
+    sed -i -E "0,/lines=\"$a-$b\"/s//lines=\"$((a + 1))-$((b + 1))\"/" "$md"
+    run "$ROOT/docs/check-code-blocks.sh" "$dir/docs"
+    assert_failure 1
+    assert_output --partial "lines=\"$((a + 1))-$((b + 1))\": those lines are now lines $a-$b of the file"
+    assert_output --partial "fix what is named above"
 
     # An include of a file that is not there.
     dir="$BATS_TEST_TMPDIR/b"

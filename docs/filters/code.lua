@@ -146,30 +146,12 @@ end
 -- lines moved, the build says where they are now; when they changed, it
 -- gives the new pin, to set once the text about them has been read
 -- again.
-local function pin_of(lines, first, last)
-  return pandoc.utils.sha1(table.concat(lines, "\n", first, last)):sub(1, 8)
-end
-
 local function check_pin(el, path, lines, first, last)
-  local pin, spec = el.attributes["sha1"], el.attributes["lines"]
-  local now = pin_of(lines, first, last)
-  local what = 'include="' .. path .. '" lines="' .. spec .. '"'
-  if not pin then
-    fail(what .. ': pin the part to its text with sha1="' .. now .. '"')
+  local problem = listing.pin_problem(lines, first, last, el.attributes["sha1"])
+  if problem then
+    fail('include="' .. path .. '" lines="' .. el.attributes["lines"] .. '": ' ..
+      problem)
   end
-  if pin == now then
-    return
-  end
-  local n = last - first
-  for a = 1, #lines - n do
-    if pin_of(lines, a, a + n) == pin then
-      fail(what .. ': those lines are now lines ' .. a .. "-" .. (a + n) ..
-        ' of the file: write lines="' .. a .. "-" .. (a + n) .. '"')
-    end
-  end
-  fail(what .. ": the lines changed (their sha1 is now " .. now .. ", not " ..
-    pin .. "): read again what the text says of them, then set " ..
-    'sha1="' .. now .. '"')
 end
 
 -- A chapter's core (from lessons/plain/) of at most this many lines, in
