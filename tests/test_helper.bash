@@ -409,6 +409,27 @@ noread_dropped() {
     assert_output --regexp '^dropped after [0-9.]+ s, [0-9]+ bytes sent$'
 }
 
+# no_send_after_short FILE: in the narration of a server that dropped a
+# client that never reads, no send() on fd 4 comes after a short one (it
+# took fewer bytes than asked, or none): the echo gives up once a send()
+# has waited out --timeout, however few bytes it took, instead of
+# waiting a timeout again for the rest. Each call line gives what was
+# asked and what was taken, so this holds however fast the machine is,
+# where a clock in the test could not tell 2 s from 6 s on a busy one.
+no_send_after_short() {
+    run awk '
+        { line = $0; sub(/^\[child [0-9]+\] /, "", line) }
+        line ~ /^send\(4, / {
+            if (short) { print "a send() after a short one: " prev; exit 1 }
+            asked = line; sub(/, MSG_NOSIGNAL\) = .*/, "", asked); sub(/.*, /, "", asked)
+            took = line; sub(/.* = /, "", took); sub(/ .*/, "", took)
+            if (took + 0 < asked + 0) short = 1
+            prev = line; n++
+        }
+        END { if (!n) { print "no send() narrated"; exit 1 } }' "$1"
+    assert_success
+}
+
 # now_ms: a monotonic-enough clock for the timing tests, in milliseconds:
 # bash's EPOCHREALTIME (seconds, a point or comma, microseconds), not a
 # date process.
