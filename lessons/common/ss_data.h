@@ -363,10 +363,13 @@ static inline struct ss_text ss_msg_text(const struct msghdr *m, long len)
                               : "NULL",
             iov0, m->msg_iovlen > 1 ? ", ..." : "");
     if (m->msg_controllen > 0 && m->msg_control != NULL) {
+        /* CMSG_NXTHDR() takes a struct msghdr that is not const: a copy
+           of the header walks the same control bytes. */
+        struct msghdr walk = *m;
         struct cmsghdr *cm;
         ss_tcat(&t, &o, ", msg_control=[");
-        for (cm = CMSG_FIRSTHDR(m); cm != NULL;
-             cm = CMSG_NXTHDR((struct msghdr *)m, cm)) {
+        for (cm = CMSG_FIRSTHDR(&walk); cm != NULL;
+             cm = CMSG_NXTHDR(&walk, cm)) {
             if (cm->cmsg_level == SOL_SOCKET && cm->cmsg_type == SCM_RIGHTS) {
                 size_t k, n = (cm->cmsg_len - CMSG_LEN(0)) / sizeof(int);
                 ss_tcat(&t, &o, "{SCM_RIGHTS, [");

@@ -105,6 +105,17 @@ static inline void ss_std_fds(void)
     }
 }
 
+/* An option no table knows: one line naming it (escaped), exit 2. */
+static inline SS_NORETURN void ss_unknown(const struct ss_lesson *l,
+                                          const char *name)
+{
+    char shown[80];
+
+    ss_escape(shown, sizeof shown, name, strlen(name), 0);
+    fprintf(stderr, "%s: %s: unknown option (see --help)\n", l->name, shown);
+    exit(2);
+}
+
 /*
  * Parse the command line and set up output and signals. Exits 0 after
  * --help and 2 on a bad option, with one line on stderr naming it.
@@ -168,13 +179,8 @@ static inline void ss_start(const struct ss_lesson *l, struct ss_options *o,
             (strcmp(name, "--step") == 0 || strcmp(name, "--no-color") == 0 ||
              strcmp(name, "--help") == 0 || extra >= 0))
             ss_bad(l, name, "no value", val);
-        if (!takes && val != NULL) {
-            char shown[80];
-            ss_escape(shown, sizeof shown, name, strlen(name), 0);
-            fprintf(stderr, "%s: %s: unknown option (see --help)\n", l->name,
-                    shown);
-            exit(2);
-        }
+        if (!takes && val != NULL)
+            ss_unknown(l, name);
 
         if (strcmp(name, "-h") == 0 || strcmp(name, "--help") == 0) {
             ss_usage(l, stdout, argv[0], num0, text0);
@@ -245,11 +251,7 @@ static inline void ss_start(const struct ss_lesson *l, struct ss_options *o,
                 *e->flag = 1;
             }
         } else {
-            char shown[80];
-            ss_escape(shown, sizeof shown, name, strlen(name), 0);
-            fprintf(stderr, "%s: %s: unknown option (see --help)\n", l->name,
-                    shown);
-            exit(2);
+            ss_unknown(l, name);
         }
     }
     if (color == -1)
