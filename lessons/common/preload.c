@@ -188,7 +188,6 @@ static int ss_is_socket(int fd)
 __attribute__((constructor)) static void ss_preload_init(int argc, char **argv)
 {
     const char *root, *bad_fault;
-    const char *term = getenv("TERM"), *no_color = getenv("NO_COLOR");
     int high;
     FILE *out;
 
@@ -222,9 +221,8 @@ __attribute__((constructor)) static void ss_preload_init(int argc, char **argv)
     root = getenv("SOCKSTEP_NARRATE_PID");
     if (root != NULL && atol(root) != (long)getpid())
         snprintf(ss_nar.tag, sizeof ss_nar.tag, "[pid %ld] ", (long)getpid());
-    ss_nar.color = isatty(high) && (no_color == NULL || no_color[0] == '\0') &&
-                   (term == NULL || strcmp(term, "dumb") != 0);
-    ss_nar.cursor = isatty(high) && (term == NULL || strcmp(term, "dumb") != 0);
+    ss_nar.color = ss_term_color(high);
+    ss_nar.cursor = ss_term_cursor(high);
     ss_nar.width = ss_width();
     ss_nar.call_hook = ss_hook;
     ss_out_no = high;

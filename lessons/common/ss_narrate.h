@@ -172,6 +172,23 @@ static void ss_out_at_exit(void)
         _exit(1);
 }
 
+/* Whether fd is a terminal that moves its cursor as told (TERM is not
+   "dumb"), and one that also shows colour (NO_COLOR unset or empty):
+   what the lessons' --color auto and the preload's narration ask. */
+static inline int ss_term_cursor(int fd)
+{
+    const char *term = getenv("TERM");
+
+    return isatty(fd) && (term == NULL || strcmp(term, "dumb") != 0);
+}
+
+static inline int ss_term_color(int fd)
+{
+    const char *no_color = getenv("NO_COLOR");
+
+    return ss_term_cursor(fd) && (no_color == NULL || no_color[0] == '\0');
+}
+
 /* Narration's width: the terminal's, else $COLUMNS, else 78; at most 100.
    $COLUMNS is a guess, so it counts from 60 up. A real terminal counts
    from 40 up: a side-by-side pane of a 120-column projector is 59 wide,

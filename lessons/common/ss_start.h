@@ -124,7 +124,6 @@ static inline void ss_start(const struct ss_lesson *l, struct ss_options *o,
                             int argc, char **argv)
 {
     struct sigaction sa;
-    const char *no_color = getenv("NO_COLOR"), *term = getenv("TERM");
     int color = -1, i, k;
     unsigned opts = l->options;
     long num0[SS_MAX_EXTRA] = {0};
@@ -255,17 +254,14 @@ static inline void ss_start(const struct ss_lesson *l, struct ss_options *o,
         }
     }
     if (color == -1)
-        color = isatty(STDOUT_FILENO) &&
-                (no_color == NULL || no_color[0] == '\0') &&
-                (term == NULL || strcmp(term, "dumb") != 0);
+        color = ss_term_color(STDOUT_FILENO);
 
     /* Line-buffered: a pipe sees every line as soon as it is printed. */
     setvbuf(stdout, NULL, _IOLBF, 0);
     atexit(ss_out_at_exit);
     ss_nar.at_exit = 1;
     ss_nar.color = color;
-    ss_nar.cursor =
-        isatty(STDOUT_FILENO) && (term == NULL || strcmp(term, "dumb") != 0);
+    ss_nar.cursor = ss_term_cursor(STDOUT_FILENO);
     ss_nar.width = ss_width();
     ss_nar.timeout = o->timeout;
     ss_nar.lesson = 1;
