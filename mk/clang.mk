@@ -21,62 +21,50 @@
 OPT_FLAGS        := $(strip $(STRICT) $(filter-out -O%,$(CFLAGS)) -O2)
 CLANG            ?= clang
 CLANG_BUILD      := $(BUILD)/clang
-CLANG_BINS       := $(addprefix $(CLANG_BUILD)/,$(LESSONS))
-CLANG_PLAIN_BINS := $(addprefix $(CLANG_BUILD)/plain/,$(LESSONS))
-CLANG_TESTS      := $(patsubst tests/%.c,$(CLANG_BUILD)/tests/%, \
-                      $(wildcard tests/*.c))
-CLANG_LOAD       := $(CLANG_BUILD)/bench/load
+O2_BUILD         := $(BUILD)/O2
+
+# opt_build NAME,DIR,COMPILER: the lessons narrated and plain, the test
+# programs (tests/*.c) and the load generator, built by COMPILER with
+# OPT_FLAGS into DIR; NAME_BINS, NAME_PLAIN_BINS, NAME_TESTS and
+# NAME_LOAD list them. Static pattern rules: explicit, so the Makefile's
+# $(BUILD)/% rule never claims build/clang/NAME. Each depends on
+# build/.flags (the Makefile), so that make CFLAGS=... builds these again
+# too.
+define opt_build
+$(1)_BINS       := $$(addprefix $(2)/,$$(LESSONS))
+$(1)_PLAIN_BINS := $$(addprefix $(2)/plain/,$$(LESSONS))
+$(1)_TESTS      := $$(patsubst tests/%.c,$(2)/tests/%,$$(wildcard tests/*.c))
+$(1)_LOAD       := $(2)/bench/load
+
+$$($(1)_BINS): $(2)/%: $$$$(SRC_%) $$(LESSON_HEADER) $$(BUILD)/.flags
+	@mkdir -p $$(@D)
+	$(3) $$(OPT_FLAGS) $$(REPRO) $$(SRC_$$*) -o $$@
+
+$$($(1)_PLAIN_BINS): $(2)/plain/%: $$$$(SRC_%) $$(LESSON_HEADER) $$(BUILD)/.flags
+	@mkdir -p $$(@D)
+	$(3) $$(OPT_FLAGS) $$(REPRO) -DSOCKSTEP_PLAIN $$(SRC_$$*) -o $$@
+
+$$($(1)_TESTS): $(2)/tests/%: tests/%.c $$(LESSON_HEADER) $$(BUILD)/.flags
+	@mkdir -p $$(@D)
+	$(3) $$(OPT_FLAGS) $$(REPRO) $$< -o $$@
+
+$$($(1)_LOAD): bench/load.c $$(BUILD)/.flags
+	@mkdir -p $$(@D)
+	$(3) $$(OPT_FLAGS) $$(REPRO) $$< -o $$@
+endef
+
+# clang, and the same with gcc at -O2 (the default compiler, $(CC)).
+$(eval $(call opt_build,CLANG,$(CLANG_BUILD),$$(CLANG)))
+$(eval $(call opt_build,O2,$(O2_BUILD),$$(CC)))
 
 .PHONY: build-clang build-gcc-O2 build-optimized test-clang
 
 build-clang: $(CLANG_BINS) $(CLANG_PLAIN_BINS) $(CLANG_TESTS) $(CLANG_LOAD)
 
-test-clang:
-	@$(MAKE) $(BUILD_JOBS) all $(CLANG_BINS)
-	SOCKSTEP_BIN=$(CURDIR)/$(CLANG_BUILD) tests/run $(PLAIN_TESTS)
-
-# Static pattern rules: explicit, so the Makefile's $(BUILD)/% rule never
-# claims build/clang/NAME. Each depends on build/.flags (the Makefile), so
-# that make CFLAGS=... builds these again too.
-$(CLANG_BINS): $(CLANG_BUILD)/%: $$(SRC_%) $(LESSON_HEADER) $(BUILD)/.flags
-	@mkdir -p $(@D)
-	$(CLANG) $(OPT_FLAGS) $(REPRO) $(SRC_$*) -o $@
-
-$(CLANG_PLAIN_BINS): $(CLANG_BUILD)/plain/%: $$(SRC_%) $(LESSON_HEADER) $(BUILD)/.flags
-	@mkdir -p $(@D)
-	$(CLANG) $(OPT_FLAGS) $(REPRO) -DSOCKSTEP_PLAIN $(SRC_$*) -o $@
-
-$(CLANG_TESTS): $(CLANG_BUILD)/tests/%: tests/%.c $(LESSON_HEADER) $(BUILD)/.flags
-	@mkdir -p $(@D)
-	$(CLANG) $(OPT_FLAGS) $(REPRO) $< -o $@
-
-$(CLANG_LOAD): bench/load.c $(BUILD)/.flags
-	@mkdir -p $(@D)
-	$(CLANG) $(OPT_FLAGS) $(REPRO) $< -o $@
-
-# The same with gcc at -O2 (the default compiler, $(CC)).
-O2_BUILD      := $(BUILD)/O2
-O2_BINS       := $(addprefix $(O2_BUILD)/,$(LESSONS))
-O2_PLAIN_BINS := $(addprefix $(O2_BUILD)/plain/,$(LESSONS))
-O2_TESTS      := $(patsubst tests/%.c,$(O2_BUILD)/tests/%,$(wildcard tests/*.c))
-O2_LOAD       := $(O2_BUILD)/bench/load
-
 build-gcc-O2: $(O2_BINS) $(O2_PLAIN_BINS) $(O2_TESTS) $(O2_LOAD)
 
 build-optimized: build-clang build-gcc-O2
 
-$(O2_BINS): $(O2_BUILD)/%: $$(SRC_%) $(LESSON_HEADER) $(BUILD)/.flags
-	@mkdir -p $(@D)
-	$(CC) $(OPT_FLAGS) $(REPRO) $(SRC_$*) -o $@
-
-$(O2_PLAIN_BINS): $(O2_BUILD)/plain/%: $$(SRC_%) $(LESSON_HEADER) $(BUILD)/.flags
-	@mkdir -p $(@D)
-	$(CC) $(OPT_FLAGS) $(REPRO) -DSOCKSTEP_PLAIN $(SRC_$*) -o $@
-
-$(O2_TESTS): $(O2_BUILD)/tests/%: tests/%.c $(LESSON_HEADER) $(BUILD)/.flags
-	@mkdir -p $(@D)
-	$(CC) $(OPT_FLAGS) $(REPRO) $< -o $@
-
-$(O2_LOAD): bench/load.c $(BUILD)/.flags
-	@mkdir -p $(@D)
-	$(CC) $(OPT_FLAGS) $(REPRO) $< -o $@
+test-clang:
+	@$(MAKE) $(BUILD_JOBS) all $(CLANG_BINS)
+	SOCKSTEP_BIN=$(CURDIR)/$(CLANG_BUILD) tests/run $(PLAIN_TESTS)
