@@ -11,7 +11,7 @@ import time
 from .checks import (LINE, SEE_ACCEPT_LOOP, SEE_RECV0, Busy,
                      after_the_first, check, could_not_connect, loopback_check)
 from .common import MEGABYTE_LIMIT, REPLY_LIMIT
-from .peers import connect, echo_trouble
+from .peers import connect, echo_trouble, send_pieces
 from .procfs import net_table, tcp_peer
 from .program import Program
 from .words import not_connected, secs, shown
@@ -89,10 +89,7 @@ def es_split_line(run, res):
         return
     failed = None
     try:
-        for i, piece in enumerate(PIECES):
-            if i:
-                time.sleep(0.2)
-            c.send(piece)
+        send_pieces(c.send, PIECES)
     except OSError as e:  # the program closed or reset the connection
         failed = e.strerror or str(e)
     got, how = c.read(len(line), 0.5 if failed else REPLY_LIMIT)

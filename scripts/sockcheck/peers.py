@@ -41,6 +41,25 @@ def settle(sock, loops, reading, limit=1.0):
         time.sleep(0.01)
 
 
+
+# A peer that sends a message in pieces, to show a program that expects
+# one recv() per message, sends thirds of it PIECE_GAP seconds apart.
+PIECE_GAP = 0.2
+
+
+def thirds(data):
+    """DATA cut in three pieces as near equal as may be, the empty left out."""
+    cut = [0, len(data) // 3, 2 * len(data) // 3, len(data)]
+    return [data[a:b] for a, b in zip(cut, cut[1:]) if a < b]
+
+
+def send_pieces(send, pieces):
+    """Calls send(piece) for each piece, PIECE_GAP seconds apart."""
+    for i, piece in enumerate(pieces):
+        if i:
+            time.sleep(PIECE_GAP)
+        send(piece)
+
 class Client:
     """One TCP connection to the program, every call bounded."""
 
@@ -282,13 +301,10 @@ class PeerServer:
                     time.sleep(self.delay)
                     self._echo(conn, echo, data)
                     continue
-                cut = [0, len(data) // 3, 2 * len(data) // 3, len(data)]
-                for i in range(3):
-                    if cut[i] < cut[i + 1]:
-                        if i:
-                            time.sleep(0.2)
-                        self._echo(conn, echo, data[cut[i]:cut[i + 1]])
-                        self.pieces.append(data[cut[i]:cut[i + 1]])
+                def echo_piece(piece):
+                    self._echo(conn, echo, piece)
+                    self.pieces.append(piece)
+                send_pieces(echo_piece, thirds(data))
         except OSError:
             pass
         finally:

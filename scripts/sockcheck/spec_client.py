@@ -12,7 +12,7 @@ from .checks import (WHOLE_LINE, client_crashed, client_ends, closed_early,
                      never_reason, named, refused_check, short_end)
 from .common import (CLIENT_LIMIT, CLIENT_SLACK, DRAIN_LIMIT, LOCAL,
                      PIECES_STEP)
-from .peers import NUL_TOO, SIZEOF, PeerServer, settle
+from .peers import NUL_TOO, SIZEOF, PeerServer, send_pieces, settle, thirds
 from .program import Program
 from .patterns import Pattern, TooSlow
 from .spec import U32, printed, wanted, where
@@ -199,13 +199,8 @@ class ScriptServer:
                     self._finish(conn, log)
                     return
                 if kind == "send":
-                    cut = [0, len(value) // 3, 2 * len(value) // 3,
-                           len(value)] if self.mode == "pieces" else \
-                        [0, len(value)]
-                    for i in range(len(cut) - 1):
-                        if i:
-                            time.sleep(0.2)
-                        conn.sendall(value[cut[i]:cut[i + 1]])
+                    send_pieces(conn.sendall, thirds(value)
+                                if self.mode == "pieces" else [value])
                     log.append(("sent", value))
                     continue
                 n += 1
