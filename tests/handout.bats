@@ -410,10 +410,12 @@ sys.exit(1 if bad or found < 3 else 0)' "$lay"
 @test "handout: a forked child's transcript lines are shaded, on paper and on screen, the parent's not" {
     local tex="$ROOT/build/handout/handout.tex" html="$ROOT/build/handout.html" n
     # Paper: every row of a "[child N]" line starts with \SSchild (its
-    # continuation rows too), and no row of the parent's does.
+    # continuation rows too), and no row of the parent's does. How many
+    # child lines lesson 12's transcript shows depends on how its run
+    # interleaved (7 and 13 in two builds): a few, whatever the run.
     n=$(grep -c '^\\SSchild{}' "$tex")
     echo "$n shaded rows on paper"
-    ((n > 10))
+    ((n >= 3))
     run grep -E '^(\\SST[a-z]+\{)?\[child [0-9]+\] ' "$tex"
     assert_failure
     run grep -E '^\\SSchild\{\}(\\SST[a-z]+\{)?[^[ \\]' "$tex"
@@ -422,7 +424,7 @@ sys.exit(1 if bad or found < 3 else 0)' "$lay"
     # style sheet shades it.
     run grep -o '<span class="tl [a-z]* child"[^>]*>[^<]\{0,7\}' "$html"
     echo "${#lines[@]} shaded lines on screen"
-    ((${#lines[@]} > 10))
+    ((${#lines[@]} >= 3 && n >= ${#lines[@]})) # a line is a row or more
     refute_output --regexp '>[^[]|>\[[^c]'
     run grep -c '<span class="tl [a-z]*"[^>]*>\[child ' "$html"
     assert_output 0
