@@ -584,6 +584,64 @@ if ((OWN_8888)); then
             "the runs' clients must close first):"$'\n'"$held"
 fi
 
+# Part I's plain programs (lessons/plain/), built and run as their
+# chapters say, under scripts/narrate: the run each chapter shows first is
+# of the program the reader has just read and typed. Their ports are 0,
+# as the chapters' commands give them, so 8888 stays as it was. Standard
+# output is line-buffered (stdbuf -oL), as it is on a terminal: each line
+# a program prints comes between the calls around it, where a reader sees
+# it. The chapter on lesson 04 has three clients: the first is lesson
+# 05's run, the plain client under scripts/narrate too.
+P1="$WORK/p1"
+mkdir -p "$P1"
+for f in socket bind accept connect server client udp-receiver udp-sender; do
+    "${CC:-cc}" -Wall -o "$P1/$f" "$ROOT/lessons/plain/$f.c" ||
+        die "lessons/plain/$f.c does not build"
+done
+# plain_start NAME STATUS ./PROGRAM ARGS...: the program under
+# scripts/narrate, in the background; finish NAME checks its STATUS.
+plain_start() {
+    local name=$1 want=$2
+    shift 2
+    own_start "$name" "scripts/narrate --$(words "$@")" -- \
+        env -C "$P1" "$ROOT/scripts/narrate" -- stdbuf -oL "$@"
+    EXPECT[$name]=$want
+}
+plain_start plain.01 0 ./socket
+finish plain.01
+plain_start plain.02 0 ./bind 127.0.0.1 0
+finish plain.02
+shows plain.02 '^second bind: Address already in use$' "the second bind failing"
+
+plain_start plain.04 0 ./accept 127.0.0.1 0
+ready plain.04
+plain_start plain.05 0 ./connect 127.0.0.1 "$PORT"
+finish plain.05
+for i in 2 3; do
+    timeout "$LIMIT" "$P1/connect" 127.0.0.1 "$PORT" >/dev/null 2>&1 ||
+        die "plain.04: client $i failed"
+done
+finish plain.04
+shows plain.05 '^received hello, client 1' "the server's line"
+plain_start plain.05.refused 1 ./connect 127.0.0.1 "$PORT"
+finish plain.05.refused
+shows plain.05.refused '^connect: Connection refused$' "the refusal"
+
+plain_start plain.06.server 0 ./server 127.0.0.1 0
+ready plain.06.server
+plain_start plain.06.client 0 ./client 127.0.0.1 "$PORT" 'hello, server'
+finish plain.06.client
+finish plain.06.server
+shows plain.06.client '^received hello, server' "the echo"
+
+plain_start plain.08 0 ./udp-receiver 127.0.0.1 0
+ready plain.08
+plain_start plain.09 0 ./udp-sender 127.0.0.1 "$PORT" hello '' \
+    'three datagrams'
+finish plain.09
+finish plain.08
+shows plain.08 '^0 bytes from ' "the empty datagram"
+
 # Lesson 01 and 02 run alone.
 run 01-socket 0 -- 01-socket
 default_port tcp 8888
