@@ -509,6 +509,37 @@ print("".join(z.read(n).decode() for n in z.namelist() if n.endswith(".svg")))' 
     done < <(lesson_dirs)
 }
 
+@test "handout: a Part I chapter's run is of the plain program it prints, under scripts/narrate" {
+    # runs.sh's plain.NN runs: the chapter of lesson NN shows the command
+    # as typed, the program's first call and its first line of its own
+    # output, all on the chapter's pages (a run of the lesson's own
+    # program there would print other lines: "hello 127.0.0.1:PORT, you
+    # are client 1" where the plain server sends "hello, client 1").
+    local f nn dir ch own n=0
+    for f in "$ROOT"/build/runs/plain.0[0-9]*.txt; do
+        nn=${f##*/plain.}
+        nn=${nn:0:2}
+        # 09's plain sender was the sender of lesson 08's run.
+        [[ "$nn" != 09 ]] || nn=08
+        dir=$(cd "$ROOT/lessons" && echo "$nn"-*/)
+        ch="$BATS_TEST_TMPDIR/ch-$n.txt"
+        chapter_text "$(lesson_title "${dir%/}")" "$ch"
+        head -n 1 "$f" | grep -qE '^\$ scripts/narrate -- \./[a-z-]+( .*)?$' ||
+            { echo "$f: not a run under scripts/narrate" >&2; return 1; }
+        contains "$ch" "$(head -n 1 "$f")" ||
+            { echo "$f: its command is not in lesson $nn's chapter" >&2; return 1; }
+        contains "$ch" "$(grep -m 1 -E '^socket\(' "$f")" ||
+            { echo "$f: its first call is not in lesson $nn's chapter" >&2; return 1; }
+        own=$(grep -m 1 -vE '^(\$ |    |[a-z_0-9]+\(.*\) = )' "$f")
+        [ -n "$own" ] || { echo "$f: no line of the program's own" >&2; return 1; }
+        contains "$ch" "$own" ||
+            { echo "$f: '$own' is not in lesson $nn's chapter" >&2; return 1; }
+        n=$((n + 1))
+    done
+    # 01, 02, 04, 05, the 06 pair, the 08 receiver, 09's sender.
+    ((n >= 8))
+}
+
 @test "handout: a note of the narration is shown once, then left out and counted" {
     # In the HTML each line of a transcript is one span: a note is one
     # line four columns in (padding 6ch, a child's tag aside), not a
