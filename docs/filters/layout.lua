@@ -667,6 +667,14 @@ function M.paper_blocks(blocks)
           room = math.max(room, 2 + table_lines(nxt))
         end
       end
+      -- A box of text that opens with a lead-in kept with its transcript
+      -- or listing: that lead-in's room starts at the top of the box, and
+      -- the heading keeps it too, with the box's title (2 lines), or the
+      -- box would go to the next page and leave the heading alone.
+      if text_box and is_lead_in(blocks[i + 2]) and is_box(blocks[i + 3]) then
+        room = math.max(room, HEADING_LINES + 2 +
+          lead_in_room(blocks[i + 2], blocks[i + 3]))
+      end
       -- What follows keeps the room it asks for below the heading: the
       -- heading's own room holds it, or the lead-in's room would be
       -- found wanting just after the heading and leave it alone at the
