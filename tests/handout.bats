@@ -205,8 +205,10 @@ distinctive_lines() {
                 caption="$rel, lines 1–$total (the whole file)"
                 # Under its heading at the end of Part I (Lesson 04's
                 # program, or Lesson 06's server), right after the
-                # command that builds it by hand.
-                want="cc -Wall $rel -o $(basename "$f" .c)$caption"
+                # command that builds it by hand, into a name that starts
+                # with the lesson's number (04-accept, 06-server), so that
+                # it never replaces the plain program of the same call.
+                want="cc -Wall $rel -o ${l%%-*}-$(basename "$f" .c)$caption"
                 want=${want//[[:space:]]/}
                 at=$(grep -o -b -F -- "$want" "$BATS_FILE_TMPDIR/handout.squashed-1" |
                     head -n 1 | cut -d: -f1)

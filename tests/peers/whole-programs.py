@@ -55,8 +55,10 @@ for f in sorted(glob.glob(os.path.join(root, "lessons/[0-9]*/*.c"))):
         print("whole, but not in its section of programs-1:", rel, "in",
               chapter_of(at), section_of(at))
         bad = 1
-    # Right above it: the command that builds it by hand.
-    cmd = "cc -Wall %s -o %s" % (rel, os.path.basename(rel)[:-2])
+    # Right above it: the command that builds it by hand, into a name
+    # that starts with the lesson's number (04-accept, 06-server).
+    cmd = "cc -Wall %s -o %s-%s" % (rel, part_1.group(1),
+                                     os.path.basename(rel)[:-2])
     if not " ".join(text(page[max(0, at - 3000):at]).split()).endswith(cmd):
         print("whole, but not right after", repr(cmd) + ":", rel)
         bad = 1
