@@ -601,11 +601,25 @@ local function keep_lead_ins(blocks)
   return out
 end
 
+-- An item that leads in to a list inside it ("Returns 0, or -1 with
+-- errno set:" above the errors) keeps its lead-in with the inner list's
+-- first lines: the room is asked for at the end of the item before it
+-- (a \Needspace at the top of an item would leave its label alone on a
+-- line), or, for the first item, before the whole list (returned).
 local function keep_in_items(list)
+  local first_room
   for j, item in ipairs(list.content) do
+    if is_lead_in(item[1]) and is_list(item[2]) then
+      local lines = para_lines(item[1]) + 4
+      if j == 1 then
+        first_room = lines
+      else
+        list.content[j - 1]:insert(need_room(lines))
+      end
+    end
     list.content[j] = keep_lead_ins(item)
   end
-  return list
+  return list, first_room
 end
 
 function M.paper_blocks(blocks)
@@ -730,7 +744,11 @@ function M.paper_blocks(blocks)
       -- "Read it from the top:" and the list's first lines.
       insert_kept(out, b, not after_heading and para_lines(b) + 4 or nil)
     elseif is_list(b) then
-      out:insert(keep_in_items(b))
+      local list, first_room = keep_in_items(b)
+      if first_room and not after_heading then
+        out:insert(need_room(first_room))
+      end
+      out:insert(list)
     elseif (is_lead_in(b) or is_label(b)) and is_box(nxt) then
       -- "Then read until the server closes:" stays with its box.
       if after_heading then
