@@ -1,5 +1,5 @@
 #!/usr/bin/env bats
-# Lesson 12: a server that forks a child per client
+# Lesson 12: fork(), a child per client
 
 # PORT, BG_PID and EXIT_STATUS are set by test_helper (wait_ready, wait_exit).
 # shellcheck disable=SC2153

@@ -1,5 +1,5 @@
 /*
- * Lesson 12: a server that forks a child per client
+ * Lesson 12: fork(), a child per client
  *
  * fork() copies the process and its descriptors: the child serves one
  * client (lesson 06's echo) while the parent accepts the next. A child
