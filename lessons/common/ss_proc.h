@@ -256,8 +256,8 @@ static inline void ss_proc_say(const struct ss_procsock *s, const char *file)
         else if (s->rxq > 0 || s->txq > 0)
             n += (size_t)snprintf(text + n, sizeof text - n,
                                   ", %lu received and unread, %lu not yet "
-                                  "acknowledged by the peer (in both, a SYN "
-                                  "or a FIN counts as 1)",
+                                  "acknowledged by the peer (in each number, "
+                                  "a SYN or a FIN counts as 1)",
                                   s->rxq, s->txq);
         if (s->inode == 0) {
             const char *why = "";
