@@ -647,6 +647,18 @@ EOF
     run "$PYTHON" "$PEERS/heading-at-foot.py" "$BATS_FILE_TMPDIR/paper.txt"
     assert_success
     assert_output ''
+    # The checker itself: a page ending with a heading is found; one
+    # ending with a transcript's timed line ("2.1 s: clients open 1", as
+    # lesson 20 prints) is not a heading.
+    local planted="$BATS_TEST_TMPDIR/planted.txt" p
+    for p in $(seq 40); do printf 'text\npage %d\n\f' "$p"; done >"$planted"
+    printf 'text\n2.1 s: clients open 1, served 1\npage 41\n\f' >>"$planted"
+    run "$PYTHON" "$PEERS/heading-at-foot.py" "$planted"
+    assert_success
+    printf 'text\n6.9 Going further: a short send\npage 42\n' >>"$planted"
+    run "$PYTHON" "$PEERS/heading-at-foot.py" "$planted"
+    assert_failure 1
+    assert_output "page 42 (of the PDF) ends with the heading '6.9 Going further: a short send'"
 }
 
 @test "handout: a listing moved whole to the next page leaves no more than a fifth of a page blank" {
