@@ -170,12 +170,12 @@ load test_helper
         b.bats -f name d.bats e.bats
     assert_success
     assert_output $'c.bats\ne.bats\nb.bats\nx/a.bats\nd.bats'
-    # the committed file: comments, then "SECONDS NAME.bats" lines, each
-    # name a file of the suite
+    # the committed file: comments, then "SECONDS NAME.bats [CPU]" lines,
+    # each name a file of the suite
     local line n=0
     while IFS= read -r line; do
         [[ "$line" == "#"* ]] && continue
-        [[ "$line" =~ ^[0-9]+(\.[0-9]+)?\ ([^ /]+\.bats)$ ]] ||
+        [[ "$line" =~ ^[0-9]+(\.[0-9]+)?\ ([^ /]+\.bats)(\ [0-9]+\.[0-9])?$ ]] ||
             fail "tests/times: not a time and a file: $line"
         [[ -f "$ROOT/tests/${BASH_REMATCH[2]}" ]] ||
             fail "tests/times: no such file: ${BASH_REMATCH[2]}"
@@ -200,8 +200,8 @@ load test_helper
     # the two files' times, and the time of the file it did not run kept
     run grep -v '^#' "$t"
     assert_line --index 0 "7.5 other.bats"
-    assert_line --regexp '^[0-9]+\.[0-9] one\.bats$'
-    assert_line --regexp '^[0-9]+\.[0-9] two\.bats$'
+    assert_line --regexp '^[0-9]+\.[0-9] one\.bats( [0-9]+\.[0-9])?$'
+    assert_line --regexp '^[0-9]+\.[0-9] two\.bats( [0-9]+\.[0-9])?$'
     [ "${#lines[@]}" -eq 3 ]
     # no link to that TMPDIR is left in /tmp
     local l
@@ -213,4 +213,28 @@ load test_helper
         "$BATS_TEST_TMPDIR/one.bats"
     assert_failure 2
     assert_output "tests/run: --record needs GNU parallel and SOCKSTEP_JOBS above 1"
+}
+
+@test "suite: run --record as root notes each file's CPU time, and a file that computes starts first" {
+    ((EUID == 0)) || skip "the CPU time is noted in tests/in-netns, as root"
+    unshare -n true 2>/dev/null || skip "no network namespace can be made"
+    local t="$BATS_TEST_TMPDIR/times"
+    # compute.bats takes half a second of CPU; wait.bats sleeps longer
+    # and takes next to none.
+    printf '@test "c" { "%s" -c "%s"; }\n' "$PYTHON" \
+        'import time; e = time.process_time() + 0.5; any(time.process_time() > e for _ in iter(int, 1))' \
+        >"$BATS_TEST_TMPDIR/compute.bats"
+    printf '@test "w" { sleep 1; }\n' >"$BATS_TEST_TMPDIR/wait.bats"
+    : >"$t"
+    run bare env -u PARALLEL -u SOCKSTEP_IN_NETNS SOCKSTEP_JOBS=2 \
+        SOCKSTEP_TIMES="$t" timeout "$WAIT_LONG" "$ROOT/tests/run" --record \
+        "$BATS_TEST_TMPDIR/wait.bats" "$BATS_TEST_TMPDIR/compute.bats"
+    assert_success
+    run awk '$2 == "compute.bats" && $3 >= 0.4 { print "computed" }
+             $2 == "wait.bats" && $3 < 0.4 { print "waited" }' "$t"
+    assert_output $'computed\nwaited' || assert_output $'waited\ncomputed'
+    # wait.bats ran longer, but six times compute.bats' CPU time is more
+    run bare env SOCKSTEP_TIMES="$t" "$ROOT/tests/run" --order \
+        "$BATS_TEST_TMPDIR/wait.bats" "$BATS_TEST_TMPDIR/compute.bats"
+    assert_output "$BATS_TEST_TMPDIR/compute.bats"$'\n'"$BATS_TEST_TMPDIR/wait.bats"
 }
