@@ -401,8 +401,8 @@ sys.exit(1 if bad or found < 3 else 0)' "$lay"
     grep -qE 'span class="tl out" style="[^"]*">bound to 127\.0\.0\.1:[0-9]+' "$html"
     grep -q 'span.tl.call { font-weight: bold; }' "$html"
     grep -q 'span.tl.out { font-style: italic; }' "$html"
-    # The box on reading the listings says what each style is.
-    run grep -A8 'In a transcript' "$ROOT/docs/getting-started.md"
+    # Lesson 01, where the first narrated run is, says what each style is.
+    run grep -A3 'In a transcript' "$ROOT/docs/lessons/01-socket.md"
     assert_output --partial '**bold**'
     # shellcheck disable=SC2016 # Markdown, not an expansion
     assert_output --partial '`kernel:` line grey'
