@@ -190,10 +190,11 @@ s.close()
     wait_exit "$server" 10
     [ "$EXIT_STATUS" -eq 1 ]
     run cat "$out"
-    assert_line "6 connections waiting for accept()"
-    refute_line "8 connections waiting for accept()"
     # Six fit; rarely (1 run in 60 of a two-CPU test here) a 7th gets in:
-    # two handshakes that end at once both find room. The lesson says so.
+    # two handshakes that end at once both find room. The lesson says so,
+    # and then its count may go from 5 to 7 without a line for 6.
+    assert_line --regexp '^[67] connections waiting for accept\(\)$'
+    refute_line "8 connections waiting for accept()"
     local most=6
     if grep -qx "7 connections waiting for accept()" <<<"$output"; then
         most=7
