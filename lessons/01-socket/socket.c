@@ -4,7 +4,7 @@
  * A TCP and a UDP socket: their descriptors, what the kernel says they are.
  * sockstep.h narrates each socket call; -DSOCKSTEP_PLAIN leaves that out.
  *
- * Build: make 01-socket  (or: cc lessons/01-socket/socket.c -o socket)
+ * Build: make 01-socket  (or: cc lessons/01-socket/socket.c -o 01-socket)
  * Run:   build/01-socket  (alone: a new socket has no address; see lesson 02)
  */
 #define _POSIX_C_SOURCE 200809L

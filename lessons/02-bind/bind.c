@@ -4,7 +4,7 @@
  * An address and a port for a socket, in network byte order; EADDRINUSE.
  * sockstep.h narrates each socket call; -DSOCKSTEP_PLAIN leaves that out.
  *
- * Build: make 02-bind  (or: cc lessons/02-bind/bind.c -o bind)
+ * Build: make 02-bind  (or: cc lessons/02-bind/bind.c -o 02-bind)
  * Run:   build/02-bind  (alone; lesson 03 goes on from here with listen())
  */
 #define _POSIX_C_SOURCE 200809L

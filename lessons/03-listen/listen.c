@@ -4,7 +4,7 @@
  * The kernel completes handshakes and queues them; this lesson watches.
  * sockstep.h narrates each socket call; -DSOCKSTEP_PLAIN leaves that out.
  *
- * Build: make 03-listen  (or: cc lessons/03-listen/listen.c -o listen)
+ * Build: make 03-listen  (or: cc lessons/03-listen/listen.c -o 03-listen)
  * Run:   build/03-listen --count 2, then in two more terminals, clients that
  *        stay connected: nc 127.0.0.1 8888  (or build/05-connect)
  */

@@ -4,7 +4,7 @@
  * A new socket for each client; the listening socket goes on listening.
  * sockstep.h narrates each socket call; -DSOCKSTEP_PLAIN leaves that out.
  *
- * Build: make 04-accept  (or: cc lessons/04-accept/accept.c -o accept)
+ * Build: make 04-accept  (or: cc lessons/04-accept/accept.c -o 04-accept)
  * Run:   build/04-accept, then in a second terminal build/05-connect
  *        (or any client: nc 127.0.0.1 8888)
  */

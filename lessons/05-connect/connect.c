@@ -4,7 +4,7 @@
  * A client: the handshake inside connect(), a port the kernel chooses.
  * sockstep.h narrates each socket call; -DSOCKSTEP_PLAIN leaves that out.
  *
- * Build: make 05-connect  (or: cc lessons/05-connect/connect.c -o connect)
+ * Build: make 05-connect  (or: cc lessons/05-connect/connect.c -o 05-connect)
  * Run:   build/04-accept, then in a second terminal build/05-connect
  *        (or any server: nc -l 127.0.0.1 8888)
  */

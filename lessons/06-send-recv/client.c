@@ -4,7 +4,7 @@
  * Sends each line it reads, checks the echo; shutdown() at the end.
  * sockstep.h narrates each socket call; -DSOCKSTEP_PLAIN leaves that out.
  *
- * Build: make 06-send-recv  (or: cc lessons/06-send-recv/client.c -o client)
+ * Build: make 06-send-recv  (or: cc lessons/06-send-recv/client.c -o 06-client)
  * Run:   build/06-send-recv-server, then this client in a second terminal
  */
 #define _POSIX_C_SOURCE 200809L

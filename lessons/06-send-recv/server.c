@@ -4,7 +4,7 @@
  * An echo server: recv() and send() in loops; recv() == 0 is the end.
  * sockstep.h narrates each socket call; -DSOCKSTEP_PLAIN leaves that out.
  *
- * Build: make 06-send-recv  (or: cc lessons/06-send-recv/server.c -o server)
+ * Build: make 06-send-recv  (or: cc lessons/06-send-recv/server.c -o 06-server)
  * Run:   build/06-send-recv-server, then in a second terminal
  *        build/06-send-recv-client  (or any client: nc -N 127.0.0.1 8888)
  */

@@ -4,7 +4,7 @@
  * Half-close, FIN or RST, TIME_WAIT and SO_REUSEADDR.
  * sockstep.h narrates each socket call; -DSOCKSTEP_PLAIN leaves that out.
  *
- * Build: make 07-close  (or: cc lessons/07-close/close.c -o close)
+ * Build: make 07-close  (or: cc lessons/07-close/close.c -o 07-close)
  * Run:   build/07-close  (it plays both ends of three connections); with
  *        --pause 10 it stops at each stage: watch with ss -tan | grep 8888
  */

@@ -5,7 +5,7 @@
  * sockstep.h narrates each socket call; -DSOCKSTEP_PLAIN leaves that out.
  *
  * Build: make 08-udp-receiver
- *        (or: cc lessons/08-udp-receiver/receiver.c -o receiver)
+ *        (or: cc lessons/08-udp-receiver/receiver.c -o 08-receiver)
  * Run:   build/08-udp-receiver, then build/09-udp-sender in a second terminal
  *        (or any sender: nc -u 127.0.0.1 9999)
  */

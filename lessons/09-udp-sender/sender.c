@@ -4,7 +4,7 @@
  * One datagram per sendto(), to the address it names; nothing confirms it.
  * sockstep.h narrates each socket call; -DSOCKSTEP_PLAIN leaves that out.
  *
- * Build: make 09-udp-sender  (or: cc lessons/09-udp-sender/sender.c -o sender)
+ * Build: make 09-udp-sender (or cc lessons/09-udp-sender/sender.c -o 09-sender)
  * Run:   build/08-udp-receiver, then this sender in a second terminal
  */
 #define _POSIX_C_SOURCE 200809L
