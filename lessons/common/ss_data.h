@@ -184,7 +184,8 @@ static inline void ss_received_said(int fd, ssize_t n, size_t len, int flags,
                  "later %s() returns 0 at once, so a loop must stop here. "
                  "%s() returns 0 also after a reset that an earlier call "
                  "reported, and, on Linux, after this side's "
-                 "shutdown(SHUT_RD)",
+                 "shutdown(SHUT_RD) while no byte waits (bytes that come "
+                 "later are still read)",
                  name, name, name);
     ss_wrap(4, 0, "", text, "");
     ss_kernel(fd);
