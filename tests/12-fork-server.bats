@@ -171,11 +171,17 @@ no_reset_said() {
     # the second client, so that close() finds the parent's descriptor.
     # (With one client the parent may close its own first, and then the
     # child's close() is rightly the last.)
+    # Each client holds its connection 0.5 s after the echo. close() looks
+    # for another holder just after it returns; with no hold, a child could
+    # serve its client and close between the parent's close() and that
+    # look, and then neither close() can know it was not the last, and
+    # neither says "sent nothing" (seen once in CI). The hold keeps the
+    # child's close() well after the parent's.
     SOCKSTEP_NOWRAP=1 start_server "$BATS_TEST_TMPDIR/server" 12-fork-server \
         --count 2 --timeout 10
-    run timeout "$WAIT_LOOPBACK" "$PYTHON" "$PEERS/hold-clients.py" "$PORT" 1 0
+    run timeout "$WAIT_LOOPBACK" "$PYTHON" "$PEERS/hold-clients.py" "$PORT" 1 0.5
     assert_line --index 0 "1 of 1 echoed"
-    run timeout "$WAIT_LOOPBACK" "$PYTHON" "$PEERS/hold-clients.py" "$PORT" 1 0
+    run timeout "$WAIT_LOOPBACK" "$PYTHON" "$PEERS/hold-clients.py" "$PORT" 1 0.5
     assert_line --index 0 "1 of 1 echoed"
     wait_exit "$BG_PID"
     [ "$EXIT_STATUS" -eq 0 ]
