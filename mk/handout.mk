@@ -29,14 +29,18 @@ HANDOUT_FRONT := docs/introduction.md docs/getting-started.md docs/call-sequence
 HANDOUT_BACK  := docs/pitfalls.md docs/troubleshooting.md docs/narrate.md \
                  $(wildcard docs/check.md) \
                  docs/glossary.md docs/further-reading.md docs/hints.md \
+                 docs/programs-1.md \
                  docs/lecturers.md docs/reference-card.md
 # Part I is lessons 01 to 09, Part II the rest; each part opens with its
 # own page (docs/part-1.md, docs/part-2.md) and ends with assignments
 # (docs/assignments-1.md, docs/assignments-2.md). Part I's lesson
-# programs, whole, come before its assignments (docs/programs-1.md).
+# programs, whole, are an appendix after the hints (docs/programs-1.md): a student
+# reading Part I meets the plain programs in the flow, and turns to the
+# lesson programs, with their options and narration, when an exercise
+# needs them.
 HANDOUT_MD := $(HANDOUT_FRONT) \
               docs/part-1.md docs/plain.md $(sort $(wildcard docs/lessons/0*.md)) \
-              docs/programs-1.md docs/assignments-1.md \
+              docs/assignments-1.md \
               docs/part-2.md $(sort $(filter-out docs/lessons/0%,$(wildcard docs/lessons/*.md))) \
               docs/assignments-2.md \
               $(HANDOUT_BACK)

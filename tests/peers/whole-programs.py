@@ -1,5 +1,5 @@
 # whole-programs.py ROOT HTML: every lesson's C file of Part I (lessons 01
-# to 09) stands whole, once, in the flow of Part I's chapter of lesson
+# to 09) stands whole, once, in the flow of the appendix of lesson
 # programs (programs-1), in its own lesson's section (lNN-code...), right
 # after the cc command that builds it by hand; every plain program of
 # lessons/plain/ stands whole, once, in the flow; every one of Part II
