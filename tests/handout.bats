@@ -128,6 +128,16 @@ chapter_text() {
     grep -q '20 clients, one after another, a line each' "$ROOT/build/handout.html"
 }
 
+@test "handout: a link named \"lesson 07\" to a section of lesson 07 gives only the page" {
+    # "(lesson 07, page 34)": the link's own words place the section; a
+    # "section 7.1" after them says it twice. Links to another chapter's
+    # section keep their number (the test after this one).
+    tr '\n' ' ' <"$BATS_FILE_TMPDIR/handout.txt" >"$BATS_TEST_TMPDIR/joined.txt"
+    run grep -o -E 'lesson 0?[0-9]+, section [0-9]+\.[0-9]+' "$BATS_TEST_TMPDIR/joined.txt"
+    assert_failure
+    [ "$(grep -o -E 'lesson 0[0-9], page [0-9]+\)' "$BATS_TEST_TMPDIR/joined.txt" | wc -l)" -ge 2 ]
+}
+
 @test "handout: a cross-reference gives the target's number and, on paper, its page" {
     # [Forgetting htons](#pitfall-htons) in lesson 02: "Forgetting htons
     # (section A.7, page N)", wherever the PDF's lines break it.

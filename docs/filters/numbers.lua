@@ -177,10 +177,16 @@ function M.link(el)
   if not empty and t.kind == "section" and from and from == t.chapter then
     words = nil
   end
-  -- "lesson 05" needs no "(lesson 05)" after it.
+  -- "lesson 05" needs no "(lesson 05)" after it, nor "(section 5.3)"
+  -- when the link goes to a section of lesson 05: its page is enough.
   local text = pandoc.utils.stringify(el.content)
   if t.kind == "lesson" and
     text:lower():match("lesson%s+0*" .. t.number .. "$") then
+    words = nil
+  end
+  local named = text:lower():match("lesson%s+0*(%d+)$")
+  if named and t.kind == "section" and t.chapter and
+    t.chapter:match("^lesson%-0*(%d+)$") == named then
     words = nil
   end
   local capital = el.attributes["sentence-start"]
