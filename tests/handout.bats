@@ -412,11 +412,11 @@ sys.exit(1 if bad or found < 3 else 0)' "$lay"
     grep -q 'span.tl.call { font-weight: bold; }' "$html"
     grep -q 'span.tl.out { font-style: italic; }' "$html"
     # Lesson 01, where the first narrated run is, says what each style is.
-    run grep -A3 'In a transcript' "$ROOT/docs/lessons/01-socket.md"
-    assert_output --partial '**bold**'
+    run grep -A8 'How to read it' "$ROOT/docs/lessons/01-socket.md"
+    assert_output --partial 'A **bold** line is a call'
     # shellcheck disable=SC2016 # Markdown, not an expansion
-    assert_output --partial '`kernel:` line grey'
-    assert_output --partial '*italic*'
+    assert_output --partial 'A grey `kernel:` line'
+    assert_output --partial "*Italic* lines are the program's own output"
 }
 
 @test "handout: a forked child's transcript lines are shaded, on paper and on screen, the parent's not" {
