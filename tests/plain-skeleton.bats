@@ -2,9 +2,10 @@
 # The plain programs (lessons/plain/), without the header and printed
 # whole in the handout: a TCP server and client, a UDP receiver and
 # sender, one program for each of lessons 01 to 05 and 07, and a client
-# by name, a forking server, a poll() chat and a framing client (lessons
-# 10, 12, 13 and 15). They compile with the strict flags and talk over
-# loopback to each other and to Python, every server on port 0.
+# by name, a forking server, a poll() chat, a framing client and an
+# epoll echo server (lessons 10, 12, 13, 15 and 20). They compile with
+# the strict flags and talk over loopback to each other and to Python,
+# every server on port 0.
 
 # PORT, BG_PID and EXIT_STATUS are set by test_helper (wait_ready, wait_exit).
 # shellcheck disable=SC2153
@@ -416,4 +417,95 @@ the server closed in the middle of a reply'
     run_lesson "$dir/framing" 127.0.0.1 "$PORT"
     [ "$status" -eq 2 ]
     assert_output --partial 'usage: '
+}
+
+# stopped PID: PID is stopped (state T), as after Ctrl-Z.
+stopped() {
+    [[ "$(ps -o stat= -p "$1")" == T* ]]
+}
+
+# fds PID N: PID has N descriptors open.
+fds() {
+    local open=(/proc/"$1"/fd/*)
+    ((${#open[@]} == $2))
+}
+
+@test "plain 20: the epoll echo server answers 50 clients at once, and one that never reads stalls nobody" {
+    local args dir="$BATS_TEST_TMPDIR"
+    build_plain epoll-echo
+    start_bg "$dir/server.out" "$dir/epoll-echo" 127.0.0.1 0
+    local server="$BG_PID"
+    wait_ready "$dir/server.out"
+    ((PORT > 0))
+    # 50 clients, all connected before any sends: each sends a line and
+    # gets its own back. Then m sends lines one at a time, and three in
+    # one piece; d sends 64 KiB pieces and never reads, and m is
+    # answered after each piece until the server lets d go (a reset).
+    run_lesson timeout "$((3 * WAIT_LOOPBACK))" "$PYTHON" -c 'import socket, sys
+port = int(sys.argv[1])
+def client():
+    return socket.create_connection(("127.0.0.1", port), timeout=10)
+def heard(s, n):
+    got = b""
+    while len(got) < n:
+        piece = s.recv(65536)
+        if not piece:
+            break
+        got += piece
+    return got
+cs = [client() for _ in range(50)]
+for i, c in enumerate(cs):
+    c.sendall(b"client %d\n" % i)
+ok = [heard(c, len(b"client %d\n" % i)) == b"client %d\n" % i
+      for i, c in enumerate(cs)]
+print(ok.count(True), "of 50 clients heard their own line")
+for c in cs:
+    c.close()
+m = client()
+for line in (b"one\n", b"two\n", b"\x1b[2J\n"):
+    m.sendall(line)
+    print(heard(m, len(line)))
+m.sendall(b"a\nb\nc\n")
+print(heard(m, 6))
+d, piece, pieces = client(), b"x" * 65536, 0
+try:
+    while pieces < 1024:
+        d.sendall(piece)
+        pieces += 1
+        m.sendall(b"ping\n")
+        if heard(m, 5) != b"ping\n":
+            raise SystemExit("m missed a ping")
+    raise SystemExit("64 MiB and d still not let go")
+except (ConnectionResetError, BrokenPipeError):
+    print("m answered", pieces, "times; d let go after", pieces > 1)' "$PORT"
+    assert_success
+    assert_line --index 0 '50 of 50 clients heard their own line'
+    assert_line --index 1 "b'one\\n'"
+    assert_line --index 2 "b'two\\n'"
+    assert_line --index 3 "b'\\x1b[2J\\n'"
+    assert_line --index 4 "b'a\\nb\\nc\\n'"
+    assert_line --index 5 --regexp '^m answered [0-9]+ times; d let go after True$'
+    # Every client has closed, and the server has closed each one: only
+    # 0, 1, 2, the listening socket and the epoll instance are left.
+    wait_until 10 fds "$server" 5 || :
+    run ls /proc/"$server"/fd
+    assert_output $'0\n1\n2\n3\n4'
+    # Stopped and continued (Ctrl-Z, fg): epoll_wait() fails with EINTR,
+    # and the server calls it again.
+    kill -STOP "$server"
+    wait_until 10 stopped "$server"
+    kill -CONT "$server"
+    run_lesson timeout "$WAIT_LOOPBACK" "$PYTHON" -c 'import socket, sys
+c = socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=10)
+c.sendall(b"after\n")
+print(c.recv(100))' "$PORT"
+    assert_output "b'after\\n'"
+    kill -0 "$server"
+    run cat "$dir/server.out"
+    assert_output "listening on 127.0.0.1:$PORT"
+    for args in '127.0.0.1 8x' '127.0.0.1 65536' 'localhost 0' '127.0.0.1'; do
+        eval "run_lesson \"\$dir/epoll-echo\" $args"
+        [ "$status" -eq 2 ] || { echo "epoll-echo $args: $status" >&2; false; }
+        assert_output --partial 'usage: '
+    done
 }
