@@ -2,8 +2,8 @@
 # The plain programs (lessons/plain/), without the header and printed
 # whole in the handout: a TCP server and client, a UDP receiver and
 # sender, one program for each of lessons 01 to 05 and 07, and a client
-# by name, a forking server, a poll() chat, a framing client and an
-# epoll echo server (lessons 10, 12, 13, 15 and 20). They compile with
+# by name, a forking server, a poll() chat, a framing client, an HTTP
+# client and an epoll echo server (lessons 10, 12, 13, 15, 16 and 20). They compile with
 # the strict flags and talk over loopback to each other and to Python,
 # every server on port 0.
 
@@ -428,6 +428,54 @@ stopped() {
 fds() {
     local open=(/proc/"$1"/fd/*)
     ((${#open[@]} == $2))
+}
+
+@test "plain 16: the HTTP client gets a file from Python's http.server, escaped" {
+    local dir="$BATS_TEST_TMPDIR"
+    build_plain http-get
+    mkdir "$dir/site"
+    printf 'hello\n' >"$dir/site/a.txt"
+    printf 'red \033[31mtext\n' >"$dir/site/esc.txt"
+    # Python's own HTTP server, on a port the kernel chose; its log of
+    # each request goes to server.out.
+    start_bg "$dir/server.out" "$PYTHON" -c 'import http.server, os, sys
+os.chdir(sys.argv[1])
+s = http.server.HTTPServer(("127.0.0.1", 0),
+                           http.server.SimpleHTTPRequestHandler)
+print("listening on 127.0.0.1:%d" % s.server_port, flush=True)
+s.serve_forever()' "$dir/site"
+    wait_ready "$dir/server.out"
+    run_lesson timeout "$WAIT_LOOPBACK" "$dir/http-get" 127.0.0.1 "$PORT" /a.txt
+    assert_success
+    # The head's lines end in CR LF: each CR shown as \r.
+    assert_line --index 0 'HTTP/1.0 200 OK\r'
+    assert_line 'Content-Length: 6\r'
+    assert_line '\r'
+    assert_line --index $((${#lines[@]} - 1)) 'hello'
+    grep -q '"GET /a.txt HTTP/1.0" 200' "$dir/server.out"
+    # A byte that would drive the terminal (ESC) comes out as \x1b.
+    run_lesson timeout "$WAIT_LOOPBACK" "$dir/http-get" 127.0.0.1 "$PORT" /esc.txt
+    assert_success
+    assert_output --partial 'red \x1b[31mtext'
+    [[ "$output" != *$'\033'* ]]
+    # A missing file is an answer too: 404, and exit 0.
+    run_lesson timeout "$WAIT_LOOPBACK" "$dir/http-get" 127.0.0.1 "$PORT" /nope
+    assert_success
+    assert_line --index 0 --regexp '^HTTP/1.0 404 '
+    # A path that would add a header line is refused before any call.
+    run_lesson "$dir/http-get" 127.0.0.1 "$PORT" $'/a.txt\r\nX-Forged: 1'
+    [ "$status" -eq 2 ]
+    assert_output --partial 'usage: '
+    run_lesson "$dir/http-get" 127.0.0.1 "$PORT" a.txt
+    [ "$status" -eq 2 ]
+    run_lesson "$dir/http-get" 127.0.0.1 "$PORT"
+    [ "$status" -eq 2 ]
+    [ "$(grep -c '"GET ' "$dir/server.out")" -eq 3 ]
+    # Nothing listens there any more: refused, exit 1.
+    kill_all_bg
+    run_lesson timeout "$WAIT_LOOPBACK" "$dir/http-get" 127.0.0.1 "$PORT" /a.txt
+    [ "$status" -eq 1 ]
+    assert_output --partial 'connect: Connection refused'
 }
 
 @test "plain 20: the epoll echo server answers 50 clients at once, and one that never reads stalls nobody" {
