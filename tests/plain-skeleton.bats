@@ -2,8 +2,9 @@
 # The plain programs (lessons/plain/), without the header and printed
 # whole in the handout: a TCP server and client, a UDP receiver and
 # sender, one program for each of lessons 01 to 05 and 07, and a client
-# by name, a forking server, a poll() chat, a framing client, an HTTP
-# client and an epoll echo server (lessons 10, 12, 13, 15, 16 and 20). They compile with
+# by name, a server for IPv6 and IPv4, a forking server, a poll() chat,
+# a framing client, an HTTP client and an epoll echo server (lessons 10
+# to 13, 15, 16 and 20). They compile with
 # the strict flags and talk over loopback to each other and to Python,
 # every server on port 0.
 
@@ -284,6 +285,66 @@ no address of 127.0.0.1 answered"
     run_lesson "$dir/getaddrinfo" 127.0.0.1
     [ "$status" -eq 2 ]
     assert_output --partial 'usage: '
+}
+
+# v6_greeting HOST PORT: connect with Python to HOST (127.0.0.1 over
+# IPv4, anything else over IPv6) and print the greeting, or the error.
+v6_greeting() {
+    timeout "$WAIT_LOOPBACK" "$PYTHON" -c 'import socket, sys
+host, port = sys.argv[1], int(sys.argv[2])
+s = socket.socket(socket.AF_INET if "." in host else socket.AF_INET6)
+try:
+    s.connect((host, port))
+    print(s.recv(100).decode().strip())
+except OSError as e:
+    print("refused" if e.errno == 111 else e)' "$1" "$2"
+}
+
+@test "plain 11: one IPv6 socket takes IPv4 clients, mapped; ::1 takes IPv6 only" {
+    local dir="$BATS_TEST_TMPDIR"
+    build_plain dual-stack
+    # An IPv4 address becomes ::ffff:127.0.0.1: IPv4 clients of 127.0.0.1.
+    start_bg "$dir/server.out" "$dir/dual-stack" 127.0.0.1 0
+    wait_ready "$dir/server.out"
+    grep -qx "listening on \[::ffff:127.0.0.1\]:$PORT" "$dir/server.out"
+    run v6_greeting 127.0.0.1 "$PORT"
+    assert_output --regexp '^hello \[::ffff:127\.0\.0\.1\]:[0-9]+$'
+    run v6_greeting ::1 "$PORT"
+    assert_output refused
+    run cat "$dir/server.out"
+    assert_line --regexp '^client \[::ffff:127\.0\.0\.1\]:[0-9]+, over IPv4$'
+    kill_all_bg
+    # ::1 is IPv6's loopback only: an IPv4 client is refused.
+    start_bg "$dir/server.out" "$dir/dual-stack" ::1 0
+    wait_ready "$dir/server.out"
+    run v6_greeting ::1 "$PORT"
+    assert_output --regexp '^hello \[::1\]:[0-9]+$'
+    run v6_greeting 127.0.0.1 "$PORT"
+    assert_output refused
+    # Not a number, or a missing port: exit 2, nothing bound.
+    run_lesson "$dir/dual-stack" localhost 0
+    [ "$status" -eq 2 ]
+    run_lesson "$dir/dual-stack" ::1
+    [ "$status" -eq 2 ]
+    assert_output --partial 'usage: '
+}
+
+@test "plain 11: on :: (every address, in a world of its own) both families come in" {
+    need_world
+    build_plain dual-stack
+    world '
+serve "$T/server" "$T/dual-stack" :: 0 || exit 1
+for h in 127.0.0.1 ::1; do
+    timeout "$WAIT_LOOPBACK" "$PYTHON" -c "import socket, sys
+s = socket.socket(socket.AF_INET if \".\" in sys.argv[1] else socket.AF_INET6)
+s.connect((sys.argv[1], int(sys.argv[2])))
+print(s.recv(100).decode().strip())" "$h" "$PORT"
+done'
+    assert_success
+    assert_line --index 0 --regexp '^hello \[::ffff:127\.0\.0\.1\]:[0-9]+$'
+    assert_line --index 1 --regexp '^hello \[::1\]:[0-9]+$'
+    run cat "$BATS_TEST_TMPDIR/server"
+    assert_line --regexp '^listening on \[::\]:[0-9]+$'
 }
 
 @test "plain 12: the fork server echoes to three clients at once and leaves no zombie" {
