@@ -332,6 +332,7 @@ except OSError as e:
 @test "plain 11: on :: (every address, in a world of its own) both families come in" {
     need_world
     build_plain dual-stack
+    # shellcheck disable=SC2016 # the code expands in the world
     world '
 serve "$T/server" "$T/dual-stack" :: 0 || exit 1
 for h in 127.0.0.1 ::1; do
