@@ -75,6 +75,28 @@ build_plain() {
     [ "$EXIT_STATUS" -eq 0 ]
 }
 
+@test "plain skeleton: a short send() is sent on, by the server and by the client" {
+    local dir="$BATS_TEST_TMPDIR"
+    build_plain server client
+    # scripts/narrate --faults send=3 lets each send() take at most 3
+    # bytes, as a full send buffer or a signal may: a program that sends
+    # once would lose the rest, and the client would wait for ever.
+    start_bg "$dir/server.out" "$ROOT/scripts/narrate" --faults send=3 -- \
+        "$dir/server" 127.0.0.1 0
+    wait_ready "$dir/server.out"
+    run_lesson timeout "$WAIT_LOOPBACK" "$ROOT/scripts/narrate" \
+        --faults send=3 -- "$dir/client" 127.0.0.1 "$PORT" 'hello, server'
+    assert_success
+    [[ "$(sed -n 's/^received //p' <<<"$output" | tr -d '\n')" == \
+        'hello, server' ]]
+    # The client's five send()s took 3, 3, 3, 3 and 1 bytes.
+    [ "$(grep -c '^send(3, "[^"]*", [13], MSG_NOSIGNAL) = [13]$' <<<"$output")" -eq 5 ]
+    wait_exit "$BG_PID"
+    [ "$EXIT_STATUS" -eq 0 ]
+    run grep -c '^send(4, "[^"]*", [0-9]*, MSG_NOSIGNAL) = [0-9]*$' "$dir/server.out"
+    ((output >= 5))
+}
+
 @test "plain UDP pair: builds strict, one sendto() is one datagram, escaped" {
     local args dir="$BATS_TEST_TMPDIR"
     build_plain udp-receiver udp-sender

@@ -13,6 +13,21 @@ static void fail(const char *call)
     exit(1);
 }
 
+/* send() may take fewer bytes than it was given: send the rest, until
+ * all are gone. MSG_NOSIGNAL: if the peer has gone, send() fails with
+ * EPIPE, instead of a SIGPIPE that would end the program unannounced. */
+static void send_all(int fd, const char *buf, size_t len)
+{
+    ssize_t n;
+
+    while (len > 0) {
+        if ((n = send(fd, buf, len, MSG_NOSIGNAL)) == -1)
+            fail("send");
+        buf += n;
+        len -= (size_t)n;
+    }
+}
+
 int main(int argc, char *argv[])
 {
     struct sockaddr_in addr = {.sin_family = AF_INET};
@@ -41,8 +56,7 @@ int main(int argc, char *argv[])
     if ((conn = accept(fd, NULL, NULL)) == -1)
         fail("accept");
     while ((n = recv(conn, buf, sizeof buf, 0)) > 0)
-        if (send(conn, buf, (size_t)n, 0) == -1)
-            fail("send");
+        send_all(conn, buf, (size_t)n);
     if (n == -1)
         fail("recv");
     close(conn);
