@@ -180,13 +180,11 @@ static inline void ss_received_said(int fd, ssize_t n, size_t len, int flags,
         snprintf(text, sizeof text,
                  "%s() returned 0: the end of the stream. Most often the "
                  "peer has closed its socket or shut down its sending side "
-                 "(its FIN arrived): no more bytes will come, and every "
-                 "later %s() returns 0 at once, so a loop must stop here. "
-                 "%s() returns 0 also after a reset that an earlier call "
-                 "reported, and, on Linux, after this side's "
-                 "shutdown(SHUT_RD) while no byte waits (bytes that come "
-                 "later are still read)",
-                 name, name, name);
+                 "(its FIN arrived), and no more bytes will come: a loop "
+                 "must stop here. (0 comes too after a reset that an "
+                 "earlier call reported, and, on Linux, after this side's "
+                 "shutdown(SHUT_RD) while no byte waits.)",
+                 name);
     ss_wrap(4, 0, "", text, "");
     ss_kernel(fd);
 }
