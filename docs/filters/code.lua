@@ -159,6 +159,10 @@ end
 -- blank (preamble.tex: \ssneedwhole).
 local SHORT_LISTING = 20
 
+-- A whole plain program of at most this many lines always stays on one
+-- page: a program that short is read at one glance (lesson 01's).
+local SHORT_PROGRAM = 32
+
 -- On paper a listing may break across pages only where a reader can
 -- pick it up again: not inside a comment, nor in the middle of a
 -- statement, nor between a comment and the code under it, nor before a
@@ -611,7 +615,10 @@ function M.include_code(el)
     -- A chapter's short core, in one piece, keeps room for all of it,
     -- and breaks (after its first N lines) only where keeping it whole
     -- would leave much of the page blank.
-    if tostring(path):match("^lessons/plain/") and chunks == 1 and
+    if tostring(path):match("^lessons/plain/") and first == 1 and
+      last == total and chunks == 1 and #first_chunk <= SHORT_PROGRAM then
+      need = math.ceil(2.5 + marks_first + 0.73 * #first_chunk)
+    elseif tostring(path):match("^lessons/plain/") and chunks == 1 and
       #first_chunk <= SHORT_LISTING and n < #first_chunk then
       need = math.ceil(2.5 + marks_first + 0.73 * #first_chunk) .. "/" .. need
     end
