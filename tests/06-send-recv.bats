@@ -60,7 +60,7 @@ echoed() {
     assert_line --regexp '^recv\(4, "one\\n.*", 4096, 0\) = [0-9]+$'
     # recv() == 0 ends this client, once
     [ "$(grep -c '^recv(4, "", 4096, 0) = 0$' <<<"$output")" -eq 1 ]
-    assert_said "recv() returned 0: the end of the stream. Most often the peer has closed its socket or shut down its sending side (its FIN arrived)"
+    assert_said "recv() returned 0: the end of the stream. The peer's FIN has come (the kernel lists the connection as CLOSE_WAIT): it closed its socket or shut down its sending side"
     assert_line "close(4) = 0"
     assert_line "close(3) = 0"
 }

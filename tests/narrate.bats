@@ -55,7 +55,7 @@ seed_server() {
     assert_line --regexp "^accept4\(3, 127\.0\.0\.1:[0-9]+, 16, SOCK_CLOEXEC\) = 4$"
     assert_line 'recv(4, "hello from nc\n", 1024, 0) = 14'
     assert_line 'recv(4, "", 1024, 0) = 0'
-    assert_said "recv() returned 0: the end of the stream. Most often the peer has closed its socket or shut down its sending side (its FIN arrived)"
+    assert_said "recv() returned 0: the end of the stream. The peer's FIN has come (the kernel lists the connection as CLOSE_WAIT): it closed its socket or shut down its sending side"
     assert_line "close(4) = 0"
     # the program's own output is its own: no narration in it
     run cat "$BATS_TEST_TMPDIR/out"

@@ -400,6 +400,37 @@ print(s.recv(10))'
     assert_said "recv() returned 0: the end of the stream. Most often the peer has closed its socket"
     assert_said "(0 comes too after a reset that an earlier call reported, and, on Linux, after this side's shutdown(SHUT_RD) while no byte waits.)"
     refute_output --partial "the peer has closed its side"
+    refute_output --partial "The peer's FIN has come"
+}
+
+@test "truth: recv() = 0 after a reset is not called a FIN; after a FIN it is, with the state" {
+    narrated "$BATS_TEST_TMPDIR/nar" "$PYTHON" -c '
+import socket, struct
+l = socket.socket()
+l.bind(("127.0.0.1", 0))
+l.listen()
+c = socket.create_connection(l.getsockname())
+s, _ = l.accept()
+c.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+c.close()
+try:
+    s.recv(10)
+except ConnectionResetError:
+    print("reset")
+print(s.recv(10))
+c = socket.create_connection(l.getsockname())
+s, _ = l.accept()
+c.close()
+print(s.recv(10))'
+    assert_output $'reset\nb\'\'\nb\'\''
+    run cat "$BATS_TEST_TMPDIR/nar"
+    # the first 0 (after the reset): the general note, no FIN
+    run grep -m1 -A2 -E '^recv\([0-9]+, "", 10, 0\) = 0$' "$BATS_TEST_TMPDIR/nar"
+    assert_output --partial "Most often the peer has closed its socket"
+    refute_output --partial "The peer's FIN has come"
+    # the second (the next accepted socket, after a plain close): the FIN
+    run grep -c "The peer's FIN has come (the kernel lists the connection as CLOSE_WAIT)" "$BATS_TEST_TMPDIR/nar"
+    assert_output 1
 }
 
 @test "truth: close() after SO_LINGER {1, 0} says RST, and the peer reads what had come, then ECONNRESET" {

@@ -151,6 +151,7 @@ static inline void ss_received_said(int fd, ssize_t n, size_t len, int flags,
                                     const char *name)
 {
     char text[600];
+    int st;
 
     if (n >= 0 && ss_kind(fd) == SOCK_DGRAM)
         ss_dgram_said(name, n, len, flags);
@@ -176,6 +177,13 @@ static inline void ss_received_said(int fd, ssize_t n, size_t len, int flags,
                  "come, and every later %s() returns 0 at once: a loop "
                  "must stop here",
                  name, name);
+    else if (ss_fin_came(st = ss_tcp_state_of(fd)))
+        snprintf(text, sizeof text,
+                 "%s() returned 0: the end of the stream. The peer's FIN "
+                 "has come (the kernel lists the connection as %s): it "
+                 "closed its socket or shut down its sending side, and no "
+                 "more bytes will come. A loop must stop here",
+                 name, ss_tcp_state(st));
     else
         snprintf(text, sizeof text,
                  "%s() returned 0: the end of the stream. Most often the "

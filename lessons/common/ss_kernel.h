@@ -339,6 +339,59 @@ static inline int ss_has_inode(const struct ss_procsock *s, const char *file,
     return s->inode == *(unsigned long *)arg;
 }
 
+/* The state of the TCP connection fd has, as /proc/net/tcp lists it: by
+   its inode, or, for a TIME_WAIT record that has none, by its addresses.
+   A state number (ss_proc.h), or 0 when none is listed (not Linux, a
+   reset) or fd is no socket. */
+struct ss_state_search {
+    unsigned long inode;
+    struct ss_pair pair;
+    int state;
+};
+
+static inline int ss_state_by_inode(const struct ss_procsock *s,
+                                    const char *file, void *arg)
+{
+    struct ss_state_search *q = arg;
+
+    (void)file;
+    if (s->inode != q->inode)
+        return 0;
+    q->state = s->state;
+    return 1;
+}
+
+static inline int ss_state_by_pair(const struct ss_procsock *s,
+                                   const char *file, void *arg)
+{
+    struct ss_state_search *q = arg;
+
+    if (s->inode != 0 || !ss_by_pair_quiet(s, file, &q->pair))
+        return 0;
+    q->state = s->state;
+    return 1;
+}
+
+static inline int ss_tcp_state_of(int fd)
+{
+    struct ss_state_search q;
+    struct ss_sock *me = ss_sock_find(fd);
+    int saved = errno;
+
+    q.inode = ss_inode_of(fd);
+    q.state = 0;
+    if (q.inode != 0 && ss_proc_walk("tcp", ss_state_by_inode, &q) <= 0)
+        q.state = 0;
+    if (q.state == 0 && q.inode != 0 && me != NULL && me->plen > 0) {
+        q.pair.local = &me->local;
+        q.pair.peer = &me->peer;
+        if (ss_proc_walk("tcp", ss_state_by_pair, &q) <= 0)
+            q.state = 0;
+    }
+    errno = saved;
+    return q.state;
+}
+
 /*
  * After close(): does a descriptor still refer to this TCP socket (one
  * made by dup() or fork())? Then /proc/net/tcp still lists its inode.

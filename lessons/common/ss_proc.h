@@ -46,6 +46,15 @@ static inline const char *ss_tcp_state(int st)
     return st > 0 && st < 12 ? names[st] : "?";
 }
 
+/* Has the peer's FIN come, by the state? CLOSE_WAIT (only the peer has
+   closed), CLOSING (both at once), LAST_ACK (both, the peer first),
+   TIME_WAIT (both, this side first). */
+static inline int ss_fin_came(int st)
+{
+    return st == SS_TCP_CLOSE_WAIT || st == SS_TCP_CLOSING ||
+           st == SS_TCP_LAST_ACK || st == SS_TCP_TIME_WAIT;
+}
+
 /*
  * The parsing below is written out by hand, not with sscanf(): a busy
  * machine lists tens of thousands of connections (TIME_WAIT ones among
