@@ -137,6 +137,28 @@ sys.exit(subprocess.call([sys.argv[2], "127.0.0.1", str(port), "hello",
     done
 }
 
+@test "plain UDP receiver: Ctrl-Z then fg (SIGSTOP, SIGCONT) does not end it" {
+    local dir="$BATS_TEST_TMPDIR" receiver
+    build_plain udp-receiver
+    start_bg "$dir/receiver.out" "$dir/udp-receiver" 127.0.0.1 0
+    receiver="$BG_PID"
+    wait_ready "$dir/receiver.out"
+    # With SO_RCVTIMEO set, Linux ends the waiting recvfrom() with EINTR
+    # when the stopped program goes on: it must wait again, not fail.
+    kill -STOP "$receiver"
+    wait_until 10 stopped "$receiver"
+    kill -CONT "$receiver"
+    "$PYTHON" -c 'import socket, sys
+socket.socket(socket.AF_INET, socket.SOCK_DGRAM).sendto(
+    b"after", ("127.0.0.1", int(sys.argv[1])))' "$PORT"
+    wait_exit "$receiver" 30
+    [ "$EXIT_STATUS" -eq 0 ]
+    run cat "$dir/receiver.out"
+    refute_output --partial 'Interrupted system call'
+    assert_line --regexp '^5 bytes from 127\.0\.0\.1:[0-9]+: after$'
+    assert_line 'no datagram for 5 s: done'
+}
+
 @test "plain 01: socket() returns the lowest free descriptors, TCP then UDP" {
     build_plain socket
     # bare closes every descriptor above 2: 3 and 4 are the lowest free.

@@ -47,6 +47,8 @@ int main(int argc, char *argv[])
         n = recvfrom(fd, buf, sizeof buf, 0, (struct sockaddr *)&from, &len);
         if (n == -1 && (errno == EAGAIN || errno == EWOULDBLOCK))
             break; /* the timeout ran out */
+        if (n == -1 && errno == EINTR)
+            continue; /* a signal, or Ctrl-Z then fg: wait again */
         if (n == -1)
             fail("recvfrom");
         inet_ntop(AF_INET, &from.sin_addr, host, sizeof host);
