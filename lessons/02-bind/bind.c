@@ -74,7 +74,9 @@ int main(int argc, char **argv)
     dump("sin_zero", addr.sin_zero, sizeof addr.sin_zero, "zero");
     say("htons(%u) put the high byte first; on this %s-endian machine it %s",
         (unsigned)opt.port, htons(1) == 1 ? "big" : "little",
-        htons(1) == 1 ? "changes nothing" : "swaps the two bytes");
+        opt.port == 0   ? "changes nothing you can see: 0 is 00 00"
+        : htons(1) == 1 ? "changes nothing"
+                        : "swaps the two bytes");
 
     if (bind(fd, (struct sockaddr *)&addr, sizeof addr) == -1) {
         perror("bind");
