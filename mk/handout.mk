@@ -185,8 +185,10 @@ $(HANDOUT_DIR)/paper.$(PAPER): | $(HANDOUT_DIR)
 # docs/filters/transcripts.lua shows go through this program (found beside
 # $(RUNS_DIR)), which wraps them with the header's own ss_wrap().
 PAPER_WRAP := $(BUILD)/paper-wrap
+# Linked under another name, then renamed: a test that runs it while
+# another make relinks it never finds a file half written.
 $(PAPER_WRAP): docs/filters/paper-wrap.c $(LESSON_HEADER) $(BUILD)/.flags | $(BUILD)
-	$(CC) $(STRICT) $(CFLAGS) $(REPRO) $< -o $@
+	$(CC) $(STRICT) $(CFLAGS) $(REPRO) $< -o $@.tmp.$$$$ && mv -f $@.tmp.$$$$ $@
 
 # The LaTeX, on the paper PAPER names (pandoc writes it into the
 # \documentclass line); the diagrams must be rendered before the filter
