@@ -342,7 +342,9 @@ static inline int ss_has_inode(const struct ss_procsock *s, const char *file,
 /* The state of the TCP connection fd has, as /proc/net/tcp lists it: by
    its inode, or, for a TIME_WAIT record that has none, by its addresses.
    A state number (ss_proc.h), or 0 when none is listed (not Linux, a
-   reset) or fd is no socket. */
+   reset), fd is no socket, or nothing would be told (narration off, or
+   a repeat held back: a program that spins on recv() = 0 must not read
+   /proc at every turn). */
 struct ss_state_search {
     unsigned long inode;
     struct ss_pair pair;
@@ -378,6 +380,8 @@ static inline int ss_tcp_state_of(int fd)
     struct ss_sock *me = ss_sock_find(fd);
     int saved = errno;
 
+    if (ss_nar.muted || ss_nar.hush)
+        return 0;
     q.inode = ss_inode_of(fd);
     q.state = 0;
     if (q.inode != 0 && ss_proc_walk("tcp", ss_state_by_inode, &q) <= 0)
