@@ -372,7 +372,7 @@ grading() {
     printf '%s\n' '-- python3 calc.py {port}' >"$G/submissions/ada/run"
     printf '%s\n' '-- ./calc {port}' >"$G/submissions/brian/run"
     printf '%s\n' '-- ./calc {port}' >"$G/submissions/grace/run"
-    # Ada's run file starts python3 from PATH, once for each of her 19
+    # Ada's run file starts python3 from PATH, once for each of her 20
     # checks: the python3 found first is the peers' own ($PYTHON), not a
     # version manager's shim that looks up an interpreter at every start
     # (scripts/lib/python.bash says what that costs).
@@ -415,7 +415,7 @@ grading() {
     # The handout tells the CSV's columns in words: they must be these.
     grep -q '^submission,kind,passed,failed,' "$G/results.csv" ||
         die "results.csv: its first columns are not as told"
-    grep -q '^brian,calc\.spec,15,3,' "$G/results.csv" ||
+    grep -q '^brian,calc\.spec,16,3,' "$G/results.csv" ||
         die "results.csv: brian's counts are not those of the batch's line"
     grep -q '^brian,.*,empty-line: ended after an empty line; long-line: ' \
         "$G/results.csv" || die "results.csv: brian's notes are not as told"

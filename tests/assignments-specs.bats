@@ -17,7 +17,7 @@ SPECS=scripts/sockcheck/specs
     solution echo-server
     run "$PYTHON" "$ROOT/scripts/check" --spec "$ROOT/$SPECS/echo.spec" -- \
         "$BATS_TEST_TMPDIR/echo-server" '{port}'
-    passes 17
+    passes 18
 }
 
 @test "assignments: 2, the echo client, passes echo-client.spec" {
@@ -31,7 +31,7 @@ SPECS=scripts/sockcheck/specs
     solution fork-echo-server
     run "$PYTHON" "$ROOT/scripts/check" --spec "$ROOT/$SPECS/echo-many.spec" -- \
         "$BATS_TEST_TMPDIR/fork-echo-server" '{port}'
-    passes 18
+    passes 19
     assert_line --regexp '^PASS together '
     # Assignment 1's server, one client at a time, is told apart.
     solution echo-server
@@ -51,4 +51,23 @@ SPECS=scripts/sockcheck/specs
         "$BATS_TEST_TMPDIR/broken" '{port}'
     assert_failure 1
     assert_line --regexp '^FAIL one-line'
+}
+
+@test "assignments: an echo server with no send timeout fails never-reads" {
+    # Assignment 1's server without its SO_SNDTIMEO: it passes every
+    # other check, but a client that sends much and never reads holds it
+    # in send() for good, and the next client is never served.
+    grep -v 'SO_SNDTIMEO' "$ROOT/tests/solutions/echo-server.c" \
+        >"$BATS_TEST_TMPDIR/stuck.c"
+    run grep -c 'SO_SNDTIMEO' "$BATS_TEST_TMPDIR/stuck.c"
+    assert_output 0
+    cc -std=c11 "$BATS_TEST_TMPDIR/stuck.c" -o "$BATS_TEST_TMPDIR/stuck"
+    run "$PYTHON" "$ROOT/scripts/check" --only never-reads echo-server -- \
+        "$BATS_TEST_TMPDIR/stuck" '{port}'
+    assert_failure 1
+    assert_line --regexp '^FAIL never-reads .*stuck on a client that never reads'
+    assert_output --partial 'nothing more came within 20.0 s'
+    assert_output --partial 'bytes it could not send'
+    # the words run over several lines: joined, they name the cure
+    [[ "$(tr -s ' \n' ' ' <<<"$output")" == *"send timeout of a few seconds (SO_SNDTIMEO,"* ]]
 }

@@ -108,7 +108,7 @@ wait_said() {
     assert_said "Not run: Python 2 code stopped the program in check loopback (see there): one-line,"
     # one failure, and the rest said once
     [[ $(grep -c '^FAIL' <<<"$output") -eq 1 ]]
-    assert_line "19 checks: 0 passed, 1 failed, 18 not run"
+    assert_line "20 checks: 0 passed, 1 failed, 19 not run"
 }
 
 @test "batch: a client whose first line asks for python2 is named too" {

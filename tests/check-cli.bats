@@ -173,8 +173,8 @@ for t in tests:
     printf '%s\n' "$output" >"$json"
     run "$PYTHON" -c "$validate" "$json"
     assert_success
-    assert_line "score 0 of 19"
-    assert_line "19 checks: 0 passed, 1 failed, 18 not run"
+    assert_line "score 0 of 20"
+    assert_line "20 checks: 0 passed, 1 failed, 19 not run"
     assert_line "loopback failed FAIL: ended before it listened on the port"
     assert_line "one-line failed NOT RUN"
     # the escape code and the NUL it printed, written out
@@ -213,7 +213,7 @@ for bad in suite.findall("testcase/failure"):
     assert_success
     run "$PYTHON" -c "$validate" "$xml"
     assert_success
-    assert_line "echo-server 19 1 18"
+    assert_line "echo-server 20 1 19"
     assert_line "loopback FAIL ended before it listened on the port"
     assert_line "one-line SKIP"
     says 'Its last words: ValueError: bad byte \x1b[0m\x00 in the configuration.'

@@ -20,7 +20,7 @@ load lib/students
     run bare timeout "$((150 * SCALE))" "$PYTHON" "$CHECK" \
         --spec "$BATS_TEST_TMPDIR/bare.spec" -- "${PROG[@]}" '{port}'
     passes_all
-    assert_line "17 checks: 17 passed, 0 failed"
+    assert_line "18 checks: 18 passed, 0 failed"
     refute_line --regexp '^PASS (recv-pieces|empty-line) '
     # the same protocol, each reply sent with one unchecked send(): cut
     # to "7", it still matches /7(\.0+)?/; the plain run shows the cut

@@ -1,9 +1,11 @@
 """The checks of a server described by a spec under odd peers: a silent
 client, a reset, a half-close, a client gone before the reply (SIGPIPE),
-input that is not what the spec sends (not UTF-8, an empty line, a very
+a client that never reads, input that is not what the spec sends (not UTF-8, an empty line, a very
 long line), and a restart on the same port. They are registered after
 spec_server.py's, in the order they run (restart last)."""
 
+import copy
+import socket
 import threading
 import time
 
@@ -259,6 +261,131 @@ def sp_sigpipe(run, res):
     if ended_at_sigpipe(prog, res, said, other):
         return
     serve_next(prog, spec, res, said, "next client not served")
+
+
+# How long the client that never reads holds its connection open, and
+# so how long the second client waits for its first reply: room for a
+# send timeout of 5 s (assignment 1's) met three times, as a send loop
+# meets it on Linux: a send() blocked on a full buffer is woken only
+# when the free room is at least half of what is queued (the kernel's
+# sk_stream_is_writeable()), so when a little room opens it
+# waits out the timeout, returns the part it took, and the loop's next
+# send() waits the whole timeout again (seen: three timeouts, 15 s,
+# before the EAGAIN).
+NEVER_READS_HOLD = 20.0
+# The most the client that never reads sends: enough to fill both sides'
+# buffers on loopback several times over.
+NEVER_READS_MAX = 64 << 20
+# A send() of ours that waits this long without taking a byte: the
+# program no longer reads.
+NEVER_READS_STALL = 1.0
+
+NEVER_READS_HINT = (
+    "Probably it was blocked in send() to the first client, which reads "
+    "nothing: such a send() waits for good once that client's window and "
+    "the program's send buffer are full, and no other client is served. "
+    "Give each connection a send timeout of a few seconds (SO_SNDTIMEO, "
+    "set as the receive timeout is; in Python, settimeout()), and when "
+    "send() fails with EAGAIN (or a timeout), end that client and go on "
+    "to the next. A loop of send() may wait the timeout out more than "
+    "once before that: 5 s is enough.")
+
+
+def flood(c, request):
+    """Send request over and over, reading nothing, until a send() takes
+    no byte for NEVER_READS_STALL, the program closes, NEVER_READS_MAX
+    bytes or FLOOD_LIMIT: (bytes sent, stalled)."""
+    chunk = request * max(1, 16384 // len(request))
+    sent = 0
+    deadline = time.monotonic() + FLOOD_LIMIT
+    c.s.settimeout(NEVER_READS_STALL)
+    try:
+        while sent < NEVER_READS_MAX and time.monotonic() < deadline:
+            sent += c.s.send(chunk)
+    except socket.timeout:
+        return sent, True
+    except OSError:  # the program closed or reset the connection
+        pass
+    return sent, False
+
+
+def settled(prog, ours):
+    """The program's side of our connection once its queues have not
+    changed for NEVER_READS_STALL (FLOOD_LIMIT at most): a program that
+    reads slower than we sent still works through its receive queue
+    after our send() stalled, and its time to give up on us starts only
+    when it is stuck. None when the connection is gone."""
+    deadline = time.monotonic() + FLOOD_LIMIT
+    seen, since = None, time.monotonic()
+    while True:
+        side = tcp_peer(prog.port, ours)
+        now = time.monotonic()
+        queues = side and (side.rx_queue, side.tx_queue)
+        if queues != seen:
+            seen, since = queues, now
+        if side is None or now - since >= NEVER_READS_STALL or \
+                now >= deadline:
+            return side
+        time.sleep(0.1)
+
+
+@spec_check("never-reads", "a client that never reads, then a new client",
+            "a client sends its requests over and over, reading no reply, "
+            "until the program reads no more (64 MB at most), and keeps "
+            "its connection open for 20 s; a second client, connected "
+            "then, is served within those 20 s (one client at a time is "
+            "fine, with a send timeout of 5 s)",
+            lambda s: has_send(s) and at_once(s))
+def sp_never_reads(run, res):
+    prog = start(run)
+    spec = run.spec
+    c, err = connect(prog)
+    if c is None:
+        could_not_connect(res, err)
+        return
+    request = b"".join(v for k, v, _ in spec.steps if k == "send")
+    ours = c.s.getsockname()[1]
+    sent, stalled = flood(c, request)
+    side = settled(prog, ours)
+    unsent = side.tx_queue if side else None
+    said = ("A client sent %s, its requests over and over (%s), read none "
+            "of the replies%s, and kept its connection open; a second "
+            "client connected then." % (
+                plural(sent, "byte"), shown(request, 24),
+                " (the program had stopped reading them)" if stalled
+                else ""))
+    patient = copy.copy(spec)
+    patient.timeout = NEVER_READS_HOLD
+    out = {}
+
+    def second():
+        out["t0"] = time.monotonic()
+        out["r"] = exchange(prog, patient, "The second client")
+        out["t"] = time.monotonic()
+
+    t = threading.Thread(target=second, daemon=True)
+    t.start()
+    t.join(NEVER_READS_HOLD * (len(spec.steps) + 1))
+    c.reset()
+    ok, words = out.get("r", (False, "The second client was not served "
+                                     "within %s." % secs(NEVER_READS_HOLD)))
+    if ok:
+        res.passed("%s It was served %s after it connected." % (
+            said, secs(out["t"] - out["t0"])))
+        return
+    fate = prog.fate()
+    if fate and ended_by_itself(prog):
+        res.failed(said + one_client(prog) % fate,
+                   "ended by itself (status 0)")
+        return
+    if fate:
+        res.failed("%s %s%s" % (said, words, why(prog)),
+                   "ended after a client that never reads")
+        return
+    held = (" The program's socket to the first client still held %s it "
+            "could not send." % plural(unsent, "byte")) if unsent else ""
+    res.failed("%s %s%s %s" % (said, words, held, NEVER_READS_HINT),
+               "stuck on a client that never reads")
 
 
 # what a program printed that shows a client's bytes reached its terminal

@@ -50,7 +50,7 @@ static void serve(int conn)
 int main(int argc, char **argv)
 {
     struct sockaddr_in addr;
-    struct timeval wait = {30, 0};
+    struct timeval wait = {5, 0};
     int fd, conn, one = 1;
 
     if (argc != 2) {

@@ -61,7 +61,7 @@ int main(int argc, char **argv)
 {
     struct sockaddr_in addr;
     struct sigaction sa;
-    struct timeval wait = {30, 0};
+    struct timeval wait = {5, 0};
     int fd, conn, one = 1;
     pid_t pid;
 

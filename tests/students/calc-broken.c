@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <unistd.h>
 
 int main(int argc, char **argv)
@@ -27,6 +28,8 @@ int main(int argc, char **argv)
         int c = accept(s, NULL, NULL);
         if (c < 0)
             continue;
+        struct timeval t = {5, 0}; /* a client that never reads */
+        setsockopt(c, SOL_SOCKET, SO_SNDTIMEO, &t, sizeof t);
         FILE *in = fdopen(c, "r");
         char line[128];
         while (fgets(line, sizeof line, in)) {
@@ -41,7 +44,8 @@ int main(int argc, char **argv)
                 r = x * y;
             char out[32];
             int n = snprintf(out, sizeof out, "%ld\n", r);
-            send(c, out, (size_t)n, MSG_NOSIGNAL);
+            if (send(c, out, (size_t)n, MSG_NOSIGNAL) < 0)
+                break;
         }
         fclose(in);
     }

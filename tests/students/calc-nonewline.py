@@ -15,11 +15,12 @@ s.bind(("127.0.0.1", int(sys.argv[1])))
 s.listen(5)
 while True:
     conn, addr = s.accept()
+    conn.settimeout(5)  # a client that never reads
     with conn:
         while True:
             try:
                 data = conn.recv(1024)
-            except ConnectionResetError:
+            except OSError:  # a reset, or the timeout
                 break
             if not data:
                 break

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <unistd.h>
 
 struct operand {
@@ -15,7 +16,7 @@ struct operand {
     char *reply;
 };
 
-static void answer(int c, char *line)
+static ssize_t answer(int c, char *line)
 {
     char reply[64];
     struct operand x, y;
@@ -25,8 +26,7 @@ static void answer(int c, char *line)
     char *o = strtok(NULL, " \r\n");
     char *b = strtok(NULL, " \r\n");
     if (a == NULL || o == NULL || b == NULL) {
-        send(c, "ERR\n", 4, MSG_NOSIGNAL);
-        return;
+        return send(c, "ERR\n", 4, MSG_NOSIGNAL);
     }
     strcpy(x.digits, a);   /* no length check */
     strcpy(y.digits, b);
@@ -34,7 +34,7 @@ static void answer(int c, char *line)
     long l = atol(x.digits), r = atol(y.digits);
     long v = op == '+' ? l + r : op == '-' ? l - r : op == '*' ? l * r : 0;
     int n = snprintf(x.reply, 64, "%ld\n", v);
-    send(c, x.reply, (size_t)n, MSG_NOSIGNAL);
+    return send(c, x.reply, (size_t)n, MSG_NOSIGNAL);
 }
 
 int main(int argc, char **argv)
@@ -56,10 +56,13 @@ int main(int argc, char **argv)
         int c = accept(s, NULL, NULL);
         if (c < 0)
             continue;
+        struct timeval t = {5, 0}; /* a client that never reads */
+        setsockopt(c, SOL_SOCKET, SO_SNDTIMEO, &t, sizeof t);
         FILE *in = fdopen(c, "r");
         char line[256];
         while (fgets(line, sizeof line, in))
-            answer(c, line);
+            if (answer(c, line) < 0)
+                break;
         fclose(in);
     }
 }

@@ -8,6 +8,7 @@ s.bind(("127.0.0.1", int(sys.argv[1])))
 s.listen(5)
 while True:
     c, _ = s.accept()
+    c.settimeout(5)  # a client that never reads
     with c:
         try:
             for raw in c.makefile("rb"):
@@ -20,4 +21,4 @@ while True:
                     reply = "ERR expected: NUMBER km"
                 c.sendall((reply + "\n").encode())
         except OSError:
-            pass  # the client reset the connection
+            pass  # the client reset the connection, or timed out

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <unistd.h>
 
 static int send_all(int fd, const char *buf, size_t len)
@@ -44,6 +45,8 @@ int main(int argc, char **argv)
         int cfd = accept(lfd, NULL, NULL);
         if (cfd < 0)
             continue;
+        struct timeval t = {5, 0}; /* a client that never reads */
+        setsockopt(cfd, SOL_SOCKET, SO_SNDTIMEO, &t, sizeof t);
         char buf[4096];
         ssize_t n;
         while ((n = recv(cfd, buf, sizeof buf, 0)) > 0)

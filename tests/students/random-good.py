@@ -10,9 +10,10 @@ s.bind(("0.0.0.0", int(sys.argv[1])))
 s.listen(5)
 while True:
     conn, _ = s.accept()
+    conn.settimeout(5)  # a client that never reads
     with conn:
         try:
             for _line in conn.makefile("rb"):
                 conn.sendall(b"%d\n" % random.randint(1, 100))
         except OSError:
-            pass  # the client reset the connection
+            pass  # the client reset the connection, or timed out

@@ -59,8 +59,8 @@ class Registry(unittest.TestCase):
     WITH_SPEC = {
         "echo-server": EXPECTED["echo-server"] + [
             "idle", "descriptors", "zombies", "silent-client", "reset",
-            "half-close", "sigpipe", "not-utf8", "empty-line", "long-line",
-            "recv-pieces", "short-send", "eintr", "restart"],
+            "half-close", "sigpipe", "never-reads", "not-utf8", "empty-line",
+            "long-line", "recv-pieces", "short-send", "eintr", "restart"],
         "echo-client": EXPECTED["echo-client"] + [
             "not-utf8", "empty-line", "long-line", "long-input", "bad-input",
             "short-send"],

@@ -240,8 +240,9 @@ class WhichChecks(unittest.TestCase):
         self.assertEqual(self.names("send: 3 + 4\nexpect: 7\ntogether: 3"), [
             "bind", "exchange", "in-turn", "together", "idle",
             "descriptors", "zombies", "silent-client", "reset", "half-close",
-            "sigpipe", "not-utf8", "empty-line", "long-line", "out-of-range",
-            "zero", "recv-pieces", "short-send", "eintr", "restart"])
+            "sigpipe", "never-reads", "not-utf8", "empty-line", "long-line",
+            "out-of-range", "zero", "recv-pieces", "short-send", "eintr",
+            "restart"])
 
     def test_a_greeting_server_gets_no_malformed_input(self):
         # nor requests in pieces: it reads nothing
@@ -277,7 +278,7 @@ class WhichChecks(unittest.TestCase):
     def test_a_server_whose_operator_answers_serves_one_at_a_time(self):
         spec = specmod.parse("send: hi\ninput: hello\nexpect: hello")
         names = [c.name for c in checks_for(spec)]
-        for name in ("together", "sigpipe"):
+        for name in ("together", "sigpipe", "never-reads"):
             self.assertNotIn(name, names)
         # zombies runs with no operator (its stdin at its end)
         for name in ("in-turn", "reset", "long-line", "zombies", "restart"):
