@@ -228,7 +228,7 @@ s.close()
     assert_line --regexp "^SyncookiesSent: \+[0-9]+ since listen\(\)"
     plain && return 0
     flatten
-    assert_output --partial "-> 127.0.0.1:$PORT SYN_SENT, 0 received and unread"
+    assert_output --partial "-> 127.0.0.1:$PORT SYN_SENT, its SYN not yet acknowledged by the peer"
     assert_output --partial "ListenOverflows and ListenDrops count each SYN"
 }
 

@@ -760,3 +760,65 @@ c.close()' "$n"
     run grep -c 'SO_LINGER is on with a time of 0' "$BATS_TEST_TMPDIR/nar.70"
     assert_output 0
 }
+
+@test "truth: a TCP queue's count tells bytes apart from a SYN or FIN, which /proc counts as one more" {
+    # The kernel's fact behind the words: /proc/net/tcp counts the peer's
+    # FIN in rx_queue until recv() returns 0 (16 bytes and a FIN: 17).
+    run "$PYTHON" - <<'PY'
+import socket, time
+srv = socket.socket(); srv.bind(("127.0.0.1", 0)); srv.listen()
+c = socket.create_connection(srv.getsockname())
+a, _ = srv.accept(); a.sendall(b"x" * 16); a.close()
+def rxq():
+    port = "%04X" % c.getsockname()[1]
+    for line in open("/proc/net/tcp"):
+        f = line.split()
+        if f[1].endswith(":" + port):
+            return f[3], int(f[4].split(":")[1], 16)
+for _ in range(100):  # until the FIN has come
+    if rxq()[0] == "08":
+        break
+    time.sleep(0.05)
+print("before", *rxq())
+while c.recv(100):
+    pass
+print("after", *rxq())
+PY
+    assert_success
+    assert_line "before 08 17"
+    assert_line "after 08 0"
+    # The words, from the counts and the state.
+    cat >"$BATS_TEST_TMPDIR/queues.c" <<'C'
+#define _POSIX_C_SOURCE 200809L
+#include "sockstep.h"
+int main(void)
+{
+    struct { int state; unsigned long rxq, txq; } cases[] = {
+        {SS_TCP_CLOSE_WAIT, 17, 0}, {SS_TCP_CLOSE_WAIT, 1, 0},
+        {SS_TCP_ESTABLISHED, 1, 2}, {SS_TCP_FIN_WAIT1, 0, 1},
+        {SS_TCP_LAST_ACK, 2, 5}, {SS_TCP_SYN_SENT, 0, 1},
+        {SS_TCP_FIN_WAIT2, 0, 0}};
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        struct ss_procsock s = {0};
+        char out[200] = "";
+        s.state = cases[i].state;
+        s.rxq = cases[i].rxq;
+        s.txq = cases[i].txq;
+        ss_tcp_queues(out, sizeof out, &s);
+        printf("%s:%s\n", ss_tcp_state(s.state), out);
+    }
+    return 0;
+}
+C
+    cc_strict -I "$ROOT/lessons/common" \
+        "$BATS_TEST_TMPDIR/queues.c" -o "$BATS_TEST_TMPDIR/queues"
+    run "$BATS_TEST_TMPDIR/queues"
+    assert_success
+    assert_output "CLOSE_WAIT:, 16 bytes and the peer's FIN received and unread
+CLOSE_WAIT:, the peer's FIN received and unread
+ESTABLISHED:, 1 byte received and unread, 2 bytes not yet acknowledged by the peer
+FIN_WAIT1:, its FIN not yet acknowledged by the peer
+LAST_ACK:, 1 byte and the peer's FIN received and unread, 4 bytes and its FIN not yet acknowledged by the peer
+SYN_SENT:, its SYN not yet acknowledged by the peer
+FIN_WAIT2:"
+}

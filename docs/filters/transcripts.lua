@@ -127,7 +127,6 @@ local KERNEL_WHY = {
     "already closed its side",
   ", half-open: the SYN was answered, and no ACK of the client's has " ..
     "been taken yet: not in the accept queue",
-  " (in each number, a SYN or a FIN counts as 1)",
   " (from /proc/net/tcp)",
   " (from /proc/net/tcp6)",
   " (from /proc/net/udp)",

@@ -233,6 +233,50 @@ static inline void ss_proc_failed(const char *path, int err)
     ss_kernel_line(text);
 }
 
+/* What one count of a TCP entry's queue holds, after ", ": /proc counts
+   a SYN or a FIN as one place in the sequence, as if it were a byte, so
+   where the state says one is there it is told apart from the bytes.
+   what: "received and unread" or "not yet acknowledged by the peer". */
+static inline size_t ss_tcp_count(char *out, size_t size, unsigned long q,
+                                  const char *flag, const char *what)
+{
+    if (q == 0)
+        return 0;
+    if (flag == NULL)
+        return (size_t)snprintf(out, size, ", %lu byte%s %s", q,
+                                q == 1 ? "" : "s", what);
+    if (q == 1)
+        return (size_t)snprintf(out, size, ", %s %s", flag, what);
+    return (size_t)snprintf(out, size, ", %lu byte%s and %s %s", q - 1,
+                            q == 2 ? "" : "s", flag, what);
+}
+
+/* The two queues of a TCP entry that does not listen, in words: what it
+   has received that its program has not read, and what it has sent that
+   the peer has not acknowledged. */
+static inline size_t ss_tcp_queues(char *out, size_t size,
+                                   const struct ss_procsock *s)
+{
+    int st = s->state;
+    /* the peer's FIN has come: until recv() returns 0 it is counted */
+    int fin_in = st == SS_TCP_CLOSE_WAIT || st == SS_TCP_CLOSING ||
+                 st == SS_TCP_LAST_ACK;
+    /* ours is sent, and counted until the peer acknowledges it */
+    int fin_out =
+        st == SS_TCP_FIN_WAIT1 || st == SS_TCP_CLOSING || st == SS_TCP_LAST_ACK;
+    int syn_out = st == SS_TCP_SYN_SENT || st == SS_TCP_SYN_RECV;
+    size_t n = ss_tcp_count(out, size, s->rxq, fin_in ? "the peer's FIN" : NULL,
+                            "received and unread");
+
+    if (n >= size)
+        return n;
+    return n + ss_tcp_count(out + n, size - n, s->txq,
+                            fin_out   ? "its FIN"
+                            : syn_out ? "its SYN"
+                                      : NULL,
+                            "not yet acknowledged by the peer");
+}
+
 /* Describe one entry, as truthfully as /proc allows. */
 static inline void ss_proc_say(const struct ss_procsock *s, const char *file)
 {
@@ -262,12 +306,8 @@ static inline void ss_proc_say(const struct ss_procsock *s, const char *file)
         if (s->state == SS_TCP_LISTEN)
             n += (size_t)snprintf(text + n, sizeof text - n,
                                   ", %lu waiting for accept()", s->rxq);
-        else if (s->rxq > 0 || s->txq > 0)
-            n += (size_t)snprintf(text + n, sizeof text - n,
-                                  ", %lu received and unread, %lu not yet "
-                                  "acknowledged by the peer (in each number, "
-                                  "a SYN or a FIN counts as 1)",
-                                  s->rxq, s->txq);
+        else
+            n += ss_tcp_queues(text + n, sizeof text - n, s);
         if (s->inode == 0) {
             const char *why = "";
             switch (s->state) {
