@@ -294,7 +294,8 @@ NEVER_READS_HINT = (
 def flood(c, request):
     """Send request over and over, reading nothing, until a send() takes
     no byte for NEVER_READS_STALL, the program closes, NEVER_READS_MAX
-    bytes or FLOOD_LIMIT: (bytes sent, stalled)."""
+    bytes or FLOOD_LIMIT: (bytes sent, how it ended: "stalled", "closed"
+    or "limit")."""
     chunk = request * max(1, 16384 // len(request))
     sent = 0
     deadline = time.monotonic() + FLOOD_LIMIT
@@ -303,10 +304,10 @@ def flood(c, request):
         while sent < NEVER_READS_MAX and time.monotonic() < deadline:
             sent += c.s.send(chunk)
     except socket.timeout:
-        return sent, True
+        return sent, "stalled"
     except OSError:  # the program closed or reset the connection
-        pass
-    return sent, False
+        return sent, "closed"
+    return sent, "limit"
 
 
 def settled(prog, ours):
@@ -345,15 +346,16 @@ def sp_never_reads(run, res):
         return
     request = b"".join(v for k, v, _ in spec.steps if k == "send")
     ours = c.s.getsockname()[1]
-    sent, stalled = flood(c, request)
+    sent, how = flood(c, request)
     side = settled(prog, ours)
     unsent = side.tx_queue if side else None
-    said = ("A client sent %s, its requests over and over (%s), read none "
-            "of the replies%s, and kept its connection open; a second "
-            "client connected then." % (
-                plural(sent, "byte"), shown(request, 24),
-                " (the program had stopped reading them)" if stalled
-                else ""))
+    said = ("A client sent %s, its requests over and over (%s), and read "
+            "none of the replies%s; a second client connected then." % (
+                plural(sent, "byte"), shown(request, 24), {
+                    "stalled": " (the program had stopped reading them), "
+                               "keeping its connection open",
+                    "closed": ", until the program closed the connection",
+                    "limit": ", keeping its connection open"}[how]))
     patient = copy.copy(spec)
     patient.timeout = NEVER_READS_HOLD
     out = {}
