@@ -822,3 +822,27 @@ LAST_ACK:, 1 byte and the peer's FIN received and unread, 4 bytes and its FIN no
 SYN_SENT:, its SYN not yet acknowledged by the peer
 FIN_WAIT2:"
 }
+
+@test "truth: a connection reset in the accept queue, when the server closes its listening socket: ECONNRESET's cause names it" {
+    plain && skip "the plain build narrates nothing"
+    cc_strict "$ROOT/lessons/plain/connect.c" -o "$BATS_TEST_TMPDIR/connect"
+    run "$PYTHON" - "$ROOT/scripts/narrate" "$BATS_TEST_TMPDIR/connect" <<'PY'
+import select, socket, subprocess, sys, time
+srv = socket.socket(); srv.bind(("127.0.0.1", 0)); srv.listen(5)
+port = srv.getsockname()[1]
+cli = subprocess.Popen([sys.argv[1], "--", sys.argv[2], "127.0.0.1",
+                        str(port)], stdout=subprocess.PIPE,
+                       stderr=subprocess.PIPE, text=True)
+select.select([srv], [], [], 30)  # its connection waits in the queue
+time.sleep(0.2)  # and the client in recv() (a reset before it fails it too)
+srv.close()  # never accepted: the kernel resets the queued connection
+out, err = cli.communicate(timeout=30)
+print(out + err)
+PY
+    assert_success
+    assert_line --partial "connected from port"
+    assert_line --regexp '^recv\(3, buf, 512, 0\) = -1 ECONNRESET'
+    local flat
+    flat=$(tr -s ' \n' '  ' <<<"$output")
+    [[ "$flat" == *"or the connection still waited in a server's accept queue when the server closed its listening socket"* ]]
+}

@@ -157,8 +157,10 @@ static const struct ss_errinfo ss_errors[] = {
      "the peer's end was torn down while the connection was open: it was "
      "closed with data it had received still unread (by the program, or "
      "by its kernel when the program ended or crashed), or closed with "
-     "SO_LINGER 0; or its machine rebooted. On Linux, what had already "
-     "arrived here is still read first, and the reset is reported once",
+     "SO_LINGER 0; or the connection still waited in a server's accept "
+     "queue when the server closed its listening socket; or the peer's "
+     "machine rebooted. On Linux, what had already arrived here is still "
+     "read first, and the reset is reported once",
      "nothing to fix on this side: close this socket and go on"),
     SS_E(EPIPE, NULL,
      "this side cannot send any more: the other end is gone (the peer "
