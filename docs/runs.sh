@@ -595,8 +595,8 @@ fi
 # 05's run, the plain client under scripts/narrate too.
 P1="$WORK/p1"
 mkdir -p "$P1"
-for f in socket bind listen accept connect server client udp-receiver \
-    udp-sender; do
+for f in socket bind listen accept connect server client close \
+    udp-receiver udp-sender; do
     "${CC:-cc}" -Wall -o "$P1/$f" "$ROOT/lessons/plain/$f.c" ||
         die "lessons/plain/$f.c does not build"
 done
@@ -669,6 +669,17 @@ plain_start plain.06.client 0 ./client 127.0.0.1 "$PORT" 'hello, server'
 finish plain.06.client
 finish plain.06.server
 shows plain.06.client '^received hello, server' "the echo"
+
+# Lesson 07: the half-closing client against the plain server; the
+# client's run is printed whole, the server's from the client's line.
+plain_start l07.server 0 ./server 127.0.0.1 0
+ready l07.server
+plain_start plain.07 0 ./close 127.0.0.1 "$PORT" hello
+finish plain.07
+finish l07.server
+shows plain.07 'FIN_WAIT1' "the client's FIN_WAIT1"
+shows plain.07 'TIME_WAIT' "the client's TIME_WAIT"
+shows l07.server 'CLOSE_WAIT' "the server's CLOSE_WAIT"
 
 plain_start plain.08 0 ./udp-receiver 127.0.0.1 0
 ready plain.08
