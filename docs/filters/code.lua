@@ -165,8 +165,9 @@ local SHORT_PROGRAM = 32
 
 -- On paper a listing may break across pages only where a reader can
 -- pick it up again: not inside a comment, nor in the middle of a
--- statement, nor between a comment and the code under it, nor before a
--- block's last statement or its closing brace, nor after its first line
+-- statement, nor between a comment and the code under it, nor between
+-- a function's head and its opening brace, nor before a block's last
+-- statement or its closing brace, nor after its first line
 -- or before its last two. keep[j] is true when no page break may come before line
 -- j of LINES (preamble.tex: \SSkeep at the end of that line).
 local function keep_before(lines)
@@ -189,7 +190,8 @@ local function keep_before(lines)
         p:match("^%s*while%s*%(.*%)$") or p:match("^%s*else$") or
         (p_is_comment and c ~= "") or
         (p:match("^#") and c:match("^#")) or
-        c:match("^}") or c:match("^\"") or c:match("^&&") or c:match("^||") or
+        c:match("^}") or c == "{" or c:match("^\"") or c:match("^&&") or
+        c:match("^||") or
         c:match("^%?") or c:match("^:") or c == "*/" or c:match("^else") or
         -- the last statement of a block stays with the one before it
         (c ~= "" and lines[j + 1] and lines[j + 1]:match("^%s*}"))
