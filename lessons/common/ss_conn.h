@@ -199,16 +199,23 @@ static inline int ss_listen(int fd, int backlog)
                     "Unix socket client's connect() waits (a non-blocking "
                     "one fails with EAGAIN)",
                     fd, backlog);
-        else if (cap > 0)
+        else if (cap > 0 && backlog >= 0 && backlog <= cap)
+            ss_tell(SS_K_LISTEN,
+                    "fd %d now listens: the kernel completes "
+                    "each client's handshake by itself and queues the "
+                    "connection until accept() takes it. With a backlog of "
+                    "%d, %ld may wait on Linux; past that, new clients' "
+                    "handshakes are not answered and they retry",
+                    fd, backlog, (long)backlog + 1);
+        else if (cap > 0) /* Linux takes the backlog as unsigned */
             ss_tell(SS_K_LISTEN,
                     "fd %d now listens: the kernel completes "
                     "each client's handshake by itself and queues the "
                     "connection until accept() takes it. The backlog, %d, "
-                    "limits that queue (Linux lets backlog+1 wait, and caps "
-                    "the backlog at net.core.somaxconn, %ld here); past it, "
-                    "new clients' handshakes are not answered and they "
-                    "retry",
-                    fd, backlog, cap);
+                    "is more than net.core.somaxconn, %ld here: Linux caps "
+                    "it there and lets %ld wait; past that, new clients' "
+                    "handshakes are not answered and they retry",
+                    fd, backlog, cap, cap + 1);
         else
             ss_tell(SS_K_LISTEN,
                     "fd %d now listens: the kernel completes "
