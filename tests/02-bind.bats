@@ -122,6 +122,8 @@ hold() {
     run_lesson "$BIN/02-bind" --port 0
     assert_success
     assert_line --regexp '^    kernel: fd 3 is socket:\[[0-9]+\], not in /proc/net yet$'
+    # bound, and still not listed: the rule is told there
+    [[ "$(tr -s ' \n' '  ' <<<"$output")" == *"a TCP socket is listed there only once it listens or has a connection (bound is not enough)"* ]]
     # with a port of its own (not 0), the bind line says what that means
     run_lesson "$BIN/02-bind" --port "$(free_port)"
     assert_success

@@ -259,7 +259,9 @@ static inline void ss_kernel(int fd)
                  fd, link);
         ss_kernel_line(text);
     } else if (found == 0) {
-        if (ss_once(SS_K_UNLISTED))
+        /* The rule is told where it shows: a socket with an address that
+           /proc/net still does not list (a TCP socket bound only). */
+        if (me != NULL && me->llen > 0 && ss_once(SS_K_UNLISTED))
             snprintf(text, sizeof text,
                      "fd %d is %s (from /proc/self/fd), and it is not in "
                      "/proc/net: a TCP socket is listed there only once it "
