@@ -281,6 +281,53 @@ EOF
     assert_output --partial 'ss_macros.h'
 }
 
+@test "handout: a whole plain program greys the lines printed before in another, and only those" {
+    # Two plain programs in a tree of their own: b.c has a.c's first
+    # seven lines (includes, a blank, main's head and "{"), then a line
+    # of its own; the "}" after it, in both, is no run on its own. On
+    # paper and on screen, those seven lines of b.c are grey, and its
+    # socket() line keeps its call's mark;
+    # a.c, printed first, has no grey line, and b.c's caption says what
+    # grey means.
+    local t="$BATS_TEST_TMPDIR/tree" md F
+    F=$(printf '\140\140\140') # a code fence
+    one_lesson_tree "$t" </dev/null
+    mkdir -p "$t/lessons/plain"
+    printf '%s\n' '#include <stdio.h>' '#include <stdlib.h>' \
+        '#include <sys/socket.h>' '#include <unistd.h>' '' \
+        'int main(void)' '{' '    return close(0);' '}' >"$t/lessons/plain/a.c"
+    printf '%s\n' '/* b.c */' '#include <stdio.h>' '#include <stdlib.h>' \
+        '#include <sys/socket.h>' '#include <unistd.h>' '' \
+        'int main(void)' '{' '    return socket(AF_INET, SOCK_STREAM, 0);' \
+        '}' >"$t/lessons/plain/b.c"
+    md="$t/t.md"
+    printf '# Lesson 01: x {#lesson-01}\n\n%s{.c .whole include="lessons/plain/a.c"}\n%s\n\n%s{.c .whole include="lessons/plain/b.c"}\n%s\n' \
+        "$F" "$F" "$F" "$F" >"$md"
+    cd "$t"
+    run pandoc "$md" --lua-filter "$ROOT/docs/include.lua" -t latex
+    assert_success
+    local tex=$output
+    # (a.c's listing, then b.c's: their lines in the Highlighting blocks)
+    run awk '/begin\{Highlighting\}/ { n++ } n == 2 && /SSnarr/' <<<"$tex"
+    assert_equal "${#lines[@]}" 7
+    assert_line --index 0 --partial 'stdio.h'
+    assert_line --index 5 --partial 'main'
+    refute_output --partial 'SOCK_STREAM'
+    refute_output --partial 'b.c'
+    run awk '/begin\{Highlighting\}/ { n++ } n == 1 && /SSnarr/' <<<"$tex"
+    assert_output ''
+    run grep -c 'SScallname{socket}' <<<"$tex"
+    assert_output 1
+    run grep -c 'grey: as in an earlier program' <<<"$tex"
+    assert_output 1
+    run pandoc "$md" --lua-filter "$ROOT/docs/include.lua" -t html5
+    assert_success
+    run grep -o 'id="code-2-[0-9]*" class="narration"' <<<"$output"
+    assert_equal "${#lines[@]}" 7
+    assert_line --index 0 'id="code-2-2" class="narration"'
+    assert_line --index 6 'id="code-2-8" class="narration"'
+}
+
 @test "handout: each line of a transcript takes the style of the narrator's own colour for it" {
     # A real run in colour (--color always): the narrator starts a call
     # line with bold (a failed one bold red), a kernel: line with cyan,

@@ -66,7 +66,7 @@ end
 -- NEED: the baselines the caption keeps room for below it; a number, or
 -- "WHOLE/PART" for a short listing kept whole when it fits (\listingcaption).
 local function listing_caption(path, first, last, total, whole, need, id,
-                                back)
+                                back, grey)
   local where = range_text(first, last)
   if whole and latex() then
     where = total .. " lines (the whole file is in the repository)"
@@ -81,6 +81,11 @@ local function listing_caption(path, first, last, total, whole, need, id,
   -- says so: the reader is sent back up the program.
   if back then
     where = where .. ", earlier in the file than the part above"
+  end
+  -- A plain program with lines printed before: the caption says what
+  -- their grey means (seen_lines).
+  if grey then
+    where = where:gsub("%)$", "; grey: as in an earlier program)")
   end
   local inlines = { pandoc.Code(path), pandoc.Str(","), pandoc.Space() }
   for _, w in ipairs(words(where)) do
@@ -216,6 +221,45 @@ local function keep_before(lines)
     end
   end
   return keep
+end
+
+-- The whole plain programs printed so far (lessons/plain/, {.whole}), in
+-- document order: each a list of its lines.
+local printed_plain = {}
+
+-- A line that says something: not blank, nor a brace alone.
+local function says_something(line)
+  local t = line:match("^%s*(.-)%s*$")
+  return t ~= "" and t ~= "{" and t ~= "}"
+end
+
+-- The lines of a whole plain program that one printed before already
+-- has: each run of lines the same, line for line, as consecutive lines
+-- of an earlier program, with at least SEEN_RUN lines that say something
+-- (the includes, fail(), the parsing of the arguments). A set of line
+-- numbers; grey on paper and on screen, so the new lines stand out.
+local SEEN_RUN = 3
+local function seen_lines(lines)
+  local seen = {}
+  for _, prev in ipairs(printed_plain) do
+    for i = 1, #lines do
+      for j = 1, #prev do
+        local k, said = 0, 0
+        while lines[i + k] and prev[j + k] and lines[i + k] == prev[j + k] do
+          if says_something(lines[i + k]) then
+            said = said + 1
+          end
+          k = k + 1
+        end
+        if said >= SEEN_RUN then
+          for x = i, i + k - 1 do
+            seen[x] = true
+          end
+        end
+      end
+    end
+  end
+  return seen
 end
 
 -- The pattern of a Lua string S, matched as it is.
@@ -507,6 +551,20 @@ function M.include_code(el)
   end
   -- The lines that only narrate (say(), heading()), set in grey.
   local file_narration = lang == "c" and listing.narration_lines(lines) or {}
+  -- In a whole plain program, the lines printed before in another are
+  -- grey too, their calls not marked: the marks are for what is new.
+  local file_seen = {}
+  if lang == "c" and show_all and first == 1 and last == total and
+      tostring(path):match("^lessons/plain/") then
+    file_seen = seen_lines(lines)
+    printed_plain[#printed_plain + 1] = lines
+    for i in pairs(file_seen) do
+      file_narration[i] = true
+      if file_calls then
+        file_calls[i] = nil
+      end
+    end
+  end
 
   -- A listing's id (the whole program of a Part I chapter, {#whole-04})
   -- is a target for links, as a heading's is.
@@ -516,8 +574,9 @@ function M.include_code(el)
   end
   local before = shown_parts[path] and shown_parts[path][#shown_parts[path]]
   local back = not whole and before ~= nil and before[1] > last
+  local grey = next(file_seen) ~= nil
   local blocks = { listing_caption(path, first, last, total, whole, nil, nil,
-    back) }
+    back, grey) }
   local marks_first = 0
   -- The lines left out before the first: since the end of the last part
   -- of this file shown above it, here or anywhere in the book, if one
@@ -625,7 +684,7 @@ function M.include_code(el)
       need = math.ceil(2.5 + marks_first + 0.73 * #first_chunk) .. "/" .. need
     end
     blocks[1] = listing_caption(path, first, last, total, whole, need,
-      el.identifier, back)
+      el.identifier, back, grey)
   end
   -- On paper the caption's "of N" says that the rest of the file is left
   -- out: a mark of it after the last line adds nothing, and a page break
