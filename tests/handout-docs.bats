@@ -404,11 +404,20 @@ EOF
     run grep -c 'left out\]' <<<"$tex"
     assert_output 0
     grep -qF "($((all - 1)) notes left out)" <<<"$tex"
+    # PAT#1 keeps only the first line PAT matches: fd 3's kernel line,
+    # not fd 4's, besides the SOCK_DGRAM note.
+    grep -q '^    kernel: fd 4 ' "$run"
+    sed -i 's/keep-notes="/&^    kernel: fd#1; /' "$md"
+    run pandoc "$md" --lua-filter docs/include.lua -M runs-dir="$ROOT/build/runs" -t html5
+    assert_success
+    grep -qF "the run ($((all - 2)) notes left out)" <<<"$output"
+    run grep -oE '<span class="tl kernel"[^>]*>kernel: fd [0-9]' <<<"$output"
+    assert_output --regexp '>kernel: fd 3$'
     # A pattern that keeps no note of the excerpt stops the build.
-    sed -i 's/SOCK_DGRAM: /no such note/' "$md"
+    sed -i 's/; ^    SOCK_DGRAM: /; no such note/' "$md"
     run pandoc "$md" --lua-filter docs/include.lua -M runs-dir="$ROOT/build/runs" -t html5
     assert_failure
-    assert_output --partial 'keep-notes="^    no such note" matches no note'
+    assert_output --partial 'keep-notes="no such note" matches no note'
 }
 
 @test "handout: a listing greys the lines of each say() and heading() statement, on paper and on screen" {

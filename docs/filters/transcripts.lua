@@ -159,7 +159,8 @@ end
 -- With all=true (notes="all") every note and every kernel line is shown
 -- whole. With kept (keep-notes="PAT; PAT"), a note or kernel line that
 -- matches none of the patterns is left out too, also with no line in
--- its place. Returns the lines and how many notes were left out, which
+-- its place; a pattern PAT#N keeps only the first N lines it matches
+-- (the first client's kernel line of three alike). Returns the lines and how many notes were left out, which
 -- the transcript's title says ("3 notes left out").
 local function drop_seen_notes(lines, first, last, all, skip, kept)
   local out, dropped = {}, 0
@@ -171,8 +172,9 @@ local function drop_seen_notes(lines, first, last, all, skip, kept)
     if kind ~= "note" and kind ~= "kernel" then
       return false
     end
-    for _, pat in ipairs(kept) do
-      if line:match(pat) then
+    for _, k in ipairs(kept) do
+      if line:match(k.pat) and (not k.left or k.left > 0) then
+        k.left = k.left and k.left - 1
         return false
       end
     end
@@ -390,6 +392,11 @@ function M.include_run(el)
     kept = {}
     for pat in el.attributes["keep-notes"]:gmatch("[^;]+") do
       pat = pat:match("^%s*(.-)%s*$")
+      local only = nil
+      local p, n = pat:match("^(.*)#(%d+)$")
+      if p then
+        pat, only = p, tonumber(n)
+      end
       local hit = false
       for i = first, last do
         local kind = line_kind(lines[i])
@@ -402,7 +409,7 @@ function M.include_run(el)
         fail('run="' .. name .. '": keep-notes="' .. pat .. '" matches no note ' ..
           "of lines " .. first .. " to " .. last .. " of " .. path)
       end
-      kept[#kept + 1] = pat
+      kept[#kept + 1] = { pat = pat, left = only }
     end
   end
   local shown_lines, dropped = drop_seen_notes(lines, first, last,
