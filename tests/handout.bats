@@ -152,8 +152,9 @@ chapter_text() {
     run grep -c -E '\([^()]*\((section|appendix|transcript|chapter) [A-Z0-9.]+, page [0-9]+\)\)' \
         "$BATS_FILE_TMPDIR/handout.txt"
     assert_output 0
-    # An empty link names a transcript by its number.
-    run grep -o -E 'transcript 5\.[0-9]+ \(page [0-9]+\)' "$BATS_TEST_TMPDIR/joined.txt"
+    # An empty link names a transcript by its number (lesson 09: the
+    # plain sender's run, printed in lesson 08).
+    run grep -o -E 'transcript 8\.[0-9]+ \(page [0-9]+\)' "$BATS_TEST_TMPDIR/joined.txt"
     assert_success
     # One that begins a sentence begins with a capital: "Figure 3 (page
     # 19) numbers", never ". figure 3 (page 19)".
