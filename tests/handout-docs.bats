@@ -328,6 +328,36 @@ EOF
     assert_line --index 6 'id="code-2-8" class="narration"'
 }
 
+@test "handout: a listing on paper never breaks between two of a block's declarations" {
+    # Declarations (a type, a name, ";") stay together; a page may break
+    # after the blank line below them, and between two statements. A
+    # prototype is no declaration to keep.
+    local t="$BATS_TEST_TMPDIR/tree" md F
+    F=$(printf '\140\140\140') # a code fence
+    one_lesson_tree "$t" </dev/null
+    mkdir -p "$t/lessons/plain"
+    printf '%s\n' '#include <stdio.h>' '' 'int main(void)' '{' \
+        '    struct sockaddr_in addr;' '    char buf[512], *end = "";' \
+        '    long port = 0 ? 1 : -1;' '    int f(void);' '    int fd;' '' \
+        '    fd = 1;' '    port = 2;' '    puts("x");' '    puts("y");' \
+        '    return 0;' '}' >"$t/lessons/plain/d.c"
+    md="$t/t.md"
+    printf '# Lesson 01: x {#lesson-01}\n\n%s{.c .whole include="lessons/plain/d.c"}\n%s\n' \
+        "$F" "$F" >"$md"
+    cd "$t"
+    run pandoc "$md" --lua-filter "$ROOT/docs/include.lua" -t latex
+    assert_success
+    run awk '/begin\{Highlighting\}/ { on = 1; next } /end\{Highlighting\}/ { on = 0 }
+        on { print (/SSkeep\{\}$/ ? "keep " : "may  ") NR }' <<<"$output"
+    local rows=("${lines[@]}")
+    # rows 5-9: the declarations; 6 and 7 kept with the one above, 8 (a
+    # prototype) not, 9 not after it; 11 (after the blank line) and 12
+    # (a statement after a statement) may start a page.
+    [[ "${rows[5]}" == keep* && "${rows[6]}" == keep* ]]
+    [[ "${rows[7]}" == may* && "${rows[8]}" == may* ]]
+    [[ "${rows[10]}" == may* && "${rows[11]}" == may* ]]
+}
+
 @test "handout: each line of a transcript takes the style of the narrator's own colour for it" {
     # A real run in colour (--color always): the narrator starts a call
     # line with bold (a failed one bold red), a kernel: line with cyan,

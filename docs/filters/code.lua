@@ -168,10 +168,24 @@ local SHORT_LISTING = 20
 -- page: a program that short is read at one glance (lesson 01's).
 local SHORT_PROGRAM = 32
 
+-- A line that declares variables: a type (a C type word, or struct X)
+-- and a name, ending with ";" (a function's prototype aside).
+local DECL_TYPES = { int = true, char = true, long = true, short = true,
+  unsigned = true, double = true, float = true, size_t = true,
+  ssize_t = true, socklen_t = true, pid_t = true, const = true,
+  struct = true, uint8_t = true, uint16_t = true, uint32_t = true,
+  uint64_t = true }
+local function is_declaration(line)
+  local word = line:match("^%s+([%a_][%w_]*)%s")
+  return word ~= nil and DECL_TYPES[word] == true and line:match(";%s*$") ~= nil and
+    not line:match("^%s+[%a_][%w_ %*]-[%a_][%w_]*%(")
+end
+
 -- On paper a listing may break across pages only where a reader can
 -- pick it up again: not inside a comment, nor in the middle of a
 -- statement, nor between a comment and the code under it, nor between
--- a function's head and its opening brace, nor before a block's last
+-- a function's head and its opening brace, nor between two of a
+-- block's declarations, nor before a block's last
 -- statement or its closing brace, nor after its first line
 -- or before its last two. keep[j] is true when no page break may come before line
 -- j of LINES (preamble.tex: \SSkeep at the end of that line).
@@ -199,7 +213,9 @@ local function keep_before(lines)
         c:match("^||") or
         c:match("^%?") or c:match("^:") or c == "*/" or c:match("^else") or
         -- the last statement of a block stays with the one before it
-        (c ~= "" and lines[j + 1] and lines[j + 1]:match("^%s*}"))
+        (c ~= "" and lines[j + 1] and lines[j + 1]:match("^%s*}")) or
+        -- a block's declarations stay together
+        (is_declaration(prev) and is_declaration(cur))
     end
     -- Nor after the first line, nor before the last two (empty lines
     -- aside).
