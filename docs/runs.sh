@@ -692,12 +692,21 @@ shows plain.06.client '^received hello, server' "the echo"
 
 # Lesson 07: the half-closing client against the plain server; the
 # client's run is printed whole, the server's from the client's line.
-plain_start l07.server 0 ./server 127.0.0.1 0
-ready l07.server
-plain_start plain.07 0 ./close 127.0.0.1 "$PORT" hello
-finish plain.07
-finish l07.server
-# (FIN_WAIT2 when the server's kernel acknowledged the FIN at once)
+# Each kernel: line is read just after its call returns: the line after
+# the client's shutdown() says FIN_WAIT1, FIN_WAIT2 (its FIN already
+# acknowledged), or TIME_WAIT when the server has echoed and closed in
+# between (seen once in about fifteen builds). The chapter discusses the
+# states in between and says a run may skip them, so the pair is run
+# again, at most 10 times, until the client's run shows one.
+for ((try = 1; ; try++)); do
+    plain_start l07.server 0 ./server 127.0.0.1 0
+    ready l07.server
+    plain_start plain.07 0 ./close 127.0.0.1 "$PORT" hello
+    finish plain.07
+    finish l07.server
+    grep -q -E 'FIN_WAIT[12]' "$WORK/plain.07.txt" && break
+    ((try < 10)) || break # (shows below says what is missing)
+done
 shows plain.07 'FIN_WAIT[12]' "the client's FIN_WAIT1 or FIN_WAIT2"
 shows plain.07 'TIME_WAIT' "the client's TIME_WAIT"
 shows l07.server 'CLOSE_WAIT' "the server's CLOSE_WAIT"
