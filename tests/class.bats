@@ -374,7 +374,7 @@ cat 2 0 PASS PASS | "
     run bare env PATH="$bin" timeout "$WAIT_LONG" "$PYTHON" "$CHECK" --batch "$CLASS" \
         echo-server --only one-line --no-sandbox
     assert_success
-    assert_line --index 1 "ann,echo-server,1,0,PASS,"
+    assert_line --index 1 "ann,echo-server,1,0,0,PASS,"
     run bare "$PYTHON" "$CHECK" --batch "$CLASS" echo-server --jobs 2 \
         --no-sandbox
     assert_failure 2
@@ -391,7 +391,7 @@ cat 2 0 PASS PASS | "
     run bare timeout "$WAIT_LONG" unshare -r "$PYTHON" "$CHECK" --batch "$CLASS" \
         echo-server --only one-line
     assert_success
-    assert_line "ann,echo-server,1,0,PASS,"
+    assert_line "ann,echo-server,1,0,0,PASS,"
     local warning="scripts/check: warning: this user (uid 0 here) is, outside its user namespace, the machine's root (as under unshare -r started by root), so the limit of 256 processes per submission cannot hold: a fork bomb can fill the machine. Grade as an ordinary user, or as root outside the namespace"
     if [[ "$(id -u)" -eq 0 ]]; then
         assert_line --index 0 "$warning"

@@ -114,9 +114,10 @@ COUNTED = {"PASS": 1, "FAIL": 2, "NOTE": 3, "NOT RUN": 4}
 
 def summary(rows, columns):
     """The lines of the lecturer's summary: how many submissions passed
-    every check, failed one or more, or were not checked; then a table,
-    one line per check that ran anywhere: how many passed it, failed it,
-    passed it with a note, or did not run it."""
+    every check, failed one or more, failed none but had checks NOT RUN
+    (a check that could not be made is not a pass), or were not checked;
+    then a table, one line per check that ran anywhere: how many passed
+    it, failed it, passed it with a note, or did not run it."""
     counts = []
     for name in columns:
         n = [name, 0, 0, 0, 0]
@@ -131,9 +132,12 @@ def summary(rows, columns):
                                   for c in columns)
            and not r.get("not checked")]
     failed = sum(1 for r in ran if int(r["failed"]) > 0)
-    lines = ["%s: %d passed every check, %d failed, %d not checked"
-             % (plural(len(rows), "submission"), len(ran) - failed, failed,
-                len(rows) - len(ran))]
+    partly = sum(1 for r in ran if int(r["failed"]) == 0 and any(
+        r.get(c) == "NOT RUN" for c in columns))
+    lines = ["%s: %d passed every check, %d failed, %d with checks not "
+             "run, %d not checked"
+             % (plural(len(rows), "submission"), len(ran) - failed - partly,
+                failed, partly, len(rows) - len(ran))]
     if counts:
         width = max(len(SUMMARY_COLUMNS[0]), *(len(n[0]) for n in counts))
         fmt = "%-" + str(width) + "s  %6s  %6s  %5s  %7s"

@@ -60,6 +60,7 @@ def single(opts, tmpdir):
               strace=opts.strace, narrate=opts.narrate, tmpdir=tmpdir,
               spec=opts.loaded or kind_spec(kind))
     run.sources = opts.source or []
+    run.require_faults = opts.require_faults
     if run.fixed_port is not None:
         wait_out_the_kernel(run.fixed_port, proto_of(run))
     reporter = Reporter(opts.format, run)

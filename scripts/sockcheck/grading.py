@@ -122,7 +122,8 @@ class Class:
                             % (name, self.kind))
         self.checks = [c for c in all_checks
                        if not opts.only or c in opts.only]
-        self.fields = ["submission", "kind", "passed", "failed"] + \
+        self.fields = ["submission", "kind", "passed", "failed",
+                       "not run"] + \
             self.checks + ["notes"]
         self.sandboxed = not opts.no_sandbox
         if opts.jobs > 1 and not self.sandboxed:
@@ -340,16 +341,16 @@ class Grader:
             if "said" not in row and row.get("not checked"):
                 row["said"] = row["notes"]
             if "said" not in row:
-                row["said"] = "%s: %d passed, %d failed (%s)" % (
+                row["said"] = "%s: %d passed, %d failed, %d not run (%s)" % (
                     row["kind"], row["passed"], row["failed"],
-                    secs(time.monotonic() - t0))
+                    row["not run"], secs(time.monotonic() - t0))
             with self.lock:
                 self.rows[i] = row
                 self.lock.notify_all()
 
     def blank(self, sub):
         row = {"submission": sub, "kind": self.klass.kind, "passed": 0,
-               "failed": 0, "notes": ""}
+               "failed": 0, "not run": len(self.klass.checks), "notes": ""}
         for c in self.klass.checks:
             row[c] = "NOT RUN"
         return row
@@ -404,7 +405,8 @@ class Grader:
                   "only": opts.only, "command": rf.command, "port": rf.port,
                   "wait": rf.wait or opts.wait, "build": rf.build,
                   "strace": opts.strace, "narrate": opts.narrate,
-                  "sandboxed": k.sandboxed, "source": opts.source or []}
+                  "sandboxed": k.sandboxed, "source": opts.source or [],
+                  "require_faults": opts.require_faults}
         py = "/usr/bin/python3" if os.path.exists("/usr/bin/python3") \
             else sys.executable
         if k.sandboxed:
@@ -560,6 +562,8 @@ class Grader:
             if not results:
                 row["not checked"] = True
         row["notes"] = "; ".join(notes)
+        row["not run"] = sum(1 for c in self.klass.checks
+                             if row[c] == "NOT RUN")
         return row
 
 
@@ -684,6 +688,7 @@ def inner_checks(params, tmpdir):
               spec=spec)
     run.sources = [os.path.join(cwd, name)
                    for name in params.get("source") or []]
+    run.require_faults = params.get("require_faults", False)
     if params["sandboxed"]:
         run.nproc = program_nproc()
     if run.fixed_port is not None and not params["sandboxed"]:

@@ -217,6 +217,10 @@ OPTIONS = (
     Opt(("--no-sandbox",), "no_sandbox", False, FLAG, None,
         "with --batch: run each submission with your own rights (when "
         "bwrap cannot run here)"),
+    Opt(("--require-faults",), "require_faults", False, FLAG, None,
+        "a fault check that cannot reach the program (a static or "
+        "set-user-ID program, which the preload library cannot enter) "
+        "fails, where it would be NOT\xa0RUN"),
     Opt(("--list",), "show_list", False, FLAG, None,
         "the kinds, their checks and the rule of each"),
     Opt(("-h", "--help"), "show_help", False, FLAG, None, "this help"),

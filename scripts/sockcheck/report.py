@@ -111,6 +111,9 @@ class Reporter:
                 " (%d of them with a note)" % notes if notes else "",
                 failed, ", %d not run" % skipped if skipped else ""),
                 file=self.out)
+        elif self.fmt == "tap":
+            print("# %d passed, %d failed, %d not run" % (
+                passed, failed, skipped), file=self.out)
         elif self.fmt == "gradescope":
             import json  # here, as xml below: text and TAP need neither
             json.dump(gradescope(self.run, self.results), self.out,
@@ -139,10 +142,10 @@ class Reporter:
                 "command": self.run.argv,
                 "passed": passed,
                 "failed": failed,
+                # its own count, even 0: a check NOT RUN is no pass
+                "not_run": skipped,
                 "checks": checks,
             }
-            if skipped:
-                obj["not_run"] = skipped
             json.dump(obj, self.out, indent=2)
             print(file=self.out)
         self.out.flush()

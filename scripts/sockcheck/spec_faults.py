@@ -10,6 +10,7 @@ its narrated calls show where."""
 import functools
 import os
 import shutil
+import stat
 import struct
 
 from .checks import GONE_HINT, Result, killed_by_sigpipe, named
@@ -75,6 +76,44 @@ def elf_static(path):
     return None
 
 
+def no_new_privs():
+    """Does this process run with no_new_privs (as in the batch's
+    sandbox), where set-user-ID bits are not honoured?"""
+    try:
+        with open("/proc/self/status") as f:
+            for line in f:
+                if line.startswith("NoNewPrivs:"):
+                    return line.split()[1] == "1"
+    except (OSError, IndexError):
+        pass
+    return False
+
+
+def elf_secure(path):
+    """A sentence when path is a program the loader runs in its secure
+    mode, where it ignores LD_PRELOAD: set-user-ID or set-group-ID to
+    someone else, or with file capabilities."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    what = None
+    if st.st_mode & stat.S_ISUID and st.st_uid != os.geteuid():
+        what = "set-user-ID (it runs as uid %d)" % st.st_uid
+    elif st.st_mode & stat.S_ISGID and st.st_gid != os.getegid():
+        what = "set-group-ID (it runs as gid %d)" % st.st_gid
+    else:
+        try:
+            if os.getxattr(path, "security.capability"):
+                what = "given file capabilities (getcap shows them)"
+        except (OSError, AttributeError):
+            pass
+    if what is None or no_new_privs():
+        return None
+    return ("%s is %s: for such a program the loader ignores LD_PRELOAD, "
+            "so the preload library cannot enter its calls" % (path, what))
+
+
 def cannot_preload(run, prog_argv):
     """Why the faults cannot be made for this command, or None."""
     if not os.path.exists(NARRATE_LIB):
@@ -94,7 +133,7 @@ def cannot_preload(run, prog_argv):
         except OSError:
             return None
         if head.startswith(b"\x7fELF"):
-            return elf_static(path)
+            return elf_static(path) or elf_secure(path)
         if not head.startswith(b"#!"):
             return None
         words = head[2:].split(b"\n")[0].decode("utf-8", "replace").split()
@@ -126,8 +165,16 @@ IGNORES_SEND = ("The program probably ignores what send() returns: when it "
                 "(in Python, sendall() does it).")
 
 
-def cannot_fault(res, blocked):
-    """Not run: the fault library cannot be preloaded (blocked: why)."""
+def cannot_fault(run, res, blocked):
+    """Not run: the fault library cannot be preloaded (blocked: why); a
+    failure with --require-faults."""
+    if getattr(run, "require_faults", False):
+        res.failed("Failed: %s. --require-faults asks that the fault "
+                   "checks reach the program: build it so that it loads "
+                   "the C library when it starts (no -static, no "
+                   "set-user-ID bit)." % blocked,
+                   "the fault checks cannot reach it")
+        return
     res.not_run("Not run: %s. Only the fault checks need it." % blocked,
                 "cannot preload the fault library")
 
@@ -158,7 +205,7 @@ def fault_check(run, res, faults, doing, acted, hint, on_failure=None,
     spec = run.spec
     blocked = cannot_preload(run, run.command(0))
     if blocked:
-        cannot_fault(res, blocked)
+        cannot_fault(run, res, blocked)
         return
     prog = Program(run, run.port_for(spec.proto), faults=faults)
     prog.wait_bound(spec.proto)
@@ -403,7 +450,7 @@ def sc_short_send(run, res):
     send() returns."""
     blocked = cannot_preload(run, run.command(0))
     if blocked:
-        cannot_fault(res, blocked)
+        cannot_fault(run, res, blocked)
         return
     prog = judge(run, res, "script", faults="send=half", doing=SEND_HALF)
     told = prog.narration_text()

@@ -138,13 +138,13 @@ class Main(unittest.TestCase):
             "scripts/check: %s: %s" % (name, note)
             for name, note in zip(sorted(runs), notes)] + [
             "scripts/check: 4 submissions: 0 passed every check, 0 failed, "
-            "4 not checked"])
+            "0 with checks not run, 4 not checked"])
         rows = list(csv.reader(io.StringIO(out)))
         # a column for each check the lecturer chose, NOT RUN in each
         self.assertEqual(rows[0], ["submission", "kind", "passed", "failed",
-                                   "one-line", "notes"])
+                                   "not run", "one-line", "notes"])
         self.assertEqual(rows[1:], [
-            [name, "echo-server", "0", "1", "NOT RUN", note]
+            [name, "echo-server", "0", "1", "1", "NOT RUN", note]
             for name, note in zip(sorted(runs), notes)])
 
     def test_csv_goes_to_its_file(self):

@@ -157,7 +157,8 @@ class Tap(unittest.TestCase):
             "the connection\n"
             "#   No.\n"
             "#   | bye\n"
-            "#   strace: close(4) = 0\n"))
+            "#   strace: close(4) = 0\n"
+            "# 1 passed, 1 failed, 0 not run\n"))
 
 
     def test_a_failure_without_a_reason(self):
@@ -179,6 +180,7 @@ class Json(unittest.TestCase):
             "command": ["./srv", "--port", "{port}", "a b"],
             "passed": 1,
             "failed": 1,
+            "not_run": 0,
             "checks": [{
                 "name": "one-line", "title": "one line echoed",
                 "result": "PASS", "reason": "",
