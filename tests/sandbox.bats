@@ -85,6 +85,189 @@ for f in ($list):
         pass"
 }
 
+# ---- B3-B6: what the sandbox shows ------------------------------------------
+
+@test "sandbox B3: the lecturer's environment stays out; a failing build line carries none of it into the CSV" {
+    honest leak
+    # shellcheck disable=SC2016 # expanded by the build's own shell
+    printf '%s\n' 'build: echo "key=$SOCKSTEP_TEST_SECRET home=$HOME path=$PATH lang=$LANG"; exit 1' \
+        >>"$CLASS/leak/run"
+    SOCKSTEP_TEST_SECRET="lecturer-secret-$MARK" grade "$BATS_TEST_TMPDIR/out.csv" \
+        echo-server --only loopback
+    assert_failure 1
+    refute_output --partial lecturer-secret
+    run grep -c lecturer-secret "$BATS_TEST_TMPDIR/out.csv"
+    assert_output 0
+    rows "$BATS_TEST_TMPDIR/out.csv" loopback
+    assert_output --partial "exited with status 1: key= home=/tmp/submission path=/usr/local/bin:/usr/bin:/bin:/usr/local/sbin:/usr/sbin:/sbin lang=C.UTF-8"
+}
+
+@test "sandbox B4: the checker's tree is not shown, only the files the checker needs" {
+    # an old CSV of another class, kept in the tree's build/, and the
+    # tree's own files (its Makefile, lessons/, its git link)
+    local old="$ROOT/build/other-class-$MARK.csv"
+    PLANTED="$old"
+    echo "alice,PASS" >"$old"
+    honest peek "$(peeks "$old" "/tmp/.sockstep/build/${old##*/}" \
+        "$ROOT/Makefile" /tmp/.sockstep/Makefile /tmp/.sockstep/lessons \
+        "$ROOT/.git" /tmp/.sockstep/.git)"
+    grade "$BATS_TEST_TMPDIR/out.csv" echo-server --only loopback
+    assert_success
+    rows "$BATS_TEST_TMPDIR/out.csv" loopback
+    assert_output "peek 1 0 0 PASS | "
+}
+
+@test "sandbox B5: the batch's own folder, even inside the checker's tree, is out of sight" {
+    # TMPDIR in the tree, as a lecturer may set it: the batch's folder
+    # holds every slot's copy
+    local tmp="$ROOT/build/tmp-$MARK"
+    PLANTED="$tmp"
+    mkdir -p "$tmp"
+    honest spy "$(peeks "$tmp" "/tmp/.sockstep/build/${tmp##*/}")"
+    honest victim
+    TMPDIR="$tmp" grade "$BATS_TEST_TMPDIR/out.csv" echo-server \
+        --only loopback --jobs 2
+    assert_success
+    rows "$BATS_TEST_TMPDIR/out.csv" loopback
+    assert_line --index 0 "spy 1 0 0 PASS | "
+    assert_line --index 1 "victim 1 0 0 PASS | "
+}
+
+@test "sandbox B6: a directory on the lecturer's PATH is not shown" {
+    # a home's bin on PATH (outside /tmp, which the sandbox never showed)
+    local home
+    home=$(mktemp -d /var/tmp/sockstep-home.XXXXXX)
+    PLANTED="$home"
+    chmod 755 "$home"
+    echo "token=lecturer" >"$home/deploy.conf"
+    chmod 644 "$home/deploy.conf"
+    honest peek "$(peeks "$home/deploy.conf" "$home")"
+    PATH="$home:$PATH" grade "$BATS_TEST_TMPDIR/out.csv" echo-server \
+        --only loopback
+    assert_success
+    rows "$BATS_TEST_TMPDIR/out.csv" loopback
+    assert_output "peek 1 0 0 PASS | "
+}
+
+# ---- B11: time --------------------------------------------------------------
+
+@test "sandbox B11: a run file's --wait may lower the lecturer's, never raise it" {
+    # it listens after 6 s; its run file asks for 600 s, the lecturer
+    # gives 2
+    honest slow "import time
+time.sleep(6)"
+    printf -- '--wait 600 -- %s server.py {port} %s\n' "$PYTHON" "$MARK" \
+        >"$CLASS/slow/run"
+    grade "$BATS_TEST_TMPDIR/out.csv" echo-server --only loopback --wait 2
+    assert_failure 1
+    rows "$BATS_TEST_TMPDIR/out.csv" loopback
+    assert_output --regexp '^slow 0 1 0 FAIL \| loopback: '
+}
+
+@test "sandbox B11: a submission that outlasts --limit time is ended, and its row says so" {
+    honest sleeper
+    printf 'build: sleep 300 # %s\n' "$MARK" >>"$CLASS/sleeper/run"
+    grade "$BATS_TEST_TMPDIR/out.csv" echo-server --only loopback \
+        --limit time=10
+    assert_failure 1
+    rows "$BATS_TEST_TMPDIR/out.csv" loopback
+    assert_output "sleeper 0 1 1 NOT RUN | in its build, it had taken the 10 s a submission may take (--limit time), and was ended"
+    # a wrong limit: one line, exit 2
+    run bare "$PYTHON" "$CHECK" --batch "$CLASS" echo-server --limit memory=1
+    assert_failure 2
+    assert_output "scripts/check: --limit: memory: expected a number 64..1048576, got '1'"
+    run bare "$PYTHON" "$CHECK" --batch "$CLASS" echo-server --limit swap=1
+    assert_failure 2
+    assert_output "scripts/check: --limit: no limit 'swap' (memory, procs, file, cpu, time, disk)"
+}
+
+# ---- B1, B2, B10: disk and memory -------------------------------------------
+
+@test "sandbox B1: a submission that fills its disk fills its own tmpfs, and another's build goes on" {
+    # --jobs 2: the filler writes 8 MB files into its copy until it
+    # cannot (its /tmp holds 32 MB); the other builds a C server meanwhile
+    honest filler "import os
+n = 0
+try:
+    while True:
+        with open('fill%d' % n, 'wb') as f:
+            f.write(b'x' * (8 << 20))
+        n += 1
+except OSError:
+    pass
+if n * 8 > 32:
+    raise SystemExit('wrote %d MB' % (n * 8))"
+    mkdir -p "$CLASS/cbuild"
+    cp "$SAMPLES/planted-echo-server.c" "$CLASS/cbuild/server.c"
+    printf 'build: cc -o server server.c\n-- ./server {port}\n' \
+        >"$CLASS/cbuild/run"
+    grade "$BATS_TEST_TMPDIR/out.csv" echo-server --only loopback --jobs 2 \
+        --limit disk=32
+    rows "$BATS_TEST_TMPDIR/out.csv" loopback
+    assert_line --index 0 "cbuild 1 0 0 PASS | "
+    assert_line --index 1 "filler 1 0 0 PASS | "
+}
+
+@test "sandbox B2: /dev/shm is a small tmpfs of its own, / and /dev are read only" {
+    honest hog "import os
+def fill(d):
+    n = 0
+    try:
+        while n < 8:
+            with open(os.path.join(d, 'hog%d' % n), 'wb') as f:
+                f.write(b'x' * (4 << 20))
+            n += 1
+    except OSError:
+        pass
+    return n * 4
+if fill('/dev/shm') > 8:
+    raise SystemExit('/dev/shm took more than 8 MB')
+for d in ('/', '/dev', '/etc'):
+    if fill(d):
+        raise SystemExit('wrote into ' + d)"
+    grade "$BATS_TEST_TMPDIR/out.csv" echo-server --only loopback \
+        --limit disk=32
+    assert_success
+    rows "$BATS_TEST_TMPDIR/out.csv" loopback
+    assert_output "hog 1 0 0 PASS | "
+}
+
+@test "sandbox B2: a submission out of memory is named, and the batch grades the next" {
+    [[ "$(id -u)" == 0 ]] || skip "a memory cgroup needs root"
+    [[ -w /sys/fs/cgroup/memory || -w /sys/fs/cgroup/cgroup.controllers ]] ||
+        skip "no memory cgroup here"
+    # 4 files of 60 MB in its /tmp (a tmpfs of 512 MB): more than the
+    # 200 MB of memory its sandbox may use
+    honest a-hog "for n in range(4):
+    with open('/tmp/hog%d' % n, 'wb') as f:
+        f.write(b'x' * (60 << 20))"
+    honest b-good
+    grade "$BATS_TEST_TMPDIR/out.csv" echo-server --only loopback \
+        --limit memory=200,disk=512
+    assert_failure 1
+    rows "$BATS_TEST_TMPDIR/out.csv" loopback
+    assert_line --index 0 --regexp "^a-hog 0 1 .*its sandbox ran out of memory \(200 MB, --limit memory\)"
+    assert_line --index 1 "b-good 1 0 0 PASS | "
+}
+
+@test "sandbox B10: a folder over the copy limit (sparse files in full) or too deep is one line, not copied" {
+    honest sparse
+    truncate -s 1G "$CLASS/sparse/core"
+    honest deep
+    local d="$CLASS/deep" i
+    for i in $(seq 70); do d+="/d"; done
+    mkdir -p "$d"
+    honest small
+    grade "$BATS_TEST_TMPDIR/out.csv" echo-server --only loopback \
+        --limit disk=64
+    assert_failure 1
+    refute_output --partial Traceback
+    rows "$BATS_TEST_TMPDIR/out.csv" loopback
+    assert_line --index 0 "deep 0 1 1 NOT RUN | its folder could not be copied: folders more than 64 deep"
+    assert_line --index 1 "small 1 0 0 PASS | "
+    assert_line --index 2 "sparse 0 1 1 NOT RUN | its folder could not be copied: its folder holds more than 32 MB (every byte of a sparse file counts): not copied"
+}
+
 # ---- B12, B13: programs the fault checks cannot reach -----------------------
 
 # shortsend NAME CCFLAGS...: submission NAME, tests/students/

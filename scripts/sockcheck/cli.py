@@ -131,7 +131,8 @@ def main(argv):
                 list_checks()
             return 0
         for name, given in (("--csv", opts.csv), ("--jobs", opts.jobs > 1),
-                            ("--no-sandbox", opts.no_sandbox)):
+                            ("--no-sandbox", opts.no_sandbox),
+                            ("--limit", opts.limit is not None)):
             if given and not opts.batch:
                 raise Usage("%s: only with --batch" % name)
         if opts.strace and shutil.which("strace") is None:

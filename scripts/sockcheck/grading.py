@@ -126,6 +126,7 @@ class Class:
                        "not run"] + \
             self.checks + ["notes"]
         self.sandboxed = not opts.no_sandbox
+        self.limits = opts.limit or sandbox.LIMITS
         if opts.jobs > 1 and not self.sandboxed:
             raise Usage("--jobs: needs the sandbox (each has a loopback of "
                         "its own); without it, submissions would take each "
@@ -234,7 +235,7 @@ def batch(opts, tmpdir):
                 "by root), so the limit of %d processes per submission "
                 "cannot hold: a fork bomb can fill the machine. Grade as an "
                 "ordinary user, or as root outside the namespace"
-                % (os.geteuid(), sandbox.PROCS))
+                % (os.geteuid(), klass.limits.procs))
     if klass.out is None:
         csv.writer(sys.stdout, lineterminator="\n").writerow(klass.fields)
         sys.stdout.flush()
@@ -369,21 +370,16 @@ class Grader:
                               % (rf.kind, self.klass.kind))
         except Refused as e:
             return self.not_checked(row, "refused: %s" % e)
-        uid = sandbox.slot_uid(slot) if self.klass.sandboxed else None
         work = os.path.join(self.tmpdir, "slot%d" % slot)
         shutil.rmtree(work, ignore_errors=True)
         os.makedirs(work)
         # the sandbox's own uid must pass through to its copy
         os.chmod(self.tmpdir, 0o711)
-        os.chmod(work, 0o711)
-        copy = os.path.join(work, "submission")
         try:
-            sandbox.copy_folder(here, copy, uid)
-        except (OSError, shutil.Error) as e:
+            return self.run_inner(row, rf, here, work, slot)
+        except sandbox.CopyRefused as e:
             return self.not_checked(row, "its folder could not be copied: "
                                     "%s" % e)
-        try:
-            return self.run_inner(row, rf, copy, uid)
         finally:
             shutil.rmtree(work, ignore_errors=True)
 
@@ -394,7 +390,7 @@ class Grader:
         row["said"] = why
         return row
 
-    def run_inner(self, row, rf, copy, uid):
+    def run_inner(self, row, rf, here, work, slot):
         k, opts = self.klass, self.klass.opts
         # each line the checker inside tells carries this token: one
         # that a submission wrote into its output (it can, as root and
@@ -403,50 +399,49 @@ class Grader:
         params = {"kind": None if k.spec else k.kind, "spec": None,
                   "token": token,
                   "only": opts.only, "command": rf.command, "port": rf.port,
-                  "wait": rf.wait or opts.wait, "build": rf.build,
+                  "wait": self.wait(rf), "build": rf.build,
                   "strace": opts.strace, "narrate": opts.narrate,
                   "sandboxed": k.sandboxed, "source": opts.source or [],
                   "require_faults": opts.require_faults}
         py = "/usr/bin/python3" if os.path.exists("/usr/bin/python3") \
             else sys.executable
+        pipes = dict(stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                     stderr=subprocess.PIPE)
         if k.sandboxed:
-            spec = None
-            if k.spec:  # a copy that the sandbox's uid can read
-                spec = os.path.join(os.path.dirname(copy), "spec",
-                                    os.path.basename(k.spec))
-                os.makedirs(os.path.dirname(spec), mode=0o711)
-                shutil.copyfile(k.spec, spec)
-                os.chmod(spec, 0o644)
+            if k.spec:
                 params["spec"] = os.path.join(sandbox.SPEC_DIR,
                                               os.path.basename(k.spec))
-            # the class's folder, and the CSV of its rows so far: neither
-            # is any submission's to read
-            hide = [k.top] + ([k.real] if k.out is not None and k.real
-                              else [])
-            env = sandbox.environment(uid)
-            argv = sandbox.command(
-                TOP, copy, spec, hide,
+            params["staged"] = True
+            params["cwd"] = sandbox.WORK
+            # the class's folder, the CSV of its rows so far, and the
+            # batch's own folder (the other slots' copies): none is any
+            # submission's to read
+            hide = [k.top, self.tmpdir] + ([k.real] if k.out is not None
+                                           and k.real else [])
+            p = sandbox.start(
+                TOP, here, work,
                 [py, os.path.join(sandbox.TOOL, "scripts", "check"),
-                 "--in-sandbox"], env)
-            cwd, pre = None, sandbox.limits(uid)
+                 "--in-sandbox"], spec=k.spec, hide=hide, limits=k.limits,
+                slot=slot, **pipes)
         else:
+            copy = os.path.join(work, "submission")
+            sandbox.copy_folder(here, copy, None, k.limits.copy_limit())
             params["spec"] = k.spec
+            params["cwd"] = copy
             argv = [sys.executable, os.path.join(TOP, "scripts", "check"),
                     "--in-sandbox"]
-            cwd, pre, env = copy, os.setsid, None
-        params["cwd"] = sandbox.WORK if k.sandboxed else copy
-        p = subprocess.Popen(argv, cwd=cwd, preexec_fn=pre, env=env,
-                             stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                             stderr=subprocess.PIPE)
+            p = subprocess.Popen(argv, cwd=copy, preexec_fn=os.setsid,
+                                 **pipes)
         slot = id(p)
         self.running[slot] = p
+        oom = False
         try:
             try:
                 p.stdin.write(json.dumps(params).encode())
                 p.stdin.close()
             except OSError:
                 pass
-            return self.follow(row, p, rf, token)
+            row = self.follow(row, p, rf, token)
         finally:
             with self.lock:  # p is not reaped yet: its group is its own
                 del self.running[slot]
@@ -455,8 +450,21 @@ class Grader:
                 except OSError:
                     pass
             p.wait()
+            oom = sandbox.finish(p)
             if not k.sandboxed:
                 end_orphans()
+        if oom:
+            row["notes"] = "; ".join(n for n in (
+                row["notes"], "its sandbox ran out of memory (%d MB, "
+                "--limit memory): the kernel ended a process of it"
+                % k.limits.memory) if n)
+        return row
+
+    def wait(self, rf):
+        """The --wait of a submission: its run file's, when it is lower
+        than the lecturer's; never higher."""
+        return min(rf.wait, self.klass.opts.wait) if rf.wait \
+            else self.klass.opts.wait
 
     def follow(self, row, p, rf, token):
         """Read what the checker inside says until it ends, or until the
@@ -465,14 +473,16 @@ class Grader:
         step, limit = "the start", 30
         if rf.build:
             step, limit = "its build", BUILD_LIMIT + 10
-        wait = rf.wait or self.klass.opts.wait
+        wait = self.wait(rf)
         results, end, err = {}, None, b""
         stopped_inner = False
         buf, total = b"", 0
         deadline = time.monotonic() + limit
+        # the whole submission's time (--limit time), wall clock
+        whole = time.monotonic() + self.klass.limits.time
         streams = {p.stdout.fileno(): "out", p.stderr.fileno(): "err"}
         while streams:
-            left = deadline - time.monotonic()
+            left = min(deadline, whole) - time.monotonic()
             if left <= 0 or self.stopped:
                 break
             st = proc_stat(p.pid)
@@ -507,7 +517,9 @@ class Grader:
                     elif "start" in msg:
                         step = ("its build" if msg["start"] == "build"
                                 else "check %s" % msg["start"])
-                        deadline = time.monotonic() + CHECK_LIMIT + wait
+                        deadline = time.monotonic() + (
+                            BUILD_LIMIT + 10 if msg["start"] == "build"
+                            else CHECK_LIMIT + wait)
                     elif "result" in msg:
                         results[msg["result"]] = msg
                         deadline = time.monotonic() + CHECK_LIMIT + wait
@@ -518,6 +530,10 @@ class Grader:
         if stopped_inner:
             what = ("in %s, its checker was stopped (SIGSTOP), as a "
                     "submission can do without the sandbox" % step)
+        elif end is None and streams and time.monotonic() >= whole:
+            what = ("in %s, it had taken the %d s a submission may take "
+                    "(--limit time), and was ended"
+                    % (step, self.klass.limits.time))
         elif end is None and streams:
             what = "%s still ran after its time limit, and was ended" % step
         elif end is None:
@@ -657,6 +673,10 @@ def inner_checks(params, tmpdir):
     the submission was not checked, or None."""
     from .options import Options
     cwd = params["cwd"]
+    if params.get("staged"):
+        why = sandbox.unpack()
+        if why:
+            return why
     if params["build"]:
         emit({"start": "build"})
         try:

@@ -8,6 +8,8 @@ import re
 import shutil
 import textwrap
 
+from .sandbox import Limits
+
 from .kinds import kind_checks
 from .common import KINDS, PROG, Usage
 from .spec import load
@@ -119,6 +121,15 @@ def number(name, what, top, digits):
     return check
 
 
+def limits(value):
+    """--limit's value: a sandbox.Limits."""
+    from .sandbox import Limits
+    got, err = Limits.parse(value)
+    if err:
+        raise Usage("--limit: " + err)
+    return got
+
+
 def one_of(name, choices, value):
     if value not in choices:
         raise Usage("%s: expected %s or %s, got '%s'" % (
@@ -217,6 +228,13 @@ OPTIONS = (
     Opt(("--no-sandbox",), "no_sandbox", False, FLAG, None,
         "with --batch: run each submission with your own rights (when "
         "bwrap cannot run here)"),
+    Opt(("--limit",), "limit", None, limits, "L=N,...",
+        "with --batch: the limits of each submission's sandbox: "
+        + ", ".join("%s=%d" % d for d in Limits.DEFAULTS) + " by default "
+        "(memory, file and disk in MB, cpu and time in seconds: the CPU "
+        "time of each process, and the whole submission's time, build "
+        "and checks; procs, processes and threads; disk, its /tmp, which "
+        "holds its copy: a folder over half of it is not copied)"),
     Opt(("--require-faults",), "require_faults", False, FLAG, None,
         "a fault check that cannot reach the program (a static or "
         "set-user-ID program, which the preload library cannot enter) "

@@ -1,10 +1,14 @@
 """Each submission of a batch runs in a sandbox of bubblewrap (bwrap):
 its own user, PID, mount, IPC, UTS and network namespaces (a loopback of
-its own, where the checker's peers run too), only the system's
-directories of the file system, read only (no one's home, no other
-folder of the machine: see visible()), a private /tmp, only its own
-copy of its folder writable, no capabilities, and limits on processes,
-CPU time, file size and memory.
+its own, where the checker's peers run too), no capabilities. It shows
+only what a check needs (see command()): the system's toolchain (/usr
+and its /bin, /lib links), a minimal /etc made for it, the checker's own
+files (scripts/, the preload library, the compiled modules), read only;
+its /tmp, which holds its copy of the submission, and its /dev/shm are
+tmpfs of a fixed size (Limits.disk), and the rest of its file system is
+read only. Its environment is fixed (environment()): nothing of the
+lecturer's. Its limits (Limits) hold processes, memory, file size and
+CPU time, and the batch ends it after Limits.time seconds.
 
 Inside, the checker for that one submission (scripts/check in its
 --in-sandbox mode) is PID 1 of the namespace: a process of the
@@ -17,28 +21,91 @@ the batch (Ctrl-C, a dropped SSH session).
 
 Run as root, the sandbox runs as a user of its own (a high uid, one per
 slot of --jobs, that no account has), so that the process limit holds:
-the kernel does not count processes against root's RLIMIT_NPROC."""
+the kernel does not count processes against root's RLIMIT_NPROC; and,
+where the machine has a memory cgroup, in a cgroup of its own whose
+memory (its tmpfs included) is limited as a whole.
 
-import importlib.util
+start() is the whole of it, for a batch's submission or a single one."""
+
+import errno
 import os
-import py_compile
 import resource
 import shutil
 import stat
 import subprocess
 import sys
 
-# The limits of everything in one sandbox (the checker inside included).
-PROCS = 256          # processes and threads
-CPU = 300            # CPU seconds, per process
-FILE = 64 << 20      # bytes, the largest file it may write
-MEMORY = 4 << 30     # bytes of address space, per process
+MB = 1 << 20
 
-# Inside the sandbox: where the checker, the submission's copy and the
-# lecturer's spec are.
+
+class Limits:
+    """The limits of one submission's sandbox, each a lecturer's option
+    (--limit NAME=N,...), with these defaults:
+      memory  MB of memory: of each process's address space, and, where
+              the machine has a memory cgroup and the batch runs as root,
+              of the whole sandbox (its tmpfs included)
+      procs   processes and threads, the checker's own included
+      file    MB, the largest file it may write
+      cpu     CPU seconds, per process
+      time    seconds the whole submission may take (build and checks),
+              wall clock: then it is ended, and its row says so
+      disk    MB of its /tmp, which holds its copy of the submission
+              (a folder larger than half of it is not copied: every byte
+              of a sparse file counts); its /dev/shm has a quarter"""
+
+    DEFAULTS = (("memory", 4096), ("procs", 256), ("file", 64),
+                ("cpu", 300), ("time", 900), ("disk", 256))
+    # the largest value of each, and the smallest
+    TOP = {"memory": 1 << 20, "procs": 4096, "file": 1 << 20,
+           "cpu": 86400, "time": 86400, "disk": 1 << 20}
+    LEAST = {"memory": 64, "procs": 16, "file": 1, "cpu": 1, "time": 10,
+             "disk": 4}
+
+    def __init__(self, **given):
+        for name, value in self.DEFAULTS:
+            setattr(self, name, given.pop(name, value))
+        if given:
+            raise TypeError("Limits has no %s" % ", ".join(given))
+
+    def copy_limit(self):
+        """The largest folder copied in, in bytes."""
+        return self.disk * MB // 2
+
+    def __repr__(self):
+        return ",".join("%s=%d" % (n, getattr(self, n))
+                        for n, _ in self.DEFAULTS)
+
+    @classmethod
+    def parse(cls, text):
+        """Limits from --limit's 'NAME=N,...': None and a sentence when
+        it is wrong."""
+        given = {}
+        for item in [i for i in text.split(",") if i]:
+            name, eq, value = item.partition("=")
+            if name not in cls.TOP:
+                return None, "no limit '%s' (%s)" % (
+                    name, ", ".join(n for n, _ in cls.DEFAULTS))
+            if not eq or not value.isdigit() or not \
+                    cls.LEAST[name] <= int(value) <= cls.TOP[name]:
+                return None, "%s: expected a number %d..%d, got '%s'" % (
+                    name, cls.LEAST[name], cls.TOP[name], value)
+            given[name] = int(value)
+        if not given:
+            return None, "expected NAME=N, got '%s'" % text
+        return cls(**given), None
+
+
+LIMITS = Limits()
+
+# Inside the sandbox: where the checker, the submission's copy, the
+# folder it is copied from and the lecturer's spec are.
 TOOL = "/tmp/.sockstep"
 WORK = "/tmp/submission"
+STAGED = "/tmp/.submitted"
 SPEC_DIR = "/tmp/.spec"
+
+# The environment inside: these alone (environment()).
+PATH = "/usr/local/bin:/usr/bin:/bin:/usr/local/sbin:/usr/sbin:/sbin"
 
 UID_BASE = 1500000000  # root: slot N runs as uid UID_BASE + pid*64 + N
 
@@ -63,11 +130,18 @@ def bwrap_missing():
     return None
 
 
-# The directories of the system a program may need: its commands,
-# libraries and configuration. Everything else of the machine (homes,
-# /root, /work, /srv, /mnt, /var, other users' files) is not there.
-SYSTEM = ("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32",
-          "/etc", "/opt", "/sys")
+# The directories of the system a program may need: its commands and
+# libraries (a link, as /bin is on a merged /usr, stays a link). /etc is
+# one made for the sandbox (etc()). Everything else of the machine
+# (homes, /root, /opt, /srv, /var, /sys, other users' files) is not there.
+SYSTEM = ("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32")
+# What of the machine's /etc it shows: what the loader, the compilers,
+# Python and the resolver of names (for localhost) read. Not passwd,
+# group or hosts: those are made for it, with its own user alone.
+ETC = ("alternatives", "ld.so.cache", "ld.so.conf", "ld.so.conf.d",
+       "localtime", "nsswitch.conf", "host.conf", "gai.conf", "protocols",
+       "services", "mime.types", "os-release", "debian_version",
+       "python3", "python3.11", "python3.12", "python3.13")
 
 
 def visible(extra=()):
@@ -90,41 +164,77 @@ def visible(extra=()):
     return args
 
 
-def interpreter_dirs(env, py):
+def interpreter_dirs(py):
     """The directories the sandbox needs beyond SYSTEM: those of py, the
     Python the checker inside runs on, when it is not the system's (a
-    version manager's, in a home), and of the PATH it is given (a
-    lecturer's ~/.local/bin; environment() has left out what the
-    sandbox's own uid cannot reach)."""
-    dirs = set(d for d in env.get("PATH", "").split(":")
-               if d.startswith("/") and not d.startswith("/tmp/"))
+    version manager's); none that the sandbox's user could not reach."""
+    dirs = set()
     real = os.path.realpath(py)
     if not any(real.startswith(s + "/") for s in SYSTEM):
         dirs.add(os.path.dirname(real))
         if real == os.path.realpath(sys.executable):
             dirs.update((sys.prefix, sys.base_prefix))
-    return sorted(dirs)
+    return sorted(d for d in dirs if searchable(d))
 
 
-def base_args(extra=()):
+def base_args(extra=(), disk=LIMITS.disk):
+    """What every sandbox has: the system's directories, its own /dev,
+    /proc, a /tmp and a /dev/shm of their own (tmpfs of disk MB and a
+    quarter of it), its namespaces, no capabilities."""
     return visible(extra) + [
-        "--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp",
-        "--unshare-all", "--die-with-parent", "--new-session",
-        "--cap-drop", "ALL", "--as-pid-1"]
+        "--dev", "/dev",
+        "--size", str(max(disk // 4, 1) * MB), "--tmpfs", "/dev/shm",
+        "--proc", "/proc",
+        "--size", str(disk * MB), "--tmpfs", "/tmp",
+        "--unshare-all", "--hostname", "sandbox", "--die-with-parent",
+        "--new-session", "--cap-drop", "ALL", "--as-pid-1"]
 
 
-def environment(uid):
-    """The environment inside: HOME in the private /tmp, and, run as a
-    uid of its own, a PATH without the directories that uid cannot
-    search (a version manager's shims in /root): there a command that
-    is not installed fails as 'not found', as it would for the
-    student."""
-    env = dict(os.environ, HOME="/tmp")
-    if uid is not None:
-        env["PATH"] = ":".join(d for d in env.get("PATH", "").split(":")
-                               if d.startswith("/") and searchable(d)
-                               and not d.startswith("/tmp/"))
-    return env
+def read_only():
+    """bwrap's last arguments: its own / and /dev read only (each is a
+    tmpfs without a size, where a program could otherwise write the
+    machine's memory away)."""
+    return ["--remount-ro", "/dev", "--remount-ro", "/"]
+
+
+def environment(uid=None):
+    """The environment inside, whoever starts the batch: a fixed PATH of
+    the system's directories, LANG, and HOME in the submission's copy;
+    nothing else (no variable of the lecturer's: a key, a token, where
+    their files are)."""
+    return {"PATH": PATH, "LANG": "C.UTF-8", "HOME": WORK}
+
+
+def etc(folder, uid):
+    """bwrap's arguments for the sandbox's /etc: a tmpfs with the files
+    of ETC that the machine has, read only, and a passwd, group and
+    hosts written in folder (the sandbox's own user, uid, as
+    'student'; localhost and the sandbox's name)."""
+    uid = os.getuid() if uid is None else uid
+    gid = os.getgid() if uid == os.getuid() else uid
+    files = {
+        "passwd": "root:x:0:0:root:/root:/bin/sh\n"
+                  "nobody:x:65534:65534:nobody:/nonexistent:/bin/false\n"
+                  + ("student:x:%d:%d:student:%s:/bin/sh\n"
+                     % (uid, gid, WORK) if uid not in (0, 65534) else ""),
+        "group": "root:x:0:\nnogroup:x:65534:\n"
+                 + ("student:x:%d:\n" % gid if gid not in (0, 65534)
+                    else ""),
+        "hosts": "127.0.0.1\tlocalhost\n127.0.1.1\tsandbox\n"
+                 "::1\tlocalhost ip6-localhost ip6-loopback\n",
+    }
+    args = ["--tmpfs", "/etc"]
+    for name in ETC:
+        here = os.path.join("/etc", name)
+        if os.path.exists(here):
+            args += ["--ro-bind", here, here]
+    for name, text in files.items():
+        path = os.path.join(folder, name)
+        with open(path, "w") as f:
+            f.write(text)
+        os.chmod(path, 0o644)
+        args += ["--ro-bind", path, os.path.join("/etc", name)]
+    return args + ["--remount-ro", "/etc"]
 
 
 def searchable(path):
@@ -190,6 +300,8 @@ def precompile(tool_root):
     the tree's own path). Only where the tree has build/ (scripts/check
     uses the cache only then), and nothing is said if it cannot be
     written: the sandbox's checker compiles the modules as before."""
+    import importlib.util
+    import py_compile
     build = os.path.join(tool_root, "build")
     here = os.path.join(tool_root, "scripts", "sockcheck")
     if not os.path.isdir(build):
@@ -231,37 +343,71 @@ def hidden(paths, at=lambda h: h):
     return args
 
 
-def command(tool_root, copy, spec, hide, inner_argv, env):
+def tool_files(tool_root):
+    """(path in the tree, path inside) of what the checker inside needs
+    of its tree: scripts/ (the checker, scripts/narrate), the preload
+    library and the compiled modules; not the tree itself, which may
+    hold a lecturer's old results, other classes, a git remote's token."""
+    out = []
+    for rel in ("scripts", "build/libsockstep.so", "build/pycache"):
+        here = os.path.join(tool_root, rel)
+        if os.path.exists(here):
+            out.append((here, os.path.join(TOOL, rel)))
+    return out
+
+
+def command(tool_root, staged, folder, spec, hide, inner_argv,
+            limits=LIMITS, uid=None):
     """The bwrap command that runs inner_argv (the checker inside) with
-    tool_root (the checker's tree) read-only at TOOL and at its own
-    path, copy (the submission's folder) writable at WORK, the spec file
-    read-only in SPEC_DIR, and the directories and files in hide (the
-    class's folder, the CSV of its results) out of sight wherever the
-    sandbox would show them: where they are, and where the checker's
-    tree shows them again. env is the environment it runs with."""
-    args = ["bwrap"] + base_args(interpreter_dirs(env, inner_argv[0]))
-    args += hidden([h for h in hide if not h.startswith("/tmp/")])
-    args += ["--ro-bind", tool_root, TOOL, "--bind", copy, WORK,
-             "--ro-bind", tool_root, tool_root]
-    root = os.path.realpath(tool_root).rstrip("/") + "/"
-    inside = [os.path.realpath(h) for h in hide
-              if os.path.realpath(h).startswith(root)]
-    args += hidden(inside, lambda h: os.path.join(TOOL, h[len(root):]))
-    args += hidden(inside)
+    the checker's files (tool_files()) read-only under TOOL, staged (the
+    copy of the submission's folder, which the checker inside copies
+    into its /tmp, at WORK) read only at STAGED, the spec file read-only
+    in SPEC_DIR, an /etc made in folder (etc()), and the directories and
+    files in hide (the class's folder, the CSV of its results, the
+    batch's own temporary folder) out of sight wherever the sandbox
+    would show them."""
+    py = inner_argv[0]
+    extra = interpreter_dirs(py)
+    args = ["bwrap"] + base_args(extra, limits.disk)
+    args += etc(folder, uid)
+    # hidden where a directory shown at its own path would show it (a
+    # mount point made elsewhere would show its name)
+    shown = [os.path.realpath(d).rstrip("/") + "/"
+             for d in list(SYSTEM) + extra if os.path.isdir(d)]
+    args += hidden([h for h in hide
+                    if any(os.path.realpath(h).startswith(d)
+                           for d in shown)])
+    args += ["--ro-bind", staged, STAGED]
+    for here, inside in tool_files(tool_root):
+        args += ["--ro-bind", here, inside]
+        root = os.path.realpath(here).rstrip("/") + "/"
+        under = [os.path.realpath(h) for h in hide
+                 if os.path.realpath(h).startswith(root)]
+        args += hidden(under, lambda h, r=root, i=inside:
+                       os.path.join(i, h[len(r):]))
     if spec:
         args += ["--ro-bind", spec,
                  os.path.join(SPEC_DIR, os.path.basename(spec))]
-    return args + ["--chdir", WORK, "--"] + inner_argv
+    return args + read_only() + ["--chdir", "/tmp", "--"] + inner_argv
 
 
-def limits(uid, nproc=PROCS):
-    """A preexec_fn for the sandbox: the limits, then (as root) the
-    sandbox's own user."""
+def preexec(uid, limits=LIMITS, cgroup=None):
+    """A preexec_fn for the sandbox: a session of its own, its cgroup,
+    the limits, then (as root) the sandbox's own user."""
+    nproc, mem = limits.procs, limits.memory * MB
+    cpu, size = limits.cpu, limits.file * MB
+
     def apply():
         os.setsid()
-        resource.setrlimit(resource.RLIMIT_CPU, (CPU, CPU))
-        resource.setrlimit(resource.RLIMIT_FSIZE, (FILE, FILE))
-        resource.setrlimit(resource.RLIMIT_AS, (MEMORY, MEMORY))
+        if cgroup:
+            try:
+                with open(os.path.join(cgroup, "cgroup.procs"), "w") as f:
+                    f.write(str(os.getpid()))
+            except OSError:
+                pass
+        resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu))
+        resource.setrlimit(resource.RLIMIT_FSIZE, (size, size))
+        resource.setrlimit(resource.RLIMIT_AS, (mem, mem))
         resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
         if uid is not None:
             resource.setrlimit(resource.RLIMIT_NPROC, (nproc, nproc))
@@ -279,6 +425,11 @@ def limits(uid, nproc=PROCS):
     return apply
 
 
+def limits(uid, nproc=LIMITS.procs):
+    """The preexec_fn of the default limits (as before start())."""
+    return preexec(uid, Limits(procs=nproc))
+
+
 def own_processes():
     uid, n = os.getuid(), 0
     for name in os.listdir("/proc"):
@@ -291,25 +442,232 @@ def own_processes():
     return n
 
 
-def copy_folder(src, dst, uid):
-    """Copy a submission's folder: directories, regular files and
-    symbolic links (as links, not followed); FIFOs, sockets and devices
-    left out. As root, the copy belongs to the sandbox's uid."""
-    def ignore(folder, names):
-        out = []
-        for n in names:
+# ---- memory for the whole sandbox: a cgroup, where there is one ----------
+
+CGROUP_V1 = "/sys/fs/cgroup/memory"
+CGROUP_V2 = "/sys/fs/cgroup"
+
+
+def make_cgroup(name, limits):
+    """A memory cgroup of its own for a sandbox, limited to limits.memory
+    MB, its tmpfs included (the kernel charges a tmpfs's pages to who
+    wrote them): its path, or None where none can be made (not root, no
+    memory controller)."""
+    if os.geteuid() != 0 or not real_root():
+        return None
+    mem = str(limits.memory * MB)
+    for top, knob in ((CGROUP_V1, "memory.limit_in_bytes"),
+                      (CGROUP_V2, "memory.max")):
+        if not os.path.exists(os.path.join(top, knob)) and not \
+                os.path.exists(os.path.join(top, "cgroup.controllers")):
+            continue
+        if top == CGROUP_V2:
             try:
-                mode = os.lstat(os.path.join(folder, n)).st_mode
+                with open(os.path.join(top, "cgroup.controllers")) as f:
+                    if "memory" not in f.read().split():
+                        continue
             except OSError:
-                out.append(n)
                 continue
-            if not (stat.S_ISDIR(mode) or stat.S_ISREG(mode)
-                    or stat.S_ISLNK(mode)):
-                out.append(n)
-        return out
-    shutil.copytree(src, dst, symlinks=True, ignore=ignore)
-    if uid is not None:
-        for top, dirs, files in os.walk(dst):
-            os.lchown(top, uid, uid)
-            for n in dirs + files:
-                os.lchown(os.path.join(top, n), uid, uid)
+        path = os.path.join(top, name)
+        try:
+            os.mkdir(path)
+        except FileExistsError:
+            pass
+        except OSError:
+            continue
+        try:
+            with open(os.path.join(path, knob), "w") as f:
+                f.write(mem)
+            return path
+        except OSError:
+            drop_cgroup(path)
+    return None
+
+
+def out_of_memory(path):
+    """Did the kernel end a process of the cgroup at path for memory?"""
+    for name, key in (("memory.oom_control", "oom_kill"),
+                      ("memory.events", "oom_kill")):
+        try:
+            with open(os.path.join(path, name)) as f:
+                for line in f:
+                    words = line.split()
+                    if len(words) == 2 and words[0] == key:
+                        return int(words[1]) > 0
+        except (OSError, ValueError):
+            pass
+    return False
+
+
+def drop_cgroup(path):
+    """Remove the cgroup at path once its processes are gone (ended
+    first, as the sandbox's init ends them all)."""
+    import time
+    for _ in range(50):
+        try:
+            os.rmdir(path)
+            return
+        except FileNotFoundError:
+            return
+        except OSError:
+            try:
+                with open(os.path.join(path, "cgroup.procs")) as f:
+                    for pid in f.read().split():
+                        try:
+                            os.kill(int(pid), 9)
+                        except (OSError, ValueError):
+                            pass
+            except OSError:
+                return
+            time.sleep(0.1)
+
+
+# ---- a submission's folder, copied -----------------------------------------
+
+class CopyRefused(Exception):
+    """A folder that is not copied: one sentence, for its row."""
+
+
+def folder_size(src, limit):
+    """The bytes of the regular files under src (a sparse file counts as
+    its length, not the blocks it holds), counted until past limit."""
+    total, todo = 0, [src]
+    while todo and total <= limit:
+        d = todo.pop()
+        try:
+            with os.scandir(d) as it:
+                for e in it:
+                    st = e.stat(follow_symlinks=False)
+                    if stat.S_ISDIR(st.st_mode):
+                        todo.append(e.path)
+                    elif stat.S_ISREG(st.st_mode):
+                        total += st.st_size
+                    total += 512  # each name costs a little too
+        except OSError:
+            pass  # copy_tree() says what cannot be read
+    return total
+
+
+def copy_tree(src, dst, uid=None, depth=0):
+    """Copy src to dst: directories, regular files and symbolic links (as
+    links, not followed); FIFOs, sockets and devices left out. As root
+    (uid not None) the copy belongs to uid. Raises CopyRefused with one
+    line: the name inside src, and what went wrong."""
+    def refuse(path, e):
+        rel = os.path.relpath(path, ROOTS[-1]) if ROOTS else path
+        if len(rel) > 80:
+            rel = "..." + rel[-77:]
+        why = ("no room left (the sandbox's /tmp is full)"
+               if e.errno in (errno.ENOSPC, errno.EDQUOT)
+               else (e.strerror or str(e)).lower())
+        raise CopyRefused("%s: %s" % (rel, why))
+    if depth == 0:
+        ROOTS.append(src)
+    try:
+        if depth > 64:
+            raise CopyRefused("folders more than 64 deep")
+        try:
+            os.mkdir(dst, 0o700)
+            names = sorted(os.listdir(src))
+        except OSError as e:
+            refuse(src, e)
+        for n in names:
+            s, d = os.path.join(src, n), os.path.join(dst, n)
+            try:
+                st = os.lstat(s)
+                if stat.S_ISLNK(st.st_mode):
+                    os.symlink(os.readlink(s), d)
+                elif stat.S_ISREG(st.st_mode):
+                    shutil.copyfile(s, d, follow_symlinks=False)
+                    os.chmod(d, stat.S_IMODE(st.st_mode) & 0o777)
+                elif stat.S_ISDIR(st.st_mode):
+                    copy_tree(s, d, uid, depth + 1)
+                    os.chmod(d, stat.S_IMODE(st.st_mode) & 0o777 | 0o700)
+                else:
+                    continue
+                if uid is not None:
+                    os.lchown(d, uid, uid)
+            except OSError as e:
+                refuse(s, e)
+        if depth == 0:
+            os.chmod(dst, stat.S_IMODE(os.stat(src).st_mode) & 0o777
+                     | 0o700)
+            if uid is not None:
+                os.lchown(dst, uid, uid)
+    finally:
+        if depth == 0:
+            ROOTS.pop()
+
+
+ROOTS = []  # the folder copy_tree() copies, for its messages
+
+
+def copy_folder(src, dst, uid, limit=None):
+    """Copy a submission's folder (copy_tree()); refused, before any byte
+    is copied, when it holds more than limit bytes."""
+    if limit is not None and folder_size(src, limit) > limit:
+        raise CopyRefused("its folder holds more than %d MB (every byte of "
+                          "a sparse file counts): not copied"
+                          % (limit // MB))
+    copy_tree(src, dst, uid)
+
+
+def unpack():
+    """Inside the sandbox: copy the submission's staged folder (STAGED,
+    read only) into WORK, on the sandbox's /tmp; None, or why not."""
+    try:
+        copy_tree(STAGED, WORK)
+    except CopyRefused as e:
+        return "its folder could not be copied into its sandbox: %s" % e
+    return None
+
+
+# ---- the whole of it ----------------------------------------------------
+
+def start(tool_root, folder, work, inner_argv, spec=None, hide=(),
+          limits=LIMITS, slot=0, **popen):
+    """Start inner_argv (scripts/check --in-sandbox, say) in a sandbox for
+    the submission in folder: copied into work (a directory of the
+    caller's, which it removes afterwards; refused with CopyRefused when
+    the folder is larger than limits.copy_limit()), then, inside, into
+    the sandbox's /tmp at WORK by unpack(). spec: a spec file to show at
+    SPEC_DIR; hide: paths to keep out of sight; slot: which of the
+    batch's sandboxes (its uid, as root). popen: subprocess.Popen's
+    arguments (stdin, stdout, stderr). Returns the Popen, with .cgroup
+    (a path to give to finish(), or None)."""
+    uid = slot_uid(slot)
+    os.makedirs(work, exist_ok=True)
+    # the sandbox's own uid must pass through to its staged copy
+    os.chmod(work, 0o711)
+    staged = os.path.join(work, "submission")
+    copy_folder(folder, staged, uid, limits.copy_limit())
+    shown_spec = None
+    if spec:  # a copy that the sandbox's uid can read
+        shown_spec = os.path.join(work, "spec", os.path.basename(spec))
+        os.makedirs(os.path.dirname(shown_spec), mode=0o711)
+        shutil.copyfile(spec, shown_spec)
+        os.chmod(shown_spec, 0o644)
+    argv = command(tool_root, staged, work, shown_spec,
+                   list(hide) + [work], inner_argv, limits, uid)
+    group = make_cgroup("sockstep-%d-%d" % (os.getpid(), slot), limits)
+    try:
+        p = subprocess.Popen(argv, env=environment(uid),
+                             preexec_fn=preexec(uid, limits, group),
+                             **popen)
+    except BaseException:
+        if group:
+            drop_cgroup(group)
+        raise
+    p.cgroup = group
+    return p
+
+
+def finish(p):
+    """After start()'s sandbox has ended (p reaped): True when the kernel
+    ended one of its processes for memory; its cgroup removed."""
+    group = getattr(p, "cgroup", None)
+    if not group:
+        return False
+    oom = out_of_memory(group)
+    drop_cgroup(group)
+    return oom

@@ -176,7 +176,8 @@ class ProgramProcesses(unittest.TestCase):
 
     def test_64_fewer_than_the_sandbox(self):
         self.assertEqual(grading.CHECKER_ROOM, 64)
-        self.assertEqual(self.limit_for(sandbox.PROCS), sandbox.PROCS - 64)
+        self.assertEqual(self.limit_for(sandbox.LIMITS.procs),
+                         sandbox.LIMITS.procs - 64)
 
     def test_no_limit_of_its_own_where_none_holds(self):
         self.assertIsNone(self.limit_for(grading.resource.RLIM_INFINITY))
