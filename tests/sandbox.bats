@@ -315,3 +315,21 @@ shortsend() {
     assert_output --partial '2 checks: 1 passed, 0 failed, 1 not run'
     refute_output --regexp '"status": "passed",[^}]*NOT RUN'
 }
+
+@test "sandbox B13: a set-user-ID program: narrate and the fault checks say the loader ignores LD_PRELOAD" {
+    [[ "$(id -u)" == 0 ]] || skip "a set-user-ID program of another user needs root"
+    shortsend suid
+    local prog="$CLASS/suid/hello"
+    chown 65534 "$prog"
+    chmod u+s "$prog"
+    run bare timeout "$WAIT_SHORT" "$ROOT/scripts/narrate" -- "$prog" 0
+    assert_failure 1
+    assert_line --index 0 "scripts/narrate: $prog is set-user-ID (it runs as its owner, nobody)."
+    assert_line --index 1 "For such a program the loader ignores LD_PRELOAD, so there is nothing to"
+    cd "$CLASS/suid"
+    run bare timeout "$((100 * SCALE))" "$PYTHON" "$CHECK" \
+        --spec "$ROOT/scripts/sockcheck/specs/hello.spec" --only short-send \
+        -- ./hello '{port}'
+    assert_success
+    assert_said "./hello is set-user-ID (it runs as uid 65534): for such a program the loader ignores LD_PRELOAD"
+}
