@@ -268,6 +268,26 @@ for d in ('/', '/dev', '/etc'):
     assert_line --index 2 "sparse 0 1 1 NOT RUN | its folder could not be copied: its folder holds more than 32 MB (every byte of a sparse file counts): not copied"
 }
 
+# ---- B7-B9: the CSV and the terminal ----------------------------------------
+
+@test "sandbox B7: '=x and =x are two rows; a batch started again grades the one it lacks" {
+    honest "'=x"
+    grade "$BATS_TEST_TMPDIR/out.csv" echo-server --only loopback
+    assert_success
+    # a second submission, broken (no run file), whose cell once was the
+    # first one's; and names that differ by a backslash or an ESC
+    mkdir -p "$CLASS/=x" "$CLASS/a\\x1b" "$CLASS/a"$'\e'
+    grade "$BATS_TEST_TMPDIR/out.csv" echo-server --only loopback
+    assert_failure 1
+    assert_line --regexp "out.csv holds 1 row already: 3 submissions left to check"
+    rows "$BATS_TEST_TMPDIR/out.csv" loopback
+    assert_line --index 0 "''=x 1 0 0 PASS | "
+    assert_line --index 1 --regexp "^'=x 0 1 1 NOT RUN \| refused: no run file"
+    assert_line --index 2 --regexp '^a\\x1b 0 1 1 NOT RUN \| refused: no run file'
+    assert_line --index 3 --regexp '^a\\\\x1b 0 1 1 NOT RUN \| refused: no run file'
+    [[ ${#lines[@]} -eq 4 ]]
+}
+
 # ---- B12, B13: programs the fault checks cannot reach -----------------------
 
 # shortsend NAME CCFLAGS...: submission NAME, tests/students/

@@ -51,11 +51,20 @@ MAX_SAID = 1 << 20
 
 def cell(value):
     """A CSV cell that a spreadsheet shows as text: escaped, and one that
-    starts with =, +, -, @ (a formula) gets a ' before it."""
+    starts with =, +, -, @ (a formula) or ' (a spreadsheet's mark of
+    text, which it hides) gets a ' before it: '=x and =x stay apart."""
     text = printable(str(value))
-    if text[:1] in ("=", "+", "-", "@"):
+    if text[:1] in ("=", "+", "-", "@", "'"):
         text = "'" + text
     return text
+
+
+def name_cell(name):
+    """The cell of a submission's folder name, the key of its row: as
+    cell(), with a backslash of the name doubled first, so that no two
+    names give one cell (a folder named a\\x1b, and one whose name holds
+    an ESC, shown a\\x1b)."""
+    return cell(name.replace("\\", "\\\\"))
 
 
 def csv_line(values):
@@ -175,7 +184,8 @@ class Class:
         return f
 
     def write(self, row):
-        values = [cell(row.get(f, "")) for f in self.fields]
+        values = [name_cell(row[f]) if f == "submission"
+                  else cell(row.get(f, "")) for f in self.fields]
         if self.out is None:
             csv.writer(sys.stdout, lineterminator="\n").writerow(values)
             sys.stdout.flush()
@@ -240,7 +250,7 @@ def batch(opts, tmpdir):
         csv.writer(sys.stdout, lineterminator="\n").writerow(klass.fields)
         sys.stdout.flush()
     done = {r["submission"] for r in klass.done_before}
-    todo = [s for s in klass.subs if cell(s) not in done]
+    todo = [s for s in klass.subs if name_cell(s) not in done]
     if klass.done_before:
         say("%s holds %s already: %s left to check (remove the file "
             "to start afresh)" % (printable(opts.csv),
@@ -304,7 +314,7 @@ class Grader:
             row = self.rows[i]
             self.klass.write(row)
             written.append(row)
-            say("%s: %s" % (cell(sub), row["said"]))
+            say("%s: %s" % (name_cell(sub), row["said"]))
         self.stop_all()
         for t in workers:
             t.join(5)
@@ -512,7 +522,7 @@ class Grader:
                             msg.pop("token", None) != token:
                         continue
                     if "say" in msg:
-                        say("%s: %s" % (cell(name),
+                        say("%s: %s" % (name_cell(name),
                                         printable(str(msg["say"]))))
                     elif "start" in msg:
                         step = ("its build" if msg["start"] == "build"
