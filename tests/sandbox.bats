@@ -288,6 +288,46 @@ for d in ('/', '/dev', '/etc'):
     [[ ${#lines[@]} -eq 4 ]]
 }
 
+@test "sandbox B8: a full disk under the CSV is one line; the rows so far are kept whole" {
+    [[ "$(id -u)" == 0 ]] || skip "mounting a small tmpfs needs root"
+    unshare -m true 2>/dev/null || skip "unshare -m is not allowed here"
+    local i disk="$BATS_TEST_TMPDIR/disk"
+    mkdir -p "$disk"
+    # a build that fails with a 200-character last line: each row
+    # about 280 bytes, 30 of them more than the 4 KB the disk holds
+    for i in $(seq -w 30); do
+        honest "s$i"
+        printf 'build: printf "%%0200d\\n" 0; exit 1\n' >>"$CLASS/s$i/run"
+    done
+    # shellcheck disable=SC2016 # the inner shell's own $1, $0, $@
+    run bare timeout "$((150 * SCALE))" unshare -m --propagation private \
+        sh -c 'mount -t tmpfs -o size=4k tmpfs "$1" && shift && "$@"; rc=$?; cp "$0"/out.csv "$0"/../kept.csv; ls -a "$0" >"$0"/../listing; exit $rc' \
+        "$disk" "$disk" "$PYTHON" "$CHECK" --batch "$CLASS" echo-server \
+        --only loopback --jobs 2 --csv "$disk/out.csv"
+    assert_failure 3
+    refute_output --partial Traceback
+    refute_output --partial "changed while grading"
+    assert_line --regexp "^scripts/check: .*out.csv: cannot write a row: No space left on device. [0-9]+ rows kept; once there is room, the same command again checks the rest$"
+    # what it kept: whole rows, in order, as many as it said
+    local kept
+    kept=$(sed -n 's/.*device\. \([0-9]*\) rows kept.*/\1/p' <<<"$output")
+    run "$PYTHON" -c '
+import csv, sys
+rows = list(csv.reader(open(sys.argv[1], newline="")))
+assert open(sys.argv[1]).read().endswith("\n")
+assert all(len(r) == len(rows[0]) for r in rows), rows
+print(len(rows) - 1, rows[-1][0])
+' "$BATS_TEST_TMPDIR/kept.csv"
+    assert_success
+    assert_output --regexp "^$kept s[0-9]+$"
+    ((kept > 0 && kept < 30))
+    # and no stray file beside it
+    run cat "$BATS_TEST_TMPDIR/listing"
+    assert_output ".
+..
+out.csv"
+}
+
 # ---- B12, B13: programs the fault checks cannot reach -----------------------
 
 # shortsend NAME CCFLAGS...: submission NAME, tests/students/

@@ -164,9 +164,13 @@ class Class:
         f.seek(0)
         text = f.read()
         if not text.strip():
-            f.truncate(0)
-            csv.writer(f, lineterminator="\n").writerow(self.fields)
-            f.flush()
+            try:
+                f.truncate(0)
+                csv.writer(f, lineterminator="\n").writerow(self.fields)
+                f.flush()
+            except OSError as e:
+                raise Usage("--csv: cannot write '%s': %s"
+                            % (path, e.strerror))
             self.text = csv_line(self.fields)
             return f
         if not text.endswith("\n"):  # a row cut by a crash: drop it
@@ -184,16 +188,40 @@ class Class:
         return f
 
     def write(self, row):
+        """Write one row, whole, and flush it. OSError (a full disk, say):
+        the file is cut back to the rows before it, where it can be."""
         values = [name_cell(row[f]) if f == "submission"
                   else cell(row.get(f, "")) for f in self.fields]
+        line = csv_line(values)
         if self.out is None:
-            csv.writer(sys.stdout, lineterminator="\n").writerow(values)
+            sys.stdout.write(line)
             sys.stdout.flush()
             return
-        self.out.write(csv_line(values))
-        self.out.flush()
-        os.fsync(self.out.fileno())
-        self.text += csv_line(values)
+        # unbuffered: a row the disk could not take leaves nothing in a
+        # buffer, to be written later
+        fd, data = self.out.fileno(), line.encode("utf-8")
+        try:
+            while data:
+                data = data[os.write(fd, data):]
+            os.fsync(fd)
+        except OSError:
+            try:
+                os.ftruncate(fd, len(self.text.encode("utf-8")))
+            except OSError:
+                pass
+            raise
+        self.text += line
+
+    def close(self):
+        """Close --csv FILE; OSError is not said (a row that could not
+        be written already was)."""
+        try:
+            self.out.close()
+        except OSError:
+            try:  # the buffer it could not write is dropped
+                os.close(self.out.fileno())
+            except (OSError, ValueError):
+                pass
 
     def restore(self):
         """Without the sandbox, a submission can replace, remove or
@@ -219,6 +247,10 @@ class Class:
                 os.fsync(f.fileno())
             os.replace(new, path)
         except OSError as e:
+            try:
+                os.unlink(new)
+            except OSError:
+                pass
             say("%s was changed while grading, and cannot be written again: "
                 "%s" % (printable(self.opts.csv), e.strerror))
             return
@@ -261,8 +293,16 @@ def batch(opts, tmpdir):
         rows = grader.grade(todo)
     finally:
         if klass.out is not None:
-            klass.out.close()
-            klass.restore()
+            klass.close()
+            if grader.write_error is None:
+                klass.restore()
+    if grader.write_error is not None:
+        say("%s: cannot write a row: %s. %s kept; once there is room, the "
+            "same command again checks the rest" % (
+                printable(opts.csv or "standard output"),
+                grader.write_error.strerror or grader.write_error,
+                plural(len(klass.done_before) + len(rows), "row")))
+        return 3
     lines = summary(klass.done_before + rows, klass.checks)
     say(lines[0])
     for line in lines[1:]:
@@ -293,6 +333,7 @@ class Grader:
         self.rows = {}
         self.running = {}    # slot: the Popen of its checker
         self.stopped = 0     # the signal that stopped the batch
+        self.write_error = None  # the OSError that stopped the CSV
 
     def grade(self, subs):
         for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
@@ -312,7 +353,12 @@ class Grader:
                 if i not in self.rows:
                     break
             row = self.rows[i]
-            self.klass.write(row)
+            try:
+                self.klass.write(row)
+            except OSError as e:
+                self.write_error = e
+                self.stopped = self.stopped or -1
+                break
             written.append(row)
             say("%s: %s" % (name_cell(sub), row["said"]))
         self.stop_all()

@@ -59,7 +59,8 @@ options:
 
 exit status: 0 every check passed, 1 a check failed (or, with --batch, a
 submission could not be checked), 2 bad usage, 3 the checker itself could
-not run (with --batch: no sandbox here); stopped by a signal (Ctrl-C), it
+not run (with --batch: no sandbox here, or the CSV could not be written:
+the rows written are kept); stopped by a signal (Ctrl-C), it
 ends the program under test first and exits 128 + the signal's number
 
 examples:
