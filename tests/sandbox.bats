@@ -328,6 +328,25 @@ print(len(rows) - 1, rows[-1][0])
 out.csv"
 }
 
+@test "sandbox B9: a run file's text reaches the lecturer's terminal escaped" {
+    local esc=$'\e' bel=$'\a'
+    honest build
+    printf 'build: exit 3 # %s[1A%s[2K%s[32m fake row %s]0;PWNED%s\n' \
+        "$esc" "$esc" "$esc" "$esc" "$bel" >>"$CLASS/build/run"
+    honest option
+    printf -- '--%s]0;TITLE%s x -- %s server.py {port}\n' "$esc" "$bel" \
+        "$PYTHON" >"$CLASS/option/run"
+    honest port
+    printf -- '--port 1%s[2J -- %s server.py {port}\n' "$esc" "$PYTHON" \
+        >"$CLASS/port/run"
+    grade "$BATS_TEST_TMPDIR/out.csv" echo-server --only loopback
+    assert_failure 1
+    [[ "$output" != *"$esc"* && "$output" != *"$bel"* ]]
+    assert_line "scripts/check: build: build failed: 'exit 3 # \\x1b[1A\\x1b[2K\\x1b[32m fake row \\x1b]0;PWNED\\x07' exited with status 3"
+    assert_line --regexp '^scripts/check: option: refused: run file asks for --\\x1b\]0;TITLE\\x07 '
+    assert_line --regexp "^scripts/check: port: refused: --port: expected a port 1..65535, got '1\\\\x1b\[2J'"
+}
+
 # ---- B12, B13: programs the fault checks cannot reach -----------------------
 
 # shortsend NAME CCFLAGS...: submission NAME, tests/students/

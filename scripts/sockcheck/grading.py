@@ -75,8 +75,12 @@ def csv_line(values):
 
 
 def say(text):
+    """One line to the lecturer's terminal, escaped whole: it may carry a
+    run file's text (a build command, an option), which is the
+    student's."""
     try:
-        print("%s: %s" % (PROG, text), file=sys.stderr, flush=True)
+        print("%s: %s" % (PROG, printable(text)), file=sys.stderr,
+              flush=True)
     except OSError:
         pass  # the terminal is gone (a dropped SSH session): go on
 
