@@ -448,27 +448,48 @@ CGROUP_V1 = "/sys/fs/cgroup/memory"
 CGROUP_V2 = "/sys/fs/cgroup"
 
 
+def own_cgroup(v2):
+    """The path of this process's memory cgroup, under its hierarchy's
+    top ('/' for the top itself), or None."""
+    try:
+        with open("/proc/self/cgroup") as f:
+            for line in f:
+                _, controllers, path = line.rstrip("\n").split(":", 2)
+                if (v2 and _ == "0") or (
+                        not v2 and "memory" in controllers.split(",")):
+                    return path
+    except (OSError, ValueError):
+        pass
+    return None
+
+
 def make_cgroup(name, limits):
-    """A memory cgroup of its own for a sandbox, limited to limits.memory
-    MB, its tmpfs included (the kernel charges a tmpfs's pages to who
-    wrote them): its path, or None where none can be made (not root, no
-    memory controller)."""
+    """A memory cgroup of its own for a sandbox, inside the batch's own
+    (so that a limit set around the batch still holds), limited to
+    limits.memory MB, its tmpfs included (the kernel charges a tmpfs's
+    pages to who wrote them): its path, or None where none can be made
+    (not root, no memory controller, a cgroup v2 whose parent does not
+    give its children memory)."""
     if os.geteuid() != 0 or not real_root():
         return None
     mem = str(limits.memory * MB)
-    for top, knob in ((CGROUP_V1, "memory.limit_in_bytes"),
-                      (CGROUP_V2, "memory.max")):
-        if not os.path.exists(os.path.join(top, knob)) and not \
-                os.path.exists(os.path.join(top, "cgroup.controllers")):
+    for top, knob, v2 in ((CGROUP_V1, "memory.limit_in_bytes", False),
+                          (CGROUP_V2, "memory.max", True)):
+        own = own_cgroup(v2)
+        if own is None:
             continue
-        if top == CGROUP_V2:
+        parent = os.path.join(top, own.lstrip("/"))
+        if v2:
             try:
-                with open(os.path.join(top, "cgroup.controllers")) as f:
+                with open(os.path.join(parent,
+                                       "cgroup.subtree_control")) as f:
                     if "memory" not in f.read().split():
                         continue
             except OSError:
                 continue
-        path = os.path.join(top, name)
+        elif not os.path.exists(os.path.join(parent, knob)):
+            continue
+        path = os.path.join(parent, name)
         try:
             os.mkdir(path)
         except FileExistsError:
