@@ -141,7 +141,7 @@ SYSTEM = ("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32")
 ETC = ("alternatives", "ld.so.cache", "ld.so.conf", "ld.so.conf.d",
        "localtime", "nsswitch.conf", "host.conf", "gai.conf", "protocols",
        "services", "mime.types", "os-release", "debian_version",
-       "python3", "python3.11", "python3.12", "python3.13")
+       "python3*", "java-*", "perl")
 
 
 def visible(extra=()):
@@ -224,9 +224,9 @@ def etc(folder, uid):
                  "::1\tlocalhost ip6-localhost ip6-loopback\n",
     }
     args = ["--tmpfs", "/etc"]
-    for name in ETC:
-        here = os.path.join("/etc", name)
-        if os.path.exists(here):
+    import glob
+    for pattern in ETC:
+        for here in sorted(glob.glob(os.path.join("/etc", pattern))):
             args += ["--ro-bind", here, here]
     for name, text in files.items():
         path = os.path.join(folder, name)
