@@ -15,6 +15,10 @@ from .common import KINDS
 MAX = 4096  # bytes: a run file is a line or two
 
 
+NOT_REGULAR = ("the run file is not a regular file (a FIFO, a device or a "
+               "directory)")
+
+
 class Refused(Exception):
     """The run file cannot be used: the row says why, nothing runs."""
 
@@ -34,6 +38,15 @@ def read_bytes(folder):
                 os.path.realpath(folder):
             raise Refused("the run file is a link that leads out of the "
                           "folder")
+        try:
+            st = os.stat(path)
+        except OSError as e:
+            raise Refused("the run file cannot be read (%s)"
+                          % e.strerror.lower())
+    # never opened when it is not a regular file: opening a device can
+    # act (a tape rewinds, a modem dials)
+    if not stat.S_ISREG(st.st_mode):
+        raise Refused(NOT_REGULAR)
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOFOLLOW
                      if not stat.S_ISLNK(st.st_mode)
@@ -42,9 +55,8 @@ def read_bytes(folder):
         raise Refused("the run file cannot be read (%s)"
                       % e.strerror.lower())
     try:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
-            raise Refused("the run file is not a regular file (a FIFO, a "
-                          "device or a directory)")
+        if not stat.S_ISREG(os.fstat(fd).st_mode):  # changed meanwhile
+            raise Refused(NOT_REGULAR)
         data = os.read(fd, MAX + 1)
     finally:
         os.close(fd)

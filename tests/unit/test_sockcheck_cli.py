@@ -237,6 +237,27 @@ class RunFiles(unittest.TestCase):
             runfile.read_bytes(self.dir)
         self.assertIn("longer than 4096 bytes", str(cm.exception))
 
+    def test_a_run_file_that_is_not_a_regular_file_is_never_opened(self):
+        # a device node's open() can act; a FIFO stands for one here
+        os.mkfifo(os.path.join(self.dir, "fifo"))
+        os.link(os.path.join(self.dir, "fifo"), os.path.join(self.dir, "run"))
+        opened = []
+        real_open = runfile.os.open
+        runfile.os.open = lambda *a: opened.append(a) or real_open(*a)
+        try:
+            with self.assertRaises(runfile.Refused) as cm:
+                runfile.read_bytes(self.dir)
+            self.assertIn("not a regular file", str(cm.exception))
+            # and through a link inside the folder
+            os.unlink(os.path.join(self.dir, "run"))
+            os.symlink("fifo", os.path.join(self.dir, "run"))
+            with self.assertRaises(runfile.Refused) as cm:
+                runfile.read_bytes(self.dir)
+            self.assertIn("not a regular file", str(cm.exception))
+        finally:
+            runfile.os.open = real_open
+        self.assertEqual(opened, [])
+
 
 class Cells(unittest.TestCase):
 
@@ -246,6 +267,42 @@ class Cells(unittest.TestCase):
             self.assertEqual(grading.cell(c + "1"), "'" + c + "1")
         self.assertEqual(grading.cell("a\x1b[31mb\nc"), "a\\x1b[31mb\\x0ac")
         self.assertEqual(grading.cell(3), "3")
+
+    def test_distinct_names_make_distinct_cells(self):
+        names = ["'=x", "=x", "''=x", "a\x1b", "a\\x1b", "a\\\\x1b",
+                 "a\udcff", "a\\udcff", "x", "'x"]
+        cells = [grading.name_cell(n) for n in names]
+        self.assertEqual(len(set(cells)), len(names), cells)
+        self.assertEqual(cells[:2], ["''=x", "'=x"])
+
+
+class Limits(unittest.TestCase):
+
+    def test_defaults_and_a_wrong_value(self):
+        from sockcheck import sandbox
+        got, err = sandbox.Limits.parse("memory=512,time=60")
+        self.assertEqual((repr(got), err), (
+            "memory=512,procs=256,file=64,cpu=300,time=60,disk=256", None))
+        self.assertEqual(got.copy_limit(), 128 << 20)
+        self.assertEqual(sandbox.Limits.parse("disk=2")[1],
+                         "disk: expected a number 4..1048576, got '2'")
+        self.assertEqual(sandbox.Limits.parse("disk")[1],
+                         "disk: expected a number 4..1048576, got ''")
+        self.assertEqual(sandbox.Limits.parse(",")[1],
+                         "expected NAME=N, got ','")
+
+    def test_a_sparse_file_counts_in_full(self):
+        from sockcheck import sandbox
+        d = tempfile.mkdtemp(prefix="sockcheck-test.")
+        self.addCleanup(shutil.rmtree, d)
+        with open(os.path.join(d, "core"), "wb") as f:
+            f.truncate(1 << 30)
+        self.assertGreater(sandbox.folder_size(d, 1 << 20), 1 << 20)
+        with self.assertRaises(sandbox.CopyRefused) as cm:
+            sandbox.copy_folder(d, os.path.join(d, "copy"), None, 1 << 20)
+        self.assertEqual(str(cm.exception), "its folder holds more than 1 MB "
+                         "(every byte of a sparse file counts): not copied")
+        self.assertFalse(os.path.exists(os.path.join(d, "copy")))
 
 
 class ListChecks(unittest.TestCase):
