@@ -202,11 +202,18 @@ if n * 8 > 32:
     cp "$SAMPLES/planted-echo-server.c" "$CLASS/cbuild/server.c"
     printf 'build: cc -o server server.c\n-- ./server {port}\n' \
         >"$CLASS/cbuild/run"
+    # a build that fills the disk and fails: its row says the disk was
+    # full (its own output, kept in that /tmp, may be lost)
+    honest full
+    # shellcheck disable=SC2016 # expanded by the build's own shell
+    printf 'build: for i in 1 2 3 4 5; do head -c 10000000 /dev/zero >f$i; done; exit 1\n' \
+        >>"$CLASS/full/run"
     grade "$BATS_TEST_TMPDIR/out.csv" echo-server --only loopback --jobs 2 \
         --limit disk=32
     rows "$BATS_TEST_TMPDIR/out.csv" loopback
     assert_line --index 0 "cbuild 1 0 0 PASS | "
     assert_line --index 1 "filler 1 0 0 PASS | "
+    assert_line --index 2 --regexp "^full 0 1 1 NOT RUN \| build failed: .* exited with status 1(: .*)?; its /tmp was full \(32 MB, --limit disk\), its copy in it$"
 }
 
 @test "sandbox B2: /dev/shm is a small tmpfs of its own, / and /dev are read only" {

@@ -728,6 +728,21 @@ def inner():
     return 0
 
 
+def disk_full(params):
+    """'; its /tmp was full...' when the sandbox's /tmp (its copy in it)
+    has no room left: what a failed build may not say itself."""
+    if not params.get("staged"):
+        return ""
+    try:
+        st = os.statvfs("/tmp")
+    except OSError:
+        return ""
+    if st.f_bavail * st.f_frsize >= 64 * 1024:
+        return ""
+    return ("; its /tmp was full (%d MB, --limit disk), its copy in it"
+            % round(st.f_blocks * st.f_frsize / (1 << 20)))
+
+
 def inner_checks(params, tmpdir):
     """Build, validate, wait for a fixed port, run the checks; the reason
     the submission was not checked, or None."""
@@ -742,7 +757,7 @@ def inner_checks(params, tmpdir):
         try:
             build(cwd, "build: " + params["build"])
         except BuildFailed as e:
-            return "build failed: %s" % e
+            return "build failed: %s%s" % (e, disk_full(params))
         except Usage as e:
             return "run file: %s" % e
     # source (--source) is not the run file's: a source file that is
