@@ -655,7 +655,12 @@ def start(tool_root, folder, work, inner_argv, spec=None, hide=(),
     SPEC_DIR; hide: paths to keep out of sight; slot: which of the
     batch's sandboxes (its uid, as root). popen: subprocess.Popen's
     arguments (stdin, stdout, stderr). Returns the Popen, with .cgroup
-    (a path to give to finish(), or None)."""
+    (a path to give to finish(), or None).
+
+    The one entry point of every checker in a sandbox: the batch's, one
+    per submission, and one beside it (scripts/check --sandbox checks a
+    single program so), which thereby gets whatever the sandbox's
+    environment, mounts and limits are."""
     uid = slot_uid(slot)
     os.makedirs(work, exist_ok=True)
     # the sandbox's own uid must pass through to its staged copy
