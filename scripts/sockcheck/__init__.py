@@ -35,6 +35,8 @@ The modules, from the bottom up:
   sandbox       the bubblewrap sandbox of each submission
   grading       --batch: the class, its CSV, --jobs, and the checker
                 that runs inside each sandbox
+  solo          --sandbox: one program checked in a sandbox, its report
+                written by the checker outside (--output)
   cli           main(): one program, --batch, --list
 
 scripts/check puts scripts/ on sys.path and calls main(sys.argv).

@@ -169,7 +169,10 @@ def exited_unreaped(pid, limit):
 
 
 class BuildFailed(Usage):
-    """The build command of a run file failed: its row says so."""
+    """The build command of a run file failed: its row says so. output:
+    the lines it printed (not blank), when it ran and failed."""
+
+    output = ()
 
 
 def build(here, line):
@@ -206,6 +209,8 @@ def build(here, line):
         text = out.read(1 << 20).decode("utf-8", "replace")
     if p.returncode != 0:
         last = [ln for ln in text.splitlines() if ln.strip()]
-        raise BuildFailed("'%s' exited with status %d%s" % (
+        failed = BuildFailed("'%s' exited with status %d%s" % (
             cmd, p.returncode, ": " + printable(last[-1].strip()[:200])
             if last else ""))
+        failed.output = last  # its lines, raw: a report shows its end
+        raise failed

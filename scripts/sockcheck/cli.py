@@ -1,6 +1,7 @@
 """The command: scripts/check's main(), one program (single) or a
 directory of submissions (--batch: grading.py), and --list."""
 
+import io
 import os
 import shutil
 import signal
@@ -12,11 +13,12 @@ from .kinds import KIND_SPEC, kind_checks, kind_spec
 from .spec import load as load_spec
 from .spec_server import checks_for
 from .common import KINDS, NARRATE_LIB, PROG, Usage
-from .batch import KERNEL_LIMIT, holders, proto_of
+from .batch import KERNEL_LIMIT, BuildFailed, build, holders, proto_of
+from .checks import Result
 from .options import HELP, parse, validate
 from .procfs import become_subreaper, net_table
 from .report import Reporter, wrap
-from .words import plural
+from .words import plural, printable
 from .runner import Run, run_checks, stop_everything
 
 
@@ -49,8 +51,13 @@ def list_checks():
           "end of each.")
 
 
-def single(opts, tmpdir):
-    validate(opts, os.getcwd())
+def single(opts, tmpdir, reporter_for=Reporter, out=None):
+    """One program: --build first, if given, then the checks, reported
+    by reporter_for(format, run, out) to out (standard output), or, with
+    --output FILE, into FILE once they have all ended. The exit
+    status."""
+    cwd = os.getcwd()
+    validate(opts, cwd, program=not opts.build)
     kind, checks = kind_and_checks(opts)
     if opts.source:
         from .source import SOURCE  # ast and the rest: with --source only
@@ -61,12 +68,90 @@ def single(opts, tmpdir):
               spec=opts.loaded or kind_spec(kind))
     run.sources = opts.source or []
     run.require_faults = opts.require_faults
-    if run.fixed_port is not None:
-        wait_out_the_kernel(run.fixed_port, proto_of(run))
-    reporter = Reporter(opts.format, run)
-    run_checks(run, reporter)
-    failed = reporter.end()
+    kept = io.StringIO() if opts.output and out is None else None
+    reporter = reporter_for(opts.format, run, out or kept or sys.stdout)
+    why = built(opts, cwd) if opts.build else None
+    if why:
+        failed = not_built(run, reporter, *why)
+    else:
+        if run.fixed_port is not None:
+            wait_out_the_kernel(run.fixed_port, proto_of(run))
+        run_checks(run, reporter)
+        failed = reporter.end()
+    if kept is not None:
+        try:
+            write_whole(opts.output, kept.getvalue())
+        except OSError as e:
+            print("%s: --output: cannot write '%s': %s" % (
+                PROG, printable(opts.output), e.strerror), file=sys.stderr)
+            return 3
     return 1 if failed else 0
+
+
+def built(opts, cwd):
+    """--build CMD, run in cwd: None once it has made the program, or
+    (why not, the lines it printed)."""
+    try:
+        build(cwd, "build: " + opts.build)
+    except BuildFailed as e:
+        return "the build, %s" % e, e.output
+    except Usage as e:
+        return "the build: %s" % e, ()
+    try:
+        validate(opts, cwd)
+    except Usage as e:
+        return "the build, '%s', ended well, but %s" % (opts.build, e), ()
+    return None
+
+
+def not_built(run, reporter, why, lines):
+    """The report of a program that --build did not make: every check
+    NOT RUN, the first with why and the build's last lines, the others
+    pointing to it. Counts as a failure (exit status 1)."""
+    text = "Not run: %s." % why
+    if lines:
+        text += "\nWhat the build printed last:\n" + "\n".join(
+            "| " + printable(ln) for ln in lines[-BUILD_LINES:])
+    reporter.start()
+    for n, chk in enumerate(run.checks):
+        res = Result(chk)
+        if n == 0:
+            res.not_run(text, "build failed")
+            run.broken, run.broken_why = chk.name, "the build failed"
+        else:
+            res.skip("Not run: the build failed (see check %s)."
+                     % run.broken)
+        reporter.add(res)
+    reporter.end()
+    return 1
+
+
+# At most this many of a failed build's last lines go into the report.
+BUILD_LINES = 15
+
+
+def write_whole(path, text):
+    """Write text into path in one step: a new file beside it, renamed
+    over it once whole (a reader never sees half of it, and a link at
+    path is replaced, not followed)."""
+    folder = os.path.dirname(os.path.abspath(path))
+    fd, new = tempfile.mkstemp(prefix=".%s." % os.path.basename(path),
+                               dir=folder)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(text)
+            f.flush()
+            os.fsync(f.fileno())
+        mask = os.umask(0)
+        os.umask(mask)
+        os.chmod(new, 0o666 & ~mask)
+        os.replace(new, path)
+    except BaseException:
+        try:
+            os.unlink(new)
+        except OSError:
+            pass
+        raise
 
 
 def kernel_holds(port, proto, who=False):
@@ -119,6 +204,9 @@ def main(argv):
     if argv[1:] == ["--in-sandbox"]:  # one submission of a batch
         from .grading import inner
         return inner()
+    if argv[1:] == ["--in-sandbox", "single"]:  # check --sandbox's
+        from .solo import inner
+        return inner()
     try:
         opts = parse(argv[1:])
         if opts.show_help:
@@ -131,10 +219,27 @@ def main(argv):
                 list_checks()
             return 0
         for name, given in (("--csv", opts.csv), ("--jobs", opts.jobs > 1),
-                            ("--no-sandbox", opts.no_sandbox),
-                            ("--limit", opts.limit is not None)):
+                            ("--no-sandbox", opts.no_sandbox)):
             if given and not opts.batch:
                 raise Usage("%s: only with --batch" % name)
+        if opts.limit is not None and not (opts.batch or opts.sandbox):
+            raise Usage("--limit: only with --batch or --sandbox (the "
+                        "sandbox's limits)")
+        for name, given in (("--sandbox", opts.sandbox),
+                            ("--build", opts.build is not None),
+                            ("--output", opts.output)):
+            if given and opts.batch:
+                raise Usage("%s: not with --batch (a batch has its "
+                            "sandbox, its run files' build: lines and "
+                            "--csv)" % name)
+        if opts.build is not None and not opts.build.strip():
+            raise Usage("--build: expected a command, got ''")
+        if opts.output:
+            folder = os.path.dirname(os.path.abspath(opts.output))
+            if os.path.isdir(opts.output):
+                raise Usage("--output: '%s' is a directory" % opts.output)
+            if not os.access(folder, os.W_OK | os.X_OK):
+                raise Usage("--output: cannot write in '%s'" % folder)
         if opts.strace and shutil.which("strace") is None:
             raise Usage("--strace: strace is not installed")
         if opts.narrate and not os.path.exists(NARRATE_LIB):
@@ -152,6 +257,9 @@ def main(argv):
             if opts.batch:
                 from .grading import batch  # only a batch needs it
                 return batch(opts, tmpdir)
+            if opts.sandbox:
+                from .solo import outer
+                return outer(opts, tmpdir)
             return single(opts, tmpdir)
         finally:
             shutil.rmtree(tmpdir, ignore_errors=True)

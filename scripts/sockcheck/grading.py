@@ -706,6 +706,22 @@ def inner():
     asked on standard input (JSON), telling each result on standard
     output. In the sandbox it is PID 1: without handlers, the signals a
     submission sends it are dropped by the kernel."""
+    params = settle()
+    import tempfile
+    tmpdir = tempfile.mkdtemp(prefix="sockstep-check.")
+    try:
+        emit({"end": True, "why": inner_checks(params, tmpdir)})
+    finally:
+        shutil.rmtree(tmpdir, ignore_errors=True)
+    return 0
+
+
+def settle():
+    """The start of a checker inside (a batch's, or check --sandbox's):
+    the parameters its caller wrote on standard input (JSON), its token
+    kept for emit(); signals left to the kernel in the sandbox, which
+    drops them (PID 1); its memory and descriptors closed to the
+    program (not dumpable); the program's orphans its own."""
     params = json.loads(sys.stdin.buffer.read(65536) or b"{}")
     sys.stdin.close()
     TOKEN.append(params.get("token"))
@@ -719,13 +735,7 @@ def inner():
     except (OSError, AttributeError):
         pass
     become_subreaper()
-    import tempfile
-    tmpdir = tempfile.mkdtemp(prefix="sockstep-check.")
-    try:
-        emit({"end": True, "why": inner_checks(params, tmpdir)})
-    finally:
-        shutil.rmtree(tmpdir, ignore_errors=True)
-    return 0
+    return params
 
 
 def disk_full(params):

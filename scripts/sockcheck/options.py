@@ -211,6 +211,21 @@ OPTIONS = (
         "run the program under scripts/narrate, and show its last socket "
         "calls, told as the lessons tell them, when a check fails (it runs "
         "slower; needs make's build/libsockstep.so)"),
+    Opt(("--sandbox",), "sandbox", False, FLAG, None,
+        "without --batch: check the program as --batch checks each "
+        "submission, in a sandbox (bwrap) on a copy of the current "
+        "directory, where it cannot reach the checker, its report or "
+        "anything outside (its limits: --limit)"),
+    Opt(("--build",), "build", None, str, "CMD",
+        "without --batch: first run CMD (through sh) in the program's "
+        "directory (with --sandbox, in its copy, in the sandbox); if it "
+        "fails, or leaves no COMMAND, every check is NOT\xa0RUN and the "
+        "report says why"),
+    Opt(("--output",), "output", None, str, "FILE",
+        "without --batch: write the report to FILE instead of standard "
+        "output, in one step (a new file renamed over FILE) once every "
+        "check has ended; with --sandbox, FILE is out of the program's "
+        "sight"),
     Opt(("--batch",), "batch", None, str, "DIR",
         "grade a class: every subdirectory of DIR is one submission, each "
         "checked in a sandbox (bwrap) on a copy of it, against the KIND or "
@@ -230,7 +245,8 @@ OPTIONS = (
         "with --batch: run each submission with your own rights (when "
         "bwrap cannot run here)"),
     Opt(("--limit",), "limit", None, limits, "L=N,...",
-        "with --batch: the limits of each submission's sandbox: "
+        "with --batch or --sandbox: the limits of each submission's "
+        "sandbox (with --sandbox, the program's): "
         + ", ".join("%s=%d" % d for d in Limits.DEFAULTS) + " by default "
         "(memory, file and disk in MB, cpu and time in seconds: the CPU "
         "time of each process, and the whole submission's time, build "
@@ -320,8 +336,10 @@ def parse(args):
     return Options(command=command, **vars(known))
 
 
-def validate(opts, cwd):
-    """The checks that need KIND and COMMAND together. Raises Usage."""
+def validate(opts, cwd, program=True):
+    """The checks that need KIND and COMMAND together. Raises Usage.
+    program=False: COMMAND's program need not exist yet (--build makes
+    it)."""
     kind, cmd = opts.kind, opts.command
     if opts.spec is not None and kind is not None:
         raise Usage("--spec: takes the place of KIND: give one or the other")
@@ -355,6 +373,8 @@ def validate(opts, cwd):
         raise Usage("COMMAND: no {port} in it, and no --port N says which "
                     "port the program uses")
     prog = cmd[0]
+    if not program:
+        return
     if "/" in prog:
         path = os.path.join(cwd, prog)
         if not (os.path.isfile(path) and os.access(path, os.X_OK)):
