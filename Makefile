@@ -21,6 +21,7 @@
 #                     13 and 20 under load
 #   make bench-batch  grading a class of 30 with --jobs 4 against --jobs 1
 #   make bench-suite  what a process, a Python and an empty bats test cost
+#   make autograder   build/autograder.zip for Gradescope (mk/autograder.mk)
 #   make clean        remove build/
 
 CC      ?= cc
