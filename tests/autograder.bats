@@ -1,0 +1,222 @@
+#!/usr/bin/env bats
+# make autograder's zip, run as Gradescope runs it: unpacked into
+# /autograder/source (here PLATFORM/autograder, which run_autograder
+# takes from AUTOGRADER_ROOT), its setup.sh run once (apt-get stubbed:
+# no network here), run_autograder copied to /autograder/run_autograder
+# and run in /autograder for a submission in /autograder/submission; the
+# score is what /autograder/results/results.json says. A correct
+# submission (tests/autograder/hello.c) must get full marks; a forging
+# one (forge.mk, forge.sh) must not keep the score it writes, and does
+# keep it when the same recipe runs without --sandbox (the attack is
+# real, so the test of the recipe can fail).
+
+# The longest wait inside a test here is a checker's run (about 25 s
+# here, with the build): bats' own limit is far longer.
+: "${BATS_TEST_TIMEOUT:=$((180 * ${SOCKSTEP_TEST_SCALE:-1}))}"
+load test_helper
+
+PLATFORM=
+
+# The zip, built by make autograder into a build/ of this file's own
+# (the tree's build/ is left alone), and the platform's image: the zip
+# unpacked and its setup.sh run, once for the file.
+setup_file() {
+    command -v bwrap >/dev/null || skip "bwrap is not installed"
+    local build="$BATS_FILE_TMPDIR/build" image
+    make -s -C "$ROOT" --no-print-directory autograder BUILD="$build" \
+        >"$BATS_FILE_TMPDIR/make.out" 2>&1 ||
+        { cat "$BATS_FILE_TMPDIR/make.out" >&2; return 1; }
+    # the sandbox's own uid reads the checker: a folder it can reach
+    image=$(mktemp -d "${TMPDIR:-/tmp}/sockstep-autograder-image.XXXXXX")
+    chmod 755 "$image"
+    echo "$image" >"$BATS_FILE_TMPDIR/image"
+    unpack "$build/autograder.zip" "$image/autograder/source"
+    mkdir -p "$image/stub"
+    printf '#!/bin/sh\necho "apt-get $*" >>"%s/apt-get.log"\n' \
+        "$image" >"$image/stub/apt-get"
+    chmod 755 "$image/stub/apt-get"
+    (cd "$image/autograder/source" &&
+        PATH="$image/stub:$PATH" bash ./setup.sh) \
+        >"$image/setup.out" 2>&1 || { cat "$image/setup.out" >&2; return 1; }
+    cp -p "$image/autograder/source/run_autograder" \
+        "$image/autograder/run_autograder"
+}
+
+teardown_file() {
+    local image
+    image=$(cat "$BATS_FILE_TMPDIR/image" 2>/dev/null) || return 0
+    [[ "$image" == */sockstep-autograder-image.* ]] && rm -rf "$image"
+}
+
+# unpack ZIP DIR: as unzip does, each file's mode kept.
+unpack() {
+    "$PYTHON" - "$1" "$2" <<'EOF'
+import os, sys, zipfile
+with zipfile.ZipFile(sys.argv[1]) as z:
+    for info in z.infolist():
+        path = z.extract(info, sys.argv[2])
+        os.chmod(path, (info.external_attr >> 16) & 0o7777)
+EOF
+}
+
+setup() {
+    local image
+    image=$(cat "$BATS_FILE_TMPDIR/image")
+    # a container of the image: a copy of its /autograder
+    PLATFORM=$(mktemp -d "${TMPDIR:-/tmp}/sockstep-autograder.XXXXXX")
+    chmod 755 "$PLATFORM"
+    cp -a "$image/autograder" "$PLATFORM/autograder"
+    mkdir -p "$PLATFORM/autograder/submission"
+}
+
+teardown() {
+    local writer
+    # the forger's writer, left behind without the sandbox: it ends
+    # within 3 s by itself; waited for, then ended, by its pid
+    writer=$(cat "$PLATFORM/autograder/results/results.json.writer" \
+        2>/dev/null) || writer=
+    if [[ "$writer" =~ ^[0-9]+$ ]]; then
+        timeout "$((10 * SCALE))" tail --pid="$writer" -f /dev/null ||
+            kill -KILL "$writer" 2>/dev/null || true
+    fi
+    [[ "$PLATFORM" == */sockstep-autograder.* ]] && rm -rf "$PLATFORM"
+}
+
+# submit FILE...: the student's files, as the platform puts them in
+# /autograder/submission.
+submit() {
+    cp "$@" "$PLATFORM/autograder/submission/"
+}
+
+# grade [RUN_AUTOGRADER]: run it (default: the one the image has) in
+# /autograder, as the platform does; its status and output in $status
+# and $output.
+grade() {
+    local script="${1:-$PLATFORM/autograder/run_autograder}"
+    cd "$PLATFORM/autograder" || return 1
+    run env AUTOGRADER_ROOT="$PLATFORM/autograder" "$script"
+    cd "$BATS_TEST_DIRNAME" || return 1
+}
+
+# score: "SCORE of MAX", what Gradescope would show for results.json
+# (the tests' scores added up, or the top-level score), then its output
+# line.
+score() {
+    "$PYTHON" - "$PLATFORM/autograder/results/results.json" <<'EOF'
+import json, sys
+with open(sys.argv[1]) as f:
+    r = json.load(f)
+tests = r.get("tests", [])
+score = r["score"] if "score" in r else sum(t["score"] for t in tests)
+print("%g of %g" % (score, sum(t["max_score"] for t in tests)))
+print(r.get("output", "").replace("\n", " | "))
+EOF
+}
+
+# forger: the forging submission, told where the results and the
+# checker are (the file "target"), as it would know them on Gradescope.
+forger() {
+    submit "$ROOT/tests/autograder/forge.sh"
+    cp "$ROOT/tests/autograder/forge.mk" \
+        "$PLATFORM/autograder/submission/Makefile"
+    printf '%s\n%s\n' "$PLATFORM/autograder/results/results.json" \
+        "$PLATFORM/autograder/source" >"$PLATFORM/autograder/submission/target"
+}
+
+@test "autograder: make autograder's zip holds the checker, narrate and its library's source, laid out for /autograder/source" {
+    local src="$PLATFORM/autograder/source" f
+    for f in setup.sh run_autograder hello.spec sockstep/scripts/check \
+        sockstep/scripts/narrate sockstep/scripts/sockcheck/solo.py \
+        sockstep/scripts/sockcheck/sandbox.py \
+        sockstep/lessons/common/preload.c; do
+        [[ -f "$src/$f" ]] || fail "the zip has no $f"
+    done
+    for f in setup.sh run_autograder sockstep/scripts/check \
+        sockstep/scripts/narrate; do
+        [[ -x "$src/$f" ]] || fail "$f is not executable in the zip"
+    done
+    # the one shipped, its settings those make autograder defaults to
+    cmp "$src/run_autograder" "$ROOT/scripts/autograder/run_autograder"
+    cmp "$src/setup.sh" "$ROOT/scripts/autograder/setup.sh"
+    # setup.sh installed the sandbox and built narrate's library
+    run cat "$(cat "$BATS_FILE_TMPDIR/image")/apt-get.log"
+    assert_line --partial "install -y --no-install-recommends python3 make gcc libc6-dev bubblewrap"
+    [[ -f "$src/sockstep/build/libsockstep.so" ]] ||
+        fail "setup.sh built no libsockstep.so"
+}
+
+@test "autograder: a correct submission gets full marks, every check run" {
+    cp "$ROOT/tests/autograder/hello.c" \
+        "$PLATFORM/autograder/submission/server.c"
+    printf 'server: server.c\n\tcc -Wall -o server server.c\n' \
+        >"$PLATFORM/autograder/submission/Makefile"
+    grade
+    assert_success
+    run score
+    assert_line --index 0 "18 of 18"
+    assert_line --index 1 --partial "18 checks: 18 passed, 0 failed"
+    # written whole, in one step: nothing else is left beside it
+    run ls -A "$PLATFORM/autograder/results"
+    assert_output "results.json"
+}
+
+@test "autograder: a submission that writes its own results.json and kills its checker does not keep the score" {
+    local sum
+    forger
+    sum=$(cksum <"$PLATFORM/autograder/source/sockstep/scripts/check")
+    grade
+    assert_success
+    run score
+    assert_line --index 0 "0 of 18"
+    refute_output --partial FORGED
+    # its writer, had it lived, would have written within 0.1 s
+    sleep 1
+    run score
+    assert_line --index 0 "0 of 18"
+    [[ "$(cksum <"$PLATFORM/autograder/source/sockstep/scripts/check")" == \
+        "$sum" ]] || fail "the build changed the checker"
+    [[ ! -e "$PLATFORM/autograder/results/results.json.writer" ]]
+}
+
+@test "autograder: without --sandbox, the same recipe lets that submission keep its 100 (the attack is real)" {
+    forger
+    sed 's/ --sandbox / /' "$PLATFORM/autograder/run_autograder" \
+        >"$PLATFORM/unsandboxed"
+    chmod 755 "$PLATFORM/unsandboxed"
+    run cmp -s "$PLATFORM/unsandboxed" "$PLATFORM/autograder/run_autograder"
+    assert_failure  # --sandbox was there, and is gone
+    grade "$PLATFORM/unsandboxed"
+    assert_failure 137  # killed by the submission
+    run score
+    assert_line --index 0 "100 of 0"
+    assert_line --index 1 "FORGED"
+}
+
+@test "autograder: a submission that does not build gets 0 of 18, with the compiler's messages" {
+    printf 'int main(void) { return x; }\n' \
+        >"$PLATFORM/autograder/submission/server.c"
+    printf 'server: server.c\n\tcc -o server server.c\n' \
+        >"$PLATFORM/autograder/submission/Makefile"
+    grade
+    assert_success
+    run score
+    assert_line --index 0 "0 of 18"
+    run cat "$PLATFORM/autograder/results/results.json"
+    assert_output --partial "Not run: the build, 'make server' exited with status 2"
+    assert_output --partial "server.c:1:"
+    assert_output --partial "undeclared"
+}
+
+@test "autograder: where bwrap cannot make a sandbox, the score is 0 and says why" {
+    mkdir "$PLATFORM/nobwrap"
+    # as in a container that forbids namespaces
+    printf '#!/bin/sh\necho "bwrap: No permissions to create new namespace" >&2\nexit 1\n' \
+        >"$PLATFORM/nobwrap/bwrap"
+    chmod 755 "$PLATFORM/nobwrap/bwrap"
+    submit "$ROOT/tests/autograder/hello.c"
+    PATH="$PLATFORM/nobwrap:$PATH" grade
+    assert_success
+    run score
+    assert_line --index 0 "0 of 0"
+    assert_line --index 1 --partial "could not check this submission (scripts/check exited with status 3): scripts/check: --sandbox checks the program in a sandbox, and bwrap cannot make a sandbox here (bwrap: No permissions to create new namespace)"
+}
