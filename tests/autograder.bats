@@ -8,7 +8,8 @@
 # submission (tests/autograder/hello.c) must get full marks; a forging
 # one (forge.mk, forge.sh) must not keep the score it writes, and does
 # keep it when the same recipe runs without --sandbox (the attack is
-# real, so the test of the recipe can fail).
+# real, so the test of the recipe can fail). The lecturers' chapter
+# must show the two scripts as the zip holds them.
 
 # The longest wait inside a test here is a checker's run (about 25 s
 # here, with the build): bats' own limit is far longer.
@@ -219,4 +220,25 @@ forger() {
     run score
     assert_line --index 0 "0 of 0"
     assert_line --index 1 --partial "could not check this submission (scripts/check exited with status 3): scripts/check: --sandbox checks the program in a sandbox, and bwrap cannot make a sandbox here (bwrap: No permissions to create new namespace)"
+}
+
+@test "autograder: the lecturers' chapter shows setup.sh and run_autograder as the zip has them" {
+    local f
+    for f in setup.sh run_autograder; do
+        # the code block whose second line is "# NAME: ..."
+        awk -v name="# $f:" '
+            /^```/ {
+                if (inside && keep) {
+                    for (i = 1; i <= n; i++) print lines[i]
+                    exit
+                }
+                inside = !inside; n = 0; next
+            }
+            inside { lines[++n] = $0; if (n == 2 && index($0, name) == 1) keep = 1 }
+        ' "$ROOT/docs/lecturers.md" >"$BATS_TEST_TMPDIR/$f"
+        [[ -s "$BATS_TEST_TMPDIR/$f" ]] ||
+            fail "docs/lecturers.md shows no $f"
+        diff "$BATS_TEST_TMPDIR/$f" "$ROOT/scripts/autograder/$f" ||
+            fail "docs/lecturers.md's $f is not scripts/autograder/$f"
+    done
 }
