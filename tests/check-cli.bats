@@ -318,12 +318,19 @@ print(r.get("score"), r.get("stdout_visibility"), len(r.get("tests", [])))
 for t in r.get("tests", []):
     print(t["name"].split(":")[0], t["status"])
 '
-    # a submission that does not build: a score of 0, make's messages shown
+    # a submission that does not build: every check NOT RUN, scoring 0,
+    # the first with make's messages
     run bash "$ag/run_autograder"
     assert_success
     run "$PYTHON" -c "$read" "$json"
     assert_success
-    assert_output "0 visible 0"
+    assert_line --index 0 "None None 10"
+    assert_line "bind failed"
+    assert_line "restart failed"
+    refute_output --partial passed
+    run cat "$json"
+    assert_output --partial "Not run: the build, 'make server' exited with status 2"
+    assert_output --partial "What the build printed last:"
 
     cp "$ROOT/tests/students/hello-good.c" "$ag/submission/hello.c"
     run bash "$ag/run_autograder"
