@@ -31,7 +31,8 @@ LINT_SRCS := $(sort $(foreach l,$(LESSONS),$(SRC_$(l))))
 # transcripts (docs/filters/paper-wrap.c, mk/handout.mk) and the model
 # answers of the assignments (tests/solutions/, tests/assignments.bats)
 # and the checker's sample with its mistakes behind macros
-# (tests/check/*.c, clean without them). Not the
+# (tests/check/*.c, clean without them), and the autograder's correct
+# submission (tests/autograder/*.c, tests/autograder.bats). Not the
 # students' programs of tests/students/: they are broken on purpose, for
 # the checker to find.
 LINT_OTHER_C := $(sort $(wildcard tests/*.c)) bench/load.c \
@@ -39,7 +40,8 @@ LINT_OTHER_C := $(sort $(wildcard tests/*.c)) bench/load.c \
                 $(sort $(wildcard docs/own/*.c)) \
                 $(sort $(wildcard docs/filters/*.c)) \
                 $(sort $(wildcard tests/solutions/*.c)) \
-                $(sort $(wildcard tests/check/*.c))
+                $(sort $(wildcard tests/check/*.c)) \
+                $(sort $(wildcard tests/autograder/*.c))
 LINT_C       := $(LINT_SRCS) $(LINT_OTHER_C)
 # The preload library of scripts/narrate: GNU C (statement expressions,
 # __typeof__, the C library's __*_chk names), so checked with -std=gnu11,
