@@ -186,7 +186,9 @@ forger() {
     chmod 755 "$PLATFORM/unsandboxed"
     run cmp -s "$PLATFORM/unsandboxed" "$PLATFORM/autograder/run_autograder"
     assert_failure  # --sandbox was there, and is gone
-    grade "$PLATFORM/unsandboxed"
+    # (the killed checker leaves its temporary folder: in PLATFORM)
+    mkdir "$PLATFORM/tmp"
+    TMPDIR="$PLATFORM/tmp" grade "$PLATFORM/unsandboxed"
     assert_failure 137  # killed by the submission
     run score
     assert_line --index 0 "100 of 0"
