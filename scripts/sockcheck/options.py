@@ -224,8 +224,7 @@ OPTIONS = (
     Opt(("--output",), "output", None, str, "FILE",
         "without --batch: write the report to FILE instead of standard "
         "output, in one step (a new file renamed over FILE) once every "
-        "check has ended; with --sandbox, FILE is out of the program's "
-        "sight"),
+        "check has ended; with --sandbox, out of the program's reach"),
     Opt(("--batch",), "batch", None, str, "DIR",
         "grade a class: every subdirectory of DIR is one submission, each "
         "checked in a sandbox (bwrap) on a copy of it, against the KIND or "
