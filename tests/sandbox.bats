@@ -5,7 +5,8 @@
 # temporary folder, the directories on the lecturer's PATH), what it
 # limits (its disk, memory and time, a run file's --wait), how the CSV
 # keeps its rows apart and whole (names that look alike, a full disk),
-# what reaches the lecturer's terminal, and NOT RUN counted as its own.
+# what reaches the lecturer's terminal, and NOT RUN counted as its own;
+# last, check --sandbox, one program in that same sandbox.
 #
 # A submission that sees what it must not gives up (SystemExit) before
 # it listens: its row then fails, and the test with it.
@@ -426,4 +427,49 @@ shortsend() {
         -- ./hello '{port}'
     assert_success
     assert_said "./hello is set-user-ID (it runs as uid 65534): for such a program the loader ignores LD_PRELOAD"
+}
+
+# ---- check --sandbox: one program, in the same sandbox -----------------------
+
+@test "sandbox: check --sandbox runs one program in the batch's sandbox: its environment, its copy limit, --limit time" {
+    local dir="$BATS_TEST_TMPDIR/prog" spec
+    spec="$ROOT/scripts/sockcheck/specs/hello.spec"
+    mkdir -p "$dir"
+    cp "$SAMPLES/echo-server.py" "$dir/server.py"
+    cd "$dir"
+    # the build sees the sandbox's environment, none of the caller's
+    # shellcheck disable=SC2016 # expanded by the build's own shell
+    SOCKSTEP_TEST_SECRET="lecturer-secret-$MARK" run bare \
+        timeout "$((150 * SCALE))" "$PYTHON" "$CHECK" --sandbox \
+        --build 'echo "key=$SOCKSTEP_TEST_SECRET home=$HOME path=$PATH lang=$LANG pwd=$PWD"; exit 1' \
+        --spec "$spec" --format gradescope --output "$BATS_TEST_TMPDIR/r.json" \
+        -- "$PYTHON" server.py '{port}'
+    assert_failure 1
+    run "$PYTHON" -c '
+import json, sys
+print(json.load(open(sys.argv[1]))["tests"][0]["output"])' \
+        "$BATS_TEST_TMPDIR/r.json"
+    assert_success
+    assert_line "| key= home=/tmp/submission path=/usr/local/bin:/usr/bin:/bin:/usr/local/sbin:/usr/sbin:/sbin lang=C.UTF-8 pwd=/tmp/submission"
+    refute_output --partial lecturer-secret
+    # a folder over half of --limit disk (a sparse file in full) is not
+    # copied: status 3, one line, no report
+    truncate -s 3M "$dir/big"
+    run bare timeout "$((150 * SCALE))" "$PYTHON" "$CHECK" --sandbox \
+        --limit disk=4 --spec "$spec" -- "$PYTHON" server.py '{port}'
+    assert_failure 3
+    assert_output "scripts/check: --sandbox: the current directory could not be copied: its folder holds more than 2 MB (every byte of a sparse file counts): not copied"
+    rm "$dir/big"
+    # a run over --limit time is ended: no report, status 3
+    run bare timeout "$((150 * SCALE))" "$PYTHON" "$CHECK" --sandbox \
+        --limit time=20 --build "sleep 300 # $MARK" --spec "$spec" \
+        --output "$BATS_TEST_TMPDIR/late.json" -- "$PYTHON" server.py '{port}'
+    assert_failure 3
+    assert_output --regexp "^scripts/check: the checker in the sandbox was in the start and the build when it had taken the 20 s it may take \(--limit time\), and was ended: no report \(.*/late.json not written\)$"
+    assert [ ! -e "$BATS_TEST_TMPDIR/late.json" ]
+    # --limit is the sandbox's: refused without one
+    run bare "$PYTHON" "$CHECK" --limit time=20 --spec "$spec" \
+        -- "$PYTHON" server.py '{port}'
+    assert_failure 2
+    assert_output "scripts/check: --limit: only with --batch or --sandbox (the sandbox's limits)"
 }
