@@ -1,0 +1,484 @@
+#!/usr/bin/env python3
+"""picture.py - the sequence chart of a scripts/capture run, as mscgen text.
+
+usage: picture.py --port P [--title T] [--out FILE.msc] NAME=NARRATION...
+                  PACKETS
+
+NAME=NARRATION: a program's output with SOCKSTEP_TIMESTAMPS=1 (a lesson's
+own lines, or scripts/narrate's), NAME its name on the chart (server,
+client, 07-close). PACKETS: what `tcpdump -nn -tt` printed. P: the port
+the server side listens or receives on; every socket whose own port is P
+is on the server side, every other one on the client side.
+
+The chart (https://www.mcternan.me.uk/mscgen/) has one lane for each
+program's side: two for a pair, two for lesson 07 (which plays both
+ends), one more for each process a program forks. Down the lanes, in
+time order (the times are the calls' and the packets' own):
+  - each narrated call, a box on its lane, with its result; a call that
+    something else happened during (accept() waiting for the handshake)
+    is two boxes: as it was called, and as it returned;
+  - each packet tcpdump saw, an arrow from the lane of its sender to the
+    lane of its receiver, labelled with its flags and its length; a TCP
+    segment seen before (same way, same flags, same sequence numbers) is
+    marked "retransmitted";
+  - the TCP state of an end where the narration's "kernel:" lines show it
+    change, an angled box on that end's lane;
+  - a program's "== heading ==" lines, when there is one program, as a
+    line across the chart.
+Lanes are named cN (client side) and sN (server side), so a reader of the
+text (tests/picture-check) can tell the direction of each arrow.
+
+Python's standard library only. Exit 0, or 2 on bad usage.
+"""
+import argparse
+import re
+import sys
+
+WRAP = 38  # characters on one line of a box (a lane is 300 px wide)
+
+STAMP = re.compile(r"^(?P<tag>\[(?:pid|child) (?P<pid>\d+)\] )?"
+                   r"\[(?P<t0>\d+\.\d+) (?P<t1>-|\d+\.\d+)\] (?P<text>.*)$")
+KERNEL = re.compile(r"^(?:\[(?:pid|child) (?P<pid>\d+)\] )?\s+kernel: "
+                    r"(?P<text>.*)$")
+HEADING = re.compile(r"^(?:\[(?:pid|child) (?P<pid>\d+)\] )?== (?P<text>.*) ==$")
+CALL = re.compile(r"^(?P<name>\w+)\((?P<args>.*)\)\s=\s(?P<ret>-?\d+)"
+                  r"(?: (?P<err>E[A-Z0-9]+))?")
+ADDR = re.compile(r"(?:\d+\.\d+\.\d+\.\d+|\[[0-9a-fA-F:.]*\]|"
+                  r"[0-9a-fA-F]*:[0-9a-fA-F:.]*):(\d+)\b")
+STATE = re.compile(r"^(tcp6?|udp6?) \S+?:(\d+) -> \S+?:(\d+) ([A-Z][A-Z0-9_]+)")
+LISTEN = re.compile(r"^(tcp6?) \S+?:(\d+) LISTEN\b")
+GONE = re.compile(r"^the connection \S+?:(\d+) -> \S+?:(\d+) is gone")
+PACKET = re.compile(r"^(?P<t>\d+\.\d+) IP6? (?P<src>\S+)\.(?P<sp>\d+) > "
+                    r"(?P<dst>\S+)\.(?P<dp>\d+): (?P<rest>.*)$")
+
+
+def first_fd(args):
+    m = re.match(r"\s*(-?\d+)", args)
+    return int(m.group(1)) if m else None
+
+
+def ports_in(args):
+    return [int(p) for p in ADDR.findall(args)]
+
+
+class Sock:
+    """One socket, from the call that made it to its last close()."""
+    count = 0
+
+    def __init__(self):
+        Sock.count += 1
+        self.id = Sock.count
+        self.side = None     # "s" (its own port is P) or "c"
+        self.lport = None    # its own port, where known
+        self.peer = None     # the peer's port, where known
+        self.listens = False
+
+
+class Proc:
+    def __init__(self, name, pid, parent=None):
+        self.name, self.pid = name, pid
+        self.fds = dict(parent.fds) if parent else {}
+        self.calls = []
+        self.made = None
+
+
+def read_narration(name, path, port, procs, events):
+    """Each stamped call of the file as an event, with the socket it is on;
+    its kernel lines as state events; its headings."""
+    main = None
+    by_pid = {}
+    heading = None
+    last = {}  # pid -> its last call event
+    with open(path, errors="replace") as f:
+        for line in f:
+            line = line.rstrip("\n")
+            m = STAMP.match(line)
+            if m:
+                pid = m.group("pid")
+                if pid is None:
+                    if main is None:
+                        main = Proc(name, None)
+                        procs.append(main)
+                    p = main
+                else:
+                    if pid not in by_pid:
+                        by_pid[pid] = Proc(name, pid, main)
+                        procs.append(by_pid[pid])
+                    p = by_pid[pid]
+                if m.group("t1") == "-":
+                    p.made = m.group("text")
+                    continue
+                ev = call_event(p, m, port)
+                ev["made"], p.made = p.made, None
+                if heading is not None:
+                    events.append(dict(kind="heading", t=ev["t0"], order=-1,
+                                       text=heading))
+                    heading = None
+                events.append(ev)
+                last[pid] = ev
+                continue
+            m = KERNEL.match(line)
+            if m and m.group("pid") in last:
+                kernel_line(last[m.group("pid")], m.group("text"), port,
+                            events)
+                continue
+            m = HEADING.match(line)
+            if m and m.group("pid") is None:
+                heading = m.group("text")
+
+
+def call_event(p, m, port):
+    text = m.group("text")
+    ev = dict(kind="call", proc=p, t0=float(m.group("t0")),
+              t1=float(m.group("t1")), text=text, sock=None)
+    c = CALL.match(text)
+    if not c:
+        ev["name"] = re.match(r"\w*", text).group(0)
+        ev["ret"] = None
+        return ev
+    name, args, ret = c.group("name"), c.group("args"), int(c.group("ret"))
+    ev["name"], ev["ret"] = name, ret
+    fd = first_fd(args)
+    s = p.fds.get(fd) if fd is not None else None
+    if name in ("socket",) and ret >= 0:
+        s = p.fds[ret] = Sock()
+    elif name in ("accept", "accept4") and ret >= 0:
+        ports = ports_in(args)
+        n = p.fds[ret] = Sock()
+        n.side = "s"
+        n.lport = port
+        n.peer = ports[0] if ports else None
+        if s is not None:
+            s.side = "s"
+        ev["sock"] = n
+        return ev
+    elif name in ("dup", "dup2", "dup3") and ret >= 0 and s is not None:
+        p.fds[ret] = s
+    ev["sock"] = s
+    if s is None:
+        return ev
+    ports = ports_in(args)
+    if name in ("bind", "getsockname") and ret == 0 and ports:
+        if ports[0] == port:
+            s.side, s.lport = "s", port
+        elif ports[0] != 0 and s.side is None:
+            s.side, s.lport = "c", ports[0]
+        elif ports[0] != 0 and s.side == "c":
+            s.lport = ports[0]
+    elif name == "listen" and ret == 0:
+        s.side, s.listens = "s", True
+    elif name in ("connect", "sendto", "sendmsg") and port in ports:
+        if s.side is None:
+            s.side = "c"
+    if name in ("close",):
+        p.fds.pop(fd, None)
+    return ev
+
+
+def kernel_line(ev, text, port, events):
+    """A kernel: line after the call ev: the state of one end, and what it
+    tells of the socket's ports."""
+    s = ev.get("sock")
+    m = STATE.match(text)
+    if m and m.group(1).startswith("tcp"):
+        a, b, state = int(m.group(2)), int(m.group(3)), m.group(4)
+        if s is not None and s.side == "c" and b == port and \
+                s.lport is None:
+            s.lport = a
+        events.append(dict(kind="state", after=ev, local=a, remote=b,
+                           state=state))
+        return
+    m = LISTEN.match(text)
+    if m:
+        events.append(dict(kind="state", after=ev, local=int(m.group(2)),
+                           remote=None, state="LISTEN"))
+        return
+    m = GONE.match(text)
+    if m:
+        events.append(dict(kind="state", after=ev, local=int(m.group(1)),
+                           remote=int(m.group(2)), state="CLOSED"))
+
+
+def read_packets(path, port):
+    """tcpdump's lines: each packet with its ports, flags and length, and
+    whether the same segment was on the wire before."""
+    seen = set()
+    out = []
+    with open(path, errors="replace") as f:
+        for line in f:
+            m = PACKET.match(line.strip())
+            if not m:
+                continue
+            sp, dp, rest = int(m.group("sp")), int(m.group("dp")), \
+                m.group("rest")
+            ln = re.search(r"length (\d+)", rest)
+            ln = int(ln.group(1)) if ln else 0
+            if rest.startswith("UDP"):
+                label = "datagram, %d byte%s" % (ln, "" if ln == 1 else "s")
+                flags = "UDP"
+                again = False
+            else:
+                f_ = re.search(r"Flags \[([^]]*)\]", rest)
+                if not f_:
+                    continue
+                flags = tcp_flags(f_.group(1))
+                label = flags
+                if ln > 0:
+                    label += ", %d byte%s" % (ln, "" if ln == 1 else "s")
+                seq = re.search(r"seq (\d+(?::\d+)?)", rest)
+                key = (sp, dp, flags.replace("PSH-", ""),
+                       seq.group(1) if seq else None, ln)
+                # A segment that carries something (a SYN, a FIN, data)
+                # and was seen before is a retransmission; a bare ACK
+                # repeated is not (a window update, a duplicate ACK).
+                again = seq is not None and key in seen and \
+                    (ln > 0 or "SYN" in flags or "FIN" in flags)
+                seen.add(key)
+            out.append(dict(kind="packet", t=float(m.group("t")), order=1,
+                            sp=sp, dp=dp, label=label, flags=flags,
+                            again=again, rst="RST" in flags))
+    return out
+
+
+def tcp_flags(f):
+    names = []
+    for ch, name in (("S", "SYN"), ("F", "FIN"), ("R", "RST"), ("P", "PSH"),
+                     (".", "ACK")):
+        if ch in f:
+            names.append(name)
+    return "-".join(names) or "none"
+
+
+def esc(s):
+    """Text for an mscgen label: a quote escaped; a backslash kept, with a
+    zero-width space after it, since mscgen reads a backslash before n as
+    a new line and has no escape for a backslash itself."""
+    return s.replace("\\", "\\\u200b").replace('"', '\\"')
+
+
+def wrap(s, room=WRAP):
+    """s in lines of at most room characters, broken after ", " or a
+    space where there is one; nothing is cut off."""
+    lines = []
+    while len(s) > room:
+        cut = s.rfind(", ", room // 2, room)
+        if cut >= 0:
+            cut += 2
+        else:
+            cut = s.rfind(" ", room // 2, room)
+            cut = cut + 1 if cut >= 0 else room
+        lines.append(s[:cut].rstrip())
+        s = s[cut:]
+    lines.append(s)
+    return lines
+
+
+def label(lines):
+    return "\\n".join(esc(x) for x in lines)
+
+
+def main():
+    ap = argparse.ArgumentParser(prog="picture.py")
+    ap.add_argument("--port", type=int, required=True)
+    ap.add_argument("--title", default="")
+    ap.add_argument("--out", default="-")
+    ap.add_argument("inputs", nargs="+")
+    a = ap.parse_args()
+    if len(a.inputs) < 2 or any("=" not in x for x in a.inputs[:-1]):
+        ap.error("expected NAME=NARRATION... PACKETS")
+    port = a.port
+    procs, events = [], []
+    for spec in a.inputs[:-1]:
+        name, path = spec.split("=", 1)
+        read_narration(name, path, port, procs, events)
+    packets = read_packets(a.inputs[-1], port)
+
+    # Each call's side: its socket's, once known; else its program's.
+    sides = {}
+    for e in events:
+        if e["kind"] == "call" and e["sock"] is not None and \
+                e["sock"].side is not None:
+            sides.setdefault(id(e["proc"]), set()).add(e["sock"].side)
+    lanes = []  # (id, proc, side)
+
+    def lane_of(p, side):
+        for lid, q, sd in lanes:
+            if q is p and sd == side:
+                return lid
+        return None
+
+    def default_side(p):
+        got = sides.get(id(p), set())
+        if got == {"c"}:
+            return "c"
+        if got == {"s"}:
+            return "s"
+        return "s" if got else ("s" if p is procs[0] else "c")
+
+    for e in events:
+        if e["kind"] != "call":
+            continue
+        s = e["sock"]
+        side = s.side if s is not None and s.side else default_side(e["proc"])
+        e["side"] = side
+        if lane_of(e["proc"], side) is None:
+            lanes.append((None, e["proc"], side))
+            lanes[-1] = ("%s%d" % (side, len(lanes)), e["proc"], side)
+        e["lane"] = lane_of(e["proc"], side)
+
+    # The lanes packets go to: the server side's end of connection c is
+    # the program that accepted c (or, before that, the one listening);
+    # the client side's is the program whose socket has port c.
+    def server_lane(other):
+        for e in events:
+            if e["kind"] == "call" and e["sock"] is not None and \
+                    e["sock"].side == "s" and e["sock"].peer == other:
+                return e["lane"]
+        for e in events:
+            if e["kind"] == "call" and e["sock"] is not None and \
+                    e["sock"].side == "s" and (e["sock"].listens or
+                                               e["sock"].peer is None):
+                return e["lane"]
+        return first_lane("s")
+
+    def client_lane(other):
+        for e in events:
+            if e["kind"] == "call" and e["sock"] is not None and \
+                    e["sock"].side == "c" and e["sock"].lport == other:
+                return e["lane"]
+        return first_lane("c")
+
+    def first_lane(side):
+        for lid, _, sd in lanes:
+            if sd == side:
+                return lid
+        # No program of that side is narrated (a peer such as nc): a
+        # lane of its own.
+        lid = side + "0"
+        if not any(x[0] == lid for x in lanes):
+            lanes.append((lid, None, side))
+        return lid
+
+    for pk in packets:
+        if pk["sp"] == port:
+            pk["src"], pk["dst"] = server_lane(pk["dp"]), client_lane(pk["dp"])
+        else:
+            pk["src"], pk["dst"] = client_lane(pk["sp"]), server_lane(pk["sp"])
+    # A state is read from /proc/net after its call returned, at a time
+    # not printed: it is drawn just before the program's next call (or
+    # after its last), so that it never shows before what caused it.
+    nxt = {}
+    for e in events:
+        if e["kind"] == "call":
+            prev = e["proc"].calls[-1] if e["proc"].calls else None
+            if prev is not None:
+                nxt[id(prev)] = e
+            e["proc"].calls.append(e)
+    for e in events:
+        if e["kind"] == "state":
+            n = nxt.get(id(e["after"]))
+            if n is not None:
+                e["t"], e["order"] = n["t0"], -1.5
+            else:
+                e["t"], e["order"] = e["after"]["t1"], 3
+    states = []
+    last_state = {}
+    for st in sorted((e for e in events if e["kind"] == "state"),
+                     key=lambda e: (e["t"], e["order"])):
+        if st["local"] == port:
+            lane = server_lane(st["remote"])
+        else:
+            lane = client_lane(st["local"])
+        key = (lane, st["local"], st["remote"])
+        if last_state.get(key) == st["state"]:
+            continue
+        last_state[key] = st["state"]
+        st["lane"] = lane
+        states.append(st)
+    events = [e for e in events if e["kind"] != "state"] + states
+
+    # A call that another event started during is drawn twice: as called
+    # and as it returned.
+    allev = events + packets
+    t0s = sorted(e.get("t0", e.get("t")) for e in allev)
+    rows = []
+    for e in allev:
+        if e["kind"] != "call":
+            rows.append((e["t"], e["order"], e))
+            continue
+        inside = any(e["t0"] < t < e["t1"] for t in t0s)
+        if inside:
+            rows.append((e["t0"], 0, dict(e, kind="called")))
+            rows.append((e["t1"], 2, dict(e, kind="returned")))
+        else:
+            rows.append((e["t0"], 0, e))
+    rows.sort(key=lambda r: (r[0], r[1]))
+    base = rows[0][0] if rows else 0.0
+
+    # Lanes: the client side on the left, the server side on the right.
+    lanes.sort(key=lambda x: (x[2] != "c", int(x[0][1:]) if x[0][1:] else 0))
+    names = {}
+    for lid, p, side in lanes:
+        if p is None:
+            names[lid] = ["a peer", "(not narrated)"]
+            continue
+        nm = p.name.split("|")
+        if p.pid:
+            nm[0] += " [pid %s]" % p.pid
+        both = sum(1 for x in lanes if x[1] is p) > 1
+        if both:
+            nm.append("server end" if side == "s" else "client end")
+        names[lid] = nm
+    one_program = len({id(p) for _, p, _ in lanes if p is not None}) == 1
+
+    out = []
+    out.append("# drawn by scripts/capture --picture (scripts/lib/picture.py)")
+    out.append("msc {")
+    out.append('  hscale="%s", arcgradient="0";' %
+               ("1" if len(lanes) <= 2 else "%.1f" % (len(lanes) / 2)))
+    out.append("  " + ", ".join('%s [label="%s"]' % (lid, label(names[lid]))
+                                for lid, _, _ in lanes) + ";")
+    if a.title:
+        out.append('  --- [label="%s"];' % esc(a.title))
+    for t, _, e in rows:
+        ms = "%.3f ms" % ((t - base) * 1000)
+        k = e["kind"]
+        if k == "heading":
+            if one_program:
+                out.append('  --- [label="%s"];' % esc(e["text"]))
+        elif k == "packet":
+            extra = ""
+            text = e["label"]
+            if e["again"]:
+                text += " (retransmitted)"
+            if e["again"] or e["rst"]:
+                extra = ', linecolour="red", textcolour="red"'
+            out.append('  %s -> %s [label="%s", id="%s"%s];' %
+                       (e["src"], e["dst"], esc(text), ms, extra))
+        elif k == "state":
+            out.append('  %s abox %s [label="%s", textbgcolour="#e8f0ff"];'
+                       % (e["lane"], e["lane"], esc(e["state"])))
+        elif k == "called":
+            made = e["made"] or e["text"]
+            out.append('  %s box %s [label="%s"];' %
+                       (e["lane"], e["lane"],
+                        label(wrap(made + " ... called"))))
+        else:  # a call shown whole, or its return
+            text = e["text"]
+            m = re.match(r"^(.*?\s=\s-?\d+(?: E[A-Z0-9]+)?)", text)
+            if m:
+                text = m.group(1)  # errno's message left to the narration
+            out.append('  %s box %s [label="%s"%s];' %
+                       (e["lane"], e["lane"], label(wrap(text)),
+                        ', textcolour="red"' if e.get("ret") == -1 else ""))
+    out.append("}")
+    text = "\n".join(out) + "\n"
+    if a.out == "-":
+        sys.stdout.write(text)
+    else:
+        with open(a.out, "w") as f:
+            f.write(text)
+
+
+if __name__ == "__main__":
+    main()
