@@ -1,0 +1,227 @@
+#!/usr/bin/env bats
+# shellcheck disable=SC2153 # ROOT comes from test_helper
+# scripts/capture --picture: each chart's arrows are the packets tcpdump
+# saw and its boxes the narrated calls (tests/picture-check), and the
+# check fails when one is left out.
+
+# The longest wait inside a test here is 60 s: bats' own per-test
+# limit must be longer (tests/timeouts checks it).
+: "${BATS_TEST_TIMEOUT:=$((90 * ${SOCKSTEP_TEST_SCALE:-1}))}"
+load test_helper
+
+CAPTURE="$ROOT/scripts/capture"
+CHECK="$ROOT/tests/picture-check"
+
+setup_file() {
+    build_pair_lessons
+    make -s -C "$ROOT" build/07-close build/libsockstep.so >&2
+}
+
+need_mscgen() {
+    command -v mscgen >/dev/null || skip "mscgen is not installed"
+    command -v rsvg-convert >/dev/null || skip "rsvg-convert is not installed"
+    command -v tcpdump >/dev/null || skip "tcpdump is not installed"
+}
+
+need_root() {
+    [[ $EUID -eq 0 ]] || skip "capturing a pair's packets needs root"
+}
+
+# A network namespace of one's own: as root, or in a user namespace.
+need_netns() {
+    if [[ $EUID -eq 0 ]]; then
+        unshare -n true 2>/dev/null || skip "unshare -n is not allowed here"
+    else
+        unshare --user --net --map-user="$(id -u)" --keep-caps true \
+            2>/dev/null || skip "user namespaces are not allowed here"
+    fi
+}
+
+# picture RUN ARGS...: scripts/capture --keep $D/RUN --picture
+# $D/RUN.svg --picture $D/RUN.pdf ARGS; sets PORT, the server's port.
+picture() {
+    local name="$1"
+    shift
+    D="$BATS_TEST_TMPDIR"
+    run timeout "$WAIT_LONG" "$CAPTURE" --keep "$D/$name" \
+        --picture "$D/$name.svg" --picture "$D/$name.pdf" "$@"
+    assert_success
+    [[ "$output" =~ port\ ([0-9]+) ]]
+    PORT=${BASH_REMATCH[1]}
+    # A real SVG and a real PDF, and the chart's text kept.
+    run head -c 5 "$D/$name.pdf"
+    assert_output "%PDF-"
+    run grep -c '<svg' "$D/$name.svg"
+    assert_output 1
+    [ -s "$D/$name/picture.msc" ]
+}
+
+# check RUN NAME=FILE...: tests/picture-check on RUN's kept files; FILE is
+# a file of the kept directory.
+check() {
+    local k="$D/$1" a args=()
+    shift
+    for a in "$@"; do
+        args+=("${a%%=*}=$k/${a#*=}")
+    done
+    run "$PYTHON" "$CHECK" "$PORT" "${CHART:-$k/picture.msc}" \
+        "$k/packets.txt" "${args[@]}"
+}
+
+# leave_out RUN KIND N: RUN's chart with its Nth arrow (KIND "->") or
+# box (KIND " box ") left out, as $D/left-out.msc.
+leave_out() {
+    awk -v kind="$2" -v n="$3" 'index($0, kind) && ++seen == n { next } 1' \
+        "$D/$1/picture.msc" >"$D/left-out.msc"
+    run diff "$D/$1/picture.msc" "$D/left-out.msc"
+    assert_failure 1
+    assert_line --regexp "^< "
+}
+
+# the_check_catches RUN NAME=FILE...: the check passes on RUN's chart,
+# and fails on it with its second arrow, its last arrow, or its fourth
+# box left out, and with two arrows swapped.
+the_check_catches() {
+    local r="$1" last
+    shift
+    CHART="" check "$r" "$@"
+    assert_success
+    assert_output --regexp ': ok$'
+    last=$(grep -c -- ' -> ' "$D/$r/picture.msc")
+    ((last >= 2))
+    leave_out "$r" " -> " 2
+    CHART="$D/left-out.msc" check "$r" "$@"
+    assert_failure 1
+    assert_output --partial "$((last - 1)) arrows, but tcpdump saw $last packets"
+    leave_out "$r" " -> " "$last"
+    CHART="$D/left-out.msc" check "$r" "$@"
+    assert_failure 1
+    assert_output --partial "arrows, but tcpdump saw $last packets"
+    leave_out "$r" " box " 4
+    CHART="$D/left-out.msc" check "$r" "$@"
+    assert_failure 1
+    assert_output --regexp 'calls drawn, but [0-9]+ narrated'
+    # The first arrow drawn the other way.
+    sed -E '0,/ -> / s/^  ([cs][0-9]+) -> ([cs][0-9]+) /  \2 -> \1 /' \
+        "$D/$r/picture.msc" >"$D/turned.msc"
+    run diff "$D/$r/picture.msc" "$D/turned.msc"
+    assert_failure 1
+    CHART="$D/turned.msc" check "$r" "$@"
+    assert_failure 1
+    assert_output --regexp '(^|
+)arrow 1 is '
+}
+
+@test "picture: 04: arrows are tcpdump's packets, boxes the calls; a packet or a call left out is caught" {
+    need_mscgen
+    need_root
+    picture 04 04
+    # accept() waits through the handshake: called before the SYN, its
+    # result after the ACK; the server's end listens before.
+    run grep -E -e 'label="(SYN|SYN-ACK|ACK)"|label="accept\(|abox' \
+        "$D/04/picture.msc"
+    assert_line --index 0 --regexp '^  s[0-9]+ abox s[0-9]+ \[label="LISTEN"'
+    assert_line --index 1 --regexp '^  s[0-9]+ box s[0-9]+ \[label="accept\(3, &addr, &len\) \.\.\. called"'
+    assert_line --index 2 --regexp '^  c[0-9]+ -> s[0-9]+ \[label="SYN"'
+    assert_line --index 3 --regexp '^  s[0-9]+ -> c[0-9]+ \[label="SYN-ACK"'
+    assert_line --index 4 --regexp '^  c[0-9]+ -> s[0-9]+ \[label="ACK"'
+    assert_line --index 5 --regexp '^  s[0-9]+ box s[0-9]+ \[label="accept\(3, 127\.0\.0\.1:[0-9]+, 16\) = 4"'
+    the_check_catches 04 server=server.txt client=client.txt
+}
+
+@test "picture: 06: each line's segment, and the client's FIN after shutdown()" {
+    need_mscgen
+    need_root
+    picture 06 06
+    run grep -c -E 'c[0-9]+ -> s[0-9]+ \[label="PSH-ACK, 6 bytes"' \
+        "$D/06/picture.msc"
+    assert_output 2
+    run grep -n -E 'shutdown\(3, SHUT_WR\)|c[0-9]+ -> s[0-9]+ \[label="FIN-ACK"' \
+        "$D/06/picture.msc"
+    assert_line --index 0 --partial 'shutdown(3, SHUT_WR)'
+    assert_line --index 1 --partial 'FIN-ACK'
+    the_check_catches 06 server=server.txt client=client.txt
+}
+
+@test "picture: 08: two datagrams, sender to receiver, and no state" {
+    need_mscgen
+    need_root
+    picture 08 08
+    run grep -c -E 'c[0-9]+ -> s[0-9]+ \[label="datagram, 3 bytes"' \
+        "$D/08/picture.msc"
+    assert_output 2
+    run grep -c 'abox' "$D/08/picture.msc"
+    assert_output 0
+    the_check_catches 08 receiver=server.txt sender=client.txt
+}
+
+@test "picture: 07: both ends of one program, its three connections, the RST" {
+    need_mscgen
+    need_netns
+    picture 07 07
+    # Two lanes, the client end on the left; three connections.
+    run grep -E '^  c[0-9]+ \[label=' "$D/07/picture.msc"
+    assert_output --regexp 'c[0-9]+ \[label="07-close\\nclient end"\], s[0-9]+ \[label="07-close\\nserver end"\]'
+    run grep -c 'label="SYN"' "$D/07/picture.msc"
+    assert_output 3
+    run grep -c -E '^  --- \[label="connection [123]:' "$D/07/picture.msc"
+    assert_output 3
+    # close() with data unread sends the RST, in red, and the client's
+    # recv() fails with ECONNRESET.
+    run grep -A 3 -B 1 'label="RST-ACK"' "$D/07/picture.msc"
+    assert_line --index 0 --regexp '^  s[0-9]+ box s[0-9]+ \[label="close\(5\) \.\.\. called"'
+    assert_line --index 1 --regexp '^  s[0-9]+ -> c[0-9]+ \[label="RST-ACK".*linecolour="red"'
+    assert_output --partial 'recv(4, buf, 64, 0) = -1 ECONNRESET'
+    # States from the narration's kernel: lines, where they change.
+    run grep -o -E 'abox [cs][0-9]+ \[label="[A-Z_0-9]+"' "$D/07/picture.msc"
+    assert_output --partial 'FIN_WAIT1'
+    assert_output --partial 'CLOSE_WAIT'
+    assert_output --partial 'TIME_WAIT'
+    the_check_catches 07 07-close=server.txt
+}
+
+@test "picture: a segment seen twice is marked retransmitted, and still matches its packet" {
+    local d="$BATS_TEST_TMPDIR"
+    cat >"$d/server.txt" <<'EOF'
+[1000.000000 -] accept(3, &addr, &len)
+[1000.000000 1000.100000] accept(3, 127.0.0.1:5000, 16) = 4
+[1000.200000 -] recv(4, buf, 64, 0)
+[1000.200000 1000.500000] recv(4, "hi\n", 64, 0) = 3
+EOF
+    cat >"$d/client.txt" <<'EOF'
+[1000.110000 -] send(3, "hi\n", 3, MSG_NOSIGNAL)
+[1000.110000 1000.110100] send(3, "hi\n", 3, MSG_NOSIGNAL) = 3
+EOF
+    cat >"$d/packets.txt" <<'EOF'
+1000.120000 IP 127.0.0.1.5000 > 127.0.0.1.8888: Flags [P.], seq 1:4, ack 1, win 512, length 3
+1000.320000 IP 127.0.0.1.5000 > 127.0.0.1.8888: Flags [P.], seq 1:4, ack 1, win 512, length 3
+1000.320100 IP 127.0.0.1.8888 > 127.0.0.1.5000: Flags [.], ack 4, win 512, length 0
+EOF
+    run "$PYTHON" "$ROOT/scripts/lib/picture.py" --port 8888 \
+        --out "$d/chart.msc" server="$d/server.txt" client="$d/client.txt" \
+        "$d/packets.txt"
+    assert_success
+    run grep -E -e ' -> ' "$d/chart.msc"
+    assert_line --index 0 --regexp '^  c[0-9]+ -> s[0-9]+ \[label="PSH-ACK, 3 bytes", id="[0-9.]+ ms"\];$'
+    assert_line --index 1 --regexp '^  c[0-9]+ -> s[0-9]+ \[label="PSH-ACK, 3 bytes \(retransmitted\)".*linecolour="red"'
+    assert_line --index 2 --regexp '^  s[0-9]+ -> c[0-9]+ \[label="ACK"'
+    # recv() waited while the packets came: as called, and as returned.
+    run grep -c 'recv(4, buf, 64, 0) ... called' "$d/chart.msc"
+    assert_output 1
+    run "$PYTHON" "$CHECK" 8888 "$d/chart.msc" "$d/packets.txt" \
+        server="$d/server.txt" client="$d/client.txt"
+    assert_success
+    assert_output --partial "3 packets, 3 arrows: ok"
+}
+
+@test "picture: --picture refuses a file that exists, or a name it cannot draw, before anything runs" {
+    echo mine >"$BATS_TEST_TMPDIR/taken.svg"
+    run "$CAPTURE" --picture "$BATS_TEST_TMPDIR/taken.svg" 04
+    assert_failure 2
+    assert_output "scripts/capture: --picture: '$BATS_TEST_TMPDIR/taken.svg' exists already; name a new file (see --help)"
+    run cat "$BATS_TEST_TMPDIR/taken.svg"
+    assert_output mine
+    run "$CAPTURE" --picture "$BATS_TEST_TMPDIR/run.gif" 04
+    assert_failure 2
+    assert_output --partial "--picture: expected a name ending in .svg, .pdf, .png or .msc, got"
+}
