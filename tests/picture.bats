@@ -12,6 +12,14 @@ load test_helper
 CAPTURE="$ROOT/scripts/capture"
 CHECK="$ROOT/tests/picture-check"
 
+teardown() {
+    # The directory the test as nobody made outside its own (see there).
+    if [[ -n "${NOBODY_DIR:-}" && -d "$NOBODY_DIR" ]]; then
+        rm -rf "$NOBODY_DIR"
+    fi
+    kill_all_bg
+}
+
 setup_file() {
     build_pair_lessons
     make -s -C "$ROOT" build/07-close build/libsockstep.so >&2
@@ -46,6 +54,7 @@ picture() {
     run timeout "$WAIT_LONG" "$CAPTURE" --keep "$D/$name" \
         --picture "$D/$name.svg" --picture "$D/$name.pdf" "$@"
     assert_success
+    CAPTURED=$output
     [[ "$output" =~ port\ ([0-9]+) ]]
     PORT=${BASH_REMATCH[1]}
     # A real SVG and a real PDF, and the chart's text kept.
@@ -118,7 +127,7 @@ the_check_catches() {
     picture 04 04
     # accept() waits through the handshake: called before the SYN, its
     # result after the ACK; the server's end listens before.
-    run grep -E -e 'label="(SYN|SYN-ACK|ACK)"|label="accept\(|abox' \
+    run grep -E -e 'label="(SYN|SYN-ACK|ACK|LISTEN)"|label="accept\(' \
         "$D/04/picture.msc"
     assert_line --index 0 --regexp '^  s[0-9]+ abox s[0-9]+ \[label="LISTEN"'
     assert_line --index 1 --regexp '^  s[0-9]+ box s[0-9]+ \[label="accept\(3, &addr, &len\) \.\.\. called"'
@@ -224,4 +233,67 @@ EOF
     run "$CAPTURE" --picture "$BATS_TEST_TMPDIR/run.gif" 04
     assert_failure 2
     assert_output --partial "--picture: expected a name ending in .svg, .pdf, .png or .msc, got"
+}
+
+# A student's own pair: tests/students' echo server (C) and echo client
+# (Python), narrated by scripts/narrate, in a namespace of their own.
+# own_pair [DIR]: the server built in DIR (default: the test's own).
+own_pair() {
+    local dir=${1:-$BATS_TEST_TMPDIR}
+    cc -o "$dir/echo-good" "$ROOT/tests/students/echo-good.c"
+    OWN=(-- "$dir/echo-good" '{port}'
+        -- "$PYTHON" "$ROOT/tests/students/echo-client-good.py" '{host}' '{port}')
+}
+
+@test "picture: a student's own server and client, each narrated, in a namespace of their own" {
+    need_mscgen
+    need_netns
+    own_pair
+    picture own --input $'hello\nworld\n' "${OWN[@]}"
+    output=$CAPTURED
+    assert_output --partial "echo-good and python3 echo-client-good.py over the loopback of a network namespace"
+    run grep -E '^  c[0-9]+ \[label=' "$D/own/picture.msc"
+    assert_output --regexp 'c[0-9]+ \[label="client\\npython3 echo-client-good.py"\], s[0-9]+ \[label="server\\necho-good"\]'
+    # The two lines go and come back: four segments of 6 bytes.
+    run grep -c -E '\[label="PSH-ACK, 6 bytes"' "$D/own/picture.msc"
+    assert_output 4
+    the_check_catches own server=server.txt client=client.txt
+}
+
+@test "picture: an ordinary user draws a pair of their own, where user namespaces are allowed" {
+    need_mscgen
+    [[ $EUID -eq 0 ]] || skip "this test turns root into nobody (setpriv)"
+    command -v setpriv >/dev/null || skip "setpriv is not installed"
+    local as_nobody=(setpriv --reuid=65534 --regid=65534 --clear-groups)
+    "${as_nobody[@]}" unshare --user --net --map-user=65534 --keep-caps true \
+        2>/dev/null || skip "user namespaces are not allowed here"
+    # A directory nobody can reach: the test's own is root's alone. It is
+    # removed in teardown.
+    NOBODY_DIR=$(mktemp -d "${TMPDIR:-/tmp}/sockstep-picture.XXXXXX")
+    local d=$NOBODY_DIR
+    chmod 777 "$d"
+    own_pair "$d"
+    chmod 755 "$d/echo-good"
+    run timeout "$WAIT_LONG" "${as_nobody[@]}" env HOME="$d" "$CAPTURE" \
+        --keep "$d/kept" --picture "$d/own.svg" --input $'hi\n' "${OWN[@]}"
+    assert_success
+    run stat -c %U "$d/own.svg"
+    assert_output nobody
+    D=$d
+    PORT=$(grep -o -E ':[0-9]+, [0-9]+\) = 0' "$d/kept/server.txt" | head -n 1 | grep -o -E '^:[0-9]+' | tr -d :)
+    check kept server=server.txt client=client.txt
+    assert_success
+    assert_output --regexp ': ok$'
+}
+
+@test "picture: -- with no command, --input with no client, or LESSON and -- together exit 2" {
+    run "$CAPTURE" --
+    assert_failure 2
+    assert_output "scripts/capture: --: expected a command after it (see --help)"
+    run "$CAPTURE" --input hi -- ./server '{port}'
+    assert_failure 2
+    assert_output --partial "--input: only for a CLIENT of your own"
+    run "$CAPTURE" 04 -- ./server '{port}'
+    assert_failure 2
+    assert_output --partial "04: a LESSON or commands after --, not both"
 }
