@@ -34,7 +34,9 @@ import argparse
 import re
 import sys
 
-WRAP = 38  # characters on one line of a box (a lane is 300 px wide)
+WRAP = 30  # characters on one line of a box (a lane is 225 px wide)
+HSCALE = 0.75  # 450 px for two lanes: at 390 px its text is still 10 px
+QUOTED = 12  # characters of a quoted string shown; the transcript has more
 
 STAMP = re.compile(r"^(?P<tag>\[(?:pid|child) (?P<pid>\d+)\] )?"
                    r"\[(?P<t0>\d+\.\d+) (?P<t1>-|\d+\.\d+)\] (?P<text>.*)$")
@@ -261,7 +263,7 @@ def wrap(s, room=WRAP):
     space where there is one; nothing is cut off."""
     lines = []
     while len(s) > room:
-        cut = s.rfind(", ", room // 2, room)
+        cut = s.rfind(", ", room // 2, room + 2)  # its comma may be room + 1
         if cut >= 0:
             cut += 2
         else:
@@ -271,6 +273,19 @@ def wrap(s, room=WRAP):
         s = s[cut:]
     lines.append(s)
     return lines
+
+
+def short(text):
+    """A call's text with each quoted string cut to QUOTED characters
+    (marked "...", as the narration marks its own cut)."""
+    def cut(m):
+        body = m.group(1)
+        # Count an escape (\n, \x1b) as one character, as it is read.
+        pieces = re.findall(r'\\x[0-9a-fA-F]{2}|\\.|.', body)
+        if len(pieces) <= QUOTED:
+            return m.group(0)
+        return '"' + "".join(pieces[:QUOTED]) + '"...'
+    return re.sub(r'"((?:[^"\\]|\\.)*)"(\.\.\.)?', cut, text)
 
 
 def label(lines):
@@ -434,8 +449,8 @@ def main():
     out = []
     out.append("# drawn by scripts/capture --picture (scripts/lib/picture.py)")
     out.append("msc {")
-    out.append('  hscale="%s", arcgradient="0";' %
-               ("1" if len(lanes) <= 2 else "%.1f" % (len(lanes) / 2)))
+    out.append('  hscale="%.2f", arcgradient="0";' %
+               (HSCALE * max(1, len(lanes) / 2)))
     out.append("  " + ", ".join('%s [label="%s"]' % (lid, label(names[lid]))
                                 for lid, _, _ in lanes) + ";")
     if a.title:
@@ -462,14 +477,14 @@ def main():
             made = e["made"] or e["text"]
             out.append('  %s box %s [label="%s"];' %
                        (e["lane"], e["lane"],
-                        label(wrap(made + " ... called"))))
+                        label(wrap(short(made) + " ... called"))))
         else:  # a call shown whole, or its return
             text = e["text"]
             m = re.match(r"^(.*?\s=\s-?\d+(?: E[A-Z0-9]+)?)", text)
             if m:
                 text = m.group(1)  # errno's message left to the narration
             out.append('  %s box %s [label="%s"%s];' %
-                       (e["lane"], e["lane"], label(wrap(text)),
+                       (e["lane"], e["lane"], label(wrap(short(text))),
                         ', textcolour="red"' if e.get("ret") == -1 else ""))
     out.append("}")
     text = "\n".join(out) + "\n"
