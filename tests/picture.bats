@@ -52,7 +52,8 @@ picture() {
     shift
     D="$BATS_TEST_TMPDIR"
     run timeout "$WAIT_LONG" "$CAPTURE" --keep "$D/$name" \
-        --picture "$D/$name.svg" --picture "$D/$name.pdf" "$@"
+        --picture "$D/$name.svg" --picture "$D/$name.pdf" \
+        --picture "$D/$name.txt" "$@"
     assert_success
     CAPTURED=$output
     [[ "$output" =~ port\ ([0-9]+) ]]
@@ -63,6 +64,11 @@ picture() {
     run grep -c '<svg' "$D/$name.svg"
     assert_output 1
     [ -s "$D/$name/picture.msc" ]
+    # The chart in words tells each arrow.
+    local arrows
+    arrows=$(grep -c -- ' -> ' "$D/$name/picture.msc")
+    run cat "$D/$name.txt"
+    assert_output --regexp "^A sequence chart of a real run, one lane for each of: .*\. $arrows packets?, in order: "
     # The chart with each label on one line: a box's label is broken
     # after a space, which the break leaves out; put back here.
     sed 's/\\n/ /g' "$D/$name/picture.msc" >"$D/$name.flat"
@@ -235,7 +241,7 @@ EOF
     assert_output mine
     run "$CAPTURE" --picture "$BATS_TEST_TMPDIR/run.gif" 04
     assert_failure 2
-    assert_output --partial "--picture: expected a name ending in .svg, .pdf, .png or .msc, got"
+    assert_output --partial "--picture: expected a name ending in .svg, .pdf, .png, .msc or .txt, got"
 }
 
 # A student's own pair: tests/students' echo server (C) and echo client

@@ -297,6 +297,7 @@ def main():
     ap.add_argument("--port", type=int, required=True)
     ap.add_argument("--title", default="")
     ap.add_argument("--out", default="-")
+    ap.add_argument("--alt", help="also write the chart in words here")
     ap.add_argument("inputs", nargs="+")
     a = ap.parse_args()
     if len(a.inputs) < 2 or any("=" not in x for x in a.inputs[:-1]):
@@ -487,12 +488,43 @@ def main():
                        (e["lane"], e["lane"], label(wrap(short(text))),
                         ', textcolour="red"' if e.get("ret") == -1 else ""))
     out.append("}")
+    if a.alt:
+        with open(a.alt, "w") as f:
+            f.write(alt_text(rows, names, lanes) + "\n")
     text = "\n".join(out) + "\n"
     if a.out == "-":
         sys.stdout.write(text)
     else:
         with open(a.out, "w") as f:
             f.write(text)
+
+
+def alt_text(rows, names, lanes):
+    """The chart in words, for a reader who cannot see it (alt text): its
+    lanes, how many calls on each, every packet in order, the states."""
+    said = {lid: names[lid][0] + (" (%s)" % ", ".join(names[lid][1:])
+                                  if len(names[lid]) > 1 else "")
+            for lid, _, _ in lanes}
+    calls = {lid: 0 for lid, _, _ in lanes}
+    pk, states = [], []
+    for _, _, e in rows:
+        if e["kind"] in ("call", "returned"):
+            calls[e["lane"]] += 1
+        elif e["kind"] == "packet":
+            pk.append("%s%s from %s to %s" % (
+                e["label"], " (retransmitted)" if e["again"] else "",
+                said[e["src"]], said[e["dst"]]))
+        elif e["kind"] == "state":
+            states.append("%s at %s" % (e["state"], said[e["lane"]]))
+    text = "A sequence chart of a real run, one lane for each of: %s. " % \
+        ", ".join("%s, with %d call%s" % (said[lid], calls[lid],
+                                          "" if calls[lid] == 1 else "s")
+                  for lid, _, _ in lanes)
+    text += "%d packet%s, in order: %s." % (
+        len(pk), "" if len(pk) == 1 else "s", "; ".join(pk) or "none")
+    if states:
+        text += " TCP states, in order: %s." % "; ".join(states)
+    return text
 
 
 if __name__ == "__main__":
