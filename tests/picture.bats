@@ -196,6 +196,20 @@ the_check_catches() {
     assert_output --partial 'CLOSE_WAIT'
     assert_output --partial 'TIME_WAIT'
     the_check_catches 07 07-close=server.txt
+    # Its fourth part alone (connection 3), as the book takes it: one
+    # handshake, the RST, and no other part's heading.
+    run "$PYTHON" "$ROOT/scripts/lib/picture.py" --section 4 --port "$PORT" \
+        --out "$D/07-4.msc" 07-close="$D/07/server.txt" "$D/07/packets.txt"
+    assert_success
+    run grep -E '^  --- |label="(SYN|RST-ACK)"' "$D/07-4.msc"
+    assert_line --index 0 --partial '--- [label="connection 3: '
+    assert_line --index 1 --partial 'label="SYN"'
+    assert_line --index 2 --partial 'label="RST-ACK"'
+    assert_equal "${#lines[@]}" 3
+    run "$PYTHON" "$ROOT/scripts/lib/picture.py" --section 6 --port "$PORT" \
+        07-close="$D/07/server.txt" "$D/07/packets.txt"
+    assert_failure
+    assert_output "picture.py: --section 6: the run has 5 headings"
 }
 
 @test "picture: a segment seen twice is marked retransmitted, and still matches its packet" {

@@ -298,6 +298,9 @@ def main():
     ap.add_argument("--title", default="")
     ap.add_argument("--out", default="-")
     ap.add_argument("--alt", help="also write the chart in words here")
+    ap.add_argument("--section", type=int, help="draw only the Nth part "
+                    "of a program's run: from its Nth heading (== ... ==) "
+                    "to the next; a chart for a page (times stay the run's)")
     ap.add_argument("inputs", nargs="+")
     a = ap.parse_args()
     if len(a.inputs) < 2 or any("=" not in x for x in a.inputs[:-1]):
@@ -430,6 +433,8 @@ def main():
             rows.append((e["t0"], 0, e))
     rows.sort(key=lambda r: (r[0], r[1]))
     base = rows[0][0] if rows else 0.0
+    if a.section is not None:
+        rows = section(rows, a.section)
 
     # Lanes: the client side on the left, the server side on the right.
     lanes.sort(key=lambda x: (x[2] != "c", int(x[0][1:]) if x[0][1:] else 0))
@@ -497,6 +502,17 @@ def main():
     else:
         with open(a.out, "w") as f:
             f.write(text)
+
+
+def section(rows, n):
+    """The rows from the nth heading (1 is the first) up to the next one:
+    that heading drawn, the others not. No heading n: a usage error."""
+    heads = [i for i, r in enumerate(rows) if r[2]["kind"] == "heading"]
+    if not 1 <= n <= len(heads):
+        sys.exit("picture.py: --section %d: the run has %d heading%s" %
+                 (n, len(heads), "" if len(heads) == 1 else "s"))
+    end = heads[n] if n < len(heads) else len(rows)
+    return rows[heads[n - 1]:end]
 
 
 def alt_text(rows, names, lanes):
