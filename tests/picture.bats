@@ -17,6 +17,8 @@ teardown() {
     if [[ -n "${NOBODY_DIR:-}" && -d "$NOBODY_DIR" ]]; then
         rm -rf "$NOBODY_DIR"
     fi
+    # The demo's private tmux server, if a test left it running.
+    tmux -L "sockstep-picture-$$" kill-server 2>/dev/null || true
     kill_all_bg
 }
 
@@ -319,4 +321,67 @@ own_pair() {
     run "$CAPTURE" 04 -- ./server '{port}'
     assert_failure 2
     assert_output --partial "04: a LESSON or commands after --, not both"
+}
+
+# ----------------------------------------------------- scripts/demo --picture
+# tmux on a private server in this test's directory.
+tm() {
+    tmux -L "sockstep-picture-$$" "$@"
+}
+
+# picture_pane_shows REGEX: the demo's third pane shows a line matching it.
+picture_pane_shows() {
+    tm capture-pane -p -t sockstep-04:0.2 | grep -Eq -- "$1"
+}
+
+# step PANE REGEX: Enter in PANE (0 server, 1 client) until the picture
+# pane shows REGEX (one Enter, then a look, at most 40 times).
+step() {
+    local i
+    for ((i = 0; i < 40; i++)); do
+        picture_pane_shows "$2" && return 0
+        tm send-keys -t "sockstep-04:0.$1" Enter
+        wait_until 2 picture_pane_shows "$2" && return 0
+    done
+    echo "the picture pane never showed /$2/; it shows:" >&2
+    tm capture-pane -p -t sockstep-04:0.2 >&2
+    return 1
+}
+
+@test "picture: demo --picture draws the exchange in its third pane as the lecturer steps" {
+    command -v tmux >/dev/null || skip "tmux is not installed"
+    export TMUX_TMPDIR="$BATS_TEST_TMPDIR" SOCKSTEP_TMUX_SOCKET="sockstep-picture-$$"
+    unset TMUX
+    local port
+    port=$(free_port tcp)
+    run "$ROOT/scripts/demo" --picture --detach --timeout 20 --port "$port" 04
+    assert_success
+    run tm list-panes -t sockstep-04 -F '#{pane_index} #{pane_title}'
+    assert_line "2 picture: port $port"
+    # The directory the picture pane draws from, named in its command.
+    local dir
+    dir=$(tm display-message -p -t sockstep-04:0.2 '#{pane_start_command}')
+    [[ "$dir" =~ --picture-pane\ ([^ ]+) ]]
+    dir=${BASH_REMATCH[1]}
+    [ -d "$dir" ]
+    # The server steps to accept(): its calls, each as it appears, and
+    # its listening socket's state.
+    step 0 'listen\(3, [0-9]+\) = 0'
+    step 0 '\[LISTEN\]'
+    run tm capture-pane -p -t sockstep-04:0.2
+    refute_output --partial "connect("
+    # The client steps through connect(): on its lane, on the left.
+    step 1 '^ connect\(3, 127\.0\.0\.1:'"$port"', 16\) = 0'
+    step 0 'accept\(3, 127\.0\.0\.1:[0-9]+, 16\) = 4'
+    if [[ $EUID -eq 0 ]] && command -v tcpdump >/dev/null; then
+        # As root, the handshake's packets, as arrows between the lanes.
+        picture_pane_shows '\|-+ SYN -+>\|'
+        picture_pane_shows '\|<-+ SYN-ACK -+\|'
+        picture_pane_shows 'packets: tcpdump'
+    else
+        picture_pane_shows 'no packets \(tcpdump needs root\)'
+    fi
+    # Ended with the session, the pane leaves no directory behind.
+    tm kill-server
+    wait_until 10 not test -e "$dir"
 }

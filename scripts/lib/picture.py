@@ -292,25 +292,15 @@ def label(lines):
     return "\\n".join(esc(x) for x in lines)
 
 
-def main():
-    ap = argparse.ArgumentParser(prog="picture.py")
-    ap.add_argument("--port", type=int, required=True)
-    ap.add_argument("--title", default="")
-    ap.add_argument("--out", default="-")
-    ap.add_argument("--alt", help="also write the chart in words here")
-    ap.add_argument("--section", type=int, help="draw only the Nth part "
-                    "of a program's run: from its Nth heading (== ... ==) "
-                    "to the next; a chart for a page (times stay the run's)")
-    ap.add_argument("inputs", nargs="+")
-    a = ap.parse_args()
-    if len(a.inputs) < 2 or any("=" not in x for x in a.inputs[:-1]):
-        ap.error("expected NAME=NARRATION... PACKETS")
-    port = a.port
+def chart(port, specs, packets_path, sect=None):
+    """The chart of a run: its rows in time order (time, order, event),
+    its lanes (id, process, side), their names, and whether the run is
+    of one program, from NAME=NARRATION specs and tcpdump's output."""
     procs, events = [], []
-    for spec in a.inputs[:-1]:
+    for spec in specs:
         name, path = spec.split("=", 1)
         read_narration(name, path, port, procs, events)
-    packets = read_packets(a.inputs[-1], port)
+    packets = read_packets(packets_path, port)
 
     # Each call's side: its socket's, once known; else its program's.
     sides = {}
@@ -433,8 +423,8 @@ def main():
             rows.append((e["t0"], 0, e))
     rows.sort(key=lambda r: (r[0], r[1]))
     base = rows[0][0] if rows else 0.0
-    if a.section is not None:
-        rows = section(rows, a.section)
+    if sect is not None:
+        rows = section(rows, sect)
 
     # Lanes: the client side on the left, the server side on the right.
     lanes.sort(key=lambda x: (x[2] != "c", int(x[0][1:]) if x[0][1:] else 0))
@@ -452,6 +442,104 @@ def main():
         names[lid] = nm
     one_program = len({id(p) for _, p, _ in lanes if p is not None}) == 1
 
+    return rows, lanes, names, one_program, base
+
+
+def text_chart(rows, lanes, names, width, height, color=False,
+               headings=True):
+    """The chart in text for a terminal COLS wide: the lanes' names, then
+    one line per row (a call at its lane's column, cut to fit; a packet an
+    arrow between lanes; a state in brackets; a heading a line across),
+    the last ROWS lines of it, so that it grows at the bottom."""
+    n = max(len(lanes), 1)
+    col = {lid: (i * width // n, (i + 1) * width // n - 1)
+           for i, (lid, _, _) in enumerate(lanes)}
+    mid = {lid: (a + b) // 2 for lid, (a, b) in col.items()}
+
+    def blank():
+        line = [" "] * width
+        for c in mid.values():
+            line[c] = "|"
+        return line
+
+    def put(line, at, text):
+        for i, ch in enumerate(text):
+            if 0 <= at + i < width:
+                line[at + i] = ch
+
+    def fit(text, room):
+        return text if len(text) <= room else text[:max(room - 3, 0)] + "..."
+
+    head1, head2 = [" "] * width, [" "] * width
+    for lid, (a, b) in col.items():
+        nm = names[lid]
+        put(head1, max(a, mid[lid] - len(nm[0]) // 2), fit(nm[0], b - a))
+        if len(nm) > 1:
+            sub = " ".join(nm[1:])
+            put(head2, max(a, mid[lid] - len(sub) // 2), fit(sub, b - a))
+    out = []
+    for _, _, e in rows:
+        k, line, red = e["kind"], blank(), False
+        if k == "heading":
+            if not headings:
+                continue
+            line = list(("-- %s " % e["text"]).ljust(width, "-")[:width])
+        elif k == "packet":
+            a, b = mid[e["src"]], mid[e["dst"]]
+            lo, hi = min(a, b), max(a, b)
+            text = e["label"] + (" (retransmitted)" if e["again"] else "")
+            for c in range(lo + 1, hi):
+                line[c] = "-"
+            line[hi - 1 if a < b else lo + 1] = ">" if a < b else "<"
+            text = " %s " % text
+            put(line, max(lo + 2, (lo + hi - len(text)) // 2), text)
+            red = e["again"] or e["rst"]
+        elif k == "state":
+            a, b = col[e["lane"]]
+            text = "[%s]" % e["state"]
+            put(line, max(a, mid[e["lane"]] - len(text) // 2), text)
+        else:
+            a, b = col[e["lane"]]
+            if k == "called":
+                text = short(e["made"] or e["text"]) + " ... called"
+            else:
+                text = e["text"]
+                m = re.match(r"^(.*?\s=\s-?\d+(?: E[A-Z0-9]+)?)", text)
+                text = short(m.group(1) if m else text)
+            put(line, a + 1, fit(text.replace("\xa0", " "), b - a - 1))
+            red = e.get("ret") == -1
+        text = "".join(line).rstrip()
+        out.append("\x1b[31m%s\x1b[0m" % text if red and color else text)
+    keep = max(height - 3, 1)
+    return ["".join(head1).rstrip(), "".join(head2).rstrip(),
+            "".join("|" if i in mid.values() else " "
+                    for i in range(width)).rstrip()] + out[-keep:]
+
+
+def main():
+    ap = argparse.ArgumentParser(prog="picture.py")
+    ap.add_argument("--port", type=int, required=True)
+    ap.add_argument("--title", default="")
+    ap.add_argument("--out", default="-")
+    ap.add_argument("--alt", help="also write the chart in words here")
+    ap.add_argument("--section", type=int, help="draw only the Nth part "
+                    "of a program's run: from its Nth heading (== ... ==) "
+                    "to the next; a chart for a page (times stay the run's)")
+    ap.add_argument("--text", type=int, nargs=2, metavar=("COLS", "ROWS"),
+                    help="draw the chart's last ROWS lines in text, COLS "
+                    "wide, for a terminal (scripts/demo --picture)")
+    ap.add_argument("inputs", nargs="+")
+    a = ap.parse_args()
+    if len(a.inputs) < 2 or any("=" not in x for x in a.inputs[:-1]):
+        ap.error("expected NAME=NARRATION... PACKETS")
+    rows, lanes, names, one_program, base = chart(
+        a.port, a.inputs[:-1], a.inputs[-1], a.section)
+    if a.text:
+        width, height = a.text
+        text = "\n".join(text_chart(rows, lanes, names, width, height,
+                                     headings=one_program)) + "\n"
+        sys.stdout.write(text)
+        return
     out = []
     out.append("# drawn by scripts/capture --picture (scripts/lib/picture.py)")
     out.append("msc {")
