@@ -248,6 +248,33 @@ EOF
     assert_output --partial "3 packets, 3 arrows: ok"
 }
 
+@test "picture: a child serves the connection even when its parent's close() is told before the child's first line" {
+    local d="$BATS_TEST_TMPDIR"
+    # The parent's lines first, close(4) included; then the child's, which
+    # uses the fd 4 it got at fork().
+    cat >"$d/server.txt" <<'EOF'
+[1000.000000 -] accept(3, &addr, &len)
+[1000.000000 1000.100000] accept(3, 127.0.0.1:5000, 16) = 4
+[1000.200000 -] fork()
+[1000.200000 1000.210000] fork() = 77
+[1000.220000 -] close(4)
+[1000.220000 1000.230000] close(4) = 0
+[child 77] [1000.205000 -] fork()
+[child 77] [1000.205000 1000.205000] fork() = 0
+[child 77] [1000.300000 -] send(4, "hi\n", 3, MSG_NOSIGNAL)
+[child 77] [1000.300000 1000.310000] send(4, "hi\n", 3, MSG_NOSIGNAL) = 3
+EOF
+    echo '1000.305000 IP 127.0.0.1.8888 > 127.0.0.1.5000: Flags [P.], seq 1:4, ack 1, win 512, length 3' \
+        >"$d/packets.txt"
+    run "$PYTHON" "$ROOT/scripts/lib/picture.py" --port 8888 \
+        --out "$d/chart.msc" server="$d/server.txt" "$d/packets.txt"
+    assert_success
+    run grep -E '^  [cs][0-9]+ (\[|->)' "$d/chart.msc"
+    # The client was not narrated: a lane of its own says so.
+    assert_line --index 0 '  c0 [label="a peer\n(not narrated)"], s1 [label="server"], s2 [label="server [pid 77]"];'
+    assert_line --index 1 '  s2 -> c0 [label="PSH-ACK, 3 bytes", id="305.000 ms"];'
+}
+
 @test "picture: --picture refuses a file that exists, or a name it cannot draw, before anything runs" {
     echo mine >"$BATS_TEST_TMPDIR/taken.svg"
     run "$CAPTURE" --picture "$BATS_TEST_TMPDIR/taken.svg" 04
@@ -304,9 +331,11 @@ own_pair() {
     assert_success
     run stat -c %U "$d/own.svg"
     assert_output nobody
-    D=$d
-    PORT=$(grep -o -E ':[0-9]+, [0-9]+\) = 0' "$d/kept/server.txt" | head -n 1 | grep -o -E '^:[0-9]+' | tr -d :)
-    check kept server=server.txt client=client.txt
+    local port
+    port=$(grep -o -E ':[0-9]+, [0-9]+\) = 0' "$d/kept/server.txt" | head -n 1 | grep -o -E '^:[0-9]+' | tr -d :)
+    run "$PYTHON" "$CHECK" "$port" "$d/kept/picture.msc" \
+        "$d/kept/packets.txt" server="$d/kept/server.txt" \
+        client="$d/kept/client.txt"
     assert_success
     assert_output --regexp ': ok$'
 }
@@ -321,6 +350,26 @@ own_pair() {
     run "$CAPTURE" 04 -- ./server '{port}'
     assert_failure 2
     assert_output --partial "04: a LESSON or commands after --, not both"
+}
+
+@test "picture: lesson 12's child gets a lane of its own, and the packets of the connection it serves" {
+    need_mscgen
+    need_netns
+    make -s -C "$ROOT" build/12-fork-server >&2
+    picture 12 --input $'hi\n' -- "$ROOT/build/12-fork-server" --port '{port}' \
+        --count 1 -- "$ROOT/build/06-send-recv-client" --port '{port}'
+    # Three lanes: the client, the server, its child (named by its pid).
+    run grep -E '^  c[0-9]+ \[label=' "$D/12.flat"
+    assert_output --regexp '^  (c[0-9]+) \[label="client 06-send-recv-client"\], (s[0-9]+) \[label="server 12-fork-server"\], (s[0-9]+) \[label="server \[pid [0-9]+\] 12-fork-server"\];$'
+    [[ "$output" =~ (s[0-9]+)\ \[label=\"server\ \[pid ]]
+    local child=${BASH_REMATCH[1]}
+    # The child's fork() = 0 and its echo: its send() and the data it
+    # sends, from its lane; the parent's accept() before.
+    run grep -E "^  $child box $child \\[label=\"fork\\(\\) = 0\"" "$D/12.flat"
+    assert_success
+    run grep -E "^  $child -> c[0-9]+ \\[label=\"PSH-ACK, 3 bytes\"" "$D/12.flat"
+    assert_success
+    the_check_catches 12 server=server.txt client=client.txt
 }
 
 # ----------------------------------------------------- scripts/demo --picture

@@ -77,9 +77,9 @@ class Sock:
 
 
 class Proc:
-    def __init__(self, name, pid, parent=None):
+    def __init__(self, name, pid, fds=None):
         self.name, self.pid = name, pid
-        self.fds = dict(parent.fds) if parent else {}
+        self.fds = dict(fds or {})
         self.calls = []
         self.made = None
 
@@ -91,6 +91,7 @@ def read_narration(name, path, port, procs, events):
     by_pid = {}
     heading = None
     last = {}  # pid -> its last call event
+    forked = {}  # a child's pid -> its parent's descriptors at fork()
     with open(path, errors="replace") as f:
         for line in f:
             line = line.rstrip("\n")
@@ -104,7 +105,10 @@ def read_narration(name, path, port, procs, events):
                     p = main
                 else:
                     if pid not in by_pid:
-                        by_pid[pid] = Proc(name, pid, main)
+                        # A child has its parent's descriptors as they
+                        # were at fork(), whichever's lines came first.
+                        fds = forked.get(pid, main.fds if main else {})
+                        by_pid[pid] = Proc(name, pid, fds)
                         procs.append(by_pid[pid])
                     p = by_pid[pid]
                 if m.group("t1") == "-":
@@ -112,6 +116,8 @@ def read_narration(name, path, port, procs, events):
                     continue
                 ev = call_event(p, m, port)
                 ev["made"], p.made = p.made, None
+                if ev["name"] == "fork" and (ev["ret"] or 0) > 0:
+                    forked.setdefault(str(ev["ret"]), dict(p.fds))
                 if heading is not None:
                     events.append(dict(kind="heading", t=ev["t0"], order=-1,
                                        text=heading))
@@ -336,26 +342,32 @@ def chart(port, specs, packets_path, sect=None):
         e["lane"] = lane_of(e["proc"], side)
 
     # The lanes packets go to: the server side's end of connection c is
-    # the program that accepted c (or, before that, the one listening);
-    # the client side's is the program whose socket has port c.
-    def server_lane(other):
-        for e in events:
-            if e["kind"] == "call" and e["sock"] is not None and \
-                    e["sock"].side == "s" and e["sock"].peer == other:
-                return e["lane"]
-        for e in events:
-            if e["kind"] == "call" and e["sock"] is not None and \
-                    e["sock"].side == "s" and (e["sock"].listens or
-                                               e["sock"].peer is None):
-                return e["lane"]
-        return first_lane("s")
+    # the process that last made a call on c's socket before the packet
+    # (the one that accepted c, or a child it forked; a close() does not
+    # count), or, before any,
+    # the one listening; the client side's is the process whose socket
+    # has port c, the same way.
+    def owner(match, t):
+        # A close() gives the socket up: the process that closed its
+        # descriptor is not the one that holds the connection after.
+        calls = [e for e in events if e["kind"] == "call" and
+                 e["sock"] is not None and match(e["sock"]) and
+                 e["name"] != "close"] or \
+            [e for e in events if e["kind"] == "call" and
+             e["sock"] is not None and match(e["sock"])]
+        before = [e for e in calls if t is None or e["t0"] <= t]
+        if before:
+            return max(before, key=lambda e: e["t0"])["lane"]
+        return calls[0]["lane"] if calls else None
 
-    def client_lane(other):
-        for e in events:
-            if e["kind"] == "call" and e["sock"] is not None and \
-                    e["sock"].side == "c" and e["sock"].lport == other:
-                return e["lane"]
-        return first_lane("c")
+    def server_lane(other, t=None):
+        return owner(lambda k: k.side == "s" and k.peer == other, t) or \
+            owner(lambda k: k.side == "s" and (k.listens or k.peer is None),
+                  t) or first_lane("s")
+
+    def client_lane(other, t=None):
+        return owner(lambda k: k.side == "c" and k.lport == other, t) or \
+            first_lane("c")
 
     def first_lane(side):
         for lid, _, sd in lanes:
@@ -370,9 +382,11 @@ def chart(port, specs, packets_path, sect=None):
 
     for pk in packets:
         if pk["sp"] == port:
-            pk["src"], pk["dst"] = server_lane(pk["dp"]), client_lane(pk["dp"])
+            pk["src"] = server_lane(pk["dp"], pk["t"])
+            pk["dst"] = client_lane(pk["dp"], pk["t"])
         else:
-            pk["src"], pk["dst"] = client_lane(pk["sp"]), server_lane(pk["sp"])
+            pk["src"] = client_lane(pk["sp"], pk["t"])
+            pk["dst"] = server_lane(pk["sp"], pk["t"])
     # A state is read from /proc/net after its call returned, at a time
     # not printed: it is drawn just before the program's next call (or
     # after its last), so that it never shows before what caused it.
@@ -395,9 +409,9 @@ def chart(port, specs, packets_path, sect=None):
     for st in sorted((e for e in events if e["kind"] == "state"),
                      key=lambda e: (e["t"], e["order"])):
         if st["local"] == port:
-            lane = server_lane(st["remote"])
+            lane = server_lane(st["remote"], st["t"])
         else:
-            lane = client_lane(st["local"])
+            lane = client_lane(st["local"], st["t"])
         key = (lane, st["local"], st["remote"])
         if last_state.get(key) == st["state"]:
             continue
