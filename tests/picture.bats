@@ -358,6 +358,9 @@ own_pair() {
     make -s -C "$ROOT" build/12-fork-server >&2
     picture 12 --input $'hi\n' -- "$ROOT/build/12-fork-server" --port '{port}' \
         --count 1 -- "$ROOT/build/06-send-recv-client" --port '{port}'
+    # The timeline shows the child's calls too, by its pid.
+    output=$CAPTURED
+    assert_output --regexp $'\n +[0-9.]+  \\[[0-9]+\\] +fork(\\(\\) = 0| returned 0)\n'
     # Three lanes: the client, the server, its child (named by its pid).
     run grep -E '^  c[0-9]+ \[label=' "$D/12.flat"
     assert_output --regexp '^  (c[0-9]+) \[label="client 06-send-recv-client"\], (s[0-9]+) \[label="server 12-fork-server"\], (s[0-9]+) \[label="server \[pid [0-9]+\] 12-fork-server"\];$'
