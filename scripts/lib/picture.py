@@ -265,9 +265,15 @@ def esc(s):
 
 
 def wrap(s, room=WRAP):
-    """s in lines of at most room characters, broken after ", " or a
-    space where there is one; nothing is cut off."""
+    """s in lines of at most room characters: a call and its result each
+    on a line where each fits, else broken after ", " or a space where
+    there is one; nothing is cut off."""
     lines = []
+    # A call that fits on a line of its own: its result on the next.
+    m = re.match(r"^(.*\))( = .*)$", s)
+    if len(s) > room and m and len(m.group(1)) <= room and \
+            len(m.group(2)) <= room:
+        return [m.group(1), m.group(2).strip()]
     while len(s) > room:
         cut = s.rfind(", ", room // 2, room + 2)  # its comma may be room + 1
         if cut >= 0:
