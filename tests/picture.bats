@@ -338,6 +338,20 @@ own_pair() {
         client="$d/kept/client.txt"
     assert_success
     assert_output --regexp ': ok$'
+    # The programs have none of the capabilities the namespace's tools
+    # keep: a client that prints its own, and connects once.
+    printf '%s\n' 'import socket, sys' \
+        'for l in open("/proc/self/status"):' \
+        '    if l.startswith(("CapEff", "CapAmb")): print(l.strip())' \
+        'socket.create_connection(("127.0.0.1", int(sys.argv[1]))).close()' \
+        >"$d/caps.py"
+    chmod 644 "$d/caps.py"
+    run timeout "$WAIT_LONG" "${as_nobody[@]}" env HOME="$d" "$CAPTURE" \
+        --keep "$d/caps" "${OWN[@]:0:3}" -- "$PYTHON" "$d/caps.py" '{port}'
+    assert_success
+    run cat "$d/caps/client-output.txt"
+    assert_line --regexp $'^CapEff:\t0+$'
+    assert_line --regexp $'^CapAmb:\t0+$'
 }
 
 @test "picture: -- with no command, --input with no client, or LESSON and -- together exit 2" {
