@@ -68,7 +68,7 @@ picture() {
     [ -s "$D/$name/picture.msc" ]
     # The chart in words tells each arrow.
     local arrows
-    arrows=$(grep -c -- ' -> ' "$D/$name/picture.msc")
+    arrows=$(grep -c -E ' (->|-x) ' "$D/$name/picture.msc")
     run cat "$D/$name.txt"
     assert_output --regexp "^A sequence chart of a real run, one lane for each of: .*\. $arrows packets?, in order: "
     # The chart with each label on one line: a box's label is broken
@@ -88,10 +88,11 @@ check() {
         "$k/packets.txt" "${args[@]}"
 }
 
-# leave_out RUN KIND N: RUN's chart with its Nth arrow (KIND "->") or
-# box (KIND " box ") left out, as $D/left-out.msc.
+# leave_out RUN KIND N: RUN's chart with its Nth arrow (KIND " (->|-x) ",
+# a regular expression) or box (KIND " box ") left out, as
+# $D/left-out.msc.
 leave_out() {
-    awk -v kind="$2" -v n="$3" 'index($0, kind) && ++seen == n { next } 1' \
+    awk -v kind="$2" -v n="$3" '$0 ~ kind && ++seen == n { next } 1' \
         "$D/$1/picture.msc" >"$D/left-out.msc"
     run diff "$D/$1/picture.msc" "$D/left-out.msc"
     assert_failure 1
@@ -107,13 +108,13 @@ the_check_catches() {
     CHART="" check "$r" "$@"
     assert_success
     assert_output --regexp ': ok$'
-    last=$(grep -c -- ' -> ' "$D/$r/picture.msc")
+    last=$(grep -c -E ' (->|-x) ' "$D/$r/picture.msc")
     ((last >= 2))
-    leave_out "$r" " -> " 2
+    leave_out "$r" " (->|-x) " 2
     CHART="$D/left-out.msc" check "$r" "$@"
     assert_failure 1
     assert_output --partial "$((last - 1)) arrows, but tcpdump saw $last packets"
-    leave_out "$r" " -> " "$last"
+    leave_out "$r" " (->|-x) " "$last"
     CHART="$D/left-out.msc" check "$r" "$@"
     assert_failure 1
     assert_output --partial "arrows, but tcpdump saw $last packets"
@@ -122,7 +123,7 @@ the_check_catches() {
     assert_failure 1
     assert_output --regexp 'calls drawn, but [0-9]+ narrated'
     # The first arrow drawn the other way.
-    sed -E '0,/ -> / s/^  ([cs][0-9]+) -> ([cs][0-9]+) /  \2 -> \1 /' \
+    sed -E '0,/ (->|-x) / s/^  ([cs][0-9]+) (->|-x) ([cs][0-9]+) /  \3 \2 \1 /' \
         "$D/$r/picture.msc" >"$D/turned.msc"
     run diff "$D/$r/picture.msc" "$D/turned.msc"
     assert_failure 1
@@ -387,6 +388,45 @@ own_pair() {
     run grep -E "^  $child -> c[0-9]+ \\[label=\"PSH-ACK, 3 bytes\"" "$D/12.flat"
     assert_success
     the_check_catches 12 server=server.txt client=client.txt
+}
+
+@test "picture: --loss: each datagram is either received or drawn as dropped by the firewall" {
+    need_mscgen
+    need_netns
+    command -v nft >/dev/null || skip "nft is not installed"
+    local input="" i
+    for ((i = 1; i <= 12; i++)); do
+        input+="line $i"$'\n'
+    done
+    # At 60%, all 12 get through once in 60000 runs.
+    picture loss --loss 60 --input "$input" -- "$ROOT/build/08-udp-receiver" \
+        --port '{port}' --timeout 5 -- "$ROOT/build/09-udp-sender" --port '{port}'
+    local received dropped logged
+    received=$(grep -c -E '^\[[0-9.]+ [0-9.]+\] recvfrom\(3, "line' "$D/loss/server.txt")
+    dropped=$(grep -c -E '^  c[0-9]+ -x s[0-9]+ \[label="datagram, [0-9]+ bytes \(dropped\)".*linecolour="red"' "$D/loss/picture.msc")
+    logged=$(grep -c '^[0-9]' "$D/loss/dropped.txt")
+    # All 12 were on the wire; each one the firewall logged is drawn lost;
+    # and the others reached recvfrom().
+    run grep -c -E ' (->|-x) ' "$D/loss/picture.msc"
+    assert_output 12
+    assert_equal "$dropped" "$logged"
+    assert_equal "$((received + dropped))" 12
+    ((dropped >= 1))
+    # The timeline says so too.
+    output=$CAPTURED
+    assert_output --partial "--loss 60: the namespace's firewall dropped $logged of the packets"
+    run grep -c 'sender -> receiver  datagram, [0-9]* bytes, dropped$' <<<"$CAPTURED"
+    assert_output "$dropped"
+    the_check_catches loss receiver=server.txt sender=client.txt
+}
+
+@test "picture: --loss goes only with a namespace of its own, and up to 99" {
+    run "$CAPTURE" --loss 10 04
+    assert_failure 2
+    assert_output --partial "--loss: only for 07 or commands of your own"
+    run "$CAPTURE" --loss 100 07
+    assert_failure 2
+    assert_output --partial "--loss: expected a percentage from 0 to 99, got '100'"
 }
 
 # ----------------------------------------------------- scripts/demo --picture

@@ -207,16 +207,53 @@ def kernel_line(ev, text, port, events):
                            remote=int(m.group(2)), state="CLOSED"))
 
 
-def read_packets(path, port):
+def with_bytes(path):
+    """tcpdump -x's packets: (header line, the IP packet's bytes as hex,
+    cut to the length its header gives: nflog pads it)."""
+    out = []
+    with open(path, errors="replace") as f:
+        for line in f:
+            if PACKET.match(line.strip()):
+                out.append([line.strip(), ""])
+            elif out and re.match(r"^\s+0x[0-9a-f]+:", line):
+                out[-1][1] += "".join(line.split(":", 1)[1].split())
+    for p in out:
+        h = p[1]
+        if h.startswith("4") and len(h) >= 8:
+            p[1] = h[:int(h[4:8], 16) * 2]
+        elif h.startswith("6") and len(h) >= 12:
+            p[1] = h[:(40 + int(h[8:12], 16)) * 2]
+    return out
+
+
+def dropped_packets(path, drops):
+    """Which packets of PATH (by their order) are among those the firewall
+    dropped, as its log (DROPS, tcpdump -x -i nflog) has them: the same
+    bytes, IP header and all (its identification differs from packet to
+    packet), each of DROPS used once."""
+    left = {}
+    for _, h in with_bytes(drops):
+        left[h] = left.get(h, 0) + 1
+    out = set()
+    for i, (_, h) in enumerate(with_bytes(path)):
+        if h and left.get(h, 0) > 0:
+            left[h] -= 1
+            out.add(i)
+    return out
+
+
+def read_packets(path, port, dropped=frozenset()):
     """tcpdump's lines: each packet with its ports, flags and length, and
     whether the same segment was on the wire before."""
     seen = set()
     out = []
+    n = -1
     with open(path, errors="replace") as f:
         for line in f:
             m = PACKET.match(line.strip())
             if not m:
                 continue
+            n += 1  # its order among the packets, as dropped_packets counts
             sp, dp, rest = int(m.group("sp")), int(m.group("dp")), \
                 m.group("rest")
             ln = re.search(r"length (\d+)", rest)
@@ -244,7 +281,8 @@ def read_packets(path, port):
                 seen.add(key)
             out.append(dict(kind="packet", t=float(m.group("t")), order=1,
                             sp=sp, dp=dp, label=label, flags=flags,
-                            again=again, rst="RST" in flags))
+                            again=again, rst="RST" in flags,
+                            dropped=n in dropped))
     return out
 
 
@@ -304,7 +342,7 @@ def label(lines):
     return "\\n".join(esc(x) for x in lines)
 
 
-def chart(port, specs, packets_path, sect=None):
+def chart(port, specs, packets_path, sect=None, drops=None):
     """The chart of a run: its rows in time order (time, order, event),
     its lanes (id, process, side), their names, and whether the run is
     of one program, from NAME=NARRATION specs and tcpdump's output."""
@@ -312,7 +350,9 @@ def chart(port, specs, packets_path, sect=None):
     for spec in specs:
         name, path = spec.split("=", 1)
         read_narration(name, path, port, procs, events)
-    packets = read_packets(packets_path, port)
+    packets = read_packets(packets_path, port,
+                           dropped_packets(packets_path, drops)
+                           if drops else frozenset())
 
     # Each call's side: its socket's, once known; else its program's.
     sides = {}
@@ -507,13 +547,17 @@ def text_chart(rows, lanes, names, width, height, color=False,
         elif k == "packet":
             a, b = mid[e["src"]], mid[e["dst"]]
             lo, hi = min(a, b), max(a, b)
-            text = e["label"] + (" (retransmitted)" if e["again"] else "")
+            text = e["label"] + (" (retransmitted)" if e["again"] else "") \
+                + (" (dropped)" if e["dropped"] else "")
             for c in range(lo + 1, hi):
                 line[c] = "-"
-            line[hi - 1 if a < b else lo + 1] = ">" if a < b else "<"
+            if e["dropped"]:
+                line[hi - 2 if a < b else lo + 2] = "x"
+            else:
+                line[hi - 1 if a < b else lo + 1] = ">" if a < b else "<"
             text = " %s " % text
             put(line, max(lo + 2, (lo + hi - len(text)) // 2), text)
-            red = e["again"] or e["rst"]
+            red = e["again"] or e["rst"] or e["dropped"]
         elif k == "state":
             a, b = col[e["lane"]]
             text = "[%s]" % e["state"]
@@ -548,12 +592,15 @@ def main():
     ap.add_argument("--text", type=int, nargs=2, metavar=("COLS", "ROWS"),
                     help="draw the chart's last ROWS lines in text, COLS "
                     "wide, for a terminal (scripts/demo --picture)")
+    ap.add_argument("--dropped", metavar="FILE", help="tcpdump -x's output "
+                    "on the firewall's log (nflog): the packets it dropped, "
+                    "drawn as lost (PACKETS must be tcpdump -x's too)")
     ap.add_argument("inputs", nargs="+")
     a = ap.parse_args()
     if len(a.inputs) < 2 or any("=" not in x for x in a.inputs[:-1]):
         ap.error("expected NAME=NARRATION... PACKETS")
     rows, lanes, names, one_program, base = chart(
-        a.port, a.inputs[:-1], a.inputs[-1], a.section)
+        a.port, a.inputs[:-1], a.inputs[-1], a.section, a.dropped)
     if a.text:
         width, height = a.text
         text = "\n".join(text_chart(rows, lanes, names, width, height,
@@ -580,10 +627,14 @@ def main():
             text = e["label"]
             if e["again"]:
                 text += " (retransmitted)"
-            if e["again"] or e["rst"]:
+            if e["dropped"]:
+                text += " (dropped)"
+            if e["again"] or e["rst"] or e["dropped"]:
                 extra = ', linecolour="red", textcolour="red"'
-            out.append('  %s -> %s [label="%s", id="%s"%s];' %
-                       (e["src"], e["dst"], esc(text), ms, extra))
+            # A dropped packet: mscgen's arrow for a message lost ("-x").
+            out.append('  %s %s %s [label="%s", id="%s"%s];' %
+                       (e["src"], "-x" if e["dropped"] else "->", e["dst"],
+                        esc(text), ms, extra))
         elif k == "state":
             out.append('  %s abox %s [label="%s", textbgcolour="#e8f0ff"];'
                        % (e["lane"], e["lane"], esc(e["state"])))
@@ -635,9 +686,10 @@ def alt_text(rows, names, lanes):
         if e["kind"] in ("call", "returned"):
             calls[e["lane"]] += 1
         elif e["kind"] == "packet":
-            pk.append("%s%s from %s to %s" % (
+            pk.append("%s%s from %s to %s%s" % (
                 e["label"], " (retransmitted)" if e["again"] else "",
-                said[e["src"]], said[e["dst"]]))
+                said[e["src"]], said[e["dst"]],
+                ", dropped" if e["dropped"] else ""))
         elif e["kind"] == "state":
             states.append("%s at %s" % (e["state"], said[e["lane"]]))
     text = "A sequence chart of a real run, one lane for each of: %s. " % \
