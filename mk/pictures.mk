@@ -15,10 +15,12 @@
 #       close() with data unread, the restart's EADDRINUSE; and each of
 #       those parts on a chart of its own, 07-1 to 07-5
 #   08  08-udp-receiver with 09-udp-sender: two datagrams, no handshake
-# Needs tcpdump, mscgen, rsvg-convert (./install-deps).
+#   08-loss  the same with six datagrams, the namespace's firewall dropping
+#       30% at random (--loss 30): those lost drawn so, the rest received
+# Needs tcpdump, mscgen, rsvg-convert, and nft for 08-loss (./install-deps).
 
 PICTURES_DIR := $(BUILD)/pictures
-PICTURES     := 04 06 07 08
+PICTURES     := 04 06 07 08 08-loss
 PICTURE_KINDS := svg pdf txt msc png
 PICTURE_07_PARTS := 1 2 3 4 5
 
@@ -33,6 +35,10 @@ PICTURE_RUN_08 := --input $$'one\ntwo\n' \
                   -- ./$(BUILD)/08-udp-receiver --port {port} --count 2 \
                   -- ./$(BUILD)/09-udp-sender --port {port}
 # (--input's $'...' is bash's: the recipe runs under bash.)
+PICTURE_RUN_08-loss := --loss 30 --input $$'one\ntwo\nthree\nfour\nfive\nsix\n' \
+                  -- ./$(BUILD)/08-udp-receiver --port {port} --timeout 5 \
+                  -- ./$(BUILD)/09-udp-sender --port {port}
+PICTURE_BINS_08-loss := 08-udp-receiver 09-udp-sender
 PICTURE_BINS_04 := 04-accept 05-connect
 PICTURE_BINS_06 := 06-send-recv-server 06-send-recv-client
 PICTURE_BINS_07 := 07-close
