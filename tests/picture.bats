@@ -310,6 +310,10 @@ own_pair() {
     # The two lines go and come back: four segments of 6 bytes.
     run grep -c -E '\[label="PSH-ACK, 6 bytes"' "$D/own.flat"
     assert_output 4
+    # The server serves on: it was stopped waiting in accept() for the
+    # next client, and the chart says so.
+    run grep -c -E '^  s[0-9]+ box s[0-9]+ \[label="accept\(3, NULL, NULL\) \.\.\. called, not returned when the run ended"' "$D/own.flat"
+    assert_output 1
     the_check_catches own server=server.txt client=client.txt
 }
 

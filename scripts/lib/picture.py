@@ -36,6 +36,7 @@ import sys
 
 WRAP = 30  # characters on one line of a box (a lane is 225 px wide)
 HSCALE = 0.75  # 450 px for two lanes: at 390 px its text is still 10 px
+PENDING = "called, not returned when the run ended"
 QUOTED = 12  # characters of a quoted string shown; the transcript has more
 
 STAMP = re.compile(r"^(?P<tag>\[(?:pid|child) (?P<pid>\d+)\] )?"
@@ -81,7 +82,7 @@ class Proc:
         self.name, self.pid = name, pid
         self.fds = dict(fds or {})
         self.calls = []
-        self.made = None
+        self.made, self.made_t = None, None
 
 
 def read_narration(name, path, port, procs, events):
@@ -112,7 +113,7 @@ def read_narration(name, path, port, procs, events):
                         procs.append(by_pid[pid])
                     p = by_pid[pid]
                 if m.group("t1") == "-":
-                    p.made = m.group("text")
+                    p.made, p.made_t = m.group("text"), float(m.group("t0"))
                     continue
                 ev = call_event(p, m, port)
                 ev["made"], p.made = p.made, None
@@ -133,6 +134,16 @@ def read_narration(name, path, port, procs, events):
             m = HEADING.match(line)
             if m and m.group("pid") is None:
                 heading = m.group("text")
+    # A call made and not returned when the run ended (a server stopped
+    # while it waited in accept()): drawn as such.
+    for p in [main] + list(by_pid.values()):
+        if p is not None and p.made is not None:
+            name = re.match(r"\w*", p.made).group(0)
+            m = re.match(r"\w+\(\s*(-?\d+)", p.made)
+            sock = p.fds.get(int(m.group(1))) if m else None
+            events.append(dict(kind="pending", proc=p, t=p.made_t, order=0,
+                               text=p.made, made=p.made, name=name,
+                               sock=sock, ret=None))
 
 
 def call_event(p, m, port):
@@ -377,7 +388,7 @@ def chart(port, specs, packets_path, sect=None, drops=None):
         return "s" if got else ("s" if p is procs[0] else "c")
 
     for e in events:
-        if e["kind"] != "call":
+        if e["kind"] not in ("call", "pending"):
             continue
         s = e["sock"]
         side = s.side if s is not None and s.side else default_side(e["proc"])
@@ -566,6 +577,8 @@ def text_chart(rows, lanes, names, width, height, color=False,
             a, b = col[e["lane"]]
             if k == "called":
                 text = short(e["made"] or e["text"]) + " ... called"
+            elif k == "pending":
+                text = short(e["made"]) + " ... " + PENDING
             else:
                 text = e["text"]
                 m = re.match(r"^(.*?\s=\s-?\d+(?: E[A-Z0-9]+)?)", text)
@@ -643,6 +656,10 @@ def main():
             out.append('  %s box %s [label="%s"];' %
                        (e["lane"], e["lane"],
                         label(wrap(short(made) + " ... called"))))
+        elif k == "pending":
+            out.append('  %s box %s [label="%s", textcolour="#606060"];' %
+                       (e["lane"], e["lane"],
+                        label(wrap(short(e["made"]) + " ... " + PENDING))))
         else:  # a call shown whole, or its return
             text = e["text"]
             m = re.match(r"^(.*?\s=\s-?\d+(?: E[A-Z0-9]+)?)", text)
