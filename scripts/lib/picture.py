@@ -1,14 +1,16 @@
 #!/usr/bin/env python3
 """picture.py - the sequence chart of a scripts/capture run, as mscgen text.
 
-usage: picture.py --port P [--title T] [--out FILE.msc] NAME=NARRATION...
-                  PACKETS
+usage: picture.py --port P [--out FILE.msc] [--alt FILE.txt]
+                  [--section N] [--dropped LOG] [--text COLS ROWS]
+                  [--title T] NAME=NARRATION... PACKETS
 
 NAME=NARRATION: a program's output with SOCKSTEP_TIMESTAMPS=1 (a lesson's
 own lines, or scripts/narrate's), NAME its name on the chart (server,
-client, 07-close). PACKETS: what `tcpdump -nn -tt` printed. P: the port
-the server side listens or receives on; every socket whose own port is P
-is on the server side, every other one on the client side.
+client, 07-close; "server|04-accept" for two lines). PACKETS: what
+`tcpdump -nn -tt` printed. P: the port the server side listens or
+receives on; every socket whose own port is P is on the server side,
+every other one on the client side.
 
 The chart (https://www.mcternan.me.uk/mscgen/) has one lane for each
 program's side: two for a pair, two for lesson 07 (which plays both
@@ -16,17 +18,24 @@ ends), one more for each process a program forks. Down the lanes, in
 time order (the times are the calls' and the packets' own):
   - each narrated call, a box on its lane, with its result; a call that
     something else happened during (accept() waiting for the handshake)
-    is two boxes: as it was called, and as it returned;
-  - each packet tcpdump saw, an arrow from the lane of its sender to the
-    lane of its receiver, labelled with its flags and its length; a TCP
-    segment seen before (same way, same flags, same sequence numbers) is
-    marked "retransmitted";
+    is two boxes: as it was called, and as it returned; a call made and
+    never returned (a server stopped while it waited) is a grey box that
+    says so;
+  - each packet tcpdump saw, an arrow from the lane of the process that
+    holds its sender's end (the last to make a call on that socket) to
+    the lane of its receiver's, labelled with its flags and its length; a
+    TCP segment seen before (same way, same flags, same sequence numbers)
+    is marked "retransmitted"; one the firewall dropped (--dropped: its
+    log, tcpdump -x -i nflog, and PACKETS with -x too) is mscgen's arrow
+    for a lost message, marked "dropped";
   - the TCP state of an end where the narration's "kernel:" lines show it
-    change, an angled box on that end's lane;
+    change, an angled box on that end's lane, before the program's next
+    call (the line does not say when it was read);
   - a program's "== heading ==" lines, when there is one program, as a
-    line across the chart.
+    line across the chart; --section N draws only the Nth part.
 Lanes are named cN (client side) and sN (server side), so a reader of the
-text (tests/picture-check) can tell the direction of each arrow.
+text (tests/picture-check) can tell the direction of each arrow. --alt
+writes the chart in words; --text draws it in text for a terminal instead.
 
 Python's standard library only. Exit 0, or 2 on bad usage.
 """
