@@ -458,6 +458,35 @@ step() {
     return 1
 }
 
+@test "picture: the demo's pane reader puts a call broken at the pane's width together, colours and prompts left out" {
+    local d="$BATS_TEST_TMPDIR"
+    # As tmux copies a pane: colours, a prompt written over (\r), a call
+    # broken after a comma under its first argument, a kernel: line that
+    # goes on four columns further in.
+    printf '%b' '$ build/04-accept --port 8888\r\n' \
+        '>>> next: socket(AF_INET, SOCK_STREAM, 0)  [Enter runs it]\r\033[K' \
+        '\033[1msocket(AF_INET, SOCK_STREAM, 0) = 3\033[0m\r\n' \
+        '    a new socket: fd 3\r\n' \
+        '\033[1msetsockopt(3, SOL_SOCKET, SO_REUSEADDR,\r\n' \
+        '           [1], 4) = 0\033[0m\r\n' \
+        '    \033[36mkernel: tcp 127.0.0.1:8888 LISTEN, 0 waiting\r\n' \
+        '        for accept()\033[0m\r\n' \
+        '\r\n' >"$d/server.raw"
+    run "$PYTHON" -c 'import sys
+sys.path.insert(0, sys.argv[1])
+import importlib.util
+spec = importlib.util.spec_from_file_location("live", sys.argv[1] + "/picture-live.py")
+live = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(live)
+p = live.Pane(sys.argv[2] + "/server.raw", sys.argv[2] + "/server.txt")
+p.poll(1000.5)
+print(open(sys.argv[2] + "/server.txt").read(), end="")' "$ROOT/scripts/lib" "$d"
+    assert_success
+    assert_output "[1000.500000 1000.500000] socket(AF_INET, SOCK_STREAM, 0) = 3
+[1000.500000 1000.500000] setsockopt(3, SOL_SOCKET, SO_REUSEADDR, [1], 4) = 0
+    kernel: tcp 127.0.0.1:8888 LISTEN, 0 waiting for accept()"
+}
+
 @test "picture: demo --picture draws the exchange in its third pane as the lecturer steps" {
     command -v tmux >/dev/null || skip "tmux is not installed"
     export TMUX_TMPDIR="$BATS_TEST_TMPDIR" SOCKSTEP_TMUX_SOCKET="sockstep-picture-$$"
