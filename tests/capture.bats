@@ -129,7 +129,7 @@ line_of() {
 @test "capture: an unknown lesson or option exits 2" {
     run "$CAPTURE" 01
     assert_failure 2
-    assert_output --partial "'01' is not one of 04, 06, 08"
+    assert_output --partial "'01' is not one of 04, 06, 07, 08"
     run "$CAPTURE" --nope 04
     assert_failure 2
     assert_output "scripts/capture: --nope: unknown option (see --help)"

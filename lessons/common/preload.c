@@ -224,6 +224,10 @@ __attribute__((constructor)) static void ss_preload_init(int argc, char **argv)
     ss_nar.color = ss_term_color(high);
     ss_nar.cursor = ss_term_cursor(high);
     ss_nar.width = ss_width();
+    /* scripts/capture: each call timed, each on one line (ss_start.h). */
+    ss_nar.stamps = getenv("SOCKSTEP_TIMESTAMPS") != NULL;
+    if (ss_nar.stamps)
+        ss_nar.width = 900;
     ss_nar.call_hook = ss_hook;
     ss_out_no = high;
     pthread_atfork(ss_fork_lock, ss_fork_unlock, ss_fork_child);
