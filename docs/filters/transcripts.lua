@@ -485,7 +485,7 @@ function M.include_run(el)
       "\\begin{terminal}{" .. latex_escape(heading) .. "}\\phantomsection\\label{" ..
       id .. "}\\hypertarget{" .. id .. "}{}%\n" ..
       "\\begin{Verbatim}[commandchars=\\\\\\{\\},breaklines,breakanywhere," ..
-      "fontsize=\\footnotesize]\n" ..
+      "fontsize=\\small]\n" ..
       table.concat(out, "\n") .. "\n\\end{Verbatim}\n\\end{terminal}")
   end
   -- On screen each line is its own block, so that a line too long for a
