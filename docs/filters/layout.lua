@@ -56,7 +56,13 @@ function M.code_latex(el)
   local t = el.text:gsub("%s+", " ")
   -- A call long enough to need it may end a line after a comma; a short
   -- one, such as listen(fd, 5), stays whole.
-  if utf8.len(t) > SHORT_CALL and t:match("^[%a_][%w_ %*]*%(.*%);?$") and
+  -- (A call, not a prototype, stays whole up to the length of a command:
+  -- "shutdown(fd, / SHUT_WR)" across two lines read as two things.)
+  -- (a declaration, "pid_t waitpid(pid_t pid, ...)", a type before its
+  -- name, as the reference card's narrow cells hold, may break sooner)
+  local declaration = t:match("^[%a_][%w_]*[%s%*]+[%a_][%w_]*%(") ~= nil
+  local longest = declaration and SHORT_CALL or LONGEST_COMMAND
+  if utf8.len(t) > longest and t:match("^[%a_][%w_ %*]*%(.*%);?$") and
       t:find(", ", 1, true) then
     local parts = {}
     for piece in (t .. ", "):gmatch("(.-), ") do
@@ -85,7 +91,10 @@ function M.code_latex(el)
     -- prose around it stretch instead).
     text = text:gsub(" ", "\\nobreak\\ ")
   else
-    -- A long path or address may break after a "/", as a last resort.
+    -- A long path or address may break after a "/", as a last resort; a
+    -- long command line only after a "|", never inside a command
+    -- ("head / -c 10000000").
+    text = text:gsub(" ", "\\nobreak\\ "):gsub("|\\nobreak\\ ", "| ")
     text = text:gsub("/", "/\\penalty9000{}")
   end
   return pandoc.RawInline("latex", "\\texttt{" .. text .. "}")
