@@ -79,7 +79,7 @@ HANDOUT_COMMON := $(HANDOUT_MD) $(LECTURERS_MD) docs/metadata.yaml docs/include.
 # this make is the handout or a file of it: make 04-accept asks nothing
 # of git.
 HANDOUT_STAMP := $(HANDOUT_DIR)/stamp
-HANDOUT_GOALS := $(filter handout $(BUILD)/handout%,$(MAKECMDGOALS))
+HANDOUT_GOALS := $(filter handout $(BUILD)/handout% $(BUILD)/lecturers%,$(MAKECMDGOALS))
 ifneq ($(HANDOUT_GOALS),)
 HANDOUT_COMMA := ,
 HANDOUT_COMMIT := $(shell git describe --always --dirty 2>/dev/null)
@@ -147,6 +147,8 @@ $(HANDOUT_DIR):
 # and the calculator spec.
 RUNS_GRADING := scripts/check $(wildcard scripts/sockcheck/*.py) \
                 scripts/sockcheck/specs/calculator.spec \
+                scripts/sockcheck/specs/echo-many.spec \
+                tests/solutions/echo-server.c tests/solutions/fork-echo-server.c \
                 tests/students/calc-good.py tests/students/calc-broken.c \
                 tests/students/calc-overrun.c
 # docs/own/'s files, not its directories: a directory there (a
