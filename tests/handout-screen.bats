@@ -230,6 +230,23 @@ window.addEventListener("load", function () {
 # Scroll bars take no room, as on a phone. The frames stand side by side,
 # both inside the window, so that neither waits as a frame out of sight
 # may. Each result is "no result" until its frame has sent one.
+@test "handout: the lecturer's manual on a phone (390 px): nothing wider than the screen, nothing scrolls sideways" {
+    command -v chromium >/dev/null || skip "no chromium (./install-deps installs it)"
+    # As the book's, measured by the same script; the second frame, the
+    # manual's first chapter with its listings kept from wrapping, shows
+    # that the measurement sees what it should.
+    phone_measure "$ROOT/build/lecturers.html" \
+        "pre > code.sourceCode > span, div.terminal pre { white-space: pre !important }" \
+        manual-assignments
+    run cat "$BATS_TEST_TMPDIR/phone/result-1"
+    echo "$output" | head -n 30
+    assert_line --index 0 --regexp "^viewport 390 elements [0-9]+ transcripts [1-9][0-9]* boxes [1-9][0-9]* "
+    [ "${#lines[@]}" -eq 1 ]
+    run cat "$BATS_TEST_TMPDIR/phone/result-2"
+    echo "$output" | head -n 30
+    assert_line --regexp ' scrolls: '
+}
+
 phone_measure() {
     local dir="$BATS_TEST_TMPDIR/phone" html=$1 css=$2 cut=$3
     mkdir -p "$dir"
