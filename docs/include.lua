@@ -153,6 +153,20 @@ return {
       if meta["raw-blocks"] then
         common.settings.raw_blocks = pandoc.utils.stringify(meta["raw-blocks"])
       end
+      if meta["book"] then
+        common.settings.book = pandoc.utils.stringify(meta["book"])
+      end
+      if meta["other-book"] then
+        common.settings.other_book = pandoc.utils.stringify(meta["other-book"])
+      end
+      if meta["other-html"] then
+        common.settings.other_html = pandoc.utils.stringify(meta["other-html"])
+      end
+      if meta["other-sources"] then
+        for f in pandoc.utils.stringify(meta["other-sources"]):gmatch("%S+") do
+          table.insert(common.settings.other_sources, f)
+        end
+      end
       if meta["code-cache"] then
         common.settings.code_cache = pandoc.utils.stringify(meta["code-cache"])
       end
@@ -162,9 +176,7 @@ return {
   -- before they are numbered.
   {
     Pandoc = function(doc)
-      if common.latex() then
-        doc.blocks = parts.fold_file_sections(doc.blocks)
-      end
+      doc.blocks = parts.fold_file_sections(doc.blocks, not common.latex())
       code.gather_parts(doc.blocks)
       return doc
     end,
@@ -301,6 +313,9 @@ return {
   },
   {
     Pandoc = function(doc)
+      if common.latex() then
+        doc.blocks = parts.drop_screen_only(doc.blocks)
+      end
       doc.blocks = parts.blocks(doc.blocks)
       doc.blocks:extend(index.index_blocks())
       if common.latex() then

@@ -443,6 +443,43 @@ grading >"$WORK/grading.log" 2>&1 &
 GRADING=$!
 PIDS+=("$GRADING")
 
+# The lecturer's manual's model runs: the model solutions of assignments
+# 1 and 4 (tests/solutions/), built as a student builds them, checked as
+# the assignments say; each check's explanation left out (grep), its
+# verdicts kept. In the background from the start, as the grading is.
+models() {
+    local m="$WORK/models" status
+    mkdir -p "$m"
+    for f in echo-server fork-echo-server; do
+        "${CC:-cc}" -std=c11 -Wall -Wextra -Werror -pedantic \
+            "$ROOT/tests/solutions/$f.c" -o "$m/$f" || die "$f.c does not build"
+    done
+    # model NAME SHOWN -- CHECKER ARGS...: the checker's verdicts, in $m.
+    model() {
+        local name=$1 shown=$2
+        shift 3
+        printf '$ %s\n' "$shown" >"$WORK/$name.txt"
+        status=0
+        env -C "$m" timeout "$((LIMIT * 4))" "$PYTHON" "$ROOT/scripts/check" "$@" \
+            </dev/null >"$m/$name.out" 2>&1 || status=$?
+        grep -v '^ ' "$m/$name.out" >>"$WORK/$name.txt"
+        if [[ "$status" != 0 ]]; then
+            cat "$m/$name.out"
+            die "$name: the model solution did not pass (status $status)"
+        fi
+        shows "$name" ' 0 failed' "no check failed"
+    }
+    printf '$ %s\n' "cat scripts/sockcheck/specs/echo-many.spec" >"$WORK/manual.spec-4.txt"
+    cat "$ROOT/scripts/sockcheck/specs/echo-many.spec" >>"$WORK/manual.spec-4.txt"
+    model manual.model-1 "scripts/check echo-server -- ./echo-server {port} | grep -v '^ '" -- \
+        echo-server -- ./echo-server '{port}'
+    model manual.model-4 "scripts/check --spec scripts/sockcheck/specs/echo-many.spec -- ./fork-echo-server {port} | grep -v '^ '" -- \
+        --spec "$ROOT/scripts/sockcheck/specs/echo-many.spec" -- ./fork-echo-server '{port}'
+}
+models >"$WORK/models.log" 2>&1 &
+MODELS=$!
+PIDS+=("$MODELS")
+
 # Appendix "Narrating your own program": a student's own programs
 # (docs/own/), typed as a reader types them, from the top of the tree:
 # the C echo server with its one include, built here, and its nc client;
@@ -1102,14 +1139,25 @@ run 20-epoll.client2 0 'epoll\n' -- 06-send-recv-client --port "$PORT"
 finish 20-epoll-server
 rm "$WORK/20-epoll.client2.txt" # the same story as the first client
 ONE_LINE="$(dirname "${BASH_SOURCE[0]}")/python/20_one_line.py"
-start 20-epoll-server.edge 0 20-epoll-server --port 0 --edge --count 1
-ready 20-epoll-server.edge
-"$PYTHON" "$ONE_LINE" --port "$PORT" --wait 10 >"$WORK/20-epoll.edge-client.txt" ||
-    die "20-epoll.edge-client: the client failed"
-grep -qx "10001 of 10001 bytes came back" "$WORK/20-epoll.edge-client.txt" ||
-    die "20-epoll.edge-client: the echo did not come whole"
-rm "$WORK/20-epoll.edge-client.txt"
-finish 20-epoll-server.edge
+# The drain ends with recv() = -1 EAGAIN: the server has read all, and
+# the client's FIN has not come. The client closes once its whole echo is
+# back, so now and then its FIN comes first, and the drain ends with
+# recv() = 0 instead (seen once in a reader's build). The chapter tells
+# the first story and says the other may come; the run is taken again, at
+# most 10 times, until it shows the first.
+for ((try = 1; ; try++)); do
+    start 20-epoll-server.edge 0 20-epoll-server --port 0 --edge --count 1
+    ready 20-epoll-server.edge
+    "$PYTHON" "$ONE_LINE" --port "$PORT" --wait 10 >"$WORK/20-epoll.edge-client.txt" ||
+        die "20-epoll.edge-client: the client failed"
+    grep -qx "10001 of 10001 bytes came back" "$WORK/20-epoll.edge-client.txt" ||
+        die "20-epoll.edge-client: the echo did not come whole"
+    rm "$WORK/20-epoll.edge-client.txt"
+    finish 20-epoll-server.edge
+    grep -q '^recv(5, buf, 4096, 0) = -1 EAGAIN' "$WORK/20-epoll-server.edge.txt" && break
+    ((try < 10)) || break # (shows below says what is missing)
+done
+shows 20-epoll-server.edge '^recv\(5, buf, 4096, 0\) = -1 EAGAIN' "the drain's EAGAIN"
 start 20-epoll-server.no-drain 0 20-epoll-server --port 0 --edge --no-drain \
     --count 1
 ready 20-epoll-server.no-drain
@@ -1218,6 +1266,10 @@ shows 06-send-recv-server.stall '= -1 E(CONNRESET|PIPE) ' \
 if ! wait "$GRADING"; then
     cat "$WORK/grading.log" >&2
     die "the runs of the lecturers' appendix failed"
+fi
+if ! wait "$MODELS"; then
+    cat "$WORK/models.log" >&2
+    die "the model runs of the lecturer's manual failed"
 fi
 
 mkdir -p "$OUT_DIR"

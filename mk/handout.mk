@@ -1,5 +1,7 @@
-# make handout               build/handout.pdf (A4), build/handout.html and
-#                            build/handout.epub
+# make handout               the student's book, build/handout.pdf (A4),
+#                            build/handout.html and build/handout.epub, and
+#                            the lecturer's manual, build/lecturers.pdf,
+#                            .html and .epub
 # make handout PAPER=letter  the PDF on US letter
 #
 # Generated from the lessons: the filter docs/include.lua (its parts in
@@ -30,7 +32,7 @@ HANDOUT_BACK  := docs/pitfalls.md docs/troubleshooting.md docs/narrate.md \
                  $(wildcard docs/check.md) \
                  docs/glossary.md docs/further-reading.md docs/hints.md \
                  docs/programs-1.md \
-                 docs/lecturers.md docs/reference-card.md
+                 docs/reference-card.md
 # Part I is lessons 01 to 09, Part II the rest; each part opens with its
 # own page (docs/part-1.md, docs/part-2.md) and ends with assignments
 # (docs/assignments-1.md, docs/assignments-2.md). Part I's lesson
@@ -44,6 +46,14 @@ HANDOUT_MD := $(HANDOUT_FRONT) \
               docs/part-2.md $(sort $(filter-out docs/lessons/0%,$(wildcard docs/lessons/*.md))) \
               docs/assignments-2.md \
               $(HANDOUT_BACK)
+
+# The lecturer's manual: what only whoever teaches the course needs (the
+# lab, the course plan, grading a class with the checker, the autograder
+# recipes, the assignments' specs and model solutions, how the book is
+# built), made from the same sources with the same filter, out of the
+# student's book. A link from one to the other names the other document
+# (docs/filters/numbers.lua, other-sources).
+LECTURERS_MD := docs/lecturers.md docs/manual-assignments.md docs/building.md
 
 HANDOUT_DOT := $(wildcard docs/*.dot)
 HANDOUT_PDF_FIGS := $(patsubst docs/%.dot,$(HANDOUT_DIR)/%.pdf,$(HANDOUT_DOT))
@@ -59,7 +69,7 @@ HANDOUT_LESSON_SRC := $(wildcard lessons/*/*.c lessons/*/*.h)
 # does not (docs/README.md) rebuilds none of them.
 CODE_BLOCKS_OK := $(HANDOUT_DIR)/code-blocks.ok
 
-HANDOUT_COMMON := $(HANDOUT_MD) docs/metadata.yaml docs/include.lua \
+HANDOUT_COMMON := $(HANDOUT_MD) $(LECTURERS_MD) docs/metadata.yaml docs/include.lua \
                   $(wildcard docs/filters/*.lua) docs/listing.lua docs/index.txt \
                   $(HANDOUT_LESSON_SRC) $(wildcard docs/python/*.py) \
                   $(RUNS_DIR)/.done mk/handout.mk $(HANDOUT_DIR)/stamp
@@ -69,7 +79,7 @@ HANDOUT_COMMON := $(HANDOUT_MD) docs/metadata.yaml docs/include.lua \
 # this make is the handout or a file of it: make 04-accept asks nothing
 # of git.
 HANDOUT_STAMP := $(HANDOUT_DIR)/stamp
-HANDOUT_GOALS := $(filter handout $(BUILD)/handout%,$(MAKECMDGOALS))
+HANDOUT_GOALS := $(filter handout $(BUILD)/handout% $(BUILD)/lecturers%,$(MAKECMDGOALS))
 ifneq ($(HANDOUT_GOALS),)
 HANDOUT_COMMA := ,
 HANDOUT_COMMIT := $(shell git describe --always --dirty 2>/dev/null)
@@ -102,6 +112,16 @@ REPO_URL ?= $(shell git remote get-url origin 2>/dev/null)
 HANDOUT_REPO = $(REPO_URL)
 
 HANDOUT_PANDOC = pandoc $(HANDOUT_MD) docs/metadata.yaml \
+    -M book=student -M other-book="the lecturer's manual" \
+    -M other-html=lecturers.html -M other-sources="$(LECTURERS_MD)" \
+    $(HANDOUT_FILTER)
+LECTURERS_PANDOC = pandoc $(LECTURERS_MD) docs/metadata.yaml \
+    -M title="Teaching sockets in C with sockstep" \
+    -M subtitle="sockstep lecturer's manual: the lab, the course, the assignments, grading a class, and how the book is built" \
+    -M book=lecturers -M other-book="the student's book" \
+    -M other-html=handout.html -M other-sources="$(HANDOUT_MD)" \
+    $(HANDOUT_FILTER)
+HANDOUT_FILTER = \
     --from markdown --lua-filter docs/include.lua \
     -M runs-dir=$(RUNS_DIR) -M diagram-dir=$(HANDOUT_DIR) \
     -M repo-url='$(subst ','"'"',$(HANDOUT_REPO))' \
@@ -110,7 +130,8 @@ HANDOUT_PANDOC = pandoc $(HANDOUT_MD) docs/metadata.yaml \
 
 .PHONY: handout
 
-handout: $(BUILD)/handout.pdf $(BUILD)/handout.html $(BUILD)/handout.epub
+handout: $(BUILD)/handout.pdf $(BUILD)/handout.html $(BUILD)/handout.epub \
+         $(BUILD)/lecturers.pdf $(BUILD)/lecturers.html $(BUILD)/lecturers.epub
 
 $(HANDOUT_DIR):
 	mkdir -p $@
@@ -126,6 +147,8 @@ $(HANDOUT_DIR):
 # and the calculator spec.
 RUNS_GRADING := scripts/check $(wildcard scripts/sockcheck/*.py) \
                 scripts/sockcheck/specs/calculator.spec \
+                scripts/sockcheck/specs/echo-many.spec \
+                tests/solutions/echo-server.c tests/solutions/fork-echo-server.c \
                 tests/students/calc-good.py tests/students/calc-broken.c \
                 tests/students/calc-overrun.c
 # docs/own/'s files, not its directories: a directory there (a
@@ -201,11 +224,35 @@ $(HANDOUT_DIR)/handout.tex: $(HANDOUT_COMMON) $(HANDOUT_PDF_FIGS) \
 	    --toc-depth=1 \
 	    --include-in-header $(HANDOUT_DIR)/highlight.tex \
 	    --include-in-header docs/preamble.tex \
-	    -V documentclass=report -V classoption=oneside -V fontsize=11pt \
+	    -V documentclass=report -V classoption=oneside -V fontsize=10pt \
 	    -V papersize=$(PAPER) \
 	    -V geometry=top=18mm,bottom=18mm,left=25mm,right=25mm,headheight=14pt \
 	    -o $@.new
 	mv $@.new $@
+
+# The lecturer's manual's LaTeX: the same look, its own name in the
+# running header, its sections in the contents.
+$(HANDOUT_DIR)/lecturers-name.tex: mk/handout.mk | $(HANDOUT_DIR)
+	printf '%s\n' "\\newcommand{\\ssbookname}{sockstep lecturer's manual}" >$@
+
+$(HANDOUT_DIR)/lecturers.tex: $(HANDOUT_COMMON) $(PAPER_WRAP) docs/preamble.tex \
+                              $(HANDOUT_DIR)/highlight.tex \
+                              $(HANDOUT_DIR)/lecturers-name.tex \
+                              $(HANDOUT_DIR)/paper.$(PAPER) | $(CODE_BLOCKS_OK)
+	$(LECTURERS_PANDOC) -M date="built $(HANDOUT_DATE)" --standalone --to latex \
+	    --toc-depth=2 \
+	    --include-in-header $(HANDOUT_DIR)/highlight.tex \
+	    --include-in-header $(HANDOUT_DIR)/lecturers-name.tex \
+	    --include-in-header docs/preamble.tex \
+	    -V documentclass=report -V classoption=oneside -V fontsize=10pt \
+	    -V papersize=$(PAPER) \
+	    -V geometry=top=18mm,bottom=18mm,left=25mm,right=25mm,headheight=14pt \
+	    -o $@.new
+	mv $@.new $@
+
+$(BUILD)/lecturers.pdf: $(HANDOUT_DIR)/lecturers.tex docs/pdflatex-until-stable.sh
+	@docs/pdflatex-until-stable.sh $(HANDOUT_DIR)/lecturers.tex $(HANDOUT_RUNS)
+	cp $(HANDOUT_DIR)/lecturers.pdf $@
 
 # pdflatex runs until the table of contents and the page references
 # settle, at most HANDOUT_RUNS times (4 unless set; HANDOUT_RUNS=1 makes a
@@ -217,6 +264,12 @@ $(BUILD)/handout.pdf: $(HANDOUT_DIR)/handout.tex docs/pdflatex-until-stable.sh
 	@case "$(HANDOUT_RUNS)" in [1-9]|[1-9][0-9]) ;; *) echo "HANDOUT_RUNS must be a number of pdflatex runs, 1 or more, not '$(HANDOUT_RUNS)'" >&2; exit 2;; esac
 	@docs/pdflatex-until-stable.sh $(HANDOUT_DIR)/handout.tex $(HANDOUT_RUNS)
 	cp $(HANDOUT_DIR)/handout.pdf $@
+
+$(BUILD)/lecturers.html: $(HANDOUT_COMMON) $(HANDOUT_DIR)/style.html | $(CODE_BLOCKS_OK)
+	$(LECTURERS_PANDOC) -M date="built $(HANDOUT_DATE)" --standalone --to html5 \
+	    -V toc= -M code-cache=$(CODE_CACHE) \
+	    --include-in-header $(HANDOUT_DIR)/style.html --section-divs -o $@.tmp
+	mv $@.tmp $@
 
 # One self-contained file: the stylesheet in a <style> element, the
 # contents made by the filter (docs/filters/layout.lua: chapters, their
@@ -303,4 +356,15 @@ $(BUILD)/handout.epub: $(HANDOUT_COMMON) $(HANDOUT_SVG_FIGS) docs/handout.css \
 	    --css $(HANDOUT_DIR)/highlight.css --css docs/handout.css \
 	    --epub-cover-image=$(HANDOUT_DIR)/cover.png -o $@.tmp
 	$(HANDOUT_PYTHON) docs/epub-finish.py $@.tmp $(HANDOUT_DIR)/epub-raw.txt
+	mv $@.tmp $@
+
+# The lecturer's manual as an EPUB: as the handout's, without its cover.
+$(BUILD)/lecturers.epub: $(HANDOUT_COMMON) docs/handout.css \
+                         $(HANDOUT_DIR)/highlight.css docs/epub-finish.py \
+                         | $(CODE_BLOCKS_OK) $(HANDOUT_EPUB_AFTER)
+	$(LECTURERS_PANDOC) -M date=$(HANDOUT_DAY) -M description="built $(HANDOUT_DATE)" \
+	    -M raw-blocks=$(HANDOUT_DIR)/lecturers-epub-raw.txt -M code-cache=$(CODE_CACHE) \
+	    --to epub3 --epub-chapter-level=1 \
+	    --css $(HANDOUT_DIR)/highlight.css --css docs/handout.css -o $@.tmp
+	$(HANDOUT_PYTHON) docs/epub-finish.py $@.tmp $(HANDOUT_DIR)/lecturers-epub-raw.txt
 	mv $@.tmp $@

@@ -41,3 +41,11 @@ epubcheck_run() {
     echo "$output"
     assert_success
 }
+
+@test "handout: the lecturer's manual's EPUB passes epubcheck" {
+    command -v epubcheck >/dev/null || skip "no epubcheck (./install-deps installs it)"
+    run epubcheck_run "$ROOT/build/lecturers.epub"
+    echo "$output" | tail -n 20
+    assert_success
+    assert_output --partial 'No errors or warnings detected'
+}

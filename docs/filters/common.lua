@@ -21,6 +21,14 @@ M.settings = {
   -- (HTML and EPUB) the file of highlighted code blocks they share: see
   -- code_block_html in layout.lua
   code_cache = nil,
+  -- Which of the two documents made from docs/ this is: "student" (the
+  -- student's book, build/handout.*) or "lecturers" (the lecturer's
+  -- manual, build/lecturers.*); the other one's name, its HTML file and
+  -- its sources, for links from one to the other (numbers.lua).
+  book = "student",
+  other_book = nil,
+  other_html = nil,
+  other_sources = {},
 }
 
 function M.fail(msg)

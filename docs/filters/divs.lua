@@ -81,8 +81,10 @@ end
 
 -- ::: {.screen paper="..."}: the div on screen; on paper the text of
 -- paper= in its place (reference material a command also prints).
+-- The lecturer's manual prints it on paper too: it is where that
+-- reference material is for.
 function M.screen(el)
-  if not latex() then
+  if not latex() or common.settings.book == "lecturers" then
     return el.content
   end
   local paper = el.attributes["paper"]

@@ -396,6 +396,10 @@ end
 -- The index itself, at the end: on paper LaTeX's, on screen a section
 -- of links by section number, the main place in bold.
 function M.index_blocks()
+  -- (the lecturer's manual, a few chapters, has none)
+  if common.settings.book == "lecturers" then
+    return pandoc.List()
+  end
   if latex() then
     -- (on the page the last chapter ended on, when 10 lines are free;
     -- \ssindexstarts names it in the header of its later pages)

@@ -56,7 +56,13 @@ function M.code_latex(el)
   local t = el.text:gsub("%s+", " ")
   -- A call long enough to need it may end a line after a comma; a short
   -- one, such as listen(fd, 5), stays whole.
-  if utf8.len(t) > SHORT_CALL and t:match("^[%a_][%w_ %*]*%(.*%);?$") and
+  -- (A call, not a prototype, stays whole up to the length of a command:
+  -- "shutdown(fd, / SHUT_WR)" across two lines read as two things.)
+  -- (a declaration, "pid_t waitpid(pid_t pid, ...)", a type before its
+  -- name, as the reference card's narrow cells hold, may break sooner)
+  local declaration = t:match("^[%a_][%w_]*[%s%*]+[%a_][%w_]*%(") ~= nil
+  local longest = declaration and SHORT_CALL or LONGEST_COMMAND
+  if utf8.len(t) > longest and t:match("^[%a_][%w_ %*]*%(.*%);?$") and
       t:find(", ", 1, true) then
     local parts = {}
     for piece in (t .. ", "):gmatch("(.-), ") do
@@ -85,7 +91,10 @@ function M.code_latex(el)
     -- prose around it stretch instead).
     text = text:gsub(" ", "\\nobreak\\ ")
   else
-    -- A long path or address may break after a "/", as a last resort.
+    -- A long path or address may break after a "/", as a last resort; a
+    -- long command line only after a "|", never inside a command
+    -- ("head / -c 10000000").
+    text = text:gsub(" ", "\\nobreak\\ "):gsub("|\\nobreak\\ ", "| ")
     text = text:gsub("/", "/\\penalty9000{}")
   end
   return pandoc.RawInline("latex", "\\texttt{" .. text .. "}")
@@ -427,10 +436,10 @@ local function is_box(b)
   return false
 end
 
--- About how many lines a paragraph takes on paper (some 95 characters a
--- line in 11 pt on A4 or letter).
+-- About how many lines a paragraph takes on paper (some 105 characters a
+-- line in 10 pt on A4 or letter).
 local function para_lines(b)
-  return math.floor(utf8.len(pandoc.utils.stringify(b)) / 90) + 1
+  return math.floor(utf8.len(pandoc.utils.stringify(b)) / 100) + 1
 end
 
 local function is_figure(b)
@@ -624,6 +633,7 @@ end
 
 function M.paper_blocks(blocks)
   local out = pandoc.List()
+  local kept_list = false
   for i, b in ipairs(blocks) do
     local nxt = blocks[i + 1]
     local prev = blocks[i - 1]
@@ -740,15 +750,25 @@ function M.paper_blocks(blocks)
       end
       out:insert(need_room(room, part))
       out:insert(b)
-    elseif is_lead_in(b) and is_list(nxt) then
-      -- "Read it from the top:" and the list's first lines.
+    elseif (is_lead_in(b) or is_label(b)) and is_list(nxt) then
+      -- "Read it from the top:" (or a label alone, "Linux's details.")
+      -- and the list's first lines. The list opens with no place to
+      -- break the page before its first item (\sskeeplist): LaTeX's own
+      -- there, before a list, is where a breakable box (a grey "Going
+      -- further") broke, leaving the lead-in alone at a page's foot.
       insert_kept(out, b, not after_heading and para_lines(b) + 4 or nil)
+      out:insert(pandoc.RawBlock("latex", "\\sskeeplist"))
+      kept_list = true
     elseif is_list(b) then
       local list, first_room = keep_in_items(b)
-      if first_room and not after_heading then
+      if first_room and not after_heading and not kept_list then
         out:insert(need_room(first_room))
       end
       out:insert(list)
+      if kept_list then
+        out:insert(pandoc.RawBlock("latex", "\\endgroup"))
+        kept_list = false
+      end
     elseif (is_lead_in(b) or is_label(b)) and is_box(nxt) then
       -- "Then read until the server closes:" stays with its box.
       if after_heading then

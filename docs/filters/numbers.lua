@@ -115,7 +115,7 @@ function M.number_header(h)
   if not chapter then
     fail('section "' .. title .. '" before the first chapter')
   end
-  if not chapter.number then
+  if not chapter.number or h.classes:includes("unnumbered") then
     if not h.classes:includes("unnumbered") then
       h.classes:insert("unnumbered")
     end
@@ -133,7 +133,8 @@ function M.number_header(h)
   end
   local number = table.concat(parts, ".")
   h.attributes["number"] = number
-  M.add_target(h.identifier, { kind = "section", number = number, title = title })
+  M.add_target(h.identifier, { kind = "section", number = number, title = title,
+    screen_only = h.classes:includes("screen-only") })
   return h
 end
 
@@ -157,6 +158,73 @@ local function ref_words(t)
   return t.number
 end
 
+-- The ids of the other document made from docs/ (the lecturer's manual
+-- for the student's book, and the other way round): its headings' ids,
+-- with their titles, and its transcripts' (run="NAME": run-NAME), read
+-- from its sources once, when a link names an id this one lacks.
+local other_ids = nil
+local function other_target(id)
+  if not common.settings.other_book then
+    return nil
+  end
+  if not other_ids then
+    other_ids = {}
+    for _, path in ipairs(common.settings.other_sources) do
+      local under = nil
+      for _, line in ipairs(common.read_lines(path, "other-sources")) do
+        local title, hid = line:match("^#+%s+(.-)%s*{#([%w%-]+)")
+        if hid then
+          other_ids[hid] = title
+          under = title:gsub("`", "")
+        end
+        for name in line:gmatch('run="([^"]+)"') do
+          other_ids["run-" .. name:gsub("%.", "-")] = under and
+            ("the transcript under \u{201C}" .. under .. "\u{201D}") or "a transcript"
+        end
+        for bid in line:gmatch("{#([%w%-]+)") do
+          other_ids[bid] = other_ids[bid] or "a listing"
+        end
+      end
+    end
+  end
+  return other_ids[id]
+end
+
+-- A link to the other document: its words (or the target's title), then
+-- that document's name; on screen, in the HTML, a link to it there.
+local function other_link(el, id, title)
+  local content = #el.content > 0 and el.content or { pandoc.Str(title) }
+  local inside = el.attributes["in-parens"]
+  local book = common.settings.other_book
+  local out
+  -- (when the next link of the sentence goes there too, it alone names
+  -- the document: "(Part I, Part II, in the student's book)")
+  if el.attributes["other-follows"] then
+    book = nil
+  end
+  if FORMAT:match("html") and not FORMAT:match("epub") and common.settings.other_html then
+    out = { pandoc.Link(content, common.settings.other_html .. "#" .. id) }
+  else
+    out = { pandoc.Span(content) }
+  end
+  if not book then
+    return out
+  elseif inside == "mid" then
+    out[#out + 1] = pandoc.Str(", in " .. book .. ",")
+  else
+    out[#out + 1] = pandoc.Str(inside and ", in " .. book or "\u{00A0}(in " .. book .. ")")
+  end
+  return out
+end
+
+-- A link reads as a plain link: its own words, and only what a reader
+-- needs to find the target on paper, a number, never a page. A link to a
+-- lesson, or whose words name the lesson its target is in ("lesson 09",
+-- "Lesson 09's program"), or to a section of the chapter it stands in,
+-- adds nothing: "lesson 09's plain sender", not "Lesson 09 (page 43)'s".
+-- An empty link says what the target is: "transcript 8.2", "figure 3".
+-- Any other gains its number: "Forgetting htons (section A.7)", or,
+-- inside parentheses that it ends, "(see A short send, section 6.9)".
 function M.link(el)
   local id = el.target:match("^#(.+)$")
   if not id then
@@ -164,28 +232,35 @@ function M.link(el)
   end
   local t = targets[id]
   if not t then
+    local title = other_target(id)
+    if title then
+      el.attributes["from-chapter"] = nil
+      el.attributes["sentence-start"] = nil
+      local out = other_link(el, id, title)
+      el.attributes["other-follows"] = nil
+      return out
+    end
     fail('a link to "#' .. id .. '" (' .. pandoc.utils.stringify(el.content) ..
       '): no heading, transcript or figure has that id')
   end
   local empty = #el.content == 0
   local words = t.number and ref_words(t) or nil
-  -- A link with words of its own to a section of the chapter it stands
-  -- in needs no "section 3.7": the reader is in chapter 3 (on paper the
-  -- page still follows).
+  -- A section that only the screen prints (appendix H's notes on a
+  -- lesson program) is named by its appendix, on paper and on screen.
+  if t.screen_only and t.chapter and targets[t.chapter] then
+    words = ref_words(targets[t.chapter])
+  end
   local from = el.attributes["from-chapter"]
   el.attributes["from-chapter"] = nil
   if not empty and t.kind == "section" and from and from == t.chapter then
     words = nil
   end
-  -- "lesson 05" needs no "(lesson 05)" after it, nor "(section 5.3)"
-  -- when the link goes to a section of lesson 05: its page is enough.
   local text = pandoc.utils.stringify(el.content)
-  if t.kind == "lesson" and
-    text:lower():match("lesson%s+0*" .. t.number .. "$") then
-    words = nil
+  if t.kind == "lesson" then
+    words = empty and words or nil
   end
-  local named = text:lower():match("lesson%s+0*(%d+)$")
-  if named and t.kind == "section" and t.chapter and
+  local named = text:lower():match("lesson%s+0*(%d+)")
+  if named and t.chapter and
     t.chapter:match("^lesson%-0*(%d+)$") == named then
     words = nil
   end
@@ -193,31 +268,24 @@ function M.link(el)
   el.attributes["sentence-start"] = nil
   if empty then
     local said = words or t.title
+    if t.kind == "lesson" then
+      said = "lesson " .. string.format("%02d", tonumber(t.lesson))
+    end
     if capital then
       said = said:sub(1, 1):upper() .. said:sub(2)
     end
     el.content = { pandoc.Str(said) }
     words = nil
   end
-  -- A link already inside parentheses gets its number after a comma,
-  -- "(see Pitfalls, section A.4, page 97)", not a second pair of them.
   local inside = el.attributes["in-parens"]
   el.attributes["in-parens"] = nil
-  local open, close = "(", ")"
-  if inside then
-    open, close = ", ", ""
-  end
   local out = { el }
-  if latex() then
-    local extra = {}
-    if words then
-      extra[#extra + 1] = words:gsub(" ", "~")
+  if words then
+    if inside == "mid" then
+      out[#out + 1] = pandoc.Str(", " .. words .. ",")
+    else
+      out[#out + 1] = pandoc.Str(inside and ", " .. words or "\u{00A0}(" .. words .. ")")
     end
-    extra[#extra + 1] = "page~\\pageref{" .. id .. "}"
-    out[#out + 1] = pandoc.RawInline("latex", (inside and open or "~" .. open) ..
-      table.concat(extra, ", ") .. close)
-  elseif words then
-    out[#out + 1] = pandoc.Str(inside and open .. words or "\u{00A0}(" .. words .. ")")
   end
   return out
 end
@@ -249,15 +317,35 @@ end
 -- "Figure 3 (page 19) shows", not "figure 3".
 function M.mark_links_in_parens(inlines)
   local depth, after_stop = 0, false
-  for _, el in ipairs(inlines) do
+  for i, el in ipairs(inlines) do
     if el.t == "Str" then
       for c in el.text:gmatch("[()]") do
         depth = c == "(" and depth + 1 or math.max(depth - 1, 0)
       end
       after_stop = el.text:match("[.!?]$") ~= nil
     elseif el.t == "Link" and el.target:match("^#") then
+      local id = el.target:sub(2)
+      if not targets[id] and other_target(id) then
+        for j = i + 1, #inlines do
+          local n = inlines[j]
+          if n.t == "Str" and n.text:match("[.!?]$") then
+            break
+          end
+          if n.t == "Link" then
+            local nid = n.target:match("^#(.+)$")
+            if nid and not targets[nid] and other_target(nid) then
+              el.attributes["other-follows"] = "1"
+            end
+            break
+          end
+        end
+      end
       if depth > 0 then
-        el.attributes["in-parens"] = "1"
+        -- "mid" when words follow it inside the parentheses: its number
+        -- then goes between commas, "(The calls, section 6.2, say why)".
+        local nxt = inlines[i + 1]
+        local ends = nxt == nil or (nxt.t == "Str" and nxt.text:match("^[),;:.]"))
+        el.attributes["in-parens"] = ends and "1" or "mid"
       end
       if after_stop and #el.content == 0 then
         el.attributes["sentence-start"] = "1"

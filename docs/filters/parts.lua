@@ -86,7 +86,10 @@ local function put_pending(out, pending)
   end
 end
 
-function M.fold_file_sections(blocks)
+-- (MARK_ONLY, on screen: each such section stays where it is, but
+-- unnumbered, as on paper, so that the sections after it have the same
+-- numbers in the PDF, the HTML and the EPUB.)
+function M.fold_file_sections(blocks, mark_only)
   local out, pending = pandoc.List(), pandoc.List()
   local i = 1
   while i <= #blocks do
@@ -101,7 +104,12 @@ function M.fold_file_sections(blocks)
         j = j + 1
       end
       local folded = fold_section(b, pandoc.List({ table.unpack(blocks, i + 1, j - 1) }))
-      if folded then
+      if folded and mark_only then
+        if not b.classes:includes("unnumbered") then
+          b.classes:insert("unnumbered")
+        end
+        out:insert(b)
+      elseif folded then
         pending:extend(folded)
         i = j - 1
       else
@@ -113,6 +121,25 @@ function M.fold_file_sections(blocks)
     i = i + 1
   end
   put_pending(out, pending)
+  return out
+end
+
+-- On paper, a section {.screen-only} is left out, with its subsections:
+-- appendix H's notes on the lines of the lesson programs, which the
+-- paper does not print (the HTML and the EPUB print them whole).
+function M.drop_screen_only(blocks)
+  local out, skip = pandoc.List(), nil
+  for _, b in ipairs(blocks) do
+    if b.t == "Header" and skip and b.level <= skip then
+      skip = nil
+    end
+    if not skip and b.t == "Header" and b.classes:includes("screen-only") then
+      skip = b.level
+    end
+    if not skip then
+      out:insert(b)
+    end
+  end
   return out
 end
 

@@ -425,7 +425,8 @@ function M.include_run(el)
 
   if latex() then
     -- A page may break between two lines of the run, and inside one
-    -- that wraps only where neither part is a single row; never after
+    -- that wraps only when it has more than five rows, and where neither
+    -- part is a single row; never after
     -- its first rows or before its last (layout.TRANSCRIPT_HEAD and
     -- TRANSCRIPT_TAIL, empty rows aside), nor after a "== title =="
     -- line (heading()), which stays with the line it introduces
@@ -442,8 +443,10 @@ function M.include_run(el)
     for n, these in ipairs(wrap_paper(texts, path)) do
       for k, row in ipairs(these) do
         rows[#rows + 1] = row
-        keep[#rows] = k == 2 or (k > 1 and k == #these) or
-          (k == 1 and n > 1 and is_title(n - 1))
+        -- (a line of up to five rows, a note as a rule, is never cut:
+        -- a sentence split across two pages reads as two)
+        keep[#rows] = (k > 1 and #these <= 5) or k == 2 or
+          (k > 1 and k == #these) or (k == 1 and n > 1 and is_title(n - 1))
         kinds[#rows] = shown_lines[n].kind
         child[#rows] = split_tag(shown_lines[n].text) ~= ""
       end
@@ -485,7 +488,7 @@ function M.include_run(el)
       "\\begin{terminal}{" .. latex_escape(heading) .. "}\\phantomsection\\label{" ..
       id .. "}\\hypertarget{" .. id .. "}{}%\n" ..
       "\\begin{Verbatim}[commandchars=\\\\\\{\\},breaklines,breakanywhere," ..
-      "fontsize=\\footnotesize]\n" ..
+      "fontsize=\\small]\n" ..
       table.concat(out, "\n") .. "\n\\end{Verbatim}\n\\end{terminal}")
   end
   -- On screen each line is its own block, so that a line too long for a

@@ -6,9 +6,10 @@
 # (nav.xhtml, toc.ncx) or headings. Lesson N is still chapter N: its sections are
 # N.1, N.2 ... The printed contents list chapters only, under Part I
 # (01-09) and Part II, the appendices lettered; each lesson starts with
-# its own contents ("In this chapter: ... (p. N)"). And each "section
-# N.M, page P" in the PDF leads to page P, where a heading numbered N.M
-# starts a line. Fails (assert) on the first that does not hold.
+# its own contents ("In this chapter: ... (p. N)"). Each "section N.M"
+# the PDF names is a heading there, and each numbered heading of the
+# HTML has the same number in the PDF. Fails (assert) on the first that
+# does not hold.
 import html, re, sys, zipfile
 
 # "6 Lesson 06", "6Lesson 06", "6. Lesson 06": a lesson's number twice.
@@ -53,19 +54,13 @@ for h in heads:
     first = re.compile(r"^(\d+)\.1 ", re.M).search(text, h.end())
     assert first and int(first.group(1)) == int(h.group(1)), \
         "lesson %s: its first section is not %d.1" % (h.group(1), int(h.group(1)))
-# "section 6.10, page 46": page 46 has a heading 6.10 (TEXT's pages end
-# with their foot, "page 46").
-printed = {}
-for p in pages:
-    foot = re.findall(r"^page (\d+)$", p, re.M)
-    if foot:
-        printed[int(foot[-1])] = p
-refs = set(re.findall(r"section\s+([A-Z0-9]+(?:\.\d+)+),\s+page\s+(\d+)", text))
+# "section 6.9": a heading numbered 6.9 starts a line of the PDF.
+refs = set(re.findall(r"section\s+([A-Z0-9]+(?:\.\d+)+)\b", text))
 print("section references:", len(refs))
 assert len(refs) >= 20, "too few section references to judge"
-for number, page in sorted(refs):
-    assert re.search(r"^" + re.escape(number) + r" \S", printed.get(int(page), ""),
-                     re.M), "section %s, page %s: no such heading there" % (number, page)
+for number in sorted(refs):
+    assert re.search(r"^" + re.escape(number) + r" \S", text, re.M), \
+        "section %s: no such heading in the PDF" % number
 
 # The HTML: its contents, its headings, the links from chapter to chapter.
 page = open(sys.argv[2], encoding="utf-8").read()
@@ -81,6 +76,22 @@ for h1 in re.findall(r'<h1[^>]*>(.*?)</h1>', page, re.S):
 for nav in re.findall(r'<div class="chapter-nav">(.*?)</div>', page, re.S):
     twice(plain(nav), "HTML chapter links")
 assert re.search(r'<h2[^>]*data-number="6\.1"', page), "no section 6.1 in the HTML"
+# The same section numbers as the PDF: each numbered heading of the
+# HTML, "6.9 Going further: a short send", starts a line of the PDF with
+# its number and its first word (a class that reads both editions is
+# told the same numbers).
+same = 0
+for number, title in re.findall(
+        r'<h[23][^>]*data-number="([A-Z0-9]+(?:\.\d+)+)"[^>]*>\s*'
+        r'<span class="header-section-number">[^<]*</span>(.*?)</h[23]>', page, re.S):
+    words = plain(title).split()
+    if not words:
+        continue
+    assert re.search(r"^" + re.escape(number) + r" " + re.escape(words[0]), text, re.M), \
+        "section %s %s: numbered so in the HTML, not in the PDF" % (number, " ".join(words))
+    same += 1
+print("HTML sections numbered as in the PDF:", same)
+assert same >= 100, "too few numbered sections in the HTML to judge"
 
 # The EPUB: its two contents and its chapters' headings.
 z = zipfile.ZipFile(sys.argv[3])
