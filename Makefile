@@ -11,6 +11,8 @@
 #                     into build/plain/
 #   make test         the whole bats suite
 #   make test-busy    the same, one busy loop per core running beside it
+#   make test-slow    the same on half a core (tests/slow: a cgroup's CPU
+#                     quota, as root): a machine some times slower
 #   make test-plain   the lessons' tests against build/plain/
 #   make test-volume  06's client echoes 100 MB of base64 lines (minutes)
 #   make handout      build/handout.pdf, build/handout.html and .epub
@@ -88,7 +90,8 @@ LESSON_GROUPS := $(filter-out $(LESSONS),$(notdir $(LESSON_DIRS)))
 $(foreach d,$(LESSON_GROUPS),$(eval $(d): $(addprefix $(BUILD)/,$(foreach \
     s,$(filter lessons/$(d)/%,$(LESSON_SRCS)),$(call lesson_name,$(s))))))
 
-.PHONY: test-volume all plain clean test test-busy test-plain $(LESSONS) \
+.PHONY: test-volume all plain clean test test-busy test-slow test-plain \
+        $(LESSONS) \
         $(LESSON_GROUPS)
 
 # scripts/narrate's preload library: the same header's wrappers, built
@@ -167,6 +170,12 @@ test:
 test-busy:
 	@$(MAKE) $(BUILD_JOBS) all
 	tests/busy tests/run $(TESTS)
+
+# The same suite, build included, with half of one CPU for all of it
+# (tests/slow, as root; TESTS= as for make test): what a slower machine
+# does to a test shows on this one.
+test-slow:
+	tests/slow $(MAKE) --no-print-directory test TESTS='$(TESTS)'
 
 # The lessons' own tests and the hostile, signal, bad-input and Python ones,
 # against the plain build: narration never changes what a lesson does.

@@ -278,3 +278,43 @@ load test_helper
     assert_line --regexp "^$d/y\.py:5: a measured span compared: "
     [ "${#lines[@]}" -eq 5 ]
 }
+
+@test "suite: tests/slow runs a command in a cgroup of its own with half a core, and removes the group after" {
+    ((EUID == 0)) || skip "tests/slow needs root"
+    # What the command sees: its group's quota (cgroup v1, or v2's
+    # cpu.max), and that its status comes back.
+    # shellcheck disable=SC2016 # the inner shell's expansions
+    local look='g=$(awk -F: '\''$2 == "" || ("," $2 ",") ~ /,cpu,/ { print $3; exit }'\'' /proc/self/cgroup)
+        echo "$g"
+        for f in /sys/fs/cgroup/cpu"$g"/cpu.cfs_quota_us /sys/fs/cgroup/cpu,cpuacct"$g"/cpu.cfs_quota_us /sys/fs/cgroup"$g"/cpu.max; do
+            [ -r "$f" ] && cat "$f"
+        done
+        exit 3'
+    run bare "$ROOT/tests/slow" sh -c "$look"
+    [[ "$output" != *"CMD not run"* ]] || skip "no cgroup here: $output"
+    assert_failure 3
+    assert_line --index 0 --regexp '^tests/slow: sh runs with 0\.5 of one CPU \(cgroup /.*/sockstep-slow\.[0-9]+\)$'
+    assert_line --index 1 --regexp '/sockstep-slow\.[0-9]+$'
+    assert_line --index 2 --regexp '^(50000|50000 100000)$'
+    [ -n "${lines[1]}" ] && [ ! -e "/sys/fs/cgroup/cpu${lines[1]}" ] &&
+        [ ! -e "/sys/fs/cgroup${lines[1]}" ]
+    run bare "$ROOT/tests/slow" --quota 0.25 sh -c "$look"
+    assert_line --index 2 --regexp '^(25000|25000 100000)$'
+}
+
+@test "suite: tests/slow refuses in one line: not root, a bad quota, no command" {
+    local nobody
+    if ((EUID == 0)); then
+        command -v setpriv >/dev/null || skip "no setpriv to drop root with"
+        nobody=(setpriv --reuid=65534 --regid=65534 --clear-groups)
+    fi
+    run bare "${nobody[@]}" "$ROOT/tests/slow" true
+    assert_failure 1
+    assert_output "tests/slow: needs root, to put the run in a cgroup with a CPU quota; CMD not run"
+    run bare "$ROOT/tests/slow" --quota half true
+    assert_failure 2
+    assert_output "tests/slow: --quota: expected a share of one CPU from 0.01 to 64, got 'half'"
+    run bare "$ROOT/tests/slow"
+    assert_failure 2
+    assert_output "usage: tests/slow [--quota Q] CMD [ARG...]"
+}
