@@ -23,7 +23,8 @@
 #   make bench        lesson 19 beside iperf3, the echo servers of 06, 12,
 #                     13 and 20 under load
 #   make bench-batch  grading a class of 30 with --jobs 4 against --jobs 1
-#   make bench-suite  what a process, a Python and an empty bats test cost
+#   make bench-suite  what a process, a Python, an empty bats test and a
+#                     test file in a namespace of its own cost
 #   make clean        remove build/
 
 CC      ?= cc
