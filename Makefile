@@ -9,8 +9,11 @@
 #   make 06-send-recv every program of one lesson (server and client)
 #   make plain        every lesson without narration (-DSOCKSTEP_PLAIN)
 #                     into build/plain/
-#   make test         the whole bats suite
+#   make test         the bats suite, but for the proofs slow by nature
+#   make test-all     all of it: make test and those (CI runs it)
 #   make test-busy    the same, one busy loop per core running beside it
+#   make test-slow    the same on half a core (tests/slow: a cgroup's CPU
+#                     quota, as root): a machine some times slower
 #   make test-plain   the lessons' tests against build/plain/
 #   make test-volume  06's client echoes 100 MB of base64 lines (minutes)
 #   make handout      build/handout.pdf, build/handout.html and .epub
@@ -20,7 +23,8 @@
 #   make bench        lesson 19 beside iperf3, the echo servers of 06, 12,
 #                     13 and 20 under load
 #   make bench-batch  grading a class of 30 with --jobs 4 against --jobs 1
-#   make bench-suite  what a process, a Python and an empty bats test cost
+#   make bench-suite  what a process, a Python, an empty bats test and a
+#                     test file in a namespace of its own cost
 #   make autograder   build/autograder.zip for Gradescope (mk/autograder.mk)
 #   make clean        remove build/
 
@@ -89,8 +93,8 @@ LESSON_GROUPS := $(filter-out $(LESSONS),$(notdir $(LESSON_DIRS)))
 $(foreach d,$(LESSON_GROUPS),$(eval $(d): $(addprefix $(BUILD)/,$(foreach \
     s,$(filter lessons/$(d)/%,$(LESSON_SRCS)),$(call lesson_name,$(s))))))
 
-.PHONY: test-volume all plain clean test test-busy test-plain $(LESSONS) \
-        $(LESSON_GROUPS)
+.PHONY: test-volume all plain clean test test-busy test-slow test-plain \
+        test-all $(LESSONS) $(LESSON_GROUPS)
 
 # scripts/narrate's preload library: the same header's wrappers, built
 # to take the place of the C library's socket calls in any program
@@ -159,15 +163,33 @@ NPROC      := $(shell nproc 2>/dev/null || echo 1)
 BUILD_JOBS  = $(if $(filter -j% --jobserver%,$(MAKEFLAGS)),,-j$(NPROC)) \
               --output-sync=target --no-print-directory
 
+# The proofs slow by nature are make test-all's, which CI runs: valgrind
+# over every lesson (tests/valgrind.bats), and, inside other files, the
+# parts that ask SOCKSTEP_TEST_ALL (test_helper.bash's all_only):
+# epubcheck's JVM, the whole book rebuilt in a copy of the tree. Each
+# leaves make test no promise of the README's unkept (README.md, Tests).
+TESTS_ALL_ONLY := tests/valgrind.bats
+TESTS ?= $(filter-out $(TESTS_ALL_ONLY),$(wildcard tests/*.bats))
+
 test:
 	@$(MAKE) $(BUILD_JOBS) all
 	tests/run $(TESTS)
+
+test-all:
+	@$(MAKE) $(BUILD_JOBS) all
+	SOCKSTEP_TEST_ALL=1 tests/run
 
 # The same suite with one busy-loop process per core beside it the whole
 # time (tests/busy): it must pass so too.
 test-busy:
 	@$(MAKE) $(BUILD_JOBS) all
 	tests/busy tests/run $(TESTS)
+
+# The same suite, build included, with half of one CPU for all of it
+# (tests/slow, as root; TESTS= as for make test): what a slower machine
+# does to a test shows on this one.
+test-slow:
+	tests/slow $(MAKE) --no-print-directory test TESTS='$(TESTS)'
 
 # The lessons' own tests and the hostile, signal, bad-input and Python ones,
 # against the plain build: narration never changes what a lesson does.

@@ -42,7 +42,8 @@ bench: bench-build
 bench-batch:
 	bench/batch 30 4
 
-# What a process start, a Python start and an empty bats test cost here:
-# make test's time follows them (seconds).
+# What a process start, a Python start and an empty bats test cost here
+# (as root, also a network namespace and a file of tests in one): make
+# test's time follows them (milliseconds).
 bench-suite:
 	bench/suite-costs

@@ -13,6 +13,8 @@
 # make lint-format      all that C and the header as clang-format lays
 #                       them out (.clang-format); `clang-format -i FILE`
 #                       fixes one
+# make lint-timing      no test asserts a time or a CPU amount
+#                       (tests/no-timing says what it looks for)
 #
 # The lessons are the Makefile's LESSONS and SRC_* (the header comes in
 # through them); the other C is the test programs and the bench's load
@@ -116,20 +118,20 @@ LINT_WHAT = cppcheck, clang-tidy, clang-format and own includes on $(words $(LIN
             lesson sources (with lessons/common/*.h), the first three on \
             $(words $(LINT_OTHER_C) $(LINT_GNU_C)) other C files, shellcheck on \
             $(words $(SH_SCRIPTS) $(SH_LIBS) $(SH_BATS)) shell files, pyflakes \
-            on $(words $(PY_FILES)) Python files
+            on $(words $(PY_FILES)) Python files, no timing asserted in tests/
 
 # clang-tidy's counts of the warnings it did not show (system headers):
 # noise, one line per file. Its findings and its exit status are kept.
 CLANG_TIDY_NOISE := ^[0-9]+ warnings?( and [0-9]+ errors?)? generated\.$$
 
 .PHONY: lint lint-cppcheck lint-clang-tidy lint-shellcheck lint-includes \
-        lint-format lint-python
+        lint-format lint-python lint-timing
 
 # Each check runs in a sub-make whose own "make[1]: *** ... Error 1" line is
 # dropped: the last line says which checks had findings.
 lint:
 	@status=0; failed=""; \
-	for t in cppcheck clang-tidy shellcheck python includes format; do \
+	for t in cppcheck clang-tidy shellcheck python includes format timing; do \
 	    out=$$($(MAKE) -s --no-print-directory lint-$$t 2>&1) || \
 	        { status=1; failed="$$failed $$t"; }; \
 	    if [ -n "$$out" ]; then \
@@ -187,3 +189,8 @@ lint-includes: $(LINT_SRCS) $(HEADER) tests/own-includes
 CLANG_FORMAT ?= clang-format
 lint-format: $(LINT_C) $(LINT_GNU_C) $(HEADER)
 	@$(CLANG_FORMAT) --dry-run --Werror $(LINT_C) $(LINT_GNU_C) $(HEADER)
+
+# A test that judges how long something took, or how much CPU, passes on
+# one machine and fails on a slower one: tests/no-timing names each.
+lint-timing:
+	@tests/no-timing

@@ -182,7 +182,7 @@ print("raw bytes:", " ".join(bad) if bad else "none")
     assert_failure 1
     # Not before its second; that it gave up by itself at all is the exit
     # status 1 (a lesson that waited on would be killed by timeout: 124).
-    ((took >= 1000)) || { echo "took $took ms"; false; }
+    ((took >= 1000)) || { echo "took $took ms"; false; } # a lower bound
     assert_line "the server did not answer within --timeout 1 s (raise it with --timeout)"
     refute_line --partial "connected to"
     plain && return 0
@@ -213,7 +213,7 @@ print("raw bytes:", " ".join(bad) if bad else "none")
     wait_exit "$client" 5
     took=$(($(now_ms) - t0))
     ((stops >= 2)) || { echo "only $stops stops"; false; }
-    ((took >= 2000)) || { echo "gave up after $took ms, before its --timeout"; false; }
+    ((took >= 2000)) || { echo "gave up after $took ms, before its --timeout"; false; } # lower bound
     [ "$EXIT_STATUS" -eq 1 ]
     run cat "$out"
     assert_line "the server did not answer within --timeout 2 s (raise it with --timeout)"

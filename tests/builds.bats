@@ -288,7 +288,7 @@ EOF
     assert_success
     assert_line --index 0 "./install-deps"
     assert_line --index 1 "make lint"
-    assert_line --index 2 "make test"
+    assert_line --index 2 "make test-all"
 }
 
 @test "builds: make for a lesson asks nothing of git or date; make for the handout does" {

@@ -14,8 +14,23 @@
 # small document of its own, which takes a fraction of a second a run
 # where the handout takes seconds. The sanitizer run (SOCKSTEP_BIN set)
 # checks the lessons, not this: it skips.
+#
+# make test builds in the copy a one-chapter handout (docs/stub.md, which
+# setup_file writes there: lesson 10's program folded and a table, as an
+# appendix) through the same filter, pandoc options and preamble as the
+# book, in a second where the book takes many: what these tests read of
+# it (the lesson's line, the paper, the preamble, the date) is the same.
+# The whole book rebuilt in the copy is make test-all's (all_only).
+# REBUILD is the make argument that says which, given to every make of
+# the copy's handout.
 
 load handout_helper
+
+if all_only; then
+    REBUILD=()
+else
+    REBUILD=(HANDOUT_MD=docs/stub.md)
+fi
 
 setup_file() {
     local log="$BATS_FILE_TMPDIR/make.log"
@@ -40,13 +55,19 @@ setup_file() {
     printf '/* %s */\n' "$mark" >>"$BATS_FILE_TMPDIR/tree/lessons/10-getaddrinfo/getaddrinfo.c"
     awk 'END { print NR }' "$BATS_FILE_TMPDIR/tree/lessons/10-getaddrinfo/getaddrinfo.c" \
         >"$BATS_FILE_TMPDIR/lines"
+    # (and a table, as the book has: pandoc's preamble loads longtable
+    # only for a document that has one, and a test below needs it)
+    all_only || printf '%s\n' '# One chapter {.appendix}' '' 'Lesson 10, folded.' '' \
+        '```{.c .folded include="lessons/10-getaddrinfo/getaddrinfo.c"}' '```' '' \
+        '| call | what it does |' '|---|---|' '| socket() | makes a socket |' \
+        >"$BATS_FILE_TMPDIR/tree/docs/stub.md"
     # (The LaTeX, which both tests read. The HTML and the EPUB are made
     # from the same filter and files: handout.bats finds every line of
     # every lesson in the real tree's HTML, and the test below checks that
     # a change makes the PDF and the HTML out of date.)
     "${HANDOUT_FIRST[@]}" timeout "$BUILD_LIMIT" make -j"$(nproc)" \
         -C "$BATS_FILE_TMPDIR/tree" build/handout/handout.tex \
-        PAPER=letter >"$BATS_FILE_TMPDIR/rebuild.log" 2>&1
+        PAPER=letter "${REBUILD[@]}" >"$BATS_FILE_TMPDIR/rebuild.log" 2>&1
     echo $? >"$BATS_FILE_TMPDIR/rebuild.status"
 }
 
@@ -95,7 +116,7 @@ copy_tree() {
     # Built, the copy's LaTeX is up to date; one more comment in a lesson,
     # and the next build would make the LaTeX, the PDF and the HTML again
     # (make -q: it says so without building).
-    make -C "$dir" -q build/handout/handout.tex PAPER=letter ||
+    make -C "$dir" -q build/handout/handout.tex PAPER=letter "${REBUILD[@]}" ||
         fail "the copy's handout is not up to date once built"
     # (The file is put back as it was, its time too, so that the next
     # test finds the copy's LaTeX up to date and pandoc is not run again.)
@@ -104,11 +125,11 @@ copy_tree() {
     printf '/* and one more */\n' >>"$file"
     local target
     for target in build/handout/handout.tex build/handout.pdf build/handout.html; do
-        run make -C "$dir" -q "$target" PAPER=letter
+        run make -C "$dir" -q "$target" PAPER=letter "${REBUILD[@]}"
         [ "$status" -eq 1 ] || fail "$target: not out of date after a lesson changed"
     done
     cp -p "$BATS_TEST_TMPDIR/accept.c" "$file"
-    make -C "$dir" -q build/handout/handout.tex PAPER=letter ||
+    make -C "$dir" -q build/handout/handout.tex PAPER=letter "${REBUILD[@]}" ||
         fail "the copy's LaTeX is not up to date with the lesson put back"
 }
 
@@ -122,12 +143,13 @@ copy_tree() {
     assert_line --index 0 '\documentclass['
     assert_line '  letterpaper,'
     refute_output --partial a4paper
-    run timeout "$BUILD_LIMIT" make -C "$dir" handout PAPER=tabloid
+    run timeout "$BUILD_LIMIT" make -C "$dir" handout PAPER=tabloid "${REBUILD[@]}"
     assert_failure
     assert_output --partial "PAPER must be a4 or letter"
     # A count of pdflatex runs that is not a number is refused before any
     # (the LaTeX it would typeset is up to date: nothing else is made).
-    run timeout "$BUILD_LIMIT" make -C "$dir" build/handout.pdf PAPER=letter HANDOUT_RUNS=x
+    run timeout "$BUILD_LIMIT" make -C "$dir" build/handout.pdf PAPER=letter \
+        HANDOUT_RUNS=x "${REBUILD[@]}"
     assert_failure
     assert_output --partial "HANDOUT_RUNS must be a number of pdflatex runs"
     refute_output --partial "pdflatex build/handout/handout.tex"
@@ -277,17 +299,17 @@ EOF
     local dir="$BATS_FILE_TMPDIR/tree"
     [ "$(<"$BATS_FILE_TMPDIR/rebuild.status")" -eq 0 ] ||
         fail "make handout PAPER=letter failed: $(tail -n 30 "$BATS_FILE_TMPDIR/rebuild.log")"
-    run make -C "$dir" -q build/handout/handout.tex PAPER=letter
+    run make -C "$dir" -q build/handout/handout.tex PAPER=letter "${REBUILD[@]}"
     assert_success
     # What the title page says of the build changes (here its day, as a
     # commit does): the LaTeX is made again, and says it.
     run timeout "$BUILD_LIMIT" make -C "$dir" build/handout/handout.tex \
-        PAPER=letter SOURCE_DATE_EPOCH=1700000000
+        PAPER=letter SOURCE_DATE_EPOCH=1700000000 "${REBUILD[@]}"
     assert_success
     assert_output --partial "pandoc "
     grep -q 'built 2023-11-14' "$dir/build/handout/handout.tex" ||
         fail "the LaTeX does not name the new day"
     run make -C "$dir" -q build/handout/handout.tex PAPER=letter \
-        SOURCE_DATE_EPOCH=1700000000
+        SOURCE_DATE_EPOCH=1700000000 "${REBUILD[@]}"
     assert_success
 }

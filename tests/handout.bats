@@ -23,9 +23,20 @@ load handout_helper
 
 setup_file() {
     build_real_handout "$BATS_FILE_TMPDIR/make.log" || return 1
-    pdftotext "$ROOT/build/handout.pdf" - | sed 's/\f/\f\n/g' \
+    # What poppler's tools print for the PDF, kept for the file's tests:
+    # each run over its pages costs most of a CPU second, and several
+    # tests read the same (tests/peers/pdftext.py).
+    export SOCKSTEP_PDF_CACHE="$BATS_FILE_TMPDIR/pdf"
+    mkdir -p "$SOCKSTEP_PDF_CACHE"
+    pdftext pdftotext "$ROOT/build/handout.pdf" - | sed 's/\f/\f\n/g' \
         >"$BATS_FILE_TMPDIR/handout.txt"
     "$PYTHON" "$PEERS/furniture.py" "$ROOT/build/handout.pdf" >"$BATS_FILE_TMPDIR/paper.txt"
+}
+
+# pdftext TOOL ARG... PDF -: the tool's output, run once per file
+# (tests/peers/pdftext.py).
+pdftext() {
+    "$PYTHON" "$PEERS/pdftext.py" "$@"
 }
 
 # The lesson directories: lessons/NN-name/, not lessons/common/.
@@ -393,7 +404,7 @@ EOF
     # getsockopt(int sockfd, ..., void *optval,") has its next line
     # indented.
     local lay="$BATS_TEST_TMPDIR/layout.txt"
-    pdftotext -layout "$ROOT/build/handout.pdf" "$lay"
+    pdftext pdftotext -layout "$ROOT/build/handout.pdf" - >"$lay"
     run "$PYTHON" -c '
 import re, sys
 lines = open(sys.argv[1], encoding="utf-8").read().split("\n")
@@ -748,7 +759,7 @@ EOF
     # A line that ends with a port and a colon is a program's output,
     # not a lead-in: "0 bytes from 127.0.0.1:35960:" is the plain UDP
     # receiver's line for an empty datagram, in a transcript.
-    pdftotext -layout "$ROOT/build/handout.pdf" "$BATS_TEST_TMPDIR/layout.txt"
+    pdftext pdftotext -layout "$ROOT/build/handout.pdf" - >"$BATS_TEST_TMPDIR/layout.txt"
     run awk 'BEGIN { RS = "\f" }
         { n = split($0, line, "\n"); last = ""
           for (i = 1; i <= n; i++)

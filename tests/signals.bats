@@ -286,7 +286,7 @@ stops_in_connect() {
     wait_exit "$client" 5
     took=$(($(now_ms) - t0))
     ((stops >= 2)) || { echo "$1: only $stops stops"; false; }
-    ((took >= 2000)) || { echo "$1: gave up after $took ms"; false; }
+    ((took >= 2000)) || { echo "$1: gave up after $took ms"; false; } # a lower bound
     plain && return 0
     # Each retry waited only for what was left of the 2 s. (Only connect()
     # waits here; a long Unix path puts its result on a line of its own.)

@@ -502,6 +502,12 @@ plain() {
     [[ "$BIN" == */plain ]]
 }
 
+# all_only: true in make test-all (SOCKSTEP_TEST_ALL set), where the proofs
+# slow by nature run; make test leaves them out (the Makefile says which).
+all_only() {
+    [[ -n "${SOCKSTEP_TEST_ALL:-}" ]]
+}
+
 # assert_said TEXT: the narration says TEXT (it wraps lines at 78 columns:
 # runs of spaces and newlines count as one space).
 assert_said() {

@@ -5,10 +5,10 @@
 # its page with the rest of it blank. Prints each such heading, its
 # caption's start and the PDF page of each; exits 1 if one is apart, or
 # if no diagram follows a heading at all.
-import re, subprocess, sys
+import re, sys
+import pdftext
 
-pages = subprocess.run(["pdftotext", sys.argv[1], "-"], capture_output=True,
-                       text=True).stdout.split("\f")
+pages = pdftext.output(["pdftotext", sys.argv[1], "-"]).split("\f")
 pages = [" ".join(p.replace("\u2019", "'").split()) for p in pages]
 
 

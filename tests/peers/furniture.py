@@ -11,15 +11,15 @@
 # reads them here; as a module, pages(PDF) gives each page's (header,
 # foot): the header's texts left to right, [] on a page without one, and
 # the foot's text or None.
-import html, re, subprocess, sys
+import html, re, sys
+import pdftext
 
 MARGIN = 18 / 25.4 * 72   # top and bottom (mk/handout.mk: geometry)
 
 
 def pages(pdf):
-    out = subprocess.run(["pdftohtml", "-xml", "-i", "-stdout", "-zoom", "1",
-                          pdf], capture_output=True, text=True,
-                         check=True).stdout
+    out = pdftext.output(["pdftohtml", "-xml", "-i", "-stdout", "-zoom", "1",
+                          pdf])
     result = []
     for height, body in re.findall(
             r'<page number="\d+"[^>]* height="([\d.]+)"[^>]*>(.*?)</page>',
@@ -44,8 +44,7 @@ def pages(pdf):
 
 if __name__ == "__main__":
     furniture = pages(sys.argv[1])
-    text = subprocess.run(["pdftotext", sys.argv[1], "-"], capture_output=True,
-                          text=True, check=True).stdout.split("\f")
+    text = pdftext.output(["pdftotext", sys.argv[1], "-"]).split("\f")
     if len(text) != len(furniture) + 1:
         sys.exit("pdftotext gave %d pages, pdftohtml %d"
                  % (len(text) - 1, len(furniture)))

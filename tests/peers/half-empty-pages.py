@@ -1,10 +1,10 @@
 # half-empty-pages.py PDF: prints the pages (pdftotext -bbox) that are more
 # than half empty and not the last of a chapter (the next page has a running
 # header); exits 1 if any.
-import re, subprocess, sys
+import re, sys
+import pdftext
 from furniture import pages as furniture
-out = subprocess.run(["pdftotext", "-bbox", sys.argv[1], "-"],
-                     capture_output=True, text=True).stdout
+out = pdftext.output(["pdftotext", "-bbox", sys.argv[1], "-"])
 pages = re.findall(r'<page width="[\d.]+" height="([\d.]+)">(.*?)</page>', out, re.S)
 info = []
 # Whether a page has a running header: pdftotext leaves it out (no text,

@@ -7,11 +7,11 @@
 # full the page before it is (pdftotext -bbox: its lowest line of text
 # against the lowest of any page). Prints each such page; exits 1 if one
 # page before is more than a fifth empty.
-import html, re, subprocess, sys
+import html, re, sys
+import pdftext
 from furniture import pages as furniture
 
-out = subprocess.run(["pdftotext", "-bbox", sys.argv[1], "-"],
-                     capture_output=True, text=True).stdout
+out = pdftext.output(["pdftotext", "-bbox", sys.argv[1], "-"])
 pages = re.findall(r'<page width="[\d.]+" height="([\d.]+)">(.*?)</page>',
                    out, re.S)
 CAPTION = re.compile(r"^\S+\.(c|h|py), (lines \d+|\d+ lines)")

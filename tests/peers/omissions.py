@@ -3,10 +3,10 @@
 # file shows anywhere in the book, before or after it. Prints each
 # mark that does, and how many marks it read; exits 1 on such a mark, or
 # if it read none.
-import re, subprocess, sys
+import re, sys
+import pdftext
 
-text = subprocess.run(["pdftotext", "-layout", sys.argv[1], "-"],
-                      capture_output=True, text=True).stdout
+text = pdftext.output(["pdftotext", "-layout", sys.argv[1], "-"])
 lines = [l.strip() for l in text.splitlines() if l.strip()]
 shown, marks = {}, []
 caption = re.compile(r"^(\S+), lines (\d+)\u2013(\d+) of \d+$")

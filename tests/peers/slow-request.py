@@ -16,5 +16,5 @@ took = time.monotonic() - start
 # The deadline is 1 s for the whole request: not sooner; and long before
 # the last byte (about 35 s at this pace), which a timeout per recv() would
 # wait for. How much later than 1 s depends on how busy the machine is.
-print("not sooner" if took >= 0.9 else "after only %.2f s" % took)
+print("not sooner" if took >= 0.9 else "after only %.2f s" % took)  # lower bound
 print("cut off %s" % ("mid-request" if sent < len(request) else "after the whole request"))

@@ -14,6 +14,21 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
 from sockcheck import echo_server, peers  # noqa: E402 (after the path)
 
 
+class RecvSpy:
+    """A socket that notes the timeout each recv() was made with (what
+    decides whether the call may wait), the rest passed through."""
+
+    def __init__(self, sock):
+        self.sock, self.timeouts = sock, []
+
+    def recv(self, *args):
+        self.timeouts.append(self.sock.gettimeout())
+        return self.sock.recv(*args)
+
+    def __getattr__(self, name):
+        return getattr(self.sock, name)
+
+
 class PeerClosed(unittest.TestCase):
     """Client.peer_closed(): has the program closed its end? On a fixed
     port every connection asks it at its close()."""
@@ -35,11 +50,16 @@ class PeerClosed(unittest.TestCase):
 
     def test_an_open_end_is_told_without_the_sockets_timeout(self):
         # read() leaves a timeout on the socket: the look must not wait
-        # for it (it did, 0.5 s at each close of a fixed-port check)
+        # for it (it did, 0.5 s at each close of a fixed-port check). Its
+        # recv() is made on a socket that may not wait (timeout 0), and
+        # the timeout is put back after.
         self.c.s.settimeout(60)
-        t0 = time.monotonic()
+        spy = RecvSpy(self.c.s)
+        self.c.s = spy
         self.assertFalse(self.c.peer_closed())
-        self.assertLess(time.monotonic() - t0, 30)
+        self.c.s = spy.sock
+        self.assertEqual(spy.timeouts, [0.0])
+        self.assertEqual(self.c.s.gettimeout(), 60)
 
     def test_a_closed_end_is_told(self):
         self.conn.close()
@@ -75,9 +95,9 @@ class Closes(unittest.TestCase):
         c = peers.Client(self.prog, timeout=20)
         conn, _ = self.srv.accept()
         self.assertTrue(c.reset_after_eof)
-        started = time.monotonic()
+        c.s = spy = RecvSpy(c.s)
         c.close()
-        self.assertLess(time.monotonic() - started, 10)
+        self.assertEqual(spy.timeouts, [0.0])  # its look could not wait
         conn.settimeout(10)
         self.assertEqual(conn.recv(1), b"")  # a FIN, not a reset
         conn.close()
@@ -92,27 +112,43 @@ class Closes(unittest.TestCase):
 
 
 
+class Clock:
+    """A clock that moves only when told: time.monotonic() for one_line."""
+
+    def __init__(self):
+        self.now = 0.0
+
+    def monotonic(self):
+        return self.now
+
+
 class SlowClose:
-    """A client whose echo comes at once and whose close() takes 2 s."""
+    """A client whose echo takes 1 s and whose close() 1000 s, on clock."""
+
+    def __init__(self, clock):
+        self.clock = clock
 
     def send(self, data):
         self.data = data
 
     def read(self, want, limit):
+        self.clock.now += 1.0
         return self.data, "ok"
 
     def close(self):
-        time.sleep(2.0)
+        self.clock.now += 1000.0
 
 
 class OneLine(unittest.TestCase):
 
     def test_the_echos_time_leaves_out_the_close(self):
+        clock = Clock()
         with mock.patch.object(echo_server, "connect",
-                               return_value=(SlowClose(), None)):
+                               return_value=(SlowClose(clock), None)), \
+                mock.patch.object(echo_server, "time", clock):
             ok, took, trouble = echo_server.one_line(None)
         self.assertTrue(ok, trouble)
-        self.assertLess(took, 1.0)
+        self.assertEqual(took, 1.0)
 
 
 class Refusals(unittest.TestCase):

@@ -135,6 +135,7 @@ class Settled(unittest.TestCase):
         self.addCleanup(child.wait)
         self.addCleanup(child.kill)
         self.assertEqual(child.stdout.readline(), b"go\n")
+        self.child = child
         prog = program.Program.__new__(program.Program)
         prog.out = QuietOut()
         prog.pids = lambda: [child.pid]
@@ -146,16 +147,18 @@ class Settled(unittest.TestCase):
         while not prog.waiting() and time.monotonic() < deadline:
             time.sleep(0.05)  # (between its print and its sleep)
         self.assertTrue(prog.waiting())
-        start = time.monotonic()
-        self.assertEqual(prog.settled(limit=30), 7)
-        self.assertLess(time.monotonic() - start, 20)
+        # It is settled while the program still sleeps: had settled()
+        # waited out its limit of 60 s, the 30 s sleep, begun before it,
+        # would have ended, and the program with it.
+        self.assertEqual(prog.settled(limit=60), 7)
+        self.assertIsNone(self.child.poll())
 
     def test_a_computing_program_is_not(self):
         prog = self.program("while True: pass")
         self.assertFalse(prog.waiting())
         start = time.monotonic()
         self.assertEqual(prog.settled(limit=0.5), -1)
-        self.assertGreaterEqual(time.monotonic() - start, 0.5)
+        self.assertGreaterEqual(time.monotonic() - start, 0.5)  # lower bound
 
 
 if __name__ == "__main__":
