@@ -27,20 +27,6 @@ load lib/students
 
 # ---- sockstep's own programs pass -------------------------------------------
 
-@test "check: lesson 06's server passes every echo-server check" {
-    need_bin 06-send-recv-server
-    # --timeout 5: its default, 300 s for a person at the keyboard, is
-    # longer than never-reads holds a client that reads nothing
-    check echo-server -- "$BIN/06-send-recv-server" --timeout 5 \
-        --port '{port}'
-    assert_success
-    assert_line --regexp '^PASS half-close '
-    assert_line --regexp '^PASS descriptors '
-    assert_line --regexp '^PASS sigpipe '
-    assert_line "20 checks: 20 passed, 0 failed"
-    refute_line --regexp '^FAIL'
-}
-
 @test "check: lesson 06's client passes every echo-client check" {
     need_bin 06-send-recv-client
     check echo-client -- "$BIN/06-send-recv-client" --port '{port}'
