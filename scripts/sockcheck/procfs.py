@@ -315,8 +315,10 @@ class Call:
             return
         self.name = SYSCALLS.get(nr, "system call %d" % nr)
         # what the program called: the C library's send() and recv() are
-        # the system calls sendto() and recvfrom() with no address
-        self.called = {"sendto": "send", "recvfrom": "recv"}.get(
+        # the system calls sendto() and recvfrom() with no address, and
+    # accept() is accept4() with no flags
+        self.called = {"sendto": "send", "recvfrom": "recv",
+                       "accept4": "accept"}.get(
             self.name, self.name)
         if self.name in FD_CALLS and len(fields) > 1:
             self.fd = int(fields[1], 16)

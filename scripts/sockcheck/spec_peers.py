@@ -5,6 +5,7 @@ long line), and a restart on the same port. They are registered after
 spec_server.py's, in the order they run (restart last)."""
 
 import copy
+import select
 import socket
 import threading
 import time
@@ -523,6 +524,70 @@ def noted_after(check):
     return func
 
 
+# The calls that wait on many descriptors at once: a thread in one of
+# them may be watching any connection.
+WATCHERS = ("poll", "ppoll", "select", "pselect6", "epoll_wait",
+            "epoll_pwait", "epoll_pwait2")
+# How long the program may take to read what a client sent and go
+# quiet: generous, for a busy machine; a limit, not a verdict.
+QUIET_LIMIT = 30.0
+
+
+def left_hanging(prog, talk):
+    """After a request that got no reply within the spec's timeout, on
+    a connection still open: once the program sleeps and nothing changes
+    between two looks (an event, QUIET_LIMIT at most), is anyone left to
+    answer or close that connection? None when someone may be (a thread
+    in a call on it, or in poll() or such), when a reply or the end came
+    meanwhile, or when it cannot be told; else what was seen, in words:
+    the client waits for ever."""
+    if talk.c is None or talk.c.closed:
+        return None
+    here = talk.c.s.getsockname()[1]
+    deadline = time.monotonic() + QUIET_LIMIT
+    last = None
+    while True:
+        side = program_end(prog, here)
+        if side is None or side.state != 1:  # ESTABLISHED
+            return None  # it closed (or reset): the client sees an end
+        calls = calls_of(prog.pids())
+        if calls is None:
+            return None
+        quiet = prog.waiting() and all(c.name for c in calls)
+        now = (side.rx_queue, side.tx_queue,
+               tuple(sorted(c.line for c in calls)))
+        if quiet and now == last:
+            break
+        last = now if quiet else None
+        if time.monotonic() >= deadline:
+            return None
+        time.sleep(0.1)
+    if select.select([talk.c.s], [], [], 0)[0]:
+        return None  # an answer (or the end) came after all
+    if any(c.inode == side.inode or c.name in WATCHERS for c in calls):
+        return None
+    holders = prog.socket_map().get(side.inode, [])
+    if not holders:
+        return None
+    in_calls = and_list(sorted({"%s()" % c.called for c in calls}))
+    said = ("The connection stayed open with no one "
+            "to answer or close it: the program slept in %s, no call of "
+            "it on that connection (/proc/PID/syscall), %s of the "
+            "client's left unread, though %s still held its socket. The "
+            "client waits for ever." % (
+                in_calls, plural(side.rx_queue, "byte"), "process %d, the one holding the listening socket,"
+                % prog.owner if prog.owner in holders else
+                "process %s" % and_list(str(p) for p in holders)))
+    return ("%s Either the program lost that socket's descriptor, and so "
+            "can neither answer nor close it (what a recv() wrote past the "
+            "end of a buffer too small for the request can overwrite the "
+            "variable that held it: read a long request in pieces, or "
+            "refuse it, and close that client's socket); or it is a "
+            "forking server whose parent kept its copy of the client's "
+            "socket (a connection ends only when every copy is closed: "
+            "close it in the parent after fork(), see lesson 12)." % said)
+
+
 def malformed(name, title, what, data_of, applies=has_send):
     @spec_check(name, title,
                 "a client sends %s%s; the program may refuse it, but must "
@@ -559,6 +624,9 @@ def malformed(name, title, what, data_of, applies=has_send):
         reply = next((v for k, v, _ in spec.steps[len(before):]
                       if k == "expect"), None)
         got, how = talk.line(spec.timeout, reply) if reply else (None, "")
+        hanging = left_hanging(prog, talk) if (
+            reply and got is None and how == "timeout" and
+            spec.proto == "tcp") else None
         talk.close()
         if spec.proto == "udp" and got and len(got) < len(data) and \
                 data.startswith(got.rstrip(b"\n")):
@@ -588,6 +656,10 @@ def malformed(name, title, what, data_of, applies=has_send):
             return
         if fate and ended_by_itself(prog):
             res.failed(said + one_client(prog) % fate, "ended by itself (status 0)")
+            return
+        if hanging and not fate:
+            res.failed("%s %s" % (said, hanging),
+                       "left the client hanging after %s" % said_what)
             return
         if fate:
             res.failed("%s%s %s" % (said, fate, GONE_HINT if

@@ -1,0 +1,69 @@
+#!/usr/bin/env bats
+# scripts/check against sample programs of ours (tests/check/) that it
+# once judged wrongly: a false pass, or a failure hidden in a NOT RUN
+# line, or a cure that did not fit. Each gets the verdict it must get,
+# and the words a student can act on. (The other samples are in
+# check-samples.bats and check-samples-clients.bats.)
+#
+# The checker starts and kills the programs itself (each in a session of
+# its own, on ports it chose), so no test here has a background process;
+# every run is bounded by timeout(1), below bats' own per-test limit, and
+# goes through bare (only fds 0, 1 and 2 open).
+
+load test_helper
+load hostile/common
+load lib/students
+
+# ---- false passes ------------------------------------------------------------
+
+@test "check-verdicts: a long line that overwrites the socket's descriptor fails long-line, the client left hanging" {
+    cc_strict "$SAMPLES/overflow-fd-server.c" -o "$BATS_TEST_TMPDIR/overflow"
+    check --only one-line,long-line echo-server -- \
+        "$BATS_TEST_TMPDIR/overflow" '{port}'
+    assert_failure 1
+    assert_line --regexp '^PASS one-line '
+    assert_line --regexp '^FAIL long-line .*: left the client hanging after a line of 100000 bytes'
+    says "The connection stayed open with no one to answer or close it: the program slept in accept(), no call of it on that connection"
+    says "the program lost that socket's descriptor"
+    refute_output --partial "served the next client"
+}
+
+@test "check-verdicts: a forking server whose parent keeps the client's socket fails long-line" {
+    check --only long-line echo-server -- \
+        "$PYTHON" "$SAMPLES/fork-keeps-socket-server.py" '{port}'
+    assert_failure 1
+    assert_line --regexp '^FAIL long-line .*: left the client hanging after a line of 100000 bytes'
+    says "the one holding the listening socket, still held its socket. The client waits for ever."
+    says "close it in the parent after fork(), see lesson 12"
+}
+
+@test "check-verdicts: a server that answers a long line, or refuses it by closing, passes long-line" {
+    # the other side of the two above: no false alarm for a careful server
+    check --only long-line echo-server -- \
+        "$PYTHON" "$SAMPLES/echo-server.py" '{port}'
+    assert_success
+    assert_line --regexp '^PASS long-line '
+    # the forking sample's child refuses the line by closing; lesson 12's
+    # forking server closes the client's socket in the parent too
+    need_bin 12-fork-server
+    check --only long-line echo-server -- "$BIN/12-fork-server" \
+        --port '{port}'
+    assert_success
+    assert_line --regexp '^PASS long-line '
+}
+
+# ---- no failure hidden in NOT RUN ---------------------------------------------
+
+@test "check-verdicts: a server that resets every client after its tenth fails descriptors, not NOT RUN" {
+    # a spec of 5 clients: in-turn plays 5, and the descriptors check
+    # (1, then 20 more) is the one that sees the eleventh reset
+    printf 'send: hello\nexpect: hello\n' >"$BATS_TEST_TMPDIR/five.spec"
+    check --only in-turn,descriptors --spec "$BATS_TEST_TMPDIR/five.spec" -- \
+        "$PYTHON" "$SAMPLES/tenth-reset-server.py" '{port}'
+    assert_failure 1
+    assert_line --regexp '^PASS in-turn '
+    assert_line --regexp '^FAIL descriptors .*: served 9 of 20 more clients'
+    refute_line --regexp '^NOT RUN'
+    # (client 11's reset may come before or after its connect() returns)
+    says "the first client was served, but of 20 more, 9 were served; the next one: client 11"
+}
