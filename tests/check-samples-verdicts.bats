@@ -67,3 +67,38 @@ load lib/students
     # (client 11's reset may come before or after its connect() returns)
     says "the first client was served, but of 20 more, 9 were served; the next one: client 11"
 }
+
+# ---- the same verdict on any machine ------------------------------------------
+
+@test "check-verdicts: a SIGCHLD handler that reaps one child per signal fails zombies every time, with the same count" {
+    # Its zombies once depended on how the children's ends fell (none on
+    # a quiet machine, several on a busy one): the checker now stops the
+    # parent while the children end, so their SIGCHLDs come as one
+    cc_strict "$SAMPLES/reap-once-server.c" -o "$BATS_TEST_TMPDIR/once"
+    local i
+    for i in 1 2 3; do
+        check --only zombies echo-server -- "$BATS_TEST_TMPDIR/once" '{port}'
+        assert_failure 1
+        assert_line --regexp '^FAIL zombies .*: 9 zombies after 10 clients'
+    done
+    says "left together while its process"
+    says "was stopped (SIGSTOP, then SIGCONT), so that their ends gave it one SIGCHLD between them"
+}
+
+@test "check-verdicts: the same server with the handler's loop passes zombies" {
+    cc_strict -DREAP_ALL "$SAMPLES/reap-once-server.c" -o "$BATS_TEST_TMPDIR/all"
+    check --only zombies echo-server -- "$BATS_TEST_TMPDIR/all" '{port}'
+    assert_success
+    assert_line --regexp '^PASS zombies '
+    says "the program had 0 zombies"
+}
+
+@test "check-verdicts: a forking server that a SIGCHLD ends (EINTR in accept) fails zombies, not NOT RUN" {
+    cc_strict -DNO_RESTART "$SAMPLES/reap-once-server.c" -o "$BATS_TEST_TMPDIR/nr"
+    check --only zombies echo-server -- "$BATS_TEST_TMPDIR/nr" '{port}'
+    assert_failure 1
+    assert_line --regexp '^FAIL zombies .*: ended after a burst of clients'
+    refute_line --regexp '^NOT RUN'
+    says "it exited with status 1"
+    says "Install the handler with SA_RESTART (sigaction()), or make the call again after EINTR"
+}
