@@ -102,3 +102,17 @@ load lib/students
     says "it exited with status 1"
     says "Install the handler with SA_RESTART (sigaction()), or make the call again after EINTR"
 }
+
+# ---- no failure for what is not the program's ---------------------------------
+
+@test "check-verdicts: a thread that dies with its own client's reset does not fail reset or sigpipe" {
+    check --only reset,sigpipe echo-server -- \
+        "$PYTHON" "$SAMPLES/thread-dies-server.py" '{port}'
+    assert_success
+    assert_line --regexp '^PASS reset '
+    assert_line --regexp '^PASS sigpipe '
+    says "A thread or child of the program ended with a Python traceback (ConnectionResetError"
+    says "that is the end of that client, not of the server"
+    # a traceback of another kind, in a check that resets nothing, is
+    # still a crash (students-hello.bats: hello-threads.py, not-utf8)
+}
