@@ -116,3 +116,27 @@ load lib/students
     # a traceback of another kind, in a check that resets nothing, is
     # still a crash (students-hello.bats: hello-threads.py, not-utf8)
 }
+
+# ---- the cure that fits -------------------------------------------------------
+
+@test "check-verdicts: an integer in the wrong byte order is named as byte order, a server's and a client's" {
+    if [[ "$(printf '\1\0' | od -An -tu2 | tr -d ' ')" != 1 ]]; then
+        skip "a big-endian machine: the host's order is network order"
+    fi
+    check --only exchange --spec "$SAMPLES/next-u32.spec" -- \
+        "$PYTHON" "$SAMPLES/next-u32.py" --host-order '{port}'
+    assert_failure 1
+    says 'reply 1 was "+\x00\x00\x00", 721420288, where the spec wants a 4-byte integer 43 in network order'
+    says "Read in the other byte order, those 4 bytes are 43, the number wanted"
+    says "Convert it with htonl() before send() and with ntohl() after recv()"
+    # a client that prints the integer it read in the host's order
+    check --only exchange --spec "$SAMPLES/u32-client.spec" -- \
+        "$PYTHON" "$SAMPLES/u32-client.py" --host-order '{port}'
+    assert_failure 1
+    assert_line --regexp '^FAIL exchange .*: did not print /43/'
+    says "It printed 721420288: the checker's 4-byte integer 43 read in the other byte order"
+    refute_output --partial "until the whole line has come"
+    check --only exchange --spec "$SAMPLES/u32-client.spec" -- \
+        "$PYTHON" "$SAMPLES/u32-client.py" '{port}'
+    assert_success
+}
