@@ -666,8 +666,16 @@ def ended_at_sigpipe(prog, res, said, other=None):
     holding the listening socket ended within SIGPIPE_LIMIT of the reset:
     killed by SIGPIPE; or as other() reports it (it returns True when it
     did); or else ended by a failed send(). False while it still runs."""
+    # An event, not a time: the process ends, or every thread of the
+    # program sleeps, seen twice (it has met the reset and gone on); a
+    # program still running (handling the reset, or waiting for a CPU
+    # on a busy machine) is waited for, SIGPIPE_LIMIT at most.
     deadline = time.monotonic() + SIGPIPE_LIMIT
+    asleep = 0
     while time.monotonic() < deadline and prog.owner_alive():
+        asleep = asleep + 1 if prog.waiting() else 0
+        if asleep >= 2:
+            break
         time.sleep(0.05)
     if prog.owner_alive():
         return False
