@@ -75,8 +75,7 @@ load lib/students
     # a quiet machine, several on a busy one): the checker now stops the
     # parent while the children end, so their SIGCHLDs come as one
     cc_strict "$SAMPLES/reap-once-server.c" -o "$BATS_TEST_TMPDIR/once"
-    local i
-    for i in 1 2 3; do
+    for _ in 1 2 3; do
         check --only zombies echo-server -- "$BATS_TEST_TMPDIR/once" '{port}'
         assert_failure 1
         assert_line --regexp '^FAIL zombies .*: 9 zombies after 10 clients'
