@@ -75,6 +75,10 @@ SECOND_BIND_WAIT = 0.3
 # and how much longer on a busy machine, where it may wait for a CPU.
 EXIT_WAIT = 0.3
 EXIT_SLOW = 5.0
+# Clients one after another: each comes once the program sleeps again
+# after the one before (Program.quiet()); the most that is waited for a
+# program that does not.
+TURN_LIMIT = 3.0
 
 
 class Usage(Exception):

@@ -17,7 +17,7 @@ import time
 import tty
 
 from .common import (EXIT_SLOW, EXIT_WAIT, LOCAL, NARRATE, NARRATED_CALL,
-                     SPIN_SHARE)
+                     SPIN_SHARE, TURN_LIMIT)
 from .common import NotReady
 from .procfs import (Sock, all_pids, connect_host, fd_links, my_procs,
                      net_table, proc_stat, socket_inodes)
@@ -352,6 +352,23 @@ class Program:
             if time.monotonic() >= deadline:
                 return self.out.settled(0)
             last = total if quiet else None
+            time.sleep(0.02)
+
+    def quiet(self, limit=TURN_LIMIT):
+        """Wait until the program has done with what came before: it has
+        ended, or every thread of it sleeps, seen twice 20 ms apart (a
+        child on its way out, or a parent handling its SIGCHLD, runs);
+        limit seconds at most, for a program that never sleeps. Clients
+        that come one after another come so: each once the program is
+        done with the one before, whatever the machine's load."""
+        deadline = time.monotonic() + limit
+        asleep = 0
+        while time.monotonic() < deadline:
+            if not self.alive():
+                return
+            asleep = asleep + 1 if self.waiting() else 0
+            if asleep >= 2:
+                return
             time.sleep(0.02)
 
     def alive(self):

@@ -157,8 +157,11 @@ def served_words(spec):
 
 
 def in_turn(prog, spec, n, first=1):
-    """n clients, one after another: (served, trouble)."""
+    """n clients, one after another, each once the program sleeps again
+    (Program.quiet()): (served, trouble)."""
     for i in range(n):
+        if i:
+            prog.quiet()
         ok, words = exchange(prog, spec, "Client %d" % (first + i))
         if not ok:
             return i, words
