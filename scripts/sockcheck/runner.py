@@ -215,6 +215,11 @@ class Run:
         error, while the program went on to serve the next client, is
         that client's end, not the program's: said, not failed."""
         for p in self.programs:
+            # What the program does once the check's last client has left
+            # (a send() to it, a SIGPIPE, a traceback) is waited for, not
+            # raced: it ends or sleeps again (Program.quiet()).
+            p.quiet()
+            p.fate(wait=0)  # an ended program's last words, all read
             text = p.output()
             what = crash_report(text)
             rc = p.returncode()
