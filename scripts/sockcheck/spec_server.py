@@ -402,11 +402,16 @@ def end_together(prog, talks, stopped=None):
             except OSError:
                 pass
         talk.close()
+    # the children, read while their parent is stopped (a process's
+    # list of children in /proc is reliable only then)
+    kids = set(kids) | {p for p in prog.pids() if p != owner}
     deadline = time.monotonic() + ZOMBIES_SETTLE
     last = None
     try:
         while time.monotonic() < deadline:
-            alive = sorted(p for p in prog.pids() if p != owner)
+            alive = sorted(
+                p for p in kids | set(prog.pids()) if p != owner and
+                (proc_stat(p) or {}).get("state", "Z") not in ("Z", "X"))
             if not alive:
                 break
             open_ = [p for p in ports if (lambda s: s is not None and
