@@ -6,6 +6,11 @@
 # make bench-batch    bench/batch: a class of 30 graded by scripts/check
 #                     --batch with --jobs 4 and with --jobs 1, both times
 #                     and their ratio, and whether the rows are the same
+# make bench-grading  bench/grading: the appendix's class and a class of
+#                     echo servers graded quiet, beside a busy loop per
+#                     core (--jobs at twice the cores) and under half a
+#                     core's CPU quota; the rows that differ (must be
+#                     none) and the times
 #
 # Speed is measured here and only here: the tests check correctness, never
 # a speed. The servers and the sender are the plain builds (no narration):
@@ -20,7 +25,7 @@ BENCH_LOAD := $(BENCH_DIR)/load
 BENCH_BINS := 19-throughput 20-epoll-server 06-send-recv-server \
               12-fork-server 13-poll-chat
 
-.PHONY: bench bench-build bench-batch bench-suite
+.PHONY: bench bench-build bench-batch bench-suite bench-grading
 
 # An explicit rule: the Makefile's $(BUILD)/% pattern must not claim it.
 $(BENCH_LOAD): bench/load.c
@@ -41,6 +46,10 @@ bench: bench-build
 # Grading a class of 30 with --jobs 4 against --jobs 1 (a few minutes).
 bench-batch:
 	bench/batch 30 4
+
+# Do grades move with the load? (a quarter of an hour and more)
+bench-grading:
+	bench/grading
 
 # What a process start, a Python start and an empty bats test cost here
 # (as root, also a network namespace and a file of tests in one): make

@@ -27,23 +27,6 @@ load lib/students
 
 # ---- sockstep's own programs pass -------------------------------------------
 
-@test "check: lesson 06's server passes the echo-server checks a narrating server could fail" {
-    need_bin 06-send-recv-server
-    # Every check of the kind on a correct server is assignment 1's
-    # (assignments.bats); lesson 06 takes those that its narration (a
-    # screenful for each call, a megabyte echoed), its options and its
-    # handlers could change. Its --timeout, against a client that never
-    # reads, is 06-send-recv.bats'.
-    check --only one-line,one-megabyte,twenty-clients,half-close,descriptors,sigpipe,reset,restart \
-        echo-server -- "$BIN/06-send-recv-server" --timeout 5 --port '{port}'
-    assert_success
-    assert_line --regexp '^PASS half-close '
-    assert_line --regexp '^PASS descriptors '
-    assert_line --regexp '^PASS sigpipe '
-    assert_line "8 checks: 8 passed, 0 failed"
-    refute_line --regexp '^FAIL'
-}
-
 @test "check: lesson 06's client passes every echo-client check" {
     need_bin 06-send-recv-client
     check echo-client -- "$BIN/06-send-recv-client" --port '{port}'

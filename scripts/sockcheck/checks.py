@@ -613,8 +613,9 @@ def count_descriptors(prog, res, serve):
     serve(n, first) plays n clients one after another and returns
     (served, a sentence on the first not served). One client, then 20
     more; the process holding the listening socket may not hold 5 or
-    more descriptors more after them. A program that does not serve them is
-    not measured: NOT RUN (the checks that serve clients fail it)."""
+    more descriptors more after them. A program that does not serve the
+    first is not measured: NOT RUN (the checks that serve clients fail
+    it); one that serves the first and not all 20 more fails."""
     served, trouble = serve(1, 1)
     if served < 1:
         res.not_run("The descriptors could not be counted: the first "
@@ -625,11 +626,17 @@ def count_descriptors(prog, res, serve):
     before, sockets_before = prog.fds()
     served, trouble = serve(20, 2)
     if served < 20:
-        res.not_run("The descriptors could not be counted: of 20 more "
-                    "clients, %s served; the next one: %s%s"
-                    % (plural(served, "was", "were"),
-                       trouble[0].lower() + trouble[1:], prog.fate()),
-                    "not measured: served %d of 20 clients" % served)
+        # The first client was served, a later one not: that is a defect
+        # seen here, whatever the other checks see (a spec's in-turn plays
+        # 5 clients, and a server that fails from its eleventh shows only
+        # here): a FAIL, not a NOT RUN.
+        res.failed("The descriptors could not be counted: the first client "
+                   "was served, but of 20 more, %s served; the next one: "
+                   "%s%s A server serves every client that comes, however "
+                   "many came before it."
+                   % (plural(served, "was", "were"),
+                      trouble[0].lower() + trouble[1:], prog.fate()),
+                   "served %d of 20 more clients" % served)
         return
     after, sockets_after = prog.fds_settled(before)
     if after is None:
@@ -659,8 +666,16 @@ def ended_at_sigpipe(prog, res, said, other=None):
     holding the listening socket ended within SIGPIPE_LIMIT of the reset:
     killed by SIGPIPE; or as other() reports it (it returns True when it
     did); or else ended by a failed send(). False while it still runs."""
+    # An event, not a time: the process ends, or every thread of the
+    # program sleeps, seen twice (it has met the reset and gone on); a
+    # program still running (handling the reset, or waiting for a CPU
+    # on a busy machine) is waited for, SIGPIPE_LIMIT at most.
     deadline = time.monotonic() + SIGPIPE_LIMIT
+    asleep = 0
     while time.monotonic() < deadline and prog.owner_alive():
+        asleep = asleep + 1 if prog.waiting() else 0
+        if asleep >= 2:
+            break
         time.sleep(0.05)
     if prog.owner_alive():
         return False

@@ -61,16 +61,24 @@ DRAIN_LIMIT = 6.0
 # check before) before this check is not run.
 PORT_FREE_LIMIT = 2.0
 # A sigpipe check: once the checker's client has reset its connection,
-# the process that holds the listening socket ends within this (killed
-# by SIGPIPE, or by its failed send()), or it is taken to go on.
-SIGPIPE_LIMIT = 1.0
+# the process that holds the listening socket ends (killed by SIGPIPE,
+# or by its failed send()), or sleeps again (it goes on); this is the
+# most it is waited for while it runs.
+SIGPIPE_LIMIT = 10.0
 # The bind check: after the program's first bound socket, the time it
 # has to bind another (an IPv6 one beside it, say) before its sockets
 # are read.
 SECOND_BIND_WAIT = 0.3
 # A program that has closed its sockets may still be exiting: how long
-# the words on how it ended wait for it before they say it still runs.
+# the words on how it ended wait for it before they say it still runs,
+# while it does not sleep (a sleeping one is taken to live on at once),
+# and how much longer on a busy machine, where it may wait for a CPU.
 EXIT_WAIT = 0.3
+EXIT_SLOW = 5.0
+# Clients one after another: each comes once the program sleeps again
+# after the one before (Program.quiet()); the most that is waited for a
+# program that does not.
+TURN_LIMIT = 3.0
 
 
 class Usage(Exception):

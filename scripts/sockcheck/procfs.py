@@ -267,3 +267,123 @@ def free_port(proto, addr=LOCAL):
         finally:
             s.close()
     raise OSError("no free %s port on %s" % (proto, addr))
+
+
+# The system calls a program may sit blocked in, by number, as
+# /proc/PID/syscall gives it (the numbers differ from one machine to
+# another); the rest are shown by number.
+SYSCALLS = {
+    "x86_64": {0: "read", 1: "write", 7: "poll", 19: "readv", 20: "writev",
+               23: "select", 35: "nanosleep", 42: "connect", 43: "accept",
+               44: "sendto", 45: "recvfrom", 46: "sendmsg", 47: "recvmsg",
+               61: "wait4", 202: "futex", 230: "clock_nanosleep",
+               232: "epoll_wait", 270: "pselect6", 271: "ppoll",
+               281: "epoll_pwait", 288: "accept4", 299: "recvmmsg",
+               307: "sendmmsg", 441: "epoll_pwait2"},
+    "aarch64": {22: "epoll_pwait", 63: "read", 64: "write", 65: "readv",
+                66: "writev", 72: "pselect6", 73: "ppoll", 98: "futex",
+                101: "nanosleep", 115: "clock_nanosleep", 202: "accept",
+                203: "connect", 206: "sendto", 207: "recvfrom",
+                211: "sendmsg", 212: "recvmsg", 242: "accept4",
+                243: "recvmmsg", 260: "wait4", 269: "sendmmsg",
+                441: "epoll_pwait2"},
+}.get(os.uname().machine, {})
+# The calls that send or receive on the descriptor of their first argument.
+SEND_CALLS = ("sendto", "write", "sendmsg", "writev", "sendmmsg")
+RECV_CALLS = ("recvfrom", "read", "recvmsg", "readv", "recvmmsg")
+FD_CALLS = SEND_CALLS + RECV_CALLS + ("accept", "accept4", "connect")
+
+
+class Call:
+    """What one thread of a program does now, from /proc/PID/task/TID:
+    name, the system call it sits blocked in ('' while it runs), called,
+    the call of the C library that makes it (send for sendto), fd, the
+    descriptor that call works on (or None), inode, that descriptor's
+    socket (or None), and line, the raw syscall line (the same line twice
+    means the same call, its arguments unchanged)."""
+
+    def __init__(self, pid, tid, line):
+        self.pid, self.tid, self.line = pid, tid, line
+        self.name = self.called = ""
+        self.fd = self.inode = None
+        fields = line.split()
+        if not fields or fields[0] in ("running", "-1"):
+            return
+        try:
+            nr = int(fields[0])
+        except ValueError:
+            return
+        self.name = SYSCALLS.get(nr, "system call %d" % nr)
+        # what the program called: the C library's send() and recv() are
+        # the system calls sendto() and recvfrom() with no address, and
+    # accept() is accept4() with no flags
+        self.called = {"sendto": "send", "recvfrom": "recv",
+                       "accept4": "accept"}.get(
+            self.name, self.name)
+        if self.name in FD_CALLS and len(fields) > 1:
+            self.fd = int(fields[1], 16)
+            try:
+                m = SOCKET_RE.match(os.readlink("/proc/%d/fd/%d"
+                                                % (pid, self.fd)))
+                self.inode = int(m.group(1)) if m else None
+            except OSError:
+                pass
+
+    def sends(self):
+        return self.name in SEND_CALLS
+
+    def receives(self):
+        return self.name in RECV_CALLS
+
+
+def calls_of(pids):
+    """A Call for each thread of pids, or None where /proc/PID/syscall
+    cannot be read (another user's process, a kernel without it)."""
+    calls = []
+    for pid in pids:
+        try:
+            tids = os.listdir("/proc/%d/task" % pid)
+        except OSError:
+            continue  # it ended
+        for tid in tids:
+            try:
+                with open("/proc/%d/task/%s/syscall" % (pid, tid)) as f:
+                    line = f.read().strip()
+            except FileNotFoundError:
+                continue
+            except OSError:
+                return None
+            calls.append(Call(pid, int(tid), line))
+    return calls
+
+
+def send_timeout(pid, fd):
+    """The send timeout (SO_SNDTIMEO, in seconds; 0: none, a send()
+    waits for good) of descriptor fd of process pid, read from a copy
+    of it (pidfd_getfd(), Linux 5.6 and later, allowed to the program's
+    parent), or None where it cannot be read."""
+    try:
+        import ctypes
+        libc = ctypes.CDLL(None, use_errno=True)
+        nr = {"x86_64": (434, 438), "aarch64": (434, 438)}.get(
+            os.uname().machine)
+        if nr is None:
+            return None
+        pidfd = libc.syscall(nr[0], pid, 0)
+        if pidfd < 0:
+            return None
+        try:
+            dup = libc.syscall(nr[1], pidfd, fd, 0)
+        finally:
+            os.close(pidfd)
+        if dup < 0:
+            return None
+        s = socket.socket(fileno=dup)
+        try:
+            raw = s.getsockopt(socket.SOL_SOCKET, socket.SO_SNDTIMEO, 16)
+        finally:
+            s.close()  # our copy only: the program's descriptor stays
+        sec, usec = struct.unpack("ll", raw)
+        return sec + usec / 1e6
+    except (OSError, ValueError, AttributeError, struct.error):
+        return None

@@ -16,7 +16,8 @@ import termios
 import time
 import tty
 
-from .common import EXIT_WAIT, LOCAL, NARRATE, NARRATED_CALL, SPIN_SHARE
+from .common import (EXIT_SLOW, EXIT_WAIT, LOCAL, NARRATE, NARRATED_CALL,
+                     SPIN_SHARE, TURN_LIMIT)
 from .common import NotReady
 from .procfs import (Sock, all_pids, connect_host, fd_links, my_procs,
                      net_table, proc_stat, socket_inodes)
@@ -353,6 +354,23 @@ class Program:
             last = total if quiet else None
             time.sleep(0.02)
 
+    def quiet(self, limit=TURN_LIMIT):
+        """Wait until the program has done with what came before: it has
+        ended, or every thread of it sleeps, seen twice 20 ms apart (a
+        child on its way out, or a parent handling its SIGCHLD, runs);
+        limit seconds at most, for a program that never sleeps. Clients
+        that come one after another come so: each once the program is
+        done with the one before, whatever the machine's load."""
+        deadline = time.monotonic() + limit
+        asleep = 0
+        while time.monotonic() < deadline:
+            if not self.alive():
+                return
+            asleep = asleep + 1 if self.waiting() else 0
+            if asleep >= 2:
+                return
+            time.sleep(0.02)
+
     def alive(self):
         # While the process we started runs, the program is alive: no need
         # to read every process in /proc (polled every 20 ms, that scan
@@ -442,14 +460,20 @@ class Program:
     def fate(self, wait=EXIT_WAIT):
         """A sentence on how the program ended, or '' if it still runs.
         A process that is exiting has already closed its sockets (a peer
-        saw a RST or an EOF) but may not have ended yet: wait a little."""
-        deadline = time.monotonic() + wait
+        saw a RST or an EOF) but may not have ended yet: wait for an
+        event, not a time: it has ended, or every thread sleeps, seen
+        twice (a process on its way out runs; on a busy machine it may
+        wait long for a CPU), wait + EXIT_SLOW seconds at most. wait=0:
+        one look, no waiting."""
+        deadline = time.monotonic() + wait + (EXIT_SLOW if wait else 0)
+        asleep = 0
         while True:
             running = (self.owner_alive() if self.owner is not None
                        else self.alive())
             if not running:
                 break
-            if time.monotonic() > deadline:
+            asleep = asleep + 1 if self.waiting() else 0
+            if asleep >= 2 or time.monotonic() > deadline:
                 return ""
             time.sleep(0.02)
         time.sleep(0.05)

@@ -14,6 +14,31 @@ from .words import (capital, crash_report, describe_status, printable,
 
 
 
+# The checks whose client the checker itself resets (SO_LINGER 0).
+CHECKER_RESETS = ("reset", "sigpipe", "never-reads")
+# What Python raises at a recv() or send() on a connection the peer has
+# reset or closed.
+RESET_ERRORS = ("ConnectionResetError", "BrokenPipeError",
+                "ConnectionAbortedError")
+
+
+def one_client_ended(text, alive):
+    """Did only a thread or a child end, with a reset's error, while the
+    program lives on (alive)? Every traceback in text ends in one of
+    RESET_ERRORS: a process that printed one and lives on printed it
+    from a thread, or from a child that has ended."""
+    if not alive:
+        return False
+    tracebacks = text.split("Traceback (most recent call last):")[1:]
+    if not tracebacks:
+        return False
+    for tb in tracebacks:
+        err = python_error("Traceback (most recent call last):" + tb)
+        if not err or not err.startswith(RESET_ERRORS):
+            return False
+    return True
+
+
 class Run:
     """One program under test: its kind, command, and the checks' state."""
 
@@ -76,7 +101,7 @@ class Run:
             if res.state is State.UNDECIDED:
                 res.failed("The checker reached no verdict.", "checker error")
             elif res.ok:
-                self.no_pass_over_a_crash(res)
+                self.no_pass_over_a_crash(res, chk.name)
             if not res.ok and chk.fatal and \
                     not res.keep_going:
                 # the checks after it need what failed here
@@ -182,14 +207,30 @@ class Run:
             self.broken = chk.name
             self.broken_why = "Python 2 code stopped the program"
 
-    def no_pass_over_a_crash(self, res):
+    def no_pass_over_a_crash(self, res, name=None):
         """A traceback, a sanitizer's report or a death by a signal, seen
         while the check ran, fails it: what passed was not the program
-        working."""
+        working. But in a check whose client the checker resets (name in
+        CHECKER_RESETS), a thread or child that ended with that reset's
+        error, while the program went on to serve the next client, is
+        that client's end, not the program's: said, not failed."""
         for p in self.programs:
+            # What the program does once the check's last client has left
+            # (a send() to it, a SIGPIPE, a traceback) is waited for, not
+            # raced: it ends or sleeps again (Program.quiet()).
+            p.quiet()
+            p.fate(wait=0)  # an ended program's last words, all read
             text = p.output()
             what = crash_report(text)
             rc = p.returncode()
+            if what and name in CHECKER_RESETS and \
+                    one_client_ended(text, p.alive()):
+                res.message += (
+                    " A thread or child of the program ended with %s when "
+                    "its client's connection was reset, and the program went "
+                    "on: that is the end of that client, not of the server "
+                    "(catching the error there would end it quietly)." % what)
+                return
             if what:
                 res.failed("%s But the program printed %s while the check "
                            "ran: it crashed (or one of its threads did), "

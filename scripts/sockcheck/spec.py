@@ -132,6 +132,27 @@ class U32:
     def bytes(self, n):
         return Binary(n.to_bytes(4, self.byteorder), self)
 
+    def swapped(self, data):
+        """A sentence when data, read in the other byte order, is what
+        the spec wants (a missing htonl() or ntohl()), else ''."""
+        if len(data) != 4:
+            return ""
+        other = "little" if self.byteorder == "big" else "big"
+        n = int.from_bytes(data, other)
+        if not self.low <= n <= self.high or self.matches(data):
+            return ""
+        return swapped_words(n, self.byteorder)
+
+
+def swapped_words(n, byteorder):
+    """What a 4-byte integer n sent in the wrong byte order is told."""
+    return (" Read in the other byte order, those 4 bytes are %d, the "
+            "number wanted: the integer went out in %s order where the "
+            "spec wants %s order. Convert it with htonl() before send() "
+            "and with ntohl() after recv() (in Python, struct's \"!I\")." % (
+                n, "the host's" if byteorder == "big" else "network",
+                "network" if byteorder == "big" else "the host's"))
+
 
 class Binary(bytes):
     """The bytes of a send-u32: line; .field is its U32, so that the odd

@@ -3,6 +3,7 @@ its server, playing the spec's steps from the server's side (expect: a
 line the program sends, send: the checker's answer). This module has a
 TCP client's checks, and what spec_udp_client.py's share."""
 
+import re
 import socket
 import threading
 import time
@@ -229,9 +230,10 @@ class ScriptServer:
                 log.append(("got", line))
                 if not matches(value, line) and isinstance(value, U32):
                     trouble = ("line %d was %s, %d, where the spec wants %s "
-                               "(spec line %d)" % (n, shown(line, 60),
-                                                   value.value(line),
-                                                   value.shown, lineno))
+                               "(spec line %d).%s" % (
+                                   n, shown(line, 60), value.value(line),
+                                   value.shown, lineno,
+                                   value.swapped(line)))
                     return
                 if not matches(value, line):
                     trouble = ("line %d was %s, which does not match %s%s"
@@ -298,6 +300,27 @@ def run_client(run, mode, limit, port=None, bad=None, server=ScriptServer,
     return (srv, prog) + client_ends(prog, srv, limit)
 
 
+def printed_swapped(spec, text):
+    """When the program printed, in place of a 4-byte integer the
+    checker sent (send-u32:), that integer with its bytes swapped: a
+    sentence naming byte order; else ''."""
+    for kind, data, _ in spec.steps:
+        field = getattr(data, "field", None)
+        if kind != "send" or field is None or len(data) != 4:
+            continue
+        n = field.value(data)
+        other = "little" if field.byteorder == "big" else "big"
+        wrong = int.from_bytes(data, other)
+        if wrong != n and re.search(r"(?<![0-9])%d(?![0-9])" % wrong, text):
+            return ("It printed %d: the checker's 4-byte integer %d read in "
+                    "the other byte order. An integer comes over the network "
+                    "in %s order: convert it with ntohl() after recv() (in "
+                    "Python, struct's \"!I\"), then print it." % (
+                        wrong, n, "network" if field.byteorder == "big"
+                        else "the host's"))
+    return ""
+
+
 def limit_for(spec):
     return spec.timeout * (len(spec.steps) + 1) + CLIENT_SLACK
 
@@ -343,7 +366,8 @@ def judge(run, res, mode, server=ScriptServer, limit=None, faults=None,
         res.failed("The exchange went as the spec says (%s), but no line of "
                    "the program's output matches /%s/ %s.%s"
                    " %s" % (srv.transcript(), missing.pattern,
-                            last_line(text), pieces, srv.print_hint),
+                            last_line(text), pieces,
+                            printed_swapped(spec, text) or srv.print_hint),
                    "did not print /%s/" % missing.pattern)
         return prog
     if rc != 0:

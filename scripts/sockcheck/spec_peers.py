@@ -5,6 +5,7 @@ long line), and a restart on the same port. They are registered after
 spec_server.py's, in the order they run (restart last)."""
 
 import copy
+import select
 import socket
 import threading
 import time
@@ -15,7 +16,7 @@ from .checks import (GONE_HINT, GONE_REASON, KEPT_OPEN, KEPT_OPEN_REASON,
                      ended_at_sigpipe, ended_by_itself, killed_by_sigpipe)
 from .common import FLOOD_LIMIT, NotReady
 from .peers import connect
-from .procfs import Sock, net_table, tcp_peer
+from .procfs import Sock, calls_of, net_table, send_timeout, tcp_peer
 from .program import Program
 from .spec import out_of_range, zeroed
 from .spec_server import (at_once, has_send, many, spec_check, tcp_server,
@@ -263,79 +264,128 @@ def sp_sigpipe(run, res):
     serve_next(prog, spec, res, said, "next client not served")
 
 
-# How long the client that never reads holds its connection open, and
-# so how long the second client waits for its first reply: room for a
-# send timeout of 5 s (assignment 1's) met three times, as a send loop
-# meets it on Linux: a send() blocked on a full buffer is woken only
-# when the free room is at least half of what is queued (the kernel's
-# sk_stream_is_writeable()), so when a little room opens it
-# waits out the timeout, returns the part it took, and the loop's next
-# send() waits the whole timeout again (seen: three timeouts, 15 s,
-# before the EAGAIN).
-NEVER_READS_HOLD = 20.0
+# A client that never reads, the never-reads check. Every step waits
+# for an event, never for a time: the flood goes on until the program
+# sits in send() to that client, or sleeps with its bytes unread, or
+# closes; then a second client connects. Whether the program may be
+# held is told by the socket it is held on: a send() with no send
+# timeout (SO_SNDTIMEO 0) waits for good, however fast the machine.
+#
 # The most the client that never reads sends: enough to fill both sides'
 # buffers on loopback several times over.
 NEVER_READS_MAX = 64 << 20
-# A send() of ours that waits this long without taking a byte: the
-# program no longer reads.
-NEVER_READS_STALL = 1.0
+# The most the flood goes on while the program still reads (it may be
+# slow, on a busy machine): a generous limit, not a verdict.
+NEVER_READS_FLOOD = 120.0
+# A send() of ours that takes no byte within this: time to look at what
+# the program does.
+NEVER_READS_LOOK = 0.2
+# How long the client that never reads stays connected once the second
+# client has connected: the time a server that serves clients at once
+# (a process or thread each, or poll()) has to serve the second one.
+NEVER_READS_HOLD = 15.0
+# Once the first client has left (reset), the time the second one waits
+# for its replies: generous, as for a program slowed by a busy machine.
+NEVER_READS_AFTER = 30.0
 
 NEVER_READS_HINT = (
-    "Probably it was blocked in send() to the first client, which reads "
-    "nothing: such a send() waits for good once that client's window and "
-    "the program's send buffer are full, and no other client is served. "
     "Give each connection a send timeout of a few seconds (SO_SNDTIMEO, "
     "set as the receive timeout is; in Python, settimeout()), and when "
     "send() fails with EAGAIN (or a timeout), end that client and go on "
-    "to the next. A loop of send() may wait the timeout out more than "
-    "once before that: 5 s is enough.")
+    "to the next.")
 
 
-def flood(c, request):
-    """Send request over and over, reading nothing, until a send() takes
-    no byte for NEVER_READS_STALL, the program closes, NEVER_READS_MAX
-    bytes or FLOOD_LIMIT: (bytes sent, how it ended: "stalled", "closed"
-    or "limit")."""
+def where(prog, calls, first):
+    """Where the program sits, in words, from calls (procfs.Call): the
+    call each thread is blocked in and on which connection (first: the
+    inode of the program's socket to the first client, or None; '' when
+    it cannot be read)."""
+    if not calls:
+        return ""
+    listening = {s.inode for s in prog.listening}
+    said = []
+    for call in calls:
+        if not call.name:
+            what = "running (in no system call)"
+        elif call.inode is not None and call.inode == first:
+            what = "in %s() on the first client's connection" % call.called
+        elif call.inode in listening:
+            what = "in %s() on its listening socket" % call.called
+        elif call.inode is not None:
+            what = "in %s() on another client's connection" % call.called
+        else:
+            what = "in %s()" % call.called
+        if what not in said:
+            said.append(what)
+    return and_list(said)
+
+
+class Reading:
+    """Whether the program still reads what the client that never reads
+    sends: look() after each send() of ours that took nothing."""
+
+    def __init__(self, prog, ours):
+        self.prog, self.ours, self.last = prog, ours, None
+
+    def look(self):
+        """None while the program still reads (its receive queue changes,
+        or it runs); else (how, call): "closed", the connection gone;
+        "send", call is the thread in a send() on that connection;
+        "asleep", every thread sleeps with our bytes unread, twice with
+        nothing changed (a program that stopped reading that client: it
+        waits for another, or for room to send without a blocking call)."""
+        side = tcp_peer(self.prog.port, self.ours)
+        if side is None or side.state not in (1, 8):  # ESTABLISHED, CLOSE_WAIT
+            return "closed", None
+        calls = calls_of(self.prog.pids())
+        for call in calls or ():
+            if call.sends() and call.inode == side.inode:
+                return "send", call
+        # (where /proc/PID/syscall cannot be read, the threads' states
+        # alone tell a sleeping program)
+        now = (side.rx_queue, self.prog.cpu(),
+               tuple(sorted(c.line for c in calls or ())))
+        quiet = side.rx_queue > 0 and self.prog.waiting() and \
+            all(c.name for c in calls or ())
+        if quiet and now == self.last:
+            return "asleep", None
+        self.last = now if quiet else None
+        return None
+
+
+def flood(prog, c, request):
+    """Send request over and over, reading nothing, until the program
+    reads no more (Reading), NEVER_READS_MAX bytes or NEVER_READS_FLOOD:
+    (bytes sent, how it ended: "send", "asleep", "closed" or "limit",
+    the Call of a send() it sits in or None)."""
     chunk = request * max(1, 16384 // len(request))
     sent = 0
-    deadline = time.monotonic() + FLOOD_LIMIT
-    c.s.settimeout(NEVER_READS_STALL)
-    try:
-        while sent < NEVER_READS_MAX and time.monotonic() < deadline:
+    deadline = time.monotonic() + NEVER_READS_FLOOD
+    c.s.settimeout(NEVER_READS_LOOK)
+    reading = Reading(prog, c.s.getsockname()[1])
+    while sent < NEVER_READS_MAX and time.monotonic() < deadline:
+        try:
             sent += c.s.send(chunk)
-    except socket.timeout:
-        return sent, "stalled"
-    except OSError:  # the program closed or reset the connection
-        return sent, "closed"
-    return sent, "limit"
-
-
-def settled(prog, ours):
-    """The program's side of our connection once its queues have not
-    changed for NEVER_READS_STALL (FLOOD_LIMIT at most): a program that
-    reads slower than we sent still works through its receive queue
-    after our send() stalled, and its time to give up on us starts only
-    when it is stuck. None when the connection is gone."""
-    deadline = time.monotonic() + FLOOD_LIMIT
-    seen, since = None, time.monotonic()
-    while True:
-        side = tcp_peer(prog.port, ours)
-        now = time.monotonic()
-        queues = side and (side.rx_queue, side.tx_queue)
-        if queues != seen:
-            seen, since = queues, now
-        if side is None or now - since >= NEVER_READS_STALL or \
-                now >= deadline:
-            return side
-        time.sleep(0.1)
+            continue
+        except socket.timeout:
+            pass
+        except OSError:  # the program closed or reset the connection
+            return sent, "closed", None
+        seen = reading.look()
+        if seen:
+            return (sent,) + seen
+    return sent, "limit", None
 
 
 @spec_check("never-reads", "a client that never reads, then a new client",
             "a client sends its requests over and over, reading no reply, "
-            "until the program reads no more (64 MB at most), and keeps "
-            "its connection open for 20 s; a second client, connected "
-            "then, is served within those 20 s (one client at a time is "
-            "fine, with a send timeout of 5 s)",
+            "until the program reads no more (it sits in send() to that "
+            "client, or sleeps with its requests unread; 64 MB or 120 s "
+            "at most); a second client connects, and the first stays "
+            "15 s more; a program held in a send() with no send timeout "
+            "(SO_SNDTIMEO, read from its socket) fails; else the second "
+            "client is served, while the first stays or within 30 s after "
+            "it leaves (reset): one client at a time is fine",
             lambda s: has_send(s) and at_once(s))
 def sp_never_reads(run, res):
     prog = start(run)
@@ -346,18 +396,24 @@ def sp_never_reads(run, res):
         return
     request = b"".join(v for k, v, _ in spec.steps if k == "send")
     ours = c.s.getsockname()[1]
-    sent, how = flood(c, request)
-    side = settled(prog, ours)
-    unsent = side.tx_queue if side else None
+    sent, how, held = flood(prog, c, request)
+    waits = send_timeout(held.pid, held.fd) if held else None
+    side = tcp_peer(prog.port, ours)
+    first = held.inode if held else side.inode if side else None
     said = ("A client sent %s, its requests over and over (%s), and read "
             "none of the replies%s; a second client connected then." % (
                 plural(sent, "byte"), shown(request, 24), {
-                    "stalled": " (the program had stopped reading them), "
-                               "keeping its connection open",
+                    "send": " (the program sat in %s() to it, %s), keeping "
+                            "its connection open" % (held and held.called, (
+                                "with no send timeout" if waits == 0 else
+                                "its send timeout %g s" % waits
+                                if waits else "its send timeout unknown")),
+                    "asleep": " (the program slept, its requests unread), "
+                              "keeping its connection open",
                     "closed": ", until the program closed the connection",
                     "limit": ", keeping its connection open"}[how]))
     patient = copy.copy(spec)
-    patient.timeout = NEVER_READS_HOLD
+    patient.timeout = NEVER_READS_HOLD + NEVER_READS_AFTER
     out = {}
 
     def second():
@@ -367,13 +423,48 @@ def sp_never_reads(run, res):
 
     t = threading.Thread(target=second, daemon=True)
     t.start()
-    t.join(NEVER_READS_HOLD * (len(spec.steps) + 1))
-    c.reset()
+    t.join(NEVER_READS_HOLD)
+    if "r" not in out and waits == 0:
+        calls = calls_of(prog.pids()) or []
+        if any(k.sends() and k.inode == held.inode for k in calls):
+            at = where(prog, calls, first)
+            c.reset()
+            res.failed(
+                "%s The second client was not served in the %s the first "
+                "stayed: the program was %s all that time. A send() on a "
+                "socket with no send timeout waits for good once that "
+                "client's window and the program's send buffer are full: "
+                "a client that never reads holds the server as long as it "
+                "likes, and no other client is served. %s" % (
+                    said, secs(NEVER_READS_HOLD), at,
+                    NEVER_READS_HINT),
+                "stuck on a client that never reads")
+            return
+    left = None
+    if "r" not in out:
+        calls = calls_of(prog.pids())
+        at_leave = where(prog, calls, first)
+        left = time.monotonic()
+        c.reset()
+        t.join(NEVER_READS_AFTER + NEVER_READS_HOLD * len(spec.steps))
+    else:
+        c.reset()
     ok, words = out.get("r", (False, "The second client was not served "
-                                     "within %s." % secs(NEVER_READS_HOLD)))
+                                     "within %s after the first left." %
+                                     secs(NEVER_READS_AFTER)))
     if ok:
-        res.passed("%s It was served %s after it connected." % (
-            said, secs(out["t"] - out["t0"])))
+        if left is None or out["t"] < left:
+            res.passed("%s It was served %s after it connected, while the "
+                       "first client was still connected." % (
+                           said, secs(out["t"] - out["t0"])))
+        else:
+            res.passed("%s It was served once the first client had left "
+                       "(reset), after %s; while that client stayed, the "
+                       "program was %s. One client at a time is fine%s." % (
+                           said, secs(NEVER_READS_HOLD), at_leave or
+                           "not serving it", "; a shorter send timeout "
+                           "would serve the next client sooner" if waits and
+                           waits >= NEVER_READS_HOLD else ""))
         return
     fate = prog.fate()
     if fate and ended_by_itself(prog):
@@ -384,10 +475,11 @@ def sp_never_reads(run, res):
         res.failed("%s %s%s" % (said, words, why(prog)),
                    "ended after a client that never reads")
         return
-    held = (" The program's socket to the first client still held %s it "
-            "could not send." % plural(unsent, "byte")) if unsent else ""
-    res.failed("%s %s%s %s" % (said, words, held, NEVER_READS_HINT),
-               "stuck on a client that never reads")
+    now = where(prog, calls_of(prog.pids()), first)
+    res.failed("%s %s%s%s" % (
+        said, words, " When the first client left, the program was %s." %
+        at_leave if left and at_leave else "", " Then it was %s." % now
+        if now else ""), "stuck after a client that never reads")
 
 
 # what a program printed that shows a client's bytes reached its terminal
@@ -432,6 +524,70 @@ def noted_after(check):
     return func
 
 
+# The calls that wait on many descriptors at once: a thread in one of
+# them may be watching any connection.
+WATCHERS = ("poll", "ppoll", "select", "pselect6", "epoll_wait",
+            "epoll_pwait", "epoll_pwait2")
+# How long the program may take to read what a client sent and go
+# quiet: generous, for a busy machine; a limit, not a verdict.
+QUIET_LIMIT = 30.0
+
+
+def left_hanging(prog, talk):
+    """After a request that got no reply within the spec's timeout, on
+    a connection still open: once the program sleeps and nothing changes
+    between two looks (an event, QUIET_LIMIT at most), is anyone left to
+    answer or close that connection? None when someone may be (a thread
+    in a call on it, or in poll() or such), when a reply or the end came
+    meanwhile, or when it cannot be told; else what was seen, in words:
+    the client waits for ever."""
+    if talk.c is None or talk.c.closed:
+        return None
+    here = talk.c.s.getsockname()[1]
+    deadline = time.monotonic() + QUIET_LIMIT
+    last = None
+    while True:
+        side = program_end(prog, here)
+        if side is None or side.state != 1:  # ESTABLISHED
+            return None  # it closed (or reset): the client sees an end
+        calls = calls_of(prog.pids())
+        if calls is None:
+            return None
+        quiet = prog.waiting() and all(c.name for c in calls)
+        now = (side.rx_queue, side.tx_queue,
+               tuple(sorted(c.line for c in calls)))
+        if quiet and now == last:
+            break
+        last = now if quiet else None
+        if time.monotonic() >= deadline:
+            return None
+        time.sleep(0.1)
+    if select.select([talk.c.s], [], [], 0)[0]:
+        return None  # an answer (or the end) came after all
+    if any(c.inode == side.inode or c.name in WATCHERS for c in calls):
+        return None
+    holders = prog.socket_map().get(side.inode, [])
+    if not holders:
+        return None
+    in_calls = and_list(sorted({"%s()" % c.called for c in calls}))
+    said = ("The connection stayed open with no one "
+            "to answer or close it: the program slept in %s, no call of "
+            "it on that connection (/proc/PID/syscall), %s of the "
+            "client's left unread, though %s still held its socket. The "
+            "client waits for ever." % (
+                in_calls, plural(side.rx_queue, "byte"), "process %d, the one holding the listening socket,"
+                % prog.owner if prog.owner in holders else
+                "process %s" % and_list(str(p) for p in holders)))
+    return ("%s Either the program lost that socket's descriptor, and so "
+            "can neither answer nor close it (what a recv() wrote past the "
+            "end of a buffer too small for the request can overwrite the "
+            "variable that held it: read a long request in pieces, or "
+            "refuse it, and close that client's socket); or it is a "
+            "forking server whose parent kept its copy of the client's "
+            "socket (a connection ends only when every copy is closed: "
+            "close it in the parent after fork(), see lesson 12)." % said)
+
+
 def malformed(name, title, what, data_of, applies=has_send):
     @spec_check(name, title,
                 "a client sends %s%s; the program may refuse it, but must "
@@ -468,6 +624,9 @@ def malformed(name, title, what, data_of, applies=has_send):
         reply = next((v for k, v, _ in spec.steps[len(before):]
                       if k == "expect"), None)
         got, how = talk.line(spec.timeout, reply) if reply else (None, "")
+        hanging = left_hanging(prog, talk) if (
+            reply and got is None and how == "timeout" and
+            spec.proto == "tcp") else None
         talk.close()
         if spec.proto == "udp" and got and len(got) < len(data) and \
                 data.startswith(got.rstrip(b"\n")):
@@ -497,6 +656,10 @@ def malformed(name, title, what, data_of, applies=has_send):
             return
         if fate and ended_by_itself(prog):
             res.failed(said + one_client(prog) % fate, "ended by itself (status 0)")
+            return
+        if hanging and not fate:
+            res.failed("%s %s" % (said, hanging),
+                       "left the client hanging after %s" % said_what)
             return
         if fate:
             res.failed("%s%s %s" % (said, fate, GONE_HINT if

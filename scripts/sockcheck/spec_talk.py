@@ -335,9 +335,9 @@ def play_steps(talk, steps, close):
                 partial)
         if not matches(value, got) and isinstance(value, U32):
             return ("Reply %d was %s, %d, where the spec wants %s (spec line "
-                    "%d; the exchange: %s)." % (
+                    "%d; the exchange: %s).%s" % (
                         n, shown(got, 40), value.value(got), value.shown,
-                        lineno, talk.transcript()))
+                        lineno, talk.transcript(), value.swapped(got)))
         if not matches(value, got):
             text = got.rstrip(b"\n").rstrip(b"\r").decode("utf-8",
                                                           "replace")

@@ -202,3 +202,52 @@ class ThisProcess(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class BlockedCallTest(unittest.TestCase):
+    """calls_of() and send_timeout(), on a child of this test blocked in
+    send() to a peer that never reads: the call, its socket, and the
+    SO_SNDTIMEO read from a copy of its descriptor."""
+
+    def test_a_child_blocked_in_send(self):
+        lst = socket.socket()
+        lst.bind(("127.0.0.1", 0))
+        lst.listen()
+        peer = socket.create_connection(lst.getsockname())
+        conn, _ = lst.accept()
+        conn.setsockopt(socket.SOL_SOCKET, socket.SO_SNDTIMEO,
+                        struct.pack("ll", 7, 0))
+        pid = os.fork()
+        if pid == 0:
+            try:
+                conn.sendall(b"x" * (64 << 20))
+            finally:
+                os._exit(0)
+        try:
+            inode = os.fstat(conn.fileno()).st_ino
+            blocked = None
+            for _ in range(500):  # until it sits in send(): an event
+                calls = procfs.calls_of([pid])
+                if calls is None:
+                    self.skipTest("/proc/PID/syscall cannot be read here")
+                blocked = next((c for c in calls if c.sends()), None)
+                if blocked:
+                    break
+                os.sched_yield()
+                import time
+                time.sleep(0.02)
+            self.assertIsNotNone(blocked)
+            self.assertEqual(blocked.called, "send")
+            self.assertEqual(blocked.fd, conn.fileno())
+            self.assertEqual(blocked.inode, inode)
+            self.assertIn(procfs.send_timeout(pid, conn.fileno()), (7.0, None))
+        finally:
+            os.kill(pid, 9)
+            os.waitpid(pid, 0)
+            for s in (peer, conn, lst):
+                s.close()
+
+    def test_a_running_thread_is_in_no_call(self):
+        call = procfs.Call(1, 1, "running")
+        self.assertEqual((call.name, call.called, call.fd), ("", "", None))
+        self.assertFalse(call.sends() or call.receives())

@@ -45,6 +45,15 @@ class FakeProgram:
     def stop(self):
         pass
 
+    def quiet(self):
+        pass  # it has done all it will: its output and status are given
+
+    def fate(self, wait=0):
+        return ""
+
+    def alive(self):
+        return self.rc is None
+
 
 def check(func, name="x"):
     return Check("echo-server", name, "title", "rule", func)
@@ -72,6 +81,28 @@ class NoPassOverACrash(unittest.TestCase):
             "The echo came back. But the program printed a Python "
             "traceback (UnicodeDecodeError: 'utf-8' codec can't) while "
             "the check ran"), res.message)
+
+    def test_a_thread_ended_by_the_checkers_reset_is_no_crash(self):
+        # reset, sigpipe and never-reads reset their client: a thread
+        # that dies of it, in a program that lives on, is that client's end
+        thread = ("Exception in thread Thread-1 (serve):\nTraceback (most "
+                  "recent call last):\n  File x\nConnectionResetError: "
+                  "[Errno 104] Connection reset by peer\n")
+        res = self.run.one(check(passing_with(FakeProgram(thread)),
+                                 "reset"))
+        self.assertEqual((res.ok, res.reason), (True, ""))
+        self.assertIn("that is the end of that client", res.message)
+        # in a check that resets nothing, it is a crash
+        res = self.run.one(check(passing_with(FakeProgram(thread)),
+                                 "not-utf8"))
+        self.assertEqual((res.ok, res.reason), (False, "traceback"))
+        # and so is any other error, or a program that has ended
+        other = thread.replace("ConnectionResetError", "UnicodeDecodeError")
+        res = self.run.one(check(passing_with(FakeProgram(other)), "reset"))
+        self.assertEqual((res.ok, res.reason), (False, "traceback"))
+        res = self.run.one(check(passing_with(FakeProgram(thread, rc=1)),
+                                 "reset"))
+        self.assertFalse(res.ok)
 
     def test_a_sanitizer_report(self):
         prog = FakeProgram("==1==ERROR: AddressSanitizer: "

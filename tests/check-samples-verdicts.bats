@@ -1,0 +1,141 @@
+#!/usr/bin/env bats
+# scripts/check against sample programs of ours (tests/check/) that it
+# once judged wrongly: a false pass, or a failure hidden in a NOT RUN
+# line, or a cure that did not fit. Each gets the verdict it must get,
+# and the words a student can act on. (The other samples are in
+# check-samples.bats and check-samples-clients.bats.)
+#
+# The checker starts and kills the programs itself (each in a session of
+# its own, on ports it chose), so no test here has a background process;
+# every run is bounded by timeout(1), below bats' own per-test limit, and
+# goes through bare (only fds 0, 1 and 2 open).
+
+load test_helper
+load hostile/common
+load lib/students
+
+# ---- false passes ------------------------------------------------------------
+
+@test "check-verdicts: a long line that overwrites the socket's descriptor fails long-line, the client left hanging" {
+    cc_strict "$SAMPLES/overflow-fd-server.c" -o "$BATS_TEST_TMPDIR/overflow"
+    check --only one-line,long-line echo-server -- \
+        "$BATS_TEST_TMPDIR/overflow" '{port}'
+    assert_failure 1
+    assert_line --regexp '^PASS one-line '
+    assert_line --regexp '^FAIL long-line .*: left the client hanging after a line of 100000 bytes'
+    says "The connection stayed open with no one to answer or close it: the program slept in accept(), no call of it on that connection"
+    says "the program lost that socket's descriptor"
+    refute_output --partial "served the next client"
+}
+
+@test "check-verdicts: a forking server whose parent keeps the client's socket fails long-line" {
+    check --only long-line echo-server -- \
+        "$PYTHON" "$SAMPLES/fork-keeps-socket-server.py" '{port}'
+    assert_failure 1
+    assert_line --regexp '^FAIL long-line .*: left the client hanging after a line of 100000 bytes'
+    says "the one holding the listening socket, still held its socket. The client waits for ever."
+    says "close it in the parent after fork(), see lesson 12"
+}
+
+@test "check-verdicts: a server that answers a long line, or refuses it by closing, passes long-line" {
+    # the other side of the two above: no false alarm for a careful server
+    check --only long-line echo-server -- \
+        "$PYTHON" "$SAMPLES/echo-server.py" '{port}'
+    assert_success
+    assert_line --regexp '^PASS long-line '
+    # the forking sample's child refuses the line by closing; lesson 12's
+    # forking server closes the client's socket in the parent too
+    need_bin 12-fork-server
+    check --only long-line echo-server -- "$BIN/12-fork-server" \
+        --port '{port}'
+    assert_success
+    assert_line --regexp '^PASS long-line '
+}
+
+# ---- no failure hidden in NOT RUN ---------------------------------------------
+
+@test "check-verdicts: a server that resets every client after its tenth fails descriptors, not NOT RUN" {
+    # a spec of 5 clients: in-turn plays 5, and the descriptors check
+    # (1, then 20 more) is the one that sees the eleventh reset
+    printf 'send: hello\nexpect: hello\n' >"$BATS_TEST_TMPDIR/five.spec"
+    check --only in-turn,descriptors --spec "$BATS_TEST_TMPDIR/five.spec" -- \
+        "$PYTHON" "$SAMPLES/tenth-reset-server.py" '{port}'
+    assert_failure 1
+    assert_line --regexp '^PASS in-turn '
+    assert_line --regexp '^FAIL descriptors .*: served 9 of 20 more clients'
+    refute_line --regexp '^NOT RUN'
+    # (client 11's reset may come before or after its connect() returns)
+    says "the first client was served, but of 20 more, 9 were served; the next one: client 11"
+}
+
+# ---- the same verdict on any machine ------------------------------------------
+
+@test "check-verdicts: a SIGCHLD handler that reaps one child per signal fails zombies every time, with the same count" {
+    # Its zombies once depended on how the children's ends fell (none on
+    # a quiet machine, several on a busy one): the checker now stops the
+    # parent while the children end, so their SIGCHLDs come as one
+    cc_strict "$SAMPLES/reap-once-server.c" -o "$BATS_TEST_TMPDIR/once"
+    for _ in 1 2 3; do
+        check --only zombies echo-server -- "$BATS_TEST_TMPDIR/once" '{port}'
+        assert_failure 1
+        assert_line --regexp '^FAIL zombies .*: 9 zombies after 10 clients'
+    done
+    says "left together while its process"
+    says "was stopped (SIGSTOP, then SIGCONT), so that their ends gave it one SIGCHLD between them"
+}
+
+@test "check-verdicts: the same server with the handler's loop passes zombies" {
+    cc_strict -DREAP_ALL "$SAMPLES/reap-once-server.c" -o "$BATS_TEST_TMPDIR/all"
+    check --only zombies echo-server -- "$BATS_TEST_TMPDIR/all" '{port}'
+    assert_success
+    assert_line --regexp '^PASS zombies '
+    says "the program had 0 zombies"
+}
+
+@test "check-verdicts: a forking server that a SIGCHLD ends (EINTR in accept) fails zombies, not NOT RUN" {
+    cc_strict -DNO_RESTART "$SAMPLES/reap-once-server.c" -o "$BATS_TEST_TMPDIR/nr"
+    check --only zombies echo-server -- "$BATS_TEST_TMPDIR/nr" '{port}'
+    assert_failure 1
+    assert_line --regexp '^FAIL zombies .*: ended after a burst of clients'
+    refute_line --regexp '^NOT RUN'
+    says "it exited with status 1"
+    says "Install the handler with SA_RESTART (sigaction()), or make the call again after EINTR"
+}
+
+# ---- no failure for what is not the program's ---------------------------------
+
+@test "check-verdicts: a thread that dies with its own client's reset does not fail reset or sigpipe" {
+    check --only reset,sigpipe echo-server -- \
+        "$PYTHON" "$SAMPLES/thread-dies-server.py" '{port}'
+    assert_success
+    assert_line --regexp '^PASS reset '
+    assert_line --regexp '^PASS sigpipe '
+    says "A thread or child of the program ended with a Python traceback (ConnectionResetError"
+    says "that is the end of that client, not of the server"
+    # a traceback of another kind, in a check that resets nothing, is
+    # still a crash (students-hello.bats: hello-threads.py, not-utf8)
+}
+
+# ---- the cure that fits -------------------------------------------------------
+
+@test "check-verdicts: an integer in the wrong byte order is named as byte order, a server's and a client's" {
+    if [[ "$(printf '\1\0' | od -An -tu2 | tr -d ' ')" != 1 ]]; then
+        skip "a big-endian machine: the host's order is network order"
+    fi
+    check --only exchange --spec "$SAMPLES/next-u32.spec" -- \
+        "$PYTHON" "$SAMPLES/next-u32.py" --host-order '{port}'
+    assert_failure 1
+    says 'reply 1 was "+\x00\x00\x00", 721420288, where the spec wants a 4-byte integer 43 in network order'
+    says "Read in the other byte order, those 4 bytes are 43, the number wanted"
+    says "Convert it with htonl() before send() and with ntohl() after recv()"
+    # a client that prints the integer it read in the host's order
+    check --only exchange --spec "$SAMPLES/u32-client.spec" -- \
+        "$PYTHON" "$SAMPLES/u32-client.py" --host-order '{port}'
+    assert_failure 1
+    assert_line --regexp '^FAIL exchange .*: did not print /43/'
+    says "It printed 721420288: the checker's 4-byte integer 43 read in the other byte order"
+    refute_output --partial "until the whole line has come"
+    check --only exchange --spec "$SAMPLES/u32-client.spec" -- \
+        "$PYTHON" "$SAMPLES/u32-client.py" '{port}'
+    assert_success
+}
