@@ -38,6 +38,7 @@ struct ss_call {
     struct sockaddr_storage sa; /* the address itself, zero-padded */
     socklen_t len;              /* its length, as given */
     int family;                 /* its sa_family; 0: none, or too short */
+    char kind[8]; /* the socket's kind, for advice: "unix", "udp6" ... */
     struct timespec t0;
 };
 
@@ -350,7 +351,7 @@ static inline void ss_advise(const struct ss_call *c, int err)
 {
     const struct ss_errinfo *e;
     char text[600] = ""; /* zeroed: clang-analyzer cannot see ss_fill end it */
-    char key[32];
+    char key[32], tag[8];
 
     if (ss_not_now(c, err) || ss_advise_wait(c, err) || ss_probe(c, err) ||
         ss_advise_short(c, err))
@@ -360,7 +361,23 @@ static inline void ss_advise(const struct ss_call *c, int err)
        waits on many descriptors share theirs: "wait". */
     snprintf(key, sizeof key, "%s%s", ss_is_wait(c->name) ? "wait" : c->name,
              ss_ctx_unix_named(c) ? ":unix" : "");
-    e = ss_errinfo(err, key);
+    /* A socket of one kind has causes of its own: "send@unix", then
+       "@unix", for any call on it. */
+    e = NULL;
+    if (c->kind[0] != '\0')
+        snprintf(tag, sizeof tag, "%s", c->kind);
+    else
+        ss_kind_tag(tag, sizeof tag, c->fd);
+    if (tag[0] != '\0') {
+        char k2[48];
+        snprintf(k2, sizeof k2, "%s@%s", c->name, tag);
+        e = ss_errinfo_exact(err, k2);
+        snprintf(k2, sizeof k2, "@%s", tag);
+        if (e == NULL)
+            e = ss_errinfo_exact(err, k2);
+    }
+    if (e == NULL)
+        e = ss_errinfo(err, key);
     if (e == NULL)
         return;
     ss_fill(text, sizeof text, e->cause, c->addr, c->port);
@@ -549,7 +566,7 @@ static void ss_late_flush(void)
     }
 }
 
-/* A socket's kind, for the narrator's table. */
+/* A socket's type (SOCK_STREAM ...), as the kernel says it; 0: none. */
 static inline int ss_type_of(int fd)
 {
     struct ss_sock *s = ss_sock_find(fd);
@@ -559,8 +576,7 @@ static inline int ss_type_of(int fd)
 /* Is fd a Unix domain socket (no network: no handshake, no FIN)? */
 static inline int ss_is_unix(int fd)
 {
-    struct ss_sock *s = ss_sock_find(fd);
-    return s != NULL && s->family == AF_UNIX;
+    return ss_kind_unix(ss_kind_of(fd));
 }
 
 #endif /* SOCKSTEP_PLAIN */

@@ -3,74 +3,12 @@
  * recvfrom, socketpair, sendmsg, recvmsg; on Linux, sendfile.
  *
  * Needs: ss_text.h ss_state.h ss_narrate.h ss_errors.h ss_proc.h ss_kernel.h
- *        ss_repeat.h ss_call.h
+ *        ss_repeat.h ss_call.h ss_kinds.h
  * Part of sockstep.h; include that, not this.
  */
 #ifndef SS_DATA_H
 #define SS_DATA_H
 #ifndef SOCKSTEP_PLAIN
-
-/* The socket's type (SOCK_DGRAM ...), or 0: from the narrator's table,
-   or, for a socket it never saw made (inherited, received), asked. */
-static inline int ss_kind(int fd)
-{
-    int type = ss_type_of(fd);
-    socklen_t tl = sizeof type;
-
-    if (type == 0 &&
-        SS_REAL(getsockopt)(fd, SOL_SOCKET, SO_TYPE, &type, &tl) != 0)
-        type = 0;
-    return type;
-}
-
-/* What name() (send, or write on a socket) returning n of len means. */
-static inline void ss_sent_said(int fd, ssize_t n, size_t len, int flags,
-                                const char *name)
-{
-    char text[120];
-
-    if (n < 0)
-        return;
-    if (ss_is_unix(fd))
-        ss_tell(SS_K_SEND_UNIX,
-                "%s() put %ld byte%s straight into "
-                "the receiving socket's queue: a Unix socket needs no "
-                "network, so no segments and no acknowledgements; the "
-                "peer has them as soon as its recv() takes them",
-                name, (long)n, n == 1 ? "" : "s");
-    else if (ss_kind(fd) == SOCK_DGRAM)
-        ss_tell(SS_K_SEND_DGRAM,
-                "%s() handed one datagram of %ld byte%s to the kernel for "
-                "the connected peer. UDP never says that it arrived",
-                name, (long)n, n == 1 ? "" : "s");
-    else
-        ss_tell(SS_K_SEND,
-                "%s() copied %ld byte%s into the kernel's "
-                "send buffer and returned; TCP delivers %s later. A "
-                "return says nothing about whether the peer has %s",
-                name, (long)n, n == 1 ? "" : "s", n == 1 ? "it" : "them",
-                n == 1 ? "it" : "them");
-#ifdef MSG_NOSIGNAL
-    if (flags & MSG_NOSIGNAL) {
-        struct sigaction now;
-        int ignored = SS_REAL(sigaction)(SIGPIPE, NULL, &now) == 0 &&
-                      now.sa_handler == SIG_IGN;
-        ss_tell(SS_K_NOSIGNAL,
-                "MSG_NOSIGNAL: if a send fails with EPIPE, the kernel does "
-                "not also send SIGPIPE, which by default ends the program%s",
-                ignored ? ". This process ignores SIGPIPE already, so "
-                          "here it changes nothing"
-                        : "");
-    }
-#endif
-    if ((size_t)n < len) {
-        snprintf(text, sizeof text,
-                 "a short send: only part of the buffer was taken; the "
-                 "rest must be sent with another %s()",
-                 name);
-        ss_wrap(4, 0, "", text, "");
-    }
-}
 
 static inline ssize_t ss_send(int fd, const void *buf, size_t len, int flags)
 {
@@ -89,112 +27,6 @@ static inline ssize_t ss_send(int fd, const void *buf, size_t len, int flags)
     ss_sent_said(fd, n, len, flags, "send");
     errno = err;
     return n;
-}
-
-/*
- * A datagram received by name() (recv or recvfrom) into len bytes, n
- * returned. The kernel hands over one datagram per call and keeps no part
- * of it: one that filled the buffer may have been longer, and its rest is
- * then lost, unless MSG_PEEK left it queued. MSG_TRUNC makes the call
- * return the real length, so then n says.
- */
-static inline void ss_dgram_said(const char *name, ssize_t n, size_t len,
-                                 int flags)
-{
-    char text[300];
-    int peek = 0, trunc = 0;
-
-#ifdef MSG_PEEK
-    peek = (flags & MSG_PEEK) != 0;
-#endif
-#ifdef MSG_TRUNC
-    trunc = (flags & MSG_TRUNC) != 0;
-#endif
-    if ((size_t)n > len) {
-        snprintf(text, sizeof text,
-                 "the datagram was longer than the buffer (%ld bytes): "
-                 "only the first %zu were kept%s (MSG_TRUNC made %s() "
-                 "return the real length)",
-                 (long)n, len,
-                 peek ? ", and MSG_PEEK left it queued whole"
-                      : " and the rest is lost",
-                 name);
-        ss_wrap(4, 0, "", text, "");
-    } else if ((size_t)n == len && len > 0 && !trunc) {
-        snprintf(text, sizeof text,
-                 "the datagram filled the buffer, %zu bytes: it may have "
-                 "been longer, and %s. MSG_TRUNC in the flags makes %s() "
-                 "return its real length (on Linux)",
-                 len,
-                 peek ? "MSG_PEEK left it queued whole"
-                      : "if it was, its rest is lost: the kernel keeps no "
-                        "part of a datagram for a later call",
-                 name);
-        ss_wrap(4, 0, "", text, "");
-    } else if (strcmp(name, "recvfrom") == 0) {
-        ss_tell(SS_K_RECVFROM,
-                "one recvfrom() returns one whole datagram "
-                "(here %ld byte%s) and says who sent it: UDP keeps the "
-                "boundaries of what was sent",
-                (long)n, n == 1 ? "" : "s");
-    } else {
-        ss_tell(SS_K_RECV_DGRAM,
-                "one %s() on a datagram socket returns one whole datagram "
-                "(here %ld byte%s): UDP keeps the boundaries of what was "
-                "sent",
-                name, (long)n, n == 1 ? "" : "s");
-    }
-}
-
-/* What name() (recv, or read on a socket) returning n of len means. */
-static inline void ss_received_said(int fd, ssize_t n, size_t len, int flags,
-                                    const char *name)
-{
-    char text[600];
-    int st;
-
-    if (n >= 0 && ss_kind(fd) == SOCK_DGRAM)
-        ss_dgram_said(name, n, len, flags);
-    else if (n > 0 && ss_is_unix(fd))
-        ss_tell(SS_K_RECV_UNIX,
-                "%s() returns whatever has arrived, up "
-                "to %zu byte%s: a stream socket keeps no boundaries between "
-                "the peer's send()s",
-                name, len, len == 1 ? "" : "s");
-    else if (n > 0)
-        ss_tell(SS_K_RECV,
-                "%s() returns whatever has arrived, up to "
-                "%zu byte%s: TCP is a stream of bytes, and how the peer "
-                "split it into send()s is not kept",
-                name, len, len == 1 ? "" : "s");
-    if (n != 0 || len == 0 || ss_kind(fd) != SOCK_STREAM)
-        return;
-    if (ss_is_unix(fd))
-        snprintf(text, sizeof text,
-                 "%s() returned 0: the end of the stream. The peer has "
-                 "closed its end or shut down its sending side, or this "
-                 "side shut down its receiving side. No more bytes will "
-                 "come, and every later %s() returns 0 at once: a loop "
-                 "must stop here",
-                 name, name);
-    else if (ss_fin_came(st = ss_tcp_state_of(fd)))
-        snprintf(text, sizeof text,
-                 "%s() returned 0: the end of the stream. The peer's FIN "
-                 "has come (the kernel lists the connection as %s): it "
-                 "closed its socket or shut down its sending side, and no "
-                 "more bytes will come. A loop must stop here",
-                 name, ss_tcp_state(st));
-    else
-        snprintf(text, sizeof text,
-                 "%s() returned 0: the end of the stream. Most often the "
-                 "peer has closed its socket or shut down its sending side "
-                 "(its FIN arrived), and no more bytes will come: a loop "
-                 "must stop here. (0 comes too after a reset that an "
-                 "earlier call reported, and, on Linux, after this side's "
-                 "shutdown(SHUT_RD) while no byte waits.)",
-                 name);
-    ss_wrap(4, 0, "", text, "");
-    ss_kernel(fd);
 }
 
 static inline ssize_t ss_recv(int fd, void *buf, size_t len, int flags)
@@ -225,7 +57,7 @@ static inline ssize_t ss_sendto(int fd, const void *buf, size_t len, int flags,
 {
     struct ss_call c = {.fd = fd, .flags = flags};
     struct ss_sock *s = ss_sock_find(fd);
-    int unbound = s != NULL && s->llen == 0, err;
+    int unbound = s != NULL && s->llen == 0, err, kind = ss_kind_of(fd);
     ssize_t n;
 
     ss_args(&c, "%d, %s, %zu, %s, %s, %u", fd, ss_bytes(buf, (long)len).s, len,
@@ -236,18 +68,51 @@ static inline ssize_t ss_sendto(int fd, const void *buf, size_t len, int flags,
     n = SS_REAL(sendto)(fd, buf, len, flags, to, tolen);
     err = errno;
     ss_post(&c, (long)n, err);
-    if (n >= 0) {
-        ss_tell(SS_K_SENDTO,
-                "one datagram of %ld byte%s handed to the "
-                "kernel for %s. UDP never says that it arrived (a "
-                "connected UDP socket may hear of a refusal later, as "
-                "ECONNREFUSED)",
-                (long)n, n == 1 ? "" : "s", c.addr);
+    if (n >= 0 && !ss_kind_records(kind)) {
+        ss_sent_said(fd, n, len, flags, "sendto");
+    } else if (n >= 0) {
+        if (kind == SS_KIND_UDP)
+            ss_tell(SS_K_SENDTO,
+                    "one datagram of %ld byte%s handed to the "
+                    "kernel for %s. UDP never says that it arrived (a "
+                    "connected UDP socket may hear of a refusal later, as "
+                    "ECONNREFUSED)",
+                    (long)n, n == 1 ? "" : "s", c.addr);
+        else if (kind == SS_KIND_UDGRAM || kind == SS_KIND_USEQ)
+            ss_tell(SS_K_SENDTO_UNIX,
+                    "one %s of %ld byte%s put straight into the queue of "
+                    "the socket at %s: no network, and nothing lost; "
+                    "with no socket there, sendto() fails at once",
+                    ss_unit_name(kind), (long)n, n == 1 ? "" : "s", c.addr);
+        else
+            ss_sent_said(fd, n, len, flags, "sendto");
         if (unbound) {
-            s->llen = 1; /* bound now, by the kernel */
-            ss_tell(SS_K_SENDTO_BIND, "the socket had no address, so the "
-                                      "kernel bound it to a free port first");
-            ss_kernel(fd);
+            /* Did the kernel give it an address? Read, not assumed. */
+            char a[200];
+            int named = ss_local_text(fd, kind, a, sizeof a);
+            if (named && s != NULL)
+                s->llen = 1; /* bound now, by the kernel */
+            if (named && kind == SS_KIND_UDP)
+                ss_tell(SS_K_SENDTO_BIND,
+                        "the socket had no address, so the kernel bound it "
+                        "to a free port first");
+            else if (named && kind == SS_KIND_ICMP)
+                ss_tell(SS_K_SENDTO_BIND,
+                        "the socket had no identifier, so the kernel gave "
+                        "it a free one first (/proc/net/icmp shows it "
+                        "where a port would be)");
+            else if (named)
+                ss_tell(SS_K_SENDTO_BIND,
+                        "the socket had no address, so the kernel gave it "
+                        "one first, %s",
+                        a);
+            else if (ss_kind_unix(kind))
+                ss_tell(SS_K_SENDTO_UNNAMED,
+                        "this socket has no name (it is not bound), and "
+                        "sending gave it none: the receiver sees no sender "
+                        "and cannot answer it");
+            if (named || ss_kind_unix(kind))
+                ss_kernel(fd);
         }
     }
     errno = err;
@@ -259,7 +124,7 @@ static inline ssize_t ss_recvfrom(int fd, void *buf, size_t len, int flags,
 {
     struct ss_call c = {.fd = fd, .flags = flags};
     ssize_t n;
-    int err;
+    int err, kind = ss_kind_of(fd);
 
     ss_args(&c, "%d, buf, %zu, %s, %s, %s", fd, len,
             ss_flags_of(ss_msgflags, SS_COUNT(ss_msgflags), flags).s,
@@ -274,8 +139,15 @@ static inline ssize_t ss_recvfrom(int fd, void *buf, size_t len, int flags,
                 from && fromlen ? ss_addr_len(from, *fromlen).s : "NULL",
                 fromlen ? (unsigned)*fromlen : 0U);
     ss_post(&c, (long)n, err);
-    if (n >= 0 && ss_kind(fd) == SOCK_DGRAM)
-        ss_dgram_said("recvfrom", n, len, flags);
+    if (n >= 0 && ss_kind_records(kind))
+        ss_dgram_said(kind, "recvfrom", n, len, flags,
+                      from == NULL || fromlen == NULL ? -1
+                      : *fromlen > sizeof(sa_family_t) &&
+                              from->sa_family != AF_UNSPEC
+                          ? 1
+                          : 0);
+    else if (n >= 0)
+        ss_received_said(fd, n, len, flags, "recvfrom");
     errno = err;
     return n;
 }
@@ -340,6 +212,7 @@ static inline int ss_socketpair(int domain, int type, int protocol, int sv[2])
             if (s != NULL) {
                 s->connected = 1;
                 s->family = domain;
+                s->proto = protocol;
             }
         }
         ss_tell(SS_K_SOCKETPAIR,
@@ -443,7 +316,7 @@ static inline ssize_t ss_recvmsg(int fd, struct msghdr *m, int flags)
                 "this process, each the lowest number free here: they refer "
                 "to the files the sender had open, whatever numbers the "
                 "sender used");
-        /* A Unix socket among them: the narrator's table learns of it. */
+        /* A socket among them: the narrator's table learns what it is. */
         for (cm = CMSG_FIRSTHDR(m); cm != NULL; cm = CMSG_NXTHDR(m, cm)) {
             size_t k, nfd = cm->cmsg_level == SOL_SOCKET &&
                                     cm->cmsg_type == SCM_RIGHTS
@@ -453,13 +326,16 @@ static inline ssize_t ss_recvmsg(int fd, struct msghdr *m, int flags)
                 int got, type, connected = 0;
                 struct ss_sock *s;
                 memcpy(&got, CMSG_DATA(cm) + k * sizeof got, sizeof got);
+                /* A Unix socket is read in /proc/net/unix; any other is
+                   asked of the kernel (ss_sock_find). */
                 type = ss_unix_kind(ss_inode_of(got), &connected);
-                s = type != 0 ? ss_sock_new(got, type) : NULL;
-                if (s != NULL) {
+                s = type != 0 ? ss_sock_new(got, type) : ss_sock_find(got);
+                if (s != NULL && type != 0) {
                     s->family = AF_UNIX;
                     s->connected = connected;
-                    ss_kernel(got);
                 }
+                if (s != NULL)
+                    ss_kernel(got);
             }
         }
     }

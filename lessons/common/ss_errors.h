@@ -51,11 +51,47 @@ struct ss_errinfo {
 #define SS_CAUSE_NETUNREACH "no route to that network from this machine"
 #define SS_CAUSE_HOSTUNREACH "the host cannot be reached"
 #define SS_CAUSE_EINTR "a signal interrupted the call before it finished"
+#define SS_FIX_EPIPE \
+    "stop sending on this socket and close it; MSG_NOSIGNAL (or ignoring " \
+    "SIGPIPE) keeps the SIGPIPE that comes with EPIPE from killing the " \
+    "program"
+#define SS_CAUSE_TOOBIG "the datagram is too large to send in one piece"
+#define SS_CAUSE_RAW_PERM \
+    "this user may not make a raw socket: on Linux that needs " \
+    "CAP_NET_RAW (root, or a file capability)"
+#define SS_FIX_RAW_PERM \
+    "use an ICMP socket (SOCK_DGRAM, IPPROTO_ICMP) where " \
+    "net.ipv4.ping_group_range allows it, or run with CAP_NET_RAW"
 
 /* One entry: the errno's name is written once, and made a string here. */
 #define SS_E(num, call, cause, fix) {num, call, #num, cause, fix}
 
 static const struct ss_errinfo ss_errors[] = {
+    /* A socket of one kind, any call ("@unix"), or one call on it
+       ("send@unix"): looked for only by that key, first (ss_advise). */
+    SS_E(EPIPE, "@unix",
+     "this side cannot send any more: the peer closed its socket or shut "
+     "down its reading side (shutdown() with SHUT_RD or SHUT_RDWR), or "
+     "this side shut down its writing half",
+     SS_FIX_EPIPE),
+    SS_E(EMSGSIZE, "@unix",
+     "the datagram is larger than this Unix socket takes in one piece: on "
+     "Linux, about its send buffer (SO_SNDBUF, net.core.wmem_default)",
+     "send less per datagram, or raise SO_SNDBUF"),
+    SS_E(EMSGSIZE, "@udp6",
+     SS_CAUSE_TOOBIG,
+     "send at most 65527 bytes per UDP datagram over IPv6"),
+    SS_E(EACCES, "socket@icmp",
+     "this user may not make an ICMP socket (SOCK_DGRAM with "
+     "IPPROTO_ICMP): on Linux only the groups in "
+     "net.ipv4.ping_group_range may; the call has no file and no firewall "
+     "to blame",
+     "a program such as ping then tries a raw socket, which needs "
+     "CAP_NET_RAW; or widen net.ipv4.ping_group_range (sysctl)"),
+    SS_E(EPERM, "socket@raw",
+     SS_CAUSE_RAW_PERM, SS_FIX_RAW_PERM),
+    SS_E(EACCES, "socket@raw",
+     SS_CAUSE_RAW_PERM, SS_FIX_RAW_PERM),
     /* A Unix socket's path ("bind:unix", "connect:unix"), first. */
     SS_E(EADDRINUSE, "bind:unix",
      SS_CAUSE_UNIX_TAKEN,
@@ -167,9 +203,7 @@ static const struct ss_errinfo ss_errors[] = {
      "closed its socket; over TCP its kernel answered an earlier send with "
      "a reset), this side shut down its writing half, or, on Linux, the "
      "TCP socket was never connected (a listening socket, say)",
-     "stop sending on this socket and close it; MSG_NOSIGNAL (or ignoring "
-     "SIGPIPE) keeps the SIGPIPE that comes with EPIPE from killing the "
-     "program"),
+     SS_FIX_EPIPE),
     SS_E(ENODEV, "setsockopt",
      "no network interface of this machine has the address given for it "
      "(for a multicast group: --iface)",
@@ -225,7 +259,7 @@ static const struct ss_errinfo ss_errors[] = {
      "this protocol is not supported for this socket type",
      "pass 0 as the protocol to get the default"),
     SS_E(EMSGSIZE, NULL,
-     "the datagram is too large to send in one piece",
+     SS_CAUSE_TOOBIG,
      "send at most 65507 bytes per UDP datagram over IPv4"),
     SS_E(ENOBUFS, NULL, "the kernel ran out of buffer space",
      "slow down, or try again"),
@@ -381,6 +415,20 @@ static const struct ss_errinfo ss_errors_own[] = {
      "failure stops here early"),
 };
 /* clang-format on */
+
+/* The entry for exactly this key ("send@unix"), or NULL: no entry for
+   any call stands in for it. */
+static inline const struct ss_errinfo *ss_errinfo_exact(int err,
+                                                        const char *key)
+{
+    size_t i;
+
+    for (i = 0; i < SS_COUNT(ss_errors); i++)
+        if (ss_errors[i].num == err && ss_errors[i].call != NULL &&
+            strcmp(ss_errors[i].call, key) == 0)
+            return &ss_errors[i];
+    return NULL;
+}
 
 /* The entry for this errno and call (a call's own entry comes first;
    outside a lesson, ss_errors_own's first). */

@@ -151,12 +151,18 @@ static inline void ss_pollfds_put(char *list, size_t cap,
         snprintf(list + o, cap - o, "]");
 }
 
+/* What POLLHUP means on a TCP socket. */
+#define SS_POLLHUP_TCP                                                         \
+    ": on Linux, a reset, a failed connect(), both sides shut down, or a "     \
+    "socket never connected at all (the peer's FIN alone shows as POLLIN, "    \
+    "and recv() returns 0)"
+
 /* What poll() (or ppoll()) returned: the ready descriptors, or none. */
 static inline void ss_poll_said(const struct pollfd *fds, nfds_t n, int rc,
                                 int zero)
 {
     char line[400];
-    int shown = 0;
+    int shown = 0, tcp = 0, local = 0;
     size_t o = 0, i;
 
     if (rc == 0)
@@ -177,14 +183,34 @@ static inline void ss_poll_said(const struct pollfd *fds, nfds_t n, int rc,
             ss_flags_of(ss_pollbits, SS_COUNT(ss_pollbits), fds[i].revents).s);
     }
     ss_wrap(4, 4, "ready: ", line, "");
-    ss_tell(SS_K_POLL,
-            "poll() returns how many descriptors have "
-            "something to report (revents): POLLIN means a recv(), "
-            "accept() or read() will not wait, POLLOUT a send(), POLLERR "
-            "an error to read with SO_ERROR, and POLLHUP a hang-up: on "
-            "Linux, a reset, a failed connect(), both sides shut down, "
-            "or a socket never connected at all (the peer's FIN alone "
-            "shows as POLLIN, and recv() returns 0)");
+    /* What POLLHUP means depends on what the descriptor is: said for
+       the kinds in this set (asked of the kernel), each once a run. */
+    for (i = 0; i < n; i++) {
+        int k = fds[i].fd >= 0 ? ss_kind_of(fds[i].fd) : SS_KIND_NONE;
+        tcp |= k == SS_KIND_TCP;
+        local |=
+            (fds[i].revents & POLLHUP) &&
+            (k == SS_KIND_USTREAM || k == SS_KIND_USEQ || k == SS_KIND_PIPE);
+    }
+    if (ss_once(SS_K_POLL)) {
+        snprintf(line, sizeof line,
+                 "poll() returns how many descriptors have "
+                 "something to report (revents): POLLIN means a recv(), "
+                 "accept() or read() will not wait, POLLOUT a send(), "
+                 "POLLERR an error to read with SO_ERROR, and POLLHUP a "
+                 "hang-up%s",
+                 tcp ? SS_POLLHUP_TCP : "");
+        ss_wrap(4, 0, "", line, "");
+        if (tcp)
+            ss_once(SS_K_POLLHUP_TCP); /* said just now */
+    } else if (tcp) {
+        ss_tell(SS_K_POLLHUP_TCP, "POLLHUP on a TCP socket" SS_POLLHUP_TCP);
+    }
+    if (local)
+        ss_tell(SS_K_POLLHUP_LOCAL,
+                "POLLHUP on a Unix socket or a pipe: the other end has "
+                "closed. The peer's close alone gives it, with POLLIN: a "
+                "read returns what is left, then 0");
 }
 
 static inline int ss_poll(struct pollfd *fds, nfds_t n, int timeout)

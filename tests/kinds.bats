@@ -1,0 +1,155 @@
+#!/usr/bin/env bats
+# scripts/narrate tells a socket by what it is, asked of the kernel
+# (SO_DOMAIN, SO_TYPE, SO_PROTOCOL, its addresses), not by what the
+# narrator saw the program make: a descriptor inherited across exec,
+# passed with SCM_RIGHTS or put on fd 3 by a launcher gets the sentences
+# of its own kind. The programs are Python's socket module, cat and
+# ping (tests/peers/socket-kinds.py), none written for the narrator.
+
+bats_require_minimum_version 1.5.0
+
+: "${BATS_TEST_TIMEOUT:=$((90 * ${SOCKSTEP_TEST_SCALE:-1}))}"
+load test_helper
+
+NARRATE="$ROOT/scripts/narrate"
+
+setup() {
+    [[ -f "$ROOT/build/libsockstep.so" ]] ||
+        fail "build/libsockstep.so is not built (make)"
+    NAR="$BATS_TEST_TMPDIR/narration"
+    export SOCKSTEP_NOWRAP=1 # each sentence on one line, for the patterns
+}
+
+# kinds MODE ARGS...: socket-kinds.py MODE narrated into $NAR; then
+# $output is the narration, $said what the program printed.
+kinds() {
+    run timeout "$WAIT_LONG" "$NARRATE" --out "$NAR" -- \
+        "$PYTHON" "$PEERS/socket-kinds.py" "$@"
+    assert_success
+    said="$output"
+    run cat "$NAR"
+}
+
+# others: the lines of the processes narrate did not start itself (cat).
+others() {
+    grep '^\[pid [0-9]*\] ' "$NAR" || true
+}
+
+@test "kinds: cat reads and writes a Unix socketpair it inherited across exec: Unix stream words, no TCP, no FIN" {
+    kinds exec-cat stream
+    run others
+    assert_line --regexp '^\[pid [0-9]+\] read\(0, "ping\\n", [0-9]+\) = 5$'
+    assert_line --regexp '^\[pid [0-9]+\] write\(1, "ping\\n", 5\) = 5$'
+    assert_said "read() returns whatever has arrived, up to"
+    assert_said "a stream socket keeps no boundaries"
+    assert_said "write() put 5 bytes straight into the receiving socket's queue"
+    assert_said "read() returned 0: the end of the stream. The peer has closed its end or shut down its sending side"
+    assert_line --regexp 'kernel: unix stream CONNECTED'
+    refute_output --partial "TCP"
+    refute_output --partial "FIN"
+}
+
+@test "kinds: cat on an inherited SOCK_SEQPACKET pair: one read() is one record, and 0 may be an empty record" {
+    kinds exec-cat seqpacket
+    run others
+    assert_said "one read() on a SOCK_SEQPACKET socket returns one whole record (here 5 bytes)"
+    assert_said "write() put one record of 5 bytes straight into the receiving socket's queue"
+    assert_said "read() returned 0: an empty record, or the end"
+    refute_output --partial "keeps no boundaries"
+    refute_output --partial "TCP"
+    refute_output --partial "FIN"
+}
+
+@test "kinds: a SOCK_SEQPACKET end received with SCM_RIGHTS: its recv()s return records, as the kernel says it is" {
+    kinds scm-rights
+    assert_line --regexp '^recvmsg\([0-9]+, \{msg_iov=\[\{"fd", 10\}\], msg_control=\[\{SCM_RIGHTS, \[[0-9]+\]\}\]\}, '
+    assert_line --regexp 'kernel: unix seqpacket CONNECTED'
+    assert_said "one recv() on a SOCK_SEQPACKET socket returns one whole record (here 3 bytes): a SOCK_SEQPACKET socket keeps the boundaries of what was sent"
+    refute_output --partial "keeps no boundaries"
+    refute_output --partial "TCP"
+    refute_output --partial "UDP"
+}
+
+@test "kinds: a systemd-style AF_UNIX listener on fd 3: its client's bytes and end told as Unix, not TCP" {
+    local sock="$BATS_TEST_TMPDIR/s.sock"
+    run timeout "$WAIT_LONG" "$PYTHON" "$PEERS/socket-kinds.py" fd3-launch \
+        "$sock" "$NARRATE" --out "$NAR" -- "$PYTHON" "$PEERS/socket-kinds.py"
+    assert_success
+    assert_output "echo: b'hello'"
+    run cat "$NAR"
+    assert_line --regexp '^accept4\(3, \(unnamed\), 2, SOCK_CLOEXEC\) = 4$'
+    assert_line 'recv(4, "hello", 100, 0) = 5'
+    assert_said "recv() returns whatever has arrived, up to 100 bytes: a stream socket keeps no boundaries"
+    assert_said "send() put 5 bytes straight into the receiving socket's queue: a Unix socket needs no network"
+    assert_said "recv() returned 0: the end of the stream. The peer has closed its end"
+    assert_said "the listening socket is gone: a client's connect() to its file now fails with ECONNREFUSED"
+    refute_output --partial "TCP"
+    refute_output --partial "FIN"
+}
+
+@test "kinds: Unix seqpacket, datagram and shutdown(): records, no UDP, no port, no FIN; a bound client keeps its name" {
+    kinds unix-kinds
+    assert_said "send() put one record of 3 bytes straight into the receiving socket's queue"
+    assert_said "one recv() on a SOCK_SEQPACKET socket returns one whole record (here 3 bytes)"
+    # an unbound Unix datagram sender: no port, and the receiver sees nobody
+    assert_line --regexp '^recvfrom\([0-9]+, "hi", 10, 0, \{family 0, 0 bytes\}, 0\) = 2$'
+    assert_said "one datagram of 2 bytes put straight into the queue of the socket at"
+    assert_said "this socket has no name (it is not bound), and sending gave it none: the receiver sees no sender and cannot answer it"
+    assert_said "Its sender has no name (an unbound Unix socket), so this side cannot answer it"
+    refute_output --partial "free port"
+    refute_output --partial "UDP"
+    # shutdown() of a Unix pair, then the peer's send() fails at once
+    assert_said "SHUT_RDWR on a Unix socket sends no packet (there is no network, and no FIN)"
+    assert_line --regexp '^send\([0-9]+, "after", 5, 0\) = -1 EPIPE '
+    refute_output --partial "sends a FIN"
+    refute_output --partial "reset the connection"
+    # a client bound to cli.sock before connect(): not "unnamed"
+    assert_line --regexp 'This end keeps the name bind\(\) gave it, /.*/cli\.sock: the server.s accept\(\) returns it'
+    assert_line --regexp "^accept4\\([0-9]+, /.*/cli\\.sock, [0-9]+, SOCK_CLOEXEC\\) = [0-9]+$"
+    refute_output --partial "(unnamed): none is needed"
+    refute_output --partial "TCP"
+}
+
+@test "kinds: a TCP client that bound itself keeps its address: connect() does not say the kernel chose its port" {
+    kinds bound-tcp
+    local port=${said#bound to }
+    [[ "$port" =~ ^[0-9]+$ ]]
+    assert_said "the three-way handshake is done (SYN, SYN-ACK, ACK): fd"
+    assert_said "is connected, from the address it was bound to, 127.0.0.1:$port"
+    refute_output --partial "the kernel gave it a local port of its own"
+}
+
+@test "kinds: ping in a network namespace: its raw socket, then its ICMP socket, each told as what it is and found in /proc/net" {
+    command -v ping >/dev/null || skip "no ping here"
+    unshare -rn true 2>/dev/null || skip "unshare -rn is not allowed here"
+    # In a namespace of its own: lo only, nothing sent anywhere else. By
+    # default no group may make ICMP sockets (ping_group_range "1 0"):
+    # ping falls back to a raw one, which root of the namespace may make.
+    # shellcheck disable=SC2016 # expanded by the inner bash, from env
+    run timeout "$WAIT_LONG" unshare -rn env NAR="$NAR" NARRATE="$NARRATE" \
+        bash -c 'ip link set lo up || exit 1
+        "$NARRATE" --out "$NAR.raw" -- ping -c 1 -W 5 127.0.0.1 || exit 1
+        echo "0 0" >/proc/sys/net/ipv4/ping_group_range || exit 3
+        "$NARRATE" --out "$NAR.icmp" -- ping -c 1 -W 5 127.0.0.1'
+    [[ "$status" -ne 3 ]] || skip "ping_group_range cannot be set here"
+    assert_success
+    run cat "$NAR.raw"
+    # the ICMP socket it tried first: refused by ping_group_range
+    assert_line 'socket(AF_INET, SOCK_DGRAM, 1) = -1 EACCES (Permission denied)'
+    assert_said "likely cause: this user may not make an ICMP socket (SOCK_DGRAM with IPPROTO_ICMP): on Linux only the groups in net.ipv4.ping_group_range may"
+    refute_output --partial "firewall rule"
+    assert_line --regexp '^socket\(AF_INET, SOCK_RAW, 1\) = [0-9]+$'
+    assert_line --regexp 'kernel: raw socket on 0\.0\.0\.0, IP protocol 1 \(from /proc/net/raw\)'
+    assert_said "sendto() handed one packet of 64 bytes, IP protocol 1 (ICMP), to the kernel"
+    assert_said "A raw socket has no port"
+    refute_output --partial "UDP never says"
+    refute_output --partial "free port"
+    refute_output --partial "a UDP socket once it has an address"
+    run cat "$NAR.icmp"
+    assert_line --regexp '^socket\(AF_INET, SOCK_DGRAM, 1\) = [0-9]+$'
+    assert_said "sendto() handed one ICMP message of 64 bytes to the kernel"
+    assert_said "the socket had no identifier, so the kernel gave it a free one first"
+    assert_line --regexp 'kernel: icmp socket on 0\.0\.0\.0, identifier [0-9]+ \(from /proc/net/icmp\)'
+    refute_output --partial "UDP never says"
+    refute_output --partial "bound it to a free port"
+}

@@ -1,0 +1,135 @@
+# socket-kinds.py MODE [ARG]: programs in the shapes that made the narrator
+# tell a socket by what it saw made, not by what it is (tests/kinds.bats).
+# Each socket call here is one a Python student would write; the test
+# narrates it and checks each sentence against what the kernel says.
+#   exec-cat TYPE      a socketpair of TYPE (stream, seqpacket) with cat on
+#                      the other end as its stdin and stdout, as socat's
+#                      SYSTEM:cat: cat reads and writes a socket it did not
+#                      make
+#   scm-rights         one end of a SOCK_SEQPACKET pair passed to this
+#                      process in a message (SCM_RIGHTS), then read: two
+#                      records
+#   fd3-launch PATH NARRATE...  a systemd-style launcher (not narrated):
+#                      an AF_UNIX stream socket listening at PATH put on
+#                      fd 3 (LISTEN_FDS=1) for "NARRATE... fd3-server";
+#                      then a client of it
+#   fd3-server         the server it starts: accept() on fd 3, echo once
+#   unix-kinds         a SOCK_SEQPACKET pair, an unbound Unix datagram
+#                      sender, shutdown() of a Unix pair, connect() of a
+#                      bound Unix client
+#   empty-dgrams       six empty UDP datagrams sent, six received
+#   bound-tcp          a TCP client that binds before connect()
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+
+mode = sys.argv[1]
+LIMIT = 20  # seconds: every wait here is bounded
+
+if mode == "exec-cat":
+    kind = {"stream": socket.SOCK_STREAM,
+            "seqpacket": socket.SOCK_SEQPACKET}[sys.argv[2]]
+    a, b = socket.socketpair(socket.AF_UNIX, kind)
+    a.settimeout(LIMIT)
+    cat = subprocess.Popen(["cat"], stdin=b, stdout=b)
+    b.close()
+    a.sendall(b"ping\n")
+    print("got", a.recv(100), flush=True)
+    a.shutdown(socket.SHUT_WR)
+    cat.wait(LIMIT)
+    a.close()
+elif mode == "scm-rights":
+    ctl_a, ctl_b = socket.socketpair()
+    x, y = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+    socket.send_fds(ctl_a, [b"fd"], [y.fileno()])
+    y.close()
+    _, fds, _, _ = socket.recv_fds(ctl_b, 10, 1)
+    got = socket.socket(fileno=fds[0])
+    got.settimeout(LIMIT)
+    x.send(b"one")
+    x.send(b"two")
+    print(got.recv(100), got.recv(100), flush=True)
+elif mode == "fd3-launch":
+    path = sys.argv[2]
+    lsn = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    lsn.bind(path)
+    lsn.listen(1)
+    fd = lsn.detach()
+    if fd != 3:
+        os.dup2(fd, 3)
+        os.close(fd)
+    os.set_inheritable(3, True)
+    env = dict(os.environ, LISTEN_FDS="1")
+    srv = subprocess.Popen(sys.argv[3:] + ["fd3-server"], pass_fds=(3,),
+                           env=env)
+    os.close(3)
+    c = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    c.settimeout(LIMIT)
+    c.connect(path)
+    c.sendall(b"hello")
+    print("echo:", c.recv(100), flush=True)
+    c.close()
+    srv.wait(LIMIT)
+    os.unlink(path)
+elif mode == "fd3-server":
+    lsn = socket.socket(fileno=3)
+    lsn.settimeout(LIMIT)
+    conn, _ = lsn.accept()
+    conn.settimeout(LIMIT)
+    conn.sendall(conn.recv(100))
+    conn.recv(100)  # 0: the client has closed
+    conn.close()
+elif mode == "unix-kinds":
+    d = tempfile.mkdtemp()
+    a, b = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+    a.send(b"one")
+    a.send(b"two")
+    print(b.recv(100), b.recv(100), flush=True)
+    p = os.path.join(d, "r.sock")
+    r = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+    r.bind(p)
+    s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+    s.sendto(b"hi", p)
+    print(r.recvfrom(10), flush=True)
+    c, e = socket.socketpair()
+    c.shutdown(socket.SHUT_RDWR)
+    try:
+        e.send(b"after")
+    except BrokenPipeError:
+        print("EPIPE", flush=True)
+    e.recv(10)
+    lp = os.path.join(d, "l.sock")
+    lsn = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    lsn.bind(lp)
+    lsn.listen(1)
+    cli = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    cli.bind(os.path.join(d, "cli.sock"))
+    cli.connect(lp)
+    got, addr = lsn.accept()
+    print("client is", addr, flush=True)
+    for f in ("r.sock", "l.sock", "cli.sock"):
+        os.unlink(os.path.join(d, f))
+    os.rmdir(d)
+elif mode == "empty-dgrams":
+    u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    u.bind(("127.0.0.1", 0))
+    u.settimeout(LIMIT)
+    v = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    for i in range(6):
+        v.sendto(b"", u.getsockname())
+    for i in range(6):
+        u.recv(100)
+    print("six empty datagrams", flush=True)
+elif mode == "bound-tcp":
+    lsn = socket.socket()
+    lsn.bind(("127.0.0.1", 0))
+    lsn.listen(1)
+    c = socket.socket()
+    c.bind(("127.0.0.1", 0))
+    print("bound to", c.getsockname()[1], flush=True)
+    c.connect(lsn.getsockname())
+    c.close()
+else:
+    sys.exit("socket-kinds.py: no mode " + mode)
