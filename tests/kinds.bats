@@ -65,7 +65,8 @@ others() {
     assert_line --regexp '^recvmsg\([0-9]+, \{msg_iov=\[\{"fd", 10\}\], msg_control=\[\{SCM_RIGHTS, \[[0-9]+\]\}\]\}, '
     assert_line --regexp 'kernel: unix seqpacket CONNECTED'
     assert_said "one recv() on a SOCK_SEQPACKET socket returns one whole record (here 3 bytes): a SOCK_SEQPACKET socket keeps the boundaries of what was sent"
-    refute_output --partial "keeps no boundaries"
+    # (the message came on a stream socketpair: recvmsg() is told so)
+    refute_output --partial "recv() returns whatever has arrived"
     refute_output --partial "TCP"
     refute_output --partial "UDP"
 }
@@ -145,11 +146,48 @@ others() {
     refute_output --partial "UDP never says"
     refute_output --partial "free port"
     refute_output --partial "a UDP socket once it has an address"
+    # its timestamps are named, not told as descriptors
+    assert_line --regexp '^recvmsg\([0-9]+, \{msg_iov=\[.*\], msg_control=\[\{SCM_TIMESTAMP, 16 bytes\}\]\}, 0\) = 84$'
+    assert_said "a raw socket receives whole IP packets: on IPv4 the bytes begin with the IP header"
+    refute_output --partial "descriptors in msg_control"
     run cat "$NAR.icmp"
     assert_line --regexp '^socket\(AF_INET, SOCK_DGRAM, 1\) = [0-9]+$'
     assert_said "sendto() handed one ICMP message of 64 bytes to the kernel"
     assert_said "the socket had no identifier, so the kernel gave it a free one first"
     assert_line --regexp 'kernel: icmp socket on 0\.0\.0\.0, identifier [0-9]+ \(from /proc/net/icmp\)'
+    assert_line --regexp '^recvmsg\([0-9]+, \{msg_iov=\[.*\], msg_control=\[\{SCM_TIMESTAMP, 16 bytes\}, \{IP_TTL, 4 bytes\}\]\}, 0\) = 64$'
+    assert_said "IP_TTL: the packet's TTL as it arrived"
+    refute_output --partial "descriptors in msg_control"
     refute_output --partial "UDP never says"
     refute_output --partial "bound it to a free port"
+}
+
+@test "kinds: control messages by level and type: a timestamp, IP_PKTINFO, credentials, one not known by name; MSG_TRUNC and MSG_CTRUNC from msg_flags" {
+    kinds cmsgs
+    assert_equal "$said" "b'hello' 2 True
+b'again'
+b'who'
+b'two' True"
+    assert_line --regexp '^recvmsg\([0-9]+, \{msg_iov=\[\{"hello", 5\}\], msg_control=\[\{SCM_TIMESTAMP, 16 bytes\}, \{IP_PKTINFO, 12 bytes\}\]\}, 0\) = 5$'
+    assert_said "SCM_TIMESTAMP: the time the kernel received the packet"
+    assert_said "IP_PKTINFO: the address the packet was sent to and the interface it came in on"
+    assert_said "MSG_TRUNC in msg_flags: the datagram was longer than the buffers (5 bytes): the rest is lost"
+    # one the table does not know is named by its numbers, no more
+    assert_line --regexp '^recvmsg\([0-9]+, \{msg_iov=\[\{"again", 100\}\], msg_control=\[\{level 0, type 20, 16 bytes\}\]\}, 0\) = 5$'
+    assert_said "SCM_CREDENTIALS: the sender's process id, user id and group id"
+    # two descriptors sent, the room for one taken by the credentials
+    assert_line --regexp '^sendmsg\([0-9]+, \{msg_iov=\[\{"two", 3\}\], msg_control=\[\{SCM_RIGHTS, \[[0-9]+, [0-9]+\]\}\]\}, 0\) = 3$'
+    assert_said "MSG_CTRUNC in msg_flags: the control data did not fit in msg_control and was cut"
+    # descriptors only where SCM_RIGHTS came: none was received here
+    refute_output --partial "the descriptors in msg_control are new"
+    refute_output --regexp 'msg_control=\[\{level 1, type (2|29)'
+}
+
+@test "kinds: recv(MSG_PEEK) on TCP leaves the bytes queued; EPOLL_CTL_DEL's event is ignored, not shown" {
+    kinds peek-del
+    assert_line --regexp '^recv\([0-9]+, "peeked", 100, MSG_PEEK\) = 6$'
+    assert_said "MSG_PEEK: recv() copied 6 bytes and left them queued: the next call that receives returns them again"
+    assert_line --regexp '^recv\([0-9]+, "peeked", 100, 0\) = 6$'
+    assert_line --regexp '^epoll_ctl\([0-9]+, EPOLL_CTL_DEL, [0-9]+, \(ignored\)\) = 0$'
+    refute_line --regexp 'EPOLL_CTL_DEL.*events='
 }

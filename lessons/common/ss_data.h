@@ -229,8 +229,85 @@ static inline int ss_socketpair(int domain, int type, int protocol, int sv[2])
     return rc;
 }
 
+/*
+ * The control messages the narrator knows by level and type: each one's
+ * name and what it carries. Any other is shown as "level L, type T, N
+ * bytes": never as descriptors, which only SCM_RIGHTS carries.
+ */
+struct ss_cmsg_name {
+    int level, type;
+    const char *name, *what; /* what: after recvmsg(); NULL: nothing */
+};
+static const struct ss_cmsg_name ss_cmsgs[] = {
+    {SOL_SOCKET, SCM_RIGHTS, "SCM_RIGHTS", NULL},
+#if defined(SCM_CREDENTIALS) || defined(__linux__)
+#ifndef SCM_CREDENTIALS
+#define SCM_CREDENTIALS 2 /* Linux's; declared only with _GNU_SOURCE */
+#endif
+    {SOL_SOCKET, SCM_CREDENTIALS, "SCM_CREDENTIALS",
+     "the sender's process id, user id and group id, as the kernel "
+     "checked them (a process may give only its own, unless privileged)"},
+#endif
+#ifdef SO_TIMESTAMP
+    {SOL_SOCKET, SO_TIMESTAMP, "SCM_TIMESTAMP",
+     "the time the kernel received the packet, a struct timeval "
+     "(SO_TIMESTAMP asked for it)"},
+#endif
+#ifdef SO_TIMESTAMPNS
+    {SOL_SOCKET, SO_TIMESTAMPNS, "SCM_TIMESTAMPNS",
+     "the time the kernel received the packet, a struct timespec "
+     "(SO_TIMESTAMPNS asked for it)"},
+#endif
+#ifdef SO_TIMESTAMPING
+    {SOL_SOCKET, SO_TIMESTAMPING, "SCM_TIMESTAMPING",
+     "times the kernel (or the network card) recorded for the packet "
+     "(SO_TIMESTAMPING asked for them)"},
+#endif
+#ifdef IP_TTL
+    {IPPROTO_IP, IP_TTL, "IP_TTL",
+     "the packet's TTL as it arrived (IP_RECVTTL asked for it)"},
+#endif
+#ifdef IP_TOS
+    {IPPROTO_IP, IP_TOS, "IP_TOS",
+     "the packet's TOS byte (IP_RECVTOS asked for it)"},
+#endif
+#ifdef IP_PKTINFO
+    {IPPROTO_IP, IP_PKTINFO, "IP_PKTINFO",
+     "the address the packet was sent to and the interface it came in on "
+     "(IP_PKTINFO asked for them)"},
+#endif
+#ifdef IP_RECVERR
+    {IPPROTO_IP, IP_RECVERR, "IP_RECVERR",
+     "an error the kernel queued for the socket (an ICMP message that "
+     "came back, say), read with MSG_ERRQUEUE"},
+#endif
+#ifdef IPV6_PKTINFO
+    {IPPROTO_IPV6, IPV6_PKTINFO, "IPV6_PKTINFO",
+     "the address the packet was sent to and the interface it came in on "
+     "(IPV6_RECVPKTINFO asked for them)"},
+#endif
+#ifdef IPV6_HOPLIMIT
+    {IPPROTO_IPV6, IPV6_HOPLIMIT, "IPV6_HOPLIMIT",
+     "the packet's hop limit as it arrived (IPV6_RECVHOPLIMIT asked for "
+     "it)"},
+#endif
+};
+
+/* The row of the table for this control message, or -1. */
+static inline int ss_cmsg_row(const struct cmsghdr *cm)
+{
+    size_t i;
+
+    for (i = 0; i < SS_COUNT(ss_cmsgs); i++)
+        if (ss_cmsgs[i].level == cm->cmsg_level &&
+            ss_cmsgs[i].type == cm->cmsg_type)
+            return (int)i;
+    return -1;
+}
+
 /* A message as text: its first buffer's bytes (len of them, or all when
-   len < 0) and the descriptors its control data carries. */
+   len < 0) and its control messages, by name: the descriptors of
+   SCM_RIGHTS, the size of the others. */
 static inline struct ss_text ss_msg_text(const struct msghdr *m, long len)
 {
     struct ss_text t;
@@ -250,8 +327,11 @@ static inline struct ss_text ss_msg_text(const struct msghdr *m, long len)
         ss_tcat(&t, &o, ", msg_control=[");
         for (cm = CMSG_FIRSTHDR(&walk); cm != NULL;
              cm = CMSG_NXTHDR(&walk, cm)) {
+            size_t data = cm->cmsg_len - CMSG_LEN(0);
+            int row = ss_cmsg_row(cm);
+            ss_tcat(&t, &o, "%s", cm == CMSG_FIRSTHDR(&walk) ? "" : ", ");
             if (cm->cmsg_level == SOL_SOCKET && cm->cmsg_type == SCM_RIGHTS) {
-                size_t k, n = (cm->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+                size_t k, n = data / sizeof(int);
                 ss_tcat(&t, &o, "{SCM_RIGHTS, [");
                 for (k = 0; k < n; k++) {
                     int fd;
@@ -259,15 +339,43 @@ static inline struct ss_text ss_msg_text(const struct msghdr *m, long len)
                     ss_tcat(&t, &o, "%s%d", k ? ", " : "", fd);
                 }
                 ss_tcat(&t, &o, "]}");
+            } else if (row >= 0) {
+                ss_tcat(&t, &o, "{%s, %zu bytes}", ss_cmsgs[row].name, data);
             } else {
-                ss_tcat(&t, &o, "{level %d, type %d}", cm->cmsg_level,
-                        cm->cmsg_type);
+                ss_tcat(&t, &o, "{level %d, type %d, %zu bytes}",
+                        cm->cmsg_level, cm->cmsg_type, data);
             }
         }
         ss_tcat(&t, &o, "]");
     }
     ss_tcat(&t, &o, "}");
     return t;
+}
+
+/* Does the message's control data hold SCM_RIGHTS? And say, once a run
+   each, what the named others carried (after recvmsg()). */
+static inline int ss_cmsgs_said(const struct msghdr *m, int received)
+{
+    struct msghdr walk = *m;
+    struct cmsghdr *cm;
+    int rights = 0;
+
+    if (m->msg_controllen == 0 || m->msg_control == NULL)
+        return 0;
+    for (cm = CMSG_FIRSTHDR(&walk); cm != NULL; cm = CMSG_NXTHDR(&walk, cm)) {
+        int row = ss_cmsg_row(cm);
+        if (cm->cmsg_level == SOL_SOCKET && cm->cmsg_type == SCM_RIGHTS)
+            rights = 1;
+        else if (received && row >= 0 && ss_cmsgs[row].what != NULL)
+            ss_tell(SS_K_CMSG + (unsigned)row, "%s: %s", ss_cmsgs[row].name,
+                    ss_cmsgs[row].what);
+        else if (!received && row >= 0)
+            ss_tell(SS_K_CMSG + (unsigned)row,
+                    "%s in msg_control: control data for the kernel itself, "
+                    "for this message only, not bytes the peer receives",
+                    ss_cmsgs[row].name);
+    }
+    return rights;
 }
 
 static inline ssize_t ss_sendmsg(int fd, const struct msghdr *m, int flags)
@@ -282,7 +390,7 @@ static inline ssize_t ss_sendmsg(int fd, const struct msghdr *m, int flags)
     n = SS_REAL(sendmsg)(fd, m, flags);
     err = errno;
     ss_post(&c, (long)n, err);
-    if (n >= 0 && m->msg_controllen > 0)
+    if (n >= 0 && ss_cmsgs_said(m, 0))
         ss_tell(SS_K_SENDMSG,
                 "sendmsg() sent the bytes and, as control "
                 "data, descriptors (SCM_RIGHTS): the kernel passes the open "
@@ -292,6 +400,47 @@ static inline ssize_t ss_sendmsg(int fd, const struct msghdr *m, int flags)
                 "its own for them, numbered in its own table");
     errno = err;
     return n;
+}
+
+/* After recvmsg() of n bytes: what the data was, by the socket's kind,
+   and what msg_flags says of it. */
+static inline void ss_recvmsg_data(int fd, const struct msghdr *m, ssize_t n,
+                                   int flags)
+{
+    char text[300];
+    size_t room = 0, i;
+    int kind = ss_kind_of(fd);
+
+    for (i = 0; m->msg_iov != NULL && i < (size_t)m->msg_iovlen; i++)
+        room += m->msg_iov[i].iov_len;
+    if (ss_kind_records(kind) && (m->msg_flags & MSG_TRUNC)) {
+        snprintf(text, sizeof text,
+                 "MSG_TRUNC in msg_flags: the %s was longer than the "
+                 "buffers (%zu bytes): %s",
+                 ss_unit_name(kind), room,
+#ifdef MSG_PEEK
+                 (flags & MSG_PEEK) ? "MSG_PEEK left it queued whole" :
+#endif
+                                    "the rest is lost");
+        ss_wrap(4, 0, "", text, "");
+    } else if (ss_kind_records(kind)) {
+        /* msg_flags says it was whole: no "may have been longer" */
+        ss_dgram_said(kind, "recvmsg", n,
+                      room == 0 || room > (size_t)n ? room : room + 1, flags,
+                      m->msg_name == NULL
+                          ? -1
+                          : m->msg_namelen > sizeof(sa_family_t) &&
+                                ((struct sockaddr *)m->msg_name)->sa_family !=
+                                    AF_UNSPEC);
+    } else {
+        ss_received_said(fd, n, room, flags, "recvmsg");
+    }
+    if (m->msg_flags & MSG_CTRUNC)
+        ss_wrap(4, 0, "",
+                "MSG_CTRUNC in msg_flags: the control data did not fit in "
+                "msg_control and was cut; descriptors (SCM_RIGHTS) among "
+                "what did not fit were closed by the kernel",
+                "");
 }
 
 static inline ssize_t ss_recvmsg(int fd, struct msghdr *m, int flags)
@@ -309,7 +458,7 @@ static inline ssize_t ss_recvmsg(int fd, struct msghdr *m, int flags)
         ss_args(&c, "%d, %s, %s", fd, ss_msg_text(m, (long)n).s,
                 ss_flags_of(ss_msgflags, SS_COUNT(ss_msgflags), flags).s);
     ss_post(&c, (long)n, err);
-    if (n >= 0 && m->msg_controllen > 0) {
+    if (n >= 0 && ss_cmsgs_said(m, 1)) {
         struct cmsghdr *cm;
         ss_tell(SS_K_RECVMSG,
                 "the descriptors in msg_control are new in "
@@ -339,12 +488,8 @@ static inline ssize_t ss_recvmsg(int fd, struct msghdr *m, int flags)
             }
         }
     }
-    if (n >= 0 && (m->msg_flags & MSG_CTRUNC))
-        ss_wrap(4, 0, "",
-                "MSG_CTRUNC: the control data did not fit in "
-                "msg_control; descriptors that did not fit were closed by "
-                "the kernel",
-                "");
+    if (n >= 0)
+        ss_recvmsg_data(fd, m, n, flags);
     errno = err;
     return n;
 }

@@ -121,13 +121,18 @@ static inline const char *ss_unit_name(int kind)
                                   : "datagram";
 }
 
+/* Why one call returns one whole unit, on a socket of this kind. */
 static inline const char *ss_unit_keeper(int kind)
 {
-    return kind == SS_KIND_USEQ     ? "a SOCK_SEQPACKET socket"
-           : kind == SS_KIND_UDGRAM ? "a Unix datagram socket"
-           : kind == SS_KIND_RAW    ? "a raw socket"
-           : kind == SS_KIND_ICMP   ? "an ICMP socket"
-                                    : "UDP";
+    return kind == SS_KIND_USEQ
+               ? "a SOCK_SEQPACKET socket keeps the boundaries of what was "
+                 "sent"
+           : kind == SS_KIND_UDGRAM
+               ? "a Unix datagram socket keeps the boundaries of what was "
+                 "sent"
+           : kind == SS_KIND_RAW || kind == SS_KIND_ICMP
+               ? "each call takes one packet, never part of two"
+               : "UDP keeps the boundaries of what was sent";
 }
 
 /*
@@ -203,8 +208,7 @@ static inline void ss_dgram_said(int kind, const char *name, ssize_t n,
     } else if (from == 1) {
         ss_tell(SS_K_RECVFROM,
                 "one %s() returns one whole %s "
-                "(here %ld byte%s) and says who sent it: %s keeps the "
-                "boundaries of what was sent",
+                "(here %ld byte%s) and says who sent it: %s",
                 name, unit, (long)n, n == 1 ? "" : "s", ss_unit_keeper(kind));
     } else if (from == 0) {
         ss_tell(SS_K_RECVFROM_NONAME,
@@ -215,8 +219,7 @@ static inline void ss_dgram_said(int kind, const char *name, ssize_t n,
     } else {
         ss_tell(SS_K_RECV_DGRAM,
                 "one %s() on a %s socket returns one whole %s "
-                "(here %ld byte%s): %s keeps the boundaries of what was "
-                "sent",
+                "(here %ld byte%s): %s",
                 name,
                 kind == SS_KIND_USEQ   ? "SOCK_SEQPACKET"
                 : kind == SS_KIND_RAW  ? "raw"
@@ -232,7 +235,7 @@ static inline void ss_dgram_said(int kind, const char *name, ssize_t n,
     else if (n > 0 && kind == SS_KIND_ICMP)
         ss_tell(SS_K_RECV_ICMP,
                 "an ICMP socket receives the ICMP message alone (no IP "
-                "header), and only the answers to its own identifier");
+                "header), and only the echo replies that carry its identifier");
 }
 
 /* What name() (recv, or read on a socket) returning n of len means. */

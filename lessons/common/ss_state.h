@@ -228,7 +228,8 @@ enum {
     SS_K_SENDTO_UNNAMED,
     SS_K_RECV_EMPTY,
     SS_K_POLLHUP_TCP,
-    SS_K_POLLHUP_LOCAL
+    SS_K_POLLHUP_LOCAL,
+    SS_K_CMSG /* and one more for each row of ss_cmsgs (ss_data.h) */
 };
 
 /* A generic explanation is given once per run: has key k been told? */

@@ -376,9 +376,11 @@ static inline int ss_epoll_ctl(int ep, int op, int fd, struct epoll_event *e)
     struct ss_call c = {.fd = ep};
     int rc, err;
 
+    /* EPOLL_CTL_DEL: the kernel reads no event, whatever is there */
     ss_args(&c, "%d, %s, %d, %s", ep,
             ss_name_of(ss_epollops, SS_COUNT(ss_epollops), op).s, fd,
-            ss_epoll_event_text(e).s);
+            op == EPOLL_CTL_DEL ? (e == NULL ? "NULL" : "(ignored)")
+                                : ss_epoll_event_text(e).s);
     ss_pre(&c, "epoll_ctl");
     rc = SS_REAL(epoll_ctl)(ep, op, fd, e);
     err = errno;

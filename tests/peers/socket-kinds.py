@@ -19,6 +19,13 @@
 #                      bound Unix client
 #   empty-dgrams       six empty UDP datagrams sent, six received
 #   bound-tcp          a TCP client that binds before connect()
+#   cmsgs              control messages of several kinds: IP_PKTINFO and
+#                      SO_TIMESTAMP on a UDP socket (its datagram cut:
+#                      MSG_TRUNC), IP_RECVORIGDSTADDR (one the narrator
+#                      does not name), SCM_CREDENTIALS, two descriptors
+#                      into room for one (MSG_CTRUNC)
+#   peek-del           recv(MSG_PEEK) on TCP, then an epoll set (selectors)
+#                      that a socket is taken out of (EPOLL_CTL_DEL)
 import os
 import socket
 import subprocess
@@ -131,5 +138,43 @@ elif mode == "bound-tcp":
     print("bound to", c.getsockname()[1], flush=True)
     c.connect(lsn.getsockname())
     c.close()
+elif mode == "cmsgs":
+    IP_PKTINFO, IP_RECVORIGDSTADDR, SO_TIMESTAMP = 8, 20, 29  # Linux
+    r = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    r.bind(("127.0.0.1", 0))
+    r.settimeout(LIMIT)
+    r.setsockopt(socket.IPPROTO_IP, IP_PKTINFO, 1)
+    r.setsockopt(socket.SOL_SOCKET, SO_TIMESTAMP, 1)
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.sendto(b"hello world", r.getsockname())
+    data, anc, flags, _ = r.recvmsg(5, 200)
+    print(data, len(anc), flags & socket.MSG_TRUNC != 0, flush=True)
+    r.setsockopt(socket.IPPROTO_IP, IP_PKTINFO, 0)
+    r.setsockopt(socket.SOL_SOCKET, SO_TIMESTAMP, 0)
+    r.setsockopt(socket.IPPROTO_IP, IP_RECVORIGDSTADDR, 1)
+    s.sendto(b"again", r.getsockname())
+    print(r.recvmsg(100, 100)[0], flush=True)
+    a, b = socket.socketpair()
+    b.setsockopt(socket.SOL_SOCKET, socket.SO_PASSCRED, 1)
+    a.sendall(b"who")
+    print(b.recvmsg(10, 100)[0], flush=True)
+    x, y = socket.socketpair()
+    socket.send_fds(a, [b"two"], [x.fileno(), y.fileno()])
+    data, anc, flags, _ = b.recvmsg(10, socket.CMSG_SPACE(4))
+    print(data, flags & socket.MSG_CTRUNC != 0, flush=True)
+elif mode == "peek-del":
+    import selectors
+    lsn = socket.socket()
+    lsn.bind(("127.0.0.1", 0))
+    lsn.listen(1)
+    c = socket.create_connection(lsn.getsockname(), timeout=LIMIT)
+    conn, _ = lsn.accept()
+    c.sendall(b"peeked")
+    conn.settimeout(LIMIT)
+    print(conn.recv(100, socket.MSG_PEEK), conn.recv(100), flush=True)
+    sel = selectors.EpollSelector()
+    sel.register(conn, selectors.EVENT_READ)
+    sel.unregister(conn)
+    sel.close()
 else:
     sys.exit("socket-kinds.py: no mode " + mode)
