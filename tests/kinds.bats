@@ -191,3 +191,73 @@ b'two' True"
     assert_line --regexp '^epoll_ctl\([0-9]+, EPOLL_CTL_DEL, [0-9]+, \(ignored\)\) = 0$'
     refute_line --regexp 'EPOLL_CTL_DEL.*events='
 }
+
+@test "kinds: six empty UDP datagrams: each is a datagram, sent and received; no 'the peer closed', no loop going round" {
+    kinds empty-dgrams
+    assert_equal "$said" "six empty datagrams"
+    assert_said "recv() returned 0: an empty datagram, with no data. On a UDP socket 0 is not an end"
+    [[ $(grep -c '^recv([0-9]*, "", 100, 0) = 0$' "$NAR") -eq 6 ]]
+    [[ $(grep -c '^sendto([0-9]*, "", 0, 0, 127\.0\.0\.1:[0-9]*, 16) = 0$' "$NAR") -eq 6 ]]
+    refute_output --partial "the peer closed"
+    refute_output --partial "the end of the stream"
+    refute_output --partial "more times"
+}
+
+@test "kinds: a few non-blocking checks between waits (socat's shape) are not called a spin" {
+    kinds checks
+    assert_equal "$said" "checked"
+    run grep -c 'recv() returned -1 EAGAIN on fd [0-9]*, 2 more times in all: calls that did not wait (a timeout of 0, O_NONBLOCK or MSG_DONTWAIT): the program checks without waiting, too few times to call it a spin' "$NAR"
+    assert_output 3
+    run cat "$NAR"
+    refute_output --partial "spin instead"
+    refute_output --partial "spins"
+}
+
+@test "kinds: epoll_wait() ended by a stop and a continue, in a program with no handler: EINTR is not said to be a handler's" {
+    cat >"$BATS_TEST_TMPDIR/stopwait.c" <<'C'
+#include <stdio.h>
+#include <sys/epoll.h>
+#include <sys/socket.h>
+
+int main(void)
+{
+    int sv[2], ep, rc;
+    struct epoll_event ev = {.events = EPOLLIN}, got;
+
+    if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv) != 0)
+        return 1;
+    ep = epoll_create1(0);
+    ev.data.fd = sv[0];
+    epoll_ctl(ep, EPOLL_CTL_ADD, sv[0], &ev);
+    rc = epoll_wait(ep, &got, 1, 20000);
+    printf("epoll_wait: %d\n", rc);
+    return 0;
+}
+C
+    cc -o "$BATS_TEST_TMPDIR/stopwait" "$BATS_TEST_TMPDIR/stopwait.c"
+    start_bg "$BATS_TEST_TMPDIR/out" "$NARRATE" --out "$NAR" -- \
+        "$BATS_TEST_TMPDIR/stopwait"
+    local pid=$BG_PID
+    # stopped only once it waits in epoll_wait(), as the kernel says
+    wait_until 20 grep -q 'ep_poll\|epoll_wait' "/proc/$pid/wchan"
+    kill -STOP "$pid"
+    wait_until 20 grep -q '^State:[[:space:]]*T' "/proc/$pid/status"
+    kill -CONT "$pid"
+    wait_exit "$pid" 30
+    run cat "$BATS_TEST_TMPDIR/out"
+    assert_output "epoll_wait: -1"
+    run cat "$NAR"
+    assert_line --regexp '^epoll_wait\([0-9]+, events, 1, 20000\) = -1 EINTR '
+    assert_said "no handler ran: this process has none installed. It was stopped and continued (Ctrl-Z and fg, or SIGSTOP and SIGCONT)"
+    refute_output --partial "and a handler ran"
+}
+
+@test "kinds: ECONNREFUSED on a later call is given the cause of the socket's own kind: UDP's ICMP, TCP's RST, not both" {
+    kinds refused
+    assert_equal "$said" "udp refused
+tcp refused"
+    assert_said "likely cause: nothing listens where this socket sends: an ICMP 'port unreachable' came back for an earlier datagram, and this connected UDP socket reports it on this later call"
+    assert_said "likely cause: the connection was refused: nothing listened where connect() went, and its kernel answered the SYN with a RST"
+    refute_output --partial "over UDP"
+    refute_output --partial "over TCP"
+}

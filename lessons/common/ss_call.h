@@ -360,7 +360,10 @@ static inline void ss_advise(const struct ss_call *c, int err)
     /* A Unix socket's path has causes of its own: "bind:unix"; the
        waits on many descriptors share theirs: "wait". */
     snprintf(key, sizeof key, "%s%s", ss_is_wait(c->name) ? "wait" : c->name,
-             ss_ctx_unix_named(c) ? ":unix" : "");
+             ss_ctx_unix_named(c) ? ":unix"
+             : err == EINTR && ss_is_wait(c->name) && !ss_any_handler()
+                 ? ":stopped"
+                 : "");
     /* A socket of one kind has causes of its own: "send@unix", then
        "@unix", for any call on it. */
     e = NULL;
@@ -369,9 +372,12 @@ static inline void ss_advise(const struct ss_call *c, int err)
     else
         ss_kind_tag(tag, sizeof tag, c->fd);
     if (tag[0] != '\0') {
+        /* "send@unix", the call's own entry ("connect"), then "@unix" */
         char k2[48];
         snprintf(k2, sizeof k2, "%s@%s", c->name, tag);
         e = ss_errinfo_exact(err, k2);
+        if (e == NULL)
+            e = ss_errinfo_exact(err, key);
         snprintf(k2, sizeof k2, "@%s", tag);
         if (e == NULL)
             e = ss_errinfo_exact(err, k2);

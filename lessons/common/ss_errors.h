@@ -48,6 +48,12 @@ struct ss_errinfo {
     "earlier is reported on this later call (over UDP, an ICMP 'port " \
     "unreachable' for an earlier datagram; over TCP, a non-blocking " \
     "connect() that the server's kernel answered with a RST)"
+#define SS_CAUSE_REFUSED_UDP \
+    "nothing listens where this socket sends: an ICMP 'port " \
+    "unreachable' came back for an earlier datagram, and this connected " \
+    "UDP socket reports it on this later call"
+#define SS_FIX_REFUSED_LATER \
+    "start the receiver first, and check the address and port"
 #define SS_CAUSE_NETUNREACH "no route to that network from this machine"
 #define SS_CAUSE_HOSTUNREACH "the host cannot be reached"
 #define SS_CAUSE_EINTR "a signal interrupted the call before it finished"
@@ -55,6 +61,10 @@ struct ss_errinfo {
     "stop sending on this socket and close it; MSG_NOSIGNAL (or ignoring " \
     "SIGPIPE) keeps the SIGPIPE that comes with EPIPE from killing the " \
     "program"
+#define SS_FIX_WAIT_EINTR \
+    "nothing is wrong: wait again (with the time that is left, if the " \
+    "wait has a limit). A program that takes EINTR for a failure stops " \
+    "here early"
 #define SS_CAUSE_TOOBIG "the datagram is too large to send in one piece"
 #define SS_CAUSE_RAW_PERM \
     "this user may not make a raw socket: on Linux that needs " \
@@ -68,7 +78,8 @@ struct ss_errinfo {
 
 static const struct ss_errinfo ss_errors[] = {
     /* A socket of one kind, any call ("@unix"), or one call on it
-       ("send@unix"): looked for only by that key, first (ss_advise). */
+       ("send@unix"): looked for only by that key (ss_advise: "send@unix",
+       then the call's own entry, then "@unix"). */
     SS_E(EPIPE, "@unix",
      "this side cannot send any more: the peer closed its socket or shut "
      "down its reading side (shutdown() with SHUT_RD or SHUT_RDWR), or "
@@ -386,9 +397,21 @@ static const struct ss_errinfo ss_errors_own[] = {
      SS_CAUSE_REFUSED,
      "start the server first, and check the address and port it listens "
      "on (ss -tlnp shows them)"),
+    /* A refusal told by the socket's kind: TCP's or UDP's cause only. */
+    SS_E(ECONNREFUSED, "@tcp",
+     "the connection was refused: nothing listened where connect() went, "
+     "and its kernel answered the SYN with a RST (a non-blocking "
+     "connect() says so on a later call)",
+     "start the server first, and check the address and port"),
+    SS_E(ECONNREFUSED, "@udp",
+     SS_CAUSE_REFUSED_UDP,
+     SS_FIX_REFUSED_LATER),
+    SS_E(ECONNREFUSED, "@udp6",
+     SS_CAUSE_REFUSED_UDP,
+     SS_FIX_REFUSED_LATER),
     SS_E(ECONNREFUSED, NULL,
      SS_CAUSE_REFUSED_LATER,
-     "start the receiver first, and check the address and port"),
+     SS_FIX_REFUSED_LATER),
     SS_E(EALREADY, "connect",
      "a handshake for this socket is already under way: connect() was "
      "called again before it finished",
@@ -402,13 +425,19 @@ static const struct ss_errinfo ss_errors_own[] = {
     SS_E(EHOSTUNREACH, NULL,
      SS_CAUSE_HOSTUNREACH,
      "check the address and that the other machine is up"),
+    SS_E(EINTR, "wait:stopped",
+     "no handler ran: this process has none installed. It was stopped "
+     "and continued (Ctrl-Z and fg, or SIGSTOP and SIGCONT), and on Linux "
+     "that ends select(), poll() and epoll_wait() with EINTR even without "
+     "a handler",
+     SS_FIX_WAIT_EINTR),
     SS_E(EINTR, "wait",
-     "a signal came while the call waited, and a handler ran: on Linux "
+     "a signal came while the call waited: a handler ran (on Linux "
      "select(), poll(), epoll_wait() and their p versions are never made "
-     "again after a handler, even one installed with SA_RESTART",
-     "nothing is wrong: wait again (with the time that is left, if the "
-     "wait has a limit). A program that takes EINTR for a failure stops "
-     "here early"),
+     "again after a handler, even one installed with SA_RESTART), or the "
+     "process was stopped and continued (Ctrl-Z and fg), which ends these "
+     "waits with EINTR even without a handler",
+     SS_FIX_WAIT_EINTR),
     SS_E(EINTR, NULL,
      SS_CAUSE_EINTR,
      "nothing is wrong: call it again. A program that takes EINTR for a "
@@ -423,6 +452,10 @@ static inline const struct ss_errinfo *ss_errinfo_exact(int err,
 {
     size_t i;
 
+    for (i = 0; !ss_nar.lesson && i < SS_COUNT(ss_errors_own); i++)
+        if (ss_errors_own[i].num == err && ss_errors_own[i].call != NULL &&
+            strcmp(ss_errors_own[i].call, key) == 0)
+            return &ss_errors_own[i];
     for (i = 0; i < SS_COUNT(ss_errors); i++)
         if (ss_errors[i].num == err && ss_errors[i].call != NULL &&
             strcmp(ss_errors[i].call, key) == 0)
@@ -506,5 +539,26 @@ static inline void ss_fill(char *out, size_t cap, const char *text,
     }
     out[o] = '\0';
 }
+
+#ifndef SOCKSTEP_PLAIN
+/* Has the process a handler for any signal now? With none, a wait
+   that ended with EINTR was stopped and continued: no handler ran. */
+static inline int ss_any_handler(void)
+{
+    struct sigaction now;
+    int sig, saved = errno;
+
+    for (sig = 1; sig < SS_NSIG; sig++)
+        if (SS_REAL(sigaction)(sig, NULL, &now) == 0 &&
+            ((now.sa_flags & SA_SIGINFO) ||
+             (now.sa_handler != SIG_DFL && now.sa_handler != SIG_IGN))) {
+            errno = saved;
+            return 1;
+        }
+    errno = saved;
+    return 0;
+}
+
+#endif
 
 #endif /* SS_ERRORS_H */

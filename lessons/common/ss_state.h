@@ -101,6 +101,10 @@ static struct {
        that waits between its calls polls, one that never does spins
        (ss_repeat.h). */
     long rep_waits[2];
+    /* The waits with a time limit the process has asked for (select(),
+       poll(), epoll_wait() ... with a timeout other than 0), told or
+       not: a loop that makes them does not spin. */
+    long wait_calls;
 } ss_nar = {.prog = "sockstep", .timeout = 30}; /* .width 0: not asked yet */
 
 /* Descriptors the signal handler closes: only what it may read safely. */
@@ -499,6 +503,14 @@ static inline void ss_kind_tag(char *out, size_t cap, int fd)
     snprintf(out, cap, "%s",
              ss_kind_tag_is(fd >= 0 ? ss_kind_of(fd) : SS_KIND_NONE,
                             s != NULL ? s->family : 0));
+}
+
+/* A wait was asked for: one with a time limit other than 0 counts, for
+   the repeat watch (ss_repeat.h): a loop that makes it does not spin. */
+static inline void ss_wait_asked(int limited)
+{
+    if (limited)
+        ss_nar.wait_calls++;
 }
 
 #endif /* SS_STATE_H */

@@ -237,6 +237,7 @@ static inline int ss_poll(struct pollfd *fds, nfds_t n, int timeout)
     }
     rc = SS_REAL(poll)(fds, n, timeout);
     err = errno;
+    ss_wait_asked(timeout != 0);
     ss_post(&c, rc, err);
     ss_wait_for(&w, "", ss_ms_text(timeout).s);
     if (typed < n && rc >= 0) {
@@ -515,6 +516,7 @@ static inline int ss_epoll_wait(int ep, struct epoll_event *ev, int max,
     ss_pre(&c, "epoll_wait");
     rc = SS_REAL(epoll_wait)(ep, ev, max, timeout);
     err = errno;
+    ss_wait_asked(timeout != 0);
     ss_post(&c, rc, err);
     ss_epoll_for(ep, timeout);
     ss_epoll_said(ev, rc, timeout == 0);

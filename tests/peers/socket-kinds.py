@@ -24,6 +24,11 @@
 #                      MSG_TRUNC), IP_RECVORIGDSTADDR (one the narrator
 #                      does not name), SCM_CREDENTIALS, two descriptors
 #                      into room for one (MSG_CTRUNC)
+#   checks             a few recv(MSG_DONTWAIT) that find nothing, then a
+#                      select() that waits, three times (socat's shape)
+#   refused            a connected UDP socket's send() to a port nobody
+#                      holds, then its recv(); a non-blocking TCP connect()
+#                      there, then its recv()
 #   peek-del           recv(MSG_PEEK) on TCP, then an epoll set (selectors)
 #                      that a socket is taken out of (EPOLL_CTL_DEL)
 import os
@@ -162,6 +167,39 @@ elif mode == "cmsgs":
     socket.send_fds(a, [b"two"], [x.fileno(), y.fileno()])
     data, anc, flags, _ = b.recvmsg(10, socket.CMSG_SPACE(4))
     print(data, flags & socket.MSG_CTRUNC != 0, flush=True)
+elif mode == "checks":
+    import select
+    a, b = socket.socketpair()
+    for round in range(3):
+        for i in range(5):
+            try:
+                a.recv(10, socket.MSG_DONTWAIT)
+            except BlockingIOError:
+                pass
+        select.select([a], [], [], 0.05)
+    print("checked", flush=True)
+elif mode == "refused":
+    import select
+    hold = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    hold.bind(("127.0.0.1", 0))
+    port = hold.getsockname()[1]
+    hold.close()  # nobody has the port now (UDP, and TCP: never bound)
+    u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    u.connect(("127.0.0.1", port))
+    u.send(b"anyone?")
+    u.settimeout(LIMIT)
+    try:
+        u.recv(10)
+    except ConnectionRefusedError:
+        print("udp refused", flush=True)
+    t = socket.socket()
+    t.setblocking(False)
+    t.connect_ex(("127.0.0.1", port))
+    select.select([], [t], [], LIMIT)
+    try:
+        t.recv(10)
+    except ConnectionRefusedError:
+        print("tcp refused", flush=True)
 elif mode == "peek-del":
     import selectors
     lsn = socket.socket()
