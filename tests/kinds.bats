@@ -149,6 +149,9 @@ others() {
     # its timestamps are named, not told as descriptors
     assert_line --regexp '^recvmsg\([0-9]+, \{msg_iov=\[.*\], msg_control=\[\{SCM_TIMESTAMP, 16 bytes\}\]\}, 0\) = 84$'
     assert_said "a raw socket receives whole IP packets: on IPv4 the bytes begin with the IP header"
+    # its SO_SNDBUF of 324: more than doubled, to the kernel's minimum
+    assert_line --regexp '^    on Linux the kernel keeps [0-9]+ bytes for the 324 asked: its minimum for sending\.'
+    refute_output --partial "then doubles it for its own bookkeeping"
     refute_output --partial "descriptors in msg_control"
     run cat "$NAR.icmp"
     assert_line --regexp '^socket\(AF_INET, SOCK_DGRAM, 1\) = [0-9]+$'
@@ -260,4 +263,55 @@ tcp refused"
     assert_said "likely cause: the connection was refused: nothing listened where connect() went, and its kernel answered the SYN with a RST"
     refute_output --partial "over UDP"
     refute_output --partial "over TCP"
+}
+
+@test "kinds: SO_REUSEPORT told; a send buffer below the minimum; EMSGSIZE on a Unix datagram socket; EPOLLHUP of a socket never connected" {
+    kinds options
+    assert_equal "$said" "two listeners
+EMSGSIZE
+[16]"
+    assert_said "SO_REUSEPORT 1: on Linux sockets of one user that all set it before bind() may bind the same address and port, even two listeners"
+    assert_line --regexp '^    on Linux the kernel keeps [0-9]+ bytes for the 100 asked: its minimum for sending\.'
+    assert_said "likely cause: the datagram is larger than this Unix socket takes in one piece"
+    refute_output --partial "65507"
+    assert_said "EPOLLHUP a hang-up: on a TCP socket a reset, a failed connect(), both directions shut down, or a socket never connected"
+    refute_output --partial "closed both ways"
+}
+
+@test "kinds: recvfrom() into 0 bytes takes the next datagram and throws it away, and asks no address" {
+    cat >"$BATS_TEST_TMPDIR/zero.c" <<'C'
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <sys/socket.h>
+
+int main(void)
+{
+    struct sockaddr_in a = {.sin_family = AF_INET};
+    socklen_t len = sizeof a;
+    char buf[16];
+    int r = socket(AF_INET, SOCK_DGRAM, 0), s = socket(AF_INET, SOCK_DGRAM, 0);
+    long n;
+
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    bind(r, (struct sockaddr *)&a, sizeof a);
+    getsockname(r, (struct sockaddr *)&a, &len);
+    sendto(s, "hello", 5, 0, (struct sockaddr *)&a, sizeof a);
+    sendto(s, "world", 5, 0, (struct sockaddr *)&a, sizeof a);
+    recvfrom(r, buf, 0, 0, NULL, 0);
+    n = recvfrom(r, buf, sizeof buf, 0, NULL, 0);
+    printf("%.*s\n", (int)n, buf);
+    return 0;
+}
+C
+    cc -o "$BATS_TEST_TMPDIR/zero" "$BATS_TEST_TMPDIR/zero.c"
+    run timeout "$WAIT_LONG" "$NARRATE" --out "$NAR" -- "$BATS_TEST_TMPDIR/zero"
+    assert_success
+    assert_output "world"
+    run cat "$NAR"
+    assert_line --regexp '^recvfrom\([0-9]+, "", 0, 0, NULL, 0\) = 0$'
+    assert_said "a buffer of 0 bytes: recvfrom() took the next datagram and threw all of it away"
+    assert_said "one recvfrom() on a datagram socket returns one whole datagram (here 5 bytes)"
+    refute_output --partial "says who sent it"
+    refute_output --partial "here 0 bytes"
 }

@@ -65,6 +65,7 @@ struct ss_errinfo {
     "nothing is wrong: wait again (with the time that is left, if the " \
     "wait has a limit). A program that takes EINTR for a failure stops " \
     "here early"
+#define SS_FIX_TIMEDOUT "check the address and that the peer is reachable"
 #define SS_CAUSE_TOOBIG "the datagram is too large to send in one piece"
 #define SS_CAUSE_RAW_PERM \
     "this user may not make a raw socket: on Linux that needs " \
@@ -196,10 +197,16 @@ static const struct ss_errinfo ss_errors[] = {
      "the call would have to wait, and may not: the socket is "
      "non-blocking, or its timeout ran out",
      "wait with poll() and call again, or raise --timeout"),
-    SS_E(ETIMEDOUT, NULL,
+    SS_E(ETIMEDOUT, "connect",
      "the peer never answered: it is down, unreachable, or packets are "
      "dropped",
-     "check the address and that the peer is reachable"),
+     SS_FIX_TIMEDOUT),
+    SS_E(ETIMEDOUT, NULL,
+     "the peer stopped answering: what was sent went unacknowledged too "
+     "long (retransmissions, TCP_USER_TIMEOUT, keepalive), though it may "
+     "have answered before: it is down, unreachable, or packets are "
+     "dropped",
+     SS_FIX_TIMEDOUT),
     SS_E(ECONNRESET, NULL,
      "the peer's end was torn down while the connection was open: it was "
      "closed with data it had received still unread (by the program, or "

@@ -233,6 +233,7 @@ enum {
     SS_K_RECV_EMPTY,
     SS_K_POLLHUP_TCP,
     SS_K_POLLHUP_LOCAL,
+    SS_K_REUSEPORT,
     SS_K_CMSG /* and one more for each row of ss_cmsgs (ss_data.h) */
 };
 

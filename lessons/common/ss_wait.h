@@ -490,8 +490,10 @@ static inline void ss_epoll_said(const struct epoll_event *ev, int rc, int zero)
             "start of the array, with the data the program gave "
             "epoll_ctl() for it: EPOLLIN means a recv() or accept() "
             "will not wait, EPOLLOUT a send(), EPOLLERR that it has "
-            "failed, EPOLLHUP that it is closed both ways (the peer's "
-            "FIN alone shows as EPOLLIN)");
+            "failed, EPOLLHUP a hang-up: on a TCP socket a reset, a "
+            "failed connect(), both directions shut down, or a socket "
+            "never connected (the peer's FIN alone shows as EPOLLIN); on "
+            "a Unix socket or a pipe, the peer's close");
 }
 
 /* Outside a lesson: what an epoll set's wait waits for. */

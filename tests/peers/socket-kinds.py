@@ -29,6 +29,10 @@
 #   refused            a connected UDP socket's send() to a port nobody
 #                      holds, then its recv(); a non-blocking TCP connect()
 #                      there, then its recv()
+#   options            SO_REUSEPORT on two listeners of one port, a send
+#                      buffer asked below the minimum, a Unix datagram
+#                      too large for its socket (EMSGSIZE), a TCP socket
+#                      never connected in an epoll set (EPOLLHUP)
 #   peek-del           recv(MSG_PEEK) on TCP, then an epoll set (selectors)
 #                      that a socket is taken out of (EPOLL_CTL_DEL)
 import os
@@ -200,6 +204,28 @@ elif mode == "refused":
         t.recv(10)
     except ConnectionRefusedError:
         print("tcp refused", flush=True)
+elif mode == "options":
+    import select
+    one = socket.socket()
+    one.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+    one.bind(("127.0.0.1", 0))
+    one.listen(1)
+    two = socket.socket()
+    two.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+    two.bind(one.getsockname())
+    two.listen(1)
+    print("two listeners", flush=True)
+    small = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    small.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, 100)
+    a, b = socket.socketpair(socket.AF_UNIX, socket.SOCK_DGRAM)
+    try:
+        a.send(b"x" * 1000000)
+    except OSError as e:
+        print("EMSGSIZE" if e.errno == 90 else e, flush=True)
+    fresh = socket.socket()
+    ep = select.epoll()
+    ep.register(fresh.fileno(), select.EPOLLIN)
+    print([ev for _, ev in ep.poll(0)], flush=True)  # 16: EPOLLHUP
 elif mode == "peek-del":
     import selectors
     lsn = socket.socket()
