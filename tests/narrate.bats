@@ -894,3 +894,38 @@ C
     assert_line 'write(3, "x", 1) = -1 EPIPE (Broken pipe)'
     assert_line "$died"
 }
+
+@test "narrate: a set-user-ID program, or one with file capabilities, run by another user: it says LD_PRELOAD is ignored, points to strace, runs nothing" {
+    ((EUID == 0)) || skip "needs root, to make such a program"
+    command -v setpriv >/dev/null || skip "no setpriv"
+    local dir
+    # a folder the other user can reach (the test's own is root's alone)
+    dir=$(mktemp -d /tmp/sockstep-priv.XXXXXX)
+    chmod 755 "$dir"
+    cp /usr/bin/true "$dir/suid"
+    chmod 4755 "$dir/suid"
+    run setpriv --reuid 65534 --regid 65534 --clear-groups \
+        "$NARRATE" -- "$dir/suid" --version
+    local suid_status=$status suid_out=$output
+    local setcap caps_status=0 caps_out=""
+    setcap=$(command -v setcap || echo /usr/sbin/setcap)
+    if [[ -x "$setcap" ]]; then
+        cp /usr/bin/true "$dir/caps"
+        "$setcap" cap_net_raw=ep "$dir/caps"
+        run setpriv --reuid 65534 --regid 65534 --clear-groups \
+            "$NARRATE" -- "$dir/caps"
+        caps_status=$status caps_out=$output
+    fi
+    rm -r "$dir"
+    [[ "$suid_status" -eq 1 ]]
+    run printf '%s\n' "$suid_out"
+    assert_said "$dir/suid is set-user-ID root: run by this user it gets rights the user does not have, so the dynamic loader ignores LD_PRELOAD for it"
+    assert_line "    strace -f -e trace=network $dir/suid --version"
+    [[ -x "$setcap" ]] || skip "no setcap: file capabilities not tried"
+    [[ "$caps_status" -eq 1 ]]
+    run printf '%s\n' "$caps_out"
+    assert_said "$dir/caps has file capabilities (cap_net_raw=ep): run by this user"
+    # root is let through: it loses nothing to secure-execution mode
+    run "$NARRATE" --out "$NAR" -- /usr/bin/true
+    assert_success
+}
