@@ -552,13 +552,13 @@ static inline void ss_fill(char *out, size_t cap, const char *text,
    that ended with EINTR was stopped and continued: no handler ran. */
 static inline int ss_any_handler(void)
 {
-    struct sigaction now;
+    struct sigaction act;
     int sig, saved = errno;
 
     for (sig = 1; sig < SS_NSIG; sig++)
-        if (SS_REAL(sigaction)(sig, NULL, &now) == 0 &&
-            ((now.sa_flags & SA_SIGINFO) ||
-             (now.sa_handler != SIG_DFL && now.sa_handler != SIG_IGN))) {
+        if (SS_REAL(sigaction)(sig, NULL, &act) == 0 &&
+            ((act.sa_flags & SA_SIGINFO) ||
+             (act.sa_handler != SIG_DFL && act.sa_handler != SIG_IGN))) {
             errno = saved;
             return 1;
         }
