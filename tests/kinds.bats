@@ -315,3 +315,39 @@ C
     refute_output --partial "says who sent it"
     refute_output --partial "here 0 bytes"
 }
+
+@test "kinds: socat TCP-LISTEN with SYSTEM:cat: cat's reads and writes on socat's socketpair, and socat's shutdown() of it, get no TCP word; no spin" {
+    command -v socat >/dev/null || skip "no socat"
+    local port
+    port=$(free_port)
+    start_bg "$BATS_TEST_TMPDIR/socat" "$NARRATE" --out "$NAR" -- \
+        socat "TCP-LISTEN:$port,bind=127.0.0.1,reuseaddr" SYSTEM:cat
+    local server=$BG_PID
+    wait_until 30 listening "$port"
+    run timeout "$WAIT_LONG" socat - "TCP:127.0.0.1:$port" <<<"ping"
+    assert_success
+    assert_output "ping"
+    wait_exit "$server" 30
+    run others
+    assert_line --regexp '^\[pid [0-9]+\] read\(0, "ping\\n", [0-9]+\) = 5$'
+    assert_said "a stream socket keeps no boundaries"
+    assert_said "write() put 5 bytes straight into the receiving socket's queue"
+    refute_output --partial "TCP"
+    refute_output --partial "FIN"
+    run cat "$NAR"
+    # socat's own side: TCP for its TCP socket, Unix for its socketpair
+    assert_said "TCP is a stream of bytes"
+    assert_said "SHUT_WR on a Unix socket sends no packet"
+    refute_output --regexp 'spins|spin instead'
+}
+
+@test "kinds: the asyncio echo server and client: TCP words for TCP, the DEL event ignored, no spin" {
+    kinds asyncio
+    assert_equal "$said" "b'hello asyncio'"
+    assert_line --regexp '^socketpair\(AF_UNIX, SOCK_STREAM\|SOCK_CLOEXEC, 0, \[[0-9]+, [0-9]+\]\) = 0$'
+    assert_said "send() copied 13 bytes into the kernel's send buffer and returned; TCP delivers them later"
+    assert_said "recv() returned 0: the end of the stream. The peer's FIN has come"
+    assert_line --regexp '^epoll_ctl\([0-9]+, EPOLL_CTL_DEL, [0-9]+, \(ignored\)\) = 0$'
+    refute_line --regexp 'EPOLL_CTL_DEL.*events='
+    refute_output --regexp 'spins|spin instead'
+}

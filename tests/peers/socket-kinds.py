@@ -33,6 +33,8 @@
 #                      buffer asked below the minimum, a Unix datagram
 #                      too large for its socket (EMSGSIZE), a TCP socket
 #                      never connected in an epoll set (EPOLLHUP)
+#   asyncio            the asyncio documentation's echo server and client
+#                      in one event loop: one line, echoed, then both end
 #   peek-del           recv(MSG_PEEK) on TCP, then an epoll set (selectors)
 #                      that a socket is taken out of (EPOLL_CTL_DEL)
 import os
@@ -226,6 +228,28 @@ elif mode == "options":
     ep = select.epoll()
     ep.register(fresh.fileno(), select.EPOLLIN)
     print([ev for _, ev in ep.poll(0)], flush=True)  # 16: EPOLLHUP
+elif mode == "asyncio":
+    import asyncio
+
+    async def echo(reader, writer):
+        writer.write(await reader.read(100))
+        await writer.drain()
+        writer.close()
+        await writer.wait_closed()
+
+    async def main():
+        server = await asyncio.start_server(echo, "127.0.0.1", 0)
+        port = server.sockets[0].getsockname()[1]
+        reader, writer = await asyncio.open_connection("127.0.0.1", port)
+        writer.write(b"hello asyncio")
+        await writer.drain()
+        print(await asyncio.wait_for(reader.read(100), LIMIT), flush=True)
+        writer.close()
+        await writer.wait_closed()
+        server.close()
+        await server.wait_closed()
+
+    asyncio.run(main())
 elif mode == "peek-del":
     import selectors
     lsn = socket.socket()
