@@ -236,7 +236,7 @@ seed_server() {
                 fail "a line out of its column ($col, not ${cols[0]}): $line"
         fi
     done <<<"$output"
-    ((${#cols[@]} == 3)) # --out, --faults, --help
+    ((${#cols[@]} == 4)) # --out, --time, --faults, --help
     for col in "${cols[@]}"; do
         ((col == cols[0])) || fail "option texts start in columns ${cols[*]}"
     done
@@ -928,4 +928,33 @@ C
     # root is let through: it loses nothing to secure-execution mode
     run "$NARRATE" --out "$NAR" -- /usr/bin/true
     assert_success
+}
+
+@test "narrate --time: every line of every process begins with the time since the run began, after whose it is, in order" {
+    run "$NARRATE" --time --out "$NAR" -- "$PYTHON" -c '
+import os, socket, time
+a, b = socket.socketpair()
+time.sleep(0.2)
+if os.fork() == 0:
+    a.send(b"from the child")
+    os._exit(0)
+os.wait()
+print(b.recv(100))'
+    assert_success
+    assert_output "b'from the child'"
+    run cat "$NAR"
+    assert_line --regexp '^\+[0-9]+\.[0-9]{6} socketpair\(AF_UNIX, SOCK_STREAM\|SOCK_CLOEXEC, 0, \[[0-9]+, [0-9]+\]\) = 0$'
+    assert_line --regexp '^\[child [0-9]+\] \+[0-9]+\.[0-9]{6} send\([0-9]+, "from the child", 14, 0\) = 14$'
+    # every line that is not empty carries a time
+    refute_line --regexp '^(\[(child|pid|thread) [0-9]+\] )*[^[+]'
+    # the times of the first process never go back, and the sleep shows
+    local t prev=0 first="" last=""
+    while read -r t; do
+        [[ -z "$first" ]] && first=$t
+        awk -v a="$prev" -v b="$t" 'BEGIN { exit !(b >= a) }' ||
+            fail "time went back: $prev, then $t"
+        prev=$t last=$t
+    done < <(grep -o '^+[0-9.]*' "$NAR" | tr -d +)
+    awk -v a="$first" -v b="$last" 'BEGIN { exit !(b - a >= 0.2) }' ||
+        fail "0.2 s of sleep not seen between $first and $last"
 }

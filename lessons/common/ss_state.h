@@ -105,6 +105,12 @@ static struct {
        poll(), epoll_wait() ... with a timeout other than 0), told or
        not: a loop that makes them does not spin. */
     long wait_calls;
+    /* scripts/narrate --time: each line starts with the time since the
+       run began (t0, the same in every process of the run), as
+       "+1.234567 ": the time the line was written, so a call's when it
+       returned. 0: off. */
+    int clock;
+    struct timespec t0;
 } ss_nar = {.prog = "sockstep", .timeout = 30}; /* .width 0: not asked yet */
 
 /* Descriptors the signal handler closes: only what it may read safely. */
