@@ -146,6 +146,7 @@ static inline void ss_pre(struct ss_call *c, const char *name)
     int saved = errno;
 
     ss_nar.hush = 0;
+    ss_nar.known_fd = 0; /* what a descriptor is: checked again */
     ss_late_flush();
     c->name = name;
     if (ss_nar.step) {

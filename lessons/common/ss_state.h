@@ -111,6 +111,10 @@ static struct {
        returned. 0: off. */
     int clock;
     struct timespec t0;
+    /* fd + 1 of the descriptor ss_sock_find() checked (fstat) during
+       the call being narrated: not checked again until the next call
+       (ss_pre() clears it); 0: none. */
+    int known_fd;
 } ss_nar = {.prog = "sockstep", .timeout = 30}; /* .width 0: not asked yet */
 
 /* Descriptors the signal handler closes: only what it may read safely. */
@@ -300,6 +304,8 @@ static inline void ss_sock_drop(int fd)
     struct ss_sock *s = ss_sock_slot(fd);
     int i;
 
+    if (ss_nar.known_fd == fd + 1)
+        ss_nar.known_fd = 0;
     if (s != NULL)
         s->fd = 0;
     for (i = 0; i < ss_sig_nfds; i++)
@@ -388,6 +394,8 @@ static inline struct ss_sock *ss_sock_find(int fd)
     struct stat st;
     int saved = errno;
 
+    if (s != NULL && ss_nar.known_fd == fd + 1)
+        return s; /* checked already during this call */
     if (fd < 0 || fstat(fd, &st) != 0 || !S_ISSOCK(st.st_mode)) {
         errno = saved;
         if (s != NULL)
@@ -395,11 +403,13 @@ static inline struct ss_sock *ss_sock_find(int fd)
         return NULL;
     }
     errno = saved;
-    if (s != NULL && s->ino == (unsigned long)st.st_ino)
-        return s;
-    s = ss_sock_add(fd, 0);
+    if (s == NULL || s->ino != (unsigned long)st.st_ino) {
+        s = ss_sock_add(fd, 0);
+        if (s != NULL)
+            ss_sock_ask(s, fd);
+    }
     if (s != NULL)
-        ss_sock_ask(s, fd);
+        ss_nar.known_fd = fd + 1;
     return s;
 }
 
@@ -455,10 +465,12 @@ static inline int ss_kind_is(int family, int type, int proto)
 
 static inline int ss_kind_of(int fd)
 {
-    struct ss_sock *s, asked;
+    struct ss_sock *s = ss_sock_find(fd), asked;
     struct stat st;
     int saved = errno, isfifo, ok;
 
+    if (s != NULL)
+        return ss_kind_is(s->family, s->type, s->proto);
     ok = fstat(fd, &st) == 0;
     isfifo = ok && S_ISFIFO(st.st_mode);
     errno = saved;
@@ -466,8 +478,7 @@ static inline int ss_kind_of(int fd)
         return SS_KIND_NONE;
     if (!S_ISSOCK(st.st_mode))
         return isfifo ? SS_KIND_PIPE : SS_KIND_FILE;
-    s = ss_sock_find(fd);
-    if (s == NULL) { /* the table is full: asked, not kept */
+    { /* a socket, and the table is full: asked, not kept */
         memset(&asked, 0, sizeof asked);
         ss_sock_ask(&asked, fd);
         s = &asked;
