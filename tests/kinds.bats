@@ -351,3 +351,25 @@ C
     refute_line --regexp 'EPOLL_CTL_DEL.*events='
     refute_output --regexp 'spins|spin instead'
 }
+
+@test "kinds: a TIME_WAIT entry lasts up to 60 s, and where tcp_tw_reuse says so a new connect() may take it over" {
+    # The client's entry is read at the server's close(), as its FIN
+    # lands: on loopback that is done within the close() itself, but a
+    # busy machine may hand it to ksoftirqd. Then it is taken again.
+    local _try
+    for _try in 1 2 3 4 5; do
+        rm -f "$NAR"
+        kinds time-wait
+        grep -q 'TIME_WAIT, a record' "$NAR" && break
+    done
+    assert_line --regexp 'TIME_WAIT, a record no descriptor owns \(TIME_WAIT entries have no inode\); it lasts up to 60 s on Linux'
+    local reuse
+    reuse=$(cat /proc/sys/net/ipv4/tcp_tw_reuse 2>/dev/null || echo 0)
+    if [[ "$reuse" == 1 || "$reuse" == 2 ]]; then
+        # loopback: 2 (the default) allows it there, 1 everywhere
+        assert_said "but net.ipv4.tcp_tw_reuse lets a new connect() from this machine take it over after about a second"
+    else
+        refute_output --partial "tcp_tw_reuse"
+    fi
+    refute_output --partial "it lasts 60 s on Linux"
+}

@@ -145,8 +145,10 @@ static const struct ss_errinfo ss_errors[] = {
      "no local port was left for another connection to {addr}: every "
      "port of net.ipv4.ip_local_port_range is in use for connections to "
      "that same address and port (many, perhaps, in TIME_WAIT)",
-     "wait a minute for TIME_WAIT to end, close connections sooner, or "
-     "widen the range"),
+     "wait for TIME_WAIT to end (up to 60 s; where net.ipv4.tcp_tw_reuse "
+     "allows, on loopback by default, a new connect() takes one over "
+     "after about a second), close connections sooner, or widen the "
+     "range"),
     SS_E(EADDRNOTAVAIL, NULL,
      "{addr} is not an address of this machine (or no local port is left)",
      "use 127.0.0.1 or ::1, or an address that 'ip addr' lists"),
@@ -333,8 +335,8 @@ static const struct ss_errinfo ss_errors[] = {
     SS_E(ECONNABORTED, NULL,
      "a connection was aborted before accept() could return it (on BSD "
      "systems, a client that reset while it waited in the queue; Linux "
-     "returns such a connection, and its first recv() fails with "
-     "ECONNRESET)",
+     "returns such a connection: its recv() returns what the client had "
+     "sent, then fails with ECONNRESET)",
      "nothing is wrong with the server: call accept() again for the next "
      "client"),
     SS_E(EPROTO, NULL,

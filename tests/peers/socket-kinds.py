@@ -35,6 +35,8 @@
 #                      never connected in an epoll set (EPOLLHUP)
 #   asyncio            the asyncio documentation's echo server and client
 #                      in one event loop: one line, echoed, then both end
+#   time-wait          a client that closes first, then its server: the
+#                      client's side waits in TIME_WAIT
 #   peek-del           recv(MSG_PEEK) on TCP, then an epoll set (selectors)
 #                      that a socket is taken out of (EPOLL_CTL_DEL)
 import os
@@ -250,6 +252,16 @@ elif mode == "asyncio":
         await server.wait_closed()
 
     asyncio.run(main())
+elif mode == "time-wait":
+    lsn = socket.socket()
+    lsn.bind(("127.0.0.1", 0))
+    lsn.listen(1)
+    c = socket.create_connection(lsn.getsockname(), timeout=LIMIT)
+    conn, _ = lsn.accept()
+    c.close()
+    conn.settimeout(LIMIT)
+    conn.recv(10)
+    conn.close()
 elif mode == "peek-del":
     import selectors
     lsn = socket.socket()
