@@ -102,6 +102,7 @@ others() {
     # shutdown() of a Unix pair, then the peer's send() fails at once
     assert_said "SHUT_RDWR on a Unix socket sends no packet (there is no network, and no FIN)"
     assert_line --regexp '^send\([0-9]+, "after", 5, 0\) = -1 EPIPE '
+    assert_said "likely cause: this side cannot send any more: the peer closed its socket or shut down its reading side (shutdown() with SHUT_RD or SHUT_RDWR)"
     refute_output --partial "sends a FIN"
     refute_output --partial "reset the connection"
     # a client bound to cli.sock before connect(): not "unnamed"
@@ -269,10 +270,13 @@ tcp refused"
     kinds options
     assert_equal "$said" "two listeners
 EMSGSIZE
+EMSGSIZE6
 [16]"
     assert_said "SO_REUSEPORT 1: on Linux sockets of one user that all set it before bind() may bind the same address and port, even two listeners"
     assert_line --regexp '^    on Linux the kernel keeps [0-9]+ bytes for the 100 asked: its minimum for sending\.'
     assert_said "likely cause: the datagram is larger than this Unix socket takes in one piece"
+    # over IPv6 UDP's own limit, not IPv4's
+    assert_said "send at most 65527 bytes per UDP datagram over IPv6"
     refute_output --partial "65507"
     assert_said "EPOLLHUP a hang-up: on a TCP socket a reset, a failed connect(), both directions shut down, or a socket never connected"
     refute_output --partial "closed both ways"

@@ -226,6 +226,11 @@ elif mode == "options":
         a.send(b"x" * 1000000)
     except OSError as e:
         print("EMSGSIZE" if e.errno == 90 else e, flush=True)
+    try:
+        six = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
+        six.sendto(b"x" * 70000, ("::1", 9))
+    except OSError as e:
+        print("EMSGSIZE6" if e.errno == 90 else e, flush=True)
     fresh = socket.socket()
     ep = select.epoll()
     ep.register(fresh.fileno(), select.EPOLLIN)
