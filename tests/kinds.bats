@@ -377,3 +377,10 @@ C
     fi
     refute_output --partial "it lasts 60 s on Linux"
 }
+
+@test "kinds: a note given once a run is given once for each kind: a record, then a datagram, each told what it is" {
+    kinds two-kinds
+    assert_equal "$said" "b'rec' b'dg'"
+    assert_said "one recv() on a SOCK_SEQPACKET socket returns one whole record (here 3 bytes)"
+    assert_said "one recv() on a datagram socket returns one whole datagram (here 2 bytes): UDP keeps the boundaries of what was sent"
+}

@@ -206,7 +206,7 @@ static inline void ss_dgram_said(int kind, const char *name, ssize_t n,
                 : kind == SS_KIND_UDP  ? "UDP"
                                        : "message");
     } else if (from == 1) {
-        ss_tell(SS_K_RECVFROM,
+        ss_tell(SS_K_UNIT + 2 * (unsigned)kind,
                 "one %s() returns one whole %s "
                 "(here %ld byte%s) and says who sent it: %s",
                 name, unit, (long)n, n == 1 ? "" : "s", ss_unit_keeper(kind));
@@ -217,7 +217,7 @@ static inline void ss_dgram_said(int kind, const char *name, ssize_t n,
                 "side cannot answer it",
                 name, unit, (long)n, n == 1 ? "" : "s");
     } else {
-        ss_tell(SS_K_RECV_DGRAM,
+        ss_tell(SS_K_UNIT + 2 * (unsigned)kind + 1,
                 "one %s() on a %s socket returns one whole %s "
                 "(here %ld byte%s): %s",
                 name,

@@ -173,8 +173,6 @@ enum {
     SS_K_SEND_DGRAM,
     SS_K_NOSIGNAL,
     SS_K_RECV,
-    SS_K_RECVFROM,
-    SS_K_RECV_DGRAM,
     SS_K_SENDTO,
     SS_K_SENDTO_BIND,
     SS_K_CLOSE,
@@ -244,7 +242,11 @@ enum {
     SS_K_POLLHUP_TCP,
     SS_K_POLLHUP_LOCAL,
     SS_K_REUSEPORT,
-    SS_K_CMSG /* and one more for each row of ss_cmsgs (ss_data.h) */
+    /* "one whole datagram" (record, packet), once a run for each kind
+       of socket: SS_K_UNIT + 2 * kind, + 1 when no address was asked */
+    SS_K_UNIT,
+    SS_K_CMSG = SS_K_UNIT + 2 * 16 /* and one more for each row of
+                                      ss_cmsgs (ss_data.h) */
 };
 
 /* A generic explanation is given once per run: has key k been told? */

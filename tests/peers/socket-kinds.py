@@ -35,6 +35,8 @@
 #                      never connected in an epoll set (EPOLLHUP)
 #   asyncio            the asyncio documentation's echo server and client
 #                      in one event loop: one line, echoed, then both end
+#   two-kinds          one record on a SOCK_SEQPACKET pair, then one
+#                      datagram on UDP: each kind's note, once
 #   time-wait          a client that closes first, then its server: the
 #                      client's side waits in TIME_WAIT
 #   peek-del           recv(MSG_PEEK) on TCP, then an epoll set (selectors)
@@ -257,6 +259,14 @@ elif mode == "asyncio":
         await server.wait_closed()
 
     asyncio.run(main())
+elif mode == "two-kinds":
+    a, b = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+    a.send(b"rec")
+    u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    u.bind(("127.0.0.1", 0))
+    v = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    v.sendto(b"dg", u.getsockname())
+    print(b.recv(10), u.recv(10), flush=True)
 elif mode == "time-wait":
     lsn = socket.socket()
     lsn.bind(("127.0.0.1", 0))
