@@ -930,7 +930,7 @@ C
     assert_success
 }
 
-@test "narrate --time: every line of every process begins with the time since the run began, after whose it is, in order" {
+@test "narrate --time: every line of every process begins with the time since the run began, after whose it is, in order; a call that may wait is told as it starts" {
     run "$NARRATE" --time --out "$NAR" -- "$PYTHON" -c '
 import os, socket, time
 a, b = socket.socketpair()
@@ -945,6 +945,9 @@ print(b.recv(100))'
     run cat "$NAR"
     assert_line --regexp '^\+[0-9]+\.[0-9]{6} socketpair\(AF_UNIX, SOCK_STREAM\|SOCK_CLOEXEC, 0, \[[0-9]+, [0-9]+\]\) = 0$'
     assert_line --regexp '^\[child [0-9]+\] \+[0-9]+\.[0-9]{6} send\([0-9]+, "from the child", 14, 0\) = 14$'
+    # a call that may wait is told as it starts, then with its result
+    assert_line --regexp '^\+[0-9]+\.[0-9]{6} recv\([0-9]+, buf, 100, 0\) \.\.\.$'
+    assert_line --regexp '^\+[0-9]+\.[0-9]{6} recv\([0-9]+, "from the child", 100, 0\) = 14$'
     # every line that is not empty carries a time
     refute_line --regexp '^(\[(child|pid|thread) [0-9]+\] )*[^[+]'
     # the times of the first process never go back, and the sleep shows

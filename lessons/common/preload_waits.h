@@ -156,6 +156,7 @@ static int ss_select_told(int nfds, fd_set *r, fd_set *wr, fd_set *e,
         else
             snprintf(limit, sizeof limit, "at most %.40s", ss_tv_text(tv).s);
     }
+    c.nowait = zero;
     ss_pre(&c, psel ? "pselect" : "select");
     rc = psel ? SS_REAL(pselect)(nfds, r, wr, e, ts, mask)
               : SS_REAL(select)(nfds, r, wr, e, tv);
@@ -197,6 +198,7 @@ static int ss_ppoll_told(struct pollfd *fds, nfds_t n,
     ss_pollfds_put(list, sizeof list, fds, n);
     ss_args(&c, "%s, %lu, %s, %s", list, (unsigned long)n, ss_ts_args(ts).s,
             mask != NULL ? "[mask]" : "NULL");
+    c.nowait = !SS_TS_LIMITED(ts);
     ss_pre(&c, "ppoll");
     rc = SS_REAL(ppoll)(fds, n, ts, mask);
     err = errno;
@@ -218,6 +220,7 @@ static int ss_epoll_pwait_told(int ep, struct epoll_event *ev, int max,
 
     ss_args(&c, "%d, events, %d, %d, %s", ep, max, timeout,
             mask != NULL ? "[mask]" : "NULL");
+    c.nowait = timeout == 0;
     ss_pre(&c, "epoll_pwait");
     rc = SS_REAL(epoll_pwait)(ep, ev, max, timeout, mask);
     err = errno;
@@ -243,6 +246,7 @@ static int ss_epoll_pwait2_told(int ep, struct epoll_event *ev, int max,
 
     ss_args(&c, "%d, events, %d, %s, %s", ep, max, ss_ts_args(ts).s,
             mask != NULL ? "[mask]" : "NULL");
+    c.nowait = !SS_TS_LIMITED(ts);
     ss_pre(&c, "epoll_pwait2");
     rc = SS_REAL(epoll_pwait2)(ep, ev, max, ts, mask);
     err = errno;

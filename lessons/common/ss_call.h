@@ -38,6 +38,7 @@ struct ss_call {
     struct sockaddr_storage sa; /* the address itself, zero-padded */
     socklen_t len;              /* its length, as given */
     int family;                 /* its sa_family; 0: none, or too short */
+    int nowait;   /* a wait with a time limit of 0: it only looks */
     char kind[8]; /* the socket's kind, for advice: "unix", "udp6" ... */
     struct timespec t0;
 };
@@ -145,10 +146,19 @@ static inline void ss_pre(struct ss_call *c, const char *name)
 {
     int saved = errno;
 
+    int held = ss_nar.hush; /* the last call's lines were held back */
+
     ss_nar.hush = 0;
     ss_nar.known_fd = 0; /* what a descriptor is: checked again */
     ss_late_flush();
     c->name = name;
+    /* --time: a call that may wait is told as it starts, with "..." */
+    if (ss_nar.clock && !ss_nar.stamps && !held &&
+        ss_may_block(name, c->fd, c->flags, c->nowait)) {
+        char line[500];
+        snprintf(line, sizeof line, "%s(%s) ...\n", name, c->args);
+        ss_emit(line);
+    }
     if (ss_nar.step) {
         char shown[420];
         snprintf(shown, sizeof shown, "%s(%s)", name, c->args);

@@ -56,6 +56,32 @@ static inline int ss_is_wait(const char *name)
     return 0;
 }
 
+/* May this call wait (block) when it is made? A wait with a limit other
+   than 0 (nowait: it has none), and a call that receives, accepts or
+   connects on a descriptor without O_NONBLOCK, with no MSG_DONTWAIT. */
+static inline int ss_may_block(const char *name, int fd, int flags, int nowait)
+{
+    static const char *const calls[] = {"accept",   "accept4", "recv",
+                                        "recvfrom", "recvmsg", "read",
+                                        "readv",    "connect", "recvmmsg"};
+    size_t i;
+    int fl, dontwait = 0;
+
+    if (ss_is_wait(name) || strcmp(name, "epoll_pwait2") == 0)
+        return !nowait;
+#ifdef MSG_DONTWAIT
+    dontwait = (flags & MSG_DONTWAIT) != 0;
+#endif
+    for (i = 0; i < SS_COUNT(calls); i++)
+        if (strcmp(name, calls[i]) == 0) {
+            int saved = errno;
+            fl = fd >= 0 ? SS_REAL(fcntl)(fd, F_GETFL) : -1;
+            errno = saved;
+            return !dontwait && fl != -1 && !(fl & O_NONBLOCK);
+        }
+    return 0;
+}
+
 /* The call k calls back (1: the last one). */
 static inline const struct ss_seen *ss_recent(int k)
 {

@@ -224,6 +224,7 @@ static inline int ss_poll(struct pollfd *fds, nfds_t n, int timeout)
     ss_poll_set(&w, fds, n);
     ss_pollfds_put(list, sizeof list, fds, n);
     ss_args(&c, "%s, %lu, %d", list, (unsigned long)n, timeout);
+    c.nowait = timeout == 0;
     ss_pre(&c, "poll");
     /* A line typed at a --step prompt (this one too) is stdin's next
        input (ss_fgets, ss_getchar, ss_getline): fd 0 is ready without
@@ -515,6 +516,7 @@ static inline int ss_epoll_wait(int ep, struct epoll_event *ev, int max,
     int rc, err;
 
     ss_args(&c, "%d, events, %d, %d", ep, max, timeout);
+    c.nowait = timeout == 0;
     ss_pre(&c, "epoll_wait");
     rc = SS_REAL(epoll_wait)(ep, ev, max, timeout);
     err = errno;
