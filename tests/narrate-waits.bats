@@ -120,23 +120,26 @@ print(len(pipes.select(timeout=0)))'
 # loop SLEEP: a Python loop of 40 select()s with a timeout of 0 on a
 # socket with nothing to read, sleeping SLEEP seconds between them (0:
 # not at all), under narrate.
+# loop SLEEP COUNT: COUNT select()s with a timeout of 0 on a socket,
+# SLEEP seconds apart.
 loop() {
     run "$ROOT/tests/hostile/run-clean" "$NARRATE" --out "$NAR.$1" -- \
         "$PYTHON" -c '
 import select, socket, sys, time
 a, b = socket.socketpair()
-for i in range(40):
+for i in range(int(sys.argv[2])):
     select.select([a], [], [], 0)
     if sys.argv[1] != "0":
-        time.sleep(float(sys.argv[1]))' "$1"
+        time.sleep(float(sys.argv[1]))' "$1" "$2"
     assert_success
 }
 
 @test "narrate-waits: a select() loop that never waits spins; one that sleeps between its calls polls" {
-    loop 0
+    # "spins" only after 100 rounds or more with no wait meanwhile
+    loop 0 150
     run grep "more times in all" "$NAR.0"
-    assert_output "select() returned 0, 37 more times in all: the wait returns at once, every time (a timeout of 0, or a descriptor it reports ready that the loop never reads or writes): the loop spins without waiting"
-    loop 0.02
+    assert_output "select() returned 0, 147 more times in all: the wait returns at once, every time (a timeout of 0, or a descriptor it reports ready that the loop never reads or writes): the loop spins without waiting"
+    loop 0.02 40
     run grep "more times in all" "$NAR.0.02"
     assert_output "select() returned 0, 37 more times in all: polling: the same call again and again, and the process waits between the tries or in them, so it does not spin"
 }

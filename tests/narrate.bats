@@ -236,7 +236,7 @@ seed_server() {
                 fail "a line out of its column ($col, not ${cols[0]}): $line"
         fi
     done <<<"$output"
-    ((${#cols[@]} == 3)) # --out, --faults, --help
+    ((${#cols[@]} == 4)) # --out, --time, --faults, --help
     for col in "${cols[@]}"; do
         ((col == cols[0])) || fail "option texts start in columns ${cols[*]}"
     done
@@ -893,4 +893,73 @@ C
     run cat "$NAR.w"
     assert_line 'write(3, "x", 1) = -1 EPIPE (Broken pipe)'
     assert_line "$died"
+}
+
+@test "narrate: a set-user-ID program, or one with file capabilities, run by another user: it says LD_PRELOAD is ignored, points to strace, runs nothing" {
+    ((EUID == 0)) || skip "needs root, to make such a program"
+    command -v setpriv >/dev/null || skip "no setpriv"
+    local dir
+    # a folder the other user can reach (the test's own is root's alone)
+    dir=$(mktemp -d /tmp/sockstep-priv.XXXXXX)
+    chmod 755 "$dir"
+    cp /usr/bin/true "$dir/suid"
+    chmod 4755 "$dir/suid"
+    run setpriv --reuid 65534 --regid 65534 --clear-groups \
+        "$NARRATE" -- "$dir/suid" --version
+    local suid_status=$status suid_out=$output
+    local setcap caps_status=0 caps_out=""
+    setcap=$(command -v setcap || echo /usr/sbin/setcap)
+    if [[ -x "$setcap" ]]; then
+        cp /usr/bin/true "$dir/caps"
+        "$setcap" cap_net_raw=ep "$dir/caps"
+        run setpriv --reuid 65534 --regid 65534 --clear-groups \
+            "$NARRATE" -- "$dir/caps"
+        caps_status=$status caps_out=$output
+    fi
+    rm -r "$dir"
+    [[ "$suid_status" -eq 1 ]]
+    run printf '%s\n' "$suid_out"
+    assert_line "scripts/narrate: $dir/suid is set-user-ID (it runs as its owner, root)."
+    assert_line "For such a program the loader ignores LD_PRELOAD, so there is nothing to"
+    assert_line "    strace -f -e trace=network $dir/suid --version"
+    [[ -x "$setcap" ]] || skip "no setcap: file capabilities not tried"
+    [[ "$caps_status" -eq 1 ]]
+    run printf '%s\n' "$caps_out"
+    assert_line "scripts/narrate: $dir/caps is given file capabilities (cap_net_raw=ep)."
+    # root is let through a program with file capabilities (it has them
+    # all already) and one that is not set-user-ID
+    run "$NARRATE" --out "$NAR" -- /usr/bin/true
+    assert_success
+}
+
+@test "narrate --time: every line of every process begins with the time since the run began, after whose it is, in order; a call that may wait is told as it starts" {
+    run "$NARRATE" --time --out "$NAR" -- "$PYTHON" -c '
+import os, socket, time
+a, b = socket.socketpair()
+time.sleep(0.2)
+if os.fork() == 0:
+    a.send(b"from the child")
+    os._exit(0)
+os.wait()
+print(b.recv(100))'
+    assert_success
+    assert_output "b'from the child'"
+    run cat "$NAR"
+    assert_line --regexp '^\+[0-9]+\.[0-9]{6} socketpair\(AF_UNIX, SOCK_STREAM\|SOCK_CLOEXEC, 0, \[[0-9]+, [0-9]+\]\) = 0$'
+    assert_line --regexp '^\[child [0-9]+\] \+[0-9]+\.[0-9]{6} send\([0-9]+, "from the child", 14, 0\) = 14$'
+    # a call that may wait is told as it starts, then with its result
+    assert_line --regexp '^\+[0-9]+\.[0-9]{6} recv\([0-9]+, buf, 100, 0\) \.\.\.$'
+    assert_line --regexp '^\+[0-9]+\.[0-9]{6} recv\([0-9]+, "from the child", 100, 0\) = 14$'
+    # every line that is not empty carries a time
+    refute_line --regexp '^(\[(child|pid|thread) [0-9]+\] )*[^[+]'
+    # the times of the first process never go back, and the sleep shows
+    local t prev=0 first="" last=""
+    while read -r t; do
+        [[ -z "$first" ]] && first=$t
+        awk -v a="$prev" -v b="$t" 'BEGIN { exit !(b >= a) }' ||
+            fail "time went back: $prev, then $t"
+        prev=$t last=$t
+    done < <(grep -o '^+[0-9.]*' "$NAR" | tr -d +)
+    awk -v a="$first" -v b="$last" 'BEGIN { exit !(b - a >= 0.2) }' ||
+        fail "0.2 s of sleep not seen between $first and $last"
 }

@@ -188,6 +188,7 @@ static int ss_is_socket(int fd)
 __attribute__((constructor)) static void ss_preload_init(int argc, char **argv)
 {
     const char *root, *bad_fault;
+    long t0s, t0ns;
     int high;
     FILE *out;
 
@@ -218,6 +219,13 @@ __attribute__((constructor)) static void ss_preload_init(int argc, char **argv)
     }
     bad_fault = ss_faults_parse(getenv("SOCKSTEP_FAULTS"));
     ss_fold = getenv("SOCKSTEP_FOLD_SHELLS") != NULL && ss_is_shell();
+    /* --time: the run's start, "SECONDS.NANOSECONDS" (scripts/narrate) */
+    if (getenv("SOCKSTEP_TIME") != NULL &&
+        sscanf(getenv("SOCKSTEP_TIME"), "%ld.%ld", &t0s, &t0ns) == 2) {
+        ss_nar.t0.tv_sec = (time_t)t0s;
+        ss_nar.t0.tv_nsec = t0ns;
+        ss_nar.clock = 1;
+    }
     root = getenv("SOCKSTEP_NARRATE_PID");
     if (root != NULL && atol(root) != (long)getpid())
         snprintf(ss_nar.tag, sizeof ss_nar.tag, "[pid %ld] ", (long)getpid());

@@ -82,11 +82,11 @@ static int ss_ioctl_sock(int fd, unsigned long req, void *arg)
                    : "FIONBIO 0: fd %d blocks again (no O_NONBLOCK): a "
                      "call waits until it can be made",
                  fd);
-    else if (rc == 0 && ss_kind(fd) == SOCK_DGRAM)
+    else if (rc == 0 && ss_kind_records(ss_kind_of(fd)))
         snprintf(text, sizeof text,
-                 "FIONREAD: on Linux, the size of the next datagram "
+                 "FIONREAD: on Linux, the size of the next %s "
                  "waiting on fd %d, %d byte%s (0: none, or an empty one)",
-                 fd, v, v == 1 ? "" : "s");
+                 ss_unit_name(ss_kind_of(fd)), fd, v, v == 1 ? "" : "s");
     else if (rc == 0)
         snprintf(text, sizeof text,
                  "FIONREAD: %d byte%s received on fd %d wait%s to be read", v,

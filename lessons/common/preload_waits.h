@@ -118,6 +118,10 @@ static struct ss_text ss_ts_limit(const struct timespec *ts)
     return t;
 }
 
+/* A time limit that lets the wait wait: none (NULL), or not zero. */
+#define SS_TS_LIMITED(ts)                                                      \
+    ((ts) == NULL || (ts)->tv_sec != 0 || (ts)->tv_nsec != 0)
+
 /*
  * select() (tv, and ts NULL) or pselect() (ts, and its mask): told, made
  * through the C library's own. After the call the sets hold the ready
@@ -152,10 +156,12 @@ static int ss_select_told(int nfds, fd_set *r, fd_set *wr, fd_set *e,
         else
             snprintf(limit, sizeof limit, "at most %.40s", ss_tv_text(tv).s);
     }
+    c.nowait = zero;
     ss_pre(&c, psel ? "pselect" : "select");
     rc = psel ? SS_REAL(pselect)(nfds, r, wr, e, ts, mask)
               : SS_REAL(select)(nfds, r, wr, e, tv);
     err = errno;
+    ss_wait_asked(!zero);
     ss_post(&c, rc, err);
     ss_wait_for(&w, "", limit);
     if (rc == 0)
@@ -192,9 +198,11 @@ static int ss_ppoll_told(struct pollfd *fds, nfds_t n,
     ss_pollfds_put(list, sizeof list, fds, n);
     ss_args(&c, "%s, %lu, %s, %s", list, (unsigned long)n, ss_ts_args(ts).s,
             mask != NULL ? "[mask]" : "NULL");
+    c.nowait = !SS_TS_LIMITED(ts);
     ss_pre(&c, "ppoll");
     rc = SS_REAL(ppoll)(fds, n, ts, mask);
     err = errno;
+    ss_wait_asked(SS_TS_LIMITED(ts));
     ss_post(&c, rc, err);
     ss_wait_for(&w, "", ss_ts_limit(ts).s);
     ss_poll_said(fds, n, rc, ts != NULL && ts->tv_sec == 0 && ts->tv_nsec == 0);
@@ -212,9 +220,11 @@ static int ss_epoll_pwait_told(int ep, struct epoll_event *ev, int max,
 
     ss_args(&c, "%d, events, %d, %d, %s", ep, max, timeout,
             mask != NULL ? "[mask]" : "NULL");
+    c.nowait = timeout == 0;
     ss_pre(&c, "epoll_pwait");
     rc = SS_REAL(epoll_pwait)(ep, ev, max, timeout, mask);
     err = errno;
+    ss_wait_asked(timeout != 0);
     ss_post(&c, rc, err);
     ss_epoll_for(ep, timeout);
     ss_epoll_said(ev, rc, timeout == 0);
@@ -236,9 +246,11 @@ static int ss_epoll_pwait2_told(int ep, struct epoll_event *ev, int max,
 
     ss_args(&c, "%d, events, %d, %s, %s", ep, max, ss_ts_args(ts).s,
             mask != NULL ? "[mask]" : "NULL");
+    c.nowait = !SS_TS_LIMITED(ts);
     ss_pre(&c, "epoll_pwait2");
     rc = SS_REAL(epoll_pwait2)(ep, ev, max, ts, mask);
     err = errno;
+    ss_wait_asked(SS_TS_LIMITED(ts));
     ss_post(&c, rc, err);
     if (ss_epoll_set(ep, &w) >= 0) {
         snprintf(in, sizeof in, " (the entries of epoll set %d)", ep);
@@ -278,12 +290,22 @@ static int ss_epoll_socks(int ep)
 }
 #endif
 
+/* A wait not told (no socket among what it waits on) is counted too,
+   for the repeat watch: not under the lock, so counted atomically. */
+static void ss_wait_untold(int limited)
+{
+    if (limited)
+        __atomic_add_fetch(&ss_nar.wait_calls, 1, __ATOMIC_RELAXED);
+}
+
 /* The C library's functions, narrated: see preload.c. */
 
 int(select)(int nfds, fd_set *r, fd_set *wr, fd_set *e, struct timeval *tv)
 {
-    if (!ss_may_tell() || !ss_select_socks(nfds, r, wr, e))
+    if (!ss_may_tell() || !ss_select_socks(nfds, r, wr, e)) {
+        ss_wait_untold(tv == NULL || tv->tv_sec != 0 || tv->tv_usec != 0);
         return SS_REAL(select)(nfds, r, wr, e, tv);
+    }
     SS_TOLD(ss_select_told(nfds, r, wr, e, tv, NULL, NULL, 0),
             SS_REAL(select)(nfds, r, wr, e, tv));
 }
@@ -291,24 +313,30 @@ int(select)(int nfds, fd_set *r, fd_set *wr, fd_set *e, struct timeval *tv)
 int(pselect)(int nfds, fd_set *r, fd_set *wr, fd_set *e,
              const struct timespec *ts, const sigset_t *mask)
 {
-    if (!ss_may_tell() || !ss_select_socks(nfds, r, wr, e))
+    if (!ss_may_tell() || !ss_select_socks(nfds, r, wr, e)) {
+        ss_wait_untold(SS_TS_LIMITED(ts));
         return SS_REAL(pselect)(nfds, r, wr, e, ts, mask);
+    }
     SS_TOLD(ss_select_told(nfds, r, wr, e, NULL, ts, mask, 1),
             SS_REAL(pselect)(nfds, r, wr, e, ts, mask));
 }
 
 int(poll)(struct pollfd *fds, nfds_t n, int timeout)
 {
-    if (!ss_may_tell() || !ss_poll_socks(fds, n))
+    if (!ss_may_tell() || !ss_poll_socks(fds, n)) {
+        ss_wait_untold(timeout != 0);
         return SS_REAL(poll)(fds, n, timeout);
+    }
     SS_TOLD(ss_poll(fds, n, timeout), SS_REAL(poll)(fds, n, timeout));
 }
 
 int(ppoll)(struct pollfd *fds, nfds_t n, const struct timespec *ts,
            const sigset_t *mask)
 {
-    if (!ss_may_tell() || !ss_poll_socks(fds, n))
+    if (!ss_may_tell() || !ss_poll_socks(fds, n)) {
+        ss_wait_untold(SS_TS_LIMITED(ts));
         return SS_REAL(ppoll)(fds, n, ts, mask);
+    }
     SS_TOLD(ss_ppoll_told(fds, n, ts, mask), SS_REAL(ppoll)(fds, n, ts, mask));
 }
 
@@ -332,8 +360,10 @@ int(__ppoll_chk)(struct pollfd *fds, nfds_t n, const struct timespec *ts,
 #ifdef __linux__
 int(epoll_wait)(int ep, struct epoll_event *ev, int max, int timeout)
 {
-    if (!ss_may_tell() || !ss_epoll_socks(ep))
+    if (!ss_may_tell() || !ss_epoll_socks(ep)) {
+        ss_wait_untold(timeout != 0);
         return SS_REAL(epoll_wait)(ep, ev, max, timeout);
+    }
     SS_TOLD(ss_epoll_wait(ep, ev, max, timeout),
             SS_REAL(epoll_wait)(ep, ev, max, timeout));
 }
@@ -341,8 +371,10 @@ int(epoll_wait)(int ep, struct epoll_event *ev, int max, int timeout)
 int(epoll_pwait)(int ep, struct epoll_event *ev, int max, int timeout,
                  const sigset_t *mask)
 {
-    if (!ss_may_tell() || !ss_epoll_socks(ep))
+    if (!ss_may_tell() || !ss_epoll_socks(ep)) {
+        ss_wait_untold(timeout != 0);
         return SS_REAL(epoll_pwait)(ep, ev, max, timeout, mask);
+    }
     SS_TOLD(ss_epoll_pwait_told(ep, ev, max, timeout, mask),
             SS_REAL(epoll_pwait)(ep, ev, max, timeout, mask));
 }
@@ -350,8 +382,10 @@ int(epoll_pwait)(int ep, struct epoll_event *ev, int max, int timeout,
 int(epoll_pwait2)(int ep, struct epoll_event *ev, int max,
                   const struct timespec *ts, const sigset_t *mask)
 {
-    if (!ss_may_tell() || !ss_epoll_socks(ep))
+    if (!ss_may_tell() || !ss_epoll_socks(ep)) {
+        ss_wait_untold(SS_TS_LIMITED(ts));
         return SS_REAL(epoll_pwait2)(ep, ev, max, ts, mask);
+    }
     SS_TOLD(ss_epoll_pwait2_told(ep, ev, max, ts, mask),
             SS_REAL(epoll_pwait2)(ep, ev, max, ts, mask));
 }

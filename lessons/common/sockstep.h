@@ -36,6 +36,7 @@
  *   not with SOCKSTEP_PLAIN:
  *     ss_repeat.h   a loop's repeated calls: told three times, counted
  *     ss_call.h     the call machinery: before and after a call, advice
+ *     ss_kinds.h    what a call did, in the words of its socket's kind
  *     ss_conn.h     wrappers: socket, bind, listen, accept, connect, close
  *     ss_names.h    wrappers: getaddrinfo
  *     ss_data.h     wrappers: send, recv, sendto, recvfrom, messages
@@ -145,6 +146,7 @@
 #include "ss_start.h"
 #include "ss_repeat.h"
 #include "ss_call.h"
+#include "ss_kinds.h"
 #include "ss_conn.h"
 #include "ss_names.h"
 #include "ss_data.h"

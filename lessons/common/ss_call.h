@@ -38,6 +38,8 @@ struct ss_call {
     struct sockaddr_storage sa; /* the address itself, zero-padded */
     socklen_t len;              /* its length, as given */
     int family;                 /* its sa_family; 0: none, or too short */
+    int nowait;   /* a wait with a time limit of 0: it only looks */
+    char kind[8]; /* the socket's kind, for advice: "unix", "udp6" ... */
     struct timespec t0;
 };
 
@@ -144,9 +146,19 @@ static inline void ss_pre(struct ss_call *c, const char *name)
 {
     int saved = errno;
 
+    int held = ss_nar.hush; /* the last call's lines were held back */
+
     ss_nar.hush = 0;
+    ss_nar.known_fd = 0; /* what a descriptor is: checked again */
     ss_late_flush();
     c->name = name;
+    /* --time: a call that may wait is told as it starts, with "..." */
+    if (ss_nar.clock && !ss_nar.stamps && !held &&
+        ss_may_block(name, c->fd, c->flags, c->nowait)) {
+        char line[500];
+        snprintf(line, sizeof line, "%s(%s) ...\n", name, c->args);
+        ss_emit(line);
+    }
     if (ss_nar.step) {
         char shown[420];
         snprintf(shown, sizeof shown, "%s(%s)", name, c->args);
@@ -350,7 +362,7 @@ static inline void ss_advise(const struct ss_call *c, int err)
 {
     const struct ss_errinfo *e;
     char text[600] = ""; /* zeroed: clang-analyzer cannot see ss_fill end it */
-    char key[32];
+    char key[32], tag[8];
 
     if (ss_not_now(c, err) || ss_advise_wait(c, err) || ss_probe(c, err) ||
         ss_advise_short(c, err))
@@ -359,8 +371,30 @@ static inline void ss_advise(const struct ss_call *c, int err)
     /* A Unix socket's path has causes of its own: "bind:unix"; the
        waits on many descriptors share theirs: "wait". */
     snprintf(key, sizeof key, "%s%s", ss_is_wait(c->name) ? "wait" : c->name,
-             ss_ctx_unix_named(c) ? ":unix" : "");
-    e = ss_errinfo(err, key);
+             ss_ctx_unix_named(c) ? ":unix"
+             : err == EINTR && ss_is_wait(c->name) && !ss_any_handler()
+                 ? ":stopped"
+                 : "");
+    /* A socket of one kind has causes of its own: "send@unix", then
+       "@unix", for any call on it. */
+    e = NULL;
+    if (c->kind[0] != '\0')
+        snprintf(tag, sizeof tag, "%s", c->kind);
+    else
+        ss_kind_tag(tag, sizeof tag, c->fd);
+    if (tag[0] != '\0') {
+        /* "send@unix", the call's own entry ("connect"), then "@unix" */
+        char k2[48];
+        snprintf(k2, sizeof k2, "%s@%s", c->name, tag);
+        e = ss_errinfo_exact(err, k2);
+        if (e == NULL)
+            e = ss_errinfo_exact(err, key);
+        snprintf(k2, sizeof k2, "@%s", tag);
+        if (e == NULL)
+            e = ss_errinfo_exact(err, k2);
+    }
+    if (e == NULL)
+        e = ss_errinfo(err, key);
     if (e == NULL)
         return;
     ss_fill(text, sizeof text, e->cause, c->addr, c->port);
@@ -549,7 +583,7 @@ static void ss_late_flush(void)
     }
 }
 
-/* A socket's kind, for the narrator's table. */
+/* A socket's type (SOCK_STREAM ...), as the kernel says it; 0: none. */
 static inline int ss_type_of(int fd)
 {
     struct ss_sock *s = ss_sock_find(fd);
@@ -559,8 +593,7 @@ static inline int ss_type_of(int fd)
 /* Is fd a Unix domain socket (no network: no handshake, no FIN)? */
 static inline int ss_is_unix(int fd)
 {
-    struct ss_sock *s = ss_sock_find(fd);
-    return s != NULL && s->family == AF_UNIX;
+    return ss_kind_unix(ss_kind_of(fd));
 }
 
 #endif /* SOCKSTEP_PLAIN */

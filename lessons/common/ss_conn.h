@@ -4,7 +4,7 @@
  * getsockname, getpeername.
  *
  * Needs: ss_text.h ss_state.h ss_narrate.h ss_errors.h ss_proc.h ss_kernel.h
- *        ss_repeat.h ss_call.h
+ *        ss_repeat.h ss_call.h ss_kinds.h
  * Part of sockstep.h; include that, not this.
  */
 #ifndef SS_CONN_H
@@ -18,6 +18,9 @@ static inline int ss_socket(int domain, int type, int protocol)
 
     ss_args(&c, "%s, %s, %d", ss_family_name(domain).s,
             ss_socktype_name(type).s, protocol);
+    /* for the advice: the kind asked for (there is no fd yet) */
+    snprintf(c.kind, sizeof c.kind, "%s",
+             ss_kind_tag_is(ss_kind_is(domain, type & 0xf, protocol), domain));
     ss_pre(&c, "socket");
     fd = SS_REAL(socket)(domain, type, protocol);
     err = errno;
@@ -29,8 +32,10 @@ static inline int ss_socket(int domain, int type, int protocol)
 #else
         struct ss_sock *s = ss_sock_new(fd, type);
 #endif
-        if (s != NULL)
+        if (s != NULL) {
             s->family = domain;
+            s->proto = ss_proto_default(domain, s->type, protocol);
+        }
         ss_tell(SS_K_SOCKET,
                 "a new socket: fd %d, the lowest descriptor "
                 "number not in use. It has no address and no peer yet",
@@ -118,6 +123,7 @@ static inline int ss_bind(int fd, const struct sockaddr *addr, socklen_t len)
         if (s != NULL && len <= sizeof s->local) {
             memcpy(&s->local, addr, len);
             s->llen = len;
+            s->bound = 1;
         }
         if (ss_ctx_unix_named(&c) &&
             ((const struct sockaddr_un *)&c.sa)->sun_path[0] != '\0')
@@ -129,7 +135,9 @@ static inline int ss_bind(int fd, const struct sockaddr *addr, socklen_t len)
                     "permissions decide who may connect (on Linux, write "
                     "permission)",
                     c.addr);
-        else if (c.family != AF_UNIX && ss_port_of(&c.sa) == 0)
+        else if ((ss_kind_of(fd) == SS_KIND_TCP ||
+                  ss_kind_of(fd) == SS_KIND_UDP) &&
+                 ss_port_of(&c.sa) == 0)
             ss_tell(SS_K_BIND0, "port 0 asks the kernel to choose a free "
                                 "port; getsockname() tells which it chose");
         else if (s != NULL && s->type == SOCK_STREAM)
@@ -138,7 +146,8 @@ static inline int ss_bind(int fd, const struct sockaddr *addr, socklen_t len)
                     "connections until it listens: till then a client's "
                     "connect() to it is refused",
                     fd, c.addr);
-        else if (s != NULL && s->type == SOCK_DGRAM)
+        else if (s != NULL && (ss_kind_of(fd) == SS_KIND_UDP ||
+                               ss_kind_of(fd) == SS_KIND_UDGRAM))
             ss_tell(SS_K_BIND,
                     "fd %d now has the address %s: datagrams "
                     "sent to it come to this socket",
@@ -269,11 +278,14 @@ static inline int ss_accept_as(int fd, struct sockaddr *addr, socklen_t *len,
                 (unsigned)*len, fl);
     ss_post(&c, conn, err);
     if (conn >= 0) {
-        s = ss_sock_new(conn, SOCK_STREAM);
+        /* the listening socket's family, type and protocol (asked of
+           the kernel if it was not seen made), and its address */
+        s = ss_sock_new(conn, l != NULL ? l->type : SOCK_STREAM);
         if (s != NULL && l != NULL) {
             s->local = l->local;
             s->llen = l->llen;
             s->family = l->family;
+            s->proto = l->proto;
         }
         if (s != NULL)
             s->connected = 1;
@@ -302,7 +314,8 @@ static inline int ss_connect(int fd, const struct sockaddr *addr, socklen_t len)
 {
     struct ss_call c = {.fd = fd};
     struct ss_sock *s = ss_sock_find(fd);
-    int rc, err;
+    int rc, err, kind = ss_kind_of(fd), bound = s != NULL && s->bound;
+    char me[200] = "";
 
     ss_args(&c, "%d, %s, %u", fd, ss_addr_len(addr, len).s, (unsigned)len);
     ss_ctx(&c, addr, len);
@@ -310,6 +323,17 @@ static inline int ss_connect(int fd, const struct sockaddr *addr, socklen_t len)
     rc = SS_REAL(connect)(fd, addr, len);
     err = errno;
     ss_post(&c, rc, err);
+    if (rc == 0 && bound) {
+        /* The address it had before, as the kernel lists it now. */
+        char a[200];
+        if (ss_local_text(fd, kind, a, sizeof a))
+            snprintf(me, sizeof me,
+                     kind == SS_KIND_TCP
+                         ? "from the address it was bound to, %s"
+                         : "This end keeps the name bind() gave it, %s: "
+                           "the server's accept() returns it",
+                     a);
+    }
     /* A refused or timed-out connect() leaves no peer (and no FIN). */
     if (s != NULL && len <= sizeof s->peer &&
         (rc == 0 || err == EINPROGRESS || err == EINTR || err == EALREADY)) {
@@ -318,24 +342,35 @@ static inline int ss_connect(int fd, const struct sockaddr *addr, socklen_t len)
     }
     if (s != NULL)
         s->connected = rc == 0;
-    if (rc == 0 && ss_type_of(fd) == SOCK_DGRAM)
+    if (rc == 0 && (kind == SS_KIND_UDP || kind == SS_KIND_UDGRAM))
         ss_tell(SS_K_CONNECT_UDP,
-                "connect() on a UDP socket sends "
+                "connect() on a %s socket sends "
                 "nothing: it fixes the peer, so send() needs no address "
-                "and only that peer's datagrams are received");
-    else if (rc == 0 && ss_is_unix(fd))
+                "and only that peer's datagrams are received",
+                kind == SS_KIND_UDP ? "UDP" : "Unix datagram");
+    else if (rc == 0 && ss_kind_records(kind))
+        ss_tell(SS_K_CONNECT_DGRAM,
+                "connect() on %s socket sends nothing: it fixes the "
+                "peer, so send() needs no address",
+                kind == SS_KIND_RAW ? "a raw" : "an ICMP");
+    else if (rc == 0 && ss_kind_unix(kind))
         ss_tell(SS_K_CONNECT_UNIX,
                 "fd %d is connected: the kernel joined "
                 "it to a new socket in the server's accept() queue, with no "
-                "packet and no handshake. This end has no name of its own "
-                "(unnamed): none is needed",
-                fd);
-    else if (rc == 0)
+                "packet and no handshake. %s",
+                fd,
+                me[0] != '\0'
+                    ? me
+                    : "This end has no name of its own (unnamed): none is "
+                      "needed");
+    else if (rc == 0 && kind == SS_KIND_TCP)
         ss_tell(SS_K_CONNECT,
                 "the three-way handshake is done (SYN, "
-                "SYN-ACK, ACK): fd %d is connected, and the kernel gave it "
-                "a local port of its own",
-                fd);
+                "SYN-ACK, ACK): fd %d is connected, %s",
+                fd,
+                me[0] != '\0'
+                    ? me
+                    : "and the kernel gave it a local port of its own");
     else if (err == EINTR)
         ss_tell(SS_K_CONNECT_EINTR,
                 "the handshake goes on in the kernel. "
@@ -351,35 +386,18 @@ static inline int ss_connect(int fd, const struct sockaddr *addr, socklen_t len)
 static inline int ss_shutdown(int fd, int how)
 {
     struct ss_call c = {.fd = fd};
-    int rc, err;
+    int rc, err, kind;
 
     if (ss_nar.muted)
         return SS_REAL(shutdown)(fd, how);
+    kind = ss_kind_of(fd);
     ss_args(&c, "%d, %s", fd, ss_name_of(ss_hows, SS_COUNT(ss_hows), how).s);
     ss_pre(&c, "shutdown");
     rc = SS_REAL(shutdown)(fd, how);
     err = errno;
     ss_post(&c, rc, err);
-    if (rc == 0 && how == SHUT_WR) {
-        ss_tell(SS_K_SHUT,
-                "shutdown(SHUT_WR) sends a FIN once the data "
-                "already sent is out: the peer's recv() returns 0 after it "
-                "has read everything. This side can still receive, and fd "
-                "%d stays open. shutdown() acts on the connection, "
-                "whatever other descriptors (fork(), dup()) refer to it",
-                fd);
-        ss_kernel(fd);
-    } else if (rc == 0 && how == SHUT_RDWR) {
-        ss_tell(SS_K_SHUT,
-                "shutdown(SHUT_RDWR) sends a FIN once the data "
-                "already sent is out, and stops receiving: what has "
-                "arrived can still be read, but on Linux more data "
-                "arriving makes the kernel reset the connection. fd %d "
-                "stays open. shutdown() acts on the connection, whatever "
-                "other descriptors (fork(), dup()) refer to it",
-                fd);
-        ss_kernel(fd);
-    }
+    if (rc == 0)
+        ss_shutdown_said(fd, how, kind);
     errno = err;
     return rc;
 }

@@ -3,74 +3,12 @@
  * recvfrom, socketpair, sendmsg, recvmsg; on Linux, sendfile.
  *
  * Needs: ss_text.h ss_state.h ss_narrate.h ss_errors.h ss_proc.h ss_kernel.h
- *        ss_repeat.h ss_call.h
+ *        ss_repeat.h ss_call.h ss_kinds.h
  * Part of sockstep.h; include that, not this.
  */
 #ifndef SS_DATA_H
 #define SS_DATA_H
 #ifndef SOCKSTEP_PLAIN
-
-/* The socket's type (SOCK_DGRAM ...), or 0: from the narrator's table,
-   or, for a socket it never saw made (inherited, received), asked. */
-static inline int ss_kind(int fd)
-{
-    int type = ss_type_of(fd);
-    socklen_t tl = sizeof type;
-
-    if (type == 0 &&
-        SS_REAL(getsockopt)(fd, SOL_SOCKET, SO_TYPE, &type, &tl) != 0)
-        type = 0;
-    return type;
-}
-
-/* What name() (send, or write on a socket) returning n of len means. */
-static inline void ss_sent_said(int fd, ssize_t n, size_t len, int flags,
-                                const char *name)
-{
-    char text[120];
-
-    if (n < 0)
-        return;
-    if (ss_is_unix(fd))
-        ss_tell(SS_K_SEND_UNIX,
-                "%s() put %ld byte%s straight into "
-                "the receiving socket's queue: a Unix socket needs no "
-                "network, so no segments and no acknowledgements; the "
-                "peer has them as soon as its recv() takes them",
-                name, (long)n, n == 1 ? "" : "s");
-    else if (ss_kind(fd) == SOCK_DGRAM)
-        ss_tell(SS_K_SEND_DGRAM,
-                "%s() handed one datagram of %ld byte%s to the kernel for "
-                "the connected peer. UDP never says that it arrived",
-                name, (long)n, n == 1 ? "" : "s");
-    else
-        ss_tell(SS_K_SEND,
-                "%s() copied %ld byte%s into the kernel's "
-                "send buffer and returned; TCP delivers %s later. A "
-                "return says nothing about whether the peer has %s",
-                name, (long)n, n == 1 ? "" : "s", n == 1 ? "it" : "them",
-                n == 1 ? "it" : "them");
-#ifdef MSG_NOSIGNAL
-    if (flags & MSG_NOSIGNAL) {
-        struct sigaction now;
-        int ignored = SS_REAL(sigaction)(SIGPIPE, NULL, &now) == 0 &&
-                      now.sa_handler == SIG_IGN;
-        ss_tell(SS_K_NOSIGNAL,
-                "MSG_NOSIGNAL: if a send fails with EPIPE, the kernel does "
-                "not also send SIGPIPE, which by default ends the program%s",
-                ignored ? ". This process ignores SIGPIPE already, so "
-                          "here it changes nothing"
-                        : "");
-    }
-#endif
-    if ((size_t)n < len) {
-        snprintf(text, sizeof text,
-                 "a short send: only part of the buffer was taken; the "
-                 "rest must be sent with another %s()",
-                 name);
-        ss_wrap(4, 0, "", text, "");
-    }
-}
 
 static inline ssize_t ss_send(int fd, const void *buf, size_t len, int flags)
 {
@@ -89,112 +27,6 @@ static inline ssize_t ss_send(int fd, const void *buf, size_t len, int flags)
     ss_sent_said(fd, n, len, flags, "send");
     errno = err;
     return n;
-}
-
-/*
- * A datagram received by name() (recv or recvfrom) into len bytes, n
- * returned. The kernel hands over one datagram per call and keeps no part
- * of it: one that filled the buffer may have been longer, and its rest is
- * then lost, unless MSG_PEEK left it queued. MSG_TRUNC makes the call
- * return the real length, so then n says.
- */
-static inline void ss_dgram_said(const char *name, ssize_t n, size_t len,
-                                 int flags)
-{
-    char text[300];
-    int peek = 0, trunc = 0;
-
-#ifdef MSG_PEEK
-    peek = (flags & MSG_PEEK) != 0;
-#endif
-#ifdef MSG_TRUNC
-    trunc = (flags & MSG_TRUNC) != 0;
-#endif
-    if ((size_t)n > len) {
-        snprintf(text, sizeof text,
-                 "the datagram was longer than the buffer (%ld bytes): "
-                 "only the first %zu were kept%s (MSG_TRUNC made %s() "
-                 "return the real length)",
-                 (long)n, len,
-                 peek ? ", and MSG_PEEK left it queued whole"
-                      : " and the rest is lost",
-                 name);
-        ss_wrap(4, 0, "", text, "");
-    } else if ((size_t)n == len && len > 0 && !trunc) {
-        snprintf(text, sizeof text,
-                 "the datagram filled the buffer, %zu bytes: it may have "
-                 "been longer, and %s. MSG_TRUNC in the flags makes %s() "
-                 "return its real length (on Linux)",
-                 len,
-                 peek ? "MSG_PEEK left it queued whole"
-                      : "if it was, its rest is lost: the kernel keeps no "
-                        "part of a datagram for a later call",
-                 name);
-        ss_wrap(4, 0, "", text, "");
-    } else if (strcmp(name, "recvfrom") == 0) {
-        ss_tell(SS_K_RECVFROM,
-                "one recvfrom() returns one whole datagram "
-                "(here %ld byte%s) and says who sent it: UDP keeps the "
-                "boundaries of what was sent",
-                (long)n, n == 1 ? "" : "s");
-    } else {
-        ss_tell(SS_K_RECV_DGRAM,
-                "one %s() on a datagram socket returns one whole datagram "
-                "(here %ld byte%s): UDP keeps the boundaries of what was "
-                "sent",
-                name, (long)n, n == 1 ? "" : "s");
-    }
-}
-
-/* What name() (recv, or read on a socket) returning n of len means. */
-static inline void ss_received_said(int fd, ssize_t n, size_t len, int flags,
-                                    const char *name)
-{
-    char text[600];
-    int st;
-
-    if (n >= 0 && ss_kind(fd) == SOCK_DGRAM)
-        ss_dgram_said(name, n, len, flags);
-    else if (n > 0 && ss_is_unix(fd))
-        ss_tell(SS_K_RECV_UNIX,
-                "%s() returns whatever has arrived, up "
-                "to %zu byte%s: a stream socket keeps no boundaries between "
-                "the peer's send()s",
-                name, len, len == 1 ? "" : "s");
-    else if (n > 0)
-        ss_tell(SS_K_RECV,
-                "%s() returns whatever has arrived, up to "
-                "%zu byte%s: TCP is a stream of bytes, and how the peer "
-                "split it into send()s is not kept",
-                name, len, len == 1 ? "" : "s");
-    if (n != 0 || len == 0 || ss_kind(fd) != SOCK_STREAM)
-        return;
-    if (ss_is_unix(fd))
-        snprintf(text, sizeof text,
-                 "%s() returned 0: the end of the stream. The peer has "
-                 "closed its end or shut down its sending side, or this "
-                 "side shut down its receiving side. No more bytes will "
-                 "come, and every later %s() returns 0 at once: a loop "
-                 "must stop here",
-                 name, name);
-    else if (ss_fin_came(st = ss_tcp_state_of(fd)))
-        snprintf(text, sizeof text,
-                 "%s() returned 0: the end of the stream. The peer's FIN "
-                 "has come (the kernel lists the connection as %s): it "
-                 "closed its socket or shut down its sending side, and no "
-                 "more bytes will come. A loop must stop here",
-                 name, ss_tcp_state(st));
-    else
-        snprintf(text, sizeof text,
-                 "%s() returned 0: the end of the stream. Most often the "
-                 "peer has closed its socket or shut down its sending side "
-                 "(its FIN arrived), and no more bytes will come: a loop "
-                 "must stop here. (0 comes too after a reset that an "
-                 "earlier call reported, and, on Linux, after this side's "
-                 "shutdown(SHUT_RD) while no byte waits.)",
-                 name);
-    ss_wrap(4, 0, "", text, "");
-    ss_kernel(fd);
 }
 
 static inline ssize_t ss_recv(int fd, void *buf, size_t len, int flags)
@@ -225,7 +57,7 @@ static inline ssize_t ss_sendto(int fd, const void *buf, size_t len, int flags,
 {
     struct ss_call c = {.fd = fd, .flags = flags};
     struct ss_sock *s = ss_sock_find(fd);
-    int unbound = s != NULL && s->llen == 0, err;
+    int unbound = s != NULL && s->llen == 0, err, kind = ss_kind_of(fd);
     ssize_t n;
 
     ss_args(&c, "%d, %s, %zu, %s, %s, %u", fd, ss_bytes(buf, (long)len).s, len,
@@ -236,18 +68,51 @@ static inline ssize_t ss_sendto(int fd, const void *buf, size_t len, int flags,
     n = SS_REAL(sendto)(fd, buf, len, flags, to, tolen);
     err = errno;
     ss_post(&c, (long)n, err);
-    if (n >= 0) {
-        ss_tell(SS_K_SENDTO,
-                "one datagram of %ld byte%s handed to the "
-                "kernel for %s. UDP never says that it arrived (a "
-                "connected UDP socket may hear of a refusal later, as "
-                "ECONNREFUSED)",
-                (long)n, n == 1 ? "" : "s", c.addr);
+    if (n >= 0 && !ss_kind_records(kind)) {
+        ss_sent_said(fd, n, len, flags, "sendto");
+    } else if (n >= 0) {
+        if (kind == SS_KIND_UDP)
+            ss_tell(SS_K_SENDTO,
+                    "one datagram of %ld byte%s handed to the "
+                    "kernel for %s. UDP never says that it arrived (a "
+                    "connected UDP socket may hear of a refusal later, as "
+                    "ECONNREFUSED)",
+                    (long)n, n == 1 ? "" : "s", c.addr);
+        else if (kind == SS_KIND_UDGRAM || kind == SS_KIND_USEQ)
+            ss_tell(SS_K_SENDTO_UNIX,
+                    "one %s of %ld byte%s put straight into the queue of "
+                    "the socket at %s: no network, and nothing lost; "
+                    "with no socket there, sendto() fails at once",
+                    ss_unit_name(kind), (long)n, n == 1 ? "" : "s", c.addr);
+        else
+            ss_sent_said(fd, n, len, flags, "sendto");
         if (unbound) {
-            s->llen = 1; /* bound now, by the kernel */
-            ss_tell(SS_K_SENDTO_BIND, "the socket had no address, so the "
-                                      "kernel bound it to a free port first");
-            ss_kernel(fd);
+            /* Did the kernel give it an address? Read, not assumed. */
+            char a[200];
+            int named = ss_local_text(fd, kind, a, sizeof a);
+            if (named && s != NULL)
+                s->llen = 1; /* bound now, by the kernel */
+            if (named && kind == SS_KIND_UDP)
+                ss_tell(SS_K_SENDTO_BIND,
+                        "the socket had no address, so the kernel bound it "
+                        "to a free port first");
+            else if (named && kind == SS_KIND_ICMP)
+                ss_tell(SS_K_SENDTO_BIND,
+                        "the socket had no identifier, so the kernel gave "
+                        "it a free one first (/proc/net/icmp shows it "
+                        "where a port would be)");
+            else if (named)
+                ss_tell(SS_K_SENDTO_BIND,
+                        "the socket had no address, so the kernel gave it "
+                        "one first, %s",
+                        a);
+            else if (ss_kind_unix(kind))
+                ss_tell(SS_K_SENDTO_UNNAMED,
+                        "this socket has no name (it is not bound), and "
+                        "sending gave it none: the receiver sees no sender "
+                        "and cannot answer it");
+            if (named || ss_kind_unix(kind))
+                ss_kernel(fd);
         }
     }
     errno = err;
@@ -259,7 +124,7 @@ static inline ssize_t ss_recvfrom(int fd, void *buf, size_t len, int flags,
 {
     struct ss_call c = {.fd = fd, .flags = flags};
     ssize_t n;
-    int err;
+    int err, kind = ss_kind_of(fd);
 
     ss_args(&c, "%d, buf, %zu, %s, %s, %s", fd, len,
             ss_flags_of(ss_msgflags, SS_COUNT(ss_msgflags), flags).s,
@@ -274,8 +139,15 @@ static inline ssize_t ss_recvfrom(int fd, void *buf, size_t len, int flags,
                 from && fromlen ? ss_addr_len(from, *fromlen).s : "NULL",
                 fromlen ? (unsigned)*fromlen : 0U);
     ss_post(&c, (long)n, err);
-    if (n >= 0 && ss_kind(fd) == SOCK_DGRAM)
-        ss_dgram_said("recvfrom", n, len, flags);
+    if (n >= 0 && ss_kind_records(kind))
+        ss_dgram_said(kind, "recvfrom", n, len, flags,
+                      from == NULL || fromlen == NULL ? -1
+                      : *fromlen > sizeof(sa_family_t) &&
+                              from->sa_family != AF_UNSPEC
+                          ? 1
+                          : 0);
+    else if (n >= 0)
+        ss_received_said(fd, n, len, flags, "recvfrom");
     errno = err;
     return n;
 }
@@ -340,6 +212,7 @@ static inline int ss_socketpair(int domain, int type, int protocol, int sv[2])
             if (s != NULL) {
                 s->connected = 1;
                 s->family = domain;
+                s->proto = protocol;
             }
         }
         ss_tell(SS_K_SOCKETPAIR,
@@ -356,8 +229,85 @@ static inline int ss_socketpair(int domain, int type, int protocol, int sv[2])
     return rc;
 }
 
+/*
+ * The control messages the narrator knows by level and type: each one's
+ * name and what it carries. Any other is shown as "level L, type T, N
+ * bytes": never as descriptors, which only SCM_RIGHTS carries.
+ */
+struct ss_cmsg_name {
+    int level, type;
+    const char *name, *what; /* what: after recvmsg(); NULL: nothing */
+};
+static const struct ss_cmsg_name ss_cmsgs[] = {
+    {SOL_SOCKET, SCM_RIGHTS, "SCM_RIGHTS", NULL},
+#if defined(SCM_CREDENTIALS) || defined(__linux__)
+#ifndef SCM_CREDENTIALS
+#define SCM_CREDENTIALS 2 /* Linux's; declared only with _GNU_SOURCE */
+#endif
+    {SOL_SOCKET, SCM_CREDENTIALS, "SCM_CREDENTIALS",
+     "the sender's process id, user id and group id, as the kernel "
+     "checked them (a process may give only its own, unless privileged)"},
+#endif
+#ifdef SO_TIMESTAMP
+    {SOL_SOCKET, SO_TIMESTAMP, "SCM_TIMESTAMP",
+     "the time the kernel received the packet, a struct timeval "
+     "(SO_TIMESTAMP asked for it)"},
+#endif
+#ifdef SO_TIMESTAMPNS
+    {SOL_SOCKET, SO_TIMESTAMPNS, "SCM_TIMESTAMPNS",
+     "the time the kernel received the packet, a struct timespec "
+     "(SO_TIMESTAMPNS asked for it)"},
+#endif
+#ifdef SO_TIMESTAMPING
+    {SOL_SOCKET, SO_TIMESTAMPING, "SCM_TIMESTAMPING",
+     "times the kernel (or the network card) recorded for the packet "
+     "(SO_TIMESTAMPING asked for them)"},
+#endif
+#ifdef IP_TTL
+    {IPPROTO_IP, IP_TTL, "IP_TTL",
+     "the packet's TTL as it arrived (IP_RECVTTL asked for it)"},
+#endif
+#ifdef IP_TOS
+    {IPPROTO_IP, IP_TOS, "IP_TOS",
+     "the packet's TOS byte (IP_RECVTOS asked for it)"},
+#endif
+#ifdef IP_PKTINFO
+    {IPPROTO_IP, IP_PKTINFO, "IP_PKTINFO",
+     "the address the packet was sent to and the interface it came in on "
+     "(IP_PKTINFO asked for them)"},
+#endif
+#ifdef IP_RECVERR
+    {IPPROTO_IP, IP_RECVERR, "IP_RECVERR",
+     "an error the kernel queued for the socket (an ICMP message that "
+     "came back, say), read with MSG_ERRQUEUE"},
+#endif
+#ifdef IPV6_PKTINFO
+    {IPPROTO_IPV6, IPV6_PKTINFO, "IPV6_PKTINFO",
+     "the address the packet was sent to and the interface it came in on "
+     "(IPV6_RECVPKTINFO asked for them)"},
+#endif
+#ifdef IPV6_HOPLIMIT
+    {IPPROTO_IPV6, IPV6_HOPLIMIT, "IPV6_HOPLIMIT",
+     "the packet's hop limit as it arrived (IPV6_RECVHOPLIMIT asked for "
+     "it)"},
+#endif
+};
+
+/* The row of the table for this control message, or -1. */
+static inline int ss_cmsg_row(const struct cmsghdr *cm)
+{
+    size_t i;
+
+    for (i = 0; i < SS_COUNT(ss_cmsgs); i++)
+        if (ss_cmsgs[i].level == cm->cmsg_level &&
+            ss_cmsgs[i].type == cm->cmsg_type)
+            return (int)i;
+    return -1;
+}
+
 /* A message as text: its first buffer's bytes (len of them, or all when
-   len < 0) and the descriptors its control data carries. */
+   len < 0) and its control messages, by name: the descriptors of
+   SCM_RIGHTS, the size of the others. */
 static inline struct ss_text ss_msg_text(const struct msghdr *m, long len)
 {
     struct ss_text t;
@@ -377,8 +327,11 @@ static inline struct ss_text ss_msg_text(const struct msghdr *m, long len)
         ss_tcat(&t, &o, ", msg_control=[");
         for (cm = CMSG_FIRSTHDR(&walk); cm != NULL;
              cm = CMSG_NXTHDR(&walk, cm)) {
+            size_t data = cm->cmsg_len - CMSG_LEN(0);
+            int row = ss_cmsg_row(cm);
+            ss_tcat(&t, &o, "%s", cm == CMSG_FIRSTHDR(&walk) ? "" : ", ");
             if (cm->cmsg_level == SOL_SOCKET && cm->cmsg_type == SCM_RIGHTS) {
-                size_t k, n = (cm->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+                size_t k, n = data / sizeof(int);
                 ss_tcat(&t, &o, "{SCM_RIGHTS, [");
                 for (k = 0; k < n; k++) {
                     int fd;
@@ -386,15 +339,43 @@ static inline struct ss_text ss_msg_text(const struct msghdr *m, long len)
                     ss_tcat(&t, &o, "%s%d", k ? ", " : "", fd);
                 }
                 ss_tcat(&t, &o, "]}");
+            } else if (row >= 0) {
+                ss_tcat(&t, &o, "{%s, %zu bytes}", ss_cmsgs[row].name, data);
             } else {
-                ss_tcat(&t, &o, "{level %d, type %d}", cm->cmsg_level,
-                        cm->cmsg_type);
+                ss_tcat(&t, &o, "{level %d, type %d, %zu bytes}",
+                        cm->cmsg_level, cm->cmsg_type, data);
             }
         }
         ss_tcat(&t, &o, "]");
     }
     ss_tcat(&t, &o, "}");
     return t;
+}
+
+/* Does the message's control data hold SCM_RIGHTS? And say, once a run
+   each, what the named others carried (after recvmsg()). */
+static inline int ss_cmsgs_said(const struct msghdr *m, int received)
+{
+    struct msghdr walk = *m;
+    struct cmsghdr *cm;
+    int rights = 0;
+
+    if (m->msg_controllen == 0 || m->msg_control == NULL)
+        return 0;
+    for (cm = CMSG_FIRSTHDR(&walk); cm != NULL; cm = CMSG_NXTHDR(&walk, cm)) {
+        int row = ss_cmsg_row(cm);
+        if (cm->cmsg_level == SOL_SOCKET && cm->cmsg_type == SCM_RIGHTS)
+            rights = 1;
+        else if (received && row >= 0 && ss_cmsgs[row].what != NULL)
+            ss_tell(SS_K_CMSG + (unsigned)row, "%s: %s", ss_cmsgs[row].name,
+                    ss_cmsgs[row].what);
+        else if (!received && row >= 0)
+            ss_tell(SS_K_CMSG + (unsigned)row,
+                    "%s in msg_control: control data for the kernel itself, "
+                    "for this message only, not bytes the peer receives",
+                    ss_cmsgs[row].name);
+    }
+    return rights;
 }
 
 static inline ssize_t ss_sendmsg(int fd, const struct msghdr *m, int flags)
@@ -409,7 +390,7 @@ static inline ssize_t ss_sendmsg(int fd, const struct msghdr *m, int flags)
     n = SS_REAL(sendmsg)(fd, m, flags);
     err = errno;
     ss_post(&c, (long)n, err);
-    if (n >= 0 && m->msg_controllen > 0)
+    if (n >= 0 && ss_cmsgs_said(m, 0))
         ss_tell(SS_K_SENDMSG,
                 "sendmsg() sent the bytes and, as control "
                 "data, descriptors (SCM_RIGHTS): the kernel passes the open "
@@ -419,6 +400,47 @@ static inline ssize_t ss_sendmsg(int fd, const struct msghdr *m, int flags)
                 "its own for them, numbered in its own table");
     errno = err;
     return n;
+}
+
+/* After recvmsg() of n bytes: what the data was, by the socket's kind,
+   and what msg_flags says of it. */
+static inline void ss_recvmsg_data(int fd, const struct msghdr *m, ssize_t n,
+                                   int flags)
+{
+    char text[300];
+    size_t room = 0, i;
+    int kind = ss_kind_of(fd);
+
+    for (i = 0; m->msg_iov != NULL && i < (size_t)m->msg_iovlen; i++)
+        room += m->msg_iov[i].iov_len;
+    if (ss_kind_records(kind) && (m->msg_flags & MSG_TRUNC)) {
+        snprintf(text, sizeof text,
+                 "MSG_TRUNC in msg_flags: the %s was longer than the "
+                 "buffers (%zu bytes): %s",
+                 ss_unit_name(kind), room,
+#ifdef MSG_PEEK
+                 (flags & MSG_PEEK) ? "MSG_PEEK left it queued whole" :
+#endif
+                                    "the rest is lost");
+        ss_wrap(4, 0, "", text, "");
+    } else if (ss_kind_records(kind)) {
+        /* msg_flags says it was whole: no "may have been longer" */
+        ss_dgram_said(kind, "recvmsg", n,
+                      room == 0 || room > (size_t)n ? room : room + 1, flags,
+                      m->msg_name == NULL
+                          ? -1
+                          : m->msg_namelen > sizeof(sa_family_t) &&
+                                ((struct sockaddr *)m->msg_name)->sa_family !=
+                                    AF_UNSPEC);
+    } else {
+        ss_received_said(fd, n, room, flags, "recvmsg");
+    }
+    if (m->msg_flags & MSG_CTRUNC)
+        ss_wrap(4, 0, "",
+                "MSG_CTRUNC in msg_flags: the control data did not fit in "
+                "msg_control and was cut; descriptors (SCM_RIGHTS) among "
+                "what did not fit were closed by the kernel",
+                "");
 }
 
 static inline ssize_t ss_recvmsg(int fd, struct msghdr *m, int flags)
@@ -436,14 +458,14 @@ static inline ssize_t ss_recvmsg(int fd, struct msghdr *m, int flags)
         ss_args(&c, "%d, %s, %s", fd, ss_msg_text(m, (long)n).s,
                 ss_flags_of(ss_msgflags, SS_COUNT(ss_msgflags), flags).s);
     ss_post(&c, (long)n, err);
-    if (n >= 0 && m->msg_controllen > 0) {
+    if (n >= 0 && ss_cmsgs_said(m, 1)) {
         struct cmsghdr *cm;
         ss_tell(SS_K_RECVMSG,
                 "the descriptors in msg_control are new in "
                 "this process, each the lowest number free here: they refer "
                 "to the files the sender had open, whatever numbers the "
                 "sender used");
-        /* A Unix socket among them: the narrator's table learns of it. */
+        /* A socket among them: the narrator's table learns what it is. */
         for (cm = CMSG_FIRSTHDR(m); cm != NULL; cm = CMSG_NXTHDR(m, cm)) {
             size_t k, nfd = cm->cmsg_level == SOL_SOCKET &&
                                     cm->cmsg_type == SCM_RIGHTS
@@ -453,22 +475,21 @@ static inline ssize_t ss_recvmsg(int fd, struct msghdr *m, int flags)
                 int got, type, connected = 0;
                 struct ss_sock *s;
                 memcpy(&got, CMSG_DATA(cm) + k * sizeof got, sizeof got);
+                /* A Unix socket is read in /proc/net/unix; any other is
+                   asked of the kernel (ss_sock_find). */
                 type = ss_unix_kind(ss_inode_of(got), &connected);
-                s = type != 0 ? ss_sock_new(got, type) : NULL;
-                if (s != NULL) {
+                s = type != 0 ? ss_sock_new(got, type) : ss_sock_find(got);
+                if (s != NULL && type != 0) {
                     s->family = AF_UNIX;
                     s->connected = connected;
-                    ss_kernel(got);
                 }
+                if (s != NULL)
+                    ss_kernel(got);
             }
         }
     }
-    if (n >= 0 && (m->msg_flags & MSG_CTRUNC))
-        ss_wrap(4, 0, "",
-                "MSG_CTRUNC: the control data did not fit in "
-                "msg_control; descriptors that did not fit were closed by "
-                "the kernel",
-                "");
+    if (n >= 0)
+        ss_recvmsg_data(fd, m, n, flags);
     errno = err;
     return n;
 }

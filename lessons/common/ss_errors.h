@@ -48,14 +48,62 @@ struct ss_errinfo {
     "earlier is reported on this later call (over UDP, an ICMP 'port " \
     "unreachable' for an earlier datagram; over TCP, a non-blocking " \
     "connect() that the server's kernel answered with a RST)"
+#define SS_CAUSE_REFUSED_UDP \
+    "nothing listens where this socket sends: an ICMP 'port " \
+    "unreachable' came back for an earlier datagram, and this connected " \
+    "UDP socket reports it on this later call"
+#define SS_FIX_REFUSED_LATER \
+    "start the receiver first, and check the address and port"
 #define SS_CAUSE_NETUNREACH "no route to that network from this machine"
 #define SS_CAUSE_HOSTUNREACH "the host cannot be reached"
 #define SS_CAUSE_EINTR "a signal interrupted the call before it finished"
+#define SS_FIX_EPIPE \
+    "stop sending on this socket and close it; MSG_NOSIGNAL (or ignoring " \
+    "SIGPIPE) keeps the SIGPIPE that comes with EPIPE from killing the " \
+    "program"
+#define SS_FIX_WAIT_EINTR \
+    "nothing is wrong: wait again (with the time that is left, if the " \
+    "wait has a limit). A program that takes EINTR for a failure stops " \
+    "here early"
+#define SS_FIX_TIMEDOUT "check the address and that the peer is reachable"
+#define SS_CAUSE_TOOBIG "the datagram is too large to send in one piece"
+#define SS_CAUSE_RAW_PERM \
+    "this user may not make a raw socket: on Linux that needs " \
+    "CAP_NET_RAW (root, or a file capability)"
+#define SS_FIX_RAW_PERM \
+    "use an ICMP socket (SOCK_DGRAM, IPPROTO_ICMP) where " \
+    "net.ipv4.ping_group_range allows it, or run with CAP_NET_RAW"
 
 /* One entry: the errno's name is written once, and made a string here. */
 #define SS_E(num, call, cause, fix) {num, call, #num, cause, fix}
 
 static const struct ss_errinfo ss_errors[] = {
+    /* A socket of one kind, any call ("@unix"), or one call on it
+       ("send@unix"): looked for only by that key (ss_advise: "send@unix",
+       then the call's own entry, then "@unix"). */
+    SS_E(EPIPE, "@unix",
+     "this side cannot send any more: the peer closed its socket or shut "
+     "down its reading side (shutdown() with SHUT_RD or SHUT_RDWR), or "
+     "this side shut down its writing half",
+     SS_FIX_EPIPE),
+    SS_E(EMSGSIZE, "@unix",
+     "the datagram is larger than this Unix socket takes in one piece: on "
+     "Linux, about its send buffer (SO_SNDBUF, net.core.wmem_default)",
+     "send less per datagram, or raise SO_SNDBUF"),
+    SS_E(EMSGSIZE, "@udp6",
+     SS_CAUSE_TOOBIG,
+     "send at most 65527 bytes per UDP datagram over IPv6"),
+    SS_E(EACCES, "socket@icmp",
+     "this user may not make an ICMP socket (SOCK_DGRAM with "
+     "IPPROTO_ICMP): on Linux only the groups in "
+     "net.ipv4.ping_group_range may; the call has no file and no firewall "
+     "to blame",
+     "a program such as ping then tries a raw socket, which needs "
+     "CAP_NET_RAW; or widen net.ipv4.ping_group_range (sysctl)"),
+    SS_E(EPERM, "socket@raw",
+     SS_CAUSE_RAW_PERM, SS_FIX_RAW_PERM),
+    SS_E(EACCES, "socket@raw",
+     SS_CAUSE_RAW_PERM, SS_FIX_RAW_PERM),
     /* A Unix socket's path ("bind:unix", "connect:unix"), first. */
     SS_E(EADDRINUSE, "bind:unix",
      SS_CAUSE_UNIX_TAKEN,
@@ -97,8 +145,10 @@ static const struct ss_errinfo ss_errors[] = {
      "no local port was left for another connection to {addr}: every "
      "port of net.ipv4.ip_local_port_range is in use for connections to "
      "that same address and port (many, perhaps, in TIME_WAIT)",
-     "wait a minute for TIME_WAIT to end, close connections sooner, or "
-     "widen the range"),
+     "wait for TIME_WAIT to end (up to 60 s; where net.ipv4.tcp_tw_reuse "
+     "allows, on loopback by default, a new connect() takes one over "
+     "after about a second), close connections sooner, or widen the "
+     "range"),
     SS_E(EADDRNOTAVAIL, NULL,
      "{addr} is not an address of this machine (or no local port is left)",
      "use 127.0.0.1 or ::1, or an address that 'ip addr' lists"),
@@ -149,10 +199,16 @@ static const struct ss_errinfo ss_errors[] = {
      "the call would have to wait, and may not: the socket is "
      "non-blocking, or its timeout ran out",
      "wait with poll() and call again, or raise --timeout"),
-    SS_E(ETIMEDOUT, NULL,
+    SS_E(ETIMEDOUT, "connect",
      "the peer never answered: it is down, unreachable, or packets are "
      "dropped",
-     "check the address and that the peer is reachable"),
+     SS_FIX_TIMEDOUT),
+    SS_E(ETIMEDOUT, NULL,
+     "the peer stopped answering: what was sent went unacknowledged too "
+     "long (retransmissions, TCP_USER_TIMEOUT, keepalive), though it may "
+     "have answered before: it is down, unreachable, or packets are "
+     "dropped",
+     SS_FIX_TIMEDOUT),
     SS_E(ECONNRESET, NULL,
      "the peer's end was torn down while the connection was open: it was "
      "closed with data it had received still unread (by the program, or "
@@ -167,9 +223,7 @@ static const struct ss_errinfo ss_errors[] = {
      "closed its socket; over TCP its kernel answered an earlier send with "
      "a reset), this side shut down its writing half, or, on Linux, the "
      "TCP socket was never connected (a listening socket, say)",
-     "stop sending on this socket and close it; MSG_NOSIGNAL (or ignoring "
-     "SIGPIPE) keeps the SIGPIPE that comes with EPIPE from killing the "
-     "program"),
+     SS_FIX_EPIPE),
     SS_E(ENODEV, "setsockopt",
      "no network interface of this machine has the address given for it "
      "(for a multicast group: --iface)",
@@ -225,7 +279,7 @@ static const struct ss_errinfo ss_errors[] = {
      "this protocol is not supported for this socket type",
      "pass 0 as the protocol to get the default"),
     SS_E(EMSGSIZE, NULL,
-     "the datagram is too large to send in one piece",
+     SS_CAUSE_TOOBIG,
      "send at most 65507 bytes per UDP datagram over IPv4"),
     SS_E(ENOBUFS, NULL, "the kernel ran out of buffer space",
      "slow down, or try again"),
@@ -281,8 +335,8 @@ static const struct ss_errinfo ss_errors[] = {
     SS_E(ECONNABORTED, NULL,
      "a connection was aborted before accept() could return it (on BSD "
      "systems, a client that reset while it waited in the queue; Linux "
-     "returns such a connection, and its first recv() fails with "
-     "ECONNRESET)",
+     "returns such a connection: its recv() returns what the client had "
+     "sent, then fails with ECONNRESET)",
      "nothing is wrong with the server: call accept() again for the next "
      "client"),
     SS_E(EPROTO, NULL,
@@ -352,9 +406,21 @@ static const struct ss_errinfo ss_errors_own[] = {
      SS_CAUSE_REFUSED,
      "start the server first, and check the address and port it listens "
      "on (ss -tlnp shows them)"),
+    /* A refusal told by the socket's kind: TCP's or UDP's cause only. */
+    SS_E(ECONNREFUSED, "@tcp",
+     "the connection was refused: nothing listened where connect() went, "
+     "and its kernel answered the SYN with a RST (a non-blocking "
+     "connect() says so on a later call)",
+     "start the server first, and check the address and port"),
+    SS_E(ECONNREFUSED, "@udp",
+     SS_CAUSE_REFUSED_UDP,
+     SS_FIX_REFUSED_LATER),
+    SS_E(ECONNREFUSED, "@udp6",
+     SS_CAUSE_REFUSED_UDP,
+     SS_FIX_REFUSED_LATER),
     SS_E(ECONNREFUSED, NULL,
      SS_CAUSE_REFUSED_LATER,
-     "start the receiver first, and check the address and port"),
+     SS_FIX_REFUSED_LATER),
     SS_E(EALREADY, "connect",
      "a handshake for this socket is already under way: connect() was "
      "called again before it finished",
@@ -368,19 +434,43 @@ static const struct ss_errinfo ss_errors_own[] = {
     SS_E(EHOSTUNREACH, NULL,
      SS_CAUSE_HOSTUNREACH,
      "check the address and that the other machine is up"),
+    SS_E(EINTR, "wait:stopped",
+     "no handler ran: this process has none installed. It was stopped "
+     "and continued (Ctrl-Z and fg, or SIGSTOP and SIGCONT), and on Linux "
+     "that ends select(), poll() and epoll_wait() with EINTR even without "
+     "a handler",
+     SS_FIX_WAIT_EINTR),
     SS_E(EINTR, "wait",
-     "a signal came while the call waited, and a handler ran: on Linux "
+     "a signal came while the call waited: a handler ran (on Linux "
      "select(), poll(), epoll_wait() and their p versions are never made "
-     "again after a handler, even one installed with SA_RESTART",
-     "nothing is wrong: wait again (with the time that is left, if the "
-     "wait has a limit). A program that takes EINTR for a failure stops "
-     "here early"),
+     "again after a handler, even one installed with SA_RESTART), or the "
+     "process was stopped and continued (Ctrl-Z and fg), which ends these "
+     "waits with EINTR even without a handler",
+     SS_FIX_WAIT_EINTR),
     SS_E(EINTR, NULL,
      SS_CAUSE_EINTR,
      "nothing is wrong: call it again. A program that takes EINTR for a "
      "failure stops here early"),
 };
 /* clang-format on */
+
+/* The entry for exactly this key ("send@unix"), or NULL: no entry for
+   any call stands in for it. */
+static inline const struct ss_errinfo *ss_errinfo_exact(int err,
+                                                        const char *key)
+{
+    size_t i;
+
+    for (i = 0; !ss_nar.lesson && i < SS_COUNT(ss_errors_own); i++)
+        if (ss_errors_own[i].num == err && ss_errors_own[i].call != NULL &&
+            strcmp(ss_errors_own[i].call, key) == 0)
+            return &ss_errors_own[i];
+    for (i = 0; i < SS_COUNT(ss_errors); i++)
+        if (ss_errors[i].num == err && ss_errors[i].call != NULL &&
+            strcmp(ss_errors[i].call, key) == 0)
+            return &ss_errors[i];
+    return NULL;
+}
 
 /* The entry for this errno and call (a call's own entry comes first;
    outside a lesson, ss_errors_own's first). */
@@ -458,5 +548,26 @@ static inline void ss_fill(char *out, size_t cap, const char *text,
     }
     out[o] = '\0';
 }
+
+#ifndef SOCKSTEP_PLAIN
+/* Has the process a handler for any signal now? With none, a wait
+   that ended with EINTR was stopped and continued: no handler ran. */
+static inline int ss_any_handler(void)
+{
+    struct sigaction act;
+    int sig, saved = errno;
+
+    for (sig = 1; sig < SS_NSIG; sig++)
+        if (SS_REAL(sigaction)(sig, NULL, &act) == 0 &&
+            ((act.sa_flags & SA_SIGINFO) ||
+             (act.sa_handler != SIG_DFL && act.sa_handler != SIG_IGN))) {
+            errno = saved;
+            return 1;
+        }
+    errno = saved;
+    return 0;
+}
+
+#endif
 
 #endif /* SS_ERRORS_H */

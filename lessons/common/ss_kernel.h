@@ -36,6 +36,18 @@ static inline int ss_by_inode(const struct ss_procsock *s, const char *file,
     return 1;
 }
 
+static inline int ss_inode_quiet(const struct ss_procsock *s, const char *file,
+                                 void *arg)
+{
+    struct ss_inode_search *q = arg;
+
+    (void)file;
+    if (s->inode != q->inode)
+        return 0;
+    q->found = *s;
+    return 1;
+}
+
 /* The entry with these two addresses (a connection no fd owns). */
 struct ss_pair {
     const struct sockaddr_storage *local, *peer;
@@ -206,7 +218,7 @@ static inline void ss_kernel(int fd)
     struct ss_inode_search q;
     struct ss_sock *me = ss_sock_find(fd);
     ssize_t len;
-    int saved = errno, found;
+    int saved = errno, found, kind;
 
     if (ss_nar.muted || ss_nar.hush) /* off, or a repeat held back */
         return;
@@ -225,18 +237,33 @@ static inline void ss_kernel(int fd)
         return;
     }
     q.inode = inode;
-    found = ss_proc_walk("tcp", ss_by_inode, &q);
+    kind = ss_kind_of(fd);
+    if (kind == SS_KIND_SOCKET) {
+        /* netlink, packet ...: their tables are not read here */
+        snprintf(text, sizeof text,
+                 "fd %d is %s, a socket of family %s: its table in "
+                 "/proc/net is not read here",
+                 fd, link, ss_family_name(me != NULL ? me->family : -1).s);
+        ss_kernel_line(text);
+        errno = saved;
+        return;
+    }
+    found = kind == SS_KIND_TCP ? ss_proc_walk("tcp", ss_by_inode, &q) : 0;
     if (found > 0 && me != NULL && ss_port_of(&q.found.remote) != 0) {
         me->local = q.found.local;
         me->llen = sizeof me->local;
         me->peer = q.found.remote;
         me->plen = sizeof me->peer;
     }
-    if (found == 0)
+    if (found == 0 && kind == SS_KIND_UDP)
         found = ss_proc_walk("udp", ss_by_inode, &q);
-    if (found == 0)
+    if (found == 0 && kind == SS_KIND_RAW)
+        found = ss_proc_walk("raw", ss_by_inode, &q);
+    if (found == 0 && kind == SS_KIND_ICMP)
+        found = ss_proc_walk("icmp", ss_by_inode, &q);
+    if (found == 0 && ss_kind_unix(kind))
         found = ss_kernel_unix(inode);
-    if (found == 0 && me != NULL && me->type == SOCK_STREAM && me->plen > 0) {
+    if (found == 0 && kind == SS_KIND_TCP && me != NULL && me->plen > 0) {
         /* A TIME_WAIT entry has no inode: look for its addresses. */
         struct ss_pair p;
         p.local = &me->local;
@@ -261,12 +288,12 @@ static inline void ss_kernel(int fd)
     } else if (found == 0) {
         /* The rule is told where it shows: a socket with an address that
            /proc/net still does not list (a TCP socket bound only). */
-        if (me != NULL && me->llen > 0 && ss_once(SS_K_UNLISTED))
+        if (me != NULL && me->llen > 0 && kind == SS_KIND_TCP &&
+            ss_once(SS_K_UNLISTED))
             snprintf(text, sizeof text,
                      "fd %d is %s (from /proc/self/fd), and it is not in "
                      "/proc/net: a TCP socket is listed there only once it "
-                     "listens or has a connection (bound is not enough), a "
-                     "UDP socket once it has an address",
+                     "listens or has a connection (bound is not enough)",
                      fd, link);
         else
             snprintf(text, sizeof text, "fd %d is %s, not in /proc/net yet", fd,
@@ -408,59 +435,51 @@ static inline int ss_still_open(unsigned long inode)
            ss_proc_walk("tcp", ss_has_inode, &inode) > 0;
 }
 
-/*
- * Some of the kernel's TCP counters, such as ListenOverflows, from the
- * "TcpExt:" rows of /proc/net/netstat (a row of names, then a row of
- * values): value[k] for name[k], or -1 if there is no such counter. They
- * count for the whole machine (its network namespace), not for one
- * socket. Returns 0, or -1 when the file cannot be read (said on the
- * spot) and on systems without it.
- */
-static inline int ss_tcpext(int n, const char *const name[], long value[])
+/* The local address the kernel lists for fd's socket in /proc/net, as
+   text into out (TCP, UDP, ICMP: once it has a port or identifier; a
+   Unix socket: its name, "@name" when abstract); 1 if listed with one.
+   /proc, not getsockname(): a call the program did not make is not
+   made. */
+static inline int ss_local_text(int fd, int kind, char *out, size_t cap)
 {
-#ifdef __linux__
-    char tok[128];
-    int i = 0, k, in = 0, rows = 0, at[16], saved = errno;
-    FILE *f = fopen("/proc/net/netstat", "r");
+    struct ss_inode_search q;
+    int found = 0, saved = errno;
 
-    if (n > 16)
-        n = 16; /* at most 16 counters at a time */
-    for (k = 0; k < n; k++) {
-        value[k] = -1;
-        at[k] = -1;
-    }
-    if (f == NULL) {
-        ss_proc_failed("/proc/net/netstat", errno);
-        errno = saved;
-        return -1;
-    }
-    while (fscanf(f, "%127s", tok) == 1) {
-        if (tok[strlen(tok) - 1] == ':') { /* a row starts: "TcpExt:" */
-            if (rows == 2)
-                break; /* past the row of values */
-            in = strcmp(tok, "TcpExt:") == 0;
-            rows += in;
-            i = 0;
-            continue;
+    memset(&q, 0, sizeof q);
+    q.inode = ss_inode_of(fd);
+    if (q.inode == 0 || ss_nar.muted)
+        return 0;
+    if (ss_kind_unix(kind)) {
+#ifdef __linux__
+        char line[512], path[300];
+        unsigned long ino;
+        FILE *f = fopen("/proc/net/unix", "r");
+        while (f != NULL && !found &&
+               SS_REAL(fgets)(line, sizeof line, f) != NULL) {
+            path[0] = '\0';
+            if (sscanf(line, "%*x: %*x %*x %*x %*x %*x %lu %299s", &ino,
+                       path) >= 1 &&
+                ino == q.inode && path[0] != '\0') {
+                snprintf(out, cap, "%s", path);
+                found = 1;
+            }
         }
-        for (k = 0; in && k < n; k++) {
-            if (rows == 1 && strcmp(tok, name[k]) == 0)
-                at[k] = i;
-            else if (rows == 2 && i == at[k])
-                value[k] = strtol(tok, NULL, 10);
-        }
-        i++;
-    }
-    fclose(f);
-    errno = saved;
-    return 0;
-#else
-    int k;
-    (void)name;
-    for (k = 0; k < n; k++)
-        value[k] = -1;
-    return -1;
+        if (f != NULL)
+            fclose(f);
 #endif
+    } else {
+        const char *table = kind == SS_KIND_TCP    ? "tcp"
+                            : kind == SS_KIND_UDP  ? "udp"
+                            : kind == SS_KIND_ICMP ? "icmp"
+                                                   : NULL;
+        if (table != NULL)
+            found = ss_proc_walk(table, ss_inode_quiet, &q) > 0 &&
+                    ss_port_of(&q.found.local) != 0;
+        if (found)
+            snprintf(out, cap, "%s", ss_addr(&q.found.local).s);
+    }
+    errno = saved;
+    return found;
 }
 
 /* A Unix socket's type (SOCK_STREAM ...) and whether it is connected, from

@@ -138,6 +138,35 @@ static inline void ss_narration_on(void)
     ss_nar.muted = 0;
 }
 
+/* "+1.234567 ": the time since the run began (--time), or "". */
+static inline struct ss_text ss_clock_text(void)
+{
+    struct ss_text t;
+    struct timespec now;
+    long sec, nsec;
+
+    t.s[0] = '\0';
+    if (!ss_nar.clock || clock_gettime(CLOCK_REALTIME, &now) != 0)
+        return t;
+    sec = (long)(now.tv_sec - ss_nar.t0.tv_sec);
+    nsec = now.tv_nsec - ss_nar.t0.tv_nsec;
+    if (nsec < 0) {
+        sec--;
+        nsec += 1000000000L;
+    }
+    if (sec < 0)
+        sec = nsec = 0; /* a clock set back: no negative times */
+    snprintf(t.s, sizeof t.s, "+%ld.%06ld ", sec, nsec / 1000);
+    return t;
+}
+
+/* The columns in front of each line: the tags, and --time's time. */
+static inline int ss_lead_width(void)
+{
+    return (int)strlen(ss_nar.tag) + (int)strlen(ss_nar.ttag) +
+           (ss_nar.clock ? (int)sizeof "+0.000000 " - 1 : 0);
+}
+
 /* Print finished lines of narration (text already ends in \n), each but
    an empty one after the child's tag. stdout is line-buffered: a tag and
    its line go out in one write. */
@@ -153,6 +182,8 @@ static inline void ss_emit(const char *text)
         if (*p != '\n') {
             fputs(ss_nar.tag, ss_out());
             fputs(ss_nar.ttag, ss_out());
+            if (ss_nar.clock)
+                fputs(ss_clock_text().s, ss_out());
         }
         fwrite(p, 1, n, ss_out());
         p += n;
@@ -339,8 +370,7 @@ static inline void ss_wrap_call(int open, const char *text, const char *color)
 {
     char kind[1024], line[1024];
     int n = (int)strlen(text), s = 0, first = 1, hang = open, from, cls, k;
-    int room =
-        ss_nar.width - (int)strlen(ss_nar.tag) - (int)strlen(ss_nar.ttag);
+    int room = ss_nar.width - ss_lead_width();
 
     memset(kind, 0, sizeof kind);
     ss_call_breaks(text, open, kind);
@@ -399,8 +429,7 @@ static inline void ss_wrap(int indent, int hang, const char *prefix,
     }
     while (*p != '\0' || first) {
         int lead = first ? indent : indent + hang;
-        int room = ss_nar.width - (int)strlen(ss_nar.tag) -
-                   (int)strlen(ss_nar.ttag) - lead -
+        int room = ss_nar.width - ss_lead_width() - lead -
                    (first ? (int)strlen(prefix) : 0);
         int n;
         if (room < 20)

@@ -277,6 +277,40 @@ static inline size_t ss_tcp_queues(char *out, size_t size,
                             "not yet acknowledged by the peer");
 }
 
+/* A TIME_WAIT entry, and what may end it sooner. */
+#define SS_TW_TEXT                                                             \
+    ", a record no descriptor owns (TIME_WAIT entries have no inode); it "     \
+    "lasts up to 60 s on Linux"
+#define SS_TW_REUSE                                                            \
+    ", but net.ipv4.tcp_tw_reuse lets a new connect() from this machine "      \
+    "take it over after about a second"
+
+/* May a new connect() take over a TIME_WAIT entry at this address
+   (net.ipv4.tcp_tw_reuse: 1, or 2, the default, for loopback only)? */
+static inline int ss_tw_reuse(const struct sockaddr_storage *local)
+{
+    int v = 0, loop = 0;
+#ifdef __linux__
+    FILE *f = fopen("/proc/sys/net/ipv4/tcp_tw_reuse", "r");
+    if (f != NULL) {
+        if (fscanf(f, "%d", &v) != 1)
+            v = 0;
+        fclose(f);
+    }
+#endif
+    if (local->ss_family == AF_INET)
+        loop = (ntohl(((const struct sockaddr_in *)local)->sin_addr.s_addr) >>
+                24) == 127;
+    else if (local->ss_family == AF_INET6)
+        loop = IN6_IS_ADDR_LOOPBACK(
+                   &((const struct sockaddr_in6 *)local)->sin6_addr) ||
+               (IN6_IS_ADDR_V4MAPPED(
+                    &((const struct sockaddr_in6 *)local)->sin6_addr) &&
+                ((const struct sockaddr_in6 *)local)->sin6_addr.s6_addr[12] ==
+                    127);
+    return v == 1 || (v == 2 && loop);
+}
+
 /* Describe one entry, as truthfully as /proc allows. */
 static inline void ss_proc_say(const struct ss_procsock *s, const char *file)
 {
@@ -286,6 +320,34 @@ static inline void ss_proc_say(const struct ss_procsock *s, const char *file)
     int udp = strcmp(s->proto, "udp") == 0;
     int connected = ss_port_of(&s->remote) != 0;
 
+    if (strcmp(s->proto, "raw") == 0 || strcmp(s->proto, "icmp") == 0) {
+        /* where a port would be: a raw socket's IP protocol, a ping
+           socket's ICMP identifier */
+        char ip[INET6_ADDRSTRLEN] = "?", peer[INET6_ADDRSTRLEN] = "";
+        const void *l =
+            s->local.ss_family == AF_INET
+                ? (const void *)&((const struct sockaddr_in *)&s->local)
+                      ->sin_addr
+                : (const void *)&((const struct sockaddr_in6 *)&s->local)
+                      ->sin6_addr;
+        const void *r =
+            s->remote.ss_family == AF_INET
+                ? (const void *)&((const struct sockaddr_in *)&s->remote)
+                      ->sin_addr
+                : (const void *)&((const struct sockaddr_in6 *)&s->remote)
+                      ->sin6_addr;
+        static const unsigned char zero[16];
+        inet_ntop(s->local.ss_family, l, ip, sizeof ip);
+        if (memcmp(r, zero, s->remote.ss_family == AF_INET ? 4 : 16) != 0)
+            inet_ntop(s->remote.ss_family, r, peer, sizeof peer);
+        snprintf(text, sizeof text, "%s socket on %s, %s %u%s%s (from %s)",
+                 s->proto, ip,
+                 s->proto[0] == 'r' ? "IP protocol" : "identifier",
+                 ss_port_of(&s->local), peer[0] ? ", connected to " : "", peer,
+                 file);
+        ss_kernel_line(text);
+        return;
+    }
     n = (size_t)snprintf(text, sizeof text, "%s %s", s->proto,
                          ss_addr(&s->local).s);
     if (connected)
@@ -325,8 +387,8 @@ static inline void ss_proc_say(const struct ss_procsock *s, const char *file)
                       "its client has already closed its side";
                 break;
             case SS_TCP_TIME_WAIT:
-                why = ", a record no descriptor owns (TIME_WAIT entries "
-                      "have no inode); it lasts 60 s on Linux";
+                why = ss_tw_reuse(&s->local) ? SS_TW_TEXT SS_TW_REUSE
+                                             : SS_TW_TEXT;
                 break;
             default:
                 why = ", closed by its program: no descriptor owns it, and "
@@ -418,6 +480,61 @@ static inline int ss_holder(const struct ss_procsock *e, const char *file,
                  ss_addr_len(&e->local, sizeof e->local).s,
                  ss_addr_len(&e->remote, sizeof e->remote).s);
     return 0;
+}
+
+/*
+ * Some of the kernel's TCP counters, such as ListenOverflows, from the
+ * "TcpExt:" rows of /proc/net/netstat (a row of names, then a row of
+ * values): value[k] for name[k], or -1 if there is no such counter. They
+ * count for the whole machine (its network namespace), not for one
+ * socket. Returns 0, or -1 when the file cannot be read (said on the
+ * spot) and on systems without it.
+ */
+static inline int ss_tcpext(int n, const char *const name[], long value[])
+{
+#ifdef __linux__
+    char tok[128];
+    int i = 0, k, in = 0, rows = 0, at[16], saved = errno;
+    FILE *f = fopen("/proc/net/netstat", "r");
+
+    if (n > 16)
+        n = 16; /* at most 16 counters at a time */
+    for (k = 0; k < n; k++) {
+        value[k] = -1;
+        at[k] = -1;
+    }
+    if (f == NULL) {
+        ss_proc_failed("/proc/net/netstat", errno);
+        errno = saved;
+        return -1;
+    }
+    while (fscanf(f, "%127s", tok) == 1) {
+        if (tok[strlen(tok) - 1] == ':') { /* a row starts: "TcpExt:" */
+            if (rows == 2)
+                break; /* past the row of values */
+            in = strcmp(tok, "TcpExt:") == 0;
+            rows += in;
+            i = 0;
+            continue;
+        }
+        for (k = 0; in && k < n; k++) {
+            if (rows == 1 && strcmp(tok, name[k]) == 0)
+                at[k] = i;
+            else if (rows == 2 && i == at[k])
+                value[k] = strtol(tok, NULL, 10);
+        }
+        i++;
+    }
+    fclose(f);
+    errno = saved;
+    return 0;
+#else
+    int k;
+    (void)name;
+    for (k = 0; k < n; k++)
+        value[k] = -1;
+    return -1;
+#endif
 }
 
 #endif /* SS_PROC_H */

@@ -41,7 +41,7 @@ static inline struct ss_text ss_count_text(unsigned long n)
  * is held back and counted, and a line says how many more came, at 10,
  * 100, 1,000 ... and when the cycle ends, with what the repeat means.
  */
-enum { SS_SHOWN = 3 };
+enum { SS_SHOWN = 3, SS_SPIN = 100 };
 
 /* Is name a wait on many descriptors (poll, select, epoll_wait ...)? */
 static inline int ss_is_wait(const char *name)
@@ -56,6 +56,32 @@ static inline int ss_is_wait(const char *name)
     return 0;
 }
 
+/* May this call wait (block) when it is made? A wait with a limit other
+   than 0 (nowait: it has none), and a call that receives, accepts or
+   connects on a descriptor without O_NONBLOCK, with no MSG_DONTWAIT. */
+static inline int ss_may_block(const char *name, int fd, int flags, int nowait)
+{
+    static const char *const calls[] = {"accept",   "accept4", "recv",
+                                        "recvfrom", "recvmsg", "read",
+                                        "readv",    "connect", "recvmmsg"};
+    size_t i;
+    int fl, dontwait = 0;
+
+    if (ss_is_wait(name) || strcmp(name, "epoll_pwait2") == 0)
+        return !nowait;
+#ifdef MSG_DONTWAIT
+    dontwait = (flags & MSG_DONTWAIT) != 0;
+#endif
+    for (i = 0; i < SS_COUNT(calls); i++)
+        if (strcmp(name, calls[i]) == 0) {
+            int saved = errno;
+            fl = fd >= 0 ? SS_REAL(fcntl)(fd, F_GETFL) : -1;
+            errno = saved;
+            return !dontwait && fl != -1 && !(fl & O_NONBLOCK);
+        }
+    return 0;
+}
+
 /* The call k calls back (1: the last one). */
 static inline const struct ss_seen *ss_recent(int k)
 {
@@ -63,13 +89,16 @@ static inline const struct ss_seen *ss_recent(int k)
 }
 
 /* How many times the process has waited so far: given up the CPU of
-   its own accord, in a sleep or a call that blocked. Being made to give
-   it up, on a busy machine, does not count. */
+   its own accord, in a sleep or a call that blocked, and the waits it
+   asked for with a time limit (select(), poll(), epoll_wait() ..., told
+   or not: ss_nar.wait_calls). Being made to give up the CPU, on a busy
+   machine, does not count. */
 static inline long ss_waits(void)
 {
     struct rusage ru;
 
-    return SS_REAL(getrusage)(RUSAGE_SELF, &ru) == 0 ? ru.ru_nvcsw : 0;
+    return (SS_REAL(getrusage)(RUSAGE_SELF, &ru) == 0 ? ru.ru_nvcsw : 0) +
+           ss_nar.wait_calls;
 }
 
 /* "final": the cycle has ended (another call came, or the end). */
@@ -84,6 +113,7 @@ static inline void ss_repeat_say(int final)
     int i, k, e, same_fd = 1, failed = 1, empty_recv = 0, again = 0;
     int again_send = 0, again_accept = 0; /* EAGAIN from those calls */
     int waited_in = 0; /* a wait (select, poll ...) is in the cycle */
+    int spun;
     size_t o = 0;
 
     /* The calls in the order the cycle first made them: the call being
@@ -104,7 +134,11 @@ static inline void ss_repeat_say(int final)
             same_fd = 0;
         is_recv = strcmp(c->name, "recv") == 0 ||
                   strcmp(c->name, "read") == 0 || strcmp(c->name, "readv") == 0;
-        if (c->ret == 0 && is_recv)
+        /* 0 ends a stream; on a datagram socket it is an empty
+           datagram (ss_repeat() does not fold those) */
+        if (c->ret == 0 && is_recv &&
+            (ss_kind_of(c->fd) == SS_KIND_TCP ||
+             ss_kind_of(c->fd) == SS_KIND_USTREAM))
             empty_recv = 1;
         if (c->ret != -1)
             waited_in |= ss_is_wait(c->name);
@@ -137,11 +171,27 @@ static inline void ss_repeat_say(int final)
                  "process waits between the tries or in them, so it does "
                  "not spin",
                  ss_nar.period > 1 ? "s" : "");
+    /* "Spins" only where the loop went round many times and the
+       process never waited meanwhile (a sleep, a call that blocked, a
+       wait with a time limit: ss_waits()); a few calls that returned at
+       once are a check, not a spin. */
+    spun = ss_nar.repeats >= SS_SPIN * (unsigned long)ss_nar.period &&
+           (unsigned long)waits * 50 < ss_nar.repeats;
     if (empty_recv)
         meaning = "the peer closed long ago, and the loop never looks: "
                   "recv() returning 0 means the end, stop there";
     else if (waited[0] != '\0')
         meaning = waited;
+    else if (!spun && waits > 0)
+        meaning = "the same calls, the same results; the process waited "
+                  "now and then meanwhile, so it does not spin";
+    else if (!spun && (waited_in || again || again_send || again_accept))
+        meaning = "calls that did not wait (a timeout of 0, O_NONBLOCK or "
+                  "MSG_DONTWAIT): the program checks without waiting, too "
+                  "few times to call it a spin; it may wait elsewhere";
+    else if (!spun && !failed)
+        meaning = "the same calls, the same results, without a wait "
+                  "between them";
     else if (waited_in)
         meaning = "the wait returns at once, every time (a timeout of 0, or "
                   "a descriptor it reports ready that the loop never reads "
@@ -184,7 +234,8 @@ static inline void ss_repeat_end(void)
 /* Does this call repeat a cycle of the last calls, with the same
    results? 1: hold its narration back (ss_emit prints nothing until the
    next call). A call that moved bytes (send() or recv() returning more
-   than 0) made progress, however alike: it never counts as a repeat. */
+   than 0, or a datagram of 0 bytes) made progress, however alike: it
+   never counts as a repeat. */
 static inline int ss_repeat(const struct ss_seen *call)
 {
     static const char *const moves[] = {
@@ -196,8 +247,13 @@ static inline int ss_repeat(const struct ss_seen *call)
 
     if (ss_nar.stamps)
         return 0; /* a timeline needs every call */
-    for (k = 0; call->ret > 0 && k < (int)SS_COUNT(moves); k++)
+    for (k = 0; call->ret >= 0 && k < (int)SS_COUNT(moves); k++)
         moved |= strcmp(call->name, moves[k]) == 0;
+    /* 0 bytes moved: progress on a datagram socket (an empty datagram
+       sent or received), not on a stream */
+    if (moved && call->ret == 0 && call->fd >= 0 &&
+        !ss_kind_records(ss_kind_of(call->fd)))
+        moved = 0;
     if (moved) {
         ss_repeat_end();
     } else if (ss_nar.period > 0 &&

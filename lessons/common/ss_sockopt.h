@@ -113,7 +113,18 @@ static inline int ss_setsockopt(int fd, int level, int name, const void *v,
                     "this address while sockets that do not listen still "
                     "hold it, if they set it too: connections in "
                     "TIME_WAIT (lesson 07), or open in a child (lesson "
-                    "12). It never lets two sockets listen on one port");
+                    "12). It never lets two sockets listen on one port "
+                    "(SO_REUSEPORT, set on both, does)");
+#ifdef SO_REUSEPORT
+    } else if (rc == 0 && level == SOL_SOCKET && name == SO_REUSEPORT) {
+        ss_tell(SS_K_REUSEPORT, "SO_REUSEPORT %d: %s", on,
+                on ? "on Linux sockets of one user that all set it before "
+                     "bind() may bind the same address and port, even two "
+                     "listeners: the kernel then spreads new connections "
+                     "(or datagrams) between them"
+                   : "bind() takes no address another socket holds with "
+                     "SO_REUSEPORT (the default)");
+#endif
     } else if (rc == 0 && level == SOL_SOCKET &&
                (name == SO_RCVTIMEO || name == SO_SNDTIMEO) &&
                len >= sizeof(struct timeval) &&
@@ -182,7 +193,16 @@ static inline int ss_setsockopt(int fd, int level, int name, const void *v,
                (name == SO_SNDBUF || name == SO_RCVBUF)) {
         int kept = 0;
         socklen_t klen = sizeof kept;
-        if (SS_REAL(getsockopt)(fd, level, name, &kept, &klen) == 0)
+        if (SS_REAL(getsockopt)(fd, level, name, &kept, &klen) == 0 &&
+            on >= 0 && kept > 2 * on)
+            ss_tell(SS_K_BUF,
+                    "on Linux the kernel keeps %d bytes for the %d asked: "
+                    "its minimum for %s. It doubles what is asked for its "
+                    "own bookkeeping (net.core.%cmem_max at most), and "
+                    "raises what is still below the minimum to it",
+                    kept, on, name == SO_SNDBUF ? "sending" : "receiving",
+                    name == SO_SNDBUF ? 'w' : 'r');
+        else if (klen == sizeof kept)
             ss_tell(SS_K_BUF,
                     "on Linux the kernel keeps %d bytes for the "
                     "%d asked: it first holds the size within its limits "

@@ -14,14 +14,21 @@
 #define SS_MAX_FDS 64
 #define SS_CYCLE   4 /* the longest cycle of repeated calls seen */
 
-/* What the narrator knows about one open socket. */
+/* What the narrator knows about one open socket. Its family, type and
+   protocol are the kernel's answer (ss_sock_ask()), asked when the
+   socket is first seen, however it came: made, inherited, received,
+   dup'd. */
 struct ss_sock {
     int fd;
-    int type;      /* SOCK_STREAM, SOCK_DGRAM */
-    int reuseaddr; /* SO_REUSEADDR was set to 1 */
-    int listening; /* listen() succeeded */
-    int connected; /* connect() or accept() succeeded */
-    int linger0;   /* SO_LINGER {1, 0} was set: close() resets */
+    int type;          /* SOCK_STREAM, SOCK_DGRAM, SOCK_SEQPACKET, SOCK_RAW */
+    int proto;         /* SO_PROTOCOL: IPPROTO_TCP, IPPROTO_ICMP ...; 0 */
+    unsigned long ino; /* the socket's inode: the same socket still? */
+    int reuseaddr;     /* SO_REUSEADDR was set to 1 */
+    int listening;     /* listen() succeeded */
+    int connected;     /* connect() or accept() succeeded */
+    int linger0;       /* SO_LINGER {1, 0} was set: close() resets */
+    int bound;         /* bind() gave it its address (or it had one when
+                          first seen): not one the kernel chose at connect() */
     socklen_t llen, plen;
     struct sockaddr_storage local, peer; /* last seen (bind, connect ...) */
     int family; /* AF_INET, AF_INET6, AF_UNIX; 0: not known */
@@ -94,6 +101,20 @@ static struct {
        that waits between its calls polls, one that never does spins
        (ss_repeat.h). */
     long rep_waits[2];
+    /* The waits with a time limit the process has asked for (select(),
+       poll(), epoll_wait() ... with a timeout other than 0), told or
+       not: a loop that makes them does not spin. */
+    long wait_calls;
+    /* scripts/narrate --time: each line starts with the time since the
+       run began (t0, the same in every process of the run), as
+       "+1.234567 ": the time the line was written, so a call's when it
+       returned. 0: off. */
+    int clock;
+    struct timespec t0;
+    /* fd + 1 of the descriptor ss_sock_find() checked (fstat) during
+       the call being narrated: not checked again until the next call
+       (ss_pre() clears it); 0: none. */
+    int known_fd;
 } ss_nar = {.prog = "sockstep", .timeout = 30}; /* .width 0: not asked yet */
 
 /* Descriptors the signal handler closes: only what it may read safely. */
@@ -152,8 +173,6 @@ enum {
     SS_K_SEND_DGRAM,
     SS_K_NOSIGNAL,
     SS_K_RECV,
-    SS_K_RECVFROM,
-    SS_K_RECV_DGRAM,
     SS_K_SENDTO,
     SS_K_SENDTO_BIND,
     SS_K_CLOSE,
@@ -207,7 +226,27 @@ enum {
     SS_K_RECVMMSG,
     SS_K_PROBE_NOTCONN,
     SS_K_PROBE_NOTSOCK,
-    SS_K_FULL
+    SS_K_FULL,
+    SS_K_SEND_USEQ,
+    SS_K_SEND_UDGRAM,
+    SS_K_SEND_ICMP,
+    SS_K_SEND_RAW,
+    SS_K_SENDTO_UNIX,
+    SS_K_RECVFROM_NONAME,
+    SS_K_RECV_RAW,
+    SS_K_RECV_ICMP,
+    SS_K_PEEK,
+    SS_K_CONNECT_DGRAM,
+    SS_K_SENDTO_UNNAMED,
+    SS_K_RECV_EMPTY,
+    SS_K_POLLHUP_TCP,
+    SS_K_POLLHUP_LOCAL,
+    SS_K_REUSEPORT,
+    /* "one whole datagram" (record, packet), once a run for each kind
+       of socket: SS_K_UNIT + 2 * kind, + 1 when no address was asked */
+    SS_K_UNIT,
+    SS_K_CMSG = SS_K_UNIT + 2 * 16 /* and one more for each row of
+                                      ss_cmsgs (ss_data.h) */
 };
 
 /* A generic explanation is given once per run: has key k been told? */
@@ -226,7 +265,8 @@ static inline int ss_once(unsigned k)
 /* The table of open sockets.                                          */
 /* ------------------------------------------------------------------ */
 
-static inline struct ss_sock *ss_sock_find(int fd)
+/* The slot fd has in the table, as last seen, or NULL. */
+static inline struct ss_sock *ss_sock_slot(int fd)
 {
     int i;
 
@@ -236,11 +276,15 @@ static inline struct ss_sock *ss_sock_find(int fd)
     return NULL;
 }
 
-/* A new socket (from socket, accept): remember it, for Ctrl-C too. */
+/* A new socket (from socket, accept): remember it, for Ctrl-C too. The
+   caller fills in what the call that made it says it is (the family,
+   type and protocol the kernel gave it); ss_sock_find() asks the kernel
+   about one the narrator did not see made. */
 static inline struct ss_sock *ss_sock_add(int fd, int type)
 {
-    struct ss_sock *s = ss_sock_find(fd);
-    int i;
+    struct ss_sock *s = ss_sock_slot(fd);
+    struct stat st;
+    int i, saved = errno;
 
     for (i = 0; s == NULL && i < SS_MAX_FDS; i++)
         if (ss_nar.socks[i].fd == 0)
@@ -250,6 +294,8 @@ static inline struct ss_sock *ss_sock_add(int fd, int type)
     memset(s, 0, sizeof *s);
     s->fd = fd + 1;
     s->type = type;
+    s->ino = fstat(fd, &st) == 0 ? (unsigned long)st.st_ino : 0;
+    errno = saved;
     if (ss_sig_nfds < SS_MAX_FDS)
         ss_sig_fds[ss_sig_nfds++] = fd;
     return s;
@@ -257,9 +303,11 @@ static inline struct ss_sock *ss_sock_add(int fd, int type)
 
 static inline void ss_sock_drop(int fd)
 {
-    struct ss_sock *s = ss_sock_find(fd);
+    struct ss_sock *s = ss_sock_slot(fd);
     int i;
 
+    if (ss_nar.known_fd == fd + 1)
+        ss_nar.known_fd = 0;
     if (s != NULL)
         s->fd = 0;
     for (i = 0; i < ss_sig_nfds; i++)
@@ -268,6 +316,221 @@ static inline void ss_sock_drop(int fd)
             ss_sig_nfds--;
             break;
         }
+}
+
+/*
+ * Ask the kernel what the socket behind fd is: its family, type and
+ * protocol (SO_DOMAIN, SO_TYPE, SO_PROTOCOL), whether it listens
+ * (SO_ACCEPTCONN), and its addresses. What the program said when it made
+ * the socket is not enough: a descriptor may come from elsewhere
+ * (inherited across exec, passed with SCM_RIGHTS, made inside the C
+ * library, dup2()'d), and every sentence is chosen by what it is.
+ */
+static inline void ss_sock_ask(struct ss_sock *s, int fd)
+{
+    struct stat st;
+    struct sockaddr_storage a;
+    socklen_t len;
+    int v, saved = errno;
+
+    len = sizeof v;
+    if (SS_REAL(getsockopt)(fd, SOL_SOCKET, SO_TYPE, &v, &len) == 0)
+        s->type = v;
+#ifdef SO_DOMAIN
+    len = sizeof v;
+    if (SS_REAL(getsockopt)(fd, SOL_SOCKET, SO_DOMAIN, &v, &len) == 0)
+        s->family = v;
+#endif
+#ifdef SO_PROTOCOL
+    len = sizeof v;
+    if (SS_REAL(getsockopt)(fd, SOL_SOCKET, SO_PROTOCOL, &v, &len) == 0)
+        s->proto = v;
+#endif
+#ifdef SO_ACCEPTCONN
+    len = sizeof v;
+    if (SS_REAL(getsockopt)(fd, SOL_SOCKET, SO_ACCEPTCONN, &v, &len) == 0)
+        s->listening = v != 0;
+#endif
+    len = sizeof a;
+    memset(&a, 0, sizeof a);
+    if (SS_REAL(getsockname)(fd, (struct sockaddr *)&a, &len) == 0 &&
+        len <= sizeof a) {
+        if (s->family == 0)
+            s->family = a.ss_family;
+        /* named: a port, or a Unix path or abstract name */
+        if ((a.ss_family == AF_INET &&
+             ((struct sockaddr_in *)&a)->sin_port != 0) ||
+            (a.ss_family == AF_INET6 &&
+             ((struct sockaddr_in6 *)&a)->sin6_port != 0) ||
+            (a.ss_family == AF_UNIX && len > sizeof(sa_family_t))) {
+            s->local = a;
+            s->llen = len;
+        }
+    }
+    len = sizeof a;
+    s->bound = s->llen > 0 &&
+               SS_REAL(getpeername)(fd, (struct sockaddr *)&a, &len) != 0;
+    len = sizeof a;
+    if (SS_REAL(getpeername)(fd, (struct sockaddr *)&a, &len) == 0 &&
+        len <= sizeof a) {
+        s->connected = 1;
+        if (len > sizeof(sa_family_t)) {
+            s->peer = a;
+            s->plen = len;
+        }
+    }
+    s->ino = fstat(fd, &st) == 0 ? (unsigned long)st.st_ino : 0;
+    errno = saved;
+}
+
+/*
+ * The table's entry for the socket behind fd, asked of the kernel the
+ * first time fd is seen, and again when fd now names another socket
+ * (closed and reused where the narrator did not see it: dup2(), a call
+ * inside the C library). NULL when fd is no socket, or the table is
+ * full.
+ */
+static inline struct ss_sock *ss_sock_find(int fd)
+{
+    struct ss_sock *s = ss_sock_slot(fd);
+    struct stat st;
+    int saved = errno;
+
+    if (s != NULL && ss_nar.known_fd == fd + 1)
+        return s; /* checked already during this call */
+    if (fd < 0 || fstat(fd, &st) != 0 || !S_ISSOCK(st.st_mode)) {
+        errno = saved;
+        if (s != NULL)
+            ss_sock_drop(fd);
+        return NULL;
+    }
+    errno = saved;
+    if (s == NULL || s->ino != (unsigned long)st.st_ino) {
+        s = ss_sock_add(fd, 0);
+        if (s != NULL)
+            ss_sock_ask(s, fd);
+    }
+    if (s != NULL)
+        ss_nar.known_fd = fd + 1;
+    return s;
+}
+
+/* The protocol the kernel gives a socket() that asks for 0. */
+static inline int ss_proto_default(int family, int type, int proto)
+{
+    if (proto != 0 || (family != AF_INET && family != AF_INET6))
+        return proto;
+    return type == SOCK_STREAM  ? IPPROTO_TCP
+           : type == SOCK_DGRAM ? IPPROTO_UDP
+                                : 0;
+}
+
+/*
+ * What a descriptor is, in the kinds the narration has sentences for:
+ * from the table (asked of the kernel), and for what is no socket, from
+ * fstat().
+ */
+enum {
+    SS_KIND_NONE,    /* not open */
+    SS_KIND_TCP,     /* AF_INET, AF_INET6 SOCK_STREAM */
+    SS_KIND_UDP,     /* AF_INET, AF_INET6 SOCK_DGRAM, not ICMP */
+    SS_KIND_ICMP,    /* a ping socket: SOCK_DGRAM, IPPROTO_ICMP(V6) */
+    SS_KIND_RAW,     /* SOCK_RAW */
+    SS_KIND_USTREAM, /* AF_UNIX SOCK_STREAM */
+    SS_KIND_UDGRAM,  /* AF_UNIX SOCK_DGRAM */
+    SS_KIND_USEQ,    /* AF_UNIX SOCK_SEQPACKET */
+    SS_KIND_SOCKET,  /* another socket: netlink, packet ... */
+    SS_KIND_PIPE,    /* a pipe or a FIFO */
+    SS_KIND_FILE     /* a file, a terminal, anything else */
+};
+
+/* The kind of a socket of this family, type and protocol. */
+static inline int ss_kind_is(int family, int type, int proto)
+{
+    if (family == AF_UNIX)
+        return type == SOCK_STREAM      ? SS_KIND_USTREAM
+               : type == SOCK_DGRAM     ? SS_KIND_UDGRAM
+               : type == SOCK_SEQPACKET ? SS_KIND_USEQ
+                                        : SS_KIND_SOCKET;
+    if (family != AF_INET && family != AF_INET6)
+        return SS_KIND_SOCKET;
+    if (type == SOCK_STREAM)
+        return SS_KIND_TCP;
+    if (type == SOCK_RAW)
+        return SS_KIND_RAW;
+    if (type == SOCK_DGRAM)
+        return proto == IPPROTO_ICMP || proto == 58 /* ICMPv6 */
+                   ? SS_KIND_ICMP
+                   : SS_KIND_UDP;
+    return SS_KIND_SOCKET;
+}
+
+static inline int ss_kind_of(int fd)
+{
+    struct ss_sock *s = ss_sock_find(fd), asked;
+    struct stat st;
+    int saved = errno, isfifo, ok;
+
+    if (s != NULL)
+        return ss_kind_is(s->family, s->type, s->proto);
+    ok = fstat(fd, &st) == 0;
+    isfifo = ok && S_ISFIFO(st.st_mode);
+    errno = saved;
+    if (!ok)
+        return SS_KIND_NONE;
+    if (!S_ISSOCK(st.st_mode))
+        return isfifo ? SS_KIND_PIPE : SS_KIND_FILE;
+    { /* a socket, and the table is full: asked, not kept */
+        memset(&asked, 0, sizeof asked);
+        ss_sock_ask(&asked, fd);
+        s = &asked;
+    }
+    return ss_kind_is(s->family, s->type, s->proto);
+}
+
+/* A Unix socket of any type? */
+static inline int ss_kind_unix(int kind)
+{
+    return kind == SS_KIND_USTREAM || kind == SS_KIND_UDGRAM ||
+           kind == SS_KIND_USEQ;
+}
+
+/* Does a socket of this kind keep what each send() sent as one unit
+   (a datagram, a record, a packet)? */
+static inline int ss_kind_records(int kind)
+{
+    return kind == SS_KIND_UDP || kind == SS_KIND_ICMP || kind == SS_KIND_RAW ||
+           kind == SS_KIND_UDGRAM || kind == SS_KIND_USEQ;
+}
+
+/* The tag of a kind in the advice's keys ("unix", "udp6", "icmp",
+   "raw", "tcp"); "" for none. */
+static inline const char *ss_kind_tag_is(int k, int family)
+{
+    return ss_kind_unix(k)     ? "unix"
+           : k == SS_KIND_UDP  ? (family == AF_INET6 ? "udp6" : "udp")
+           : k == SS_KIND_ICMP ? "icmp"
+           : k == SS_KIND_RAW  ? "raw"
+           : k == SS_KIND_TCP  ? "tcp"
+                               : "";
+}
+
+/* The same for the socket behind fd, asked of the kernel. */
+static inline void ss_kind_tag(char *out, size_t cap, int fd)
+{
+    struct ss_sock *s = ss_sock_find(fd);
+
+    snprintf(out, cap, "%s",
+             ss_kind_tag_is(fd >= 0 ? ss_kind_of(fd) : SS_KIND_NONE,
+                            s != NULL ? s->family : 0));
+}
+
+/* A wait was asked for: one with a time limit other than 0 counts, for
+   the repeat watch (ss_repeat.h): a loop that makes it does not spin. */
+static inline void ss_wait_asked(int limited)
+{
+    if (limited)
+        ss_nar.wait_calls++;
 }
 
 #endif /* SS_STATE_H */

@@ -151,12 +151,18 @@ static inline void ss_pollfds_put(char *list, size_t cap,
         snprintf(list + o, cap - o, "]");
 }
 
+/* What POLLHUP means on a TCP socket. */
+#define SS_POLLHUP_TCP                                                         \
+    ": on Linux, a reset, a failed connect(), both sides shut down, or a "     \
+    "socket never connected at all (the peer's FIN alone shows as POLLIN, "    \
+    "and recv() returns 0)"
+
 /* What poll() (or ppoll()) returned: the ready descriptors, or none. */
 static inline void ss_poll_said(const struct pollfd *fds, nfds_t n, int rc,
                                 int zero)
 {
     char line[400];
-    int shown = 0;
+    int shown = 0, tcp = 0, local = 0;
     size_t o = 0, i;
 
     if (rc == 0)
@@ -177,14 +183,34 @@ static inline void ss_poll_said(const struct pollfd *fds, nfds_t n, int rc,
             ss_flags_of(ss_pollbits, SS_COUNT(ss_pollbits), fds[i].revents).s);
     }
     ss_wrap(4, 4, "ready: ", line, "");
-    ss_tell(SS_K_POLL,
-            "poll() returns how many descriptors have "
-            "something to report (revents): POLLIN means a recv(), "
-            "accept() or read() will not wait, POLLOUT a send(), POLLERR "
-            "an error to read with SO_ERROR, and POLLHUP a hang-up: on "
-            "Linux, a reset, a failed connect(), both sides shut down, "
-            "or a socket never connected at all (the peer's FIN alone "
-            "shows as POLLIN, and recv() returns 0)");
+    /* What POLLHUP means depends on what the descriptor is: said for
+       the kinds in this set (asked of the kernel), each once a run. */
+    for (i = 0; i < n; i++) {
+        int k = fds[i].fd >= 0 ? ss_kind_of(fds[i].fd) : SS_KIND_NONE;
+        tcp |= k == SS_KIND_TCP;
+        local |=
+            (fds[i].revents & POLLHUP) &&
+            (k == SS_KIND_USTREAM || k == SS_KIND_USEQ || k == SS_KIND_PIPE);
+    }
+    if (ss_once(SS_K_POLL)) {
+        snprintf(line, sizeof line,
+                 "poll() returns how many descriptors have "
+                 "something to report (revents): POLLIN means a recv(), "
+                 "accept() or read() will not wait, POLLOUT a send(), "
+                 "POLLERR an error to read with SO_ERROR, and POLLHUP a "
+                 "hang-up%s",
+                 tcp ? SS_POLLHUP_TCP : "");
+        ss_wrap(4, 0, "", line, "");
+        if (tcp)
+            ss_once(SS_K_POLLHUP_TCP); /* said just now */
+    } else if (tcp) {
+        ss_tell(SS_K_POLLHUP_TCP, "POLLHUP on a TCP socket" SS_POLLHUP_TCP);
+    }
+    if (local)
+        ss_tell(SS_K_POLLHUP_LOCAL,
+                "POLLHUP on a Unix socket or a pipe: the other end has "
+                "closed. The peer's close alone gives it, with POLLIN: a "
+                "read returns what is left, then 0");
 }
 
 static inline int ss_poll(struct pollfd *fds, nfds_t n, int timeout)
@@ -198,6 +224,7 @@ static inline int ss_poll(struct pollfd *fds, nfds_t n, int timeout)
     ss_poll_set(&w, fds, n);
     ss_pollfds_put(list, sizeof list, fds, n);
     ss_args(&c, "%s, %lu, %d", list, (unsigned long)n, timeout);
+    c.nowait = timeout == 0;
     ss_pre(&c, "poll");
     /* A line typed at a --step prompt (this one too) is stdin's next
        input (ss_fgets, ss_getchar, ss_getline): fd 0 is ready without
@@ -211,6 +238,7 @@ static inline int ss_poll(struct pollfd *fds, nfds_t n, int timeout)
     }
     rc = SS_REAL(poll)(fds, n, timeout);
     err = errno;
+    ss_wait_asked(timeout != 0);
     ss_post(&c, rc, err);
     ss_wait_for(&w, "", ss_ms_text(timeout).s);
     if (typed < n && rc >= 0) {
@@ -350,9 +378,11 @@ static inline int ss_epoll_ctl(int ep, int op, int fd, struct epoll_event *e)
     struct ss_call c = {.fd = ep};
     int rc, err;
 
+    /* EPOLL_CTL_DEL: the kernel reads no event, whatever is there */
     ss_args(&c, "%d, %s, %d, %s", ep,
             ss_name_of(ss_epollops, SS_COUNT(ss_epollops), op).s, fd,
-            ss_epoll_event_text(e).s);
+            op == EPOLL_CTL_DEL ? (e == NULL ? "NULL" : "(ignored)")
+                                : ss_epoll_event_text(e).s);
     ss_pre(&c, "epoll_ctl");
     rc = SS_REAL(epoll_ctl)(ep, op, fd, e);
     err = errno;
@@ -461,8 +491,10 @@ static inline void ss_epoll_said(const struct epoll_event *ev, int rc, int zero)
             "start of the array, with the data the program gave "
             "epoll_ctl() for it: EPOLLIN means a recv() or accept() "
             "will not wait, EPOLLOUT a send(), EPOLLERR that it has "
-            "failed, EPOLLHUP that it is closed both ways (the peer's "
-            "FIN alone shows as EPOLLIN)");
+            "failed, EPOLLHUP a hang-up: on a TCP socket a reset, a "
+            "failed connect(), both directions shut down, or a socket "
+            "never connected (the peer's FIN alone shows as EPOLLIN); on "
+            "a Unix socket or a pipe, the peer's close");
 }
 
 /* Outside a lesson: what an epoll set's wait waits for. */
@@ -484,9 +516,11 @@ static inline int ss_epoll_wait(int ep, struct epoll_event *ev, int max,
     int rc, err;
 
     ss_args(&c, "%d, events, %d, %d", ep, max, timeout);
+    c.nowait = timeout == 0;
     ss_pre(&c, "epoll_wait");
     rc = SS_REAL(epoll_wait)(ep, ev, max, timeout);
     err = errno;
+    ss_wait_asked(timeout != 0);
     ss_post(&c, rc, err);
     ss_epoll_for(ep, timeout);
     ss_epoll_said(ev, rc, timeout == 0);
