@@ -72,6 +72,7 @@ PICTURES_DIR ?= $(BUILD)/pictures
 HANDOUT_PICTURES := $(sort $(shell sed -n 's/.*](picture:\([A-Za-z0-9_-]*\)).*/\1/p' $(HANDOUT_MD)))
 HANDOUT_PICTURE_RUNS := $(HANDOUT_PICTURES:%=$(PICTURES_DIR)/%.svg)
 HANDOUT_PICTURE_SVGS := $(HANDOUT_PICTURES:%=$(HANDOUT_DIR)/pictures/%.svg)
+HANDOUT_PICTURE_HALVES := $(HANDOUT_PICTURES:%=$(HANDOUT_DIR)/pictures/%.left.pdf)
 
 # Every lesson file the handout may include, whatever its name.
 HANDOUT_LESSON_SRC := $(wildcard lessons/*/*.c lessons/*/*.h)
@@ -215,6 +216,19 @@ $(HANDOUT_DIR)/pictures/%.svg: $(PICTURES_DIR)/%.svg | $(HANDOUT_DIR)
 	    -e 's/font-family="Helvetica"/font-family="Helvetica, Arial, sans-serif"/g' $< >$@.tmp
 	mv $@.tmp $@
 
+# On paper a tall picture may stand in two columns (paper-columns=2):
+# NAME.left.pdf the chart down to a cut through no box, text or arrow,
+# NAME.right.pdf its lanes' titles over the rest; each half holds only
+# what it shows, so a copy of the page gives each label once.
+$(HANDOUT_DIR)/pictures/%.left.pdf $(HANDOUT_DIR)/pictures/%.right.pdf: \
+        $(PICTURES_DIR)/%.svg docs/picture-columns.py | $(HANDOUT_DIR)
+	@mkdir -p $(HANDOUT_DIR)/pictures
+	$(HANDOUT_PYTHON) docs/picture-columns.py $< $(HANDOUT_DIR)/pictures/$*.left.svg \
+	    $(HANDOUT_DIR)/pictures/$*.right.svg
+	rsvg-convert -f pdf -o $(HANDOUT_DIR)/pictures/$*.right.pdf $(HANDOUT_DIR)/pictures/$*.right.svg
+	rsvg-convert -f pdf -o $(HANDOUT_DIR)/pictures/$*.left.pdf $(HANDOUT_DIR)/pictures/$*.left.svg
+	rm -f $(HANDOUT_DIR)/pictures/$*.left.svg $(HANDOUT_DIR)/pictures/$*.right.svg
+
 $(HANDOUT_DIR)/%.svg: docs/%.dot | $(HANDOUT_DIR)
 	dot -Tsvg $< | sed -e '/^<!DOCTYPE/,/dtd">$$/d' >$@.tmp
 	mv $@.tmp $@
@@ -239,6 +253,7 @@ $(PAPER_WRAP): docs/filters/paper-wrap.c $(LESSON_HEADER) $(BUILD)/.flags | $(BU
 # \documentclass line); the diagrams must be rendered before the filter
 # names them.
 $(HANDOUT_DIR)/handout.tex: $(HANDOUT_COMMON) $(HANDOUT_PDF_FIGS) $(HANDOUT_PICTURE_RUNS) \
+                            $(HANDOUT_PICTURE_HALVES) \
                             $(PAPER_WRAP) docs/preamble.tex \
                             $(HANDOUT_DIR)/highlight.tex \
                             $(HANDOUT_DIR)/paper.$(PAPER) | $(CODE_BLOCKS_OK)

@@ -11,7 +11,9 @@ pictures/), NAME.txt, the chart in words, its alt text in all three.
 Numbered with the diagrams. On paper it floats to the top of a page
 (a chart is tall: the text goes on filling the page before it), no
 taller than paper-height (a fraction of the text's height, 0.8 unless
-given), in a span whose /Alt is the alt text (accsupp).
+given), or with paper-columns=2 cut in two, side by side (mk/handout.mk
+cuts it where no box, text or arrow is: docs/picture-columns.py), in a
+span whose /Alt is the alt text (accsupp).
 ]]
 
 local common = require("filters.common")
@@ -173,10 +175,27 @@ function M.picture(para)
     end
     local cap = pandoc.write(pandoc.Pandoc({ pandoc.Plain(img.caption) }), "latex")
       :gsub("%s+$", "")
+    local drawing = string.format("\\sspicture{%.2f}{%s}", height, pdf)
+    local columns = img.attributes["paper-columns"]
+    if columns == "2" then
+      -- In two columns, side by side: the chart down to a cut, then its
+      -- lanes' titles over the rest (mk/handout.mk, docs/picture-columns.py).
+      local half = common.settings.diagram_dir .. "/pictures/" .. name
+      for _, side in ipairs({ "left", "right" }) do
+        local f = io.open(half .. "." .. side .. ".pdf", "r")
+        if not f then
+          fail("picture:" .. name .. ": " .. half .. "." .. side .. ".pdf has not been made (mk/handout.mk)")
+        end
+        f:close()
+      end
+      drawing = string.format("\\sspicturetwo{%s.left.pdf}{%s.right.pdf}", half, half)
+    elseif columns then
+      fail("picture:" .. name .. ": paper-columns must be 2, not " .. columns)
+    end
     return pandoc.RawBlock("latex",
       "\\begin{figure}[tp]\n\\hypertarget{" .. img.identifier .. "}{%\n\\centering\n" ..
       "\\BeginAccSupp{method=hex,Alt=" .. pdf_hex(alt) .. "}" ..
-      string.format("\\sspicture{%.2f}{%s}", height, pdf) ..
+      drawing ..
       "\\EndAccSupp{}\n" ..
       "\\caption{" .. cap .. "}\\label{" .. img.identifier .. "}\n" ..
       "}\n\\end{figure}")
