@@ -88,6 +88,10 @@ stops the build.
 
 Diagrams: ![caption](tcp-sequence.dot) is the diagram rendered by the build
 (PDF for LaTeX, SVG otherwise), numbered "Figure 1" and so on.
+![caption](picture:04){#pic-04} is the picture `make pictures` drew of
+a real run (build/pictures/04.*), numbered with them, its alt text the
+chart in words (04.txt); {paper-height=0.6} prints it no taller than
+that fraction of the page (filters/diagrams.lua).
 
 Each numbered chapter gets a short contents under its title: its
 sections, as links (on paper with their pages).
@@ -105,7 +109,8 @@ Other blocks:
                      material a command also prints
 
 Metadata (set by mk/handout.mk): runs-dir (default build/runs),
-diagram-dir (default build/handout), repo-url (may be empty), and for
+diagram-dir (default build/handout), picture-dir (default
+build/pictures), repo-url (may be empty), and for
 the EPUB raw-blocks, the file its listings' and transcripts' HTML goes
 to (filters/common.lua: docs/epub-finish.py puts it back).
 A missing file, line, function, transcript, diagram or target stops the
@@ -146,6 +151,9 @@ return {
       end
       if meta["diagram-dir"] then
         common.settings.diagram_dir = pandoc.utils.stringify(meta["diagram-dir"])
+      end
+      if meta["picture-dir"] then
+        common.settings.picture_dir = pandoc.utils.stringify(meta["picture-dir"])
       end
       if meta["repo-url"] then
         common.settings.repo_url = pandoc.utils.stringify(meta["repo-url"])
@@ -217,7 +225,7 @@ return {
       return nil
     end,
     Para = function(el)
-      return diagrams.figure(el)
+      return diagrams.figure(el) or diagrams.picture(el)
     end,
     Div = function(el)
       if el.classes:includes("clone") then

@@ -9,13 +9,16 @@
 # numbers), the Python equivalents in docs/python/ and the transcripts of
 # real runs (docs/runs.sh, into build/runs/) into the Markdown of docs/,
 # and numbers the chapters so that lesson N is chapter N; docs/*.dot
-# diagrams are rendered here, PDF for LaTeX and SVG for HTML and EPUB.
+# diagrams are rendered here, PDF for LaTeX and SVG for HTML and EPUB;
+# the pictures of real runs the chapters show are drawn first (make
+# pictures, mk/pictures.mk).
 # Every lesson source, binary, doc file and filter file is a prerequisite,
 # so changing one line of a lesson changes the handout on the next
 # `make handout`.
 #
 # Needs: pandoc, pdflatex (texlive-latex-recommended, texlive-latex-extra,
-# texlive-fonts-recommended, lmodern), graphviz; poppler-utils, epubcheck
+# texlive-fonts-recommended, lmodern), graphviz, and what make pictures
+# needs (tcpdump, mscgen, librsvg2-bin, nft); poppler-utils, epubcheck
 # and chromium for the tests.
 
 PAPER         ?= a4
@@ -59,6 +62,17 @@ HANDOUT_DOT := $(wildcard docs/*.dot)
 HANDOUT_PDF_FIGS := $(patsubst docs/%.dot,$(HANDOUT_DIR)/%.pdf,$(HANDOUT_DOT))
 HANDOUT_SVG_FIGS := $(patsubst docs/%.dot,$(HANDOUT_DIR)/%.svg,$(HANDOUT_DOT))
 HANDOUT_NARROW_FIGS := $(patsubst docs/%.dot,$(HANDOUT_DIR)/%-narrow.svg,$(HANDOUT_DOT))
+
+# The pictures of real runs the student's book shows, ![...](picture:NAME)
+# in its Markdown (docs/filters/diagrams.lua): drawn by `make pictures`
+# (mk/pictures.mk, which this file is read before) from runs made then,
+# so the book waits for them. LaTeX takes NAME.pdf as drawn and NAME.txt
+# as alt text; HTML and EPUB take the SVG made fit for them below.
+PICTURES_DIR ?= $(BUILD)/pictures
+HANDOUT_PICTURES := $(sort $(shell sed -n 's/.*](picture:\([A-Za-z0-9_-]*\)).*/\1/p' $(HANDOUT_MD)))
+HANDOUT_PICTURE_RUNS := $(HANDOUT_PICTURES:%=$(PICTURES_DIR)/%.svg)
+HANDOUT_PICTURE_SVGS := $(HANDOUT_PICTURES:%=$(HANDOUT_DIR)/pictures/%.svg)
+HANDOUT_PICTURE_HALVES := $(HANDOUT_PICTURES:%=$(HANDOUT_DIR)/pictures/%.left.pdf)
 
 # Every lesson file the handout may include, whatever its name.
 HANDOUT_LESSON_SRC := $(wildcard lessons/*/*.c lessons/*/*.h)
@@ -123,7 +137,7 @@ LECTURERS_PANDOC = pandoc $(LECTURERS_MD) docs/metadata.yaml \
     $(HANDOUT_FILTER)
 HANDOUT_FILTER = \
     --from markdown --lua-filter docs/include.lua \
-    -M runs-dir=$(RUNS_DIR) -M diagram-dir=$(HANDOUT_DIR) \
+    -M runs-dir=$(RUNS_DIR) -M diagram-dir=$(HANDOUT_DIR) -M picture-dir=$(PICTURES_DIR) \
     -M repo-url='$(subst ','"'"',$(HANDOUT_REPO))' \
     --top-level-division=chapter --number-sections \
     --toc --toc-depth=2 --highlight-style=tango
@@ -193,6 +207,28 @@ $(HANDOUT_DIR)/%-narrow.svg: docs/%.dot docs/narrow.sed | $(HANDOUT_DIR)
 	sed -f docs/narrow.sed $< | dot -Tsvg | sed -e '/^<!DOCTYPE/,/dtd">$$/d' >$@.tmp
 	mv $@.tmp $@
 
+# A picture's SVG for HTML and EPUB: without mscgen's DOCTYPE (as above),
+# and its font, Helvetica, followed by a generic one, for a reader
+# without it.
+$(HANDOUT_DIR)/pictures/%.svg: $(PICTURES_DIR)/%.svg | $(HANDOUT_DIR)
+	@mkdir -p $(HANDOUT_DIR)/pictures
+	sed -e '/^<!DOCTYPE/,/dtd">$$/d' \
+	    -e 's/font-family="Helvetica"/font-family="Helvetica, Arial, sans-serif"/g' $< >$@.tmp
+	mv $@.tmp $@
+
+# On paper a tall picture may stand in two columns (paper-columns=2):
+# NAME.left.pdf the chart down to a cut through no box, text or arrow,
+# NAME.right.pdf its lanes' titles over the rest; each half holds only
+# what it shows, so a copy of the page gives each label once.
+$(HANDOUT_DIR)/pictures/%.left.pdf $(HANDOUT_DIR)/pictures/%.right.pdf: \
+        $(PICTURES_DIR)/%.svg docs/picture-columns.py | $(HANDOUT_DIR)
+	@mkdir -p $(HANDOUT_DIR)/pictures
+	$(HANDOUT_PYTHON) docs/picture-columns.py $< $(HANDOUT_DIR)/pictures/$*.left.svg \
+	    $(HANDOUT_DIR)/pictures/$*.right.svg
+	rsvg-convert -f pdf -o $(HANDOUT_DIR)/pictures/$*.right.pdf $(HANDOUT_DIR)/pictures/$*.right.svg
+	rsvg-convert -f pdf -o $(HANDOUT_DIR)/pictures/$*.left.pdf $(HANDOUT_DIR)/pictures/$*.left.svg
+	rm -f $(HANDOUT_DIR)/pictures/$*.left.svg $(HANDOUT_DIR)/pictures/$*.right.svg
+
 $(HANDOUT_DIR)/%.svg: docs/%.dot | $(HANDOUT_DIR)
 	dot -Tsvg $< | sed -e '/^<!DOCTYPE/,/dtd">$$/d' >$@.tmp
 	mv $@.tmp $@
@@ -216,7 +252,8 @@ $(PAPER_WRAP): docs/filters/paper-wrap.c $(LESSON_HEADER) $(BUILD)/.flags | $(BU
 # The LaTeX, on the paper PAPER names (pandoc writes it into the
 # \documentclass line); the diagrams must be rendered before the filter
 # names them.
-$(HANDOUT_DIR)/handout.tex: $(HANDOUT_COMMON) $(HANDOUT_PDF_FIGS) \
+$(HANDOUT_DIR)/handout.tex: $(HANDOUT_COMMON) $(HANDOUT_PDF_FIGS) $(HANDOUT_PICTURE_RUNS) \
+                            $(HANDOUT_PICTURE_HALVES) \
                             $(PAPER_WRAP) docs/preamble.tex \
                             $(HANDOUT_DIR)/highlight.tex \
                             $(HANDOUT_DIR)/paper.$(PAPER) | $(CODE_BLOCKS_OK)
@@ -319,6 +356,7 @@ CODE_CACHE := $(HANDOUT_DIR)/code-html.cache
 HANDOUT_EPUB_AFTER := $(if $(filter handout $(BUILD)/handout.html,$(MAKECMDGOALS)),$(BUILD)/handout.html)
 
 $(BUILD)/handout.html: $(HANDOUT_COMMON) $(HANDOUT_SVG_FIGS) $(HANDOUT_NARROW_FIGS) \
+                       $(HANDOUT_PICTURE_SVGS) \
                        $(HANDOUT_DIR)/style.html | $(CODE_BLOCKS_OK)
 	$(HANDOUT_PANDOC) -M date="built $(HANDOUT_DATE)" --standalone --to html5 \
 	    -V toc= -M code-cache=$(CODE_CACHE) \
@@ -346,7 +384,8 @@ $(HANDOUT_DIR)/cover.pdf: docs/cover.tex | $(HANDOUT_DIR)
 $(HANDOUT_DIR)/cover.png: $(HANDOUT_DIR)/cover.pdf
 	pdftoppm -r 200 -png -singlefile $< $(HANDOUT_DIR)/cover
 
-$(BUILD)/handout.epub: $(HANDOUT_COMMON) $(HANDOUT_SVG_FIGS) docs/handout.css \
+$(BUILD)/handout.epub: $(HANDOUT_COMMON) $(HANDOUT_SVG_FIGS) $(HANDOUT_PICTURE_SVGS) \
+                       docs/handout.css \
                        $(HANDOUT_DIR)/highlight.css $(HANDOUT_DIR)/cover.png \
                        docs/epub-finish.py \
                        | $(CODE_BLOCKS_OK) $(HANDOUT_EPUB_AFTER)

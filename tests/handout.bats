@@ -498,7 +498,9 @@ print("".join(z.read(n).decode() for n in z.namelist() if n.endswith(".svg")))' 
         grep -q "%3Ctitle%3E$name%3C/title%3E" "$html"
         [[ "$svgs" == *"<title>$name</title>"* ]]
     done
-    # On paper: figures 1 to n, each once, captioned.
+    # On paper: figures 1 to n, each once, captioned; the pictures of real
+    # runs are numbered with them (the next test).
+    n=$((n + $(book_pictures | wc -l)))
     local k
     for ((k = 1; k <= n; k++)); do
         run grep -c "^Figure $k: " "$BATS_FILE_TMPDIR/handout.txt"
@@ -506,6 +508,37 @@ print("".join(z.read(n).decode() for n in z.namelist() if n.endswith(".svg")))' 
     done
     run grep -c "^Figure $k: " "$BATS_FILE_TMPDIR/handout.txt"
     assert_output 0
+}
+
+# The pictures of real runs the student's book shows: the NAME of each
+# ![...](picture:NAME) in its Markdown (docs/README.md, which shows the
+# syntax, is no chapter), one a line.
+book_pictures() {
+    local f
+    for f in "$ROOT"/docs/*.md "$ROOT"/docs/lessons/*.md; do
+        [[ "$f" == */README.md ]] || cat "$f"
+    done | sed -n 's/.*](picture:\([A-Za-z0-9_-]*\)).*/\1/p'
+}
+
+@test "handout: six pictures of real runs or more, in the PDF, the HTML and the EPUB, with alt text" {
+    local names
+    mapfile -t names < <(book_pictures)
+    echo "pictures: ${names[*]}"
+    ((${#names[@]} >= 6))
+    # Each drawn by make pictures from a run (its alt text the chart in
+    # words), and in all three books with it (tests/peers/book-pictures.py).
+    run "$PYTHON" "$PEERS/book-pictures.py" "$ROOT/build/handout.pdf" \
+        "$ROOT/build/handout.html" "$ROOT/build/handout.epub" \
+        "$ROOT/build/pictures" "${names[@]}"
+    echo "$output"
+    assert_success
+    assert_line "${#names[@]} pictures, ${#names[@]} /Alt in the PDF"
+    # Each captioned on paper with the run it is drawn from, its packets'
+    # labels drawn as text (the PDF mscgen's SVG became).
+    run bash -c "tr '\n' ' ' <'$BATS_FILE_TMPDIR/handout.txt' |
+        grep -o -E 'Figure [0-9]+: [^.]* drawn from (a|the same) run of' | wc -l"
+    assert_output "${#names[@]}"
+    grep -q 'SYN-ACK' "$BATS_FILE_TMPDIR/handout.txt"
 }
 
 @test "handout: a listing's say(), heading(), lesson table and ss_start() are grey; a copy is the code alone" {

@@ -15,6 +15,8 @@ M.dir = PANDOC_SCRIPT_FILE:match("^(.*/)") or "./"
 M.settings = {
   runs_dir = "build/runs",
   diagram_dir = "build/handout",
+  -- The pictures of real runs (mk/pictures.mk): NAME.pdf and NAME.txt.
+  picture_dir = "build/pictures",
   repo_url = "",
   -- (EPUB only) the file the raw HTML blocks go to: see M.epub_raw
   raw_blocks = nil,

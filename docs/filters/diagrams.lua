@@ -2,6 +2,18 @@
 filters/diagrams.lua - the diagrams: ![caption](NAME.dot) is the
 rendering mk/handout.mk made of docs/NAME.dot (PDF on paper, SVG on
 screen), a numbered figure ("Figure 1: ...") that links can refer to.
+
+The pictures of real runs: ![caption](picture:NAME) is the sequence
+chart `make pictures` drew of a run (mk/pictures.mk, build/pictures/):
+NAME.pdf on paper, NAME.svg on screen (without its DOCTYPE, fonts with
+a generic fallback: mk/handout.mk copies it into the diagram directory's
+pictures/), NAME.txt, the chart in words, its alt text in all three.
+Numbered with the diagrams. On paper it floats to the top of a page
+(a chart is tall: the text goes on filling the page before it), no
+taller than paper-height (a fraction of the text's height, 0.8 unless
+given), or with paper-columns=2 cut in two, side by side (mk/handout.mk
+cuts it where no box, text or arrow is: docs/picture-columns.py), in a
+span whose /Alt is the alt text (accsupp).
 ]]
 
 local common = require("filters.common")
@@ -95,6 +107,113 @@ function M.figure(para)
     end
   end
   return para
+end
+
+-- The alt text of picture NAME: NAME.txt, one line.
+local function picture_alt(name)
+  local path = common.settings.picture_dir .. "/" .. name .. ".txt"
+  local f = io.open(path, "r")
+  if not f then
+    fail("picture:" .. name .. ": " .. path .. " has not been drawn (make pictures)")
+  end
+  local alt = f:read("a"):gsub("%s+", " "):gsub("^ ", ""):gsub(" $", "")
+  f:close()
+  if alt == "" then
+    fail("picture:" .. name .. ": " .. path .. " is empty")
+  end
+  return alt
+end
+
+local function html_escape(s)
+  return (s:gsub('[&"<>]', { ["&"] = "&amp;", ['"'] = "&quot;",
+    ["<"] = "&lt;", [">"] = "&gt;" }))
+end
+
+-- TEXT as a PDF string in hex: UTF-16BE (accsupp's method=hex adds the
+-- byte order mark with its unicode option).
+local function pdf_hex(text)
+  local out = { "FEFF" }
+  for _, c in utf8.codes(text) do
+    if c >= 0x10000 then
+      c = c - 0x10000
+      out[#out + 1] = string.format("%04X%04X", 0xD800 + (c >> 10), 0xDC00 + (c & 0x3FF))
+    else
+      out[#out + 1] = string.format("%04X", c)
+    end
+  end
+  return table.concat(out)
+end
+
+-- A picture: a paragraph that holds one image of "picture:NAME".
+function M.picture(para)
+  if #para.content ~= 1 or para.content[1].t ~= "Image" then
+    return nil
+  end
+  local img = para.content[1]
+  local name = img.src:match("^picture:([%w_%-]+)$")
+  if not name then
+    return nil
+  end
+  if img.identifier == "" then
+    fail("picture:" .. name .. " without an {#id}")
+  end
+  local alt = picture_alt(name)
+  figure_count = figure_count + 1
+  add_target(img.identifier, { kind = "figure", number = tostring(figure_count),
+    title = pandoc.utils.stringify(img.caption) })
+  if latex() then
+    local pdf = common.settings.picture_dir .. "/" .. name .. ".pdf"
+    local f = io.open(pdf, "r")
+    if not f then
+      fail("picture:" .. name .. ": " .. pdf .. " has not been drawn (make pictures)")
+    end
+    f:close()
+    local height = tonumber(img.attributes["paper-height"] or "0.8")
+    if not height or height <= 0 or height > 1 then
+      fail("picture:" .. name .. ": paper-height must be a fraction of the page, not " ..
+        img.attributes["paper-height"])
+    end
+    local cap = pandoc.write(pandoc.Pandoc({ pandoc.Plain(img.caption) }), "latex")
+      :gsub("%s+$", "")
+    local drawing = string.format("\\sspicture{%.2f}{%s}", height, pdf)
+    local columns = img.attributes["paper-columns"]
+    if columns == "2" then
+      -- In two columns, side by side: the chart down to a cut, then its
+      -- lanes' titles over the rest (mk/handout.mk, docs/picture-columns.py).
+      local half = common.settings.diagram_dir .. "/pictures/" .. name
+      for _, side in ipairs({ "left", "right" }) do
+        local f = io.open(half .. "." .. side .. ".pdf", "r")
+        if not f then
+          fail("picture:" .. name .. ": " .. half .. "." .. side .. ".pdf has not been made (mk/handout.mk)")
+        end
+        f:close()
+      end
+      drawing = string.format("\\sspicturetwo{%s.left.pdf}{%s.right.pdf}", half, half)
+    elseif columns then
+      fail("picture:" .. name .. ": paper-columns must be 2, not " .. columns)
+    end
+    return pandoc.RawBlock("latex",
+      "\\begin{figure}[tp]\n\\hypertarget{" .. img.identifier .. "}{%\n\\centering\n" ..
+      "\\BeginAccSupp{method=hex,Alt=" .. pdf_hex(alt) .. "}" ..
+      drawing ..
+      "\\EndAccSupp{}\n" ..
+      "\\caption{" .. cap .. "}\\label{" .. img.identifier .. "}\n" ..
+      "}\n\\end{figure}")
+  end
+  local svg = common.settings.diagram_dir .. "/pictures/" .. name .. ".svg"
+  local src = FORMAT:match("^html") and svg_url(svg) or svg
+  if not FORMAT:match("^html") then
+    local f = io.open(svg, "r")
+    if not f then
+      fail("picture:" .. name .. ": " .. svg .. " has not been made (mk/handout.mk)")
+    end
+    f:close()
+  end
+  local cap = pandoc.write(pandoc.Pandoc({ pandoc.Plain(img.caption) }), "html")
+  return pandoc.RawBlock("html",
+    '<figure id="' .. img.identifier .. '" class="picture">\n' ..
+    '<img src="' .. src .. '" alt="' .. html_escape(alt) .. '" />\n' ..
+    '<figcaption>Figure ' .. figure_count .. ': ' .. cap .. '</figcaption>\n</figure>')
 end
 
 return M
