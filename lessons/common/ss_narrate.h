@@ -142,14 +142,14 @@ static inline void ss_narration_on(void)
 static inline struct ss_text ss_clock_text(void)
 {
     struct ss_text t;
-    struct timespec now;
+    struct timespec at;
     long sec, nsec;
 
     t.s[0] = '\0';
-    if (!ss_nar.clock || clock_gettime(CLOCK_REALTIME, &now) != 0)
+    if (!ss_nar.clock || clock_gettime(CLOCK_REALTIME, &at) != 0)
         return t;
-    sec = (long)(now.tv_sec - ss_nar.t0.tv_sec);
-    nsec = now.tv_nsec - ss_nar.t0.tv_nsec;
+    sec = (long)(at.tv_sec - ss_nar.t0.tv_sec);
+    nsec = at.tv_nsec - ss_nar.t0.tv_nsec;
     if (nsec < 0) {
         sec--;
         nsec += 1000000000L;
