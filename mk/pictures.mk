@@ -16,7 +16,9 @@
 #       those parts on a chart of its own, 07-1 to 07-5
 #   08  08-udp-receiver with 09-udp-sender: two datagrams, no handshake
 #   08-loss  the same with six datagrams, the namespace's firewall dropping
-#       30% at random (--loss 30): those lost drawn so, the rest received
+#       the third, "three" (--drop-datagram three): the same loss in every
+#       build, as the text says (--loss's random drops would show none in
+#       about one build of eight)
 # Needs tcpdump, mscgen, rsvg-convert, and nft for 08-loss (./install-deps).
 
 PICTURES_DIR := $(BUILD)/pictures
@@ -35,7 +37,7 @@ PICTURE_RUN_08 := --input $$'one\ntwo\n' \
                   -- ./$(BUILD)/08-udp-receiver --port {port} --count 2 \
                   -- ./$(BUILD)/09-udp-sender --port {port}
 # (--input's $'...' is bash's: the recipe runs under bash.)
-PICTURE_RUN_08-loss := --loss 30 --input $$'one\ntwo\nthree\nfour\nfive\nsix\n' \
+PICTURE_RUN_08-loss := --drop-datagram three --input $$'one\ntwo\nthree\nfour\nfive\nsix\n' \
                   -- ./$(BUILD)/08-udp-receiver --port {port} --timeout 5 \
                   -- ./$(BUILD)/09-udp-sender --port {port}
 PICTURE_BINS_08-loss := 08-udp-receiver 09-udp-sender

@@ -541,6 +541,52 @@ book_pictures() {
     grep -q 'SYN-ACK' "$BATS_FILE_TMPDIR/handout.txt"
 }
 
+@test "handout: on paper each picture of a run takes a box of its own height, however tall the run drew it" {
+    # Each picture in the book has its box's height (paper-height), and
+    # the book's LaTeX gives it.
+    local name tex="$ROOT/build/handout/handout.tex" d="$BATS_TEST_TMPDIR" h
+    while IFS= read -r name; do
+        h=$(grep -h -o "(picture:$name){[^}]*paper-height=[0-9.]*" "$ROOT"/docs/lessons/*.md "$ROOT"/docs/*.md |
+            sed 's/.*paper-height=//')
+        [[ -n "$h" ]] || fail "picture:$name has no paper-height"
+        grep -q -F "\\sspicturetwo{$h}{build/handout/pictures/$name.left.pdf}" "$tex" ||
+            grep -q -F "\\sspicture{$h}{" "$tex" || fail "picture:$name: no box of $h in the LaTeX"
+    done < <(book_pictures)
+    # The preamble's macros: a short run, a tall one and a taller one in
+    # a box of 0.3 of the text's height all come out that high (LaTeX's
+    # own measure of the box), the taller scaled down, not the page moved.
+    sed -n '/^\\newsavebox{\\sspicbox}/,/^  \\sspicturebox{#1}}/p' "$ROOT/docs/preamble.tex" >"$d/macros.tex"
+    grep -q sspicturetwo "$d/macros.tex"
+    for h in 100 600 3000; do
+        printf '<svg xmlns="http://www.w3.org/2000/svg" width="450px" height="%spx"><rect width="450" height="%s" fill="black"/></svg>\n' \
+            "$h" "$h" >"$d/p$h.svg"
+        rsvg-convert -f pdf -o "$d/p$h.pdf" "$d/p$h.svg"
+    done
+    cat >"$d/t.tex" <<'EOF'
+\documentclass{article}
+\usepackage[a4paper,top=18mm,bottom=18mm,left=25mm,right=25mm]{geometry}
+\usepackage{graphicx}
+\input{macros.tex}
+\newsavebox{\testbox}
+\newcommand{\measure}[1]{\sbox{\testbox}{#1}%
+  \typeout{BOX \the\dimexpr\ht\testbox+\dp\testbox\relax\space WIDTH \the\wd\testbox}}
+\begin{document}
+\typeout{WANT \the\dimexpr0.3\textheight\relax}
+\measure{\sspicturetwo{0.3}{p100.pdf}{p100.pdf}}
+\measure{\sspicturetwo{0.3}{p600.pdf}{p100.pdf}}
+\measure{\sspicturetwo{0.3}{p100.pdf}{p3000.pdf}}
+\measure{\sspicture{0.3}{p3000.pdf}}
+x
+\end{document}
+EOF
+    (cd "$d" && pdflatex -interaction=nonstopmode t.tex >/dev/null) || { cat "$d/t.log"; fail "pdflatex failed"; }
+    local want
+    want=$(sed -n 's/^WANT //p' "$d/t.log")
+    grep '^BOX' "$d/t.log"
+    run grep -c "^BOX $want WIDTH" "$d/t.log"
+    assert_output 4
+}
+
 @test "handout: a listing's say(), heading(), lesson table and ss_start() are grey; a copy is the code alone" {
     local tex="$ROOT/build/handout/handout.tex" html="$ROOT/build/handout.html" n want
     n=$(grep -c '^\\SSnarr{}' "$tex")

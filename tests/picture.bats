@@ -424,6 +424,51 @@ own_pair() {
     the_check_catches loss receiver=server.txt sender=client.txt
 }
 
+@test "picture: --drop-datagram: the datagram that begins with the text is dropped, every run, and no other" {
+    need_mscgen
+    need_netns
+    command -v nft >/dev/null || skip "nft is not installed"
+    # "three" and "threefold" begin with it; "a three" does not.
+    picture drop --drop-datagram three \
+        --input $'one\nthree\nfour\nthreefold\na three\n' \
+        -- "$ROOT/build/08-udp-receiver" --port '{port}' --timeout 5 \
+        -- "$ROOT/build/09-udp-sender" --port '{port}'
+    # The receiver read the other three, in order, and only those.
+    run grep -o -E '^\[[0-9.]+ [0-9.]+\] recvfrom\(3, "[^"]*"' "$D/drop/server.txt"
+    assert_output --regexp '"one"'$'\n''.*"four"'$'\n''.*"a three"$'
+    assert_equal "${#lines[@]}" 3
+    # The chart: five datagrams, the second and the fourth (5 and 9
+    # bytes) drawn dropped, in red; the firewall logged just those two.
+    run grep -E ' (->|-x) ' "$D/drop/picture.msc"
+    assert_equal "${#lines[@]}" 5
+    assert_line --index 0 --regexp '^  c[0-9]+ -> s[0-9]+ \[label="datagram, 3 bytes"'
+    assert_line --index 1 --regexp '^  c[0-9]+ -x s[0-9]+ \[label="datagram, 5 bytes \(dropped\)".*linecolour="red"'
+    assert_line --index 2 --regexp '^  c[0-9]+ -> s[0-9]+ \[label="datagram, 4 bytes"'
+    assert_line --index 3 --regexp '^  c[0-9]+ -x s[0-9]+ \[label="datagram, 9 bytes \(dropped\)".*linecolour="red"'
+    assert_line --index 4 --regexp '^  c[0-9]+ -> s[0-9]+ \[label="datagram, 7 bytes"'
+    run grep -c '^[0-9]' "$D/drop/dropped.txt"
+    assert_output 2
+    output=$CAPTURED
+    assert_output --partial "capture: --drop-datagram 'three': the namespace's firewall drops each datagram that begins with it"
+    assert_output --partial "capture: the namespace's firewall dropped 2 of the packets"
+    the_check_catches drop receiver=server.txt sender=client.txt
+}
+
+@test "picture: --drop-datagram takes a short plain text, and a namespace of its own" {
+    run "$CAPTURE" --drop-datagram three 04
+    assert_failure 2
+    assert_output --partial "--drop-datagram: only for 07 or commands of your own"
+    run "$CAPTURE" --drop-datagram "it's" 07
+    assert_failure 2
+    assert_output --partial "--drop-datagram: expected 1 to 16 letters, digits, spaces or . , : - _, got 'it's'"
+    run "$CAPTURE" --drop-datagram 12345678901234567 07
+    assert_failure 2
+    assert_output --partial "got '12345678901234567'"
+    run "$CAPTURE" --help
+    assert_success
+    assert_output --partial "--drop-datagram TEXT"
+}
+
 @test "picture: --loss goes only with a namespace of its own, and up to 99" {
     run "$CAPTURE" --loss 10 04
     assert_failure 2

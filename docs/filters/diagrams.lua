@@ -9,11 +9,14 @@ NAME.pdf on paper, NAME.svg on screen (without its DOCTYPE, fonts with
 a generic fallback: mk/handout.mk copies it into the diagram directory's
 pictures/), NAME.txt, the chart in words, its alt text in all three.
 Numbered with the diagrams. On paper it floats to the top of a page
-(a chart is tall: the text goes on filling the page before it), no
-taller than paper-height (a fraction of the text's height, 0.8 unless
-given), or with paper-columns=2 cut in two, side by side (mk/handout.mk
-cuts it where no box, text or arrow is: docs/picture-columns.py), in a
-span whose /Alt is the alt text (accsupp).
+(a chart is tall: the text goes on filling the page before it), in a
+box paper-height high (a fraction of the text's height, 0.8 unless
+given), the same in every build whatever the run drew (a run taller
+than its box is scaled down to fit), so that the page breaks never
+depend on a run; with paper-columns=2 cut in two, side by side
+(mk/handout.mk cuts it where no box, text or arrow is:
+docs/picture-columns.py), and paper-height must be given. In a span
+whose /Alt is the alt text (accsupp).
 ]]
 
 local common = require("filters.common")
@@ -175,9 +178,12 @@ function M.picture(para)
     end
     local cap = pandoc.write(pandoc.Pandoc({ pandoc.Plain(img.caption) }), "latex")
       :gsub("%s+$", "")
-    local drawing = string.format("\\sspicture{%.2f}{%s}", height, pdf)
+    local drawing = string.format("\\sspicture{%.3f}{%s}", height, pdf)
     local columns = img.attributes["paper-columns"]
     if columns == "2" then
+      if not img.attributes["paper-height"] then
+        fail("picture:" .. name .. ": paper-columns=2 needs a paper-height, its box's height on paper")
+      end
       -- In two columns, side by side: the chart down to a cut, then its
       -- lanes' titles over the rest (mk/handout.mk, docs/picture-columns.py).
       local half = common.settings.diagram_dir .. "/pictures/" .. name
@@ -188,7 +194,7 @@ function M.picture(para)
         end
         f:close()
       end
-      drawing = string.format("\\sspicturetwo{%s.left.pdf}{%s.right.pdf}", half, half)
+      drawing = string.format("\\sspicturetwo{%.3f}{%s.left.pdf}{%s.right.pdf}", height, half, half)
     elseif columns then
       fail("picture:" .. name .. ": paper-columns must be 2, not " .. columns)
     end

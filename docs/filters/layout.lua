@@ -471,8 +471,11 @@ local function figure_room(fig, lines, command)
     common.settings.diagram_dir .. "/" .. base .. ".pdf", lines))
 end
 
--- A diagram's caption, with the space around it, in lines.
-local CAPTION_LINES = 4
+-- A diagram's caption, with the space around it, in lines: the
+-- diagrams' captions are two lines at most, and the float's gap about
+-- one (4 asked a line more than they take, and left lesson 03's first
+-- page 280 pt blank, its diagram on the next).
+local CAPTION_LINES = 3
 
 -- A paragraph that leads in to what follows: ends with ":". (Plain: the
 -- first paragraph of a list item, an exercise that ends with a command.)
