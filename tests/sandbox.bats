@@ -284,6 +284,29 @@ if p:
     assert_line --index 2 "sparse 0 1 1 NOT RUN | its folder could not be copied: its folder holds more than 32 MB (every byte of a sparse file counts): not copied"
 }
 
+@test "sandbox: a hard link to another user's file is not copied in (the copy is made as root)" {
+    [[ $EUID -eq 0 ]] || skip "only root's copy can read another user's file"
+    # a file only its owner reads, and a submission that holds a hard
+    # link to it: made by a student on the grading machine (where
+    # fs.protected_hardlinks is 0) or by an archive's hard link
+    local secret="$BATS_TEST_TMPDIR/secret"
+    echo "secret-of-another-$MARK" >"$secret"
+    chown 43210:43210 "$secret"
+    chmod 600 "$secret"
+    honest spy "$(peeks notes.txt)"
+    ln "$secret" "$CLASS/spy/notes.txt" ||
+        skip "no hard link to another user's file here"
+    # a hard link between its own files is copied, as any file
+    honest good
+    ln "$CLASS/good/server.py" "$CLASS/good/linked.py"
+    grade "$BATS_TEST_TMPDIR/out.csv" echo-server --only loopback
+    assert_failure 1
+    refute_output --partial "secret-of-another"
+    rows "$BATS_TEST_TMPDIR/out.csv" loopback
+    assert_line --index 0 "good 1 0 0 PASS | "
+    assert_line --index 1 "spy 0 1 1 NOT RUN | its folder could not be copied: notes.txt: a hard link to a file of another user (uid 43210): not copied"
+}
+
 # ---- B7-B9: the CSV and the terminal ----------------------------------------
 
 @test "sandbox B7: '=x and =x are two rows; a batch started again grades the one it lacks" {

@@ -572,18 +572,23 @@ def folder_size(src, limit):
 def copy_tree(src, dst, uid=None, depth=0):
     """Copy src to dst: directories, regular files and symbolic links (as
     links, not followed); FIFOs, sockets and devices left out. As root
-    (uid not None) the copy belongs to uid. Raises CopyRefused with one
+    (uid not None) the copy belongs to uid. A hard link to a file of
+    another user than src's own is refused: the copy, made with root's
+    rights, would give the sandbox a file its student could not read
+    (/etc/shadow, another student's work). Raises CopyRefused with one
     line: the name inside src, and what went wrong."""
     def refuse(path, e):
-        rel = os.path.relpath(path, ROOTS[-1]) if ROOTS else path
-        if len(rel) > 80:
-            rel = "..." + rel[-77:]
+        rel = short(os.path.relpath(path, ROOTS[-1]) if ROOTS else path)
         why = ("no room left (the sandbox's /tmp is full)"
                if e.errno in (errno.ENOSPC, errno.EDQUOT)
                else (e.strerror or str(e)).lower())
         raise CopyRefused("%s: %s" % (rel, why))
     if depth == 0:
         ROOTS.append(src)
+    try:
+        owner = os.stat(ROOTS[-1]).st_uid
+    except OSError:
+        owner = None
     try:
         if depth > 64:
             raise CopyRefused("folders more than 64 deep")
@@ -599,6 +604,13 @@ def copy_tree(src, dst, uid=None, depth=0):
                 if stat.S_ISLNK(st.st_mode):
                     os.symlink(os.readlink(s), d)
                 elif stat.S_ISREG(st.st_mode):
+                    if st.st_nlink > 1 and owner is not None and \
+                            st.st_uid != owner:
+                        raise CopyRefused(
+                            "%s: a hard link to a file of another user "
+                            "(uid %d): not copied" % (
+                                short(os.path.relpath(s, ROOTS[-1])),
+                                st.st_uid))
                     shutil.copyfile(s, d, follow_symlinks=False)
                     os.chmod(d, stat.S_IMODE(st.st_mode) & 0o777)
                 elif stat.S_ISDIR(st.st_mode):
@@ -621,6 +633,11 @@ def copy_tree(src, dst, uid=None, depth=0):
 
 
 ROOTS = []  # the folder copy_tree() copies, for its messages
+
+
+def short(rel):
+    """A name inside a copied folder, cut to its last 80 characters."""
+    return rel if len(rel) <= 80 else "..." + rel[-77:]
 
 
 def copy_folder(src, dst, uid, limit=None):
