@@ -452,6 +452,42 @@ shortsend() {
     assert_said "./hello is set-user-ID (it runs as uid 65534): for such a program the loader ignores LD_PRELOAD"
 }
 
+# dropped NAME: a C file in submission NAME whose send() result is
+# dropped (a finding of --source), and a Makefile that compiles it, then
+# writes a clean server.c over it, as a build may.
+dropped() {
+    local dir="$CLASS/$1"
+    mkdir -p "$dir"
+    printf '%s\n' '#include <sys/socket.h>' 'int main(void)' '{' \
+        '    char buf[8] = "hello";' '    send(3, buf, 5, 0);' \
+        '    return 0;' '}' >"$dir/server.c"
+    printf '%s\n' 'all:' '	cc -c -o server.o server.c' \
+        '	printf "int main(void) { return 0; }\n" >server.c' \
+        >"$dir/Makefile"
+}
+
+@test "sandbox: --source reads each file as submitted, not as its build left it" {
+    honest plain
+    dropped plain
+    honest rewrites
+    dropped rewrites
+    echo "build: make" >>"$CLASS/rewrites/run"
+    grade "$BATS_TEST_TMPDIR/out.csv" echo-server --only source,loopback \
+        --source server.c
+    assert_failure 1
+    rows "$BATS_TEST_TMPDIR/out.csv" source loopback
+    assert_line --index 0 "plain 1 1 0 FAIL PASS | source: 1 finding"
+    assert_line --index 1 "rewrites 1 1 0 FAIL PASS | source: 1 finding"
+    # check --sandbox --build: the same
+    cd "$CLASS/rewrites"
+    run bare timeout "$((150 * SCALE))" "$PYTHON" "$CHECK" --sandbox \
+        --build make --source server.c --only source,loopback \
+        echo-server -- "$PYTHON" server.py '{port}'
+    assert_failure 1
+    assert_line --regexp "^FAIL source +.*: 1 finding"
+    assert_output --partial "server.c:5: the result of send() is dropped"
+}
+
 # ---- check --sandbox: one program, in the same sandbox -----------------------
 
 @test "sandbox: check --sandbox runs one program in the batch's sandbox: its environment, its copy limit, --limit time" {
