@@ -467,6 +467,7 @@ dropped() {
 }
 
 @test "sandbox: --source reads each file as submitted, not as its build left it" {
+    command -v clang-tidy >/dev/null || skip "clang-tidy is not installed"
     honest plain
     dropped plain
     honest rewrites
@@ -485,6 +486,30 @@ dropped() {
         echo-server -- "$PYTHON" server.py '{port}'
     assert_failure 1
     assert_line --regexp "^FAIL source +.*: 1 finding"
+    assert_output --partial "server.c:5: the result of send() is dropped"
+}
+
+@test "sandbox: what a build leaves running is ended before the checks (it cannot end the source check's tools)" {
+    command -v clang-tidy >/dev/null || skip "clang-tidy is not installed"
+    honest killer
+    dropped killer
+    # a build that leaves a process of its own session, which ends the
+    # tools that read the source as they start
+    printf '%s\n' 'all:' \
+        "	setsid sh -c 'while :; do pkill -9 -x clang-tidy; pkill -9 -x cc1; sleep 0.005; done # $MARK' </dev/null >/dev/null 2>&1 &" \
+        >"$CLASS/killer/Makefile"
+    echo "build: make" >>"$CLASS/killer/run"
+    grade "$BATS_TEST_TMPDIR/out.csv" echo-server --only source,loopback \
+        --source server.c
+    assert_failure 1
+    rows "$BATS_TEST_TMPDIR/out.csv" source loopback
+    assert_output "killer 1 1 0 FAIL PASS | source: 1 finding"
+    # check --sandbox --build: the same
+    cd "$CLASS/killer"
+    run bare timeout "$((150 * SCALE))" "$PYTHON" "$CHECK" --sandbox \
+        --build make --source server.c --only source,loopback \
+        echo-server -- "$PYTHON" server.py '{port}'
+    assert_failure 1
     assert_output --partial "server.c:5: the result of send() is dropped"
 }
 

@@ -735,6 +735,8 @@ def settle():
     except (OSError, AttributeError):
         pass
     become_subreaper()
+    if params.get("sandboxed") and os.getpid() == 1:
+        sandbox.INIT.append(True)  # a build's leftovers can be ended
     return params
 
 
