@@ -241,6 +241,21 @@ for d in ('/', '/dev', '/etc'):
     assert_output "hog 1 0 0 PASS | "
 }
 
+@test "sandbox: a submission makes no user namespace, where it would mount a tmpfs past --limit disk" {
+    bwrap --help 2>&1 | grep -q -- --disable-userns ||
+        skip "this bwrap (before 0.8.0) cannot disable user namespaces"
+    # in a user namespace of its own, root there, it mounts a tmpfs of
+    # no set size and writes 48 MB in it, with --limit disk=16
+    honest userns "import subprocess
+if subprocess.run(['unshare', '-rm', 'sh', '-c', 'mkdir -p m && mount -t tmpfs none m && head -c 48M /dev/zero >m/f'], stderr=subprocess.DEVNULL).returncode == 0:
+    raise SystemExit('wrote 48 MB past --limit disk')"
+    grade "$BATS_TEST_TMPDIR/out.csv" echo-server --only loopback \
+        --limit disk=16
+    assert_success
+    rows "$BATS_TEST_TMPDIR/out.csv" loopback
+    assert_output "userns 1 0 0 PASS | "
+}
+
 @test "sandbox B2: a submission out of memory is named, and the batch grades the next" {
     # the sandbox makes a memory cgroup for itself only as root, where
     # the machine has one: asked of the module itself

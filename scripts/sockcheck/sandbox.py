@@ -180,14 +180,35 @@ def interpreter_dirs(py):
 def base_args(extra=(), disk=LIMITS.disk):
     """What every sandbox has: the system's directories, its own /dev,
     /proc, a /tmp and a /dev/shm of their own (tmpfs of disk MB and a
-    quarter of it), its namespaces, no capabilities."""
+    quarter of it), its namespaces, no capabilities, and, where bwrap
+    can (no_userns()), no user namespace of its own to make."""
     return visible(extra) + [
         "--dev", "/dev",
         "--size", str(max(disk // 4, 1) * MB), "--tmpfs", "/dev/shm",
         "--proc", "/proc",
         "--size", str(disk * MB), "--tmpfs", "/tmp",
         "--unshare-all", "--hostname", "sandbox", "--die-with-parent",
-        "--new-session", "--cap-drop", "ALL", "--as-pid-1"]
+        "--new-session", "--cap-drop", "ALL", "--as-pid-1"] + no_userns()
+
+
+USERNS = []  # no_userns()'s answer, once found
+
+
+def no_userns():
+    """bwrap's arguments that keep a submission from making user
+    namespaces (bwrap 0.8.0 on: --disable-userns): in one, it is root
+    and may mount a tmpfs of its own, of no set size, past --limit
+    disk; and it reaches more of the kernel. [] with an older bwrap."""
+    if not USERNS:
+        exe = shutil.which("bwrap")
+        try:
+            said = subprocess.run([exe, "--help"], capture_output=True,
+                                  timeout=30).stdout if exe else b""
+        except (OSError, subprocess.TimeoutExpired):
+            said = b""
+        USERNS.append(["--unshare-user", "--disable-userns"]
+                      if b"--disable-userns" in said else [])
+    return USERNS[0]
 
 
 def read_only():
