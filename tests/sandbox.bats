@@ -6,7 +6,10 @@
 # limits (its disk, memory and time, a run file's --wait), how the CSV
 # keeps its rows apart and whole (names that look alike, a full disk),
 # what reaches the lecturer's terminal, and NOT RUN counted as its own;
-# last, check --sandbox, one program in that same sandbox.
+# then what a submission's folder or build may not do (a hard link to
+# another user's file, a source rewritten or its readers ended by the
+# build, a user namespace of its own); last, check --sandbox, one
+# program in that same sandbox.
 #
 # A submission that sees what it must not gives up (SystemExit) before
 # it listens: its row then fails, and the test with it.
