@@ -6,7 +6,10 @@
 # limits (its disk, memory and time, a run file's --wait), how the CSV
 # keeps its rows apart and whole (names that look alike, a full disk),
 # what reaches the lecturer's terminal, and NOT RUN counted as its own;
-# last, check --sandbox, one program in that same sandbox.
+# then what a submission's folder or build may not do (a hard link to
+# another user's file, a source rewritten or its readers ended by the
+# build, a user namespace of its own); last, check --sandbox, one
+# program in that same sandbox.
 #
 # A submission that sees what it must not gives up (SystemExit) before
 # it listens: its row then fails, and the test with it.
@@ -241,6 +244,21 @@ for d in ('/', '/dev', '/etc'):
     assert_output "hog 1 0 0 PASS | "
 }
 
+@test "sandbox: a submission makes no user namespace, where it would mount a tmpfs past --limit disk" {
+    bwrap --help 2>&1 | grep -q -- --disable-userns ||
+        skip "this bwrap (before 0.8.0) cannot disable user namespaces"
+    # in a user namespace of its own, root there, it mounts a tmpfs of
+    # no set size and writes 48 MB in it, with --limit disk=16
+    honest userns "import subprocess
+if subprocess.run(['unshare', '-rm', 'sh', '-c', 'mkdir -p m && mount -t tmpfs none m && head -c 48M /dev/zero >m/f'], stderr=subprocess.DEVNULL).returncode == 0:
+    raise SystemExit('wrote 48 MB past --limit disk')"
+    grade "$BATS_TEST_TMPDIR/out.csv" echo-server --only loopback \
+        --limit disk=16
+    assert_success
+    rows "$BATS_TEST_TMPDIR/out.csv" loopback
+    assert_output "userns 1 0 0 PASS | "
+}
+
 @test "sandbox B2: a submission out of memory is named, and the batch grades the next" {
     # the sandbox makes a memory cgroup for itself only as root, where
     # the machine has one: asked of the module itself
@@ -282,6 +300,29 @@ if p:
     assert_line --index 0 "deep 0 1 1 NOT RUN | its folder could not be copied: folders more than 64 deep"
     assert_line --index 1 "small 1 0 0 PASS | "
     assert_line --index 2 "sparse 0 1 1 NOT RUN | its folder could not be copied: its folder holds more than 32 MB (every byte of a sparse file counts): not copied"
+}
+
+@test "sandbox: a hard link to another user's file is not copied in (the copy is made as root)" {
+    [[ $EUID -eq 0 ]] || skip "only root's copy can read another user's file"
+    # a file only its owner reads, and a submission that holds a hard
+    # link to it: made by a student on the grading machine (where
+    # fs.protected_hardlinks is 0) or by an archive's hard link
+    local secret="$BATS_TEST_TMPDIR/secret"
+    echo "secret-of-another-$MARK" >"$secret"
+    chown 43210:43210 "$secret"
+    chmod 600 "$secret"
+    honest spy "$(peeks notes.txt)"
+    ln "$secret" "$CLASS/spy/notes.txt" ||
+        skip "no hard link to another user's file here"
+    # a hard link between its own files is copied, as any file
+    honest good
+    ln "$CLASS/good/server.py" "$CLASS/good/linked.py"
+    grade "$BATS_TEST_TMPDIR/out.csv" echo-server --only loopback
+    assert_failure 1
+    refute_output --partial "secret-of-another"
+    rows "$BATS_TEST_TMPDIR/out.csv" loopback
+    assert_line --index 0 "good 1 0 0 PASS | "
+    assert_line --index 1 "spy 0 1 1 NOT RUN | its folder could not be copied: notes.txt: a hard link to a file of another user (uid 43210): not copied"
 }
 
 # ---- B7-B9: the CSV and the terminal ----------------------------------------
@@ -427,6 +468,67 @@ shortsend() {
         -- ./hello '{port}'
     assert_success
     assert_said "./hello is set-user-ID (it runs as uid 65534): for such a program the loader ignores LD_PRELOAD"
+}
+
+# dropped NAME: a C file in submission NAME whose send() result is
+# dropped (a finding of --source), and a Makefile that compiles it, then
+# writes a clean server.c over it, as a build may.
+dropped() {
+    local dir="$CLASS/$1"
+    mkdir -p "$dir"
+    printf '%s\n' '#include <sys/socket.h>' 'int main(void)' '{' \
+        '    char buf[8] = "hello";' '    send(3, buf, 5, 0);' \
+        '    return 0;' '}' >"$dir/server.c"
+    printf '%s\n' 'all:' '	cc -c -o server.o server.c' \
+        '	printf "int main(void) { return 0; }\n" >server.c' \
+        >"$dir/Makefile"
+}
+
+@test "sandbox: --source reads each file as submitted, not as its build left it" {
+    command -v clang-tidy >/dev/null || skip "clang-tidy is not installed"
+    honest plain
+    dropped plain
+    honest rewrites
+    dropped rewrites
+    echo "build: make" >>"$CLASS/rewrites/run"
+    grade "$BATS_TEST_TMPDIR/out.csv" echo-server --only source,loopback \
+        --source server.c
+    assert_failure 1
+    rows "$BATS_TEST_TMPDIR/out.csv" source loopback
+    assert_line --index 0 "plain 1 1 0 FAIL PASS | source: 1 finding"
+    assert_line --index 1 "rewrites 1 1 0 FAIL PASS | source: 1 finding"
+    # check --sandbox --build: the same
+    cd "$CLASS/rewrites"
+    run bare timeout "$((150 * SCALE))" "$PYTHON" "$CHECK" --sandbox \
+        --build make --source server.c --only source,loopback \
+        echo-server -- "$PYTHON" server.py '{port}'
+    assert_failure 1
+    assert_line --regexp "^FAIL source +.*: 1 finding"
+    assert_output --partial "server.c:5: the result of send() is dropped"
+}
+
+@test "sandbox: what a build leaves running is ended before the checks (it cannot end the source check's tools)" {
+    command -v clang-tidy >/dev/null || skip "clang-tidy is not installed"
+    honest killer
+    dropped killer
+    # a build that leaves a process of its own session, which ends the
+    # tools that read the source as they start
+    printf '%s\n' 'all:' \
+        "	setsid sh -c 'while :; do pkill -9 -x clang-tidy; pkill -9 -x cc1; sleep 0.005; done # $MARK' </dev/null >/dev/null 2>&1 &" \
+        >"$CLASS/killer/Makefile"
+    echo "build: make" >>"$CLASS/killer/run"
+    grade "$BATS_TEST_TMPDIR/out.csv" echo-server --only source,loopback \
+        --source server.c
+    assert_failure 1
+    rows "$BATS_TEST_TMPDIR/out.csv" source loopback
+    assert_output "killer 1 1 0 FAIL PASS | source: 1 finding"
+    # check --sandbox --build: the same
+    cd "$CLASS/killer"
+    run bare timeout "$((150 * SCALE))" "$PYTHON" "$CHECK" --sandbox \
+        --build make --source server.c --only source,loopback \
+        echo-server -- "$PYTHON" server.py '{port}'
+    assert_failure 1
+    assert_output --partial "server.c:5: the result of send() is dropped"
 }
 
 # ---- check --sandbox: one program, in the same sandbox -----------------------

@@ -10,6 +10,7 @@ import subprocess
 import tempfile
 import time
 
+from . import sandbox
 from .common import LOCAL, Usage
 from .procfs import all_pids, net_table, socket_inodes
 from .words import and_list, plural, printable, secs
@@ -180,8 +181,9 @@ def build(here, line):
     the shell; raise BuildFailed with its status and last line of output
     when it fails or takes more than BUILD_LIMIT seconds. The build is
     over when the shell is: a process it left in the background (which
-    may hold its output open) is ended with its process group, or, if it
-    left the group, with the sandbox."""
+    may hold its output open) is ended with its process group; in a
+    sandbox, one that left the group is ended too, before any check
+    (sandbox.end_others()), else with the checker."""
     cmd = line.split(":", 1)[1].strip()
     if not cmd:
         raise Usage("build: expected a command after 'build:'")
@@ -202,6 +204,8 @@ def build(here, line):
         except OSError:
             pass
         p.wait()
+        # in a sandbox, what left the group too
+        sandbox.end_others()
         if ended is None:
             raise BuildFailed("'%s' still ran after %d s, and was ended"
                               % (cmd, BUILD_LIMIT))

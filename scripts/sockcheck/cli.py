@@ -51,11 +51,12 @@ def list_checks():
           "end of each.")
 
 
-def single(opts, tmpdir, reporter_for=Reporter, out=None):
+def single(opts, tmpdir, reporter_for=Reporter, out=None, source_dir=None):
     """One program: --build first, if given, then the checks, reported
     by reporter_for(format, run, out) to out (standard output), or, with
     --output FILE, into FILE once they have all ended. The exit
-    status."""
+    status. source_dir: where --source's files are read (in --sandbox,
+    the read-only copy of the folder, which the build cannot change)."""
     cwd = os.getcwd()
     validate(opts, cwd, program=not opts.build)
     kind, checks = kind_and_checks(opts)
@@ -66,7 +67,9 @@ def single(opts, tmpdir, reporter_for=Reporter, out=None):
               only=opts.only, cwd=None, wait=opts.wait,
               strace=opts.strace, narrate=opts.narrate, tmpdir=tmpdir,
               spec=opts.loaded or kind_spec(kind))
-    run.sources = opts.source or []
+    run.sources = [os.path.join(source_dir, name) if source_dir else name
+                   for name in opts.source or []]
+    run.source_dir = source_dir
     run.require_faults = opts.require_faults
     kept = io.StringIO() if opts.output and out is None else None
     reporter = reporter_for(opts.format, run, out or kept or sys.stdout)

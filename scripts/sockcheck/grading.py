@@ -735,6 +735,8 @@ def settle():
     except (OSError, AttributeError):
         pass
     become_subreaper()
+    if params.get("sandboxed") and os.getpid() == 1:
+        sandbox.INIT.append(True)  # a build's leftovers can be ended
     return params
 
 
@@ -791,7 +793,10 @@ def inner_checks(params, tmpdir):
               cwd=cwd, wait=params["wait"], strace=params["strace"],
               narrate=params["narrate"], tmpdir=tmpdir, checks=checks,
               spec=spec)
-    run.sources = [os.path.join(cwd, name)
+    # --source reads each file as submitted: in the sandbox, from its
+    # read-only copy (STAGED), which the build cannot write over
+    run.source_dir = sandbox.STAGED if params.get("staged") else cwd
+    run.sources = [os.path.join(run.source_dir, name)
                    for name in params.get("source") or []]
     run.require_faults = params.get("require_faults", False)
     if params["sandboxed"]:

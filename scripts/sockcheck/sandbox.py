@@ -180,14 +180,35 @@ def interpreter_dirs(py):
 def base_args(extra=(), disk=LIMITS.disk):
     """What every sandbox has: the system's directories, its own /dev,
     /proc, a /tmp and a /dev/shm of their own (tmpfs of disk MB and a
-    quarter of it), its namespaces, no capabilities."""
+    quarter of it), its namespaces, no capabilities, and, where bwrap
+    can (no_userns()), no user namespace of its own to make."""
     return visible(extra) + [
         "--dev", "/dev",
         "--size", str(max(disk // 4, 1) * MB), "--tmpfs", "/dev/shm",
         "--proc", "/proc",
         "--size", str(disk * MB), "--tmpfs", "/tmp",
         "--unshare-all", "--hostname", "sandbox", "--die-with-parent",
-        "--new-session", "--cap-drop", "ALL", "--as-pid-1"]
+        "--new-session", "--cap-drop", "ALL", "--as-pid-1"] + no_userns()
+
+
+USERNS = []  # no_userns()'s answer, once found
+
+
+def no_userns():
+    """bwrap's arguments that keep a submission from making user
+    namespaces (bwrap 0.8.0 on: --disable-userns): in one, it is root
+    and may mount a tmpfs of its own, of no set size, past --limit
+    disk; and it reaches more of the kernel. [] with an older bwrap."""
+    if not USERNS:
+        exe = shutil.which("bwrap")
+        try:
+            said = subprocess.run([exe, "--help"], capture_output=True,
+                                  timeout=30).stdout if exe else b""
+        except (OSError, subprocess.TimeoutExpired):
+            said = b""
+        USERNS.append(["--unshare-user", "--disable-userns"]
+                      if b"--disable-userns" in said else [])
+    return USERNS[0]
 
 
 def read_only():
@@ -442,6 +463,39 @@ def own_processes():
     return n
 
 
+# ---- what a build leaves behind ---------------------------------------------
+
+# Set by the checker inside a sandbox (grading.settle()), PID 1 of the
+# sandbox's PID namespace: end_others() ends every other process there.
+INIT = []
+
+
+def end_others():
+    """In a sandbox, once a build has ended: end every process left in
+    it but the checker itself (PID 1; kill(-1) spares its caller). A
+    build may leave one that left its session (setsid), which would live
+    on through the checks and could end, or trace, what the checker
+    starts there (the compilers that read --source's files: their
+    findings then vanish). Outside a sandbox: nothing."""
+    if not INIT or os.getpid() != 1:
+        return
+    import signal
+    import time
+    for _ in range(100):
+        try:
+            os.kill(-1, signal.SIGKILL)
+        except OSError:
+            pass  # no other process left to signal
+        while True:  # PID 1 is the parent of every orphan: reap them
+            try:
+                pid, _ = os.waitpid(-1, os.WNOHANG)
+            except ChildProcessError:
+                return  # none left
+            if pid == 0:
+                break
+        time.sleep(0.02)
+
+
 # ---- memory for the whole sandbox: a cgroup, where there is one ----------
 
 CGROUP_V1 = "/sys/fs/cgroup/memory"
@@ -572,18 +626,23 @@ def folder_size(src, limit):
 def copy_tree(src, dst, uid=None, depth=0):
     """Copy src to dst: directories, regular files and symbolic links (as
     links, not followed); FIFOs, sockets and devices left out. As root
-    (uid not None) the copy belongs to uid. Raises CopyRefused with one
+    (uid not None) the copy belongs to uid. A hard link to a file of
+    another user than src's own is refused: the copy, made with root's
+    rights, would give the sandbox a file its student could not read
+    (/etc/shadow, another student's work). Raises CopyRefused with one
     line: the name inside src, and what went wrong."""
     def refuse(path, e):
-        rel = os.path.relpath(path, ROOTS[-1]) if ROOTS else path
-        if len(rel) > 80:
-            rel = "..." + rel[-77:]
+        rel = short(os.path.relpath(path, ROOTS[-1]) if ROOTS else path)
         why = ("no room left (the sandbox's /tmp is full)"
                if e.errno in (errno.ENOSPC, errno.EDQUOT)
                else (e.strerror or str(e)).lower())
         raise CopyRefused("%s: %s" % (rel, why))
     if depth == 0:
         ROOTS.append(src)
+    try:
+        owner = os.stat(ROOTS[-1]).st_uid
+    except OSError:
+        owner = None
     try:
         if depth > 64:
             raise CopyRefused("folders more than 64 deep")
@@ -599,6 +658,13 @@ def copy_tree(src, dst, uid=None, depth=0):
                 if stat.S_ISLNK(st.st_mode):
                     os.symlink(os.readlink(s), d)
                 elif stat.S_ISREG(st.st_mode):
+                    if st.st_nlink > 1 and owner is not None and \
+                            st.st_uid != owner:
+                        raise CopyRefused(
+                            "%s: a hard link to a file of another user "
+                            "(uid %d): not copied" % (
+                                short(os.path.relpath(s, ROOTS[-1])),
+                                st.st_uid))
                     shutil.copyfile(s, d, follow_symlinks=False)
                     os.chmod(d, stat.S_IMODE(st.st_mode) & 0o777)
                 elif stat.S_ISDIR(st.st_mode):
@@ -621,6 +687,11 @@ def copy_tree(src, dst, uid=None, depth=0):
 
 
 ROOTS = []  # the folder copy_tree() copies, for its messages
+
+
+def short(rel):
+    """A name inside a copied folder, cut to its last 80 characters."""
+    return rel if len(rel) <= 80 else "..." + rel[-77:]
 
 
 def copy_folder(src, dst, uid, limit=None):

@@ -280,7 +280,9 @@ def inner():
     tmpdir = tempfile.mkdtemp(prefix="sockstep-check.")
     try:
         opts = Options(**params["options"])
-        status = single(opts, tmpdir, reporter_for=Told, out=Relay(emit))
+        status = single(opts, tmpdir, reporter_for=Told, out=Relay(emit),
+                        source_dir=sandbox.STAGED
+                        if params.get("staged") else None)
     except Usage as e:
         print("%s: %s" % (PROG, e), file=sys.stderr, flush=True)
         status = 2

@@ -789,7 +789,7 @@ def source_check(run, res):
     gone = [p for p in run.sources if not os.path.isfile(p) or
             not os.access(p, os.R_OK)]
     if gone:
-        cwd = getattr(run, "cwd", None)
+        cwd = getattr(run, "source_dir", None) or getattr(run, "cwd", None)
         res.not_run("Not run: cannot read %s." % ", ".join(
             printable(os.path.relpath(p, cwd) if cwd else p)
             for p in gone), "no such file" if not any(
