@@ -323,13 +323,13 @@ class Busy:
             self.share >= 0.5 or self.cpu >= 0.5 * self.span)
 
     def short(self):
-        """A spin in a few words (a row's notes): the CPU it used, and,
-        when that is under half the time, the looks that made it one."""
-        words = "%s of CPU in %s" % (secs(self.cpu), secs(self.span))
-        if self.cpu < 0.5 * self.span:
-            words += ", and ready to run at %d%% of %d looks" % (
-                round(100 * self.share), self.looks)
-        return words
+        """A spin in a few words (a row's notes): the CPU it used, and the
+        looks that found it ready to run. Both, always: which of the two
+        made it a spin depends on how busy the machine was, and a row's
+        words must not (only its figures may)."""
+        return "%s of CPU in %s, and ready to run at %d%% of %d looks" % (
+            secs(self.cpu), secs(self.span), round(100 * self.share),
+            self.looks)
 
     def words(self):
         return ("used %s of CPU in %s and was running or ready to run at "

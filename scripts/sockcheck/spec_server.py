@@ -364,15 +364,29 @@ class Burst:
                     sides.append(bool(side and side.inode and any(
                         p != owner for p in holders)))
                 if all(sides):
-                    try:
-                        os.kill(owner, signal.SIGSTOP)
+                    if stop(owner):
                         self.stopped = owner
-                    except OSError:
-                        pass
                     return
                 time.sleep(0.05)
         finally:
             self.decided.set()
+
+
+def stop(pid):
+    """SIGSTOP pid and wait until it is stopped (state T; ZOMBIES_SETTLE
+    at most): the signal takes effect only once the process runs, and a
+    SIGCHLD that came before would be handled first. True once stopped."""
+    try:
+        os.kill(pid, signal.SIGSTOP)
+    except OSError:
+        return False
+    deadline = time.monotonic() + ZOMBIES_SETTLE
+    while time.monotonic() < deadline:
+        st = proc_stat(pid)
+        if st is None or st["state"] in ("T", "t"):
+            return st is not None
+        time.sleep(0.01)
+    return True
 
 
 def end_together(prog, talks, stopped=None):
@@ -388,12 +402,8 @@ def end_together(prog, talks, stopped=None):
     pid stopped, or None."""
     owner = prog.owner
     kids = [p for p in prog.pids() if p != owner]
-    if stopped is None and owner is not None and kids:
-        try:
-            os.kill(owner, signal.SIGSTOP)
-            stopped = owner
-        except OSError:
-            pass
+    if stopped is None and owner is not None and kids and stop(owner):
+        stopped = owner
     ports = []
     for talk in talks:
         if talk.c:
