@@ -305,7 +305,7 @@ static inline void ss_received_said(int fd, ssize_t n, size_t len, int flags,
 static inline void ss_shutdown_said(int fd, int how, int kind)
 {
     if (ss_kind_unix(kind)) {
-        char text[400];
+        char text[512];
         snprintf(
             text, sizeof text,
             "%s on a Unix socket sends no packet (there is no "
