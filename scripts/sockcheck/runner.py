@@ -66,6 +66,7 @@ class Run:
         self.exchange_failed = False  # broken: the spec's exchange failed
         self.plain = None  # plain_exchange_fails(), once known
         self.sources = []  # --source: the files the source check reads
+        self.picture = None  # --picture DIR
 
     def next_id(self):
         """A number for a file in tmpdir: unique among all the Runs that
@@ -133,7 +134,11 @@ class Run:
                     res.trace += p.trace_tail()
                     res.narration += p.narration_tail()
                     res.output += tail_lines(p.output())
-            self.finish()
+            drawn = list(self.programs)
+            self.finish()  # the captures end here, after the programs
+            if self.picture and res.state is State.FAILED:
+                from .pictures import draw
+                draw(self, chk, res, drawn)
         if res.state is State.FAILED and \
                 self.plays_kind_spec(chk) and not res.aside:
             plain = self.plain_exchange_fails()
