@@ -1,0 +1,101 @@
+#!/usr/bin/env bats
+# shellcheck disable=SC2153 # ROOT comes from test_helper
+# scripts/check --picture DIR: the exchange of each failed check drawn
+# into DIR (CHECK.svg, CHECK.txt); its arrows are the packets tcpdump saw
+# and its boxes the narrated calls (tests/picture-check, on what the chart
+# was drawn from: SOCKSTEP_PICTURE_KEEP=1 keeps it in DIR); no picture
+# for a check that passed.
+
+# The longest wait inside a test here is 150 s: bats' own per-test
+# limit must be longer (tests/timeouts checks it).
+: "${BATS_TEST_TIMEOUT:=$((180 * ${SOCKSTEP_TEST_SCALE:-1}))}"
+load test_helper
+
+SCRIPT="$ROOT/scripts/check"
+CHART_CHECK="$ROOT/tests/picture-check"
+SAMPLE="$ROOT/tests/students/hello-broken.py"
+
+setup_file() {
+    make -s -C "$ROOT" build/libsockstep.so >&2
+}
+
+teardown() {
+    kill_all_bg
+}
+
+need_tools() {
+    local t
+    for t in tcpdump mscgen rsvg-convert; do
+        command -v "$t" >/dev/null || skip "$t is not installed"
+    done
+    if [[ $EUID -ne 0 ]]; then
+        unshare --user --net --map-user="$(id -u)" --keep-caps true \
+            2>/dev/null || skip "neither root nor user namespaces here"
+    fi
+}
+
+# chart_check NAME [CHART]: tests/picture-check on DIR's NAME.msc (or
+# CHART) against NAME.packets and NAME.narration; the port is the one
+# the server bound, read from its narration.
+chart_check() {
+    local d="$BATS_TEST_TMPDIR/pics" port
+    port=$(grep -o -E 'bind\([0-9]+, 127\.0\.0\.1:[0-9]+' \
+        "$d/$1.narration" | head -n 1 | grep -o -E '[0-9]+$')
+    [[ -n "$port" ]]
+    run "$PYTHON" "$CHART_CHECK" "$port" "${2:-$d/$1.msc}" \
+        "$d/$1.packets" server="$d/$1.narration"
+}
+
+@test "check --picture: a server that dies at a reset gets reset.svg, drawn from the real packets; a passing check none" {
+    need_tools
+    local d="$BATS_TEST_TMPDIR/pics"
+    # hello-broken.py passes the spec's exchange and dies at the reset
+    # (tests/students/EXPECTED).
+    run bare env SOCKSTEP_PICTURE_KEEP=1 timeout "$((150 * SCALE))" \
+        "$PYTHON" "$SCRIPT" --picture "$d" --only exchange,reset \
+        --spec "$ROOT/scripts/sockcheck/specs/hello.spec" -- \
+        "$PYTHON" "$SAMPLE" '{port}'
+    assert_failure 1
+    assert_line --regexp '^PASS exchange '
+    assert_line --regexp '^FAIL reset '
+    assert_output --partial "$d/reset.svg"
+    # The failed check's picture, and none for the one that passed.
+    [ -e "$d/reset.svg" ]
+    [ ! -e "$d/exchange.svg" ]
+    [ ! -e "$d/exchange.txt" ]
+    run grep -c '<svg' "$d/reset.svg"
+    assert_output 1
+    run rsvg-convert -o "$d/reset.png" "$d/reset.svg"
+    assert_success
+    # The chart in words has the checker's reset, from its client to the
+    # server, after the line the client sent.
+    run cat "$d/reset.txt"
+    assert_output --regexp 'PSH-ACK, 4 bytes from scripts/check \(its clients\) to server \(python3? hello-broken\.py\); .*RST(-ACK)? from scripts/check \(its clients\) to server'
+    grep -q 'Flags \[R' "$d/reset.packets"
+    # Every arrow is a packet tcpdump saw, every box a narrated call.
+    chart_check reset
+    assert_success
+    assert_output --regexp 'packets, [0-9]+ arrows: ok$'
+    # The check fails when the chart leaves out its RST.
+    grep -q -E ' -> .*label="RST' "$d/reset.msc"
+    grep -v -E ' -> .*label="RST' "$d/reset.msc" >"$d/no-rst.msc"
+    chart_check reset "$d/no-rst.msc"
+    assert_failure 1
+    assert_output --regexp 'arrows, but tcpdump saw [0-9]+ packets'
+}
+
+@test "check --picture: refused in one line where it cannot work" {
+    local d="$BATS_TEST_TMPDIR"
+    run "$PYTHON" "$SCRIPT" --picture "$d/p" --batch "$d" echo-server
+    assert_failure 2
+    assert_output "scripts/check: --picture: not with --batch (yet): check one program"
+    # No tcpdump, no mscgen on the PATH.
+    mkdir "$d/empty"
+    run env PATH="$d/empty" "$PYTHON" "$SCRIPT" --picture "$d/p" \
+        echo-server -- "$PYTHON" x.py '{port}'
+    assert_failure 2
+    assert_output --regexp '^scripts/check: --picture: (tcpdump|mscgen) is not installed'
+    [ ! -e "$d/p" ]
+    run "$PYTHON" "$SCRIPT" --help
+    assert_output --partial "--picture DIR"
+}
