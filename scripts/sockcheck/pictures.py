@@ -17,11 +17,12 @@ import os
 import re
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import time
 
-from .common import NARRATE_LIB, PROG, TOP, NotReady, Usage
+from .common import LOCAL, NARRATE_LIB, PROG, TOP, NotReady, Usage
 
 CHART = os.path.normpath(os.path.join(TOP, "scripts", "lib", "picture.py"))
 # Set in the checker run again inside its own namespaces.
@@ -89,19 +90,27 @@ def without_caps():
 
 
 class Tcpdump:
-    """tcpdump on lo, port PORT, into a file of run.tmpdir."""
+    """tcpdump on lo, port PORT, into a file of run.tmpdir. Its end is
+    an event too: a datagram of the checker's own (to a port it holds,
+    MARK) is sent last, and once tcpdump has printed it, every packet
+    before it has been printed (stop()); its line is then left out."""
 
     def __init__(self, run, port):
         n = run.next_id()
         self.port = port
         self.packets = os.path.join(run.tmpdir, "packets.%d" % n)
         self.errors = os.path.join(run.tmpdir, "tcpdump.%d" % n)
+        self.mark = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        self.mark.bind((LOCAL, 0))
+        self.mark_port = self.mark.getsockname()[1]
         with open(self.packets, "wb") as out, \
                 open(self.errors, "wb") as err:
             self.proc = subprocess.Popen(
                 ["tcpdump", "-i", "lo", "-nn", "-tt", "-U", "-l",
-                 "port %d" % port], stdin=subprocess.DEVNULL, stdout=out,
-                stderr=err, start_new_session=True)
+                 "--immediate-mode",
+                 "port %d or (udp and dst port %d)" % (port, self.mark_port)],
+                stdin=subprocess.DEVNULL, stdout=out, stderr=err,
+                start_new_session=True)
         deadline = time.monotonic() + READY_LIMIT
         while b"listening on" not in self.said():
             if self.proc.poll() is not None or time.monotonic() > deadline:
@@ -115,29 +124,53 @@ class Tcpdump:
         with open(self.errors, "rb") as f:
             return f.read()
 
+    def marked(self):
+        with open(self.packets, "rb") as f:
+            return (".%d: UDP" % self.mark_port).encode() in f.read()
+
     def stop(self):
-        """Its last packets (until its output stops growing), then
-        its end."""
+        """The mark sent, and waited for (at most READY_LIMIT s); then
+        tcpdump's end, and the mark's line left out."""
         if self.proc.poll() is None:
-            last = -1
+            with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+                s.sendto(b"end", (LOCAL, self.mark_port))
             deadline = time.monotonic() + READY_LIMIT
-            while time.monotonic() < deadline:
-                now = os.path.getsize(self.packets)
-                if now == last:
-                    break
-                last = now
-                time.sleep(0.2)
+            while not self.marked() and self.proc.poll() is None and \
+                    time.monotonic() < deadline:
+                time.sleep(0.02)
             self.proc.send_signal(signal.SIGINT)
         try:
             self.proc.wait(READY_LIMIT)
         except subprocess.TimeoutExpired:
             self.proc.kill()
             self.proc.wait()
+        self.mark.close()
+        end = (".%d: UDP" % self.mark_port).encode()
+        with open(self.packets, "rb") as f:
+            lines = [ln for ln in f if end not in ln]
+        with open(self.packets, "wb") as f:
+            f.writelines(lines)
 
 
-def draw(run, chk, res, programs):
+def window(path, ended, out):
+    """tcpdump's lines of path up to the time ended (time.time()'s, the
+    clock tcpdump -tt prints), into out: the packets of the check itself,
+    not those of the checker stopping the program after it."""
+    with open(path, "rb") as f, open(out, "wb") as o:
+        for line in f:
+            t = line.split(b" ", 1)[0]
+            try:
+                if float(t) > ended:
+                    continue
+            except ValueError:
+                pass  # a line tcpdump -x adds: kept with its packet
+            o.write(line)
+
+
+def draw(run, chk, res, programs, ended):
     """The failed check chk's chart, from the programs it ran, into
-    run.picture: NAME.svg and NAME.txt. Says where in res."""
+    run.picture: NAME.svg and NAME.txt. Says where in res. ended: the
+    time its verdict was reached; what came after is not drawn."""
     # The program the check judged is its first; a second run (restart)
     # has a port, a capture and a chart of its own: NAME-2.
     client = getattr(run.spec, "program", "server") == "client" or \
@@ -155,14 +188,16 @@ def draw(run, chk, res, programs):
         msc = os.path.join(run.tmpdir, "%s.msc" % name)
         svg = os.path.join(run.picture, name + ".svg")
         alt = os.path.join(run.tmpdir, "%s.txt" % name)
+        packets = os.path.join(run.tmpdir, "%s.packets" % name)
+        window(cap.packets, ended, packets)
         try:
             subprocess.run(
                 [sys.executable, CHART, "--port", str(p.port),
-                 "--title", "check %s failed: %s" % (chk.name, res.reason),
+                 "--title", "check %s failed" % chk.name,
                  "--peer", "scripts/check|its %s" % (
                      "server" if client else "clients"),
                  "--out", msc, "--alt", alt,
-                 "%s|%s=%s" % (who, prog, p.narration), cap.packets],
+                 "%s|%s=%s" % (who, prog, p.narration), packets],
                 check=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
             with open(msc) as f:
                 if not LANE.search(f.read()):
@@ -178,7 +213,7 @@ def draw(run, chk, res, programs):
             continue
         made.append(svg)
         if os.environ.get(KEEP):
-            for path, end in ((msc, "msc"), (cap.packets, "packets"),
+            for path, end in ((msc, "msc"), (packets, "packets"),
                               (p.narration, "narration")):
                 shutil.copyfile(path, os.path.join(run.picture,
                                                    "%s.%s" % (name, end)))

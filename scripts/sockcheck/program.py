@@ -179,7 +179,7 @@ class Program:
             from .pictures import Tcpdump
             env["SOCKSTEP_TIMESTAMPS"] = "1"
             self.capture = Tcpdump(run, port)
-            run.cleanup.append(self.capture.stop)
+            run.captures.append(self.capture)
         if run.narrate or faults or getattr(run, "picture", None):
             # faults ("recv=3"): scripts/narrate --faults makes them
             self.narration = os.path.join(run.tmpdir,
@@ -287,6 +287,8 @@ class Program:
         procs = my_procs()
         me = os.getpid()
         others = {p.pid for p in self.run.programs if p is not self}
+        # --picture's tcpdumps are the checker's, not the program's
+        others |= {c.proc.pid for c in getattr(self.run, "captures", ())}
         # Once the program is reaped, its number may be given to a new
         # process (pid_max may be 32768): a process of that number that
         # started at another time, and its session, are not ours.
