@@ -84,6 +84,28 @@ chart_check() {
     assert_output --regexp 'arrows, but tcpdump saw [0-9]+ packets'
 }
 
+@test "check --picture: a server that never closes: its chart ends with the checker's FIN answered by an ACK alone" {
+    need_tools
+    local d="$BATS_TEST_TMPDIR/pics"
+    cc -o "$BATS_TEST_TMPDIR/daytime-broken" \
+        "$ROOT/tests/students/daytime-broken.c"
+    run bare env SOCKSTEP_PICTURE_KEEP=1 timeout "$((150 * SCALE))" \
+        "$PYTHON" "$SCRIPT" --picture "$d" --only exchange \
+        --spec "$ROOT/scripts/sockcheck/specs/daytime.spec" -- \
+        "$BATS_TEST_TMPDIR/daytime-broken" '{port}'
+    assert_failure 1
+    assert_line --regexp '^FAIL exchange .*connection still open'
+    # The checker closes its end when the server has not (a FIN, which
+    # the server's kernel ACKs), seen to the end of the check; not the
+    # server's FIN that its stop after the check makes.
+    run cat "$d/exchange.txt"
+    assert_output --regexp 'PSH-ACK, 25 bytes from server \(daytime-broken\) to scripts/check \(its clients\); ACK from scripts/check \(its clients\) to server \(daytime-broken\); FIN-ACK from scripts/check \(its clients\) to server \(daytime-broken\); ACK from server \(daytime-broken\) to scripts/check \(its clients\)\.'
+    refute_output --partial 'FIN-ACK from server'
+    chart_check exchange
+    assert_success
+    assert_output --regexp '7 packets, 7 arrows: ok$'
+}
+
 @test "check --picture: refused in one line where it cannot work" {
     local d="$BATS_TEST_TMPDIR"
     run "$PYTHON" "$SCRIPT" --picture "$d/p" --batch "$d" echo-server
