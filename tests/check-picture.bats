@@ -20,6 +20,10 @@ setup_file() {
 }
 
 teardown() {
+    # The directory the test as nobody made outside its own (see there).
+    if [[ -n "${NOBODY_DIR:-}" && -d "$NOBODY_DIR" ]]; then
+        rm -rf "$NOBODY_DIR"
+    fi
     kill_all_bg
 }
 
@@ -104,6 +108,39 @@ chart_check() {
     chart_check exchange
     assert_success
     assert_output --regexp '7 packets, 7 arrows: ok$'
+}
+
+@test "check --picture: an ordinary user gets the picture, the checker in a namespace of its own, the program without its capabilities" {
+    need_tools
+    [[ $EUID -eq 0 ]] || skip "this test turns root into nobody (setpriv)"
+    command -v setpriv >/dev/null || skip "setpriv is not installed"
+    local as_nobody=(setpriv --reuid=65534 --regid=65534 --clear-groups)
+    "${as_nobody[@]}" unshare --user --net --map-user=65534 --keep-caps true \
+        2>/dev/null || skip "user namespaces are not allowed here"
+    # A directory nobody can reach: the test's own is root's alone. It is
+    # removed in teardown.
+    NOBODY_DIR=$(mktemp -d "${TMPDIR:-/tmp}/sockstep-check-picture.XXXXXX")
+    local d=$NOBODY_DIR
+    chmod 777 "$d"
+    cp "$SAMPLE" "$d/hello-broken.py"
+    # The server writes its capabilities beside itself first.
+    sed -i '1i import os\nwith open(os.path.join(os.path.dirname(__file__), "caps.txt"), "a") as c:\n    c.writelines(l for l in open("/proc/self/status") if l.startswith(("CapEff", "CapAmb")))' \
+        "$d/hello-broken.py"
+    chmod 644 "$d/hello-broken.py"
+    run bare timeout "$((150 * SCALE))" "${as_nobody[@]}" env HOME="$d" \
+        "$PYTHON" "$SCRIPT" --picture "$d/pics" --only reset \
+        --spec "$ROOT/scripts/sockcheck/specs/hello.spec" -- \
+        "$PYTHON" "$d/hello-broken.py" '{port}'
+    assert_failure 1
+    assert_line --regexp '^FAIL reset '
+    run stat -c %U "$d/pics/reset.svg"
+    assert_output nobody
+    run cat "$d/pics/reset.txt"
+    assert_output --regexp 'RST(-ACK)? from scripts/check \(its clients\) to server'
+    run cat "$d/caps.txt"
+    assert_line --regexp $'^CapEff:\t0+$'
+    assert_line --regexp $'^CapAmb:\t0+$'
+    refute_line --regexp $'^Cap(Eff|Amb):\t0*[1-9a-f]'
 }
 
 @test "check --picture: refused in one line where it cannot work" {
