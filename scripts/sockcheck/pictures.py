@@ -68,14 +68,16 @@ def refuse(opts):
 
 
 def into_netns(argv):
-    """Not root: run the checker again (argv) in namespaces of its own,
-    with lo up there. Returns its exit status."""
-    script = os.path.join(TOP, "scripts", "check")
+    """Not root: become the checker again (argv) in namespaces of its
+    own, with lo up there: exec, so that a signal to this process still
+    reaches the checker that runs the programs."""
+    script = os.path.normpath(os.path.join(TOP, "scripts", "check"))
     env = dict(os.environ, **{IN_NETNS: "1"})
-    return subprocess.call(
-        netns_command() + ["sh", "-c", 'ip link set lo up && exec "$@"',
-                           "sh", sys.executable, os.path.normpath(script)]
-        + argv[1:], env=env)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os.execvpe("unshare", netns_command() + [
+        "sh", "-c", 'ip link set lo up && exec "$@"', "sh", sys.executable,
+        script] + argv[1:], env)
 
 
 def without_caps():
