@@ -158,15 +158,15 @@ def window(path, ended, out):
     """tcpdump's lines of path up to the time ended (time.time()'s, the
     clock tcpdump -tt prints), into out: the packets of the check itself,
     not those of the checker stopping the program after it."""
+    keep = True
     with open(path, "rb") as f, open(out, "wb") as o:
         for line in f:
-            t = line.split(b" ", 1)[0]
             try:
-                if float(t) > ended:
-                    continue
+                keep = float(line.split(b" ", 1)[0]) <= ended
             except ValueError:
-                pass  # a line tcpdump -x adds: kept with its packet
-            o.write(line)
+                pass  # a line tcpdump -x adds: goes with its packet
+            if keep:
+                o.write(line)
 
 
 def draw(run, chk, res, programs, ended):
