@@ -3,7 +3,7 @@
 
 usage: picture.py --port P [--out FILE.msc] [--alt FILE.txt]
                   [--section N] [--dropped LOG] [--text COLS ROWS]
-                  [--title T] NAME=NARRATION... PACKETS
+                  [--title T] [--peer NAME] NAME=NARRATION... PACKETS
 
 NAME=NARRATION: a program's output with SOCKSTEP_TIMESTAMPS=1 (a lesson's
 own lines, or scripts/narrate's), NAME its name on the chart (server,
@@ -617,12 +617,19 @@ def main():
     ap.add_argument("--dropped", metavar="FILE", help="tcpdump -x's output "
                     "on the firewall's log (nflog): the packets it dropped, "
                     "drawn as lost (PACKETS must be tcpdump -x's too)")
+    ap.add_argument("--peer", metavar="NAME", help="the name of a lane "
+                    "that no narration is on (default: a peer, not "
+                    "narrated); \"|\" between its lines")
     ap.add_argument("inputs", nargs="+")
     a = ap.parse_args()
     if len(a.inputs) < 2 or any("=" not in x for x in a.inputs[:-1]):
         ap.error("expected NAME=NARRATION... PACKETS")
     rows, lanes, names, one_program, base = chart(
         a.port, a.inputs[:-1], a.inputs[-1], a.section, a.dropped)
+    if a.peer:
+        for lid, p, _ in lanes:
+            if p is None:
+                names[lid] = a.peer.split("|")
     if a.text:
         width, height = a.text
         text = "\n".join(text_chart(rows, lanes, names, width, height,

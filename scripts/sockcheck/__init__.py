@@ -30,6 +30,8 @@ The modules, from the bottom up:
   report        text, TAP, JSON, Gradescope and JUnit output (Reporter)
   options       the command line (argparse) as an Options object, and --help
   spec_faults   a spec server's checks under faults (scripts/narrate)
+  pictures      --picture: tcpdump on each check's port, and the chart
+                of a failed check (scripts/lib/picture.py, mscgen)
   batch         a submission's build, a fixed port, the summary
   runfile       a submission's run file, read as hostile input
   sandbox       the bubblewrap sandbox of each submission

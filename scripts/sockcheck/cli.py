@@ -60,6 +60,12 @@ def single(opts, tmpdir, reporter_for=Reporter, out=None, source_dir=None):
     cwd = os.getcwd()
     validate(opts, cwd, program=not opts.build)
     kind, checks = kind_and_checks(opts)
+    if opts.picture is not None:
+        try:
+            os.makedirs(opts.picture, exist_ok=True)
+        except OSError as e:
+            raise Usage("--picture: cannot make '%s': %s"
+                        % (opts.picture, e.strerror))
     if opts.source:
         from .source import SOURCE  # ast and the rest: with --source only
         checks = [SOURCE] + checks
@@ -67,6 +73,7 @@ def single(opts, tmpdir, reporter_for=Reporter, out=None, source_dir=None):
               only=opts.only, cwd=None, wait=opts.wait,
               strace=opts.strace, narrate=opts.narrate, tmpdir=tmpdir,
               spec=opts.loaded or kind_spec(kind))
+    run.picture = opts.picture
     run.sources = [os.path.join(source_dir, name) if source_dir else name
                    for name in opts.source or []]
     run.source_dir = source_dir
@@ -243,6 +250,11 @@ def main(argv):
                 raise Usage("--output: '%s' is a directory" % opts.output)
             if not os.access(folder, os.W_OK | os.X_OK):
                 raise Usage("--output: cannot write in '%s'" % folder)
+        if opts.picture is not None:
+            from .pictures import IN_NETNS, into_netns, refuse
+            refuse(opts)
+            if os.geteuid() != 0 and not os.environ.get(IN_NETNS):
+                return into_netns(argv)
         if opts.strace and shutil.which("strace") is None:
             raise Usage("--strace: strace is not installed")
         if opts.narrate and not os.path.exists(NARRATE_LIB):

@@ -211,6 +211,12 @@ OPTIONS = (
         "run the program under scripts/narrate, and show its last socket "
         "calls, told as the lessons tell them, when a check fails (it runs "
         "slower; needs make's build/libsockstep.so)"),
+    Opt(("--picture",), "picture", None, str, "DIR",
+        "draw the exchange of each check that fails into DIR (made if "
+        "need be) as CHECK.svg, a sequence chart of the program's calls "
+        "and the packets tcpdump saw, and CHECK.txt, the chart in words "
+        "(runs the program under scripts/narrate; needs tcpdump, mscgen, "
+        "and root or user namespaces; not with --batch or --sandbox)"),
     Opt(("--sandbox",), "sandbox", False, FLAG, None,
         "without --batch: check the program as --batch checks each "
         "submission, in a sandbox (bwrap) on a copy of the current "

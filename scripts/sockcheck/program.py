@@ -144,6 +144,11 @@ class Capture:
             os.close(self.fd)
 
 
+# A call's times, with SOCKSTEP_TIMESTAMPS=1 (--picture).
+STAMPED = re.compile(r"^(\[[a-z]+ \d+\] )?\[\d+\.\d+ (?:-|\d+\.\d+)\] ",
+                     re.M)
+
+
 def feed(fd, data):
     """Write data to fd, then close it."""
     try:
@@ -168,13 +173,23 @@ class Program:
         cmd = list(self.argv)
         env = dict(os.environ, NO_COLOR="1", TERM="dumb",
                    PYTHONUNBUFFERED="1")
-        if run.narrate or faults:
+        if getattr(run, "picture", None):
+            # --picture: the calls' times, and the port's packets from
+            # before the program starts (pictures.py)
+            from .pictures import Tcpdump
+            env["SOCKSTEP_TIMESTAMPS"] = "1"
+            self.capture = Tcpdump(run, port)
+            run.captures.append(self.capture)
+        if run.narrate or faults or getattr(run, "picture", None):
             # faults ("recv=3"): scripts/narrate --faults makes them
             self.narration = os.path.join(run.tmpdir,
                                           "narration.%d" % run.next_id())
             cmd = [NARRATE, "--out", self.narration] + (
                 ["--faults", faults] if faults else []) + ["--"] + cmd
             env["SOCKSTEP_NOWRAP"] = "1"  # a call to a line
+        if getattr(run, "picture", None):
+            from .pictures import without_caps
+            cmd = without_caps() + cmd
         if run.strace:
             self.trace = os.path.join(run.tmpdir, "trace.%d" % run.next_id())
             cmd = ["strace", "-f", "-qq", "-s", "32", "-o", self.trace, "-e",
@@ -272,6 +287,8 @@ class Program:
         procs = my_procs()
         me = os.getpid()
         others = {p.pid for p in self.run.programs if p is not self}
+        # --picture's tcpdumps are the checker's, not the program's
+        others |= {c.proc.pid for c in getattr(self.run, "captures", ())}
         # Once the program is reaped, its number may be given to a new
         # process (pid_max may be 32768): a process of that number that
         # started at another time, and its session, are not ours.
@@ -693,6 +710,9 @@ class Program:
                 text = f.read().decode("utf-8", "replace")
         except OSError:
             return []
+        # --picture's times ("[T0 T1] " before a call) left out; a call
+        # as made ("[T0 -] ") is told again as it returns
+        text = STAMPED.sub(r"\1", text)
         calls = [ln for ln in text.split("\n")
                  if NARRATED_CALL.match(ln) or " more time" in ln and
                  not ln.startswith(" ")]

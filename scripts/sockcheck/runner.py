@@ -66,6 +66,8 @@ class Run:
         self.exchange_failed = False  # broken: the spec's exchange failed
         self.plain = None  # plain_exchange_fails(), once known
         self.sources = []  # --source: the files the source check reads
+        self.picture = None  # --picture DIR
+        self.captures = []  # its tcpdumps (pictures.Tcpdump), this check's
 
     def next_id(self):
         """A number for a file in tmpdir: unique among all the Runs that
@@ -133,7 +135,12 @@ class Run:
                     res.trace += p.trace_tail()
                     res.narration += p.narration_tail()
                     res.output += tail_lines(p.output())
-            self.finish()
+            drawn = list(self.programs)
+            ended = time.time()  # the check's verdict: its window ends
+            self.finish()  # the captures end here, after the programs
+            if self.picture and res.state is State.FAILED:
+                from .pictures import draw
+                draw(self, chk, res, drawn, ended)
         if res.state is State.FAILED and \
                 self.plays_kind_spec(chk) and not res.aside:
             plain = self.plain_exchange_fails()
@@ -256,6 +263,11 @@ class Run:
                 except OSError:
                     pass
         self.programs, self.cleanup = [], []
+        # --picture's captures last: their packets include the peers'
+        # ends, which the cleanups above make
+        for c in self.captures:
+            c.stop()
+        self.captures = []
 
     def again(self, fn, *args):
         """fn(*args), as a second run of the program beside the check's

@@ -215,14 +215,14 @@ class Help(unittest.TestCase):
         # the names in argparse's own usage line: its option table
         names = re.findall(r"\[(--?[a-z][a-z-]*)", options.parser()
                            .format_usage())
-        self.assertEqual(len(names), 19)
+        self.assertEqual(len(names), 20)
         for name in names:
             self.assertRegex(options.HELP, r"\n  (-h, )?%s\b" % name)
 
     def test_the_help_and_the_table_name_the_same_options(self):
         said = options.HELP.split("\noptions:\n", 1)[1].split("\n\n")[0]
         in_help = re.findall(r"^  ((?:-h, )?--[a-z-]+)", said, re.M)
-        self.assertEqual(len(in_help), 19)
+        self.assertEqual(len(in_help), 20)
         self.assertEqual(sorted(in_help),
                          sorted(", ".join(o.names) for o in options.OPTIONS))
 
