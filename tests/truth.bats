@@ -848,3 +848,39 @@ PY
     flat=$(tr -s ' \n' '  ' <<<"$output")
     [[ "$flat" == *"or the connection still waited in a server's accept queue when the server closed its listening socket"* ]]
 }
+
+# ETIMEDOUT after the peer had answered (truth-5 I-a): a connection that
+# exchanged data, then loses every packet (an nft rule in a namespace of
+# its own) while TCP_USER_TIMEOUT is 1.5 s. The advice must not send the
+# reader to check the address that just worked.
+@test "truth: ETIMEDOUT on a connection that had answered advises no address check" {
+    plain && skip "the plain build narrates nothing"
+    command -v nft >/dev/null || skip "nft is not installed"
+    unshare -rn nft list tables >/dev/null 2>&1 || skip "unshare -rn with nft is not allowed here"
+    local nar="$BATS_TEST_TMPDIR/nar"
+    SOCKSTEP_NOWRAP=1 run timeout "$WAIT_LONG" unshare -rn sh -c \
+        'ip link set lo up && exec "$@"' sh \
+        "$ROOT/scripts/narrate" --out "$nar" -- "$PYTHON" -c '
+import socket, subprocess
+l = socket.socket(); l.bind(("127.0.0.1", 0)); l.listen(1)
+c = socket.create_connection(l.getsockname()); a, _ = l.accept()
+c.send(b"hello"); a.recv(5)
+subprocess.run(["nft", "-f", "-"], check=True, text=True, input=
+    "table inet t { chain o { type filter hook output priority 0; "
+    "oif \"lo\" drop; }; }\n")
+c.setsockopt(socket.IPPROTO_TCP, socket.TCP_USER_TIMEOUT, 1500)
+c.settimeout(60)
+c.send(b"more")
+try:
+    c.recv(100)
+except OSError as e:  # a 60 s timeout has no errno
+    print(e.errno == 110 and "ETIMEDOUT" or e)'
+    assert_success
+    assert_output "ETIMEDOUT"
+    run grep -A3 "^recv([0-9]*, buf, 100, 0) = -1 ETIMEDOUT" "$nar"
+    [ "$status" -eq 0 ] || cat "$nar" >&2
+    assert_success
+    assert_output --partial "though it may have answered before"
+    assert_output --partial "try: check that the peer is still up"
+    refute_output --partial "check the address"
+}

@@ -208,7 +208,9 @@ static const struct ss_errinfo ss_errors[] = {
      "long (retransmissions, TCP_USER_TIMEOUT, keepalive), though it may "
      "have answered before: it is down, unreachable, or packets are "
      "dropped",
-     SS_FIX_TIMEDOUT),
+     "check that the peer is still up and that nothing between drops its "
+     "packets (a firewall rule, a lost route); this connection is over: "
+     "close it"),
     SS_E(ECONNRESET, NULL,
      "the peer's end was torn down while the connection was open: it was "
      "closed with data it had received still unread (by the program, or "
