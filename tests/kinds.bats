@@ -384,3 +384,61 @@ C
     assert_said "one recv() on a SOCK_SEQPACKET socket returns one whole record (here 3 bytes)"
     assert_said "one recv() on a datagram socket returns one whole datagram (here 2 bytes): UDP keeps the boundaries of what was sent"
 }
+
+# calls_on FD...: the narration's blocks (a call's line and the lines
+# under it) of the calls whose first argument is one of the FDs.
+calls_on() {
+    local fds
+    fds=$(IFS='|'; echo "$*")
+    awk -v re="^[a-z_0-9]+\\\\(($fds)[,)]" \
+        '/^[a-z_0-9]+\(/ { keep = ($0 ~ re) } keep' "$NAR"
+}
+
+@test "kinds: nc -lU, a Unix listener nobody here wrote: its accept, reads and shutdown told as Unix, no TCP, no FIN" {
+    command -v nc >/dev/null || skip "no nc"
+    local sock="$BATS_TEST_TMPDIR/s"
+    start_bg "$BATS_TEST_TMPDIR/nc" "$NARRATE" --out "$NAR" -- nc -lU "$sock"
+    local server=$BG_PID
+    # listening once its listen() is told, as the kernel saw it
+    wait_until 30 grep -q "unix stream LISTEN at $sock" "$NAR"
+    run timeout "$WAIT_LONG" nc -N -U "$sock" <<<"hi"
+    assert_success
+    wait_exit "$server" 30
+    run cat "$NAR"
+    assert_line --regexp '^accept4?\(3, .*\) = 4$'
+    assert_line --regexp '^read\(4, "hi\\n", [0-9]+\) = 3$'
+    assert_said "a stream socket keeps no boundaries"
+    assert_said "on a Unix socket sends no packet (there is no network, and no FIN)"
+    refute_output --partial "TCP"
+    refute_output --partial "its FIN arrived"
+    refute_output --partial "/proc/net/tcp"
+}
+
+@test "kinds: curl's own socketpair beside its TCP socket: Unix words for the pair, TCP words for the connection only" {
+    command -v curl >/dev/null || skip "no curl"
+    local dir="$BATS_TEST_TMPDIR/site" port
+    mkdir "$dir"
+    echo hello >"$dir/index.html"
+    start_bg "$BATS_TEST_TMPDIR/http" "$PYTHON" -u -m http.server 0 \
+        --bind 127.0.0.1 --directory "$dir"
+    wait_until 30 grep -q 'port [0-9]' "$BATS_TEST_TMPDIR/http"
+    port=$(grep -o 'port [0-9]*' "$BATS_TEST_TMPDIR/http" | head -n 1)
+    port=${port#port }
+    run timeout "$WAIT_LONG" "$NARRATE" --out "$NAR" -- \
+        curl -s "http://127.0.0.1:$port/"
+    assert_success
+    assert_output "hello"
+    run cat "$NAR"
+    assert_said "TCP is a stream of bytes"
+    # curl of Debian 12 makes a socketpair to wake its own poll(); an
+    # older or newer curl may not: then there is no pair to look at
+    local pair
+    pair=$(grep -o '^socketpair(AF_UNIX, [^)]*) = 0' "$NAR" | head -n 1) ||
+        skip "this curl makes no socketpair"
+    [[ "$pair" =~ \[([0-9]+),\ ([0-9]+)\] ]] || fail "no pair in: $pair"
+    run calls_on "${BASH_REMATCH[1]}" "${BASH_REMATCH[2]}"
+    assert_line --regexp '^close\('
+    refute_output --partial "TCP"
+    refute_output --partial "FIN"
+    refute_output --partial "/proc/net/tcp"
+}
