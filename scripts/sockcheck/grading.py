@@ -561,16 +561,8 @@ class Grader:
                 total += len(chunk)
                 if total > MAX_SAID:
                     continue
-                buf += chunk
-                while b"\n" in buf:
-                    line, buf = buf.split(b"\n", 1)
-                    try:
-                        msg = json.loads(line)
-                    except ValueError:
-                        continue
-                    if not isinstance(msg, dict) or \
-                            msg.pop("token", None) != token:
-                        continue
+                msgs, buf = sandbox.told(buf + chunk, token)
+                for msg in msgs:
                     if "say" in msg:
                         say("%s: %s" % (name_cell(name),
                                         printable(str(msg["say"]))))

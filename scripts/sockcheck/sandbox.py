@@ -28,6 +28,7 @@ memory (its tmpfs included) is limited as a whole.
 start() is the whole of it, for a batch's submission or a single one."""
 
 import errno
+import json
 import os
 import resource
 import shutil
@@ -768,3 +769,22 @@ def finish(p):
     oom = out_of_memory(group)
     drop_cgroup(group)
     return oom
+
+
+def told(buf, token):
+    """What the checker inside told, for the batch and for --sandbox
+    alike: the messages of buf's whole lines that carry token, and the
+    rest of buf (a line not ended yet). A line that is not a JSON object
+    with the token is passed over: a submission can write into that
+    output (without the sandbox, as root), but it does not know the
+    token."""
+    msgs = []
+    while b"\n" in buf:
+        line, buf = buf.split(b"\n", 1)
+        try:
+            msg = json.loads(line)
+        except ValueError:
+            continue
+        if isinstance(msg, dict) and msg.pop("token", None) == token:
+            msgs.append(msg)
+    return msgs, buf

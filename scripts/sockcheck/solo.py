@@ -208,16 +208,8 @@ def follow(p, token, opts, keep, whole=sandbox.LIMITS.time):
             if total > MAX_REPORT:
                 return "".join(chunks), None, (
                     "told more than %d bytes, and was ended" % MAX_REPORT)
-            buf += chunk
-            while b"\n" in buf:
-                line, buf = buf.split(b"\n", 1)
-                try:
-                    msg = json.loads(line)
-                except ValueError:
-                    continue
-                if not isinstance(msg, dict) or \
-                        msg.pop("token", None) != token:
-                    continue
+            msgs, buf = sandbox.told(buf + chunk, token)
+            for msg in msgs:
                 if "out" in msg:
                     if keep:
                         chunks.append(str(msg["out"]))
