@@ -163,12 +163,21 @@ NPROC      := $(shell nproc 2>/dev/null || echo 1)
 BUILD_JOBS  = $(if $(filter -j% --jobserver%,$(MAKEFLAGS)),,-j$(NPROC)) \
               --output-sync=target --no-print-directory
 
-# The proofs slow by nature are make test-all's, which CI runs: valgrind
-# over every lesson (tests/valgrind.bats), and, inside other files, the
-# parts that ask SOCKSTEP_TEST_ALL (test_helper.bash's all_only):
-# epubcheck's JVM, the whole book rebuilt in a copy of the tree. Each
-# leaves make test no promise of the README's unkept (README.md, Tests).
-TESTS_ALL_ONLY := tests/valgrind.bats
+# The proofs slow by nature are make test-all's, which CI runs (README.md,
+# Tests, says which): the whole book (the handout's files: every real
+# run, pandoc, LaTeX, Chromium, epubcheck), every program by every
+# compiler (builds.bats, plain-portable.bats), valgrind over every lesson,
+# and the checker's whole passes: every check over each student sample
+# (students*.bats), each lesson server (check-lessons.bats) and whole
+# classes graded in their sandboxes (class, batch, autograder), and the
+# pictures drawn from real captures. make test keeps each check's own
+# tests, the sandbox's B1-B13 (sandbox.bats) and every lesson's; inside
+# other files, the parts that ask SOCKSTEP_TEST_ALL (all_only) wait too.
+TESTS_ALL_ONLY := tests/valgrind.bats $(wildcard tests/handout*.bats) \
+                  tests/builds.bats $(wildcard tests/plain-portable.bats) \
+                  $(wildcard tests/students*.bats) tests/check-lessons.bats \
+                  tests/class.bats tests/batch.bats tests/autograder.bats \
+                  tests/picture.bats tests/check-picture.bats
 TESTS ?= $(filter-out $(TESTS_ALL_ONLY),$(wildcard tests/*.bats))
 
 test:

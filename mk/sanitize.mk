@@ -1,10 +1,8 @@
 # make sanitize       every lesson built with AddressSanitizer and
 #                     UndefinedBehaviorSanitizer into build/sanitize/
 #                     (same binary names as build/)
-# make test-sanitize  the bats suite against those builds, but for the
-#                     handout's files (SAN_TESTS): the handout is built
-#                     from the default build whatever SOCKSTEP_BIN says,
-#                     so they would only repeat make test
+# make test-sanitize  the bats files that start a lesson (SAN_TESTS),
+#                     against those builds
 #
 # Uses the Makefile's LESSONS, SRC_*, STRICT and CFLAGS (see SAN_CFLAGS);
 # only the sanitizer flags are added here. A sanitizer report makes the
@@ -25,7 +23,16 @@ SAN_ENV    := ASAN_OPTIONS=exitcode=86:detect_leaks=1:strict_string_checks=1 \
               UBSAN_OPTIONS=exitcode=87:print_stacktrace=1:halt_on_error=1 \
               LSAN_OPTIONS=exitcode=88
 
-SAN_TESTS ?= $(filter-out tests/handout%.bats,$(or $(TESTS),$(wildcard tests/*.bats)))
+# The files whose tests start a lesson: a sanitizer looks only inside the
+# programs built here, so the others (the checker on its own samples, the
+# students' programs, the book) would only repeat make test. A file
+# starts a lesson through $$BIN or the helpers that use it
+# (test_helper.bash, tests/lib/). TESTS=... on make's command line
+# chooses the files instead.
+SAN_STARTS := \$$BIN|\$$\{BIN|start_server|run_lesson|traced_client|need_world|greeted|full_queue_gives_up|silent_server_times_out
+SAN_TESTS ?= $(filter-out tests/handout%.bats tests/valgrind.bats,$(if \
+    $(filter command line,$(origin TESTS)),$(TESTS),$(shell grep -lE \
+    '$(SAN_STARTS)' tests/*.bats)))
 
 .PHONY: sanitize test-sanitize
 

@@ -69,7 +69,7 @@ start6() {
     world '
 serve "$T/server" "$BIN/11-dual-stack-server" --host :: --port 0 --count 3 --timeout 10 || exit 1
 timeout "$WAIT_LOOPBACK" "$PYTHON" "$PEERS/read-all-client.py" 127.0.0.1 "$PORT"
-timeout "$WAIT_LOOPBACK" socat -T 5 - "TCP4:127.0.0.1:$PORT" </dev/null
+timeout "$WAIT_LOOPBACK" socat -T 5 -t "$WAIT_LOOPBACK" - "TCP4:127.0.0.1:$PORT" </dev/null
 timeout "$WAIT_LOOPBACK" nc -6 -N ::1 "$PORT" </dev/null
 reap'
     assert_success
@@ -143,7 +143,7 @@ reap'
     assert_success
     assert_output --regexp '^hello \[::1\]:[0-9]+, you are client 2$'
     if command -v socat >/dev/null; then
-        run timeout "$WAIT_RUN" socat -T 5 - "TCP6:[::1]:$PORT" </dev/null
+        run timeout "$WAIT_RUN" socat -T 5 -t "$WAIT_LOOPBACK" - "TCP6:[::1]:$PORT" </dev/null
         assert_success
         assert_output --regexp '^hello \[::1\]:[0-9]+, you are client 3$'
     else

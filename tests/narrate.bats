@@ -69,7 +69,7 @@ seed_server() {
     seed_server spin
     # socat, not nc -N: it closes after half a second of the server's
     # silence once its input has ended; this server never closes
-    run socat - "TCP:127.0.0.1:$PORT" <<<"hi"
+    run socat -t "$WAIT_LOOPBACK" - "TCP:127.0.0.1:$PORT" <<<"hi"
     assert_success
     # The program counts its own rounds, so the wait is for a count, not
     # for a time: on a loaded machine it only comes later. Each round
@@ -121,7 +121,7 @@ seed_server() {
     wait_exit "$BG_PID" 30
     start_bg "$BATS_TEST_TMPDIR/sink" "$PYTHON" "$PEERS/echo-server.py" echo
     wait_ready "$BATS_TEST_TMPDIR/sink" 30
-    run "$NARRATE" --out "$NAR.socat" -- socat - "TCP:127.0.0.1:$PORT" <<<"via socat"
+    run "$NARRATE" --out "$NAR.socat" -- socat -t "$WAIT_LOOPBACK" - "TCP:127.0.0.1:$PORT" <<<"via socat"
     assert_success
     assert_output "via socat"
     run cat "$NAR.socat"
@@ -339,7 +339,7 @@ own_plain() {
     start_bg "$BATS_TEST_TMPDIR/out" "$NARRATE" --out "$NAR" \
         --faults recv=3,send=half -- "$BATS_TEST_TMPDIR/own-plain" "$want"
     wait_ready "$BATS_TEST_TMPDIR/out"
-    run socat - "TCP:127.0.0.1:$PORT" <<<"hello world"
+    run socat -t "$WAIT_LOOPBACK" - "TCP:127.0.0.1:$PORT" <<<"hello world"
     assert_success
     # half of each 3-byte piece: 1 byte of 3 comes back
     assert_output "hlwl"
@@ -360,7 +360,7 @@ own_plain() {
     start_bg "$BATS_TEST_TMPDIR/out" "$NARRATE" --out "$NAR.2" -- \
         "$BATS_TEST_TMPDIR/own-plain" "$want"
     wait_ready "$BATS_TEST_TMPDIR/out"
-    run socat - "TCP:127.0.0.1:$PORT" <<<"hello world"
+    run socat -t "$WAIT_LOOPBACK" - "TCP:127.0.0.1:$PORT" <<<"hello world"
     assert_output "hello world"
     run grep -c SOCKSTEP_FAULTS "$NAR.2"
     assert_output 0
@@ -477,7 +477,7 @@ C
     start_bg "$BATS_TEST_TMPDIR/out" "$NARRATE" --out "$NAR" \
         --faults eintr=2 -- "$BATS_TEST_TMPDIR/own-plain" "$want"
     wait_ready "$BATS_TEST_TMPDIR/out"
-    run socat - "TCP:127.0.0.1:$PORT" <<<"one line"
+    run socat -t "$WAIT_LOOPBACK" - "TCP:127.0.0.1:$PORT" <<<"one line"
     assert_success
     assert_output ""
     wait_exit "$BG_PID" 30
@@ -491,7 +491,7 @@ C
     start_bg "$BATS_TEST_TMPDIR/out" "$NARRATE" --out "$NAR.py" \
         --faults eintr=2 -- "$PYTHON" "$ROOT/docs/own/echo-server.py" "$want"
     wait_ready "$BATS_TEST_TMPDIR/out" 30
-    run socat - "TCP:127.0.0.1:$PORT" <<<"one line"
+    run socat -t "$WAIT_LOOPBACK" - "TCP:127.0.0.1:$PORT" <<<"one line"
     assert_output "one line"
     wait_exit "$BG_PID" 30
     grep -q 'made up: the call was not made' "$NAR.py"
