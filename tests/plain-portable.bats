@@ -1,0 +1,110 @@
+#!/usr/bin/env bats
+# The plain programs (lessons/plain/*.c) stay within C11 and POSIX.1-2008:
+# make plain-portable (mk/portable.mk) builds each one by gcc with
+# -D_POSIX_C_SOURCE=200809L, by clang and by musl-gcc against musl, every
+# warning an error, and classes each with tests/plain-portable (POSIX
+# only, beyond POSIX, Linux-only). Samples of the test's own show that the
+# build and the classes can fail; the book's section on macOS and the BSDs
+# (docs/getting-started.md, #gs-portable) names exactly the programs the
+# classes put outside POSIX, so a new one cannot be left out.
+
+load test_helper
+
+# need_compilers: skip, with the reason, where clang or musl-gcc is not
+# installed (./install-deps installs both; CI runs it first).
+need_compilers() {
+    command -v clang >/dev/null ||
+        skip "no clang (./install-deps installs it)"
+    command -v musl-gcc >/dev/null ||
+        skip "no musl-gcc (Debian's musl-tools: ./install-deps installs it)"
+}
+
+# portable SRC...: make plain-portable on those sources only, into the
+# test's own directory.
+portable() {
+    run make -C "$ROOT" --no-print-directory plain-portable \
+        PORTABLE_SRCS="$*" PORTABLE_DIR="$BATS_TEST_TMPDIR/out"
+}
+
+@test "plain-portable: every plain program builds strict-POSIX with gcc, clang and musl" {
+    need_compilers
+    local out="$BATS_TEST_TMPDIR/out" src name cc n=0
+    run make -C "$ROOT" --no-print-directory plain-portable \
+        PORTABLE_DIR="$out"
+    assert_success
+    for src in "$ROOT"/lessons/plain/*.c; do
+        name=$(basename "$src" .c)
+        for cc in gcc clang musl; do
+            [[ -x "$out/$cc/$name" ]] || fail "$cc did not build $name.c"
+        done
+        assert_line --regexp "^$name\.c	(posix|beyond|linux)"
+        n=$((n + 1))
+    done
+    ((n > 0))
+    assert_line --partial "make plain-portable: $n plain programs built warning-free by gcc, clang and musl-gcc (-std=c11 -D_POSIX_C_SOURCE=200809L "
+    # musl's build is musl's: its programs ask for musl's loader
+    run file "$out/musl/socket"
+    assert_output --partial "ld-musl"
+}
+
+@test "plain-portable: a program that leans on a name beyond POSIX fails all three builds" {
+    need_compilers
+    local bad="$BATS_TEST_TMPDIR/ni-maxhost.c"
+    # NI_MAXHOST, getnameinfo()'s usual buffer size, is not POSIX's:
+    # glibc shows it only for _DEFAULT_SOURCE, musl for _GNU_SOURCE or
+    # _BSD_SOURCE. (accept4() would not do: musl 1.2.3 declares it
+    # whatever the program asks for.)
+    cat >"$bad" <<'EOF'
+#define _POSIX_C_SOURCE 200809L
+#include <netdb.h>
+int main(void)
+{
+    char host[NI_MAXHOST];
+    return (int)sizeof host;
+}
+EOF
+    portable "$bad"
+    assert_failure
+    assert_line --partial "gcc -std=c11 -D_POSIX_C_SOURCE=200809L"
+    assert_line --partial "clang -std=c11 -D_POSIX_C_SOURCE=200809L"
+    assert_line --partial "musl-gcc -std=c11 -D_POSIX_C_SOURCE=200809L"
+    # one error for NI_MAXHOST from each compiler
+    [[ $(grep -c "error: .*NI_MAXHOST" <<<"$output") -eq 3 ]] ||
+        fail "not three errors for NI_MAXHOST: $output"
+    assert_line "make plain-portable: failed (above): a plain program stays within C11 and POSIX.1-2008"
+}
+
+@test "plain-portable: a program that asks for _GNU_SOURCE fails, one line naming it" {
+    local macro bad
+    for macro in _GNU_SOURCE _DEFAULT_SOURCE _BSD_SOURCE; do
+        bad="$BATS_TEST_TMPDIR/asks${macro}.c"
+        printf '#define _POSIX_C_SOURCE 200809L\n#define %s\n%s\n' \
+            "$macro" 'int main(void) { return 0; }' >"$bad"
+        run "$ROOT/tests/plain-portable" "$bad"
+        [ "$status" -eq 1 ]
+        assert_output "$bad: defines $macro: a plain program asks for POSIX.1-2008 (_POSIX_C_SOURCE 200809L) and nothing more"
+    done
+    # and make plain-portable stops there, before any build of it
+    portable "$bad"
+    assert_failure
+    assert_line "$bad: defines _BSD_SOURCE: a plain program asks for POSIX.1-2008 (_POSIX_C_SOURCE 200809L) and nothing more"
+    refute_output --partial " -o $BATS_TEST_TMPDIR/out/"
+}
+
+@test "plain-portable: classes a Linux header, epoll, /proc, an abstract name and a name beyond POSIX" {
+    local d="$BATS_TEST_TMPDIR"
+    printf '#include <sys/epoll.h>\n#include <stdio.h>\n' >"$d/a.c"
+    printf '#include <sys/socket.h>\nint f(int fd) { return send(fd, "", 0, MSG_DONTWAIT | MSG_NOSIGNAL); }\n' >"$d/b.c"
+    printf '#include <stdio.h>\nint main(void) { return fopen("/proc/net/tcp", "r") == NULL; }\n' >"$d/c.c"
+    printf '#include <sys/un.h>\nvoid f(struct sockaddr_un *a) { a->sun_path[0] = %s; }\n' "'\\0'" >"$d/d.c"
+    printf '#include <linux/tcp.h>\n#include <sys/socket.h>\nint x = SO_REUSEPORT;\n' >"$d/e.c"
+    # names in comments and strings are not the program's
+    printf '#include <stdio.h>\n/* epoll_wait, MSG_MORE */\nint main(void) { puts("SO_PEERCRED epoll_ctl"); return 0; }\n' >"$d/f.c"
+    printf '#include <sys/socket.h>\n#include <sys/un.h>\n#include <netinet/tcp.h>\nint x = SOCK_STREAM + SO_RCVTIMEO + TCP_NODELAY + MSG_NOSIGNAL;\n' >"$d/g.c"
+    run "$ROOT/tests/plain-portable" "$d"/[a-g].c
+    assert_success
+    assert_output "$(printf '%s\n' 'a.c	linux	<sys/epoll.h>' \
+        'b.c	beyond	MSG_DONTWAIT' 'c.c	linux	/proc' \
+        'd.c	linux	abstract Unix socket name' \
+        'e.c	linux	<linux/tcp.h> | SO_REUSEPORT' 'f.c	posix' 'g.c	posix')"
+}
