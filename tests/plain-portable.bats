@@ -108,3 +108,38 @@ EOF
         'd.c	linux	abstract Unix socket name' \
         'e.c	linux	<linux/tcp.h> | SO_REUSEPORT' 'f.c	posix' 'g.c	posix')"
 }
+
+# The book's section: its "Linux only" item names each program classed
+# linux, its "Beyond POSIX" item each one that uses a name beyond POSIX
+# (linux ones included), each with what puts it there; nothing else.
+@test "plain-portable: the book names exactly the plain programs outside POSIX, with why" {
+    local section classes want got file cls why w
+    section=$(sed -n '/{#gs-portable}/,/^## /p' "$ROOT/docs/getting-started.md")
+    [[ -n $section ]] || fail "docs/getting-started.md has no {#gs-portable} section"
+    classes=$("$ROOT/tests/plain-portable" "$ROOT"/lessons/plain/*.c)
+    # item NAME: the .c files named in the bullet that starts **NAME:**
+    item() {
+        awk -v head="- **$1:**" 'index($0, head) == 1 { on = 1 }
+            on && /^$/ { on = 0 } on && /^- / && index($0, head) != 1 { on = 0 }
+            on' <<<"$section" | grep -o '[a-z0-9-]*\.c' | sort -u
+    }
+    want=$(awk -F'\t' '$2 == "linux" { print $1 }' <<<"$classes" | sort -u)
+    got=$(item "Linux only")
+    [[ "$got" == "$want" ]] ||
+        fail "Linux only: the book names [${got//$'\n'/ }], the sources [${want//$'\n'/ }]"
+    want=$(awk -F'\t' '$2 == "beyond" || ($2 == "linux" && $3 ~ /\|/) { print $1 }' \
+        <<<"$classes" | sort -u)
+    got=$(item "Beyond POSIX")
+    [[ "$got" == "$want" ]] ||
+        fail "Beyond POSIX: the book names [${got//$'\n'/ }], the sources [${want//$'\n'/ }]"
+    # each reason is in the section, in backquotes
+    while IFS=$'\t' read -r file cls why; do
+        for w in ${why//|/}; do
+            [[ $w == abstract || $w == Unix || $w == socket || $w == name ]] &&
+                w="abstract"
+            [[ $w == abstract || $w == /proc ]] && grep -qF -- "$w" <<<"$section" && continue
+            grep -qF -- "\`$w\`" <<<"$section" ||
+                fail "$file ($cls): the book does not say \`$w\`"
+        done
+    done <<<"$classes"
+}
