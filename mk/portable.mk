@@ -69,6 +69,8 @@ $(foreach s,$(PORTABLE_SRCS),$(eval $(call portable_rules,$(s),$(call \
 # The builds in a sub-make with -k: every program's failure shows, not
 # only the first one's. Then the classes, and the counts.
 plain-portable:
+	@$(if $(PORTABLE_SRCS),:,echo "make plain-portable: no plain program" \
+	    "(PORTABLE_SRCS is empty)"; exit 1)
 	@for c in $(PORTABLE_GCC) $(PORTABLE_CLANG) $(MUSL_CC); do \
 	    command -v $$c >/dev/null || { echo "make plain-portable: no" \
 	        "$$c (Debian's gcc, clang and musl-tools: ./install-deps)"; \
