@@ -3,12 +3,19 @@
 # make plain-portable (mk/portable.mk) builds each one by gcc with
 # -D_POSIX_C_SOURCE=200809L, by clang and by musl-gcc against musl, every
 # warning an error, and classes each with tests/plain-portable (POSIX
-# only, beyond POSIX, Linux-only). Samples of the test's own show that the
+# only, beyond POSIX, Linux-only); musl's server and client then echo
+# over loopback. Samples of the test's own show that the
 # build and the classes can fail; the book's section on macOS and the BSDs
 # (docs/getting-started.md, #gs-portable) names exactly the programs the
 # classes put outside POSIX, so a new one cannot be left out.
 
+# PORT, BG_PID and EXIT_STATUS are set by test_helper (wait_ready, wait_exit).
+# shellcheck disable=SC2153
 load test_helper
+
+teardown() {
+    kill_all_bg
+}
 
 # need_compilers: skip, with the reason, where clang or musl-gcc is not
 # installed (./install-deps installs both; CI runs it first).
@@ -42,9 +49,19 @@ portable() {
     done
     ((n > 0))
     assert_line --partial "make plain-portable: $n plain programs built warning-free by gcc, clang and musl-gcc (-std=c11 -D_POSIX_C_SOURCE=200809L "
-    # musl's build is musl's: its programs ask for musl's loader
-    run file "$out/musl/socket"
+    # musl's build is musl's: its programs ask for musl's loader, and
+    # they run: its server and client echo over loopback.
+    run file "$out/musl/server"
     assert_output --partial "ld-musl"
+    start_bg "$BATS_TEST_TMPDIR/server.out" "$out/musl/server" 127.0.0.1 0
+    wait_ready "$BATS_TEST_TMPDIR/server.out"
+    run_lesson timeout "$WAIT_LOOPBACK" "$out/musl/client" 127.0.0.1 \
+        "$PORT" 'hello, musl'
+    assert_success
+    [[ "$(sed -n 's/^received //p' <<<"$output" | tr -d '\n')" == \
+        'hello, musl' ]]
+    wait_exit "$BG_PID"
+    [ "$EXIT_STATUS" -eq 0 ]
 }
 
 @test "plain-portable: a program that leans on a name beyond POSIX fails all three builds" {
