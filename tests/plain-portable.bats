@@ -91,7 +91,7 @@ EOF
     assert_line "make plain-portable: failed (above): a plain program stays within C11 and POSIX.1-2008"
 }
 
-@test "plain-portable: a program that asks for _GNU_SOURCE fails, one line naming it" {
+@test "plain-portable: a program that asks for _GNU_SOURCE, or not for POSIX, fails, one line naming it" {
     local macro bad
     for macro in _GNU_SOURCE _DEFAULT_SOURCE _BSD_SOURCE; do
         bad="$BATS_TEST_TMPDIR/asks${macro}.c"
@@ -101,6 +101,16 @@ EOF
         [ "$status" -eq 1 ]
         assert_output "$bad: defines $macro: a plain program asks for POSIX.1-2008 (_POSIX_C_SOURCE 200809L) and nothing more"
     done
+    # without the line that asks for POSIX.1-2008, or with it too late
+    printf '#include <stdio.h>\nint main(void) { return 0; }\n' >"$bad"
+    run "$ROOT/tests/plain-portable" "$bad"
+    [ "$status" -eq 1 ]
+    assert_output "$bad: no #define _POSIX_C_SOURCE 200809L before its first #include: a plain program asks for POSIX.1-2008 itself"
+    printf '#include <stdio.h>\n#define _POSIX_C_SOURCE 200809L\n' >"$bad"
+    run "$ROOT/tests/plain-portable" "$bad"
+    [ "$status" -eq 1 ]
+    assert_output --partial "$bad: no #define _POSIX_C_SOURCE 200809L before"
+    printf '#define _BSD_SOURCE\nint main(void) { return 0; }\n' >"$bad"
     # and make plain-portable stops there, before any build of it
     portable "$bad"
     assert_failure
@@ -108,17 +118,32 @@ EOF
     refute_output --partial " -o $BATS_TEST_TMPDIR/out/"
 }
 
+# sample NAME LINE...: $BATS_TEST_TMPDIR/NAME.c, which asks for
+# POSIX.1-2008 as a plain program must, then holds the LINEs.
+sample() {
+    local name=$1
+    shift
+    printf '%s\n' '#define _POSIX_C_SOURCE 200809L' "$@" \
+        >"$BATS_TEST_TMPDIR/$name.c"
+}
+
 @test "plain-portable: classes a Linux header, epoll, /proc, an abstract name and a name beyond POSIX" {
-    local d="$BATS_TEST_TMPDIR"
-    printf '#include <sys/epoll.h>\n#include <stdio.h>\n' >"$d/a.c"
-    printf '#include <sys/socket.h>\nint f(int fd) { return send(fd, "", 0, MSG_DONTWAIT | MSG_NOSIGNAL); }\n' >"$d/b.c"
-    printf '#include <stdio.h>\nint main(void) { return fopen("/proc/net/tcp", "r") == NULL; }\n' >"$d/c.c"
-    printf '#include <sys/un.h>\nvoid f(struct sockaddr_un *a) { a->sun_path[0] = %s; }\n' "'\\0'" >"$d/d.c"
-    printf '#include <linux/tcp.h>\n#include <sys/socket.h>\nint x = SO_REUSEPORT;\n' >"$d/e.c"
+    sample a '#include <sys/epoll.h>' '#include <stdio.h>'
+    sample b '#include <sys/socket.h>' \
+        'int f(int fd) { return send(fd, "", 0, MSG_DONTWAIT | MSG_NOSIGNAL); }'
+    sample c '#include <stdio.h>' \
+        'int main(void) { return fopen("/proc/net/tcp", "r") == NULL; }'
+    sample d '#include <sys/un.h>' \
+        "void f(struct sockaddr_un *a) { a->sun_path[0] = '\\0'; }"
+    sample e '#include <linux/tcp.h>' '#include <sys/socket.h>' \
+        'int x = SO_REUSEPORT;'
     # names in comments and strings are not the program's
-    printf '#include <stdio.h>\n/* epoll_wait, MSG_MORE */\nint main(void) { puts("SO_PEERCRED epoll_ctl"); return 0; }\n' >"$d/f.c"
-    printf '#include <sys/socket.h>\n#include <sys/un.h>\n#include <netinet/tcp.h>\nint x = SOCK_STREAM + SO_RCVTIMEO + TCP_NODELAY + MSG_NOSIGNAL;\n' >"$d/g.c"
-    run "$ROOT/tests/plain-portable" "$d"/[a-g].c
+    sample f '#include <stdio.h>' '/* epoll_wait, MSG_MORE */' \
+        'int main(void) { puts("SO_PEERCRED epoll_ctl"); return 0; }'
+    sample g '#include <sys/socket.h>' '#include <sys/un.h>' \
+        '#include <netinet/tcp.h>' \
+        'int x = SOCK_STREAM + SO_RCVTIMEO + TCP_NODELAY + MSG_NOSIGNAL;'
+    run "$ROOT/tests/plain-portable" "$BATS_TEST_TMPDIR"/[a-g].c
     assert_success
     assert_output "$(printf '%s\n' 'a.c	linux	<sys/epoll.h>' \
         'b.c	beyond	MSG_DONTWAIT' 'c.c	linux	/proc' \
