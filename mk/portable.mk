@@ -8,7 +8,8 @@
 #                      tests/plain-portable (POSIX only, beyond POSIX,
 #                      Linux-only, and why) into build/portable/classes.
 #                      A program that defines _GNU_SOURCE, _DEFAULT_SOURCE
-#                      or _BSD_SOURCE fails, one line naming it. It ends
+#                      or _BSD_SOURCE, or does not define _POSIX_C_SOURCE
+#                      200809L itself, fails, one line naming it. It ends
 #                      with the classes and one line of counts.
 #
 # Why three: glibc shows more than POSIX even under _POSIX_C_SOURCE (its
