@@ -9,6 +9,8 @@
 #   make 06-send-recv every program of one lesson (server and client)
 #   make plain        every lesson without narration (-DSOCKSTEP_PLAIN)
 #                     into build/plain/
+#   make plain-portable  every lessons/plain/*.c strictly POSIX by gcc,
+#                     clang and musl-gcc (mk/portable.mk)
 #   make test         the bats suite, but for the proofs slow by nature
 #   make test-all     all of it: make test and those (CI runs it)
 #   make test-busy    the same, one busy loop per core running beside it
