@@ -35,7 +35,7 @@ int main(int argc, char *argv[])
                 (int)sizeof addr.sun_path - 1);
         return 2;
     }
-    strcpy(addr.sun_path, argv[1]); /* it fits: checked just above */
+    memcpy(addr.sun_path, argv[1], strlen(argv[1]) + 1); /* it fits */
     if (sigaction(SIGINT, &sa, NULL) == -1 ||
         sigaction(SIGTERM, &sa, NULL) == -1) {
         perror("sigaction");
