@@ -24,7 +24,7 @@ static void on_signal(int sig)
 int main(int argc, char *argv[])
 {
     struct sockaddr_un addr = {.sun_family = AF_UNIX};
-    struct sigaction sa = {.sa_handler = on_signal}; /* no SA_RESTART */
+    struct sigaction sa = {.sa_handler = on_signal}; /* sa_flags 0 */
     struct pollfd p = {.events = POLLIN};
     char line[64];
     long served = 0;
