@@ -743,6 +743,17 @@ function M.paper_blocks(blocks)
       local third = blocks[i + 2]
       if nxt and nxt.t == "Para" and third and third.t == "Table" then
         room = math.max(room, 3 + para_lines(nxt) + table_lines(third))
+      elseif nxt and nxt.t == "Para" and not is_lead_in(nxt) and
+        not is_label(nxt) and not is_figure(nxt) and
+        (is_box(third) or listing_need(third)) then
+        -- A heading, one paragraph, then a listing or a transcript ("9.3
+        -- The plain sender", a sentence, the program): the heading keeps
+        -- room for the paragraph and the box's first lines (a short
+        -- listing's whole, or the part it may break after), or the box
+        -- goes overleaf and leaves the heading at the page's foot.
+        local lines, p = lead_in_room(nxt, third)
+        room = math.max(room, HEADING_LINES + lines)
+        part = p and math.max(7, HEADING_LINES + p) or part
       end
       -- A diagram right after the heading, or after its first paragraph:
       -- the heading goes where the diagram goes.
