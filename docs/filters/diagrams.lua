@@ -180,7 +180,32 @@ function M.picture(para)
       :gsub("%s+$", "")
     local drawing = string.format("\\sspicture{%.3f}{%s}", height, pdf)
     local columns = img.attributes["paper-columns"]
-    if columns == "2" then
+    local excerpt = img.attributes["paper-from"] or img.attributes["paper-to"]
+    if excerpt then
+      -- One column, a part of the chart at a size that can be read (its
+      -- lanes' titles over the rows from paper-from to paper-to:
+      -- mk/handout.mk, docs/picture-columns.py --excerpt), where the
+      -- text refers to it, never floated into a list or a transcript.
+      if not (img.attributes["paper-from"] and img.attributes["paper-to"] and
+          img.attributes["paper-height"]) then
+        fail("picture:" .. name .. ": paper-from needs paper-to and a paper-height")
+      end
+      local part = common.settings.diagram_dir .. "/pictures/" .. name .. ".excerpt.pdf"
+      local f = io.open(part, "r")
+      if not f then
+        fail("picture:" .. name .. ": " .. part .. " has not been made (mk/handout.mk)")
+      end
+      f:close()
+      drawing = string.format("\\sspicture{%.3f}{%s}", height, part)
+      return pandoc.RawBlock("latex",
+        string.format("\\Needspace{\\dimexpr%.3f\\textheight+3\\baselineskip\\relax}\n", height) ..
+        "\\begin{figure}[H]\n\\hypertarget{" .. img.identifier .. "}{%\n\\centering\n" ..
+        "\\BeginAccSupp{method=hex,Alt=" .. pdf_hex(alt) .. "}" ..
+        drawing ..
+        "\\EndAccSupp{}\n" ..
+        "\\caption{" .. cap .. "}\\label{" .. img.identifier .. "}\n" ..
+        "}\n\\end{figure}")
+    elseif columns == "2" then
       if not img.attributes["paper-height"] then
         fail("picture:" .. name .. ": paper-columns=2 needs a paper-height, its box's height on paper")
       end
