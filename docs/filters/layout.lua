@@ -682,7 +682,12 @@ function M.paper_blocks(blocks)
       end
     elseif b.t == "Header" then
       -- A heading never ends a page: keep room for it and a few lines.
+      -- After a short first paragraph, a few lines of what follows it
+      -- too ("19.3 The code", one sentence, then a page break).
       local room = 7
+      if nxt and nxt.t == "Para" and not is_figure(nxt) then
+        room = math.max(room, HEADING_LINES + para_lines(nxt) + 3)
+      end
       -- (a box of text, by now LaTeX: "On a first reading you may skip
       -- this" and what it holds, whose first lines keep room of their
       -- own inside it)
