@@ -759,6 +759,19 @@ function M.paper_blocks(blocks)
         local lines, p = lead_in_room(nxt, third)
         room = math.max(room, HEADING_LINES + lines)
         part = p and math.max(7, HEADING_LINES + p) or part
+        -- (a paragraph, a command and the program: "11.3 A plain
+        -- program", its sentence, its cc line, then dual-stack.c; the
+        -- listing's first lines too, or they go overleaf alone)
+        local fourth = blocks[i + 3]
+        local shaded = third.t == "RawBlock" and third.format == "latex" and
+          third.text:match("^\\begin{Shaded}")
+        if (third.t == "CodeBlock" or shaded) and listing_need(fourth) then
+          local _, newlines = third.text:gsub("\n", "")
+          local cmd_lines = shaded and newlines - 3 or newlines + 1
+          local need, lp = listing_need(fourth)
+          room = math.max(room, HEADING_LINES + para_lines(nxt) + 2 + cmd_lines + need)
+          part = lp and math.max(7, HEADING_LINES + para_lines(nxt) + 2 + cmd_lines + lp) or part
+        end
       end
       -- A diagram right after the heading, or after its first paragraph:
       -- the heading goes where the diagram goes.
