@@ -534,6 +534,7 @@ EOF
     [ ! -e "$BATS_TEST_TMPDIR/out" ]
 }
 
+# shellcheck disable=SC2016 # backquotes: Markdown code, not commands
 @test "handout: appendix H says what each lesson program adds, checked against the lesson and its plain program" {
     # Every lesson program of appendix H has its ::: adds, the line or two
     # the paper prints in place of the program; the filter fails the
