@@ -21,6 +21,7 @@ whose /Alt is the alt text (accsupp).
 
 local common = require("filters.common")
 local numbers = require("filters.numbers")
+local layout = require("filters.layout")
 local fail, latex = common.fail, common.latex
 local add_target = numbers.add_target
 
@@ -240,7 +241,12 @@ function M.picture(para)
     end
     f:close()
   end
-  local cap = pandoc.write(pandoc.Pandoc({ pandoc.Plain(img.caption) }), "html")
+  -- (a program's name in the caption, build/05-connect, never broken
+  -- at its hyphen on a narrow screen, as in the text: layout.code_html)
+  local caption = pandoc.Inlines(img.caption):walk({
+    Code = function(c) return layout.code_html(c) end,
+  })
+  local cap = pandoc.write(pandoc.Pandoc({ pandoc.Plain(caption) }), "html")
   return pandoc.RawBlock("html",
     '<figure id="' .. img.identifier .. '" class="picture">\n' ..
     '<img src="' .. src .. '" alt="' .. html_escape(alt) .. '" />\n' ..
