@@ -73,6 +73,10 @@ HANDOUT_PICTURES := $(sort $(shell sed -n 's/.*](picture:\([A-Za-z0-9_-]*\)).*/\
 HANDOUT_PICTURE_RUNS := $(HANDOUT_PICTURES:%=$(PICTURES_DIR)/%.svg)
 HANDOUT_PICTURE_SVGS := $(HANDOUT_PICTURES:%=$(HANDOUT_DIR)/pictures/%.svg)
 HANDOUT_PICTURE_EXCERPTS := $(HANDOUT_PICTURES:%=$(HANDOUT_DIR)/pictures/%.excerpt.pdf)
+# (the two halves only of a picture marked paper-columns=2)
+HANDOUT_PICTURE_HALVES := $(foreach p,$(sort $(shell sed -n \
+    's/.*](picture:\([A-Za-z0-9_-]*\)){[^}]*paper-columns=2.*/\1/p' $(HANDOUT_MD))), \
+    $(HANDOUT_DIR)/pictures/$(p).left.pdf)
 
 # Every lesson file the handout may include, whatever its name.
 HANDOUT_LESSON_SRC := $(wildcard lessons/*/*.c lessons/*/*.h)
@@ -265,7 +269,7 @@ $(PAPER_WRAP): docs/filters/paper-wrap.c $(LESSON_HEADER) $(BUILD)/.flags | $(BU
 # \documentclass line); the diagrams must be rendered before the filter
 # names them.
 $(HANDOUT_DIR)/handout.tex: $(HANDOUT_COMMON) $(HANDOUT_PDF_FIGS) $(HANDOUT_PICTURE_RUNS) \
-                            $(HANDOUT_PICTURE_EXCERPTS) \
+                            $(HANDOUT_PICTURE_EXCERPTS) $(HANDOUT_PICTURE_HALVES) \
                             $(PAPER_WRAP) docs/preamble.tex \
                             $(HANDOUT_DIR)/highlight.tex \
                             $(HANDOUT_DIR)/paper.$(PAPER) | $(CODE_BLOCKS_OK)

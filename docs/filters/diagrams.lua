@@ -8,15 +8,19 @@ chart `make pictures` drew of a run (mk/pictures.mk, build/pictures/):
 NAME.pdf on paper, NAME.svg on screen (without its DOCTYPE, fonts with
 a generic fallback: mk/handout.mk copies it into the diagram directory's
 pictures/), NAME.txt, the chart in words, its alt text in all three.
-Numbered with the diagrams. On paper it floats to the top of a page
-(a chart is tall: the text goes on filling the page before it), in a
-box paper-height high (a fraction of the text's height, 0.8 unless
+Numbered with the diagrams. On paper a whole chart floats to the top
+of a page (a chart is tall: the text goes on filling the page before
+it), in a box paper-height high (a fraction of the text's height, 0.8 unless
 given), the same in every build whatever the run drew (a run taller
 than its box is scaled down to fit), so that the page breaks never
 depend on a run; with paper-columns=2 cut in two, side by side
 (mk/handout.mk cuts it where no box, text or arrow is:
-docs/picture-columns.py), and paper-height must be given. In a span
-whose /Alt is the alt text (accsupp).
+docs/picture-columns.py), and paper-height must be given. With
+paper-from and paper-to (as every picture of the book has), only a part
+of the chart, one column, where the text refers to it ([H]): the lanes'
+titles over the rows from the first text that starts with paper-from to
+the first after it that starts with paper-to (picture-columns.py
+--excerpt). In a span whose /Alt is the alt text (accsupp).
 ]]
 
 local common = require("filters.common")
