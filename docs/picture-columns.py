@@ -9,7 +9,17 @@ where the two columns come out the same height. Each element goes whole
 to one side; the lifelines are shortened to it. Nothing is clipped, so
 the PDF of each half holds only the text it shows (a copy of the page
 gives each label once). Python standard library only.
+
+picture-columns.py --excerpt NAME CHART.svg OUT.svg DOC.md...: the
+lanes' titles over a part of the chart, for one column on paper at a
+size that can be read. The image ![...](picture:NAME){...} in the
+documents says which part: from a cut just above the first line of
+text that starts with its paper-from, down to a cut just below the
+first at or after it that starts with its paper-to. The cuts go where
+only the lifelines are, as above; the times beside the arrows are set
+in a bigger type.
 """
+import re
 import copy
 import sys
 import xml.etree.ElementTree as ET
@@ -37,7 +47,97 @@ def y_range(el):
     sys.exit("picture-columns.py: an element it does not know: <%s>" % t)
 
 
+def excerpt_of(name, docs):
+    """NAME's paper-from and paper-to, from its image in DOCS."""
+    for path in docs:
+        with open(path, encoding="utf-8") as f:
+            text = f.read()
+        m = re.search(r"\]\(picture:%s\)\{([^}]*)\}" % re.escape(name), text)
+        if not m:
+            continue
+        attrs = dict((k, v1 or v2) for k, v1, v2 in re.findall(
+            r"([\w-]+)=(?:\"([^\"]*)\"|'([^']*)')", m.group(1)))
+        if "paper-from" in attrs and "paper-to" in attrs:
+            return attrs["paper-from"], attrs["paper-to"]
+        sys.exit("picture-columns.py: picture:%s in %s has no paper-from and paper-to"
+                 % (name, path))
+    sys.exit("picture-columns.py: no picture:%s in %s" % (name, " ".join(docs)))
+
+
+def excerpt(start_text, end_text, src, out_path):
+    tree = ET.parse(src)
+    root = tree.getroot()
+    width = float(root.get("width").rstrip("px"))
+    height = float(root.get("height").rstrip("px"))
+    elements = list(root)
+    lanes = {float(e.get("x")) for e in elements if tag(e) == "text" and float(e.get("y")) < 30}
+
+    def lifeline(e):
+        return tag(e) == "line" and e.get("x1") == e.get("x2") and float(e.get("x1")) in lanes
+
+    head = min(min(float(e.get("y1")), float(e.get("y2"))) for e in elements if lifeline(e))
+    busy = [y_range(e) for e in elements if not lifeline(e)]
+    texts = [e for e in elements if tag(e) == "text" and float(e.get("y")) > head]
+    start = next((e for e in texts if (e.text or "").strip().startswith(start_text)), None)
+    if start is None:
+        sys.exit("picture-columns.py: %s: no text starts with %r" % (src, start_text))
+    after = texts[texts.index(start):]
+    end = next((e for e in after if (e.text or "").strip().startswith(end_text)), None)
+    if end is None:
+        sys.exit("picture-columns.py: %s: no text after %r starts with %r"
+                 % (src, start_text, end_text))
+
+    def free(y):
+        return not any(lo < y < hi for lo, hi in busy)
+
+    top = y_range(start)[0]
+    bottom = y_range(end)[1]
+    # The box or arrow a text is in: the cut goes outside it.
+    cut_from = next(y for y in range(int(top), int(head), -1) if free(y))
+    cut_to = next((y for y in range(int(bottom) + 1, int(height)) if free(y)), int(height))
+    shift = cut_from - head
+    out = ET.Element(root.tag, root.attrib)
+    new_height = cut_to - cut_from + head
+    out.set("height", "%gpx" % new_height)
+    out.set("viewBox", "0 0 %g %g" % (width, new_height))
+    for e in elements:
+        if lifeline(e):
+            y1, y2 = float(e.get("y1")), float(e.get("y2"))
+            a, b = max(min(y1, y2), cut_from), min(max(y1, y2), cut_to)
+            if a >= b:
+                continue
+            e = copy.deepcopy(e)
+            e.set("y1", "%g" % (a - shift))
+            e.set("y2", "%g" % (b - shift))
+            out.append(e)
+            continue
+        lo, hi = y_range(e)
+        if hi < head:
+            out.append(copy.deepcopy(e))
+            continue
+        if lo < cut_from or hi > cut_to:
+            continue
+        e = copy.deepcopy(e)
+        for a in ("y", "y1", "y2"):
+            if e.get(a) is not None:
+                e.set(a, "%g" % (float(e.get(a)) - shift))
+        if tag(e) == "polygon":
+            e.set("points", " ".join(
+                "%s,%g" % (p.split(",")[0], float(p.split(",")[1]) - shift)
+                for p in e.get("points").split()))
+        # The times (mscgen's ids, in 8 px type): 10 px, to be read.
+        if tag(e) == "text" and e.get("font-size") == "8":
+            e.set("font-size", "10")
+            e.attrib.pop("textLength", None)
+        out.append(e)
+    ET.ElementTree(out).write(out_path, encoding="unicode")
+
+
 def main():
+    if sys.argv[1] == "--excerpt":
+        start, end = excerpt_of(sys.argv[2], sys.argv[5:])
+        excerpt(start, end, sys.argv[3], sys.argv[4])
+        return
     src, left_out, right_out = sys.argv[1:4]
     tree = ET.parse(src)
     root = tree.getroot()

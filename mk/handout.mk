@@ -72,7 +72,11 @@ PICTURES_DIR ?= $(BUILD)/pictures
 HANDOUT_PICTURES := $(sort $(shell sed -n 's/.*](picture:\([A-Za-z0-9_-]*\)).*/\1/p' $(HANDOUT_MD)))
 HANDOUT_PICTURE_RUNS := $(HANDOUT_PICTURES:%=$(PICTURES_DIR)/%.svg)
 HANDOUT_PICTURE_SVGS := $(HANDOUT_PICTURES:%=$(HANDOUT_DIR)/pictures/%.svg)
-HANDOUT_PICTURE_HALVES := $(HANDOUT_PICTURES:%=$(HANDOUT_DIR)/pictures/%.left.pdf)
+HANDOUT_PICTURE_EXCERPTS := $(HANDOUT_PICTURES:%=$(HANDOUT_DIR)/pictures/%.excerpt.pdf)
+# (the two halves only of a picture marked paper-columns=2)
+HANDOUT_PICTURE_HALVES := $(foreach p,$(sort $(shell sed -n \
+    's/.*](picture:\([A-Za-z0-9_-]*\)){[^}]*paper-columns=2.*/\1/p' $(HANDOUT_MD))), \
+    $(HANDOUT_DIR)/pictures/$(p).left.pdf)
 
 # Every lesson file the handout may include, whatever its name.
 HANDOUT_LESSON_SRC := $(wildcard lessons/*/*.c lessons/*/*.h)
@@ -229,6 +233,18 @@ $(HANDOUT_DIR)/pictures/%.left.pdf $(HANDOUT_DIR)/pictures/%.right.pdf: \
 	rsvg-convert -f pdf -o $(HANDOUT_DIR)/pictures/$*.left.pdf $(HANDOUT_DIR)/pictures/$*.left.svg
 	rm -f $(HANDOUT_DIR)/pictures/$*.left.svg $(HANDOUT_DIR)/pictures/$*.right.svg
 
+# On paper a picture shows a part of its chart, in one column, at a size
+# that can be read: its lanes' titles over the rows from its image's
+# paper-from to its paper-to (docs/picture-columns.py --excerpt, which
+# reads them from the Markdown).
+$(HANDOUT_DIR)/pictures/%.excerpt.pdf: $(PICTURES_DIR)/%.svg docs/picture-columns.py \
+        $(HANDOUT_MD) | $(HANDOUT_DIR)
+	@mkdir -p $(HANDOUT_DIR)/pictures
+	$(HANDOUT_PYTHON) docs/picture-columns.py --excerpt $* $< \
+	    $(HANDOUT_DIR)/pictures/$*.excerpt.svg $(HANDOUT_MD)
+	rsvg-convert -f pdf -o $@ $(HANDOUT_DIR)/pictures/$*.excerpt.svg
+	rm -f $(HANDOUT_DIR)/pictures/$*.excerpt.svg
+
 $(HANDOUT_DIR)/%.svg: docs/%.dot | $(HANDOUT_DIR)
 	dot -Tsvg $< | sed -e '/^<!DOCTYPE/,/dtd">$$/d' >$@.tmp
 	mv $@.tmp $@
@@ -253,7 +269,7 @@ $(PAPER_WRAP): docs/filters/paper-wrap.c $(LESSON_HEADER) $(BUILD)/.flags | $(BU
 # \documentclass line); the diagrams must be rendered before the filter
 # names them.
 $(HANDOUT_DIR)/handout.tex: $(HANDOUT_COMMON) $(HANDOUT_PDF_FIGS) $(HANDOUT_PICTURE_RUNS) \
-                            $(HANDOUT_PICTURE_HALVES) \
+                            $(HANDOUT_PICTURE_EXCERPTS) $(HANDOUT_PICTURE_HALVES) \
                             $(PAPER_WRAP) docs/preamble.tex \
                             $(HANDOUT_DIR)/highlight.tex \
                             $(HANDOUT_DIR)/paper.$(PAPER) | $(CODE_BLOCKS_OK)

@@ -533,3 +533,41 @@ EOF
     assert_output "runs.sh: $bin/17-unix-client is missing: build the lessons first"
     [ ! -e "$BATS_TEST_TMPDIR/out" ]
 }
+
+# shellcheck disable=SC2016 # backquotes: Markdown code, not commands
+@test "handout: appendix H says what each lesson program adds, checked against the lesson and its plain program" {
+    # Every lesson program of appendix H has its ::: adds, the line or two
+    # the paper prints in place of the program; the filter fails the
+    # build when one names an option the program lacks, leaves out one it
+    # takes, or names as added a constant the plain program has too.
+    local md="$BATS_TEST_TMPDIR/t.md" sections adds
+    sections=$(grep -c '^## .*{#l0[0-9][-a-z]* \.screen-only}' "$ROOT/docs/programs-1.md")
+    adds=$(grep -c '^::: {\.adds program="lessons/0' "$ROOT/docs/programs-1.md")
+    [ "$sections" -ge 10 ]
+    [ "$adds" -eq "$sections" ]
+    add() {
+        printf '# A {#a .unnumbered}\n\n::: {.adds program="%s" plain="%s"}\n%s\n:::\n' \
+            "$1" "$2" "$3" >"$md"
+        (cd "$ROOT" && pandoc "$md" --lua-filter docs/include.lua -t plain)
+    }
+    run add lessons/04-accept/accept.c lessons/plain/accept.c \
+        'Takes `--host`, `--port`, `--timeout`, `--count`; sets `SO_REUSEADDR`.'
+    assert_success
+    assert_output --partial "SO_REUSEADDR"
+    run add lessons/04-accept/accept.c lessons/plain/accept.c \
+        'Takes `--host`, `--port`, `--timeout`, `--count`, `--pause`.'
+    assert_failure
+    assert_output --partial "it takes no --pause"
+    run add lessons/04-accept/accept.c lessons/plain/accept.c \
+        'Takes `--host`, `--port` and `--timeout`.'
+    assert_failure
+    assert_output --partial "it does not name --count"
+    run add lessons/04-accept/accept.c lessons/plain/accept.c \
+        'Takes `--host`, `--port`, `--timeout`, `--count`; calls `getsockname()` and sets `AF_INET`.'
+    assert_failure
+    assert_output --partial '`AF_INET` is in lessons/plain/accept.c too'
+    run add lessons/04-accept/accept.c lessons/plain/accept.c \
+        'Takes `--host`, `--port`, `--timeout`, `--count`; sets `SO_KEEPALIVE`.'
+    assert_failure
+    assert_output --partial '`SO_KEEPALIVE` is not in it'
+}

@@ -520,11 +520,13 @@ book_pictures() {
     done | sed -n 's/.*](picture:\([A-Za-z0-9_-]*\)).*/\1/p'
 }
 
-@test "handout: six pictures of real runs or more, in the PDF, the HTML and the EPUB, with alt text" {
+@test "handout: four pictures of real runs or more, in the PDF, the HTML and the EPUB, with alt text" {
+    # (One a lesson for 04, 06, 07 and 09: three charts in lesson 07's
+    # five pages were more than a reader on paper could use.)
     local names
     mapfile -t names < <(book_pictures)
     echo "pictures: ${names[*]}"
-    ((${#names[@]} >= 6))
+    ((${#names[@]} >= 4))
     # Each drawn by make pictures from a run (its alt text the chart in
     # words), and in all three books with it (tests/peers/book-pictures.py).
     run "$PYTHON" "$PEERS/book-pictures.py" "$ROOT/build/handout.pdf" \

@@ -8,19 +8,24 @@ chart `make pictures` drew of a run (mk/pictures.mk, build/pictures/):
 NAME.pdf on paper, NAME.svg on screen (without its DOCTYPE, fonts with
 a generic fallback: mk/handout.mk copies it into the diagram directory's
 pictures/), NAME.txt, the chart in words, its alt text in all three.
-Numbered with the diagrams. On paper it floats to the top of a page
-(a chart is tall: the text goes on filling the page before it), in a
-box paper-height high (a fraction of the text's height, 0.8 unless
+Numbered with the diagrams. On paper a whole chart floats to the top
+of a page (a chart is tall: the text goes on filling the page before
+it), in a box paper-height high (a fraction of the text's height, 0.8 unless
 given), the same in every build whatever the run drew (a run taller
 than its box is scaled down to fit), so that the page breaks never
 depend on a run; with paper-columns=2 cut in two, side by side
 (mk/handout.mk cuts it where no box, text or arrow is:
-docs/picture-columns.py), and paper-height must be given. In a span
-whose /Alt is the alt text (accsupp).
+docs/picture-columns.py), and paper-height must be given. With
+paper-from and paper-to (as every picture of the book has), only a part
+of the chart, one column, where the text refers to it ([H]): the lanes'
+titles over the rows from the first text that starts with paper-from to
+the first after it that starts with paper-to (picture-columns.py
+--excerpt). In a span whose /Alt is the alt text (accsupp).
 ]]
 
 local common = require("filters.common")
 local numbers = require("filters.numbers")
+local layout = require("filters.layout")
 local fail, latex = common.fail, common.latex
 local add_target = numbers.add_target
 
@@ -180,7 +185,32 @@ function M.picture(para)
       :gsub("%s+$", "")
     local drawing = string.format("\\sspicture{%.3f}{%s}", height, pdf)
     local columns = img.attributes["paper-columns"]
-    if columns == "2" then
+    local excerpt = img.attributes["paper-from"] or img.attributes["paper-to"]
+    if excerpt then
+      -- One column, a part of the chart at a size that can be read (its
+      -- lanes' titles over the rows from paper-from to paper-to:
+      -- mk/handout.mk, docs/picture-columns.py --excerpt), where the
+      -- text refers to it, never floated into a list or a transcript.
+      if not (img.attributes["paper-from"] and img.attributes["paper-to"] and
+          img.attributes["paper-height"]) then
+        fail("picture:" .. name .. ": paper-from needs paper-to and a paper-height")
+      end
+      local part = common.settings.diagram_dir .. "/pictures/" .. name .. ".excerpt.pdf"
+      local f = io.open(part, "r")
+      if not f then
+        fail("picture:" .. name .. ": " .. part .. " has not been made (mk/handout.mk)")
+      end
+      f:close()
+      drawing = string.format("\\sspicture{%.3f}{%s}", height, part)
+      return pandoc.RawBlock("latex",
+        string.format("\\Needspace{\\dimexpr%.3f\\textheight+3\\baselineskip\\relax}\n", height) ..
+        "\\begin{figure}[H]\n\\hypertarget{" .. img.identifier .. "}{%\n\\centering\n" ..
+        "\\BeginAccSupp{method=hex,Alt=" .. pdf_hex(alt) .. "}" ..
+        drawing ..
+        "\\EndAccSupp{}\n" ..
+        "\\caption{" .. cap .. "}\\label{" .. img.identifier .. "}\n" ..
+        "}\n\\end{figure}")
+    elseif columns == "2" then
       if not img.attributes["paper-height"] then
         fail("picture:" .. name .. ": paper-columns=2 needs a paper-height, its box's height on paper")
       end
@@ -215,7 +245,12 @@ function M.picture(para)
     end
     f:close()
   end
-  local cap = pandoc.write(pandoc.Pandoc({ pandoc.Plain(img.caption) }), "html")
+  -- (a program's name in the caption, build/05-connect, never broken
+  -- at its hyphen on a narrow screen, as in the text: layout.code_html)
+  local caption = pandoc.Inlines(img.caption):walk({
+    Code = function(c) return layout.code_html(c) end,
+  })
+  local cap = pandoc.write(pandoc.Pandoc({ pandoc.Plain(caption) }), "html")
   return pandoc.RawBlock("html",
     '<figure id="' .. img.identifier .. '" class="picture">\n' ..
     '<img src="' .. src .. '" alt="' .. html_escape(alt) .. '" />\n' ..

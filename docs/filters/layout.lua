@@ -682,7 +682,12 @@ function M.paper_blocks(blocks)
       end
     elseif b.t == "Header" then
       -- A heading never ends a page: keep room for it and a few lines.
+      -- After a short first paragraph, a few lines of what follows it
+      -- too ("19.3 The code", one sentence, then a page break).
       local room = 7
+      if nxt and nxt.t == "Para" and not is_figure(nxt) then
+        room = math.max(room, HEADING_LINES + para_lines(nxt) + 3)
+      end
       -- (a box of text, by now LaTeX: "On a first reading you may skip
       -- this" and what it holds, whose first lines keep room of their
       -- own inside it)
@@ -743,6 +748,30 @@ function M.paper_blocks(blocks)
       local third = blocks[i + 2]
       if nxt and nxt.t == "Para" and third and third.t == "Table" then
         room = math.max(room, 3 + para_lines(nxt) + table_lines(third))
+      elseif nxt and nxt.t == "Para" and not is_lead_in(nxt) and
+        not is_label(nxt) and not is_figure(nxt) and
+        (is_box(third) or listing_need(third)) then
+        -- A heading, one paragraph, then a listing or a transcript ("9.3
+        -- The plain sender", a sentence, the program): the heading keeps
+        -- room for the paragraph and the box's first lines (a short
+        -- listing's whole, or the part it may break after), or the box
+        -- goes overleaf and leaves the heading at the page's foot.
+        local lines, p = lead_in_room(nxt, third)
+        room = math.max(room, HEADING_LINES + lines)
+        part = p and math.max(7, HEADING_LINES + p) or part
+        -- (a paragraph, a command and the program: "11.3 A plain
+        -- program", its sentence, its cc line, then dual-stack.c; the
+        -- listing's first lines too, or they go overleaf alone)
+        local fourth = blocks[i + 3]
+        local shaded = third.t == "RawBlock" and third.format == "latex" and
+          third.text:match("^\\begin{Shaded}")
+        if (third.t == "CodeBlock" or shaded) and listing_need(fourth) then
+          local _, newlines = third.text:gsub("\n", "")
+          local cmd_lines = shaded and newlines - 3 or newlines + 1
+          local need, lp = listing_need(fourth)
+          room = math.max(room, HEADING_LINES + para_lines(nxt) + 2 + cmd_lines + need)
+          part = lp and math.max(7, HEADING_LINES + para_lines(nxt) + 2 + cmd_lines + lp) or part
+        end
       end
       -- A diagram right after the heading, or after its first paragraph:
       -- the heading goes where the diagram goes.

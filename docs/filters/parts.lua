@@ -124,9 +124,76 @@ function M.fold_file_sections(blocks, mark_only)
   return out
 end
 
+-- What a lesson program adds over its chapter's plain one, in a line or
+-- two (appendix H: ::: {.adds program="lessons/..." plain="lessons/plain/..."}).
+-- Checked against both files at every build, so that it cannot drift:
+-- each `--option` in it must be one the program takes, and it must name
+-- every option the program takes; each call it names, `name()`, must
+-- stand in the program; each other `word` (a constant, a helper) must
+-- stand in the program and not in the plain one: it is what it adds.
+local function program_options(lines)
+  local text = table.concat(lines, "\n")
+  local opts = {}
+  local flags = text:match("%.options%s*=%s*([%u_|%s]+)")
+  if flags then
+    local by_flag = { SS_OPT_NET = { "host", "port", "timeout" },
+      SS_OPT_HOST = { "host" }, SS_OPT_PORT = { "port" },
+      SS_OPT_TIMEOUT = { "timeout" }, SS_OPT_COUNT = { "count" },
+      SS_OPT_MESSAGE = { "message" } }
+    for flag in flags:gmatch("SS_OPT_[%u_]+") do
+      for _, o in ipairs(by_flag[flag] or {}) do
+        opts[o] = true
+      end
+    end
+  end
+  for o in text:gmatch('"%-%-([%l%-]+)') do
+    opts[o] = true
+  end
+  return opts
+end
+
+function M.check_adds(div)
+  local prog, plain = div.attributes["program"], div.attributes["plain"]
+  if not prog or not plain then
+    common.fail("::: adds needs program= and plain= (the lesson's file and its plain one)")
+  end
+  local ptext = table.concat(common.read_lines(prog, "::: adds"), "\n")
+  local qtext = table.concat(common.read_lines(plain, "::: adds"), "\n")
+  local opts = program_options(common.read_lines(prog, "::: adds"))
+  local named = {}
+  div:walk({
+    Code = function(c)
+      local o = c.text:match("^%-%-([%l%-]+)")
+      if o then
+        if not opts[o] then
+          common.fail("::: adds (" .. prog .. "): it takes no --" .. o)
+        end
+        named[o] = true
+        return
+      end
+      local word, call = c.text:gsub("%(%)$", "")
+      if not ptext:find(word, 1, true) then
+        common.fail("::: adds (" .. prog .. "): `" .. c.text .. "` is not in it")
+      end
+      if call == 0 and qtext:find(word, 1, true) then
+        common.fail("::: adds (" .. prog .. "): `" .. c.text .. "` is in " ..
+          plain .. " too: it is nothing the lesson's program adds")
+      end
+    end,
+  })
+  for o in pairs(opts) do
+    if not named[o] then
+      common.fail("::: adds (" .. prog .. "): it does not name --" .. o ..
+        ", an option the program takes")
+    end
+  end
+end
+
 -- On paper, a section {.screen-only} is left out, with its subsections:
 -- appendix H's notes on the lines of the lesson programs, which the
--- paper does not print (the HTML and the EPUB print them whole).
+-- paper does not print (the HTML and the EPUB print them whole). Its
+-- heading and its ::: adds stay, as one paragraph that starts with the
+-- heading's words in bold, so that links to it land there.
 function M.drop_screen_only(blocks)
   local out, skip = pandoc.List(), nil
   for _, b in ipairs(blocks) do
@@ -135,9 +202,34 @@ function M.drop_screen_only(blocks)
     end
     if not skip and b.t == "Header" and b.classes:includes("screen-only") then
       skip = b.level
-    end
-    if not skip then
+      local head = pandoc.List({ pandoc.RawInline("latex",
+          "\\phantomsection\\hypertarget{" .. b.identifier .. "}{}\\label{" ..
+          b.identifier .. "}"),
+        pandoc.Strong(b.content), pandoc.Str("."), pandoc.Space() })
+      out:insert(pandoc.Div({}, pandoc.Attr("", { "adds-head" },
+        { id = b.identifier })))
+      out[#out].content = { pandoc.Plain(head) }
+    elseif skip and b.t == "Div" and b.classes:includes("adds") then
+      local first = out[#out]
+      if first and first.t == "Div" and first.classes:includes("adds-head") and
+        b.content[1] and b.content[1].t == "Para" then
+        local para = b.content[1]
+        local inl = first.content[1].content
+        inl:extend(para.content)
+        out[#out] = pandoc.Para(inl)
+        for k = 2, #b.content do
+          out:insert(b.content[k])
+        end
+      else
+        out:extend(b.content)
+      end
+    elseif not skip then
       out:insert(b)
+    end
+  end
+  for k, b in ipairs(out) do
+    if b.t == "Div" and b.classes:includes("adds-head") then
+      out[k] = pandoc.Para(b.content[1].content)
     end
   end
   return out

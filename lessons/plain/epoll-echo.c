@@ -60,8 +60,14 @@ int main(int argc, char *argv[])
             fail("epoll_wait");
         for (i = 0; i < ready; i++) {
             if ((conn = events[i].data.fd) == fd) { /* a client to accept */
-                if ((conn = accept(fd, NULL, NULL)) == -1)
-                    fail("accept");
+                if ((conn = accept(fd, NULL, NULL)) == -1) {
+                    /* EINTR, ECONNABORTED: again; out of descriptors: say so */
+                    if (errno == EMFILE || errno == ENFILE)
+                        perror("accept");
+                    else if (errno != EINTR && errno != ECONNABORTED)
+                        fail("accept");
+                    continue;
+                }
                 ev.data.fd = conn; /* EPOLLIN: something to read */
                 if (epoll_ctl(ep, EPOLL_CTL_ADD, conn, &ev) == -1)
                     fail("epoll_ctl");

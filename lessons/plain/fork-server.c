@@ -60,9 +60,12 @@ int main(int argc, char *argv[])
     fflush(stdout); /* before fork(): the child must not print it again */
     for (;;) {
         if ((conn = accept(fd, NULL, NULL)) == -1) {
-            if (errno == EINTR)
-                continue;
-            fail("accept");
+            /* EINTR, ECONNABORTED: again; out of descriptors: say so */
+            if (errno == EMFILE || errno == ENFILE)
+                perror("accept");
+            else if (errno != EINTR && errno != ECONNABORTED)
+                fail("accept");
+            continue;
         }
         switch (fork()) {
         case -1:

@@ -3,6 +3,7 @@
  * goes to all the others. Build: cc -Wall -o poll-chat poll-chat.c */
 #define _POSIX_C_SOURCE 200809L
 #include <arpa/inet.h>
+#include <errno.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -48,9 +49,13 @@ int main(int argc, char *argv[])
         if (poll(fds, (nfds_t)nfds, -1) == -1) /* -1: no time limit */
             fail("poll");
         if (fds[0].revents & POLLIN) {
-            if ((conn = accept(fds[0].fd, NULL, NULL)) == -1)
-                fail("accept");
-            if (nfds == MAX_FDS) {
+            if ((conn = accept(fds[0].fd, NULL, NULL)) == -1) {
+                /* EINTR, ECONNABORTED: again; out of descriptors: say so */
+                if (errno == EMFILE || errno == ENFILE)
+                    perror("accept");
+                else if (errno != EINTR && errno != ECONNABORTED)
+                    fail("accept");
+            } else if (nfds == MAX_FDS) {
                 close(conn); /* full: this client is turned away */
             } else {
                 fds[nfds].fd = conn;
