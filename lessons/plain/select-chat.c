@@ -3,6 +3,7 @@
  * it those that are ready. Build: cc -Wall -o select-chat select-chat.c */
 #define _POSIX_C_SOURCE 200809L
 #include <arpa/inet.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/select.h>
@@ -55,9 +56,13 @@ int main(int argc, char *argv[])
         if (select(maxfd + 1, &ready, NULL, NULL, NULL) == -1)
             fail("select"); /* NULL: no time limit */
         if (FD_ISSET(fd, &ready)) {
-            if ((conn = accept(fd, NULL, NULL)) == -1)
-                fail("accept");
-            if (conn >= FD_SETSIZE) { /* FD_SET() would write past it */
+            if ((conn = accept(fd, NULL, NULL)) == -1) {
+                /* EINTR, ECONNABORTED: again; out of descriptors: say so */
+                if (errno == EMFILE || errno == ENFILE)
+                    perror("accept");
+                else if (errno != EINTR && errno != ECONNABORTED)
+                    fail("accept");
+            } else if (conn >= FD_SETSIZE) { /* FD_SET() would write past */
                 printf("fd %d turned away: too high for select()\n", conn);
                 close(conn);
             } else {
