@@ -314,6 +314,8 @@ print("python from port %d" % s.getsockname()[1])'
     local dir="$BATS_TEST_TMPDIR" args
     unshare -rn true 2>/dev/null || skip "unshare -rn is not allowed here"
     build_plain mcast-receiver mcast-sender
+    # SC2016: the script is expanded by the bash inside the namespace.
+    # shellcheck disable=SC2016
     # In a network namespace of its own, whose only interface is lo: the
     # first receiver on port 0, the second and the Python member on its
     # port; then Python sends, and the plain sender.
@@ -368,7 +370,7 @@ print("python from port %d" % s.getsockname()[1])'
     assert_line --index 2 "b'hello' ttl [1]"
     assert_line --index 3 "b'a\\tb' ttl [1]"
     assert_line --index 4 "b'' ttl [1]"
-    assert_line --index 5 done
+    assert_line --index 5 'done'
     # Wrong arguments: a usage line, exit 2.
     for args in '' '8x' '65536' '-1' '"" x'; do
         eval "run_lesson \"\$dir/mcast-receiver\" $args"
