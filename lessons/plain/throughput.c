@@ -11,7 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#define CHUNK (128 * 1024) /* bytes per send() or recv(): few calls */
+#define CHUNK 131072 /* 128 KiB a send() or recv(): few calls */
 
 static unsigned long a = 1, b; /* the checksum so far */
 
