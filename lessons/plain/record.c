@@ -83,7 +83,7 @@ int main(int argc, char *argv[])
         if ((k = send(fd, rec + i, 8 + n - i, MSG_NOSIGNAL)) == -1)
             fail("send");
     recv_all(fd, rec, 8); /* the reply: the numbers first */
-    memcpy(&id, rec, 4);  /* memcpy(): rec + 4 may be misaligned */
+    memcpy(&id, rec, 4);  /* memcpy(): rec may be misaligned */
     memcpy(&score, rec + 4, 2);
     memcpy(&len, rec + 6, 2);
     if ((n = ntohs(len)) > MAX_NAME) { /* checked before reading on */
