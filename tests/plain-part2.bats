@@ -2,7 +2,7 @@
 # More plain programs (lessons/plain/), each printed whole in the handout:
 # Part I's echo server and client with getaddrinfo() (gai-echo), lesson
 # 15's binary record (record), lesson 18's multicast receiver and sender
-# (mcast-receiver, mcast-sender) and lesson 19's throughput. Each is built
+# (multicast) and lesson 19's throughput. Each is built
 # with the strict flags and only POSIX asked for, and talks over loopback
 # (multicast: in a network namespace of its own) to a peer nobody here
 # wrote: Python, socat. Servers take port 0; no assertion reads a time.
@@ -273,7 +273,7 @@ print("%d bytes, adler32 %08x" % (len(d), zlib.adler32(d)))' "$dir/data")
     [ "$(bytes_and_sum "${lines[1]}")" = "$want" ]
 }
 
-# A Python member of the group for mcast-sender: it joins 239.255.0.1 on
+# A Python member of the group for multicast's sender: it joins 239.255.0.1 on
 # 127.0.0.1 at port argv[1], asks for each datagram's TTL (IP_RECVTTL,
 # 12 on Linux where Python has no name for it),
 # says "joined", then prints each datagram and its TTL until 5 s of
@@ -313,7 +313,7 @@ print("python from port %d" % s.getsockname()[1])'
 @test "plain multicast pair: two receivers get each datagram to the group, a Python member the sender's, TTL 1" {
     local dir="$BATS_TEST_TMPDIR" args
     unshare -rn true 2>/dev/null || skip "unshare -rn is not allowed here"
-    build_plain mcast-receiver mcast-sender
+    build_plain multicast
     # SC2016: the script is expanded by the bash inside the namespace.
     # shellcheck disable=SC2016
     # In a network namespace of its own, whose only interface is lo: the
@@ -323,10 +323,10 @@ print("python from port %d" % s.getsockname()[1])'
         SCALE="$SCALE" PY="$PYTHON" M="$MCAST_MEMBER" S="$MCAST_SEND" bash -c '
         ip link set lo up
         . "$ROOT/tests/lib/mcast-ready.bash"
-        "$D/mcast-receiver" 0 >"$D/r1" 2>&1 3>&- &
+        "$D/multicast" 0 >"$D/r1" 2>&1 3>&- &
         p1=$!
         ready "$D/r1" || exit 1
-        "$D/mcast-receiver" "$PORT" >"$D/r2" 2>&1 3>&- &
+        "$D/multicast" "$PORT" >"$D/r2" 2>&1 3>&- &
         p2=$!
         "$PY" -c "$M" "$PORT" >"$D/m" 2>&1 3>&- &
         p3=$!
@@ -336,7 +336,7 @@ print("python from port %d" % s.getsockname()[1])'
             sleep 0.05
         done
         "$PY" -c "$S" "$PORT" >"$D/py" 2>&1 || exit 1
-        "$D/mcast-sender" "$PORT" hello "a	b" "" >"$D/s" 2>&1
+        "$D/multicast" "$PORT" hello "a	b" "" >"$D/s" 2>&1
         echo "sender $?"
         wait "$p1"; echo "r1 $?"
         wait "$p2"; echo "r2 $?"
@@ -372,14 +372,9 @@ print("python from port %d" % s.getsockname()[1])'
     assert_line --index 4 "b'' ttl [1]"
     assert_line --index 5 'done'
     # Wrong arguments: a usage line, exit 2.
-    for args in '' '8x' '65536' '-1' '"" x'; do
-        eval "run_lesson \"\$dir/mcast-receiver\" $args"
-        [ "$status" -eq 2 ] || { echo "receiver $args: $status" >&2; false; }
-        assert_output --partial 'usage: '
-    done
-    for args in '9' '0 x' '65536 x' 'x x'; do
-        eval "run_lesson \"\$dir/mcast-sender\" $args"
-        [ "$status" -eq 2 ] || { echo "sender $args: $status" >&2; false; }
+    for args in '' '8x' '65536' '-1' '""' '"" x' '0 x' '65536 x' 'x x'; do
+        eval "run_lesson \"\$dir/multicast\" $args"
+        [ "$status" -eq 2 ] || { echo "multicast $args: $status" >&2; false; }
         assert_output --partial 'usage: '
     done
 }
