@@ -26,7 +26,7 @@ static void checksum(const char *p, size_t n)
 {
     size_t k;
 
-    while (n > 0) { /* at most 5552 bytes, then b could pass 2^32 */
+    while (n > 0) { /* 5552 bytes at most: b stays within 32 bits */
         for (n -= k = n < 5552 ? n : 5552; k > 0; k--, p++) {
             a += (unsigned char)*p;
             b += a;
