@@ -273,42 +273,54 @@ print("%d bytes, adler32 %08x" % (len(d), zlib.adler32(d)))' "$dir/data")
     [ "$(bytes_and_sum "${lines[1]}")" = "$want" ]
 }
 
-# A Python member of the group for multicast's sender: it joins 239.255.0.1 on
-# 127.0.0.1 at port argv[1], asks for each datagram's TTL (IP_RECVTTL,
-# 12 on Linux where Python has no name for it),
-# says "joined", then prints each datagram and its TTL until 5 s of
-# silence.
-MCAST_MEMBER='import socket, struct, sys
-s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-s.bind(("239.255.0.1", int(sys.argv[1])))
-s.setsockopt(socket.IPPROTO_IP, socket.IP_ADD_MEMBERSHIP,
-             socket.inet_aton("239.255.0.1") + socket.inet_aton("127.0.0.1"))
-s.setsockopt(socket.IPPROTO_IP, getattr(socket, "IP_RECVTTL", 12), 1)
-s.settimeout(5)
-print("joined", flush=True)
-try:
-    while True:
+# The Python peers of multicast, started before the receivers so that
+# their start-up is never inside a receiver's 5 s of silence. Each says
+# "waiting", then waits (60 s at most) for a line in a file:
+#   member R1: once R1 has the first receiver's ready line, joins
+#     239.255.0.1 on 127.0.0.1 at its port, asks for each datagram's TTL
+#     (IP_RECVTTL, 12 on Linux where Python has no name for it), says
+#     "joined", and prints the next 4 datagrams and their TTLs;
+#   send R2 M: once R2 has the second receiver's ready line and M says
+#     "joined", sends to the group out of loopback with TTL 3 (so the
+#     member's TTL is seen to be the sender's), then one datagram to
+#     127.0.0.1 at the same port, which a receiver bound to the group must
+#     not get, and says from which port.
+MCAST_PEER='import os, re, socket, struct, sys, time
+def wait_for(path, pattern):
+    for _ in range(1200):
+        if os.path.exists(path):
+            m = re.search(pattern, open(path).read(), re.M)
+            if m:
+                return m
+        time.sleep(0.05)
+    sys.exit("no %r in %s" % (pattern, path))
+ready = r"^receiving on 239\.255\.0\.1:(\d+)$"
+print("waiting", flush=True)
+if sys.argv[1] == "member":
+    port = int(wait_for(sys.argv[2], ready).group(1))
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    s.bind(("239.255.0.1", port))
+    s.setsockopt(socket.IPPROTO_IP, socket.IP_ADD_MEMBERSHIP,
+                 socket.inet_aton("239.255.0.1") + socket.inet_aton("127.0.0.1"))
+    s.setsockopt(socket.IPPROTO_IP, getattr(socket, "IP_RECVTTL", 12), 1)
+    s.settimeout(60)
+    print("joined", flush=True)
+    for _ in range(4):
         data, anc, _, _ = s.recvmsg(512, 64)
         ttl = [struct.unpack("i", d[:4])[0] for l, t, d in anc
                if l == socket.IPPROTO_IP and t == socket.IP_TTL]
         print("%r ttl %s" % (data, ttl), flush=True)
-except socket.timeout:
-    print("done")'
-
-# And a Python sender: to the group out of loopback with TTL 3 (so the
-# member's TTL is seen to be the sender's), then one datagram
-# to 127.0.0.1 at the same port, which a receiver bound to the group
-# must not get.
-MCAST_SEND='import socket, sys
-port = int(sys.argv[1])
-s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-s.setsockopt(socket.IPPROTO_IP, socket.IP_MULTICAST_IF,
-             socket.inet_aton("127.0.0.1"))
-s.setsockopt(socket.IPPROTO_IP, socket.IP_MULTICAST_TTL, 3)
-s.sendto(b"\x1b[2Jpy", ("239.255.0.1", port))
-s.sendto(b"to 127.0.0.1", ("127.0.0.1", port))
-print("python from port %d" % s.getsockname()[1])'
+else:
+    port = int(wait_for(sys.argv[2], ready).group(1))
+    wait_for(sys.argv[3], "^joined$")
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.setsockopt(socket.IPPROTO_IP, socket.IP_MULTICAST_IF,
+                 socket.inet_aton("127.0.0.1"))
+    s.setsockopt(socket.IPPROTO_IP, socket.IP_MULTICAST_TTL, 3)
+    s.sendto(b"\x1b[2Jpy", ("239.255.0.1", port))
+    s.sendto(b"to 127.0.0.1", ("127.0.0.1", port))
+    print("python from port %d" % s.getsockname()[1])'
 
 @test "plain multicast pair: two receivers get each datagram to the group, a Python member the sender's, TTL 1" {
     local dir="$BATS_TEST_TMPDIR" args
@@ -317,25 +329,33 @@ print("python from port %d" % s.getsockname()[1])'
     # SC2016: the script is expanded by the bash inside the namespace.
     # shellcheck disable=SC2016
     # In a network namespace of its own, whose only interface is lo: the
-    # first receiver on port 0, the second and the Python member on its
-    # port; then Python sends, and the plain sender.
+    # Python peers first; then the first receiver on port 0, the second on
+    # its port (the member joins there too, and Python sends); then the
+    # plain sender.
     run timeout "$WAIT_LONG" unshare -rn env D="$dir" ROOT="$ROOT" \
-        SCALE="$SCALE" PY="$PYTHON" M="$MCAST_MEMBER" S="$MCAST_SEND" bash -c '
+        SCALE="$SCALE" PY="$PYTHON" P="$MCAST_PEER" bash -c '
         ip link set lo up
         . "$ROOT/tests/lib/mcast-ready.bash"
+        word() { # word FILE WORD: wait (60 s at most) for WORD in FILE
+            local i
+            for ((i = 0; i < 1200 * SCALE; i++)); do
+                grep -qx "$2" "$1" && return 0
+                sleep 0.05
+            done
+            echo "no $2 in $1:" >&2; cat "$1" >&2; exit 1
+        }
+        "$PY" -c "$P" member "$D/r1" >"$D/m" 2>&1 3>&- &
+        p3=$!
+        "$PY" -c "$P" send "$D/r2" "$D/m" >"$D/py" 2>&1 3>&- &
+        p4=$!
+        word "$D/m" waiting
+        word "$D/py" waiting
         "$D/multicast" 0 >"$D/r1" 2>&1 3>&- &
         p1=$!
         ready "$D/r1" || exit 1
         "$D/multicast" "$PORT" >"$D/r2" 2>&1 3>&- &
         p2=$!
-        "$PY" -c "$M" "$PORT" >"$D/m" 2>&1 3>&- &
-        p3=$!
-        ready "$D/r2" || exit 1
-        for ((i = 0; i < 200 * SCALE; i++)); do
-            grep -q joined "$D/m" && break
-            sleep 0.05
-        done
-        "$PY" -c "$S" "$PORT" >"$D/py" 2>&1 || exit 1
+        wait "$p4" || { cat "$D/py" >&2; exit 1; }
         "$D/multicast" "$PORT" hello "a	b" "" >"$D/s" 2>&1
         echo "sender $?"
         wait "$p1"; echo "r1 $?"
@@ -351,7 +371,7 @@ print("python from port %d" % s.getsockname()[1])'
     port=$(sed -n 's/^port //p' <<<"$output")
     run cat "$dir/s"
     assert_output "sent 3 datagrams to 239.255.0.1:$port"
-    [[ "$(<"$dir/py")" =~ ^python\ from\ port\ ([0-9]+)$ ]]
+    [[ "$(<"$dir/py")" =~ python\ from\ port\ ([0-9]+)$ ]]
     local py=${BASH_REMATCH[1]} r
     for r in r1 r2; do
         run cat "$dir/$r"
@@ -366,11 +386,10 @@ print("python from port %d" % s.getsockname()[1])'
     done
     # The Python member got the sender's three datagrams with TTL 1.
     run cat "$dir/m"
-    assert_line --index 1 "b'\\x1b[2Jpy' ttl [3]"
-    assert_line --index 2 "b'hello' ttl [1]"
-    assert_line --index 3 "b'a\\tb' ttl [1]"
-    assert_line --index 4 "b'' ttl [1]"
-    assert_line --index 5 'done'
+    assert_line --index 2 "b'\\x1b[2Jpy' ttl [3]"
+    assert_line --index 3 "b'hello' ttl [1]"
+    assert_line --index 4 "b'a\\tb' ttl [1]"
+    assert_line --index 5 "b'' ttl [1]"
     # Wrong arguments: a usage line, exit 2.
     for args in '' '8x' '65536' '-1' '""' '"" x' '0 x' '65536 x' 'x x'; do
         eval "run_lesson \"\$dir/multicast\" $args"
