@@ -36,12 +36,9 @@ socket.socket(socket.AF_INET6).bind(("::1", 0))' 2>/dev/null
     command -v socat >/dev/null || skip "no socat (apt-get install socat)"
     build_plain gai-echo
     ipv6 || skip "no IPv6 on loopback here"
-    # The server on ::1, a Python client: every byte comes back.
-    start_bg "$dir/server.out" "$dir/gai-echo" ::1 0
-    wait_ready "$dir/server.out"
-    run cat "$dir/server.out"
-    assert_output "listening on [::1]:$PORT"
-    run timeout "$WAIT_LOOPBACK" "$PYTHON" -c 'import socket, sys
+    # The server on ::1, a Python client (started first: the server's
+    # accept() waits 30 s from its ready line): every byte comes back.
+    before_server "$dir/server.out" "$dir/py.out" -c 'import socket, sys
 s = socket.create_connection(("::1", int(sys.argv[1])), timeout=10)
 msg = b"hello\0\xff" * 1000
 s.sendall(msg)
@@ -52,10 +49,18 @@ while True:
     if not b:
         break
     got += b
-print("echoed" if got == msg else "wrong: %d bytes" % len(got))' "$PORT"
-    assert_success
+print("echoed" if got == msg else "wrong: %d bytes" % len(got))' '{port}'
+    local peer=$PEER_PID
+    start_bg "$dir/server.out" "$dir/gai-echo" ::1 0
+    local server=$BG_PID
+    wait_ready "$dir/server.out"
+    run cat "$dir/server.out"
+    assert_output "listening on [::1]:$PORT"
+    wait_exit "$peer" 30
+    [ "$EXIT_STATUS" -eq 0 ]
+    run cat "$dir/py.out"
     assert_output echoed
-    wait_exit "$BG_PID"
+    wait_exit "$server"
     [ "$EXIT_STATUS" -eq 0 ]
 
     # The server on 127.0.0.1, socat as the client.
@@ -234,14 +239,19 @@ bytes_and_sum() {
 @test "plain throughput: every byte counted and checksummed alike, against Python and socat" {
     local dir="$BATS_TEST_TMPDIR" want
     build_plain throughput
-    # The receiver, with Python sending 3 MiB and 5 bytes.
+    # The receiver, with Python sending 3 MiB and 5 bytes (Python starts
+    # first: the receiver's accept() waits 10 s from its ready line).
+    before_server "$dir/r.out" "$dir/py.out" -c "$THROUGHPUT_PEER" send \
+        '{port}' 3145733
+    local peer=$PEER_PID
     start_bg "$dir/r.out" "$dir/throughput" 127.0.0.1 0
+    local receiver=$BG_PID
     wait_ready "$dir/r.out"
-    run timeout "$WAIT_SHORT" "$PYTHON" -c "$THROUGHPUT_PEER" send "$PORT" 3145733
-    assert_success
-    want=$output
+    wait_exit "$peer" 30
+    [ "$EXIT_STATUS" -eq 0 ]
+    want=$(<"$dir/py.out")
     [[ "$want" =~ ^3145733\ bytes,\ adler32\ [0-9a-f]{8}$ ]]
-    wait_exit "$BG_PID" 30
+    wait_exit "$receiver" 30
     [ "$EXIT_STATUS" -eq 0 ]
     run cat "$dir/r.out"
     [ "$(bytes_and_sum "${lines[1]}")" = "$want" ]
