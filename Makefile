@@ -8,7 +8,8 @@
 #   make 04-accept    one lesson's program
 #   make 06-send-recv every program of one lesson (server and client)
 #   make plain        every lesson without narration (-DSOCKSTEP_PLAIN)
-#                     into build/plain/
+#                     into build/plain/, and lessons/plain/*.c into
+#                     build/plain/programs/
 #   make test         the bats suite, but for the proofs slow by nature
 #   make test-all     all of it: make test and those (CI runs it)
 #   make test-busy    the same, one busy loop per core running beside it
