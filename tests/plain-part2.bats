@@ -407,3 +407,18 @@ else:
         assert_output --partial 'usage: '
     done
 }
+
+@test "plain programs: make plain builds every lessons/plain/*.c, strict, with only POSIX asked for" {
+    local f name
+    # -n -B: what make would run, all of it; nothing is built here.
+    run make -C "$ROOT" --no-print-directory -n -B plain
+    assert_success
+    for f in "$ROOT"/lessons/plain/*.c; do
+        name=${f##*/}
+        name=${name%.c}
+        # (make prints the command on two lines: joined here)
+        sed -e ':a' -e '/\\$/N; s/\\\n//; ta' <<<"$output" |
+            grep -qE -- "-std=c11 -D_POSIX_C_SOURCE=200809L -Wall -Wextra -Werror +-pedantic .*lessons/plain/$name\.c -o build/plain/programs/$name$" ||
+            { echo "make plain does not build lessons/plain/$name.c" >&2; false; }
+    done
+}
