@@ -182,7 +182,7 @@ c.close()'
     wait_ready "$dir/py.out"
     run_lesson timeout "$WAIT_LOOPBACK" "$dir/record" 127.0.0.1 "$PORT" 1 2 x
     [ "$status" -eq 1 ]
-    assert_output 'the server closed in the middle of a record'
+    assert_output 'the server closed in the middle of a reply'
     # Bad command lines: exit 2, one line naming what is wrong.
     run_lesson "$dir/record" 127.0.0.1 "$PORT" 1 2 "$(printf '%065d' 0)"
     [ "$status" -eq 2 ]

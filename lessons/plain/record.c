@@ -33,18 +33,22 @@ static unsigned long number(const char *what, const char *s, unsigned long max)
     return n;
 }
 
-/* recv() until all n bytes came; a close before that is an error. */
-static void recv_all(int fd, unsigned char *p, size_t n)
+/* recv() may return fewer bytes than asked for: read until all n came. */
+static void recv_all(int fd, void *data, size_t n)
 {
+    char *p = data;
     ssize_t k;
 
-    for (; n > 0; n -= (size_t)k, p += k)
-        if ((k = recv(fd, p, n, 0)) <= 0) {
-            if (k == -1)
-                fail("recv");
-            fprintf(stderr, "the server closed in the middle of a record\n");
+    while (n > 0) {
+        if ((k = recv(fd, p, n, 0)) == -1)
+            fail("recv");
+        if (k == 0) {
+            fprintf(stderr, "the server closed in the middle of a reply\n");
             exit(1);
         }
+        p += k;
+        n -= (size_t)k;
+    }
 }
 
 int main(int argc, char *argv[])
