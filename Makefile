@@ -8,7 +8,8 @@
 #   make 04-accept    one lesson's program
 #   make 06-send-recv every program of one lesson (server and client)
 #   make plain        every lesson without narration (-DSOCKSTEP_PLAIN)
-#                     into build/plain/
+#                     into build/plain/, and lessons/plain/*.c into
+#                     build/plain/programs/
 #   make plain-portable  every lessons/plain/*.c strictly POSIX by gcc,
 #                     clang and musl-gcc (mk/portable.mk)
 #   make test         the bats suite, but for the proofs slow by nature
@@ -157,6 +158,16 @@ plain: $(PLAIN_BINS)
 $(PLAIN_BINS): $(BUILD)/plain/%: $$(SRC_%) $(LESSON_HEADER) $(BUILD)/.flags
 	@mkdir -p $(@D)
 	$(CC) $(STRICT) $(CFLAGS) $(REPRO) -DSOCKSTEP_PLAIN $(SRC_$*) -o $@
+
+# And the plain programs of lessons/plain/, which have no header, built
+# with only POSIX asked for: into build/plain/programs/.
+PLAIN_PROGRAMS := $(patsubst lessons/plain/%.c,$(BUILD)/plain/programs/%,\
+                    $(wildcard lessons/plain/*.c))
+plain: $(PLAIN_PROGRAMS)
+$(PLAIN_PROGRAMS): $(BUILD)/plain/programs/%: lessons/plain/%.c $(BUILD)/.flags
+	@mkdir -p $(@D)
+	$(CC) -std=c11 -D_POSIX_C_SOURCE=200809L -Wall -Wextra -Werror \
+	    -pedantic $(CFLAGS) $(REPRO) $< -o $@
 
 # make test TESTS=tests/04-accept.bats runs one file.
 # The test targets build what they test on every core (unless make was

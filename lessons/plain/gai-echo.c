@@ -1,0 +1,132 @@
+/* gai-echo.c: the plain echo server and client again, with getaddrinfo():
+ * HOST may be a name or any address, IPv4 or IPv6. With HOST PORT it
+ * serves one client; with HOST PORT MESSAGE it is the client.
+ * Build: cc -Wall -o gai-echo gai-echo.c */
+#define _POSIX_C_SOURCE 200809L
+#include <netdb.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <unistd.h>
+
+static void fail(const char *call)
+{
+    perror(call); /* the call's name, then errno's message */
+    exit(1);
+}
+
+/* send() may take fewer bytes than it was given: send the rest, until
+ * all are gone. MSG_NOSIGNAL: if the peer has gone, send() fails with
+ * EPIPE, instead of a SIGPIPE that would end the program unannounced. */
+static void send_all(int fd, const char *buf, size_t len)
+{
+    ssize_t n;
+
+    while (len > 0) {
+        if ((n = send(fd, buf, len, MSG_NOSIGNAL)) == -1)
+            fail("send");
+        buf += n;
+        len -= (size_t)n;
+    }
+}
+
+/* A TCP socket bound to the first address of host and port that binds
+ * (to_listen), or connected to the first that answers. */
+static int tcp_socket(const char *host, const char *port, int to_listen)
+{
+    struct addrinfo hints, *list, *ai;
+    struct timeval wait = {.tv_sec = 30};
+    int fd = -1, rc;
+
+    memset(&hints, 0, sizeof hints);
+    hints.ai_family = AF_UNSPEC;     /* IPv6 or IPv4: whatever host has */
+    hints.ai_socktype = SOCK_STREAM; /* TCP */
+    hints.ai_flags = to_listen ? AI_PASSIVE : 0; /* addresses to bind */
+    if ((rc = getaddrinfo(host, port, &hints, &list)) != 0) {
+        fprintf(stderr, "getaddrinfo: %s\n", gai_strerror(rc));
+        exit(2);
+    }
+    for (ai = list; ai != NULL && fd == -1; ai = ai->ai_next) {
+        fd = socket(ai->ai_family, ai->ai_socktype, ai->ai_protocol);
+        if (fd == -1) {
+            perror("socket"); /* then try the next address */
+            continue;
+        }
+        /* No wait longer than 30 s: accept(), connect() (on Linux),
+           send(), recv(). Linux gives an accepted socket the same. */
+        if (setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &wait, sizeof wait) == -1 ||
+            setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &wait, sizeof wait) == -1)
+            fail("setsockopt");
+        if ((to_listen ? bind(fd, ai->ai_addr, ai->ai_addrlen)
+                       : connect(fd, ai->ai_addr, ai->ai_addrlen)) == -1) {
+            perror(to_listen ? "bind" : "connect");
+            close(fd);
+            fd = -1;
+        }
+    }
+    freeaddrinfo(list); /* the kernel has copied the address it took */
+    if (fd == -1)
+        exit(1);
+    return fd;
+}
+
+int main(int argc, char *argv[])
+{
+    struct sockaddr_storage addr; /* room for any kind of address */
+    socklen_t len = sizeof addr;
+    char host[64], port[8], buf[512]; /* host: an address as text */
+    size_t got = 0;
+    ssize_t n, i;
+    int fd, conn, rc;
+
+    if (argc != 3 && argc != 4) {
+        fprintf(stderr, "usage: %s HOST PORT [MESSAGE]\n", argv[0]);
+        return 2;
+    }
+    if (argc == 4) { /* the client, as client.c from here on */
+        fd = tcp_socket(argv[1], argv[2], 0);
+        send_all(fd, argv[3], strlen(argv[3]));
+        while (got < strlen(argv[3])) {
+            if ((n = recv(fd, buf, sizeof buf, 0)) == -1)
+                fail("recv");
+            if (n == 0)
+                break; /* the server closed first */
+            printf("received ");
+            for (i = 0; i < n; i++) /* escaped: never raw to a terminal */
+                if (buf[i] >= ' ' && buf[i] <= '~')
+                    putchar(buf[i]);
+                else
+                    printf("\\x%02x", (unsigned char)buf[i]);
+            putchar('\n');
+            got += (size_t)n;
+        }
+        close(fd);
+        return 0;
+    }
+    fd = tcp_socket(argv[1], argv[2], 1); /* the server */
+    if (listen(fd, 5) == -1)
+        fail("listen");
+    if (getsockname(fd, (struct sockaddr *)&addr, &len) == -1)
+        fail("getsockname");
+    rc = getnameinfo((struct sockaddr *)&addr, len, host, sizeof host, port,
+                     sizeof port, NI_NUMERICHOST | NI_NUMERICSERV);
+    if (rc != 0) { /* the address as text, not a name: no name server */
+        fprintf(stderr, "getnameinfo: %s\n", gai_strerror(rc));
+        return 1;
+    }
+    printf(addr.ss_family == AF_INET6 ? "listening on [%s]:%s\n"
+                                      : "listening on %s:%s\n",
+           host, port);
+    fflush(stdout);
+    if ((conn = accept(fd, NULL, NULL)) == -1)
+        fail("accept");
+    while ((n = recv(conn, buf, sizeof buf, 0)) > 0)
+        send_all(conn, buf, (size_t)n);
+    if (n == -1)
+        fail("recv");
+    close(conn);
+    close(fd);
+    return 0;
+}
