@@ -68,6 +68,24 @@ load lib/students
     says "the first client was served, but of 20 more, 9 were served; the next one: client 11"
 }
 
+@test "check-verdicts: a UDP reply sent to another port is named, and the checks after the exchange run" {
+    # it answers to its own port + 1, and dies of bytes that are not
+    # UTF-8: the second was NOT RUN behind "no reply"
+    check --spec "$SPECS/udp-echo.spec" -- \
+        "$PYTHON" "$SAMPLES/elsewhere-udp-echo.py" '{port}'
+    assert_failure 1
+    assert_line --regexp '^FAIL exchange .*: reply sent to 127\.0\.0\.1:[0-9]+, not to the sender'
+    says "The program did reply, but not to the client"
+    says "(a port of its own choosing), not to 127.0.0.1:"
+    says ", the address the request came from. Send each reply to the address recvfrom() gave"
+    refute_line --regexp '^NOT RUN'
+    refute_output --partial "Not run:"
+    assert_line --regexp '^FAIL not-utf8 .*: ended after bytes that are not UTF-8'
+    says "UnicodeDecodeError"
+    assert_line --regexp '^PASS in-turn '
+    says "(The replies were taken at 127.0.0.1:"
+}
+
 # ---- the same verdict on any machine ------------------------------------------
 
 @test "check-verdicts: a SIGCHLD handler that reaps one child per signal fails zombies every time, with the same count" {

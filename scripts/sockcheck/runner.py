@@ -68,6 +68,10 @@ class Run:
         self.sources = []  # --source: the files the source check reads
         self.picture = None  # --picture DIR
         self.captures = []  # its tcpdumps (pictures.Tcpdump), this check's
+        # a UDP server's replies sent elsewhere (elsewhere.Elsewhere), as
+        # the exchange check saw; and how many this check took there
+        self.reply_to = None
+        self.replies_aside = 0
 
     def next_id(self):
         """A number for a file in tmpdir: unique among all the Runs that
@@ -98,8 +102,16 @@ class Run:
             res.skip("Not run: %s in check %s (see there)." % (
                 self.broken_why, self.broken))
             return res
+        self.replies_aside = 0
         try:
             chk.func(self, res)
+            if res.ok and self.replies_aside:
+                res.message += (
+                    " (%s taken at %s, where the program sends its "
+                    "replies, not at the client's own address: the "
+                    "exchange check fails it for that.)" % (
+                        "The reply was" if self.replies_aside == 1 else
+                        "The replies were", self.reply_to.where()))
             if res.state is State.UNDECIDED:
                 res.failed("The checker reached no verdict.", "checker error")
             elif res.ok:

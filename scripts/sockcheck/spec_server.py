@@ -12,6 +12,7 @@ import time
 
 from .checks import (NOT_SERVED, SEE_ACCEPT_LOOP, Busy, Check,
                      after_the_first, count_descriptors, loopback_check)
+from .elsewhere import where_replies_went
 from .procfs import proc_stat, tcp_peer
 from .program import Program
 from .spec_talk import (NOT_ANSWERED, Talk, before_input, exchange, play,
@@ -111,7 +112,17 @@ def sp_exchange(run, res):
                             if run.spec.expects() else ""))
     else:
         reason = failure_reason(words)
-        res.failed(words + why(prog), reason)
+        fate = why(prog)
+        went = where_replies_went(run) if reason == "no reply" and \
+            run.spec.proto == "udp" and not fate else None
+        if went:
+            # the replies went elsewhere: the checks after this one take
+            # them there, and judge what they are about
+            run.reply_to = went
+            res.failed("%s %s" % (words, went.words()), went.reason())
+            res.keep_going = True
+            return
+        res.failed(words + fate, reason)
         # the other checks drop such bytes, and judge what they are about
         res.keep_going = reason == EXTRA_BYTES
 

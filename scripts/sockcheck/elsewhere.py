@@ -1,0 +1,160 @@
+"""A UDP server's reply sent to another address than its client's: the
+exchange's client got no reply, because the program sent it somewhere
+else (a fixed port, its own port, an earlier client's). Where it went is
+seen by running the program again under scripts/narrate (the preload
+library tells each sendto() with its address); the exchange check names
+it, and the checks after it take the replies at that address too, so
+that they judge what they are about (Talk, in spec_talk.py)."""
+
+import ipaddress
+import re
+import time
+
+from .common import LOCAL
+from .program import STAMPED, Program
+
+# A narrated sendto() that named an address ("[child 42] " before it in
+# a forked child): its descriptor, the address, the port, what it
+# returned. The bytes sent may hold ", ": the address is the last
+# argument but one.
+SENT_TO = re.compile(r"^(?:\[[a-z]+ \d+\] )?sendto\((\d+), .*, "
+                     r"(\d+\.\d+\.\d+\.\d+|\[[0-9a-fA-F:.]+\]):(\d+), "
+                     r"\d+\) = (-?\d+)", re.M)
+# A connect() of a descriptor, then a send() or write() on it: a UDP
+# socket connected to one address sends there whatever its last
+# datagram's sender.
+CONNECTED = re.compile(r"^(?:\[[a-z]+ \d+\] )?connect\((\d+), "
+                       r"(\d+\.\d+\.\d+\.\d+|\[[0-9a-fA-F:.]+\]):(\d+), "
+                       r"\d+\) = 0", re.M)
+SENT_ON = re.compile(r"^(?:\[[a-z]+ \d+\] )?(?:send|write)\((\d+), .*\) = "
+                     r"(\d+)", re.M)
+
+
+class Elsewhere:
+    """Where a UDP server sent a reply that its client never got: host
+    and port, the program's own port then (a port chosen from its own,
+    port + 1 say, moves with it), the client's address, and the call."""
+
+    def __init__(self, host, port, prog_port, client, call):
+        self.host, self.port = host, port
+        self.prog_port, self.client, self.call = prog_port, client, call
+
+    def where(self):
+        return "%s:%d" % (self.host if ":" not in self.host
+                          else "[%s]" % self.host, self.port)
+
+    def addresses(self, prog_port):
+        """Where to wait for its replies when the program has prog_port:
+        the same address, and the one as far from prog_port as this one
+        was from the program's port then; loopback only, and never the
+        program's own."""
+        try:
+            ip = ipaddress.ip_address(self.host)
+        except ValueError:
+            return []
+        if ip.is_unspecified:  # 0.0.0.0: the kernel delivers it locally
+            host = "::1" if ip.version == 6 else LOCAL
+        elif ip.is_loopback:
+            host = self.host
+        else:
+            return []
+        ports = [self.port, prog_port + (self.port - self.prog_port)]
+        return [(host, p) for i, p in enumerate(ports)
+                if 0 < p < 65536 and p != prog_port and p not in ports[:i]]
+
+    def words(self):
+        """The sentence that names it."""
+        own = ("the program's own port: it sent its reply to itself, and "
+               "will take it as a new request"
+               if self.port == self.prog_port else
+               "a port of its own choosing" if self.call == "sendto()" else
+               "the address its socket was connected to")
+        return ("The program did reply, but not to the client: run again "
+                "under scripts/narrate, with a client at %s:%d sending the "
+                "same request, its %s sent the reply to %s (%s), not to "
+                "%s:%d, the address the request came from. Send each reply "
+                "to the address recvfrom() gave with the request (its "
+                "src_addr, with its length), unchanged: every client has "
+                "an address of its own (lesson 08's receiver prints it)." % (
+                    self.client[0], self.client[1], self.call, self.where(),
+                    own, self.client[0], self.client[1]))
+
+    def reason(self):
+        return "reply sent to %s, not to the sender" % self.where()
+
+
+def sent_elsewhere(text, client):
+    """In narration text, the first datagram the program sent: an
+    Elsewhere (without the program's port yet) when it went to another
+    address than client's, False when it went to the client, None when
+    none was sent."""
+    text = STAMPED.sub(r"\1", text)  # --picture's times left out
+    first = None
+    for m in SENT_TO.finditer(text):
+        if int(m.group(4)) >= 0:
+            first = (m.start(), m.group(2).strip("[]"), int(m.group(3)),
+                     "sendto()")
+            break
+    connected = {}
+    for m in CONNECTED.finditer(text):
+        connected.setdefault(m.group(1), (m.start(), m.group(2).strip("[]"),
+                                          int(m.group(3))))
+    for m in SENT_ON.finditer(text):
+        if m.group(1) in connected and connected[m.group(1)][0] < m.start() \
+                and (first is None or m.start() < first[0]):
+            _, host, port = connected[m.group(1)]
+            first = (m.start(), host, port, "send() on a connected socket")
+            break
+    if first is None:
+        return None
+    _, host, port, call = first
+    if (host, port) == tuple(client[:2]) or (
+            host in ("0.0.0.0", "::") and port == client[1]):
+        return False
+    return Elsewhere(host, port, None, client, call)
+
+
+def where_replies_went(run):
+    """For a UDP server whose client got no reply: the program is run
+    again under scripts/narrate, a client sends the exchange's requests
+    up to its first reply, and the first datagram the program sends is
+    looked at (the spec's timeout at most). An Elsewhere when it went to
+    another address than that client's; None when it went to the
+    client, or none was sent, or the program cannot be narrated."""
+    from .spec_faults import cannot_preload
+    if run.spec is None or run.spec.proto != "udp" or \
+            cannot_preload(run, run.command(0)):
+        return None
+    return run.again(look_again, run)
+
+
+def look_again(run):
+    from .spec_talk import Talk
+    spec = run.spec
+    prog = Program(run, run.port_for("udp"), narrate=True)
+    prog.wait_bound("udp")
+    talk = Talk(prog, spec, elsewhere=False)
+    try:
+        for kind, value, _ in spec.steps:
+            if kind == "send":
+                if talk.send(value):
+                    return None
+            elif kind == "input":
+                if prog.type(value):
+                    return None
+            else:
+                break
+        client = talk.u.s.getsockname()
+        # an event: the narration tells a datagram sent
+        deadline = time.monotonic() + spec.timeout
+        while True:
+            found = sent_elsewhere(prog.narration_text(), client)
+            if found is not None or time.monotonic() >= deadline:
+                break
+            time.sleep(0.05)
+        if not found:
+            return None
+        found.prog_port = prog.port
+        return found
+    finally:
+        talk.close()
