@@ -86,6 +86,21 @@ load lib/students
     says "(The replies were taken at 127.0.0.1:"
 }
 
+@test "check-verdicts: a crash seen by a check that cannot judge its own matter fails it, not NOT RUN" {
+    # echo.spec's second line is never served, with or without odd
+    # bytes (so not-utf8 cannot judge them), but those bytes crash it
+    check --only one-line,not-utf8,empty-line echo-server -- \
+        "$PYTHON" "$SAMPLES/one-line-decode-server.py" '{port}'
+    assert_failure 1
+    assert_line --regexp '^PASS one-line '
+    assert_line --regexp '^FAIL not-utf8 .*: traceback'
+    says "The program printed a Python traceback (UnicodeDecodeError:"
+    says "while this check ran: it crashed (or one of its threads did), and a crash fails the check that saw it"
+    says "Apart from that, the check could not judge what it is about: this check plays the exchange of the spec"
+    # an empty line crashes nothing: still NOT RUN, for the same exchange
+    assert_line --regexp "^NOT RUN empty-line +an empty line: the kind's spec's exchange fails$"
+}
+
 # ---- the same verdict on any machine ------------------------------------------
 
 @test "check-verdicts: a SIGCHLD handler that reaps one child per signal fails zombies every time, with the same count" {

@@ -8,11 +8,16 @@ from .checks import CHECKS, Result, State
 from .common import LOCAL, PORT_FREE_LIMIT, NotReady
 from .procfs import Sock, free_port, net_table, port_in_use
 from .python2 import diagnose as python2_program
-from .words import (capital, crash_report, describe_status, printable,
-                    python_error, signal_name)
+from .words import (capital, crash_report, describe_status, lower_first,
+                    printable, python_error, signal_name)
 
 
 
+
+# The reasons of a NOT RUN that looked at no program of this check's own
+# doing: a crash seen meanwhile (a server that cannot bind its port, say)
+# is not this check's to fail.
+LOOKED_AWAY = ("port in TIME_WAIT", "cannot preload the fault library")
 
 # The checks whose client the checker itself resets (SO_LINGER 0).
 CHECKER_RESETS = ("reset", "sigpipe", "never-reads")
@@ -141,6 +146,13 @@ class Run:
             res.failed("The checker itself failed in this check: %s: %s."
                        % (type(e).__name__, e), "checker error")
         finally:
+            # a crash seen while a check ran, for one that says NOT RUN
+            # (or may, below)
+            crash = self.crash_seen(chk.name) if (
+                res.state is State.NOT_RUN and
+                res.reason not in LOOKED_AWAY or
+                res.state is State.FAILED and self.plays_kind_spec(chk) and
+                not res.aside) else None
             if not res.ok:
                 self.python2(chk, res)
                 for p in self.programs:
@@ -167,8 +179,46 @@ class Run:
                         capital(plain)),
                     "the kind's spec's exchange fails")
                 self.finish()
+        if res.state is State.NOT_RUN and crash:
+            self.no_not_run_over_a_crash(res, crash)
         res.seconds = time.monotonic() - t0
         return res
+
+    def crash_seen(self, name):
+        """(words, reason) for a crash of the program while the check
+        ran: a traceback, a sanitizer's report or a death by a signal the
+        checker did not send; None if none was seen. In a check whose
+        client the checker resets, a thread or child that ended with that
+        reset's error is that client's end (see no_pass_over_a_crash)."""
+        for p in self.programs:
+            p.fate(wait=0)  # an ended program's last words, all read
+            text = p.output()
+            what = crash_report(text)
+            if what and name in CHECKER_RESETS and \
+                    one_client_ended(text, p.alive()):
+                continue
+            if what:
+                return ("printed %s" % what, "traceback" if
+                        python_error(text) else "sanitizer error")
+            rc = p.returncode()
+            if rc is not None and rc < 0 and not getattr(p, "stopped",
+                                                         False):
+                return describe_status(rc), "killed by %s" % signal_name(-rc)
+        return None
+
+    @staticmethod
+    def no_not_run_over_a_crash(res, crash):
+        """A check that could not judge what it is about, but saw the
+        program crash on its way, fails: the crash is its finding."""
+        words, reason = crash
+        why = res.message
+        if why.startswith("Not run: "):
+            why = why[len("Not run: "):]
+        res.failed("The program %s while this check ran: it crashed (or "
+                   "one of its threads did), and a crash fails the check "
+                   "that saw it. Apart from that, the check could not judge "
+                   "what it is about: %s" % (words, lower_first(why)),
+                   reason)
 
     def skips(self, chk):
         """Is chk not run, after an earlier check could not start the

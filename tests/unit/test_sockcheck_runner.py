@@ -284,3 +284,41 @@ class TailLines(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class Crashed(Ended):
+    """A program that printed a traceback and ended while a check ran."""
+
+    def fate(self, wait=0):
+        return " The program had ended."
+
+    def alive(self):
+        return False
+
+
+class CrashOverNotRun(unittest.TestCase):
+    """A check that could not judge what it is about, but saw the program
+    crash on its way, fails; one that looked at nothing stays NOT RUN."""
+
+    TRACEBACK = ("Traceback (most recent call last):\n"
+                 '  File "srv.py", line 3, in <module>\n'
+                 "ValueError: bad byte\n")
+
+    def one(self, reason):
+        def func(run, res):
+            run.programs.append(Crashed(self.TRACEBACK))
+            res.not_run("Not run: the exchange failed.", reason)
+        return runner.Run("echo-server", ["./srv"]).one(check(func, "idle"))
+
+    def test_a_crash_fails_it(self):
+        res = self.one("exchange failed")
+        self.assertEqual((res.state, res.reason),
+                         (State.FAILED, "traceback"))
+        self.assertIn("The program printed a Python traceback (ValueError: "
+                      "bad byte) while this check ran", res.message)
+        self.assertIn("could not judge what it is about: the exchange "
+                      "failed.", res.message)
+
+    def test_not_when_it_looked_at_nothing(self):
+        res = self.one("port in TIME_WAIT")
+        self.assertEqual(res.state, State.NOT_RUN)
