@@ -77,6 +77,10 @@ class Run:
         # the exchange check saw; and how many this check took there
         self.reply_to = None
         self.replies_aside = 0
+        # the crashes seen in failed checks so far ({words: check}): a
+        # check that cannot judge its own matter and sees one of them
+        # again is NOT RUN, as before; a crash of its own fails it
+        self.crashes = {}
 
     def next_id(self):
         """A number for a file in tmpdir: unique among all the Runs that
@@ -146,13 +150,12 @@ class Run:
             res.failed("The checker itself failed in this check: %s: %s."
                        % (type(e).__name__, e), "checker error")
         finally:
-            # a crash seen while a check ran, for one that says NOT RUN
-            # (or may, below)
+            # a crash seen while a check ran: kept for one that says NOT
+            # RUN (or may, below), and for a failed one, known
             crash = self.crash_seen(chk.name) if (
                 res.state is State.NOT_RUN and
                 res.reason not in LOOKED_AWAY or
-                res.state is State.FAILED and self.plays_kind_spec(chk) and
-                not res.aside) else None
+                res.state is State.FAILED) else None
             if not res.ok:
                 self.python2(chk, res)
                 for p in self.programs:
@@ -179,8 +182,11 @@ class Run:
                         capital(plain)),
                     "the kind's spec's exchange fails")
                 self.finish()
-        if res.state is State.NOT_RUN and crash:
+        if res.state is State.NOT_RUN and crash and \
+                crash[0] not in self.crashes:
             self.no_not_run_over_a_crash(res, crash)
+        if crash and res.state is State.FAILED:
+            self.crashes[crash[0]] = chk.name
         res.seconds = time.monotonic() - t0
         return res
 
@@ -209,7 +215,8 @@ class Run:
     @staticmethod
     def no_not_run_over_a_crash(res, crash):
         """A check that could not judge what it is about, but saw the
-        program crash on its way, fails: the crash is its finding."""
+        program crash on its way (a crash no check before it failed),
+        fails: the crash is its finding."""
         words, reason = crash
         why = res.message
         if why.startswith("Not run: "):

@@ -139,6 +139,12 @@ class Ended:
     def stop(self):
         pass
 
+    def fate(self, wait=0):
+        return " The program had ended: it exited with status 1."
+
+    def alive(self):
+        return False
+
 
 class TimeWait(unittest.TestCase):
     """On a fixed port, a check whose program could not bind it while
@@ -289,12 +295,6 @@ if __name__ == "__main__":
 class Crashed(Ended):
     """A program that printed a traceback and ended while a check ran."""
 
-    def fate(self, wait=0):
-        return " The program had ended."
-
-    def alive(self):
-        return False
-
 
 class CrashOverNotRun(unittest.TestCase):
     """A check that could not judge what it is about, but saw the program
@@ -318,6 +318,22 @@ class CrashOverNotRun(unittest.TestCase):
                       "bad byte) while this check ran", res.message)
         self.assertIn("could not judge what it is about: the exchange "
                       "failed.", res.message)
+
+    def test_not_a_crash_a_check_before_it_failed(self):
+        run = runner.Run("echo-server", ["./srv"])
+
+        def crashes(run, res):
+            run.programs.append(Crashed(self.TRACEBACK))
+            res.failed("It crashed.", "traceback")
+
+        def not_run(run, res):
+            run.programs.append(Crashed(self.TRACEBACK))
+            res.not_run("Not run: the exchange failed.", "exchange failed")
+        self.assertEqual(run.one(check(crashes, "one-line")).state,
+                         State.FAILED)
+        # the same crash again: the check before shows it
+        self.assertEqual(run.one(check(not_run, "idle")).state,
+                         State.NOT_RUN)
 
     def test_not_when_it_looked_at_nothing(self):
         res = self.one("port in TIME_WAIT")
