@@ -101,6 +101,20 @@ load lib/students
     assert_line --regexp "^NOT RUN empty-line +an empty line: the kind's spec's exchange fails$"
 }
 
+@test "check-verdicts: a server that serves one of 10 clients at once fails zombies, not NOT RUN" {
+    # no loop around accept(): the burst's first client is served, the
+    # others wait unaccepted (a timeout of 1 s: the burst waits 10 times it)
+    printf 'send: hello\nexpect: hello\ntimeout: 1\n' >"$BATS_TEST_TMPDIR/one.spec"
+    check --only zombies --spec "$BATS_TEST_TMPDIR/one.spec" -- \
+        "$PYTHON" "$SAMPLES/one-client-server.py" '{port}'
+    assert_failure 1
+    assert_line --regexp '^FAIL zombies .*: served 1 of 10 clients at once'
+    refute_line --regexp '^NOT RUN'
+    says "10 clients played the exchange at the same time, and 1 was served."
+    says "still waited in its listening socket's queue, taken by no accept()"
+    says "A server serves every client that comes, however many come at once"
+}
+
 # ---- the same verdict on any machine ------------------------------------------
 
 @test "check-verdicts: a SIGCHLD handler that reaps one child per signal fails zombies every time, with the same count" {

@@ -17,8 +17,8 @@ from .procfs import proc_stat, tcp_peer
 from .program import Program
 from .spec_talk import (NOT_ANSWERED, Talk, before_input, exchange, play,
                         queued, start, unanswered, why)
-from .words import (and_list, describe_status, lower_first, not_connected,
-                    plural, secs)
+from .words import (and_list, capital, describe_status, lower_first,
+                    not_connected, plural, secs)
 
 SPEC_CHECKS = []
 
@@ -549,6 +549,24 @@ def sp_zombies(run, res):
                        plural(served, "was", "were"), fate,
                        EINTR_WORDS if "nterrupted" in prog.output() else
                        ""), "ended after a burst of clients")
+        return
+    if 0 < served < 10 and not fate and (
+            queued(prog) != 0 or unconnected or
+            any(r is None for r in results)):
+        # some were served and the program runs on, but the others were
+        # left waiting (or could not connect): a defect seen here, whatever
+        # the checks of clients in turn see (a FAIL, not a NOT RUN)
+        waiting = queued(prog)
+        res.failed("10 clients played the exchange at the same time, and "
+                   "%s served. %s%s%s A server serves every client that "
+                   "comes, however many come at once; the zombies could not "
+                   "be counted without them." % (
+                       plural(served, "was", "were"), bad[1] if bad else "",
+                       why(prog), " %s still waited in its listening "
+                       "socket's queue, taken by no accept()." % capital(
+                           plural(waiting, "connection")) if waiting else
+                       ""),
+                   "served %d of 10 clients at once" % served)
         return
     if served < 10 and (fate or queued(prog) != 0 or unconnected
                         or any(r is None for r in results)):
