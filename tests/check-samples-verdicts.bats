@@ -115,6 +115,24 @@ load lib/students
     says "A server serves every client that comes, however many come at once"
 }
 
+@test "check-verdicts: a UDP client that sends to another port than its server's is told where they went" {
+    # it sends to the port after the one it is given
+    check --only exchange --spec "$SPECS/udp-echo-client.spec" -- \
+        "$PYTHON" "$SAMPLES/elsewhere-udp-client.py" '{port}'
+    assert_failure 1
+    assert_line --regexp '^FAIL exchange .*: no datagram came'
+    local port
+    port=$(sed -n 's/.*({port} is \([0-9]*\)).*/\1/p' <<<"$(printf '%s' "$output" | tr '\n' ' ')")
+    [[ -n "$port" ]]
+    says "Run again under scripts/narrate, it sent its first datagram to 127.0.0.1:$((port + 1)) (its sendto()), not to 127.0.0.1:$port, where the checker's server was"
+    refute_output --partial "Does it take the server's port from its command line"
+    # the udp-sender kind says the same of its receiver
+    check --only lines udp-sender -- \
+        "$PYTHON" "$SAMPLES/elsewhere-udp-client.py" '{port}'
+    assert_failure 1
+    says "where the checker's receiver was: send to the address and port its command line gives"
+}
+
 # ---- the same verdict on any machine ------------------------------------------
 
 @test "check-verdicts: a SIGCHLD handler that reaps one child per signal fails zombies every time, with the same count" {

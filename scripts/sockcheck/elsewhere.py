@@ -1,16 +1,18 @@
-"""A UDP server's reply sent to another address than its client's: the
-exchange's client got no reply, because the program sent it somewhere
-else (a fixed port, its own port, an earlier client's). Where it went is
-seen by running the program again under scripts/narrate (the preload
-library tells each sendto() with its address); the exchange check names
-it, and the checks after it take the replies at that address too, so
-that they judge what they are about (Talk, in spec_talk.py)."""
+"""A datagram sent to another address than the one it was due at. A UDP
+server's reply that its client never got, because the program sent it
+somewhere else (a fixed port, its own port, an earlier client's): the
+exchange check names where, and the checks after it take the replies at
+that address too, so that they judge what they are about (Talk, in
+spec_talk.py). A UDP client's datagrams that never reached the checker's
+server, sent to another port or address: never_connected() names where.
+Where is seen by running the program again under scripts/narrate (the
+preload library tells each sendto() with its address)."""
 
 import ipaddress
 import re
 import time
 
-from .common import LOCAL
+from .common import CLIENT_LIMIT, LOCAL
 from .program import STAMPED, Program
 
 # A narrated sendto() that named an address ("[child 42] " before it in
@@ -91,7 +93,8 @@ def sent_elsewhere(text, client):
     text = STAMPED.sub(r"\1", text)  # --picture's times left out
     first = None
     for m in SENT_TO.finditer(text):
-        if int(m.group(4)) >= 0:
+        # (a name server's port: a look-up, not the program's datagram)
+        if int(m.group(4)) >= 0 and int(m.group(3)) != 53:
             first = (m.start(), m.group(2).strip("[]"), int(m.group(3)),
                      "sendto()")
             break
@@ -158,3 +161,55 @@ def look_again(run):
         return found
     finally:
         talk.close()
+
+
+def client_went(prog, port):
+    """For a UDP client none of whose datagrams reached the checker's
+    server on port: the program is run again as it was (its command, its
+    input) under scripts/narrate, with nothing on that port, and its
+    first datagram is looked at (until it ends, CLIENT_LIMIT at most).
+    An Elsewhere when it went to another address than 127.0.0.1:port;
+    None when it went there, or none was sent, or the program cannot be
+    narrated."""
+    from .spec_faults import cannot_preload
+    run = getattr(prog, "run", None)
+    if not hasattr(run, "again") or getattr(run, "sends_nowhere_else",
+                                            False) or \
+            cannot_preload(run, prog.argv):
+        return None
+    found = run.again(look_at_client, run, prog, port)
+    if not found:
+        # once is enough: the checks after this one do not run it again
+        run.sends_nowhere_else = True
+    return found
+
+
+def look_at_client(run, prog, port):
+    """An event, not a time: a datagram sent, or the program ended, or,
+    once it has made a socket call, asleep (every thread, seen twice)
+    with none sent."""
+    again = Program(run, port, prog.stdin_data, narrate=True)
+    deadline = time.monotonic() + CLIENT_LIMIT
+    asleep = 0
+    while True:
+        ended = not again.alive()
+        told = again.narration_text()
+        asleep = asleep + 1 if not ended and told and again.waiting() else 0
+        found = sent_elsewhere(told, (LOCAL, port))
+        if found is not None or ended or asleep >= 2 or \
+                time.monotonic() >= deadline:
+            break
+        time.sleep(0.05)
+    if not found:
+        return None
+    found.prog_port = port
+    return found
+
+
+def client_words(went, port, peer="server"):
+    """The sentence for a client whose datagram went elsewhere (peer:
+    the checker's server, or receiver)."""
+    return (" Run again under scripts/narrate, it sent its first datagram "
+            "to %s (its %s), not to 127.0.0.1:%d, where the checker's %s "
+            "was: send to the address and port its command line gives "
+            "({port} is %d)." % (went.where(), went.call, port, peer, port))

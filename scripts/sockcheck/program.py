@@ -171,6 +171,7 @@ class Program:
         self.argv = run.command(port)
         self.trace = None
         self.narration = None
+        self.stdin_data = stdin_data  # to run it again as it was
         cmd = list(self.argv)
         env = dict(os.environ, NO_COLOR="1", TERM="dumb",
                    PYTHONUNBUFFERED="1")

@@ -47,6 +47,13 @@ class SentElsewhere(unittest.TestCase):
             TOLD + 'sendto(3, "hi", 2, 0, 127.0.0.1:9, 16) = -1 EPERM\n',
             CLIENT))
 
+    def test_a_name_servers_port_is_passed_over(self):
+        went = sent_elsewhere(
+            TOLD + 'sendto(4, "\\x12", 30, 0, 127.0.0.53:53, 16) = 30\n'
+            'sendto(3, "hi", 2, 0, [::1]:45684, 28) = 2\n', CLIENT)
+        self.assertEqual((went.host, went.port, went.where()),
+                         ("::1", 45684, "[::1]:45684"))
+
     def test_a_child_and_a_connected_socket(self):
         went = sent_elsewhere(
             TOLD + "[child 42] connect(3, 127.0.0.1:9999, 16) = 0\n"
