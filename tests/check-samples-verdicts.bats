@@ -115,6 +115,20 @@ load lib/students
     says "A server serves every client that comes, however many come at once"
 }
 
+@test "check-verdicts: a UDP server that answers every client at its first one's address is told so, not stuck" {
+    check --only exchange,in-turn,not-utf8 --spec "$SPECS/udp-echo.spec" -- \
+        "$PYTHON" "$SAMPLES/first-peer-udp-echo.py" '{port}'
+    assert_failure 1
+    assert_line --regexp '^PASS exchange '
+    assert_line --regexp '^FAIL in-turn .*: served 1 of 10 clients'
+    assert_line --regexp '^FAIL not-utf8 .*: next client not served after bytes that are not UTF-8'
+    says "The program did reply, but not to the client: run again under scripts/narrate, with clients in turn, the second at 127.0.0.1:"
+    says "(where the first client's request came from), not to 127.0.0.1:"
+    says "given anew by each recvfrom()"
+    # it answered; it was not stuck on the odd bytes
+    refute_output --partial "stuck on the bad request"
+}
+
 @test "check-verdicts: a UDP client that sends to another port than its server's is told where they went" {
     # it sends to the port after the one it is given
     check --only exchange --spec "$SPECS/udp-echo-client.spec" -- \

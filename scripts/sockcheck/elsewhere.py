@@ -28,6 +28,10 @@ SENT_TO = re.compile(r"^(?:\[[a-z]+ \d+\] )?sendto\((\d+), .*, "
 CONNECTED = re.compile(r"^(?:\[[a-z]+ \d+\] )?connect\((\d+), "
                        r"(\d+\.\d+\.\d+\.\d+|\[[0-9a-fA-F:.]+\]):(\d+), "
                        r"\d+\) = 0", re.M)
+# A narrated recvfrom() that got a datagram: where it came from.
+RECEIVED = re.compile(r"^(?:\[[a-z]+ \d+\] )?recvfrom\(\d+, .*, "
+                      r"(\d+\.\d+\.\d+\.\d+|\[[0-9a-fA-F:.]+\]):(\d+), "
+                      r"\d+\) = \d+", re.M)
 SENT_ON = re.compile(r"^(?:\[[a-z]+ \d+\] )?(?:send|write)\((\d+), .*\) = "
                      r"(\d+)", re.M)
 
@@ -40,6 +44,8 @@ class Elsewhere:
     def __init__(self, host, port, prog_port, client, call):
         self.host, self.port = host, port
         self.prog_port, self.client, self.call = prog_port, client, call
+        self.nth = 1          # the client whose reply it was
+        self.earlier = False  # the address an earlier request came from
 
     def where(self):
         return "%s:%d" % (self.host if ":" not in self.host
@@ -69,20 +75,31 @@ class Elsewhere:
         own = ("the program's own port: it sent its reply to itself, and "
                "will take it as a new request"
                if self.port == self.prog_port else
+               "where %s request came from" % (
+                   "the first client's" if self.nth == 2 else
+                   "an earlier client's") if self.earlier else
                "a port of its own choosing" if self.call == "sendto()" else
                "the address its socket was connected to")
+        who = ("a client at %s:%d sending the same request" % tuple(
+            self.client[:2]) if self.nth == 1 else
+            "clients in turn, the %s at %s:%d" % (
+                ORDINALS.get(self.nth, "%dth" % self.nth),
+                self.client[0], self.client[1]))
         return ("The program did reply, but not to the client: run again "
-                "under scripts/narrate, with a client at %s:%d sending the "
-                "same request, its %s sent the reply to %s (%s), not to "
-                "%s:%d, the address the request came from. Send each reply "
-                "to the address recvfrom() gave with the request (its "
-                "src_addr, with its length), unchanged: every client has "
-                "an address of its own (lesson 08's receiver prints it)." % (
-                    self.client[0], self.client[1], self.call, self.where(),
-                    own, self.client[0], self.client[1]))
+                "under scripts/narrate, with %s, its %s sent the reply to "
+                "%s (%s), not to %s:%d, the address the request came from. "
+                "Send each reply to the address recvfrom() gave with the "
+                "request (its src_addr, with its length), unchanged, and "
+                "given anew by each recvfrom(): every client has an "
+                "address of its own (lesson 08's receiver prints it)." % (
+                    who, self.call, self.where(), own, self.client[0],
+                    self.client[1]))
 
     def reason(self):
         return "reply sent to %s, not to the sender" % self.where()
+
+
+ORDINALS = {2: "second", 3: "third", 4: "fourth", 5: "fifth"}
 
 
 def sent_elsewhere(text, client):
@@ -117,25 +134,43 @@ def sent_elsewhere(text, client):
     return Elsewhere(host, port, None, client, call)
 
 
-def where_replies_went(run):
-    """For a UDP server whose client got no reply: the program is run
-    again under scripts/narrate, a client sends the exchange's requests
-    up to its first reply, and the first datagram the program sends is
-    looked at (the spec's timeout at most). An Elsewhere when it went to
-    another address than that client's; None when it went to the
-    client, or none was sent, or the program cannot be narrated."""
+def received_from(text):
+    """The addresses narrated recvfrom() calls in text got datagrams
+    from."""
+    text = STAMPED.sub(r"\1", text)
+    return {(m.group(1).strip("[]"), int(m.group(2)))
+            for m in RECEIVED.finditer(text)}
+
+
+def where_replies_went(run, nth=1):
+    """For a UDP server whose nth client in turn got no reply: the
+    program is run again under scripts/narrate, nth - 1 clients play the
+    exchange in turn (each must be served), then the nth sends the
+    exchange's requests up to its first reply, and the first datagram
+    the program sends after them is looked at (the spec's timeout at
+    most). An Elsewhere when it went to another address than that
+    client's; None when it went to the client, or none was sent, or a
+    client before was not served, or the program cannot be narrated."""
     from .spec_faults import cannot_preload
     if run.spec is None or run.spec.proto != "udp" or \
             cannot_preload(run, run.command(0)):
         return None
-    return run.again(look_again, run)
+    return run.again(look_again, run, nth)
 
 
-def look_again(run):
-    from .spec_talk import Talk
+def look_again(run, nth):
+    from .spec_talk import Talk, exchange
     spec = run.spec
     prog = Program(run, run.port_for("udp"), narrate=True)
     prog.wait_bound("udp")
+    for i in range(1, nth):
+        if i > 1:
+            prog.quiet()
+        if not exchange(prog, spec, "Client %d" % i)[0]:
+            return None
+    if nth > 1:
+        prog.quiet()
+    before = prog.narration_text()
     talk = Talk(prog, spec, elsewhere=False)
     try:
         for kind, value, _ in spec.steps:
@@ -151,13 +186,15 @@ def look_again(run):
         # an event: the narration tells a datagram sent
         deadline = time.monotonic() + spec.timeout
         while True:
-            found = sent_elsewhere(prog.narration_text(), client)
+            found = sent_elsewhere(prog.narration_text()[len(before):],
+                                   client)
             if found is not None or time.monotonic() >= deadline:
                 break
             time.sleep(0.05)
         if not found:
             return None
-        found.prog_port = prog.port
+        found.prog_port, found.nth = prog.port, nth
+        found.earlier = (found.host, found.port) in received_from(before)
         return found
     finally:
         talk.close()
@@ -213,3 +250,15 @@ def client_words(went, port, peer="server"):
             "to %s (its %s), not to 127.0.0.1:%d, where the checker's %s "
             "was: send to the address and port its command line gives "
             "({port} is %d)." % (went.where(), went.call, port, peer, port))
+
+
+def replied_elsewhere(run, prog, words, nth):
+    """The words naming where a UDP server sent the reply its nth client
+    in turn never got (words: how that client's exchange failed), when
+    it sent it elsewhere; else ''. Only for a program still running, and
+    a reply that did not come at all."""
+    if run.spec is None or run.spec.proto != "udp" or \
+            "nothing more came within" not in words or prog.fate(wait=0):
+        return ""
+    went = where_replies_went(run, nth)
+    return went.words() if went else ""

@@ -12,7 +12,7 @@ import time
 
 from .checks import (NOT_SERVED, SEE_ACCEPT_LOOP, Busy, Check,
                      after_the_first, count_descriptors, loopback_check)
-from .elsewhere import where_replies_went
+from .elsewhere import replied_elsewhere, where_replies_went
 from .procfs import proc_stat, tcp_peer
 from .program import Program
 from .spec_talk import (NOT_ANSWERED, Talk, before_input, exchange, play,
@@ -194,7 +194,11 @@ def sp_in_turn(run, res):
     fate = why(prog)  # waits a little for a program that is ending
     tcp = run.spec.proto == "tcp"
     hint = after_the_first(prog, served, tcp)
-    if not hint and served >= 1 and unanswered(prog, run.spec, trouble):
+    went = replied_elsewhere(run, prog, trouble, served + 1) \
+        if served >= 1 and not hint else ""
+    if went:
+        hint = " " + went
+    elif not hint and served >= 1 and unanswered(prog, run.spec, trouble):
         hint = " " + NOT_ANSWERED
     elif not hint and served == 1 and tcp and not prog.fate(wait=0):
         # still up, and no further client served
@@ -284,9 +288,12 @@ def sp_idle(run, res):
                    "waited. The next client was served." % (said,
                                                             secs(busy.cpu)))
     else:
-        res.failed("%s The program did not spin (%s of CPU in %s), but: %s%s"
-                   % (said, secs(busy.cpu), secs(busy.span), words,
-                      why(prog)), "next client not served")
+        fate = why(prog)
+        went = replied_elsewhere(run, prog, words, 2)  # (stops prog)
+        res.failed("%s The program did not spin (%s of CPU in %s), but: %s%s%s"
+                   % (said, secs(busy.cpu), secs(busy.span), words, fate,
+                      " " + went if went else ""),
+                   "next client not served")
 
 
 @spec_check("descriptors", "no descriptor left open per client",

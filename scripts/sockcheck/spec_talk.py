@@ -588,7 +588,15 @@ def serve_next(prog, spec, res, said, reason, hint=""):
                                        "closed the connection" in words):
             # it answered the next client, and then hung up: not stuck
             hint = ""
-        res.failed("%s %s%s%s" % (said, words, why(prog), hint), reason)
+        fate = why(prog)
+        if not killed_by_sigpipe(prog):
+            # last: it runs the program again, this one stopped first
+            from .elsewhere import replied_elsewhere
+            went = replied_elsewhere(prog.run, prog, words, 2)
+            if went:
+                # not stuck: it answered, to another address
+                hint = " " + went
+        res.failed("%s %s%s%s" % (said, words, fate, hint), reason)
 
 
 # A next client that got a reply, but not the right one.

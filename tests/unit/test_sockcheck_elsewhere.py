@@ -8,7 +8,8 @@ import unittest
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
                                 "..", "..", "scripts"))
 
-from sockcheck.elsewhere import Elsewhere, sent_elsewhere  # noqa: E402
+from sockcheck.elsewhere import (Elsewhere, received_from,  # noqa: E402
+                                 sent_elsewhere)
 
 CLIENT = ("127.0.0.1", 45684)
 TOLD = """bind(3, 127.0.0.1:25999, 16) = 0
@@ -60,6 +61,16 @@ class SentElsewhere(unittest.TestCase):
             '[child 42] send(3, "hi", 2, 0) = 2\n', CLIENT)
         self.assertEqual((went.port, went.call),
                          (9999, "send() on a connected socket"))
+
+    def test_an_earlier_clients_address(self):
+        self.assertEqual(received_from(TOLD), {("127.0.0.1", 45684)})
+        went = Elsewhere("127.0.0.1", 45684, 25999, ("127.0.0.1", 50000),
+                         "sendto()")
+        went.nth, went.earlier = 2, True
+        self.assertIn("with clients in turn, the second at 127.0.0.1:50000, "
+                      "its sendto() sent the reply to 127.0.0.1:45684 (where "
+                      "the first client's request came from), not to "
+                      "127.0.0.1:50000", went.words())
 
     def test_its_own_port_and_elsewhere_off_loopback(self):
         went = Elsewhere("127.0.0.1", 25999, 25999, CLIENT, "sendto()")
