@@ -129,6 +129,20 @@ load lib/students
     refute_output --partial "stuck on the bad request"
 }
 
+@test "check-verdicts: a reply printed on the server's terminal, not sent, is told so" {
+    check --only one-line echo-server -- \
+        "$PYTHON" "$SAMPLES/printed-reply-server.py" '{port}'
+    assert_failure 1
+    assert_line --regexp '^FAIL one-line .*: no echo'
+    says 'Meanwhile the program printed "hello, sockstep" on its standard output: if that was meant as the reply, it went to the terminal, not to the client'
+    printf 'send: hello\nexpect: hello\n' >"$BATS_TEST_TMPDIR/hello.spec"
+    check --only exchange --spec "$BATS_TEST_TMPDIR/hello.spec" -- \
+        "$PYTHON" "$SAMPLES/printed-reply-server.py" '{port}'
+    assert_failure 1
+    assert_line --regexp '^FAIL exchange .*: no reply'
+    says 'Meanwhile the program printed "hello" on its standard output'
+}
+
 @test "check-verdicts: a UDP client that sends to another port than its server's is told where they went" {
     # it sends to the port after the one it is given
     check --only exchange --spec "$SPECS/udp-echo-client.spec" -- \

@@ -14,6 +14,7 @@ import time
 
 from .common import CLIENT_LIMIT, LOCAL
 from .program import STAMPED, Program
+from .words import shown
 
 # A narrated sendto() that named an address ("[child 42] " before it in
 # a forked child): its descriptor, the address, the port, what it
@@ -262,3 +263,26 @@ def replied_elsewhere(run, prog, words, nth):
         return ""
     went = where_replies_went(run, nth)
     return went.words() if went else ""
+
+
+def printed_instead(prog, pattern):
+    """When a server whose client got no reply printed, on its standard
+    output, a line that is the reply due (pattern, a spec's; or bytes,
+    the line an echo sends back): the words that say so; else ''."""
+    from .spec_talk import matches
+    text = prog.output()
+    for line in text.splitlines():
+        line = line.strip("\r")
+        if not line.strip():
+            continue
+        if pattern.rstrip(b"\n").decode() == line \
+                if isinstance(pattern, bytes) else \
+                matches(pattern, line.encode("utf-8", "replace")):
+            return (" Meanwhile the program printed %s on its standard "
+                    "output: if that was meant as the reply, it went to "
+                    "the terminal, not to the client. A reply goes back "
+                    "with send() on the client's socket (for UDP, sendto() "
+                    "to the address the request came from); printf() and "
+                    "print() write to standard output." % shown(
+                        line.encode("utf-8", "replace"), 40))
+    return ""

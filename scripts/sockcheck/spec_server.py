@@ -12,8 +12,10 @@ import time
 
 from .checks import (NOT_SERVED, SEE_ACCEPT_LOOP, Busy, Check,
                      after_the_first, count_descriptors, loopback_check)
-from .elsewhere import replied_elsewhere, where_replies_went
+from .elsewhere import (printed_instead, replied_elsewhere,
+                        where_replies_went)
 from .procfs import proc_stat, tcp_peer
+from .spec import U32
 from .program import Program
 from .spec_talk import (NOT_ANSWERED, Talk, before_input, exchange, play,
                         queued, start, unanswered, why)
@@ -122,7 +124,11 @@ def sp_exchange(run, res):
             res.failed("%s %s" % (words, went.words()), went.reason())
             res.keep_going = True
             return
-        res.failed(words + fate, reason)
+        reply = next((v for k, v, _ in run.spec.steps if k == "expect"),
+                     None)
+        printed = printed_instead(prog, reply) if reason == "no reply" \
+            and reply is not None and not isinstance(reply, U32) else ""
+        res.failed(words + fate + printed, reason)
         # the other checks drop such bytes, and judge what they are about
         res.keep_going = reason == EXTRA_BYTES
 
