@@ -12,7 +12,7 @@ import ipaddress
 import re
 import time
 
-from .common import CLIENT_LIMIT, LOCAL
+from .common import ELSEWHERE_LIMIT, LOCAL
 from .program import STAMPED, Program
 from .words import shown
 
@@ -33,6 +33,9 @@ CONNECTED = re.compile(r"^(?:\[[a-z]+ \d+\] )?connect\((\d+), "
 RECEIVED = re.compile(r"^(?:\[[a-z]+ \d+\] )?recvfrom\(\d+, .*, "
                       r"(\d+\.\d+\.\d+\.\d+|\[[0-9a-fA-F:.]+\]):(\d+), "
                       r"\d+\) = \d+", re.M)
+# A narrated call that read something: recvfrom(), recv(), read()...
+READ = re.compile(r"^(?:\[[a-z]+ \d+\] )?(?:recvfrom|recv|recvmsg|read)\("
+                  r"\d+, .*\) = \d+", re.M)
 SENT_ON = re.compile(r"^(?:\[[a-z]+ \d+\] )?(?:send|write)\((\d+), .*\) = "
                      r"(\d+)", re.M)
 
@@ -148,15 +151,20 @@ def where_replies_went(run, nth=1):
     program is run again under scripts/narrate, nth - 1 clients play the
     exchange in turn (each must be served), then the nth sends the
     exchange's requests up to its first reply, and the first datagram
-    the program sends after them is looked at (the spec's timeout at
-    most). An Elsewhere when it went to another address than that
+    the program sends after them is looked at (an event, ELSEWHERE_LIMIT
+    at most: see look_again). An Elsewhere when it went to another address than that
     client's; None when it went to the client, or none was sent, or a
     client before was not served, or the program cannot be narrated."""
     from .spec_faults import cannot_preload
-    if run.spec is None or run.spec.proto != "udp" or \
+    tried = getattr(run, "replies_not_elsewhere", set())
+    if run.spec is None or run.spec.proto != "udp" or nth in tried or \
             cannot_preload(run, run.command(0)):
         return None
-    return run.again(look_again, run, nth)
+    found = run.again(look_again, run, nth)
+    if not found:
+        # once is enough: the checks after this one do not run it again
+        run.replies_not_elsewhere = tried | {nth}
+    return found
 
 
 def look_again(run, nth):
@@ -184,12 +192,20 @@ def look_again(run, nth):
             else:
                 break
         client = talk.u.s.getsockname()
-        # an event: the narration tells a datagram sent
-        deadline = time.monotonic() + spec.timeout
+        # an event: the narration tells a datagram sent; or the program
+        # has read one (a call that reads, told) and sleeps, seen twice,
+        # with none sent; or it has ended
+        deadline = time.monotonic() + ELSEWHERE_LIMIT
+        asleep = 0
         while True:
-            found = sent_elsewhere(prog.narration_text()[len(before):],
-                                   client)
-            if found is not None or time.monotonic() >= deadline:
+            new = prog.narration_text()[len(before):]
+            found = sent_elsewhere(new, client)
+            if found is not None or not prog.alive() or \
+                    time.monotonic() >= deadline:
+                break
+            asleep = asleep + 1 if READ.search(new) and prog.waiting() \
+                else 0
+            if asleep >= 2:
                 break
             time.sleep(0.05)
         if not found:
@@ -205,7 +221,8 @@ def client_went(prog, port):
     """For a UDP client none of whose datagrams reached the checker's
     server on port: the program is run again as it was (its command, its
     input) under scripts/narrate, with nothing on that port, and its
-    first datagram is looked at (until it ends, CLIENT_LIMIT at most).
+    first datagram is looked at (until it ends, or sleeps after a socket
+    call, ELSEWHERE_LIMIT at most).
     An Elsewhere when it went to another address than 127.0.0.1:port;
     None when it went there, or none was sent, or the program cannot be
     narrated."""
@@ -227,7 +244,7 @@ def look_at_client(run, prog, port):
     once it has made a socket call, asleep (every thread, seen twice)
     with none sent."""
     again = Program(run, port, prog.stdin_data, narrate=True)
-    deadline = time.monotonic() + CLIENT_LIMIT
+    deadline = time.monotonic() + ELSEWHERE_LIMIT
     asleep = 0
     while True:
         ended = not again.alive()
