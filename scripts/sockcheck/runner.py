@@ -15,9 +15,11 @@ from .words import (capital, crash_report, describe_status, lower_first,
 
 
 # The reasons of a NOT RUN that looked at no program of this check's own
-# doing: a crash seen meanwhile (a server that cannot bind its port, say)
-# is not this check's to fail.
-LOOKED_AWAY = ("port in TIME_WAIT", "cannot preload the fault library")
+# doing: a crash seen meanwhile (a server that cannot bind its port, say,
+# or one whose operator's input the checker ended) is not this check's to
+# fail.
+LOOKED_AWAY = ("port in TIME_WAIT", "cannot preload the fault library",
+               "ended with no operator")
 
 # The checks whose client the checker itself resets (SO_LINGER 0).
 CHECKER_RESETS = ("reset", "sigpipe", "never-reads")
