@@ -161,6 +161,22 @@ load lib/students
     says "where the checker's receiver was: send to the address and port its command line gives"
 }
 
+@test "check-verdicts: in a batch, the check a submission's time limit ended fails, not NOT RUN" {
+    command -v bwrap >/dev/null || skip "bwrap is not installed"
+    # zombies waits for its burst of 10 (a reply may take 30 s when a
+    # server serves one at a time): this one serves its first client only,
+    # and the submission's 25 s end in that check
+    mkdir -p "$BATS_TEST_TMPDIR/class/slowpoke"
+    cp "$SAMPLES/one-client-server.py" "$BATS_TEST_TMPDIR/class/slowpoke/server.py"
+    printf -- '-- %s server.py {port}\n' "$PYTHON" >"$BATS_TEST_TMPDIR/class/slowpoke/run"
+    run bare timeout "$((150 * SCALE))" "$PYTHON" "$CHECK" --batch \
+        "$BATS_TEST_TMPDIR/class" echo-server --only zombies \
+        --limit time=25 --csv "$BATS_TEST_TMPDIR/out.csv"
+    assert_failure 1
+    run cat "$BATS_TEST_TMPDIR/out.csv"
+    assert_line 'slowpoke,echo-server,0,1,0,FAIL,"in check zombies, it had taken the 25 s a submission may take (--limit time), and was ended"'
+}
+
 # ---- the same verdict on any machine ------------------------------------------
 
 @test "check-verdicts: a SIGCHLD handler that reaps one child per signal fails zombies every time, with the same count" {
