@@ -484,7 +484,8 @@ def end_together(prog, talks, stopped=None):
             "that their SIGCHLDs come as one; once it sleeps again, at most "
             "1 of its child processes may "
             "be a zombie (state Z in /proc); run even when the exchange "
-            "fails, if all 10 were accepted. With input: lines, no operator "
+            "fails, if all 10 were accepted; when some were served and others "
+            "left waiting, it fails. With input: lines, no operator "
             "answers: the program's standard input is at its end, and each "
             "client plays the exchange up to its first input: line",
             lambda s: tcp_server(s) and many(s), aside=True)
