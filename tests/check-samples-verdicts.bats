@@ -68,6 +68,115 @@ load lib/students
     says "the first client was served, but of 20 more, 9 were served; the next one: client 11"
 }
 
+@test "check-verdicts: a UDP reply sent to another port is named, and the checks after the exchange run" {
+    # it answers to its own port + 1, and dies of bytes that are not
+    # UTF-8: the second was NOT RUN behind "no reply"
+    check --spec "$SPECS/udp-echo.spec" -- \
+        "$PYTHON" "$SAMPLES/elsewhere-udp-echo.py" '{port}'
+    assert_failure 1
+    assert_line --regexp '^FAIL exchange .*: reply sent to 127\.0\.0\.1:[0-9]+, not to the sender'
+    says "The program did reply, but not to the client"
+    says "(a port of its own choosing), not to 127.0.0.1:"
+    says ", the address the request came from. Send each reply to the address recvfrom() gave"
+    refute_line --regexp '^NOT RUN'
+    refute_output --partial "Not run:"
+    assert_line --regexp '^FAIL not-utf8 .*: ended after bytes that are not UTF-8'
+    says "UnicodeDecodeError"
+    assert_line --regexp '^PASS in-turn '
+    says "(The replies were taken at 127.0.0.1:"
+}
+
+@test "check-verdicts: a crash seen by a check that cannot judge its own matter fails it, not NOT RUN" {
+    # echo.spec's second line is never served, with or without odd
+    # bytes (so not-utf8 cannot judge them), but those bytes crash it
+    check --only one-line,not-utf8,empty-line echo-server -- \
+        "$PYTHON" "$SAMPLES/one-line-decode-server.py" '{port}'
+    assert_failure 1
+    assert_line --regexp '^PASS one-line '
+    assert_line --regexp '^FAIL not-utf8 .*: traceback'
+    says "The program printed a Python traceback (UnicodeDecodeError:"
+    says "while this check ran: it crashed (or one of its threads did), and a crash fails the check that saw it"
+    says "Apart from that, the check could not judge what it is about: this check plays the exchange of the spec"
+    # an empty line crashes nothing: still NOT RUN, for the same exchange
+    assert_line --regexp "^NOT RUN empty-line +an empty line: the kind's spec's exchange fails$"
+}
+
+@test "check-verdicts: a server that serves one of 10 clients at once fails zombies, not NOT RUN" {
+    # no loop around accept(): the burst's first client is served, the
+    # others wait unaccepted (a timeout of 1 s: the burst waits 10 times it)
+    printf 'send: hello\nexpect: hello\ntimeout: 1\n' >"$BATS_TEST_TMPDIR/one.spec"
+    check --only zombies --spec "$BATS_TEST_TMPDIR/one.spec" -- \
+        "$PYTHON" "$SAMPLES/one-client-server.py" '{port}'
+    assert_failure 1
+    assert_line --regexp '^FAIL zombies .*: served 1 of 10 clients at once'
+    refute_line --regexp '^NOT RUN'
+    says "10 clients played the exchange at the same time, and 1 was served."
+    says "still waited in its listening socket's queue, taken by no accept()"
+    says "A server serves every client that comes, however many come at once"
+}
+
+@test "check-verdicts: a UDP server that answers every client at its first one's address is told so, not stuck" {
+    check --only exchange,in-turn,not-utf8 --spec "$SPECS/udp-echo.spec" -- \
+        "$PYTHON" "$SAMPLES/first-peer-udp-echo.py" '{port}'
+    assert_failure 1
+    assert_line --regexp '^PASS exchange '
+    assert_line --regexp '^FAIL in-turn .*: served 1 of 10 clients'
+    assert_line --regexp '^FAIL not-utf8 .*: next client not served after bytes that are not UTF-8'
+    says "The program did reply, but not to the client: run again under scripts/narrate, with clients in turn, the second at 127.0.0.1:"
+    says "(where the first client's request came from), not to 127.0.0.1:"
+    says "given anew by each recvfrom()"
+    # it answered; it was not stuck on the odd bytes
+    refute_output --partial "stuck on the bad request"
+}
+
+@test "check-verdicts: a reply printed on the server's terminal, not sent, is told so" {
+    check --only one-line echo-server -- \
+        "$PYTHON" "$SAMPLES/printed-reply-server.py" '{port}'
+    assert_failure 1
+    assert_line --regexp '^FAIL one-line .*: no echo'
+    says 'Meanwhile the program printed "hello, sockstep" on its standard output: if that was meant as the reply, it went to the terminal, not to the client'
+    printf 'send: hello\nexpect: hello\n' >"$BATS_TEST_TMPDIR/hello.spec"
+    check --only exchange --spec "$BATS_TEST_TMPDIR/hello.spec" -- \
+        "$PYTHON" "$SAMPLES/printed-reply-server.py" '{port}'
+    assert_failure 1
+    assert_line --regexp '^FAIL exchange .*: no reply'
+    says 'Meanwhile the program printed "hello" on its standard output'
+}
+
+@test "check-verdicts: a UDP client that sends to another port than its server's is told where they went" {
+    # it sends to the port after the one it is given
+    check --only exchange --spec "$SPECS/udp-echo-client.spec" -- \
+        "$PYTHON" "$SAMPLES/elsewhere-udp-client.py" '{port}'
+    assert_failure 1
+    assert_line --regexp '^FAIL exchange .*: no datagram came'
+    local port
+    port=$(sed -n 's/.*({port} is \([0-9]*\)).*/\1/p' <<<"$(printf '%s' "$output" | tr '\n' ' ')")
+    [[ -n "$port" ]]
+    says "Run again under scripts/narrate, it sent its first datagram to 127.0.0.1:$((port + 1)) (its sendto()), not to 127.0.0.1:$port, where the checker's server was"
+    refute_output --partial "Does it take the server's port from its command line"
+    # the udp-sender kind says the same of its receiver
+    check --only lines udp-sender -- \
+        "$PYTHON" "$SAMPLES/elsewhere-udp-client.py" '{port}'
+    assert_failure 1
+    says "where the checker's receiver was: send to the address and port its command line gives"
+}
+
+@test "check-verdicts: in a batch, the check a submission's time limit ended fails, not NOT RUN" {
+    command -v bwrap >/dev/null || skip "bwrap is not installed"
+    # zombies waits for its burst of 10 (a reply may take 30 s when a
+    # server serves one at a time): this one serves its first client only,
+    # and the submission's 25 s end in that check
+    mkdir -p "$BATS_TEST_TMPDIR/class/slowpoke"
+    cp "$SAMPLES/one-client-server.py" "$BATS_TEST_TMPDIR/class/slowpoke/server.py"
+    printf -- '-- %s server.py {port}\n' "$PYTHON" >"$BATS_TEST_TMPDIR/class/slowpoke/run"
+    run bare timeout "$((150 * SCALE))" "$PYTHON" "$CHECK" --batch \
+        "$BATS_TEST_TMPDIR/class" echo-server --only zombies \
+        --limit time=25 --csv "$BATS_TEST_TMPDIR/out.csv"
+    assert_failure 1
+    run cat "$BATS_TEST_TMPDIR/out.csv"
+    assert_line 'slowpoke,echo-server,0,1,0,FAIL,"in check zombies, it had taken the 25 s a submission may take (--limit time), and was ended"'
+}
+
 # ---- the same verdict on any machine ------------------------------------------
 
 @test "check-verdicts: a SIGCHLD handler that reaps one child per signal fails zombies every time, with the same count" {

@@ -22,6 +22,8 @@ The modules, from the bottom up:
   patterns      a spec's patterns, matched with a time limit
   spec          a spec file: a request/reply protocol (Spec, parse)
   spec_talk     one client's conversation with a spec's server
+  elsewhere     a UDP server's reply sent to another address: where
+                (scripts/narrate), and taken there by the checks after
   spec_server, spec_peers, spec_client, spec_udp_client
                 the checks of a program described by a spec
   source        --source: what reading the program's files shows

@@ -497,9 +497,12 @@ def never_connected(port, proto, prog, rc, took, cpu, limit, peer="server"):
            " Does it take the %s's port from its command line ({port})?"
            % peer)
     if proto != "tcp":
+        from .elsewhere import client_went, client_words
+        went = client_went(prog, port)
         return ("No datagram from the program reached the checker's %s on "
-                "127.0.0.1:%d, and the program %s.%s" % (peer, port, how,
-                                                        ask))
+                "127.0.0.1:%d, and the program %s.%s" % (
+                    peer, port, how, client_words(went, port, peer) if went
+                    else ask))
     socks = prog.socket_map()
     other = [s for s in net_table("tcp") if s.inode in socks and s.rport
              and s.rport != port]

@@ -79,6 +79,11 @@ EXIT_SLOW = 5.0
 # after the one before (Program.quiet()); the most that is waited for a
 # program that does not.
 TURN_LIMIT = 3.0
+# A datagram that went to another address, seen by running the program
+# again under scripts/narrate: the most that is waited for its sendto()
+# (the wait ends on an event: the call told; or the program has read
+# the datagram sent to it, or has ended, and sleeps with none made).
+ELSEWHERE_LIMIT = 30.0
 
 
 class Usage(Exception):

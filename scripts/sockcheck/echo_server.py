@@ -11,6 +11,7 @@ import time
 from .checks import (LINE, SEE_ACCEPT_LOOP, SEE_RECV0, Busy,
                      after_the_first, check, could_not_connect, loopback_check)
 from .common import MEGABYTE_LIMIT, REPLY_LIMIT
+from .elsewhere import printed_instead
 from .peers import connect, echo_trouble, send_pieces
 from .procfs import net_table, tcp_peer
 from .program import Program
@@ -65,11 +66,13 @@ def es_one_line(run, res):
                    "bytes came back %s later." % (len(LINE), len(LINE),
                                                   secs(took)))
     else:
+        fate = prog.fate() or prog.cpu_note()
         res.failed("The checker connected and sent one line of %d bytes, %s. "
                    "%s%s An echo server reads what has arrived with recv() "
-                   "and sends every byte of it back (see lesson 06)."
-                   % (len(LINE), shown(LINE), trouble,
-                      prog.fate() or prog.cpu_note()),
+                   "and sends every byte of it back (see lesson 06).%s"
+                   % (len(LINE), shown(LINE), trouble, fate,
+                      printed_instead(prog, LINE)
+                      if trouble.startswith("Nothing came back") else ""),
                    "bytes never sent came back" if "never sent" in trouble
                    else "no echo")
 

@@ -535,6 +535,7 @@ class Grader:
             step, limit = "its build", BUILD_LIMIT + 10
         wait = self.wait(rf)
         results, end, err = {}, None, b""
+        running = None  # the check begun and not yet told
         stopped_inner = False
         buf, total = b"", 0
         deadline = time.monotonic() + limit
@@ -569,11 +570,14 @@ class Grader:
                     elif "start" in msg:
                         step = ("its build" if msg["start"] == "build"
                                 else "check %s" % msg["start"])
+                        running = None if msg["start"] == "build" \
+                            else msg["start"]
                         deadline = time.monotonic() + (
                             BUILD_LIMIT + 10 if msg["start"] == "build"
                             else CHECK_LIMIT + wait)
                     elif "result" in msg:
                         results[msg["result"]] = msg
+                        running = None
                         deadline = time.monotonic() + CHECK_LIMIT + wait
                     elif "end" in msg:
                         end = msg
@@ -603,9 +607,14 @@ class Grader:
                     step, rc, ": " + last[-1][:200] if last else "")
         else:
             what = None
-        return self.fill(row, results, end, what)
+        return self.fill(row, results, end, what, running)
 
-    def fill(self, row, results, end, what):
+    def fill(self, row, results, end, what, running=None):
+        """The row from the results told; what, why the checker inside
+        was ended, if it was, while check running (or None) had begun
+        and told nothing: that check saw the submission hang, or stop
+        or end its checker, and fails; with no check running, the row
+        counts one failure all the same."""
         notes = []
         for c in self.klass.checks:
             r = results.get(c)
@@ -626,8 +635,13 @@ class Grader:
                 row["failed"] = max(row["failed"], 1)
         if what:
             notes.append(what)
+            seen = running in self.klass.checks and running not in results
+            if seen:
+                # a defect seen in the check: its FAIL, not a NOT RUN
+                row[running] = "FAIL"
+                row["failed"] += 1
             row["failed"] = max(row["failed"], 1)
-            if not results:
+            if not results and not seen:
                 row["not checked"] = True
         row["notes"] = "; ".join(notes)
         row["not run"] = sum(1 for c in self.klass.checks

@@ -164,12 +164,14 @@ def feed(fd, data):
 class Program:
     """The program under test, in a session of its own."""
 
-    def __init__(self, run, port, stdin_data=None, faults=None):
+    def __init__(self, run, port, stdin_data=None, faults=None,
+                 narrate=False):
         self.run = run
         self.port = port
         self.argv = run.command(port)
         self.trace = None
         self.narration = None
+        self.stdin_data = stdin_data  # to run it again as it was
         cmd = list(self.argv)
         env = dict(os.environ, NO_COLOR="1", TERM="dumb",
                    PYTHONUNBUFFERED="1")
@@ -180,7 +182,8 @@ class Program:
             env["SOCKSTEP_TIMESTAMPS"] = "1"
             self.capture = Tcpdump(run, port)
             run.captures.append(self.capture)
-        if run.narrate or faults or getattr(run, "picture", None):
+        if run.narrate or narrate or faults or getattr(run, "picture",
+                                                       None):
             # faults ("recv=3"): scripts/narrate --faults makes them
             self.narration = os.path.join(run.tmpdir,
                                           "narration.%d" % run.next_id())

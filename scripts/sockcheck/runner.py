@@ -8,11 +8,18 @@ from .checks import CHECKS, Result, State
 from .common import LOCAL, PORT_FREE_LIMIT, NotReady
 from .procfs import Sock, free_port, net_table, port_in_use
 from .python2 import diagnose as python2_program
-from .words import (capital, crash_report, describe_status, printable,
-                    python_error, signal_name)
+from .words import (capital, crash_report, describe_status, lower_first,
+                    printable, python_error, signal_name)
 
 
 
+
+# The reasons of a NOT RUN that looked at no program of this check's own
+# doing: a crash seen meanwhile (a server that cannot bind its port, say,
+# or one whose operator's input the checker ended) is not this check's to
+# fail.
+LOOKED_AWAY = ("port in TIME_WAIT", "cannot preload the fault library",
+               "ended with no operator")
 
 # The checks whose client the checker itself resets (SO_LINGER 0).
 CHECKER_RESETS = ("reset", "sigpipe", "never-reads")
@@ -68,6 +75,14 @@ class Run:
         self.sources = []  # --source: the files the source check reads
         self.picture = None  # --picture DIR
         self.captures = []  # its tcpdumps (pictures.Tcpdump), this check's
+        # a UDP server's replies sent elsewhere (elsewhere.Elsewhere), as
+        # the exchange check saw; and how many this check took there
+        self.reply_to = None
+        self.replies_aside = 0
+        # the crashes seen in failed checks so far ({words: check}): a
+        # check that cannot judge its own matter and sees one of them
+        # again is NOT RUN, as before; a crash of its own fails it
+        self.crashes = {}
 
     def next_id(self):
         """A number for a file in tmpdir: unique among all the Runs that
@@ -98,8 +113,16 @@ class Run:
             res.skip("Not run: %s in check %s (see there)." % (
                 self.broken_why, self.broken))
             return res
+        self.replies_aside = 0
         try:
             chk.func(self, res)
+            if res.ok and self.replies_aside:
+                res.message += (
+                    " (%s taken at %s, where the program sends its "
+                    "replies, not at the client's own address: the "
+                    "exchange check fails it for that.)" % (
+                        "The reply was" if self.replies_aside == 1 else
+                        "The replies were", self.reply_to.where()))
             if res.state is State.UNDECIDED:
                 res.failed("The checker reached no verdict.", "checker error")
             elif res.ok:
@@ -129,6 +152,12 @@ class Run:
             res.failed("The checker itself failed in this check: %s: %s."
                        % (type(e).__name__, e), "checker error")
         finally:
+            # a crash seen while a check ran: kept for one that says NOT
+            # RUN (or may, below), and for a failed one, known
+            crash = self.crash_seen(chk.name) if (
+                res.state is State.NOT_RUN and
+                res.reason not in LOOKED_AWAY or
+                res.state is State.FAILED) else None
             if not res.ok:
                 self.python2(chk, res)
                 for p in self.programs:
@@ -155,8 +184,50 @@ class Run:
                         capital(plain)),
                     "the kind's spec's exchange fails")
                 self.finish()
+        if res.state is State.NOT_RUN and crash and \
+                crash[0] not in self.crashes:
+            self.no_not_run_over_a_crash(res, crash)
+        if crash and res.state is State.FAILED:
+            self.crashes[crash[0]] = chk.name
         res.seconds = time.monotonic() - t0
         return res
+
+    def crash_seen(self, name):
+        """(words, reason) for a crash of the program while the check
+        ran: a traceback, a sanitizer's report or a death by a signal the
+        checker did not send; None if none was seen. In a check whose
+        client the checker resets, a thread or child that ended with that
+        reset's error is that client's end (see no_pass_over_a_crash)."""
+        for p in self.programs:
+            p.fate(wait=0)  # an ended program's last words, all read
+            text = p.output()
+            what = crash_report(text)
+            if what and name in CHECKER_RESETS and \
+                    one_client_ended(text, p.alive()):
+                continue
+            if what:
+                return ("printed %s" % what, "traceback" if
+                        python_error(text) else "sanitizer error")
+            rc = p.returncode()
+            if rc is not None and rc < 0 and not getattr(p, "stopped",
+                                                         False):
+                return describe_status(rc), "killed by %s" % signal_name(-rc)
+        return None
+
+    @staticmethod
+    def no_not_run_over_a_crash(res, crash):
+        """A check that could not judge what it is about, but saw the
+        program crash on its way (a crash no check before it failed),
+        fails: the crash is its finding."""
+        words, reason = crash
+        why = res.message
+        if why.startswith("Not run: "):
+            why = why[len("Not run: "):]
+        res.failed("The program %s while this check ran: it crashed (or "
+                   "one of its threads did), and a crash fails the check "
+                   "that saw it. Apart from that, the check could not judge "
+                   "what it is about: %s" % (words, lower_first(why)),
+                   reason)
 
     def skips(self, chk):
         """Is chk not run, after an earlier check could not start the

@@ -12,12 +12,15 @@ import time
 
 from .checks import (NOT_SERVED, SEE_ACCEPT_LOOP, Busy, Check,
                      after_the_first, count_descriptors, loopback_check)
+from .elsewhere import (printed_instead, replied_elsewhere,
+                        where_replies_went)
 from .procfs import proc_stat, tcp_peer
+from .spec import U32
 from .program import Program
 from .spec_talk import (NOT_ANSWERED, Talk, before_input, exchange, play,
                         queued, start, unanswered, why)
-from .words import (and_list, describe_status, lower_first, not_connected,
-                    plural, secs)
+from .words import (and_list, capital, describe_status, lower_first,
+                    not_connected, plural, secs)
 
 SPEC_CHECKS = []
 
@@ -111,7 +114,21 @@ def sp_exchange(run, res):
                             if run.spec.expects() else ""))
     else:
         reason = failure_reason(words)
-        res.failed(words + why(prog), reason)
+        fate = why(prog)
+        went = where_replies_went(run) if reason == "no reply" and \
+            run.spec.proto == "udp" and not fate else None
+        if went:
+            # the replies went elsewhere: the checks after this one take
+            # them there, and judge what they are about
+            run.reply_to = went
+            res.failed("%s %s" % (words, went.words()), went.reason())
+            res.keep_going = True
+            return
+        reply = next((v for k, v, _ in run.spec.steps if k == "expect"),
+                     None)
+        printed = printed_instead(prog, reply) if reason == "no reply" \
+            and reply is not None and not isinstance(reply, U32) else ""
+        res.failed(words + fate + printed, reason)
         # the other checks drop such bytes, and judge what they are about
         res.keep_going = reason == EXTRA_BYTES
 
@@ -183,7 +200,11 @@ def sp_in_turn(run, res):
     fate = why(prog)  # waits a little for a program that is ending
     tcp = run.spec.proto == "tcp"
     hint = after_the_first(prog, served, tcp)
-    if not hint and served >= 1 and unanswered(prog, run.spec, trouble):
+    went = replied_elsewhere(run, prog, trouble, served + 1) \
+        if served >= 1 and not hint else ""
+    if went:
+        hint = " " + went
+    elif not hint and served >= 1 and unanswered(prog, run.spec, trouble):
         hint = " " + NOT_ANSWERED
     elif not hint and served == 1 and tcp and not prog.fate(wait=0):
         # still up, and no further client served
@@ -273,9 +294,12 @@ def sp_idle(run, res):
                    "waited. The next client was served." % (said,
                                                             secs(busy.cpu)))
     else:
-        res.failed("%s The program did not spin (%s of CPU in %s), but: %s%s"
-                   % (said, secs(busy.cpu), secs(busy.span), words,
-                      why(prog)), "next client not served")
+        fate = why(prog)
+        went = replied_elsewhere(run, prog, words, 2)  # (stops prog)
+        res.failed("%s The program did not spin (%s of CPU in %s), but: %s%s%s"
+                   % (said, secs(busy.cpu), secs(busy.span), words, fate,
+                      " " + went if went else ""),
+                   "next client not served")
 
 
 @spec_check("descriptors", "no descriptor left open per client",
@@ -460,7 +484,8 @@ def end_together(prog, talks, stopped=None):
             "that their SIGCHLDs come as one; once it sleeps again, at most "
             "1 of its child processes may "
             "be a zombie (state Z in /proc); run even when the exchange "
-            "fails, if all 10 were accepted. With input: lines, no operator "
+            "fails, if all 10 were accepted; when some were served and others "
+            "left waiting, it fails. With input: lines, no operator "
             "answers: the program's standard input is at its end, and each "
             "client plays the exchange up to its first input: line",
             lambda s: tcp_server(s) and many(s), aside=True)
@@ -538,6 +563,24 @@ def sp_zombies(run, res):
                        plural(served, "was", "were"), fate,
                        EINTR_WORDS if "nterrupted" in prog.output() else
                        ""), "ended after a burst of clients")
+        return
+    if 0 < served < 10 and not fate and (
+            queued(prog) != 0 or unconnected or
+            any(r is None for r in results)):
+        # some were served and the program runs on, but the others were
+        # left waiting (or could not connect): a defect seen here, whatever
+        # the checks of clients in turn see (a FAIL, not a NOT RUN)
+        waiting = queued(prog)
+        res.failed("10 clients played the exchange at the same time, and "
+                   "%s served. %s%s%s A server serves every client that "
+                   "comes, however many come at once; the zombies could not "
+                   "be counted without them." % (
+                       plural(served, "was", "were"), bad[1] if bad else "",
+                       why(prog), " %s still waited in its listening "
+                       "socket's queue, taken by no accept()." % capital(
+                           plural(waiting, "connection")) if waiting else
+                       ""),
+                   "served %d of 10 clients at once" % served)
         return
     if served < 10 and (fate or queued(prog) != 0 or unconnected
                         or any(r is None for r in results)):

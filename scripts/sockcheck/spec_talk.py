@@ -5,6 +5,7 @@ that was not served. spec_server.py and spec_peers.py build their checks
 from these."""
 
 import re
+import select
 import socket
 import time
 
@@ -22,8 +23,11 @@ class Talk:
     """One client of the program, TCP or UDP, playing the spec's steps;
     log holds what went each way, for the sentences."""
 
-    def __init__(self, prog, spec, listener=False):
+    def __init__(self, prog, spec, listener=False, elsewhere=True):
         self.prog, self.spec = prog, spec
+        # UDP: sockets at the address where the exchange check saw the
+        # program send its replies (elsewhere.py), to take them there too
+        self.aside = []
         self.buf = b""
         self.log = []
         self.c = self.u = None
@@ -43,6 +47,13 @@ class Talk:
                 return
         if spec.proto == "udp":
             self.u = UdpPeer(prog.host)
+            went = getattr(prog.run, "reply_to", None)
+            for host, port in went.addresses(prog.port) if went and \
+                    elsewhere else ():
+                try:
+                    self.aside.append(UdpPeer(host, port))
+                except OSError:
+                    pass  # in use: its replies are not taken there
         else:
             self.c, self.err = connect(prog, timeout=spec.timeout)
         if self.other and not self.err:
@@ -65,13 +76,18 @@ class Talk:
         """The next line (a datagram for UDP; with 'newline: no', what
         came before a pause): (bytes or None, how)."""
         if self.u:
-            self.u.s.settimeout(limit)
-            try:
-                data, _ = self.u.s.recvfrom(1 << 16)
-            except socket.timeout:
+            socks = [self.u.s] + [a.s for a in self.aside]
+            ready = select.select(socks, [], [], limit)[0]
+            if not ready:
                 return None, "timeout"
+            try:
+                data, _ = ready[0].recvfrom(1 << 16)
             except OSError as e:
                 return None, e.strerror or str(e)
+            if ready[0] is not self.u.s:
+                # where the program sends its replies, not to the client:
+                # the exchange check fails it; here it counts as a reply
+                self.prog.run.replies_aside += 1
             self.log.append(("got", data))
             return data, "ok"
         if getattr(pattern, "size", None):
@@ -199,6 +215,8 @@ class Talk:
         return ", ".join(words) if words else "nothing went either way"
 
     def close(self):
+        for a in self.aside:
+            a.close()
         if self.u:
             self.u.close()
         elif self.c:
@@ -570,7 +588,15 @@ def serve_next(prog, spec, res, said, reason, hint=""):
                                        "closed the connection" in words):
             # it answered the next client, and then hung up: not stuck
             hint = ""
-        res.failed("%s %s%s%s" % (said, words, why(prog), hint), reason)
+        fate = why(prog)
+        if not killed_by_sigpipe(prog):
+            # last: it runs the program again, this one stopped first
+            from .elsewhere import replied_elsewhere
+            went = replied_elsewhere(prog.run, prog, words, 2)
+            if went:
+                # not stuck: it answered, to another address
+                hint = " " + went
+        res.failed("%s %s%s%s" % (said, words, fate, hint), reason)
 
 
 # A next client that got a reply, but not the right one.

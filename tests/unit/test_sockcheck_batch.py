@@ -46,6 +46,46 @@ class Summary(unittest.TestCase):
                           "0 with checks not run, 1 not checked"])
 
 
+class Filled(unittest.TestCase):
+    """A row from what the checker inside told: a check it had begun
+    when it was ended (the submission outlasted its time, or stopped or
+    ended its checker) fails; nothing begun, the row counts a failure."""
+
+    def grader(self):
+        klass = type("K", (), {"checks": ["one-line", "idle", "zombies"]})()
+        return grading.Grader(klass, None)
+
+    def blank(self, grader):
+        row = {"submission": "sub", "passed": 0, "failed": 0}
+        row.update({c: "NOT RUN" for c in grader.klass.checks})
+        return row
+
+    PASSED = {"one-line": {"status": "PASS", "ok": True, "ran": True,
+                           "reason": ""}}
+    WHAT = "in check idle, it had taken the 20 s a submission may take"
+
+    def test_the_check_begun_fails(self):
+        g = self.grader()
+        row = g.fill(self.blank(g), dict(self.PASSED), None, self.WHAT,
+                     "idle")
+        self.assertEqual([row[c] for c in g.klass.checks],
+                         ["PASS", "FAIL", "NOT RUN"])
+        self.assertEqual((row["passed"], row["failed"], row["not run"]),
+                         (1, 1, 1))
+        self.assertEqual(row["notes"], self.WHAT)
+        # the first check begun: it was checked, and failed
+        row = g.fill(self.blank(g), {}, None, self.WHAT, "one-line")
+        self.assertEqual(row["one-line"], "FAIL")
+        self.assertNotIn("not checked", row)
+
+    def test_none_begun(self):
+        g = self.grader()
+        row = g.fill(self.blank(g), {}, None, "in its build, it had taken "
+                     "the 20 s a submission may take", None)
+        self.assertEqual((row["failed"], row["not run"], row["not checked"]),
+                         (1, 3, True))
+
+
 class FixedPort(unittest.TestCase):
 
     def listener(self):

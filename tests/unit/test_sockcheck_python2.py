@@ -151,6 +151,12 @@ class Dead:
     def narration_tail(self):
         return []
 
+    def fate(self, wait=0):
+        return " The program had ended."
+
+    def alive(self):
+        return False
+
 
 class InARun(unittest.TestCase):
 

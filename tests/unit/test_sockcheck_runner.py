@@ -139,6 +139,12 @@ class Ended:
     def stop(self):
         pass
 
+    def fate(self, wait=0):
+        return " The program had ended: it exited with status 1."
+
+    def alive(self):
+        return False
+
 
 class TimeWait(unittest.TestCase):
     """On a fixed port, a check whose program could not bind it while
@@ -284,3 +290,51 @@ class TailLines(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class Crashed(Ended):
+    """A program that printed a traceback and ended while a check ran."""
+
+
+class CrashOverNotRun(unittest.TestCase):
+    """A check that could not judge what it is about, but saw the program
+    crash on its way, fails; one that looked at nothing stays NOT RUN."""
+
+    TRACEBACK = ("Traceback (most recent call last):\n"
+                 '  File "srv.py", line 3, in <module>\n'
+                 "ValueError: bad byte\n")
+
+    def one(self, reason):
+        def func(run, res):
+            run.programs.append(Crashed(self.TRACEBACK))
+            res.not_run("Not run: the exchange failed.", reason)
+        return runner.Run("echo-server", ["./srv"]).one(check(func, "idle"))
+
+    def test_a_crash_fails_it(self):
+        res = self.one("exchange failed")
+        self.assertEqual((res.state, res.reason),
+                         (State.FAILED, "traceback"))
+        self.assertIn("The program printed a Python traceback (ValueError: "
+                      "bad byte) while this check ran", res.message)
+        self.assertIn("could not judge what it is about: the exchange "
+                      "failed.", res.message)
+
+    def test_not_a_crash_a_check_before_it_failed(self):
+        run = runner.Run("echo-server", ["./srv"])
+
+        def crashes(run, res):
+            run.programs.append(Crashed(self.TRACEBACK))
+            res.failed("It crashed.", "traceback")
+
+        def not_run(run, res):
+            run.programs.append(Crashed(self.TRACEBACK))
+            res.not_run("Not run: the exchange failed.", "exchange failed")
+        self.assertEqual(run.one(check(crashes, "one-line")).state,
+                         State.FAILED)
+        # the same crash again: the check before shows it
+        self.assertEqual(run.one(check(not_run, "idle")).state,
+                         State.NOT_RUN)
+
+    def test_not_when_it_looked_at_nothing(self):
+        res = self.one("port in TIME_WAIT")
+        self.assertEqual(res.state, State.NOT_RUN)
