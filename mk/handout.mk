@@ -56,7 +56,8 @@ HANDOUT_MD := $(HANDOUT_FRONT) \
 # built), made from the same sources with the same filter, out of the
 # student's book. A link from one to the other names the other document
 # (docs/filters/numbers.lua, other-sources).
-LECTURERS_MD := docs/lecturers.md docs/manual-assignments.md docs/building.md
+LECTURERS_MD := docs/lecturers.md docs/manual-weeks.md docs/manual-grading.md \
+                docs/manual-assignments.md docs/building.md
 
 HANDOUT_DOT := $(wildcard docs/*.dot)
 HANDOUT_PDF_FIGS := $(patsubst docs/%.dot,$(HANDOUT_DIR)/%.pdf,$(HANDOUT_DOT))
