@@ -194,8 +194,10 @@ local function other_target(id)
           under = title:gsub("`", "")
         end
         for name in line:gmatch('run="([^"]+)"') do
-          other_ids["run-" .. name:gsub("%.", "-")] = under and
+          local rid = "run-" .. name:gsub("%.", "-")
+          other_ids[rid] = under and
             ("the transcript under \u{201C}" .. under .. "\u{201D}") or "a transcript"
+          other_where[rid] = where
         end
         for bid in line:gmatch("{#([%w%-]+)") do
           other_ids[bid] = other_ids[bid] or "a listing"
