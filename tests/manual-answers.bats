@@ -8,7 +8,7 @@
 load test_helper
 
 answer() {
-    run timeout 60 "$PYTHON" "$PEERS/manual-answers.py" "$1"
+    run timeout "$WAIT_LONG" "$PYTHON" "$PEERS/manual-answers.py" "$1"
     assert_success
 }
 
