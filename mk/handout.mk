@@ -160,7 +160,7 @@ $(HANDOUT_DIR):
 # programs in docs/own/, with the header and scripts/narrate's library;
 # the lecturers' appendix grades three of tests/students/ with the checker
 # and the calculator spec.
-RUNS_GRADING := scripts/check $(wildcard scripts/sockcheck/*.py) \
+RUNS_GRADING := scripts/check scripts/marks $(wildcard scripts/sockcheck/*.py) \
                 scripts/sockcheck/specs/calculator.spec \
                 scripts/sockcheck/specs/echo-many.spec \
                 tests/solutions/echo-server.c tests/solutions/fork-echo-server.c \
