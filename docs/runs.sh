@@ -421,6 +421,11 @@ grading() {
         "$G/results.csv" || die "results.csv: brian's notes are not as told"
     grep -q '^grace,.*,out-of-range: ' "$G/results.csv" ||
         die "results.csv: grace's notes are not as told"
+    # The manual's marks: the same CSV through scripts/marks. Brian's
+    # recv-pieces, not run beside an exchange that passed, is excused.
+    grade lecturers.marks 0 "scripts/marks results.csv" -- \
+        "$PYTHON" scripts/marks results.csv
+    shows lecturers.marks '^brian,16,19,84,recv-pieces$' "Brian's recv-pieces excused"
     grade lecturers.brian 1 \
         "scripts/check --spec calc.spec --only empty-line -- submissions/brian/calc {port}" -- \
         "$PYTHON" scripts/check --spec calc.spec --only empty-line -- \

@@ -1,5 +1,5 @@
 # make autograder: build/autograder.zip, Gradescope's autograder for one
-# assignment (docs/lecturers.md, "Gradescope and CI"). What it checks:
+# assignment (docs/manual-grading.md, "Gradescope and CI"). What it checks:
 #   SPEC       the assignment's spec (default: the shipped hello.spec)
 #   BUILD_CMD  how a submission is built, in its copy (make server)
 #   RUN_CMD    how it is started ('./server {port}')

@@ -56,7 +56,8 @@ HANDOUT_MD := $(HANDOUT_FRONT) \
 # built), made from the same sources with the same filter, out of the
 # student's book. A link from one to the other names the other document
 # (docs/filters/numbers.lua, other-sources).
-LECTURERS_MD := docs/lecturers.md docs/manual-assignments.md docs/building.md
+LECTURERS_MD := docs/lecturers.md docs/manual-weeks.md docs/manual-grading.md \
+                docs/manual-assignments.md docs/building.md
 
 HANDOUT_DOT := $(wildcard docs/*.dot)
 HANDOUT_PDF_FIGS := $(patsubst docs/%.dot,$(HANDOUT_DIR)/%.pdf,$(HANDOUT_DOT))
@@ -163,7 +164,7 @@ $(HANDOUT_DIR):
 # programs in docs/own/, with the header and scripts/narrate's library;
 # the lecturers' appendix grades three of tests/students/ with the checker
 # and the calculator spec.
-RUNS_GRADING := scripts/check $(wildcard scripts/sockcheck/*.py) \
+RUNS_GRADING := scripts/check scripts/marks $(wildcard scripts/sockcheck/*.py) \
                 scripts/sockcheck/specs/calculator.spec \
                 scripts/sockcheck/specs/echo-many.spec \
                 tests/solutions/echo-server.c tests/solutions/fork-echo-server.c \

@@ -237,10 +237,10 @@ forger() {
                 inside = !inside; n = 0; next
             }
             inside { lines[++n] = $0; if (n == 2 && index($0, name) == 1) keep = 1 }
-        ' "$ROOT/docs/lecturers.md" >"$BATS_TEST_TMPDIR/$f"
+        ' "$ROOT/docs/manual-grading.md" >"$BATS_TEST_TMPDIR/$f"
         [[ -s "$BATS_TEST_TMPDIR/$f" ]] ||
-            fail "docs/lecturers.md shows no $f"
+            fail "docs/manual-grading.md shows no $f"
         diff "$BATS_TEST_TMPDIR/$f" "$ROOT/scripts/autograder/$f" ||
-            fail "docs/lecturers.md's $f is not scripts/autograder/$f"
+            fail "docs/manual-grading.md's $f is not scripts/autograder/$f"
     done
 }

@@ -307,7 +307,7 @@ block = [b for b in re.findall(r"\x60{3}sh\n(.*?)\x60{3}", text, re.S)
 assert len(block) == 1, block
 sys.stdout.write(block[0].replace("/autograder", sys.argv[2]))
 '
-    "$PYTHON" -c "$extract" "$ROOT/docs/lecturers.md" "$ag" >"$ag/run_autograder"
+    "$PYTHON" -c "$extract" "$ROOT/docs/manual-grading.md" "$ag" >"$ag/run_autograder"
     ln -s "$ROOT" "$ag/source/sockstep"
     printf 'send: Ada\nexpect: Hello, Ada!?\nclients: 1\n' >"$ag/source/hello.spec"
     printf 'server: hello.c\n\tcc -o server hello.c\n' >"$ag/submission/Makefile"

@@ -124,3 +124,17 @@ sample() {
     assert_line --regexp '^FAIL exchange .*: did not print what it got'
     says 'the program printed no line that matches /.*hello there.*/'
 }
+
+@test "spec-keys: the manual's table of keys is every key the checker takes, no more" {
+    # The rows of the table under "The keys of a spec" in
+    # docs/manual-grading.md, "| `KEY:` | ...", against spec.py's KEYS.
+    local manual checker
+    manual=$(awk '/^## The keys of a spec/ {on = 1; next} on && /^## / {exit}
+        on && /^\| `[a-z0-9-]+:` \|/ {sub(/^\| `/, ""); sub(/:`.*/, ""); print}' \
+        "$ROOT/docs/manual-grading.md" | sort)
+    checker=$(cd "$ROOT/scripts" && "$PYTHON" -c \
+        'from sockcheck.spec import KEYS; print("\n".join(KEYS))' | sort)
+    [[ -n "$manual" && -n "$checker" ]] || fail "no keys read: manual '$manual', checker '$checker'"
+    diff <(echo "$manual") <(echo "$checker") ||
+        fail "docs/manual-grading.md's keys (<) are not spec.py's KEYS (>)"
+}

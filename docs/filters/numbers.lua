@@ -162,24 +162,42 @@ end
 -- for the student's book, and the other way round): its headings' ids,
 -- with their titles, and its transcripts' (run="NAME": run-NAME), read
 -- from its sources once, when a link names an id this one lacks.
+-- other_where[id]: where that is on paper, "appendix D" or "lesson 06",
+-- counted as that document counts its appendices.
 local other_ids = nil
+local other_where = {}
 local function other_target(id)
   if not common.settings.other_book then
     return nil
   end
   if not other_ids then
     other_ids = {}
+    local appendices, where = 0, nil
     for _, path in ipairs(common.settings.other_sources) do
       local under = nil
       for _, line in ipairs(common.read_lines(path, "other-sources")) do
         local title, hid = line:match("^#+%s+(.-)%s*{#([%w%-]+)")
+        if hid and line:match("^#%s") then
+          local attrs = line:match("{(.-)}%s*$") or ""
+          if attrs:match("%.appendix") then
+            appendices = appendices + 1
+            where = "appendix " .. letter(appendices)
+          elseif hid:match("^lesson%-%d+$") then
+            where = "lesson " .. hid:match("%d+$")
+          else
+            where = nil
+          end
+        end
         if hid then
           other_ids[hid] = title
+          other_where[hid] = where
           under = title:gsub("`", "")
         end
         for name in line:gmatch('run="([^"]+)"') do
-          other_ids["run-" .. name:gsub("%.", "-")] = under and
+          local rid = "run-" .. name:gsub("%.", "-")
+          other_ids[rid] = under and
             ("the transcript under \u{201C}" .. under .. "\u{201D}") or "a transcript"
+          other_where[rid] = where
         end
         for bid in line:gmatch("{#([%w%-]+)") do
           other_ids[bid] = other_ids[bid] or "a listing"
@@ -207,12 +225,25 @@ local function other_link(el, id, title)
   else
     out = { pandoc.Span(content) }
   end
+  -- Where in it, when a reader holding paper needs it: "(appendix D of
+  -- the student's book)"; not when the link's words name it already.
+  local where = other_where[id]
+  local words = pandoc.utils.stringify(content):lower()
+  if where and words:find(where, 1, true) then
+    where = nil
+  end
   if not book then
+    if where then
+      out[#out + 1] = pandoc.Str(inside == "mid" and ", " .. where .. "," or
+        (inside and ", " .. where or "\u{00A0}(" .. where .. ")"))
+    end
     return out
-  elseif inside == "mid" then
-    out[#out + 1] = pandoc.Str(", in " .. book .. ",")
+  end
+  local place = where and (where .. " of " .. book) or ("in " .. book)
+  if inside == "mid" then
+    out[#out + 1] = pandoc.Str(", " .. place .. ",")
   else
-    out[#out + 1] = pandoc.Str(inside and ", in " .. book or "\u{00A0}(in " .. book .. ")")
+    out[#out + 1] = pandoc.Str(inside and ", " .. place or "\u{00A0}(" .. place .. ")")
   end
   return out
 end

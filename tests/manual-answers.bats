@@ -1,0 +1,150 @@
+#!/usr/bin/env bats
+# The lecturer's manual's quiz answers (docs/manual-course.md), each made
+# on loopback by tests/peers/manual-answers.py and compared here with what
+# the answer says. An answer that names a call's result names the one
+# this kernel gives; when Linux changes it, this file fails, and the
+# manual must change with it. Ports are the kernel's (bind to port 0).
+
+load test_helper
+
+answer() {
+    run timeout "$WAIT_LONG" "$PYTHON" "$PEERS/manual-answers.py" "$1"
+    assert_success
+}
+
+@test "manual-answers: socket() returns the lowest free descriptor" {
+    answer lowest-fd
+    assert_line "first socket: the lowest free number: True"
+    assert_line "second socket: the next: True"
+    assert_line "after closing the first, a new socket takes its number: True"
+}
+
+@test "manual-answers: htons(8888) is 22 B8; without it, port 47138" {
+    answer htons
+    assert_line "htons(8888) bytes: 22 B8"
+    assert_line "without htons(), port: 47138"
+}
+
+@test "manual-answers: a listening port refuses a second bind(), SO_REUSEADDR or not" {
+    answer bind-in-use
+    assert_line "second bind with SO_REUSEADDR, port listening: EADDRINUSE"
+}
+
+@test "manual-answers: a port in TIME_WAIT: bind() needs SO_REUSEADDR" {
+    answer time-wait
+    assert_line "client recv() after the server closed: b''"
+    assert_line "server's end in TIME_WAIT: True"
+    assert_line "new bind(), SO_REUSEADDR not set: EADDRINUSE"
+    assert_line "new bind(), SO_REUSEADDR set: ok"
+}
+
+@test "manual-answers: TIME_WAIT left by a server without SO_REUSEADDR holds the port from both" {
+    answer time-wait-old-server
+    assert_line "server's end in TIME_WAIT: True"
+    assert_line "new bind(), SO_REUSEADDR not set: EADDRINUSE"
+    assert_line "new bind(), SO_REUSEADDR set: EADDRINUSE"
+}
+
+@test "manual-answers: connect() returns before accept()" {
+    answer connect-before-accept
+    assert_line "accept() later, then recv(): b'hello\\n'"
+}
+
+@test "manual-answers: recv() returns 0 once the peer has closed, and again after" {
+    answer recv-zero
+    assert_line "first recv(): b'bye\\n'"
+    assert_line "recv() after the peer closed: b''"
+    assert_line "and again: b''"
+}
+
+@test "manual-answers: one send() of 100000 bytes takes many recv() calls" {
+    answer pieces
+    assert_line "bytes: 100000 recv(1000) calls: True"
+}
+
+@test "manual-answers: send() to a peer that closed: the first succeeds, a later one EPIPE" {
+    answer send-closed
+    assert_line "first send() after the peer closed: ok"
+    assert_line "a later send(): EPIPE"
+}
+
+@test "manual-answers: that EPIPE kills a C program by SIGPIPE" {
+    answer sigpipe
+    assert_line "the process: SIGPIPE"
+}
+
+@test "manual-answers: connect() to a port nobody listens on: ECONNREFUSED" {
+    answer refused
+    assert_line "connect() to a port nobody listens on: ECONNREFUSED"
+}
+
+@test "manual-answers: a UDP datagram cut short loses its rest" {
+    answer udp-truncated
+    assert_line "recvmsg(512) of 600 bytes: 512 MSG_TRUNC: True"
+    assert_line "the next recv(): b'next'"
+}
+
+@test "manual-answers: sendto() of 65507 bytes works, of 65508 EMSGSIZE" {
+    answer udp-sizes
+    assert_line "sendto() of 65507 bytes: ok"
+    assert_line "sendto() of 65508 bytes: EMSGSIZE"
+}
+
+@test "manual-answers: an empty datagram arrives as 0 bytes" {
+    answer udp-empty
+    assert_line "empty datagram: recvfrom() returned 0 bytes, from 127.0.0.1"
+}
+
+@test "manual-answers: a connected UDP socket hears ECONNREFUSED on a later call" {
+    answer udp-refused
+    assert_line "first send() on a connected UDP socket: ok"
+    assert_line "a later send(): ECONNREFUSED"
+    assert_line "unconnected sendto() twice: ok, ok"
+}
+
+@test "manual-answers: a child not waited for is a zombie until waitpid()" {
+    answer zombie
+    assert_line "a child that ended, not waited for: Z"
+    assert_line "after waitpid(), in /proc: False"
+}
+
+@test "manual-answers: poll() says POLLIN when a client leaves; recv() then returns 0" {
+    answer poll-closed
+    assert_line "poll() after the client closed: POLLIN True"
+    assert_line "then recv(): b''"
+}
+
+@test "manual-answers: a non-blocking connect() says EINPROGRESS; SO_ERROR tells the end" {
+    answer nonblocking-connect
+    assert_line "non-blocking connect(): EINPROGRESS"
+    assert_line "SO_ERROR once writable: 0"
+    assert_line "to a closed port, SO_ERROR once writable: ECONNREFUSED"
+}
+
+@test "manual-answers: a length of 5 in the wrong byte order reads 83886080" {
+    answer length-order
+    assert_line "5 sent in little-endian order, read with ntohl(): 83886080"
+}
+
+@test "manual-answers: a Unix socket's file outlives it; bind() then fails" {
+    answer unix-stale
+    assert_line "socket file after close(): True"
+    assert_line "bind() to it again: EADDRINUSE"
+    assert_line "connect() to it: ECONNREFUSED"
+}
+
+@test "manual-answers: recv() past SO_RCVTIMEO fails with EAGAIN" {
+    answer rcvtimeo
+    assert_line "recv() with SO_RCVTIMEO, nothing sent: EAGAIN"
+}
+
+@test "manual-answers: after shutdown(SHUT_WR) the peer reads 0, and can still answer" {
+    answer half-close
+    assert_line "server reads: b'question\\n' b''"
+    assert_line "client still reads: b'answer\\n' b''"
+}
+
+@test "manual-answers: an IPv4 client of a dual-stack socket is ::ffff:127.0.0.1" {
+    answer dual-stack
+    assert_line "an IPv4 client, as accept() gives it: ::ffff:127.0.0.1"
+}
