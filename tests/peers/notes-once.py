@@ -56,4 +56,4 @@ for ident, everything, body_html in divs:
             seen[k] = ident
 print("transcripts", len(divs), "lines", lines, "notes", len(seen),
       "sources named", len(sources))
-sys.exit(1 if bad or len(seen) < 50 or lines < 700 or len(sources) < 3 else 0)
+sys.exit(1 if bad or len(seen) < 50 or lines < 600 or len(sources) < 3 else 0)
