@@ -1,6 +1,5 @@
 /* fork-server.c: a TCP echo server that forks a child for each client,
- * so that many are served at once. The parent collects each child that
- * ends. Build: cc -Wall -o fork-server fork-server.c */
+ * so many are served at once. Build: cc -Wall -o fork-server fork-server.c */
 #define _POSIX_C_SOURCE 200809L
 #include <arpa/inet.h>
 #include <errno.h>
@@ -34,9 +33,9 @@ int main(int argc, char *argv[])
     struct sockaddr_in addr = {.sin_family = AF_INET};
     struct sigaction sa = {.sa_handler = on_sigchld};
     socklen_t len = sizeof addr;
-    char buf[512], *end = "";
+    char buf[512], *end = "", *p;
     long port = argc == 3 ? strtol(argv[2], &end, 10) : -1;
-    ssize_t n;
+    ssize_t n, sent;
     int fd, conn;
 
     if (port < 0 || port > 65535 || *end != '\0' || end == argv[2] ||
@@ -74,8 +73,9 @@ int main(int argc, char *argv[])
         case 0: /* the child: this client only */
             close(fd);
             while ((n = recv(conn, buf, sizeof buf, 0)) > 0)
-                if (send(conn, buf, (size_t)n, MSG_NOSIGNAL) == -1)
-                    break;
+                for (p = buf; n > 0; p += sent, n -= sent) /* all n bytes */
+                    if ((sent = send(conn, p, (size_t)n, MSG_NOSIGNAL)) == -1)
+                        fail("send");
             close(conn);
             exit(0);
         }
