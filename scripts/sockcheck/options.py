@@ -41,7 +41,7 @@ its own do not make (--list names them all).
 
 Instead of KIND, --spec FILE describes a request/reply protocol: what a
 client sends, what each reply must match, who speaks first, whether the
-server closes (the format: docs/lecturers.md; examples in
+server closes (the format: docs/manual-grading.md; examples in
 scripts/sockcheck/specs/).
 
 In COMMAND, {port} is replaced by a free port that the checker chose, and
