@@ -169,7 +169,7 @@ load lib/students
     mkdir -p "$BATS_TEST_TMPDIR/class/slowpoke"
     cp "$SAMPLES/one-client-server.py" "$BATS_TEST_TMPDIR/class/slowpoke/server.py"
     printf -- '-- %s server.py {port}\n' "$PYTHON" >"$BATS_TEST_TMPDIR/class/slowpoke/run"
-    run bare timeout "$((150 * SCALE))" "$PYTHON" "$CHECK" --batch \
+    run bare timeout "$((100 * SCALE))" "$PYTHON" "$CHECK" --batch \
         "$BATS_TEST_TMPDIR/class" echo-server --only zombies \
         --limit time=25 --csv "$BATS_TEST_TMPDIR/out.csv"
     assert_failure 1
