@@ -1,5 +1,5 @@
 #!/usr/bin/env bats
-# The lecturer's manual's quiz answers (docs/manual-course.md), each made
+# The lecturer's manual's quiz answers (docs/manual-weeks.md), each made
 # on loopback by tests/peers/manual-answers.py and compared here with what
 # the answer says. An answer that names a call's result names the one
 # this kernel gives; when Linux changes it, this file fails, and the
