@@ -199,6 +199,10 @@ class Run:
         client the checker resets, a thread or child that ended with that
         reset's error is that client's end (see no_pass_over_a_crash)."""
         for p in self.programs:
+            # a crash on its way (the program's answer to a client that
+            # has just left) is waited for, not raced: it ends or sleeps
+            # again (Program.quiet()), as before a pass
+            p.quiet()
             p.fate(wait=0)  # an ended program's last words, all read
             text = p.output()
             what = crash_report(text)

@@ -528,6 +528,7 @@ def exchange(prog, spec, who="A client", newline_hint=True, got=None,
         if unconnected is not None:
             unconnected.append(talk.err)
         return False, not_connected(who, talk.err)
+    trouble = "the exchange was cut short"
     try:
         trouble = play(talk)
         words = talk.transcript(6)
@@ -535,6 +536,13 @@ def exchange(prog, spec, who="A client", newline_hint=True, got=None,
                 spec.close != "yes":
             more.append(talk.more(0.5))
     finally:
+        if trouble:
+            # A failed exchange's client leaves only once the program has
+            # done with what it sent (it sleeps again, or has ended): a
+            # reply still being sent is not cut by a close that a busy
+            # machine would have made later (a send() that meets EPIPE,
+            # then a traceback, by chance).
+            prog.quiet()
         talk.close()
         if got is not None:
             got += [data for way, data in talk.log if way == "got"]
