@@ -92,7 +92,10 @@ EOF
     assert_failure 1
     assert_line --regexp '^FAIL exchange .*: no datagram came \('
     says "No datagram from the program reached the checker's server on 127.0.0.1:"
-    says ", and the program exited with status 1. Does it take the server's port from its command line ({port})?"
+    # the program run again under scripts/narrate: where it really sent
+    says ", and the program exited with status 1. Run again under scripts/narrate, it sent its first datagram to 127.0.0.1:"
+    says "(its sendto()), not to 127.0.0.1:"
+    says "send to the address and port its command line gives ({port} is "
 }
 
 @test "students: udp-echo-client: a UDP server cannot speak first in a spec" {
