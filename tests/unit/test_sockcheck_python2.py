@@ -157,6 +157,10 @@ class Dead:
     def alive(self):
         return False
 
+    def quiet(self, limit=0):
+        """Ended: nothing to settle (the runner waits for a program to
+        settle before it looks for a crash)."""
+
 
 class InARun(unittest.TestCase):
 

@@ -145,6 +145,10 @@ class Ended:
     def alive(self):
         return False
 
+    def quiet(self, limit=0):
+        """Ended: nothing to settle (the runner waits for a program to
+        settle before it looks for a crash)."""
+
 
 class TimeWait(unittest.TestCase):
     """On a fixed port, a check whose program could not bind it while
