@@ -190,6 +190,13 @@ forger() {
     mkdir "$PLATFORM/tmp"
     TMPDIR="$PLATFORM/tmp" grade "$PLATFORM/unsandboxed"
     assert_failure 137  # killed by the submission
+    # its writer rewrites the file for 3 s, truncating it each time: read
+    # it once the writer has ended (a read in between may find it empty)
+    local writer
+    writer=$(cat "$PLATFORM/autograder/results/results.json.writer")
+    [[ -n "$writer" ]] || fail "the forger's writer left no pid"
+    wait_until "$WAIT_RUN" not kill -0 "$writer" ||
+        fail "the forger's writer $writer did not end"
     run score
     assert_line --index 0 "100 of 0"
     assert_line --index 1 "FORGED"
