@@ -41,49 +41,8 @@ stopped() {
     # have joined, and both hear it; c leaves; b speaks, a hears it. Then
     # d joins and never reads, and a speaks in pieces of 64 KiB, each
     # heard by b before the next, until the server cuts d off.
-    run_lesson timeout "$((3 * WAIT_LOOPBACK))" "$PYTHON" -c 'import socket, sys, time
-port, out = int(sys.argv[1]), sys.argv[2]
-def joined(n):
-    for _ in range(200):
-        lines = open(out).read().splitlines()
-        fds = [int(ln.split()[1]) for ln in lines if ln.endswith(" joined")]
-        if len(fds) >= n:
-            return fds
-        time.sleep(0.05)
-    raise SystemExit("the server said: %r" % lines)
-def client():
-    return socket.create_connection(("127.0.0.1", port), timeout=10)
-def heard(s, n):
-    got = b""
-    while len(got) < n:
-        piece = s.recv(65536)
-        if not piece:
-            break
-        got += piece
-    return got
-a, b, c = client(), client(), client()
-joined(3)
-a.sendall(b"hi \x1b[2J all\n")
-print(heard(b, 12), heard(c, 12))
-c.close()
-b.sendall(b"bye\n")
-print(heard(a, 4))
-d = client()
-d_fd = joined(4)[3]
-piece, pieces = b"x" * 65536, 0
-def d_left():  # after d joined: c had that fd before
-    return "fd %d left" % d_fd in open(out).read().rsplit("joined", 1)[1]
-while not d_left():
-    if pieces == 1024:
-        raise SystemExit("64 MiB and d still not cut off")
-    a.sendall(piece)
-    if heard(b, len(piece)) != piece:
-        raise SystemExit("b missed a piece")
-    pieces += 1
-print("b heard every piece; d cut off after", pieces > 1)
-while d.recv(1 << 20):
-    pass
-print("d read to its end")' "$PORT" "$dir/server.out"
+    run_lesson timeout "$((3 * WAIT_LOOPBACK))" "$PYTHON" \
+        "$PEERS/plain-chat-stall.py" "$PORT" "$dir/server.out" $'hi \e[2J all\n'
     assert_success
     assert_output "b'hi \\x1b[2J all\\n' b'hi \\x1b[2J all\\n'
 b'bye\\n'
