@@ -658,7 +658,20 @@ function M.include_code(el)
         while lines[b + 1] and lines[b + 1]:match("^%s*$") do
           b = b + 1
         end
-        skip[a] = { a, b, u[3] .. ", as in " .. before.file, before.id }
+        -- (right after another part printed in the same listing: one
+        -- line names both, "fail() and send_all(), as in server.c")
+        local prev
+        for _, part in pairs(skip) do
+          if part[2] == a - 1 and part[4] == before.id then
+            prev = part
+          end
+        end
+        if prev then
+          prev[2], prev.names = b, prev.names .. " and " .. u[3]
+          prev[3] = prev.names .. ", as in " .. before.file
+        else
+          skip[a] = { a, b, u[3] .. ", as in " .. before.file, before.id, names = u[3] }
+        end
         referred = true
       elseif not before then
         printed_units[key] = { file = tostring(path):match("([^/]*)$"), id = label }
