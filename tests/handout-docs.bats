@@ -328,6 +328,55 @@ EOF
     assert_line --index 6 'id="code-2-8" class="narration"'
 }
 
+@test "handout: a {.brief} plain program names, on paper, a function or usage check printed whole before" {
+    # a.c prints fail() and the check of the command line whole; b.c,
+    # {.brief}, has both the same and a function of its own. On paper b.c
+    # names the two (with the empty lines around them), with the page of
+    # a.c's listing, keeps its own function, and its caption says so; c.c,
+    # not {.brief}, prints them again. On screen b.c is whole.
+    local t="$BATS_TEST_TMPDIR/tree" md F
+    F=$(printf '\140\140\140') # a code fence
+    one_lesson_tree "$t" </dev/null
+    mkdir -p "$t/lessons/plain"
+    local fail=('static void fail(const char *call)' '{' '    perror(call);' \
+        '    exit(1);' '}')
+    local check=('    if (argc != 2) {' '        fprintf(stderr, "usage: %s PORT\n", argv[0]);' \
+        '        return 2;' '    }')
+    printf '%s\n' '#include <stdio.h>' '#include <stdlib.h>' '' "${fail[@]}" '' \
+        'int main(int argc, char *argv[])' '{' "${check[@]}" '    return 0;' '}' \
+        >"$t/lessons/plain/a.c"
+    printf '%s\n' '#include <stdio.h>' '#include <stdlib.h>' '' "${fail[@]}" '' \
+        'static int twice(int n)' '{' '    return 2 * n;' '}' '' \
+        'int main(int argc, char *argv[])' '{' "${check[@]}" '' \
+        '    return twice(0);' '}' >"$t/lessons/plain/b.c"
+    cp "$t/lessons/plain/b.c" "$t/lessons/plain/c.c"
+    md="$t/t.md"
+    printf '# Lesson 01: x {#lesson-01}\n\n%s{.c .whole include="lessons/plain/a.c"}\n%s\n\n%s{.c .whole .brief include="lessons/plain/b.c"}\n%s\n\n%s{.c .whole include="lessons/plain/c.c"}\n%s\n' \
+        "$F" "$F" "$F" "$F" "$F" "$F" >"$md"
+    cd "$t"
+    run pandoc "$md" --lua-filter "$ROOT/docs/include.lua" -t latex
+    assert_success
+    local tex=$output
+    run grep -o 'listingreferral{[^}]*}[^}]*}' <<<"$tex"
+    assert_equal "${#lines[@]}" 2
+    assert_line --index 0 'listingreferral{lines 3--9 (fail(), as in a.c, page \pageref{plain-file-a}) not shown}'
+    assert_line --index 1 'listingreferral{lines 17--21 (the check of the command line, as in a.c, page \pageref{plain-file-a}) not shown}'
+    grep -q 'label{plain-file-a}' <<<"$tex"
+    run grep -c 'lines 1--23 (the whole file; grey or not shown: as in an earlier' <<<"$tex"
+    assert_output 1
+    # b.c's own function is printed; c.c, not brief, has every line
+    # (fail()'s "perror(call);" three times in all: a.c, c.c and not b.c).
+    grep -q 'twice' <<<"$tex"
+    run grep -c 'perror' <<<"$tex"
+    assert_output 2
+    # On screen nothing is left out.
+    run pandoc "$md" --lua-filter "$ROOT/docs/include.lua" -t html5
+    assert_success
+    refute_output --partial 'not shown'
+    run grep -c 'perror<span class="op">(</span>call' <<<"$output"
+    assert_output 3
+}
+
 @test "handout: a listing on paper never breaks between two of a block's declarations" {
     # Declarations (a type, a name, ";") stay together; a page may break
     # after the blank line below them, and between two statements. A

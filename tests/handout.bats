@@ -300,12 +300,16 @@ PY
     done < <(lesson_dirs)
     echo "$n lesson files"
     ((n >= 10))
-    # Each plain program of lessons/plain/ is whole in the PDF, once.
+    # Each plain program of lessons/plain/ is whole in the PDF, once:
+    # every line printed, or, a part printed whole in an earlier program
+    # (fail(), the check of the command line), named with its page (the
+    # copy of it, below, is checked line for line).
     for f in "$ROOT"/lessons/plain/*.c; do
         rel=${f#"$ROOT/"}
         total=$(awk 'END { print NR }' "$f")
-        # (its caption may add what its grey lines are)
-        [ "$(grep -c -E "^${rel//./\\.}, lines 1–$total \(the whole file(; grey: as in an earlier program)?\)$" \
+        # (its caption may add what its grey lines, and the parts not
+        # shown, are)
+        [ "$(grep -c -E "^${rel//./\\.}, lines 1–$total \(the whole file(; (grey|grey or not shown|not shown): as in an earlier program)?\)$" \
             "$BATS_FILE_TMPDIR/handout.txt")" -eq 1 ] ||
             { echo "not one whole listing of $rel" >&2; return 1; }
     done
@@ -354,20 +358,37 @@ for path in sorted(glob.glob(os.path.join(sys.argv[3], "lessons/plain/*.c"))):
     src = open(path, encoding="utf-8").read()
     caption = re.escape("%s, lines 1\u2013%d (the whole file" % (
         os.path.relpath(path, sys.argv[3]), len(src.splitlines()))) + \
-        r"(; grey: as in an earlier program)?\)"
+        r"(; (grey|grey or not shown|not shown): as in an earlier program)?\)"
     # The copy: the text after the caption, as many characters of it
-    # (white space aside) as the file has.
-    start = end = re.search(caption, copy).end()
-    n, want = 0, squash(src)
-    while n < len(want) and end < len(copy):
-        n += not copy[end].isspace()
-        end += 1
+    # (white space aside) as the file has, less the parts it names as
+    # printed before ("lines 12-18 (fail(), as in server.c, page 7) not
+    # shown"), each named by a line of its own, in the file's order.
+    start = re.search(caption, copy).end()
+    src_lines = src.splitlines()
+    named, n, end = [], 0, start
+    need = len(squash(src))
+    for m in re.finditer(r"[^\n\f]*[\n\f]?", copy[start:]):
+        if n >= need or not m.group(0):
+            break
+        end = start + m.end()
+        r = re.fullmatch(r"\W*lines (\d+)\u2013(\d+) \(.*, as in [\w.-]+\.c, "
+                         r"page \d+\) not shown", m.group(0).strip())
+        if r:
+            a, b = int(r.group(1)), int(r.group(2))
+            named.append((a, b))
+            need -= len(squash("\n".join(src_lines[a - 1:b])))
+        else:
+            n += len(squash(m.group(0)))
+    kept = [l for i, l in enumerate(src_lines, 1)
+            if not any(a <= i <= b for a, b in named)]
+    want = squash("\n".join(kept))
     got = copy[start:end]
-    lines = re.split(r"[\n\f]", got)
+    lines = [l for l in re.split(r"[\n\f]", got)
+             if not re.fullmatch(r"\W*lines \d+\u2013\d+ \(.*\) not shown", l.strip())]
     breaks = [copy.count("\f", 0, start) + k for k in range(got.count("\f"))]
     print("%s: %d page breaks" % (os.path.basename(path), len(breaks)))
     spans += bool(breaks)
-    if squash(got) != want:
+    if squash("\n".join(lines)) != want:
         bad = 1
         print("  the copy is not the file; not in it:",
               [l for l in lines if l.strip() and squash(l) not in want])

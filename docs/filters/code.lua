@@ -66,7 +66,7 @@ end
 -- NEED: the baselines the caption keeps room for below it; a number, or
 -- "WHOLE/PART" for a short listing kept whole when it fits (\listingcaption).
 local function listing_caption(path, first, last, total, whole, need, id,
-                                back, grey)
+                                back, grey, referred)
   local where = range_text(first, last)
   if whole and latex() then
     where = total .. " lines (the whole file is in the repository)"
@@ -84,7 +84,11 @@ local function listing_caption(path, first, last, total, whole, need, id,
   end
   -- A plain program with lines printed before: the caption says what
   -- their grey means (seen_lines).
-  if grey then
+  if grey and referred then
+    where = where:gsub("%)$", "; grey or not shown: as in an earlier program)")
+  elseif referred then
+    where = where:gsub("%)$", "; not shown: as in an earlier program)")
+  elseif grey then
     where = where:gsub("%)$", "; grey: as in an earlier program)")
   end
   local inlines = { pandoc.Code(path), pandoc.Str(","), pandoc.Space() }
@@ -114,13 +118,18 @@ local shown_parts = {}
 local all_parts = {}
 
 -- The visible mark of lines left out of a listing.
-local function omission(first, last, what)
+local function omission(first, last, what, page_of)
   local said = range_text(first, last) .. (what and (" (" .. what .. ")") or "") ..
     " not shown"
   local text = "\u{22EE} " .. said
   if latex() then
-    return pandoc.RawBlock("latex", "\\listingomission{" ..
-      latex_escape(said):gsub("\u{2013}", "--") .. "}")
+    local tex = latex_escape(said):gsub("\u{2013}", "--")
+    -- (a part printed before: the page of the listing it is in)
+    if page_of then
+      tex = tex:gsub("%) not shown$", ", page \\pageref{" .. page_of .. "}) not shown")
+      return pandoc.RawBlock("latex", "\\listingreferral{" .. tex .. "}")
+    end
+    return pandoc.RawBlock("latex", "\\listingomission{" .. tex .. "}")
   end
   return pandoc.Div({ pandoc.Plain(words(text)) },
     pandoc.Attr("", { "listing-omission" }))
@@ -277,6 +286,54 @@ local function seen_lines(lines)
   end
   return seen
 end
+
+-- The parts of a plain program that a reader types the same in every
+-- program: each function at the left margin (from its head, and the
+-- comment right above it, to its closing "}") and the check of the
+-- command line (an "if" whose block prints "usage:"). A list of
+-- { first, last, name }: "fail()", "the check of the command line".
+local function units(lines)
+  local out, i = {}, 1
+  while i <= #lines do
+    local fn = lines[i]:match("^static [%w_ %*]-([%a_][%w_]*)%(")
+    local check = lines[i]:match("^(%s+)if %(")
+    if fn then
+      local j = i
+      while lines[j] and lines[j] ~= "}" do
+        j = j + 1
+      end
+      local a = i
+      if lines[a - 1] and lines[a - 1]:match("%*/%s*$") then
+        a = a - 1
+        while a > 1 and not lines[a]:match("^/%*") do
+          a = a - 1
+        end
+      end
+      if lines[j] then
+        out[#out + 1] = { a, j, fn .. "()" }
+        i = j
+      end
+    elseif check then
+      local j, usage = i, false
+      while lines[j] and lines[j] ~= check .. "}" do
+        usage = usage or lines[j]:find('"usage: ', 1, true) ~= nil
+        j = j + 1
+      end
+      if lines[j] and usage then
+        out[#out + 1] = { i, j, "the check of the command line" }
+        i = j
+      end
+    end
+    i = i + 1
+  end
+  return out
+end
+
+-- Each such part of the whole plain programs printed so far, by its text:
+-- { file = "server.c", id = the label of its listing }. A later program
+-- that asks for it ({.brief}) names it, on paper, instead of printing
+-- it again: by then the reader has typed it, and its page is given.
+local printed_units = {}
 
 -- The pattern of a Lua string S, matched as it is.
 local function literal(s)
@@ -457,6 +514,16 @@ function M.gather_parts(blocks)
   })
 end
 
+-- Is line I inside one of the parts SKIP leaves out?
+local function skip_covers(skip, i)
+  for a, part in pairs(skip) do
+    if a <= i and i <= part[2] then
+      return true
+    end
+  end
+  return false
+end
+
 function M.include_code(el)
   local path = el.attributes["include"]
   local lang = language_of(path)
@@ -508,7 +575,7 @@ function M.include_code(el)
   end
   for _, c in ipairs(el.classes) do
     if not C_CLASSES[c] and c ~= lang and c ~= "numberLines" and c ~= "python" and
-        c ~= "whole" and c ~= "folded" then
+        c ~= "whole" and c ~= "folded" and c ~= "brief" then
       classes[#classes + 1] = c
     end
   end
@@ -569,11 +636,50 @@ function M.include_code(el)
   local file_narration = lang == "c" and listing.narration_lines(lines) or {}
   -- In a whole plain program, the lines printed before in another are
   -- grey too, their calls not marked: the marks are for what is new.
-  local file_seen = {}
+  local file_seen, referred = {}, false
   if lang == "c" and show_all and first == 1 and last == total and
       tostring(path):match("^lessons/plain/") then
     file_seen = seen_lines(lines)
     printed_plain[#printed_plain + 1] = lines
+    -- Its parts printed before, named on paper ({.brief}); its own,
+    -- kept for the programs after it, with a label for their page.
+    local label = el.identifier ~= "" and el.identifier or
+      ("plain-file-" .. tostring(path):match("([^/]*)%.c$"))
+    for _, u in ipairs(units(lines)) do
+      local key = table.concat(lines, "\n", u[1], u[2])
+      local before = printed_units[key]
+      if before and latex() and el.classes:includes("brief") then
+        -- (with the empty lines around it: a listing's part neither
+        -- starts nor ends with one, which pandoc would drop)
+        local a, b = u[1], u[2]
+        while lines[a - 1] and lines[a - 1]:match("^%s*$") and not skip_covers(skip, a - 1) do
+          a = a - 1
+        end
+        while lines[b + 1] and lines[b + 1]:match("^%s*$") do
+          b = b + 1
+        end
+        -- (right after another part printed in the same listing: one
+        -- line names both, "fail() and send_all(), as in server.c")
+        local prev
+        for _, part in pairs(skip) do
+          if part[2] == a - 1 and part[4] == before.id then
+            prev = part
+          end
+        end
+        if prev then
+          prev[2], prev.names = b, prev.names .. " and " .. u[3]
+          prev[3] = prev.names .. ", as in " .. before.file
+        else
+          skip[a] = { a, b, u[3] .. ", as in " .. before.file, before.id, names = u[3] }
+        end
+        referred = true
+      elseif not before then
+        printed_units[key] = { file = tostring(path):match("([^/]*)$"), id = label }
+      end
+    end
+    if latex() and el.identifier == "" then
+      el.identifier = label
+    end
     for i in pairs(file_seen) do
       file_narration[i] = true
       if file_calls then
@@ -590,9 +696,12 @@ function M.include_code(el)
   end
   local before = shown_parts[path] and shown_parts[path][#shown_parts[path]]
   local back = not whole and before ~= nil and before[1] > last
-  local grey = next(file_seen) ~= nil
+  local grey = false
+  for i in pairs(file_seen) do
+    grey = grey or not skip_covers(skip, i)
+  end
   local blocks = { listing_caption(path, first, last, total, whole, nil, nil,
-    back, grey) }
+    back, grey, referred) }
   local marks_first = 0
   -- The lines left out before the first: since the end of the last part
   -- of this file shown above it, here or anywhere in the book, if one
@@ -667,7 +776,7 @@ function M.include_code(el)
       if not first_chunk then
         marks_first = marks_first + 1
       end
-      blocks[#blocks + 1] = omission(skip[i][1], skip[i][2], skip[i][3])
+      blocks[#blocks + 1] = omission(skip[i][1], skip[i][2], skip[i][3], skip[i][4])
       i = skip[i][2]
     else
       if not start then
@@ -700,7 +809,7 @@ function M.include_code(el)
       need = math.ceil(2.5 + marks_first + 0.73 * #first_chunk) .. "/" .. need
     end
     blocks[1] = listing_caption(path, first, last, total, whole, need,
-      el.identifier, back, grey)
+      el.identifier, back, grey, referred)
   end
   -- On paper the caption's "of N" says that the rest of the file is left
   -- out: a mark of it after the last line adds nothing, and a page break
