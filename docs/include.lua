@@ -231,6 +231,9 @@ return {
       if el.classes:includes("clone") then
         return divs.clone_blocks(), false
       end
+      if el.classes:includes("source") then
+        return divs.source_blocks(), false
+      end
       if el.classes:includes("adds") then
         parts.check_adds(el)
       end
