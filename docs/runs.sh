@@ -377,16 +377,20 @@ grading() {
     printf '%s\n' 'login,name,grade' 'ada,Ada Lovelace,' 'brian,Brian Kernighan,' \
         'dan,Dan Bernstein,' 'grace,Grace Hopper,' 'ken,Ken Thompson,' \
         >"$G/gradebook.csv"
-    # the lecturer's two files: the run files, and the way back
+    # the lecturer's two scripts, shown whole: no line of either is
+    # indented twice, which a phone would take for a wrapped line
     cat >"$G/make-runs.sh" <<'EOF'
 # make-runs.sh: a copy of the export, and a run file in each folder
 cp -r export submissions
+# Python: started as it is
 for d in submissions/*/; do
-    if [ -e "$d/calc.py" ]; then
-        printf '%s\n' '-- python3 calc.py {port}' >"$d/run"
-    else
-        printf '%s\n' 'build: cc -o calc calc.c' '-- ./calc {port}' >"$d/run"
-    fi
+    [ -e "$d/calc.py" ] || continue
+    printf '%s\n' '-- python3 calc.py {port}' >"$d/run"
+done
+# C: built first, in the sandbox
+for d in submissions/*/; do
+    [ -e "$d/calc.c" ] || continue
+    printf '%s\n' 'build: cc -o calc calc.c' '-- ./calc {port}' >"$d/run"
 done
 EOF
     cat >"$G/to-gradebook.py" <<'EOF'
@@ -398,11 +402,12 @@ with open(sys.argv[1], newline="") as f:
     percent = {r["submission"]: r["percent"] for r in csv.DictReader(f)}
 with open(sys.argv[2], newline="") as f:
     book = csv.DictReader(f)
-    out = csv.DictWriter(sys.stdout, book.fieldnames, lineterminator="\n")
-    out.writeheader()
-    for row in book:
-        row["grade"] = percent.get(row["login"], "")
-        out.writerow(row)
+    fields, rows = book.fieldnames, list(book)
+out = csv.DictWriter(sys.stdout, fields, lineterminator="\n")
+out.writeheader()
+for row in rows:
+    row["grade"] = percent.get(row["login"], "")
+    out.writerow(row)
 EOF
     # Ada's run file starts python3 from PATH, once for each of her 20
     # checks: the python3 found first is the peers' own ($PYTHON), not a
