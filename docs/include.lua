@@ -231,6 +231,9 @@ return {
       if el.classes:includes("clone") then
         return divs.clone_blocks(), false
       end
+      if el.classes:includes("source") then
+        return divs.source_blocks(), false
+      end
       if el.classes:includes("adds") then
         parts.check_adds(el)
       end
@@ -331,6 +334,11 @@ return {
       doc.blocks:extend(index.index_blocks())
       if common.latex() then
         doc.blocks = layout.paper_blocks(doc.blocks)
+        -- Tables written as LaTeX by the filter still need the packages
+        -- pandoc's template loads for the tables it writes itself.
+        if layout.raw_tables then
+          doc.meta.tables = true
+        end
       elseif common.html() then
         doc.blocks = layout.screen_blocks(doc.blocks)
         if FORMAT:match("html") and not FORMAT:match("epub") then

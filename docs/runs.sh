@@ -361,17 +361,54 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 # needs nothing the others make); its transcripts are checked at the
 # end, where the script waits for it.
 grading() {
-    mkdir -p "$G/submissions/ada" "$G/submissions/brian" "$G/submissions/grace"
+    # The class as a platform's export gives it: a folder per student,
+    # their source only (C built by the run file's build: line, in the
+    # sandbox); the platform's gradebook; a late submission whose
+    # Makefile starts the server, so its build never ends.
+    mkdir -p "$G/export/ada" "$G/export/brian" "$G/export/grace" "$G/late/dan"
     ln -s "$ROOT/scripts" "$G/scripts"
     cp "$ROOT/scripts/sockcheck/specs/calculator.spec" "$G/calc.spec"
-    cp "$ROOT/tests/students/calc-good.py" "$G/submissions/ada/calc.py"
-    "${CC:-cc}" -std=c11 "$ROOT/tests/students/calc-broken.c" \
-        -o "$G/submissions/brian/calc" || die "calc-broken.c does not build"
-    "${CC:-cc}" -std=c11 "$ROOT/tests/students/calc-overrun.c" \
-        -o "$G/submissions/grace/calc" || die "calc-overrun.c does not build"
-    printf '%s\n' '-- python3 calc.py {port}' >"$G/submissions/ada/run"
-    printf '%s\n' '-- ./calc {port}' >"$G/submissions/brian/run"
-    printf '%s\n' '-- ./calc {port}' >"$G/submissions/grace/run"
+    cp "$ROOT/tests/students/calc-good.py" "$G/export/ada/calc.py"
+    cp "$ROOT/tests/students/calc-broken.c" "$G/export/brian/calc.c"
+    cp "$ROOT/tests/students/calc-overrun.c" "$G/export/grace/calc.c"
+    cp "$ROOT/tests/students/calc-broken.c" "$G/late/dan/calc.c"
+    printf 'calc: calc.c\n\tcc -o calc calc.c\n\t./calc 8888\n' >"$G/late/dan/Makefile"
+    printf '%s\n' 'build: make' '-- ./calc {port}' >"$G/late/dan/run"
+    printf '%s\n' 'login,name,grade' 'ada,Ada Lovelace,' 'brian,Brian Kernighan,' \
+        'dan,Dan Bernstein,' 'grace,Grace Hopper,' 'ken,Ken Thompson,' \
+        >"$G/gradebook.csv"
+    # the lecturer's two scripts, shown whole: no line of either is
+    # indented twice, which a phone would take for a wrapped line
+    cat >"$G/make-runs.sh" <<'EOF'
+# make-runs.sh: a copy of the export, and a run file in each folder
+cp -r export submissions
+# Python: started as it is
+for d in submissions/*/; do
+    [ -e "$d/calc.py" ] || continue
+    printf '%s\n' '-- python3 calc.py {port}' >"$d/run"
+done
+# C: built first, in the sandbox
+for d in submissions/*/; do
+    [ -e "$d/calc.c" ] || continue
+    printf '%s\n' 'build: cc -o calc calc.c' '-- ./calc {port}' >"$d/run"
+done
+EOF
+    cat >"$G/to-gradebook.py" <<'EOF'
+# to-gradebook.py MARKS GRADEBOOK: GRADEBOOK with its grade column filled
+# from MARKS (scripts/marks's percent), matched on the login; a student
+# with no row in MARKS keeps an empty grade.
+import csv, sys
+with open(sys.argv[1], newline="") as f:
+    percent = {r["submission"]: r["percent"] for r in csv.DictReader(f)}
+with open(sys.argv[2], newline="") as f:
+    book = csv.DictReader(f)
+    fields, rows = book.fieldnames, list(book)
+out = csv.DictWriter(sys.stdout, fields, lineterminator="\n")
+out.writeheader()
+for row in rows:
+    row["grade"] = percent.get(row["login"], "")
+    out.writerow(row)
+EOF
     # Ada's run file starts python3 from PATH, once for each of her 20
     # checks: the python3 found first is the peers' own ($PYTHON), not a
     # version manager's shim that looks up an interpreter at every start
@@ -405,8 +442,11 @@ grading() {
             grep '^  [a-z]'" list "$PYTHON"
     shows lecturers.list '^  out-of-range ' "the check for huge numbers"
     shows lecturers.list '^  zero ' "the check for zeros"
-    grade lecturers.runs 0 "grep . submissions/*/run" -- \
-        bash -c 'grep . submissions/*/run'
+    grade lecturers.export 0 "find export late -type f | sort" -- \
+        bash -c 'find export late -type f | sort'
+    grade lecturers.make-runs 0 "cat make-runs.sh" -- cat make-runs.sh
+    grade lecturers.runs 0 "sh make-runs.sh; grep . submissions/*/run" -- \
+        bash -c 'sh make-runs.sh && grep . submissions/*/run'
     # three sandboxes at once: the rows come out in order all the same
     grade lecturers.batch 1 \
         "scripts/check --batch submissions/ --spec calc.spec --jobs 3 --csv results.csv" -- \
@@ -426,10 +466,38 @@ grading() {
     grade lecturers.marks 0 "scripts/marks results.csv" -- \
         "$PYTHON" scripts/marks results.csv
     shows lecturers.marks '^brian,16,19,84,recv-pieces$' "Brian's recv-pieces excused"
+    # A regrade: Brian's row taken out, the same command again checks
+    # only him.
+    grade lecturers.rerun 1 \
+        "sed -i '/^brian,/d' results.csv; scripts/check --batch submissions/ --spec calc.spec --jobs 3 --csv results.csv" -- \
+        bash -c "sed -i '/^brian,/d' results.csv && exec \"\$1\" scripts/check --batch submissions/ --spec calc.spec --jobs 3 --csv results.csv" rerun "$PYTHON"
+    shows lecturers.rerun '^scripts/check: brian: calc\.spec: 16 passed, 3 failed' "Brian checked again"
+    if grep -q -E '^scripts/check: (ada|grace): ' "$WORK/lecturers.rerun.txt"; then
+        show lecturers.rerun
+        die "lecturers.rerun: the batch checked again a submission it had"
+    fi
+    grep -q '^brian,calc\.spec,16,3,' "$G/results.csv" ||
+        die "results.csv: brian's row is not back after the rerun"
+    # The late folder: a build that never ends, cut by the time limit
+    # (10 s here, for the example; 900 s by default).
+    grade lecturers.late 1 \
+        "scripts/check --batch late/ --spec calc.spec --limit time=10 --csv late.csv" -- \
+        "$PYTHON" scripts/check --batch late/ --spec calc.spec --limit time=10 --csv late.csv
+    shows lecturers.late '^scripts/check: dan: in its build, it had taken the 10 s' "dan's build ended"
+    grade lecturers.late-row 0 "cut -d, -f1-6 late.csv; cut -d, -f26- late.csv" -- \
+        bash -c 'cut -d, -f1-6 late.csv && cut -d, -f26- late.csv'
+    shows lecturers.late-row '^dan,calc\.spec,0,1,20,NOT RUN$' "dan's row"
+    shows lecturers.late-row 'in its build, it had taken the 10 s' "the reason in dan's notes"
+    grade lecturers.marks-out 0 "scripts/marks --out marks.csv results.csv; cat gradebook.csv" -- \
+        bash -c "\"\$1\" scripts/marks --out marks.csv results.csv && cat gradebook.csv" marks "$PYTHON"
+    grade lecturers.to-gradebook 0 "cat to-gradebook.py" -- cat to-gradebook.py
+    grade lecturers.gradebook 0 "python3 to-gradebook.py marks.csv gradebook.csv >grades.csv; cat grades.csv" -- \
+        bash -c "\"\$1\" to-gradebook.py marks.csv gradebook.csv >grades.csv && cat grades.csv" gradebook "$PYTHON"
+    shows lecturers.gradebook '^brian,Brian Kernighan,84$' "Brian's grade"
+    shows lecturers.gradebook '^ken,Ken Thompson,$' "an empty grade for no submission"
     grade lecturers.brian 1 \
-        "scripts/check --spec calc.spec --only empty-line -- submissions/brian/calc {port}" -- \
-        "$PYTHON" scripts/check --spec calc.spec --only empty-line -- \
-        submissions/brian/calc '{port}'
+        "cc -o brian-calc submissions/brian/calc.c; scripts/check --spec calc.spec --only empty-line -- ./brian-calc {port}" -- \
+        bash -c "cc -o brian-calc submissions/brian/calc.c && exec \"\$1\" scripts/check --spec calc.spec --only empty-line -- ./brian-calc '{port}'" brian "$PYTHON"
     shows lecturers.brian 'killed by SIGSEGV' "the crash"
 }
 # A lecturer grades as an ordinary user: the batch warns root that its

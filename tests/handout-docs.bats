@@ -29,6 +29,27 @@ setup_file() {
     done
 }
 
+@test "handout: the lecturer's manual says where its source is, or what to do without it" {
+    # The manual's ::: source block: the address to clone when the build
+    # knows a network one (its user name and password left out), else
+    # how to make the build name one; never a path on this machine.
+    local md="$BATS_TEST_TMPDIR/t.md" url
+    printf '# M {.unnumbered}\n\n::: source\n:::\n\n## G {#lecturers-batch}\n' >"$md"
+    run pandoc "$md" --lua-filter "$ROOT/docs/include.lua" \
+        -M repo-url="https://ann:secret@example.org/sockstep.git" -t plain
+    assert_success
+    assert_output --partial "git clone https://example.org/sockstep.git sockstep"
+    refute_output --partial "secret"
+    assert_output --partial "git pull"
+    for url in "" /work/sockstep; do
+        run pandoc "$md" --lua-filter "$ROOT/docs/include.lua" -M repo-url="$url" -t plain
+        assert_success
+        assert_output --partial "make handout REPO_URL=ADDRESS"
+        refute_output --partial "git clone"
+        [[ -z "$url" ]] || refute_output --partial "$url"
+    done
+}
+
 @test "handout: check-code-blocks.sh passes on the real docs" {
     run "$ROOT/docs/check-code-blocks.sh"
     assert_success

@@ -8,7 +8,7 @@
 load test_helper
 
 answer() {
-    run timeout "$WAIT_LONG" "$PYTHON" "$PEERS/manual-answers.py" "$1"
+    run timeout "$WAIT_LONG" "$PYTHON" "$PEERS/manual-answers.py" "$@"
     assert_success
 }
 
@@ -147,4 +147,32 @@ answer() {
 @test "manual-answers: an IPv4 client of a dual-stack socket is ::ffff:127.0.0.1" {
     answer dual-stack
     assert_line "an IPv4 client, as accept() gives it: ::ffff:127.0.0.1"
+}
+
+@test "manual-answers: a request sent in two pieces: the first recv() gets the first piece only" {
+    answer request-pieces
+    assert_line "first recv(): b'GET / HTTP/1.0\\r\\n'"
+    assert_line "second recv(): b'\\r\\n'"
+}
+
+@test "manual-answers: lesson 16's server: get is 405, a path out of its root 403" {
+    start_server "$BATS_TEST_TMPDIR/server" 16-http-server --count 3 --timeout 30
+    answer http-status "$PORT"
+    assert_line "get / HTTP/1.0: HTTP/1.0 405 Method Not Allowed"
+    assert_line "GET /../../etc/passwd HTTP/1.0: HTTP/1.0 403 Forbidden"
+    assert_line "GET / HTTP/1.0: HTTP/1.0 200 OK"
+}
+
+@test "manual-answers: every answer the manual marks [name] is made by a test here" {
+    local names name missing=()
+    names=$(grep -oP '\[\K[a-z0-9-]+(?=\](?!\())' "$ROOT/docs/manual-weeks.md" | sort -u)
+    # the manual's quizzes name more than twenty answers
+    [ "$(wc -l <<<"$names")" -ge 20 ]
+    for name in $names; do
+        grep -q "^    answer $name\\b" "$BATS_TEST_FILENAME" || missing+=("$name")
+    done
+    [ "${#missing[@]}" -eq 0 ] || {
+        echo "no test makes these answers: ${missing[*]}" >&2
+        return 1
+    }
 }

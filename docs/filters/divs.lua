@@ -54,6 +54,39 @@ function M.clone_blocks()
     "markdown").blocks
 end
 
+-- ::: source, in the lecturer's manual: where the book's source is, and
+-- how to bring a copy up to date; when the build was given no network
+-- address (REPO_URL, or the origin remote), what to do instead.
+function M.source_blocks()
+  local repo_url = common.settings.repo_url
+  local text
+  if repo_url ~= "" and network_url(repo_url) then
+    local url = clean_url(repo_url)
+    text = "**Where the source is.** This manual, the student's book, " ..
+      "the lessons and the checker come from one repository, the one " ..
+      "this manual was built from:\n\n" ..
+      "```sh\ngit clone " .. url .. " sockstep\n```\n\n"
+  else
+    text = "**Where the source is.** This manual, the student's book, " ..
+      "the lessons and the checker come from one repository. This copy " ..
+      "was built without a network address for it (the build names one " ..
+      "only when it is given `make handout REPO_URL=ADDRESS`, or when " ..
+      "the clone it is built in has an `origin` remote that is not a " ..
+      "path on that machine). Ask whoever gave you the manual for the " ..
+      "address; the title page names the commit it was built from. When " ..
+      "you build the books for your students, give `REPO_URL` the " ..
+      "address you want them to clone: their Getting started prints " ..
+      "it.\n\n"
+  end
+  text = text ..
+    "**Keeping up to date.** In your clone, `git pull`, then `make`, " ..
+    "`make test` and `make handout`: the title page of each book then " ..
+    "names the new commit. Update between assignments, never during one " ..
+    "([grading a class](#lecturers-batch), its step 9), and read `git log` since " ..
+    "the commit you graded with for what changed.\n"
+  return pandoc.read(text, "markdown").blocks
+end
+
 -- ::: {.box .skip}: what a first reading may skip, in a box of its own
 -- look (skipbox in preamble.tex, div.box.skip in handout.css), which may
 -- break across pages.

@@ -634,6 +634,47 @@ local function keep_in_items(list)
   return list, first_room
 end
 
+-- A table on paper may break across pages between its rows, its head
+-- repeated, but never so that one or two rows stand alone: no break
+-- after its first two rows, nor after the two before its last (longtable's
+-- \\* ends a row where no page may break): a table of five rows or fewer
+-- stays whole, however tall its rows.
+local function keep_table_rows(t)
+  local rows = 0
+  for _, body in ipairs(t.bodies or {}) do
+    rows = rows + #body.body
+  end
+  if rows < 2 then
+    return t
+  end
+  local tex = pandoc.write(pandoc.Pandoc({ t }), "latex")
+  local head, body, tail = tex:match("^(.-\\endlastfoot\n)(.-)(\\bottomrule.*)$")
+  if not head then
+    head, body, tail = tex:match("^(.-\\endhead\n)(.-)(\\bottomrule.*)$")
+  end
+  if not head then
+    return t
+  end
+  -- each row of the body ends with " \\" at the end of a line
+  local lines, ends = {}, {}
+  for line in (body:gsub("\n$", "") .. "\n"):gmatch("([^\n]*)\n") do
+    lines[#lines + 1] = line
+    if line:match("\\\\$") then
+      ends[#ends + 1] = #lines
+    end
+  end
+  if #ends ~= rows then
+    return t  -- a cell with a line break of its own: left as it is
+  end
+  for k = 1, rows - 1 do
+    if k <= 2 or k >= rows - 2 then
+      lines[ends[k]] = lines[ends[k]]:gsub("\\\\$", "\\\\*")
+    end
+  end
+  M.raw_tables = true
+  return pandoc.RawBlock("latex", head .. table.concat(lines, "\n") .. "\n" .. tail)
+end
+
 function M.paper_blocks(blocks)
   local out = pandoc.List()
   local kept_list = false
@@ -823,6 +864,11 @@ function M.paper_blocks(blocks)
       out:insert(b)
     else
       out:insert(b)
+    end
+  end
+  for i, b in ipairs(out) do
+    if b.t == "Table" then
+      out[i] = keep_table_rows(b)
     end
   end
   return out

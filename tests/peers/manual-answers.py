@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """manual-answers.py QUESTION: make, on loopback, what one of the lecturer's
-manual's quiz answers (docs/manual-course.md) says, and print what the
+manual's quiz answers (docs/manual-weeks.md) says, and print what the
 kernel did, one fact a line, for tests/manual-answers.bats to compare with
 the answer. Every wait here ends on an event (a call returns, a state is
 seen) within a generous limit, never after a guessed time.
@@ -392,12 +392,42 @@ def q_dual_stack():
     a.close()
 
 
+def q_request_pieces():
+    """A request sent in two pieces, the server's recv() between them."""
+    c, a = pair()
+    c.sendall(b"GET / HTTP/1.0\r\n")
+    print("first recv():", a.recv(1024))
+    c.sendall(b"\r\n")
+    print("second recv():", a.recv(1024))
+    c.close()
+    a.close()
+
+
+def q_http_status(port):
+    """The status line lesson 16's server (listening on PORT, started by
+    the test) gives each request, sent whole, one connection each."""
+    for req in (b"get / HTTP/1.0\r\n\r\n",
+                b"GET /../../etc/passwd HTTP/1.0\r\n\r\n",
+                b"GET / HTTP/1.0\r\n\r\n"):
+        c = socket.create_connection((LO, int(port)), timeout=LIMIT)
+        c.sendall(req)
+        got = b""
+        while b"\r\n" not in got:
+            chunk = c.recv(4096)
+            if not chunk:
+                break
+            got += chunk
+        c.close()
+        print("%s: %s" % (req.split(b"\r\n")[0].decode(),
+                          got.split(b"\r\n")[0].decode()))
+
+
 QUESTIONS = {name[2:].replace("_", "-"): f
              for name, f in globals().items() if name.startswith("q_")}
 
 if __name__ == "__main__":
-    if len(sys.argv) != 2 or sys.argv[1] not in QUESTIONS:
+    if len(sys.argv) < 2 or sys.argv[1] not in QUESTIONS:
         sys.stderr.write("usage: manual-answers.py %s\n"
                          % "|".join(sorted(QUESTIONS)))
         sys.exit(2)
-    QUESTIONS[sys.argv[1]]()
+    QUESTIONS[sys.argv[1]](*sys.argv[2:])
