@@ -266,6 +266,12 @@ return {
       end
       return inlines
     end,
+    -- (After Inlines: pandoc walks a list of inlines before its block.)
+    Para = function(p)
+      if numbers.mark_paragraph_start(p.content) then
+        return p
+      end
+    end,
   },
   -- Pass 2: links (their targets are all known now), boxes, paper and
   -- screen details.

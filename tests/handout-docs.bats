@@ -246,6 +246,12 @@ spoil() {
     assert_success
     assert_output --partial '"python"'
     assert_output --partial 'Str "whole"'
+    # An empty link that opens a paragraph begins a sentence: a capital;
+    # later in the sentence, none.
+    pf "$(printf '## A {#a}\n\n[](#a) says it, and so does [](#a).')"
+    assert_success
+    assert_output --partial 'Str "Section 1.1"'
+    assert_output --partial 'Str "section 1.1"'
 }
 
 @test "handout: a listing marks the lines that make a call the lessons teach, on paper and on screen" {

@@ -346,6 +346,17 @@ end
 -- An empty link that begins a sentence (after ". ", "! " or "? ")
 -- is marked sentence-start: its words then begin with a capital,
 -- "Figure 3 (page 19) shows", not "figure 3".
+-- An empty link that opens a paragraph begins a sentence too: "Figure 4
+-- draws ...", never "figure 4 draws ...", which reads as a typo.
+function M.mark_paragraph_start(inlines)
+  local el = inlines[1]
+  if el and el.t == "Link" and #el.content == 0 and el.target:match("^#") then
+    el.attributes["sentence-start"] = "1"
+    return true
+  end
+  return false
+end
+
 function M.mark_links_in_parens(inlines)
   local depth, after_stop = 0, false
   for i, el in ipairs(inlines) do
