@@ -202,6 +202,32 @@ forger() {
     assert_line --index 1 "FORGED"
 }
 
+@test "autograder: a submission ended by --limit time still gets the results.json the checker writes: its checks so far, then FAIL" {
+    # it serves its first check, then spins and never listens again; the
+    # recipe with a short --limit time (the second check waits for it to
+    # listen, --wait 600, until then)
+    submit "$ROOT/tests/check/stall-later-server.py"
+    # shellcheck disable=SC2016 # the script's own $1
+    printf '#!/bin/sh\nexec python3 stall-later-server.py "$1"\n' \
+        >"$PLATFORM/autograder/submission/server.sh"
+    printf 'server: server.sh\n\tcp server.sh server\n\tchmod 755 server\n' \
+        >"$PLATFORM/autograder/submission/Makefile"
+    sed 's/ --sandbox / --sandbox --limit time=30 --wait 600 /' \
+        "$PLATFORM/autograder/run_autograder" >"$PLATFORM/limited"
+    chmod 755 "$PLATFORM/limited"
+    run grep -c -- '--limit time=30' "$PLATFORM/limited"
+    assert_output 1
+    grade "$PLATFORM/limited"
+    assert_success
+    run score
+    assert_line --index 0 "1 of 18"
+    assert_line --index 1 --partial "18 checks: 1 passed, 1 failed, 16 not run"
+    run cat "$PLATFORM/autograder/results/results.json"
+    assert_output --partial "FAIL: ended by a limit: the whole run had taken the 30 s it may take (--limit time)"
+    run ls -A "$PLATFORM/autograder/results"
+    assert_output "results.json"
+}
+
 @test "autograder: a submission that does not build gets 0 of 18, with the compiler's messages" {
     printf 'int main(void) { return x; }\n' \
         >"$PLATFORM/autograder/submission/server.c"
