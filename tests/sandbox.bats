@@ -531,6 +531,38 @@ dropped() {
     assert_output --partial "server.c:5: the result of send() is dropped"
 }
 
+@test "sandbox: a bwrap older than the options the sandbox needs (no --size) is one line that names it and what to install" {
+    # as Ubuntu 22.04's bwrap 0.6.1 answers: its --help has no --size,
+    # and a sandbox asked for with it fails
+    local fake="$BATS_TEST_TMPDIR/oldbwrap"
+    mkdir -p "$fake"
+    cat >"$fake/bwrap" <<'EOF'
+#!/bin/sh
+case "$1" in
+--version) echo "bubblewrap 0.6.1" ;;
+--help) printf '%s\n' "usage: bwrap [OPTIONS...] [--] COMMAND [ARGS...]" \
+    "    --unshare-all                Unshare every namespace we support by default" \
+    "    --die-with-parent            Kills with SIGKILL child process (COMMAND) when bwrap or bwrap's parent dies." \
+    "    --as-pid-1                   Do not install a reaper process with PID=1" \
+    "    --new-session                Create a new terminal session" \
+    "    --cap-drop CAP               Drop cap CAP when running as privileged user" \
+    "    --perms OCTAL                Set permissions of next argument (--bind-data, --file, etc.)" ;;
+*) echo "bwrap: Unknown option --size" >&2; exit 1 ;;
+esac
+EOF
+    chmod 755 "$fake/bwrap"
+    honest good
+    PATH="$fake:$PATH" run bare "$PYTHON" "$CHECK" --batch "$CLASS" \
+        echo-server --only loopback
+    assert_failure 3
+    assert_output "scripts/check: --batch runs each submission in a sandbox, and this bwrap (bubblewrap 0.6.1) has no --size (a /tmp of a fixed size for each sandbox), which the sandbox needs: bubblewrap 0.7.0 or later has it (Debian 12 and Ubuntu 24.04 have one): install it, or give --no-sandbox to grade unprotected"
+    cd "$CLASS/good"
+    PATH="$fake:$PATH" run bare "$PYTHON" "$CHECK" --sandbox echo-server \
+        --only loopback -- "$PYTHON" server.py '{port}'
+    assert_failure 3
+    assert_output "scripts/check: --sandbox checks the program in a sandbox, and this bwrap (bubblewrap 0.6.1) has no --size (a /tmp of a fixed size for each sandbox), which the sandbox needs: bubblewrap 0.7.0 or later has it (Debian 12 and Ubuntu 24.04 have one): install it, or check without --sandbox (unprotected)"
+}
+
 # ---- check --sandbox: one program, in the same sandbox -----------------------
 
 @test "sandbox: check --sandbox runs one program in the batch's sandbox: its environment, its copy limit, --limit time" {

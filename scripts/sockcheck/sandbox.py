@@ -111,12 +111,71 @@ PATH = "/usr/local/bin:/usr/bin:/bin:/usr/local/sbin:/usr/sbin:/sbin"
 UID_BASE = 1500000000  # root: slot N runs as uid UID_BASE + pid*64 + N
 
 
+# The options of bwrap the sandbox needs, each with the release of
+# bubblewrap that brought it (its git history). Debian 11 has 0.4.1 and
+# Ubuntu 22.04 0.6.1: neither has --size. (--disable-userns, of 0.8.0,
+# is used where bwrap has it: no_userns().)
+NEEDED = (("--size", "0.7.0", "a /tmp of a fixed size for each sandbox"),
+          ("--as-pid-1", "0.2.0", "the checker as process 1"),
+          ("--cap-drop", "0.2.0", "no capabilities"),
+          ("--die-with-parent", "0.1.8", "the sandbox ends with the batch"),
+          ("--new-session", "0.1.7", "a session of its own"),
+          ("--unshare-all", "0.1.7", "namespaces of its own"))
+
+
+def bwrap_help(exe):
+    """What bwrap --help says (b"" if it fails), asked once."""
+    if exe not in HELP:
+        try:
+            p = subprocess.run([exe, "--help"], stdin=subprocess.DEVNULL,
+                               capture_output=True, timeout=30)
+            # a bwrap that cannot even say its options (one that fails
+            # at every start) says why when it is started
+            HELP[exe] = p.stdout + p.stderr if p.returncode == 0 else b""
+        except (OSError, subprocess.TimeoutExpired):
+            HELP[exe] = b""
+    return HELP[exe]
+
+
+HELP = {}
+
+
+def bwrap_too_old(exe):
+    """None when bwrap at exe has every option of NEEDED (its --help
+    names it), or one sentence: which it lacks, its version, and the
+    release that has them."""
+    said = bwrap_help(exe)
+    if not said:
+        return None  # it will fail when started, and say why then
+    lacks = [n for n in NEEDED if n[0].encode() not in said]
+    if not lacks:
+        return None
+    try:
+        version = subprocess.run(
+            [exe, "--version"], stdin=subprocess.DEVNULL,
+            capture_output=True, timeout=30).stdout.decode(
+                "utf-8", "replace").strip().splitlines()
+    except (OSError, subprocess.TimeoutExpired):
+        version = []
+    from .words import printable
+    version = printable(version[0][:60]) if version else "an unknown version"
+    need = max((n[1] for n in lacks),
+               key=lambda v: tuple(int(x) for x in v.split(".")))
+    return ("this bwrap (%s) has no %s (%s), which the sandbox needs: "
+            "bubblewrap %s or later has it (Debian 12 and Ubuntu 24.04 "
+            "have one)" % (version, ", ".join(n[0] for n in lacks),
+                           "; ".join(n[2] for n in lacks), need))
+
+
 def bwrap_missing():
     """None when bwrap runs here with the namespaces it needs, or one
     sentence saying why not."""
     exe = shutil.which("bwrap")
     if exe is None:
         return "bubblewrap (bwrap) is not installed (Debian: bubblewrap)"
+    old = bwrap_too_old(exe)
+    if old:
+        return old
     try:
         p = subprocess.run([exe] + base_args() + ["--", "/bin/true"],
                            stdin=subprocess.DEVNULL,
@@ -202,11 +261,7 @@ def no_userns():
     disk; and it reaches more of the kernel. [] with an older bwrap."""
     if not USERNS:
         exe = shutil.which("bwrap")
-        try:
-            said = subprocess.run([exe, "--help"], capture_output=True,
-                                  timeout=30).stdout if exe else b""
-        except (OSError, subprocess.TimeoutExpired):
-            said = b""
+        said = bwrap_help(exe) if exe else b""
         USERNS.append(["--unshare-user", "--disable-userns"]
                       if b"--disable-userns" in said else [])
     return USERNS[0]
