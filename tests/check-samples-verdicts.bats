@@ -52,6 +52,29 @@ load lib/students
     assert_line --regexp '^PASS long-line '
 }
 
+@test "check-verdicts: a server that writes made-up fault lines into the narration does not pass the fault checks" {
+    # it writes the lines of three faults that acted into the narration's
+    # descriptor, then starts itself again without the library: no fault
+    # acts, and its made-up lines lack the library's seal
+    check --spec "$ROOT/scripts/sockcheck/specs/hello.spec" \
+        --only exchange,recv-pieces,short-send,eintr -- \
+        "$PYTHON" "$SAMPLES/forge-faults-server.py" '{port}'
+    assert_success
+    assert_line --regexp '^PASS exchange '
+    assert_line --regexp '^NOT RUN recv-pieces .*: the fault never acted$'
+    assert_line --regexp '^NOT RUN short-send .*: the fault never acted$'
+    assert_line --regexp '^NOT RUN eintr .*: the fault never acted$'
+    refute_line --regexp '^PASS (recv-pieces|short-send|eintr) '
+    # the same sample's narration, run by a lecturer without the checker:
+    # its lines are in it (nothing is hidden from a reader)
+    run bare timeout "$WAIT_RUN" "$ROOT/scripts/narrate" \
+        --out "$BATS_TEST_TMPDIR/told" -- "$PYTHON" -c "import os
+os.write(int(os.environ['SOCKSTEP_FD'].split(':')[0]), b'made-up line\\n')"
+    assert_success
+    run grep -c "made-up line" "$BATS_TEST_TMPDIR/told"
+    assert_output 1
+}
+
 # ---- no failure hidden in NOT RUN ---------------------------------------------
 
 @test "check-verdicts: a server that resets every client after its tenth fails descriptors, not NOT RUN" {
