@@ -75,6 +75,19 @@ os.write(int(os.environ['SOCKSTEP_FD'].split(':')[0]), b'made-up line\\n')"
     assert_output 1
 }
 
+@test "check-verdicts: a UDP server that writes a made-up sendto() into the narration is told no reply, not where it sent" {
+    # it never replies; for each request it writes a narrated sendto()
+    # to 127.0.0.1:9 into the narration's descriptor, and on its
+    # standard output and error
+    check --spec "$SPECS/udp-echo.spec" --only exchange,in-turn -- \
+        "$PYTHON" "$SAMPLES/forge-elsewhere-udp-echo.py" '{port}'
+    assert_failure 1
+    assert_line --regexp '^FAIL exchange .*: no reply '
+    refute_output --partial "reply sent to"
+    refute_output --partial "The replies were taken at"
+    assert_line --regexp '^Not run: the spec.s exchange failed in check exchange \(see there\): in-turn\.$'
+}
+
 # ---- no failure hidden in NOT RUN ---------------------------------------------
 
 @test "check-verdicts: a server that resets every client after its tenth fails descriptors, not NOT RUN" {
