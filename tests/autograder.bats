@@ -193,6 +193,11 @@ forger() {
     # its writer rewrites the file for 3 s, truncating it each time: read
     # it once the writer has ended (a read in between may find it empty)
     local writer
+    # (the writer is started in the background: on a busy machine it
+    # may name itself after the recipe has ended)
+    wait_until "$WAIT_RUN" test -s \
+        "$PLATFORM/autograder/results/results.json.writer" ||
+        fail "the forger's writer left no pid"
     writer=$(cat "$PLATFORM/autograder/results/results.json.writer")
     [[ -n "$writer" ]] || fail "the forger's writer left no pid"
     wait_until "$WAIT_RUN" not kill -0 "$writer" ||
