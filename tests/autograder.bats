@@ -193,6 +193,11 @@ forger() {
     # its writer rewrites the file for 3 s, truncating it each time: read
     # it once the writer has ended (a read in between may find it empty)
     local writer
+    # (the writer is started in the background: on a busy machine it
+    # may name itself after the recipe has ended)
+    wait_until "$WAIT_RUN" test -s \
+        "$PLATFORM/autograder/results/results.json.writer" ||
+        fail "the forger's writer left no pid"
     writer=$(cat "$PLATFORM/autograder/results/results.json.writer")
     [[ -n "$writer" ]] || fail "the forger's writer left no pid"
     wait_until "$WAIT_RUN" not kill -0 "$writer" ||
@@ -200,6 +205,32 @@ forger() {
     run score
     assert_line --index 0 "100 of 0"
     assert_line --index 1 "FORGED"
+}
+
+@test "autograder: a submission ended by --limit time still gets the results.json the checker writes: its checks so far, then FAIL" {
+    # it serves its first check, then spins and never listens again; the
+    # recipe with a short --limit time (the second check waits for it to
+    # listen, --wait 600, until then)
+    submit "$ROOT/tests/check/stall-later-server.py"
+    # shellcheck disable=SC2016 # the script's own $1
+    printf '#!/bin/sh\nexec python3 stall-later-server.py "$1"\n' \
+        >"$PLATFORM/autograder/submission/server.sh"
+    printf 'server: server.sh\n\tcp server.sh server\n\tchmod 755 server\n' \
+        >"$PLATFORM/autograder/submission/Makefile"
+    sed 's/ --sandbox / --sandbox --limit time=30 --wait 600 /' \
+        "$PLATFORM/autograder/run_autograder" >"$PLATFORM/limited"
+    chmod 755 "$PLATFORM/limited"
+    run grep -c -- '--limit time=30' "$PLATFORM/limited"
+    assert_output 1
+    grade "$PLATFORM/limited"
+    assert_success
+    run score
+    assert_line --index 0 "1 of 18"
+    assert_line --index 1 --partial "18 checks: 1 passed, 1 failed, 16 not run"
+    run cat "$PLATFORM/autograder/results/results.json"
+    assert_output --partial "FAIL: ended by a limit: the whole run had taken the 30 s it may take (--limit time)"
+    run ls -A "$PLATFORM/autograder/results"
+    assert_output "results.json"
 }
 
 @test "autograder: a submission that does not build gets 0 of 18, with the compiler's messages" {

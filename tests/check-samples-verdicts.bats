@@ -52,6 +52,42 @@ load lib/students
     assert_line --regexp '^PASS long-line '
 }
 
+@test "check-verdicts: a server that writes made-up fault lines into the narration does not pass the fault checks" {
+    # it writes the lines of three faults that acted into the narration's
+    # descriptor, then starts itself again without the library: no fault
+    # acts, and its made-up lines lack the library's seal
+    check --spec "$ROOT/scripts/sockcheck/specs/hello.spec" \
+        --only exchange,recv-pieces,short-send,eintr -- \
+        "$PYTHON" "$SAMPLES/forge-faults-server.py" '{port}'
+    assert_success
+    assert_line --regexp '^PASS exchange '
+    assert_line --regexp '^NOT RUN recv-pieces .*: the fault never acted$'
+    assert_line --regexp '^NOT RUN short-send .*: the fault never acted$'
+    assert_line --regexp '^NOT RUN eintr .*: the fault never acted$'
+    refute_line --regexp '^PASS (recv-pieces|short-send|eintr) '
+    # the same sample's narration, run by a lecturer without the checker:
+    # its lines are in it (nothing is hidden from a reader)
+    run bare timeout "$WAIT_RUN" "$ROOT/scripts/narrate" \
+        --out "$BATS_TEST_TMPDIR/told" -- "$PYTHON" -c "import os
+os.write(int(os.environ['SOCKSTEP_FD'].split(':')[0]), b'made-up line\\n')"
+    assert_success
+    run grep -c "made-up line" "$BATS_TEST_TMPDIR/told"
+    assert_output 1
+}
+
+@test "check-verdicts: a UDP server that writes a made-up sendto() into the narration is told no reply, not where it sent" {
+    # it never replies; for each request it writes a narrated sendto()
+    # to 127.0.0.1:9 into the narration's descriptor, and on its
+    # standard output and error
+    check --spec "$SPECS/udp-echo.spec" --only exchange,in-turn -- \
+        "$PYTHON" "$SAMPLES/forge-elsewhere-udp-echo.py" '{port}'
+    assert_failure 1
+    assert_line --regexp '^FAIL exchange .*: no reply '
+    refute_output --partial "reply sent to"
+    refute_output --partial "The replies were taken at"
+    assert_line --regexp '^Not run: the spec.s exchange failed in check exchange \(see there\): in-turn\.$'
+}
+
 # ---- no failure hidden in NOT RUN ---------------------------------------------
 
 @test "check-verdicts: a server that resets every client after its tenth fails descriptors, not NOT RUN" {

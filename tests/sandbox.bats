@@ -531,6 +531,38 @@ dropped() {
     assert_output --partial "server.c:5: the result of send() is dropped"
 }
 
+@test "sandbox: a bwrap older than the options the sandbox needs (no --size) is one line that names it and what to install" {
+    # as Ubuntu 22.04's bwrap 0.6.1 answers: its --help has no --size,
+    # and a sandbox asked for with it fails
+    local fake="$BATS_TEST_TMPDIR/oldbwrap"
+    mkdir -p "$fake"
+    cat >"$fake/bwrap" <<'EOF'
+#!/bin/sh
+case "$1" in
+--version) echo "bubblewrap 0.6.1" ;;
+--help) printf '%s\n' "usage: bwrap [OPTIONS...] [--] COMMAND [ARGS...]" \
+    "    --unshare-all                Unshare every namespace we support by default" \
+    "    --die-with-parent            Kills with SIGKILL child process (COMMAND) when bwrap or bwrap's parent dies." \
+    "    --as-pid-1                   Do not install a reaper process with PID=1" \
+    "    --new-session                Create a new terminal session" \
+    "    --cap-drop CAP               Drop cap CAP when running as privileged user" \
+    "    --perms OCTAL                Set permissions of next argument (--bind-data, --file, etc.)" ;;
+*) echo "bwrap: Unknown option --size" >&2; exit 1 ;;
+esac
+EOF
+    chmod 755 "$fake/bwrap"
+    honest good
+    PATH="$fake:$PATH" run bare "$PYTHON" "$CHECK" --batch "$CLASS" \
+        echo-server --only loopback
+    assert_failure 3
+    assert_output "scripts/check: --batch runs each submission in a sandbox, and this bwrap (bubblewrap 0.6.1) has no --size (a /tmp of a fixed size for each sandbox), which the sandbox needs: bubblewrap 0.7.0 or later has it (Debian 12 and Ubuntu 24.04 have one): install it, or give --no-sandbox to grade unprotected"
+    cd "$CLASS/good"
+    PATH="$fake:$PATH" run bare "$PYTHON" "$CHECK" --sandbox echo-server \
+        --only loopback -- "$PYTHON" server.py '{port}'
+    assert_failure 3
+    assert_output "scripts/check: --sandbox checks the program in a sandbox, and this bwrap (bubblewrap 0.6.1) has no --size (a /tmp of a fixed size for each sandbox), which the sandbox needs: bubblewrap 0.7.0 or later has it (Debian 12 and Ubuntu 24.04 have one): install it, or check without --sandbox (unprotected)"
+}
+
 # ---- check --sandbox: one program, in the same sandbox -----------------------
 
 @test "sandbox: check --sandbox runs one program in the batch's sandbox: its environment, its copy limit, --limit time" {
@@ -562,16 +594,72 @@ print(json.load(open(sys.argv[1]))["tests"][0]["output"])' \
     assert_failure 3
     assert_output "scripts/check: --sandbox: the current directory could not be copied: its folder holds more than 2 MB (every byte of a sparse file counts): not copied"
     rm "$dir/big"
-    # a run over --limit time is ended: no report, status 3
+    # a run over --limit time is ended in its build: the report is
+    # written all the same, every check NOT RUN, the first saying why
     run bare timeout "$((150 * SCALE))" "$PYTHON" "$CHECK" --sandbox \
         --limit time=20 --build "sleep 300 # $MARK" --spec "$spec" \
-        --output "$BATS_TEST_TMPDIR/late.json" -- "$PYTHON" server.py '{port}'
-    assert_failure 3
-    assert_output --regexp "^scripts/check: the checker in the sandbox was in the start and the build when it had taken the 20 s it may take \(--limit time\), and was ended: no report \(.*/late.json not written\)$"
-    assert [ ! -e "$BATS_TEST_TMPDIR/late.json" ]
+        --format gradescope --output "$BATS_TEST_TMPDIR/late.json" \
+        -- "$PYTHON" server.py '{port}'
+    assert_failure 1
+    assert_output "scripts/check: the checker in the sandbox was in the start and the build when it had taken the 20 s it may take (--limit time), and was ended"
+    run "$PYTHON" -c '
+import json, sys
+r = json.load(open(sys.argv[1]))
+print(r["output"].splitlines()[-1])
+print(r["tests"][0]["output"].replace("\n", " "))
+print(sum(t["score"] for t in r["tests"]), len(r["tests"]))' \
+        "$BATS_TEST_TMPDIR/late.json"
+    assert_success
+    assert_line --index 0 "18 checks: 0 passed, 0 failed, 18 not run"
+    assert_line --index 1 "NOT RUN: ended by a limit: the whole run had taken the 20 s it may take (--limit time)  Not run: the whole run had taken the 20 s it may take (--limit time), and the checker in the sandbox was ended before the first check began, in the start or the build."
+    assert_line --index 2 "0 18"
     # --limit is the sandbox's: refused without one
     run bare "$PYTHON" "$CHECK" --limit time=20 --spec "$spec" \
         -- "$PYTHON" server.py '{port}'
     assert_failure 2
     assert_output "scripts/check: --limit: only with --batch or --sandbox (the sandbox's limits)"
+}
+
+@test "sandbox: check --sandbox ended by --limit time mid-check still writes its report: the checks so far, that one FAIL, the rest NOT RUN" {
+    local dir="$BATS_TEST_TMPDIR/prog"
+    mkdir -p "$dir"
+    # it serves its first check, then never listens again: it spins, and
+    # the second check waits for it (--wait 600) until --limit time
+    cp "$SAMPLES/stall-later-server.py" "$dir/server.py"
+    cd "$dir"
+    run bare timeout "$((150 * SCALE))" "$PYTHON" "$CHECK" --sandbox \
+        --limit time=25 --wait 600 echo-server \
+        --only loopback,one-line,split-line,reset --format gradescope \
+        --output "$BATS_TEST_TMPDIR/r.json" \
+        -- "$PYTHON" server.py '{port}' "$MARK"
+    assert_failure 1
+    assert_output "scripts/check: the checker in the sandbox was in check one-line when it had taken the 25 s it may take (--limit time), and was ended"
+    # written by the checker outside, whole: nothing else beside it
+    run ls -A "$BATS_TEST_TMPDIR"
+    assert_output --partial "r.json"
+    refute_output --partial ".r.json."
+    run "$PYTHON" -c '
+import json, sys
+r = json.load(open(sys.argv[1]))
+print(r["output"].splitlines()[-1])
+for t in r["tests"]:
+    print(t["name"].split(":")[0], t["score"],
+          t["output"].splitlines()[0] if t["score"] == 0 else "")' \
+        "$BATS_TEST_TMPDIR/r.json"
+    assert_success
+    assert_line --index 0 "4 checks: 1 passed, 1 failed, 2 not run"
+    assert_line --index 1 "loopback 1 "
+    assert_line --index 2 "one-line 0 FAIL: ended by a limit: the whole run had taken the 25 s it may take (--limit time)"
+    assert_line --index 3 "split-line 0 NOT RUN"
+    assert_line --index 4 "reset 0 NOT RUN"
+    # the same in text, on standard output as it comes: the report goes
+    # on from where the checker inside was ended
+    run bare timeout "$((150 * SCALE))" "$PYTHON" "$CHECK" --sandbox \
+        --limit time=25 --wait 600 echo-server --only loopback,one-line,reset \
+        -- "$PYTHON" server.py '{port}' "$MARK"
+    assert_failure 1
+    assert_line --index 0 "checking echo-server: $PYTHON server.py {port} $MARK"
+    assert_line --regexp "^PASS loopback "
+    assert_line --regexp "^FAIL one-line +one line echoed: ended by a limit: the whole run had taken the 25 s it may take \(--limit time\) \([0-9.]+ s\)$"
+    assert_line "3 checks: 1 passed, 1 failed, 1 not run"
 }

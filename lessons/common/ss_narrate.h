@@ -180,6 +180,7 @@ static inline void ss_emit(const char *text)
         const char *nl = strchr(p, '\n');
         size_t n = nl != NULL ? (size_t)(nl - p) + 1 : strlen(p);
         if (*p != '\n') {
+            fputs(ss_nar.seal, ss_out());
             fputs(ss_nar.tag, ss_out());
             fputs(ss_nar.ttag, ss_out());
             if (ss_nar.clock)

@@ -73,6 +73,12 @@ static struct {
        after which the kernel made the call again (SA_RESTART): 0 if
        none, or if that cannot be told (ss_post() says it). */
     char ttag[32];
+    /* In a preload run by scripts/check: its secret for this run and a
+       space ($SOCKSTEP_SEAL, which the library takes out of the
+       program's environment), before every line, so that the checker
+       can tell the library's lines from lines the program wrote into
+       the same file itself. Empty otherwise. */
+    char seal[48];
     int restarted;
     /* In a preload under SOCKSTEP_FAULTS, for the call just made: the
        length the program gave and the shorter one the kernel was given

@@ -7,6 +7,7 @@ import os
 import pty
 import re
 import resource
+import secrets
 import select
 import signal
 import struct
@@ -161,6 +162,18 @@ def feed(fd, data):
         os.close(fd)
 
 
+def sealed(text, seal):
+    """The lines of narration text that the library wrote: those that
+    begin with seal and a space (taken off); without a seal, all. A
+    line the program wrote into the narration's file or descriptor
+    itself (a made-up call, a fault that never acted) lacks it."""
+    if not seal:
+        return text
+    mark = seal + " "
+    return "".join(ln[len(mark):] for ln in text.splitlines(True)
+                   if ln.startswith(mark))
+
+
 class Program:
     """The program under test, in a session of its own."""
 
@@ -171,6 +184,7 @@ class Program:
         self.argv = run.command(port)
         self.trace = None
         self.narration = None
+        self.seal = None  # the narration's secret (sealed())
         self.stdin_data = stdin_data  # to run it again as it was
         cmd = list(self.argv)
         env = dict(os.environ, NO_COLOR="1", TERM="dumb",
@@ -190,6 +204,12 @@ class Program:
             cmd = [NARRATE, "--out", self.narration] + (
                 ["--faults", faults] if faults else []) + ["--"] + cmd
             env["SOCKSTEP_NOWRAP"] = "1"  # a call to a line
+            if not getattr(run, "picture", None):  # (its tools read it)
+                # the library puts it before each of its lines and keeps
+                # it from the program: a line the program writes into
+                # the narration itself lacks it, and is not read
+                self.seal = secrets.token_hex(16)
+                env["SOCKSTEP_SEAL"] = self.seal
         if getattr(run, "picture", None):
             from .pictures import without_caps
             cmd = without_caps() + cmd
@@ -697,7 +717,8 @@ class Program:
             return ""
         try:
             with open(self.narration, "rb") as f:
-                return f.read().decode("utf-8", "replace")
+                return sealed(f.read().decode("utf-8", "replace"),
+                              self.seal)
         except OSError:
             return ""
 
@@ -710,7 +731,8 @@ class Program:
             with open(self.narration, "rb") as f:
                 f.seek(0, 2)
                 f.seek(max(0, f.tell() - 256 * 1024))
-                text = f.read().decode("utf-8", "replace")
+                text = sealed(f.read().decode("utf-8", "replace"),
+                              self.seal)
         except OSError:
             return []
         # --picture's times ("[T0 T1] " before a call) left out; a call

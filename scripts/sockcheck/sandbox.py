@@ -111,12 +111,71 @@ PATH = "/usr/local/bin:/usr/bin:/bin:/usr/local/sbin:/usr/sbin:/sbin"
 UID_BASE = 1500000000  # root: slot N runs as uid UID_BASE + pid*64 + N
 
 
+# The options of bwrap the sandbox needs, each with the release of
+# bubblewrap that brought it (its git history). Debian 11 has 0.4.1 and
+# Ubuntu 22.04 0.6.1: neither has --size. (--disable-userns, of 0.8.0,
+# is used where bwrap has it: no_userns().)
+NEEDED = (("--size", "0.7.0", "a /tmp of a fixed size for each sandbox"),
+          ("--as-pid-1", "0.2.0", "the checker as process 1"),
+          ("--cap-drop", "0.2.0", "no capabilities"),
+          ("--die-with-parent", "0.1.8", "the sandbox ends with the batch"),
+          ("--new-session", "0.1.7", "a session of its own"),
+          ("--unshare-all", "0.1.7", "namespaces of its own"))
+
+
+def bwrap_help(exe):
+    """What bwrap --help says (b"" if it fails), asked once."""
+    if exe not in HELP:
+        try:
+            p = subprocess.run([exe, "--help"], stdin=subprocess.DEVNULL,
+                               capture_output=True, timeout=30)
+            # a bwrap that cannot even say its options (one that fails
+            # at every start) says why when it is started
+            HELP[exe] = p.stdout + p.stderr if p.returncode == 0 else b""
+        except (OSError, subprocess.TimeoutExpired):
+            HELP[exe] = b""
+    return HELP[exe]
+
+
+HELP = {}
+
+
+def bwrap_too_old(exe):
+    """None when bwrap at exe has every option of NEEDED (its --help
+    names it), or one sentence: which it lacks, its version, and the
+    release that has them."""
+    said = bwrap_help(exe)
+    if not said:
+        return None  # it will fail when started, and say why then
+    lacks = [n for n in NEEDED if n[0].encode() not in said]
+    if not lacks:
+        return None
+    try:
+        version = subprocess.run(
+            [exe, "--version"], stdin=subprocess.DEVNULL,
+            capture_output=True, timeout=30).stdout.decode(
+                "utf-8", "replace").strip().splitlines()
+    except (OSError, subprocess.TimeoutExpired):
+        version = []
+    from .words import printable
+    version = printable(version[0][:60]) if version else "an unknown version"
+    need = max((n[1] for n in lacks),
+               key=lambda v: tuple(int(x) for x in v.split(".")))
+    return ("this bwrap (%s) has no %s (%s), which the sandbox needs: "
+            "bubblewrap %s or later has it (Debian 12 and Ubuntu 24.04 "
+            "have one)" % (version, ", ".join(n[0] for n in lacks),
+                           "; ".join(n[2] for n in lacks), need))
+
+
 def bwrap_missing():
     """None when bwrap runs here with the namespaces it needs, or one
     sentence saying why not."""
     exe = shutil.which("bwrap")
     if exe is None:
         return "bubblewrap (bwrap) is not installed (Debian: bubblewrap)"
+    old = bwrap_too_old(exe)
+    if old:
+        return old
     try:
         p = subprocess.run([exe] + base_args() + ["--", "/bin/true"],
                            stdin=subprocess.DEVNULL,
@@ -202,11 +261,7 @@ def no_userns():
     disk; and it reaches more of the kernel. [] with an older bwrap."""
     if not USERNS:
         exe = shutil.which("bwrap")
-        try:
-            said = subprocess.run([exe, "--help"], capture_output=True,
-                                  timeout=30).stdout if exe else b""
-        except (OSError, subprocess.TimeoutExpired):
-            said = b""
+        said = bwrap_help(exe) if exe else b""
         USERNS.append(["--unshare-user", "--disable-userns"]
                       if b"--disable-userns" in said else [])
     return USERNS[0]
@@ -624,67 +679,133 @@ def folder_size(src, limit):
     return total
 
 
-def copy_tree(src, dst, uid=None, depth=0):
+def copy_tree(src, dst, uid=None, limit=None):
     """Copy src to dst: directories, regular files and symbolic links (as
-    links, not followed); FIFOs, sockets and devices left out. As root
-    (uid not None) the copy belongs to uid. A hard link to a file of
-    another user than src's own is refused: the copy, made with root's
-    rights, would give the sandbox a file its student could not read
-    (/etc/shadow, another student's work). Raises CopyRefused with one
-    line: the name inside src, and what went wrong."""
-    def refuse(path, e):
-        rel = short(os.path.relpath(path, ROOTS[-1]) if ROOTS else path)
-        why = ("no room left (the sandbox's /tmp is full)"
-               if e.errno in (errno.ENOSPC, errno.EDQUOT)
-               else (e.strerror or str(e)).lower())
-        raise CopyRefused("%s: %s" % (rel, why))
-    if depth == 0:
-        ROOTS.append(src)
+    links, never followed: the bytes of what a link names are not
+    copied); FIFOs, sockets and devices left out. As root (uid not None)
+    the copy belongs to uid. A hard link to a file of another user than
+    src's own is refused: the copy, made with root's rights, would give
+    the sandbox a file its student could not read (/etc/shadow, another
+    student's work). Raises CopyRefused with one line: the name inside
+    src, and what went wrong; or, once more than limit bytes have been
+    copied (a folder that grew since it was measured), that.
+
+    Safe against a folder that changes while it is copied: each name is
+    opened relative to its directory's descriptor, with O_NOFOLLOW (a
+    link swapped in for a file or a directory is not followed), a file
+    without blocking (a FIFO swapped in does not hang it), and what was
+    opened is what is checked (fstat) and copied, from that descriptor."""
+    ROOTS.append(src)
     try:
-        owner = os.stat(ROOTS[-1]).st_uid
-    except OSError:
-        owner = None
-    try:
-        if depth > 64:
-            raise CopyRefused("folders more than 64 deep")
         try:
-            os.mkdir(dst, 0o700)
-            names = sorted(os.listdir(src))
+            top = os.open(src, os.O_RDONLY | os.O_DIRECTORY | O_NOFOLLOW)
         except OSError as e:
-            refuse(src, e)
-        for n in names:
-            s, d = os.path.join(src, n), os.path.join(dst, n)
-            try:
-                st = os.lstat(s)
-                if stat.S_ISLNK(st.st_mode):
-                    os.symlink(os.readlink(s), d)
-                elif stat.S_ISREG(st.st_mode):
-                    if st.st_nlink > 1 and owner is not None and \
-                            st.st_uid != owner:
-                        raise CopyRefused(
-                            "%s: a hard link to a file of another user "
-                            "(uid %d): not copied" % (
-                                short(os.path.relpath(s, ROOTS[-1])),
-                                st.st_uid))
-                    shutil.copyfile(s, d, follow_symlinks=False)
-                    os.chmod(d, stat.S_IMODE(st.st_mode) & 0o777)
-                elif stat.S_ISDIR(st.st_mode):
-                    copy_tree(s, d, uid, depth + 1)
-                    os.chmod(d, stat.S_IMODE(st.st_mode) & 0o777 | 0o700)
-                else:
-                    continue
-                if uid is not None:
-                    os.lchown(d, uid, uid)
-            except OSError as e:
-                refuse(s, e)
-        if depth == 0:
-            os.chmod(dst, stat.S_IMODE(os.stat(src).st_mode) & 0o777
-                     | 0o700)
+            refuse_copy(src, e)
+        try:
+            st = os.fstat(top)
+            budget = [limit, limit]  # bytes left, the limit
+            copy_dir(top, dst, uid, st.st_uid, budget, 0, src)
+            os.chmod(dst, stat.S_IMODE(st.st_mode) & 0o777 | 0o700)
             if uid is not None:
                 os.lchown(dst, uid, uid)
+        except OSError as e:
+            refuse_copy(src, e)
+        finally:
+            os.close(top)
     finally:
-        if depth == 0:
-            ROOTS.pop()
+        ROOTS.pop()
+
+
+O_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+O_CLOEXEC = getattr(os, "O_CLOEXEC", 0)
+CHUNK = 1 << 20
+
+
+def refuse_copy(path, e):
+    rel = short(os.path.relpath(path, ROOTS[-1]) if ROOTS else path)
+    why = ("no room left (the sandbox's /tmp is full)"
+           if e.errno in (errno.ENOSPC, errno.EDQUOT)
+           # O_NOFOLLOW met a link (or O_DIRECTORY a file) where stat()
+           # had seen a file or a folder: swapped in meanwhile
+           else "changed while it was copied (a link or a file swapped "
+           "in): not copied" if e.errno in (errno.ELOOP, errno.ENOTDIR)
+           else (e.strerror or str(e)).lower())
+    raise CopyRefused("%s: %s" % (rel, why))
+
+
+def copy_dir(dfd, dst, uid, owner, budget, depth, src):
+    """copy_tree()'s work for the directory open at dfd (src: its name,
+    for messages) into dst, made here."""
+    if depth > 64:
+        raise CopyRefused("folders more than 64 deep")
+    try:
+        os.mkdir(dst, 0o700)
+        names = sorted(os.listdir(dfd))
+    except OSError as e:
+        refuse_copy(src, e)
+    for n in names:
+        s, d = os.path.join(src, n), os.path.join(dst, n)
+        try:
+            st = os.stat(n, dir_fd=dfd, follow_symlinks=False)
+            if stat.S_ISLNK(st.st_mode):
+                os.symlink(os.readlink(n, dir_fd=dfd), d)
+            elif stat.S_ISREG(st.st_mode):
+                copy_file(dfd, n, s, d, owner, budget)
+            elif stat.S_ISDIR(st.st_mode):
+                sub = os.open(n, os.O_RDONLY | os.O_DIRECTORY | O_NOFOLLOW
+                              | O_CLOEXEC, dir_fd=dfd)
+                try:
+                    mode = os.fstat(sub).st_mode
+                    copy_dir(sub, d, uid, owner, budget, depth + 1, s)
+                finally:
+                    os.close(sub)
+                os.chmod(d, stat.S_IMODE(mode) & 0o777 | 0o700)
+            else:
+                continue
+            if uid is not None:
+                os.lchown(d, uid, uid)
+        except OSError as e:
+            refuse_copy(s, e)
+
+
+def copy_file(dfd, name, src, dst, owner, budget):
+    """One regular file, name in the directory open at dfd: opened
+    without following a link or blocking, checked as opened (a regular
+    file; a hard link to another user's file refused), copied from that
+    descriptor, each byte counted against budget[0] (None: no limit;
+    budget[1], the limit, for the message)."""
+    fd = os.open(name, os.O_RDONLY | O_NOFOLLOW | os.O_NONBLOCK
+                 | O_CLOEXEC, dir_fd=dfd)
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            return  # swapped for a FIFO, a device...: left out
+        if st.st_nlink > 1 and owner is not None and st.st_uid != owner:
+            raise CopyRefused(
+                "%s: a hard link to a file of another user (uid %d): not "
+                "copied" % (short(os.path.relpath(src, ROOTS[-1])),
+                            st.st_uid))
+        out = os.open(dst, os.O_WRONLY | os.O_CREAT | os.O_EXCL | O_NOFOLLOW
+                      | O_CLOEXEC, 0o600)
+        try:
+            while True:
+                chunk = os.read(fd, CHUNK)
+                if not chunk:
+                    break
+                if budget[0] is not None:
+                    budget[0] -= len(chunk)
+                    if budget[0] < 0:
+                        raise CopyRefused(
+                            "its folder grew past %d MB while it was "
+                            "copied: not copied" % (budget[1] // MB))
+                view = memoryview(chunk)
+                while view:
+                    view = view[os.write(out, view):]
+            os.fchmod(out, stat.S_IMODE(st.st_mode) & 0o777)
+        finally:
+            os.close(out)
+    finally:
+        os.close(fd)
 
 
 ROOTS = []  # the folder copy_tree() copies, for its messages
@@ -697,12 +818,13 @@ def short(rel):
 
 def copy_folder(src, dst, uid, limit=None):
     """Copy a submission's folder (copy_tree()); refused, before any byte
-    is copied, when it holds more than limit bytes."""
+    is copied, when it holds more than limit bytes, and while it is
+    copied, once more than limit bytes have been (it grew meanwhile)."""
     if limit is not None and folder_size(src, limit) > limit:
         raise CopyRefused("its folder holds more than %d MB (every byte of "
                           "a sparse file counts): not copied"
                           % (limit // MB))
-    copy_tree(src, dst, uid)
+    copy_tree(src, dst, uid, limit)
 
 
 def unpack():

@@ -9,10 +9,16 @@ with --output FILE into FILE, in one step once every check has ended.
 Nothing the program does reaches the report: FILE, its folder and the
 checker outside are out of the sandbox's sight (another PID namespace,
 another mount namespace); the checker inside is PID 1 there, which the
-kernel keeps the program's signals from, and not dumpable. A checker
-inside that ends without its report (killed, out of memory, over its
-time) leaves no FILE: the exit status is 3 and one line says why."""
+kernel keeps the program's signals from, and not dumpable. The checker
+inside tells each check's result too: when a limit of the sandbox ends
+it before its report is whole (--limit time, a step that tells nothing
+for too long, its memory, its CPU time), the checker outside writes the
+report itself (ended()): the checks told, the one running then a FAIL
+that names the limit, the rest NOT RUN; exit status 1. A checker inside
+that fails on its own (a traceback) leaves no FILE: the exit status is
+3 and one line says why."""
 
+import io
 import json
 import os
 import secrets
@@ -138,19 +144,33 @@ def outer(opts, tmpdir):
             p.stdin.close()
         except OSError:
             pass
-        report, end, why = follow(p, token, opts, keep=bool(opts.output),
-                                  whole=limits.time)
+        told = follow(p, token, opts, keep=bool(opts.output),
+                      whole=limits.time)
     finally:
         try:
             os.killpg(p.pid, signal.SIGKILL)
         except OSError:
             pass
-        p.wait()
+        rc = p.wait()
         oom = sandbox.finish(p)
+    report, end, why = told.report, told.end, told.why
     if oom:
         say("the sandbox ran out of memory (%d MB, --limit memory): the "
             "kernel ended a process in it" % limits.memory)
-    if end is None:
+    if end is None and why is None and (oom or rc in CPU_ENDED):
+        told.limit = ("the sandbox ran out of memory (%d MB, --limit "
+                      "memory)" % limits.memory if oom else
+                      "the checker had used the %d s of CPU a process may "
+                      "use (--limit cpu)" % limits.cpu)
+        why = "was ended: %s" % told.limit
+    elif end is None and why is None:
+        why = ("was ended by signal %d" % -rc if rc < 0 else
+               "ended with status %d" % rc)
+    if end is None and told.limit:
+        say("the checker in the sandbox %s" % why)
+        report = ended(opts, told)
+        end = {"status": 1}
+    elif end is None:
         say("the checker in the sandbox %s: no report%s" % (
             why, " (%s not written)" % printable(opts.output)
             if opts.output else ""))
@@ -169,28 +189,51 @@ def outer(opts, tmpdir):
     return status
 
 
+class Heard:
+    """What the checker inside told: its report so far (kept whole with
+    --output), each check's result (a dict, by name), the check it had
+    begun and not told yet (running), its end ({"status": N}) or None,
+    why there is none, and whether a limit of the sandbox ended it."""
+
+    def __init__(self):
+        self.chunks, self.results, self.running = [], {}, None
+        self.began = None  # when the running check began
+        self.streamed = False  # some of the report written or kept
+        # why: the line said on standard error; limit: the limit that
+        # ended it, in words for its report (or None)
+        self.end, self.why, self.limit = None, None, None
+
+    @property
+    def report(self):
+        return "".join(self.chunks)
+
+
 def follow(p, token, opts, keep, whole=sandbox.LIMITS.time):
-    """Read what the checker inside tells until it ends: its report
-    (kept whole when keep, else written to standard output as it
-    comes), its end ({"status": N}) or None, and why there is no end.
-    whole: the seconds the whole of it may take (--limit time), wall
-    clock, build and checks."""
+    """Read what the checker inside tells until it ends (a Heard): its
+    report (kept whole when keep, else written to standard output as it
+    comes), its results, its end. whole: the seconds the whole of it
+    may take (--limit time), wall clock, build and checks."""
     limit = START_LIMIT + (BUILD_LIMIT if opts.build else 0)
     deadline = time.monotonic() + limit
     over = time.monotonic() + whole
     step = "the start" + (" and the build" if opts.build else "")
-    chunks, end, buf, total, err = [], None, b"", 0, 0
+    told, buf, total, err = Heard(), b"", 0, 0
     streams = {p.stdout.fileno(): "out", p.stderr.fileno(): "err"}
     while streams:
         if time.monotonic() >= over:
-            return "".join(chunks), None, (
-                "was in %s when it had taken the %d s it may take (--limit "
-                "time), and was ended" % (step, whole))
+            told.limit = ("the whole run had taken the %d s it may take "
+                          "(--limit time)" % whole)
+            told.why = ("was in %s when it had taken the %d s it may take "
+                        "(--limit time), and was ended" % (step, whole))
+            return told
         left = min(deadline, over) - time.monotonic()
         if left <= 0:
-            return "".join(chunks), None, (
-                "was still in %s after %s, and was ended"
-                % (step, secs(limit)))
+            told.limit = ("it had told nothing for %s, the longest a %s "
+                          "may" % (secs(limit), "check" if told.running
+                                   else "start"))
+            told.why = ("was still in %s after %s, and was ended"
+                        % (step, secs(limit)))
+            return told
         ready, _, _ = select.select(list(streams), [], [], min(left, 1))
         for fd in ready:
             chunk = os.read(fd, 65536)
@@ -206,28 +249,102 @@ def follow(p, token, opts, keep, whole=sandbox.LIMITS.time):
                 continue
             total += len(chunk)
             if total > MAX_REPORT:
-                return "".join(chunks), None, (
-                    "told more than %d bytes, and was ended" % MAX_REPORT)
+                told.why = ("told more than %d bytes, and was ended"
+                            % MAX_REPORT)
+                return told
             msgs, buf = sandbox.told(buf + chunk, token)
             for msg in msgs:
                 if "out" in msg:
+                    told.streamed = True
                     if keep:
-                        chunks.append(str(msg["out"]))
+                        told.chunks.append(str(msg["out"]))
                     else:
                         sys.stdout.write(str(msg["out"]))
                         sys.stdout.flush()
                 elif "start" in msg:
-                    step = "check %s" % printable(str(msg["start"]))
+                    told.running = str(msg["start"])
+                    told.began = time.monotonic()
+                    step = "check %s" % printable(told.running)
                     limit = STEP_LIMIT + opts.wait
                     deadline = time.monotonic() + limit
+                elif "result" in msg and isinstance(msg["result"], dict):
+                    told.results[str(msg["result"].get("name"))] = \
+                        msg["result"]
+                    told.running = None
                 elif "end" in msg:
-                    end = msg
-    if end is None:
-        rc = p.wait()
-        return "".join(chunks), None, (
-            "was ended by signal %d" % -rc if rc < 0 else
-            "ended with status %d" % rc)
-    return "".join(chunks), end, None
+                    told.end = msg
+    return told
+
+
+# bwrap's status when its process (the checker inside) was ended by
+# RLIMIT_CPU's SIGXCPU, or SIGKILL past its hard limit
+CPU_ENDED = (-signal.SIGXCPU, 128 + signal.SIGXCPU)
+
+
+def ended(opts, told):
+    """The report of a checker inside that a limit of the sandbox ended
+    (told.limit: which, in words): each check told
+    (told.results), as it was; the check then running, FAIL, naming the
+    limit; each after it NOT RUN, pointing to it. Ended during the start
+    or the build, with no check begun: the first check NOT RUN with why,
+    the others pointing to it. Without --output, the text and TAP report
+    goes on from where the checker inside was; with it, the whole report
+    is returned."""
+    from .checks import Result, State
+    from .cli import kind_and_checks
+    from .runner import Run
+    kind, checks = kind_and_checks(opts)
+    if opts.source:
+        from .source import SOURCE
+        checks = [SOURCE] + checks
+    run = Run(kind, opts.command, checks=checks, only=opts.only,
+              narrate=opts.narrate)
+    sink = io.StringIO()
+    reporter = Reporter(opts.format, run, sink)
+    if not told.streamed:
+        reporter.start()
+    said = "%s, and the checker in the sandbox was ended" % told.limit
+    for chk in run.checks:
+        got = told.results.get(chk.name)
+        res = Result(chk)
+        if got is not None:
+            try:
+                res.state = State(got.get("state"))
+            except ValueError:
+                res.state = State.FAILED
+            res.reason = str(got.get("reason", ""))
+            res.message = str(got.get("message", ""))
+            res.seconds = float(got.get("seconds") or 0)
+            for key in ("output", "trace", "narration"):
+                setattr(res, key, [str(x) for x in got.get(key) or []])
+            reporter.results.append(res)  # told already
+            continue
+        if run.broken is None and chk.name == told.running:
+            res.failed("The check had not ended when %s. A program that "
+                       "waits for ever, for a peer or for itself, keeps "
+                       "its check until a limit ends it." % said,
+                       "ended by a limit: %s" % told.limit)
+            res.seconds = time.monotonic() - told.began
+            run.broken = chk.name
+            run.broken_why = "a limit of the sandbox ended the checker"
+        elif run.broken is None:
+            res.not_run("Not run: %s before %s." % (
+                said, "this check began" if told.results else
+                "the first check began, in the start%s" % (
+                    " or the build" if opts.build else "")),
+                "ended by a limit: %s" % told.limit)
+            run.broken = chk.name
+            run.broken_why = "a limit of the sandbox ended the checker"
+        else:
+            res.skip("Not run: %s in check %s (see there)."
+                     % (run.broken_why, run.broken))
+        reporter.add(res)
+    reporter.end()
+    if opts.output:
+        return told.report + sink.getvalue()
+    sys.stdout.write(sink.getvalue())
+    sys.stdout.flush()
+    return ""
 
 
 # ---- the checker inside -----------------------------------------------------
@@ -268,6 +385,17 @@ def inner():
     class Told(Reporter):
         def begin(self, chk):
             emit({"start": chk.name})
+
+        def add(self, res):
+            # the result itself, for a report the checker outside makes
+            # should a limit end this one before its own (ended())
+            emit({"result": {
+                "name": res.check.name, "state": res.state.value,
+                "reason": res.reason, "message": res.message,
+                "seconds": res.seconds, "output": list(res.output),
+                "trace": list(res.trace),
+                "narration": list(res.narration)}})
+            super().add(res)
 
     tmpdir = tempfile.mkdtemp(prefix="sockstep-check.")
     try:

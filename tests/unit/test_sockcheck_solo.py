@@ -174,3 +174,46 @@ class BuildFails(InAFolder):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class EndedByALimit(InAFolder):
+    """ended(): the report the checker outside writes when a limit of
+    the sandbox ended the checker inside before its own."""
+
+    LIMIT = "the whole run had taken the 20 s it may take (--limit time)"
+
+    def report(self, results, running):
+        opts = parse(["--spec", HELLO, "--only", "bind,exchange,in-turn",
+                      "--format", "json", "--output",
+                      os.path.join(self.dir, "r.json"), "--", "./server",
+                      "{port}"])
+        solo.validate(opts, self.dir, program=False)  # as outer() does
+        told = solo.Heard()
+        told.results, told.running = results, running
+        told.began, told.limit = solo.time.monotonic(), self.LIMIT
+        return json.loads(solo.ended(opts, told))
+
+    def test_the_checks_told_kept_the_running_one_fails_the_rest_not_run(self):
+        bind = {"name": "bind", "state": "passed", "reason": "",
+                "message": "It listened.", "seconds": 0.5, "output": [],
+                "trace": [], "narration": []}
+        r = self.report({"bind": bind}, "exchange")
+        self.assertEqual((1, 1, 1), (r["passed"], r["failed"], r["not_run"]))
+        got = [(c["name"], c["result"], c["reason"]) for c in r["checks"]]
+        self.assertEqual([
+            ("bind", "PASS", ""),
+            ("exchange", "FAIL", "ended by a limit: " + self.LIMIT),
+            ("in-turn", "NOT RUN", "not run")], got)
+        self.assertEqual("It listened.", r["checks"][0]["message"])
+        self.assertIn("a limit of the sandbox ended the checker in check "
+                      "exchange", r["checks"][2]["message"])
+
+    def test_ended_before_any_check_the_first_not_run_says_why(self):
+        r = self.report({}, None)
+        self.assertEqual((0, 0, 3), (r["passed"], r["failed"], r["not_run"]))
+        self.assertEqual("ended by a limit: " + self.LIMIT,
+                         r["checks"][0]["reason"])
+        self.assertEqual(
+            "Not run: %s, and the checker in the sandbox was ended before "
+            "the first check began, in the start." % self.LIMIT,
+            r["checks"][0]["message"])
