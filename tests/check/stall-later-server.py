@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 # An echo server that works the first time it is started, and from its
-# second start on never listens: it spins for ever (a student's busy
-# loop waiting for something that never comes). Its first check passes;
+# second start on never listens: it waits for ever for something that
+# never comes (asleep, so that the test costs no CPU: a time limit ends
+# a sleeping program as it ends a spinning one). Its first check passes;
 # its second waits for it to listen until a limit of the sandbox ends
 # the checker. It leaves "started" in its current directory (the
 # sandbox's copy) to know.
@@ -9,10 +10,11 @@
 import os
 import socket
 import sys
+import time
 
 if os.path.exists("started"):
     while True:
-        pass
+        time.sleep(60)
 open("started", "w").close()
 s = socket.socket()
 s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
