@@ -155,6 +155,21 @@ PY
     done
 }
 
+@test "check: a server that crashes when its client leaves fails one-megabyte by that crash, each time" {
+    # Its verdict must come from the event (the client left, recv()
+    # returned 0, data[0] raised), not from where recv() happened to cut
+    # the megabyte: a sample that stopped at a piece that began with a
+    # byte 0x04 ended the connection in some runs and not in others.
+    for _ in 1 2 3; do
+        check --only one-megabyte echo-server -- \
+            "$PYTHON" "$SAMPLES/eof-crash-server.py" '{port}'
+        assert_failure 1
+        assert_line --regexp '^FAIL one-megabyte +1 MB echoed intact: traceback '
+        says "all 1048576 came back the same (sha256)"
+        says "IndexError"
+    done
+}
+
 @test "check: a server a reset ends is told of the reset by sigpipe, the spec's as the kind's" {
     local how
     for how in "echo-server" "--spec $ROOT/scripts/sockcheck/specs/echo.spec"; do
