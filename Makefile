@@ -22,7 +22,8 @@
 #   make handout      build/handout.pdf, build/handout.html and .epub
 #   make lint         cppcheck, clang-tidy, clang-format, own includes,
 #                     shellcheck, pyflakes
-#   make sanitize     every lesson with ASan and UBSan (test-sanitize)
+#   make sanitize     every lesson by clang with ASan and UBSan
+#                     (test-sanitize)
 #   make bench        lesson 19 beside iperf3, the echo servers of 06, 12,
 #                     13 and 20 under load
 #   make bench-batch  grading a class of 30 with --jobs 4 against --jobs 1
@@ -39,7 +40,7 @@ CC      ?= cc
 # either way: the lessons wait on the network and the kernel, not on
 # their own code. The optimizer's own warnings (format truncation,
 # maybe-uninitialized) are checked at -O2 by make build-optimized (gcc
-# and clang; CI runs it).
+# and clang; CI runs gcc's, and clang's in its sanitizer build).
 CFLAGS  ?= -O0 -g
 # The language and the warnings are not CFLAGS: every build of C here has
 # them first, whatever CFLAGS says (CFLAGS=-O2 make, or make CFLAGS=-O1,

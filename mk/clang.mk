@@ -7,10 +7,16 @@
 #                   build/clang/tests/ and the bench's load generator
 #                   into build/clang/bench/.
 # make build-gcc-O2 the same with gcc, into build/O2/.
-# make build-optimized  both; .ci/run runs it.
+# make build-optimized  both.
+# make build-clang-others  build-clang but for the narrated lessons: .ci/run
+#                   runs it and build-gcc-O2, since its sanitizer build
+#                   (mk/sanitize.mk) is every narrated lesson by clang at
+#                   -O2, warnings as errors, already.
 # make test-clang   the lessons' own tests (the Makefile's PLAIN_TESTS)
 #                   against build/clang/: clang's code, at -O2, run for
-#                   real. .ci/run runs it.
+#                   real. (.ci/run runs them, and the rest of the files
+#                   that start a lesson, against that sanitizer build,
+#                   clang's -O2 code too.)
 #
 # The default build is -O0 (see the Makefile), and tests/builds.bats
 # compiles each lesson with gcc and clang -fsyntax-only: the warnings that
@@ -57,9 +63,12 @@ endef
 $(eval $(call opt_build,CLANG,$(CLANG_BUILD),$$(CLANG)))
 $(eval $(call opt_build,O2,$(O2_BUILD),$$(CC)))
 
-.PHONY: build-clang build-gcc-O2 build-optimized test-clang
+.PHONY: build-clang build-clang-others build-gcc-O2 build-optimized \
+        test-clang
 
-build-clang: $(CLANG_BINS) $(CLANG_PLAIN_BINS) $(CLANG_TESTS) $(CLANG_LOAD)
+build-clang: $(CLANG_BINS) build-clang-others
+
+build-clang-others: $(CLANG_PLAIN_BINS) $(CLANG_TESTS) $(CLANG_LOAD)
 
 build-gcc-O2: $(O2_BINS) $(O2_PLAIN_BINS) $(O2_TESTS) $(O2_LOAD)
 

@@ -1,6 +1,6 @@
-# make sanitize       every lesson built with AddressSanitizer and
-#                     UndefinedBehaviorSanitizer into build/sanitize/
-#                     (same binary names as build/)
+# make sanitize       every lesson built by clang at -O2 with
+#                     AddressSanitizer and UndefinedBehaviorSanitizer into
+#                     build/sanitize/ (same binary names as build/)
 # make test-sanitize  the bats files that start a lesson (SAN_TESTS),
 #                     against those builds
 #
@@ -11,11 +11,18 @@
 # sanitizer error for it.
 
 SAN_BUILD  := $(BUILD)/sanitize
-# The optimizer stays on here: UBSan's object-size check (a load past the
-# end of an allocation, through a pointer to a bigger type) finds nothing
-# at -O0, the Makefile's default. CFLAGS given to make (its command line
-# or the environment) still decide.
-SAN_CFLAGS := $(if $(filter file,$(origin CFLAGS)),-Og -g,$(CFLAGS))
+# Built by clang at -O2 (mk/clang.mk's CLANG and level): so the lessons'
+# tests that run here run against clang's code, optimized, as well, and
+# this one build is also the proof that every lesson compiles
+# warning-free by clang at -O2 (make build-clang's narrated half; .ci/run
+# runs no other clang build of them, nor make test-clang). The optimizer
+# also matters to UBSan: its object-size check (a load past the end of an
+# allocation, through a pointer to a bigger type) finds nothing at -O0,
+# the Makefile's default. CFLAGS given to make (its command line or the
+# environment) still decide the level, SAN_CC the compiler
+# (make SAN_CC=gcc test-sanitize: the sanitizers of gcc).
+SAN_CC     ?= $(CLANG)
+SAN_CFLAGS := $(if $(filter file,$(origin CFLAGS)),-O2 -g,$(CFLAGS))
 SAN_FLAGS  := -fsanitize=address,undefined -fno-sanitize-recover=all \
               -fno-omit-frame-pointer -g
 SAN_BINS   := $(addprefix $(SAN_BUILD)/,$(LESSONS))
@@ -40,9 +47,14 @@ sanitize: $(SAN_BINS)
 
 # A static pattern rule: explicit, so the Makefile's $(BUILD)/% rule never
 # claims build/sanitize/NAME; built again when the flags change
-# (build/.flags, the Makefile).
-$(SAN_BINS): $(SAN_BUILD)/%: $$(SRC_%) $(LESSON_HEADER) $(BUILD)/.flags | $(SAN_BUILD)
-	$(CC) $(STRICT) $(SAN_CFLAGS) $(SAN_FLAGS) $(SRC_$*) -o $@
+# (build/.flags, the Makefile, and build/sanitize/.flags: the compiler
+# and level here).
+SAN_FLAGS_NOW := $(SAN_CC) $(SAN_CFLAGS)
+$(eval $(call update_file,$(SAN_BUILD)/.flags,SAN_FLAGS_NOW))
+$(SAN_BUILD)/.flags: ;
+$(SAN_BINS): $(SAN_BUILD)/%: $$(SRC_%) $(LESSON_HEADER) $(BUILD)/.flags \
+    $(SAN_BUILD)/.flags | $(SAN_BUILD)
+	$(SAN_CC) $(STRICT) $(SAN_CFLAGS) $(SAN_FLAGS) $(SRC_$*) -o $@
 
 $(SAN_BUILD):
 	mkdir -p $@

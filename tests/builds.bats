@@ -6,8 +6,9 @@
 # (-fsyntax-only): that is where a missing include, a call not declared
 # or a pedantic warning shows. The optimizer's warnings (format
 # truncation, maybe-uninitialized) need real builds at -O2: make
-# build-optimized makes them in CI, with gcc and with clang, each lesson
-# narrated and plain, one command per program (make itself builds at -O0).
+# build-optimized makes them, with gcc and with clang, each lesson
+# narrated and plain, one command per program (make itself builds at -O0);
+# CI makes the same builds, clang's narrated one as its sanitizer build.
 # Three more checks of what make does: the handout's runs take the files
 # in docs/own/ as inputs, and never a directory there; the handout's
 # transcripts are wrapped for paper by the narrator's own code; make
