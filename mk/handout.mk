@@ -139,7 +139,8 @@ HANDOUT_REPO = $(REPO_URL)
 
 HANDOUT_PANDOC = pandoc $(HANDOUT_MD) docs/metadata.yaml \
     -M book=student -M other-book="the lecturer's manual" \
-    -M other-html=lecturers.html -M other-sources="$(LECTURERS_MD)" \
+    $(if $(HANDOUT_MANUAL),-M other-html=lecturers.html,-M other-absent=true) \
+    -M other-sources="$(LECTURERS_MD)" \
     $(HANDOUT_FILTER)
 LECTURERS_PANDOC = pandoc $(LECTURERS_MD) docs/metadata.yaml \
     -M title="Teaching sockets in C with sockstep" \

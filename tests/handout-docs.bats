@@ -50,6 +50,20 @@ setup_file() {
     done
 }
 
+@test "handout: a students' copy (git archive) holds no answers and no model" {
+    # .gitattributes marks them export-ignore: docs/manual-assignments.md
+    # tells a lecturer to give students this archive.
+    git -C "$ROOT" rev-parse HEAD >/dev/null 2>&1 || skip "not a git repository"
+    run git -C "$ROOT" archive --format=tar HEAD
+    assert_success
+    git -C "$ROOT" archive --format=tar HEAD | tar -t >"$BATS_TEST_TMPDIR/list"
+    grep -q '^docs/hints\.md$' "$BATS_TEST_TMPDIR/list" || fail "no docs/hints.md: not the book"
+    run grep -E '^(tests/solutions/.|docs/(lecturers|building|manual-[a-z-]*)\.md$|tests/manual-answers\.bats$|tests/peers/manual-answers\.py$)' \
+        "$BATS_TEST_TMPDIR/list"
+    assert_failure
+    assert_output ""
+}
+
 @test "handout: check-code-blocks.sh passes on the real docs" {
     run "$ROOT/docs/check-code-blocks.sh"
     assert_success
