@@ -175,6 +175,9 @@ return {
           table.insert(common.settings.other_sources, f)
         end
       end
+      if meta["other-absent"] then
+        common.settings.other_absent = true
+      end
       if meta["code-cache"] then
         common.settings.code_cache = pandoc.utils.stringify(meta["code-cache"])
       end

@@ -58,6 +58,13 @@ HANDOUT_MD := $(HANDOUT_FRONT) \
 # (docs/filters/numbers.lua, other-sources).
 LECTURERS_MD := docs/lecturers.md docs/manual-weeks.md docs/manual-grading.md \
                 docs/manual-assignments.md docs/building.md
+# A students' copy (git archive: .gitattributes leaves the manual's
+# sources and tests/solutions/ out) has no manual to build: there, make
+# handout builds the student's book alone and says so.
+HANDOUT_MANUAL := $(if $(wildcard docs/lecturers.md),yes)
+ifeq ($(HANDOUT_MANUAL),)
+LECTURERS_MD :=
+endif
 
 HANDOUT_DOT := $(wildcard docs/*.dot)
 HANDOUT_PDF_FIGS := $(patsubst docs/%.dot,$(HANDOUT_DIR)/%.pdf,$(HANDOUT_DOT))
@@ -132,7 +139,8 @@ HANDOUT_REPO = $(REPO_URL)
 
 HANDOUT_PANDOC = pandoc $(HANDOUT_MD) docs/metadata.yaml \
     -M book=student -M other-book="the lecturer's manual" \
-    -M other-html=lecturers.html -M other-sources="$(LECTURERS_MD)" \
+    $(if $(HANDOUT_MANUAL),-M other-html=lecturers.html,-M other-absent=true) \
+    -M other-sources="$(LECTURERS_MD)" \
     $(HANDOUT_FILTER)
 LECTURERS_PANDOC = pandoc $(LECTURERS_MD) docs/metadata.yaml \
     -M title="Teaching sockets in C with sockstep" \
@@ -150,7 +158,10 @@ HANDOUT_FILTER = \
 .PHONY: handout
 
 handout: $(BUILD)/handout.pdf $(BUILD)/handout.html $(BUILD)/handout.epub \
-         $(BUILD)/lecturers.pdf $(BUILD)/lecturers.html $(BUILD)/lecturers.epub
+         $(if $(HANDOUT_MANUAL),$(BUILD)/lecturers.pdf $(BUILD)/lecturers.html $(BUILD)/lecturers.epub)
+ifeq ($(HANDOUT_MANUAL),)
+	@echo "make handout: the student's book only: the lecturer's manual's sources are not in this copy"
+endif
 
 $(HANDOUT_DIR):
 	mkdir -p $@
@@ -167,7 +178,7 @@ $(HANDOUT_DIR):
 RUNS_GRADING := scripts/check scripts/marks $(wildcard scripts/sockcheck/*.py) \
                 scripts/sockcheck/specs/calculator.spec \
                 scripts/sockcheck/specs/echo-many.spec \
-                tests/solutions/echo-server.c tests/solutions/fork-echo-server.c \
+                $(wildcard tests/solutions/echo-server.c tests/solutions/fork-echo-server.c) \
                 tests/students/calc-good.py tests/students/calc-broken.c \
                 tests/students/calc-overrun.c
 # docs/own/'s files, not its directories: a directory there (a

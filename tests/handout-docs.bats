@@ -50,6 +50,20 @@ setup_file() {
     done
 }
 
+@test "handout: a students' copy (git archive) holds no answers and no model" {
+    # .gitattributes marks them export-ignore: docs/manual-assignments.md
+    # tells a lecturer to give students this archive.
+    git -C "$ROOT" rev-parse HEAD >/dev/null 2>&1 || skip "not a git repository"
+    run git -C "$ROOT" archive --format=tar HEAD
+    assert_success
+    git -C "$ROOT" archive --format=tar HEAD | tar -t >"$BATS_TEST_TMPDIR/list"
+    grep -q '^docs/hints\.md$' "$BATS_TEST_TMPDIR/list" || fail "no docs/hints.md: not the book"
+    run grep -E '^(tests/solutions/.|docs/(lecturers|building|manual-[a-z-]*)\.md$|tests/manual-answers\.bats$|tests/peers/manual-answers\.py$)' \
+        "$BATS_TEST_TMPDIR/list"
+    assert_failure
+    assert_output ""
+}
+
 @test "handout: check-code-blocks.sh passes on the real docs" {
     run "$ROOT/docs/check-code-blocks.sh"
     assert_success
@@ -412,11 +426,18 @@ EOF
     F=$(printf '\140\140\140') # a code fence
     one_lesson_tree "$t" </dev/null
     mkdir -p "$t/lessons/plain"
-    printf '%s\n' '#include <stdio.h>' '' 'int main(void)' '{' \
-        '    struct sockaddr_in addr;' '    char buf[512], *end = "";' \
-        '    long port = 0 ? 1 : -1;' '    int f(void);' '    int fd;' '' \
-        '    fd = 1;' '    port = 2;' '    puts("x");' '    puts("y");' \
-        '    return 0;' '}' >"$t/lessons/plain/d.c"
+    # (12 prototypes above and 12 statements below: no break comes within
+    # 12 lines of a listing's ends, so the lines looked at are clear of
+    # that rule)
+    {
+        printf 'int f%d(void);\n' 1 2 3 4 5 6 7 8 9 10 11 12
+        printf '%s\n' '#include <stdio.h>' '' 'int main(void)' '{' \
+            '    struct sockaddr_in addr;' '    char buf[512], *end = "";' \
+            '    long port = 0 ? 1 : -1;' '    int f(void);' '    int fd;' '' \
+            '    fd = 1;' '    port = 2;' '    puts("x");' '    puts("y");'
+        printf '    puts("%d");\n' 1 2 3 4 5 6 7 8 9 10 11 12
+        printf '%s\n' '    return 0;' '}'
+    } >"$t/lessons/plain/d.c"
     md="$t/t.md"
     printf '# Lesson 01: x {#lesson-01}\n\n%s{.c .whole include="lessons/plain/d.c"}\n%s\n' \
         "$F" "$F" >"$md"
@@ -429,9 +450,12 @@ EOF
     # rows 5-9: the declarations; 6 and 7 kept with the one above, 8 (a
     # prototype) not, 9 not after it; 11 (after the blank line) and 12
     # (a statement after a statement) may start a page.
-    [[ "${rows[5]}" == keep* && "${rows[6]}" == keep* ]]
-    [[ "${rows[7]}" == may* && "${rows[8]}" == may* ]]
-    [[ "${rows[10]}" == may* && "${rows[11]}" == may* ]]
+    # (each 12 rows down, below the prototypes)
+    [[ "${rows[17]}" == keep* && "${rows[18]}" == keep* ]]
+    [[ "${rows[19]}" == may* && "${rows[20]}" == may* ]]
+    [[ "${rows[22]}" == may* && "${rows[23]}" == may* ]]
+    # and none within 12 lines of either end
+    [[ "${rows[11]}" == keep* && "${rows[${#rows[@]} - 12]}" == keep* ]]
 }
 
 @test "handout: each line of a transcript takes the style of the narrator's own colour for it" {

@@ -47,6 +47,7 @@ epubcheck_run() {
 }
 
 @test "handout: the lecturer's manual's EPUB passes epubcheck" {
+    has_manual
     command -v epubcheck >/dev/null || skip "no epubcheck (./install-deps installs it)"
     run epubcheck_run "$ROOT/build/lecturers.epub"
     echo "$output" | tail -n 20

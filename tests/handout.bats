@@ -88,6 +88,7 @@ chapter_text() {
 }
 
 @test "handout: the lecturer's manual builds as PDF, HTML and EPUB; the student's book has none of it" {
+    has_manual
     local f
     for f in lecturers.pdf lecturers.html lecturers.epub; do
         [ -s "$ROOT/build/$f" ] || { echo "not built: build/$f" >&2; return 1; }

@@ -126,6 +126,7 @@ sample() {
 }
 
 @test "spec-keys: the manual's table of keys is every key the checker takes, no more" {
+    has_manual
     # The rows of the table under "The keys of a spec" in
     # docs/manual-grading.md, "| `KEY:` | ...", against spec.py's KEYS.
     local manual checker

@@ -472,6 +472,13 @@ need_strace() {
     strace -o /dev/null true 2>/dev/null || skip "strace cannot trace here"
 }
 
+# has_manual: skip the test in a students' copy, which has no lecturer's
+# manual's sources (git archive leaves them out: .gitattributes).
+has_manual() {
+    [[ -f "$ROOT/docs/lecturers.md" ]] ||
+        skip "no lecturer's manual's sources here (a students' copy, made by git archive)"
+}
+
 # strace_matches NARRATION TRACEFILE [--subset]: every narrated call is the
 # call strace saw, in order, with the same fd and result.
 strace_matches() {

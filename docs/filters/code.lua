@@ -190,13 +190,19 @@ local function is_declaration(line)
     not line:match("^%s+[%a_][%w_ %*]-[%a_][%w_]*%(")
 end
 
+-- A page break in a listing leaves at least this many lines of it on
+-- each page: a file's head (its comment and #includes) alone at the
+-- foot of a page, or its last few lines alone at the top of the next,
+-- reads badly.
+local MIN_SIDE = 12
+
 -- On paper a listing may break across pages only where a reader can
 -- pick it up again: not inside a comment, nor in the middle of a
 -- statement, nor between a comment and the code under it, nor between
 -- a function's head and its opening brace, nor between two of a
 -- block's declarations, nor before a block's last
--- statement or its closing brace, nor after its first line
--- or before its last two. keep[j] is true when no page break may come before line
+-- statement or its closing brace, nor within MIN_SIDE lines of its
+-- start or end. keep[j] is true when no page break may come before line
 -- j of LINES (preamble.tex: \SSkeep at the end of that line).
 local function keep_before(lines)
   local keep, in_comment = {}, false
@@ -226,9 +232,11 @@ local function keep_before(lines)
         -- a block's declarations stay together
         (is_declaration(prev) and is_declaration(cur))
     end
-    -- Nor after the first line, nor before the last two (empty lines
-    -- aside).
-    if j > 1 and (j <= (full[2] or 0) or j >= (full[#full - 1] or #lines + 1)) then
+    -- Nor where it would leave fewer than MIN_SIDE lines (empty lines
+    -- aside) on either side: a listing shorter than twice that never
+    -- breaks.
+    if j > 1 and (j <= (full[MIN_SIDE] or #lines) or
+        j >= (full[#full - MIN_SIDE + 1] or 1)) then
       keep[j] = true
     end
     -- Still inside a /* comment at the end of this line?

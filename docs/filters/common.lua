@@ -31,6 +31,9 @@ M.settings = {
   other_book = nil,
   other_html = nil,
   other_sources = {},
+  -- true in a students' copy (git archive), which has no manual's
+  -- sources: a link to it names the manual, with no link and no place.
+  other_absent = false,
 }
 
 function M.fail(msg)

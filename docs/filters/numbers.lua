@@ -170,6 +170,9 @@ local function other_target(id)
   if not common.settings.other_book then
     return nil
   end
+  if common.settings.other_absent then
+    return "a section"
+  end
   if not other_ids then
     other_ids = {}
     local appendices, where = 0, nil
