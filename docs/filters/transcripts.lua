@@ -43,7 +43,7 @@ end
 --   "fail": a call line that failed ("= -1 ENAME (...)") and a loop's
 --     "... N more times so far: ..." (ss_repeat.h): bold red in a
 --     terminal; bold in the book, and red in the HTML and the EPUB;
---   "kernel": "    kernel: ..." (ss_proc.h) and "SOCKSTEP_FAULTS: ..."
+--   "kernel": "    kernel: ..." (ss_proc.h) and "fault: ..."
 --     (narrate's faults): cyan in a terminal, grey in the book;
 --   "note": the narrator's notes and say(), four columns in (ss_wrap()'s
 --     indent): plain, as in a terminal;
@@ -59,7 +59,7 @@ local function line_kind(line)
   if rest:match("^%$ ") then
     return "cmd"
   end
-  if rest:match("^    kernel: ") or rest:match("^SOCKSTEP_FAULTS: ") then
+  if rest:match("^    kernel: ") or rest:match("^fault: ") then
     return "kernel"
   end
   if rest:match("^    %S") then
