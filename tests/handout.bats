@@ -172,7 +172,7 @@ chapter_text() {
     grep -q 'The HTML handout has a table here' "$BATS_FILE_TMPDIR/handout.txt"
     grep -q 'scripts/check --list prints every check' "$BATS_FILE_TMPDIR/handout.txt"
     run grep -c 'check --list' "$BATS_FILE_TMPDIR/handout.txt"
-    assert_output 1"
+    assert_output 1
     run grep -c '20 clients, one after another' "$BATS_FILE_TMPDIR/handout.txt"
     assert_output 0
     grep -q '20 clients, one after another' "$ROOT/build/handout.html"
