@@ -167,9 +167,13 @@ chapter_text() {
 
 @test "handout: ::: screen: the checks' tables on screen, a line saying where on paper" {
     # docs/check.md: the tables of checks are in the HTML only; the PDF
-    # says that scripts/check --list prints them.
+    # says so where they stand, and (once, in D.1) that scripts/check
+    # --list prints them.
     grep -q '<code><span class="nobr">twenty-clients</span></code>' "$ROOT/build/handout.html"
+    grep -q 'The HTML handout has a table here' "$BATS_FILE_TMPDIR/handout.txt"
     grep -q 'scripts/check --list prints every check' "$BATS_FILE_TMPDIR/handout.txt"
+    run grep -c 'check --list' "$BATS_FILE_TMPDIR/handout.txt"
+    assert_output 1
     run grep -c '20 clients, one after another' "$BATS_FILE_TMPDIR/handout.txt"
     assert_output 0
     grep -q '20 clients, one after another' "$ROOT/build/handout.html"

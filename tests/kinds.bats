@@ -356,7 +356,7 @@ C
     refute_output --regexp 'spins|spin instead'
 }
 
-@test "kinds: a TIME_WAIT entry lasts up to 60 s, and where tcp_tw_reuse says so a new connect() may take it over" {
+@test "kinds: a TIME_WAIT entry lasts up to 60 s, and where tcp_tw_reuse says so a new connect() on the same ports may take it over" {
     # The client's entry is read at the server's close(), as its FIN
     # lands: on loopback that is done within the close() itself, but a
     # busy machine may hand it to ksoftirqd. Then it is taken again.
@@ -371,7 +371,7 @@ C
     reuse=$(cat /proc/sys/net/ipv4/tcp_tw_reuse 2>/dev/null || echo 0)
     if [[ "$reuse" == 1 || "$reuse" == 2 ]]; then
         # loopback: 2 (the default) allows it there, 1 everywhere
-        assert_said "but net.ipv4.tcp_tw_reuse lets a new connect() from this machine take it over after about a second"
+        assert_said "but net.ipv4.tcp_tw_reuse lets a new connect() between the same two addresses and ports take it over after about a second"
     else
         refute_output --partial "tcp_tw_reuse"
     fi

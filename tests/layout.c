@@ -45,7 +45,7 @@ int main(void)
          "-1 ENOENT (No such file or directory)");
     call("setsockopt", "3, SOL_SOCKET, SO_RCVTIMEO, {tv_sec=30, tv_usec=0}, 16",
          "0");
-    ss_wrap(0, 4, "SOCKSTEP_FAULTS: ",
+    ss_wrap(0, 4, "fault: ",
             "no fault acted in this process: of its calls that send or "
             "receive on a socket (8), none is one the faults change",
             "");

@@ -345,16 +345,16 @@ own_plain() {
     assert_output "hlwl"
     wait_exit "$BG_PID" 30
     run cat "$NAR"
-    assert_line --partial "SOCKSTEP_FAULTS: each recv() on a SOCK_STREAM socket now asks the kernel for at most 3 bytes (here the program asked for 1024)"
-    assert_line --partial "SOCKSTEP_FAULTS: each send() on a SOCK_STREAM socket now hands the kernel half of what the program gave (here 1 of 3 bytes), as a send() may take only part when the socket is non-blocking, has SO_SNDTIMEO, or a signal interrupts it"
+    assert_line --partial "fault: each recv() on a SOCK_STREAM socket now asks the kernel for at most 3 bytes (here the program asked for 1024)"
+    assert_line --partial "fault: each send() on a SOCK_STREAM socket now hands the kernel half of what the program gave (here 1 of 3 bytes), as a send() may take only part when the socket is non-blocking, has SO_SNDTIMEO, or a signal interrupts it"
     assert_line 'recv(4, "hel", 3, 0) = 3'
     assert_line 'send(4, "h", 1, 0) = 1'
     # each call's line shows what the kernel was given; the line under
     # it, what the program gave
     run grep -A 1 -F 'recv(4, "hel", 3, 0) = 3' "$NAR"
-    assert_line "    SOCKSTEP_FAULTS: the program's buffer holds 1024 bytes; the fault asked the kernel for 3"
+    assert_line "    fault: the program's buffer holds 1024 bytes; the fault asked the kernel for 3"
     run grep -A 1 -F 'send(4, "h", 1, 0) = 1' "$NAR"
-    assert_line "    SOCKSTEP_FAULTS: the program gave 3 bytes to send; the fault handed the kernel 1 of them"
+    assert_line "    fault: the program gave 3 bytes to send; the fault handed the kernel 1 of them"
     # without faults the same server echoes the line whole
     want=$(free_port)
     start_bg "$BATS_TEST_TMPDIR/out" "$NARRATE" --out "$NAR.2" -- \
@@ -362,7 +362,7 @@ own_plain() {
     wait_ready "$BATS_TEST_TMPDIR/out"
     run socat -t "$WAIT_LOOPBACK" - "TCP:127.0.0.1:$PORT" <<<"hello world"
     assert_output "hello world"
-    run grep -c SOCKSTEP_FAULTS "$NAR.2"
+    run grep -c "^ *fault: " "$NAR.2"
     assert_output 0
 }
 
@@ -374,7 +374,7 @@ own_plain() {
     assert_line "b'a'"
     assert_line --partial "now asks the kernel for at most 1 byte (here the program asked for 100)"
     assert_line 'recv(3, "a", 1, 0) = 1'
-    assert_line "    SOCKSTEP_FAULTS: the program's buffer holds 100 bytes; the fault asked the kernel for 1"
+    assert_line "    fault: the program's buffer holds 100 bytes; the fault asked the kernel for 1"
     # a call the fault leaves as it was has no such line
     run grep -c "the program gave\|the program's buffer holds" <<<"$output"
     assert_output 1
@@ -394,7 +394,7 @@ a, b = socket.socketpair()
 a.send(b"hello")
 print("got", len(b.recv(100)))'
     assert_success
-    assert_line --partial "SOCKSTEP_FAULTS: 'eintr=1' is not recv=N, send=N, send=half or eintr=N"
+    assert_line --partial "fault: 'eintr=1' is not recv=N, send=N, send=half or eintr=N"
     assert_line "got 5"
     # the fault is for TCP (a stream): send() and recv() on a datagram
     # socket pair are made every time
@@ -409,7 +409,7 @@ print("done")'
     assert_line "done"
     refute_output --partial "made up"
     # and the process says, at its end, that the fault found nothing
-    assert_line "SOCKSTEP_FAULTS: no fault acted in this process: of its calls that send or receive on a socket (8), none is one the faults change, recv(), recvfrom(), read(), send(), sendto() or write() on a stream socket (TCP). sendmsg(), recvmsg(), readv(), writev() and datagram sockets are left alone"
+    assert_line "fault: no fault acted in this process: of its calls that send or receive on a socket (8), none is one the faults change, recv(), recvfrom(), read(), send(), sendto() or write() on a stream socket (TCP). sendmsg(), recvmsg(), readv(), writev() and datagram sockets are left alone"
 }
 
 @test "narrate --faults: one rule: recv(), recvfrom(), read(), send(), sendto(), write() on a stream socket; sendmsg() and recvmsg() left alone, and said" {
@@ -453,7 +453,7 @@ C
     assert_success
     assert_line "sendto 2 recvfrom 1"
     assert_line --regexp '^sendto\([0-9]+, "he", 2, 0, NULL, 0\) = 2$'
-    assert_line --partial "SOCKSTEP_FAULTS: each recvfrom() on a SOCK_STREAM socket now asks the kernel for at most 1 byte"
+    assert_line --partial "fault: each recvfrom() on a SOCK_STREAM socket now asks the kernel for at most 1 byte"
     # ... and interrupted
     run bare timeout "$WAIT_RUN" "$NARRATE" --faults eintr=2 -- \
         "$BATS_TEST_TMPDIR/rule"
@@ -467,7 +467,7 @@ C
     assert_success
     assert_line "sendmsg 5 recvmsg 5"
     refute_output --partial "made up"
-    assert_line --partial "SOCKSTEP_FAULTS: no fault acted in this process: of its calls that send or receive on a socket (4), none is one"
+    assert_line --partial "fault: no fault acted in this process: of its calls that send or receive on a socket (4), none is one"
 }
 
 @test "narrate --faults eintr=2: a C loop that ends at EINTR stops early; Python makes the call again" {
@@ -566,7 +566,7 @@ print("got", len(b.recv(100)), file=sys.stderr)'
     run env SOCKSTEP_FAULTS=recv=2,eintr=0 \
         LD_PRELOAD="$ROOT/build/libsockstep.so" "$PYTHON" -c "$code"
     assert_success
-    [ "$(grep -c "^SOCKSTEP_FAULTS: 'eintr=0' is not recv=N" <<<"$output")" -eq 1 ]
+    [ "$(grep -c "^fault: 'eintr=0' is not recv=N" <<<"$output")" -eq 1 ]
     assert_line --partial "no fault is made"
     assert_line "got 5"
     # A list it knows still works the same way.
@@ -611,7 +611,7 @@ C
     # read() of a socket: 3 bytes; recv() with MSG_WAITALL: all 5 it asked
     # for (the kernel fills it whole); a file's read(): untouched
     assert_output $'write 12 read 3\nsend 10 waitall 5\nfile 64\ngone -1'
-    run grep -c "SOCKSTEP_FAULTS: each read() on a SOCK_STREAM socket" "$NAR"
+    run grep -c "fault: each read() on a SOCK_STREAM socket" "$NAR"
     assert_output 1
     # a shortened read() is told as recv() is, with the bytes it got
     run grep -cE '^read\([0-9]+, "hel", 3\) = 3$' "$NAR"

@@ -201,15 +201,40 @@ local MIN_SIDE = 12
 -- statement, nor between a comment and the code under it, nor between
 -- a function's head and its opening brace, nor between two of a
 -- block's declarations, nor before a block's last
--- statement or its closing brace, nor within MIN_SIDE lines of its
--- start or end. keep[j] is true when no page break may come before line
--- j of LINES (preamble.tex: \SSkeep at the end of that line).
+-- statement or its closing brace, nor between a condition and its
+-- body, nor within MIN_SIDE lines of its start or end. keep[j] is true
+-- when no page break may come before line j of LINES (preamble.tex:
+-- \SSkeep at the end of that line).
 local function keep_before(lines)
   local keep, in_comment = {}, false
   local full = {}
   for j, l in ipairs(lines) do
     if l:match("%S") then
       full[#full + 1] = j
+    end
+  end
+  -- The body of an if, for or while whose condition takes more than one
+  -- line stays with the condition's last line: body_next[j] is true
+  -- when line j follows the ")" that ends such a condition.
+  local body_next, depth, in_cond = {}, 0, false
+  for j, l in ipairs(lines) do
+    local code = l:gsub('"[^"]*"', '""'):gsub("'[^']*'", "''")
+      :gsub("/%*.-%*/", ""):gsub("//.*$", "")
+    if not in_cond and (code:match("^%s*}?%s*else%s+if%s*%(") or
+        code:match("^%s*if%s*%(") or code:match("^%s*for%s*%(") or
+        code:match("^%s*while%s*%(")) then
+      in_cond, depth = true, 0
+    end
+    if in_cond then
+      for ch in code:gmatch("[()]") do
+        depth = depth + (ch == "(" and 1 or -1)
+      end
+      if depth <= 0 then
+        in_cond = false
+        if code:match("%)%s*$") then
+          body_next[j + 1] = true
+        end
+      end
     end
   end
   for j, cur in ipairs(lines) do
@@ -230,7 +255,8 @@ local function keep_before(lines)
         -- the last statement of a block stays with the one before it
         (c ~= "" and lines[j + 1] and lines[j + 1]:match("^%s*}")) or
         -- a block's declarations stay together
-        (is_declaration(prev) and is_declaration(cur))
+        (is_declaration(prev) and is_declaration(cur)) or
+        body_next[j] == true
     end
     -- Nor where it would leave fewer than MIN_SIDE lines (empty lines
     -- aside) on either side: a listing shorter than twice that never

@@ -43,7 +43,7 @@ end
 --   "fail": a call line that failed ("= -1 ENAME (...)") and a loop's
 --     "... N more times so far: ..." (ss_repeat.h): bold red in a
 --     terminal; bold in the book, and red in the HTML and the EPUB;
---   "kernel": "    kernel: ..." (ss_proc.h) and "SOCKSTEP_FAULTS: ..."
+--   "kernel": "    kernel: ..." (ss_proc.h) and "fault: ..."
 --     (narrate's faults): cyan in a terminal, grey in the book;
 --   "note": the narrator's notes and say(), four columns in (ss_wrap()'s
 --     indent): plain, as in a terminal;
@@ -59,7 +59,7 @@ local function line_kind(line)
   if rest:match("^%$ ") then
     return "cmd"
   end
-  if rest:match("^    kernel: ") or rest:match("^SOCKSTEP_FAULTS: ") then
+  if rest:match("^    kernel: ") or rest:match("^fault: ") then
     return "kernel"
   end
   if rest:match("^    %S") then
@@ -125,8 +125,8 @@ local KERNEL_WHY = {
     "connection (bound is not enough), a UDP socket once it has an address",
   ", a record no descriptor owns (TIME_WAIT entries have no inode); it " ..
     "lasts up to 60 s on Linux",
-  ", but net.ipv4.tcp_tw_reuse lets a new connect() from this machine " ..
-    "take it over after about a second",
+  ", but net.ipv4.tcp_tw_reuse lets a new connect() between the same two " ..
+    "addresses and ports take it over after about a second",
   ", closed by its program: no descriptor owns it, and the kernel " ..
     "finishes the goodbye alone",
   ", in a listening socket's queue, not accept()ed; its client has " ..

@@ -81,8 +81,8 @@ int main(int argc, char **argv)
         perror("getsockopt");
         goto fail;
     }
-    say("a new socket's IPV6_V6ONLY is %d: on Linux the default is "
-        "net.ipv6.bindv6only; Windows and FreeBSD start at 1. A portable "
+    say("a new socket's IPV6_V6ONLY is %d: the default differs from one "
+        "system to another (on Linux, net.ipv6.bindv6only). A portable "
         "server sets it, before bind()",
         v6only);
     v6only = want_v6only;

@@ -335,7 +335,7 @@ __attribute__((constructor)) static void ss_preload_init(int argc, char **argv)
         char text[400];
         snprintf(text, sizeof text, "'%.60s' is not %s: no fault is made",
                  bad_fault, SS_FAULTS_WANTED);
-        ss_wrap(0, 4, "SOCKSTEP_FAULTS: ", text, SS_RED);
+        ss_wrap(0, 4, "fault: ", text, SS_RED);
         ss_leave();
         unsetenv("SOCKSTEP_FAULTS"); /* said once, not by each child */
     }

@@ -113,7 +113,7 @@ static void ss_fault_tell(int k, const char *text)
         return;
     ss_fault_told[k] = 1;
     ss_nar.hush = 0; /* a repeat held back is over: this is new */
-    ss_wrap(0, 4, "SOCKSTEP_FAULTS: ", text, SS_CYAN);
+    ss_wrap(0, 4, "fault: ", text, SS_CYAN);
     ss_leave();
 }
 
@@ -249,7 +249,7 @@ static void ss_faults_end(void)
              "and datagram sockets are left alone",
              ss_fault_left);
     ss_nar.hush = 0;
-    ss_wrap(0, 4, "SOCKSTEP_FAULTS: ", text, SS_CYAN);
+    ss_wrap(0, 4, "fault: ", text, SS_CYAN);
 }
 
 #endif

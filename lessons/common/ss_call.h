@@ -480,7 +480,7 @@ static inline void ss_post(const struct ss_call *c, long ret, int err)
                        "the kernel for %zu",
                  ss_nar.fault_asked, ss_nar.fault_given);
         ss_nar.fault_asked = 0;
-        ss_wrap(4, 4, "SOCKSTEP_FAULTS: ", line, SS_CYAN);
+        ss_wrap(4, 4, "fault: ", line, SS_CYAN);
     }
     if (ret == -1)
         ss_advise(c, err);

@@ -282,10 +282,11 @@ static inline size_t ss_tcp_queues(char *out, size_t size,
     ", a record no descriptor owns (TIME_WAIT entries have no inode); it "     \
     "lasts up to 60 s on Linux"
 #define SS_TW_REUSE                                                            \
-    ", but net.ipv4.tcp_tw_reuse lets a new connect() from this machine "      \
-    "take it over after about a second"
+    ", but net.ipv4.tcp_tw_reuse lets a new connect() between the same two "   \
+    "addresses and ports take it over after about a second"
 
-/* May a new connect() take over a TIME_WAIT entry at this address
+/* May a new connect() with the same two addresses and ports take over a
+   TIME_WAIT entry at this address
    (net.ipv4.tcp_tw_reuse: 1, or 2, the default, for loopback only)? */
 static inline int ss_tw_reuse(const struct sockaddr_storage *local)
 {
