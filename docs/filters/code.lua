@@ -193,7 +193,9 @@ end
 -- A page break in a listing leaves at least this many lines of it on
 -- each page: a file's head (its comment and #includes) alone at the
 -- foot of a page, or its last few lines alone at the top of the next,
--- reads badly.
+-- reads badly. A shorter listing keeps a third of its lines each side
+-- (three at least): held whole, a 20-line excerpt would move to the
+-- next page and leave a fifth of this one blank.
 local MIN_SIDE = 12
 
 -- On paper a listing may break across pages only where a reader can
@@ -213,6 +215,7 @@ local function keep_before(lines)
       full[#full + 1] = j
     end
   end
+  local side = math.min(MIN_SIDE, math.max(3, #full // 3))
   -- The body of an if, for or while whose condition takes more than one
   -- line stays with the condition's last line: body_next[j] is true
   -- when line j follows the ")" that ends such a condition.
@@ -258,11 +261,10 @@ local function keep_before(lines)
         (is_declaration(prev) and is_declaration(cur)) or
         body_next[j] == true
     end
-    -- Nor where it would leave fewer than MIN_SIDE lines (empty lines
-    -- aside) on either side: a listing shorter than twice that never
-    -- breaks.
-    if j > 1 and (j <= (full[MIN_SIDE] or #lines) or
-        j >= (full[#full - MIN_SIDE + 1] or 1)) then
+    -- Nor where it would leave fewer than SIDE lines (empty lines
+    -- aside) on either side.
+    if j > 1 and (j <= (full[side] or #lines) or
+        j >= (full[#full - side + 1] or 1)) then
       keep[j] = true
     end
     -- Still inside a /* comment at the end of this line?
