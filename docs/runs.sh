@@ -910,6 +910,9 @@ for ((try = 1; ; try++)); do
     short_send_run
     grep -q 'a short send' "$WORK/06-send-recv-server.short.txt" && break
     ((try < 5)) || break
+    # said, so that a build's log shows how often the machine's load
+    # took the chapter's story away
+    echo "runs.sh: 06-send-recv-server.short: run $try showed no short send; again" >&2
 done
 shows 06-send-recv-server.short 'a short send' "a short send"
 shows 06-send-recv-server.short '^client .* left its echo unread for 1 s' \
@@ -1164,6 +1167,7 @@ for ((try = 1; ; try++)); do
     finish 20-epoll-server.edge
     grep -q '^recv(5, buf, 4096, 0) = -1 EAGAIN' "$WORK/20-epoll-server.edge.txt" && break
     ((try < 10)) || break # (shows below says what is missing)
+    echo "runs.sh: 20-epoll-server.edge: run $try's drain ended without EAGAIN; again" >&2
 done
 shows 20-epoll-server.edge '^recv\(5, buf, 4096, 0\) = -1 EAGAIN' "the drain's EAGAIN"
 start 20-epoll-server.no-drain 0 20-epoll-server --port 0 --edge --no-drain \
