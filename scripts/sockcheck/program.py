@@ -7,7 +7,6 @@ import os
 import pty
 import re
 import resource
-import secrets
 import select
 import signal
 import struct
@@ -216,7 +215,7 @@ class Program:
                 # the library puts it before each of its lines and keeps
                 # it from the program: a line the program writes into
                 # the narration itself lacks it, and is not read
-                self.seal = secrets.token_hex(16)
+                self.seal = os.urandom(16).hex()
                 env["SOCKSTEP_SEAL"] = self.seal
         if getattr(run, "picture", None):
             from .pictures import without_caps
