@@ -98,6 +98,12 @@ fd 1024 turned away: too high for select()
 fd 1023 left"
 }
 
+@test "plain 13: out of descriptors, the select() chat leaves its listening socket out until a client leaves" {
+    build_plain select-chat
+    at_fd_limit 5 close '^fd [0-9]+ joined$' "$BATS_TEST_TMPDIR/select-chat" \
+        127.0.0.1 0
+}
+
 @test "plain 14: connect() goes on in the background; recv() says EAGAIN until a late server sends" {
     local dir="$BATS_TEST_TMPDIR" flag="$BATS_TEST_TMPDIR/flag"
     build_plain nonblocking
