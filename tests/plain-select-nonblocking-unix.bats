@@ -235,6 +235,15 @@ print(got)' "$sock"
 served 3, removed $sock"
 }
 
+@test "plain 17: out of descriptors, the Unix server waits a second before accept() again" {
+    build_plain unix-server
+    # 0 to 2 and the listening socket: no room for a client until the
+    # soft limit goes up.
+    at_fd_limit 4 raise line "$BATS_TEST_TMPDIR/unix-server" \
+        "$BATS_TEST_TMPDIR/sock"
+    [[ ! -e "$BATS_TEST_TMPDIR/sock" ]]
+}
+
 @test "plain 17: a name that exists is left alone; a stale socket file is the user's to remove" {
     local dir="$BATS_TEST_TMPDIR" sock="$BATS_TEST_TMPDIR/s.sock"
     build_plain unix-server

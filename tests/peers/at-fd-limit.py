@@ -15,15 +15,18 @@
 # the waiting client is served.
 #
 # SERVED says how a client is seen served: "echo" (it sends a line and
-# gets it back), or a regular expression for the server's line when it
-# takes a client ("^fd [0-9]+ joined$"). Prints one line per stage; the
+# gets it back), "line" (it gets a line), or a regular expression for
+# the server's line when it takes a client ("^fd [0-9]+ joined$"). The
+# server's ready line names ADDR:PORT (TCP) or the path of a Unix
+# domain socket. Prints one line per stage; the
 # count is on the line "accept failures in 2 s: N".
 import re, resource, socket, subprocess, sys, threading, time
 
 limit, free, served = int(sys.argv[1]), sys.argv[2], sys.argv[3]
 WAIT = 30  # seconds, for each thing waited for
 fail_re = re.compile(rb"^accept: Too many open files")
-joined_re = None if served == "echo" else re.compile(served.encode())
+joined_re = None if served in ("echo", "line") else re.compile(
+    served.encode())
 lines, fails, joined = [], [0], [0]
 server = subprocess.Popen(
     ["bash", "-c", 'ulimit -%sn "$0" && exec "$@"' % (
@@ -55,14 +58,19 @@ def until(what, test):
 
 def ready_port():
     for line in lines:
-        m = re.match(rb"listening on [0-9.]+:([0-9]+)$", line.strip())
+        m = re.match(rb"listening on ([0-9.]+:([0-9]+)|/.*)$", line.strip())
         if m:
-            return int(m.group(1))
+            return int(m.group(2)) if m.group(2) else m.group(1)
     return None
 
 
 def client(name):
-    s = socket.create_connection(("127.0.0.1", port), timeout=WAIT)
+    if isinstance(port, bytes):
+        s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        s.settimeout(WAIT)
+        s.connect(port)
+    else:
+        s = socket.create_connection(("127.0.0.1", port), timeout=WAIT)
     if served == "echo":
         s.sendall(name + b"\n")
     return s
@@ -70,7 +78,7 @@ def client(name):
 
 def is_served(s, name, n):
     """s (the n-th client to be taken, sending NAME) is served."""
-    if served != "echo":
+    if joined_re is not None:
         until("line /%s/ for client %d" % (served, n),
               lambda: joined[0] >= n)
         return
@@ -80,7 +88,7 @@ def is_served(s, name, n):
         if not piece:
             break
         got += piece
-    if got != name + b"\n":
+    if got != name + b"\n" and (served == "echo" or got == b""):
         sys.exit("a client got %r" % got)
 
 
@@ -101,7 +109,7 @@ def main():
     first = fails[0]
     time.sleep(2)
     print("accept failures in 2 s:", fails[0] - first)
-    if served == "echo":
+    if joined_re is None:
         b.setblocking(False)
         try:
             b.recv(100)  # data, or closed: not waiting
@@ -125,5 +133,9 @@ threading.Thread(target=read, daemon=True).start()
 try:
     main()
 finally:
-    server.kill()
-    server.wait()
+    server.terminate()  # SIGTERM: the Unix server removes its file
+    try:
+        server.wait(WAIT)
+    except subprocess.TimeoutExpired:
+        server.kill()
+        server.wait()
