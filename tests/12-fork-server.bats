@@ -389,6 +389,22 @@ no_reset_said() {
     assert_line "no more clients within --timeout 1 s"
 }
 
+@test "12-fork-server: out of descriptors, it tries again once a second, for --timeout at most" {
+    # 0 to 2 and the listening socket: no room for a client until the
+    # soft limit goes up.
+    at_fd_limit 4 raise echo "$BIN/12-fork-server" --port 0
+    # Never raised: it gives up after --timeout, exit 1.
+    before_server "$BATS_TEST_TMPDIR/server" "$BATS_TEST_TMPDIR/peer" \
+        "$PEERS/connect-and-wait.py" '{port}'
+    start_bg "$BATS_TEST_TMPDIR/server" bash -c 'ulimit -Sn 4 && exec "$@"' \
+        _ "$BIN/12-fork-server" --port 0 --timeout 2
+    wait_exit "$BG_PID" 30
+    [ "$EXIT_STATUS" -eq 1 ]
+    run cat "$BATS_TEST_TMPDIR/server"
+    assert_line "accept: Too many open files"
+    assert_line "out of descriptors for --timeout 2 s"
+}
+
 # strace -f writes one line per call with the pid first; parent and children
 # interleave, in the trace and on stdout alike. This rebuilds what each
 # process wrote (its write() calls on fds 1 and 2, traced too), checks that

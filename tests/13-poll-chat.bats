@@ -256,6 +256,11 @@ print("the server closed")' '{port}'
     assert_line "nothing happened within --timeout 2 s: closing 1 idle client"
 }
 
+@test "13-poll-chat: out of descriptors, it stops watching for clients until one leaves" {
+    # 0 to 2, the listening socket and one client.
+    at_fd_limit 5 close '^client [0-9]+ joined' "$BIN/13-poll-chat" --port 0
+}
+
 @test "13-poll-chat: --help says what --timeout and --count mean here" {
     run_lesson "$BIN/13-poll-chat" --help
     assert_success

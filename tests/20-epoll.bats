@@ -243,6 +243,13 @@ server_status=0"
     assert_line "setrlimit(RLIMIT_NOFILE, {rlim_cur=$hard, rlim_max=$hard}) = 0"
 }
 
+@test "20-epoll: out of descriptors, the listening socket is watched for nothing until a client leaves, level- and edge-triggered" {
+    # The server raises its soft limit to the hard one: ulimit -n sets
+    # both. 0 to 2, the listening socket, the epoll instance, one client.
+    at_fd_limit 6 close echo "$BIN/20-epoll-server" --port 0
+    at_fd_limit 6 close echo "$BIN/20-epoll-server" --port 0 --edge
+}
+
 @test "20-epoll: --timeout: an idle client is closed, a served server exits 0" {
     # The client starts before the server (tests/after-ready): the server's
     # one second is not spent on starting Python.

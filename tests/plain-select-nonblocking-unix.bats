@@ -98,6 +98,12 @@ fd 1024 turned away: too high for select()
 fd 1023 left"
 }
 
+@test "plain 13: out of descriptors, the select() chat leaves its listening socket out until a client leaves" {
+    build_plain select-chat
+    at_fd_limit 5 close '^fd [0-9]+ joined$' "$BATS_TEST_TMPDIR/select-chat" \
+        127.0.0.1 0
+}
+
 @test "plain 14: connect() goes on in the background; recv() says EAGAIN until a late server sends" {
     local dir="$BATS_TEST_TMPDIR" flag="$BATS_TEST_TMPDIR/flag"
     build_plain nonblocking
@@ -227,6 +233,15 @@ print(got)' "$sock"
     run cat "$dir/server.out"
     assert_output "listening on $sock
 served 3, removed $sock"
+}
+
+@test "plain 17: out of descriptors, the Unix server waits a second before accept() again" {
+    build_plain unix-server
+    # 0 to 2 and the listening socket: no room for a client until the
+    # soft limit goes up.
+    at_fd_limit 4 raise line "$BATS_TEST_TMPDIR/unix-server" \
+        "$BATS_TEST_TMPDIR/sock"
+    [[ ! -e "$BATS_TEST_TMPDIR/sock" ]]
 }
 
 @test "plain 17: a name that exists is left alone; a stale socket file is the user's to remove" {

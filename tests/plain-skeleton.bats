@@ -418,6 +418,13 @@ for c in cs:
     kill -0 "$server"
 }
 
+@test "plain 12: out of descriptors, the fork server waits a second before accept() again" {
+    build_plain fork-server
+    # 0 to 2 and the listening socket: no room for a client until the
+    # soft limit goes up.
+    at_fd_limit 4 raise echo "$BATS_TEST_TMPDIR/fork-server" 127.0.0.1 0
+}
+
 @test "plain 13: the poll chat relays to the others, and a client that never reads stalls nobody" {
     local dir="$BATS_TEST_TMPDIR"
     build_plain poll-chat
@@ -436,6 +443,12 @@ b'bye\\n'
 b heard every piece; d cut off after True
 d read to its end"
     kill -0 "$server"
+}
+
+@test "plain 13: out of descriptors, the poll chat stops watching for clients until one leaves" {
+    build_plain poll-chat
+    at_fd_limit 5 close '^fd [0-9]+ joined$' "$BATS_TEST_TMPDIR/poll-chat" \
+        127.0.0.1 0
 }
 
 @test "plain 15: framed messages go whole both ways, however the reply is cut" {
@@ -620,4 +633,11 @@ print(c.recv(100))' "$PORT"
         [ "$status" -eq 2 ] || { echo "epoll-echo $args: $status" >&2; false; }
         assert_output --partial 'usage: '
     done
+}
+
+@test "plain 20: out of descriptors, the epoll server stops watching for clients until one leaves" {
+    build_plain epoll-echo
+    # It raises its soft limit to the hard one: ulimit -n sets both. 0 to
+    # 2, the listening socket, the epoll instance and one client.
+    at_fd_limit 6 close echo "$BATS_TEST_TMPDIR/epoll-echo" 127.0.0.1 0
 }

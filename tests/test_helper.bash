@@ -541,3 +541,22 @@ untraceable_leaks() {
 free_port() {
     "$PYTHON" "$PEERS/free-port.py" "$@"
 }
+
+# at_fd_limit LIMIT FREE SERVED CMD ARGS...: tests/peers/at-fd-limit.py
+# runs server CMD with LIMIT descriptors and one client more than fit,
+# then frees one (FREE: close or raise). Asserts that the waiting client
+# was served, and that the server, while full, did not call accept()
+# again and again: a loop that spins prints its failure thousands of
+# times in the 2 s counted, one that waits a handful (fewer if slower).
+at_fd_limit() {
+    run_lesson timeout "$((6 * WAIT_LOOPBACK))" "$PYTHON" \
+        "$PEERS/at-fd-limit.py" "$@"
+    assert_success
+    assert_line "b waits: True"
+    assert_line "b served once a descriptor was free"
+    [[ "$output" =~ accept\ failures\ in\ 2\ s:\ ([0-9]+) ]]
+    ((BASH_REMATCH[1] < 50)) || {
+        echo "accept() failed ${BASH_REMATCH[1]} times: it spins" >&2
+        false
+    }
+}

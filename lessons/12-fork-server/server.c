@@ -181,6 +181,7 @@ int main(int argc, char **argv)
     socklen_t len;
     int fd, conn, nkids = 0, one = 1;
     long served = 0;
+    time_t full = 0; /* when accept() began to fail with EMFILE, or 0 */
     pid_t pid;
 
     ss_start(&lesson, &opt, argc, argv);
@@ -245,10 +246,25 @@ int main(int argc, char **argv)
                 goto fail;
             break;
         }
+        if (conn == -1 && (errno == EMFILE || errno == ENFILE)) {
+            /* Out of descriptors, the client stays queued: accept() at
+               once would fail again, and again. Wait a second and try
+               again, for --timeout seconds at most. */
+            perror("accept");
+            if (full == 0)
+                full = time(NULL);
+            if (time(NULL) - full >= opt.timeout) {
+                printf("out of descriptors for --timeout %d s\n", opt.timeout);
+                goto fail;
+            }
+            sleep(1);
+            continue;
+        }
         if (conn == -1) {
             perror("accept");
             goto fail;
         }
+        full = 0;
         pid = fork();
         if (pid == -1) {
             perror("fork"); /* EAGAIN: too many processes */

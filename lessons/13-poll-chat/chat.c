@@ -218,7 +218,7 @@ int main(int argc, char **argv)
     struct sockaddr_in addr, from;
     socklen_t len;
     char note[200];
-    int fd, conn, flags, rc, i, n = 0, one = 1, status = 0;
+    int fd, conn, flags, rc, i, n = 0, one = 1, status = 0, full = 0, left;
     long served = 0;
 
     ss_start(&lesson, &opt, argc, argv);
@@ -268,7 +268,8 @@ int main(int argc, char **argv)
         /* One pollfd per client, rebuilt before every poll(): fds[i + 1]
            is c[i]. POLLOUT only for those with something to send. */
         fds[0].fd = fd; /* -1 once closed: poll() skips it */
-        fds[0].events = POLLIN;
+        /* 0 while out of descriptors: see accept() below */
+        fds[0].events = full ? 0 : POLLIN;
         for (i = 0; i < n; i++) {
             fds[i + 1].fd = c[i].fd;
             fds[i + 1].events = POLLIN | (c[i].nout > 0 ? POLLOUT : 0);
@@ -333,6 +334,14 @@ int main(int argc, char **argv)
                          c[n].id, ss_addr(&from).s);
                 to_all(c, n, NULL, note, strlen(note));
                 n++;
+            } else if (errno == EMFILE || errno == ENFILE) {
+                /* The client stays queued, so poll() would report fd
+                   ready again at once, and accept() fail again: a loop
+                   that spins. Watch fd again when a client leaves. */
+                perror("accept");
+                printf("out of descriptors: new clients wait in the queue "
+                       "until a client leaves\n");
+                full = 1;
             } else if (errno != EAGAIN && errno != EINTR &&
                        errno != ECONNABORTED) {
                 perror("accept");
@@ -346,7 +355,10 @@ int main(int argc, char **argv)
                 fd = -1;
             }
         }
+        left = n;
         n = sweep(c, n);
+        if (n < left)
+            full = 0; /* a descriptor is free again */
     }
 
     heading("done: %ld client%s in all", served, served == 1 ? "" : "s");

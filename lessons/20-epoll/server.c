@@ -70,7 +70,7 @@ struct client {
 
 /* The server's state, for the loop and its summary lines. */
 struct server {
-    int ep, listener, edge, drain;
+    int ep, listener, edge, drain, full;
     struct client **clients; /* by descriptor number */
     long limit, served, open, most, seen, quiet_after;
     long long echoed;
@@ -105,6 +105,23 @@ static int watch(struct server *s, struct client *c, unsigned events)
     return 0;
 }
 
+/* Out of descriptors (full), accept() fails with EMFILE and the client
+   stays queued: the listening socket is ready again at once, and a loop
+   that called accept() again would spin. So it is watched for nothing
+   (events 0) until a client leaves; then for EPOLLIN again, and on an
+   edge EPOLL_CTL_MOD reports a client still queued. */
+static void watch_listener(struct server *s, int full)
+{
+    struct epoll_event ev;
+
+    memset(&ev, 0, sizeof ev);
+    ev.events = full ? 0 : s->edge ? EPOLLIN | EPOLLET : EPOLLIN;
+    ev.data.fd = s->listener;
+    if (epoll_ctl(s->ep, EPOLL_CTL_MOD, s->listener, &ev) == -1)
+        perror("epoll_ctl");
+    s->full = full;
+}
+
 /* Take new clients: one per event, or until EAGAIN when draining. */
 static void take_clients(struct server *s, long count)
 {
@@ -120,9 +137,16 @@ static void take_clients(struct server *s, long count)
         fd = accept(s->listener, (struct sockaddr *)&addr, &len);
         if (fd == -1 && (errno == EINTR || errno == ECONNABORTED))
             continue;
+        if (fd == -1 && (errno == EMFILE || errno == ENFILE)) {
+            perror("accept");
+            printf("out of descriptors: new clients wait in the queue "
+                   "until a client leaves\n");
+            watch_listener(s, 1);
+            return;
+        }
         if (fd == -1) {
             if (errno != EAGAIN && errno != EWOULDBLOCK)
-                perror("accept"); /* EMFILE: at the descriptor limit */
+                perror("accept");
             return;
         }
         /* On Linux an accepted socket does not inherit O_NONBLOCK. */
@@ -199,6 +223,8 @@ static void drop(struct server *s, struct client *c)
     if (close(c->fd) == -1)
         perror("close");
     free(c);
+    if (s->full && s->listener != -1)
+        watch_listener(s, 0); /* a descriptor is free again */
 }
 
 static double now(void)

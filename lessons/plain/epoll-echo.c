@@ -26,7 +26,7 @@ int main(int argc, char *argv[])
     char buf[512], *end = "";
     long port = argc == 3 ? strtol(argv[2], &end, 10) : -1;
     ssize_t n;
-    int fd, ep, ready, i, conn;
+    int fd, ep, ready, i, conn, full = 0;
 
     if (port < 0 || port > 65535 || *end != '\0' || end == argv[2] ||
         inet_pton(AF_INET, argv[1], &addr.sin_addr) != 1) {
@@ -61,11 +61,16 @@ int main(int argc, char *argv[])
         for (i = 0; i < ready; i++) {
             if ((conn = events[i].data.fd) == fd) { /* a client to accept */
                 if ((conn = accept(fd, NULL, NULL)) == -1) {
-                    /* EINTR, ECONNABORTED: again; out of descriptors: say so */
-                    if (errno == EMFILE || errno == ENFILE)
+                    /* EINTR, ECONNABORTED: again. Out of descriptors: say
+                       so, and stop watching fd until a client leaves. */
+                    if (errno == EMFILE || errno == ENFILE) {
                         perror("accept");
-                    else if (errno != EINTR && errno != ECONNABORTED)
+                        if (epoll_ctl(ep, EPOLL_CTL_DEL, fd, NULL) == -1)
+                            fail("epoll_ctl");
+                        full = 1;
+                    } else if (errno != EINTR && errno != ECONNABORTED) {
                         fail("accept");
+                    }
                     continue;
                 }
                 ev.data.fd = conn; /* EPOLLIN: something to read */
@@ -81,6 +86,12 @@ int main(int argc, char *argv[])
             if (epoll_ctl(ep, EPOLL_CTL_DEL, conn, NULL) == -1)
                 fail("epoll_ctl");
             close(conn); /* it ended, or its echo did not fit */
+            if (full) {
+                ev.data.fd = fd; /* a descriptor is free: watch fd again */
+                if (epoll_ctl(ep, EPOLL_CTL_ADD, fd, &ev) == -1)
+                    fail("epoll_ctl");
+                full = 0;
+            }
         }
     }
 }

@@ -59,11 +59,15 @@ int main(int argc, char *argv[])
     fflush(stdout); /* before fork(): the child must not print it again */
     for (;;) {
         if ((conn = accept(fd, NULL, NULL)) == -1) {
-            /* EINTR, ECONNABORTED: again; out of descriptors: say so */
-            if (errno == EMFILE || errno == ENFILE)
+            /* EINTR, ECONNABORTED: again. Out of descriptors: the client
+               stays queued and accept() would fail again at once, so say
+               so and wait a second before trying again. */
+            if (errno == EMFILE || errno == ENFILE) {
                 perror("accept");
-            else if (errno != EINTR && errno != ECONNABORTED)
+                sleep(1);
+            } else if (errno != EINTR && errno != ECONNABORTED) {
                 fail("accept");
+            }
             continue;
         }
         switch (fork()) {

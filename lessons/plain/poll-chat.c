@@ -50,11 +50,15 @@ int main(int argc, char *argv[])
             fail("poll");
         if (fds[0].revents & POLLIN) {
             if ((conn = accept(fds[0].fd, NULL, NULL)) == -1) {
-                /* EINTR, ECONNABORTED: again; out of descriptors: say so */
-                if (errno == EMFILE || errno == ENFILE)
+                /* EINTR, ECONNABORTED: again. Out of descriptors: say so,
+                   and stop watching for new clients (events 0) until one
+                   leaves; they wait in the kernel's queue meanwhile. */
+                if (errno == EMFILE || errno == ENFILE) {
                     perror("accept");
-                else if (errno != EINTR && errno != ECONNABORTED)
+                    fds[0].events = 0;
+                } else if (errno != EINTR && errno != ECONNABORTED) {
                     fail("accept");
+                }
             } else if (nfds == MAX_FDS) {
                 close(conn); /* full: this client is turned away */
             } else {
@@ -74,6 +78,7 @@ int main(int argc, char *argv[])
                 printf("fd %d left\n", fds[i].fd);
                 fflush(stdout);
                 close(fds[i].fd);
+                fds[0].events = POLLIN; /* a descriptor is free again */
                 fds[i] = fds[nfds - 1]; /* the last takes its place */
                 nfds--;
                 i--; /* and is looked at next */

@@ -25,7 +25,7 @@ int main(int argc, char *argv[])
     char buf[512], *end = "";
     long port = argc == 3 ? strtol(argv[2], &end, 10) : -1;
     ssize_t n;
-    int fd, nclients = 0, maxfd, i, j, conn;
+    int fd, nclients = 0, maxfd, i, j, conn, full = 0;
 
     if (port < 0 || port > 65535 || *end != '\0' || end == argv[2] ||
         inet_pton(AF_INET, argv[1], &addr.sin_addr) != 1) {
@@ -45,7 +45,8 @@ int main(int argc, char *argv[])
     fflush(stdout);
     for (;;) {
         FD_ZERO(&ready); /* select() changed the set: fill it again */
-        FD_SET(fd, &ready);
+        if (!full)
+            FD_SET(fd, &ready); /* full: new clients wait in the queue */
         maxfd = fd;
         for (i = 0; i < nclients; i++) {
             FD_SET(clients[i], &ready);
@@ -57,11 +58,14 @@ int main(int argc, char *argv[])
             fail("select"); /* NULL: no time limit */
         if (FD_ISSET(fd, &ready)) {
             if ((conn = accept(fd, NULL, NULL)) == -1) {
-                /* EINTR, ECONNABORTED: again; out of descriptors: say so */
-                if (errno == EMFILE || errno == ENFILE)
+                /* EINTR, ECONNABORTED: again. Out of descriptors: say so,
+                   and leave fd out of the set until a client leaves. */
+                if (errno == EMFILE || errno == ENFILE) {
                     perror("accept");
-                else if (errno != EINTR && errno != ECONNABORTED)
+                    full = 1;
+                } else if (errno != EINTR && errno != ECONNABORTED) {
                     fail("accept");
+                }
             } else if (conn >= FD_SETSIZE) { /* FD_SET() would write past */
                 printf("fd %d turned away: too high for select()\n", conn);
                 close(conn);
@@ -79,6 +83,7 @@ int main(int argc, char *argv[])
                 printf("fd %d left\n", clients[i]);
                 fflush(stdout);
                 close(clients[i]);
+                full = 0; /* a descriptor is free again */
                 clients[i] = clients[nclients - 1]; /* the last moves here */
                 nclients--;
                 i--; /* and is looked at next */

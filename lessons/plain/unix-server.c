@@ -69,7 +69,10 @@ int main(int argc, char *argv[])
         if (n == -1)
             continue; /* stop says whether to end */
         if ((conn = accept(p.fd, NULL, NULL)) == -1) {
+            n = errno == EMFILE || errno == ENFILE; /* out of descriptors */
             perror("accept");
+            if (n)
+                sleep(1); /* the client stays queued: try again later */
             continue;
         }
         n = snprintf(line, sizeof line, "hello, client %ld\n", ++served);
