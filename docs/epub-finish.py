@@ -13,12 +13,25 @@ filter (docs/filters/common.lua) writes them into RAW, each as
 "N LENGTH\nTEXT\n", and leaves <div id="ID" data-ss-raw="N"></div> in
 their place. Each is put back where it stood, as the filter wrote it; a
 block not found once exactly stops with an error.
+
+pandoc lists a Part (an h1 of class "part") in the EPUB's contents
+beside the chapters that follow it. This moves each chapter after a
+Part into that Part's entry, up to the next Part or the first appendix
+(class "appendix"), in nav.xhtml and toc.ncx alike, so that a reader's
+list of chapters shows Part I holding lessons 01 to 09.
 """
 import html
 import os
 import re
 import sys
 import zipfile
+import xml.etree.ElementTree as ET
+
+XHTML = "http://www.w3.org/1999/xhtml"
+OPS = "http://www.idpf.org/2007/ops"
+NCX = "http://www.daisy.org/z3986/2005/ncx/"
+ET.register_namespace("", XHTML)
+ET.register_namespace("epub", OPS)
 
 
 def heading_text(xhtml):
@@ -56,6 +69,80 @@ def put_back(text, blocks, used):
     return PLACEHOLDER.sub(one, text)
 
 
+def kinds(files):
+    """"part" or "appendix" for each chapter file whose h1 has that class."""
+    out = {}
+    for name, text in files.items():
+        m = re.search(r'<h1\b[^>]*class="([^"]*)"', text)
+        if m:
+            classes = m.group(1).split()
+            for kind in ("part", "appendix"):
+                if kind in classes:
+                    out[name] = kind
+    return out
+
+
+def nest(parent, entry_tag, link_of, list_tag, kind_of):
+    """Move each entry after a Part into the Part's own list."""
+    part = None
+    moved = 0
+    for child in list(parent):
+        if child.tag != entry_tag:
+            continue
+        kind = kind_of(link_of(child))
+        if kind == "part":
+            part = child
+            continue
+        if kind == "appendix":
+            part = None
+        if part is None:
+            continue
+        sub = part.find(list_tag) if list_tag else part
+        if sub is None:
+            sub = ET.SubElement(part, list_tag)
+            sub.set("class", "toc")
+        parent.remove(child)
+        sub.append(child)
+        moved += 1
+    return moved
+
+
+def reserialize(text, root):
+    """TEXT's prolog (XML declaration, DOCTYPE) and ROOT written again."""
+    start = re.search(r"<(html|ncx)\b", text).start()
+    return text[:start] + ET.tostring(root, encoding="unicode") + "\n"
+
+
+def nest_parts(name, text, kind):
+    """nav.xhtml or toc.ncx with each Part holding its chapters."""
+    def kind_of(href):
+        return kind.get("EPUB/" + (href or "").split("#")[0])
+    root = ET.fromstring(text.encode("utf-8"))
+    if name.endswith("nav.xhtml"):
+        nav = next(n for n in root.iter("{%s}nav" % XHTML)
+                   if n.get("{%s}type" % OPS) == "toc")
+        moved = nest(nav.find("{%s}ol" % XHTML), "{%s}li" % XHTML,
+                     lambda li: li.find("{%s}a" % XHTML).get("href"),
+                     "{%s}ol" % XHTML, kind_of)
+    else:
+        navmap = root.find("{%s}navMap" % NCX)
+        moved = nest(navmap, "{%s}navPoint" % NCX,
+                     lambda p: p.find("{%s}content" % NCX).get("src"),
+                     None, kind_of)
+
+        def depth(el):
+            kids = el.findall("{%s}navPoint" % NCX)
+            return 1 + max((depth(k) for k in kids), default=0)
+        deepest = max((depth(p) for p in navmap.findall("{%s}navPoint" % NCX)),
+                      default=1)
+        for meta in root.iter("{%s}meta" % NCX):
+            if meta.get("name") == "dtb:depth":
+                meta.set("content", str(deepest))
+    if not moved:
+        return text, 0
+    return reserialize(text, root), moved
+
+
 def main():
     path = sys.argv[1]
     blocks = read_raw(sys.argv[2]) if len(sys.argv) > 2 else {}
@@ -79,6 +166,15 @@ def main():
                 data = text.encode("utf-8")
                 renamed += 1
         out.append((info, data))
+    files = {info.filename: data.decode("utf-8") for info, data in out
+             if re.match(r"EPUB/text/ch\d+\.xhtml$", info.filename)}
+    kind = kinds(files)
+    nested = 0
+    for i, (info, data) in enumerate(out):
+        if info.filename in ("EPUB/nav.xhtml", "EPUB/toc.ncx"):
+            text, moved = nest_parts(info.filename, data.decode("utf-8"), kind)
+            out[i] = (info, text.encode("utf-8"))
+            nested += moved
     if len(used) != len(blocks):
         sys.exit("epub-finish.py: %d of %d HTML blocks not found in %s" %
                  (len(blocks) - len(used), len(blocks), path))
@@ -89,8 +185,9 @@ def main():
                     else zipfile.ZIP_DEFLATED)
             z.writestr(info, data, compress_type=kind)
     os.replace(tmp, path)
-    print("epub-finish.py: %d chapter files titled, %d HTML blocks put back"
-          % (renamed, len(used)))
+    print("epub-finish.py: %d chapter files titled, %d HTML blocks put back,"
+          " %d contents entries put under their Part"
+          % (renamed, len(used), nested))
 
 
 if __name__ == "__main__":

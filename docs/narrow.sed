@@ -7,7 +7,7 @@ s/nodesep=[0-9.]*/nodesep=0.3/
 s/ranksep=[0-9.]*/ranksep=0.45/
 s/width=2\.4/width=1.2/
 s/fontsize=1[0-5]/fontsize=16/g
-s/ \{1,\}waits\.\.\./\\nwaits.../
+s/() waits"/()\\nwaits"/
 s/label="ACK     (the handshake is done)"/label="ACK (the\\nhandshake\\nis done)"/
 s/label="lost on the way"/label="lost on\\nthe way"/
 s/label="TIME_WAIT (kernel)"/label="TIME_WAIT\\n(kernel)"/

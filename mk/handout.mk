@@ -34,7 +34,7 @@ HANDOUT_FRONT := docs/introduction.md docs/getting-started.md docs/call-sequence
 HANDOUT_BACK  := docs/pitfalls.md docs/troubleshooting.md docs/narrate.md \
                  $(wildcard docs/check.md) \
                  docs/glossary.md docs/further-reading.md docs/hints.md \
-                 docs/programs-1.md \
+                 docs/programs-1.md docs/on-linux.md \
                  docs/reference-card.md
 # Part I is lessons 01 to 09, Part II the rest; each part opens with its
 # own page (docs/part-1.md, docs/part-2.md) and ends with assignments

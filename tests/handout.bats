@@ -281,12 +281,14 @@ distinctive_lines() {
             fi
             # A lesson whose plain program its chapter prints whole may
             # only name its own files, run in at the chapter's end:
-            # "The code: lessons/15-framing/server.c, 256 lines and ...".
+            # "The lesson's programs: lessons/15-framing/server.c, 256
+            # lines and ...".
             if "$PYTHON" - "$BATS_FILE_TMPDIR/handout.txt" "$rel, $total lines" <<'PY'
 import re, sys
 text = re.sub(r"\s+", "", open(sys.argv[1]).read().replace("\u21aa", ""))
 name = re.sub(r"\s+", "", sys.argv[2])
-sys.exit(0 if re.search(r"Thecode:(?:(?!Thecode:).){0,300}?" +
+head = r"(?:Thecode|Thelesson[\u2019']sprograms?):"
+sys.exit(0 if re.search(head + r"(?:(?!" + head + r").){0,300}?" +
                         re.escape(name) + r"(?![0-9])", text) else 1)
 PY
             then

@@ -38,3 +38,32 @@ assert css, "no stylesheet makes listings wrap with a mark"
 base = css[0].rsplit("/", 1)[1]
 assert all(base in z.read(n).decode() for n in chapters), \
     "a chapter file without " + base
+
+# Each Part holds its chapters in the contents (nav.xhtml and toc.ncx):
+# Part I's entry lists lesson 01 inside it, Part II's lesson 20, and the
+# first appendix is a sibling of the Parts again.
+import xml.etree.ElementTree as ET
+X, N = "{http://www.w3.org/1999/xhtml}", "{http://www.daisy.org/z3986/2005/ncx/}"
+nav = ET.fromstring(z.read("EPUB/nav.xhtml"))
+top = next(n for n in nav.iter(X + "nav")
+           if n.get("{http://www.idpf.org/2007/ops}type") == "toc").find(X + "ol")
+entries = {"".join(li.find(X + "a").itertext()).strip(): li
+           for li in top.findall(X + "li")}
+ncx = ET.fromstring(z.read("EPUB/toc.ncx")).find(N + "navMap")
+points = {"".join(p.find(N + "navLabel").itertext()).strip(): p
+          for p in ncx.findall(N + "navPoint")}
+for where, tops, label in (("nav.xhtml", entries, lambda e: "".join(
+        e.find(X + "a").itertext())), ("toc.ncx", points, lambda e: "".join(
+        e.find(N + "navLabel").itertext()))):
+    for part, lesson in (("Part I", "Lesson 01"), ("Part II", "Lesson 20")):
+        held = [p for t, p in tops.items() if t.startswith(part + ":")]
+        assert held, "%s: no %s entry" % (where, part)
+        inside = [label(e) for e in held[0].iter() if e is not held[0] and
+                  e.tag in (X + "li", N + "navPoint")]
+        assert any(t.strip().startswith(lesson) for t in inside), \
+            "%s: %s does not hold %s" % (where, part, lesson)
+    assert not any(t.startswith("Lesson") for t in tops), \
+        where + ": a lesson beside the Parts"
+    assert any(t.startswith("Pitfalls") or t.endswith("Pitfalls")
+               for t in tops), where + ": the appendices inside a Part"
+print("the Parts hold their chapters in nav.xhtml and toc.ncx")
