@@ -138,6 +138,16 @@ answer() {
     assert_line "recv() with SO_RCVTIMEO, nothing sent: EAGAIN"
 }
 
+@test "manual-answers: edge-triggered epoll reports 2000 bytes once; the rest waits for EAGAIN" {
+    answer edge-trigger
+    assert_line "bytes queued at the server: 2000"
+    assert_line "edge-triggered epoll_wait(): EPOLLIN True"
+    assert_line "one recv(100): 100 bytes"
+    assert_line "epoll_wait() again, nothing new sent: no event"
+    assert_line "poll(), level-triggered, asked the same: POLLIN True"
+    assert_line "read on: 1900 bytes, then EAGAIN"
+}
+
 @test "manual-answers: after shutdown(SHUT_WR) the peer reads 0, and can still answer" {
     answer half-close
     assert_line "server reads: b'question\\n' b''"
@@ -173,6 +183,35 @@ answer() {
     done
     [ "${#missing[@]}" -eq 0 ] || {
         echo "no test makes these answers: ${missing[*]}" >&2
+        return 1
+    }
+}
+
+@test "manual-answers: the model paper's marks add up to the total it states" {
+    local paper total sum
+    # the paper: from its heading to the end of docs/manual-weeks.md
+    paper=$(sed -n '/{#exam}/,$p' "$ROOT/docs/manual-weeks.md")
+    total=$(grep -oP '^[A-Za-z ]+; \K[0-9]+(?= marks\.)' <<<"$paper")
+    [ -n "$total" ]
+    # each question ends its line with "(N marks)"
+    sum=$(($(grep -oP '\(\K[0-9]+(?= marks\)$)' <<<"$paper" | paste -sd+)))
+    [ "$(grep -c ' marks)$' <<<"$paper")" -ge 10 ]
+    [ "$sum" -eq "$total" ] || {
+        echo "the questions' marks add up to $sum, not $total" >&2
+        return 1
+    }
+}
+
+@test "manual-answers: the manual names no test file: it says what holds (docs/README.md says which test holds it)" {
+    local f hits=()
+    for f in lecturers.md manual-weeks.md manual-grading.md \
+        manual-assignments.md building.md; do
+        while IFS= read -r line; do
+            hits+=("docs/$f:$line")
+        done < <(grep -nE 'tests/[a-z0-9-]+\.bats|tests/run\b|tests/peers/' "$ROOT/docs/$f")
+    done
+    [ "${#hits[@]}" -eq 0 ] || {
+        printf '%s\n' "${hits[@]}" >&2
         return 1
     }
 }

@@ -362,10 +362,16 @@ function M.code_block_html(el, n)
   return pandoc.RawBlock("html", html)
 end
 
--- A key in running text ("Ctrl-C", "Ctrl-D,") is never broken at its
--- hyphen, on paper or on screen.
+-- A key in running text ("Ctrl-C", "Ctrl-D,") and a run's name in
+-- brackets (the manual's "[bind-in-use]") are never broken at a hyphen,
+-- on paper or on screen.
 function M.keys(el)
   local pre, key, post = el.text:match("^(.-)(Ctrl%-%a)(.*)$")
+  local bracketed = false
+  if not key then
+    pre, key, post = el.text:match("^(.-)(%[[%l%d]+%-[%l%d%-]*%])(.*)$")
+    bracketed = key ~= nil
+  end
   if not key then
     return nil
   end
@@ -374,7 +380,8 @@ function M.keys(el)
     out[#out + 1] = pandoc.Str(pre)
   end
   if latex() then
-    out[#out + 1] = pandoc.RawInline("latex", "\\mbox{" .. key .. "}")
+    local tex = bracketed and ("{[}" .. key:sub(2, -2) .. "{]}") or key
+    out[#out + 1] = pandoc.RawInline("latex", "\\mbox{" .. tex .. "}")
   else
     out[#out + 1] = pandoc.Span({ pandoc.Str(key) }, pandoc.Attr("", { "nobr" }))
   end

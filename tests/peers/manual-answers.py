@@ -7,6 +7,7 @@ seen) within a generous limit, never after a guessed time.
 """
 import errno
 import os
+import select
 import signal
 import socket
 import struct
@@ -368,6 +369,46 @@ def q_rcvtimeo():
         print("recv() with SO_RCVTIMEO, nothing sent: data")
     except OSError as e:
         print("recv() with SO_RCVTIMEO, nothing sent:", err(e))
+
+
+def q_edge_trigger():
+    """Edge-triggered epoll: 2000 bytes queued, one recv() of 100, then
+    epoll_wait() again with nothing new sent."""
+    c, a = pair()
+    c.sendall(b"x" * 2000)
+    # wait (blocking, within LIMIT) until all 2000 are in the server's queue
+    a.settimeout(None)
+    a.setsockopt(socket.SOL_SOCKET, socket.SO_RCVTIMEO,
+                 struct.pack("ll", int(LIMIT), 0))
+    queued = len(a.recv(2000, socket.MSG_PEEK | socket.MSG_WAITALL))
+    print("bytes queued at the server:", queued)
+    a.setblocking(False)
+    ep = select.epoll()
+    ep.register(a.fileno(), select.EPOLLIN | select.EPOLLET)
+    ev = ep.poll(LIMIT)
+    print("edge-triggered epoll_wait(): EPOLLIN",
+          bool(ev) and bool(ev[0][1] & select.EPOLLIN))
+    print("one recv(100):", len(a.recv(100)), "bytes")
+    print("epoll_wait() again, nothing new sent:",
+          "an event" if ep.poll(0) else "no event")
+    p = select.poll()
+    p.register(a.fileno(), select.POLLIN)
+    print("poll(), level-triggered, asked the same: POLLIN",
+          any(e & select.POLLIN for _, e in p.poll(0)))
+    total = 0
+    while True:
+        try:
+            chunk = a.recv(512)
+        except OSError as e:
+            print("read on:", total, "bytes, then", err(e))
+            break
+        if not chunk:
+            print("read on:", total, "bytes, then the end")
+            break
+        total += len(chunk)
+    ep.close()
+    c.close()
+    a.close()
 
 
 def q_half_close():
