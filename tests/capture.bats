@@ -33,15 +33,6 @@ line_of() {
     return 1
 }
 
-@test "capture: scripts/capture passes shellcheck" {
-    command -v shellcheck >/dev/null || skip "shellcheck is not installed"
-    # -x, from the top of the tree: with the libraries it sources.
-    cd "$ROOT"
-    run shellcheck -x scripts/capture
-    assert_success
-    assert_output ""
-}
-
 @test "capture: 04: handshake before accept returns, FIN after close" {
     need_capture
     run timeout "$WAIT_LONG" "$CAPTURE" 04

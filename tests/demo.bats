@@ -35,15 +35,6 @@ print_commands() {
     [ "${#CMDS[@]}" -eq 3 ]
 }
 
-@test "demo: scripts/demo passes shellcheck" {
-    command -v shellcheck >/dev/null || skip "shellcheck is not installed"
-    # -x, from the top of the tree: with the libraries it sources.
-    cd "$ROOT"
-    run shellcheck -x scripts/demo
-    assert_success
-    assert_output ""
-}
-
 @test "demo: --list names the three pairs; --help exits 0" {
     run "$DEMO" --list
     assert_success

@@ -44,15 +44,6 @@ ns_busy() {
     [[ "$SOCKSTEP_LAB" =~ ^sslt[0-9]+$ ]]
 }
 
-@test "lab: scripts/lab passes shellcheck" {
-    command -v shellcheck >/dev/null || skip "shellcheck is not installed"
-    # -x, from the top of the tree: with the libraries it sources.
-    cd "$ROOT"
-    run shellcheck -x scripts/lab
-    assert_success
-    assert_output ""
-}
-
 @test "lab: bad usage exits 2 naming the problem" {
     run "$LAB" --loss 101
     assert_failure 2

@@ -67,10 +67,16 @@ seed_server() {
 @test "narrate: the seeds' spinning server: the repeat is named, and 10,000 more rounds of it stay under 20 KB" {
     # at the normal priority: it spins only until the count is reached
     seed_server spin
-    # socat, not nc -N: it closes after half a second of the server's
-    # silence once its input has ended; this server never closes
-    run socat -t "$WAIT_LOOPBACK" - "TCP:127.0.0.1:$PORT" <<<"hi"
-    assert_success
+    local server=$BG_PID
+    # The client sends a line and shuts down its sending side, and stays
+    # (socat, not nc -N, which would wait for the server's close, and
+    # this server never closes) until teardown: not a moment longer than
+    # the count takes, since the server spins on a core as long as it
+    # runs. A client gone before the server's echo came would answer it
+    # with a reset, and the server's next recv() would fail.
+    # shellcheck disable=SC2016 # $1 and $2 are the inner shell's
+    start_bg "$BATS_TEST_TMPDIR/client" bash -c \
+        'exec socat -t "$1" - "TCP:127.0.0.1:$2" <<<hi' _ "$WAIT_LONG" "$PORT"
     # The program counts its own rounds, so the wait is for a count, not
     # for a time: on a loaded machine it only comes later. Each round
     # told in full would be some 80 bytes: 10,000 of them, 800 KB.
@@ -83,7 +89,7 @@ seed_server() {
     [ "$(grep -c '^recv(4, "", 1024, 0) = 0$' "$NAR")" -eq 3 ]
     assert_said 'recv() returned 0 and send() returned 0 on fd 4, 10 more times so far: the peer closed long ago, and the loop never looks'
     # it is still spinning: the narration did not stop the program
-    kill -0 "$BG_PID"
+    kill -0 "$server"
 }
 
 @test "narrate: curl from python3 -m http.server: the page alone on stdout, its connect() and GET told" {
