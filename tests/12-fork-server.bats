@@ -136,11 +136,17 @@ no_reset_said() {
 }
 
 @test "12-fork-server: a slow client holds up nobody: nc -N and socat are echoed meanwhile" {
-    start_server "$BATS_TEST_TMPDIR/server" 12-fork-server --count 3 --timeout 10
+    # The first client connects and says nothing until the other two
+    # have been echoed, whatever that takes on a busy machine (it used to
+    # hold 2 s, and under load nc and socat could take longer); then the
+    # test ends it. --timeout is the child's wait for it: longer than the
+    # test's own waits.
+    start_server "$BATS_TEST_TMPDIR/server" 12-fork-server --count 3 \
+        --timeout $((3 * WAIT_RUN))
     local server=$BG_PID
-    # The first client connects and says nothing for 2 s.
     start_bg "$BATS_TEST_TMPDIR/slow" "$PYTHON" "$ROOT/tests/hostile/peer.py" \
-        silent "$PORT" 2
+        silent "$PORT" $((3 * WAIT_RUN))
+    local slow=$BG_PID
     wait_for "$BATS_TEST_TMPDIR/server" "served by child" 5
     run timeout "$WAIT_RUN" nc -N 127.0.0.1 "$PORT" <<<"from nc"
     assert_output "from nc"
@@ -152,7 +158,8 @@ no_reset_said() {
         run timeout "$WAIT_RUN" nc -N 127.0.0.1 "$PORT" </dev/null
     fi
     kill -0 "$server" # still waiting for the silent client's child
-    wait_exit "$server" 10
+    kill "$slow"      # the silent client leaves: its child sees the end
+    wait_exit "$server" "$WAIT_RUN"
     [ "$EXIT_STATUS" -eq 0 ]
     run cat "$BATS_TEST_TMPDIR/server"
     assert_line --regexp "^client 127\.0\.0\.1:[0-9]+: 8 bytes echoed$"
