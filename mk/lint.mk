@@ -4,8 +4,11 @@
 #                       "N warnings generated." counts), then one line
 #                       saying what it checked and whether it is clean
 # make lint-cppcheck    the lessons, the other C (LINT_C) and the preload
-#                       library (LINT_GNU_C) with cppcheck
-# make lint-clang-tidy  the same with clang-tidy
+#                       library (LINT_GNU_C) with cppcheck, but for the
+#                       test programs tests/*.c (CPPCHECK_SKIP)
+# make lint-clang-tidy  all of it with clang-tidy; its static analyzer
+#                       only on the code we ship, not tests/ or bench/
+#                       (CLANG_TIDY_NO_ANALYZER)
 # make lint-shellcheck  every shell file (SH_*) with shellcheck
 # make lint-python      every Python file (PY_FILES) with pyflakes3
 # make lint-includes    each lesson includes the system headers it uses
@@ -115,8 +118,11 @@ PY_FILES        = $(sort $(filter %.py,$(LINT_FILES)) $(call \
 
 # What make lint checked, for its last line.
 LINT_WHAT = cppcheck, clang-tidy, clang-format and own includes on $(words $(LINT_SRCS)) \
-            lesson sources (with lessons/common/*.h), the first three on \
-            $(words $(LINT_OTHER_C) $(LINT_GNU_C)) other C files, shellcheck on \
+            lesson sources (with lessons/common/*.h), clang-tidy and \
+            clang-format on $(words $(LINT_OTHER_C) $(LINT_GNU_C)) other C files \
+            (cppcheck on $(words $(filter-out $(CPPCHECK_SKIP),$(LINT_OTHER_C) \
+            $(LINT_GNU_C))), the analyzer on $(words $(filter-out \
+            $(CLANG_TIDY_NO_ANALYZER),$(LINT_OTHER_C) $(LINT_GNU_C)))), shellcheck on \
             $(words $(SH_SCRIPTS) $(SH_LIBS) $(SH_BATS)) shell files, pyflakes \
             on $(words $(PY_FILES)) Python files, no timing asserted in tests/
 
