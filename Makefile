@@ -219,11 +219,17 @@ test-slow:
 # The lessons' own tests and the hostile, signal, bad-input and Python ones,
 # against the plain build: narration never changes what a lesson does.
 # (Tests that check narration itself skip there.)
+# PLAIN_DIR=build/O2/plain runs them against gcc's -O2 plain build
+# instead (mk/clang.mk's build-gcc-O2), as .ci/run does: it makes that
+# build anyway, so it runs the plain programs it has, and builds no
+# plain lessons at -O0 besides.
 PLAIN_TESTS ?= $(wildcard tests/[0-9]*.bats) tests/bad-input.bats \
                tests/hostile.bats tests/signals.bats tests/python.bats
+PLAIN_DIR   ?= $(BUILD)/plain
 test-plain:
-	@$(MAKE) $(BUILD_JOBS) all plain
-	SOCKSTEP_BIN=$(CURDIR)/$(BUILD)/plain tests/run $(PLAIN_TESTS)
+	@$(MAKE) $(BUILD_JOBS) all $(if $(filter $(BUILD)/plain,$(PLAIN_DIR)),plain,$(addprefix \
+	    $(PLAIN_DIR)/,$(LESSONS)))
+	SOCKSTEP_BIN=$(CURDIR)/$(PLAIN_DIR) tests/run $(PLAIN_TESTS)
 
 # 06's client with 100 MB of base64 text (1.8 million lines, each sent
 # and echoed before the next) through the 06 server and through socat:

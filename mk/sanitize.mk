@@ -1,8 +1,8 @@
 # make sanitize       every lesson built by clang at -O2 with
 #                     AddressSanitizer and UndefinedBehaviorSanitizer into
 #                     build/sanitize/ (same binary names as build/)
-# make test-sanitize  the bats files that start a lesson (SAN_TESTS),
-#                     against those builds
+# make test-sanitize  the bats files whose tests exercise a lesson
+#                     (SAN_TESTS, below), against those builds
 #
 # Uses the Makefile's LESSONS, SRC_*, STRICT and CFLAGS (see SAN_CFLAGS);
 # only the sanitizer flags are added here. A sanitizer report makes the
@@ -37,9 +37,24 @@ SAN_ENV    := ASAN_OPTIONS=exitcode=86:detect_leaks=1:strict_string_checks=1 \
 # (test_helper.bash, tests/lib/). TESTS=... on make's command line
 # chooses the files instead.
 SAN_STARTS := \$$BIN|\$$\{BIN|start_server|run_lesson|traced_client|need_world|greeted|full_queue_gives_up|silent_server_times_out
+# Of those, the files where a lesson is only the means, whose lines of
+# lesson code the lesson files and hostile, signals, bad-input, width and
+# truth run here already, with hostile peers: the checker's own files
+# (check*.bats, spec-keys.bats: a lesson server is what the checker
+# checks, its verdicts are the proof), the lecturer's kit (demo.bats: a
+# lesson holds a port; lab.bats: 08 and 09 in the lab's namespaces), the
+# manual's answers, narrate.bats (scripts/narrate on other programs; the
+# one test that starts 04 builds its own sanitized copy, in make test
+# too) and plain-portable.bats (programs it builds itself, strictly
+# POSIX). make test-all runs every one of them against the normal build.
+# Never here either: the book (built from build/, it skips) and valgrind
+# (which cannot run a sanitizer build, it skips).
+SAN_MEANS  := tests/check%.bats tests/spec-keys.bats tests/demo.bats \
+              tests/lab.bats tests/manual-answers.bats tests/narrate.bats \
+              tests/plain-portable.bats
 SAN_TESTS ?= $(filter-out tests/handout%.bats tests/valgrind.bats,$(if \
-    $(filter command line,$(origin TESTS)),$(TESTS),$(shell grep -lE \
-    '$(SAN_STARTS)' tests/*.bats)))
+    $(filter command line,$(origin TESTS)),$(TESTS),$(filter-out \
+    $(SAN_MEANS),$(shell grep -lE '$(SAN_STARTS)' tests/*.bats))))
 
 .PHONY: sanitize test-sanitize
 
