@@ -730,7 +730,7 @@ EOF
     run grep -cE '\[as in |\[why: shown before\]' "$BATS_FILE_TMPDIR/handout.txt"
     assert_output 0
     # A transcript's title counts the notes it left out.
-    grep -qE '\(excerpt; [0-9]+ notes? left out\)' "$BATS_FILE_TMPDIR/handout.txt"
+    grep -qE '\(excerpt, [0-9]+ notes? cut\)' "$BATS_FILE_TMPDIR/handout.txt"
 }
 
 @test "handout: the runs start with only fds 0-2 open, whoever runs the build" {
