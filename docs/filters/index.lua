@@ -6,7 +6,7 @@ index points to the first mention: a name in inline code (`bind()`,
 `bind(fd, ...)` and `bind` are one entry), a term in a paragraph, or,
 when the prose does not name it, the first line of a listing printed
 there that does. A section that names it nowhere stops the build. The
-glossary's terms are indexed where they are defined, as well. On paper
+glossary's terms the table lists are indexed where they are defined too. On paper
 each place gets a LaTeX \index entry (imakeidx; the main place's page
 in bold); on screen an anchor, and an "Index" section at the end links
 to them by section number, the main one in bold.
@@ -318,13 +318,16 @@ local function index_glossary(dl)
     flush()
     local id = not latex() and new_id() or nil
     for _, k in ipairs(keys) do
-      local e = entries[k[1]] or entry(k[1], k[2])
-      -- A term the table does not list has its main place here.
-      local place = #e.places == 0 and { id = "glossary", main = true } or place_plain
-      if latex() then
-        term:insert(pandoc.RawInline("latex", latex_entry(e.key, place.main, place.sub)))
-      else
-        note(e, place, id)
+      -- A term the table does not list is left to the glossary, which is
+      -- in order already: an entry that pointed only there would send
+      -- the reader round by the index for nothing.
+      local e = entries[k[1]]
+      if e and #e.places > 0 then
+        if latex() then
+          term:insert(pandoc.RawInline("latex", latex_entry(e.key, false)))
+        else
+          note(e, place_plain, id)
+        end
       end
     end
     if id then
