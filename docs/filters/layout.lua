@@ -675,22 +675,14 @@ local function keep_table_rows(t)
   return pandoc.RawBlock("latex", head .. table.concat(lines, "\n") .. "\n" .. tail)
 end
 
--- A run-on chapter starts on the page before when this many lines are
--- left (preamble.tex: \ssrunon's default); its title, the gap above it
--- and its line of contents take about RUNON_TITLE_LINES.
-local RUNON_LINES = 16
-local RUNON_TITLE_LINES = 8
-
 function M.paper_blocks(blocks)
   local out = pandoc.List()
-  local pending_runon
   local kept_list = false
   for i, b in ipairs(blocks) do
     local nxt = blocks[i + 1]
     local prev = blocks[i - 1]
     local after_heading = prev ~= nil and prev.t == "Header"
     if b.t == "Header" and b.level == 1 then
-      pending_runon = nil
       local num = b.attributes["number"]
       if b.attributes["first-appendix"] then
         out:insert(pandoc.RawBlock("latex", "\\appendix"))
@@ -717,12 +709,7 @@ function M.paper_blocks(blocks)
           (para and para_lines(blocks[i + 2]) or 0), "ssfigureroom"))
         out:insert(pandoc.RawBlock("latex", group .. "\\ssrunonat{\\ssfigneed}"))
       elseif runon then
-        -- Its first section's heading keeps room of its own (below): the
-        -- chapter's title, its contents line and that room go on this
-        -- page together, or the title would end the page alone.
-        pending_runon = { raw = pandoc.RawBlock("latex", group .. "\\ssrunon"),
-          group = group }
-        out:insert(pending_runon.raw)
+        out:insert(pandoc.RawBlock("latex", group .. "\\ssrunon"))
       elseif group then
         out:insert(pandoc.RawBlock("latex", group))
       end
@@ -833,14 +820,6 @@ function M.paper_blocks(blocks)
       if fig then
         out:insert(figure_room(fig, HEADING_LINES + CAPTION_LINES +
           (is_figure(nxt) and 0 or para_lines(nxt))))
-      end
-      if pending_runon then
-        local need = RUNON_TITLE_LINES + math.min(room, part or room)
-        if need > RUNON_LINES then
-          pending_runon.raw.text = pending_runon.group ..
-            "\\ssrunonat{" .. need .. "\\baselineskip}"
-        end
-        pending_runon = nil
       end
       out:insert(need_room(room, part))
       out:insert(b)

@@ -722,14 +722,17 @@ def main():
             text = e["label"]
             if e["again"]:
                 text += " (retransmitted)"
+            lines = [text]
             if e["dropped"]:
-                text += " (dropped)"
+                # on a line of its own: centred on the arrow, clear of
+                # the cross mscgen draws three quarters along it
+                lines.append("(dropped)")
             if e["again"] or e["rst"] or e["dropped"]:
                 extra = ', linecolour="red", textcolour="red"'
             # A dropped packet: mscgen's arrow for a message lost ("-x").
             out.append('  %s %s %s [label="%s", id="%s"%s];' %
                        (e["src"], "-x" if e["dropped"] else "->", e["dst"],
-                        esc(text), ms, extra))
+                        label(lines), ms, extra))
         elif k == "state":
             out.append('  %s abox %s [label="%s", textbgcolour="#e8f0ff"];'
                        % (e["lane"], e["lane"], esc(e["state"])))
