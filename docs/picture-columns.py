@@ -128,6 +128,8 @@ def excerpt(start_text, end_text, src, out_path):
         # The times (mscgen's ids, in 8 px type): 10 px, to be read.
         if tag(e) == "text" and e.get("font-size") == "8":
             e.set("font-size", "10")
+            # mscgen sets it against the label's last letter: a gap.
+            e.set("x", "%g" % (float(e.get("x")) + 4))
             e.attrib.pop("textLength", None)
         out.append(e)
     ET.ElementTree(out).write(out_path, encoding="unicode")

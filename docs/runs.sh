@@ -510,8 +510,8 @@ EOF
     shows lecturers.gradebook '^brian,Brian Kernighan,84$' "Brian's grade"
     shows lecturers.gradebook '^ken,Ken Thompson,$' "an empty grade for no submission"
     grade lecturers.brian 1 \
-        "cc -o brian-calc submissions/brian/calc.c; scripts/check --spec calc.spec --only empty-line -- ./brian-calc {port}" -- \
-        bash -c "cc -o brian-calc submissions/brian/calc.c && exec \"\$1\" scripts/check --spec calc.spec --only empty-line -- ./brian-calc '{port}'" brian "$PYTHON"
+        "cc -o calc submissions/brian/calc.c; scripts/check --spec calc.spec --only empty-line -- ./calc {port}" -- \
+        bash -c "cc -o calc submissions/brian/calc.c && exec \"\$1\" scripts/check --spec calc.spec --only empty-line -- ./calc '{port}'" brian "$PYTHON"
     shows lecturers.brian 'killed by SIGSEGV' "the crash"
 }
 # A lecturer grades as an ordinary user: the batch warns root that its

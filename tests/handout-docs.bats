@@ -519,7 +519,7 @@ EOF
     local html=$output
     run grep -c 'left out\]' <<<"$html"
     assert_output 0
-    grep -qF "the run ($((all - 1)) notes left out)" <<<"$html"
+    grep -qF "the run ($((all - 1)) notes cut)" <<<"$html"
     run grep -cE '<span class="tl (note|kernel)"' <<<"$html"
     assert_output 1
     # The lines shown are the run's without its notes but the one kept.
@@ -533,14 +533,14 @@ EOF
     local tex=$output
     run grep -c 'left out\]' <<<"$tex"
     assert_output 0
-    grep -qF "($((all - 1)) notes left out)" <<<"$tex"
+    grep -qF "($((all - 1)) notes cut)" <<<"$tex"
     # PAT#1 keeps only the first line PAT matches: fd 3's kernel line,
     # not fd 4's, besides the SOCK_DGRAM note.
     grep -q '^    kernel: fd 4 ' "$run"
     sed -i 's/keep-notes="/&^    kernel: fd#1; /' "$md"
     run pandoc "$md" --lua-filter docs/include.lua -M runs-dir="$ROOT/build/runs" -t html5
     assert_success
-    grep -qF "the run ($((all - 2)) notes left out)" <<<"$output"
+    grep -qF "the run ($((all - 2)) notes cut)" <<<"$output"
     run grep -oE '<span class="tl kernel"[^>]*>kernel: fd [0-9]' <<<"$output"
     assert_output --regexp '>kernel: fd 3$'
     # A pattern that keeps no note of the excerpt stops the build.

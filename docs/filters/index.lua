@@ -6,7 +6,7 @@ index points to the first mention: a name in inline code (`bind()`,
 `bind(fd, ...)` and `bind` are one entry), a term in a paragraph, or,
 when the prose does not name it, the first line of a listing printed
 there that does. A section that names it nowhere stops the build. The
-glossary's terms are indexed where they are defined, as well. On paper
+glossary's terms the table lists are indexed where they are defined too. On paper
 each place gets a LaTeX \index entry (imakeidx; the main place's page
 in bold); on screen an anchor, and an "Index" section at the end links
 to them by section number, the main one in bold.
@@ -52,7 +52,11 @@ local function load_table()
       local mains = 0
       for p in places:gmatch("%S+") do
         local main = p:sub(1, 1) == "*"
-        e.places[#e.places + 1] = { id = main and p:sub(2) or p, main = main }
+        -- (ID:WORDS: the mention there is a sub-entry, WORDS its words,
+        -- "_" for a space: "l05-call:by_a_client")
+        local id, sub = (main and p:sub(2) or p):match("^([^:]+):?(.*)$")
+        e.places[#e.places + 1] = { id = id, main = main,
+          sub = sub ~= "" and sub:gsub("_", " ") or nil }
         mains = mains + (main and 1 or 0)
       end
       if mains ~= 1 then
@@ -84,11 +88,16 @@ end
 -- spelt differently, and makeindex would list the name twice. The main
 -- place's page is bold (docs/pdflatex-until-stable.sh drops a plain
 -- mention of the same page, which makeindex would print beside it).
-local function latex_entry(key, main)
+local function latex_entry(key, main, sub)
   local shown = latex_escape(key)
   -- makeindex's own characters are quoted with ".
   local sort = key:gsub('(["!@|])', '"%1')
   shown = shown:gsub('(["!@|])', '"%1')
+  if sub then
+    -- a sub-entry, under the term: "bind() / port 0"
+    sort = sort .. "@" .. shown .. "!" .. sub:gsub('(["!@|])', '"%1')
+    shown = latex_escape(sub):gsub('(["!@|])', '"%1')
+  end
   return "\\index{" .. sort .. "@" .. shown .. (main and "|textbf" or "") .. "}"
 end
 
@@ -105,7 +114,8 @@ local labels = {}
 -- Note a place of e (screen).
 local positions = {}
 local function note(e, place, id)
-  e.where[#e.where + 1] = { label = labels[place.id], id = id, main = place.main,
+  e.where[#e.where + 1] = { label = labels[place.id] ..
+    (place.sub and " (" .. place.sub .. ")" or ""), id = id, main = place.main,
     pos = positions[place.id] }
 end
 
@@ -122,7 +132,7 @@ local function mark_prose(e, place, blocks)
           il.text:match("= %-1 ([%u%d]+)") == e.key) then
         done = true
         if latex() then
-          inl:insert(i + 1, pandoc.RawInline("latex", latex_entry(e.key, place.main)))
+          inl:insert(i + 1, pandoc.RawInline("latex", latex_entry(e.key, place.main, place.sub)))
         else
           local id = new_id()
           inl[i] = pandoc.Span({ il }, pandoc.Attr(id))
@@ -141,7 +151,7 @@ local function mark_prose(e, place, blocks)
     if text:find(e.key:lower(), 1, true) then
       done = true
       if latex() then
-        b.content:insert(1, pandoc.RawInline("latex", latex_entry(e.key, place.main)))
+        b.content:insert(1, pandoc.RawInline("latex", latex_entry(e.key, place.main, place.sub)))
       else
         local id = new_id()
         b.content:insert(1, pandoc.Span({}, pandoc.Attr(id)))
@@ -194,7 +204,7 @@ local function mark_listing(e, place, blocks)
               if s and not line:sub(f + 1, f + 1):match("[%w_]") and
                   not line:sub(s - 1, s - 1):match("[%w_]") then
                 found = true
-                line = line .. latex_entry(e.key, place.main)
+                line = line .. latex_entry(e.key, place.main, place.sub)
               end
             end
             lines[#lines + 1] = line
@@ -237,7 +247,7 @@ local function mark_transcript(e, place, blocks)
           b.text:find("\n\\SST%a+{" .. name:gsub("_", "%%_") .. "%(")) then
       if latex() then
         local text = b.text:gsub("(\\hypertarget{[^}]*}{})", function(t)
-          return t .. latex_entry(e.key, place.main)
+          return t .. latex_entry(e.key, place.main, place.sub)
         end, 1)
         blocks[i] = pandoc.RawBlock("latex", text)
       else
@@ -264,7 +274,7 @@ local function mark_heading(e, place, blocks)
   end
   for _, b in ipairs(blocks) do
     if b.t == "Para" then
-      b.content:insert(1, pandoc.RawInline("latex", latex_entry(e.key, place.main)))
+      b.content:insert(1, pandoc.RawInline("latex", latex_entry(e.key, place.main, place.sub)))
       return true
     end
   end
@@ -308,13 +318,16 @@ local function index_glossary(dl)
     flush()
     local id = not latex() and new_id() or nil
     for _, k in ipairs(keys) do
-      local e = entries[k[1]] or entry(k[1], k[2])
-      -- A term the table does not list has its main place here.
-      local place = #e.places == 0 and { id = "glossary", main = true } or place_plain
-      if latex() then
-        term:insert(pandoc.RawInline("latex", latex_entry(e.key, place.main)))
-      else
-        note(e, place, id)
+      -- A term the table does not list is left to the glossary, which is
+      -- in order already: an entry that pointed only there would send
+      -- the reader round by the index for nothing.
+      local e = entries[k[1]]
+      if e and #e.places > 0 then
+        if latex() then
+          term:insert(pandoc.RawInline("latex", latex_entry(e.key, false)))
+        else
+          note(e, place_plain, id)
+        end
       end
     end
     if id then

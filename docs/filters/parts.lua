@@ -181,8 +181,10 @@ function M.check_adds(div)
       end
     end,
   })
+  -- (--host and --port, which every program from lesson 02 on takes,
+  -- the appendix's first paragraph names once for all)
   for o in pairs(opts) do
-    if not named[o] then
+    if not named[o] and o ~= "host" and o ~= "port" then
       common.fail("::: adds (" .. prog .. "): it does not name --" .. o ..
         ", an option the program takes")
     end
@@ -272,7 +274,9 @@ function M.blocks(blocks)
         end
         j = j + 1
       end
-      if #sections > 1 then
+      -- ({.no-contents}: a chapter of short sections, each a few lines,
+      -- the whole read in a page or two, as the pitfalls are)
+      if #sections > 1 and not b.classes:includes("no-contents") then
         out:insert(chapter_contents(sections))
       end
     else

@@ -167,7 +167,7 @@ end
 -- matches none of the patterns is left out too, also with no line in
 -- its place; a pattern PAT#N keeps only the first N lines it matches
 -- (the first client's kernel line of three alike). Returns the lines and how many notes were left out, which
--- the transcript's title says ("3 notes left out").
+-- the transcript's title says ("3 notes cut").
 local function drop_seen_notes(lines, first, last, all, skip, kept)
   local out, dropped = {}, 0
   local function left_out(line)
@@ -422,9 +422,9 @@ function M.include_run(el)
     el.attributes["notes"] == "all", skip, kept)
   if dropped > 0 then
     local said = dropped .. (dropped == 1 and " note" or " notes") ..
-      " left out"
+      " cut"
     local head = title:match("^(.*) %(excerpt%)$")
-    title = head and (head .. " (excerpt; " .. said .. ")") or
+    title = head and (head .. " (excerpt, " .. said .. ")") or
       (title .. " (" .. said .. ")")
   end
   local heading = label and ("Transcript " .. label .. ": " .. title) or title

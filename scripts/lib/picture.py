@@ -46,6 +46,7 @@ import sys
 WRAP = 30  # characters on one line of a box (a lane is 225 px wide)
 HSCALE = 0.75  # 450 px for two lanes: at 390 px its text is still 10 px
 PENDING = "called, not returned when the run ended"
+CALLED = " called"  # a call's first box: made, not yet returned
 QUOTED = 12  # characters of a quoted string shown; the transcript has more
 
 STAMP = re.compile(r"^(?P<tag>\[(?:pid|child) (?P<pid>\d+)\] )?"
@@ -358,6 +359,71 @@ def short(text):
     return re.sub(r'"((?:[^"\\]|\\.)*)"(\.\.\.)?', cut, text)
 
 
+# In a box, a long call keeps what the picture is about, and "..." for
+# the rest (the transcript beside it has every argument): its first
+# argument (the descriptor), a quoted string (the bytes), a constant that
+# names an option, a family or a type, and the address of a call that
+# names the peer or the socket's own. Fewer columns of text: a box of one
+# line, mostly, that can be read where the chart is printed small.
+ADDRESS_CALLS = ("bind", "connect", "accept", "accept4", "getpeername")
+KEPT_ARG = re.compile(r'^(?:"|(?:SO|TCP|IP|IPV6|SHUT|AF|PF|SOCK|EPOLL|POLL)_)')
+ADDR_ARG = re.compile(r"^(?:\d+\.\d+\.\d+\.\d+|\[[0-9a-fA-F:.]*\]):\d+$")
+
+
+def split_args(args):
+    """The arguments of a call, split at each ", " outside quotes and
+    brackets."""
+    parts, depth, quoted, cur, i = [], 0, False, "", 0
+    while i < len(args):
+        c = args[i]
+        if quoted:
+            cur += c
+            if c == "\\" and i + 1 < len(args):
+                cur += args[i + 1]
+                i += 1
+            elif c == '"':
+                quoted = False
+        elif c == '"':
+            quoted = True
+            cur += c
+        elif c in "{[(":
+            depth += 1
+            cur += c
+        elif c in "}])":
+            depth -= 1
+            cur += c
+        elif c == "," and depth == 0 and args[i + 1:i + 2] == " ":
+            parts.append(cur)
+            cur = ""
+            i += 1
+        else:
+            cur += c
+        i += 1
+    parts.append(cur)
+    return parts
+
+
+def brief(text, room=WRAP):
+    """A call's text ("name(args)" and perhaps " = result") as a box
+    shows it: whole when it fits on a line, else its arguments that
+    teach, and "..." for the others."""
+    m = re.match(r"^(\w+)\((.*)\)((?: = .*)?)$", text)
+    if len(text) <= room or not m:
+        return text
+    name, args, rest = m.groups()
+    parts = split_args(args)
+    kept = parts[:1] + [a for a in parts[1:] if KEPT_ARG.match(a) or
+                        (name in ADDRESS_CALLS and ADDR_ARG.match(a))]
+    if len(kept) < len(parts):
+        kept.append("...")
+    out = "%s(%s)%s" % (name, ", ".join(kept), rest)
+    if len(out) > room:
+        # still two lines: the address too is left to the transcript
+        kept = parts[:1] + [a for a in parts[1:] if KEPT_ARG.match(a)] + ["..."]
+        out = "%s(%s)%s" % (name, ", ".join(kept), rest)
+    return out
+
+
 def label(lines):
     return "\\n".join(esc(x) for x in lines)
 
@@ -656,14 +722,17 @@ def main():
             text = e["label"]
             if e["again"]:
                 text += " (retransmitted)"
+            lines = [text]
             if e["dropped"]:
-                text += " (dropped)"
+                # on a line of its own: centred on the arrow, clear of
+                # the cross mscgen draws three quarters along it
+                lines.append("(dropped)")
             if e["again"] or e["rst"] or e["dropped"]:
                 extra = ', linecolour="red", textcolour="red"'
             # A dropped packet: mscgen's arrow for a message lost ("-x").
             out.append('  %s %s %s [label="%s", id="%s"%s];' %
                        (e["src"], "-x" if e["dropped"] else "->", e["dst"],
-                        esc(text), ms, extra))
+                        label(lines), ms, extra))
         elif k == "state":
             out.append('  %s abox %s [label="%s", textbgcolour="#e8f0ff"];'
                        % (e["lane"], e["lane"], esc(e["state"])))
@@ -671,18 +740,19 @@ def main():
             made = e["made"] or e["text"]
             out.append('  %s box %s [label="%s"];' %
                        (e["lane"], e["lane"],
-                        label(wrap(short(made) + " ... called"))))
+                        label(wrap(brief(short(made), WRAP - len(CALLED))
+                                   + CALLED))))
         elif k == "pending":
             out.append('  %s box %s [label="%s", textcolour="#606060"];' %
                        (e["lane"], e["lane"],
-                        label(wrap(short(e["made"]) + " ... " + PENDING))))
+                        label(wrap(brief(short(e["made"])) + " " + PENDING))))
         else:  # a call shown whole, or its return
             text = e["text"]
             m = re.match(r"^(.*?\s=\s-?\d+(?: E[A-Z0-9]+)?)", text)
             if m:
                 text = m.group(1)  # errno's message left to the narration
             out.append('  %s box %s [label="%s"%s];' %
-                       (e["lane"], e["lane"], label(wrap(short(text))),
+                       (e["lane"], e["lane"], label(wrap(brief(short(text)))),
                         ', textcolour="red"' if e.get("ret") == -1 else ""))
     out.append("}")
     if a.alt:
