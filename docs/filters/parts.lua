@@ -192,10 +192,9 @@ function M.check_adds(div)
 end
 
 -- On paper, a section {.screen-only} is left out, with its subsections:
--- appendix H's notes on the lines of the lesson programs, which the
--- paper does not print (the HTML and the EPUB print them whole). Its
--- heading and its ::: adds stay, as one paragraph that starts with the
--- heading's words in bold, so that links to it land there.
+-- appendix H's lesson programs, which the paper does not print (the
+-- HTML and the EPUB print them whole, each with its ::: adds). Its
+-- anchor stays, so that links to it land in the appendix.
 function M.drop_screen_only(blocks)
   local out, skip = pandoc.List(), nil
   for _, b in ipairs(blocks) do
@@ -204,27 +203,10 @@ function M.drop_screen_only(blocks)
     end
     if not skip and b.t == "Header" and b.classes:includes("screen-only") then
       skip = b.level
-      local head = pandoc.List({ pandoc.RawInline("latex",
+      -- Only its anchor stays, so that links to it land in the appendix.
+      out:insert(pandoc.RawBlock("latex",
           "\\phantomsection\\hypertarget{" .. b.identifier .. "}{}\\label{" ..
-          b.identifier .. "}"),
-        pandoc.Strong(b.content), pandoc.Str("."), pandoc.Space() })
-      out:insert(pandoc.Div({}, pandoc.Attr("", { "adds-head" },
-        { id = b.identifier })))
-      out[#out].content = { pandoc.Plain(head) }
-    elseif skip and b.t == "Div" and b.classes:includes("adds") then
-      local first = out[#out]
-      if first and first.t == "Div" and first.classes:includes("adds-head") and
-        b.content[1] and b.content[1].t == "Para" then
-        local para = b.content[1]
-        local inl = first.content[1].content
-        inl:extend(para.content)
-        out[#out] = pandoc.Para(inl)
-        for k = 2, #b.content do
-          out:insert(b.content[k])
-        end
-      else
-        out:extend(b.content)
-      end
+          b.identifier .. "}"))
     elseif not skip then
       out:insert(b)
     end
