@@ -17,6 +17,7 @@ from .batch import KERNEL_LIMIT, BuildFailed, build, holders, proto_of
 from .checks import Result
 from .options import HELP, parse, validate
 from .procfs import become_subreaper, net_table
+from .clock import RULE as LIMITS_RULE
 from .report import Reporter, wrap
 from .words import plural, printable
 from .runner import Run, run_checks, stop_everything
@@ -49,6 +50,7 @@ def list_checks():
     print("Every check starts the program afresh and has its own time "
           "limit;\nthe program is killed (its whole process group) at the "
           "end of each.")
+    print(wrap(LIMITS_RULE, ""))
 
 
 def single(opts, tmpdir, reporter_for=Reporter, out=None, source_dir=None):

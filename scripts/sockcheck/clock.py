@@ -30,11 +30,12 @@ CEILING = 10
 LOOK_EVERY = 0.02
 PIDS_EVERY = 0.5
 
-RULE = ("A limit counts the program's own time: wall time less the time "
-        "its processes were ready to run but waited for a CPU (a busy "
-        "machine, a CPU quota), read from /proc; a program blocked in a "
-        "call uses it at wall speed. No wait lasts more than %d times its "
-        "limit." % CEILING)
+RULE = ("A limit that waits for the program (its reply, its output, its "
+        "end, its listening socket, --wait) counts the program's own time: "
+        "the wall time less the time its processes were ready to run but "
+        "waited for a CPU (on a busy machine, under a CPU quota), read "
+        "from /proc; a program blocked in a call uses its limit at wall "
+        "speed. No such wait lasts more than %d times its limit." % CEILING)
 
 
 def thread_times(pid):
@@ -59,13 +60,15 @@ def thread_times(pid):
 
 class Budget:
     """limit seconds of the program's time (the module's story); prog is
-    a Program (its pids()), or None for wall time."""
+    a Program (its pids()), or None for wall time; start, the clock's
+    time it counts from (now by default)."""
 
-    def __init__(self, prog, limit, ceiling=CEILING, clock=time.monotonic):
+    def __init__(self, prog, limit, start=None, ceiling=CEILING,
+                 clock=time.monotonic):
         self.prog = prog
         self.limit = limit
         self.clock = clock
-        self.t0 = clock()
+        self.t0 = clock() if start is None else start
         self.hard = self.t0 + max(limit * ceiling, limit + 1.0)
         self.lost = 0.0
         self.pids = []

@@ -400,13 +400,13 @@ class UdpPeer:
         """Datagrams until limit seconds pass, or, once prog has ended,
         quiet seconds more."""
         got = []
-        deadline = time.monotonic() + limit
+        budget = Budget(prog, limit)  # the program's time (clock.py)
         ended = None
         while True:
             now = time.monotonic()
             if prog is not None and ended is None and not prog.alive():
                 ended = now
-            if now > deadline or (ended is not None and now - ended > quiet):
+            if budget.over() or (ended is not None and now - ended > quiet):
                 return got
             self.s.settimeout(0.05)
             try:
