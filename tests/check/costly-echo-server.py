@@ -26,8 +26,9 @@ while True:
         c.close()
         continue
     s.close()
-    start = time.process_time()
-    while time.process_time() - start < COST:
+    # a lower bound: at least COST of CPU spent, nothing judged
+    start = time.process_time()  # lower bound, as above
+    while time.process_time() - start < COST:  # lower bound, as above
         pass
     try:
         data = c.recv(65536)
