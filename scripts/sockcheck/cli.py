@@ -47,10 +47,10 @@ def list_checks():
                "(in scripts/sockcheck/specs/) that its own do not make: "
                + "; ".join("%s, %s" % (kind, KIND_SPEC[kind])
                            for kind in KINDS) + ".", ""))
+    print(wrap(LIMITS_RULE, ""))
     print("Every check starts the program afresh and has its own time "
           "limit;\nthe program is killed (its whole process group) at the "
           "end of each.")
-    print(wrap(LIMITS_RULE, ""))
 
 
 def single(opts, tmpdir, reporter_for=Reporter, out=None, source_dir=None):
