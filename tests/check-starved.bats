@@ -16,8 +16,8 @@ setup() {
         skip "tests/slow cannot run here (root and a cgroup CPU controller)"
 }
 
-@test "check-starved: an echo server that needs 60 ms of CPU a client, under 1% of a CPU, is echoed in time" {
-    # costly-echo-server.py spends 60 ms of CPU time on each client: 6 s
+@test "check-starved: an echo server that needs 40 ms of CPU a client, under 1% of a CPU, is echoed in time" {
+    # costly-echo-server.py spends 40 ms of CPU time on each client: 4 s
     # and more of wall time under this quota, more than one-line's 3 s; a
     # wall clock failed it ("no echo")
     check --only one-line,silent-client echo-server -- \

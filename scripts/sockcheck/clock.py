@@ -24,7 +24,7 @@ import os
 import time
 
 # The most a wait lasts, in wall time, as a multiple of its limit.
-CEILING = 10
+CEILING = 3
 # How often the program's threads are read, at most (seconds); and how
 # often its list of processes (a scan of /proc) is made again.
 LOOK_EVERY = 0.02

@@ -3,8 +3,8 @@
 # for each client, and it first spends COST seconds of its own CPU time
 # (a server that loads or computes something for each client, as one
 # that starts a new interpreter does), then echoes every byte back until
-# the client closes. On a quiet machine that is 60 ms; under a CPU quota
-# of 1% of one CPU, 6 s and more of wall time, longer than one-line's
+# the client closes. On a quiet machine that is 40 ms; under a CPU quota
+# of 1% of one CPU, 4 s and more of wall time, longer than one-line's
 # 3 s: tests/check-starved.bats wants it passed all the same.
 #     python3 costly-echo-server.py PORT
 import os
@@ -13,7 +13,7 @@ import socket
 import sys
 import time
 
-COST = 0.06
+COST = 0.04
 
 signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # children reaped for us
 s = socket.socket()
