@@ -11,6 +11,7 @@ import threading
 import time
 
 from .common import LOCAL
+from .clock import Budget
 
 # <linux/in.h>, <linux/in6.h>: Python's socket module lacks them
 IP_RECVERR = 11
@@ -76,6 +77,7 @@ class Client:
         if rcvbuf is not None:  # before connect(): the window it offers
             self.s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, rcvbuf)
         self.s.connect((prog.host, prog.port))
+        self.prog = prog  # its time counts the limits (clock.Budget)
         self.closed = False
         # On a fixed port, a connection that the program closed first
         # would leave its end in TIME_WAIT, and a program without
@@ -91,14 +93,14 @@ class Client:
     def read(self, want, limit, until_eof=False):
         """Read until want bytes (or EOF if until_eof) or limit seconds.
         Returns (data, how): how is 'ok', 'eof', 'timeout', 'reset' or an
-        error text."""
-        deadline = time.monotonic() + limit
+        error text. The limit counts the program's time (clock.py)."""
+        budget = Budget(self.prog, limit)
         data = bytearray()
         while until_eof or len(data) < want:
-            left = deadline - time.monotonic()
+            left = budget.left(0.5)
             if left <= 0:
                 return bytes(data), "timeout"
-            self.s.settimeout(min(left, 0.5))
+            self.s.settimeout(left)
             try:
                 chunk = self.s.recv(1 << 16)
             except socket.timeout:
@@ -398,13 +400,13 @@ class UdpPeer:
         """Datagrams until limit seconds pass, or, once prog has ended,
         quiet seconds more."""
         got = []
-        deadline = time.monotonic() + limit
+        budget = Budget(prog, limit)  # the program's time (clock.py)
         ended = None
         while True:
             now = time.monotonic()
             if prog is not None and ended is None and not prog.alive():
                 ended = now
-            if now > deadline or (ended is not None and now - ended > quiet):
+            if budget.over() or (ended is not None and now - ended > quiet):
                 return got
             self.s.settimeout(0.05)
             try:

@@ -10,6 +10,7 @@ import socket
 import time
 
 from . import checks
+from .clock import Budget
 from .checks import GONE_HINT, ended_by_itself, killed_by_sigpipe, last_words
 from .peers import SIZEOF, SIZEOF_WORDS, UdpPeer, connect
 from .procfs import Sock, net_table
@@ -77,9 +78,12 @@ class Talk:
         came before a pause): (bytes or None, how)."""
         if self.u:
             socks = [self.u.s] + [a.s for a in self.aside]
-            ready = select.select(socks, [], [], limit)[0]
-            if not ready:
-                return None, "timeout"
+            budget, ready = Budget(self.prog, limit), []
+            while not ready:
+                left = budget.left(0.5)
+                if left <= 0:
+                    return None, "timeout"
+                ready = select.select(socks, [], [], left)[0]
             try:
                 data, _ = ready[0].recvfrom(1 << 16)
             except OSError as e:
@@ -94,12 +98,12 @@ class Talk:
             return self.exactly(pattern.size, limit)
         if self.spec.newline == "no":
             return self.unframed(limit, pattern)
-        deadline = time.monotonic() + limit
+        budget = Budget(self.prog, limit)
         while b"\n" not in self.buf:
-            left = deadline - time.monotonic()
+            left = budget.left(0.5)
             if left <= 0:
                 return None, "timeout"
-            chunk, how = self.recv_some(min(left, 0.5))
+            chunk, how = self.recv_some(left)
             if how == "timeout":
                 continue
             if how != "ok":
@@ -117,12 +121,12 @@ class Talk:
 
     def exactly(self, size, limit):
         """The next size bytes (a binary field): (bytes or None, how)."""
-        deadline = time.monotonic() + limit
+        budget = Budget(self.prog, limit)
         while len(self.buf) < size:
-            left = deadline - time.monotonic()
+            left = budget.left(0.5)
             if left <= 0:
                 return None, "timeout"
-            chunk, how = self.recv_some(min(left, 0.5))
+            chunk, how = self.recv_some(left)
             if how == "timeout":
                 continue
             if how != "ok":
@@ -156,13 +160,12 @@ class Talk:
     def unframed(self, limit, pattern=None):
         """The next reply of a protocol without line ends: (bytes or
         None, how)."""
-        deadline = time.monotonic() + limit
+        budget = Budget(self.prog, limit)
         while True:
-            now = time.monotonic()
-            if not self.buf and now >= deadline:
+            if not self.buf and budget.over():
                 return None, "timeout"
             if not self.buf:
-                wait = min(deadline - now, 0.5)
+                wait = budget.left(0.5)
             elif pattern is not None and matches(pattern, self.buf):
                 wait = self.PAUSE_MATCHED
             else:
@@ -412,10 +415,10 @@ def relayed(talk, pat, lineno, r):
     the spec's timeout (lines before it, such as "client 2 joined", are
     passed over); else a sentence on what each client got."""
     other, limit = talk.other, talk.spec.timeout
-    deadline = time.monotonic() + limit
+    budget = Budget(talk.prog, limit)
     passed = []
     while True:
-        left = deadline - time.monotonic()
+        left = 0 if budget.over() else limit - budget.elapsed()
         got, how = other.line(left, pat) if left > 0 else (None, "timeout")
         if got is None:
             break
