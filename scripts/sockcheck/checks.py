@@ -12,7 +12,6 @@ import threading
 import time
 
 from .common import KINDS, SPIN_SHARE
-from .clock import Budget
 from .common import LOCAL, REFUSED_LIMIT, SECOND_BIND_WAIT, SIGPIPE_LIMIT
 from .procfs import is_loopback, net_table, proc_stat, show_addr
 from .program import Program
@@ -467,9 +466,8 @@ def client_ends(prog, srv, limit):
     (or None), settles once the program has ended: what it sent last is
     read before the client is judged."""
     t0 = time.monotonic()
-    budget = Budget(prog, limit)  # the program's time (clock.py)
     cpu = 0.0
-    while not budget.over() and prog.alive():
+    while time.monotonic() < t0 + limit and prog.alive():
         cpu = prog.cpu()
         time.sleep(0.02)
     rc = prog.returncode() if not prog.alive() else None
@@ -675,9 +673,9 @@ def ended_at_sigpipe(prog, res, said, other=None):
     # program sleeps, seen twice (it has met the reset and gone on); a
     # program still running (handling the reset, or waiting for a CPU
     # on a busy machine) is waited for, SIGPIPE_LIMIT at most.
-    budget = Budget(prog, SIGPIPE_LIMIT)  # the program's time (clock.py)
+    deadline = time.monotonic() + SIGPIPE_LIMIT
     asleep = 0
-    while not budget.over() and prog.owner_alive():
+    while time.monotonic() < deadline and prog.owner_alive():
         asleep = asleep + 1 if prog.waiting() else 0
         if asleep >= 2:
             break

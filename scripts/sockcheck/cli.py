@@ -17,7 +17,6 @@ from .batch import KERNEL_LIMIT, BuildFailed, build, holders, proto_of
 from .checks import Result
 from .options import HELP, parse, validate
 from .procfs import become_subreaper, net_table
-from .clock import RULE as LIMITS_RULE
 from .report import Reporter, wrap
 from .words import plural, printable
 from .runner import Run, run_checks, stop_everything
@@ -47,7 +46,6 @@ def list_checks():
                "(in scripts/sockcheck/specs/) that its own do not make: "
                + "; ".join("%s, %s" % (kind, KIND_SPEC[kind])
                            for kind in KINDS) + ".", ""))
-    print(wrap(LIMITS_RULE, ""))
     print("Every check starts the program afresh and has its own time "
           "limit;\nthe program is killed (its whole process group) at the "
           "end of each.")

@@ -11,7 +11,6 @@ import threading
 import time
 
 from .common import LOCAL
-from .clock import Budget
 
 # <linux/in.h>, <linux/in6.h>: Python's socket module lacks them
 IP_RECVERR = 11
@@ -77,7 +76,6 @@ class Client:
         if rcvbuf is not None:  # before connect(): the window it offers
             self.s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, rcvbuf)
         self.s.connect((prog.host, prog.port))
-        self.prog = prog  # its time counts the limits (clock.Budget)
         self.closed = False
         # On a fixed port, a connection that the program closed first
         # would leave its end in TIME_WAIT, and a program without
@@ -93,14 +91,14 @@ class Client:
     def read(self, want, limit, until_eof=False):
         """Read until want bytes (or EOF if until_eof) or limit seconds.
         Returns (data, how): how is 'ok', 'eof', 'timeout', 'reset' or an
-        error text. The limit counts the program's time (clock.py)."""
-        budget = Budget(self.prog, limit)
+        error text."""
+        deadline = time.monotonic() + limit
         data = bytearray()
         while until_eof or len(data) < want:
-            left = budget.left(0.5)
+            left = deadline - time.monotonic()
             if left <= 0:
                 return bytes(data), "timeout"
-            self.s.settimeout(left)
+            self.s.settimeout(min(left, 0.5))
             try:
                 chunk = self.s.recv(1 << 16)
             except socket.timeout:
@@ -400,13 +398,13 @@ class UdpPeer:
         """Datagrams until limit seconds pass, or, once prog has ended,
         quiet seconds more."""
         got = []
-        budget = Budget(prog, limit)  # the program's time (clock.py)
+        deadline = time.monotonic() + limit
         ended = None
         while True:
             now = time.monotonic()
             if prog is not None and ended is None and not prog.alive():
                 ended = now
-            if budget.over() or (ended is not None and now - ended > quiet):
+            if now > deadline or (ended is not None and now - ended > quiet):
                 return got
             self.s.settimeout(0.05)
             try:

@@ -19,7 +19,6 @@ import tty
 from .common import (EXIT_SLOW, EXIT_WAIT, LOCAL, NARRATE, NARRATED_CALL,
                      SPIN_SHARE, TURN_LIMIT)
 from .common import NotReady
-from .clock import Budget
 from .procfs import (Sock, all_pids, connect_host, fd_links, my_procs,
                      net_table, proc_stat, socket_inodes)
 from .words import (crash_report, describe_status, fold_calls, python_error,
@@ -409,8 +408,6 @@ class Program:
         limit seconds at most, for a program that never sleeps. Clients
         that come one after another come so: each once the program is
         done with the one before, whatever the machine's load."""
-        # (wall time: a program that never sleeps, starved or not, is
-        # waited for no longer than this; nothing is judged here)
         deadline = time.monotonic() + limit
         asleep = 0
         while time.monotonic() < deadline:
@@ -482,8 +479,8 @@ class Program:
     def wait_exit(self, limit):
         """Wait at most limit seconds for the program to end; its status,
         or None if it still runs."""
-        budget = Budget(self, limit)  # the program's time (clock.py)
-        while not budget.over():
+        deadline = time.monotonic() + limit
+        while time.monotonic() < deadline:
             if not self.alive():
                 break
             time.sleep(0.02)
@@ -494,15 +491,13 @@ class Program:
 
     def wait_output(self, test, limit):
         """Poll the output until test(text) is true, the program ends, or
-        limit seconds of the program's time pass (clock.py); returns
-        the last text."""
-        budget = Budget(self, limit)
+        limit seconds pass; returns the last text."""
+        deadline = time.monotonic() + limit
         while True:
-            over = budget.over()  # before the last look
             text = self.output()
             if test(text):
                 return text
-            if over:
+            if time.monotonic() > deadline:
                 return text
             if not self.alive():
                 self.out.drain()
@@ -560,8 +555,7 @@ class Program:
     def wait_bound(self, proto):
         verb = "listened on" if proto == "tcp" else "bound"
         shown_cmd = show_cmd(self.argv)
-        # --wait counts the program's time, from its start (clock.py)
-        budget = Budget(self, self.run.wait, start=self.started)
+        deadline = self.started + self.run.wait
         elsewhere_since = None
         last_table = 0.0
         while True:
@@ -618,7 +612,7 @@ class Program:
                         "%d." % (verb, where, self.port, shown_cmd,
                                  elsewhere[0].port),
                         "%s another port" % verb)
-            if budget.over():
+            if now > deadline:
                 # (under --strace, strace is the first of them)
                 many = len(self.pids()) - (1 if self.trace else 0)
                 raise NotReady(

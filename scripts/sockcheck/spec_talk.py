@@ -10,7 +10,6 @@ import socket
 import time
 
 from . import checks
-from .clock import Budget
 from .checks import GONE_HINT, ended_by_itself, killed_by_sigpipe, last_words
 from .peers import SIZEOF, SIZEOF_WORDS, UdpPeer, connect
 from .procfs import Sock, net_table
@@ -78,12 +77,9 @@ class Talk:
         came before a pause): (bytes or None, how)."""
         if self.u:
             socks = [self.u.s] + [a.s for a in self.aside]
-            budget, ready = Budget(self.prog, limit), []
-            while not ready:
-                left = budget.left(0.5)
-                if left <= 0:
-                    return None, "timeout"
-                ready = select.select(socks, [], [], left)[0]
+            ready = select.select(socks, [], [], limit)[0]
+            if not ready:
+                return None, "timeout"
             try:
                 data, _ = ready[0].recvfrom(1 << 16)
             except OSError as e:
@@ -98,12 +94,12 @@ class Talk:
             return self.exactly(pattern.size, limit)
         if self.spec.newline == "no":
             return self.unframed(limit, pattern)
-        budget = Budget(self.prog, limit)
+        deadline = time.monotonic() + limit
         while b"\n" not in self.buf:
-            left = budget.left(0.5)
+            left = deadline - time.monotonic()
             if left <= 0:
                 return None, "timeout"
-            chunk, how = self.recv_some(left)
+            chunk, how = self.recv_some(min(left, 0.5))
             if how == "timeout":
                 continue
             if how != "ok":
@@ -121,12 +117,12 @@ class Talk:
 
     def exactly(self, size, limit):
         """The next size bytes (a binary field): (bytes or None, how)."""
-        budget = Budget(self.prog, limit)
+        deadline = time.monotonic() + limit
         while len(self.buf) < size:
-            left = budget.left(0.5)
+            left = deadline - time.monotonic()
             if left <= 0:
                 return None, "timeout"
-            chunk, how = self.recv_some(left)
+            chunk, how = self.recv_some(min(left, 0.5))
             if how == "timeout":
                 continue
             if how != "ok":
@@ -160,12 +156,13 @@ class Talk:
     def unframed(self, limit, pattern=None):
         """The next reply of a protocol without line ends: (bytes or
         None, how)."""
-        budget = Budget(self.prog, limit)
+        deadline = time.monotonic() + limit
         while True:
-            if not self.buf and budget.over():
+            now = time.monotonic()
+            if not self.buf and now >= deadline:
                 return None, "timeout"
             if not self.buf:
-                wait = budget.left(0.5)
+                wait = min(deadline - now, 0.5)
             elif pattern is not None and matches(pattern, self.buf):
                 wait = self.PAUSE_MATCHED
             else:
@@ -415,10 +412,10 @@ def relayed(talk, pat, lineno, r):
     the spec's timeout (lines before it, such as "client 2 joined", are
     passed over); else a sentence on what each client got."""
     other, limit = talk.other, talk.spec.timeout
-    budget = Budget(talk.prog, limit)
+    deadline = time.monotonic() + limit
     passed = []
     while True:
-        left = 0 if budget.over() else limit - budget.elapsed()
+        left = deadline - time.monotonic()
         got, how = other.line(left, pat) if left > 0 else (None, "timeout")
         if got is None:
             break
