@@ -96,25 +96,6 @@ load lib/students
     assert_output "$SS_AUTOGROUP nice 0"
 }
 
-@test "check: a program that spins on purpose shares the run's cgroup and its CPU quota" {
-    # tests/run, as root, makes the cgroup; tests/low-priority puts each
-    # program it runs there, in whichever session
-    [[ -n "${SOCKSTEP_LOW_CGROUP:-}" ]] || skip "no cgroup made for this run (not root, or no cgroup v1 cpu controller)"
-    local g=$SOCKSTEP_LOW_CGROUP
-    # shellcheck disable=SC2016 # $$ and $1 are the inner shell's
-    run setsid -w "$LOW" sh -c 'grep -qx "$$" "$1/cgroup.procs" && echo in' sh "$g"
-    assert_output in
-    # shellcheck disable=SC2016
-    run "$LOW" sh -c 'grep -qx "$$" "$1/cgroup.procs" && echo in' sh "$g"
-    assert_output in
-    # a tenth of one CPU at most, the weight of one process at nice 10
-    run cat "$g/cpu.cfs_quota_us" "$g/cpu.cfs_period_us" "$g/cpu.shares"
-    assert_output $'10000\n100000\n110'
-    # and the test run itself is not in it
-    run grep -qx "$$" "$g/cgroup.procs"
-    assert_failure
-}
-
 # ---- the command line ---------------------------------------------------------------
 
 @test "check: bad usage exits 2 with one line naming the option" {
