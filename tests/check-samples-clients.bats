@@ -272,7 +272,7 @@ socket.create_connection(("127.0.0.1", 1))' '{port}'
     # It sends its last line again and again once its input has ended;
     # its socket is not connect()ed, so no refusal could stop it.
     check --only no-receiver udp-sender -- \
-        "$PYTHON" "$SAMPLES/eof-spin-sender.py" '{host}' '{port}'
+        "$LOW" "$PYTHON" "$SAMPLES/eof-spin-sender.py" '{host}' '{port}'
     assert_failure 1
     assert_line --regexp '^FAIL no-receiver .*: hangs \('
     says "Its socket is not connect()ed, so no ECONNREFUSED comes to it: only the end of its input can tell it to stop."

@@ -10,11 +10,11 @@
 # its own, on ports it chose), so no test here has a background process;
 # every run is bounded by timeout(1), below bats' own per-test limit, and
 # goes through bare (only fds 0, 1 and 2 open: nothing holds bats' fd 3).
-# The sample that spins runs under tests/low-priority: beside the other
-# test files it yields the CPU it would burn for seconds, and the checker
-# must still see that it spins (it is ready to run at each look, however
-# little CPU it gets), which is how a spinning program looks on a loaded
-# machine.
+# The samples that spin or compute on purpose run under
+# tests/low-priority (as root: a tenth of a CPU each): they do not burn
+# a core for seconds, and the checker must still see that they spin or
+# compute (ready to run at each look, however little CPU they get),
+# which is how such a program looks on a loaded machine.
 
 load test_helper
 load hostile/common
@@ -153,7 +153,7 @@ fails_unprinted() {
     # the checks send only once it waits, so what it printed first is
     # still before their datagrams.
     check --only burst udp-receiver -- \
-        "$PYTHON" "$SAMPLES/prescient-receiver.py" '{port}' 0.5 spin
+        "$LOW" "$PYTHON" "$SAMPLES/prescient-receiver.py" '{port}' 0.5 spin
     fails_unprinted burst "printed 0 of 100 datagrams"
 }
 
@@ -177,7 +177,7 @@ fails_unprinted() {
     # later: the datagrams found no socket, and the kernel said so.
     # (one datagram and two: the words for each)
     check --only datagram,truncated udp-receiver -- \
-        "$PYTHON" "$SAMPLES/prescient-receiver.py" '{port}' closed
+        "$LOW" "$PYTHON" "$SAMPLES/prescient-receiver.py" '{port}' closed
     assert_failure 1
     assert_line --regexp '^FAIL datagram .*: printed without receiving it'
     assert_line --regexp '^FAIL truncated .*: printed without receiving it'

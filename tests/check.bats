@@ -96,6 +96,32 @@ load lib/students
     assert_output "$SS_AUTOGROUP nice 0"
 }
 
+@test "check: as root, each program that spins on purpose has a tenth of a CPU of its own" {
+    # tests/run makes a cgroup for the run as root; tests/low-priority
+    # gives each program it starts a group of its own in it, with a CPU
+    # quota of 10 ms in 100 ms: two started at once are in two groups
+    [[ -n "${SOCKSTEP_LOW_CGROUP:-}" ]] ||
+        skip "no cgroup for the spinning samples here (tests/run makes one as root)"
+    local mnt mine
+    mnt=$(awk '$3 == "cgroup" && ("," $4 ",") ~ /,cpu,/ { print $2; exit }' /proc/mounts)
+    mine=$(awk -F: '("," $2 ",") ~ /,cpu,/ { print $3; exit }' /proc/self/cgroup)
+    [[ "$mnt$mine" != "$SOCKSTEP_LOW_CGROUP"* ]]
+    local probe='g=$(awk -F: '"'"'("," $2 ",") ~ /,cpu,/ { print $3; exit }'"'"' /proc/self/cgroup)
+        echo "$g"; cat "$0$g/cpu.cfs_quota_us" "$0$g/cpu.cfs_period_us"; sleep 1'
+    local a b
+    "$LOW" sh -c "$probe" "$mnt" >"$BATS_TEST_TMPDIR/a" 3>&- &
+    a=$!
+    "$LOW" sh -c "$probe" "$mnt" >"$BATS_TEST_TMPDIR/b" 3>&- &
+    b=$!
+    wait "$a" "$b"
+    run cat "$BATS_TEST_TMPDIR/a" "$BATS_TEST_TMPDIR/b"
+    assert_line --index 0 --regexp "^${SOCKSTEP_LOW_CGROUP#"$mnt"}/sample\.[0-9]+\$"
+    assert_line --index 1 10000
+    assert_line --index 2 100000
+    assert_line --index 3 --regexp "^${SOCKSTEP_LOW_CGROUP#"$mnt"}/sample\.[0-9]+\$"
+    [[ "${lines[0]}" != "${lines[3]}" ]]
+}
+
 # ---- the command line ---------------------------------------------------------------
 
 @test "check: bad usage exits 2 with one line naming the option" {

@@ -318,3 +318,28 @@ load test_helper
     assert_failure 2
     assert_output "usage: tests/slow [--quota Q] CMD [ARG...]"
 }
+
+@test "suite: as root, a spinning sample a test leaves running ends with the run, and its group goes" {
+    ((EUID == 0)) || skip "tests/run makes the spinning samples' cgroup as root"
+    [[ -n "${SOCKSTEP_LOW_CGROUP:-}" ]] ||
+        skip "no cgroup for the spinning samples here (cgroup v1's cpu controller)"
+    # a test that leaves a sample running (a sleep of a length no other
+    # process has), and writes down the run's group and the sample's
+    local secs="9$RANDOM.$$" group="$BATS_TEST_TMPDIR/group"
+    printf '%s\n' '@test "leaves" {' \
+        "    ( \"$LOW\" sleep $secs 3>&- & )" \
+        "    echo \"\\$SOCKSTEP_LOW_CGROUP\" >\"$group\"" \
+        "    for i in \$(seq 600); do" \
+        "        pgrep -f -x -- \"sleep $secs\" && break; sleep 0.05" \
+        "    done" \
+        "    pgrep -f -x -- \"sleep $secs\"" '}' >"$BATS_TEST_TMPDIR/leaves.bats"
+    run bare env -u SOCKSTEP_LOW_CGROUP SOCKSTEP_NETNS=no \
+        timeout "$WAIT_LONG" "$ROOT/tests/run" "$BATS_TEST_TMPDIR/leaves.bats"
+    assert_success
+    assert_line "tests: 1 passed, 0 failed, 0 skipped"
+    run pgrep -f -x -- "sleep $secs"
+    assert_failure 1
+    run cat "$group"
+    assert_output --regexp '/sockstep-low\.[0-9]+$'
+    [[ "$output" != "$SOCKSTEP_LOW_CGROUP" && ! -e "$output" ]]
+}
