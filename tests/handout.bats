@@ -824,7 +824,8 @@ EOF
 
 @test "handout: no page ends with a numbered heading above its footer" {
     # Two did: a heading before a box of text, and one before an
-    # exercise that keeps its lead-in with its command.
+    # exercise that keeps its lead-in with its command; and three
+    # chapters' headings, with their contents, when the chapter ran on.
     run "$PYTHON" "$PEERS/heading-at-foot.py" "$BATS_FILE_TMPDIR/paper.txt"
     assert_success
     assert_output ''
@@ -840,6 +841,21 @@ EOF
     run "$PYTHON" "$PEERS/heading-at-foot.py" "$planted"
     assert_failure 1
     assert_output "page 42 (of the PDF) ends with the heading '6.9 Going further: a short send'"
+    # A chapter that ran on after the last one: its heading and its
+    # contents at the foot, its first section overleaf (lessons 03, 16
+    # and 20 did); or its heading alone.
+    for p in $(seq 40); do printf 'text\npage %d\n\f' "$p"; done >"$planted"
+    printf '%s\n' text 'Lesson 20: epoll, ten thousand clients' \
+        'In this chapter: What it teaches (p. 100) · The calls (p. 100) · The' \
+        "lesson's program, in excerpts (p. 102) · Exercises (p. 105)" 'page 99' \
+        >>"$planted"
+    run "$PYTHON" "$PEERS/heading-at-foot.py" "$planted"
+    assert_failure 1
+    assert_output "page 41 (of the PDF) ends with the chapter heading 'Lesson 20: epoll, ten thousand clients' and its contents"
+    printf '\f%s\n%s\n' 'Lesson 16: HTTP' 'page 100' >>"$planted"
+    run "$PYTHON" "$PEERS/heading-at-foot.py" "$planted"
+    assert_failure 1
+    assert_line --index 1 "page 42 (of the PDF) ends with the chapter heading 'Lesson 16: HTTP'"
 }
 
 @test "handout: a listing moved whole to the next page leaves no more than a fifth of a page blank" {
