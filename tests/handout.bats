@@ -588,6 +588,17 @@ book_pictures() {
         grep -o -E 'Figure [0-9]+: [^.]* drawn from (a|the same) run of' | wc -l"
     assert_output "${#names[@]}"
     grep -q 'SYN-ACK' "$BATS_FILE_TMPDIR/handout.txt"
+    # No text of a picture touches a line, on screen or in its part on
+    # paper (scripts/lib/picture-svg.py gives the text room; the part is
+    # cut where no label is parted from its arrow).
+    local name
+    for name in "${names[@]}"; do
+        "$PYTHON" "$PEERS/picture-text-room.py" "$ROOT/build/handout/pictures/$name.svg"
+        "$PYTHON" "$ROOT/docs/picture-columns.py" --excerpt "$name" \
+            "$ROOT/build/pictures/$name.svg" "$BATS_TEST_TMPDIR/$name.svg" \
+            "$ROOT"/docs/*.md "$ROOT"/docs/lessons/*.md
+        "$PYTHON" "$PEERS/picture-text-room.py" "$BATS_TEST_TMPDIR/$name.svg"
+    done
 }
 
 @test "handout: on paper each picture of a run takes a box of its own height, however tall the run drew it" {
