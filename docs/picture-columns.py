@@ -47,6 +47,24 @@ def y_range(el):
     sys.exit("picture-columns.py: an element it does not know: <%s>" % t)
 
 
+def labels_on_arrows(elements, lifeline):
+    """A label and the arrow just under it, as one: the rows of px from
+    the label's top down to its arrow. scripts/lib/picture-svg.py leaves
+    a gap between them (the arrow clear of the label's commas), where a
+    cut would part them."""
+    arrows = [e for e in elements if tag(e) == "line" and not lifeline(e) and
+              e.get("y1") == e.get("y2") and e.get("x1") != e.get("x2")]
+    out = []
+    for t in elements:
+        if tag(t) != "text":
+            continue
+        y = float(t.get("y"))
+        for a in arrows:
+            if 0 < float(a.get("y1")) - y <= 8:
+                out.append((y - 12, float(a.get("y1")) + 1))
+    return out
+
+
 def excerpt_of(name, docs):
     """NAME's paper-from and paper-to, from its image in DOCS."""
     for path in docs:
@@ -76,7 +94,8 @@ def excerpt(start_text, end_text, src, out_path):
         return tag(e) == "line" and e.get("x1") == e.get("x2") and float(e.get("x1")) in lanes
 
     head = min(min(float(e.get("y1")), float(e.get("y2"))) for e in elements if lifeline(e))
-    busy = [y_range(e) for e in elements if not lifeline(e)]
+    busy = [y_range(e) for e in elements if not lifeline(e)] + \
+        labels_on_arrows(elements, lifeline)
     texts = [e for e in elements if tag(e) == "text" and float(e.get("y")) > head]
     start = next((e for e in texts if (e.text or "").strip().startswith(start_text)), None)
     if start is None:
@@ -154,7 +173,8 @@ def main():
         return tag(e) == "line" and e.get("x1") == e.get("x2") and float(e.get("x1")) in lanes
 
     head = min(min(float(e.get("y1")), float(e.get("y2"))) for e in elements if lifeline(e))
-    busy = [y_range(e) for e in elements if not lifeline(e)]
+    busy = [y_range(e) for e in elements if not lifeline(e)] + \
+        labels_on_arrows(elements, lifeline)
     free = [y for y in range(int(head) + 2, int(height) - 1)
             if not any(lo < y < hi for lo, hi in busy)]
     if not free:

@@ -54,7 +54,7 @@ pictures: $(foreach p,$(PICTURES),$(PICTURES_DIR)/$(p).svg) \
 # 2800 px): for paper, each part of the same run on a chart of its own,
 # 07-N, N the part's heading (1 the server's start, 2 to 4 the three
 # connections, 5 the restart), drawn from the run 07.svg kept.
-$(PICTURES_DIR)/07-%.svg: $(PICTURES_DIR)/07.svg
+$(PICTURES_DIR)/07-%.svg: $(PICTURES_DIR)/07.svg scripts/lib/picture-svg.py
 	port=$$(sed -n 's/^capture: of its own, port \([0-9]*\)$$/\1/p' \
 	    $(PICTURES_DIR)/07.run.txt) && \
 	$(HANDOUT_PYTHON) scripts/lib/picture.py --section $* --port "$$port" \
@@ -62,6 +62,7 @@ $(PICTURES_DIR)/07-%.svg: $(PICTURES_DIR)/07.svg
 	    07-close=$(PICTURES_DIR)/07.kept/server.txt \
 	    $(PICTURES_DIR)/07.kept/packets.txt && \
 	mscgen -T svg -o $@ $(PICTURES_DIR)/07-$*.msc && \
+	$(HANDOUT_PYTHON) scripts/lib/picture-svg.py $@ && \
 	rsvg-convert -f pdf -o $(PICTURES_DIR)/07-$*.pdf $@ && \
 	rsvg-convert -o $(PICTURES_DIR)/07-$*.png $@
 
@@ -70,7 +71,7 @@ $(PICTURES_DIR)/07-%.svg: $(PICTURES_DIR)/07.svg
 # new files, so they are removed first).
 .SECONDEXPANSION:
 $(PICTURES_DIR)/%.svg: SHELL := /bin/bash
-$(PICTURES_DIR)/%.svg: scripts/capture scripts/lib/picture.py \
+$(PICTURES_DIR)/%.svg: scripts/capture scripts/lib/picture.py scripts/lib/picture-svg.py \
         $$(addprefix $(BUILD)/,$$(PICTURE_BINS_$$*)) $(BUILD)/libsockstep.so
 	@mkdir -p $(PICTURES_DIR)
 	rm -f $(foreach k,$(PICTURE_KINDS),$(PICTURES_DIR)/$*.$(k))

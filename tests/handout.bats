@@ -588,6 +588,17 @@ book_pictures() {
         grep -o -E 'Figure [0-9]+: [^.]* drawn from (a|the same) run of' | wc -l"
     assert_output "${#names[@]}"
     grep -q 'SYN-ACK' "$BATS_FILE_TMPDIR/handout.txt"
+    # No text of a picture touches a line, on screen or in its part on
+    # paper (scripts/lib/picture-svg.py gives the text room; the part is
+    # cut where no label is parted from its arrow).
+    local name
+    for name in "${names[@]}"; do
+        "$PYTHON" "$PEERS/picture-text-room.py" "$ROOT/build/handout/pictures/$name.svg"
+        "$PYTHON" "$ROOT/docs/picture-columns.py" --excerpt "$name" \
+            "$ROOT/build/pictures/$name.svg" "$BATS_TEST_TMPDIR/$name.svg" \
+            "$ROOT"/docs/*.md "$ROOT"/docs/lessons/*.md
+        "$PYTHON" "$PEERS/picture-text-room.py" "$BATS_TEST_TMPDIR/$name.svg"
+    done
 }
 
 @test "handout: on paper each picture of a run takes a box of its own height, however tall the run drew it" {
@@ -723,7 +734,7 @@ EOF
     ((n >= 9))
 }
 
-@test "handout: a note of the narration is shown once, then left out and counted" {
+@test "handout: a note of the narration is shown once, then left out, uncounted" {
     # In the HTML each line of a transcript is one span: a note is one
     # line four columns in (padding 6ch, a child's tag aside), not a
     # kernel line, of six words or more; numbers do not make it another
@@ -733,8 +744,11 @@ EOF
     # On paper too: no mark, and no kernel line's "[why: ...]".
     run grep -cE '\[as in |\[why: shown before\]' "$BATS_FILE_TMPDIR/handout.txt"
     assert_output 0
-    # A transcript's title counts the notes it left out.
-    grep -qE '\(excerpt, [0-9]+ notes? cut\)' "$BATS_FILE_TMPDIR/handout.txt"
+    # No transcript's title counts the notes it left out ("(6 notes
+    # cut)" read as tooling); an excerpt's still says it is one.
+    run grep -cE 'notes? cut' "$BATS_FILE_TMPDIR/handout.txt"
+    assert_output 0
+    grep -qE '^Transcript [0-9]+\.[0-9]+: .* \(excerpt\)$' "$BATS_FILE_TMPDIR/handout.txt"
 }
 
 @test "handout: the runs start with only fds 0-2 open, whoever runs the build" {
@@ -824,7 +838,8 @@ EOF
 
 @test "handout: no page ends with a numbered heading above its footer" {
     # Two did: a heading before a box of text, and one before an
-    # exercise that keeps its lead-in with its command.
+    # exercise that keeps its lead-in with its command; and three
+    # chapters' headings, with their contents, when the chapter ran on.
     run "$PYTHON" "$PEERS/heading-at-foot.py" "$BATS_FILE_TMPDIR/paper.txt"
     assert_success
     assert_output ''
@@ -840,6 +855,21 @@ EOF
     run "$PYTHON" "$PEERS/heading-at-foot.py" "$planted"
     assert_failure 1
     assert_output "page 42 (of the PDF) ends with the heading '6.9 Going further: a short send'"
+    # A chapter that ran on after the last one: its heading and its
+    # contents at the foot, its first section overleaf (lessons 03, 16
+    # and 20 did); or its heading alone.
+    for p in $(seq 40); do printf 'text\npage %d\n\f' "$p"; done >"$planted"
+    printf '%s\n' text 'Lesson 20: epoll, ten thousand clients' \
+        'In this chapter: What it teaches (p. 100) · The calls (p. 100) · The' \
+        "lesson's program, in excerpts (p. 102) · Exercises (p. 105)" 'page 99' \
+        >>"$planted"
+    run "$PYTHON" "$PEERS/heading-at-foot.py" "$planted"
+    assert_failure 1
+    assert_output "page 41 (of the PDF) ends with the chapter heading 'Lesson 20: epoll, ten thousand clients' and its contents"
+    printf '\f%s\n%s\n' 'Lesson 16: HTTP' 'page 100' >>"$planted"
+    run "$PYTHON" "$PEERS/heading-at-foot.py" "$planted"
+    assert_failure 1
+    assert_line --index 1 "page 42 (of the PDF) ends with the chapter heading 'Lesson 16: HTTP'"
 }
 
 @test "handout: a listing moved whole to the next page leaves no more than a fifth of a page blank" {

@@ -278,6 +278,55 @@ EOF
     assert_line --index 1 '  s2 -> c0 [label="PSH-ACK, 3 bytes", id="305.000 ms"];'
 }
 
+@test "picture: no text touches a line: a box of two or three lines is taller, an arrow clear of its label" {
+    # mscgen sizes text by a 9 px font with nothing under the line: a
+    # box of two lines is as tall as one of one, its lines on its
+    # borders; an arrow runs through its label's commas, a "(dropped)"
+    # under it touching it (scripts/lib/picture-svg.py).
+    command -v mscgen >/dev/null || skip "mscgen is not installed"
+    local d="$BATS_TEST_TMPDIR" raw_h tidy_h
+    cat >"$d/c.msc" <<'MSC'
+msc {
+  hscale="0.75", arcgradient="0";
+  c1 [label="client\n05-connect"], s1 [label="server\n04-accept"];
+  --- [label="connection 1"];
+  s1 box s1 [label="listen(3, 5) = 0"];
+  s1 abox s1 [label="LISTEN", textbgcolour="#e8f0ff"];
+  c1 box c1 [label="socket(AF_INET, SOCK_STREAM,\n...) = 3"];
+  c1 -> s1 [label="SYN", id="1.000 ms"];
+  s1 -> c1 [label="PSH-ACK, 40 bytes", id="2.000 ms"];
+  c1 -x s1 [label="datagram, 5 bytes\n(dropped)", id="3.000 ms", linecolour="red"];
+  s1 box s1 [label="recvfrom(3, ...) called,\nnot returned when the run\nended"];
+  c1 box c1 [label="close(3) = 0"];
+}
+MSC
+    mscgen -T svg -o "$d/raw.svg" "$d/c.msc"
+    # As mscgen drew it, the check finds the lines on the text.
+    run "$PYTHON" "$PEERS/picture-text-room.py" "$d/raw.svg"
+    assert_failure 1
+    assert_output --partial "'...) = 3'"
+    assert_output --partial "'PSH-ACK, 40 bytes'"
+    assert_output --partial "'(dropped)'"
+    assert_output --partial "'ended'"
+    cp "$d/raw.svg" "$d/chart.svg"
+    run "$PYTHON" "$ROOT/scripts/lib/picture-svg.py" "$d/chart.svg"
+    assert_success
+    run "$PYTHON" "$PEERS/picture-text-room.py" "$d/chart.svg"
+    assert_success
+    assert_output ''
+    # The same texts, in the same order; the chart taller, as wide.
+    diff <(sed -n '/^<text/,/^<\/text>/{/^</!p;}' "$d/raw.svg" | grep .) \
+        <(sed -n '/^<text/,/^<\/text>/{/^</!p;}' "$d/chart.svg" | grep .)
+    raw_h=$(grep -o 'viewBox="0 0 450 [0-9]*"' "$d/raw.svg" | grep -o '[0-9]*"$' | tr -d '"')
+    tidy_h=$(grep -o 'viewBox="0 0 450 [0-9]*"' "$d/chart.svg" | grep -o '[0-9]*"$' | tr -d '"')
+    ((raw_h > 0 && tidy_h > raw_h))
+    # rsvg-convert, which makes the PDF and the PNG, still reads it.
+    if command -v rsvg-convert >/dev/null; then
+        rsvg-convert -f pdf -o "$d/chart.pdf" "$d/chart.svg"
+        [ -s "$d/chart.pdf" ]
+    fi
+}
+
 @test "picture: --picture refuses a file that exists, or a name it cannot draw, before anything runs" {
     echo mine >"$BATS_TEST_TMPDIR/taken.svg"
     run "$CAPTURE" --picture "$BATS_TEST_TMPDIR/taken.svg" 04

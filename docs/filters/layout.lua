@@ -682,9 +682,37 @@ local function keep_table_rows(t)
   return pandoc.RawBlock("latex", head .. table.concat(lines, "\n") .. "\n" .. tail)
 end
 
+-- A chapter's heading on paper, with the gap above it when it runs on
+-- (\ssrunon), in baselines (12 pt): its title in \huge, the rule, the
+-- space below. Measured from the gap to the first section's heading,
+-- less the contents' lines, 4.8 to 5.4 baselines.
+local CHAPTER_HEAD_LINES = 6
+
+-- The first section of the chapter whose heading is at I: the index of
+-- its heading when it comes at once, after the chapter's short contents
+-- ("In this chapter: ...", parts.lua) if any, and how many lines that
+-- contents takes (each "(p. 12)" some 7 characters more on paper).
+local function first_section(blocks, i)
+  local j, lines = i + 1, 0
+  local c = blocks[j]
+  if c and c.t == "Div" and c.classes:includes("chapter-contents") then
+    local links = 0
+    c:walk({ Link = function() links = links + 1 end })
+    lines = math.floor((utf8.len(pandoc.utils.stringify(c)) + 7 * links) / 100) + 1
+    j = j + 1
+  end
+  local h = blocks[j]
+  if h and h.t == "Header" and h.level > 1 then
+    return j, lines
+  end
+end
+
 function M.paper_blocks(blocks)
   local out = pandoc.List()
   local kept_list = false
+  -- A chapter that runs on (below), until its first section's heading
+  -- says how much room it keeps: where its \ssrunon is in OUT.
+  local runon_at
   for i, b in ipairs(blocks) do
     local nxt = blocks[i + 1]
     local prev = blocks[i - 1]
@@ -716,7 +744,19 @@ function M.paper_blocks(blocks)
           (para and para_lines(blocks[i + 2]) or 0), "ssfigureroom"))
         out:insert(pandoc.RawBlock("latex", group .. "\\ssrunonat{\\ssfigneed}"))
       elseif runon then
+        -- Its heading, its contents and what its first section keeps
+        -- room for go together: a third of a page (\ssrunon's 16 lines)
+        -- may hold the heading and the contents and not the first
+        -- section's room, whose \Needspace then left the heading and
+        -- the contents alone at the foot of the page (lessons 03, 16
+        -- and 20 did). The first section's heading, below, says how
+        -- many lines that is and sets the \ssrunon here.
         out:insert(pandoc.RawBlock("latex", group .. "\\ssrunon"))
+        local j, lines = first_section(blocks, i)
+        if j then
+          runon_at = { out = #out, group = group, section = j,
+                       lines = CHAPTER_HEAD_LINES + lines }
+        end
       elseif group then
         out:insert(pandoc.RawBlock("latex", group))
       end
@@ -824,9 +864,25 @@ function M.paper_blocks(blocks)
       -- A diagram right after the heading, or after its first paragraph:
       -- the heading goes where the diagram goes.
       local fig = figure_after(blocks, i)
+      local fig_lines = fig and HEADING_LINES + CAPTION_LINES +
+        (is_figure(nxt) and 0 or para_lines(nxt))
       if fig then
-        out:insert(figure_room(fig, HEADING_LINES + CAPTION_LINES +
-          (is_figure(nxt) and 0 or para_lines(nxt))))
+        out:insert(figure_room(fig, fig_lines))
+      end
+      -- The first section of a chapter that runs on: the chapter starts
+      -- on this page only when its heading, its contents and this room
+      -- fit there (the diagram's, measured, or the heading's lines).
+      if runon_at and runon_at.section == i then
+        local r = runon_at
+        runon_at = nil
+        if fig then
+          out[r.out] = pandoc.RawBlock("latex",
+            figure_room(fig, r.lines + fig_lines, "ssfigureroom").text ..
+            r.group .. "\\ssrunonat{\\ssfigneed}")
+        else
+          out[r.out] = pandoc.RawBlock("latex", r.group .. "\\ssrunon[" ..
+            math.max(16, r.lines + room) .. "]")
+        end
       end
       out:insert(need_room(room, part))
       out:insert(b)

@@ -166,10 +166,9 @@ end
 -- whole. With kept (keep-notes="PAT; PAT"), a note or kernel line that
 -- matches none of the patterns is left out too, also with no line in
 -- its place; a pattern PAT#N keeps only the first N lines it matches
--- (the first client's kernel line of three alike). Returns the lines and how many notes were left out, which
--- the transcript's title says ("3 notes cut").
+-- (the first client's kernel line of three alike). Returns the lines.
 local function drop_seen_notes(lines, first, last, all, skip, kept)
-  local out, dropped = {}, 0
+  local out = {}
   local function left_out(line)
     if not kept then
       return false
@@ -197,7 +196,7 @@ local function drop_seen_notes(lines, first, last, all, skip, kept)
     elseif all then
       out[#out + 1] = { text = lines[i], kind = line_kind(lines[i]) }
     elseif (seen and seen.times >= NOTE_SHOWN) or left_out(lines[i]) then
-      dropped = dropped + 1
+      -- left out, no line in its place
     else
       if key then
         notes_seen[key] = seen or { times = 0 }
@@ -207,7 +206,7 @@ local function drop_seen_notes(lines, first, last, all, skip, kept)
         kind = line_kind(lines[i]) }
     end
   end
-  return out, dropped
+  return out
 end
 
 -- The narrator's own wrap, for paper: docs/filters/paper-wrap.c, built by
@@ -392,7 +391,7 @@ function M.include_run(el)
   end
 
   -- keep-notes="PAT; PAT": the notes the text discusses, the only ones
-  -- shown; the title counts the others.
+  -- shown.
   local kept
   if el.attributes["keep-notes"] then
     kept = {}
@@ -418,15 +417,11 @@ function M.include_run(el)
       kept[#kept + 1] = { pat = pat, left = only }
     end
   end
-  local shown_lines, dropped = drop_seen_notes(lines, first, last,
+  -- The title says nothing of the notes left out: "(6 notes cut)" read
+  -- as the build's bookkeeping, not as a title. Lesson 01 says once, where
+  -- it explains the transcripts, that the book leaves notes out.
+  local shown_lines = drop_seen_notes(lines, first, last,
     el.attributes["notes"] == "all", skip, kept)
-  if dropped > 0 then
-    local said = dropped .. (dropped == 1 and " note" or " notes") ..
-      " cut"
-    local head = title:match("^(.*) %(excerpt%)$")
-    title = head and (head .. " (excerpt, " .. said .. ")") or
-      (title .. " (" .. said .. ")")
-  end
   local heading = label and ("Transcript " .. label .. ": " .. title) or title
 
   if latex() then

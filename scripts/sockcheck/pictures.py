@@ -25,6 +25,7 @@ import time
 from .common import LOCAL, NARRATE_LIB, PROG, TOP, NotReady, Usage
 
 CHART = os.path.normpath(os.path.join(TOP, "scripts", "lib", "picture.py"))
+TIDY = os.path.normpath(os.path.join(TOP, "scripts", "lib", "picture-svg.py"))
 # Set in the checker run again inside its own namespaces.
 IN_NETNS = "SOCKSTEP_CHECK_NETNS"
 # For tests/check-picture.bats: also keep, in DIR, what each chart was
@@ -207,6 +208,10 @@ def draw(run, chk, res, programs, ended):
             subprocess.run(["mscgen", "-T", "svg", "-o", svg, msc],
                            check=True, stdout=subprocess.DEVNULL,
                            stderr=subprocess.PIPE)
+            # room around the text of a box of two lines, and under an
+            # arrow's label (scripts/lib/picture-svg.py)
+            subprocess.run([sys.executable, TIDY, svg], check=True,
+                           stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
             shutil.copyfile(alt, os.path.join(run.picture, name + ".txt"))
         except (OSError, subprocess.CalledProcessError) as e:
             print("%s: --picture: could not draw check %s: %s" % (
