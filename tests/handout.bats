@@ -902,6 +902,39 @@ EOF
     assert_output ""
 }
 
+# The order of a Part I chapter's exercises (lNN-exercises), Going
+# further (lNN-kernel) and The same in Python (lNN-python) in FILE, one
+# line a chapter: "l05 exercises kernel python".
+part1_tail_order() {
+    grep -oE 'id="l0[1-9]-(exercises|kernel|python)"' "$1" |
+        sed -E 's/id="(l0[1-9])-([a-z]+)"/\1 \2/' |
+        awk '$1 != last { if (line) print line; line = $1; last = $1 }
+             { line = line " " $2 } END { if (line) print line }'
+}
+
+@test "handout: a Part I chapter's The same in Python comes after its exercises and Going further, on paper and on screen" {
+    local n html="$ROOT/build/handout.html" epub="$BATS_TEST_TMPDIR/epub.xhtml"
+    n=$(grep -l '^## The same in Python {#l0[1-9]-python}' "$ROOT"/docs/lessons/0[1-9]-*.md | wc -l)
+    ((n >= 9))
+    # On paper the section is a paragraph at the chapter's end, before
+    # Remember, after the exercises and Going further (where it has one).
+    run awk '/^[0-9]+\.[0-9]+ +Exercises$/ { ex = 1 }
+             /^[0-9]+\.[0-9]+ +Going further/ { if (py) bad++ }
+             /^The same in Python: docs\/python\/0[1-9]_/ {
+                 if (ex) ok++; else bad++; py = 1 }
+             /^Remember$/ { ex = 0; py = 0 }
+             END { print ok + 0, bad + 0 }' "$BATS_FILE_TMPDIR/handout.txt"
+    assert_output "$n 0"
+    # On screen the same order: the HTML, and the EPUB's chapters.
+    unzip -p "$ROOT/build/handout.epub" 'EPUB/text/*.xhtml' >"$epub"
+    local f
+    for f in "$html" "$epub"; do
+        run part1_tail_order "$f"
+        assert_equal "$(grep -c ' python$' <<<"$output")" "$n"
+        refute_output --regexp 'python [a-z]'
+    done
+}
+
 @test "handout: each Part I lesson shows its calls once, marks what to skip, ends with Remember" {
     local n txt="$BATS_FILE_TMPDIR/handout.txt" html="$ROOT/build/handout.html"
     # Lesson 06, whose plain programs are the part's opening pair, points
