@@ -924,6 +924,20 @@ EOF
     assert_output ""
 }
 
+@test "handout: the student's book says plain only of the plain programs: the silent build is named so" {
+    # "plain" is the programs a student types (lessons/plain/); the lesson
+    # built with -DSOCKSTEP_PLAIN is "the silent build". make plain and
+    # build/plain/, whose names say the other, are the lecturer's: the
+    # book gives the cc line instead.
+    local f
+    for f in "$BATS_FILE_TMPDIR/handout.txt" "$ROOT/build/handout.html"; do
+        run grep -nE 'make plain($|[^-])|build/plain/|plain (build|lines|words|address)' "$f"
+        assert_failure
+    done
+    run grep -c 'silent build' "$BATS_FILE_TMPDIR/handout.txt"
+    ((output >= 3))
+}
+
 # The order of a Part I chapter's exercises (lNN-exercises), Going
 # further (lNN-kernel) and The same in Python (lNN-python) in FILE, one
 # line a chapter: "l05 exercises kernel python".
