@@ -75,7 +75,8 @@ Numbering (level-1 headings):
 
   On paper a section whose code blocks are all {.folded} ("The same in
   Python") loses its heading and ends its chapter as one paragraph that
-  names the files (filters/parts.lua); on screen it stays a section.
+  names the files (filters/parts.lua); on screen it stays a section,
+  unnumbered, moved to the same place.
 
   Sections are N.1, N.2 ... within a numbered chapter. A chapter that is
   none of these stops the build.
@@ -183,8 +184,8 @@ return {
       end
     end,
   },
-  -- On paper, sections that only name a file go to their chapter's end,
-  -- before they are numbered.
+  -- Sections that only name a file go to their chapter's end (on paper
+  -- as a paragraph, on screen as a section), before they are numbered.
   {
     Pandoc = function(doc)
       doc.blocks = parts.fold_file_sections(doc.blocks, not common.latex())

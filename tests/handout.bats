@@ -500,8 +500,10 @@ sys.exit(1 if bad or found < 3 else 0)' "$lay"
     # Lesson 01, where the first narrated run is, says what each style is.
     run grep -A8 'How to read it' "$ROOT/docs/lessons/01-socket.md"
     assert_output --partial 'A **bold** line is a call'
+    # (A kernel: line is named by its word, not its grey, which in a
+    # listing marks what a reader may skip: docs/plain.md.)
     # shellcheck disable=SC2016 # Markdown, not an expansion
-    assert_output --partial 'A grey `kernel:` line'
+    assert_output --partial 'A `kernel:` line says'
     assert_output --partial "*Italic* lines are the program's own output"
 }
 
@@ -876,12 +878,34 @@ EOF
     # A chapter's core (16 lines) and the sentence that led to it once
     # went whole to the next page, a quarter of the page before blank: a
     # short listing breaks instead when keeping it whole costs that much.
-    # Whether any listing is moved depends on the layout of the day (the
-    # one it once found, lesson 06's excerpt, is gone): the count is said.
+    # Which listings move depends on the layout of the day, so the pages
+    # the peer must find are read from the book's text as a reader's copy
+    # gives it (handout.txt, one form feed a page), not from the peer's
+    # bounding boxes: each page whose text opens with a listing's caption
+    # ("lessons/18-multicast/sender.c, lines 138-142 of 187"), alone or
+    # after one lead-in paragraph that ends with ":". The peer must find
+    # those pages and no others, and measure the page before each.
+    local expected found
+    expected=$(awk 'BEGIN { RS = "\f\n" }
+        { n = split($0, line, "\n"); k = 0; lead = 0; bad = 0; colon = 0
+          for (i = 1; i <= n && k < 5; i++) {
+              if (line[i] ~ /^[ \t]*$/) continue
+              k++
+              if (line[i] ~ /^[^ ]+\.(c|h|py), (lines [0-9]+|[0-9]+ lines)/) {
+                  if (NR > 1 && (lead == 0 || (colon && !bad))) print NR
+                  break
+              }
+              lead++
+              if (colon) bad = 1
+              colon = line[i] ~ /:$/
+          } }' "$BATS_FILE_TMPDIR/handout.txt" | tr '\n' ' ')
     run "$PYTHON" "$PEERS/moved-listings.py" "$ROOT/build/handout.pdf"
     echo "$output"
+    echo "pages that open with a caption in the text: ${expected:-none}"
     assert_success
-    assert_output --regexp "[0-9]+ pages? starts? with a listing moved"
+    found=$(sed -n 's/^PDF page \([0-9]*\) starts with .*/\1/p' <<<"$output" | tr '\n' ' ')
+    assert_equal "$found" "$expected"
+    assert_line "$(wc -w <<<"$expected") pages start with a listing moved from the page before"
 }
 
 @test "handout: no page is more than half empty, except at the end of a chapter" {
@@ -930,6 +954,53 @@ EOF
         "$BATS_TEST_TMPDIR/layout.txt"
     assert_success
     assert_output ""
+}
+
+@test "handout: the student's book says plain only of the plain programs: the silent build is named so" {
+    # "plain" is the programs a student types (lessons/plain/); the lesson
+    # built with -DSOCKSTEP_PLAIN is "the silent build". make plain and
+    # build/plain/, whose names say the other, are the lecturer's: the
+    # book gives the cc line instead.
+    local f
+    for f in "$BATS_FILE_TMPDIR/handout.txt" "$ROOT/build/handout.html"; do
+        run grep -nE 'make plain($|[^-])|build/plain/|plain (build|lines|words|address)' "$f"
+        assert_failure
+    done
+    run grep -c 'silent build' "$BATS_FILE_TMPDIR/handout.txt"
+    ((output >= 3))
+}
+
+# The order of a Part I chapter's exercises (lNN-exercises), Going
+# further (lNN-kernel) and The same in Python (lNN-python) in FILE, one
+# line a chapter: "l05 exercises kernel python".
+part1_tail_order() {
+    grep -oE 'id="l0[1-9]-(exercises|kernel|python)"' "$1" |
+        sed -E 's/id="(l0[1-9])-([a-z]+)"/\1 \2/' |
+        awk '$1 != last { if (line) print line; line = $1; last = $1 }
+             { line = line " " $2 } END { if (line) print line }'
+}
+
+@test "handout: a Part I chapter's The same in Python comes after its exercises and Going further, on paper and on screen" {
+    local n html="$ROOT/build/handout.html" epub="$BATS_TEST_TMPDIR/epub.xhtml"
+    n=$(grep -l '^## The same in Python {#l0[1-9]-python}' "$ROOT"/docs/lessons/0[1-9]-*.md | wc -l)
+    ((n >= 9))
+    # On paper the section is a paragraph at the chapter's end, before
+    # Remember, after the exercises and Going further (where it has one).
+    run awk '/^[0-9]+\.[0-9]+ +Exercises$/ { ex = 1 }
+             /^[0-9]+\.[0-9]+ +Going further/ { if (py) bad++ }
+             /^The same in Python: docs\/python\/0[1-9]_/ {
+                 if (ex) ok++; else bad++; py = 1 }
+             /^Remember$/ { ex = 0; py = 0 }
+             END { print ok + 0, bad + 0 }' "$BATS_FILE_TMPDIR/handout.txt"
+    assert_output "$n 0"
+    # On screen the same order: the HTML, and the EPUB's chapters.
+    unzip -p "$ROOT/build/handout.epub" 'EPUB/text/*.xhtml' >"$epub"
+    local f
+    for f in "$html" "$epub"; do
+        run part1_tail_order "$f"
+        assert_equal "$(grep -c ' python$' <<<"$output")" "$n"
+        refute_output --regexp 'python [a-z]'
+    done
 }
 
 @test "handout: each Part I lesson shows its calls once, marks what to skip, ends with Remember" {

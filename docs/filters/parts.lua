@@ -86,9 +86,11 @@ local function put_pending(out, pending)
   end
 end
 
--- (MARK_ONLY, on screen: each such section stays where it is, but
--- unnumbered, as on paper, so that the sections after it have the same
--- numbers in the PDF, the HTML and the EPUB.)
+-- (MARK_ONLY, on screen: each such section keeps its heading and its
+-- folded files, but moves where paper puts it, after the exercises and
+-- "Going further", and is unnumbered, so that a reader meets the
+-- chapter's parts in the same order, with the same numbers, in the PDF,
+-- the HTML and the EPUB.)
 function M.fold_file_sections(blocks, mark_only)
   local out, pending = pandoc.List(), pandoc.List()
   local i = 1
@@ -108,7 +110,9 @@ function M.fold_file_sections(blocks, mark_only)
         if not b.classes:includes("unnumbered") then
           b.classes:insert("unnumbered")
         end
-        out:insert(b)
+        pending:insert(b)
+        pending:extend(pandoc.List({ table.unpack(blocks, i + 1, j - 1) }))
+        i = j - 1
       elseif folded then
         pending:extend(folded)
         i = j - 1

@@ -125,8 +125,6 @@ local KERNEL_WHY = {
     "connection (bound is not enough), a UDP socket once it has an address",
   ", a record no descriptor owns (TIME_WAIT entries have no inode); it " ..
     "lasts up to 60 s on Linux",
-  ", but net.ipv4.tcp_tw_reuse lets a new connect() between the same two " ..
-    "addresses and ports take it over after about a second",
   ", closed by its program: no descriptor owns it, and the kernel " ..
     "finishes the goodbye alone",
   ", in a listening socket's queue, not accept()ed; its client has " ..

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Lesson 16 in Python: an HTTP/1.0 GET over a plain socket, as the C
+"""Lesson 16 in Python: an HTTP/1.0 GET over a bare socket, as the C
 client makes it. Prints the status line and headers, then the body (or
 writes it to --output), and says when the body is shorter than its
 Content-Length.

@@ -86,7 +86,7 @@ static int send_all(int fd, const char *buf, size_t n)
     return 0;
 }
 
-/* The end of one client: why receiving stopped, in plain words. */
+/* The end of one client: why receiving stopped, in everyday words. */
 static void ended(int rc, long msg, size_t got, size_t want, int head,
                   int timeout)
 {

@@ -277,42 +277,14 @@ static inline size_t ss_tcp_queues(char *out, size_t size,
                             "not yet acknowledged by the peer");
 }
 
-/* A TIME_WAIT entry, and what may end it sooner. */
+/* A TIME_WAIT entry. (net.ipv4.tcp_tw_reuse is not told here: it lets
+   a new connect() take over only an entry whose own side connected, not
+   one left by an accept()ed connection, which a new SYN from the same
+   client port takes over with or without it; an entry does not say
+   which side it was.) */
 #define SS_TW_TEXT                                                             \
     ", a record no descriptor owns (TIME_WAIT entries have no inode); it "     \
     "lasts up to 60 s on Linux"
-#define SS_TW_REUSE                                                            \
-    ", but net.ipv4.tcp_tw_reuse lets a new connect() between the same two "   \
-    "addresses and ports take it over after about a second"
-
-/* May a new connect() with the same two addresses and ports take over a
-   TIME_WAIT entry at this address
-   (net.ipv4.tcp_tw_reuse: 1, or 2, the default, for loopback only)? */
-static inline int ss_tw_reuse(const struct sockaddr_storage *local)
-{
-    int v = 0, loop = 0;
-#ifdef __linux__
-    FILE *f = fopen("/proc/sys/net/ipv4/tcp_tw_reuse", "r");
-    if (f != NULL) {
-        if (fscanf(f, "%d", &v) != 1)
-            v = 0;
-        fclose(f);
-    }
-#endif
-    if (local->ss_family == AF_INET)
-        loop = (ntohl(((const struct sockaddr_in *)local)->sin_addr.s_addr) >>
-                24) == 127;
-    else if (local->ss_family == AF_INET6)
-        loop = IN6_IS_ADDR_LOOPBACK(
-                   &((const struct sockaddr_in6 *)local)->sin6_addr) ||
-               (IN6_IS_ADDR_V4MAPPED(
-                    &((const struct sockaddr_in6 *)local)->sin6_addr) &&
-                ((const struct sockaddr_in6 *)local)->sin6_addr.s6_addr[12] ==
-                    127);
-    /* cppcheck reads no /proc (it sees no __linux__): */
-    /* cppcheck-suppress knownConditionTrueFalse */
-    return v == 1 || (v == 2 && loop);
-}
 
 /* Describe one entry, as truthfully as /proc allows. */
 static inline void ss_proc_say(const struct ss_procsock *s, const char *file)
@@ -390,8 +362,7 @@ static inline void ss_proc_say(const struct ss_procsock *s, const char *file)
                       "its client has already closed its side";
                 break;
             case SS_TCP_TIME_WAIT:
-                why = ss_tw_reuse(&s->local) ? SS_TW_TEXT SS_TW_REUSE
-                                             : SS_TW_TEXT;
+                why = SS_TW_TEXT;
                 break;
             default:
                 why = ", closed by its program: no descriptor owns it, and "
