@@ -106,12 +106,17 @@ load lib/students
     mnt=$(awk '$3 == "cgroup" && ("," $4 ",") ~ /,cpu,/ { print $2; exit }' /proc/mounts)
     mine=$(awk -F: '("," $2 ",") ~ /,cpu,/ { print $3; exit }' /proc/self/cgroup)
     [[ "$mnt$mine" != "$SOCKSTEP_LOW_CGROUP"* ]]
-    local probe='g=$(awk -F: '"'"'("," $2 ",") ~ /,cpu,/ { print $3; exit }'"'"' /proc/self/cgroup)
-        echo "$g"; cat "$0$g/cpu.cfs_quota_us" "$0$g/cpu.cfs_period_us"; sleep 1'
+    # the probe prints its own cpu group, that group's quota and period
+    cat >"$BATS_TEST_TMPDIR/probe" <<'EOF'
+g=$(awk -F: '("," $2 ",") ~ /,cpu,/ { print $3; exit }' /proc/self/cgroup)
+echo "$g"
+cat "$1$g/cpu.cfs_quota_us" "$1$g/cpu.cfs_period_us"
+sleep 1
+EOF
     local a b
-    "$LOW" sh -c "$probe" "$mnt" >"$BATS_TEST_TMPDIR/a" 3>&- &
+    "$LOW" sh "$BATS_TEST_TMPDIR/probe" "$mnt" >"$BATS_TEST_TMPDIR/a" 3>&- &
     a=$!
-    "$LOW" sh -c "$probe" "$mnt" >"$BATS_TEST_TMPDIR/b" 3>&- &
+    "$LOW" sh "$BATS_TEST_TMPDIR/probe" "$mnt" >"$BATS_TEST_TMPDIR/b" 3>&- &
     b=$!
     wait "$a" "$b"
     run cat "$BATS_TEST_TMPDIR/a" "$BATS_TEST_TMPDIR/b"
