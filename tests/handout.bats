@@ -158,10 +158,19 @@ chapter_text() {
 @test "handout: an index of calls, options, errno names and terms, with pages on paper and links on screen" {
     # On paper: its entries have pages.
     local name
-    for name in 'bind\(\)' SO_REUSEADDR EADDRINUSE MSG_NOSIGNAL 'file descriptor'; do
+    for name in 'bind\(\)' SO_REUSEADDR EADDRINUSE MSG_NOSIGNAL 'file descriptor' \
+        SCM_RIGHTS 'Nagle.s algorithm' HTTP; do
         grep -qE "^$name, [0-9]+" "$BATS_FILE_TMPDIR/handout.txt" ||
             { echo "not in the printed index: $name"; return 1; }
     done
+    # TCP_NODELAY where lesson 15 first uses it, lesson 19 defines it and
+    # its kernel section measures it.
+    grep -qE '^TCP_NODELAY, [0-9]+, [0-9]+, [0-9]+' "$BATS_FILE_TMPDIR/handout.txt"
+    # A sub-entry keeps the underscores of a name ("\_" in docs/index.txt).
+    run grep -c 'IPV6 V6ONLY' "$BATS_FILE_TMPDIR/handout.txt" "$ROOT/build/handout.html"
+    assert_output "$BATS_FILE_TMPDIR/handout.txt:0
+$ROOT/build/handout.html:0"
+    grep -qE '^IPV6_V6ONLY, [0-9]+$' "$BATS_FILE_TMPDIR/handout.txt"
     # On screen: each link of the index leads to a mention of its name.
     run "$PYTHON" "$PEERS/index-links.py" "$ROOT/build/handout.html"
     assert_success
