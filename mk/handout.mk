@@ -186,7 +186,7 @@ RUNS_GRADING := scripts/check scripts/marks $(wildcard scripts/sockcheck/*.py) \
 RUNS_PLAIN  := $(wildcard lessons/plain/*.c)
 RUNS_OWN    := $(filter-out $(patsubst %/,%,$(wildcard docs/own/*/)), \
                  $(wildcard docs/own/*))
-RUNS_INPUTS := docs/runs.sh tests/hostile/peer.py $(BINS) \
+RUNS_INPUTS := docs/runs.sh docs/drain-story.awk tests/hostile/peer.py $(BINS) \
                scripts/lib/ready.bash scripts/lib/ready.ere scripts/lib/scale.bash \
                scripts/lib/ready.py \
                $(RUNS_PLAIN) $(RUNS_OWN) $(HEADER) $(PRELOAD) scripts/narrate \

@@ -158,10 +158,19 @@ chapter_text() {
 @test "handout: an index of calls, options, errno names and terms, with pages on paper and links on screen" {
     # On paper: its entries have pages.
     local name
-    for name in 'bind\(\)' SO_REUSEADDR EADDRINUSE MSG_NOSIGNAL 'file descriptor'; do
+    for name in 'bind\(\)' SO_REUSEADDR EADDRINUSE MSG_NOSIGNAL 'file descriptor' \
+        SCM_RIGHTS 'Nagle.s algorithm' HTTP; do
         grep -qE "^$name, [0-9]+" "$BATS_FILE_TMPDIR/handout.txt" ||
             { echo "not in the printed index: $name"; return 1; }
     done
+    # TCP_NODELAY where lesson 15 first uses it, lesson 19 defines it and
+    # its kernel section measures it.
+    grep -qE '^TCP_NODELAY, [0-9]+, [0-9]+, [0-9]+' "$BATS_FILE_TMPDIR/handout.txt"
+    # A sub-entry keeps the underscores of a name ("\_" in docs/index.txt).
+    run grep -c 'IPV6 V6ONLY' "$BATS_FILE_TMPDIR/handout.txt" "$ROOT/build/handout.html"
+    assert_output "$BATS_FILE_TMPDIR/handout.txt:0
+$ROOT/build/handout.html:0"
+    grep -qE '^IPV6_V6ONLY, [0-9]+$' "$BATS_FILE_TMPDIR/handout.txt"
     # On screen: each link of the index leads to a mention of its name.
     run "$PYTHON" "$PEERS/index-links.py" "$ROOT/build/handout.html"
     assert_success
@@ -1024,4 +1033,31 @@ part1_tail_order() {
     assert_output 9
     run grep -c '^Remember$' "$html"
     assert_output 9
+}
+
+@test "handout: lesson 20's drain, as its text tells it, is the transcript printed" {
+    local txt="$BATS_FILE_TMPDIR/handout.txt" t="$BATS_TEST_TMPDIR/drain.txt"
+    # The transcript of --edge, as the PDF prints it, up to its recv() = 0.
+    awk '/build\/20-epoll-server --edge \(excerpt\)$/ { on = 1 }
+         on { print } on && /^ *recv\(5, "", / { exit }' "$txt" >"$t"
+    grep -q '^ *epoll_ctl(4, EPOLL_CTL_ADD, 5,' "$t"
+    grep -q '^ *recv(5, "", 4096, 0) = 0$' "$t"
+    # It fits what the text claims (docs/drain-story.awk lists the claims;
+    # docs/runs.sh makes the build stop on a run that does not fit).
+    run awk -f "$ROOT/docs/drain-story.awk" "$t"
+    assert_output ok
+    # The text claims that, and tells no one run's story: it names both
+    # ends of the drain, and counts no recv() ("the fourth recv() failed
+    # with EAGAIN" was a run not printed).
+    tr '\n' ' ' <"$txt" | grep -oE 'Edge-triggered, the drain\..{1,900}Without the drain' \
+        >"$BATS_TEST_TMPDIR/text.txt"
+    local claim
+    for claim in 'one EPOLLIN event' 'ends with EAGAIN if the client' \
+        'comes as a new event: recv() = 0' 'with 0 if it has' 'a race' \
+        'EPOLLOUT alone may come first'; do
+        grep -qF "$claim" "$BATS_TEST_TMPDIR/text.txt" ||
+            fail "lesson 20's drain does not say: $claim"
+    done
+    run grep -oiE '(first|second|third|fourth|fifth|last) recv\(\)' "$BATS_TEST_TMPDIR/text.txt"
+    assert_output ''
 }

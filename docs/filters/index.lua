@@ -53,10 +53,14 @@ local function load_table()
       for p in places:gmatch("%S+") do
         local main = p:sub(1, 1) == "*"
         -- (ID:WORDS: the mention there is a sub-entry, WORDS its words,
-        -- "_" for a space: "l05-call:by_a_client")
+        -- "_" for a space, "\_" for an underscore: "l05-call:by_a_client",
+        -- "l11-call:IPV6\_V6ONLY")
         local id, sub = (main and p:sub(2) or p):match("^([^:]+):?(.*)$")
+        if sub ~= "" then
+          sub = sub:gsub("\\_", "\1"):gsub("_", " "):gsub("\1", "_")
+        end
         e.places[#e.places + 1] = { id = id, main = main,
-          sub = sub ~= "" and sub:gsub("_", " ") or nil }
+          sub = sub ~= "" and sub or nil }
         mains = mains + (main and 1 or 0)
       end
       if mains ~= 1 then
@@ -147,7 +151,8 @@ local function mark_prose(e, place, blocks)
     if done or e.code then
       return nil
     end
-    local text = pandoc.utils.stringify(b):lower()
+    -- (a typographic apostrophe reads as the index's plain one)
+    local text = pandoc.utils.stringify(b):lower():gsub("\u{2019}", "'")
     if text:find(e.key:lower(), 1, true) then
       done = true
       if latex() then

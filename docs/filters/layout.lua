@@ -18,6 +18,11 @@ local M = {}
 M.TRANSCRIPT_HEAD = 2
 M.TRANSCRIPT_TAIL = 4
 
+-- A transcript of at most this many rows is read at a glance: like a
+-- short listing (code.lua: SHORT_LISTING), it stays on one page, unless
+-- that would leave much of a page blank (preamble.tex: \ssneedwhole).
+M.SHORT_TRANSCRIPT = 12
+
 ------------------------------------------------------------------------
 -- Inline code on paper
 ------------------------------------------------------------------------
@@ -556,21 +561,36 @@ local function transcript_room(rows)
   return math.min(rows, 6) + 3
 end
 
+-- The room a transcript of ROWS rows asks for when kept whole (its title
+-- and all its rows), or nil for one that is not short.
+local function transcript_whole(rows)
+  if rows <= M.SHORT_TRANSCRIPT then
+    return rows + 3
+  end
+  return nil
+end
+
 local function lead_in_room(b, nxt)
   local box_lines = nxt.t == "Table" and table_lines(nxt) or 5
   -- A transcript that cannot break goes whole, its title and rows.
   local rows = transcript_rows(nxt)
+  local part
   if rows and rows <= M.TRANSCRIPT_HEAD + M.TRANSCRIPT_TAIL then
     box_lines = math.max(box_lines, rows + 3)
+  elseif rows and transcript_whole(rows) then
+    -- A short one: whole, or its first lines when that leaves a page
+    -- much blank.
+    box_lines = math.max(box_lines, transcript_whole(rows))
+    part = para_lines(b) + math.max(5, transcript_room(rows))
   elseif rows then
     box_lines = math.max(box_lines, transcript_room(rows))
   end
-  local need, part = listing_need(nxt)
+  local need, lpart = listing_need(nxt)
   if need then
     box_lines = math.max(box_lines, need + 1)
   end
   return para_lines(b) + box_lines,
-    part and para_lines(b) + math.max(5, part + 1)
+    part or (lpart and para_lines(b) + math.max(5, lpart + 1))
 end
 
 -- Room for LINES baselines before what follows; for a short listing that
@@ -917,7 +937,9 @@ function M.paper_blocks(blocks)
       -- A transcript on its own keeps room for its first lines
       -- (transcript_room); after a heading or a lead-in, that block
       -- keeps it.
-      out:insert(need_room(transcript_room(transcript_rows(b))))
+      local rows = transcript_rows(b)
+      out:insert(need_room(transcript_whole(rows) or transcript_room(rows),
+        transcript_room(rows)))
       out:insert(b)
     elseif b.t == "Table" and not (prev and (prev.t == "Header" or
       ((is_lead_in(prev) or is_label(prev)) and is_box(b)))) then
@@ -929,12 +951,19 @@ function M.paper_blocks(blocks)
       out:insert(b)
     end
   end
-  for i, b in ipairs(out) do
+  local done = pandoc.List()
+  for _, b in ipairs(out) do
     if b.t == "Table" then
-      out[i] = keep_table_rows(b)
+      b = keep_table_rows(b)
+    end
+    done:insert(b)
+    if transcript_rows(b) then
+      -- (A short transcript's \ssneedwhole may have said "split" to
+      -- what follows it; what follows it is not a part of it.)
+      done:insert(pandoc.RawBlock("latex", "\\global\\sssplitfalse"))
     end
   end
-  return out
+  return done
 end
 
 ------------------------------------------------------------------------

@@ -1,5 +1,5 @@
 /*
- * Lesson 20: epoll, ten thousand clients
+ * Lesson 20: epoll, thousands of clients
  *
  * poll() (lesson 13) passes every descriptor on each call; epoll keeps the
  * list in the kernel, and epoll_wait() returns only the ready ones. This

@@ -63,7 +63,7 @@ int main(int argc, char *argv[])
     }
     /* The receiver. Every member on this machine has the same port: each
        must say so before bind(). Bound to the group's address, it gets
-       nothing else. */
+       only what is sent to the group, not to another group at the port. */
     if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) == -1)
         fail("setsockopt");
     if (bind(fd, (struct sockaddr *)&addr, sizeof addr) == -1)

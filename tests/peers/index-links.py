@@ -23,6 +23,8 @@ for name, rest in entries:
         near = re.sub(r"<[^>]+>", "", m.group(1)).replace("&amp;", "&")
         near = re.sub(r"\s+", " ", near)  # (a term may wrap: "file\ndescriptor")
         word = name.rstrip("()")
+        # (an apostrophe, typeset or escaped, is one: "Nagle's algorithm")
+        near, word = (re.sub(r"&#39;|\u2019", "'", t) for t in (near, word))
         assert word.lower() in near.lower(), \
             "#%s does not show %s" % (target, name)
         links += 1
