@@ -9,7 +9,9 @@
 # one (forge.mk, forge.sh) must not keep the score it writes, and does
 # keep it when the same recipe runs without --sandbox (the attack is
 # real, so the test of the recipe can fail). The lecturers' chapter
-# must show the two scripts as the zip holds them.
+# must show the two scripts as the zip holds them, and the run steps of
+# its CI workflow, run at the top of a copy of the template repository,
+# must pass a correct program and fail a broken one in JUnit XML.
 
 # The longest wait inside a test here is a checker's run (about 25 s
 # here, with the build): bats' own limit is far longer.
@@ -282,4 +284,90 @@ forger() {
         diff "$BATS_TEST_TMPDIR/$f" "$ROOT/scripts/autograder/$f" ||
             fail "docs/manual-grading.md's $f is not scripts/autograder/$f"
     done
+}
+
+# workflow_steps: the lecturers' chapter's CI workflow
+# (.github/workflows/check.yml), each of its "run:" steps on one line, a
+# folded (>-) one joined as YAML joins it. The apt-get step is left out:
+# it needs sudo and the network, and bubblewrap is here already.
+workflow_steps() {
+    "$PYTHON" - "$ROOT/docs/manual-grading.md" <<'EOF_PY'
+import re, sys
+text = open(sys.argv[1], encoding="utf-8").read()
+m = re.search(r"```yaml\n# \.github/workflows/check\.yml\n(.*?)```", text, re.S)
+if not m:
+    sys.exit("docs/manual-grading.md shows no .github/workflows/check.yml")
+lines = m.group(1).splitlines()
+i = 0
+while i < len(lines):
+    step = re.match(r"^( *)- run: (.*)$", lines[i])
+    i += 1
+    if not step:
+        continue
+    if step.group(2) == ">-":
+        words = []
+        while i < len(lines) and len(lines[i]) - len(lines[i].lstrip()) > len(step.group(1)) + 2:
+            words.append(lines[i].strip())
+            i += 1
+        cmd = " ".join(words)
+    else:
+        cmd = step.group(2)
+    if "apt-get" not in cmd:
+        print(cmd)
+EOF_PY
+}
+
+# ci_run SERVER.C: a copy of the assignment's template repository (the
+# zip's sockstep/ folder without its built library, hello.spec, a
+# Makefile and SERVER.C as server.c), and the workflow's run steps run at
+# its top, as a runner runs them, until one exits with more than 1; its
+# status is the last step's. Run it with bats' run.
+ci_run() {
+    local repo="$PLATFORM/repo" step
+    mkdir -p "$repo"
+    cp -a "$PLATFORM/autograder/source/sockstep" "$repo/sockstep"
+    rm -rf "$repo/sockstep/build"
+    cp "$PLATFORM/autograder/source/hello.spec" "$repo/"
+    cp "$1" "$repo/server.c"
+    printf 'server: server.c\n\tcc -Wall -o server server.c\n' >"$repo/Makefile"
+    workflow_steps >"$BATS_TEST_TMPDIR/steps" || fail "no workflow"
+    [ "$(wc -l <"$BATS_TEST_TMPDIR/steps")" -eq 2 ] ||
+        fail "expected 2 run steps after apt-get: $(cat "$BATS_TEST_TMPDIR/steps")"
+    cd "$repo" || return 1
+    local rc=0
+    while IFS= read -r step; do
+        rc=0
+        bash -c "$step" || rc=$?
+        ((rc <= 1)) || break
+    done <"$BATS_TEST_TMPDIR/steps"
+    return "$rc"
+}
+
+@test "autograder: the lecturers' CI workflow's steps, run as a runner would, pass a correct program in JUnit XML" {
+    has_manual
+    command -v xmllint >/dev/null || skip "no xmllint (./install-deps installs it)"
+    local xml="$PLATFORM/repo/check.xml"
+    run ci_run "$ROOT/tests/autograder/hello.c"
+    assert_success
+    [[ -f "$PLATFORM/repo/sockstep/build/libsockstep.so" ]] ||
+        fail "the workflow's gcc step built no library"
+    run xmllint --noout --schema "$ROOT/tests/junit.xsd" "$xml"
+    assert_success
+    run bash -c "grep -o '<testcase ' '$xml' | wc -l"
+    assert_output 18
+    run bash -c "grep -o '<failure \\|<skipped' '$xml' | wc -l"
+    assert_output 0
+}
+
+@test "autograder: the lecturers' CI workflow's steps fail a broken program, and the JUnit XML names the check" {
+    has_manual
+    command -v xmllint >/dev/null || skip "no xmllint (./install-deps installs it)"
+    local xml="$PLATFORM/repo/check.xml"
+    # it ignores a short send
+    run ci_run "$ROOT/tests/students/hello-shortsend.c"
+    assert_failure 1
+    run xmllint --noout --schema "$ROOT/tests/junit.xsd" "$xml"
+    assert_success
+    run bash -c "grep -o '<failure [^>]*type=\"short-send\"' '$xml' | wc -l"
+    assert_output 1
 }
