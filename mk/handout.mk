@@ -291,7 +291,7 @@ $(HANDOUT_DIR)/handout.tex: $(HANDOUT_COMMON) $(HANDOUT_PDF_FIGS) $(HANDOUT_PICT
 	    --include-in-header docs/preamble.tex \
 	    -V documentclass=report -V classoption=oneside -V fontsize=10pt \
 	    -V papersize=$(PAPER) \
-	    -V geometry=top=18mm,bottom=18mm,left=25mm,right=25mm,headheight=14pt \
+	    -V geometry=top=16mm,bottom=16mm,left=25mm,right=25mm,headheight=14pt \
 	    -o $@.new
 	mv $@.new $@
 

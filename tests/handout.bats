@@ -635,7 +635,7 @@ book_pictures() {
     done
     cat >"$d/t.tex" <<'EOF'
 \documentclass{article}
-\usepackage[a4paper,top=18mm,bottom=18mm,left=25mm,right=25mm]{geometry}
+\usepackage[a4paper,top=16mm,bottom=16mm,left=25mm,right=25mm]{geometry}
 \usepackage{graphicx}
 \input{macros.tex}
 \newsavebox{\testbox}

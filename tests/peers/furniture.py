@@ -14,7 +14,7 @@
 import html, re, sys
 import pdftext
 
-MARGIN = 18 / 25.4 * 72   # top and bottom (mk/handout.mk: geometry)
+MARGIN = 16 / 25.4 * 72   # the book's top and bottom (mk/handout.mk: geometry)
 
 
 def pages(pdf):

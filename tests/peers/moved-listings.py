@@ -15,7 +15,7 @@ out = pdftext.output(["pdftotext", "-bbox", sys.argv[1], "-"])
 pages = re.findall(r'<page width="[\d.]+" height="([\d.]+)">(.*?)</page>',
                    out, re.S)
 CAPTION = re.compile(r"^\S+\.(c|h|py), (lines \d+|\d+ lines)")
-TOP = 18 / 25.4 * 72   # the top margin (mk/handout.mk: geometry)
+TOP = 16 / 25.4 * 72   # the top margin (mk/handout.mk: geometry)
 info = []
 # Whether a page has a running header: pdftotext leaves it out (no text,
 # as a copy of the page has it), tests/peers/furniture.py reads it.
