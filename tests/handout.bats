@@ -463,7 +463,8 @@ EOF
     pdftext pdftotext -layout "$ROOT/build/handout.pdf" - >"$lay"
     run "$PYTHON" -c '
 import re, sys
-lines = open(sys.argv[1], encoding="utf-8").read().split("\n")
+# (a line at the top of a page starts with its form feed)
+lines = open(sys.argv[1], encoding="utf-8").read().replace("\f", "").split("\n")
 found = bad = 0
 for i, l in enumerate(lines[:-1]):
     if re.match(r"(int|ssize_t) [a-z]+\(int sockfd,.*,$", l):
