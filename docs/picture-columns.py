@@ -17,7 +17,7 @@ documents says which part: from a cut just above the first line of
 text that starts with its paper-from, down to a cut just below the
 first at or after it that starts with its paper-to. The cuts go where
 only the lifelines are, as above; the times beside the arrows are set
-in a bigger type.
+in the labels' type, not mscgen's smaller one.
 """
 import re
 import copy
@@ -115,6 +115,7 @@ def excerpt(start_text, end_text, src, out_path):
     cut_from = next(y for y in range(int(top), int(head), -1) if free(y))
     cut_to = next((y for y in range(int(bottom) + 1, int(height)) if free(y)), int(height))
     shift = cut_from - head
+    moved, raised = times_moved(elements, lifeline)
     out = ET.Element(root.tag, root.attrib)
     new_height = cut_to - cut_from + head
     out.set("height", "%gpx" % new_height)
@@ -136,6 +137,7 @@ def excerpt(start_text, end_text, src, out_path):
             continue
         if lo < cut_from or hi > cut_to:
             continue
+        orig = e
         e = copy.deepcopy(e)
         for a in ("y", "y1", "y2"):
             if e.get(a) is not None:
@@ -144,14 +146,66 @@ def excerpt(start_text, end_text, src, out_path):
             e.set("points", " ".join(
                 "%s,%g" % (p.split(",")[0], float(p.split(",")[1]) - shift)
                 for p in e.get("points").split()))
-        # The times (mscgen's ids, in 8 px type): 10 px, to be read.
+        # The times (mscgen's ids, in 8 px type): 12 px, the labels' own
+        # size, to be read where the excerpt is scaled down to its box.
         if tag(e) == "text" and e.get("font-size") == "8":
-            e.set("font-size", "10")
-            # mscgen sets it against the label's last letter: a gap.
+            e.set("font-size", "12")
+            # mscgen sets it against the label's last letter, raised 7 px
+            # above its baseline: a gap, and on the label's line (raised,
+            # the bigger type would touch the box above the arrow).
             e.set("x", "%g" % (float(e.get("x")) + 4))
+            if id(orig) not in raised:
+                e.set("y", "%g" % (float(e.get("y")) + 7))
             e.attrib.pop("textLength", None)
+        dx = moved.get(id(orig))
+        if dx:
+            if tag(e) == "polygon":
+                e.set("points", " ".join(
+                    "%g,%s" % (float(p.split(",")[0]) + dx, p.split(",")[1])
+                    for p in e.get("points").split()))
+            else:
+                e.set("x", "%g" % (float(e.get("x")) + dx))
         out.append(e)
     ET.ElementTree(out).write(out_path, encoding="unicode")
+
+
+def times_moved(elements, lifeline):
+    """{id(element): dx}: an arrow's label (its first line, with its white
+    ground) and its time, moved left as far as the time, in the labels'
+    12 px type, would pass the arrow's end (into the lifeline there).
+    mscgen writes an arrow's line, its label's ground and text, then the
+    time's ground and text, then the label's second line, if any. Beside
+    a label of two lines (a dropped packet's) the time stays raised, clear
+    of the cross at the arrow's end: those are the second set."""
+    moved, raised = {}, set()
+    for i, e in enumerate(elements):
+        if tag(e) != "text" or e.get("font-size") != "8" or i < 3:
+            continue
+        if (i + 2 < len(elements) and tag(elements[i + 2]) == "text" and
+                elements[i + 2].get("font-size") == "12" and
+                float(elements[i + 2].get("y")) > float(e.get("y"))):
+            raised.add(id(e))
+            continue
+        label = next((k for k in range(i - 1, -1, -1) if tag(elements[k]) == "text"
+                      and elements[k].get("font-size") == "12"), None)
+        arrow = next((a for a in reversed(elements[:i]) if tag(a) == "line" and
+                      not lifeline(a) and a.get("y1") == a.get("y2") and
+                      a.get("x1") != a.get("x2")), None)
+        if label is None or arrow is None or not e.get("textLength"):
+            continue
+        left = min(float(arrow.get("x1")), float(arrow.get("x2")))
+        right = max(float(arrow.get("x1")), float(arrow.get("x2")))
+        end = float(e.get("x")) + 4 + float(e.get("textLength")) * 12 / 8
+        dx = max(right - 3 - end, left + 2 - float(elements[label].get("x")))
+        if dx >= 0:
+            continue
+        group = [elements[label], e]
+        for k in (label - 1, i - 1):
+            if tag(elements[k]) == "polygon":
+                group.append(elements[k])
+        for g in group:
+            moved[id(g)] = dx
+    return moved, raised
 
 
 def main():

@@ -242,6 +242,14 @@ spoil() {
         "$F" "$F" "$F" "$F")"
     assert_failure
     assert_output --partial 'is shown already, in transcript 1.1'
+    # Two transcripts with one title stop it too: a title says what its run shows.
+    pf "$(printf '%s{.output run="01-socket" title="a run"}\n%s\n\n%s{.output run="02-bind" title="a run"}\n%s' \
+        "$F" "$F" "$F" "$F")"
+    assert_failure
+    assert_output --partial 'transcript 1.2 has the title of transcript 1.1 ("a run")'
+    pf "$(printf '%s{.output run="01-socket" title="a run"}\n%s\n\n%s{.output run="02-bind" title="another run"}\n%s' \
+        "$F" "$F" "$F" "$F")"
+    assert_success
     # A chapter that is neither front matter, a lesson nor an appendix.
     printf '# Somewhere\n' >"$md"
     run pandoc "$md" --lua-filter docs/include.lua -t native

@@ -18,6 +18,7 @@ local targets, add_target = numbers.targets, numbers.add_target
 local M = {}
 
 local shown = {}           -- shown[run name][line] = transcript label
+local titled = {}          -- titled[title] = the label of the transcript that has it
 
 -- Transcripts are made unwrapped (runs.sh sets SOCKSTEP_NOWRAP): each
 -- note of the narration is one line. So the build can tell one note from
@@ -368,6 +369,14 @@ function M.include_run(el)
     end
   end
   add_target(id, { kind = "transcript", number = label, title = title })
+  -- A title says what its run shows: two alike say nothing of either.
+  if label then
+    if titled[title] then
+      fail('run="' .. name .. '": transcript ' .. label .. ' has the title of transcript ' ..
+        titled[title] .. ' ("' .. title .. '"): say what this run shows (title=)')
+    end
+    titled[title] = label
+  end
 
   -- Each line of a run is shown once.
   shown[name] = shown[name] or {}
