@@ -454,11 +454,8 @@ own_pair() {
         input+="line $i"$'\n'
     done
     # At 60%, all 12 get through once in 60000 runs.
-    # --timeout 60: the receiver's first wait begins before the sender
-    # starts, which on a busy machine can take seconds; capture ends the
-    # receiver once the sender is done, so the limit costs nothing.
     picture loss --loss 60 --input "$input" -- "$ROOT/build/08-udp-receiver" \
-        --port '{port}' --timeout 60 -- "$ROOT/build/09-udp-sender" --port '{port}'
+        --port '{port}' --timeout 5 -- "$ROOT/build/09-udp-sender" --port '{port}'
     local received dropped logged
     received=$(grep -c -E '^\[[0-9.]+ [0-9.]+\] recvfrom\(3, "line' "$D/loss/server.txt")
     dropped=$(grep -c -E '^  c[0-9]+ -x s[0-9]+ \[label="datagram, [0-9]+ bytes\\n\(dropped\)".*linecolour="red"' "$D/loss/picture.msc")
@@ -483,12 +480,9 @@ own_pair() {
     need_netns
     command -v nft >/dev/null || skip "nft is not installed"
     # "three" and "threefold" begin with it; "a three" does not.
-    # --timeout 60: the receiver's first wait begins before the sender
-    # starts, which on a busy machine can take seconds; capture ends the
-    # receiver once the sender is done, so the limit costs nothing.
     picture drop --drop-datagram three \
         --input $'one\nthree\nfour\nthreefold\na three\n' \
-        -- "$ROOT/build/08-udp-receiver" --port '{port}' --timeout 60 \
+        -- "$ROOT/build/08-udp-receiver" --port '{port}' --timeout 5 \
         -- "$ROOT/build/09-udp-sender" --port '{port}'
     # The receiver read the other three, in order, and only those.
     run grep -o -E '^\[[0-9.]+ [0-9.]+\] recvfrom\(3, "[^"]*"' "$D/drop/server.txt"
