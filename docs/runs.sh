@@ -509,10 +509,15 @@ EOF
         bash -c "\"\$1\" to-gradebook.py marks.csv gradebook.csv >grades.csv && cat grades.csv" gradebook "$PYTHON"
     shows lecturers.gradebook '^brian,Brian Kernighan,84$' "Brian's grade"
     shows lecturers.gradebook '^ken,Ken Thompson,$' "an empty grade for no submission"
+    # One submission again, as the batch checked it: built and run only
+    # in a sandbox, on a copy of its folder, which is left as it was.
     grade lecturers.brian 1 \
-        "cc -o calc submissions/brian/calc.c; scripts/check --spec calc.spec --only empty-line -- ./calc {port}" -- \
-        bash -c "cc -o calc submissions/brian/calc.c && exec \"\$1\" scripts/check --spec calc.spec --only empty-line -- ./calc '{port}'" brian "$PYTHON"
+        "(cd submissions/brian && ../../scripts/check --sandbox --build 'cc -o calc calc.c' --spec ../../calc.spec --only empty-line -- ./calc {port})" -- \
+        bash -c "cd submissions/brian && exec \"\$1\" ../../scripts/check --sandbox --build 'cc -o calc calc.c' --spec ../../calc.spec --only empty-line -- ./calc '{port}'" brian "$PYTHON"
     shows lecturers.brian 'killed by SIGSEGV' "the crash"
+    if [[ -e "$G/submissions/brian/calc" ]]; then
+        die "lecturers.brian: the sandboxed check left a program in brian's folder"
+    fi
 }
 # A lecturer grades as an ordinary user: the batch warns root that its
 # limit of processes per submission cannot hold. Built as root (where

@@ -842,7 +842,12 @@ function M.include_code(el)
       need = math.ceil(2.5 + marks_first + 0.73 * #first_chunk)
     elseif tostring(path):match("^lessons/plain/") and chunks == 1 and
       #first_chunk <= SHORT_LISTING and n < #first_chunk then
-      need = math.ceil(2.5 + marks_first + 0.73 * #first_chunk) .. "/" .. need
+      need = math.ceil(2.5 + marks_first + 0.73 * #first_chunk)
+      -- The manual's few excerpts are model answers, read whole: there
+      -- a blank foot of a page costs less than a function cut in two.
+      if common.settings.book ~= "lecturers" then
+        need = need .. "/" .. math.ceil(2.5 + marks_first + 0.73 * n)
+      end
     end
     blocks[1] = listing_caption(path, first, last, total, whole, need,
       el.identifier, back, grey, referred)
