@@ -177,6 +177,11 @@ local SHORT_LISTING = 20
 -- page: a program that short is read at one glance (lesson 01's).
 local SHORT_PROGRAM = 32
 
+-- An excerpt of at most this many lines, in one piece, always stays on
+-- one page: split 7/6 over a page break, 13 lines of sendmsg() were
+-- read as two.
+local SHORT_EXCERPT = 15
+
 -- A line that declares variables: a type (a C type word, or struct X)
 -- and a name, ending with ";" (a function's prototype aside).
 local DECL_TYPES = { int = true, char = true, long = true, short = true,
@@ -839,6 +844,9 @@ function M.include_code(el)
     -- would leave much of the page blank.
     if tostring(path):match("^lessons/plain/") and first == 1 and
       last == total and chunks == 1 and #first_chunk <= SHORT_PROGRAM then
+      need = math.ceil(2.5 + marks_first + 0.73 * #first_chunk)
+    elseif chunks == 1 and #first_chunk <= SHORT_EXCERPT and
+      not (first == 1 and last == total) then
       need = math.ceil(2.5 + marks_first + 0.73 * #first_chunk)
     elseif tostring(path):match("^lessons/plain/") and chunks == 1 and
       #first_chunk <= SHORT_LISTING and n < #first_chunk then

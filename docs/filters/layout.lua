@@ -524,6 +524,16 @@ local function listing_need(b)
   return tonumber(need), tonumber(part)
 end
 
+-- A whole file's line on paper, with no listing under it ("The whole
+-- file: lessons/19-throughput/throughput.c, 624 lines, in the
+-- repository", code.lua's {.folded}).
+local function is_folded_line(b)
+  local first = b ~= nil and b.t == "Div" and b.content[1]
+  local raw = first and first.t == "Plain" and first.content[1]
+  return raw and raw.t == "RawInline" and raw.text == "\\listingcaption{" and
+    pandoc.utils.stringify(b):match("in the repository$") ~= nil or false
+end
+
 -- How many rows a transcript on paper has (transcripts.lua: the raw
 -- LaTeX of a terminal), or nil for any other block.
 local function transcript_rows(b)
@@ -730,6 +740,8 @@ end
 function M.paper_blocks(blocks)
   local out = pandoc.List()
   local kept_list = false
+  -- The lead-in whose room a whole file's line above it keeps (below).
+  local folded_kept
   -- A chapter that runs on (below), until its first section's heading
   -- says how much room it keeps: where its \ssrunon is in OUT.
   local runon_at
@@ -925,9 +937,16 @@ function M.paper_blocks(blocks)
         out:insert(pandoc.RawBlock("latex", "\\endgroup"))
         kept_list = false
       end
+    elseif is_folded_line(b) and not after_heading and
+      (is_lead_in(nxt) or is_label(nxt)) and is_box(blocks[i + 2]) then
+      -- A whole file's line, then a lead-in and its excerpt: the line
+      -- stays with them, or it ends a page alone (lesson 19 did).
+      local lines, part = lead_in_room(nxt, blocks[i + 2])
+      insert_kept(out, b, 2 + lines, part and 2 + part)
+      folded_kept = i + 1
     elseif (is_lead_in(b) or is_label(b)) and is_box(nxt) then
       -- "Then read until the server closes:" stays with its box.
-      if after_heading then
+      if after_heading or folded_kept == i then
         insert_kept(out, b, nil)
       else
         insert_kept(out, b, lead_in_room(b, nxt))
