@@ -164,7 +164,7 @@ PY
         check --only one-megabyte echo-server -- \
             "$PYTHON" "$SAMPLES/eof-crash-server.py" '{port}'
         assert_failure 1
-        assert_line --regexp '^FAIL one-megabyte +1 MB echoed intact: traceback '
+        assert_line --regexp '^FAIL one-megabyte +1 MiB echoed intact: traceback '
         says "all 1048576 came back the same (sha256)"
         says "IndexError"
     done

@@ -217,7 +217,7 @@ if n * 8 > 32:
     rows "$BATS_TEST_TMPDIR/out.csv" loopback
     assert_line --index 0 "cbuild 1 0 0 PASS | "
     assert_line --index 1 "filler 1 0 0 PASS | "
-    assert_line --index 2 --regexp "^full 0 1 1 NOT RUN \| build failed: .* exited with status 1(: .*)?; its /tmp was full \(32 MB, --limit disk\), its copy in it$"
+    assert_line --index 2 --regexp "^full 0 1 1 NOT RUN \| build failed: .* exited with status 1(: .*)?; its /tmp was full \(32 MiB, --limit disk\), its copy in it$"
 }
 
 @test "sandbox B2: /dev/shm is a small tmpfs of its own, / and /dev are read only" {
@@ -280,7 +280,7 @@ if p:
         --limit memory=200,disk=512
     assert_failure 1
     rows "$BATS_TEST_TMPDIR/out.csv" loopback
-    assert_line --index 0 --regexp "^a-hog 0 1 .*its sandbox ran out of memory \(200 MB, --limit memory\)"
+    assert_line --index 0 --regexp "^a-hog 0 1 .*its sandbox ran out of memory \(200 MiB, --limit memory\)"
     assert_line --index 1 "b-good 1 0 0 PASS | "
 }
 
@@ -299,7 +299,7 @@ if p:
     rows "$BATS_TEST_TMPDIR/out.csv" loopback
     assert_line --index 0 "deep 0 1 1 NOT RUN | its folder could not be copied: folders more than 64 deep"
     assert_line --index 1 "small 1 0 0 PASS | "
-    assert_line --index 2 "sparse 0 1 1 NOT RUN | its folder could not be copied: its folder holds more than 32 MB (every byte of a sparse file counts): not copied"
+    assert_line --index 2 "sparse 0 1 1 NOT RUN | its folder could not be copied: its folder holds more than 32 MiB (every byte of a sparse file counts): not copied"
 }
 
 @test "sandbox: a hard link to another user's file is not copied in (the copy is made as root)" {
@@ -592,7 +592,7 @@ print(json.load(open(sys.argv[1]))["tests"][0]["output"])' \
     run bare timeout "$((150 * SCALE))" "$PYTHON" "$CHECK" --sandbox \
         --limit disk=4 --spec "$spec" -- "$PYTHON" server.py '{port}'
     assert_failure 3
-    assert_output "scripts/check: --sandbox: the current directory could not be copied: its folder holds more than 2 MB (every byte of a sparse file counts): not copied"
+    assert_output "scripts/check: --sandbox: the current directory could not be copied: its folder holds more than 2 MiB (every byte of a sparse file counts): not copied"
     rm "$dir/big"
     # a run over --limit time is ended in its build: the report is
     # written all the same, every check NOT RUN, the first saying why

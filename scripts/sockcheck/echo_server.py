@@ -120,7 +120,7 @@ MEGABYTE = 1 << 20
 MEGABYTE_SEED = 20261129
 
 
-@check("echo-server", "one-megabyte", "1 MB echoed intact",
+@check("echo-server", "one-megabyte", "1 MiB echoed intact",
        "a client sends 1 MiB of random bytes while reading; the same bytes "
        "(sha256) come back within 20 s")
 def es_megabyte(run, res):

@@ -514,7 +514,7 @@ class Grader:
                 end_orphans()
         if oom:
             row["notes"] = "; ".join(n for n in (
-                row["notes"], "its sandbox ran out of memory (%d MB, "
+                row["notes"], "its sandbox ran out of memory (%d MiB, "
                 "--limit memory): the kernel ended a process of it"
                 % k.limits.memory) if n)
         return row
@@ -756,7 +756,7 @@ def disk_full(params):
         return ""
     if st.f_bavail * st.f_frsize >= 64 * 1024:
         return ""
-    return ("; its /tmp was full (%d MB, --limit disk), its copy in it"
+    return ("; its /tmp was full (%d MiB, --limit disk), its copy in it"
             % round(st.f_blocks * st.f_frsize / (1 << 20)))
 
 

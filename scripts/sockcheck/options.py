@@ -253,7 +253,7 @@ OPTIONS = (
         "with --batch or --sandbox: the limits of each submission's "
         "sandbox (with --sandbox, the program's): "
         + ", ".join("%s=%d" % d for d in Limits.DEFAULTS) + " by default "
-        "(memory, file and disk in MB, cpu and time in seconds: the CPU "
+        "(memory, file and disk in MiB, cpu and time in seconds: the CPU "
         "time of each process, and the whole submission's time, build "
         "and checks; procs, processes and threads; disk, its /tmp, which "
         "holds its copy: a folder over half of it is not copied)"),

@@ -15,7 +15,7 @@ def wrap(text, indent):
     line of text is a paragraph of its own."""
     if "\n" in text:
         return "\n".join(wrap(part, indent) for part in text.split("\n"))
-    text = re.sub(r"(\d) (s|MB|ms)\b", "\\1\0\\2", text)
+    text = re.sub(r"(\d) (s|MiB|MB|ms)\b", "\\1\0\\2", text)
     return textwrap.fill(text, 78, initial_indent=indent,
                          subsequent_indent=indent, break_long_words=False,
                          break_on_hyphens=False).replace("\0", " ")

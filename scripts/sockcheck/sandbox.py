@@ -42,15 +42,15 @@ MB = 1 << 20
 class Limits:
     """The limits of one submission's sandbox, each a lecturer's option
     (--limit NAME=N,...), with these defaults:
-      memory  MB of memory: of each process's address space, and, where
+      memory  MiB of memory: of each process's address space, and, where
               the machine has a memory cgroup and the batch runs as root,
               of the whole sandbox (its tmpfs included)
       procs   processes and threads, the checker's own included
-      file    MB, the largest file it may write
+      file    MiB, the largest file it may write
       cpu     CPU seconds, per process
       time    seconds the whole submission may take (build and checks),
               wall clock: then it is ended, and its row says so
-      disk    MB of its /tmp, which holds its copy of the submission
+      disk    MiB of its /tmp, which holds its copy of the submission
               (a folder larger than half of it is not copied: every byte
               of a sparse file counts); its /dev/shm has a quarter"""
 
@@ -239,7 +239,7 @@ def interpreter_dirs(py):
 
 def base_args(extra=(), disk=LIMITS.disk):
     """What every sandbox has: the system's directories, its own /dev,
-    /proc, a /tmp and a /dev/shm of their own (tmpfs of disk MB and a
+    /proc, a /tmp and a /dev/shm of their own (tmpfs of disk MiB and a
     quarter of it), its namespaces, no capabilities, and, where bwrap
     can (no_userns()), no user namespace of its own to make."""
     return visible(extra) + [
@@ -576,7 +576,7 @@ def own_cgroup(v2):
 def make_cgroup(name, limits):
     """A memory cgroup of its own for a sandbox, inside the batch's own
     (so that a limit set around the batch still holds), limited to
-    limits.memory MB, its tmpfs included (the kernel charges a tmpfs's
+    limits.memory MiB, its tmpfs included (the kernel charges a tmpfs's
     pages to who wrote them): its path, or None where none can be made
     (not root, no memory controller, a cgroup v2 whose parent does not
     give its children memory)."""
@@ -796,7 +796,7 @@ def copy_file(dfd, name, src, dst, owner, budget):
                     budget[0] -= len(chunk)
                     if budget[0] < 0:
                         raise CopyRefused(
-                            "its folder grew past %d MB while it was "
+                            "its folder grew past %d MiB while it was "
                             "copied: not copied" % (budget[1] // MB))
                 view = memoryview(chunk)
                 while view:
@@ -821,7 +821,7 @@ def copy_folder(src, dst, uid, limit=None):
     is copied, when it holds more than limit bytes, and while it is
     copied, once more than limit bytes have been (it grew meanwhile)."""
     if limit is not None and folder_size(src, limit) > limit:
-        raise CopyRefused("its folder holds more than %d MB (every byte of "
+        raise CopyRefused("its folder holds more than %d MiB (every byte of "
                           "a sparse file counts): not copied"
                           % (limit // MB))
     copy_tree(src, dst, uid, limit)

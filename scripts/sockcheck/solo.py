@@ -154,10 +154,10 @@ def outer(opts, tmpdir):
         oom = sandbox.finish(p)
     report, end, why = told.report, told.end, told.why
     if oom:
-        say("the sandbox ran out of memory (%d MB, --limit memory): the "
+        say("the sandbox ran out of memory (%d MiB, --limit memory): the "
             "kernel ended a process in it" % limits.memory)
     if end is None and why is None and (oom or rc in CPU_ENDED):
-        told.limit = ("the sandbox ran out of memory (%d MB, --limit "
+        told.limit = ("the sandbox ran out of memory (%d MiB, --limit "
                       "memory)" % limits.memory if oom else
                       "the checker had used the %d s of CPU a process may "
                       "use (--limit cpu)" % limits.cpu)

@@ -203,7 +203,7 @@ RESET_ERRORS = ("ConnectionResetError", "BrokenPipeError",
 
 
 @spec_check("sigpipe", "no death by SIGPIPE",
-            "a client sends its requests over and over for up to 5 s (1 MB "
+            "a client sends its requests over and over for up to 5 s (1 MiB "
             "at most, reading no reply) until 32 KiB of them wait in the "
             "program's receive queue (if fewer, it reads some replies and "
             "sends again), then resets the connection; the program stays up "
@@ -391,7 +391,7 @@ def flood(prog, c, request):
 @spec_check("never-reads", "a client that never reads, then a new client",
             "a client sends its requests over and over, reading no reply, "
             "until the program reads no more (it sits in send() to that "
-            "client, or sleeps with its requests unread; 64 MB or 120 s "
+            "client, or sleeps with its requests unread; 64 MiB or 120 s "
             "at most); a second client connects, and the first stays "
             "15 s more; a program held in a send() with no send timeout "
             "(SO_SNDTIMEO, read from its socket) fails; else the second "

@@ -300,7 +300,7 @@ class Limits(unittest.TestCase):
         self.assertGreater(sandbox.folder_size(d, 1 << 20), 1 << 20)
         with self.assertRaises(sandbox.CopyRefused) as cm:
             sandbox.copy_folder(d, os.path.join(d, "copy"), None, 1 << 20)
-        self.assertEqual(str(cm.exception), "its folder holds more than 1 MB "
+        self.assertEqual(str(cm.exception), "its folder holds more than 1 MiB "
                          "(every byte of a sparse file counts): not copied")
         self.assertFalse(os.path.exists(os.path.join(d, "copy")))
 

@@ -104,7 +104,7 @@ class Copy(unittest.TestCase):
         with mock.patch("os.stat", stat), mock.patch("os.lstat", lstat):
             with self.assertRaises(sandbox.CopyRefused) as caught:
                 sandbox.copy_folder(self.src, self.dst, None, 2 << 20)
-        self.assertEqual("its folder grew past 2 MB while it was copied: "
+        self.assertEqual("its folder grew past 2 MiB while it was copied: "
                          "not copied", str(caught.exception))
 
     def test_a_fifo_is_left_out_and_does_not_hold_the_copy(self):
