@@ -89,13 +89,16 @@ end
 
 -- ::: {.box .skip}: what a first reading may skip, in a box of its own
 -- look (skipbox in preamble.tex, div.box.skip in handout.css), which may
--- break across pages.
+-- break across pages; a short one (about ten lines) is kept whole.
 function M.box(el)
   local title = el.attributes["title"] or ""
   local skip = el.classes:includes("skip")
   local env = skip and "skipbox" or "notebox"
   if latex() then
-    local blocks = { pandoc.RawBlock("latex", "\\begin{" .. env .. "}{" ..
+    local whole = skip and
+      #pandoc.utils.stringify(pandoc.Pandoc(el.content)) <= 1000
+    local blocks = { pandoc.RawBlock("latex", "\\begin{" .. env .. "}" ..
+      (whole and "[unbreakable]" or "") .. "{" ..
       latex_escape(title):gsub("%-{}", "-") .. "}") }
     for _, b in ipairs(el.content) do
       blocks[#blocks + 1] = b

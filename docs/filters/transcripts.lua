@@ -492,8 +492,11 @@ function M.include_run(el)
       end
       out[#out + 1] = t
     end
+    -- "(excerpt)" never wraps onto a line of its own: a tie to the word
+    -- before it.
+    local caption = latex_escape(heading):gsub(" %(excerpt%)$", "~(excerpt)")
     return pandoc.RawBlock("latex",
-      "\\begin{terminal}{" .. latex_escape(heading) .. "}\\phantomsection\\label{" ..
+      "\\begin{terminal}{" .. caption .. "}\\phantomsection\\label{" ..
       id .. "}\\hypertarget{" .. id .. "}{}%\n" ..
       "\\begin{Verbatim}[commandchars=\\\\\\{\\},breaklines,breakanywhere," ..
       "fontsize=\\small]\n" ..
