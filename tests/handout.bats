@@ -125,6 +125,27 @@ chapter_text() {
     "$PYTHON" "$PEERS/furniture.py" "$ROOT/build/lecturers.pdf" | grep -q "sockstep lecturer’s manual\|sockstep lecturer's manual"
 }
 
+@test "handout: a cross-reference in the lecturer's manual gives, on paper, its target's page" {
+    # The manual's chapters are unnumbered: a link there prints the page
+    # to turn to (docs/filters/numbers.lua), "(the lab machines, p. 2)",
+    # and that page (its foot, "page 2") holds the heading it names.
+    has_manual
+    local text="$BATS_TEST_TMPDIR/manual.txt" words heading n
+    "$PYTHON" "$PEERS/furniture.py" "$ROOT/build/lecturers.pdf" >"$text"
+    while IFS='|' read -r words heading; do
+        n=$(tr '\n' ' ' <"$text" | grep -oE "$words.{0,5}p\. [0-9]+" |
+            head -1 | grep -oE '[0-9]+$')
+        [[ -n "$n" ]] || { echo "no page after \"$words\"" >&2; return 1; }
+        awk -v RS='\f' -v n="$n" -v h="$heading" '
+            $0 ~ ("(^|\n)page " n "\n*$") && index("\n" $0 "\n", "\n" h "\n") { found = 1 }
+            END { exit !found }' "$text" ||
+            { echo "\"$words\" says p. $n; \"$heading\" is not on it" >&2; return 1; }
+    done <<'LINKS'
+the lab machines|The lab machines
+the mock exam|An exam: a model paper
+LINKS
+}
+
 @test "handout: the contents: Parts I and II, each lesson's number once, its own contents" {
     # The PDF's contents list "Lesson 06: send() and recv() ... 37", with
     # no chapter number before the title that says it: nor do its

@@ -314,6 +314,20 @@ function M.link(el)
   local inside = el.attributes["in-parens"]
   el.attributes["in-parens"] = nil
   local out = { el }
+  -- The lecturer's manual's chapters are unnumbered, so a link there
+  -- has no number to give: on paper it gains its target's page instead,
+  -- "(the lab machines, p. 3)", so that a reader holding paper can turn
+  -- to it.
+  if not words and common.settings.book == "lecturers" and latex() then
+    local page = "p.~\\pageref{" .. id .. "}"
+    if inside == "mid" then
+      out[#out + 1] = pandoc.RawInline("latex", ", " .. page .. ",")
+    else
+      out[#out + 1] = pandoc.RawInline("latex",
+        inside and ", " .. page or "~(" .. page .. ")")
+    end
+    return out
+  end
   if words then
     if inside == "mid" then
       out[#out + 1] = pandoc.Str(", " .. words .. ",")
