@@ -838,23 +838,28 @@ function M.include_code(el)
       n = n + 1
     end
     n = math.max(n, math.min(#first_chunk, 5))
-    local need = math.ceil(2.5 + marks_first + 0.73 * n)
+    -- the room, in baselines, for the caption and K lines of code
+    local function room(k)
+      return math.ceil(2.5 + marks_first + 0.73 * k)
+    end
+    local need = room(n)
+    local whole_chunk = room(#first_chunk)
     -- A chapter's short core, in one piece, keeps room for all of it,
     -- and breaks (after its first N lines) only where keeping it whole
     -- would leave much of the page blank.
     if tostring(path):match("^lessons/plain/") and first == 1 and
       last == total and chunks == 1 and #first_chunk <= SHORT_PROGRAM then
-      need = math.ceil(2.5 + marks_first + 0.73 * #first_chunk)
+      need = whole_chunk
     elseif chunks == 1 and #first_chunk <= SHORT_EXCERPT and
       not (first == 1 and last == total) then
-      need = math.ceil(2.5 + marks_first + 0.73 * #first_chunk)
+      need = whole_chunk
     elseif tostring(path):match("^lessons/plain/") and chunks == 1 and
       #first_chunk <= SHORT_LISTING and n < #first_chunk then
-      need = math.ceil(2.5 + marks_first + 0.73 * #first_chunk)
+      need = whole_chunk
       -- The manual's few excerpts are model answers, read whole: there
       -- a blank foot of a page costs less than a function cut in two.
       if common.settings.book ~= "lecturers" then
-        need = need .. "/" .. math.ceil(2.5 + marks_first + 0.73 * n)
+        need = need .. "/" .. room(n)
       end
     end
     blocks[1] = listing_caption(path, first, last, total, whole, need,
