@@ -151,11 +151,14 @@ def excerpt(start_text, end_text, src, out_path):
         if tag(e) == "text" and e.get("font-size") == "8":
             e.set("font-size", "12")
             # mscgen sets it against the label's last letter, raised 7 px
-            # above its baseline: a gap, and on the label's line (raised,
-            # the bigger type would touch the box above the arrow).
+            # above its baseline: a gap, and on the label's line. A time
+            # left raised (beside a label of two lines) goes down 3 px,
+            # so the bigger type's top is where the small type's was: a
+            # box that ends just above it (the other lane's call, when
+            # the run put one there) stays clear of it.
             e.set("x", "%g" % (float(e.get("x")) + 4))
-            if id(orig) not in raised:
-                e.set("y", "%g" % (float(e.get("y")) + 7))
+            e.set("y", "%g" % (float(e.get("y")) +
+                               (3 if id(orig) in raised else 7)))
             e.attrib.pop("textLength", None)
         dx = moved.get(id(orig))
         if dx:
