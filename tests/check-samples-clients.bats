@@ -26,6 +26,20 @@ load lib/students
     says "the one-line check shows it"
 }
 
+@test "check: a client slow to start is judged from its first socket, not from its start" {
+    # Lesson 06's client, started 6 s late (an interpreter's start on a
+    # busy grading machine): its checks' clocks (it ends within 5 s, UDP
+    # or TCP alike) start once it holds a socket, which --wait (10 s)
+    # allows it to open. A clock from its start judged it "never
+    # connected".
+    need_bin 06-send-recv-client
+    # shellcheck disable=SC2016 # the $0 and $@ of sh -c's script
+    check --only one-line,closes-early echo-client -- \
+        sh -c 'sleep 6; exec "$0" "$@"' "$BIN/06-send-recv-client" --port '{port}'
+    assert_success
+    assert_line "2 checks: 2 passed, 0 failed"
+}
+
 @test "check: an echo client's own input does not count as the echo it printed" {
     # It prints "Sent: hello, sockstep", then each recv() as it comes: the
     # line is in its output whole, but not after the echo came back.

@@ -483,7 +483,10 @@ def never_connected(port, proto, prog, rc, took, cpu, limit, peer="server"):
     """The sentence for a client that never reached the checker's server
     (or receiver, peer) on port: no TCP connection came (and where the
     program connected instead, if it did), or no datagram."""
-    how = ending(prog, rc, took, cpu, limit, "after its start")
+    # (still running: for as long as it has run, the wait for its first
+    # socket, Program.wait_started(), included)
+    how = ending(prog, rc, took, cpu, limit if rc is not None else max(
+        limit, time.monotonic() - prog.started), "after its start")
     # (a program that died of a Python error did not get as far: the
     # error, which ending() names, is the place to look, unless it is
     # one that reading its command line gives, or a refusal (a port of

@@ -17,6 +17,7 @@ def client_run(run, mode, lines, limit, port=None):
     srv = (PeerServer(mode, run.fixed_port or 0, delay=0.2)
            if port is None else None)
     prog = Program(run, port if port is not None else srv.port, lines)
+    prog.wait_started()
     if srv:
         srv.set_watch(lambda: prog.out.settled(0.2))
     run.cleanup.append(srv.close if srv else None)
@@ -147,6 +148,7 @@ def ec_pieces(run, res):
     run.cleanup.append(srv.close)
     prog = Program(run, srv.port, b"".join(ln + b"\n" for ln in lines))
     srv.set_watch(lambda: prog.out.settled(0.2))
+    prog.wait_started()
     want = [ln.decode() for ln in lines]
     # each line printed whole after the last piece of its echo went out:
     # a line the program printed as it sent it (its input) does not count

@@ -202,8 +202,9 @@ OPTIONS = (
         "run only these checks (--list names them)"),
     Opt(("--wait",), "wait", 10,
         number("--wait", "seconds 1..600", 600, 3), "S",
-        "seconds a server may take to start listening, and with --batch, "
-        "a fixed port to come free (default\xa0%(default)s)"),
+        "seconds a server may take to start listening, a client or a "
+        "sender to open its first socket, and with --batch, a fixed port "
+        "to come free (default\xa0%(default)s)"),
     Opt(("--strace",), "strace", False, FLAG, None,
         "run the program under strace, and show the system calls it made "
         "last when a check fails (it runs slower)"),

@@ -476,6 +476,20 @@ class Program:
             self.out.drain()
         return self.out.text()
 
+    def wait_started(self):
+        """A client's or a sender's start: wait until the program holds a
+        socket (the first thing such a program does that the checker can
+        see), or has ended, at most --wait s from its start, as a server
+        is given to listen. The checks' clocks (it ends within 5 s, a
+        datagram within 3 s) start after this: a program slow to start
+        (an interpreter on a busy grading machine) is not judged by that
+        time. One that never opens a socket is judged as before, --wait s
+        later."""
+        deadline = self.started + self.run.wait
+        while (time.monotonic() < deadline and self.alive() and
+               not self.socket_map()):
+            time.sleep(0.02)
+
     def wait_exit(self, limit):
         """Wait at most limit seconds for the program to end; its status,
         or None if it still runs."""

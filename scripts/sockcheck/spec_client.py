@@ -296,6 +296,7 @@ def run_client(run, mode, limit, port=None, bad=None, server=ScriptServer,
         if port is None else None
     prog = Program(run, port if port is not None else srv.port, spec.input,
                    faults=faults)
+    prog.wait_started()
     run.cleanup.append(srv.close if srv else None)
     return (srv, prog) + client_ends(prog, srv, limit)
 
@@ -493,6 +494,7 @@ def fed(run, stdin, limit):
     srv.set_watch(None)  # echo at once: no output marks wanted
     run.cleanup.append(srv.close)
     prog = Program(run, srv.port, stdin)
+    prog.wait_started()
     return (prog, srv) + client_ends(prog, srv, limit)
 
 

@@ -61,7 +61,9 @@ class UdpScriptServer:
         self.first.start()
 
     def _datagram(self, limit):
-        deadline = time.monotonic() + limit
+        """The next datagram, waited for limit seconds at most (None:
+        until the check stops this server), or None."""
+        deadline = time.monotonic() + (limit if limit is not None else 1e9)
         while not self.stop.is_set() and time.monotonic() < deadline:
             self.turns += 1
             try:
@@ -106,7 +108,10 @@ class UdpScriptServer:
                     bad, data = None, None
                     continue
                 n += 1
-                data = self._datagram(self.spec.timeout)
+                # The first: as long as the check waits for the program
+                # (it starts after this server, and may be slow to); each
+                # next one within the spec's timeout of the last answer.
+                data = self._datagram(self.spec.timeout if n > 1 else None)
                 if data is None:
                     trouble = ("datagram %d (%s) never came within %s" % (
                         n, wanted(value, self.spec) if self.spec.shipped

@@ -19,6 +19,7 @@ def sender_run(run, data, limit, port=None):
         run.cleanup.append(peer.close)
         port = peer.port
     prog = Program(run, port, data)
+    prog.wait_started()
     return peer, prog
 
 
