@@ -6,8 +6,9 @@
 # make bench-batch    bench/batch: a class of 30 graded by scripts/check
 #                     --batch with --jobs 4 and with --jobs 1, both times
 #                     and their ratio, and whether the rows are the same
-# make bench-grading  bench/grading: the appendix's class and a class of
-#                     echo servers graded quiet, beside a busy loop per
+# make bench-grading  bench/grading: the appendix's class, a class of
+#                     echo servers and one of echo clients (TCP and UDP)
+#                     graded quiet, beside a busy loop per
 #                     core (--jobs at twice the cores) and under half a
 #                     core's CPU quota; the rows that differ (must be
 #                     none) and the times
