@@ -126,7 +126,7 @@ stops it too: no C is pasted into docs/.
 --   numbers.lua      chapters, sections, targets; links to them
 --   transcripts.lua  runs (run=)
 --   diagrams.lua     the .dot diagrams as numbered figures
---   divs.lua         ::: clone, box, small, keep
+--   divs.lua         ::: clone, box, rows, small, keep
 --   layout.lua       paper (inline code, page breaks) and screen (back links)
 --   parts.lua        Part I and II's opening pages; each chapter's contents
 --   index.lua        the index: calls, options, errno names, glossary terms
@@ -294,6 +294,9 @@ return {
       end
       if el.classes:includes("screen") then
         return divs.screen(el)
+      end
+      if el.classes:includes("rows") then
+        return divs.rows(el)
       end
       if common.latex() and el.classes:includes("small") then
         return divs.wrap_latex(el, "smallgroup")

@@ -791,7 +791,12 @@ for ((i = 0; i < WAIT * 20; i++)); do
 done
 [[ "$queued" == 2 ]] || die "plain.03: the two clients never both waited"
 printf '$ %s\n' "ss -tln 'sport = :$PORT'" >"$WORK/l03.ss.txt"
-ss -tln "sport = :$PORT" >>"$WORK/l03.ss.txt"
+# ss spreads its columns over the terminal's width; into a file, with no
+# terminal, it sets them side by side ("Peer Address:PortProcess"). The
+# reader types it in a terminal: script(1) gives ss one, 80 columns wide
+# (its lines end in CR LF there, and are padded with blanks).
+script -qec "stty cols 80; ss -tln 'sport = :$PORT'" /dev/null </dev/null |
+    tr -d '\r' | sed 's/ *$//' >>"$WORK/l03.ss.txt"
 printf '\n' >&"$enter"
 finish plain.03
 finish l03.client

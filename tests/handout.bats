@@ -128,7 +128,9 @@ chapter_text() {
 @test "handout: a cross-reference in the lecturer's manual gives, on paper, its target's page" {
     # The manual's chapters are unnumbered: a link there prints the page
     # to turn to (docs/filters/numbers.lua), "(the lab machines, p. 2)",
-    # and that page (its foot, "page 2") holds the heading it names.
+    # and that page (its foot, "page 2") holds the heading it names; a
+    # link to a listing, the listing's first line (its label is set after
+    # the room its caption asks for, not on the page before).
     has_manual
     local text="$BATS_TEST_TMPDIR/manual.txt" words heading n
     "$PYTHON" "$PEERS/furniture.py" "$ROOT/build/lecturers.pdf" >"$text"
@@ -143,6 +145,9 @@ chapter_text() {
     done <<'LINKS'
 the lab machines|The lab machines
 the mock exam|An exam: a model paper
+the model answers|Model answers and marks
+as a class of 300|Grading a class, step by step
+in week 3.{1,3}s answers|static void send_all(int fd, const char *buf, size_t len)
 LINKS
 }
 

@@ -173,6 +173,14 @@ answer() {
     assert_line "GET / HTTP/1.0: HTTP/1.0 200 OK"
 }
 
+@test "manual-answers: lesson 16's server and a client that waits before its empty line: 408" {
+    # Each waits for the other until the server's deadline for a whole
+    # request (REQUEST_SECS, 10 s; --timeout is more) ends the wait.
+    start_server "$BATS_TEST_TMPDIR/server" 16-http-server --count 1 --timeout 30
+    answer http-deadlock "$PORT"
+    assert_line "the client, its empty line not sent, reads: HTTP/1.0 408 Request Timeout"
+}
+
 @test "manual-answers: every answer the manual marks <!-- answer: name --> is made by a test here" {
     local names name missing=()
     # the mark is a comment, which no format prints; no answer is left

@@ -96,10 +96,12 @@ local function listing_caption(path, first, last, total, whole, need, id,
     inlines[#inlines + 1] = w
   end
   if latex() then
-    -- A listing with an id is a link's target: its page is the caption's.
+    -- A listing with an id is a link's target: its page is the caption's,
+    -- and so is the anchor a link (\hyperlink) leads to, both set after
+    -- the room the caption asks for (a page break comes before it).
     table.insert(inlines, 1, pandoc.RawInline("latex", "\\listingcaption[" ..
       (need or 6) .. "]{" .. ((id and id ~= "") and
-        ("\\phantomsection\\label{" .. id .. "}") or "")))
+        ("\\phantomsection\\label{" .. id .. "}\\hypertarget{" .. id .. "}{}") or "")))
     inlines[#inlines + 1] = pandoc.RawInline("latex", "}")
     return pandoc.Plain(inlines)
   end
@@ -832,6 +834,7 @@ function M.include_code(el)
   -- it, the omission marks under it and the lines before the first place
   -- a C listing may break (a comment at the top is one piece), in the
   -- body's baselines (a line of code is about 0.73 of one).
+  local captioned = false
   if latex() and lang == "c" and first_chunk then
     local keep, n = keep_before(first_chunk), 1
     while n < #first_chunk and keep[n + 1] do
@@ -864,6 +867,7 @@ function M.include_code(el)
     end
     blocks[1] = listing_caption(path, first, last, total, whole, need,
       el.identifier, back, grey, referred)
+    captioned = true
   end
   -- On paper the caption's "of N" says that the rest of the file is left
   -- out: a mark of it after the last line adds nothing, and a page break
@@ -876,7 +880,11 @@ function M.include_code(el)
       blocks[#blocks + 1] = b
     end
   end
-  return pandoc.Div(blocks, pandoc.Attr(el.identifier, { "listing" }))
+  -- (On paper a captioned listing's id is its caption's: pandoc would
+  -- put the Div's anchor before the room the caption asks for, on the
+  -- page before when the listing goes overleaf.)
+  return pandoc.Div(blocks, pandoc.Attr(captioned and "" or el.identifier,
+    { "listing" }))
 end
 
 -- Is this block a {.folded} include (a whole file named in print, not

@@ -1,8 +1,9 @@
 --[[
 filters/divs.lua - the fenced divs of docs/*.md: ::: clone (how to get
 the repository), ::: box (a framed box with a title), ::: screen (on
-screen only, a line in its place on paper), and on paper ::: small and
-::: keep (LaTeX environments of preamble.tex).
+screen only, a line in its place on paper), ::: rows (a wide table set
+out row by row on a phone), and on paper ::: small and ::: keep (LaTeX
+environments of preamble.tex).
 ]]
 
 local common = require("filters.common")
@@ -153,6 +154,37 @@ local function ruled_table(t)
   return pandoc.RawBlock("latex", "\\Needspace{" .. math.min(2 * #rows + 4, 20) ..
     "\\baselineskip}\n" .. head ..
     table.concat(rows, "\n\\specialrule{0.1pt}{0pt}{0.6pt}\n") .. "\n" .. rest)
+end
+
+-- ::: rows: a table of many columns that a phone could show only by
+-- scrolling it sideways (the twelve weeks). On screen each body cell
+-- carries its column's heading (data-label), and handout.css sets the
+-- table out, on a narrow screen, as one block per row, each cell on a
+-- line of its own after its heading; wider, it stays a table. On paper
+-- it is the table.
+function M.rows(el)
+  if latex() then
+    return el.content
+  end
+  for _, b in ipairs(el.content) do
+    if b.t == "Table" then
+      local names = {}
+      local head = b.head and b.head.rows and b.head.rows[1]
+      for j, cell in ipairs(head and head.cells or {}) do
+        names[j] = pandoc.utils.stringify(cell.contents)
+      end
+      for _, body in ipairs(b.bodies) do
+        for _, row in ipairs(body.body) do
+          for j, cell in ipairs(row.cells) do
+            if names[j] and names[j] ~= "" then
+              cell.attributes["data-label"] = names[j]
+            end
+          end
+        end
+      end
+    end
+  end
+  return el
 end
 
 function M.wrap_latex(el, env)

@@ -671,6 +671,76 @@ local function keep_in_items(list)
   return list, first_room
 end
 
+-- About how many lines a list item takes on paper: its paragraphs, its
+-- code blocks (a line each, and the box's margins) and its inner lists.
+-- (A paragraph there is narrower than the text, and its inline code is
+-- set in a wider type: about 90 characters of prose a line, code counted
+-- a third wider. para_lines' 100 cut an exercise of four lines, counted
+-- as three, across a page.)
+local function item_para_lines(b)
+  local chars = 0
+  b:walk({
+    Str = function(el) chars = chars + utf8.len(el.text) end,
+    Space = function() chars = chars + 1 end,
+    Code = function(el) chars = chars + 1.35 * utf8.len(el.text) end,
+    -- (by now code is LaTeX: \texttt{...}, its spaces \nobreak\ )
+    RawInline = function(el)
+      local text = el.text:gsub("\\index%b{}", ""):gsub("\\hyperlink%b{}", "")
+        :gsub("\\nobreak\\ ", " "):gsub("\\%a+", ""):gsub("[{}]", "")
+      chars = chars + 1.35 * utf8.len(text)
+    end,
+  })
+  return math.floor(chars / 90) + 1
+end
+
+local function item_lines(item)
+  local n = 0
+  for _, b in ipairs(item) do
+    if b.t == "Para" or b.t == "Plain" then
+      n = n + item_para_lines(b)
+    elseif b.t == "CodeBlock" then
+      local _, newlines = b.text:gsub("\n", "")
+      n = n + newlines + 2
+    elseif b.t == "OrderedList" or b.t == "BulletList" then
+      for _, inner in ipairs(b.content) do
+        n = n + item_lines(inner)
+      end
+    elseif b.t ~= "RawBlock" then
+      n = n + 3
+    end
+  end
+  return n
+end
+
+-- A section of exercises: each exercise stays whole on one page where
+-- it fits (a reader works through one at a time, and one cut at a
+-- page's foot reads as two). A paragraph there never breaks between its
+-- lines (M.paper_blocks sets \interlinepenalty in a group around the
+-- list): TeX then moves an exercise of one paragraph whole, with no
+-- count of its lines to be wrong. An exercise of more blocks (a command
+-- under its paragraph) asks for its room, counted, at the end of the
+-- one before it, as keep_in_items does (at the top of an item it would
+-- leave the item's number alone on a line); the first's, the heading
+-- keeps.
+local function keep_exercises(list)
+  for j = 2, #list.content do
+    local blocks = 0
+    for _, b in ipairs(list.content[j]) do
+      if b.t ~= "RawBlock" then
+        blocks = blocks + 1
+      end
+    end
+    if blocks > 1 then
+      list.content[j - 1]:insert(need_room(item_lines(list.content[j])))
+    end
+  end
+  return list
+end
+
+local function is_exercises(h)
+  return h ~= nil and h.t == "Header" and h.identifier:match("%-exercises$") ~= nil
+end
+
 -- A table on paper may break across pages between its rows, its head
 -- repeated, but never so that one or two rows stand alone: no break
 -- after its first two rows, nor after the two before its last (longtable's
@@ -864,6 +934,10 @@ function M.paper_blocks(blocks)
         local lines = lead_in_room(item[1], item[2])
         room = math.max(room, HEADING_LINES + lines)
       end
+      -- The first exercise of a section of them, whole (keep_exercises).
+      if is_exercises(b) and item then
+        room = math.max(room, HEADING_LINES + item_lines(item))
+      end
       -- A heading, one paragraph and a short table: kept together.
       local third = blocks[i + 2]
       if nxt and nxt.t == "Para" and third and third.t == "Table" then
@@ -929,10 +1003,18 @@ function M.paper_blocks(blocks)
       kept_list = true
     elseif is_list(b) then
       local list, first_room = keep_in_items(b)
+      local exercises = is_exercises(prev) and list.t == "OrderedList"
+      if exercises then
+        list = keep_exercises(list)
+        out:insert(pandoc.RawBlock("latex", "\\begingroup\\interlinepenalty=10000\\relax"))
+      end
       if first_room and not after_heading and not kept_list then
         out:insert(need_room(first_room))
       end
       out:insert(list)
+      if exercises then
+        out:insert(pandoc.RawBlock("latex", "\\endgroup"))
+      end
       if kept_list then
         out:insert(pandoc.RawBlock("latex", "\\endgroup"))
         kept_list = false

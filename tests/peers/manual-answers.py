@@ -463,6 +463,23 @@ def q_http_status(port):
                           got.split(b"\r\n")[0].decode()))
 
 
+def q_http_deadlock(port):
+    """A client that sends lesson 16's server (listening on PORT, started
+    by the test) its request line alone, and waits to read the answer
+    before it would send the empty line: the status line it reads."""
+    c = socket.create_connection((LO, int(port)), timeout=LIMIT)
+    c.sendall(b"GET / HTTP/1.0\r\n")
+    got = b""
+    while b"\r\n" not in got:
+        chunk = c.recv(4096)
+        if not chunk:
+            break
+        got += chunk
+    c.close()
+    print("the client, its empty line not sent, reads: %s"
+          % got.split(b"\r\n")[0].decode())
+
+
 QUESTIONS = {name[2:].replace("_", "-"): f
              for name, f in globals().items() if name.startswith("q_")}
 
