@@ -56,8 +56,9 @@ HANDOUT_MD := $(HANDOUT_FRONT) \
 # built), made from the same sources with the same filter, out of the
 # student's book. A link from one to the other names the other document
 # (docs/filters/numbers.lua, other-sources).
-LECTURERS_MD := docs/lecturers.md docs/manual-weeks.md docs/manual-grading.md \
-                docs/manual-assignments.md docs/building.md
+LECTURERS_MD := docs/lecturers.md docs/manual-weeks.md \
+                docs/manual-assignments.md docs/manual-class.md \
+                docs/manual-grading.md docs/building.md
 # A students' copy (git archive: .gitattributes leaves the manual's
 # sources and tests/solutions/ out) has no manual to build: there, make
 # handout builds the student's book alone and says so.

@@ -216,8 +216,8 @@ answer() {
 
 @test "manual-answers: the manual names no test file: it says what holds (docs/README.md says which test holds it)" {
     local f hits=()
-    for f in lecturers.md manual-weeks.md manual-grading.md \
-        manual-assignments.md building.md; do
+    for f in lecturers.md manual-weeks.md manual-assignments.md \
+        manual-class.md manual-grading.md building.md; do
         while IFS= read -r line; do
             hits+=("docs/$f:$line")
         done < <(grep -nE 'tests/[a-z0-9-]+\.bats|tests/run\b|tests/peers/' "$ROOT/docs/$f")

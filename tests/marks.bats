@@ -1,6 +1,6 @@
 #!/usr/bin/env bats
 # scripts/marks: the batch's CSV turned into marks, as the lecturer's
-# manual's mark scheme says (docs/manual-grading.md): PASS and NOTE earn a
+# manual's mark scheme says (docs/manual-class.md): PASS and NOTE earn a
 # check's weight, FAIL and NOT RUN none, except a fault check NOT RUN
 # beside a first exchange that passed, which is excused.
 

@@ -83,7 +83,7 @@ function M.source_blocks()
     "**Keeping up to date.** In your clone, `git pull`, then `make`, " ..
     "`make test` and `make handout`: the title page of each book then " ..
     "names the new commit. Update between assignments, never during one " ..
-    "([grading a class](#lecturers-batch), its step 9), and read `git log` since " ..
+    "([grading a class](#lecturers-batch), its step 5c), and read `git log` since " ..
     "the commit you graded with for what changed.\n"
   return pandoc.read(text, "markdown").blocks
 end
