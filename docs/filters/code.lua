@@ -95,9 +95,9 @@ local function listing_caption(path, first, last, total, whole, need, id,
   -- says so wherever they are, so that grey never goes unexplained.
   if narr then
     if where:match("%)$") then
-      where = where:gsub("%)$", "; grey: narration only)")
+      where = where:gsub("%)$", "; grey: narration and options)")
     else
-      where = where .. " (grey: narration only)"
+      where = where .. " (grey: narration and options)"
     end
   end
   local inlines = { pandoc.Code(path), pandoc.Str(","), pandoc.Space() }
