@@ -191,7 +191,9 @@ spoil() {
     run grep -A1 '<div class="listing-caption">' <<<"$output"
     run grep -oE 'lines [0-9]+.[0-9]+ of .*' <<<"$output"
     assert_equal "${#lines[@]}" 3
-    assert_line --index 0 --regexp 'lines 17.27 of [0-9]+$'
+    # (lines 17-27 hold the lesson's table of options, grey, and the
+    # caption says what that grey is; the other two parts have none)
+    assert_line --index 0 --regexp 'lines 17.27 of [0-9]+ \(grey: narration and options\)$'
     assert_line --index 1 --regexp 'lines 5.9 of [0-9]+, earlier in the file than the part above$'
     assert_line --index 2 --regexp 'lines 10.12 of [0-9]+$'
 }

@@ -238,8 +238,8 @@ $ROOT/build/handout.html:0"
     run grep -o -E 'htons \(section A\.[0-9]+\)' "$BATS_TEST_TMPDIR/joined.txt"
     assert_success
     # A link already in parentheses takes its number after a comma, so no
-    # reference reads "(see Address already in use (section A.5))".
-    run grep -o -E '\(see Address already in use, section A\.[0-9]+\)' \
+    # reference reads "(see Troubleshooting (section B.3))".
+    run grep -o -E '\(see Troubleshooting, section B\.[0-9]+\)' \
         "$BATS_TEST_TMPDIR/joined.txt"
     assert_success
     run grep -c -E '\([^()]*\((section|appendix|transcript|chapter) [A-Z0-9.]+\)\)' \

@@ -66,7 +66,7 @@ end
 -- NEED: the baselines the caption keeps room for below it; a number, or
 -- "WHOLE/PART" for a short listing kept whole when it fits (\listingcaption).
 local function listing_caption(path, first, last, total, whole, need, id,
-                                back, grey, referred)
+                                back, grey, referred, narr)
   local where = range_text(first, last)
   if whole and latex() then
     where = total .. " lines (the whole file is in the repository)"
@@ -90,6 +90,15 @@ local function listing_caption(path, first, last, total, whole, need, id,
     where = where:gsub("%)$", "; not shown: as in an earlier program)")
   elseif grey then
     where = where:gsub("%)$", "; grey: as in an earlier program)")
+  end
+  -- A lesson program's lines that only narrate are grey too: the caption
+  -- says so wherever they are, so that grey never goes unexplained.
+  if narr then
+    if where:match("%)$") then
+      where = where:gsub("%)$", "; grey: narration and options)")
+    else
+      where = where .. " (grey: narration and options)"
+    end
   end
   local inlines = { pandoc.Code(path), pandoc.Str(","), pandoc.Space() }
   for _, w in ipairs(words(where)) do
@@ -743,8 +752,13 @@ function M.include_code(el)
   for i in pairs(file_seen) do
     grey = grey or not skip_covers(skip, i)
   end
+  local narr = false
+  for i = first, last do
+    narr = narr or (file_narration[i] and not file_seen[i] and
+      not skip_covers(skip, i)) or false
+  end
   local blocks = { listing_caption(path, first, last, total, whole, nil, nil,
-    back, grey, referred) }
+    back, grey, referred, narr) }
   local marks_first = 0
   -- The lines left out before the first: since the end of the last part
   -- of this file shown above it, here or anywhere in the book, if one
@@ -866,7 +880,7 @@ function M.include_code(el)
       end
     end
     blocks[1] = listing_caption(path, first, last, total, whole, need,
-      el.identifier, back, grey, referred)
+      el.identifier, back, grey, referred, narr)
     captioned = true
   end
   -- On paper the caption's "of N" says that the rest of the file is left

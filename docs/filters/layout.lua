@@ -400,8 +400,10 @@ function M.code_html(el)
   -- A prototype on a narrow screen wraps only after a comma, and its
   -- lines after the first hang under it (class "proto", handout.css), as
   -- on paper.
+  -- (The reference card's prototypes have no ";": they are declarations
+  -- all the same, and wrap the same way.)
   local t = el.text:gsub("%s+", " ")
-  if #el.classes == 0 and is_prototype(t) then
+  if #el.classes == 0 and (is_prototype(t) or is_prototype(t .. ";")) then
     local pieces = {}
     for piece in (t .. ", "):gmatch("(.-), ") do
       pieces[#pieces + 1] = '<span class="nobr">' .. esc(piece) .. "</span>"
