@@ -235,7 +235,7 @@ EOF
         --only one-line,half-close --csv "$BATS_TEST_TMPDIR/out.csv"
     assert_failure 1
     # the last lines, after each submission's
-    [[ "${lines[3]}" == "scripts/check: 3 submissions: 1 passed every check, 1 failed, 0 with checks not run, 1 not checked" ]]
+    [[ "${lines[3]}" == "scripts/check: 3 submissions: 1 passed every check, 1 failed, 0 failed none but had checks not run, 1 not checked" ]]
     [[ "${lines[4]}" == "check       passed  failed  noted  not run" ]]
     # a submission not checked (no run file) has each check NOT RUN
     [[ "${lines[5]}" == "one-line         1       1      0        1" ]]

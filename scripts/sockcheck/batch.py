@@ -135,8 +135,11 @@ def summary(rows, columns):
     failed = sum(1 for r in ran if int(r["failed"]) > 0)
     partly = sum(1 for r in ran if int(r["failed"]) == 0 and any(
         r.get(c) == "NOT RUN" for c in columns))
-    lines = ["%s: %d passed every check, %d failed, %d with checks not "
-             "run, %d not checked"
+    # ("failed none but had checks not run", not "with checks not run":
+    # a submission that failed one may have checks not run too, and is
+    # counted as failed)
+    lines = ["%s: %d passed every check, %d failed, %d failed none but "
+             "had checks not run, %d not checked"
              % (plural(len(rows), "submission"), len(ran) - failed - partly,
                 failed, partly, len(rows) - len(ran))]
     if counts:

@@ -35,7 +35,7 @@ class Summary(unittest.TestCase):
         self.assertEqual(batch.summary(rows, ["loopback", "one-line",
                                               "half-close"]), [
             "4 submissions: 1 passed every check, 1 failed, "
-            "0 with checks not run, 2 not checked",
+            "0 failed none but had checks not run, 2 not checked",
             "check       passed  failed  noted  not run",
             "one-line         1       1      0        1",
             "half-close       0       0      1        2"])
@@ -43,7 +43,7 @@ class Summary(unittest.TestCase):
     def test_nothing_ran(self):
         self.assertEqual(batch.summary([row("ann", 1)], ["one-line"]),
                          ["1 submission: 0 passed every check, 0 failed, "
-                          "0 with checks not run, 1 not checked"])
+                          "0 failed none but had checks not run, 1 not checked"])
 
 
 class Filled(unittest.TestCase):

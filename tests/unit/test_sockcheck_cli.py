@@ -138,7 +138,7 @@ class Main(unittest.TestCase):
             "scripts/check: %s: %s" % (name, note)
             for name, note in zip(sorted(runs), notes)] + [
             "scripts/check: 4 submissions: 0 passed every check, 0 failed, "
-            "0 with checks not run, 4 not checked"])
+            "0 failed none but had checks not run, 4 not checked"])
         rows = list(csv.reader(io.StringIO(out)))
         # a column for each check the lecturer chose, NOT RUN in each
         self.assertEqual(rows[0], ["submission", "kind", "passed", "failed",
