@@ -444,31 +444,11 @@ def q_request_pieces():
     a.close()
 
 
-def q_http_status(port):
-    """The status line lesson 16's server (listening on PORT, started by
-    the test) gives each request, sent whole, one connection each."""
-    for req in (b"get / HTTP/1.0\r\n\r\n",
-                b"GET /../../etc/passwd HTTP/1.0\r\n\r\n",
-                b"GET / HTTP/1.0\r\n\r\n"):
-        c = socket.create_connection((LO, int(port)), timeout=LIMIT)
-        c.sendall(req)
-        got = b""
-        while b"\r\n" not in got:
-            chunk = c.recv(4096)
-            if not chunk:
-                break
-            got += chunk
-        c.close()
-        print("%s: %s" % (req.split(b"\r\n")[0].decode(),
-                          got.split(b"\r\n")[0].decode()))
-
-
-def q_http_deadlock(port):
-    """A client that sends lesson 16's server (listening on PORT, started
-    by the test) its request line alone, and waits to read the answer
-    before it would send the empty line: the status line it reads."""
+def status_line(port, req):
+    """The first line lesson 16's server (listening on PORT, started by
+    the test) answers req with, on a connection of its own."""
     c = socket.create_connection((LO, int(port)), timeout=LIMIT)
-    c.sendall(b"GET / HTTP/1.0\r\n")
+    c.sendall(req)
     got = b""
     while b"\r\n" not in got:
         chunk = c.recv(4096)
@@ -476,8 +456,25 @@ def q_http_deadlock(port):
             break
         got += chunk
     c.close()
+    return got.split(b"\r\n")[0].decode()
+
+
+def q_http_status(port):
+    """The status line lesson 16's server gives each request, sent
+    whole."""
+    for req in (b"get / HTTP/1.0\r\n\r\n",
+                b"GET /../../etc/passwd HTTP/1.0\r\n\r\n",
+                b"GET / HTTP/1.0\r\n\r\n"):
+        print("%s: %s" % (req.split(b"\r\n")[0].decode(),
+                          status_line(port, req)))
+
+
+def q_http_deadlock(port):
+    """A client that sends lesson 16's server its request line alone,
+    and waits to read the answer before it would send the empty line:
+    the status line it reads."""
     print("the client, its empty line not sent, reads: %s"
-          % got.split(b"\r\n")[0].decode())
+          % status_line(port, b"GET / HTTP/1.0\r\n"))
 
 
 QUESTIONS = {name[2:].replace("_", "-"): f
