@@ -382,8 +382,10 @@ EOF
 @test "handout: a {.brief} plain program names, on paper, a function or usage check printed whole before" {
     # a.c prints fail() and the check of the command line whole; b.c,
     # {.brief}, has both the same and a function of its own. On paper b.c
-    # names the two (with the empty lines around them), with the page of
-    # a.c's listing, keeps its own function, and its caption says so; c.c,
+    # names the two (with the empty lines around them), each with the page
+    # of its head's line in a.c's listing (a label set on that line: the
+    # listing may break before it), keeps its own function, and its
+    # caption says so; c.c,
     # not {.brief}, prints them again. On screen b.c is whole.
     local t="$BATS_TEST_TMPDIR/tree" md F
     F=$(printf '\140\140\140') # a code fence
@@ -410,9 +412,15 @@ EOF
     local tex=$output
     run grep -o 'listingreferral{[^}]*}[^}]*}' <<<"$tex"
     assert_equal "${#lines[@]}" 2
-    assert_line --index 0 'listingreferral{lines 3--9 (fail(), as in a.c, page \pageref{plain-file-a}) not shown}'
-    assert_line --index 1 'listingreferral{lines 17--21 (the check of the command line, as in a.c, page \pageref{plain-file-a}) not shown}'
+    assert_line --index 0 'listingreferral{lines 3--9 (fail(), as in a.c, page \pageref{SSunitplainfilealine4}) not shown}'
+    assert_line --index 1 'listingreferral{lines 17--21 (the check of the command line, as in a.c, page \pageref{SSunitplainfilealine12}) not shown}'
     grep -q 'label{plain-file-a}' <<<"$tex"
+    # The labels are on the lines of fail()'s head and the check's "if",
+    # once each.
+    run grep -F 'label{SSunitplainfilea' <<<"$tex"
+    assert_equal "${#lines[@]}" 2
+    assert_line --index 0 --regexp 'fail.*label\{SSunitplainfilealine4\}'
+    assert_line --index 1 --regexp 'argc.*label\{SSunitplainfilealine12\}'
     run grep -c 'lines 1--23 (the whole file; grey or not shown: as in an earlier' <<<"$tex"
     assert_output 1
     # b.c's own function is printed; c.c, not brief, has every line

@@ -457,6 +457,16 @@ EOF
     assert_output --regexp '(^|[[:space:]])[1-9][0-9]* whole programs run on to the next page'
 }
 
+@test "handout: a part named as printed before gives the page its head is on" {
+    # "lines 40-45 (the check of the command line, as in server.c, page
+    # 7) not shown": page 7 has that check's "if (" line, even where the
+    # listing of server.c starts on page 6. Each function's head likewise.
+    run "$PYTHON" "$PEERS/referral-pages.py" "$BATS_FILE_TMPDIR/paper.txt" "$ROOT"
+    echo "$output"
+    assert_success
+    assert_output --regexp '(^|[[:space:]])[1-9][0-9]* references checked, 0 wrong'
+}
+
 @test "handout: the lines that make a call are marked in the listings, and a copy of one is the code alone" {
     # Paper: lesson 01's plain program's first socket() line is marked (a
     # shade and a bar, its name in bold), and many more are.

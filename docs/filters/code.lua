@@ -343,7 +343,8 @@ end
 -- program: each function at the left margin (from its head, and the
 -- comment right above it, to its closing "}") and the check of the
 -- command line (an "if" whose block prints "usage:"). A list of
--- { first, last, name }: "fail()", "the check of the command line".
+-- { first, last, name, head = the line of its head (the function's
+-- name, the "if") }: "fail()", "the check of the command line".
 local function units(lines)
   local out, i = {}, 1
   while i <= #lines do
@@ -362,7 +363,7 @@ local function units(lines)
         end
       end
       if lines[j] then
-        out[#out + 1] = { a, j, fn .. "()" }
+        out[#out + 1] = { a, j, fn .. "()", head = i }
         i = j
       end
     elseif check then
@@ -372,7 +373,7 @@ local function units(lines)
         j = j + 1
       end
       if lines[j] and usage then
-        out[#out + 1] = { i, j, "the check of the command line" }
+        out[#out + 1] = { i, j, "the check of the command line", head = i }
         i = j
       end
     end
@@ -382,9 +383,11 @@ local function units(lines)
 end
 
 -- Each such part of the whole plain programs printed so far, by its text:
--- { file = "server.c", id = the label of its listing }. A later program
--- that asks for it ({.brief}) names it, on paper, instead of printing
--- it again: by then the reader has typed it, and its page is given.
+-- { file = "server.c", id = the label of its listing, at = the label
+-- set on its head's line }. A later program that asks for it ({.brief})
+-- names it, on paper, instead of printing it again: by then the reader
+-- has typed it, and the page of its head is given, whatever the page
+-- breaks inside the listing.
 local printed_units = {}
 
 -- The pattern of a Lua string S, matched as it is.
@@ -420,7 +423,7 @@ end
 -- of the line in LINES; line 1 is line START of the file PATH), and the
 -- lines that only narrate (NARRATION, listing.narration_lines, by the same
 -- index) set in grey: \SSnarr{} at their start (preamble.tex).
-local function paper_listing(cb, lines, calls, path, start, narration)
+local function paper_listing(cb, lines, calls, path, start, narration, labels)
   local tex = pandoc.write(pandoc.Pandoc({ cb }), "latex")
   local keep = keep_before(lines)
   local out, j, inside = {}, 0, false
@@ -436,6 +439,10 @@ local function paper_listing(cb, lines, calls, path, start, narration)
       end
       if narration and narration[j] then
         line = "\\SSnarr{}" .. line
+      end
+      -- (a label on the line: its page is the one the line is on)
+      if labels and labels[j] then
+        line = line .. "\\label{" .. labels[j] .. "}"
       end
       if keep[j] then
         line = line .. "\\SSkeep{}"
@@ -688,7 +695,7 @@ function M.include_code(el)
   local file_narration = lang == "c" and listing.narration_lines(lines) or {}
   -- In a whole plain program, the lines printed before in another are
   -- grey too, their calls not marked: the marks are for what is new.
-  local file_seen, referred = {}, false
+  local file_seen, referred, unit_labels = {}, false, {}
   if lang == "c" and show_all and first == 1 and last == total and
       tostring(path):match("^lessons/plain/") then
     file_seen = seen_lines(lines)
@@ -714,7 +721,7 @@ function M.include_code(el)
         -- line names both, "fail() and send_all(), as in server.c")
         local prev
         for _, part in pairs(skip) do
-          if part[2] == a - 1 and part[4] == before.id then
+          if part[2] == a - 1 and part.listing == before.id then
             prev = part
           end
         end
@@ -722,11 +729,15 @@ function M.include_code(el)
           prev[2], prev.names = b, prev.names .. " and " .. u[3]
           prev[3] = prev.names .. ", as in " .. before.file
         else
-          skip[a] = { a, b, u[3] .. ", as in " .. before.file, before.id, names = u[3] }
+          skip[a] = { a, b, u[3] .. ", as in " .. before.file, before.at,
+            names = u[3], listing = before.id }
         end
         referred = true
       elseif not before then
-        printed_units[key] = { file = tostring(path):match("([^/]*)$"), id = label }
+        -- (letters and digits only: inside a listing "-" is no hyphen)
+        local at = "SSunit" .. label:gsub("[^%w]", "") .. "line" .. u.head
+        printed_units[key] = { file = tostring(path):match("([^/]*)$"), id = label, at = at }
+        unit_labels[u.head] = at
       end
     end
     if latex() and el.identifier == "" then
@@ -819,10 +830,14 @@ function M.include_code(el)
       if #told > 0 and not latex() then
         attrs.narration = table.concat(told, ",")
       end
+      local labels = {}
+      for k = 1, #chunk do
+        labels[k] = unit_labels[start + k - 1]
+      end
       local cb = pandoc.CodeBlock(table.concat(chunk, "\n"),
         pandoc.Attr("", classes, attrs))
       blocks[#blocks + 1] = latex() and lang == "c" and
-        paper_listing(cb, chunk, calls, path, start, narration) or cb
+        paper_listing(cb, chunk, calls, path, start, narration, labels) or cb
     end
     chunk, start = {}, nil
   end
