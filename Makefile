@@ -179,7 +179,8 @@ BUILD_JOBS  = $(if $(filter -j% --jobserver%,$(MAKEFLAGS)),,-j$(NPROC)) \
 
 # The proofs slow by nature are make test-all's, which CI runs (README.md,
 # Tests, says which): the whole book (the handout's files: every real
-# run, pandoc, LaTeX, Chromium, epubcheck; the manual's quiz answers),
+# run, pandoc, LaTeX, Chromium, epubcheck; the manual's quiz answers;
+# the lecture slides),
 # every program by every compiler (builds.bats, plain-portable.bats),
 # valgrind over every lesson,
 # and the checker's whole passes: every check over each student sample
@@ -189,7 +190,7 @@ BUILD_JOBS  = $(if $(filter -j% --jobserver%,$(MAKEFLAGS)),,-j$(NPROC)) \
 # tests, the sandbox's B1-B13 (sandbox.bats) and every lesson's; inside
 # other files, the parts that ask SOCKSTEP_TEST_ALL (all_only) wait too.
 TESTS_ALL_ONLY := tests/valgrind.bats $(wildcard tests/handout*.bats) \
-                  tests/manual-answers.bats \
+                  tests/manual-answers.bats tests/slides.bats \
                   tests/builds.bats $(wildcard tests/plain-portable.bats) \
                   $(wildcard tests/students*.bats) tests/check-lessons.bats \
                   tests/class.bats tests/batch.bats tests/autograder.bats \
