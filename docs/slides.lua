@@ -17,11 +17,13 @@ say what the notes say and cannot drift from them:
                                   (week 11's from its table: each question
                                   up to its last "?", the answer after it)
 
-Nothing is written here that the notes do not say, and nothing of a
-point's text is left out: a point too long for one frame goes on over
-the next, "(cont.)" after its title, split between sentences (or before
-its Show block); a quiz too long, between questions. Whether a frame is
-full is estimated from the length of its text, with the type size that
+Nothing is written here that the notes do not say, but the labels
+("The one idea:", "Outcomes: you can", "Show", "Quiz", "(cont.)"), and
+nothing of a point's text is left out: a point too long for one frame
+goes on over the next, "(cont.)" after its title, split between
+sentences (or before its Show block), as evenly as that many frames
+allow; a quiz too long, between questions. Whether a frame is full is
+estimated from the length of its text, with the type size that
 mk/slides.mk sets (14pt on 16:9): CHARS_PER_LINE and LINES_PER_FRAME
 below. The estimate errs on the short side; a frame that still runs over
 shows as an overfull \vbox in the LaTeX log, which fails make slides
@@ -34,9 +36,11 @@ here); HTML comments (the answers' test names) are dropped.
 local stringify = pandoc.utils.stringify
 
 -- The estimate of a frame's room, in lines of body text at 14pt on a
--- 16:9 frame (160 mm wide, 140 mm of text: about 57 characters of
--- average English in Latin Modern Sans; a line wraps early, so fewer are
--- counted). A frame title of two lines takes one line of the body's.
+-- 16:9 frame (160 mm wide, 12 lines of about 68 characters of Latin
+-- Modern Sans). It is kept short of that: with 66 characters a line and
+-- 14 lines a frame, one frame of the notes ran over by a line, with 66
+-- and 13 none did; 64 and 11 keep about two lines from that edge. A frame title of two lines (about 40
+-- characters of its larger type) takes one line of the body's.
 local CHARS_PER_LINE = 64
 local TITLE_CHARS_PER_LINE = 38
 local LINES_PER_FRAME = 11
@@ -342,37 +346,50 @@ local function frame(title, blocks, classes)
 end
 
 -- The quiz's questions (a list of items, each a list of blocks) as
--- frames, split between questions.
+-- frames, split between questions, as evenly as the points' frames.
 local function quiz_frames(items)
-    local out = pandoc.List()
-    local cur, start, used = pandoc.List(), 1, 0
-    local n = 0
-    local function flush()
-        local title = pandoc.List({ pandoc.Str("Quiz") })
-        if #out > 0 then
-            title = cont(title)
-        end
-        local list = pandoc.OrderedList(cur, pandoc.ListAttributes(start))
-        out:insert({ title = title, blocks = pandoc.List({ list }) })
-        start = start + #cur
-        cur, used = pandoc.List(), 0
-    end
-    for _, item in ipairs(items) do
-        n = n + 1
-        local lines = 0
+    local function lines(item)
+        local n = 0
         for _, b in ipairs(item) do
-            lines = lines + text_lines(b.content) + PARA_GAP
+            n = n + text_lines(b.content) + PARA_GAP
         end
-        if #cur > 0 and used + lines > LINES_PER_FRAME then
+        return n
+    end
+    local function pack(room)
+        local out = pandoc.List()
+        local cur, start, used = pandoc.List(), 1, 0
+        local function flush()
+            local title = pandoc.List({ pandoc.Str("Quiz") })
+            if #out > 0 then
+                title = cont(title)
+            end
+            local list = pandoc.OrderedList(cur, pandoc.ListAttributes(start))
+            out:insert({ title = title, blocks = pandoc.List({ list }) })
+            start = start + #cur
+            cur, used = pandoc.List(), 0
+        end
+        for _, item in ipairs(items) do
+            if #cur > 0 and used + lines(item) > room then
+                flush()
+            end
+            cur:insert(item)
+            used = used + lines(item)
+        end
+        if #cur > 0 then
             flush()
         end
-        cur:insert(item)
-        used = used + lines
+        return out
     end
-    if #cur > 0 then
-        flush()
+    local frames = pack(LINES_PER_FRAME)
+    if #frames > 1 then
+        for r = 2, LINES_PER_FRAME, 0.5 do
+            local even = pack(r)
+            if #even == #frames then
+                return even
+            end
+        end
     end
-    return out
+    return frames
 end
 
 -- Week 11's questions: the table column headed "a quiz question, ..."
