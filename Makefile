@@ -20,6 +20,8 @@
 #   make test-plain   the lessons' tests against build/plain/
 #   make test-volume  06's client echoes 100 MB of base64 lines (minutes)
 #   make handout      build/handout.pdf, build/handout.html and .epub
+#   make slides       build/slides.pdf, the lecture slides, from the
+#                     manual's week pages (mk/slides.mk)
 #   make lint         cppcheck, clang-tidy, clang-format, own includes,
 #                     shellcheck, pyflakes
 #   make sanitize     every lesson by clang with ASan and UBSan
