@@ -20,6 +20,8 @@
 #   make test-plain   the lessons' tests against build/plain/
 #   make test-volume  06's client echoes 100 MB of base64 lines (minutes)
 #   make handout      build/handout.pdf, build/handout.html and .epub
+#   make slides       build/slides.pdf, the lecture slides, from the
+#                     manual's week pages (mk/slides.mk)
 #   make lint         cppcheck, clang-tidy, clang-format, own includes,
 #                     shellcheck, pyflakes
 #   make sanitize     every lesson by clang with ASan and UBSan
@@ -179,7 +181,8 @@ BUILD_JOBS  = $(if $(filter -j% --jobserver%,$(MAKEFLAGS)),,-j$(NPROC)) \
 
 # The proofs slow by nature are make test-all's, which CI runs (README.md,
 # Tests, says which): the whole book (the handout's files: every real
-# run, pandoc, LaTeX, Chromium, epubcheck; the manual's quiz answers),
+# run, pandoc, LaTeX, Chromium, epubcheck; the manual's quiz answers;
+# the lecture slides),
 # every program by every compiler (builds.bats, plain-portable.bats),
 # valgrind over every lesson,
 # and the checker's whole passes: every check over each student sample
@@ -189,7 +192,7 @@ BUILD_JOBS  = $(if $(filter -j% --jobserver%,$(MAKEFLAGS)),,-j$(NPROC)) \
 # tests, the sandbox's B1-B13 (sandbox.bats) and every lesson's; inside
 # other files, the parts that ask SOCKSTEP_TEST_ALL (all_only) wait too.
 TESTS_ALL_ONLY := tests/valgrind.bats $(wildcard tests/handout*.bats) \
-                  tests/manual-answers.bats \
+                  tests/manual-answers.bats tests/slides.bats \
                   tests/builds.bats $(wildcard tests/plain-portable.bats) \
                   $(wildcard tests/students*.bats) tests/check-lessons.bats \
                   tests/class.bats tests/batch.bats tests/autograder.bats \

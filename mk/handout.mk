@@ -106,7 +106,8 @@ HANDOUT_COMMON := $(HANDOUT_MD) $(LECTURERS_MD) docs/metadata.yaml docs/include.
 # this make is the handout or a file of it: make 04-accept asks nothing
 # of git.
 HANDOUT_STAMP := $(HANDOUT_DIR)/stamp
-HANDOUT_GOALS := $(filter handout $(BUILD)/handout% $(BUILD)/lecturers%,$(MAKECMDGOALS))
+HANDOUT_GOALS := $(filter handout $(BUILD)/handout% $(BUILD)/lecturers% \
+                   slides $(BUILD)/slides%,$(MAKECMDGOALS))
 ifneq ($(HANDOUT_GOALS),)
 HANDOUT_COMMA := ,
 HANDOUT_COMMIT := $(shell git describe --always --dirty 2>/dev/null)

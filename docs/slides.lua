@@ -1,0 +1,545 @@
+--[[
+slides.lua - pandoc filter that makes the lecture slides (make slides,
+build/slides.pdf, with pandoc's beamer writer) out of the week-by-week
+notes of the lecturer's manual, docs/manual-weeks.md, so that the slides
+say what the notes say and cannot drift from them:
+
+  # Week N: its title             a section per week (## Week N in the notes)
+  ## Week N: its title            its title frame: the week's Aim
+  ## Outcomes                     what a student can do at the end of it
+  ## A socket is a number         one frame per numbered point of the
+                                  "Lecture notes and live demo": the point's
+                                  bold title (a title after "Lesson 17." is
+                                  "Lesson 17: A socket with a path"), its
+                                  text, and its *Show:* step in a block,
+                                  the commands in it set as code to type
+  ## Quiz                         the quiz's questions, without the answers
+                                  (week 11's from its table: each question
+                                  up to its last "?", the answer after it)
+
+Nothing is written here that the notes do not say, but the labels
+("The one idea:", "Outcomes: you can", "Show", "Quiz", "(cont.)"), and
+nothing of a point's text is left out: a point too long for one frame
+goes on over the next, "(cont.)" after its title, split between
+sentences (or before its Show block), as evenly as that many frames
+allow; a quiz too long, between questions. Whether a frame is full is
+estimated from the length of its text, with the type size that
+mk/slides.mk sets (14pt on 16:9): CHARS_PER_LINE and LINES_PER_FRAME
+below. The estimate errs on the short side; a frame that still runs over
+shows as an overfull \vbox in the LaTeX log, which fails make slides
+(mk/slides.mk) and tests/slides.bats.
+
+A link in the notes becomes its text (its target is in the manual, not
+here); HTML comments (the answers' test names) are dropped.
+]]
+
+local stringify = pandoc.utils.stringify
+
+-- The estimate of a frame's room, in lines of body text at 14pt on a
+-- 16:9 frame (160 mm wide, 12 lines of about 68 characters of Latin
+-- Modern Sans). It is kept short of that: with 66 characters a line and
+-- 14 lines a frame, one frame of the notes ran over by a line, with 66
+-- and 13 none did; 64 and 11 keep about two lines from that edge. A frame title of two lines (about 40
+-- characters of its larger type) takes one line of the body's.
+local CHARS_PER_LINE = 64
+local TITLE_CHARS_PER_LINE = 38
+local LINES_PER_FRAME = 11
+-- A paragraph's space after it, a Show block's title and frame, and a
+-- line of code (verbatim in a block), in lines of body text.
+local PARA_GAP = 0.5
+local SHOW_BLOCK = 1.6
+local CODE_LINE = 1.05
+
+-- Whether an inline code of a Show step is a command to type: one of the
+-- repository's programs (build/..., scripts/...), or one of the system's
+-- tools the notes' demos use, with its arguments (`nc -l 127.0.0.1 8888`,
+-- not the `nc` of "`nc` waits"; not cc, which the notes name by a flag:
+-- "the exercise's `cc -DSOCKSTEP_PLAIN` line"). Anything else (a call's
+-- name, an errno name, bytes, a state) stays in the text only.
+local COMMANDS = {
+    cat = true, curl = true, getent = true, ls = true,
+    nc = true, ps = true, ss = true, sudo = true,
+}
+local function is_command(code)
+    local first = code:match("^(%S+)")
+    if not first then
+        return false
+    end
+    return first:match("^build/") ~= nil or first:match("^scripts/") ~= nil
+        or (COMMANDS[first] == true and code:match("%s%S") ~= nil)
+end
+
+-- Elements first to last of a list (to its end without last).
+local function slice(list, first, last)
+    local out = pandoc.List()
+    for i = first, last or #list do
+        out:insert(list[i])
+    end
+    return out
+end
+
+local function fail(message)
+    io.stderr:write("docs/slides.lua: " .. message .. "\n")
+    os.exit(1)
+end
+
+-- Whether an inline list starts with Strong whose text is `label`.
+local function starts_with_strong(inlines, label)
+    return #inlines > 0 and inlines[1].t == "Strong"
+        and stringify(inlines[1]):match("^" .. label) ~= nil
+end
+
+-- The inlines without links (their text kept) and raw HTML (comments).
+local function plain_inlines(inlines)
+    local out = pandoc.List()
+    for _, el in ipairs(inlines) do
+        if el.t == "Link" then
+            out:extend(plain_inlines(el.content))
+        elseif el.t == "RawInline" and el.format == "html" then
+            -- left out
+        elseif el.t == "Emph" or el.t == "Strong" or el.t == "Span" then
+            el.content = plain_inlines(el.content)
+            out:insert(el)
+        else
+            out:insert(el)
+        end
+    end
+    return out
+end
+
+-- Leading and trailing spaces and soft breaks off.
+local function trim(inlines)
+    local first, last = 1, #inlines
+    local function blank(el)
+        return el.t == "Space" or el.t == "SoftBreak" or el.t == "LineBreak"
+    end
+    while first <= last and blank(inlines[first]) do
+        first = first + 1
+    end
+    while last >= first and blank(inlines[last]) do
+        last = last - 1
+    end
+    local out = pandoc.List()
+    for i = first, last do
+        out:insert(inlines[i])
+    end
+    return out
+end
+
+-- The sentences of an inline list: each ends with a Str ending in ".",
+-- "?" or "!" (after any closing bracket or quote) that a space follows.
+local function sentences(inlines)
+    local out, cur = pandoc.List(), pandoc.List()
+    for i, el in ipairs(inlines) do
+        cur:insert(el)
+        local nxt = inlines[i + 1]
+        if el.t == "Str" and el.text:match("[.?!][)\"'’”]*$")
+            and (nxt == nil or nxt.t == "Space" or nxt.t == "SoftBreak") then
+            out:insert(trim(cur))
+            cur = pandoc.List()
+        end
+    end
+    cur = trim(cur)
+    if #cur > 0 then
+        out:insert(cur)
+    end
+    return out
+end
+
+local function text_lines(inlines)
+    return math.ceil(utf8.len(stringify(inlines)) / CHARS_PER_LINE)
+end
+
+local function join_sentences(list)
+    local out = pandoc.List()
+    for i, s in ipairs(list) do
+        if i > 1 then
+            out:insert(pandoc.Space())
+        end
+        out:extend(s)
+    end
+    return out
+end
+
+-- A frame title's room in body lines beyond the one a title has.
+local function title_extra(title)
+    return math.ceil(utf8.len(stringify(title)) / TITLE_CHARS_PER_LINE) - 1
+end
+
+local function latex(text)
+    return pandoc.RawBlock("latex", text)
+end
+
+-- The blocks of one frame of a point: its explanation's sentences, then
+-- the part of its Show step that is on this frame (the commands' code, on
+-- the Show step's first frame; the sentences).
+local function frame_blocks(expl, show_code, show_text, show_first)
+    local blocks = pandoc.List()
+    if #expl > 0 then
+        blocks:insert(pandoc.Para(join_sentences(expl)))
+    end
+    if show_code or #show_text > 0 then
+        blocks:insert(latex("\\begin{block}{Show" ..
+            (show_first and "" or " (cont.)") .. "}"))
+        if show_code then
+            blocks:insert(show_code)
+            if #show_text > 0 then
+                blocks:insert(latex("\\medskip"))
+            end
+        end
+        if #show_text > 0 then
+            blocks:insert(pandoc.Para(join_sentences(show_text)))
+        end
+        blocks:insert(latex("\\end{block}"))
+    end
+    return blocks
+end
+
+local function cont(title)
+    local t = title:clone()
+    t:insert(pandoc.Space())
+    t:insert(pandoc.Str("(cont.)"))
+    return t
+end
+
+-- One lecture point (the inlines of a list item) as frames.
+local function point_frames(inlines, week)
+    inlines = plain_inlines(inlines)
+    -- The title: what comes before the first Strong ("Lesson 17."), then
+    -- the Strong's text without its full stop.
+    local strong_at
+    for i, el in ipairs(inlines) do
+        if el.t == "Strong" then
+            strong_at = i
+            break
+        end
+    end
+    if not strong_at then
+        fail(week .. ": a lecture point without a bold title: " ..
+            stringify(inlines):sub(1, 60))
+    end
+    local title = pandoc.List()
+    local before = trim(slice(inlines, 1, strong_at - 1))
+    if #before > 0 then
+        title:extend(before)
+        local last = title[#title]
+        if last.t == "Str" then
+            title[#title] = pandoc.Str((last.text:gsub("%.$", ":")))
+        end
+        title:insert(pandoc.Space())
+    end
+    local strong = inlines[strong_at].content:clone()
+    local last = strong[#strong]
+    if last and last.t == "Str" then
+        strong[#strong] = pandoc.Str((last.text:gsub("%.$", "")))
+    end
+    title:extend(strong)
+    -- The body: the rest; a title that is its own sentence is not said
+    -- twice, one that goes on ("**Free the list once**, with ...") is
+    -- said whole, in bold.
+    local rest = pandoc.List()
+    local nxt = inlines[strong_at + 1]
+    local ends = stringify(inlines[strong_at]):match("[.?!]$") ~= nil
+    if not ends and nxt and nxt.t ~= "Space" and nxt.t ~= "SoftBreak" then
+        rest:insert(inlines[strong_at])
+    end
+    for i = strong_at + 1, #inlines do
+        rest:insert(inlines[i])
+    end
+    -- The Show step: from *Show:* to the end.
+    local expl, show = rest, pandoc.List()
+    for i, el in ipairs(rest) do
+        if el.t == "Emph" and stringify(el) == "Show:" then
+            expl = trim(slice(rest, 1, i - 1))
+            show = trim(slice(rest, i + 1))
+            break
+        end
+    end
+    expl = trim(expl)
+    local show_code
+    local commands = pandoc.List()
+    for _, el in ipairs(show) do
+        if el.t == "Code" and is_command(el.text)
+            and not commands:includes(el.text) then
+            commands:insert(el.text)
+        end
+    end
+    if #commands > 0 then
+        show_code = pandoc.CodeBlock(table.concat(commands, "\n"))
+    end
+
+    -- Pack the sentences into frames of `room` lines at most (a sentence
+    -- longer than that alone on its frame).
+    local expl_sentences, show_sentences = sentences(expl), sentences(show)
+    local function para_lines(list)
+        return text_lines(join_sentences(list)) + PARA_GAP
+    end
+    local function show_lines(code, list)
+        local n = SHOW_BLOCK + text_lines(join_sentences(list))
+        if code then
+            n = n + CODE_LINE * #commands
+        end
+        return n
+    end
+    local function pack(room)
+        local frames = pandoc.List()
+        local cur_expl, cur_show = pandoc.List(), pandoc.List()
+        local cur_code, cur_first = nil, true
+        local used = 0
+        local function flush()
+            local blocks = frame_blocks(cur_expl, cur_code, cur_show, cur_first)
+            frames:insert({ title = #frames == 0 and title or cont(title),
+                            blocks = blocks })
+            cur_expl, cur_show, cur_code = pandoc.List(), pandoc.List(), nil
+            used = 0
+        end
+        for _, s in ipairs(expl_sentences) do
+            local try = cur_expl:clone()
+            try:insert(s)
+            if #cur_expl > 0 and para_lines(try) > room then
+                flush()
+                try = pandoc.List({ s })
+            end
+            cur_expl = try
+            used = para_lines(cur_expl)
+        end
+        for k, s in ipairs(show_sentences) do
+            local try = cur_show:clone()
+            try:insert(s)
+            local code = k == 1 and show_code or cur_code
+            if used + show_lines(code, try) > room and (used > 0 or k > 1) then
+                -- The Show block starts on the next frame, or goes on there.
+                flush()
+                cur_first = k == 1
+                if k > 1 then
+                    code = nil
+                end
+                try = pandoc.List({ s })
+            end
+            cur_code = code
+            cur_show = try
+        end
+        if #cur_expl > 0 or #cur_show > 0 or cur_code then
+            flush()
+        end
+        return frames
+    end
+    -- As few frames as the room allows, and of those, the most even: the
+    -- least room that still needs no more frames.
+    local room = LINES_PER_FRAME - title_extra(title)
+    local frames = pack(room)
+    if #frames > 1 then
+        for r = 2, room, 0.5 do
+            local even = pack(r)
+            if #even == #frames then
+                return even
+            end
+        end
+    end
+    return frames
+end
+
+local function frame(title, blocks, classes)
+    local out = pandoc.List({ pandoc.Header(2, title,
+        pandoc.Attr("", classes or {})) })
+    out:extend(blocks)
+    return out
+end
+
+-- The quiz's questions (a list of items, each a list of blocks) as
+-- frames, split between questions, as evenly as the points' frames.
+local function quiz_frames(items)
+    local function lines(item)
+        local n = 0
+        for _, b in ipairs(item) do
+            n = n + text_lines(b.content) + PARA_GAP
+        end
+        return n
+    end
+    local function pack(room)
+        local out = pandoc.List()
+        local cur, start, used = pandoc.List(), 1, 0
+        local function flush()
+            local title = pandoc.List({ pandoc.Str("Quiz") })
+            if #out > 0 then
+                title = cont(title)
+            end
+            local list = pandoc.OrderedList(cur, pandoc.ListAttributes(start))
+            out:insert({ title = title, blocks = pandoc.List({ list }) })
+            start = start + #cur
+            cur, used = pandoc.List(), 0
+        end
+        for _, item in ipairs(items) do
+            if #cur > 0 and used + lines(item) > room then
+                flush()
+            end
+            cur:insert(item)
+            used = used + lines(item)
+        end
+        if #cur > 0 then
+            flush()
+        end
+        return out
+    end
+    local frames = pack(LINES_PER_FRAME)
+    if #frames > 1 then
+        for r = 2, LINES_PER_FRAME, 0.5 do
+            local even = pack(r)
+            if #even == #frames then
+                return even
+            end
+        end
+    end
+    return frames
+end
+
+-- Week 11's questions: the table column headed "a quiz question, ..."
+-- (each cell a question and its answer), up to the last "?".
+local function table_questions(tbl, week)
+    local col
+    local head = tbl.head.rows[1]
+    for i, cell in ipairs(head.cells) do
+        if stringify(cell.contents):match("^a quiz question") then
+            col = i
+        end
+    end
+    if not col then
+        return nil
+    end
+    local items = pandoc.List()
+    for _, body in ipairs(tbl.bodies) do
+        for _, row in ipairs(body.body) do
+            local inlines = pandoc.List()
+            for _, b in ipairs(row.cells[col].contents) do
+                inlines:extend(b.content)
+            end
+            local last
+            for i, el in ipairs(inlines) do
+                if el.t == "Str" and el.text:match("%?$") then
+                    last = i
+                end
+            end
+            if not last then
+                fail(week .. ": a quiz question without a question mark: " ..
+                    stringify(inlines):sub(1, 60))
+            end
+            items:insert({ pandoc.Plain(plain_inlines(slice(inlines, 1, last))) })
+        end
+    end
+    return items
+end
+
+local function week_slides(title, blocks)
+    local week = stringify(title)
+    local out = pandoc.List({ pandoc.Header(1, title) })
+    local i = 1
+    local aim, outcomes, points, quiz
+    while i <= #blocks do
+        local b = blocks[i]
+        local inl = (b.t == "Para" or b.t == "Plain") and b.content or nil
+        if inl and starts_with_strong(inl, "Aim") then
+            for _, el in ipairs(inl) do
+                if el.t == "Emph" then
+                    aim = plain_inlines(el.content)
+                end
+            end
+        elseif inl and starts_with_strong(inl, "Outcomes")
+            and blocks[i + 1] and blocks[i + 1].t == "BulletList" then
+            outcomes = blocks[i + 1]
+            i = i + 1
+        elseif inl and starts_with_strong(inl, "Lecture notes")
+            and blocks[i + 1] and blocks[i + 1].t == "OrderedList" then
+            points = blocks[i + 1]
+            i = i + 1
+        elseif inl and starts_with_strong(inl, "Quiz")
+            and blocks[i + 1] and blocks[i + 1].t == "OrderedList" then
+            quiz = blocks[i + 1].content
+            i = i + 1
+        elseif b.t == "Table" and not quiz then
+            quiz = table_questions(b, week)
+        end
+        i = i + 1
+    end
+    if not aim then
+        fail(week .. ": no **Aim** with its idea in *...*")
+    end
+    if not points then
+        fail(week .. ": no **Lecture notes and live demo** list")
+    end
+    out:extend(frame(title, {
+        latex("\\vspace{2\\baselineskip}"),
+        pandoc.Para({ pandoc.Strong({ pandoc.Str("The"), pandoc.Space(),
+            pandoc.Str("one"), pandoc.Space(), pandoc.Str("idea:") }) }),
+        latex("{\\Large"),
+        pandoc.Para(aim),
+        latex("\\par}"),
+    }))
+    if outcomes then
+        local items = pandoc.List()
+        for _, item in ipairs(outcomes.content) do
+            local blocks2 = pandoc.List()
+            for _, ib in ipairs(item) do
+                if ib.content then
+                    ib.content = plain_inlines(ib.content)
+                end
+                blocks2:insert(ib)
+            end
+            items:insert(blocks2)
+        end
+        out:extend(frame({ pandoc.Str("Outcomes:"), pandoc.Space(),
+            pandoc.Str("you"), pandoc.Space(), pandoc.Str("can") },
+            { pandoc.BulletList(items) }))
+    end
+    for _, item in ipairs(points.content) do
+        if #item ~= 1 or not item[1].content then
+            fail(week .. ": a lecture point that is not one paragraph")
+        end
+        for _, f in ipairs(point_frames(item[1].content, week)) do
+            out:extend(frame(f.title, f.blocks))
+        end
+    end
+    if quiz then
+        local items = pandoc.List()
+        for _, item in ipairs(quiz) do
+            local blocks2 = pandoc.List()
+            for _, ib in ipairs(item) do
+                if ib.content then
+                    ib.content = plain_inlines(ib.content)
+                end
+                blocks2:insert(ib)
+            end
+            items:insert(blocks2)
+        end
+        for _, f in ipairs(quiz_frames(items)) do
+            out:extend(frame(f.title, f.blocks))
+        end
+    end
+    return out
+end
+
+function Pandoc(doc)
+    local out = pandoc.List()
+    local blocks = doc.blocks
+    local i = 1
+    local weeks = 0
+    while i <= #blocks do
+        local b = blocks[i]
+        if b.t == "Header" and b.level == 2
+            and stringify(b.content):match("^Week %d+:") then
+            local j = i + 1
+            while j <= #blocks and not (blocks[j].t == "Header"
+                and blocks[j].level <= 2) do
+                j = j + 1
+            end
+            out:extend(week_slides(b.content, slice(blocks, i + 1, j - 1)))
+            weeks = weeks + 1
+            i = j
+        else
+            i = i + 1
+        end
+    end
+    if weeks == 0 then
+        fail("no '## Week N: ...' section in the notes")
+    end
+    return pandoc.Pandoc(out, doc.meta)
+end

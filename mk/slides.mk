@@ -1,0 +1,55 @@
+# make slides    build/slides.pdf: the lecture slides, 16:9, one section
+#                per week, made from the week-by-week notes of the
+#                lecturer's manual (docs/manual-weeks.md) by the filter
+#                docs/slides.lua, through pandoc's beamer writer: a title
+#                frame with the week's aim, its outcomes, a frame for each
+#                point of its lecture notes (more when it is long) with
+#                the commands of its Show step as code, and its quiz's
+#                questions. make handout builds them too.
+#
+# A frame that runs over its foot (an overfull \vbox in the LaTeX log)
+# fails the build, as a line past the margin fails the handout's
+# (docs/pdflatex-until-stable.sh): the filter splits a long point over
+# two frames, and its estimate of a frame's room is to be made smaller
+# when one still runs over, never the type. The title frame says when
+# and from which commit they were built, as the manual's title page does
+# (mk/handout.mk's stamp).
+#
+# Needs: pandoc, pdflatex and beamer (texlive-latex-recommended).
+
+SLIDES_DIR := $(BUILD)/slides
+
+.PHONY: slides
+
+ifneq ($(HANDOUT_MANUAL),)
+slides: $(BUILD)/slides.pdf
+handout: $(BUILD)/slides.pdf
+else
+slides:
+	@echo "make slides: the lecturer's manual's sources are not in this copy: no slides" >&2
+	@exit 1
+endif
+
+$(SLIDES_DIR):
+	mkdir -p $@
+
+$(SLIDES_DIR)/slides.tex: docs/manual-weeks.md docs/slides.lua docs/slides-preamble.tex \
+                          mk/slides.mk $(HANDOUT_STAMP) | $(SLIDES_DIR)
+	pandoc docs/manual-weeks.md --from markdown --lua-filter docs/slides.lua \
+	    --to beamer --standalone --slide-level=2 \
+	    -M title="Teaching sockets in C with sockstep" \
+	    -M subtitle="Lecture slides, weeks 1 to 12, from the lecturer's manual" \
+	    $(if $(HANDOUT_DATE),-M date="built $(HANDOUT_DATE)") \
+	    -V aspectratio=169 -V fontsize=14pt -V classoption=t \
+	    -M section-titles=false \
+	    --include-in-header docs/slides-preamble.tex -o $@.new
+	mv $@.new $@
+
+# pdflatex until the frame total ("12 / 95") is the one the last run
+# counted: two runs from nothing.
+$(BUILD)/slides.pdf: $(SLIDES_DIR)/slides.tex docs/pdflatex-until-stable.sh
+	@docs/pdflatex-until-stable.sh $(SLIDES_DIR)/slides.tex 3
+	@if grep -E '^Overfull \\vbox' $(SLIDES_DIR)/slides.log >&2; then \
+	  echo "$(SLIDES_DIR)/slides.pdf: a frame runs over its foot (see $(SLIDES_DIR)/slides.log)" >&2; \
+	  exit 1; fi
+	cp $(SLIDES_DIR)/slides.pdf $@

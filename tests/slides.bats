@@ -1,0 +1,76 @@
+#!/usr/bin/env bats
+# The lecture slides (make slides, build/slides.pdf), made from the week
+# by week notes of the lecturer's manual (docs/manual-weeks.md) by
+# docs/slides.lua: checked against those notes as tests/peers/slides-check.py
+# reads them itself (pandoc's JSON of the notes), not through the filter.
+# setup_file builds the slides once, under the lock of the real tree's
+# handout build (make handout builds them too), and keeps pdftotext's text
+# of them and the notes' JSON for the file's tests: a build and two
+# conversions, then cheap checks.
+
+load handout_helper
+
+setup_file() {
+    [[ -e "$ROOT/docs/manual-weeks.md" ]] || return 0
+    if ! with_handout_lock timeout "$BUILD_LIMIT" \
+        make -C "$ROOT" build/slides.pdf >"$BATS_FILE_TMPDIR/make.log" 2>&1; then
+        echo "make build/slides.pdf failed:" >&2
+        tail -n 40 "$BATS_FILE_TMPDIR/make.log" >&2
+        return 1
+    fi
+    pdftotext "$ROOT/build/slides.pdf" "$BATS_FILE_TMPDIR/slides.txt"
+    pandoc "$ROOT/docs/manual-weeks.md" --from markdown --to json \
+        -o "$BATS_FILE_TMPDIR/notes.json"
+}
+
+setup() {
+    [[ -e "$ROOT/docs/manual-weeks.md" ]] ||
+        skip "a students' copy: no lecturer's manual, no slides"
+}
+
+# check WHAT: tests/peers/slides-check.py's check WHAT.
+check() {
+    run "$PYTHON" "$PEERS/slides-check.py" "$1" "$BATS_FILE_TMPDIR/notes.json" \
+        "$BATS_FILE_TMPDIR/slides.txt" "$ROOT/build/slides/slides.tex"
+    assert_success
+    assert_output ""
+}
+
+@test "slides: a section and a title frame for each week of the notes" {
+    check weeks
+    # beamer's sections (the PDF's bookmarks), one a week, in order
+    grep -E '^## Week [0-9]+:' "$ROOT/docs/manual-weeks.md" |
+        sed -E 's/^## (Week [0-9]+: .*[^ ]) *\{#.*\}$/\1/' >"$BATS_TEST_TMPDIR/notes"
+    # (LaTeX's \_ and the like, as the notes write them)
+    sed -n 's/^\\beamer@sectionintoc {[0-9]*}{\(.*\)}{[0-9]*}{[0-9]*}{[0-9]*}$/\1/p' \
+        "$ROOT/build/slides/slides.toc" | sed 's/\\\([_&#%$]\)/\1/g' >"$BATS_TEST_TMPDIR/sections"
+    [[ -s "$BATS_TEST_TMPDIR/notes" ]] || fail "no '## Week N:' in the notes"
+    run diff "$BATS_TEST_TMPDIR/notes" "$BATS_TEST_TMPDIR/sections"
+    assert_success
+}
+
+@test "slides: a frame opens with each lecture point's title, in order" {
+    check points
+}
+
+@test "slides: each point's text and Show step is there, every sentence" {
+    check text
+}
+
+@test "slides: the quizzes' questions are there, and none of the answers" {
+    check quiz
+}
+
+@test "slides: each Show step's program is set as code" {
+    check commands
+}
+
+@test "slides: no box runs over in the LaTeX log, and the frames are 16:9" {
+    run grep -E '^(Overfull|Underfull) \\[hv]box' "$ROOT/build/slides/slides.log"
+    assert_failure
+    assert_output ""
+    # Page size: 453.543 x 255.118 pts (160 mm by 90 mm)
+    run pdfinfo "$ROOT/build/slides.pdf"
+    assert_success
+    assert_line --regexp '^Page size: +453\.[0-9]+ x 255\.[0-9]+ pts$'
+}
