@@ -5,7 +5,11 @@
 #                frame with the week's aim, its outcomes, a frame for each
 #                point of its lecture notes (more when it is long) with
 #                the commands of its Show step as code, and its quiz's
-#                questions. make handout builds them too.
+#                questions; the lecturer's directions and the Show
+#                step's prose are in each frame's \note{}, not shown.
+#                make handout builds them too.
+# make slides-notes  build/slides-notes.pdf: the lecturer's copy, each
+#                frame with its notes beside it (only when asked).
 #
 # A frame that runs over its foot (an overfull \vbox in the LaTeX log)
 # fails the build, as a line past the margin fails the handout's
