@@ -22,6 +22,8 @@
 #   make handout      build/handout.pdf, build/handout.html and .epub
 #   make slides       build/slides.pdf, the lecture slides, from the
 #                     manual's week pages (mk/slides.mk)
+#   make slides-notes build/slides-notes.pdf, the same with the
+#                     lecturer's notes beside each slide
 #   make lint         cppcheck, clang-tidy, clang-format, own includes,
 #                     shellcheck, pyflakes
 #   make sanitize     every lesson by clang with ASan and UBSan

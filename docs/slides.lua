@@ -11,18 +11,25 @@ say what the notes say and cannot drift from them:
                                   "Lecture notes and live demo": the point's
                                   bold title (a title after "Lesson 17." is
                                   "Lesson 17: A socket with a path"), its
-                                  text, and its *Show:* step in a block,
-                                  the commands in it set as code to type
+                                  sentences for the class, and the commands
+                                  of its *Show:* step set as code in a block
+  ::: notes                       the rest of the point, for the lecturer
+                                  (\note{}: make slides-notes shows them,
+                                  make slides does not): its directions
+                                  ("Draw ...", "Write ... on the board"; the
+                                  rule is at DIRECTION_WORDS) and the prose
+                                  of its Show step
   ## Quiz                         the quiz's questions, without the answers
                                   (week 11's from its table: each question
                                   up to its last "?", the answer after it)
 
 Nothing is written here that the notes do not say, but the labels
 ("The one idea:", "Outcomes: you can", "Show", "Quiz", "(cont.)"), and
-nothing of a point's text is left out: a point too long for one frame
-goes on over the next, "(cont.)" after its title, split between
-sentences (or before its Show block), as evenly as that many frames
-allow; a quiz too long, between questions. Whether a frame is full is
+nothing of a point's text is left out: each sentence is on a frame or in
+its notes. A point too long for one frame goes on over the next,
+"(cont.)" after its title, split between sentences (or before its Show
+block), as evenly as that many frames allow; a quiz too long, between
+questions. Whether a frame is full is
 estimated from the length of its text, with the type size that
 mk/slides.mk sets (14pt on 16:9): CHARS_PER_LINE and LINES_PER_FRAME
 below. The estimate errs on the short side; a frame that still runs over
@@ -170,27 +177,55 @@ local function latex(text)
     return pandoc.RawBlock("latex", text)
 end
 
--- The blocks of one frame of a point: its explanation's sentences, then
--- the part of its Show step that is on this frame (the commands' code, on
--- the Show step's first frame; the sentences).
-local function frame_blocks(expl, show_code, show_text, show_first)
+-- Whether a sentence of a point directs the lecturer rather than tells
+-- the class: it opens with one of these words, a verb in the imperative
+-- to the one at the board ("Draw the three-way handshake ...", "Write
+-- send_all() on the board ...", "Go through them, and ask ...", "Take the
+-- four quiz questions ...", "Show one: ..."), or with "On the projector,".
+-- Such a sentence goes into the frame's notes (\note{}, shown only by
+-- make slides-notes), not on the projected frame. Not a direction: a verb
+-- that states what happens ("Allocate what the peer says, and any client
+-- makes the server take 4 GiB." is a warning to the class, and stays);
+-- so the list is of the lecturer's verbs, not of all imperatives.
+-- tests/peers/slides-check.py states the same rule on its own.
+local DIRECTION_WORDS = {
+    Ask = true, Compare = true, Draw = true, Go = true, Point = true,
+    Press = true, Redirect = true, Run = true, Show = true, Stop = true,
+    Take = true, Type = true, Write = true,
+}
+local function is_direction(sentence)
+    local s = stringify(sentence)
+    local first = s:match("^(%a+)")
+    return (first and DIRECTION_WORDS[first] == true)
+        or s:match("^On the projector,") ~= nil
+end
+
+-- The blocks of one frame of a point: its explanation's sentences for the
+-- class, the commands of its Show step as code (on the frame that holds
+-- them), then the notes for the lecturer: the directions among those
+-- sentences and, on the Show block's frame, the Show step's prose.
+local function frame_blocks(expl, show_code, notes, show_notes)
     local blocks = pandoc.List()
     if #expl > 0 then
         blocks:insert(pandoc.Para(join_sentences(expl)))
     end
-    if show_code or #show_text > 0 then
-        blocks:insert(latex("\\begin{block}{Show" ..
-            (show_first and "" or " (cont.)") .. "}"))
-        if show_code then
-            blocks:insert(show_code)
-            if #show_text > 0 then
-                blocks:insert(latex("\\medskip"))
-            end
-        end
-        if #show_text > 0 then
-            blocks:insert(pandoc.Para(join_sentences(show_text)))
-        end
+    if show_code then
+        blocks:insert(latex("\\begin{block}{Show}"))
+        blocks:insert(show_code)
         blocks:insert(latex("\\end{block}"))
+    end
+    local note = pandoc.List()
+    if #notes > 0 then
+        note:insert(pandoc.Para(join_sentences(notes)))
+    end
+    if #show_notes > 0 then
+        local p = pandoc.List({ pandoc.Emph({ pandoc.Str("Show:") }),
+            pandoc.Space() })
+        p:extend(join_sentences(show_notes))
+        note:insert(pandoc.Para(p))
+    end
+    if #note > 0 then
+        blocks:insert(pandoc.Div(note, pandoc.Attr("", { "notes" })))
     end
     return blocks
 end
@@ -268,58 +303,55 @@ local function point_frames(inlines, week)
         show_code = pandoc.CodeBlock(table.concat(commands, "\n"))
     end
 
-    -- Pack the sentences into frames of `room` lines at most (a sentence
-    -- longer than that alone on its frame).
-    local expl_sentences, show_sentences = sentences(expl), sentences(show)
+    -- The sentences for the class, each with the directions that follow
+    -- it (those before the first go with the first); the Show step's
+    -- prose is all for the lecturer.
+    local show_sentences = sentences(show)
+    local said, lead = pandoc.List(), pandoc.List()
+    for _, s in ipairs(sentences(expl)) do
+        if is_direction(s) then
+            if #said > 0 then
+                said[#said].notes:insert(s)
+            else
+                lead:insert(s)
+            end
+        else
+            said:insert({ s = s, notes = pandoc.List() })
+        end
+    end
     local function para_lines(list)
         return text_lines(join_sentences(list)) + PARA_GAP
     end
-    local function show_lines(code, list)
-        local n = SHOW_BLOCK + text_lines(join_sentences(list))
-        if code then
-            n = n + CODE_LINE * #commands
-        end
-        return n
-    end
+    local show_room = show_code and SHOW_BLOCK + CODE_LINE * #commands or 0
+    -- Pack the sentences into frames of `room` lines at most (a sentence
+    -- longer than that alone on its frame), then the Show block, on the
+    -- last frame if it fits there, else on one of its own.
     local function pack(room)
         local frames = pandoc.List()
-        local cur_expl, cur_show = pandoc.List(), pandoc.List()
-        local cur_code, cur_first = nil, true
-        local used = 0
-        local function flush()
-            local blocks = frame_blocks(cur_expl, cur_code, cur_show, cur_first)
+        local cur, cur_notes = pandoc.List(), lead:clone()
+        local function flush(code, show_notes)
             frames:insert({ title = #frames == 0 and title or cont(title),
-                            blocks = blocks })
-            cur_expl, cur_show, cur_code = pandoc.List(), pandoc.List(), nil
-            used = 0
+                            blocks = frame_blocks(cur, code, cur_notes,
+                                show_notes or {}) })
+            cur, cur_notes = pandoc.List(), pandoc.List()
         end
-        for _, s in ipairs(expl_sentences) do
-            local try = cur_expl:clone()
-            try:insert(s)
-            if #cur_expl > 0 and para_lines(try) > room then
+        for _, x in ipairs(said) do
+            local try = cur:clone()
+            try:insert(x.s)
+            if #cur > 0 and para_lines(try) > room then
                 flush()
-                try = pandoc.List({ s })
+                try = pandoc.List({ x.s })
             end
-            cur_expl = try
-            used = para_lines(cur_expl)
+            cur = try
+            cur_notes:extend(x.notes)
         end
-        for k, s in ipairs(show_sentences) do
-            local try = cur_show:clone()
-            try:insert(s)
-            local code = k == 1 and show_code or cur_code
-            if used + show_lines(code, try) > room and (used > 0 or k > 1) then
-                -- The Show block starts on the next frame, or goes on there.
+        if show_code or #show_sentences > 0 then
+            local used = #cur > 0 and para_lines(cur) or 0
+            if used > 0 and used + show_room > room then
                 flush()
-                cur_first = k == 1
-                if k > 1 then
-                    code = nil
-                end
-                try = pandoc.List({ s })
             end
-            cur_code = code
-            cur_show = try
-        end
-        if #cur_expl > 0 or #cur_show > 0 or cur_code then
+            flush(show_code, show_sentences)
+        elseif #cur > 0 or #cur_notes > 0 or #frames == 0 then
             flush()
         end
         return frames

@@ -5,7 +5,11 @@
 #                frame with the week's aim, its outcomes, a frame for each
 #                point of its lecture notes (more when it is long) with
 #                the commands of its Show step as code, and its quiz's
-#                questions. make handout builds them too.
+#                questions; the lecturer's directions and the Show
+#                step's prose are in each frame's \note{}, not shown.
+#                make handout builds them too.
+# make slides-notes  build/slides-notes.pdf: the lecturer's copy, each
+#                frame with its notes beside it (only when asked).
 #
 # A frame that runs over its foot (an overfull \vbox in the LaTeX log)
 # fails the build, as a line past the margin fails the handout's
@@ -19,14 +23,15 @@
 
 SLIDES_DIR := $(BUILD)/slides
 
-.PHONY: slides
+.PHONY: slides slides-notes
 
 ifneq ($(HANDOUT_MANUAL),)
 slides: $(BUILD)/slides.pdf
+slides-notes: $(BUILD)/slides-notes.pdf
 handout: $(BUILD)/slides.pdf
 else
-slides:
-	@echo "make slides: the lecturer's manual's sources are not in this copy: no slides" >&2
+slides slides-notes:
+	@echo "make $@: the lecturer's manual's sources are not in this copy: no slides" >&2
 	@exit 1
 endif
 
@@ -53,3 +58,18 @@ $(BUILD)/slides.pdf: $(SLIDES_DIR)/slides.tex docs/pdflatex-until-stable.sh
 	  echo "$(SLIDES_DIR)/slides.pdf: a frame runs over its foot (see $(SLIDES_DIR)/slides.log)" >&2; \
 	  exit 1; fi
 	cp $(SLIDES_DIR)/slides.pdf $@
+
+# The lecturer's copy, on asking only (make handout does not build it):
+# the same slides.tex, read with \sockstepnotes defined, which
+# docs/slides-preamble.tex turns into beamer's "show notes on second
+# screen=right". Its own job name, so its .aux is not the projection's.
+$(SLIDES_DIR)/slides-notes.tex: | $(SLIDES_DIR)
+	printf '%s\n' '\def\sockstepnotes{}' '\input{slides.tex}' >$@
+
+$(BUILD)/slides-notes.pdf: $(SLIDES_DIR)/slides-notes.tex $(SLIDES_DIR)/slides.tex \
+                           docs/pdflatex-until-stable.sh
+	@docs/pdflatex-until-stable.sh $(SLIDES_DIR)/slides-notes.tex 3
+	@if grep -E '^Overfull \\vbox' $(SLIDES_DIR)/slides-notes.log >&2; then \
+	  echo "$(SLIDES_DIR)/slides-notes.pdf: a frame or its notes run over (see $(SLIDES_DIR)/slides-notes.log)" >&2; \
+	  exit 1; fi
+	cp $(SLIDES_DIR)/slides-notes.pdf $@

@@ -2,7 +2,11 @@
 # The lecture slides (make slides, build/slides.pdf), made from the week
 # by week notes of the lecturer's manual (docs/manual-weeks.md) by
 # docs/slides.lua: checked against those notes as tests/peers/slides-check.py
-# reads them itself (pandoc's JSON of the notes), not through the filter.
+# reads them itself (pandoc's JSON of the notes), not through the filter:
+# what the class should see on the projected frames (pdftotext of
+# build/slides.pdf), what the lecturer only in the frames' notes (the
+# \note{} of build/slides/slides.tex, which make slides-notes shows; that
+# PDF is not built here, to spare the suite its pdflatex runs).
 # setup_file builds the slides once, under the lock of the real tree's
 # handout build (make handout builds them too), and keeps pdftotext's text
 # of them and the notes' JSON for the file's tests: a build and two
@@ -53,15 +57,24 @@ check() {
     check points
 }
 
-@test "slides: each point's text and Show step is there, every sentence" {
+@test "slides: each point's sentence is on its frame or in its notes" {
     check text
+}
+
+@test "slides: no direction to the lecturer on the projected frames" {
+    # "Draw ...", "Write ... on the board", a Show step's prose: in
+    # \note{}, which only make slides-notes shows (not built here: the
+    # same slides.tex, whose notes the check reads)
+    check directions
+    run grep -c '^\\note{' "$ROOT/build/slides/slides.tex"
+    assert_success
 }
 
 @test "slides: the quizzes' questions are there, and none of the answers" {
     check quiz
 }
 
-@test "slides: each Show step's program is set as code" {
+@test "slides: each Show step's program is set as code, on its frame" {
     check commands
 }
 

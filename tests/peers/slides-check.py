@@ -13,14 +13,25 @@ WHAT is one of:
             has a frame that opens with its bold title (after "Lesson N:"
             when the point starts "Lesson N."), in the notes' order, after
             its week's title frame and before the next week's
-  text      each sentence of each point's text and of its Show step is on
-            the slides, whole (a point goes on over frames between
-            sentences, and loses none)
+  text      each sentence of each point is there, whole: a sentence for
+            the class on the projected slides, a direction to the lecturer
+            (DIRECTION below) and each sentence of a Show step's prose in
+            the notes (the \\note{} of SLIDES.tex); a point goes on over
+            frames between sentences, and loses none
+  directions  no direction and no sentence of a Show step's prose is on
+            the projected slides (pdftotext shows no \\note{})
   quiz      each quiz question is on the slides, whole, and no answer
             is: neither the "Answers." list, nor what follows the question
             mark in week 11's table
   commands  each program of the repository (build/..., scripts/...) that a
-            Show step names is a line of a verbatim block in SLIDES.tex
+            Show step names is a line of a verbatim block in SLIDES.tex,
+            on a frame, not in its notes
+
+A direction is a sentence of a point's explanation that opens with one of
+the lecturer's verbs in DIRECTION, or with "On the projector,": "Draw the
+three-way handshake ...", "Write send_all() on the board ...". This is
+docs/slides.lua's rule (DIRECTION_WORDS there), written here again on
+purpose: a change to one that the other does not share fails the test.
 
 Prints each thing missing or out of place, one a line, and exits 1 if there
 is any. Text is compared with all white space taken out, so that a line the
@@ -58,6 +69,70 @@ def text(inlines):
 
 def squash(s):
     return re.sub(r"\s+", "", s)
+
+
+DIRECTION = ("Ask", "Compare", "Draw", "Go", "Point", "Press", "Redirect",
+             "Run", "Show", "Stop", "Take", "Type", "Write")
+
+
+def is_direction(sentence):
+    first = re.match(r"[A-Za-z]+", sentence)
+    return bool(first) and first.group(0) in DIRECTION \
+        or sentence.startswith("On the projector,")
+
+
+def tex_notes(tex):
+    """The bodies of the \\note{...} of a LaTeX text, and the text without
+    them."""
+    notes, rest, i = [], [], 0
+    while True:
+        j = tex.find("\\note{", i)
+        if j < 0:
+            rest.append(tex[i:])
+            return notes, "".join(rest)
+        rest.append(tex[i:j])
+        k, depth = j + len("\\note{"), 1
+        while depth:
+            c = tex[k]
+            if c == "\\":
+                k += 2
+                continue
+            depth += {"{": 1, "}": -1}.get(c, 0)
+            k += 1
+        notes.append(tex[j + len("\\note{"):k - 1])
+        i = k
+
+
+def detex(s):
+    """Pandoc's LaTeX of a paragraph of the notes as plain text (the few
+    escapes it writes for them)."""
+    for a, b in (("\\textquotesingle{}", "'"), ("\\textbackslash{}", "\\"),
+                 ("\\textless{}", "<"), ("\\textgreater{}", ">"),
+                 ("\\ ", " "), ("\\/", "")):
+        s = s.replace(a, b)
+    s = re.sub(r"\\(texttt|emph|textbf)\{", "", s)
+    s = re.sub(r"\\([_&#%$])", r"\1", s)
+    return s.replace("{", "").replace("}", "")
+
+
+def unquote(s):
+    """Without quotes of any kind: the PDF and the LaTeX write them apart."""
+    return re.sub("[\'`\"‘’“”]", "", s)
+
+
+def point_sentences(item):
+    """[(sentence, is for the lecturer)] of a point, after its title."""
+    inl = item[0]["c"]
+    k = next(i for i, el in enumerate(inl) if el["t"] == "Strong")
+    show = next((i for i, el in enumerate(inl)
+                 if el["t"] == "Emph" and text(el["c"]) == "Show:"), len(inl))
+    out = []
+    for part, shown in ((text(inl[k + 1:show]), False), (text(inl[show + 1:]), True)):
+        for sentence in re.split(r"(?<=[.?!])\s+", part):
+            sentence = sentence.strip().lstrip(",:;").strip()
+            if sentence:
+                out.append((sentence, shown or is_direction(sentence)))
+    return out
 
 
 def para_inlines(block):
@@ -175,24 +250,29 @@ def main():
                 else:
                     at = i + 1
             at = end
-    elif what == "text":
+    elif what in ("text", "directions"):
         whole = "".join(pg)
-        seen = 0
+        with open(sys.argv[4], encoding="utf-8") as f:
+            notes = unquote(squash(detex("".join(tex_notes(f.read())[0]))))
+        seen = directed = 0
         for title, blocks in ws:
             for item in list_after(blocks, "Lecture notes") or []:
-                inl = item[0]["c"]
-                k = next(i for i, el in enumerate(inl) if el["t"] == "Strong")
-                body = text(inl[k + 1:]).replace("Show:", " ")
-                for sentence in re.split(r"(?<=[.?!])\s+", body):
-                    sq = squash(sentence.lstrip(",:;"))
-                    if not sq:
-                        continue
+                where = "%s, '%s'" % (title, point_title(item))
+                for sentence, lecturer in point_sentences(item):
+                    sq = squash(sentence)
                     seen += 1
-                    if sq not in whole:
-                        bad.append("%s, '%s': not on the slides: %s"
-                                   % (title, point_title(item), sentence.strip()))
-        if seen == 0:
-            bad.append("no text in the notes' points")
+                    directed += lecturer
+                    if what == "directions":
+                        if lecturer and sq in whole:
+                            bad.append("%s: for the lecturer, on the projected slides: %s"
+                                       % (where, sentence))
+                    elif not lecturer and sq not in whole:
+                        bad.append("%s: not on the slides: %s" % (where, sentence))
+                    elif lecturer and unquote(sq) not in notes:
+                        bad.append("%s: not in the notes: %s" % (where, sentence))
+        if seen == 0 or directed == 0 or directed == seen:
+            bad.append("the notes' points have no sentences for the class or none "
+                       "for the lecturer (%d of %d)" % (directed, seen))
     elif what == "quiz":
         whole = "".join(pg)
         asked = answered = 0
@@ -215,7 +295,7 @@ def main():
             bad.append("no quiz questions or no answers found in the notes")
     elif what == "commands":
         with open(sys.argv[4], encoding="utf-8") as f:
-            tex = f.read()
+            tex = tex_notes(f.read())[1]
         lines = set()
         for block in re.findall(r"\\begin\{verbatim\}\n(.*?)\\end\{verbatim\}", tex, re.S):
             lines.update(line.strip() for line in block.splitlines())
@@ -236,7 +316,7 @@ def main():
         if seen == 0:
             bad.append("no command of the repository in any Show step of the notes")
     else:
-        raise SystemExit("slides-check.py: WHAT is weeks, points, text, quiz or commands")
+        raise SystemExit("slides-check.py: WHAT is weeks, points, text, directions, quiz or commands")
     for b in bad:
         print(b)
     sys.exit(1 if bad else 0)
