@@ -19,6 +19,11 @@ beside the chapters that follow it. This moves each chapter after a
 Part into that Part's entry, up to the next Part or the first appendix
 (class "appendix"), in nav.xhtml and toc.ncx alike, so that a reader's
 list of chapters shows Part I holding lessons 01 to 09.
+
+pandoc 2.17 leaves a heading of class "unlisted" out of the HTML's
+contents but not out of the EPUB's. This drops its entry (and anything
+under it) from nav.xhtml and toc.ncx: "The same in Python", a paragraph
+on paper, is no section in any list of contents.
 """
 import html
 import os
@@ -107,28 +112,67 @@ def nest(parent, entry_tag, link_of, list_tag, kind_of):
     return moved
 
 
+UNLISTED_TAG = re.compile(r"<(?:section|h[1-6])\b[^>]*>")
+
+
+def unlisted_ids(files):
+    """The ids of the sections whose heading is of class "unlisted"."""
+    out = set()
+    for text in files.values():
+        for tag in UNLISTED_TAG.findall(text):
+            cls = re.search(r'\bclass="([^"]*)"', tag)
+            ident = re.search(r'\bid="([^"]*)"', tag)
+            if cls and ident and "unlisted" in cls.group(1).split():
+                out.add(ident.group(1))
+    return out
+
+
+def drop_unlisted(parent, entry_tag, link_of, ids):
+    """Remove, at any depth under PARENT, each entry linking to one of IDS."""
+    dropped = 0
+    for el in list(parent.iter()):
+        for child in list(el):
+            if child.tag == entry_tag and \
+                    (link_of(child) or "").partition("#")[2] in ids:
+                el.remove(child)
+                dropped += 1
+    return dropped
+
+
 def reserialize(text, root):
     """TEXT's prolog (XML declaration, DOCTYPE) and ROOT written again."""
     start = re.search(r"<(html|ncx)\b", text).start()
     return text[:start] + ET.tostring(root, encoding="unicode") + "\n"
 
 
-def nest_parts(name, text, kind):
-    """nav.xhtml or toc.ncx with each Part holding its chapters."""
+def nest_parts(name, text, kind, unlisted):
+    """nav.xhtml or toc.ncx with each Part holding its chapters, and no
+    entry for an unlisted section."""
     def kind_of(href):
         return kind.get("EPUB/" + (href or "").split("#")[0])
     root = ET.fromstring(text.encode("utf-8"))
     if name.endswith("nav.xhtml"):
         nav = next(n for n in root.iter("{%s}nav" % XHTML)
                    if n.get("{%s}type" % OPS) == "toc")
-        moved = nest(nav.find("{%s}ol" % XHTML), "{%s}li" % XHTML,
-                     lambda li: li.find("{%s}a" % XHTML).get("href"),
+        def link(li):
+            return li.find("{%s}a" % XHTML).get("href")
+        dropped = drop_unlisted(nav, "{%s}li" % XHTML, link, unlisted)
+        # A list left empty is not allowed in a nav: remove it.
+        for el in list(nav.iter()):
+            for child in list(el):
+                if child.tag == "{%s}ol" % XHTML and len(child) == 0:
+                    el.remove(child)
+        moved = nest(nav.find("{%s}ol" % XHTML), "{%s}li" % XHTML, link,
                      "{%s}ol" % XHTML, kind_of)
     else:
         navmap = root.find("{%s}navMap" % NCX)
-        moved = nest(navmap, "{%s}navPoint" % NCX,
-                     lambda p: p.find("{%s}content" % NCX).get("src"),
-                     None, kind_of)
+        def link(p):
+            return p.find("{%s}content" % NCX).get("src")
+        dropped = drop_unlisted(navmap, "{%s}navPoint" % NCX, link, unlisted)
+        moved = nest(navmap, "{%s}navPoint" % NCX, link, None, kind_of)
+        for n, point in enumerate(navmap.iter("{%s}navPoint" % NCX), 1):
+            if point.get("playOrder"):
+                point.set("playOrder", str(n))
 
         def depth(el):
             kids = el.findall("{%s}navPoint" % NCX)
@@ -138,9 +182,9 @@ def nest_parts(name, text, kind):
         for meta in root.iter("{%s}meta" % NCX):
             if meta.get("name") == "dtb:depth":
                 meta.set("content", str(deepest))
-    if not moved:
-        return text, 0
-    return reserialize(text, root), moved
+    if not moved and not dropped:
+        return text, 0, 0
+    return reserialize(text, root), moved, dropped
 
 
 def main():
@@ -169,12 +213,16 @@ def main():
     files = {info.filename: data.decode("utf-8") for info, data in out
              if re.match(r"EPUB/text/ch\d+\.xhtml$", info.filename)}
     kind = kinds(files)
-    nested = 0
+    unlisted = unlisted_ids(files)
+    nested = dropped = 0
     for i, (info, data) in enumerate(out):
         if info.filename in ("EPUB/nav.xhtml", "EPUB/toc.ncx"):
-            text, moved = nest_parts(info.filename, data.decode("utf-8"), kind)
+            text, moved, gone = nest_parts(info.filename,
+                                           data.decode("utf-8"), kind,
+                                           unlisted)
             out[i] = (info, text.encode("utf-8"))
             nested += moved
+            dropped += gone
     if len(used) != len(blocks):
         sys.exit("epub-finish.py: %d of %d HTML blocks not found in %s" %
                  (len(blocks) - len(used), len(blocks), path))
@@ -186,8 +234,8 @@ def main():
             z.writestr(info, data, compress_type=kind)
     os.replace(tmp, path)
     print("epub-finish.py: %d chapter files titled, %d HTML blocks put back,"
-          " %d contents entries put under their Part"
-          % (renamed, len(used), nested))
+          " %d contents entries put under their Part, %d unlisted dropped"
+          % (renamed, len(used), nested, dropped))
 
 
 if __name__ == "__main__":

@@ -157,11 +157,12 @@ local function ruled_table(t)
 end
 
 -- ::: rows: a table of many columns that a phone could show only by
--- scrolling it sideways (the twelve weeks). On screen each body cell
--- carries its column's heading (data-label), and handout.css sets the
--- table out, on a narrow screen, as one block per row, each cell on a
--- line of its own after its heading; wider, it stays a table. On paper
--- it is the table.
+-- scrolling it sideways (the twelve weeks, the reference card's calls).
+-- On screen each body cell carries its column's heading (data-label),
+-- and handout.css sets the table out, on a narrow screen, as one block
+-- per row, each cell on a line of its own after its heading; wider, it
+-- stays a table. On paper it is the table (inside a ::: small, this div
+-- is gone before the small one is set, so its table is ruled as ever).
 function M.rows(el)
   if latex() then
     return el.content

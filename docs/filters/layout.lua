@@ -1099,6 +1099,7 @@ end
 -- The contents on screen (the HTML page; the EPUB has its own): Parts
 -- and chapters, each chapter's sections folded under it (<details>), so
 -- that the first screen shows the title and the start of the contents.
+-- A section of class unlisted ("The same in Python") has no entry.
 local function inline_html(inlines)
   return pandoc.write(pandoc.Pandoc({ pandoc.Plain(inlines) }), "html"):gsub("\n", " ")
 end
@@ -1132,7 +1133,8 @@ function M.screen_toc(blocks)
     if b.t == "Header" and b.level == 1 then
       close_chapter()
       chapter, sections = b, {}
-    elseif b.t == "Header" and b.level == 2 and chapter then
+    elseif b.t == "Header" and b.level == 2 and chapter
+        and not b.classes:includes("unlisted") then
       sections[#sections + 1] = b
     end
   end

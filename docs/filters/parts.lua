@@ -90,7 +90,9 @@ end
 -- folded files, but moves where paper puts it, after the exercises and
 -- "Going further", and is unnumbered, so that a reader meets the
 -- chapter's parts in the same order, with the same numbers, in the PDF,
--- the HTML and the EPUB.)
+-- the HTML and the EPUB. It is also {.unlisted}: like the paragraph on
+-- paper, it is no entry of the table of contents. pandoc leaves it out
+-- of the HTML's; docs/epub-finish.py takes it out of the EPUB's.)
 function M.fold_file_sections(blocks, mark_only)
   local out, pending = pandoc.List(), pandoc.List()
   local i = 1
@@ -107,8 +109,10 @@ function M.fold_file_sections(blocks, mark_only)
       end
       local folded = fold_section(b, pandoc.List({ table.unpack(blocks, i + 1, j - 1) }))
       if folded and mark_only then
-        if not b.classes:includes("unnumbered") then
-          b.classes:insert("unnumbered")
+        for _, c in ipairs({ "unnumbered", "unlisted" }) do
+          if not b.classes:includes(c) then
+            b.classes:insert(c)
+          end
         end
         pending:insert(b)
         pending:extend(pandoc.List({ table.unpack(blocks, i + 1, j - 1) }))
@@ -255,7 +259,8 @@ function M.blocks(blocks)
       while j <= #blocks and not (blocks[j].t == "Header" and
         blocks[j].level == 1) do
         if blocks[j].t == "Header" and blocks[j].level == 2 and
-          blocks[j].identifier ~= "" then
+          blocks[j].identifier ~= "" and
+          not blocks[j].classes:includes("unlisted") then
           sections[#sections + 1] = blocks[j]
         end
         j = j + 1
