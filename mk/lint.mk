@@ -8,7 +8,8 @@
 #                       test programs tests/*.c (CPPCHECK_SKIP)
 # make lint-clang-tidy  all of it with clang-tidy; its static analyzer
 #                       only on the code we ship, not tests/ or bench/
-#                       (CLANG_TIDY_NO_ANALYZER)
+#                       (CLANG_TIDY_NO_ANALYZER), and on most lessons
+#                       as plain C (mk/narrated-cover)
 # make lint-shellcheck  every shell file (SH_*) with shellcheck
 # make lint-python      every Python file (PY_FILES) with pyflakes3
 # make lint-includes    each lesson includes the system headers it uses
@@ -198,38 +199,39 @@ CLANG_TIDY_HEADERS := lessons/common/.*
 # macros) and the autograder's submission, and the bench's load
 # generator get every other check.
 CLANG_TIDY_NO_ANALYZER := $(filter tests/% bench/%,$(LINT_C))
-# Where the analyzer's time went: it walks a path-sensitive function
-# only from the functions of the file itself (main and the lesson's own;
-# a header's functions get only the syntax checks unless inlined), and
-# inlines into each every function it calls, into the budget of nodes a
-# function has. Per file (-analyzer-display-progress, user CPU of the
-# whole run, 88 s): the 25 lessons narrated 55.6 s, 1.5 to 5 s each, the
-# lesson's main most of it, about 1 s of that ss_start() and the wrappers
-# inlined again in every lesson; the preload library 22.5 s, each of its
-# 40 interposed calls 0.1 to 2.6 s with the wrapper it calls inlined;
-# the other 42 files 10.3 s.
-# So each function is walked in a real caller once, not 25 times:
-#  - the preload library as before: each wrapper it calls (ss_socket()
-#    and the like, nearly all of them) is analyzed there, in the call
-#    that interposes it;
-#  - a few lessons narrated, as before: those that
-#    together call every header function that any lesson calls and the
-#    library does not (ss_start(), say(), ss_waitpid(), ss_fgets(), ...),
-#    found from the sources by mk/narrated-cover, so a new call in a
-#    lesson brings its lesson in;
+# Where the analyzer's time went (-analyzer-display-progress; user CPU
+# per file, 88 s in all): it walks, path by path, only the functions of
+# the file itself (a lesson's main and its own functions; a header's
+# functions get the syntax checks alone unless inlined), inlining into
+# each every function it calls, up to its budget of nodes a function.
+# The 25 lessons narrated took 55.6 s, 1 to 5.7 s each, main most of it,
+# about 1 s of that the header's ss_start() and wrappers walked again in
+# every lesson; the preload library 22.5 s, each of its 40 interposed
+# calls 0.1 to 2.6 s, the wrapper it calls inlined; the 42 other files
+# 10.3 s. So each header function is now walked in a real caller, not in
+# all 25 lessons:
+#  - the preload library, as before: the wrappers it calls (ss_socket()
+#    and nearly all the others) are walked there, inlined in the call
+#    that interposes them;
+#  - a few lessons narrated, as before: those that together call every
+#    header function that any lesson calls and the library does not
+#    (ss_start(), ss_waitpid(), ss_fgets(), ...). mk/narrated-cover
+#    finds them from the sources at each run (7 of 25 now), so a lesson
+#    that starts calling one more brings itself in if it must;
 #  - each other lesson twice: narrated with every check but the
-#    analyzer's (what the non-analyzer checks found is kept whole), and
-#    as a student writes it (-DSOCKSTEP_PLAIN) with the analyzer alone,
-#    which inlines only functions of at most 50 blocks (default 100):
-#    the lesson's own code is walked whole (a function of its own not
-#    inlined is walked on its own, being in the file), the header's
-#    large helpers such as ss_start() are not walked again (the
-#    narrated lessons walk them), the small ones are.
-# Defects planted one at a time, each failing this target before and
+#    analyzer's, so those checks see all they saw; and as a student
+#    writes it (-DSOCKSTEP_PLAIN) with the analyzer alone, inlining only
+#    functions of at most 50 blocks (the default is 100). Its own code
+#    is walked as before: a function of its own too large to inline is
+#    walked on its own, being in the file; a header's large helper such
+#    as ss_start() is not walked again (a narrated lesson walks it), and
+#    the lesson's code after the call sees what the helper could have
+#    written as unknown, as with any call into the C library.
+# Planted one at a time, each of these failed this target before and
 # after: an uninitialized variable in lesson 13 and a NULL dereference
-# in lesson 02 (both plain here), a NULL dereference in ss_sendfile()
-# (lesson 20 alone calls sendfile()), one in ss_start.h, one in
-# preload.c.
+# in lesson 02 (both lessons plain now), a NULL dereference in
+# ss_sendfile() (lesson 20 alone calls sendfile()), one in ss_start()'s
+# option parsing, one in preload.c.
 # The analyzer's checks alone, with those left out above.
 lint_comma := ,
 CLANG_TIDY_ANALYZER_CHECKS := $(subst $() ,$(lint_comma),-* clang-analyzer-* \
