@@ -8,8 +8,9 @@
 #                       test programs tests/*.c (CPPCHECK_SKIP)
 # make lint-clang-tidy  all of it with clang-tidy; its static analyzer
 #                       only on the code we ship, not tests/ or bench/
-#                       (CLANG_TIDY_NO_ANALYZER), and on most lessons
-#                       as plain C (mk/narrated-cover)
+#                       (CLANG_TIDY_NO_ANALYZER), on most lessons as
+#                       plain C (mk/narrated-cover), and once on the
+#                       header's ss_start() alone (CLANG_TIDY_START)
 # make lint-shellcheck  every shell file (SH_*) with shellcheck
 # make lint-python      every Python file (PY_FILES) with pyflakes3
 # make lint-includes    each lesson includes the system headers it uses
