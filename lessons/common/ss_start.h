@@ -219,7 +219,10 @@ static inline void ss_start(const struct ss_lesson *l, struct ss_options *o,
             if (strlen(val) > 65507)
                 ss_bad(l, name, ss_wants(l, name), NULL);
             o->message = val;
-        } else if (strcmp(name, "--color") == 0) {
+        } else if (takes && strcmp(name, "--color") == 0) {
+            /* takes is 1 for --color; tested here as in the branches
+               above, for clang's analyzer: it cannot tell that two
+               strcmp() of one name agree, so it thought val NULL */
             if (strcmp(val, "always") == 0)
                 color = 1;
             else if (strcmp(val, "never") == 0)
