@@ -237,6 +237,22 @@ local function cont(title)
     return t
 end
 
+-- evenest(pack, room): pack(r) splits something into frames of r lines
+-- of room at most. As few frames as ROOM allows, and of those, the most
+-- even: those of the least room that still needs no more frames.
+local function evenest(pack, room)
+    local frames = pack(room)
+    if #frames > 1 then
+        for r = 2, room, 0.5 do
+            local even = pack(r)
+            if #even == #frames then
+                return even
+            end
+        end
+    end
+    return frames
+end
+
 -- One lecture point (the inlines of a list item) as frames.
 local function point_frames(inlines, week)
     inlines = plain_inlines(inlines)
@@ -356,19 +372,7 @@ local function point_frames(inlines, week)
         end
         return frames
     end
-    -- As few frames as the room allows, and of those, the most even: the
-    -- least room that still needs no more frames.
-    local room = LINES_PER_FRAME - title_extra(title)
-    local frames = pack(room)
-    if #frames > 1 then
-        for r = 2, room, 0.5 do
-            local even = pack(r)
-            if #even == #frames then
-                return even
-            end
-        end
-    end
-    return frames
+    return evenest(pack, LINES_PER_FRAME - title_extra(title))
 end
 
 local function frame(title, blocks, classes)
@@ -413,16 +417,7 @@ local function quiz_frames(items)
         end
         return out
     end
-    local frames = pack(LINES_PER_FRAME)
-    if #frames > 1 then
-        for r = 2, LINES_PER_FRAME, 0.5 do
-            local even = pack(r)
-            if #even == #frames then
-                return even
-            end
-        end
-    end
-    return frames
+    return evenest(pack, LINES_PER_FRAME)
 end
 
 -- Week 11's questions: the table column headed "a quiz question, ..."
