@@ -237,6 +237,23 @@ local function cont(title)
     return t
 end
 
+-- plain_items(items): a list's items (each a list of blocks), each
+-- block's inlines made plain (plain_inlines), for a frame's list.
+local function plain_items(items)
+    local out = pandoc.List()
+    for _, item in ipairs(items) do
+        local blocks = pandoc.List()
+        for _, b in ipairs(item) do
+            if b.content then
+                b.content = plain_inlines(b.content)
+            end
+            blocks:insert(b)
+        end
+        out:insert(blocks)
+    end
+    return out
+end
+
 -- evenest(pack, room): pack(r) splits something into frames of r lines
 -- of room at most. As few frames as ROOM allows, and of those, the most
 -- even: those of the least room that still needs no more frames.
@@ -502,17 +519,7 @@ local function week_slides(title, blocks)
         latex("\\par}"),
     }))
     if outcomes then
-        local items = pandoc.List()
-        for _, item in ipairs(outcomes.content) do
-            local blocks2 = pandoc.List()
-            for _, ib in ipairs(item) do
-                if ib.content then
-                    ib.content = plain_inlines(ib.content)
-                end
-                blocks2:insert(ib)
-            end
-            items:insert(blocks2)
-        end
+        local items = plain_items(outcomes.content)
         out:extend(frame({ pandoc.Str("Outcomes:"), pandoc.Space(),
             pandoc.Str("you"), pandoc.Space(), pandoc.Str("can") },
             { pandoc.BulletList(items) }))
@@ -526,17 +533,7 @@ local function week_slides(title, blocks)
         end
     end
     if quiz then
-        local items = pandoc.List()
-        for _, item in ipairs(quiz) do
-            local blocks2 = pandoc.List()
-            for _, ib in ipairs(item) do
-                if ib.content then
-                    ib.content = plain_inlines(ib.content)
-                end
-                blocks2:insert(ib)
-            end
-            items:insert(blocks2)
-        end
+        local items = plain_items(quiz)
         for _, f in ipairs(quiz_frames(items)) do
             out:extend(frame(f.title, f.blocks))
         end
