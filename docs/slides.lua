@@ -131,6 +131,10 @@ local SMALL_LISTING = 11
 -- A figure's height, a fraction of the text's, under a title and over a
 -- caption of a line each; a caption's line, in characters of \small.
 local FIGURE_HEIGHT = 0.75
+-- A figure at least this many times as wide as tall spans the frame;
+-- a taller one stands beside its caption, TALL_FIGURE_HEIGHT high.
+local WIDE_FIGURE = 2.2
+local TALL_FIGURE_HEIGHT = 0.80
 local TITLE_LINE = 0.10
 local CAPTION_LINE = 0.07
 local CAPTION_CHARS_PER_LINE = 86
@@ -176,26 +180,57 @@ local function book_figure(id)
         "} in the book (" .. table.concat(book_sources, " ") .. ")")
 end
 
--- The frame of a book's figure, under the point's title.
+-- A PDF's width over its height, from its /MediaBox (as dot and
+-- rsvg-convert write it, uncompressed), or nil.
+local function aspect(file)
+    local box = (read_file(file) or ""):match("/MediaBox%s*%[([^%]]*)%]")
+    local x0, y0, x1, y1 = (box or ""):match(
+        "^%s*([%d.]+)%s+([%d.]+)%s+([%d.]+)%s+([%d.]+)")
+    if not x0 or tonumber(y1) <= tonumber(y0) then
+        return nil
+    end
+    return (tonumber(x1) - tonumber(x0)) / (tonumber(y1) - tonumber(y0))
+end
+
+-- The frame of a book's figure, under the point's title. A wide one
+-- (a diagram of two boxes side by side) spans the frame, its caption
+-- under it; a tall one (a call sequence, a picture of a run, time running
+-- down) is as tall as the frame allows, its caption beside it, in the
+-- room the 16:9 frame has to its right.
 local function figure_frame(title, id)
     local file, caption = book_figure(id)
     local cap = pandoc.read(caption, "markdown").blocks[1].content
-    -- The figure as tall as the frame leaves it: less a line of the
-    -- title's (one of two lines) and of the caption's, each about a
-    -- tenth of the text's height at 14pt (FIGURE_HEIGHT with a one-line
-    -- title and caption).
-    local cap_lines = math.ceil(utf8.len(stringify(cap)) / CAPTION_CHARS_PER_LINE)
     local title_lines = math.ceil(utf8.len(stringify(title)) / TITLE_CHARS_PER_LINE)
-    local height = FIGURE_HEIGHT - TITLE_LINE * (title_lines - 1)
-        - CAPTION_LINE * (cap_lines - 1)
-    local blocks = pandoc.List({
-        pandoc.RawBlock("latex", "\\begingroup\\centering\\includegraphics[width=\\textwidth," ..
+    local ratio = aspect(file) or fail("figure " .. id .. ": no /MediaBox in " .. file)
+    local graphic = function(width, height)
+        return "\\includegraphics[width=" .. width .. "," ..
             string.format("height=%.2f", height) .. "\\textheight,keepaspectratio]{" ..
-            file .. "}\\par\\endgroup"),
-        pandoc.RawBlock("latex", "\\vfill{\\footnotesize\\centering"),
-        pandoc.Plain(cap),
-        pandoc.RawBlock("latex", "\\par}"),
-    })
+            file .. "}"
+    end
+    local blocks
+    if ratio >= WIDE_FIGURE then
+        -- The figure as tall as the frame leaves it: less a line of the
+        -- title's (one of two lines) and of the caption's.
+        local cap_lines = math.ceil(utf8.len(stringify(cap)) / CAPTION_CHARS_PER_LINE)
+        local height = FIGURE_HEIGHT - TITLE_LINE * (title_lines - 1)
+            - CAPTION_LINE * (cap_lines - 1)
+        blocks = pandoc.List({
+            pandoc.RawBlock("latex", "\\begingroup\\centering" ..
+                graphic("\\textwidth", height) .. "\\par\\endgroup"),
+            pandoc.RawBlock("latex", "\\vfill{\\footnotesize\\centering"),
+            pandoc.Plain(cap),
+            pandoc.RawBlock("latex", "\\par}"),
+        })
+    else
+        local height = TALL_FIGURE_HEIGHT - TITLE_LINE * (title_lines - 1)
+        blocks = pandoc.List({
+            pandoc.RawBlock("latex", "\\begin{columns}[T]\\begin{column}{0.66\\textwidth}" ..
+                "\\centering" .. graphic("\\linewidth", height) ..
+                "\\end{column}\\begin{column}{0.32\\textwidth}\\footnotesize"),
+            pandoc.Plain(cap),
+            pandoc.RawBlock("latex", "\\end{column}\\end{columns}"),
+        })
+    end
     return { title = title, blocks = blocks }
 end
 
@@ -242,6 +277,22 @@ local function listing_frame(title, el)
     if last - first + 1 > MAX_LISTING then
         fail(what .. "}: " .. (last - first + 1) .. " lines, more than a " ..
             "slide shows (" .. MAX_LISTING .. ")")
+    end
+    -- Less the indent all the lines share (a part of main() is one or two
+    -- levels in): the frame's width is for the code.
+    local indent
+    for i = first, last do
+        local lead = lines[i]:match("^( *)%S")
+        if lead and (not indent or #lead < indent) then
+            indent = #lead
+        end
+    end
+    if indent and indent > 0 then
+        local out = pandoc.List()
+        for i = first, last do
+            out:insert(lines[i]:sub(indent + 1))
+        end
+        part = table.concat(out, "\n")
     end
     local code = pandoc.CodeBlock(part, pandoc.Attr("", { "c", "numberLines" },
         { startFrom = tostring(first) }))
