@@ -128,6 +128,14 @@ local figure_dir, book_sources = nil, pandoc.List()
 -- beside the text's 14pt) to fit the frame.
 local MAX_LISTING = 14
 local SMALL_LISTING = 11
+-- The widest line of code a frame holds in each size, in characters
+-- (Latin Modern Typewriter, the line numbers beside): wider, a size
+-- smaller; wider than the last, the build stops.
+local LISTING_SIZES = {
+    { size = "\\small", chars = 64 },
+    { size = "\\footnotesize", chars = 72 },
+    { size = "\\scriptsize", chars = 84 },
+}
 -- A figure's height, a fraction of the text's, under a title and over a
 -- caption of a line each; a caption's line, in characters of \small.
 local FIGURE_HEIGHT = 0.75
@@ -294,12 +302,25 @@ local function listing_frame(title, el)
         end
         part = table.concat(out, "\n")
     end
+    local widest = 0
+    for l in (part .. "\n"):gmatch("([^\n]*)\n") do
+        widest = math.max(widest, utf8.len(l))
+    end
+    local size
+    for k, s in ipairs(LISTING_SIZES) do
+        if widest <= s.chars and (k > 1 or last - first + 1 <= SMALL_LISTING) then
+            size = s.size
+            break
+        end
+    end
+    if not size then
+        fail(what .. "}: a line of " .. widest .. " characters, wider than a frame")
+    end
     local code = pandoc.CodeBlock(part, pandoc.Attr("", { "c", "numberLines" },
         { startFrom = tostring(first) }))
     local where = path .. ", lines " .. first .. "\u{2013}" .. last
     return { title = title, blocks = pandoc.List({
-        pandoc.RawBlock("latex", "\\begingroup" .. (last - first + 1 > SMALL_LISTING
-            and "\\footnotesize" or "\\small")),
+        pandoc.RawBlock("latex", "\\begingroup" .. size),
         code,
         pandoc.RawBlock("latex", "\\endgroup\\vfill{\\small\\centering"),
         pandoc.Plain({ pandoc.Code(where) }),
