@@ -34,7 +34,9 @@ WHAT is one of:
             the figure has it, and the first words of its caption; and
             each part of a lesson a point names, []{.slide include=PATH
             lines=A-B} or function=NAME, is on one page of the point's,
-            each of its lines whole, under "PATH, lines A-B"
+            its lines whole, in a row, each after its number in the file,
+            right above "PATH, lines A-B" (pdftotext -layout of
+            ROOT/build/slides.pdf)
 
 A direction is a sentence of a point's explanation that opens with one of
 the lecturer's verbs in DIRECTION, or with "On the projector,": "Draw the
@@ -387,6 +389,10 @@ def main():
         with open(slides_txt, encoding="utf-8") as f:
             raw = f.read().split("\f")
         where = point_pages(pg, ws)
+        # the slides as laid out, a line of code beside its number
+        layout = [squash(p) for p in subprocess.run(
+            ["pdftotext", "-layout", os.path.join(root, "build", "slides.pdf"), "-"],
+            capture_output=True, text=True, check=True).stdout.split("\f")]
         figures = parts = 0
         for title, blocks in ws:
             for item in list_after(blocks, "Lecture notes") or []:
@@ -431,9 +437,11 @@ def main():
                             b = next(i for i in range(a, len(lines) + 1)
                                      if lines[i - 1].startswith("}"))
                         head = squash("%s, lines %d\u2013%d" % (path, a, b))
-                        want = [squash(l) for l in lines[a - 1:b] if l.strip()]
-                        if not any(head in pg[i] and all(w in pg[i] for w in want)
-                                   for i in pages_of):
+                        # the lines in a row, each after its number, as
+                        # pdftotext -layout reads the block, then its name
+                        want = "".join("%d%s" % (n, squash(l))
+                                       for n, l in enumerate(lines[a - 1:b], a))
+                        if not any(want + head in layout[i] for i in pages_of):
                             bad.append("%s: %s lines %d-%d are not on its frames"
                                        % (name, path, a, b))
                     else:
