@@ -121,7 +121,7 @@ local listing = dofile((PANDOC_SCRIPT_FILE:match("^(.*/)") or "./") ..
 
 -- Set from the metadata (mk/slides.mk): where the book's build put its
 -- figures for paper, and the book's Markdown files, where their ids are.
-local figure_dir, book_sources = nil, pandoc.List()
+local figure_dir, book_sources, runs_dir = nil, pandoc.List(), nil
 
 -- An excerpt longer than this is not read from the back of a room; one
 -- longer than SMALL_LISTING is set a size smaller (\footnotesize, 11pt
@@ -324,6 +324,67 @@ local function listing_frame(title, el)
         code,
         pandoc.RawBlock("latex", "\\endgroup\\vfill{\\small\\centering"),
         pandoc.Plain({ pandoc.Code(where) }),
+        pandoc.RawBlock("latex", "\\par}"),
+    }) }
+end
+
+-- The frame of lines of a run's transcript (docs/runs.sh wrote it in
+-- -M runs-dir): from the first line that matches the Lua pattern `from`
+-- to the first from there that matches `to`, as the book's excerpts of
+-- a run are named (docs/include.lua).
+local function run_frame(title, el)
+    local name, from, to = el.attributes["run"], el.attributes["from"], el.attributes["to"]
+    local what = '[]{.slide run="' .. name .. '"}'
+    if not from or not to then
+        fail(what .. ": name its lines with from= and to=")
+    end
+    local path = runs_dir .. "/" .. name .. ".txt"
+    local text = read_file(path) or fail(what .. ": no " .. path ..
+        " (docs/runs.sh makes the runs)")
+    local lines = pandoc.List()
+    for line in text:gmatch("([^\n]*)\n") do
+        lines:insert(line)
+    end
+    local first, last
+    for i, line in ipairs(lines) do
+        if not first and line:match(from) then
+            first = i
+        end
+        if first and not last and line:match(to) then
+            last = i
+        end
+    end
+    if not first or not last then
+        fail(what .. ": no line matches from=" .. from .. " then to=" .. to ..
+            " in " .. path)
+    end
+    if last - first + 1 > MAX_LISTING then
+        fail(what .. ": " .. (last - first + 1) .. " lines, more than a slide shows")
+    end
+    local part = table.concat(lines, "\n", first, last)
+    local widest = 0
+    for i = first, last do
+        widest = math.max(widest, utf8.len(lines[i]))
+    end
+    -- (no numbers beside it: four characters more a line; a few short
+    -- lines, the size of the text)
+    local size = widest <= 56 and last - first < 8 and "\\normalsize" or nil
+    for _, sz in ipairs(size and {} or LISTING_SIZES) do
+        if widest <= sz.chars + 4 then
+            size = sz.size
+            break
+        end
+    end
+    if not size then
+        fail(what .. ": a line of " .. widest .. " characters, wider than a frame")
+    end
+    local command = lines[1]:match("^%$ (.*)") or name
+    return { title = title, blocks = pandoc.List({
+        pandoc.RawBlock("latex", "\\begingroup" .. size),
+        pandoc.CodeBlock(part),
+        pandoc.RawBlock("latex", "\\endgroup\\vfill{\\small\\centering"),
+        pandoc.Plain({ pandoc.Str("From"), pandoc.Space(), pandoc.Str("a"),
+            pandoc.Space(), pandoc.Str("run:"), pandoc.Space(), pandoc.Code(command) }),
         pandoc.RawBlock("latex", "\\par}"),
     }) }
 end
@@ -644,8 +705,10 @@ local function point_frames(inlines, week)
             frames:insert(figure_frame(title, el.attributes["figure"]))
         elseif el.attributes["include"] then
             frames:insert(listing_frame(title, el))
+        elseif el.attributes["run"] then
+            frames:insert(run_frame(title, el))
         else
-            fail(week .. ": a []{.slide} that names no figure= or include=")
+            fail(week .. ": a []{.slide} that names no figure=, include= or run=")
         end
     end
     return frames
@@ -803,6 +866,8 @@ end
 function Pandoc(doc)
     figure_dir = doc.meta["figure-dir"] and stringify(doc.meta["figure-dir"])
         or "build/handout"
+    runs_dir = doc.meta["runs-dir"] and stringify(doc.meta["runs-dir"])
+        or "build/runs"
     for f in stringify(doc.meta["book-sources"] or ""):gmatch("%S+") do
         book_sources:insert(f)
     end

@@ -41,14 +41,16 @@ $(SLIDES_DIR):
 # A point's []{.slide figure=ID} is the book's figure as make handout
 # draws it for paper (a diagram's PDF, a run's picture's excerpt), its
 # caption read from the book's Markdown; a []{.slide include=...} is lines
-# of a lesson file (docs/slides.lua): the slides wait for those.
+# of a lesson file; a []{.slide run=...} lines of a run's transcript
+# (docs/runs.sh, as the book's): the slides wait for those.
 SLIDES_FIGURES := $(HANDOUT_PDF_FIGS) $(HANDOUT_PICTURE_EXCERPTS)
 
 $(SLIDES_DIR)/slides.tex: docs/manual-weeks.md docs/slides.lua docs/slides-preamble.tex \
                           docs/listing.lua $(HANDOUT_MD) $(HANDOUT_LESSON_SRC) \
-                          $(SLIDES_FIGURES) mk/slides.mk $(HANDOUT_STAMP) | $(SLIDES_DIR)
+                          $(SLIDES_FIGURES) $(RUNS_DIR)/.done mk/slides.mk \
+                          $(HANDOUT_STAMP) | $(SLIDES_DIR)
 	pandoc docs/manual-weeks.md --from markdown --lua-filter docs/slides.lua \
-	    -M figure-dir=$(HANDOUT_DIR) -M book-sources="$(HANDOUT_MD)" \
+	    -M figure-dir=$(HANDOUT_DIR) -M book-sources="$(HANDOUT_MD)" -M runs-dir=$(RUNS_DIR) \
 	    --to beamer --standalone --slide-level=2 \
 	    -M title="Teaching sockets in C with sockstep" \
 	    -M subtitle="Lecture slides, weeks 1 to 12, from the lecturer's manual" \

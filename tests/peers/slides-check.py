@@ -36,7 +36,9 @@ WHAT is one of:
             lines=A-B} or function=NAME, is on one page of the point's,
             its lines whole, in a row, each after its number in the file,
             right above "PATH, lines A-B" (pdftotext -layout of
-            ROOT/build/slides.pdf)
+            ROOT/build/slides.pdf); and each excerpt of a run,
+            []{.slide run=NAME from=^A to=^B}, its lines of
+            ROOT/build/runs/NAME.txt in a row, above "From a run:"
 
 A direction is a sentence of a point's explanation that opens with one of
 the lecturer's verbs in DIRECTION, or with "On the projector,": "Draw the
@@ -444,8 +446,27 @@ def main():
                         if not any(want + head in layout[i] for i in pages_of):
                             bad.append("%s: %s lines %d-%d are not on its frames"
                                        % (name, path, a, b))
+                    elif "run" in sp:
+                        parts += 1
+                        path = os.path.join(root, "build", "runs", sp["run"] + ".txt")
+                        with open(path, encoding="utf-8") as f:
+                            lines = f.read().split("\n")
+                        # Lua's patterns as the notes write them: ^ and
+                        # plain text only
+                        a = next((i for i, l in enumerate(lines)
+                                  if l.startswith(sp["from"].lstrip("^"))), None)
+                        b = next((i for i in range(a or 0, len(lines))
+                                  if lines[i].startswith(sp["to"].lstrip("^"))), None)
+                        if a is None or b is None:
+                            bad.append("%s: no lines %s to %s in %s"
+                                       % (name, sp["from"], sp["to"], path))
+                            continue
+                        want = "".join(squash(l) for l in lines[a:b + 1]) + "Fromarun:"
+                        if not any(want in layout[i] for i in pages_of):
+                            bad.append("%s: the run's lines %s to %s are not on its frames"
+                                       % (name, sp["from"], sp["to"]))
                     else:
-                        bad.append(name + ": a []{.slide} with no figure= or include=")
+                        bad.append(name + ": a []{.slide} with no figure=, include= or run=")
         if figures == 0 or parts == 0:
             bad.append("the notes name no figure (%d) or no lines of a lesson (%d) "
                        "for the slides" % (figures, parts))
