@@ -4,8 +4,9 @@
 #                docs/slides.lua, through pandoc's beamer writer: a title
 #                frame with the week's aim, its outcomes, a frame for each
 #                point of its lecture notes (more when it is long) with
-#                the commands of its Show step as code, and its quiz's
-#                questions; the lecturer's directions and the Show
+#                the commands of its Show step as code (then one for
+#                each figure of the book, or lines of a lesson or of a
+#                run, the point names), and its quiz's questions; the lecturer's directions and the Show
 #                step's prose are in each frame's \note{}, not shown.
 #                make handout builds them too.
 # make slides-notes  build/slides-notes.pdf: the lecturer's copy, each
