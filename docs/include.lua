@@ -223,6 +223,12 @@ return {
       return nil
     end,
     Span = function(el)
+      -- []{.slide figure=ID} and []{.slide include=...} in the lecture
+      -- notes name what docs/slides.lua puts on a point's slides: nothing
+      -- in the manual (check-code-blocks.lua checks the lines all the same)
+      if el.classes:includes("slide") then
+        return {}
+      end
       if el.attributes["include"] then
         return code.lines_ref(el)
       end

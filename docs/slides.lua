@@ -36,6 +36,31 @@ below. The estimate errs on the short side; a frame that still runs over
 shows as an overfull \vbox in the LaTeX log, which fails make slides
 (mk/slides.mk) and tests/slides.bats.
 
+What the book shows, on the slides too: a point may end with spans that
+name it, which the manual itself does not print (docs/include.lua drops
+them):
+
+  []{.slide figure="fig:accept-queue"}
+                                  a frame of its own after the point's:
+                                  the book's figure of that id
+                                  (![caption](NAME.dot){#fig:...} or
+                                  ![caption](picture:NAME){#pic-...} in
+                                  the book's Markdown, -M book-sources),
+                                  as the book's build drew it for paper
+                                  (-M figure-dir: NAME.pdf, or a run's
+                                  pictures/NAME.excerpt.pdf, the part the
+                                  book shows), scaled to the frame, under
+                                  it the first sentence of its caption
+  []{.slide include="lessons/plain/accept.c" lines="40-52" sha1="..."
+     contains="accept("}          a frame of its own after the point's:
+                                  those lines of the lesson's plain
+                                  program, numbered as in the file, with
+                                  the book's syntax and its checks
+                                  (lines= pinned by sha1=, or function=;
+                                  contains=: docs/listing.lua); at most
+                                  MAX_LISTING lines, to be read at the
+                                  back of the room
+
 A link in the notes becomes its text (its target is in the manual, not
 here); HTML comments (the answers' test names) are dropped.
 ]]
@@ -88,6 +113,280 @@ end
 local function fail(message)
     io.stderr:write("docs/slides.lua: " .. message .. "\n")
     os.exit(1)
+end
+
+-- The book's shared reading of a lesson file (function=, the sha1= pin).
+local listing = dofile((PANDOC_SCRIPT_FILE:match("^(.*/)") or "./") ..
+    "listing.lua")
+
+-- Set from the metadata (mk/slides.mk): where the book's build put its
+-- figures for paper, and the book's Markdown files, where their ids are.
+local figure_dir, book_sources, runs_dir = nil, pandoc.List(), nil
+
+-- An excerpt longer than this is not read from the back of a room; one
+-- longer than SMALL_LISTING is set a size smaller (\footnotesize, 11pt
+-- beside the text's 14pt) to fit the frame.
+local MAX_LISTING = 14
+local SMALL_LISTING = 11
+-- The widest line of code a frame holds in each size, in characters
+-- (Latin Modern Typewriter, the line numbers beside): wider, a size
+-- smaller; wider than the last, the build stops.
+local LISTING_SIZES = {
+    { size = "\\small", chars = 64 },
+    { size = "\\footnotesize", chars = 72 },
+    { size = "\\scriptsize", chars = 84 },
+}
+-- A figure's height, a fraction of the text's, under a title and over a
+-- caption of a line each; a caption's line, in characters of \small.
+local FIGURE_HEIGHT = 0.75
+-- A figure at least this many times as wide as tall spans the frame;
+-- a taller one stands beside its caption, TALL_FIGURE_HEIGHT high.
+local WIDE_FIGURE = 2.2
+local TALL_FIGURE_HEIGHT = 0.80
+local TITLE_LINE = 0.10
+local CAPTION_LINE = 0.07
+local CAPTION_CHARS_PER_LINE = 86
+
+local function read_file(path)
+    local f = io.open(path, "r")
+    if not f then
+        return nil
+    end
+    local text = f:read("a")
+    f:close()
+    return text
+end
+
+-- The book's figure {#id}: the file its build drew for paper and the
+-- first sentence of its caption (Markdown), or the build stops.
+local function book_figure(id)
+    for _, path in ipairs(book_sources) do
+        local text = read_file(path) or fail("cannot read " .. path)
+        for line in text:gmatch("[^\n]+") do
+            local cap, src, attrs = line:match("^!%[(.*)%]%(([^)]+)%){(.-)}%s*$")
+            if cap and (" " .. attrs .. " "):find(" #" .. id .. " ", 1, true) then
+                local file
+                local dot = src:match("^([%w_%-]+)%.dot$")
+                local pic = src:match("^picture:([%w_%-]+)$")
+                if dot then
+                    file = figure_dir .. "/" .. dot .. ".pdf"
+                elseif pic then
+                    file = figure_dir .. "/pictures/" .. pic .. ".excerpt.pdf"
+                else
+                    fail("figure " .. id .. " in " .. path .. ": not a .dot or a picture:")
+                end
+                if not read_file(file) then
+                    fail("figure " .. id .. ": " .. file .. " has not been drawn " ..
+                        "(make handout draws the book's figures)")
+                end
+                local first = cap:match("^(.-[.?!])%s") or cap
+                return file, first
+            end
+        end
+    end
+    fail("[]{.slide figure=\"" .. id .. "\"}: no figure {#" .. id ..
+        "} in the book (" .. table.concat(book_sources, " ") .. ")")
+end
+
+-- A PDF's width over its height, from its /MediaBox (as dot and
+-- rsvg-convert write it, uncompressed), or nil.
+local function aspect(file)
+    local box = (read_file(file) or ""):match("/MediaBox%s*%[([^%]]*)%]")
+    local x0, y0, x1, y1 = (box or ""):match(
+        "^%s*([%d.]+)%s+([%d.]+)%s+([%d.]+)%s+([%d.]+)")
+    if not x0 or tonumber(y1) <= tonumber(y0) then
+        return nil
+    end
+    return (tonumber(x1) - tonumber(x0)) / (tonumber(y1) - tonumber(y0))
+end
+
+-- The frame of a book's figure, under the point's title. A wide one
+-- (a diagram of two boxes side by side) spans the frame, its caption
+-- under it; a tall one (a call sequence, a picture of a run, time running
+-- down) is as tall as the frame allows, its caption beside it, in the
+-- room the 16:9 frame has to its right.
+local function figure_frame(title, id)
+    local file, caption = book_figure(id)
+    local cap = pandoc.read(caption, "markdown").blocks[1].content
+    local title_lines = math.ceil(utf8.len(stringify(title)) / TITLE_CHARS_PER_LINE)
+    local ratio = aspect(file) or fail("figure " .. id .. ": no /MediaBox in " .. file)
+    local graphic = function(width, height)
+        return "\\includegraphics[width=" .. width .. "," ..
+            string.format("height=%.2f", height) .. "\\textheight,keepaspectratio]{" ..
+            file .. "}"
+    end
+    local blocks
+    if ratio >= WIDE_FIGURE then
+        -- The figure as tall as the frame leaves it: less a line of the
+        -- title's (one of two lines) and of the caption's.
+        local cap_lines = math.ceil(utf8.len(stringify(cap)) / CAPTION_CHARS_PER_LINE)
+        local height = FIGURE_HEIGHT - TITLE_LINE * (title_lines - 1)
+            - CAPTION_LINE * (cap_lines - 1)
+        blocks = pandoc.List({
+            pandoc.RawBlock("latex", "\\begingroup\\centering" ..
+                graphic("\\textwidth", height) .. "\\par\\endgroup"),
+            pandoc.RawBlock("latex", "\\vfill{\\footnotesize\\centering"),
+            pandoc.Plain(cap),
+            pandoc.RawBlock("latex", "\\par}"),
+        })
+    else
+        local height = TALL_FIGURE_HEIGHT - TITLE_LINE * (title_lines - 1)
+        blocks = pandoc.List({
+            pandoc.RawBlock("latex", "\\begin{columns}[T]\\begin{column}{0.66\\textwidth}" ..
+                "\\centering" .. graphic("\\linewidth", height) ..
+                "\\end{column}\\begin{column}{0.32\\textwidth}\\footnotesize"),
+            pandoc.Plain(cap),
+            pandoc.RawBlock("latex", "\\end{column}\\end{columns}"),
+        })
+    end
+    return { title = title, blocks = blocks }
+end
+
+-- The frame of lines of a lesson file, named as the book names them.
+local function listing_frame(title, el)
+    local path = el.attributes["include"]
+    if not path:match("^lessons/") then
+        fail('[]{.slide include="' .. path .. '"}: C only from lessons/')
+    end
+    local text = read_file(path) or fail("cannot read " .. path)
+    local lines = pandoc.List()
+    for line in (text .. (text:sub(-1) == "\n" and "" or "\n")):gmatch("([^\n]*)\n") do
+        lines:insert(line)
+    end
+    local first, last
+    local spec, fn = el.attributes["lines"], el.attributes["function"]
+    local what = '[]{.slide include="' .. path .. '"'
+    if spec then
+        local a, b = spec:match("^(%d+)%-(%d+)$")
+        first, last = tonumber(a), tonumber(b)
+        if not first or first > last or last > #lines then
+            fail(what .. ' lines="' .. spec .. '"}: write lines="FIRST-LAST"')
+        end
+        local problem = listing.pin_problem(lines, first, last, el.attributes["sha1"])
+        if problem then
+            fail(what .. ' lines="' .. spec .. '"}: ' .. problem)
+        end
+    elseif fn then
+        first, last = listing.function_range(lines, fn)
+        if not first then
+            fail(what .. ' function="' .. fn .. '"}: no such function')
+        end
+    else
+        fail(what .. "}: name its lines= or function=")
+    end
+    local must = el.attributes["contains"]
+    local part = table.concat(lines, "\n", first, last)
+    for want in ((must or "") .. "|"):gmatch("([^|]*)|") do
+        if want ~= "" and not part:find(want, 1, true) then
+            fail(what .. '}: no "' .. want .. '" in lines ' .. first .. "-" ..
+                last .. " any more: the lesson has changed")
+        end
+    end
+    if last - first + 1 > MAX_LISTING then
+        fail(what .. "}: " .. (last - first + 1) .. " lines, more than a " ..
+            "slide shows (" .. MAX_LISTING .. ")")
+    end
+    -- Less the indent all the lines share (a part of main() is one or two
+    -- levels in): the frame's width is for the code.
+    local indent
+    for i = first, last do
+        local lead = lines[i]:match("^( *)%S")
+        if lead and (not indent or #lead < indent) then
+            indent = #lead
+        end
+    end
+    if indent and indent > 0 then
+        local out = pandoc.List()
+        for i = first, last do
+            out:insert(lines[i]:sub(indent + 1))
+        end
+        part = table.concat(out, "\n")
+    end
+    local widest = 0
+    for l in (part .. "\n"):gmatch("([^\n]*)\n") do
+        widest = math.max(widest, utf8.len(l))
+    end
+    local size
+    for k, s in ipairs(LISTING_SIZES) do
+        if widest <= s.chars and (k > 1 or last - first + 1 <= SMALL_LISTING) then
+            size = s.size
+            break
+        end
+    end
+    if not size then
+        fail(what .. "}: a line of " .. widest .. " characters, wider than a frame")
+    end
+    local code = pandoc.CodeBlock(part, pandoc.Attr("", { "c", "numberLines" },
+        { startFrom = tostring(first) }))
+    local where = path .. ", lines " .. first .. "\u{2013}" .. last
+    return { title = title, blocks = pandoc.List({
+        pandoc.RawBlock("latex", "\\begingroup" .. size),
+        code,
+        pandoc.RawBlock("latex", "\\endgroup\\vfill{\\small\\centering"),
+        pandoc.Plain({ pandoc.Code(where) }),
+        pandoc.RawBlock("latex", "\\par}"),
+    }) }
+end
+
+-- The frame of lines of a run's transcript (docs/runs.sh wrote it in
+-- -M runs-dir): from the first line that matches the Lua pattern `from`
+-- to the first from there that matches `to`, as the book's excerpts of
+-- a run are named (docs/include.lua).
+local function run_frame(title, el)
+    local name, from, to = el.attributes["run"], el.attributes["from"], el.attributes["to"]
+    local what = '[]{.slide run="' .. name .. '"}'
+    if not from or not to then
+        fail(what .. ": name its lines with from= and to=")
+    end
+    local path = runs_dir .. "/" .. name .. ".txt"
+    local text = read_file(path) or fail(what .. ": no " .. path ..
+        " (docs/runs.sh makes the runs)")
+    local lines = pandoc.List()
+    for line in text:gmatch("([^\n]*)\n") do
+        lines:insert(line)
+    end
+    local first, last
+    for i, line in ipairs(lines) do
+        if not first and line:match(from) then
+            first = i
+        end
+        if first and not last and line:match(to) then
+            last = i
+        end
+    end
+    if not first or not last then
+        fail(what .. ": no line matches from=" .. from .. " then to=" .. to ..
+            " in " .. path)
+    end
+    if last - first + 1 > MAX_LISTING then
+        fail(what .. ": " .. (last - first + 1) .. " lines, more than a slide shows")
+    end
+    local part = table.concat(lines, "\n", first, last)
+    local widest = 0
+    for i = first, last do
+        widest = math.max(widest, utf8.len(lines[i]))
+    end
+    -- (no numbers beside it: four characters more a line; a few short
+    -- lines, the size of the text)
+    local size = widest <= 56 and last - first < 8 and "\\normalsize" or nil
+    for _, sz in ipairs(size and {} or LISTING_SIZES) do
+        if widest <= sz.chars + 4 then
+            size = sz.size
+            break
+        end
+    end
+    if not size then
+        fail(what .. ": a line of " .. widest .. " characters, wider than a frame")
+    end
+    local command = lines[1]:match("^%$ (.*)") or name
+    return { title = title, blocks = pandoc.List({
+        pandoc.RawBlock("latex", "\\begingroup" .. size),
+        pandoc.CodeBlock(part),
+        pandoc.RawBlock("latex", "\\endgroup\\vfill{\\small\\centering"),
+        pandoc.Plain({ pandoc.Str("From"), pandoc.Space(), pandoc.Str("a"),
+            pandoc.Space(), pandoc.Str("run:"), pandoc.Space(), pandoc.Code(command) }),
+        pandoc.RawBlock("latex", "\\par}"),
+    }) }
 end
 
 -- Whether an inline list starts with Strong whose text is `label`.
@@ -272,7 +571,18 @@ end
 
 -- One lecture point (the inlines of a list item) as frames.
 local function point_frames(inlines, week)
-    inlines = plain_inlines(inlines)
+    -- The spans that name a figure or lines of the book, for frames after
+    -- the point's own.
+    local shown = pandoc.List()
+    local kept = pandoc.List()
+    for _, el in ipairs(inlines) do
+        if el.t == "Span" and el.classes:includes("slide") then
+            shown:insert(el)
+        else
+            kept:insert(el)
+        end
+    end
+    inlines = plain_inlines(trim(kept))
     -- The title: what comes before the first Strong ("Lesson 17."), then
     -- the Strong's text without its full stop.
     local strong_at
@@ -389,7 +699,19 @@ local function point_frames(inlines, week)
         end
         return frames
     end
-    return evenest(pack, LINES_PER_FRAME - title_extra(title))
+    local frames = evenest(pack, LINES_PER_FRAME - title_extra(title))
+    for _, el in ipairs(shown) do
+        if el.attributes["figure"] then
+            frames:insert(figure_frame(title, el.attributes["figure"]))
+        elseif el.attributes["include"] then
+            frames:insert(listing_frame(title, el))
+        elseif el.attributes["run"] then
+            frames:insert(run_frame(title, el))
+        else
+            fail(week .. ": a []{.slide} that names no figure=, include= or run=")
+        end
+    end
+    return frames
 end
 
 local function frame(title, blocks, classes)
@@ -542,6 +864,13 @@ local function week_slides(title, blocks)
 end
 
 function Pandoc(doc)
+    figure_dir = doc.meta["figure-dir"] and stringify(doc.meta["figure-dir"])
+        or "build/handout"
+    runs_dir = doc.meta["runs-dir"] and stringify(doc.meta["runs-dir"])
+        or "build/runs"
+    for f in stringify(doc.meta["book-sources"] or ""):gmatch("%S+") do
+        book_sources:insert(f)
+    end
     local out = pandoc.List()
     local blocks = doc.blocks
     local i = 1

@@ -4,8 +4,9 @@
 #                docs/slides.lua, through pandoc's beamer writer: a title
 #                frame with the week's aim, its outcomes, a frame for each
 #                point of its lecture notes (more when it is long) with
-#                the commands of its Show step as code, and its quiz's
-#                questions; the lecturer's directions and the Show
+#                the commands of its Show step as code (then one for
+#                each figure of the book, or lines of a lesson or of a
+#                run, the point names), and its quiz's questions; the lecturer's directions and the Show
 #                step's prose are in each frame's \note{}, not shown.
 #                make handout builds them too.
 # make slides-notes  build/slides-notes.pdf: the lecturer's copy, each
@@ -38,9 +39,19 @@ endif
 $(SLIDES_DIR):
 	mkdir -p $@
 
+# A point's []{.slide figure=ID} is the book's figure as make handout
+# draws it for paper (a diagram's PDF, a run's picture's excerpt), its
+# caption read from the book's Markdown; a []{.slide include=...} is lines
+# of a lesson file; a []{.slide run=...} lines of a run's transcript
+# (docs/runs.sh, as the book's): the slides wait for those.
+SLIDES_FIGURES := $(HANDOUT_PDF_FIGS) $(HANDOUT_PICTURE_EXCERPTS)
+
 $(SLIDES_DIR)/slides.tex: docs/manual-weeks.md docs/slides.lua docs/slides-preamble.tex \
-                          mk/slides.mk $(HANDOUT_STAMP) | $(SLIDES_DIR)
+                          docs/listing.lua $(HANDOUT_MD) $(HANDOUT_LESSON_SRC) \
+                          $(SLIDES_FIGURES) $(RUNS_DIR)/.done mk/slides.mk \
+                          $(HANDOUT_STAMP) | $(SLIDES_DIR)
 	pandoc docs/manual-weeks.md --from markdown --lua-filter docs/slides.lua \
+	    -M figure-dir=$(HANDOUT_DIR) -M book-sources="$(HANDOUT_MD)" -M runs-dir=$(RUNS_DIR) \
 	    --to beamer --standalone --slide-level=2 \
 	    -M title="Teaching sockets in C with sockstep" \
 	    -M subtitle="Lecture slides, weeks 1 to 12, from the lecturer's manual" \
@@ -52,7 +63,7 @@ $(SLIDES_DIR)/slides.tex: docs/manual-weeks.md docs/slides.lua docs/slides-pream
 
 # pdflatex until the frame total ("12 / 95") is the one the last run
 # counted: two runs from nothing.
-$(BUILD)/slides.pdf: $(SLIDES_DIR)/slides.tex docs/pdflatex-until-stable.sh
+$(BUILD)/slides.pdf: $(SLIDES_DIR)/slides.tex $(SLIDES_FIGURES) docs/pdflatex-until-stable.sh
 	@docs/pdflatex-until-stable.sh $(SLIDES_DIR)/slides.tex 3
 	@if grep -E '^Overfull \\vbox' $(SLIDES_DIR)/slides.log >&2; then \
 	  echo "$(SLIDES_DIR)/slides.pdf: a frame runs over its foot (see $(SLIDES_DIR)/slides.log)" >&2; \

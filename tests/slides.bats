@@ -78,6 +78,22 @@ check() {
     check commands
 }
 
+@test "slides: each figure and lesson part a point names is on its frames" {
+    # []{.slide figure=ID}: the book's drawing, found by its own words on
+    # the page (a figure is drawn, vector, so pdfimages lists none);
+    # []{.slide include=... lines=...}: each line whole, under its name
+    run "$PYTHON" "$PEERS/slides-check.py" shown "$BATS_FILE_TMPDIR/notes.json" \
+        "$BATS_FILE_TMPDIR/slides.txt" "$ROOT/build/slides/slides.tex" "$ROOT"
+    assert_success
+    assert_output ""
+    # and they are drawn there: a figure is an \includegraphics on a frame
+    run grep -c '\\includegraphics\[' "$ROOT/build/slides/slides.tex"
+    assert_success
+    local named
+    named=$(grep -o '\[\]{\.slide figure=' "$ROOT/docs/manual-weeks.md" | wc -l)
+    [[ "$output" -eq "$named" ]] || fail "$output figures drawn, $named named"
+}
+
 @test "slides: no box runs over in the LaTeX log, and the frames are 16:9" {
     run grep -E '^(Overfull|Underfull) \\[hv]box' "$ROOT/build/slides/slides.log"
     assert_failure

@@ -26,6 +26,19 @@ WHAT is one of:
   commands  each program of the repository (build/..., scripts/...) that a
             Show step names is a line of a verbatim block in SLIDES.tex,
             on a frame, not in its notes
+  shown     (ROOT, the repository, after SLIDES.tex) each figure of the
+            book a point names, []{.slide figure=ID}, is drawn on a frame
+            of that point: a page among the point's holds every word of the
+            figure's own text (pdftotext of the PDF the book's build drew
+            for it, found here from the book's Markdown), as many times as
+            the figure has it, and the first words of its caption; and
+            each part of a lesson a point names, []{.slide include=PATH
+            lines=A-B} or function=NAME, is on one page of the point's,
+            its lines whole, in a row, each after its number in the file,
+            right above "PATH, lines A-B" (pdftotext -layout of
+            ROOT/build/slides.pdf); and each excerpt of a run,
+            []{.slide run=NAME from=^A to=^B}, its lines of
+            ROOT/build/runs/NAME.txt in a row, above "From a run:"
 
 A direction is a sentence of a point's explanation that opens with one of
 the lecturer's verbs in DIRECTION, or with "On the projector,": "Draw the
@@ -37,8 +50,12 @@ Prints each thing missing or out of place, one a line, and exits 1 if there
 is any. Text is compared with all white space taken out, so that a line the
 PDF wrapped still matches.
 """
+import collections
+import glob
 import json
+import os
 import re
+import subprocess
 import sys
 
 
@@ -211,6 +228,60 @@ def find_opening(pages_sq, title, start):
     return None
 
 
+def slide_spans(item):
+    """The attributes of each []{.slide ...} of a point, in order."""
+    out = []
+    for el in item[0]["c"]:
+        if el["t"] == "Span" and "slide" in el["c"][0][1]:
+            out.append(dict(el["c"][0][2]))
+    return out
+
+
+def book_figure(root, fid):
+    """(PDF the book's build drew, caption) of the book's figure {#fid}."""
+    pat = re.compile(r"^!\[(.*)\]\(([^)]+)\)\{(.*)\}\s*$")
+    for path in sorted(glob.glob(os.path.join(root, "docs", "*.md")) +
+                       glob.glob(os.path.join(root, "docs", "lessons", "*.md"))):
+        with open(path, encoding="utf-8") as f:
+            for line in f:
+                m = pat.match(line.rstrip("\n"))
+                if m and "#" + fid in m.group(3).split():
+                    src = m.group(2)
+                    out = os.path.join(root, "build", "handout")
+                    if src.startswith("picture:"):
+                        return (os.path.join(out, "pictures", src[8:] + ".excerpt.pdf"),
+                                m.group(1))
+                    return os.path.join(out, src[:-4] + ".pdf"), m.group(1)
+    return None, None
+
+
+def point_pages(pg, ws):
+    """{(week title, point title): the pages from the point's first frame
+    to the next point's (or the week's quiz, or the next week)}."""
+    out, at = {}, 0
+    for n, (title, blocks) in enumerate(ws):
+        w = find_opening(pg, title, at)
+        if w is None:
+            continue
+        nxt = find_opening(pg, ws[n + 1][0], w + 1) if n + 1 < len(ws) else None
+        end = nxt if nxt is not None else len(pg)
+        items = list_after(blocks, "Lecture notes") or []
+        starts = []
+        at = w + 1
+        for item in items:
+            i = find_opening(pg[:end], point_title(item), at)
+            starts.append(i)
+            if i is not None:
+                at = i + 1
+        quiz = find_opening(pg[:end], "Quiz", at)
+        stops = [s for s in starts[1:]] + [quiz if quiz is not None else end]
+        for item, a, b in zip(items, starts, stops):
+            if a is not None:
+                out[(title, point_title(item))] = list(range(a, b if b is not None else end))
+        at = end
+    return out
+
+
 def main():
     what, notes, slides_txt = sys.argv[1:4]
     with open(notes, encoding="utf-8") as f:
@@ -315,8 +386,93 @@ def main():
                                        % (title, point_title(item), el["c"][1]))
         if seen == 0:
             bad.append("no command of the repository in any Show step of the notes")
+    elif what == "shown":
+        root = sys.argv[5]
+        with open(slides_txt, encoding="utf-8") as f:
+            raw = f.read().split("\f")
+        where = point_pages(pg, ws)
+        # the slides as laid out, a line of code beside its number
+        layout = [squash(p) for p in subprocess.run(
+            ["pdftotext", "-layout", os.path.join(root, "build", "slides.pdf"), "-"],
+            capture_output=True, text=True, check=True).stdout.split("\f")]
+        figures = parts = 0
+        for title, blocks in ws:
+            for item in list_after(blocks, "Lecture notes") or []:
+                spans = slide_spans(item)
+                if not spans:
+                    continue
+                name = "%s, '%s'" % (title, point_title(item))
+                pages_of = where.get((title, point_title(item)))
+                if not pages_of:
+                    bad.append(name + ": no frames found")
+                    continue
+                for sp in spans:
+                    if "figure" in sp:
+                        figures += 1
+                        pdf, caption = book_figure(root, sp["figure"])
+                        if not pdf or not os.path.exists(pdf):
+                            bad.append("%s: no drawn figure %s in the book (%s)"
+                                       % (name, sp["figure"], pdf))
+                            continue
+                        words = collections.Counter(subprocess.run(
+                            ["pdftotext", pdf, "-"], capture_output=True, text=True,
+                            check=True).stdout.split())
+                        cap = unquote(squash(re.sub(r"[`*]", "", caption)))[:30]
+                        if not words:
+                            bad.append("%s: figure %s has no text to look for"
+                                       % (name, sp["figure"]))
+                        if not any(not (words - collections.Counter(raw[i].split()))
+                                   and cap in unquote(pg[i]) for i in pages_of):
+                            bad.append("%s: figure %s is not drawn on its frames"
+                                       % (name, sp["figure"]))
+                    elif "include" in sp:
+                        parts += 1
+                        path = sp["include"]
+                        with open(os.path.join(root, path), encoding="utf-8") as f:
+                            lines = f.read().split("\n")
+                        if "lines" in sp:
+                            a, b = (int(x) for x in sp["lines"].split("-"))
+                        else:
+                            a = next(i for i, l in enumerate(lines, 1)
+                                     if re.match(r"[A-Za-z_].*[ *]%s\(" % re.escape(sp["function"]), l)
+                                     and not l.rstrip().endswith(";"))
+                            b = next(i for i in range(a, len(lines) + 1)
+                                     if lines[i - 1].startswith("}"))
+                        head = squash("%s, lines %d\u2013%d" % (path, a, b))
+                        # the lines in a row, each after its number, as
+                        # pdftotext -layout reads the block, then its name
+                        want = "".join("%d%s" % (n, squash(l))
+                                       for n, l in enumerate(lines[a - 1:b], a))
+                        if not any(want + head in layout[i] for i in pages_of):
+                            bad.append("%s: %s lines %d-%d are not on its frames"
+                                       % (name, path, a, b))
+                    elif "run" in sp:
+                        parts += 1
+                        path = os.path.join(root, "build", "runs", sp["run"] + ".txt")
+                        with open(path, encoding="utf-8") as f:
+                            lines = f.read().split("\n")
+                        # Lua's patterns as the notes write them: ^ and
+                        # plain text only
+                        a = next((i for i, l in enumerate(lines)
+                                  if l.startswith(sp["from"].lstrip("^"))), None)
+                        b = next((i for i in range(a or 0, len(lines))
+                                  if lines[i].startswith(sp["to"].lstrip("^"))), None)
+                        if a is None or b is None:
+                            bad.append("%s: no lines %s to %s in %s"
+                                       % (name, sp["from"], sp["to"], path))
+                            continue
+                        want = "".join(squash(l) for l in lines[a:b + 1]) + "Fromarun:"
+                        if not any(want in layout[i] for i in pages_of):
+                            bad.append("%s: the run's lines %s to %s are not on its frames"
+                                       % (name, sp["from"], sp["to"]))
+                    else:
+                        bad.append(name + ": a []{.slide} with no figure=, include= or run=")
+        if figures == 0 or parts == 0:
+            bad.append("the notes name no figure (%d) or no lines of a lesson (%d) "
+                       "for the slides" % (figures, parts))
     else:
-        raise SystemExit("slides-check.py: WHAT is weeks, points, text, directions, quiz or commands")
+        raise SystemExit("slides-check.py: WHAT is weeks, points, text, directions, quiz, "
+                         "commands or shown")
     for b in bad:
         print(b)
     sys.exit(1 if bad else 0)
