@@ -240,7 +240,7 @@ paper2() {
     assert_line "server's port, sockets left: 0"
     assert_line "new bind(), SO_REUSEADDR not set: ok"
     assert_line "the client's port, bind() again: EADDRINUSE"
-    paper2 client-closes-first "(a) The client's" "(b) 0, success" \
+    paper2 client-closes-first "The client's" "(b) 0, success" \
         '(c) `-1`, `EADDRINUSE`'
 }
 
@@ -249,7 +249,7 @@ paper2() {
     assert_line "sendto() of 5 bytes, nobody there, returns: 5"
     assert_line "connected socket, then recv(): ECONNREFUSED"
     assert_line "unconnected socket, recvfrom(): EAGAIN"
-    paper2 udp-nobody "(a) 5" "(b) It waits" '(c) `-1`, `ECONNREFUSED`'
+    paper2 udp-nobody "5, the bytes sent" "(b) It waits" '(c) `-1`, `ECONNREFUSED`'
 }
 
 @test "manual-answers, second paper: IPV6_V6ONLY 0 on :: holds the IPv4 port" {
@@ -287,7 +287,7 @@ paper2() {
     assert_line "HTTP/1.0 request: Content-Length is the body's size, then the end: True"
     assert_line "HTTP/1.1 request: HTTP/1.0 404 Not Found"
     assert_line "HTTP/1.1 request: Content-Length is the body's size, then the end: True"
-    paper2 http-missing '(a) `HTTP/1.0 404 Not Found`' '`Content-Length`' \
+    paper2 http-missing '`HTTP/1.0 404 Not Found`. (b)' '`Content-Length`' \
         "returns 0" '(c) `HTTP/1.0 404 Not Found` again'
 }
 
