@@ -56,7 +56,7 @@ HANDOUT_MD := $(HANDOUT_FRONT) \
 # built), made from the same sources with the same filter, out of the
 # student's book. A link from one to the other names the other document
 # (docs/filters/numbers.lua, other-sources).
-LECTURERS_MD := docs/lecturers.md docs/manual-weeks.md \
+LECTURERS_MD := docs/lecturers.md docs/manual-weeks.md docs/manual-exam.md \
                 docs/manual-assignments.md docs/manual-class.md \
                 docs/manual-grading.md docs/building.md
 # A students' copy (git archive: .gitattributes leaves the manual's

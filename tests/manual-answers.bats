@@ -1,15 +1,39 @@
 #!/usr/bin/env bats
-# The lecturer's manual's quiz answers (docs/manual-weeks.md), each made
+# The lecturer's manual's quiz answers (docs/manual-weeks.md) and its
+# second exam paper's (docs/manual-exam.md), each made
 # on loopback by tests/peers/manual-answers.py and compared here with what
 # the answer says. An answer that names a call's result names the one
 # this kernel gives; when Linux changes it, this file fails, and the
 # manual must change with it. Ports are the kernel's (bind to port 0).
 
+# The second paper's words are Markdown: its backquotes are meant literally.
+# shellcheck disable=SC2016
 load test_helper
 
 answer() {
     run timeout "$WAIT_LONG" "$PYTHON" "$PEERS/manual-answers.py" "$@"
     assert_success
+}
+
+# paper2 NAME TEXT...: the second paper's answer marked NAME (the
+# numbered item of docs/manual-exam.md that holds <!-- answer: NAME -->,
+# before its marks line) says each TEXT, so that a value changed there
+# and not in the run fails
+paper2() {
+    local name=$1 item t
+    shift
+    item=$(awk -v m="<!-- answer: $name -->" '
+        /^[0-9]+\. / { if (hit) exit; item = "" }
+        /^[0-9]+\. /, 0 { item = item $0 "\n"; if (index($0, m)) hit = 1 }
+        END { if (hit) printf "%s", item }' "$ROOT/docs/manual-exam.md")
+    [ -n "$item" ] || fail "docs/manual-exam.md marks no answer $name"
+    # the answer itself, not its marks line, which repeats the values
+    [[ "$item" == *'*Marks:*'* ]] || fail "answer $name has no marks line"
+    item=${item%%'*Marks:*'*}
+    for t in "$@"; do
+        [[ "$(tr '\n' ' ' <<<"$item" | tr -s ' ')" == *"$t"* ]] ||
+            fail "the second paper's answer $name does not say: $t"
+    done
 }
 
 @test "manual-answers: socket() returns the lowest free descriptor" {
@@ -181,12 +205,102 @@ answer() {
     assert_line "the client, its empty line not sent, reads: HTTP/1.0 408 Request Timeout"
 }
 
+@test "manual-answers, second paper: after close(0), socket() returns 0" {
+    answer lowest-fd-zero
+    assert_line "after close(0), the first socket: 0"
+    assert_line "the second: the lowest free number: True"
+    paper2 lowest-fd-zero "0, then 3" "lowest free number"
+}
+
+@test "manual-answers, second paper: 0x7F000001 without htonl() is 1.0.0.127, EADDRNOTAVAIL" {
+    answer htonl
+    assert_line "0x7F000001 without htonl(), bytes: 01 00 00 7F"
+    assert_line "read in network order: 1.0.0.127"
+    assert_line "bind() to it: EADDRNOTAVAIL"
+    paper2 htonl '`1.0.0.127`' '`01 00 00 7F`' '`EADDRNOTAVAIL`'
+}
+
+@test "manual-answers, second paper: a connection closed before accept() is still accepted" {
+    answer accept-after-close
+    assert_line "accept() after the client closed: a socket: True"
+    assert_line "first recv(): b'hi\\n'"
+    assert_line "second recv(): b''"
+    paper2 accept-after-close "returns a new socket" '`hi\n`' "the second returns 0"
+}
+
+@test "manual-answers, second paper: recv(4) of hello\\n: 4, 2, then it waits" {
+    answer recv-small
+    assert_line "recv(4): b'hell'"
+    assert_line "recv(4) again: b'o\\n'"
+    assert_line "a third recv(), the client still open: waits"
+    paper2 recv-small '4 (`hell`), then 2 (`o\n`); the third waits'
+}
+
+@test "manual-answers, second paper: the client closes first: TIME_WAIT is the client's" {
+    answer client-closes-first
+    assert_line "client's end in TIME_WAIT: True"
+    assert_line "server's port, sockets left: 0"
+    assert_line "new bind(), SO_REUSEADDR not set: ok"
+    assert_line "the client's port, bind() again: EADDRINUSE"
+    paper2 client-closes-first "The client's" "(b) 0, success" \
+        '(c) `-1`, `EADDRINUSE`'
+}
+
+@test "manual-answers, second paper: UDP to nobody: sendto() 5, recvfrom() waits, connected ECONNREFUSED" {
+    answer udp-nobody
+    assert_line "sendto() of 5 bytes, nobody there, returns: 5"
+    assert_line "connected socket, then recv(): ECONNREFUSED"
+    assert_line "unconnected socket, recvfrom(): EAGAIN"
+    paper2 udp-nobody "5, the bytes sent" "(b) It waits" '(c) `-1`, `ECONNREFUSED`'
+}
+
+@test "manual-answers, second paper: IPV6_V6ONLY 0 on :: holds the IPv4 port" {
+    answer dual-stack-bind
+    assert_line "IPV6_V6ONLY 0 on ::, then bind() of 0.0.0.0 to its port: EADDRINUSE"
+    assert_line "IPV6_V6ONLY 1 on ::, then bind() of 0.0.0.0 to its port: ok"
+    paper2 dual-stack-bind '`-1`, `EADDRINUSE`' '`IPV6_V6ONLY` to 1'
+}
+
+@test "manual-answers, second paper: the parent's copy of conn holds the connection open" {
+    answer fork-parent-holds
+    assert_line "client reads: b'bye\\n'"
+    assert_line "then, the parent's copy open: waits"
+    assert_line "once the parent closes it: b''"
+    paper2 fork-parent-holds '`bye\n`' "The second waits" \
+        "returns 0 only once the parent closes its copy"
+}
+
+@test "manual-answers, second paper: a blocking send() of 100 MiB to a client that reads nothing blocks" {
+    answer send-blocks
+    assert_line "send() of 100 MiB, nobody reading: blocks, after less than 100 MiB"
+    paper2 send-blocks "It blocks" "long before 100 MiB"
+}
+
+@test "manual-answers, second paper: two framed messages come in one recv()" {
+    answer two-messages
+    assert_line "one recv(100) once both have come: b'\\x00\\x00\\x00\\x02hi\\x00\\x00\\x00\\x05there'"
+    paper2 two-messages "All 15 bytes at once" '`00 00 00 02 h i 00 00 00 05 t h e r e`'
+}
+
+@test "manual-answers, second paper: lesson 16's server: a missing file is 404, in HTTP/1.0 either way" {
+    start_server "$BATS_TEST_TMPDIR/server" 16-http-server --count 2 --timeout 30
+    answer http-missing "$PORT"
+    assert_line "HTTP/1.0 request: HTTP/1.0 404 Not Found"
+    assert_line "HTTP/1.0 request: Content-Length is the body's size, then the end: True"
+    assert_line "HTTP/1.1 request: HTTP/1.0 404 Not Found"
+    assert_line "HTTP/1.1 request: Content-Length is the body's size, then the end: True"
+    paper2 http-missing '`HTTP/1.0 404 Not Found`. (b)' '`Content-Length`' \
+        "returns 0" '(c) `HTTP/1.0 404 Not Found` again'
+}
+
 @test "manual-answers: every answer the manual marks <!-- answer: name --> is made by a test here" {
     local names name missing=()
     # the mark is a comment, which no format prints; no answer is left
     # with a name in brackets, which the PDF would
-    names=$(grep -oP '<!-- answer: \K[a-z0-9-]+(?= -->)' "$ROOT/docs/manual-weeks.md" | sort -u)
-    run grep -nP '(?<![\]!])\[[a-z0-9]+(-[a-z0-9]+)*\](?![(\[{])' "$ROOT/docs/manual-weeks.md"
+    names=$(grep -ohP '<!-- answer: \K[a-z0-9-]+(?= -->)' \
+        "$ROOT/docs/manual-weeks.md" "$ROOT/docs/manual-exam.md" | sort -u)
+    run grep -nP '(?<![\]!])\[[a-z0-9]+(-[a-z0-9]+)*\](?![(\[{])' \
+        "$ROOT/docs/manual-weeks.md" "$ROOT/docs/manual-exam.md"
     assert_output ""
     # the manual's quizzes name more than twenty answers
     [ "$(wc -l <<<"$names")" -ge 20 ]
@@ -197,6 +311,12 @@ answer() {
         echo "no test makes these answers: ${missing[*]}" >&2
         return 1
     }
+}
+
+# paper_marks FILE: the marks of each question of the exam paper that
+# runs from {#exam} or {#exam-2} to the end of FILE, one a line, in order
+paper_marks() {
+    sed -n '/{#exam\(-2\)\?}/,$p' "$1" | grep -oP '\(\K[0-9]+(?= marks\)$)'
 }
 
 @test "manual-answers: the model paper's marks add up to the total it states" {
@@ -214,10 +334,29 @@ answer() {
     }
 }
 
+@test "manual-answers: the second paper keeps the model's blueprint: as many questions, each of the same marks, and the same total" {
+    local model second total
+    model=$(paper_marks "$ROOT/docs/manual-weeks.md")
+    second=$(paper_marks "$ROOT/docs/manual-exam.md")
+    [ "$(wc -l <<<"$model")" -ge 10 ]
+    [ "$second" = "$model" ] || {
+        echo "the model's marks: $(paste -sd' ' <<<"$model")" >&2
+        echo "the second paper's: $(paste -sd' ' <<<"$second")" >&2
+        return 1
+    }
+    total=$(grep -oP '^One hour; \K[0-9]+(?= marks\.)' "$ROOT/docs/manual-exam.md")
+    [ "$total" -eq "$(($(paste -sd+ <<<"$second")))" ]
+    # and every question has its answer, numbered as it is
+    [ "$(grep -cP '^\*\*[0-9]+\.\*\*' "$ROOT/docs/manual-exam.md")" -eq \
+        "$(wc -l <<<"$second")" ]
+    [ "$(grep -cP '^[0-9]+\. ' "$ROOT/docs/manual-exam.md")" -eq \
+        "$(wc -l <<<"$second")" ]
+}
+
 @test "manual-answers: the manual names no test file: it says what holds (docs/README.md says which test holds it)" {
     local f hits=()
-    for f in lecturers.md manual-weeks.md manual-assignments.md \
-        manual-class.md manual-grading.md building.md; do
+    for f in lecturers.md manual-weeks.md manual-exam.md \
+        manual-assignments.md manual-class.md manual-grading.md building.md; do
         while IFS= read -r line; do
             hits+=("docs/$f:$line")
         done < <(grep -nE 'tests/[a-z0-9-]+\.bats|tests/run\b|tests/peers/' "$ROOT/docs/$f")

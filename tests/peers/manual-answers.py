@@ -477,6 +477,213 @@ def q_http_deadlock(port):
           % status_line(port, b"GET / HTTP/1.0\r\n"))
 
 
+# The second paper's answers (docs/manual-exam.md).
+
+def q_lowest_fd_zero():
+    # A program that closed its standard input: the first socket takes
+    # 0, the next the lowest number free above the open ones (3 in a
+    # plain shell, where 1 and 2 are open).
+    try:
+        os.close(0)
+    except OSError:
+        pass  # closed already
+    a = socket.socket()
+    print("after close(0), the first socket:", a.fileno())
+    b = socket.socket()
+    print("the second: the lowest free number:",
+          all(is_open(fd) for fd in range(b.fileno())))
+
+
+def q_htonl():
+    host = struct.pack("<I", 0x7F000001)  # little-endian, no htonl()
+    print("0x7F000001 without htonl(), bytes:", host.hex(" ").upper())
+    addr = socket.inet_ntoa(host)
+    print("read in network order:", addr)
+    s = socket.socket()
+    try:
+        s.bind((addr, 0))  # bind() sends nothing
+        print("bind() to it: ok")
+    except OSError as e:
+        print("bind() to it:", err(e))
+    print("htonl(0x7F000001) bytes:",
+          struct.pack("!I", 0x7F000001).hex(" ").upper())
+
+
+def q_accept_after_close():
+    ls = listener()
+    c = socket.create_connection(ls.getsockname(), timeout=LIMIT)
+    c.sendall(b"hi\n")
+    c.close()
+    ls.settimeout(LIMIT)
+    a, _ = ls.accept()
+    a.settimeout(LIMIT)
+    print("accept() after the client closed: a socket:", a.fileno() >= 0)
+    print("first recv():", a.recv(100))
+    print("second recv():", a.recv(100))
+
+
+def q_recv_small():
+    c, a = pair()
+    c.sendall(b"hello\n")
+    # wait until all six bytes have come (an event, not a guess)
+    deadline = time.monotonic() + LIMIT
+    while len(a.recv(100, socket.MSG_PEEK)) < 6 and \
+            time.monotonic() < deadline:
+        time.sleep(0.01)
+    print("recv(4):", a.recv(4))
+    print("recv(4) again:", a.recv(4))
+    a.settimeout(0.5)
+    try:
+        print("a third recv(), the client still open:", a.recv(4))
+    except socket.timeout:
+        print("a third recv(), the client still open: waits")
+
+
+def q_client_closes_first():
+    ls = listener()
+    port = ls.getsockname()[1]
+    c = socket.create_connection((LO, port), timeout=LIMIT)
+    a, _ = ls.accept()
+    a.settimeout(LIMIT)
+    cport = c.getsockname()[1]
+    c.close()
+    print("server's recv() after the client closed:", a.recv(100))
+    a.close()
+    ls.close()
+    # the client's end passes to TIME_WAIT once the server's FIN is
+    # answered; the server's end is gone once its FIN is acknowledged
+    deadline = time.monotonic() + LIMIT
+    while (states(port) or "06" not in states(cport)) and \
+            time.monotonic() < deadline:
+        time.sleep(0.01)
+    print("client's end in TIME_WAIT:", "06" in states(cport))
+    print("server's port, sockets left:", len(states(port)))
+    s = socket.socket()
+    try:
+        s.bind((LO, port))
+        print("new bind(), SO_REUSEADDR not set:", "ok")
+    except OSError as e:
+        print("new bind(), SO_REUSEADDR not set:", err(e))
+    s.close()
+    # a client that bound its port itself, run again at once
+    k = socket.socket()
+    try:
+        k.bind((LO, cport))
+        print("the client's port, bind() again:", "ok")
+    except OSError as e:
+        print("the client's port, bind() again:", err(e))
+
+
+def q_udp_nobody():
+    r, s = udp_pair()
+    port = r.getsockname()[1]
+    r.close()  # nobody on that port now
+    print("sendto() of 5 bytes, nobody there, returns:",
+          s.sendto(b"hello", (LO, port)))
+    k = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    k.settimeout(LIMIT)
+    k.connect((LO, port))
+    k.send(b"hello")
+    try:
+        k.recv(512)
+        print("connected socket, then recv(): data")
+    except OSError as e:
+        print("connected socket, then recv():", err(e))
+    # by now the unconnected socket's ICMP error has come too, and was
+    # not kept for it
+    try:
+        s.recvfrom(512, socket.MSG_DONTWAIT)
+        print("unconnected socket, recvfrom(): data")
+    except OSError as e:
+        print("unconnected socket, recvfrom():", err(e))
+
+
+def q_dual_stack_bind():
+    for only in (0, 1):
+        s = socket.socket(socket.AF_INET6, socket.SOCK_STREAM)
+        s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, only)
+        s.bind(("::", 0))
+        s.listen(1)
+        v4 = socket.socket()
+        try:
+            v4.bind(("0.0.0.0", s.getsockname()[1]))
+            said = "ok"
+        except OSError as e:
+            said = err(e)
+        print("IPV6_V6ONLY %d on ::, then bind() of 0.0.0.0 to its port: %s"
+              % (only, said))
+        v4.close()
+        s.close()
+
+
+def q_fork_parent_holds():
+    c, a = pair()
+    pid = os.fork()
+    if pid == 0:
+        a.sendall(b"bye\n")
+        a.close()
+        os._exit(0)
+    os.waitpid(pid, 0)  # the child has closed its copy, and ended
+    print("client reads:", c.recv(100))
+    c.settimeout(0.5)
+    try:
+        print("then, the parent's copy open:", c.recv(100))
+    except socket.timeout:
+        print("then, the parent's copy open: waits")
+    a.close()
+    c.settimeout(LIMIT)
+    print("once the parent closes it:", c.recv(100))
+
+
+def q_send_blocks():
+    c, a = pair()
+    big = b"x" * (100 << 20)
+    a.settimeout(2.0)
+    sent = 0
+    try:
+        # the client reads nothing: send() stops once both buffers fill
+        while sent < len(big):
+            sent += a.send(big[sent:])
+        print("send() of 100 MiB, nobody reading: all sent")
+    except socket.timeout:
+        print("send() of 100 MiB, nobody reading: blocks, after %s"
+              % ("less than 100 MiB" if sent < len(big) else "all"))
+
+
+def q_two_messages():
+    c, a = pair()
+    c.sendall(struct.pack("!I", 2) + b"hi")
+    c.sendall(struct.pack("!I", 5) + b"there")
+    deadline = time.monotonic() + LIMIT
+    while len(a.recv(100, socket.MSG_PEEK)) < 15 and \
+            time.monotonic() < deadline:
+        time.sleep(0.01)
+    print("one recv(100) once both have come:", a.recv(100))
+
+
+def q_http_missing(port):
+    """Lesson 16's server asked for a file it does not have: its whole
+    answer, read until it closes."""
+    for version in (b"HTTP/1.0", b"HTTP/1.1"):
+        c = socket.create_connection((LO, int(port)), timeout=LIMIT)
+        c.sendall(b"GET /no-such-file.html " + version + b"\r\n\r\n")
+        got = b""
+        while True:
+            chunk = c.recv(4096)
+            if not chunk:
+                break
+            got += chunk
+        c.close()
+        head, _, body = got.partition(b"\r\n\r\n")
+        lines = head.decode().split("\r\n")
+        print("%s request: %s" % (version.decode(), lines[0]))
+        length = [h.split(":")[1].strip() for h in lines
+                  if h.lower().startswith("content-length:")]
+        print("%s request: Content-Length is the body's size, then the "
+              "end: %s" % (version.decode(),
+                           length == [str(len(body))]))
+
+
 QUESTIONS = {name[2:].replace("_", "-"): f
              for name, f in globals().items() if name.startswith("q_")}
 
