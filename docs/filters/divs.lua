@@ -47,11 +47,11 @@ function M.clone_blocks()
     }
   end
   return pandoc.read(
-    "Your lecturer, or whoever gave you this handout, gives you the " ..
-    "address of the sockstep repository. Clone it (put that address in " ..
-    "place of ADDRESS) and go into it:\n\n" ..
+    "You need the address of the sockstep repository. Your lecturer " ..
+    "or your course page gives it: this copy of the book was made " ..
+    "without one. Type it in place of `ADDRESS`:\n\n" ..
     "```sh\ngit clone ADDRESS sockstep\ncd sockstep\n```\n\n" ..
-    "If you were given the directory itself, just go into it.\n",
+    "If you were given the `sockstep` directory itself, just go into it.\n",
     "markdown").blocks
 end
 

@@ -85,8 +85,8 @@ int main(int argc, char *argv[])
                 continue;
             }
             /* MSG_DONTWAIT: never wait for a client that does not read.
-               One that cannot take it all is cut off: shutdown() makes
-               its next recv() here return 0. */
+               One that cannot take it all is cut off with shutdown().
+               On Linux, recv() here returns its queued bytes, then 0 or -1. */
             for (j = 1; j < nfds; j++)
                 if (j != i && send(fds[j].fd, buf, (size_t)n,
                                    MSG_NOSIGNAL | MSG_DONTWAIT) != n)
