@@ -379,14 +379,14 @@ EOF
     assert_line --index 6 'id="code-2-8" class="narration"'
 }
 
-@test "handout: a {.brief} plain program names, on paper, a function or usage check printed whole before" {
-    # a.c prints fail() and the check of the command line whole; b.c,
-    # {.brief}, has both the same and a function of its own. On paper b.c
-    # names the two (with the empty lines around them), each with the page
-    # of its head's line in a.c's listing (a label set on that line: the
-    # listing may break before it), keeps its own function, and its
-    # caption says so; c.c,
-    # not {.brief}, prints them again. On screen b.c is whole.
+@test "handout: a whole plain program names, on paper, a part printed before, with its lines and page" {
+    # a.c prints fail() and the check of the command line whole; b.c has
+    # both the same and a function of its own; c.c is b.c again. On paper
+    # b.c and c.c name the two (with the empty lines around them), each
+    # with its lines in a.c, the first program that prints them, and the
+    # page of the first of those lines (a label set on every line a.c
+    # prints: the listing may break anywhere); each keeps its own function,
+    # and its caption says so. On screen every program is whole.
     local t="$BATS_TEST_TMPDIR/tree" md F
     F=$(printf '\140\140\140') # a code fence
     one_lesson_tree "$t" </dev/null
@@ -404,30 +404,42 @@ EOF
         '    return twice(0);' '}' >"$t/lessons/plain/b.c"
     cp "$t/lessons/plain/b.c" "$t/lessons/plain/c.c"
     md="$t/t.md"
-    printf '# Lesson 01: x {#lesson-01}\n\n%s{.c .whole include="lessons/plain/a.c"}\n%s\n\n%s{.c .whole .brief include="lessons/plain/b.c"}\n%s\n\n%s{.c .whole include="lessons/plain/c.c"}\n%s\n' \
+    printf '# Lesson 01: x {#lesson-01}\n\n%s{.c .whole include="lessons/plain/a.c"}\n%s\n\n%s{.c .whole include="lessons/plain/b.c"}\n%s\n\n%s{.c .whole include="lessons/plain/c.c"}\n%s\n' \
         "$F" "$F" "$F" "$F" "$F" "$F" >"$md"
     cd "$t"
     run pandoc "$md" --lua-filter "$ROOT/docs/include.lua" -t latex
     assert_success
     local tex=$output
-    run grep -o 'listingreferral{[^}]*}[^}]*}' <<<"$tex"
-    assert_equal "${#lines[@]}" 2
-    assert_line --index 0 'listingreferral{lines 3--9 (fail(), as in a.c, page \pageref{SSunitplainfilealine4}) not shown}'
-    assert_line --index 1 'listingreferral{lines 17--21 (the check of the command line, as in a.c, page \pageref{SSunitplainfilealine12}) not shown}'
+    # (each named part is a line of the listing's box, its number blank:
+    # \SSreferral{LAST}{...}, LAST the number the next line follows)
+    run grep -o 'SSreferral{.*not shown}' <<<"$tex"
+    assert_equal "${#lines[@]}" 4
+    assert_line --index 0 'SSreferral{9}{lines 3\textendash{}9 (fail(), as in a.c, lines 3\textendash{}9, page \pageref{SSplainplainfilealine3}) not shown}'
+    assert_line --index 1 'SSreferral{21}{lines 17\textendash{}21 (the check of the command line, as in a.c, lines 12\textendash{}15, page \pageref{SSplainplainfilealine12}) not shown}'
+    assert_line --index 2 'SSreferral{9}{lines 3\textendash{}9 (fail(), as in a.c, lines 3\textendash{}9, page \pageref{SSplainplainfilealine3}) not shown}'
+    assert_line --index 3 'SSreferral{21}{lines 17\textendash{}21 (the check of the command line, as in a.c, lines 12\textendash{}15, page \pageref{SSplainplainfilealine12}) not shown}'
+    # Their numbers (3 and 17) are left blank, in b.c's box and in c.c's.
+    run grep -c 'gdef.SSblanklines{,3,17,}' <<<"$tex"
+    assert_output 2
     grep -q 'label{plain-file-a}' <<<"$tex"
-    # The labels are on the lines of fail()'s head and the check's "if",
-    # once each.
-    run grep -F 'label{SSunitplainfilea' <<<"$tex"
-    assert_equal "${#lines[@]}" 2
-    assert_line --index 0 --regexp 'fail.*label\{SSunitplainfilealine4\}'
-    assert_line --index 1 --regexp 'argc.*label\{SSunitplainfilealine12\}'
+    # Every line a.c prints has its label, once; b.c's printed lines have
+    # theirs, its named ones none.
+    run grep -c 'label{SSplainplainfilealine' <<<"$tex"
+    assert_output 17
+    run grep -F 'label{SSplainplainfilealine4}' <<<"$tex"
+    assert_output --partial 'fail'
+    run grep -c 'label{SSplainplainfilebline[3-9]}' <<<"$tex"
+    assert_output 0
+    # One box for each program: no part named splits b.c's listing.
+    run grep -c 'begin{Shaded}' <<<"$tex"
+    assert_output 3
     run grep -c 'lines 1--23 (the whole file; grey or not shown: as in an earlier' <<<"$tex"
-    assert_output 1
-    # b.c's own function is printed; c.c, not brief, has every line
-    # (fail()'s "perror(call);" three times in all: a.c, c.c and not b.c).
+    assert_output 2
+    # b.c's own function is printed; fail()'s "perror(call);" once, in
+    # a.c.
     grep -q 'twice' <<<"$tex"
     run grep -c 'perror' <<<"$tex"
-    assert_output 2
+    assert_output 1
     # On screen nothing is left out.
     run pandoc "$md" --lua-filter "$ROOT/docs/include.lua" -t html5
     assert_success
