@@ -343,15 +343,21 @@ end
 -- The parts of a plain program that a reader types the same in every
 -- program, each a list { first, last, name }: each function at the left
 -- margin but main() (from the comment right above it to its closing
--- "}"), the check of the command line (an "if" whose block prints
--- "usage:", to the "}" under it) and the escaped print of the bytes
--- received (a loop marked "/* escaped:", with the lines of its body).
-local function units(lines)
+-- "}"), and either the escaped print of the bytes received (a loop
+-- marked "/* escaped:", with the lines of its body: a Part I program)
+-- or, WITH_CHECK, the check of the command line (an "if" whose block
+-- prints "usage:", to the "}" under it: a Part II program, {.brief}).
+-- A Part I chapter keeps its main() whole, the check with it; Part II
+-- names what {.brief} named before this change (naming
+-- its escaped prints too moved a short excerpt of lesson 18 whole to
+-- the next page, leaving more than a fifth of a page blank).
+local function units(lines, with_check)
   local out, i = {}, 1
   while i <= #lines do
     local fn = lines[i]:match("^static [%w_ %*]-([%a_][%w_]*)%(")
-    local check = lines[i]:match("^(%s+)if %(")
-    local loop = lines[i]:find("/* escaped:", 1, true) and lines[i]:match("^(%s*)")
+    local check = with_check and lines[i]:match("^(%s+)if %(")
+    local loop = not with_check and lines[i]:find("/* escaped:", 1, true) and
+      lines[i]:match("^(%s*)")
     if fn then
       local j = i
       while lines[j] and lines[j] ~= "}" do
@@ -396,19 +402,20 @@ end
 -- again: each the same, line for line, as consecutive lines that an
 -- earlier program printed (not themselves left out), of at least
 -- ELIDE_LINES lines with at least SEEN_RUN that say something (fail(),
--- the escaped print). The earliest program that has it is named. Two
+-- the escaped print); a shorter one stays, grey (a line that names it
+-- would save little). The earliest program that has it is named. Two
 -- such parts with only empty lines between them, the same in that
 -- program, are one. A part takes in the empty lines around it (pandoc
 -- would drop one at a listing's edge), and so does the earlier block it
 -- names where it has them too. A list of { first, last, what, prev =
 -- the earlier program's entry (printed_plain), from, to = its lines }.
 local ELIDE_LINES = 4
-local function elided_runs(lines)
+local function elided_runs(lines, with_check)
   local function blank(l)
     return l ~= nil and l:match("^%s*$") ~= nil
   end
   local runs = {}
-  for _, u in ipairs(units(lines)) do
+  for _, u in ipairs(units(lines, with_check)) do
     local a, b, n, said = u[1], u[2], u[2] - u[1] + 1, 0
     for x = a, b do
       if says_something(lines[x]) then
@@ -515,9 +522,6 @@ local function paper_listing(cb, lines, calls, path, start, narration, labels, r
     local r = refs and refs[j]
     if r then
       blanks[#blanks + 1] = tostring(r[1])
-      if lines[j + 1] then
-        keep[j + 1] = true
-      end
     end
   end
   local out, j, inside = {}, 0, false
@@ -811,7 +815,7 @@ function M.include_code(el)
     local label = el.identifier ~= "" and el.identifier or
       ("plain-file-" .. tostring(path):match("([^/]*)%.c$"))
     local file = tostring(path):match("([^/]*)$")
-    local runs = latex() and elided_runs(lines) or {}
+    local runs = latex() and elided_runs(lines, el.classes:includes("brief")) or {}
     for _, r in ipairs(runs) do
       skip[r[1]] = { r[1], r[2], r[3] .. ", as in " ..
         r.prev.file .. ", " .. range_text(r.from, r.to),
@@ -936,12 +940,13 @@ function M.include_code(el)
   local i = first
   while i <= last do
     if skip[i] and skip[i][4] and latex() and lang == "c" then
-      -- (a line of its own in the box: a comment, for pandoc to set as
-      -- one line; paper_listing sets the words in its place)
+      -- (a line of its own in the box, for pandoc to set as one line, a
+      -- statement for keep_before: a page may break before or after it;
+      -- paper_listing sets the words in its place)
       if not start then
         start = i
       end
-      chunk[#chunk + 1] = "/* */"
+      chunk[#chunk + 1] = "named;"
       refs[#chunk] = skip[i]
       i = skip[i][2]
     elseif skip[i] then
