@@ -385,6 +385,18 @@ PY
     assert_success
 }
 
+@test "handout: a listing breaks across pages only where the break is marked continued" {
+    # A page that opens inside a listing (a line of code, or a line that
+    # names a part printed before) says "continued from the previous
+    # page", and the page before says "continued on the next page": a
+    # listing is one box, and its caption never stays alone at the foot
+    # of a page (framing.c broke between two boxes with no note).
+    run "$PYTHON" "$PEERS/listing-breaks.py" "$ROOT/build/handout.pdf"
+    echo "$output"
+    assert_success
+    assert_output --regexp '(^|[[:space:]])[1-9][0-9]* pages open inside a listing, 0 unmarked'
+}
+
 @test "handout: a whole program copied across a page break is its code alone, no header, foot or note" {
     # A student selects a whole plain program that runs on to the next
     # page, pastes it into a file and compiles it. The copy (pdftotext,

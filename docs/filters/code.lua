@@ -300,6 +300,24 @@ local function keep_before(lines)
   return keep
 end
 
+-- The line that stands, in a chunk of a whole plain program on paper,
+-- for a part printed before (paper_listing sets its words in its place).
+local NAMED_LINE = "ss_named_part;"
+
+-- keep_before, and a page may break after a line that names a part
+-- printed before: at a function's edge, where a reader picks the
+-- program up again (a long program's head, the comment, the #includes
+-- and fail()'s line, need not carry main()'s declarations with it).
+local function keep_listing(lines)
+  local keep = keep_before(lines)
+  for j, l in ipairs(lines) do
+    if l == NAMED_LINE and lines[j + 1] then
+      keep[j + 1] = false
+    end
+  end
+  return keep
+end
+
 -- The whole plain programs printed so far (lessons/plain/, {.whole}), in
 -- document order: each a list of its lines.
 local printed_plain = {}
@@ -513,7 +531,7 @@ end
 -- index) set in grey: \SSnarr{} at their start (preamble.tex).
 local function paper_listing(cb, lines, calls, path, start, narration, labels, refs)
   local tex = pandoc.write(pandoc.Pandoc({ cb }), "latex")
-  local keep = keep_before(lines)
+  local keep = keep_listing(lines)
   -- (REFS[j]: line j names the file's lines { A, B, WHAT, LABEL } printed
   -- before, \SSreferral in its place: its number is left blank, and the
   -- numbers go on at B + 1; the blank ones are listed before the box)
@@ -946,7 +964,7 @@ function M.include_code(el)
       if not start then
         start = i
       end
-      chunk[#chunk + 1] = "named;"
+      chunk[#chunk + 1] = NAMED_LINE
       refs[#chunk] = skip[i]
       i = skip[i][2]
     elseif skip[i] then
@@ -972,7 +990,7 @@ function M.include_code(el)
   -- body's baselines (a line of code is about 0.73 of one).
   local captioned = false
   if latex() and lang == "c" and first_chunk then
-    local keep, n = keep_before(first_chunk), 1
+    local keep, n = keep_listing(first_chunk), 1
     while n < #first_chunk and keep[n + 1] do
       n = n + 1
     end
