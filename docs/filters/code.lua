@@ -129,17 +129,12 @@ local shown_parts = {}
 local all_parts = {}
 
 -- The visible mark of lines left out of a listing.
-local function omission(first, last, what, page_of)
+local function omission(first, last, what)
   local said = range_text(first, last) .. (what and (" (" .. what .. ")") or "") ..
     " not shown"
   local text = "\u{22EE} " .. said
   if latex() then
     local tex = latex_escape(said):gsub("\u{2013}", "--")
-    -- (a part printed before: the page of the listing it is in)
-    if page_of then
-      tex = tex:gsub("%) not shown$", ", page \\pageref{" .. page_of .. "}) not shown")
-      return pandoc.RawBlock("latex", "\\listingreferral{" .. tex .. "}")
-    end
     return pandoc.RawBlock("latex", "\\listingomission{" .. tex .. "}")
   end
   return pandoc.Div({ pandoc.Plain(words(text)) },
@@ -972,7 +967,7 @@ function M.include_code(el)
       if not first_chunk then
         marks_first = marks_first + 1
       end
-      blocks[#blocks + 1] = omission(skip[i][1], skip[i][2], skip[i][3], skip[i][4])
+      blocks[#blocks + 1] = omission(skip[i][1], skip[i][2], skip[i][3])
       i = skip[i][2]
     else
       if not start then
