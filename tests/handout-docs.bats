@@ -379,14 +379,18 @@ EOF
     assert_line --index 6 'id="code-2-8" class="narration"'
 }
 
-@test "handout: a {.brief} plain program names, on paper, a function or usage check printed whole before" {
-    # a.c prints fail() and the check of the command line whole; b.c,
-    # {.brief}, has both the same and a function of its own. On paper b.c
-    # names the two (with the empty lines around them), each with the page
-    # of its head's line in a.c's listing (a label set on that line: the
-    # listing may break before it), keeps its own function, and its
-    # caption says so; c.c,
-    # not {.brief}, prints them again. On screen b.c is whole.
+@test "handout: a whole plain program names, on paper, a part printed before, with its lines and page" {
+    # a.c prints fail(), the check of the command line and the escaped
+    # print whole. b.c, {.brief} (Part II), has fail() and the check the
+    # same, and a function of its own: on paper it names fail() and the
+    # check. c.c, not brief (Part I), has fail(), the same function as b.c,
+    # the check and the escaped print: it names fail() and the escaped
+    # print, and prints the check (main's own lines stay in a chapter's
+    # program). Each named part takes in the empty lines around it, and
+    # names its lines in a.c, the first program that prints them, and the
+    # page of the first (a label on every line a.c prints: the listing may
+    # break anywhere). Its line is in the listing's box, its number blank.
+    # On screen every program is whole.
     local t="$BATS_TEST_TMPDIR/tree" md F
     F=$(printf '\140\140\140') # a code fence
     one_lesson_tree "$t" </dev/null
@@ -395,14 +399,19 @@ EOF
         '    exit(1);' '}')
     local check=('    if (argc != 2) {' '        fprintf(stderr, "usage: %s PORT\n", argv[0]);' \
         '        return 2;' '    }')
+    local loop=('    for (i = 0; i < n; i++) /* escaped: never raw bytes */' \
+        '        if (b[i] >= 32)' '            putchar(b[i]);' '        else' \
+        '            printf("\\x%02x", b[i]);')
+    local twice=('static int twice(int n)' '{' '    return 2 * n;' '}')
     printf '%s\n' '#include <stdio.h>' '#include <stdlib.h>' '' "${fail[@]}" '' \
-        'int main(int argc, char *argv[])' '{' "${check[@]}" '    return 0;' '}' \
-        >"$t/lessons/plain/a.c"
+        'int main(int argc, char *argv[])' '{' "${check[@]}" "${loop[@]}" \
+        '    return 0;' '}' >"$t/lessons/plain/a.c"
     printf '%s\n' '#include <stdio.h>' '#include <stdlib.h>' '' "${fail[@]}" '' \
-        'static int twice(int n)' '{' '    return 2 * n;' '}' '' \
-        'int main(int argc, char *argv[])' '{' "${check[@]}" '' \
+        "${twice[@]}" '' 'int main(int argc, char *argv[])' '{' "${check[@]}" '' \
         '    return twice(0);' '}' >"$t/lessons/plain/b.c"
-    cp "$t/lessons/plain/b.c" "$t/lessons/plain/c.c"
+    printf '%s\n' '#include <stdio.h>' '#include <stdlib.h>' '' "${fail[@]}" '' \
+        "${twice[@]}" '' 'int main(int argc, char *argv[])' '{' "${check[@]}" '' \
+        "${loop[@]}" '    return twice(0);' '}' >"$t/lessons/plain/c.c"
     md="$t/t.md"
     printf '# Lesson 01: x {#lesson-01}\n\n%s{.c .whole include="lessons/plain/a.c"}\n%s\n\n%s{.c .whole .brief include="lessons/plain/b.c"}\n%s\n\n%s{.c .whole include="lessons/plain/c.c"}\n%s\n' \
         "$F" "$F" "$F" "$F" "$F" "$F" >"$md"
@@ -410,23 +419,39 @@ EOF
     run pandoc "$md" --lua-filter "$ROOT/docs/include.lua" -t latex
     assert_success
     local tex=$output
-    run grep -o 'listingreferral{[^}]*}[^}]*}' <<<"$tex"
-    assert_equal "${#lines[@]}" 2
-    assert_line --index 0 'listingreferral{lines 3--9 (fail(), as in a.c, page \pageref{SSunitplainfilealine4}) not shown}'
-    assert_line --index 1 'listingreferral{lines 17--21 (the check of the command line, as in a.c, page \pageref{SSunitplainfilealine12}) not shown}'
+    # (\SSreferral{LAST}{...}: LAST the number the next line follows)
+    run grep -o 'SSreferral{.*not shown}' <<<"$tex"
+    assert_equal "${#lines[@]}" 4
+    assert_line --index 0 'SSreferral{9}{lines 3\textendash{}9 (fail(), as in a.c, lines 3\textendash{}9, page \pageref{SSplainplainfilealine3}) not shown}'
+    assert_line --index 1 'SSreferral{21}{lines 17\textendash{}21 (the check of the command line, as in a.c, lines 12\textendash{}15, page \pageref{SSplainplainfilealine12}) not shown}'
+    assert_line --index 2 'SSreferral{9}{lines 3\textendash{}9 (fail(), as in a.c, lines 3\textendash{}9, page \pageref{SSplainplainfilealine3}) not shown}'
+    assert_line --index 3 'SSreferral{26}{lines 21\textendash{}26 (the escaped print, as in a.c, lines 16\textendash{}20, page \pageref{SSplainplainfilealine16}) not shown}'
+    # Their numbers are left blank: b.c's 3 and 17, c.c's 3 and 21.
+    run grep -o 'gdef.SSblanklines{[0-9,]*}' <<<"$tex"
+    assert_equal "${#lines[@]}" 4
+    assert_line --index 0 'gdef\SSblanklines{,3,17,}'
+    assert_line --index 2 'gdef\SSblanklines{,3,21,}'
     grep -q 'label{plain-file-a}' <<<"$tex"
-    # The labels are on the lines of fail()'s head and the check's "if",
-    # once each.
-    run grep -F 'label{SSunitplainfilea' <<<"$tex"
-    assert_equal "${#lines[@]}" 2
-    assert_line --index 0 --regexp 'fail.*label\{SSunitplainfilealine4\}'
-    assert_line --index 1 --regexp 'argc.*label\{SSunitplainfilealine12\}'
-    run grep -c 'lines 1--23 (the whole file; grey or not shown: as in an earlier' <<<"$tex"
-    assert_output 1
-    # b.c's own function is printed; c.c, not brief, has every line
-    # (fail()'s "perror(call);" three times in all: a.c, c.c and not b.c).
-    grep -q 'twice' <<<"$tex"
+    # Every line a.c prints has its label, once; b.c's printed lines have
+    # theirs, its named ones none.
+    run grep -c 'label{SSplainplainfilealine' <<<"$tex"
+    assert_output 22
+    run grep -F 'label{SSplainplainfilealine4}' <<<"$tex"
+    assert_output --partial 'fail'
+    run grep -c 'label{SSplainplainfilebline[3-9]}' <<<"$tex"
+    assert_output 0
+    # One box for each program: no part named splits a listing.
+    run grep -c 'begin{Shaded}' <<<"$tex"
+    assert_output 3
+    run grep -c -E 'lines 1--(23|28) \(the whole file; grey or not shown: as in an earlier' <<<"$tex"
+    assert_output 2
+    # b.c's own function is printed, and c.c's; fail()'s "perror(call);"
+    # once, in a.c; the check's usage line in a.c and c.c.
+    run grep -c 'twice' <<<"$tex"
+    assert_output 4
     run grep -c 'perror' <<<"$tex"
+    assert_output 1
+    run grep -c 'usage: ' <<<"$tex"
     assert_output 2
     # On screen nothing is left out.
     run pandoc "$md" --lua-filter "$ROOT/docs/include.lua" -t html5

@@ -37,6 +37,17 @@ epubcheck_run() {
     assert_success
 }
 
+@test "handout: the PDF, the HTML and the EPUB number their sections the same" {
+    # A reader who goes from one edition to another finds section 4.4 as
+    # 4.4 in each; appendix H's notes on the lesson programs, which only
+    # the screen prints, are no numbered section in any edition.
+    run "$PYTHON" "$PEERS/section-numbers.py" "$ROOT/build/handout/handout.toc" \
+        "$ROOT/build/handout.html" "$ROOT/build/handout.epub"
+    echo "$output"
+    assert_success
+    assert_output --regexp '^[0-9]+ numbered sections in the PDF$'
+}
+
 @test "handout: the EPUB passes epubcheck (make test-all)" {
     all_only || skip "epubcheck, a JVM: make test-all runs it"
     command -v epubcheck >/dev/null || skip "no epubcheck (./install-deps installs it)"

@@ -345,9 +345,11 @@ PY
     echo "$n lesson files"
     ((n >= 10))
     # Each plain program of lessons/plain/ is whole in the PDF, once:
-    # every line printed, or, a part printed whole in an earlier program
-    # (fail(), the check of the command line), named with its page (the
-    # copy of it, below, is checked line for line).
+    # every line printed, or, a part printed in an earlier program
+    # (fail(), the check of the command line, the escaped print), named
+    # with its lines there and its page (the copy of it, below, is checked
+    # line for line; each part named, against the block it names, by
+    # referral-pages.py).
     for f in "$ROOT"/lessons/plain/*.c; do
         rel=${f#"$ROOT/"}
         total=$(awk 'END { print NR }' "$f")
@@ -383,6 +385,18 @@ PY
     assert_success
 }
 
+@test "handout: a listing breaks across pages only where the break is marked continued" {
+    # A page that opens inside a listing (a line of code, or a line that
+    # names a part printed before) says "continued from the previous
+    # page", and the page before says "continued on the next page": a
+    # listing is one box, and its caption never stays alone at the foot
+    # of a page (framing.c broke between two boxes with no note).
+    run "$PYTHON" "$PEERS/listing-breaks.py" "$ROOT/build/handout.pdf"
+    echo "$output"
+    assert_success
+    assert_output --regexp '(^|[[:space:]])[1-9][0-9]* pages open inside a listing, 0 unmarked'
+}
+
 @test "handout: a whole program copied across a page break is its code alone, no header, foot or note" {
     # A student selects a whole plain program that runs on to the next
     # page, pastes it into a file and compiles it. The copy (pdftotext,
@@ -416,7 +430,8 @@ for path in sorted(glob.glob(os.path.join(sys.argv[3], "lessons/plain/*.c"))):
             break
         end = start + m.end()
         r = re.fullmatch(r"\W*lines (\d+)\u2013(\d+) \(.*, as in [\w.-]+\.c, "
-                         r"page \d+\) not shown", m.group(0).strip())
+                         r"lines \d+\u2013\d+, page \d+\) not shown",
+                         m.group(0).strip())
         if r:
             a, b = int(r.group(1)), int(r.group(2))
             named.append((a, b))
@@ -457,10 +472,14 @@ EOF
     assert_output --regexp '(^|[[:space:]])[1-9][0-9]* whole programs run on to the next page'
 }
 
-@test "handout: a part named as printed before gives the page its head is on" {
-    # "lines 40-45 (the check of the command line, as in server.c, page
-    # 7) not shown": page 7 has that check's "if (" line, even where the
-    # listing of server.c starts on page 6. Each function's head likewise.
+@test "handout: a part of a plain program named as printed before is that block, printed, on its page" {
+    # "lines 10-16 (fail(), as in server.c, lines 9-15, page 6) not
+    # shown": lines 10-16 of the program are lines 9-15 of server.c,
+    # byte for byte; server.c's listing comes before and prints those
+    # lines itself (it names none of them); page 6 has the first of them;
+    # the part is 4 lines or more. With the copy test above (a listing is
+    # its file less the parts it names), every line of every plain program
+    # is printed: in its listing, or in the earlier block its line names.
     run "$PYTHON" "$PEERS/referral-pages.py" "$BATS_FILE_TMPDIR/paper.txt" "$ROOT"
     echo "$output"
     assert_success

@@ -129,17 +129,12 @@ local shown_parts = {}
 local all_parts = {}
 
 -- The visible mark of lines left out of a listing.
-local function omission(first, last, what, page_of)
+local function omission(first, last, what)
   local said = range_text(first, last) .. (what and (" (" .. what .. ")") or "") ..
     " not shown"
   local text = "\u{22EE} " .. said
   if latex() then
     local tex = latex_escape(said):gsub("\u{2013}", "--")
-    -- (a part printed before: the page of the listing it is in)
-    if page_of then
-      tex = tex:gsub("%) not shown$", ", page \\pageref{" .. page_of .. "}) not shown")
-      return pandoc.RawBlock("latex", "\\listingreferral{" .. tex .. "}")
-    end
     return pandoc.RawBlock("latex", "\\listingomission{" .. tex .. "}")
   end
   return pandoc.Div({ pandoc.Plain(words(text)) },
@@ -300,6 +295,24 @@ local function keep_before(lines)
   return keep
 end
 
+-- The line that stands, in a chunk of a whole plain program on paper,
+-- for a part printed before (paper_listing sets its words in its place).
+local NAMED_LINE = "ss_named_part;"
+
+-- keep_before, and a page may break after a line that names a part
+-- printed before: at a function's edge, where a reader picks the
+-- program up again (a long program's head, the comment, the #includes
+-- and fail()'s line, need not carry main()'s declarations with it).
+local function keep_listing(lines)
+  local keep = keep_before(lines)
+  for j, l in ipairs(lines) do
+    if l == NAMED_LINE and lines[j + 1] then
+      keep[j + 1] = false
+    end
+  end
+  return keep
+end
+
 -- The whole plain programs printed so far (lessons/plain/, {.whole}), in
 -- document order: each a list of its lines.
 local printed_plain = {}
@@ -318,7 +331,8 @@ end
 local SEEN_RUN = 3
 local function seen_lines(lines)
   local seen = {}
-  for _, prev in ipairs(printed_plain) do
+  for _, entry in ipairs(printed_plain) do
+    local prev = entry.lines
     for i = 1, #lines do
       for j = 1, #prev do
         local k, said = 0, 0
@@ -340,16 +354,23 @@ local function seen_lines(lines)
 end
 
 -- The parts of a plain program that a reader types the same in every
--- program: each function at the left margin (from its head, and the
--- comment right above it, to its closing "}") and the check of the
--- command line (an "if" whose block prints "usage:"). A list of
--- { first, last, name, head = the line of its head (the function's
--- name, the "if") }: "fail()", "the check of the command line".
-local function units(lines)
+-- program, each a list { first, last, name }: each function at the left
+-- margin but main() (from the comment right above it to its closing
+-- "}"), and either the escaped print of the bytes received (a loop
+-- marked "/* escaped:", with the lines of its body: a Part I program)
+-- or, WITH_CHECK, the check of the command line (an "if" whose block
+-- prints "usage:", to the "}" under it: a Part II program, {.brief}).
+-- A Part I chapter keeps its main() whole, the check with it; Part II
+-- names what {.brief} named before this change (naming
+-- its escaped prints too moved a short excerpt of lesson 18 whole to
+-- the next page, leaving more than a fifth of a page blank).
+local function units(lines, with_check)
   local out, i = {}, 1
   while i <= #lines do
     local fn = lines[i]:match("^static [%w_ %*]-([%a_][%w_]*)%(")
-    local check = lines[i]:match("^(%s+)if %(")
+    local check = with_check and lines[i]:match("^(%s+)if %(")
+    local loop = not with_check and lines[i]:find("/* escaped:", 1, true) and
+      lines[i]:match("^(%s*)")
     if fn then
       local j = i
       while lines[j] and lines[j] ~= "}" do
@@ -363,7 +384,7 @@ local function units(lines)
         end
       end
       if lines[j] then
-        out[#out + 1] = { a, j, fn .. "()", head = i }
+        out[#out + 1] = { a, j, fn .. "()" }
         i = j
       end
     elseif check then
@@ -373,22 +394,102 @@ local function units(lines)
         j = j + 1
       end
       if lines[j] and usage then
-        out[#out + 1] = { i, j, "the check of the command line", head = i }
+        out[#out + 1] = { i, j, "the check of the command line" }
         i = j
       end
+    elseif loop then
+      local j = i
+      while lines[j + 1] and #(lines[j + 1]:match("^(%s*)")) > #loop and
+          lines[j + 1]:match("%S") do
+        j = j + 1
+      end
+      out[#out + 1] = { i, j, "the escaped print" }
+      i = j
     end
     i = i + 1
   end
   return out
 end
 
--- Each such part of the whole plain programs printed so far, by its text:
--- { file = "server.c", id = the label of its listing, at = the label
--- set on its head's line }. A later program that asks for it ({.brief})
--- names it, on paper, instead of printing it again: by then the reader
--- has typed it, and the page of its head is given, whatever the page
--- breaks inside the listing.
-local printed_units = {}
+-- The parts (units) of a whole plain program that paper does not print
+-- again: each the same, line for line, as consecutive lines that an
+-- earlier program printed (not themselves left out), of at least
+-- ELIDE_LINES lines with at least SEEN_RUN that say something (fail(),
+-- the escaped print); a shorter one stays, grey (a line that names it
+-- would save little). The earliest program that has it is named. Two
+-- such parts with only empty lines between them, the same in that
+-- program, are one. A part takes in the empty lines around it (pandoc
+-- would drop one at a listing's edge), and so does the earlier block it
+-- names where it has them too. A list of { first, last, what, prev =
+-- the earlier program's entry (printed_plain), from, to = its lines }.
+local ELIDE_LINES = 4
+local function elided_runs(lines, with_check)
+  local function blank(l)
+    return l ~= nil and l:match("^%s*$") ~= nil
+  end
+  local runs = {}
+  for _, u in ipairs(units(lines, with_check)) do
+    local a, b, n, said = u[1], u[2], u[2] - u[1] + 1, 0
+    for x = a, b do
+      if says_something(lines[x]) then
+        said = said + 1
+      end
+    end
+    local found
+    for _, entry in ipairs(n >= ELIDE_LINES and said >= SEEN_RUN and printed_plain or {}) do
+      local prev = entry.lines
+      for j = 1, #prev - n + 1 do
+        local k = 0
+        while k < n and entry.shown[j + k] and prev[j + k] == lines[a + k] do
+          k = k + 1
+        end
+        if k == n then
+          found = { a, b, u[3], prev = entry, from = j, to = j + n - 1 }
+          break
+        end
+      end
+      if found then
+        break
+      end
+    end
+    if found then
+      local last = runs[#runs]
+      local gap = last and found[1] - last[2] - 1
+      local joined = last and last.prev == found.prev and
+        found.from - last.to - 1 == gap and gap >= 0
+      for x = 1, joined and gap or 0 do
+        joined = joined and blank(lines[last[2] + x]) and
+          found.prev.shown[last.to + x] and
+          found.prev.lines[last.to + x] == lines[last[2] + x]
+      end
+      if joined then
+        last[2], last.to = found[2], found.to
+        last[3] = last[3] .. " and " .. found[3]
+      else
+        runs[#runs + 1] = found
+      end
+    end
+  end
+  for k, r in ipairs(runs) do
+    local floor = runs[k - 1] and runs[k - 1][2] or 0
+    while r[1] - 1 > floor and blank(lines[r[1] - 1]) do
+      r[1] = r[1] - 1
+      if r.prev.shown[r.from - 1] and blank(r.prev.lines[r.from - 1]) then
+        r.from = r.from - 1
+      end
+    end
+    local ceiling = runs[k + 1] and runs[k + 1][1] or #lines + 1
+    while r[2] + 1 < ceiling and blank(lines[r[2] + 1]) do
+      r[2] = r[2] + 1
+      if r.prev.shown[r.to + 1] and blank(r.prev.lines[r.to + 1]) then
+        r.to = r.to + 1
+      end
+    end
+    -- ("fail() and send_all()"; three or more: "a, b and c")
+    r[3] = r[3]:gsub(" and ([^,]-) and ", ", %1 and ")
+  end
+  return runs
+end
 
 -- The pattern of a Lua string S, matched as it is.
 local function literal(s)
@@ -423,9 +524,19 @@ end
 -- of the line in LINES; line 1 is line START of the file PATH), and the
 -- lines that only narrate (NARRATION, listing.narration_lines, by the same
 -- index) set in grey: \SSnarr{} at their start (preamble.tex).
-local function paper_listing(cb, lines, calls, path, start, narration, labels)
+local function paper_listing(cb, lines, calls, path, start, narration, labels, refs)
   local tex = pandoc.write(pandoc.Pandoc({ cb }), "latex")
-  local keep = keep_before(lines)
+  local keep = keep_listing(lines)
+  -- (REFS[j]: line j names the file's lines { A, B, WHAT, LABEL } printed
+  -- before, \SSreferral in its place: its number is left blank, and the
+  -- numbers go on at B + 1; the blank ones are listed before the box)
+  local blanks = {}
+  for j = 1, #lines do
+    local r = refs and refs[j]
+    if r then
+      blanks[#blanks + 1] = tostring(r[1])
+    end
+  end
   local out, j, inside = {}, 0, false
   for line in (tex .. "\n"):gmatch("([^\n]*)\n") do
     if line:match("^\\end{Highlighting}") then
@@ -433,6 +544,13 @@ local function paper_listing(cb, lines, calls, path, start, narration, labels)
     end
     if inside then
       j = j + 1
+      if refs and refs[j] then
+        local r = refs[j]
+        local said = range_text(r[1], r[2]) .. " (" .. r[3] .. ") not shown"
+        local tex_said = latex_escape(said):gsub("\u{2013}", "\\textendash{}")
+          :gsub("%) not shown$", ", page \\pageref{" .. r[4] .. "}) not shown")
+        line = "\\SSreferral{" .. r[2] .. "}{" .. tex_said .. "}"
+      end
       if calls and calls[j] then
         line = mark_call_tex(line, calls[j],
           'include="' .. tostring(path) .. '" line ' .. (start + j - 1))
@@ -455,6 +573,10 @@ local function paper_listing(cb, lines, calls, path, start, narration, labels)
   end
   if j ~= #lines then
     fail("a listing of " .. #lines .. " lines came out of pandoc as " .. j)
+  end
+  if #blanks > 0 then
+    table.insert(out, 1, "\\gdef\\SSblanklines{," .. table.concat(blanks, ",") .. ",}")
+    out[#out + 1] = "\\gdef\\SSblanklines{}"
   end
   return pandoc.RawBlock("latex", table.concat(out, "\n"))
 end
@@ -699,47 +821,29 @@ function M.include_code(el)
   if lang == "c" and show_all and first == 1 and last == total and
       tostring(path):match("^lessons/plain/") then
     file_seen = seen_lines(lines)
-    printed_plain[#printed_plain + 1] = lines
-    -- Its parts printed before, named on paper ({.brief}); its own,
-    -- kept for the programs after it, with a label for their page.
+    -- On paper, each run of lines printed whole before (elided_runs) is
+    -- one line that names it, its lines in the earlier program and the
+    -- page they are on; the lines printed here are kept for the programs
+    -- after it, each with a label for its page.
     local label = el.identifier ~= "" and el.identifier or
       ("plain-file-" .. tostring(path):match("([^/]*)%.c$"))
-    for _, u in ipairs(units(lines)) do
-      local key = table.concat(lines, "\n", u[1], u[2])
-      local before = printed_units[key]
-      if before and latex() and el.classes:includes("brief") then
-        -- (with the empty lines around it: a listing's part neither
-        -- starts nor ends with one, which pandoc would drop)
-        local a, b = u[1], u[2]
-        while lines[a - 1] and lines[a - 1]:match("^%s*$") and not skip_covers(skip, a - 1) do
-          a = a - 1
-        end
-        while lines[b + 1] and lines[b + 1]:match("^%s*$") do
-          b = b + 1
-        end
-        -- (right after another part printed in the same listing: one
-        -- line names both, "fail() and send_all(), as in server.c")
-        local prev
-        for _, part in pairs(skip) do
-          if part[2] == a - 1 and part.listing == before.id then
-            prev = part
-          end
-        end
-        if prev then
-          prev[2], prev.names = b, prev.names .. " and " .. u[3]
-          prev[3] = prev.names .. ", as in " .. before.file
-        else
-          skip[a] = { a, b, u[3] .. ", as in " .. before.file, before.at,
-            names = u[3], listing = before.id }
-        end
-        referred = true
-      elseif not before then
-        -- (letters and digits only: inside a listing "-" is no hyphen)
-        local at = "SSunit" .. label:gsub("[^%w]", "") .. "line" .. u.head
-        printed_units[key] = { file = tostring(path):match("([^/]*)$"), id = label, at = at }
-        unit_labels[u.head] = at
+    local file = tostring(path):match("([^/]*)$")
+    local runs = latex() and elided_runs(lines, el.classes:includes("brief")) or {}
+    for _, r in ipairs(runs) do
+      skip[r[1]] = { r[1], r[2], r[3] .. ", as in " ..
+        r.prev.file .. ", " .. range_text(r.from, r.to),
+        r.prev.at .. r.from, listing = r.prev.id }
+      referred = true
+    end
+    local entry = { lines = lines, file = file, id = label, shown = {},
+      at = "SSplain" .. label:gsub("[^%w]", "") .. "line" }
+    for i = 1, #lines do
+      if not skip_covers(skip, i) then
+        entry.shown[i] = true
+        unit_labels[i] = entry.at .. i
       end
     end
+    printed_plain[#printed_plain + 1] = entry
     if latex() and el.identifier == "" then
       el.identifier = label
     end
@@ -798,6 +902,11 @@ function M.include_code(el)
   -- The listing is split where boilerplate is left out (with an omission
   -- mark) so that every number stays the file's own.
   local chunk, start, first_chunk, chunks = {}, nil, nil, 0
+  -- nums[k]: the file's number of the chunk's line K; none for a line
+  -- that names a part printed before (refs[k], on paper only: that line
+  -- is in the listing's box, so that a page break near it is marked
+  -- "continued" as any other, and its number is left blank).
+  local nums, refs = {}, {}
   local function flush()
     if start then
       first_chunk = first_chunk or chunk
@@ -809,10 +918,10 @@ function M.include_code(el)
       local calls, said = {}, {}
       if file_calls then
         for k = 1, #chunk do
-          local names = file_calls[start + k - 1]
+          local names = nums[k] and file_calls[nums[k]]
           if names then
             calls[k] = names
-            said[#said + 1] = (start + k - 1) .. "=" .. table.concat(names, ",")
+            said[#said + 1] = nums[k] .. "=" .. table.concat(names, ",")
           end
         end
       end
@@ -822,9 +931,9 @@ function M.include_code(el)
       -- The same for the lines that narrate: narration="14,15,16".
       local narration, told = {}, {}
       for k = 1, #chunk do
-        if file_narration[start + k - 1] then
+        if nums[k] and file_narration[nums[k]] then
           narration[k] = true
-          told[#told + 1] = tostring(start + k - 1)
+          told[#told + 1] = tostring(nums[k])
         end
       end
       if #told > 0 and not latex() then
@@ -832,29 +941,40 @@ function M.include_code(el)
       end
       local labels = {}
       for k = 1, #chunk do
-        labels[k] = unit_labels[start + k - 1]
+        labels[k] = nums[k] and unit_labels[nums[k]]
       end
       local cb = pandoc.CodeBlock(table.concat(chunk, "\n"),
         pandoc.Attr("", classes, attrs))
       blocks[#blocks + 1] = latex() and lang == "c" and
-        paper_listing(cb, chunk, calls, path, start, narration, labels) or cb
+        paper_listing(cb, chunk, calls, path, start, narration, labels, refs) or cb
     end
-    chunk, start = {}, nil
+    chunk, start, nums, refs = {}, nil, {}, {}
   end
   local i = first
   while i <= last do
-    if skip[i] then
+    if skip[i] and skip[i][4] and latex() and lang == "c" then
+      -- (a line of its own in the box, for pandoc to set as one line, a
+      -- statement for keep_before: a page may break before or after it;
+      -- paper_listing sets the words in its place)
+      if not start then
+        start = i
+      end
+      chunk[#chunk + 1] = NAMED_LINE
+      refs[#chunk] = skip[i]
+      i = skip[i][2]
+    elseif skip[i] then
       flush()
       if not first_chunk then
         marks_first = marks_first + 1
       end
-      blocks[#blocks + 1] = omission(skip[i][1], skip[i][2], skip[i][3], skip[i][4])
+      blocks[#blocks + 1] = omission(skip[i][1], skip[i][2], skip[i][3])
       i = skip[i][2]
     else
       if not start then
         start = i
       end
       chunk[#chunk + 1] = lines[i]
+      nums[#chunk] = i
     end
     i = i + 1
   end
@@ -865,7 +985,7 @@ function M.include_code(el)
   -- body's baselines (a line of code is about 0.73 of one).
   local captioned = false
   if latex() and lang == "c" and first_chunk then
-    local keep, n = keep_before(first_chunk), 1
+    local keep, n = keep_listing(first_chunk), 1
     while n < #first_chunk and keep[n + 1] do
       n = n + 1
     end

@@ -115,11 +115,16 @@ function M.number_header(h)
   if not chapter then
     fail('section "' .. title .. '" before the first chapter')
   end
-  if not chapter.number or h.classes:includes("unnumbered") then
+  -- (a section that only the screen prints, {.screen-only}, appendix
+  -- H's notes on a lesson program, has no number either: the PDF leaves
+  -- it out, and the three editions number their sections the same)
+  local screen_only = h.classes:includes("screen-only")
+  if not chapter.number or h.classes:includes("unnumbered") or screen_only then
     if not h.classes:includes("unnumbered") then
       h.classes:insert("unnumbered")
     end
-    M.add_target(h.identifier, { kind = "section", title = title })
+    M.add_target(h.identifier, { kind = "section", title = title,
+      screen_only = screen_only or nil })
     return h
   end
   local level = h.level - 1

@@ -1,58 +1,93 @@
 #!/usr/bin/env python3
-"""Check each "lines A-B (NAME, as in FILE.c, page N) not shown" of a
-{.brief} plain program against paper: page N (as printed in its foot) has
-the line where NAME starts in lessons/plain/FILE.c, the function's head
-("static ... fail(") or the "if (" of the check of the command line.
+"""Check each part of a whole plain program that paper names instead of
+printing it again, "lines A-B (WHAT, as in FILE.c, lines C-D, page N) not
+shown", against paper and the files:
+
+- lines A-B of the program it stands in (the last whole-file caption
+  above it) are, byte for byte, lines C-D of lessons/plain/FILE.c (the
+  empty lines at either end aside: a part takes in the empty lines
+  around it);
+- FILE.c's whole listing comes earlier in the book, and prints lines C-D
+  itself: no part it names covers one of them;
+- page N (as printed in its foot) has line C's text (its first line that
+  is not empty);
+- a part named is at least 4 lines (a shorter run is printed, grey).
 
 Usage: referral-pages.py PAPER.TXT ROOT (PAPER.TXT: pages split by \\f,
 each ending in its foot "page N", as tests/peers/furniture.py writes).
-Prints one line per reference; exits 1 if one is wrong or none is found.
+Prints one line per part named; exits 1 if one is wrong or none is found.
 """
 import os
 import re
 import sys
 
 squash = lambda s: re.sub(r"\s+", "", s)
-pages = {}
+root = sys.argv[2]
+caption = re.compile(r"lessons/plain/([\w.-]+\.c), lines 1\u2013\d+ \(the whole file")
+referral = re.compile(r"lines (\d+)\u2013(\d+) \((.*), as in ([\w.-]+\.c), "
+                      r"lines? (\d+)(?:\u2013(\d+))?, page (\d+)\) not shown")
+pages, order = {}, []
 for text in open(sys.argv[1], encoding="utf-8").read().split("\f"):
     lines = [l for l in text.split("\n") if l.strip()]
     if lines and re.fullmatch(r"page \d+", lines[-1].strip()):
         pages[int(lines[-1].split()[1])] = squash(text)
+    order.extend(lines)
 
 
-def head(src, name):
-    """The line where NAME starts in SRC (a list of lines)."""
-    if name.endswith("()"):
-        fn = re.escape(name[:-2])
-        for line in src:
-            if re.match(r"static [\w *]*\b" + fn + r"\(", line):
-                return line
-    elif name == "the check of the command line":
-        # (the first "if" whose block, to the "}" under it, prints usage)
-        for i, line in enumerate(src):
-            m = re.match(r"(\s+)if \(", line)
-            if m:
-                j = i
-                while j < len(src) and src[j] != m.group(1) + "}":
-                    j += 1
-                if j < len(src) and any('"usage: ' in l for l in src[i:j]):
-                    return line
-    return None
+def source(name):
+    with open(os.path.join(root, "lessons/plain", name), encoding="utf-8") as f:
+        return f.read().split("\n")
 
 
+def core(lines):
+    """LINES without the empty lines at either end."""
+    while lines and not lines[0].strip():
+        lines = lines[1:]
+    while lines and not lines[-1].strip():
+        lines = lines[:-1]
+    return lines
+
+
+printed = {}   # file -> the line numbers its listing names instead of printing
+current = None
 seen = bad = 0
-text = open(sys.argv[1], encoding="utf-8").read()
-for m in re.finditer(r"lines \d+\u2013\d+ \((.*), as in ([\w.-]+\.c), "
-                     r"page (\d+)\) not shown", text):
-    names, file, page = m.group(1).split(" and "), m.group(2), int(m.group(3))
-    src = open(os.path.join(sys.argv[2], "lessons/plain", file),
-               encoding="utf-8").read().splitlines()
-    for name in names:
-        seen += 1
-        line = head(src, name)
-        ok = line is not None and squash(line) in pages.get(page, "")
-        bad += not ok
-        print("%s %s, as in %s, page %d: %r" % (
-            "ok" if ok else "WRONG", name, file, page, line))
+for line in order:
+    m = caption.search(line)
+    if m:
+        current = m.group(1)
+        printed.setdefault(current, set())
+        continue
+    m = referral.search(line)
+    if not m:
+        continue
+    seen += 1
+    a, b, what, file = int(m.group(1)), int(m.group(2)), m.group(3), m.group(4)
+    c = int(m.group(5))
+    d = int(m.group(6) or c)
+    page = int(m.group(7))
+    problems = []
+    if current is None:
+        problems.append("under no whole listing")
+    else:
+        here = core(source(current)[a - 1:b])
+        there = core(source(file)[c - 1:d])
+        if here != there or not here:
+            problems.append("%s lines %d-%d are not %s lines %d-%d" % (
+                current, a, b, file, c, d))
+        if len(here) < 4:
+            problems.append("%d lines: too short to name" % len(here))
+        printed[current].update(range(a, b + 1))
+    if file not in printed or file == current:
+        problems.append("%s is not printed whole before" % file)
+    elif printed[file] & set(range(c, d + 1)):
+        problems.append("%s lines %d-%d are not all printed in its listing" % (
+            file, c, d))
+    first = next((l for l in source(file)[c - 1:d] if l.strip()), "")
+    if squash(first) not in pages.get(page, ""):
+        problems.append("page %d has not %r" % (page, first))
+    bad += bool(problems)
+    print("%s %s lines %d-%d (%s), as in %s, lines %d-%d, page %d%s" % (
+        "WRONG" if problems else "ok", current, a, b, what, file, c, d, page,
+        (": " + "; ".join(problems)) if problems else ""))
 print(seen, "references checked,", bad, "wrong")
 sys.exit(1 if bad or not seen else 0)
