@@ -387,9 +387,10 @@ EOF
     # the check and the escaped print: it names fail() and the escaped
     # print, and prints the check (main's own lines stay in a chapter's
     # program). Each named part takes in the empty lines around it, and
-    # names its lines in a.c, the first program that prints them, and the
-    # page of the first (a label on every line a.c prints: the listing may
-    # break anywhere). Its line is in the listing's box, its number blank.
+    # names its lines in a.c, the first program that prints them, without
+    # the empty lines around them, and the page of the first (a label on
+    # every line a.c prints: the listing may break anywhere, and an empty
+    # line before the part may end the page before its first line). Its line is in the listing's box, its number blank.
     # On screen every program is whole.
     local t="$BATS_TEST_TMPDIR/tree" md F
     F=$(printf '\140\140\140') # a code fence
@@ -422,9 +423,9 @@ EOF
     # (\SSreferral{LAST}{...}: LAST the number the next line follows)
     run grep -o 'SSreferral{.*not shown}' <<<"$tex"
     assert_equal "${#lines[@]}" 4
-    assert_line --index 0 'SSreferral{9}{lines 3\textendash{}9 (fail(), as in a.c, lines 3\textendash{}9, page \pageref{SSplainplainfilealine3}) not shown}'
+    assert_line --index 0 'SSreferral{9}{lines 3\textendash{}9 (fail(), as in a.c, lines 4\textendash{}8, page \pageref{SSplainplainfilealine4}) not shown}'
     assert_line --index 1 'SSreferral{21}{lines 17\textendash{}21 (the check of the command line, as in a.c, lines 12\textendash{}15, page \pageref{SSplainplainfilealine12}) not shown}'
-    assert_line --index 2 'SSreferral{9}{lines 3\textendash{}9 (fail(), as in a.c, lines 3\textendash{}9, page \pageref{SSplainplainfilealine3}) not shown}'
+    assert_line --index 2 'SSreferral{9}{lines 3\textendash{}9 (fail(), as in a.c, lines 4\textendash{}8, page \pageref{SSplainplainfilealine4}) not shown}'
     assert_line --index 3 'SSreferral{26}{lines 21\textendash{}26 (the escaped print, as in a.c, lines 16\textendash{}20, page \pageref{SSplainplainfilealine16}) not shown}'
     # Their numbers are left blank: b.c's 3 and 17, c.c's 3 and 21.
     run grep -o 'gdef.SSblanklines{[0-9,]*}' <<<"$tex"

@@ -470,20 +470,18 @@ local function elided_runs(lines, with_check)
       end
     end
   end
+  -- The blank lines around a run go with it here; the earlier
+  -- program's range is named without them, so that its page is the
+  -- page of its first line of code (a blank line may end the page
+  -- before).
   for k, r in ipairs(runs) do
     local floor = runs[k - 1] and runs[k - 1][2] or 0
     while r[1] - 1 > floor and blank(lines[r[1] - 1]) do
       r[1] = r[1] - 1
-      if r.prev.shown[r.from - 1] and blank(r.prev.lines[r.from - 1]) then
-        r.from = r.from - 1
-      end
     end
     local ceiling = runs[k + 1] and runs[k + 1][1] or #lines + 1
     while r[2] + 1 < ceiling and blank(lines[r[2] + 1]) do
       r[2] = r[2] + 1
-      if r.prev.shown[r.to + 1] and blank(r.prev.lines[r.to + 1]) then
-        r.to = r.to + 1
-      end
     end
     -- ("fail() and send_all()"; three or more: "a, b and c")
     r[3] = r[3]:gsub(" and ([^,]-) and ", ", %1 and ")
