@@ -427,11 +427,13 @@ EOF
     assert_line --index 1 'SSreferral{21}{lines 17\textendash{}21 (the check of the command line, as in a.c, lines 12\textendash{}15, page \pageref{SSplainplainfilealine12}) not shown}'
     assert_line --index 2 'SSreferral{9}{lines 3\textendash{}9 (fail(), as in a.c, lines 4\textendash{}8, page \pageref{SSplainplainfilealine4}) not shown}'
     assert_line --index 3 'SSreferral{26}{lines 21\textendash{}26 (the escaped print, as in a.c, lines 16\textendash{}20, page \pageref{SSplainplainfilealine16}) not shown}'
-    # Their numbers are left blank: b.c's 3 and 17, c.c's 3 and 21.
+    # Their numbers are left blank, the first and the last of each part
+    # (fvextra sets a line's number after its text, where \SSreferral has
+    # set the counter to the last): b.c's 3, 9, 17, 21; c.c's 3, 9, 21, 26.
     run grep -o 'gdef.SSblanklines{[0-9,]*}' <<<"$tex"
     assert_equal "${#lines[@]}" 4
-    assert_line --index 0 'gdef\SSblanklines{,3,17,}'
-    assert_line --index 2 'gdef\SSblanklines{,3,21,}'
+    assert_line --index 0 'gdef\SSblanklines{,3,9,17,21,}'
+    assert_line --index 2 'gdef\SSblanklines{,3,9,21,26,}'
     grep -q 'label{plain-file-a}' <<<"$tex"
     # Every line a.c prints has its label, once; b.c's printed lines have
     # theirs, its named ones none.

@@ -527,12 +527,15 @@ local function paper_listing(cb, lines, calls, path, start, narration, labels, r
   local keep = keep_listing(lines)
   -- (REFS[j]: line j names the file's lines { A, B, WHAT, LABEL } printed
   -- before, \SSreferral in its place: its number is left blank, and the
-  -- numbers go on at B + 1; the blank ones are listed before the box)
+  -- numbers go on at B + 1; the blank ones are listed before the box.
+  -- Both A and B: with breaklines, fvextra sets a line's number after
+  -- its text, so after \SSreferral has set the counter to B.)
   local blanks = {}
   for j = 1, #lines do
     local r = refs and refs[j]
     if r then
       blanks[#blanks + 1] = tostring(r[1])
+      blanks[#blanks + 1] = tostring(r[2])
     end
   end
   local out, j, inside = {}, 0, false
