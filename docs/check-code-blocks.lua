@@ -72,13 +72,7 @@ local function looks_like_c(text)
 end
 
 local function read_file(path)
-  local f = io.open(root .. "/" .. path, "r")
-  if not f then
-    return nil
-  end
-  local text = f:read("a")
-  f:close()
-  return text
+  return listing.read_file(root .. "/" .. path)
 end
 
 local function lines_of(text)

@@ -1,12 +1,23 @@
 --[[
-listing.lua - what both filters need to find in a lesson file: include.lua
+listing.lua - what the filters need to find in a lesson file: include.lua
 (which prints the part) and check-code-blocks.lua (which checks that the
 part is there), and the lines of a listing that make a call the lessons
-teach, which include.lua marks. Loaded by each with dofile, next to it
-in docs/.
+teach, which include.lua marks; slides.lua reads lines and files with it
+too. Loaded by each with dofile, next to it in docs/.
 ]]
 
 local M = {}
+
+-- The whole text of the file at PATH, or nil when it cannot be read.
+function M.read_file(path)
+  local f = io.open(path, "r")
+  if not f then
+    return nil
+  end
+  local text = f:read("a")
+  f:close()
+  return text
+end
 
 -- The [first, last] lines of the definition of function NAME: from the
 -- line at the left margin that has "NAME(" (and is not a prototype or a

@@ -147,15 +147,7 @@ local TITLE_LINE = 0.10
 local CAPTION_LINE = 0.07
 local CAPTION_CHARS_PER_LINE = 86
 
-local function read_file(path)
-    local f = io.open(path, "r")
-    if not f then
-        return nil
-    end
-    local text = f:read("a")
-    f:close()
-    return text
-end
+local read_file = listing.read_file
 
 -- The book's figure {#id}: the file its build drew for paper and the
 -- first sentence of its caption (Markdown), or the build stops.
