@@ -7,8 +7,8 @@
 # build/slides.pdf), what the lecturer only in the frames' notes (the
 # \note{} of build/slides/slides.tex, which make slides-notes shows; that
 # PDF is not built here, to spare the suite its pdflatex runs).
-# setup_file builds the slides once, under the lock of the real tree's
-# handout build (make handout builds them too), and keeps pdftotext's text
+# setup_file builds the slides once, as the real tree's handout build
+# (make handout builds them too), and keeps pdftotext's text
 # of them and the notes' JSON for the file's tests: a build and two
 # conversions, then cheap checks.
 
@@ -16,12 +16,11 @@ load handout_helper
 
 setup_file() {
     [[ -e "$ROOT/docs/manual-weeks.md" ]] || return 0
-    if ! with_handout_lock timeout "$BUILD_LIMIT" \
-        make -C "$ROOT" build/slides.pdf >"$BATS_FILE_TMPDIR/make.log" 2>&1; then
-        echo "make build/slides.pdf failed:" >&2
-        tail -n 40 "$BATS_FILE_TMPDIR/make.log" >&2
-        return 1
-    fi
+    # The slides show the book's figures and lines of its runs: the
+    # handout's build makes them, the runs under their own lock first (a
+    # make of build/slides.pdf under the handout's lock alone made the
+    # runs beside another file's make of them, and the two collided).
+    build_real_handout "$BATS_FILE_TMPDIR/make.log" || return 1
     pdftotext "$ROOT/build/slides.pdf" "$BATS_FILE_TMPDIR/slides.txt"
     pandoc "$ROOT/docs/manual-weeks.md" --from markdown --to json \
         -o "$BATS_FILE_TMPDIR/notes.json"
