@@ -139,6 +139,10 @@ $(HANDOUT_STAMP): ;
 REPO_URL ?= $(shell git remote get-url origin 2>/dev/null)
 HANDOUT_REPO = $(REPO_URL)
 
+# docs/metadata.yaml's linkcolor names the paper's colour (sockblue,
+# docs/preamble.tex); pandoc's HTML writes it into its CSS as it is, which
+# no browser knows: the HTML gets the same colour by its value.
+HTML_LINKCOLOR := -V 'linkcolor=\#3A5A8C'
 HANDOUT_PANDOC = pandoc $(HANDOUT_MD) docs/metadata.yaml \
     -M book=student -M other-book="the lecturer's manual" \
     $(if $(HANDOUT_MANUAL),-M other-html=lecturers.html,-M other-absent=true) \
@@ -333,7 +337,7 @@ $(BUILD)/handout.pdf: $(HANDOUT_DIR)/handout.tex docs/pdflatex-until-stable.sh
 	cp $(HANDOUT_DIR)/handout.pdf $@
 
 $(BUILD)/lecturers.html: $(HANDOUT_COMMON) $(HANDOUT_DIR)/style.html | $(CODE_BLOCKS_OK)
-	$(LECTURERS_PANDOC) -M date="built $(HANDOUT_DATE)" --standalone --to html5 \
+	$(LECTURERS_PANDOC) -M date="built $(HANDOUT_DATE)" --standalone --to html5 $(HTML_LINKCOLOR) \
 	    -V toc= -M code-cache=$(CODE_CACHE) \
 	    --include-in-header $(HANDOUT_DIR)/style.html --section-divs -o $@.tmp
 	mv $@.tmp $@
@@ -388,7 +392,7 @@ HANDOUT_EPUB_AFTER := $(if $(filter handout $(BUILD)/handout.html,$(MAKECMDGOALS
 $(BUILD)/handout.html: $(HANDOUT_COMMON) $(HANDOUT_SVG_FIGS) $(HANDOUT_NARROW_FIGS) \
                        $(HANDOUT_PICTURE_SVGS) \
                        $(HANDOUT_DIR)/style.html | $(CODE_BLOCKS_OK)
-	$(HANDOUT_PANDOC) -M date="built $(HANDOUT_DATE)" --standalone --to html5 \
+	$(HANDOUT_PANDOC) -M date="built $(HANDOUT_DATE)" --standalone --to html5 $(HTML_LINKCOLOR) \
 	    -V toc= -M code-cache=$(CODE_CACHE) \
 	    --include-in-header $(HANDOUT_DIR)/style.html --section-divs -o $@.tmp
 	mv $@.tmp $@

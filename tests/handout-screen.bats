@@ -28,6 +28,20 @@ setup_file() {
         sed -E 's/^href="handout\.html#(.*)"$/\1/' | sort -u)
 }
 
+@test "handout: the HTML's stylesheets give each colour as a browser reads it" {
+    # (pandoc wrote the paper's colour name, sockblue, into the CSS of
+    # its links: no browser knows it, and the links took their default.)
+    local f bad
+    for f in "$ROOT/build/handout.html" "$ROOT/build/lecturers.html"; do
+        [[ -f "$f" ]] || continue
+        bad=$(sed -n '/<style/,/<\/style>/p' "$f" |
+            grep -oE '(^|[;{ ])(background-)?color: *[^;}]*' |
+            sed -E 's/.*color: *//; s/ *$//' | sort -u |
+            grep -vE '^(#[0-9a-fA-F]{3,8}|(var|rgba?)\(.*|black|white|inherit|transparent|currentColor)$' || :)
+        [[ -z "$bad" ]] || { echo "$f: colours no browser knows: $bad" >&2; return 1; }
+    done
+}
+
 # check_links HTML: every internal link resolves, nothing is loaded from
 # outside, the diagrams (if any) are inside, and it reads on a phone.
 check_links() {
