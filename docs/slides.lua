@@ -84,12 +84,13 @@ local CODE_LINE = 1.05
 
 -- Whether an inline code of a Show step is a command to type: one of the
 -- repository's programs (build/..., scripts/...), or one of the system's
--- tools the notes' demos use, with its arguments (`nc -l 127.0.0.1 8888`,
+-- tools the notes' demos use, with its arguments (`nc -l 127.0.0.1 8888`;
+-- `make plain`, which builds the build/plain/... a step runs after it;
 -- not the `nc` of "`nc` waits"; not cc, which the notes name by a flag:
 -- "the exercise's `cc -DSOCKSTEP_PLAIN` line"). Anything else (a call's
 -- name, an errno name, bytes, a state) stays in the text only.
 local COMMANDS = {
-    cat = true, curl = true, getent = true, ls = true,
+    cat = true, curl = true, getent = true, ls = true, make = true,
     nc = true, ps = true, ss = true, sudo = true,
 }
 local function is_command(code)

@@ -25,7 +25,8 @@ WHAT is one of:
             mark in week 11's table
   commands  each program of the repository (build/..., scripts/...) that a
             Show step names is a line of a verbatim block in SLIDES.tex,
-            on a frame, not in its notes
+            on a frame, not in its notes; one that make alone does not
+            build (build/plain/...) has a line "make plain" above it there
   shown     (ROOT, the repository, after SLIDES.tex) each figure of the
             book a point names, []{.slide figure=ID}, is drawn on a frame
             of that point: a page among the point's holds every word of the
@@ -368,8 +369,10 @@ def main():
         with open(sys.argv[4], encoding="utf-8") as f:
             tex = tex_notes(f.read())[1]
         lines = set()
+        blocks_of = []
         for block in re.findall(r"\\begin\{verbatim\}\n(.*?)\\end\{verbatim\}", tex, re.S):
             lines.update(line.strip() for line in block.splitlines())
+            blocks_of.append([line.strip() for line in block.splitlines()])
         seen = 0
         for title, blocks in ws:
             for item in list_after(blocks, "Lecture notes") or []:
@@ -383,6 +386,13 @@ def main():
                         seen += 1
                         if el["c"][1] not in lines:
                             bad.append("%s, '%s': the command is not set as code: %s"
+                                       % (title, point_title(item), el["c"][1]))
+                        # what make (the default goal) does not build
+                        # comes after the make that does, in its block
+                        if el["c"][1].startswith("build/plain/") and not any(
+                                "make plain" in b[:b.index(el["c"][1])]
+                                for b in blocks_of if el["c"][1] in b):
+                            bad.append("%s, '%s': no `make plain` before %s on its frame"
                                        % (title, point_title(item), el["c"][1]))
         if seen == 0:
             bad.append("no command of the repository in any Show step of the notes")
