@@ -49,8 +49,9 @@ them):
                                   as the book's build drew it for paper
                                   (-M figure-dir: NAME.pdf, or a run's
                                   pictures/NAME.excerpt.pdf, the part the
-                                  book shows), scaled to the frame, under
-                                  it the first sentence of its caption
+                                  book shows), as large as the frame allows,
+                                  beside or under it the first sentence
+                                  of its caption
   []{.slide include="lessons/plain/accept.c" lines="40-52" sha1="..."
      contains="accept("}          a frame of its own after the point's:
                                   those lines of the lesson's plain
@@ -137,13 +138,20 @@ local LISTING_SIZES = {
     { size = "\\footnotesize", chars = 72 },
     { size = "\\scriptsize", chars = 84 },
 }
--- A figure's height, a fraction of the text's, under a title and over a
--- caption of a line each; a caption's line, in characters of \small.
-local FIGURE_HEIGHT = 0.75
--- A figure at least this many times as wide as tall spans the frame;
--- a taller one stands beside its caption, TALL_FIGURE_HEIGHT high.
-local WIDE_FIGURE = 2.2
-local TALL_FIGURE_HEIGHT = 0.80
+-- A figure's room under a title of one line: FIGURE_HEIGHT of the
+-- text's height (\textheight, the title's line in it), the text's width
+-- TEXT_ASPECT times its height (398 by 228 pt on 16:9 at 14pt). The
+-- figure is drawn as large as that room allows; its caption goes where
+-- the figure leaves room: beside it, in a column of at least
+-- CAPTION_COLUMN of the width (a call sequence, a picture of a run:
+-- time running down, taller than wide), else under it, a line of
+-- CAPTION_LINE of the height each (a diagram of two boxes side by
+-- side), whichever draws the figure larger. A caption's line, in
+-- characters of \footnotesize.
+local FIGURE_HEIGHT = 0.88
+local TEXT_ASPECT = 1.75
+local CAPTION_COLUMN = 0.22
+local COLUMN_GAP = 0.02
 local TITLE_LINE = 0.10
 local CAPTION_LINE = 0.07
 local CAPTION_CHARS_PER_LINE = 86
@@ -193,43 +201,49 @@ local function aspect(file)
     return (tonumber(x1) - tonumber(x0)) / (tonumber(y1) - tonumber(y0))
 end
 
--- The frame of a book's figure, under the point's title. A wide one
--- (a diagram of two boxes side by side) spans the frame, its caption
--- under it; a tall one (a call sequence, a picture of a run, time running
--- down) is as tall as the frame allows, its caption beside it, in the
--- room the 16:9 frame has to its right.
+-- The frame of a book's figure, under the point's title, as large as
+-- the frame allows, its caption beside it or under it (FIGURE_HEIGHT).
 local function figure_frame(title, id)
     local file, caption = book_figure(id)
     local cap = pandoc.read(caption, "markdown").blocks[1].content
     local title_lines = math.ceil(utf8.len(stringify(title)) / TITLE_CHARS_PER_LINE)
     local ratio = aspect(file) or fail("figure " .. id .. ": no /MediaBox in " .. file)
     local graphic = function(width, height)
-        return "\\includegraphics[width=" .. width .. "," ..
-            string.format("height=%.2f", height) .. "\\textheight,keepaspectratio]{" ..
-            file .. "}"
+        return "\\includegraphics[" ..
+            string.format("width=%.3f\\linewidth,height=%.3f", width, height) ..
+            "\\textheight,keepaspectratio]{" .. file .. "}"
     end
+    local room = FIGURE_HEIGHT - TITLE_LINE * (title_lines - 1)
+    -- Beside: the figure's width at the room's full height, a fraction
+    -- of the text's width, at most what leaves the caption its column.
+    local widest = 1 - CAPTION_COLUMN - COLUMN_GAP
+    local side_w = math.min(widest, ratio * room / TEXT_ASPECT)
+    local side_h = side_w * TEXT_ASPECT / ratio
+    -- Under: the caption's lines off the height, and a line's space
+    -- between (at 0.90 a frame with a caption under it ran over by 18 pt,
+    -- one beside by 3; at 0.88 none did).
+    local cap_lines = math.ceil(utf8.len(stringify(cap)) / CAPTION_CHARS_PER_LINE)
+    local under_room = room - CAPTION_LINE * (cap_lines + 1)
+    local under_h = math.min(under_room, TEXT_ASPECT / ratio)
     local blocks
-    if ratio >= WIDE_FIGURE then
-        -- The figure as tall as the frame leaves it: less a line of the
-        -- title's (one of two lines) and of the caption's.
-        local cap_lines = math.ceil(utf8.len(stringify(cap)) / CAPTION_CHARS_PER_LINE)
-        local height = FIGURE_HEIGHT - TITLE_LINE * (title_lines - 1)
-            - CAPTION_LINE * (cap_lines - 1)
+    if side_h >= under_h then
+        local cap_w = 1 - side_w - COLUMN_GAP
+        blocks = pandoc.List({
+            pandoc.RawBlock("latex", "\\begin{columns}[T,onlytextwidth]" ..
+                string.format("\\begin{column}{%.3f\\textwidth}", side_w) ..
+                "\\centering" .. graphic(1, room) .. "\\end{column}" ..
+                string.format("\\begin{column}{%.3f\\textwidth}", cap_w) ..
+                "\\footnotesize\\raggedright"),
+            pandoc.Plain(cap),
+            pandoc.RawBlock("latex", "\\end{column}\\end{columns}"),
+        })
+    else
         blocks = pandoc.List({
             pandoc.RawBlock("latex", "\\begingroup\\centering" ..
-                graphic("\\textwidth", height) .. "\\par\\endgroup"),
+                graphic(1, under_room) .. "\\par\\endgroup"),
             pandoc.RawBlock("latex", "\\vfill{\\footnotesize\\centering"),
             pandoc.Plain(cap),
             pandoc.RawBlock("latex", "\\par}"),
-        })
-    else
-        local height = TALL_FIGURE_HEIGHT - TITLE_LINE * (title_lines - 1)
-        blocks = pandoc.List({
-            pandoc.RawBlock("latex", "\\begin{columns}[T]\\begin{column}{0.66\\textwidth}" ..
-                "\\centering" .. graphic("\\linewidth", height) ..
-                "\\end{column}\\begin{column}{0.32\\textwidth}\\footnotesize"),
-            pandoc.Plain(cap),
-            pandoc.RawBlock("latex", "\\end{column}\\end{columns}"),
         })
     end
     return { title = title, blocks = blocks }
