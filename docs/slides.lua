@@ -54,7 +54,10 @@ them):
                                   of its caption
   []{.slide include="lessons/plain/accept.c" lines="40-52" sha1="..."
      contains="accept("}          a frame of its own after the point's:
-                                  those lines of the lesson's plain
+                                  (or under the point's text, on its
+                                  frame, when the point has one frame
+                                  and no Show block, and they fit)
+                                  those lines of a lesson's (plain)
                                   program, numbered as in the file, with
                                   the book's syntax and its checks
                                   (lines= pinned by sha1=, or function=;
@@ -82,6 +85,15 @@ local LINES_PER_FRAME = 11
 local PARA_GAP = 0.5
 local SHOW_BLOCK = 1.6
 local CODE_LINE = 1.05
+-- A line of a listing in each of its sizes (LISTING_SIZES below;
+-- \normalsize, a run's few short lines), and the line that names it
+-- under it with the space above, in lines of body text: to tell whether
+-- a listing fits under a point's text on the point's one frame.
+local CODE_LINES = {
+    ["\\normalsize"] = 1.05, ["\\small"] = 0.9,
+    ["\\footnotesize"] = 0.8, ["\\scriptsize"] = 0.7,
+}
+local CODE_NAME_LINE = 1.5
 
 -- Whether an inline code of a Show step is a command to type: one of the
 -- repository's programs (build/..., scripts/...), or one of the system's
@@ -326,7 +338,8 @@ local function listing_frame(title, el)
     local code = pandoc.CodeBlock(part, pandoc.Attr("", { "c", "numberLines" },
         { startFrom = tostring(first) }))
     local where = path .. ", lines " .. first .. "\u{2013}" .. last
-    return { title = title, blocks = pandoc.List({
+    return { title = title, size = size, lines = last - first + 1,
+             blocks = pandoc.List({
         pandoc.RawBlock("latex", "\\begingroup" .. size),
         code,
         pandoc.RawBlock("latex", "\\endgroup\\vfill{\\small\\centering"),
@@ -386,7 +399,8 @@ local function run_frame(title, el)
         fail(what .. ": a line of " .. widest .. " characters, wider than a frame")
     end
     local command = lines[1]:match("^%$ (.*)") or name
-    return { title = title, blocks = pandoc.List({
+    return { title = title, size = size, lines = last - first + 1,
+             blocks = pandoc.List({
         pandoc.RawBlock("latex", "\\begingroup" .. size),
         pandoc.CodeBlock(part),
         pandoc.RawBlock("latex", "\\endgroup\\vfill{\\small\\centering"),
@@ -706,16 +720,31 @@ local function point_frames(inlines, week)
         end
         return frames
     end
-    local frames = evenest(pack, LINES_PER_FRAME - title_extra(title))
-    for _, el in ipairs(shown) do
+    local room = LINES_PER_FRAME - title_extra(title)
+    local frames = evenest(pack, room)
+    for k, el in ipairs(shown) do
+        local f
         if el.attributes["figure"] then
-            frames:insert(figure_frame(title, el.attributes["figure"]))
+            f = figure_frame(title, el.attributes["figure"])
         elseif el.attributes["include"] then
-            frames:insert(listing_frame(title, el))
+            f = listing_frame(title, el)
         elseif el.attributes["run"] then
-            frames:insert(run_frame(title, el))
+            f = run_frame(title, el)
         else
             fail(week .. ": a []{.slide} that names no figure=, include= or run=")
+        end
+        -- A point of one frame, without a Show block (a sentence or two),
+        -- and lines of a lesson or a run after it that fit under them:
+        -- one frame, the lines under the point's text, not a frame of a
+        -- sentence then one of code.
+        local text_room = #said > 0 and para_lines(pandoc.List(
+            said:map(function(x) return x.s end))) or 0
+        if k == 1 and f.lines and #frames == 1 and not show_code
+            and text_room + f.lines * CODE_LINES[f.size] + CODE_NAME_LINE
+                <= room then
+            frames[1].blocks:extend(f.blocks)
+        else
+            frames:insert(f)
         end
     end
     return frames

@@ -39,7 +39,10 @@ WHAT is one of:
             right above "PATH, lines A-B" (pdftotext -layout of
             ROOT/build/slides.pdf); and each excerpt of a run,
             []{.slide run=NAME from=^A to=^B}, its lines of
-            ROOT/build/runs/NAME.txt in a row, above "From a run:"
+            ROOT/build/runs/NAME.txt in a row, above "From a run:";
+            a point's text for the class of SHARED_CHARS at most, with
+            no Show block, and its first part, of SHARED_LINES lines at
+            most, are on one frame
 
 A direction is a sentence of a point's explanation that opens with one of
 the lecturer's verbs in DIRECTION, or with "On the projector,": "Draw the
@@ -58,6 +61,12 @@ import os
 import re
 import subprocess
 import sys
+
+
+# A point's text for the class at most this long and lines of a lesson at
+# most this many after it: on one frame.
+SHARED_CHARS = 160
+SHARED_LINES = 6
 
 
 def text(inlines):
@@ -456,6 +465,19 @@ def main():
                         if not any(want + head in layout[i] for i in pages_of):
                             bad.append("%s: %s lines %d-%d are not on its frames"
                                        % (name, path, a, b))
+                        # a point of a sentence or two for the class, no
+                        # Show block, and a few lines first after it: they
+                        # share its frame (docs/slides.lua's estimate
+                        # joins more; these surely fit)
+                        said = [x for x, lect in point_sentences(item) if not lect]
+                        if (sp is spans[0] and b - a + 1 <= SHARED_LINES and said
+                                and len(" ".join(said)) <= SHARED_CHARS
+                                and not any("\nShow\n" in raw[i] for i in pages_of)
+                                and not any(want + head in layout[i]
+                                            and squash(said[0]) in pg[i] for i in pages_of)):
+                            bad.append("%s: %d lines of %s on a frame apart from the "
+                                       "point's %d characters" % (name, b - a + 1, path,
+                                                                 len(" ".join(said))))
                     elif "run" in sp:
                         parts += 1
                         path = os.path.join(root, "build", "runs", sp["run"] + ".txt")
