@@ -162,7 +162,7 @@ local LISTING_SIZES = {
 -- characters of \footnotesize.
 local FIGURE_HEIGHT = 0.88
 local TEXT_ASPECT = 1.75
-local CAPTION_COLUMN = 0.22
+local CAPTION_COLUMN = 0.17
 local COLUMN_GAP = 0.02
 local TITLE_LINE = 0.10
 local CAPTION_LINE = 0.07
