@@ -167,6 +167,12 @@ local COLUMN_GAP = 0.02
 local TITLE_LINE = 0.10
 local CAPTION_LINE = 0.07
 local CAPTION_CHARS_PER_LINE = 86
+-- A frame title's characters on one line, for a figure's room: not the
+-- body's short estimate (TITLE_CHARS_PER_LINE), which took a tenth of
+-- the height off two figures whose titles of 42 and 44 characters are
+-- one line; a title that wraps all the same runs the frame over, and the
+-- build stops.
+local FIGURE_TITLE_CHARS = 46
 
 local read_file = listing.read_file
 
@@ -218,7 +224,7 @@ end
 local function figure_frame(title, id)
     local file, caption = book_figure(id)
     local cap = pandoc.read(caption, "markdown").blocks[1].content
-    local title_lines = math.ceil(utf8.len(stringify(title)) / TITLE_CHARS_PER_LINE)
+    local title_lines = math.ceil(utf8.len(stringify(title)) / FIGURE_TITLE_CHARS)
     local ratio = aspect(file) or fail("figure " .. id .. ": no /MediaBox in " .. file)
     local graphic = function(width, height)
         return "\\includegraphics[" ..
