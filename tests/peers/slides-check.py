@@ -32,7 +32,10 @@ WHAT is one of:
             of that point: a page among the point's holds every word of the
             figure's own text (pdftotext of the PDF the book's build drew
             for it, found here from the book's Markdown), as many times as
-            the figure has it, and the first words of its caption; and
+            the figure has it, and the first words of its caption, drawn
+            FIGURE_TALL of the frame's height high or FIGURE_WIDE of its
+            width wide at least (its words' widths against the figure's
+            PDF's, pdftotext -bbox); and
             each part of a lesson a point names, []{.slide include=PATH
             lines=A-B} or function=NAME, is on one page of the point's,
             its lines whole, in a row, each after its number in the file,
@@ -56,12 +59,19 @@ PDF wrapped still matches.
 """
 import collections
 import glob
+import html
 import json
 import os
 import re
 import subprocess
 import sys
 
+
+# A figure is drawn at least this much of the frame's height high, or of
+# its width wide (255 by 454 pt): the frame's room less its title's line
+# and foot, or the text's width.
+FIGURE_TALL = 0.72
+FIGURE_WIDE = 0.85
 
 # A point's text for the class at most this long and lines of a lesson at
 # most this many after it: on one frame.
@@ -265,6 +275,41 @@ def book_figure(root, fid):
     return None, None
 
 
+def bbox_words(pdf, page=None):
+    """[(width, word)] of each word of a PDF's page (pdftotext -bbox)."""
+    args = ["pdftotext", "-bbox"] + (["-f", str(page), "-l", str(page)] if page else [])
+    out = subprocess.run(args + [pdf, "-"], capture_output=True, text=True,
+                         check=True).stdout
+    return [(float(x1) - float(x0), html.unescape(w)) for x0, x1, w in re.findall(
+        r'<word xMin="([\d.]+)" yMin="[\d.]+" xMax="([\d.]+)" yMax="[\d.]+">([^<]*)</word>',
+        out)]
+
+
+def page_size(pdf):
+    """(width, height) in pt of a PDF's first page."""
+    out = subprocess.run(["pdfinfo", pdf], capture_output=True, text=True,
+                         check=True).stdout
+    m = re.search(r"Page size: +([\d.]+) x ([\d.]+)", out)
+    return float(m.group(1)), float(m.group(2))
+
+
+def drawn_size(slides_pdf, page, fig_pdf):
+    """(width, height) in pt the figure FIG_PDF is drawn at on the slides'
+    page (1-based): its size times the scale its words are drawn at (the
+    median over its words of four letters or more that have one width in
+    it), or None."""
+    widths = collections.defaultdict(set)
+    for w, word in bbox_words(fig_pdf):
+        widths[word].add(round(w, 1))
+    scales = sorted(w / min(widths[word]) for w, word in bbox_words(slides_pdf, page)
+                    if len(word) >= 4 and len(widths.get(word, ())) == 1)
+    if not scales:
+        return None
+    s = scales[len(scales) // 2]
+    w, h = page_size(fig_pdf)
+    return w * s, h * s
+
+
 def point_pages(pg, ws):
     """{(week title, point title): the pages from the point's first frame
     to the next point's (or the week's quiz, or the next week)}."""
@@ -440,10 +485,24 @@ def main():
                         if not words:
                             bad.append("%s: figure %s has no text to look for"
                                        % (name, sp["figure"]))
-                        if not any(not (words - collections.Counter(raw[i].split()))
-                                   and cap in unquote(pg[i]) for i in pages_of):
+                        on = [i for i in pages_of
+                              if not (words - collections.Counter(raw[i].split()))
+                              and cap in unquote(pg[i])]
+                        if not on:
                             bad.append("%s: figure %s is not drawn on its frames"
                                        % (name, sp["figure"]))
+                            continue
+                        # as large as the frame allows: its full height,
+                        # or its full width (a wide one)
+                        slides_pdf = os.path.join(root, "build", "slides.pdf")
+                        pw, ph = page_size(slides_pdf)
+                        size = drawn_size(slides_pdf, on[0] + 1, pdf)
+                        if not size or (size[0] < FIGURE_WIDE * pw
+                                        and size[1] < FIGURE_TALL * ph):
+                            bad.append("%s: figure %s is drawn %s pt, less than %.2f of "
+                                       "the frame's height high or %.2f of its width wide"
+                                       % (name, sp["figure"], size and "%.0f x %.0f" % size,
+                                          FIGURE_TALL, FIGURE_WIDE))
                     elif "include" in sp:
                         parts += 1
                         path = sp["include"]
