@@ -49,11 +49,15 @@ them):
                                   as the book's build drew it for paper
                                   (-M figure-dir: NAME.pdf, or a run's
                                   pictures/NAME.excerpt.pdf, the part the
-                                  book shows), scaled to the frame, under
-                                  it the first sentence of its caption
+                                  book shows), as large as the frame allows,
+                                  beside or under it the first sentence
+                                  of its caption
   []{.slide include="lessons/plain/accept.c" lines="40-52" sha1="..."
      contains="accept("}          a frame of its own after the point's:
-                                  those lines of the lesson's plain
+                                  (or under the point's text, on its
+                                  frame, when the point has one frame
+                                  and no Show block, and they fit)
+                                  those lines of a lesson's (plain)
                                   program, numbered as in the file, with
                                   the book's syntax and its checks
                                   (lines= pinned by sha1=, or function=;
@@ -81,15 +85,25 @@ local LINES_PER_FRAME = 11
 local PARA_GAP = 0.5
 local SHOW_BLOCK = 1.6
 local CODE_LINE = 1.05
+-- A line of a listing in each of its sizes (LISTING_SIZES below;
+-- \normalsize, a run's few short lines), and the line that names it
+-- under it with the space above, in lines of body text: to tell whether
+-- a listing fits under a point's text on the point's one frame.
+local CODE_LINES = {
+    ["\\normalsize"] = 1.05, ["\\small"] = 0.9,
+    ["\\footnotesize"] = 0.8, ["\\scriptsize"] = 0.7,
+}
+local CODE_NAME_LINE = 1.5
 
 -- Whether an inline code of a Show step is a command to type: one of the
 -- repository's programs (build/..., scripts/...), or one of the system's
--- tools the notes' demos use, with its arguments (`nc -l 127.0.0.1 8888`,
+-- tools the notes' demos use, with its arguments (`nc -l 127.0.0.1 8888`;
+-- `make plain`, which builds the build/plain/... a step runs after it;
 -- not the `nc` of "`nc` waits"; not cc, which the notes name by a flag:
 -- "the exercise's `cc -DSOCKSTEP_PLAIN` line"). Anything else (a call's
 -- name, an errno name, bytes, a state) stays in the text only.
 local COMMANDS = {
-    cat = true, curl = true, getent = true, ls = true,
+    cat = true, curl = true, getent = true, ls = true, make = true,
     nc = true, ps = true, ss = true, sudo = true,
 }
 local function is_command(code)
@@ -136,16 +150,29 @@ local LISTING_SIZES = {
     { size = "\\footnotesize", chars = 72 },
     { size = "\\scriptsize", chars = 84 },
 }
--- A figure's height, a fraction of the text's, under a title and over a
--- caption of a line each; a caption's line, in characters of \small.
-local FIGURE_HEIGHT = 0.75
--- A figure at least this many times as wide as tall spans the frame;
--- a taller one stands beside its caption, TALL_FIGURE_HEIGHT high.
-local WIDE_FIGURE = 2.2
-local TALL_FIGURE_HEIGHT = 0.80
+-- A figure's room under a title of one line: FIGURE_HEIGHT of the
+-- text's height (\textheight, the title's line in it), the text's width
+-- TEXT_ASPECT times its height (398 by 228 pt on 16:9 at 14pt). The
+-- figure is drawn as large as that room allows; its caption goes where
+-- the figure leaves room: beside it, in a column of at least
+-- CAPTION_COLUMN of the width (a call sequence, a picture of a run:
+-- time running down, taller than wide), else under it, a line of
+-- CAPTION_LINE of the height each (a diagram of two boxes side by
+-- side), whichever draws the figure larger. A caption's line, in
+-- characters of \footnotesize.
+local FIGURE_HEIGHT = 0.88
+local TEXT_ASPECT = 1.75
+local CAPTION_COLUMN = 0.17
+local COLUMN_GAP = 0.02
 local TITLE_LINE = 0.10
 local CAPTION_LINE = 0.07
 local CAPTION_CHARS_PER_LINE = 86
+-- A frame title's characters on one line, for a figure's room: not the
+-- body's short estimate (TITLE_CHARS_PER_LINE), which took a tenth of
+-- the height off two figures whose titles of 42 and 44 characters are
+-- one line; a title that wraps all the same runs the frame over, and the
+-- build stops.
+local FIGURE_TITLE_CHARS = 46
 
 local read_file = listing.read_file
 
@@ -192,43 +219,49 @@ local function aspect(file)
     return (tonumber(x1) - tonumber(x0)) / (tonumber(y1) - tonumber(y0))
 end
 
--- The frame of a book's figure, under the point's title. A wide one
--- (a diagram of two boxes side by side) spans the frame, its caption
--- under it; a tall one (a call sequence, a picture of a run, time running
--- down) is as tall as the frame allows, its caption beside it, in the
--- room the 16:9 frame has to its right.
+-- The frame of a book's figure, under the point's title, as large as
+-- the frame allows, its caption beside it or under it (FIGURE_HEIGHT).
 local function figure_frame(title, id)
     local file, caption = book_figure(id)
     local cap = pandoc.read(caption, "markdown").blocks[1].content
-    local title_lines = math.ceil(utf8.len(stringify(title)) / TITLE_CHARS_PER_LINE)
+    local title_lines = math.ceil(utf8.len(stringify(title)) / FIGURE_TITLE_CHARS)
     local ratio = aspect(file) or fail("figure " .. id .. ": no /MediaBox in " .. file)
     local graphic = function(width, height)
-        return "\\includegraphics[width=" .. width .. "," ..
-            string.format("height=%.2f", height) .. "\\textheight,keepaspectratio]{" ..
-            file .. "}"
+        return "\\includegraphics[" ..
+            string.format("width=%.3f\\linewidth,height=%.3f", width, height) ..
+            "\\textheight,keepaspectratio]{" .. file .. "}"
     end
+    local room = FIGURE_HEIGHT - TITLE_LINE * (title_lines - 1)
+    -- Beside: the figure's width at the room's full height, a fraction
+    -- of the text's width, at most what leaves the caption its column.
+    local widest = 1 - CAPTION_COLUMN - COLUMN_GAP
+    local side_w = math.min(widest, ratio * room / TEXT_ASPECT)
+    local side_h = side_w * TEXT_ASPECT / ratio
+    -- Under: the caption's lines off the height, and a line's space
+    -- between (at 0.90 a frame with a caption under it ran over by 18 pt,
+    -- one beside by 3; at 0.88 none did).
+    local cap_lines = math.ceil(utf8.len(stringify(cap)) / CAPTION_CHARS_PER_LINE)
+    local under_room = room - CAPTION_LINE * (cap_lines + 1)
+    local under_h = math.min(under_room, TEXT_ASPECT / ratio)
     local blocks
-    if ratio >= WIDE_FIGURE then
-        -- The figure as tall as the frame leaves it: less a line of the
-        -- title's (one of two lines) and of the caption's.
-        local cap_lines = math.ceil(utf8.len(stringify(cap)) / CAPTION_CHARS_PER_LINE)
-        local height = FIGURE_HEIGHT - TITLE_LINE * (title_lines - 1)
-            - CAPTION_LINE * (cap_lines - 1)
+    if side_h >= under_h then
+        local cap_w = 1 - side_w - COLUMN_GAP
+        blocks = pandoc.List({
+            pandoc.RawBlock("latex", "\\begin{columns}[T,onlytextwidth]" ..
+                string.format("\\begin{column}{%.3f\\textwidth}", side_w) ..
+                "\\centering" .. graphic(1, room) .. "\\end{column}" ..
+                string.format("\\begin{column}{%.3f\\textwidth}", cap_w) ..
+                "\\footnotesize\\raggedright"),
+            pandoc.Plain(cap),
+            pandoc.RawBlock("latex", "\\end{column}\\end{columns}"),
+        })
+    else
         blocks = pandoc.List({
             pandoc.RawBlock("latex", "\\begingroup\\centering" ..
-                graphic("\\textwidth", height) .. "\\par\\endgroup"),
+                graphic(1, under_room) .. "\\par\\endgroup"),
             pandoc.RawBlock("latex", "\\vfill{\\footnotesize\\centering"),
             pandoc.Plain(cap),
             pandoc.RawBlock("latex", "\\par}"),
-        })
-    else
-        local height = TALL_FIGURE_HEIGHT - TITLE_LINE * (title_lines - 1)
-        blocks = pandoc.List({
-            pandoc.RawBlock("latex", "\\begin{columns}[T]\\begin{column}{0.66\\textwidth}" ..
-                "\\centering" .. graphic("\\linewidth", height) ..
-                "\\end{column}\\begin{column}{0.32\\textwidth}\\footnotesize"),
-            pandoc.Plain(cap),
-            pandoc.RawBlock("latex", "\\end{column}\\end{columns}"),
         })
     end
     return { title = title, blocks = blocks }
@@ -311,7 +344,8 @@ local function listing_frame(title, el)
     local code = pandoc.CodeBlock(part, pandoc.Attr("", { "c", "numberLines" },
         { startFrom = tostring(first) }))
     local where = path .. ", lines " .. first .. "\u{2013}" .. last
-    return { title = title, blocks = pandoc.List({
+    return { title = title, size = size, lines = last - first + 1,
+             blocks = pandoc.List({
         pandoc.RawBlock("latex", "\\begingroup" .. size),
         code,
         pandoc.RawBlock("latex", "\\endgroup\\vfill{\\small\\centering"),
@@ -371,7 +405,8 @@ local function run_frame(title, el)
         fail(what .. ": a line of " .. widest .. " characters, wider than a frame")
     end
     local command = lines[1]:match("^%$ (.*)") or name
-    return { title = title, blocks = pandoc.List({
+    return { title = title, size = size, lines = last - first + 1,
+             blocks = pandoc.List({
         pandoc.RawBlock("latex", "\\begingroup" .. size),
         pandoc.CodeBlock(part),
         pandoc.RawBlock("latex", "\\endgroup\\vfill{\\small\\centering"),
@@ -691,16 +726,31 @@ local function point_frames(inlines, week)
         end
         return frames
     end
-    local frames = evenest(pack, LINES_PER_FRAME - title_extra(title))
-    for _, el in ipairs(shown) do
+    local room = LINES_PER_FRAME - title_extra(title)
+    local frames = evenest(pack, room)
+    for k, el in ipairs(shown) do
+        local f
         if el.attributes["figure"] then
-            frames:insert(figure_frame(title, el.attributes["figure"]))
+            f = figure_frame(title, el.attributes["figure"])
         elseif el.attributes["include"] then
-            frames:insert(listing_frame(title, el))
+            f = listing_frame(title, el)
         elseif el.attributes["run"] then
-            frames:insert(run_frame(title, el))
+            f = run_frame(title, el)
         else
             fail(week .. ": a []{.slide} that names no figure=, include= or run=")
+        end
+        -- A point of one frame, without a Show block (a sentence or two),
+        -- and lines of a lesson or a run after it that fit under them:
+        -- one frame, the lines under the point's text, not a frame of a
+        -- sentence then one of code.
+        local text_room = #said > 0 and para_lines(pandoc.List(
+            said:map(function(x) return x.s end))) or 0
+        if k == 1 and f.lines and #frames == 1 and not show_code
+            and text_room + f.lines * CODE_LINES[f.size] + CODE_NAME_LINE
+                <= room then
+            frames[1].blocks:extend(f.blocks)
+        else
+            frames:insert(f)
         end
     end
     return frames

@@ -25,20 +25,27 @@ WHAT is one of:
             mark in week 11's table
   commands  each program of the repository (build/..., scripts/...) that a
             Show step names is a line of a verbatim block in SLIDES.tex,
-            on a frame, not in its notes
+            on a frame, not in its notes; one that make alone does not
+            build (build/plain/...) has a line "make plain" above it there
   shown     (ROOT, the repository, after SLIDES.tex) each figure of the
             book a point names, []{.slide figure=ID}, is drawn on a frame
             of that point: a page among the point's holds every word of the
             figure's own text (pdftotext of the PDF the book's build drew
             for it, found here from the book's Markdown), as many times as
-            the figure has it, and the first words of its caption; and
+            the figure has it, and the first words of its caption, drawn
+            FIGURE_TALL of the frame's height high or FIGURE_WIDE of its
+            width wide at least (its words' widths against the figure's
+            PDF's, pdftotext -bbox); and
             each part of a lesson a point names, []{.slide include=PATH
             lines=A-B} or function=NAME, is on one page of the point's,
             its lines whole, in a row, each after its number in the file,
             right above "PATH, lines A-B" (pdftotext -layout of
             ROOT/build/slides.pdf); and each excerpt of a run,
             []{.slide run=NAME from=^A to=^B}, its lines of
-            ROOT/build/runs/NAME.txt in a row, above "From a run:"
+            ROOT/build/runs/NAME.txt in a row, above "From a run:";
+            a point's text for the class of SHARED_CHARS at most, with
+            no Show block, and its first part, of SHARED_LINES lines at
+            most, are on one frame
 
 A direction is a sentence of a point's explanation that opens with one of
 the lecturer's verbs in DIRECTION, or with "On the projector,": "Draw the
@@ -52,11 +59,24 @@ PDF wrapped still matches.
 """
 import collections
 import glob
+import html
 import json
 import os
 import re
 import subprocess
 import sys
+
+
+# A figure is drawn at least this much of the frame's height high, or of
+# its width wide (255 by 454 pt): the frame's room less its title's line
+# and foot, or the text's width.
+FIGURE_TALL = 0.72
+FIGURE_WIDE = 0.85
+
+# A point's text for the class at most this long and lines of a lesson at
+# most this many after it: on one frame.
+SHARED_CHARS = 160
+SHARED_LINES = 6
 
 
 def text(inlines):
@@ -255,6 +275,41 @@ def book_figure(root, fid):
     return None, None
 
 
+def bbox_words(pdf, page=None):
+    """[(width, word)] of each word of a PDF's page (pdftotext -bbox)."""
+    args = ["pdftotext", "-bbox"] + (["-f", str(page), "-l", str(page)] if page else [])
+    out = subprocess.run(args + [pdf, "-"], capture_output=True, text=True,
+                         check=True).stdout
+    return [(float(x1) - float(x0), html.unescape(w)) for x0, x1, w in re.findall(
+        r'<word xMin="([\d.]+)" yMin="[\d.]+" xMax="([\d.]+)" yMax="[\d.]+">([^<]*)</word>',
+        out)]
+
+
+def page_size(pdf):
+    """(width, height) in pt of a PDF's first page."""
+    out = subprocess.run(["pdfinfo", pdf], capture_output=True, text=True,
+                         check=True).stdout
+    m = re.search(r"Page size: +([\d.]+) x ([\d.]+)", out)
+    return float(m.group(1)), float(m.group(2))
+
+
+def drawn_size(slides_pdf, page, fig_pdf):
+    """(width, height) in pt the figure FIG_PDF is drawn at on the slides'
+    page (1-based): its size times the scale its words are drawn at (the
+    median over its words of four letters or more that have one width in
+    it), or None."""
+    widths = collections.defaultdict(set)
+    for w, word in bbox_words(fig_pdf):
+        widths[word].add(round(w, 1))
+    scales = sorted(w / min(widths[word]) for w, word in bbox_words(slides_pdf, page)
+                    if len(word) >= 4 and len(widths.get(word, ())) == 1)
+    if not scales:
+        return None
+    s = scales[len(scales) // 2]
+    w, h = page_size(fig_pdf)
+    return w * s, h * s
+
+
 def point_pages(pg, ws):
     """{(week title, point title): the pages from the point's first frame
     to the next point's (or the week's quiz, or the next week)}."""
@@ -368,8 +423,10 @@ def main():
         with open(sys.argv[4], encoding="utf-8") as f:
             tex = tex_notes(f.read())[1]
         lines = set()
+        blocks_of = []
         for block in re.findall(r"\\begin\{verbatim\}\n(.*?)\\end\{verbatim\}", tex, re.S):
             lines.update(line.strip() for line in block.splitlines())
+            blocks_of.append([line.strip() for line in block.splitlines()])
         seen = 0
         for title, blocks in ws:
             for item in list_after(blocks, "Lecture notes") or []:
@@ -383,6 +440,13 @@ def main():
                         seen += 1
                         if el["c"][1] not in lines:
                             bad.append("%s, '%s': the command is not set as code: %s"
+                                       % (title, point_title(item), el["c"][1]))
+                        # what make (the default goal) does not build
+                        # comes after the make that does, in its block
+                        if el["c"][1].startswith("build/plain/") and not any(
+                                "make plain" in b[:b.index(el["c"][1])]
+                                for b in blocks_of if el["c"][1] in b):
+                            bad.append("%s, '%s': no `make plain` before %s on its frame"
                                        % (title, point_title(item), el["c"][1]))
         if seen == 0:
             bad.append("no command of the repository in any Show step of the notes")
@@ -421,10 +485,24 @@ def main():
                         if not words:
                             bad.append("%s: figure %s has no text to look for"
                                        % (name, sp["figure"]))
-                        if not any(not (words - collections.Counter(raw[i].split()))
-                                   and cap in unquote(pg[i]) for i in pages_of):
+                        on = [i for i in pages_of
+                              if not (words - collections.Counter(raw[i].split()))
+                              and cap in unquote(pg[i])]
+                        if not on:
                             bad.append("%s: figure %s is not drawn on its frames"
                                        % (name, sp["figure"]))
+                            continue
+                        # as large as the frame allows: its full height,
+                        # or its full width (a wide one)
+                        slides_pdf = os.path.join(root, "build", "slides.pdf")
+                        pw, ph = page_size(slides_pdf)
+                        size = drawn_size(slides_pdf, on[0] + 1, pdf)
+                        if not size or (size[0] < FIGURE_WIDE * pw
+                                        and size[1] < FIGURE_TALL * ph):
+                            bad.append("%s: figure %s is drawn %s pt, less than %.2f of "
+                                       "the frame's height high or %.2f of its width wide"
+                                       % (name, sp["figure"], size and "%.0f x %.0f" % size,
+                                          FIGURE_TALL, FIGURE_WIDE))
                     elif "include" in sp:
                         parts += 1
                         path = sp["include"]
@@ -446,6 +524,19 @@ def main():
                         if not any(want + head in layout[i] for i in pages_of):
                             bad.append("%s: %s lines %d-%d are not on its frames"
                                        % (name, path, a, b))
+                        # a point of a sentence or two for the class, no
+                        # Show block, and a few lines first after it: they
+                        # share its frame (docs/slides.lua's estimate
+                        # joins more; these surely fit)
+                        said = [x for x, lect in point_sentences(item) if not lect]
+                        if (sp is spans[0] and b - a + 1 <= SHARED_LINES and said
+                                and len(" ".join(said)) <= SHARED_CHARS
+                                and not any("\nShow\n" in raw[i] for i in pages_of)
+                                and not any(want + head in layout[i]
+                                            and squash(said[0]) in pg[i] for i in pages_of)):
+                            bad.append("%s: %d lines of %s on a frame apart from the "
+                                       "point's %d characters" % (name, b - a + 1, path,
+                                                                 len(" ".join(said))))
                     elif "run" in sp:
                         parts += 1
                         path = os.path.join(root, "build", "runs", sp["run"] + ".txt")
