@@ -47,9 +47,8 @@ function M.clone_blocks()
     }
   end
   return pandoc.read(
-    "You need the address of the sockstep repository. Your lecturer " ..
-    "or your course page gives it: this copy of the book was made " ..
-    "without one. Type it in place of `ADDRESS`:\n\n" ..
+    "You need the address of the sockstep repository: your lecturer " ..
+    "or your course page gives it. Type it in place of `ADDRESS`:\n\n" ..
     "```sh\ngit clone ADDRESS sockstep\ncd sockstep\n```\n\n" ..
     "If you were given the `sockstep` directory itself, just go into it.\n",
     "markdown").blocks
