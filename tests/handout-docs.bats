@@ -447,7 +447,7 @@ EOF
     run grep -c 'begin{Shaded}' <<<"$tex"
     assert_output 3
     # (pandoc wraps the caption's words: they are matched as one line)
-    run bash -c 'tr "\n" " " | grep -o -E "lines 1--(23|28) \(the whole file; grey lines and the parts named in italics are as in an earlier" | wc -l' <<<"$tex"
+    run bash -c 'tr "\n" " " | grep -o -E "lines 1--(23|28) \(the whole file; grey or in italics: as in an earlier" | wc -l' <<<"$tex"
     assert_output 2
     # b.c's own function is printed, and c.c's; fail()'s "perror(call);"
     # once, in a.c; the check's usage line in a.c and c.c.

@@ -85,9 +85,9 @@ local function listing_caption(path, first, last, total, whole, need, id,
   -- A plain program with lines printed before: the caption says what
   -- their grey means (seen_lines).
   if grey and referred then
-    where = where:gsub("%)$", "; grey lines and the parts named in italics are as in an earlier program)")
+    where = where:gsub("%)$", "; grey or in italics: as in an earlier program)")
   elseif referred then
-    where = where:gsub("%)$", "; the parts named in italics are as in an earlier program)")
+    where = where:gsub("%)$", "; in italics: as in an earlier program)")
   elseif grey then
     where = where:gsub("%)$", "; grey: as in an earlier program)")
   end
