@@ -355,7 +355,7 @@ PY
         total=$(awk 'END { print NR }' "$f")
         # (its caption may add what its grey lines, and the parts not
         # shown, are)
-        [ "$(grep -c -E "^${rel//./\\.}, lines 1–$total \(the whole file(; (grey|grey or not shown|not shown): as in an earlier program)?\)$" \
+        [ "$(grep -c -E "^${rel//./\\.}, lines 1–$total \(the whole file(; (grey|grey or in italics|in italics): as in an earlier program)?\)$" \
             "$BATS_FILE_TMPDIR/handout.txt")" -eq 1 ] ||
             { echo "not one whole listing of $rel" >&2; return 1; }
     done
@@ -416,7 +416,7 @@ for path in sorted(glob.glob(os.path.join(sys.argv[3], "lessons/plain/*.c"))):
     src = open(path, encoding="utf-8").read()
     caption = re.escape("%s, lines 1\u2013%d (the whole file" % (
         os.path.relpath(path, sys.argv[3]), len(src.splitlines()))) + \
-        r"(; (grey|grey or not shown|not shown): as in an earlier program)?\)"
+        r"(; (grey|grey or in italics|in italics): as in an earlier program)?\)"
     # The copy: the text after the caption, as many characters of it
     # (white space aside) as the file has, less the parts it names as
     # printed before ("lines 12-18 (fail(), as in server.c, page 7) not

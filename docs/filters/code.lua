@@ -85,9 +85,9 @@ local function listing_caption(path, first, last, total, whole, need, id,
   -- A plain program with lines printed before: the caption says what
   -- their grey means (seen_lines).
   if grey and referred then
-    where = where:gsub("%)$", "; grey or not shown: as in an earlier program)")
+    where = where:gsub("%)$", "; grey or in italics: as in an earlier program)")
   elseif referred then
-    where = where:gsub("%)$", "; not shown: as in an earlier program)")
+    where = where:gsub("%)$", "; in italics: as in an earlier program)")
   elseif grey then
     where = where:gsub("%)$", "; grey: as in an earlier program)")
   end
@@ -894,7 +894,10 @@ function M.include_code(el)
       from = r[2] + 1
     end
   end
-  if from < first then
+  -- On paper a mark of the lines from the file's start is left out: the
+  -- caption names the lines shown ("lines 294-346 of 400"), and a reader
+  -- took "lines 1-293 not shown" above them for a stray line.
+  if from < first and not (from == 1 and latex()) then
     blocks[#blocks + 1] = omission(from, first - 1)
     marks_first = 1
   end

@@ -200,28 +200,36 @@ function M.check_adds(div)
 end
 
 -- On paper, a section {.screen-only} is left out, with its subsections:
--- appendix H's lesson programs, which the paper does not print (the
--- HTML and the EPUB print them whole, each with its ::: adds). Its
--- anchor stays, so that links to it land in the appendix.
+-- appendix H's lesson programs, whose listings the paper does not print
+-- (the HTML and the EPUB print them whole). What stays is its note: a
+-- paragraph that starts with the heading's words in bold, run in, and
+-- goes on with the section's ::: adds ("Lesson 01's program. It asks
+-- each socket ..."). The heading was unnumbered in every edition, so
+-- the numbers of the sections stay the same. Its anchor stays too, so
+-- that links to it land on the note.
 function M.drop_screen_only(blocks)
-  local out, skip = pandoc.List(), nil
+  local out, skip, head = pandoc.List(), nil, nil
   for _, b in ipairs(blocks) do
     if b.t == "Header" and skip and b.level <= skip then
-      skip = nil
+      skip, head = nil, nil
     end
     if not skip and b.t == "Header" and b.classes:includes("screen-only") then
-      skip = b.level
-      -- Only its anchor stays, so that links to it land in the appendix.
-      out:insert(pandoc.RawBlock("latex",
-          "\\phantomsection\\hypertarget{" .. b.identifier .. "}{}\\label{" ..
-          b.identifier .. "}"))
-    elseif not skip then
+      skip, head = b.level, b
+    elseif skip then
+      if head and b.t == "Div" and b.classes:includes("adds") and
+        b.content[1] and b.content[1].t == "Para" then
+        local title = pandoc.List(head.content):clone()
+        title:insert(pandoc.Str("."))
+        local inl = pandoc.List({
+          pandoc.RawInline("latex", "\\phantomsection\\hypertarget{" ..
+            head.identifier .. "}{}\\label{" .. head.identifier .. "}"),
+          pandoc.Strong(title), pandoc.Space() })
+        inl:extend(b.content[1].content)
+        out:insert(pandoc.Para(inl))
+        head = nil
+      end
+    else
       out:insert(b)
-    end
-  end
-  for k, b in ipairs(out) do
-    if b.t == "Div" and b.classes:includes("adds-head") then
-      out[k] = pandoc.Para(b.content[1].content)
     end
   end
   return out
