@@ -63,7 +63,9 @@ them):
                                   (lines= pinned by sha1=, or function=;
                                   contains=: docs/listing.lua); at most
                                   MAX_LISTING lines, to be read at the
-                                  back of the room
+                                  back of the room (LARGE_LISTING short
+                                  lines in the text's own size), its
+                                  name right under it
 
 A link in the notes becomes its text (its target is in the manual, not
 here); HTML comments (the answers' test names) are dropped.
@@ -142,11 +144,15 @@ local figure_dir, book_sources, runs_dir = nil, pandoc.List(), nil
 -- beside the text's 14pt) to fit the frame.
 local MAX_LISTING = 14
 local SMALL_LISTING = 11
+-- One of LARGE_LISTING lines at most is set in the text's own size
+-- (\normalsize, 14pt): a few lines, read as easily as the sentences.
+local LARGE_LISTING = 7
 -- The widest line of code a frame holds in each size, in characters
 -- (Latin Modern Typewriter, the line numbers beside): wider, a size
 -- smaller; wider than the last, the build stops.
 local LISTING_SIZES = {
-    { size = "\\small", chars = 64 },
+    { size = "\\normalsize", chars = 52, most = LARGE_LISTING },
+    { size = "\\small", chars = 64, most = SMALL_LISTING },
     { size = "\\footnotesize", chars = 72 },
     { size = "\\scriptsize", chars = 84 },
 }
@@ -332,8 +338,8 @@ local function listing_frame(title, el)
         widest = math.max(widest, utf8.len(l))
     end
     local size
-    for k, s in ipairs(LISTING_SIZES) do
-        if widest <= s.chars and (k > 1 or last - first + 1 <= SMALL_LISTING) then
+    for _, s in ipairs(LISTING_SIZES) do
+        if widest <= s.chars and last - first + 1 <= (s.most or MAX_LISTING) then
             size = s.size
             break
         end
@@ -348,7 +354,7 @@ local function listing_frame(title, el)
              blocks = pandoc.List({
         pandoc.RawBlock("latex", "\\begingroup" .. size),
         code,
-        pandoc.RawBlock("latex", "\\endgroup\\vfill{\\small\\centering"),
+        pandoc.RawBlock("latex", "\\endgroup\\smallskip{\\small\\centering"),
         pandoc.Plain({ pandoc.Code(where) }),
         pandoc.RawBlock("latex", "\\par}"),
     }) }
@@ -396,7 +402,7 @@ local function run_frame(title, el)
     -- lines, the size of the text)
     local size = widest <= 56 and last - first < 8 and "\\normalsize" or nil
     for _, sz in ipairs(size and {} or LISTING_SIZES) do
-        if widest <= sz.chars + 4 then
+        if widest <= sz.chars + 4 and last - first + 1 <= (sz.most or MAX_LISTING) then
             size = sz.size
             break
         end
@@ -409,7 +415,7 @@ local function run_frame(title, el)
              blocks = pandoc.List({
         pandoc.RawBlock("latex", "\\begingroup" .. size),
         pandoc.CodeBlock(part),
-        pandoc.RawBlock("latex", "\\endgroup\\vfill{\\small\\centering"),
+        pandoc.RawBlock("latex", "\\endgroup\\smallskip{\\small\\centering"),
         pandoc.Plain({ pandoc.Str("From"), pandoc.Space(), pandoc.Str("a"),
             pandoc.Space(), pandoc.Str("run:"), pandoc.Space(), pandoc.Code(command) }),
         pandoc.RawBlock("latex", "\\par}"),

@@ -102,3 +102,43 @@ check() {
     assert_success
     assert_line --regexp '^Page size: +453\.[0-9]+ x 255\.[0-9]+ pts$'
 }
+
+@test "slides: a short listing is set in the text's size, its name right under it" {
+    # docs/slides.lua: a listing of 7 lines at most, none wider than 52
+    # characters (less their shared indent), in \normalsize, the text's
+    # 14pt; a longer or wider one smaller. Each listing's name
+    # ("PATH, lines A-B") follows it at a \smallskip, not pushed down the
+    # frame by a \vfill.
+    run "$PYTHON" - "$ROOT" <<'PY'
+import re, sys
+root = sys.argv[1]
+tex = open(root + "/build/slides/slides.tex", encoding="utf-8").read()
+notes = open(root + "/docs/manual-weeks.md", encoding="utf-8").read()
+blocks = re.findall(
+    r"\\begingroup\\(\w+)\n\n\\begin\{Shaded\}\n\\begin\{Highlighting\}\[numbers=left,"
+    r",firstnumber=\d+,\]\n.*?\\end\{Highlighting\}\n\\end\{Shaded\}\n\n"
+    r"\\endgroup(\\\w+)\{\\small\\centering\n\n\\texttt\{(.*?),\\ lines\\ (\d+)\u2013(\d+)\}",
+    tex, re.S)
+named = len(re.findall(r"\[\]\{\.slide include=", notes))
+if len(blocks) != named:
+    print("%d listings found in slides.tex, %d named in the notes" % (len(blocks), named))
+large = 0
+for size, skip, path, a, b in blocks:
+    a, b = int(a), int(b)
+    lines = open(root + "/" + path, encoding="utf-8").read().split("\n")[a - 1:b]
+    indent = min(len(l) - len(l.lstrip(" ")) for l in lines if l.strip())
+    widest = max(len(l[indent:]) for l in lines)
+    want = "normalsize" if b - a + 1 <= 7 and widest <= 52 else None
+    if want and size != want:
+        print("%s %d-%d: %d lines, %d wide, set \\%s, not \\%s" % (path, a, b, b - a + 1, widest, size, want))
+    if not want and size == "normalsize":
+        print("%s %d-%d: %d lines, %d wide, set \\normalsize" % (path, a, b, b - a + 1, widest))
+    large += size == "normalsize"
+    if skip != "\\smallskip":
+        print("%s %d-%d: its name after %s, not right under it" % (path, a, b, skip))
+if large == 0:
+    print("no listing in the text's size")
+PY
+    assert_success
+    assert_output ""
+}
