@@ -381,9 +381,10 @@ EOF
 
 @test "handout: a whole plain program names, on paper, a part printed before, with its lines and page" {
     # a.c prints fail(), the check of the command line and the escaped
-    # print whole. b.c, {.brief} (Part II), has fail() and the check the
-    # same, and a function of its own: on paper it names fail() and the
-    # check. c.c, not brief (Part I), has fail(), the same function as b.c,
+    # print whole. b.c, {.brief} (Part II), has fail(), the check and the
+    # escaped print the same, and a function of its own: on paper it names
+    # fail(), and the check and the escaped print in one line (they follow
+    # each other in a.c too). c.c, not brief (Part I), has fail(), the same function as b.c,
     # the check and the escaped print: it names fail() and the escaped
     # print, and prints the check (main's own lines stay in a chapter's
     # program). Each named part takes in the empty lines around it, and
@@ -408,8 +409,8 @@ EOF
         'int main(int argc, char *argv[])' '{' "${check[@]}" "${loop[@]}" \
         '    return 0;' '}' >"$t/lessons/plain/a.c"
     printf '%s\n' '#include <stdio.h>' '#include <stdlib.h>' '' "${fail[@]}" '' \
-        "${twice[@]}" '' 'int main(int argc, char *argv[])' '{' "${check[@]}" '' \
-        '    return twice(0);' '}' >"$t/lessons/plain/b.c"
+        "${twice[@]}" '' 'int main(int argc, char *argv[])' '{' "${check[@]}" \
+        "${loop[@]}" '' '    return twice(0);' '}' >"$t/lessons/plain/b.c"
     printf '%s\n' '#include <stdio.h>' '#include <stdlib.h>' '' "${fail[@]}" '' \
         "${twice[@]}" '' 'int main(int argc, char *argv[])' '{' "${check[@]}" '' \
         "${loop[@]}" '    return twice(0);' '}' >"$t/lessons/plain/c.c"
@@ -424,15 +425,15 @@ EOF
     run grep -o 'SSreferral{.*not shown}' <<<"$tex"
     assert_equal "${#lines[@]}" 4
     assert_line --index 0 'SSreferral{9}{lines 3\textendash{}9 (fail(), as in a.c, lines 4\textendash{}8, page \pageref{SSplainplainfilealine4}) not shown}'
-    assert_line --index 1 'SSreferral{21}{lines 17\textendash{}21 (the check of the command line, as in a.c, lines 12\textendash{}15, page \pageref{SSplainplainfilealine12}) not shown}'
+    assert_line --index 1 'SSreferral{26}{lines 17\textendash{}26 (the check of the command line and the escaped print, as in a.c, lines 12\textendash{}20, page \pageref{SSplainplainfilealine12}) not shown}'
     assert_line --index 2 'SSreferral{9}{lines 3\textendash{}9 (fail(), as in a.c, lines 4\textendash{}8, page \pageref{SSplainplainfilealine4}) not shown}'
     assert_line --index 3 'SSreferral{26}{lines 21\textendash{}26 (the escaped print, as in a.c, lines 16\textendash{}20, page \pageref{SSplainplainfilealine16}) not shown}'
     # Their numbers are left blank, the first and the last of each part
     # (fvextra sets a line's number after its text, where \SSreferral has
-    # set the counter to the last): b.c's 3, 9, 17, 21; c.c's 3, 9, 21, 26.
+    # set the counter to the last): b.c's 3, 9, 17, 26; c.c's 3, 9, 21, 26.
     run grep -o 'gdef.SSblanklines{[0-9,]*}' <<<"$tex"
     assert_equal "${#lines[@]}" 4
-    assert_line --index 0 'gdef\SSblanklines{,3,9,17,21,}'
+    assert_line --index 0 'gdef\SSblanklines{,3,9,17,26,}'
     assert_line --index 2 'gdef\SSblanklines{,3,9,21,26,}'
     grep -q 'label{plain-file-a}' <<<"$tex"
     # Every line a.c prints has its label, once; b.c's printed lines have

@@ -356,20 +356,17 @@ end
 -- The parts of a plain program that a reader types the same in every
 -- program, each a list { first, last, name }: each function at the left
 -- margin but main() (from the comment right above it to its closing
--- "}"), and either the escaped print of the bytes received (a loop
--- marked "/* escaped:", with the lines of its body: a Part I program)
--- or, WITH_CHECK, the check of the command line (an "if" whose block
--- prints "usage:", to the "}" under it: a Part II program, {.brief}).
--- A Part I chapter keeps its main() whole, the check with it; Part II
--- names what {.brief} named before this change (naming
--- its escaped prints too moved a short excerpt of lesson 18 whole to
--- the next page, leaving more than a fifth of a page blank).
+-- "}"), the escaped print of the bytes received (a loop marked
+-- "/* escaped:", with the lines of its body), and, WITH_CHECK, the check
+-- of the command line (an "if" whose block prints "usage:", to the "}"
+-- under it: a Part II program, {.brief}). A Part I chapter keeps its
+-- main()'s check, as part of the main() it teaches.
 local function units(lines, with_check)
   local out, i = {}, 1
   while i <= #lines do
     local fn = lines[i]:match("^static [%w_ %*]-([%a_][%w_]*)%(")
     local check = with_check and lines[i]:match("^(%s+)if %(")
-    local loop = not with_check and lines[i]:find("/* escaped:", 1, true) and
+    local loop = lines[i]:find("/* escaped:", 1, true) and
       lines[i]:match("^(%s*)")
     if fn then
       local j = i
