@@ -63,6 +63,20 @@ def is_open(fd):
         return False
 
 
+def recv_or_waits(sock, n, label):
+    """Print LABEL and what one recv(N) returns, or "waits" when nothing
+    comes in half a second. Used only where the peer is still open and
+    sends nothing more, so nothing can come: a slow machine prints
+    "waits" too, the true answer; bytes or an end would be a wrong one,
+    and show. The socket's own limit (LIMIT) is put back after."""
+    sock.settimeout(0.5)
+    try:
+        print(label + ":", sock.recv(n))
+    except socket.timeout:
+        print(label + ": waits")
+    sock.settimeout(LIMIT)
+
+
 def q_lowest_fd():
     # Every descriptor below the first socket's is taken (0, 1 and 2 in a
     # plain shell: the first socket is 3), and the next socket takes the
@@ -532,11 +546,7 @@ def q_recv_small():
         time.sleep(0.01)
     print("recv(4):", a.recv(4))
     print("recv(4) again:", a.recv(4))
-    a.settimeout(0.5)
-    try:
-        print("a third recv(), the client still open:", a.recv(4))
-    except socket.timeout:
-        print("a third recv(), the client still open: waits")
+    recv_or_waits(a, 4, "a third recv(), the client still open")
 
 
 def q_client_closes_first():
@@ -625,13 +635,8 @@ def q_fork_parent_holds():
         os._exit(0)
     os.waitpid(pid, 0)  # the child has closed its copy, and ended
     print("client reads:", c.recv(100))
-    c.settimeout(0.5)
-    try:
-        print("then, the parent's copy open:", c.recv(100))
-    except socket.timeout:
-        print("then, the parent's copy open: waits")
+    recv_or_waits(c, 100, "then, the parent's copy open")
     a.close()
-    c.settimeout(LIMIT)
     print("once the parent closes it:", c.recv(100))
 
 
