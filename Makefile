@@ -205,9 +205,13 @@ test:
 	@$(MAKE) $(BUILD_JOBS) all
 	tests/run $(TESTS)
 
+# TESTS_ALL_SKIP: files make test-all leaves out (none unless given).
+# .ci/run leaves out those make test-sanitize runs next (SAN_TESTS).
+TESTS_ALL_SKIP ?=
 test-all:
 	@$(MAKE) $(BUILD_JOBS) all
-	SOCKSTEP_TEST_ALL=1 tests/run
+	SOCKSTEP_TEST_ALL=1 tests/run $(if $(strip $(TESTS_ALL_SKIP)),$(filter-out \
+	    $(TESTS_ALL_SKIP),$(wildcard tests/*.bats)))
 
 # The same suite with one busy-loop process per core beside it the whole
 # time (tests/busy): it must pass so too.

@@ -24,14 +24,15 @@ load hostile/common
 #
 # SOCKSTEP_BUILT_ALONE=1 (.ci/run sets it) skips these: CI builds every
 # lesson that same way, one cc command each, by gcc and by clang,
-# narrated and plain, with more warnings (-Wmissing-prototypes) and the
-# optimizer's on top (build-gcc-O2, build-clang-others, and the
-# sanitizer build for clang's narrated one), so the syntax-only builds
-# here would prove nothing new there.
+# narrated and plain, with more warnings (-Wmissing-prototypes): gcc's
+# narrated build is the default one (make all), clang's the sanitizer
+# build at -O2, the plain ones at -O2 (build-gcc-O2-cover,
+# build-clang-others), so the syntax-only builds here would prove
+# nothing new there.
 builds_alone() {
     local src cc plain out jobs=() pids=() n=0 bad=0
     if [[ -n "${SOCKSTEP_BUILT_ALONE:-}" ]]; then
-        skip "CI builds each lesson alone by gcc and clang at -O2 (SOCKSTEP_BUILT_ALONE)"
+        skip "CI builds each lesson alone by gcc and clang (SOCKSTEP_BUILT_ALONE)"
     fi
     for src in "$ROOT/lessons/$1"/*.c; do
         for cc in gcc clang; do
