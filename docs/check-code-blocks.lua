@@ -19,6 +19,8 @@ Reports, one line each on stderr, then exits 1 if there was any:
     part), lines= outside the file, function= naming no function of the
     file, contains= naming a string that is not in the included lines;
     the same for lines named in running text, []{include=PATH lines=...}
+  - an excerpt (lines= or function=) of a Part II lesson program, in a
+    Part II chapter, with a say() or heading() in it, without {.quiet}
   - run=, lines=, function= or contains= where they mean nothing
   - a shell or Python line in a code block longer than 80 characters, or
     a command in running text (`build/...`, `nc ...`) longer than 60: a
@@ -146,6 +148,24 @@ local function check_include(el)
       if want ~= "" and not part:find(want, 1, true) then
         report('include="' .. path .. '" contains="' .. must .. '": "' .. want ..
           '" is not in the included lines any more')
+      end
+    end
+  end
+  -- A Part II chapter's excerpt shows the code as a student's own program
+  -- has it: a part of a lesson program with say() or heading() in it
+  -- takes {.quiet}, which leaves them out (include.lua).
+  local function part_2(s)
+    return s:match("^1%d%-") or s:match("^20%-")
+  end
+  if el.tag == "CodeBlock" and (el.attributes["lines"] or fn) and
+      part_2(file:match("([^/]*)$")) and part_2(path:match("^lessons/(.*)$")) and
+      not el.classes:includes("quiet") then
+    local narr = listing.narration_lines(lines)
+    for i = first, last do
+      if narr[i] then
+        report('include="' .. path .. '" ' .. first .. "-" .. last .. ": line " .. i ..
+          " narrates (say(), heading()): a Part II excerpt takes {.quiet}")
+        break
       end
     end
   end

@@ -29,6 +29,12 @@ from docs/python/):
   ```
       a part: the definition of the function echo(), from its first line
       (at the left margin) to the "}" that ends it at the left margin
+  ```{.c .quiet include="lessons/11-dual-stack/server.c" lines="79-93" ...}
+  ```
+      a part without the lesson's narration: each stretch of say() and
+      heading() statements in it is left out, marked ("lines 84-87
+      (narration) not shown"), so that a Part II excerpt shows the code
+      as a student's own program has it; a part with none stops the build
   ```{.python include="docs/python/05_connect.py"}
   ```
       a Python equivalent (tests/python.bats runs it against the lessons)

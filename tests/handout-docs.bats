@@ -641,6 +641,58 @@ EOF
     assert_line --index 3 --regexp '-7" class="narration"$'
 }
 
+@test "handout: a {.quiet} part leaves out each say() and heading(), marked, and keeps the numbers" {
+    local t="$BATS_TEST_TMPDIR/tree" md F pin
+    F=$(printf '\140\140\140') # a code fence
+    one_lesson_tree "$t" <<'EOF'
+int main(void)
+{
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    say("one (of %d", 2,
+        "two)",
+        3);
+    heading("next");
+    if (fd == -1)
+        return 1;
+    say("three");
+    return close(fd);
+}
+EOF
+    md="$t/t.md"
+    pin=$(sed -n 3,12p "$t/lessons/99-x/x.c" | head -c -1 | sha1sum | cut -c1-8)
+    printf '# Lesson 01: x {#lesson-01}\n\n%s{.c .quiet include="lessons/99-x/x.c" lines="3-12" sha1="%s"}\n%s\n' \
+        "$F" "$pin" "$F" >"$md"
+    cd "$t"
+    run pandoc "$md" --lua-filter "$ROOT/docs/include.lua" -t plain
+    assert_success
+    refute_output --partial 'say('
+    refute_output --partial 'heading('
+    assert_output --partial 'lines 4–7 (narration) not shown'
+    assert_output --partial 'line 10 (narration) not shown'
+    assert_output --partial 'return close(fd);'
+    # The code after each mark keeps the file's own numbers.
+    run pandoc "$md" --lua-filter "$ROOT/docs/include.lua" -t native
+    assert_output --regexp '"startFrom" *, *"8"'
+    assert_output --regexp '"startFrom" *, *"11"'
+    # A part with no narration to leave out stops the build.
+    pin=$(sed -n 8,9p "$t/lessons/99-x/x.c" | head -c -1 | sha1sum | cut -c1-8)
+    printf '# Lesson 01: x {#lesson-01}\n\n%s{.c .quiet include="lessons/99-x/x.c" lines="8-9" sha1="%s"}\n%s\n' \
+        "$F" "$pin" "$F" >"$md"
+    run pandoc "$md" --lua-filter "$ROOT/docs/include.lua" -t plain
+    assert_failure
+    assert_output --partial '{.quiet}: no say() or heading() in them'
+    # A Part II chapter's excerpt with narration in it and no {.quiet}
+    # fails the check.
+    local dir="$BATS_TEST_TMPDIR/q"
+    spoil "$dir" lessons/16-http.md
+    run "$ROOT/docs/check-code-blocks.sh" "$dir/docs"
+    assert_success
+    sed -i 's/{\.c \.quiet include=/{.c include=/' "$dir/docs/lessons/16-http.md"
+    run "$ROOT/docs/check-code-blocks.sh" "$dir/docs"
+    assert_failure 1
+    assert_output --partial 'narrates (say(), heading()): a Part II excerpt takes {.quiet}'
+}
+
 @test "handout: no line of prose that starts with a number and a dot becomes a numbered list" {
     # Markdown takes a line that starts "3. " in a paragraph of a list
     # item for a new list, numbered from 3: "got / 3. The second frame"

@@ -754,7 +754,7 @@ function M.include_code(el)
   end
   for _, c in ipairs(el.classes) do
     if not C_CLASSES[c] and c ~= lang and c ~= "numberLines" and c ~= "python" and
-        c ~= "whole" and c ~= "folded" and c ~= "brief" then
+        c ~= "whole" and c ~= "folded" and c ~= "brief" and c ~= "quiet" then
       classes[#classes + 1] = c
     end
   end
@@ -813,6 +813,34 @@ function M.include_code(el)
   end
   -- The lines that only narrate (say(), heading()), set in grey.
   local file_narration = lang == "c" and listing.narration_lines(lines) or {}
+  -- {.quiet}: a part of a lesson program as a student's own program has
+  -- it, each stretch of say() and heading() statements left out and
+  -- marked ("lines 84-87 (narration) not shown"), so that every number
+  -- stays the file's own. A part with nothing to leave out stops the
+  -- build: the class would promise what the listing does not do.
+  if el.classes:includes("quiet") then
+    if lang ~= "c" or whole or show_all then
+      fail('include="' .. path .. '" {.quiet}: only a part (lines= or ' ..
+        "function=) of a C file")
+    end
+    local n, i = 0, first
+    while i <= last do
+      if file_narration[i] then
+        local j = i
+        while j < last and file_narration[j + 1] do
+          j = j + 1
+        end
+        skip[i] = { i, j, "narration" }
+        n, i = n + 1, j + 1
+      else
+        i = i + 1
+      end
+    end
+    if n == 0 then
+      fail('include="' .. path .. '" ' .. range_text(first, last) ..
+        " {.quiet}: no say() or heading() in them to leave out")
+    end
+  end
   -- In a whole plain program, the lines printed before in another are
   -- grey too, their calls not marked: the marks are for what is new.
   local file_seen, referred, unit_labels = {}, false, {}
