@@ -51,7 +51,12 @@ them):
                                   pictures/NAME.excerpt.pdf, the part the
                                   book shows), as large as the frame allows,
                                   beside or under it the first sentence
-                                  of its caption
+                                  of its caption; a picture of a run in
+                                  the pieces mk/slides.mk cut it in, a
+                                  frame each ("(cont.)"), all at one size;
+                                  a diagram the frame's height keeps small
+                                  on a plain frame of its own (no title
+                                  or foot: the title over its caption)
   []{.slide include="lessons/plain/accept.c" lines="40-52" sha1="..."
      contains="accept("}          a frame of its own after the point's:
                                   (or under the point's text, on its
@@ -138,6 +143,9 @@ local listing = dofile((PANDOC_SCRIPT_FILE:match("^(.*/)") or "./") ..
 -- Set from the metadata (mk/slides.mk): where the book's build put its
 -- figures for paper, and the book's Markdown files, where their ids are.
 local figure_dir, book_sources, runs_dir = nil, pandoc.List(), nil
+-- Where mk/slides.mk cut each picture of a run in pieces for the slides
+-- (-M slide-pictures: NAME.pieces, the pieces' names, one a line).
+local slide_pictures = nil
 
 -- An excerpt longer than this is not read from the back of a room; one
 -- longer than SMALL_LISTING is set a size smaller (\footnotesize, 11pt
@@ -173,6 +181,13 @@ local COLUMN_GAP = 0.02
 local TITLE_LINE = 0.10
 local CAPTION_LINE = 0.07
 local CAPTION_CHARS_PER_LINE = 86
+-- The caption's column beside the pieces of a picture of a run, at
+-- least.
+local PIECE_COLUMN = 0.27
+-- A plain frame's room for a figure (no title, no foot), of \textheight,
+-- under a line's space at its top (without it the column's first line
+-- was above the page): at 1.10 the TCP call sequence ran over by 2 pt.
+local PLAIN_HEIGHT = 1.07
 -- A frame title's characters on one line, for a figure's room: not the
 -- body's short estimate (TITLE_CHARS_PER_LINE), which took a tenth of
 -- the height off two figures whose titles of 42 and 44 characters are
@@ -205,7 +220,29 @@ local function book_figure(id)
                         "(make handout draws the book's figures)")
                 end
                 local first = cap:match("^(.-[.?!])%s") or cap
-                return file, first
+                -- A picture of a run, on the slides in the pieces
+                -- mk/slides.mk cut it in (each a frame); a diagram whole.
+                local pieces = pandoc.List()
+                if pic then
+                    local list = slide_pictures and
+                        read_file(slide_pictures .. "/" .. pic .. ".pieces")
+                    if not list then
+                        fail("figure " .. id .. ": no " .. tostring(slide_pictures) ..
+                            "/" .. pic .. ".pieces (mk/slides.mk cuts the " ..
+                            "pictures of runs for the slides)")
+                    end
+                    for svg in list:gmatch("[^\n]+") do
+                        local piece = svg:gsub("%.svg$", ".pdf")
+                        if not read_file(piece) then
+                            fail("figure " .. id .. ": no " .. piece)
+                        end
+                        pieces:insert(piece)
+                    end
+                end
+                if #pieces == 0 then
+                    pieces:insert(file)
+                end
+                return file, first, pieces
             end
         end
     end
@@ -225,22 +262,56 @@ local function aspect(file)
     return (tonumber(x1) - tonumber(x0)) / (tonumber(y1) - tonumber(y0))
 end
 
--- The frame of a book's figure, under the point's title, as large as
+local function cont(title)
+    local t = title:clone()
+    t:insert(pandoc.Space())
+    t:insert(pandoc.Str("(cont.)"))
+    return t
+end
+
+-- The frames of a book's figure, under the point's title, as large as
 -- the frame allows, its caption beside it or under it (FIGURE_HEIGHT).
-local function figure_frame(title, id)
-    local file, caption = book_figure(id)
+-- A picture of a run taller than a frame holds at a size to be read is
+-- in pieces (mk/slides.mk), one a frame, each at the same size, the
+-- caption beside the first.
+local function figure_frames(title, id)
+    local file, caption, pieces = book_figure(id)
     local cap = pandoc.read(caption, "markdown").blocks[1].content
-    local title_lines = math.ceil(utf8.len(stringify(title)) / FIGURE_TITLE_CHARS)
-    local ratio = aspect(file) or fail("figure " .. id .. ": no /MediaBox in " .. file)
-    local graphic = function(width, height)
+    -- (the title of the pieces after the first, "(cont.)" after it, may
+    -- take two lines: all are drawn at the size that leaves room for it)
+    local title_lines = math.ceil(utf8.len(stringify(#pieces > 1 and cont(title) or title))
+        / FIGURE_TITLE_CHARS)
+    -- the tallest piece (the least width over height) sets the size
+    local ratio
+    for _, piece in ipairs(pieces) do
+        local r = aspect(piece) or fail("figure " .. id .. ": no /MediaBox in " .. piece)
+        ratio = math.min(ratio or r, r)
+    end
+    local graphic = function(f, width, height)
         return "\\includegraphics[" ..
             string.format("width=%.3f\\linewidth,height=%.3f", width, height) ..
-            "\\textheight,keepaspectratio]{" .. file .. "}"
+            "\\textheight,keepaspectratio]{" .. f .. "}"
     end
     local room = FIGURE_HEIGHT - TITLE_LINE * (title_lines - 1)
+    -- A diagram that the room's height, not the frame's width, keeps
+    -- small (the TCP call sequence: 14 rows of calls) gets a frame of its
+    -- own at full height (plain: no title, no foot; PLAIN_HEIGHT of the
+    -- text's height), the point's title over the caption beside it.
+    local plain = false
+    if #pieces == 1 then
+        local w = math.min(1 - CAPTION_COLUMN - COLUMN_GAP, ratio * room / TEXT_ASPECT)
+        local under = math.min(room - CAPTION_LINE *
+            (math.ceil(utf8.len(caption) / CAPTION_CHARS_PER_LINE) + 1), TEXT_ASPECT / ratio)
+        if w < 1 - CAPTION_COLUMN - COLUMN_GAP and w * TEXT_ASPECT / ratio >= under then
+            plain = true
+            room = PLAIN_HEIGHT
+        end
+    end
     -- Beside: the figure's width at the room's full height, a fraction
-    -- of the text's width, at most what leaves the caption its column.
-    local widest = 1 - CAPTION_COLUMN - COLUMN_GAP
+    -- of the text's width, at most what leaves the caption its column
+    -- (a wider one for pieces).
+    local column = #pieces > 1 and PIECE_COLUMN or CAPTION_COLUMN
+    local widest = 1 - column - COLUMN_GAP
     local side_w = math.min(widest, ratio * room / TEXT_ASPECT)
     local side_h = side_w * TEXT_ASPECT / ratio
     -- Under: the caption's lines off the height, and a line's space
@@ -249,28 +320,42 @@ local function figure_frame(title, id)
     local cap_lines = math.ceil(utf8.len(stringify(cap)) / CAPTION_CHARS_PER_LINE)
     local under_room = room - CAPTION_LINE * (cap_lines + 1)
     local under_h = math.min(under_room, TEXT_ASPECT / ratio)
-    local blocks
-    if side_h >= under_h then
-        local cap_w = 1 - side_w - COLUMN_GAP
-        blocks = pandoc.List({
-            pandoc.RawBlock("latex", "\\begin{columns}[T,onlytextwidth]" ..
-                string.format("\\begin{column}{%.3f\\textwidth}", side_w) ..
-                "\\centering" .. graphic(1, room) .. "\\end{column}" ..
-                string.format("\\begin{column}{%.3f\\textwidth}", cap_w) ..
-                "\\footnotesize\\raggedright"),
-            pandoc.Plain(cap),
-            pandoc.RawBlock("latex", "\\end{column}\\end{columns}"),
-        })
-    else
-        blocks = pandoc.List({
+    local frames = pandoc.List()
+    if #pieces == 1 and side_h < under_h then
+        frames:insert({ title = title, blocks = pandoc.List({
             pandoc.RawBlock("latex", "\\begingroup\\centering" ..
-                graphic(1, under_room) .. "\\par\\endgroup"),
+                graphic(file, 1, under_room) .. "\\par\\endgroup"),
             pandoc.RawBlock("latex", "\\vfill{\\footnotesize\\centering"),
             pandoc.Plain(cap),
             pandoc.RawBlock("latex", "\\par}"),
-        })
+        }) })
+        return frames
     end
-    return { title = title, blocks = blocks }
+    local cap_w = 1 - side_w - COLUMN_GAP
+    for k, piece in ipairs(pieces) do
+        local blocks = pandoc.List({
+            pandoc.RawBlock("latex", "\\begin{columns}[T,onlytextwidth]" ..
+                string.format("\\begin{column}{%.3f\\textwidth}", side_w) ..
+                "\\centering" .. graphic(piece, 1, room) .. "\\end{column}" ..
+                string.format("\\begin{column}{%.3f\\textwidth}", cap_w) ..
+                "\\footnotesize\\raggedright"),
+        })
+        if k == 1 then
+            blocks:insert(pandoc.Plain(cap))
+        end
+        blocks:insert(pandoc.RawBlock("latex", "\\end{column}\\end{columns}"))
+        if plain then
+            -- the title, at the column's head, in the title's colour
+            blocks:insert(2, pandoc.RawBlock("latex",
+                "{\\small\\usebeamercolor[fg]{frametitle}\\bfseries"))
+            blocks:insert(3, pandoc.Para(title))
+            blocks:insert(4, pandoc.RawBlock("latex", "\\par}\\medskip"))
+            blocks:insert(1, pandoc.RawBlock("latex", "\\vspace*{\\baselineskip}"))
+        end
+        frames:insert({ title = plain and pandoc.List() or k == 1 and title or cont(title),
+                        classes = plain and { "plain" } or nil, blocks = blocks })
+    end
+    return frames
 end
 
 -- The frame of lines of a lesson file, named as the book names them.
@@ -562,12 +647,6 @@ local function frame_blocks(expl, show_code, notes, show_notes)
     return blocks
 end
 
-local function cont(title)
-    local t = title:clone()
-    t:insert(pandoc.Space())
-    t:insert(pandoc.Str("(cont.)"))
-    return t
-end
 
 -- plain_items(items): a list's items (each a list of blocks), each
 -- block's inlines made plain (plain_inlines), for a frame's list.
@@ -737,7 +816,8 @@ local function point_frames(inlines, week)
     for k, el in ipairs(shown) do
         local f
         if el.attributes["figure"] then
-            f = figure_frame(title, el.attributes["figure"])
+            frames:extend(figure_frames(title, el.attributes["figure"]))
+            goto next_shown
         elseif el.attributes["include"] then
             f = listing_frame(title, el)
         elseif el.attributes["run"] then
@@ -758,6 +838,7 @@ local function point_frames(inlines, week)
         else
             frames:insert(f)
         end
+        ::next_shown::
     end
     return frames
 end
@@ -899,7 +980,7 @@ local function week_slides(title, blocks)
             fail(week .. ": a lecture point that is not one paragraph")
         end
         for _, f in ipairs(point_frames(item[1].content, week)) do
-            out:extend(frame(f.title, f.blocks))
+            out:extend(frame(f.title, f.blocks, f.classes))
         end
     end
     if quiz then
@@ -916,6 +997,8 @@ function Pandoc(doc)
         or "build/handout"
     runs_dir = doc.meta["runs-dir"] and stringify(doc.meta["runs-dir"])
         or "build/runs"
+    slide_pictures = doc.meta["slide-pictures"] and stringify(doc.meta["slide-pictures"])
+        or "build/slides/pictures"
     for f in stringify(doc.meta["book-sources"] or ""):gmatch("%S+") do
         book_sources:insert(f)
     end

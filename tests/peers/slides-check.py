@@ -32,7 +32,9 @@ WHAT is one of:
             of that point: a page among the point's holds every word of the
             figure's own text (pdftotext of the PDF the book's build drew
             for it, found here from the book's Markdown), as many times as
-            the figure has it, and the first words of its caption, drawn
+            the figure has it (a picture of a run, which the slides cut
+            in pieces, a frame each: that page and the point's after it),
+            and the first words of its caption, drawn
             FIGURE_TALL of the frame's height high or FIGURE_WIDE of its
             width wide at least (its words' widths against the figure's
             PDF's, pdftotext -bbox); and
@@ -72,6 +74,12 @@ import sys
 # and foot, or the text's width.
 FIGURE_TALL = 0.72
 FIGURE_WIDE = 0.85
+# And its words at least this high (pt, the median of the boxes
+# pdftotext -bbox gives them, about 1.2 times their type's size) on each
+# of its frames: 15 pt type, 0.92 of the frame's height high, was
+# 5.6 pt (the TCP call sequence); a run's picture on one frame, 3.7 to
+# 6.4 pt; in pieces, 7.5 pt.
+FIGURE_TYPE = 6.5
 
 # A point's text for the class at most this long and lines of a lesson at
 # most this many after it: on one frame.
@@ -285,6 +293,15 @@ def bbox_words(pdf, page=None):
         out)]
 
 
+def word_heights(pdf, page, wanted):
+    """Heights of the boxes of the words in WANTED on a PDF's page."""
+    out = subprocess.run(["pdftotext", "-bbox", "-f", str(page), "-l", str(page), pdf, "-"],
+                         capture_output=True, text=True, check=True).stdout
+    return [float(y1) - float(y0) for y0, y1, w in re.findall(
+        r'<word xMin="[\d.]+" yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">([^<]*)</word>',
+        out) if html.unescape(w) in wanted]
+
+
 def page_size(pdf):
     """(width, height) in pt of a PDF's first page."""
     out = subprocess.run(["pdfinfo", pdf], capture_output=True, text=True,
@@ -485,9 +502,13 @@ def main():
                         if not words:
                             bad.append("%s: figure %s has no text to look for"
                                        % (name, sp["figure"]))
+                        # (a picture of a run in pieces, a frame each:
+                        # its caption's page and the point's after it)
                         on = [i for i in pages_of
-                              if not (words - collections.Counter(raw[i].split()))
-                              and cap in unquote(pg[i])]
+                              if cap in unquote(pg[i])
+                              and not (words - sum((collections.Counter(raw[j].split())
+                                                    for j in pages_of if j >= i),
+                                                   collections.Counter()))]
                         if not on:
                             bad.append("%s: figure %s is not drawn on its frames"
                                        % (name, sp["figure"]))
@@ -503,6 +524,23 @@ def main():
                                        "the frame's height high or %.2f of its width wide"
                                        % (name, sp["figure"], size and "%.0f x %.0f" % size,
                                           FIGURE_TALL, FIGURE_WIDE))
+                        # and its text large enough to be read: on each
+                        # frame from there that draws its words (those of
+                        # three letters or more, but the frame's own: the
+                        # title's, the point's and the caption's)
+                        said = " ".join([point_title(item), caption] +
+                                        [x for x, _ in point_sentences(item)])
+                        own = {w for w in words if len(w) >= 3
+                               and w not in said.replace("`", " ").split()}
+                        for j in [j for j in pages_of if j >= on[0]]:
+                            hs = sorted(word_heights(slides_pdf, j + 1, own))
+                            if len(hs) < 5:
+                                continue
+                            if hs[len(hs) // 2] < FIGURE_TYPE:
+                                bad.append("%s: figure %s's words are drawn %.1f pt high on "
+                                           "slide %d, less than %.1f"
+                                           % (name, sp["figure"], hs[len(hs) // 2], j + 1,
+                                              FIGURE_TYPE))
                     elif "include" in sp:
                         parts += 1
                         path = sp["include"]
