@@ -56,7 +56,11 @@ them):
                                   frame each ("(cont.)"), all at one size;
                                   a diagram the frame's height keeps small
                                   on a plain frame of its own (no title
-                                  or foot: the title over its caption)
+                                  or foot: the title over its caption);
+                                  a point of one frame, a sentence or two
+                                  and no Show block, goes beside its
+                                  figure, over the caption, when it fits
+                                  there, not on a frame of its own
   []{.slide include="lessons/plain/accept.c" lines="40-52" sha1="..."
      contains="accept("}          a frame of its own after the point's:
                                   (or under the point's text, on its
@@ -182,7 +186,7 @@ local TITLE_LINE = 0.10
 local CAPTION_LINE = 0.07
 local CAPTION_CHARS_PER_LINE = 86
 -- The caption's column beside the pieces of a picture of a run, at
--- least.
+-- least: room for the point's text above the caption on the first.
 local PIECE_COLUMN = 0.27
 -- A plain frame's room for a figure (no title, no foot), of \textheight,
 -- under a line's space at its top (without it the column's first line
@@ -273,8 +277,11 @@ end
 -- the frame allows, its caption beside it or under it (FIGURE_HEIGHT).
 -- A picture of a run taller than a frame holds at a size to be read is
 -- in pieces (mk/slides.mk), one a frame, each at the same size, the
--- caption beside the first.
-local function figure_frames(title, id)
+-- caption beside the first. LEAD (or nil): the point's own text, a
+-- sentence or two, which goes above the caption in its column when it
+-- fits there (the frame's .lead says it did), rather than alone on a
+-- frame before the figure.
+local function figure_frames(title, id, lead)
     local file, caption, pieces = book_figure(id)
     local cap = pandoc.read(caption, "markdown").blocks[1].content
     -- (the title of the pieces after the first, "(cont.)" after it, may
@@ -309,7 +316,7 @@ local function figure_frames(title, id)
     end
     -- Beside: the figure's width at the room's full height, a fraction
     -- of the text's width, at most what leaves the caption its column
-    -- (a wider one for pieces).
+    -- (a wider one for pieces, whose first holds the point's text too).
     local column = #pieces > 1 and PIECE_COLUMN or CAPTION_COLUMN
     local widest = 1 - column - COLUMN_GAP
     local side_w = math.min(widest, ratio * room / TEXT_ASPECT)
@@ -322,7 +329,7 @@ local function figure_frames(title, id)
     local under_h = math.min(under_room, TEXT_ASPECT / ratio)
     local frames = pandoc.List()
     if #pieces == 1 and side_h < under_h then
-        frames:insert({ title = title, blocks = pandoc.List({
+        frames:insert({ title = title, figure = true, blocks = pandoc.List({
             pandoc.RawBlock("latex", "\\begingroup\\centering" ..
                 graphic(file, 1, under_room) .. "\\par\\endgroup"),
             pandoc.RawBlock("latex", "\\vfill{\\footnotesize\\centering"),
@@ -332,6 +339,14 @@ local function figure_frames(title, id)
         return frames
     end
     local cap_w = 1 - side_w - COLUMN_GAP
+    -- The point's text in the column, in \small, above the caption: if
+    -- its lines and the caption's, a line's space between, fit the
+    -- room (a column's line, in characters, as the caption's, of
+    -- \footnotesize; \small's a tenth fewer).
+    local column_chars = cap_w * CAPTION_CHARS_PER_LINE
+    local fits = lead and math.ceil(utf8.len(stringify(lead)) / (0.9 * column_chars))
+        + math.ceil(utf8.len(stringify(cap)) / column_chars) + 2
+        <= room / CAPTION_LINE
     for k, piece in ipairs(pieces) do
         local blocks = pandoc.List({
             pandoc.RawBlock("latex", "\\begin{columns}[T,onlytextwidth]" ..
@@ -341,6 +356,11 @@ local function figure_frames(title, id)
                 "\\footnotesize\\raggedright"),
         })
         if k == 1 then
+            if fits then
+                blocks:insert(pandoc.RawBlock("latex", "{\\small"))
+                blocks:insert(pandoc.Para(lead))
+                blocks:insert(pandoc.RawBlock("latex", "\\par}\\medskip"))
+            end
             blocks:insert(pandoc.Plain(cap))
         end
         blocks:insert(pandoc.RawBlock("latex", "\\end{column}\\end{columns}"))
@@ -353,7 +373,8 @@ local function figure_frames(title, id)
             blocks:insert(1, pandoc.RawBlock("latex", "\\vspace*{\\baselineskip}"))
         end
         frames:insert({ title = plain and pandoc.List() or k == 1 and title or cont(title),
-                        classes = plain and { "plain" } or nil, blocks = blocks })
+                        classes = plain and { "plain" } or nil, figure = true,
+                        lead = k == 1 and fits, blocks = blocks })
     end
     return frames
 end
@@ -816,7 +837,22 @@ local function point_frames(inlines, week)
     for k, el in ipairs(shown) do
         local f
         if el.attributes["figure"] then
-            frames:extend(figure_frames(title, el.attributes["figure"]))
+            -- A point of one frame, a sentence or two without a Show
+            -- block, then its figure: the sentences beside the figure,
+            -- in the caption's column, if they fit there, not a frame of
+            -- their own (the frame's notes go with them).
+            local alone = k == 1 and #frames == 1 and not show_code and #said > 0
+            local figs = figure_frames(title, el.attributes["figure"],
+                alone and join_sentences(said:map(function(x) return x.s end)) or nil)
+            if figs[1].lead then
+                for _, b in ipairs(frames[1].blocks) do
+                    if b.t == "Div" then
+                        figs[1].blocks:insert(b)
+                    end
+                end
+                frames:remove(1)
+            end
+            frames:extend(figs)
             goto next_shown
         elseif el.attributes["include"] then
             f = listing_frame(title, el)
