@@ -12,7 +12,11 @@ say what the notes say and cannot drift from them:
                                   bold title (a title after "Lesson 17." is
                                   "Lesson 17: A socket with a path"), its
                                   sentences for the class, and the commands
-                                  of its *Show:* step set as code in a block
+                                  of its *Show:* step set as code in a block;
+                                  a point of a few lines joins the frame of
+                                  text before it (or takes the next point's
+                                  first, when its own is that short), its
+                                  title a bold line there, if both fit one
   ::: notes                       the rest of the point, for the lecturer
                                   (\note{}: make slides-notes shows them,
                                   make slides does not): its directions
@@ -94,6 +98,11 @@ local LINES_PER_FRAME = 11
 -- A paragraph's space after it, a Show block's title and frame, and a
 -- line of code (verbatim in a block), in lines of body text.
 local PARA_GAP = 0.5
+-- A frame of text this long or shorter (three lines and the space after
+-- them) joins its neighbour's, a point's title of one line in bold and
+-- the space above it taking JOINED_TITLE lines (week_slides).
+local SHORT_FRAME = 3.5
+local JOINED_TITLE = 1.5
 local SHOW_BLOCK = 1.6
 local CODE_LINE = 1.05
 -- A line of a listing in each of its sizes (LISTING_SIZES below;
@@ -806,7 +815,12 @@ local function point_frames(inlines, week)
         local frames = pandoc.List()
         local cur, cur_notes = pandoc.List(), lead:clone()
         local function flush(code, show_notes)
+            -- (a frame of text: its estimated lines, for joining a short
+            -- point to it, week_slides)
             frames:insert({ title = #frames == 0 and title or cont(title),
+                            text = true,
+                            used = (#cur > 0 and para_lines(cur) or 0)
+                                + (code and show_room or 0),
                             blocks = frame_blocks(cur, code, cur_notes,
                                 show_notes or {}) })
             cur, cur_notes = pandoc.List(), pandoc.List()
@@ -871,6 +885,7 @@ local function point_frames(inlines, week)
             and text_room + f.lines * CODE_LINES[f.size] + CODE_NAME_LINE
                 <= room then
             frames[1].blocks:extend(f.blocks)
+            frames[1].text = false
         else
             frames:insert(f)
         end
@@ -1011,13 +1026,34 @@ local function week_slides(title, blocks)
             pandoc.Str("you"), pandoc.Space(), pandoc.Str("can") },
             { pandoc.BulletList(items) }))
     end
+    -- The points' frames; a point whose first frame is text of a few
+    -- lines joins the frame of text before it, or a frame of text of a
+    -- few lines takes the next point's first, when both fit one frame:
+    -- the joined point's title is a line in bold on it, its frames after
+    -- (a listing, a figure) keep their title.
+    local frames = pandoc.List()
     for _, item in ipairs(points.content) do
         if #item ~= 1 or not item[1].content then
             fail(week .. ": a lecture point that is not one paragraph")
         end
-        for _, f in ipairs(point_frames(item[1].content, week)) do
-            out:extend(frame(f.title, f.blocks, f.classes))
+        for k, f in ipairs(point_frames(item[1].content, week)) do
+            local last = frames[#frames]
+            if k == 1 and last and last.text and f.text
+                and (last.used <= SHORT_FRAME or f.used <= SHORT_FRAME)
+                and last.used + JOINED_TITLE + f.used
+                    <= LINES_PER_FRAME - title_extra(last.title) then
+                last.blocks:insert(latex("\\medskip{\\usebeamercolor[fg]{frametitle}\\bfseries"))
+                last.blocks:insert(pandoc.Para(f.title))
+                last.blocks:insert(latex("\\par}"))
+                last.blocks:extend(f.blocks)
+                last.used = last.used + JOINED_TITLE + f.used
+            else
+                frames:insert(f)
+            end
         end
+    end
+    for _, f in ipairs(frames) do
+        out:extend(frame(f.title, f.blocks, f.classes))
     end
     if quiz then
         local items = plain_items(quiz)

@@ -56,6 +56,12 @@ check() {
     check points
 }
 
+@test "slides: no frame shows a sentence or two alone" {
+    # a short point joins its neighbour's frame (its title a bold line
+    # there, which the check above finds) or goes beside its figure
+    check sparse
+}
+
 @test "slides: each point's sentence is on its frame or in its notes" {
     check text
 }

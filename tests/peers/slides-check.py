@@ -12,12 +12,20 @@ WHAT is one of:
   points    each numbered point of a week's "Lecture notes and live demo"
             has a frame that opens with its bold title (after "Lesson N:"
             when the point starts "Lesson N."), in the notes' order, after
-            its week's title frame and before the next week's
+            its week's title frame and before the next week's; or, a short
+            point joined to the frame of the one before it, its title is a
+            line of its own there (in SLIDES.tex, bold in the titles'
+            colour), after what opens that frame
   text      each sentence of each point is there, whole: a sentence for
             the class on the projected slides, a direction to the lecturer
             (DIRECTION below) and each sentence of a Show step's prose in
             the notes (the \\note{} of SLIDES.tex); a point goes on over
             frames between sentences, and loses none
+  sparse    (SLIDES.tex) no frame of a lecture point shows only a few
+            words: SPARSE_CHARS characters of text or fewer, and no code,
+            figure, list or Show block with them (docs/slides.lua joins
+            such a point to its neighbour's frame, or puts it beside its
+            figure)
   directions  no direction and no sentence of a Show step's prose is on
             the projected slides (pdftotext shows no \\note{})
   quiz      each quiz question is on the slides, whole, and no answer
@@ -85,6 +93,10 @@ FIGURE_TYPE = 6.5
 # most this many after it: on one frame.
 SHARED_CHARS = 160
 SHARED_LINES = 6
+
+# A frame with no more text than this and nothing else is a sentence left
+# alone on a projector's screen.
+SPARSE_CHARS = 100
 
 
 def text(inlines):
@@ -372,6 +384,13 @@ def main():
             else:
                 at = i + 1
     elif what == "points":
+        # a point joined to the frame before it (docs/slides.lua: a frame
+        # of text and a few lines of the next point's, on one frame):
+        # its title a line of its own there, bold in the titles' colour
+        with open(sys.argv[4], encoding="utf-8") as f:
+            joined = {unquote(squash(detex(t))) for t in re.findall(
+                r"\\medskip\{\\usebeamercolor\[fg\]\{frametitle\}\\bfseries\n\n(.*?)\n\n\\par\}",
+                f.read(), re.S)}
         at = 0
         for n, (title, blocks) in enumerate(ws):
             w = find_opening(pg, title, at)
@@ -388,6 +407,11 @@ def main():
             for item in items:
                 pt = point_title(item)
                 i = find_opening(pg[:end], pt, at)
+                if unquote(squash(pt)) in joined:
+                    # on the frame of the point before, or one after it,
+                    # after what opens that frame
+                    i = next((k for k in range(max(at - 1, w + 1), end)
+                              if pg[k].find(squash(pt)) > 0), None)
                 if i is None:
                     bad.append("%s: no frame opens with '%s' (in order, in its week)" % (title, pt))
                 else:
@@ -416,6 +440,25 @@ def main():
         if seen == 0 or directed == 0 or directed == seen:
             bad.append("the notes' points have no sentences for the class or none "
                        "for the lecturer (%d of %d)" % (directed, seen))
+    elif what == "sparse":
+        with open(sys.argv[4], encoding="utf-8") as f:
+            tex = tex_notes(f.read())[1]
+        frames = re.findall(r"\\begin\{frame\}(.*?)\\end\{frame\}", tex, re.S)
+        for n, body in enumerate(frames, 2):
+            # the title: the first {...} after the options, braces nested
+            k = body.find("{")
+            depth, j = 1, k + 1
+            while depth and j < len(body):
+                depth += {"{": 1, "}": -1}.get(body[j], 0)
+                j += 1
+            title, rest = body[k + 1:j - 1], body[j:]
+            if re.search(r"\\(includegraphics|begin\{(Shaded|verbatim|block|itemize|"
+                         r"enumerate)\})|The one idea:", rest):
+                continue
+            words = squash(re.sub(r"\\[a-zA-Z]+\*?(\[[^]]*\])?", "", detex(rest)))
+            if len(words) <= SPARSE_CHARS:
+                bad.append("slide %d, '%s': %d characters of text and nothing else"
+                           % (n, " ".join(detex(title).split()), len(words)))
     elif what == "quiz":
         whole = "".join(pg)
         asked = answered = 0
@@ -601,7 +644,7 @@ def main():
                        "for the slides" % (figures, parts))
     else:
         raise SystemExit("slides-check.py: WHAT is weeks, points, text, directions, quiz, "
-                         "commands or shown")
+                         "commands, sparse or shown")
     for b in bad:
         print(b)
     sys.exit(1 if bad else 0)
