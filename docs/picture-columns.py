@@ -18,6 +18,14 @@ text that starts with its paper-from, down to a cut just below the
 first at or after it that starts with its paper-to. The cuts go where
 only the lifelines are, as above; the times beside the arrows are set
 in the labels' type, not mscgen's smaller one.
+
+picture-columns.py --pieces MOST CHART.svg PREFIX: the chart (an
+excerpt, as above) cut in as few pieces as leave each MOST px high or
+less, titles included, the cuts as even as the free rows allow: each
+piece the lanes' titles again over its part, PREFIX-1.svg, PREFIX-2.svg
+..., one after another down the chart, each name printed on a line. For
+the slides (mk/slides.mk): a tall chart on two or three frames, each
+piece large enough to be read on a projector.
 """
 import re
 import copy
@@ -211,7 +219,82 @@ def times_moved(elements, lifeline):
     return moved, raised
 
 
+def pieces(most, src, prefix):
+    tree = ET.parse(src)
+    root = tree.getroot()
+    width = float(root.get("width").rstrip("px"))
+    height = float(root.get("height").rstrip("px"))
+    elements = list(root)
+    lanes = {float(e.get("x")) for e in elements if tag(e) == "text" and float(e.get("y")) < 30}
+
+    def lifeline(e):
+        return tag(e) == "line" and e.get("x1") == e.get("x2") and float(e.get("x1")) in lanes
+
+    head = min(min(float(e.get("y1")), float(e.get("y2"))) for e in elements if lifeline(e))
+    busy = [y_range(e) for e in elements if not lifeline(e)] + \
+        labels_on_arrows(elements, lifeline)
+    free = [y for y in range(int(head) + 2, int(height) - 1)
+            if not any(lo < y < hi for lo, hi in busy)]
+    if most <= head + 20:
+        sys.exit("picture-columns.py: --pieces %g: no room under the titles (%g px)"
+                 % (most, head))
+    n = 1
+    while True:
+        want = [head + k * (height - head) / n for k in range(1, n)]
+        cuts = [head] + sorted({min(free, key=lambda y: abs(y - w)) for w in want}) + [height]
+        if all(b - a + head <= most for a, b in zip(cuts, cuts[1:])) or n > 20:
+            break
+        n += 1
+    if n > 20:
+        sys.exit("picture-columns.py: %s: no cuts leave pieces of %g px" % (src, most))
+    placed = 0
+    for k, (a, b) in enumerate(zip(cuts, cuts[1:]), 1):
+        shift = a - head
+        out = ET.Element(root.tag, root.attrib)
+        new_height = b - a + head
+        out.set("height", "%gpx" % new_height)
+        out.set("viewBox", "0 0 %g %g" % (width, new_height))
+        for e in elements:
+            if lifeline(e):
+                y1, y2 = float(e.get("y1")), float(e.get("y2"))
+                lo, hi = max(min(y1, y2), a), min(max(y1, y2), b)
+                if lo >= hi:
+                    continue
+                e = copy.deepcopy(e)
+                e.set("y1", "%g" % (lo - shift))
+                e.set("y2", "%g" % (hi - shift))
+                out.append(e)
+                continue
+            lo, hi = y_range(e)
+            if hi < head:
+                out.append(copy.deepcopy(e))
+                continue
+            if lo < a or hi > b:
+                continue
+            placed += 1
+            e = copy.deepcopy(e)
+            for at in ("y", "y1", "y2"):
+                if e.get(at) is not None:
+                    e.set(at, "%g" % (float(e.get(at)) - shift))
+            if tag(e) == "polygon":
+                e.set("points", " ".join(
+                    "%s,%g" % (p.split(",")[0], float(p.split(",")[1]) - shift)
+                    for p in e.get("points").split()))
+            out.append(e)
+        name = "%s-%d.svg" % (prefix, k)
+        ET.ElementTree(out).write(name, encoding="unicode")
+        print(name)
+    # Each box, text and arrow in one piece, none left out.
+    whole = sum(1 for e in elements if not lifeline(e) and y_range(e)[1] >= head)
+    if placed != whole:
+        sys.exit("picture-columns.py: %s: %d of its %d elements in the pieces"
+                 % (src, placed, whole))
+
+
 def main():
+    if sys.argv[1] == "--pieces":
+        pieces(float(sys.argv[2]), sys.argv[3], sys.argv[4])
+        return
     if sys.argv[1] == "--excerpt":
         start, end = excerpt_of(sys.argv[2], sys.argv[5:])
         excerpt(start, end, sys.argv[3], sys.argv[4])

@@ -12,7 +12,11 @@ say what the notes say and cannot drift from them:
                                   bold title (a title after "Lesson 17." is
                                   "Lesson 17: A socket with a path"), its
                                   sentences for the class, and the commands
-                                  of its *Show:* step set as code in a block
+                                  of its *Show:* step set as code in a block;
+                                  a point of a few lines joins the frame of
+                                  text before it (or takes the next point's
+                                  first, when its own is that short), its
+                                  title a bold line there, if both fit one
   ::: notes                       the rest of the point, for the lecturer
                                   (\note{}: make slides-notes shows them,
                                   make slides does not): its directions
@@ -51,7 +55,16 @@ them):
                                   pictures/NAME.excerpt.pdf, the part the
                                   book shows), as large as the frame allows,
                                   beside or under it the first sentence
-                                  of its caption
+                                  of its caption; a picture of a run in
+                                  the pieces mk/slides.mk cut it in, a
+                                  frame each ("(cont.)"), all at one size;
+                                  a diagram the frame's height keeps small
+                                  on a plain frame of its own (no title
+                                  or foot: the title over its caption);
+                                  a point of one frame, a sentence or two
+                                  and no Show block, goes beside its
+                                  figure, over the caption, when it fits
+                                  there, not on a frame of its own
   []{.slide include="lessons/plain/accept.c" lines="40-52" sha1="..."
      contains="accept("}          a frame of its own after the point's:
                                   (or under the point's text, on its
@@ -85,6 +98,11 @@ local LINES_PER_FRAME = 11
 -- A paragraph's space after it, a Show block's title and frame, and a
 -- line of code (verbatim in a block), in lines of body text.
 local PARA_GAP = 0.5
+-- A frame of text this long or shorter (three lines and the space after
+-- them) joins its neighbour's, a point's title of one line in bold and
+-- the space above it taking JOINED_TITLE lines (week_slides).
+local SHORT_FRAME = 3.5
+local JOINED_TITLE = 1.5
 local SHOW_BLOCK = 1.6
 local CODE_LINE = 1.05
 -- A line of a listing in each of its sizes (LISTING_SIZES below;
@@ -138,6 +156,9 @@ local listing = dofile((PANDOC_SCRIPT_FILE:match("^(.*/)") or "./") ..
 -- Set from the metadata (mk/slides.mk): where the book's build put its
 -- figures for paper, and the book's Markdown files, where their ids are.
 local figure_dir, book_sources, runs_dir = nil, pandoc.List(), nil
+-- Where mk/slides.mk cut each picture of a run in pieces for the slides
+-- (-M slide-pictures: NAME.pieces, the pieces' names, one a line).
+local slide_pictures = nil
 
 -- An excerpt longer than this is not read from the back of a room; one
 -- longer than SMALL_LISTING is set a size smaller (\footnotesize, 11pt
@@ -173,6 +194,13 @@ local COLUMN_GAP = 0.02
 local TITLE_LINE = 0.10
 local CAPTION_LINE = 0.07
 local CAPTION_CHARS_PER_LINE = 86
+-- The caption's column beside the pieces of a picture of a run, at
+-- least: room for the point's text above the caption on the first.
+local PIECE_COLUMN = 0.27
+-- A plain frame's room for a figure (no title, no foot), of \textheight,
+-- under a line's space at its top (without it the column's first line
+-- was above the page): at 1.10 the TCP call sequence ran over by 2 pt.
+local PLAIN_HEIGHT = 1.07
 -- A frame title's characters on one line, for a figure's room: not the
 -- body's short estimate (TITLE_CHARS_PER_LINE), which took a tenth of
 -- the height off two figures whose titles of 42 and 44 characters are
@@ -205,7 +233,29 @@ local function book_figure(id)
                         "(make handout draws the book's figures)")
                 end
                 local first = cap:match("^(.-[.?!])%s") or cap
-                return file, first
+                -- A picture of a run, on the slides in the pieces
+                -- mk/slides.mk cut it in (each a frame); a diagram whole.
+                local pieces = pandoc.List()
+                if pic then
+                    local list = slide_pictures and
+                        read_file(slide_pictures .. "/" .. pic .. ".pieces")
+                    if not list then
+                        fail("figure " .. id .. ": no " .. tostring(slide_pictures) ..
+                            "/" .. pic .. ".pieces (mk/slides.mk cuts the " ..
+                            "pictures of runs for the slides)")
+                    end
+                    for svg in list:gmatch("[^\n]+") do
+                        local piece = svg:gsub("%.svg$", ".pdf")
+                        if not read_file(piece) then
+                            fail("figure " .. id .. ": no " .. piece)
+                        end
+                        pieces:insert(piece)
+                    end
+                end
+                if #pieces == 0 then
+                    pieces:insert(file)
+                end
+                return file, first, pieces
             end
         end
     end
@@ -225,22 +275,59 @@ local function aspect(file)
     return (tonumber(x1) - tonumber(x0)) / (tonumber(y1) - tonumber(y0))
 end
 
--- The frame of a book's figure, under the point's title, as large as
+local function cont(title)
+    local t = title:clone()
+    t:insert(pandoc.Space())
+    t:insert(pandoc.Str("(cont.)"))
+    return t
+end
+
+-- The frames of a book's figure, under the point's title, as large as
 -- the frame allows, its caption beside it or under it (FIGURE_HEIGHT).
-local function figure_frame(title, id)
-    local file, caption = book_figure(id)
+-- A picture of a run taller than a frame holds at a size to be read is
+-- in pieces (mk/slides.mk), one a frame, each at the same size, the
+-- caption beside the first. LEAD (or nil): the point's own text, a
+-- sentence or two, which goes above the caption in its column when it
+-- fits there (the frame's .lead says it did), rather than alone on a
+-- frame before the figure.
+local function figure_frames(title, id, lead)
+    local file, caption, pieces = book_figure(id)
     local cap = pandoc.read(caption, "markdown").blocks[1].content
-    local title_lines = math.ceil(utf8.len(stringify(title)) / FIGURE_TITLE_CHARS)
-    local ratio = aspect(file) or fail("figure " .. id .. ": no /MediaBox in " .. file)
-    local graphic = function(width, height)
+    -- (the title of the pieces after the first, "(cont.)" after it, may
+    -- take two lines: all are drawn at the size that leaves room for it)
+    local title_lines = math.ceil(utf8.len(stringify(#pieces > 1 and cont(title) or title))
+        / FIGURE_TITLE_CHARS)
+    -- the tallest piece (the least width over height) sets the size
+    local ratio
+    for _, piece in ipairs(pieces) do
+        local r = aspect(piece) or fail("figure " .. id .. ": no /MediaBox in " .. piece)
+        ratio = math.min(ratio or r, r)
+    end
+    local graphic = function(f, width, height)
         return "\\includegraphics[" ..
             string.format("width=%.3f\\linewidth,height=%.3f", width, height) ..
-            "\\textheight,keepaspectratio]{" .. file .. "}"
+            "\\textheight,keepaspectratio]{" .. f .. "}"
     end
     local room = FIGURE_HEIGHT - TITLE_LINE * (title_lines - 1)
+    -- A diagram that the room's height, not the frame's width, keeps
+    -- small (the TCP call sequence: 14 rows of calls) gets a frame of its
+    -- own at full height (plain: no title, no foot; PLAIN_HEIGHT of the
+    -- text's height), the point's title over the caption beside it.
+    local plain = false
+    if #pieces == 1 then
+        local w = math.min(1 - CAPTION_COLUMN - COLUMN_GAP, ratio * room / TEXT_ASPECT)
+        local under = math.min(room - CAPTION_LINE *
+            (math.ceil(utf8.len(caption) / CAPTION_CHARS_PER_LINE) + 1), TEXT_ASPECT / ratio)
+        if w < 1 - CAPTION_COLUMN - COLUMN_GAP and w * TEXT_ASPECT / ratio >= under then
+            plain = true
+            room = PLAIN_HEIGHT
+        end
+    end
     -- Beside: the figure's width at the room's full height, a fraction
-    -- of the text's width, at most what leaves the caption its column.
-    local widest = 1 - CAPTION_COLUMN - COLUMN_GAP
+    -- of the text's width, at most what leaves the caption its column
+    -- (a wider one for pieces, whose first holds the point's text too).
+    local column = #pieces > 1 and PIECE_COLUMN or CAPTION_COLUMN
+    local widest = 1 - column - COLUMN_GAP
     local side_w = math.min(widest, ratio * room / TEXT_ASPECT)
     local side_h = side_w * TEXT_ASPECT / ratio
     -- Under: the caption's lines off the height, and a line's space
@@ -249,28 +336,56 @@ local function figure_frame(title, id)
     local cap_lines = math.ceil(utf8.len(stringify(cap)) / CAPTION_CHARS_PER_LINE)
     local under_room = room - CAPTION_LINE * (cap_lines + 1)
     local under_h = math.min(under_room, TEXT_ASPECT / ratio)
-    local blocks
-    if side_h >= under_h then
-        local cap_w = 1 - side_w - COLUMN_GAP
-        blocks = pandoc.List({
-            pandoc.RawBlock("latex", "\\begin{columns}[T,onlytextwidth]" ..
-                string.format("\\begin{column}{%.3f\\textwidth}", side_w) ..
-                "\\centering" .. graphic(1, room) .. "\\end{column}" ..
-                string.format("\\begin{column}{%.3f\\textwidth}", cap_w) ..
-                "\\footnotesize\\raggedright"),
-            pandoc.Plain(cap),
-            pandoc.RawBlock("latex", "\\end{column}\\end{columns}"),
-        })
-    else
-        blocks = pandoc.List({
+    local frames = pandoc.List()
+    if #pieces == 1 and side_h < under_h then
+        frames:insert({ title = title, figure = true, blocks = pandoc.List({
             pandoc.RawBlock("latex", "\\begingroup\\centering" ..
-                graphic(1, under_room) .. "\\par\\endgroup"),
+                graphic(file, 1, under_room) .. "\\par\\endgroup"),
             pandoc.RawBlock("latex", "\\vfill{\\footnotesize\\centering"),
             pandoc.Plain(cap),
             pandoc.RawBlock("latex", "\\par}"),
-        })
+        }) })
+        return frames
     end
-    return { title = title, blocks = blocks }
+    local cap_w = 1 - side_w - COLUMN_GAP
+    -- The point's text in the column, in \small, above the caption: if
+    -- its lines and the caption's, a line's space between, fit the
+    -- room (a column's line, in characters, as the caption's, of
+    -- \footnotesize; \small's a tenth fewer).
+    local column_chars = cap_w * CAPTION_CHARS_PER_LINE
+    local fits = lead and math.ceil(utf8.len(stringify(lead)) / (0.9 * column_chars))
+        + math.ceil(utf8.len(stringify(cap)) / column_chars) + 2
+        <= room / CAPTION_LINE
+    for k, piece in ipairs(pieces) do
+        local blocks = pandoc.List({
+            pandoc.RawBlock("latex", "\\begin{columns}[T,onlytextwidth]" ..
+                string.format("\\begin{column}{%.3f\\textwidth}", side_w) ..
+                "\\centering" .. graphic(piece, 1, room) .. "\\end{column}" ..
+                string.format("\\begin{column}{%.3f\\textwidth}", cap_w) ..
+                "\\footnotesize\\raggedright"),
+        })
+        if k == 1 then
+            if fits then
+                blocks:insert(pandoc.RawBlock("latex", "{\\small"))
+                blocks:insert(pandoc.Para(lead))
+                blocks:insert(pandoc.RawBlock("latex", "\\par}\\medskip"))
+            end
+            blocks:insert(pandoc.Plain(cap))
+        end
+        blocks:insert(pandoc.RawBlock("latex", "\\end{column}\\end{columns}"))
+        if plain then
+            -- the title, at the column's head, in the title's colour
+            blocks:insert(2, pandoc.RawBlock("latex",
+                "{\\small\\usebeamercolor[fg]{frametitle}\\bfseries"))
+            blocks:insert(3, pandoc.Para(title))
+            blocks:insert(4, pandoc.RawBlock("latex", "\\par}\\medskip"))
+            blocks:insert(1, pandoc.RawBlock("latex", "\\vspace*{\\baselineskip}"))
+        end
+        frames:insert({ title = plain and pandoc.List() or k == 1 and title or cont(title),
+                        classes = plain and { "plain" } or nil, figure = true,
+                        lead = k == 1 and fits, blocks = blocks })
+    end
+    return frames
 end
 
 -- The frame of lines of a lesson file, named as the book names them.
@@ -562,12 +677,6 @@ local function frame_blocks(expl, show_code, notes, show_notes)
     return blocks
 end
 
-local function cont(title)
-    local t = title:clone()
-    t:insert(pandoc.Space())
-    t:insert(pandoc.Str("(cont.)"))
-    return t
-end
 
 -- plain_items(items): a list's items (each a list of blocks), each
 -- block's inlines made plain (plain_inlines), for a frame's list.
@@ -706,7 +815,12 @@ local function point_frames(inlines, week)
         local frames = pandoc.List()
         local cur, cur_notes = pandoc.List(), lead:clone()
         local function flush(code, show_notes)
+            -- (a frame of text: its estimated lines, for joining a short
+            -- point to it, week_slides)
             frames:insert({ title = #frames == 0 and title or cont(title),
+                            text = true,
+                            used = (#cur > 0 and para_lines(cur) or 0)
+                                + (code and show_room or 0),
                             blocks = frame_blocks(cur, code, cur_notes,
                                 show_notes or {}) })
             cur, cur_notes = pandoc.List(), pandoc.List()
@@ -737,7 +851,23 @@ local function point_frames(inlines, week)
     for k, el in ipairs(shown) do
         local f
         if el.attributes["figure"] then
-            f = figure_frame(title, el.attributes["figure"])
+            -- A point of one frame, a sentence or two without a Show
+            -- block, then its figure: the sentences beside the figure,
+            -- in the caption's column, if they fit there, not a frame of
+            -- their own (the frame's notes go with them).
+            local alone = k == 1 and #frames == 1 and not show_code and #said > 0
+            local figs = figure_frames(title, el.attributes["figure"],
+                alone and join_sentences(said:map(function(x) return x.s end)) or nil)
+            if figs[1].lead then
+                for _, b in ipairs(frames[1].blocks) do
+                    if b.t == "Div" then
+                        figs[1].blocks:insert(b)
+                    end
+                end
+                frames:remove(1)
+            end
+            frames:extend(figs)
+            goto next_shown
         elseif el.attributes["include"] then
             f = listing_frame(title, el)
         elseif el.attributes["run"] then
@@ -755,9 +885,11 @@ local function point_frames(inlines, week)
             and text_room + f.lines * CODE_LINES[f.size] + CODE_NAME_LINE
                 <= room then
             frames[1].blocks:extend(f.blocks)
+            frames[1].text = false
         else
             frames:insert(f)
         end
+        ::next_shown::
     end
     return frames
 end
@@ -894,13 +1026,34 @@ local function week_slides(title, blocks)
             pandoc.Str("you"), pandoc.Space(), pandoc.Str("can") },
             { pandoc.BulletList(items) }))
     end
+    -- The points' frames; a point whose first frame is text of a few
+    -- lines joins the frame of text before it, or a frame of text of a
+    -- few lines takes the next point's first, when both fit one frame:
+    -- the joined point's title is a line in bold on it, its frames after
+    -- (a listing, a figure) keep their title.
+    local frames = pandoc.List()
     for _, item in ipairs(points.content) do
         if #item ~= 1 or not item[1].content then
             fail(week .. ": a lecture point that is not one paragraph")
         end
-        for _, f in ipairs(point_frames(item[1].content, week)) do
-            out:extend(frame(f.title, f.blocks))
+        for k, f in ipairs(point_frames(item[1].content, week)) do
+            local last = frames[#frames]
+            if k == 1 and last and last.text and f.text
+                and (last.used <= SHORT_FRAME or f.used <= SHORT_FRAME)
+                and last.used + JOINED_TITLE + f.used
+                    <= LINES_PER_FRAME - title_extra(last.title) then
+                last.blocks:insert(latex("\\medskip{\\usebeamercolor[fg]{frametitle}\\bfseries"))
+                last.blocks:insert(pandoc.Para(f.title))
+                last.blocks:insert(latex("\\par}"))
+                last.blocks:extend(f.blocks)
+                last.used = last.used + JOINED_TITLE + f.used
+            else
+                frames:insert(f)
+            end
         end
+    end
+    for _, f in ipairs(frames) do
+        out:extend(frame(f.title, f.blocks, f.classes))
     end
     if quiz then
         local items = plain_items(quiz)
@@ -916,6 +1069,8 @@ function Pandoc(doc)
         or "build/handout"
     runs_dir = doc.meta["runs-dir"] and stringify(doc.meta["runs-dir"])
         or "build/runs"
+    slide_pictures = doc.meta["slide-pictures"] and stringify(doc.meta["slide-pictures"])
+        or "build/slides/pictures"
     for f in stringify(doc.meta["book-sources"] or ""):gmatch("%S+") do
         book_sources:insert(f)
     end

@@ -46,12 +46,31 @@ $(SLIDES_DIR):
 # (docs/runs.sh, as the book's): the slides wait for those.
 SLIDES_FIGURES := $(HANDOUT_PDF_FIGS) $(HANDOUT_PICTURE_EXCERPTS)
 
+# A picture of a run is taller than a frame: its part the book shows (the
+# same excerpt) is cut in pieces of SLIDES_PIECE px at most, titles
+# included (docs/picture-columns.py --pieces), a frame each, so that its
+# labels are drawn some 8 pt high, not 4 (NAME.pieces: their names).
+SLIDES_PIECE := 310
+SLIDES_PIECES := $(HANDOUT_PICTURES:%=$(SLIDES_DIR)/pictures/%.pieces)
+SLIDES_FIGURES += $(SLIDES_PIECES)
+
+$(SLIDES_DIR)/pictures/%.pieces: $(PICTURES_DIR)/%.svg docs/picture-columns.py $(HANDOUT_MD)
+	@mkdir -p $(SLIDES_DIR)/pictures
+	rm -f $(SLIDES_DIR)/pictures/$*-[0-9]*.svg $(SLIDES_DIR)/pictures/$*-[0-9]*.pdf
+	$(HANDOUT_PYTHON) docs/picture-columns.py --excerpt $* $< \
+	    $(SLIDES_DIR)/pictures/$*.svg $(HANDOUT_MD)
+	$(HANDOUT_PYTHON) docs/picture-columns.py --pieces $(SLIDES_PIECE) \
+	    $(SLIDES_DIR)/pictures/$*.svg $(SLIDES_DIR)/pictures/$* >$@.tmp
+	while read -r f; do rsvg-convert -f pdf -o "$${f%.svg}.pdf" "$$f" || exit 1; done <$@.tmp
+	mv $@.tmp $@
+
 $(SLIDES_DIR)/slides.tex: docs/manual-weeks.md docs/slides.lua docs/slides-preamble.tex \
                           docs/listing.lua $(HANDOUT_MD) $(HANDOUT_LESSON_SRC) \
                           $(SLIDES_FIGURES) $(RUNS_DIR)/.done mk/slides.mk \
                           $(HANDOUT_STAMP) | $(SLIDES_DIR)
 	pandoc docs/manual-weeks.md --from markdown --lua-filter docs/slides.lua \
 	    -M figure-dir=$(HANDOUT_DIR) -M book-sources="$(HANDOUT_MD)" -M runs-dir=$(RUNS_DIR) \
+	    -M slide-pictures=$(SLIDES_DIR)/pictures \
 	    --to beamer --standalone --slide-level=2 \
 	    -M title="Teaching sockets in C with sockstep" \
 	    -M subtitle="Lecture slides, weeks 1 to 12, from the lecturer's manual" \

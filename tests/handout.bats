@@ -624,6 +624,33 @@ print("".join(z.read(n).decode() for n in z.namelist() if n.endswith(".svg")))' 
     assert_output 0
 }
 
+@test "handout: every figure and picture has the client on the left, the server on the right" {
+    # The diagrams (docs/*.dot, wide and narrow), the EPUB's cover and the
+    # pictures of the runs just drawn (tests/peers/figure-sides.py); the
+    # slides show the same files.
+    run "$PYTHON" "$PEERS/figure-sides.py" "$ROOT" "$ROOT/build/pictures"
+    echo "$output"
+    assert_success
+    assert_line "docs/tcp-sequence.dot: client side (hc) left, server side (hs) right"
+    assert_line --regexp '^04\.msc: lanes client 05-connect \| server 04-accept$'
+    # A picture or a cover drawn the other way is caught.
+    local d="$BATS_TEST_TMPDIR" f
+    mkdir -p "$d/root/docs" "$d/pictures"
+    cp "$ROOT"/docs/*.dot "$ROOT/docs/narrow.sed" "$d/root/docs/"
+    sed -E 's/^(  )(c[0-9]+ \[label="[^"]*"\]), (s[0-9]+ \[label="[^"]*"\]);$/\1\3, \2;/' \
+        "$ROOT/build/pictures/04.msc" >"$d/pictures/04.msc"
+    if cmp -s "$ROOT/build/pictures/04.msc" "$d/pictures/04.msc"; then
+        fail "04.msc: its lanes were not swapped"
+    fi
+    sed -e 's/(socket) at (8\.6,/(socket) at (3.4,/' -e 's/(csocket) at (3\.4,/(csocket) at (8.6,/' \
+        "$ROOT/docs/cover.tex" >"$d/root/docs/cover.tex"
+    run "$PYTHON" "$PEERS/figure-sides.py" "$d/root" "$d/pictures"
+    echo "$output"
+    assert_failure
+    assert_line --partial "04.msc: a server-side lane left of a client-side one"
+    assert_line --partial "docs/cover.tex: the client's socket() at x=8.6 is not left"
+}
+
 # The pictures of real runs the student's book shows: the NAME of each
 # ![...](picture:NAME) in its Markdown (docs/README.md, which shows the
 # syntax, is no chapter), one a line.

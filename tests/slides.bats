@@ -56,6 +56,12 @@ check() {
     check points
 }
 
+@test "slides: no frame shows a sentence or two alone" {
+    # a short point joins its neighbour's frame (its title a bold line
+    # there, which the check above finds) or goes beside its figure
+    check sparse
+}
+
 @test "slides: each point's sentence is on its frame or in its notes" {
     check text
 }
@@ -85,12 +91,22 @@ check() {
         "$BATS_FILE_TMPDIR/slides.txt" "$ROOT/build/slides/slides.tex" "$ROOT"
     assert_success
     assert_output ""
-    # and they are drawn there: a figure is an \includegraphics on a frame
+    # and they are drawn there: a figure is an \includegraphics on a frame,
+    # a picture of a run one for each piece mk/slides.mk cut it in
     run grep -c '\\includegraphics\[' "$ROOT/build/slides/slides.tex"
     assert_success
-    local named
-    named=$(grep -o '\[\]{\.slide figure=' "$ROOT/docs/manual-weeks.md" | wc -l)
-    [[ "$output" -eq "$named" ]] || fail "$output figures drawn, $named named"
+    local named=0 id pic
+    while IFS= read -r id; do
+        pic=$(grep -h -o "](picture:[A-Za-z0-9_-]*){#${id}[ }]" "$ROOT"/docs/*.md \
+            "$ROOT"/docs/lessons/*.md | sed 's/^](picture:\([^)]*\)).*/\1/')
+        if [[ -n "$pic" ]]; then
+            named=$((named + $(wc -l <"$ROOT/build/slides/pictures/$pic.pieces")))
+        else
+            named=$((named + 1))
+        fi
+    done < <(grep -o '\[\]{\.slide figure="[^"]*"' "$ROOT/docs/manual-weeks.md" |
+        sed 's/.*figure="//; s/"$//')
+    [[ "$output" -eq "$named" ]] || fail "$output figures drawn, $named named (pieces counted)"
 }
 
 @test "slides: no box runs over in the LaTeX log, and the frames are 16:9" {

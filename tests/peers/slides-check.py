@@ -12,12 +12,20 @@ WHAT is one of:
   points    each numbered point of a week's "Lecture notes and live demo"
             has a frame that opens with its bold title (after "Lesson N:"
             when the point starts "Lesson N."), in the notes' order, after
-            its week's title frame and before the next week's
+            its week's title frame and before the next week's; or, a short
+            point joined to the frame of the one before it, its title is a
+            line of its own there (in SLIDES.tex, bold in the titles'
+            colour), after what opens that frame
   text      each sentence of each point is there, whole: a sentence for
             the class on the projected slides, a direction to the lecturer
             (DIRECTION below) and each sentence of a Show step's prose in
             the notes (the \\note{} of SLIDES.tex); a point goes on over
             frames between sentences, and loses none
+  sparse    (SLIDES.tex) no frame of a lecture point shows only a few
+            words: SPARSE_CHARS characters of text or fewer, and no code,
+            figure, list or Show block with them (docs/slides.lua joins
+            such a point to its neighbour's frame, or puts it beside its
+            figure)
   directions  no direction and no sentence of a Show step's prose is on
             the projected slides (pdftotext shows no \\note{})
   quiz      each quiz question is on the slides, whole, and no answer
@@ -32,7 +40,9 @@ WHAT is one of:
             of that point: a page among the point's holds every word of the
             figure's own text (pdftotext of the PDF the book's build drew
             for it, found here from the book's Markdown), as many times as
-            the figure has it, and the first words of its caption, drawn
+            the figure has it (a picture of a run, which the slides cut
+            in pieces, a frame each: that page and the point's after it),
+            and the first words of its caption, drawn
             FIGURE_TALL of the frame's height high or FIGURE_WIDE of its
             width wide at least (its words' widths against the figure's
             PDF's, pdftotext -bbox); and
@@ -72,11 +82,21 @@ import sys
 # and foot, or the text's width.
 FIGURE_TALL = 0.72
 FIGURE_WIDE = 0.85
+# And its words at least this high (pt, the median of the boxes
+# pdftotext -bbox gives them, about 1.2 times their type's size) on each
+# of its frames: 15 pt type, 0.92 of the frame's height high, was
+# 5.6 pt (the TCP call sequence); a run's picture on one frame, 3.7 to
+# 6.4 pt; in pieces, 7.5 pt.
+FIGURE_TYPE = 6.5
 
 # A point's text for the class at most this long and lines of a lesson at
 # most this many after it: on one frame.
 SHARED_CHARS = 160
 SHARED_LINES = 6
+
+# A frame with no more text than this and nothing else is a sentence left
+# alone on a projector's screen.
+SPARSE_CHARS = 100
 
 
 def text(inlines):
@@ -285,6 +305,15 @@ def bbox_words(pdf, page=None):
         out)]
 
 
+def word_heights(pdf, page, wanted):
+    """Heights of the boxes of the words in WANTED on a PDF's page."""
+    out = subprocess.run(["pdftotext", "-bbox", "-f", str(page), "-l", str(page), pdf, "-"],
+                         capture_output=True, text=True, check=True).stdout
+    return [float(y1) - float(y0) for y0, y1, w in re.findall(
+        r'<word xMin="[\d.]+" yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">([^<]*)</word>',
+        out) if html.unescape(w) in wanted]
+
+
 def page_size(pdf):
     """(width, height) in pt of a PDF's first page."""
     out = subprocess.run(["pdfinfo", pdf], capture_output=True, text=True,
@@ -355,6 +384,13 @@ def main():
             else:
                 at = i + 1
     elif what == "points":
+        # a point joined to the frame before it (docs/slides.lua: a frame
+        # of text and a few lines of the next point's, on one frame):
+        # its title a line of its own there, bold in the titles' colour
+        with open(sys.argv[4], encoding="utf-8") as f:
+            joined = {unquote(squash(detex(t))) for t in re.findall(
+                r"\\medskip\{\\usebeamercolor\[fg\]\{frametitle\}\\bfseries\n\n(.*?)\n\n\\par\}",
+                f.read(), re.S)}
         at = 0
         for n, (title, blocks) in enumerate(ws):
             w = find_opening(pg, title, at)
@@ -371,6 +407,11 @@ def main():
             for item in items:
                 pt = point_title(item)
                 i = find_opening(pg[:end], pt, at)
+                if unquote(squash(pt)) in joined:
+                    # on the frame of the point before, or one after it,
+                    # after what opens that frame
+                    i = next((k for k in range(max(at - 1, w + 1), end)
+                              if pg[k].find(squash(pt)) > 0), None)
                 if i is None:
                     bad.append("%s: no frame opens with '%s' (in order, in its week)" % (title, pt))
                 else:
@@ -399,6 +440,25 @@ def main():
         if seen == 0 or directed == 0 or directed == seen:
             bad.append("the notes' points have no sentences for the class or none "
                        "for the lecturer (%d of %d)" % (directed, seen))
+    elif what == "sparse":
+        with open(sys.argv[4], encoding="utf-8") as f:
+            tex = tex_notes(f.read())[1]
+        frames = re.findall(r"\\begin\{frame\}(.*?)\\end\{frame\}", tex, re.S)
+        for n, body in enumerate(frames, 2):
+            # the title: the first {...} after the options, braces nested
+            k = body.find("{")
+            depth, j = 1, k + 1
+            while depth and j < len(body):
+                depth += {"{": 1, "}": -1}.get(body[j], 0)
+                j += 1
+            title, rest = body[k + 1:j - 1], body[j:]
+            if re.search(r"\\(includegraphics|begin\{(Shaded|verbatim|block|itemize|"
+                         r"enumerate)\})|The one idea:", rest):
+                continue
+            words = squash(re.sub(r"\\[a-zA-Z]+\*?(\[[^]]*\])?", "", detex(rest)))
+            if len(words) <= SPARSE_CHARS:
+                bad.append("slide %d, '%s': %d characters of text and nothing else"
+                           % (n, " ".join(detex(title).split()), len(words)))
     elif what == "quiz":
         whole = "".join(pg)
         asked = answered = 0
@@ -485,9 +545,13 @@ def main():
                         if not words:
                             bad.append("%s: figure %s has no text to look for"
                                        % (name, sp["figure"]))
+                        # (a picture of a run in pieces, a frame each:
+                        # its caption's page and the point's after it)
                         on = [i for i in pages_of
-                              if not (words - collections.Counter(raw[i].split()))
-                              and cap in unquote(pg[i])]
+                              if cap in unquote(pg[i])
+                              and not (words - sum((collections.Counter(raw[j].split())
+                                                    for j in pages_of if j >= i),
+                                                   collections.Counter()))]
                         if not on:
                             bad.append("%s: figure %s is not drawn on its frames"
                                        % (name, sp["figure"]))
@@ -503,6 +567,23 @@ def main():
                                        "the frame's height high or %.2f of its width wide"
                                        % (name, sp["figure"], size and "%.0f x %.0f" % size,
                                           FIGURE_TALL, FIGURE_WIDE))
+                        # and its text large enough to be read: on each
+                        # frame from there that draws its words (those of
+                        # three letters or more, but the frame's own: the
+                        # title's, the point's and the caption's)
+                        said = " ".join([point_title(item), caption] +
+                                        [x for x, _ in point_sentences(item)])
+                        own = {w for w in words if len(w) >= 3
+                               and w not in said.replace("`", " ").split()}
+                        for j in [j for j in pages_of if j >= on[0]]:
+                            hs = sorted(word_heights(slides_pdf, j + 1, own))
+                            if len(hs) < 5:
+                                continue
+                            if hs[len(hs) // 2] < FIGURE_TYPE:
+                                bad.append("%s: figure %s's words are drawn %.1f pt high on "
+                                           "slide %d, less than %.1f"
+                                           % (name, sp["figure"], hs[len(hs) // 2], j + 1,
+                                              FIGURE_TYPE))
                     elif "include" in sp:
                         parts += 1
                         path = sp["include"]
@@ -563,7 +644,7 @@ def main():
                        "for the slides" % (figures, parts))
     else:
         raise SystemExit("slides-check.py: WHAT is weeks, points, text, directions, quiz, "
-                         "commands or shown")
+                         "commands, sparse or shown")
     for b in bad:
         print(b)
     sys.exit(1 if bad else 0)
