@@ -1024,6 +1024,20 @@ EOF
     assert_output ""
 }
 
+@test "handout: no page ends with what introduces the listing or transcript that opens the next" {
+    # A page ended with lesson 04's "This server greets three clients
+    # ...:" and its cc command, the whole program overleaf; one with
+    # "15.5 The code", its two whole files' lines and a paragraph, the
+    # excerpt overleaf; one with "Here is the server, from its first
+    # accept().", its transcript overleaf. What introduces a box stays
+    # with its first lines (docs/filters/layout.lua: is_intro,
+    # folded_chain).
+    run "$PYTHON" "$PEERS/page-joins.py" intros "$ROOT/build/handout.pdf"
+    echo "$output"
+    assert_success
+    assert_line --regexp "^[0-9]+ pages open with a listing or a transcript, 0 with"
+}
+
 @test "handout: the student's book says plain only of the plain programs: the silent build is named so" {
     # "plain" is the programs a student types (lessons/plain/); the lesson
     # built with -DSOCKSTEP_PLAIN is "the silent build". make plain and
