@@ -1038,6 +1038,17 @@ EOF
     assert_line --regexp "^[0-9]+ pages open with a listing or a transcript, 0 with"
 }
 
+@test "handout: a Remember box never opens a page, cut off from the chapter it closes" {
+    # Lessons 04, 05 and 07's boxes found no room at a page's foot and
+    # went overleaf alone, above the next chapter's start: no page break
+    # may come before one (docs/filters/divs.lua), so the lines before it
+    # go with it.
+    run "$PYTHON" "$PEERS/page-joins.py" remember "$ROOT/build/handout.pdf"
+    echo "$output"
+    assert_success
+    assert_line --regexp "^[1-9][0-9]* Remember boxes, 0 opening a page$"
+}
+
 @test "handout: the student's book says plain only of the plain programs: the silent build is named so" {
     # "plain" is the programs a student types (lessons/plain/); the lesson
     # built with -DSOCKSTEP_PLAIN is "the silent build". make plain and
