@@ -1049,6 +1049,17 @@ EOF
     assert_line --regexp "^[1-9][0-9]* Remember boxes, 0 opening a page$"
 }
 
+@test "handout: a transcript's title is one row: none wraps a word or two onto a row of its own" {
+    # Appendix C's "Transcript C.4: scripts/narrate -- python3
+    # docs/own/echo-server.py 8888 spin" left ">/dev/null (excerpt)"
+    # alone on a second row: a title a little too long is set a size
+    # smaller (\ssfittitle, docs/preamble.tex).
+    run "$PYTHON" "$PEERS/page-joins.py" titles "$ROOT/build/handout.pdf"
+    echo "$output"
+    assert_success
+    assert_line --regexp "^[1-9][0-9]* transcript titles, 0 wrapped$"
+}
+
 @test "handout: the student's book says plain only of the plain programs: the silent build is named so" {
     # "plain" is the programs a student types (lessons/plain/); the lesson
     # built with -DSOCKSTEP_PLAIN is "the silent build". make plain and
