@@ -1060,6 +1060,45 @@ EOF
     assert_line --regexp "^[1-9][0-9]* transcript titles, 0 wrapped$"
 }
 
+@test "handout: a short appendix opens with no contents of its own: three sections or fewer, or under three pages" {
+    # Appendices F (three sections, a page), I (six, two pages) and J
+    # (two, two pages) each opened with "In this chapter: ...", lines a
+    # glance at the chapter gives (docs/filters/parts.lua). Each lesson
+    # keeps its own (contents-numbers.py checks that).
+    run "$PYTHON" - "$ROOT/build/handout/handout.toc" "$BATS_FILE_TMPDIR/paper.txt" <<'EOF'
+import re, sys
+toc = open(sys.argv[1], encoding="utf-8").read()
+lines = open(sys.argv[2], encoding="utf-8").read().split("\n")
+entries = re.findall(r"\\contentsline \{(chapter|section|part)\}\{(.*?)\}\{(\d+)\}\{([^}]*)\}", toc)
+chapters = []
+for kind, title, page, anchor in entries:
+    if kind == "section":
+        if chapters:
+            chapters[-1]["sections"] += 1
+        continue
+    chapters.append({"title": re.sub(r"\\numberline \{(\w+)\}", r"\1 ", title),
+                     "page": int(page), "anchor": anchor, "sections": 0})
+short = bad = 0
+for c, nxt in zip(chapters, chapters[1:]):
+    if not c["anchor"].startswith("appendix."):
+        continue
+    pages = nxt["page"] - c["page"]
+    if c["sections"] > 3 and pages >= 3:
+        continue
+    short += 1
+    has = any(ln.strip() == c["title"] and j + 1 < len(lines) and
+              lines[j + 1].startswith("In this chapter:") for j, ln in enumerate(lines))
+    print("%s: %d sections, %d pages%s" % (c["title"], c["sections"], pages,
+                                           ": it has contents of its own" if has else ""))
+    bad += has
+print(short, "short appendices,", bad, "with contents of their own")
+sys.exit(1 if bad or not short else 0)
+EOF
+    echo "$output"
+    assert_success
+    assert_line --partial "F Further reading: 3 sections"
+}
+
 @test "handout: the student's book says plain only of the plain programs: the silent build is named so" {
     # "plain" is the programs a student types (lessons/plain/); the lesson
     # built with -DSOCKSTEP_PLAIN is "the silent build". make plain and
