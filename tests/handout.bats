@@ -1042,7 +1042,9 @@ EOF
     # Lessons 04, 05 and 07's boxes found no room at a page's foot and
     # went overleaf alone, above the next chapter's start: no page break
     # may come before one (docs/filters/divs.lua), so the lines before it
-    # go with it.
+    # go with it. Lesson 08's then opened a page under its one line "The
+    # same in Python: ...": such a line goes with the section before it
+    # (docs/filters/layout.lua).
     run "$PYTHON" "$PEERS/page-joins.py" remember "$ROOT/build/handout.pdf"
     echo "$output"
     assert_success

@@ -1124,6 +1124,33 @@ function M.paper_blocks(blocks)
       local need, part = listing_need(nxt)
       local cmd = command_lines(b)
       insert_kept(out, b, cmd + 2 + need, part and cmd + 1 + part)
+    elseif b.t == "Para" and item_para_lines(b) == 1 and nxt and nxt.t == "RawBlock" and
+      nxt.text:match("^\\nopagebreak%[4%]\n\\begin{notebox}") then
+      -- A line alone before a box that closes its chapter ("The same in
+      -- Python: ..., 47 lines." above lesson 08's Remember; divs.lua keeps
+      -- the box with it) goes with what comes before it too: a page that
+      -- opened with that line and the box had the box all but alone,
+      -- cut off from the section before it. After a box of text, whose
+      -- own space below is a place to break the page, that box keeps it
+      -- (keep after, preamble.tex): the page breaks inside it, or before.
+      -- (A paragraph of two lines or more is company enough: moving
+      -- lesson 07's "Going further" with it left a third of a page blank.
+      -- item_para_lines counts the file's name, LaTeX by now, as
+      -- para_lines does not.)
+      if prev and prev.t == "RawBlock" and prev.text:match("^\\end{skipbox}") then
+        for k = #out, 1, -1 do
+          local o = out[k]
+          if o.t == "RawBlock" and o.text:match("^\\begin{skipbox}") then
+            o.text = o.text:gsub("^\\begin{skipbox}%[([^%]]*)%]", "\\begin{skipbox}[%1,keep after]", 1)
+            if not o.text:match("keep after") then
+              o.text = o.text:gsub("^\\begin{skipbox}", "\\begin{skipbox}[keep after]", 1)
+            end
+            break
+          end
+        end
+      end
+      out:insert(pandoc.RawBlock("latex", "\\nopagebreak[4]"))
+      out:insert(b)
     elseif transcript_rows(b) and not (prev and (prev.t == "Header" or
       is_intro(prev, b))) then
       -- A transcript on its own keeps room for its first lines

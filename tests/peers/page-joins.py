@@ -12,7 +12,8 @@ intros      No page ends with what introduces the listing or transcript
             lines after a box: "Here is the server, from its first
             accept().").
 remember    No "Remember" box (the close of a Part I chapter) opens a
-            page: lines of its chapter come before it on its page.
+            page, nor has a single row above it there ("The same in
+            Python: ..., 47 lines."): two rows of its chapter at least.
 titles      No transcript's title wraps: its title bar is one row.
 
 Prints each page that breaks the rule, and a count; exits 1 on one, 2
@@ -130,10 +131,11 @@ elif check == "remember":
         for j, (_, kind, text) in enumerate(rows):
             if kind == "title" and text == "Remember":
                 seen += 1
-                if j == 0:
+                if j < 2:
                     bad += 1
-                    print("PDF page %d opens with a Remember box, cut off from "
-                          "its chapter" % n)
+                    print("PDF page %d opens with a Remember box, %s, cut off "
+                          "from its chapter" % (n, "alone" if j == 0 else
+                                                "under one row: " + rows[0][2][:50]))
     print(seen, "Remember boxes,", bad, "opening a page")
 elif check == "titles":
     for n, rows in enumerate(pages, 1):
