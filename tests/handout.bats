@@ -1053,6 +1053,83 @@ EOF
     assert_output ""
 }
 
+@test "handout: no page ends with what introduces the listing or transcript that opens the next" {
+    # A page ended with lesson 04's "This server greets three clients
+    # ...:" and its cc command, the whole program overleaf; one with
+    # "15.5 The code", its two whole files' lines and a paragraph, the
+    # excerpt overleaf; one with "Here is the server, from its first
+    # accept().", its transcript overleaf. What introduces a box stays
+    # with its first lines (docs/filters/layout.lua: is_intro,
+    # folded_chain).
+    run "$PYTHON" "$PEERS/page-joins.py" intros "$ROOT/build/handout.pdf"
+    echo "$output"
+    assert_success
+    assert_line --regexp "^[0-9]+ pages open with a listing or a transcript, 0 with"
+}
+
+@test "handout: a Remember box never opens a page, cut off from the chapter it closes" {
+    # Lessons 04, 05 and 07's boxes found no room at a page's foot and
+    # went overleaf alone, above the next chapter's start: no page break
+    # may come before one (docs/filters/divs.lua), so the lines before it
+    # go with it. Lesson 08's then opened a page under its one line "The
+    # same in Python: ...": such a line goes with the section before it
+    # (docs/filters/layout.lua).
+    run "$PYTHON" "$PEERS/page-joins.py" remember "$ROOT/build/handout.pdf"
+    echo "$output"
+    assert_success
+    assert_line --regexp "^[1-9][0-9]* Remember boxes, 0 opening a page$"
+}
+
+@test "handout: a transcript's title is one row: none wraps a word or two onto a row of its own" {
+    # Appendix C's "Transcript C.4: scripts/narrate -- python3
+    # docs/own/echo-server.py 8888 spin" left ">/dev/null (excerpt)"
+    # alone on a second row: a title a little too long is set a size
+    # smaller (\ssfittitle, docs/preamble.tex).
+    run "$PYTHON" "$PEERS/page-joins.py" titles "$ROOT/build/handout.pdf"
+    echo "$output"
+    assert_success
+    assert_line --regexp "^[1-9][0-9]* transcript titles, 0 wrapped$"
+}
+
+@test "handout: a short appendix opens with no contents of its own: three sections or fewer, or under three pages" {
+    # Appendices F (three sections, a page), I (six, two pages) and J
+    # (two, two pages) each opened with "In this chapter: ...", lines a
+    # glance at the chapter gives (docs/filters/parts.lua). Each lesson
+    # keeps its own (contents-numbers.py checks that).
+    run "$PYTHON" - "$ROOT/build/handout/handout.toc" "$BATS_FILE_TMPDIR/paper.txt" <<'EOF'
+import re, sys
+toc = open(sys.argv[1], encoding="utf-8").read()
+lines = open(sys.argv[2], encoding="utf-8").read().split("\n")
+entries = re.findall(r"\\contentsline \{(chapter|section|part)\}\{(.*?)\}\{(\d+)\}\{([^}]*)\}", toc)
+chapters = []
+for kind, title, page, anchor in entries:
+    if kind == "section":
+        if chapters:
+            chapters[-1]["sections"] += 1
+        continue
+    chapters.append({"title": re.sub(r"\\numberline \{(\w+)\}", r"\1 ", title),
+                     "page": int(page), "anchor": anchor, "sections": 0})
+short = bad = 0
+for c, nxt in zip(chapters, chapters[1:]):
+    if not c["anchor"].startswith("appendix."):
+        continue
+    pages = nxt["page"] - c["page"]
+    if c["sections"] > 3 and pages >= 3:
+        continue
+    short += 1
+    has = any(ln.strip() == c["title"] and j + 1 < len(lines) and
+              lines[j + 1].startswith("In this chapter:") for j, ln in enumerate(lines))
+    print("%s: %d sections, %d pages%s" % (c["title"], c["sections"], pages,
+                                           ": it has contents of its own" if has else ""))
+    bad += has
+print(short, "short appendices,", bad, "with contents of their own")
+sys.exit(1 if bad or not short else 0)
+EOF
+    echo "$output"
+    assert_success
+    assert_line --partial "F Further reading: 3 sections"
+}
+
 @test "handout: the student's book says plain only of the plain programs: the silent build is named so" {
     # "plain" is the programs a student types (lessons/plain/); the lesson
     # built with -DSOCKSTEP_PLAIN is "the silent build". make plain and

@@ -97,7 +97,14 @@ function M.box(el)
   if latex() then
     local whole = skip and
       #pandoc.utils.stringify(pandoc.Pandoc(el.content)) <= 1000
-    local blocks = { pandoc.RawBlock("latex", "\\begin{" .. env .. "}" ..
+    -- A box that closes its chapter (::: {.box .remember}) goes with the
+    -- last lines before it: one that found no room at a page's foot went
+    -- overleaf alone, under the next chapter's start, cut off from the
+    -- chapter it sums up (lessons 04, 05 and 07 did). No break may come
+    -- before it: the lines before it go too, at least the last
+    -- paragraph's last two (\widowpenalty, preamble.tex).
+    local keep = el.classes:includes("remember") and "\\nopagebreak[4]\n" or ""
+    local blocks = { pandoc.RawBlock("latex", keep .. "\\begin{" .. env .. "}" ..
       (whole and "[unbreakable]" or "") .. "{" ..
       latex_escape(title):gsub("%-{}", "-") .. "}") }
     for _, b in ipairs(el.content) do

@@ -582,7 +582,22 @@ local function transcript_whole(rows)
   return nil
 end
 
-local function lead_in_room(b, nxt)
+-- A short command (a code block, or by now the LaTeX code.lua made of
+-- it: its Shaded and Highlighting lines aside, one a line): how many
+-- lines it takes, or nil for any other block.
+local function command_lines(b)
+  if b and b.t == "CodeBlock" then
+    local _, newlines = b.text:gsub("\n", "")
+    return newlines + 1
+  end
+  if b and b.t == "RawBlock" and b.format == "latex" and
+      b.text:match("^\\begin{Shaded}") then
+    local _, newlines = b.text:gsub("\n", "")
+    return newlines - 3
+  end
+end
+
+local function lead_in_room(b, nxt, after)
   local box_lines = nxt.t == "Table" and table_lines(nxt) or 5
   -- A transcript that cannot break goes whole, its title and rows.
   local rows = transcript_rows(nxt)
@@ -601,8 +616,59 @@ local function lead_in_room(b, nxt)
   if need then
     box_lines = math.max(box_lines, need + 1)
   end
+  -- A command, then the listing it builds ("Build it and run it:", its
+  -- cc line, the whole program): the lead-in and the command keep room
+  -- for the listing's first lines too, or the listing's caption, finding
+  -- too little, takes the listing overleaf and leaves them at the foot.
+  local cmd = command_lines(nxt)
+  local cneed, cpart = listing_need(after)
+  if cmd and cneed then
+    box_lines = math.max(box_lines, cmd + 2 + cneed)
+    lpart = cpart and cmd + 1 + cpart
+  end
   return para_lines(b) + box_lines,
     part or (lpart and para_lines(b) + math.max(5, lpart + 1))
+end
+
+-- A paragraph that introduces the box after it: a lead-in or a label,
+-- or a short paragraph (two lines at most) right before a listing, a
+-- transcript or a command ("Here is the server, from its first
+-- accept()."): the line that introduces a box never ends a page with
+-- the box overleaf.
+local function is_intro(b, nxt)
+  if is_lead_in(b) or is_label(b) then
+    return true
+  end
+  if not (b ~= nil and b.t == "Para" and not is_figure(b) and para_lines(b) <= 2) then
+    return false
+  end
+  return listing_need(nxt) ~= nil or transcript_rows(nxt) ~= nil or
+    command_lines(nxt) ~= nil
+end
+
+-- Whole files' lines ("The whole file: ...", with no listing under
+-- them) from I on, then what they lead to: a listing, or a paragraph
+-- that introduces a box (any paragraph before a box or a listing with
+-- ANY_PARA: a heading keeps room for it). The room from I to that
+-- box's first lines (and when it may break, PART), and the index of
+-- the block after the whole files' lines; nil when nothing such follows.
+local function folded_chain(blocks, i, any_para)
+  local k = i
+  while is_folded_line(blocks[k]) do
+    k = k + 1
+  end
+  local lines = math.ceil(1.5 * (k - i))
+  local c, d = blocks[k], blocks[k + 1]
+  local room, part
+  if listing_need(c) then
+    room, part = listing_need(c)
+  elseif is_intro(c, d) and is_box(d) or (any_para and c and c.t == "Para" and
+      not is_figure(c) and (is_box(d) or listing_need(d))) then
+    room, part = lead_in_room(c, d, blocks[k + 2])
+  else
+    return nil
+  end
+  return lines + room, part and lines + part, k
 end
 
 -- Room for LINES baselines before what follows; for a short listing that
@@ -644,7 +710,7 @@ local function keep_lead_ins(blocks)
   for i, b in ipairs(blocks) do
     local nxt = blocks[i + 1]
     if is_lead_in(b) and is_box(nxt) then
-      insert_kept(out, b, lead_in_room(b, nxt))
+      insert_kept(out, b, lead_in_room(b, nxt, blocks[i + 2]))
     else
       out:insert(b)
     end
@@ -812,8 +878,10 @@ end
 function M.paper_blocks(blocks)
   local out = pandoc.List()
   local kept_list = false
-  -- The lead-in whose room a whole file's line above it keeps (below).
-  local folded_kept
+  -- The block up to which the room asked for above (by a heading or a
+  -- whole file's line) holds what introduces a listing: those blocks ask
+  -- for no room of their own, which would be a place to break the page.
+  local covered_until
   -- A chapter that runs on (below), until its first section's heading
   -- says how much room it keeps: where its \ssrunon is in OUT.
   local runon_at
@@ -897,7 +965,7 @@ function M.paper_blocks(blocks)
       -- box would go to the next page and leave the heading alone.
       if text_box and is_lead_in(blocks[i + 2]) and is_box(blocks[i + 3]) then
         room = math.max(room, HEADING_LINES + 2 +
-          lead_in_room(blocks[i + 2], blocks[i + 3]))
+          lead_in_room(blocks[i + 2], blocks[i + 3], blocks[i + 4]))
       end
       -- What follows keeps the room it asks for below the heading: the
       -- heading's own room holds it, or the lead-in's room would be
@@ -906,8 +974,8 @@ function M.paper_blocks(blocks)
       -- of its own, below.)
       -- (A short listing's room when it may break: part.)
       local part
-      if (is_lead_in(nxt) or is_label(nxt)) and is_box(blocks[i + 2]) then
-        local lines, p = lead_in_room(nxt, blocks[i + 2])
+      if is_intro(nxt, blocks[i + 2]) and is_box(blocks[i + 2]) then
+        local lines, p = lead_in_room(nxt, blocks[i + 2], blocks[i + 3])
         room = math.max(room, HEADING_LINES + lines)
         part = p and math.max(7, HEADING_LINES + p)
       elseif listing_need(nxt) then
@@ -969,6 +1037,18 @@ function M.paper_blocks(blocks)
           part = lp and math.max(7, HEADING_LINES + para_lines(nxt) + 2 + cmd_lines + lp) or part
         end
       end
+      -- A heading, then whole files' lines ("The whole file: ...") and
+      -- what leads to a listing after them: the heading keeps room for
+      -- them all and the listing's first lines ("15.5 The code", two such
+      -- lines and a paragraph ended a page, their listing overleaf).
+      if is_folded_line(nxt) then
+        local lines, p, k = folded_chain(blocks, i + 1, true)
+        if lines then
+          room = math.max(room, HEADING_LINES + lines)
+          part = p and math.max(7, HEADING_LINES + p) or part
+          covered_until = k
+        end
+      end
       -- A diagram right after the heading, or after its first paragraph:
       -- the heading goes where the diagram goes.
       local fig = figure_after(blocks, i)
@@ -1021,22 +1101,58 @@ function M.paper_blocks(blocks)
         out:insert(pandoc.RawBlock("latex", "\\endgroup"))
         kept_list = false
       end
-    elseif is_folded_line(b) and not after_heading and
-      (is_lead_in(nxt) or is_label(nxt)) and is_box(blocks[i + 2]) then
-      -- A whole file's line, then a lead-in and its excerpt: the line
-      -- stays with them, or it ends a page alone (lesson 19 did).
-      local lines, part = lead_in_room(nxt, blocks[i + 2])
-      insert_kept(out, b, 2 + lines, part and 2 + part)
-      folded_kept = i + 1
-    elseif (is_lead_in(b) or is_label(b)) and is_box(nxt) then
+    elseif is_folded_line(b) and covered_until and i < covered_until then
+      -- (a whole file's line whose room is held above: kept with the next)
+      insert_kept(out, b, nil)
+    elseif is_folded_line(b) and not after_heading and folded_chain(blocks, i) then
+      -- A whole file's line (or a few), then a lead-in and its excerpt,
+      -- or the excerpt itself: the lines stay with it, or they end a
+      -- page alone, the listing overleaf (lessons 14 and 19 did).
+      local lines, part, k = folded_chain(blocks, i)
+      insert_kept(out, b, lines, part)
+      covered_until = k
+    elseif is_intro(b, nxt) and is_box(nxt) then
       -- "Then read until the server closes:" stays with its box.
-      if after_heading or folded_kept == i then
+      if after_heading or covered_until == i then
         insert_kept(out, b, nil)
       else
-        insert_kept(out, b, lead_in_room(b, nxt))
+        insert_kept(out, b, lead_in_room(b, nxt, blocks[i + 2]))
       end
+    elseif command_lines(b) and listing_need(nxt) and not (prev and
+      (prev.t == "Header" or is_intro(prev, b))) then
+      -- A command, then the listing it builds: kept with its first lines.
+      local need, part = listing_need(nxt)
+      local cmd = command_lines(b)
+      insert_kept(out, b, cmd + 2 + need, part and cmd + 1 + part)
+    elseif b.t == "Para" and item_para_lines(b) == 1 and nxt and nxt.t == "RawBlock" and
+      nxt.text:match("^\\nopagebreak%[4%]\n\\begin{notebox}") then
+      -- A line alone before a box that closes its chapter ("The same in
+      -- Python: ..., 47 lines." above lesson 08's Remember; divs.lua keeps
+      -- the box with it) goes with what comes before it too: a page that
+      -- opened with that line and the box had the box all but alone,
+      -- cut off from the section before it. After a box of text, whose
+      -- own space below is a place to break the page, that box keeps it
+      -- (keep after, preamble.tex): the page breaks inside it, or before.
+      -- (A paragraph of two lines or more is company enough: moving
+      -- lesson 07's "Going further" with it left a third of a page blank.
+      -- item_para_lines counts the file's name, LaTeX by now, as
+      -- para_lines does not.)
+      if prev and prev.t == "RawBlock" and prev.text:match("^\\end{skipbox}") then
+        for k = #out, 1, -1 do
+          local o = out[k]
+          if o.t == "RawBlock" and o.text:match("^\\begin{skipbox}") then
+            o.text = o.text:gsub("^\\begin{skipbox}%[([^%]]*)%]", "\\begin{skipbox}[%1,keep after]", 1)
+            if not o.text:match("keep after") then
+              o.text = o.text:gsub("^\\begin{skipbox}", "\\begin{skipbox}[keep after]", 1)
+            end
+            break
+          end
+        end
+      end
+      out:insert(pandoc.RawBlock("latex", "\\nopagebreak[4]"))
+      out:insert(b)
     elseif transcript_rows(b) and not (prev and (prev.t == "Header" or
-      is_lead_in(prev) or is_label(prev))) then
+      is_intro(prev, b))) then
       -- A transcript on its own keeps room for its first lines
       -- (transcript_room); after a heading or a lead-in, that block
       -- keeps it.
@@ -1045,7 +1161,7 @@ function M.paper_blocks(blocks)
         transcript_room(rows)))
       out:insert(b)
     elseif b.t == "Table" and not (prev and (prev.t == "Header" or
-      ((is_lead_in(prev) or is_label(prev)) and is_box(b)))) then
+      (is_intro(prev, b) and is_box(b)))) then
       -- A short table on its own stays whole.
       out:insert(pandoc.RawBlock("latex", "\\Needspace{" .. table_lines(b) ..
         "\\baselineskip}"))

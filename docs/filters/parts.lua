@@ -8,9 +8,15 @@ as links, and on paper with their pages.
 
 local common = require("filters.common")
 local code = require("filters.code")
+local numbers = require("filters.numbers")
 local latex, latex_escape = common.latex, common.latex_escape
 
 local M = {}
+
+-- An appendix with less prose than this (the characters of its words,
+-- a space after each; its code, listings and runs count nothing: about
+-- two pages) has no contents of its own.
+local SHORT_CHAPTER = 4000
 
 -- "In this chapter: What it teaches (p. 12) · The calls (p. 13) ..."
 local function chapter_contents(sections)
@@ -274,8 +280,20 @@ function M.blocks(blocks)
         j = j + 1
       end
       -- ({.no-contents}: a chapter of short sections, each a few lines,
-      -- the whole read in a page or two, as the pitfalls are)
-      if #sections > 1 and not b.classes:includes("no-contents") then
+      -- the whole read in a page or two, as the pitfalls are.) A short
+      -- chapter has none either: three sections or fewer, or an appendix
+      -- of less text than two pages hold (SHORT_CHAPTER; "On Linux", six
+      -- sections on two pages, spent four lines on a list a reader takes
+      -- in at a glance of its headings). Every lesson keeps its own, the
+      -- shortest too (lesson 01, two pages): a lesson's chapter always
+      -- opens so.
+      local chars = 0
+      for k = i + 1, j - 1 do
+        blocks[k]:walk({ Str = function(el) chars = chars + utf8.len(el.text) + 1 end })
+      end
+      local short = #sections <= 3 or
+        (not numbers.is_lesson(b) and chars < SHORT_CHAPTER)
+      if not short and not b.classes:includes("no-contents") then
         out:insert(chapter_contents(sections))
       end
     else
