@@ -14,9 +14,10 @@ local latex, latex_escape = common.latex, common.latex_escape
 local M = {}
 
 -- An appendix with less prose than this (the characters of its words,
--- a space after each; its code, listings and runs count nothing: about
--- two pages) has no contents of its own.
-local SHORT_CHAPTER = 4000
+-- a space after each; its code, listings and runs count nothing) has no
+-- contents of its own: two pages of the book, as appendices C and D
+-- print them, hold about 5,500 characters, code included (pdftotext).
+local SHORT_CHAPTER = 6000
 
 -- "In this chapter: What it teaches (p. 12) · The calls (p. 13) ..."
 local function chapter_contents(sections)
@@ -282,14 +283,19 @@ function M.blocks(blocks)
       -- ({.no-contents}: a chapter of short sections, each a few lines,
       -- the whole read in a page or two, as the pitfalls are.) A short
       -- chapter has none either: three sections or fewer, or an appendix
-      -- of less text than two pages hold (SHORT_CHAPTER; "On Linux", six
+      -- of no more text than two pages hold (SHORT_CHAPTER; "On Linux", six
       -- sections on two pages, spent four lines on a list a reader takes
       -- in at a glance of its headings). Every lesson keeps its own, the
       -- shortest too (lesson 01, two pages): a lesson's chapter always
       -- opens so.
+      -- What is printed counts, so not a {.screen} block (its tables are
+      -- one sentence on paper: appendix D, two pages, has 865 words of
+      -- them).
       local chars = 0
       for k = i + 1, j - 1 do
-        blocks[k]:walk({ Str = function(el) chars = chars + utf8.len(el.text) + 1 end })
+        if not (blocks[k].t == "Div" and blocks[k].classes:includes("screen")) then
+          blocks[k]:walk({ Str = function(el) chars = chars + utf8.len(el.text) + 1 end })
+        end
       end
       local short = #sections <= 3 or
         (not numbers.is_lesson(b) and chars < SHORT_CHAPTER)
