@@ -254,6 +254,21 @@ wait_pane() {
     refute_output --partial ">>> next: accept"
 }
 
+@test "demo: --no-step, the client starts once the server listens, and is greeted" {
+    run "$DEMO" --detach --no-step --timeout 20 --port "$(free_port tcp)" 04
+    assert_success
+    [[ "$output" =~ on\ tcp\ port\ ([0-9]+) ]]
+    local port="${BASH_REMATCH[1]}"
+    # Nothing waits for Enter: both run through, the client's connect()
+    # after the server's listen(), never refused.
+    wait_pane $CLIENT_PANE '^\[05-connect ended: exit status [0-9]+\]$'
+    run capture_pane $CLIENT_PANE
+    refute_output --partial "ECONNREFUSED"
+    assert_line "connect(3, 127.0.0.1:$port, 16) = 0"
+    assert_line --regexp '^hello 127\.0\.0\.1:[0-9]+, you are client 1\\n$'
+    assert_line "[05-connect ended: exit status 0]"
+}
+
 # tm ARGS...: tmux on the tests' private server.
 tm() {
     tmux -L "$SOCKSTEP_TMUX_SOCKET" "$@"
