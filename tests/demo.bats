@@ -170,6 +170,10 @@ time.sleep(20)
     assert_line --regexp "05-connect --port [0-9]+ --timeout 300 --step$"
 }
 
+# tmux numbers a window's panes by position: the client's (on the left,
+# or on top when stacked) is 0, the server's 1, the kernel pane below 2.
+CLIENT_PANE=0 SERVER_PANE=1 KERNEL_PANE=2
+
 # capture_pane PANE: the pane's text, wrapped lines joined.
 capture_pane() {
     tmux -L "$SOCKSTEP_TMUX_SOCKET" capture-pane -p -J -t "sockstep-04:0.$1"
@@ -199,24 +203,29 @@ wait_pane() {
         -F '#{pane_index} #{pane_title}'
     assert_success
     [ "${#lines[@]}" -eq 3 ]
-    assert_line --regexp "^0 server: .*04-accept --port $port "
-    assert_line --regexp "^1 client: .*05-connect --port $port "
-    assert_line "2 kernel: ss, port $port"
+    assert_line --regexp "^$CLIENT_PANE client: .*05-connect --port $port "
+    assert_line --regexp "^$SERVER_PANE server: .*04-accept --port $port "
+    assert_line "$KERNEL_PANE kernel: ss, port $port"
+    # The server's pane is the one selected: its steps come first.
+    run tmux -L "$SOCKSTEP_TMUX_SOCKET" display-message -p -t sockstep-04 \
+        '#{pane_index}'
+    assert_output "$SERVER_PANE"
 
     # Both lessons wait at their first step; nothing has run yet.
-    wait_pane 0 '^>>> next: socket\(AF_INET, SOCK_STREAM, 0\)'
-    wait_pane 1 '^>>> next: socket\(AF_INET, SOCK_STREAM, 0\)'
-    run capture_pane 0
+    local s=$SERVER_PANE
+    wait_pane $s '^>>> next: socket\(AF_INET, SOCK_STREAM, 0\)'
+    wait_pane $CLIENT_PANE '^>>> next: socket\(AF_INET, SOCK_STREAM, 0\)'
+    run capture_pane $s
     refute_output --partial "= 3"
     refute_output --partial "SO_REUSEADDR"
 
     # One Enter: socket() runs, and the next call is announced.
-    tmux -L "$SOCKSTEP_TMUX_SOCKET" send-keys -t sockstep-04:0.0 Enter
-    wait_pane 0 '^socket\(AF_INET, SOCK_STREAM, 0\) = 3$'
-    wait_pane 0 '^>>> next: setsockopt\(3, SOL_SOCKET, SO_REUSEADDR'
-    run capture_pane 0
+    tmux -L "$SOCKSTEP_TMUX_SOCKET" send-keys -t sockstep-04:0.$s Enter
+    wait_pane $s '^socket\(AF_INET, SOCK_STREAM, 0\) = 3$'
+    wait_pane $s '^>>> next: setsockopt\(3, SOL_SOCKET, SO_REUSEADDR'
+    run capture_pane $s
     refute_output --partial "SO_RCVTIMEO" # only one step was taken
-    run capture_pane 1
+    run capture_pane $CLIENT_PANE
     refute_output --partial "= 3" # the client did not move
 
     # Five more Enters, one at a time, reach listen(): the ss pane then
@@ -230,19 +239,34 @@ wait_pane() {
     )
     local step
     for step in "${steps[@]}"; do
-        tmux -L "$SOCKSTEP_TMUX_SOCKET" send-keys -t sockstep-04:0.0 Enter
-        wait_pane 0 "$step"
+        tmux -L "$SOCKSTEP_TMUX_SOCKET" send-keys -t sockstep-04:0.$s Enter
+        wait_pane $s "$step"
     done
-    wait_pane 0 "^listening on 127\.0\.0\.1:$port$"
-    wait_pane 2 "^LISTEN .* 127\.0\.0\.1:$port "
+    wait_pane $s "^listening on 127\.0\.0\.1:$port$"
+    wait_pane $KERNEL_PANE "^LISTEN .* 127\.0\.0\.1:$port "
 
     # accept() is next; after Enter it blocks (no client yet), and the
     # prompt line says so: "... running: accept(...)" until it returns.
-    wait_pane 0 '^>>> next: accept\(3, .*\[Enter runs it\]'
-    tmux -L "$SOCKSTEP_TMUX_SOCKET" send-keys -t sockstep-04:0.0 Enter
-    wait_pane 0 '^\.\.\. running: accept\(3, '
-    run capture_pane 0
+    wait_pane $s '^>>> next: accept\(3, .*\[Enter runs it\]'
+    tmux -L "$SOCKSTEP_TMUX_SOCKET" send-keys -t sockstep-04:0.$s Enter
+    wait_pane $s '^\.\.\. running: accept\(3, '
+    run capture_pane $s
     refute_output --partial ">>> next: accept"
+}
+
+@test "demo: --no-step, the client starts once the server listens, and is greeted" {
+    run "$DEMO" --detach --no-step --timeout 20 --port "$(free_port tcp)" 04
+    assert_success
+    [[ "$output" =~ on\ tcp\ port\ ([0-9]+) ]]
+    local port="${BASH_REMATCH[1]}"
+    # Nothing waits for Enter: both run through, the client's connect()
+    # after the server's listen(), never refused.
+    wait_pane $CLIENT_PANE '^\[05-connect ended: exit status [0-9]+\]$'
+    run capture_pane $CLIENT_PANE
+    refute_output --partial "ECONNREFUSED"
+    assert_line "connect(3, 127.0.0.1:$port, 16) = 0"
+    assert_line --regexp '^hello 127\.0\.0\.1:[0-9]+, you are client 1\\n$'
+    assert_line "[05-connect ended: exit status 0]"
 }
 
 # tm ARGS...: tmux on the tests' private server.
@@ -278,10 +302,29 @@ $(printf '%q' "$rc"); sleep 60"
     printf '%s\n' "$output" >&2 # shown if the test fails
 }
 
-# pane_geometry SESSION: "INDEX LEFT TOP WIDTH HEIGHT" for each pane.
+# pane_geometry SESSION: "INDEX LEFT TOP WIDTH HEIGHT TITLE" for each pane.
 pane_geometry() {
-    tm list-panes -t "=$1:" \
-        -F '#{pane_index} #{pane_left} #{pane_top} #{pane_width} #{pane_height}'
+    tm list-panes -t "=$1:" -F \
+        '#{pane_index} #{pane_left} #{pane_top} #{pane_width} #{pane_height} #{pane_title}'
+}
+
+# read_geometry: the lines of `run pane_geometry` into L T W H (left, top,
+# width, height) and WHO (the title's first word: client, server, kernel)
+# by pane index; CLIENT, SERVER and KERNEL are the indexes found by title.
+read_geometry() {
+    local line idx left top width height title
+    L=() T=() W=() H=() WHO=() CLIENT="" SERVER="" KERNEL=""
+    for line in "${lines[@]}"; do
+        read -r idx left top width height title <<<"$line"
+        L[idx]=$left T[idx]=$top W[idx]=$width H[idx]=$height
+        WHO[idx]=${title%%:*}
+        case "${WHO[idx]}" in
+        client) CLIENT=$idx ;;
+        server) SERVER=$idx ;;
+        kernel) KERNEL=$idx ;;
+        esac
+    done
+    [[ -n "$CLIENT" && -n "$SERVER" && -n "$KERNEL" ]]
 }
 
 @test "demo: inside tmux with no terminal attached: session made, switch-client hint, exit 0" {
@@ -358,36 +401,41 @@ client_in() {
     [ "$(client_session)" = "$1" ]
 }
 
-@test "demo: at 120x35, server and client side by side, the kernel pane below" {
+@test "demo: at 120x35, client left and server right, the kernel pane below" {
     lecture_session 120 35
     demo_in_pane --timeout 20 --port "$(free_port tcp)" 04
     [ "$status" -eq 0 ]
+    assert_output --partial "start in the server pane, on the right"
     run pane_geometry sockstep-04
     [ "${#lines[@]}" -eq 3 ]
-    local idx left top width height
-    local -A L T W H
-    for line in "${lines[@]}"; do
-        read -r idx left top width height <<<"$line"
-        L[$idx]=$left T[$idx]=$top W[$idx]=$width H[$idx]=$height
-    done
-    # 0 (server) and 1 (client) share a top row, side by side, each about
-    # half of the 120 columns.
-    [ "${T[0]}" -eq "${T[1]}" ]
-    [ "${L[0]}" -eq 0 ]
-    [ "${L[1]}" -eq $((W[0] + 1)) ]
-    [ "${W[0]}" -ge 59 ] && [ "${W[1]}" -ge 59 ]
-    # 2 (kernel) under both, the whole width.
-    [ "${T[2]}" -gt $((T[0] + H[0])) ] || [ "${T[2]}" -eq $((T[0] + H[0] + 1)) ]
-    [ "${L[2]}" -eq 0 ]
-    [ "${W[2]}" -eq 120 ]
+    local -a L T W H WHO
+    local CLIENT SERVER KERNEL
+    read_geometry
+    # The client's pane on the left and the server's on the right, as in
+    # the book's pictures; found by their titles, so a server put back on
+    # the left fails here whatever tmux numbers it.
+    [ "${L[CLIENT]}" -eq 0 ]
+    [ "${L[SERVER]}" -eq $((W[CLIENT] + 1)) ]
+    # They share a top row, side by side, each about half of the 120
+    # columns.
+    [ "${T[CLIENT]}" -eq "${T[SERVER]}" ]
+    [ "${W[CLIENT]}" -ge 59 ]
+    [ "${W[SERVER]}" -ge 59 ]
+    # The kernel pane under both, the whole width.
+    [ "${T[KERNEL]}" -gt $((T[CLIENT] + H[CLIENT])) ]
+    [ "${L[KERNEL]}" -eq 0 ]
+    [ "${W[KERNEL]}" -eq 120 ]
+    # The indexes the other tests step the panes by.
+    [ "$CLIENT" -eq "$CLIENT_PANE" ]
+    [ "$SERVER" -eq "$SERVER_PANE" ]
 
     # The narration wraps at each pane's own width (one of them is 59
     # columns), so tmux never wraps a line: the server up to accept(), the
     # client through connect().
-    step_until 0 '^listening on 127\.0\.0\.1:'
-    step_until 1 '^connect\(3, .*\) = 0$'
+    step_until "$SERVER" '^listening on 127\.0\.0\.1:'
+    step_until "$CLIENT" '^connect\(3, .*\) = 0$'
     local p longest
-    for p in 0 1; do
+    for p in "$CLIENT" "$SERVER"; do
         longest=$(capture_pane "$p" | sed 's/ *$//' | awk '
             length($0) > n { n = length($0) } END { print n + 0 }')
         echo "pane $p: ${W[$p]} columns, longest line $longest" >&2
@@ -439,16 +487,23 @@ step_until() {
     assert_output "$(printf '[%s]' "${cmd[@]:2}")"
 }
 
-@test "demo: below 120 columns the three panes are stacked" {
+@test "demo: below 120 columns the three panes are stacked, the client on top" {
     lecture_session 100 40
     demo_in_pane --timeout 20 --port "$(free_port tcp)" 04
     [ "$status" -eq 0 ]
+    assert_output --partial "start in the server pane, in the middle"
     run pane_geometry sockstep-04
     [ "${#lines[@]}" -eq 3 ]
     local line
     for line in "${lines[@]}"; do
         [[ "$line" =~ ^[0-2]\ 0\ [0-9]+\ 100\  ]]
     done
+    local -a L T W H WHO
+    local CLIENT SERVER KERNEL
+    read_geometry
+    # Client, server, kernel, from the top down, by their titles.
+    [ "${T[CLIENT]}" -lt "${T[SERVER]}" ]
+    [ "${T[SERVER]}" -lt "${T[KERNEL]}" ]
 }
 
 @test "demo: run in its own session it refuses, naming the session" {

@@ -540,8 +540,9 @@ picture_pane_shows() {
     tm capture-pane -p -t sockstep-04:0.2 | grep -Eq -- "$1"
 }
 
-# step PANE REGEX: Enter in PANE (0 server, 1 client) until the picture
-# pane shows REGEX (one Enter, then a look, at most 40 times).
+# step PANE REGEX: Enter in PANE (0 client, 1 server: tmux numbers panes
+# by position, and the client's is on the left) until the picture pane
+# shows REGEX (one Enter, then a look, at most 40 times).
 step() {
     local i
     for ((i = 0; i < 40; i++)); do
@@ -601,13 +602,13 @@ print(open(sys.argv[2] + "/server.txt").read(), end="")' "$ROOT/scripts/lib" "$d
     [ -d "$dir" ]
     # The server steps to accept(): its calls, each as it appears, and
     # its listening socket's state.
-    step 0 'listen\(3, [0-9]+\) = 0'
-    step 0 '\[LISTEN\]'
+    step 1 'listen\(3, [0-9]+\) = 0'
+    step 1 '\[LISTEN\]'
     run tm capture-pane -p -t sockstep-04:0.2
     refute_output --partial "connect("
     # The client steps through connect(): on its lane, on the left.
-    step 1 '^ connect\(3, 127\.0\.0\.1:'"$port"', 16\) = 0'
-    step 0 'accept\(3, 127\.0\.0\.1:[0-9]+, 16\) = 4'
+    step 0 '^ connect\(3, 127\.0\.0\.1:'"$port"', 16\) = 0'
+    step 1 'accept\(3, 127\.0\.0\.1:[0-9]+, 16\) = 4'
     if [[ $EUID -eq 0 ]] && command -v tcpdump >/dev/null; then
         # As root, the handshake's packets, as arrows between the lanes.
         picture_pane_shows '\|-+ SYN -+>\|'
