@@ -1185,9 +1185,13 @@ BIN_DIR=$BIN_TOP
 if [[ -n "${SOCKSTEP_RUNS_NETNS:-}" ]]; then
     # Lesson 18, on the loopback interface only (the lesson's defaults): two
     # receivers join the group, a third does not; the sender sends two lines
-    # to the group, then a broadcast without SO_BROADCAST (EACCES) and one
-    # with it, which the third receiver gets too.
-    start 18-multicast-receiver 0 18-multicast-receiver --port 0 --count 3
+    # to the group. The first receiver takes those two and leaves while the
+    # second is still a member (the chapter says so, and the narration of
+    # its leave counts the second's socket); only then does the sender send
+    # a broadcast without SO_BROADCAST (EACCES) and one with it, which the
+    # second and third receivers get: the second leaves the group last.
+    # Who leaves first comes from these events, never from speed.
+    start 18-multicast-receiver 0 18-multicast-receiver --port 0 --count 2
     ready 18-multicast-receiver
     start 18-multicast-receiver.second 0 18-multicast-receiver --port "$PORT" \
         --count 3
@@ -1198,11 +1202,11 @@ if [[ -n "${SOCKSTEP_RUNS_NETNS:-}" ]]; then
     # (the sender has no --timeout: it never waits on the network)
     run 18-multicast-sender 0 'hello, group\nsecond line\n' -- \
         18-multicast-sender --port "$PORT"
+    finish 18-multicast-receiver
     run 18-multicast-sender.eacces 1 -- 18-multicast-sender --port "$PORT" \
         --broadcast --show-eacces --message "no permission"
     run 18-multicast-sender.broadcast 0 -- 18-multicast-sender --port "$PORT" \
         --broadcast --message "to every socket on the port"
-    finish 18-multicast-receiver
     finish 18-multicast-receiver.second
     finish 18-multicast-receiver.nonmember
 else

@@ -107,6 +107,45 @@ $1"
     assert_line --regexp '^sendto\(3, "one", 3, 0, 239\.255\.0\.1:[0-9]+, 16\) = 3$'
 }
 
+@test "18-multicast: a receiver that leaves while another remains is told the group stays; the last one is told none is left" {
+    plain && skip "the plain build narrates nothing"
+    # Chapter 18's run: the first receiver leaves while the second is
+    # still a member. The order comes from events: r1 takes one datagram
+    # and has left (it exited) before the second is sent, which r2 waits
+    # for. The leave's narration reads /proc/net/igmp after the call.
+    in_netns '
+        "$B/18-multicast-receiver" --port 0 --count 1 --timeout 30 >"$T/r1" 2>&1 &
+        pids+=($!)
+        ready "$T/r1" || exit 1
+        "$B/18-multicast-receiver" --port "$PORT" --count 2 --timeout 30 >"$T/r2" 2>&1 &
+        pids+=($!)
+        ready "$T/r2" || exit 1
+        "$B/18-multicast-sender" --port "$PORT" --message one >"$T/s1" 2>&1
+        echo "sender $?"
+        wait "${pids[0]}"; echo "r1 $?"
+        grep -E "^\s+0100FFEF" /proc/net/igmp
+        "$B/18-multicast-sender" --port "$PORT" --message two >"$T/s2" 2>&1
+        echo "sender $?"
+        wait "${pids[1]}"; echo "r2 $?"
+        echo "igmp lines $(grep -c 0100FFEF /proc/net/igmp)"'
+    assert_success
+    refute_line "sender 1"
+    assert_line "r1 0"
+    assert_line "r2 0"
+    # between the two leaves, lo was in the group for r2's socket alone
+    assert_line --regexp '^\s+0100FFEF\s+1\s'
+    assert_line "igmp lines 0" # after both, no interface is in the group
+    # each leave's call, its argument line and the note under it
+    run grep -A 2 '^setsockopt(3, IPPROTO_IP, IP_DROP_MEMBERSHIP,$' \
+        "$BATS_TEST_TMPDIR/r1"
+    assert_line --index 2 --partial \
+        "    kernel: lo is in group 239.255.0.1, for 1 socket ("
+    run grep -A 2 '^setsockopt(3, IPPROTO_IP, IP_DROP_MEMBERSHIP,$' \
+        "$BATS_TEST_TMPDIR/r2"
+    assert_line --index 2 --partial \
+        "    kernel: no interface of this machine is in group 239.255.0.1 ("
+}
+
 @test "18-multicast: two receivers on one port: a datagram to 127.0.0.1 reaches one of them, a group one both" {
     # As chapter 18 says: each member gets its copy of a datagram to the
     # group, but one sent to the port at 127.0.0.1 goes to one socket only.

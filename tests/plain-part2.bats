@@ -144,6 +144,75 @@ else:
               + name.upper())
 c.close()'
 
+# accepted PORT CPORT: the server's side of the connection from CPORT to
+# PORT has left the accept queue: /proc/net/tcp (or tcp6) gives it an
+# inode (a descriptor holds it), or a state past ESTABLISHED (01: the
+# server closed it already).
+accepted() {
+    awk -v lp="$(printf '%04X' "$1")" -v rp="$(printf '%04X' "$2")" '
+        FNR > 1 {
+            split($2, l, ":"); split($3, r, ":")
+            if (l[2] == lp && r[2] == rp && ($10 != 0 || $4 != "01")) found = 1
+        }
+        END { exit !found }' /proc/net/tcp /proc/net/tcp6
+}
+
+@test "plain servers from lesson 07 on set SO_REUSEADDR: stopped with a client connected, each binds its port again at once" {
+    # Lesson 07's rule, "Set SO_REUSEADDR before every bind() in a
+    # server", in the plain servers the book prints after it. A Python
+    # client connects and is accepted; the server gets Ctrl-C (SIGINT)
+    # and its side of the connection stays, holding the port (FIN_WAIT2,
+    # or open in fork-server's child). Without SO_REUSEADDR on both the
+    # old socket and the new, the restart fails: bind: Address already
+    # in use.
+    local dir="$BATS_TEST_TMPDIR" prog cport server holder i
+    build_plain gai-echo dual-stack fork-server poll-chat select-chat \
+        throughput epoll-echo
+    for prog in gai-echo dual-stack fork-server poll-chat select-chat \
+        throughput epoll-echo; do
+        before_server "$dir/$prog.out" "$dir/$prog.client" -c '
+import socket, sys
+s = socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=60)
+print("from", s.getsockname()[1], flush=True)
+try:
+    while s.recv(4096):
+        pass
+except OSError:
+    pass' '{port}'
+        holder=$PEER_PID
+        start_bg "$dir/$prog.out" "$dir/$prog" 127.0.0.1 0
+        server=$BG_PID
+        wait_ready "$dir/$prog.out"
+        wait_until 10 grep -q '^from ' "$dir/$prog.client" || {
+            echo "$prog: the client never connected" >&2
+            cat "$dir/$prog.client" >&2
+            false
+        }
+        cport=$(sed -n 's/^from //p' "$dir/$prog.client")
+        wait_until 10 accepted "$PORT" "$cport" || {
+            echo "$prog: never accepted the client from port $cport" >&2
+            false
+        }
+        kill -INT "$server"
+        wait_exit "$server"
+        start_bg "$dir/$prog.again" "$dir/$prog" 127.0.0.1 "$PORT"
+        # the restart listens, or fails at once: whichever comes first
+        for ((i = 0; i < 200 * SCALE; i++)); do
+            grep -q '^listening on ' "$dir/$prog.again" && break
+            kill -0 "$BG_PID" 2>/dev/null || break
+            sleep 0.05
+        done
+        grep -Eq "^listening on \[?[:f]*127\.0\.0\.1\]?:$PORT\$" \
+            "$dir/$prog.again" || {
+            echo "$prog, restarted on port $PORT, printed:" >&2
+            cat "$dir/$prog.again" >&2
+            false
+        }
+        kill -TERM "$BG_PID" "$holder" 2>/dev/null || true
+        wait "$BG_PID" "$holder" 2>/dev/null || true
+    done
+}
+
 @test "plain record: network byte order both ways, as Python's struct packs it" {
     local dir="$BATS_TEST_TMPDIR"
     build_plain record

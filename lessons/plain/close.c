@@ -33,7 +33,7 @@ int main(int argc, char *argv[])
         fail("socket");
     if (connect(fd, (struct sockaddr *)&addr, sizeof addr) == -1)
         fail("connect");
-    if (send(fd, argv[3], strlen(argv[3]), 0) == -1)
+    if (send(fd, argv[3], strlen(argv[3]), MSG_NOSIGNAL) == -1)
         fail("send");
     /* "That was all": the kernel sends a FIN; receiving still works. */
     if (shutdown(fd, SHUT_WR) == -1)

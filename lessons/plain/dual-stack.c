@@ -24,7 +24,7 @@ int main(int argc, char *argv[])
     struct sockaddr_in6 addr; /* 28 bytes: an IPv6 address and port */
     socklen_t len = sizeof addr;
     char host[64], msg[128];
-    int fd, conn, rc, off = 0;
+    int fd, conn, rc, off = 0, one = 1;
 
     if (argc != 3) {
         fprintf(stderr, "usage: %s HOST PORT\n", argv[0]);
@@ -45,6 +45,9 @@ int main(int argc, char *argv[])
         fail("socket");
     /* 0: IPv4 too. Set it before bind(), whatever the default is. */
     if (setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &off, sizeof off) == -1)
+        fail("setsockopt");
+    /* A restart binds while old connections hold the port (lesson 07). */
+    if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) == -1)
         fail("setsockopt");
     rc = bind(fd, res->ai_addr, res->ai_addrlen);
     freeaddrinfo(res); /* bind() copied the address */

@@ -26,7 +26,7 @@ int main(int argc, char *argv[])
     char buf[512], *end = "";
     long port = argc == 3 ? strtol(argv[2], &end, 10) : -1;
     ssize_t n;
-    int fd, ep, ready, i, conn, full = 0;
+    int fd, ep, ready, i, conn, full = 0, one = 1;
 
     if (port < 0 || port > 65535 || *end != '\0' || end == argv[2] ||
         inet_pton(AF_INET, argv[1], &addr.sin_addr) != 1) {
@@ -41,6 +41,9 @@ int main(int argc, char *argv[])
         fail("setrlimit");
     if ((fd = socket(AF_INET, SOCK_STREAM, 0)) == -1)
         fail("socket");
+    /* A restart binds while old connections hold the port (lesson 07). */
+    if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) == -1)
+        fail("setsockopt");
     if (bind(fd, (struct sockaddr *)&addr, sizeof addr) == -1)
         fail("bind");
     if (listen(fd, SOMAXCONN) == -1)

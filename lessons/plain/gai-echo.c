@@ -38,7 +38,7 @@ static int tcp_socket(const char *host, const char *port, int to_listen)
 {
     struct addrinfo hints, *list, *ai;
     struct timeval wait = {.tv_sec = 30};
-    int fd = -1, rc;
+    int fd = -1, rc, one = 1;
 
     memset(&hints, 0, sizeof hints);
     hints.ai_family = AF_UNSPEC;     /* IPv6 or IPv4: whatever host has */
@@ -58,6 +58,10 @@ static int tcp_socket(const char *host, const char *port, int to_listen)
            send(), recv(). Linux gives an accepted socket the same. */
         if (setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &wait, sizeof wait) == -1 ||
             setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &wait, sizeof wait) == -1)
+            fail("setsockopt");
+        /* A restart binds while old connections hold the port (lesson 07). */
+        if (to_listen &&
+            setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) == -1)
             fail("setsockopt");
         if ((to_listen ? bind(fd, ai->ai_addr, ai->ai_addrlen)
                        : connect(fd, ai->ai_addr, ai->ai_addrlen)) == -1) {

@@ -26,7 +26,7 @@ int main(int argc, char *argv[])
     char buf[512], *end = "";
     long port = argc == 3 ? strtol(argv[2], &end, 10) : -1;
     ssize_t n;
-    int nfds = 1, i, j, conn;
+    int nfds = 1, i, j, conn, one = 1;
 
     if (port < 0 || port > 65535 || *end != '\0' || end == argv[2] ||
         inet_pton(AF_INET, argv[1], &addr.sin_addr) != 1) {
@@ -36,6 +36,9 @@ int main(int argc, char *argv[])
     addr.sin_port = htons((unsigned short)port);
     if ((fds[0].fd = socket(AF_INET, SOCK_STREAM, 0)) == -1)
         fail("socket");
+    /* A restart binds while old connections hold the port (lesson 07). */
+    if (setsockopt(fds[0].fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) == -1)
+        fail("setsockopt");
     if (bind(fds[0].fd, (struct sockaddr *)&addr, sizeof addr) == -1)
         fail("bind");
     if (listen(fds[0].fd, 5) == -1)

@@ -25,7 +25,7 @@ int main(int argc, char *argv[])
     char buf[512], *end = "";
     long port = argc == 3 ? strtol(argv[2], &end, 10) : -1;
     ssize_t n;
-    int fd, nclients = 0, maxfd, i, j, conn, full = 0;
+    int fd, nclients = 0, maxfd, i, j, conn, full = 0, one = 1;
 
     if (port < 0 || port > 65535 || *end != '\0' || end == argv[2] ||
         inet_pton(AF_INET, argv[1], &addr.sin_addr) != 1) {
@@ -35,6 +35,9 @@ int main(int argc, char *argv[])
     addr.sin_port = htons((unsigned short)port);
     if ((fd = socket(AF_INET, SOCK_STREAM, 0)) == -1)
         fail("socket");
+    /* A restart binds while old connections hold the port (lesson 07). */
+    if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) == -1)
+        fail("setsockopt");
     if (bind(fd, (struct sockaddr *)&addr, sizeof addr) == -1)
         fail("bind");
     if (listen(fd, 5) == -1)

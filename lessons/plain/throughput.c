@@ -49,7 +49,7 @@ int main(int argc, char *argv[])
     long mib = argc == 4 ? strtol(argv[3], &end2, 10) : 0;
     long long left = (long long)mib << 20, got = 0;
     ssize_t n = 0;
-    int fd, conn;
+    int fd, conn, one = 1;
 
     if (port < 0 || port > 65535 || *end != '\0' || end == argv[2] || mib < 0 ||
         mib > 1 << 20 || *end2 != '\0' || argc > 4 ||
@@ -84,6 +84,9 @@ int main(int argc, char *argv[])
         if (recv(fd, buf, 1, 0) == -1)
             fail("recv");
     } else { /* the receiver */
+        /* A restart binds while old connections hold the port (lesson 07). */
+        if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) == -1)
+            fail("setsockopt");
         if (bind(fd, (struct sockaddr *)&addr, sizeof addr) == -1)
             fail("bind");
         if (listen(fd, 5) == -1)
