@@ -15,6 +15,21 @@ static void fail(const char *call)
     exit(1);
 }
 
+/* send() may take fewer bytes than it was given: send the rest, until
+ * all are gone. MSG_NOSIGNAL: if the peer has gone, send() fails with
+ * EPIPE, instead of a SIGPIPE that would end the program unannounced. */
+static void send_all(int fd, const char *buf, size_t len)
+{
+    ssize_t n;
+
+    while (len > 0) {
+        if ((n = send(fd, buf, len, MSG_NOSIGNAL)) == -1)
+            fail("send");
+        buf += n;
+        len -= (size_t)n;
+    }
+}
+
 int main(int argc, char *argv[])
 {
     struct sockaddr_in addr = {.sin_family = AF_INET};
@@ -33,8 +48,7 @@ int main(int argc, char *argv[])
         fail("socket");
     if (connect(fd, (struct sockaddr *)&addr, sizeof addr) == -1)
         fail("connect");
-    if (send(fd, argv[3], strlen(argv[3]), MSG_NOSIGNAL) == -1)
-        fail("send");
+    send_all(fd, argv[3], strlen(argv[3]));
     /* "That was all": the kernel sends a FIN; receiving still works. */
     if (shutdown(fd, SHUT_WR) == -1)
         fail("shutdown");

@@ -70,6 +70,7 @@ int main(int argc, char *argv[])
         fflush(stdout);
         snprintf(msg, sizeof msg, "hello [%s]:%d\n", host,
                  ntohs(addr.sin6_port));
+        /* One send(): a short line goes whole into a new socket's buffer */
         if (send(conn, msg, strlen(msg), MSG_NOSIGNAL) == -1)
             perror("send"); /* that client has gone: serve the next */
         close(conn);        /* that client's socket; fd listens on */

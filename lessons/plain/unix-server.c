@@ -76,6 +76,7 @@ int main(int argc, char *argv[])
             continue;
         }
         n = snprintf(line, sizeof line, "hello, client %ld\n", ++served);
+        /* One send(): a short line goes whole into a new socket's buffer */
         if (send(conn, line, (size_t)n, MSG_NOSIGNAL) == -1)
             perror("send"); /* that client left first; serve the next */
         close(conn);
