@@ -384,14 +384,18 @@ EOF
     # print whole. b.c, {.brief} (Part II), has fail(), the check and the
     # escaped print the same, and a function of its own: on paper it names
     # fail(), and the check and the escaped print in one line (they follow
-    # each other in a.c too). c.c, not brief (Part I), has fail(), the same function as b.c,
-    # the check and the escaped print: it names fail() and the escaped
-    # print, and prints the check (main's own lines stay in a chapter's
-    # program). Each named part takes in the empty lines around it, and
-    # names its lines in a.c, the first program that prints them, without
-    # the empty lines around them, and the page of the first (a label on
-    # every line a.c prints: the listing may break anywhere, and an empty
-    # line before the part may end the page before its first line). Its line is in the listing's box, its number blank.
+    # each other in a.c too). c.c, {.brief}, has fail(), the same function
+    # as b.c (two lines that say something: printed), the check, an empty
+    # line and the escaped print: it names fail(), the check and the
+    # escaped print, the last two apart (a.c has no empty line between
+    # them). d.c, c.c without {.brief} (Part I), names nothing: a Part I
+    # program is printed whole, fail() too, for a student to type from
+    # its own pages. Each named part takes in the empty lines around it,
+    # and names its lines in a.c, the first program that prints them,
+    # without the empty lines around them, and the page of the first (a
+    # label on every line a.c prints: the listing may break anywhere, and
+    # an empty line before the part may end the page before its first
+    # line). Its line is in the listing's box, its number blank.
     # On screen every program is whole.
     local t="$BATS_TEST_TMPDIR/tree" md F
     F=$(printf '\140\140\140') # a code fence
@@ -414,48 +418,55 @@ EOF
     printf '%s\n' '#include <stdio.h>' '#include <stdlib.h>' '' "${fail[@]}" '' \
         "${twice[@]}" '' 'int main(int argc, char *argv[])' '{' "${check[@]}" '' \
         "${loop[@]}" '    return twice(0);' '}' >"$t/lessons/plain/c.c"
+    cp "$t/lessons/plain/c.c" "$t/lessons/plain/d.c"
     md="$t/t.md"
-    printf '# Lesson 01: x {#lesson-01}\n\n%s{.c .whole include="lessons/plain/a.c"}\n%s\n\n%s{.c .whole .brief include="lessons/plain/b.c"}\n%s\n\n%s{.c .whole include="lessons/plain/c.c"}\n%s\n' \
-        "$F" "$F" "$F" "$F" "$F" "$F" >"$md"
+    printf '# Lesson 01: x {#lesson-01}\n\n%s{.c .whole include="lessons/plain/a.c"}\n%s\n\n%s{.c .whole .brief include="lessons/plain/b.c"}\n%s\n\n%s{.c .whole .brief include="lessons/plain/c.c"}\n%s\n\n%s{.c .whole include="lessons/plain/d.c"}\n%s\n' \
+        "$F" "$F" "$F" "$F" "$F" "$F" "$F" "$F" >"$md"
     cd "$t"
     run pandoc "$md" --lua-filter "$ROOT/docs/include.lua" -t latex
     assert_success
     local tex=$output
     # (\SSreferral{LAST}{...}: LAST the number the next line follows)
     run grep -o 'SSreferral{.*not shown}' <<<"$tex"
-    assert_equal "${#lines[@]}" 4
+    assert_equal "${#lines[@]}" 5
     assert_line --index 0 'SSreferral{9}{lines 3\textendash{}9 (fail(), as in a.c, lines 4\textendash{}8, page \pageref{SSplainplainfilealine4}) not shown}'
     assert_line --index 1 'SSreferral{26}{lines 17\textendash{}26 (the check of the command line and the escaped print, as in a.c, lines 12\textendash{}20, page \pageref{SSplainplainfilealine12}) not shown}'
     assert_line --index 2 'SSreferral{9}{lines 3\textendash{}9 (fail(), as in a.c, lines 4\textendash{}8, page \pageref{SSplainplainfilealine4}) not shown}'
-    assert_line --index 3 'SSreferral{26}{lines 21\textendash{}26 (the escaped print, as in a.c, lines 16\textendash{}20, page \pageref{SSplainplainfilealine16}) not shown}'
+    assert_line --index 3 'SSreferral{21}{lines 17\textendash{}21 (the check of the command line, as in a.c, lines 12\textendash{}15, page \pageref{SSplainplainfilealine12}) not shown}'
+    assert_line --index 4 'SSreferral{26}{lines 22\textendash{}26 (the escaped print, as in a.c, lines 16\textendash{}20, page \pageref{SSplainplainfilealine16}) not shown}'
     # Their numbers are left blank, the first and the last of each part
     # (fvextra sets a line's number after its text, where \SSreferral has
-    # set the counter to the last): b.c's 3, 9, 17, 26; c.c's 3, 9, 21, 26.
+    # set the counter to the last): b.c's 3, 9, 17, 26; c.c's 3, 9, 17,
+    # 21, 22, 26; d.c's none.
     run grep -o 'gdef.SSblanklines{[0-9,]*}' <<<"$tex"
     assert_equal "${#lines[@]}" 4
     assert_line --index 0 'gdef\SSblanklines{,3,9,17,26,}'
-    assert_line --index 2 'gdef\SSblanklines{,3,9,21,26,}'
+    assert_line --index 2 'gdef\SSblanklines{,3,9,17,21,22,26,}'
     grep -q 'label{plain-file-a}' <<<"$tex"
     # Every line a.c prints has its label, once; b.c's printed lines have
-    # theirs, its named ones none.
+    # theirs, its named ones none; d.c (Part I) prints all its 28 lines.
     run grep -c 'label{SSplainplainfilealine' <<<"$tex"
     assert_output 22
     run grep -F 'label{SSplainplainfilealine4}' <<<"$tex"
     assert_output --partial 'fail'
     run grep -c 'label{SSplainplainfilebline[3-9]}' <<<"$tex"
     assert_output 0
+    run grep -c 'label{SSplainplainfiledline' <<<"$tex"
+    assert_output 28
     # One box for each program: no part named splits a listing.
     run grep -c 'begin{Shaded}' <<<"$tex"
-    assert_output 3
+    assert_output 4
     # (pandoc wraps the caption's words: they are matched as one line)
     run bash -c 'tr "\n" " " | grep -o -E "lines 1--(23|28) \(the whole file; grey or in italics: as in an earlier" | wc -l' <<<"$tex"
     assert_output 2
-    # b.c's own function is printed, and c.c's; fail()'s "perror(call);"
-    # once, in a.c; the check's usage line in a.c and c.c.
-    run grep -c 'twice' <<<"$tex"
-    assert_output 4
-    run grep -c 'perror' <<<"$tex"
+    run bash -c 'tr "\n" " " | grep -o -E "d\.c\}, lines 1--28 \(the whole file; grey: as in an earlier" | wc -l' <<<"$tex"
     assert_output 1
+    # b.c's own function is printed, and c.c's and d.c's; fail()'s
+    # "perror(call);" in a.c and d.c; the check's usage line the same.
+    run grep -c 'twice' <<<"$tex"
+    assert_output 6
+    run grep -c 'perror' <<<"$tex"
+    assert_output 2
     run grep -c 'usage: ' <<<"$tex"
     assert_output 2
     # On screen nothing is left out.
@@ -463,7 +474,7 @@ EOF
     assert_success
     refute_output --partial 'not shown'
     run grep -c 'perror<span class="op">(</span>call' <<<"$output"
-    assert_output 3
+    assert_output 4
 }
 
 @test "handout: a listing on paper never breaks between two of a block's declarations" {

@@ -480,10 +480,13 @@ EOF
     # the part is 4 lines or more. With the copy test above (a listing is
     # its file less the parts it names), every line of every plain program
     # is printed: in its listing, or in the earlier block its line names.
+    # Part I names none (a student types each program from its own pages,
+    # fail() too); Part II names fail() in each program that has server.c's.
     run "$PYTHON" "$PEERS/referral-pages.py" "$BATS_FILE_TMPDIR/paper.txt" "$ROOT"
     echo "$output"
     assert_success
     assert_output --regexp '(^|[[:space:]])[1-9][0-9]* references checked, 0 wrong'
+    assert_output --regexp 'Part I: [1-9][0-9]* whole programs, 0 parts named; Part II: [1-9][0-9]* whole programs, 0 with fail'
 }
 
 @test "handout: the lines that make a call are marked in the listings, and a copy of one is the code alone" {

@@ -357,15 +357,15 @@ end
 -- program, each a list { first, last, name }: each function at the left
 -- margin but main() (from the comment right above it to its closing
 -- "}"), the escaped print of the bytes received (a loop marked
--- "/* escaped:", with the lines of its body), and, WITH_CHECK, the check
--- of the command line (an "if" whose block prints "usage:", to the "}"
--- under it: a Part II program, {.brief}). A Part I chapter keeps its
--- main()'s check, as part of the main() it teaches.
-local function units(lines, with_check)
+-- "/* escaped:", with the lines of its body), and the check of the
+-- command line (an "if" whose block prints "usage:", to the "}"
+-- under it). Only a Part II program ({.brief}) has its units named
+-- instead of printed: Part I prints every program whole.
+local function units(lines)
   local out, i = {}, 1
   while i <= #lines do
     local fn = lines[i]:match("^static [%w_ %*]-([%a_][%w_]*)%(")
-    local check = with_check and lines[i]:match("^(%s+)if %(")
+    local check = lines[i]:match("^(%s+)if %(")
     local loop = lines[i]:find("/* escaped:", 1, true) and
       lines[i]:match("^(%s*)")
     if fn then
@@ -420,12 +420,12 @@ end
 -- names where it has them too. A list of { first, last, what, prev =
 -- the earlier program's entry (printed_plain), from, to = its lines }.
 local ELIDE_LINES = 4
-local function elided_runs(lines, with_check)
+local function elided_runs(lines)
   local function blank(l)
     return l ~= nil and l:match("^%s*$") ~= nil
   end
   local runs = {}
-  for _, u in ipairs(units(lines, with_check)) do
+  for _, u in ipairs(units(lines)) do
     local a, b, n, said = u[1], u[2], u[2] - u[1] + 1, 0
     for x = a, b do
       if says_something(lines[x]) then
@@ -847,14 +847,20 @@ function M.include_code(el)
   if lang == "c" and show_all and first == 1 and last == total and
       tostring(path):match("^lessons/plain/") then
     file_seen = seen_lines(lines)
-    -- On paper, each run of lines printed whole before (elided_runs) is
-    -- one line that names it, its lines in the earlier program and the
-    -- page they are on; the lines printed here are kept for the programs
-    -- after it, each with a label for its page.
+    -- On paper, in a Part II program ({.brief}), each run of lines
+    -- printed whole before (elided_runs) is one line that names it, its
+    -- lines in the earlier program and the page they are on; the lines
+    -- printed here are kept for the programs after it, each with a label
+    -- for its page. Part I's programs are printed whole, fail() too: a
+    -- student types each from its own pages, without turning back to
+    -- page 6 (a reader found "lines 8-14 not shown" under a program he
+    -- was typing a cost, and the check of the command line, printed in
+    -- full in the same listings, inconsistent).
     local label = el.identifier ~= "" and el.identifier or
       ("plain-file-" .. tostring(path):match("([^/]*)%.c$"))
     local file = tostring(path):match("([^/]*)$")
-    local runs = latex() and elided_runs(lines, el.classes:includes("brief")) or {}
+    local runs = latex() and el.classes:includes("brief") and
+      elided_runs(lines) or {}
     for _, r in ipairs(runs) do
       skip[r[1]] = { r[1], r[2], r[3] .. ", as in " ..
         r.prev.file .. ", " .. range_text(r.from, r.to),
