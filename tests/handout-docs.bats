@@ -692,6 +692,18 @@ EOF
     run pandoc "$md" --lua-filter "$ROOT/docs/include.lua" -t plain
     assert_failure
     assert_output --partial '{.quiet}: no say() or heading() in them'
+    # So does a part that starts or ends with narration: its mark would
+    # stand above the first line shown, or under the last, where the
+    # caption names the lines (lines 4-11 shows lines 8-11).
+    local spec
+    for spec in 4-11 3-10; do
+        pin=$(sed -n "${spec/-/,}p" "$t/lessons/99-x/x.c" | head -c -1 | sha1sum | cut -c1-8)
+        printf '# Lesson 01: x {#lesson-01}\n\n%s{.c .quiet include="lessons/99-x/x.c" lines="%s" sha1="%s"}\n%s\n' \
+            "$F" "$spec" "$pin" "$F" >"$md"
+        run pandoc "$md" --lua-filter "$ROOT/docs/include.lua" -t plain
+        assert_failure
+        assert_output --partial "lines ${spec/-/–} {.quiet}: the part starts or ends with narration"
+    done
     # A Part II chapter's excerpt with narration in it and no {.quiet}
     # fails the check.
     local dir="$BATS_TEST_TMPDIR/q"

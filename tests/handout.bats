@@ -1015,13 +1015,17 @@ EOF
 }
 
 
-@test "handout: a mark of lines left out names no line another listing shows" {
-    # Part II shows a file's parts out of order: "lines 1-338 not shown"
-    # once stood above lines 339-346, and lines 128-158 came further on.
-    run "$PYTHON" "$PEERS/omissions.py" "$ROOT/build/handout.pdf"
+@test "handout: no mark of lines left out above an excerpt on paper; on screen it names no line shown" {
+    # Paper: the caption names the lines shown ("lines 297-309 of 484");
+    # "lines 225-296 not shown" above them was read as a cut inside the
+    # excerpt. Screen: Part II shows a file's parts out of order: "lines
+    # 1-338 not shown" once stood above lines 339-346, and lines 128-158
+    # came further on.
+    run "$PYTHON" "$PEERS/omissions.py" "$ROOT/build/handout.pdf" \
+        "$ROOT/build/handout.html"
     echo "$output"
     assert_success
-    assert_output --regexp "[0-9]+ marks under captions read"
+    assert_output --regexp "paper: [1-9][0-9]* excerpt captions read; screen: [1-9][0-9]* marks under captions read; 0 wrong"
 }
 
 @test "handout: a diagram right after a heading is printed on the heading's page" {

@@ -840,6 +840,13 @@ function M.include_code(el)
       fail('include="' .. path .. '" ' .. range_text(first, last) ..
         " {.quiet}: no say() or heading() in them to leave out")
     end
+    -- (a mark of lines left out stands between shown lines, never above
+    -- the first or under the last: the caption names the lines shown)
+    if skip[first] or file_narration[last] then
+      fail('include="' .. path .. '" ' .. range_text(first, last) ..
+        " {.quiet}: the part starts or ends with narration; name lines= " ..
+        "without it")
+    end
   end
   -- In a whole plain program, the lines printed before in another are
   -- grey too, their calls not marked: the marks are for what is new.
@@ -925,10 +932,14 @@ function M.include_code(el)
       from = r[2] + 1
     end
   end
-  -- On paper a mark of the lines from the file's start is left out: the
-  -- caption names the lines shown ("lines 294-346 of 400"), and a reader
-  -- took "lines 1-293 not shown" above them for a stray line.
-  if from < first and not (from == 1 and latex()) then
+  -- On paper no mark stands above the first line: the caption names the
+  -- lines shown ("lines 294-346 of 400"). Readers took "lines 1-293 not
+  -- shown" above them for a stray line, and "lines 164-202 not shown"
+  -- (the lines since the part shown before) for a cut inside the
+  -- excerpt: on paper a mark of lines left out stands only between two
+  -- shown parts of one listing. (The screen marks both ends of an
+  -- excerpt, the whole file folded under it.)
+  if from < first and not latex() then
     blocks[#blocks + 1] = omission(from, first - 1)
     marks_first = 1
   end
