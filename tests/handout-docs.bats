@@ -479,8 +479,8 @@ EOF
 
 @test "handout: a listing on paper never breaks between two of a block's declarations" {
     # Declarations (a type, a name, ";") stay together; a page may break
-    # after the blank line below them, and between two statements. A
-    # prototype is no declaration to keep.
+    # after them, and between two statements. A prototype is no
+    # declaration to keep.
     local t="$BATS_TEST_TMPDIR/tree" md F
     F=$(printf '\140\140\140') # a code fence
     one_lesson_tree "$t" </dev/null
@@ -492,7 +492,7 @@ EOF
         printf 'int f%d(void);\n' 1 2 3 4 5 6 7 8 9 10 11 12
         printf '%s\n' '#include <stdio.h>' '' 'int main(void)' '{' \
             '    struct sockaddr_in addr;' '    char buf[512], *end = "";' \
-            '    long port = 0 ? 1 : -1;' '    int f(void);' '    int fd;' '' \
+            '    long port = 0 ? 1 : -1;' '    int f(void);' '    int fd;' \
             '    fd = 1;' '    port = 2;' '    puts("x");' '    puts("y");'
         printf '    puts("%d");\n' 1 2 3 4 5 6 7 8 9 10 11 12
         printf '%s\n' '    return 0;' '}'
@@ -507,14 +507,69 @@ EOF
         on { print (/SSkeep\{\}$/ ? "keep " : "may  ") NR }' <<<"$output"
     local rows=("${lines[@]}")
     # rows 5-9: the declarations; 6 and 7 kept with the one above, 8 (a
-    # prototype) not, 9 not after it; 11 (after the blank line) and 12
-    # (a statement after a statement) may start a page.
+    # prototype) not, 9 not after it; 10 (a statement after them) and 11
+    # (a statement after a statement) may start a page. (main() has no
+    # empty line, nor has the file after row 2: with more than 20 lines
+    # without one, a page may break between any two statements.)
     # (each 12 rows down, below the prototypes)
     [[ "${rows[17]}" == keep* && "${rows[18]}" == keep* ]]
     [[ "${rows[19]}" == may* && "${rows[20]}" == may* ]]
-    [[ "${rows[22]}" == may* && "${rows[23]}" == may* ]]
+    [[ "${rows[21]}" == may* && "${rows[22]}" == may* ]]
     # and none within 12 lines of either end
     [[ "${rows[11]}" == keep* && "${rows[${#rows[@]} - 12]}" == keep* ]]
+}
+
+@test "handout: a long listing on paper breaks after an empty line, or between statements, never after a call before its check" {
+    # keep_listing (docs/filters/code.lua): where empty lines come at
+    # most 20 lines apart, a page breaks only after one; where they are
+    # further apart, also between two statements of main(), but never
+    # between "fd = socket(...);" and "if (fd == -1)", nor inside the
+    # for loop's block while main()'s own statements leave no gap of
+    # more than 20 lines. A listing of up to 15 lines never breaks.
+    local t="$BATS_TEST_TMPDIR/tree" md F i
+    F=$(printf '\140\140\140') # a code fence
+    one_lesson_tree "$t" </dev/null
+    mkdir -p "$t/lessons/plain"
+    {
+        printf '%s\n' '#include <stdio.h>' '' 'int main(void)' '{' '    int fd, n;'
+        for i in $(seq 12); do printf '    puts("a%d");\n' "$i"; done
+        printf '%s\n' '' '    puts("b");' '    puts("c");' '    fd = socket(1, 2, 3);' \
+            '    if (fd == -1)' '        return 1;' '    for (n = 0; n < 2; n++) {' \
+            '        puts("e");' '        puts("f");' '        puts("g");' '    }'
+        for i in $(seq 16); do printf '    puts("d%d");\n' "$i"; done
+        printf '%s\n' '    return 0;' '}'
+    } >"$t/lessons/plain/d.c"
+    head -n 15 "$t/lessons/plain/d.c" >"$t/lessons/plain/e.c"
+    head -n 16 "$t/lessons/plain/d.c" >"$t/lessons/plain/f.c"
+    md="$t/t.md"
+    printf '# Lesson 01: x {#lesson-01}\n\n%s{.c .whole include="lessons/plain/d.c"}\n%s\n' \
+        "$F" "$F" >"$md"
+    cd "$t"
+    run pandoc "$md" --lua-filter "$ROOT/docs/include.lua" -t latex
+    assert_success
+    grep -q -F '\begin{Shaded}' <<<"$output"
+    refute_output --partial 'unbreakable'
+    run awk '/begin\{Highlighting\}/ { on = 1; next } /end\{Highlighting\}/ { on = 0 }
+        on { print (/SSkeep\{\}$/ ? "keep " : "may  ") }' <<<"$output"
+    assert_equal "${#lines[@]}" 46
+    # (rows[J - 1]: line J) Line 19, after the empty line 18, may start a
+    # page; line 15, in the first 20 lines, may not.
+    [[ "${lines[18]}" == may* && "${lines[14]}" == keep* ]]
+    # Lines 19-46 have no empty line: main()'s statements may start one
+    # (20, 21, 24, 29), the check of socket()'s result (22) may not, nor
+    # a line in the for loop's block (26).
+    [[ "${lines[19]}" == may* && "${lines[20]}" == may* ]]
+    [[ "${lines[23]}" == may* && "${lines[28]}" == may* ]]
+    [[ "${lines[21]}" == keep* && "${lines[25]}" == keep* ]]
+    # A listing of 15 lines is one box that never breaks; of 16, not.
+    printf '# Lesson 01: x {#lesson-01}\n\n%s{.c .whole include="lessons/plain/e.c"}\n%s\n\n%s{.c .whole include="lessons/plain/f.c"}\n%s\n' \
+        "$F" "$F" "$F" "$F" >"$md"
+    run pandoc "$md" --lua-filter "$ROOT/docs/include.lua" -t latex
+    assert_success
+    run grep -c -F '\begin{Shaded}[unbreakable]' <<<"$output"
+    assert_output 1
+    run grep -F -A3 '\begin{Shaded}[unbreakable]' <<<"$output"
+    refute_output --partial 'a12'
 }
 
 @test "handout: each line of a transcript takes the style of the narrator's own colour for it" {
