@@ -978,10 +978,13 @@ EOF
     assert_line --index 1 "page 42 (of the PDF) ends with the chapter heading 'Lesson 16: HTTP'"
 }
 
-@test "handout: a listing moved whole to the next page leaves no more than a fifth of a page blank" {
+@test "handout: a listing moved whole to the next page leaves no more than a fifth of a page blank, or only what it needed" {
     # A chapter's core (16 lines) and the sentence that led to it once
     # went whole to the next page, a quarter of the page before blank: a
     # short listing breaks instead when keeping it whole costs that much.
+    # A listing of up to 15 lines never breaks: it may leave the page
+    # before as empty as what moved is tall, never more (it moved because
+    # it did not fit).
     # Which listings move depends on the layout of the day, so the pages
     # the peer must find are read from the book's text as a reader's copy
     # gives it (handout.txt, one form feed a page), not from the peer's
