@@ -384,14 +384,18 @@ EOF
     # print whole. b.c, {.brief} (Part II), has fail(), the check and the
     # escaped print the same, and a function of its own: on paper it names
     # fail(), and the check and the escaped print in one line (they follow
-    # each other in a.c too). c.c, not brief (Part I), has fail(), the same function as b.c,
-    # the check and the escaped print: it names fail() and the escaped
-    # print, and prints the check (main's own lines stay in a chapter's
-    # program). Each named part takes in the empty lines around it, and
-    # names its lines in a.c, the first program that prints them, without
-    # the empty lines around them, and the page of the first (a label on
-    # every line a.c prints: the listing may break anywhere, and an empty
-    # line before the part may end the page before its first line). Its line is in the listing's box, its number blank.
+    # each other in a.c too). c.c, {.brief}, has fail(), the same function
+    # as b.c (two lines that say something: printed), the check, an empty
+    # line and the escaped print: it names fail(), the check and the
+    # escaped print, the last two apart (a.c has no empty line between
+    # them). d.c, c.c without {.brief} (Part I), names nothing: a Part I
+    # program is printed whole, fail() too, for a student to type from
+    # its own pages. Each named part takes in the empty lines around it,
+    # and names its lines in a.c, the first program that prints them,
+    # without the empty lines around them, and the page of the first (a
+    # label on every line a.c prints: the listing may break anywhere, and
+    # an empty line before the part may end the page before its first
+    # line). Its line is in the listing's box, its number blank.
     # On screen every program is whole.
     local t="$BATS_TEST_TMPDIR/tree" md F
     F=$(printf '\140\140\140') # a code fence
@@ -414,48 +418,55 @@ EOF
     printf '%s\n' '#include <stdio.h>' '#include <stdlib.h>' '' "${fail[@]}" '' \
         "${twice[@]}" '' 'int main(int argc, char *argv[])' '{' "${check[@]}" '' \
         "${loop[@]}" '    return twice(0);' '}' >"$t/lessons/plain/c.c"
+    cp "$t/lessons/plain/c.c" "$t/lessons/plain/d.c"
     md="$t/t.md"
-    printf '# Lesson 01: x {#lesson-01}\n\n%s{.c .whole include="lessons/plain/a.c"}\n%s\n\n%s{.c .whole .brief include="lessons/plain/b.c"}\n%s\n\n%s{.c .whole include="lessons/plain/c.c"}\n%s\n' \
-        "$F" "$F" "$F" "$F" "$F" "$F" >"$md"
+    printf '# Lesson 01: x {#lesson-01}\n\n%s{.c .whole include="lessons/plain/a.c"}\n%s\n\n%s{.c .whole .brief include="lessons/plain/b.c"}\n%s\n\n%s{.c .whole .brief include="lessons/plain/c.c"}\n%s\n\n%s{.c .whole include="lessons/plain/d.c"}\n%s\n' \
+        "$F" "$F" "$F" "$F" "$F" "$F" "$F" "$F" >"$md"
     cd "$t"
     run pandoc "$md" --lua-filter "$ROOT/docs/include.lua" -t latex
     assert_success
     local tex=$output
     # (\SSreferral{LAST}{...}: LAST the number the next line follows)
     run grep -o 'SSreferral{.*not shown}' <<<"$tex"
-    assert_equal "${#lines[@]}" 4
+    assert_equal "${#lines[@]}" 5
     assert_line --index 0 'SSreferral{9}{lines 3\textendash{}9 (fail(), as in a.c, lines 4\textendash{}8, page \pageref{SSplainplainfilealine4}) not shown}'
     assert_line --index 1 'SSreferral{26}{lines 17\textendash{}26 (the check of the command line and the escaped print, as in a.c, lines 12\textendash{}20, page \pageref{SSplainplainfilealine12}) not shown}'
     assert_line --index 2 'SSreferral{9}{lines 3\textendash{}9 (fail(), as in a.c, lines 4\textendash{}8, page \pageref{SSplainplainfilealine4}) not shown}'
-    assert_line --index 3 'SSreferral{26}{lines 21\textendash{}26 (the escaped print, as in a.c, lines 16\textendash{}20, page \pageref{SSplainplainfilealine16}) not shown}'
+    assert_line --index 3 'SSreferral{21}{lines 17\textendash{}21 (the check of the command line, as in a.c, lines 12\textendash{}15, page \pageref{SSplainplainfilealine12}) not shown}'
+    assert_line --index 4 'SSreferral{26}{lines 22\textendash{}26 (the escaped print, as in a.c, lines 16\textendash{}20, page \pageref{SSplainplainfilealine16}) not shown}'
     # Their numbers are left blank, the first and the last of each part
     # (fvextra sets a line's number after its text, where \SSreferral has
-    # set the counter to the last): b.c's 3, 9, 17, 26; c.c's 3, 9, 21, 26.
+    # set the counter to the last): b.c's 3, 9, 17, 26; c.c's 3, 9, 17,
+    # 21, 22, 26; d.c's none.
     run grep -o 'gdef.SSblanklines{[0-9,]*}' <<<"$tex"
     assert_equal "${#lines[@]}" 4
     assert_line --index 0 'gdef\SSblanklines{,3,9,17,26,}'
-    assert_line --index 2 'gdef\SSblanklines{,3,9,21,26,}'
+    assert_line --index 2 'gdef\SSblanklines{,3,9,17,21,22,26,}'
     grep -q 'label{plain-file-a}' <<<"$tex"
     # Every line a.c prints has its label, once; b.c's printed lines have
-    # theirs, its named ones none.
+    # theirs, its named ones none; d.c (Part I) prints all its 28 lines.
     run grep -c 'label{SSplainplainfilealine' <<<"$tex"
     assert_output 22
     run grep -F 'label{SSplainplainfilealine4}' <<<"$tex"
     assert_output --partial 'fail'
     run grep -c 'label{SSplainplainfilebline[3-9]}' <<<"$tex"
     assert_output 0
+    run grep -c 'label{SSplainplainfiledline' <<<"$tex"
+    assert_output 28
     # One box for each program: no part named splits a listing.
     run grep -c 'begin{Shaded}' <<<"$tex"
-    assert_output 3
+    assert_output 4
     # (pandoc wraps the caption's words: they are matched as one line)
     run bash -c 'tr "\n" " " | grep -o -E "lines 1--(23|28) \(the whole file; grey or in italics: as in an earlier" | wc -l' <<<"$tex"
     assert_output 2
-    # b.c's own function is printed, and c.c's; fail()'s "perror(call);"
-    # once, in a.c; the check's usage line in a.c and c.c.
-    run grep -c 'twice' <<<"$tex"
-    assert_output 4
-    run grep -c 'perror' <<<"$tex"
+    run bash -c 'tr "\n" " " | grep -o -E "d\.c\}, lines 1--28 \(the whole file; grey: as in an earlier" | wc -l' <<<"$tex"
     assert_output 1
+    # b.c's own function is printed, and c.c's and d.c's; fail()'s
+    # "perror(call);" in a.c and d.c; the check's usage line the same.
+    run grep -c 'twice' <<<"$tex"
+    assert_output 6
+    run grep -c 'perror' <<<"$tex"
+    assert_output 2
     run grep -c 'usage: ' <<<"$tex"
     assert_output 2
     # On screen nothing is left out.
@@ -463,13 +474,13 @@ EOF
     assert_success
     refute_output --partial 'not shown'
     run grep -c 'perror<span class="op">(</span>call' <<<"$output"
-    assert_output 3
+    assert_output 4
 }
 
 @test "handout: a listing on paper never breaks between two of a block's declarations" {
     # Declarations (a type, a name, ";") stay together; a page may break
-    # after the blank line below them, and between two statements. A
-    # prototype is no declaration to keep.
+    # after them, and between two statements. A prototype is no
+    # declaration to keep.
     local t="$BATS_TEST_TMPDIR/tree" md F
     F=$(printf '\140\140\140') # a code fence
     one_lesson_tree "$t" </dev/null
@@ -481,7 +492,7 @@ EOF
         printf 'int f%d(void);\n' 1 2 3 4 5 6 7 8 9 10 11 12
         printf '%s\n' '#include <stdio.h>' '' 'int main(void)' '{' \
             '    struct sockaddr_in addr;' '    char buf[512], *end = "";' \
-            '    long port = 0 ? 1 : -1;' '    int f(void);' '    int fd;' '' \
+            '    long port = 0 ? 1 : -1;' '    int f(void);' '    int fd;' \
             '    fd = 1;' '    port = 2;' '    puts("x");' '    puts("y");'
         printf '    puts("%d");\n' 1 2 3 4 5 6 7 8 9 10 11 12
         printf '%s\n' '    return 0;' '}'
@@ -496,14 +507,69 @@ EOF
         on { print (/SSkeep\{\}$/ ? "keep " : "may  ") NR }' <<<"$output"
     local rows=("${lines[@]}")
     # rows 5-9: the declarations; 6 and 7 kept with the one above, 8 (a
-    # prototype) not, 9 not after it; 11 (after the blank line) and 12
-    # (a statement after a statement) may start a page.
+    # prototype) not, 9 not after it; 10 (a statement after them) and 11
+    # (a statement after a statement) may start a page. (main() has no
+    # empty line, nor has the file after row 2: with more than 20 lines
+    # without one, a page may break between any two statements.)
     # (each 12 rows down, below the prototypes)
     [[ "${rows[17]}" == keep* && "${rows[18]}" == keep* ]]
     [[ "${rows[19]}" == may* && "${rows[20]}" == may* ]]
-    [[ "${rows[22]}" == may* && "${rows[23]}" == may* ]]
+    [[ "${rows[21]}" == may* && "${rows[22]}" == may* ]]
     # and none within 12 lines of either end
     [[ "${rows[11]}" == keep* && "${rows[${#rows[@]} - 12]}" == keep* ]]
+}
+
+@test "handout: a long listing on paper breaks after an empty line, or between statements, never after a call before its check" {
+    # keep_listing (docs/filters/code.lua): where empty lines come at
+    # most 20 lines apart, a page breaks only after one; where they are
+    # further apart, also between two statements of main(), but never
+    # between "fd = socket(...);" and "if (fd == -1)", nor inside the
+    # for loop's block while main()'s own statements leave no gap of
+    # more than 20 lines. A listing of up to 15 lines never breaks.
+    local t="$BATS_TEST_TMPDIR/tree" md F i
+    F=$(printf '\140\140\140') # a code fence
+    one_lesson_tree "$t" </dev/null
+    mkdir -p "$t/lessons/plain"
+    {
+        printf '%s\n' '#include <stdio.h>' '' 'int main(void)' '{' '    int fd, n;'
+        for i in $(seq 12); do printf '    puts("a%d");\n' "$i"; done
+        printf '%s\n' '' '    puts("b");' '    puts("c");' '    fd = socket(1, 2, 3);' \
+            '    if (fd == -1)' '        return 1;' '    for (n = 0; n < 2; n++) {' \
+            '        puts("e");' '        puts("f");' '        puts("g");' '    }'
+        for i in $(seq 16); do printf '    puts("d%d");\n' "$i"; done
+        printf '%s\n' '    return 0;' '}'
+    } >"$t/lessons/plain/d.c"
+    head -n 15 "$t/lessons/plain/d.c" >"$t/lessons/plain/e.c"
+    head -n 16 "$t/lessons/plain/d.c" >"$t/lessons/plain/f.c"
+    md="$t/t.md"
+    printf '# Lesson 01: x {#lesson-01}\n\n%s{.c .whole include="lessons/plain/d.c"}\n%s\n' \
+        "$F" "$F" >"$md"
+    cd "$t"
+    run pandoc "$md" --lua-filter "$ROOT/docs/include.lua" -t latex
+    assert_success
+    grep -q -F '\begin{Shaded}' <<<"$output"
+    refute_output --partial 'unbreakable'
+    run awk '/begin\{Highlighting\}/ { on = 1; next } /end\{Highlighting\}/ { on = 0 }
+        on { print (/SSkeep\{\}$/ ? "keep " : "may  ") }' <<<"$output"
+    assert_equal "${#lines[@]}" 46
+    # (rows[J - 1]: line J) Line 19, after the empty line 18, may start a
+    # page; line 15, in the first 20 lines, may not.
+    [[ "${lines[18]}" == may* && "${lines[14]}" == keep* ]]
+    # Lines 19-46 have no empty line: main()'s statements may start one
+    # (20, 21, 24, 29), the check of socket()'s result (22) may not, nor
+    # a line in the for loop's block (26).
+    [[ "${lines[19]}" == may* && "${lines[20]}" == may* ]]
+    [[ "${lines[23]}" == may* && "${lines[28]}" == may* ]]
+    [[ "${lines[21]}" == keep* && "${lines[25]}" == keep* ]]
+    # A listing of 15 lines is one box that never breaks; of 16, not.
+    printf '# Lesson 01: x {#lesson-01}\n\n%s{.c .whole include="lessons/plain/e.c"}\n%s\n\n%s{.c .whole include="lessons/plain/f.c"}\n%s\n' \
+        "$F" "$F" "$F" "$F" >"$md"
+    run pandoc "$md" --lua-filter "$ROOT/docs/include.lua" -t latex
+    assert_success
+    run grep -c -F '\begin{Shaded}[unbreakable]' <<<"$output"
+    assert_output 1
+    run grep -F -A3 '\begin{Shaded}[unbreakable]' <<<"$output"
+    refute_output --partial 'a12'
 }
 
 @test "handout: each line of a transcript takes the style of the narrator's own colour for it" {
@@ -681,6 +747,18 @@ EOF
     run pandoc "$md" --lua-filter "$ROOT/docs/include.lua" -t plain
     assert_failure
     assert_output --partial '{.quiet}: no say() or heading() in them'
+    # So does a part that starts or ends with narration: its mark would
+    # stand above the first line shown, or under the last, where the
+    # caption names the lines (lines 4-11 shows lines 8-11).
+    local spec
+    for spec in 4-11 3-10; do
+        pin=$(sed -n "${spec/-/,}p" "$t/lessons/99-x/x.c" | head -c -1 | sha1sum | cut -c1-8)
+        printf '# Lesson 01: x {#lesson-01}\n\n%s{.c .quiet include="lessons/99-x/x.c" lines="%s" sha1="%s"}\n%s\n' \
+            "$F" "$spec" "$pin" "$F" >"$md"
+        run pandoc "$md" --lua-filter "$ROOT/docs/include.lua" -t plain
+        assert_failure
+        assert_output --partial "lines ${spec/-/–} {.quiet}: the part starts or ends with narration"
+    done
     # A Part II chapter's excerpt with narration in it and no {.quiet}
     # fails the check.
     local dir="$BATS_TEST_TMPDIR/q"

@@ -385,16 +385,22 @@ PY
     assert_success
 }
 
-@test "handout: a listing breaks across pages only where the break is marked continued" {
+@test "handout: a listing breaks across pages only where the break is marked continued, and between blocks" {
     # A page that opens inside a listing (a line of code, or a line that
     # names a part printed before) says "continued from the previous
     # page", and the page before says "continued on the next page": a
     # listing is one box, and its caption never stays alone at the foot
     # of a page (framing.c broke between two boxes with no note).
-    run "$PYTHON" "$PEERS/listing-breaks.py" "$ROOT/build/handout.pdf"
+    # And only where a reader picks the code up again, read in the lesson
+    # file: a listing of up to 15 lines never breaks (a 13-line excerpt
+    # split 9/4), never between a call and its check ("fd = socket(...);"
+    # at a page's foot, "if (fd == -1)" overleaf), only after an empty
+    # line, next to a part named as printed before, or between two
+    # statements.
+    run "$PYTHON" "$PEERS/listing-breaks.py" "$ROOT/build/handout.pdf" "$ROOT"
     echo "$output"
     assert_success
-    assert_output --regexp '(^|[[:space:]])[1-9][0-9]* pages open inside a listing, 0 unmarked'
+    assert_output --regexp '(^|[[:space:]])[1-9][0-9]* pages open inside a listing, 0 wrong'
 }
 
 @test "handout: a whole program copied across a page break is its code alone, no header, foot or note" {
@@ -480,10 +486,13 @@ EOF
     # the part is 4 lines or more. With the copy test above (a listing is
     # its file less the parts it names), every line of every plain program
     # is printed: in its listing, or in the earlier block its line names.
+    # Part I names none (a student types each program from its own pages,
+    # fail() too); Part II names fail() in each program that has server.c's.
     run "$PYTHON" "$PEERS/referral-pages.py" "$BATS_FILE_TMPDIR/paper.txt" "$ROOT"
     echo "$output"
     assert_success
     assert_output --regexp '(^|[[:space:]])[1-9][0-9]* references checked, 0 wrong'
+    assert_output --regexp 'Part I: [1-9][0-9]* whole programs, 0 parts named; Part II: [1-9][0-9]* whole programs, 0 with fail'
 }
 
 @test "handout: the lines that make a call are marked in the listings, and a copy of one is the code alone" {
@@ -969,10 +978,13 @@ EOF
     assert_line --index 1 "page 42 (of the PDF) ends with the chapter heading 'Lesson 16: HTTP'"
 }
 
-@test "handout: a listing moved whole to the next page leaves no more than a fifth of a page blank" {
+@test "handout: a listing moved whole to the next page leaves no more than a fifth of a page blank, or only what it needed" {
     # A chapter's core (16 lines) and the sentence that led to it once
     # went whole to the next page, a quarter of the page before blank: a
     # short listing breaks instead when keeping it whole costs that much.
+    # A listing of up to 15 lines never breaks: it may leave the page
+    # before as empty as what moved is tall, never more (it moved because
+    # it did not fit).
     # Which listings move depends on the layout of the day, so the pages
     # the peer must find are read from the book's text as a reader's copy
     # gives it (handout.txt, one form feed a page), not from the peer's
@@ -1012,13 +1024,17 @@ EOF
 }
 
 
-@test "handout: a mark of lines left out names no line another listing shows" {
-    # Part II shows a file's parts out of order: "lines 1-338 not shown"
-    # once stood above lines 339-346, and lines 128-158 came further on.
-    run "$PYTHON" "$PEERS/omissions.py" "$ROOT/build/handout.pdf"
+@test "handout: no mark of lines left out above an excerpt on paper; on screen it names no line shown" {
+    # Paper: the caption names the lines shown ("lines 297-309 of 484");
+    # "lines 225-296 not shown" above them was read as a cut inside the
+    # excerpt. Screen: Part II shows a file's parts out of order: "lines
+    # 1-338 not shown" once stood above lines 339-346, and lines 128-158
+    # came further on.
+    run "$PYTHON" "$PEERS/omissions.py" "$ROOT/build/handout.pdf" \
+        "$ROOT/build/handout.html"
     echo "$output"
     assert_success
-    assert_output --regexp "[0-9]+ marks under captions read"
+    assert_output --regexp "paper: [1-9][0-9]* excerpt captions read; screen: [1-9][0-9]* marks under captions read; 0 wrong"
 }
 
 @test "handout: a diagram right after a heading is printed on the heading's page" {

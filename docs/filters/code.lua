@@ -299,15 +299,171 @@ end
 -- for a part printed before (paper_listing sets its words in its place).
 local NAMED_LINE = "ss_named_part;"
 
+-- A line's code, its strings, characters and comments on that line
+-- emptied (what the braces and the names of a line are read from).
+local function bare(l)
+  return (l:gsub('\\.', ""):gsub('"[^"]*"', '""'):gsub("'[^']*'", "''")
+    :gsub("/%*.-%*/", ""):gsub("//.*$", ""):gsub("/%*.*$", ""))
+end
+
+-- Does line J check the result of a call the statement before it
+-- makes? "fd = socket(...);" then "if (fd == -1)", or "if ((n =
+-- poll(...)) == 0) break;" then "if (n == -1 ...)": the statement
+-- (on one line or more, an if's one-line body with it) assigns a call's
+-- result to a name, and line J's if or while reads that name. A
+-- reader who meets the check at the top of a page has lost the call it
+-- checks.
+-- (A check of a check counts: "k = recv(...);", "if (k == -1 && errno
+-- == EINTR) continue;", "if (k <= 0) {". The name checked, or nil.)
+local function checks_call(lines, j, hops)
+  local cur = bare(lines[j] or "")
+  if not (cur:match("^%s*}?%s*else%s+if%s*%(") or cur:match("^%s*if%s*%(") or
+      cur:match("^%s*while%s*%(")) then
+    return nil
+  end
+  -- (an empty line between them keeps them no less together)
+  local k = j - 1
+  if k > 1 and lines[k]:match("^%s*$") then
+    k = k - 1
+  end
+  if k < 1 or not bare(lines[k]):match(";%s*$") then
+    return nil
+  end
+  local last = k
+  -- (back to the statement's first line: the lines before it that end
+  -- in neither ";", "{" nor "}" continue it)
+  while k > 1 and last - k < 5 do
+    local b = bare(lines[k - 1]):gsub("%s+$", "")
+    if b == "" or b:match("[;{}]$") or b:match("^%s*#") then
+      break
+    end
+    k = k - 1
+  end
+  local stmt = {}
+  for x = k, last do
+    stmt[#stmt + 1] = bare(lines[x])
+  end
+  stmt = " " .. table.concat(stmt, " ")
+  -- (what line J's condition reads itself, not as a call's argument:
+  -- "n <= 0" in "if (n <= 0)", not n in "if (send(conn, buf, n, 0)")
+  local cond = cur:match("%b()")
+  cond = cond and cond:sub(2, -2):gsub("%b()", " ") or ""
+  local function reads(name)
+    return cond:find("%f[%w_]" .. name:gsub("[%^%$%(%)%%%.%[%]%*%+%-%?]", "%%%0") ..
+      "%f[^%w_]") ~= nil
+  end
+  -- each "NAME = ...call(": not ==, !=, <=, >=
+  for name, rhs in stmt:gmatch("[^%w_%.>%-]([%a_][%w_%.%[%]]*)%s*[%+%-]?=([^=][^;]*)") do
+    if rhs:match("[%a_][%w_]*%s*%(") and reads(name) then
+      return name
+    end
+  end
+  local before = (hops or 0) < 3 and checks_call(lines, k, (hops or 0) + 1)
+  if before and reads(before) then
+    return before
+  end
+  return nil
+end
+
+-- The brace depth at the start of each line (0 outside any function).
+local function depths(lines)
+  local out, depth, in_comment = {}, 0, false
+  for j, l in ipairs(lines) do
+    out[j] = depth
+    local code = l:gsub('\\.', ""):gsub('"[^"]*"', '""'):gsub("'[^']*'", "''")
+    local rest, kept = code, {}
+    while rest ~= "" do
+      if in_comment then
+        local e = rest:find("*/", 1, true)
+        if not e then rest = "" else in_comment, rest = false, rest:sub(e + 2) end
+      else
+        local s, c = rest:find("/*", 1, true), rest:find("//", 1, true)
+        if c and (not s or c < s) then
+          kept[#kept + 1] = rest:sub(1, c - 1)
+          rest = ""
+        elseif s then
+          kept[#kept + 1] = rest:sub(1, s - 1)
+          in_comment, rest = true, rest:sub(s + 2)
+        else
+          kept[#kept + 1] = rest
+          rest = ""
+        end
+      end
+    end
+    for ch in table.concat(kept):gmatch("[{}]") do
+      depth = depth + (ch == "{" and 1 or -1)
+    end
+  end
+  return out
+end
+
+-- A C listing longer than SHORT_EXCERPT lines breaks where a reader
+-- picks it up again: after an empty line (or a line that names a part
+-- printed before: a function's edge). Where two such places are more
+-- than BREAK_GAP lines apart, a page may also break between two
+-- statements of a function's body, and only where that still leaves
+-- more than BREAK_GAP lines, inside a loop's or an if's block, one
+-- level deeper at a time. Split between its socket() and its -1 check,
+-- or inside a loop, a listing was read as two (a reader's report).
+local BREAK_GAP = 20
+
 -- keep_before, and a page may break after a line that names a part
 -- printed before: at a function's edge, where a reader picks the
 -- program up again (a long program's head, the comment, the #includes
 -- and fail()'s line, need not carry main()'s declarations with it).
-local function keep_listing(lines)
+-- C (a lesson's listing): never between a call and its check, and
+-- where keep_before allows a break, only as BREAK_GAP says.
+local function keep_listing(lines, c)
   local keep = keep_before(lines)
   for j, l in ipairs(lines) do
     if l == NAMED_LINE and lines[j + 1] then
       keep[j + 1] = false
+    end
+  end
+  if not c then
+    return keep
+  end
+  for j = 2, #lines do
+    if checks_call(lines, j) then
+      keep[j] = true
+      if lines[j - 1]:match("^%s*$") then
+        keep[j - 1] = true
+      end
+    end
+  end
+  local depth, tier, top = depths(lines), {}, 0
+  local allowed = {}
+  for j = 2, #lines do
+    if not keep[j] then
+      if lines[j - 1]:match("^%s*$") or lines[j - 1] == NAMED_LINE then
+        allowed[j] = true
+      else
+        tier[j] = math.max(1, depth[j])
+        top = math.max(top, tier[j])
+      end
+    end
+  end
+  for t = 1, top do
+    local fences = { 1 }
+    for j = 2, #lines do
+      if allowed[j] then
+        fences[#fences + 1] = j
+      end
+    end
+    fences[#fences + 1] = #lines + 1
+    for f = 2, #fences do
+      if fences[f] - fences[f - 1] > BREAK_GAP then
+        for j = fences[f - 1] + 1, fences[f] - 1 do
+          if tier[j] == t then
+            allowed[j] = true
+          end
+        end
+      end
+    end
+  end
+  for j = 2, #lines do
+    if not allowed[j] then
+      keep[j] = true
     end
   end
   return keep
@@ -357,15 +513,15 @@ end
 -- program, each a list { first, last, name }: each function at the left
 -- margin but main() (from the comment right above it to its closing
 -- "}"), the escaped print of the bytes received (a loop marked
--- "/* escaped:", with the lines of its body), and, WITH_CHECK, the check
--- of the command line (an "if" whose block prints "usage:", to the "}"
--- under it: a Part II program, {.brief}). A Part I chapter keeps its
--- main()'s check, as part of the main() it teaches.
-local function units(lines, with_check)
+-- "/* escaped:", with the lines of its body), and the check of the
+-- command line (an "if" whose block prints "usage:", to the "}"
+-- under it). Only a Part II program ({.brief}) has its units named
+-- instead of printed: Part I prints every program whole.
+local function units(lines)
   local out, i = {}, 1
   while i <= #lines do
     local fn = lines[i]:match("^static [%w_ %*]-([%a_][%w_]*)%(")
-    local check = with_check and lines[i]:match("^(%s+)if %(")
+    local check = lines[i]:match("^(%s+)if %(")
     local loop = lines[i]:find("/* escaped:", 1, true) and
       lines[i]:match("^(%s*)")
     if fn then
@@ -420,12 +576,12 @@ end
 -- names where it has them too. A list of { first, last, what, prev =
 -- the earlier program's entry (printed_plain), from, to = its lines }.
 local ELIDE_LINES = 4
-local function elided_runs(lines, with_check)
+local function elided_runs(lines)
   local function blank(l)
     return l ~= nil and l:match("^%s*$") ~= nil
   end
   local runs = {}
-  for _, u in ipairs(units(lines, with_check)) do
+  for _, u in ipairs(units(lines)) do
     local a, b, n, said = u[1], u[2], u[2] - u[1] + 1, 0
     for x = a, b do
       if says_something(lines[x]) then
@@ -521,7 +677,14 @@ end
 -- index) set in grey: \SSnarr{} at their start (preamble.tex).
 local function paper_listing(cb, lines, calls, path, start, narration, labels, refs)
   local tex = pandoc.write(pandoc.Pandoc({ cb }), "latex")
-  local keep = keep_listing(lines)
+  local keep = keep_listing(lines, path ~= nil)
+  -- A lesson's box of up to SHORT_EXCERPT lines never breaks: the room
+  -- its caption asks for is a guess (a wrapped line, the box's margins),
+  -- and a 13-line excerpt once split 9/4 under it. It goes overleaf
+  -- whole (preamble.tex: Shaded's option).
+  if path and #lines <= SHORT_EXCERPT then
+    tex = tex:gsub("^\\begin{Shaded}\n", "\\begin{Shaded}[unbreakable]\n", 1)
+  end
   -- (REFS[j]: line j names the file's lines { A, B, WHAT, LABEL } printed
   -- before, \SSreferral in its place: its number is left blank, and the
   -- numbers go on at B + 1; the blank ones are listed before the box.
@@ -840,6 +1003,13 @@ function M.include_code(el)
       fail('include="' .. path .. '" ' .. range_text(first, last) ..
         " {.quiet}: no say() or heading() in them to leave out")
     end
+    -- (a mark of lines left out stands between shown lines, never above
+    -- the first or under the last: the caption names the lines shown)
+    if skip[first] or file_narration[last] then
+      fail('include="' .. path .. '" ' .. range_text(first, last) ..
+        " {.quiet}: the part starts or ends with narration; name lines= " ..
+        "without it")
+    end
   end
   -- In a whole plain program, the lines printed before in another are
   -- grey too, their calls not marked: the marks are for what is new.
@@ -847,14 +1017,20 @@ function M.include_code(el)
   if lang == "c" and show_all and first == 1 and last == total and
       tostring(path):match("^lessons/plain/") then
     file_seen = seen_lines(lines)
-    -- On paper, each run of lines printed whole before (elided_runs) is
-    -- one line that names it, its lines in the earlier program and the
-    -- page they are on; the lines printed here are kept for the programs
-    -- after it, each with a label for its page.
+    -- On paper, in a Part II program ({.brief}), each run of lines
+    -- printed whole before (elided_runs) is one line that names it, its
+    -- lines in the earlier program and the page they are on; the lines
+    -- printed here are kept for the programs after it, each with a label
+    -- for its page. Part I's programs are printed whole, fail() too: a
+    -- student types each from its own pages, without turning back to
+    -- page 6 (a reader found "lines 8-14 not shown" under a program he
+    -- was typing a cost, and the check of the command line, printed in
+    -- full in the same listings, inconsistent).
     local label = el.identifier ~= "" and el.identifier or
       ("plain-file-" .. tostring(path):match("([^/]*)%.c$"))
     local file = tostring(path):match("([^/]*)$")
-    local runs = latex() and elided_runs(lines, el.classes:includes("brief")) or {}
+    local runs = latex() and el.classes:includes("brief") and
+      elided_runs(lines) or {}
     for _, r in ipairs(runs) do
       skip[r[1]] = { r[1], r[2], r[3] .. ", as in " ..
         r.prev.file .. ", " .. range_text(r.from, r.to),
@@ -919,10 +1095,14 @@ function M.include_code(el)
       from = r[2] + 1
     end
   end
-  -- On paper a mark of the lines from the file's start is left out: the
-  -- caption names the lines shown ("lines 294-346 of 400"), and a reader
-  -- took "lines 1-293 not shown" above them for a stray line.
-  if from < first and not (from == 1 and latex()) then
+  -- On paper no mark stands above the first line: the caption names the
+  -- lines shown ("lines 294-346 of 400"). Readers took "lines 1-293 not
+  -- shown" above them for a stray line, and "lines 164-202 not shown"
+  -- (the lines since the part shown before) for a cut inside the
+  -- excerpt: on paper a mark of lines left out stands only between two
+  -- shown parts of one listing. (The screen marks both ends of an
+  -- excerpt, the whole file folded under it.)
+  if from < first and not latex() then
     blocks[#blocks + 1] = omission(from, first - 1)
     marks_first = 1
   end
@@ -1014,7 +1194,7 @@ function M.include_code(el)
   -- body's baselines (a line of code is about 0.73 of one).
   local captioned = false
   if latex() and lang == "c" and first_chunk then
-    local keep, n = keep_listing(first_chunk), 1
+    local keep, n = keep_listing(first_chunk, true), 1
     while n < #first_chunk and keep[n + 1] do
       n = n + 1
     end

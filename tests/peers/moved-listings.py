@@ -7,6 +7,11 @@
 # full the page before it is (pdftotext -bbox: its lowest line of text
 # against the lowest of any page). Prints each such page; exits 1 if one
 # page before is more than a fifth empty.
+# A listing of up to 15 lines never breaks (docs/filters/code.lua): it
+# moves whole when it does not fit, and the page before may be as empty
+# as what moved is tall (the lead-in, the caption and the box). For it,
+# the page before must be less empty than that: it moved because it did
+# not fit, not because the room its caption asked for was too much.
 import html, re, sys
 import pdftext
 from furniture import pages as furniture
@@ -40,14 +45,17 @@ for (height, body), (header, _) in zip(pages, furniture(sys.argv[1])):
     if lines and re.match(r"^page \d+$", lines[-1][2]):
         lines.pop()
     text = [html.unescape(t) for _, _, t in lines]
-    info.append((header, max((l[1] for l in lines), default=TOP), text))
+    info.append((header, max((l[1] for l in lines), default=TOP), text,
+                 [l[1] for l in lines]))
 # The foot of the text: the lowest line of any page.
-bottom = max(low for _, low, _ in info)
-info = [(h, (low - TOP) / (bottom - TOP), t) for h, low, t in info]
+bottom = max(low for _, low, _, _ in info)
+info = [(h, (low - TOP) / (bottom - TOP), t, [(x - TOP) / (bottom - TOP) for x in lows])
+        for h, low, t, lows in info]
+SIZE = re.compile(r", (?:lines (\d+)\u2013(\d+)|(?:lines 1\u2013)?(\d+)(?: lines)?)")
 
 moved, bad = 0, 0
 for i in range(1, len(info)):
-    header, _, text = info[i]
+    header, _, text, lows = info[i]
     if not header or not text:
         continue
     # The caption first, or after one paragraph: lines of which only the
@@ -61,7 +69,18 @@ for i in range(1, len(info)):
     fill = info[i - 1][1]
     print("PDF page %d starts with %r; page %d is %d%% full"
           % (i + 1, text[first][:60], i, round(100 * fill)))
-    if fill < 0.8:
+    m = SIZE.search(text[first])
+    size = (int(m.group(2)) - int(m.group(1)) + 1) if m and m.group(1) else \
+        int(m.group(3)) if m else 0
+    if 0 < size <= 15 and first + size < len(text):
+        # (what moved: down to the box's last line, a line of text each)
+        took = lows[first + size]
+        print("  a box of %d lines, never split: what moved takes %d%% of a page"
+              % (size, round(100 * took)))
+        if 1 - fill >= took:
+            print("  page %d had room for it" % i)
+            bad = 1
+    elif fill < 0.8:
         print("  page %d ends more than a fifth empty" % i)
         bad = 1
 print(moved, "pages start with a listing moved from the page before")

@@ -11,11 +11,17 @@ shown", against paper and the files:
   itself: no part it names covers one of them;
 - page N (as printed in its foot) has line C's text (its first line that
   is not empty);
-- a part named is at least 4 lines (a shorter run is printed, grey).
+- a part named is at least 4 lines (a shorter run is printed, grey);
+- Part I (the listings before the page that opens "Part II: where real
+  programs go") names none: a student types each of its programs from
+  its own pages, fail() too;
+- Part II names fail() in each whole program that has server.c's, line
+  for line.
 
 Usage: referral-pages.py PAPER.TXT ROOT (PAPER.TXT: pages split by \\f,
 each ending in its foot "page N", as tests/peers/furniture.py writes).
-Prints one line per part named; exits 1 if one is wrong or none is found.
+Prints one line per part named; exits 1 if one is wrong, if Part I names
+one, or if a program of Part II prints server.c's fail() whole.
 """
 import os
 import re
@@ -26,11 +32,16 @@ root = sys.argv[2]
 caption = re.compile(r"lessons/plain/([\w.-]+\.c), lines 1\u2013\d+ \(the whole file")
 referral = re.compile(r"lines (\d+)\u2013(\d+) \((.*), as in ([\w.-]+\.c), "
                       r"lines? (\d+)(?:\u2013(\d+))?, page (\d+)\) not shown")
+part_two = "Part II: where real programs go"
 pages, order = {}, []
 for text in open(sys.argv[1], encoding="utf-8").read().split("\f"):
     lines = [l for l in text.split("\n") if l.strip()]
     if lines and re.fullmatch(r"page \d+", lines[-1].strip()):
         pages[int(lines[-1].split()[1])] = squash(text)
+    # (None: the part's own page, which opens with its title; the
+    # contents have the title too, not at the top of a page)
+    if lines and lines[0].strip() == part_two:
+        order.append(None)
     order.extend(lines)
 
 
@@ -48,14 +59,34 @@ def core(lines):
     return lines
 
 
+def function(lines, name):
+    """The lines of function NAME's definition at the left margin."""
+    for i, l in enumerate(lines):
+        if re.match(r"static [\w *]*\b%s\(" % name, l):
+            return lines[i:lines.index("}", i) + 1]
+    return None
+
+
+def holds(lines, part):
+    return any(lines[i:i + len(part)] == part for i in range(len(lines)))
+
+
 printed = {}   # file -> the line numbers its listing names instead of printing
+named = {}     # file -> what its listing names ("fail() and send_all()")
+listings = {"I": [], "II": []}
+part = "I"
 current = None
 seen = bad = 0
 for line in order:
+    if line is None:
+        part = "II"
+        continue
     m = caption.search(line)
     if m:
         current = m.group(1)
         printed.setdefault(current, set())
+        named.setdefault(current, [])
+        listings[part].append(current)
         continue
     m = referral.search(line)
     if not m:
@@ -66,9 +97,12 @@ for line in order:
     d = int(m.group(6) or c)
     page = int(m.group(7))
     problems = []
+    if part == "I":
+        problems.append("in Part I, whose programs are printed whole")
     if current is None:
         problems.append("under no whole listing")
     else:
+        named[current].append(what)
         here = core(source(current)[a - 1:b])
         there = core(source(file)[c - 1:d])
         if here != there or not here:
@@ -89,5 +123,19 @@ for line in order:
     print("%s %s lines %d-%d (%s), as in %s, lines %d-%d, page %d%s" % (
         "WRONG" if problems else "ok", current, a, b, what, file, c, d, page,
         (": " + "; ".join(problems)) if problems else ""))
+# Part II names fail() wherever a program has server.c's.
+fail = function(source("server.c"), "fail")
+whole = 0
+for file in listings["II"]:
+    if holds(source(file), fail) and \
+            not any(re.search(r"\bfail\(\)", w) for w in named[file]):
+        bad += 1
+        whole += 1
+        print("WRONG Part II's %s prints server.c's fail() again" % file)
+print("Part I: %d whole programs, %d parts named; Part II: %d whole "
+      "programs, %d with fail() printed again" % (
+          len(listings["I"]), sum(len(named[f]) for f in listings["I"]),
+          len(listings["II"]), whole))
 print(seen, "references checked,", bad, "wrong")
-sys.exit(1 if bad or not seen else 0)
+sys.exit(1 if bad or not seen or not fail or not listings["I"] or
+         not listings["II"] else 0)
