@@ -1232,14 +1232,15 @@ part1_tail_order() {
     # with EAGAIN" was a run not printed).
     # (awk's index, not grep -oE 'drain\..{1,900}Without': that regex
     # over the book on one line took grep 16 s of CPU in a UTF-8 locale.)
-    tr '\n' ' ' <"$txt" | awk '{
+    # (Lines and pages joined, runs of spaces made one: a claim may wrap.)
+    tr '\n\f' '  ' <"$txt" | tr -s ' ' | awk '{
         i = index($0, "Edge-triggered, the drain.")
         s = substr($0, i, 26 + 900 + 17); j = index(s, "Without the drain")
         if (i && j > 27) print substr(s, 1, j + 16) }' >"$BATS_TEST_TMPDIR/text.txt"
     [[ -s "$BATS_TEST_TMPDIR/text.txt" ]]
     local claim
     for claim in 'one EPOLLIN event' 'ends with EAGAIN if the client' \
-        'comes as a new event: recv() = 0' 'with 0 if it has' 'a race' \
+        'comes as a new event, whose recv() returns 0' 'with 0 if it has' 'a race' \
         'EPOLLOUT alone may come first'; do
         grep -qF "$claim" "$BATS_TEST_TMPDIR/text.txt" ||
             fail "lesson 20's drain does not say: $claim"
