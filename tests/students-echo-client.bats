@@ -21,15 +21,16 @@ load lib/students
 }
 
 @test "students: echo-client: a client that loops on recv() == 0 hangs" {
-    # At normal priority, not under tests/low-priority: the program
-    # spins for the check's 5 s, once in the whole suite. Those 5 s start
-    # once the program holds its socket (Program.wait_started()): a
-    # Python slow to start beside a dozen busy test files still gets to
-    # connect, and to be judged on its loop.
+    # Under tests/low-priority, as the other spinning samples: it spins
+    # for the check's 5 s, and takes at most a tenth of a core for them.
+    # Those 5 s start once the program holds its socket
+    # (Program.wait_started()), which --wait allows it to open: a Python
+    # slow to start at that priority still gets to connect, and to be
+    # judged on its loop.
     student echo-client-hang.py
     run bare timeout "$((150 * SCALE))" "$PYTHON" "$CHECK" --only closes-early \
-        --spec "$SPECS/echo-client.spec" -- \
-        "${PROG[@]}" 127.0.0.1 '{port}'
+        --wait "$LOW_WAIT" --spec "$SPECS/echo-client.spec" -- \
+        "$LOW" "${PROG[@]}" 127.0.0.1 '{port}'
     assert_failure 1
     assert_line --regexp '^FAIL closes-early .*: hangs'
     says "The checker's server closed its end of the connection (shutdown(SHUT_WR)) as soon as it came"
