@@ -74,10 +74,10 @@ for i in range(1, len(info)):
         int(m.group(3)) if m else 0
     if 0 < size <= 15 and first + size < len(text):
         # (what moved: down to the box's last line, a line of text each)
-        took = lows[first + size]
+        used = lows[first + size]
         print("  a box of %d lines, never split: what moved takes %d%% of a page"
-              % (size, round(100 * took)))
-        if 1 - fill >= took:
+              % (size, round(100 * used)))
+        if 1 - fill >= used:
             print("  page %d had room for it" % i)
             bad = 1
     elif fill < 0.8:
