@@ -90,12 +90,17 @@ def excerpt_of(name, docs):
     sys.exit("picture-columns.py: no picture:%s in %s" % (name, " ".join(docs)))
 
 
-def excerpt(start_text, end_text, src, out_path):
-    tree = ET.parse(src)
-    root = tree.getroot()
+def chart(src):
+    """The chart in the SVG file src: its root, width, height, elements,
+    lifeline (a test: is this element a lane's vertical line, which a
+    cut may cross?), head (the y where the lifelines start, under the
+    titles) and busy (the y ranges of what a cut must not cross)."""
+    root = ET.parse(src).getroot()
     width = float(root.get("width").rstrip("px"))
     height = float(root.get("height").rstrip("px"))
     elements = list(root)
+    # The lanes: the x of each title (the texts at the very top); a
+    # vertical line at one is a lifeline, which a cut may cross.
     lanes = {float(e.get("x")) for e in elements if tag(e) == "text" and float(e.get("y")) < 30}
 
     def lifeline(e):
@@ -104,6 +109,55 @@ def excerpt(start_text, end_text, src, out_path):
     head = min(min(float(e.get("y1")), float(e.get("y2"))) for e in elements if lifeline(e))
     busy = [y_range(e) for e in elements if not lifeline(e)] + \
         labels_on_arrows(elements, lifeline)
+    return root, width, height, elements, lifeline, head, busy
+
+
+def band(root, elements, lifeline, head, width, a, b, adjust=None):
+    """The titles over the band from y=a to y=b, moved up under them: a
+    new SVG root, and how many boxes, texts and arrows it holds. The
+    lifelines are cut to the band; anything else crossing its edges is
+    left out. adjust(original, copy), if given, changes each copy of
+    what the band holds before it goes in."""
+    shift = a - head
+    out = ET.Element(root.tag, root.attrib)
+    new_height = b - a + head
+    out.set("height", "%gpx" % new_height)
+    out.set("viewBox", "0 0 %g %g" % (width, new_height))
+    placed = 0
+    for e in elements:
+        if lifeline(e):
+            y1, y2 = float(e.get("y1")), float(e.get("y2"))
+            lo, hi = max(min(y1, y2), a), min(max(y1, y2), b)
+            if lo >= hi:
+                continue
+            e = copy.deepcopy(e)
+            e.set("y1", "%g" % (lo - shift))
+            e.set("y2", "%g" % (hi - shift))
+            out.append(e)
+            continue
+        lo, hi = y_range(e)
+        if hi < head:
+            out.append(copy.deepcopy(e))
+            continue
+        if lo < a or hi > b:
+            continue
+        placed += 1
+        c = copy.deepcopy(e)
+        for at in ("y", "y1", "y2"):
+            if c.get(at) is not None:
+                c.set(at, "%g" % (float(c.get(at)) - shift))
+        if tag(c) == "polygon":
+            c.set("points", " ".join(
+                "%s,%g" % (q.split(",")[0], float(q.split(",")[1]) - shift)
+                for q in c.get("points").split()))
+        if adjust:
+            adjust(e, c)
+        out.append(c)
+    return out, placed
+
+
+def excerpt(start_text, end_text, src, out_path):
+    root, width, height, elements, lifeline, head, busy = chart(src)
     texts = [e for e in elements if tag(e) == "text" and float(e.get("y")) > head]
     start = next((e for e in texts if (e.text or "").strip().startswith(start_text)), None)
     if start is None:
@@ -122,38 +176,9 @@ def excerpt(start_text, end_text, src, out_path):
     # The box or arrow a text is in: the cut goes outside it.
     cut_from = next(y for y in range(int(top), int(head), -1) if free(y))
     cut_to = next((y for y in range(int(bottom) + 1, int(height)) if free(y)), int(height))
-    shift = cut_from - head
     moved, raised = times_moved(elements, lifeline)
-    out = ET.Element(root.tag, root.attrib)
-    new_height = cut_to - cut_from + head
-    out.set("height", "%gpx" % new_height)
-    out.set("viewBox", "0 0 %g %g" % (width, new_height))
-    for e in elements:
-        if lifeline(e):
-            y1, y2 = float(e.get("y1")), float(e.get("y2"))
-            a, b = max(min(y1, y2), cut_from), min(max(y1, y2), cut_to)
-            if a >= b:
-                continue
-            e = copy.deepcopy(e)
-            e.set("y1", "%g" % (a - shift))
-            e.set("y2", "%g" % (b - shift))
-            out.append(e)
-            continue
-        lo, hi = y_range(e)
-        if hi < head:
-            out.append(copy.deepcopy(e))
-            continue
-        if lo < cut_from or hi > cut_to:
-            continue
-        orig = e
-        e = copy.deepcopy(e)
-        for a in ("y", "y1", "y2"):
-            if e.get(a) is not None:
-                e.set(a, "%g" % (float(e.get(a)) - shift))
-        if tag(e) == "polygon":
-            e.set("points", " ".join(
-                "%s,%g" % (p.split(",")[0], float(p.split(",")[1]) - shift)
-                for p in e.get("points").split()))
+
+    def adjust(orig, e):
         # The times (mscgen's ids, in 8 px type): 12 px, the labels' own
         # size, to be read where the excerpt is scaled down to its box.
         if tag(e) == "text" and e.get("font-size") == "8":
@@ -176,7 +201,8 @@ def excerpt(start_text, end_text, src, out_path):
                     for p in e.get("points").split()))
             else:
                 e.set("x", "%g" % (float(e.get("x")) + dx))
-        out.append(e)
+
+    out, _ = band(root, elements, lifeline, head, width, cut_from, cut_to, adjust)
     ET.ElementTree(out).write(out_path, encoding="unicode")
 
 
@@ -220,19 +246,7 @@ def times_moved(elements, lifeline):
 
 
 def pieces(most, src, prefix):
-    tree = ET.parse(src)
-    root = tree.getroot()
-    width = float(root.get("width").rstrip("px"))
-    height = float(root.get("height").rstrip("px"))
-    elements = list(root)
-    lanes = {float(e.get("x")) for e in elements if tag(e) == "text" and float(e.get("y")) < 30}
-
-    def lifeline(e):
-        return tag(e) == "line" and e.get("x1") == e.get("x2") and float(e.get("x1")) in lanes
-
-    head = min(min(float(e.get("y1")), float(e.get("y2"))) for e in elements if lifeline(e))
-    busy = [y_range(e) for e in elements if not lifeline(e)] + \
-        labels_on_arrows(elements, lifeline)
+    root, width, height, elements, lifeline, head, busy = chart(src)
     free = [y for y in range(int(head) + 2, int(height) - 1)
             if not any(lo < y < hi for lo, hi in busy)]
     if most <= head + 20:
@@ -249,38 +263,8 @@ def pieces(most, src, prefix):
         sys.exit("picture-columns.py: %s: no cuts leave pieces of %g px" % (src, most))
     placed = 0
     for k, (a, b) in enumerate(zip(cuts, cuts[1:]), 1):
-        shift = a - head
-        out = ET.Element(root.tag, root.attrib)
-        new_height = b - a + head
-        out.set("height", "%gpx" % new_height)
-        out.set("viewBox", "0 0 %g %g" % (width, new_height))
-        for e in elements:
-            if lifeline(e):
-                y1, y2 = float(e.get("y1")), float(e.get("y2"))
-                lo, hi = max(min(y1, y2), a), min(max(y1, y2), b)
-                if lo >= hi:
-                    continue
-                e = copy.deepcopy(e)
-                e.set("y1", "%g" % (lo - shift))
-                e.set("y2", "%g" % (hi - shift))
-                out.append(e)
-                continue
-            lo, hi = y_range(e)
-            if hi < head:
-                out.append(copy.deepcopy(e))
-                continue
-            if lo < a or hi > b:
-                continue
-            placed += 1
-            e = copy.deepcopy(e)
-            for at in ("y", "y1", "y2"):
-                if e.get(at) is not None:
-                    e.set(at, "%g" % (float(e.get(at)) - shift))
-            if tag(e) == "polygon":
-                e.set("points", " ".join(
-                    "%s,%g" % (p.split(",")[0], float(p.split(",")[1]) - shift)
-                    for p in e.get("points").split()))
-            out.append(e)
+        out, n = band(root, elements, lifeline, head, width, a, b)
+        placed += n
         name = "%s-%d.svg" % (prefix, k)
         ET.ElementTree(out).write(name, encoding="unicode")
         print(name)
@@ -300,21 +284,7 @@ def main():
         excerpt(start, end, sys.argv[3], sys.argv[4])
         return
     src, left_out, right_out = sys.argv[1:4]
-    tree = ET.parse(src)
-    root = tree.getroot()
-    width = float(root.get("width").rstrip("px"))
-    height = float(root.get("height").rstrip("px"))
-    elements = list(root)
-    # The lanes: the x of each title (the texts at the very top); a
-    # vertical line at one is a lifeline, which a cut may cross.
-    lanes = {float(e.get("x")) for e in elements if tag(e) == "text" and float(e.get("y")) < 30}
-
-    def lifeline(e):
-        return tag(e) == "line" and e.get("x1") == e.get("x2") and float(e.get("x1")) in lanes
-
-    head = min(min(float(e.get("y1")), float(e.get("y2"))) for e in elements if lifeline(e))
-    busy = [y_range(e) for e in elements if not lifeline(e)] + \
-        labels_on_arrows(elements, lifeline)
+    root, width, height, elements, lifeline, head, busy = chart(src)
     free = [y for y in range(int(head) + 2, int(height) - 1)
             if not any(lo < y < hi for lo, hi in busy)]
     if not free:
