@@ -45,7 +45,11 @@ WHAT is one of:
             and the first words of its caption, drawn
             FIGURE_TALL of the frame's height high or FIGURE_WIDE of its
             width wide at least (its words' widths against the figure's
-            PDF's, pdftotext -bbox); and
+            PDF's, pdftotext -bbox); a picture of a run, on each of its
+            frames, from its lanes' titles to its last label, PIECE_TALL
+            of the frame's height at least; in pieces, each frame says
+            which part it is ("(1 of 2)"), and the caption, which tells of
+            the whole picture, is on the last; and
             each part of a lesson a point names, []{.slide include=PATH
             lines=A-B} or function=NAME, is on one page of the point's,
             its lines whole, in a row, each after its number in the file,
@@ -88,6 +92,13 @@ FIGURE_WIDE = 0.85
 # 5.6 pt (the TCP call sequence); a run's picture on one frame, 3.7 to
 # 6.4 pt; in pieces, 7.5 pt.
 FIGURE_TYPE = 6.5
+# A picture of a run in pieces: each piece's words span this much of the
+# frame's height at least, from its lanes' titles to its last label (the
+# room under a title of one line and over the foot is 196 of 255 pt):
+# lesson 06's picture in two pieces of 203 px spanned 0.46, lesson 07's
+# in three of 213 to 233 px 0.47 to 0.54; pieces drawn to the room's
+# height (picture-columns.py --pieces 335,385) span 0.62 and more.
+PIECE_TALL = 0.6
 
 # A point's text for the class at most this long and lines of a lesson at
 # most this many after it: on one frame.
@@ -305,13 +316,18 @@ def bbox_words(pdf, page=None):
         out)]
 
 
-def word_heights(pdf, page, wanted):
-    """Heights of the boxes of the words in WANTED on a PDF's page."""
+def word_boxes(pdf, page, wanted):
+    """(top, bottom) of the boxes of the words in WANTED on a PDF's page."""
     out = subprocess.run(["pdftotext", "-bbox", "-f", str(page), "-l", str(page), pdf, "-"],
                          capture_output=True, text=True, check=True).stdout
-    return [float(y1) - float(y0) for y0, y1, w in re.findall(
+    return [(float(y0), float(y1)) for y0, y1, w in re.findall(
         r'<word xMin="[\d.]+" yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">([^<]*)</word>',
         out) if html.unescape(w) in wanted]
+
+
+def word_heights(pdf, page, wanted):
+    """Heights of the boxes of the words in WANTED on a PDF's page."""
+    return [b - a for a, b in word_boxes(pdf, page, wanted)]
 
 
 def page_size(pdf):
@@ -546,11 +562,12 @@ def main():
                             bad.append("%s: figure %s has no text to look for"
                                        % (name, sp["figure"]))
                         # (a picture of a run in pieces, a frame each:
-                        # its caption's page and the point's after it)
+                        # the point's pages hold all its words, and one
+                        # of them its caption)
                         on = [i for i in pages_of
                               if cap in unquote(pg[i])
                               and not (words - sum((collections.Counter(raw[j].split())
-                                                    for j in pages_of if j >= i),
+                                                    for j in pages_of),
                                                    collections.Counter()))]
                         if not on:
                             bad.append("%s: figure %s is not drawn on its frames"
@@ -575,15 +592,39 @@ def main():
                                         [x for x, _ in point_sentences(item)])
                         own = {w for w in words if len(w) >= 3
                                and w not in said.replace("`", " ").split()}
-                        for j in [j for j in pages_of if j >= on[0]]:
-                            hs = sorted(word_heights(slides_pdf, j + 1, own))
+                        drawn_on = []
+                        for j in pages_of:
+                            boxes = word_boxes(slides_pdf, j + 1, own)
+                            hs = sorted(b - a for a, b in boxes)
                             if len(hs) < 5:
                                 continue
+                            drawn_on.append(j)
                             if hs[len(hs) // 2] < FIGURE_TYPE:
                                 bad.append("%s: figure %s's words are drawn %.1f pt high on "
                                            "slide %d, less than %.1f"
                                            % (name, sp["figure"], hs[len(hs) // 2], j + 1,
                                               FIGURE_TYPE))
+                            # a piece of a picture of a run fills its
+                            # frame's height, no empty lower third
+                            span = max(b for _, b in boxes) - min(a for a, _ in boxes)
+                            if pdf.endswith(".excerpt.pdf") and span < PIECE_TALL * ph:
+                                bad.append("%s: figure %s on slide %d spans %.0f pt of the "
+                                           "frame's %.0f, less than %.2f of it"
+                                           % (name, sp["figure"], j + 1, span, ph, PIECE_TALL))
+                        # in pieces: each frame but the last says which
+                        # part it shows ("(1 of 2): ..."), and the
+                        # caption, which tells of the whole picture, is on
+                        # the last, where all of it has been shown
+                        if len(drawn_on) > 1:
+                            n = len(drawn_on)
+                            if cap not in unquote(pg[drawn_on[-1]]):
+                                bad.append("%s: figure %s in %d pieces, its caption not on "
+                                           "the last (slide %d)"
+                                           % (name, sp["figure"], n, drawn_on[-1] + 1))
+                            for k, j in enumerate(drawn_on, 1):
+                                if squash("(%d of %d)" % (k, n)) not in pg[j]:
+                                    bad.append("%s: figure %s, slide %d does not say it is "
+                                               "part %d of %d" % (name, sp["figure"], j + 1, k, n))
                     elif "include" in sp:
                         parts += 1
                         path = sp["include"]
