@@ -216,6 +216,13 @@ local PLAIN_HEIGHT = 1.07
 -- build stops.
 local FIGURE_TITLE_CHARS = 46
 
+-- The widest line of a run's excerpt (no numbers beside it) each size
+-- holds, in characters.
+local RUN_CHARS = {
+    ["\\normalsize"] = 52, ["\\small"] = 62,
+    ["\\footnotesize"] = 76, ["\\scriptsize"] = 88,
+}
+
 local read_file = listing.read_file
 
 -- The book's figure {#id}: the file its build drew for paper and the
@@ -553,11 +560,14 @@ local function run_frame(title, el)
     for i = first, last do
         widest = math.max(widest, utf8.len(lines[i]))
     end
-    -- (no numbers beside it: four characters more a line; a few short
-    -- lines, the size of the text)
-    local size = widest <= 56 and last - first < 8 and "\\normalsize" or nil
+    -- (no numbers beside it, but the text's size and \small set code in
+    -- bold, which is wider: a line of 56 characters in \normalsize ran
+    -- over by 25 pt, one of 68 in \small by 17; a few short lines, the
+    -- size of the text)
+    local size = widest <= RUN_CHARS["\\normalsize"] and last - first < 8
+        and "\\normalsize" or nil
     for _, sz in ipairs(size and {} or LISTING_SIZES) do
-        if widest <= sz.chars + 4 and last - first + 1 <= (sz.most or MAX_LISTING) then
+        if widest <= RUN_CHARS[sz.size] and last - first + 1 <= (sz.most or MAX_LISTING) then
             size = sz.size
             break
         end
@@ -858,7 +868,7 @@ local function point_frames(inlines, week)
             -- (a frame of text: its estimated lines, for joining a short
             -- point to it, week_slides)
             frames:insert({ title = #frames == 0 and title or cont(title),
-                            text = true,
+                            text = true, show = code ~= nil,
                             used = (#cur > 0 and para_lines(cur) or 0)
                                 + (code and show_room or 0),
                             blocks = frame_blocks(cur, code, cur_notes,
@@ -922,7 +932,28 @@ local function point_frames(inlines, week)
         -- sentence then one of code.
         local text_room = #said > 0 and para_lines(pandoc.List(
             said:map(function(x) return x.s end))) or 0
-        if k == 1 and f.lines and #frames == 1 and not show_code
+        -- Lines of a run after a Show step: what the demo prints, under
+        -- its Show block on its frame, when they fit there, so that the
+        -- frame holds the output a failed demo would have shown.
+        local show_frame = el.attributes["run"] and f.lines
+            and frames:find_if(function(x) return x.show end)
+        -- (a title's line, as for a figure, FIGURE_TITLE_CHARS: the
+        -- body's estimate took a line off frames whose title is one)
+        local show_room = LINES_PER_FRAME
+            - (math.ceil(utf8.len(stringify(title)) / FIGURE_TITLE_CHARS) - 1)
+        if show_frame and show_frame.used + f.lines * CODE_LINES[f.size]
+                + CODE_NAME_LINE <= show_room then
+            local at = #show_frame.blocks + 1
+            if show_frame.blocks[#show_frame.blocks].t == "Div" then
+                at = #show_frame.blocks
+            end
+            for i, b in ipairs(f.blocks) do
+                show_frame.blocks:insert(at + i - 1, b)
+            end
+            show_frame.used = show_frame.used + f.lines * CODE_LINES[f.size]
+                + CODE_NAME_LINE
+            show_frame.text = false
+        elseif k == 1 and f.lines and #frames == 1 and not show_code
             and text_room + f.lines * CODE_LINES[f.size] + CODE_NAME_LINE
                 <= room then
             frames[1].blocks:extend(f.blocks)

@@ -664,12 +664,14 @@ def main():
                         path = os.path.join(root, "build", "runs", sp["run"] + ".txt")
                         with open(path, encoding="utf-8") as f:
                             lines = f.read().split("\n")
-                        # Lua's patterns as the notes write them: ^ and
-                        # plain text only
+                        # Lua's patterns as the notes write them: ^,
+                        # plain text, and %( for a bracket and the like
+                        def plain(pat):
+                            return re.sub(r"%(.)", r"\1", pat.lstrip("^"))
                         a = next((i for i, l in enumerate(lines)
-                                  if l.startswith(sp["from"].lstrip("^"))), None)
+                                  if l.startswith(plain(sp["from"]))), None)
                         b = next((i for i in range(a or 0, len(lines))
-                                  if lines[i].startswith(sp["to"].lstrip("^"))), None)
+                                  if lines[i].startswith(plain(sp["to"]))), None)
                         if a is None or b is None:
                             bad.append("%s: no lines %s to %s in %s"
                                        % (name, sp["from"], sp["to"], path))
