@@ -35,6 +35,11 @@ WHAT is one of:
             Show step names is a line of a verbatim block in SLIDES.tex,
             on a frame, not in its notes; one that make alone does not
             build (build/plain/...) has a line "make plain" above it there
+  output    each point whose Show step runs a program of the repository
+            (build/..., scripts/...) names what it prints for its frames:
+            lines of a run of the book, []{.slide run=...}, on the Show
+            block's frame or the next, or a lesson's part or a figure;
+            or it is in NO_OUTPUT, with the reason no run shows it
   shown     (ROOT, the repository, after SLIDES.tex) each figure of the
             book a point names, []{.slide figure=ID}, is drawn on a frame
             of that point: a page among the point's holds every word of the
@@ -108,6 +113,20 @@ SHARED_LINES = 6
 # A frame with no more text than this and nothing else is a sentence left
 # alone on a projector's screen.
 SPARSE_CHARS = 100
+
+# The points whose Show step runs a program of the repository and whose
+# frames show nothing of what it prints (no run, lesson part or figure):
+# no run of the book shows that output. Each with the reason.
+NO_OUTPUT = {
+    "Each direction ends on its own":
+        "the capture needs root; the book draws lesson 07's run under the "
+        "next point, TIME_WAIT",
+    "A client that never reads":
+        "the book's run is of a client that stalls lesson 13's server, "
+        "not of the server dropping a stopped nc",
+    "A page is many requests":
+        "the book's runs are of nc and curl, not of a browser's requests",
+}
 
 
 def text(inlines):
@@ -685,9 +704,52 @@ def main():
         if figures == 0 or parts == 0:
             bad.append("the notes name no figure (%d) or no lines of a lesson (%d) "
                        "for the slides" % (figures, parts))
+    elif what == "output":
+        # A Show step that runs a program of the repository: its point's
+        # frames show what it prints, from a run of the book, or a part
+        # of the lesson or a figure; the lines of a run on the Show
+        # block's frame or the one after it (SLIDES.txt: "Show" alone on
+        # a line, as beamer's block title)
+        with open(slides_txt, encoding="utf-8") as f:
+            raw = f.read().split("\f")
+        where = point_pages(pg, ws)
+        seen = 0
+        for title, blocks in ws:
+            for item in list_after(blocks, "Lecture notes") or []:
+                inl = item[0]["c"]
+                show = [k for k, el in enumerate(inl)
+                        if el["t"] == "Emph" and text(el["c"]) == "Show:"]
+                if not show or not any(
+                        el["t"] == "Code" and re.match(r"(sudo )?(build|scripts)/", el["c"][1])
+                        for el in inl[show[0]:]):
+                    continue
+                seen += 1
+                pt = point_title(item)
+                name = "%s, '%s'" % (title, pt)
+                spans = slide_spans(item)
+                if not spans:
+                    if pt not in NO_OUTPUT:
+                        bad.append("%s: a Show step, and nothing of what it prints on the "
+                                   "slides (no run, lesson part or figure)" % name)
+                    continue
+                if pt in NO_OUTPUT:
+                    bad.append("%s: in NO_OUTPUT, but it names %d []{.slide}"
+                               % (name, len(spans)))
+                pages_of = where.get((title, pt)) or []
+                shows = [i for i in pages_of if "\nShow\n" in "\n" + raw[i]]
+                for sp in spans:
+                    if "run" not in sp:
+                        continue
+                    head = squash(sp["from"].lstrip("^").replace("%", ""))
+                    if not any(head in pg[j] and "Fromarun:" in pg[j]
+                               for i in shows for j in (i, i + 1) if j in pages_of):
+                        bad.append("%s: the run %s is not on its Show frame or the next"
+                                   % (name, sp["run"]))
+        if seen == 0:
+            bad.append("no Show step runs a program of the repository")
     else:
         raise SystemExit("slides-check.py: WHAT is weeks, points, text, directions, quiz, "
-                         "commands, sparse or shown")
+                         "commands, sparse, shown or output")
     for b in bad:
         print(b)
     sys.exit(1 if bad else 0)
