@@ -19,13 +19,17 @@ first at or after it that starts with its paper-to. The cuts go where
 only the lifelines are, as above; the times beside the arrows are set
 in the labels' type, not mscgen's smaller one.
 
-picture-columns.py --pieces MOST CHART.svg PREFIX: the chart (an
-excerpt, as above) cut in as few pieces as leave each MOST px high or
-less, titles included, the cuts as even as the free rows allow: each
-piece the lanes' titles again over its part, PREFIX-1.svg, PREFIX-2.svg
-..., one after another down the chart, each name printed on a line. For
-the slides (mk/slides.mk): a tall chart on two or three frames, each
-piece large enough to be read on a projector.
+picture-columns.py --pieces MOST[,WHOLE] CHART.svg PREFIX: the chart
+(an excerpt, as above) whole when it is WHOLE px high or less (a frame
+of its own, without a title, has more room), else cut in as few pieces
+as leave each MOST px high or less, titles included, the cuts as even
+as the free rows allow: each piece the lanes' titles again over its
+part, PREFIX-1.svg, PREFIX-2.svg ..., one after another down the chart.
+Each piece is a line printed: its name, then a tab, its first label,
+a tab and its last (the times beside the arrows left out), for a
+caption that says what the piece shows. For the slides (mk/slides.mk):
+a tall chart on two or three frames, each piece large enough to be read
+on a projector.
 """
 import re
 import copy
@@ -246,7 +250,11 @@ def times_moved(elements, lifeline):
 
 
 def pieces(most, src, prefix):
+    most, _, whole_most = most.partition(",")
+    most = float(most)
     root, width, height, elements, lifeline, head, busy = chart(src)
+    if whole_most and height <= float(whole_most):
+        most = height
     free = [y for y in range(int(head) + 2, int(height) - 1)
             if not any(lo < y < hi for lo, hi in busy)]
     if most <= head + 20:
@@ -267,7 +275,16 @@ def pieces(most, src, prefix):
         placed += n
         name = "%s-%d.svg" % (prefix, k)
         ET.ElementTree(out).write(name, encoding="unicode")
-        print(name)
+        # its labels top to bottom, not the times ("48.028 ms") beside
+        # the arrows, nor the lanes' titles; without the zero-width
+        # spaces that let a long one break
+        labels = [" ".join((t.text or "").replace("\u200b", "").split())
+                  for t in sorted((e for e in out if tag(e) == "text" and
+                                   float(e.get("y")) > head),
+                                  key=lambda e: float(e.get("y")))]
+        labels = [t for t in labels if t and not re.match(r"^[\d.]+ ms$", t)]
+        print("%s\t%s\t%s" % (name, labels[0] if labels else "",
+                                labels[-1] if labels else ""))
     # Each box, text and arrow in one piece, none left out.
     whole = sum(1 for e in elements if not lifeline(e) and y_range(e)[1] >= head)
     if placed != whole:
@@ -277,7 +294,7 @@ def pieces(most, src, prefix):
 
 def main():
     if sys.argv[1] == "--pieces":
-        pieces(float(sys.argv[2]), sys.argv[3], sys.argv[4])
+        pieces(sys.argv[2], sys.argv[3], sys.argv[4])
         return
     if sys.argv[1] == "--excerpt":
         start, end = excerpt_of(sys.argv[2], sys.argv[5:])

@@ -57,7 +57,10 @@ them):
                                   beside or under it the first sentence
                                   of its caption; a picture of a run in
                                   the pieces mk/slides.mk cut it in, a
-                                  frame each ("(cont.)"), all at one size;
+                                  frame each ("(cont.)"), all at one size,
+                                  each saying which part it is and from
+                                  which label to which ("(1 of 2): from
+                                  ... to ..."), the caption on the last;
                                   a diagram the frame's height keeps small
                                   on a plain frame of its own (no title
                                   or foot: the title over its caption);
@@ -197,6 +200,11 @@ local CAPTION_CHARS_PER_LINE = 86
 -- The caption's column beside the pieces of a picture of a run, at
 -- least: room for the point's text above the caption on the first.
 local PIECE_COLUMN = 0.27
+-- A line of \footnotesize in that column, of \textheight (11.7 pt of
+-- 238 measured on the slides; CAPTION_LINE, for a caption under a
+-- figure, counts the space around it too): whether the point's text, the
+-- piece's part and the caption fit in the column.
+local COLUMN_LINE = 0.055
 -- A plain frame's room for a figure (no title, no foot), of \textheight,
 -- under a line's space at its top (without it the column's first line
 -- was above the page): at 1.10 the TCP call sequence ran over by 2 pt.
@@ -207,6 +215,13 @@ local PLAIN_HEIGHT = 1.07
 -- one line; a title that wraps all the same runs the frame over, and the
 -- build stops.
 local FIGURE_TITLE_CHARS = 46
+
+-- The widest line of a run's excerpt (no numbers beside it) each size
+-- holds, in characters.
+local RUN_CHARS = {
+    ["\\normalsize"] = 52, ["\\small"] = 62,
+    ["\\footnotesize"] = 76, ["\\scriptsize"] = 88,
+}
 
 local read_file = listing.read_file
 
@@ -244,16 +259,21 @@ local function book_figure(id)
                             "/" .. pic .. ".pieces (mk/slides.mk cuts the " ..
                             "pictures of runs for the slides)")
                     end
-                    for svg in list:gmatch("[^\n]+") do
+                    for line in list:gmatch("[^\n]+") do
+                        -- its name, its first label and its last
+                        local svg, from, to = line:match("^([^\t]+)\t([^\t]*)\t([^\t]*)$")
+                        if not svg then
+                            fail("figure " .. id .. ": not NAME, a tab, FIRST, a tab, LAST: " .. line)
+                        end
                         local piece = svg:gsub("%.svg$", ".pdf")
                         if not read_file(piece) then
                             fail("figure " .. id .. ": no " .. piece)
                         end
-                        pieces:insert(piece)
+                        pieces:insert({ file = piece, from = from, to = to })
                     end
                 end
                 if #pieces == 0 then
-                    pieces:insert(file)
+                    pieces:insert({ file = file })
                 end
                 return file, first, pieces
             end
@@ -286,7 +306,7 @@ end
 -- the frame allows, its caption beside it or under it (FIGURE_HEIGHT).
 -- A picture of a run taller than a frame holds at a size to be read is
 -- in pieces (mk/slides.mk), one a frame, each at the same size, the
--- caption beside the first. LEAD (or nil): the point's own text, a
+-- caption beside the last. LEAD (or nil): the point's own text, a
 -- sentence or two, which goes above the caption in its column when it
 -- fits there (the frame's .lead says it did), rather than alone on a
 -- frame before the figure.
@@ -300,7 +320,7 @@ local function figure_frames(title, id, lead)
     -- the tallest piece (the least width over height) sets the size
     local ratio
     for _, piece in ipairs(pieces) do
-        local r = aspect(piece) or fail("figure " .. id .. ": no /MediaBox in " .. piece)
+        local r = aspect(piece.file) or fail("figure " .. id .. ": no /MediaBox in " .. piece.file)
         ratio = math.min(ratio or r, r)
     end
     local graphic = function(f, width, height)
@@ -353,10 +373,34 @@ local function figure_frames(title, id, lead)
     -- room (a column's line, in characters, as the caption's, of
     -- \footnotesize; \small's a tenth fewer).
     local column_chars = cap_w * CAPTION_CHARS_PER_LINE
+    -- Each piece but one says which part of the picture it is, and
+    -- what it shows: "(1 of 2): from `shutdown(4, SHUT_WR) called` to
+    -- `ACK`", its first label and its last. The caption, which tells
+    -- of the whole picture ("... and the three after it"), goes on the
+    -- last piece, where all of it has been shown, with the point's text.
+    local function part(k)
+        local p = pieces[k]
+        local out = pandoc.List({ pandoc.Str("(" .. k .. "\u{a0}of\u{a0}" .. #pieces .. "):"),
+            pandoc.Space(), pandoc.Str("from"), pandoc.Space(), pandoc.Code(p.from),
+            pandoc.Space(), pandoc.Str("to"), pandoc.Space(), pandoc.Code(p.to) })
+        if k < #pieces then
+            out:insert(pandoc.Str(";"))
+            out:extend({ pandoc.Space(), pandoc.Str("more"), pandoc.Space(),
+                pandoc.Str("on"), pandoc.Space(), pandoc.Str("the"), pandoc.Space(),
+                pandoc.Str("next"), pandoc.Space(), pandoc.Str("frame.") })
+        else
+            out:insert(pandoc.Str("."))
+        end
+        return out
+    end
+    local last = #pieces
+    local part_lines = #pieces > 1
+        and math.ceil(utf8.len(stringify(part(last))) / column_chars) + 1 or 0
     local fits = lead and math.ceil(utf8.len(stringify(lead)) / (0.9 * column_chars))
-        + math.ceil(utf8.len(stringify(cap)) / column_chars) + 2
-        <= room / CAPTION_LINE
-    for k, piece in ipairs(pieces) do
+        + math.ceil(utf8.len(stringify(cap)) / column_chars) + 2 + part_lines
+        <= room / (#pieces > 1 and COLUMN_LINE or CAPTION_LINE)
+    for k, p in ipairs(pieces) do
+        local piece = p.file
         local blocks = pandoc.List({
             pandoc.RawBlock("latex", "\\begin{columns}[T,onlytextwidth]" ..
                 string.format("\\begin{column}{%.3f\\textwidth}", side_w) ..
@@ -364,12 +408,15 @@ local function figure_frames(title, id, lead)
                 string.format("\\begin{column}{%.3f\\textwidth}", cap_w) ..
                 "\\footnotesize\\raggedright"),
         })
-        if k == 1 then
-            if fits then
-                blocks:insert(pandoc.RawBlock("latex", "{\\small"))
-                blocks:insert(pandoc.Para(lead))
-                blocks:insert(pandoc.RawBlock("latex", "\\par}\\medskip"))
-            end
+        if k == last and fits then
+            blocks:insert(pandoc.RawBlock("latex", "{\\small"))
+            blocks:insert(pandoc.Para(lead))
+            blocks:insert(pandoc.RawBlock("latex", "\\par}\\medskip"))
+        end
+        if #pieces > 1 then
+            blocks:insert(pandoc.Para(part(k)))
+        end
+        if k == last then
             blocks:insert(pandoc.Plain(cap))
         end
         blocks:insert(pandoc.RawBlock("latex", "\\end{column}\\end{columns}"))
@@ -383,7 +430,7 @@ local function figure_frames(title, id, lead)
         end
         frames:insert({ title = plain and pandoc.List() or k == 1 and title or cont(title),
                         classes = plain and { "plain" } or nil, figure = true,
-                        lead = k == 1 and fits, blocks = blocks })
+                        lead = k == last and fits, blocks = blocks })
     end
     return frames
 end
@@ -513,11 +560,14 @@ local function run_frame(title, el)
     for i = first, last do
         widest = math.max(widest, utf8.len(lines[i]))
     end
-    -- (no numbers beside it: four characters more a line; a few short
-    -- lines, the size of the text)
-    local size = widest <= 56 and last - first < 8 and "\\normalsize" or nil
+    -- (no numbers beside it, but the text's size and \small set code in
+    -- bold, which is wider: a line of 56 characters in \normalsize ran
+    -- over by 25 pt, one of 68 in \small by 17; a few short lines, the
+    -- size of the text)
+    local size = widest <= RUN_CHARS["\\normalsize"] and last - first < 8
+        and "\\normalsize" or nil
     for _, sz in ipairs(size and {} or LISTING_SIZES) do
-        if widest <= sz.chars + 4 and last - first + 1 <= (sz.most or MAX_LISTING) then
+        if widest <= RUN_CHARS[sz.size] and last - first + 1 <= (sz.most or MAX_LISTING) then
             size = sz.size
             break
         end
@@ -818,7 +868,7 @@ local function point_frames(inlines, week)
             -- (a frame of text: its estimated lines, for joining a short
             -- point to it, week_slides)
             frames:insert({ title = #frames == 0 and title or cont(title),
-                            text = true,
+                            text = true, show = code ~= nil,
                             used = (#cur > 0 and para_lines(cur) or 0)
                                 + (code and show_room or 0),
                             blocks = frame_blocks(cur, code, cur_notes,
@@ -858,10 +908,11 @@ local function point_frames(inlines, week)
             local alone = k == 1 and #frames == 1 and not show_code and #said > 0
             local figs = figure_frames(title, el.attributes["figure"],
                 alone and join_sentences(said:map(function(x) return x.s end)) or nil)
-            if figs[1].lead then
+            local with = figs:find_if(function(f) return f.lead end)
+            if with then
                 for _, b in ipairs(frames[1].blocks) do
                     if b.t == "Div" then
-                        figs[1].blocks:insert(b)
+                        with.blocks:insert(b)
                     end
                 end
                 frames:remove(1)
@@ -881,7 +932,28 @@ local function point_frames(inlines, week)
         -- sentence then one of code.
         local text_room = #said > 0 and para_lines(pandoc.List(
             said:map(function(x) return x.s end))) or 0
-        if k == 1 and f.lines and #frames == 1 and not show_code
+        -- Lines of a run after a Show step: what the demo prints, under
+        -- its Show block on its frame, when they fit there, so that the
+        -- frame holds the output a failed demo would have shown.
+        local show_frame = el.attributes["run"] and f.lines
+            and frames:find_if(function(x) return x.show end)
+        -- (a title's line, as for a figure, FIGURE_TITLE_CHARS: the
+        -- body's estimate took a line off frames whose title is one)
+        local show_room = LINES_PER_FRAME
+            - (math.ceil(utf8.len(stringify(title)) / FIGURE_TITLE_CHARS) - 1)
+        if show_frame and show_frame.used + f.lines * CODE_LINES[f.size]
+                + CODE_NAME_LINE <= show_room then
+            local at = #show_frame.blocks + 1
+            if show_frame.blocks[#show_frame.blocks].t == "Div" then
+                at = #show_frame.blocks
+            end
+            for i, b in ipairs(f.blocks) do
+                show_frame.blocks:insert(at + i - 1, b)
+            end
+            show_frame.used = show_frame.used + f.lines * CODE_LINES[f.size]
+                + CODE_NAME_LINE
+            show_frame.text = false
+        elseif k == 1 and f.lines and #frames == 1 and not show_code
             and text_room + f.lines * CODE_LINES[f.size] + CODE_NAME_LINE
                 <= room then
             frames[1].blocks:extend(f.blocks)

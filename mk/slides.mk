@@ -49,8 +49,17 @@ SLIDES_FIGURES := $(HANDOUT_PDF_FIGS) $(HANDOUT_PICTURE_EXCERPTS)
 # A picture of a run is taller than a frame: its part the book shows (the
 # same excerpt) is cut in pieces of SLIDES_PIECE px at most, titles
 # included (docs/picture-columns.py --pieces), a frame each, so that its
-# labels are drawn some 8 pt high, not 4 (NAME.pieces: their names).
-SLIDES_PIECE := 310
+# labels are drawn some 7.5 pt high, not 4 (NAME.pieces: their names,
+# and each one's first and last label). The frame's room under a title
+# of one line is 196 by 283 pt (the piece's column), 312 px of a chart
+# 450 px wide at 7.5 pt; a piece is drawn to the room's full height, so
+# 335 px keep its labels 7 pt high at least: two even pieces of a chart
+# of 609 px (lesson 07's, 321 px each) fill two frames, where pieces of
+# 310 px at most made three of 233, a third of each frame empty. A chart
+# of 385 px or less (lesson 06's, 372) is drawn whole, on a frame without
+# a title (226 pt high): at 310 it was two pieces of 203 px, each half a
+# frame. The second number is that.
+SLIDES_PIECE := 335,385
 SLIDES_PIECES := $(HANDOUT_PICTURES:%=$(SLIDES_DIR)/pictures/%.pieces)
 SLIDES_FIGURES += $(SLIDES_PIECES)
 
@@ -61,7 +70,7 @@ $(SLIDES_DIR)/pictures/%.pieces: $(PICTURES_DIR)/%.svg docs/picture-columns.py $
 	    $(SLIDES_DIR)/pictures/$*.svg $(HANDOUT_MD)
 	$(HANDOUT_PYTHON) docs/picture-columns.py --pieces $(SLIDES_PIECE) \
 	    $(SLIDES_DIR)/pictures/$*.svg $(SLIDES_DIR)/pictures/$* >$@.tmp
-	while read -r f; do rsvg-convert -f pdf -o "$${f%.svg}.pdf" "$$f" || exit 1; done <$@.tmp
+	while read -r f _; do rsvg-convert -f pdf -o "$${f%.svg}.pdf" "$$f" || exit 1; done <$@.tmp
 	mv $@.tmp $@
 
 $(SLIDES_DIR)/slides.tex: docs/manual-weeks.md docs/slides.lua docs/slides-preamble.tex \

@@ -83,6 +83,13 @@ check() {
     check commands
 }
 
+@test "slides: a Show step's frames hold what its program prints" {
+    # a run of the book under the Show block (or on the next frame), a
+    # lesson's part or a figure; or the point is one the check lists,
+    # with the reason no run of the book shows its output
+    check output
+}
+
 @test "slides: each figure and lesson part a point names is on its frames" {
     # []{.slide figure=ID}: the book's drawing, found by its own words on
     # the page (a figure is drawn, vector, so pdfimages lists none);

@@ -35,6 +35,11 @@ WHAT is one of:
             Show step names is a line of a verbatim block in SLIDES.tex,
             on a frame, not in its notes; one that make alone does not
             build (build/plain/...) has a line "make plain" above it there
+  output    each point whose Show step runs a program of the repository
+            (build/..., scripts/...) names what it prints for its frames:
+            lines of a run of the book, []{.slide run=...}, on the Show
+            block's frame or the next, or a lesson's part or a figure;
+            or it is in NO_OUTPUT, with the reason no run shows it
   shown     (ROOT, the repository, after SLIDES.tex) each figure of the
             book a point names, []{.slide figure=ID}, is drawn on a frame
             of that point: a page among the point's holds every word of the
@@ -45,7 +50,11 @@ WHAT is one of:
             and the first words of its caption, drawn
             FIGURE_TALL of the frame's height high or FIGURE_WIDE of its
             width wide at least (its words' widths against the figure's
-            PDF's, pdftotext -bbox); and
+            PDF's, pdftotext -bbox); a picture of a run, on each of its
+            frames, from its lanes' titles to its last label, PIECE_TALL
+            of the frame's height at least; in pieces, each frame says
+            which part it is ("(1 of 2)"), and the caption, which tells of
+            the whole picture, is on the last; and
             each part of a lesson a point names, []{.slide include=PATH
             lines=A-B} or function=NAME, is on one page of the point's,
             its lines whole, in a row, each after its number in the file,
@@ -88,6 +97,13 @@ FIGURE_WIDE = 0.85
 # 5.6 pt (the TCP call sequence); a run's picture on one frame, 3.7 to
 # 6.4 pt; in pieces, 7.5 pt.
 FIGURE_TYPE = 6.5
+# A picture of a run in pieces: each piece's words span this much of the
+# frame's height at least, from its lanes' titles to its last label (the
+# room under a title of one line and over the foot is 196 of 255 pt):
+# lesson 06's picture in two pieces of 203 px spanned 0.46, lesson 07's
+# in three of 213 to 233 px 0.47 to 0.54; pieces drawn to the room's
+# height (picture-columns.py --pieces 335,385) span 0.62 and more.
+PIECE_TALL = 0.6
 
 # A point's text for the class at most this long and lines of a lesson at
 # most this many after it: on one frame.
@@ -97,6 +113,20 @@ SHARED_LINES = 6
 # A frame with no more text than this and nothing else is a sentence left
 # alone on a projector's screen.
 SPARSE_CHARS = 100
+
+# The points whose Show step runs a program of the repository and whose
+# frames show nothing of what it prints (no run, lesson part or figure):
+# no run of the book shows that output. Each with the reason.
+NO_OUTPUT = {
+    "Each direction ends on its own":
+        "the capture needs root; the book draws lesson 07's run under the "
+        "next point, TIME_WAIT",
+    "A client that never reads":
+        "the book's run is of a client that stalls lesson 13's server, "
+        "not of the server dropping a stopped nc",
+    "A page is many requests":
+        "the book's runs are of nc and curl, not of a browser's requests",
+}
 
 
 def text(inlines):
@@ -305,13 +335,18 @@ def bbox_words(pdf, page=None):
         out)]
 
 
-def word_heights(pdf, page, wanted):
-    """Heights of the boxes of the words in WANTED on a PDF's page."""
+def word_boxes(pdf, page, wanted):
+    """(top, bottom) of the boxes of the words in WANTED on a PDF's page."""
     out = subprocess.run(["pdftotext", "-bbox", "-f", str(page), "-l", str(page), pdf, "-"],
                          capture_output=True, text=True, check=True).stdout
-    return [float(y1) - float(y0) for y0, y1, w in re.findall(
+    return [(float(y0), float(y1)) for y0, y1, w in re.findall(
         r'<word xMin="[\d.]+" yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">([^<]*)</word>',
         out) if html.unescape(w) in wanted]
+
+
+def word_heights(pdf, page, wanted):
+    """Heights of the boxes of the words in WANTED on a PDF's page."""
+    return [b - a for a, b in word_boxes(pdf, page, wanted)]
 
 
 def page_size(pdf):
@@ -546,11 +581,12 @@ def main():
                             bad.append("%s: figure %s has no text to look for"
                                        % (name, sp["figure"]))
                         # (a picture of a run in pieces, a frame each:
-                        # its caption's page and the point's after it)
+                        # the point's pages hold all its words, and one
+                        # of them its caption)
                         on = [i for i in pages_of
                               if cap in unquote(pg[i])
                               and not (words - sum((collections.Counter(raw[j].split())
-                                                    for j in pages_of if j >= i),
+                                                    for j in pages_of),
                                                    collections.Counter()))]
                         if not on:
                             bad.append("%s: figure %s is not drawn on its frames"
@@ -575,15 +611,39 @@ def main():
                                         [x for x, _ in point_sentences(item)])
                         own = {w for w in words if len(w) >= 3
                                and w not in said.replace("`", " ").split()}
-                        for j in [j for j in pages_of if j >= on[0]]:
-                            hs = sorted(word_heights(slides_pdf, j + 1, own))
+                        drawn_on = []
+                        for j in pages_of:
+                            boxes = word_boxes(slides_pdf, j + 1, own)
+                            hs = sorted(b - a for a, b in boxes)
                             if len(hs) < 5:
                                 continue
+                            drawn_on.append(j)
                             if hs[len(hs) // 2] < FIGURE_TYPE:
                                 bad.append("%s: figure %s's words are drawn %.1f pt high on "
                                            "slide %d, less than %.1f"
                                            % (name, sp["figure"], hs[len(hs) // 2], j + 1,
                                               FIGURE_TYPE))
+                            # a piece of a picture of a run fills its
+                            # frame's height, no empty lower third
+                            span = max(b for _, b in boxes) - min(a for a, _ in boxes)
+                            if pdf.endswith(".excerpt.pdf") and span < PIECE_TALL * ph:
+                                bad.append("%s: figure %s on slide %d spans %.0f pt of the "
+                                           "frame's %.0f, less than %.2f of it"
+                                           % (name, sp["figure"], j + 1, span, ph, PIECE_TALL))
+                        # in pieces: each frame but the last says which
+                        # part it shows ("(1 of 2): ..."), and the
+                        # caption, which tells of the whole picture, is on
+                        # the last, where all of it has been shown
+                        if len(drawn_on) > 1:
+                            n = len(drawn_on)
+                            if cap not in unquote(pg[drawn_on[-1]]):
+                                bad.append("%s: figure %s in %d pieces, its caption not on "
+                                           "the last (slide %d)"
+                                           % (name, sp["figure"], n, drawn_on[-1] + 1))
+                            for k, j in enumerate(drawn_on, 1):
+                                if squash("(%d of %d)" % (k, n)) not in pg[j]:
+                                    bad.append("%s: figure %s, slide %d does not say it is "
+                                               "part %d of %d" % (name, sp["figure"], j + 1, k, n))
                     elif "include" in sp:
                         parts += 1
                         path = sp["include"]
@@ -623,12 +683,14 @@ def main():
                         path = os.path.join(root, "build", "runs", sp["run"] + ".txt")
                         with open(path, encoding="utf-8") as f:
                             lines = f.read().split("\n")
-                        # Lua's patterns as the notes write them: ^ and
-                        # plain text only
+                        # Lua's patterns as the notes write them: ^,
+                        # plain text, and %( for a bracket and the like
+                        def plain(pat):
+                            return re.sub(r"%(.)", r"\1", pat.lstrip("^"))
                         a = next((i for i, l in enumerate(lines)
-                                  if l.startswith(sp["from"].lstrip("^"))), None)
+                                  if l.startswith(plain(sp["from"]))), None)
                         b = next((i for i in range(a or 0, len(lines))
-                                  if lines[i].startswith(sp["to"].lstrip("^"))), None)
+                                  if lines[i].startswith(plain(sp["to"]))), None)
                         if a is None or b is None:
                             bad.append("%s: no lines %s to %s in %s"
                                        % (name, sp["from"], sp["to"], path))
@@ -642,9 +704,52 @@ def main():
         if figures == 0 or parts == 0:
             bad.append("the notes name no figure (%d) or no lines of a lesson (%d) "
                        "for the slides" % (figures, parts))
+    elif what == "output":
+        # A Show step that runs a program of the repository: its point's
+        # frames show what it prints, from a run of the book, or a part
+        # of the lesson or a figure; the lines of a run on the Show
+        # block's frame or the one after it (SLIDES.txt: "Show" alone on
+        # a line, as beamer's block title)
+        with open(slides_txt, encoding="utf-8") as f:
+            raw = f.read().split("\f")
+        where = point_pages(pg, ws)
+        seen = 0
+        for title, blocks in ws:
+            for item in list_after(blocks, "Lecture notes") or []:
+                inl = item[0]["c"]
+                show = [k for k, el in enumerate(inl)
+                        if el["t"] == "Emph" and text(el["c"]) == "Show:"]
+                if not show or not any(
+                        el["t"] == "Code" and re.match(r"(sudo )?(build|scripts)/", el["c"][1])
+                        for el in inl[show[0]:]):
+                    continue
+                seen += 1
+                pt = point_title(item)
+                name = "%s, '%s'" % (title, pt)
+                spans = slide_spans(item)
+                if not spans:
+                    if pt not in NO_OUTPUT:
+                        bad.append("%s: a Show step, and nothing of what it prints on the "
+                                   "slides (no run, lesson part or figure)" % name)
+                    continue
+                if pt in NO_OUTPUT:
+                    bad.append("%s: in NO_OUTPUT, but it names %d []{.slide}"
+                               % (name, len(spans)))
+                pages_of = where.get((title, pt)) or []
+                shows = [i for i in pages_of if "\nShow\n" in "\n" + raw[i]]
+                for sp in spans:
+                    if "run" not in sp:
+                        continue
+                    head = squash(sp["from"].lstrip("^").replace("%", ""))
+                    if not any(head in pg[j] and "Fromarun:" in pg[j]
+                               for i in shows for j in (i, i + 1) if j in pages_of):
+                        bad.append("%s: the run %s is not on its Show frame or the next"
+                                   % (name, sp["run"]))
+        if seen == 0:
+            bad.append("no Show step runs a program of the repository")
     else:
         raise SystemExit("slides-check.py: WHAT is weeks, points, text, directions, quiz, "
-                         "commands, sparse or shown")
+                         "commands, sparse, shown or output")
     for b in bad:
         print(b)
     sys.exit(1 if bad else 0)
