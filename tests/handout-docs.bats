@@ -851,3 +851,32 @@ EOF
     assert_failure
     assert_output --partial '`SO_KEEPALIVE` is not in it'
 }
+
+@test "handout: each lab's steps follow on, minute by minute, to two hours; each exercise is one the week pages answer" {
+    # docs/lecturers.md: "N. **H:MM, M minutes..." in each of the two
+    # labs. A step starts where the one before it ended, and the last
+    # ends at 2:00; an exercise a step names (lesson/number) has its row
+    # of right and wrong answers in docs/manual-weeks.md.
+    run awk '
+        /^### The (first|second) lab/ { if (lab) done(); lab = $0; at = 0; n = 0; next }
+        /^#/ { if (lab) done(); lab = ""; next }
+        lab && match($0, /^[0-9]+\. \*\*[0-9]:[0-9][0-9], [0-9]+ minutes/) {
+            split(substr($0, RSTART, RLENGTH), w, /[ .*:,]+/)
+            start = w[2] * 60 + w[3]
+            if (start != at) { print lab ": step " w[1] " starts at " start ", not " at; bad = 1 }
+            at = start + w[4]; n++
+        }
+        function done() {
+            if (n < 3 || at != 120) { print lab ": " n " steps, ending at minute " at; bad = 1 }
+        }
+        END { if (lab) done(); exit bad }' "$ROOT/docs/lecturers.md"
+    assert_success
+    local ex seen=0
+    while read -r ex; do
+        grep -q -F "| $ex |" "$ROOT/docs/manual-weeks.md" ||
+            { echo "the labs set $ex; the week pages have no row for it" >&2; return 1; }
+        seen=$((seen + 1))
+    done < <(sed -n '/^## Two labs of two hours/,/^## A course/p' \
+        "$ROOT/docs/lecturers.md" | grep -oE '\b0[1-9]/[1-9]\b' | sort -u)
+    [ "$seen" -ge 10 ]
+}

@@ -96,7 +96,7 @@ chapter_text() {
     pdftotext "$ROOT/build/lecturers.pdf" "$BATS_TEST_TMPDIR/manual.txt"
     # The manual: the lab, the course plan, grading a class, the
     # autograders, the assignments' models, how the book is built.
-    for f in 'A two-hour lab on Part I' 'A course of twelve weeks' \
+    for f in 'Two labs of two hours on Part I' 'A course of twelve weeks' \
         'Week 6: names and addresses' 'From checks to marks' \
         'How long a class takes' 'Assignment 5: a rubric' \
         'Grading a class' 'Gradescope and CI' 'tests/solutions/' \
@@ -110,7 +110,7 @@ chapter_text() {
         "$BATS_TEST_TMPDIR/manual.txt"
     # None of it in the student's book, in any of its forms; a link from
     # the book to the manual names it.
-    for f in 'A two-hour lab on Part I' 'A course of twelve weeks' \
+    for f in 'Two labs of two hours on Part I' 'A course of twelve weeks' \
         'Gradescope and CI' 'How the book is built' 'Teaching the course' \
         'From checks to marks' 'Week by week'; do
         run grep -c -F "$f" "$BATS_FILE_TMPDIR/handout.txt"
