@@ -104,6 +104,14 @@ FIGURE_TYPE = 6.5
 # in three of 213 to 233 px 0.47 to 0.54; pieces drawn to the room's
 # height (picture-columns.py --pieces 335,385) span 0.62 and more.
 PIECE_TALL = 0.6
+# ... when the piece is this tall at least (px, its SVG's height, titles
+# included). How many pieces a picture takes follows its real run: lesson
+# 04's was 1145 px on one build, two pieces of 284 px spanning 0.62 and
+# more, and 1229 px on another, three of 252 to 267 px spanning 0.59.
+# The fewest pieces of a chart just over a multiple of the room are that
+# short, and no cut makes them taller: only a piece of this height or
+# more must fill the frame (old lesson 06's and 07's were 203 to 233 px).
+PIECE_FULL_PX = 280
 
 # A point's text for the class at most this long and lines of a lesson at
 # most this many after it: on one frame.
@@ -612,6 +620,18 @@ def main():
                         own = {w for w in words if len(w) >= 3
                                and w not in said.replace("`", " ").split()}
                         drawn_on = []
+                        piece_px = []
+                        if pdf.endswith(".excerpt.pdf"):
+                            stem = os.path.basename(pdf)[:-len(".excerpt.pdf")]
+                            k = 1
+                            while True:
+                                svg = os.path.join(root, "build", "slides", "pictures",
+                                                   "%s-%d.svg" % (stem, k))
+                                if not os.path.exists(svg):
+                                    break
+                                m = re.search(r'height="([0-9.]+)px"', open(svg).read())
+                                piece_px.append(float(m.group(1)) if m else 0.0)
+                                k += 1
                         for j in pages_of:
                             boxes = word_boxes(slides_pdf, j + 1, own)
                             hs = sorted(b - a for a, b in boxes)
@@ -626,7 +646,9 @@ def main():
                             # a piece of a picture of a run fills its
                             # frame's height, no empty lower third
                             span = max(b for _, b in boxes) - min(a for a, _ in boxes)
-                            if pdf.endswith(".excerpt.pdf") and span < PIECE_TALL * ph:
+                            k = len(drawn_on) - 1
+                            tall = k >= len(piece_px) or piece_px[k] >= PIECE_FULL_PX
+                            if pdf.endswith(".excerpt.pdf") and tall and span < PIECE_TALL * ph:
                                 bad.append("%s: figure %s on slide %d spans %.0f pt of the "
                                            "frame's %.0f, less than %.2f of it"
                                            % (name, sp["figure"], j + 1, span, ph, PIECE_TALL))
