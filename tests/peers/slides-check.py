@@ -254,6 +254,16 @@ def weeks(doc):
     return out
 
 
+def show_points(ws):
+    """Each lecture point of each week in ws: (the week's title, the
+    point's list item, its inlines, the indexes of its *Show:* marks)."""
+    for title, blocks in ws:
+        for item in list_after(blocks, "Lecture notes") or []:
+            inl = item[0]["c"]
+            yield title, item, inl, [k for k, el in enumerate(inl)
+                                     if el["t"] == "Emph" and text(el["c"]) == "Show:"]
+
+
 def list_after(blocks, label):
     """The items of the ordered list after the paragraph opening with
     **label**, or None."""
@@ -531,26 +541,22 @@ def main():
             lines.update(line.strip() for line in block.splitlines())
             blocks_of.append([line.strip() for line in block.splitlines()])
         seen = 0
-        for title, blocks in ws:
-            for item in list_after(blocks, "Lecture notes") or []:
-                inl = item[0]["c"]
-                show = [k for k, el in enumerate(inl)
-                        if el["t"] == "Emph" and text(el["c"]) == "Show:"]
-                if not show:
-                    continue
-                for el in inl[show[0]:]:
-                    if el["t"] == "Code" and re.match(r"(sudo )?(build|scripts)/", el["c"][1]):
-                        seen += 1
-                        if el["c"][1] not in lines:
-                            bad.append("%s, '%s': the command is not set as code: %s"
-                                       % (title, point_title(item), el["c"][1]))
-                        # what make (the default goal) does not build
-                        # comes after the make that does, in its block
-                        if el["c"][1].startswith("build/plain/") and not any(
-                                "make plain" in b[:b.index(el["c"][1])]
-                                for b in blocks_of if el["c"][1] in b):
-                            bad.append("%s, '%s': no `make plain` before %s on its frame"
-                                       % (title, point_title(item), el["c"][1]))
+        for title, item, inl, show in show_points(ws):
+            if not show:
+                continue
+            for el in inl[show[0]:]:
+                if el["t"] == "Code" and re.match(r"(sudo )?(build|scripts)/", el["c"][1]):
+                    seen += 1
+                    if el["c"][1] not in lines:
+                        bad.append("%s, '%s': the command is not set as code: %s"
+                                   % (title, point_title(item), el["c"][1]))
+                    # what make (the default goal) does not build
+                    # comes after the make that does, in its block
+                    if el["c"][1].startswith("build/plain/") and not any(
+                            "make plain" in b[:b.index(el["c"][1])]
+                            for b in blocks_of if el["c"][1] in b):
+                        bad.append("%s, '%s': no `make plain` before %s on its frame"
+                                   % (title, point_title(item), el["c"][1]))
         if seen == 0:
             bad.append("no command of the repository in any Show step of the notes")
     elif what == "shown":
@@ -736,37 +742,33 @@ def main():
             raw = f.read().split("\f")
         where = point_pages(pg, ws)
         seen = 0
-        for title, blocks in ws:
-            for item in list_after(blocks, "Lecture notes") or []:
-                inl = item[0]["c"]
-                show = [k for k, el in enumerate(inl)
-                        if el["t"] == "Emph" and text(el["c"]) == "Show:"]
-                if not show or not any(
-                        el["t"] == "Code" and re.match(r"(sudo )?(build|scripts)/", el["c"][1])
-                        for el in inl[show[0]:]):
+        for title, item, inl, show in show_points(ws):
+            if not show or not any(
+                    el["t"] == "Code" and re.match(r"(sudo )?(build|scripts)/", el["c"][1])
+                    for el in inl[show[0]:]):
+                continue
+            seen += 1
+            pt = point_title(item)
+            name = "%s, '%s'" % (title, pt)
+            spans = slide_spans(item)
+            if not spans:
+                if pt not in NO_OUTPUT:
+                    bad.append("%s: a Show step, and nothing of what it prints on the "
+                               "slides (no run, lesson part or figure)" % name)
+                continue
+            if pt in NO_OUTPUT:
+                bad.append("%s: in NO_OUTPUT, but it names %d []{.slide}"
+                           % (name, len(spans)))
+            pages_of = where.get((title, pt)) or []
+            shows = [i for i in pages_of if "\nShow\n" in "\n" + raw[i]]
+            for sp in spans:
+                if "run" not in sp:
                     continue
-                seen += 1
-                pt = point_title(item)
-                name = "%s, '%s'" % (title, pt)
-                spans = slide_spans(item)
-                if not spans:
-                    if pt not in NO_OUTPUT:
-                        bad.append("%s: a Show step, and nothing of what it prints on the "
-                                   "slides (no run, lesson part or figure)" % name)
-                    continue
-                if pt in NO_OUTPUT:
-                    bad.append("%s: in NO_OUTPUT, but it names %d []{.slide}"
-                               % (name, len(spans)))
-                pages_of = where.get((title, pt)) or []
-                shows = [i for i in pages_of if "\nShow\n" in "\n" + raw[i]]
-                for sp in spans:
-                    if "run" not in sp:
-                        continue
-                    head = squash(sp["from"].lstrip("^").replace("%", ""))
-                    if not any(head in pg[j] and "Fromarun:" in pg[j]
-                               for i in shows for j in (i, i + 1) if j in pages_of):
-                        bad.append("%s: the run %s is not on its Show frame or the next"
-                                   % (name, sp["run"]))
+                head = squash(sp["from"].lstrip("^").replace("%", ""))
+                if not any(head in pg[j] and "Fromarun:" in pg[j]
+                           for i in shows for j in (i, i + 1) if j in pages_of):
+                    bad.append("%s: the run %s is not on its Show frame or the next"
+                               % (name, sp["run"]))
         if seen == 0:
             bad.append("no Show step runs a program of the repository")
     else:
