@@ -297,9 +297,9 @@ int main(int argc, char **argv)
         }
 
         /* Walk the n clients that were in this poll(). None is removed
-           during the walk, only marked gone: Beej's pollserver.c moved
-           the last entry into a removed one's slot and went on with the
-           next, which skipped the moved client until the next poll(). */
+           during the walk, only marked gone: moving the last entry into
+           a removed one's slot, then going on with the next, would skip
+           the moved client until the next poll(). */
         for (i = 0; i < n; i++) {
             if (!c[i].gone && (fds[i + 1].revents & POLLOUT))
                 flush(&c[i]);
