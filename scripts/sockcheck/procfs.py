@@ -234,6 +234,21 @@ def port_in_use(port, proto):
     return any(s.port == port and s.bound() for s in net_table(proto))
 
 
+# The TCP states /proc/net/tcp numbers, by name (the kernel's tcp_states.h)
+TCP_STATES = {1: "ESTABLISHED", 2: "SYN_SENT", 3: "SYN_RECV", 4: "FIN_WAIT1",
+              5: "FIN_WAIT2", 6: "TIME_WAIT", 7: "CLOSE", 8: "CLOSE_WAIT",
+              9: "LAST_ACK", 10: "LISTEN", 11: "CLOSING"}
+
+
+def connections_on(port):
+    """The states of the TCP connections whose local port is port, by
+    name: a program's end of a connection holds its port against a bind()
+    without SO_REUSEADDR in every one of them, not only in TIME_WAIT."""
+    return sorted({TCP_STATES.get(s.state, "state %d" % s.state)
+                   for s in net_table("tcp")
+                   if s.port == port and s.state != Sock.LISTEN})
+
+
 def ephemeral_low():
     """The first port of the kernel's range for the local ports of
     connections (net.ipv4.ip_local_port_range), or None."""

@@ -6,7 +6,7 @@ import time
 
 from .checks import CHECKS, Result, State
 from .common import LOCAL, PORT_FREE_LIMIT, NotReady
-from .procfs import Sock, free_port, net_table, port_in_use
+from .procfs import connections_on, free_port, port_in_use
 from .python2 import diagnose as python2_program
 from .words import (capital, crash_report, describe_status, lower_first,
                     printable, python_error, signal_name)
@@ -18,7 +18,8 @@ from .words import (capital, crash_report, describe_status, lower_first,
 # doing: a crash seen meanwhile (a server that cannot bind its port, say,
 # or one whose operator's input the checker ended) is not this check's to
 # fail.
-LOOKED_AWAY = ("port in TIME_WAIT", "cannot preload the fault library",
+LOOKED_AWAY = ("port in TIME_WAIT", "port held by closing connections",
+               "cannot preload the fault library",
                "ended with no operator")
 
 # The checks whose client the checker itself resets (SO_LINGER 0).
@@ -104,6 +105,15 @@ class Run:
                     "Port %d was in use by another program before the check "
                     "started." % self.fixed_port, "port busy", fatal=False)
             time.sleep(0.05)
+        # The last check's program is gone, but its ends of connections
+        # may still be closing (LAST_ACK until the kernel takes the
+        # checker's last ACK, later than the program's exit on a busy
+        # machine): a program without SO_REUSEADDR cannot bind the port
+        # until they are. They go by themselves; TIME_WAIT does not (a
+        # minute), and left_closing() says so if it stops a bind().
+        while proto == "tcp" and time.monotonic() < deadline and \
+                set(connections_on(self.fixed_port)) - {"TIME_WAIT"}:
+            time.sleep(0.02)
         return self.fixed_port
 
     def one(self, chk):
@@ -136,17 +146,22 @@ class Run:
             res.failed(str(e), e.reason)
             if e.fatal:
                 self.broken = chk.name
-            if chk.name != "restart" and self.left_in_time_wait(e.reason):
+            closing = [] if chk.name == "restart" else \
+                self.left_closing(e.reason)
+            if closing:
                 # not this check's finding: the ones after it try again,
                 # and restart (last) says whether the program is at fault
                 res.not_run(
                     "Not run: the program could not take port %d again: "
                     "connections that the checks before this one made "
-                    "were still in TIME_WAIT there, and a server that "
+                    "were still in %s there, and a server that "
                     "does not set SO_REUSEADDR before bind() cannot bind "
                     "a port in that state (the restart check, run last, "
                     "shows it). Run this check alone (--only %s) to see "
-                    "it." % (self.fixed_port, chk.name), "port in TIME_WAIT")
+                    "it." % (self.fixed_port, " or ".join(closing),
+                             chk.name),
+                    "port in TIME_WAIT" if closing == ["TIME_WAIT"]
+                    else "port held by closing connections")
                 self.broken = None
         except Exception as e:  # a bug in the checker: say so, go on
             res.failed("The checker itself failed in this check: %s: %s."
@@ -267,17 +282,17 @@ class Run:
                 self.finish()
         return self.plain
 
-    def left_in_time_wait(self, reason):
+    def left_closing(self, reason):
         """Did a program on a fixed port end before it took its port,
-        while connections of earlier checks held it in TIME_WAIT?"""
+        while connections of earlier checks held it (in TIME_WAIT, or
+        still closing)? Their states, by name, or []."""
         if self.fixed_port is None or not reason.startswith("ended before"):
-            return False
+            return []
         if not any(p.output() and ("EADDRINUSE" in p.output() or
                                    "Address already in use" in p.output())
                    for p in self.programs):
-            return False
-        return any(s.port == self.fixed_port and s.state == Sock.TIME_WAIT
-                   for s in net_table("tcp"))
+            return []
+        return connections_on(self.fixed_port)
 
     def python2(self, chk, res):
         """A failure that is a Python 2 program dying under Python 3 is

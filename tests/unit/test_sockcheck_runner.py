@@ -2,6 +2,7 @@
 is done when a check cannot reach one."""
 
 import os
+import socket
 import sys
 import unittest
 from types import SimpleNamespace
@@ -10,7 +11,7 @@ from unittest import mock
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
                                 "..", "..", "scripts"))
 
-from sockcheck import runner  # noqa: E402 (after the path is set)
+from sockcheck import procfs, runner  # noqa: E402 (after the path is set)
 from sockcheck.checks import Check, State  # noqa: E402
 from sockcheck.common import NotReady  # noqa: E402
 
@@ -165,10 +166,10 @@ class TimeWait(unittest.TestCase):
                        "ended before it listened on the port")
 
     def one(self, name, table):
-        with mock.patch.object(runner, "net_table", return_value=table):
+        with mock.patch.object(procfs, "net_table", return_value=table):
             return self.run.one(check(self.ends_at_bind, name))
 
-    WAITING = [SimpleNamespace(port=5555, state=runner.Sock.TIME_WAIT)]
+    WAITING = [SimpleNamespace(port=5555, state=procfs.Sock.TIME_WAIT)]
 
     def test_not_run_and_why(self):
         res = self.one("idle", self.WAITING)
@@ -188,6 +189,45 @@ class TimeWait(unittest.TestCase):
     def test_restart_fails_on_it(self):
         res = self.one("restart", self.WAITING)
         self.assertEqual(res.state, State.FAILED)
+
+    def test_a_connection_still_closing_holds_the_port_too(self):
+        # the program's end of a connection in LAST_ACK (or FIN_WAIT2...)
+        # stops a bind() without SO_REUSEADDR as TIME_WAIT does
+        res = self.one("idle", [SimpleNamespace(port=5555, state=9)])
+        self.assertEqual((res.state, res.reason),
+                         (State.NOT_RUN, "port held by closing connections"))
+        self.assertIn("were still in LAST_ACK there", res.message)
+
+
+class FixedPortFree(unittest.TestCase):
+    """On a fixed port, the next check's program starts once the last
+    one's ends of connections are no longer closing: a connection in
+    FIN_WAIT2 (its program gone, the peer still open) is waited for."""
+
+    def test_it_waits_for_a_closing_connection(self):
+        port = procfs.free_port("tcp")
+        lsn = socket.create_server(("127.0.0.1", port))
+        peer = socket.create_connection(("127.0.0.1", port))
+        mine, _ = lsn.accept()
+        lsn.close()
+        mine.close()  # the program's end: FIN_WAIT1, then FIN_WAIT2
+        # (once the kernel has taken the peer's ACK), while peer is open
+        self.assertIn(procfs.connections_on(port),
+                      (["FIN_WAIT1"], ["FIN_WAIT2"]))
+        run = runner.Run("echo-server", ["./srv"], fixed_port=port)
+        closed = []
+
+        def sleep(_):  # port_for waits: now the peer closes
+            if not closed:
+                closed.append(True)
+                peer.close()
+        try:
+            with mock.patch.object(runner.time, "sleep", side_effect=sleep):
+                self.assertEqual(run.port_for("tcp"), port)
+        finally:
+            peer.close()
+        self.assertEqual(closed, [True])  # it waited for the close
+        self.assertEqual(procfs.connections_on(port), ["TIME_WAIT"])
 
 
 class RunChecks(unittest.TestCase):
