@@ -259,10 +259,19 @@ $ROOT/build/handout.html:0"
     # On screen: the same number.
     grep -q -E 'htons</a>[^<]*\(section A\.[0-9]+\)' "$ROOT/build/handout.html"
     # A link with words of its own to a section of its own chapter adds
-    # nothing: lesson 06's "the first usually succeeds (Going further)".
-    run grep -c -E 'Going further,? \(?section' "$BATS_TEST_TMPDIR/joined.txt"
+    # nothing: lesson 07's "the same bind() succeeds (The calls)".
+    run grep -c -E 'The calls,? \(?section' "$BATS_TEST_TMPDIR/joined.txt"
     assert_output 0
-    run grep -c -E 'Going further</a>[^<]*\(section' "$ROOT/build/handout.html"
+    run grep -c -E 'The calls</a>[^<]*\(section' "$ROOT/build/handout.html"
+    assert_output 0
+    # So a link to a chapter's Going further box is an empty one, which
+    # gives its number: "a short send (section 6.9 shows one)", never a
+    # bare "(Going further shows one)", which every chapter could mean.
+    grep -q -E 'a short send \(section 6\.[0-9]+ shows one\)' \
+        "$BATS_TEST_TMPDIR/joined.txt"
+    run grep -c -E 'Going further( shows|\)|,)' "$BATS_TEST_TMPDIR/joined.txt"
+    assert_output 0
+    run grep -c -E 'Going further</a>( shows|\)|,)' "$ROOT/build/handout.html"
     assert_output 0
 }
 
