@@ -259,10 +259,19 @@ $ROOT/build/handout.html:0"
     # On screen: the same number.
     grep -q -E 'htons</a>[^<]*\(section A\.[0-9]+\)' "$ROOT/build/handout.html"
     # A link with words of its own to a section of its own chapter adds
-    # nothing: lesson 06's "the first usually succeeds (Going further)".
-    run grep -c -E 'Going further,? \(?section' "$BATS_TEST_TMPDIR/joined.txt"
+    # nothing: lesson 07's "the same bind() succeeds (The calls)".
+    run grep -c -E 'The calls,? \(?section' "$BATS_TEST_TMPDIR/joined.txt"
     assert_output 0
-    run grep -c -E 'Going further</a>[^<]*\(section' "$ROOT/build/handout.html"
+    run grep -c -E 'The calls</a>[^<]*\(section' "$ROOT/build/handout.html"
+    assert_output 0
+    # So a link to a chapter's Going further box is an empty one, which
+    # gives its number: "a short send (section 6.9 shows one)", never a
+    # bare "(Going further shows one)", which every chapter could mean.
+    grep -q -E 'a short send \(section 6\.[0-9]+ shows one\)' \
+        "$BATS_TEST_TMPDIR/joined.txt"
+    run grep -c -E 'Going further( shows|\)|,)' "$BATS_TEST_TMPDIR/joined.txt"
+    assert_output 0
+    run grep -c -E 'Going further</a>( shows|\)|,)' "$ROOT/build/handout.html"
     assert_output 0
 }
 
@@ -1094,6 +1103,28 @@ EOF
     echo "$output"
     assert_success
     assert_line --regexp "^[1-9][0-9]* Remember boxes, 0 opening a page$"
+}
+
+@test "handout: a box that holds a listing gives its line numbers room inside its frame" {
+    # A listing's numbers stand left of its code: in a box of the usual
+    # padding, 5pt, they sat on its frame (docs/plain.md's preview of
+    # getaddrinfo()). Such a box opens with more room on its left
+    # (docs/filters/divs.lua, preamble.tex).
+    run awk '
+        /^\\begin\{notebox\}/ { open = $0; listing = 0 }
+        open != "" && /^\\begin\{Shaded\}/ { listing = 1 }
+        /^\\end\{notebox\}/ {
+            if (listing) {
+                boxes++
+                if (open !~ /^\\begin\{notebox\}\[left=/) print "no room: " open
+            }
+            open = ""
+        }
+        END { print boxes + 0 " boxes with a listing" }
+    ' "$ROOT/build/handout/handout.tex"
+    echo "$output"
+    refute_output --partial "no room:"
+    assert_line --regexp "^[1-9][0-9]* boxes with a listing$"
 }
 
 @test "handout: a transcript's title is one row: none wraps a word or two onto a row of its own" {

@@ -833,19 +833,23 @@ local function folded_file(what, path, lines, lang)
 end
 
 -- Gather all_parts: each listing of part of a file (lines= or
--- function=), wherever it is in BLOCKS.
+-- function=), wherever it is in BLOCKS, and each listing of a whole
+-- file, not folded (lesson 10's getaddrinfo.c, whose four lines
+-- docs/plain.md previews: no "lines 1-22 not shown" above them).
 function M.gather_parts(blocks)
   pandoc.walk_block(pandoc.Div(blocks), {
     CodeBlock = function(el)
       local path = el.attributes["include"]
       local spec, fn = el.attributes["lines"], el.attributes["function"]
-      if not path or not (spec or fn) then
+      if not path or not (spec or fn or not el.classes:includes("folded")) then
         return nil
       end
       local lines = read_lines(path, 'include="' .. path .. '"')
       local first, last
       if spec then
         first, last = parse_lines(spec, path, #lines)
+      elseif not fn then
+        first, last = 1, #lines
       else
         first, last = find_function(lines, path, fn)
       end

@@ -104,8 +104,20 @@ function M.box(el)
     -- before it: the lines before it go too, at least the last
     -- paragraph's last two (\widowpenalty, preamble.tex).
     local keep = el.classes:includes("remember") and "\\nopagebreak[4]\n" or ""
+    -- A listing's line numbers stand left of its code, 6pt apart
+    -- (preamble.tex): in a box, room for them, or they sit on its frame
+    -- (lesson 10's preview in docs/plain.md).
+    local listing = false
+    pandoc.Div(el.content):walk({
+      CodeBlock = function() listing = true end,
+      RawBlock = function(b)
+        listing = listing or b.text:find("\\begin{Shaded}", 1, true) ~= nil
+      end,
+    })
+    local opts = whole and "[unbreakable]" or
+      ((listing and not skip) and "[left=18pt]" or "")
     local blocks = { pandoc.RawBlock("latex", keep .. "\\begin{" .. env .. "}" ..
-      (whole and "[unbreakable]" or "") .. "{" ..
+      opts .. "{" ..
       latex_escape(title):gsub("%-{}", "-") .. "}") }
     for _, b in ipairs(el.content) do
       blocks[#blocks + 1] = b
