@@ -381,6 +381,21 @@ cat 2 0 PASS PASS | "
     assert_output --partial "scripts/check: --jobs: needs the sandbox"
 }
 
+@test "class: where bwrap cannot make namespaces, the batch says what would let it" {
+    # bwrap is installed, but the kernel (or a container) refuses an
+    # ordinary user's namespaces: installing it again would not help
+    local fake="$BATS_TEST_TMPDIR/nons"
+    mkdir -p "$fake"
+    printf '#!/bin/sh\necho "bwrap: No permissions to create new namespace" >&2\nexit 1\n' \
+        >"$fake/bwrap"
+    chmod 755 "$fake/bwrap"
+    honest ann
+    run bare env PATH="$fake:$PATH" timeout "$WAIT_SHORT" "$PYTHON" "$CHECK" \
+        --batch "$CLASS" echo-server --only one-line
+    assert_failure 3
+    assert_output "scripts/check: --batch runs each submission in a sandbox, and bwrap cannot make a sandbox here (bwrap: No permissions to create new namespace): the kernel or a container refused it the namespaces it needs; grade as root, or where this user may make user namespaces, or give --no-sandbox to grade unprotected"
+}
+
 @test "class: as the machine's root in a user namespace, the batch says its process limit cannot hold" {
     # Under unshare -r the only uid is 0, and the sandbox runs as that
     # uid; started by the machine's root, that is root itself, whose

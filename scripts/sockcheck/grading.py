@@ -269,9 +269,8 @@ def batch(opts, tmpdir):
     if klass.sandboxed:
         why = sandbox.bwrap_missing()
         if why:
-            say("--batch runs each submission in a sandbox, and %s: "
-                "install it, or give --no-sandbox to grade unprotected"
-                % why)
+            say("--batch runs each submission in a sandbox, and %s, or "
+                "give --no-sandbox to grade unprotected" % why)
             return 3
         sandbox.precompile(TOP)
         if sandbox.root_unbounded():
