@@ -374,7 +374,11 @@ cat 2 0 PASS PASS | "
     run bare env PATH="$bin" timeout "$WAIT_LONG" "$PYTHON" "$CHECK" --batch "$CLASS" \
         echo-server --only one-line --no-sandbox
     assert_success
-    assert_line --index 1 "ann,echo-server,1,0,0,PASS,"
+    # unprotected, and said so before the first row
+    local who=root
+    [[ "$(id -u)" -eq 0 ]] || who="uid $(id -u)"
+    assert_line --index 0 "scripts/check: warning: --no-sandbox: each submission runs with your rights ($who), on a copy of its folder: it can read and change your files, signal the checker and use the network; of its limits only its time holds (900 s)"
+    assert_line --index 2 "ann,echo-server,1,0,0,PASS,"
     run bare "$PYTHON" "$CHECK" --batch "$CLASS" echo-server --jobs 2 \
         --no-sandbox
     assert_failure 2
