@@ -518,6 +518,25 @@ EOF
     if [[ -e "$G/submissions/brian/calc" ]]; then
         die "lecturers.brian: the sandboxed check left a program in brian's folder"
     fi
+    # A machine without bwrap: a PATH of one empty folder hides it (the
+    # checker is started by its full path). The batch refuses, status 3,
+    # and never falls back to grading unprotected by itself.
+    mkdir "$G/no-bwrap"
+    grade lecturers.nobwrap 3 \
+        "PATH=no-bwrap scripts/check --batch submissions/ --spec calc.spec --csv try.csv" -- \
+        env PATH=no-bwrap "$PYTHON" scripts/check --batch submissions/ \
+        --spec calc.spec --csv try.csv
+    shows lecturers.nobwrap 'bubblewrap \(bwrap\) is not installed' "the refusal"
+    if [[ -n "$(sed 1d "$G/try.csv")" ]]; then
+        die "lecturers.nobwrap: the refused batch wrote a row"
+    fi
+    # --no-sandbox grades all the same, and says first what that means
+    # (one check each, enough to see it)
+    grade lecturers.nosandbox 0 \
+        "scripts/check --batch submissions/ --spec calc.spec --only exchange --no-sandbox --csv unprotected.csv" -- \
+        "$PYTHON" scripts/check --batch submissions/ --spec calc.spec \
+        --only exchange --no-sandbox --csv unprotected.csv
+    shows lecturers.nosandbox '^scripts/check: warning: --no-sandbox: each submission runs with your rights' "the warning"
 }
 # A lecturer grades as an ordinary user: the batch warns root that its
 # limit of processes per submission cannot hold. Built as root (where

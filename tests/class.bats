@@ -374,11 +374,30 @@ cat 2 0 PASS PASS | "
     run bare env PATH="$bin" timeout "$WAIT_LONG" "$PYTHON" "$CHECK" --batch "$CLASS" \
         echo-server --only one-line --no-sandbox
     assert_success
-    assert_line --index 1 "ann,echo-server,1,0,0,PASS,"
+    # unprotected, and said so before the first row
+    local who=root
+    [[ "$(id -u)" -eq 0 ]] || who="uid $(id -u)"
+    assert_line --index 0 "scripts/check: warning: --no-sandbox: each submission runs with your rights ($who), on a copy of its folder: it can read and change your files, signal the checker and use the network; of its limits only its time holds (900 s)"
+    assert_line --index 2 "ann,echo-server,1,0,0,PASS,"
     run bare "$PYTHON" "$CHECK" --batch "$CLASS" echo-server --jobs 2 \
         --no-sandbox
     assert_failure 2
     assert_output --partial "scripts/check: --jobs: needs the sandbox"
+}
+
+@test "class: where bwrap cannot make namespaces, the batch says what would let it" {
+    # bwrap is installed, but the kernel (or a container) refuses an
+    # ordinary user's namespaces: installing it again would not help
+    local fake="$BATS_TEST_TMPDIR/nons"
+    mkdir -p "$fake"
+    printf '#!/bin/sh\necho "bwrap: No permissions to create new namespace" >&2\nexit 1\n' \
+        >"$fake/bwrap"
+    chmod 755 "$fake/bwrap"
+    honest ann
+    run bare env PATH="$fake:$PATH" timeout "$WAIT_SHORT" "$PYTHON" "$CHECK" \
+        --batch "$CLASS" echo-server --only one-line
+    assert_failure 3
+    assert_output "scripts/check: --batch runs each submission in a sandbox, and bwrap cannot make a sandbox here (bwrap: No permissions to create new namespace): the kernel or a container refused it the namespaces it needs; grade as root, or where this user may make user namespaces, or give --no-sandbox to grade unprotected"
 }
 
 @test "class: as the machine's root in a user namespace, the batch says its process limit cannot hold" {

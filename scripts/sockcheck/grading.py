@@ -269,9 +269,8 @@ def batch(opts, tmpdir):
     if klass.sandboxed:
         why = sandbox.bwrap_missing()
         if why:
-            say("--batch runs each submission in a sandbox, and %s: "
-                "install it, or give --no-sandbox to grade unprotected"
-                % why)
+            say("--batch runs each submission in a sandbox, and %s, or "
+                "give --no-sandbox to grade unprotected" % why)
             return 3
         sandbox.precompile(TOP)
         if sandbox.root_unbounded():
@@ -281,6 +280,14 @@ def batch(opts, tmpdir):
                 "cannot hold: a fork bomb can fill the machine. Grade as an "
                 "ordinary user, or as root outside the namespace"
                 % (os.geteuid(), klass.limits.procs))
+    else:
+        euid = os.geteuid()
+        say("warning: --no-sandbox: each submission runs with your rights "
+            "(%s), on a copy of its folder: it can read and change your "
+            "files, signal the checker and use the network; of its limits "
+            "only its time holds (%d s)" % (
+                "root" if euid == 0 else "uid %d" % euid,
+                klass.limits.time))
     if klass.out is None:
         csv.writer(sys.stdout, lineterminator="\n").writerow(klass.fields)
         sys.stdout.flush()

@@ -169,24 +169,29 @@ def bwrap_too_old(exe):
 
 def bwrap_missing():
     """None when bwrap runs here with the namespaces it needs, or one
-    sentence saying why not."""
+    sentence saying why not, and what would mend it."""
     exe = shutil.which("bwrap")
     if exe is None:
-        return "bubblewrap (bwrap) is not installed (Debian: bubblewrap)"
+        return ("bubblewrap (bwrap) is not installed (Debian: bubblewrap): "
+                "install it")
     old = bwrap_too_old(exe)
     if old:
-        return old
+        return old + ": install it"
     try:
         p = subprocess.run([exe] + base_args() + ["--", "/bin/true"],
                            stdin=subprocess.DEVNULL,
                            stdout=subprocess.DEVNULL,
                            stderr=subprocess.PIPE, timeout=30)
     except (OSError, subprocess.TimeoutExpired) as e:
-        return "bwrap could not be started (%s)" % e
+        return "bwrap could not be started (%s): install it again" % e
     if p.returncode != 0:
+        # bwrap is there, but the kernel (or the container it runs in)
+        # refused it namespaces: installing it again would not help
         why = p.stderr.decode("utf-8", "replace").strip().splitlines()
-        return "bwrap cannot make a sandbox here (%s)" % (
-            why[-1] if why else "status %d" % p.returncode)
+        return ("bwrap cannot make a sandbox here (%s): the kernel or a "
+                "container refused it the namespaces it needs; grade as "
+                "root, or where this user may make user namespaces" % (
+                    why[-1] if why else "status %d" % p.returncode))
     return None
 
 

@@ -98,8 +98,8 @@ def outer(opts, tmpdir):
     validate(opts, cwd, program=not opts.build)
     why = sandbox.bwrap_missing()
     if why:
-        say("--sandbox checks the program in a sandbox, and %s: install "
-            "it, or check without --sandbox (unprotected)" % why)
+        say("--sandbox checks the program in a sandbox, and %s, or check "
+            "without --sandbox (unprotected)" % why)
         return 3
     limits = opts.limit or sandbox.LIMITS
     sandbox.precompile(TOP)
