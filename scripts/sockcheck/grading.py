@@ -280,6 +280,13 @@ def batch(opts, tmpdir):
                 "cannot hold: a fork bomb can fill the machine. Grade as an "
                 "ordinary user, or as root outside the namespace"
                 % (os.geteuid(), klass.limits.procs))
+        elif sandbox.slot_uid(0) is None:
+            # as root, a user of its own and a memory cgroup (where the
+            # machine has one) make both limits hold per sandbox
+            say("note: graded as uid %d here, not as root: the limit of %d "
+                "processes counts this user's other processes too, and "
+                "memory is limited per process, not per sandbox"
+                % (os.geteuid(), klass.limits.procs))
     else:
         euid = os.geteuid()
         say("warning: --no-sandbox: each submission runs with your rights "
