@@ -815,14 +815,14 @@ EOF
 }
 
 # shellcheck disable=SC2016 # backquotes: Markdown code, not commands
-@test "handout: appendix H says what each lesson program adds, checked against the lesson and its plain program" {
-    # Every lesson program of appendix H has its ::: adds, the line or two
+@test "handout: the tools appendix says what each lesson program adds, checked against the lesson and its plain program" {
+    # Every lesson program of the tools appendix has its ::: adds, the line or two
     # the paper prints in place of the program; the filter fails the
     # build when one names an option the program lacks, leaves out one it
     # takes, or names as added a constant the plain program has too.
     local md="$BATS_TEST_TMPDIR/t.md" sections adds
-    sections=$(grep -c '^## .*{#l0[0-9][-a-z]* \.screen-only}' "$ROOT/docs/programs-1.md")
-    adds=$(grep -c '^::: {\.adds program="lessons/0' "$ROOT/docs/programs-1.md")
+    sections=$(grep -c '^## .*{#l0[0-9][-a-z]* \.screen-only}' "$ROOT/docs/tools.md")
+    adds=$(grep -c '^::: {\.adds program="lessons/0' "$ROOT/docs/tools.md")
     [ "$sections" -ge 10 ]
     [ "$adds" -eq "$sections" ]
     add() {

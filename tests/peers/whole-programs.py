@@ -1,6 +1,6 @@
 # whole-programs.py ROOT HTML: every lesson's C file of Part I (lessons 01
 # to 09) stands whole, once, in the flow of the appendix of lesson
-# programs (programs-1), in its own lesson's section (lNN-code...), right
+# programs (tools), in its own lesson's section (lNN-code...), right
 # after the cc command that builds it by hand; every plain program of
 # lessons/plain/ stands whole, once, in the flow; every one of Part II
 # (lessons 10 on), and every docs/python file folded in, stands whole in
@@ -52,9 +52,9 @@ for f in sorted(glob.glob(os.path.join(root, "lessons/[0-9]*/*.c"))):
         bad = 1
         continue
     at = shown[0][0]
-    if (chapter_of(at) != "programs-1" or
+    if (chapter_of(at) != "tools" or
             not section_of(at).startswith("l%s-code" % part_1.group(1))):
-        print("whole, but not in its section of programs-1:", rel, "in",
+        print("whole, but not in its section of tools:", rel, "in",
               chapter_of(at), section_of(at))
         bad = 1
     # Right above it: the command that builds it by hand, into a name
