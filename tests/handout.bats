@@ -303,7 +303,7 @@ distinctive_lines() {
             # Part I's lesson programs are whole on screen only (the
             # HTML, checked below); on paper the tools appendix says where they are.
             if [[ "$l" == 0[1-9]-* ]]; then
-                run grep -c -F "$rel, lines 1–$total (the whole file)" \
+                run grep -c -E "^${rel//./\\.}, lines 1–$total( \(|$)" \
                     "$BATS_FILE_TMPDIR/handout.txt"
                 assert_output 0
                 n=$((n + 1))
@@ -353,9 +353,9 @@ PY
     for f in "$ROOT"/lessons/plain/*.c; do
         rel=${f#"$ROOT/"}
         total=$(awk 'END { print NR }' "$f")
-        # (its caption may add what its grey lines, and the parts not
-        # shown, are)
-        [ "$(grep -c -E "^${rel//./\\.}, lines 1–$total \(the whole file(; (grey|grey or in italics|in italics): as in an earlier program)?\)$" \
+        # (the book's first whole listing adds that it is the whole file;
+        # the first with grey lines, or parts not shown, what they are)
+        [ "$(grep -c -E "^${rel//./\\.}, lines 1–$total( \((the whole file|(grey|grey or in italics|in italics): as in an earlier program)\))?$" \
             "$BATS_FILE_TMPDIR/handout.txt")" -eq 1 ] ||
             { echo "not one whole listing of $rel" >&2; return 1; }
     done
@@ -420,9 +420,9 @@ squash = lambda s: re.sub(r"\s+", "", s)
 spans = bad = 0
 for path in sorted(glob.glob(os.path.join(sys.argv[3], "lessons/plain/*.c"))):
     src = open(path, encoding="utf-8").read()
-    caption = re.escape("%s, lines 1\u2013%d (the whole file" % (
+    caption = re.escape("%s, lines 1\u2013%d" % (
         os.path.relpath(path, sys.argv[3]), len(src.splitlines()))) + \
-        r"(; (grey|grey or in italics|in italics): as in an earlier program)?\)"
+        r"( \((the whole file|(grey|grey or in italics|in italics): as in an earlier program)\))?(?=\s)"
     # The copy: the text after the caption, as many characters of it
     # (white space aside) as the file has, less the parts it names as
     # printed before ("lines 12-18 (fail(), as in server.c, page 7) not
