@@ -294,6 +294,17 @@ return {
   {
     Link = numbers.link,
     Str = layout.keys,
+    -- [lines 1–65]{.nobr}: words kept on one line, on paper as on screen
+    -- (handout.css), where a break after the dash would cut a range.
+    Span = function(el)
+      if el.classes:includes("nobr") and common.latex() then
+        local out = pandoc.List({ pandoc.RawInline("latex", "\\mbox{") })
+        out:extend(el.content)
+        out:insert(pandoc.RawInline("latex", "}"))
+        return out
+      end
+      return nil
+    end,
     Code = function(el)
       if common.latex() then
         return layout.code_latex(el)

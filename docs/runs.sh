@@ -601,7 +601,7 @@ if [[ -d "$ROOT/tests/solutions" ]]; then
     PIDS+=("$MODELS")
 fi
 
-# Appendix "Narrating your own program": a student's own programs
+# Appendix "Tools", "Narrating your own program": a student's own programs
 # (docs/own/), typed as a reader types them, from the top of the tree:
 # the C echo server with its one include, built here, and its nc client;
 # the Python echo server under scripts/narrate, then its spinning variant

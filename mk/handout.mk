@@ -31,18 +31,16 @@ RUNS_DIR      := $(BUILD)/runs
 # (appendices A, B, ...; the reference card last, on pages of its own,
 # where a reader finds it).
 HANDOUT_FRONT := docs/introduction.md docs/getting-started.md docs/call-sequence.md
-HANDOUT_BACK  := docs/pitfalls.md docs/troubleshooting.md docs/narrate.md \
-                 $(wildcard docs/check.md) \
+HANDOUT_BACK  := docs/pitfalls.md docs/troubleshooting.md docs/tools.md \
                  docs/glossary.md docs/further-reading.md docs/hints.md \
-                 docs/programs-1.md docs/on-linux.md \
-                 docs/reference-card.md
+                 docs/on-linux.md docs/reference-card.md
 # Part I is lessons 01 to 09, Part II the rest; each part opens with its
 # own page (docs/part-1.md, docs/part-2.md) and ends with assignments
 # (docs/assignments-1.md, docs/assignments-2.md). Part I's lesson
-# programs, whole, are an appendix after the hints (docs/programs-1.md): a student
-# reading Part I meets the plain programs in the flow, and turns to the
-# lesson programs, with their options and narration, when an exercise
-# needs them.
+# programs, whole, are in the tools appendix (docs/tools.md), with
+# scripts/narrate and scripts/check: a student reading Part I meets the
+# plain programs in the flow, and turns to the lesson programs, with
+# their options and narration, when an exercise needs them.
 HANDOUT_MD := $(HANDOUT_FRONT) \
               docs/part-1.md docs/plain.md $(sort $(wildcard docs/lessons/0*.md)) \
               docs/assignments-1.md \

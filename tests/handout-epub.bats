@@ -39,7 +39,7 @@ epubcheck_run() {
 
 @test "handout: the PDF, the HTML and the EPUB number their sections the same" {
     # A reader who goes from one edition to another finds section 4.4 as
-    # 4.4 in each; appendix H's notes on the lesson programs, which only
+    # 4.4 in each; the tools appendix's notes on the lesson programs, which only
     # the screen prints, are no numbered section in any edition.
     run "$PYTHON" "$PEERS/section-numbers.py" "$ROOT/build/handout/handout.toc" \
         "$ROOT/build/handout.html" "$ROOT/build/handout.epub"

@@ -203,8 +203,8 @@ $ROOT/build/handout.html:0"
 }
 
 @test "handout: ::: screen: the checks' tables on screen, a line saying where on paper" {
-    # docs/check.md: the tables of checks are in the HTML only; the PDF
-    # says so where they stand, and (once, in D.1) that scripts/check
+    # docs/tools.md: the tables of checks are in the HTML only; the PDF
+    # says so where they stand, and (once, above them) that scripts/check
     # --list prints them.
     grep -q '<code><span class="nobr">twenty-clients</span></code>' "$ROOT/build/handout.html"
     grep -q 'The list of checks, with what the checker does and when each passes' "$BATS_FILE_TMPDIR/handout.txt"
@@ -310,9 +310,9 @@ distinctive_lines() {
             # part of it shown.
             local caption="$rel, $total lines (the whole file is in the repository)"
             # Part I's lesson programs are whole on screen only (the
-            # HTML, checked below); on paper appendix H says where they are.
+            # HTML, checked below); on paper the tools appendix says where they are.
             if [[ "$l" == 0[1-9]-* ]]; then
-                run grep -c -F "$rel, lines 1–$total (the whole file)" \
+                run grep -c -E "^${rel//./\\.}, lines 1–$total( \(|$)" \
                     "$BATS_FILE_TMPDIR/handout.txt"
                 assert_output 0
                 n=$((n + 1))
@@ -362,9 +362,9 @@ PY
     for f in "$ROOT"/lessons/plain/*.c; do
         rel=${f#"$ROOT/"}
         total=$(awk 'END { print NR }' "$f")
-        # (its caption may add what its grey lines, and the parts not
-        # shown, are)
-        [ "$(grep -c -E "^${rel//./\\.}, lines 1–$total \(the whole file(; (grey|grey or in italics|in italics): as in an earlier program)?\)$" \
+        # (the book's first whole listing adds that it is the whole file;
+        # the first with grey lines, or parts not shown, what they are)
+        [ "$(grep -c -E "^${rel//./\\.}, lines 1–$total( \((the whole file|(grey|grey or in italics|in italics): as in an earlier program)\))?$" \
             "$BATS_FILE_TMPDIR/handout.txt")" -eq 1 ] ||
             { echo "not one whole listing of $rel" >&2; return 1; }
     done
@@ -429,9 +429,9 @@ squash = lambda s: re.sub(r"\s+", "", s)
 spans = bad = 0
 for path in sorted(glob.glob(os.path.join(sys.argv[3], "lessons/plain/*.c"))):
     src = open(path, encoding="utf-8").read()
-    caption = re.escape("%s, lines 1\u2013%d (the whole file" % (
+    caption = re.escape("%s, lines 1\u2013%d" % (
         os.path.relpath(path, sys.argv[3]), len(src.splitlines()))) + \
-        r"(; (grey|grey or in italics|in italics): as in an earlier program)?\)"
+        r"( \((the whole file|(grey|grey or in italics|in italics): as in an earlier program)\))?(?=\s)"
     # The copy: the text after the caption, as many characters of it
     # (white space aside) as the file has, less the parts it names as
     # printed before ("lines 12-18 (fail(), as in server.c, page 7) not
@@ -771,7 +771,7 @@ EOF
     ((n > 50))
     grep -q 'pre > code > span.narration span' "$html"
     # The lesson's table of options and ss_start(): grey in each of Part
-    # I's ten lesson programs, which the screen prints whole (appendix H).
+    # I's ten lesson programs, which the screen prints whole (the tools appendix).
     run grep -c -E 'class="narration">.*ss_lesson lesson' "$html"
     ((output >= 10))
     run grep -c -E 'class="narration">.*ss_start' "$html"
@@ -1128,7 +1128,7 @@ EOF
 }
 
 @test "handout: a transcript's title is one row: none wraps a word or two onto a row of its own" {
-    # Appendix C's "Transcript C.4: scripts/narrate -- python3
+    # The tools appendix's transcript "scripts/narrate -- python3
     # docs/own/echo-server.py 8888 spin" left ">/dev/null (excerpt)"
     # alone on a second row: a title a little too long is set a size
     # smaller (\ssfittitle, docs/preamble.tex).
@@ -1139,7 +1139,7 @@ EOF
 }
 
 @test "handout: a short appendix opens with no contents of its own: three sections or fewer, or under three pages" {
-    # Appendices F (three sections, a page), I (six, two pages) and J
+    # Appendices E (three sections, a page), G (six, two pages) and H
     # (two, two pages) each opened with "In this chapter: ...", lines a
     # glance at the chapter gives (docs/filters/parts.lua). Each lesson
     # keeps its own (contents-numbers.py checks that).
@@ -1174,7 +1174,7 @@ sys.exit(1 if bad or not short else 0)
 EOF
     echo "$output"
     assert_success
-    assert_line --partial "F Further reading: 3 sections"
+    assert_line --partial "E Further reading: 3 sections"
 }
 
 @test "handout: the student's book says plain only of the plain programs: the silent build is named so" {

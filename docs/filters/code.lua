@@ -61,20 +61,54 @@ local function words(text)
   return out
 end
 
--- The caption above a listing: "lessons/04-accept/accept.c, lines 1-140
--- (the whole file)" or "..., lines 85-110 of 207".
+-- What a caption says of its listing beyond its lines, each thing the
+-- first time only: that it is the whole file, what its grey lines are,
+-- what its lines in italics are. docs/plain.md says each rule once,
+-- where the reader meets the book's first listings; after that a
+-- caption is its file and lines: "lines 85-110 of 207" a part, "lines
+-- 1-140", with no "of", the whole file (readers found the same
+-- parenthesis under nine listings a cost). Called once a listing, in
+-- document order.
+local said = {}
+local function caption_notes(first, last, total, whole, grey, referred, narr)
+  local notes = {}
+  if not whole and first == 1 and last == total and not said.whole then
+    said.whole = true
+    notes[#notes + 1] = "the whole file"
+  end
+  -- A plain program with lines printed before (seen_lines), or on paper
+  -- named with their page (in italics).
+  local g, r = grey and not said.grey, referred and not said.referred
+  if g and r then
+    notes[#notes + 1] = "grey or in italics: as in an earlier program"
+  elseif r then
+    notes[#notes + 1] = "in italics: as in an earlier program"
+  elseif g then
+    notes[#notes + 1] = "grey: as in an earlier program"
+  end
+  said.grey = said.grey or grey
+  said.referred = said.referred or referred
+  -- A lesson program's lines that only narrate are grey too.
+  if narr and not said.narr then
+    said.narr = true
+    notes[#notes + 1] = "grey: narration and options"
+  end
+  return notes
+end
+
+-- The caption above a listing: "lessons/04-accept/accept.c, lines 1-140"
+-- (the whole file) or "..., lines 85-110 of 207", and the NOTES of
+-- caption_notes.
 -- NEED: the baselines the caption keeps room for below it; a number, or
 -- "WHOLE/PART" for a short listing kept whole when it fits (\listingcaption).
 local function listing_caption(path, first, last, total, whole, need, id,
-                                back, grey, referred, narr)
+                                back, notes)
   local where = range_text(first, last)
   if whole and latex() then
     where = total .. " lines (the whole file is in the repository)"
   elseif whole then
     where = total .. " lines (the whole file is under the listing)"
-  elseif first == 1 and last == total then
-    where = where .. " (the whole file)"
-  else
+  elseif not (first == 1 and last == total) then
     where = where .. " of " .. total
   end
   -- A part that comes before the one shown just above it in the file
@@ -82,22 +116,12 @@ local function listing_caption(path, first, last, total, whole, need, id,
   if back then
     where = where .. ", earlier in the file than the part above"
   end
-  -- A plain program with lines printed before: the caption says what
-  -- their grey means (seen_lines).
-  if grey and referred then
-    where = where:gsub("%)$", "; grey or in italics: as in an earlier program)")
-  elseif referred then
-    where = where:gsub("%)$", "; in italics: as in an earlier program)")
-  elseif grey then
-    where = where:gsub("%)$", "; grey: as in an earlier program)")
-  end
-  -- A lesson program's lines that only narrate are grey too: the caption
-  -- says so wherever they are, so that grey never goes unexplained.
-  if narr then
+  if #notes > 0 then
+    local said_here = table.concat(notes, "; ")
     if where:match("%)$") then
-      where = where:gsub("%)$", "; grey: narration and options)")
+      where = where:gsub("%)$", function() return "; " .. said_here .. ")" end)
     else
-      where = where .. " (grey: narration and options)"
+      where = where .. " (" .. said_here .. ")"
     end
   end
   local inlines = { pandoc.Code(path), pandoc.Str(","), pandoc.Space() }
@@ -1078,8 +1102,9 @@ function M.include_code(el)
     narr = narr or (file_narration[i] and not file_seen[i] and
       not skip_covers(skip, i)) or false
   end
+  local notes = caption_notes(first, last, total, whole, grey, referred, narr)
   local blocks = { listing_caption(path, first, last, total, whole, nil, nil,
-    back, grey, referred, narr) }
+    back, notes) }
   local marks_first = 0
   -- The lines left out before the first: since the end of the last part
   -- of this file shown above it, here or anywhere in the book, if one
@@ -1228,7 +1253,7 @@ function M.include_code(el)
       end
     end
     blocks[1] = listing_caption(path, first, last, total, whole, need,
-      el.identifier, back, grey, referred, narr)
+      el.identifier, back, notes)
     captioned = true
   end
   -- On paper the caption's "of N" says that the rest of the file is left

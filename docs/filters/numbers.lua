@@ -284,8 +284,8 @@ function M.link(el)
   end
   local empty = #el.content == 0
   local words = t.number and ref_words(t) or nil
-  -- A section that only the screen prints (appendix H's notes on a
-  -- lesson program) is named by its appendix, on paper and on screen.
+  -- A section that only the screen prints (the tools appendix's notes
+  -- on a lesson program) is named by its appendix, on paper and on screen.
   if t.screen_only and t.chapter and targets[t.chapter] then
     words = ref_words(targets[t.chapter])
   end

@@ -15,8 +15,9 @@ local M = {}
 
 -- An appendix with less prose than this (the characters of its words,
 -- a space after each; its code, listings and runs count nothing) has no
--- contents of its own: two pages of the book, as appendices C and D
--- print them, hold about 5,500 characters, code included (pdftotext).
+-- contents of its own: two pages of the book, as the appendices of
+-- prose and transcripts print them, hold about 5,500 characters, code
+-- included (pdftotext).
 local SHORT_CHAPTER = 6000
 
 -- "In this chapter: What it teaches (p. 12) · The calls (p. 13) ..."
@@ -140,7 +141,7 @@ function M.fold_file_sections(blocks, mark_only)
 end
 
 -- What a lesson program adds over its chapter's plain one, in a line or
--- two (appendix H: ::: {.adds program="lessons/..." plain="lessons/plain/..."}).
+-- two (the tools appendix: ::: {.adds program="lessons/..." plain="lessons/plain/..."}).
 -- Checked against both files at every build, so that it cannot drift:
 -- each `--option` in it must be one the program takes, and it must name
 -- every option the program takes; each call it names, `name()`, must
@@ -207,7 +208,7 @@ function M.check_adds(div)
 end
 
 -- On paper, a section {.screen-only} is left out, with its subsections:
--- appendix H's lesson programs, whose listings the paper does not print
+-- the tools appendix's lesson programs, whose listings the paper does not print
 -- (the HTML and the EPUB print them whole). What stays is its note: a
 -- paragraph that starts with the heading's words in bold, run in, and
 -- goes on with the section's ::: adds ("Lesson 01's program. It asks
@@ -289,8 +290,8 @@ function M.blocks(blocks)
       -- shortest too (lesson 01, two pages): a lesson's chapter always
       -- opens so.
       -- What is printed counts, so not a {.screen} block (its tables are
-      -- one sentence on paper: appendix D, two pages, has 865 words of
-      -- them).
+      -- one sentence on paper: "The checks" of the tools appendix has 865
+      -- words of them).
       local chars = 0
       for k = i + 1, j - 1 do
         if not (blocks[k].t == "Div" and blocks[k].classes:includes("screen")) then

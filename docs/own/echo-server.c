@@ -5,7 +5,7 @@
  * calls narrate themselves (no ss_start(), no options); with
  * -DSOCKSTEP_PLAIN it is silent. Takes the port as its one argument
  * (0: any free port, the one it got is printed); serves one client,
- * then exits. The handout's appendix "Narrating your own program"
+ * then exits. The handout's section "Narrating your own program"
  * shows it running.
  */
 #define _POSIX_C_SOURCE 200809L

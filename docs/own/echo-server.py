@@ -3,7 +3,7 @@
 # client, a print per piece. Plain: it stops when recv() returns b"" (the
 # client closed). "spin": it does not look, and goes round for ever,
 # recv() returning b"" at once each time: the beginner's bug. PORT 0:
-# any free port, the one it got is printed. The handout's appendix
+# any free port, the one it got is printed. The handout's section
 # "Narrating your own program" runs it under scripts/narrate.
 import socket
 import sys

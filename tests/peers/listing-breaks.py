@@ -102,7 +102,7 @@ def says(page, note):
 
 # --- the code at a break, read in the file (ROOT) ---------------------
 CAPTION = re.compile(r"^(lessons/\S+\.c) ?, (?:lines? (\d+)(?:\u2013(\d+))? of \d+"
-                     r"|lines 1\u2013(\d+) \(the whole file)")
+                     r"|lines 1\u2013(\d+)(?= \(|\s*$))")
 
 
 def bare(line):

@@ -22,7 +22,9 @@ import sys
 import pdftext
 
 caption = re.compile(r"^(\S+), lines? (\d+)(?:\u2013(\d+))? of \d+$")
-whole = re.compile(r"^(\S+), (?:lines 1\u2013)?(\d+)(?: lines)? \(the whole file")
+# (a whole file's caption: "lines 1-65", no "of"; the first of the book
+# adds "(the whole file)", a folded one says "65 lines (the whole file ...)")
+whole = re.compile(r"^(\S+), (?:lines 1\u2013)?(\d+)(?: lines)?(?: \(.*\))?$")
 gap = re.compile(r"lines (\d+)\u2013(\d+) not shown$")
 mark = re.compile(r"\blines? \d+(\u2013\d+)? (\(.*\) )?not shown$")
 bad = 0

@@ -29,7 +29,7 @@ import sys
 
 squash = lambda s: re.sub(r"\s+", "", s)
 root = sys.argv[2]
-caption = re.compile(r"lessons/plain/([\w.-]+\.c), lines 1\u2013\d+ \(the whole file")
+caption = re.compile(r"lessons/plain/([\w.-]+\.c), lines 1\u2013\d+(?= \(|\s*$)")
 referral = re.compile(r"lines (\d+)\u2013(\d+) \((.*), as in ([\w.-]+\.c), "
                       r"lines? (\d+)(?:\u2013(\d+))?, page (\d+)\) not shown")
 part_two = "Part II: where real programs go"

@@ -2,7 +2,7 @@
 # text by furniture.py: its first line, when "sockstep handout" follows
 # it) names the chapter in force at the top of the page: the last one that
 # starts (TOC, pdflatex's contents file) on an earlier page, numbered as a
-# lesson's title ("Lesson 10: ...") or an appendix's ("G. Hints ..."); and
+# lesson's title ("Lesson 10: ...") or an appendix's ("F. Hints ..."); and
 # each part's title opens a page of its own, without a header. A page that
 # AUX (pdflatex's .aux, optional) lists as \ssheadfirst{N} (a run-on
 # chapter starts in its top quarter: docs/preamble.tex) names the first

@@ -2,8 +2,8 @@
 """section-numbers.py TOC HTML EPUB: the PDF, the HTML and the EPUB number
 their sections the same: the numbers of the sections of the PDF's
 contents (pdflatex's TOC file, \\numberline), in order, are those of the
-HTML's <h2 data-number> and of the EPUB's, in order (appendix H's notes
-on the lesson programs, which only the screen prints, have none).
+HTML's <h2 data-number> and of the EPUB's, in order (the tools
+appendix's notes on the lesson programs, which only the screen prints, have none).
 Prints the first difference; exits 1 on one, or when there are too few
 numbers to compare.
 """

@@ -1,6 +1,6 @@
 # whole-programs.py ROOT HTML: every lesson's C file of Part I (lessons 01
 # to 09) stands whole, once, in the flow of the appendix of lesson
-# programs (programs-1), in its own lesson's section (lNN-code...), right
+# programs (tools), in its own lesson's section (lNN-code...), right
 # after the cc command that builds it by hand; every plain program of
 # lessons/plain/ stands whole, once, in the flow; every one of Part II
 # (lessons 10 on), and every docs/python file folded in, stands whole in
@@ -43,18 +43,18 @@ for f in sorted(glob.glob(os.path.join(root, "lessons/[0-9]*/*.c"))):
             bad = 1
         continue
     total = want.count("\n") + 1
-    caption = "%s, lines 1\u2013%d (the whole file" % (rel, total)
-    # (a caption may add what the program's grey lines are)
+    caption = "%s, lines 1\u2013%d" % (rel, total)
+    # (the first caption of a kind says what its grey lines are)
     shown = [(at, code) for at, cap, code in flow
-             if cap in (caption + ")", caption + "; grey: narration and options)")]
+             if cap in (caption, caption + " (grey: narration and options)")]
     if len(shown) != 1 or shown[0][1] != want:
         print("not whole once in the flow of the HTML:", rel)
         bad = 1
         continue
     at = shown[0][0]
-    if (chapter_of(at) != "programs-1" or
+    if (chapter_of(at) != "tools" or
             not section_of(at).startswith("l%s-code" % part_1.group(1))):
-        print("whole, but not in its section of programs-1:", rel, "in",
+        print("whole, but not in its section of tools:", rel, "in",
               chapter_of(at), section_of(at))
         bad = 1
     # Right above it: the command that builds it by hand, into a name
@@ -67,10 +67,12 @@ for f in sorted(glob.glob(os.path.join(root, "lessons/[0-9]*/*.c"))):
 for f in sorted(glob.glob(os.path.join(root, "lessons/plain/*.c"))):
     rel = os.path.relpath(f, root)
     want = open(f).read().rstrip("\n")
-    caption = "%s, lines 1\u2013%d (the whole file" % (rel, want.count("\n") + 1)
-    # (a caption may add what the program's grey lines are)
+    caption = "%s, lines 1\u2013%d" % (rel, want.count("\n") + 1)
+    # (the book's first whole listing says so, and the first with grey
+    # lines what they are)
     if [code for at, cap, code in flow
-            if cap in (caption + ")", caption + "; grey: as in an earlier program)")
+            if cap in (caption, caption + " (the whole file)",
+                       caption + " (grey: as in an earlier program)")
             ] != [want]:
         print("not whole once in the flow of the HTML:", rel)
         bad = 1
