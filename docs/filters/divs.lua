@@ -50,7 +50,11 @@ function M.clone_blocks()
     "You need the address of the sockstep repository: your lecturer " ..
     "or your course page gives it. Type it in place of `ADDRESS`:\n\n" ..
     "```sh\ngit clone ADDRESS sockstep\ncd sockstep\n```\n\n" ..
-    "If you were given the `sockstep` directory itself, just go into it.\n",
+    "If you were given the `sockstep` directory itself, just go into it.\n\n" ..
+    "**Studying alone, with no address?** Part I needs no repository: " ..
+    "each of its programs is printed whole, to type " ..
+    "([A plain program first](#plain)). The lessons' own programs and " ..
+    "the checker come with the repository.\n",
     "markdown").blocks
 end
 
