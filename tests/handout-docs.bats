@@ -15,7 +15,7 @@ setup_file() {
     # The ::: clone block with each kind of origin (make handout passes
     # REPO_URL, else git remote get-url origin, as repo-url).
     local md="$BATS_TEST_TMPDIR/t.md" url
-    printf '# Getting started {.unnumbered}\n\n::: clone\n:::\n' >"$md"
+    printf '# Getting started {.unnumbered}\n\n::: clone\n:::\n\n# P {#plain .unnumbered}\n' >"$md"
     for url in https://example.org/sockstep.git git@example.org:sockstep.git; do
         run pandoc "$md" --lua-filter "$ROOT/docs/include.lua" -M repo-url="$url" -t plain
         assert_success
@@ -25,6 +25,8 @@ setup_file() {
         run pandoc "$md" --lua-filter "$ROOT/docs/include.lua" -M repo-url="$url" -t plain
         assert_success
         assert_output --partial "git clone ADDRESS sockstep"
+        # and a student alone, with no address, is not stuck there
+        assert_output --partial "Part I needs no repository"
         [[ -z "$url" ]] || refute_output --partial "$url"
     done
 }
