@@ -364,7 +364,7 @@ PY
         total=$(awk 'END { print NR }' "$f")
         # (the book's first whole listing adds that it is the whole file;
         # the first with grey lines, or parts not shown, what they are)
-        [ "$(grep -c -E "^${rel//./\\.}, lines 1–$total( \((the whole file|(grey|grey or in italics|in italics): as in an earlier program)\))?$" \
+        [ "$(grep -c -E "^${rel//./\\.}, lines 1–$total( \((the whole file|(grey|grey, or named in italics and not printed): as in an earlier program|in italics: a part as in an earlier program, not printed)\))?$" \
             "$BATS_FILE_TMPDIR/handout.txt")" -eq 1 ] ||
             { echo "not one whole listing of $rel" >&2; return 1; }
     done
@@ -431,7 +431,7 @@ for path in sorted(glob.glob(os.path.join(sys.argv[3], "lessons/plain/*.c"))):
     src = open(path, encoding="utf-8").read()
     caption = re.escape("%s, lines 1\u2013%d" % (
         os.path.relpath(path, sys.argv[3]), len(src.splitlines()))) + \
-        r"( \((the whole file|(grey|grey or in italics|in italics): as in an earlier program)\))?(?=\s)"
+        r"( \((the whole file|(grey|grey, or named in italics and not printed): as in an earlier program|in italics: a part as in an earlier program, not printed)\))?(?=\s)"
     # The copy: the text after the caption, as many characters of it
     # (white space aside) as the file has, less the parts it names as
     # printed before ("lines 12-18 (fail(), as in server.c, page 7) not
