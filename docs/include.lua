@@ -260,7 +260,7 @@ return {
   {
     Pandoc = function(doc)
       doc.blocks = index.blocks(doc.blocks)
-      return numbers.mark_link_chapters(doc)
+      return doc
     end,
   },
   -- Links inside parentheses, marked for pass 2; and "10 000", "65 507":

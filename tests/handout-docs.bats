@@ -466,7 +466,7 @@ EOF
     joined=$(tr '\n' ' ' <<<"$tex")
     run grep -o -E 'a\.c\}, lines 1--[0-9]+ \(the whole file\)' <<<"$joined"
     assert_equal "${#lines[@]}" 1
-    run grep -o -E 'b\.c\}, lines 1--28 \(grey or in italics: as in an earlier program\)' <<<"$joined"
+    run grep -o -E 'b\.c\}, lines 1--28 \(grey, or named in italics and not printed: as in an earlier program\)' <<<"$joined"
     assert_equal "${#lines[@]}" 1
     run grep -o -E '[cd]\.c\}, lines 1--28\}' <<<"$joined"
     assert_equal "${#lines[@]}" 2

@@ -258,11 +258,21 @@ $ROOT/build/handout.html:0"
     refute_output 0
     # On screen: the same number.
     grep -q -E 'htons</a>[^<]*\(section A\.[0-9]+\)' "$ROOT/build/handout.html"
-    # A link with words of its own to a section of its own chapter adds
-    # nothing: lesson 07's "the same bind() succeeds (The calls)".
-    run grep -c -E 'The calls,? \(?section' "$BATS_TEST_TMPDIR/joined.txt"
+    # A link with words of its own to a section of its own chapter gives
+    # its number too: a reader on paper cannot find a section by its
+    # title alone. Lesson 07: "the same bind() succeeds (The calls,
+    # section 7.2)", never a bare "(The calls)".
+    grep -q -E 'succeeds \(The calls, section 7\.[0-9]+\)' \
+        "$BATS_TEST_TMPDIR/joined.txt"
+    run grep -c -E '\(The calls\)' "$BATS_TEST_TMPDIR/joined.txt"
     assert_output 0
-    run grep -c -E 'The calls</a>[^<]*\(section' "$ROOT/build/handout.html"
+    grep -q -E 'The calls</a>, section 7\.[0-9]+\)' "$ROOT/build/handout.html"
+    run grep -c -E 'The calls</a>\)' "$ROOT/build/handout.html"
+    assert_output 0
+    # One to an unnumbered section of the front matter gives its page
+    # on paper: lesson 15's "(Byte order, p. 5)", never "(Byte order)".
+    grep -q -E '\(Byte order, p\. [0-9]+\)' "$BATS_TEST_TMPDIR/joined.txt"
+    run grep -c -E '\(Byte order\)' "$BATS_TEST_TMPDIR/joined.txt"
     assert_output 0
     # So a link to a chapter's Going further box is an empty one, which
     # gives its number: "a short send (section 6.9 shows one)", never a
@@ -364,7 +374,7 @@ PY
         total=$(awk 'END { print NR }' "$f")
         # (the book's first whole listing adds that it is the whole file;
         # the first with grey lines, or parts not shown, what they are)
-        [ "$(grep -c -E "^${rel//./\\.}, lines 1–$total( \((the whole file|(grey|grey or in italics|in italics): as in an earlier program)\))?$" \
+        [ "$(grep -c -E "^${rel//./\\.}, lines 1–$total( \((the whole file|(grey|grey, or named in italics and not printed): as in an earlier program|in italics: a part as in an earlier program, not printed)\))?$" \
             "$BATS_FILE_TMPDIR/handout.txt")" -eq 1 ] ||
             { echo "not one whole listing of $rel" >&2; return 1; }
     done
@@ -431,7 +441,7 @@ for path in sorted(glob.glob(os.path.join(sys.argv[3], "lessons/plain/*.c"))):
     src = open(path, encoding="utf-8").read()
     caption = re.escape("%s, lines 1\u2013%d" % (
         os.path.relpath(path, sys.argv[3]), len(src.splitlines()))) + \
-        r"( \((the whole file|(grey|grey or in italics|in italics): as in an earlier program)\))?(?=\s)"
+        r"( \((the whole file|(grey|grey, or named in italics and not printed): as in an earlier program|in italics: a part as in an earlier program, not printed)\))?(?=\s)"
     # The copy: the text after the caption, as many characters of it
     # (white space aside) as the file has, less the parts it names as
     # printed before ("lines 12-18 (fail(), as in server.c, page 7) not

@@ -126,6 +126,19 @@ check() {
     assert_line --regexp '^Page size: +453\.[0-9]+ x 255\.[0-9]+ pts$'
 }
 
+@test "slides: every frame has its foot, the frame's number out of all" {
+    # A figure's frame of its own (the TCP call sequence) is plain, with
+    # no foot: its caption's column ends with the week and the number
+    # (docs/slides.lua), or a lecturer has no number to say for it.
+    local total
+    total=$(pdfinfo "$ROOT/build/slides.pdf" | awk '/^Pages:/ { print $2 }')
+    run awk -v total="$total" 'BEGIN { RS = "\f" }
+        NR <= total && !($0 ~ ("(^|\n)" NR " / " total "(\n|$)")) {
+            print "frame " NR " has no foot" }' "$BATS_FILE_TMPDIR/slides.txt"
+    assert_success
+    assert_output ""
+}
+
 @test "slides: a short listing is set in the text's size, its name right under it" {
     # docs/slides.lua: a listing of 7 lines at most, none wider than 52
     # characters (less their shared indent), in \normalsize, the text's

@@ -77,12 +77,16 @@ local function caption_notes(first, last, total, whole, grey, referred, narr)
     notes[#notes + 1] = "the whole file"
   end
   -- A plain program with lines printed before (seen_lines), or on paper
-  -- named with their page (in italics).
+  -- named with their page and not printed: the line in italics that
+  -- names them, ": lines 56-60 (..., page 8) not shown", is all there is
+  -- of them in italics (a reader looked for lines set in italics, and
+  -- found only comments).
   local g, r = grey and not said.grey, referred and not said.referred
   if g and r then
-    notes[#notes + 1] = "grey or in italics: as in an earlier program"
+    notes[#notes + 1] =
+      "grey, or named in italics and not printed: as in an earlier program"
   elseif r then
-    notes[#notes + 1] = "in italics: as in an earlier program"
+    notes[#notes + 1] = "in italics: a part as in an earlier program, not printed"
   elseif g then
     notes[#notes + 1] = "grey: as in an earlier program"
   end

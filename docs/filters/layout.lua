@@ -718,27 +718,6 @@ local function keep_lead_ins(blocks)
   return out
 end
 
--- An item that leads in to a list inside it ("Returns 0, or -1 with
--- errno set:" above the errors) keeps its lead-in with the inner list's
--- first lines: the room is asked for at the end of the item before it
--- (a \Needspace at the top of an item would leave its label alone on a
--- line), or, for the first item, before the whole list (returned).
-local function keep_in_items(list)
-  local first_room
-  for j, item in ipairs(list.content) do
-    if is_lead_in(item[1]) and is_list(item[2]) then
-      local lines = para_lines(item[1]) + 4
-      if j == 1 then
-        first_room = lines
-      else
-        list.content[j - 1]:insert(need_room(lines))
-      end
-    end
-    list.content[j] = keep_lead_ins(item)
-  end
-  return list, first_room
-end
-
 -- About how many lines a list item takes on paper: its paragraphs, its
 -- code blocks (a line each, and the box's margins) and its inner lists.
 -- (A paragraph there is narrower than the text, and its inline code is
@@ -778,6 +757,36 @@ local function item_lines(item)
     end
   end
   return n
+end
+
+-- An item that leads in to a list inside it ("Returns 0, or -1 with
+-- errno set:" above the errors) keeps its lead-in with the inner list's
+-- first lines, or with the whole of a short inner list (up to
+-- SHORT_INNER_LIST lines: lesson 10's four EAI_ codes, whose last one
+-- stood alone at the top of a page): the room is asked for at the end
+-- of the item before it (a \Needspace at the top of an item would leave
+-- its label alone on a line), or, for the first item, before the whole
+-- list (returned).
+local SHORT_INNER_LIST = 8
+local function keep_in_items(list)
+  local first_room
+  for j, item in ipairs(list.content) do
+    if is_lead_in(item[1]) and is_list(item[2]) then
+      local inner = 0
+      for _, it in ipairs(item[2].content) do
+        inner = inner + item_lines(it)
+      end
+      local lines = para_lines(item[1]) +
+        (inner <= SHORT_INNER_LIST and inner + 1 or 4)
+      if j == 1 then
+        first_room = lines
+      else
+        list.content[j - 1]:insert(need_room(lines))
+      end
+    end
+    list.content[j] = keep_lead_ins(item)
+  end
+  return list, first_room
 end
 
 -- A section of exercises: each exercise stays whole on one page where

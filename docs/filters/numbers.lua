@@ -44,8 +44,8 @@ function M.add_target(id, t)
   if targets[id] then
     fail('two targets with the id "' .. id .. '"')
   end
-  -- (the chapter it is in: a link from the same chapter needs no
-  -- section number, M.link)
+  -- (the chapter it is in: a link whose words name its lesson needs
+  -- no number, M.link)
   t.chapter = t.chapter or (chapter and chapter.id)
   targets[id] = t
 end
@@ -259,8 +259,11 @@ end
 -- A link reads as a plain link: its own words, and only what a reader
 -- needs to find the target on paper, a number, never a page. A link to a
 -- lesson, or whose words name the lesson its target is in ("lesson 09",
--- "Lesson 09's program"), or to a section of the chapter it stands in,
--- adds nothing: "lesson 09's plain sender", not "Lesson 09 (page 43)'s".
+-- "Lesson 09's program"), adds nothing: "lesson 09's plain sender", not
+-- "Lesson 09 (page 43)'s". A link to a section of the chapter it stands
+-- in gains its number like any other, "(The calls, section 7.2)": a
+-- reader on paper cannot find a section by its title alone; one to an
+-- unnumbered section, its page on paper, "(Byte order, p. 5)".
 -- An empty link says what the target is: "transcript 8.2", "figure 3".
 -- Any other gains its number: "Forgetting htons (section A.7)", or,
 -- inside parentheses that it ends, "(see A short send, section 6.9)".
@@ -273,7 +276,6 @@ function M.link(el)
   if not t then
     local title = other_target(id)
     if title then
-      el.attributes["from-chapter"] = nil
       el.attributes["sentence-start"] = nil
       local out = other_link(el, id, title)
       el.attributes["other-follows"] = nil
@@ -288,11 +290,6 @@ function M.link(el)
   -- on a lesson program) is named by its appendix, on paper and on screen.
   if t.screen_only and t.chapter and targets[t.chapter] then
     words = ref_words(targets[t.chapter])
-  end
-  local from = el.attributes["from-chapter"]
-  el.attributes["from-chapter"] = nil
-  if not empty and t.kind == "section" and from and from == t.chapter then
-    words = nil
   end
   local text = pandoc.utils.stringify(el.content)
   if t.kind == "lesson" then
@@ -322,8 +319,12 @@ function M.link(el)
   -- The lecturer's manual's chapters are unnumbered, so a link there
   -- has no number to give: on paper it gains its target's page instead,
   -- "(the lab machines, p. 3)", so that a reader holding paper can turn
-  -- to it.
-  if not words and common.settings.book == "lecturers" and latex() then
+  -- to it. So does a link to an unnumbered section of the student's book
+  -- (the front matter's "Byte order"), unless its words name its lesson.
+  local unnumbered = t.kind == "section" and not t.number and
+    not t.screen_only and not named
+  if not words and latex() and
+    (common.settings.book == "lecturers" or unnumbered) then
     local page = "p.~\\pageref{" .. id .. "}"
     if inside == "mid" then
       out[#out + 1] = pandoc.RawInline("latex", ", " .. page .. ",")
@@ -341,26 +342,6 @@ function M.link(el)
     end
   end
   return out
-end
-
--- Marks each link to "#..." in DOC with the id of the chapter it
--- stands in (from-chapter), for M.link: one walk in document order.
-function M.mark_link_chapters(doc)
-  local current
-  return doc:walk({
-    traverse = "topdown",
-    Header = function(h)
-      if h.level == 1 then
-        current = h.identifier
-      end
-    end,
-    Link = function(el)
-      if current and el.target:match("^#") then
-        el.attributes["from-chapter"] = current
-        return el
-      end
-    end,
-  })
 end
 
 -- Marks each link to a target that stands inside parentheses in its run

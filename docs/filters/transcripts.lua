@@ -437,7 +437,9 @@ function M.include_run(el)
     -- part is a single row; never after
     -- its first rows or before its last (layout.TRANSCRIPT_HEAD and
     -- TRANSCRIPT_TAIL, empty rows aside), nor after a "== title =="
-    -- line (heading()), which stays with the line it introduces
+    -- line (heading()), which stays with the line it introduces, nor
+    -- between a call and the note or kernel line under it (a reader
+    -- found recv()'s CLOSE_WAIT overleaf from the recv())
     -- (\SSkeep, preamble.tex, at the end of a row no break may come
     -- before).
     local rows, keep, kinds, texts, child = {}, {}, {}, {}, {}
@@ -448,13 +450,19 @@ function M.include_run(el)
       local _, rest = split_tag(shown_lines[n].text)
       return rest:match("^== .* ==$") ~= nil
     end
+    local function under_call(n)
+      local kind, above = shown_lines[n].kind, shown_lines[n - 1].kind
+      return (kind == "note" or kind == "kernel") and
+        (above == "call" or above == "fail")
+    end
     for n, these in ipairs(wrap_paper(texts, path)) do
       for k, row in ipairs(these) do
         rows[#rows + 1] = row
         -- (a line of up to five rows, a note as a rule, is never cut:
         -- a sentence split across two pages reads as two)
         keep[#rows] = (k > 1 and #these <= 5) or k == 2 or
-          (k > 1 and k == #these) or (k == 1 and n > 1 and is_title(n - 1))
+          (k > 1 and k == #these) or
+          (k == 1 and n > 1 and (is_title(n - 1) or under_call(n)))
         kinds[#rows] = shown_lines[n].kind
         child[#rows] = split_tag(shown_lines[n].text) ~= ""
       end
