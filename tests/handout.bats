@@ -319,7 +319,7 @@ distinctive_lines() {
                 continue
             fi
             if [[ "$l" != 0[1-9]-* ]] && contains "$BATS_FILE_TMPDIR/handout.txt" \
-                "The whole file: $rel, $total lines"; then
+                "The whole file: $rel, in the repository"; then
                 grep -q -F "$rel, lines " "$BATS_FILE_TMPDIR/handout.txt" ||
                     { echo "$rel: folded, and no part of it shown" >&2; return 1; }
                 n=$((n + 1))
@@ -327,9 +327,8 @@ distinctive_lines() {
             fi
             # A lesson whose plain program its chapter prints whole may
             # only name its own files, run in at the chapter's end:
-            # "The lesson's programs: lessons/15-framing/server.c, 256
-            # lines and ...".
-            if "$PYTHON" - "$BATS_FILE_TMPDIR/handout.txt" "$rel, $total lines" <<'PY'
+            # "The lesson's programs: lessons/15-framing/server.c and ...".
+            if "$PYTHON" - "$BATS_FILE_TMPDIR/handout.txt" "$rel" <<'PY'
 import re, sys
 text = re.sub(r"\s+", "", open(sys.argv[1]).read().replace("\u21aa", ""))
 name = re.sub(r"\s+", "", sys.argv[2])
