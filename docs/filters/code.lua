@@ -975,10 +975,11 @@ function M.include_code(el)
     if latex() then
       local inlines = { pandoc.RawInline("latex", "\\listingcaption{"),
         pandoc.Str(what), pandoc.Code(path), pandoc.Str(","), pandoc.Space() }
-      -- On paper the path is where the file is: the box "How to read a
-      -- listing" says once that paths are the repository's.
-      -- "in the repository": no listing follows on paper.
-      for _, w in ipairs(words(total .. " lines, in the repository")) do
+      -- On paper the path is where the file is, "in the repository": no
+      -- listing follows on paper. (No count of its lines: a student has
+      -- no use for one there. The screen's summary gives it, over the
+      -- lines it unfolds.)
+      for _, w in ipairs(words("in the repository")) do
         inlines[#inlines + 1] = w
       end
       inlines[#inlines + 1] = pandoc.RawInline("latex", "}")
@@ -1285,16 +1286,12 @@ function M.is_folded(b)
     b.classes:includes("folded")
 end
 
--- On paper, a {.folded} include named in running text: "PATH, N lines".
+-- On paper, a {.folded} include named in running text: its PATH (no
+-- count of its lines: a student has no use for one on paper).
 -- The block is checked as include_code checks it.
 function M.folded_mention(el)
   M.include_code(el)
-  local path = el.attributes["include"]
-  local inlines = { pandoc.Code(path), pandoc.Str(","), pandoc.Space() }
-  for _, w in ipairs(words(#read_lines(path, 'include="' .. path .. '"') .. " lines")) do
-    inlines[#inlines + 1] = w
-  end
-  return inlines
+  return { pandoc.Code(el.attributes["include"]) }
 end
 
 -- A reference in running text to lines of a lesson file printed whole

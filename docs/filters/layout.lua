@@ -527,8 +527,8 @@ local function listing_need(b)
 end
 
 -- A whole file's line on paper, with no listing under it ("The whole
--- file: lessons/19-throughput/throughput.c, 624 lines, in the
--- repository", code.lua's {.folded}).
+-- file: lessons/19-throughput/throughput.c, in the repository",
+-- code.lua's {.folded}).
 local function is_folded_line(b)
   local first = b ~= nil and b.t == "Div" and b.content[1]
   local raw = first and first.t == "Plain" and first.content[1]
@@ -1136,7 +1136,7 @@ function M.paper_blocks(blocks)
     elseif b.t == "Para" and item_para_lines(b) == 1 and nxt and nxt.t == "RawBlock" and
       nxt.text:match("^\\nopagebreak%[4%]\n\\begin{notebox}") then
       -- A line alone before a box that closes its chapter ("The same in
-      -- Python: ..., 47 lines." above lesson 08's Remember; divs.lua keeps
+      -- Python: ... ." above lesson 08's Remember; divs.lua keeps
       -- the box with it) goes with what comes before it too: a page that
       -- opened with that line and the box had the box all but alone,
       -- cut off from the section before it. After a box of text, whose

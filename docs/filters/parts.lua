@@ -44,7 +44,7 @@ end
 -- docs/python/09_udp_sender.py) is dead weight as a section: it loses its
 -- heading and goes to the end of its chapter, after the exercises, as a
 -- paragraph that starts with the heading's words: "The same in Python:
--- docs/python/09_udp_sender.py, 32 lines. Send to lesson 08 with it ...".
+-- docs/python/09_udp_sender.py. Send to lesson 08 with it ...".
 -- Its other paragraphs follow. Run before the sections are numbered. On
 -- screen the section stays, each file folded under its caption, one click
 -- away.
@@ -67,12 +67,16 @@ local function fold_section(head, body)
   for i, f in ipairs(files) do
     inl:insert(pandoc.Space())
     if i > 1 then
-      inl:insert(pandoc.Str(i == #files and "and" or ";"))
+      if i < #files then
+        inl[#inl] = pandoc.Str(",")
+      else
+        inl:insert(pandoc.Str("and"))
+      end
       inl:insert(pandoc.Space())
     end
     inl:extend(f)
   end
-  inl[#inl] = pandoc.Str(inl[#inl].text .. ".")
+  inl:insert(pandoc.Str("."))
   if #paras > 0 then
     inl:insert(pandoc.Space())
     inl:extend(paras:remove(1).content)
