@@ -12,13 +12,9 @@ import time
 
 from . import sandbox
 from .common import LOCAL, Usage
-from .procfs import all_pids, net_table, socket_inodes
+from .procfs import TCP_STATES, all_pids, net_table, socket_inodes
 from .words import and_list, plural, printable, secs
 
-# /proc/net/tcp's states, by number, for what holds a port
-STATES = {1: "ESTABLISHED", 2: "SYN_SENT", 3: "SYN_RECV", 4: "FIN_WAIT1",
-          5: "FIN_WAIT2", 6: "TIME_WAIT", 7: "CLOSE", 8: "CLOSE_WAIT",
-          9: "LAST_ACK", 10: "LISTEN", 11: "CLOSING"}
 # A connection the kernel closes on its own (TIME_WAIT, FIN_WAIT...) is
 # gone within 60 s on Linux: a port held only by those is waited for
 # that long, whatever --wait says.
@@ -78,7 +74,7 @@ def holders(port, proto, who=True):
                 else "a socket" if bound else "a connection")
         return "%s of %s" % (what, who), False
     if socks:
-        states = sorted({STATES.get(s.state, "state %d" % s.state)
+        states = sorted({TCP_STATES.get(s.state, "state %d" % s.state)
                          for s in socks})
         return ("%s in %s, which the kernel closes by itself (left by a "
                 "program without SO_REUSEADDR)"
