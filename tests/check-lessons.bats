@@ -60,4 +60,8 @@ lesson() {
     assert_success
     assert_line "18 checks: 18 passed, 0 failed"
     refute_line --regexp '^(FAIL|NOT RUN|NOTE)'
+    # a chat sends a client's lines to the others, never back: the
+    # never-reads flood ends once 1 MiB of it has brought nothing back,
+    # not after 64 MiB through a narrating program (100 s on a busy CI)
+    [[ "$(tr -s ' \n' ' ' <<<"$output")" == *"for the last 1048576 bytes sent it nothing back"* ]]
 }

@@ -5,8 +5,11 @@ long line), and a restart on the same port. They are registered after
 spec_server.py's, in the order they run (restart last)."""
 
 import copy
+import fcntl
 import select
 import socket
+import struct
+import termios
 import threading
 import time
 
@@ -291,6 +294,11 @@ NEVER_READS_FLOOD = 120.0
 # A send() of ours that takes no byte within this: time to look at what
 # the program does.
 NEVER_READS_LOOK = 0.2
+# What the program may read of the flood with nothing sent back before
+# the flood ends: a program that answers this client none of it (a chat
+# sends a line to the others, not back) cannot be held by a client that
+# never reads, and reading 64 MiB through it proves nothing more.
+NEVER_READS_UNANSWERED = 1 << 20
 # How long the client that never reads stays connected once the second
 # client has connected: the time a server that serves clients at once
 # (a process or thread each, or poll()) has to serve the second one.
@@ -364,19 +372,54 @@ class Reading:
         return None
 
 
+def queued(s, which):
+    """Bytes in our socket s's receive queue (termios.FIONREAD) or not
+    yet taken from its send queue (termios.TIOCOUTQ, SIOCOUTQ on
+    Linux)."""
+    return struct.unpack("i", fcntl.ioctl(s.fileno(), which, b"\0" * 4))[0]
+
+
+class Answers:
+    """Whether the program still answers the flood: look() after each
+    quarter of NEVER_READS_UNANSWERED sent."""
+
+    def __init__(self, prog, c):
+        self.prog, self.c, self.since = prog, c, None
+
+    def look(self, sent):
+        """True once the program has read NEVER_READS_UNANSWERED bytes
+        while our receive queue stayed as it was and its send queue to us
+        empty: nothing of those came back, and nothing waits to."""
+        side = tcp_peer(self.prog.port, self.c.s.getsockname()[1])
+        if side is None:
+            return False
+        now = (queued(self.c.s, termios.FIONREAD),
+               sent - queued(self.c.s, termios.TIOCOUTQ) - side.rx_queue)
+        if side.tx_queue or self.since is None or now[0] != self.since[0]:
+            self.since = now
+            return False
+        return now[1] - self.since[1] >= NEVER_READS_UNANSWERED
+
+
 def flood(prog, c, request):
     """Send request over and over, reading nothing, until the program
-    reads no more (Reading), NEVER_READS_MAX bytes or NEVER_READS_FLOOD:
-    (bytes sent, how it ended: "send", "asleep", "closed" or "limit",
-    the Call of a send() it sits in or None)."""
+    reads no more (Reading), reads NEVER_READS_UNANSWERED with nothing
+    sent back (Answers), NEVER_READS_MAX bytes or NEVER_READS_FLOOD:
+    (bytes sent, how it ended: "send", "asleep", "closed", "unanswered"
+    or "limit", the Call of a send() it sits in or None)."""
     chunk = request * max(1, 16384 // len(request))
     sent = 0
     deadline = time.monotonic() + NEVER_READS_FLOOD
     c.s.settimeout(NEVER_READS_LOOK)
     reading = Reading(prog, c.s.getsockname()[1])
+    answers, ask = Answers(prog, c), 0
     while sent < NEVER_READS_MAX and time.monotonic() < deadline:
         try:
             sent += c.s.send(chunk)
+            if sent >= ask:
+                if answers.look(sent):
+                    return sent, "unanswered", None
+                ask = sent + NEVER_READS_UNANSWERED // 4
             continue
         except socket.timeout:
             pass
@@ -391,8 +434,9 @@ def flood(prog, c, request):
 @spec_check("never-reads", "a client that never reads, then a new client",
             "a client sends its requests over and over, reading no reply, "
             "until the program reads no more (it sits in send() to that "
-            "client, or sleeps with its requests unread; 64 MiB or 120 s "
-            "at most); a second client connects, and the first stays "
+            "client, or sleeps with its requests unread), or has read "
+            "1 MiB of them with nothing sent back (64 MiB or 120 s at "
+            "most); a second client connects, and the first stays "
             "15 s more; a program held in a send() with no send timeout "
             "(SO_SNDTIMEO, read from its socket) fails; else the second "
             "client is served, while the first stays or within 30 s after "
@@ -422,6 +466,10 @@ def sp_never_reads(run, res):
                     "asleep": " (the program slept, its requests unread), "
                               "keeping its connection open",
                     "closed": ", until the program closed the connection",
+                    "unanswered": "; the program read them as they came, "
+                                  "and for the last %s sent it nothing "
+                                  "back: no reply it could leave unread" %
+                                  plural(NEVER_READS_UNANSWERED, "byte"),
                     "limit": ", keeping its connection open"}[how]))
     patient = copy.copy(spec)
     patient.timeout = NEVER_READS_HOLD + NEVER_READS_AFTER
