@@ -9,6 +9,11 @@
 # (docs/getting-started.md, #gs-portable) names exactly the programs the
 # classes put outside POSIX, so a new one cannot be left out.
 
+# Three compilers over every plain program, one at a time: CPU-bound,
+# 73 s on a CI run with the suite beside it. A test may take this long
+# (test_helper's 120 s otherwise), unless the caller says otherwise.
+: "${BATS_TEST_TIMEOUT:=$((300 * ${SOCKSTEP_TEST_SCALE:-1}))}"
+
 # PORT, BG_PID and EXIT_STATUS are set by test_helper (wait_ready, wait_exit).
 # shellcheck disable=SC2153
 load test_helper
