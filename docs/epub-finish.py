@@ -142,6 +142,10 @@ def drop_unlisted(parent, entry_tag, link_of, ids):
 def reserialize(text, root):
     """TEXT's prolog (XML declaration, DOCTYPE) and ROOT written again."""
     start = re.search(r"<(html|ncx)\b", text).start()
+    # the file's own namespace as the default one, as pandoc wrote it
+    # (else ElementTree prefixes each element of the NCX with "ns0:"):
+    # one URI at a time can have the empty prefix
+    ET.register_namespace("", NCX if root.tag == "{%s}ncx" % NCX else XHTML)
     return text[:start] + ET.tostring(root, encoding="unicode") + "\n"
 
 

@@ -1,7 +1,8 @@
 # epub-contents.py EPUB: the EPUB holds two diagrams (SVG) or more, lesson
 # 04's program whole, lesson 10's folded, a numbered C listing and a
 # transcript, a cover image, each chapter file titled by its chapter, not
-# its file name, and listings that wrap with a continuation mark; prints
+# its file name, listings that wrap with a continuation mark, a toc.ncx
+# as pandoc wrote it and no entry for a lesson program of appendix C; prints
 # the SVGs' names, fails (assert) on what is missing.
 import re, sys, zipfile
 z = zipfile.ZipFile(sys.argv[1])
@@ -49,7 +50,13 @@ top = next(n for n in nav.iter(X + "nav")
            if n.get("{http://www.idpf.org/2007/ops}type") == "toc").find(X + "ol")
 entries = {"".join(li.find(X + "a").itertext()).strip(): li
            for li in top.findall(X + "li")}
-ncx = ET.fromstring(z.read("EPUB/toc.ncx")).find(N + "navMap")
+# toc.ncx rewritten as pandoc wrote it, its namespace the default one:
+# no "ns0:" before every element, as ElementTree writes one otherwise
+raw_ncx = z.read("EPUB/toc.ncx").decode()
+assert re.search(r'<ncx xmlns="http://www.daisy.org/z3986/2005/ncx/"',
+                 raw_ncx) and "<ns0:" not in raw_ncx, \
+    "toc.ncx: its elements prefixed: " + raw_ncx[:200]
+ncx = ET.fromstring(raw_ncx.encode()).find(N + "navMap")
 points = {"".join(p.find(N + "navLabel").itertext()).strip(): p
           for p in ncx.findall(N + "navPoint")}
 for where, tops, label in (("nav.xhtml", entries, lambda e: "".join(
@@ -67,3 +74,14 @@ for where, tops, label in (("nav.xhtml", entries, lambda e: "".join(
     assert any(t.startswith("Pitfalls") or t.endswith("Pitfalls")
                for t in tops), where + ": the appendices inside a Part"
 print("the Parts hold their chapters in nav.xhtml and toc.ncx")
+
+# Appendix C's lesson programs (whole on screen, unnumbered everywhere)
+# are no entries of either list of contents: C.1 introduces them.
+for where, labels in (
+        ("nav.xhtml", ["".join(a.itertext()) for a in nav.iter(X + "a")]),
+        ("toc.ncx", ["".join(p.find(N + "navLabel").itertext())
+                     for p in ncx.iter(N + "navPoint")])):
+    listed = [t.strip() for t in labels
+              if re.match(r"\s*Lesson \d\d\W+s (program|server|client)$", t)]
+    assert not listed, "%s lists %s" % (where, listed)
+print("no lesson program listed in the contents")
