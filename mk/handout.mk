@@ -347,8 +347,17 @@ $(BUILD)/lecturers.html: $(HANDOUT_COMMON) $(HANDOUT_DIR)/style.html | $(CODE_BL
 # (docs/filters/diagrams.lua).
 # Nothing is left for pandoc's --self-contained to fetch, and that pass
 # over the whole page took half the time of this build.
-$(HANDOUT_DIR)/style.html: $(HANDOUT_DIR)/highlight.css docs/handout.css | $(HANDOUT_DIR)
+$(HANDOUT_DIR)/style.html: $(HANDOUT_DIR)/highlight.css $(HANDOUT_DIR)/handout.css | $(HANDOUT_DIR)
 	{ echo '<style>'; cat $^; echo '</style>'; } >$@.tmp
+	mv $@.tmp $@
+
+# The stylesheet a reader's HTML and EPUB carry: docs/handout.css without
+# its comments, which are for whoever changes it (they name the filters
+# and the tests), not for a reader who opens the file.
+$(HANDOUT_DIR)/handout.css: docs/handout.css | $(HANDOUT_DIR)
+	$(HANDOUT_PYTHON) -c 'import re, sys; css = open(sys.argv[1]).read(); \
+	    css = re.sub(r"^[ \t]*/\*.*?\*/[ \t]*\n", "", css, flags=re.S | re.M); \
+	    sys.stdout.write(re.sub(r"[ \t]*/\*.*?\*/", "", css, flags=re.S))' $< >$@.tmp
 	mv $@.tmp $@
 
 # The highlighting's macros for LaTeX, for the same reason: the filter
@@ -417,25 +426,25 @@ $(HANDOUT_DIR)/cover.png: $(HANDOUT_DIR)/cover.pdf
 	pdftoppm -r 200 -png -singlefile $< $(HANDOUT_DIR)/cover
 
 $(BUILD)/handout.epub: $(HANDOUT_COMMON) $(HANDOUT_SVG_FIGS) $(HANDOUT_PICTURE_SVGS) \
-                       docs/handout.css \
+                       $(HANDOUT_DIR)/handout.css \
                        $(HANDOUT_DIR)/highlight.css $(HANDOUT_DIR)/cover.png \
                        docs/epub-finish.py \
                        | $(CODE_BLOCKS_OK) $(HANDOUT_EPUB_AFTER)
 	$(HANDOUT_PANDOC) -M date=$(HANDOUT_DAY) -M description="built $(HANDOUT_DATE)" \
 	    -M raw-blocks=$(HANDOUT_DIR)/epub-raw.txt -M code-cache=$(CODE_CACHE) \
 	    --to epub3 --epub-chapter-level=1 \
-	    --css $(HANDOUT_DIR)/highlight.css --css docs/handout.css \
+	    --css $(HANDOUT_DIR)/highlight.css --css $(HANDOUT_DIR)/handout.css \
 	    --epub-cover-image=$(HANDOUT_DIR)/cover.png -o $@.tmp
 	$(HANDOUT_PYTHON) docs/epub-finish.py $@.tmp $(HANDOUT_DIR)/epub-raw.txt
 	mv $@.tmp $@
 
 # The lecturer's manual as an EPUB: as the handout's, without its cover.
-$(BUILD)/lecturers.epub: $(HANDOUT_COMMON) docs/handout.css \
+$(BUILD)/lecturers.epub: $(HANDOUT_COMMON) $(HANDOUT_DIR)/handout.css \
                          $(HANDOUT_DIR)/highlight.css docs/epub-finish.py \
                          | $(CODE_BLOCKS_OK) $(HANDOUT_EPUB_AFTER)
 	$(LECTURERS_PANDOC) -M date=$(HANDOUT_DAY) -M description="built $(HANDOUT_DATE)" \
 	    -M raw-blocks=$(HANDOUT_DIR)/lecturers-epub-raw.txt -M code-cache=$(CODE_CACHE) \
 	    --to epub3 --epub-chapter-level=1 \
-	    --css $(HANDOUT_DIR)/highlight.css --css docs/handout.css -o $@.tmp
+	    --css $(HANDOUT_DIR)/highlight.css --css $(HANDOUT_DIR)/handout.css -o $@.tmp
 	$(HANDOUT_PYTHON) docs/epub-finish.py $@.tmp $(HANDOUT_DIR)/lecturers-epub-raw.txt
 	mv $@.tmp $@

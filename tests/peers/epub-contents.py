@@ -37,6 +37,9 @@ css = [n for n in names if n.startswith("EPUB/styles/") and
        "white-space: pre-wrap" in z.read(n).decode()]
 assert css, "no stylesheet makes listings wrap with a mark"
 base = css[0].rsplit("/", 1)[1]
+# It carries no comment: those of docs/handout.css are for whoever
+# changes it (they name filters and tests), not for a reader.
+assert "/*" not in z.read(css[0]).decode(), css[0] + " keeps comments"
 assert all(base in z.read(n).decode() for n in chapters), \
     "a chapter file without " + base
 
