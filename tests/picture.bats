@@ -196,9 +196,12 @@ the_check_catches() {
     # (a box keeps the arguments that teach: recv(4, buf, 64, 0) is
     # "recv(4, ...)" there, the transcript has the rest)
     assert_output --partial 'recv(4, ...) = -1 ECONNRESET'
-    # States from the narration's kernel: lines, where they change.
+    # States from the narration's kernel: lines, where they change. The
+    # end that closed first is in FIN_WAIT1 until the peer's ACK comes,
+    # FIN_WAIT2 after: which one the narration saw right after close()
+    # depends on how busy the machine is (FIN_WAIT2 seen on a loaded run).
     run grep -o -E 'abox [cs][0-9]+ \[label="[A-Z_0-9]+"' "$D/07.flat"
-    assert_output --partial 'FIN_WAIT1'
+    assert_output --regexp 'FIN_WAIT[12]'
     assert_output --partial 'CLOSE_WAIT'
     assert_output --partial 'TIME_WAIT'
     the_check_catches 07 07-close=server.txt
