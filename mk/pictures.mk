@@ -19,10 +19,18 @@
 #       the third, "three" (--drop-datagram three): the same loss in every
 #       build, as the text says (--loss's random drops would show none in
 #       about one build of eight)
+#   plain-04, plain-06, plain-07, plain-09-loss  the same runs of the
+#       plain programs Part I's chapters print (lessons/plain/), narrated
+#       by scripts/narrate: accept.c with connect.c; the echo server.c
+#       with client.c; server.c with close.c; udp-receiver.c with
+#       udp-sender.c, the third datagram of six dropped. These are the
+#       ones the book shows: a student sees the calls, data and
+#       descriptors of the program printed beside them, not the lessons'
+#       own (their timeouts, SO_REUSEADDR, a longer greeting)
 # Needs tcpdump, mscgen, rsvg-convert, and nft for 08-loss (./install-deps).
 
 PICTURES_DIR := $(BUILD)/pictures
-PICTURES     := 04 06 07 08 08-loss
+PICTURES     := 04 06 07 08 08-loss plain-04 plain-06 plain-07 plain-09-loss
 PICTURE_KINDS := svg pdf txt msc png
 PICTURE_07_PARTS := 1 2 3 4 5
 
@@ -45,6 +53,26 @@ PICTURE_BINS_04 := 04-accept 05-connect
 PICTURE_BINS_06 := 06-send-recv-server 06-send-recv-client
 PICTURE_BINS_07 := 07-close
 PICTURE_BINS_08 := 08-udp-receiver 09-udp-sender
+# The plain programs, as a student builds them (the book's commands:
+# cc -Wall lessons/plain/accept.c -o accept): the server's arguments the
+# address and port, the client's too, then its message (the one the
+# chapter's own run sends; 09's the six datagrams of 08-loss).
+PLAIN_BIN := ./$(BUILD)/plain/programs
+PICTURE_RUN_plain-04 := -- $(PLAIN_BIN)/accept 127.0.0.1 {port} \
+                  -- $(PLAIN_BIN)/connect 127.0.0.1 {port}
+PICTURE_RUN_plain-06 := -- $(PLAIN_BIN)/server 127.0.0.1 {port} \
+                  -- $(PLAIN_BIN)/client 127.0.0.1 {port} 'hello, server'
+PICTURE_RUN_plain-07 := -- $(PLAIN_BIN)/server 127.0.0.1 {port} \
+                  -- $(PLAIN_BIN)/close 127.0.0.1 {port} hello
+PICTURE_RUN_plain-09-loss := --drop-datagram three \
+                  -- $(PLAIN_BIN)/udp-receiver 127.0.0.1 {port} \
+                  -- $(PLAIN_BIN)/udp-sender 127.0.0.1 {port} \
+                     one two three four five six
+PICTURE_BINS_plain-04 := plain/programs/accept plain/programs/connect
+PICTURE_BINS_plain-06 := plain/programs/server plain/programs/client
+PICTURE_BINS_plain-07 := plain/programs/server plain/programs/close
+PICTURE_BINS_plain-09-loss := plain/programs/udp-receiver \
+                              plain/programs/udp-sender
 
 .PHONY: pictures
 pictures: $(foreach p,$(PICTURES),$(PICTURES_DIR)/$(p).svg) \
