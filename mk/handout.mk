@@ -48,15 +48,16 @@ HANDOUT_MD := $(HANDOUT_FRONT) \
               docs/assignments-2.md \
               $(HANDOUT_BACK)
 
-# The lecturer's manual: what only whoever teaches the course needs (the
-# lab, the course plan, grading a class with the checker, the autograder
-# recipes, the assignments' specs and model solutions, how the book is
-# built), made from the same sources with the same filter, out of the
-# student's book. A link from one to the other names the other document
-# (docs/filters/numbers.lua, other-sources).
+# The lecturer's manual: what only whoever teaches the course needs (what
+# adopting it takes, the lab, the course plan, the assignments' specs and
+# model solutions, grading a class with the checker; then a part of
+# operations: the lab machines, the checker in full, the autograder
+# recipes, how the book is built), made from the same sources with the
+# same filter, out of the student's book. A link from one to the other
+# names the other document (docs/filters/numbers.lua, other-sources).
 LECTURERS_MD := docs/lecturers.md docs/manual-weeks.md docs/manual-exam.md \
                 docs/manual-assignments.md docs/manual-class.md \
-                docs/manual-grading.md docs/building.md
+                docs/manual-operations.md docs/manual-grading.md docs/building.md
 # A students' copy (git archive: .gitattributes leaves the manual's
 # sources and tests/solutions/ out) has no manual to build: there, make
 # handout builds the student's book alone and says so.

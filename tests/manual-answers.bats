@@ -355,7 +355,7 @@ paper_marks() {
 
 @test "manual-answers: the manual names no test file: it says what holds (docs/README.md says which test holds it)" {
     local f hits=()
-    for f in lecturers.md manual-weeks.md manual-exam.md \
+    for f in lecturers.md manual-weeks.md manual-exam.md manual-operations.md \
         manual-assignments.md manual-class.md manual-grading.md building.md; do
         while IFS= read -r line; do
             hits+=("docs/$f:$line")
