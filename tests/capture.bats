@@ -268,3 +268,15 @@ TIMELINE
     assert_success
     assert_output --regexp '^4 lines, 2 calls checked: ok$'
 }
+
+@test "capture: finds nft in /usr/sbin, which an ordinary user's PATH lacks" {
+    [[ -x /usr/sbin/nft ]] || skip "no /usr/sbin/nft (./install-deps installs nftables)"
+    # Debian's PATH for a user without root: no /usr/sbin. Programs that
+    # do not exist: capture gets past its check for nft, and no further.
+    PATH=/usr/local/bin:/usr/bin:/bin run timeout "$WAIT_SHORT" "$CAPTURE" \
+        --drop-datagram three -- /nonexistent/server '{port}' \
+        -- /nonexistent/client '{port}'
+    assert_failure 1
+    refute_output --partial "nft is not installed"
+    assert_output --partial "/nonexistent/server: no such file"
+}
