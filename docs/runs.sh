@@ -1371,15 +1371,26 @@ IFS= read -r -t 5 _ <&"$hold12" || die "12-fork-server: no echo for client 1"
 exec {hold12}>&-
 finish 12-fork-server
 rm "$WORK/12-fork-server.client.txt" # lesson 06's chapter shows the client
+# The two clients connect at once, from bash, as soon as the server is
+# ready: the kernel queues both, so no accept() of theirs can time out
+# however slow the machine (two runs of lesson 06's client, one after
+# the other, once came after a busy machine's 2 s, ECONNREFUSED). Each
+# gets its echo and closes; the third accept() then waits --timeout,
+# time for both children to end, and the server shows them as zombies.
 start 12-fork-server.no-reap 0 12-fork-server --port 0 --no-reap --count 3 \
-    --timeout 2
+    --timeout 5
 ready 12-fork-server.no-reap
-for line12 in one two; do
-    run 12-fork-server.no-reap-client 0 "$line12\n" -- \
-        06-send-recv-client --port "$PORT"
-done
+exec {one12}<>"/dev/tcp/127.0.0.1/$PORT" {two12}<>"/dev/tcp/127.0.0.1/$PORT"
+printf 'one\n' >&"$one12"
+printf 'two\n' >&"$two12"
+IFS= read -r -t "$WAIT" _ <&"$one12" || die "12-fork-server.no-reap: no echo for one"
+IFS= read -r -t "$WAIT" _ <&"$two12" || die "12-fork-server.no-reap: no echo for two"
+exec {one12}>&- {two12}>&-
 finish 12-fork-server.no-reap
-rm "$WORK/12-fork-server.no-reap-client.txt"
+[[ "$(grep -c '(ended: a zombie)$' "$WORK/12-fork-server.no-reap.txt")" == 2 ]] || {
+    show 12-fork-server.no-reap
+    die "12-fork-server.no-reap: the chapter says both children were zombies"
+}
 
 # Lesson 13: two members chat (Python clients): one line each, the second
 # sent in two pieces; then the second leaves in the middle of a line, and
