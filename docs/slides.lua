@@ -526,7 +526,9 @@ local function listing_frame(title, el)
     end
     local code = pandoc.CodeBlock(part, pandoc.Attr("", { "c", "numberLines" },
         { startFrom = tostring(first) }))
-    local where = path .. ", lines " .. first .. "\u{2013}" .. last
+    -- (one line is "line 48", not "lines 48-48")
+    local where = path .. (first == last and (", line " .. first) or
+        (", lines " .. first .. "\u{2013}" .. last))
     return { title = title, size = size, lines = last - first + 1,
              blocks = pandoc.List({
         pandoc.RawBlock("latex", "\\begingroup" .. size),

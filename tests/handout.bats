@@ -204,10 +204,13 @@ $ROOT/build/handout.html:0"
 
 @test "handout: ::: screen: the checks' tables on screen, a line saying where on paper" {
     # docs/tools.md: the tables of checks are in the HTML only; the PDF
-    # says so where they stand, and (once, above them) that scripts/check
+    # says, where they stand, where the book tells what the checks try
+    # (the assignments), and (once, above them) that scripts/check
     # --list prints them.
     grep -q '<code><span class="nobr">twenty-clients</span></code>' "$ROOT/build/handout.html"
-    grep -q 'The list of checks, with what the checker does and when each passes' "$BATS_FILE_TMPDIR/handout.txt"
+    tr '\n' ' ' <"$BATS_FILE_TMPDIR/handout.txt" >"$BATS_TEST_TMPDIR/joined.txt"
+    grep -q -E "What an echo server(.|..|...)s checks try, with their names, is in assignment 1" \
+        "$BATS_TEST_TMPDIR/joined.txt"
     grep -q 'scripts/check --list prints every check' "$BATS_FILE_TMPDIR/handout.txt"
     run grep -c 'check --list' "$BATS_FILE_TMPDIR/handout.txt"
     assert_output 1

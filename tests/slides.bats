@@ -143,8 +143,8 @@ check() {
     # docs/slides.lua: a listing of 7 lines at most, none wider than 52
     # characters (less their shared indent), in \normalsize, the text's
     # 14pt; a longer or wider one smaller. Each listing's name
-    # ("PATH, lines A-B") follows it at a \smallskip, not pushed down the
-    # frame by a \vfill.
+    # ("PATH, lines A-B"; "PATH, line A" for one line) follows it at a
+    # \smallskip, not pushed down the frame by a \vfill.
     run "$PYTHON" - "$ROOT" <<'PY'
 import re, sys
 root = sys.argv[1]
@@ -153,14 +153,14 @@ notes = open(root + "/docs/manual-weeks.md", encoding="utf-8").read()
 blocks = re.findall(
     r"\\begingroup\\(\w+)\n\n\\begin\{Shaded\}\n\\begin\{Highlighting\}\[numbers=left,"
     r",firstnumber=\d+,\]\n.*?\\end\{Highlighting\}\n\\end\{Shaded\}\n\n"
-    r"\\endgroup(\\\w+)\{\\small\\centering\n\n\\texttt\{(.*?),\\ lines\\ (\d+)\u2013(\d+)\}",
+    r"\\endgroup(\\\w+)\{\\small\\centering\n\n\\texttt\{(.*?),\\ lines?\\ (\d+)(?:\u2013(\d+))?\}",
     tex, re.S)
 named = len(re.findall(r"\[\]\{\.slide include=", notes))
 if len(blocks) != named:
     print("%d listings found in slides.tex, %d named in the notes" % (len(blocks), named))
 large = 0
 for size, skip, path, a, b in blocks:
-    a, b = int(a), int(b)
+    a, b = int(a), int(b or a)  # "line 48": one line
     lines = open(root + "/" + path, encoding="utf-8").read().split("\n")[a - 1:b]
     indent = min(len(l) - len(l.lstrip(" ")) for l in lines if l.strip())
     widest = max(len(l[indent:]) for l in lines)
@@ -174,6 +174,9 @@ for size, skip, path, a, b in blocks:
         print("%s %d-%d: its name after %s, not right under it" % (path, a, b, skip))
 if large == 0:
     print("no listing in the text's size")
+# one line is named "line 48", not "lines 48-48"
+for path, a in re.findall(r"\\texttt\{([^{}]*?),\\ lines\\ (\d+)\u2013\2\}", tex):
+    print("%s: one line named \"lines %s-%s\"" % (path, a, a))
 PY
     assert_success
     assert_output ""

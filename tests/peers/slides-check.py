@@ -685,7 +685,8 @@ def main():
                                      and not l.rstrip().endswith(";"))
                             b = next(i for i in range(a, len(lines) + 1)
                                      if lines[i - 1].startswith("}"))
-                        head = squash("%s, lines %d\u2013%d" % (path, a, b))
+                        head = squash("%s, line %d" % (path, a) if a == b else
+                                      "%s, lines %d\u2013%d" % (path, a, b))
                         # the lines in a row, each after its number, as
                         # pdftotext -layout reads the block, then its name
                         want = "".join("%d%s" % (n, squash(l))
