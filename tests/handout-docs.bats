@@ -26,7 +26,7 @@ setup_file() {
         assert_success
         assert_output --partial "git clone ADDRESS sockstep"
         # and a student alone, with no address, is not stuck there
-        assert_output --partial "Part I needs no repository"
+        assert_output --partial "main line needs no repository"
         [[ -z "$url" ]] || refute_output --partial "$url"
     done
 }

@@ -54,8 +54,8 @@ static int tcp_socket(const char *host, const char *port, int to_listen)
             perror("socket"); /* then try the next address */
             continue;
         }
-        /* No wait longer than 30 s: accept(), connect() (on Linux),
-           send(), recv(). Linux gives an accepted socket the same. */
+        /* No wait longer than 30 s: send(), recv(); on Linux accept()
+           and connect() too. Linux gives an accepted socket the same. */
         if (setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &wait, sizeof wait) == -1 ||
             setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &wait, sizeof wait) == -1)
             fail("setsockopt");

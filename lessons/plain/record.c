@@ -77,7 +77,7 @@ int main(int argc, char *argv[])
     memcpy(rec + 8, argv[5], n);
     if ((fd = socket(AF_INET, SOCK_STREAM, 0)) == -1)
         fail("socket");
-    /* No wait longer than 10 s: connect(), send(), recv(). */
+    /* No wait longer than 10 s: send(), recv(); on Linux connect() too. */
     if (setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &wait, sizeof wait) == -1 ||
         setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &wait, sizeof wait) == -1)
         fail("setsockopt");
