@@ -25,11 +25,11 @@ flow = [(m.start(), " ".join(text(m.group(1)).split()), text(m.group(2)))
             r'<code[^>]*>(.*?)</code>', page, re.S)]
 # Each chapter: from its section's start to the next chapter's.
 starts = [(m.start(), m.group(1)) for m in re.finditer(
-    r'<section id="([^"]+)" class="level1', page)]
+    r'<section id="([^"]+)"\s+class="level1', page)]
 def chapter_of(pos):
     return [c for at, c in starts if at <= pos][-1]
 sections = [(m.start(), m.group(1)) for m in re.finditer(
-    r'<section id="([^"]+)" class="level2', page)]
+    r'<section id="([^"]+)"\s+class="level2', page)]
 def section_of(pos):
     return [c for at, c in sections if at <= pos][-1]
 bad = 0
