@@ -1317,28 +1317,47 @@ for ((try = 1; ; try++)); do
         die "20-epoll-server.edge: the drain is not the chapter's story: $story"
     echo "runs.sh: 20-epoll-server.edge: run $try: $story; again" >&2
 done
-start 20-epoll-server.no-drain 0 20-epoll-server --port 0 --edge --no-drain \
-    --count 1
-ready 20-epoll-server.no-drain
-"$PYTHON" "$ONE_LINE" --port "$PORT" --wait 2 >"$WORK/20-epoll.no-drain-client.txt" ||
-    die "20-epoll.no-drain-client: the client failed"
-grep -q "gives up" "$WORK/20-epoll.no-drain-client.txt" ||
-    die "20-epoll.no-drain-client: the client did not give up"
-rm "$WORK/20-epoll.no-drain-client.txt"
-finish 20-epoll-server.no-drain
 # The chapter's story, in its order: the line makes an edge, the
 # client's FIN the next; at each the server reads and echoes 4096 bytes
 # (a send() that succeeds; an EPOLLOUT alone may come before them, with
 # no send()); the client's kernel answers the second echo with a RST
-# (EPOLLERR|EPOLLHUP), and the next send() fails with EPIPE.
-no_drain_order=$(tr '\n' ' ' <"$WORK/20-epoll-server.no-drain.txt" |
-    grep -oE 'events=[A-Z|]+|send\([^)]*\) = (-1 EPIPE|[0-9]+)' |
-    sed -E 's/^send.*= -1 EPIPE$/EPIPE/; s/^send.*= [0-9]+$/SENT/' |
-    tr '\n' ' ')
-two_echoes='events=[A-Z|]+ events=[A-Z|]+ SENT events=[A-Z|]+ SENT '
-two_echoes+='events=[A-Z|]*EPOLLERR[A-Z|]* EPIPE $'
-[[ "$no_drain_order" =~ $two_echoes ]] ||
-    die "20-epoll-server.no-drain: not two echoes, EPOLLERR, EPIPE: $no_drain_order"
+# (EPOLLERR|EPOLLHUP), and the next send() fails with EPIPE. How many
+# edges come is the kernel's timing: the ACK of an echo can make one of
+# its own (a busy machine's run read and echoed all 10001 bytes in three
+# events, and saw no EPIPE). A run that is not the chapter's story is
+# taken again, as the drain's is above, at most 10 times; then the build
+# stops rather than print a transcript the text contradicts.
+no_drain_story() {
+    local order
+    order=$(tr '\n' ' ' <"$1" |
+        grep -oE 'events=[A-Z|]+|send\([^)]*\) = (-1 EPIPE|[0-9]+)' |
+        sed -E 's/^send.*= -1 EPIPE$/EPIPE/; s/^send.*= [0-9]+$/SENT/' |
+        tr '\n' ' ')
+    local two_echoes='events=[A-Z|]+ events=[A-Z|]+ SENT events=[A-Z|]+ SENT '
+    two_echoes+='events=[A-Z|]*EPOLLERR[A-Z|]* EPIPE $'
+    if [[ "$order" =~ $two_echoes ]]; then
+        echo ok
+    else
+        echo "not two echoes, EPOLLERR, EPIPE: $order"
+    fi
+}
+for ((try = 1; ; try++)); do
+    start 20-epoll-server.no-drain 0 20-epoll-server --port 0 --edge \
+        --no-drain --count 1
+    ready 20-epoll-server.no-drain
+    "$PYTHON" "$ONE_LINE" --port "$PORT" --wait 2 >"$WORK/20-epoll.no-drain-client.txt" ||
+        die "20-epoll.no-drain-client: the client failed"
+    finish 20-epoll-server.no-drain
+    story=$(no_drain_story "$WORK/20-epoll-server.no-drain.txt")
+    # (the whole echo back within 2 s, through edges of its ACKs: no
+    # stall to show, and so not the story either)
+    grep -q "gives up" "$WORK/20-epoll.no-drain-client.txt" ||
+        story="the client got its whole echo, and did not give up"
+    rm "$WORK/20-epoll.no-drain-client.txt"
+    [[ $story == ok ]] && break
+    ((try < 10)) || die "20-epoll-server.no-drain: $story"
+    echo "runs.sh: 20-epoll-server.no-drain: run $try: $story; again" >&2
+done
 peer 20-epoll-server.many '
 import socket
 port, n = ready_port(), 2000
