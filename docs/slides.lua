@@ -354,7 +354,12 @@ local function figure_frames(title, id, lead)
     -- Beside: the figure's width at the room's full height, a fraction
     -- of the text's width, at most what leaves the caption its column
     -- (a wider one for pieces, whose first holds the point's text too).
-    local column = #pieces > 1 and PIECE_COLUMN or CAPTION_COLUMN
+    -- (and the wider one for a picture of a run in one piece with the
+    -- point's text to hold: a run's picture is one piece or two as its
+    -- height falls, and the text must not go to a frame alone for that)
+    local run_pic = file:find("/pictures/", 1, true) ~= nil
+    local column = (#pieces > 1 or (lead and run_pic)) and PIECE_COLUMN
+        or CAPTION_COLUMN
     local widest = 1 - column - COLUMN_GAP
     local side_w = math.min(widest, ratio * room / TEXT_ASPECT)
     local side_h = side_w * TEXT_ASPECT / ratio
@@ -366,13 +371,31 @@ local function figure_frames(title, id, lead)
     local under_h = math.min(under_room, TEXT_ASPECT / ratio)
     local frames = pandoc.List()
     if #pieces == 1 and side_h < under_h then
-        frames:insert({ title = title, figure = true, blocks = pandoc.List({
+        -- The point's text, if any, above the figure, in \small across
+        -- the frame, when the figure keeps half the room under it: else
+        -- a frame of a sentence alone before it (a picture of a run is
+        -- one piece or two as the run's height falls, so a point's frame
+        -- must not depend on which).
+        local lead_lines = lead and
+            math.ceil(utf8.len(stringify(lead)) / (0.9 * CAPTION_CHARS_PER_LINE)) or 0
+        local lead_h = COLUMN_LINE * (lead_lines + 1)
+        local with_lead = lead and under_room - lead_h >= room / 2
+        local blocks = pandoc.List()
+        if with_lead then
+            blocks:insert(pandoc.RawBlock("latex", "{\\small"))
+            blocks:insert(pandoc.Para(lead))
+            blocks:insert(pandoc.RawBlock("latex", "\\par}"))
+        end
+        blocks:extend({
             pandoc.RawBlock("latex", "\\begingroup\\centering" ..
-                graphic(file, 1, under_room) .. "\\par\\endgroup"),
+                graphic(file, 1, with_lead and under_room - lead_h or under_room) ..
+                "\\par\\endgroup"),
             pandoc.RawBlock("latex", "\\vfill{\\footnotesize\\centering"),
             pandoc.Plain(cap),
             pandoc.RawBlock("latex", "\\par}"),
-        }) })
+        })
+        frames:insert({ title = title, figure = true, lead = with_lead or nil,
+                        blocks = blocks })
         return frames
     end
     local cap_w = 1 - side_w - COLUMN_GAP
