@@ -203,7 +203,9 @@ local PIECE_COLUMN = 0.27
 -- A line of \footnotesize in that column, of \textheight (11.7 pt of
 -- 238 measured on the slides; CAPTION_LINE, for a caption under a
 -- figure, counts the space around it too): whether the point's text, the
--- piece's part and the caption fit in the column.
+-- piece's part and the caption fit in the column: that column, beside
+-- one piece or more (a run drawn in one piece of 250 to 280 px, its lines
+-- counted at CAPTION_LINE, left its point's sentence on a frame alone).
 local COLUMN_LINE = 0.055
 -- A plain frame's room for a figure (no title, no foot), of \textheight,
 -- under a line's space at its top (without it the column's first line
@@ -429,7 +431,8 @@ local function figure_frames(title, id, lead)
         and math.ceil(utf8.len(stringify(part(last))) / column_chars) + 1 or 0
     local fits = lead and math.ceil(utf8.len(stringify(lead)) / (0.9 * column_chars))
         + math.ceil(utf8.len(stringify(cap)) / column_chars) + 2 + part_lines
-        <= room / (#pieces > 1 and COLUMN_LINE or CAPTION_LINE)
+        <= room / ((column == PIECE_COLUMN and not plain) and COLUMN_LINE
+            or CAPTION_LINE)
     for k, p in ipairs(pieces) do
         local piece = p.file
         local blocks = pandoc.List({
