@@ -337,6 +337,16 @@ local function figure_frames(title, id, lead)
             "\\textheight,keepaspectratio]{" .. f .. "}"
     end
     local room = FIGURE_HEIGHT - TITLE_LINE * (title_lines - 1)
+    -- Beside: the figure's width at the room's full height, a fraction
+    -- of the text's width, at most what leaves the caption its column
+    -- (a wider one for pieces, whose first holds the point's text too).
+    -- (and the wider one for a picture of a run in one piece: a run's
+    -- picture is one piece or two as its height falls, and its caption
+    -- names commands, "./udp-receiver 127.0.0.1 PORT", wider than the
+    -- narrow column)
+    local run_pic = file:find("/pictures/", 1, true) ~= nil
+    local column = (#pieces > 1 or run_pic) and PIECE_COLUMN or CAPTION_COLUMN
+    local widest = 1 - column - COLUMN_GAP
     -- A diagram that the room's height, not the frame's width, keeps
     -- small (the TCP call sequence: 14 rows of calls) gets a frame of its
     -- own at full height (plain: no title, no foot; PLAIN_HEIGHT of the
@@ -345,24 +355,14 @@ local function figure_frames(title, id, lead)
     -- on every other frame: the week and the frame's number.
     local plain = false
     if #pieces == 1 then
-        local w = math.min(1 - CAPTION_COLUMN - COLUMN_GAP, ratio * room / TEXT_ASPECT)
+        local w = math.min(widest, ratio * room / TEXT_ASPECT)
         local under = math.min(room - CAPTION_LINE *
             (math.ceil(utf8.len(caption) / CAPTION_CHARS_PER_LINE) + 1), TEXT_ASPECT / ratio)
-        if w < 1 - CAPTION_COLUMN - COLUMN_GAP and w * TEXT_ASPECT / ratio >= under then
+        if w < widest and w * TEXT_ASPECT / ratio >= under then
             plain = true
             room = PLAIN_HEIGHT
         end
     end
-    -- Beside: the figure's width at the room's full height, a fraction
-    -- of the text's width, at most what leaves the caption its column
-    -- (a wider one for pieces, whose first holds the point's text too).
-    -- (and the wider one for a picture of a run in one piece with the
-    -- point's text to hold: a run's picture is one piece or two as its
-    -- height falls, and the text must not go to a frame alone for that)
-    local run_pic = file:find("/pictures/", 1, true) ~= nil
-    local column = (#pieces > 1 or (lead and run_pic)) and PIECE_COLUMN
-        or CAPTION_COLUMN
-    local widest = 1 - column - COLUMN_GAP
     local side_w = math.min(widest, ratio * room / TEXT_ASPECT)
     local side_h = side_w * TEXT_ASPECT / ratio
     -- Under: the caption's lines off the height, and a line's space
@@ -370,27 +370,35 @@ local function figure_frames(title, id, lead)
     -- one beside by 3; at 0.88 none did).
     local cap_lines = math.ceil(utf8.len(stringify(cap)) / CAPTION_CHARS_PER_LINE)
     local under_room = room - CAPTION_LINE * (cap_lines + 1)
+    -- The point's text, if any, above the figure, in \small across
+    -- the frame, when the figure keeps half the room under it: else
+    -- a frame of a sentence alone before it (a picture of a run is one
+    -- piece or two as the run's height falls, so a point's frame must
+    -- not depend on which). Under, the figure has the room that leaves:
+    -- a chart of 230 px drawn under its text was smaller than beside it.
+    local lead_lines = lead and
+        math.ceil(utf8.len(stringify(lead)) / (0.9 * CAPTION_CHARS_PER_LINE)) or 0
+    local lead_h = COLUMN_LINE * (lead_lines + 1)
+    local with_lead = lead and under_room - lead_h >= room / 2
+    if with_lead then
+        under_room = under_room - lead_h
+    end
     local under_h = math.min(under_room, TEXT_ASPECT / ratio)
     local frames = pandoc.List()
-    if #pieces == 1 and side_h < under_h then
-        -- The point's text, if any, above the figure, in \small across
-        -- the frame, when the figure keeps half the room under it: else
-        -- a frame of a sentence alone before it (a picture of a run is
-        -- one piece or two as the run's height falls, so a point's frame
-        -- must not depend on which).
-        local lead_lines = lead and
-            math.ceil(utf8.len(stringify(lead)) / (0.9 * CAPTION_CHARS_PER_LINE)) or 0
-        local lead_h = COLUMN_LINE * (lead_lines + 1)
-        local with_lead = lead and under_room - lead_h >= room / 2
+    -- (A plain frame is laid out beside: its title is in the column,
+    -- and its room, PLAIN_HEIGHT, is not a titled frame's.)
+    if #pieces == 1 and not plain and side_h < under_h then
         local blocks = pandoc.List()
+        -- (\begingroup, not a brace: a {...} right after the frame's
+        -- title is beamer's subtitle, and the title went off the frame)
         if with_lead then
-            blocks:insert(pandoc.RawBlock("latex", "{\\small"))
+            blocks:insert(pandoc.RawBlock("latex", "\\begingroup\\small"))
             blocks:insert(pandoc.Para(lead))
-            blocks:insert(pandoc.RawBlock("latex", "\\par}"))
+            blocks:insert(pandoc.RawBlock("latex", "\\par\\endgroup"))
         end
         blocks:extend({
             pandoc.RawBlock("latex", "\\begingroup\\centering" ..
-                graphic(file, 1, with_lead and under_room - lead_h or under_room) ..
+                graphic(pieces[1].file, 1, under_room) ..
                 "\\par\\endgroup"),
             pandoc.RawBlock("latex", "\\vfill{\\footnotesize\\centering"),
             pandoc.Plain(cap),

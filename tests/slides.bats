@@ -102,6 +102,68 @@ check() {
     done
 }
 
+@test "slides: a run's picture in one piece, short or tall, is drawn large under its title" {
+    # The same, built: lesson 07's picture (its point has a sentence to
+    # keep) as one piece of the top 200, 250 or 330 px of this build's
+    # run, laid out under its sentence, beside it, or on a plain frame
+    # of its own. Each slides.pdf is checked as the real one is: no box
+    # runs over, no sentence alone, and the figure on its point's frames,
+    # as large as the frame allows, its words large enough. (A chart of
+    # 200 px lost its frame's title under it: beamer read the sentence's
+    # {\small ...} after the title as a subtitle.) A fake tree: the
+    # book's excerpt and the slides' piece both the cut chart, all else
+    # this build's.
+    local cmd h r pic=plain-07 f
+    cmd=$(cd "$ROOT" && make -s -n -W docs/slides.lua build/slides/slides.tex |
+        sed -n '/^pandoc /,/ -o build\/slides\/slides\.tex\.new$/p')
+    [[ "$cmd" == *"-M slide-pictures=build/slides/pictures"* &&
+        "$cmd" == *"-M figure-dir=build/handout "* ]] ||
+        fail "make's pandoc command for the slides is not as read here: $cmd"
+    cmd=${cmd% -o build/slides/slides.tex.new}
+    [[ -s "$ROOT/build/slides/pictures/$pic.svg" ]] || fail "no $pic.svg"
+    for h in 200 250 330; do
+        r="$BATS_TEST_TMPDIR/$h"
+        mkdir -p "$r/build/slides/pictures" "$r/build/handout/pictures"
+        ln -s "$ROOT/docs" "$r/docs"
+        ln -s "$ROOT/lessons" "$r/lessons"
+        ln -s "$ROOT/build/runs" "$r/build/runs"
+        for f in "$ROOT"/build/handout/* "$ROOT"/build/handout/pictures/*; do
+            [[ "$f" == "$ROOT/build/handout/pictures" ]] ||
+                ln -s "$f" "$r/${f#"$ROOT"/}"
+        done
+        cp "$ROOT"/build/slides/pictures/* "$r/build/slides/pictures/"
+        rm -f "$r/build/slides/pictures/$pic"-[0-9]* "$r/build/handout/pictures/$pic.excerpt.pdf"
+        sed -E "1s/height=\"[0-9.]+px\"/height=\"${h}px\"/;
+                1s/viewBox=\"0 0 ([0-9.]+) [0-9.]+\"/viewBox=\"0 0 \1 $h\"/" \
+            "$ROOT/build/slides/pictures/$pic.svg" >"$r/build/slides/pictures/$pic-1.svg"
+        rsvg-convert -f pdf -o "$r/build/slides/pictures/$pic-1.pdf" \
+            "$r/build/slides/pictures/$pic-1.svg"
+        cp "$r/build/slides/pictures/$pic-1.pdf" "$r/build/handout/pictures/$pic.excerpt.pdf"
+        printf '%s\tfirst\tlast\n' "$r/build/slides/pictures/$pic-1.svg" \
+            >"$r/build/slides/pictures/$pic.pieces"
+        local one_cmd="${cmd//slide-pictures=build\/slides\/pictures/slide-pictures=$r/build/slides/pictures}"
+        one_cmd="${one_cmd//figure-dir=build\/handout /figure-dir=$r/build/handout }"
+        (cd "$ROOT" && eval "$one_cmd -o $r/build/slides/slides.tex" 2>"$r/err") ||
+            fail "$h px: $(cat "$r/err")"
+        # twice, as the build does at least: the second has the frames' total
+        for f in 1 2; do
+            (cd "$ROOT" && pdflatex -interaction=nonstopmode -halt-on-error \
+                -output-directory "$r/build/slides" "$r/build/slides/slides.tex" \
+                >"$r/latex.out" 2>&1) || fail "$h px: pdflatex failed: $(tail -5 "$r/latex.out")"
+        done
+        cp "$r/build/slides/slides.pdf" "$r/build/slides.pdf"
+        run grep -E '^(Overfull|Underfull) \\[hv]box' "$r/build/slides/slides.log"
+        [[ -z "$output" ]] || fail "$h px: $output"
+        pdftotext "$r/build/slides.pdf" "$r/slides.txt"
+        for f in sparse shown; do
+            run "$PYTHON" "$PEERS/slides-check.py" "$f" "$BATS_FILE_TMPDIR/notes.json" \
+                "$r/slides.txt" "$r/build/slides/slides.tex" "$r"
+            assert_success
+            [[ -z "$output" ]] || fail "$h px, $f: $output"
+        done
+    done
+}
+
 @test "slides: each point's sentence is on its frame or in its notes" {
     check text
 }

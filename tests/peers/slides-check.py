@@ -91,6 +91,13 @@ import sys
 # and foot, or the text's width.
 FIGURE_TALL = 0.72
 FIGURE_WIDE = 0.85
+# ... or, wider than the frame and not as high, at least this much of
+# its area: a picture of a run in one piece, as short as a fast machine
+# draws it (lesson 07's, 150 to 280 px), has its caption and the point's
+# sentence on its frame too, and can be neither (drawn 0.52 of the
+# height and 0.66 of the width at 200 px: 0.34 of the area; the
+# diagrams, 0.36 and more; a figure drawn at 0.6 of its size, 0.2).
+FIGURE_AREA = 0.3
 # And its words at least this high (pt, the median of the boxes
 # pdftotext -bbox gives them, about 1.2 times their type's size) on each
 # of its frames: 15 pt type, 0.92 of the frame's height high, was
@@ -409,8 +416,17 @@ def point_pages(pg, ws):
         items = list_after(blocks, "Lecture notes") or []
         starts = []
         at = w + 1
+        titles = [squash(point_title(item)) for item in items] + ["Quiz"]
         for item in items:
             i = find_opening(pg[:end], point_title(item), at)
+            if i is None:
+                # a plain frame (a figure at the frame's full height, the
+                # title in the column beside it): its text opens with the
+                # figure's words; the first page from here that holds the
+                # title and opens with no point's title
+                t = squash(point_title(item))
+                i = next((k for k in range(at, end) if t in pg[k]
+                          and not any(pg[k].startswith(x) for x in titles)), None)
             starts.append(i)
             if i is not None:
                 at = i + 1
@@ -616,11 +632,13 @@ def main():
                         pw, ph = page_size(slides_pdf)
                         size = drawn_size(slides_pdf, on[0] + 1, pdf)
                         if not size or (size[0] < FIGURE_WIDE * pw
-                                        and size[1] < FIGURE_TALL * ph):
+                                        and size[1] < FIGURE_TALL * ph
+                                        and size[0] * size[1] < FIGURE_AREA * pw * ph):
                             bad.append("%s: figure %s is drawn %s pt, less than %.2f of "
-                                       "the frame's height high or %.2f of its width wide"
+                                       "the frame's height high or %.2f of its width wide, "
+                                       "or %.2f of its area"
                                        % (name, sp["figure"], size and "%.0f x %.0f" % size,
-                                          FIGURE_TALL, FIGURE_WIDE))
+                                          FIGURE_TALL, FIGURE_WIDE, FIGURE_AREA))
                         # and its text large enough to be read: on each
                         # frame from there that draws its words (those of
                         # three letters or more, but the frame's own: the
