@@ -784,6 +784,11 @@ plain_start() {
         env -C "$P1" "$ROOT/scripts/narrate" -- stdbuf -oL "$@"
     EXPECT[$name]=$want
 }
+# Lesson 01 shows the program's own output first, as a student sees it
+# run without the narrator.
+own_start plain-alone.01 "./socket" -- env -C "$P1" stdbuf -oL ./socket
+finish plain-alone.01
+shows plain-alone.01 '^TCP socket: descriptor 3$' "the TCP socket on descriptor 3"
 plain_start plain.01 0 ./socket
 finish plain.01
 plain_start plain.02 0 ./bind 127.0.0.1 0

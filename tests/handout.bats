@@ -860,6 +860,18 @@ EOF
     # 01, 02, 03, 04, 05, the 06 pair, the 08 receiver, 09's sender
     # (03's client, lesson 05's, and its ss are l03.client and l03.ss).
     ((n >= 9))
+    # Lesson 01 shows first what its program prints on its own, no
+    # narrator: each line of that run is one of the narrated run's own.
+    f="$ROOT/build/runs/plain-alone.01.txt"
+    head -n 1 "$f" | grep -qx '\$ \./socket' || fail "$f: not ./socket alone"
+    chapter_text "$(lesson_title 01-socket)" "$BATS_TEST_TMPDIR/ch-01.txt"
+    local line
+    while IFS= read -r line; do
+        contains "$BATS_TEST_TMPDIR/ch-01.txt" "$line" || fail "'$line' is not in lesson 01's chapter"
+        grep -qxF -- "$line" "$ROOT/build/runs/plain.01.txt" ||
+            fail "'$line' is not a line the narrated run printed"
+    done < <(tail -n +2 "$f")
+    [[ $(tail -n +2 "$f" | wc -l) -eq 2 ]] || fail "$f: not the two lines the chapter says"
 }
 
 @test "handout: a Part I chapter's picture of a run is of the plain programs it prints" {
