@@ -74,7 +74,7 @@ check() {
     local cmd d h pic
     # (its pandoc command only: the recipe's mv after it is left out)
     cmd=$(cd "$ROOT" && make -s -n -W docs/slides.lua build/slides/slides.tex |
-        sed -n '/^pandoc /,/ -o build\/slides\/slides\.tex\.new$/p')
+        sed -n '/^pandoc docs\/manual-weeks\.md /,/ -o build\/slides\/slides\.tex\.new$/p')
     [[ "$cmd" == *"-M slide-pictures=build/slides/pictures"* &&
         "$cmd" == *" -o build/slides/slides.tex.new" ]] ||
         fail "make's pandoc command for the slides is not as read here: $cmd"
@@ -115,7 +115,7 @@ check() {
     # this build's.
     local cmd h r pic=plain-07 f
     cmd=$(cd "$ROOT" && make -s -n -W docs/slides.lua build/slides/slides.tex |
-        sed -n '/^pandoc /,/ -o build\/slides\/slides\.tex\.new$/p')
+        sed -n '/^pandoc docs\/manual-weeks\.md /,/ -o build\/slides\/slides\.tex\.new$/p')
     [[ "$cmd" == *"-M slide-pictures=build/slides/pictures"* &&
         "$cmd" == *"-M figure-dir=build/handout "* ]] ||
         fail "make's pandoc command for the slides is not as read here: $cmd"
