@@ -418,7 +418,7 @@ local function figure_frames(title, id, lead)
     -- what it shows: "(1 of 2): from `shutdown(4, SHUT_WR) called` to
     -- `ACK`", its first label and its last. The caption, which tells
     -- of the whole picture ("... and the three after it"), goes on the
-    -- last piece, where all of it has been shown, with the point's text.
+    -- last piece, where all of it has been shown.
     local function part(k)
         local p = pieces[k]
         local out = pandoc.List({ pandoc.Str("(" .. k .. "\u{a0}of\u{a0}" .. #pieces .. "):"),
@@ -435,12 +435,26 @@ local function figure_frames(title, id, lead)
         return out
     end
     local last = #pieces
-    local part_lines = #pieces > 1
-        and math.ceil(utf8.len(stringify(part(last))) / column_chars) + 1 or 0
-    local fits = lead and math.ceil(utf8.len(stringify(lead)) / (0.9 * column_chars))
-        + math.ceil(utf8.len(stringify(cap)) / column_chars) + 2 + part_lines
-        <= room / ((column == PIECE_COLUMN and not plain) and COLUMN_LINE
-            or CAPTION_LINE)
+    local lines = room / ((column == PIECE_COLUMN and not plain) and COLUMN_LINE
+        or CAPTION_LINE)
+    local lead_n = lead and
+        math.ceil(utf8.len(stringify(lead)) / (0.9 * column_chars)) or 0
+    local function part_lines(k)
+        return #pieces > 1
+            and math.ceil(utf8.len(stringify(part(k))) / column_chars) + 1 or 0
+    end
+    -- The point's text goes on the first piece, above its part's line,
+    -- when it fits there; else on the last, above the caption; else on
+    -- a frame alone before them. (On the last only, a run drawn in two
+    -- pieces of 265 px, its last part's line four lines long, left the
+    -- text alone.)
+    local lead_at
+    if lead and #pieces > 1 and lead_n + part_lines(1) + 1 <= lines then
+        lead_at = 1
+    elseif lead and lead_n + math.ceil(utf8.len(stringify(cap)) / column_chars)
+            + 2 + part_lines(last) <= lines then
+        lead_at = last
+    end
     for k, p in ipairs(pieces) do
         local piece = p.file
         local blocks = pandoc.List({
@@ -453,7 +467,7 @@ local function figure_frames(title, id, lead)
                         room - PLAIN_FOOT_SLACK) .. "\\raggedright"
                     or "")),
         })
-        if k == last and fits then
+        if k == lead_at then
             blocks:insert(pandoc.RawBlock("latex", "{\\small"))
             blocks:insert(pandoc.Para(lead))
             blocks:insert(pandoc.RawBlock("latex", "\\par}\\medskip"))
@@ -479,7 +493,7 @@ local function figure_frames(title, id, lead)
         end
         frames:insert({ title = plain and pandoc.List() or k == 1 and title or cont(title),
                         classes = plain and { "plain" } or nil, figure = true,
-                        lead = k == last and fits, blocks = blocks })
+                        lead = k == lead_at, blocks = blocks })
     end
     return frames
 end

@@ -66,7 +66,9 @@ check() {
     # A picture of a run is as tall as that run made it: one piece (385 px
     # or less) or two (335 at most each), and which depends on the
     # machine. Lesson 07's run was one piece of 250 to 280 px on a CI
-    # machine, and its point's sentence went to a frame alone. Each
+    # machine, and its point's sentence went to a frame alone; on
+    # another, two pieces of 265 px whose last part's line ("(2 of 2):
+    # from send(4, "hello", ...) = 5 to TIME_WAIT") took its room. Each
     # run's picture on the slides, made one piece or two of each height
     # here (the filter reads a piece's /MediaBox only), must keep its
     # point's sentence. The filter's frames from make's own pandoc
@@ -89,7 +91,10 @@ check() {
             for one in ${h//,/ }; do
                 k=$((k + 1))
                 printf '/MediaBox [0 0 450 %s]\n' "$one" >"$d/$pic-$k.pdf"
-                printf '%s\tfirst\tlast\n' "$d/$pic-$k.svg" >>"$d/$pic.pieces"
+                # labels as long as a run's get: a piece's part line
+                # ("(2 of 2): from ... to ...") takes room in its column
+                printf '%s\t%s\t%s\n' "$d/$pic-$k.svg" 'accept(3, &addr, &len) called' \
+                    'recvfrom(3, "three", ...) = 5' >>"$d/$pic.pieces"
             done
         done
         local one_cmd="${cmd//slide-pictures=build\/slides\/pictures/slide-pictures=$d}"
