@@ -39,6 +39,27 @@ check() {
     assert_output ""
 }
 
+# slides_tex PICTURES FIGURES OUT: the slides' LaTeX as make's own pandoc
+# command makes it (make -n), the slides' pieces of runs read from
+# PICTURES and the book's figures from FIGURES, written to OUT. Of what
+# make -n prints, its pandoc command only: another recipe out of date,
+# or the mv after it, is left out.
+slides_tex() {
+    local cmd
+    cmd=$(cd "$ROOT" && make -s -n -W docs/slides.lua build/slides/slides.tex |
+        sed -n '/^pandoc docs\/manual-weeks\.md /,/ -o build\/slides\/slides\.tex\.new$/p')
+    [[ "$cmd" == *"-M slide-pictures=build/slides/pictures "* &&
+        "$cmd" == *"-M figure-dir=build/handout "* &&
+        "$cmd" == *" -o build/slides/slides.tex.new" ]] || {
+        echo "make's pandoc command for the slides is not as read here: $cmd" >&2
+        return 1
+    }
+    cmd=${cmd% -o build/slides/slides.tex.new}
+    cmd=${cmd//slide-pictures=build\/slides\/pictures /slide-pictures=$1 }
+    cmd=${cmd//figure-dir=build\/handout /figure-dir=$2 }
+    (cd "$ROOT" && eval "$cmd -o $3")
+}
+
 @test "slides: a section and a title frame for each week of the notes" {
     check weeks
     # beamer's sections (the PDF's bookmarks), one a week, in order
@@ -73,14 +94,7 @@ check() {
     # here (the filter reads a piece's /MediaBox only), must keep its
     # point's sentence. The filter's frames from make's own pandoc
     # command, its pictures' folder changed.
-    local cmd d h pic
-    # (its pandoc command only: the recipe's mv after it is left out)
-    cmd=$(cd "$ROOT" && make -s -n -W docs/slides.lua build/slides/slides.tex |
-        sed -n '/^pandoc docs\/manual-weeks\.md /,/ -o build\/slides\/slides\.tex\.new$/p')
-    [[ "$cmd" == *"-M slide-pictures=build/slides/pictures"* &&
-        "$cmd" == *" -o build/slides/slides.tex.new" ]] ||
-        fail "make's pandoc command for the slides is not as read here: $cmd"
-    cmd=${cmd% -o build/slides/slides.tex.new}
+    local d h pic
     for h in 150 175 200 225 250 275 300 325 350 385 200,200 270,270 335,150 335,335; do
         d="$BATS_TEST_TMPDIR/$h"
         mkdir -p "$d"
@@ -97,8 +111,7 @@ check() {
                     'recvfrom(3, "three", ...) = 5' >>"$d/$pic.pieces"
             done
         done
-        local one_cmd="${cmd//slide-pictures=build\/slides\/pictures/slide-pictures=$d}"
-        (cd "$ROOT" && eval "$one_cmd -o $d/slides.tex" 2>"$d/err") ||
+        slides_tex "$d" build/handout "$d/slides.tex" 2>"$d/err" ||
             fail "pieces of $h px: $(cat "$d/err")"
         run "$PYTHON" "$PEERS/slides-check.py" sparse "$BATS_FILE_TMPDIR/notes.json" \
             "$BATS_FILE_TMPDIR/slides.txt" "$d/slides.tex"
@@ -118,13 +131,7 @@ check() {
     # {\small ...} after the title as a subtitle.) A fake tree: the
     # book's excerpt and the slides' piece both the cut chart, all else
     # this build's.
-    local cmd h r pic=plain-07 f
-    cmd=$(cd "$ROOT" && make -s -n -W docs/slides.lua build/slides/slides.tex |
-        sed -n '/^pandoc docs\/manual-weeks\.md /,/ -o build\/slides\/slides\.tex\.new$/p')
-    [[ "$cmd" == *"-M slide-pictures=build/slides/pictures"* &&
-        "$cmd" == *"-M figure-dir=build/handout "* ]] ||
-        fail "make's pandoc command for the slides is not as read here: $cmd"
-    cmd=${cmd% -o build/slides/slides.tex.new}
+    local h r pic=plain-07 f
     [[ -s "$ROOT/build/slides/pictures/$pic.svg" ]] || fail "no $pic.svg"
     for h in 200 250 330; do
         r="$BATS_TEST_TMPDIR/$h"
@@ -146,10 +153,8 @@ check() {
         cp "$r/build/slides/pictures/$pic-1.pdf" "$r/build/handout/pictures/$pic.excerpt.pdf"
         printf '%s\tfirst\tlast\n' "$r/build/slides/pictures/$pic-1.svg" \
             >"$r/build/slides/pictures/$pic.pieces"
-        local one_cmd="${cmd//slide-pictures=build\/slides\/pictures/slide-pictures=$r/build/slides/pictures}"
-        one_cmd="${one_cmd//figure-dir=build\/handout /figure-dir=$r/build/handout }"
-        (cd "$ROOT" && eval "$one_cmd -o $r/build/slides/slides.tex" 2>"$r/err") ||
-            fail "$h px: $(cat "$r/err")"
+        slides_tex "$r/build/slides/pictures" "$r/build/handout" \
+            "$r/build/slides/slides.tex" 2>"$r/err" || fail "$h px: $(cat "$r/err")"
         # twice, as the build does at least: the second has the frames' total
         for f in 1 2; do
             (cd "$ROOT" && pdflatex -interaction=nonstopmode -halt-on-error \
