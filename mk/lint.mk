@@ -260,14 +260,15 @@ CLANG_TIDY_NO_ANALYZER := $(filter tests/% bench/%,$(LINT_C))
 # library nearly every interposed call used the whole deep budget, 3 s
 # each: 81 of this target's 236 s of CPU, on a machine three times
 # slower than the one above (2026-11-30, each job timed). With the
-# budget the preload library takes 35 s, this target 131 s of CPU
-# (85 s wall on two cores, 163 s before), and finds what it found: planted
-# one at a time, a NULL dereference in ss_sendfile() after its real
-# call and one in preload.c's __read_chk(), an uninitialized variable
-# in lesson 13's flush(), a NULL dereference at the end of lesson 02's
-# main, in ss_start()'s --step branch and after its loop each failed it,
-# with the budget and without. A budget only ends a walk early: where
-# the deep one ran out, this one runs out sooner.
+# budget the preload library takes 35 s, and this target 131 s of CPU,
+# 85 s wall on two cores (163 s before). Planted again, four together
+# in one run: NULL dereferences in ss_sendfile() after its real call,
+# in preload.c's __read_chk() and at the end of lesson 02's main, and
+# an uninitialized variable in lesson 13's flush(); each failed it
+# with the budget (the first two without it too, in preload.c alone).
+# In ss_start()'s run, one in its --step branch and one after its loop
+# are found with the budget and without. A budget only ends a walk
+# early: where the deep one ran out, this one runs out sooner.
 CLANG_TIDY_BUDGET := -Xclang -analyzer-config -Xclang max-nodes=75000
 # The analyzer's checks alone, with those left out above.
 lint_comma := ,
