@@ -189,10 +189,10 @@ timeout "$WAIT_LONG" "$load" --port "$port" --clients "$n" --check --seconds 30 
     >"$out/load$mode" 2>&1 || status=$?
 echo "load_status=$status"
 for ((i = 0; i < 600 * scale; i++)); do
-    kill -0 "$pid" 2>/dev/null || break
+    ss_running "$pid" || break
     sleep 0.05
 done
-kill -0 "$pid" 2>/dev/null && { echo "server still running"; exit 99; }
+ss_running "$pid" && { echo "server still running"; exit 99; }
 status=0
 wait "$pid" || status=$?
 echo "server_status=$status"

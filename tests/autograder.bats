@@ -203,7 +203,7 @@ forger() {
         fail "the forger's writer left no pid"
     writer=$(cat "$PLATFORM/autograder/results/results.json.writer")
     [[ -n "$writer" ]] || fail "the forger's writer left no pid"
-    wait_until "$WAIT_RUN" not kill -0 "$writer" ||
+    wait_until "$WAIT_RUN" not ss_running "$writer" ||
         fail "the forger's writer $writer did not end"
     run score
     assert_line --index 0 "100 of 0"

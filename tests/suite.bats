@@ -49,10 +49,11 @@ load test_helper
 
 @test "suite: SOCKSTEP_TEST_SCALE=N makes wait_exit's limit N times longer too" {
     # A file of one test that gives a sleeping process one second, run by
-    # bats itself at scale 2: the wait must give it two.
+    # bats itself at scale 2: the wait must give it two. (It loads the
+    # helper from this tree, which has the libraries it loads.)
     # shellcheck disable=SC2016 # a file's text, not an expansion
-    printf 'load %s\n@test "x" {\n    start_bg "$BATS_TEST_TMPDIR/o" /bin/sleep 30\n    wait_exit "$BG_PID" 1\n}\n' \
-        "$ROOT/tests/test_helper" >"$BATS_TEST_TMPDIR/exit.bats"
+    printf 'BATS_TEST_DIRNAME=%s\nload test_helper\n@test "x" {\n    start_bg "$BATS_TEST_TMPDIR/o" /bin/sleep 30\n    wait_exit "$BG_PID" 1\n}\n' \
+        "$ROOT/tests" >"$BATS_TEST_TMPDIR/exit.bats"
     run bare env -u BATS_TEST_TIMEOUT SOCKSTEP_TEST_SCALE=2 \
         timeout "$WAIT_LONG" bats "$BATS_TEST_TMPDIR/exit.bats"
     assert_failure
@@ -117,6 +118,40 @@ load test_helper
     assert_failure
     assert_line --index 0 "process $BG_PID still running after 1s"
     assert_line --index 1 --regexp '^  command: /bin/sleep 30 ; State:.S \(sleeping\); waiting in: [a-z_.0-9]+$'
+}
+
+@test "suite: describe_pid of a process that has gone says '?' and returns" {
+    # The process a wait gave up on may end while it is described; the
+    # reads of its /proc files then fail, and must not end the test's
+    # shell (bats would then blame the line before the wait). A pid that
+    # the kernel's pid_max leaves unused stands for one that has gone.
+    local gone=$(($(</proc/sys/kernel/pid_max) + 1))
+    run describe_pid "$gone"
+    assert_success
+    assert_output "  command: ?; State: ?; waiting in: ?"
+}
+
+@test "suite: a process that has ended but is not reaped (a zombie) is not running, and wait_exit says so at once" {
+    # A shell that has execed sleep never reaps the child it started: that
+    # child stays a zombie, which kill -0 still finds.
+    start_bg "$BATS_TEST_TMPDIR/out" bash -c '/bin/true & echo "$!"; exec /bin/sleep 60'
+    wait_until "$WAIT_RUN" test -s "$BATS_TEST_TMPDIR/out"
+    local zombie state
+    zombie=$(<"$BATS_TEST_TMPDIR/out")
+    zombie_state() {
+        state=$(<"/proc/$zombie/stat")
+        [[ "${state##*) }" == Z* ]]
+    }
+    wait_until "$WAIT_RUN" zombie_state
+    kill -0 "$zombie"
+    run ss_running "$zombie"
+    assert_failure
+    run ss_running "$BG_PID"
+    assert_success
+    # It is not this shell's child: wait_exit ends its wait at once, and
+    # wait says 127.
+    wait_exit "$zombie" 1
+    [ "$EXIT_STATUS" -eq 127 ]
 }
 
 @test "suite: bats' DEBUG trap runs in a test's own lines, not in what it calls" {

@@ -294,7 +294,7 @@ before_server() {
     # checks of it.
     for ((i = 0; i < 60 * SCALE * 50; i++)); do
         [[ -e "$server_out.waiting" ]] && return 0
-        kill -0 "$PEER_PID" 2>/dev/null || return 0
+        ss_running "$PEER_PID" || return 0
         sleep 0.02
     done
     echo "the peer never got ready to wait ($server_out.waiting)" >&2
@@ -348,7 +348,7 @@ wait_for() {
 wait_exit() {
     local pid="$1" limit=$((${2:-10} * SCALE)) i
     for ((i = 0; i < limit * 20; i++)); do
-        if ! kill -0 "$pid" 2>/dev/null; then
+        if ! ss_running "$pid"; then
             EXIT_STATUS=0
             wait "$pid" || EXIT_STATUS=$?
             return 0
@@ -356,15 +356,27 @@ wait_exit() {
         sleep 0.05
     done
     echo "process $pid still running after ${limit}s" >&2
-    # What it was doing, for whoever reads the failure: its command, its
-    # state (R running, S sleeping, T stopped) and, when asleep, the
-    # kernel function it waits in (wchan, on Linux).
-    local cmd state wchan
-    cmd=$(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null) || cmd=
-    state=$(grep -m 1 '^State:' "/proc/$pid/status" 2>/dev/null) || state=
-    wchan=$(<"/proc/$pid/wchan") 2>/dev/null || wchan=
-    echo "  command: ${cmd:-?}; ${state:-State: ?}; waiting in: ${wchan:-?}" >&2
+    describe_pid "$pid" >&2
     return 1
+}
+
+# describe_pid PID: what PID is doing, for whoever reads a failure: its
+# command, its state (R running, S sleeping, T stopped, Z ended but not
+# reaped) and, when asleep, the kernel function it waits in (wchan, on
+# Linux); then its TCP sockets with what waits in their queues (a
+# connection the peer closed, data nobody read). A "?" for what could not
+# be read: the process may end while this runs. No read may end the
+# shell: a failed $(<file) does, under errexit, and bats then blames the
+# line before the call.
+describe_pid() {
+    local pid="$1" cmd state wchan=
+    cmd=$(tr '\0' ' ' 2>/dev/null <"/proc/$pid/cmdline") || cmd=
+    state=$(grep -m 1 '^State:' "/proc/$pid/status" 2>/dev/null) || state=
+    { read -r wchan <"/proc/$pid/wchan"; } 2>/dev/null || true
+    echo "  command: ${cmd:-?}; ${state:-State: ?}; waiting in: ${wchan:-?}"
+    if command -v ss >/dev/null; then
+        ss -tanp 2>/dev/null | grep -F "pid=$pid," || true
+    fi
 }
 
 # Kill and reap everything this test started in the background.

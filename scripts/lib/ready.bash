@@ -46,6 +46,21 @@ ss_first_line() {
     return 1
 }
 
+# ss_running PID: true while PID runs. kill -0 alone is not enough: it
+# succeeds for a process that has ended and is not yet reaped (a zombie,
+# state Z in /proc/PID/stat) until its parent waits for it, and when the
+# parent is not the shell that asks, that may be never. Where /proc cannot
+# be read, kill -0 alone.
+ss_running() {
+    local stat=
+    kill -0 "$1" 2>/dev/null || return 1
+    # Builtins only: the waits call it twenty times a second. The state is
+    # the field after the command's name, which may hold ") ".
+    { read -r stat <"/proc/$1/stat"; } 2>/dev/null || return 0
+    stat=${stat##*) }
+    [[ "${stat%% *}" != [ZX] ]]
+}
+
 # ss_wait_ready FILE [SECONDS [PID]]: wait until FILE has a ready line;
 # sets SS_LINE to it and SS_PORT to its port. Fails after SECONDS (10 if
 # not given), or, when PID is given, as soon as PID has ended without
@@ -57,7 +72,7 @@ ss_wait_ready() {
             SS_PORT=${SS_LINE##*:}
             return 0
         fi
-        if [[ -n "$pid" ]] && ! kill -0 "$pid" 2>/dev/null; then
+        if [[ -n "$pid" ]] && ! ss_running "$pid"; then
             # It may have printed the line just before it ended.
             ss_first_line "$file" "$SS_READY_RE" || return 1
             SS_PORT=${SS_LINE##*:}
