@@ -61,7 +61,7 @@ twenty() {
     # served after another, the second would wait for the first to close).
     assert_line "20 echoed while all 20 were connected: yes"
     no_children "$pid" 10
-    kill -0 "$pid" || fail "the server has ended: $(grep -vE '^ ' "$out" | tail -n 30)"
+    ss_running "$pid" || fail "the server has ended: $(grep -vE '^ ' "$out" | tail -n 30)"
     run timeout "$WAIT_RUN" nc -N 127.0.0.1 "$PORT" <<<"last"
     assert_output "last"
     wait_exit "$pid" 10
@@ -121,7 +121,7 @@ no_reset_said() {
     # was collected by the SIGCHLD handler. (Waited for: a child's end
     # comes a moment after its client's.)
     no_children "$server" 10
-    kill -0 "$server" # still waiting for client 201
+    ss_running "$server" # still waiting for client 201
     run timeout "$WAIT_RUN" nc -N 127.0.0.1 "$PORT" <<<"last"
     assert_output "last"
     wait_exit "$server" 30
@@ -157,7 +157,7 @@ no_reset_said() {
         echo "# socat is not installed: its part is skipped" >&3
         run timeout "$WAIT_RUN" nc -N 127.0.0.1 "$PORT" </dev/null
     fi
-    kill -0 "$server" # still waiting for the silent client's child
+    ss_running "$server" # still waiting for the silent client's child
     kill "$slow"      # the silent client leaves: its child sees the end
     wait_exit "$server" "$WAIT_RUN"
     [ "$EXIT_STATUS" -eq 0 ]
@@ -341,7 +341,7 @@ no_reset_said() {
     # waits 2 s in recv(); the parent's wait for it ends after 4 s.
     wait_exit "$server" 30
     [ "$EXIT_STATUS" -eq 0 ]
-    kill -0 "$client" # still served by the child the parent left
+    ss_running "$client" # still served by the child the parent left
     touch "$BATS_TEST_TMPDIR/go"
     wait_exit "$client" 30
     [ "$EXIT_STATUS" -eq 0 ]
@@ -361,10 +361,10 @@ no_reset_said() {
     wait_for "$BATS_TEST_TMPDIR/server" "served by child" 5
     # No new client is taken: the port is closed at once.
     wait_until 5 not listening "$PORT"
-    kill -0 "$server" # but the server is still there, waiting for its child
+    ss_running "$server" # but the server is still there, waiting for its child
     run timeout "$WAIT_RUN" nc -N 127.0.0.1 "$PORT" </dev/null
     assert_failure
-    kill -0 "$server" # waiting for its child
+    ss_running "$server" # waiting for its child
     touch "$BATS_TEST_TMPDIR/go"
     wait_exit "$server" 30
     [ "$EXIT_STATUS" -eq 0 ]

@@ -164,7 +164,7 @@ hash_in() {
         assert_output "19-throughput: --sendfile: expected $want, got '$path' (see --help)"
     done
     # Nothing connected: the receiver is still waiting for its first sender.
-    kill -0 "$BG_PID"
+    ss_running "$BG_PID"
     run grep -c '^sender ' "$BATS_TEST_TMPDIR/recv"
     assert_output 0
 }

@@ -89,7 +89,7 @@ seed_server() {
     [ "$(grep -c '^recv(4, "", 1024, 0) = 0$' "$NAR")" -eq 3 ]
     assert_said 'recv() returned 0 and send() returned 0 on fd 4, 10 more times so far: the peer closed long ago, and the loop never looks'
     # it is still spinning: the narration did not stop the program
-    kill -0 "$server"
+    ss_running "$server"
 }
 
 @test "narrate: curl from python3 -m http.server: the page alone on stdout, its connect() and GET told" {

@@ -199,7 +199,7 @@ except OSError:
         # the restart listens, or fails at once: whichever comes first
         for ((i = 0; i < 200 * SCALE; i++)); do
             grep -q '^listening on ' "$dir/$prog.again" && break
-            kill -0 "$BG_PID" 2>/dev/null || break
+            ss_running "$BG_PID" || break
             sleep 0.05
         done
         grep -Eq "^listening on \[?[:f]*127\.0\.0\.1\]?:$PORT\$" \

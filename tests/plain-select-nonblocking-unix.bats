@@ -48,7 +48,7 @@ stopped() {
 b'bye\\n'
 b heard every piece; d cut off after True
 d read to its end"
-    kill -0 "$server"
+    ss_running "$server"
     run cat "$dir/server.out"
     assert_line --index 0 "listening on 127.0.0.1:$PORT"
     assert_line --regexp '^fd [0-9]+ left$'

@@ -415,7 +415,7 @@ for c in cs:
     wait_until 10 childless "$server" || :
     run ps -o pid=,stat= --ppid "$server"
     assert_output ''
-    kill -0 "$server"
+    ss_running "$server"
 }
 
 @test "plain 12: out of descriptors, the fork server waits a second before accept() again" {
@@ -442,7 +442,7 @@ for c in cs:
 b'bye\\n'
 b heard every piece; d cut off after True
 d read to its end"
-    kill -0 "$server"
+    ss_running "$server"
 }
 
 @test "plain 13: out of descriptors, the poll chat stops watching for clients until one leaves" {
@@ -625,7 +625,7 @@ c = socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=10)
 c.sendall(b"after\n")
 print(c.recv(100))' "$PORT"
     assert_output "b'after\\n'"
-    kill -0 "$server"
+    ss_running "$server"
     run cat "$dir/server.out"
     assert_output "listening on 127.0.0.1:$PORT"
     for args in '127.0.0.1 8x' '127.0.0.1 65536' 'localhost 0' '127.0.0.1'; do
