@@ -132,17 +132,25 @@ load test_helper
 }
 
 @test "suite: a process that has ended but is not reaped (a zombie) is not running, and wait_exit says so at once" {
-    # A shell that has execed sleep never reaps the child it started: that
-    # child stays a zombie, which kill -0 still finds.
-    start_bg "$BATS_TEST_TMPDIR/out" bash -c '/bin/true & echo "$!"; exec /bin/sleep 60'
+    # A parent that never waits: its child stays a zombie, which kill -0
+    # still finds. (Python reaps nothing unless asked to.)
+    start_bg "$BATS_TEST_TMPDIR/out" "$PYTHON" -c '
+import os, time
+pid = os.fork()
+if pid == 0:
+    os._exit(0)
+print(pid, flush=True)
+time.sleep(60)'
     wait_until "$WAIT_RUN" test -s "$BATS_TEST_TMPDIR/out"
-    local zombie state
-    zombie=$(<"$BATS_TEST_TMPDIR/out")
+    local zombie
+    read -r zombie <"$BATS_TEST_TMPDIR/out"
     zombie_state() {
-        state=$(<"/proc/$zombie/stat")
-        [[ "${state##*) }" == Z* ]]
+        local st=
+        { read -r st <"/proc/$zombie/stat"; } 2>/dev/null || return 1
+        st=${st##*) }
+        [[ "$st" == Z* ]]
     }
-    wait_until "$WAIT_RUN" zombie_state
+    wait_until "$WAIT_RUN" zombie_state || fail "$zombie never became a zombie"
     kill -0 "$zombie"
     run ss_running "$zombie"
     assert_failure
