@@ -1150,6 +1150,8 @@ local function week_slides(title, blocks)
         fail(week .. ": no **Lecture notes and live demo** list")
     end
     out:extend(frame(title, {
+        -- where the map of the weeks (weeks_frame) points
+        latex("\\label{week-title-" .. week:match("^Week (%d+)") .. "}"),
         latex("\\vspace{2\\baselineskip}"),
         pandoc.Para({ pandoc.Strong({ pandoc.Str("The"), pandoc.Space(),
             pandoc.Str("one"), pandoc.Space(), pandoc.Str("idea:") }) }),
@@ -1201,6 +1203,28 @@ local function week_slides(title, blocks)
     return out
 end
 
+-- "The weeks": the frame after the title page, each week's title after
+-- the number of its first frame (LaTeX's \pageref of the label its title
+-- frame carries: a frame is one page, no frame has overlays), in two
+-- columns, linked to that frame.
+local function weeks_frame(titles)
+    local half = math.ceil(#titles / 2)
+    local cols = { {}, {} }
+    for n, t in ipairs(titles) do
+        local num = t:match("^Week (%d+)")
+        local line = "\\hangindent=2.2em\\noindent\\makebox[2.2em][l]{\\pageref{week-title-"
+            .. num .. "}}\\hyperlink{week-title-" .. num .. "}{"
+            .. t:gsub("[\\{}$&#%%_^~]", "\\%0") .. "}\\par\\smallskip"
+        table.insert(cols[n <= half and 1 or 2], line)
+    end
+    return frame({ pandoc.Str("The"), pandoc.Space(), pandoc.Str("weeks") }, {
+        latex("{\\small\\begin{columns}[T,onlytextwidth]"
+            .. "\\begin{column}{0.5\\textwidth}" .. table.concat(cols[1])
+            .. "\\end{column}\\begin{column}{0.5\\textwidth}"
+            .. table.concat(cols[2]) .. "\\end{column}\\end{columns}}"),
+    })
+end
+
 function Pandoc(doc)
     figure_dir = doc.meta["figure-dir"] and stringify(doc.meta["figure-dir"])
         or "build/handout"
@@ -1215,6 +1239,7 @@ function Pandoc(doc)
     local blocks = doc.blocks
     local i = 1
     local weeks = 0
+    local titles = {}
     while i <= #blocks do
         local b = blocks[i]
         if b.t == "Header" and b.level == 2
@@ -1226,6 +1251,7 @@ function Pandoc(doc)
             end
             out:extend(week_slides(b.content, slice(blocks, i + 1, j - 1)))
             weeks = weeks + 1
+            titles[weeks] = stringify(b.content)
             i = j
         else
             i = i + 1
@@ -1234,5 +1260,7 @@ function Pandoc(doc)
     if weeks == 0 then
         fail("no '## Week N: ...' section in the notes")
     end
-    return pandoc.Pandoc(out, doc.meta)
+    local map = weeks_frame(titles)
+    map:extend(out)
+    return pandoc.Pandoc(map, doc.meta)
 end

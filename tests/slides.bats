@@ -73,6 +73,24 @@ slides_tex() {
     assert_success
 }
 
+@test "slides: the second frame gives each week's first frame, which is that week's title frame" {
+    # "3   Week 1: a socket, ..." in two columns: each number, then the
+    # title of the frame of that number (the footer's "3 / 105").
+    pdftotext -layout -f 2 -l 2 "$ROOT/build/slides.pdf" "$BATS_TEST_TMPDIR/map"
+    run head -n 1 "$BATS_TEST_TMPDIR/map"
+    assert_output --regexp "^ *The weeks$"
+    grep -oE '[0-9]+ +Week [0-9]+:' "$BATS_TEST_TMPDIR/map" >"$BATS_TEST_TMPDIR/pairs" || :
+    run grep -cE '^## Week [0-9]+:' "$ROOT/docs/manual-weeks.md"
+    [ "$(wc -l <"$BATS_TEST_TMPDIR/pairs")" -eq "$output" ] ||
+        fail "$output weeks in the notes; the map: $(cat "$BATS_TEST_TMPDIR/map")"
+    local page week
+    while read -r page week; do
+        run pdftotext -f "$page" -l "$page" "$ROOT/build/slides.pdf" -
+        [[ "${lines[0]}" == "$week"* ]] ||
+            fail "the map says $week is on frame $page, which opens: ${lines[0]}"
+    done < <(sed -E 's/ +/ /' "$BATS_TEST_TMPDIR/pairs")
+}
+
 @test "slides: a frame opens with each lecture point's title, in order" {
     check points
 }
