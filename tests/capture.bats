@@ -112,6 +112,7 @@ line_of() {
         return
     }
     command -v setpriv >/dev/null || skip "setpriv is not installed"
+    need_nobody_runs "$CAPTURE"
     run setpriv --reuid=65534 --regid=65534 --clear-groups "$CAPTURE" 04
     assert_failure 1
     assert_output --partial "capturing packets needs root"

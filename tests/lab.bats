@@ -74,6 +74,7 @@ ns_busy() {
         run "$LAB"
     else
         command -v setpriv >/dev/null || skip "setpriv is not installed"
+        need_nobody_runs "$LAB"
         run setpriv --reuid=65534 --regid=65534 --clear-groups "$LAB"
     fi
     assert_failure 1
@@ -228,6 +229,7 @@ parses() {
     command -v setpriv >/dev/null || [[ $EUID -ne 0 ]] ||
         skip "setpriv is not installed"
     local args suggested as_user=()
+    [[ $EUID -ne 0 ]] || need_nobody_runs "$LAB"
     [[ $EUID -ne 0 ]] ||
         as_user=(setpriv --reuid=65534 --regid=65534 --clear-groups)
     for args in "" "up" "--loss 20" "--loss 20 --timeout 50" "shell a" \

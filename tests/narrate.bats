@@ -901,6 +901,7 @@ C
 @test "narrate: a set-user-ID program, or one with file capabilities, run by another user: it says LD_PRELOAD is ignored, points to strace, runs nothing" {
     ((EUID == 0)) || skip "needs root, to make such a program"
     command -v setpriv >/dev/null || skip "no setpriv"
+    need_nobody_runs "$NARRATE"
     local dir
     # a folder the other user can reach (the test's own is root's alone)
     dir=$(mktemp -d /tmp/sockstep-priv.XXXXXX)

@@ -349,6 +349,7 @@ time.sleep(60)'
     local nobody
     if ((EUID == 0)); then
         command -v setpriv >/dev/null || skip "no setpriv to drop root with"
+        need_nobody_runs "$ROOT/tests/slow"
         nobody=(setpriv --reuid=65534 --regid=65534 --clear-groups)
     fi
     run bare "${nobody[@]}" "$ROOT/tests/slow" true

@@ -484,6 +484,41 @@ need_strace() {
     strace -o /dev/null true 2>/dev/null || skip "strace cannot trace here"
 }
 
+# need_nobody_runs FILE...: skip unless user 65534 (nobody), whom a test
+# run as root becomes with setpriv, may run each FILE. A clone in root's
+# home (/root, mode 700) is closed to that user: the test, not the
+# program, would fail there.
+need_nobody_runs() {
+    local f
+    for f; do
+        setpriv --reuid=65534 --regid=65534 --clear-groups test -x "$f" \
+            2>/dev/null ||
+            skip "user 65534 may not run $f (a directory above it is closed to other users, as /root is): clone where others may read to run this test"
+    done
+}
+
+# need_sandbox: skip where scripts/check's sandbox cannot be made (no
+# bwrap, or a kernel or container that refuses its namespaces, as inside
+# a chroot), with the checker's own sentence for why; asked once a run.
+# Where the sandbox must be there (SOCKSTEP_REQUIRE_SANDBOX=1, as .ci/run
+# sets), the test fails instead: a grading test must not skip unseen.
+need_sandbox() {
+    local file="$BATS_RUN_TMPDIR/sandbox-missing" why=
+    if [[ ! -e "$file" ]]; then
+        PYTHONPATH="$ROOT/scripts" "$PYTHON" -c '
+from sockcheck.sandbox import bwrap_missing
+print(bwrap_missing() or "")' >"$file.$$" 2>&1 || echo "its check failed" >>"$file.$$"
+        mv -f "$file.$$" "$file"
+    fi
+    { IFS= read -r why <"$file"; } 2>/dev/null || why="its check left no answer"
+    [[ -z "$why" ]] && return 0
+    if [[ "${SOCKSTEP_REQUIRE_SANDBOX:-}" == 1 ]]; then
+        echo "SOCKSTEP_REQUIRE_SANDBOX=1, and the sandbox cannot be made: $why" >&2
+        return 1
+    fi
+    skip "the checker's sandbox: $why"
+}
+
 # has_manual: skip the test in a students' copy, which has no lecturer's
 # manual's sources (git archive leaves them out: .gitattributes).
 has_manual() {
