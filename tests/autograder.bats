@@ -25,7 +25,7 @@ PLATFORM=
 # (the tree's build/ is left alone), and the platform's image: the zip
 # unpacked and its setup.sh run, once for the file.
 setup_file() {
-    command -v bwrap >/dev/null || skip "bwrap is not installed"
+    need_sandbox
     local build="$BATS_FILE_TMPDIR/build" image
     make -s -C "$ROOT" --no-print-directory autograder BUILD="$build" \
         >"$BATS_FILE_TMPDIR/make.out" 2>&1 ||

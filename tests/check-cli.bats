@@ -255,6 +255,7 @@ for bad in suite.findall("testcase/failure"):
 }
 
 @test "check: --batch writes a CSV, one row per submission, one column per check" {
+    need_sandbox
     local dir="$BATS_TEST_TMPDIR/subs"
     mkdir -p "$dir/alice" "$dir/bob" "$dir/carol" "$dir/dave"
     cp "$SAMPLES/small-buffer-receiver.py" "$dir/alice/recv.py"
@@ -302,6 +303,7 @@ for r in rows:
 
 @test "check: the lecturers' run_autograder writes a results.json, built or not" {
     has_manual
+    need_sandbox
     local ag="$BATS_TEST_TMPDIR/autograder"
     mkdir -p "$ag/source" "$ag/results" "$ag/submission"
     # the lecturers' appendix's script, with its /autograder here

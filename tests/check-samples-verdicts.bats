@@ -198,7 +198,7 @@ os.write(int(os.environ['SOCKSTEP_FD'].split(':')[0]), b'made-up line\\n')"
 }
 
 @test "check-verdicts: in a batch, the check a submission's time limit ended fails, not NOT RUN" {
-    command -v bwrap >/dev/null || skip "bwrap is not installed"
+    need_sandbox
     # zombies waits for its burst of 10 (a reply may take 30 s when a
     # server serves one at a time): this one serves its first client only,
     # and the submission's 25 s end in that check

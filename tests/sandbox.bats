@@ -26,7 +26,7 @@ CLASS=
 MARK=
 
 setup() {
-    command -v bwrap >/dev/null || skip "bwrap is not installed"
+    need_sandbox
     CLASS="$BATS_TEST_TMPDIR/class"
     MARK="sockstep-sandbox-$$-$BATS_TEST_NUMBER"
     mkdir -p "$CLASS"

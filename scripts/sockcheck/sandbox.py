@@ -188,10 +188,18 @@ def bwrap_missing():
         # bwrap is there, but the kernel (or the container it runs in)
         # refused it namespaces: installing it again would not help
         why = p.stderr.decode("utf-8", "replace").strip().splitlines()
+        why = why[-1] if why else "status %d" % p.returncode
+        if os.geteuid() == 0:
+            # the sandbox makes a user namespace as root too: the kernel
+            # makes none inside a chroot (unshare(2), EPERM), and a
+            # container may forbid them
+            return ("bwrap cannot make a sandbox here (%s): the kernel "
+                    "refused it the namespaces it needs, to root too, as "
+                    "inside a chroot or a container that forbids them; "
+                    "grade on the machine itself" % why)
         return ("bwrap cannot make a sandbox here (%s): the kernel or a "
                 "container refused it the namespaces it needs; grade as "
-                "root, or where this user may make user namespaces" % (
-                    why[-1] if why else "status %d" % p.returncode))
+                "root, or where this user may make user namespaces" % why)
     return None
 
 
