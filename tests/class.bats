@@ -22,14 +22,16 @@ CLASS=
 MARK=
 
 setup() {
+    MARK="sockstep-class-$$-$BATS_TEST_NUMBER"
     need_sandbox
     CLASS="$BATS_TEST_TMPDIR/class"
-    MARK="sockstep-class-$$-$BATS_TEST_NUMBER"
     mkdir -p "$CLASS"
 }
 
 teardown() {
-    pkill -KILL -f -- "$MARK" 2>/dev/null || true
+    # Never with an empty pattern, which every process matches: setup may
+    # have skipped before it set MARK.
+    [[ -z "$MARK" ]] || pkill -KILL -f -- "$MARK" 2>/dev/null || true
     kill_all_bg
     # (a results file a test kept in the tree, outside /tmp)
     [[ -z "${KEPT_CSV:-}" ]] || rm -f -- "$KEPT_CSV"

@@ -26,14 +26,16 @@ CLASS=
 MARK=
 
 setup() {
+    MARK="sockstep-sandbox-$$-$BATS_TEST_NUMBER"
     need_sandbox
     CLASS="$BATS_TEST_TMPDIR/class"
-    MARK="sockstep-sandbox-$$-$BATS_TEST_NUMBER"
     mkdir -p "$CLASS"
 }
 
 teardown() {
-    pkill -KILL -f -- "$MARK" 2>/dev/null || true
+    # Never with an empty pattern, which every process matches: setup may
+    # have skipped before it set MARK.
+    [[ -z "$MARK" ]] || pkill -KILL -f -- "$MARK" 2>/dev/null || true
     kill_all_bg
     # what a test planted outside /tmp, for a submission to look for
     [[ -z "${PLANTED:-}" ]] || rm -rf -- "$PLANTED"
