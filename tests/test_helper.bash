@@ -500,7 +500,7 @@ need_nobody_runs() {
 # need_sandbox: skip where scripts/check's sandbox cannot be made (no
 # bwrap, or a kernel or container that refuses its namespaces, as inside
 # a chroot), with the checker's own sentence for why; asked once a run.
-# Where the sandbox must be there (SOCKSTEP_REQUIRE_SANDBOX=1, as .ci/run
+# Where the sandbox must be there (SOCKSTEP_REQUIRE_NAMESPACES=1, as .ci/run
 # sets), the test fails instead: a grading test must not skip unseen.
 need_sandbox() {
     local file="$BATS_RUN_TMPDIR/sandbox-missing" why=
@@ -512,8 +512,8 @@ print(bwrap_missing() or "")' >"$file.$$" 2>&1 || echo "its check failed" >>"$fi
     fi
     { IFS= read -r why <"$file"; } 2>/dev/null || why="its check left no answer"
     [[ -z "$why" ]] && return 0
-    if [[ "${SOCKSTEP_REQUIRE_SANDBOX:-}" == 1 ]]; then
-        echo "SOCKSTEP_REQUIRE_SANDBOX=1, and the sandbox cannot be made: $why" >&2
+    if [[ "${SOCKSTEP_REQUIRE_NAMESPACES:-}" == 1 ]]; then
+        echo "SOCKSTEP_REQUIRE_NAMESPACES=1, and the sandbox cannot be made: $why" >&2
         return 1
     fi
     skip "the checker's sandbox: $why"

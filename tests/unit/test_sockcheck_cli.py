@@ -27,10 +27,10 @@ SIGNALS = (signal.SIGTERM, signal.SIGINT, signal.SIGHUP)
 def needs_sandbox(test):
     """Skip TEST where the checker's sandbox cannot be made (no bwrap, or
     namespaces refused, as in a chroot), saying why; fail it instead where
-    SOCKSTEP_REQUIRE_SANDBOX=1 (as .ci/run sets), as the bats helper does."""
+    SOCKSTEP_REQUIRE_NAMESPACES=1 (as .ci/run sets), as the bats helper does."""
     from sockcheck.sandbox import bwrap_missing
     why = bwrap_missing()
-    if why is None or os.environ.get("SOCKSTEP_REQUIRE_SANDBOX") == "1":
+    if why is None or os.environ.get("SOCKSTEP_REQUIRE_NAMESPACES") == "1":
         return test
     return unittest.skip("the checker's sandbox: " + why)(test)
 
