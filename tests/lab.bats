@@ -33,15 +33,16 @@ need_root() {
     [[ "${SOCKSTEP_LAB:-}" =~ ^sslt[0-9]+$ ]] || fail "SOCKSTEP_LAB not set"
     [[ $EUID -eq 0 ]] || skip "network namespaces need root"
     command -v ip >/dev/null || skip "ip (iproute2) is not installed"
-    # Whether ip netns can make one here (not inside a chroot, nor in a
-    # container that forbids it), asked once for the file: a namespace of
-    # the file's own name, made and removed at once.
-    local file="$BATS_FILE_TMPDIR/netns-why" why=
+    # Whether ip netns can make one here and run a command in it (not
+    # inside a chroot, nor in a container that forbids it), asked once for
+    # the file: a namespace of the file's own name, removed at once.
+    local file="$BATS_FILE_TMPDIR/netns-why" why="" probe="${SOCKSTEP_LAB}probe"
     if [[ ! -e "$file" ]]; then
-        if ip netns add "${SOCKSTEP_LAB}probe" 2>"$file.tmp"; then
-            ip netns del "${SOCKSTEP_LAB}probe"
+        if ip netns add "$probe" 2>"$file.tmp" &&
+            ip netns exec "$probe" true 2>"$file.tmp"; then
             : >"$file.tmp"
         fi
+        ip netns del "$probe" 2>/dev/null || true
         mv -f "$file.tmp" "$file"
     fi
     { IFS= read -r why <"$file"; } 2>/dev/null || why=
@@ -101,15 +102,15 @@ ns_busy() {
 
 @test "lab: where ip netns cannot make a namespace, up says so, and where to run the lab" {
     [[ $EUID -eq 0 ]] || skip "lab up needs root before it makes anything"
-    # an ip that refuses namespaces as it does inside a chroot, and is the
-    # real one for everything else
+    # an ip that runs nothing in a namespace, as inside a chroot, and is
+    # the real one for everything else
     local fake="$BATS_TEST_TMPDIR/bin" real
     real=$(command -v ip) || skip "ip (iproute2) is not installed"
     mkdir -p "$fake"
     cat >"$fake/ip" <<EOF
 #!/bin/sh
-if [ "\$1 \$2" = "netns add" ]; then
-    echo "mount --make-rslave / failed: Invalid argument" >&2
+if [ "\$1 \$2" = "netns exec" ]; then
+    echo '"mount --make-rslave /" failed: Invalid argument' >&2
     exit 255
 fi
 exec $real "\$@"
@@ -117,8 +118,8 @@ EOF
     chmod 755 "$fake/ip"
     run env PATH="$fake:$PATH" "$LAB" up
     assert_failure 1
-    assert_line "mount --make-rslave / failed: Invalid argument"
-    assert_line "scripts/lab: could not make the network namespace $SOCKSTEP_LAB-a (ip's message is above): a chroot or a container may forbid it; run the lab on the machine itself, or in a virtual machine"
+    assert_line '"mount --make-rslave /" failed: Invalid argument'
+    assert_line "scripts/lab: could not make the network namespace $SOCKSTEP_LAB-a, or run a command in it (ip's message is above): a chroot or a container may forbid it; run the lab on the machine itself, or in a virtual machine"
     # (nothing made: run's lines would be empty, so grep)
     if ip netns list | grep -E "^$SOCKSTEP_LAB-[ab]( |$)"; then
         fail "a namespace of the lab was made"
