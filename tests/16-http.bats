@@ -21,7 +21,7 @@ serve() {
 
 # need_netns: skip where a user and network namespace cannot be made.
 need_netns() {
-    unshare -rn true 2>/dev/null || skip "unshare -rn is not allowed here"
+    need_unshare -rn
 }
 
 # What a script given to in_netns may call: serve_http ADDR starts
@@ -419,7 +419,7 @@ odd_server() {
 }
 
 @test "16-http: --output on a full file system: the write error is said, exit 1" {
-    unshare -rm true 2>/dev/null || skip "unshare -rm is not allowed here"
+    need_unshare -rm
     # A 16 KiB tmpfs in a mount namespace of the test's own, and 200 kB to
     # keep: a write fails with ENOSPC (in fwrite() or at fclose()).
     mkdir -p "$BATS_TEST_TMPDIR/site" "$BATS_TEST_TMPDIR/small"

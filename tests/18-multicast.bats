@@ -12,7 +12,7 @@
 load test_helper
 
 setup() {
-    unshare -rn true 2>/dev/null || skip "unshare -rn is not allowed here"
+    need_unshare -rn
 }
 
 # What every script in the namespace starts with: lo up, the lesson

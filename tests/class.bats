@@ -412,7 +412,7 @@ cat 2 0 PASS PASS | "
     # uid; started by the machine's root, that is root itself, whose
     # processes the kernel does not count against RLIMIT_NPROC. Started
     # by another user, the limit holds and nothing is said.
-    unshare -r true 2>/dev/null || skip "unshare -r is not allowed here"
+    need_unshare -r
     honest ann
     run bare timeout "$WAIT_LONG" unshare -r "$PYTHON" "$CHECK" --batch "$CLASS" \
         echo-server --only one-line
@@ -427,8 +427,7 @@ cat 2 0 PASS PASS | "
     # The same when root maps itself to another uid (unshare
     # --map-user=1000): that uid is root outside. (bwrap may refuse to
     # nest a sandbox there; the check that decides is asked alone.)
-    unshare --map-user=1000 true 2>/dev/null ||
-        skip "unshare --map-user is not allowed here"
+    need_unshare --map-user=1000
     run bare unshare --map-user=1000 "$PYTHON" -c 'import sys
 sys.path.insert(0, sys.argv[1])
 from sockcheck import sandbox

@@ -123,7 +123,7 @@ others() {
 
 @test "kinds: ping in a network namespace: its raw socket, then its ICMP socket, each told as what it is and found in /proc/net" {
     command -v ping >/dev/null || skip "no ping here"
-    unshare -rn true 2>/dev/null || skip "unshare -rn is not allowed here"
+    need_unshare -rn
     # In a namespace of its own: lo only, nothing sent anywhere else. By
     # default no group may make ICMP sockets (ping_group_range "1 0"):
     # ping falls back to a raw one, which root of the namespace may make.

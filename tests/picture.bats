@@ -41,7 +41,7 @@ need_root() {
 # A network namespace of one's own: as root, or in a user namespace.
 need_netns() {
     if [[ $EUID -eq 0 ]]; then
-        unshare -n true 2>/dev/null || skip "unshare -n is not allowed here"
+        need_unshare -n
     else
         unshare --user --net --map-user="$(id -u)" --keep-caps true \
             2>/dev/null || skip "user namespaces are not allowed here"

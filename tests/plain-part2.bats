@@ -403,7 +403,7 @@ else:
 
 @test "plain multicast pair: two receivers get each datagram to the group, a Python member the sender's, TTL 1" {
     local dir="$BATS_TEST_TMPDIR" args
-    unshare -rn true 2>/dev/null || skip "unshare -rn is not allowed here"
+    need_unshare -rn
     build_plain multicast
     # SC2016: the script is expanded by the bash inside the namespace.
     # shellcheck disable=SC2016

@@ -162,6 +162,19 @@ time.sleep(60)'
     [ "$EXIT_STATUS" -eq 127 ]
 }
 
+@test "suite: need_unshare skips where a namespace may not be made, and fails where they are required" {
+    # An option unshare does not have stands for a namespace refused.
+    local t="$BATS_TEST_TMPDIR/ns.bats"
+    printf '%s\n' "BATS_TEST_DIRNAME=$ROOT/tests" 'load test_helper' \
+        '@test "x" {' '    need_unshare --no-such-option' '}' >"$t"
+    run bare env -u SOCKSTEP_REQUIRE_NAMESPACES timeout "$WAIT_LONG" bats --tap "$t"
+    assert_success
+    assert_line "ok 1 x # skip unshare --no-such-option is not allowed here"
+    run bare env SOCKSTEP_REQUIRE_NAMESPACES=1 timeout "$WAIT_LONG" bats --tap "$t"
+    assert_failure
+    assert_line "# SOCKSTEP_REQUIRE_NAMESPACES=1, and unshare --no-such-option is not allowed here"
+}
+
 @test "suite: bats' DEBUG trap runs in a test's own lines, not in what it calls" {
     # test_helper.bash sets +T once setup has run (see there), on bats 1.8.
     [[ "$BATS_VERSION" == 1.8.* ]] || skip "bats $BATS_VERSION runs its trap everywhere"

@@ -497,6 +497,27 @@ need_nobody_runs() {
     done
 }
 
+# need_unshare OPTION... [-- CMD...]: skip unless unshare OPTION... may
+# make its namespaces here and run CMD in them (true if not given), as
+# inside a chroot or a container it may not; fail instead where
+# SOCKSTEP_REQUIRE_NAMESPACES=1 (as .ci/run sets).
+need_unshare() {
+    local opts=() cmd=(true)
+    while (($#)) && [[ "$1" != -- ]]; do
+        opts+=("$1")
+        shift
+    done
+    (($#)) && shift && cmd=("$@")
+    unshare "${opts[@]}" "${cmd[@]}" >/dev/null 2>&1 && return 0
+    local what="unshare ${opts[*]}"
+    [[ "${cmd[*]}" == true ]] || what+=" with ${cmd[0]}"
+    if [[ "${SOCKSTEP_REQUIRE_NAMESPACES:-}" == 1 ]]; then
+        echo "SOCKSTEP_REQUIRE_NAMESPACES=1, and $what is not allowed here" >&2
+        return 1
+    fi
+    skip "$what is not allowed here"
+}
+
 # need_sandbox: skip where scripts/check's sandbox cannot be made (no
 # bwrap, or a kernel or container that refuses its namespaces, as inside
 # a chroot), with the checker's own sentence for why; asked once a run.

@@ -350,7 +350,7 @@ unix_ready() {
 # wait for lesson 18's "receiving on 0.0.0.0:PORT", at most 60 s under
 # valgrind; sets PORT)
 vg_netns() {
-    unshare -rn true 2>/dev/null || skip "unshare -rn is not allowed here"
+    need_unshare -rn
     run timeout "$((120 * SCALE))" unshare -rn env B="$BIN" T="$BATS_TEST_TMPDIR" \
         RC="$HOSTILE/run-clean" ROOT="$ROOT" bash -c '
 set -u

@@ -7,7 +7,7 @@
 need_world() {
     command -v unshare >/dev/null || skip "no unshare"
     command -v ip >/dev/null || skip "no ip (iproute2)"
-    unshare -rnm true 2>/dev/null || skip "unshare -rnm is not permitted here"
+    need_unshare -rnm
 }
 
 # world BODY: run the bash code BODY in a private world: new user, network
