@@ -141,9 +141,14 @@ if pid == 0:
     os._exit(0)
 print(pid, flush=True)
 time.sleep(60)'
-    wait_until "$WAIT_RUN" test -s "$BATS_TEST_TMPDIR/out"
     local zombie
-    read -r zombie <"$BATS_TEST_TMPDIR/out"
+    # its first line, whole: the child's pid
+    zombie_pid() {
+        { IFS= read -r zombie <"$BATS_TEST_TMPDIR/out"; } 2>/dev/null &&
+            [[ "$zombie" =~ ^[0-9]+$ ]]
+    }
+    wait_until "$WAIT_RUN" zombie_pid ||
+        fail "the parent printed no pid: $(cat "$BATS_TEST_TMPDIR/out")"
     zombie_state() {
         local st=
         { read -r st <"/proc/$zombie/stat"; } 2>/dev/null || return 1
