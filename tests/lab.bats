@@ -47,11 +47,7 @@ need_root() {
     fi
     { IFS= read -r why <"$file"; } 2>/dev/null || why=
     [[ -z "$why" ]] && return 0
-    if [[ "${SOCKSTEP_REQUIRE_NAMESPACES:-}" == 1 ]]; then
-        echo "SOCKSTEP_REQUIRE_NAMESPACES=1, and ip netns cannot make a namespace here: $why" >&2
-        return 1
-    fi
-    skip "ip netns cannot make a namespace here: $why"
+    skip_namespaces "ip netns cannot make a namespace here: $why"
 }
 
 # ns_busy NAME: a process runs in the network namespace NAME.

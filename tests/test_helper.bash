@@ -497,10 +497,21 @@ need_nobody_runs() {
     done
 }
 
+# skip_namespaces REASON: skip the test, since the namespaces it needs
+# cannot be made here (REASON says which, and why); or, where
+# SOCKSTEP_REQUIRE_NAMESPACES=1 (as .ci/run sets), fail it: there a test
+# of the sandbox or a network of its own must not skip unseen.
+skip_namespaces() {
+    if [[ "${SOCKSTEP_REQUIRE_NAMESPACES:-}" == 1 ]]; then
+        echo "SOCKSTEP_REQUIRE_NAMESPACES=1, and $1" >&2
+        return 1
+    fi
+    skip "$1"
+}
+
 # need_unshare OPTION... [-- CMD...]: skip unless unshare OPTION... may
 # make its namespaces here and run CMD in them (true if not given), as
-# inside a chroot or a container it may not; fail instead where
-# SOCKSTEP_REQUIRE_NAMESPACES=1 (as .ci/run sets).
+# inside a chroot or a container it may not (skip_namespaces).
 need_unshare() {
     local opts=() cmd=(true)
     while (($#)) && [[ "$1" != -- ]]; do
@@ -511,18 +522,13 @@ need_unshare() {
     unshare "${opts[@]}" "${cmd[@]}" >/dev/null 2>&1 && return 0
     local what="unshare ${opts[*]}"
     [[ "${cmd[*]}" == true ]] || what+=" with ${cmd[0]}"
-    if [[ "${SOCKSTEP_REQUIRE_NAMESPACES:-}" == 1 ]]; then
-        echo "SOCKSTEP_REQUIRE_NAMESPACES=1, and $what is not allowed here" >&2
-        return 1
-    fi
-    skip "$what is not allowed here"
+    skip_namespaces "$what is not allowed here"
 }
 
 # need_sandbox: skip where scripts/check's sandbox cannot be made (no
 # bwrap, or a kernel or container that refuses its namespaces, as inside
-# a chroot), with the checker's own sentence for why; asked once a run.
-# Where the sandbox must be there (SOCKSTEP_REQUIRE_NAMESPACES=1, as .ci/run
-# sets), the test fails instead: a grading test must not skip unseen.
+# a chroot), with the checker's own sentence for why (skip_namespaces);
+# asked once a run.
 need_sandbox() {
     local file="$BATS_RUN_TMPDIR/sandbox-missing" why=
     if [[ ! -e "$file" ]]; then
@@ -533,11 +539,7 @@ print(bwrap_missing() or "")' >"$file.$$" 2>&1 || echo "its check failed" >>"$fi
     fi
     { IFS= read -r why <"$file"; } 2>/dev/null || why="its check left no answer"
     [[ -z "$why" ]] && return 0
-    if [[ "${SOCKSTEP_REQUIRE_NAMESPACES:-}" == 1 ]]; then
-        echo "SOCKSTEP_REQUIRE_NAMESPACES=1, and the sandbox cannot be made: $why" >&2
-        return 1
-    fi
-    skip "the checker's sandbox: $why"
+    skip_namespaces "the checker's sandbox cannot be made: $why"
 }
 
 # has_manual: skip the test in a students' copy, which has no lecturer's

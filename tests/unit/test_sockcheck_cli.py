@@ -32,7 +32,7 @@ def needs_sandbox(test):
     why = bwrap_missing()
     if why is None or os.environ.get("SOCKSTEP_REQUIRE_NAMESPACES") == "1":
         return test
-    return unittest.skip("the checker's sandbox: " + why)(test)
+    return unittest.skip("the checker's sandbox cannot be made: " + why)(test)
 
 
 class Main(unittest.TestCase):
