@@ -116,14 +116,15 @@ def printed_refused(prog, peer, before, res, said, what, noun):
     """Fail res if the program printed what it was sent, but the kernel
     said (ICMP port unreachable) that the datagram named noun, sent once
     the checker had counted before refusals, found no socket on the
-    program's port: it had closed its socket, and printed a line it had
-    not received."""
+    program's port (it had closed its socket, say), and printed a line it
+    had not received."""
     if peer.refusals() <= before:
         return False
     res.failed("%s; the program printed %s, but the kernel answered that "
                "no socket on port %d would take %s (ICMP port unreachable): "
-               "the program had closed its socket, or connect()ed it to "
-               "another address, so it printed without receiving. Print "
+               "the program had closed its socket, connect()ed it to "
+               "another address or bound it to another network interface, "
+               "so it printed without receiving. Print "
                "what recvfrom() gave (%s)."
                % (said, what, prog.port, noun, SEE_08),
                "printed without receiving it")
@@ -173,7 +174,8 @@ def ur_datagram(run, res):
         return
     closed = (" The kernel answered that no socket on port %d would take "
               "it (ICMP port unreachable): the program had closed its "
-              "socket, or connect()ed it to another address."
+              "socket, connect()ed it to another address or bound it to "
+              "another network interface."
               % prog.port if peer.refusals() else "")
     kept = held(prog, text)
     res.failed("The checker sent one datagram of %d bytes, %s; within 2 s "
