@@ -21,6 +21,7 @@ pages = re.findall(r'<page width="[\d.]+" height="([\d.]+)">(.*?)</page>',
                    out, re.S)
 CAPTION = re.compile(r"^\S+\.(c|h|py), (lines \d+|\d+ lines)")
 TOP = 16 / 25.4 * 72   # the top margin (mk/handout.mk: geometry)
+BOTTOM = 16 / 25.4 * 72   # and the bottom one
 info = []
 # Whether a page has a running header: pdftotext leaves it out (no text,
 # as a copy of the page has it), tests/peers/furniture.py reads it.
@@ -47,8 +48,12 @@ for (height, body), (header, _) in zip(pages, furniture(sys.argv[1])):
     text = [html.unescape(t) for _, _, t in lines]
     info.append((header, max((l[1] for l in lines), default=TOP), text,
                  [l[1] for l in lines]))
-# The foot of the text: the lowest line of any page.
-bottom = max(low for _, low, _, _ in info)
+# The foot of the text: the bottom margin's edge (mk/handout.mk:
+# geometry), as TOP is the top one's, not the lowest line of any page:
+# one page whose text runs a few points lower (the index's columns)
+# would move every page's measure, and a page on the edge would pass or
+# fail with it.
+bottom = float(pages[0][0]) - BOTTOM
 info = [(h, (low - TOP) / (bottom - TOP), t, [(x - TOP) / (bottom - TOP) for x in lows])
         for h, low, t, lows in info]
 SIZE = re.compile(r", (?:lines (\d+)\u2013(\d+)|(?:lines 1\u2013)?(\d+)(?: lines)?)")
