@@ -185,7 +185,8 @@ LINKS
     # On paper: its entries have pages.
     local name
     for name in 'bind\(\)' SO_REUSEADDR EADDRINUSE MSG_NOSIGNAL 'file descriptor' \
-        SCM_RIGHTS 'Nagle.s algorithm' HTTP; do
+        SCM_RIGHTS 'Nagle.s algorithm' HTTP 'stream of bytes' 'message boundaries' \
+        'send buffer' 'receive buffer' MTU; do
         grep -qE "^$name, [0-9]+" "$BATS_FILE_TMPDIR/handout.txt" ||
             { echo "not in the printed index: $name"; return 1; }
     done
