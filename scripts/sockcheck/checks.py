@@ -277,6 +277,11 @@ def client_crashed(prog, rc):
         python_error(prog.output()) or sanitizer_error(prog.output()))
 
 
+# The looks (one every 20 ms, or less often on a loaded machine) that
+# Busy.spins() needs before it calls a program spinning.
+LOOKS = 10
+
+
 class Busy:
     """How busy the program is over a window: the CPU time it used, and how
     often, when the checker looked (every 20 ms), one of its processes was
@@ -309,6 +314,18 @@ class Busy:
             self.looks += 1
             self.running += "R" in states
 
+    def at_least(self, seconds, limit=10.0):
+        """Wait seconds, then until the checker has looked LOOKS times:
+        on a loaded machine it looks less often than every 20 ms, and
+        spins() judges nothing from fewer looks (limit seconds at most,
+        for a checker that gets no CPU at all)."""
+        start = time.monotonic()
+        while True:
+            now = time.monotonic() - start
+            if now >= limit or (now >= seconds and self.looks >= LOOKS):
+                return
+            time.sleep(0.02)
+
     def stop(self):
         self.done.set()
         self.thread.join(2)
@@ -319,7 +336,7 @@ class Busy:
         return self
 
     def spins(self):
-        return self.prog.alive() and self.looks >= 10 and (
+        return self.prog.alive() and self.looks >= LOOKS and (
             self.share >= 0.5 or self.cpu >= 0.5 * self.span)
 
     def short(self):

@@ -344,7 +344,7 @@ def after_the_last(prog, served):
     that took no further client after its first."""
     probe, err = connect(prog)
     busy = Busy(prog, settle=0.1)
-    time.sleep(1.0)
+    busy.at_least(1.0)
     waiting = accept_queue(prog) if probe is not None else None
     busy.stop()
     if probe is not None:

@@ -277,7 +277,7 @@ def sp_idle(run, res):
                     NOT_SERVED)
         return
     busy = Busy(prog, settle=0.3)
-    time.sleep(1.3)
+    busy.at_least(1.3)
     busy.stop()
     said = ("The first client played the exchange and closed %s." % (
         "the connection" if spec.proto == "tcp" else "its socket"))
