@@ -127,6 +127,22 @@ load lib/students
     refute_output --partial "its buffer is probably"
 }
 
+# check_on_device ARGS...: the checker's run as check does it, in a
+# network namespace of its own (unshare -rn) with loopback up and one
+# more interface, sockstep0 (a bridge or, where the kernel has none, a
+# veth pair), for a sample to bind its socket to; skipped where no such
+# interface can be made.
+DEVICE_MAKE='ip link add sockstep0 type bridge 2>/dev/null ||
+    ip link add sockstep0 type veth peer name sockstep1'
+check_on_device() {
+    local made
+    made=$(unshare -rn sh -c "$DEVICE_MAKE" 2>&1) ||
+        skip_namespaces "no network interface can be made in a namespace here: $made"
+    run bare timeout "$((110 * SCALE))" unshare -rn sh -c \
+        "ip link set lo up && { $DEVICE_MAKE; } && exec \"\$@\"" \
+        sh "$PYTHON" "$CHECK" "$@"
+}
+
 # fails_unprinted CHECK WHY: the one datagram check CHECK of a receiver
 # failed, none of its datagrams printed after it was sent: WHY, as what
 # the program printed before the datagram came (then it is not printed
@@ -138,23 +154,6 @@ load lib/students
 # receivers apart alike: each test runs one or two of them, and together
 # they run each check at least once. (Each check that finds nothing
 # printed waits 2 s for it.)
-# check_on_device ARGS...: the checker's run as check does it, in a
-# network namespace of its own (unshare -rn) with loopback up and one
-# more interface, sockstep0 (a bridge or, where the kernel has none, a
-# veth pair), for a sample to bind its socket to; skipped where no such
-# interface can be made.
-check_on_device() {
-    local made
-    made=$(unshare -rn sh -c 'ip link add sockstep0 type bridge ||
-        ip link add sockstep0 type veth peer name sockstep1' 2>&1) ||
-        skip_namespaces "no network interface can be made in a namespace here: $made"
-    run bare timeout "$((50 * SCALE))" unshare -rn sh -c '
-        ip link set lo up &&
-        { ip link add sockstep0 type bridge 2>/dev/null ||
-            ip link add sockstep0 type veth peer name sockstep1; } &&
-        exec "$@"' sh "$PYTHON" "$CHECK" "$@"
-}
-
 fails_unprinted() {
     assert_failure 1
     assert_line --regexp "^FAIL $1 .*: ($2|printed without receiving it)"
