@@ -136,7 +136,12 @@ local function mark_prose(e, place, blocks)
           il.text:match("= %-1 ([%u%d]+)") == e.key) then
         done = true
         if latex() then
-          inl:insert(i + 1, pandoc.RawInline("latex", latex_entry(e.key, place.main, place.sub)))
+          -- Before the code, not after: the page it starts on. After a
+          -- prototype that wrapped over a page break (setsockopt()'s,
+          -- in lesson 07), the mark went with its last line, to page 31
+          -- on the first run (its references "??") and to page 30 on the
+          -- second, and a book built from nothing took a third run.
+          inl:insert(i, pandoc.RawInline("latex", latex_entry(e.key, place.main, place.sub)))
         else
           local id = new_id()
           inl[i] = pandoc.Span({ il }, pandoc.Attr(id))
