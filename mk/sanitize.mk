@@ -24,10 +24,10 @@ SAN_BUILD  := $(BUILD)/sanitize
 #    UBSan did first.
 #  - clang's code at -O2, run: make test-clang runs the lessons' tests
 #    against it; CI runs gcc's -O2 plain build (make test-plain).
-#  - clang's warnings at -O2: they come from its front end, which
-#    -fsyntax-only runs; make build-clang-others checks every narrated
+#  - clang's warnings at -O2: -Wall and -Wextra's come from its front
+#    end, which -fsyntax-only runs; make check-clang-O2 reads every
 #    lesson so at -O2 (the headers see __OPTIMIZE__ as in a real -O2
-#    build), and every plain one built for real.
+#    build).
 SAN_CC     ?= $(CLANG)
 SAN_CFLAGS := $(CFLAGS)
 SAN_FLAGS  := -fsanitize=address,undefined -fno-sanitize-recover=all \

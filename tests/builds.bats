@@ -8,8 +8,9 @@
 # truncation, maybe-uninitialized) need real builds at -O2: make
 # build-optimized makes them, with gcc and with clang, each lesson
 # narrated and plain, one command per program (make itself builds at -O0);
-# CI makes the same builds but clang's narrated one, which it reads at
-# -O2 with -fsyntax-only and builds at -O0 with the sanitizers.
+# CI makes gcc's, has clang read every program at -O2 with
+# -fsyntax-only, and builds the narrated lessons by clang at -O0 with
+# the sanitizers.
 # Three more checks of what make does: the handout's runs take the files
 # in docs/own/ as inputs, and never a directory there; the handout's
 # transcripts are wrapped for paper by the narrator's own code; make
@@ -27,9 +28,9 @@ load hostile/common
 # lesson that same way, one cc command each, by gcc and by clang,
 # narrated and plain, with more warnings (-Wmissing-prototypes): gcc's
 # narrated build is the default one (make all), clang's the sanitizer
-# build at -O0, the plain ones at -O2 (build-gcc-O2-cover,
-# build-clang-others), so the syntax-only builds here would prove
-# nothing new there.
+# build at -O0, gcc's plain one at -O2 (build-gcc-O2-cover), and clang
+# reads all of them at -O2 with -fsyntax-only (check-clang-O2), so the
+# syntax-only builds here would prove nothing new there.
 builds_alone() {
     local src cc plain out jobs=() pids=() n=0 bad=0
     if [[ -n "${SOCKSTEP_BUILT_ALONE:-}" ]]; then
