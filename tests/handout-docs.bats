@@ -782,31 +782,6 @@ EOF
     assert_output --partial 'narrates (say(), heading()): a Part II excerpt takes {.quiet}'
 }
 
-@test "handout: no line of prose that starts with a number and a dot becomes a numbered list" {
-    # Markdown takes a line that starts "3. " in a paragraph of a list
-    # item for a new list, numbered from 3: "got / 3. The second frame"
-    # printed a list item of its own. Every numbered list of the handout
-    # starts at 1, so a list that starts elsewhere is such a line.
-    # One pandoc for all the files (each file a pandoc took 18 s on a
-    # quiet machine, over 250 s on a busy one); only when that finds one
-    # does a pandoc for each file say where.
-    local f out bad=0 files=("$ROOT"/docs/*.md "$ROOT"/docs/lessons/*.md)
-    out=$(pandoc --from markdown -t html "${files[@]}") || fail "pandoc failed"
-    if grep -q '<ol start=' <<<"$out"; then
-        for f in "${files[@]}"; do
-            out=$(pandoc --from markdown -t html "$f") || fail "pandoc failed on $f"
-            if grep -q '<ol start=' <<<"$out"; then
-                echo "${f#"$ROOT"/}: $(grep -o '<ol start="[^"]*"' <<<"$out" | tr '\n' ' ')"
-            fi
-        done
-        bad=1
-    fi
-    [ "$bad" -eq 0 ]
-    # and the check sees one
-    out=$(printf -- '- a line that ends with\n  3. and goes on\n' | pandoc --from markdown -t html)
-    grep -q '<ol start="3"' <<<"$out"
-}
-
 @test "handout: runs.sh stops at once when a lesson's program is missing, any lesson" {
     # Its list of programs is the Makefile's LESSONS (it once checked 13 of
     # them by name): a build directory without 17-unix-client, a lesson

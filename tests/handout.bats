@@ -1347,3 +1347,27 @@ part1_tail_order() {
     run grep -oiE '(first|second|third|fourth|fifth|last) recv\(\)' "$BATS_TEST_TMPDIR/text.txt"
     assert_output ''
 }
+
+@test "handout: no line of prose that starts with a number and a dot becomes a numbered list" {
+    # Markdown takes a line that starts "3. " in a paragraph of a list
+    # item for a new list, numbered from 3: "got / 3. The second frame"
+    # printed a list item of its own. Every numbered list of the two
+    # books starts at 1, so a list that starts elsewhere is such a line.
+    # Their HTML, as built (a pandoc of every docs/*.md for this alone
+    # took 4 s of CPU; docs/README.md, in neither book, is not read);
+    # only when it finds one does a pandoc for each file say where.
+    local f out html=("$ROOT/build/handout.html")
+    [[ ! -e "$ROOT/build/lecturers.html" ]] || html+=("$ROOT/build/lecturers.html")
+    if grep -q '<ol start=' "${html[@]}"; then
+        for f in "$ROOT"/docs/*.md "$ROOT"/docs/lessons/*.md; do
+            out=$(pandoc --from markdown -t html "$f") || fail "pandoc failed on $f"
+            if grep -q '<ol start=' <<<"$out"; then
+                echo "${f#"$ROOT"/}: $(grep -o '<ol start="[^"]*"' <<<"$out" | tr '\n' ' ')"
+            fi
+        done
+        fail "a numbered list starts at another number than 1"
+    fi
+    # and the check sees one
+    out=$(printf -- '- a line that ends with\n  3. and goes on\n' | pandoc --from markdown -t html)
+    grep -q '<ol start="3"' <<<"$out"
+}
