@@ -87,24 +87,22 @@ build-clang-others: $(CLANG_PLAIN_BINS) $(CLANG_TESTS) $(CLANG_LOAD)
 # left to the builds that run: the sanitizer build (clang, -O0) and
 # make test-clang (clang, -O2); CI runs gcc's -O2 plain build. A stamp
 # file each, so that make reads again only what changed.
-CLANG_SYNTAX := $(addprefix $(CLANG_BUILD)/syntax/,$(LESSONS)) \
-                $(addprefix $(CLANG_BUILD)/syntax/plain/,$(LESSONS)) \
-                $(patsubst tests/%.c,$(CLANG_BUILD)/syntax/tests/%,$(wildcard tests/*.c)) \
-                $(CLANG_BUILD)/syntax/bench/load
-$(filter-out $(CLANG_BUILD)/syntax/plain/% $(CLANG_BUILD)/syntax/tests/% \
-    $(CLANG_BUILD)/syntax/bench/%,$(CLANG_SYNTAX)): $(CLANG_BUILD)/syntax/%: \
-    $$(SRC_%) $(LESSON_HEADER) $(BUILD)/.flags
+SYNTAX_DIR          := $(CLANG_BUILD)/syntax
+CLANG_SYNTAX_BINS   := $(addprefix $(SYNTAX_DIR)/,$(LESSONS))
+CLANG_SYNTAX_PLAIN  := $(addprefix $(SYNTAX_DIR)/plain/,$(LESSONS))
+CLANG_SYNTAX_TESTS  := $(patsubst tests/%.c,$(SYNTAX_DIR)/tests/%,$(wildcard tests/*.c))
+CLANG_SYNTAX        := $(CLANG_SYNTAX_BINS) $(CLANG_SYNTAX_PLAIN) \
+                       $(CLANG_SYNTAX_TESTS) $(SYNTAX_DIR)/bench/load
+$(CLANG_SYNTAX_BINS): $(SYNTAX_DIR)/%: $$(SRC_%) $(LESSON_HEADER) $(BUILD)/.flags
 	@mkdir -p $(@D)
 	$(CLANG) $(OPT_FLAGS) -fsyntax-only $(SRC_$*) && touch $@
-$(filter $(CLANG_BUILD)/syntax/plain/%,$(CLANG_SYNTAX)): $(CLANG_BUILD)/syntax/plain/%: \
-    $$(SRC_%) $(LESSON_HEADER) $(BUILD)/.flags
+$(CLANG_SYNTAX_PLAIN): $(SYNTAX_DIR)/plain/%: $$(SRC_%) $(LESSON_HEADER) $(BUILD)/.flags
 	@mkdir -p $(@D)
 	$(CLANG) $(OPT_FLAGS) -DSOCKSTEP_PLAIN -fsyntax-only $(SRC_$*) && touch $@
-$(filter $(CLANG_BUILD)/syntax/tests/%,$(CLANG_SYNTAX)): $(CLANG_BUILD)/syntax/tests/%: \
-    tests/%.c $(LESSON_HEADER) $(BUILD)/.flags
+$(CLANG_SYNTAX_TESTS): $(SYNTAX_DIR)/tests/%: tests/%.c $(LESSON_HEADER) $(BUILD)/.flags
 	@mkdir -p $(@D)
 	$(CLANG) $(OPT_FLAGS) -fsyntax-only $< && touch $@
-$(CLANG_BUILD)/syntax/bench/load: bench/load.c $(BUILD)/.flags
+$(SYNTAX_DIR)/bench/load: bench/load.c $(BUILD)/.flags
 	@mkdir -p $(@D)
 	$(CLANG) $(OPT_FLAGS) -fsyntax-only $< && touch $@
 
