@@ -86,8 +86,8 @@ has() {
     # either end
     [ "$(grep -cxF -e "$PORT $CPORT1" -e "$CPORT2 $PORT" <<<"$tw")" -eq 0 ]
     [ "$(grep -cxF -e "$PORT $CPORT3" -e "$CPORT3 $PORT" <<<"$tw")" -eq 0 ]
-    has "kernel: tcp 127.0.0.1:$CPORT1 -> 127.0.0.1:$PORT TIME_WAIT, a record no descriptor owns" \
-        "kernel: tcp 127.0.0.1:$PORT -> 127.0.0.1:$CPORT2 TIME_WAIT, a record no descriptor owns" \
+    has "kernel: the peer's end: tcp 127.0.0.1:$CPORT1 -> 127.0.0.1:$PORT TIME_WAIT, a record no descriptor owns" \
+        "kernel: the peer's end: tcp 127.0.0.1:$PORT -> 127.0.0.1:$CPORT2 TIME_WAIT, a record no descriptor owns" \
         "kernel: the connection 127.0.0.1:$PORT -> 127.0.0.1:$CPORT1 is gone from /proc/net/tcp" \
         "kernel: the connection 127.0.0.1:$CPORT2 -> 127.0.0.1:$PORT is gone from /proc/net/tcp"
     assert_output --partial "not the server's port $PORT"

@@ -594,7 +594,7 @@ sys.exit(1 if bad or found < 3 else 0)' "$lay"
     grep -q 'span.tl.call { font-weight: bold; }' "$html"
     grep -q 'span.tl.out { font-style: italic; }' "$html"
     # Lesson 01, where the first narrated run is, says what each style is.
-    run grep -A8 'How to read it' "$ROOT/docs/lessons/01-socket.md"
+    run grep -A12 'How to read it' "$ROOT/docs/lessons/01-socket.md"
     assert_output --partial 'A **bold** line is a call'
     # (A kernel: line is named by its word, not its grey, which in a
     # listing marks what a reader may skip: docs/plain.md.)

@@ -65,6 +65,19 @@ static inline int ss_by_pair(const struct ss_procsock *s, const char *file,
     return 1;
 }
 
+/* The same, told as the other end of this process's connection. */
+static inline int ss_by_pair_peer(const struct ss_procsock *s,
+                                  const char *file, void *arg)
+{
+    const struct ss_pair *p = arg;
+
+    if (!ss_same_addr(&s->local, p->local) ||
+        !ss_same_addr(&s->remote, p->peer))
+        return 0;
+    ss_proc_say_lead(s, file, "the peer's end: ");
+    return 1;
+}
+
 static inline int ss_by_pair_quiet(const struct ss_procsock *s,
                                    const char *file, void *arg)
 {
@@ -330,7 +343,7 @@ static inline void ss_kernel_after_close(const struct ss_sock *was)
             /* Its other end, when that is on this machine too. */
             p.local = &was->peer;
             p.peer = &was->local;
-            ss_proc_walk("tcp", ss_by_pair, &p);
+            ss_proc_walk("tcp", ss_by_pair_peer, &p);
         }
     }
 #else

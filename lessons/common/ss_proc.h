@@ -286,8 +286,10 @@ static inline size_t ss_tcp_queues(char *out, size_t size,
     ", a record no descriptor owns (TIME_WAIT entries have no inode); it "     \
     "lasts up to 60 s on Linux"
 
-/* Describe one entry, as truthfully as /proc allows. */
-static inline void ss_proc_say(const struct ss_procsock *s, const char *file)
+/* Describe one entry, as truthfully as /proc allows; LEAD goes first
+   ("the peer's end: ", or ""). */
+static inline void ss_proc_say_lead(const struct ss_procsock *s,
+                                    const char *file, const char *lead)
 {
 #ifndef SOCKSTEP_PLAIN /* the kernel's view is narration */
     char text[400];
@@ -323,7 +325,7 @@ static inline void ss_proc_say(const struct ss_procsock *s, const char *file)
         ss_kernel_line(text);
         return;
     }
-    n = (size_t)snprintf(text, sizeof text, "%s %s", s->proto,
+    n = (size_t)snprintf(text, sizeof text, "%s%s %s", lead, s->proto,
                          ss_addr(&s->local).s);
     if (connected)
         n += (size_t)snprintf(text + n, sizeof text - n, " -> %s",
@@ -377,7 +379,13 @@ static inline void ss_proc_say(const struct ss_procsock *s, const char *file)
 #else
     (void)s;
     (void)file;
+    (void)lead;
 #endif
+}
+
+static inline void ss_proc_say(const struct ss_procsock *s, const char *file)
+{
+    ss_proc_say_lead(s, file, "");
 }
 
 /*
