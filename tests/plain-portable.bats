@@ -6,7 +6,7 @@
 # only, beyond POSIX, Linux-only); musl's server and client then echo
 # over loopback. Samples of the test's own show that the
 # build and the classes can fail; the book's section on macOS and the BSDs
-# (docs/getting-started.md, #gs-portable) names exactly the programs the
+# (docs/on-linux.md, #gs-portable) names exactly the programs the
 # classes put outside POSIX, so a new one cannot be left out.
 
 # Three compilers over every plain program, one at a time: CPU-bound,
@@ -161,8 +161,8 @@ sample() {
 # (linux ones included), each with what puts it there; nothing else.
 @test "plain-portable: the book names exactly the plain programs outside POSIX, with why" {
     local section classes want got file cls why w
-    section=$(sed -n '/{#gs-portable}/,/^## /p' "$ROOT/docs/getting-started.md")
-    [[ -n $section ]] || fail "docs/getting-started.md has no {#gs-portable} section"
+    section=$(sed -n '/{#gs-portable}/,/^## /p' "$ROOT/docs/on-linux.md")
+    [[ -n $section ]] || fail "docs/on-linux.md has no {#gs-portable} section"
     classes=$("$ROOT/tests/plain-portable" "$ROOT"/lessons/plain/*.c)
     # item NAME: the .c files named in the bullet that starts **NAME:**
     item() {
