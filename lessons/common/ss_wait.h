@@ -365,9 +365,10 @@ static inline int ss_epoll_create1(int flags)
                 "fd %d is an epoll instance: a list of "
                 "descriptors that the kernel keeps and watches for the "
                 "program. epoll_ctl() adds, changes and removes entries; "
-                "epoll_wait() returns the ready ones only, so a wait costs "
-                "the same with 10 descriptors or 10,000 (poll() passes and "
-                "checks the whole list each time)",
+                "epoll_wait() returns the ready ones only, so a wait's "
+                "cost grows with the ready descriptors, not with all it "
+                "watches (poll() passes and checks the whole list each "
+                "time)",
                 fd);
     errno = err;
     return fd;
