@@ -66,8 +66,8 @@ static inline int ss_by_pair(const struct ss_procsock *s, const char *file,
 }
 
 /* The same, told as the other end of this process's connection. */
-static inline int ss_by_pair_peer(const struct ss_procsock *s,
-                                  const char *file, void *arg)
+static inline int ss_by_pair_peer(const struct ss_procsock *s, const char *file,
+                                  void *arg)
 {
     const struct ss_pair *p = arg;
 
