@@ -15,7 +15,10 @@ lanes' titles over a part of the chart, for one column on paper at a
 size that can be read. The image ![...](picture:NAME){...} in the
 documents says which part: from a cut just above the first line of
 text that starts with its paper-from, down to a cut just below the
-first at or after it that starts with its paper-to. The cuts go where
+first at or after it that starts with its paper-to; a paper-to of
+alternatives, A|B, goes down to the lower of the first A and the first
+B (a call's result, say, that a run may draw above or below another
+event). The cuts go where
 only the lifelines are, as above; the times beside the arrows are set
 in the labels' type, not mscgen's smaller one.
 
@@ -167,10 +170,14 @@ def excerpt(start_text, end_text, src, out_path):
     if start is None:
         sys.exit("picture-columns.py: %s: no text starts with %r" % (src, start_text))
     after = texts[texts.index(start):]
-    end = next((e for e in after if (e.text or "").strip().startswith(end_text)), None)
-    if end is None:
-        sys.exit("picture-columns.py: %s: no text after %r starts with %r"
-                 % (src, start_text, end_text))
+    ends = []
+    for alt in end_text.split("|"):
+        e = next((e for e in after if (e.text or "").strip().startswith(alt)), None)
+        if e is None:
+            sys.exit("picture-columns.py: %s: no text after %r starts with %r"
+                     % (src, start_text, alt))
+        ends.append(e)
+    end = max(ends, key=lambda e: y_range(e)[1])
 
     def free(y):
         return not any(lo < y < hi for lo, hi in busy)
