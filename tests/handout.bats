@@ -1087,6 +1087,23 @@ EOF
     assert_line "$(wc -w <<<"$expected") pages start with a listing moved from the page before"
 }
 
+@test "handout: no page opens with a mark of lines left out: a short excerpt cut by one stays whole" {
+    # Lesson 11's excerpt, lines 79-93 with 84-87 (narration) left out,
+    # broke 5 lines and 6 across two pages, the next one opening with the
+    # mark (three readers). Each piece is a box of its own; the caption
+    # now keeps room for all of a short one (docs/filters/code.lua).
+    run awk 'BEGIN { RS = "\f" }
+        { n = split($0, line, "\n"); k = 0
+          for (i = 1; i <= n && k < 3; i++) {
+              if (line[i] ~ /^[ \t]*$/) continue
+              k++
+              if (line[i] ~ /^ *\. lines [0-9][^ ]* \([a-z ,]+\) not shown/)
+                  print "page " NR ": " line[i]
+          } }' "$BATS_FILE_TMPDIR/handout.txt"
+    assert_success
+    assert_output ""
+}
+
 @test "handout: no page is more than half empty, except at the end of a chapter" {
     # A chapter's first page has no running header; the page before it may
     # end where its chapter ends.

@@ -1144,7 +1144,7 @@ function M.include_code(el)
   table.insert(shown_parts[path], { first, last })
   -- The listing is split where boilerplate is left out (with an omission
   -- mark) so that every number stays the file's own.
-  local chunk, start, first_chunk, chunks = {}, nil, nil, 0
+  local chunk, start, first_chunk, chunks, shown = {}, nil, nil, 0, 0
   -- nums[k]: the file's number of the chunk's line K; none for a line
   -- that names a part printed before (refs[k], on paper only: that line
   -- is in the listing's box, so that a page break near it is marked
@@ -1154,6 +1154,7 @@ function M.include_code(el)
     if start then
       first_chunk = first_chunk or chunk
       chunks = chunks + 1
+      shown = shown + #chunk
       local attrs = { startFrom = tostring(start) }
       -- The calls by the chunk's own line index (for paper) and, for the
       -- screen (layout.code_block_html), by the file's line numbers:
@@ -1248,6 +1249,13 @@ function M.include_code(el)
     elseif chunks == 1 and #first_chunk <= SHORT_EXCERPT and
       not (first == 1 and last == total) then
       need = whole_chunk
+    elseif chunks > 1 and shown + chunks - 1 <= SHORT_EXCERPT and
+      not (first == 1 and last == total) then
+      -- An excerpt cut by marks of lines left out ("lines 84-87
+      -- (narration) not shown") is as short: each piece is a box of its
+      -- own, and a page broke between them, 5 lines and 6 (three
+      -- readers). Room for all of it, a line for each mark.
+      need = room(shown + chunks - 1)
     elseif tostring(path):match("^lessons/plain/") and chunks == 1 and
       #first_chunk <= SHORT_LISTING and n < #first_chunk then
       need = whole_chunk
