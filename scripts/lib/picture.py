@@ -58,7 +58,10 @@ CALL = re.compile(r"^(?P<name>\w+)\((?P<args>.*)\)\s=\s(?P<ret>-?\d+)"
                   r"(?: (?P<err>E[A-Z0-9]+))?")
 ADDR = re.compile(r"(?:\d+\.\d+\.\d+\.\d+|\[[0-9a-fA-F:.]*\]|"
                   r"[0-9a-fA-F]*:[0-9a-fA-F:.]*):(\d+)\b")
-STATE = re.compile(r"^(tcp6?|udp6?) \S+?:(\d+) -> \S+?:(\d+) ([A-Z][A-Z0-9_]+)")
+# (after close(), the connection's other end on this machine is told as
+# "the peer's end: tcp ...": its own ports come first there too)
+STATE = re.compile(r"^(?:the peer's end: )?(tcp6?|udp6?) \S+?:(\d+) -> "
+                   r"\S+?:(\d+) ([A-Z][A-Z0-9_]+)")
 LISTEN = re.compile(r"^(tcp6?) \S+?:(\d+) LISTEN\b")
 GONE = re.compile(r"^the connection \S+?:(\d+) -> \S+?:(\d+) is gone")
 PACKET = re.compile(r"^(?P<t>\d+\.\d+) IP6? (?P<src>\S+)\.(?P<sp>\d+) > "
