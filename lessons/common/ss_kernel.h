@@ -51,6 +51,8 @@ static inline int ss_inode_quiet(const struct ss_procsock *s, const char *file,
 /* The entry with these two addresses (a connection no fd owns). */
 struct ss_pair {
     const struct sockaddr_storage *local, *peer;
+    const char *lead; /* before the entry's line ("the peer's end: "), or
+                         NULL */
 };
 
 static inline int ss_by_pair(const struct ss_procsock *s, const char *file,
@@ -61,20 +63,7 @@ static inline int ss_by_pair(const struct ss_procsock *s, const char *file,
     if (!ss_same_addr(&s->local, p->local) ||
         !ss_same_addr(&s->remote, p->peer))
         return 0;
-    ss_proc_say(s, file);
-    return 1;
-}
-
-/* The same, told as the other end of this process's connection. */
-static inline int ss_by_pair_peer(const struct ss_procsock *s, const char *file,
-                                  void *arg)
-{
-    const struct ss_pair *p = arg;
-
-    if (!ss_same_addr(&s->local, p->local) ||
-        !ss_same_addr(&s->remote, p->peer))
-        return 0;
-    ss_proc_say_lead(s, file, "the peer's end: ");
+    ss_proc_say_lead(s, file, p->lead != NULL ? p->lead : "");
     return 1;
 }
 
@@ -96,7 +85,7 @@ static inline int ss_by_pair_quiet(const struct ss_procsock *s,
 static inline int ss_pair_listed(const struct ss_sock *was)
 {
 #ifdef __linux__
-    struct ss_pair p;
+    struct ss_pair p = {NULL, NULL, NULL};
     int n;
 
     if (ss_nar.muted || was->plen == 0)
@@ -278,7 +267,7 @@ static inline void ss_kernel(int fd)
         found = ss_kernel_unix(inode);
     if (found == 0 && kind == SS_KIND_TCP && me != NULL && me->plen > 0) {
         /* A TIME_WAIT entry has no inode: look for its addresses. */
-        struct ss_pair p;
+        struct ss_pair p = {NULL, NULL, NULL};
         p.local = &me->local;
         p.peer = &me->peer;
         found = ss_proc_walk("tcp", ss_by_pair, &p);
@@ -330,7 +319,7 @@ static inline void ss_kernel_after_close(const struct ss_sock *was)
         was->llen == 0 || was->family == AF_UNIX)
         return; /* a Unix socket is not in /proc/net/tcp */
     if (was->plen > 0) {
-        struct ss_pair p;
+        struct ss_pair p = {NULL, NULL, NULL};
         p.local = &was->local;
         p.peer = &was->peer;
         found = ss_proc_walk("tcp", ss_by_pair, &p);
@@ -343,7 +332,8 @@ static inline void ss_kernel_after_close(const struct ss_sock *was)
             /* Its other end, when that is on this machine too. */
             p.local = &was->peer;
             p.peer = &was->local;
-            ss_proc_walk("tcp", ss_by_pair_peer, &p);
+            p.lead = "the peer's end: ";
+            ss_proc_walk("tcp", ss_by_pair, &p);
         }
     }
 #else
