@@ -847,26 +847,61 @@ for i in 1 2 3; do
 done
 finish plain.04
 
-# Lesson 05: the plain client, the first of lesson 04's plain server
-# (run again, unnarrated; two more clients end it), then again once
-# that server has gone.
-timeout "$LIMIT" "$P1/accept" 127.0.0.1 0 >"$WORK/accept-05.out" 2>&1 &
-ACCEPT_05=$!
-PIDS+=("$ACCEPT_05")
-ss_wait_ready "$WORK/accept-05.out" "$WAIT" "$ACCEPT_05" ||
-    die "plain.05: lesson 04's server printed no port"
-PORT=$SS_PORT
-plain_start plain.05 0 ./connect 127.0.0.1 "$PORT"
-finish plain.05
-for i in 2 3; do
-    timeout "$LIMIT" nc 127.0.0.1 "$PORT" </dev/null >/dev/null 2>&1 ||
-        die "plain.05: nc $i failed"
+# Lesson 05: the plain client against nc, as the chapter suggests a
+# reader try it: nc listens (on a port the kernel picks: -v prints it),
+# and sends nothing until the client has printed its port; then a line
+# is typed into it, and Ctrl-C (SIGINT, to the process group timeout(1)
+# made) ends it. Lesson 04's server greets and closes at once, so the
+# kernel: line under connect() would often find CLOSE_WAIT already;
+# here it finds ESTABLISHED, what connect() made. Then the client runs
+# again, once nc has gone.
+mkfifo "$WORK/nc-05.in"
+exec {nc05}<>"$WORK/nc-05.in"
+timeout "$LIMIT" nc -n -v -l 127.0.0.1 0 <&"$nc05" >"$WORK/nc-05.out" 2>&1 &
+NC_05=$!
+PIDS+=("$NC_05")
+PORT=
+for ((i = 0; i < WAIT * 20; i++)); do
+    PORT=$(sed -n 's/^Listening on 127\.0\.0\.1 \([0-9][0-9]*\)$/\1/p' \
+        "$WORK/nc-05.out")
+    [[ -n "$PORT" ]] && break
+    sleep 0.05
 done
-wait "$ACCEPT_05" || die "plain.05: lesson 04's server failed"
-shows plain.05 '^received hello, client 1' "the server's line"
+[[ -n "$PORT" ]] || die "plain.05: nc printed no port"
+plain_start plain.05 0 ./connect 127.0.0.1 "$PORT"
+waiting plain.05 '^connected from port'
+printf 'hello, client\n' >&"$nc05"
+waiting plain.05 '^received hello, client'
+kill -INT -- "-$NC_05"
+finish plain.05
+wait "$NC_05" || :
+exec {nc05}>&-
+rm "$WORK/nc-05.in"
+shows plain.05 '^ +kernel: tcp .* ESTABLISHED' "connect()'s ESTABLISHED"
 plain_start plain.05.refused 1 ./connect 127.0.0.1 "$PORT"
 finish plain.05.refused
 shows plain.05.refused '^connect: Connection refused$' "the refusal"
+
+# Lesson 10: the plain getaddrinfo() client, as its chapter says to try
+# it: localhost, against lesson 04's plain server (unnarrated), which
+# listens on 127.0.0.1 alone; an IPv6 address in localhost's list (as
+# /etc/hosts gives it here) is refused, and the loop goes on. The server
+# serves its one client, and is stopped then.
+"${CC:-cc}" -Wall -o "$P1/getaddrinfo" "$ROOT/lessons/plain/getaddrinfo.c" ||
+    die "lessons/plain/getaddrinfo.c does not build"
+timeout "$LIMIT" "$P1/accept" 127.0.0.1 0 >"$WORK/accept-10.out" 2>&1 &
+ACCEPT_10=$!
+PIDS+=("$ACCEPT_10")
+ss_wait_ready "$WORK/accept-10.out" "$WAIT" "$ACCEPT_10" ||
+    die "plain.10: lesson 04's server printed no port"
+PORT=$SS_PORT
+own_start plain.10 "./getaddrinfo localhost $PORT" -- \
+    env -C "$P1" stdbuf -oL ./getaddrinfo localhost "$PORT"
+finish plain.10
+kill -TERM -- "-$ACCEPT_10"
+wait "$ACCEPT_10" || :
+shows plain.10 '^connected to 127\.0\.0\.1$' "the IPv4 address answering"
+shows plain.10 '^received hello, client 1' "the server's line"
 
 plain_start plain.06.server 0 ./server 127.0.0.1 0
 ready plain.06.server
