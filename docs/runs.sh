@@ -760,18 +760,17 @@ if ((OWN_8888)); then
             "the runs' clients must close first):"$'\n'"$held"
 fi
 
-# Part I's plain programs (lessons/plain/), built and run as their
-# chapters say, under scripts/narrate: the run each chapter shows first is
-# of the program the reader has just read and typed. Their ports are 0,
-# as the chapters' commands give them, so 8888 stays as it was. Standard
-# output is line-buffered (stdbuf -oL), as it is on a terminal: each line
-# a program prints comes between the calls around it, where a reader sees
-# it. The chapter on lesson 04 has three clients: the first is lesson
-# 05's run, the plain client under scripts/narrate too.
+# Part I's plain programs (lessons/plain/), and lesson 10's plain client,
+# built and run as their chapters say, most under scripts/narrate: the
+# run each chapter shows first is of the program the reader has just read
+# and typed. Their ports are 0, as the chapters' commands give them, so 8888
+# stays as it was. Standard output is line-buffered (stdbuf -oL), as it
+# is on a terminal: each line a program prints comes between the calls
+# around it, where a reader sees it.
 P1="$WORK/p1"
 mkdir -p "$P1"
 for f in socket bind listen accept connect server client close \
-    udp-receiver udp-sender; do
+    udp-receiver udp-sender getaddrinfo; do
     "${CC:-cc}" -Wall -o "$P1/$f" "$ROOT/lessons/plain/$f.c" ||
         die "lessons/plain/$f.c does not build"
 done
@@ -884,11 +883,9 @@ shows plain.05.refused '^connect: Connection refused$' "the refusal"
 
 # Lesson 10: the plain getaddrinfo() client, as its chapter says to try
 # it: localhost, against lesson 04's plain server (unnarrated), which
-# listens on 127.0.0.1 alone; an IPv6 address in localhost's list (as
-# /etc/hosts gives it here) is refused, and the loop goes on. The server
+# listens on 127.0.0.1 alone; an IPv6 address in localhost's list, where
+# /etc/hosts gives one, is refused, and the loop goes on. The server
 # serves its one client, and is stopped then.
-"${CC:-cc}" -Wall -o "$P1/getaddrinfo" "$ROOT/lessons/plain/getaddrinfo.c" ||
-    die "lessons/plain/getaddrinfo.c does not build"
 timeout "$LIMIT" "$P1/accept" 127.0.0.1 0 >"$WORK/accept-10.out" 2>&1 &
 ACCEPT_10=$!
 PIDS+=("$ACCEPT_10")
