@@ -856,14 +856,18 @@ finish plain.04
 # again, once nc has gone.
 mkfifo "$WORK/nc-05.in"
 exec {nc05}<>"$WORK/nc-05.in"
+# (ss_first_line: nc's output file may not exist yet when the wait
+# starts, on a busy machine)
 timeout "$LIMIT" nc -n -v -l 127.0.0.1 0 <&"$nc05" >"$WORK/nc-05.out" 2>&1 &
 NC_05=$!
 PIDS+=("$NC_05")
 PORT=
 for ((i = 0; i < WAIT * 20; i++)); do
-    PORT=$(sed -n 's/^Listening on 127\.0\.0\.1 \([0-9][0-9]*\)$/\1/p' \
-        "$WORK/nc-05.out")
-    [[ -n "$PORT" ]] && break
+    if ss_first_line "$WORK/nc-05.out" \
+        '^Listening on 127\.0\.0\.1 [0-9]+$'; then
+        PORT=${SS_LINE##* }
+        break
+    fi
     sleep 0.05
 done
 [[ -n "$PORT" ]] || die "plain.05: nc printed no port"
