@@ -298,7 +298,11 @@ local function keep_before(lines)
         (c ~= "" and lines[j + 1] and lines[j + 1]:match("^%s*}")) or
         -- a block's declarations stay together
         (is_declaration(prev) and is_declaration(cur)) or
-        body_next[j] == true
+        body_next[j] == true or
+        -- nor after a block's first line: a loop's head and one line of
+        -- its body alone at a page's foot read as a loop of one line
+        (j > 2 and lines[j - 2]:gsub("%s*//.*$", ""):match("{%s*$") ~= nil
+          and not lines[j - 2]:match("^%s*[%w_ ]+=%s*{") and c ~= "")
     end
     -- Nor where it would leave fewer than SIDE lines (empty lines
     -- aside) on either side.
