@@ -151,7 +151,7 @@ in week 3.{1,3}s answers|static void send_all(int fd, const char *buf, size_t le
 LINKS
 }
 
-@test "handout: the contents: Parts I and II, each lesson's number once, its own contents" {
+@test "handout: the contents: Parts I and II, each lesson's number once, its first section N.1" {
     # The PDF's contents list "Lesson 06: send() and recv() ... 37", with
     # no chapter number before the title that says it: nor do its
     # headings, the HTML's or the EPUB's. Its sections are still 6.1 ...,

@@ -3,7 +3,7 @@ filters/parts.lua - the book's divisions: a part's opening page (a
 level-1 heading {.part}: Part I, Part II; on paper its first chapter
 follows on the same page), and at the head of each
 numbered chapter (a lesson, an appendix) a short contents: its sections,
-as links, and on paper with their pages.
+as links, and on paper with their pages (on paper, an appendix's only).
 ]]
 
 local common = require("filters.common")
@@ -290,9 +290,12 @@ function M.blocks(blocks)
       -- chapter has none either: three sections or fewer, or an appendix
       -- of no more text than two pages hold (SHORT_CHAPTER; "On Linux", six
       -- sections on two pages, spent four lines on a list a reader takes
-      -- in at a glance of its headings). Every lesson keeps its own, the
-      -- shortest too (lesson 01, two pages): a lesson's chapter always
-      -- opens so.
+      -- in at a glance of its headings). On screen every lesson keeps
+      -- its own, the shortest too (lesson 01): links to go ahead by. On
+      -- paper no lesson has one: a lesson is read top to bottom, its
+      -- sections are the same in every lesson, and readers (r36, r40)
+      -- found the line of pages noise at each chapter's head; an
+      -- appendix, looked things up in, keeps its own.
       -- What is printed counts, so not a {.screen} block (its tables are
       -- one sentence on paper: "The checks" of the tools appendix has 865
       -- words of them).
@@ -303,7 +306,8 @@ function M.blocks(blocks)
         end
       end
       local short = #sections <= 3 or
-        (not numbers.is_lesson(b) and chars < SHORT_CHAPTER)
+        (not numbers.is_lesson(b) and chars < SHORT_CHAPTER) or
+        (numbers.is_lesson(b) and latex())
       if not short and not b.classes:includes("no-contents") then
         out:insert(chapter_contents(sections))
       end
