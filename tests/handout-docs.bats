@@ -428,13 +428,16 @@ EOF
     run pandoc "$md" --lua-filter "$ROOT/docs/include.lua" -t latex
     assert_success
     local tex=$output
-    # (\SSreferral{LAST}{...}: LAST the number the next line follows)
+    # (\SSreferral{LAST}{...}: LAST the number the next line follows;
+    # its words name the code lines only, as many as the earlier
+    # program's: "lines 4-8" for a.c's 4-8, though the blank lines 3 and
+    # 9 go with them, r40 having counted 7 against 5)
     run grep -o 'SSreferral{.*not shown}' <<<"$tex"
     assert_equal "${#lines[@]}" 5
-    assert_line --index 0 'SSreferral{9}{lines 3\textendash{}9 (fail(), as in a.c, lines 4\textendash{}8, page \pageref{SSplainplainfilealine4}) not shown}'
-    assert_line --index 1 'SSreferral{26}{lines 17\textendash{}26 (the check of the command line and the escaped print, as in a.c, lines 12\textendash{}20, page \pageref{SSplainplainfilealine12}) not shown}'
-    assert_line --index 2 'SSreferral{9}{lines 3\textendash{}9 (fail(), as in a.c, lines 4\textendash{}8, page \pageref{SSplainplainfilealine4}) not shown}'
-    assert_line --index 3 'SSreferral{21}{lines 17\textendash{}21 (the check of the command line, as in a.c, lines 12\textendash{}15, page \pageref{SSplainplainfilealine12}) not shown}'
+    assert_line --index 0 'SSreferral{9}{lines 4\textendash{}8 (fail(), as in a.c, lines 4\textendash{}8, page \pageref{SSplainplainfilealine4}) not shown}'
+    assert_line --index 1 'SSreferral{26}{lines 17\textendash{}25 (the check of the command line and the escaped print, as in a.c, lines 12\textendash{}20, page \pageref{SSplainplainfilealine12}) not shown}'
+    assert_line --index 2 'SSreferral{9}{lines 4\textendash{}8 (fail(), as in a.c, lines 4\textendash{}8, page \pageref{SSplainplainfilealine4}) not shown}'
+    assert_line --index 3 'SSreferral{21}{lines 17\textendash{}20 (the check of the command line, as in a.c, lines 12\textendash{}15, page \pageref{SSplainplainfilealine12}) not shown}'
     assert_line --index 4 'SSreferral{26}{lines 22\textendash{}26 (the escaped print, as in a.c, lines 16\textendash{}20, page \pageref{SSplainplainfilealine16}) not shown}'
     # Their numbers are left blank, the first and the last of each part
     # (fvextra sets a line's number after its text, where \SSreferral has

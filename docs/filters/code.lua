@@ -739,7 +739,8 @@ local function paper_listing(cb, lines, calls, path, start, narration, labels, r
       j = j + 1
       if refs and refs[j] then
         local r = refs[j]
-        local said = range_text(r[1], r[2]) .. " (" .. r[3] .. ") not shown"
+        local said = range_text(r.said and r.said[1] or r[1],
+          r.said and r.said[2] or r[2]) .. " (" .. r[3] .. ") not shown"
         local tex_said = latex_escape(said):gsub("\u{2013}", "\\textendash{}")
           :gsub("%) not shown$", ", page \\pageref{" .. r[4] .. "}) not shown")
         line = "\\SSreferral{" .. r[2] .. "}{" .. tex_said .. "}"
@@ -1069,9 +1070,16 @@ function M.include_code(el)
     local runs = latex() and el.classes:includes("brief") and
       elided_runs(lines) or {}
     for _, r in ipairs(runs) do
+      -- (the run left out takes the blank lines around it, so that no
+      -- two blank lines meet; its words name the lines of code only, as
+      -- the earlier program's numbers do: "lines 15-19 (fail(), as in
+      -- server.c, lines 10-14)", five and five)
+      local a, b = r[1], r[2]
+      while a < b and not lines[a]:match("%S") do a = a + 1 end
+      while b > a and not lines[b]:match("%S") do b = b - 1 end
       skip[r[1]] = { r[1], r[2], r[3] .. ", as in " ..
         r.prev.file .. ", " .. range_text(r.from, r.to),
-        r.prev.at .. r.from, listing = r.prev.id }
+        r.prev.at .. r.from, listing = r.prev.id, said = { a, b } }
       referred = true
     end
     local entry = { lines = lines, file = file, id = label, shown = {},
