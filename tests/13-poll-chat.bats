@@ -162,7 +162,7 @@ odd() {
 @test "13-poll-chat: nc -N and socat as chat clients" {
     command -v socat >/dev/null || skip "socat is not installed"
     chat "$BATS_TEST_TMPDIR/server" "$BIN/13-poll-chat" --count 2 --timeout 10
-    start_bg "$BATS_TEST_TMPDIR/socat" timeout "$WAIT_LOOPBACK" socat -u \
+    start_bg "$BATS_TEST_TMPDIR/socat" timeout "$WAIT_LOOPBACK" socat -lf /dev/null -u \
         "TCP:127.0.0.1:$PORT" STDOUT
     local socat=$BG_PID
     wait_for "$BATS_TEST_TMPDIR/socat" "you are client 1" 5
