@@ -869,3 +869,33 @@ EOF
         "$ROOT/docs/lecturers.md" | grep -oE '\b0[1-9]/[1-9]\b' | sort -u)
     [ "$seen" -ge 10 ]
 }
+
+@test "handout: the week pages answer each exercise of the book once, under its own number" {
+    # docs/manual-weeks.md has a row "| 20/3 | right | wrong |" for each
+    # exercise of each lesson's "Exercises" section, and none for one
+    # the book lacks: a reader found lesson 20's rows one number behind
+    # the book's (its 20/2 answered exercise 3) and the (write)
+    # exercises unanswered.
+    run "$PYTHON" - "$ROOT/docs/lessons" "$ROOT/docs/manual-weeks.md" <<'EOF'
+import glob, os, re, sys
+book = set()
+for f in sorted(glob.glob(os.path.join(sys.argv[1], "[0-9][0-9]-*.md"))):
+    n = os.path.basename(f)[:2]
+    text = open(f, encoding="utf-8").read()
+    m = re.search(r"^## Exercises[^\n]*\n(.*?)(?=^## |\Z)", text, re.M | re.S)
+    assert m, f + ": no Exercises section"
+    for k in re.findall(r"^(\d+)\. ", m.group(1), re.M):
+        book.add("%s/%s" % (n, k))
+rows = re.findall(r"^\| (\d\d/\d+) \|", open(sys.argv[2], encoding="utf-8").read(), re.M)
+twice = sorted({r for r in rows if rows.count(r) > 1})
+missing = sorted(book - set(rows))
+extra = sorted(set(rows) - book)
+print("exercises:", len(book), "rows:", len(rows))
+print("without a row:", " ".join(missing) or "none")
+print("rows for no exercise:", " ".join(extra) or "none")
+print("rows twice:", " ".join(twice) or "none")
+sys.exit(1 if missing or extra or twice or len(book) < 60 else 0)
+EOF
+    echo "$output"
+    assert_success
+}
