@@ -12,6 +12,8 @@ bats_require_minimum_version 1.5.0
 # limit must be longer, or that wait could never say what it waited
 # for (tests/timeouts checks it).
 : "${BATS_TEST_TIMEOUT:=$((90 * ${SOCKSTEP_TEST_SCALE:-1}))}"
+bats_require_minimum_version 1.5.0
+
 load test_helper
 load hostile/common
 
@@ -480,8 +482,12 @@ C
     start_bg "$BATS_TEST_TMPDIR/out" "$NARRATE" --out "$NAR" \
         --faults eintr=2 -- "$BATS_TEST_TMPDIR/own-plain" "$want"
     wait_ready "$BATS_TEST_TMPDIR/out"
-    run socat -t "$WAIT_LOOPBACK" - "TCP:127.0.0.1:$PORT" <<<"one line"
-    assert_success
+    # The server closes with the line unread: a RST, which socat 1.8
+    # reports ("E read(...): Connection reset by peer", status 1) and
+    # 1.7 does not. Nothing echoed either way.
+    run --separate-stderr socat -t "$WAIT_LOOPBACK" - "TCP:127.0.0.1:$PORT" <<<"one line"
+    [[ $status -eq 0 || $stderr == *"Connection reset by peer"* ]] ||
+        fail "socat: status $status: $stderr"
     assert_output ""
     wait_exit "$BG_PID" 30
     run cat "$NAR"
