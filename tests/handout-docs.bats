@@ -899,3 +899,32 @@ EOF
     echo "$output"
     assert_success
 }
+
+@test "handout: shorten= cuts a long line of a run to its head and tail, and counts what it left out" {
+    # Lesson 08's datagram of 2000 bytes: the receiver's echo of the 512
+    # it kept took eight printed lines. shorten= keeps the line's head,
+    # up to its first colon, and its last words, and names the number
+    # of characters between them; every other line stays the run's.
+    local md="$BATS_TEST_TMPDIR/t.md" runs="$BATS_TEST_TMPDIR/runs" F long
+    F=$(printf '\140\140\140')
+    mkdir -p "$runs"
+    long="data from 127.0.0.1:9: $(printf 'byte %04d ' $(seq 0 10 490))byte 0500 by"
+    printf '%s\n' '$ ./receiver' "$long" 'short: line one' >"$runs/t.txt"
+    printf '# Lesson 01: x {#lesson-01}\n\n%s{.output run="t" title="the run" shorten="^data from"}\n%s\n' \
+        "$F" "$F" >"$md"
+    cd "$ROOT"
+    run pandoc "$md" --lua-filter docs/include.lua -M runs-dir="$runs" -t html5
+    assert_success
+    # (the run's lines, their tags taken off)
+    run sed -e 's/<[^>]*>//g' -e 's/&quot;/"/g' <<<"$output"
+    local head="data from 127.0.0.1:9:" tail="byte 0500 by"
+    local cut=$((${#long} - ${#head} - ${#tail} - 2))
+    assert_line --partial "data from 127.0.0.1:9: [$cut characters left out] byte 0500 by"
+    assert_line --partial "short: line one"
+    assert_line --partial "the run (excerpt)"
+    # a pattern that meets no long line is an error, not a silent no-op
+    sed -i 's/shorten="^data from"/shorten="^short"/' "$md"
+    run pandoc "$md" --lua-filter docs/include.lua -M runs-dir="$runs" -t html5
+    assert_failure
+    assert_output --partial 'shorten="^short" matches no line over 100 characters'
+}

@@ -256,6 +256,28 @@ function M.include_run(el)
       fail(path .. ":" .. i .. ": not ASCII; the handout shows transcripts as they are")
     end
   end
+  -- shorten="PATTERN": a long line that matches (a program's echo of a
+  -- datagram of 2000 bytes) keeps its head, up to its first colon (or
+  -- its words in its first 40 characters), and its words in its last
+  -- 15, and says how many characters it left out between them (the two
+  -- spaces around them kept): one printed line, not eight.
+  local shortened = false
+  if el.attributes["shorten"] then
+    for i, line in ipairs(lines) do
+      if line:match(el.attributes["shorten"]) and #line > 100 then
+        local head = line:sub(1, 60):match("^(.-:) ") or
+          line:sub(1, 40):match("^(.*%S) ") or line:sub(1, 40)
+        local tail = line:sub(-15):match("^%S* (.*)$") or line:sub(-15)
+        lines[i] = head .. " [" .. (#line - #head - #tail - 2) ..
+          " characters left out] " .. tail
+        shortened = true
+      end
+    end
+    if not shortened then
+      fail('run="' .. name .. '": shorten="' .. el.attributes["shorten"] ..
+        '" matches no line over 100 characters')
+    end
+  end
   local title = el.attributes["title"]
   local from, to = el.attributes["from"], el.attributes["to"]
   local first, last = 1, #lines
@@ -296,6 +318,9 @@ function M.include_run(el)
     title = title .. " (excerpt)"
   end
   title = title or (lines[1]:match("^%$ (.*)") or name)
+  if shortened and not title:match("%(excerpt%)$") then
+    title = title .. " (excerpt)"
+  end
 
   -- skip="FROM..TO; FROM..TO": ranges inside the excerpt that the text
   -- does not discuss. Each runs from the first line at or after the last
