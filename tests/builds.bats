@@ -436,3 +436,38 @@ EOF
     assert_failure 2
     assert_output "install-deps: --nonsense: unknown option (see --help)"
 }
+
+@test "builds: install-deps installs what the system has, names what it lacks, and exits 1" {
+    # Ubuntu 22.04 has no bats-support, bats-assert or chromium, and
+    # apt-get then installs none of the set. Played here by a fake
+    # apt-get that lacks two packages of --light, a dpkg-query that has
+    # nothing installed, and a sudo that only runs its command.
+    local bin="$BATS_TEST_TMPDIR/bin" log="$BATS_TEST_TMPDIR/apt.log"
+    mkdir -p "$bin"
+    printf '%s\n' '#!/bin/sh' 'exit 1' >"$bin/dpkg-query"
+    printf '%s\n' '#!/bin/sh' 'exec "$@"' >"$bin/sudo"
+    cat >"$bin/apt-get" <<EOF
+#!/bin/sh
+echo "\$*" >>"$log"
+[ "\$1" = update ] && exit 0
+for a; do
+    case \$a in procps|netcat-openbsd) echo "E: Unable to locate package \$a" >&2; exit 100 ;; esac
+done
+exit 0
+EOF
+    chmod +x "$bin"/*
+    run env PATH="$bin:$PATH" "$ROOT/install-deps" --light
+    assert_failure 1
+    assert_line "install-deps: this system has no package netcat-openbsd procps: installing the rest"
+    assert_line --partial "install-deps: not installed: netcat-openbsd procps."
+    # the last install asked for the rest, and only the rest
+    run tail -n 1 "$log"
+    assert_output "install -y -qq --no-install-recommends make gcc libc6-dev iproute2 python3"
+    # all there: one install, status 0
+    : >"$log"
+    sed -i 's/procps|netcat-openbsd/none-lacking/' "$bin/apt-get"
+    run env PATH="$bin:$PATH" "$ROOT/install-deps" --light
+    assert_success
+    run grep -c '^install -y' "$log"
+    assert_output 1
+}

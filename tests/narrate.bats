@@ -486,6 +486,7 @@ C
     # reports ("E read(...): Connection reset by peer", status 1) and
     # 1.7 does not. Nothing echoed either way.
     run --separate-stderr socat -t "$WAIT_LOOPBACK" - "TCP:127.0.0.1:$PORT" <<<"one line"
+    # shellcheck disable=SC2154 # stderr: set by run --separate-stderr
     [[ $status -eq 0 || $stderr == *"Connection reset by peer"* ]] ||
         fail "socat: status $status: $stderr"
     assert_output ""
