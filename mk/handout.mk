@@ -121,6 +121,10 @@ else
 HANDOUT_DAY    := $(shell date +%Y-%m-%d)
 endif
 HANDOUT_DATE   := $(HANDOUT_DAY)$(if $(HANDOUT_COMMIT),$(HANDOUT_COMMA) commit $(HANDOUT_COMMIT))
+# The student's book prints its day alone: four readers in a row took
+# the commit on its title page for the tooling talking. The commit is in
+# its properties (the PDF's subject, the HTML's and the EPUB's
+# description); the lecturer's manual and the slides print it whole.
 # What the handout says of its build, kept in a file that changes only
 # when that does (a new day, another commit, a tree made dirty), so the
 # PDF, HTML and EPUB are made again then and never name a commit they
@@ -290,7 +294,8 @@ $(HANDOUT_DIR)/handout.tex: $(HANDOUT_COMMON) $(HANDOUT_PDF_FIGS) $(HANDOUT_PICT
                             $(PAPER_WRAP) docs/preamble.tex \
                             $(HANDOUT_DIR)/highlight.tex \
                             $(HANDOUT_DIR)/paper.$(PAPER) | $(CODE_BLOCKS_OK)
-	$(HANDOUT_PANDOC) -M date="built $(HANDOUT_DATE)" --standalone --to latex \
+	$(HANDOUT_PANDOC) -M date="built $(HANDOUT_DAY)" -M subject="built $(HANDOUT_DATE)" \
+	    --standalone --to latex \
 	    --toc-depth=1 \
 	    --include-in-header $(HANDOUT_DIR)/highlight.tex \
 	    --include-in-header docs/preamble.tex \
@@ -400,7 +405,8 @@ HANDOUT_EPUB_AFTER := $(if $(filter handout $(BUILD)/handout.html,$(MAKECMDGOALS
 $(BUILD)/handout.html: $(HANDOUT_COMMON) $(HANDOUT_SVG_FIGS) $(HANDOUT_NARROW_FIGS) \
                        $(HANDOUT_PICTURE_SVGS) \
                        $(HANDOUT_DIR)/style.html | $(CODE_BLOCKS_OK)
-	$(HANDOUT_PANDOC) -M date="built $(HANDOUT_DATE)" --standalone --to html5 $(HTML_LINKCOLOR) \
+	$(HANDOUT_PANDOC) -M date="built $(HANDOUT_DAY)" -M description-meta="built $(HANDOUT_DATE)" \
+	    --standalone --to html5 $(HTML_LINKCOLOR) \
 	    -V toc= -M code-cache=$(CODE_CACHE) \
 	    --include-in-header $(HANDOUT_DIR)/style.html --section-divs -o $@.tmp
 	mv $@.tmp $@
