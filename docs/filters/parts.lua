@@ -306,9 +306,10 @@ function M.blocks(blocks)
         end
       end
       local short = #sections <= 3 or
-        (not numbers.is_lesson(b) and chars < SHORT_CHAPTER) or
-        (numbers.is_lesson(b) and latex())
-      if not short and not b.classes:includes("no-contents") then
+        (not numbers.is_lesson(b) and chars < SHORT_CHAPTER)
+      local lesson_on_paper = numbers.is_lesson(b) and latex()
+      if not short and not lesson_on_paper and
+          not b.classes:includes("no-contents") then
         out:insert(chapter_contents(sections))
       end
     else
