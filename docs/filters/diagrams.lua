@@ -166,6 +166,16 @@ function M.picture(para)
     fail("picture:" .. name .. " without an {#id}")
   end
   local alt = picture_alt(name)
+  -- [words]{.paper} in a caption tell what only the paper's excerpt
+  -- shows (paper-from, paper-to): kept on paper, left out on screen,
+  -- where the whole chart is drawn.
+  img.caption = pandoc.Inlines(img.caption):walk({
+    Span = function(s)
+      if s.classes:includes("paper") then
+        return latex() and s.content or {}
+      end
+    end,
+  })
   figure_count = figure_count + 1
   add_target(img.identifier, { kind = "figure", number = tostring(figure_count),
     title = pandoc.utils.stringify(img.caption) })
