@@ -942,6 +942,12 @@ plain_start plain.09 0 ./udp-sender 127.0.0.1 "$PORT" hello '' \
 finish plain.09
 finish plain.08
 shows plain.08 '^0 bytes from ' "the empty datagram"
+# Lesson 09: the plain sender once more, to the port where the plain
+# receiver was: nothing receives there now, and sendto() returns 13.
+plain_start l09.nobody 0 ./udp-sender 127.0.0.1 "$PORT" 'anyone there?'
+finish l09.nobody
+shows l09.nobody '^sendto\(3, "anyone there\?", 13, 0, [0-9.:]+, 16\) = 13$' \
+    "sendto() taking a datagram nobody will receive"
 
 # Lesson 01 and 02 run alone.
 run 01-socket 0 -- 01-socket

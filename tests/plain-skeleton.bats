@@ -118,7 +118,7 @@ sys.exit(subprocess.call([sys.argv[2], "127.0.0.1", str(port), "hello",
     wait_exit "$peer" 30
     [ "$EXIT_STATUS" -eq 0 ]
     run cat "$dir/peer.out"
-    [[ "$output" =~ ^sent\ 3\ datagrams\ from\ port\ ([0-9]+)$ ]]
+    [[ "$output" =~ ^datagrams\ sent:\ 3,\ from\ port\ ([0-9]+)$ ]]
     local from="${BASH_REMATCH[1]}"
     # The receiver ends by itself after 5 s without a datagram.
     wait_exit "$receiver" 30
