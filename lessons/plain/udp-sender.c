@@ -36,8 +36,7 @@ int main(int argc, char *argv[])
             fail("sendto");
     if (getsockname(fd, (struct sockaddr *)&me, &len) == -1)
         fail("getsockname");
-    printf("datagrams sent: %d, from port %d\n", argc - 3,
-           ntohs(me.sin_port));
+    printf("datagrams sent: %d, from port %d\n", argc - 3, ntohs(me.sin_port));
     close(fd);
     return 0;
 }
