@@ -67,7 +67,8 @@ SLIDES_PIECE := 320,385
 SLIDES_PIECES := $(HANDOUT_PICTURES:%=$(SLIDES_DIR)/pictures/%.pieces)
 SLIDES_FIGURES += $(SLIDES_PIECES)
 
-$(SLIDES_DIR)/pictures/%.pieces: $(PICTURES_DIR)/%.svg docs/picture-columns.py $(HANDOUT_MD)
+$(SLIDES_DIR)/pictures/%.pieces: $(PICTURES_DIR)/%.svg docs/picture-columns.py $(HANDOUT_MD) \
+    mk/slides.mk
 	@mkdir -p $(SLIDES_DIR)/pictures
 	rm -f $(SLIDES_DIR)/pictures/$*-[0-9]*.svg $(SLIDES_DIR)/pictures/$*-[0-9]*.pdf
 	$(HANDOUT_PYTHON) docs/picture-columns.py --excerpt $* $< \
