@@ -211,6 +211,10 @@ local SHORT_LISTING = 20
 -- page: a program that short is read at one glance (lesson 01's).
 local SHORT_PROGRAM = 32
 
+-- A function of at most this many lines, its head to its closing brace,
+-- never breaks across pages (keep_before).
+local SHORT_FUNCTION = 16
+
 -- An excerpt of at most this many lines, in one piece, always stays on
 -- one page: split 7/6 over a page break, 13 lines of sendmsg() were
 -- read as two.
@@ -279,6 +283,23 @@ local function keep_before(lines)
       end
     end
   end
+  -- short_fn[j]: line j is inside a function of at most SHORT_FUNCTION
+  -- lines, after its head (a line at the margin that opens it with "(")
+  -- and up to its closing "}" at the margin.
+  local short_fn = {}
+  for j, l in ipairs(lines) do
+    if l:match("^[%a_][%w_ %*]*%(") and not l:match(";%s*$") then
+      local e = j + 1
+      while lines[e] and not lines[e]:match("^}") do
+        e = e + 1
+      end
+      if lines[e] and e - j + 1 <= SHORT_FUNCTION then
+        for k = j + 1, e do
+          short_fn[k] = true
+        end
+      end
+    end
+  end
   for j, cur in ipairs(lines) do
     local prev = lines[j - 1]
     if prev then
@@ -303,6 +324,13 @@ local function keep_before(lines)
         -- its body alone at a page's foot read as a loop of one line
         (j > 2 and lines[j - 2]:gsub("%s*//.*$", ""):match("{%s*$") ~= nil
           and not lines[j - 2]:match("^%s*[%w_ ]+=%s*{") and c ~= "")
+    end
+    -- Nor inside a short function (SHORT_FUNCTION lines or fewer, its
+    -- head to its closing brace): send_all() broken after its
+    -- declaration, its loop on the next page, was read by four readers
+    -- as a defect.
+    if short_fn[j] then
+      keep[j] = true
     end
     -- Nor where it would leave fewer than SIDE lines (empty lines
     -- aside) on either side.
