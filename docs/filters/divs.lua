@@ -87,7 +87,8 @@ function M.source_blocks()
   text = text ..
     "**Keeping up to date.** In your clone, `git pull`, then `make`, " ..
     "`make test` and `make handout`: this manual's title page then names " ..
-    "the new commit, and so do the book's properties (the PDF's subject). Update between assignments, never during one " ..
+    "the new commit, and so do the book's properties (the PDF's subject). " ..
+    "Update between assignments, never during one " ..
     "([grading a class](#lecturers-batch), its step 5c), and read `git log` since " ..
     "the commit you graded with for what changed.\n"
   return pandoc.read(text, "markdown").blocks

@@ -20,8 +20,8 @@ shown", against paper and the files:
 
 Usage: referral-pages.py PAPER.TXT ROOT (PAPER.TXT: pages split by \\f,
 each ending in its foot "page N", as tests/peers/furniture.py writes).
-Prints one line per part named; exits 1 if one is wrong, if Part I names
-one, or if either part names one.
+Prints one line per part named; exits 1 if either part names one (the
+line says WRONG and why), or if a part has no whole listing.
 """
 import os
 import re
@@ -57,18 +57,6 @@ def core(lines):
     while lines and not lines[-1].strip():
         lines = lines[:-1]
     return lines
-
-
-def function(lines, name):
-    """The lines of function NAME's definition at the left margin."""
-    for i, l in enumerate(lines):
-        if re.match(r"static [\w *]*\b%s\(" % name, l):
-            return lines[i:lines.index("}", i) + 1]
-    return None
-
-
-def holds(lines, part):
-    return any(lines[i:i + len(part)] == part for i in range(len(lines)))
 
 
 printed = {}   # file -> the line numbers its listing names instead of printing
