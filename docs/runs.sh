@@ -949,6 +949,28 @@ finish l09.nobody
 shows l09.nobody '^sendto\(3, "anyone there\?", 13, 0, [0-9.:]+, 16\) = 13$' \
     "sendto() taking a datagram nobody will receive"
 
+# Part II's plain programs (lessons/plain/), under scripts/narrate as
+# Part I's are, each chapter's first run: the program the reader has just
+# read, with the arguments its chapter gives. Ports are 0 (--port 0's
+# twin: a plain program takes the port as its last argument), so the
+# lessons' default ports stay as they were.
+P2="$P1"
+for f in dual-stack fork-server poll-chat select-chat nonblocking framing \
+    record http-get unix-server multicast throughput epoll-echo; do
+    "${CC:-cc}" -Wall -o "$P2/$f" "$ROOT/lessons/plain/$f.c" ||
+        die "lessons/plain/$f.c does not build"
+done
+
+# Part II's plain programs: lessons 11 to 15.
+# (their runs come here)
+
+# The plain programs of lessons 11 to 15 end above; 16 to 20 follow.
+# Each chapter's block starts with a comment naming its lesson, as the
+# lessons' own runs below do.
+
+# Part II's plain programs: lessons 16 to 20.
+# (their runs come here)
+
 # Lesson 01 and 02 run alone.
 run 01-socket 0 -- 01-socket
 default_port tcp 8888
