@@ -962,6 +962,19 @@ for f in dual-stack fork-server poll-chat select-chat nonblocking framing \
 done
 
 # Part II's plain programs: lessons 11 to 15.
+# plain_lines NAME N ERE: wait (at most WAIT seconds) until N lines of
+# the transcript match ERE: the Nth time a call or note came, where
+# waiting's first is not enough.
+plain_lines() {
+    local i
+    for ((i = 0; i < WAIT * 20; i++)); do
+        (($(grep -c -E "$3" "$WORK/$1.txt") >= $2)) && return 0
+        sleep 0.05
+    done
+    show "$1"
+    die "$1: fewer than $2 lines matching $3"
+}
+
 # Lesson 11: the plain dual-stack server on 127.0.0.1, as its chapter
 # starts it, so that its IPv6 socket gets the mapped ::ffff:127.0.0.1;
 # nc connects over IPv4 and is greeted with its mapped address. Ctrl-C
@@ -989,6 +1002,54 @@ shows plain.11 '^client \[::ffff:127\.0\.0\.1\]:[0-9]+, over IPv4$' \
     "the program's own line for it"
 shows plain.11 '^    kernel: tcp \[::ffff:127\.0\.0\.1\]:[0-9]+ LISTEN.*/proc/net/tcp6' \
     "the listening socket in /proc/net/tcp6"
+
+# Lesson 12: the plain forking server; two clients (bash's /dev/tcp, as
+# two nc would) connect one after the other and both stay connected.
+# Each step waits for the last call it brings to be told: the parent's
+# close() of its copy, the child's of the listening socket. The second
+# is echoed first, while the first still waits; then both close, and
+# once the handler has collected both children (their pids gone) Ctrl-C
+# ends the server: 130.
+plain_start plain.12 130 ./fork-server 127.0.0.1 0
+ready plain.12
+P12_PARENT='^    another descriptor still refers to this socket '
+P12_CHILD='^\[child [0-9]+\]     another descriptor still refers to this listening'
+exec {one12p}<>"/dev/tcp/127.0.0.1/$PORT"
+plain_lines plain.12 1 "$P12_PARENT"
+plain_lines plain.12 1 "$P12_CHILD"
+exec {two12p}<>"/dev/tcp/127.0.0.1/$PORT"
+plain_lines plain.12 2 "$P12_PARENT"
+plain_lines plain.12 2 "$P12_CHILD"
+printf 'two\n' >&"$two12p"
+IFS= read -r -t "$WAIT" got <&"$two12p" || die "plain.12: no echo for two"
+[[ "$got" == two ]] || die "plain.12: two got '$got'"
+waiting plain.12 '^\[child [0-9]+\]     MSG_NOSIGNAL'
+printf 'one\n' >&"$one12p"
+IFS= read -r -t "$WAIT" got <&"$one12p" || die "plain.12: no echo for one"
+[[ "$got" == one ]] || die "plain.12: one got '$got'"
+plain_lines plain.12 2 '^\[child [0-9]+\]     MSG_NOSIGNAL'
+exec {one12p}>&- {two12p}>&-
+mapfile -t kids12 < <(sed -n 's/^fork() = \([0-9]*\)$/\1/p' "$WORK/plain.12.txt")
+for pid in "${kids12[@]}"; do
+    for ((i = 0; i < WAIT * 20; i++)); do
+        kill -0 "$pid" 2>/dev/null || break
+        sleep 0.05
+    done
+    kill -0 "$pid" 2>/dev/null && die "plain.12: child $pid was not collected"
+done
+stop plain.12 INT
+finish plain.12
+[[ "$(grep -c '^fork() = [0-9]*$' "$WORK/plain.12.txt")" == 2 ]] ||
+    die "plain.12: not two children"
+shows plain.12 '^\[child [0-9]+\] fork\(\) = 0$' "fork() returning 0 in a child"
+shows plain.12 '^\[child [0-9]+\] close\(3\) = 0$' \
+    "the child closing the listening socket"
+shows plain.12 '^\[child [0-9]+\] recv\(4, "two\\n", 512, 0\) = 4$' \
+    "the second client's line, read by its child"
+shows plain.12 '^\[child [0-9]+\] send\(4, "one\\n", 4, MSG_NOSIGNAL\) = 4$' \
+    "the first client's echo, sent by its child"
+shows plain.12 '^\[child [0-9]+\] recv\(4, "", 512, 0\) = 0$' \
+    "a child's recv() returning 0"
 
 # The plain programs of lessons 11 to 15 end above; 16 to 20 follow.
 # Each chapter's block starts with a comment naming its lesson, as the
