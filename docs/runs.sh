@@ -1051,6 +1051,36 @@ shows plain.12 '^\[child [0-9]+\] send\(4, "one\\n", 4, MSG_NOSIGNAL\) = 4$' \
 shows plain.12 '^\[child [0-9]+\] recv\(4, "", 512, 0\) = 0$' \
     "a child's recv() returning 0"
 
+# Lesson 13: the plain chat server and two members (bash's /dev/tcp, as
+# nc would): each joins once the one before has been told; the first
+# says a line, which the second reads; the second answers, then leaves,
+# and the first leaves once the server has told of it. Ctrl-C then ends
+# the server: 130.
+plain_start plain.13 130 ./poll-chat 127.0.0.1 0
+ready plain.13
+exec {one13}<>"/dev/tcp/127.0.0.1/$PORT"
+waiting plain.13 '^fd 4 joined$'
+exec {two13}<>"/dev/tcp/127.0.0.1/$PORT"
+waiting plain.13 '^fd 5 joined$'
+printf 'hello, who is there?\n' >&"$one13"
+IFS= read -r -t "$WAIT" got <&"$two13" || die "plain.13: nothing relayed"
+[[ "$got" == 'hello, who is there?' ]] || die "plain.13: two got '$got'"
+printf 'me\n' >&"$two13"
+IFS= read -r -t "$WAIT" got <&"$one13" || die "plain.13: nothing relayed"
+[[ "$got" == me ]] || die "plain.13: one got '$got'"
+exec {two13}>&-
+waiting plain.13 '^fd 5 left$'
+exec {one13}>&-
+waiting plain.13 '^fd 4 left$'
+waiting plain.13 '^close\(4\) = 0$'
+stop plain.13 INT
+finish plain.13
+shows plain.13 '^ +ready: \{fd=3, revents=POLLIN\}$' \
+    "poll() reporting the listening socket"
+shows plain.13 '^send\(5, "hello, who is there\?\\n", 21, MSG_NOSIGNAL\|MSG_DONTWAIT\) = 21$' \
+    "the line relayed to the other client"
+shows plain.13 '^recv\(5, "", 512, 0\) = 0$' "the second client's end"
+
 # The plain programs of lessons 11 to 15 end above; 16 to 20 follow.
 # Each chapter's block starts with a comment naming its lesson, as the
 # lessons' own runs below do.
