@@ -1112,6 +1112,42 @@ shows plain.14.refused '^connect: Connection refused$' "the refusal"
 shows plain.14.refused '^    kernel: fd 3 is socket:\[[0-9]+\], not in /proc/net' \
     "the refused socket missing from /proc/net"
 
+# Lesson 15: the plain framing client, with the chapter's three
+# messages, then the plain record client, each against Part I's plain
+# echo server (unnarrated), which serves one client.
+for name in plain.15 plain.15.record; do
+    timeout "$LIMIT" "$P1/server" 127.0.0.1 0 >"$WORK/$name.server" 2>&1 &
+    SERVER_15=$!
+    PIDS+=("$SERVER_15")
+    ss_wait_ready "$WORK/$name.server" "$WAIT" "$SERVER_15" ||
+        die "$name: the plain server printed no port"
+    PORT=$SS_PORT
+    if [[ $name == plain.15 ]]; then
+        plain_start plain.15 0 ./framing 127.0.0.1 "$PORT" hello '' \
+            'two words'
+    else
+        plain_start plain.15.record 0 ./record 127.0.0.1 "$PORT" 7 4242 ann
+    fi
+    finish "$name"
+    wait "$SERVER_15" || die "$name: the plain server failed"
+    rm "$WORK/$name.server"
+done
+shows plain.15 '^send\(3, "\\x00\\x00\\x00\\x05", 4, MSG_NOSIGNAL\) = 4$' \
+    "the length 5, high byte first"
+shows plain.15 '^send\(3, "\\x00\\x00\\x00\\x00", 4, MSG_NOSIGNAL\) = 4$' \
+    "the empty message's length"
+shows plain.15 '^send\(3, "\\x00\\x00\\x00\\t", 4, MSG_NOSIGNAL\) = 4$' \
+    "the length 9 as a tab"
+shows plain.15 '^recv\(3, "\\x00\\x00\\x00\\x05", 4, 0\) = 4$' \
+    "the reply's length read first"
+shows plain.15 '^0 bytes: $' "the empty message's echo"
+shows plain.15 '^9 bytes: two words$' "the last message's echo"
+shows plain.15.record '^send\(3, "\\x00\\x00\\x00\\x07\\x10\\x92\\x00\\x03"\.\.\., 11, ' \
+    "the record's 11 bytes"
+shows plain.15.record '^id 7, score 4242, name ann$' "the record back"
+shows plain.15.record '^recv\(3, "\\x00\\x00\\x00\\x07\\x10\\x92\\x00\\x03", 8, 0\) = 8$' \
+    "the reply's 8 bytes of numbers first"
+
 # The plain programs of lessons 11 to 15 end above; 16 to 20 follow.
 # Each chapter's block starts with a comment naming its lesson, as the
 # lessons' own runs below do.
@@ -1331,6 +1367,7 @@ run 15-framing-client 0 'hi\n\n' -- \
 run 15-framing-client.together 0 'one\ntwo\n' -- \
     15-framing-client --port "$PORT" --together
 finish 15-framing-server
+rm "$WORK/15-framing-client.together.txt" # the server's side shows it
 
 # Lesson 16: the server serves a copy of the lesson's small site; the
 # client fetches its page, then asks for a path that climbs out of the
