@@ -1153,7 +1153,27 @@ shows plain.15.record '^recv\(3, "\\x00\\x00\\x00\\x07\\x10\\x92\\x00\\x03", 8, 
 # lessons' own runs below do.
 
 # Part II's plain programs: lessons 16 to 20.
-# (their runs come here)
+# Lesson 16: the plain client asks the lesson's own server (not
+# narrated, its transcript not shown), as the chapter says to try it,
+# for a file its site does not have: one request, one answer (a 404),
+# and the server's close ends the client, with status 0. (Not the
+# stylesheet: its first line, "Lesson 16's ...", puts a ' in a bold call
+# line, which no other call line has: pdflatex then adds a second bold
+# monospace font to the PDF, and pdftotext reads the whole programs'
+# lines in another order, which tests/handout.bats refuses.)
+start l16.server 0 16-http-server --root "$ROOT/lessons/16-http/site" \
+    --port 0 --count 1
+ready l16.server
+plain_start plain.16 0 ./http-get 127.0.0.1 "$PORT" /nothing.html
+finish plain.16
+finish l16.server
+rm "$WORK/l16.server.txt"
+shows plain.16 '^send\(3, "GET /nothing\.html HTTP/1\.0\\r\\nHo.* = 53$' \
+    "the request going in one send()"
+shows plain.16 '^HTTP/1\.0 404 Not Found\\r$' "the status line, its CR shown as \\r"
+shows plain.16 '^404 Not Found$' "the 404's body"
+shows plain.16 '^\\r$' "the head's empty line"
+shows plain.16 '^recv\(3, "", 512, 0\) = 0$' "recv() returning 0 at the end"
 
 # Lesson 01 and 02 run alone.
 run 01-socket 0 -- 01-socket
