@@ -1175,6 +1175,35 @@ shows plain.16 '^404 Not Found$' "the 404's body"
 shows plain.16 '^\\r$' "the head's empty line"
 shows plain.16 '^recv\(3, "", 512, 0\) = 0$' "recv() returning 0 at the end"
 
+# Lesson 17: the plain server on greet.sock, in the directory the plain
+# programs run in (this script's own); one client, nc -U as the chapter
+# says; then Ctrl-C (SIGINT): poll() fails with EINTR, and the server
+# removes its socket file and ends with status 0.
+plain_start plain.17 0 ./unix-server greet.sock
+waiting plain.17 '^listening on greet\.sock$'
+got=$(cd "$P1" && timeout "$LIMIT" nc -U greet.sock </dev/null 2>&1) ||
+    die "plain.17: nc -U failed"
+[[ "$got" == "hello, client 1" ]] || die "plain.17: nc -U got '$got'"
+waiting plain.17 '^close\(4\) = 0$'
+# Ctrl-C while the server waits in poll(), as a reader presses it: a
+# signal just before poll() would leave it waiting its 30 s. The kernel
+# says where the process sleeps (wchan): in poll(), once it is there.
+srv17=$(pgrep -P "${BG[plain.17]}") || die "plain.17: the server is not there"
+for ((i = 0; i < WAIT * 20; i++)); do
+    [[ $(cat "/proc/$srv17/wchan" 2>/dev/null) == *poll* ]] && break
+    sleep 0.05
+done
+[[ $(cat "/proc/$srv17/wchan" 2>/dev/null) == *poll* ]] ||
+    die "plain.17: the server never waited in poll()"
+stop plain.17 INT
+finish plain.17
+[[ ! -e "$P1/greet.sock" ]] || die "plain.17: greet.sock was not removed"
+shows plain.17 '^bind\(3, greet\.sock, ' "bind() making the file"
+shows plain.17 '^send\(4, "hello, client 1\\n", 16, MSG_NOSIGNAL\) = 16$' \
+    "the greeting"
+shows plain.17 '^poll\(.*= -1 EINTR ' "poll() ended by Ctrl-C"
+shows plain.17 '^served 1, removed greet\.sock$' "the file removed"
+
 # Lesson 01 and 02 run alone.
 run 01-socket 0 -- 01-socket
 default_port tcp 8888
