@@ -1229,6 +1229,11 @@ if [[ -n "${SOCKSTEP_RUNS_NETNS:-}" ]]; then
     shows plain.18.second '^    kernel: lo is in group 239\.255\.0\.1, for 2 sockets ' \
         "the second join finding the first member"
     shows plain.18.sender '^sent 2 datagrams to 239\.255\.0\.1:' "the count"
+    from18=$(sed -n 's/^    kernel: udp 0\.0\.0\.0:\([0-9]*\) .*/\1/p' \
+        "$WORK/plain.18.sender.txt")
+    [[ -n "$from18" ]] || die "plain.18.sender: no port after its first sendto()"
+    shows plain.18.second "^5 bytes from 127\.0\.0\.1:$from18: hello\$" \
+        "the datagram from the port the sender's first sendto() got"
     rm "$WORK/plain.18.txt" # the chapter shows the second receiver
 else
     for n in plain.18.second plain.18.sender; do
