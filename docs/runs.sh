@@ -1188,13 +1188,21 @@ waiting plain.17 '^close\(4\) = 0$'
 # Ctrl-C while the server waits in poll(), as a reader presses it: a
 # signal just before poll() would leave it waiting its 30 s. The kernel
 # says where the process sleeps (wchan): in poll(), once it is there.
+# Where wchan is hidden (it reads 0), asleep (state S) after close(4)
+# is the same: poll() is the only call left that waits.
 srv17=$(pgrep -P "${BG[plain.17]}") || die "plain.17: the server is not there"
+in_poll17() {
+    local wchan
+    wchan=$(cat "/proc/$srv17/wchan" 2>/dev/null) || return 1
+    [[ "$wchan" == *poll* ]] && return 0
+    [[ "$wchan" == 0 || -z "$wchan" ]] &&
+        [[ $(awk '{ print $3 }' "/proc/$srv17/stat" 2>/dev/null) == S ]]
+}
 for ((i = 0; i < WAIT * 20; i++)); do
-    [[ $(cat "/proc/$srv17/wchan" 2>/dev/null) == *poll* ]] && break
+    in_poll17 && break
     sleep 0.05
 done
-[[ $(cat "/proc/$srv17/wchan" 2>/dev/null) == *poll* ]] ||
-    die "plain.17: the server never waited in poll()"
+in_poll17 || die "plain.17: the server never waited in poll()"
 stop plain.17 INT
 finish plain.17
 [[ ! -e "$P1/greet.sock" ]] || die "plain.17: greet.sock was not removed"
@@ -1206,8 +1214,8 @@ shows plain.17 '^served 1, removed greet\.sock$' "the file removed"
 
 # Lesson 18: two plain receivers on one port, then the plain sender with
 # two messages, as the chapter says; each receiver ends 5 s after the
-# last datagram; the chapter shows the second. Only in the private network namespace, as lesson 18's
-# own runs below.
+# last datagram; the chapter shows the second. Only in the private
+# network namespace, as lesson 18's own runs below.
 if [[ -n "${SOCKSTEP_RUNS_NETNS:-}" ]]; then
     plain_start plain.18 0 ./multicast 0
     ready plain.18
