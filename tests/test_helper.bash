@@ -169,36 +169,26 @@ if [[ "${BATS_VERSION:-}" == 1.8.* && -n "${EPOCHREALTIME:-}" ]] &&
 fi
 
 # bats' per-test limit (BATS_TEST_TIMEOUT, above), kept by a watchdog that
-# cannot outlive the test holding its output open. bats 1.8's watchdog is
-# a subshell that starts a sleep, then sets a trap for the SIGABRT the
-# test sends it when it ends. On a busy machine the test can end before
-# the subshell has set that trap, and such watchdogs were seen to stay,
-# with their sleep, for the whole limit. They hold the test's output, so
-# bats, and the whole run, waited up to 120 s more after the last test.
+# cannot outlive the test holding its output open. The watchdog of bats
+# 1.8 to 1.11 is a subshell that starts a sleep, then sets a trap for the
+# SIGABRT the test sends it when it ends. On a busy machine the test can
+# end before the subshell has set that trap, and such watchdogs were seen
+# to stay, with their sleep, for the whole limit. They hold the test's
+# output, so bats, and the whole run, waited up to 120 s more after the
+# last test. With bats 1.11 (Debian 13) a test that ends at once, such as
+# a failing one, left its process waiting for that sleep: 5 runs in 12 of
+# a file of three failing tests took the whole limit.
 # Here the watchdog is one process with its output elsewhere: it sleeps
 # (the builtin, loaded below, where there is one), then does what bats'
 # does (SIGABRT to the test, which bats reports as timed out, and a kill
 # of the test's children). The test ends it with SIGTERM, whose default action needs
 # no trap, so there is no moment in which it could miss the signal.
-if [[ "${BATS_VERSION:-}" == 1.8.* ]] &&
-    declare -F bats_start_timeout_countdown >/dev/null &&
-    declare -F bats_abort_timeout_countdown >/dev/null; then
-    bats_start_timeout_countdown() {
-        local -ri timeout=$1
-        local -ri target_pid=$$
-        # shellcheck disable=SC2064 # the pid is fixed now, on purpose
-        trap "bats_timeout_trap $target_pid" ABRT
-        (
-            sleep "$timeout"
-            if kill -ABRT "$target_pid"; then
-                bats_kill_childprocesses_of "$target_pid"
-            fi
-        ) </dev/null >/dev/null 2>&1 3>&- 4>&- &
-    }
-    bats_abort_timeout_countdown() {
-        kill "$1" 2>/dev/null || true
-    }
-fi
+# The functions are in a file of their own, which bats' stack traces
+# leave out as they leave out bats' own (bats_add_debug_exclude_path, bats
+# 1.11): else a failing teardown was reported at the line where the
+# watchdog is ended, not at its own.
+# shellcheck source=tests/bats/watchdog.bash
+. "${BASH_SOURCE[0]%/*}/bats/watchdog.bash"
 
 # PIDs of background processes this test started.
 SS_PIDS=()
