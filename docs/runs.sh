@@ -380,7 +380,18 @@ grading() {
     # sandbox); the platform's gradebook; a late submission whose
     # Makefile starts the server, so its build never ends.
     mkdir -p "$G/export/ada" "$G/export/brian" "$G/export/grace" "$G/late/dan"
-    ln -s "$ROOT/scripts" "$G/scripts"
+    # Graded as nobody, the checker is a copy that nobody owns with the
+    # rest: nobody may not reach $ROOT (a clone in root's home, mode 700,
+    # stopped the build there), with the library its fault checks preload
+    # (without it they are not run) and a build/ for its compiled modules,
+    # as the repository has them.
+    if ((${#AS[@]})); then
+        cp -r "$ROOT/scripts" "$G/scripts"
+        mkdir "$G/build"
+        cp "$ROOT/build/libsockstep.so" "$G/build/"
+    else
+        ln -s "$ROOT/scripts" "$G/scripts"
+    fi
     cp "$ROOT/scripts/sockcheck/specs/calculator.spec" "$G/calc.spec"
     cp "$ROOT/tests/students/calc-good.py" "$G/export/ada/calc.py"
     cp "$ROOT/tests/students/calc-broken.c" "$G/export/brian/calc.c"
