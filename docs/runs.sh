@@ -901,17 +901,28 @@ shows plain.05.refused '^connect: Connection refused$' "the refusal"
 # listens on 127.0.0.1 alone; an IPv6 address in localhost's list, where
 # /etc/hosts gives one, is refused, and the loop goes on. The server
 # serves its one client, and is stopped then.
-timeout "$LIMIT" "$P1/accept" 127.0.0.1 0 >"$WORK/accept-10.out" 2>&1 &
-ACCEPT_10=$!
-PIDS+=("$ACCEPT_10")
-ss_wait_ready "$WORK/accept-10.out" "$WAIT" "$ACCEPT_10" ||
-    die "plain.10: lesson 04's server printed no port"
-PORT=$SS_PORT
+# quiet_start NAME SERVER: a plain server of Part I (accept, lesson 04's;
+# server, lesson 06's), unnarrated, in the background on 127.0.0.1 and
+# port 0, for the run NAME's client; sets PORT once it has printed its
+# port, and QUIET to its pid: timeout's, the leader of its own process
+# group, which quiet_stop ends.
+quiet_start() {
+    timeout "$LIMIT" "$P1/$2" 127.0.0.1 0 >"$WORK/$1.$2.out" 2>&1 &
+    QUIET=$!
+    PIDS+=("$QUIET")
+    ss_wait_ready "$WORK/$1.$2.out" "$WAIT" "$QUIET" ||
+        die "$1: the plain $2 printed no port"
+    PORT=$SS_PORT
+}
+quiet_stop() {
+    kill -TERM -- "-$QUIET"
+    wait "$QUIET" || :
+}
+quiet_start plain.10 accept
 own_start plain.10 "./getaddrinfo localhost $PORT" -- \
     env -C "$P1" stdbuf -oL ./getaddrinfo localhost "$PORT"
 finish plain.10
-kill -TERM -- "-$ACCEPT_10"
-wait "$ACCEPT_10" || :
+quiet_stop
 shows plain.10 '^connected to 127\.0\.0\.1$' "the IPv4 address answering"
 shows plain.10 '^received hello, client 1' "the server's line"
 
@@ -1097,16 +1108,10 @@ shows plain.13 '^recv\(5, "", 512, 0\) = 0$' "the second client's end"
 # that server has gone, with nothing listening on the port. Whether its
 # first recv() finds the server's line there or waits in poll() is the
 # machine's: the chapter says both may come.
-timeout "$LIMIT" "$P1/accept" 127.0.0.1 0 >"$WORK/accept-14.out" 2>&1 &
-ACCEPT_14=$!
-PIDS+=("$ACCEPT_14")
-ss_wait_ready "$WORK/accept-14.out" "$WAIT" "$ACCEPT_14" ||
-    die "plain.14: lesson 04's server printed no port"
-PORT=$SS_PORT
+quiet_start plain.14 accept
 plain_start plain.14 0 ./nonblocking 127.0.0.1 "$PORT"
 finish plain.14
-kill -TERM -- "-$ACCEPT_14"
-wait "$ACCEPT_14" || :
+quiet_stop
 shows plain.14 '^connect\(3, .*\) = -1 EINPROGRESS ' "connect()'s EINPROGRESS"
 shows plain.14 '^poll\(\[\{fd=3, events=POLLOUT\}\], 1, 5000\) = 1$' \
     "poll() for POLLOUT, 5 s"
@@ -1127,12 +1132,7 @@ shows plain.14.refused '^    kernel: fd 3 is socket:\[[0-9]+\], not in /proc/net
 # messages, then the plain record client, each against Part I's plain
 # echo server (unnarrated), which serves one client.
 for name in plain.15 plain.15.record; do
-    timeout "$LIMIT" "$P1/server" 127.0.0.1 0 >"$WORK/$name.server" 2>&1 &
-    SERVER_15=$!
-    PIDS+=("$SERVER_15")
-    ss_wait_ready "$WORK/$name.server" "$WAIT" "$SERVER_15" ||
-        die "$name: the plain server printed no port"
-    PORT=$SS_PORT
+    quiet_start "$name" server
     if [[ $name == plain.15 ]]; then
         plain_start plain.15 0 ./framing 127.0.0.1 "$PORT" hello '' \
             'two words'
@@ -1140,8 +1140,7 @@ for name in plain.15 plain.15.record; do
         plain_start plain.15.record 0 ./record 127.0.0.1 "$PORT" 7 4242 ann
     fi
     finish "$name"
-    wait "$SERVER_15" || die "$name: the plain server failed"
-    rm "$WORK/$name.server"
+    wait "$QUIET" || die "$name: the plain server failed"
 done
 shows plain.15 '^send\(3, "\\x00\\x00\\x00\\x05", 4, MSG_NOSIGNAL\) = 4$' \
     "the length 5, high byte first"
