@@ -960,7 +960,7 @@ shows l07.server 'CLOSE_WAIT' "the server's CLOSE_WAIT"
 plain_start plain.08 0 ./udp-receiver 127.0.0.1 0
 ready plain.08
 plain_start plain.09 0 ./udp-sender 127.0.0.1 "$PORT" hello '' \
-    'three datagrams'
+    goodbye
 finish plain.09
 finish plain.08
 shows plain.08 '^0 bytes from ' "the empty datagram"
