@@ -22,6 +22,11 @@ event). The cuts go where
 only the lifelines are, as above; the times beside the arrows are set
 in the labels' type, not mscgen's smaller one.
 
+picture-columns.py --screen CHART.svg OUT.svg: the whole chart, its
+times in the labels' type as in an excerpt, for the HTML and the EPUB,
+where it is drawn at its own size (a phone scrolls it sideways): every
+text 12 px.
+
 picture-columns.py --pieces MOST[,WHOLE] CHART.svg PREFIX: the chart
 (an excerpt, as above) whole when it is WHOLE px high or less (a frame
 of its own, without a title, has more room), else cut in as few pieces
@@ -187,6 +192,14 @@ def excerpt(start_text, end_text, src, out_path):
     # The box or arrow a text is in: the cut goes outside it.
     cut_from = next(y for y in range(int(top), int(head), -1) if free(y))
     cut_to = next((y for y in range(int(bottom) + 1, int(height)) if free(y)), int(height))
+    adjust = times_adjust(elements, lifeline)
+    out, _ = band(root, elements, lifeline, head, width, cut_from, cut_to, adjust)
+    ET.ElementTree(out).write(out_path, encoding="unicode")
+
+
+def times_adjust(elements, lifeline):
+    """adjust(original, copy) for band(): the times in the labels' type,
+    and the labels they would run into moved left (times_moved)."""
     moved, raised = times_moved(elements, lifeline)
 
     def adjust(orig, e):
@@ -212,8 +225,25 @@ def excerpt(start_text, end_text, src, out_path):
                     for p in e.get("points").split()))
             else:
                 e.set("x", "%g" % (float(e.get("x")) + dx))
+    return adjust
 
-    out, _ = band(root, elements, lifeline, head, width, cut_from, cut_to, adjust)
+
+def screen(src, out_path):
+    """The whole chart, its times in the labels' type, as excerpt()
+    sets them: for the screen, where it is drawn at its own size."""
+    root, width, height, elements, lifeline, head, busy = chart(src)
+    adjust = times_adjust(elements, lifeline)
+    out = ET.Element(root.tag, root.attrib)
+    for e in elements:
+        c = copy.deepcopy(e)
+        adjust(e, c)
+        # A time keeps the width mscgen gave it (Helvetica's), in the
+        # bigger type: a browser without Helvetica draws it in a wider
+        # font, which would run into the lifeline beside it.
+        if tag(e) == "text" and e.get("font-size") == "8" and e.get("textLength"):
+            c.set("textLength", "%g" % (float(e.get("textLength")) * 12 / 8))
+            c.set("lengthAdjust", "spacingAndGlyphs")
+        out.append(c)
     ET.ElementTree(out).write(out_path, encoding="unicode")
 
 
@@ -302,6 +332,9 @@ def pieces(most, src, prefix):
 def main():
     if sys.argv[1] == "--pieces":
         pieces(sys.argv[2], sys.argv[3], sys.argv[4])
+        return
+    if sys.argv[1] == "--screen":
+        screen(sys.argv[2], sys.argv[3])
         return
     if sys.argv[1] == "--excerpt":
         start, end = excerpt_of(sys.argv[2], sys.argv[5:])

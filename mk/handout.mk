@@ -232,13 +232,17 @@ $(HANDOUT_DIR)/%-narrow.svg: docs/%.dot docs/narrow.sed | $(HANDOUT_DIR)
 	sed -f docs/narrow.sed $< | dot -Tsvg | sed -e '/^<!DOCTYPE/,/dtd">$$/d' >$@.tmp
 	mv $@.tmp $@
 
-# A picture's SVG for HTML and EPUB: without mscgen's DOCTYPE (as above),
-# and its font, Helvetica, followed by a generic one, for a reader
-# without it.
-$(HANDOUT_DIR)/pictures/%.svg: $(PICTURES_DIR)/%.svg | $(HANDOUT_DIR)
+# A picture's SVG for HTML and EPUB: the times beside its arrows in the
+# labels' 12 px type, not mscgen's 8 px (docs/picture-columns.py
+# --screen: on a phone it is drawn at its own size, every text 12 px),
+# without mscgen's DOCTYPE (as above), and its font, Helvetica, followed
+# by a generic one, for a reader without it.
+$(HANDOUT_DIR)/pictures/%.svg: $(PICTURES_DIR)/%.svg docs/picture-columns.py | $(HANDOUT_DIR)
 	@mkdir -p $(HANDOUT_DIR)/pictures
+	$(HANDOUT_PYTHON) docs/picture-columns.py --screen $< $@.big
 	sed -e '/^<!DOCTYPE/,/dtd">$$/d' \
-	    -e 's/font-family="Helvetica"/font-family="Helvetica, Arial, sans-serif"/g' $< >$@.tmp
+	    -e 's/font-family="Helvetica"/font-family="Helvetica, Arial, sans-serif"/g' $@.big >$@.tmp
+	rm -f $@.big
 	mv $@.tmp $@
 
 # On paper a tall picture may stand in two columns (paper-columns=2):
@@ -432,7 +436,7 @@ $(HANDOUT_DIR)/cover.pdf: docs/cover.tex | $(HANDOUT_DIR)
 $(HANDOUT_DIR)/cover.png: $(HANDOUT_DIR)/cover.pdf
 	pdftoppm -r 200 -png -singlefile $< $(HANDOUT_DIR)/cover
 
-$(BUILD)/handout.epub: $(HANDOUT_COMMON) $(HANDOUT_SVG_FIGS) $(HANDOUT_PICTURE_SVGS) \
+$(BUILD)/handout.epub: $(HANDOUT_COMMON) $(HANDOUT_SVG_FIGS) $(HANDOUT_NARROW_FIGS) $(HANDOUT_PICTURE_SVGS) \
                        $(HANDOUT_DIR)/handout.css \
                        $(HANDOUT_DIR)/highlight.css $(HANDOUT_DIR)/cover.png \
                        docs/epub-finish.py \

@@ -60,6 +60,11 @@ local function diagram(el)
   return el
 end
 
+local function html_escape(s)
+  return (s:gsub('[&"<>]', { ["&"] = "&amp;", ['"'] = "&quot;",
+    ["<"] = "&lt;", [">"] = "&gt;" }))
+end
+
 -- A data: URL of an SVG file (commas too escaped: it may stand in a
 -- srcset, whose entries commas separate).
 local function svg_url(path)
@@ -88,6 +93,29 @@ local function html_figure(img, base)
     '</picture>\n<figcaption>' .. cap .. '</figcaption>\n</figure>')
 end
 
+-- The EPUB's figure: both renderings, the wide one shown, and on a
+-- screen under 600 px the narrow one instead (docs/handout.css), as the
+-- HTML page's <picture> chooses; a reader that knows no media query
+-- shows the wide one alone. (pandoc's EPUB writer packs the images of
+-- a raw HTML block, not those of a <picture>'s srcset.)
+local function epub_figure(img, base)
+  local cap = pandoc.write(pandoc.Pandoc({ pandoc.Plain(img.caption) }), "html")
+  local alt = html_escape(pandoc.utils.stringify(img.caption))
+  local narrow = common.settings.diagram_dir .. "/" .. base .. "-narrow.svg"
+  local f = io.open(narrow, "r")
+  if not f then
+    fail("diagram: " .. narrow .. " has not been rendered (mk/handout.mk)")
+  end
+  f:close()
+  local width = img.attributes.width
+  return pandoc.RawBlock("html",
+    '<figure id="' .. img.identifier .. '">\n' ..
+    '<img class="wide" src="' .. img.src .. '" alt="' .. alt .. '"' ..
+    (width and (' style="width:' .. width .. '"') or "") .. ' />\n' ..
+    '<img class="narrow" src="' .. narrow .. '" alt="' .. alt .. '" />\n' ..
+    '<figcaption>' .. cap .. '</figcaption>\n</figure>')
+end
+
 -- A figure: a paragraph that holds one image and nothing else.
 function M.figure(para)
   if #para.content ~= 1 or para.content[1].t ~= "Image" then
@@ -113,6 +141,9 @@ function M.figure(para)
     if FORMAT:match("^html") then
       return html_figure(img, base)
     end
+    if FORMAT:match("epub") then
+      return epub_figure(img, base)
+    end
   end
   return para
 end
@@ -130,11 +161,6 @@ local function picture_alt(name)
     fail("picture:" .. name .. ": " .. path .. " is empty")
   end
   return alt
-end
-
-local function html_escape(s)
-  return (s:gsub('[&"<>]', { ["&"] = "&amp;", ['"'] = "&quot;",
-    ["<"] = "&lt;", [">"] = "&gt;" }))
 end
 
 -- TEXT as a PDF string in hex: UTF-16BE (accsupp's method=hex adds the
@@ -261,9 +287,13 @@ function M.picture(para)
     Code = function(c) return layout.code_html(c) end,
   })
   local cap = pandoc.write(pandoc.Pandoc({ pandoc.Plain(caption) }), "html")
+  -- Drawn at its own size, its text 12 px (mk/handout.mk), never
+  -- shrunk to a narrow screen: there it scrolls sideways in its box
+  -- (docs/handout.css).
   return pandoc.RawBlock("html",
     '<figure id="' .. img.identifier .. '" class="picture">\n' ..
-    '<img src="' .. src .. '" alt="' .. html_escape(alt) .. '" />\n' ..
+    '<div class="picture-scroll"><img src="' .. src .. '" alt="' ..
+    html_escape(alt) .. '" /></div>\n' ..
     '<figcaption>Figure ' .. figure_count .. ': ' .. cap .. '</figcaption>\n</figure>')
 end
 
