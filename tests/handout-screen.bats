@@ -83,6 +83,9 @@ check_links() {
 # element of prose (anything outside a listing or a code block) may reach
 # past either edge, no transcript or listing may scroll sideways inside
 # its box (their lines wrap), and no box may be wider than the viewport.
+# A picture of a run may be wider than the screen inside its box, if
+# that box scrolls sideways; a table of the reference card may not
+# scroll (its rows stack).
 # The result goes into the page and, when it is in a frame, to the page
 # around it.
 PHONE_JS='
@@ -101,6 +104,8 @@ window.addEventListener("load", function () {
     if (el.closest("div.sourceCode") || el.closest("script") || el.closest("svg") ||
         (el.parentElement && el.parentElement.closest("pre")) ||
         (el.tagName !== "TABLE" && el.closest("table"))) continue;
+    if (el.tagName === "IMG" && el.parentElement.matches("div.picture-scroll") &&
+        /^(auto|scroll)$/.test(getComputedStyle(el.parentElement).overflowX)) continue;
     var r = el.getBoundingClientRect();
     if (r.width === 0 && r.height === 0) continue;
     n++;
@@ -206,21 +211,35 @@ window.addEventListener("load", function () {
     }
   }
   if (wrapped === 0) bad.push("no transcript line wrapped at this width");
-  // The smallest label of the diagrams, in CSS px as drawn: its font-size in
-  // the SVG the browser chose (the narrow one on a phone) times the
-  // scale the image is drawn at. (The pictures of real runs, figure.picture,
-  // drawn by mscgen, labels 12 px at 450 px wide: not measured here.)
-  var figs = document.querySelectorAll("figure:not(.picture) img"), label = 1000;
+  // The smallest label of the diagrams and of the pictures of real runs
+  // (figure.picture, drawn by mscgen, every text 12 px at its own size),
+  // in CSS px as drawn: its font-size in the SVG the browser chose (the
+  // narrow one on a phone) times the scale the image is drawn at.
+  var figs = document.querySelectorAll("figure img"), label = 1000, pictures = 0;
   for (var f = 0; f < figs.length; f++) {
     var svg = decodeURIComponent(figs[f].currentSrc.replace(/^data:image\/svg\+xml,/, ""));
-    var w = /<svg[^>]* width="([0-9.]+)pt"/.exec(svg), sizes = svg.match(/font-size="[0-9.]+"/g);
+    var w = /<svg[^>]* width="([0-9.]+)(pt|px)"/.exec(svg), sizes = svg.match(/font-size="[0-9.]+"/g);
     if (!w || !sizes) { bad.push("a diagram without its size or labels"); continue; }
-    var scale = figs[f].getBoundingClientRect().width / (parseFloat(w[1]) * 4 / 3);
+    var unit = w[2] === "pt" ? 4 / 3 : 1, least = 1000;
+    var scale = figs[f].getBoundingClientRect().width / (parseFloat(w[1]) * unit);
     for (var s = 0; s < sizes.length; s++)
-      label = Math.min(label, parseFloat(sizes[s].slice(11, -1)) * 4 / 3 * scale);
+      least = Math.min(least, parseFloat(sizes[s].slice(11, -1)) * unit * scale);
+    if (figs[f].closest("figure.picture")) pictures++;
+    if (least < 12)
+      bad.push("a diagram label is " + least.toFixed(1) + " px, under 12, in #" +
+        figs[f].closest("figure").id);
+    label = Math.min(label, least);
   }
-  if (label < 12)
-    bad.push("a diagram label is " + label.toFixed(1) + " px, under 12");
+  // The tables of the reference card (::: rows): each row a block on a phone,
+  // none scrolls sideways or reaches past the screen, no cell cut.
+  var cards = document.querySelectorAll("#reference-card table"), card = 0;
+  for (var t = 0; t < cards.length; t++) {
+    var tr = cards[t].getBoundingClientRect();
+    card++;
+    if (cards[t].scrollWidth > cards[t].clientWidth + 1 || tr.right > vw + 0.5)
+      bad.push("a table of the reference card scrolls: " + cards[t].scrollWidth +
+        " > " + cards[t].clientWidth + ", right at " + Math.round(tr.right));
+  }
   // The first screen shows the title and the start of the contents.
   var toc = document.getElementById("TOC");
   var tocTop = toc ? Math.round(toc.getBoundingClientRect().top) : -1;
@@ -229,7 +248,8 @@ window.addEventListener("load", function () {
     bad.push("the contents start at " + tocTop + ", not on the first screen (" + vh + ")");
   var out = "viewport " + vw + " elements " + n + " transcripts " + pres.length +
     " boxes " + boxes.length + " cell words " + words + " contents at " + tocTop +
-    " diagrams " + figs.length + " smallest label " + Math.round(label) +
+    " diagrams " + (figs.length - pictures) + " pictures " + pictures +
+    " smallest label " + Math.round(label) + " card tables " + card +
     " transcript lines " + tls.length + " wrapped " + wrapped +
     " code hyphens " + hyphens +
     "\n" + bad.join("\n");
@@ -314,23 +334,27 @@ for n in (1, 2):
          div.terminal span.tl { text-indent: 0 !important }
          #sequence-tcp img { min-width: 34em }
          #sequence-udp img { width: 150px !important }
+         #pic-04 img { max-width: 100% !important }
          td, th, td code { overflow-wrap: anywhere !important }
          span.nobr { white-space: normal !important }
          #l04-whole pre > code.sourceCode > span { white-space: pre !important }
          table { display: table !important; width: 100% !important }
          header { min-height: 900px }" lesson-05
-    # Every diagram (docs/*.dot) is measured, its labels 12 px or more.
-    local diagrams
+    # Every diagram (docs/*.dot) and every picture of a run is measured,
+    # its labels 12 px or more; so are the reference card's two tables.
+    local diagrams pictures
     diagrams=$(find "$ROOT/docs" -maxdepth 1 -name '*.dot' | wc -l)
+    pictures=$(grep -c '<figure id="[^"]*" class="picture">' "$ROOT/build/handout.html")
     run cat "$BATS_TEST_TMPDIR/phone/result-1"
     echo "$output" | head -n 30
-    assert_line --regexp "^viewport 390 elements [0-9]+ transcripts [1-9][0-9]* boxes [1-9][0-9]* cell words [1-9][0-9]* contents at [1-9][0-9]* diagrams $diagrams smallest label [1-9][0-9]+ transcript lines [1-9][0-9]+ wrapped [1-9][0-9]* code hyphens [1-9][0-9]*$"
+    assert_line --regexp "^viewport 390 elements [0-9]+ transcripts [1-9][0-9]* boxes [1-9][0-9]* cell words [1-9][0-9]* contents at [1-9][0-9]* diagrams $diagrams pictures $pictures smallest label (1[2-9]|[2-9][0-9]+) card tables 2 transcript lines [1-9][0-9]+ wrapped [1-9][0-9]* code hyphens [1-9][0-9]*$"
     [ "${#lines[@]}" -eq 1 ]
     # The measurement can fail, all in the second frame: a transcript that
     # does not wrap (lesson 01's) and wrapped lines without their hanging
     # indent (the rest), a listing that does not wrap (lesson 04's), hyphens
     # that may end a line (options everywhere), a diagram with a minimum width (TCP's) and one
-    # drawn too small for its labels (UDP's), table cells squeezed below
+    # drawn too small for its labels (UDP's), a picture of a run shrunk
+    # to the screen (lesson 04's, as it was drawn), table cells squeezed below
     # their words' width (as overflow-wrap: anywhere did), and a title
     # that pushes the contents off the first screen are caught. Each is in
     # the chapters before lesson 05, so that frame reads only those.
@@ -338,7 +362,8 @@ for n in (1, 2):
     echo "$output" | head -n 30
     assert_line --regexp 'pre\.output in #l01-run .* scrolls: '
     assert_line --regexp '^img.* in #sequence-tcp .* spans '
-    assert_line --regexp '^a diagram label is [0-9.]+ px, under 12$'
+    assert_line --regexp '^a diagram label is [0-9.]+ px, under 12, in #fig:udp$'
+    assert_line --regexp '^a diagram label is [0-9.]+ px, under 12, in #pic-04$'
     assert_line --regexp '^a wrapped transcript line without a hanging indent: '
     assert_line --regexp '^word broken in a cell: '
     assert_line --regexp '^a line ends after a hyphen in: '

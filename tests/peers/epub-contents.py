@@ -2,8 +2,9 @@
 # 04's program whole, lesson 10's folded, a numbered C listing and a
 # transcript, a cover image, each chapter file titled by its chapter, not
 # its file name, listings that wrap with a continuation mark, a toc.ncx
-# as pandoc wrote it and no entry for a lesson program of appendix C; prints
-# the SVGs' names, fails (assert) on what is missing.
+# as pandoc wrote it and no entry for a lesson program of appendix C, a
+# narrow rendering of each diagram and a scrolling box for each picture
+# of a run; prints the SVGs' names, fails (assert) on what is missing.
 import re, sys, zipfile
 z = zipfile.ZipFile(sys.argv[1])
 names = z.namelist()
@@ -18,6 +19,21 @@ assert "lessons/04-accept/accept.c</code>, lines 1\u2013" in text, "lesson 04 no
 assert "The whole file: lessons/10-getaddrinfo/getaddrinfo.c" in text, "no folded program"
 assert 'class="sourceCode numberSource c numberLines"' in text, "no numbered C listing"
 assert 'class="terminal"' in text, "no transcript"
+
+# On a phone each diagram is drawn in its narrow rendering (bigger type)
+# and each picture of a run at its own size, scrolling sideways in its
+# box (docs/filters/diagrams.lua, docs/handout.css).
+wide = len(re.findall(r'<img class="wide" ', text))
+narrow = len(re.findall(r'<img class="narrow" ', text))
+assert wide >= 2 and narrow == wide, \
+    "diagrams: %d wide renderings, %d narrow" % (wide, narrow)
+pictures = len(re.findall(r'<figure id="[^"]*" class="picture">', text))
+scrolled = len(re.findall(r'<figure id="[^"]*" class="picture">\s*'
+                          r'<div class="picture-scroll"><img ', text))
+assert pictures and scrolled == pictures, \
+    "pictures: %d, %d in a box that scrolls" % (pictures, scrolled)
+print("%d diagrams with a narrow rendering, %d pictures in a box that scrolls"
+      % (narrow, pictures))
 
 covers = [n for n in names if re.match(r"EPUB/media/cover\.(png|jpe?g)$", n)]
 assert covers, "no cover image"
