@@ -224,7 +224,15 @@ window.addEventListener("load", function () {
     var scale = figs[f].getBoundingClientRect().width / (parseFloat(w[1]) * unit);
     for (var s = 0; s < sizes.length; s++)
       least = Math.min(least, parseFloat(sizes[s].slice(11, -1)) * unit * scale);
-    if (figs[f].closest("figure.picture")) pictures++;
+    if (figs[f].closest("figure.picture")) {
+      pictures++;
+      // wider than its box, it says so above it (handout.css)
+      var box = figs[f].closest("div.picture-scroll"),
+        cue = getComputedStyle(figs[f].closest("figure"), "::before").content;
+      if (box && box.scrollWidth > box.clientWidth + 1 && !/scroll/.test(cue))
+        bad.push("a picture wider than its box, and no line saying so: #" +
+          figs[f].closest("figure").id);
+    }
     if (least < 12)
       bad.push("a diagram label is " + least.toFixed(1) + " px, under 12, in #" +
         figs[f].closest("figure").id);
