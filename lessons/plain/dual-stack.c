@@ -46,7 +46,6 @@ int main(int argc, char *argv[])
     /* 0: IPv4 too. Set it before bind(), whatever the default is. */
     if (setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &off, sizeof off) == -1)
         fail("setsockopt");
-    /* A restart binds while old connections hold the port (lesson 07). */
     if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) == -1)
         fail("setsockopt");
     rc = bind(fd, res->ai_addr, res->ai_addrlen);

@@ -41,7 +41,6 @@ int main(int argc, char *argv[])
         fail("setrlimit");
     if ((fd = socket(AF_INET, SOCK_STREAM, 0)) == -1)
         fail("socket");
-    /* A restart binds while old connections hold the port (lesson 07). */
     if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) == -1)
         fail("setsockopt");
     if (bind(fd, (struct sockaddr *)&addr, sizeof addr) == -1)

@@ -36,7 +36,6 @@ int main(int argc, char *argv[])
     addr.sin_port = htons((unsigned short)port);
     if ((fds[0].fd = socket(AF_INET, SOCK_STREAM, 0)) == -1)
         fail("socket");
-    /* A restart binds while old connections hold the port (lesson 07). */
     if (setsockopt(fds[0].fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) == -1)
         fail("setsockopt");
     if (bind(fds[0].fd, (struct sockaddr *)&addr, sizeof addr) == -1)

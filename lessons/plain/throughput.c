@@ -84,7 +84,6 @@ int main(int argc, char *argv[])
         if (recv(fd, buf, 1, 0) == -1)
             fail("recv");
     } else { /* the receiver */
-        /* A restart binds while old connections hold the port (lesson 07). */
         if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) == -1)
             fail("setsockopt");
         if (bind(fd, (struct sockaddr *)&addr, sizeof addr) == -1)
