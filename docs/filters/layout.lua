@@ -228,8 +228,11 @@ function M.write_code_cache()
     return
   end
   -- (written whole under another name and renamed: the other format's
-  -- run may be reading it)
-  local tmp = path .. "." .. FORMAT .. ".tmp"
+  -- run may be reading it. The name is the output's too: the book's and
+  -- the manual's HTML share a cache, and make -j2 runs them at once.)
+  local out = (PANDOC_STATE and PANDOC_STATE.output_file or "stdout")
+    :gsub("[^%w.-]", "_")
+  local tmp = path .. "." .. FORMAT .. "." .. out .. ".tmp"
   local f = io.open(tmp, "wb")
   if not f then
     common.fail("cannot write " .. tmp)
