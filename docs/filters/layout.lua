@@ -698,6 +698,24 @@ end
 -- lines first, unless LINES is nil (a heading just above holds the room:
 -- a second \Needspace there would be a place to break the page, under
 -- the heading).
+-- A paragraph that is one call's prototype and nothing else, as
+-- code_latex made it: "int setsockopt(...);" in typewriter type, after
+-- the index's mark where the index points there.
+local function is_prototype_para(b)
+  if b.t ~= "Para" or #b.content == 0 then
+    return false
+  end
+  for k, el in ipairs(b.content) do
+    if el.t ~= "RawInline" then
+      return false
+    end
+    if k < #b.content and not el.text:match("^\\index{") then
+      return false
+    end
+  end
+  return b.content[#b.content].text:match("^\\texttt{[%a_].*%);}$") ~= nil
+end
+
 local function insert_kept(out, b, lines, part)
   if lines then
     out:insert(need_room(lines, part))
@@ -1178,6 +1196,11 @@ function M.paper_blocks(blocks)
       out:insert(pandoc.RawBlock("latex", "\\Needspace{" .. table_lines(b) ..
         "\\baselineskip}"))
       out:insert(b)
+    elseif is_prototype_para(b) and nxt and nxt.t == "Para" then
+      -- A call's prototype alone in its paragraph, then the paragraph
+      -- about it: the prototype goes with that paragraph's first lines
+      -- (lesson 07's setsockopt() ended a page alone, a reader found).
+      insert_kept(out, b, 5)
     else
       out:insert(b)
     end
