@@ -1196,10 +1196,11 @@ function M.paper_blocks(blocks)
       out:insert(pandoc.RawBlock("latex", "\\Needspace{" .. table_lines(b) ..
         "\\baselineskip}"))
       out:insert(b)
-    elseif is_prototype_para(b) and nxt and nxt.t == "Para" then
-      -- A call's prototype alone in its paragraph, then the paragraph
-      -- about it: the prototype goes with that paragraph's first lines
-      -- (lesson 07's setsockopt() ended a page alone, a reader found).
+    elseif is_prototype_para(b) and nxt and (nxt.t == "Para" or is_list(nxt)) then
+      -- A call's prototype alone in its paragraph, then the paragraph or
+      -- the list about it: the prototype goes with their first lines
+      -- (lesson 07's setsockopt() and lesson 12's waitpid() ended a page
+      -- alone, readers found).
       insert_kept(out, b, 5)
     else
       out:insert(b)

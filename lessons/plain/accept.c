@@ -46,7 +46,7 @@ int main(int argc, char *argv[])
         printf("client %d is %s:%d\n", served, host, ntohs(client.sin_port));
         fflush(stdout);
         n = snprintf(line, sizeof line, "hello, client %d\n", served);
-        if (send(conn, line, (size_t)n, 0) == -1)
+        if (send(conn, line, (size_t)n, MSG_NOSIGNAL) == -1)
             fail("send");
         close(conn); /* that client's socket; fd listens on */
     }
