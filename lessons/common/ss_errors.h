@@ -439,15 +439,15 @@ static const struct ss_errinfo ss_errors_own[] = {
     SS_E(EINTR, "wait:stopped",
      "no handler ran: this process has none installed. It was stopped "
      "and continued (Ctrl-Z and fg, or SIGSTOP and SIGCONT), and on Linux "
-     "that ends select(), poll() and epoll_wait() with EINTR even without "
-     "a handler",
+     "that ends epoll_wait() with EINTR even without a handler (select() "
+     "and poll() go on waiting)",
      SS_FIX_WAIT_EINTR),
     SS_E(EINTR, "wait",
      "a signal came while the call waited: a handler ran (on Linux "
      "select(), poll(), epoll_wait() and their p versions are never made "
-     "again after a handler, even one installed with SA_RESTART), or the "
-     "process was stopped and continued (Ctrl-Z and fg), which ends these "
-     "waits with EINTR even without a handler",
+     "again after a handler, even one installed with SA_RESTART), or, for "
+     "epoll_wait() on Linux, the process was stopped and continued (Ctrl-Z "
+     "and fg), which ends it with EINTR even without a handler",
      SS_FIX_WAIT_EINTR),
     SS_E(EINTR, NULL,
      SS_CAUSE_EINTR,
