@@ -515,6 +515,22 @@ need_unshare() {
     skip_namespaces "$what is not allowed here"
 }
 
+# SMALL_BUFFERS: a shell command that makes every TCP socket's buffers
+# at most 16 KiB (net.ipv4.tcp_rmem and tcp_wmem), as they shrink on a
+# machine short of memory. In a network namespace of the test's own only.
+# shellcheck disable=SC2016 # $f is the inner shell's
+SMALL_BUFFERS='for f in tcp_rmem tcp_wmem; do echo "4096 8192 16384" >/proc/sys/net/ipv4/$f || exit 1; done'
+
+# small_buffers CMD...: bats' run of CMD (through bare, at most
+# WAIT_LONG) in a new user and network namespace whose lo is up and whose
+# TCP buffers are small (SMALL_BUFFERS); skip where such a namespace
+# cannot be made or set.
+small_buffers() {
+    need_unshare -rn -- sh -c "$SMALL_BUFFERS"
+    run bare timeout "$WAIT_LONG" unshare -rn sh -c \
+        "ip link set lo up && $SMALL_BUFFERS && exec \"\$@\"" small "$@"
+}
+
 # need_sandbox: skip where scripts/check's sandbox cannot be made (no
 # bwrap, or a kernel or container that refuses its namespaces, as inside
 # a chroot), with the checker's own sentence for why (skip_namespaces);

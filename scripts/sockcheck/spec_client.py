@@ -81,7 +81,7 @@ class ScriptServer:
             except (socket.timeout, OSError):
                 continue
             rec = {"log": [], "trouble": None, "done": False, "why": None,
-                   "probe": False}
+                   "probe": False, "cut": None}
             rec["thread"] = threading.Thread(target=self._serve,
                                              args=(conn, rec), daemon=True)
             rec["thread"].start()  # before judged() can see it
@@ -122,6 +122,13 @@ class ScriptServer:
     def done(self):
         rec = self.judged()
         return bool(rec and rec["done"])
+
+    @property
+    def cut(self):
+        """Why the bad answer could not all be sent (the program's end
+        closed first), or None."""
+        rec = self.judged()
+        return rec and rec["cut"]
 
     @property
     def why(self):
@@ -195,8 +202,18 @@ class ScriptServer:
             buf, n = b"", 0
             for kind, value, lineno in self.spec.steps:
                 if kind == "send" and self.bad is not None:
-                    conn.sendall(self.bad)
+                    # Sent once the request came. A program may stop
+                    # reading a long answer and close: the kernel then
+                    # resets the connection, and where the answer did not
+                    # fit in the sockets' buffers (their size varies with
+                    # the machine's memory), the send fails. That is the
+                    # program's choice, not a request that never came.
                     log.append(("sent", self.bad))
+                    try:
+                        conn.sendall(self.bad)
+                    except OSError as e:
+                        rec["cut"] = e.strerror or str(e)
+                        return
                     self._finish(conn, log)
                     return
                 if kind == "send":
@@ -464,7 +481,12 @@ def bad_answer(name, title, what, data, applies=has_answer):
             res.not_run(not_sent(run, srv, what), "answer never sent")
             return
         said = ("The checker's server answered with %s (%s), then closed "
-                "its end of the connection." % (what, shown(sent, 24)))
+                "its end of the connection." % (what, shown(sent, 24))
+                if not srv.cut else
+                "The checker's server answered with %s (%s); the program's "
+                "end of the connection closed before all of it had gone (the "
+                "checker's send() failed: %s)." % (what, shown(sent, 24),
+                                                   srv.cut))
         how = ending(prog, rc, took, cpu, limit, "later")
         words = last_words(prog.output())
         if not client_crashed(prog, rc):

@@ -15,8 +15,16 @@ solution() {
         "$ROOT/tests/solutions/$1.c" -o "$BATS_TEST_TMPDIR/$1"
 }
 
-# passes N: scripts/check's last line says all N checks passed.
+# passes N: scripts/check's last line says all N checks passed. When
+# not, the checks that did not pass are printed first, whole: a failure's
+# output is long, and a CI log may keep only its start.
 passes() {
+    # shellcheck disable=SC2154 # bats' run sets output
+    if ! grep -qx "$1 checks: $1 passed, 0 failed" <<<"$output"; then
+        echo "# the checks that did not pass, whole:"
+        awk '/^[A-Z]/ { keep = $1 != "PASS" && $1 != "checking" } keep' \
+            <<<"$output"
+    fi
     assert_success
     assert_line --regexp "^$1 checks: $1 passed, 0 failed$"
 }
