@@ -95,6 +95,21 @@ load lib/students
     says "MSG_NOSIGNAL"
 }
 
+@test "check: a server that dies of SIGPIPE is caught where its receive buffer is too small for the queue the check wants" {
+    # At most 16 KiB of buffer, the sample's queue never reaches the
+    # 32 KiB the check waits for; after its fifth turn it must still
+    # reset with the queue full, not just after reading replies, when the
+    # sample has emptied it (that passed this sample once). Two of the
+    # sample's recv(4096) must find bytes after the reset.
+    small_buffers "$PYTHON" "$CHECK" --only sigpipe echo-server -- \
+        "$PYTHON" "$SAMPLES/sigpipe-server.py" '{port}'
+    assert_failure 1
+    assert_line --regexp '^FAIL sigpipe .*: killed by SIGPIPE'
+    assert_regex "$(printf '%s' "$output" | tr '\n' ' ' | tr -s ' ')" \
+        '\(([0-9]+) bytes of ours were still waiting in the program.s receive queue\)'
+    (( BASH_REMATCH[1] > 2 * 4096 ))
+}
+
 @test "check: a UDP receiver with a 1024-byte buffer fails truncated, and the check explains" {
     # (the kind's whole pass is the model receiver's, assignments.bats)
     check --only truncated udp-receiver -- \

@@ -236,8 +236,12 @@ def sp_sigpipe(run, res):
     # queue recv() fails or returns 0 and the program lives on; so before
     # the reset, some of our bytes must wait in its receive queue (its
     # Recv-Q in ss). If the queue stopped nearly empty, read some replies,
-    # so that it reads on, and fill it again.
-    for _ in range(5):
+    # so that it reads on, and fill it again. The last turn ends with the
+    # flood, never with a read: the program would empty its queue while
+    # we read (a program whose receive buffer is smaller than
+    # SIGPIPE_QUEUED, as when the machine is short of memory, takes all
+    # five turns).
+    for turn in range(5):
         c.s.settimeout(0.5)
         try:
             while sent < (1 << 20) and time.monotonic() < deadline:
@@ -247,7 +251,7 @@ def sp_sigpipe(run, res):
         peer = tcp_peer(prog.port, ours)
         queued_ = peer.rx_queue if peer else None
         if (queued_ is None or queued_ >= SIGPIPE_QUEUED or sent >= (1 << 20)
-                or time.monotonic() >= deadline):
+                or time.monotonic() >= deadline or turn == 4):
             break
         took += len(c.read(256 << 10, 0.5)[0])
     c.reset()
