@@ -566,6 +566,8 @@ s.serve_forever()' "$dir/site"
     # gets its own back. Then m sends lines one at a time, and three in
     # one piece; d sends 64 KiB pieces and never reads, and m is
     # answered after each piece until the server lets d go (a reset).
+    # How many pieces that takes is the sockets' buffers' business: one
+    # where they are small.
     run_lesson timeout "$((3 * WAIT_LOOPBACK))" "$PYTHON" -c 'import socket, sys
 port = int(sys.argv[1])
 def client():
@@ -602,14 +604,14 @@ try:
             raise SystemExit("m missed a ping")
     raise SystemExit("64 MiB and d still not let go")
 except (ConnectionResetError, BrokenPipeError):
-    print("m answered", pieces, "times; d let go after", pieces > 1)' "$PORT"
+    print("m answered", pieces, "times; d let go")' "$PORT"
     assert_success
     assert_line --index 0 '50 of 50 clients heard their own line'
     assert_line --index 1 "b'one\\n'"
     assert_line --index 2 "b'two\\n'"
     assert_line --index 3 "b'\\x1b[2J\\n'"
     assert_line --index 4 "b'a\\nb\\nc\\n'"
-    assert_line --index 5 --regexp '^m answered [0-9]+ times; d let go after True$'
+    assert_line --index 5 --regexp '^m answered [0-9]+ times; d let go$'
     # Every client has closed, and the server has closed each one: only
     # 0, 1, 2, the listening socket and the epoll instance are left.
     wait_until 10 fds "$server" 5 || :

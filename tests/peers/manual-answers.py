@@ -13,6 +13,7 @@ import socket
 import struct
 import sys
 import tempfile
+import threading
 import time
 
 LO = "127.0.0.1"
@@ -168,8 +169,13 @@ def q_recv_zero():
 
 def q_pieces():
     c, a = pair()
-    c.sendall(b"x" * 100000)
-    c.close()
+    # from a thread, as the reading goes on: the sockets' buffers may
+    # hold less than 100000 bytes (a machine short of memory)
+    def send():
+        c.sendall(b"x" * 100000)
+        c.close()
+    sender = threading.Thread(target=send, daemon=True)
+    sender.start()
     calls = total = 0
     while True:
         got = a.recv(1000)
@@ -177,6 +183,7 @@ def q_pieces():
             break
         calls += 1
         total += len(got)
+    sender.join()
     print("bytes:", total, "recv(1000) calls:", calls >= 100)
 
 

@@ -2,9 +2,11 @@
 # (lessons/plain/poll-chat.c, select-chat.c), whose output is in OUT. a
 # speaks MESSAGE once b and c have joined, and both hear it; c leaves; b
 # speaks, a hears it. Then d joins and never reads, and a speaks in
-# pieces of 64 KiB, each heard by b before the next: b hears every piece,
+# pieces of 8 KiB, each heard by b before the next: b hears every piece,
 # while the server cuts d off once d's buffers are full. Prints what b
-# and c heard, what a heard, and a line for each stage passed.
+# and c heard, what a heard, and a line for each stage passed. (A piece
+# must fit in b's buffers, which may be small: the server cuts off any
+# client whose share does not fit at once, b too.)
 import os, socket, sys, time
 port, out = int(sys.argv[1]), sys.argv[2]
 message = os.fsencode(sys.argv[3])
@@ -43,7 +45,7 @@ b.sendall(b"bye\n")
 print(heard(a, 4))
 d = client()
 d_fd = joined(4)[3]
-piece, pieces = b"x" * 65536, 0
+piece, pieces = b"x" * 8192, 0
 
 
 def d_left():  # after d joined: c had that fd before
@@ -51,7 +53,7 @@ def d_left():  # after d joined: c had that fd before
 
 
 while not d_left():
-    if pieces == 1024:
+    if pieces == 8192:
         raise SystemExit("64 MiB and d still not cut off")
     a.sendall(piece)
     if heard(b, len(piece)) != piece:
