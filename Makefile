@@ -17,6 +17,9 @@
 #   make test-busy    the same, one busy loop per core running beside it
 #   make test-slow    the same on half a core (tests/slow: a cgroup's CPU
 #                     quota, as root): a machine some times slower
+#   make test-small-buffers  the same with every TCP socket's buffers
+#                     at most 16 KiB (as root, tests/in-netns): a
+#                     machine short of memory
 #   make test-plain   the lessons' tests against build/plain/
 #   make test-volume  06's client echoes 100 MB of base64 lines (minutes)
 #   make handout      build/handout.pdf, build/handout.html and .epub
@@ -102,6 +105,7 @@ $(foreach d,$(LESSON_GROUPS),$(eval $(d): $(addprefix $(BUILD)/,$(foreach \
     s,$(filter lessons/$(d)/%,$(LESSON_SRCS)),$(call lesson_name,$(s))))))
 
 .PHONY: test-volume all plain clean test test-busy test-slow test-plain \
+        test-small-buffers \
         test-all $(LESSONS) $(LESSON_GROUPS)
 
 # scripts/narrate's preload library: the same header's wrappers, built
@@ -224,6 +228,13 @@ test-busy:
 # does to a test shows on this one.
 test-slow:
 	tests/slow $(MAKE) --no-print-directory test TESTS='$(TESTS)'
+
+# The same suite with every TCP socket's buffers at most 16 KiB, as they
+# shrink on a machine short of memory (tests/in-netns, as root): a test
+# or a check must not count on what fits in them.
+test-small-buffers:
+	@$(MAKE) $(BUILD_JOBS) all
+	SOCKSTEP_TCP_BUFFERS='4096 8192 16384' tests/run $(TESTS)
 
 # The lessons' own tests and the hostile, signal, bad-input and Python ones,
 # against the plain build: narration never changes what a lesson does.

@@ -344,6 +344,30 @@ time.sleep(60)'
     [ "${#lines[@]}" -eq 5 ]
 }
 
+@test "suite: SOCKSTEP_TCP_BUFFERS sets each file's TCP buffers (make test-small-buffers); outside a namespace, or a bad value, is refused" {
+    ((EUID == 0)) || skip "the buffers are set in tests/in-netns, as root"
+    unshare -n true 2>/dev/null || skip "no network namespace can be made"
+    local seen="$BATS_TEST_TMPDIR/seen"
+    printf '@test "b" { cat /proc/sys/net/ipv4/tcp_rmem /proc/sys/net/ipv4/tcp_wmem >"%s"; }\n' \
+        "$seen" >"$BATS_TEST_TMPDIR/one.bats"
+    run bare env -u PARALLEL -u SOCKSTEP_IN_NETNS -u SOCKSTEP_NETNS \
+        SOCKSTEP_TCP_BUFFERS='4096 8192 16384' timeout "$WAIT_LONG" \
+        "$ROOT/tests/run" "$BATS_TEST_TMPDIR/one.bats"
+    assert_success
+    run cat "$seen"
+    assert_output $'4096\t8192\t16384\n4096\t8192\t16384'
+    run bare env -u SOCKSTEP_IN_NETNS SOCKSTEP_NETNS=no \
+        SOCKSTEP_TCP_BUFFERS='4096 8192 16384' "$ROOT/tests/run" \
+        "$BATS_TEST_TMPDIR/one.bats"
+    assert_failure 2
+    assert_output "tests/run: SOCKSTEP_TCP_BUFFERS needs the run in a network namespace of its own (root, unshare and ip; not SOCKSTEP_NETNS=no): nothing run"
+    run bare env -u PARALLEL -u SOCKSTEP_IN_NETNS -u SOCKSTEP_NETNS \
+        SOCKSTEP_TCP_BUFFERS='small' timeout "$WAIT_LONG" \
+        "$ROOT/tests/run" "$BATS_TEST_TMPDIR/one.bats"
+    assert_failure 2
+    assert_output "tests/in-netns: SOCKSTEP_TCP_BUFFERS: cannot set net.ipv4.tcp_rmem to 'small'"
+}
+
 @test "suite: tests/slow runs a command in a cgroup of its own with half a core, and removes the group after" {
     ((EUID == 0)) || skip "tests/slow needs root"
     # What the command sees: its group's quota (cgroup v1, or v2's
