@@ -23,6 +23,7 @@ start6() {
 }
 
 @test "11-dual-stack: listens on [::1] by default and greets a Python IPv6 client with its real port" {
+    need_ipv6
     start6 "$BATS_TEST_TMPDIR/server" --count 1 --timeout 10
     run grep -m 1 '^listening on ' "$BATS_TEST_TMPDIR/server"
     assert_output "listening on [::1]:$PORT"
@@ -51,6 +52,7 @@ start6() {
 }
 
 @test "11-dual-stack: on ::1 an IPv4 client is refused whatever IPV6_V6ONLY says" {
+    need_ipv6
     start6 "$BATS_TEST_TMPDIR/server" --count 1 --timeout 2
     run timeout "$WAIT_LOOPBACK" "$PYTHON" "$PEERS/read-all-client.py" 127.0.0.1 "$PORT"
     assert_success
@@ -107,6 +109,7 @@ reap'
 }
 
 @test "11-dual-stack: an IPv4 --host becomes ::ffff:127.0.0.1: IPv4 clients only" {
+    need_ipv6
     start6 "$BATS_TEST_TMPDIR/server" --host 127.0.0.1 --count 1 --timeout 10
     run grep -m 1 '^listening on ' "$BATS_TEST_TMPDIR/server"
     assert_output "listening on [::ffff:127.0.0.1]:$PORT"
@@ -135,6 +138,7 @@ reap'
 }
 
 @test "11-dual-stack: --count 3 serves 10-getaddrinfo, nc -6 and socat one after another" {
+    need_ipv6
     start6 "$BATS_TEST_TMPDIR/server" --count 3 --timeout 10
     run_lesson "$BIN/10-getaddrinfo" --host ::1 --port "$PORT"
     assert_success
@@ -194,6 +198,7 @@ echo "exit $?"'
 }
 
 @test "11-dual-stack: served clients, then none within --timeout: exits 0" {
+    need_ipv6
     # The client is started first, and connects from the Python already
     # running as soon as the port is known (no program to start then): the
     # server's first 2 s are not spent starting it on a busy machine.
@@ -220,6 +225,7 @@ while True:
 }
 
 @test "11-dual-stack: the port already in use fails with EADDRINUSE, with the real port in the advice" {
+    need_ipv6
     start6 "$BATS_TEST_TMPDIR/first" --count 1 --timeout 10
     run_lesson "$BIN/11-dual-stack-server" --port "$PORT" --timeout 1
     assert_failure 1
@@ -231,6 +237,7 @@ while True:
 }
 
 @test "11-dual-stack: each narrated call and its result match strace" {
+    need_ipv6
     plain && skip "the plain build narrates nothing"
     need_strace
     untraceable_leaks
@@ -250,6 +257,7 @@ s.close()
 }
 
 @test "11-dual-stack: the Python equivalent serves 10-getaddrinfo, and IPv4 with --host ::" {
+    need_ipv6
     local py="$ROOT/docs/python/11_dual_stack.py"
     start_bg "$BATS_TEST_TMPDIR/server" "$PYTHON" "$py" --port 0 --timeout 10
     wait_ready "$BATS_TEST_TMPDIR/server"
@@ -272,6 +280,29 @@ reap'
     assert_line "connect: Connection refused"
     assert_line "client exit 1"
     assert_line "server exit 1"
+}
+
+@test "11-dual-stack: with no IPv6 on the loopback, bind() names the cause; --host 127.0.0.1 still listens" {
+    # In a network namespace of the test's own whose loopback has no ::1,
+    # as in a container started without IPv6.
+    local off='ip link set lo up && for f in all lo; do echo 1 >/proc/sys/net/ipv6/conf/$f/disable_ipv6 || exit 1; done'
+    need_unshare -rn -- sh -c "$off"
+    run bare timeout "$WAIT_LONG" unshare -rn sh -c "$off && exec \"\$@\"" \
+        nov6 "$BIN/11-dual-stack-server" --port 0 --timeout 1
+    assert_failure 1
+    plain || {
+        assert_line "bind(3, [::1]:0, 28) = -1 EADDRNOTAVAIL (Cannot assign requested address)"
+        assert_said "likely cause: ::1 is not an address of this machine: /proc/net/if_inet6 lists no ::1, so IPv6 is off on its loopback"
+        assert_said "try: use IPv4, 127.0.0.1, where the program takes it"
+    }
+    assert_line "bind: Cannot assign requested address"
+    # what the advice says to try: an IPv4 --host, mapped, binds there
+    # (and, with no client within its --timeout, ends with status 1)
+    run bare timeout "$WAIT_LONG" unshare -rn sh -c "$off && exec \"\$@\"" \
+        nov6 "$BIN/11-dual-stack-server" --host 127.0.0.1 --port 0 --timeout 1
+    assert_failure 1
+    assert_line --regexp '^listening on \[::ffff:127\.0\.0\.1\]:[0-9]+$'
+    refute_output --partial "Cannot assign requested address"
 }
 
 @test "11-dual-stack: --help lists --v6only and says the default host is ::1" {
