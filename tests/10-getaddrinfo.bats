@@ -30,6 +30,7 @@ load hostile/common
 }
 
 @test "10-getaddrinfo: an IPv6 literal reaches 11-dual-stack-server on ::1" {
+    need_ipv6
     greeted ::1 "$BIN/10-getaddrinfo"
     plain && return 0
     assert_line "    [1] AF_INET6 SOCK_STREAM [::1]:$PORT"
@@ -171,6 +172,7 @@ reap'
 }
 
 @test "10-getaddrinfo: bytes from a Python server print escaped, never raw" {
+    need_ipv6
     start_bg "$BATS_TEST_TMPDIR/server" "$PYTHON" "$PEERS/send-once-server.py" \
         'b"hi\x1b[2J\x07 caf\xc3\xa9 \xff\r\n"' ::1
     wait_ready "$BATS_TEST_TMPDIR/server"
@@ -229,6 +231,7 @@ reap'
 }
 
 @test "10-getaddrinfo: the Python equivalent does the same against 04-accept and 11" {
+    need_ipv6
     greeted 127.0.0.1 "$PYTHON" "$ROOT/docs/python/10_getaddrinfo.py"
     greeted ::1 "$PYTHON" "$ROOT/docs/python/10_getaddrinfo.py"
 }

@@ -35,6 +35,7 @@ hold_port() {
 }
 
 @test "14-nonblocking: over IPv6 to 11-dual-stack-server on ::1" {
+    need_ipv6
     greeted ::1 "$BIN/14-nonblocking-connect"
     plain && return 0
     assert_line "connect(3, [::1]:$PORT, 28) = -1 EINPROGRESS (Operation now in progress)"
@@ -104,6 +105,7 @@ hold_port() {
 }
 
 @test "14-nonblocking: a socat server over IPv6 sends two lines" {
+    need_ipv6
     socat_lines ::1
     run_lesson "$BIN/14-nonblocking-connect" --host ::1 --port "$PORT"
     assert_success
@@ -125,6 +127,7 @@ hold_port() {
 }
 
 @test "14-nonblocking: the Python equivalent does the same against 04-accept, 11 and a late server" {
+    need_ipv6
     local py="$ROOT/docs/python/14_nonblocking.py"
     greeted 127.0.0.1 "$PYTHON" "$py"
     greeted ::1 "$PYTHON" "$py"

@@ -267,6 +267,7 @@ tcp refused"
 }
 
 @test "kinds: SO_REUSEPORT told; a send buffer below the minimum; EMSGSIZE on a Unix datagram socket; EPOLLHUP of a socket never connected" {
+    need_ipv6
     kinds options
     assert_equal "$said" "two listeners
 EMSGSIZE

@@ -298,6 +298,7 @@ the server closed too: recv() returned 0'
 }
 
 @test "plain 10: getaddrinfo() tries each address; one that refuses is passed over" {
+    need_ipv6
     local dir="$BATS_TEST_TMPDIR"
     build_plain getaddrinfo
     # Python listens on ::1 alone, greets one client and closes.
@@ -345,6 +346,7 @@ except OSError as e:
 }
 
 @test "plain 11: one IPv6 socket takes IPv4 clients, mapped; ::1 takes IPv6 only" {
+    need_ipv6
     local dir="$BATS_TEST_TMPDIR"
     build_plain dual-stack
     # An IPv4 address becomes ::ffff:127.0.0.1: IPv4 clients of 127.0.0.1.

@@ -515,6 +515,21 @@ need_unshare() {
     skip_namespaces "$what is not allowed here"
 }
 
+# need_ipv6: skip where the loopback has no IPv6 address (no ::1 in
+# /proc/net/if_inet6: a container started without IPv6, or
+# net.ipv6.conf.lo.disable_ipv6 = 1), saying so; where
+# SOCKSTEP_REQUIRE_IPV6=1 (as .ci/run sets), fail instead: there a test
+# of IPv6 must not skip unseen.
+need_ipv6() {
+    grep -qs '^00000000000000000000000000000001 ' /proc/net/if_inet6 &&
+        return 0
+    if [[ "${SOCKSTEP_REQUIRE_IPV6:-}" == 1 ]]; then
+        echo "SOCKSTEP_REQUIRE_IPV6=1, and this machine's loopback has no ::1 (/proc/net/if_inet6)" >&2
+        return 1
+    fi
+    skip "no IPv6 on this machine's loopback: /proc/net/if_inet6 lists no ::1"
+}
+
 # SMALL_BUFFERS: a shell command that makes every TCP socket's buffers
 # at most 16 KiB (net.ipv4.tcp_rmem and tcp_wmem), as they shrink on a
 # machine short of memory. In a network namespace of the test's own only.

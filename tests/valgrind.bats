@@ -206,6 +206,7 @@ vg_wait() {
 }
 
 @test "valgrind: 11-dual-stack-server --count 1, an IPv6 client" {
+    need_ipv6
     need_bin 11-dual-stack-server
     vg_bg 11-dual-stack-server --port 0 --count 1 --timeout 30
     wait_ready "$VOUT" 30
