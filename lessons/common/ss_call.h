@@ -357,55 +357,6 @@ static inline int ss_advise_short(const struct ss_call *c, int err)
     return 1;
 }
 
-/*
- * EADDRNOTAVAIL from bind(), connect() or sendto() on ::1 (or ::, which
- * connect() takes for it) where the loopback has no IPv6 address: on
- * Linux, /proc/net/if_inet6 then lists no ::1. The generic advice
- * ("use 127.0.0.1 or ::1") would send the reader round in a circle.
- * Returns 1 when it said so.
- */
-static inline int ss_advise_no_ipv6(const struct ss_call *c, int err)
-{
-#ifdef __linux__
-    const struct sockaddr_in6 *a = (const struct sockaddr_in6 *)&c->sa;
-    char line[200];
-    int listed = 0;
-    FILE *f;
-
-    if (err != EADDRNOTAVAIL || c->family != AF_INET6 ||
-        (strcmp(c->name, "bind") != 0 && strcmp(c->name, "connect") != 0 &&
-         strcmp(c->name, "sendto") != 0) ||
-        !(IN6_IS_ADDR_LOOPBACK(&a->sin6_addr) ||
-          IN6_IS_ADDR_UNSPECIFIED(&a->sin6_addr)))
-        return 0;
-    f = fopen("/proc/net/if_inet6", "r");
-    while (f != NULL && fgets(line, sizeof line, f) != NULL)
-        if (strncmp(line, "00000000000000000000000000000001 ", 33) == 0)
-            listed = 1;
-    if (f != NULL)
-        fclose(f);
-    if (listed)
-        return 0;
-    ss_wrap(4, 4, "likely cause: ",
-            "::1 is not an address of this machine: /proc/net/if_inet6 "
-            "lists no ::1, so IPv6 is off on its loopback (as in a "
-            "container started without IPv6, or with "
-            "net.ipv6.conf.lo.disable_ipv6 = 1)",
-            "");
-    ss_wrap(4, 4, "try: ",
-            "use IPv4, 127.0.0.1, where the program takes it; or turn "
-            "IPv6 on, as root: sysctl -w net.ipv6.conf.lo.disable_ipv6=0 "
-            "(in Docker: docker run --sysctl "
-            "net.ipv6.conf.all.disable_ipv6=0)",
-            "");
-    return 1;
-#else
-    (void)c;
-    (void)err;
-    return 0;
-#endif
-}
-
 /* The cause and advice for a failure, with the call's real values. */
 static inline void ss_advise(const struct ss_call *c, int err)
 {
@@ -414,7 +365,7 @@ static inline void ss_advise(const struct ss_call *c, int err)
     char key[32], tag[8];
 
     if (ss_not_now(c, err) || ss_advise_wait(c, err) || ss_probe(c, err) ||
-        ss_advise_short(c, err) || ss_advise_no_ipv6(c, err))
+        ss_advise_short(c, err) || ss_advise_no_ipv6(c->name, &c->sa, err))
         return;
 
     /* A Unix socket's path has causes of its own: "bind:unix"; the

@@ -519,4 +519,55 @@ static inline int ss_tcpext(int n, const char *const name[], long value[])
 #endif
 }
 
+/*
+ * EADDRNOTAVAIL from bind(), connect() or sendto() (call) on ::1, or on
+ * ::, which connect() takes for it, where the loopback has no IPv6
+ * address: on Linux, /proc/net/if_inet6 then lists no ::1 (a container
+ * started without IPv6). The generic advice, "use 127.0.0.1 or ::1",
+ * would send the reader round in a circle. Returns 1 when it said so.
+ */
+static inline int ss_advise_no_ipv6(const char *call,
+                                    const struct sockaddr_storage *sa, int err)
+{
+#ifdef __linux__
+    const struct sockaddr_in6 *a = (const struct sockaddr_in6 *)sa;
+    char line[200];
+    int listed = 0;
+    FILE *f;
+
+    if (err != EADDRNOTAVAIL || sa->ss_family != AF_INET6 ||
+        (strcmp(call, "bind") != 0 && strcmp(call, "connect") != 0 &&
+         strcmp(call, "sendto") != 0) ||
+        !(IN6_IS_ADDR_LOOPBACK(&a->sin6_addr) ||
+          IN6_IS_ADDR_UNSPECIFIED(&a->sin6_addr)))
+        return 0;
+    f = fopen("/proc/net/if_inet6", "r");
+    while (f != NULL && SS_REAL(fgets)(line, sizeof line, f) != NULL)
+        if (SS_STARTS(line, "00000000000000000000000000000001 "))
+            listed = 1;
+    if (f != NULL)
+        fclose(f);
+    if (listed)
+        return 0;
+    ss_wrap(4, 4, "likely cause: ",
+            "::1 is not an address of this machine: /proc/net/if_inet6 "
+            "lists no ::1, so IPv6 is off on its loopback (as in a "
+            "container started without IPv6, or with "
+            "net.ipv6.conf.lo.disable_ipv6 = 1)",
+            "");
+    ss_wrap(4, 4, "try: ",
+            "use IPv4, 127.0.0.1, where the program takes it; or turn "
+            "IPv6 on, as root: sysctl -w net.ipv6.conf.lo.disable_ipv6=0 "
+            "(in Docker: docker run --sysctl "
+            "net.ipv6.conf.all.disable_ipv6=0)",
+            "");
+    return 1;
+#else
+    (void)call;
+    (void)sa;
+    (void)err;
+    return 0;
+#endif
+}
+
 #endif /* SS_PROC_H */
