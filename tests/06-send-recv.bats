@@ -10,19 +10,15 @@
 load test_helper
 load hostile/common
 
-# Sends up to 44000 bytes, as many as the kernel takes without waiting
-# (the server's echoes fill the sockets' buffers, which may be small),
-# and closes at once, reading nothing back.
+# Sends up to 44000 bytes, what the kernel takes without waiting (the
+# echoes fill the sockets' buffers, which may be small), and closes at
+# once, reading nothing back: "$PYTHON" -c "$PY_CLOSER" PORT "$HOSTILE".
 PY_CLOSER='
-import socket, sys
-s = socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=10)
-s.setblocking(False)
-data = b"never read\n" * 4000
-try:
-    while data:
-        data = data[s.send(data):]
-except BlockingIOError:
-    pass
+import sys
+sys.path.insert(0, sys.argv[2])
+import peer
+s = peer.connect(int(sys.argv[1]))
+peer.send_unread(s, b"never read\n" * 4000)
 s.close()
 '
 
@@ -444,7 +440,7 @@ print([hex(b) for b in b"\x1b\x07\r\x9b" if b in out])' "$BATS_TEST_TMPDIR/out"
 
 @test "06-send-recv: a client that closes without reading does not kill the server" {
     start_server "$BATS_TEST_TMPDIR/server" 06-send-recv-server --count 2
-    run timeout "$WAIT_LOOPBACK" "$PYTHON" -c "$PY_CLOSER" "$PORT"
+    run timeout "$WAIT_LOOPBACK" "$PYTHON" -c "$PY_CLOSER" "$PORT" "$HOSTILE"
     assert_success
     echo "still here" >"$BATS_TEST_TMPDIR/in"
     client "$BATS_TEST_TMPDIR/in" --port "$PORT"

@@ -182,6 +182,20 @@ def silent(port, seconds):
     return 0
 
 
+def send_unread(s, data):
+    """Send what of data the kernel takes without waiting (the echoes
+    fill the sockets' buffers, which may be small), reading nothing;
+    return how many bytes went."""
+    s.setblocking(False)
+    sent = 0
+    try:
+        while sent < len(data):
+            sent += s.send(data[sent:])
+    except BlockingIOError:
+        pass
+    return sent
+
+
 def noread(port, nbytes):
     s = connect(port)
     s.settimeout(1.0)

@@ -10,15 +10,7 @@ import peer, sys
 port = int(sys.argv[1])
 peer.halfclose(port, "hello strace\n")
 c = peer.connect(port)
-# as many of 44000 bytes as the kernel takes without waiting (the echoes
-# fill the sockets' buffers, which may be small), and close unread
-c.setblocking(False)
-data = b"never read\n" * 4000
-try:
-    while data:
-        data = data[c.send(data):]
-except BlockingIOError:
-    pass
+peer.send_unread(c, b"never read\n" * 4000)  # and close without reading
 c.close()
 c = peer.connect(port)
 c.settimeout(30)
