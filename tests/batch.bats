@@ -112,6 +112,7 @@ wait_said() {
 }
 
 @test "batch: a client whose first line asks for python2 is named too" {
+    need_sandbox
     if command -v python2 >/dev/null && python2 -c pass 2>/dev/null; then
         skip "python2 runs here"
     fi
@@ -136,6 +137,7 @@ EOF
 # ---- a fixed port --------------------------------------------------------------
 
 @test "batch: two submissions on the same fixed port are both checked" {
+    need_sandbox
     local port
     port=$(free_port tcp)
     echo_server ann "$port"
@@ -228,6 +230,7 @@ EOF
 # ---- the summary -------------------------------------------------------------------
 
 @test "batch: a summary per check follows the CSV on standard error" {
+    need_sandbox
     echo_server ann
     python2_server bob
     mkdir -p "$CLASS/cat" # no run file
@@ -252,6 +255,7 @@ EOF
 # ---- a build command -----------------------------------------------------------
 
 @test "batch: a run file's build: line builds the program first; a failed build is said" {
+    need_sandbox
     local dir="$CLASS/ann"
     mkdir -p "$dir" "$CLASS/bob"
     cp "$ROOT/tests/students/echo-good.c" "$dir/server.c"
@@ -274,6 +278,7 @@ EOF
 # ---- the source check ----------------------------------------------------------
 
 @test "batch: --source reads each submission's own file, in its sandbox" {
+    need_sandbox
     echo_server ann
     python2_server bob # Python 3 cannot parse it: one finding
     echo_server cat
@@ -291,3 +296,24 @@ EOF
     assert_failure 2
     assert_output "scripts/check: --source: with --batch, a file name inside each submission, got '../server.py'"
 }
+
+@test "batch: as root, a folder on the sandbox's way closed to others is refused in one line, before any submission" {
+    need_sandbox
+    # each sandbox as a uid of its own: as the machine's root only
+    [[ "$(tr -s ' \n' ' ' </proc/self/uid_map)" == " 0 0 4294967295 " ]] ||
+        skip "as the machine's root only: otherwise the sandbox runs as its user"
+    local closed="$BATS_TEST_TMPDIR/closed"
+    mkdir -m 700 "$closed"
+    mkdir -p "$BATS_TEST_TMPDIR/class/a"
+    TMPDIR="$closed" run bare timeout "$WAIT_LONG" "$PYTHON" "$CHECK" \
+        --batch "$BATS_TEST_TMPDIR/class" echo-server --only loopback
+    assert_failure 3
+    assert_line --index 0 --regexp '^scripts/check: --batch runs each submission in a sandbox, and as root, each sandbox runs as a user of its own, to whom (/[^ ]*) \(mode 0700\) is closed, as /root is, or a clone made under umask 077: clone where others may read, or grade as an ordinary user, or give --no-sandbox to grade unprotected$'
+    # the directory named is on the way to the closed one, or it
+    local named
+    [[ "${lines[0]}" =~ to\ whom\ (/[^ ]*)\ \(mode ]]
+    named=${BASH_REMATCH[1]}
+    [[ -n "$named" && "$(realpath "$closed")/" == "$named/"* ]]
+    [ "${#lines[@]}" -eq 1 ]
+}
+

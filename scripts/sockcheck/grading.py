@@ -267,7 +267,7 @@ class Class:
 def batch(opts, tmpdir):
     klass = Class(opts)
     if klass.sandboxed:
-        why = sandbox.bwrap_missing()
+        why = sandbox.bwrap_missing() or sandbox.closed_to_sandbox(TOP)
         if why:
             say("--batch runs each submission in a sandbox, and %s, or "
                 "give --no-sandbox to grade unprotected" % why)

@@ -340,6 +340,43 @@ def searchable(path):
     return True
 
 
+def closed_to_sandbox(tool_root):
+    """None, or one sentence: as the machine's root each sandbox runs as
+    a user of its own (slot_uid), who must reach the checker's tree and
+    the temporary folder, and read the checker: the first directory on
+    the way that others cannot pass, or file they cannot read, named."""
+    if slot_uid(0) is None:
+        return None
+    closed = None
+    import tempfile
+    for path in (tool_root, tempfile.gettempdir()):
+        at = "/"
+        for part in os.path.realpath(path).strip("/").split("/"):
+            at = os.path.join(at, part)
+            try:
+                mode = os.stat(at).st_mode
+            except OSError:
+                break
+            if not mode & stat.S_IXOTH:
+                closed = closed or (at, mode)
+    for name in (("scripts", "check"), ("scripts", "sockcheck", "cli.py")):
+        at = os.path.join(os.path.realpath(tool_root), *name)
+        try:
+            mode = os.stat(at).st_mode
+        except OSError:
+            continue
+        if not mode & stat.S_IROTH:
+            closed = closed or (at, mode)
+    if closed is None:
+        return None
+    from .words import printable
+    return ("as root, each sandbox runs as a user of its own, to whom %s "
+            "(mode %04o) is closed, as /root is, or a clone made under "
+            "umask 077: clone where others may read, or grade as an "
+            "ordinary user" % (printable(closed[0]),
+                               stat.S_IMODE(closed[1])))
+
+
 def slot_uid(slot):
     """The uid of slot's sandbox when the batch runs as the machine's
     root, else None (then it runs as the user who started the batch; so

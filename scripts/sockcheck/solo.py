@@ -96,7 +96,7 @@ def outer(opts, tmpdir):
     # a mistake of the command line, said here (with --build, COMMAND's
     # program need not exist yet)
     validate(opts, cwd, program=not opts.build)
-    why = sandbox.bwrap_missing()
+    why = sandbox.bwrap_missing() or sandbox.closed_to_sandbox(TOP)
     if why:
         say("--sandbox checks the program in a sandbox, and %s, or check "
             "without --sandbox (unprotected)" % why)
