@@ -61,7 +61,9 @@ BUILD   := build
 # lesson builds to the same bytes wherever the tree is (the handout keeps
 # its transcripts while the binaries stay the same, byte for byte). gdb,
 # started at the top of the tree, still finds the sources.
-REPRO   := -ffile-prefix-map=$(CURDIR)=.
+# (quoted for the shell: a clone may sit in a folder with a space in it)
+HERE    := '$(subst ','\'',$(CURDIR))'
+REPRO   := -ffile-prefix-map=$(HERE)=.
 HEADER  := $(wildcard lessons/common/*.h)
 # What a lesson includes: sockstep.h and its rooms. The preload_*.h files
 # are the narrator library's alone, so editing one rebuilds that library,
@@ -249,7 +251,7 @@ PLAIN_DIR   ?= $(BUILD)/plain
 test-plain:
 	@$(MAKE) $(BUILD_JOBS) all $(if $(filter $(BUILD)/plain,$(PLAIN_DIR)),plain,$(addprefix \
 	    $(PLAIN_DIR)/,$(LESSONS)))
-	SOCKSTEP_BIN=$(CURDIR)/$(PLAIN_DIR) tests/run $(PLAIN_TESTS)
+	SOCKSTEP_BIN=$(HERE)/$(PLAIN_DIR) tests/run $(PLAIN_TESTS)
 
 # 06's client with 100 MB of base64 text (1.8 million lines, each sent
 # and echoed before the next) through the 06 server and through socat:

@@ -124,6 +124,26 @@ builds_alone() {
     assert_output "25 lessons, ${#tests[@]} test programs"
 }
 
+@test "builds: a tree in a folder with a space in its name builds, and narrate works there" {
+    # A student's clone in "My Courses": make quotes the tree's path for
+    # the compiler, and narrate reaches the library through a link of its
+    # own, since the loader splits LD_PRELOAD at spaces.
+    local d="$BATS_TEST_TMPDIR/My Courses/sockstép"
+    mkdir -p "$d"
+    cp -r "$ROOT/Makefile" "$ROOT/mk" "$ROOT/lessons" "$ROOT/scripts" "$d/"
+    run make -s -C "$d" build/01-socket build/libsockstep.so
+    assert_success
+    run "$d/scripts/narrate" -- "$PYTHON" -c 'import socket
+socket.socket().close()
+print("done")'
+    assert_success
+    refute_output --partial "cannot be preloaded"
+    assert_line --regexp '^socket\(AF_INET, SOCK_STREAM'
+    assert_line "done"
+    run "$d/build/01-socket"
+    assert_success
+}
+
 @test "builds: a directory in docs/own/ (__pycache__) is not an input of the handout's runs" {
     local tree="$BATS_TEST_TMPDIR/tree" f line w n=0 want=0
     # A copy of the tree without .git and build/: the real one is not
