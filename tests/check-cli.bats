@@ -102,13 +102,13 @@ for c in r["checks"]:
     refute_line "ok 7 - forged"
     refute_output --partial $'\e'
     assert_line --index 0 "1..1"
-    assert_line --index 1 --partial "echo-server.py {port} \$'\\nok 7 - forged\\n\\x1b[2J'"
+    assert_line --index 1 --partial "{port} \$'\\nok 7 - forged\\n\\x1b[2J'"
     assert_line --index 2 --regexp "^ok 1 - one-line: "
     check --only one-line echo-server -- \
         "$PYTHON" "$SAMPLES/echo-server.py" '{port}' "$arg"
     assert_success
     refute_output --partial $'\e'
-    assert_line --index 0 --partial "echo-server.py {port} \$'\\nok 7 - forged\\n\\x1b[2J'"
+    assert_line --index 0 --partial "{port} \$'\\nok 7 - forged\\n\\x1b[2J'"
     assert_line --index 1 --regexp "^PASS one-line "
 }
 

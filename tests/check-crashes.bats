@@ -143,10 +143,12 @@ PY
 }
 
 @test "check: a server that crashes when a silent client leaves is told so, by the kind as by the spec" {
-    local how
-    for how in "echo-server" "--spec $ROOT/scripts/sockcheck/specs/echo.spec"; do
-        # shellcheck disable=SC2086 # a kind, or --spec and its file
-        check --only silent-client $how -- \
+    local how by
+    for how in kind spec; do
+        by=(echo-server)
+        [[ $how == kind ]] ||
+            by=(--spec "$ROOT/scripts/sockcheck/specs/echo.spec")
+        check --only silent-client "${by[@]}" -- \
             "$PYTHON" "$SAMPLES/eof-crash-server.py" '{port}'
         assert_failure 1
         assert_line --regexp '^FAIL silent-client +a silent client, then a new client: traceback after a silent client'
@@ -171,10 +173,12 @@ PY
 }
 
 @test "check: a server a reset ends is told of the reset by sigpipe, the spec's as the kind's" {
-    local how
-    for how in "echo-server" "--spec $ROOT/scripts/sockcheck/specs/echo.spec"; do
-        # shellcheck disable=SC2086 # a kind, or --spec and its file
-        check --only sigpipe $how -- \
+    local how by
+    for how in kind spec; do
+        by=(echo-server)
+        [[ $how == kind ]] ||
+            by=(--spec "$ROOT/scripts/sockcheck/specs/echo.spec")
+        check --only sigpipe "${by[@]}" -- \
             "$PYTHON" "$SAMPLES/reset-crash-server.py" '{port}'
         assert_failure 1
         assert_line --regexp '^FAIL sigpipe +no death by SIGPIPE: ended after a client left without reading'

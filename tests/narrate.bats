@@ -393,7 +393,7 @@ own_plain() {
     assert_output "scripts/narrate: --faults: 'eintr=1' is not recv=N, send=N, send=half or eintr=N, comma-separated (N from 1; eintr from 2: eintr=1 would fail every call, and a program that makes it again would never get past it)"
     # the library loaded by hand, past the script's check: no fault at
     # all, and it says so
-    run env SOCKSTEP_FAULTS=eintr=1 LD_PRELOAD="$ROOT/build/libsockstep.so" \
+    run "$NARRATE" -- env SOCKSTEP_FAULTS=eintr=1 \
         timeout "$WAIT_RUN" "$PYTHON" -c 'import socket
 a, b = socket.socketpair()
 a.send(b"hello")
@@ -573,15 +573,15 @@ print("done")'
 a, b = socket.socketpair()
 a.send(b"hello")
 print("got", len(b.recv(100)), file=sys.stderr)'
-    run env SOCKSTEP_FAULTS=recv=2,eintr=0 \
-        LD_PRELOAD="$ROOT/build/libsockstep.so" "$PYTHON" -c "$code"
+    run "$NARRATE" -- env SOCKSTEP_FAULTS=recv=2,eintr=0 \
+        "$PYTHON" -c "$code"
     assert_success
     [ "$(grep -c "^fault: 'eintr=0' is not recv=N" <<<"$output")" -eq 1 ]
     assert_line --partial "no fault is made"
     assert_line "got 5"
     # A list it knows still works the same way.
-    run env SOCKSTEP_FAULTS=recv=2 \
-        LD_PRELOAD="$ROOT/build/libsockstep.so" "$PYTHON" -c "$code"
+    run "$NARRATE" -- env SOCKSTEP_FAULTS=recv=2 \
+        "$PYTHON" -c "$code"
     assert_line "got 2"
 }
 

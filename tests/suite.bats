@@ -35,7 +35,7 @@ load test_helper
     # A file of one test that writes what it was given, run by bats
     # itself, without this run's settings.
     # shellcheck disable=SC2016 # a file's text, not an expansion
-    printf 'load %s\n@test "x" {\n    echo "$WAIT_LOOPBACK $WAIT_RUN $WAIT_LONG $BATS_TEST_TIMEOUT" >"%s"\n}\n' \
+    printf 'load %q\n@test "x" {\n    echo "$WAIT_LOOPBACK $WAIT_RUN $WAIT_LONG $BATS_TEST_TIMEOUT" >%q\n}\n' \
         "$ROOT/tests/test_helper" "$BATS_TEST_TMPDIR/got" >"$BATS_TEST_TMPDIR/scale.bats"
     run bare env -u BATS_TEST_TIMEOUT SOCKSTEP_TEST_SCALE=3 \
         timeout "$WAIT_LONG" bats "$BATS_TEST_TMPDIR/scale.bats"
@@ -52,7 +52,7 @@ load test_helper
     # bats itself at scale 2: the wait must give it two. (It loads the
     # helper from this tree, which has the libraries it loads.)
     # shellcheck disable=SC2016 # a file's text, not an expansion
-    printf 'BATS_TEST_DIRNAME=%s\nload test_helper\n@test "x" {\n    start_bg "$BATS_TEST_TMPDIR/o" /bin/sleep 30\n    wait_exit "$BG_PID" 1\n}\n' \
+    printf 'BATS_TEST_DIRNAME=%q\nload test_helper\n@test "x" {\n    start_bg "$BATS_TEST_TMPDIR/o" /bin/sleep 30\n    wait_exit "$BG_PID" 1\n}\n' \
         "$ROOT/tests" >"$BATS_TEST_TMPDIR/exit.bats"
     run bare env -u BATS_TEST_TIMEOUT SOCKSTEP_TEST_SCALE=2 \
         timeout "$WAIT_LONG" bats "$BATS_TEST_TMPDIR/exit.bats"
@@ -70,7 +70,7 @@ load test_helper
     done
     # (and a file run by bats itself stops at test_helper, saying why)
     # shellcheck disable=SC2016 # a file's text, not an expansion
-    printf 'load %s\n@test "x" {\n    true\n}\n' "$ROOT/tests/test_helper" \
+    printf 'load %q\n@test "x" {\n    true\n}\n' "$ROOT/tests/test_helper" \
         >"$BATS_TEST_TMPDIR/scale.bats"
     run bare env SOCKSTEP_TEST_SCALE=0 timeout "$WAIT_LONG" bats "$BATS_TEST_TMPDIR/scale.bats"
     assert_failure
@@ -170,7 +170,7 @@ time.sleep(60)'
 @test "suite: need_unshare skips where a namespace may not be made, and fails where they are required" {
     # An option unshare does not have stands for a namespace refused.
     local t="$BATS_TEST_TMPDIR/ns.bats"
-    printf '%s\n' "BATS_TEST_DIRNAME=$ROOT/tests" 'load test_helper' \
+    printf '%s\n' "BATS_TEST_DIRNAME=$(printf %q "$ROOT/tests")" 'load test_helper' \
         '@test "x" {' '    need_unshare --no-such-option' '}' >"$t"
     run bare env -u SOCKSTEP_REQUIRE_NAMESPACES timeout "$WAIT_LONG" bats --tap "$t"
     assert_success
@@ -195,7 +195,7 @@ time.sleep(60)'
 @test "suite: a failure names its line: the test's, a helper's caller's, teardown's" {
     local t="$BATS_TEST_TMPDIR/where.bats"
     # shellcheck disable=SC2016 # a file's text, not an expansion
-    printf '%s\n' "BATS_TEST_DIRNAME=$ROOT/tests" 'load test_helper' \
+    printf '%s\n' "BATS_TEST_DIRNAME=$(printf %q "$ROOT/tests")" 'load test_helper' \
         'teardown() {' '    [[ $BATS_TEST_DESCRIPTION != td ]]' '}' \
         'teardown_file() {' '    false' '}' \
         '@test "in the test" {' '    [ 1 = 2 ]' '}' \
