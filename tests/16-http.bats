@@ -184,7 +184,9 @@ odd_server() {
     local f
     echo "under the root" >"$BATS_TEST_TMPDIR/page.txt"
     # The URL is the file's real path: the root is /, with no link in it.
+    # (A space in TMPDIR's path goes in the URL as %20.)
     f=$(realpath "$BATS_TEST_TMPDIR/page.txt")
+    f=${f// /%20}
     start_server "$BATS_TEST_TMPDIR/server" 16-http-server --root / \
         --count 2 --timeout 10
     run curl -sS -w ' %{http_code}' "http://127.0.0.1:$PORT$f"
