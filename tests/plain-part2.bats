@@ -449,7 +449,7 @@ else:
     local port
     port=$(sed -n 's/^port //p' <<<"$output")
     run cat "$dir/s"
-    assert_output "sent 3 datagrams to 239.255.0.1:$port"
+    assert_output "datagrams sent to 239.255.0.1:$port: 3"
     [[ "$(<"$dir/py")" =~ python\ from\ port\ ([0-9]+)$ ]]
     local py=${BASH_REMATCH[1]} r
     for r in r1 r2; do

@@ -57,7 +57,7 @@ int main(int argc, char *argv[])
             if (sendto(fd, argv[i], strlen(argv[i]), 0,
                        (struct sockaddr *)&addr, sizeof addr) == -1)
                 fail("sendto");
-        printf("sent %d datagrams to 239.255.0.1:%ld\n", argc - 2, port);
+        printf("datagrams sent to 239.255.0.1:%ld: %d\n", port, argc - 2);
         close(fd);
         return 0;
     }
