@@ -46,6 +46,22 @@ EOF
     says "server.c:$(grep -n 'if (bind(fd' lessons/plain/server.c | cut -d: -f1): a TCP server that never sets SO_REUSEADDR"
 }
 
+@test "check: a program on a file system mounted noexec is told so, not 'not executable'" {
+    # (a hardened lab machine's /tmp: the program is there, with its x
+    # bits, and still may not run)
+    ((EUID == 0)) || skip "needs root, to mount a file system"
+    need_unshare -m
+    local d="$BATS_TEST_TMPDIR/noexec"
+    mkdir "$d"
+    # shellcheck disable=SC2016 # the inner shell's own $1 to $3
+    run bare timeout "$WAIT_RUN" unshare -m sh -c \
+        'mount -t tmpfs -o noexec tmpfs "$1" && cp /bin/true "$1/server" &&
+         cd "$1" && exec "$2" "$3" echo-server -- ./server "{port}"' \
+        _ "$d" "$PYTHON" "$CHECK"
+    assert_failure 2
+    assert_output "scripts/check: COMMAND: './server' is on a file system mounted noexec, where no program may run: build it in a folder of yours elsewhere, such as your home"
+}
+
 @test "check: --help and --list name the kinds, the checks and the run file" {
     check --help
     assert_success

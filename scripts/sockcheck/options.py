@@ -384,6 +384,12 @@ def validate(opts, cwd, program=True):
     if "/" in prog:
         path = os.path.join(cwd, prog)
         if not (os.path.isfile(path) and os.access(path, os.X_OK)):
+            if (os.path.isfile(path) and os.stat(path).st_mode & 0o111
+                    and os.statvfs(path).f_flag & os.ST_NOEXEC):
+                raise Usage("COMMAND: '%s' is on a file system mounted "
+                            "noexec, where no program may run: build it "
+                            "in a folder of yours elsewhere, such as your "
+                            "home" % prog)
             raise Usage("COMMAND: '%s' is not an executable file" % prog)
     elif shutil.which(prog) is None:
         if re.fullmatch(r"python2(\.\d+)?", prog):
