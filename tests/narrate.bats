@@ -670,6 +670,20 @@ inetd() {
     assert_output --regexp '^listening on 127\.0\.0\.1:[0-9]+$'
 }
 
+@test "narrate: a lesson's narrated build tells each call once; its silent build is told by the library" {
+    # (a student may well narrate build/01-socket, which narrates itself)
+    run timeout "$WAIT_RUN" "$NARRATE" -- "$ROOT/build/01-socket"
+    assert_success
+    assert_line --index 0 "scripts/narrate: $ROOT/build/01-socket tells its own calls (a lesson's narrated build): it runs as it is, without narrate's library, so that each call is told once"
+    [ "$(grep -cE '^socket\(AF_INET, SOCK_STREAM, 0\) = [0-9]+$' <<<"$output")" -eq 1 ]
+    # the silent build: told once, by the library, with no such line
+    make -s -C "$ROOT" build/plain/01-socket >&2
+    run timeout "$WAIT_RUN" "$NARRATE" -- "$ROOT/build/plain/01-socket"
+    assert_success
+    refute_output --partial "tells its own calls"
+    [ "$(grep -cE '^socket\(AF_INET, SOCK_STREAM, 0\) = [0-9]+$' <<<"$output")" -eq 1 ]
+}
+
 @test "narrate: a program that closes every descriptor above 2 before it execs another: both narrated, the first's fd numbers its own" {
     cat >"$BATS_TEST_TMPDIR/closer.c" <<'C'
 #define _GNU_SOURCE
