@@ -102,8 +102,16 @@ function M.box(el)
   local skip = el.classes:includes("skip")
   local env = skip and "skipbox" or "notebox"
   if latex() then
-    local whole = skip and
-      #pandoc.utils.stringify(pandoc.Pandoc(el.content)) <= 1000
+    -- A transcript or a listing in it counts with its text: by then a
+    -- raw block, which stringify() reads as empty, so a box of a few
+    -- lines' prose round a long transcript was kept whole, and went
+    -- overleaf, half a page left blank before it (lessons 06 and 07).
+    local size = #pandoc.utils.stringify(pandoc.Pandoc(el.content))
+    pandoc.Div(el.content):walk({
+      RawBlock = function(b) size = size + #b.text end,
+      CodeBlock = function(b) size = size + #b.text end,
+    })
+    local whole = skip and size <= 1000
     -- A box that closes its chapter (::: {.box .remember}) goes with the
     -- last lines before it: one that found no room at a page's foot went
     -- overleaf alone, under the next chapter's start, cut off from the
