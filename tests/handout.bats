@@ -284,9 +284,12 @@ $ROOT/build/handout.html:0"
     run grep -c -E '\(Byte order\)' "$BATS_TEST_TMPDIR/joined.txt"
     assert_output 0
     # So a link to a chapter's Going further box is an empty one, which
-    # gives its number: "a short send (section 6.9 shows one)", never a
-    # bare "(Going further shows one)", which every chapter could mean.
-    grep -q -E 'a short send \(section 6\.[0-9]+ shows one\)' \
+    # gives its number: "EINTR (section 7.7)", never a bare "(Going
+    # further)", which every chapter could mean; one to a transcript in
+    # such a box gives the transcript's: "a short send (transcript 6.4
+    # shows one)".
+    grep -q -E 'EINTR \(section 7\.[0-9]+\)' "$BATS_TEST_TMPDIR/joined.txt"
+    grep -q -E 'a short send \(transcript 6\.[0-9]+ shows one\)' \
         "$BATS_TEST_TMPDIR/joined.txt"
     run grep -c -E 'Going further( shows|\)|,)' "$BATS_TEST_TMPDIR/joined.txt"
     assert_output 0
