@@ -51,12 +51,12 @@ function M.clone_blocks()
     "or your course page gives it. Type it in place of `ADDRESS`:\n\n" ..
     "```sh\ngit clone ADDRESS sockstep\ncd sockstep\n```\n\n" ..
     "If you were given the `sockstep` directory itself, just go into it.\n\n" ..
-    "**Studying alone, with no address?** Part I's main line needs no " ..
-    "repository. Each plain program is printed whole: type it into a " ..
-    "file of its name, and leave `lessons/plain/` out of its `cc` " ..
-    "command ([A plain program first](#plain)). Exercise steps marked " ..
-    "**(repository)**, the lessons' own programs and the checker need " ..
-    "the repository.\n",
+    "**Studying alone, with no address?** The book's main line needs " ..
+    "no repository. Every plain program, in both parts, is printed " ..
+    "whole: type it into a file of its name, and leave `lessons/plain/` " ..
+    "out of its `cc` command ([A plain program first](#plain)). " ..
+    "Exercise steps marked **(repository)**, the lessons' own programs, " ..
+    "the Python scripts and the checker need the repository.\n",
     "markdown").blocks
 end
 
