@@ -806,8 +806,9 @@ finish plain.02
 shows plain.02 '^second bind: Address already in use$' "the second bind failing"
 
 # Lesson 03: the plain listener waits for Enter, on a FIFO here; two
-# plain clients (lesson 05's) connect and wait in its queue, ss shows
-# them there, then Enter: close() resets both, whose recv() fails.
+# plain clients (A plain program first's client.c, which the reader has
+# typed already) connect, send and wait in its queue, ss shows them
+# there, then Enter: close() resets both, whose recv() fails.
 mkfifo "$WORK/plain.03.enter"
 exec {enter}<>"$WORK/plain.03.enter"
 printf '$ %s\n' "scripts/narrate -- ./listen 127.0.0.1 0" >"$WORK/plain.03.txt"
@@ -818,9 +819,9 @@ PIDS+=("$PID")
 EXPECT[plain.03]=0
 BG[plain.03]=$PID
 ready plain.03
-plain_start l03.client 1 ./connect 127.0.0.1 "$PORT"
-waiting l03.client '^connect\('
-timeout "$LIMIT" "$P1/connect" 127.0.0.1 "$PORT" >/dev/null 2>&1 &
+plain_start l03.client 1 ./client 127.0.0.1 "$PORT" hello
+waiting l03.client '^send\('
+timeout "$LIMIT" "$P1/client" 127.0.0.1 "$PORT" hello >/dev/null 2>&1 &
 PIDS+=("$!")
 second=$!
 for ((i = 0; i < WAIT * 20; i++)); do

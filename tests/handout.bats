@@ -869,7 +869,8 @@ EOF
         n=$((n + 1))
     done
     # 01, 02, 03, 04, 05, the 06 pair, the 08 receiver, 09's sender
-    # (03's client, lesson 05's, and its ss are l03.client and l03.ss).
+    # (03's client, the client.c of A plain program first, and its ss
+    # are l03.client and l03.ss).
     ((n >= 9))
     # Lesson 01 shows first what its program prints on its own, no
     # narrator: each line of that run is one of the narrated run's own.
