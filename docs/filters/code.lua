@@ -467,6 +467,33 @@ end
 -- or inside a loop, a listing was read as two (a reader's report).
 local BREAK_GAP = 20
 
+-- A block of at most SMALL_BLOCK lines, braces counted, inside a
+-- function's body (an if's, a loop's) never breaks: split after its
+-- close() and before the lines that forget the client, a reader read
+-- one if-block as two (a reader's report, select-chat.c).
+local SMALL_BLOCK = 12
+
+-- For each line j inside a block within a function's body (depth 2 or
+-- more), how many lines its innermost block has, from the line that
+-- opens it to the line that closes it.
+local function block_sizes(depth)
+  local out = {}
+  for j = 1, #depth do
+    local d = depth[j]
+    if d >= 2 then
+      local s, e = j, j
+      while s > 1 and depth[s] >= d do
+        s = s - 1
+      end
+      while depth[e + 1] and depth[e + 1] >= d do
+        e = e + 1
+      end
+      out[j] = e - s + 1
+    end
+  end
+  return out
+end
+
 -- keep_before, and a page may break after a line that names a part
 -- printed before: at a function's edge, where a reader picks the
 -- program up again (a long program's head, the comment, the #includes
@@ -492,12 +519,12 @@ local function keep_listing(lines, c)
     end
   end
   local depth, tier, top = depths(lines), {}, 0
-  local allowed = {}
+  local allowed, size = {}, block_sizes(depth)
   for j = 2, #lines do
     if not keep[j] then
       if lines[j - 1]:match("^%s*$") or lines[j - 1] == NAMED_LINE then
         allowed[j] = true
-      else
+      elseif not (size[j] and size[j] <= SMALL_BLOCK) then
         tier[j] = math.max(1, depth[j])
         top = math.max(top, tier[j])
       end
