@@ -1430,6 +1430,55 @@ if ((pieces < 2)); then
 fi
 shows l06.pieces '^recv\(4, "", 512, 0\) = 0$' "the end of the stream"
 
+# Lesson 06, the other way: two send()s, one recv(). As the chapter
+# tells a reader, the plain server is stopped (Ctrl-Z there; SIGSTOP to
+# it here) once it has its client, nc; nc sends "one" and "two" as two
+# lines, each with its own write; then fg (SIGCONT), and its one recv()
+# takes both. Each step waits for what it needs: the stop (state T in
+# /proc), each line in the server's receive queue (ss's Recv-Q), so the
+# two lines are two sends, whatever the machine's speed.
+recv_q() { # the Recv-Q of the connection on the server's PORT
+    ss -Htn state established "sport = :$PORT" | awk '{print $1; exit}'
+}
+until_recv_q() {
+    local want=$1 i
+    for ((i = 0; i < WAIT * 20; i++)); do
+        [[ "$(recv_q)" == "$want" ]] && return 0
+        sleep 0.05
+    done
+    die "l06.merged: the server's receive queue never held $want bytes"
+}
+plain_start l06.merged 0 ./server 127.0.0.1 0
+ready l06.merged
+mkfifo "$WORK/l06.merged.in"
+exec {typed}<>"$WORK/l06.merged.in"
+timeout "$LIMIT" nc -N 127.0.0.1 "$PORT" <"$WORK/l06.merged.in" \
+    >"$WORK/l06.merged.nc" 2>&1 {typed}>&- &
+PIDS+=("$!")
+ncpid=$!
+waiting l06.merged '^accept\('
+srv=$(pgrep -P "${BG[l06.merged]}") || die "l06.merged: no server process"
+kill -STOP "$srv"
+for ((i = 0; i < WAIT * 20; i++)); do
+    [[ "$(awk '{print $3}' "/proc/$srv/stat")" == T ]] && break
+    sleep 0.05
+done
+[[ "$(awk '{print $3}' "/proc/$srv/stat")" == T ]] || die "l06.merged: the server never stopped"
+printf 'one\n' >&"$typed"
+until_recv_q 4
+printf 'two\n' >&"$typed"
+until_recv_q 8
+kill -CONT "$srv"
+waiting l06.merged '^send\(4, "one'
+exec {typed}>&-
+rm "$WORK/l06.merged.in"
+finish l06.merged
+wait "$ncpid" || die "l06.merged: nc failed"
+[[ "$(cat "$WORK/l06.merged.nc")" == $'one\ntwo' ]] ||
+    die "l06.merged: nc got back '$(cat "$WORK/l06.merged.nc")', not its two lines"
+rm "$WORK/l06.merged.nc"
+shows l06.merged '^recv\(4, "one\\ntwo\\n", 512, 0\) = 8$' "both lines in one recv()"
+
 # Lesson 06: a client that sends and never reads, with a small receive
 # buffer (SO_RCVBUF 2048). The server's send() waits for room; when
 # SO_SNDTIMEO (--timeout 1) runs out after it has taken part of its 4096

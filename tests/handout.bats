@@ -286,7 +286,7 @@ $ROOT/build/handout.html:0"
     # So a link to a chapter's Going further box is an empty one, which
     # gives its number: "EINTR (section 7.7)", never a bare "(Going
     # further)", which every chapter could mean; one to a transcript in
-    # such a box gives the transcript's: "a short send (transcript 6.4
+    # such a box gives the transcript's: "a short send (transcript 6.5
     # shows one)".
     grep -q -E 'EINTR \(section 7\.[0-9]+\)' "$BATS_TEST_TMPDIR/joined.txt"
     grep -q -E 'a short send \(transcript 6\.[0-9]+ shows one\)' \
