@@ -16,11 +16,13 @@ The chart (https://www.mcternan.me.uk/mscgen/) has one lane for each
 program's side: two for a pair, two for lesson 07 (which plays both
 ends), one more for each process a program forks. Down the lanes, in
 time order (the times are the calls' and the packets' own):
-  - each narrated call, a box on its lane, with its result; a call that
-    something else happened during (accept() waiting for the handshake)
-    is two boxes: as it was called, and as it returned; a call made and
-    never returned (a server stopped while it waited) is a grey box that
-    says so;
+  - each narrated call, a box on its lane, with its result, where it
+    was called; a call that something else happened during (accept()
+    waiting for the handshake) is two boxes: as it was called, and as
+    it returned, unless it never waits (shutdown(), close() without
+    SO_LINGER: one box, as called, before the packets it sends); a call
+    made and never returned (a server stopped while it waited) is a grey
+    box that says so;
   - each packet tcpdump saw, an arrow from the lane of the process that
     holds its sender's end (the last to make a call on that socket) to
     the lane of its receiver's, labelled with its flags and its length; a
@@ -48,6 +50,12 @@ HSCALE = 0.75  # 450 px for two lanes: at 390 px its text is still 10 px
 PENDING = "called, not returned when the run ended"
 CALLED = " called"  # a call's first box: made, not yet returned
 QUOTED = 12  # characters of a quoted string shown; the transcript has more
+# Calls that return without waiting for a peer, a packet or a person
+# (close() waits only under SO_LINGER: see chart()).
+NEVER_WAITS = {"socket", "socketpair", "bind", "listen", "getsockname",
+               "getpeername", "setsockopt", "getsockopt", "shutdown", "close",
+               "fcntl", "ioctl", "dup", "dup2", "dup3", "epoll_create",
+               "epoll_create1", "epoll_ctl", "pipe", "pipe2", "unlink"}
 
 STAMP = re.compile(r"^(?P<tag>\[(?:pid|child) (?P<pid>\d+)\] )?"
                    r"\[(?P<t0>\d+\.\d+) (?P<t1>-|\d+\.\d+)\] (?P<text>.*)$")
@@ -556,7 +564,13 @@ def chart(port, specs, packets_path, sect=None, drops=None):
     events = [e for e in events if e["kind"] != "state"] + states
 
     # A call that another event started during is drawn twice: as called
-    # and as it returned.
+    # and as it returned. One that never waits for anything (NEVER_WAITS;
+    # close() unless its process set SO_LINGER) is drawn once, as called,
+    # with its result: the packets it sends go while it runs, and where
+    # it returned says only how soon its process ran again (a busy
+    # machine drew shutdown()'s result below the peer's close()).
+    lingers = {id(e["proc"]) for e in events
+               if e["kind"] == "call" and "SO_LINGER" in e["text"]}
     allev = events + packets
     t0s = sorted(e.get("t0", e.get("t")) for e in allev)
     rows = []
@@ -564,7 +578,9 @@ def chart(port, specs, packets_path, sect=None, drops=None):
         if e["kind"] != "call":
             rows.append((e["t"], e["order"], e))
             continue
-        inside = any(e["t0"] < t < e["t1"] for t in t0s)
+        waits = e["name"] not in NEVER_WAITS or (
+            e["name"] == "close" and id(e["proc"]) in lingers)
+        inside = waits and any(e["t0"] < t < e["t1"] for t in t0s)
         if inside:
             rows.append((e["t0"], 0, dict(e, kind="called")))
             rows.append((e["t1"], 2, dict(e, kind="returned")))
