@@ -79,7 +79,8 @@ HANDOUT_NARROW_FIGS := $(patsubst docs/%.dot,$(HANDOUT_DIR)/%-narrow.svg,$(HANDO
 PICTURES_DIR ?= $(BUILD)/pictures
 HANDOUT_PICTURES := $(sort $(shell sed -n 's/.*](picture:\([A-Za-z0-9_-]*\)).*/\1/p' $(HANDOUT_MD)))
 HANDOUT_PICTURE_RUNS := $(HANDOUT_PICTURES:%=$(PICTURES_DIR)/%.svg)
-HANDOUT_PICTURE_SVGS := $(HANDOUT_PICTURES:%=$(HANDOUT_DIR)/pictures/%.svg)
+HANDOUT_PICTURE_SVGS := $(HANDOUT_PICTURES:%=$(HANDOUT_DIR)/pictures/%.svg) \
+                        $(HANDOUT_PICTURES:%=$(HANDOUT_DIR)/pictures/%.narrow.svg)
 HANDOUT_PICTURE_EXCERPTS := $(HANDOUT_PICTURES:%=$(HANDOUT_DIR)/pictures/%.excerpt.pdf)
 # (the two halves only of a picture marked paper-columns=2)
 HANDOUT_PICTURE_HALVES := $(foreach p,$(sort $(shell sed -n \
@@ -243,6 +244,20 @@ $(HANDOUT_DIR)/pictures/%.svg: $(PICTURES_DIR)/%.svg docs/picture-columns.py | $
 	sed -e '/^<!DOCTYPE/,/dtd">$$/d' \
 	    -e 's/font-family="Helvetica"/font-family="Helvetica, Arial, sans-serif"/g' $@.big >$@.tmp
 	rm -f $@.big
+	mv $@.tmp $@
+
+# NAME.narrow.svg, for a phone: the same run drawn again in 340 px, two
+# lanes closer, a box's lines shorter, the type as big
+# (docs/picture-narrow.py), then as above. The HTML and the EPUB show it
+# on a screen under 600 px (docs/filters/diagrams.lua).
+$(HANDOUT_DIR)/pictures/%.narrow.svg: $(PICTURES_DIR)/%.svg docs/picture-narrow.py \
+        scripts/lib/picture.py scripts/lib/picture-svg.py docs/picture-columns.py | $(HANDOUT_DIR)
+	@mkdir -p $(HANDOUT_DIR)/pictures
+	$(HANDOUT_PYTHON) docs/picture-narrow.py $(PICTURES_DIR) $* $@.mscgen
+	$(HANDOUT_PYTHON) docs/picture-columns.py --screen $@.mscgen $@.big
+	sed -e '/^<!DOCTYPE/,/dtd">$$/d' \
+	    -e 's/font-family="Helvetica"/font-family="Helvetica, Arial, sans-serif"/g' $@.big >$@.tmp
+	rm -f $@.big $@.mscgen
 	mv $@.tmp $@
 
 # On paper a tall picture may stand in two columns (paper-columns=2):

@@ -342,7 +342,7 @@ for n in (1, 2):
          div.terminal span.tl { text-indent: 0 !important }
          #sequence-tcp img { min-width: 34em }
          #sequence-udp img { width: 150px !important }
-         #pic-04 img { max-width: 100% !important }
+         #pic-04 img { width: 250px !important }
          td, th, td code { overflow-wrap: anywhere !important }
          span.nobr { white-space: normal !important }
          #l04-whole pre > code.sourceCode > span { white-space: pre !important }
@@ -362,7 +362,7 @@ for n in (1, 2):
     # indent (the rest), a listing that does not wrap (lesson 04's), hyphens
     # that may end a line (options everywhere), a diagram with a minimum width (TCP's) and one
     # drawn too small for its labels (UDP's), a picture of a run shrunk
-    # to the screen (lesson 04's, as it was drawn), table cells squeezed below
+    # (lesson 04's, to 250 px), table cells squeezed below
     # their words' width (as overflow-wrap: anywhere did), and a title
     # that pushes the contents off the first screen are caught. Each is in
     # the chapters before lesson 05, so that frame reads only those.

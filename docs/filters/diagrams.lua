@@ -272,14 +272,20 @@ function M.picture(para)
       "\\caption{" .. cap .. "}\\label{" .. img.identifier .. "}\n" ..
       "}\n\\end{figure}")
   end
+  -- The wide chart, and the narrow one (NAME.narrow.svg, 340 px, the
+  -- same run drawn again: mk/handout.mk) for a screen under 600 px.
   local svg = common.settings.diagram_dir .. "/pictures/" .. name .. ".svg"
+  local narrow_svg = common.settings.diagram_dir .. "/pictures/" .. name .. ".narrow.svg"
   local src = FORMAT:match("^html") and svg_url(svg) or svg
+  local narrow = FORMAT:match("^html") and svg_url(narrow_svg) or narrow_svg
   if not FORMAT:match("^html") then
-    local f = io.open(svg, "r")
-    if not f then
-      fail("picture:" .. name .. ": " .. svg .. " has not been made (mk/handout.mk)")
+    for _, path in ipairs({ svg, narrow_svg }) do
+      local f = io.open(path, "r")
+      if not f then
+        fail("picture:" .. name .. ": " .. path .. " has not been made (mk/handout.mk)")
+      end
+      f:close()
     end
-    f:close()
   end
   -- (a program's name in the caption, build/05-connect, never broken
   -- at its hyphen on a narrow screen, as in the text: layout.code_html)
@@ -288,12 +294,24 @@ function M.picture(para)
   })
   local cap = pandoc.write(pandoc.Pandoc({ pandoc.Plain(caption) }), "html")
   -- Drawn at its own size, its text 12 px (mk/handout.mk), never
-  -- shrunk to a narrow screen: there it scrolls sideways in its box
-  -- (docs/handout.css).
+  -- shrunk: on a screen under 600 px the narrow chart, which fits one
+  -- of 368 px; narrower still, it scrolls sideways in its box
+  -- (docs/handout.css). The HTML page chooses with a <picture>; the
+  -- EPUB holds both and its stylesheet shows one, as for the diagrams
+  -- (a reader that knows no media query shows the wide one).
+  local drawing
+  if FORMAT:match("^html") then
+    drawing = '<picture><source media="(max-width: 600px)" srcset="' ..
+      narrow .. '" /><img src="' .. src .. '" alt="' .. html_escape(alt) ..
+      '" /></picture>'
+  else
+    drawing = '<img class="wide" src="' .. src .. '" alt="' ..
+      html_escape(alt) .. '" /><img class="narrow" src="' .. narrow ..
+      '" alt="' .. html_escape(alt) .. '" />'
+  end
   return pandoc.RawBlock("html",
     '<figure id="' .. img.identifier .. '" class="picture">\n' ..
-    '<div class="picture-scroll"><img src="' .. src .. '" alt="' ..
-    html_escape(alt) .. '" /></div>\n' ..
+    '<div class="picture-scroll">' .. drawing .. '</div>\n' ..
     '<figcaption>Figure ' .. figure_count .. ': ' .. cap .. '</figcaption>\n</figure>')
 end
 

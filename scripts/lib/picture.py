@@ -3,7 +3,8 @@
 
 usage: picture.py --port P [--out FILE.msc] [--alt FILE.txt]
                   [--section N] [--dropped LOG] [--text COLS ROWS]
-                  [--title T] [--peer NAME] NAME=NARRATION... PACKETS
+                  [--title T] [--peer NAME] [--narrow]
+                  NAME=NARRATION... PACKETS
 
 NAME=NARRATION: a program's output with SOCKSTEP_TIMESTAMPS=1 (a lesson's
 own lines, or scripts/narrate's), NAME its name on the chart (server,
@@ -47,6 +48,10 @@ import sys
 
 WRAP = 30  # characters on one line of a box (a lane is 225 px wide)
 HSCALE = 0.75  # 450 px for two lanes: at 390 px its text is still 10 px
+# --narrow, for a phone: two lanes in 340 px (a 390 px screen's column),
+# a box's lines shorter to fit its narrower lane, the type as big.
+NARROW_WRAP = 21
+NARROW_HSCALE = 0.567
 PENDING = "called, not returned when the run ended"
 CALLED = " called"  # a call's first box: made, not yet returned
 QUOTED = 12  # characters of a quoted string shown; the transcript has more
@@ -334,10 +339,11 @@ def esc(s):
     return s.replace("\\", "\\\u200b").replace('"', '\\"')
 
 
-def wrap(s, room=WRAP):
-    """s in lines of at most room characters: a call and its result each
-    on a line where each fits, else broken after ", " or a space where
-    there is one; nothing is cut off."""
+def wrap(s, room=None):
+    """s in lines of at most room characters (WRAP): a call and its
+    result each on a line where each fits, else broken after ", " or a
+    space where there is one; nothing is cut off."""
+    room = WRAP if room is None else room
     lines = []
     # A call that fits on a line of its own: its result on the next.
     m = re.match(r"^(.*\))( = .*)$", s)
@@ -414,10 +420,11 @@ def split_args(args):
     return parts
 
 
-def brief(text, room=WRAP):
+def brief(text, room=None):
     """A call's text ("name(args)" and perhaps " = result") as a box
-    shows it: whole when it fits on a line, else its arguments that
-    teach, and "..." for the others."""
+    shows it: whole when it fits on a line (WRAP), else its arguments
+    that teach, and "..." for the others."""
+    room = WRAP if room is None else room
     m = re.match(r"^(\w+)\((.*)\)((?: = .*)?)$", text)
     if len(text) <= room or not m:
         return text
@@ -705,8 +712,14 @@ def main():
     ap.add_argument("--peer", metavar="NAME", help="the name of a lane "
                     "that no narration is on (default: a peer, not "
                     "narrated); \"|\" between its lines")
+    ap.add_argument("--narrow", action="store_true", help="two lanes in "
+                    "340 px, for a phone: boxes' lines shorter, the type "
+                    "as big")
     ap.add_argument("inputs", nargs="+")
     a = ap.parse_args()
+    if a.narrow:
+        global WRAP, HSCALE
+        WRAP, HSCALE = NARROW_WRAP, NARROW_HSCALE
     if len(a.inputs) < 2 or any("=" not in x for x in a.inputs[:-1]):
         ap.error("expected NAME=NARRATION... PACKETS")
     rows, lanes, names, one_program, base = chart(
