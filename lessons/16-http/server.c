@@ -189,9 +189,11 @@ static int decode(const char *in, size_t n, char *out, size_t cap)
 
 /*
  * The file that path names under root (root is absolute, with symbolic
- * links resolved): its real path in out. Returns 200, or 403 or 404.
+ * links resolved): its real path in out. Returns 200, or 403 or 404;
+ * *why says why, for a 403 refused before or after the file system.
  */
-static int resolve(const char *root, const char *path, char *out)
+static int resolve(const char *root, const char *path, char *out,
+                   const char **why)
 {
     char file[PATH_MAX + 16];
     struct stat st;
@@ -200,10 +202,11 @@ static int resolve(const char *root, const char *path, char *out)
     size_t n = strcmp(root, "/") == 0 ? 0 : strlen(root);
     int tries;
 
+    *why = NULL;
     if (strcmp(path, "/..") == 0 || strstr(path, "/../") != NULL ||
         (strlen(path) >= 3 && strcmp(path + strlen(path) - 3, "/..") == 0)) {
-        say("the path has a \"..\" segment, which could climb out of the "
-            "root: refused before the file system is asked");
+        *why = "the path has a \"..\" segment, which could climb out of "
+               "the root: refused before the file system is asked";
         return 403;
     }
     snprintf(file, sizeof file, "%s%s", root, path);
@@ -212,7 +215,7 @@ static int resolve(const char *root, const char *path, char *out)
         if (realpath(file, out) == NULL)
             return errno == EACCES ? 403 : 404;
         if (strncmp(out, root, n) != 0 || (out[n] != '/' && out[n] != '\0')) {
-            say("a symbolic link leads out of the root: refused");
+            *why = "a symbolic link leads out of the root: refused";
             return 403;
         }
         if (stat(out, &st) == -1)
@@ -315,6 +318,7 @@ static void handle(int conn, const struct sockaddr_storage *client,
 {
     char buf[HEAD_MAX], real[PATH_MAX];
     char *end;
+    const char *why = NULL;
     size_t len, shown;
     long long size = 0;
     FILE *file = NULL;
@@ -345,7 +349,10 @@ static void handle(int conn, const struct sockaddr_storage *client,
                  strncmp(buf, "HEAD ", sizeof "HEAD " - 1) != 0)
             status = 405;
         else
-            status = resolve(root, path, real);
+            status = resolve(root, path, real, &why);
+        if (why != NULL) { /* a 403: why resolve() refused */
+            say("%s", why);
+        }
         head_only = strncmp(buf, "HEAD ", sizeof "HEAD " - 1) == 0;
     }
     /* The file through stdio: descriptors in this lesson are sockets. */
