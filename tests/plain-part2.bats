@@ -257,7 +257,7 @@ except OSError:
     [ "$status" -eq 2 ]
     assert_output --partial 'usage: '
     for args in 'ID x' 'ID -1' 'ID 4294967296' 'SCORE 65536' 'SCORE ""' \
-        'PORT 65536'; do
+        'PORT 65536' 'PORT 0'; do
         local what=${args%% *} value=${args#* } line
         case $what in
         ID) line="127.0.0.1 1 $value 2 n" ;;
@@ -266,7 +266,7 @@ except OSError:
         esac
         eval "run_lesson \"\$dir/record\" $line"
         [ "$status" -eq 2 ] || { echo "record $line: $status" >&2; false; }
-        assert_output --regexp "^$what: not a number from 0 to [0-9]+: "
+        assert_output --regexp "^$what: not a number from [01] to [0-9]+: "
     done
 }
 

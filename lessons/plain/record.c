@@ -20,14 +20,16 @@ static void fail(const char *call)
     exit(1);
 }
 
-/* The argument s, named what, as a number from 0 to max; or exit 2. */
-static unsigned long number(const char *what, const char *s, unsigned long max)
+/* The argument s, named what, as a number from min to max; or exit 2. */
+static unsigned long number(const char *what, const char *s, unsigned long min,
+                            unsigned long max)
 {
     char *end;
     unsigned long n = strtoul(s, &end, 10);
 
-    if (*s < '0' || *s > '9' || *end != '\0' || n > max) {
-        fprintf(stderr, "%s: not a number from 0 to %lu: %s\n", what, max, s);
+    if (*s < '0' || *s > '9' || *end != '\0' || n < min || n > max) {
+        fprintf(stderr, "%s: not a number from %lu to %lu: %s\n", what, min,
+                max, s);
         exit(2);
     }
     return n;
@@ -67,9 +69,10 @@ int main(int argc, char *argv[])
         fprintf(stderr, "usage: %s IPV4-ADDRESS PORT ID SCORE NAME\n", argv[0]);
         return 2;
     }
-    addr.sin_port = htons((uint16_t)number("PORT", argv[2], 65535));
-    id = htonl((uint32_t)number("ID", argv[3], 0xffffffff));
-    score = htons((uint16_t)number("SCORE", argv[4], 0xffff));
+    /* Port 0, "any port", makes sense only to bind(): from 1 here. */
+    addr.sin_port = htons((uint16_t)number("PORT", argv[2], 1, 65535));
+    id = htonl((uint32_t)number("ID", argv[3], 0, 0xffffffff));
+    score = htons((uint16_t)number("SCORE", argv[4], 0, 0xffff));
     len = htons((uint16_t)n);
     memcpy(rec, &id, 4); /* each field in its place, in network order */
     memcpy(rec + 4, &score, 2);
