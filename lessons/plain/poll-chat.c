@@ -48,8 +48,11 @@ int main(int argc, char *argv[])
     fflush(stdout);
     fds[0].events = POLLIN; /* a client waits to be accepted */
     for (;;) {
-        if (poll(fds, (nfds_t)nfds, -1) == -1) /* -1: no time limit */
+        if (poll(fds, (nfds_t)nfds, -1) == -1) { /* -1: no time limit */
+            if (errno == EINTR)
+                continue; /* a signal came first: wait again */
             fail("poll");
+        }
         if (fds[0].revents & POLLIN) {
             if ((conn = accept(fds[0].fd, NULL, NULL)) == -1) {
                 /* EINTR, ECONNABORTED: again. Out of descriptors: say so,

@@ -56,8 +56,11 @@ int main(int argc, char *argv[])
                 maxfd = clients[i];
         }
         /* maxfd + 1: how many descriptors to look at, from 0 up */
-        if (select(maxfd + 1, &ready, NULL, NULL, NULL) == -1)
+        if (select(maxfd + 1, &ready, NULL, NULL, NULL) == -1) {
+            if (errno == EINTR)
+                continue;   /* a signal came first: wait again */
             fail("select"); /* NULL: no time limit */
+        }
         if (FD_ISSET(fd, &ready)) {
             if ((conn = accept(fd, NULL, NULL)) == -1) {
                 /* EINTR, ECONNABORTED: again. Out of descriptors: say so,
