@@ -752,6 +752,21 @@ finish own.faults
 note own.faults own.faults.client
 grep -qx 'hl' "$WORK/own.faults.client.txt" ||
     die "own.faults: the client did not get one byte in three back"
+# The checker on that silent server, one check (appendix C's "Reading a
+# result"): it ends the program while a client is connected and starts
+# it again on the same port; without SO_REUSEADDR its bind() fails, the
+# first run's connection in TIME_WAIT. The checker picks the port.
+printf '$ %s\n' "scripts/check --only restart echo-server -- ./echo-server {port}" \
+    >"$WORK/own.check.txt"
+status=0
+env -C "$WORK/plain" timeout "$LIMIT" "$PYTHON" "$ROOT/scripts/check" \
+    --only restart echo-server -- ./echo-server '{port}' \
+    </dev/null >>"$WORK/own.check.txt" 2>&1 || status=$?
+if [[ "$status" != 1 ]]; then
+    show own.check
+    die "own.check: exit status $status, expected 1"
+fi
+shows own.check '^FAIL restart .*EADDRINUSE' "the restart failing"
 # The last connection's records leave 8888 before lesson 02 looks. When
 # the runs above took 8888 and a record of theirs is still there after
 # WAIT seconds, lesson 02 would find the port held by this script itself

@@ -784,8 +784,8 @@ EOF
     at=$(grep -n 'say("%s", why);' "$ROOT/lessons/16-http/server.c" | cut -d: -f1)
     [[ -n "$at" ]]
     pin=$(sed -n "$((at - 1)),$((at + 1))p" "$ROOT/lessons/16-http/server.c" | head -c -1 | sha1sum | cut -c1-8)
-    printf '\n```{.c include="lessons/16-http/server.c" lines="%d-%d" sha1="%s" contains="why"}\n```\n' \
-        "$((at - 1))" "$((at + 1))" "$pin" >>"$dir/docs/lessons/16-http.md"
+    printf '\n%s{.c include="lessons/16-http/server.c" lines="%d-%d" sha1="%s" contains="why"}\n%s\n' \
+        "$F" "$((at - 1))" "$((at + 1))" "$pin" "$F" >>"$dir/docs/lessons/16-http.md"
     run "$ROOT/docs/check-code-blocks.sh" "$dir/docs"
     assert_failure 1
     assert_output --partial 'narrates (say(), heading()): a Part II excerpt takes {.quiet}'
