@@ -26,8 +26,8 @@ hold() {
     assert_success
     bound_port
     [ "$PORT" -gt 0 ]
-    assert_line "  sin_port   00 00                    port 0, high byte first"
-    assert_line "  sin_port   $(printf '%02x %02x' $((PORT >> 8)) $((PORT & 255)))                    port $PORT, the kernel's choice"
+    assert_line "  sin_port   00 00                      port 0, high byte first"
+    assert_line "  sin_port   $(printf '%02x %02x' $((PORT >> 8)) $((PORT & 255)))                      port $PORT, the kernel's choice"
     assert_line "the second bind() failed with EADDRINUSE, as it must"
     plain && return 0
     local said
@@ -52,9 +52,9 @@ hold() {
     assert_success
     assert_line "struct sockaddr_in, 16 bytes, as bind() gets them:"
     assert_line --regexp "^  sin_family (02 00|00 02) +AF_INET, in this machine's byte order$"
-    assert_line "  sin_port   $hi $lo                    port $port, high byte first"
-    assert_line "  sin_addr   7f 00 00 02              127.0.0.2, in network byte order"
-    assert_line "  sin_zero   00 00 00 00 00 00 00 00  zero"
+    assert_line "  sin_port   $hi $lo                      port $port, high byte first"
+    assert_line "  sin_addr   7f 00 00 02                127.0.0.2, in network byte order"
+    assert_line "  sin_zero   00 00 00 00 00 00 00 00    zero"
     assert_line "bound to 127.0.0.2:$port"
     # a fixed port is not dumped a second time
     [ "$(grep -c '^  sin_port ' <<<"$output")" -eq 1 ]

@@ -22,7 +22,7 @@ def port_bytes(port):
     return struct.pack("!H", port).hex(" ")
 
 
-print("  sin_port   %s                    port %d, high byte first"
+print("  sin_port   %s                      port %d, high byte first"
       % (port_bytes(args.port), args.port))
 
 s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
@@ -32,7 +32,7 @@ except OSError as e:
     sys.exit("bind: %s" % e.strerror)
 host, port = s.getsockname()        # getsockname(), then ntohs()
 if args.port == 0:
-    print("  sin_port   %s                    port %d, the kernel's choice"
+    print("  sin_port   %s                      port %d, the kernel's choice"
           % (port_bytes(port), port))
 print("bound to %s:%d" % (host, port))
 

@@ -38,7 +38,7 @@ static void dump(const char *field, const void *p, size_t n, const char *is)
     printf("  %-10s", field);
     for (i = 0; i < n; i++)
         printf(" %02x", byte[i]);
-    printf("%*s  %s\n", (int)(3 * (8 - n)), "", is);
+    printf("%*s    %s\n", (int)(3 * (8 - n)), "", is);
 }
 
 int main(int argc, char **argv)
