@@ -271,9 +271,9 @@ $ROOT/build/handout.html:0"
         grep -q -E 'htons</a>[^<]*\(section A\.[0-9]+\)'
     # A link with words of its own to a section of its own chapter gives
     # its number too: a reader on paper cannot find a section by its
-    # title alone. Lesson 07: "both had it (The calls, section 7.2)",
+    # title alone. Lesson 07: "had it too (The calls, section 7.2)",
     # never a bare "(The calls)".
-    grep -q -E 'both had it \(The calls, section 7\.[0-9]+\)' \
+    grep -q -E 'had it too \(The calls, section 7\.[0-9]+\)' \
         "$BATS_TEST_TMPDIR/joined.txt"
     run grep -c -E '\(The calls\)' "$BATS_TEST_TMPDIR/joined.txt"
     assert_output 0
