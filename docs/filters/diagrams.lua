@@ -296,18 +296,18 @@ function M.picture(para)
   -- Drawn at its own size, its text 12 px (mk/handout.mk), never
   -- shrunk: on a screen under 600 px the narrow chart, which fits one
   -- of 368 px; narrower still, it scrolls sideways in its box
-  -- (docs/handout.css). The HTML page chooses with a <picture>; the
-  -- EPUB holds both and its stylesheet shows one, as for the diagrams
-  -- (a reader that knows no media query shows the wide one).
+  -- (docs/handout.css). The HTML page chooses with a <picture>. The
+  -- EPUB, read on e-readers and phones, has the narrow chart alone:
+  -- both, as for the diagrams, rely on a reader that honours the
+  -- stylesheet's media queries, and one that does not shows both (a
+  -- reader's report); 342 px fits any screen it is read on.
   local drawing
   if FORMAT:match("^html") then
     drawing = '<picture><source media="(max-width: 600px)" srcset="' ..
       narrow .. '" /><img src="' .. src .. '" alt="' .. html_escape(alt) ..
       '" /></picture>'
   else
-    drawing = '<img class="wide" src="' .. src .. '" alt="' ..
-      html_escape(alt) .. '" /><img class="narrow" src="' .. narrow ..
-      '" alt="' .. html_escape(alt) .. '" />'
+    drawing = '<img src="' .. narrow .. '" alt="' .. html_escape(alt) .. '" />'
   end
   return pandoc.RawBlock("html",
     '<figure id="' .. img.identifier .. '" class="picture">\n' ..
