@@ -538,8 +538,12 @@ def chart(port, specs, packets_path, sect=None, drops=None):
             pk["src"] = client_lane(pk["sp"], pk["t"])
             pk["dst"] = server_lane(pk["sp"], pk["t"])
     # A state is read from /proc/net after its call returned, at a time
-    # not printed: it is drawn just before the program's next call (or
-    # after its last), so that it never shows before what caused it.
+    # not printed: it is drawn just before the program's next call, made
+    # or only begun (a call it was waiting in when the run ended), so
+    # that it never shows before what caused it. After a program's last
+    # call it is drawn at the end of the chart: drawn at that call's
+    # return, a server's TIME_WAIT, read a while after its close(), stood
+    # above the client's FIN that had caused it.
     nxt = {}
     for e in events:
         if e["kind"] == "call":
@@ -548,12 +552,17 @@ def chart(port, specs, packets_path, sect=None, drops=None):
                 nxt[id(prev)] = e
             e["proc"].calls.append(e)
     for e in events:
+        if e["kind"] == "pending" and e["proc"].calls:
+            nxt.setdefault(id(e["proc"].calls[-1]), dict(t0=e["t"]))
+    end = max([e.get("t1", e.get("t", 0.0)) or 0.0 for e in events] +
+              [pk["t"] for pk in packets] + [0.0])
+    for e in events:
         if e["kind"] == "state":
             n = nxt.get(id(e["after"]))
             if n is not None:
                 e["t"], e["order"] = n["t0"], -1.5
             else:
-                e["t"], e["order"] = e["after"]["t1"], 3
+                e["t"], e["order"] = max(e["after"]["t1"], end), 3
     states = []
     last_state = {}
     for st in sorted((e for e in events if e["kind"] == "state"),
