@@ -79,7 +79,7 @@ hold() {
     plain && return 0
     assert_line "bind(4, 127.0.0.1:$PORT, 16) = -1 EADDRINUSE (Address already in use)"
     assert_line --regexp "^    fd 3 has 127\.0\.0\.1:$PORT, and neither socket set SO_REUSEADDR: this bind\(\)$"
-    assert_line --regexp "^    expected: the lesson set out to show this; the usual cause: another socket$"
+    assert_line --regexp "^    expected: this program meets it on purpose; the usual cause: another$"
     assert_output --partial "already has 127.0.0.1:$PORT"
     refute_output --partial "try:"
     refute_output --partial "likely cause:"

@@ -129,7 +129,7 @@ has() {
     assert_output --partial "close() found 6 received bytes nobody had read"
     has "kernel: the connection 127.0.0.1:$PORT -> 127.0.0.1:$CPORT3 is gone from /proc/net/tcp"
     assert_line "recv(4, buf, 64, 0) = -1 ECONNRESET (Connection reset by peer)"
-    assert_output --partial "expected: the lesson set out to show this"
+    assert_output --partial "expected: this program meets it on purpose"
 }
 
 @test "07-close: what the lesson says about dup() and unread data is true, seen from Python" {
@@ -154,7 +154,7 @@ has() {
     # SO_REUSEADDR set on the new socket between the two
     run sed -n "${fail},${ok}p" <<<"$output"
     assert_line "setsockopt(3, SOL_SOCKET, SO_REUSEADDR, [1], 4) = 0"
-    assert_output --partial "expected: the lesson set out to show this"
+    assert_output --partial "expected: this program meets it on purpose"
     assert_output --partial "waits in TIME_WAIT"
     # on Linux the holder, from /proc/net/tcp: connection 2's server end
     # (in FIN_WAIT2 if the client's FIN is not in yet on a busy machine)

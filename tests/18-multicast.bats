@@ -244,7 +244,7 @@ s.sendto(b\"uni\", (\"127.0.0.1\", int(sys.argv[1])))" "$PORT"
     assert_line --partial "sendto: Permission denied"
     plain && return 0
     assert_said 'sendto(3, "not allowed", 11, 0, 127.255.255.255:'
-    assert_said "= -1 EACCES (Permission denied) expected: the lesson set out to show this; the usual cause: sending to a broadcast address needs SO_BROADCAST first"
+    assert_said "= -1 EACCES (Permission denied) expected: this program meets it on purpose; the usual cause: sending to a broadcast address needs SO_BROADCAST first"
     run cat "$BATS_TEST_TMPDIR/s2"
     assert_line "setsockopt(3, SOL_SOCKET, SO_BROADCAST, [1], 4) = 0"
 }

@@ -402,8 +402,8 @@ static inline void ss_advise(const struct ss_call *c, int err)
         /* One text, so that the long prefix wraps too (80 columns). */
         char both[700];
         snprintf(both, sizeof both,
-                 "expected: the lesson set out to show "
-                 "this; the usual cause: %s",
+                 "expected: this program meets it on "
+                 "purpose; the usual cause: %s",
                  text);
         ss_wrap(4, 4, "", both, "");
         return;
