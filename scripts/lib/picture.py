@@ -541,9 +541,11 @@ def chart(port, specs, packets_path, sect=None, drops=None):
     # not printed: it is drawn just before the program's next call, made
     # or only begun (a call it was waiting in when the run ended), so
     # that it never shows before what caused it. After a program's last
-    # call it is drawn at the end of the chart: drawn at that call's
-    # return, a server's TIME_WAIT, read a while after its close(), stood
-    # above the client's FIN that had caused it.
+    # call it is drawn after the last packet of its own connection, if
+    # that came later: drawn at the call's return, a server's TIME_WAIT,
+    # read a while after its close(), stood above the client's FIN that
+    # had caused it. (Not at the chart's end: that drew it below the
+    # other side's later calls, and made a picture's part taller.)
     nxt = {}
     for e in events:
         if e["kind"] == "call":
@@ -554,15 +556,16 @@ def chart(port, specs, packets_path, sect=None, drops=None):
     for e in events:
         if e["kind"] == "pending" and e["proc"].calls:
             nxt.setdefault(id(e["proc"].calls[-1]), dict(t0=e["t"]))
-    end = max([e.get("t1", e.get("t", 0.0)) or 0.0 for e in events] +
-              [pk["t"] for pk in packets] + [0.0])
     for e in events:
         if e["kind"] == "state":
             n = nxt.get(id(e["after"]))
             if n is not None:
                 e["t"], e["order"] = n["t0"], -1.5
-            else:
-                e["t"], e["order"] = max(e["after"]["t1"], end), 3
+                continue
+            ends = {e["local"], e["remote"]}
+            last = [pk["t"] for pk in packets
+                    if e["remote"] is not None and {pk["sp"], pk["dp"]} == ends]
+            e["t"], e["order"] = max([e["after"]["t1"]] + last), 3
     states = []
     last_state = {}
     for st in sorted((e for e in events if e["kind"] == "state"),
