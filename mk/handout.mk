@@ -233,32 +233,30 @@ $(HANDOUT_DIR)/%-narrow.svg: docs/%.dot docs/narrow.sed | $(HANDOUT_DIR)
 	sed -f docs/narrow.sed $< | dot -Tsvg | sed -e '/^<!DOCTYPE/,/dtd">$$/d' >$@.tmp
 	mv $@.tmp $@
 
-# A picture's SVG for HTML and EPUB: the times beside its arrows in the
-# labels' 12 px type, not mscgen's 8 px (docs/picture-columns.py
-# --screen: on a phone it is drawn at its own size, every text 12 px),
-# without mscgen's DOCTYPE (as above), and its font, Helvetica, followed
-# by a generic one, for a reader without it.
+# A picture's SVG for HTML and EPUB, $(call picture_for_screen,SVG)
+# into $@: the times beside its arrows in the labels' 12 px type, not
+# mscgen's 8 px (docs/picture-columns.py --screen: on a phone it is
+# drawn at its own size, every text 12 px), without mscgen's DOCTYPE
+# (as above), and its font, Helvetica, followed by a generic one, for a
+# reader without it.
+picture_for_screen = $(HANDOUT_PYTHON) docs/picture-columns.py --screen $(1) $@.big && \
+	sed -e '/^<!DOCTYPE/,/dtd">$$/d' \
+	    -e 's/font-family="Helvetica"/font-family="Helvetica, Arial, sans-serif"/g' \
+	    $@.big >$@.tmp && rm -f $@.big && mv $@.tmp $@
 $(HANDOUT_DIR)/pictures/%.svg: $(PICTURES_DIR)/%.svg docs/picture-columns.py | $(HANDOUT_DIR)
 	@mkdir -p $(HANDOUT_DIR)/pictures
-	$(HANDOUT_PYTHON) docs/picture-columns.py --screen $< $@.big
-	sed -e '/^<!DOCTYPE/,/dtd">$$/d' \
-	    -e 's/font-family="Helvetica"/font-family="Helvetica, Arial, sans-serif"/g' $@.big >$@.tmp
-	rm -f $@.big
-	mv $@.tmp $@
+	$(call picture_for_screen,$<)
 
 # NAME.narrow.svg, for a phone: the same run drawn again in 340 px, two
 # lanes closer, a box's lines shorter, the type as big
-# (docs/picture-narrow.py), then as above. The HTML and the EPUB show it
-# on a screen under 600 px (docs/filters/diagrams.lua).
+# (docs/picture-narrow.py), then as above. The HTML shows it on a
+# screen under 600 px, the EPUB always (docs/filters/diagrams.lua).
 $(HANDOUT_DIR)/pictures/%.narrow.svg: $(PICTURES_DIR)/%.svg docs/picture-narrow.py \
         scripts/lib/picture.py scripts/lib/picture-svg.py docs/picture-columns.py | $(HANDOUT_DIR)
 	@mkdir -p $(HANDOUT_DIR)/pictures
 	$(HANDOUT_PYTHON) docs/picture-narrow.py $(PICTURES_DIR) $* $@.mscgen
-	$(HANDOUT_PYTHON) docs/picture-columns.py --screen $@.mscgen $@.big
-	sed -e '/^<!DOCTYPE/,/dtd">$$/d' \
-	    -e 's/font-family="Helvetica"/font-family="Helvetica, Arial, sans-serif"/g' $@.big >$@.tmp
-	rm -f $@.big $@.mscgen
-	mv $@.tmp $@
+	$(call picture_for_screen,$@.mscgen)
+	rm -f $@.mscgen
 
 # On paper a tall picture may stand in two columns (paper-columns=2):
 # NAME.left.pdf the chart down to a cut through no box, text or arrow,
