@@ -271,15 +271,15 @@ $ROOT/build/handout.html:0"
         grep -q -E 'htons</a>[^<]*\(section A\.[0-9]+\)'
     # A link with words of its own to a section of its own chapter gives
     # its number too: a reader on paper cannot find a section by its
-    # title alone. Lesson 07: "had it too (The calls, section 7.2)",
-    # never a bare "(The calls)".
-    grep -q -E 'had it too \(The calls, section 7\.[0-9]+\)' \
+    # title alone. Lesson 02's exercise 1: "In the sixteen bytes
+    # (section 2.3)"; never a bare "(The calls)".
+    grep -q -E 'In the sixteen bytes \(section 2\.[0-9]+\)' \
         "$BATS_TEST_TMPDIR/joined.txt"
     run grep -c -E '\(The calls\)' "$BATS_TEST_TMPDIR/joined.txt"
     assert_output 0
     # (pandoc wraps the HTML's lines where it likes: read it as one)
     tr '\n' ' ' <"$ROOT/build/handout.html" >"$BATS_TEST_TMPDIR/html.txt"
-    grep -q -E 'The calls</a>, section 7\.[0-9]+\)' "$BATS_TEST_TMPDIR/html.txt"
+    grep -q -E 'the sixteen bytes</a>[^(]{1,8}\(section 2\.[0-9]+\)' "$BATS_TEST_TMPDIR/html.txt"
     run grep -c -E 'The calls</a>\)' "$BATS_TEST_TMPDIR/html.txt"
     assert_output 0
     # One to an unnumbered section of the front matter gives its page
