@@ -53,7 +53,8 @@ function M.clone_blocks()
     "If you were given the `sockstep` directory itself, just go into it.\n\n" ..
     "**Studying alone, with no address?** The book's main line needs " ..
     "no repository. Every plain program, in both parts, is printed " ..
-    "whole: type it into a file of its name, and leave `lessons/plain/` " ..
+    "whole: type it into a file named as its caption says, such as " ..
+    "`server.c`, and leave `lessons/plain/` " ..
     "out of its `cc` command ([A plain program first](#plain)). " ..
     "Exercise steps marked **(repository)**, the lessons' own programs, " ..
     "the Python scripts and the checker need the repository.\n",
