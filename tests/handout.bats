@@ -241,10 +241,10 @@ $ROOT/build/handout.html:0"
 }
 
 @test "handout: a cross-reference gives the target's number, the same on paper and on screen" {
-    # [Forgetting htons](#pitfall-htons) in lesson 02: "Forgetting htons
-    # (section A.7)", wherever the PDF's lines break it.
+    # ([Forgetting htons](#pitfall-htons)) in lesson 02: "(Forgetting
+    # htons, section A.7)", wherever the PDF's lines break it.
     tr '\n' ' ' <"$BATS_FILE_TMPDIR/handout.txt" >"$BATS_TEST_TMPDIR/joined.txt"
-    run grep -o -E 'htons \(section A\.[0-9]+\)' "$BATS_TEST_TMPDIR/joined.txt"
+    run grep -o -E '\(Forgetting htons, section A\.[0-9]+\)' "$BATS_TEST_TMPDIR/joined.txt"
     assert_success
     # A link already in parentheses takes its number after a comma, so no
     # reference reads "(see Troubleshooting (section B.3))".
@@ -268,7 +268,7 @@ $ROOT/build/handout.html:0"
     # On screen: the same number (pandoc wraps the HTML's lines, so the
     # words may sit on two).
     tr '\n' ' ' <"$ROOT/build/handout.html" |
-        grep -q -E 'htons</a>[^<]*\(section A\.[0-9]+\)'
+        grep -q -E 'htons</a>, section A\.[0-9]+\)'
     # A link with words of its own to a section of its own chapter gives
     # its number too: a reader on paper cannot find a section by its
     # title alone. Lesson 02's exercise 1: "In the sixteen bytes
@@ -612,7 +612,7 @@ sys.exit(1 if bad or found < 3 else 0)' "$lay"
     # (A kernel: line is named by its word, not its grey, which in a
     # listing marks what a reader may skip: docs/plain.md.)
     # shellcheck disable=SC2016 # Markdown, not an expansion
-    assert_output --partial 'A `kernel:` line says'
+    assert_output --partial 'A `kernel:` line shows'
     assert_output --partial "*Italic* lines are the program's own output"
 }
 
