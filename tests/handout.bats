@@ -214,7 +214,7 @@ $ROOT/build/handout.html:0"
     # prints them.
     grep -q '<code><span class="nobr">twenty-clients</span></code>' "$ROOT/build/handout.html"
     tr '\n' ' ' <"$BATS_FILE_TMPDIR/handout.txt" >"$BATS_TEST_TMPDIR/joined.txt"
-    grep -q -E "What an echo server(.|..|...)s checks try is in the steps of assignment 1" \
+    grep -q -E "An echo server(.|..|...)s checks try the steps of assignment 1" \
         "$BATS_TEST_TMPDIR/joined.txt"
     grep -q 'scripts/check --list prints every check' "$BATS_FILE_TMPDIR/handout.txt"
     run grep -c 'check --list' "$BATS_FILE_TMPDIR/handout.txt"
