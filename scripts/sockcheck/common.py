@@ -51,8 +51,10 @@ PRINT_LIMIT = 2.0
 BURST_LIMIT = 3.0
 # udp-sender no-receiver: the program ends after the end of its input.
 NO_RECEIVER_LIMIT = 3.0
-# A spec server's sigpipe check: how long a client keeps sending before
-# it resets the connection.
+# A spec server's sigpipe check: after this long, a flood that leaves
+# two recv()s' worth queued will do for the reset (spec_peers.py:
+# SIGPIPE_ENOUGH); the time never skips a flood, and never makes a
+# reset come with less queued.
 FLOOD_LIMIT = 5.0
 # A spec client's run: after the checker's server sends FIN, how long it
 # reads (and drops) what the program still sends, so that no RST comes.
