@@ -26,9 +26,11 @@ static void checksum(const char *p, size_t n)
 {
     size_t k;
 
-    while (n > 0) { /* 5552 bytes at most: b stays within 32 bits */
-        for (n -= k = n < 5552 ? n : 5552; k > 0; k--, p++) {
-            a += (unsigned char)*p;
+    while (n > 0) {
+        k = n < 5552 ? n : 5552; /* at most 5552: b stays within 32 bits */
+        n -= k;
+        while (k-- > 0) {
+            a += (unsigned char)*p++;
             b += a;
         }
         a %= 65521;
@@ -47,7 +49,7 @@ int main(int argc, char *argv[])
     char *end = "", *end2 = "";
     long port = argc >= 3 ? strtol(argv[2], &end, 10) : -1;
     long mib = argc == 4 ? strtol(argv[3], &end2, 10) : 0;
-    long long left = (long long)mib << 20, got = 0;
+    long long left, got = 0;
     ssize_t n = 0;
     int fd, conn, one = 1;
 
@@ -57,6 +59,7 @@ int main(int argc, char *argv[])
         fprintf(stderr, "usage: %s IPV4-ADDRESS PORT [MIB]\n", argv[0]);
         return 2;
     }
+    left = (long long)mib << 20; /* bytes to send: mib is checked now */
     addr.sin_port = htons((unsigned short)port);
     if ((fd = socket(AF_INET, SOCK_STREAM, 0)) == -1)
         fail("socket");
