@@ -32,7 +32,7 @@ int main(int argc, char *argv[])
         fail("socket");
     if (bind(fd, (struct sockaddr *)&addr, sizeof addr) == -1)
         fail("bind");
-    /* A queue of 5 connections that no accept() has taken yet. */
+    /* The queue: 5 connections not yet accepted (6 on Linux). */
     if (listen(fd, 5) == -1)
         fail("listen");
     if (getsockname(fd, (struct sockaddr *)&addr, &len) == -1)
