@@ -263,6 +263,35 @@ client 3 is 127.0.0.1:${from[3]}"
     assert_output 'connect: Connection refused'
 }
 
+@test "plain 04: a client that resets before its greeting ends only its own turn" {
+    # The server is stopped (SIGSTOP) while the first client connects and
+    # resets (SO_LINGER 0), so its accept() returns a connection already
+    # reset and its send() fails: it says so and serves the next two.
+    local dir="$BATS_TEST_TMPDIR" i
+    build_plain accept connect
+    start_bg "$dir/server.out" "$dir/accept" 127.0.0.1 0
+    local server="$BG_PID"
+    wait_ready "$dir/server.out"
+    kill -STOP "$server"
+    run_lesson timeout "$WAIT_LOOPBACK" "$PYTHON" -c 'import socket, struct, sys
+c = socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=10)
+c.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+c.close()' "$PORT"
+    assert_success
+    kill -CONT "$server"
+    for i in 2 3; do
+        run_lesson timeout "$WAIT_LOOPBACK" "$dir/connect" 127.0.0.1 "$PORT"
+        assert_success
+        assert_line --index 1 "received hello, client $i\\x0a"
+    done
+    wait_exit "$server"
+    [ "$EXIT_STATUS" -eq 0 ]
+    run grep -c -E '^send: (Connection reset by peer|Broken pipe)$' "$dir/server.out"
+    assert_output 1
+    run grep -c '^client [123] is 127\.0\.0\.1:' "$dir/server.out"
+    assert_output 3
+}
+
 @test "plain 07: shutdown() ends the request; the answer still arrives" {
     local dir="$BATS_TEST_TMPDIR"
     build_plain close

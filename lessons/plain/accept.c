@@ -47,8 +47,8 @@ int main(int argc, char *argv[])
         fflush(stdout);
         n = snprintf(line, sizeof line, "hello, client %d\n", served);
         if (send(conn, line, (size_t)n, MSG_NOSIGNAL) == -1)
-            fail("send");
-        close(conn); /* that client's socket; fd listens on */
+            perror("send"); /* this client has gone; serve the next */
+        close(conn);        /* that client's socket; fd listens on */
     }
     close(fd);
     return 0;
