@@ -256,7 +256,8 @@ except OSError:
     run_lesson "$dir/record" 127.0.0.1 "$PORT" 1 2 "$(printf '%065d' 0)"
     [ "$status" -eq 2 ]
     assert_output --partial 'usage: '
-    for args in 'ID x' 'ID -1' 'ID 4294967296' 'SCORE 65536' 'SCORE ""' \
+    for args in 'ID x' 'ID -1' 'ID 4294967296' 'ID 99999999999999999999999' \
+        'SCORE 65536' 'SCORE ""' \
         'PORT 65536' 'PORT 0'; do
         local what=${args%% *} value=${args#* } line
         case $what in
@@ -350,6 +351,15 @@ print("%d bytes, adler32 %08x" % (len(d), zlib.adler32(d)))' "$dir/data")
     [ "$EXIT_STATUS" -eq 0 ]
     run cat "$dir/r.out"
     [ "$(bytes_and_sum "${lines[1]}")" = "$want" ]
+    # Wrong arguments: a usage line, exit 2, never a run. An empty MIB
+    # once read as 0 and started a receiver; a huge one was shifted
+    # before it was checked.
+    local mib
+    for mib in '' -1 x 1048577 99999999999999999999; do
+        run_lesson timeout "$WAIT_SHORT" "$dir/throughput" 127.0.0.1 1 "$mib"
+        [ "$status" -eq 2 ] || { echo "throughput MIB '$mib': $status" >&2; false; }
+        assert_output --partial 'usage: '
+    done
 }
 
 # The Python peers of multicast, started before the receivers so that

@@ -83,6 +83,8 @@ int main(int argc, char *argv[])
                 for (p = buf; n > 0; p += sent, n -= sent) /* all n bytes */
                     if ((sent = send(conn, p, (size_t)n, MSG_NOSIGNAL)) == -1)
                         fail("send");
+            if (n == -1)
+                fail("recv");
             close(conn);
             exit(0);
         }

@@ -4,6 +4,7 @@
  * Build: cc -Wall -o record record.c */
 #define _POSIX_C_SOURCE 200809L
 #include <arpa/inet.h>
+#include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,9 +26,12 @@ static unsigned long number(const char *what, const char *s, unsigned long min,
                             unsigned long max)
 {
     char *end;
-    unsigned long n = strtoul(s, &end, 10);
+    unsigned long n;
 
-    if (*s < '0' || *s > '9' || *end != '\0' || n < min || n > max) {
+    errno = 0; /* strtoul() sets ERANGE for one an unsigned long cannot hold */
+    n = strtoul(s, &end, 10);
+    if (*s < '0' || *s > '9' || *end != '\0' || errno == ERANGE || n < min ||
+        n > max) {
         fprintf(stderr, "%s: not a number from %lu to %lu: %s\n", what, min,
                 max, s);
         exit(2);

@@ -54,8 +54,8 @@ int main(int argc, char *argv[])
     int fd, conn, one = 1;
 
     if (port < 0 || port > 65535 || *end != '\0' || end == argv[2] || mib < 0 ||
-        mib > 1 << 20 || *end2 != '\0' || argc > 4 ||
-        inet_pton(AF_INET, argv[1], &addr.sin_addr) != 1) {
+        mib > 1 << 20 || *end2 != '\0' || (argc == 4 && end2 == argv[3]) ||
+        argc > 4 || inet_pton(AF_INET, argv[1], &addr.sin_addr) != 1) {
         fprintf(stderr, "usage: %s IPV4-ADDRESS PORT [MIB]\n", argv[0]);
         return 2;
     }
