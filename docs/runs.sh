@@ -217,7 +217,9 @@ stop() {
 finish() {
     local name=$1 status=0
     wait "${BG[$name]}" || status=$?
-    if [[ "$status" != "${EXPECT[$name]}" ]]; then
+    # EXPECT may name more than one status, "0|1": a run whose ending the
+    # kernel's timing decides, and the program narrates either way.
+    if [[ "|${EXPECT[$name]}|" != *"|$status|"* ]]; then
         show "$name"
         die "$name: exit status $status, expected ${EXPECT[$name]}"
     fi
@@ -1416,15 +1418,32 @@ pipe_run() {
 # is never accepted: six wait in the queue, the others' SYNs go unanswered
 # (SYN_SENT) and ListenOverflows rises. Each client gives up after 2 s and
 # closes 2 s after it started (docs/python/03_ten_clients.py, the script
-# the chapter gives).
-start 03-listen.overflow 1 03-listen --port 0 --count 7 --timeout 4
-ready 03-listen.overflow
-"$PYTHON" "$(dirname "${BASH_SOURCE[0]}")/python/03_ten_clients.py" "$PORT" \
-    >"$WORK/03-ten-clients.txt" ||
-    die "03-listen.overflow: the clients failed"
-grep -q "'connected'" "$WORK/03-ten-clients.txt" ||
-    die "03-listen.overflow: no client connected: $(cat "$WORK/03-ten-clients.txt")"
-finish 03-listen.overflow
+# the chapter gives). The lesson waits for 7 and exits 1 when its
+# --timeout ends with the 6 that fit, the run G.2 prints and tells ("only
+# 6 ..."). Now and then two handshakes ending at once on two CPUs both
+# find room, 7 wait, and it exits 0, saying why: G.2 names that case, and
+# a CI run beside other work met it (exit 0, 3 clients in SYN_SENT,
+# ListenOverflows +3). Then the run is made again, up to three times in
+# all: the chapter's run is the usual one, and a build does not fail on
+# the kernel's timing.
+overflow_run() {
+    start 03-listen.overflow '0|1' 03-listen --port 0 --count 7 --timeout 4
+    ready 03-listen.overflow
+    "$PYTHON" "$(dirname "${BASH_SOURCE[0]}")/python/03_ten_clients.py" \
+        "$PORT" >"$WORK/03-ten-clients.txt" ||
+        die "03-listen.overflow: the clients failed"
+    grep -q "'connected'" "$WORK/03-ten-clients.txt" ||
+        die "03-listen.overflow: no client connected: $(cat "$WORK/03-ten-clients.txt")"
+    finish 03-listen.overflow
+}
+for overflow_try in 1 2 3; do
+    overflow_run
+    grep -q '^only' "$WORK/03-listen.overflow.txt" && break
+    ((overflow_try < 3)) || {
+        show 03-listen.overflow
+        die "03-listen.overflow: 7 fit in a queue of 6 in 3 runs of 3"
+    }
+done
 shows 03-listen.overflow 'SYN_SENT, its SYN has had no answer' "a client left out"
 shows 03-listen.overflow '^ListenOverflows: \+[1-9]' "ListenOverflows rising"
 
