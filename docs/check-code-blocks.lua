@@ -151,14 +151,15 @@ local function check_include(el)
       end
     end
   end
-  -- A Part II chapter's excerpt shows the code as a student's own program
-  -- has it: a part of a lesson program with say() or heading() in it
+  -- A Part II excerpt (its chapter's, or the appendix of Part II's lesson
+  -- programs) shows the code as a student's own program has it: a part of a lesson program with say() or heading() in it
   -- takes {.quiet}, which leaves them out (include.lua).
   local function part_2(s)
     return s:match("^1%d%-") or s:match("^20%-")
   end
   if el.tag == "CodeBlock" and (el.attributes["lines"] or fn) and
-      part_2(file:match("([^/]*)$")) and part_2(path:match("^lessons/(.*)$")) and
+      (part_2(file:match("([^/]*)$")) or file:match("programs%-2%.md$")) and
+      part_2(path:match("^lessons/(.*)$")) and
       not el.classes:includes("quiet") then
     local narr = listing.narration_lines(lines)
     for i = first, last do

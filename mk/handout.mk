@@ -31,7 +31,7 @@ RUNS_DIR      := $(BUILD)/runs
 # (appendices A, B, ...; the reference card last, on pages of its own,
 # where a reader finds it).
 HANDOUT_FRONT := docs/introduction.md docs/getting-started.md docs/call-sequence.md
-HANDOUT_BACK  := docs/pitfalls.md docs/troubleshooting.md docs/tools.md \
+HANDOUT_BACK  := docs/pitfalls.md docs/troubleshooting.md docs/tools.md docs/programs-2.md \
                  docs/glossary.md docs/further-reading.md docs/hints.md \
                  docs/on-linux.md docs/reference-card.md
 # Part I is lessons 01 to 09, Part II the rest; each part opens with its
@@ -41,6 +41,10 @@ HANDOUT_BACK  := docs/pitfalls.md docs/troubleshooting.md docs/tools.md \
 # scripts/narrate and scripts/check: a student reading Part I meets the
 # plain programs in the flow, and turns to the lesson programs, with
 # their options and narration, when an exercise needs them.
+# Part II's lesson programs, their excerpts and runs, follow in their
+# own appendix (docs/programs-2.md): each Part II chapter is its plain
+# programs, their runs, the kernel, mistakes and exercises, and names
+# the lesson program's section where it adds something.
 HANDOUT_MD := $(HANDOUT_FRONT) \
               docs/part-1.md docs/plain.md $(sort $(wildcard docs/lessons/0*.md)) \
               docs/assignments-1.md \
