@@ -238,6 +238,11 @@ $ROOT/build/handout.html:0"
         "$BATS_TEST_TMPDIR/joined.txt"
     assert_output 0
     grep -q -E "Lesson 09($rq|')s plain sender sends to it" "$BATS_TEST_TMPDIR/joined.txt"
+    # A word before an empty link that gives the word itself: "Section
+    # [](#programs-1) says" printed "Section section C.1 says".
+    run grep -c -i -E '\b(section|transcript|figure|appendix) +(section|transcript|figure|appendix) [A-Z0-9]' \
+        "$BATS_TEST_TMPDIR/joined.txt"
+    assert_output 0
 }
 
 @test "handout: a cross-reference gives the target's number, the same on paper and on screen" {
