@@ -283,6 +283,42 @@ EOF
     assert_line --index 1 '  s2 -> c0 [label="PSH-ACK, 3 bytes", id="305.000 ms"];'
 }
 
+@test "picture: two states of one end keep the order they were read in" {
+    local d="$BATS_TEST_TMPDIR"
+    # The server reads FIN_WAIT1 after its close(4), but makes its next
+    # call only after the client's close(3), whose narration reads the
+    # server's end in TIME_WAIT. Drawn at the server's next call, the
+    # FIN_WAIT1 once stood below the TIME_WAIT (lesson 04's picture).
+    cat >"$d/server.txt" <<'EOF'
+[1000.000000 -] accept(3, &addr, &len)
+[1000.000000 1000.100000] accept(3, 127.0.0.1:5000, 16) = 4
+[1000.200000 -] close(4)
+[1000.200000 1000.210000] close(4) = 0
+    kernel: tcp 127.0.0.1:8888 -> 127.0.0.1:5000 FIN_WAIT1, its FIN not yet acknowledged by the peer (from /proc/net/tcp)
+[1000.900000 -] accept(3, &addr, &len)
+EOF
+    cat >"$d/client.txt" <<'EOF'
+[1000.050000 -] connect(3, 127.0.0.1:8888, 16)
+[1000.050000 1000.060000] connect(3, 127.0.0.1:8888, 16) = 0
+[1000.500000 -] close(3)
+[1000.500000 1000.510000] close(3) = 0
+    kernel: the peer's end: tcp 127.0.0.1:8888 -> 127.0.0.1:5000 TIME_WAIT, a record no descriptor owns (from /proc/net/tcp)
+EOF
+    cat >"$d/packets.txt" <<'EOF'
+1000.205000 IP 127.0.0.1.8888 > 127.0.0.1.5000: Flags [F.], seq 1, ack 1, win 512, length 0
+1000.505000 IP 127.0.0.1.5000 > 127.0.0.1.8888: Flags [F.], seq 1, ack 2, win 512, length 0
+1000.506000 IP 127.0.0.1.8888 > 127.0.0.1.5000: Flags [.], ack 2, win 512, length 0
+EOF
+    run "$PYTHON" "$ROOT/scripts/lib/picture.py" --port 8888 \
+        --out "$d/chart.msc" server="$d/server.txt" client="$d/client.txt" "$d/packets.txt"
+    assert_success
+    run grep -o -E 'label="(FIN_WAIT1|TIME_WAIT|FIN-ACK)"' "$d/chart.msc"
+    assert_output 'label="FIN-ACK"
+label="FIN_WAIT1"
+label="FIN-ACK"
+label="TIME_WAIT"'
+}
+
 @test "picture: no text touches a line: a box of two or three lines is taller, an arrow clear of its label" {
     # mscgen sizes text by a 9 px font with nothing under the line: a
     # box of two lines is as tall as one of one, its lines on its

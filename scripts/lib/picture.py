@@ -566,6 +566,22 @@ def chart(port, specs, packets_path, sect=None, drops=None):
             last = [pk["t"] for pk in packets
                     if e["remote"] is not None and {pk["sp"], pk["dp"]} == ends]
             e["t"], e["order"] = max([e["after"]["t1"]] + last), 3
+    # Two states of one end keep the order they were read in. A state
+    # drawn at its program's next call can come later than the same end's
+    # next state, read by the other program: the server's FIN_WAIT1, read
+    # after its close() and drawn at its next accept(), once stood below
+    # the TIME_WAIT that the client's narration read after its own
+    # close(), an order no connection goes through. Such a state is drawn
+    # at its call's return, the earliest it can have been read.
+    ends = {}
+    for e in events:
+        if e["kind"] == "state":
+            ends.setdefault((e["local"], e["remote"]), []).append(e)
+    for same in ends.values():
+        same.sort(key=lambda e: e["after"]["t1"])
+        for a, b in zip(same, same[1:]):
+            if (a["t"], a["order"]) > (b["t"], b["order"]):
+                a["t"], a["order"] = a["after"]["t1"], 3
     states = []
     last_state = {}
     for st in sorted((e for e in events if e["kind"] == "state"),
