@@ -318,6 +318,9 @@ return {
       if el.classes:includes("screen") then
         return divs.screen(el)
       end
+      if el.classes:includes("paper") then
+        return divs.paper(el)
+      end
       if el.classes:includes("rows") then
         return divs.rows(el)
       end

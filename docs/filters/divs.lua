@@ -165,6 +165,16 @@ function M.screen(el)
   return pandoc.read(paper, "markdown").blocks
 end
 
+-- ::: paper: the div on paper alone, where the screen prints more in its
+-- place (the appendix of Part II's lesson programs: a table of what each
+-- adds on paper, each program whole with its runs on screen).
+function M.paper(el)
+  if latex() then
+    return el.content
+  end
+  return {}
+end
+
 -- A table of a ::: small group on paper (the reference card): a thin
 -- rule between two rows, and in the first column the lines after the
 -- first indented, so that a call that takes two lines reads as one.
