@@ -194,6 +194,10 @@ LINKS
         grep -qE "^$name, [0-9]+" "$BATS_FILE_TMPDIR/handout.txt" ||
             { echo "not in the printed index: $name"; return 1; }
     done
+    # Each page it gives for a call names the call there.
+    run "$PYTHON" "$PEERS/index-pages.py" "$ROOT/build/handout.pdf"
+    echo "$output"
+    assert_success
     # TCP_NODELAY where lesson 19 defines it and where its kernel section
     # says what it changes (lesson 15's program, which uses it too, is
     # printed on screen only).

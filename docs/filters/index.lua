@@ -102,7 +102,11 @@ local function latex_entry(key, main, sub)
     sort = sort .. "@" .. shown .. "!" .. sub:gsub('(["!@|])', '"%1')
     shown = latex_escape(sub):gsub('(["!@|])', '"%1')
   end
-  return "\\index{" .. sort .. "@" .. shown .. (main and "|textbf" or "") .. "}"
+  -- (\leavevmode first: an entry at a paragraph's start would otherwise
+  -- go to the page above it, before the paragraph, and so to the page
+  -- before when a page ends there: fcntl() in lesson 20 was indexed on
+  -- p. 87, its mention on p. 88.)
+  return "\\leavevmode\\index{" .. sort .. "@" .. shown .. (main and "|textbf" or "") .. "}"
 end
 
 local count = 0
