@@ -152,8 +152,9 @@ local function check_include(el)
     end
   end
   -- A Part II excerpt (its chapter's, or the appendix of Part II's lesson
-  -- programs) shows the code as a student's own program has it: a part of a lesson program with say() or heading() in it
-  -- takes {.quiet}, which leaves them out (include.lua).
+  -- programs) shows the code as a student's own program has it: a part
+  -- of a lesson program with say() or heading() in it takes {.quiet},
+  -- which leaves them out (include.lua).
   local function part_2(s)
     return s:match("^1%d%-") or s:match("^20%-")
   end

@@ -573,11 +573,11 @@ def chart(port, specs, packets_path, sect=None, drops=None):
     # the TIME_WAIT that the client's narration read after its own
     # close(), an order no connection goes through. Such a state is drawn
     # at its call's return, the earliest it can have been read.
-    ends = {}
+    by_end = {}
     for e in events:
         if e["kind"] == "state":
-            ends.setdefault((e["local"], e["remote"]), []).append(e)
-    for same in ends.values():
+            by_end.setdefault((e["local"], e["remote"]), []).append(e)
+    for same in by_end.values():
         same.sort(key=lambda e: e["after"]["t1"])
         for a, b in zip(same, same[1:]):
             if (a["t"], a["order"]) > (b["t"], b["order"]):
