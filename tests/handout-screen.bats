@@ -211,6 +211,45 @@ window.addEventListener("load", function () {
     }
   }
   if (wrapped === 0) bad.push("no transcript line wrapped at this width");
+  // A line of a listing that wraps goes on under its own code: each row
+  // after its first starts right of the indentation of the line (up to 24
+  // columns, as far as docs/filters/layout.lua indents), not back at the
+  // left edge as a staircase.
+  var cls = document.querySelectorAll("pre > code.sourceCode > span, pre > code.plain > span"),
+      cwrapped = 0;
+  for (var c = 0; c < cls.length; c++) {
+    var ctw = document.createTreeWalker(cls[c], NodeFilter.SHOW_TEXT), cn, texts = [];
+    while ((cn = ctw.nextNode())) if (cn.data.length) texts.push(cn);
+    if (!texts.length) continue;
+    var ctext = cls[c].textContent, indent = ctext.search(/\S/);
+    if (indent < 0) continue;
+    var c0 = document.createRange();
+    c0.setStart(texts[0], 0);
+    c0.setEnd(texts[0], 1);
+    var r0 = c0.getBoundingClientRect(), cw = r0.width;
+    // (a line whose first word did not fit its first row: no row shows
+    // where its code starts)
+    if (r0.top - cls[c].getBoundingClientRect().top > r0.height / 2) continue;
+    var cr = document.createRange();
+    cr.setStart(texts[0], 0);
+    cr.setEnd(texts[texts.length - 1], texts[texts.length - 1].data.length);
+    var crs = cr.getClientRects(), rows = {};
+    for (var q = 0; q < crs.length; q++) {
+      if (crs[q].width <= 0) continue;
+      var top = Math.round(crs[q].top);
+      if (Math.abs(top - Math.round(r0.top)) <= 1) continue;
+      rows[top] = Math.min(rows[top] === undefined ? 1e9 : rows[top], crs[q].left);
+    }
+    var tops = Object.keys(rows);
+    if (!tops.length) continue;
+    cwrapped++;
+    var least = r0.left + (Math.min(indent, 24) + 1) * cw - 0.5;
+    for (var k = 0; k < tops.length; k++)
+      if (rows[tops[k]] < least) {
+        bad.push("a wrapped listing line goes on left of its own code: " + name(cls[c]));
+        break;
+      }
+  }
   // The smallest label of the diagrams and of the pictures of real runs
   // (figure.picture, drawn by mscgen, every text 12 px at its own size),
   // in CSS px as drawn: its font-size in the SVG the browser chose (the
@@ -259,7 +298,7 @@ window.addEventListener("load", function () {
     " diagrams " + (figs.length - pictures) + " pictures " + pictures +
     " smallest label " + Math.round(label) + " card tables " + card +
     " transcript lines " + tls.length + " wrapped " + wrapped +
-    " code hyphens " + hyphens +
+    " listing lines wrapped " + cwrapped + " code hyphens " + hyphens +
     "\n" + bad.join("\n");
   if (window.parent !== window) window.parent.postMessage(out, "*");
 });'
@@ -346,6 +385,7 @@ for n in (1, 2):
          td, th, td code { overflow-wrap: anywhere !important }
          span.nobr { white-space: normal !important }
          #l04-whole pre > code.sourceCode > span { white-space: pre !important }
+         #plain-server pre > code > span { padding-left: 5em !important; text-indent: -5em !important }
          table { display: table !important; width: 100% !important }
          header { min-height: 900px }" lesson-05
     # Every diagram (docs/*.dot) and every picture of a run is measured,
@@ -355,11 +395,13 @@ for n in (1, 2):
     pictures=$(grep -c '<figure id="[^"]*" class="picture">' "$ROOT/build/handout.html")
     run cat "$BATS_TEST_TMPDIR/phone/result-1"
     echo "$output" | head -n 30
-    assert_line --regexp "^viewport 390 elements [0-9]+ transcripts [1-9][0-9]* boxes [1-9][0-9]* cell words [1-9][0-9]* contents at [1-9][0-9]* diagrams $diagrams pictures $pictures smallest label (1[2-9]|[2-9][0-9]+) card tables 2 transcript lines [1-9][0-9]+ wrapped [1-9][0-9]* code hyphens [1-9][0-9]*$"
+    assert_line --regexp "^viewport 390 elements [0-9]+ transcripts [1-9][0-9]* boxes [1-9][0-9]* cell words [1-9][0-9]* contents at [1-9][0-9]* diagrams $diagrams pictures $pictures smallest label (1[2-9]|[2-9][0-9]+) card tables 2 transcript lines [1-9][0-9]+ wrapped [1-9][0-9]* listing lines wrapped [1-9][0-9]* code hyphens [1-9][0-9]*$"
     [ "${#lines[@]}" -eq 1 ]
     # The measurement can fail, all in the second frame: a transcript that
     # does not wrap (lesson 01's) and wrapped lines without their hanging
-    # indent (the rest), a listing that does not wrap (lesson 04's), hyphens
+    # indent (the rest), a listing line that wraps back to the left edge
+    # (the plain server's, as handout.css had it), a listing that does
+    # not wrap (lesson 04's), hyphens
     # that may end a line (options everywhere), a diagram with a minimum width (TCP's) and one
     # drawn too small for its labels (UDP's), a picture of a run shrunk
     # (lesson 04's, to 250 px), table cells squeezed below
@@ -373,6 +415,7 @@ for n in (1, 2):
     assert_line --regexp '^a diagram label is [0-9.]+ px, under 12, in #fig:udp$'
     assert_line --regexp '^a diagram label is [0-9.]+ px, under 12, in #pic-04$'
     assert_line --regexp '^a wrapped transcript line without a hanging indent: '
+    assert_line --regexp '^a wrapped listing line goes on left of its own code: .* in #plain-server '
     assert_line --regexp '^word broken in a cell: '
     assert_line --regexp '^a line ends after a hyphen in: '
     assert_line --regexp '^(div\.sourceCode|pre)[^ ]* in #l04-whole .* scrolls: '
@@ -415,7 +458,7 @@ for n in (1, 2):
     "$PYTHON" - "$ROOT/build/handout.html" "$dir" <<'EOF'
 import re, sys
 h = open(sys.argv[1]).read()
-i = h.index(' class="call"><a href=')
+i = re.search(r' class="(i[0-9]+ )?call"><a href=', h).start()
 top = h.rindex('<div class="listing', 0, i)
 path = re.search(r'<code>(lessons/[^<]*)</code>', h[top:i]).group(1)
 start = h.rindex('<div class="sourceCode"', 0, i)

@@ -532,7 +532,7 @@ EOF
     assert_line --regexp "^[[:space:]]*${want//[()]/.}[[:space:]]*\$"
     # Screen (the EPUB has the same blocks): the lines by a class, the
     # names in a span; nothing added to the text.
-    n=$(grep -c 'class="call"><a href=' "$html")
+    n=$(grep -c -E 'class="(i[0-9]+ )?call"><a href=' "$html")
     echo "$n marked lines in the HTML"
     ((n > 100))
     grep -q '<span class="callname">socket</span><span class="op">(</span>AF_INET' "$html"
@@ -781,15 +781,15 @@ EOF
     ((n > 50))
     run grep -c '^\\SSnarr{}.*SScall' "$tex"
     assert_output 0
-    n=$(grep -c 'class="narration"' "$html")
+    n=$(grep -c -E 'class="(i[0-9]+ )?narration"' "$html")
     echo "$n narrating lines in the HTML"
     ((n > 50))
     grep -q 'pre > code > span.narration span' "$html"
     # The lesson's table of options and ss_start(): grey in each of Part
     # I's ten lesson programs, which the screen prints whole (the tools appendix).
-    run grep -c -E 'class="narration">.*ss_lesson lesson' "$html"
+    run grep -c -E 'class="(i[0-9]+ )?narration">.*ss_lesson lesson' "$html"
     ((output >= 10))
-    run grep -c -E 'class="narration">.*ss_start' "$html"
+    run grep -c -E 'class="(i[0-9]+ )?narration">.*ss_start' "$html"
     ((output >= 10))
     # Part II's parts leave their say() lines out on paper ({.quiet}),
     # each stretch marked, where a say() of the lesson file stood.

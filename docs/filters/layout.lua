@@ -317,6 +317,31 @@ local function mark_narration_html(html, narration)
   return html
 end
 
+-- On a narrow screen a listing's line wraps (handout.css): each line's
+-- continuation hangs under its own code, two columns right of the line's
+-- indentation, so that nested code does not fall back to the left edge as
+-- a staircase. The class "iN" on a line's span gives its indentation, N
+-- columns rounded down to even, 24 at most (handout.css has a rule for
+-- each).
+local function hang_lines(html)
+  local function tagged(open, rest)
+    -- (the spaces may sit inside the line's first span: a comment's)
+    local spaces = rest:gsub("^<[^>]*>", ""):match("^ *")
+    local class = "i" .. math.min(#spaces - #spaces % 2, 24)
+    if open:find(' class="', 1, true) then
+      return (open:gsub(' class="', ' class="' .. class .. " ", 1))
+    end
+    return open .. ' class="' .. class .. '"'
+  end
+  html = html:gsub('(<span id="[^"]*%-%d+"[^>]*)>(<a [^>]*></a>)([^\n]*)',
+    function(open, anchor, rest)
+      return tagged(open, rest) .. ">" .. anchor .. rest
+    end)
+  return (html:gsub('(<span class="line")>([^\n]*)', function(open, rest)
+    return tagged(open, rest) .. ">" .. rest
+  end))
+end
+
 function M.code_block_html(el, n)
   if el.identifier == "" then
     el.identifier = "code-" .. n
@@ -360,6 +385,7 @@ function M.code_block_html(el, n)
       return open:gsub("^<code", '<code class="plain"') .. table.concat(lines, "\n") .. close
     end)
   end
+  html = hang_lines(html)
   -- Only the text between the tags changes.
   html = html:gsub("(>)([^<]+)", function(gt, text)
     return gt .. nobr_text(text)
