@@ -1361,14 +1361,6 @@ function M.is_folded(b)
     b.classes:includes("folded")
 end
 
--- On paper, a {.folded} include named in running text: its PATH (no
--- count of its lines: a student has no use for one on paper).
--- The block is checked as include_code checks it.
-function M.folded_mention(el)
-  M.include_code(el)
-  return { pandoc.Code(el.attributes["include"]) }
-end
-
 -- A reference in running text to lines of a lesson file printed whole
 -- in its chapter: []{include=PATH lines="A-B" contains="..."} becomes
 -- "lines A-B", checked as a listing's lines= and contains= are, so the

@@ -39,50 +39,19 @@ local function chapter_contents(sections)
     pandoc.Attr("", { "chapter-contents" }))
 end
 
--- On paper, a section that shows nothing but the name of a file (its
--- code blocks all {.folded}: "The same in Python", a few sentences and
--- docs/python/09_udp_sender.py) is dead weight as a section: it loses its
--- heading and goes to the end of its chapter, after the exercises, as a
--- paragraph that starts with the heading's words: "The same in Python:
--- docs/python/09_udp_sender.py. Send to lesson 08 with it ...".
--- Its other paragraphs follow. Run before the sections are numbered. On
--- screen the section stays, each file folded under its caption, one click
--- away.
-local function fold_section(head, body)
-  local files, paras = {}, pandoc.List()
+-- A section that shows nothing on paper but the name of a file: its code
+-- blocks all {.folded} ("The same in Python", a few sentences and
+-- docs/python/09_udp_sender.py), and otherwise only paragraphs.
+local function is_file_section(body)
+  local files = 0
   for _, b in ipairs(body) do
     if code.is_folded(b) then
-      files[#files + 1] = code.folded_mention(b)
-    elseif b.t == "Para" then
-      paras:insert(b)
-    else
-      return nil
+      files = files + 1
+    elseif b.t ~= "Para" then
+      return false
     end
   end
-  if #files == 0 then
-    return nil
-  end
-  local inl = pandoc.List({ pandoc.Strong(pandoc.List(head.content):clone()) })
-  inl[1].content:insert(pandoc.Str(":"))
-  for i, f in ipairs(files) do
-    inl:insert(pandoc.Space())
-    if i > 1 then
-      if i < #files then
-        inl[#inl] = pandoc.Str(",")
-      else
-        inl:insert(pandoc.Str("and"))
-      end
-      inl:insert(pandoc.Space())
-    end
-    inl:extend(f)
-  end
-  inl:insert(pandoc.Str("."))
-  if #paras > 0 then
-    inl:insert(pandoc.Space())
-    inl:extend(paras:remove(1).content)
-  end
-  paras:insert(1, pandoc.Para(inl))
-  return paras
+  return files > 0
 end
 
 -- The folded sections go at the chapter's end, but before a last
@@ -98,14 +67,17 @@ local function put_pending(out, pending)
   end
 end
 
--- (MARK_ONLY, on screen: each such section keeps its heading and its
--- folded files, but moves where paper puts it, after the exercises and
--- "Going further", and is unnumbered, so that a reader meets the
--- chapter's parts in the same order, with the same numbers, in the PDF,
--- the HTML and the EPUB. It is also {.unlisted}: like the paragraph on
--- paper, it is no entry of the table of contents. pandoc leaves it out
--- of the HTML's; docs/epub-finish.py takes it out of the EPUB's.)
-function M.fold_file_sections(blocks, mark_only)
+-- A section that is only a file's name (is_file_section) points, on
+-- paper, at a file the reader may not have: the repository's Python
+-- versions, twenty times. On paper it is left out (Getting started says
+-- once where they are). On screen (ON_SCREEN) each such section keeps
+-- its heading and its folded files, but moves to the chapter's end,
+-- after the exercises and "Going further", and is unnumbered, so that a
+-- reader meets the chapter's parts with the same numbers in the PDF, the
+-- HTML and the EPUB. It is also {.unlisted}: no entry of the table of
+-- contents. pandoc leaves it out of the HTML's; docs/epub-finish.py
+-- takes it out of the EPUB's.
+function M.fold_file_sections(blocks, on_screen)
   local out, pending = pandoc.List(), pandoc.List()
   local i = 1
   while i <= #blocks do
@@ -119,18 +91,26 @@ function M.fold_file_sections(blocks, mark_only)
       while j <= #blocks and not (blocks[j].t == "Header" and blocks[j].level <= 2) do
         j = j + 1
       end
-      local folded = fold_section(b, pandoc.List({ table.unpack(blocks, i + 1, j - 1) }))
-      if folded and mark_only then
-        for _, c in ipairs({ "unnumbered", "unlisted" }) do
-          if not b.classes:includes(c) then
-            b.classes:insert(c)
+      local body = pandoc.List({ table.unpack(blocks, i + 1, j - 1) })
+      -- (a chapter's Remember box may close the section: it stays)
+      local last = body[#body]
+      local remember = last and last.t == "Div" and last.classes:includes("remember")
+      if remember then
+        body:remove(#body)
+      end
+      if is_file_section(body) then
+        if on_screen then
+          for _, c in ipairs({ "unnumbered", "unlisted" }) do
+            if not b.classes:includes(c) then
+              b.classes:insert(c)
+            end
           end
+          pending:insert(b)
+          pending:extend(body)
         end
-        pending:insert(b)
-        pending:extend(pandoc.List({ table.unpack(blocks, i + 1, j - 1) }))
-        i = j - 1
-      elseif folded then
-        pending:extend(folded)
+        if remember then
+          out:insert(last)
+        end
         i = j - 1
       else
         out:insert(b)
