@@ -1142,15 +1142,26 @@ function M.paper_blocks(blocks)
     elseif is_list(b) then
       local list, first_room = keep_in_items(b)
       local exercises = is_exercises(prev) and list.t == "OrderedList"
+      -- A list right before a box that closes its chapter (divs.lua keeps
+      -- the box with the lines before it): LaTeX's end of a list is a
+      -- place it likes to break the page (\@endparpenalty, -51), before
+      -- the \nopagebreak, and lesson 15's Remember went overleaf alone.
+      -- Here that end is no place to break.
+      local closes = nxt and nxt.t == "RawBlock" and
+        nxt.text:match("^\\nopagebreak%[4%]\n\\begin{notebox}") ~= nil
+      local group = (exercises and "\\interlinepenalty=10000" or "") ..
+        (closes and "\\csname @endparpenalty\\endcsname=10000" or "")
       if exercises then
         list = keep_exercises(list)
-        out:insert(pandoc.RawBlock("latex", "\\begingroup\\interlinepenalty=10000\\relax"))
+      end
+      if group ~= "" then
+        out:insert(pandoc.RawBlock("latex", "\\begingroup" .. group .. "\\relax"))
       end
       if first_room and not after_heading and not kept_list then
         out:insert(need_room(first_room))
       end
       out:insert(list)
-      if exercises then
+      if group ~= "" then
         out:insert(pandoc.RawBlock("latex", "\\endgroup"))
       end
       if kept_list then
