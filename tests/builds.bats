@@ -482,7 +482,7 @@ EOF
     assert_line --partial "install-deps: not installed: netcat-openbsd procps."
     # the last install asked for the rest, and only the rest
     run tail -n 1 "$log"
-    assert_output "install -y -qq --no-install-recommends make gcc libc6-dev iproute2 python3"
+    assert_output "install -y -qq --no-install-recommends make gcc libc6-dev iproute2 strace python3"
     # all there: one install, status 0
     : >"$log"
     sed -i 's/procps|netcat-openbsd/none-lacking/' "$bin/apt-get"
