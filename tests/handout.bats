@@ -207,6 +207,13 @@ LINKS
     assert_output "$BATS_FILE_TMPDIR/handout.txt:0
 $ROOT/build/handout.html:0"
     grep -qE '^IPV6_V6ONLY, [0-9]+$' "$BATS_FILE_TMPDIR/handout.txt"
+    # A name in code is set in the code font, as in the text, and each
+    # name is one entry, however \index wrote it (\SSidxcode, index.lua).
+    local ind="$ROOT/build/handout/handout.ind"
+    grep -qF '\item \SSidxcode{bind()}, ' "$ind"
+    grep -qF '\item file descriptor, ' "$ind"
+    run bash -c "grep -o '^  \\\\item [^,]*' '$ind' | sort | uniq -d"
+    assert_output ''
     # On screen: each link of the index leads to a mention of its name.
     run "$PYTHON" "$PEERS/index-links.py" "$ROOT/build/handout.html"
     assert_success

@@ -87,13 +87,19 @@ local function code_key(text)
   return nil
 end
 
--- On paper: the \index command. The entry is shown in the text font:
--- \texttt{...} inside another command's argument reaches the .idx file
--- spelt differently, and makeindex would list the name twice. The main
+-- On paper: the \index command. A name in code is shown in the code
+-- font, through \SSidxcode (preamble.tex), a robust command. (From
+-- inside another command's argument it would reach the .idx file as
+-- "\SSidxcode {...}", and makeindex would list the name twice; no entry
+-- is written from inside one, and tests/handout.bats finds no name
+-- listed twice.) The main
 -- place's page is bold (docs/pdflatex-until-stable.sh drops a plain
 -- mention of the same page, which makeindex would print beside it).
-local function latex_entry(key, main, sub)
+local function latex_entry(key, main, sub, code)
   local shown = latex_escape(key)
+  if code then
+    shown = "\\SSidxcode{" .. shown .. "}"
+  end
   -- makeindex's own characters are quoted with ".
   local sort = key:gsub('(["!@|])', '"%1')
   shown = shown:gsub('(["!@|])', '"%1')
@@ -145,7 +151,7 @@ local function mark_prose(e, place, blocks)
           -- in lesson 07), the mark went with its last line, to page 31
           -- on the first run (its references "??") and to page 30 on the
           -- second, and a book built from nothing took a third run.
-          inl:insert(i, pandoc.RawInline("latex", latex_entry(e.key, place.main, place.sub)))
+          inl:insert(i, pandoc.RawInline("latex", latex_entry(e.key, place.main, place.sub, e.code)))
         else
           local id = new_id()
           inl[i] = pandoc.Span({ il }, pandoc.Attr(id))
@@ -165,7 +171,7 @@ local function mark_prose(e, place, blocks)
     if text:find(e.key:lower(), 1, true) then
       done = true
       if latex() then
-        b.content:insert(1, pandoc.RawInline("latex", latex_entry(e.key, place.main, place.sub)))
+        b.content:insert(1, pandoc.RawInline("latex", latex_entry(e.key, place.main, place.sub, e.code)))
       else
         local id = new_id()
         b.content:insert(1, pandoc.Span({}, pandoc.Attr(id)))
@@ -218,7 +224,7 @@ local function mark_listing(e, place, blocks)
               if s and not line:sub(f + 1, f + 1):match("[%w_]") and
                   not line:sub(s - 1, s - 1):match("[%w_]") then
                 found = true
-                line = line .. latex_entry(e.key, place.main, place.sub)
+                line = line .. latex_entry(e.key, place.main, place.sub, e.code)
               end
             end
             lines[#lines + 1] = line
@@ -261,7 +267,7 @@ local function mark_transcript(e, place, blocks)
           b.text:find("\n\\SST%a+{" .. name:gsub("_", "%%_") .. "%(")) then
       if latex() then
         local text = b.text:gsub("(\\hypertarget{[^}]*}{})", function(t)
-          return t .. latex_entry(e.key, place.main, place.sub)
+          return t .. latex_entry(e.key, place.main, place.sub, e.code)
         end, 1)
         blocks[i] = pandoc.RawBlock("latex", text)
       else
@@ -288,7 +294,7 @@ local function mark_heading(e, place, blocks)
   end
   for _, b in ipairs(blocks) do
     if b.t == "Para" then
-      b.content:insert(1, pandoc.RawInline("latex", latex_entry(e.key, place.main, place.sub)))
+      b.content:insert(1, pandoc.RawInline("latex", latex_entry(e.key, place.main, place.sub, e.code)))
       return true
     end
   end
@@ -338,7 +344,7 @@ local function index_glossary(dl)
       local e = entries[k[1]]
       if e and #e.places > 0 then
         if latex() then
-          term:insert(pandoc.RawInline("latex", latex_entry(e.key, false)))
+          term:insert(pandoc.RawInline("latex", latex_entry(e.key, false, nil, e.code)))
         else
           note(e, place_plain, id)
         end

@@ -55,11 +55,12 @@ int main(int argc, char *argv[])
             if (clients[i] > maxfd)
                 maxfd = clients[i];
         }
-        /* maxfd + 1: how many descriptors to look at, from 0 up */
+        /* maxfd + 1: how many descriptors to look at, from 0 up; the
+         * last NULL: no time limit */
         if (select(maxfd + 1, &ready, NULL, NULL, NULL) == -1) {
             if (errno == EINTR)
-                continue;   /* a signal came first: wait again */
-            fail("select"); /* NULL: no time limit */
+                continue; /* a signal came first: wait again */
+            fail("select");
         }
         if (FD_ISSET(fd, &ready)) {
             if ((conn = accept(fd, NULL, NULL)) == -1) {
