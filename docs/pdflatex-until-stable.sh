@@ -75,6 +75,10 @@ while [ "$run" -lt "$runs" ]; do
     # makeindex would print beside it: "49, 49".
     cp "$name.ind" "$name.ind.before" 2>/dev/null || : >"$name.ind.before"
     if [ -e "$name.idx" ]; then
+        # A name in code, \SSidxcode: from inside another command's
+        # argument (the glossary's terms) \index writes it with spaces,
+        # "\SSidxcode  {socket()}", and makeindex would list it twice.
+        sed -i 's/\\SSidxcode *{/\\SSidxcode{/g' "$name.idx"
         awk 'NR == FNR { if (sub(/\|textbf}\{/, "}{")) main[$0] = 1; next }
              !($0 in main)' "$name.idx" "$name.idx" >"$name.idx.main"
         makeindex -q -o "$name.ind" "$name.idx.main"

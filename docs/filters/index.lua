@@ -88,11 +88,10 @@ local function code_key(text)
 end
 
 -- On paper: the \index command. A name in code is shown in the code
--- font, through \SSidxcode (preamble.tex), a robust command. (From
--- inside another command's argument it would reach the .idx file as
--- "\SSidxcode {...}", and makeindex would list the name twice; no entry
--- is written from inside one, and tests/handout.bats finds no name
--- listed twice.) The main
+-- font, through \SSidxcode (preamble.tex), a robust command. From
+-- inside another command's argument (a glossary term) it reaches the
+-- .idx file as "\SSidxcode  {...}"; docs/pdflatex-until-stable.sh
+-- makes that one spelling, or makeindex would list the name twice. The main
 -- place's page is bold (docs/pdflatex-until-stable.sh drops a plain
 -- mention of the same page, which makeindex would print beside it).
 local function latex_entry(key, main, sub, code)
