@@ -235,12 +235,33 @@ return {
       if el.classes:includes("slide") then
         return {}
       end
+      -- [words]{.screen}: words on screen only, where a sentence points
+      -- at what only the screen prints (Part II's lesson programs,
+      -- appendix D); on paper they are left out, a paragraph of them
+      -- with them (below), rather than point at a table.
+      if el.classes:includes("screen") then
+        if common.latex() then
+          return {}
+        end
+        return el.content
+      end
       if el.attributes["include"] then
         return code.lines_ref(el)
       end
       return nil
     end,
     Para = function(el)
+      -- (a paragraph that was all [...]{.screen}, on paper)
+      local said = false
+      for _, il in ipairs(el.content) do
+        if il.t ~= "Space" and il.t ~= "SoftBreak" then
+          said = true
+          break
+        end
+      end
+      if not said then
+        return {}
+      end
       return diagrams.figure(el) or diagrams.picture(el)
     end,
     Div = function(el)

@@ -221,6 +221,23 @@ $ROOT/build/handout.html:0"
     assert_success
 }
 
+@test "handout: on paper, Part II's chapters do not point at the lesson programs only the screen prints" {
+    # A sentence about a lesson's own program and its runs, which
+    # appendix D prints on screen only, is [...]{.screen}: on paper it
+    # would point at a table (readers counted thirteen such pointers).
+    local txt="$BATS_FILE_TMPDIR/handout.txt" html="$ROOT/build/handout.html" s
+    for s in "also gives up on a" "shows each of these in its runs" \
+        "can also run" "claim their path safely"; do
+        run grep -c "$s" "$txt"
+        assert_output 0
+        grep -q "$s" "$html" || { echo "not on screen: $s"; return 1; }
+    done
+    # In a sentence, only the words go: lesson 15 still names its server.
+    grep -q "Here it ran against the plain echo server" "$txt"
+    run grep -c "(appendix D)" "$txt"
+    ((output <= 5))
+}
+
 @test "handout: the checks' tables are the manual's; the book says where to look" {
     # docs/manual-grading.md has the tables of each kind's checks; the
     # student's book (tools.md) says where it tells what the checks try
