@@ -1033,17 +1033,19 @@ function M.include_code(el)
     local what = el.attributes["what"] and (el.attributes["what"] .. ": ") or
       (lang == "python" and "The Python version: " or "The whole file: ")
     if latex() then
-      local inlines = { pandoc.RawInline("latex", "\\listingcaption{"),
-        pandoc.Str(what), pandoc.Code(path), pandoc.Str(","), pandoc.Space() }
-      -- On paper the path is where the file is, "in the repository": no
-      -- listing follows on paper. (No count of its lines: a student has
-      -- no use for one there. The screen's summary gives it, over the
-      -- lines it unfolds.)
-      for _, w in ipairs(words("in the repository")) do
-        inlines[#inlines + 1] = w
-      end
-      inlines[#inlines + 1] = pandoc.RawInline("latex", "}")
-      return pandoc.Div({ pandoc.Plain(inlines) }, pandoc.Attr(el.identifier, { "listing" }))
+      -- On paper no listing follows, so the file is a sentence, not a
+      -- caption over nothing (a reader took one for a listing lost):
+      -- "The script is docs/python/03_ten_clients.py, in the repository."
+      -- (No count of its lines: a student has no use for one there. The
+      -- screen's summary gives it, over the lines it unfolds.)
+      local inlines = pandoc.List()
+      inlines:extend(words(what:gsub(": $", "") .. " is"))
+      inlines:insert(pandoc.Space())
+      inlines:insert(pandoc.Code(path))
+      inlines:insert(pandoc.Str(","))
+      inlines:insert(pandoc.Space())
+      inlines:extend(words("in the repository."))
+      return pandoc.Div({ pandoc.Para(inlines) }, pandoc.Attr(el.identifier, { "listing" }))
     end
     return pandoc.Div(folded_file(what, path, lines, lang), pandoc.Attr(el.identifier,
       { "listing" }))
