@@ -1214,7 +1214,9 @@ EOF
     # may come before one (docs/filters/divs.lua), so the lines before it
     # go with it. Lesson 08's then opened a page under its one line "The
     # same in Python: ...": such a line goes with the section before it
-    # (docs/filters/layout.lua).
+    # (docs/filters/layout.lua). Lesson 15's, once a list ran straight
+    # into it, went overleaf alone: a list's end before it is no place
+    # to break.
     run "$PYTHON" "$PEERS/page-joins.py" remember "$ROOT/build/handout.pdf"
     echo "$output"
     assert_success

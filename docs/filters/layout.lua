@@ -1193,9 +1193,10 @@ function M.paper_blocks(blocks)
       insert_kept(out, b, cmd + 2 + need, part and cmd + 1 + part)
     elseif b.t == "Para" and item_para_lines(b) == 1 and nxt and nxt.t == "RawBlock" and
       nxt.text:match("^\\nopagebreak%[4%]\n\\begin{notebox}") then
-      -- A line alone before a box that closes its chapter ("The same in
-      -- Python: ... ." above lesson 08's Remember; divs.lua keeps
-      -- the box with it) goes with what comes before it too: a page that
+      -- A line alone before a box that closes its chapter (once "The
+      -- same in Python: ... ." above lesson 08's Remember, which paper no
+      -- longer prints; divs.lua keeps the box with it) goes with what
+      -- comes before it too: a page that
       -- opened with that line and the box had the box all but alone,
       -- cut off from the section before it. After a box of text, whose
       -- own space below is a place to break the page, that box keeps it
