@@ -194,11 +194,15 @@ function M.picture(para)
   local alt = picture_alt(name)
   -- [words]{.paper} in a caption tell what only the paper's excerpt
   -- shows (paper-from, paper-to): kept on paper, left out on screen,
-  -- where the whole chart is drawn.
+  -- where the whole chart is drawn; [words]{.screen}, what only the
+  -- whole chart shows: kept on screen, left out on paper.
   img.caption = pandoc.Inlines(img.caption):walk({
     Span = function(s)
       if s.classes:includes("paper") then
         return latex() and s.content or {}
+      end
+      if s.classes:includes("screen") then
+        return latex() and {} or s.content
       end
     end,
   })
