@@ -47,7 +47,7 @@ HANDOUT_BACK  := docs/pitfalls.md docs/troubleshooting.md docs/tools.md docs/pro
 # the lesson program's section where it adds something.
 HANDOUT_MD := $(HANDOUT_FRONT) \
               docs/part-1.md docs/plain.md $(sort $(wildcard docs/lessons/0*.md)) \
-              docs/assignments-1.md \
+              docs/real-code.md docs/assignments-1.md \
               docs/part-2.md $(sort $(filter-out docs/lessons/0%,$(wildcard docs/lessons/*.md))) \
               docs/assignments-2.md \
               $(HANDOUT_BACK)

@@ -1,7 +1,7 @@
 #!/usr/bin/env bats
 # More plain programs (lessons/plain/), each printed whole in the handout:
 # Part I's echo server and client with getaddrinfo() (gai-echo, printed
-# in lesson 10), lesson 15's binary record (record), lesson 18's multicast
+# at the end of Part I), lesson 15's binary record (record), lesson 18's multicast
 # receiver and sender (multicast) and lesson 19's throughput. Each is built
 # with the strict flags and only POSIX asked for, and talks over loopback
 # (multicast: in a network namespace of its own) to a peer nobody here
