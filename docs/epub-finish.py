@@ -23,7 +23,8 @@ list of chapters shows Part I holding lessons 01 to 09.
 pandoc 2.17 leaves a heading of class "unlisted" out of the HTML's
 contents but not out of the EPUB's. This drops its entry (and anything
 under it) from nav.xhtml and toc.ncx: "The same in Python", a paragraph
-on paper, is no section in any list of contents.
+on paper, is no section in any list of contents. Appendix D's sections
+stay listed: there the contents is the way to a lesson program.
 """
 import html
 import os
@@ -116,9 +117,14 @@ UNLISTED_TAG = re.compile(r"<(?:section|h[1-6])\b[^>]*>")
 
 
 def unlisted_ids(files):
-    """The ids of the sections whose heading is of class "unlisted"."""
+    """The ids of the sections whose heading is of class "unlisted",
+    but those of appendix D (id "programs-2"): its sections, a lesson
+    program each, unlisted in the HTML's contents, are how an EPUB
+    reader finds a program in a chapter of some 1 MB."""
     out = set()
     for text in files.values():
+        if 'id="programs-2"' in text:
+            continue
         for tag in UNLISTED_TAG.findall(text):
             cls = re.search(r'\bclass="([^"]*)"', tag)
             ident = re.search(r'\bid="([^"]*)"', tag)

@@ -94,13 +94,20 @@ for where, tops, label in (("nav.xhtml", entries, lambda e: "".join(
                for t in tops), where + ": the appendices inside a Part"
 print("the Parts hold their chapters in nav.xhtml and toc.ncx")
 
-# Appendix C's lesson programs (whole on screen, unnumbered everywhere)
-# are no entries of either list of contents: C.1 introduces them.
+# Appendix C's lesson programs, Part I's (whole on screen, unnumbered
+# everywhere), are no entries of either list of contents: C.1
+# introduces them. Appendix D's, Part II's, are: in a chapter of some
+# 1 MB, the contents is how an EPUB reader finds one.
 for where, labels in (
         ("nav.xhtml", ["".join(a.itertext()) for a in nav.iter(X + "a")]),
         ("toc.ncx", ["".join(p.find(N + "navLabel").itertext())
                      for p in ncx.iter(N + "navPoint")])):
     listed = [t.strip() for t in labels
-              if re.match(r"\s*Lesson \d\d\W+s (program|server|client)$", t)]
+              if re.match(r"\s*Lesson 0\d\W+s (program|server|client)$", t)]
     assert not listed, "%s lists %s" % (where, listed)
-print("no lesson program listed in the contents")
+    part2 = {t.strip()[7:9] for t in labels
+             if re.match(r"\s*Lesson [12]\d\W+s ", t)}
+    assert part2 == {str(n) for n in range(10, 21)}, \
+        "%s lists the lesson programs of %s only" % (where, sorted(part2))
+print("no lesson program of Part I listed in the contents; "
+      "each of Part II's is")
