@@ -216,7 +216,18 @@ function M.rows(el)
       local names = {}
       local head = b.head and b.head.rows and b.head.rows[1]
       for j, cell in ipairs(head and head.cells or {}) do
-        names[j] = pandoc.utils.stringify(cell.contents)
+        -- (an earlier filter may have made inline code raw HTML, which
+        -- stringify drops: its text, tags left out, is the name's too)
+        local words = pandoc.Blocks(cell.contents):walk({
+          RawInline = function(r)
+            if r.format == "html" then
+              local text = r.text:gsub("<[^>]*>", ""):gsub("&lt;", "<")
+                :gsub("&gt;", ">"):gsub("&quot;", '"'):gsub("&amp;", "&")
+              return pandoc.Str(text)
+            end
+          end,
+        })
+        names[j] = pandoc.utils.stringify(words):gsub("^%s+", "")
       end
       for _, body in ipairs(b.bodies) do
         for _, row in ipairs(body.body) do
