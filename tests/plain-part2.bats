@@ -363,7 +363,7 @@ print("%d bytes, adler32 %08x" % (len(d), zlib.adler32(d)))' "$dir/data")
 }
 
 # The Python peers of multicast, started before the receivers so that
-# their start-up is never inside a receiver's 5 s of silence. Each says
+# their start-up is never inside a receiver's 30 s of silence. Each says
 # "waiting", then waits (60 s at most) for a line in a file:
 #   member R1: once R1 has the first receiver's ready line, joins
 #     239.255.0.1 on 127.0.0.1 at its port, asks for each datagram's TTL
@@ -421,7 +421,7 @@ else:
     # Python peers first; then the first receiver on port 0, the second on
     # its port (the member joins there too, and Python sends); then the
     # plain sender.
-    run timeout "$WAIT_LONG" unshare -rn env D="$dir" ROOT="$ROOT" \
+    run timeout "$((WAIT_LONG + 30 * SCALE))" unshare -rn env D="$dir" ROOT="$ROOT" \
         SCALE="$SCALE" PY="$PYTHON" P="$MCAST_PEER" bash -c '
         ip link set lo up
         . "$ROOT/tests/lib/mcast-ready.bash"
@@ -470,7 +470,7 @@ else:
         assert_line --index 2 --regexp '^5 bytes from 127\.0\.0\.1:[0-9]+: hello$'
         assert_line --index 3 --regexp '^3 bytes from 127\.0\.0\.1:[0-9]+: a\\x09b$'
         assert_line --index 4 --regexp '^0 bytes from 127\.0\.0\.1:[0-9]+: $'
-        assert_line --index 5 'no datagram for 5 s: done'
+        assert_line --index 5 'no datagram for 30 s: done'
         [ "${#lines[@]}" -eq 6 ]
     done
     # The Python member got the sender's three datagrams with TTL 1.

@@ -1,6 +1,6 @@
 /* multicast.c: a plain multicast receiver and sender. With a port, it
  * joins the group 239.255.0.1 on loopback and prints each datagram sent
- * to the group and port, until 5 s pass without one. With messages too,
+ * to the group and port, until 30 s pass without one. With messages too,
  * it sends each as one datagram to the group, out of loopback.
  * Build: cc -Wall -o multicast multicast.c */
 #define _POSIX_C_SOURCE 200809L
@@ -25,7 +25,7 @@ int main(int argc, char *argv[])
 {
     struct sockaddr_in addr = {.sin_family = AF_INET}, from;
     struct ip_mreq mreq; /* a group, and the interface to join it on */
-    struct timeval wait = {.tv_sec = 5};
+    struct timeval wait = {.tv_sec = 30};
     socklen_t len = sizeof addr;
     unsigned char ttl = 1; /* 1: no further than this network */
     char buf[512], host[INET_ADDRSTRLEN], *end = "";
@@ -93,7 +93,7 @@ int main(int argc, char *argv[])
         putchar('\n');
         fflush(stdout);
     }
-    printf("no datagram for 5 s: done\n");
+    printf("no datagram for 30 s: done\n");
     close(fd); /* leaves the group too */
     return 0;
 }

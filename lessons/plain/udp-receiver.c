@@ -1,5 +1,5 @@
 /* udp-receiver.c: a plain UDP receiver. It prints each datagram and who
- * sent it, until 5 s pass without one.
+ * sent it, until 30 s pass without one.
  * Build: cc -Wall -o udp-receiver udp-receiver.c */
 #define _POSIX_C_SOURCE 200809L
 #include <arpa/inet.h>
@@ -19,7 +19,7 @@ static void fail(const char *call)
 int main(int argc, char *argv[])
 {
     struct sockaddr_in addr = {.sin_family = AF_INET}, from;
-    struct timeval wait = {.tv_sec = 5};
+    struct timeval wait = {.tv_sec = 30};
     socklen_t len = sizeof addr;
     char buf[512], host[INET_ADDRSTRLEN], *end = "";
     long port = argc == 3 ? strtol(argv[2], &end, 10) : -1;
@@ -61,7 +61,7 @@ int main(int argc, char *argv[])
         putchar('\n');
         fflush(stdout);
     }
-    printf("no datagram for 5 s: done\n");
+    printf("no datagram for 30 s: done\n");
     close(fd);
     return 0;
 }
