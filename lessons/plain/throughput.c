@@ -41,7 +41,7 @@ static void checksum(const char *p, size_t n)
 int main(int argc, char *argv[])
 {
     struct sockaddr_in addr = {.sin_family = AF_INET};
-    struct timeval wait = {.tv_sec = 10};
+    struct timeval wait = {.tv_sec = 30};
     struct timespec t0, t;
     double s;
     socklen_t len = sizeof addr;
@@ -63,7 +63,7 @@ int main(int argc, char *argv[])
     addr.sin_port = htons((unsigned short)port);
     if ((fd = socket(AF_INET, SOCK_STREAM, 0)) == -1)
         fail("socket");
-    /* No wait over 10 s: send(), recv(); on Linux accept(), connect() too. */
+    /* No wait over 30 s: send(), recv(); on Linux accept(), connect() too. */
     if (setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &wait, sizeof wait) == -1 ||
         setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &wait, sizeof wait) == -1)
         fail("setsockopt");
