@@ -524,7 +524,7 @@ EOF
     # rows 5-9: the declarations; 6 and 7 kept with the one above, 8 (a
     # prototype) not, 9 not after it; 10 (a statement after them) and 11
     # (a statement after a statement) may start a page. (main() has no
-    # empty line, nor has the file after row 2: with more than 20 lines
+    # empty line, nor has the file after row 2: with more than 24 lines
     # without one, a page may break between any two statements.)
     # (each 12 rows down, below the prototypes)
     [[ "${rows[17]}" == keep* && "${rows[18]}" == keep* ]]
@@ -536,11 +536,11 @@ EOF
 
 @test "handout: a long listing on paper breaks after an empty line, or between statements, never after a call before its check" {
     # keep_listing (docs/filters/code.lua): where empty lines come at
-    # most 20 lines apart, a page breaks only after one; where they are
+    # most 24 lines apart, a page breaks only after one; where they are
     # further apart, also between two statements of main(), but never
     # between "fd = socket(...);" and "if (fd == -1)", nor inside the
     # for loop's block while main()'s own statements leave no gap of
-    # more than 20 lines. A listing of up to 15 lines never breaks.
+    # more than 24 lines. A listing of up to 15 lines never breaks.
     local t="$BATS_TEST_TMPDIR/tree" md F i
     F=$(printf '\140\140\140') # a code fence
     one_lesson_tree "$t" </dev/null
@@ -568,7 +568,7 @@ EOF
         on { print (/SSkeep\{\}$/ ? "keep " : "may  ") }' <<<"$output"
     assert_equal "${#lines[@]}" 46
     # (rows[J - 1]: line J) Line 19, after the empty line 18, may start a
-    # page; line 15, in the first 20 lines, may not.
+    # page; line 15, in the first 24 lines, may not.
     [[ "${lines[18]}" == may* && "${lines[14]}" == keep* ]]
     # Lines 19-46 have no empty line: main()'s statements may start one
     # (20, 21, 24, 29), the check of socket()'s result (22) may not, nor
