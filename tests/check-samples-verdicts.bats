@@ -165,6 +165,31 @@ os.write(int(os.environ['SOCKSTEP_FD'].split(':')[0]), b'made-up line\\n')"
     refute_output --partial "stuck on the bad request"
 }
 
+@test "check-verdicts: where a reply went is asked again when a run under narrate shows nothing" {
+    # The checker runs the program again under scripts/narrate to see
+    # where the second client's reply went. That run once showed nothing
+    # (make test, all files at once: the program never served its first
+    # client there), and the verdict told "stuck on the bad request" in
+    # place of where the reply went. The sample's second start ends
+    # early, at once after bind() or after one datagram, unanswered; the
+    # third behaves as the first.
+    local when
+    for when in bound read; do
+        rm -f "$BATS_TEST_TMPDIR/starts"
+        check --only not-utf8 --spec "$SPECS/udp-echo.spec" -- \
+            "$PYTHON" "$SAMPLES/first-peer-udp-echo-gone-once.py" '{port}' \
+            "$BATS_TEST_TMPDIR/starts" "$when"
+        assert_failure 1
+        assert_line --regexp '^FAIL not-utf8 .*: next client not served after bytes that are not UTF-8'
+        says "The program did reply, but not to the client: run again under scripts/narrate, with clients in turn, the second at 127.0.0.1:"
+        refute_output --partial "stuck on the bad request"
+        refute_output --partial "ended before it bound"
+        # the first run, the one that showed nothing, and the one after
+        run wc -l <"$BATS_TEST_TMPDIR/starts"
+        assert_output 3
+    done
+}
+
 @test "check-verdicts: a reply printed on the server's terminal, not sent, is told so" {
     check --only one-line echo-server -- \
         "$PYTHON" "$SAMPLES/printed-reply-server.py" '{port}'

@@ -12,7 +12,7 @@ import ipaddress
 import re
 import time
 
-from .common import ELSEWHERE_LIMIT, LOCAL
+from .common import ELSEWHERE_LIMIT, LOCAL, NotReady
 from .program import STAMPED, Program
 from .words import shown
 
@@ -153,30 +153,47 @@ def where_replies_went(run, nth=1):
     exchange's requests up to its first reply, and the first datagram
     the program sends after them is looked at (an event, ELSEWHERE_LIMIT
     at most: see look_again). An Elsewhere when it went to another address than that
-    client's; None when it went to the client, or none was sent, or a
-    client before was not served, or the program cannot be narrated."""
+    client's; None when it went to the client, or none was sent, or the
+    program cannot be narrated, or three runs showed nothing (a client
+    before not served, or the program ended before it read)."""
     from .spec_faults import cannot_preload
     tried = getattr(run, "replies_not_elsewhere", set())
     if run.spec is None or run.spec.proto != "udp" or nth in tried or \
             cannot_preload(run, run.command(0)):
         return None
-    found = run.again(look_again, run, nth)
+    # A run that shows nothing (a client before the nth not served, the
+    # program gone before it read the request: a port another program
+    # took meanwhile, a stray datagram that came first) is run again on
+    # a new port, three times at most, never read as "none sent".
+    for _ in range(3):
+        found = run.again(look_again, run, nth)
+        if found is not UNSEEN:
+            break
+    else:
+        found = None
     if not found:
         # once is enough: the checks after this one do not run it again
         run.replies_not_elsewhere = tried | {nth}
     return found
 
 
+# What look_again() returns when its run showed nothing either way.
+UNSEEN = object()
+
+
 def look_again(run, nth):
     from .spec_talk import Talk, exchange
     spec = run.spec
     prog = Program(run, run.port_for("udp"), narrate=True)
-    prog.wait_bound("udp")
+    try:
+        prog.wait_bound("udp")
+    except NotReady:
+        return UNSEEN
     for i in range(1, nth):
         if i > 1:
             prog.quiet()
         if not exchange(prog, spec, "Client %d" % i)[0]:
-            return None
+            return UNSEEN
     if nth > 1:
         prog.quiet()
     before = prog.narration_text()
@@ -208,6 +225,8 @@ def look_again(run, nth):
             if asleep >= 2:
                 break
             time.sleep(0.05)
+        if found is None and not READ.search(new) and not prog.alive():
+            return UNSEEN  # it ended before it read the request
         if not found:
             return None
         found.prog_port, found.nth = prog.port, nth
