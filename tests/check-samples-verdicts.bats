@@ -177,7 +177,7 @@ os.write(int(os.environ['SOCKSTEP_FD'].split(':')[0]), b'made-up line\\n')"
     for when in bound read; do
         rm -f "$BATS_TEST_TMPDIR/starts"
         check --only not-utf8 --spec "$SPECS/udp-echo.spec" -- \
-            "$PYTHON" "$SAMPLES/first-peer-udp-echo-gone-once.py" '{port}' \
+            "$PYTHON" "$SAMPLES/first-peer-udp-echo.py" '{port}' \
             "$BATS_TEST_TMPDIR/starts" "$when"
         assert_failure 1
         assert_line --regexp '^FAIL not-utf8 .*: next client not served after bytes that are not UTF-8'
