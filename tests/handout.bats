@@ -268,7 +268,7 @@ $ROOT/build/handout.html:0"
     run grep -c -E '(section|transcript|figure|appendix) [A-Z0-9.]+, page [0-9]+' \
         "$BATS_TEST_TMPDIR/joined.txt"
     assert_output 0
-    grep -q -E "Lesson 09($rq|')s plain sender sends to it" "$BATS_TEST_TMPDIR/joined.txt"
+    grep -q -E "the sender of the next lesson, lesson 09, instead" "$BATS_TEST_TMPDIR/joined.txt"
     # A word before an empty link that gives the word itself: "Section
     # [](#programs-1) says" printed "Section section C.1 says".
     run grep -c -i -E '\b(section|transcript|figure|appendix) +(section|transcript|figure|appendix) [A-Z0-9]' \
