@@ -129,7 +129,9 @@ HANDOUT_DATE   := $(HANDOUT_DAY)$(if $(HANDOUT_COMMIT),$(HANDOUT_COMMA) commit $
 # The student's book prints its day alone: four readers in a row took
 # the commit on its title page for the tooling talking. The commit is in
 # its properties (the PDF's subject, the HTML's and the EPUB's
-# description); the lecturer's manual and the slides print it whole.
+# description); the lecturer's manual prints it whole. The slides, shown
+# to a class, print the day alone too (a reader saw the commit on the
+# projector as tooling talk), with the commit in the PDF's subject.
 # What the handout says of its build, kept in a file that changes only
 # when that does (a new day, another commit, a tree made dirty), so the
 # PDF, HTML and EPUB are made again then and never name a commit they

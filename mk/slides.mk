@@ -88,7 +88,7 @@ $(SLIDES_DIR)/slides.tex: docs/manual-weeks.md docs/slides.lua docs/slides-pream
 	    --to beamer --standalone --slide-level=2 \
 	    -M title="Teaching sockets in C with sockstep" \
 	    -M subtitle="Lecture slides, weeks 1 to 12, from the lecturer's manual" \
-	    $(if $(HANDOUT_DATE),-M date="built $(HANDOUT_DATE)") \
+	    $(if $(HANDOUT_DATE),-M date="built $(HANDOUT_DAY)" -M subject="built $(HANDOUT_DATE)") \
 	    -V aspectratio=169 -V fontsize=14pt -V classoption=t \
 	    -M section-titles=false \
 	    --include-in-header docs/slides-preamble.tex -o $@.new
