@@ -587,6 +587,40 @@ EOF
     refute_output --partial 'a12'
 }
 
+@test "handout: a listing on paper never breaks inside a struct being filled in" {
+    # fills_same (docs/filters/code.lua): memset(&hints, ...) and the
+    # lines that set hints' fields are one step; a page broke between
+    # them in http-get.c (a reader's report). main() has no empty line,
+    # so a page may break between its other statements.
+    local t="$BATS_TEST_TMPDIR/tree" md F i
+    F=$(printf '\140\140\140') # a code fence
+    one_lesson_tree "$t" </dev/null
+    mkdir -p "$t/lessons/plain"
+    {
+        printf '%s\n' '#include <string.h>' '' 'struct h { int a, b; };' '' \
+            'int main(void)' '{' '    struct h hints;' '    int n = 0;'
+        for i in $(seq 30); do printf '    n += %d;\n' "$i"; done
+        printf '%s\n' '    memset(&hints, 0, sizeof hints);' '    hints.a = 1;' \
+            '    hints.b = n;' '    n += hints.a;' '    n += 31;'
+        for i in $(seq 30); do printf '    n += %d;\n' "$i"; done
+        printf '%s\n' '    return n;' '}'
+    } >"$t/lessons/plain/d.c"
+    md="$t/t.md"
+    printf '# Lesson 01: x {#lesson-01}\n\n%s{.c .whole include="lessons/plain/d.c"}\n%s\n' \
+        "$F" "$F" >"$md"
+    cd "$t"
+    run pandoc "$md" --lua-filter "$ROOT/docs/include.lua" -t latex
+    assert_success
+    run awk '/begin\{Highlighting\}/ { on = 1; next } /end\{Highlighting\}/ { on = 0 }
+        on { print (/SSkeep\{\}$/ ? "keep " : "may  ") $0 }' <<<"$output"
+    # (rows[J - 1]: line J) memset is line 39: its fields, 40 and 41, go
+    # with it; line 42, a statement after them, may start a page, as may
+    # memset's own line and line 38 before it
+    [[ "${lines[39]}" == keep*hints* && "${lines[40]}" == keep*hints* ]]
+    [[ "${lines[41]}" == may* && "${lines[38]}" == may*memset* ]]
+    [[ "${lines[37]}" == may* ]]
+}
+
 @test "handout: each line of a transcript takes the style of the narrator's own colour for it" {
     # A real run in colour (--color always): the narrator starts a call
     # line with bold (a failed one bold red), a kernel: line with cyan,

@@ -495,6 +495,19 @@ local function block_sizes(depth)
   return out
 end
 
+-- A struct being filled in, its memset() and its fields ("hints.ai_family
+-- = ..."), reads as one step: a page broke between memset(&hints, ...)
+-- and the fields (a reader's report, http-get.c).
+local function fills_same(prev, cur)
+  local name = bare(cur):match("^%s*([%a_][%w_]*)%.[%w_]+%s*=[^=]")
+  if not name then
+    return false
+  end
+  local p = bare(prev)
+  return p:match("^%s*memset%(%s*&" .. name .. "%s*,") ~= nil or
+    p:match("^%s*" .. name .. "%.[%w_]+%s*=[^=]") ~= nil
+end
+
 -- keep_before, and a page may break after a line that names a part
 -- printed before: at a function's edge, where a reader picks the
 -- program up again (a long program's head, the comment, the #includes
@@ -517,6 +530,9 @@ local function keep_listing(lines, c)
       if lines[j - 1]:match("^%s*$") then
         keep[j - 1] = true
       end
+    end
+    if fills_same(lines[j - 1], lines[j]) then
+      keep[j] = true
     end
   end
   local depth, tier, top = depths(lines), {}, 0
