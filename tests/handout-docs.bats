@@ -83,6 +83,21 @@ one_lesson_tree() {
     cat >"$1/lessons/99-x/x.c"
 }
 
+# listing_breaks TREE: TREE/lessons/plain/d.c printed whole in a lesson,
+# on paper; in $lines, each of its lines as "keep " (no page break
+# before it) or "may  ", then the line's LaTeX.
+listing_breaks() {
+    local F md="$1/t.md"
+    F=$(printf '\140\140\140') # a code fence
+    printf '# Lesson 01: x {#lesson-01}\n\n%s{.c .whole include="lessons/plain/d.c"}\n%s\n' \
+        "$F" "$F" >"$md"
+    cd "$1"
+    run pandoc "$md" --lua-filter "$ROOT/docs/include.lua" -t latex
+    assert_success
+    run awk '/begin\{Highlighting\}/ { on = 1; next } /end\{Highlighting\}/ { on = 0 }
+        on { print (/SSkeep\{\}$/ ? "keep " : "may  ") $0 }' <<<"$output"
+}
+
 # spoil DIR MD...: DIR/docs holding only the given Markdown files of docs/
 # (paths relative to docs/), and DIR/lessons, DIR/docs/python as in the
 # tree, for the check to read with DIR as its root. A test spoils one of
@@ -496,8 +511,7 @@ EOF
     # Declarations (a type, a name, ";") stay together; a page may break
     # after them, and between two statements. A prototype is no
     # declaration to keep.
-    local t="$BATS_TEST_TMPDIR/tree" md F
-    F=$(printf '\140\140\140') # a code fence
+    local t="$BATS_TEST_TMPDIR/tree"
     one_lesson_tree "$t" </dev/null
     mkdir -p "$t/lessons/plain"
     # (12 prototypes above and 12 statements below: no break comes within
@@ -512,14 +526,7 @@ EOF
         printf '    puts("%d");\n' 1 2 3 4 5 6 7 8 9 10 11 12
         printf '%s\n' '    return 0;' '}'
     } >"$t/lessons/plain/d.c"
-    md="$t/t.md"
-    printf '# Lesson 01: x {#lesson-01}\n\n%s{.c .whole include="lessons/plain/d.c"}\n%s\n' \
-        "$F" "$F" >"$md"
-    cd "$t"
-    run pandoc "$md" --lua-filter "$ROOT/docs/include.lua" -t latex
-    assert_success
-    run awk '/begin\{Highlighting\}/ { on = 1; next } /end\{Highlighting\}/ { on = 0 }
-        on { print (/SSkeep\{\}$/ ? "keep " : "may  ") NR }' <<<"$output"
+    listing_breaks "$t"
     local rows=("${lines[@]}")
     # rows 5-9: the declarations; 6 and 7 kept with the one above, 8 (a
     # prototype) not, 9 not after it; 10 (a statement after them) and 11
@@ -592,8 +599,7 @@ EOF
     # lines that set hints' fields are one step; a page broke between
     # them in http-get.c (a reader's report). main() has no empty line,
     # so a page may break between its other statements.
-    local t="$BATS_TEST_TMPDIR/tree" md F i
-    F=$(printf '\140\140\140') # a code fence
+    local t="$BATS_TEST_TMPDIR/tree" i
     one_lesson_tree "$t" </dev/null
     mkdir -p "$t/lessons/plain"
     {
@@ -605,14 +611,7 @@ EOF
         for i in $(seq 30); do printf '    n += %d;\n' "$i"; done
         printf '%s\n' '    return n;' '}'
     } >"$t/lessons/plain/d.c"
-    md="$t/t.md"
-    printf '# Lesson 01: x {#lesson-01}\n\n%s{.c .whole include="lessons/plain/d.c"}\n%s\n' \
-        "$F" "$F" >"$md"
-    cd "$t"
-    run pandoc "$md" --lua-filter "$ROOT/docs/include.lua" -t latex
-    assert_success
-    run awk '/begin\{Highlighting\}/ { on = 1; next } /end\{Highlighting\}/ { on = 0 }
-        on { print (/SSkeep\{\}$/ ? "keep " : "may  ") $0 }' <<<"$output"
+    listing_breaks "$t"
     # (rows[J - 1]: line J) memset is line 39: its fields, 40 and 41, go
     # with it; line 42, a statement after them, may start a page, as may
     # memset's own line and line 38 before it
