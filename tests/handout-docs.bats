@@ -84,18 +84,19 @@ one_lesson_tree() {
 }
 
 # listing_breaks TREE: TREE/lessons/plain/d.c printed whole in a lesson,
-# on paper; in $lines, each of its lines as "keep " (no page break
-# before it) or "may  ", then the line's LaTeX.
+# on paper; in the array lines, each of its lines as "keep " (no page
+# break before it) or "may  ", then the line's LaTeX. Fails when pandoc
+# does.
 listing_breaks() {
-    local F md="$1/t.md"
+    local F latex md="$1/t.md"
     F=$(printf '\140\140\140') # a code fence
     printf '# Lesson 01: x {#lesson-01}\n\n%s{.c .whole include="lessons/plain/d.c"}\n%s\n' \
         "$F" "$F" >"$md"
-    cd "$1"
-    run pandoc "$md" --lua-filter "$ROOT/docs/include.lua" -t latex
-    assert_success
-    run awk '/begin\{Highlighting\}/ { on = 1; next } /end\{Highlighting\}/ { on = 0 }
-        on { print (/SSkeep\{\}$/ ? "keep " : "may  ") $0 }' <<<"$output"
+    latex=$(cd "$1" && pandoc "$md" --lua-filter "$ROOT/docs/include.lua" -t latex) ||
+        return 1
+    mapfile -t lines < <(awk '/begin\{Highlighting\}/ { on = 1; next }
+        /end\{Highlighting\}/ { on = 0 }
+        on { print (/SSkeep\{\}$/ ? "keep " : "may  ") $0 }' <<<"$latex")
 }
 
 # spoil DIR MD...: DIR/docs holding only the given Markdown files of docs/
