@@ -367,7 +367,7 @@ C
         kinds time-wait
         grep -q 'TIME_WAIT, a record' "$NAR" && break
     done
-    assert_line --regexp 'TIME_WAIT, a record no descriptor owns \(TIME_WAIT entries have no inode\); it lasts up to 60 s on Linux'
+    assert_line --regexp 'TIME_WAIT, a record no descriptor owns; it lasts up to 60 s on Linux'
     # tcp_tw_reuse lets a new connect() take over only an entry whose own
     # side connected; the entry does not say which side it was, so the
     # note leaves it out (a server's entry is taken over by a new SYN from

@@ -124,8 +124,7 @@ local KERNEL_WHY_SHOWN = 1
 local KERNEL_WHY = {
   ": a TCP socket is listed there only once it listens or has a " ..
     "connection (bound is not enough), a UDP socket once it has an address",
-  ", a record no descriptor owns (TIME_WAIT entries have no inode); it " ..
-    "lasts up to 60 s on Linux",
+  ", a record no descriptor owns; it lasts up to 60 s on Linux",
   ", closed by its program: no descriptor owns it, and the kernel " ..
     "finishes the goodbye alone",
   ", in a listening socket's queue, not accept()ed; its client has " ..
@@ -464,7 +463,9 @@ function M.include_run(el)
     -- TRANSCRIPT_TAIL, empty rows aside), nor after a "== title =="
     -- line (heading()), which stays with the line it introduces, nor
     -- between a call and the note or kernel line under it (a reader
-    -- found recv()'s CLOSE_WAIT overleaf from the recv())
+    -- found recv()'s CLOSE_WAIT overleaf from the recv()), nor after a
+    -- "[N lines left out]" mark, which says what comes next (a reader
+    -- found one alone at a page's foot)
     -- (\SSkeep, preamble.tex, at the end of a row no break may come
     -- before).
     local rows, keep, kinds, texts, child = {}, {}, {}, {}, {}
@@ -487,7 +488,8 @@ function M.include_run(el)
         -- a sentence split across two pages reads as two)
         keep[#rows] = (k > 1 and #these <= 5) or k == 2 or
           (k > 1 and k == #these) or
-          (k == 1 and n > 1 and (is_title(n - 1) or under_call(n)))
+          (k == 1 and n > 1 and (is_title(n - 1) or under_call(n) or
+            shown_lines[n - 1].kind == "gap"))
         kinds[#rows] = shown_lines[n].kind
         child[#rows] = split_tag(shown_lines[n].text) ~= ""
       end

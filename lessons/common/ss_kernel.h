@@ -274,8 +274,8 @@ static inline void ss_kernel(int fd)
         if (found > 0) {
             snprintf(text, sizeof text,
                      "fd %d is still open, but its "
-                     "connection is over: the line above is matched by "
-                     "its addresses",
+                     "connection is over: the line above is what is left "
+                     "of it",
                      fd);
             ss_kernel_line(text);
         }
