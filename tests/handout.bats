@@ -1256,6 +1256,16 @@ EOF
     assert_line --regexp "^[1-9][0-9]* transcript titles, 0 wrapped$"
 }
 
+@test "handout: no page ends with a transcript's mark of lines left out" {
+    # Transcript 20.1 ended a page with "[6 lines left out]", the
+    # epoll_wait() it leads to overleaf: no break may come after the
+    # mark (docs/filters/transcripts.lua, \SSkeep).
+    run "$PYTHON" "$PEERS/page-joins.py" gaps "$ROOT/build/handout.pdf"
+    echo "$output"
+    assert_success
+    assert_line --regexp "^[1-9][0-9]* marks of lines left out, 0 at a page's foot$"
+}
+
 @test "handout: a short appendix opens with no contents of its own: three sections or fewer, or under three pages" {
     # Appendices E (three sections, a page), G (six, two pages) and H
     # (two, two pages) each opened with "In this chapter: ...", lines a

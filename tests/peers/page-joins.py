@@ -15,6 +15,8 @@ remember    No "Remember" box (the close of a Part I chapter) opens a
             page, nor has a single row above it there ("The same in
             Python: ..., 47 lines."): two rows of its chapter at least.
 titles      No transcript's title wraps: its title bar is one row.
+gaps        No page ends with a transcript's "[N lines left out]": the
+            mark says what follows it, and goes overleaf with that.
 
 Prints each page that breaks the rule, and a count; exits 1 on one, 2
 when it found no box to check (remember, titles: the check would check
@@ -28,6 +30,7 @@ import pdftext
 
 CAPTION = re.compile(r"^\S+\.(c|h|py) ?, (lines \d|\d+ lines)")
 TITLE = re.compile(r"^Transcript [0-9A-Z]+\.\d+:")
+GAP = re.compile(r"^\[\d+ lines? left out\]$")
 
 check, pdf = sys.argv[1], sys.argv[2]
 out = pdftext.output(["pdftohtml", "-xml", "-i", "-stdout", "-zoom", "1", pdf])
@@ -148,8 +151,18 @@ elif check == "titles":
                     print("PDF page %d: the title of %s wraps: %r on a row "
                           "of its own" % (n, text.split(":")[0], nxt[2]))
     print(seen, "transcript titles,", bad, "wrapped")
+elif check == "gaps":
+    for n, rows in enumerate(pages, 1):
+        for j, (_, kind, text) in enumerate(rows):
+            if kind == "code" and GAP.match(text):
+                seen += 1
+                if j == len(rows) - 1:
+                    bad += 1
+                    print("PDF page %d ends with %s, what it leaves out "
+                          "overleaf" % (n, text))
+    print(seen, "marks of lines left out,", bad, "at a page's foot")
 else:
-    sys.exit("page-joins.py: CHECK is intros, remember or titles")
+    sys.exit("page-joins.py: CHECK is intros, remember, titles or gaps")
 # (a book where no page opens with a box has no intro to check; every
-# book has Remember boxes and transcripts)
+# book has Remember boxes, transcripts and marks of lines left out)
 sys.exit(1 if bad else 2 if not seen and check != "intros" else 0)
