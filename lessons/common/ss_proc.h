@@ -282,8 +282,7 @@ static inline size_t ss_tcp_queues(char *out, size_t size,
    one left by an accept()ed connection, which a new SYN from the same
    client port takes over with or without it; an entry does not say
    which side it was.) */
-#define SS_TW_TEXT                                                             \
-    ", a record no descriptor owns; it lasts up to 60 s on Linux"
+#define SS_TW_TEXT ", a record no descriptor owns; it lasts up to 60 s on Linux"
 
 /* Describe one entry, as truthfully as /proc allows; LEAD goes first
    ("the peer's end: ", or ""). */
