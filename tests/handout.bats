@@ -1445,3 +1445,23 @@ PY
     out=$(printf -- '- a line that ends with\n  3. and goes on\n' | pandoc --from markdown -t html)
     grep -q '<ol start="3"' <<<"$out"
 }
+
+@test "handout: an unbroken transcript stays on one page: lesson 07's restart" {
+    # Transcript 7.3 shows a refused bind(), then the same bind()
+    # succeeding with SO_REUSEADDR: a reader found the page break
+    # between them (r115). Its class "unbroken" keeps every row with the
+    # one before (docs/filters/transcripts.lua), and its lead-in keeps
+    # room for all of it (docs/filters/layout.lua).
+    grep -q '^%unbroken ' "$ROOT/build/handout/handout.tex"
+    local pages p text found=0
+    pages=$(pdfinfo "$ROOT/build/handout.pdf" | awk '/^Pages:/ { print $2 }')
+    for ((p = 1; p <= pages; p++)); do
+        text=$(pdftotext -f "$p" -l "$p" -layout "$ROOT/build/handout.pdf" -)
+        if [[ "$text" == *"Transcript 7.3:"* ]]; then
+            found=1
+            [[ "$text" == *"= -1 EADDRINUSE"* ]]
+            [[ "$text" == *"with SO_REUSEADDR the same bind() succeeds"* ]]
+        fi
+    done
+    ((found == 1))
+}

@@ -631,7 +631,8 @@ local function lead_in_room(b, nxt, after)
   -- A transcript that cannot break goes whole, its title and rows.
   local rows = transcript_rows(nxt)
   local part
-  if rows and rows <= M.TRANSCRIPT_HEAD + M.TRANSCRIPT_TAIL then
+  if rows and (rows <= M.TRANSCRIPT_HEAD + M.TRANSCRIPT_TAIL or
+      nxt.text:find("\n%unbroken ", 1, true)) then
     box_lines = math.max(box_lines, rows + 3)
   elseif rows and transcript_whole(rows) then
     -- A short one: whole, or its first lines when that leaves a page

@@ -467,7 +467,10 @@ function M.include_run(el)
     -- "[N lines left out]" mark, which says what comes next (a reader
     -- found one alone at a page's foot)
     -- (\SSkeep, preamble.tex, at the end of a row no break may come
-    -- before).
+    -- before). A short transcript of class "unbroken" never breaks: its
+    -- point is the step from its first lines to its last (lesson 07's
+    -- restart: the refused bind(), then the same bind() that succeeds).
+    local unbroken = el.classes:includes("unbroken")
     local rows, keep, kinds, texts, child = {}, {}, {}, {}, {}
     for _, l in ipairs(shown_lines) do
       texts[#texts + 1] = l.text
@@ -486,7 +489,7 @@ function M.include_run(el)
         rows[#rows + 1] = row
         -- (a line of up to five rows, a note as a rule, is never cut:
         -- a sentence split across two pages reads as two)
-        keep[#rows] = (k > 1 and #these <= 5) or k == 2 or
+        keep[#rows] = (unbroken and #rows > 1) or (k > 1 and #these <= 5) or k == 2 or
           (k > 1 and k == #these) or
           (k == 1 and n > 1 and (is_title(n - 1) or under_call(n) or
             shown_lines[n - 1].kind == "gap"))
@@ -533,6 +536,7 @@ function M.include_run(el)
     return pandoc.RawBlock("latex",
       "\\begin{terminal}{" .. caption .. "}\\phantomsection\\label{" ..
       id .. "}\\hypertarget{" .. id .. "}{}%\n" ..
+      (unbroken and "%unbroken (layout.lua keeps room for all of it)\n" or "") ..
       "\\begin{Verbatim}[commandchars=\\\\\\{\\},breaklines,breakanywhere," ..
       "fontsize=\\small]\n" ..
       table.concat(out, "\n") .. "\n\\end{Verbatim}\n\\end{terminal}")
