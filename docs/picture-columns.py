@@ -15,7 +15,9 @@ lanes' titles over a part of the chart, for one column on paper at a
 size that can be read. The image ![...](picture:NAME){...} in the
 documents says which part: from a cut just above the first line of
 text that starts with its paper-from, down to a cut just below the
-first at or after it that starts with its paper-to; a paper-to of
+first at or after it that starts with its paper-to; a paper-from of
+alternatives, A|B, starts at the higher of the first A and the first B
+(two calls either of which a run may draw first); a paper-to of
 alternatives, A|B, goes down to the lower of the first A and the first
 B (a call's result, say, that a run may draw above or below another
 event). The cuts go where
@@ -171,9 +173,14 @@ def band(root, elements, lifeline, head, width, a, b, adjust=None):
 def excerpt(start_text, end_text, src, out_path):
     root, width, height, elements, lifeline, head, busy = chart(src)
     texts = [e for e in elements if tag(e) == "text" and float(e.get("y")) > head]
-    start = next((e for e in texts if (e.text or "").strip().startswith(start_text)), None)
-    if start is None:
+    # START|START2: from whichever of them comes first in this run.
+    starts = [next((e for e in texts
+                    if (e.text or "").strip().startswith(alt)), None)
+              for alt in start_text.split("|")]
+    starts = [e for e in starts if e is not None]
+    if not starts:
         sys.exit("picture-columns.py: %s: no text starts with %r" % (src, start_text))
+    start = min(starts, key=lambda e: y_range(e)[0])
     after = texts[texts.index(start):]
     ends = []
     for alt in end_text.split("|"):

@@ -30,3 +30,21 @@ excerpt() {
     # The time is there, in the excerpt's larger type.
     grep -q '59.577 ms' "$BATS_TEST_TMPDIR/dropped-below-a-box.svg"
 }
+
+@test "picture-columns: a paper-from of alternatives starts at whichever came first" {
+    # A run of the plain echo pair in which the server's accept()
+    # returned before the client's send() was called: the excerpt of
+    # 'accept(3, NULL, NULL) =|send(3, "hello' starts at accept()'s
+    # result, whichever order the alternatives are given in; one of
+    # send() alone leaves accept()'s result out.
+    local d=$BATS_TEST_TMPDIR c=echo-accept-first
+    excerpt $c 'accept(3, NULL, NULL) =|send(3, "hello' 'FIN-ACK'
+    grep -q 'accept(3, NULL, NULL) = 4' "$d/$c.svg"
+    grep -q 'send(3, "hello, server",' "$d/$c.svg"
+    cp "$d/$c.svg" "$d/first.svg"
+    excerpt $c 'send(3, "hello|accept(3, NULL, NULL) =' 'FIN-ACK'
+    cmp "$d/first.svg" "$d/$c.svg"
+    excerpt $c 'send(3, "hello' 'FIN-ACK'
+    run grep -c 'accept(3, NULL, NULL) = 4' "$d/$c.svg"
+    assert_output 0
+}

@@ -54,7 +54,10 @@ NARROW_WRAP = 21
 NARROW_HSCALE = 0.567
 PENDING = "called, not returned when the run ended"
 CALLED = " called"  # a call's first box: made, not yet returned
-QUOTED = 12  # characters of a quoted string shown; the transcript has more
+# Characters of a quoted string shown (the transcript has more): 16, so
+# that a short message ("hello, server") shows whole, not cut one letter
+# short, which reads as a typo.
+QUOTED = 16
 # Calls that return without waiting for a peer, a packet or a person
 # (close() waits only under SO_LINGER: see chart()).
 NEVER_WAITS = {"socket", "socketpair", "bind", "listen", "getsockname",
@@ -783,16 +786,22 @@ def main():
             if e["again"]:
                 text += " (retransmitted)"
             lines = [text]
+            ident = ms
             if e["dropped"]:
-                # on a line of its own: centred on the arrow, clear of
-                # the cross mscgen draws three quarters along it
-                lines.append("(dropped)")
+                # "(dropped)" and the time on lines of their own, below
+                # the arrow and centred on it, clear of the cross mscgen
+                # draws three quarters along it (as an id, mscgen sets
+                # the time at the label's end, beside the cross and into
+                # the lifeline)
+                lines = [text, "(dropped)", ms]
+                ident = ""
             if e["again"] or e["rst"] or e["dropped"]:
                 extra = ', linecolour="red", textcolour="red"'
             # A dropped packet: mscgen's arrow for a message lost ("-x").
-            out.append('  %s %s %s [label="%s", id="%s"%s];' %
+            out.append('  %s %s %s [label="%s"%s%s];' %
                        (e["src"], "-x" if e["dropped"] else "->", e["dst"],
-                        label(lines), ms, extra))
+                        label(lines),
+                        ', id="%s"' % ident if ident else "", extra))
         elif k == "state":
             out.append('  %s abox %s [label="%s", textbgcolour="#e8f0ff"];'
                        % (e["lane"], e["lane"], esc(e["state"])))
