@@ -499,7 +499,7 @@ own_pair() {
         --port '{port}' --timeout 5 -- "$ROOT/build/09-udp-sender" --port '{port}'
     local received dropped logged
     received=$(grep -c -E '^\[[0-9.]+ [0-9.]+\] recvfrom\(3, "line' "$D/loss/server.txt")
-    dropped=$(grep -c -E '^  c[0-9]+ -x s[0-9]+ \[label="datagram, [0-9]+ bytes\\n\(dropped\)".*linecolour="red"' "$D/loss/picture.msc")
+    dropped=$(grep -c -E '^  c[0-9]+ -x s[0-9]+ \[label="datagram, [0-9]+ bytes\\n\(dropped\)\\n[0-9]+\.[0-9]{3} ms".*linecolour="red"' "$D/loss/picture.msc")
     logged=$(grep -c '^[0-9]' "$D/loss/dropped.txt")
     # All 12 were on the wire; each one the firewall logged is drawn lost;
     # and the others reached recvfrom().
@@ -530,13 +530,14 @@ own_pair() {
     assert_output --regexp '"one"'$'\n''.*"four"'$'\n''.*"a three"$'
     assert_equal "${#lines[@]}" 3
     # The chart: five datagrams, the second and the fourth (5 and 9
-    # bytes) drawn dropped, in red; the firewall logged just those two.
+    # bytes) drawn dropped, in red, each with its time on a line of its
+    # own under "(dropped)"; the firewall logged just those two.
     run grep -E ' (->|-x) ' "$D/drop/picture.msc"
     assert_equal "${#lines[@]}" 5
     assert_line --index 0 --regexp '^  c[0-9]+ -> s[0-9]+ \[label="datagram, 3 bytes"'
-    assert_line --index 1 --regexp '^  c[0-9]+ -x s[0-9]+ \[label="datagram, 5 bytes\\n\(dropped\)".*linecolour="red"'
+    assert_line --index 1 --regexp '^  c[0-9]+ -x s[0-9]+ \[label="datagram, 5 bytes\\n\(dropped\)\\n[0-9]+\.[0-9]{3} ms".*linecolour="red"'
     assert_line --index 2 --regexp '^  c[0-9]+ -> s[0-9]+ \[label="datagram, 4 bytes"'
-    assert_line --index 3 --regexp '^  c[0-9]+ -x s[0-9]+ \[label="datagram, 9 bytes\\n\(dropped\)".*linecolour="red"'
+    assert_line --index 3 --regexp '^  c[0-9]+ -x s[0-9]+ \[label="datagram, 9 bytes\\n\(dropped\)\\n[0-9]+\.[0-9]{3} ms".*linecolour="red"'
     assert_line --index 4 --regexp '^  c[0-9]+ -> s[0-9]+ \[label="datagram, 7 bytes"'
     run grep -c '^[0-9]' "$D/drop/dropped.txt"
     assert_output 2
