@@ -30,7 +30,7 @@ time order (the times are the calls' and the packets' own):
     TCP segment seen before (same way, same flags, same sequence numbers)
     is marked "retransmitted"; one the firewall dropped (--dropped: its
     log, tcpdump -x -i nflog, and PACKETS with -x too) is mscgen's arrow
-    for a lost message, marked "dropped";
+    for a lost message, marked "dropped", its time on a line under that;
   - the TCP state of an end where the narration's "kernel:" lines show it
     change, an angled box on that end's lane, before the program's next
     call (the line does not say when it was read);
