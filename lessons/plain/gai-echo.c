@@ -32,12 +32,22 @@ static void send_all(int fd, const char *buf, size_t len)
     }
 }
 
+/* No send() or recv() on fd waits longer than 30 s; on Linux, no
+ * connect() either. */
+static void bound_waits(int fd)
+{
+    struct timeval wait = {.tv_sec = 30};
+
+    if (setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &wait, sizeof wait) == -1 ||
+        setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &wait, sizeof wait) == -1)
+        fail("setsockopt");
+}
+
 /* A TCP socket bound to the first address of host and port that binds
  * (to_listen), or connected to the first that answers. */
 static int tcp_socket(const char *host, const char *port, int to_listen)
 {
     struct addrinfo hints, *list, *ai;
-    struct timeval wait = {.tv_sec = 30};
     int fd = -1, rc, one = 1;
 
     memset(&hints, 0, sizeof hints);
@@ -54,11 +64,8 @@ static int tcp_socket(const char *host, const char *port, int to_listen)
             perror("socket"); /* then try the next address */
             continue;
         }
-        /* No wait longer than 30 s: send(), recv(); on Linux accept()
-           and connect() too. Linux gives an accepted socket the same. */
-        if (setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &wait, sizeof wait) == -1 ||
-            setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &wait, sizeof wait) == -1)
-            fail("setsockopt");
+        if (!to_listen)
+            bound_waits(fd); /* the server bounds each connection instead */
         /* A restart binds while old connections hold the port (lesson 07). */
         if (to_listen &&
             setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) == -1)
@@ -124,8 +131,9 @@ int main(int argc, char *argv[])
                                       : "listening on %s:%s\n",
            host, port);
     fflush(stdout);
-    if ((conn = accept(fd, NULL, NULL)) == -1)
+    if ((conn = accept(fd, NULL, NULL)) == -1) /* waits for a client */
         fail("accept");
+    bound_waits(conn);
     while ((n = recv(conn, buf, sizeof buf, 0)) > 0)
         send_all(conn, buf, (size_t)n);
     if (n == -1)
