@@ -151,7 +151,7 @@ no_reset_said() {
     run timeout "$WAIT_RUN" nc -N 127.0.0.1 "$PORT" <<<"from nc"
     assert_output "from nc"
     if command -v socat >/dev/null; then
-        run timeout "$WAIT_RUN" socat -t 2 - "TCP:127.0.0.1:$PORT" <<<"from socat"
+        run timeout "$WAIT_RUN" socat -t "$WAIT_RUN" - "TCP:127.0.0.1:$PORT" <<<"from socat"
         assert_output "from socat"
     else
         echo "# socat is not installed: its part is skipped" >&3

@@ -91,7 +91,7 @@ unix_server() {
     command -v socat >/dev/null || skip "socat is not installed"
     unix_server "$BATS_TEST_TMPDIR/server" --path "$SOCK" --timeout 10
     local spid="$BG_PID"
-    run timeout "$WAIT_LOOPBACK" socat -t 2 - "UNIX-CONNECT:$SOCK" </dev/null
+    run timeout "$WAIT_LOOPBACK" socat -t "$WAIT_LOOPBACK" - "UNIX-CONNECT:$SOCK" </dev/null
     assert_success
     assert_output --regexp '^hello pid [0-9]+, here is a socket$'
     wait_exit "$spid"

@@ -329,7 +329,9 @@ C
         socat "TCP-LISTEN:$port,bind=127.0.0.1,reuseaddr" SYSTEM:cat
     local server=$BG_PID
     wait_until 30 listening "$port"
-    run timeout "$WAIT_LONG" socat -t "$WAIT_LOOPBACK" - "TCP:127.0.0.1:$port" <<<"ping"
+    # -t: how long the client waits for the echo after its own input
+    # ended; the server's close ends it sooner
+    run timeout "$WAIT_LONG" socat -t "$WAIT_LONG" - "TCP:127.0.0.1:$port" <<<"ping"
     assert_success
     assert_output "ping"
     wait_exit "$server" 30

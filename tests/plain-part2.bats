@@ -68,7 +68,7 @@ print("echoed" if got == msg else "wrong: %d bytes" % len(got))' '{port}'
     wait_ready "$dir/server.out"
     run cat "$dir/server.out"
     assert_output "listening on 127.0.0.1:$PORT"
-    run timeout "$WAIT_LOOPBACK" socat -t 5 - "TCP4:127.0.0.1:$PORT" \
+    run timeout "$WAIT_LOOPBACK" socat -t "$WAIT_LOOPBACK" - "TCP4:127.0.0.1:$PORT" \
         <<<'one line'
     assert_success
     assert_output 'one line'

@@ -256,7 +256,9 @@ time.sleep(60)'
     printf '@test "one" { true; }\n' >"$BATS_TEST_TMPDIR/one.bats"
     printf '@test "two" { true; }\n@test "three" { true; }\n' \
         >"$BATS_TEST_TMPDIR/two.bats"
-    printf '7.5 other.bats\n' >"$t"
+    # (a time longer than any run of the two files can take, so that it
+    # stays first, longest first, however slow the machine)
+    printf '100000.5 other.bats\n' >"$t"
     run bare env -u PARALLEL TMPDIR="$d" SOCKSTEP_JOBS=2 SOCKSTEP_NETNS=no \
         SOCKSTEP_TIMES="$t" timeout "$WAIT_LONG" "$ROOT/tests/run" --record \
         "$BATS_TEST_TMPDIR/one.bats" "$BATS_TEST_TMPDIR/two.bats"
@@ -265,7 +267,7 @@ time.sleep(60)'
     assert_line --regexp '^#  +[0-9]+ s  +[0-9]+ s  two\.bats$'
     # the two files' times, and the time of the file it did not run kept
     run grep -v '^#' "$t"
-    assert_line --index 0 "7.5 other.bats"
+    assert_line --index 0 "100000.5 other.bats"
     assert_line --regexp '^[0-9]+\.[0-9] one\.bats( [0-9]+\.[0-9])?$'
     assert_line --regexp '^[0-9]+\.[0-9] two\.bats( [0-9]+\.[0-9])?$'
     [ "${#lines[@]}" -eq 3 ]
