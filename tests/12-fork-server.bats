@@ -225,7 +225,10 @@ no_reset_said() {
     # parent's own check, and a transcript said RST for a FIN.
     local out="$BATS_TEST_TMPDIR/server"
     start_server "$out" 12-fork-server --count 30 --timeout 10
-    run timeout "$WAIT_RUN" "$PYTHON" "$PEERS/hold-clients.py" "$PORT" 30 0
+    # Thirty clients at once, each served by a narrated fork: many
+    # clients, so the long wait (a clean-clone CI run, its other files
+    # beside it, took over 20 s here)
+    run timeout "$WAIT_LONG" "$PYTHON" "$PEERS/hold-clients.py" "$PORT" 30 0
     assert_line --index 0 "30 of 30 echoed"
     wait_exit "$BG_PID" 20
     [ "$EXIT_STATUS" -eq 0 ]
