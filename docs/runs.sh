@@ -976,6 +976,41 @@ fi
 shows plain.07 'TIME_WAIT' "the client's TIME_WAIT"
 shows l07.server 'CLOSE_WAIT' "the server's CLOSE_WAIT"
 
+# Lesson 07's restart, with the plain server: a client connects and gets
+# its echo; the server is stopped with SIGINT (Ctrl-C) while the client
+# is still connected, so the server's end sends the first FIN; the client
+# reads the end and closes. Once ss shows the server's old end in
+# TIME_WAIT (an event, not a pause), the same command again, narrated:
+# its bind() fails with EADDRINUSE, and the kernel: line names the
+# connection in TIME_WAIT that holds the port.
+quiet_start l07.first server
+"$PYTHON" -c '
+import os, signal, socket, sys
+c = socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=60)
+c.sendall(b"hello\n")
+got = b""
+while not got.endswith(b"\n"):
+    more = c.recv(100)
+    if not more:
+        sys.exit("the server closed before its echo")
+    got += more
+os.killpg(int(sys.argv[2]), signal.SIGINT)  # Ctrl-C, while connected
+if c.recv(100) != b"":
+    sys.exit("the server sent more after its echo")
+c.close()' "$PORT" "$QUIET" || die "l07.first: the client did not see the echo, then the end"
+wait "$QUIET" || :
+for ((i = 0; i < WAIT * 20; i++)); do
+    [[ -n "$(ss -Htan state time-wait "sport = :$PORT")" ]] && break
+    sleep 0.05
+done
+[[ -n "$(ss -Htan state time-wait "sport = :$PORT")" ]] ||
+    die "l07.first: the stopped server's port $PORT shows no TIME_WAIT"
+plain_start l07.restart 1 ./server 127.0.0.1 "$PORT"
+finish l07.restart
+shows l07.restart '^    kernel: port [0-9]+ is held by a connection in TIME_WAIT' \
+    "the connection in TIME_WAIT that holds the port"
+shows l07.restart '^bind: Address already in use$' "perror()'s line"
+
 plain_start plain.08 0 ./udp-receiver 127.0.0.1 0
 ready plain.08
 plain_start plain.09 0 ./udp-sender 127.0.0.1 "$PORT" hello '' \

@@ -51,4 +51,4 @@ for line in open(sys.argv[1], encoding="utf-8").read().split("\n"):
 print("listings %(listing)d transcripts %(transcript)d" % counts +
       ' "== ... ==" lines %d' % titles)
 sys.exit(1 if bad or counts["listing"] < 50 or counts["transcript"] < 50
-         or titles < 2 else 0)
+         or titles < 1 else 0)
