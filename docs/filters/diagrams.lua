@@ -242,18 +242,9 @@ function M.picture(para)
       end
       f:close()
       drawing = string.format("\\sspicture{%.3f}{%s}", height, part)
-      -- paper-float=top: a part that would leave much of a page blank
-      -- where the text refers to it goes to the top of the next page
-      -- instead ([tp]), and the text after it fills this one.
-      local top = img.attributes["paper-float"] == "top"
-      if img.attributes["paper-float"] and not top then
-        fail("picture:" .. name .. ": paper-float must be top, not " ..
-          img.attributes["paper-float"])
-      end
       return pandoc.RawBlock("latex",
-        (top and "" or string.format(
-          "\\Needspace{\\dimexpr%.3f\\textheight+3\\baselineskip\\relax}\n", height)) ..
-        "\\begin{figure}[" .. (top and "tp" or "H") .. "]\n\\hypertarget{" .. img.identifier .. "}{%\n\\centering\n" ..
+        string.format("\\Needspace{\\dimexpr%.3f\\textheight+3\\baselineskip\\relax}\n", height) ..
+        "\\begin{figure}[H]\n\\hypertarget{" .. img.identifier .. "}{%\n\\centering\n" ..
         "\\BeginAccSupp{method=hex,Alt=" .. pdf_hex(alt) .. "}" ..
         drawing ..
         "\\EndAccSupp{}\n" ..
