@@ -183,7 +183,7 @@ try:
             os._exit(0)
 except OSError:
     pass"
-    run bare timeout "$((200 * SCALE))" "$PYTHON" "$CHECK" --batch "$CLASS" echo-server \
+    run bare timeout "$((150 * SCALE))" "$PYTHON" "$CHECK" --batch "$CLASS" echo-server \
         --only one-megabyte,zombies --wait 60 --csv "$BATS_TEST_TMPDIR/out.csv"
     local rc="$status"
     # what the batch said, shown if anything below fails
