@@ -3,6 +3,7 @@
  * Build: cc -Wall -o accept accept.c */
 #define _POSIX_C_SOURCE 200809L
 #include <arpa/inet.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/socket.h>
@@ -40,8 +41,11 @@ int main(int argc, char *argv[])
     fflush(stdout);
     for (served = 1; served <= 3; served++) {
         len = sizeof client; /* in and out: set it before every accept() */
-        if ((conn = accept(fd, (struct sockaddr *)&client, &len)) == -1)
+        if ((conn = accept(fd, (struct sockaddr *)&client, &len)) == -1) {
+            if (errno == ECONNABORTED)
+                continue; /* that client reset first: not fatal */
             fail("accept");
+        }
         inet_ntop(AF_INET, &client.sin_addr, host, sizeof host);
         printf("client %d is %s:%d\n", served, host, ntohs(client.sin_port));
         fflush(stdout);

@@ -4,6 +4,7 @@
  * Build: cc -Wall -o dual-stack dual-stack.c */
 #define _POSIX_C_SOURCE 200809L
 #include <arpa/inet.h>
+#include <errno.h>
 #include <netdb.h>
 #include <netinet/in.h>
 #include <stdio.h>
@@ -61,8 +62,11 @@ int main(int argc, char *argv[])
     fflush(stdout);
     for (;;) {
         len = sizeof addr; /* in and out: set before every accept() */
-        if ((conn = accept(fd, (struct sockaddr *)&addr, &len)) == -1)
+        if ((conn = accept(fd, (struct sockaddr *)&addr, &len)) == -1) {
+            if (errno == ECONNABORTED)
+                continue; /* that client reset first: not fatal */
             fail("accept");
+        }
         inet_ntop(AF_INET6, &addr.sin6_addr, host, sizeof host);
         printf("client [%s]:%d%s\n", host, ntohs(addr.sin6_port),
                IN6_IS_ADDR_V4MAPPED(&addr.sin6_addr) ? ", over IPv4" : "");
