@@ -32,6 +32,23 @@ setup_file() {
     done
 }
 
+@test "handout: a box that holds a listing gives its line numbers room inside its frame" {
+    # A listing's numbers stand left of its code: in a box of the usual
+    # padding, 5pt, they sat on its frame (docs/plain.md's old preview of
+    # getaddrinfo()). Such a box opens with more room on its left
+    # (docs/filters/divs.lua, preamble.tex); a box of text alone does not.
+    # No box of the book holds a listing now, so a document of its own.
+    local md="$BATS_TEST_TMPDIR/t.md"
+    printf '%s\n' '::: {.box title="With a listing"}' 'Text.' '' \
+        '```{.c include="lessons/plain/socket.c" lines="1-3" sha1="95c131eb"}' \
+        '```' ':::' '' '::: {.box title="Text alone"}' 'Text.' ':::' >"$md"
+    cd "$ROOT"
+    run pandoc "$md" --lua-filter "$ROOT/docs/include.lua" -M book=student -t latex
+    assert_success
+    assert_line '\begin{notebox}[left=18pt]{With a listing}'
+    assert_line '\begin{notebox}{Text alone}'
+}
+
 @test "handout: the lecturer's manual says where its source is, or what to do without it" {
     # The manual's ::: source block: the address to clone when the build
     # knows a network one (its user name and password left out), else

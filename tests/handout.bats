@@ -1229,28 +1229,6 @@ EOF
     assert_line --regexp "^[1-9][0-9]* Remember boxes, 0 opening a page$"
 }
 
-@test "handout: a box that holds a listing gives its line numbers room inside its frame" {
-    # A listing's numbers stand left of its code: in a box of the usual
-    # padding, 5pt, they sat on its frame (docs/plain.md's preview of
-    # getaddrinfo()). Such a box opens with more room on its left
-    # (docs/filters/divs.lua, preamble.tex).
-    run awk '
-        /^\\begin\{notebox\}/ { open = $0; listing = 0 }
-        open != "" && /^\\begin\{Shaded\}/ { listing = 1 }
-        /^\\end\{notebox\}/ {
-            if (listing) {
-                boxes++
-                if (open !~ /^\\begin\{notebox\}\[left=/) print "no room: " open
-            }
-            open = ""
-        }
-        END { print boxes + 0 " boxes with a listing" }
-    ' "$ROOT/build/handout/handout.tex"
-    echo "$output"
-    refute_output --partial "no room:"
-    assert_line --regexp "^[1-9][0-9]* boxes with a listing$"
-}
-
 @test "handout: a transcript's title is one row: none wraps a word or two onto a row of its own" {
     # The tools appendix's transcript "scripts/narrate -- python3
     # docs/own/echo-server.py 8888 spin" left ">/dev/null (excerpt)"

@@ -122,7 +122,7 @@ function M.box(el)
     local keep = el.classes:includes("remember") and "\\nopagebreak[4]\n" or ""
     -- A listing's line numbers stand left of its code, 6pt apart
     -- (preamble.tex): in a box, room for them, or they sit on its frame
-    -- (lesson 10's preview in docs/plain.md).
+    -- (docs/plain.md's old preview of getaddrinfo()).
     local listing = false
     pandoc.Div(el.content):walk({
       CodeBlock = function() listing = true end,
