@@ -49,6 +49,25 @@ setup_file() {
     assert_line '\begin{notebox}{Text alone}'
 }
 
+@test "handout: a shell command wrapped on paper runs as it stands when copied" {
+    # docs/filters/transcripts.lua: a "$ " line longer than a row breaks
+    # at a space outside quotes, each row but its last ending with " \",
+    # the rest four columns in (r141 found the manual's long commands
+    # wrapped bare, so a pasted one ran cut in two).
+    local dir="$BATS_TEST_TMPDIR/b" md="$BATS_TEST_TMPDIR/t.md"
+    mkdir -p "$dir/runs"
+    ln -s "$ROOT/build/paper-wrap" "$dir/paper-wrap"
+    printf '%s\n' "\$ scripts/check --batch submissions/ --spec calc.spec --only exchange --csv 'the results of week 3.csv'" \
+        'scripts/check: 1 submission' >"$dir/runs/t.txt"
+    printf '%s\n' '# A {#a .appendix}' '' '```{.output run="t" title="t"}' '```' >"$md"
+    cd "$ROOT"
+    run pandoc "$md" --lua-filter "$ROOT/docs/include.lua" -M runs-dir="$dir/runs" -t latex
+    assert_success
+    assert_line --regexp '^\$ scripts/check --batch .* \\textbackslash\{\}(\\SSkeep\{\})?$'
+    assert_line --regexp "^    .*'the results of week 3.csv'(\\\\SSkeep\\{\\})?$"
+    refute_line --regexp "'the results[^']*$"
+}
+
 @test "handout: the lecturer's manual says where its source is, or what to do without it" {
     # The manual's ::: source block: the address to clone when the build
     # knows a network one (its user name and password left out), else

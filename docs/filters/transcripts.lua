@@ -235,6 +235,54 @@ local function wrap_paper(lines, path)
 end
 
 -- The macro each kind of line is set in on paper (docs/preamble.tex).
+-- A shell command ("$ " and more than a row) is wrapped here instead,
+-- for paper: at a space outside quotes, each row but the last ending
+-- with " \\", the rest four columns in, so that a command copied from
+-- the PDF runs as it stands (r141 found the manual's long commands
+-- wrapped bare). nil when a word is too long for a row, or a quote is
+-- left open: then the narrator's wrap stands.
+local COMMAND_WIDTH = 76
+local function wrap_command(text)
+  local words, word, quote = {}, "", nil
+  for c in text:gmatch(".") do
+    if quote then
+      word = word .. c
+      if c == quote then
+        quote = nil
+      end
+    elseif c == " " then
+      words[#words + 1] = word
+      word = ""
+    else
+      word = word .. c
+      if c == "'" or c == '"' then
+        quote = c
+      end
+    end
+  end
+  if quote then
+    return nil
+  end
+  words[#words + 1] = word
+  local rows, row = {}, words[1]
+  for i = 2, #words do
+    local w = words[i]
+    if #row + 1 + #w + 2 <= COMMAND_WIDTH then
+      row = row .. " " .. w
+    else
+      rows[#rows + 1] = row .. " \\"
+      row = "    " .. w
+    end
+  end
+  rows[#rows + 1] = row
+  for _, r in ipairs(rows) do
+    if #r > COMMAND_WIDTH + 2 then
+      return nil
+    end
+  end
+  return rows
+end
+
 local PAPER_STYLE = {
   call = "\\SSTcall", fail = "\\SSTfail", kernel = "\\SSTkernel",
   out = "\\SSTout",
@@ -485,6 +533,9 @@ function M.include_run(el)
         (above == "call" or above == "fail")
     end
     for n, these in ipairs(wrap_paper(texts, path)) do
+      if #these > 1 and texts[n]:match("^%$ ") then
+        these = wrap_command(texts[n]) or these
+      end
       for k, row in ipairs(these) do
         rows[#rows + 1] = row
         -- (a line of up to five rows, a note as a rule, is never cut:
