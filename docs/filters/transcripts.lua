@@ -234,7 +234,6 @@ local function wrap_paper(lines, path)
   return each
 end
 
--- The macro each kind of line is set in on paper (docs/preamble.tex).
 -- A shell command ("$ " and more than a row) is wrapped here instead,
 -- for paper: at a space outside quotes, each row but the last ending
 -- with " \\", the rest four columns in, so that a command copied from
@@ -283,6 +282,7 @@ local function wrap_command(text)
   return rows
 end
 
+-- The macro each kind of line is set in on paper (docs/preamble.tex).
 local PAPER_STYLE = {
   call = "\\SSTcall", fail = "\\SSTfail", kernel = "\\SSTkernel",
   out = "\\SSTout",
