@@ -26,6 +26,14 @@ local chapter = nil        -- { number = "6" or nil, runs = 0, id = "..." }
 local in_appendix = false
 local appendix_count = 0
 local section_counts = {}
+local screen_only_level = nil -- the level of the {.screen-only} section we are in
+
+-- Is the filter inside a section that only the screen prints? A
+-- transcript there has no number: the paper leaves it out, and the
+-- editions number the others the same.
+function M.in_screen_only()
+  return screen_only_level ~= nil
+end
 
 -- The chapter the filter is in (nil before the first): transcripts are
 -- numbered within it.
@@ -66,6 +74,12 @@ end
 
 function M.number_header(h)
   local title = pandoc.utils.stringify(h.content)
+  if screen_only_level and h.level <= screen_only_level then
+    screen_only_level = nil
+  end
+  if not screen_only_level and h.classes:includes("screen-only") then
+    screen_only_level = h.level
+  end
   if h.level == 1 then
     section_counts = {}
     local lesson = h.identifier:match("^lesson%-(%d+)$")

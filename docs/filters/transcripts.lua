@@ -422,13 +422,17 @@ function M.include_run(el)
     end
   end
 
-  -- The label: "6.2" in a numbered chapter; none in front matter.
+  -- The label: "6.2" in a numbered chapter; none in front matter, nor
+  -- in a section only the screen prints.
   local chapter = numbers.chapter()
   if not chapter then
     fail('run="' .. name .. '" before the first chapter')
   end
-  chapter.runs = chapter.runs + 1
-  local label = chapter.number and (chapter.number .. "." .. chapter.runs)
+  local label = nil
+  if chapter.number and not numbers.in_screen_only() then
+    chapter.runs = chapter.runs + 1
+    label = chapter.number .. "." .. chapter.runs
+  end
   local id = el.identifier
   if id == "" then
     id = "run-" .. name:gsub("[^%w_%-]", "-")

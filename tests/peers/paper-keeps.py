@@ -50,5 +50,5 @@ for line in open(sys.argv[1], encoding="utf-8").read().split("\n"):
     block.append(line)
 print("listings %(listing)d transcripts %(transcript)d" % counts +
       ' "== ... ==" lines %d' % titles)
-sys.exit(1 if bad or counts["listing"] < 50 or counts["transcript"] < 50
+sys.exit(1 if bad or counts["listing"] < 50 or counts["transcript"] < 40
          or titles < 1 else 0)
