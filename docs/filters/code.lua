@@ -1049,6 +1049,11 @@ function M.include_code(el)
     -- (what= names it otherwise: "The script" for a helper a run uses)
     local what = el.attributes["what"] and (el.attributes["what"] .. ": ") or
       (lang == "python" and "The Python version: " or "The whole file: ")
+    -- paper="none": the prose before it names the file already (a
+    -- command that runs it), so on paper nothing more is said.
+    if latex() and el.attributes["paper"] == "none" then
+      return {}
+    end
     if latex() then
       -- On paper no listing follows, so the file is a sentence, not a
       -- caption over nothing (a reader took one for a listing lost):
