@@ -1022,6 +1022,12 @@ EOF
     run "$PYTHON" "$PEERS/paper-keeps.py" "$ROOT/build/handout/handout.tex"
     echo "$output"
     assert_success
+    # A run of one-line calls to one function stays on one page:
+    # record.c's reply read, its second and third memcpy() each kept
+    # with the one before (a reader found it broken after the second).
+    run grep -c -E '^\\NormalTok\{    memcpy\}\\OperatorTok\{\(\\&\}\\NormalTok\{(score|len)\}.*\\SSkeep\{\}$' \
+        "$ROOT/build/handout/handout.tex"
+    assert_output 2
     # A listing whose marks are gone is caught.
     sed 's/\\SSkeep{}$//' "$ROOT/build/handout/handout.tex" >"$BATS_TEST_TMPDIR/bare.tex"
     run "$PYTHON" "$PEERS/paper-keeps.py" "$BATS_TEST_TMPDIR/bare.tex"

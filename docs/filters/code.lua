@@ -250,6 +250,17 @@ local MIN_SIDE = 12
 -- body, nor within MIN_SIDE lines of its start or end. keep[j] is true
 -- when no page break may come before line j of LINES (preamble.tex:
 -- \SSkeep at the end of that line).
+-- A line's code, its strings, characters and comments on that line
+-- emptied (what the braces and the names of a line are read from).
+local function bare(l)
+  return (l:gsub('\\.', ""):gsub('"[^"]*"', '""'):gsub("'[^']*'", "''")
+    :gsub("/%*.-%*/", ""):gsub("//.*$", ""):gsub("/%*.*$", ""))
+end
+
+-- (at most this many one-line calls of one function in a row are kept
+-- on one page: a longer run may break)
+local SAME_CALL_RUN = 6
+
 local function keep_before(lines)
   local keep, in_comment = {}, false
   local full = {}
@@ -300,9 +311,37 @@ local function keep_before(lines)
       end
     end
   end
+  -- same_call[j]: lines j - 1 and j are one-line statements that call
+  -- the same function at the same indent, in a run of at most
+  -- SAME_CALL_RUN such lines (record.c's four memcpy() calls: a reader
+  -- found the reply's read broken between its second and third).
+  local same_call = {}
+  local function one_call(l)
+    local ind, name = (l or ""):match("^(%s*)([%a_][%w_]*)%(")
+    if ind and name ~= "if" and name ~= "for" and name ~= "while" and
+      name ~= "switch" and name ~= "return" and bare(l):match(";%s*$") then
+      return ind .. name
+    end
+  end
+  local j = 1
+  while j <= #lines do
+    local key, e = one_call(lines[j]), j
+    while key and one_call(lines[e + 1]) == key do
+      e = e + 1
+    end
+    if e > j and e - j + 1 <= SAME_CALL_RUN then
+      for k = j + 1, e do
+        same_call[k] = true
+      end
+    end
+    j = e + 1
+  end
   for j, cur in ipairs(lines) do
     local prev = lines[j - 1]
-    if prev then
+    if same_call[j] then
+      keep[j] = true
+    end
+    if prev and not same_call[j] then
       local p = prev:gsub("%s*//.*$", ""):gsub("%s+$", "")
       local c = cur:match("^%s*(.-)%s*$")
       local p_is_comment = p:match("%*/$") or p:match("^%s*//")
@@ -359,12 +398,6 @@ end
 -- for a part printed before (paper_listing sets its words in its place).
 local NAMED_LINE = "ss_named_part;"
 
--- A line's code, its strings, characters and comments on that line
--- emptied (what the braces and the names of a line are read from).
-local function bare(l)
-  return (l:gsub('\\.', ""):gsub('"[^"]*"', '""'):gsub("'[^']*'", "''")
-    :gsub("/%*.-%*/", ""):gsub("//.*$", ""):gsub("/%*.*$", ""))
-end
 
 -- Does line J check the result of a call the statement before it
 -- makes? "fd = socket(...);" then "if (fd == -1)", or "if ((n =
