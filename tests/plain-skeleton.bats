@@ -292,6 +292,49 @@ c.close()' "$PORT"
     assert_output 3
 }
 
+@test "plain 04: an accept() that fails with ECONNABORTED uses no turn" {
+    # Linux never gives ECONNABORTED (some BSDs do, for a client that
+    # reset in the queue), so a shim makes the first accept() fail with
+    # it, without taking a connection. The server must go on and still
+    # greet three clients: r147 found that its for loop's served++ ran
+    # on the continue, so that it served two and ended.
+    local dir="$BATS_TEST_TMPDIR" i
+    build_plain accept connect
+    cat >"$dir/aborted.c" <<'C'
+#define _GNU_SOURCE
+#include <dlfcn.h>
+#include <errno.h>
+#include <sys/socket.h>
+
+int accept(int fd, struct sockaddr *addr, socklen_t *len)
+{
+    static int calls;
+    int (*real)(int, struct sockaddr *, socklen_t *);
+
+    if (calls++ == 0) {
+        errno = ECONNABORTED;
+        return -1;
+    }
+    *(void **)&real = dlsym(RTLD_NEXT, "accept");
+    return real(fd, addr, len);
+}
+C
+    "${CC:-cc}" -Wall -shared -fPIC "$dir/aborted.c" -o "$dir/aborted.so" -ldl
+    start_bg "$dir/server.out" env LD_PRELOAD="$dir/aborted.so" \
+        "$dir/accept" 127.0.0.1 0
+    local server="$BG_PID"
+    wait_ready "$dir/server.out"
+    for i in 1 2 3; do
+        run_lesson timeout "$WAIT_LOOPBACK" "$dir/connect" 127.0.0.1 "$PORT"
+        assert_success
+        assert_line --index 1 "received hello, client $i\\x0a"
+    done
+    wait_exit "$server"
+    [ "$EXIT_STATUS" -eq 0 ]
+    run grep -c '^client [123] is 127\.0\.0\.1:' "$dir/server.out"
+    assert_output 3
+}
+
 @test "plain 07: shutdown() ends the request; the answer still arrives" {
     local dir="$BATS_TEST_TMPDIR"
     build_plain close

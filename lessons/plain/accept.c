@@ -39,11 +39,11 @@ int main(int argc, char *argv[])
         fail("getsockname");
     printf("listening on %s:%d\n", argv[1], ntohs(addr.sin_port));
     fflush(stdout);
-    for (served = 1; served <= 3; served++) {
+    for (served = 1; served <= 3;) { /* served++ when one is served */
         len = sizeof client; /* in and out: set it before every accept() */
         if ((conn = accept(fd, (struct sockaddr *)&client, &len)) == -1) {
             if (errno == ECONNABORTED)
-                continue; /* that client reset first: not fatal */
+                continue; /* that client reset first: not fatal, no turn */
             fail("accept");
         }
         inet_ntop(AF_INET, &client.sin_addr, host, sizeof host);
@@ -53,6 +53,7 @@ int main(int argc, char *argv[])
         if (send(conn, line, (size_t)n, MSG_NOSIGNAL) == -1)
             perror("send"); /* this client has gone; serve the next */
         close(conn);        /* that client's socket; fd listens on */
+        served++;
     }
     close(fd);
     return 0;
