@@ -1972,7 +1972,8 @@ finish 13-poll-chat
 # 64 MiB to Part I's plain echo server, narrated, before it reads anything
 # (docs/python/13_stall.py, shown in the chapter) waits in send() with the
 # server, until its 2 s run out; its close() resets the connection (its
-# echo is unread), and the server's next call fails, so it ends (exit 1).
+# echo is unread), and the server's waiting send() fails, so it ends
+# (exit 1).
 plain_start plain.13.stall 1 ./server 127.0.0.1 0
 ready plain.13.stall
 "$PYTHON" "$(dirname "${BASH_SOURCE[0]}")/python/13_stall.py" --port "$PORT" \

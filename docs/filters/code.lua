@@ -241,15 +241,6 @@ end
 -- next page and leave a fifth of this one blank.
 local MIN_SIDE = 12
 
--- On paper a listing may break across pages only where a reader can
--- pick it up again: not inside a comment, nor in the middle of a
--- statement, nor between a comment and the code under it, nor between
--- a function's head and its opening brace, nor between two of a
--- block's declarations, nor before a block's last
--- statement or its closing brace, nor between a condition and its
--- body, nor within MIN_SIDE lines of its start or end. keep[j] is true
--- when no page break may come before line j of LINES (preamble.tex:
--- \SSkeep at the end of that line).
 -- A line's code, its strings, characters and comments on that line
 -- emptied (what the braces and the names of a line are read from).
 local function bare(l)
@@ -261,6 +252,16 @@ end
 -- on one page: a longer run may break)
 local SAME_CALL_RUN = 6
 
+-- On paper a listing may break across pages only where a reader can
+-- pick it up again: not inside a comment, nor in the middle of a
+-- statement, nor between a comment and the code under it, nor between
+-- a function's head and its opening brace, nor between two of a
+-- block's declarations, nor before a block's last
+-- statement or its closing brace, nor between a condition and its
+-- body, nor inside a run of up to SAME_CALL_RUN one-line calls to one
+-- function, nor within MIN_SIDE lines of its start or end. keep[j] is true
+-- when no page break may come before line j of LINES (preamble.tex:
+-- \SSkeep at the end of that line).
 local function keep_before(lines)
   local keep, in_comment = {}, false
   local full = {}
@@ -397,7 +398,6 @@ end
 -- The line that stands, in a chunk of a whole plain program on paper,
 -- for a part printed before (paper_listing sets its words in its place).
 local NAMED_LINE = "ss_named_part;"
-
 
 -- Does line J check the result of a call the statement before it
 -- makes? "fd = socket(...);" then "if (fd == -1)", or "if ((n =
