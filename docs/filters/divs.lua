@@ -54,8 +54,8 @@ function M.clone_blocks()
     "**Studying alone, with no address?** The book's main line needs " ..
     "no repository. Every plain program, in both parts, is printed " ..
     "whole: type it into a file named as its caption says, such as " ..
-    "`server.c`, and leave `lessons/plain/` " ..
-    "out of its `cc` command ([A plain program first](#plain)). " ..
+    "`server.c`, and build it with the `cc` command its chapter gives " ..
+    "([A plain program first](#plain)). " ..
     "Exercise steps marked **(repository)**, the lessons' own programs, " ..
     "the Python scripts and the checker need the repository.\n",
     "markdown").blocks
