@@ -1028,6 +1028,11 @@ EOF
     run grep -c -E '^\\NormalTok\{    memcpy\}\\OperatorTok\{\(\\&\}\\NormalTok\{(score|len)\}.*\\SSkeep\{\}$' \
         "$ROOT/build/handout/handout.tex"
     assert_output 2
+    # Nor may a page open where the code falls back two levels with no
+    # brace to show it: record.c's recv_all() after its send loop's
+    # fail("send"); (r150 could not tell whether it was in the loop).
+    grep -q -E 'recv\\_all\}.*the reply: the numbers first.*\\SSkeep\{\}$' \
+        "$ROOT/build/handout/handout.tex"
     # A listing whose marks are gone is caught.
     sed 's/\\SSkeep{}$//' "$ROOT/build/handout/handout.tex" >"$BATS_TEST_TMPDIR/bare.tex"
     run "$PYTHON" "$PEERS/paper-keeps.py" "$BATS_TEST_TMPDIR/bare.tex"

@@ -365,6 +365,15 @@ local function keep_before(lines)
         (j > 2 and lines[j - 2]:gsub("%s*//.*$", ""):match("{%s*$") ~= nil
           and not lines[j - 2]:match("^%s*[%w_ ]+=%s*{") and c ~= "")
     end
+    -- Nor where the code falls back two levels or more with no closing
+    -- brace to show it: after "for (...)", "if (...)", "fail(...);", a
+    -- page that opens with the next statement leaves a reader unsure
+    -- whether it is in the loop (record.c's send loop, r150).
+    if prev and cur:match("%S") and not cur:match("^%s*}") and
+      not prev:match("}%s*$") and
+      #prev:match("^%s*") - #cur:match("^%s*") >= 8 then
+      keep[j] = true
+    end
     -- Nor inside a short function (SHORT_FUNCTION lines or fewer, its
     -- head to its closing brace): send_all() broken after its
     -- declaration, its loop on the next page, was read by four readers
