@@ -263,11 +263,30 @@ client 3 is 127.0.0.1:${from[3]}"
     assert_output 'connect: Connection refused'
 }
 
+# greeted_in_turn SERVER FIRST LAST: plain accept.c (SERVER, its output
+# in server.out) greets clients FIRST to LAST, each a plain connect.c
+# in turn, by number; then it ends with status 0, having named three
+# clients.
+greeted_in_turn() {
+    local server=$1 i
+    for ((i = $2; i <= $3; i++)); do
+        run_lesson timeout "$WAIT_LOOPBACK" "$BATS_TEST_TMPDIR/connect" \
+            127.0.0.1 "$PORT"
+        assert_success
+        assert_line --index 1 "received hello, client $i\\x0a"
+    done
+    wait_exit "$server"
+    [ "$EXIT_STATUS" -eq 0 ]
+    run grep -c '^client [123] is 127\.0\.0\.1:' \
+        "$BATS_TEST_TMPDIR/server.out"
+    assert_output 3
+}
+
 @test "plain 04: a client that resets before its greeting ends only its own turn" {
     # The server is stopped (SIGSTOP) while the first client connects and
     # resets (SO_LINGER 0), so its accept() returns a connection already
     # reset and its send() fails: it says so and serves the next two.
-    local dir="$BATS_TEST_TMPDIR" i
+    local dir="$BATS_TEST_TMPDIR"
     build_plain accept connect
     start_bg "$dir/server.out" "$dir/accept" 127.0.0.1 0
     local server="$BG_PID"
@@ -279,17 +298,9 @@ c.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
 c.close()' "$PORT"
     assert_success
     kill -CONT "$server"
-    for i in 2 3; do
-        run_lesson timeout "$WAIT_LOOPBACK" "$dir/connect" 127.0.0.1 "$PORT"
-        assert_success
-        assert_line --index 1 "received hello, client $i\\x0a"
-    done
-    wait_exit "$server"
-    [ "$EXIT_STATUS" -eq 0 ]
+    greeted_in_turn "$server" 2 3
     run grep -c -E '^send: (Connection reset by peer|Broken pipe)$' "$dir/server.out"
     assert_output 1
-    run grep -c '^client [123] is 127\.0\.0\.1:' "$dir/server.out"
-    assert_output 3
 }
 
 @test "plain 04: an accept() that fails with ECONNABORTED uses no turn" {
@@ -298,7 +309,7 @@ c.close()' "$PORT"
     # it, without taking a connection. The server must go on and still
     # greet three clients: r147 found that its for loop's served++ ran
     # on the continue, so that it served two and ended.
-    local dir="$BATS_TEST_TMPDIR" i
+    local dir="$BATS_TEST_TMPDIR"
     build_plain accept connect
     cat >"$dir/aborted.c" <<'C'
 #define _GNU_SOURCE
@@ -324,15 +335,7 @@ C
         "$dir/accept" 127.0.0.1 0
     local server="$BG_PID"
     wait_ready "$dir/server.out"
-    for i in 1 2 3; do
-        run_lesson timeout "$WAIT_LOOPBACK" "$dir/connect" 127.0.0.1 "$PORT"
-        assert_success
-        assert_line --index 1 "received hello, client $i\\x0a"
-    done
-    wait_exit "$server"
-    [ "$EXIT_STATUS" -eq 0 ]
-    run grep -c '^client [123] is 127\.0\.0\.1:' "$dir/server.out"
-    assert_output 3
+    greeted_in_turn "$server" 1 3
 }
 
 @test "plain 07: shutdown() ends the request; the answer still arrives" {
