@@ -824,9 +824,9 @@ finish plain.02
 shows plain.02 '^second bind: Address already in use$' "the second bind failing"
 
 # Lesson 03: the plain listener waits for Enter, on a FIFO here; two
-# plain clients (A plain program first's client.c, which the reader has
-# typed already) connect, send and wait in its queue, ss shows them
-# there, then Enter: close() resets both, whose recv() fails.
+# plain clients (lesson 06's client.c, which the chapter names as such)
+# connect, send and wait in its queue, ss shows them there, then Enter:
+# close() resets both, whose recv() fails.
 mkfifo "$WORK/plain.03.enter"
 exec {enter}<>"$WORK/plain.03.enter"
 printf '$ %s\n' "scripts/narrate -- ./listen 127.0.0.1 0" >"$WORK/plain.03.txt"
