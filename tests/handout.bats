@@ -599,11 +599,16 @@ sys.exit(1 if bad or found < 3 else 0)' "$lay"
 
 @test "handout: a transcript's call lines are bold, kernel: lines grey, the program's own output italic; a copy is the text alone" {
     # Paper: the rows of the transcripts in their styles (preamble.tex).
+    # How many rows a kind has moves with the run: lesson 06's client's
+    # last kernel: line is FIN_WAIT1 over three rows, or TIME_WAIT on one,
+    # as the server was quick or not (51 and 49 kernel rows in two builds
+    # of one commit). Each floor stays well under what any run gives.
     local tex="$ROOT/build/handout/handout.tex" html="$ROOT/build/handout.html" k n
+    local -A floor=([call]=120 [kernel]=30 [out]=50)
     for k in call kernel out; do
         n=$(grep -c "^ *\\\\SST$k{" "$tex")
         echo "$n rows of kind $k on paper"
-        ((n > 50))
+        ((n > floor[$k]))
     done
     grep -qE '^\\SSTout\{bound to 127\.0\.0\.1:[0-9]+\}$' "$tex"
     grep -qx '\\SSTcall{bind(3, 127.0.0.1:0, 16) = 0}' "$tex"
