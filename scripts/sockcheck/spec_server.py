@@ -331,6 +331,9 @@ EINTR_WORDS = (" Its last words say a call was interrupted: a SIGCHLD "
 # How long the children of a burst may take to end, and the program to
 # sleep again: generous, for a busy machine; a limit, not a verdict.
 ZOMBIES_SETTLE = 30.0
+# How long a process to be stopped may take to sleep again (a program
+# that never sleeps is stopped all the same once it has passed)
+ASLEEP_LIMIT = 10.0
 
 
 class Burst:
@@ -396,10 +399,37 @@ class Burst:
             self.decided.set()
 
 
+def asleep(pid):
+    """True when every thread of pid sleeps in a call (state S)."""
+    try:
+        tids = os.listdir("/proc/%d/task" % pid)
+    except OSError:
+        return False
+    for tid in tids:
+        try:
+            with open("/proc/%d/task/%s/stat" % (pid, tid)) as f:
+                data = f.read()
+        except OSError:
+            continue
+        if data[data.rfind(")") + 2:][:1] != "S":
+            return False
+    return True
+
+
 def stop(pid):
     """SIGSTOP pid and wait until it is stopped (state T; ZOMBIES_SETTLE
     at most): the signal takes effect only once the process runs, and a
-    SIGCHLD that came before would be handled first. True once stopped."""
+    SIGCHLD that came before would be handled first. True once stopped.
+    It is stopped once it sleeps (seen twice; ASLEEP_LIMIT at most): a
+    forking server is then back in accept(), not between fork() and
+    accept(), so that a SIGCHLD that comes while it is stopped meets it
+    where it waits, on a busy machine as on a quiet one (a handler
+    without SA_RESTART then ends its accept() with EINTR every time)."""
+    deadline = time.monotonic() + ASLEEP_LIMIT
+    seen = 0
+    while seen < 2 and time.monotonic() < deadline:
+        seen = seen + 1 if asleep(pid) else 0
+        time.sleep(0.01)
     try:
         os.kill(pid, signal.SIGSTOP)
     except OSError:

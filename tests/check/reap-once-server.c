@@ -14,7 +14,8 @@
  * -DNO_RESTART installs the handler without SA_RESTART and ends at a
  * failed accept(): the first SIGCHLD that comes while it waits in
  * accept() ends it (EINTR); zombies must FAIL that too, not call it
- * NOT RUN. */
+ * NOT RUN, and must however slowly it comes back to accept() after each
+ * fork() (-DSLOW_BACK: the checker stops it only once it sleeps). */
 #define _POSIX_C_SOURCE 200809L
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -25,6 +26,7 @@
 #include <sys/socket.h>
 #include <sys/time.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 static void reap(int sig)
@@ -86,5 +88,14 @@ int main(int argc, char **argv)
             _exit(0);
         }
         close(c);
+#ifdef SLOW_BACK
+        {
+            /* a parent slow to come back to accept(), as on a busy
+             * machine: 0.2 s of its own CPU time */
+            clock_t t0 = clock();
+            while (clock() - t0 < CLOCKS_PER_SEC / 5)
+                ;
+        }
+#endif
     }
 }
