@@ -679,16 +679,18 @@ note plain.server
 grep -qx 'hello, server' "$WORK/plain.client.txt" ||
     die "plain.client: the echo did not come back"
 
-# The same pair with getaddrinfo() (lessons/plain/gai-echo.c), as the
-# plain chapter gives it: the server on ::1 and port 0, then the client
-# with the port the server printed.
-"${CC:-cc}" -Wall -o "$WORK/gai-echo" "$ROOT/lessons/plain/gai-echo.c" ||
-    die "lessons/plain/gai-echo.c does not build"
-own_start plain.gai "./gai-echo ::1 0" -- env -C "$WORK" ./gai-echo ::1 0
+# The same pair with getaddrinfo() (lessons/plain/gai-server.c and
+# gai-client.c), as the plain chapter gives it: the server on ::1 and
+# port 0, then the client with the port the server printed.
+for f in gai-server gai-client; do
+    "${CC:-cc}" -Wall -o "$WORK/$f" "$ROOT/lessons/plain/$f.c" ||
+        die "lessons/plain/$f.c does not build"
+done
+own_start plain.gai "./gai-server ::1 0" -- env -C "$WORK" ./gai-server ::1 0
 ready plain.gai
-printf '$ ./gai-echo ::1 %s %s\n' "$PORT" "'hello, server'" \
+printf '$ ./gai-client ::1 %s %s\n' "$PORT" "'hello, server'" \
     >"$WORK/plain.gai.client.txt"
-(cd "$WORK" && timeout "$LIMIT" ./gai-echo ::1 "$PORT" 'hello, server') \
+(cd "$WORK" && timeout "$LIMIT" ./gai-client ::1 "$PORT" 'hello, server') \
     >>"$WORK/plain.gai.client.txt" 2>&1 || die "plain.gai.client: the client failed"
 finish plain.gai
 grep -qx 'listening on \[::1\]:[0-9]*' "$WORK/plain.gai.txt" ||

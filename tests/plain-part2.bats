@@ -1,7 +1,7 @@
 #!/usr/bin/env bats
 # More plain programs (lessons/plain/), each printed whole in the handout:
-# Part I's echo server and client with getaddrinfo() (gai-echo, printed
-# at the end of Part I), lesson 15's binary record (record), lesson 18's multicast
+# Part I's echo server and client with getaddrinfo() (gai-server and
+# gai-client, printed at the end of Part I), lesson 15's binary record (record), lesson 18's multicast
 # receiver and sender (multicast) and lesson 19's throughput. Each is built
 # with the strict flags and only POSIX asked for, and talks over loopback
 # (multicast: in a network namespace of its own) to a peer nobody here
@@ -31,10 +31,10 @@ ipv6() {
 socket.socket(socket.AF_INET6).bind(("::1", 0))' 2>/dev/null
 }
 
-@test "plain gai-echo: serves a Python client over IPv6 and socat over IPv4; is a client of Python" {
+@test "plain gai-server and gai-client: the server serves a Python client over IPv6 and socat over IPv4; is a client of Python" {
     local dir="$BATS_TEST_TMPDIR"
     command -v socat >/dev/null || skip "no socat (apt-get install socat)"
-    build_plain gai-echo
+    build_plain gai-server gai-client
     ipv6 || skip "no IPv6 on loopback here"
     # The server on ::1, a Python client (started first: the server's
     # accept() waits 30 s from its ready line): every byte comes back.
@@ -51,7 +51,7 @@ while True:
     got += b
 print("echoed" if got == msg else "wrong: %d bytes" % len(got))' '{port}'
     local peer=$PEER_PID
-    start_bg "$dir/server.out" "$dir/gai-echo" ::1 0
+    start_bg "$dir/server.out" "$dir/gai-server" ::1 0
     local server=$BG_PID
     wait_ready "$dir/server.out"
     run cat "$dir/server.out"
@@ -64,7 +64,7 @@ print("echoed" if got == msg else "wrong: %d bytes" % len(got))' '{port}'
     [ "$EXIT_STATUS" -eq 0 ]
 
     # The server on 127.0.0.1, socat as the client.
-    start_bg "$dir/server.out" "$dir/gai-echo" 127.0.0.1 0
+    start_bg "$dir/server.out" "$dir/gai-server" 127.0.0.1 0
     wait_ready "$dir/server.out"
     run cat "$dir/server.out"
     assert_output "listening on 127.0.0.1:$PORT"
@@ -91,22 +91,28 @@ while True:
         break
     c.sendall(b)'
     wait_ready "$dir/py.out"
-    run_lesson timeout "$WAIT_LOOPBACK" "$dir/gai-echo" ::1 "$PORT" \
+    run_lesson timeout "$WAIT_LOOPBACK" "$dir/gai-client" ::1 "$PORT" \
         $'a\033[2Jb'
     assert_success
     refute_output --partial $'\033'
     [[ "$(sed -n 's/^received //p' <<<"$output" | tr -d '\n')" == \
         'a\x1b[2Jb' ]]
     # Nothing there now: the one address's connect() fails, and says so.
-    run_lesson "$dir/gai-echo" ::1 "$PORT" x
+    run_lesson "$dir/gai-client" ::1 "$PORT" x
     [ "$status" -eq 1 ]
     assert_output 'connect: Connection refused'
     # Wrong arguments: a usage line, exit 2; a port that is no number
     # and no service name: getaddrinfo()'s own message.
-    run_lesson "$dir/gai-echo" 127.0.0.1
+    run_lesson "$dir/gai-server" 127.0.0.1
     [ "$status" -eq 2 ]
     assert_output --partial 'usage: '
-    run_lesson "$dir/gai-echo" 127.0.0.1 no-such-service x
+    run_lesson "$dir/gai-client" 127.0.0.1 80
+    [ "$status" -eq 2 ]
+    assert_output --partial 'usage: '
+    run_lesson "$dir/gai-server" 127.0.0.1 no-such-service
+    [ "$status" -eq 2 ]
+    assert_output --regexp '^getaddrinfo: '
+    run_lesson "$dir/gai-client" 127.0.0.1 no-such-service x
     [ "$status" -eq 2 ]
     assert_output --regexp '^getaddrinfo: '
 }
@@ -166,9 +172,9 @@ accepted() {
     # old socket and the new, the restart fails: bind: Address already
     # in use.
     local dir="$BATS_TEST_TMPDIR" prog cport server holder i
-    build_plain gai-echo dual-stack fork-server poll-chat select-chat \
+    build_plain gai-server dual-stack fork-server poll-chat select-chat \
         throughput epoll-echo
-    for prog in gai-echo dual-stack fork-server poll-chat select-chat \
+    for prog in gai-server dual-stack fork-server poll-chat select-chat \
         throughput epoll-echo; do
         before_server "$dir/$prog.out" "$dir/$prog.client" -c '
 import socket, sys

@@ -507,7 +507,7 @@ end
 -- more than BREAK_GAP lines, inside a loop's or an if's block, one
 -- level deeper at a time. Split between its socket() and its -1 check,
 -- or inside a loop, a listing was read as two (a reader's report). 24
--- keeps the 22 lines of gai-echo.c's for loop together.
+-- keeps the 22 lines of a for loop (gai-echo.c's, once) together.
 local BREAK_GAP = 24
 
 -- A block of at most SMALL_BLOCK lines, braces counted, inside a

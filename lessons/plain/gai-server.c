@@ -1,7 +1,6 @@
-/* gai-echo.c: the plain echo server and client again, with getaddrinfo():
- * HOST may be a name or any address, IPv4 or IPv6. With HOST PORT it
- * serves one client; with HOST PORT MESSAGE it is the client.
- * Build: cc -Wall -o gai-echo gai-echo.c */
+/* gai-server.c: the plain server again, with getaddrinfo(): HOST may be a
+ * name or any address, IPv4 or IPv6. It serves one client.
+ * Build: cc -Wall -o gai-server gai-server.c */
 #define _POSIX_C_SOURCE 200809L
 #include <netdb.h>
 #include <stdio.h>
@@ -32,20 +31,8 @@ static void send_all(int fd, const char *buf, size_t len)
     }
 }
 
-/* No send() or recv() on fd waits longer than 30 s; on Linux, no
- * connect() either. */
-static void bound_waits(int fd)
-{
-    struct timeval wait = {.tv_sec = 30};
-
-    if (setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &wait, sizeof wait) == -1 ||
-        setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &wait, sizeof wait) == -1)
-        fail("setsockopt");
-}
-
-/* A TCP socket bound to the first address of host and port that binds
- * (to_listen), or connected to the first that answers. */
-static int tcp_socket(const char *host, const char *port, int to_listen)
+/* A TCP socket bound to the first address of host and port that binds. */
+static int tcp_listen(const char *host, const char *port)
 {
     struct addrinfo hints, *list, *ai;
     int fd = -1, rc, one = 1;
@@ -53,7 +40,7 @@ static int tcp_socket(const char *host, const char *port, int to_listen)
     memset(&hints, 0, sizeof hints);
     hints.ai_family = AF_UNSPEC;     /* IPv6 or IPv4: whatever host has */
     hints.ai_socktype = SOCK_STREAM; /* TCP */
-    hints.ai_flags = to_listen ? AI_PASSIVE : 0; /* addresses to bind */
+    hints.ai_flags = AI_PASSIVE;     /* addresses to bind to */
     if ((rc = getaddrinfo(host, port, &hints, &list)) != 0) {
         fprintf(stderr, "getaddrinfo: %s\n", gai_strerror(rc));
         exit(2);
@@ -64,15 +51,11 @@ static int tcp_socket(const char *host, const char *port, int to_listen)
             perror("socket"); /* then try the next address */
             continue;
         }
-        if (!to_listen)
-            bound_waits(fd); /* the server bounds each connection instead */
         /* A restart binds while old connections hold the port (lesson 07). */
-        if (to_listen &&
-            setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) == -1)
+        if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) == -1)
             fail("setsockopt");
-        if ((to_listen ? bind(fd, ai->ai_addr, ai->ai_addrlen)
-                       : connect(fd, ai->ai_addr, ai->ai_addrlen)) == -1) {
-            perror(to_listen ? "bind" : "connect");
+        if (bind(fd, ai->ai_addr, ai->ai_addrlen) == -1) {
+            perror("bind");
             close(fd);
             fd = -1;
         }
@@ -87,36 +70,16 @@ int main(int argc, char *argv[])
 {
     struct sockaddr_storage addr; /* room for any kind of address */
     socklen_t len = sizeof addr;
+    struct timeval wait = {.tv_sec = 30};
     char host[64], port[8], buf[512]; /* host: an address as text */
-    size_t got = 0;
-    ssize_t n, i;
+    ssize_t n;
     int fd, conn, rc;
 
-    if (argc != 3 && argc != 4) {
-        fprintf(stderr, "usage: %s HOST PORT [MESSAGE]\n", argv[0]);
+    if (argc != 3) {
+        fprintf(stderr, "usage: %s HOST PORT\n", argv[0]);
         return 2;
     }
-    if (argc == 4) { /* the client, as client.c from here on */
-        fd = tcp_socket(argv[1], argv[2], 0);
-        send_all(fd, argv[3], strlen(argv[3]));
-        while (got < strlen(argv[3])) {
-            if ((n = recv(fd, buf, sizeof buf, 0)) == -1)
-                fail("recv");
-            if (n == 0)
-                break; /* the server closed first */
-            printf("received ");
-            for (i = 0; i < n; i++) /* escaped: never raw to a terminal */
-                if (buf[i] >= ' ' && buf[i] <= '~')
-                    putchar(buf[i]);
-                else
-                    printf("\\x%02x", (unsigned char)buf[i]);
-            putchar('\n');
-            got += (size_t)n;
-        }
-        close(fd);
-        return 0;
-    }
-    fd = tcp_socket(argv[1], argv[2], 1); /* the server */
+    fd = tcp_listen(argv[1], argv[2]);
     if (listen(fd, 5) == -1)
         fail("listen");
     if (getsockname(fd, (struct sockaddr *)&addr, &len) == -1)
@@ -133,7 +96,10 @@ int main(int argc, char *argv[])
     fflush(stdout);
     if ((conn = accept(fd, NULL, NULL)) == -1) /* waits for a client */
         fail("accept");
-    bound_waits(conn);
+    /* No recv() or send() on the connection waits longer than 30 s. */
+    if (setsockopt(conn, SOL_SOCKET, SO_RCVTIMEO, &wait, sizeof wait) == -1 ||
+        setsockopt(conn, SOL_SOCKET, SO_SNDTIMEO, &wait, sizeof wait) == -1)
+        fail("setsockopt");
     while ((n = recv(conn, buf, sizeof buf, 0)) > 0)
         send_all(conn, buf, (size_t)n);
     if (n == -1)
