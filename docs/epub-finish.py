@@ -156,10 +156,11 @@ def reserialize(text, root):
 
 
 def nest_parts(name, text, kind, unlisted):
-    """nav.xhtml or toc.ncx with each Part holding its chapters, and no
-    entry for an unlisted section."""
+    """nav.xhtml or toc.ncx with each Part holding its chapters, no
+    entry for an unlisted section, and toc.ncx's title page so named."""
     def kind_of(href):
         return kind.get("EPUB/" + (href or "").split("#")[0])
+    relabelled = False
     root = ET.fromstring(text.encode("utf-8"))
     if name.endswith("nav.xhtml"):
         nav = next(n for n in root.iter("{%s}nav" % XHTML)
@@ -179,6 +180,15 @@ def nest_parts(name, text, kind, unlisted):
         def link(p):
             return p.find("{%s}content" % NCX).get("src")
         dropped = drop_unlisted(navmap, "{%s}navPoint" % NCX, link, unlisted)
+        # pandoc labels the title page's entry with the book's title,
+        # which docTitle has just given: a reader saw the title twice.
+        # It is "Title Page", as nav.xhtml has it.
+        for point in navmap.findall("{%s}navPoint" % NCX):
+            label = point.find("{%s}navLabel/{%s}text" % (NCX, NCX))
+            if (link(point) or "").endswith("title_page.xhtml") and \
+                    label is not None and label.text != "Title Page":
+                label.text = "Title Page"
+                relabelled = True
         moved = nest(navmap, "{%s}navPoint" % NCX, link, None, kind_of)
         for n, point in enumerate(navmap.iter("{%s}navPoint" % NCX), 1):
             if point.get("playOrder"):
@@ -192,7 +202,7 @@ def nest_parts(name, text, kind, unlisted):
         for meta in root.iter("{%s}meta" % NCX):
             if meta.get("name") == "dtb:depth":
                 meta.set("content", str(deepest))
-    if not moved and not dropped:
+    if not moved and not dropped and not relabelled:
         return text, 0, 0
     return reserialize(text, root), moved, dropped
 

@@ -94,6 +94,14 @@ for where, tops, label in (("nav.xhtml", entries, lambda e: "".join(
                for t in tops), where + ": the appendices inside a Part"
 print("the Parts hold their chapters in nav.xhtml and toc.ncx")
 
+# toc.ncx names the book once, in its docTitle: the title page's entry
+# is "Title Page", as in nav.xhtml (pandoc gives it the book's title).
+doc_title = "".join(ET.fromstring(raw_ncx.encode()).find(
+    N + "docTitle").itertext()).strip()
+assert doc_title and doc_title not in points, \
+    "toc.ncx: the title %r again as an entry" % doc_title
+assert "Title Page" in points, "toc.ncx: no Title Page entry"
+
 # Appendix C's lesson programs, Part I's (whole on screen, unnumbered
 # everywhere), are no entries of either list of contents: C.1
 # introduces them. Appendix D's, Part II's, are: in a chapter of some
