@@ -1455,6 +1455,13 @@ function M.lines_ref(el)
     end
   end
   check_pin(el, path, lines, first, last)
+  if FORMAT:match("latex") then
+    -- one unbreakable piece: TeX may break a line after an en dash,
+    -- and "(lines 52–" ended a line of the PDF, "65)" began the next
+    local range = first == last and ("line~" .. first)
+      or ("lines~\\mbox{" .. first .. "\\textendash{}" .. last .. "}")
+    return pandoc.Span({ pandoc.RawInline("latex", range) })
+  end
   return pandoc.Span({ pandoc.Str(range_text(first, last)) })
 end
 
