@@ -334,6 +334,9 @@ ZOMBIES_SETTLE = 30.0
 # How long a process to be stopped may take to sleep again (a program
 # that never sleeps is stopped all the same once it has passed)
 ASLEEP_LIMIT = 10.0
+# How long a program with zombies may sleep without waking before they
+# are counted (one that wakes is given two wakings to reap them)
+REAP_WAKE = 3.0
 
 
 class Burst:
@@ -495,23 +498,59 @@ def end_together(prog, talks, stopped=None):
                 os.kill(stopped, signal.SIGCONT)
             except OSError:
                 pass
-    last = None
+    # Then its zombies, once they stay the same while it sleeps. None
+    # left: at once. Some: once it has had its chance to reap them. A
+    # program that reaps on a timer (Python's ForkingTCPServer, every
+    # 0.5 s of its serve_forever()) reaps when it wakes: wait until it
+    # has woken twice, or slept REAP_WAKE s without waking (waiting in
+    # accept() with no time limit, it has no chance but a signal's).
+    last = woke = since = None
     while time.monotonic() < deadline:
         now = sorted(zombies(prog))
         st = proc_stat(owner) if owner else None
         quiet = prog.waiting() and not (st and st["state"] == "T")
-        if quiet and now == last:
+        if not quiet:
+            last = None
+        elif now != last:
+            last, woke, since = now, wakeups(owner), time.monotonic()
+        elif not now or owner is None:
             break
-        last = now if quiet else None
+        else:
+            w = wakeups(owner)
+            if w is None or woke is None or w - woke >= 2 or \
+                    time.monotonic() - since >= REAP_WAKE:
+                break
         time.sleep(0.1)
     return stopped
+
+
+def wakeups(pid):
+    """How many times the threads of pid have gone to sleep of their own
+    accord (voluntary context switches, /proc/PID/task/*/status), or
+    None once it has ended."""
+    total = 0
+    try:
+        tids = os.listdir("/proc/%d/task" % pid)
+    except OSError:
+        return None
+    for tid in tids:
+        try:
+            with open("/proc/%d/task/%s/status" % (pid, tid)) as f:
+                for line in f:
+                    if line.startswith("voluntary_ctxt_switches:"):
+                        total += int(line.split()[1])
+        except (OSError, ValueError):
+            continue
+    return total
 
 
 @spec_check("zombies", "no zombie left after a burst of clients",
             "10 clients play the exchange at the same time and leave "
             "together, the process holding the listening socket stopped "
             "(SIGSTOP) until its children have ended (30 s at most), so "
-            "that their SIGCHLDs come as one; once it sleeps again, at most "
+            "that their SIGCHLDs come as one; once it sleeps again and has "
+            "had its chance to reap them (it woke twice, or slept 3 s "
+            "without waking), at most "
             "1 of its child processes may "
             "be a zombie (state Z in /proc); run even when the exchange "
             "fails, if all 10 were accepted; when some were served and others "
