@@ -71,6 +71,24 @@ def become_subreaper():
         pass  # then only the program's session is found
 
 
+def task_files(pid, name):
+    """The text of /proc/PID/task/TID/NAME for each thread of pid (a
+    thread that ends meanwhile is left out), or None once pid has
+    ended."""
+    try:
+        tids = os.listdir("/proc/%d/task" % pid)
+    except OSError:
+        return None
+    out = []
+    for tid in tids:
+        try:
+            with open("/proc/%d/task/%s/%s" % (pid, tid, name)) as f:
+                out.append(f.read())
+        except OSError:
+            continue
+    return out
+
+
 def children_of(pid):
     """The children of pid's threads (/proc/PID/task/TID/children), or
     None where the kernel has no such file."""

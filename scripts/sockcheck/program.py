@@ -20,7 +20,7 @@ from .common import (EXIT_SLOW, EXIT_WAIT, LOCAL, NARRATE, NARRATED_CALL,
                      SPIN_SHARE, TURN_LIMIT)
 from .common import NotReady
 from .procfs import (Sock, all_pids, connect_host, fd_links, my_procs,
-                     net_table, proc_stat, socket_inodes)
+                     net_table, proc_stat, socket_inodes, task_files)
 from .words import (crash_report, describe_status, fold_calls, python_error,
                     secs, show_cmd, shown)
 
@@ -363,18 +363,8 @@ class Program:
         """True when every thread of the program's processes sleeps (in
         recvfrom(), select(), sleep()...) or is stopped, or none is left:
         none runs, none waits for the disk."""
-        pids = self.pids()
-        for pid in pids:
-            try:
-                tids = os.listdir("/proc/%d/task" % pid)
-            except OSError:
-                continue  # it ended
-            for tid in tids:
-                try:
-                    with open("/proc/%d/task/%s/stat" % (pid, tid)) as f:
-                        data = f.read()
-                except OSError:
-                    continue
+        for pid in self.pids():
+            for data in task_files(pid, "stat") or ():  # () once it ended
                 if data[data.rfind(")") + 2:][:1] not in ("S", "T", "t"):
                     return False
         return True  # (with no process left, none runs either)

@@ -14,7 +14,7 @@ from .checks import (NOT_SERVED, SEE_ACCEPT_LOOP, Busy, Check,
                      after_the_first, count_descriptors, loopback_check)
 from .elsewhere import (printed_instead, replied_elsewhere,
                         where_replies_went)
-from .procfs import proc_stat, tcp_peer
+from .procfs import proc_stat, task_files, tcp_peer
 from .spec import U32
 from .program import Program
 from .spec_talk import (NOT_ANSWERED, Talk, before_input, exchange, play,
@@ -404,19 +404,9 @@ class Burst:
 
 def asleep(pid):
     """True when every thread of pid sleeps in a call (state S)."""
-    try:
-        tids = os.listdir("/proc/%d/task" % pid)
-    except OSError:
-        return False
-    for tid in tids:
-        try:
-            with open("/proc/%d/task/%s/stat" % (pid, tid)) as f:
-                data = f.read()
-        except OSError:
-            continue
-        if data[data.rfind(")") + 2:][:1] != "S":
-            return False
-    return True
+    stats = task_files(pid, "stat")
+    return bool(stats) and all(t[t.rfind(")") + 2:][:1] == "S"
+                               for t in stats)
 
 
 def stop(pid):
@@ -528,20 +518,12 @@ def wakeups(pid):
     """How many times the threads of pid have gone to sleep of their own
     accord (voluntary context switches, /proc/PID/task/*/status), or
     None once it has ended."""
-    total = 0
-    try:
-        tids = os.listdir("/proc/%d/task" % pid)
-    except OSError:
+    statuses = task_files(pid, "status")
+    if statuses is None:
         return None
-    for tid in tids:
-        try:
-            with open("/proc/%d/task/%s/status" % (pid, tid)) as f:
-                for line in f:
-                    if line.startswith("voluntary_ctxt_switches:"):
-                        total += int(line.split()[1])
-        except (OSError, ValueError):
-            continue
-    return total
+    return sum(int(line.split()[1]) for text in statuses
+               for line in text.splitlines()
+               if line.startswith("voluntary_ctxt_switches:"))
 
 
 @spec_check("zombies", "no zombie left after a burst of clients",
