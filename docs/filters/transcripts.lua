@@ -536,16 +536,42 @@ function M.include_run(el)
       return (kind == "note" or kind == "kernel") and
         (above == "call" or above == "fail")
     end
-    for n, these in ipairs(wrap_paper(texts, path)) do
+    local wrapped = wrap_paper(texts, path)
+    for n, these in ipairs(wrapped) do
       if #these > 1 and texts[n]:match("^%$ ") then
-        these = wrap_command(texts[n]) or these
+        wrapped[n] = wrap_command(texts[n]) or these
       end
+    end
+    -- A call and all its notes and kernel lines, when they take at most
+    -- CALL_GROUP rows, are one piece: a reader found epoll_wait()'s
+    -- "ready:" at a page's foot and what it means overleaf.
+    local CALL_GROUP = 12
+    local in_group = {}
+    local n = 1
+    while n <= #wrapped do
+      local e = n
+      if shown_lines[n].kind == "call" or shown_lines[n].kind == "fail" then
+        local size = #wrapped[n]
+        while e < #wrapped and (shown_lines[e + 1].kind == "note" or
+            shown_lines[e + 1].kind == "kernel") do
+          e = e + 1
+          size = size + #wrapped[e]
+        end
+        if e > n and size <= CALL_GROUP then
+          for m = n + 1, e do
+            in_group[m] = true
+          end
+        end
+      end
+      n = e + 1
+    end
+    for n, these in ipairs(wrapped) do
       for k, row in ipairs(these) do
         rows[#rows + 1] = row
         -- (a line of up to five rows, a note as a rule, is never cut:
         -- a sentence split across two pages reads as two)
         keep[#rows] = (unbroken and #rows > 1) or (k > 1 and #these <= 5) or k == 2 or
-          (k > 1 and k == #these) or
+          (k > 1 and k == #these) or (in_group[n] == true) or
           (k == 1 and n > 1 and (is_title(n - 1) or under_call(n) or
             shown_lines[n - 1].kind == "gap"))
         kinds[#rows] = shown_lines[n].kind
