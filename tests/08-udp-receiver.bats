@@ -57,7 +57,7 @@ send_py() {
     wait_exit "$BG_PID"
     [ "$EXIT_STATUS" -eq 0 ]
     run unwrap "$BATS_TEST_TMPDIR/recv"
-    assert_line --regexp '^recvfrom\(3, buf, 512, MSG_TRUNC, &from, &fromlen\) = -1 EAGAIN \(.*\)$'
+    assert_line --regexp '^recvfrom\(3, buf, 512, MSG_TRUNC, &from, &len\) = -1 EAGAIN \(.*\)$'
     strace_matches "$BATS_TEST_TMPDIR/recv" "$BATS_TEST_TMPDIR/trace"
     # strace saw the real length of the cut datagram too
     run grep -cE '^[0-9]+ +recvfrom\(3.*, 512, MSG_TRUNC, .*\) = 600$' \
@@ -204,7 +204,7 @@ send_py() {
     assert_output 0
     run unwrap "$BATS_TEST_TMPDIR/recv"
     plain && return 0
-    assert_line --regexp '^recvfrom\(3, buf, 512, MSG_TRUNC, &from, &fromlen\) = -1 EAGAIN \(.*\)$'
+    assert_line --regexp '^recvfrom\(3, buf, 512, MSG_TRUNC, &from, &len\) = -1 EAGAIN \(.*\)$'
     assert_line "== done: received 2 datagrams =="
 }
 
@@ -215,7 +215,7 @@ send_py() {
     refute_line --partial "no more"
     plain && return 0
     run unwrap <(printf '%s\n' "$output")
-    assert_line --regexp '^recvfrom\(3, buf, 512, MSG_TRUNC, &from, &fromlen\) = -1 EAGAIN \(.*\)$'
+    assert_line --regexp '^recvfrom\(3, buf, 512, MSG_TRUNC, &from, &len\) = -1 EAGAIN \(.*\)$'
     assert_line "close(3) = 0"
 }
 

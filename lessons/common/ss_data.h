@@ -128,7 +128,7 @@ static inline ssize_t ss_recvfrom(int fd, void *buf, size_t len, int flags,
 
     ss_args(&c, "%d, buf, %zu, %s, %s, %s", fd, len,
             ss_flags_of(ss_msgflags, SS_COUNT(ss_msgflags), flags).s,
-            from ? "&from" : "NULL", fromlen ? "&fromlen" : "NULL");
+            from ? "&from" : "NULL", fromlen ? "&len" : "NULL");
     ss_pre(&c, "recvfrom");
     n = SS_REAL(recvfrom)(fd, buf, len, flags, from, fromlen);
     err = errno;
