@@ -15,9 +15,7 @@ static void fail(const char *call)
     exit(1);
 }
 
-/* send() may take fewer bytes than it was given: send the rest, until
- * all are gone. MSG_NOSIGNAL: if the peer has gone, send() fails with
- * EPIPE, instead of a SIGPIPE that would end the program unannounced. */
+/* send() may take fewer bytes: send the rest. The same as server.c's. */
 static void send_all(int fd, const char *buf, size_t len)
 {
     ssize_t n;
