@@ -273,13 +273,16 @@ if p:
     sandbox.drop_cgroup(p)' "$ROOT/scripts"
     [[ "$output" == True ]] || skip "no memory cgroup for the sandbox here"
     # 4 files of 60 MB in its /tmp (a tmpfs of 512 MB): more than the
-    # 200 MB of memory its sandbox may use
+    # 200 MB of memory its sandbox may use. It never listens: --wait
+    # gives it time to fill them first, since under half a core the
+    # writing outlasted the checker's usual 10 s and it was "never
+    # listened" instead (make test-slow)
     honest a-hog "for n in range(4):
     with open('/tmp/hog%d' % n, 'wb') as f:
         f.write(b'x' * (60 << 20))"
     honest b-good
     grade "$BATS_TEST_TMPDIR/out.csv" echo-server --only loopback \
-        --limit memory=200,disk=512
+        --limit memory=200,disk=512 --wait "$WAIT_LONG"
     assert_failure 1
     rows "$BATS_TEST_TMPDIR/out.csv" loopback
     assert_line --index 0 --regexp "^a-hog 0 1 .*its sandbox ran out of memory \(200 MiB, --limit memory\)"
