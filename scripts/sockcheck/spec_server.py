@@ -337,6 +337,10 @@ ASLEEP_LIMIT = 10.0
 # How long a program with zombies may sleep without waking before they
 # are counted (one that wakes is given two wakings to reap them)
 REAP_WAKE = 3.0
+# A burst's clients are waited for while they play, each bounded by its
+# own limits (wait_accepted(), the exchange's timeout); this only keeps
+# a checker that the machine starves from hanging
+BURST_CAP = 600.0
 
 
 class Burst:
@@ -358,13 +362,13 @@ class Burst:
     def done(self, talk):
         """A client has played: close it, unless its server is stopped
         (or may be about to be)."""
-        self.decided.wait(ZOMBIES_SETTLE)
+        self.decided.wait(BURST_CAP)
         if not self.stopped:
             talk.close()
 
     def decide(self, threads):
         owner = self.prog.owner
-        deadline = time.monotonic() + ZOMBIES_SETTLE
+        deadline = time.monotonic() + BURST_CAP
         try:
             while owner is not None and time.monotonic() < deadline and \
                     any(t.is_alive() for t in threads):
@@ -514,6 +518,47 @@ def end_together(prog, talks, stopped=None):
     return stopped
 
 
+def own_time(prog):
+    """CPU seconds used so far by the program's living processes."""
+    return sum((proc_stat(p) or {}).get("cpu", 0.0) for p in prog.pids())
+
+
+def wait_accepted(prog, talk, limit):
+    """Wait until the program has taken this client's connection from
+    its listening socket's queue (its end is held by a process, or has
+    gone), counting the program's own time only: the time every thread
+    of it sleeps, and the CPU time it uses. A server slow to come back
+    to accept() waits for a CPU on a busy machine, and that time is not
+    counted; one that sleeps in another call, or spins, while the
+    client is queued, is given limit seconds. Each connection it takes
+    from the queue meanwhile starts the count again. True once taken
+    (or the program has ended), False once limit is spent."""
+    try:
+        port = talk.c.s.getsockname()[1]
+    except (AttributeError, OSError):
+        return True
+    spent, last, cpu, depth = 0.0, time.monotonic(), own_time(prog), None
+    while spent < limit:
+        side = tcp_peer(prog.port, port)
+        if side is None or side.inode or side.state not in (1, 3, 8):
+            return True
+        alive = (prog.owner_alive() if prog.owner is not None
+                 else prog.alive())
+        if not alive:
+            return True
+        now, cpu_now, depth_now = time.monotonic(), own_time(prog), \
+            queued(prog)
+        if depth is not None and depth_now is not None and \
+                depth_now < depth:
+            spent = 0.0  # it took another connection: it is accepting
+        else:
+            spent += max(0.0, cpu_now - cpu) + (
+                now - last if prog.waiting() else 0.0)
+        last, cpu, depth = now, cpu_now, depth_now
+        time.sleep(0.1)
+    return False
+
+
 def wakeups(pid):
     """How many times the threads of pid have gone to sleep of their own
     accord (voluntary context switches, /proc/PID/task/*/status), or
@@ -536,7 +581,11 @@ def wakeups(pid):
             "1 of its child processes may "
             "be a zombie (state Z in /proc); run even when the exchange "
             "fails, if all 10 were accepted; when some were served and others "
-            "left waiting, it fails. With input: lines, no operator "
+            "left waiting, it fails (a client is left waiting when the "
+            "program spends 10 times the exchange's timeout of its own "
+            "time, asleep or on a CPU, and takes it by no accept(): time it "
+            "waits for a CPU on a busy machine does not count). With "
+            "input: lines, no operator "
             "answers: the program's standard input is at its end, and each "
             "client plays the exchange up to its first input: line",
             lambda s: tcp_server(s) and many(s), aside=True)
@@ -572,6 +621,14 @@ def sp_zombies(run, res):
             results[i] = (False, not_connected(who, talk.err))
             return
         talks[i] = talk
+        # its reply cannot come before accept(): the clock of the
+        # exchange starts once the program has taken the connection
+        if not wait_accepted(prog, talk, spec.timeout):
+            results[i] = (False, "%s: connected, and was still in the "
+                          "listening socket's queue after %.0f s of the "
+                          "program's own time (asleep, or on a CPU), taken "
+                          "by no accept()." % (who, spec.timeout))
+            return
         trouble = play(talk)
         results[i] = (False, "%s: %s" % (who, lower_first(trouble))) \
             if trouble else (True, "%s: %s." % (who, talk.transcript(6)))
@@ -587,7 +644,7 @@ def sp_zombies(run, res):
     else:
         burst.decide(threads)
     for t in threads:
-        t.join(spec.timeout * (len(spec.steps) + 2))
+        t.join(BURST_CAP)
     held = end_together(prog, [t for t in talks if t is not None],
                         burst.stopped)
     served = sum(1 for r in results if r and r[0])
