@@ -8,7 +8,7 @@ s/ranksep=[0-9.]*/ranksep=0.45/
 s/width=2\.4/width=1.2/
 s/fontsize=1[0-5]/fontsize=16/g
 s/() waits"/()\\nwaits"/
-s/label="ACK     (the handshake is done)"/label="ACK (the\\nhandshake\\nis done)"/
+s/label="ACK     (the handshake is done)"/label="ACK"/
 s/label="TIME_WAIT (kernel)"/label="TIME_WAIT\\n(kernel)"/
 s/label="\([a-z_]*()\) = \([^"]*\)"/label="\1\\n= \2"/
 # The concept figures (accept-queue, socket-buffers, tcp-close): a row
