@@ -329,10 +329,11 @@ EINTR_WORDS = (" Its last words say a call was interrupted: a SIGCHLD "
                "with SA_RESTART (sigaction()), or make the call again after "
                "EINTR (see lesson 12).")
 # How long the children of a burst may take to end, and the program to
-# sleep again: generous, for a busy machine; a limit, not a verdict.
+# sleep again, in their own time (OwnClock): a limit, not a verdict.
 ZOMBIES_SETTLE = 30.0
-# How long a process to be stopped may take to sleep again (a program
-# that never sleeps is stopped all the same once it has passed)
+# How long a process to be stopped may take to sleep again, in its own
+# time (CPU time it uses, and time when none of its threads can run): a
+# program that never sleeps is stopped all the same once it has passed
 ASLEEP_LIMIT = 10.0
 # How long a program with zombies may sleep without waking before they
 # are counted (one that wakes is given two wakings to reap them)
@@ -413,25 +414,68 @@ def asleep(pid):
                                for t in stats)
 
 
+def runnable(pid):
+    """True when a thread of pid is running or waits for a CPU (R)."""
+    return any(t[t.rfind(")") + 2:][:1] == "R"
+               for t in task_files(pid, "stat"))
+
+
+class OwnClock:
+    """The time some processes have had of their own, for a limit that
+    holds on a busy machine as on a quiet one: the CPU time they use,
+    and the time when none of them can run (all asleep, or stopped).
+    Time one waits for a CPU is not counted. pids() names them anew at
+    each tick(); over BURST_CAP s of wall time, the clock says the limit
+    is spent all the same."""
+
+    def __init__(self, pids):
+        self.pids = pids
+        self.spent = 0.0
+        self.cap = time.monotonic() + BURST_CAP
+        self.last = time.monotonic()
+        self.cpu = self._cpu()
+
+    def _cpu(self):
+        return {p: st["cpu"] for p in self.pids()
+                for st in [proc_stat(p)] if st is not None}
+
+    def tick(self):
+        """Count the time since the last tick; return the total."""
+        now, cpu = time.monotonic(), self._cpu()
+        used = sum(max(0.0, c - self.cpu.get(p, c)) for p, c in cpu.items())
+        idle = not any(runnable(p) for p in cpu)
+        self.spent += used + (now - self.last if idle else 0.0)
+        self.last, self.cpu = now, cpu
+        return self.spent
+
+    def within(self, limit):
+        """True while less than limit s is spent (ticking the clock)."""
+        return self.tick() < limit and time.monotonic() < self.cap
+
+
 def stop(pid):
-    """SIGSTOP pid and wait until it is stopped (state T; ZOMBIES_SETTLE
-    at most): the signal takes effect only once the process runs, and a
-    SIGCHLD that came before would be handled first. True once stopped.
-    It is stopped once it sleeps (seen twice; ASLEEP_LIMIT at most): a
-    forking server is then back in accept(), not between fork() and
-    accept(), so that a SIGCHLD that comes while it is stopped meets it
-    where it waits, on a busy machine as on a quiet one (a handler
-    without SA_RESTART then ends its accept() with EINTR every time)."""
-    deadline = time.monotonic() + ASLEEP_LIMIT
+    """SIGSTOP pid and wait until it is stopped (state T): the signal
+    takes effect only once the process runs, and a SIGCHLD that came
+    before would be handled first. True once stopped. It is stopped once
+    it sleeps (seen twice): a forking server is then back in accept(),
+    not between fork() and accept(), so that a SIGCHLD that comes while
+    it is stopped meets it where it waits, on a busy machine as on a
+    quiet one (a handler without SA_RESTART then ends its accept() with
+    EINTR every time). One that does not sleep is stopped once it has
+    had ASLEEP_LIMIT s of its own time (OwnClock): under load, a parent
+    0.2 s of CPU away from accept() may wait far longer for a CPU."""
+    clock = OwnClock(lambda: [pid])
     seen = 0
-    while seen < 2 and time.monotonic() < deadline:
+    while seen < 2 and clock.within(ASLEEP_LIMIT):
         seen = seen + 1 if asleep(pid) else 0
         time.sleep(0.01)
     try:
         os.kill(pid, signal.SIGSTOP)
     except OSError:
         return False
-    deadline = time.monotonic() + ZOMBIES_SETTLE
+    # the signal takes effect once it runs: on a busy machine, that may
+    # be long after it was sent (BURST_CAP at most)
+    deadline = time.monotonic() + BURST_CAP
     while time.monotonic() < deadline:
         st = proc_stat(pid)
         if st is None or st["state"] in ("T", "t"):
@@ -466,10 +510,11 @@ def end_together(prog, talks, stopped=None):
     # the children, read while their parent is stopped (a process's
     # list of children in /proc is reliable only then)
     kids = set(kids) | {p for p in prog.pids() if p != owner}
-    deadline = time.monotonic() + ZOMBIES_SETTLE
+    clock = OwnClock(lambda: [p for p in kids | set(prog.pids())
+                              if p != owner])
     last = None
     try:
-        while time.monotonic() < deadline:
+        while clock.within(ZOMBIES_SETTLE):
             alive = sorted(
                 p for p in kids | set(prog.pids()) if p != owner and
                 (proc_stat(p) or {}).get("state", "Z") not in ("Z", "X"))
@@ -499,7 +544,8 @@ def end_together(prog, talks, stopped=None):
     # has woken twice, or slept REAP_WAKE s without waking (waiting in
     # accept() with no time limit, it has no chance but a signal's).
     last = woke = since = None
-    while time.monotonic() < deadline:
+    clock = OwnClock(prog.pids)
+    while clock.within(ZOMBIES_SETTLE):
         now = sorted(zombies(prog))
         st = proc_stat(owner) if owner else None
         quiet = prog.waiting() and not (st and st["state"] == "T")
